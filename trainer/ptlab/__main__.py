@@ -1,0 +1,3 @@
+from ptlab.cli import main
+
+raise SystemExit(main())

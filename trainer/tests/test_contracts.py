@@ -1,0 +1,42 @@
+"""The shared contract fixtures (schemas/fixtures) hold in Python exactly as in TypeScript."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ptlab.contracts import SCHEMA_FILES, error_pointers, schemas_dir, validator
+
+FIXTURES = sorted((schemas_dir() / "fixtures").glob("*.cases.json"))
+EXAMPLES = sorted((schemas_dir().parent / "examples").glob("*.ptlab.json"))
+
+
+def _cases():
+    for path in FIXTURES:
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        for case in suite["cases"]:
+            yield pytest.param(suite["schema"], case, id=f"{path.name.split('.')[0]}: {case['name']}")
+
+
+def test_every_schema_has_fixtures():
+    covered = {json.loads(p.read_text())["schema"] for p in FIXTURES}
+    assert covered == set(SCHEMA_FILES)
+
+
+@pytest.mark.parametrize("schema_file", SCHEMA_FILES)
+def test_schema_is_valid_2020_12(schema_file):
+    assert validator(schema_file).META_SCHEMA["$id"].startswith("https://json-schema.org/draft/2020-12")
+
+
+@pytest.mark.parametrize("schema_file,case", list(_cases()))
+def test_fixture(schema_file, case):
+    pointers = error_pointers(schema_file, case["data"])
+    if case["valid"]:
+        assert pointers == set(), f"expected valid, got errors at {sorted(pointers)}"
+    else:
+        assert case["errorPath"] in pointers, f"expected an error at {case['errorPath']!r}, got {sorted(pointers)}"
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_examples_are_valid(example):
+    assert error_pointers("experiment.schema.json", json.loads(example.read_text())) == set()
