@@ -67,19 +67,32 @@ def _pointer(path: Any) -> str:
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:
-    """The most specific errors: for oneOf/anyOf/allOf failures, those of the branches."""
-    if error.context:
-        for sub in error.context:
-            yield from _leaves(sub)
-    else:
+    """The most specific errors: for oneOf/anyOf/allOf failures, those of the branches.
+
+    A schema with an OpenAPI-style `discriminator` (as ajv reads it) only reports the
+    branches whose discriminating property matches, like ajv does.
+    """
+    if not error.context:
         yield error
+        return
+    branches = error.context
+    discriminator = error.schema.get("discriminator", {}).get("propertyName") if isinstance(error.schema, dict) else None
+    if discriminator:
+        mismatched = {
+            e.relative_schema_path[0]
+            for e in branches
+            if e.validator == "const" and list(e.relative_path) == [discriminator]
+        }
+        branches = [e for e in branches if e.relative_schema_path[0] not in mismatched] or branches
+    for sub in branches:
+        yield from _leaves(sub)
 
 
 def errors(schema_file: str, instance: Any) -> list[ContractError]:
     """Every violation, deepest first, de-duplicated, each with its JSON pointer."""
     found: dict[tuple[str, str], ContractError] = {}
     for top in validator(schema_file).iter_errors(instance):
-        for err in [top, *_leaves(top)]:
+        for err in _leaves(top):
             item = ContractError(_pointer(err.absolute_path), err.message)
             found.setdefault((item.pointer, item.message), item)
     return sorted(found.values(), key=lambda e: (-e.pointer.count("/"), e.pointer))

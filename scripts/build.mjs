@@ -1,0 +1,36 @@
+// esbuild: one bundle for the extension host (node) and one per webview (browser).
+// Type-checking is its own step (`npm run typecheck`).
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning' };
+
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'onnxruntime-node'],
+    mainFields: ['module', 'main'], // jsonc-parser's UMD main hides its requires from esbuild
+  },
+  {
+    ...common,
+    entryPoints: { dashboard: 'webview/dashboard/main.ts' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+  },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('[build] watching');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  console.log(`[build] dist/ ${production ? '(production)' : ''}`.trim());
+}

@@ -1,0 +1,1032 @@
+// Generated from schemas/*.schema.json by scripts/gen-types.mjs. Do not edit by hand.
+/**
+ * The training environment: the variant SFT data is drawn from and PPO is trained on. Evaluation splits override some of its keys.
+ */
+export type Environment = GeneralPoints | VIRL;
+/**
+ * Append-only, one JSON object per line, flushed per record. `kind` tells a training record (per SFT logging step or PPO update) from an evaluation record (one split at one step). Every record carries the compute spent so far.
+ */
+export type MetricRecord = {
+  kind: 'train' | 'eval';
+  /**
+   * Global step: SFT optimizer step or PPO update, continuous across resumes.
+   */
+  step: number;
+  time: string;
+  /**
+   * Seconds of training wall time so far (summed over segments).
+   */
+  wallSeconds?: number;
+  /**
+   * Process lifetime (0, then 1 after the first resume, ...).
+   */
+  segment?: number;
+  /**
+   * Training episodes (PPO) or examples (SFT) consumed so far.
+   */
+  episodes?: number;
+  /**
+   * Checkpoint evaluated (eval records), relative to the run folder.
+   */
+  checkpoint?: string;
+  compute: Compute;
+} & (TrainingRecord | EvaluationRecord);
+export type Turn = {
+  index: number;
+  /**
+   * Full prompt (first turn, and V-IRL turns after a move, where the prompt is rebuilt).
+   */
+  prompt?: string;
+  /**
+   * Only what this turn appends to the chat (the verifier's failure message turn).
+   */
+  promptDelta?: string;
+  /**
+   * Observation image for this turn, relative to the run folder.
+   */
+  image?: string;
+  /**
+   * The model's raw output.
+   */
+  output: string;
+  reward: number;
+  /**
+   * The verifier's message.
+   */
+  message: string;
+  done: boolean;
+  /**
+   * V-IRL: the correct action at this position.
+   */
+  expertAction?: string;
+  /**
+   * Vision: the four cards were recognised.
+   */
+  recognized?: boolean;
+  /**
+   * Failure-mode label of a failed attempt (shared/spec/environments.md).
+   */
+  failureMode?:
+    | 'format'
+    | 'illegal-formula'
+    | 'wrong-numbers'
+    | 'arithmetic'
+    | 'rule-collapse'
+    | 'recognition'
+    | 'wrong-turn'
+    | 'missed-intersection'
+    | 'phantom-intersection'
+    | 'premature-stop'
+    | 'action-space-confusion'
+    | 'budget-exhausted';
+  outputTokens?: number;
+  promptTokens?: number;
+} & (
+  | {
+      [k: string]: unknown | undefined;
+    }
+  | {
+      [k: string]: unknown | undefined;
+    }
+) & {
+    index: number;
+    /**
+     * Full prompt (first turn, and V-IRL turns after a move, where the prompt is rebuilt).
+     */
+    prompt?: string;
+    /**
+     * Only what this turn appends to the chat (the verifier's failure message turn).
+     */
+    promptDelta?: string;
+    /**
+     * Observation image for this turn, relative to the run folder.
+     */
+    image?: string;
+    /**
+     * The model's raw output.
+     */
+    output: string;
+    reward: number;
+    /**
+     * The verifier's message.
+     */
+    message: string;
+    done: boolean;
+    /**
+     * V-IRL: the correct action at this position.
+     */
+    expertAction?: string;
+    /**
+     * Vision: the four cards were recognised.
+     */
+    recognized?: boolean;
+    /**
+     * Failure-mode label of a failed attempt (shared/spec/environments.md).
+     */
+    failureMode?:
+      | 'format'
+      | 'illegal-formula'
+      | 'wrong-numbers'
+      | 'arithmetic'
+      | 'rule-collapse'
+      | 'recognition'
+      | 'wrong-turn'
+      | 'missed-intersection'
+      | 'phantom-intersection'
+      | 'premature-stop'
+      | 'action-space-confusion'
+      | 'budget-exhausted';
+    outputTokens?: number;
+    promptTokens?: number;
+  } & (
+    | {
+        [k: string]: unknown | undefined;
+      }
+    | {
+        [k: string]: unknown | undefined;
+      }
+  );
+
+/**
+ * One experiment: the training environment variant, the evaluation splits (ID and OOD variants), the model, the SFT and PPO recipes, the evaluation schedule and the launcher. Defaults are the paper's reference recipe (shared/spec/training.md).
+ */
+export interface ExperimentConfig {
+  /**
+   * Path or URL of this schema (optional; VS Code applies it to *.ptlab.json automatically).
+   */
+  $schema?: string;
+  /**
+   * Experiment name: letters, digits, '.', '_' or '-' (at most 64). Run folders are named after it.
+   */
+  name: string;
+  /**
+   * Free text shown in the Runs view and the dashboard.
+   */
+  description?: string;
+  /**
+   * Global seed (32-bit unsigned) for data generation, model initialisation and sampling.
+   */
+  seed?: number;
+  /**
+   * Folder, relative to this file, that receives the run folders.
+   */
+  outputDir?: string;
+  environment: Environment;
+  model: Model;
+  sft?: Sft;
+  ppo?: Ppo;
+  evaluation?: Evaluation;
+  launcher?: Launcher;
+}
+export interface GeneralPoints {
+  /**
+   * Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL).
+   */
+  env: 'generalpoints';
+  /**
+   * The number the formula must reach (24 in the paper).
+   */
+  target?: number;
+  /**
+   * Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant).
+   */
+  faceCards?: 'all-10' | '11-12-13';
+  /**
+   * `any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation).
+   */
+  sampling?: 'any' | 'at-least-one-face';
+  /**
+   * `deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour).
+   */
+  draw?: 'deck' | 'independent';
+  /**
+   * Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD).
+   */
+  suits?: 'all' | 'black' | 'red';
+  /**
+   * `language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).
+   */
+  modality?: 'language' | 'vision';
+  /**
+   * Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations.
+   */
+  maxVerify?: number;
+  /**
+   * `reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).
+   */
+  verifier?: 'reference' | 'strict';
+}
+export interface VIRL {
+  /**
+   * Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL).
+   */
+  env: 'virl';
+  /**
+   * Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.
+   */
+  routes?: RouteFile | SyntheticCity;
+  /**
+   * `absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD).
+   */
+  actionSpace?: 'absolute' | 'relative';
+  /**
+   * Most interpolated forward() points per straight segment of the expert rail.
+   */
+  maxStraight?: number;
+  /**
+   * Probability that each interpolated forward() point is dropped.
+   */
+  dropRate?: number;
+  /**
+   * `language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).
+   */
+  modality?: 'language' | 'vision';
+  /**
+   * Scored attempts per position; the budget resets whenever the agent moves.
+   */
+  maxVerify?: number;
+  /**
+   * `reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).
+   */
+  verifier?: 'reference' | 'strict';
+  /**
+   * Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own.
+   */
+  panoramas?: string;
+}
+export interface RouteFile {
+  /**
+   * Path (relative to the config) of a route_infos.json: a route dict or a list of them.
+   */
+  file: string;
+}
+export interface SyntheticCity {
+  synthetic: {
+    /**
+     * City style name; distinct cities look different (for visual OOD).
+     */
+    city: string;
+    /**
+     * Number of routes to generate.
+     */
+    routes?: number;
+    /**
+     * Seed of the city generator.
+     */
+    seed?: number;
+  };
+}
+/**
+ * The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.
+ */
+export interface Model {
+  /**
+   * `embedded:tiny-lm` or `embedded:tiny-vlm` (built locally, no download), a Hugging Face model id, or a local path.
+   */
+  name: string;
+  /**
+   * `causal-lm` for language tasks, `image-text-to-text` for vision-language tasks.
+   */
+  kind?: 'causal-lm' | 'image-text-to-text';
+  /**
+   * Hugging Face revision (branch, tag or commit).
+   */
+  revision?: string;
+  /**
+   * Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU.
+   */
+  dtype?: 'auto' | 'bf16' | 'fp16' | 'fp32';
+  /**
+   * Trade compute for memory during training.
+   */
+  gradientCheckpointing?: boolean;
+  /**
+   * Allow the model repository's own Python code (only for models you trust).
+   */
+  trustRemoteCode?: boolean;
+  /**
+   * Longest sequence (prompt + response) in tokens.
+   */
+  maxLength?: number;
+  /**
+   * Train LoRA adapters (peft) instead of all weights.
+   */
+  lora?: {
+    /**
+     * LoRA rank.
+     */
+    r: number;
+    /**
+     * LoRA scaling alpha.
+     */
+    alpha?: number;
+    dropout?: number;
+    /**
+     * Module names to adapt, e.g. ["q_proj", "v_proj"]; default: all linear layers.
+     *
+     * @minItems 1
+     */
+    targetModules?: [string, ...string[]];
+  };
+}
+/**
+ * Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only).
+ */
+export interface Sft {
+  /**
+   * Start from this checkpoint instead of the base model (e.g. to scale SFT from Init).
+   */
+  init?: string;
+  data?: {
+    /**
+     * Expert examples (sampled states) to generate.
+     */
+    examples?: number;
+    /**
+     * `optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation).
+     */
+    trajectories?: 'optimal' | 'suboptimal';
+    /**
+     * Most wrong attempts before the correct one in a sub-optimal trajectory.
+     */
+    wrongAttempts?: number;
+  };
+  /**
+   * Optimizer steps (default: one epoch over the data).
+   */
+  steps?: number;
+  /**
+   * Passes over the data when `steps` is not given.
+   */
+  epochs?: number;
+  /**
+   * Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks).
+   */
+  learningRate?: number;
+  /**
+   * Learning-rate schedule after warmup.
+   */
+  schedule?: 'cosine' | 'linear' | 'constant';
+  /**
+   * Fraction of steps spent warming up linearly.
+   */
+  warmupRatio?: number;
+  adam?: Adam;
+  /**
+   * Sequences per optimizer step over all processes (reached by gradient accumulation).
+   */
+  globalBatchSize?: number;
+  /**
+   * Sequences per forward pass per process.
+   */
+  microBatchSize?: number;
+  /**
+   * Pack several examples into each sequence (attention kept within each example).
+   */
+  packing?: boolean;
+  /**
+   * Gradient clipping norm.
+   */
+  maxGradNorm?: number;
+  /**
+   * Checkpoint every N optimizer steps (and always at the end).
+   */
+  saveEverySteps?: number;
+}
+export interface Adam {
+  /**
+   * Adam (beta1, beta2).
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  betas?: [unknown, unknown];
+  /**
+   * Adam epsilon.
+   */
+  eps?: number;
+  /**
+   * Decoupled weight decay (AdamW).
+   */
+  weightDecay?: number;
+}
+/**
+ * Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).
+ */
+export interface Ppo {
+  /**
+   * The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails).
+   */
+  init?: string;
+  /**
+   * PPO updates (each: collect a rollout buffer, then optimize).
+   */
+  updates?: number;
+  /**
+   * Environment steps (verification attempts) collected per process per update.
+   */
+  stepsPerUpdate?: number;
+  /**
+   * Episodes generated together in one batched generate call.
+   */
+  parallelEnvs?: number;
+  /**
+   * Optimization passes over each rollout buffer.
+   */
+  epochs?: number;
+  /**
+   * Transitions per gradient step.
+   */
+  miniBatchSize?: number;
+  /**
+   * Discount.
+   */
+  gamma?: number;
+  /**
+   * GAE lambda.
+   */
+  lambda?: number;
+  /**
+   * Policy ratio clip.
+   */
+  clip?: number;
+  /**
+   * Value prediction clip (clipped value loss).
+   */
+  valueClip?: number;
+  /**
+   * Value loss coefficient.
+   */
+  valueCoef?: number;
+  /**
+   * Entropy bonus coefficient (0 in the paper).
+   */
+  entropyCoef?: number;
+  /**
+   * KL penalty to the Init policy (0: off).
+   */
+  klCoef?: number;
+  /**
+   * Gradient clipping norm.
+   */
+  maxGradNorm?: number;
+  /**
+   * Initial learning rate.
+   */
+  learningRate?: number;
+  /**
+   * Learning rate reached by the cosine schedule at the last update.
+   */
+  finalLearningRate?: number;
+  adam?: Adam;
+  /**
+   * Sampling temperature (log-probs use the same scaled logits).
+   */
+  temperature?: number;
+  /**
+   * Most tokens per response.
+   */
+  maxNewTokens?: number;
+  /**
+   * Log-prob weight of tokens before the answer key (`"formula":` or `"action":`), located by character offsets.
+   */
+  thoughtWeight?: number;
+  /**
+   * `gae` (the paper) or `group` (GRPO-style group-mean baseline).
+   */
+  advantage?: 'gae' | 'group';
+  /**
+   * Multiply verifier rewards by this.
+   */
+  rewardScale?: number;
+  valueHead?: {
+    /**
+     * Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state.
+     *
+     * @minItems 1
+     */
+    hidden?: [number, ...number[]];
+  };
+  /**
+   * Checkpoint every N updates (and always at the end).
+   */
+  saveEverySteps?: number;
+}
+/**
+ * Which splits to evaluate, on what schedule.
+ */
+export interface Evaluation {
+  /**
+   * Evaluation splits: one `id` split (the training variant) and the OOD variants.
+   *
+   * @minItems 1
+   */
+  splits: [Split, ...Split[]];
+  /**
+   * Evaluate every N training steps (SFT optimizer steps or PPO updates).
+   */
+  everySteps?: number;
+  /**
+   * Evaluate each saved checkpoint.
+   */
+  atCheckpoints?: boolean;
+  /**
+   * Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes.
+   */
+  seed?: number;
+  /**
+   * Sampling temperature at evaluation (0: greedy).
+   */
+  temperature?: number;
+  /**
+   * Most tokens per response.
+   */
+  maxNewTokens?: number;
+}
+export interface Split {
+  /**
+   * Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`.
+   */
+  name: string;
+  /**
+   * In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look).
+   */
+  kind: 'id' | 'rule-ood' | 'visual-ood';
+  /**
+   * Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper).
+   */
+  episodes: number;
+  overrides?: EnvironmentOverrides;
+  /**
+   * Vision only: also measure card recognition (one attempt, no verification).
+   */
+  recognition?: boolean;
+}
+/**
+ * Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.
+ */
+export interface EnvironmentOverrides {
+  /**
+   * The number the formula must reach (24 in the paper).
+   */
+  target?: number;
+  /**
+   * Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant).
+   */
+  faceCards?: 'all-10' | '11-12-13';
+  /**
+   * `any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation).
+   */
+  sampling?: 'any' | 'at-least-one-face';
+  /**
+   * `deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour).
+   */
+  draw?: 'deck' | 'independent';
+  /**
+   * Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD).
+   */
+  suits?: 'all' | 'black' | 'red';
+  /**
+   * `language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).
+   */
+  modality?: 'language' | 'vision';
+  /**
+   * Scored attempts (GeneralPoints: per episode; V-IRL: per position).
+   */
+  maxVerify?: number;
+  /**
+   * `reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).
+   */
+  verifier?: 'reference' | 'strict';
+  /**
+   * Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.
+   */
+  routes?: RouteFile | SyntheticCity;
+  /**
+   * `absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD).
+   */
+  actionSpace?: 'absolute' | 'relative';
+  /**
+   * Most interpolated forward() points per straight segment of the expert rail.
+   */
+  maxStraight?: number;
+  /**
+   * Probability that each interpolated forward() point is dropped.
+   */
+  dropRate?: number;
+  /**
+   * Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own.
+   */
+  panoramas?: string;
+}
+/**
+ * Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.
+ */
+export interface Launcher {
+  /**
+   * `local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config.
+   */
+  kind?: 'local' | 'accelerate' | 'slurm';
+  /**
+   * GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.
+   */
+  gpus?: number[] | number;
+  /**
+   * Sharding strategy for multi-GPU training (through accelerate).
+   */
+  distributed?: 'ddp' | 'fsdp' | 'deepspeed-zero2' | 'deepspeed-zero3';
+  /**
+   * accelerate mixed precision.
+   */
+  mixedPrecision?: 'no' | 'bf16' | 'fp16';
+  slurm?: {
+    partition?: string;
+    account?: string;
+    qos?: string;
+    nodes?: number;
+    gpusPerNode?: number;
+    cpusPerTask?: number;
+    /**
+     * Wall-time limit, e.g. `2-00:00:00` or `12:00:00`.
+     */
+    time?: string;
+    /**
+     * More `#SBATCH` options, each like `--mem=200G`.
+     */
+    extraDirectives?: string[];
+  };
+}
+/**
+ * Written by the trainer at the root of every run folder, replaced atomically on each change. The Runs view reads status and heartbeat from it.
+ */
+export interface RunManifest {
+  /**
+   * Version of this contract.
+   */
+  schemaVersion: 1;
+  /**
+   * Unique within the experiment's output folder; also the run folder's name.
+   */
+  runId: string;
+  /**
+   * The experiment config's `name`.
+   */
+  experiment: string;
+  /**
+   * What this run does.
+   */
+  job: 'data' | 'sft' | 'ppo' | 'eval' | 'export';
+  /**
+   * `running` until the process ends; a running manifest whose heartbeat is old is shown as stale.
+   */
+  status: 'running' | 'finished' | 'failed' | 'cancelled';
+  createdAt: string;
+  updatedAt: string;
+  /**
+   * Refreshed periodically while the process is alive.
+   */
+  heartbeatAt: string;
+  endedAt?: string;
+  /**
+   * The experiment file the run was launched from.
+   */
+  configPath?: string;
+  /**
+   * Snapshot of the experiment config with defaults filled in (valid against experiment.schema.json).
+   */
+  config: {};
+  configSha256?: string;
+  /**
+   * argv of the trainer process.
+   *
+   * @minItems 1
+   */
+  command: [string, ...string[]];
+  cwd?: string;
+  /**
+   * The checkpoint this run started from, if any.
+   */
+  init?: string;
+  /**
+   * null when the trainer is not in a git checkout.
+   */
+  git?: {
+    commit: string;
+    /**
+     * Uncommitted changes were present.
+     */
+    dirty: boolean;
+  } | null;
+  /**
+   * Versions of python, torch, transformers, peft, accelerate, ptlab, ...
+   */
+  packages?: {
+    [k: string]: string | undefined;
+  };
+  seeds: {
+    global: number;
+    [k: string]: number | undefined;
+  };
+  host: {
+    hostname: string;
+    platform: string;
+    python?: string;
+    cpuCount?: number;
+    pid?: number;
+    slurmJobId?: string;
+  };
+  gpus?: {
+    index: number;
+    name: string;
+    memoryMiB?: number;
+  }[];
+  /**
+   * Model parameters N used in compute accounting.
+   */
+  parameters?: number;
+  progress?: {
+    /**
+     * Last completed global step.
+     */
+    step: number;
+    totalSteps?: number;
+  };
+  checkpoints?: {
+    step: number;
+    /**
+     * Relative to the run folder.
+     */
+    path: string;
+    createdAt: string;
+  }[];
+  /**
+   * One entry per process lifetime: a resumed run has several, joined by global step.
+   */
+  segments?: {
+    index: number;
+    startedAt: string;
+    startStep: number;
+    endedAt?: string;
+    endStatus?: 'finished' | 'failed' | 'cancelled' | 'crashed';
+  }[];
+  error?: {
+    message: string;
+    traceback?: string;
+  };
+  /**
+   * Files of the run folder, relative to it.
+   */
+  files?: {
+    metrics?: string;
+    episodes?: string;
+    log?: string;
+  };
+}
+/**
+ * Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.
+ */
+export interface Compute {
+  /**
+   * N.
+   */
+  parameters: number;
+  /**
+   * D_init: tokens trained on to make the Init checkpoint.
+   */
+  initTokens?: number;
+  /**
+   * D_train so far in this run (SFT: D_SFT; PPO: D_RL).
+   */
+  trainTokens: number;
+  /**
+   * Tokens processed while collecting rollouts (D_buffer), counted.
+   */
+  inferenceTokens: number;
+  /**
+   * (6 N (D_init + D_train) + 2 N D_inference) / 1e9.
+   */
+  gflops: number;
+  /**
+   * The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL).
+   */
+  gflopsPaperApprox?: number;
+}
+export interface TrainingRecord {
+  kind?: 'train';
+  /**
+   * Namespaced scalars, e.g. `train/loss`, `train/lr`, `ppo/policy_loss`, `ppo/value_loss`, `ppo/clipfrac`, `ppo/approx_kl`, `ppo/entropy`, `rollout/reward_mean`, `rollout/return_mean`, `rollout/response_tokens_mean`, `perf/tokens_per_second`.
+   */
+  metrics: {
+    [k: string]: number | null | undefined;
+  };
+}
+export interface EvaluationRecord {
+  kind?: 'eval';
+  split: string;
+  splitKind: 'id' | 'rule-ood' | 'visual-ood';
+  episodesEvaluated: number;
+  success: Rate;
+  perStepAccuracy?: Rate1;
+  recognition?: Rate2;
+  meanReward?: number;
+  failureModes?: FailureCounts;
+}
+export interface Rate {
+  rate: number;
+  /**
+   * sqrt(rate (1 - rate) / n).
+   */
+  stderr: number;
+  n: number;
+}
+/**
+ * V-IRL: correct attempts / attempts.
+ */
+export interface Rate1 {
+  rate: number;
+  /**
+   * sqrt(rate (1 - rate) / n).
+   */
+  stderr: number;
+  n: number;
+}
+/**
+ * Vision: attempts with all cards recognised / attempts.
+ */
+export interface Rate2 {
+  rate: number;
+  /**
+   * sqrt(rate (1 - rate) / n).
+   */
+  stderr: number;
+  n: number;
+}
+export interface FailureCounts {
+  [k: string]: number | undefined;
+}
+/**
+ * One whole multi-turn episode (sequential revision): the first turn carries the full prompt, each later turn only what it appends. Written for every training rollout episode and every evaluation episode.
+ */
+export interface EpisodeRecord {
+  runId: string;
+  /**
+   * Global training step at which the episode ran.
+   */
+  step: number;
+  /**
+   * `train` for rollout episodes, else the evaluation split's name.
+   */
+  split: string;
+  splitKind?: 'train' | 'id' | 'rule-ood' | 'visual-ood';
+  /**
+   * Checkpoint that played the episode, relative to the run folder.
+   */
+  checkpoint?: string;
+  /**
+   * Index within the split at this step.
+   */
+  episode: number;
+  /**
+   * Seed that reproduces the episode's state in both languages.
+   */
+  seed: number;
+  /**
+   * The environment variant (experiment.schema.json#/$defs/environment) with every key filled in.
+   */
+  environment: {
+    env: 'generalpoints' | 'virl';
+  };
+  /**
+   * What the episode is about: the hand (GeneralPoints) or the route and position (V-IRL).
+   */
+  state?: GeneralPointsHand | VIRLRoute;
+  /**
+   * Observation image of the first turn, relative to the run folder.
+   */
+  image?: string;
+  /**
+   * @minItems 1
+   */
+  turns: [Turn, ...Turn[]];
+  success: boolean;
+  totalReward: number;
+  /**
+   * Failure-mode label of a failed attempt (shared/spec/environments.md).
+   */
+  failureMode?:
+    | 'format'
+    | 'illegal-formula'
+    | 'wrong-numbers'
+    | 'arithmetic'
+    | 'rule-collapse'
+    | 'recognition'
+    | 'wrong-turn'
+    | 'missed-intersection'
+    | 'phantom-intersection'
+    | 'premature-stop'
+    | 'action-space-confusion'
+    | 'budget-exhausted';
+  /**
+   * Ended by the attempt budget rather than by success.
+   */
+  truncated?: boolean;
+}
+export interface GeneralPointsHand {
+  /**
+   * @minItems 4
+   * @maxItems 4
+   */
+  cards: [
+    'A' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '10' | 'J' | 'Q' | 'K',
+    'A' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '10' | 'J' | 'Q' | 'K',
+    'A' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '10' | 'J' | 'Q' | 'K',
+    'A' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '10' | 'J' | 'Q' | 'K'
+  ];
+  /**
+   * @minItems 4
+   * @maxItems 4
+   */
+  suits?: [
+    'spades' | 'clubs' | 'hearts' | 'diamonds',
+    'spades' | 'clubs' | 'hearts' | 'diamonds',
+    'spades' | 'clubs' | 'hearts' | 'diamonds',
+    'spades' | 'clubs' | 'hearts' | 'diamonds'
+  ];
+  /**
+   * @minItems 4
+   * @maxItems 4
+   */
+  values: [number, number, number, number];
+  /**
+   * Solver solutions (possibly truncated).
+   */
+  solutions?: string[];
+}
+export interface VIRLRoute {
+  routeId: string;
+  city?: string;
+  /**
+   * Index on the expert rail.
+   */
+  position: number;
+  railLength?: number;
+  instruction?: string;
+}
+/**
+ * Result of evaluating one checkpoint on every split of an experiment, written atomically by `ptlab eval` next to its episode records.
+ */
+export interface EvalSummary {
+  schemaVersion: 1;
+  runId: string;
+  /**
+   * Checkpoint evaluated.
+   */
+  checkpoint: string;
+  step: number;
+  createdAt: string;
+  /**
+   * Episode seed base (episode i uses seed + i).
+   */
+  seed: number;
+  temperature?: number;
+  /**
+   * Episode records of this evaluation, relative to this file.
+   */
+  episodesFile?: string;
+  compute?: Compute;
+  /**
+   * @minItems 1
+   */
+  splits: [
+    {
+      name: string;
+      kind: 'id' | 'rule-ood' | 'visual-ood';
+      /**
+       * The split's full environment variant.
+       */
+      environment: {};
+      episodes: number;
+      success: Rate;
+      perStepAccuracy?: Rate;
+      recognition?: Rate;
+      meanReward?: number;
+      meanAttempts?: number;
+      failureModes?: FailureCounts;
+    },
+    ...{
+      name: string;
+      kind: 'id' | 'rule-ood' | 'visual-ood';
+      /**
+       * The split's full environment variant.
+       */
+      environment: {};
+      episodes: number;
+      success: Rate;
+      perStepAccuracy?: Rate;
+      recognition?: Rate;
+      meanReward?: number;
+      meanAttempts?: number;
+      failureModes?: FailureCounts;
+    }[]
+  ];
+}

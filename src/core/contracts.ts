@@ -1,0 +1,144 @@
+// The JSON Schema contracts in schemas/, shared with the Python trainer (ptlab/contracts.py).
+// Pure: no vscode, no fs. The schemas are bundled into the extension by esbuild.
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import * as jsonc from 'jsonc-parser';
+import episodeRecordSchema from '../../schemas/episode-record.schema.json';
+import evalSummarySchema from '../../schemas/eval-summary.schema.json';
+import experimentSchema from '../../schemas/experiment.schema.json';
+import metricRecordSchema from '../../schemas/metric-record.schema.json';
+import runManifestSchema from '../../schemas/run-manifest.schema.json';
+
+export const SCHEMAS = {
+  'experiment.schema.json': experimentSchema,
+  'run-manifest.schema.json': runManifestSchema,
+  'metric-record.schema.json': metricRecordSchema,
+  'episode-record.schema.json': episodeRecordSchema,
+  'eval-summary.schema.json': evalSummarySchema,
+} as const;
+
+export type SchemaFile = keyof typeof SCHEMAS;
+
+export interface ContractError {
+  /** JSON pointer of the offending value; "" for the document itself. */
+  pointer: string;
+  message: string;
+}
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<SchemaFile, ValidateFunction>();
+
+function validatorFor(schema: SchemaFile): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    if (!ajv) {
+      ajv = new Ajv2020({ allErrors: true, strict: false, discriminator: true });
+      addFormats(ajv);
+      for (const s of Object.values(SCHEMAS)) ajv.addSchema(s);
+    }
+    validate = ajv.getSchema(SCHEMAS[schema].$id);
+    if (!validate) throw new Error(`schema ${schema} did not compile`);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+function describe(error: ErrorObject): ContractError {
+  const params = error.params as Record<string, unknown>;
+  const pointer = error.instancePath;
+  let message = error.message ?? 'is invalid';
+  switch (error.keyword) {
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const key = String(params.additionalProperty ?? params.unevaluatedProperty);
+      message = `unknown property "${key}"`;
+      break;
+    }
+    case 'required':
+      message = `missing required property "${String(params.missingProperty)}"`;
+      break;
+    case 'enum':
+      message = `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      break;
+    case 'const':
+      message = `must be ${JSON.stringify(params.allowedValue)}`;
+      break;
+    case 'discriminator':
+      return { pointer: `${pointer}/${String(params.tag)}`, message: `unknown value ${JSON.stringify(params.tagValue)}` };
+  }
+  return { pointer, message };
+}
+
+/** Every violation, deepest first, de-duplicated. Empty when the value satisfies the schema. */
+export function contractErrors(schema: SchemaFile, value: unknown): ContractError[] {
+  const validate = validatorFor(schema);
+  if (validate(value)) return [];
+  const seen = new Map<string, ContractError>();
+  for (const error of validate.errors ?? []) {
+    if (error.keyword === 'if') continue; // the failing `then` branch explains it
+    const item = describe(error);
+    seen.set(`${item.pointer}\u0000${item.message}`, item);
+  }
+  return [...seen.values()].sort(
+    (a, b) => depth(b.pointer) - depth(a.pointer) || a.pointer.localeCompare(b.pointer),
+  );
+}
+
+function depth(pointer: string): number {
+  return pointer.split('/').length - 1;
+}
+
+export function isValid(schema: SchemaFile, value: unknown): boolean {
+  return validatorFor(schema)(value) as boolean;
+}
+
+/** A problem in a JSON text, located at a line and column (1-based) where possible. */
+export interface LocatedError extends ContractError {
+  line: number;
+  column: number;
+}
+
+/** Parse a JSON document and validate it; syntax and schema errors come back with positions. */
+export function checkJsonText(schema: SchemaFile, text: string): { value: unknown; errors: LocatedError[] } {
+  const syntax: jsonc.ParseError[] = [];
+  const tree = jsonc.parseTree(text, syntax, { disallowComments: true, allowTrailingComma: false });
+  if (syntax.length > 0 || !tree) {
+    const first = syntax[0];
+    const { line, column } = position(text, first?.offset ?? 0);
+    const what = first ? jsonc.printParseErrorCode(first.error) : 'empty document';
+    return { value: undefined, errors: [{ pointer: '', message: `invalid JSON: ${what}`, line, column }] };
+  }
+  const value = jsonc.getNodeValue(tree) as unknown;
+  const errors = contractErrors(schema, value).map((e) => {
+    const node = jsonc.findNodeAtLocation(tree, pointerSegments(e.pointer));
+    const target = node?.parent?.type === 'property' ? node.parent : node;
+    return { ...e, ...position(text, target?.offset ?? 0) };
+  });
+  return { value, errors };
+}
+
+export function pointerSegments(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
+
+function position(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** `file:line:column: /pointer: message`, the format of the CLI and the output channel. */
+export function formatLocated(file: string, e: LocatedError): string {
+  return `${file}:${e.line}:${e.column}: ${e.pointer || '/'}: ${e.message}`;
+}

@@ -1,0 +1,111 @@
+// Reading run folders (run.json + metrics.jsonl) into what the views show. Pure: callers
+// pass file contents, so the extension host, a worker and unit tests share it.
+import type { EvaluationRecord, MetricRecord, RunManifest } from './contracts.generated';
+import { contractErrors } from './contracts';
+
+export interface CurvePoint {
+  step: number;
+  gflops: number;
+  rate: number;
+  stderr: number;
+  n: number;
+}
+
+export interface SplitCurve {
+  split: string;
+  splitKind: EvaluationRecord['splitKind'];
+  points: CurvePoint[];
+}
+
+export interface RunSummary {
+  /** Run folder, relative to the workspace folder when inside one. */
+  folder: string;
+  runId: string;
+  experiment: string;
+  job: RunManifest['job'] | 'unknown';
+  status: RunManifest['status'] | 'unknown';
+  step: number | undefined;
+  curves: SplitCurve[];
+  /** Human-readable problems found while reading (invalid manifest, skipped lines). */
+  problems: string[];
+}
+
+export interface ParsedJsonl<T> {
+  records: T[];
+  /** 1-based line numbers of lines that were not valid records (torn, garbage or off-contract). */
+  skippedLines: number[];
+}
+
+/** Parse a JSON-lines text; bad lines are skipped and counted, never fatal. */
+export function parseMetricsJsonl(text: string): ParsedJsonl<MetricRecord> {
+  const records: MetricRecord[] = [];
+  const skippedLines: number[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      skippedLines.push(i + 1);
+      return;
+    }
+    if (contractErrors('metric-record.schema.json', value).length > 0) skippedLines.push(i + 1);
+    else records.push(value as MetricRecord);
+  });
+  return { records, skippedLines };
+}
+
+/** Evaluation success curves, one per split, ordered by step (a later record for the same step wins). */
+export function successCurves(records: MetricRecord[]): SplitCurve[] {
+  const bySplit = new Map<string, { kind: SplitCurve['splitKind']; points: Map<number, CurvePoint> }>();
+  for (const r of records) {
+    if (r.kind !== 'eval') continue;
+    const ev = r as MetricRecord & EvaluationRecord;
+    let entry = bySplit.get(ev.split);
+    if (!entry) bySplit.set(ev.split, (entry = { kind: ev.splitKind, points: new Map() }));
+    entry.points.set(ev.step, {
+      step: ev.step,
+      gflops: ev.compute.gflops,
+      rate: ev.success.rate,
+      stderr: ev.success.stderr,
+      n: ev.success.n,
+    });
+  }
+  return [...bySplit.entries()].map(([split, { kind, points }]) => ({
+    split,
+    splitKind: kind,
+    points: [...points.values()].sort((a, b) => a.step - b.step),
+  }));
+}
+
+export function summarizeRun(folder: string, manifestText: string | undefined, metricsText: string | undefined): RunSummary {
+  const problems: string[] = [];
+  let manifest: RunManifest | undefined;
+  if (manifestText === undefined) problems.push('run.json is missing');
+  else {
+    try {
+      const value: unknown = JSON.parse(manifestText);
+      const errors = contractErrors('run-manifest.schema.json', value);
+      if (errors.length === 0) manifest = value as RunManifest;
+      else problems.push(...errors.slice(0, 3).map((e) => `run.json ${e.pointer || '/'}: ${e.message}`));
+    } catch (err) {
+      problems.push(`run.json is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  const parsed = parseMetricsJsonl(metricsText ?? '');
+  if (parsed.skippedLines.length > 0) {
+    problems.push(`metrics.jsonl: skipped ${parsed.skippedLines.length} bad line(s), first at line ${parsed.skippedLines[0]}`);
+  }
+  const lastStep = parsed.records.reduce<number | undefined>((m, r) => (m === undefined || r.step > m ? r.step : m), undefined);
+  return {
+    folder,
+    runId: manifest?.runId ?? folder.split('/').pop() ?? folder,
+    experiment: manifest?.experiment ?? 'unknown',
+    job: manifest?.job ?? 'unknown',
+    status: manifest?.status ?? 'unknown',
+    step: manifest?.progress?.step ?? lastStep,
+    curves: successCurves(parsed.records),
+    problems,
+  };
+}

@@ -1,0 +1,9 @@
+// activate(): one register call per feature, nothing else.
+import type * as vscode from 'vscode';
+import { DashboardPanel } from './features/dashboard/dashboardPanel';
+
+export function activate(context: vscode.ExtensionContext): void {
+  DashboardPanel.register(context);
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,246 @@
+// Runs the VS Code integration suite and the webview checks inside a real VS Code:
+// code-server (VS Code for the web, from npm) driven by Chromium through playwright-core.
+// See shared/docs/vscode-testing.md. Prints `N passed, N failed` as its last line.
+//
+// Environment: PTLAB_CODE_SERVER_NODE and PTLAB_CODE_SERVER_ENTRY (from
+// scripts/install-code-server.sh), PTLAB_CHROMIUM (default /usr/bin/chromium).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const repo = resolve(__dirname, '..', '..', '..');
+const resultsDir = join(repo, 'test-results');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+interface Outcome {
+  title: string;
+  state: 'passed' | 'failed' | 'pending';
+  error?: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForHealth(port: number, server: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('code-server did not become healthy');
+}
+
+class CodeServer {
+  private process: ChildProcess | undefined;
+  readonly port: Promise<number> = freePort();
+  log = '';
+
+  constructor(private readonly sandbox: string) {}
+
+  async start(workspace: string, env: NodeJS.ProcessEnv): Promise<number> {
+    const node = process.env.PTLAB_CODE_SERVER_NODE;
+    const entry = process.env.PTLAB_CODE_SERVER_ENTRY;
+    if (!node || !entry || !existsSync(node) || !existsSync(entry)) {
+      throw new Error('code-server not found: run scripts/install-code-server.sh (npm test does) and set PTLAB_CODE_SERVER_NODE/ENTRY');
+    }
+    const port = await this.port;
+    const dirs = Object.fromEntries(['user-data', 'extensions', 'xdg-config', 'xdg-data', 'xdg-cache'].map((d) => [d, join(this.sandbox, d)]));
+    for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+    const args = [
+      entry,
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth', 'none',
+      '--user-data-dir', dirs['user-data']!,
+      '--extensions-dir', dirs['extensions']!,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--vscode-option', 'enable-smoke-test-driver',
+      '--vscode-option', 'reconnection-grace-time=5',
+      workspace,
+    ];
+    this.process = spawn(node, args, {
+      detached: true, // its own process group, so the whole tree can be stopped
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ...env,
+        XDG_CONFIG_HOME: dirs['xdg-config'],
+        XDG_DATA_HOME: dirs['xdg-data'],
+        XDG_CACHE_HOME: dirs['xdg-cache'],
+      },
+    });
+    this.process.stdout?.on('data', (d: Buffer) => (this.log += d.toString()));
+    this.process.stderr?.on('data', (d: Buffer) => (this.log += d.toString()));
+    await waitForHealth(port, this.process);
+    return port;
+  }
+
+  stop(): void {
+    if (this.process?.pid && this.process.exitCode === null) {
+      try {
+        process.kill(-this.process.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+function workbenchUrl(port: number, workspace: string, withTests: boolean): string {
+  const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload: [string, string][] = [['extensionDevelopmentPath', remote(repo)]];
+  if (withTests) payload.push(['extensionTestsPath', remote(join(repo, 'out', 'test', 'integration', 'index.js'))]);
+  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** The Mocha suite in test/integration, run by the workbench's smoke-test driver. */
+async function runIntegrationSuite(browser: Browser, port: number, workspace: string, resultsFile: string): Promise<Outcome[]> {
+  const page = await browser.newPage();
+  const logs: string[] = [];
+  const exit = new Promise<number>((ok) => {
+    void page.exposeFunction('codeAutomationLog', (...parts: unknown[]) => logs.push(parts.map(String).join(' ')));
+    void page.exposeFunction('codeAutomationExit', (code: number) => ok(code));
+  });
+  await page.goto(workbenchUrl(port, workspace, true));
+  const code = await Promise.race([exit, new Promise<number>((_, fail) => setTimeout(() => fail(new Error('integration suite timed out after 240 s')), 240_000))]);
+  await page.close();
+  if (!existsSync(resultsFile)) {
+    return [{ title: 'integration suite ran', state: 'failed', error: `no results (exit ${code}); workbench log:\n${logs.slice(-40).join('\n')}` }];
+  }
+  return (JSON.parse(readFileSync(resultsFile, 'utf8')) as { outcomes: Outcome[] }).outcomes;
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  // The palette lists commands registered when it opens; on a fresh profile the extension
+  // may register a few seconds after the workbench shows, so reopen until the exact row is there.
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 3_000 });
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.keyboard.press('Enter');
+}
+
+/** Checks of a webview as a user sees it, each one outcome; screenshots land in test-results/. */
+async function runWebviewChecks(browser: Browser, port: number, workspace: string): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const cspViolations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text()) && /vscode-resource|vscode-cdn|webview/i.test(m.text())) cspViolations.push(m.text());
+  });
+  const check = async (title: string, body: () => Promise<void>) => {
+    try {
+      await body();
+      outcomes.push({ title, state: 'passed' });
+    } catch (err) {
+      outcomes.push({ title, state: 'failed', error: (err as Error).stack ?? String(err) });
+      await page.screenshot({ path: join(resultsDir, `failed-${title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+    }
+  };
+  await page.goto(workbenchUrl(port, workspace, false));
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+
+  await check('webview: the dashboard shows the run and its ID/OOD curves in Chromium', async () => {
+    await runCommand(page, 'Post-Training Lab: Open Dashboard');
+    const view = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    await view.locator('#success-chart').waitFor({ state: 'visible', timeout: 60_000 });
+    const status = await view.locator('#status').textContent({ timeout: 30_000 });
+    if (!status?.includes('runs/tiny-gp-l/ppo')) throw new Error(`status line was ${JSON.stringify(status)}`);
+    const problems = await view.locator('#problems').textContent();
+    if (!problems?.includes('skipped 1 bad line(s), first at line 8')) throw new Error(`problems were ${JSON.stringify(problems)}`);
+    const drawn = await view.locator('#success-chart').evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let ink = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) ink++;
+      return ink;
+    });
+    if (drawn < 1000) throw new Error(`the chart canvas is nearly empty (${drawn} painted pixels)`);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(resultsDir, 'dashboard.png') });
+    if (cspViolations.length > 0) throw new Error(`CSP violations:\n${cspViolations.join('\n')}`);
+  });
+  await context.close();
+  return outcomes;
+}
+
+async function main(): Promise<number> {
+  mkdirSync(resultsDir, { recursive: true });
+  for (const stale of readdirSync(resultsDir).filter((f) => f.startsWith('failed-'))) rmSync(join(resultsDir, stale));
+  const sandbox = mkdtempSync(join(tmpdir(), 'ptlab-code-server-'));
+  const workspace = join(sandbox, 'workspace');
+  cpSync(join(repo, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  cpSync(join(repo, 'examples', 'tiny.ptlab.json'), join(workspace, 'tiny.ptlab.json'));
+  const resultsFile = join(sandbox, 'integration-results.json');
+  const server = new CodeServer(sandbox);
+  let browser: Browser | undefined;
+  const outcomes: Outcome[] = [];
+  try {
+    const port = await server.start(workspace, { PTLAB_TEST_RESULTS: resultsFile });
+    browser = await chromium.launch({ executablePath: process.env.PTLAB_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    outcomes.push(...(await runIntegrationSuite(browser, port, workspace, resultsFile)));
+    outcomes.push(...(await runWebviewChecks(browser, port, workspace)));
+  } catch (err) {
+    outcomes.push({ title: 'code-server harness', state: 'failed', error: (err as Error).stack ?? String(err) });
+    console.error(server.log.slice(-4000));
+  } finally {
+    await browser?.close().catch(() => undefined);
+    server.stop();
+    writeFileSync(join(resultsDir, 'code-server-outcomes.json'), JSON.stringify(outcomes, null, 2));
+    if (!process.env.PTLAB_KEEP_SANDBOX) rmSync(sandbox, { recursive: true, force: true });
+  }
+  for (const o of outcomes) {
+    console.log(`  ${o.state === 'passed' ? '✔' : o.state === 'failed' ? '✘' : '-'} ${o.title}`);
+    if (o.error) console.log(o.error.replace(/^/gm, '      '));
+  }
+  const count = (s: Outcome['state']) => outcomes.filter((o) => o.state === s).length;
+  console.log(`${count('passed')} passed, ${count('failed')} failed, ${count('pending')} skipped`);
+  return count('failed') > 0 || count('passed') === 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

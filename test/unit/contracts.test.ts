@@ -1,0 +1,73 @@
+// The shared contract fixtures (schemas/fixtures) hold in TypeScript exactly as in Python
+// (trainer/tests/test_contracts.py runs the same cases).
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkJsonText, contractErrors, formatLocated, SCHEMAS, type SchemaFile } from '../../src/core/contracts';
+
+const root = join(__dirname, '..', '..', '..');
+const fixturesDir = join(root, 'schemas', 'fixtures');
+
+interface Case {
+  name: string;
+  valid: boolean;
+  errorPath?: string;
+  data: unknown;
+}
+
+const suites = readdirSync(fixturesDir)
+  .filter((f) => f.endsWith('.cases.json'))
+  .map((f) => JSON.parse(readFileSync(join(fixturesDir, f), 'utf8')) as { schema: SchemaFile; cases: Case[] });
+
+describe('contracts: shared fixtures', () => {
+  it('cover every schema', () => {
+    assert.deepEqual(new Set(suites.map((s) => s.schema)), new Set(Object.keys(SCHEMAS)));
+  });
+
+  for (const suite of suites) {
+    for (const c of suite.cases) {
+      it(`${suite.schema.replace('.schema.json', '')}: ${c.name}`, () => {
+        const pointers = new Set(contractErrors(suite.schema, c.data).map((e) => e.pointer));
+        if (c.valid) assert.deepEqual([...pointers], [], 'expected valid');
+        else assert.ok(pointers.has(c.errorPath ?? ''), `expected an error at "${c.errorPath}", got ${[...pointers].join(', ')}`);
+      });
+    }
+  }
+});
+
+describe('contracts: example configs', () => {
+  const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ptlab.json'));
+  it('there are the four paper tasks and the tiny default', () => {
+    assert.deepEqual(examples.sort(), ['gp-l.ptlab.json', 'gp-vl.ptlab.json', 'tiny.ptlab.json', 'virl-l.ptlab.json', 'virl-vl.ptlab.json']);
+  });
+  for (const file of examples) {
+    it(`${file} is valid`, () => {
+      const { errors } = checkJsonText('experiment.schema.json', readFileSync(join(root, 'examples', file), 'utf8'));
+      assert.deepEqual(errors, []);
+    });
+  }
+});
+
+describe('contracts: located errors', () => {
+  it('names the line, column and field of a schema error', () => {
+    const text = '{\n  "name": "x",\n  "environment": {\n    "env": "generalpoints",\n    "faceCards": "all-11"\n  },\n  "model": { "name": "embedded:tiny-lm" }\n}\n';
+    const { errors } = checkJsonText('experiment.schema.json', text);
+    assert.equal(errors.length, 1);
+    assert.equal(formatLocated('a.ptlab.json', errors[0]!), 'a.ptlab.json:5:5: /environment/faceCards: must be one of "all-10", "11-12-13"');
+  });
+
+  it('reports only the branch chosen by `env` (discriminator)', () => {
+    const errors = contractErrors('experiment.schema.json', {
+      name: 'x',
+      model: { name: 'm' },
+      environment: { env: 'virl', faceCards: 'all-10' },
+    });
+    assert.deepEqual(errors, [{ pointer: '/environment', message: 'unknown property "faceCards"' }]);
+  });
+
+  it('reports JSON syntax errors with their position', () => {
+    const { errors } = checkJsonText('experiment.schema.json', '{\n  "name": "x",\n  "model": {,}\n}');
+    assert.equal(errors[0]?.line, 3);
+    assert.match(errors[0]!.message, /invalid JSON/);
+  });
+});
