@@ -5,13 +5,13 @@
 // Environment: PTLAB_CODE_SERVER_NODE and PTLAB_CODE_SERVER_ENTRY (from
 // scripts/install-code-server.sh), PTLAB_CHROMIUM (default /usr/bin/chromium).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { prepareWorkspace, repo, type Outcome } from './workspace';
 
-const repo = resolve(__dirname, '..', '..', '..');
 const resultsDir = join(repo, 'test-results');
 const CHROMIUM_ARGS = [
   '--headless',
@@ -23,12 +23,6 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-
-interface Outcome {
-  title: string;
-  state: 'passed' | 'failed' | 'pending';
-  error?: string;
-}
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -207,9 +201,7 @@ async function main(): Promise<number> {
   mkdirSync(resultsDir, { recursive: true });
   for (const stale of readdirSync(resultsDir).filter((f) => f.startsWith('failed-'))) rmSync(join(resultsDir, stale));
   const sandbox = mkdtempSync(join(tmpdir(), 'ptlab-code-server-'));
-  const workspace = join(sandbox, 'workspace');
-  cpSync(join(repo, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-  cpSync(join(repo, 'examples', 'tiny.ptlab.json'), join(workspace, 'tiny.ptlab.json'));
+  const workspace = prepareWorkspace(sandbox);
   const resultsFile = join(sandbox, 'integration-results.json');
   const server = new CodeServer(sandbox);
   let browser: Browser | undefined;
