@@ -1,0 +1,63 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseMetricsJsonl, successCurves, summarizeRun } from '../../src/core/runs';
+
+const runDir = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'tiny-gp-l', 'ppo');
+const compute = { parameters: 10, trainTokens: 0, inferenceTokens: 0, gflops: 1 };
+const evalLine = (step: number, split: string, rate: number, gflops = step) =>
+  JSON.stringify({
+    kind: 'eval',
+    step,
+    time: '2026-11-25T10:00:00Z',
+    compute: { ...compute, gflops },
+    split,
+    splitKind: split === 'id' ? 'id' : 'rule-ood',
+    episodesEvaluated: 4,
+    success: { rate, stderr: Math.sqrt((rate * (1 - rate)) / 4), n: 4 },
+  });
+
+describe('runs: metrics.jsonl', () => {
+  it('skips torn, garbage and off-contract lines with their line numbers, never throws', () => {
+    const text = [evalLine(0, 'id', 0.5), '{"kind": "eval", "st', '\u0000\u00ff garbage', '{"kind":"train","step":1}', '', evalLine(1, 'id', 0.75)].join('\n');
+    const parsed = parseMetricsJsonl(text);
+    assert.equal(parsed.records.length, 2);
+    assert.deepEqual(parsed.skippedLines, [2, 3, 4]);
+  });
+
+  it('handles an empty file and a file without a final newline', () => {
+    assert.deepEqual(parseMetricsJsonl(''), { records: [], skippedLines: [] });
+    assert.equal(parseMetricsJsonl(evalLine(0, 'id', 0.5)).records.length, 1);
+  });
+
+  it('builds one success curve per split, ordered by step, the latest record of a step winning', () => {
+    const { records } = parseMetricsJsonl([evalLine(2, 'id', 0.5), evalLine(0, 'id', 0.25), evalLine(0, 'ood-rule', 0), evalLine(2, 'id', 1)].join('\n'));
+    const curves = successCurves(records);
+    assert.deepEqual(
+      curves.map((c) => [c.split, c.splitKind, c.points.map((p) => [p.step, p.rate])]),
+      [
+        ['id', 'id', [[0, 0.25], [2, 1]]],
+        ['ood-rule', 'rule-ood', [[0, 0]]],
+      ],
+    );
+  });
+});
+
+describe('runs: summarizeRun', () => {
+  it('reads the fixture run: manifest, both curves, and the torn line reported', () => {
+    const run = summarizeRun('runs/tiny-gp-l/ppo', readFileSync(join(runDir, 'run.json'), 'utf8'), readFileSync(join(runDir, 'metrics.jsonl'), 'utf8'));
+    assert.equal(run.runId, 'ppo');
+    assert.equal(run.status, 'finished');
+    assert.equal(run.step, 10);
+    assert.deepEqual(run.curves.map((c) => [c.split, c.points.length]), [['id', 11], ['ood-rule', 11]]);
+    assert.deepEqual(run.problems, ['metrics.jsonl: skipped 1 bad line(s), first at line 8']);
+  });
+
+  it('reports a missing or invalid manifest instead of failing', () => {
+    assert.deepEqual(summarizeRun('r', undefined, undefined).problems, ['run.json is missing']);
+    assert.match(summarizeRun('r', '{', undefined).problems[0]!, /run.json is not valid JSON/);
+    const invalid = summarizeRun('r', '{"schemaVersion": 1}', undefined);
+    assert.equal(invalid.status, 'unknown');
+    assert.match(invalid.problems[0]!, /missing required property/);
+  });
+});
