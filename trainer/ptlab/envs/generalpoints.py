@@ -1,0 +1,753 @@
+"""GeneralPoints: the 24-points card game of the paper, in reference and strict modes.
+
+The TypeScript twin is src/core/envs/generalpoints.ts; both must give byte-identical
+prompts, rewards, messages and episodes (shared vectors in trainer/tests/vectors and a
+differential fuzz test keep them honest). shared/spec/environments.md is the definition;
+every behaviour of the authors' reference code that the paper does not state is marked
+"quirk" there and here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from itertools import permutations, product
+from typing import Any, Literal
+
+from ptlab.envs.prng import Rng
+
+RANKS = ("A", "2", "3", "4", "5", "6", "7", "8", "9", "10", "J", "Q", "K")
+SUITS = {"all": ("spades", "hearts", "clubs", "diamonds"), "black": ("spades", "clubs"), "red": ("hearts", "diamonds")}
+FACE_TEXT = {
+    "all-10": "'J', 'Q', and 'K' count as '10'.",
+    "11-12-13": "'J', 'Q', and 'K' count as '11', '12', and '13' respectively.",
+}
+CORRECT_REWARD = 5
+
+
+class EnvConfigError(ValueError):
+    """An environment config value is invalid; the message names the field."""
+
+
+# ---------------------------------------------------------------------------- config
+
+
+@dataclass(frozen=True)
+class GeneralPointsConfig:
+    target: int = 24
+    faceCards: Literal["all-10", "11-12-13"] = "all-10"
+    sampling: Literal["any", "at-least-one-face"] = "any"
+    draw: Literal["deck", "independent"] = "independent"
+    suits: Literal["all", "black", "red"] = "all"
+    modality: Literal["language", "vision"] = "language"
+    maxVerify: int = 5
+    verifier: Literal["reference", "strict"] = "strict"
+
+    @staticmethod
+    def from_dict(raw: dict[str, Any]) -> GeneralPointsConfig:
+        """Build from the experiment schema's environment object (`env` may be present)."""
+        if not isinstance(raw, dict):
+            raise EnvConfigError("environment: must be an object")
+        allowed = {f for f in GeneralPointsConfig.__dataclass_fields__}
+        for key in raw:
+            if key != "env" and key not in allowed:
+                raise EnvConfigError(f"environment.{key}: unknown key for generalpoints (known: {', '.join(sorted(allowed))})")
+        if raw.get("env", "generalpoints") != "generalpoints":
+            raise EnvConfigError(f"environment.env: expected 'generalpoints', got {raw.get('env')!r}")
+        choices = {
+            "faceCards": ("all-10", "11-12-13"),
+            "sampling": ("any", "at-least-one-face"),
+            "draw": ("deck", "independent"),
+            "suits": ("all", "black", "red"),
+            "modality": ("language", "vision"),
+            "verifier": ("reference", "strict"),
+        }
+        for key, options in choices.items():
+            if key in raw and raw[key] not in options:
+                raise EnvConfigError(f"environment.{key}: must be one of {', '.join(map(repr, options))}, got {raw[key]!r}")
+        for key, high in (("target", 1_000_000), ("maxVerify", 100)):
+            if key in raw and (not isinstance(raw[key], int) or isinstance(raw[key], bool) or not 1 <= raw[key] <= high):
+                raise EnvConfigError(f"environment.{key}: must be an integer in [1, {high}], got {raw[key]!r}")
+        return GeneralPointsConfig(**{k: v for k, v in raw.items() if k != "env"})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"env": "generalpoints", **asdict(self)}
+
+
+def card_value(rank: str, face_cards: str) -> int:
+    index = RANKS.index(rank) + 1
+    return min(index, 10) if face_cards == "all-10" else index
+
+
+# ---------------------------------------------------------------------------- exact arithmetic
+
+
+def _gcd(a: int, b: int) -> int:
+    while b:
+        a, b = b, a % b
+    return abs(a)
+
+
+Rational = tuple[int, int]  # (numerator, positive denominator), reduced
+
+
+def _rat(n: int, d: int = 1) -> Rational:
+    g = _gcd(n, d) or 1
+    if d < 0:
+        g = -g
+    return (n // g, d // g)
+
+
+def _apply(op: str, a: Rational, b: Rational) -> Rational | None:
+    (an, ad), (bn, bd) = a, b
+    if op == "+":
+        return _rat(an * bd + bn * ad, ad * bd)
+    if op == "-":
+        return _rat(an * bd - bn * ad, ad * bd)
+    if op == "*":
+        return _rat(an * bn, ad * bd)
+    if bn == 0:
+        return None  # division by zero
+    return _rat(an * bd, ad * bn)
+
+
+def format_rational(r: Rational) -> str:
+    return str(r[0]) if r[1] == 1 else f"{r[0]}/{r[1]}"
+
+
+class _ExactParser:
+    """Recursive descent over tokens (numbers as digit strings, operators, parentheses)
+    with the usual precedence, evaluated exactly. Raises _FormulaError on bad syntax."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.division_by_zero = False
+
+    def parse(self) -> Rational:
+        value = self._sum()
+        if self.pos != len(self.tokens):
+            raise _FormulaError(f"unexpected '{self.tokens[self.pos]}' at token {self.pos + 1}")
+        return value
+
+    def _sum(self) -> Rational:
+        value = self._product()
+        while self.pos < len(self.tokens) and self.tokens[self.pos] in "+-":
+            op = self.tokens[self.pos]
+            self.pos += 1
+            value = self._combine(op, value, self._product())
+        return value
+
+    def _product(self) -> Rational:
+        value = self._atom()
+        while self.pos < len(self.tokens) and self.tokens[self.pos] in "*/":
+            op = self.tokens[self.pos]
+            self.pos += 1
+            value = self._combine(op, value, self._atom())
+        return value
+
+    def _atom(self) -> Rational:
+        if self.pos >= len(self.tokens):
+            raise _FormulaError("the formula ends where a number or '(' is expected")
+        token = self.tokens[self.pos]
+        self.pos += 1
+        if token == "(":
+            value = self._sum()
+            if self.pos >= len(self.tokens) or self.tokens[self.pos] != ")":
+                raise _FormulaError("unbalanced parentheses: a '(' is never closed")
+            self.pos += 1
+            return value
+        if token.isdigit():
+            significant = token.lstrip("0") or "0"
+            # Longer numbers can never be card values; the numbers check rejects them later.
+            return (int(significant), 1) if len(significant) <= 15 else (10**15, 1)
+        raise _FormulaError(f"unexpected '{token}' at token {self.pos}")
+
+    def _combine(self, op: str, a: Rational, b: Rational) -> Rational:
+        result = _apply(op, a, b)
+        if result is None:
+            self.division_by_zero = True
+            return (0, 1)
+        return result
+
+
+class _FormulaError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------- solvers
+
+# The reference's bracket placements (Rosetta Code "24 game/Solve"), inserted in order into
+# the 7-slot sequence d o d o d o d; each insertion shifts the later slots.
+REFERENCE_BRACKETS: tuple[tuple[int, ...], ...] = ((), (0, 4), (0, 6), (2, 6), (2, 8), (4, 8), (0, 4, 6, 10))
+OPERATORS = "+-*/"
+
+
+def _distinct_permutations(values: tuple[int, ...]) -> list[tuple[int, ...]]:
+    return sorted(set(permutations(values)))
+
+
+def _eval_tokens(tokens: list[str]) -> Rational | None:
+    parser = _ExactParser(tokens)
+    value = parser.parse()
+    return None if parser.division_by_zero else value
+
+
+@lru_cache(maxsize=4096)
+def reference_solutions(values: tuple[int, ...], target: int) -> tuple[str, ...]:
+    """Every formula of the reference enumeration equal to target, in enumeration order."""
+    found: dict[str, None] = {}
+    for perm in _distinct_permutations(tuple(sorted(values))):
+        for ops in product(OPERATORS, repeat=3):
+            base = [str(perm[0]), ops[0], str(perm[1]), ops[1], str(perm[2]), ops[2], str(perm[3])]
+            for brackets in REFERENCE_BRACKETS:
+                tokens = list(base)
+                for point, bracket in zip(brackets, "()" * (len(brackets) // 2)):
+                    tokens.insert(point, bracket)
+                if _eval_tokens(tokens) == (target, 1):
+                    found.setdefault("".join(tokens), None)
+    return tuple(found)
+
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+
+
+def _render(node: Any) -> tuple[str, int]:
+    """(text, precedence) of an expression tree with the fewest parentheses."""
+    if isinstance(node, int):
+        return str(node), 3
+    op, left, right = node
+    lt, lp = _render(left)
+    rt, rp = _render(right)
+    p = _PRECEDENCE[op]
+    if lp < p:
+        lt = f"({lt})"
+    if rp < p or (rp == p and op in "-/"):
+        rt = f"({rt})"
+    return f"{lt}{op}{rt}", p
+
+
+def _shapes(a: int, b: int, c: int, d: int, o1: str, o2: str, o3: str) -> list[Any]:
+    return [
+        (o3, (o2, (o1, a, b), c), d),
+        (o3, (o1, a, (o2, b, c)), d),
+        (o2, (o1, a, b), (o3, c, d)),
+        (o1, a, (o3, (o2, b, c), d)),
+        (o1, a, (o2, b, (o3, c, d))),
+    ]
+
+
+@lru_cache(maxsize=4096)
+def complete_solutions(values: tuple[int, ...], target: int) -> tuple[str, ...]:
+    """Every formula over all five expression shapes equal to target (strict mode), each
+    written with the fewest parentheses, in enumeration order."""
+    found: dict[str, None] = {}
+    for perm in _distinct_permutations(tuple(sorted(values))):
+        for ops in product(OPERATORS, repeat=3):
+            for tree in _shapes(*perm, *ops):
+                text, _ = _render(tree)
+                tokens = re.findall(r"[0-9]+|[+\-*/()]", text)
+                if _eval_tokens(tokens) == (target, 1):
+                    found.setdefault(text, None)
+    return tuple(found)
+
+
+def solutions(values: list[int], target: int, verifier: str) -> tuple[str, ...]:
+    key = tuple(sorted(values))
+    return reference_solutions(key, target) if verifier == "reference" else complete_solutions(key, target)
+
+
+# ---------------------------------------------------------------------------- hands
+
+
+@dataclass(frozen=True)
+class Hand:
+    cards: list[str]  # rank labels, e.g. ["A", "5", "10", "K"]
+    suits: list[str]
+    values: list[int]  # under the config's face-card rule
+    solutions: tuple[str, ...] = field(repr=False)
+
+
+def _draw_ranks_and_suits(config: GeneralPointsConfig, rng: Rng) -> tuple[list[int], list[str]]:
+    suits = SUITS[config.suits]
+    if config.draw == "deck":
+        deck = [(rank, suit) for suit in suits for rank in range(1, 14)]
+        for i in range(4):  # partial Fisher-Yates: the first 4 positions
+            j = i + rng.below(len(deck) - i)
+            deck[i], deck[j] = deck[j], deck[i]
+        return [r for r, _ in deck[:4]], [s for _, s in deck[:4]]
+    if config.sampling == "at-least-one-face":
+        ranks = [rng.between(1, 13) for _ in range(3)] + [rng.between(11, 13)]
+        rng.shuffle(ranks)
+    else:
+        ranks = [rng.between(1, 13) for _ in range(4)]
+    return ranks, [suits[rng.below(len(suits))] for _ in range(4)]
+
+
+def deal(config: GeneralPointsConfig, seed: int) -> Hand:
+    """The hand of the episode with this seed: drawn until the solver finds a solution
+    (and, for `deck` draws with `at-least-one-face`, until a face card is in it)."""
+    rng = Rng(seed)
+    while True:
+        ranks, suits = _draw_ranks_and_suits(config, rng)
+        if config.sampling == "at-least-one-face" and max(ranks) < 11:
+            continue
+        cards = [RANKS[r - 1] for r in ranks]
+        values = [card_value(c, config.faceCards) for c in cards]
+        found = solutions(values, config.target, config.verifier)
+        if found:
+            return Hand(cards, suits, values, found)
+
+
+# ---------------------------------------------------------------------------- prompts
+
+
+def _py_list_repr(items: list[str]) -> str:
+    """Python's repr of a list of plain strings (the labels never need escaping)."""
+    return "[" + ", ".join(f"'{s}'" for s in items) + "]"
+
+
+def prompt(config: GeneralPointsConfig, hand: Hand) -> str:
+    face = FACE_TEXT[config.faceCards]
+    target = config.target
+    if config.modality == "vision":
+        observe = "You are observing these four cards in the image."
+        given = ""
+        output_intro = "Your response should be a valid json file in the following format:\n"
+    else:
+        observe = "You will receive a set of 4 cards."
+        given = f"[Input]\nCards: {_py_list_repr(hand.cards)}\n\n"
+        output_intro = ""
+    return (
+        "\n[Task Description]\n"
+        f"You are an expert {target} points card game player. {observe}\n"
+        f"Note that {face}, and each card must be used once.\n"
+        f"Your goal is to output a formula that evaluates to {target} using numbers from the cards "
+        "and operators such as '+', '-', '*', '/', '(', ')', and '='.\n\n"
+        f"{given}"
+        "[Output]\n"
+        f"{output_intro}"
+        "{\n"
+        f'  "cards": [x, y, z, w], where {face},\n'
+        '  "number": [a, b, c, d], where a, b, c, and d are the numbers on the cards,\n'
+        f"  \"formula\": 'an equation that equals {target}',\n"
+        "}\n\n"
+    )
+
+
+def expert_response(hand: Hand, formula: str | None = None) -> str:
+    """The SFT target, in the reference's format (quirk: a trailing comma, not valid JSON)."""
+    formula = hand.solutions[0] if formula is None else formula
+    numbers = ", ".join(str(v) for v in hand.values)
+    return f'\n{{\n  "cards": {_py_list_repr(hand.cards)},\n  "number": [{numbers}],\n  "formula": "{formula}",\n}}'
+
+
+def failure_turn(message: str) -> str:
+    return f"You failed this trial because {message}"
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def _json_object(output: str) -> dict[str, Any] | None:
+    """The output as a JSON object, parsed as JavaScript's JSON.parse does (no NaN or
+    Infinity, numbers as doubles), or None."""
+
+    def reject(name: str) -> Any:
+        raise ValueError(name)
+
+    try:
+        value = json.loads(output, parse_int=float, parse_constant=reject)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+# `.` of Python's re excludes only "\n"; spelled out so TypeScript's regex means the same.
+_FORMULA_RE = re.compile(r'"formula": "([^\n]*?)"')
+_CARDS_RE = re.compile(r'"cards": \[([^\]]+)\]')
+_NUMBER_RE = re.compile(r'"number": \[([^\]]+)\]')
+
+
+def _reference_field(output: str, key: str, pattern: re.Pattern[str]) -> Any:
+    parsed = _json_object(output)
+    if parsed is not None and key in parsed:
+        return parsed[key]
+    match = pattern.search(output)
+    return match.group(1) if match else "None"
+
+
+def _reference_list(raw: Any) -> list[str]:
+    """The reference's clean-up: strip [ ] ' and spaces, split on commas, 4 items or none
+    (quirk: a JSON list is not a string, the clean-up fails, and the list is empty)."""
+    if not isinstance(raw, str):
+        return []
+    items = raw.replace("[", "").replace("]", "").replace("'", "").replace(" ", "").split(",")
+    return items if len(items) == 4 else []
+
+
+def reference_formula(output: str) -> tuple[str, bool]:
+    """The formula cut at its first '=', and whether a formula field was found at all
+    (when not, the reference goes on with the string 'None')."""
+    parsed = _json_object(output)
+    if parsed is not None and isinstance(parsed.get("formula"), str):
+        return parsed["formula"].split("=")[0], True
+    match = _FORMULA_RE.search(output)
+    return (match.group(1).split("=")[0], True) if match else ("None", False)
+
+
+@dataclass(frozen=True)
+class ParsedAnswer:
+    formula: str | None  # None: no formula field found
+    cards: list[str]  # recognized card labels ([] when absent or malformed)
+    numbers: list[str]  # the "number" field's items ([] when absent or malformed)
+
+
+def parse_reference(output: str) -> ParsedAnswer:
+    formula, found = reference_formula(output)
+    cards = _reference_list(_reference_field(output, "cards", _CARDS_RE))
+    numbers = _reference_list(_reference_field(output, "number", _NUMBER_RE))
+    return ParsedAnswer(formula if found else None, cards, numbers)
+
+
+# Strict parsing: JSON first, then tolerant field patterns (single or double quotes,
+# any ASCII spacing, trailing commas); only ASCII classes so both languages agree.
+_SPACE = "[ \\t\\r\\n]*"
+_STRICT_FORMULA_RE = re.compile(rf"""["']formula["']{_SPACE}:{_SPACE}(?:"([^"\n]*)"|'([^'\n]*)')""")
+_STRICT_LIST_RE = {k: re.compile(rf"""["']{k}["']{_SPACE}:{_SPACE}\[([^\]]*)\]""") for k in ("cards", "number")}
+_LABEL_ALIASES = {"T": "10", "1": "A", "ACE": "A", "JACK": "J", "QUEEN": "Q", "KING": "K", "11": "J", "12": "Q", "13": "K"}
+
+
+def _json_item(x: Any) -> str:
+    if isinstance(x, str):
+        return x
+    if isinstance(x, float) and x.is_integer() and abs(x) < 2**53:
+        return str(int(x))
+    return ""
+
+
+def _strict_items(raw: Any) -> list[str]:
+    if isinstance(raw, list):
+        return [_json_item(x) for x in raw]
+    if isinstance(raw, str):
+        return [item.strip(" \t\r\n'\"") for item in raw.split(",")] if raw.strip(" \t\r\n") else []
+    return []
+
+
+def normalize_label(label: str) -> str:
+    upper = "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in label.strip(" \t\r\n"))  # ASCII only
+    return _LABEL_ALIASES.get(upper, upper)
+
+
+def parse_strict(output: str) -> ParsedAnswer:
+    parsed = _json_object(output)
+    formula: str | None = None
+    if parsed is not None and isinstance(parsed.get("formula"), str):
+        formula = parsed["formula"]
+    else:
+        match = _STRICT_FORMULA_RE.search(output)
+        if match:
+            formula = match.group(1) if match.group(1) is not None else match.group(2)
+    lists = {}
+    for key, pattern in _STRICT_LIST_RE.items():
+        if parsed is not None and key in parsed:
+            lists[key] = _strict_items(parsed[key])
+        else:
+            match = pattern.search(output)
+            lists[key] = _strict_items(match.group(1)) if match else []
+    return ParsedAnswer(formula, [normalize_label(c) for c in lists["cards"]], lists["number"])
+
+
+# ---------------------------------------------------------------------------- verifiers
+
+
+@dataclass(frozen=True)
+class Verdict:
+    reward: float
+    message: str
+    recognized: bool | None  # vision: were the four cards recognized
+    failure_mode: str | None  # None when correct
+
+
+def _decimal_value(token: str) -> str:
+    """int(token) of a Unicode decimal digit string, as canonical ASCII digits."""
+    digits = "".join(str(unicodedata.decimal(ch)) for ch in token).lstrip("0")
+    return digits or "0"
+
+
+def _py_int_list(items: list[str]) -> str:
+    return "[" + ", ".join(items) + "]"
+
+
+def _first_seen(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+_REFERENCE_TOKEN_RE = re.compile(r"\d+|[+\-*/()]")  # quirk: \d is any Unicode decimal digit
+_OPERATOR_SET = frozenset("+-*/")
+_OPENERS = frozenset("+-*/(")
+_SYMBOLS = frozenset("+-*/()")
+
+
+def _python_eval(tokens: list[str]) -> float | None:
+    """Python's eval of a formula over these tokens: IEEE doubles with true division; None
+    where eval raises (syntax error, a leading-zero number, division by zero)."""
+    for t in tokens:
+        if t in _SYMBOLS:
+            continue
+        if not all("0" <= ch <= "9" for ch in t):
+            return None  # SyntaxError: Python literals are ASCII digits only
+        if len(t) > 1 and t[0] == "0" and t.strip("0"):
+            return None  # SyntaxError: leading zeros in decimal integer literals
+    pos = 0
+
+    def atom() -> float:
+        nonlocal pos
+        if pos >= len(tokens):
+            raise SyntaxError
+        t = tokens[pos]
+        pos += 1
+        if t == "(":
+            v = expr()
+            if pos >= len(tokens) or tokens[pos] != ")":
+                raise SyntaxError
+            pos += 1
+            return v
+        if t in _SYMBOLS:
+            raise SyntaxError
+        return float(t)  # exact: every number here is a card value
+
+    def term() -> float:
+        nonlocal pos
+        v = atom()
+        while pos < len(tokens) and tokens[pos] in ("*", "/"):
+            op = tokens[pos]
+            pos += 1
+            w = atom()
+            if op == "*":
+                v = v * w
+            elif w == 0:
+                raise ZeroDivisionError
+            else:
+                v = v / w
+        return v
+
+    def expr() -> float:
+        nonlocal pos
+        v = term()
+        while pos < len(tokens) and tokens[pos] in ("+", "-"):
+            op = tokens[pos]
+            pos += 1
+            w = term()
+            v = v + w if op == "+" else v - w
+        return v
+
+    try:
+        value = expr()
+        if pos != len(tokens):
+            return None
+        return value
+    except (SyntaxError, ZeroDivisionError):
+        return None
+
+
+def _other_rule_values(hand: Hand, face_cards: str) -> list[int] | None:
+    other = "11-12-13" if face_cards == "all-10" else "all-10"
+    values = [card_value(c, other) for c in hand.cards]
+    return None if sorted(values) == sorted(hand.values) else values
+
+
+def _uses_other_rule(numbers: list[str], hand: Hand, face_cards: str) -> bool:
+    other = _other_rule_values(hand, face_cards)
+    return other is not None and sorted(numbers) == sorted(str(v) for v in other)
+
+
+def _recognized(config: GeneralPointsConfig, hand: Hand, answer: ParsedAnswer) -> bool | None:
+    if config.modality != "vision":
+        return None
+    return sorted(answer.cards) == sorted(hand.cards)
+
+
+def verify_reference(config: GeneralPointsConfig, hand: Hand, output: str) -> Verdict:
+    answer = parse_reference(output)
+    recognized = _recognized(config, hand, answer)
+    if recognized is False:
+        return Verdict(-1.5, "you recognized wrong cards", False, "recognition")
+    formula = answer.formula if answer.formula is not None else "None"
+    tokens = _REFERENCE_TOKEN_RE.findall(formula)
+    if "".join(tokens) != formula:
+        mode = "format" if answer.formula is None else "illegal-formula"
+        return Verdict(-3, "illegal characters.", recognized, mode)
+
+    reward = 0.0
+    messages: list[str] = []
+    illegal = False
+    previous: str | None = None
+    depth = 0
+    for t in tokens:
+        after_value = previous is not None and previous not in _OPENERS  # a number or ')'
+        if t == "(":
+            if after_value:
+                reward -= 3
+                messages.append("invalid sequence before '('")
+                illegal = True
+            depth += 1
+        elif t == ")":
+            if after_value and depth > 0:
+                depth -= 1
+            elif after_value:
+                reward -= 3
+                messages.append("unmatched closing parenthesis")
+                illegal = True
+            else:
+                reward -= 3
+                messages.append("invalid sequence after ')'")
+                illegal = True
+        elif t in _OPERATOR_SET:
+            if not after_value:
+                reward -= 3
+                messages.append("invalid sequence after operator")
+                illegal = True
+        elif after_value:
+            reward -= 3
+            messages.append("invalid sequence after number")
+            illegal = True
+        previous = t
+
+    numbers = [_decimal_value(t) for t in tokens if t not in _SYMBOLS]
+    card_numbers = [str(v) for v in hand.values]
+    invalid = _first_seen([n for n in numbers if n not in card_numbers])
+    wrong_numbers = False
+    if invalid:
+        reward -= 2
+        messages.append(f"you used invalid numbers: {_py_int_list(invalid)}")
+        wrong_numbers = True
+    else:
+        overused = _first_seen([n for n in numbers if numbers.count(n) > card_numbers.count(n)])
+        if overused:
+            reward -= 2
+            messages.append(f"you used numbers: {_py_int_list(overused)} too many times")
+            wrong_numbers = True
+    unused = _first_seen([n for n in card_numbers if numbers.count(n) < card_numbers.count(n)])
+    if unused:
+        reward -= 2
+        messages.append(f"you didn't use numbers: {_py_int_list(unused)}")
+        wrong_numbers = True
+
+    if messages:
+        if _uses_other_rule(numbers, hand, config.faceCards):
+            mode = "rule-collapse"
+        else:
+            mode = "illegal-formula" if illegal else "wrong-numbers"
+        return Verdict(reward, ", ".join(messages) + ".", recognized, mode)
+
+    value = _python_eval(tokens)
+    if value is not None and value == config.target:
+        return Verdict(CORRECT_REWARD, "Correct solution.", recognized, None)
+    if value is None and any(s.startswith(formula) for s in hand.solutions):
+        return Verdict(1, "partial solution.", recognized, "arithmetic")
+    prefix = ""
+    for i, t in enumerate(tokens):
+        candidate = prefix + t
+        if not any(s.startswith(candidate) for s in hand.solutions):
+            message = (
+                "your formula does not match any solution"
+                if i == 0
+                else f"{prefix} is partially correct but the full formula does not match any solution"
+            )
+            return Verdict(-1, message + ".", recognized, "arithmetic")
+        prefix = candidate
+    return Verdict(0, ".", recognized, "arithmetic")  # quirk: e.g. 8/(3-8/3) is 23.999...
+
+
+_STRICT_SPACE = " \t\n\r\f\v"
+_STRICT_TOKEN_RE = re.compile(r"[0-9]+|[+\-*/()]")
+_STRICT_ALPHABET = frozenset("0123456789+-*/()")
+
+
+def verify_strict(config: GeneralPointsConfig, hand: Hand, output: str) -> Verdict:
+    answer = parse_strict(output)
+    recognized = _recognized(config, hand, answer)
+    if recognized is False:
+        return Verdict(-1.5, "you recognized the wrong cards.", False, "recognition")
+    if answer.formula is None:
+        return Verdict(-3, 'no formula found: answer with a JSON object that has a "formula" field.', recognized, "format")
+    formula = answer.formula.split("=")[0].replace("\u00d7", "*").replace("\u00f7", "/")
+    formula = "".join(ch for ch in formula if ch not in _STRICT_SPACE)
+    if formula == "":
+        return Verdict(-3, "the formula is empty.", recognized, "illegal-formula")
+    bad = next((ch for ch in formula if ch not in _STRICT_ALPHABET), None)
+    if bad is not None:
+        return Verdict(-3, f"illegal character U+{ord(bad):04X} in the formula: use digits and + - * / ( ) only.", recognized, "illegal-formula")
+    tokens = _STRICT_TOKEN_RE.findall(formula)
+    try:
+        parser = _ExactParser(tokens)
+        value = parser.parse()
+    except _FormulaError as exc:
+        return Verdict(-3, f"illegal formula: {exc}.", recognized, "illegal-formula")
+    numbers = [t.lstrip("0") or "0" for t in tokens if t.isdigit()]
+    if sorted(numbers) != sorted(str(v) for v in hand.values):
+        mode = "rule-collapse" if _uses_other_rule(numbers, hand, config.faceCards) else "wrong-numbers"
+        used = ", ".join(numbers)
+        cards = ", ".join(str(v) for v in hand.values)
+        return Verdict(-2, f"use each card's number exactly once: the cards are [{cards}], your formula uses [{used}].", recognized, mode)
+    if parser.division_by_zero:
+        return Verdict(-3, "illegal formula: division by zero.", recognized, "illegal-formula")
+    if value == (config.target, 1):
+        return Verdict(CORRECT_REWARD, "Correct solution.", recognized, None)
+    return Verdict(-1, f"your formula evaluates to {format_rational(value)}, not {config.target}.", recognized, "arithmetic")
+
+
+def verify(config: GeneralPointsConfig, hand: Hand, output: str) -> Verdict:
+    """Reward and message of one attempt. Defined for every string, never raises."""
+    if config.verifier == "reference":
+        return verify_reference(config, hand, output)
+    return verify_strict(config, hand, output)
+
+
+# ---------------------------------------------------------------------------- episodes
+
+
+@dataclass(frozen=True)
+class Step:
+    reward: float
+    message: str
+    done: bool
+    success: bool
+    truncated: bool
+    next_prompt: str | None  # the user turn appended for the next attempt, None when done
+    recognized: bool | None
+    failure_mode: str | None
+
+
+class GeneralPointsEpisode:
+    """One episode with sequential revision: up to maxVerify scored attempts."""
+
+    def __init__(self, config: GeneralPointsConfig, seed: int) -> None:
+        self.config = config
+        self.seed = seed
+        self.hand = deal(config, seed)
+        self.prompt = prompt(config, self.hand)
+        self.attempts = 0
+        self.done = False
+        self.success = False
+
+    def step(self, output: str) -> Step:
+        if self.done:
+            raise RuntimeError("the episode is over; reset to start another")
+        if self.attempts >= self.config.maxVerify:  # reference only: strict ends before
+            self.done = True
+            return Step(-1, "step_limit_reached", True, False, True, None, None, "budget-exhausted")
+        self.attempts += 1
+        verdict = verify(self.config, self.hand, output)
+        self.success = verdict.reward == CORRECT_REWARD
+        out_of_attempts = self.config.verifier == "strict" and self.attempts >= self.config.maxVerify
+        self.done = self.success or out_of_attempts
+        next_prompt = None if self.done else failure_turn(verdict.message)
+        return Step(verdict.reward, verdict.message, self.done, self.success, self.done and not self.success, next_prompt, verdict.recognized, verdict.failure_mode)
+
+    def state(self) -> dict[str, Any]:
+        return {"cards": self.hand.cards, "suits": self.hand.suits, "values": self.hand.values, "solutions": list(self.hand.solutions[:20])}
