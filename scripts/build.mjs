@@ -19,6 +19,16 @@ const builds = [
   },
   {
     ...common,
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
     entryPoints: { dashboard: 'webview/dashboard/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',

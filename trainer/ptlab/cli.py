@@ -23,6 +23,16 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _env_server(args: argparse.Namespace) -> int:
+    from ptlab.envs.server import serve
+
+    # Lines in and out are UTF-8 whatever the locale; a bad byte must not end the server.
+    stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
+    stdout = open(sys.stdout.fileno(), "w", encoding="utf-8", errors="surrogatepass", closefd=False)
+    serve(stdin, stdout)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ptlab",
@@ -38,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("config", nargs="+", help="experiment config files")
     validate.set_defaults(run=_validate)
+
+    env_server = commands.add_parser(
+        "env-server",
+        help="serve environments over JSON lines on stdin/stdout (reset, step, verify)",
+        description="Answer one JSON line per request line: reset, step and verify (see ptlab/envs/server.py).",
+    )
+    env_server.set_defaults(run=_env_server)
     return parser
 
 

@@ -196,15 +196,63 @@ def _eval_tokens(tokens: list[str]) -> Rational | None:
     return None if parser.division_by_zero else value
 
 
+def _float_op(op: str, x: float, y: float) -> float:
+    if op == "+":
+        return x + y
+    if op == "-":
+        return x - y
+    if op == "*":
+        return x * y
+    return x / y if y != 0 else _NAN
+
+
+_NAN = float("nan")
+
+
+def _flat(values: list[float], ops: list[str]) -> float:
+    """a o b o c ... with * and / before + and -, left to right (floats, NaN on x/0)."""
+    terms = [values[0]]
+    pending: list[str] = []
+    for op, value in zip(ops, values[1:]):
+        if op in "*/":
+            terms[-1] = _float_op(op, terms[-1], value)
+        else:
+            pending.append(op)
+            terms.append(value)
+    result = terms[0]
+    for op, value in zip(pending, terms[1:]):
+        result = _float_op(op, result, value)
+    return result
+
+
+def _reference_forms(a: float, b: float, c: float, d: float, o1: str, o2: str, o3: str) -> tuple[float, ...]:
+    """The value of each REFERENCE_BRACKETS placement, in order, as floats."""
+    return (
+        _flat([a, b, c, d], [o1, o2, o3]),
+        _flat([_float_op(o1, a, b), c, d], [o2, o3]),
+        _flat([_flat([a, b, c], [o1, o2]), d], [o3]),
+        _flat([a, _float_op(o2, b, c), d], [o1, o3]),
+        _flat([a, _flat([b, c, d], [o2, o3])], [o1]),
+        _flat([a, b, _float_op(o3, c, d)], [o1, o2]),
+        _float_op(o2, _float_op(o1, a, b), _float_op(o3, c, d)),
+    )
+
+
+def _near(value: float, target: int) -> bool:
+    return abs(value - target) < 1e-6  # a float screen; candidates are then checked exactly
+
+
 @lru_cache(maxsize=4096)
 def reference_solutions(values: tuple[int, ...], target: int) -> tuple[str, ...]:
     """Every formula of the reference enumeration equal to target, in enumeration order."""
     found: dict[str, None] = {}
     for perm in _distinct_permutations(tuple(sorted(values))):
+        a, b, c, d = (float(x) for x in perm)
         for ops in product(OPERATORS, repeat=3):
-            base = [str(perm[0]), ops[0], str(perm[1]), ops[1], str(perm[2]), ops[2], str(perm[3])]
-            for brackets in REFERENCE_BRACKETS:
-                tokens = list(base)
+            for brackets, value in zip(REFERENCE_BRACKETS, _reference_forms(a, b, c, d, *ops)):
+                if not _near(value, target):
+                    continue
+                tokens = [str(perm[0]), ops[0], str(perm[1]), ops[1], str(perm[2]), ops[2], str(perm[3])]
                 for point, bracket in zip(brackets, "()" * (len(brackets) // 2)):
                     tokens.insert(point, bracket)
                 if _eval_tokens(tokens) == (target, 1):
@@ -240,6 +288,13 @@ def _shapes(a: int, b: int, c: int, d: int, o1: str, o2: str, o3: str) -> list[A
     ]
 
 
+def _tree_value(node: Any) -> float:
+    if isinstance(node, int):
+        return float(node)
+    op, left, right = node
+    return _float_op(op, _tree_value(left), _tree_value(right))
+
+
 @lru_cache(maxsize=4096)
 def complete_solutions(values: tuple[int, ...], target: int) -> tuple[str, ...]:
     """Every formula over all five expression shapes equal to target (strict mode), each
@@ -248,9 +303,10 @@ def complete_solutions(values: tuple[int, ...], target: int) -> tuple[str, ...]:
     for perm in _distinct_permutations(tuple(sorted(values))):
         for ops in product(OPERATORS, repeat=3):
             for tree in _shapes(*perm, *ops):
+                if not _near(_tree_value(tree), target):
+                    continue
                 text, _ = _render(tree)
-                tokens = re.findall(r"[0-9]+|[+\-*/()]", text)
-                if _eval_tokens(tokens) == (target, 1):
+                if _eval_tokens(re.findall(r"[0-9]+|[+\-*/()]", text)) == (target, 1):
                     found.setdefault(text, None)
     return tuple(found)
 
@@ -352,6 +408,35 @@ def failure_turn(message: str) -> str:
 # ---------------------------------------------------------------------------- parsing
 
 
+MAX_JSON_DEPTH = 512
+
+
+def _json_depth_within(text: str, limit: int) -> bool:
+    """Deepest [ or { nesting outside strings; beyond MAX_JSON_DEPTH the JSON path is not
+    taken in either language (Python's json recursion would give up somewhere past it)."""
+    depth = 0
+    in_string = False
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if in_string:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        elif c in "]}":
+            depth -= 1
+        i += 1
+    return True
+
+
 def _json_object(output: str) -> dict[str, Any] | None:
     """The output as a JSON object, parsed as JavaScript's JSON.parse does (no NaN or
     Infinity, numbers as doubles), or None."""
@@ -359,6 +444,8 @@ def _json_object(output: str) -> dict[str, Any] | None:
     def reject(name: str) -> Any:
         raise ValueError(name)
 
+    if not _json_depth_within(output, MAX_JSON_DEPTH):
+        return None
     try:
         value = json.loads(output, parse_int=float, parse_constant=reject)
     except (ValueError, RecursionError):
@@ -620,22 +707,18 @@ def verify_reference(config: GeneralPointsConfig, hand: Hand, output: str) -> Ve
     numbers = [_decimal_value(t) for t in tokens if t not in _SYMBOLS]
     card_numbers = [str(v) for v in hand.values]
     invalid = _first_seen([n for n in numbers if n not in card_numbers])
-    wrong_numbers = False
     if invalid:
         reward -= 2
         messages.append(f"you used invalid numbers: {_py_int_list(invalid)}")
-        wrong_numbers = True
     else:
         overused = _first_seen([n for n in numbers if numbers.count(n) > card_numbers.count(n)])
         if overused:
             reward -= 2
             messages.append(f"you used numbers: {_py_int_list(overused)} too many times")
-            wrong_numbers = True
     unused = _first_seen([n for n in card_numbers if numbers.count(n) < card_numbers.count(n)])
     if unused:
         reward -= 2
         messages.append(f"you didn't use numbers: {_py_int_list(unused)}")
-        wrong_numbers = True
 
     if messages:
         if _uses_other_rule(numbers, hand, config.faceCards):

@@ -1,0 +1,120 @@
+// The JSON-lines environment server, one protocol with Python (trainer/ptlab/envs/server.py).
+// Each request line gets exactly one response line:
+//   {"op": "reset", "config": ENV, "seed": N}        -> prompt, state, image
+//   {"op": "step", "action": TEXT}                    -> reward, message, done, success, prompt, ...
+//   {"op": "verify", "config": ENV, "state": {"cards": [...]}, "output": TEXT}
+//                                                     -> the first attempt's reward and message
+// Errors answer {"error": "..."} and the server keeps serving. A request may carry "id"
+// (echoed) and "episode" (a name, to keep several episodes open; default "default").
+import {
+  cardValue,
+  EnvConfigError,
+  GeneralPointsEpisode,
+  generalPointsConfig,
+  RANKS,
+  solutions,
+  verify,
+  type GeneralPointsConfig,
+  type Hand,
+  type Rank,
+  type Suit,
+} from './generalpoints';
+
+class RequestError extends Error {}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Response = { [key: string]: Json };
+
+function config(raw: unknown): GeneralPointsConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new RequestError('"config" must be an environment object');
+  const env = (raw as { env?: unknown }).env;
+  if (env === 'generalpoints') return generalPointsConfig(raw);
+  if (env === 'virl') throw new RequestError("environment.env: 'virl' is not served yet");
+  throw new RequestError(`environment.env: must be 'generalpoints' or 'virl', got ${pyRepr(env)}`);
+}
+
+/** Python's repr for the values a request can carry, so error texts match the Python server. */
+function pyRepr(value: unknown): string {
+  if (value === undefined || value === null) return 'None';
+  if (typeof value === 'string') return `'${value}'`;
+  return JSON.stringify(value);
+}
+
+function seed(raw: unknown): number {
+  if (!Number.isInteger(raw) || (raw as number) < 0 || (raw as number) > 0xffffffff) throw new RequestError('"seed" must be an integer in [0, 2**32)');
+  return raw as number;
+}
+
+function text(request: Record<string, unknown>, key: string): string {
+  const value = request[key];
+  if (typeof value !== 'string') throw new RequestError(`"${key}" must be a string`);
+  return value;
+}
+
+function hand(cfg: GeneralPointsConfig, state: unknown): Hand {
+  const cards = typeof state === 'object' && state !== null ? (state as { cards?: unknown }).cards : undefined;
+  if (!Array.isArray(cards) || cards.length !== 4 || !cards.every((c) => (RANKS as readonly unknown[]).includes(c))) {
+    throw new RequestError(`"state.cards" must be 4 card labels from ${RANKS.join(', ')}`);
+  }
+  const values = (cards as Rank[]).map((c) => cardValue(c, cfg.faceCards));
+  const suits = ((state as { suits?: Suit[] }).suits ?? ['spades', 'spades', 'spades', 'spades']) as Suit[];
+  return { cards: cards as Rank[], suits, values, solutions: solutions(values, cfg.target, cfg.verifier) };
+}
+
+const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+
+export class EnvServer {
+  private readonly episodes = new Map<string, GeneralPointsEpisode>();
+
+  handle(request: unknown): Response {
+    if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new RequestError('a request must be a JSON object');
+    const r = request as Record<string, unknown>;
+    const name = r.episode ?? 'default';
+    if (typeof name !== 'string') throw new RequestError('"episode" must be a string');
+    switch (r.op) {
+      case 'reset': {
+        const episode = new GeneralPointsEpisode(config(r.config), seed(r.seed));
+        this.episodes.set(name, episode);
+        return { prompt: episode.prompt, state: episode.state(), image: null, done: false };
+      }
+      case 'step': {
+        const episode = this.episodes.get(name);
+        if (!episode) throw new RequestError(`no episode "${name}": send a reset first`);
+        if (episode.done) throw new RequestError(`episode "${name}" is over: send a reset`);
+        const step = episode.step(text(r, 'action'));
+        return {
+          reward: step.reward,
+          message: step.message,
+          done: step.done,
+          success: step.success,
+          truncated: step.truncated,
+          prompt: orNull(step.nextPrompt),
+          recognized: orNull(step.recognized),
+          failureMode: orNull(step.failureMode),
+        };
+      }
+      case 'verify': {
+        const cfg = config(r.config);
+        const verdict = verify(cfg, hand(cfg, r.state), text(r, 'output'));
+        return { reward: verdict.reward, message: verdict.message, recognized: orNull(verdict.recognized), failureMode: orNull(verdict.failureMode) };
+      }
+      default:
+        throw new RequestError(`"op" must be "reset", "step" or "verify", got ${pyRepr(r.op)}`);
+    }
+  }
+
+  answer(line: string): string {
+    let request: unknown;
+    let response: Response;
+    try {
+      request = JSON.parse(line);
+      response = this.handle(request);
+    } catch (err) {
+      if (err instanceof SyntaxError && request === undefined) response = { error: `invalid JSON request: ${err.message}` };
+      else if (err instanceof RequestError || err instanceof EnvConfigError) response = { error: err.message };
+      else response = { error: `internal error: ${String(err)}` };
+    }
+    if (typeof request === 'object' && request !== null && 'id' in request) response = { id: (request as { id: Json }).id, ...response };
+    return JSON.stringify(response);
+  }
+}

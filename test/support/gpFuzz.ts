@@ -1,0 +1,114 @@
+// Request generator for the differential fuzz of the environment servers (TypeScript vs
+// Python): random configs, hands, episodes, and random or mutated model outputs. Seeded,
+// so a failing case can be replayed.
+import { cardValue, RANKS, solutions, type GeneralPointsConfig, type Rank } from '../../src/core/envs/generalpoints';
+import { Rng } from '../../src/core/envs/prng';
+
+const PIECES = [
+  ...'0123456789+-*/()=', ' ', '\t', '\n', '\u00d7', '\u00f7', '"', "'", '[', ']', '{', '}', ',', ':', '\\',
+  '"formula": "', '"cards": [', '"number": [', "'formula': '", 'None', 'NaN', 'A', 'J', 'Q', 'K', 'T', '10', '11', '12', '13', '08', '00',
+  '\u0663', '\uff11', '\ud835\udfd9', '\u00e9', '\u0000', '\ud800', '\udc00', '\ud83d\ude00', '\u202e', '<script>',
+];
+
+function pick<T>(rng: Rng, items: readonly T[]): T {
+  return items[rng.below(items.length)]!;
+}
+
+function soup(rng: Rng, maxPieces: number): string {
+  let text = '';
+  const n = rng.below(maxPieces + 1);
+  for (let i = 0; i < n; i++) text += pick(rng, PIECES);
+  return text;
+}
+
+function mutate(rng: Rng, text: string): string {
+  const chars = [...text];
+  const edits = 1 + rng.below(4);
+  for (let e = 0; e < edits; e++) {
+    const at = rng.below(chars.length + 1);
+    switch (rng.below(3)) {
+      case 0:
+        chars.splice(at, 0, pick(rng, PIECES));
+        break;
+      case 1:
+        chars.splice(at, 1);
+        break;
+      default:
+        chars.splice(at, 1, pick(rng, PIECES));
+    }
+  }
+  return chars.join('');
+}
+
+function randomConfig(rng: Rng): Record<string, unknown> {
+  const config: Record<string, unknown> = { env: 'generalpoints' };
+  config.verifier = pick(rng, ['reference', 'strict']);
+  if (rng.below(2)) config.modality = pick(rng, ['language', 'vision']);
+  if (rng.below(2)) config.faceCards = pick(rng, ['all-10', '11-12-13']);
+  if (rng.below(3) === 0) config.sampling = 'at-least-one-face';
+  if (rng.below(3) === 0) config.draw = pick(rng, ['deck', 'independent']);
+  if (rng.below(3) === 0) config.suits = pick(rng, ['all', 'black', 'red']);
+  if (rng.below(6) === 0) config.target = 1 + rng.below(40);
+  if (rng.below(3) === 0) config.maxVerify = 1 + rng.below(6);
+  return config;
+}
+
+function answerText(formula: string, cards: string[], layout: number): string {
+  switch (layout) {
+    case 0:
+      return `\n{\n  "cards": [${cards.map((c) => `'${c}'`).join(', ')}],\n  "number": [1, 2, 3, 4],\n  "formula": "${formula}",\n}`;
+    case 1:
+      return JSON.stringify({ cards, formula });
+    case 2:
+      return `{'cards': [${cards.map((c) => `'${c}'`).join(', ')}], 'formula': '${formula}'}`;
+    default:
+      return `{"formula": "${formula}", "cards": "${cards.join(', ')}"}`;
+  }
+}
+
+/** A model output for this hand: correct, mutated, rule-collapsed, or noise. */
+export function randomOutput(rng: Rng, config: GeneralPointsConfig, cards: Rank[]): string {
+  const values = cards.map((c) => cardValue(c, config.faceCards));
+  const found = solutions(values, config.target, config.verifier);
+  const formula = found.length ? pick(rng, found) : values.join('+');
+  const shown = rng.below(4) === 0 ? cards.map((c) => (rng.below(2) ? pick(rng, RANKS) : c)) : [...cards];
+  const layout = rng.below(4);
+  switch (rng.below(7)) {
+    case 0:
+      return answerText(formula, shown, layout);
+    case 1:
+      return mutate(rng, answerText(formula, shown, layout));
+    case 2:
+      return answerText(mutate(rng, formula), shown, layout);
+    case 3: {
+      const other = config.faceCards === 'all-10' ? '11-12-13' : 'all-10';
+      return answerText(cards.map((c) => cardValue(c, other)).join(pick(rng, ['+', '*', '-'])), shown, layout);
+    }
+    case 4:
+      return answerText(soup(rng, 12), shown, layout);
+    case 5:
+      return soup(rng, 40);
+    default:
+      return mutate(rng, formula);
+  }
+}
+
+/** `count` request lines: verify requests and whole episodes (reset then steps). */
+export function* fuzzRequests(seed: number, count: number): Generator<string> {
+  const rng = new Rng(seed);
+  let made = 0;
+  while (made < count) {
+    const raw = randomConfig(rng);
+    const config = { target: 24, faceCards: 'all-10', verifier: 'strict', ...raw } as GeneralPointsConfig;
+    if (rng.below(5) < 3) {
+      const cards = Array.from({ length: 4 }, () => pick(rng, RANKS));
+      yield JSON.stringify({ op: 'verify', config: raw, state: { cards }, output: randomOutput(rng, config, cards), id: made++ });
+    } else {
+      const episodeSeed = rng.nextU32();
+      yield JSON.stringify({ op: 'reset', config: raw, seed: episodeSeed, id: made++ });
+      const steps = 1 + rng.below(7);
+      const cards = Array.from({ length: 4 }, () => pick(rng, RANKS)); // outputs need not match the dealt hand
+      for (let s = 0; s < steps && made < count; s++) yield JSON.stringify({ op: 'step', action: randomOutput(rng, config, cards), id: made++ });
+    }
+  }
+}

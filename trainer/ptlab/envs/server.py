@@ -1,0 +1,127 @@
+"""The JSON-lines environment server, one protocol with TypeScript (src/core/envs/server.ts).
+
+Each request line gets exactly one response line:
+  {"op": "reset", "config": ENV, "seed": N}            -> prompt, state, image
+  {"op": "step", "action": TEXT}                        -> reward, message, done, success, prompt, ...
+  {"op": "verify", "config": ENV, "state": {"cards": [...]}, "output": TEXT}
+                                                        -> the first attempt's reward and message
+Errors answer {"error": "..."} and the server keeps serving. ENV is the experiment schema's
+environment object. A request may carry "id" (echoed) and "episode" (a name, to keep
+several episodes open; default "default").
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+from ptlab.envs.generalpoints import (
+    RANKS,
+    EnvConfigError,
+    GeneralPointsConfig,
+    GeneralPointsEpisode,
+    Hand,
+    card_value,
+    solutions,
+    verify,
+)
+
+
+class RequestError(ValueError):
+    pass
+
+
+def _config(raw: Any) -> GeneralPointsConfig:
+    if not isinstance(raw, dict):
+        raise RequestError('"config" must be an environment object')
+    env = raw.get("env")
+    if env == "generalpoints":
+        return GeneralPointsConfig.from_dict(raw)
+    if env == "virl":
+        raise RequestError("environment.env: 'virl' is not served yet")
+    raise RequestError(f"environment.env: must be 'generalpoints' or 'virl', got {env!r}")
+
+
+def _seed(raw: Any) -> int:
+    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= 0xFFFFFFFF:
+        raise RequestError('"seed" must be an integer in [0, 2**32)')
+    return raw
+
+
+def _text(request: dict[str, Any], key: str) -> str:
+    value = request.get(key)
+    if not isinstance(value, str):
+        raise RequestError(f'"{key}" must be a string')
+    return value
+
+
+def _hand(config: GeneralPointsConfig, state: Any) -> Hand:
+    cards = state.get("cards") if isinstance(state, dict) else None
+    if not isinstance(cards, list) or len(cards) != 4 or not all(c in RANKS for c in cards):
+        raise RequestError(f'"state.cards" must be 4 card labels from {", ".join(RANKS)}')
+    values = [card_value(c, config.faceCards) for c in cards]
+    suits = state.get("suits") or ["spades"] * 4
+    return Hand(list(cards), list(suits), values, solutions(values, config.target, config.verifier))
+
+
+class EnvServer:
+    def __init__(self) -> None:
+        self.episodes: dict[str, GeneralPointsEpisode] = {}
+
+    def handle(self, request: Any) -> dict[str, Any]:
+        if not isinstance(request, dict):
+            raise RequestError("a request must be a JSON object")
+        op = request.get("op")
+        name = request.get("episode", "default")
+        if not isinstance(name, str):
+            raise RequestError('"episode" must be a string')
+        if op == "reset":
+            episode = GeneralPointsEpisode(_config(request.get("config")), _seed(request.get("seed")))
+            self.episodes[name] = episode
+            return {"prompt": episode.prompt, "state": episode.state(), "image": None, "done": False}
+        if op == "step":
+            episode = self.episodes.get(name)
+            if episode is None:
+                raise RequestError(f'no episode "{name}": send a reset first')
+            if episode.done:
+                raise RequestError(f'episode "{name}" is over: send a reset')
+            step = episode.step(_text(request, "action"))
+            return {
+                "reward": step.reward,
+                "message": step.message,
+                "done": step.done,
+                "success": step.success,
+                "truncated": step.truncated,
+                "prompt": step.next_prompt,
+                "recognized": step.recognized,
+                "failureMode": step.failure_mode,
+            }
+        if op == "verify":
+            config = _config(request.get("config"))
+            verdict = verify(config, _hand(config, request.get("state")), _text(request, "output"))
+            return {"reward": verdict.reward, "message": verdict.message, "recognized": verdict.recognized, "failureMode": verdict.failure_mode}
+        raise RequestError(f'"op" must be "reset", "step" or "verify", got {op!r}')
+
+    def answer(self, line: str) -> str:
+        request: Any = None
+        try:
+            request = json.loads(line)
+            response = self.handle(request)
+        except json.JSONDecodeError as exc:
+            response = {"error": f"invalid JSON request: {exc.msg} at column {exc.colno}"}
+        except (RequestError, EnvConfigError) as exc:
+            response = {"error": str(exc)}
+        except Exception as exc:  # a bug: report it and keep serving
+            response = {"error": f"internal error: {type(exc).__name__}: {exc}"}
+        if isinstance(request, dict) and "id" in request:
+            response = {"id": request["id"], **response}
+        return json.dumps(response)
+
+
+def serve(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+    server = EnvServer()
+    for line in stdin:
+        if line.strip():
+            stdout.write(server.answer(line) + "\n")
+            stdout.flush()

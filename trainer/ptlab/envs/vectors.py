@@ -1,0 +1,229 @@
+"""Shared test vectors for the environments: test/vectors/generalpoints.json.
+
+Python writes them (`python -m ptlab.envs.vectors --write`); the Python tests check the
+file is what this module produces, and the TypeScript tests check their own environment
+against every case. A case names each reward branch and quirk of shared/spec/environments.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from ptlab.envs.generalpoints import (
+    GeneralPointsConfig,
+    GeneralPointsEpisode,
+    Hand,
+    card_value,
+    expert_response,
+    solutions,
+    verify,
+)
+
+VECTORS_FILE = Path(__file__).resolve().parents[3] / "test" / "vectors" / "generalpoints.json"
+
+HANDS = [
+    ["A", "5", "10", "K"],
+    ["8", "3", "8", "3"],
+    ["Q", "J", "2", "A"],
+    ["4", "4", "7", "7"],
+    ["6", "6", "6", "6"],
+    ["K", "Q", "J", "A"],
+]
+
+CONFIGS = [
+    {"env": "generalpoints", "verifier": verifier, "modality": modality, "faceCards": face}
+    for verifier in ("reference", "strict")
+    for modality in ("language", "vision")
+    for face in ("all-10", "11-12-13")
+]
+
+
+def _answer(formula: str, cards: list[str] | None = None, numbers: str = "[1, 2, 3, 4]") -> str:
+    """The reference's response layout (single quotes, trailing comma: not JSON)."""
+    shown = "[" + ", ".join(f"'{c}'" for c in (cards or [])) + "]"
+    return f'\n{{\n  "cards": {shown},\n  "number": {numbers},\n  "formula": "{formula}",\n}}'
+
+
+def _outputs(hand: Hand, target: int) -> list[tuple[str, str]]:
+    """(what it tests, model output) for one hand."""
+    cards = hand.cards
+    v = [str(x) for x in hand.values]
+    first = hand.solutions[0] if hand.solutions else "+".join(v)
+    wrong_value = "+".join(v)
+    unclosed = "(" + "+".join(v)
+    cases = [
+        ("expert response", expert_response(hand, first)),
+        ("formula with =target", _answer(f"{first}={target}", cards)),
+        ("formula with = and junk", _answer(f"{first}=25 or so", cards)),
+        ("every solution-prefix but unclosed", _answer(unclosed, cards)),
+        ("wrong value", _answer(wrong_value, cards)),
+        ("wrong value, valid JSON", json.dumps({"cards": cards, "number": hand.values, "formula": wrong_value})),
+        ("solution, valid JSON with a card list (quirk: VL recognition fails)", json.dumps({"cards": cards, "formula": first})),
+        ("solution, JSON with the card list as a string", json.dumps({"cards": str(cards), "formula": first})),
+        ("solution, single-quoted JSON", "{'cards': " + str(cards) + ", 'formula': '" + first + "'}"),
+        ("solution with spaces", _answer(" ".join(first), cards)),
+        ("solution with x and division signs", _answer(first.replace("*", "\u00d7").replace("/", "\u00f7"), cards)),
+        ("no formula field", "I think the answer is 24."),
+        ("empty output", ""),
+        ("formula None literal", _answer("None", cards)),
+        ("empty formula", _answer("", cards)),
+        ("letters in formula", _answer(f"{v[0]}+x", cards)),
+        ("number after parenthesis", _answer(f"({v[0]}+{v[1]}){v[2]}*{v[3]}", cards)),
+        ("two numbers in a row via parentheses", _answer(f"({v[0]})({v[1]})+{v[2]}+{v[3]}", cards)),
+        ("leading operator", _answer(f"-{v[0]}+{v[1]}+{v[2]}+{v[3]}", cards)),
+        ("double operator", _answer(f"{v[0]}+*{v[1]}+{v[2]}+{v[3]}", cards)),
+        ("operator after (", _answer(f"(+{v[0]}+{v[1]})+{v[2]}+{v[3]}", cards)),
+        ("unmatched )", _answer(f"{v[0]}+{v[1]})+{v[2]}+{v[3]}", cards)),
+        ("empty parentheses", _answer(f"(){v[0]}+{v[1]}+{v[2]}+{v[3]}", cards)),
+        ("trailing operator", _answer(f"{wrong_value}+", cards)),
+        ("leading zero", _answer("0" + wrong_value, cards)),
+        ("all-zero number", _answer(f"00+{wrong_value}", cards)),
+        ("invalid number", _answer(f"{v[0]}+{v[1]}+{v[2]}+99", cards)),
+        ("invalid numbers twice", _answer(f"77+{v[1]}+77+99", cards)),
+        ("overused number", _answer(f"{v[0]}+{v[0]}+{v[1]}+{v[2]}+{v[3]}", cards)),
+        ("unused number", _answer(f"{v[0]}+{v[1]}+{v[2]}", cards)),
+        ("overused and unused", _answer(f"{v[0]}+{v[0]}+{v[1]}+{v[2]}", cards)),
+        ("division by zero", _answer(f"{v[0]}/({v[1]}-{v[1]})+{v[2]}+{v[3]}", cards)),
+        ("all-10 values (rule collapse under 11-12-13)", _answer("+".join(str(min(card_value(c, "11-12-13"), 10)) for c in cards), cards)),
+        ("11-12-13 values (rule collapse under all-10)", _answer("+".join(str(card_value(c, "11-12-13")) for c in cards), cards)),
+        ("Arabic-Indic digits", _answer("+".join("".join(chr(0x660 + int(d)) for d in x) for x in v), cards)),
+        ("fullwidth digits", _answer("+".join("".join(chr(0xFF10 + int(d)) for d in x) for x in v), cards)),
+        ("wrong cards recognized", _answer(first, ["2", "2", "2", "2"])),
+        ("card labels in other spellings", "{'cards': ['t', 'ace', 'king', 'q'], 'formula': '" + first + "'}"),
+        ("three cards", _answer(first, cards[:3])),
+        ("script tag", f'{{"formula": "<script>alert(1)</script>", "cards": {json.dumps(cards)}}}'),
+        ("NaN in JSON (not JSON in JavaScript)", '{"formula": "' + first + '", "x": NaN}'),
+        ("formula is a number", '{"formula": 24}'),
+        ("lone surrogate and emoji", _answer(first + "\ud800\U0001f600", cards)),
+        ("control characters", _answer(first + "\u0000\u001b", cards)),
+        ("two formula fields", f'"formula": "{wrong_value}" and "formula": "{first}"'),
+        ("deeply nested JSON", '{"formula": "' + first + '", "x": ' + "[" * 600 + "]" * 600 + "}"),
+    ]
+    partial = next((s[:-1] for s in hand.solutions if s.endswith(")")), None)
+    if partial is not None:
+        cases.append(("a solution without its last ')' (partial solution)", _answer(partial, cards)))
+    if len(hand.solutions) > 1:
+        cases.append(("another solution", _answer(hand.solutions[-1], cards)))
+    return cases
+
+
+def _hand(config: GeneralPointsConfig, cards: list[str]) -> Hand:
+    values = [card_value(c, config.faceCards) for c in cards]
+    return Hand(list(cards), ["spades", "hearts", "clubs", "diamonds"], values, solutions(values, config.target, config.verifier))
+
+
+def _verdict(v: Any) -> dict[str, Any]:
+    return {"reward": v.reward, "message": v.message, "recognized": v.recognized, "failureMode": v.failure_mode}
+
+
+def verify_cases() -> list[dict[str, Any]]:
+    cases = []
+    for raw in CONFIGS:
+        config = GeneralPointsConfig.from_dict(raw)
+        for cards in HANDS:
+            hand = _hand(config, cards)
+            for name, output in _outputs(hand, config.target):
+                cases.append({"name": name, "config": raw, "cards": cards, "output": output, "expect": _verdict(verify(config, hand, output))})
+    return cases
+
+
+EPISODE_CONFIGS = [
+    {"env": "generalpoints", "verifier": "reference"},
+    {"env": "generalpoints", "verifier": "strict"},
+    {"env": "generalpoints", "verifier": "reference", "faceCards": "11-12-13", "sampling": "at-least-one-face"},
+    {"env": "generalpoints", "verifier": "strict", "draw": "deck", "suits": "black", "modality": "vision"},
+    {"env": "generalpoints", "verifier": "strict", "draw": "deck", "sampling": "at-least-one-face", "suits": "red", "faceCards": "11-12-13"},
+    {"env": "generalpoints", "verifier": "reference", "target": 10, "maxVerify": 2},
+]
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def deal_cases(seeds: int = 40) -> list[dict[str, Any]]:
+    cases = []
+    for raw in EPISODE_CONFIGS:
+        config = GeneralPointsConfig.from_dict(raw)
+        for seed in [*range(seeds), 4294967295]:
+            ep = GeneralPointsEpisode(config, seed)
+            cases.append({
+                "config": raw,
+                "seed": seed,
+                "cards": ep.hand.cards,
+                "suits": ep.hand.suits,
+                "values": ep.hand.values,
+                "solutions": len(ep.hand.solutions),
+                "firstSolution": ep.hand.solutions[0],
+                "promptSha256": _sha256(ep.prompt),
+                "expert": expert_response(ep.hand),
+            })
+    return cases
+
+
+def episode_cases() -> list[dict[str, Any]]:
+    """Whole multi-turn episodes: wrong answers until the budget runs out, or a late success."""
+    cases = []
+    for raw in EPISODE_CONFIGS:
+        config = GeneralPointsConfig.from_dict(raw)
+        for seed, succeed_at in ((1, None), (2, 2)):
+            ep = GeneralPointsEpisode(config, seed)
+            outputs = ['{"formula": "1+2"}', "no idea", _answer("(" + ep.hand.solutions[0])]
+            steps, actions = [], []
+            while not ep.done:
+                action = expert_response(ep.hand) if succeed_at is not None and len(actions) == succeed_at else outputs[len(actions) % len(outputs)]
+                s = ep.step(action)
+                actions.append(action)
+                steps.append({"reward": s.reward, "message": s.message, "done": s.done, "success": s.success, "truncated": s.truncated, "prompt": s.next_prompt, "recognized": s.recognized, "failureMode": s.failure_mode})
+            cases.append({"config": raw, "seed": seed, "prompt": ep.prompt, "actions": actions, "steps": steps})
+    return cases
+
+
+def solver_cases(every: int = 15) -> list[dict[str, Any]]:
+    """Full solution lists of both solvers for every 15th of the 1820 rank multisets."""
+    from itertools import combinations_with_replacement
+
+    from ptlab.envs.generalpoints import complete_solutions, reference_solutions
+
+    multisets = list(combinations_with_replacement(range(1, 14), 4))[::every]
+    return [
+        {"values": list(m), "target": 24, "reference": list(reference_solutions(m, 24)), "complete": list(complete_solutions(m, 24))}
+        for m in multisets
+    ]
+
+
+def build() -> dict[str, Any]:
+    return {
+        "about": "Shared GeneralPoints vectors, written by `python -m ptlab.envs.vectors --write`; checked by trainer/tests/test_generalpoints.py and test/unit/generalpoints.test.ts.",
+        "verify": verify_cases(),
+        "deal": deal_cases(),
+        "episodes": episode_cases(),
+        "solutions": solver_cases(),
+    }
+
+
+def render() -> str:
+    return json.dumps(build(), indent=1) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help=f"write {VECTORS_FILE}")
+    args = parser.parse_args()
+    text = render()
+    if args.write:
+        VECTORS_FILE.parent.mkdir(parents=True, exist_ok=True)
+        tmp = VECTORS_FILE.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(VECTORS_FILE)
+        print(f"wrote {VECTORS_FILE}")
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""GeneralPoints against the shared vectors (test/vectors/generalpoints.json) and its spec."""
+
+import json
+
+import pytest
+
+from ptlab.envs import vectors
+from ptlab.envs.generalpoints import (
+    EnvConfigError,
+    GeneralPointsConfig,
+    GeneralPointsEpisode,
+    Hand,
+    complete_solutions,
+    deal,
+    expert_response,
+    prompt,
+    reference_solutions,
+    verify,
+)
+from ptlab.envs.prng import Rng
+
+VECTORS = json.loads(vectors.VECTORS_FILE.read_text(encoding="utf-8"))
+
+
+def test_vectors_file_is_current():
+    assert vectors.VECTORS_FILE.read_text(encoding="utf-8") == vectors.render(), "run: python -m ptlab.envs.vectors --write"
+
+
+def test_vectors_cover_every_reward_branch():
+    rewards = {c["expect"]["reward"] for c in VECTORS["verify"]}
+    assert {5, 1, 0, -1, -1.5, -2, -3} <= rewards
+    modes = {c["expect"]["failureMode"] for c in VECTORS["verify"]}
+    assert {None, "format", "illegal-formula", "wrong-numbers", "arithmetic", "rule-collapse", "recognition"} <= modes
+    assert len(VECTORS["verify"]) >= 500
+
+
+def test_prng_known_values():
+    # Pinned so a change to the generator cannot go unnoticed (TypeScript pins the same).
+    rng = Rng(42)
+    assert [rng.next_u32() for _ in range(3)] == [660444221, 3652823732, 77672526]
+    rng = Rng(0)
+    assert [rng.below(13) for _ in range(8)] == [4, 6, 7, 12, 5, 9, 9, 10]
+
+
+@pytest.mark.parametrize("case", VECTORS["solutions"], ids=lambda c: ",".join(map(str, c["values"])))
+def test_solver_vector(case):
+    values = tuple(case["values"])
+    assert list(reference_solutions(values, case["target"])) == case["reference"]
+    assert list(complete_solutions(values, case["target"])) == case["complete"]
+
+
+def test_complete_solver_agrees_with_a_plain_search():
+    """The complete solver finds a solution exactly when an independent exhaustive search
+    over pairs (Fractions) does, on a spread of multisets."""
+    from fractions import Fraction
+    from itertools import combinations_with_replacement
+
+    def solvable(nums: list[Fraction]) -> bool:
+        if len(nums) == 1:
+            return nums[0] == 24
+        for i in range(len(nums)):
+            for j in range(len(nums)):
+                if i == j:
+                    continue
+                rest = [n for k, n in enumerate(nums) if k not in (i, j)]
+                a, b = nums[i], nums[j]
+                results = [a + b, a - b, a * b] + ([a / b] if b != 0 else [])
+                if any(solvable(rest + [r]) for r in results):
+                    return True
+        return False
+
+    for m in list(combinations_with_replacement(range(1, 14), 4))[::23]:
+        assert bool(complete_solutions(m, 24)) == solvable([Fraction(x) for x in m]), m
+
+
+def test_reference_quirk_8_3_8_3():
+    config = GeneralPointsConfig(verifier="reference")
+    hand = Hand(["8", "3", "8", "3"], ["spades"] * 4, [8, 3, 8, 3], reference_solutions((3, 3, 8, 8), 24))
+    assert "8/(3-8/3)" in hand.solutions
+    verdict = verify(config, hand, '{"formula": "8/(3-8/3)"}')
+    assert (verdict.reward, verdict.message) == (0, ".")
+    strict = verify(GeneralPointsConfig(), Hand(["8", "3", "8", "3"], ["spades"] * 4, [8, 3, 8, 3], ()), '{"formula": "8/(3-8/3)"}')
+    assert (strict.reward, strict.message) == (5, "Correct solution.")
+
+
+def test_prompt_matches_the_spec_text():
+    config = GeneralPointsConfig(verifier="reference")
+    hand = Hand(["A", "5", "10", "K"], ["spades"] * 4, [1, 5, 10, 10], ())
+    text = prompt(config, hand)
+    assert text.startswith("\n[Task Description]\nYou are an expert 24 points card game player. You will receive a set of 4 cards.\n")
+    assert "Note that 'J', 'Q', and 'K' count as '10'., and each card must be used once." in text
+    assert "[Input]\nCards: ['A', '5', '10', 'K']\n\n[Output]\n{\n" in text
+    assert text.endswith("  \"formula\": 'an equation that equals 24',\n}\n\n")
+    vision = prompt(GeneralPointsConfig(modality="vision"), hand)
+    assert "[Input]" not in vision
+    assert "You are observing these four cards in the image.\n" in vision
+    assert "[Output]\nYour response should be a valid json file in the following format:\n{" in vision
+
+
+def test_expert_response_format():
+    hand = Hand(["A", "5", "10", "K"], ["spades"] * 4, [1, 5, 10, 10], ("10+10+5-1",))
+    assert expert_response(hand) == '\n{\n  "cards": [\'A\', \'5\', \'10\', \'K\'],\n  "number": [1, 5, 10, 10],\n  "formula": "10+10+5-1",\n}'
+
+
+@pytest.mark.parametrize("case", VECTORS["verify"], ids=lambda c: f"{c['config']['verifier']}-{c['config']['modality']}-{c['config']['faceCards']}-{''.join(c['cards'])}: {c['name']}")
+def test_verify_vector(case):
+    config = GeneralPointsConfig.from_dict(case["config"])
+    from ptlab.envs.server import _hand
+
+    verdict = verify(config, _hand(config, {"cards": case["cards"], "suits": ["spades", "hearts", "clubs", "diamonds"]}), case["output"])
+    got = {"reward": verdict.reward, "message": verdict.message, "recognized": verdict.recognized, "failureMode": verdict.failure_mode}
+    assert got == case["expect"]
+
+
+@pytest.mark.parametrize("case", VECTORS["deal"], ids=lambda c: f"{json.dumps(c['config'])}-{c['seed']}")
+def test_deal_vector(case):
+    config = GeneralPointsConfig.from_dict(case["config"])
+    hand = deal(config, case["seed"])
+    assert [hand.cards, hand.suits, hand.values, len(hand.solutions), hand.solutions[0]] == [case["cards"], case["suits"], case["values"], case["solutions"], case["firstSolution"]]
+    assert vectors._sha256(prompt(config, hand)) == case["promptSha256"]
+    if config.sampling == "at-least-one-face":
+        assert any(c in ("J", "Q", "K") for c in hand.cards)
+    if config.suits != "all":
+        assert set(hand.suits) <= ({"spades", "clubs"} if config.suits == "black" else {"hearts", "diamonds"})
+
+
+def test_episode_budget_reference_vs_strict():
+    ref = GeneralPointsEpisode(GeneralPointsConfig(verifier="reference", maxVerify=2), 3)
+    assert [ref.step("x").done for _ in range(2)] == [False, False]
+    last = ref.step("x")
+    assert (last.reward, last.message, last.done, last.truncated, last.failure_mode) == (-1, "step_limit_reached", True, True, "budget-exhausted")
+    strict = GeneralPointsEpisode(GeneralPointsConfig(verifier="strict", maxVerify=2), 3)
+    assert [strict.step("x").done for _ in range(2)] == [False, True]
+    with pytest.raises(RuntimeError):
+        strict.step("x")
+
+
+def test_failure_turn_is_the_sequential_revision_message():
+    ep = GeneralPointsEpisode(GeneralPointsConfig(verifier="reference"), 5)
+    step = ep.step("nothing")
+    assert step.next_prompt == "You failed this trial because illegal characters."
+
+
+@pytest.mark.parametrize(
+    "raw,field",
+    [
+        ({"env": "generalpoints", "faceCards": "all-11"}, "environment.faceCards"),
+        ({"env": "generalpoints", "target": 0}, "environment.target"),
+        ({"env": "generalpoints", "maxVerify": True}, "environment.maxVerify"),
+        ({"env": "generalpoints", "actionSpace": "relative"}, "environment.actionSpace"),
+        ({"env": "virl"}, "environment.env"),
+    ],
+)
+def test_invalid_config_names_the_field(raw, field):
+    with pytest.raises(EnvConfigError, match=field.replace(".", r"\.")):
+        GeneralPointsConfig.from_dict(raw)
+
+
+@pytest.mark.parametrize("output", ["", "\x00" * 10, "\ud800", "9" * 100_000, "(" * 50_000, "{" * 5000, "٣" * 1000, "{\"formula\": \"" + "1+" * 20000 + "1\"}"])
+@pytest.mark.parametrize("verifier", ["reference", "strict"])
+def test_any_output_gets_a_defined_verdict(output, verifier):
+    config = GeneralPointsConfig(verifier=verifier, modality="vision")
+    hand = deal(config, 0)
+    verdict = verify(config, hand, output)
+    assert isinstance(verdict.reward, (int, float)) and isinstance(verdict.message, str)
