@@ -75,7 +75,9 @@ export class EnvServer {
       case 'reset': {
         const episode = new GeneralPointsEpisode(config(r.config), seed(r.seed));
         this.episodes.set(name, episode);
-        return { prompt: episode.prompt, state: episode.state(), image: null, done: false };
+        // Vision: an image descriptor the client renders (PNG in Python, SVG in the webviews).
+        const image = episode.config.modality === 'vision' ? { type: 'generalpoints-cards', cards: episode.hand.cards, suits: episode.hand.suits } : null;
+        return { prompt: episode.prompt, state: episode.state(), image, done: false };
       }
       case 'step': {
         const episode = this.episodes.get(name);

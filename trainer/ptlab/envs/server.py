@@ -79,7 +79,10 @@ class EnvServer:
         if op == "reset":
             episode = GeneralPointsEpisode(_config(request.get("config")), _seed(request.get("seed")))
             self.episodes[name] = episode
-            return {"prompt": episode.prompt, "state": episode.state(), "image": None, "done": False}
+            image = None
+            if episode.config.modality == "vision":  # rendered by the client: PNG (ptlab.envs.cards) or SVG
+                image = {"type": "generalpoints-cards", "cards": episode.hand.cards, "suits": episode.hand.suits}
+            return {"prompt": episode.prompt, "state": episode.state(), "image": image, "done": False}
         if op == "step":
             episode = self.episodes.get(name)
             if episode is None:
