@@ -6,7 +6,9 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import * as gp from '../src/core/envs/generalpoints';
 import { EnvServer } from '../src/core/envs/server';
-import { fuzzRequests } from '../test/support/gpFuzz';
+import { nodeRouteFileLoader } from '../src/core/envs/routeFiles';
+import { parseRoutes } from '../src/core/envs/virl';
+import { fuzzRequests, virlFuzzRequests } from '../test/support/gpFuzz';
 import { askPython, repoRoot, venvPython } from '../test/support/pythonEnvServer';
 
 interface Row {
@@ -78,11 +80,11 @@ function pythonRow(): Row {
   return JSON.parse(run.stdout) as Row;
 }
 
-async function differential(cases: number): Promise<string> {
-  const requests = [...fuzzRequests(1, cases)];
+async function differential(requests: string[]): Promise<string> {
+  const cases = requests.length;
   const start = process.hrtime.bigint();
   const python = await askPython(requests);
-  const server = new EnvServer();
+  const server = new EnvServer(nodeRouteFileLoader(repoRoot));
   let differ = 0;
   requests.forEach((r, i) => {
     if (JSON.stringify(JSON.parse(server.answer(r))) !== JSON.stringify(JSON.parse(python[i]!))) differ++;
@@ -105,7 +107,10 @@ async function main(): Promise<void> {
   line('solve 1820, complete s', 'solveAll1820CompleteSeconds', 2, true);
   line('verify calls/s', 'verifyPerSecond', 0, false);
   line('env steps/s', 'stepsPerSecond', 0, false);
-  console.log(`\ndifferential fuzz: ${await differential(cases)}`);
+  console.log(`\ndifferential fuzz, GeneralPoints: ${await differential([...fuzzRequests(1, cases)])}`);
+  const routesFile = 'test/vectors/virl-routes.json';
+  const { path, data } = nodeRouteFileLoader(repoRoot)(routesFile);
+  console.log(`differential fuzz, V-IRL: ${await differential([...virlFuzzRequests(1, cases, routesFile, parseRoutes(data, path))])}`);
 }
 
 void main();

@@ -1,5 +1,6 @@
 // `npx ptlab`: the TypeScript command line (the Python trainer is `python -m ptlab`).
 import { createInterface } from 'node:readline';
+import { nodeRouteFileLoader } from './core/envs/routeFiles';
 import { EnvServer } from './core/envs/server';
 
 const USAGE = `usage: ptlab COMMAND
@@ -9,7 +10,7 @@ commands:
 `;
 
 async function envServer(): Promise<number> {
-  const server = new EnvServer();
+  const server = new EnvServer(nodeRouteFileLoader());
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;

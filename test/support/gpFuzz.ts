@@ -3,6 +3,7 @@
 // so a failing case can be replayed.
 import { cardValue, RANKS, solutions, type GeneralPointsConfig, type Rank } from '../../src/core/envs/generalpoints';
 import { Rng } from '../../src/core/envs/prng';
+import { ABSOLUTE, expertResponse, RELATIVE, virlConfig, VirlEpisode, type Route } from '../../src/core/envs/virl';
 
 const PIECES = [
   ...'0123456789+-*/()=', ' ', '\t', '\n', '\u00d7', '\u00f7', '"', "'", '[', ']', '{', '}', ',', ':', '\\',
@@ -90,6 +91,61 @@ export function randomOutput(rng: Rng, config: GeneralPointsConfig, cards: Rank[
       return soup(rng, 40);
     default:
       return mutate(rng, formula);
+  }
+}
+
+const VIRL_ACTIONS = ['forward()', 'stop()', ...[...ABSOLUTE, ...RELATIVE, 'up', ''].map((d) => `turn_direction(${d})`), 'Forward()', ' turn_direction( North ) ', 'turn_direction(north)\n'];
+const VIRL_OBSERVATIONS = ['No landmarks nearby; ', 'Prince St is on your front; You observe an intersection', 'an INTERSECTION', 'nothing'];
+
+/** A model output for a V-IRL position: an action in one of several layouts, or noise. */
+export function randomVirlOutput(rng: Rng): string {
+  const action = rng.below(5) === 0 ? mutate(rng, pick(rng, VIRL_ACTIONS)) : pick(rng, VIRL_ACTIONS);
+  const observation = pick(rng, VIRL_OBSERVATIONS);
+  switch (rng.below(5)) {
+    case 0:
+      return JSON.stringify({ 'current observation': observation, 'current instruction': 'x', action });
+    case 1:
+      return `\n{\n  "current observation": "${observation}",\n  "current instruction": "x",\n  "action": "${action}",\n}`;
+    case 2:
+      return mutate(rng, JSON.stringify({ action }));
+    case 3:
+      return `{"action": "${action}"}`;
+    default:
+      return soup(rng, 30);
+  }
+}
+
+function randomVirlConfig(rng: Rng, routesFile: string): Record<string, unknown> {
+  const config: Record<string, unknown> = { env: 'virl', routes: { file: routesFile }, verifier: pick(rng, ['reference', 'strict']) };
+  if (rng.below(2)) config.actionSpace = pick(rng, ['absolute', 'relative']);
+  if (rng.below(3) === 0) config.modality = 'vision';
+  if (rng.below(3) === 0) config.maxStraight = rng.below(7);
+  if (rng.below(3) === 0) config.dropRate = pick(rng, [0, 0.25, 0.5, 1]);
+  if (rng.below(3) === 0) config.maxVerify = 1 + rng.below(3);
+  return config;
+}
+
+/** V-IRL request lines over the routes in `routesFile` (relative to both servers' folder).
+ * Episodes follow the expert most of the time (a local episode says what the expert does),
+ * so they reach deep into routes; the servers' answers are what the test compares. */
+export function* virlFuzzRequests(seed: number, count: number, routesFile: string, routes: Route[]): Generator<string> {
+  const rng = new Rng(seed);
+  let made = 0;
+  while (made < count) {
+    const raw = randomVirlConfig(rng, routesFile);
+    if (rng.below(3) === 0) {
+      yield JSON.stringify({ op: 'verify', config: raw, state: { seed: rng.below(50), position: rng.below(8) }, output: randomVirlOutput(rng), id: made++ });
+      continue;
+    }
+    const config = virlConfig(raw);
+    const episodeSeed = rng.nextU32();
+    const episode = new VirlEpisode(config, routes, episodeSeed);
+    yield JSON.stringify({ op: 'reset', config: raw, seed: episodeSeed, id: made++ });
+    while (!episode.done && made < count) {
+      const output = rng.below(10) < 7 ? expertResponse(config, episode.route, episode.rail, episode.position) : randomVirlOutput(rng);
+      episode.step(output);
+      yield JSON.stringify({ op: 'step', action: output, id: made++ });
+    }
   }
 }
 

@@ -3,19 +3,21 @@
 // PTLAB_FUZZ_CASES sets the size (bench/ runs 100k+), PTLAB_FUZZ_SEED the seed.
 import * as assert from 'node:assert/strict';
 import { EnvServer } from '../../src/core/envs/server';
-import { fuzzRequests } from '../support/gpFuzz';
-import { askPython } from '../support/pythonEnvServer';
+import { nodeRouteFileLoader } from '../../src/core/envs/routeFiles';
+import { parseRoutes } from '../../src/core/envs/virl';
+import { fuzzRequests, virlFuzzRequests } from '../support/gpFuzz';
+import { askPython, repoRoot } from '../support/pythonEnvServer';
 
 const CASES = Number(process.env.PTLAB_FUZZ_CASES ?? 3000);
 const SEED = Number(process.env.PTLAB_FUZZ_SEED ?? 20261125);
+const ROUTES = 'test/vectors/virl-routes.json';
 
 describe('environments: TypeScript and Python agree (differential fuzz)', function () {
   this.timeout(300_000);
 
-  it(`on ${CASES} random GeneralPoints requests (seed ${SEED})`, async () => {
-    const requests = [...fuzzRequests(SEED, CASES)];
+  async function agree(requests: string[]): Promise<void> {
     const python = await askPython(requests);
-    const typescript = new EnvServer();
+    const typescript = new EnvServer(nodeRouteFileLoader(repoRoot));
     const mismatches: string[] = [];
     requests.forEach((request, i) => {
       const ours = JSON.parse(typescript.answer(request)) as unknown;
@@ -23,10 +25,18 @@ describe('environments: TypeScript and Python agree (differential fuzz)', functi
       try {
         assert.deepEqual(ours, theirs);
       } catch {
-        if (mismatches.length < 5) mismatches.push(`request ${request}\n  typescript ${JSON.stringify(ours)}\n  python     ${JSON.stringify(theirs)}`);
-        else mismatches.push('');
+        mismatches.push(`request ${request}\n  typescript ${JSON.stringify(ours)}\n  python     ${JSON.stringify(theirs)}`);
       }
     });
-    assert.equal(mismatches.length, 0, `${mismatches.length} of ${requests.length} answers differ; first ones:\n${mismatches.filter(Boolean).join('\n')}`);
+    assert.equal(mismatches.length, 0, `${mismatches.length} of ${requests.length} answers differ; first ones:\n${mismatches.slice(0, 5).join('\n')}`);
+  }
+
+  it(`on ${CASES} random GeneralPoints requests (seed ${SEED})`, async () => {
+    await agree([...fuzzRequests(SEED, CASES)]);
+  });
+
+  it(`on ${CASES} random V-IRL requests (seed ${SEED})`, async () => {
+    const { path, data } = nodeRouteFileLoader(repoRoot)(ROUTES);
+    await agree([...virlFuzzRequests(SEED, CASES, ROUTES, parseRoutes(data, path))]);
   });
 });

@@ -450,7 +450,7 @@ function jsonDepthWithin(text: string, limit: number): boolean {
 type JsonObject = Record<string, unknown>;
 
 /** The output as a JSON object, or undefined. */
-function jsonObject(output: string): JsonObject | undefined {
+export function jsonObject(output: string): JsonObject | undefined {
   if (!jsonDepthWithin(output, MAX_JSON_DEPTH)) return undefined;
   try {
     const value: unknown = JSON.parse(output);

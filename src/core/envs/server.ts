@@ -4,6 +4,8 @@
 //   {"op": "step", "action": TEXT}                    -> reward, message, done, success, prompt, ...
 //   {"op": "verify", "config": ENV, "state": {"cards": [...]}, "output": TEXT}
 //                                                     -> the first attempt's reward and message
+// For V-IRL, "state" in verify is {"seed": N, "position": K}: the position K on the rail of
+// the episode with that seed. Route files are read through the loader the host passes in.
 // Errors answer {"error": "..."} and the server keeps serving. A request may carry "id"
 // (echoed) and "episode" (a name, to keep several episodes open; default "default").
 import {
@@ -16,22 +18,29 @@ import {
   verify,
   type GeneralPointsConfig,
   type Hand,
+  type Step,
   type Rank,
   type Suit,
 } from './generalpoints';
+import { parseRoutes, RouteFormatError, VirlEpisode, virlConfig, verifyVirl, type Route, type VirlConfig, type VirlStep } from './virl';
+
+/** Reads a route file named in a config; the host resolves it (relative to its working folder). */
+export type RouteFileLoader = (file: string) => { path: string; data: unknown };
 
 class RequestError extends Error {}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Response = { [key: string]: Json };
 
-function config(raw: unknown): GeneralPointsConfig {
+function config(raw: unknown): GeneralPointsConfig | VirlConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new RequestError('"config" must be an environment object');
   const env = (raw as { env?: unknown }).env;
   if (env === 'generalpoints') return generalPointsConfig(raw);
-  if (env === 'virl') throw new RequestError("environment.env: 'virl' is not served yet");
+  if (env === 'virl') return virlConfig(raw);
   throw new RequestError(`environment.env: must be 'generalpoints' or 'virl', got ${pyRepr(env)}`);
 }
+
+const isVirl = (c: GeneralPointsConfig | VirlConfig): c is VirlConfig => 'actionSpace' in c;
 
 /** Python's repr for the values a request can carry, so error texts match the Python server. */
 function pyRepr(value: unknown): string {
@@ -63,8 +72,35 @@ function hand(cfg: GeneralPointsConfig, state: unknown): Hand {
 
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
+function stepAnswer(step: Step | VirlStep): Response {
+  const answer: Response = {
+    reward: step.reward,
+    message: step.message,
+    done: step.done,
+    success: step.success,
+    truncated: step.truncated,
+    prompt: orNull(step.nextPrompt),
+    failureMode: orNull(step.failureMode),
+  };
+  if ('newChat' in step) {
+    answer.newChat = step.newChat;
+    answer.correct = step.correct;
+  } else answer.recognized = orNull(step.recognized);
+  return answer;
+}
+
 export class EnvServer {
-  private readonly episodes = new Map<string, GeneralPointsEpisode>();
+  private readonly episodes = new Map<string, GeneralPointsEpisode | VirlEpisode>();
+
+  constructor(private readonly loadRouteFile: RouteFileLoader = () => {
+    throw new RequestError('environment.routes.file: this server cannot read files');
+  }) {}
+
+  private routes(cfg: VirlConfig): Route[] {
+    if (!('file' in cfg.routes)) throw new EnvConfigError('environment.routes.synthetic: synthetic cities are not generated yet; point routes.file at a route_infos.json');
+    const { path, data } = this.loadRouteFile(cfg.routes.file);
+    return parseRoutes(data, path);
+  }
 
   handle(request: unknown): Response {
     if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new RequestError('a request must be a JSON object');
@@ -73,31 +109,40 @@ export class EnvServer {
     if (typeof name !== 'string') throw new RequestError('"episode" must be a string');
     switch (r.op) {
       case 'reset': {
-        const episode = new GeneralPointsEpisode(config(r.config), seed(r.seed));
+        const cfg = config(r.config);
+        const s = seed(r.seed);
+        let episode: GeneralPointsEpisode | VirlEpisode;
+        let image: Json = null;
+        if (isVirl(cfg)) episode = new VirlEpisode(cfg, this.routes(cfg), s);
+        else {
+          const gp = new GeneralPointsEpisode(cfg, s);
+          // Vision: an image descriptor the client renders (PNG in Python, SVG in the webviews).
+          if (cfg.modality === 'vision') image = { type: 'generalpoints-cards', cards: gp.hand.cards, suits: gp.hand.suits };
+          episode = gp;
+        }
         this.episodes.set(name, episode);
-        // Vision: an image descriptor the client renders (PNG in Python, SVG in the webviews).
-        const image = episode.config.modality === 'vision' ? { type: 'generalpoints-cards', cards: episode.hand.cards, suits: episode.hand.suits } : null;
         return { prompt: episode.prompt, state: episode.state(), image, done: false };
       }
       case 'step': {
         const episode = this.episodes.get(name);
         if (!episode) throw new RequestError(`no episode "${name}": send a reset first`);
         if (episode.done) throw new RequestError(`episode "${name}" is over: send a reset`);
-        const step = episode.step(text(r, 'action'));
-        return {
-          reward: step.reward,
-          message: step.message,
-          done: step.done,
-          success: step.success,
-          truncated: step.truncated,
-          prompt: orNull(step.nextPrompt),
-          recognized: orNull(step.recognized),
-          failureMode: orNull(step.failureMode),
-        };
+        return stepAnswer(episode.step(text(r, 'action')));
       }
       case 'verify': {
         const cfg = config(r.config);
-        const verdict = verify(cfg, hand(cfg, r.state), text(r, 'output'));
+        const output = text(r, 'output');
+        if (isVirl(cfg)) {
+          const state = typeof r.state === 'object' && r.state !== null ? (r.state as Record<string, unknown>) : {};
+          const episode = new VirlEpisode(cfg, this.routes(cfg), seed(state.seed));
+          const position = state.position ?? 0;
+          if (!(Number.isInteger(position) && (position as number) >= 0 && (position as number) < episode.rail.length)) {
+            throw new RequestError(`"state.position" must be an integer in [0, ${episode.rail.length})`);
+          }
+          const verdict = verifyVirl(cfg, episode.rail[position as number]!, output);
+          return { reward: verdict.reward, message: verdict.message, correct: verdict.correct, failureMode: orNull(verdict.failureMode) };
+        }
+        const verdict = verify(cfg, hand(cfg, r.state), output);
         return { reward: verdict.reward, message: verdict.message, recognized: orNull(verdict.recognized), failureMode: orNull(verdict.failureMode) };
       }
       default:
@@ -113,7 +158,7 @@ export class EnvServer {
       response = this.handle(request);
     } catch (err) {
       if (err instanceof SyntaxError && request === undefined) response = { error: `invalid JSON request: ${err.message}` };
-      else if (err instanceof RequestError || err instanceof EnvConfigError) response = { error: err.message };
+      else if (err instanceof RequestError || err instanceof EnvConfigError || err instanceof RouteFormatError) response = { error: err.message };
       else response = { error: `internal error: ${String(err)}` };
     }
     if (typeof request === 'object' && request !== null && 'id' in request) response = { id: (request as { id: Json }).id, ...response };

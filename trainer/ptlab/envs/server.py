@@ -5,6 +5,8 @@ Each request line gets exactly one response line:
   {"op": "step", "action": TEXT}                        -> reward, message, done, success, prompt, ...
   {"op": "verify", "config": ENV, "state": {"cards": [...]}, "output": TEXT}
                                                         -> the first attempt's reward and message
+For V-IRL, "state" in verify is {"seed": N, "position": K}: the position K on the rail of
+the episode with that seed. Route files are read relative to the server's working folder.
 Errors answer {"error": "..."} and the server keeps serving. ENV is the experiment schema's
 environment object. A request may carry "id" (echoed) and "episode" (a name, to keep
 several episodes open; default "default").
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 from ptlab.envs.generalpoints import (
@@ -26,20 +29,21 @@ from ptlab.envs.generalpoints import (
     solutions,
     verify,
 )
+from ptlab.envs import virl
 
 
 class RequestError(ValueError):
     pass
 
 
-def _config(raw: Any) -> GeneralPointsConfig:
+def _config(raw: Any) -> GeneralPointsConfig | virl.VirlConfig:
     if not isinstance(raw, dict):
         raise RequestError('"config" must be an environment object')
     env = raw.get("env")
     if env == "generalpoints":
         return GeneralPointsConfig.from_dict(raw)
     if env == "virl":
-        raise RequestError("environment.env: 'virl' is not served yet")
+        return virl.VirlConfig.from_dict(raw)
     raise RequestError(f"environment.env: must be 'generalpoints' or 'virl', got {env!r}")
 
 
@@ -65,9 +69,34 @@ def _hand(config: GeneralPointsConfig, state: Any) -> Hand:
     return Hand(list(cards), list(suits), values, solutions(values, config.target, config.verifier))
 
 
+def _virl_episode(config: virl.VirlConfig, seed: int) -> virl.VirlEpisode:
+    try:
+        routes = virl.routes_for(config, Path.cwd())
+    except virl.RouteFormatError as exc:
+        raise RequestError(str(exc)) from exc
+    return virl.VirlEpisode(config, routes, seed)
+
+
+def _step_answer(step: Any) -> dict[str, Any]:
+    answer = {
+        "reward": step.reward,
+        "message": step.message,
+        "done": step.done,
+        "success": step.success,
+        "truncated": step.truncated,
+        "prompt": step.next_prompt,
+        "failureMode": step.failure_mode,
+    }
+    if isinstance(step, virl.Step):
+        answer.update(newChat=step.new_chat, correct=step.correct)
+    else:
+        answer["recognized"] = step.recognized
+    return answer
+
+
 class EnvServer:
     def __init__(self) -> None:
-        self.episodes: dict[str, GeneralPointsEpisode] = {}
+        self.episodes: dict[str, GeneralPointsEpisode | virl.VirlEpisode] = {}
 
     def handle(self, request: Any) -> dict[str, Any]:
         if not isinstance(request, dict):
@@ -77,11 +106,17 @@ class EnvServer:
         if not isinstance(name, str):
             raise RequestError('"episode" must be a string')
         if op == "reset":
-            episode = GeneralPointsEpisode(_config(request.get("config")), _seed(request.get("seed")))
+            config = _config(request.get("config"))
+            seed = _seed(request.get("seed"))
+            if isinstance(config, virl.VirlConfig):
+                episode: GeneralPointsEpisode | virl.VirlEpisode = _virl_episode(config, seed)
+                image = None
+            else:
+                episode = GeneralPointsEpisode(config, seed)
+                image = None
+                if config.modality == "vision":  # rendered by the client: PNG (ptlab.envs.cards) or SVG
+                    image = {"type": "generalpoints-cards", "cards": episode.hand.cards, "suits": episode.hand.suits}
             self.episodes[name] = episode
-            image = None
-            if episode.config.modality == "vision":  # rendered by the client: PNG (ptlab.envs.cards) or SVG
-                image = {"type": "generalpoints-cards", "cards": episode.hand.cards, "suits": episode.hand.suits}
             return {"prompt": episode.prompt, "state": episode.state(), "image": image, "done": False}
         if op == "step":
             episode = self.episodes.get(name)
@@ -89,20 +124,19 @@ class EnvServer:
                 raise RequestError(f'no episode "{name}": send a reset first')
             if episode.done:
                 raise RequestError(f'episode "{name}" is over: send a reset')
-            step = episode.step(_text(request, "action"))
-            return {
-                "reward": step.reward,
-                "message": step.message,
-                "done": step.done,
-                "success": step.success,
-                "truncated": step.truncated,
-                "prompt": step.next_prompt,
-                "recognized": step.recognized,
-                "failureMode": step.failure_mode,
-            }
+            return _step_answer(episode.step(_text(request, "action")))
         if op == "verify":
             config = _config(request.get("config"))
-            verdict = verify(config, _hand(config, request.get("state")), _text(request, "output"))
+            output = _text(request, "output")
+            if isinstance(config, virl.VirlConfig):
+                state = request.get("state") if isinstance(request.get("state"), dict) else {}
+                episode = _virl_episode(config, _seed(state.get("seed")))
+                position = state.get("position", 0)
+                if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position < len(episode.rail):
+                    raise RequestError(f'"state.position" must be an integer in [0, {len(episode.rail)})')
+                verdict = virl.verify(config, episode.rail[position], output)
+                return {"reward": verdict.reward, "message": verdict.message, "correct": verdict.correct, "failureMode": verdict.failure_mode}
+            verdict = verify(config, _hand(config, request.get("state")), output)
             return {"reward": verdict.reward, "message": verdict.message, "recognized": verdict.recognized, "failureMode": verdict.failure_mode}
         raise RequestError(f'"op" must be "reset", "step" or "verify", got {op!r}')
 
@@ -113,7 +147,7 @@ class EnvServer:
             response = self.handle(request)
         except json.JSONDecodeError as exc:
             response = {"error": f"invalid JSON request: {exc.msg} at column {exc.colno}"}
-        except (RequestError, EnvConfigError) as exc:
+        except (RequestError, EnvConfigError, virl.RouteFormatError) as exc:
             response = {"error": str(exc)}
         except Exception as exc:  # a bug: report it and keep serving
             response = {"error": f"internal error: {type(exc).__name__}: {exc}"}

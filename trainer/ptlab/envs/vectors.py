@@ -196,6 +196,93 @@ def solver_cases(every: int = 15) -> list[dict[str, Any]]:
     ]
 
 
+REPO = VECTORS_FILE.parents[2]
+VIRL_VECTORS_FILE = VECTORS_FILE.with_name("virl.json")
+VIRL_ROUTES = "test/vectors/virl-routes.json"
+VIRL_CONFIGS = [
+    {"env": "virl", "routes": {"file": VIRL_ROUTES}, "verifier": verifier, "actionSpace": space, "modality": modality}
+    for verifier in ("reference", "strict")
+    for space in ("absolute", "relative")
+    for modality in ("language", "vision")
+] + [{"env": "virl", "routes": {"file": VIRL_ROUTES}, "verifier": "strict", "maxStraight": 2, "dropRate": 0.0, "maxVerify": 3}]
+
+
+def _virl_outputs(expert: str, observation: str, other_space_turn: str) -> list[tuple[str, str]]:
+    json_answer = lambda action, obs=observation: json.dumps({"current observation": obs, "current instruction": "x", "action": action})  # noqa: E731
+    layout = lambda action, obs=observation: f'\n{{\n  "current observation": "{obs}",\n  "current instruction": "x",\n  "action": "{action}",\n}}'  # noqa: E731
+    return [
+        ("expert action, reference layout", layout(expert)),
+        ("expert action, JSON", json_answer(expert)),
+        ("expert action, other case and spacing", json_answer(" " + expert.upper().replace("(", " ( ") + " ")),
+        ("forward", json_answer("forward()")),
+        ("stop", json_answer("stop()")),
+        ("turn north", json_answer("turn_direction(north)")),
+        ("turn left", json_answer("turn_direction(left)")),
+        ("turn from the other action space", json_answer(other_space_turn)),
+        ("claims an intersection", json_answer("forward()", "Big Sign is on your left; You observe an intersection")),
+        ("denies an intersection", json_answer("forward()", "No landmarks nearby; ")),
+        ("no action field", "I would go forward."),
+        ("empty", ""),
+        ("action with a newline", json_answer(expert + "\n")),
+        ("script tag", json_answer("<script>alert(1)</script>")),
+    ]
+
+
+def virl_cases() -> dict[str, Any]:
+    from ptlab.envs import virl
+
+    rails, verifies, episodes = [], [], []
+    for raw in VIRL_CONFIGS:
+        config = virl.VirlConfig.from_dict(raw)
+        routes = virl.routes_for(config, REPO)
+        other = "turn_direction(left)" if config.actionSpace == "absolute" else "turn_direction(north)"
+        first_seed_of_route: dict[str, int] = {}
+        for seed in range(40):
+            first_seed_of_route.setdefault(virl.VirlEpisode(config, routes, seed).route.route_id, seed)
+        verify_seeds = {0, 1, 2, *first_seed_of_route.values()}
+        for seed in sorted(set(range(12)) | verify_seeds):
+            ep = virl.VirlEpisode(config, routes, seed)
+            rails.append({
+                "config": raw,
+                "seed": seed,
+                "routeId": ep.route.route_id,
+                "rail": [[p.observation, p.action(config.actionSpace)] for p in ep.rail],
+                "promptSha256": [_sha256(virl.prompt(config, ep.route, ep.rail, i)) for i in range(len(ep.rail))],
+                "expert": [virl.expert_response(config, ep.route, ep.rail, i) for i in range(len(ep.rail))],
+            })
+            if seed in verify_seeds:
+                intersections = [i for i, p in enumerate(ep.rail) if p.at_intersection][:2]
+                for position in sorted({0, 1, len(ep.rail) // 2, len(ep.rail) - 2, len(ep.rail) - 1, *intersections}):
+                    p = ep.rail[position]
+                    for name, output in _virl_outputs(p.action(config.actionSpace), p.observation, other):
+                        v = virl.verify(config, p, output)
+                        verifies.append({"name": name, "config": raw, "seed": seed, "position": position, "output": output,
+                                         "expect": {"reward": v.reward, "message": v.message, "correct": v.correct, "failureMode": v.failure_mode}})
+        for seed, mistakes in ((0, (0, 3)), (1, (2, 2, 5)), (2, ())):
+            ep = virl.VirlEpisode(config, routes, seed)
+            actions, steps = [], []
+            wrong_at = list(mistakes)
+            while not ep.done:
+                if wrong_at and ep.position == wrong_at[0]:
+                    wrong_at.pop(0)
+                    action = '{"action": "stop()", "current observation": "an intersection"}'
+                else:
+                    action = virl.expert_response(config, ep.route, ep.rail, ep.position)
+                step = ep.step(action)
+                actions.append(action)
+                steps.append({"reward": step.reward, "message": step.message, "done": step.done, "success": step.success, "truncated": step.truncated,
+                              "prompt": step.next_prompt, "newChat": step.new_chat, "correct": step.correct, "failureMode": step.failure_mode})
+            episodes.append({"config": raw, "seed": seed, "prompt": virl.VirlEpisode(config, routes, seed).prompt, "actions": actions, "steps": steps,
+                             "state": ep.state()})
+    return {
+        "about": "Shared V-IRL vectors, written by `python -m ptlab.envs.vectors --write`; checked by trainer/tests/test_virl.py and test/unit/virl.test.ts.",
+        "routesFile": VIRL_ROUTES,
+        "rails": rails,
+        "verify": verifies,
+        "episodes": episodes,
+    }
+
+
 def build() -> dict[str, Any]:
     return {
         "about": "Shared GeneralPoints vectors, written by `python -m ptlab.envs.vectors --write`; checked by trainer/tests/test_generalpoints.py and test/unit/generalpoints.test.ts.",
@@ -206,23 +293,39 @@ def build() -> dict[str, Any]:
     }
 
 
+def _render(sections: dict[str, Any]) -> str:
+    """JSON with one case per line: compact, and diffs show which cases changed."""
+    parts = []
+    for key, value in sections.items():
+        if isinstance(value, list):
+            body = ",\n".join("  " + json.dumps(item, separators=(",", ":")) for item in value)
+            parts.append(f"{json.dumps(key)}: [\n{body}\n]")
+        else:
+            parts.append(f"{json.dumps(key)}: {json.dumps(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
 def render() -> str:
-    return json.dumps(build(), indent=1) + "\n"
+    return _render(build())
+
+
+def render_virl() -> str:
+    return _render(virl_cases())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help=f"write {VECTORS_FILE}")
     args = parser.parse_args()
-    text = render()
-    if args.write:
-        VECTORS_FILE.parent.mkdir(parents=True, exist_ok=True)
-        tmp = VECTORS_FILE.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(VECTORS_FILE)
-        print(f"wrote {VECTORS_FILE}")
-    else:
-        print(text)
+    for path, text in ((VECTORS_FILE, render()), (VIRL_VECTORS_FILE, render_virl())):
+        if args.write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+            print(f"wrote {path}")
+        else:
+            print(text)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,75 @@
+// V-IRL in TypeScript against the shared vectors (written by the Python twin) and its spec.
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nodeRouteFileLoader } from '../../src/core/envs/routeFiles';
+import { actionOf, expertResponse, observationOf, parseRoutes, prompt, virlConfig, VirlEpisode, verifyVirl, type Route, type VirlConfig } from '../../src/core/envs/virl';
+
+const repo = join(__dirname, '..', '..', '..');
+const vectors = JSON.parse(readFileSync(join(repo, 'test', 'vectors', 'virl.json'), 'utf8')) as {
+  routesFile: string;
+  rails: { config: Record<string, unknown>; seed: number; routeId: string; rail: string[][]; promptSha256: string[]; expert: string[] }[];
+  verify: { name: string; config: Record<string, unknown>; seed: number; position: number; output: string; expect: Record<string, unknown> }[];
+  episodes: { config: Record<string, unknown>; seed: number; prompt: string; actions: string[]; steps: Record<string, unknown>[]; state: Record<string, unknown> }[];
+};
+const loader = nodeRouteFileLoader(repo);
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+function episode(raw: Record<string, unknown>, seed: number): [VirlConfig, VirlEpisode, Route[]] {
+  const config = virlConfig(raw);
+  const { path, data } = loader((config.routes as { file: string }).file);
+  const routes = parseRoutes(data, path);
+  return [config, new VirlEpisode(config, routes, seed), routes];
+}
+
+describe('V-IRL: shared rail vectors', () => {
+  for (const c of vectors.rails) {
+    it(`${c.config.verifier}-${String(c.config.actionSpace)}-${String(c.config.modality)} seed ${c.seed}`, () => {
+      const [config, ep] = episode(c.config, c.seed);
+      assert.equal(ep.route.routeId, c.routeId);
+      assert.deepEqual(ep.rail.map((p) => [observationOf(p), actionOf(p, config.actionSpace)]), c.rail);
+      assert.deepEqual(ep.rail.map((_, i) => sha256(prompt(config, ep.route, ep.rail, i))), c.promptSha256);
+      assert.deepEqual(ep.rail.map((_, i) => expertResponse(config, ep.route, ep.rail, i)), c.expert);
+    });
+  }
+});
+
+describe('V-IRL: shared verify vectors', () => {
+  for (const c of vectors.verify) {
+    it(`${c.config.verifier}-${String(c.config.actionSpace)} seed ${c.seed} @${c.position}: ${c.name}`, () => {
+      const [config, ep] = episode(c.config, c.seed);
+      const v = verifyVirl(config, ep.rail[c.position]!, c.output);
+      assert.deepEqual({ reward: v.reward, message: v.message, correct: v.correct, failureMode: v.failureMode ?? null }, c.expect);
+    });
+  }
+});
+
+describe('V-IRL: shared episode vectors', () => {
+  for (const c of vectors.episodes) {
+    it(`${JSON.stringify(c.config)} seed ${c.seed}`, () => {
+      const [, ep] = episode(c.config, c.seed);
+      assert.equal(ep.prompt, c.prompt);
+      const steps = c.actions.map((a) => {
+        const s = ep.step(a);
+        return { reward: s.reward, message: s.message, done: s.done, success: s.success, truncated: s.truncated, prompt: s.nextPrompt ?? null, newChat: s.newChat, correct: s.correct, failureMode: s.failureMode ?? null };
+      });
+      assert.deepEqual(steps, c.steps);
+      assert.deepEqual(ep.state(), c.state);
+    });
+  }
+});
+
+describe('V-IRL: bad input', () => {
+  it('an invalid config names the field', () => {
+    assert.throws(() => virlConfig({ env: 'virl' }), /environment\.routes: required/);
+    assert.throws(() => virlConfig({ env: 'virl', routes: { file: 'x' }, actionSpace: 'diagonal' }), /environment\.actionSpace/);
+    assert.throws(() => virlConfig({ env: 'virl', routes: { file: 'x' }, dropRate: 2 }), /environment\.dropRate/);
+  });
+
+  it('a bad route file names the place', () => {
+    const data = [{ start_place: {}, dest_place: {}, milestone_info: '{"landmarks": "x", "distance": "far", "human_heading": "0", "to_next_intersection_heading": "90 (east)"}' }];
+    assert.throws(() => parseRoutes(data, 'routes.json'), /routes\.json\[0\]\.milestone_info\[0\]: distance 'far'/);
+    assert.throws(() => loader('no/such/file.json'), /environment\.routes\.file: cannot read .*no\/such\/file\.json: No such file or directory/);
+  });
+});

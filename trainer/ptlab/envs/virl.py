@@ -1,0 +1,491 @@
+"""V-IRL: navigating city routes by instructions, in reference and strict modes.
+
+The TypeScript twin is src/core/envs/virl.ts; both give byte-identical prompts, rewards,
+messages and episodes. shared/spec/environments.md and shared/spec/virl-reference.md are
+the definition. Where they are silent, this module decides and says so:
+  - the rail: at the start, turn; each segment then has one departure forward() plus
+    `maxStraight` interpolated forward() points, each dropped with probability `dropRate`
+    (drawn in order from the episode's PRNG after the route index); at each intersection,
+    turn; at the destination, stop();
+  - the destination's observation is "{landmarks}; " (it is not an intersection);
+  - strict mode compares actions ignoring case and spaces, wraps heading differences to
+    [-180, 180), and ends an episode at the `maxVerify`-th failure at one position.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ptlab.envs.generalpoints import EnvConfigError
+from ptlab.envs.prng import Rng
+
+ABSOLUTE = ("north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest")
+RELATIVE = ("left", "right", "slightly left", "slightly right")
+NO_LANDMARKS = "No landmarks nearby"
+AT_INTERSECTION = "You observe an intersection"
+
+PROMPT_L_FIRST_LINE = "You are an expert in navigation. You will receive a sequence of instructions to follow. You"
+PROMPT_VL_FIRST_LINE = "You are an expert in navigation. You will receive a sequence of instructions to follow while observing your surrounding stree tviews. You"
+
+ACTION_SPACE_TEXT = {
+    "absolute": (
+        '"forward()": indicates moving forward one step\n'
+        '"turn_direction(x)": indicates adjust the ego agent direction towards x direction. x could be any following 8 directions '
+        "['north', 'northeast', 'east', 'southeast', 'south', 'southwest', 'west', 'northwest']\n"
+        '"stop()": indicates the navigation is finished.'
+    ),
+    "relative": (
+        '"forward()": indicates moving forward one step\n'
+        '"turn_direction(x)": indicates adjust the ego agent direction towards x direction. x could be any following '
+        "['left', 'right', 'slightly left', 'slightly right']\n"
+        '"stop()": indicates the navigation is finished.'
+    ),
+}
+
+# quirk: the double braces are literal; the reference never formats this template.
+FMT = (
+    "\n[Output]\n{{\n"
+    '  "current observation": latest observation from the streetview grid,\n'
+    '  "current instruction": analyze the full instruction and identify the sentence to be executed,\n'
+    '  "action": the action to be taken chosen from the action space,\n'
+    "}}"
+)
+CORRECT = "Correct action."
+NOT_AT_INTERSECTION = "you are not at any intersection. Please avoid this observation and try again in the same format:" + FMT + "."
+AT_AN_INTERSECTION = "you are at an intersection. Please avoid this observation and try again in the same format:" + FMT + "."
+INCORRECT = "you make incorrect action. Please avoid this action and try again in the same format:" + FMT + "."
+BUDGET = "Exceed maximum verify steps"
+
+
+# ---------------------------------------------------------------------------- config
+
+
+@dataclass(frozen=True)
+class VirlConfig:
+    routes: Any = None  # {"file": path} or {"synthetic": {...}}
+    actionSpace: Literal["absolute", "relative"] = "absolute"
+    maxStraight: int = 5
+    dropRate: float = 0.5
+    modality: Literal["language", "vision"] = "language"
+    maxVerify: int = 2
+    verifier: Literal["reference", "strict"] = "strict"
+    panoramas: str | None = None
+
+    @staticmethod
+    def from_dict(raw: dict[str, Any]) -> VirlConfig:
+        if not isinstance(raw, dict):
+            raise EnvConfigError("environment: must be an object")
+        allowed = set(VirlConfig.__dataclass_fields__)
+        for key in raw:
+            if key != "env" and key not in allowed:
+                raise EnvConfigError(f"environment.{key}: unknown key for virl (known: {', '.join(sorted(allowed))})")
+        if raw.get("env", "virl") != "virl":
+            raise EnvConfigError(f"environment.env: expected 'virl', got {raw.get('env')!r}")
+        for key, options in (("actionSpace", ("absolute", "relative")), ("modality", ("language", "vision")), ("verifier", ("reference", "strict"))):
+            if key in raw and raw[key] not in options:
+                raise EnvConfigError(f"environment.{key}: must be one of {', '.join(map(repr, options))}, got {raw[key]!r}")
+        for key, low, high in (("maxStraight", 0, 100), ("maxVerify", 1, 100)):
+            if key in raw and (not isinstance(raw[key], int) or isinstance(raw[key], bool) or not low <= raw[key] <= high):
+                raise EnvConfigError(f"environment.{key}: must be an integer in [{low}, {high}], got {raw[key]!r}")
+        if "dropRate" in raw and (isinstance(raw["dropRate"], bool) or not isinstance(raw["dropRate"], (int, float)) or not 0 <= raw["dropRate"] <= 1):
+            raise EnvConfigError(f"environment.dropRate: must be a number in [0, 1], got {raw['dropRate']!r}")
+        routes = raw.get("routes")
+        if not (isinstance(routes, dict) and (isinstance(routes.get("file"), str) or isinstance(routes.get("synthetic"), dict))):
+            raise EnvConfigError('environment.routes: required, {"file": "route_infos.json"} or {"synthetic": {"city": ...}}')
+        return VirlConfig(**{k: v for k, v in raw.items() if k != "env"})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"env": "virl", **{k: v for k, v in asdict(self).items() if v is not None}}
+
+
+# ---------------------------------------------------------------------------- routes
+
+
+@dataclass(frozen=True)
+class Milestone:
+    landmarks: str  # what is seen at the end of this segment (next intersection or destination)
+    distance_m: int
+    previous_heading: float  # heading before turning onto this segment
+    heading: float  # heading along this segment
+    direction: str  # absolute direction name of this segment
+
+
+@dataclass(frozen=True)
+class Route:
+    route_id: str
+    start: str
+    destination: str
+    milestones: tuple[Milestone, ...]
+
+
+class RouteFormatError(ValueError):
+    """A route file does not follow the reference route_infos.json format; says where."""
+
+
+_MILESTONE_BLOCK_RE = re.compile(r"\{([^{}]*)\}")
+_MILESTONE_FIELD_RE = re.compile(r'"([a-z_]+)":\s*"([^"]*)"')
+_HEADING_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:\(([a-z]+)\))?\s*$")
+_DISTANCE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*meters?\s*$")
+
+
+def direction_name(heading: float) -> str:
+    """The nearest of the 8 absolute directions (45-degree sectors centred on north)."""
+    return ABSOLUTE[int(((heading % 360) + 22.5) // 45) % 8]
+
+
+def _heading(text: str, where: str) -> tuple[float, str | None]:
+    match = _HEADING_RE.match(text)
+    if not match:
+        raise RouteFormatError(f"{where}: heading {text!r} is not like '298 (northwest)'")
+    return float(match.group(1)), match.group(2)
+
+
+def parse_milestones(info: str, where: str) -> tuple[Milestone, ...]:
+    milestones = []
+    for index, block in enumerate(_MILESTONE_BLOCK_RE.findall(info)):
+        fields = dict(_MILESTONE_FIELD_RE.findall(block))
+        at = f"{where}.milestone_info[{index}]"
+        for key in ("landmarks", "distance", "human_heading", "to_next_intersection_heading"):
+            if key not in fields:
+                raise RouteFormatError(f'{at}: missing "{key}"')
+        distance = _DISTANCE_RE.match(fields["distance"])
+        if not distance:
+            raise RouteFormatError(f"{at}: distance {fields['distance']!r} is not like '16 meters'")
+        previous, _ = _heading(fields["human_heading"], at)
+        heading, name = _heading(fields["to_next_intersection_heading"], at)
+        milestones.append(Milestone(fields["landmarks"], int(float(distance.group(1))), previous, heading, name or direction_name(heading)))
+    if not milestones:
+        raise RouteFormatError(f"{where}.milestone_info: no milestone blocks")
+    return tuple(milestones)
+
+
+def parse_routes(data: Any, source: str) -> list[Route]:
+    """Routes from a reference route_infos.json value: one route dict or a list of them."""
+    items = data if isinstance(data, list) else [data]
+    routes = []
+    for i, item in enumerate(items):
+        where = f"{source}[{i}]" if isinstance(data, list) else source
+        if not isinstance(item, dict):
+            raise RouteFormatError(f"{where}: a route must be an object")
+        for key in ("start_place", "dest_place", "milestone_info"):
+            if key not in item:
+                raise RouteFormatError(f'{where}: missing "{key}"')
+        start = item["start_place"].get("name", "start") if isinstance(item["start_place"], dict) else "start"
+        dest = item["dest_place"].get("name", "destination") if isinstance(item["dest_place"], dict) else "destination"
+        if not isinstance(item["milestone_info"], str):
+            raise RouteFormatError(f"{where}.milestone_info: must be a string of milestone blocks")
+        routes.append(Route(str(item.get("route_id", f"route-{i}")), start, dest, parse_milestones(item["milestone_info"], where)))
+    if not routes:
+        raise RouteFormatError(f"{source}: no routes")
+    return routes
+
+
+_ROUTE_CACHE: dict[tuple[str, int, int], list[Route]] = {}
+
+
+def routes_for(config: VirlConfig, base: Path) -> list[Route]:
+    """The config's routes; files are read relative to `base` (the config's folder)."""
+    source = config.routes
+    if "file" in source:
+        path = (base / source["file"]).resolve()
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise EnvConfigError(f"environment.routes.file: cannot read {path}: {exc.strerror or exc}") from exc
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in _ROUTE_CACHE:
+            _ROUTE_CACHE.clear()
+            _ROUTE_CACHE[key] = load_routes(path)
+        return _ROUTE_CACHE[key]
+    raise EnvConfigError("environment.routes.synthetic: synthetic cities are not generated yet; point routes.file at a route_infos.json")
+
+
+def load_routes(path: Path) -> list[Route]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RouteFormatError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise RouteFormatError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
+    return parse_routes(data, str(path))
+
+
+# ---------------------------------------------------------------------------- the expert rail
+
+
+def relative_direction(previous: float, heading: float, wrap: bool) -> str:
+    d = heading - previous
+    if wrap:  # strict: the short way round
+        d = (d + 180) % 360 - 180
+    if d < -45:
+        return "left"
+    if d > 45:
+        return "right"
+    return "slightly left" if d <= 0 else "slightly right"
+
+
+@dataclass(frozen=True)
+class Position:
+    landmark: str
+    at_intersection: bool
+    absolute_action: str
+    relative_action: str
+    sentence: int  # index of the instruction sentence being executed
+
+    @property
+    def observation(self) -> str:
+        return f"{self.landmark}; {AT_INTERSECTION if self.at_intersection else ''}"
+
+    def action(self, space: str) -> str:
+        return self.absolute_action if space == "absolute" else self.relative_action
+
+
+def instruction_sentences(route: Route, wrap: bool) -> list[str]:
+    sentences = []
+    last = len(route.milestones) - 1
+    for s, m in enumerate(route.milestones):
+        rel = relative_direction(m.previous_heading, m.heading, wrap)
+        sentences.append(f"{'First, turn' if s == 0 else 'Turn'} {rel} to face {m.direction}.")
+        if s < last:
+            sentences.append(f"Move forward until you reach next intersection where {m.landmarks}." if m.landmarks else "Move forward until you reach next intersection.")
+        else:
+            sentences.append(f"Move forward until you reach destination where {m.landmarks}.")
+    return sentences
+
+
+def build_rail(route: Route, config: VirlConfig, rng: Rng) -> list[Position]:
+    wrap = config.verifier == "strict"
+    rail = []
+    last = len(route.milestones) - 1
+    for s, m in enumerate(route.milestones):
+        turn_abs, turn_rel = f"turn_direction({m.direction})", f"turn_direction({relative_direction(m.previous_heading, m.heading, wrap)})"
+        landmark = NO_LANDMARKS if s == 0 else route.milestones[s - 1].landmarks
+        rail.append(Position(landmark, s > 0, turn_abs, turn_rel, 2 * s))
+        kept = 1 + sum(1 for _ in range(config.maxStraight) if rng.random() >= config.dropRate)
+        rail.extend(Position(NO_LANDMARKS, False, "forward()", "forward()", 2 * s + 1) for _ in range(kept))
+        if s == last:
+            rail.append(Position(m.landmarks, False, "stop()", "stop()", 2 * s + 1))
+    return rail
+
+
+# ---------------------------------------------------------------------------- prompts
+
+
+def obs_act_sequence(rail: list[Position], position: int, space: str, vision: bool) -> str:
+    lines = []
+    for i, p in enumerate(rail[:position], start=1):
+        lines += [f"O_{i}: {p.observation}", f"A_{i}: {p.action(space)}"]
+    current = rail[position]
+    observation = f"You observe an image of 4 views; {AT_INTERSECTION if current.at_intersection else ''}" if vision else current.observation
+    lines += [f"O_{position + 1}: {observation}", f"A_{position + 1}: "]
+    return "".join(line + "\n" for line in lines)
+
+
+def prompt(config: VirlConfig, route: Route, rail: list[Position], position: int) -> str:
+    vision = config.modality == "vision"
+    instruction = "\n".join(f"{i}. {s}" for i, s in enumerate(instruction_sentences(route, config.verifier == "strict"), start=1))
+    observation_format = (
+        "[Observation format]\nYou observe a 2x2 grid of streetview images with the following headings:\n"
+        "[front, right\n back, left]\n"
+        "You need to identify if any of the landmarks in the instruction are visible in the street view grid.\n\n"
+        if vision
+        else ""
+    )
+    latest = "latest observation from the street view grid," if vision else "latest observation from the observation sequence,"
+    return (
+        "\n[Task Description]\n"
+        f"{PROMPT_VL_FIRST_LINE if vision else PROMPT_L_FIRST_LINE}\n"
+        "are also provided with your observation and action history in text. Your goal is to first analyze the instruction "
+        "and identify the next sentence to be executed. \n"
+        "Then, you need to provide the action to be taken based on the current observation and instruction.\n\n"
+        f"[Instruction]\n{instruction}\n\n"
+        f"{observation_format}"
+        f"[Action space]\n{ACTION_SPACE_TEXT[config.actionSpace]}\n\n"
+        f"[Observations and actions sequence]\n{obs_act_sequence(rail, position, config.actionSpace, vision)}\n\n"
+        "[Output]\n{\n"
+        f'  "current observation": {latest}\n'
+        '  "current instruction": analyze the full instruction and identify the sentence to be executed,\n'
+        '  "action": the action to be taken chosen from the action space,\n'
+        "}\n"
+    )
+
+
+def expert_response(config: VirlConfig, route: Route, rail: list[Position], position: int) -> str:
+    p = rail[position]
+    sentence = instruction_sentences(route, config.verifier == "strict")[p.sentence]
+    return f'\n{{\n  "current observation": "{p.observation}",\n  "current instruction": "{sentence}",\n  "action": "{p.action(config.actionSpace)}",\n}}'
+
+
+# ---------------------------------------------------------------------------- verifiers
+
+from ptlab.envs.generalpoints import _json_object  # noqa: E402  (one JSON reading for every environment)
+
+_ACTION_RE = re.compile(r'"action": "([^\n]*?)"')
+_OBSERVATION_RE = re.compile(r'"current observation": "([^\n]*?)"')
+
+
+def _field(output: str, key: str, pattern: re.Pattern[str]) -> str | None:
+    parsed = _json_object(output)
+    if parsed is not None and isinstance(parsed.get(key), str):
+        return parsed[key]
+    match = pattern.search(output)
+    return match.group(1) if match else None
+
+
+def _ascii_lower(text: str) -> str:
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text)
+
+
+def _normalize_action(action: str) -> str:
+    """Strict: case (ASCII) and spacing do not matter: ` Turn_Direction( North ) ` is `turn_direction(north)`."""
+    text = _ascii_lower(re.sub(r"[ \t\n\r\f\v]+", " ", action).strip(" "))
+    return re.sub(r" ?([()]) ?", r"\1", text)
+
+
+def _turn_target(action: str) -> str | None:
+    match = re.fullmatch(r"turn_direction\(([^\n]*)\)", action)
+    return match.group(1) if match else None
+
+
+_WELL_FORMED = frozenset(["forward()", "stop()", *(f"turn_direction({d})" for d in ABSOLUTE + RELATIVE)])
+
+
+def failure_mode(expert: str, action: str | None, space: str, claims_intersection: bool, at_intersection: bool) -> str:
+    if action is None or action not in _WELL_FORMED:
+        return "format"
+    target = _turn_target(action)
+    other = RELATIVE if space == "absolute" else ABSOLUTE
+    if target is not None and target in other:
+        return "action-space-confusion"
+    if action == "stop()" and expert != "stop()":
+        return "premature-stop"
+    if claims_intersection and not at_intersection:
+        return "phantom-intersection"
+    if expert.startswith("turn_direction(") and target is not None:
+        return "wrong-turn"
+    if expert.startswith("turn_direction(") or expert == "stop()":
+        return "missed-intersection"
+    return "phantom-intersection"  # a turn where the rail goes straight
+
+
+@dataclass(frozen=True)
+class Verdict:
+    reward: float
+    message: str
+    correct: bool
+    failure_mode: str | None
+
+
+def verify_reference(config: VirlConfig, p: Position, output: str) -> Verdict:
+    expert = p.action(config.actionSpace)
+    action = _field(output, "action", _ACTION_RE)
+    observation = _field(output, "current observation", _OBSERVATION_RE)
+    shown = observation if observation is not None else "None"
+    claims = "intersection" in shown
+    if action == expert:
+        return Verdict(1, CORRECT, True, None)
+    mode = failure_mode(expert, action, config.actionSpace, claims, p.at_intersection)
+    # quirk: the expert's landmark text never says "intersection", so the second branch
+    # fires for any wrong answer that mentions one, at an intersection or not.
+    if claims and "intersection" not in p.landmark:
+        return Verdict(-1.5, NOT_AT_INTERSECTION, False, mode)
+    if "intersection" in p.landmark and not claims:
+        return Verdict(-1.5, AT_AN_INTERSECTION, False, mode)
+    return Verdict(-1, INCORRECT, False, mode)
+
+
+def verify_strict(config: VirlConfig, p: Position, output: str) -> Verdict:
+    expert = p.action(config.actionSpace)
+    raw_action = _field(output, "action", _ACTION_RE)
+    observation = _field(output, "current observation", _OBSERVATION_RE)
+    action = None if raw_action is None else _normalize_action(raw_action)
+    claims = observation is not None and "intersection" in _ascii_lower(observation)
+    if action == expert:
+        return Verdict(1, CORRECT, True, None)
+    mode = failure_mode(expert, action, config.actionSpace, claims, p.at_intersection)
+    if action is None:
+        return Verdict(-1, 'no action found: answer with a JSON object that has an "action" field.', False, mode)
+    if observation is not None and claims != p.at_intersection:
+        where = "not at an intersection" if not p.at_intersection else "at an intersection"
+        return Verdict(-1.5, f"you are {where}; look at the observation again and answer in the same format.", False, mode)
+    if mode == "action-space-confusion":
+        return Verdict(-1, "that direction is not in the action space; use the directions the action space lists.", False, mode)
+    return Verdict(-1, "incorrect action; follow the instruction sentence for this position.", False, mode)
+
+
+def verify(config: VirlConfig, p: Position, output: str) -> Verdict:
+    """Reward and message of one attempt at a position. Defined for every string."""
+    return verify_reference(config, p, output) if config.verifier == "reference" else verify_strict(config, p, output)
+
+
+# ---------------------------------------------------------------------------- episodes
+
+
+@dataclass(frozen=True)
+class Step:
+    reward: float
+    message: str
+    done: bool
+    success: bool
+    truncated: bool
+    next_prompt: str | None
+    new_chat: bool  # the next prompt starts a fresh chat (after a move) instead of appending
+    correct: bool
+    failure_mode: str | None
+
+
+class VirlEpisode:
+    def __init__(self, config: VirlConfig, routes: list[Route], seed: int) -> None:
+        rng = Rng(seed)
+        self.config = config
+        self.seed = seed
+        self.route = routes[rng.below(len(routes))]
+        self.rail = build_rail(self.route, config, rng)
+        self.position = 0
+        self.attempts_here = 0
+        self.attempts = 0
+        self.correct = 0
+        self.done = False
+        self.success = False
+        self.prompt = prompt(config, self.route, self.rail, 0)
+
+    @property
+    def expert_action(self) -> str:
+        return self.rail[self.position].action(self.config.actionSpace)
+
+    def step(self, output: str) -> Step:
+        if self.done:
+            raise RuntimeError("the episode is over; reset to start another")
+        if self.attempts_here >= self.config.maxVerify:  # reference only: strict ends before
+            self.done = True
+            return Step(-1, BUDGET, True, False, True, None, False, False, "budget-exhausted")
+        self.attempts_here += 1
+        self.attempts += 1
+        verdict = verify(self.config, self.rail[self.position], output)
+        if verdict.correct:
+            self.correct += 1
+            finished = self.rail[self.position].absolute_action == "stop()"
+            self.position += 1
+            self.attempts_here = 0
+            self.done = self.success = finished
+            next_prompt = None if finished else prompt(self.config, self.route, self.rail, self.position)
+            self.prompt = next_prompt or self.prompt
+            return Step(verdict.reward, verdict.message, finished, finished, False, next_prompt, not finished, True, None)
+        out_of_attempts = self.config.verifier == "strict" and self.attempts_here >= self.config.maxVerify
+        self.done = out_of_attempts
+        next_prompt = None if out_of_attempts else f"You failed this trial because {verdict.message}"
+        return Step(verdict.reward, verdict.message, out_of_attempts, False, out_of_attempts, next_prompt, False, False, verdict.failure_mode)
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "routeId": self.route.route_id,
+            "position": self.position,
+            "railLength": len(self.rail),
+            "expertAction": self.expert_action if not self.done else None,
+            "attempts": self.attempts,
+            "correct": self.correct,
+        }

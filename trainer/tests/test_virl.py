@@ -1,0 +1,111 @@
+"""V-IRL against the shared vectors (test/vectors/virl.json), the real route files, and its spec."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ptlab.envs import vectors, virl
+from ptlab.envs.generalpoints import EnvConfigError
+
+VECTORS = json.loads(vectors.VIRL_VECTORS_FILE.read_text(encoding="utf-8"))
+SHARED_ROUTES = Path(__file__).resolve().parents[3] / "shared" / "data" / "virl"
+
+
+def _episode(raw, seed):
+    config = virl.VirlConfig.from_dict(raw)
+    return config, virl.VirlEpisode(config, virl.routes_for(config, vectors.REPO), seed)
+
+
+def test_vectors_file_is_current():
+    assert vectors.VIRL_VECTORS_FILE.read_text(encoding="utf-8") == vectors.render_virl(), "run: python -m ptlab.envs.vectors --write"
+
+
+def test_vectors_cover_every_branch():
+    messages = {c["expect"]["message"] for c in VECTORS["verify"]}
+    assert {virl.CORRECT, virl.NOT_AT_INTERSECTION, virl.AT_AN_INTERSECTION, virl.INCORRECT} <= messages
+    modes = {c["expect"]["failureMode"] for c in VECTORS["verify"]}
+    assert {None, "format", "wrong-turn", "missed-intersection", "phantom-intersection", "premature-stop", "action-space-confusion"} <= modes
+
+
+@pytest.mark.skipif(not SHARED_ROUTES.is_dir(), reason="shared/data/virl is not beside the checkout")
+@pytest.mark.parametrize("name", ["route_infos_ny_moma.json", "route_infos_sf_apple.json"])
+def test_loads_the_real_route_files(name):
+    (route,) = virl.load_routes(SHARED_ROUTES / name)
+    assert len(route.milestones) >= 2
+    assert all(m.direction in virl.ABSOLUTE for m in route.milestones)
+
+
+def test_moma_route_matches_its_instruction_text():
+    route = virl.parse_routes(json.loads((Path(vectors.REPO) / vectors.VIRL_ROUTES).read_text()), "fixture")[4]
+    assert route.route_id == "ny_moma"
+    assert virl.instruction_sentences(route, wrap=True) == [
+        "First, turn left to face northwest.",  # strict wraps 298 - 0 to -62: left, as the human text says
+        "Move forward until you reach next intersection where Prince St is on your front.",
+        "Turn left to face southwest.",
+        "Move forward until you reach next intersection where Aritzia is on your left front.",
+        "Turn left to face southeast.",
+        "Move forward until you reach destination where The destination MoMA Design Store is on your left.",
+    ]
+    assert virl.instruction_sentences(route, wrap=False)[0] == "First, turn right to face northwest."  # quirk: not wrapped
+
+
+@pytest.mark.parametrize("case", VECTORS["rails"], ids=lambda c: f"{c['config']['verifier']}-{c['config'].get('actionSpace')}-{c['config'].get('modality')}-{c['seed']}")
+def test_rail_vector(case):
+    config, ep = _episode(case["config"], case["seed"])
+    assert ep.route.route_id == case["routeId"]
+    assert [[p.observation, p.action(config.actionSpace)] for p in ep.rail] == case["rail"]
+    assert [vectors._sha256(virl.prompt(config, ep.route, ep.rail, i)) for i in range(len(ep.rail))] == case["promptSha256"]
+    assert [virl.expert_response(config, ep.route, ep.rail, i) for i in range(len(ep.rail))] == case["expert"]
+
+
+@pytest.mark.parametrize("case", VECTORS["verify"], ids=lambda c: f"{c['config']['verifier']}-{c['config'].get('actionSpace')}-{c['seed']}@{c['position']}: {c['name']}")
+def test_verify_vector(case):
+    config, ep = _episode(case["config"], case["seed"])
+    v = virl.verify(config, ep.rail[case["position"]], case["output"])
+    assert {"reward": v.reward, "message": v.message, "correct": v.correct, "failureMode": v.failure_mode} == case["expect"]
+
+
+@pytest.mark.parametrize("case", VECTORS["episodes"], ids=lambda c: f"{json.dumps(c['config'])}-{c['seed']}")
+def test_episode_vector(case):
+    _, ep = _episode(case["config"], case["seed"])
+    assert ep.prompt == case["prompt"]
+    steps = []
+    for action in case["actions"]:
+        s = ep.step(action)
+        steps.append({"reward": s.reward, "message": s.message, "done": s.done, "success": s.success, "truncated": s.truncated, "prompt": s.next_prompt, "newChat": s.new_chat, "correct": s.correct, "failureMode": s.failure_mode})
+    assert steps == case["steps"]
+    assert ep.state() == case["state"]
+
+
+def test_prompt_keeps_the_reference_typos():
+    config, ep = _episode({"env": "virl", "routes": {"file": vectors.VIRL_ROUTES}, "modality": "vision"}, 0)
+    assert "observing your surrounding stree tviews. You\nare also provided" in ep.prompt
+    assert "identify the next sentence to be executed. \nThen" in ep.prompt
+    assert "[front, right\n back, left]" in ep.prompt
+    assert "O_1: You observe an image of 4 views; \nA_1: \n\n\n[Output]" in ep.prompt
+
+
+@pytest.mark.parametrize(
+    "raw,field",
+    [
+        ({"env": "virl"}, "environment.routes"),
+        ({"env": "virl", "routes": {"file": "x"}, "actionSpace": "diagonal"}, "environment.actionSpace"),
+        ({"env": "virl", "routes": {"file": "x"}, "dropRate": 2}, "environment.dropRate"),
+        ({"env": "virl", "routes": {"file": "x"}, "faceCards": "all-10"}, "environment.faceCards"),
+    ],
+)
+def test_invalid_config_names_the_field(raw, field):
+    with pytest.raises(EnvConfigError, match=field.replace(".", r"\.")):
+        virl.VirlConfig.from_dict(raw)
+
+
+def test_bad_route_file_names_file_and_place(tmp_path):
+    bad = tmp_path / "routes.json"
+    bad.write_text(json.dumps([{"start_place": {}, "dest_place": {}, "milestone_info": '{"landmarks": "x", "distance": "far", "human_heading": "0", "to_next_intersection_heading": "90 (east)"}'}]))
+    with pytest.raises(virl.RouteFormatError, match=r"routes\.json\[0\]\.milestone_info\[0\]: distance 'far'"):
+        virl.load_routes(bad)
+    broken = tmp_path / "broken.json"
+    broken.write_text("[{")
+    with pytest.raises(virl.RouteFormatError, match=r"broken\.json:1:3: invalid JSON"):
+        virl.load_routes(broken)
