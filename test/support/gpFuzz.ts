@@ -3,7 +3,8 @@
 // so a failing case can be replayed.
 import { cardValue, RANKS, solutions, type GeneralPointsConfig, type Rank } from '../../src/core/envs/generalpoints';
 import { Rng } from '../../src/core/envs/prng';
-import { ABSOLUTE, expertResponse, RELATIVE, virlConfig, VirlEpisode, type Route } from '../../src/core/envs/virl';
+import { generateRoutes } from '../../src/core/envs/cities';
+import { ABSOLUTE, expertResponse, parseRoutes, RELATIVE, virlConfig, VirlEpisode, type Route } from '../../src/core/envs/virl';
 
 const PIECES = [
   ...'0123456789+-*/()=', ' ', '\t', '\n', '\u00d7', '\u00f7', '"', "'", '[', ']', '{', '}', ',', ':', '\\',
@@ -116,7 +117,8 @@ export function randomVirlOutput(rng: Rng): string {
 }
 
 function randomVirlConfig(rng: Rng, routesFile: string): Record<string, unknown> {
-  const config: Record<string, unknown> = { env: 'virl', routes: { file: routesFile }, verifier: pick(rng, ['reference', 'strict']) };
+  const routes = rng.below(2) ? { file: routesFile } : { synthetic: { city: pick(rng, ['nyc', 'vln-mini', 'lagos']), routes: 40, seed: rng.below(3) } };
+  const config: Record<string, unknown> = { env: 'virl', routes, verifier: pick(rng, ['reference', 'strict']) };
   if (rng.below(2)) config.actionSpace = pick(rng, ['absolute', 'relative']);
   if (rng.below(3) === 0) config.modality = 'vision';
   if (rng.below(3) === 0) config.maxStraight = rng.below(7);
@@ -139,7 +141,9 @@ export function* virlFuzzRequests(seed: number, count: number, routesFile: strin
     }
     const config = virlConfig(raw);
     const episodeSeed = rng.nextU32();
-    const episode = new VirlEpisode(config, routes, episodeSeed);
+    const spec = (config.routes as { synthetic?: { city: string; routes: number; seed: number } }).synthetic;
+    const episodeRoutes = spec ? parseRoutes(generateRoutes(spec.city, spec.routes, spec.seed), 'synthetic') : routes;
+    const episode = new VirlEpisode(config, episodeRoutes, episodeSeed);
     yield JSON.stringify({ op: 'reset', config: raw, seed: episodeSeed, id: made++ });
     while (!episode.done && made < count) {
       const output = rng.below(10) < 7 ? expertResponse(config, episode.route, episode.rail, episode.position) : randomVirlOutput(rng);

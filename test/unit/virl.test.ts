@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateRoutes } from '../../src/core/envs/cities';
 import { nodeRouteFileLoader } from '../../src/core/envs/routeFiles';
 import { actionOf, expertResponse, observationOf, parseRoutes, prompt, virlConfig, VirlEpisode, verifyVirl, type Route, type VirlConfig } from '../../src/core/envs/virl';
 
@@ -11,6 +12,7 @@ const vectors = JSON.parse(readFileSync(join(repo, 'test', 'vectors', 'virl.json
   routesFile: string;
   rails: { config: Record<string, unknown>; seed: number; routeId: string; rail: string[][]; promptSha256: string[]; expert: string[] }[];
   verify: { name: string; config: Record<string, unknown>; seed: number; position: number; output: string; expect: Record<string, unknown> }[];
+  cities: { city: string; routes: number; seed: number; generated: unknown[] }[];
   episodes: { config: Record<string, unknown>; seed: number; prompt: string; actions: string[]; steps: Record<string, unknown>[]; state: Record<string, unknown> }[];
 };
 const loader = nodeRouteFileLoader(repo);
@@ -18,10 +20,27 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 
 function episode(raw: Record<string, unknown>, seed: number): [VirlConfig, VirlEpisode, Route[]] {
   const config = virlConfig(raw);
-  const { path, data } = loader((config.routes as { file: string }).file);
-  const routes = parseRoutes(data, path);
+  let routes: Route[];
+  if ('file' in config.routes) {
+    const { path, data } = loader(config.routes.file);
+    routes = parseRoutes(data, path);
+  } else {
+    const spec = config.routes.synthetic as { city: string; routes?: number; seed?: number };
+    routes = parseRoutes(generateRoutes(spec.city, spec.routes ?? 1000, spec.seed ?? 0), 'synthetic');
+  }
   return [config, new VirlEpisode(config, routes, seed), routes];
 }
+
+describe('V-IRL: synthetic cities', () => {
+  for (const c of vectors.cities) {
+    it(`generate the same ${c.city} routes as Python (${c.routes}, seed ${c.seed})`, () => {
+      assert.deepEqual(JSON.parse(JSON.stringify(generateRoutes(c.city, c.routes, c.seed))), c.generated);
+    });
+  }
+  it('name the field of an unknown city', () => {
+    assert.throws(() => generateRoutes('atlantis', 1, 0), /environment\.routes\.synthetic\.city: unknown city 'atlantis'/);
+  });
+});
 
 describe('V-IRL: shared rail vectors', () => {
   for (const c of vectors.rails) {

@@ -12,6 +12,20 @@ VECTORS = json.loads(vectors.VIRL_VECTORS_FILE.read_text(encoding="utf-8"))
 SHARED_ROUTES = Path(__file__).resolve().parents[3] / "shared" / "data" / "virl"
 
 
+@pytest.mark.parametrize("case", VECTORS["cities"], ids=lambda c: f"{c['city']}-{c['routes']}-{c['seed']}")
+def test_city_vector(case):
+    from ptlab.envs.cities import generate_routes
+
+    assert json.loads(json.dumps(generate_routes(case["city"], case["routes"], case["seed"]))) == case["generated"]
+    assert len(virl.parse_routes(case["generated"], "generated")) == case["routes"]
+
+
+def test_unknown_city_names_the_field():
+    config = virl.VirlConfig.from_dict({"env": "virl", "routes": {"synthetic": {"city": "atlantis"}}})
+    with pytest.raises(EnvConfigError, match=r"environment\.routes\.synthetic\.city: unknown city 'atlantis'"):
+        virl.routes_for(config, Path("."))
+
+
 def _episode(raw, seed):
     config = virl.VirlConfig.from_dict(raw)
     return config, virl.VirlEpisode(config, virl.routes_for(config, vectors.REPO), seed)

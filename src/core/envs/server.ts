@@ -22,6 +22,7 @@ import {
   type Rank,
   type Suit,
 } from './generalpoints';
+import { generateRoutes, UnknownCity } from './cities';
 import { parseRoutes, RouteFormatError, VirlEpisode, virlConfig, verifyVirl, type Route, type VirlConfig, type VirlStep } from './virl';
 
 /** Reads a route file named in a config; the host resolves it (relative to its working folder). */
@@ -96,10 +97,27 @@ export class EnvServer {
     throw new RequestError('environment.routes.file: this server cannot read files');
   }) {}
 
+  private synthetic: { key: string; routes: Route[] } | undefined;
+
   private routes(cfg: VirlConfig): Route[] {
-    if (!('file' in cfg.routes)) throw new EnvConfigError('environment.routes.synthetic: synthetic cities are not generated yet; point routes.file at a route_infos.json');
-    const { path, data } = this.loadRouteFile(cfg.routes.file);
-    return parseRoutes(data, path);
+    if ('file' in cfg.routes) {
+      const { path, data } = this.loadRouteFile(cfg.routes.file);
+      return parseRoutes(data, path);
+    }
+    const spec = cfg.routes.synthetic as { city?: unknown; routes?: unknown; seed?: unknown };
+    const key = JSON.stringify([spec.city, spec.routes, spec.seed]);
+    if (this.synthetic?.key !== key) {
+      const city = typeof spec.city === 'string' ? spec.city : '';
+      let generated: Record<string, unknown>[];
+      try {
+        generated = generateRoutes(city, typeof spec.routes === 'number' ? spec.routes : 1000, typeof spec.seed === 'number' ? spec.seed : 0);
+      } catch (err) {
+        if (err instanceof UnknownCity) throw new EnvConfigError(err.message);
+        throw err;
+      }
+      this.synthetic = { key, routes: parseRoutes(generated, `synthetic city ${city}`) };
+    }
+    return this.synthetic.routes;
   }
 
   handle(request: unknown): Response {

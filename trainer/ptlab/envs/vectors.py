@@ -274,12 +274,28 @@ def virl_cases() -> dict[str, Any]:
                               "prompt": step.next_prompt, "newChat": step.new_chat, "correct": step.correct, "failureMode": step.failure_mode})
             episodes.append({"config": raw, "seed": seed, "prompt": virl.VirlEpisode(config, routes, seed).prompt, "actions": actions, "steps": steps,
                              "state": ep.state()})
+    from ptlab.envs import cities
+
+    generated = [{"city": c, "routes": n, "seed": seed, "generated": cities.generate_routes(c, n, seed)} for c, n, seed in (("nyc", 30, 0), ("vln-mini", 18, 0), ("london", 10, 7))]
+    synthetic = {"env": "virl", "routes": {"synthetic": {"city": "vln-mini", "routes": 18}}, "verifier": "reference"}
+    config = virl.VirlConfig.from_dict(synthetic)
+    for seed in range(6):
+        ep = virl.VirlEpisode(config, virl.routes_for(config, REPO), seed)
+        rails.append({
+            "config": synthetic,
+            "seed": seed,
+            "routeId": ep.route.route_id,
+            "rail": [[p.observation, p.action(config.actionSpace)] for p in ep.rail],
+            "promptSha256": [_sha256(virl.prompt(config, ep.route, ep.rail, i)) for i in range(len(ep.rail))],
+            "expert": [virl.expert_response(config, ep.route, ep.rail, i) for i in range(len(ep.rail))],
+        })
     return {
         "about": "Shared V-IRL vectors, written by `python -m ptlab.envs.vectors --write`; checked by trainer/tests/test_virl.py and test/unit/virl.test.ts.",
         "routesFile": VIRL_ROUTES,
         "rails": rails,
         "verify": verifies,
         "episodes": episodes,
+        "cities": generated,
     }
 
 

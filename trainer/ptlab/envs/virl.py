@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 from ptlab.envs.generalpoints import EnvConfigError
 from ptlab.envs.prng import Rng
+from ptlab.envs.virl_geometry import ABSOLUTE, direction_name
 
-ABSOLUTE = ("north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest")
 RELATIVE = ("left", "right", "slightly left", "slightly right")
 NO_LANDMARKS = "No landmarks nearby"
 AT_INTERSECTION = "You observe an intersection"
@@ -132,11 +132,6 @@ _HEADING_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:\(([a-z]+)\))?\s*$")
 _DISTANCE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*meters?\s*$")
 
 
-def direction_name(heading: float) -> str:
-    """The nearest of the 8 absolute directions (45-degree sectors centred on north)."""
-    return ABSOLUTE[int(((heading % 360) + 22.5) // 45) % 8]
-
-
 def _heading(text: str, where: str) -> tuple[float, str | None]:
     match = _HEADING_RE.match(text)
     if not match:
@@ -185,6 +180,7 @@ def parse_routes(data: Any, source: str) -> list[Route]:
 
 
 _ROUTE_CACHE: dict[tuple[str, int, int], list[Route]] = {}
+_SYNTHETIC_CACHE: dict[tuple[str, str], list[Route]] = {}
 
 
 def routes_for(config: VirlConfig, base: Path) -> list[Route]:
@@ -201,7 +197,18 @@ def routes_for(config: VirlConfig, base: Path) -> list[Route]:
             _ROUTE_CACHE.clear()
             _ROUTE_CACHE[key] = load_routes(path)
         return _ROUTE_CACHE[key]
-    raise EnvConfigError("environment.routes.synthetic: synthetic cities are not generated yet; point routes.file at a route_infos.json")
+    from ptlab.envs import cities
+
+    synthetic = source["synthetic"]
+    key = ("synthetic", json.dumps(synthetic, sort_keys=True))
+    if key not in _SYNTHETIC_CACHE:
+        try:
+            generated = cities.generate_routes(synthetic.get("city", ""), synthetic.get("routes", 1000), synthetic.get("seed", 0))
+        except cities.UnknownCity as exc:
+            raise EnvConfigError(str(exc)) from exc
+        _SYNTHETIC_CACHE.clear()
+        _SYNTHETIC_CACHE[key] = parse_routes(generated, f"synthetic city {synthetic.get('city')}")
+    return _SYNTHETIC_CACHE[key]
 
 
 def load_routes(path: Path) -> list[Route]:
