@@ -131,8 +131,11 @@ export class EnvServer {
         const s = seed(r.seed);
         let episode: GeneralPointsEpisode | VirlEpisode;
         let image: Json = null;
-        if (isVirl(cfg)) episode = new VirlEpisode(cfg, this.routes(cfg), s);
-        else {
+        if (isVirl(cfg)) {
+          const virl = new VirlEpisode(cfg, this.routes(cfg), s);
+          image = virl.image();
+          episode = virl;
+        } else {
           const gp = new GeneralPointsEpisode(cfg, s);
           // Vision: an image descriptor the client renders (PNG in Python, SVG in the webviews).
           if (cfg.modality === 'vision') image = { type: 'generalpoints-cards', cards: gp.hand.cards, suits: gp.hand.suits };
@@ -145,7 +148,9 @@ export class EnvServer {
         const episode = this.episodes.get(name);
         if (!episode) throw new RequestError(`no episode "${name}": send a reset first`);
         if (episode.done) throw new RequestError(`episode "${name}" is over: send a reset`);
-        return stepAnswer(episode.step(text(r, 'action')));
+        const answer = stepAnswer(episode.step(text(r, 'action')));
+        if (episode instanceof VirlEpisode && episode.config.modality === 'vision') answer.image = answer.newChat ? episode.image() : null;
+        return answer;
       }
       case 'verify': {
         const cfg = config(r.config);

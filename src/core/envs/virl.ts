@@ -101,6 +101,8 @@ export interface Route {
   start: string;
   destination: string;
   milestones: Milestone[];
+  /** Synthetic cities name their style; reference files have none. */
+  city: string;
 }
 
 export class RouteFormatError extends Error {}
@@ -151,7 +153,13 @@ export function parseRoutes(data: unknown, source: string): Route[] {
     for (const key of ['start_place', 'dest_place', 'milestone_info']) if (!(key in r)) throw new RouteFormatError(`${where}: missing "${key}"`);
     const name = (place: unknown, fallback: string) => (typeof place === 'object' && place !== null ? String((place as { name?: unknown }).name ?? fallback) : fallback);
     if (typeof r.milestone_info !== 'string') throw new RouteFormatError(`${where}.milestone_info: must be a string of milestone blocks`);
-    return { routeId: String(r.route_id ?? `route-${i}`), start: name(r.start_place, 'start'), destination: name(r.dest_place, 'destination'), milestones: parseMilestones(r.milestone_info, where) };
+    return {
+      routeId: String(r.route_id ?? `route-${i}`),
+      start: name(r.start_place, 'start'),
+      destination: name(r.dest_place, 'destination'),
+      milestones: parseMilestones(r.milestone_info, where),
+      city: typeof r.city === 'string' ? r.city : '',
+    };
   });
   if (routes.length === 0) throw new RouteFormatError(`${source}: no routes`);
   return routes;
@@ -174,6 +182,8 @@ export interface Position {
   relativeAction: string;
   /** Index of the instruction sentence being executed. */
   sentence: number;
+  /** The agent's heading here (before turning, at a turn). */
+  heading: number;
 }
 
 export const observationOf = (p: Position) => `${p.landmark}; ${p.atIntersection ? AT_INTERSECTION : ''}`;
@@ -197,11 +207,11 @@ export function buildRail(route: Route, config: VirlConfig, rng: Rng): Position[
   const last = route.milestones.length - 1;
   route.milestones.forEach((m, s) => {
     const landmark = s === 0 ? NO_LANDMARKS : route.milestones[s - 1]!.landmarks;
-    rail.push({ landmark, atIntersection: s > 0, absoluteAction: `turn_direction(${m.direction})`, relativeAction: `turn_direction(${relativeDirection(m.previousHeading, m.heading, wrap)})`, sentence: 2 * s });
+    rail.push({ landmark, atIntersection: s > 0, absoluteAction: `turn_direction(${m.direction})`, relativeAction: `turn_direction(${relativeDirection(m.previousHeading, m.heading, wrap)})`, sentence: 2 * s, heading: m.previousHeading });
     let kept = 1;
     for (let i = 0; i < config.maxStraight; i++) if (rng.random() >= config.dropRate) kept++;
-    for (let i = 0; i < kept; i++) rail.push({ landmark: NO_LANDMARKS, atIntersection: false, absoluteAction: 'forward()', relativeAction: 'forward()', sentence: 2 * s + 1 });
-    if (s === last) rail.push({ landmark: m.landmarks, atIntersection: false, absoluteAction: 'stop()', relativeAction: 'stop()', sentence: 2 * s + 1 });
+    for (let i = 0; i < kept; i++) rail.push({ landmark: NO_LANDMARKS, atIntersection: false, absoluteAction: 'forward()', relativeAction: 'forward()', sentence: 2 * s + 1, heading: m.heading });
+    if (s === last) rail.push({ landmark: m.landmarks, atIntersection: false, absoluteAction: 'stop()', relativeAction: 'stop()', sentence: 2 * s + 1, heading: m.heading });
   });
   return rail;
 }
@@ -416,6 +426,13 @@ export class VirlEpisode {
       correct: false,
       failureMode: verdict.failureMode,
     };
+  }
+
+  /** Vision: what the street-view grid shows here (the Python trainer renders it). */
+  image(): { type: string; city: string; routeId: string; position: number; landmark: string; atIntersection: boolean; heading: number } | null {
+    if (this.config.modality !== 'vision' || this.done) return null;
+    const p = this.rail[this.position]!;
+    return { type: 'virl-streetview', city: this.route.city, routeId: this.route.routeId, position: this.position, landmark: p.landmark, atIntersection: p.atIntersection, heading: p.heading };
   }
 
   state(): { routeId: string; position: number; railLength: number; expertAction: string | null; attempts: number; correct: number } {

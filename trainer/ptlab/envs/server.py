@@ -110,7 +110,7 @@ class EnvServer:
             seed = _seed(request.get("seed"))
             if isinstance(config, virl.VirlConfig):
                 episode: GeneralPointsEpisode | virl.VirlEpisode = _virl_episode(config, seed)
-                image = None
+                image = episode.image()
             else:
                 episode = GeneralPointsEpisode(config, seed)
                 image = None
@@ -124,7 +124,10 @@ class EnvServer:
                 raise RequestError(f'no episode "{name}": send a reset first')
             if episode.done:
                 raise RequestError(f'episode "{name}" is over: send a reset')
-            return _step_answer(episode.step(_text(request, "action")))
+            answer = _step_answer(episode.step(_text(request, "action")))
+            if isinstance(episode, virl.VirlEpisode) and episode.config.modality == "vision":
+                answer["image"] = episode.image() if answer["newChat"] else None
+            return answer
         if op == "verify":
             config = _config(request.get("config"))
             output = _text(request, "output")

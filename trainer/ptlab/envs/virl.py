@@ -120,6 +120,7 @@ class Route:
     start: str
     destination: str
     milestones: tuple[Milestone, ...]
+    city: str = ""  # synthetic cities name their style; reference files have none
 
 
 class RouteFormatError(ValueError):
@@ -173,7 +174,8 @@ def parse_routes(data: Any, source: str) -> list[Route]:
         dest = item["dest_place"].get("name", "destination") if isinstance(item["dest_place"], dict) else "destination"
         if not isinstance(item["milestone_info"], str):
             raise RouteFormatError(f"{where}.milestone_info: must be a string of milestone blocks")
-        routes.append(Route(str(item.get("route_id", f"route-{i}")), start, dest, parse_milestones(item["milestone_info"], where)))
+        city = item.get("city") if isinstance(item.get("city"), str) else ""
+        routes.append(Route(str(item.get("route_id", f"route-{i}")), start, dest, parse_milestones(item["milestone_info"], where), city))
     if not routes:
         raise RouteFormatError(f"{source}: no routes")
     return routes
@@ -242,6 +244,7 @@ class Position:
     absolute_action: str
     relative_action: str
     sentence: int  # index of the instruction sentence being executed
+    heading: float  # the agent's heading here (before turning, at a turn)
 
     @property
     def observation(self) -> str:
@@ -271,11 +274,11 @@ def build_rail(route: Route, config: VirlConfig, rng: Rng) -> list[Position]:
     for s, m in enumerate(route.milestones):
         turn_abs, turn_rel = f"turn_direction({m.direction})", f"turn_direction({relative_direction(m.previous_heading, m.heading, wrap)})"
         landmark = NO_LANDMARKS if s == 0 else route.milestones[s - 1].landmarks
-        rail.append(Position(landmark, s > 0, turn_abs, turn_rel, 2 * s))
+        rail.append(Position(landmark, s > 0, turn_abs, turn_rel, 2 * s, m.previous_heading))
         kept = 1 + sum(1 for _ in range(config.maxStraight) if rng.random() >= config.dropRate)
-        rail.extend(Position(NO_LANDMARKS, False, "forward()", "forward()", 2 * s + 1) for _ in range(kept))
+        rail.extend(Position(NO_LANDMARKS, False, "forward()", "forward()", 2 * s + 1, m.heading) for _ in range(kept))
         if s == last:
-            rail.append(Position(m.landmarks, False, "stop()", "stop()", 2 * s + 1))
+            rail.append(Position(m.landmarks, False, "stop()", "stop()", 2 * s + 1, m.heading))
     return rail
 
 
@@ -486,6 +489,14 @@ class VirlEpisode:
         self.done = out_of_attempts
         next_prompt = None if out_of_attempts else f"You failed this trial because {verdict.message}"
         return Step(verdict.reward, verdict.message, out_of_attempts, False, out_of_attempts, next_prompt, False, False, verdict.failure_mode)
+
+    def image(self) -> dict[str, Any] | None:
+        """Vision: what the street-view grid shows here (ptlab.envs.streetview renders it)."""
+        if self.config.modality != "vision" or self.done:
+            return None
+        p = self.rail[self.position]
+        return {"type": "virl-streetview", "city": self.route.city, "routeId": self.route.route_id, "position": self.position,
+                "landmark": p.landmark, "atIntersection": p.at_intersection, "heading": p.heading}
 
     def state(self) -> dict[str, Any]:
         return {
