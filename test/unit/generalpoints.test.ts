@@ -11,6 +11,7 @@ import {
   generalPointsConfig,
   prompt,
   referenceSolutions,
+  suboptimalTrajectory,
   verify,
 } from '../../src/core/envs/generalpoints';
 import { Rng } from '../../src/core/envs/prng';
@@ -21,6 +22,7 @@ const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test'
   deal: { config: Record<string, unknown>; seed: number; cards: string[]; suits: string[]; values: number[]; solutions: number; firstSolution: string; promptSha256: string; expert: string }[];
   episodes: { config: Record<string, unknown>; seed: number; prompt: string; actions: string[]; steps: Record<string, unknown>[] }[];
   solutions: { values: number[]; target: number; reference: string[]; complete: string[] }[];
+  trajectories: { config: Record<string, unknown>; seed: number; wrongAttempts: number; turns: { output: string; reward: number; message: string }[] }[];
 };
 
 // Node encodes lone surrogates as U+FFFD in UTF-8; hash as Python does with surrogatepass.
@@ -97,6 +99,15 @@ describe('GeneralPoints: shared deal and episode vectors', () => {
       });
       assert.deepEqual(steps, c.steps);
       assert.throws(() => episode.step('again'), /episode is over/);
+    });
+  }
+});
+
+describe('GeneralPoints: sub-optimal SFT trajectories', () => {
+  for (const c of vectors.trajectories) {
+    it(`${JSON.stringify(c.config)} seed ${c.seed}, up to ${c.wrongAttempts} wrong`, () => {
+      const config = generalPointsConfig(c.config);
+      assert.deepEqual(suboptimalTrajectory(config, deal(config, c.seed), c.seed, c.wrongAttempts), c.turns);
     });
   }
 });

@@ -124,6 +124,19 @@ def test_deal_vector(case):
         assert set(hand.suits) <= ({"spades", "clubs"} if config.suits == "black" else {"hearts", "diamonds"})
 
 
+@pytest.mark.parametrize("case", VECTORS["trajectories"], ids=lambda c: f"{json.dumps(c['config'])}-{c['seed']}-{c['wrongAttempts']}")
+def test_trajectory_vector(case):
+    from dataclasses import asdict
+
+    from ptlab.envs.generalpoints import suboptimal_trajectory
+
+    config = GeneralPointsConfig.from_dict(case["config"])
+    turns = suboptimal_trajectory(config, deal(config, case["seed"]), case["seed"], case["wrongAttempts"])
+    assert [asdict(t) for t in turns] == case["turns"]
+    assert all(t.reward != 5 for t in turns[:-1])
+    assert len(turns) - 1 <= min(case["wrongAttempts"], config.maxVerify - 1)
+
+
 def test_episode_budget_reference_vs_strict():
     ref = GeneralPointsEpisode(GeneralPointsConfig(verifier="reference", maxVerify=2), 3)
     assert [ref.step("x").done for _ in range(2)] == [False, False]

@@ -425,6 +425,43 @@ export function expertResponse(hand: Hand, formula: string = hand.solutions[0]!)
 
 export const failureTurn = (message: string) => `You failed this trial because ${message}`;
 
+export interface Turn {
+  /** The assistant's answer. */
+  output: string;
+  reward: number;
+  /** The verifier's message; the next user turn is failureTurn(message) unless it is the last. */
+  message: string;
+}
+
+/** An SFT trajectory with wrong answers first (figure 15's ablation): 1..wrongAttempts
+ * wrong formulas (cards shuffled, random operators and brackets), each with the verifier's
+ * message, then the expert's answer. At most maxVerify - 1 wrong answers fit an episode. */
+export function suboptimalTrajectory(config: GeneralPointsConfig, hand: Hand, seed: number, wrongAttempts: number): Turn[] {
+  const rng = new Rng(seed);
+  const count = wrongAttempts > 0 ? Math.min(rng.between(1, Math.max(1, wrongAttempts)), config.maxVerify - 1) : 0;
+  const turns: Turn[] = [];
+  for (let i = 0; i < count; i++) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const values = hand.values.map(String);
+      rng.shuffle(values);
+      const ops = [0, 1, 2].map(() => OPERATORS[rng.below(4)]!);
+      const tokens = [values[0]!, ops[0]!, values[1]!, ops[1]!, values[2]!, ops[2]!, values[3]!];
+      const brackets = REFERENCE_BRACKETS[rng.below(REFERENCE_BRACKETS.length)]!;
+      brackets.forEach((point, j) => tokens.splice(point, 0, j % 2 === 0 ? '(' : ')'));
+      const output = expertResponse(hand, tokens.join(''));
+      const verdict = verify(config, hand, output);
+      if (verdict.reward !== CORRECT_REWARD) {
+        turns.push({ output, reward: verdict.reward, message: verdict.message });
+        break;
+      }
+    }
+  }
+  const final = expertResponse(hand);
+  const verdict = verify(config, hand, final);
+  turns.push({ output: final, reward: verdict.reward, message: verdict.message });
+  return turns;
+}
+
 // ---------------------------------------------------------------------------- parsing
 
 const MAX_JSON_DEPTH = 512;

@@ -405,6 +405,40 @@ def failure_turn(message: str) -> str:
     return f"You failed this trial because {message}"
 
 
+@dataclass(frozen=True)
+class Turn:
+    output: str  # the assistant's answer
+    reward: float
+    message: str  # the verifier's message; the next user turn is failure_turn(message) unless it is the last
+
+
+def suboptimal_trajectory(config: GeneralPointsConfig, hand: Hand, seed: int, wrong_attempts: int) -> list[Turn]:
+    """An SFT trajectory with wrong answers first (figure 15's ablation): 1..wrong_attempts
+    wrong formulas (cards shuffled, random operators and brackets), each with the verifier's
+    message, then the expert's answer. At most maxVerify - 1 wrong answers fit an episode."""
+    rng = Rng(seed)
+    count = min(rng.between(1, max(1, wrong_attempts)), config.maxVerify - 1) if wrong_attempts > 0 else 0
+    turns = []
+    for _ in range(count):
+        for _try in range(50):
+            values = [str(v) for v in hand.values]
+            rng.shuffle(values)
+            ops = [OPERATORS[rng.below(4)] for _ in range(3)]
+            tokens = [values[0], ops[0], values[1], ops[1], values[2], ops[2], values[3]]
+            brackets = REFERENCE_BRACKETS[rng.below(len(REFERENCE_BRACKETS))]
+            for point, bracket in zip(brackets, "()" * (len(brackets) // 2)):
+                tokens.insert(point, bracket)
+            output = expert_response(hand, "".join(tokens))
+            verdict = verify(config, hand, output)
+            if verdict.reward != CORRECT_REWARD:
+                turns.append(Turn(output, verdict.reward, verdict.message))
+                break
+    final = expert_response(hand)
+    verdict = verify(config, hand, final)
+    turns.append(Turn(final, verdict.reward, verdict.message))
+    return turns
+
+
 # ---------------------------------------------------------------------------- parsing
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ptlab.envs.generalpoints import (
     GeneralPointsConfig,
+    deal,
     GeneralPointsEpisode,
     Hand,
     card_value,
@@ -299,6 +300,22 @@ def virl_cases() -> dict[str, Any]:
     }
 
 
+def trajectory_cases() -> list[dict[str, Any]]:
+    from dataclasses import asdict
+
+    from ptlab.envs.generalpoints import suboptimal_trajectory
+
+    cases = []
+    for raw in EPISODE_CONFIGS:
+        config = GeneralPointsConfig.from_dict(raw)
+        for seed in range(8):
+            hand = deal(config, seed)
+            for wrong in (0, 2, 4):
+                turns = suboptimal_trajectory(config, hand, seed, wrong)
+                cases.append({"config": raw, "seed": seed, "wrongAttempts": wrong, "turns": [asdict(t) for t in turns]})
+    return cases
+
+
 def build() -> dict[str, Any]:
     return {
         "about": "Shared GeneralPoints vectors, written by `python -m ptlab.envs.vectors --write`; checked by trainer/tests/test_generalpoints.py and test/unit/generalpoints.test.ts.",
@@ -306,6 +323,7 @@ def build() -> dict[str, Any]:
         "deal": deal_cases(),
         "episodes": episode_cases(),
         "solutions": solver_cases(),
+        "trajectories": trajectory_cases(),
     }
 
 
