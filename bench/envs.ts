@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import * as gp from '../src/core/envs/generalpoints';
 import { EnvServer } from '../src/core/envs/server';
 import { nodeRouteFileLoader } from '../src/core/envs/routeFiles';
-import { parseRoutes } from '../src/core/envs/virl';
+import { generateRoutes } from '../src/core/envs/cities';
+import { expertResponse, parseRoutes, virlConfig, VirlEpisode } from '../src/core/envs/virl';
 import { fuzzRequests, virlFuzzRequests } from '../test/support/gpFuzz';
 import { askPython, repoRoot, venvPython } from '../test/support/pythonEnvServer';
 
@@ -17,6 +18,7 @@ interface Row {
   solveAll1820CompleteSeconds: number;
   verifyPerSecond: number;
   stepsPerSecond: number;
+  virlStepsPerSecond: number;
 }
 
 const vectors = JSON.parse(readFileSync(join(repoRoot, 'test', 'vectors', 'generalpoints.json'), 'utf8')) as {
@@ -71,7 +73,20 @@ function typescriptRow(): Row {
     }
     return steps;
   });
-  return { language: 'typescript', solveAll1820ReferenceSeconds: reference, solveAll1820CompleteSeconds: complete, verifyPerSecond, stepsPerSecond };
+  const virlCfg = virlConfig({ env: 'virl', routes: { synthetic: { city: 'nyc', routes: 1000 } }, verifier: 'reference' });
+  const routes = parseRoutes(generateRoutes('nyc', 1000, 0), 'nyc');
+  let virlSeed = 0;
+  let virlCount = 0;
+  const virlStepsPerSecond = rate(2, () => {
+    const ep = new VirlEpisode(virlCfg, routes, virlSeed++);
+    let steps = 0;
+    while (!ep.done) {
+      ep.step(virlCount++ % 4 ? expertResponse(virlCfg, ep.route, ep.rail, ep.position) : '{"action": "stop()"}');
+      steps++;
+    }
+    return steps;
+  });
+  return { language: 'typescript', solveAll1820ReferenceSeconds: reference, solveAll1820CompleteSeconds: complete, verifyPerSecond, stepsPerSecond, virlStepsPerSecond };
 }
 
 function pythonRow(): Row {
@@ -98,7 +113,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, node ${process.version}`);
   const rows = [typescriptRow(), pythonRow()];
   const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-  console.log('\nGeneralPoints           typescript      python   ts/py');
+  console.log('\nenvironments            typescript      python   ts/py');
   const line = (label: string, key: keyof Row, digits: number, lowerIsBetter: boolean) => {
     const [t, p] = rows.map((r) => r[key] as number) as [number, number];
     console.log(`${label.padEnd(22)} ${fmt(t, digits).padStart(11)} ${fmt(p, digits).padStart(11)}   ${(lowerIsBetter ? p / t : t / p).toFixed(1)}x`);
@@ -107,6 +122,7 @@ async function main(): Promise<void> {
   line('solve 1820, complete s', 'solveAll1820CompleteSeconds', 2, true);
   line('verify calls/s', 'verifyPerSecond', 0, false);
   line('env steps/s', 'stepsPerSecond', 0, false);
+  line('V-IRL env steps/s', 'virlStepsPerSecond', 0, false);
   console.log(`\ndifferential fuzz, GeneralPoints: ${await differential([...fuzzRequests(1, cases)])}`);
   const routesFile = 'test/vectors/virl-routes.json';
   const { path, data } = nodeRouteFileLoader(repoRoot)(routesFile);

@@ -46,6 +46,22 @@ def steps_per_second(min_seconds: float = 2.0) -> float:
     return steps / (time.perf_counter() - start)
 
 
+def virl_steps_per_second(min_seconds: float = 2.0) -> float:
+    from ptlab.envs import virl
+
+    config = virl.VirlConfig.from_dict({"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 1000}}, "verifier": "reference"})
+    routes = virl.routes_for(config, Path("."))
+    steps, seed, start = 0, 0, time.perf_counter()
+    while time.perf_counter() - start < min_seconds:
+        ep = virl.VirlEpisode(config, routes, seed)
+        while not ep.done:
+            action = virl.expert_response(config, ep.route, ep.rail, ep.position) if steps % 4 else '{"action": "stop()"}'
+            ep.step(action)
+            steps += 1
+        seed += 1
+    return steps / (time.perf_counter() - start)
+
+
 if __name__ == "__main__":
     print(json.dumps({
         "language": "python",
@@ -53,4 +69,5 @@ if __name__ == "__main__":
         "solveAll1820CompleteSeconds": solver_seconds(gp.complete_solutions),
         "verifyPerSecond": verify_per_second(),
         "stepsPerSecond": steps_per_second(),
+        "virlStepsPerSecond": virl_steps_per_second(),
     }))

@@ -74,3 +74,11 @@ def test_real_panoramas_load_with_their_rotation(tmp_path):
     assert rotation == 90.0 and image.size == (1024, 512)
     with pytest.raises(FileNotFoundError, match=r"route-0/4\.jpg"):
         streetview.load_panorama(tmp_path / "panos", "route-0", 4)
+
+
+def test_samples_write_both_images(tmp_path):
+    from ptlab.envs.samples import write_samples
+
+    paths = write_samples(tmp_path, 300)
+    assert [p.name for p in paths] == ["gp-vl-cards.png", "virl-vl-grid.png"]
+    assert all(Image.open(p).size[0] == 300 for p in paths)
