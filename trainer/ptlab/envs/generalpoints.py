@@ -1,7 +1,7 @@
 """GeneralPoints: the 24-points card game of the paper, in reference and strict modes.
 
 The TypeScript twin is src/core/envs/generalpoints.ts; both must give byte-identical
-prompts, rewards, messages and episodes (shared vectors in trainer/tests/vectors and a
+prompts, rewards, messages and episodes (shared vectors in test/vectors and a
 differential fuzz test keep them honest). shared/spec/environments.md is the definition;
 every behaviour of the authors' reference code that the paper does not state is marked
 "quirk" there and here.
