@@ -31,9 +31,11 @@ writeFileSync(ignoreFile, `${readFileSync(join(root, '.vscodeignore'), 'utf8')}\
 const toolsEnv = join(root, 'node_modules', '.ptlab', 'tools.env');
 const node = existsSync(toolsEnv) ? readFileSync(toolsEnv, 'utf8').match(/^PTLAB_CODE_SERVER_NODE=(.*)$/m)?.[1] : undefined;
 rmSync(out, { force: true });
+// README images stay relative (--no-rewrite-relative-links): VS Code shows the README from
+// the installed extension folder, which carries docs/images.
 const result = spawnSync(
   node ?? process.execPath,
-  [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository'],
+  [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository', '--no-rewrite-relative-links'],
   { cwd: root, stdio: 'inherit', env: { ...process.env, PATH: `${dirname(node ?? process.execPath)}:${process.env.PATH}` } },
 );
 rmSync(ignoreFile, { force: true });
