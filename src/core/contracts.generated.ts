@@ -395,14 +395,14 @@ export interface Sft {
 }
 export interface Adam {
   /**
-   * Adam (beta1, beta2).
+   * Adam (beta1, beta2); (0.9, 0.98) in the reference recipe.
    *
    * @minItems 2
    * @maxItems 2
    */
   betas?: [unknown, unknown];
   /**
-   * Adam epsilon.
+   * Adam epsilon (1e-7 in the reference recipe).
    */
   eps?: number;
   /**

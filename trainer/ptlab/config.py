@@ -1,0 +1,224 @@
+"""Experiment configs (*.ptlab.json) as frozen dataclasses, defaults filled in.
+
+The JSON Schema (schemas/experiment.schema.json) is the contract; `load_experiment`
+validates against it first, so these classes only mirror it. A test checks that every
+field and default here matches the schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+from ptlab.contracts import load_json_file
+from ptlab.envs.generalpoints import GeneralPointsConfig
+from ptlab.envs.virl import VirlConfig
+
+
+@dataclass(frozen=True)
+class Lora:
+    r: int
+    alpha: float = 16
+    dropout: float = 0.05
+    targetModules: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    kind: Literal["causal-lm", "image-text-to-text"] = "causal-lm"
+    revision: str | None = None
+    dtype: Literal["auto", "bf16", "fp16", "fp32"] = "auto"
+    gradientCheckpointing: bool = False
+    trustRemoteCode: bool = False
+    maxLength: int | None = None
+    lora: Lora | None = None
+
+
+@dataclass(frozen=True)
+class Adam:
+    betas: tuple[float, float] = (0.9, 0.98)
+    eps: float = 1e-7
+    weightDecay: float = 0
+
+
+@dataclass(frozen=True)
+class SftData:
+    examples: int = 10000
+    trajectories: Literal["optimal", "suboptimal"] = "optimal"
+    wrongAttempts: int = 2
+
+
+@dataclass(frozen=True)
+class Sft:
+    init: str | None = None
+    data: SftData = field(default_factory=SftData)
+    steps: int | None = None
+    epochs: float = 1
+    learningRate: float = 1e-6
+    schedule: Literal["cosine", "linear", "constant"] = "cosine"
+    warmupRatio: float = 0.03
+    adam: Adam = field(default_factory=Adam)
+    globalBatchSize: int = 128
+    microBatchSize: int = 8
+    packing: bool = False
+    maxGradNorm: float = 1.0
+    saveEverySteps: int | None = None
+
+
+@dataclass(frozen=True)
+class ValueHead:
+    hidden: tuple[int, ...] = (1024, 512)
+
+
+@dataclass(frozen=True)
+class Ppo:
+    init: str | None = None
+    updates: int = 15
+    stepsPerUpdate: int = 256
+    parallelEnvs: int = 16
+    epochs: int = 4
+    miniBatchSize: int = 8
+    gamma: float = 0.9
+    lambda_: float = 0.95  # "lambda" in the file
+    clip: float = 0.1
+    valueClip: float = 0.1
+    valueCoef: float = 0.5
+    entropyCoef: float = 0
+    klCoef: float = 0
+    maxGradNorm: float = 0.01
+    learningRate: float = 1e-6
+    finalLearningRate: float = 1e-9
+    adam: Adam = field(default_factory=Adam)
+    temperature: float = 0.2
+    maxNewTokens: int = 512
+    thoughtWeight: float = 0.5
+    advantage: Literal["gae", "group"] = "gae"
+    rewardScale: float = 1
+    valueHead: ValueHead = field(default_factory=ValueHead)
+    saveEverySteps: int | None = None
+
+
+@dataclass(frozen=True)
+class Split:
+    name: str
+    kind: Literal["id", "rule-ood", "visual-ood"]
+    episodes: int
+    overrides: dict[str, Any] = field(default_factory=dict)
+    recognition: bool = False
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    splits: tuple[Split, ...]
+    everySteps: int | None = None
+    atCheckpoints: bool = True
+    seed: int = 1234
+    temperature: float = 0
+    maxNewTokens: int = 512
+
+
+@dataclass(frozen=True)
+class Slurm:
+    partition: str | None = None
+    account: str | None = None
+    qos: str | None = None
+    nodes: int = 1
+    gpusPerNode: int = 8
+    cpusPerTask: int | None = None
+    time: str | None = None
+    extraDirectives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Launcher:
+    kind: Literal["local", "accelerate", "slurm"] = "local"
+    gpus: tuple[int, ...] | int | None = None
+    distributed: Literal["ddp", "fsdp", "deepspeed-zero2", "deepspeed-zero3"] = "ddp"
+    mixedPrecision: Literal["no", "bf16", "fp16"] = "bf16"
+    slurm: Slurm = field(default_factory=Slurm)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    environment: dict[str, Any]
+    model: Model
+    description: str = ""
+    seed: int = 0
+    outputDir: str = "runs"
+    sft: Sft = field(default_factory=Sft)
+    ppo: Ppo = field(default_factory=Ppo)
+    evaluation: Evaluation | None = None
+    launcher: Launcher = field(default_factory=Launcher)
+    source: Path | None = None  # the file it was read from; relative paths are relative to its folder
+
+    @property
+    def base_dir(self) -> Path:
+        return self.source.parent if self.source is not None else Path.cwd()
+
+    def resolve(self, relative: str) -> Path:
+        return (self.base_dir / relative).resolve()
+
+    def environment_for(self, split: Split | None = None) -> GeneralPointsConfig | VirlConfig:
+        """The training environment, or a split's (the training one with its overrides)."""
+        raw = {**self.environment, **(split.overrides if split else {})}
+        return GeneralPointsConfig.from_dict(raw) if raw["env"] == "generalpoints" else VirlConfig.from_dict(raw)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Back to the file's shape, defaults filled in (the run manifest's config snapshot)."""
+        data = asdict(self)
+        data.pop("source")
+        data["ppo"]["lambda"] = data["ppo"].pop("lambda_")
+        return _drop_none(data)
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def _build(cls: type, raw: dict[str, Any] | None) -> Any:
+    raw = dict(raw or {})
+    if cls is Ppo and "lambda" in raw:
+        raw["lambda_"] = raw.pop("lambda")
+    nested = {Sft: {"data": SftData, "adam": Adam}, Ppo: {"adam": Adam, "valueHead": ValueHead}, Launcher: {"slurm": Slurm}, Model: {"lora": Lora}}
+    for key, sub in nested.get(cls, {}).items():
+        if key in raw and raw[key] is not None:
+            raw[key] = _build(sub, raw[key])
+    for f in fields(cls):
+        if isinstance(raw.get(f.name), list):
+            raw[f.name] = tuple(raw[f.name])
+    return cls(**raw)
+
+
+def experiment_from_dict(data: dict[str, Any], source: Path | None = None) -> Experiment:
+    evaluation = None
+    if "evaluation" in data:
+        raw = dict(data["evaluation"])
+        raw["splits"] = tuple(Split(**s) for s in raw["splits"])
+        evaluation = Evaluation(**raw)
+    return Experiment(
+        name=data["name"],
+        environment=dict(data["environment"]),
+        model=_build(Model, data["model"]),
+        description=data.get("description", ""),
+        seed=data.get("seed", 0),
+        outputDir=data.get("outputDir", "runs"),
+        sft=_build(Sft, data.get("sft")),
+        ppo=_build(Ppo, data.get("ppo")),
+        evaluation=evaluation,
+        launcher=_build(Launcher, data.get("launcher")),
+        source=source,
+    )
+
+
+def load_experiment(path: Path) -> Experiment:
+    """Read, validate against the schema (errors name the file and the field), and fill defaults."""
+    path = Path(path)
+    data = load_json_file(path, "experiment.schema.json")
+    return experiment_from_dict(data, path.resolve())

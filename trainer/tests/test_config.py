@@ -1,0 +1,92 @@
+"""The config dataclasses mirror the JSON Schema: same fields, same defaults."""
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from ptlab import config as cfg
+from ptlab.contracts import ContractViolation, errors, schemas_dir
+from ptlab.envs.generalpoints import GeneralPointsConfig
+from ptlab.envs.virl import VirlConfig
+
+SCHEMA = json.loads((schemas_dir() / "experiment.schema.json").read_text())
+DEFS = SCHEMA["$defs"]
+EXAMPLES = sorted((schemas_dir().parent / "examples").glob("*.ptlab.json"))
+
+MIRRORS = [
+    (cfg.Model, DEFS["model"]),
+    (cfg.Lora, DEFS["model"]["properties"]["lora"]),
+    (cfg.Adam, DEFS["adam"]),
+    (cfg.Sft, DEFS["sft"]),
+    (cfg.SftData, DEFS["sft"]["properties"]["data"]),
+    (cfg.Ppo, DEFS["ppo"]),
+    (cfg.ValueHead, DEFS["ppo"]["properties"]["valueHead"]),
+    (cfg.Evaluation, DEFS["evaluation"]),
+    (cfg.Split, DEFS["split"]),
+    (cfg.Launcher, DEFS["launcher"]),
+    (cfg.Slurm, DEFS["launcher"]["properties"]["slurm"]),
+    (cfg.Experiment, SCHEMA),
+    (GeneralPointsConfig, DEFS["generalPoints"]),
+    (VirlConfig, DEFS["virl"]),
+]
+
+
+def _schema_name(name: str) -> str:
+    return "lambda" if name == "lambda_" else name
+
+
+@pytest.mark.parametrize("cls,schema", MIRRORS, ids=lambda x: getattr(x, "__name__", ""))
+def test_fields_and_defaults_mirror_the_schema(cls, schema):
+    props = {k: v for k, v in schema["properties"].items() if k not in ("$schema", "env")}
+    names = {_schema_name(f.name) for f in dataclasses.fields(cls) if f.name != "source"}
+    assert names == set(props)
+    for f in dataclasses.fields(cls):
+        spec = props.get(_schema_name(f.name), {})
+        if "default" not in spec:
+            continue
+        if f.default is not dataclasses.MISSING:
+            value = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            value = f.default_factory()
+        else:
+            raise AssertionError(f"{cls.__name__}.{f.name} has a schema default but none here")
+        expected = spec["default"]
+        if isinstance(value, tuple):
+            value = list(value)
+        if dataclasses.is_dataclass(value):
+            continue
+        assert value == expected, f"{cls.__name__}.{f.name}: {value!r} != schema default {expected!r}"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_load_and_round_trip(path):
+    experiment = cfg.load_experiment(path)
+    snapshot = experiment.to_dict()
+    assert errors("experiment.schema.json", snapshot) == []
+    assert cfg.experiment_from_dict(snapshot, experiment.source) == experiment
+    for split in experiment.evaluation.splits:
+        experiment.environment_for(split)
+
+
+def test_split_overrides_the_training_environment():
+    experiment = cfg.load_experiment(schemas_dir().parent / "examples" / "gp-l.ptlab.json")
+    ood = next(s for s in experiment.evaluation.splits if s.kind == "rule-ood")
+    env = experiment.environment_for(ood)
+    assert (env.faceCards, env.sampling, env.verifier) == ("11-12-13", "at-least-one-face", "reference")
+    assert experiment.environment_for().faceCards == "all-10"
+
+
+def test_invalid_config_names_file_and_field(tmp_path):
+    bad = tmp_path / "bad.ptlab.json"
+    bad.write_text(json.dumps({"name": "x", "environment": {"env": "generalpoints", "faceCards": "all-11"}, "model": {"name": "m"}}))
+    with pytest.raises(ContractViolation, match=r"bad\.ptlab\.json: /environment/faceCards"):
+        cfg.load_experiment(bad)
+
+
+def test_relative_paths_resolve_against_the_config(tmp_path):
+    (tmp_path / "sub").mkdir()
+    path = tmp_path / "sub" / "e.ptlab.json"
+    path.write_text(json.dumps({"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"}}))
+    assert cfg.load_experiment(path).resolve("runs") == (tmp_path / "sub" / "runs").resolve()
