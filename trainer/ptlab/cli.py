@@ -23,6 +23,34 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _data(args: argparse.Namespace) -> int:
+    from ptlab.config import load_experiment
+    from ptlab.data import data_seed, write_sft_data
+    from ptlab.runlog import RunFolderError, RunLog
+
+    try:
+        experiment = load_experiment(Path(args.config))
+        with RunLog(
+            Path(args.run_dir),
+            experiment=experiment.name,
+            job="data",
+            config=experiment.to_dict(),
+            config_path=experiment.source,
+            command=[sys.executable, "-m", "ptlab", *sys.argv[1:]],
+            seeds={"global": experiment.seed, "data": data_seed(experiment)},
+            resume=args.resume,
+        ) as run:
+            written = write_sft_data(experiment, run)
+    except (ContractViolation, RunFolderError) as exc:
+        print(f"ptlab data: {exc}", file=sys.stderr)
+        return 2
+    if written is None:
+        print("ptlab data: cancelled; nothing was written", file=sys.stderr)
+        return 130
+    print(f"{written}: {experiment.sft.data.examples} examples")
+    return 0
+
+
 def _env_server(args: argparse.Namespace) -> int:
     from ptlab.envs.server import serve
 
@@ -48,6 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("config", nargs="+", help="experiment config files")
     validate.set_defaults(run=_validate)
+
+    data = commands.add_parser(
+        "data",
+        help="write SFT data from the environment's expert (chat messages JSONL) into a run folder",
+        description="Write RUN_DIR/sft.jsonl: expert examples from the config's training environment.",
+    )
+    data.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
+    data.add_argument("--run-dir", required=True, help="run folder to create (or continue with --resume)")
+    data.add_argument("--resume", action="store_true", help="continue the run in RUN_DIR")
+    data.set_defaults(run=_data)
 
     env_server = commands.add_parser(
         "env-server",

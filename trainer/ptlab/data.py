@@ -1,0 +1,105 @@
+"""SFT data from the environments' experts, as chat `messages` JSONL.
+
+`python -m ptlab data --config X.ptlab.json --run-dir R` writes `R/sft.jsonl`: one example
+per line, `{"messages": [...], "meta": {...}}` in the standard chat format (vision examples
+carry `{"type": "image", "path": "images/..."}` content items, relative to the run folder).
+Optimal examples pair one sampled state's prompt with the expert's answer (appendix C.1);
+`trajectories: "suboptimal"` writes GeneralPoints episodes with wrong answers and the
+verifier's messages before the expert's answer (figure 15). The file appears whole or not
+at all (written under a temp name, then renamed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from pathlib import Path
+from typing import Any, Iterator
+
+from ptlab.config import Experiment
+from ptlab.envs import generalpoints as gp
+from ptlab.envs import virl
+from ptlab.envs.prng import Rng
+from ptlab.runlog import RunLog
+
+MASK = 0xFFFFFFFF
+SFT_FILE = "sft.jsonl"
+
+
+def data_seed(experiment: Experiment) -> int:
+    """The first training-data seed: apart from the evaluation seeds (evaluation.seed + i)."""
+    return zlib.crc32(f"ptlab-sft-data:{experiment.seed}".encode())
+
+
+def _user(text: str, image: str | None) -> dict[str, Any]:
+    if image is None:
+        return {"role": "user", "content": text}
+    return {"role": "user", "content": [{"type": "image", "path": image}, {"type": "text", "text": text}]}
+
+
+def _generalpoints_example(config: gp.GeneralPointsConfig, seed: int, index: int, experiment: Experiment, run_dir: Path) -> dict[str, Any]:
+    hand = gp.deal(config, seed)
+    image = None
+    if config.modality == "vision":
+        from ptlab.envs.cards import save_hand_png
+
+        image = f"images/gp-{index:07d}.png"
+        save_hand_png(hand.cards, hand.suits, run_dir / image)
+    messages = [_user(gp.prompt(config, hand), image)]
+    if experiment.sft.data.trajectories == "suboptimal":
+        turns = gp.suboptimal_trajectory(config, hand, seed, experiment.sft.data.wrongAttempts)
+        for turn in turns[:-1]:
+            messages += [{"role": "assistant", "content": turn.output}, {"role": "user", "content": gp.failure_turn(turn.message)}]
+        messages.append({"role": "assistant", "content": turns[-1].output})
+    else:
+        messages.append({"role": "assistant", "content": gp.expert_response(hand)})
+    return {"messages": messages, "meta": {"env": "generalpoints", "seed": seed, "cards": hand.cards, "values": hand.values}}
+
+
+def _virl_example(config: virl.VirlConfig, routes: list[virl.Route], seed: int, index: int, run_dir: Path) -> dict[str, Any]:
+    episode = virl.VirlEpisode(config, routes, seed)
+    position = Rng((seed * 2654435761) & MASK).below(len(episode.rail))
+    p = episode.rail[position]
+    image = None
+    if config.modality == "vision":
+        from ptlab.envs import streetview
+
+        image = f"images/virl-{index:07d}.png"
+        panoramas = Path(config.panoramas) if config.panoramas else None
+        streetview.save_png(streetview.observation_grid(episode.route.city, episode.route.route_id, position, p.landmark, p.at_intersection, p.heading, panoramas), run_dir / image)
+    messages = [_user(virl.prompt(config, episode.route, episode.rail, position), image), {"role": "assistant", "content": virl.expert_response(config, episode.route, episode.rail, position)}]
+    return {"messages": messages, "meta": {"env": "virl", "seed": seed, "routeId": episode.route.route_id, "position": position}}
+
+
+def sft_examples(experiment: Experiment, run_dir: Path) -> Iterator[dict[str, Any]]:
+    env = experiment.environment_for()
+    base = data_seed(experiment)
+    routes = virl.routes_for(env, experiment.base_dir) if isinstance(env, virl.VirlConfig) else []
+    for i in range(experiment.sft.data.examples):
+        seed = (base + i) & MASK
+        if isinstance(env, virl.VirlConfig):
+            yield _virl_example(env, routes, seed, i, run_dir)
+        else:
+            yield _generalpoints_example(env, seed, i, experiment, run_dir)
+
+
+def write_sft_data(experiment: Experiment, run: RunLog) -> Path | None:
+    """Write sft.jsonl; None when cancelled (nothing half-written is left)."""
+    total = experiment.sft.data.examples
+    target = run.dir / SFT_FILE
+    tmp = run.dir / f".{SFT_FILE}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            for i, example in enumerate(sft_examples(experiment, run.dir), start=1):
+                f.write(json.dumps(example, ensure_ascii=False) + "\n")
+                if i % 500 == 0 or i == total:
+                    run.progress(i, total)
+                if run.cancel_requested:
+                    return None
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+        return target
+    finally:
+        tmp.unlink(missing_ok=True)

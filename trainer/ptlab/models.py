@@ -1,0 +1,177 @@
+"""Models: the embedded tiny default, built locally, or any Hugging Face model.
+
+`embedded:tiny-lm` is a small Llama-architecture causal LM with a byte-level BPE tokenizer
+trained with HF `tokenizers` on the environments' own text (prompts, expert answers,
+verifier messages), created on first use in a cache folder and never downloaded. Its
+weights are random: SFT teaches it the task, as it teaches a real model the format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+EMBEDDED_PREFIX = "embedded:"
+EMBEDDED_VERSION = 1  # bump when the corpus, tokenizer or architecture changes
+
+SPECIAL_TOKENS = ["<|pad|>", "<|bos|>", "<|eos|>", "<|user|>", "<|assistant|>", "<|end|>"]
+# Every message is `<|role|>` + content + `<|end|>`; the assistant's content and its `<|end|>`
+# are the tokens SFT learns (the generation markers give transformers' assistant mask).
+CHAT_TEMPLATE = (
+    "{{ bos_token }}"
+    "{% for message in messages %}"
+    "{% if message['role'] == 'assistant' %}"
+    "<|assistant|>{% generation %}{{ message['content'] }}<|end|>{% endgeneration %}"
+    "{% else %}"
+    "<|user|>{{ message['content'] }}<|end|>"
+    "{% endif %}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>{% endif %}"
+)
+
+TINY_LM = {
+    "vocab_size": 2048,
+    "hidden_size": 128,
+    "intermediate_size": 352,
+    "num_hidden_layers": 4,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "max_position_embeddings": 2048,
+}
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("PTLAB_CACHE_DIR") or Path.home() / ".cache" / "ptlab")
+
+
+def environment_corpus(seeds: int = 400) -> Iterator[str]:
+    """The text the embedded tokenizer is trained on: every prompt variant, expert answers
+    and verifier messages of both environments."""
+    from ptlab.envs import generalpoints as gp
+    from ptlab.envs import virl
+
+    for verifier in ("reference", "strict"):
+        for face in ("all-10", "11-12-13"):
+            for modality in ("language", "vision"):
+                config = gp.GeneralPointsConfig(verifier=verifier, faceCards=face, modality=modality)
+                for seed in range(seeds // 8):
+                    hand = gp.deal(config, seed)
+                    yield gp.prompt(config, hand)
+                    for turn in gp.suboptimal_trajectory(config, hand, seed, 3):
+                        yield turn.output
+                        yield gp.failure_turn(turn.message)
+    for city, space, modality in (("nyc", "absolute", "language"), ("vln-mini", "relative", "vision"), ("london", "absolute", "vision")):
+        config = virl.VirlConfig.from_dict({"env": "virl", "routes": {"synthetic": {"city": city, "routes": 60}}, "actionSpace": space, "modality": modality, "verifier": "reference"})
+        routes = virl.routes_for(config, Path("."))
+        for seed in range(seeds // 20):
+            episode = virl.VirlEpisode(config, routes, seed)
+            for position in range(0, len(episode.rail), 3):
+                yield virl.prompt(config, episode.route, episode.rail, position)
+                yield virl.expert_response(config, episode.route, episode.rail, position)
+    for message in (virl.NOT_AT_INTERSECTION, virl.AT_AN_INTERSECTION, virl.INCORRECT, virl.BUDGET):
+        yield message
+
+
+def _spec_hash(name: str) -> str:
+    spec = {"name": name, "version": EMBEDDED_VERSION, "tiny_lm": TINY_LM, "special": SPECIAL_TOKENS, "template": CHAT_TEMPLATE}
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def build_tokenizer(corpus: Iterator[str], vocab_size: int) -> Any:
+    """A byte-level BPE tokenizer (HF tokenizers) wrapped for transformers, with the chat template."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    tokenizer.train_from_iterator(corpus, trainer=trainer)
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer,
+        bos_token="<|bos|>",
+        eos_token="<|end|>",
+        pad_token="<|pad|>",
+        additional_special_tokens=["<|eos|>", "<|user|>", "<|assistant|>"],
+    )
+    fast.chat_template = CHAT_TEMPLATE
+    return fast
+
+
+def build_embedded(name: str, target: Path, seed: int = 0) -> Path:
+    """Write the embedded model and tokenizer to `target` (a temp folder renamed into place)."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    if name != "embedded:tiny-lm":
+        raise ValueError(f"model.name: unknown embedded model {name!r}; available: embedded:tiny-lm")
+    tokenizer = build_tokenizer(environment_corpus(), TINY_LM["vocab_size"])
+    config = LlamaConfig(
+        **{**TINY_LM, "vocab_size": len(tokenizer)},
+        tie_word_embeddings=True,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    torch.manual_seed(seed)
+    model = LlamaForCausalLM(config)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        model.save_pretrained(staging)
+        tokenizer.save_pretrained(staging)
+        (staging / "ptlab-embedded.json").write_text(json.dumps({"name": name, "version": EMBEDDED_VERSION, "seed": seed}))
+        try:
+            staging.rename(target)
+        except OSError:  # another process built it first: theirs is as good as ours
+            if not (target / "ptlab-embedded.json").exists():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def embedded_path(name: str) -> Path:
+    """The embedded model's folder, built on first use."""
+    target = cache_dir() / "embedded" / f"{name.removeprefix(EMBEDDED_PREFIX)}-{_spec_hash(name)}"
+    if not (target / "ptlab-embedded.json").exists():
+        build_embedded(name, target)
+    return target
+
+
+def resolve_model_path(name: str) -> str:
+    """A local folder for embedded models; the name or path unchanged otherwise."""
+    return str(embedded_path(name)) if name.startswith(EMBEDDED_PREFIX) else name
+
+
+def load_tokenizer(name: str, revision: str | None = None, trust_remote_code: bool = False) -> Any:
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(resolve_model_path(name), revision=revision, trust_remote_code=trust_remote_code)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def torch_dtype(dtype: str, device: str) -> Any:
+    import torch
+
+    if dtype == "auto":
+        return torch.bfloat16 if device == "cuda" and torch.cuda.is_bf16_supported() else torch.float32
+    return {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[dtype]
+
+
+def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision: str | None = None, trust_remote_code: bool = False) -> Any:
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(resolve_model_path(name), revision=revision, dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code)
+    return model.to(device)
+
+
+def parameter_count(model: Any) -> int:
+    return sum(p.numel() for p in model.parameters())

@@ -1,0 +1,231 @@
+"""The run folder's only writer: manifest, metrics and episode records, checkpoints list.
+
+A run folder holds `run.json` (schemas/run-manifest.schema.json), replaced atomically on
+every change and refreshed by a heartbeat thread while the process lives; append-only
+`metrics.jsonl` and `episodes.jsonl` (one validated record per line, flushed per record);
+and whatever the job writes under it. SIGTERM asks the job to stop: `cancel_requested`
+turns true, the job checkpoints and ends, and the manifest says `cancelled`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import traceback
+from importlib import metadata
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from ptlab.contracts import ContractViolation, check, load_json_file
+
+HEARTBEAT_SECONDS = 10.0
+PACKAGES = ("ptlab", "torch", "transformers", "tokenizers", "peft", "accelerate", "safetensors", "onnx", "onnxruntime", "numpy")
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write to a temp file in the same folder, fsync, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def git_state(folder: Path) -> dict[str, Any] | None:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=10, check=True).stdout
+
+    try:
+        commit = git("rev-parse", "HEAD").strip()
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no").strip())
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": commit, "dirty": dirty} if len(commit) == 40 else None
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def host_info() -> dict[str, Any]:
+    info: dict[str, Any] = {"hostname": socket.gethostname(), "platform": platform.platform(), "python": platform.python_version(), "cpuCount": os.cpu_count() or 1, "pid": os.getpid()}
+    if os.environ.get("SLURM_JOB_ID"):
+        info["slurmJobId"] = os.environ["SLURM_JOB_ID"]
+    return info
+
+
+def gpu_info() -> list[dict[str, Any]]:
+    if "torch" not in sys.modules:
+        return []
+    import torch
+
+    if not torch.cuda.is_available():
+        return []
+    return [{"index": i, "name": torch.cuda.get_device_name(i), "memoryMiB": torch.cuda.get_device_properties(i).total_memory // 2**20} for i in range(torch.cuda.device_count())]
+
+
+class RunFolderError(RuntimeError):
+    """The run folder cannot be used as asked; the message says what to do."""
+
+
+class RunLog:
+    def __init__(self, run_dir: Path, *, experiment: str, job: str, config: dict[str, Any], config_path: Path | None, command: list[str], seeds: dict[str, int], resume: bool = False) -> None:
+        self.dir = Path(run_dir)
+        self.manifest_path = self.dir / "run.json"
+        self.cancel_requested = False
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        if resume:
+            if not self.manifest_path.exists():
+                raise RunFolderError(f"{self.manifest_path}: nothing to resume (no run.json); start the run without --resume")
+            self.manifest = load_json_file(self.manifest_path, "run-manifest.schema.json")
+            if self.manifest["job"] != job:
+                raise RunFolderError(f"{self.manifest_path}: this run is a {self.manifest['job']} job, not {job}")
+            step = self.manifest.get("progress", {}).get("step", 0)
+            self.manifest["segments"] = [*self.manifest.get("segments", []), {"index": len(self.manifest.get("segments", [])), "startedAt": now(), "startStep": step}]
+            self.manifest.update(status="running", command=command, host=host_info())
+            self.manifest.pop("endedAt", None)
+            self.manifest.pop("error", None)
+        else:
+            if self.manifest_path.exists():
+                raise RunFolderError(f"{self.dir}: a run already lives here; pass --resume to continue it, or choose another --run-dir")
+            self.dir.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(config, sort_keys=True)
+            started = now()
+            self.manifest = {
+                "schemaVersion": 1,
+                "runId": self.dir.name,
+                "experiment": experiment,
+                "job": job,
+                "status": "running",
+                "createdAt": started,
+                "updatedAt": started,
+                "heartbeatAt": started,
+                "configPath": str(config_path) if config_path else "",
+                "config": config,
+                "configSha256": hashlib.sha256(text.encode()).hexdigest(),
+                "command": command,
+                "cwd": os.getcwd(),
+                "git": git_state(Path(__file__).resolve().parent),
+                "packages": package_versions(),
+                "seeds": seeds,
+                "host": host_info(),
+                "gpus": gpu_info(),
+                "progress": {"step": 0},
+                "checkpoints": [],
+                "segments": [{"index": 0, "startedAt": started, "startStep": 0}],
+                "files": {"metrics": "metrics.jsonl", "episodes": "episodes.jsonl", "log": "train.log"},
+            }
+        self._write_manifest()
+        self._previous_sigterm = signal.getsignal(signal.SIGTERM) if threading.current_thread() is threading.main_thread() else None
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._on_sigterm)
+        self._heartbeat = threading.Thread(target=self._beat, name="ptlab-heartbeat", daemon=True)
+        self._heartbeat.start()
+
+    # ------------------------------------------------------------------ manifest
+
+    def _write_manifest(self) -> None:
+        with self._lock:
+            self.manifest["updatedAt"] = self.manifest["heartbeatAt"] = now()
+            check("run-manifest.schema.json", self.manifest, str(self.manifest_path))
+            atomic_write_text(self.manifest_path, json.dumps(self.manifest, indent=2) + "\n")
+
+    def _beat(self) -> None:
+        while not self._stop.wait(HEARTBEAT_SECONDS):
+            try:
+                self._write_manifest()
+            except OSError:
+                pass  # a full disk must not kill training; the next beat tries again
+
+    def _on_sigterm(self, signum: int, frame: Any) -> None:
+        self.cancel_requested = True
+
+    def update(self, **fields: Any) -> None:
+        """Set manifest fields (parameters, init, ...) and write."""
+        self.manifest.update(fields)
+        self._write_manifest()
+
+    def progress(self, step: int, total: int | None = None) -> None:
+        self.manifest["progress"] = {"step": step, **({"totalSteps": total} if total is not None else {})}
+        self._write_manifest()
+
+    def checkpoint_saved(self, step: int, path: Path) -> None:
+        relative = str(Path(path).resolve().relative_to(self.dir.resolve()))
+        checkpoints = [c for c in self.manifest["checkpoints"] if c["path"] != relative]
+        self.manifest["checkpoints"] = [*checkpoints, {"step": step, "path": relative, "createdAt": now()}]
+        self._write_manifest()
+
+    # ------------------------------------------------------------------ records
+
+    def _append(self, name: str, schema: str, record: dict[str, Any]) -> None:
+        check(schema, record, f"{self.dir / name} record")
+        line = json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n"
+        with open(self.dir / name, "a", encoding="utf-8") as f:
+            f.write(line)
+            f.flush()
+
+    def metric(self, record: dict[str, Any]) -> None:
+        self._append("metrics.jsonl", "metric-record.schema.json", record)
+
+    def episode(self, record: dict[str, Any]) -> None:
+        self._append("episodes.jsonl", "episode-record.schema.json", record)
+
+    # ------------------------------------------------------------------ the end
+
+    def finish(self, status: str, error: BaseException | None = None) -> None:
+        self._stop.set()
+        self._heartbeat.join(timeout=5)
+        ended = now()
+        self.manifest["status"] = status
+        self.manifest["endedAt"] = ended
+        segments = self.manifest.get("segments", [])
+        if segments:
+            segments[-1].update(endedAt=ended, endStatus=status)
+        if error is not None:
+            self.manifest["error"] = {"message": f"{type(error).__name__}: {error}", "traceback": "".join(traceback.format_exception(error))}
+        self._write_manifest()
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
+
+    def __enter__(self) -> RunLog:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if self.manifest["status"] != "running":
+            return
+        if error is None:
+            self.finish("cancelled" if self.cancel_requested else "finished")
+        elif isinstance(error, KeyboardInterrupt):
+            self.finish("cancelled")
+        else:
+            self.finish("failed", error)
+
+
+__all__ = ["RunLog", "RunFolderError", "ContractViolation", "atomic_write_text", "now"]

@@ -1,0 +1,113 @@
+"""`ptlab data`: expert SFT data in a run folder, as users run it, and the run folder contract."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ptlab.contracts import errors
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def ptlab(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ptlab", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def small_config(tmp_path: Path, **changes) -> Path:
+    config = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    config["sft"]["data"]["examples"] = 40
+    for key, value in changes.items():
+        section, _, field = key.partition("__")
+        if field:
+            config.setdefault(section, {})[field] = value
+        else:
+            config[section] = value
+    path = tmp_path / "small.ptlab.json"
+    path.write_text(json.dumps(config))
+    return path
+
+
+def test_writes_chat_messages_and_a_valid_manifest(tmp_path):
+    run = tmp_path / "runs" / "data"
+    result = ptlab("data", "--config", str(small_config(tmp_path)), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    lines = (run / "sft.jsonl").read_text().splitlines()
+    assert len(lines) == 40
+    first = json.loads(lines[0])
+    assert [m["role"] for m in first["messages"]] == ["user", "assistant"]
+    assert first["messages"][0]["content"].startswith("\n[Task Description]\nYou are an expert 24 points card game player.")
+    assert '"formula": "' in first["messages"][1]["content"]
+    manifest = json.loads((run / "run.json").read_text())
+    assert errors("run-manifest.schema.json", manifest) == []
+    assert (manifest["status"], manifest["job"], manifest["progress"]) == ("finished", "data", {"step": 40, "totalSteps": 40})
+    assert manifest["config"]["sft"]["data"]["examples"] == 40
+
+
+def test_same_config_same_data(tmp_path):
+    config = small_config(tmp_path)
+    for name in ("a", "b"):
+        assert ptlab("data", "--config", str(config), "--run-dir", str(tmp_path / name)).returncode == 0
+    assert (tmp_path / "a" / "sft.jsonl").read_bytes() == (tmp_path / "b" / "sft.jsonl").read_bytes()
+
+
+def test_suboptimal_trajectories_and_vision_images(tmp_path):
+    config = small_config(tmp_path, environment={"env": "generalpoints", "modality": "vision", "suits": "black"}, sft__data={"examples": 6, "trajectories": "suboptimal", "wrongAttempts": 3})
+    run = tmp_path / "vl"
+    assert ptlab("data", "--config", str(config), "--run-dir", str(run)).returncode == 0
+    examples = [json.loads(line) for line in (run / "sft.jsonl").read_text().splitlines()]
+    roles = [[m["role"] for m in e["messages"]] for e in examples]
+    assert all(r[0] == "user" and r[-1] == "assistant" and len(r) % 2 == 0 for r in roles)
+    assert any(len(r) > 2 for r in roles)
+    image = examples[0]["messages"][0]["content"][0]
+    assert image["type"] == "image" and (run / image["path"]).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_virl_examples_from_a_synthetic_city(tmp_path):
+    config = small_config(tmp_path, environment={"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 20}}})
+    run = tmp_path / "virl"
+    assert ptlab("data", "--config", str(config), "--run-dir", str(run)).returncode == 0, "data job failed"
+    example = json.loads((run / "sft.jsonl").read_text().splitlines()[0])
+    assert "[Observations and actions sequence]" in example["messages"][0]["content"]
+    assert '"action": "' in example["messages"][1]["content"]
+
+
+def test_refuses_an_existing_run_and_resumes_on_request(tmp_path):
+    config, run = small_config(tmp_path), tmp_path / "r"
+    assert ptlab("data", "--config", str(config), "--run-dir", str(run)).returncode == 0
+    again = ptlab("data", "--config", str(config), "--run-dir", str(run))
+    assert again.returncode == 2 and "--resume" in again.stderr
+    resumed = ptlab("data", "--config", str(config), "--run-dir", str(run), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    manifest = json.loads((run / "run.json").read_text())
+    assert [s["endStatus"] for s in manifest["segments"]] == ["finished", "finished"]
+
+
+def test_bad_config_names_file_and_field(tmp_path):
+    config = small_config(tmp_path, environment={"env": "generalpoints", "faceCards": "all-11"})
+    result = ptlab("data", "--config", str(config), "--run-dir", str(tmp_path / "x"))
+    assert result.returncode == 2
+    assert f"{config}: /environment/faceCards" in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_sigterm_cancels_without_a_partial_file(tmp_path):
+    config = small_config(tmp_path, sft__data={"examples": 200000})
+    run = tmp_path / "c"
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "data", "--config", str(config), "--run-dir", str(run)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not (run / "run.json").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["status"] == "cancelled"
+    assert not (run / "sft.jsonl").exists()
+    assert [p.name for p in run.iterdir() if p.name.startswith(".")] == []
