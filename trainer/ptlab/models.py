@@ -45,6 +45,12 @@ TINY_LM = {
 }
 
 
+def _quiet_transformers() -> None:
+    from transformers.utils import logging
+
+    logging.disable_progress_bar()
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("PTLAB_CACHE_DIR") or Path.home() / ".cache" / "ptlab")
 
@@ -108,6 +114,7 @@ def build_embedded(name: str, target: Path, seed: int = 0) -> Path:
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
+    _quiet_transformers()
     if name != "embedded:tiny-lm":
         raise ValueError(f"model.name: unknown embedded model {name!r}; available: embedded:tiny-lm")
     tokenizer = build_tokenizer(environment_corpus(), TINY_LM["vocab_size"])
@@ -152,6 +159,7 @@ def resolve_model_path(name: str) -> str:
 def load_tokenizer(name: str, revision: str | None = None, trust_remote_code: bool = False) -> Any:
     from transformers import AutoTokenizer
 
+    _quiet_transformers()
     tokenizer = AutoTokenizer.from_pretrained(resolve_model_path(name), revision=revision, trust_remote_code=trust_remote_code)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
@@ -169,6 +177,7 @@ def torch_dtype(dtype: str, device: str) -> Any:
 def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision: str | None = None, trust_remote_code: bool = False) -> Any:
     from transformers import AutoModelForCausalLM
 
+    _quiet_transformers()
     model = AutoModelForCausalLM.from_pretrained(resolve_model_path(name), revision=revision, dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code)
     return model.to(device)
 

@@ -1,0 +1,57 @@
+"""The embedded tiny model: built locally on first use, a real transformers model and tokenizer."""
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from ptlab import models  # noqa: E402
+from ptlab.envs import generalpoints as gp  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory):
+    cache = tmp_path_factory.mktemp("cache")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PTLAB_CACHE_DIR", str(cache))
+    yield models.resolve_model_path("embedded:tiny-lm")
+    mp.undo()
+
+
+def test_built_once_in_the_cache(embedded, monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("rebuilt")
+
+    monkeypatch.setattr(models, "build_embedded", fail)
+    assert models.resolve_model_path("embedded:tiny-lm") == embedded
+
+
+def test_tokenizer_round_trips_the_environments_text(embedded):
+    tokenizer = models.load_tokenizer(embedded)
+    config = gp.GeneralPointsConfig(verifier="reference")
+    hand = gp.deal(config, 11)
+    for text in (gp.prompt(config, hand), gp.expert_response(hand), "You failed this trial because illegal characters.", "٣ 😀 <script>"):
+        ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+        assert tokenizer.decode(ids) == text
+    assert len(tokenizer(gp.prompt(config, hand))["input_ids"]) < len(gp.prompt(config, hand)) / 2  # it learned the domain
+
+
+def test_chat_template_marks_only_assistant_tokens(embedded):
+    tokenizer = models.load_tokenizer(embedded)
+    messages = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "{\"formula\": \"1+2\"}"}, {"role": "user", "content": "again"}, {"role": "assistant", "content": "ok"}]
+    encoded = tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
+    learned = [t for t, m in zip(encoded["input_ids"], encoded["assistant_masks"]) if m]
+    assert tokenizer.decode(learned) == "{\"formula\": \"1+2\"}<|end|>ok<|end|>"
+
+
+def test_model_runs_forward_and_generates(embedded):
+    model = models.load_causal_lm(embedded, "fp32")
+    tokenizer = models.load_tokenizer(embedded)
+    assert 100_000 < models.parameter_count(model) < 5_000_000
+    ids = tokenizer.apply_chat_template([{"role": "user", "content": "hello"}], add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    out = model.generate(**ids, max_new_tokens=5, do_sample=False, pad_token_id=tokenizer.pad_token_id)
+    assert out.shape[1] <= ids["input_ids"].shape[1] + 5
+
+
+def test_unknown_embedded_model_names_the_field(tmp_path):
+    with pytest.raises(ValueError, match="model.name: unknown embedded model"):
+        models.build_embedded("embedded:giant", tmp_path / "x")
