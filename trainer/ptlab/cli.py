@@ -51,6 +51,34 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sft(args: argparse.Namespace) -> int:
+    from ptlab.config import load_experiment
+    from ptlab.data import data_seed
+    from ptlab.runlog import RunFolderError, RunLog
+    from ptlab.sft import SftError, run_sft
+
+    try:
+        experiment = load_experiment(Path(args.config))
+        with RunLog(
+            Path(args.run_dir),
+            experiment=experiment.name,
+            job="sft",
+            config=experiment.to_dict(),
+            config_path=experiment.source,
+            command=[sys.executable, "-m", "ptlab", *sys.argv[1:]],
+            seeds={"global": experiment.seed, "data": data_seed(experiment)},
+            resume=args.resume,
+        ) as run:
+            status = run_sft(experiment, run, args.resume)
+            if status == "cancelled":
+                run.finish("cancelled")
+    except (ContractViolation, RunFolderError, SftError) as exc:
+        print(f"ptlab sft: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.run_dir}: {status}")
+    return 130 if status == "cancelled" else 0
+
+
 def _env_server(args: argparse.Namespace) -> int:
     from ptlab.envs.server import serve
 
@@ -86,6 +114,16 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--run-dir", required=True, help="run folder to create (or continue with --resume)")
     data.add_argument("--resume", action="store_true", help="continue the run in RUN_DIR")
     data.set_defaults(run=_data)
+
+    sft = commands.add_parser(
+        "sft",
+        help="supervised fine-tuning on the expert data, loss on assistant tokens only",
+        description="Train with SFT into RUN_DIR (checkpoints, metrics.jsonl, run.json).",
+    )
+    sft.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
+    sft.add_argument("--run-dir", required=True, help="run folder to create (or continue with --resume)")
+    sft.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
+    sft.set_defaults(run=_sft)
 
     env_server = commands.add_parser(
         "env-server",

@@ -108,7 +108,10 @@ class RunLog:
             if self.manifest["job"] != job:
                 raise RunFolderError(f"{self.manifest_path}: this run is a {self.manifest['job']} job, not {job}")
             step = self.manifest.get("progress", {}).get("step", 0)
-            self.manifest["segments"] = [*self.manifest.get("segments", []), {"index": len(self.manifest.get("segments", [])), "startedAt": now(), "startStep": step}]
+            segments = self.manifest.get("segments", [])
+            if segments and "endedAt" not in segments[-1]:  # the last process died without a word
+                segments[-1].update(endedAt=self.manifest["heartbeatAt"], endStatus="crashed")
+            self.manifest["segments"] = [*segments, {"index": len(segments), "startedAt": now(), "startStep": step}]
             self.manifest.update(status="running", command=command, host=host_info())
             self.manifest.pop("endedAt", None)
             self.manifest.pop("error", None)
@@ -190,6 +193,25 @@ class RunLog:
         with open(self.dir / name, "a", encoding="utf-8") as f:
             f.write(line)
             f.flush()
+
+    def truncate_records_after(self, step: int) -> None:
+        """On resume: restart this segment at the checkpoint's step, and keep only the records
+        up to it (torn lines go too)."""
+        self.manifest["segments"][-1]["startStep"] = step
+        self.progress(step, self.manifest.get("progress", {}).get("totalSteps"))
+        for name in ("metrics.jsonl", "episodes.jsonl"):
+            path = self.dir / name
+            if not path.exists():
+                continue
+            kept = []
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(record, dict) and isinstance(record.get("step"), int) and record["step"] <= step:
+                    kept.append(line + "\n")
+            atomic_write_text(path, "".join(kept))
 
     def metric(self, record: dict[str, Any]) -> None:
         self._append("metrics.jsonl", "metric-record.schema.json", record)

@@ -1,0 +1,248 @@
+"""Supervised fine-tuning on expert data, with the loss on assistant tokens only.
+
+`python -m ptlab sft --config X.ptlab.json --run-dir R [--resume]`. The loop, step by step:
+  1. data: R/sft.jsonl (written by `ptlab data` steps when missing), tokenized with the
+     model's chat template; labels are -100 outside the assistant's tokens;
+  2. an epoch's order is a permutation seeded by (seed, epoch); the data position counts
+     examples consumed, so a resumed run sees exactly the examples it would have;
+  3. each optimizer step accumulates microBatchSize-sized forward passes up to
+     globalBatchSize sequences; the loss is the mean over the global batch's assistant tokens;
+  4. AdamW, linear warmup then cosine (or linear, constant), gradient clipping;
+  5. a metric record per step with exact token counts and GFLOPs (6 N D);
+  6. checkpoints (weights, tokenizer, optimizer, scheduler, RNG, data position) every
+     saveEverySteps and at the end, written under a temp name and renamed.
+SIGTERM checkpoints and ends the run as cancelled; --resume continues from the last
+checkpoint and drops metric records past it, so no step is duplicated or missing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ptlab.config import Experiment
+from ptlab.data import SFT_FILE, write_sft_data
+from ptlab.models import load_causal_lm, load_tokenizer, parameter_count, resolve_model_path
+from ptlab.runlog import RunLog, atomic_write_text, now
+
+IGNORE = -100
+DEFAULT_MAX_LENGTH = 1024
+STATE_FILE = "trainer_state.json"
+
+
+class SftError(ValueError):
+    """The config asks for something this SFT cannot do; the message says what to change."""
+
+
+@dataclass
+class Example:
+    input_ids: list[int]
+    labels: list[int]
+
+
+def tokenize(tokenizer: Any, messages: list[dict[str, Any]], max_length: int) -> Example:
+    if any(not isinstance(m["content"], str) for m in messages):
+        raise SftError("vision examples need an image-text-to-text model (model.kind); the embedded tiny-lm reads text only")
+    encoded = tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
+    ids = list(encoded["input_ids"])[:max_length]
+    mask = list(encoded["assistant_masks"])[:max_length]
+    return Example(ids, [t if m else IGNORE for t, m in zip(ids, mask)])
+
+
+def load_examples(path: Path, tokenizer: Any, max_length: int) -> list[Example]:
+    examples = []
+    with open(path, encoding="utf-8") as f:
+        for line_number, line in enumerate(f, start=1):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SftError(f"{path}:{line_number}: invalid JSON: {exc.msg}") from exc
+            examples.append(tokenize(tokenizer, record["messages"], max_length))
+    if not examples:
+        raise SftError(f"{path}: no examples")
+    return examples
+
+
+def epoch_order(n: int, seed: int, epoch: int) -> list[int]:
+    import torch
+
+    generator = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
+    return torch.randperm(n, generator=generator).tolist()
+
+
+def collate(batch: list[Example], pad_id: int) -> dict[str, Any]:
+    import torch
+
+    width = max(len(e.input_ids) for e in batch)
+    ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    labels = torch.full((len(batch), width), IGNORE, dtype=torch.long)
+    attention = torch.zeros((len(batch), width), dtype=torch.long)
+    for i, e in enumerate(batch):
+        ids[i, : len(e.input_ids)] = torch.tensor(e.input_ids)
+        labels[i, : len(e.labels)] = torch.tensor(e.labels)
+        attention[i, : len(e.input_ids)] = 1
+    return {"input_ids": ids, "labels": labels, "attention_mask": attention}
+
+
+def token_loss_sum(model: Any, batch: dict[str, Any]) -> tuple[Any, int]:
+    """Sum of the next-token cross-entropy over assistant tokens, and their count."""
+    import torch.nn.functional as F
+
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1]
+    targets = batch["labels"][:, 1:]
+    loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
+    return loss, int((targets != IGNORE).sum())
+
+
+def _latest_checkpoint(run: RunLog) -> Path | None:
+    checkpoints = sorted(run.manifest.get("checkpoints", []), key=lambda c: c["step"])
+    return run.dir / checkpoints[-1]["path"] if checkpoints else None
+
+
+def save_checkpoint(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimizer: Any, scheduler: Any, state: dict[str, Any]) -> Path:
+    import torch
+
+    target = run.dir / "checkpoints" / name
+    staging = target.with_name(f".{name}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    model.save_pretrained(staging)
+    tokenizer.save_pretrained(staging)
+    torch.save(optimizer.state_dict(), staging / "optimizer.pt")
+    torch.save(scheduler.state_dict(), staging / "scheduler.pt")
+    torch.save({"torch": torch.get_rng_state(), "python": random.getstate()}, staging / "rng.pt")
+    atomic_write_text(staging / STATE_FILE, json.dumps({**state, "step": step, "savedAt": now()}, indent=2) + "\n")
+    old = target.with_name(f".{name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    run.checkpoint_saved(step, target)
+    return target
+
+
+def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
+    """Train; returns the final status ("finished" or "cancelled")."""
+    import torch
+    from transformers import get_scheduler
+
+    sft = experiment.sft
+    if sft.packing:
+        raise SftError("sft.packing: packing is not available yet; set it to false")
+    if experiment.model.lora is not None:
+        raise SftError("model.lora: LoRA is not available yet in SFT; remove it to train all weights")
+    torch.manual_seed(experiment.seed)
+    random.seed(experiment.seed)
+
+    # 1. data
+    data_path = run.dir / SFT_FILE
+    if not data_path.exists() and write_sft_data(experiment, run) is None:
+        return "cancelled"
+    checkpoint = _latest_checkpoint(run) if resume else None
+    local = checkpoint or (experiment.resolve(sft.init) if sft.init else None)
+    source = str(local) if local else experiment.model.name
+    revision = None if local else experiment.model.revision
+    tokenizer = load_tokenizer(source, revision, experiment.model.trustRemoteCode)
+    model = load_causal_lm(source, experiment.model.dtype, "cuda" if torch.cuda.is_available() else "cpu", revision, experiment.model.trustRemoteCode)
+    if experiment.model.gradientCheckpointing:
+        model.gradient_checkpointing_enable()
+    device = next(model.parameters()).device
+    max_length = experiment.model.maxLength or DEFAULT_MAX_LENGTH
+    examples = load_examples(data_path, tokenizer, max_length)
+
+    # 2-4. schedule, optimizer
+    if sft.globalBatchSize % sft.microBatchSize:
+        raise SftError(f"sft.globalBatchSize ({sft.globalBatchSize}) must be a multiple of sft.microBatchSize ({sft.microBatchSize})")
+    accumulation = sft.globalBatchSize // sft.microBatchSize
+    total_steps = sft.steps or max(1, math.ceil(sft.epochs * len(examples) / sft.globalBatchSize))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=sft.learningRate, betas=sft.adam.betas, eps=sft.adam.eps, weight_decay=sft.adam.weightDecay)
+    scheduler = get_scheduler(sft.schedule if sft.schedule != "constant" else "constant_with_warmup", optimizer, num_warmup_steps=round(sft.warmupRatio * total_steps), num_training_steps=total_steps)
+    parameters = parameter_count(model)
+    init_tokens = 0
+    if sft.init:
+        init_state = experiment.resolve(sft.init) / STATE_FILE
+        init_tokens = json.loads(init_state.read_text())["compute"]["totalTrainTokens"] if init_state.exists() else 0
+    state = {"dataPosition": 0, "trainTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": init_tokens}}
+    step = 0
+    if checkpoint is not None:
+        optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=False))
+        scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt", weights_only=False))
+        rng = torch.load(checkpoint / "rng.pt", weights_only=False)
+        torch.set_rng_state(rng["torch"])
+        random.setstate(rng["python"])
+        state = json.loads((checkpoint / STATE_FILE).read_text())
+        step = state["step"]
+    if resume:
+        run.truncate_records_after(step)  # records written after the checkpoint are redone
+    run.update(parameters=parameters, **({"init": str(experiment.resolve(sft.init))} if sft.init else {}))
+    run.progress(step, total_steps)
+    segment = len(run.manifest.get("segments", [])) - 1
+    status = "finished"
+
+    def snapshot() -> dict[str, Any]:
+        return {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+
+    model.train()
+    while step < total_steps:
+        started = time.perf_counter()
+        optimizer.zero_grad(set_to_none=True)
+        micro_batches, assistant_tokens, sequence_tokens = [], 0, 0
+        for _ in range(accumulation):
+            position = state["dataPosition"]
+            epoch, offset = divmod(position, len(examples))
+            order = epoch_order(len(examples), experiment.seed, epoch)
+            batch = [examples[order[(offset + k) % len(examples)]] for k in range(sft.microBatchSize)]
+            state["dataPosition"] = position + sft.microBatchSize
+            collated = {k: v.to(device) for k, v in collate(batch, tokenizer.pad_token_id).items()}
+            micro_batches.append(collated)
+            assistant_tokens += int((collated["labels"][:, 1:] != IGNORE).sum())
+            sequence_tokens += int(collated["attention_mask"].sum())
+        total_loss = 0.0
+        for collated in micro_batches:
+            loss_sum, _ = token_loss_sum(model, collated)
+            (loss_sum / max(1, assistant_tokens)).backward()
+            total_loss += float(loss_sum.detach())
+        grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), sft.maxGradNorm))
+        optimizer.step()
+        scheduler.step()
+        step += 1
+        elapsed = time.perf_counter() - started
+        state["trainTokens"] += sequence_tokens
+        state["wallSeconds"] += elapsed
+        d_total = state["compute"]["initTokens"] + state["trainTokens"]
+        gflops = 6 * parameters * d_total / 1e9
+        run.metric({
+            "kind": "train",
+            "step": step,
+            "time": now(),
+            "wallSeconds": round(state["wallSeconds"], 3),
+            "segment": segment,
+            "episodes": state["dataPosition"],
+            "compute": {"parameters": parameters, "initTokens": state["compute"]["initTokens"], "trainTokens": state["trainTokens"], "inferenceTokens": 0, "gflops": gflops, "gflopsPaperApprox": gflops},
+            "metrics": {
+                "train/loss": total_loss / max(1, assistant_tokens),
+                "train/lr": scheduler.get_last_lr()[0],
+                "train/grad_norm": grad_norm if math.isfinite(grad_norm) else None,
+                "train/assistant_tokens": assistant_tokens,
+                "perf/tokens_per_second": sequence_tokens / elapsed if elapsed > 0 else None,
+            },
+        })
+        run.progress(step, total_steps)
+        if run.cancel_requested:
+            status = "cancelled"
+            break
+        if sft.saveEverySteps and step % sft.saveEverySteps == 0 and step < total_steps:
+            save_checkpoint(run, f"step-{step:06d}", step, model, tokenizer, optimizer, scheduler, snapshot())
+    name = "final" if status == "finished" else f"step-{step:06d}"
+    save_checkpoint(run, name, step, model, tokenizer, optimizer, scheduler, snapshot())
+    return status
+
+
+__all__ = ["run_sft", "SftError", "resolve_model_path"]

@@ -1,0 +1,116 @@
+"""`ptlab sft` on the embedded tiny model, CPU: the loss falls, kill -9 and --resume give the
+uninterrupted run's steps and weights, SIGTERM checkpoints and cancels."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    cache = tmp_path_factory.mktemp("cache")
+    # one thread: CPU kernels then reduce in the same order every run (exact resume checks)
+    return {**os.environ, "PTLAB_CACHE_DIR": str(cache), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def config(tmp_path: Path, steps: int, save_every: int, examples: int = 96) -> Path:
+    data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    data["sft"].update(steps=steps, globalBatchSize=8, microBatchSize=4, saveEverySteps=save_every)
+    data["sft"]["data"]["examples"] = examples
+    path = tmp_path / f"sft-{steps}-{save_every}.ptlab.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def sft(env, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ptlab", "sft", *args], capture_output=True, text=True, env=env, timeout=600)
+
+
+def records(run: Path) -> list[dict]:
+    return [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+
+
+def weights(checkpoint: Path) -> dict:
+    from safetensors.torch import load_file
+
+    return load_file(str(checkpoint / "model.safetensors"))
+
+
+def test_loss_falls_and_checkpoints_are_written(tmp_path, env):
+    run = tmp_path / "run"
+    result = sft(env, "--config", str(config(tmp_path, 20, 10)), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    losses = [r["metrics"]["train/loss"] for r in records(run)]
+    assert [r["step"] for r in records(run)] == list(range(1, 21))
+    assert sum(losses[-3:]) / 3 < losses[0] - 1.0
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["status"] == "finished" and manifest["parameters"] > 100_000
+    assert [c["path"] for c in manifest["checkpoints"]] == ["checkpoints/step-000010", "checkpoints/final"]
+    last = records(run)[-1]
+    assert last["compute"]["gflops"] == pytest.approx(6 * manifest["parameters"] * last["compute"]["trainTokens"] / 1e9)
+    state = json.loads((run / "checkpoints" / "final" / "trainer_state.json").read_text())
+    assert state["step"] == 20 and state["dataPosition"] == 160
+
+
+def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
+    cfg = config(tmp_path, 12, 4)
+    straight = tmp_path / "straight"
+    assert sft(env, "--config", str(cfg), "--run-dir", str(straight)).returncode == 0
+
+    crashed = tmp_path / "crashed"
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        metrics = crashed / "metrics.jsonl"
+        if metrics.exists() and len(metrics.read_text().splitlines()) >= 6:
+            break
+        time.sleep(0.02)
+    process.kill()  # SIGKILL: no chance to clean up
+    process.wait()
+    assert json.loads((crashed / "run.json").read_text())["status"] == "running"  # it died mid-run
+
+    resumed = sft(env, "--config", str(cfg), "--run-dir", str(crashed), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    steps = [r["step"] for r in records(crashed)]
+    assert steps == list(range(1, 13)), steps  # nothing duplicated, nothing missing
+    assert [r["metrics"]["train/loss"] for r in records(crashed)] == [r["metrics"]["train/loss"] for r in records(straight)]
+    a, b = weights(straight / "checkpoints" / "final"), weights(crashed / "checkpoints" / "final")
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    manifest = json.loads((crashed / "run.json").read_text())
+    assert [s["startStep"] for s in manifest["segments"]] == [0, 4]
+    assert [s.get("endStatus") for s in manifest["segments"]] == ["crashed", "finished"]
+
+
+def test_sigterm_checkpoints_and_cancels(tmp_path, env):
+    run = tmp_path / "term"
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(config(tmp_path, 400, 1000)), "--run-dir", str(run)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 300
+    while time.time() < deadline and not ((run / "metrics.jsonl").exists() and (run / "metrics.jsonl").read_text().count("\n") >= 2):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["status"] == "cancelled"
+    step = manifest["progress"]["step"]
+    assert manifest["checkpoints"][-1] == {**manifest["checkpoints"][-1], "step": step, "path": f"checkpoints/step-{step:06d}"}
+
+
+def test_unsupported_options_say_what_to_change(tmp_path, env):
+    data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    data["sft"]["packing"] = True
+    path = tmp_path / "p.ptlab.json"
+    path.write_text(json.dumps(data))
+    result = sft(env, "--config", str(path), "--run-dir", str(tmp_path / "p"))
+    assert result.returncode == 2 and "sft.packing" in result.stderr
+    assert json.loads((tmp_path / "p" / "run.json").read_text())["status"] == "failed"
