@@ -79,6 +79,58 @@ def _sft(args: argparse.Namespace) -> int:
     return 130 if status == "cancelled" else 0
 
 
+def _eval(args: argparse.Namespace) -> int:
+    import json
+
+    from ptlab.config import load_experiment
+    from ptlab.evaluate import evaluate, write_summary
+    from ptlab.models import load_causal_lm, load_tokenizer, parameter_count
+    from ptlab.runlog import RunFolderError, RunLog
+
+    try:
+        experiment = load_experiment(Path(args.config))
+        if experiment.evaluation is None:
+            print(f"ptlab eval: {experiment.source}: /evaluation: the config has no evaluation splits", file=sys.stderr)
+            return 2
+        checkpoint = Path(args.checkpoint).resolve() if args.checkpoint else None
+        if checkpoint is not None and not (checkpoint / "config.json").exists():
+            print(f"ptlab eval: {checkpoint}: not a checkpoint folder (no config.json)", file=sys.stderr)
+            return 2
+        source = str(checkpoint) if checkpoint else experiment.model.name
+        with RunLog(
+            Path(args.run_dir),
+            experiment=experiment.name,
+            job="eval",
+            config=experiment.to_dict(),
+            config_path=experiment.source,
+            command=[sys.executable, "-m", "ptlab", *sys.argv[1:]],
+            seeds={"global": experiment.seed, "evaluation": experiment.evaluation.seed},
+            resume=args.resume,
+        ) as run:
+            import torch
+
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+            tokenizer = load_tokenizer(source, None if checkpoint else experiment.model.revision, experiment.model.trustRemoteCode)
+            model = load_causal_lm(source, experiment.model.dtype, device, None if checkpoint else experiment.model.revision, experiment.model.trustRemoteCode)
+            state_file = checkpoint / "trainer_state.json" if checkpoint else None
+            state = json.loads(state_file.read_text()) if state_file and state_file.exists() else {}
+            parameters = parameter_count(model)
+            tokens = state.get("compute", {}).get("totalTrainTokens", 0)
+            compute = {"parameters": parameters, "initTokens": tokens, "trainTokens": 0, "inferenceTokens": 0, "gflops": 6 * parameters * tokens / 1e9, "gflopsPaperApprox": 6 * parameters * tokens / 1e9}
+            step = int(state.get("step", 0))
+            run.clear_records()  # an evaluation is redone whole
+            run.update(parameters=parameters, **({"init": str(checkpoint)} if checkpoint else {}))
+            summaries = evaluate(experiment, run, model, tokenizer, step, compute, str(checkpoint) if checkpoint else experiment.model.name)
+            summary = write_summary(run, experiment, step, str(checkpoint) if checkpoint else experiment.model.name, compute, summaries)
+    except (ContractViolation, RunFolderError, ValueError) as exc:
+        print(f"ptlab eval: {exc}", file=sys.stderr)
+        return 2
+    for s in summaries:
+        print(f"{s['name']:>12} ({s['kind']}): success {100 * s['success']['rate']:.1f}% ± {100 * s['success']['stderr']:.1f} (n={s['episodes']})")
+    print(summary)
+    return 0
+
+
 def _env_server(args: argparse.Namespace) -> int:
     from ptlab.envs.server import serve
 
@@ -124,6 +176,17 @@ def build_parser() -> argparse.ArgumentParser:
     sft.add_argument("--run-dir", required=True, help="run folder to create (or continue with --resume)")
     sft.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
     sft.set_defaults(run=_sft)
+
+    evaluation = commands.add_parser(
+        "eval",
+        help="evaluate a checkpoint (or the base model) on the config's ID and OOD splits",
+        description="Evaluate on every evaluation split: episodes.jsonl, metrics.jsonl and eval-summary.json in RUN_DIR.",
+    )
+    evaluation.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
+    evaluation.add_argument("--run-dir", required=True, help="run folder to create (or redo with --resume)")
+    evaluation.add_argument("--checkpoint", help="checkpoint folder to evaluate (default: the config's model)")
+    evaluation.add_argument("--resume", action="store_true", help="redo the evaluation in RUN_DIR")
+    evaluation.set_defaults(run=_eval)
 
     env_server = commands.add_parser(
         "env-server",

@@ -213,6 +213,11 @@ class RunLog:
                     kept.append(line + "\n")
             atomic_write_text(path, "".join(kept))
 
+    def clear_records(self) -> None:
+        """For jobs redone whole on resume (evaluation): forget the previous attempt's records."""
+        for name in ("metrics.jsonl", "episodes.jsonl"):
+            (self.dir / name).unlink(missing_ok=True)
+
     def metric(self, record: dict[str, Any]) -> None:
         self._append("metrics.jsonl", "metric-record.schema.json", record)
 

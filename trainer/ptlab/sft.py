@@ -28,6 +28,7 @@ from typing import Any
 
 from ptlab.config import Experiment
 from ptlab.data import SFT_FILE, write_sft_data
+from ptlab.evaluate import evaluate
 from ptlab.models import load_causal_lm, load_tokenizer, parameter_count, resolve_model_path
 from ptlab.runlog import RunLog, atomic_write_text, now
 
@@ -186,9 +187,24 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     segment = len(run.manifest.get("segments", [])) - 1
     status = "finished"
 
+    def compute() -> dict[str, Any]:
+        gflops = 6 * parameters * (state["compute"]["initTokens"] + state["trainTokens"]) / 1e9
+        return {"parameters": parameters, "initTokens": state["compute"]["initTokens"], "trainTokens": state["trainTokens"], "inferenceTokens": 0, "gflops": gflops, "gflopsPaperApprox": gflops}
+
+    evaluation = experiment.evaluation
+
+    def maybe_evaluate(at_step: int, final: bool) -> None:
+        if evaluation is None:
+            return
+        scheduled = evaluation.everySteps is not None and at_step % evaluation.everySteps == 0
+        if scheduled or (final and evaluation.atCheckpoints):
+            evaluate(experiment, run, model, tokenizer, at_step, compute())
+
     def snapshot() -> dict[str, Any]:
         return {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
 
+    if step == 0:
+        maybe_evaluate(0, final=False)  # the starting point of every curve
     model.train()
     while step < total_steps:
         started = time.perf_counter()
@@ -216,8 +232,6 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         elapsed = time.perf_counter() - started
         state["trainTokens"] += sequence_tokens
         state["wallSeconds"] += elapsed
-        d_total = state["compute"]["initTokens"] + state["trainTokens"]
-        gflops = 6 * parameters * d_total / 1e9
         run.metric({
             "kind": "train",
             "step": step,
@@ -225,7 +239,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             "wallSeconds": round(state["wallSeconds"], 3),
             "segment": segment,
             "episodes": state["dataPosition"],
-            "compute": {"parameters": parameters, "initTokens": state["compute"]["initTokens"], "trainTokens": state["trainTokens"], "inferenceTokens": 0, "gflops": gflops, "gflopsPaperApprox": gflops},
+            "compute": compute(),
             "metrics": {
                 "train/loss": total_loss / max(1, assistant_tokens),
                 "train/lr": scheduler.get_last_lr()[0],
@@ -238,10 +252,14 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         if run.cancel_requested:
             status = "cancelled"
             break
+        if step < total_steps:
+            maybe_evaluate(step, final=False)
         if sft.saveEverySteps and step % sft.saveEverySteps == 0 and step < total_steps:
             save_checkpoint(run, f"step-{step:06d}", step, model, tokenizer, optimizer, scheduler, snapshot())
     name = "final" if status == "finished" else f"step-{step:06d}"
     save_checkpoint(run, name, step, model, tokenizer, optimizer, scheduler, snapshot())
+    if status == "finished":
+        maybe_evaluate(step, final=True)
     return status
 
 

@@ -23,10 +23,16 @@ def env(tmp_path_factory):
     return {**os.environ, "PTLAB_CACHE_DIR": str(cache), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def config(tmp_path: Path, steps: int, save_every: int, examples: int = 96) -> Path:
+def config(tmp_path: Path, steps: int, save_every: int, examples: int = 96, evaluate: bool = False) -> Path:
     data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
     data["sft"].update(steps=steps, globalBatchSize=8, microBatchSize=4, saveEverySteps=save_every)
     data["sft"]["data"]["examples"] = examples
+    if evaluate:
+        data["evaluation"].update(everySteps=10, maxNewTokens=24)
+        for split in data["evaluation"]["splits"]:
+            split["episodes"] = 3
+    else:
+        del data["evaluation"]
     path = tmp_path / f"sft-{steps}-{save_every}.ptlab.json"
     path.write_text(json.dumps(data))
     return path
@@ -48,15 +54,20 @@ def weights(checkpoint: Path) -> dict:
 
 def test_loss_falls_and_checkpoints_are_written(tmp_path, env):
     run = tmp_path / "run"
-    result = sft(env, "--config", str(config(tmp_path, 20, 10)), "--run-dir", str(run))
+    result = sft(env, "--config", str(config(tmp_path, 20, 10, evaluate=True)), "--run-dir", str(run))
     assert result.returncode == 0, result.stderr
-    losses = [r["metrics"]["train/loss"] for r in records(run)]
-    assert [r["step"] for r in records(run)] == list(range(1, 21))
+    train = [r for r in records(run) if r["kind"] == "train"]
+    losses = [r["metrics"]["train/loss"] for r in train]
+    assert [r["step"] for r in train] == list(range(1, 21))
+    evals = [(r["step"], r["split"]) for r in records(run) if r["kind"] == "eval"]
+    assert evals == [(s, split) for s in (0, 10, 20) for split in ("id", "ood-rule")]
+    episodes = [json.loads(line) for line in (run / "episodes.jsonl").read_text().splitlines()]
+    assert len(episodes) == 3 * 2 * 3 and all(e["turns"][0]["prompt"].startswith("\n[Task Description]") for e in episodes)
     assert sum(losses[-3:]) / 3 < losses[0] - 1.0
     manifest = json.loads((run / "run.json").read_text())
     assert manifest["status"] == "finished" and manifest["parameters"] > 100_000
     assert [c["path"] for c in manifest["checkpoints"]] == ["checkpoints/step-000010", "checkpoints/final"]
-    last = records(run)[-1]
+    last = train[-1]
     assert last["compute"]["gflops"] == pytest.approx(6 * manifest["parameters"] * last["compute"]["trainTokens"] / 1e9)
     state = json.loads((run / "checkpoints" / "final" / "trainer_state.json").read_text())
     assert state["step"] == 20 and state["dataPosition"] == 160

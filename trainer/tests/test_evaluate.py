@@ -1,0 +1,83 @@
+"""`ptlab eval`: same seeded episodes for every checkpoint, transcripts and summary per contract."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+
+from ptlab.contracts import errors  # noqa: E402
+from ptlab.evaluate import rate  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def eval_config(tmp_path: Path, environment: dict | None = None, splits: list | None = None) -> Path:
+    data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    data["evaluation"].update(maxNewTokens=16)
+    for split in data["evaluation"]["splits"]:
+        split["episodes"] = 4
+    if environment is not None:
+        data["environment"] = environment
+        data["evaluation"]["splits"] = splits
+    path = tmp_path / "eval.ptlab.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    return {**os.environ, "PTLAB_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
+
+
+def ptlab_eval(env, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ptlab", "eval", *args], capture_output=True, text=True, env=env, timeout=600)
+
+
+def test_rate_and_standard_error():
+    assert rate(1, 4) == {"rate": 0.25, "stderr": pytest.approx((0.25 * 0.75 / 4) ** 0.5), "n": 4}
+    assert rate(0, 0) == {"rate": 0.0, "stderr": 0.0, "n": 0}
+
+
+def test_generalpoints_id_and_ood(tmp_path, env):
+    run = tmp_path / "eval"
+    result = ptlab_eval(env, "--config", str(eval_config(tmp_path)), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((run / "eval-summary.json").read_text())
+    assert errors("eval-summary.schema.json", summary) == []
+    assert [(s["name"], s["episodes"]) for s in summary["splits"]] == [("id", 4), ("ood-rule", 4)]
+    assert summary["splits"][1]["environment"]["faceCards"] == "11-12-13"
+    episodes = [json.loads(line) for line in (run / "episodes.jsonl").read_text().splitlines()]
+    assert [e["seed"] for e in episodes] == [1234, 1235, 1236, 1237] * 2
+    for e in episodes:
+        assert "prompt" in e["turns"][0] and all("promptDelta" in t for t in e["turns"][1:])
+        assert len(e["turns"]) <= 5
+
+
+def test_the_same_episodes_every_time(tmp_path, env):
+    config = eval_config(tmp_path)
+    for name in ("a", "b"):
+        assert ptlab_eval(env, "--config", str(config), "--run-dir", str(tmp_path / name)).returncode == 0
+    strip = lambda path: [{k: v for k, v in json.loads(line).items() if k != "runId"} for line in path.read_text().splitlines()]  # noqa: E731
+    assert strip(tmp_path / "a" / "episodes.jsonl") == strip(tmp_path / "b" / "episodes.jsonl")
+
+
+def test_virl_per_step_accuracy(tmp_path, env):
+    config = eval_config(tmp_path, {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 10}}, "verifier": "reference"},
+                         [{"name": "id", "kind": "id", "episodes": 3}, {"name": "ood-rule", "kind": "rule-ood", "episodes": 3, "overrides": {"actionSpace": "relative"}}])
+    run = tmp_path / "virl"
+    result = ptlab_eval(env, "--config", str(config), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((run / "eval-summary.json").read_text())
+    assert all("perStepAccuracy" in s for s in summary["splits"])
+    episode = json.loads((run / "episodes.jsonl").read_text().splitlines()[0])
+    assert episode["state"]["routeId"].startswith("nyc-") and "expertAction" in episode["turns"][0]
+
+
+def test_not_a_checkpoint(tmp_path, env):
+    result = ptlab_eval(env, "--config", str(eval_config(tmp_path)), "--run-dir", str(tmp_path / "x"), "--checkpoint", str(tmp_path))
+    assert result.returncode == 2 and "not a checkpoint folder" in result.stderr
