@@ -131,6 +131,42 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    import json
+
+    from ptlab.config import load_experiment
+    from ptlab.envs import generalpoints as gp
+    from ptlab.export import ExportError, export_onnx
+
+    try:
+        experiment = load_experiment(Path(args.config))
+        run_dir = Path(args.run_dir)
+        if args.checkpoint:
+            checkpoint = Path(args.checkpoint)
+        else:
+            manifest_path = run_dir / "run.json"
+            if not manifest_path.exists():
+                print(f"ptlab export: {manifest_path}: no run here; pass --checkpoint or a training run folder", file=sys.stderr)
+                return 2
+            checkpoints = sorted(json.loads(manifest_path.read_text())["checkpoints"], key=lambda c: c["step"])
+            if not checkpoints:
+                print(f"ptlab export: {manifest_path}: the run has no checkpoint yet", file=sys.stderr)
+                return 2
+            checkpoint = run_dir / checkpoints[-1]["path"]
+        if not (checkpoint / "config.json").exists():
+            print(f"ptlab export: {checkpoint}: not a checkpoint folder (no config.json)", file=sys.stderr)
+            return 2
+        env = experiment.environment_for()
+        sample = gp.prompt(env, gp.deal(env, 0)) if isinstance(env, gp.GeneralPointsConfig) else "\n[Task Description]\nYou are an expert in navigation."
+        target = export_onnx(checkpoint.resolve(), run_dir / "onnx" / checkpoint.name, sample)
+    except (ContractViolation, ExportError) as exc:
+        print(f"ptlab export: {exc}", file=sys.stderr)
+        return 2
+    parity = json.loads((target / "ptlab-onnx.json").read_text())["parity"]
+    print(f"{target}: logits match PyTorch within {max(parity.values()):.1e}")
+    return 0
+
+
 def _env_server(args: argparse.Namespace) -> int:
     from ptlab.envs.server import serve
 
@@ -187,6 +223,16 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--checkpoint", help="checkpoint folder to evaluate (default: the config's model)")
     evaluation.add_argument("--resume", action="store_true", help="redo the evaluation in RUN_DIR")
     evaluation.set_defaults(run=_eval)
+
+    export = commands.add_parser(
+        "export",
+        help="export a checkpoint to ONNX (decoder with KV cache) with its tokenizer",
+        description="Write RUN_DIR/onnx/<checkpoint>/: model.onnx, tokenizer.json, ptlab-onnx.json (checked against PyTorch).",
+    )
+    export.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
+    export.add_argument("--run-dir", required=True, help="the training run whose last checkpoint is exported (and where onnx/ goes)")
+    export.add_argument("--checkpoint", help="export this checkpoint folder instead")
+    export.set_defaults(run=_export)
 
     env_server = commands.add_parser(
         "env-server",

@@ -1,0 +1,180 @@
+"""ONNX export of a checkpoint: a decoder with a KV cache, its tokenizer, and metadata.
+
+`python -m ptlab export --config X.ptlab.json --run-dir R [--checkpoint C]` writes
+`R/onnx/<checkpoint name>/`: `model.onnx` (inputs `input_ids`, `attention_mask`,
+`position_ids` and `past_key_values.{layer}.{key,value}`; outputs `logits` and
+`present.{layer}.{key,value}`, each cache tensor shaped [batch, kv heads, length, head
+dim]; an empty past has length 0), `tokenizer.json` with its config, and `ptlab-onnx.json`
+(shapes, special token ids, the chat template, and the measured parity with PyTorch).
+The export is checked before it is kept: full-sequence logits and one cached decoding step
+must match PyTorch within TOLERANCE, else nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+TOLERANCE = 1e-3  # max absolute logit difference, fp32 on CPU
+OPSET = 17
+
+
+class ExportError(RuntimeError):
+    pass
+
+
+def _names(layers: int) -> tuple[list[str], list[str]]:
+    past = [f"past_key_values.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]
+    present = [f"present.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]
+    return ["input_ids", "attention_mask", "position_ids", *past], ["logits", *present]
+
+
+def _decoder(model: Any) -> Any:
+    import torch
+    from transformers import DynamicCache
+
+    layers = model.config.num_hidden_layers
+
+    class Decoder(torch.nn.Module):
+        """Flat tensors in and out, so the cache crosses the ONNX boundary."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: Any, attention_mask: Any, position_ids: Any, *past: Any) -> tuple[Any, ...]:
+            cache = DynamicCache()
+            for i in range(layers):
+                cache.update(past[2 * i], past[2 * i + 1], i)
+            out = self.model(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids, past_key_values=cache, use_cache=True)
+            presents = [t for layer in out.past_key_values.layers for t in (layer.keys, layer.values)]
+            return (out.logits, *presents)
+
+    return Decoder()
+
+
+def _geometry(config: Any) -> tuple[int, int, int]:
+    head_dim = getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
+    return config.num_hidden_layers, config.num_key_value_heads, head_dim
+
+
+def check_parity(session: Any, model: Any, ids: list[int]) -> dict[str, float]:
+    """Max |logit difference| of a full pass over `ids` and of one cached step after it."""
+    import numpy as np
+    import torch
+
+    layers, kv_heads, head_dim = _geometry(model.config)
+    inputs, _ = _names(layers)
+    prefix, last = ids[:-1], ids[-1:]
+    empty = {n: np.zeros((1, kv_heads, 0, head_dim), dtype=np.float32) for n in inputs[3:]}
+
+    def feeds(tokens: list[int], start: int, past: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "input_ids": np.array([tokens], dtype=np.int64),
+            "attention_mask": np.ones((1, start + len(tokens)), dtype=np.int64),
+            "position_ids": np.arange(start, start + len(tokens), dtype=np.int64)[None],
+            **past,
+        }
+
+    with torch.no_grad():
+        reference = model(input_ids=torch.tensor([ids])).logits[0].numpy()
+    full = session.run(None, feeds(ids, 0, empty))[0][0]
+    first = session.run(None, feeds(prefix, 0, empty))
+    past = {name: tensor for name, tensor in zip(inputs[3:], first[1:])}
+    step = session.run(None, feeds(last, len(prefix), past))[0][0, -1]
+    return {"fullMaxAbsDiff": float(np.abs(full - reference).max()), "cachedStepMaxAbsDiff": float(np.abs(step - reference[-1]).max())}
+
+
+def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
+    """Export `checkpoint` to `target` (replaced whole, only after the parity check passes)."""
+    import onnxruntime as ort
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from ptlab.models import _quiet_transformers
+
+    _quiet_transformers()
+    model = AutoModelForCausalLM.from_pretrained(checkpoint, attn_implementation="eager", dtype=torch.float32).eval()
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+    layers, kv_heads, head_dim = _geometry(model.config)
+    inputs, outputs = _names(layers)
+    batch, seq, past_len = 2, 5, 3
+    example = (
+        torch.randint(0, model.config.vocab_size, (batch, seq)),
+        torch.ones(batch, past_len + seq, dtype=torch.long),
+        torch.arange(past_len, past_len + seq).unsqueeze(0).expand(batch, seq),
+        *[torch.randn(batch, kv_heads, past_len, head_dim) for _ in range(2 * layers)],
+    )
+    axes: dict[str, dict[int, str]] = {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "total"}, "position_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"}}
+    axes.update({n: {0: "batch", 2: "past"} for n in inputs[3:]})
+    axes.update({n: {0: "batch", 2: "total"} for n in outputs[1:]})
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on the cache's Python branches
+            torch.onnx.export(_decoder(model), example, str(staging / "model.onnx"), input_names=inputs, output_names=outputs, dynamic_axes=axes, opset_version=OPSET, dynamo=False)
+        tokenizer.save_pretrained(staging)
+        session = ort.InferenceSession(str(staging / "model.onnx"), providers=["CPUExecutionProvider"])
+        parity = check_parity(session, model, tokenizer(sample_text, add_special_tokens=False)["input_ids"][:64])
+        if max(parity.values()) > TOLERANCE:
+            raise ExportError(f"ONNX logits differ from PyTorch by {max(parity.values()):.2e} (> {TOLERANCE}); nothing was written")
+        special = {name: getattr(tokenizer, f"{name}_token_id") for name in ("bos", "eos", "pad")}
+        metadata = {
+            "format": "ptlab-onnx-decoder",
+            "version": 1,
+            "source": str(checkpoint),
+            "opset": OPSET,
+            "inputs": inputs,
+            "outputs": outputs,
+            "numLayers": layers,
+            "numKeyValueHeads": kv_heads,
+            "headDim": head_dim,
+            "vocabSize": int(model.config.vocab_size),
+            "specialTokens": special,
+            "stopTokens": sorted({special["eos"], *[tokenizer.convert_tokens_to_ids(t) for t in ("<|end|>",) if t in tokenizer.get_vocab()]}),
+            "chatTemplate": tokenizer.chat_template,
+            "tolerance": TOLERANCE,
+            "parity": parity,
+            "versions": {"torch": torch.__version__, "onnxruntime": ort.__version__},
+        }
+        (staging / "ptlab-onnx.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+        return target
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def greedy_onnx(session: Any, metadata: dict[str, Any], ids: list[int], max_new_tokens: int) -> list[int]:
+    """Greedy decoding with the KV cache, as the extension's onnxruntime-node loop does."""
+    import numpy as np
+
+    inputs = metadata["inputs"]
+    past = {n: np.zeros((1, metadata["numKeyValueHeads"], 0, metadata["headDim"]), dtype=np.float32) for n in inputs[3:]}
+    tokens, generated, start = list(ids), [], 0
+    for _ in range(max_new_tokens):
+        step = tokens[start:]
+        out = session.run(None, {
+            "input_ids": np.array([step], dtype=np.int64),
+            "attention_mask": np.ones((1, start + len(step)), dtype=np.int64),
+            "position_ids": np.arange(start, start + len(step), dtype=np.int64)[None],
+            **past,
+        })
+        past = dict(zip(inputs[3:], out[1:]))
+        start += len(step)
+        token = int(out[0][0, -1].argmax())
+        if token in metadata["stopTokens"]:
+            break
+        generated.append(token)
+        tokens.append(token)
+    return generated

@@ -1,0 +1,62 @@
+"""ONNX export: onnxruntime reproduces PyTorch's logits and greedy tokens with the KV cache."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+ort = pytest.importorskip("onnxruntime")
+
+from ptlab import models  # noqa: E402
+from ptlab.envs import generalpoints as gp  # noqa: E402
+from ptlab.export import TOLERANCE, greedy_onnx  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    cache = tmp_path_factory.mktemp("cache")
+    env = {**os.environ, "PTLAB_CACHE_DIR": str(cache)}
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PTLAB_CACHE_DIR", str(cache))
+    checkpoint = Path(models.resolve_model_path("embedded:tiny-lm"))
+    run = tmp_path_factory.mktemp("run")
+    result = subprocess.run([sys.executable, "-m", "ptlab", "export", "--config", str(EXAMPLES / "tiny.ptlab.json"), "--run-dir", str(run), "--checkpoint", str(checkpoint)], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    yield checkpoint, run / "onnx" / checkpoint.name
+    mp.undo()
+
+
+def test_files_and_metadata(exported):
+    _, folder = exported
+    assert {"model.onnx", "ptlab-onnx.json", "tokenizer.json"} <= {p.name for p in folder.iterdir()}
+    meta = json.loads((folder / "ptlab-onnx.json").read_text())
+    assert meta["inputs"][:3] == ["input_ids", "attention_mask", "position_ids"] and len(meta["inputs"]) == 3 + 2 * meta["numLayers"]
+    assert max(meta["parity"].values()) <= TOLERANCE
+    assert meta["chatTemplate"].startswith("{{ bos_token }}")
+
+
+def test_greedy_tokens_match_pytorch(exported):
+    checkpoint, folder = exported
+    meta = json.loads((folder / "ptlab-onnx.json").read_text())
+    session = ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
+    tokenizer = models.load_tokenizer(str(checkpoint))
+    model = models.load_causal_lm(str(checkpoint), "fp32")
+    config = gp.GeneralPointsConfig()
+    text = tokenizer.apply_chat_template([{"role": "user", "content": gp.prompt(config, gp.deal(config, 3))}], tokenize=False, add_generation_prompt=True)
+    ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+    ours = greedy_onnx(session, meta, ids, 24)
+    with torch.no_grad():
+        out = model.generate(torch.tensor([ids]), max_new_tokens=24, do_sample=False, eos_token_id=meta["stopTokens"], pad_token_id=tokenizer.pad_token_id)
+    theirs = [t for t in out[0, len(ids):].tolist() if t not in meta["stopTokens"]]
+    assert ours == theirs[: len(ours)] and len(ours) == len(theirs)
+
+
+def test_a_folder_without_a_model_is_refused(tmp_path, exported):
+    result = subprocess.run([sys.executable, "-m", "ptlab", "export", "--config", str(EXAMPLES / "tiny.ptlab.json"), "--run-dir", str(tmp_path), "--checkpoint", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "not a checkpoint folder" in result.stderr
