@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ptlab.contracts import ContractViolation, check, load_json_file
+from ptlab.contracts import check, load_json_file
 
 HEARTBEAT_SECONDS = 10.0
 PACKAGES = ("ptlab", "torch", "transformers", "tokenizers", "peft", "accelerate", "safetensors", "onnx", "onnxruntime", "numpy")
@@ -254,5 +254,3 @@ class RunLog:
         else:
             self.finish("failed", error)
 
-
-__all__ = ["RunLog", "RunFolderError", "ContractViolation", "atomic_write_text", "now"]

@@ -29,7 +29,7 @@ from typing import Any
 from ptlab.config import Experiment
 from ptlab.data import SFT_FILE, write_sft_data
 from ptlab.evaluate import evaluate
-from ptlab.models import load_causal_lm, load_tokenizer, parameter_count, resolve_model_path
+from ptlab.models import load_causal_lm, load_tokenizer, parameter_count
 from ptlab.runlog import RunLog, atomic_write_text, now
 
 IGNORE = -100
@@ -262,5 +262,3 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         maybe_evaluate(step, final=True)
     return status
 
-
-__all__ = ["run_sft", "SftError", "resolve_model_path"]

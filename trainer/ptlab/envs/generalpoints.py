@@ -471,7 +471,7 @@ def _json_depth_within(text: str, limit: int) -> bool:
     return True
 
 
-def _json_object(output: str) -> dict[str, Any] | None:
+def json_object(output: str) -> dict[str, Any] | None:
     """The output as a JSON object, parsed as JavaScript's JSON.parse does (no NaN or
     Infinity, numbers as doubles), or None."""
 
@@ -494,7 +494,7 @@ _NUMBER_RE = re.compile(r'"number": \[([^\]]+)\]')
 
 
 def _reference_field(output: str, key: str, pattern: re.Pattern[str]) -> Any:
-    parsed = _json_object(output)
+    parsed = json_object(output)
     if parsed is not None and key in parsed:
         return parsed[key]
     match = pattern.search(output)
@@ -513,7 +513,7 @@ def _reference_list(raw: Any) -> list[str]:
 def reference_formula(output: str) -> tuple[str, bool]:
     """The formula cut at its first '=', and whether a formula field was found at all
     (when not, the reference goes on with the string 'None')."""
-    parsed = _json_object(output)
+    parsed = json_object(output)
     if parsed is not None and isinstance(parsed.get("formula"), str):
         return parsed["formula"].split("=")[0], True
     match = _FORMULA_RE.search(output)
@@ -564,7 +564,7 @@ def normalize_label(label: str) -> str:
 
 
 def parse_strict(output: str) -> ParsedAnswer:
-    parsed = _json_object(output)
+    parsed = json_object(output)
     formula: str | None = None
     if parsed is not None and isinstance(parsed.get("formula"), str):
         formula = parsed["formula"]

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ptlab.envs.generalpoints import EnvConfigError
+from ptlab.envs.generalpoints import json_object  # one JSON reading for every environment
 from ptlab.envs.prng import Rng
 from ptlab.envs.virl_geometry import ABSOLUTE, direction_name
 
@@ -332,14 +333,12 @@ def expert_response(config: VirlConfig, route: Route, rail: list[Position], posi
 
 # ---------------------------------------------------------------------------- verifiers
 
-from ptlab.envs.generalpoints import _json_object  # noqa: E402  (one JSON reading for every environment)
-
 _ACTION_RE = re.compile(r'"action": "([^\n]*?)"')
 _OBSERVATION_RE = re.compile(r'"current observation": "([^\n]*?)"')
 
 
 def _field(output: str, key: str, pattern: re.Pattern[str]) -> str | None:
-    parsed = _json_object(output)
+    parsed = json_object(output)
     if parsed is not None and isinstance(parsed.get(key), str):
         return parsed[key]
     match = pattern.search(output)
