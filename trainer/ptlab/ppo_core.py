@@ -1,0 +1,104 @@
+"""PPO's pure tensor math, apart from the loop (shared/spec/training.md).
+
+One RL step is one verification attempt: the state is the chat so far, the action the
+whole response, the reward the verifier's. Shapes are noted as (transitions,) or
+(transitions, response tokens). Nothing here touches a model, an environment or a device.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Sequence
+
+import torch
+
+ANSWER_KEYS = {"generalpoints": '"formula":', "virl": '"action":'}
+
+
+def gae(rewards: torch.Tensor, values: torch.Tensor, dones: torch.Tensor, gamma: float, lam: float, last_value: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Generalized advantage estimation over one episode's (or one env's) transitions in order.
+
+    rewards, values, dones: (T,). `dones[t]` ends the episode after step t, so nothing
+    bootstraps across it; `last_value` bootstraps a trajectory cut before its end.
+    Returns (advantages, returns), both (T,), with returns = advantages + values.
+    """
+    advantages = torch.zeros_like(rewards, dtype=torch.float32)
+    next_value = torch.tensor(float(last_value))
+    next_advantage = torch.tensor(0.0)
+    for t in range(rewards.shape[0] - 1, -1, -1):
+        live = 1.0 - float(dones[t])
+        delta = rewards[t] + gamma * next_value * live - values[t]
+        next_advantage = delta + gamma * lam * live * next_advantage
+        advantages[t] = next_advantage
+        next_value = values[t]
+    return advantages, advantages + values
+
+
+def normalize(advantages: torch.Tensor, eps: float = 1e-8) -> torch.Tensor:
+    """Zero mean, unit variance over the rollout (the paper normalizes per rollout)."""
+    if advantages.numel() < 2:
+        return advantages - advantages.mean()
+    return (advantages - advantages.mean()) / (advantages.std() + eps)
+
+
+def group_advantages(rewards: torch.Tensor, groups: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
+    """GRPO-style: each reward minus its group's mean, over the group's standard deviation.
+    rewards, groups: (T,); transitions with the same group id share a baseline."""
+    advantages = torch.zeros_like(rewards, dtype=torch.float32)
+    for group in groups.unique():
+        members = groups == group
+        r = rewards[members].float()
+        std = r.std() if r.numel() > 1 else torch.tensor(0.0)
+        advantages[members] = (r - r.mean()) / (std + eps)
+    return advantages
+
+
+def sequence_logprob(token_logprobs: torch.Tensor, weights: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """An action's log-probability: the weighted sum of its tokens' log-probs.
+    token_logprobs, weights, mask: (T, L) -> (T,)."""
+    return (token_logprobs * weights * mask).sum(dim=-1)
+
+
+def token_weights(response: str, token_ends: Sequence[int], answer_key: str, thought_weight: float) -> list[float]:
+    """Per-token weights located by character offsets: tokens that end at or before the
+    answer key (e.g. `"formula":`) are "thought" and get `thought_weight`, the rest 1.0.
+    Without the key the whole response is the action. `token_ends[i]` is the character
+    offset where token i ends in `response`."""
+    at = response.find(answer_key)
+    if at < 0:
+        return [1.0] * len(token_ends)
+    boundary = bisect.bisect_right(list(token_ends), at)
+    return [thought_weight] * boundary + [1.0] * (len(token_ends) - boundary)
+
+
+def policy_loss(new_logprobs: torch.Tensor, old_logprobs: torch.Tensor, advantages: torch.Tensor, clip: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The clipped surrogate. All (T,). Returns (loss, clip fraction, approximate KL)."""
+    log_ratio = new_logprobs - old_logprobs
+    ratio = log_ratio.exp()
+    unclipped = ratio * advantages
+    clipped = ratio.clamp(1 - clip, 1 + clip) * advantages
+    loss = -torch.minimum(unclipped, clipped).mean()
+    with torch.no_grad():
+        clipfrac = ((ratio - 1).abs() > clip).float().mean()
+        approx_kl = ((ratio - 1) - log_ratio).mean()  # k3: unbiased, never negative
+    return loss, clipfrac, approx_kl
+
+
+def value_loss(new_values: torch.Tensor, old_values: torch.Tensor, returns: torch.Tensor, clip: float) -> torch.Tensor:
+    """The clipped value loss, 0.5 * mean(max(unclipped, clipped) squared error). All (T,)."""
+    clipped = old_values + (new_values - old_values).clamp(-clip, clip)
+    return 0.5 * torch.maximum((new_values - returns) ** 2, (clipped - returns) ** 2).mean()
+
+
+def entropy(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean per-token entropy of the policy over the masked tokens. logits: (T, L, V), mask: (T, L)."""
+    logp = torch.log_softmax(logits.float(), dim=-1)
+    per_token = -(logp.exp() * logp).sum(dim=-1)
+    return (per_token * mask).sum() / mask.sum().clamp(min=1)
+
+
+def kl_to_reference(logprobs: torch.Tensor, ref_logprobs: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Per-action KL estimate to the Init policy (k3 per token, summed over the response).
+    (T, L) -> (T,)."""
+    log_ratio = ref_logprobs - logprobs
+    return (((log_ratio.exp() - 1) - log_ratio) * mask).sum(dim=-1)

@@ -1,0 +1,71 @@
+"""PPO math against values computed by hand."""
+
+import math
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from ptlab import ppo_core as core  # noqa: E402
+
+
+def t(*values):
+    return torch.tensor(values, dtype=torch.float32)
+
+
+def test_gae_by_hand():
+    advantages, returns = core.gae(t(1, 0, 2), t(0.5, 0.4, 0.3), t(0, 0, 1), gamma=0.9, lam=0.95)
+    # t=2: 2 - 0.3 = 1.7; t=1: 0.9*0.3 - 0.4 + 0.855*1.7 = 1.3235; t=0: 1 + 0.36 - 0.5 + 0.855*1.3235
+    assert advantages.tolist() == pytest.approx([1.9915925, 1.3235, 1.7], abs=1e-6)
+    assert returns.tolist() == pytest.approx([2.4915925, 1.7235, 2.0], abs=1e-6)
+
+
+def test_gae_does_not_bootstrap_across_episode_ends_but_does_at_a_cut():
+    advantages, _ = core.gae(t(1, 1), t(0, 0), t(1, 1), gamma=0.9, lam=0.95)
+    assert advantages.tolist() == [1.0, 1.0]
+    cut, _ = core.gae(t(0), t(0), t(0), gamma=0.9, lam=0.95, last_value=1.0)
+    assert cut.tolist() == pytest.approx([0.9])
+
+
+def test_clipped_policy_loss_by_hand():
+    loss, clipfrac, approx_kl = core.policy_loss(torch.log(t(1.2, 0.8)), t(0, 0), t(1, -1), clip=0.1)
+    assert loss.item() == pytest.approx(-0.1)  # min(1.2, 1.1) = 1.1 and min(-0.8, -0.9) = -0.9
+    assert clipfrac.item() == 1.0
+    assert approx_kl.item() == pytest.approx(((0.2 - math.log(1.2)) + (-0.2 - math.log(0.8))) / 2)
+
+
+def test_policy_loss_is_plain_surrogate_inside_the_clip():
+    loss, clipfrac, approx_kl = core.policy_loss(t(0, 0), t(0, 0), t(2, -4), clip=0.1)
+    assert (loss.item(), clipfrac.item(), approx_kl.item()) == (1.0, 0.0, 0.0)
+
+
+def test_clipped_value_loss_by_hand():
+    assert core.value_loss(t(1.0), t(0.0), t(2.0), clip=0.1).item() == pytest.approx(0.5 * 1.9**2)
+    assert core.value_loss(t(1.95), t(2.0), t(2.0), clip=0.1).item() == pytest.approx(0.5 * 0.05**2, abs=1e-7)
+
+
+def test_token_weights_by_character_offsets():
+    response = '{"thought": "x", "formula": "1+2"}'
+    at = response.find('"formula":')  # 17
+    ends = [2, 10, 16, 17, 27, 34]  # a token ending exactly at the key is still thought
+    assert core.token_weights(response, ends, '"formula":', 0.5) == [0.5, 0.5, 0.5, 0.5, 1.0, 1.0]
+    assert at == 17
+    assert core.token_weights("no key here", [3, 7, 11], '"formula":', 0.5) == [1.0, 1.0, 1.0]
+
+
+def test_sequence_logprob_weights_and_masks():
+    logprobs = t(-1, -2, -3).unsqueeze(0)
+    assert core.sequence_logprob(logprobs, t(0.5, 1, 1).unsqueeze(0), t(1, 1, 0).unsqueeze(0)).tolist() == [-2.5]
+
+
+def test_group_advantages():
+    advantages = core.group_advantages(t(1, 3, 5, 5), torch.tensor([0, 0, 1, 1]))
+    assert advantages.tolist() == pytest.approx([-1 / math.sqrt(2), 1 / math.sqrt(2), 0.0, 0.0], abs=1e-5)
+
+
+def test_normalize_and_entropy_and_kl():
+    assert core.normalize(t(1, 2, 3)).tolist() == pytest.approx([-1, 0, 1], abs=1e-6)
+    uniform = torch.zeros(1, 2, 4)
+    assert core.entropy(uniform, t(1, 1).unsqueeze(0)).item() == pytest.approx(math.log(4))
+    same = t(-1, -2).unsqueeze(0)
+    assert core.kl_to_reference(same, same, t(1, 1).unsqueeze(0)).tolist() == [0.0]
