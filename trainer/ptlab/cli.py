@@ -167,6 +167,33 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _launch(args: argparse.Namespace) -> int:
+    import json
+    import os
+    import subprocess
+
+    from ptlab.config import load_experiment
+    from ptlab.launch import plan
+    from ptlab.runlog import atomic_write_text
+
+    try:
+        experiment = load_experiment(Path(args.config))
+    except ContractViolation as exc:
+        print(f"ptlab launch: {exc}", file=sys.stderr)
+        return 2
+    config = Path(args.config).resolve()
+    run_dir = Path(args.run_dir).resolve()
+    launch = plan(experiment, args.job, config, run_dir, args.resume)
+    if args.print:
+        print(json.dumps({"argv": launch.argv, "env": launch.env, "script": launch.script}, indent=2))
+        return 0
+    if launch.script is not None and launch.script_path is not None:
+        atomic_write_text(launch.script_path, launch.script)
+        return subprocess.run(launch.argv, check=False).returncode
+    os.execvpe(launch.argv[0], launch.argv, {**os.environ, **launch.env})
+    return 0  # not reached
+
+
 def _env_server(args: argparse.Namespace) -> int:
     from ptlab.envs.server import serve
 
@@ -233,6 +260,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--run-dir", required=True, help="the training run whose last checkpoint is exported (and where onnx/ goes)")
     export.add_argument("--checkpoint", help="export this checkpoint folder instead")
     export.set_defaults(run=_export)
+
+    launch = commands.add_parser(
+        "launch",
+        help="run a job the way the config's launcher says (local, accelerate, Slurm)",
+        description="Run JOB with the config's launcher; --print shows the command (and sbatch script) instead.",
+    )
+    launch.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
+    launch.add_argument("--job", required=True, choices=["data", "sft", "ppo", "eval", "export"])
+    launch.add_argument("--run-dir", required=True, help="the job's run folder")
+    launch.add_argument("--resume", action="store_true", help="continue the run in RUN_DIR")
+    launch.add_argument("--print", action="store_true", help="print the plan as JSON instead of running it")
+    launch.set_defaults(run=_launch)
 
     env_server = commands.add_parser(
         "env-server",

@@ -1,0 +1,69 @@
+"""Launchers, checked by the commands they produce (and one real local launch)."""
+
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from ptlab.config import experiment_from_dict
+from ptlab.launch import plan
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+BASE = {"name": "exp", "environment": {"env": "generalpoints"}, "model": {"name": "embedded:tiny-lm"}}
+
+
+def experiment(launcher):
+    return experiment_from_dict({**BASE, "launcher": launcher})
+
+
+def test_local():
+    p = plan(experiment({"kind": "local", "gpus": [1, 3]}), "sft", Path("/c/x.ptlab.json"), Path("/r/sft"), resume=True, python="py")
+    assert p.argv == ["py", "-m", "ptlab", "sft", "--config", "/c/x.ptlab.json", "--run-dir", "/r/sft", "--resume"]
+    assert p.env == {"CUDA_VISIBLE_DEVICES": "1,3"}
+
+
+def test_accelerate_strategies():
+    ddp = plan(experiment({"kind": "accelerate", "gpus": 4}), "ppo", Path("c"), Path("r"), python="py").argv
+    assert ddp[:2] == ["py", "-m"] and "accelerate.commands.launch" in ddp
+    assert ddp[ddp.index("--num_processes") + 1] == "4" and "--multi_gpu" in ddp
+    assert ddp[ddp.index("--module") + 1 :] == ["ptlab", "ppo", "--config", "c", "--run-dir", "r"]
+    zero3 = plan(experiment({"kind": "accelerate", "gpus": [0, 1], "distributed": "deepspeed-zero3"}), "sft", Path("c"), Path("r"), python="py").argv
+    assert zero3[zero3.index("--zero_stage") + 1] == "3" and zero3[zero3.index("--gpu_ids") + 1] == "0,1"
+    fsdp = plan(experiment({"kind": "accelerate", "gpus": 8, "distributed": "fsdp", "mixedPrecision": "fp16"}), "sft", Path("c"), Path("r"), python="py").argv
+    assert "--use_fsdp" in fsdp and fsdp[fsdp.index("--mixed_precision") + 1] == "fp16"
+
+
+def test_data_and_export_stay_single_process():
+    p = plan(experiment({"kind": "accelerate", "gpus": 8}), "data", Path("c"), Path("r"), python="py")
+    assert p.argv == ["py", "-m", "ptlab", "data", "--config", "c", "--run-dir", "r"]
+
+
+def test_slurm_script():
+    launcher = {"kind": "slurm", "distributed": "deepspeed-zero2", "slurm": {"partition": "gpu", "nodes": 2, "gpusPerNode": 4, "time": "12:00:00", "extraDirectives": ["--mem=200G"]}}
+    p = plan(experiment(launcher), "sft", Path("/cfg dir/x.ptlab.json"), Path("/runs/my run"), python="/venv/bin/python")
+    assert p.argv == ["sbatch", "--parsable", "/runs/my run/launch-sft.sbatch"]
+    lines = p.script.splitlines()
+    assert lines[0] == "#!/bin/bash"
+    assert "#SBATCH --nodes=2" in lines and "#SBATCH --gpus-per-node=4" in lines and "#SBATCH --partition=gpu" in lines
+    assert "#SBATCH --mem=200G" in lines and "#SBATCH --time=12:00:00" in lines
+    assert "#SBATCH '--output=/runs/my run/slurm-%j.out'" in lines
+    srun = next(line for line in lines if line.startswith("srun "))
+    inner = shlex.split(srun)[-1]  # what each node's bash runs
+    words = shlex.split(inner)
+    assert words[words.index("--num_processes") + 1] == "8" and words[words.index("--num_machines") + 1] == "2"
+    assert words[words.index("--machine_rank") + 1] == "$SLURM_NODEID"
+    assert words[words.index("--config") + 1] == "/cfg dir/x.ptlab.json" and words[words.index("--run-dir") + 1] == "/runs/my run"
+
+
+def test_cli_print_and_a_real_local_launch(tmp_path):
+    config = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    config["sft"]["data"]["examples"] = 5
+    path = tmp_path / "t.ptlab.json"
+    path.write_text(json.dumps(config))
+    shown = subprocess.run([sys.executable, "-m", "ptlab", "launch", "--config", str(path), "--job", "data", "--run-dir", str(tmp_path / "r"), "--print"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["argv"][-4:] == ["--config", str(path), "--run-dir", str(tmp_path / "r")]
+    ran = subprocess.run([sys.executable, "-m", "ptlab", "launch", "--config", str(path), "--job", "data", "--run-dir", str(tmp_path / "r")], capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert len((tmp_path / "r" / "sft.jsonl").read_text().splitlines()) == 5
