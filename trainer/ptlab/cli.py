@@ -194,6 +194,36 @@ def _launch(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def _ppo(args: argparse.Namespace) -> int:
+    from ptlab.config import load_experiment
+    from ptlab.ppo import PpoError, run_ppo
+    from ptlab.runlog import RunFolderError, RunLog
+
+    try:
+        experiment = load_experiment(Path(args.config))
+        if experiment.ppo.init and not (experiment.resolve(experiment.ppo.init) / "config.json").exists():
+            print(f"ptlab ppo: {experiment.source}: /ppo/init: {experiment.resolve(experiment.ppo.init)} is not a checkpoint folder; run SFT first", file=sys.stderr)
+            return 2
+        with RunLog(
+            Path(args.run_dir),
+            experiment=experiment.name,
+            job="ppo",
+            config=experiment.to_dict(),
+            config_path=experiment.source,
+            command=[sys.executable, "-m", "ptlab", *sys.argv[1:]],
+            seeds={"global": experiment.seed},
+            resume=args.resume,
+        ) as run:
+            status = run_ppo(experiment, run, args.resume)
+            if status == "cancelled":
+                run.finish("cancelled")
+    except (ContractViolation, RunFolderError, PpoError) as exc:
+        print(f"ptlab ppo: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.run_dir}: {status}")
+    return 130 if status == "cancelled" else 0
+
+
 def _env_server(args: argparse.Namespace) -> int:
     from ptlab.envs.server import serve
 
@@ -239,6 +269,16 @@ def build_parser() -> argparse.ArgumentParser:
     sft.add_argument("--run-dir", required=True, help="run folder to create (or continue with --resume)")
     sft.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
     sft.set_defaults(run=_sft)
+
+    ppo = commands.add_parser(
+        "ppo",
+        help="multi-turn PPO with verifier rewards, from the Init checkpoint (ppo.init)",
+        description="Train with PPO into RUN_DIR (checkpoints with the value head, metrics.jsonl, episodes.jsonl, run.json).",
+    )
+    ppo.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
+    ppo.add_argument("--run-dir", required=True, help="run folder to create (or continue with --resume)")
+    ppo.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
+    ppo.set_defaults(run=_ppo)
 
     evaluation = commands.add_parser(
         "eval",

@@ -139,9 +139,6 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         raise SftError("sft.packing: packing is not available yet; set it to false")
     if experiment.model.lora is not None:
         raise SftError("model.lora: LoRA is not available yet in SFT; remove it to train all weights")
-    torch.manual_seed(experiment.seed)
-    random.seed(experiment.seed)
-
     # 1. data
     data_path = run.dir / SFT_FILE
     if not data_path.exists() and write_sft_data(experiment, run) is None:
@@ -154,6 +151,9 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     model = load_causal_lm(source, experiment.model.dtype, "cuda" if torch.cuda.is_available() else "cpu", revision, experiment.model.trustRemoteCode)
     if experiment.model.gradientCheckpointing:
         model.gradient_checkpointing_enable()
+    # Seed after loading: building the embedded model on first use draws from the global RNG.
+    torch.manual_seed(experiment.seed)
+    random.seed(experiment.seed)
     device = next(model.parameters()).device
     max_length = experiment.model.maxLength or DEFAULT_MAX_LENGTH
     examples = load_examples(data_path, tokenizer, max_length)

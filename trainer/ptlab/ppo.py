@@ -1,0 +1,374 @@
+"""Multi-turn PPO with verifier rewards and sequential revision (shared/spec/training.md).
+
+`python -m ptlab ppo --config X.ptlab.json --run-dir R [--resume]`. Each update:
+  1. rollout: `parallelEnvs` episodes advance together, one batched `generate` call per
+     round (sequential revision: a rejected answer gets the verifier's message appended;
+     a V-IRL move starts a fresh chat); finished episodes are replaced by new seeded ones
+     until `stepsPerUpdate` transitions (verification attempts) are collected;
+  2. score: per transition, the old policy's log-prob of the whole response (temperature-
+     scaled token log-probs, tokens before the answer key weighted `thoughtWeight`, found
+     by character offsets) and the value head's estimate on the last prompt token;
+  3. advantages: GAE (gamma, lambda) along each environment slot, episodes cut by the end
+     of the update bootstrapped by their next state's value; normalized per rollout;
+  4. update: `epochs` passes of minibatches: clipped surrogate + valueCoef x clipped value
+     loss (- entropyCoef x entropy, + klCoef x KL to Init), gradient clipping, Adam with a
+     cosine from learningRate to finalLearningRate over the updates;
+  5. log: a metric record per update (reward, returns, losses, clip fraction, approx KL,
+     entropy, response lengths, tokens/s, exact token counts and GFLOPs), finished episodes
+     as transcript records, evaluation on the schedule, checkpoints.
+Every update starts fresh episodes, so a checkpoint between updates resumes exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from ptlab import ppo_core as core
+from ptlab.config import Experiment
+from ptlab.envs import generalpoints as gp
+from ptlab.envs import virl
+from ptlab.evaluate import evaluate, generate
+from ptlab.models import load_causal_lm, load_tokenizer, parameter_count
+from ptlab.runlog import RunLog, atomic_write_text, now
+
+STATE_FILE = "trainer_state.json"
+PAPER_LAMBDA = {"generalpoints": 6.0, "virl": 5.1}
+
+
+class PpoError(ValueError):
+    """The config asks for something this PPO cannot do; the message says what to change."""
+
+
+class ValueHead(torch.nn.Module):
+    """hidden -> 1024 -> 512 -> 1 with ReLU (the paper's sizes by default)."""
+
+    def __init__(self, hidden_size: int, sizes: tuple[int, ...]) -> None:
+        super().__init__()
+        layers: list[torch.nn.Module] = []
+        width = hidden_size
+        for size in sizes:
+            layers += [torch.nn.Linear(width, size), torch.nn.ReLU()]
+            width = size
+        layers.append(torch.nn.Linear(width, 1))
+        self.net = torch.nn.Sequential(*layers)
+
+    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
+        return self.net(hidden.float()).squeeze(-1)
+
+
+@dataclass
+class Transition:
+    slot: int
+    prompt_ids: list[int]
+    response_ids: list[int]
+    weights: list[float]
+    reward: float
+    done: bool
+    old_logprob: float = 0.0
+    old_value: float = 0.0
+    advantage: float = 0.0
+    ret: float = 0.0
+
+
+def _new_episode(experiment: Experiment, routes: list[virl.Route], seed: int) -> Any:
+    env = experiment.environment_for()
+    return virl.VirlEpisode(env, routes, seed) if isinstance(env, virl.VirlConfig) else gp.GeneralPointsEpisode(env, seed)
+
+
+def _chat_ids(tokenizer: Any, messages: list[dict[str, str]]) -> list[int]:
+    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    return tokenizer(text, add_special_tokens=False)["input_ids"]
+
+
+def _token_ends(tokenizer: Any, ids: list[int]) -> list[int]:
+    return [len(tokenizer.decode(ids[: i + 1], skip_special_tokens=True)) for i in range(len(ids))]
+
+
+def score(model: Any, head: ValueHead, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """Weighted response log-probs (T,), values on the last prompt token (T,), entropy."""
+    device = next(model.parameters()).device
+    width = max(len(t.prompt_ids) + len(t.response_ids) for t in batch)
+    ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    attention = torch.zeros((len(batch), width), dtype=torch.long)
+    for i, t in enumerate(batch):
+        sequence = t.prompt_ids + t.response_ids
+        ids[i, : len(sequence)] = torch.tensor(sequence)
+        attention[i, : len(sequence)] = 1
+    out = model(input_ids=ids.to(device), attention_mask=attention.to(device), output_hidden_states=True)
+    logits = out.logits[:, :-1].float() / temperature
+    logp = torch.log_softmax(logits, dim=-1).gather(-1, ids[:, 1:].to(device).unsqueeze(-1)).squeeze(-1)
+    weights = torch.zeros_like(logp)
+    for i, t in enumerate(batch):
+        start = len(t.prompt_ids) - 1  # logits at position p predict token p + 1
+        weights[i, start : start + len(t.response_ids)] = torch.tensor(t.weights, device=device)
+    mask = (weights > 0).float()
+    logprobs = core.sequence_logprob(logp, weights, mask)
+    last_prompt = torch.tensor([len(t.prompt_ids) - 1 for t in batch], device=device)
+    hidden = out.hidden_states[-1][torch.arange(len(batch), device=device), last_prompt]
+    values = head(hidden)
+    entropy = core.entropy(logits, mask) if with_entropy else None
+    return logprobs, values, entropy
+
+
+def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
+    cfg = experiment.ppo
+    if cfg.advantage == "group":
+        raise PpoError('ppo.advantage: group baselines are not available yet; use "gae"')
+    if experiment.model.lora is not None:
+        raise PpoError("model.lora: LoRA is not available yet in PPO; remove it to train all weights")
+    env_config = experiment.environment_for()
+    if env_config.modality == "vision":
+        raise PpoError("environment.modality: vision PPO needs an image-text-to-text model; the embedded tiny-lm reads text only")
+    checkpoints = sorted(run.manifest.get("checkpoints", []), key=lambda c: c["step"]) if resume else []
+    checkpoint = run.dir / checkpoints[-1]["path"] if checkpoints else None
+    source = str(checkpoint) if checkpoint else (str(experiment.resolve(cfg.init)) if cfg.init else experiment.model.name)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    tokenizer = load_tokenizer(source, None, experiment.model.trustRemoteCode)
+    model = load_causal_lm(source, experiment.model.dtype, device, None, experiment.model.trustRemoteCode)
+    if experiment.model.gradientCheckpointing:
+        model.gradient_checkpointing_enable()
+    # Seed after loading: building the embedded model on first use draws from the global RNG.
+    torch.manual_seed(experiment.seed)
+    random.seed(experiment.seed)
+    head = ValueHead(model.config.hidden_size, cfg.valueHead.hidden).to(device)
+    reference = None
+    if cfg.klCoef > 0:
+        reference = load_causal_lm(str(experiment.resolve(cfg.init)) if cfg.init else experiment.model.name, experiment.model.dtype, device).eval()
+        reference.requires_grad_(False)
+    params = list(model.parameters()) + list(head.parameters())
+    optimizer = torch.optim.Adam(params, lr=cfg.learningRate, betas=cfg.adam.betas, eps=cfg.adam.eps, weight_decay=cfg.adam.weightDecay)
+    ratio = cfg.finalLearningRate / cfg.learningRate
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: ratio + (1 - ratio) * 0.5 * (1 + math.cos(math.pi * min(u, cfg.updates) / cfg.updates)))
+    parameters = parameter_count(model)
+    init_tokens = 0
+    if cfg.init and (experiment.resolve(cfg.init) / STATE_FILE).exists():
+        init_tokens = json.loads((experiment.resolve(cfg.init) / STATE_FILE).read_text())["compute"].get("totalTrainTokens", 0)
+    state: dict[str, Any] = {"update": 0, "episodesStarted": 0, "trainTokens": 0, "inferenceTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": init_tokens}}
+    if checkpoint is not None:
+        head.load_state_dict(torch.load(checkpoint / "value_head.pt", weights_only=True))
+        optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=False))
+        scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt", weights_only=False))
+        rng = torch.load(checkpoint / "rng.pt", weights_only=False)
+        torch.set_rng_state(rng["torch"])
+        random.setstate(rng["python"])
+        state = json.loads((checkpoint / STATE_FILE).read_text())
+    if resume:
+        run.truncate_records_after(state["update"])
+    run.update(parameters=parameters, **({"init": str(experiment.resolve(cfg.init))} if cfg.init else {}))
+    run.progress(state["update"], cfg.updates)
+    routes = virl.routes_for(env_config, experiment.base_dir) if isinstance(env_config, virl.VirlConfig) else []
+    episode_seed_base = zlib.crc32(f"ptlab-ppo-episodes:{experiment.seed}".encode())
+    answer_key = core.ANSWER_KEYS["virl" if isinstance(env_config, virl.VirlConfig) else "generalpoints"]
+    lam = PAPER_LAMBDA["virl" if isinstance(env_config, virl.VirlConfig) else "generalpoints"]
+    segment = len(run.manifest.get("segments", [])) - 1
+
+    def compute() -> dict[str, Any]:
+        trained = state["compute"]["initTokens"] + state["trainTokens"]
+        return {
+            "parameters": parameters,
+            "initTokens": state["compute"]["initTokens"],
+            "trainTokens": state["trainTokens"],
+            "inferenceTokens": state["inferenceTokens"],
+            "gflops": (6 * parameters * trained + 2 * parameters * state["inferenceTokens"]) / 1e9,
+            "gflopsPaperApprox": (6 * parameters * trained + 2 * parameters * lam * state["trainTokens"]) / 1e9,
+        }
+
+    def save(name: str) -> None:
+        target = run.dir / "checkpoints" / name
+        staging = target.with_name(f".{name}.tmp")
+        import shutil
+
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        model.save_pretrained(staging)
+        tokenizer.save_pretrained(staging)
+        torch.save(head.state_dict(), staging / "value_head.pt")
+        torch.save(optimizer.state_dict(), staging / "optimizer.pt")
+        torch.save(scheduler.state_dict(), staging / "scheduler.pt")
+        torch.save({"torch": torch.get_rng_state(), "python": random.getstate()}, staging / "rng.pt")
+        snapshot = {**state, "step": state["update"], "savedAt": now(), "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+        atomic_write_text(staging / STATE_FILE, json.dumps(snapshot, indent=2) + "\n")
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+        run.checkpoint_saved(state["update"], target)
+
+    evaluation = experiment.evaluation
+
+    def maybe_evaluate(update: int, final: bool) -> None:
+        if evaluation is None:
+            return
+        if (evaluation.everySteps and update % evaluation.everySteps == 0) or (final and evaluation.atCheckpoints):
+            evaluate(experiment, run, model, tokenizer, update, compute())
+
+    if state["update"] == 0:
+        maybe_evaluate(0, final=False)
+    status = "finished"
+    while state["update"] < cfg.updates:
+        started = time.perf_counter()
+        # 1. rollout
+        model.eval()
+        slots = []
+        for _ in range(cfg.parallelEnvs):
+            slots.append(_new_episode(experiment, routes, (episode_seed_base + state["episodesStarted"]) & 0xFFFFFFFF))
+            state["episodesStarted"] += 1
+        chats = [[{"role": "user", "content": e.prompt}] for e in slots]
+        shown = [{"prompt": e.prompt} for e in slots]  # how each slot's next turn's prompt is recorded
+        turns: list[list[dict[str, Any]]] = [[] for _ in slots]
+        transitions: list[Transition] = []
+        finished: list[tuple[Any, list[dict[str, Any]]]] = []
+        while len(transitions) < cfg.stepsPerUpdate:
+            prompts = [_chat_ids(tokenizer, chat) for chat in chats]
+            answers = generate(model, tokenizer, chats, cfg.maxNewTokens, cfg.temperature)
+            for slot, (episode, prompt_ids, (answer, prompt_tokens, answer_tokens)) in enumerate(zip(slots, prompts, answers)):
+                state["inferenceTokens"] += prompt_tokens + answer_tokens
+                response_ids = tokenizer(answer, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+                weights = core.token_weights(answer, _token_ends(tokenizer, response_ids[:-1]), answer_key, cfg.thoughtWeight) + [1.0]
+                step = episode.step(answer)
+                reward = step.reward * cfg.rewardScale
+                transitions.append(Transition(slot, prompt_ids, response_ids, weights, reward, step.done))
+                turn = {"index": len(turns[slot]), **shown[slot], "output": answer, "reward": step.reward, "message": step.message, "done": step.done, "outputTokens": answer_tokens, "promptTokens": prompt_tokens}
+                if step.failure_mode is not None:
+                    turn["failureMode"] = step.failure_mode
+                turns[slot].append(turn)
+                if step.done:
+                    finished.append((episode, turns[slot]))
+                    slots[slot] = _new_episode(experiment, routes, (episode_seed_base + state["episodesStarted"]) & 0xFFFFFFFF)
+                    state["episodesStarted"] += 1
+                    chats[slot], shown[slot], turns[slot] = [{"role": "user", "content": slots[slot].prompt}], {"prompt": slots[slot].prompt}, []
+                elif getattr(step, "new_chat", False):
+                    chats[slot], shown[slot] = [{"role": "user", "content": step.next_prompt}], {"prompt": step.next_prompt}
+                else:
+                    chats[slot] = [*chats[slot], {"role": "assistant", "content": answer}, {"role": "user", "content": step.next_prompt}]
+                    shown[slot] = {"promptDelta": step.next_prompt}
+                if len(transitions) >= cfg.stepsPerUpdate:
+                    break
+        # 2. score with the rollout policy; bootstrap values for cut episodes
+        with torch.no_grad():
+            for start in range(0, len(transitions), cfg.miniBatchSize):
+                batch = transitions[start : start + cfg.miniBatchSize]
+                logprobs, values, _ = score(model, head, batch, cfg.temperature, tokenizer.pad_token_id)
+                for t, lp, v in zip(batch, logprobs.tolist(), values.tolist()):
+                    t.old_logprob, t.old_value = lp, v
+            bootstrap = {}
+            last_of_slot = {t.slot: t for t in transitions}
+            for slot in sorted(s for s, t in last_of_slot.items() if not t.done):
+                probe = Transition(slot, _chat_ids(tokenizer, chats[slot]), [tokenizer.eos_token_id], [1.0], 0.0, False)
+                bootstrap[slot] = float(score(model, head, [probe], cfg.temperature, tokenizer.pad_token_id)[1][0])
+        # 3. advantages along each slot
+        for slot in {t.slot for t in transitions}:
+            chain = [t for t in transitions if t.slot == slot]
+            advantages, returns = core.gae(
+                torch.tensor([t.reward for t in chain]), torch.tensor([t.old_value for t in chain]), torch.tensor([float(t.done) for t in chain]),
+                cfg.gamma, cfg.lambda_, last_value=0.0 if chain[-1].done else bootstrap[slot],
+            )
+            for t, a, r in zip(chain, advantages.tolist(), returns.tolist()):
+                t.advantage, t.ret = a, r
+        normalized = core.normalize(torch.tensor([t.advantage for t in transitions])).tolist()
+        for t, a in zip(transitions, normalized):
+            t.advantage = a
+        # 4. update
+        model.train()
+        totals = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0}
+        passes = 0
+        for _epoch in range(cfg.epochs):
+            order = torch.randperm(len(transitions)).tolist()
+            for start in range(0, len(order), cfg.miniBatchSize):
+                batch = [transitions[i] for i in order[start : start + cfg.miniBatchSize]]
+                logprobs, values, entropy = score(model, head, batch, cfg.temperature, tokenizer.pad_token_id, with_entropy=True)
+                old = torch.tensor([t.old_logprob for t in batch], device=logprobs.device)
+                adv = torch.tensor([t.advantage for t in batch], device=logprobs.device)
+                ploss, clipfrac, approx_kl = core.policy_loss(logprobs, old, adv, cfg.clip)
+                vloss = core.value_loss(values, torch.tensor([t.old_value for t in batch], device=values.device), torch.tensor([t.ret for t in batch], device=values.device), cfg.valueClip)
+                loss = ploss + cfg.valueCoef * vloss - cfg.entropyCoef * entropy
+                kl = torch.tensor(0.0)
+                if reference is not None:
+                    with torch.no_grad():
+                        ref_logprobs, _, _ = score(reference, head, batch, cfg.temperature, tokenizer.pad_token_id)
+                    kl = (logprobs - ref_logprobs).mean()
+                    loss = loss + cfg.klCoef * kl
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(params, cfg.maxGradNorm)
+                optimizer.step()
+                state["trainTokens"] += sum(len(t.prompt_ids) + len(t.response_ids) for t in batch)
+                for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl)):
+                    totals[key] += float(value.detach())
+                passes += 1
+        scheduler.step()
+        state["update"] += 1
+        elapsed = time.perf_counter() - started
+        state["wallSeconds"] += elapsed
+        # 5. log
+        for index, (episode, episode_turns) in enumerate(finished):
+            run.episode(_train_episode_record(run, state["update"], index, episode, episode_turns, env_config))
+        response_lengths = [len(t.response_ids) for t in transitions]
+        run.metric({
+            "kind": "train",
+            "step": state["update"],
+            "time": now(),
+            "wallSeconds": round(state["wallSeconds"], 3),
+            "segment": segment,
+            "episodes": state["episodesStarted"],
+            "compute": compute(),
+            "metrics": {
+                "rollout/reward_mean": sum(t.reward for t in transitions) / len(transitions),
+                "rollout/return_mean": sum(t.ret for t in transitions) / len(transitions),
+                "rollout/episodes_finished": len(finished),
+                "rollout/success_rate": (sum(1 for e, _ in finished if e.success) / len(finished)) if finished else None,
+                "rollout/response_tokens_mean": sum(response_lengths) / len(response_lengths),
+                "ppo/policy_loss": totals["policy"] / passes,
+                "ppo/value_loss": totals["value"] / passes,
+                "ppo/clipfrac": totals["clipfrac"] / passes,
+                "ppo/approx_kl": totals["approx_kl"] / passes,
+                "ppo/entropy": totals["entropy"] / passes,
+                "ppo/kl_to_init": totals["kl"] / passes if reference is not None else None,
+                "train/lr": scheduler.get_last_lr()[0],
+                "perf/tokens_per_second": sum(len(t.prompt_ids) + len(t.response_ids) for t in transitions) * (cfg.epochs + 1) / elapsed,
+            },
+        })
+        run.progress(state["update"], cfg.updates)
+        if run.cancel_requested:
+            status = "cancelled"
+            break
+        if cfg.saveEverySteps and state["update"] % cfg.saveEverySteps == 0 and state["update"] < cfg.updates:
+            save(f"update-{state['update']:06d}")
+        if state["update"] < cfg.updates:
+            maybe_evaluate(state["update"], final=False)
+    save("final" if status == "finished" else f"update-{state['update']:06d}")
+    if status == "finished":
+        maybe_evaluate(state["update"], final=True)
+    return status
+
+
+def _train_episode_record(run: RunLog, update: int, index: int, episode: Any, turns: list[dict[str, Any]], env_config: Any) -> dict[str, Any]:
+    if isinstance(episode, virl.VirlEpisode):
+        state = {"routeId": episode.route.route_id, "city": episode.route.city, "position": min(episode.position, len(episode.rail) - 1), "railLength": len(episode.rail)}
+    else:
+        state = episode.state()
+    record = {
+        "runId": run.manifest["runId"],
+        "step": update,
+        "split": "train",
+        "splitKind": "train",
+        "episode": index,
+        "seed": episode.seed,
+        "environment": env_config.to_dict(),
+        "state": state,
+        "turns": turns,
+        "success": bool(episode.success),
+        "totalReward": sum(t["reward"] for t in turns),
+        "truncated": not episode.success,
+    }
+    failed = [t["failureMode"] for t in turns if t.get("failureMode") not in (None, "budget-exhausted")]
+    if not episode.success and failed:
+        record["failureMode"] = failed[-1]
+    return record

@@ -1,0 +1,96 @@
+"""`ptlab ppo` on the tiny GP-L model, CPU: a few updates end to end with everything logged,
+and kill -9 then --resume reproducing the uninterrupted run."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from ptlab.contracts import errors  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    return {**os.environ, "PTLAB_CACHE_DIR": str(tmp_path_factory.mktemp("cache")), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def config(tmp_path: Path, updates: int, save_every: int) -> Path:
+    data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    data["environment"]["maxVerify"] = 2  # episodes end within an update
+    data["ppo"].update(updates=updates, stepsPerUpdate=16, parallelEnvs=8, epochs=2, miniBatchSize=8, maxNewTokens=24, saveEverySteps=save_every, temperature=1.0)
+    del data["ppo"]["init"]  # from the base model: enough to exercise the loop
+    data["evaluation"].update(everySteps=2, maxNewTokens=16)
+    for split in data["evaluation"]["splits"]:
+        split["episodes"] = 2
+    path = tmp_path / f"ppo-{updates}.ptlab.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def ppo(env, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ptlab", "ppo", *args], capture_output=True, text=True, env=env, timeout=600)
+
+
+def records(run: Path, name: str = "metrics.jsonl") -> list[dict]:
+    return [json.loads(line) for line in (run / name).read_text().splitlines()]
+
+
+def test_updates_run_end_to_end_and_log_everything(tmp_path, env):
+    run = tmp_path / "ppo"
+    result = ppo(env, "--config", str(config(tmp_path, 3, 2)), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    train = [r for r in records(run) if r["kind"] == "train"]
+    assert [r["step"] for r in train] == [1, 2, 3]
+    for key in ("rollout/reward_mean", "rollout/return_mean", "rollout/response_tokens_mean", "ppo/policy_loss", "ppo/value_loss", "ppo/clipfrac", "ppo/approx_kl", "ppo/entropy", "train/lr", "perf/tokens_per_second"):
+        assert all(r["metrics"][key] is not None for r in train), key
+    assert all(r["compute"]["inferenceTokens"] > 0 and r["compute"]["gflops"] > 0 for r in train)
+    evals = sorted({r["step"] for r in records(run) if r["kind"] == "eval"})
+    assert evals == [0, 2, 3]
+    episodes = records(run, "episodes.jsonl")
+    rollout = [e for e in episodes if e["split"] == "train"]
+    assert rollout and all(errors("episode-record.schema.json", e) == [] for e in rollout)
+    assert all(len(e["turns"]) <= 2 and "prompt" in e["turns"][0] for e in rollout)
+    final = run / "checkpoints" / "final"
+    assert (final / "value_head.pt").exists() and (final / "optimizer.pt").exists()
+    assert json.loads((run / "run.json").read_text())["status"] == "finished"
+
+
+def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
+    cfg = config(tmp_path, 4, 2)
+    straight = tmp_path / "straight"
+    assert ppo(env, "--config", str(cfg), "--run-dir", str(straight)).returncode == 0
+    crashed = tmp_path / "crashed"
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "ppo", "--config", str(cfg), "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        metrics = crashed / "metrics.jsonl"
+        if metrics.exists() and any(json.loads(line)["step"] == 3 and json.loads(line)["kind"] == "train" for line in metrics.read_text().splitlines()):
+            break
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    resumed = ppo(env, "--config", str(cfg), "--run-dir", str(crashed), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    ours, theirs = records(crashed), records(straight)
+    assert [(r["kind"], r["step"]) for r in ours] == [(r["kind"], r["step"]) for r in theirs]
+    timeless = lambda r: {k: v for k, v in r.items() if k not in ("time", "wallSeconds", "segment")} | (  # noqa: E731
+        {"metrics": {k: v for k, v in r["metrics"].items() if k != "perf/tokens_per_second"}} if "metrics" in r else {}
+    )
+    for a, b in zip(ours, theirs):
+        diff = {k: (a.get(k), b.get(k)) for k in set(timeless(a)) | set(timeless(b)) if timeless(a).get(k) != timeless(b).get(k)}
+        assert not diff, f"{a['kind']} step {a['step']}: {diff}"
+    assert len(ours) == len(theirs)  # same rollouts, losses and evaluations
+    manifest = json.loads((crashed / "run.json").read_text())
+    assert [s["startStep"] for s in manifest["segments"]] == [0, 2] and manifest["segments"][0]["endStatus"] == "crashed"
+    from safetensors.torch import load_file
+
+    a, b = load_file(str(straight / "checkpoints/final/model.safetensors")), load_file(str(crashed / "checkpoints/final/model.safetensors"))
+    assert all(torch.equal(a[k], b[k]) for k in a)
