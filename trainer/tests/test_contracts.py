@@ -1,7 +1,6 @@
 """The shared contract fixtures (schemas/fixtures) hold in Python exactly as in TypeScript."""
 
 import json
-from pathlib import Path
 
 import pytest
 

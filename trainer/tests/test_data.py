@@ -1,14 +1,12 @@
 """`ptlab data`: expert SFT data in a run folder, as users run it, and the run folder contract."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from ptlab.contracts import errors
 
