@@ -175,11 +175,32 @@ def torch_dtype(dtype: str, device: str) -> Any:
 
 
 def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision: str | None = None, trust_remote_code: bool = False) -> Any:
+    """A causal LM by name or folder; a LoRA checkpoint (adapter_config.json) loads onto its
+    base model and is merged, so every consumer sees plain weights."""
     from transformers import AutoModelForCausalLM
 
     _quiet_transformers()
-    model = AutoModelForCausalLM.from_pretrained(resolve_model_path(name), revision=revision, dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code)
+    path = resolve_model_path(name)
+    adapter = Path(path) / "adapter_config.json"
+    if adapter.exists():
+        from peft import PeftModel
+
+        base = json.loads(adapter.read_text())["base_model_name_or_path"]
+        model = AutoModelForCausalLM.from_pretrained(resolve_model_path(base), dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code)
+        return PeftModel.from_pretrained(model, path).merge_and_unload().to(device)
+    model = AutoModelForCausalLM.from_pretrained(path, revision=revision, dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code)
     return model.to(device)
+
+
+def add_lora(model: Any, lora: Any, adapter_from: str | None = None) -> Any:
+    """Wrap `model` with trainable LoRA adapters (config.Lora), fresh or loaded from a
+    checkpoint folder, leaving the base weights frozen."""
+    from peft import LoraConfig, PeftModel, get_peft_model
+
+    if adapter_from is not None:
+        return PeftModel.from_pretrained(model, adapter_from, is_trainable=True)
+    targets = list(lora.targetModules) if lora.targetModules else "all-linear"
+    return get_peft_model(model, LoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout, target_modules=targets, task_type="CAUSAL_LM"))
 
 
 def parameter_count(model: Any) -> int:

@@ -36,7 +36,7 @@ from ptlab.config import Experiment
 from ptlab.envs import generalpoints as gp
 from ptlab.envs import virl
 from ptlab.evaluate import evaluate, generate
-from ptlab.models import load_causal_lm, load_tokenizer, parameter_count
+from ptlab.models import add_lora, load_causal_lm, load_tokenizer, parameter_count
 from ptlab.runlog import RunLog, atomic_write_text, now
 
 STATE_FILE = "trainer_state.json"
@@ -122,17 +122,20 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     cfg = experiment.ppo
     if cfg.advantage == "group":
         raise PpoError('ppo.advantage: group baselines are not available yet; use "gae"')
-    if experiment.model.lora is not None:
-        raise PpoError("model.lora: LoRA is not available yet in PPO; remove it to train all weights")
     env_config = experiment.environment_for()
     if env_config.modality == "vision":
         raise PpoError("environment.modality: vision PPO needs an image-text-to-text model; the embedded tiny-lm reads text only")
     checkpoints = sorted(run.manifest.get("checkpoints", []), key=lambda c: c["step"]) if resume else []
     checkpoint = run.dir / checkpoints[-1]["path"] if checkpoints else None
-    source = str(checkpoint) if checkpoint else (str(experiment.resolve(cfg.init)) if cfg.init else experiment.model.name)
+    lora = experiment.model.lora
+    # With LoRA, a checkpoint holds adapters: resume loads the base (Init or the model) and them.
+    base = str(experiment.resolve(cfg.init)) if cfg.init else experiment.model.name
+    source = str(checkpoint) if checkpoint and lora is None else base
     device = "cuda" if torch.cuda.is_available() else "cpu"
     tokenizer = load_tokenizer(source, None, experiment.model.trustRemoteCode)
     model = load_causal_lm(source, experiment.model.dtype, device, None, experiment.model.trustRemoteCode)
+    if lora is not None:
+        model = add_lora(model, lora, str(checkpoint) if checkpoint else None)
     if experiment.model.gradientCheckpointing:
         model.gradient_checkpointing_enable()
     # Seed after loading: building the embedded model on first use draws from the global RNG.
@@ -143,7 +146,7 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     if cfg.klCoef > 0:
         reference = load_causal_lm(str(experiment.resolve(cfg.init)) if cfg.init else experiment.model.name, experiment.model.dtype, device).eval()
         reference.requires_grad_(False)
-    params = list(model.parameters()) + list(head.parameters())
+    params = [p for p in model.parameters() if p.requires_grad] + list(head.parameters())
     optimizer = torch.optim.Adam(params, lr=cfg.learningRate, betas=cfg.adam.betas, eps=cfg.adam.eps, weight_decay=cfg.adam.weightDecay)
     ratio = cfg.finalLearningRate / cfg.learningRate
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: ratio + (1 - ratio) * 0.5 * (1 + math.cos(math.pi * min(u, cfg.updates) / cfg.updates)))

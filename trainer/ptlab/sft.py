@@ -29,7 +29,7 @@ from typing import Any
 from ptlab.config import Experiment
 from ptlab.data import SFT_FILE, write_sft_data
 from ptlab.evaluate import evaluate
-from ptlab.models import load_causal_lm, load_tokenizer, parameter_count
+from ptlab.models import add_lora, load_causal_lm, load_tokenizer, parameter_count
 from ptlab.runlog import RunLog, atomic_write_text, now
 
 IGNORE = -100
@@ -137,18 +137,20 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     sft = experiment.sft
     if sft.packing:
         raise SftError("sft.packing: packing is not available yet; set it to false")
-    if experiment.model.lora is not None:
-        raise SftError("model.lora: LoRA is not available yet in SFT; remove it to train all weights")
     # 1. data
     data_path = run.dir / SFT_FILE
     if not data_path.exists() and write_sft_data(experiment, run) is None:
         return "cancelled"
     checkpoint = _latest_checkpoint(run) if resume else None
-    local = checkpoint or (experiment.resolve(sft.init) if sft.init else None)
+    lora = experiment.model.lora
+    # With LoRA, a checkpoint holds adapters: resume loads the base (Init or the model) and them.
+    local = checkpoint if checkpoint and lora is None else (experiment.resolve(sft.init) if sft.init else None)
     source = str(local) if local else experiment.model.name
     revision = None if local else experiment.model.revision
     tokenizer = load_tokenizer(source, revision, experiment.model.trustRemoteCode)
     model = load_causal_lm(source, experiment.model.dtype, "cuda" if torch.cuda.is_available() else "cpu", revision, experiment.model.trustRemoteCode)
+    if lora is not None:
+        model = add_lora(model, lora, str(checkpoint) if checkpoint else None)
     if experiment.model.gradientCheckpointing:
         model.gradient_checkpointing_enable()
     # Seed after loading: building the embedded model on first use draws from the global RNG.
@@ -163,7 +165,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         raise SftError(f"sft.globalBatchSize ({sft.globalBatchSize}) must be a multiple of sft.microBatchSize ({sft.microBatchSize})")
     accumulation = sft.globalBatchSize // sft.microBatchSize
     total_steps = sft.steps or max(1, math.ceil(sft.epochs * len(examples) / sft.globalBatchSize))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=sft.learningRate, betas=sft.adam.betas, eps=sft.adam.eps, weight_decay=sft.adam.weightDecay)
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=sft.learningRate, betas=sft.adam.betas, eps=sft.adam.eps, weight_decay=sft.adam.weightDecay)
     scheduler = get_scheduler(sft.schedule if sft.schedule != "constant" else "constant_with_warmup", optimizer, num_warmup_steps=round(sft.warmupRatio * total_steps), num_training_steps=total_steps)
     parameters = parameter_count(model)
     init_tokens = 0
@@ -225,7 +227,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             loss_sum, _ = token_loss_sum(model, collated)
             (loss_sum / max(1, assistant_tokens)).backward()
             total_loss += float(loss_sum.detach())
-        grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), sft.maxGradNorm))
+        grad_norm = float(torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], sft.maxGradNorm))
         optimizer.step()
         scheduler.step()
         step += 1

@@ -94,3 +94,18 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
 
     a, b = load_file(str(straight / "checkpoints/final/model.safetensors")), load_file(str(crashed / "checkpoints/final/model.safetensors"))
     assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_lora_ppo_saves_adapters_and_value_head(tmp_path, env):
+    data = json.loads(config(tmp_path, 2, 1).read_text())
+    data["model"]["lora"] = {"r": 4}
+    del data["evaluation"]
+    path = tmp_path / "lora.ptlab.json"
+    path.write_text(json.dumps(data))
+    run = tmp_path / "lora"
+    result = ppo(env, "--config", str(path), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    final = run / "checkpoints" / "final"
+    assert (final / "adapter_config.json").exists() and (final / "value_head.pt").exists()
+    resumed = ppo(env, "--config", str(path), "--run-dir", str(run), "--resume")
+    assert resumed.returncode == 0, resumed.stderr

@@ -125,3 +125,32 @@ def test_unsupported_options_say_what_to_change(tmp_path, env):
     result = sft(env, "--config", str(path), "--run-dir", str(tmp_path / "p"))
     assert result.returncode == 2 and "sft.packing" in result.stderr
     assert json.loads((tmp_path / "p" / "run.json").read_text())["status"] == "failed"
+
+
+def test_lora_trains_adapters_only_and_checkpoints_load_merged(tmp_path, env):
+    data = json.loads(config(tmp_path, 6, 3).read_text())
+    data["model"]["lora"] = {"r": 8, "alpha": 16, "dropout": 0.0}
+    data["sft"]["learningRate"] = 5e-3
+    path = tmp_path / "lora.ptlab.json"
+    path.write_text(json.dumps(data))
+    run = tmp_path / "lora"
+    result = sft(env, "--config", str(path), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    final = run / "checkpoints" / "final"
+    assert (final / "adapter_config.json").exists() and not (final / "model.safetensors").exists()
+    losses = [r["metrics"]["train/loss"] for r in records(run) if r["kind"] == "train"]
+    assert losses[-1] < losses[0]
+    # consumers get plain merged weights that differ from the base model's
+    probe = subprocess.run(
+        [sys.executable, "-c", (
+            "import sys, torch; from ptlab import models\n"
+            "merged = models.load_causal_lm(sys.argv[1], 'fp32'); base = models.load_causal_lm('embedded:tiny-lm', 'fp32')\n"
+            "diff = max((a - b).abs().max().item() for a, b in zip(merged.state_dict().values(), base.state_dict().values()))\n"
+            "print(type(merged).__name__, diff)"
+        ), str(final)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    name, diff = probe.stdout.split()
+    assert name == "LlamaForCausalLM" and float(diff) > 0
+    resumed = sft(env, "--config", str(path), "--run-dir", str(run), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
