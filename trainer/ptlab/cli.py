@@ -93,8 +93,10 @@ def _eval(args: argparse.Namespace) -> int:
             print(f"ptlab eval: {experiment.source}: /evaluation: the config has no evaluation splits", file=sys.stderr)
             return 2
         checkpoint = Path(args.checkpoint).resolve() if args.checkpoint else None
-        if checkpoint is not None and not (checkpoint / "config.json").exists():
-            print(f"ptlab eval: {checkpoint}: not a checkpoint folder (no config.json)", file=sys.stderr)
+        from ptlab.models import is_checkpoint
+
+        if checkpoint is not None and not is_checkpoint(checkpoint):
+            print(f"ptlab eval: {checkpoint}: not a checkpoint folder (no config.json or adapter_config.json)", file=sys.stderr)
             return 2
         source = str(checkpoint) if checkpoint else experiment.model.name
         with RunLog(
@@ -153,8 +155,10 @@ def _export(args: argparse.Namespace) -> int:
                 print(f"ptlab export: {manifest_path}: the run has no checkpoint yet", file=sys.stderr)
                 return 2
             checkpoint = run_dir / checkpoints[-1]["path"]
-        if not (checkpoint / "config.json").exists():
-            print(f"ptlab export: {checkpoint}: not a checkpoint folder (no config.json)", file=sys.stderr)
+        from ptlab.models import is_checkpoint
+
+        if not is_checkpoint(checkpoint):
+            print(f"ptlab export: {checkpoint}: not a checkpoint folder (no config.json or adapter_config.json)", file=sys.stderr)
             return 2
         env = experiment.environment_for()
         sample = gp.prompt(env, gp.deal(env, 0)) if isinstance(env, gp.GeneralPointsConfig) else "\n[Task Description]\nYou are an expert in navigation."
@@ -201,7 +205,9 @@ def _ppo(args: argparse.Namespace) -> int:
 
     try:
         experiment = load_experiment(Path(args.config))
-        if experiment.ppo.init and not (experiment.resolve(experiment.ppo.init) / "config.json").exists():
+        from ptlab.models import is_checkpoint
+
+        if experiment.ppo.init and not is_checkpoint(experiment.resolve(experiment.ppo.init)):
             print(f"ptlab ppo: {experiment.source}: /ppo/init: {experiment.resolve(experiment.ppo.init)} is not a checkpoint folder; run SFT first", file=sys.stderr)
             return 2
         with RunLog(

@@ -92,12 +92,12 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
     """Export `checkpoint` to `target` (replaced whole, only after the parity check passes)."""
     import onnxruntime as ort
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoTokenizer
 
-    from ptlab.models import _quiet_transformers
+    from ptlab.models import load_causal_lm
 
-    _quiet_transformers()
-    model = AutoModelForCausalLM.from_pretrained(checkpoint, attn_implementation="eager", dtype=torch.float32).eval()
+    # load_causal_lm merges a LoRA checkpoint onto its base; eager attention traces cleanly
+    model = load_causal_lm(str(checkpoint), "fp32", "cpu", attn_implementation="eager").eval()
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
     layers, kv_heads, head_dim = _geometry(model.config)
     inputs, outputs = _names(layers)

@@ -174,7 +174,7 @@ def torch_dtype(dtype: str, device: str) -> Any:
     return {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[dtype]
 
 
-def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision: str | None = None, trust_remote_code: bool = False) -> Any:
+def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision: str | None = None, trust_remote_code: bool = False, **options: Any) -> Any:
     """A causal LM by name or folder; a LoRA checkpoint (adapter_config.json) loads onto its
     base model and is merged, so every consumer sees plain weights."""
     from transformers import AutoModelForCausalLM
@@ -186,9 +186,9 @@ def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision
         from peft import PeftModel
 
         base = json.loads(adapter.read_text())["base_model_name_or_path"]
-        model = AutoModelForCausalLM.from_pretrained(resolve_model_path(base), dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code)
+        model = AutoModelForCausalLM.from_pretrained(resolve_model_path(base), dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code, **options)
         return PeftModel.from_pretrained(model, path).merge_and_unload().to(device)
-    model = AutoModelForCausalLM.from_pretrained(path, revision=revision, dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code)
+    model = AutoModelForCausalLM.from_pretrained(path, revision=revision, dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code, **options)
     return model.to(device)
 
 
@@ -201,6 +201,11 @@ def add_lora(model: Any, lora: Any, adapter_from: str | None = None) -> Any:
         return PeftModel.from_pretrained(model, adapter_from, is_trainable=True)
     targets = list(lora.targetModules) if lora.targetModules else "all-linear"
     return get_peft_model(model, LoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout, target_modules=targets, task_type="CAUSAL_LM"))
+
+
+def is_checkpoint(folder: Path) -> bool:
+    """A model folder: full weights (config.json) or LoRA adapters (adapter_config.json)."""
+    return (folder / "config.json").exists() or (folder / "adapter_config.json").exists()
 
 
 def parameter_count(model: Any) -> int:

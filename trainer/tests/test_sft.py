@@ -154,3 +154,6 @@ def test_lora_trains_adapters_only_and_checkpoints_load_merged(tmp_path, env):
     assert name == "LlamaForCausalLM" and float(diff) > 0
     resumed = sft(env, "--config", str(path), "--run-dir", str(run), "--resume")
     assert resumed.returncode == 0, resumed.stderr
+    exported = subprocess.run([sys.executable, "-m", "ptlab", "export", "--config", str(path), "--run-dir", str(run)], capture_output=True, text=True, env=env, timeout=300)
+    assert exported.returncode == 0, exported.stderr
+    assert (run / "onnx" / "final" / "model.onnx").exists()
