@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from functools import lru_cache
 import shutil
 import time
 from dataclasses import dataclass
@@ -70,11 +71,12 @@ def load_examples(path: Path, tokenizer: Any, max_length: int) -> list[Example]:
     return examples
 
 
-def epoch_order(n: int, seed: int, epoch: int) -> list[int]:
+@lru_cache(maxsize=4)
+def epoch_order(n: int, seed: int, epoch: int) -> tuple[int, ...]:
     import torch
 
     generator = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
-    return torch.randperm(n, generator=generator).tolist()
+    return tuple(torch.randperm(n, generator=generator).tolist())
 
 
 def collate(batch: list[Example], pad_id: int) -> dict[str, Any]:
@@ -91,11 +93,38 @@ def collate(batch: list[Example], pad_id: int) -> dict[str, Any]:
     return {"input_ids": ids, "labels": labels, "attention_mask": attention}
 
 
+def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
+    """Several examples per row: positions restart at each example and a block-diagonal
+    causal mask keeps attention within it, so a packed row computes what the examples
+    would alone. Padding attends only to itself (no empty softmax rows)."""
+    import torch
+
+    width = max(sum(len(e.input_ids) for e in row) for row in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    labels = torch.full((len(rows), width), IGNORE, dtype=torch.long)
+    positions = torch.zeros((len(rows), width), dtype=torch.long)
+    segments = torch.full((len(rows), width), -1, dtype=torch.long)
+    for i, row in enumerate(rows):
+        at = 0
+        for k, e in enumerate(row):
+            n = len(e.input_ids)
+            ids[i, at : at + n] = torch.tensor(e.input_ids)
+            labels[i, at : at + n] = torch.tensor(e.labels)
+            positions[i, at : at + n] = torch.arange(n)
+            segments[i, at : at + n] = k
+            at += n
+    causal = torch.ones(width, width, dtype=torch.bool).tril()
+    same = segments[:, :, None] == segments[:, None, :]
+    allowed = (same & causal & (segments[:, :, None] >= 0)) | torch.eye(width, dtype=torch.bool)
+    return {"input_ids": ids, "labels": labels, "position_ids": positions, "attention_mask": allowed[:, None], "tokens": int((segments >= 0).sum())}
+
+
 def token_loss_sum(model: Any, batch: dict[str, Any]) -> tuple[Any, int]:
     """Sum of the next-token cross-entropy over assistant tokens, and their count."""
     import torch.nn.functional as F
 
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1]
+    inputs = {k: batch[k] for k in ("input_ids", "attention_mask", "position_ids") if k in batch}
+    logits = model(**inputs).logits[:, :-1]
     targets = batch["labels"][:, 1:]
     loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
     return loss, int((targets != IGNORE).sum())
@@ -135,8 +164,6 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     from transformers import get_scheduler
 
     sft = experiment.sft
-    if sft.packing:
-        raise SftError("sft.packing: packing is not available yet; set it to false")
     # 1. data
     data_path = run.dir / SFT_FILE
     if not data_path.exists() and write_sft_data(experiment, run) is None:
@@ -205,6 +232,24 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     def snapshot() -> dict[str, Any]:
         return {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
 
+    def next_example() -> Example:
+        """The next example of the seeded epoch order; the data position survives resumes."""
+        position = state["dataPosition"]
+        epoch, offset = divmod(position, len(examples))
+        state["dataPosition"] = position + 1
+        return examples[epoch_order(len(examples), experiment.seed, epoch)[offset]]
+
+    def next_packed_row() -> list[Example]:
+        row, used = [], 0
+        while True:
+            position = state["dataPosition"]
+            epoch, offset = divmod(position, len(examples))
+            candidate = examples[epoch_order(len(examples), experiment.seed, epoch)[offset]]
+            if row and used + len(candidate.input_ids) > max_length:
+                return row
+            row.append(next_example())
+            used += len(candidate.input_ids)
+
     if step == 0:
         maybe_evaluate(0, final=False)  # the starting point of every curve
     model.train()
@@ -213,15 +258,17 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         optimizer.zero_grad(set_to_none=True)
         micro_batches, assistant_tokens, sequence_tokens = [], 0, 0
         for _ in range(accumulation):
-            position = state["dataPosition"]
-            epoch, offset = divmod(position, len(examples))
-            order = epoch_order(len(examples), experiment.seed, epoch)
-            batch = [examples[order[(offset + k) % len(examples)]] for k in range(sft.microBatchSize)]
-            state["dataPosition"] = position + sft.microBatchSize
-            collated = {k: v.to(device) for k, v in collate(batch, tokenizer.pad_token_id).items()}
+            if sft.packing:
+                rows = [next_packed_row() for _ in range(sft.microBatchSize)]
+                packed = collate_packed(rows, tokenizer.pad_token_id)
+                sequence_tokens += packed.pop("tokens")
+                collated = {k: v.to(device) for k, v in packed.items()}
+            else:
+                batch = [next_example() for _ in range(sft.microBatchSize)]
+                collated = {k: v.to(device) for k, v in collate(batch, tokenizer.pad_token_id).items()}
+                sequence_tokens += int(collated["attention_mask"].sum())
             micro_batches.append(collated)
             assistant_tokens += int((collated["labels"][:, 1:] != IGNORE).sum())
-            sequence_tokens += int(collated["attention_mask"].sum())
         total_loss = 0.0
         for collated in micro_batches:
             loss_sum, _ = token_loss_sum(model, collated)

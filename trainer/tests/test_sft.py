@@ -119,11 +119,11 @@ def test_sigterm_checkpoints_and_cancels(tmp_path, env):
 
 def test_unsupported_options_say_what_to_change(tmp_path, env):
     data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
-    data["sft"]["packing"] = True
+    data["sft"].update(globalBatchSize=10, microBatchSize=4)
     path = tmp_path / "p.ptlab.json"
     path.write_text(json.dumps(data))
     result = sft(env, "--config", str(path), "--run-dir", str(tmp_path / "p"))
-    assert result.returncode == 2 and "sft.packing" in result.stderr
+    assert result.returncode == 2 and "sft.globalBatchSize (10) must be a multiple of sft.microBatchSize (4)" in result.stderr
     assert json.loads((tmp_path / "p" / "run.json").read_text())["status"] == "failed"
 
 
@@ -157,3 +157,39 @@ def test_lora_trains_adapters_only_and_checkpoints_load_merged(tmp_path, env):
     exported = subprocess.run([sys.executable, "-m", "ptlab", "export", "--config", str(path), "--run-dir", str(run)], capture_output=True, text=True, env=env, timeout=300)
     assert exported.returncode == 0, exported.stderr
     assert (run / "onnx" / "final" / "model.onnx").exists()
+
+
+def test_a_packed_row_computes_what_its_examples_compute_alone(env, monkeypatch):
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    from ptlab import models
+    from ptlab.sft import Example, collate, collate_packed, token_loss_sum
+
+    model = models.load_causal_lm("embedded:tiny-lm", "fp32").eval()
+    a = Example([1, 50, 60, 70, 80, 90], [-100, -100, 60, 70, 80, 90])
+    b = Example([1, 55, 65, 75], [-100, -100, 65, 75])
+    with torch.no_grad():
+        alone = [token_loss_sum(model, collate([e], 0)) for e in (a, b)]
+        packed_batch = collate_packed([[a, b], [b]], 0)
+        tokens = packed_batch.pop("tokens")
+        packed = token_loss_sum(model, packed_batch)
+        single = collate_packed([[b]], 0)
+        single.pop("tokens")
+        row_b = token_loss_sum(model, single)
+    assert tokens == 6 + 4 + 4
+    assert packed[1] == alone[0][1] + 2 * alone[1][1]
+    assert packed[0].item() == pytest.approx(alone[0][0].item() + 2 * alone[1][0].item(), rel=1e-5)
+    assert row_b[0].item() == pytest.approx(alone[1][0].item(), rel=1e-5)
+
+
+def test_packing_trains(tmp_path, env):
+    data = json.loads(config(tmp_path, 8, 100).read_text())
+    data["sft"]["packing"] = True
+    data["model"]["maxLength"] = 768
+    path = tmp_path / "packed.ptlab.json"
+    path.write_text(json.dumps(data))
+    run = tmp_path / "packed"
+    result = sft(env, "--config", str(path), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    train = [r for r in records(run) if r["kind"] == "train"]
+    assert train[-1]["metrics"]["train/loss"] < train[0]["metrics"]["train/loss"]
+    assert train[-1]["episodes"] > 8 * 8  # more than one example per sequence
