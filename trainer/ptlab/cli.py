@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from ptlab import __version__
 from ptlab.contracts import ContractViolation, load_json_file
@@ -23,23 +24,30 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _open_run(args: argparse.Namespace, experiment: Any, job: str, seeds: dict[str, int]) -> Any:
+    """The job's run folder (created, or continued with --resume) with the config snapshot."""
+    from ptlab.runlog import RunLog
+
+    return RunLog(
+        Path(args.run_dir),
+        experiment=experiment.name,
+        job=job,
+        config=experiment.to_dict(),
+        config_path=experiment.source,
+        command=[sys.executable, "-m", "ptlab", *sys.argv[1:]],
+        seeds=seeds,
+        resume=args.resume,
+    )
+
+
 def _data(args: argparse.Namespace) -> int:
     from ptlab.config import load_experiment
     from ptlab.data import data_seed, write_sft_data
-    from ptlab.runlog import RunFolderError, RunLog
+    from ptlab.runlog import RunFolderError
 
     try:
         experiment = load_experiment(Path(args.config))
-        with RunLog(
-            Path(args.run_dir),
-            experiment=experiment.name,
-            job="data",
-            config=experiment.to_dict(),
-            config_path=experiment.source,
-            command=[sys.executable, "-m", "ptlab", *sys.argv[1:]],
-            seeds={"global": experiment.seed, "data": data_seed(experiment)},
-            resume=args.resume,
-        ) as run:
+        with _open_run(args, experiment, "data", {"global": experiment.seed, "data": data_seed(experiment)}) as run:
             written = write_sft_data(experiment, run)
     except (ContractViolation, RunFolderError) as exc:
         print(f"ptlab data: {exc}", file=sys.stderr)
@@ -54,21 +62,12 @@ def _data(args: argparse.Namespace) -> int:
 def _sft(args: argparse.Namespace) -> int:
     from ptlab.config import load_experiment
     from ptlab.data import data_seed
-    from ptlab.runlog import RunFolderError, RunLog
+    from ptlab.runlog import RunFolderError
     from ptlab.sft import SftError, run_sft
 
     try:
         experiment = load_experiment(Path(args.config))
-        with RunLog(
-            Path(args.run_dir),
-            experiment=experiment.name,
-            job="sft",
-            config=experiment.to_dict(),
-            config_path=experiment.source,
-            command=[sys.executable, "-m", "ptlab", *sys.argv[1:]],
-            seeds={"global": experiment.seed, "data": data_seed(experiment)},
-            resume=args.resume,
-        ) as run:
+        with _open_run(args, experiment, "sft", {"global": experiment.seed, "data": data_seed(experiment)}) as run:
             status = run_sft(experiment, run, args.resume)
             if status == "cancelled":
                 run.finish("cancelled")
@@ -85,7 +84,7 @@ def _eval(args: argparse.Namespace) -> int:
     from ptlab.config import load_experiment
     from ptlab.evaluate import evaluate, write_summary
     from ptlab.models import load_causal_lm, load_tokenizer, parameter_count
-    from ptlab.runlog import RunFolderError, RunLog
+    from ptlab.runlog import RunFolderError
 
     try:
         experiment = load_experiment(Path(args.config))
@@ -99,22 +98,15 @@ def _eval(args: argparse.Namespace) -> int:
             print(f"ptlab eval: {checkpoint}: not a checkpoint folder (no config.json or adapter_config.json)", file=sys.stderr)
             return 2
         source = str(checkpoint) if checkpoint else experiment.model.name
-        with RunLog(
-            Path(args.run_dir),
-            experiment=experiment.name,
-            job="eval",
-            config=experiment.to_dict(),
-            config_path=experiment.source,
-            command=[sys.executable, "-m", "ptlab", *sys.argv[1:]],
-            seeds={"global": experiment.seed, "evaluation": experiment.evaluation.seed},
-            resume=args.resume,
-        ) as run:
+        with _open_run(args, experiment, "eval", {"global": experiment.seed, "evaluation": experiment.evaluation.seed}) as run:
             import torch
 
             device = "cuda" if torch.cuda.is_available() else "cpu"
             tokenizer = load_tokenizer(source, None if checkpoint else experiment.model.revision, experiment.model.trustRemoteCode)
             model = load_causal_lm(source, experiment.model.dtype, device, None if checkpoint else experiment.model.revision, experiment.model.trustRemoteCode)
-            state_file = checkpoint / "trainer_state.json" if checkpoint else None
+            from ptlab.checkpoints import STATE_FILE
+
+            state_file = checkpoint / STATE_FILE if checkpoint else None
             state = json.loads(state_file.read_text()) if state_file and state_file.exists() else {}
             parameters = parameter_count(model)
             tokens = state.get("compute", {}).get("totalTrainTokens", 0)
@@ -201,7 +193,7 @@ def _launch(args: argparse.Namespace) -> int:
 def _ppo(args: argparse.Namespace) -> int:
     from ptlab.config import load_experiment
     from ptlab.ppo import PpoError, run_ppo
-    from ptlab.runlog import RunFolderError, RunLog
+    from ptlab.runlog import RunFolderError
 
     try:
         experiment = load_experiment(Path(args.config))
@@ -210,16 +202,7 @@ def _ppo(args: argparse.Namespace) -> int:
         if experiment.ppo.init and not is_checkpoint(experiment.resolve(experiment.ppo.init)):
             print(f"ptlab ppo: {experiment.source}: /ppo/init: {experiment.resolve(experiment.ppo.init)} is not a checkpoint folder; run SFT first", file=sys.stderr)
             return 2
-        with RunLog(
-            Path(args.run_dir),
-            experiment=experiment.name,
-            job="ppo",
-            config=experiment.to_dict(),
-            config_path=experiment.source,
-            command=[sys.executable, "-m", "ptlab", *sys.argv[1:]],
-            seeds={"global": experiment.seed},
-            resume=args.resume,
-        ) as run:
+        with _open_run(args, experiment, "ppo", {"global": experiment.seed}) as run:
             status = run_ppo(experiment, run, args.resume)
             if status == "cancelled":
                 run.finish("cancelled")

@@ -21,7 +21,6 @@ Every update starts fresh episodes, so a checkpoint between updates resumes exac
 
 from __future__ import annotations
 
-import json
 import math
 import random
 import time
@@ -31,15 +30,15 @@ from typing import Any
 
 import torch
 
+from ptlab import checkpoints
 from ptlab import ppo_core as core
 from ptlab.config import Experiment
 from ptlab.envs import generalpoints as gp
 from ptlab.envs import virl
 from ptlab.evaluate import evaluate, generate
 from ptlab.models import add_lora, load_causal_lm, load_tokenizer, parameter_count
-from ptlab.runlog import RunLog, atomic_write_text, now
+from ptlab.runlog import RunLog, now
 
-STATE_FILE = "trainer_state.json"
 PAPER_LAMBDA = {"generalpoints": 6.0, "virl": 5.1}
 
 
@@ -125,8 +124,7 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     env_config = experiment.environment_for()
     if env_config.modality == "vision":
         raise PpoError("environment.modality: vision PPO needs an image-text-to-text model; the embedded tiny-lm reads text only")
-    checkpoints = sorted(run.manifest.get("checkpoints", []), key=lambda c: c["step"]) if resume else []
-    checkpoint = run.dir / checkpoints[-1]["path"] if checkpoints else None
+    checkpoint = checkpoints.latest(run) if resume else None
     lora = experiment.model.lora
     # With LoRA, a checkpoint holds adapters: resume loads the base (Init or the model) and them.
     base = str(experiment.resolve(cfg.init)) if cfg.init else experiment.model.name
@@ -151,18 +149,10 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     ratio = cfg.finalLearningRate / cfg.learningRate
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: ratio + (1 - ratio) * 0.5 * (1 + math.cos(math.pi * min(u, cfg.updates) / cfg.updates)))
     parameters = parameter_count(model)
-    init_tokens = 0
-    if cfg.init and (experiment.resolve(cfg.init) / STATE_FILE).exists():
-        init_tokens = json.loads((experiment.resolve(cfg.init) / STATE_FILE).read_text())["compute"].get("totalTrainTokens", 0)
+    init_tokens = checkpoints.trained_tokens(experiment.resolve(cfg.init)) if cfg.init else 0
     state: dict[str, Any] = {"update": 0, "episodesStarted": 0, "trainTokens": 0, "inferenceTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": init_tokens}}
     if checkpoint is not None:
-        head.load_state_dict(torch.load(checkpoint / "value_head.pt", weights_only=True))
-        optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=False))
-        scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt", weights_only=False))
-        rng = torch.load(checkpoint / "rng.pt", weights_only=False)
-        torch.set_rng_state(rng["torch"])
-        random.setstate(rng["python"])
-        state = json.loads((checkpoint / STATE_FILE).read_text())
+        state = checkpoints.restore(checkpoint, optimizer, scheduler, {"value_head": head})
     if resume:
         run.truncate_records_after(state["update"])
     run.update(parameters=parameters, **({"init": str(experiment.resolve(cfg.init))} if cfg.init else {}))
@@ -185,24 +175,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         }
 
     def save(name: str) -> None:
-        target = run.dir / "checkpoints" / name
-        staging = target.with_name(f".{name}.tmp")
-        import shutil
-
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        model.save_pretrained(staging)
-        tokenizer.save_pretrained(staging)
-        torch.save(head.state_dict(), staging / "value_head.pt")
-        torch.save(optimizer.state_dict(), staging / "optimizer.pt")
-        torch.save(scheduler.state_dict(), staging / "scheduler.pt")
-        torch.save({"torch": torch.get_rng_state(), "python": random.getstate()}, staging / "rng.pt")
-        snapshot = {**state, "step": state["update"], "savedAt": now(), "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
-        atomic_write_text(staging / STATE_FILE, json.dumps(snapshot, indent=2) + "\n")
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-        run.checkpoint_saved(state["update"], target)
+        snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+        checkpoints.save(run, name, state["update"], model, tokenizer, optimizer, scheduler, snapshot, {"value_head": head})
 
     evaluation = experiment.evaluation
 

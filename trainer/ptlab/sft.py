@@ -21,21 +21,20 @@ import json
 import math
 import random
 from functools import lru_cache
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ptlab import checkpoints
 from ptlab.config import Experiment
 from ptlab.data import SFT_FILE, write_sft_data
 from ptlab.evaluate import evaluate
 from ptlab.models import add_lora, load_causal_lm, load_tokenizer, parameter_count
-from ptlab.runlog import RunLog, atomic_write_text, now
+from ptlab.runlog import RunLog, now
 
 IGNORE = -100
 DEFAULT_MAX_LENGTH = 1024
-STATE_FILE = "trainer_state.json"
 
 
 class SftError(ValueError):
@@ -130,34 +129,6 @@ def token_loss_sum(model: Any, batch: dict[str, Any]) -> tuple[Any, int]:
     return loss, int((targets != IGNORE).sum())
 
 
-def _latest_checkpoint(run: RunLog) -> Path | None:
-    checkpoints = sorted(run.manifest.get("checkpoints", []), key=lambda c: c["step"])
-    return run.dir / checkpoints[-1]["path"] if checkpoints else None
-
-
-def save_checkpoint(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimizer: Any, scheduler: Any, state: dict[str, Any]) -> Path:
-    import torch
-
-    target = run.dir / "checkpoints" / name
-    staging = target.with_name(f".{name}.tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    model.save_pretrained(staging)
-    tokenizer.save_pretrained(staging)
-    torch.save(optimizer.state_dict(), staging / "optimizer.pt")
-    torch.save(scheduler.state_dict(), staging / "scheduler.pt")
-    torch.save({"torch": torch.get_rng_state(), "python": random.getstate()}, staging / "rng.pt")
-    atomic_write_text(staging / STATE_FILE, json.dumps({**state, "step": step, "savedAt": now()}, indent=2) + "\n")
-    old = target.with_name(f".{name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    run.checkpoint_saved(step, target)
-    return target
-
-
 def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     """Train; returns the final status ("finished" or "cancelled")."""
     import torch
@@ -168,7 +139,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     data_path = run.dir / SFT_FILE
     if not data_path.exists() and write_sft_data(experiment, run) is None:
         return "cancelled"
-    checkpoint = _latest_checkpoint(run) if resume else None
+    checkpoint = checkpoints.latest(run) if resume else None
     lora = experiment.model.lora
     # With LoRA, a checkpoint holds adapters: resume loads the base (Init or the model) and them.
     local = checkpoint if checkpoint and lora is None else (experiment.resolve(sft.init) if sft.init else None)
@@ -195,19 +166,11 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=sft.learningRate, betas=sft.adam.betas, eps=sft.adam.eps, weight_decay=sft.adam.weightDecay)
     scheduler = get_scheduler(sft.schedule if sft.schedule != "constant" else "constant_with_warmup", optimizer, num_warmup_steps=round(sft.warmupRatio * total_steps), num_training_steps=total_steps)
     parameters = parameter_count(model)
-    init_tokens = 0
-    if sft.init:
-        init_state = experiment.resolve(sft.init) / STATE_FILE
-        init_tokens = json.loads(init_state.read_text())["compute"]["totalTrainTokens"] if init_state.exists() else 0
+    init_tokens = checkpoints.trained_tokens(experiment.resolve(sft.init)) if sft.init else 0
     state = {"dataPosition": 0, "trainTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": init_tokens}}
     step = 0
     if checkpoint is not None:
-        optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=False))
-        scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt", weights_only=False))
-        rng = torch.load(checkpoint / "rng.pt", weights_only=False)
-        torch.set_rng_state(rng["torch"])
-        random.setstate(rng["python"])
-        state = json.loads((checkpoint / STATE_FILE).read_text())
+        state = checkpoints.restore(checkpoint, optimizer, scheduler)
         step = state["step"]
     if resume:
         run.truncate_records_after(step)  # records written after the checkpoint are redone
@@ -304,9 +267,9 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         if step < total_steps:
             maybe_evaluate(step, final=False)
         if sft.saveEverySteps and step % sft.saveEverySteps == 0 and step < total_steps:
-            save_checkpoint(run, f"step-{step:06d}", step, model, tokenizer, optimizer, scheduler, snapshot())
+            checkpoints.save(run, f"step-{step:06d}", step, model, tokenizer, optimizer, scheduler, snapshot())
     name = "final" if status == "finished" else f"step-{step:06d}"
-    save_checkpoint(run, name, step, model, tokenizer, optimizer, scheduler, snapshot())
+    checkpoints.save(run, name, step, model, tokenizer, optimizer, scheduler, snapshot())
     if status == "finished":
         maybe_evaluate(step, final=True)
     return status
