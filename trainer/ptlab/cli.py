@@ -239,68 +239,34 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("config", nargs="+", help="experiment config files")
     validate.set_defaults(run=_validate)
 
-    data = commands.add_parser(
-        "data",
-        help="write SFT data from the environment's expert (chat messages JSONL) into a run folder",
-        description="Write RUN_DIR/sft.jsonl: expert examples from the config's training environment.",
-    )
-    data.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
-    data.add_argument("--run-dir", required=True, help="run folder to create (or continue with --resume)")
-    data.add_argument("--resume", action="store_true", help="continue the run in RUN_DIR")
-    data.set_defaults(run=_data)
+    def job(name: str, run: Any, summary: str, description: str, run_dir: str, resume: str | None) -> argparse.ArgumentParser:
+        """A job's subcommand with the arguments every job takes."""
+        sub = commands.add_parser(name, help=summary, description=description)
+        sub.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
+        sub.add_argument("--run-dir", required=True, help=run_dir)
+        if resume:
+            sub.add_argument("--resume", action="store_true", help=resume)
+        sub.set_defaults(run=run)
+        return sub
 
-    sft = commands.add_parser(
-        "sft",
-        help="supervised fine-tuning on the expert data, loss on assistant tokens only",
-        description="Train with SFT into RUN_DIR (checkpoints, metrics.jsonl, run.json).",
-    )
-    sft.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
-    sft.add_argument("--run-dir", required=True, help="run folder to create (or continue with --resume)")
-    sft.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
-    sft.set_defaults(run=_sft)
-
-    ppo = commands.add_parser(
-        "ppo",
-        help="multi-turn PPO with verifier rewards, from the Init checkpoint (ppo.init)",
-        description="Train with PPO into RUN_DIR (checkpoints with the value head, metrics.jsonl, episodes.jsonl, run.json).",
-    )
-    ppo.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
-    ppo.add_argument("--run-dir", required=True, help="run folder to create (or continue with --resume)")
-    ppo.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
-    ppo.set_defaults(run=_ppo)
-
-    evaluation = commands.add_parser(
-        "eval",
-        help="evaluate a checkpoint (or the base model) on the config's ID and OOD splits",
-        description="Evaluate on every evaluation split: episodes.jsonl, metrics.jsonl and eval-summary.json in RUN_DIR.",
-    )
-    evaluation.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
-    evaluation.add_argument("--run-dir", required=True, help="run folder to create (or redo with --resume)")
-    evaluation.add_argument("--checkpoint", help="checkpoint folder to evaluate (default: the config's model)")
-    evaluation.add_argument("--resume", action="store_true", help="redo the evaluation in RUN_DIR")
-    evaluation.set_defaults(run=_eval)
-
-    export = commands.add_parser(
-        "export",
-        help="export a checkpoint to ONNX (decoder with KV cache) with its tokenizer",
-        description="Write RUN_DIR/onnx/<checkpoint>/: model.onnx, tokenizer.json, ptlab-onnx.json (checked against PyTorch).",
-    )
-    export.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
-    export.add_argument("--run-dir", required=True, help="the training run whose last checkpoint is exported (and where onnx/ goes)")
-    export.add_argument("--checkpoint", help="export this checkpoint folder instead")
-    export.set_defaults(run=_export)
-
-    launch = commands.add_parser(
-        "launch",
-        help="run a job the way the config's launcher says (local, accelerate, Slurm)",
-        description="Run JOB with the config's launcher; --print shows the command (and sbatch script) instead.",
-    )
-    launch.add_argument("--config", required=True, help="experiment config (*.ptlab.json)")
+    fresh_or_resumed = "run folder to create (or continue with --resume)"
+    job("data", _data, "write SFT data from the environment's expert (chat messages JSONL) into a run folder",
+        "Write RUN_DIR/sft.jsonl: expert examples from the config's training environment.", fresh_or_resumed, "continue the run in RUN_DIR")
+    job("sft", _sft, "supervised fine-tuning on the expert data, loss on assistant tokens only",
+        "Train with SFT into RUN_DIR (checkpoints, metrics.jsonl, run.json).", fresh_or_resumed, "continue from the run's last checkpoint")
+    job("ppo", _ppo, "multi-turn PPO with verifier rewards, from the Init checkpoint (ppo.init)",
+        "Train with PPO into RUN_DIR (checkpoints with the value head, metrics.jsonl, episodes.jsonl, run.json).", fresh_or_resumed, "continue from the run's last checkpoint")
+    job("eval", _eval, "evaluate a checkpoint (or the base model) on the config's ID and OOD splits",
+        "Evaluate on every evaluation split: episodes.jsonl, metrics.jsonl and eval-summary.json in RUN_DIR.", "run folder to create (or redo with --resume)", "redo the evaluation in RUN_DIR",
+        ).add_argument("--checkpoint", help="checkpoint folder to evaluate (default: the config's model)")
+    job("export", _export, "export a checkpoint to ONNX (decoder with KV cache) with its tokenizer",
+        "Write RUN_DIR/onnx/<checkpoint>/: model.onnx, tokenizer.json, ptlab-onnx.json (checked against PyTorch).",
+        "the training run whose last checkpoint is exported (and where onnx/ goes)", None,
+        ).add_argument("--checkpoint", help="export this checkpoint folder instead")
+    launch = job("launch", _launch, "run a job the way the config's launcher says (local, accelerate, Slurm)",
+                 "Run JOB with the config's launcher; --print shows the command (and sbatch script) instead.", "the job's run folder", "continue the run in RUN_DIR")
     launch.add_argument("--job", required=True, choices=["data", "sft", "ppo", "eval", "export"])
-    launch.add_argument("--run-dir", required=True, help="the job's run folder")
-    launch.add_argument("--resume", action="store_true", help="continue the run in RUN_DIR")
     launch.add_argument("--print", action="store_true", help="print the plan as JSON instead of running it")
-    launch.set_defaults(run=_launch)
 
     env_server = commands.add_parser(
         "env-server",
