@@ -11,7 +11,7 @@ from typing import Any
 
 import torch
 
-from ptlab.runlog import RunLog, atomic_write_text, now
+from ptlab.runlog import RunLog, atomic_write_text, now, replace_dir
 
 STATE_FILE = "trainer_state.json"
 
@@ -36,12 +36,7 @@ def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimize
     torch.save(scheduler.state_dict(), staging / "scheduler.pt")
     torch.save({"torch": torch.get_rng_state(), "python": random.getstate()}, staging / "rng.pt")
     atomic_write_text(staging / STATE_FILE, json.dumps({**state, "step": step, "savedAt": now()}, indent=2) + "\n")
-    old = target.with_name(f".{name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    replace_dir(staging, target)
     run.checkpoint_saved(step, target)
     return target
 

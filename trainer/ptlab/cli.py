@@ -59,23 +59,35 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sft(args: argparse.Namespace) -> int:
+def _train(args: argparse.Namespace, job: str) -> int:
+    """sft and ppo: open the run folder, train, and say how it ended (130 when cancelled)."""
     from ptlab.config import load_experiment
     from ptlab.data import data_seed
+    from ptlab.models import is_checkpoint
+    from ptlab.ppo import PpoError, run_ppo
     from ptlab.runlog import RunFolderError
     from ptlab.sft import SftError, run_sft
 
     try:
         experiment = load_experiment(Path(args.config))
-        with _open_run(args, experiment, "sft", {"global": experiment.seed, "data": data_seed(experiment)}) as run:
-            status = run_sft(experiment, run, args.resume)
+        init = experiment.sft.init if job == "sft" else experiment.ppo.init
+        if init and not is_checkpoint(experiment.resolve(init)):
+            print(f"ptlab {job}: {experiment.source}: /{job}/init: {experiment.resolve(init)} is not a checkpoint folder; train it first", file=sys.stderr)
+            return 2
+        seeds = {"global": experiment.seed, **({"data": data_seed(experiment)} if job == "sft" else {})}
+        with _open_run(args, experiment, job, seeds) as run:
+            status = (run_sft if job == "sft" else run_ppo)(experiment, run, args.resume)
             if status == "cancelled":
                 run.finish("cancelled")
-    except (ContractViolation, RunFolderError, SftError) as exc:
-        print(f"ptlab sft: {exc}", file=sys.stderr)
+    except (ContractViolation, RunFolderError, SftError, PpoError) as exc:
+        print(f"ptlab {job}: {exc}", file=sys.stderr)
         return 2
     print(f"{args.run_dir}: {status}")
     return 130 if status == "cancelled" else 0
+
+
+def _sft(args: argparse.Namespace) -> int:
+    return _train(args, "sft")
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -191,26 +203,7 @@ def _launch(args: argparse.Namespace) -> int:
 
 
 def _ppo(args: argparse.Namespace) -> int:
-    from ptlab.config import load_experiment
-    from ptlab.ppo import PpoError, run_ppo
-    from ptlab.runlog import RunFolderError
-
-    try:
-        experiment = load_experiment(Path(args.config))
-        from ptlab.models import is_checkpoint
-
-        if experiment.ppo.init and not is_checkpoint(experiment.resolve(experiment.ppo.init)):
-            print(f"ptlab ppo: {experiment.source}: /ppo/init: {experiment.resolve(experiment.ppo.init)} is not a checkpoint folder; run SFT first", file=sys.stderr)
-            return 2
-        with _open_run(args, experiment, "ppo", {"global": experiment.seed}) as run:
-            status = run_ppo(experiment, run, args.resume)
-            if status == "cancelled":
-                run.finish("cancelled")
-    except (ContractViolation, RunFolderError, PpoError) as exc:
-        print(f"ptlab ppo: {exc}", file=sys.stderr)
-        return 2
-    print(f"{args.run_dir}: {status}")
-    return 130 if status == "cancelled" else 0
+    return _train(args, "ppo")
 
 
 def _env_server(args: argparse.Namespace) -> int:

@@ -95,6 +95,7 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
     from transformers import AutoTokenizer
 
     from ptlab.models import load_causal_lm
+    from ptlab.runlog import replace_dir
 
     # load_causal_lm merges a LoRA checkpoint onto its base; eager attention traces cleanly
     model = load_causal_lm(str(checkpoint), "fp32", "cpu", attn_implementation="eager").eval()
@@ -144,12 +145,7 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
             "versions": {"torch": torch.__version__, "onnxruntime": ort.__version__},
         }
         (staging / "ptlab-onnx.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
-        old = target.with_name(f".{target.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_dir(staging, target)
         return target
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import subprocess
@@ -49,6 +50,17 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def replace_dir(staging: Path, target: Path) -> None:
+    """Put a finished folder in place of `target`: the old one moves aside first and goes
+    only after the new one is in, so a crash leaves one whole folder (maybe under .old)."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def git_state(folder: Path) -> dict[str, Any] | None:
