@@ -1,10 +1,19 @@
 // esbuild: one bundle for the extension host (node) and one per webview (browser).
 // Type-checking is its own step (`npm run typecheck`).
+import { existsSync, readdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning' };
+
+/** Every webview/<name>/main.ts becomes dist/webview/<name>.js. */
+function webviewEntryPoints() {
+  const names = readdirSync('webview', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(`webview/${d.name}/main.ts`))
+    .map((d) => d.name);
+  return Object.fromEntries(names.map((name) => [name, `webview/${name}/main.ts`]));
+}
 
 const builds = [
   {
@@ -29,7 +38,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { dashboard: 'webview/dashboard/main.ts' },
+    entryPoints: webviewEntryPoints(),
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

@@ -1,7 +1,7 @@
 // The VS Code integration suite's entry point: the same Mocha `run()` that
 // @vscode/test-electron calls, and that test/runner/codeServer.ts runs inside code-server.
 // Results also go to $PTLAB_TEST_RESULTS (JSON) so a runner outside VS Code can count them.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 
@@ -13,7 +13,7 @@ interface Outcome {
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
-  mocha.addFile(join(__dirname, 'extension.test.js'));
+  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(join(__dirname, file));
   const outcomes: Outcome[] = [];
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { WebviewCheck, WebviewCheckContext } from './webviewChecks/types';
 import { prepareWorkspace, repo, type Outcome } from './workspace';
 
 const resultsDir = join(repo, 'test-results');
@@ -152,7 +153,15 @@ async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Checks of a webview as a user sees it, each one outcome; screenshots land in test-results/. */
+/** Every module in webviewChecks/ exports `checks`; see webviewChecks/types.ts. */
+async function loadWebviewChecks(): Promise<WebviewCheck[]> {
+  const dir = join(__dirname, 'webviewChecks');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'types.js').sort();
+  const modules = await Promise.all(files.map((f) => import(join(dir, f)) as Promise<{ checks: WebviewCheck[] }>));
+  return modules.flatMap((m) => m.checks);
+}
+
+/** Checks of the webviews as a user sees them, each one outcome; screenshots land in test-results/. */
 async function runWebviewChecks(browser: Browser, port: number, workspace: string): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -161,38 +170,28 @@ async function runWebviewChecks(browser: Browser, port: number, workspace: strin
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text()) && /vscode-resource|vscode-cdn|webview/i.test(m.text())) cspViolations.push(m.text());
   });
-  const check = async (title: string, body: () => Promise<void>) => {
-    try {
-      await body();
-      outcomes.push({ title, state: 'passed' });
-    } catch (err) {
-      outcomes.push({ title, state: 'failed', error: (err as Error).stack ?? String(err) });
-      await page.screenshot({ path: join(resultsDir, `failed-${title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
-    }
+  const checkContext: WebviewCheckContext = {
+    page,
+    workspace,
+    resultsDir,
+    runCommand: (title) => runCommand(page, title),
+    activeWebview: () => page.frameLocator('iframe.webview:visible').first().frameLocator('#active-frame'),
+    screenshot: async (name) => void (await page.screenshot({ path: join(resultsDir, `${name}.png`) })),
   };
   await page.goto(workbenchUrl(port, workspace, false));
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-
-  await check('webview: the dashboard shows the run and its ID/OOD curves in Chromium', async () => {
-    await runCommand(page, 'Post-Training Lab: Open Dashboard');
-    const view = page.frameLocator('iframe.webview').frameLocator('#active-frame');
-    await view.locator('#success-chart').waitFor({ state: 'visible', timeout: 60_000 });
-    const status = await view.locator('#status').textContent({ timeout: 30_000 });
-    if (!status?.includes('runs/tiny-gp-l/ppo')) throw new Error(`status line was ${JSON.stringify(status)}`);
-    const problems = await view.locator('#problems').textContent();
-    if (!problems?.includes('skipped 1 bad line(s), first at line 8')) throw new Error(`problems were ${JSON.stringify(problems)}`);
-    const drawn = await view.locator('#success-chart').evaluate((c) => {
-      const canvas = c as HTMLCanvasElement;
-      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let ink = 0;
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) ink++;
-      return ink;
-    });
-    if (drawn < 1000) throw new Error(`the chart canvas is nearly empty (${drawn} painted pixels)`);
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(resultsDir, 'dashboard.png') });
-    if (cspViolations.length > 0) throw new Error(`CSP violations:\n${cspViolations.join('\n')}`);
-  });
+  for (const check of await loadWebviewChecks()) {
+    const violationsBefore = cspViolations.length;
+    try {
+      await check.run(checkContext);
+      const caused = cspViolations.slice(violationsBefore);
+      if (caused.length > 0) throw new Error(`CSP violations:\n${caused.join('\n')}`);
+      outcomes.push({ title: check.title, state: 'passed' });
+    } catch (err) {
+      outcomes.push({ title: check.title, state: 'failed', error: (err as Error).stack ?? String(err) });
+      await page.screenshot({ path: join(resultsDir, `failed-${check.title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+    }
+  }
   await context.close();
   return outcomes;
 }
