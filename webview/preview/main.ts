@@ -282,9 +282,9 @@ function routeLegend(map: RouteMapView): HTMLOListElement {
   return el(
     'ol',
     { id: 'route-legend', class: 'route-legend' },
-    el('li', { class: 'legend-start' }, el('b', {}, 'S '), `Start: ${map.start}`),
-    ...map.intersections.slice(1, last).map((p, i) => el('li', {}, el('b', {}, `${i + 1} `), p.landmarks || 'No landmarks')),
-    el('li', { class: 'legend-destination' }, el('b', {}, 'D '), `Destination: ${map.destination} — ${map.intersections[last]?.landmarks ?? ''}`),
+    el('li', { class: 'legend-start' }, el('span', { class: 'legend-key' }, 'S '), `Start: ${map.start}`),
+    ...map.intersections.slice(1, last).map((p, i) => el('li', {}, el('span', { class: 'legend-key' }, `${i + 1} `), p.landmarks || 'No landmarks')),
+    el('li', { class: 'legend-destination' }, el('span', { class: 'legend-key' }, 'D '), `Destination: ${map.destination} — ${map.intersections[last]?.landmarks ?? ''}`),
   );
 }
 

@@ -59,6 +59,13 @@ export class PreviewPanel {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ptlab.svg');
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: FromPreview) => void this.onMessage(m), null, this.disposables);
+    vscode.workspace.onDidChangeConfiguration(
+      (change) => {
+        if (change.affectsConfiguration('ptlab.pythonPath')) this.publish(); // the street-view grid may now be drawn
+      },
+      null,
+      this.disposables,
+    );
     vscode.workspace.onDidSaveTextDocument(
       (doc) => {
         if (this.config && doc.uri.toString() === this.config.uri.toString()) void this.load(doc.uri, this.episode?.variant.id, this.episode?.seed);
