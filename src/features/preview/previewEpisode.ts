@@ -63,7 +63,8 @@ export function previewVariants(experiment: ExperimentConfig): Variant[] {
 
 // ---------------------------------------------------------------------------- V-IRL routes
 
-let syntheticCache: { key: string; routes: Route[] } | undefined;
+/** Synthetic cities by (city, routes, seed): a config's splits switch between a few. */
+const syntheticRoutes = new Map<string, Route[]>();
 
 /** The variant's routes: a route file (through the loader) or a synthetic city (cached). */
 export function loadRoutes(config: VirlConfig, loadRouteFile: RouteFileLoader): Route[] {
@@ -73,17 +74,19 @@ export function loadRoutes(config: VirlConfig, loadRouteFile: RouteFileLoader): 
   }
   const spec = config.routes.synthetic as { city?: unknown; routes?: unknown; seed?: unknown };
   const key = JSON.stringify([spec.city, spec.routes, spec.seed]);
-  if (syntheticCache?.key !== key) {
+  let routes = syntheticRoutes.get(key);
+  if (!routes) {
     const city = typeof spec.city === 'string' ? spec.city : '';
     try {
-      const generated = generateRoutes(city, typeof spec.routes === 'number' ? spec.routes : 1000, typeof spec.seed === 'number' ? spec.seed : 0);
-      syntheticCache = { key, routes: parseRoutes(generated, `synthetic city ${city}`) };
+      routes = parseRoutes(generateRoutes(city, typeof spec.routes === 'number' ? spec.routes : 1000, typeof spec.seed === 'number' ? spec.seed : 0), `synthetic city ${city}`);
     } catch (err) {
       if (err instanceof UnknownCity) throw new EnvConfigError(err.message);
       throw err;
     }
+    if (syntheticRoutes.size >= 4) syntheticRoutes.delete(syntheticRoutes.keys().next().value!);
+    syntheticRoutes.set(key, routes);
   }
-  return syntheticCache.routes;
+  return routes;
 }
 
 /** Where each rail position stands, by dead reckoning from the milestones' headings and
