@@ -271,7 +271,7 @@ function routeSvg(map: RouteMapView): SVGSVGElement {
   if (agent) {
     const [x, y] = at(agent);
     const arrow = svg('g', { id: 'map-agent', class: 'map-agent', transform: `translate(${x.toFixed(1)} ${y.toFixed(1)}) rotate(${agent.heading})` });
-    arrow.append(svg('polygon', { points: '0,-15 9,9 0,4 -9,9' }), svg('title', {}, `Agent at position ${map.agent + 1}, heading ${agent.heading}°`));
+    arrow.append(svg('polygon', { points: '0,-18 11,11 0,5 -11,11' }), svg('title', {}, `Agent at position ${map.agent + 1}, heading ${agent.heading}°`));
     root.append(arrow);
   }
   return root;

@@ -152,4 +152,19 @@ export const checks: WebviewCheck[] = [
       await screenshot('preview-xss');
     },
   },
+  {
+    title: 'webview: a reloaded window restores the preview with its episode replayed',
+    async run(context) {
+      const { page, activeWebview } = context;
+      let view = await openPreview(context, 'preview-gp-vl.ptlab.json');
+      const typed = 'not an answer, kept across a reload';
+      await answerWith(view, typed, 1);
+      // The workbench's own reload: it saves its state (the webview's included) on the way out.
+      await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), context.runCommand('Developer: Reload Window')]);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      view = activeWebview();
+      await view.locator('#transcript', { hasText: typed }).waitFor({ timeout: 60_000 });
+      expectEqual('attempts after the reload', await text(view, '#attempts'), '4 of 5 attempts left');
+    },
+  },
 ];
