@@ -1,9 +1,11 @@
 // activate(): one register call per feature, nothing else.
 import type * as vscode from 'vscode';
 import { DashboardPanel } from './features/dashboard/dashboardPanel';
+import { PreviewPanel } from './features/preview/previewPanel';
 
 export function activate(context: vscode.ExtensionContext): void {
   DashboardPanel.register(context);
+  PreviewPanel.register(context);
 }
 
 export function deactivate(): void {}

@@ -11,10 +11,13 @@ export function webviewOptions(extensionUri: vscode.Uri, extraRoots: vscode.Uri[
   };
 }
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): string {
+/** `styles`: extra stylesheets of the panel, in media/. */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string, styles: string[] = []): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.js`));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
+  const links = ['webview.css', ...styles]
+    .map((file) => `<link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', file)).toString()}" nonce="${nonce}">`)
+    .join('\n');
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
@@ -28,7 +31,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, b
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}" nonce="${nonce}">
+${links}
 <title>${escapeHtml(title)}</title>
 </head>
 <body>

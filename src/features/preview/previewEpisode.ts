@@ -1,0 +1,269 @@
+// The environment preview's model: the config's variants and one hand-played episode of
+// one of them, through the TypeScript environments (src/core/envs). Pure: no vscode, no DOM;
+// route files come through the loader the host passes in.
+import type { ExperimentConfig } from '../../core/contracts.generated';
+import { renderHandSvg } from '../../core/envs/cards';
+import { generateRoutes, UnknownCity } from '../../core/envs/cities';
+import {
+  completeSolutions,
+  EnvConfigError,
+  expertResponse as generalPointsExpert,
+  GeneralPointsEpisode,
+  generalPointsConfig,
+  type Step,
+} from '../../core/envs/generalpoints';
+import type { RouteFileLoader } from '../../core/envs/server';
+import {
+  actionOf,
+  expertResponse as virlExpert,
+  instructionSentences,
+  observationOf,
+  parseRoutes,
+  VirlEpisode,
+  virlConfig,
+  type Position,
+  type Route,
+  type VirlConfig,
+  type VirlStep,
+} from '../../core/envs/virl';
+import type { EpisodeView, RouteMapView, StreetViewView, TranscriptEntry, VariantInfo } from '../../protocol/preview';
+
+export interface Variant extends VariantInfo {
+  /** The training environment with the split's overrides applied (as the trainer does). */
+  environment: Record<string, unknown>;
+}
+
+export function taskName(environment: Record<string, unknown>): string {
+  const vision = environment.modality === 'vision';
+  return environment.env === 'virl' ? `V-IRL-${vision ? 'VL' : 'L'}` : `GP-${vision ? 'VL' : 'L'}`;
+}
+
+/** The training variant, then each evaluation split, in the config's order. */
+export function previewVariants(experiment: ExperimentConfig): Variant[] {
+  const base = experiment.environment as unknown as Record<string, unknown>;
+  const variants: Variant[] = [
+    { id: 'train', name: 'training', kind: 'train', task: taskName(base), overrides: [], recognition: false, firstSeed: experiment.seed ?? 0, environment: base },
+  ];
+  for (const split of experiment.evaluation?.splits ?? []) {
+    const overrides = (split.overrides ?? {}) as Record<string, unknown>;
+    const environment = { ...base, ...overrides };
+    variants.push({
+      id: `split:${split.name}`,
+      name: split.name,
+      kind: split.kind,
+      task: taskName(environment),
+      overrides: Object.entries(overrides).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`),
+      recognition: split.recognition ?? false,
+      firstSeed: experiment.evaluation?.seed ?? 1234,
+      environment,
+    });
+  }
+  return variants;
+}
+
+// ---------------------------------------------------------------------------- V-IRL routes
+
+/** Synthetic cities by (city, routes, seed): a config's splits switch between a few. */
+const syntheticRoutes = new Map<string, Route[]>();
+
+/** The variant's routes: a route file (through the loader) or a synthetic city (cached). */
+export function loadRoutes(config: VirlConfig, loadRouteFile: RouteFileLoader): Route[] {
+  if ('file' in config.routes) {
+    const { path, data } = loadRouteFile(config.routes.file);
+    return parseRoutes(data, path);
+  }
+  const spec = config.routes.synthetic as { city?: unknown; routes?: unknown; seed?: unknown };
+  const key = JSON.stringify([spec.city, spec.routes, spec.seed]);
+  let routes = syntheticRoutes.get(key);
+  if (!routes) {
+    const city = typeof spec.city === 'string' ? spec.city : '';
+    try {
+      routes = parseRoutes(generateRoutes(city, typeof spec.routes === 'number' ? spec.routes : 1000, typeof spec.seed === 'number' ? spec.seed : 0), `synthetic city ${city}`);
+    } catch (err) {
+      if (err instanceof UnknownCity) throw new EnvConfigError(err.message);
+      throw err;
+    }
+    if (syntheticRoutes.size >= 4) syntheticRoutes.delete(syntheticRoutes.keys().next().value!);
+    syntheticRoutes.set(key, routes);
+  }
+  return routes;
+}
+
+/** Where each rail position stands, by dead reckoning from the milestones' headings and
+ * distances (north up, metres): a turn at its intersection, the k forward() points of a
+ * segment evenly from its start, stop() at the destination. */
+export function routeMap(route: Route, rail: Position[], agent: number, space: VirlConfig['actionSpace']): RouteMapView {
+  const points = [{ x: 0, y: 0 }];
+  for (const m of route.milestones) {
+    const last = points[points.length - 1]!;
+    const radians = (m.heading * Math.PI) / 180;
+    points.push({ x: last.x + m.distanceM * Math.sin(radians), y: last.y - m.distanceM * Math.cos(radians) });
+  }
+  const forwardCount = route.milestones.map((_, s) => rail.filter((p) => p.sentence === 2 * s + 1 && p.absoluteAction === 'forward()').length);
+  const seen = route.milestones.map(() => 0);
+  const railPoints = rail.map((p) => {
+    const segment = Math.floor(p.sentence / 2);
+    const from = points[segment]!;
+    const to = points[segment + 1]!;
+    let t = 0;
+    if (p.absoluteAction === 'stop()') t = 1;
+    else if (p.absoluteAction === 'forward()') t = seen[segment]!++ / forwardCount[segment]!;
+    return { x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t, heading: p.heading, action: actionOf(p, space), observation: observationOf(p) };
+  });
+  return {
+    start: route.start,
+    destination: route.destination,
+    intersections: points.map((p, i) => ({ ...p, landmarks: i === 0 ? '' : route.milestones[i - 1]!.landmarks })),
+    rail: railPoints,
+    agent: Math.min(agent, rail.length - 1),
+  };
+}
+
+// ---------------------------------------------------------------------------- one episode
+
+export interface PreviewSource {
+  configUri: string;
+  configPath: string;
+  experiment: string;
+  variants: Variant[];
+}
+
+/** One episode of one variant, played by hand: each answer is a step of the environment. */
+export class PreviewEpisode {
+  readonly variant: Variant;
+  private readonly episode: GeneralPointsEpisode | VirlEpisode;
+  readonly answers: string[] = [];
+  private readonly transcript: TranscriptEntry[] = [];
+
+  constructor(
+    private readonly source: PreviewSource,
+    variantId: string,
+    readonly seed: number,
+    loadRouteFile: RouteFileLoader,
+  ) {
+    const variant = source.variants.find((v) => v.id === variantId);
+    if (!variant) throw new EnvConfigError(`no variant "${variantId}" in ${source.configPath}`);
+    this.variant = variant;
+    if (variant.environment.env === 'virl') {
+      const config = virlConfig(variant.environment);
+      this.episode = new VirlEpisode(config, loadRoutes(config, loadRouteFile), seed);
+      this.transcript.push({ kind: 'prompt', text: this.episode.prompt, newChat: true, position: 0 });
+    } else {
+      this.episode = new GeneralPointsEpisode(generalPointsConfig(variant.environment), seed);
+      this.transcript.push({ kind: 'prompt', text: this.episode.prompt, newChat: true });
+    }
+  }
+
+  get done(): boolean {
+    return this.episode.done;
+  }
+
+  /** One attempt: the verifier's reward and message are appended to the transcript. */
+  answer(text: string): void {
+    if (this.episode.done) throw new EnvConfigError('the episode is over: restart it or pick another seed');
+    const step: Step | VirlStep = this.episode.step(text);
+    this.answers.push(text);
+    this.transcript.push(
+      { kind: 'answer', text },
+      {
+        kind: 'verdict',
+        attempt: this.answers.length,
+        reward: step.reward,
+        message: step.message,
+        failureMode: step.failureMode ?? null,
+        correct: 'correct' in step ? step.correct : step.success,
+        done: step.done,
+        success: step.success,
+      },
+    );
+    if (step.nextPrompt !== undefined) {
+      const newChat = 'newChat' in step && step.newChat;
+      this.transcript.push({ kind: 'prompt', text: step.nextPrompt, newChat, ...(this.episode instanceof VirlEpisode ? { position: this.episode.position } : {}) });
+    }
+  }
+
+  view(): EpisodeView {
+    const e = this.episode;
+    const common = {
+      configUri: this.source.configUri,
+      configPath: this.source.configPath,
+      experiment: this.source.experiment,
+      variants: this.source.variants.map(({ environment: _, ...info }) => info),
+      variantId: this.variant.id,
+      seed: this.seed,
+      modality: e.config.modality,
+      verifier: e.config.verifier,
+      maxVerify: e.config.maxVerify,
+      prompt: e.prompt,
+      transcript: [...this.transcript],
+      done: e.done,
+      success: e.success,
+    };
+    return e instanceof VirlEpisode ? { ...common, ...this.virlView(e) } : { ...common, ...this.generalPointsView(e) };
+  }
+
+  private generalPointsView(e: GeneralPointsEpisode): Pick<EpisodeView, 'env' | 'attemptsLeft' | 'attemptsNote' | 'expertAnswer' | 'generalPoints'> {
+    const left = Math.max(0, e.config.maxVerify - e.attempts);
+    const note = e.done ? (e.success ? 'solved' : 'episode over') : left > 0 ? `${left} of ${e.config.maxVerify} attempts left` : 'no attempts left: the next answer ends the episode (step_limit_reached)';
+    const cardImage = e.config.modality === 'vision' ? svgDataUri(renderHandSvg(e.hand.cards, e.hand.suits)) : undefined;
+    return {
+      env: 'generalpoints',
+      attemptsLeft: left,
+      attemptsNote: note,
+      ...(e.done ? {} : { expertAnswer: generalPointsExpert(e.hand) }),
+      generalPoints: {
+        cards: e.hand.cards,
+        suits: e.hand.suits,
+        values: e.hand.values,
+        ...(cardImage ? { cardImage } : {}),
+        solutions: completeSolutions(e.hand.values, e.config.target),
+        verifierSolutions: e.hand.solutions.length,
+      },
+    };
+  }
+
+  private virlView(e: VirlEpisode): Pick<EpisodeView, 'env' | 'attemptsLeft' | 'attemptsNote' | 'expertAnswer' | 'virl'> {
+    const left = Math.max(0, e.config.maxVerify - e.attemptsHere);
+    const note = e.done
+      ? e.success
+        ? 'reached the destination'
+        : 'episode over'
+      : left > 0
+        ? `${left} of ${e.config.maxVerify} attempts left at position ${e.position + 1}`
+        : 'no attempts left here: the next answer ends the episode';
+    const image = e.image();
+    return {
+      env: 'virl',
+      attemptsLeft: left,
+      attemptsNote: note,
+      ...(e.done ? {} : { expertAnswer: virlExpert(e.config, e.route, e.rail, e.position) }),
+      virl: {
+        routeId: e.route.routeId,
+        city: e.route.city,
+        position: e.position,
+        railLength: e.rail.length,
+        instruction: instructionSentences(e.route, e.config.verifier === 'strict'),
+        map: routeMap(e.route, e.rail, e.position, e.config.actionSpace),
+        ...(image ? { streetView: streetView(image) } : {}),
+      },
+    };
+  }
+}
+
+function streetView(image: NonNullable<ReturnType<VirlEpisode['image']>>): StreetViewView {
+  return {
+    observation: `You observe an image of 4 views; ${image.atIntersection ? 'You observe an intersection' : ''}`,
+    city: image.city,
+    routeId: image.routeId,
+    position: image.position,
+    heading: image.heading,
+    landmark: image.landmark,
+    atIntersection: image.atIntersection,
+    note: 'The 2x2 street-view grid (front, right / back, left) is drawn by the Python trainer (ptlab/envs/streetview.py).',
+  };
+}
+
+/** An SVG document as an <img> source: images cannot run scripts, and the CSP allows data: images. */
+export function svgDataUri(svg: string): string {
+  return `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+}
