@@ -5,6 +5,7 @@ same greedy tokens, through `node dist/cli.js generate`."""
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def lively_checkpoint(tmp_path_factory):
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     onnx = export_onnx(folder, tmp_path_factory.mktemp("export") / "onnx", _prompts()[0])
-    return model, tokenizer, onnx
+    return model, tokenizer, onnx, folder
 
 
 def _node_generate(onnx: Path, prompt: str, max_new_tokens: int, *extra: str) -> dict:
@@ -62,7 +63,7 @@ def _node_generate(onnx: Path, prompt: str, max_new_tokens: int, *extra: str) ->
 
 @pytest.mark.parametrize("index", range(3))
 def test_typescript_greedy_tokens_equal_pytorch(lively_checkpoint, index):
-    model, tokenizer, onnx = lively_checkpoint
+    model, tokenizer, onnx, _ = lively_checkpoint
     prompt = _prompts()[index]
     ids = tokenizer.apply_chat_template([{"role": "user", "content": prompt}], add_generation_prompt=True, tokenize=True, return_dict=False)
     ours = _node_generate(onnx, prompt, 40)
@@ -80,7 +81,7 @@ def test_typescript_greedy_tokens_equal_pytorch(lively_checkpoint, index):
 
 
 def test_sampling_is_seeded(lively_checkpoint):
-    _, _, onnx = lively_checkpoint
+    _, _, onnx, _ = lively_checkpoint
     first, again, other = (_node_generate(onnx, "hello", 24, "--temperature", "1.0", "--seed", seed) for seed in ("3", "3", "4"))
     assert first["tokens"] == again["tokens"] and first["tokens"] != other["tokens"]
 
@@ -90,3 +91,44 @@ def test_a_folder_that_is_not_an_export_is_refused(tmp_path):
         pytest.skip("needs node and dist/cli.js")
     result = subprocess.run([NODE, str(CLI), "generate", "--model", str(tmp_path), "--prompt", "x"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "ptlab-onnx.json" in result.stderr and "python -m ptlab export" in result.stderr
+
+
+def _experiment(environment: dict, splits: list[dict]) -> dict:
+    tiny = json.loads((REPO / "examples" / "tiny.ptlab.json").read_text())
+    return {**tiny, "environment": environment, "evaluation": {"splits": splits, "seed": 99, "maxNewTokens": 40}}
+
+
+EXPERIMENTS = {
+    "gp": _experiment(
+        {"env": "generalpoints", "verifier": "reference", "maxVerify": 3},
+        [{"name": "id", "kind": "id", "episodes": 5}, {"name": "ood-rule", "kind": "rule-ood", "episodes": 5, "overrides": {"faceCards": "11-12-13"}}],
+    ),
+    "virl": _experiment(
+        {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 12}}, "maxVerify": 2},
+        [{"name": "id", "kind": "id", "episodes": 3}, {"name": "ood-relative", "kind": "rule-ood", "episodes": 3, "overrides": {"actionSpace": "relative"}}],
+    ),
+}
+COMPARED = ("split", "splitKind", "episode", "seed", "environment", "state", "turns", "success", "totalReward", "truncated", "failureMode")
+
+
+@pytest.mark.parametrize("name", sorted(EXPERIMENTS))
+def test_typescript_evaluation_writes_the_trainers_episode_records(lively_checkpoint, tmp_path, name):
+    """`npx ptlab evaluate` on the ONNX export plays the same episodes, turn for turn, as
+    `python -m ptlab eval` on the PyTorch checkpoint: same seeds, prompts, outputs, rewards."""
+    if NODE is None or not CLI.exists():
+        pytest.skip("needs node and dist/cli.js")
+    _, _, onnx, checkpoint = lively_checkpoint
+    config = tmp_path / f"{name}.ptlab.json"
+    config.write_text(json.dumps(EXPERIMENTS[name]))
+    run = tmp_path / "run"
+    python = subprocess.run([sys.executable, "-m", "ptlab", "eval", "--config", str(config), "--run-dir", str(run), "--checkpoint", str(checkpoint)], capture_output=True, text=True, timeout=600)
+    assert python.returncode == 0, python.stderr
+    ts_file = tmp_path / "ts.jsonl"
+    ts = subprocess.run([NODE, str(CLI), "evaluate", "--model", str(onnx), "--config", str(config), "--out", str(ts_file)], capture_output=True, text=True, timeout=600)
+    assert ts.returncode == 0, ts.stderr
+    theirs = [json.loads(line) for line in (run / "episodes.jsonl").read_text().splitlines()]
+    ours = [json.loads(line) for line in ts_file.read_text().splitlines()]
+    assert len(ours) == len(theirs) == sum(s["episodes"] for s in EXPERIMENTS[name]["evaluation"]["splits"])
+    for mine, reference in zip(ours, theirs):
+        assert {k: mine.get(k) for k in COMPARED} == {k: reference.get(k) for k in COMPARED}
+    assert sum(len(r["turns"]) for r in ours) > len(ours), "multi-turn episodes expected"

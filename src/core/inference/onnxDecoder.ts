@@ -21,6 +21,8 @@ export interface OnnxMetadata {
   specialTokens: Record<string, number | null>;
   stopTokens: number[];
   chatTemplate: string | null;
+  /** The trainer tokenizer's `clean_up_tokenization_spaces` (exports before it was recorded: absent). */
+  cleanUpTokenizationSpaces?: boolean;
   tolerance: number;
   parity: Record<string, number>;
 }
@@ -82,7 +84,7 @@ export class OnnxDecoder {
 
   static async load(dir: string, sessionOptions: ort.InferenceSession.SessionOptions = {}): Promise<OnnxDecoder> {
     const metadata = readMetadata(dir);
-    const tokenizer = ChatTokenizer.load(dir, metadata.chatTemplate);
+    const tokenizer = ChatTokenizer.load(dir, metadata.chatTemplate, metadata.cleanUpTokenizationSpaces);
     const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...sessionOptions });
     return new OnnxDecoder(dir, metadata, tokenizer, session);
   }

@@ -35,13 +35,17 @@ export class ChatTokenizer {
     private readonly tokenizer: Tokenizer,
     private readonly config: TokenizerConfig,
     chatTemplate: string | undefined,
+    private readonly cleanUpSpaces: boolean,
   ) {
     this.template = chatTemplate ? new Template(chatTemplate) : undefined;
   }
 
   /** `dir` holds tokenizer.json and tokenizer_config.json; the chat template comes from the
-   *  export's metadata, else chat_template.jinja, else the config's `chat_template`. */
-  static load(dir: string, chatTemplate?: string | null): ChatTokenizer {
+   *  export's metadata, else chat_template.jinja, else the config's `chat_template`.
+   *  `cleanUpSpaces`: the trainer tokenizer's `clean_up_tokenization_spaces` (the export
+   *  records it); else the config's, else false as in transformers 5 (tokenizers.js would
+   *  default to true and drop spaces before punctuation that the trainer keeps). */
+  static load(dir: string, chatTemplate?: string | null, cleanUpSpaces?: boolean): ChatTokenizer {
     const config = readJson(join(dir, 'tokenizer_config.json')) as TokenizerConfig;
     const tokenizer = new Tokenizer(readJson(join(dir, 'tokenizer.json')) as object, config);
     let template = chatTemplate ?? undefined;
@@ -52,7 +56,8 @@ export class ChatTokenizer {
         template = typeof config.chat_template === 'string' ? config.chat_template : undefined;
       }
     }
-    return new ChatTokenizer(tokenizer, config, template);
+    const cleanUp = cleanUpSpaces ?? (typeof config.clean_up_tokenization_spaces === 'boolean' ? config.clean_up_tokenization_spaces : false);
+    return new ChatTokenizer(tokenizer, config, template, cleanUp);
   }
 
   encode(text: string): number[] {
@@ -60,7 +65,8 @@ export class ChatTokenizer {
   }
 
   decode(ids: readonly number[], skipSpecialTokens = true): string {
-    return this.tokenizer.decode([...ids], { skip_special_tokens: skipSpecialTokens });
+    if (ids.length === 0) return ''; // tokenizers.js refuses an empty list
+    return this.tokenizer.decode([...ids], { skip_special_tokens: skipSpecialTokens, clean_up_tokenization_spaces: this.cleanUpSpaces });
   }
 
   tokenId(token: string): number | undefined {
