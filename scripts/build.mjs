@@ -28,11 +28,12 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { cli: 'src/cli.ts' },
+    entryPoints: { cli: 'src/cli.ts', inferenceWorker: 'src/core/inference/inferenceWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    external: ['onnxruntime-node'],
     mainFields: ['module', 'main'],
     banner: { js: '#!/usr/bin/env node' },
   },

@@ -1,12 +1,28 @@
 // `npx ptlab`: the TypeScript command line (the Python trainer is `python -m ptlab`).
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { nodeRouteFileLoader } from './core/envs/routeFiles';
 import { EnvServer } from './core/envs/server';
+import { checkJsonText, formatLocated } from './core/contracts';
+import type { ExperimentConfig } from './core/contracts.generated';
+import { episodeRecord, evaluationPlan, playSplit, type ChatGenerator } from './core/evaluation';
+import { InferenceClient } from './core/inference/inferenceClient';
 
 const USAGE = `usage: ptlab COMMAND
 
 commands:
   env-server   serve environments over JSON lines on stdin/stdout (reset, step, verify)
+  generate     generate with an exported checkpoint (onnxruntime-node):
+                 --model DIR (a \`python -m ptlab export\` folder)
+                 --prompt TEXT | --prompt-file FILE   (a user message, chat-templated;
+                 --raw to use the text as is)  --max-new-tokens N (128)
+                 --temperature T (0: greedy)  --top-p P  --seed S  --json
+  evaluate     play an experiment's evaluation splits with an exported checkpoint, the
+               trainer's protocol and seeds; episode records as JSON lines:
+                 --model DIR  --config X.ptlab.json  [--split NAME]...
+                 [--episodes N] [--out FILE.jsonl (default: stdout)] [--run-id ID] [--step N]
 `;
 
 async function envServer(): Promise<number> {
@@ -20,9 +36,119 @@ async function envServer(): Promise<number> {
   return 0;
 }
 
+async function generate(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      model: { type: 'string' },
+      prompt: { type: 'string' },
+      'prompt-file': { type: 'string' },
+      raw: { type: 'boolean', default: false },
+      'max-new-tokens': { type: 'string', default: '128' },
+      temperature: { type: 'string', default: '0' },
+      'top-p': { type: 'string', default: '1' },
+      seed: { type: 'string', default: '0' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.model) throw new UsageError('generate: --model DIR is required');
+  const prompt = values['prompt-file'] !== undefined ? readFileSync(values['prompt-file'], 'utf8') : values.prompt;
+  if (prompt === undefined) throw new UsageError('generate: give --prompt TEXT or --prompt-file FILE');
+  const client = new InferenceClient();
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  try {
+    const result = await client.generate({
+      model: values.model,
+      prompt: values.raw ? { text: prompt } : { messages: [{ role: 'user', content: prompt }] },
+      options: {
+        maxNewTokens: integerOption('max-new-tokens', values['max-new-tokens']),
+        temperature: Number(values.temperature),
+        topP: Number(values['top-p']),
+        seed: integerOption('seed', values.seed),
+      },
+      signal: abort.signal,
+    });
+    if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else process.stdout.write(`${result.text}\n[${result.tokens.length} tokens, ${result.tokensPerSecond.toFixed(1)} tokens/s, ${result.stopReason}]\n`);
+    return 0;
+  } finally {
+    await client.dispose();
+  }
+}
+
+function loadExperiment(file: string): ExperimentConfig {
+  const { value, errors } = checkJsonText('experiment.schema.json', readFileSync(file, 'utf8'));
+  if (errors.length > 0) throw new UsageError(errors.map((e) => formatLocated(file, e)).join('\n'));
+  return value as ExperimentConfig;
+}
+
+async function evaluate(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      model: { type: 'string' },
+      config: { type: 'string' },
+      split: { type: 'string', multiple: true },
+      episodes: { type: 'string' },
+      out: { type: 'string' },
+      'run-id': { type: 'string', default: 'onnx-local' },
+      step: { type: 'string', default: '0' },
+    },
+  });
+  if (!values.model || !values.config) throw new UsageError('evaluate: --model DIR and --config X.ptlab.json are required');
+  const configFile = resolve(values.config);
+  const plan = evaluationPlan(loadExperiment(configFile));
+  const wanted = values.split ?? plan.splits.map((s) => s.name);
+  const unknown = wanted.filter((name) => !plan.splits.some((s) => s.name === name));
+  if (unknown.length > 0) throw new UsageError(`evaluate: no split ${unknown.join(', ')} in ${configFile} (splits: ${plan.splits.map((s) => s.name).join(', ')})`);
+  const episodes = values.episodes === undefined ? undefined : integerOption('episodes', values.episodes);
+  const client = new InferenceClient();
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  const generateAll: ChatGenerator = async (chats) => {
+    const answers = [];
+    for (const messages of chats) {
+      const result = await client.generate({ model: values.model!, prompt: { messages }, options: { maxNewTokens: plan.maxNewTokens, temperature: plan.temperature }, signal: abort.signal });
+      answers.push({ text: result.text, promptTokens: result.promptIds.length, outputTokens: result.tokens.length });
+    }
+    return answers;
+  };
+  const server = new EnvServer(nodeRouteFileLoader(dirname(configFile)));
+  const lines: string[] = [];
+  try {
+    for (const split of plan.splits.filter((s) => wanted.includes(s.name))) {
+      const played = await playSplit(episodes === undefined ? split : { ...split, episodes }, server, generateAll, abort.signal);
+      for (const episode of played.episodes) lines.push(JSON.stringify(episodeRecord(values['run-id'], integerOption('step', values.step), split, undefined, episode)));
+      const { success } = played.summary;
+      process.stderr.write(`${split.name}: success ${success.rate.toFixed(3)} ± ${success.stderr.toFixed(3)} (n=${success.n})\n`);
+    }
+  } finally {
+    await client.dispose();
+  }
+  const text = lines.map((l) => `${l}\n`).join('');
+  if (values.out === undefined) process.stdout.write(text);
+  else {
+    const temp = `${values.out}.${process.pid}.tmp`;
+    writeFileSync(temp, text);
+    renameSync(temp, values.out);
+  }
+  return 0;
+}
+
+class UsageError extends Error {}
+
+function integerOption(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command] = argv;
   if (command === 'env-server') return envServer();
+  if (command === 'generate') return generate(argv.slice(1));
+  if (command === 'evaluate') return evaluate(argv.slice(1));
   if (command === undefined || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
@@ -31,6 +157,12 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`ptlab: ${(err as Error).message}\n`);
+    process.exitCode = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+  },
+);

@@ -140,6 +140,7 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
             "specialTokens": special,
             "stopTokens": sorted({special["eos"], *[tokenizer.convert_tokens_to_ids(t) for t in ("<|end|>",) if t in tokenizer.get_vocab()]}),
             "chatTemplate": tokenizer.chat_template,
+            "cleanUpTokenizationSpaces": bool(getattr(tokenizer, "clean_up_tokenization_spaces", False)),
             "tolerance": TOLERANCE,
             "parity": parity,
             "versions": {"torch": torch.__version__, "onnxruntime": ort.__version__},

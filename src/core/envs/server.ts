@@ -99,7 +99,8 @@ export class EnvServer {
 
   private synthetic: { key: string; routes: Route[] } | undefined;
 
-  private routes(cfg: VirlConfig): Route[] {
+  /** The routes of a V-IRL config: its route file, or its synthetic city (cached). */
+  routesFor(cfg: VirlConfig): Route[] {
     if ('file' in cfg.routes) {
       const { path, data } = this.loadRouteFile(cfg.routes.file);
       return parseRoutes(data, path);
@@ -132,7 +133,7 @@ export class EnvServer {
         let episode: GeneralPointsEpisode | VirlEpisode;
         let image: Json = null;
         if (isVirl(cfg)) {
-          const virl = new VirlEpisode(cfg, this.routes(cfg), s);
+          const virl = new VirlEpisode(cfg, this.routesFor(cfg), s);
           image = virl.image();
           episode = virl;
         } else {
@@ -157,7 +158,7 @@ export class EnvServer {
         const output = text(r, 'output');
         if (isVirl(cfg)) {
           const state = typeof r.state === 'object' && r.state !== null ? (r.state as Record<string, unknown>) : {};
-          const episode = new VirlEpisode(cfg, this.routes(cfg), seed(state.seed));
+          const episode = new VirlEpisode(cfg, this.routesFor(cfg), seed(state.seed));
           const position = state.position ?? 0;
           if (!(Number.isInteger(position) && (position as number) >= 0 && (position as number) < episode.rail.length)) {
             throw new RequestError(`"state.position" must be an integer in [0, ${episode.rail.length})`);

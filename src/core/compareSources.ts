@@ -1,0 +1,72 @@
+// What the compare view can put side by side, found in run folders: ONNX exports of a
+// run's checkpoints (played here with onnxruntime-node) and evaluations already written
+// (eval metric records; their episodes are in the run's episodes.jsonl). Pure.
+import type { EpisodeRecord, ExperimentConfig, RunManifest } from './contracts.generated';
+import { evaluationPlan, type SplitPlan } from './evaluation';
+import { parseMetricsJsonl } from './runs';
+import type { CompareSource } from '../protocol/compare';
+
+export interface OnnxExport {
+  /** The export folder's name: its checkpoint folder's name. */
+  name: string;
+}
+
+const basename = (path: string) => path.replace(/\/+$/, '').split('/').pop() ?? path;
+
+export function sourcesOfRun(run: string, manifest: RunManifest, metricsText: string | undefined, exports: readonly OnnxExport[]): CompareSource[] {
+  const config = manifest.config as unknown as ExperimentConfig | undefined;
+  const configSplits = config?.evaluation?.splits.map((s) => s.name) ?? [];
+  const sources: CompareSource[] = [];
+  for (const onnx of exports) {
+    const checkpoint = (manifest.checkpoints ?? []).find((c) => basename(c.path) === onnx.name);
+    sources.push({
+      id: `onnx:${run}:${onnx.name}`,
+      kind: 'onnx',
+      label: `${run} · ${onnx.name} (ONNX, local)`,
+      run,
+      step: checkpoint?.step ?? manifest.progress?.step ?? 0,
+      checkpoint: checkpoint?.path ?? onnx.name,
+      splits: configSplits,
+      exportName: onnx.name,
+    });
+  }
+  const evaluations = new Map<number, { splits: Set<string>; checkpoint?: string }>();
+  for (const record of parseMetricsJsonl(metricsText ?? '').records) {
+    if (record.kind !== 'eval') continue;
+    const entry = evaluations.get(record.step) ?? { splits: new Set<string>() };
+    entry.splits.add(record.split);
+    if (record.checkpoint) entry.checkpoint = record.checkpoint;
+    evaluations.set(record.step, entry);
+  }
+  for (const [step, entry] of [...evaluations].sort(([x], [y]) => x - y)) {
+    const what = entry.checkpoint ? basename(entry.checkpoint) : `step ${step}`;
+    sources.push({ id: `evaluation:${run}:${step}`, kind: 'evaluation', label: `${run} · ${what} @ ${step} (evaluation)`, run, step, checkpoint: entry.checkpoint, splits: [...entry.splits].sort() });
+  }
+  return sources;
+}
+
+/** The evaluation's episodes of a source: its step's records, training rollouts excluded. */
+export function evaluationEpisodes(records: Iterable<EpisodeRecord>, step: number, splits?: readonly string[]): EpisodeRecord[] {
+  const picked: EpisodeRecord[] = [];
+  for (const r of records) if (r.step === step && r.split !== 'train' && (!splits || splits.includes(r.split))) picked.push(r);
+  return picked;
+}
+
+/** The split plans that reproduce a set of evaluation episodes (their environment, seeds). */
+export function plansFromEpisodes(records: readonly EpisodeRecord[]): SplitPlan[] {
+  const bySplit = new Map<string, EpisodeRecord[]>();
+  for (const r of records) bySplit.set(r.split, [...(bySplit.get(r.split) ?? []), r]);
+  return [...bySplit].map(([name, episodes]) => {
+    const seeds = episodes.map((e) => e.seed).sort((x, y) => x - y);
+    const contiguous = seeds.every((s, i) => s === seeds[0]! + i);
+    if (!contiguous) throw new Error(`split ${name}: its episodes' seeds are not consecutive, so they cannot be replayed as a seeded split`);
+    return { name, kind: (episodes[0]!.splitKind ?? 'id') as SplitPlan['kind'], environment: episodes[0]!.environment as Record<string, unknown>, episodes: seeds.length, seed: seeds[0]! };
+  });
+}
+
+/** The split plans of an experiment config, optionally fewer episodes and fewer splits. */
+export function plansFromConfig(config: ExperimentConfig, episodes?: number, splits?: readonly string[]): { plans: SplitPlan[]; temperature: number; maxNewTokens: number } {
+  const plan = evaluationPlan(config);
+  const plans = plan.splits.filter((s) => !splits || splits.includes(s.name)).map((s) => (episodes ? { ...s, episodes } : s));
+  return { plans, temperature: plan.temperature, maxNewTokens: plan.maxNewTokens };
+}

@@ -1,0 +1,91 @@
+// The tokenizer of an exported checkpoint: HF tokenizers.js on its tokenizer.json, and its
+// chat template rendered with HF's Jinja, so a prompt becomes the same ids as the trainer's
+// `tokenizer.apply_chat_template(messages, add_generation_prompt=True)`.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Template } from '@huggingface/jinja';
+import { Tokenizer } from '@huggingface/tokenizers';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+type TokenizerConfig = Record<string, unknown>;
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message} (re-export the checkpoint with \`python -m ptlab export\`)`);
+  }
+}
+
+/** A special token's text: a string, or an AddedToken object `{ content }`. */
+function tokenText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as { content?: unknown }).content === 'string') return (value as { content: string }).content;
+  return undefined;
+}
+
+export class ChatTokenizer {
+  private readonly template: Template | undefined;
+
+  private constructor(
+    private readonly tokenizer: Tokenizer,
+    private readonly config: TokenizerConfig,
+    chatTemplate: string | undefined,
+    private readonly cleanUpSpaces: boolean,
+  ) {
+    this.template = chatTemplate ? new Template(chatTemplate) : undefined;
+  }
+
+  /** `dir` holds tokenizer.json and tokenizer_config.json; the chat template comes from the
+   *  export's metadata, else chat_template.jinja, else the config's `chat_template`.
+   *  `cleanUpSpaces`: the trainer tokenizer's `clean_up_tokenization_spaces` (the export
+   *  records it); else the config's, else false as in transformers 5 (tokenizers.js would
+   *  default to true and drop spaces before punctuation that the trainer keeps). */
+  static load(dir: string, chatTemplate?: string | null, cleanUpSpaces?: boolean): ChatTokenizer {
+    const config = readJson(join(dir, 'tokenizer_config.json')) as TokenizerConfig;
+    const tokenizer = new Tokenizer(readJson(join(dir, 'tokenizer.json')) as object, config);
+    let template = chatTemplate ?? undefined;
+    if (template === undefined) {
+      try {
+        template = readFileSync(join(dir, 'chat_template.jinja'), 'utf8');
+      } catch {
+        template = typeof config.chat_template === 'string' ? config.chat_template : undefined;
+      }
+    }
+    const cleanUp = cleanUpSpaces ?? (typeof config.clean_up_tokenization_spaces === 'boolean' ? config.clean_up_tokenization_spaces : false);
+    return new ChatTokenizer(tokenizer, config, template, cleanUp);
+  }
+
+  encode(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+  }
+
+  decode(ids: readonly number[], skipSpecialTokens = true): string {
+    if (ids.length === 0) return ''; // tokenizers.js refuses an empty list
+    return this.tokenizer.decode([...ids], { skip_special_tokens: skipSpecialTokens, clean_up_tokenization_spaces: this.cleanUpSpaces });
+  }
+
+  tokenId(token: string): number | undefined {
+    return this.tokenizer.token_to_id(token);
+  }
+
+  /** The chat template's text for `messages` (with the assistant's opening when asked). */
+  renderChat(messages: readonly ChatMessage[], addGenerationPrompt = true): string {
+    if (!this.template) throw new Error('this tokenizer has no chat template; pass the prompt as raw text');
+    return this.template.render({
+      messages,
+      add_generation_prompt: addGenerationPrompt,
+      bos_token: tokenText(this.config.bos_token) ?? '',
+      eos_token: tokenText(this.config.eos_token) ?? '',
+      pad_token: tokenText(this.config.pad_token) ?? '',
+    });
+  }
+
+  encodeChat(messages: readonly ChatMessage[], addGenerationPrompt = true): number[] {
+    return this.encode(this.renderChat(messages, addGenerationPrompt));
+  }
+}

@@ -1,0 +1,165 @@
+// Finds compare sources in the workspace and produces both sides' episodes: read from an
+// evaluation's episodes.jsonl, or played here with an ONNX export on the same seeds.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import * as vscode from 'vscode';
+import { compareEpisodes, type Comparison } from '../../core/compare';
+import { evaluationEpisodes, plansFromConfig, plansFromEpisodes, sourcesOfRun } from '../../core/compareSources';
+import type { EpisodeRecord, ExperimentConfig, RunManifest } from '../../core/contracts.generated';
+import { EnvServer } from '../../core/envs/server';
+import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
+import { episodeRecord, playSplit, type ChatGenerator, type SplitPlan } from '../../core/evaluation';
+import type { InferenceClient } from '../../core/inference/inferenceClient';
+import type { CompareSource, ComparisonView, PairRow } from '../../protocol/compare';
+
+export interface LocatedSource extends CompareSource {
+  runUri: vscode.Uri;
+  manifest: RunManifest;
+}
+
+export type EpisodePair = Comparison['pairs'][number];
+
+const decoder = new TextDecoder();
+const EXCLUDE = '**/{node_modules,.git,.venv}/**';
+
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return decoder.decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function findSources(token?: vscode.CancellationToken): Promise<LocatedSource[]> {
+  const [manifests, exports] = await Promise.all([
+    vscode.workspace.findFiles('**/run.json', EXCLUDE, 2000, token),
+    vscode.workspace.findFiles('**/onnx/*/ptlab-onnx.json', EXCLUDE, 2000, token),
+  ]);
+  const found = await Promise.all(
+    manifests.map(async (manifestUri) => {
+      const runUri = vscode.Uri.joinPath(manifestUri, '..');
+      const text = await readText(manifestUri);
+      let manifest: RunManifest;
+      try {
+        manifest = JSON.parse(text ?? '') as RunManifest;
+      } catch {
+        return [];
+      }
+      const prefix = `${runUri.path}/onnx/`;
+      const names = exports.filter((e) => e.path.startsWith(prefix)).map((e) => ({ name: e.path.slice(prefix.length).split('/')[0]! }));
+      const metrics = await readText(vscode.Uri.joinPath(runUri, 'metrics.jsonl'));
+      const run = vscode.workspace.asRelativePath(runUri, false);
+      return sourcesOfRun(run, manifest, metrics, names).map((s) => ({ ...s, runUri, manifest }));
+    }),
+  );
+  return found.flat().sort((x, y) => x.label.localeCompare(y.label));
+}
+
+/** Episode records of a JSON-lines file, torn or invalid lines skipped. */
+async function* readEpisodes(uri: vscode.Uri): AsyncGenerator<EpisodeRecord> {
+  const lines = createInterface({ input: createReadStream(uri.fsPath, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    try {
+      const value = JSON.parse(line) as EpisodeRecord;
+      if (typeof value === 'object' && value && Array.isArray(value.turns)) yield value;
+    } catch {
+      // a torn last line of a running job
+    }
+  }
+}
+
+async function recordedEpisodes(source: LocatedSource, splits?: readonly string[]): Promise<EpisodeRecord[]> {
+  const all: EpisodeRecord[] = [];
+  for await (const r of readEpisodes(vscode.Uri.joinPath(source.runUri, 'episodes.jsonl'))) all.push(r);
+  return evaluationEpisodes(all, source.step, splits);
+}
+
+export interface CompareRequest {
+  a: LocatedSource;
+  b: LocatedSource;
+  episodes?: number;
+  splits?: string[];
+  inference: () => InferenceClient;
+  progress: (message: string, fraction: number) => void;
+  signal: AbortSignal;
+}
+
+function config(source: LocatedSource): ExperimentConfig {
+  const value = source.manifest.config as unknown as ExperimentConfig | undefined;
+  if (!value?.evaluation) throw new Error(`${source.run}/run.json: its config has no evaluation splits to play`);
+  return value;
+}
+
+async function play(source: LocatedSource, plans: SplitPlan[], sampling: { temperature: number; maxNewTokens: number }, request: CompareRequest, side: string): Promise<{ records: EpisodeRecord[]; tokensPerSecond: number }> {
+  const client = request.inference();
+  const model = vscode.Uri.joinPath(source.runUri, 'onnx', source.exportName!).fsPath;
+  const total = plans.reduce((n, p) => n + p.episodes, 0);
+  let done = 0;
+  let tokens = 0;
+  let seconds = 0;
+  const generate: ChatGenerator = async (chats) => {
+    const answers = [];
+    for (const messages of chats) {
+      const result = await client.generate({ model, prompt: { messages }, options: sampling, signal: request.signal });
+      tokens += result.tokens.length;
+      seconds += result.seconds;
+      answers.push({ text: result.text, promptTokens: result.promptIds.length, outputTokens: result.tokens.length });
+    }
+    return answers;
+  };
+  const server = new EnvServer(nodeRouteFileLoader(source.runUri.fsPath));
+  const records: EpisodeRecord[] = [];
+  for (const plan of plans) {
+    request.progress(`${side}: playing ${plan.name} (${plan.episodes} episodes) with ${source.label}`, done / Math.max(1, total));
+    const played = await playSplit(plan, server, generate, request.signal);
+    records.push(...played.episodes.map((e) => episodeRecord(source.manifest.runId, source.step, plan, source.checkpoint, e)));
+    done += plan.episodes;
+  }
+  return { records, tokensPerSecond: seconds > 0 ? tokens / seconds : 0 };
+}
+
+export async function runComparison(request: CompareRequest): Promise<{ view: ComparisonView; pairs: EpisodePair[] }> {
+  const { a, b } = request;
+  const recorded = new Map<string, EpisodeRecord[]>();
+  for (const side of [a, b]) if (side.kind === 'evaluation' && !recorded.has(side.id)) recorded.set(side.id, await recordedEpisodes(side, request.splits));
+  const reference = [a, b].find((s) => s.kind === 'evaluation');
+  const onnxSide = [a, b].find((s) => s.kind === 'onnx');
+  let plans: SplitPlan[] = [];
+  let sampling = { temperature: 0, maxNewTokens: 512 };
+  if (onnxSide) {
+    const fromConfig = plansFromConfig(config(onnxSide), request.episodes, request.splits);
+    sampling = { temperature: fromConfig.temperature, maxNewTokens: fromConfig.maxNewTokens };
+    plans = reference ? plansFromEpisodes(recorded.get(reference.id)!) : fromConfig.plans;
+  }
+  const tokensPerSecond: { a?: number; b?: number } = {};
+  const episodes = async (source: LocatedSource, side: 'a' | 'b') => {
+    if (source.kind === 'evaluation') return recorded.get(source.id)!;
+    const played = await play(source, plans, sampling, request, side.toUpperCase());
+    tokensPerSecond[side] = played.tokensPerSecond;
+    return played.records;
+  };
+  const recordsA = await episodes(a, 'a');
+  const recordsB = await episodes(b, 'b');
+  request.progress('comparing', 1);
+  const comparison = compareEpisodes(recordsA, recordsB);
+  const rows: PairRow[] = comparison.pairs.map((p) => ({
+    split: p.split,
+    seed: p.seed,
+    episode: p.episode,
+    successA: p.a.success,
+    successB: p.b.success,
+    rewardA: p.a.totalReward,
+    rewardB: p.b.totalReward,
+    turnsA: p.a.turns.length,
+    turnsB: p.b.turns.length,
+    divergence: p.divergence,
+  }));
+  const view = { a: strip(a), b: strip(b), splits: comparison.splits, rows, unmatched: comparison.unmatched, tokensPerSecond };
+  return { view, pairs: comparison.pairs };
+}
+
+function strip(source: LocatedSource): CompareSource {
+  const { runUri: _runUri, manifest: _manifest, ...rest } = source;
+  return rest;
+}

@@ -1,0 +1,59 @@
+// The whole host <-> compare webview contract. Imported by both sides.
+import type { Comparison, Divergence, PairedSplit } from '../core/compare';
+import type { EpisodeRecord } from '../core/contracts.generated';
+
+/** Something to compare: an exported checkpoint run here with onnxruntime-node, or the
+ *  episodes an evaluation already wrote (any model size: `python -m ptlab eval`, or the
+ *  evaluations inside a training run). */
+export interface CompareSource {
+  id: string;
+  kind: 'onnx' | 'evaluation';
+  label: string;
+  /** Run folder, relative to the workspace. */
+  run: string;
+  step: number;
+  checkpoint?: string;
+  /** Splits it can play (onnx: from its run's config) or has episodes of (evaluation). */
+  splits: string[];
+  /** onnx: the export folder's name under the run's onnx/. */
+  exportName?: string;
+}
+
+export interface PairRow {
+  split: string;
+  seed: number;
+  episode: number;
+  successA: boolean;
+  successB: boolean;
+  rewardA: number;
+  rewardB: number;
+  turnsA: number;
+  turnsB: number;
+  divergence: Divergence | undefined;
+}
+
+export interface ComparisonView {
+  a: CompareSource;
+  b: CompareSource;
+  splits: PairedSplit[];
+  rows: PairRow[];
+  unmatched: Comparison['unmatched'];
+  /** Generation speed of local runs, per side. */
+  tokensPerSecond?: { a?: number; b?: number };
+}
+
+export type ToCompare =
+  | { type: 'sources/set'; sources: CompareSource[]; selected?: { a?: string; b?: string } }
+  | { type: 'compare/progress'; message: string; fraction: number }
+  | { type: 'compare/result'; view: ComparisonView }
+  | { type: 'compare/error'; message: string }
+  | { type: 'pair/show'; split: string; seed: number; a: EpisodeRecord; b: EpisodeRecord; divergence: Divergence | undefined };
+
+export type FromCompare =
+  | { type: 'ready' }
+  | { type: 'sources/refresh' }
+  | { type: 'compare/run'; a: string; b: string; episodes: number | undefined; splits: string[] | undefined }
+  | { type: 'compare/cancel' }
+  | { type: 'pair/open'; split: string; seed: number };
+
+export const COMPARE_VIEW_TYPE = 'ptlab.compare';

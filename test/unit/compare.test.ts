@@ -1,0 +1,55 @@
+import { strict as assert } from 'node:assert';
+import { compareEpisodes, firstDivergence, mcnemarExact } from '../../src/core/compare';
+import type { EpisodeRecord } from '../../src/core/contracts.generated';
+
+function episode(split: string, seed: number, success: boolean, outputs: string[]): EpisodeRecord {
+  return {
+    runId: 'r',
+    step: 0,
+    split,
+    splitKind: split === 'id' ? 'id' : 'rule-ood',
+    episode: seed,
+    seed,
+    environment: { env: 'generalpoints' },
+    turns: outputs.map((output, index) => ({ index, ...(index === 0 ? { prompt: 'P' } : { promptDelta: `retry ${index}` }), output, reward: 0, message: '', done: index === outputs.length - 1 })) as EpisodeRecord['turns'],
+    success,
+    totalReward: success ? 5 : -1,
+  };
+}
+
+describe('checkpoint comparison', () => {
+  it('exact McNemar p-values match the binomial by hand', () => {
+    assert.equal(mcnemarExact(0, 0), 1);
+    assert.equal(mcnemarExact(3, 3), 1);
+    // b=1, c=9: 2 * (C(10,0) + C(10,1)) / 2^10 = 22 / 1024
+    assert.ok(Math.abs(mcnemarExact(1, 9) - 22 / 1024) < 1e-15);
+    assert.ok(Math.abs(mcnemarExact(9, 1) - 22 / 1024) < 1e-15);
+    // b=0, c=5: 2 / 32
+    assert.ok(Math.abs(mcnemarExact(0, 5) - 0.0625) < 1e-15);
+    // Python, exact integers: 2 * sum(comb(n, i) for i in range(k + 1)) / 2**n
+    assert.ok(Math.abs(mcnemarExact(40, 60) / 0.05688793364098079 - 1) < 1e-12);
+    // large n stays finite (no 2^-n underflow)
+    assert.ok(Math.abs(mcnemarExact(2400, 2600) / 0.004883649737517518 - 1) < 1e-9);
+  });
+
+  it('pairs by split and seed, counts discordant pairs and the paired difference', () => {
+    const a = [episode('id', 1, true, ['x']), episode('id', 2, true, ['x']), episode('id', 3, false, ['x', 'y']), episode('ood', 1, false, ['z']), episode('id', 9, true, ['x'])];
+    const b = [episode('id', 2, false, ['q']), episode('id', 1, true, ['x']), episode('id', 3, false, ['x', 'w']), episode('ood', 1, true, ['z', 'k']), episode('ood', 7, true, ['x'])];
+    const result = compareEpisodes(a, b);
+    const id = result.splits.find((s) => s.split === 'id')!;
+    assert.equal(id.pairs, 3);
+    assert.deepEqual([id.a.successes, id.b.successes, id.onlyA, id.onlyB], [2, 1, 1, 0]);
+    assert.ok(Math.abs(id.difference - 1 / 3) < 1e-12);
+    // d = [0, 1, 0]: mean 1/3, E[d^2] = 1/3, var = 1/3 - 1/9 = 2/9, SE = sqrt(2/27)
+    assert.ok(Math.abs(id.differenceStderr - Math.sqrt(2 / 27)) < 1e-12);
+    assert.equal(id.mcnemarP, 1);
+    assert.deepEqual(result.unmatched, [{ side: 'a', split: 'id', seed: 9 }, { side: 'b', split: 'ood', seed: 7 }]);
+    assert.deepEqual(result.pairs.filter((p) => p.outcomeDiffers).map((p) => `${p.split}/${p.seed}`), ['id/2', 'ood/1']);
+  });
+
+  it('finds the first divergence: turn, field and character', () => {
+    assert.equal(firstDivergence(episode('id', 1, true, ['abc']), episode('id', 1, true, ['abc'])), undefined);
+    assert.deepEqual(firstDivergence(episode('id', 1, false, ['abc', 'hello']), episode('id', 1, false, ['abc', 'help'])), { turn: 1, field: 'output', offset: 3 });
+    assert.deepEqual(firstDivergence(episode('id', 1, false, ['abc']), episode('id', 1, false, ['abc', 'more'])), { turn: 1, field: 'missing', offset: 0 });
+  });
+});

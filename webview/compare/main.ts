@@ -1,0 +1,183 @@
+// Compare webview: two checkpoints on the same seeded episodes. Success per split with
+// standard errors, the paired difference and McNemar's exact test, the episodes whose
+// outcomes differ, and both transcripts side by side from their first divergence.
+// Every string from a record is set as text (el() and textContent), never as HTML.
+import type { Divergence } from '../../src/core/compare';
+import type { EpisodeRecord } from '../../src/core/contracts.generated';
+import type { CompareSource, ComparisonView, FromCompare, PairRow, ToCompare } from '../../src/protocol/compare';
+import '../shared/elements';
+import { connectHost, el } from '../shared/host';
+
+interface State {
+  a?: string;
+  b?: string;
+  episodes?: string;
+  onlyDiffering: boolean;
+}
+
+type Select = HTMLElement & { value: string };
+type TextField = HTMLElement & { value: string };
+
+const host = connectHost<FromCompare, State>();
+const state: State = host.getState() ?? { onlyDiffering: true };
+let sources: CompareSource[] = [];
+let view: ComparisonView | undefined;
+
+const selectA = el('vscode-single-select', { id: 'source-a', 'aria-label': 'Checkpoint A' }) as Select;
+const selectB = el('vscode-single-select', { id: 'source-b', 'aria-label': 'Checkpoint B' }) as Select;
+const episodesField = el('vscode-textfield', { id: 'episodes', type: 'number', min: '1', placeholder: 'from config', 'aria-label': 'Episodes per split (local runs)' }) as TextField;
+const compareButton = el('vscode-button', { id: 'compare' }, 'Compare');
+const cancelButton = el('vscode-button', { id: 'cancel', secondary: '', hidden: '' }, 'Cancel');
+const refreshButton = el('vscode-button', { id: 'refresh', secondary: '' }, 'Refresh');
+const status = el('div', { id: 'status', class: 'status', role: 'status' });
+const summary = el('section', { id: 'summary' });
+const onlyDiffering = el('vscode-checkbox', { id: 'only-differing', ...(state.onlyDiffering ? { checked: '' } : {}) }, 'Only episodes whose outcomes differ');
+const rows = el('section', { id: 'rows', class: 'compare-rows' });
+const detail = el('section', { id: 'detail', class: 'compare-detail' });
+
+document.getElementById('root')!.append(
+  el('header', { class: 'toolbar' }, el('vscode-label', {}, 'A'), selectA, el('vscode-label', {}, 'B'), selectB, el('vscode-label', {}, 'Episodes'), episodesField, compareButton, cancelButton, refreshButton),
+  status,
+  summary,
+  el('div', { class: 'toolbar' }, onlyDiffering),
+  rows,
+  detail,
+);
+if (state.episodes) episodesField.value = state.episodes;
+
+compareButton.addEventListener('click', () => {
+  state.a = selectA.value;
+  state.b = selectB.value;
+  state.episodes = episodesField.value;
+  host.setState(state);
+  const episodes = Number.parseInt(episodesField.value, 10);
+  status.textContent = 'starting…';
+  cancelButton.hidden = false;
+  host.post({ type: 'compare/run', a: state.a, b: state.b, episodes: Number.isFinite(episodes) && episodes > 0 ? episodes : undefined, splits: undefined });
+});
+cancelButton.addEventListener('click', () => host.post({ type: 'compare/cancel' }));
+refreshButton.addEventListener('click', () => host.post({ type: 'sources/refresh' }));
+onlyDiffering.addEventListener('change', () => {
+  state.onlyDiffering = (onlyDiffering as unknown as { checked: boolean }).checked;
+  host.setState(state);
+  renderRows();
+});
+
+window.addEventListener('message', (event: MessageEvent<ToCompare>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'sources/set':
+      sources = message.sources;
+      fillSelect(selectA, state.a ?? sources[0]?.id);
+      fillSelect(selectB, state.b ?? sources[1]?.id ?? sources[0]?.id);
+      status.textContent = sources.length ? '' : 'No checkpoints to compare yet: export a checkpoint (python -m ptlab export) or evaluate one (python -m ptlab eval).';
+      return;
+    case 'compare/progress':
+      status.textContent = `${message.message} (${Math.round(message.fraction * 100)}%)`;
+      return;
+    case 'compare/error':
+      status.textContent = message.message;
+      cancelButton.hidden = true;
+      return;
+    case 'compare/result':
+      view = message.view;
+      cancelButton.hidden = true;
+      status.textContent = describeSpeed(view);
+      renderSummary();
+      renderRows();
+      detail.replaceChildren();
+      return;
+    case 'pair/show':
+      renderDetail(message.a, message.b, message.divergence);
+      return;
+  }
+});
+
+function fillSelect(select: Select, selected: string | undefined): void {
+  select.replaceChildren(...sources.map((s) => el('vscode-option', { value: s.id, ...(s.id === selected ? { selected: '' } : {}) }, s.label)));
+}
+
+function describeSpeed(v: ComparisonView): string {
+  const speed = (side: 'a' | 'b') => (v.tokensPerSecond?.[side] ? `${side.toUpperCase()} generated ${v.tokensPerSecond[side]!.toFixed(0)} tokens/s` : '');
+  const unmatched = v.unmatched.length ? `${v.unmatched.length} episode(s) only one side has were left out` : '';
+  return [speed('a'), speed('b'), unmatched].filter(Boolean).join(' · ');
+}
+
+const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pm = (rate: number, se: number) => `${percent(rate)} ± ${(se * 100).toFixed(1)}`;
+const pValue = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
+
+function renderSummary(): void {
+  if (!view) return;
+  const header = el('tr', {}, ...['Split', `A: ${view.a.label}`, `B: ${view.b.label}`, 'A − B (paired)', 'A only / B only', 'McNemar p (exact)'].map((h) => el('th', { scope: 'col' }, h)));
+  const body = view.splits.map((s) =>
+    el(
+      'tr',
+      {},
+      el('th', { scope: 'row' }, `${s.split}${s.splitKind ? ` (${s.splitKind})` : ''} · n=${s.pairs}`),
+      el('td', {}, pm(s.a.rate, s.a.stderr)),
+      el('td', {}, pm(s.b.rate, s.b.stderr)),
+      el('td', { class: s.difference > 0 ? 'better' : s.difference < 0 ? 'worse' : '' }, `${s.difference >= 0 ? '+' : ''}${(s.difference * 100).toFixed(1)} ± ${(s.differenceStderr * 100).toFixed(1)} pts`),
+      el('td', {}, `${s.onlyA} / ${s.onlyB}`),
+      el('td', { class: s.mcnemarP < 0.05 ? 'significant' : '' }, pValue(s.mcnemarP)),
+    ),
+  );
+  summary.replaceChildren(el('table', { class: 'compare-table', id: 'split-table' }, el('thead', {}, header), el('tbody', {}, ...body)));
+}
+
+const mark = (ok: boolean) => el('span', { class: ok ? 'chip ok' : 'chip fail' }, ok ? 'success' : 'fail');
+
+function divergenceText(d: Divergence | undefined): string {
+  if (!d) return 'identical transcripts';
+  return d.field === 'missing' ? `one side stops before turn ${d.turn + 1}` : `first differs in turn ${d.turn + 1}, ${d.field} at character ${d.offset}`;
+}
+
+function renderRows(): void {
+  if (!view) return;
+  const shown = view.rows.filter((r) => !state.onlyDiffering || r.successA !== r.successB);
+  const list = el('ul', { class: 'pair-list', id: 'pair-list' });
+  for (const row of shown) {
+    const item = el('li', {}, pairButton(row));
+    list.append(item);
+  }
+  rows.replaceChildren(el('h3', {}, `${shown.length} of ${view.rows.length} episodes`), list);
+}
+
+function pairButton(row: PairRow): HTMLElement {
+  const button = el('button', { class: 'pair', type: 'button', 'data-split': row.split, 'data-seed': String(row.seed) }, el('span', { class: 'pair-id' }, `${row.split} · seed ${row.seed}`), ' A ', mark(row.successA), ` (${row.rewardA}) · B `, mark(row.successB), ` (${row.rewardB}) · `, divergenceText(row.divergence));
+  button.addEventListener('click', () => host.post({ type: 'pair/open', split: row.split, seed: row.seed }));
+  return button;
+}
+
+/** The text of a field, its part from the divergence on highlighted. */
+function highlighted(text: string, from: number | undefined): HTMLElement {
+  const pre = el('pre', { class: 'turn-text' });
+  if (from === undefined) pre.append(text);
+  else pre.append(text.slice(0, from), el('mark', { class: 'diverged' }, text.slice(from) || '∅'));
+  return pre;
+}
+
+function transcript(record: EpisodeRecord, label: string, divergence: Divergence | undefined): HTMLElement {
+  const column = el('div', { class: 'transcript' }, el('h3', {}, `${label} · `, mark(record.success), ` total reward ${record.totalReward}`));
+  record.turns.forEach((turn, t) => {
+    const at = divergence && divergence.turn === t ? divergence : undefined;
+    const box = el('div', { class: `turn${at ? ' turn-diverged' : ''}`, id: at ? `diverged-${label}` : '' });
+    if (turn.prompt !== undefined) box.append(el('details', {}, el('summary', {}, 'prompt'), highlighted(turn.prompt, at?.field === 'prompt' ? at.offset : undefined)));
+    if (turn.promptDelta !== undefined) box.append(el('div', { class: 'turn-label' }, 'user'), highlighted(turn.promptDelta, at?.field === 'prompt' ? at.offset : undefined));
+    box.append(el('div', { class: 'turn-label' }, `turn ${t + 1} · model`), highlighted(turn.output, at?.field === 'output' ? at.offset : undefined));
+    box.append(el('div', { class: 'verdict' }, el('span', { class: turn.reward > 0 ? 'chip ok' : 'chip fail' }, `reward ${turn.reward}`), ' ', turn.message, turn.failureMode ? ` · ${turn.failureMode}` : ''));
+    column.append(box);
+  });
+  if (divergence?.field === 'missing' && divergence.turn >= record.turns.length) column.append(el('div', { class: 'turn turn-diverged' }, 'episode over'));
+  return column;
+}
+
+function renderDetail(a: EpisodeRecord, b: EpisodeRecord, divergence: Divergence | undefined): void {
+  detail.replaceChildren(
+    el('h2', {}, `${a.split} · seed ${a.seed} — ${divergenceText(divergence)}`),
+    el('div', { class: 'side-by-side' }, transcript(a, 'A', divergence), transcript(b, 'B', divergence)),
+  );
+  document.getElementById('diverged-A')?.scrollIntoView({ block: 'nearest' });
+}
+
+host.post({ type: 'ready' });
