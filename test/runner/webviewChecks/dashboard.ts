@@ -7,6 +7,11 @@ export const checks: WebviewCheck[] = [
       await runCommand('Post-Training Lab: Open Dashboard');
       const view = activeWebview();
       await view.locator('#success-chart').waitFor({ state: 'visible', timeout: 60_000 });
+      await view.locator('#run-select vscode-option[value="runs/tiny-gp-l/ppo"]').waitFor({ state: 'attached', timeout: 30_000 });
+      await view.locator('#run-select').evaluate((select) => {
+        (select as HTMLElement & { value: string }).value = 'runs/tiny-gp-l/ppo';
+        select.dispatchEvent(new Event('change'));
+      });
       const status = await view.locator('#status').textContent({ timeout: 30_000 });
       if (!status?.includes('runs/tiny-gp-l/ppo')) throw new Error(`status line was ${JSON.stringify(status)}`);
       const problems = await view.locator('#problems').textContent();
