@@ -2,7 +2,8 @@
 // `N passed, N failed, N skipped`. Exit status 1 when anything failed.
 //   node scripts/run-tests.mjs [--only NAME,NAME] [--electron]
 // Suites: checks (type-check, generated types), unit (Mocha), python (pytest),
-// vscode (integration suite + webview checks in code-server and Chromium),
+// vscode (integration suite + webview checks in code-server and Chromium), demo (the main
+// job at CI size, its HTML report checked in Chromium),
 // package (the platform VSIX is built and checked), electron (the same integration suite in desktop VS Code through @vscode/test-electron:
 // runs with --electron, which downloads VS Code, or with PTLAB_VSCODE_EXECUTABLE set).
 import { spawn } from 'node:child_process';
@@ -101,6 +102,13 @@ const suites = [
     name: 'vscode',
     run: async () => {
       const { code, output } = await run(process.execPath, ['out/test/runner/codeServer.js'], tools);
+      return settle(code, counts.plain(output));
+    },
+  },
+  {
+    name: 'demo',
+    run: async () => {
+      const { code, output } = await run(process.execPath, ['out/test/runner/demo.js']);
       return settle(code, counts.plain(output));
     },
   },

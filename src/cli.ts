@@ -1,6 +1,7 @@
 // `npx ptlab`: the TypeScript command line (the Python trainer is `python -m ptlab`).
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { nodeRouteFileLoader } from './core/envs/routeFiles';
@@ -9,6 +10,7 @@ import { checkJsonText, formatLocated } from './core/contracts';
 import type { ExperimentConfig } from './core/contracts.generated';
 import { episodeRecord, evaluationPlan, playSplit, type ChatGenerator } from './core/evaluation';
 import { InferenceClient } from './core/inference/inferenceClient';
+import { buildReport, reportHtml, type RunFiles } from './core/report';
 
 const USAGE = `usage: ptlab COMMAND
 
@@ -23,6 +25,8 @@ commands:
                trainer's protocol and seeds; episode records as JSON lines:
                  --model DIR  --config X.ptlab.json  [--split NAME]...
                  [--episodes N] [--out FILE.jsonl (default: stdout)] [--run-id ID] [--step N]
+  report       a self-contained HTML report of an SFT-vs-RL study (the demo's layout):
+                 --runs DIR (holding sft-more/ and ppo/)  [--out FILE.html]  [--title TEXT]
 `;
 
 async function envServer(): Promise<number> {
@@ -136,6 +140,39 @@ async function evaluate(args: string[]): Promise<number> {
   return 0;
 }
 
+function readIfThere(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+function runFiles(folder: string, base: string): RunFiles {
+  if (!existsSync(join(folder, 'run.json'))) throw new UsageError(`report: ${folder} is not a run folder (no run.json); run the study first (npm run demo)`);
+  const episodes = (readIfThere(join(folder, 'episodes.jsonl')) ?? '').split('\n').flatMap((line) => {
+    try {
+      return line.trim() ? [JSON.parse(line) as RunFiles['episodes'][number]] : [];
+    } catch {
+      return []; // a torn line
+    }
+  });
+  return { folder: relative(base, folder) || '.', manifest: readIfThere(join(folder, 'run.json')), metrics: readIfThere(join(folder, 'metrics.jsonl')), episodes };
+}
+
+async function report(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { runs: { type: 'string', default: 'runs/demo' }, out: { type: 'string' }, title: { type: 'string', default: 'GP-L: SFT vs RL from the same Init (embedded tiny model)' } },
+  });
+  const runs = resolve(values.runs!);
+  const data = buildReport(values.title!, runFiles(join(runs, 'sft-more'), process.cwd()), runFiles(join(runs, 'ppo'), process.cwd()));
+  const script = readFileSync(join(__dirname, 'webview', 'report.js'), 'utf8');
+  const style = readFileSync(join(__dirname, '..', 'media', 'report.css'), 'utf8');
+  const out = resolve(values.out ?? join(runs, 'report.html'));
+  const temp = `${out}.${process.pid}.tmp`;
+  writeFileSync(temp, reportHtml(data, script, style, randomBytes(16).toString('base64')));
+  renameSync(temp, out);
+  process.stdout.write(`${out}\n`);
+  return 0;
+}
+
 class UsageError extends Error {}
 
 function integerOption(name: string, value: string): number {
@@ -149,6 +186,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'env-server') return envServer();
   if (command === 'generate') return generate(argv.slice(1));
   if (command === 'evaluate') return evaluate(argv.slice(1));
+  if (command === 'report') return report(argv.slice(1));
   if (command === undefined || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;

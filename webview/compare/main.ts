@@ -7,6 +7,7 @@ import type { EpisodeRecord } from '../../src/core/contracts.generated';
 import type { CompareSource, ComparisonView, FromCompare, PairRow, ToCompare } from '../../src/protocol/compare';
 import '../shared/elements';
 import { connectHost, el } from '../shared/host';
+import { outcomeChip as mark, transcript } from '../shared/transcript';
 
 interface State {
   a?: string;
@@ -125,8 +126,6 @@ function renderSummary(): void {
   summary.replaceChildren(el('table', { class: 'compare-table', id: 'split-table' }, el('thead', {}, header), el('tbody', {}, ...body)));
 }
 
-const mark = (ok: boolean) => el('span', { class: ok ? 'chip ok' : 'chip fail' }, ok ? 'success' : 'fail');
-
 function divergenceText(d: Divergence | undefined): string {
   if (!d) return 'identical transcripts';
   return d.field === 'missing' ? `one side stops before turn ${d.turn + 1}` : `first differs in turn ${d.turn + 1}, ${d.field} at character ${d.offset}`;
@@ -147,29 +146,6 @@ function pairButton(row: PairRow): HTMLElement {
   const button = el('button', { class: 'pair', type: 'button', 'data-split': row.split, 'data-seed': String(row.seed) }, el('span', { class: 'pair-id' }, `${row.split} · seed ${row.seed}`), ' A ', mark(row.successA), ` (${row.rewardA}) · B `, mark(row.successB), ` (${row.rewardB}) · `, divergenceText(row.divergence));
   button.addEventListener('click', () => host.post({ type: 'pair/open', split: row.split, seed: row.seed }));
   return button;
-}
-
-/** The text of a field, its part from the divergence on highlighted. */
-function highlighted(text: string, from: number | undefined): HTMLElement {
-  const pre = el('pre', { class: 'turn-text' });
-  if (from === undefined) pre.append(text);
-  else pre.append(text.slice(0, from), el('mark', { class: 'diverged' }, text.slice(from) || '∅'));
-  return pre;
-}
-
-function transcript(record: EpisodeRecord, label: string, divergence: Divergence | undefined): HTMLElement {
-  const column = el('div', { class: 'transcript' }, el('h3', {}, `${label} · `, mark(record.success), ` total reward ${record.totalReward}`));
-  record.turns.forEach((turn, t) => {
-    const at = divergence && divergence.turn === t ? divergence : undefined;
-    const box = el('div', { class: `turn${at ? ' turn-diverged' : ''}`, id: at ? `diverged-${label}` : '' });
-    if (turn.prompt !== undefined) box.append(el('details', {}, el('summary', {}, 'prompt'), highlighted(turn.prompt, at?.field === 'prompt' ? at.offset : undefined)));
-    if (turn.promptDelta !== undefined) box.append(el('div', { class: 'turn-label' }, 'user'), highlighted(turn.promptDelta, at?.field === 'prompt' ? at.offset : undefined));
-    box.append(el('div', { class: 'turn-label' }, `turn ${t + 1} · model`), highlighted(turn.output, at?.field === 'output' ? at.offset : undefined));
-    box.append(el('div', { class: 'verdict' }, el('span', { class: turn.reward > 0 ? 'chip ok' : 'chip fail' }, `reward ${turn.reward}`), ' ', turn.message, turn.failureMode ? ` · ${turn.failureMode}` : ''));
-    column.append(box);
-  });
-  if (divergence?.field === 'missing' && divergence.turn >= record.turns.length) column.append(el('div', { class: 'turn turn-diverged' }, 'episode over'));
-  return column;
 }
 
 function renderDetail(a: EpisodeRecord, b: EpisodeRecord, divergence: Divergence | undefined): void {

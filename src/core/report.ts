@@ -1,0 +1,124 @@
+// The study report: what `npx ptlab report` puts in a self-contained HTML page. Pure:
+// callers pass the run folders' file contents. The page (webview/report/main.ts) draws it.
+import { compareEpisodes, type PairedSplit } from './compare';
+import type { EpisodeRecord, RunManifest } from './contracts.generated';
+import { summarizeRun, type SplitCurve } from './runs';
+
+export type Method = 'SFT' | 'RL';
+
+export interface RunFiles {
+  /** The run folder as the report names it (relative path). */
+  folder: string;
+  manifest: string | undefined;
+  metrics: string | undefined;
+  /** Episode records of its evaluations (training rollouts may be included; they are left out). */
+  episodes: EpisodeRecord[];
+}
+
+export interface SplitPoint {
+  split: string;
+  splitKind: SplitCurve['splitKind'];
+  rate: number;
+  stderr: number;
+  n: number;
+}
+
+export interface ReportData {
+  title: string;
+  createdAt: string;
+  runs: { method: Method; folder: string; status: string; seconds: number | undefined; curves: SplitCurve[] }[];
+  /** Init's success: step 0 of the runs (both start from Init; the SFT run's is used). */
+  init: SplitPoint[];
+  finals: (SplitPoint & { method: Method; step: number; gflops: number; delta: number | undefined })[];
+  comparison: { splits: PairedSplit[]; examples: { split: string; seed: number; sft: EpisodeRecord; rl: EpisodeRecord }[] };
+  samples: { method: Method; records: EpisodeRecord[] }[];
+}
+
+function seconds(manifest: string | undefined): number | undefined {
+  try {
+    const m = JSON.parse(manifest ?? '') as RunManifest;
+    return m.endedAt ? (Date.parse(m.endedAt) - Date.parse(m.createdAt)) / 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const lastEvalStep = (episodes: EpisodeRecord[]) => episodes.filter((e) => e.split !== 'train').reduce((m, e) => Math.max(m, e.step), -1);
+
+/** A few final OOD episodes per method, failures that show the failure mode first. */
+function samplesOf(records: EpisodeRecord[], count: number): EpisodeRecord[] {
+  const ood = records.filter((r) => r.splitKind !== 'id');
+  const pick = [...ood.filter((r) => !r.success), ...ood.filter((r) => r.success)];
+  return pick.slice(0, count);
+}
+
+export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdAt = new Date().toISOString()): ReportData {
+  const runs = ([['SFT', sft], ['RL', rl]] as const).map(([method, files]) => {
+    const summary = summarizeRun(files.folder, files.manifest, files.metrics);
+    return { method, folder: files.folder, status: summary.status, seconds: seconds(files.manifest), curves: summary.curves };
+  });
+  const init: SplitPoint[] = runs[0]!.curves.flatMap((c) => {
+    const first = c.points.find((p) => p.step === 0);
+    return first ? [{ split: c.split, splitKind: c.splitKind, rate: first.rate, stderr: first.stderr, n: first.n }] : [];
+  });
+  const finals = runs.flatMap((run) =>
+    run.curves.flatMap((c) => {
+      const last = c.points[c.points.length - 1];
+      if (!last) return [];
+      const base = init.find((i) => i.split === c.split)?.rate;
+      const delta = base === undefined ? undefined : last.rate - base;
+      return [{ method: run.method, split: c.split, splitKind: c.splitKind, rate: last.rate, stderr: last.stderr, n: last.n, step: last.step, gflops: last.gflops, delta }];
+    }),
+  );
+  const finalEpisodes = (files: RunFiles) => {
+    const step = lastEvalStep(files.episodes);
+    return files.episodes.filter((e) => e.split !== 'train' && e.step === step);
+  };
+  const sftFinal = finalEpisodes(sft);
+  const rlFinal = finalEpisodes(rl);
+  const comparison = compareEpisodes(sftFinal, rlFinal);
+  const examples = comparison.pairs
+    .filter((p) => p.outcomeDiffers)
+    .sort((x, y) => Number(y.a.splitKind !== 'id') - Number(x.a.splitKind !== 'id'))
+    .slice(0, 6)
+    .map((p) => ({ split: p.split, seed: p.seed, sft: p.a, rl: p.b }));
+  return {
+    title,
+    createdAt,
+    runs,
+    init,
+    finals,
+    comparison: { splits: comparison.splits, examples },
+    samples: [
+      { method: 'SFT', records: samplesOf(sftFinal, 3) },
+      { method: 'RL', records: samplesOf(rlFinal, 3) },
+    ],
+  };
+}
+
+/** Data for a <script type="application/json">: no `</script>` or `<!--` can end it early. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** The whole page: strict CSP, the report script and style inlined with a nonce, the data as JSON. */
+export function reportHtml(data: ReportData, script: string, style: string, nonce: string): string {
+  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${escape(data.title)}</title>
+<style nonce="${nonce}">${style.replace(/<\/style/gi, '<\\/style')}</style>
+</head>
+<body>
+<div id="root"></div>
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script nonce="${nonce}">${script.replace(/<\/script/gi, '<\\/script')}</script>
+</body>
+</html>
+`;
+}

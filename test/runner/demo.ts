@@ -1,0 +1,102 @@
+// The main job at CI size: `scripts/demo.sh --size ci` runs every stage of the GP-L
+// SFT-vs-RL study (SFT Init, more SFT, PPO, ONNX exports) and writes the HTML report, which
+// is then opened in Chromium from disk and checked as a reader sees it. Prints
+// `N passed, N failed, N skipped` as its last line; the screenshot is test-results/report.png.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { repo, type Outcome } from './workspace';
+
+const outcomes: Outcome[] = [];
+async function check(title: string, body: () => void | Promise<void>): Promise<void> {
+  try {
+    await body();
+    outcomes.push({ title, state: 'passed' });
+  } catch (err) {
+    outcomes.push({ title, state: 'failed', error: (err as Error).stack ?? String(err) });
+  }
+}
+
+async function main(): Promise<number> {
+  const sandbox = mkdtempSync(join(tmpdir(), 'ptlab-demo-'));
+  const out = join(sandbox, 'demo');
+  const report = join(out, 'report.html');
+  const resultsDir = join(repo, 'test-results');
+  mkdirSync(resultsDir, { recursive: true });
+  try {
+    await check('demo: scripts/demo.sh --size ci runs every stage and writes the report', () => {
+      const started = Date.now();
+      const result = spawnSync('bash', ['scripts/demo.sh', '--size', 'ci', '--out', out], { cwd: repo, encoding: 'utf8', env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' }, timeout: 1_200_000 });
+      process.stdout.write(result.stdout.split(/\r/).pop() ?? '');
+      console.log(`demo (ci size) took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      if (result.status !== 0) throw new Error(`exit ${result.status}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+      for (const run of ['sft-init', 'sft-more', 'ppo']) {
+        const manifest = JSON.parse(readFileSync(join(out, run, 'run.json'), 'utf8')) as { status: string };
+        if (manifest.status !== 'finished') throw new Error(`${run} ended ${manifest.status}`);
+      }
+      for (const run of ['sft-more', 'ppo']) {
+        const exports = existsSync(join(out, run, 'onnx')) ? readdirSync(join(out, run, 'onnx')) : [];
+        if (!exports.some((name) => existsSync(join(out, run, 'onnx', name, 'ptlab-onnx.json')))) throw new Error(`${run}: no ONNX export`);
+      }
+      if (!existsSync(report)) throw new Error('no report.html');
+    });
+    await check('demo: a second run keeps the finished stages', () => {
+      const result = spawnSync(join(repo, '.venv', 'bin', 'python'), ['-m', 'ptlab.demo', '--size', 'ci', '--out', out], { cwd: repo, encoding: 'utf8', timeout: 120_000 });
+      if (result.status !== 0) throw new Error(result.stderr);
+      const kept = result.stdout.match(/kept/g)?.length ?? 0;
+      if (kept !== 5) throw new Error(`expected all 5 stages kept, got ${kept}:\n${result.stdout}`);
+    });
+    await check('demo: the report opens from disk in Chromium and shows the study', async () => {
+      if (!existsSync(report)) throw new Error('no report to open');
+      const browser = await chromium.launch({ executablePath: process.env.PTLAB_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+        const problems: string[] = [];
+        page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+        page.on('pageerror', (e) => problems.push(e.message));
+        page.on('request', (r) => !r.url().startsWith('file:') && !r.url().startsWith('data:') && problems.push(`network request: ${r.url()}`));
+        await page.goto(pathToFileURL(report).href);
+        await page.locator('body[data-rendered="true"]').waitFor({ timeout: 30_000 });
+        const painted = await page.locator('canvas.curve').evaluateAll((canvases) =>
+          canvases.map((c) => {
+            const canvas = c as HTMLCanvasElement;
+            const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+            let ink = 0;
+            for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) ink++;
+            return ink;
+          }),
+        );
+        if (painted.length !== 2 || painted.some((ink) => ink < 1000)) throw new Error(`expected two drawn curve charts (ID, OOD), got ink ${JSON.stringify(painted)}`);
+        const finals = (await page.locator('#final-table').textContent()) ?? '';
+        for (const expected of ['SFT', 'RL', 'In distribution (ID)', 'Out of distribution: rule (OOD)', 'vs Init']) if (!finals.includes(expected)) throw new Error(`final table lacks ${expected}: ${finals}`);
+        if ((await page.locator('#compare-table tbody tr').count()) !== 2) throw new Error('the comparison table does not have the two splits');
+        if ((await page.locator('#samples .transcript').count()) === 0) throw new Error('no sample transcripts');
+        await page.screenshot({ path: join(resultsDir, 'report.png'), fullPage: false });
+        if (problems.length > 0) throw new Error(`console errors or requests:\n${problems.join('\n')}`);
+      } finally {
+        await browser.close();
+      }
+    });
+  } finally {
+    if (!process.env.PTLAB_KEEP_SANDBOX) rmSync(sandbox, { recursive: true, force: true });
+    else console.log(`kept ${sandbox}`);
+  }
+  for (const o of outcomes) {
+    console.log(`  ${o.state === 'passed' ? '✔' : '✘'} ${o.title}`);
+    if (o.error) console.log(o.error.replace(/^/gm, '      '));
+  }
+  const count = (s: Outcome['state']) => outcomes.filter((o) => o.state === s).length;
+  console.log(`${count('passed')} passed, ${count('failed')} failed, ${count('pending')} skipped`);
+  return count('failed') > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,44 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EpisodeRecord } from '../../src/core/contracts.generated';
+import { buildReport, jsonForScript, reportHtml, type RunFiles } from '../../src/core/report';
+
+const runs = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'compare');
+
+function files(name: string): RunFiles {
+  const read = (file: string) => readFileSync(join(runs, name, file), 'utf8');
+  return { folder: `runs/compare/${name}`, manifest: read('run.json'), metrics: read('metrics.jsonl'), episodes: read('episodes.jsonl').trim().split('\n').map((l) => JSON.parse(l) as EpisodeRecord) };
+}
+
+describe('study report', () => {
+  const data = buildReport('GP-L', files('sft-final'), files('rl-final'), '2026-11-25T12:00:00Z');
+
+  it('takes the final evaluations of both runs and compares them episode by episode', () => {
+    assert.deepEqual(
+      data.finals.map((f) => [f.method, f.split, f.rate]),
+      [['SFT', 'id', 0.75], ['SFT', 'ood-rule', 0.5], ['RL', 'id', 8 / 12], ['RL', 'ood-rule', 0.75]],
+    );
+    assert.deepEqual(data.comparison.splits.map((s) => [s.split, s.pairs, s.onlyA, s.onlyB]), [['id', 12, 3, 2], ['ood-rule', 12, 0, 3]]);
+    assert.ok(data.comparison.examples.length > 0 && data.comparison.examples.every((e) => e.sft.success !== e.rl.success));
+    assert.equal(data.comparison.examples[0]!.split, 'ood-rule', 'OOD examples come first');
+  });
+
+  it('shows failures first among the OOD samples', () => {
+    const sft = data.samples.find((s) => s.method === 'SFT')!.records;
+    assert.equal(sft.length, 3);
+    assert.ok(sft.every((r) => r.splitKind === 'rule-ood'));
+    assert.equal(sft[0]!.success, false);
+  });
+
+  it('keeps the data block from closing its script element', () => {
+    const hostile = { text: '</script><script>alert(1)</script><!-- \u2028' };
+    const json = jsonForScript(hostile);
+    assert.ok(!json.includes('<'));
+    assert.deepEqual(JSON.parse(json), hostile);
+    const html = reportHtml({ ...data, title: '<b>t</b>' }, 'console.log("</script>")', 'body{}', 'N0NCE');
+    assert.equal(html.match(/<\/script>/g)?.length, 2, 'only the two real script ends');
+    assert.ok(html.includes('<title>&#60;b&#62;t&#60;/b&#62;</title>'));
+    assert.ok(html.includes("script-src 'nonce-N0NCE'"));
+  });
+});

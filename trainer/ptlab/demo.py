@@ -1,0 +1,220 @@
+"""The paper's GP-L study, SFT vs RL, on the embedded tiny model, in one command.
+
+    python -m ptlab.demo [--out runs/demo] [--size full|ci]
+
+Stages, each an ordinary run folder under OUT (so the Runs view, the dashboard, the
+transcript viewer and Compare Checkpoints show them like any other run):
+
+1. `sft-init`  SFT from the embedded tiny-lm's random weights on the ID variant (face cards
+               count 10) until it follows the answer format: the Init checkpoint.
+2. `sft-more`  more SFT from Init, evaluated on ID and OOD (J, Q, K as 11, 12, 13) on a schedule.
+3. `ppo`       multi-turn PPO from Init with the verifier's rewards, evaluated the same way.
+4. `export`    ONNX exports of both final checkpoints (the extension plays them locally).
+
+Each stage's job is `python -m ptlab {sft,ppo,export}` in a child process; progress comes
+from its run.json. A stage that finished is kept; one that stopped half-way resumes; so an
+interrupted demo continues where it was. The configs are written to OUT/configs/.
+The report is written afterwards by `npx ptlab report` (scripts/demo.sh runs both).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ptlab.runlog import atomic_write_text
+
+# The tiny GP-L recipe: the strict verifier, the paper's ID/OOD rule split, greedy evaluation.
+BASE: dict[str, Any] = {
+    "seed": 0,
+    "environment": {"env": "generalpoints", "target": 24, "faceCards": "all-10", "sampling": "any", "draw": "independent", "suits": "all", "modality": "language", "maxVerify": 5, "verifier": "strict"},
+    "model": {"name": "embedded:tiny-lm", "kind": "causal-lm", "dtype": "fp32"},
+    "evaluation": {
+        "splits": [
+            {"name": "id", "kind": "id", "episodes": 64},
+            {"name": "ood-rule", "kind": "rule-ood", "episodes": 64, "overrides": {"faceCards": "11-12-13", "sampling": "at-least-one-face"}},
+        ],
+        "atCheckpoints": True,
+        "seed": 1234,
+        "temperature": 0,
+        "maxNewTokens": 64,
+    },
+    "launcher": {"kind": "local"},
+}
+
+# Sizes: `full` is the README's demo (about 10 minutes on 2 cores); `ci` runs every stage
+# at a fraction of the size, to check the pipeline, not the learning.
+SIZES: dict[str, dict[str, Any]] = {
+    "full": {"initExamples": 6000, "initEpochs": 3, "moreSteps": 60, "ppoUpdates": 12, "episodes": 64, "evalEvery": {"sft": 15, "ppo": 3}},
+    "ci": {"initExamples": 400, "initEpochs": 1, "moreSteps": 4, "ppoUpdates": 2, "episodes": 8, "evalEvery": {"sft": 2, "ppo": 1}},
+}
+
+SFT_RECIPE: dict[str, Any] = {"learningRate": 0.001, "schedule": "cosine", "warmupRatio": 0.03, "adam": {"betas": [0.9, 0.98], "eps": 1e-07, "weightDecay": 0}, "globalBatchSize": 32, "microBatchSize": 16, "packing": False}
+PPO_RECIPE: dict[str, Any] = {"stepsPerUpdate": 64, "parallelEnvs": 32, "epochs": 2, "miniBatchSize": 16, "learningRate": 2e-05, "finalLearningRate": 1e-06, "maxGradNorm": 1.0, "temperature": 0.7, "maxNewTokens": 64}
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    job: str  # sft | ppo | export
+    config: str  # file name under OUT/configs
+    title: str
+
+
+STAGES = (
+    Stage("sft-init", "sft", "sft-init.ptlab.json", "SFT from scratch to the Init checkpoint"),
+    Stage("sft-more", "sft", "sft-more.ptlab.json", "more SFT from Init"),
+    Stage("ppo", "ppo", "ppo.ptlab.json", "PPO from Init"),
+    Stage("sft-more", "export", "sft-more.ptlab.json", "ONNX export of the final SFT checkpoint"),
+    Stage("ppo", "export", "ppo.ptlab.json", "ONNX export of the final RL checkpoint"),
+)
+
+
+def experiment_configs(out: Path, size: str) -> dict[str, dict[str, Any]]:
+    """The three experiment configs of the study, paths relative to their folder."""
+    s = SIZES[size]
+    init_checkpoint = "../sft-init/checkpoints/final"
+
+    def config(name: str, description: str, **parts: Any) -> dict[str, Any]:
+        value = copy.deepcopy(BASE)
+        value["name"] = f"demo-{name}"
+        value["description"] = description
+        for split in value["evaluation"]["splits"]:
+            split["episodes"] = s["episodes"]
+        value.update(parts)
+        return value
+
+    sft_eval = {**copy.deepcopy(BASE["evaluation"]), "everySteps": s["evalEvery"]["sft"]}
+    ppo_eval = {**copy.deepcopy(BASE["evaluation"]), "everySteps": s["evalEvery"]["ppo"]}
+    for evaluation in (sft_eval, ppo_eval):
+        for split in evaluation["splits"]:
+            split["episodes"] = s["episodes"]
+    init_sft = {**SFT_RECIPE, "data": {"examples": s["initExamples"], "trajectories": "optimal"}, "epochs": s["initEpochs"]}
+    more_sft = {**SFT_RECIPE, "init": init_checkpoint, "data": {"examples": s["initExamples"], "trajectories": "optimal"}, "steps": s["moreSteps"], "learningRate": 0.0003, "warmupRatio": 0}
+    ppo = {**PPO_RECIPE, "init": init_checkpoint, "updates": s["ppoUpdates"]}
+    return {
+        # no evaluation of a random model: the Init baseline is step 0 of the two runs below
+        "sft-init.ptlab.json": {k: v for k, v in config("sft-init", "Init: SFT from random weights on GP-L (face cards 10) until the model follows the format.", sft=init_sft).items() if k != "evaluation"},
+        "sft-more.ptlab.json": config("sft", "SFT from Init on the ID rule; evaluated on ID and the OOD rule (J, Q, K = 11, 12, 13).", sft=more_sft, evaluation=sft_eval),
+        "ppo.ptlab.json": config("rl", "PPO from Init with the verifier's rewards and sequential revision; evaluated like the SFT run.", ppo=ppo, evaluation=ppo_eval),
+    }
+
+
+def write_configs(out: Path, size: str) -> Path:
+    folder = out / "configs"
+    for name, value in experiment_configs(out, size).items():
+        atomic_write_text(folder / name, json.dumps(value, indent=2) + "\n")
+    return folder
+
+
+def _manifest(run: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((run / "run.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _latest_success(run: Path) -> str:
+    """`ID 0.42 OOD 0.03` from the run's last evaluation records."""
+    try:
+        lines = (run / "metrics.jsonl").read_text().splitlines()
+    except OSError:
+        return ""
+    latest: dict[str, float] = {}
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("kind") == "eval":
+            latest[record["splitKind"]] = record["success"]["rate"]
+    return " ".join(f"{'ID' if kind == 'id' else 'OOD'} {rate:.2f}" for kind, rate in sorted(latest.items()))
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def run_stage(index: int, stage: Stage, out: Path, configs: Path) -> None:
+    run = out / stage.name
+    header = f"[{index}/{len(STAGES)}] {stage.title}"
+    command = [sys.executable, "-m", "ptlab", stage.job, "--config", str(configs / stage.config), "--run-dir", str(run)]
+    if stage.job == "export":
+        if (run / "onnx").is_dir() and any((run / "onnx").glob("*/ptlab-onnx.json")):
+            print(f"{header}: done before, kept", flush=True)
+            return
+    else:
+        manifest = _manifest(run)
+        if manifest and manifest["status"] == "finished":
+            print(f"{header}: finished before, kept ({_latest_success(run)})", flush=True)
+            return
+        if manifest:
+            command.append("--resume")
+    log = out / "logs" / f"{index}-{stage.name}-{stage.job}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    progress = Progress(header)
+    with log.open("a", encoding="utf-8") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
+        try:
+            while process.poll() is None:
+                time.sleep(2)
+                progress.show(run, stage, time.monotonic() - started)
+        except KeyboardInterrupt:
+            process.terminate()  # the job checkpoints and ends as cancelled; rerun to resume
+            process.wait()
+            raise
+    if process.returncode != 0:
+        tail = "".join(log.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)[-15:])
+        raise SystemExit(f"{header} failed (exit {process.returncode}); log: {log}\n{tail}")
+    progress.done(f"{header}: done in {_clock(time.monotonic() - started)} {_latest_success(run)}".rstrip())
+
+
+class Progress:
+    """One status line per stage: rewritten in place on a terminal, a new line per step otherwise."""
+
+    def __init__(self, header: str) -> None:
+        self.header = header
+        self.last = ""
+        self.tty = sys.stdout.isatty()
+
+    def show(self, run: Path, stage: Stage, elapsed: float) -> None:
+        manifest = _manifest(run) if stage.job != "export" else None
+        progress = (manifest or {}).get("progress", {})
+        step, total = progress.get("step"), progress.get("totalSteps")
+        where = f"step {step}/{total}" if step is not None and total else "starting"
+        status = f"{self.header}: {where} {_latest_success(run) if manifest else ''}".rstrip()
+        if self.tty:
+            print(f"\r{status}, {_clock(elapsed)}".ljust(100), end="", flush=True)
+        elif status != self.last:
+            print(f"{status} ({_clock(elapsed)})", flush=True)
+        self.last = status
+
+    def done(self, text: str) -> None:
+        print(f"\r{text}".ljust(100) if self.tty else text, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ptlab.demo", description="The GP-L SFT-vs-RL study on the embedded tiny model (CPU).")
+    parser.add_argument("--out", default="runs/demo", help="folder for the study's runs (default runs/demo)")
+    parser.add_argument("--size", choices=sorted(SIZES), default="full", help="full: the README's demo; ci: every stage, tiny sizes")
+    args = parser.parse_args(argv)
+    out = Path(args.out).resolve()
+    configs = write_configs(out, args.size)
+    print(f"GP-L, SFT vs RL, on the embedded tiny model ({args.size}); runs in {out}", flush=True)
+    started = time.monotonic()
+    for index, stage in enumerate(STAGES, start=1):
+        run_stage(index, stage, out, configs)
+    print(f"all stages done in {_clock(time.monotonic() - started)}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
