@@ -1,0 +1,91 @@
+// Follows metrics.jsonl files by reading only the bytes appended since the last look; a file
+// that shrank or was replaced (a resume drops records after its checkpoint, atomically) is
+// read again from the start. No vscode import: runs inside the dashboard's worker thread.
+import { promises as fs } from 'node:fs';
+import type { MetricRecord } from '../../core/contracts.generated';
+import { isValid } from '../../core/contracts';
+import { JsonlTail } from '../../core/jsonlTail';
+
+export interface TailUpdate {
+  folder: string;
+  reset: boolean;
+  records: MetricRecord[];
+  skippedLines: number[];
+  pendingLine: boolean;
+}
+
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const isMetricRecord = (value: unknown): value is MetricRecord => isValid('metric-record.schema.json', value);
+
+interface Followed {
+  path: string;
+  offset: number;
+  inode: number;
+  tail: JsonlTail<MetricRecord>;
+  busy: Promise<void>;
+}
+
+export class MetricsTailer {
+  private readonly files = new Map<string, Followed>();
+
+  constructor(private readonly emit: (update: TailUpdate) => void) {}
+
+  /** Follow exactly these run folders' metric files (folder -> file path). */
+  setFiles(files: readonly { folder: string; path: string }[]): void {
+    const wanted = new Set(files.map((f) => f.folder));
+    for (const folder of this.files.keys()) if (!wanted.has(folder)) this.files.delete(folder);
+    for (const { folder, path } of files) {
+      const known = this.files.get(folder);
+      if (!known || known.path !== path) this.files.set(folder, { path, offset: 0, inode: -1, tail: new JsonlTail(isMetricRecord), busy: Promise.resolve() });
+    }
+  }
+
+  /** Forget what was read: the next poll sends every file again from the start. */
+  rewind(): void {
+    for (const f of this.files.values()) {
+      f.busy = f.busy.then(() => {
+        f.offset = 0;
+        f.inode = -1;
+      });
+    }
+  }
+
+  /** Read what was appended to the given folders' files (all when omitted). */
+  async poll(folders?: readonly string[]): Promise<void> {
+    const targets = [...this.files.entries()].filter(([folder]) => !folders || folders.includes(folder));
+    await Promise.all(targets.map(([folder, f]) => (f.busy = f.busy.then(() => this.read(folder, f)).catch(() => undefined))));
+  }
+
+  private async read(folder: string, f: Followed): Promise<void> {
+    let stat;
+    try {
+      stat = await fs.stat(f.path);
+    } catch {
+      return; // not written yet
+    }
+    const reset = stat.ino !== f.inode || stat.size < f.offset;
+    if (reset) {
+      f.offset = 0;
+      f.inode = stat.ino;
+      f.tail = new JsonlTail(isMetricRecord);
+    }
+    if (!reset && stat.size === f.offset) return;
+    const update: TailUpdate = { folder, reset, records: [], skippedLines: [], pendingLine: false };
+    const handle = await fs.open(f.path, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      while (f.offset < stat.size) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, stat.size - f.offset), f.offset);
+        if (bytesRead === 0) break;
+        f.offset += bytesRead;
+        const batch = f.tail.push(buffer.subarray(0, bytesRead));
+        for (const r of batch.records) update.records.push(r);
+        update.skippedLines.push(...batch.skippedLines);
+      }
+    } finally {
+      await handle.close();
+    }
+    update.pendingLine = f.tail.pendingLine.trim() !== '';
+    this.emit(update);
+  }
+}
