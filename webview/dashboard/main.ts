@@ -105,7 +105,9 @@ const status = el('div', { id: 'status', class: 'status' });
 const problems = el('ul', { id: 'problems', class: 'problems' });
 const runList = el('div', { id: 'run-list', class: 'run-list', role: 'group', 'aria-label': 'Runs' });
 const curvesCanvas = el('canvas', { id: 'curves-chart', 'aria-label': 'Learning curves' });
-const curvesBox = el('div', { class: 'chart-box', id: 'curves' }, curvesCanvas);
+/** The curves' labels as text, for screen readers (the legend is drawn on the canvas). */
+const seriesList = el('ul', { id: 'series-list', class: 'visually-hidden', 'aria-label': 'Curves shown' });
+const curvesBox = el('div', { class: 'chart-box', id: 'curves' }, curvesCanvas, seriesList);
 const paperBox = el('div', { id: 'paper', class: 'paper' });
 const empty = el('p', { id: 'empty', class: 'empty' }, 'No runs yet: runs appear here when a folder in the workspace holds a run.json.');
 document.getElementById('root')!.append(
@@ -199,6 +201,7 @@ function render(): void {
   curveControls.hidden = state.view !== 'curves';
   curvesBox.hidden = state.view !== 'curves';
   paperBox.hidden = state.view !== 'paper';
+  runList.hidden = state.view === 'paper'; // the paper view uses every comparison
   fillMetricSelect();
   const metric = metricById(state.metric);
   const all = runsWithData();
@@ -207,7 +210,6 @@ function render(): void {
   for (const chart of charts) chart.destroy();
   charts = [];
   if (state.view === 'paper') {
-    renderRunList(metricRuns);
     const columns = paperColumns(all);
     status.textContent = columns.length
       ? `${columns.length} comparison(s): SFT and RL runs from the same Init checkpoint · rows ID and OOD · ${state.smoothing === 'none' ? 'unsmoothed' : `smoothed (${state.smoothing})`}`
@@ -218,6 +220,7 @@ function render(): void {
   const shown = all.filter((r) => isSelected(r.info.folder, metricRuns));
   shownSeries = curveSeries(shown, metric, state.xKey, { smoothing: state.smoothing, band: state.band, aggregate: state.aggregate }, palette);
   renderRunList(metricRuns);
+  seriesList.replaceChildren(...shownSeries.map((series) => el('li', {}, series.label)));
   status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === state.xKey)!.label} · ${shown.length} of ${runs.length} runs · ${shownSeries.length} curve(s) · click a point to open its episodes`;
   if (shown.length === 1) status.textContent = `${shown[0]!.info.folder} · ${shown[0]!.info.job} · ${shown[0]!.info.status} · ${status.textContent}`;
   charts = [curvesChart(shownSeries, metric.rate, shown.map((r) => r.info))];

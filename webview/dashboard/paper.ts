@@ -39,7 +39,7 @@ export function paperFigure(box: HTMLElement, columns: readonly PaperColumn[], o
     }),
   );
   const grid = el('div', { class: 'paper-grid', id: 'paper-grid' });
-  grid.style.gridTemplateColumns = `auto repeat(${columns.length}, minmax(220px, 1fr))`;
+  grid.style.gridTemplateColumns = `auto repeat(${columns.length}, minmax(180px, 1fr))`;
   grid.append(el('div', {}), ...columns.map((c) => el('div', { class: 'paper-title figure-text', title: c.init }, `${c.task} · Init: ${c.init.split('/').slice(-2).join('/')}`)));
   const charts: Chart[] = [];
   for (const row of [0, 1] as const) {

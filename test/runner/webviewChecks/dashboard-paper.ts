@@ -1,0 +1,50 @@
+// The dashboard on the fixture suites (test/fixtures/make_dashboard_runs.py): the paper view,
+// seed aggregation, and a click on a point opening that step's episodes.
+import { join } from 'node:path';
+import { ink, showOnly } from './dashboard';
+import type { WebviewCheck } from './types';
+
+export const checks: WebviewCheck[] = [
+  {
+    title: 'webview: the dashboard paper view draws ID/OOD curves of SFT and RL from each Init with final bars',
+    async run({ runCommand, activeWebview, screenshot, page, resultsDir }) {
+      await runCommand('Post-Training Lab: Open Dashboard');
+      const view = activeWebview();
+      await view.locator('#view-paper').click({ timeout: 60_000 });
+      await view.locator('.paper-bars').nth(1).waitFor({ state: 'visible', timeout: 30_000 });
+      const titles = await view.locator('.paper-title').allTextContents();
+      if (titles.join('|') !== 'GP-L · Init: gp-l/init|V-IRL-L · Init: virl-l/init') throw new Error(`columns were ${JSON.stringify(titles)}`);
+      const curves = await view.locator('.paper-curve').count();
+      if (curves !== 4) throw new Error(`${curves} curve panels, expected 4 (ID and OOD per comparison)`);
+      for (const selector of ['.paper-curve', '.paper-bars']) {
+        const painted = await ink(view, selector);
+        if (painted < 2000) throw new Error(`${selector} is nearly empty (${painted} painted pixels)`);
+      }
+      await page.waitForTimeout(300);
+      await view.locator('#paper').screenshot({ path: join(resultsDir, 'dashboard-paper.png') });
+      await screenshot('dashboard-paper-workbench');
+    },
+  },
+  {
+    title: 'webview: the dashboard aggregates seeds (N in the legend) and a click on a point opens its episodes',
+    async run({ runCommand, activeWebview, page }) {
+      await runCommand('Post-Training Lab: Open Dashboard');
+      const view = activeWebview();
+      await view.locator('#view-curves').click({ timeout: 60_000 });
+      await showOnly(view, ['runs/gp-l/sft-s0', 'runs/gp-l/sft-s1', 'runs/gp-l/sft-s2', 'runs/gp-l/ppo-s0', 'runs/gp-l/ppo-s1', 'runs/gp-l/ppo-s2']);
+      if (!(await view.locator('#aggregate').isChecked())) await view.locator('#aggregate').click();
+      const labels = (await view.locator('#series-list li').allTextContents()).sort();
+      const expected = ['GP-L RL from gp-l/init · id (N=3)', 'GP-L SFT from gp-l/init · id (N=3)'];
+      if (labels.join('|') !== expected.join('|')) throw new Error(`curves were ${JSON.stringify(labels)}`);
+      await showOnly(view, ['runs/gp-l/ppo-s0']);
+      const canvas = view.locator('#curves-chart');
+      const box = await canvas.boundingBox();
+      if (!box) throw new Error('no chart');
+      await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+      const tab = page.locator('.tab', { hasText: 'episodes.jsonl' });
+      await tab.first().waitFor({ timeout: 30_000 });
+      const line = await page.locator('.statusbar-item', { hasText: /Ln \d+/ }).first().textContent({ timeout: 10_000 });
+      if (!line || /Ln 1,/.test(line)) throw new Error(`the episodes file did not open at the step's first episode (${line})`);
+    },
+  },
+];
