@@ -11,9 +11,16 @@ export interface TailBatch<T> {
 
 export type RecordCheck<T> = (value: unknown) => value is T;
 
+const NEWLINE = 0x0a;
+const utf8 = new TextDecoder('utf-8');
+/** Node's Buffer decodes UTF-8 faster than TextDecoder; the browser has only the latter. */
+const decode: (bytes: Uint8Array) => string =
+  typeof Buffer === 'function' ? (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : (bytes) => utf8.decode(bytes);
+
 export class JsonlTail<T> {
-  private readonly decoder = new TextDecoder('utf-8');
-  private partial = '';
+  /** Bytes after the last newline (a line being written); never split inside a character. */
+  private partialBytes: Uint8Array = new Uint8Array(0);
+  private partialText = '';
   private lineCount = 0;
 
   constructor(private readonly isRecord: RecordCheck<T>) {}
@@ -23,34 +30,59 @@ export class JsonlTail<T> {
     return this.lineCount;
   }
 
-  /** The bytes of the last line received so far without its newline ('' when none). */
+  /** The last line received so far without its newline ('' when none). */
   get pendingLine(): string {
-    return this.partial;
+    return this.partialText + decode(this.partialBytes);
   }
 
   push(chunk: Uint8Array | string): TailBatch<T> {
-    const text = this.partial + (typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
+    return typeof chunk === 'string' ? this.pushText(chunk) : this.pushBytes(chunk);
+  }
+
+  private pushBytes(chunk: Uint8Array): TailBatch<T> {
+    // Cut at the last newline: a newline byte never occurs inside a multi-byte character.
+    const last = chunk.lastIndexOf(NEWLINE);
+    // Copies (new Uint8Array(view)), not views: a caller may reuse its buffer, and Buffer's
+    // slice() is a view.
+    if (last === -1) {
+      this.partialBytes = concat(this.partialBytes, new Uint8Array(chunk));
+      return { records: [], skippedLines: [] };
+    }
+    const head = concat(this.partialBytes, chunk.subarray(0, last + 1));
+    this.partialBytes = new Uint8Array(chunk.subarray(last + 1));
+    return this.pushText(decode(head));
+  }
+
+  private pushText(chunk: string): TailBatch<T> {
+    const text = this.partialText === '' ? chunk : this.partialText + chunk;
     const batch: TailBatch<T> = { records: [], skippedLines: [] };
     let start = 0;
-    for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
       this.lineCount++;
-      this.parseLine(text.slice(start, end), batch);
+      if (end > start) this.parseLine(text.slice(start, end), batch);
       start = end + 1;
     }
-    this.partial = text.slice(start);
+    this.partialText = text.slice(start);
     return batch;
   }
 
   private parseLine(line: string, batch: TailBatch<T>): void {
-    if (line.trim() === '') return;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      batch.skippedLines.push(this.lineCount);
+      if (line.trim() !== '') batch.skippedLines.push(this.lineCount);
       return;
     }
     if (this.isRecord(value)) batch.records.push(value);
     else batch.skippedLines.push(this.lineCount);
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }

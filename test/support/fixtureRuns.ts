@@ -1,9 +1,8 @@
 // The host messages the dashboard would get for a folder of runs, without VS Code.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { MetricRecord } from '../../src/core/contracts.generated';
-import { isValid } from '../../src/core/contracts';
 import { JsonlTail } from '../../src/core/jsonlTail';
+import { isMetricRecordShape } from '../../src/core/metricShape';
 import { runInfo } from '../../src/core/runInfo';
 import type { ToDashboard } from '../../src/protocol/dashboard';
 
@@ -19,7 +18,7 @@ export function runMessages(root: string): ToDashboard[] {
   const infos = folders.sort().map((dir) => runInfo(relative(base, dir), readFileSync(join(dir, 'run.json'), 'utf8')));
   const messages: ToDashboard[] = [{ type: 'runs/set', runs: infos }];
   folders.forEach((dir, i) => {
-    const tail = new JsonlTail((v: unknown): v is MetricRecord => isValid('metric-record.schema.json', v));
+    const tail = new JsonlTail(isMetricRecordShape);
     const batch = tail.push(existsSync(join(dir, 'metrics.jsonl')) ? readFileSync(join(dir, 'metrics.jsonl')) : '');
     messages.push({ type: 'records/append', folder: infos[i]!.folder, reset: true, records: batch.records, skippedLines: batch.skippedLines, pendingLine: tail.pendingLine !== '' });
   });

@@ -167,3 +167,25 @@ describe('dashboard: runs and records', () => {
     assert.equal(toCsv([['a,b', 'say "hi"', 1.5, undefined, Number.NaN]]), '"a,b","say ""hi""",1.5,,\r\n');
   });
 });
+
+describe('dashboard: record shape check', () => {
+  it('accepts the fixture records and rejects what the dashboard cannot draw', async () => {
+    const { isMetricRecordShape } = await import('../../src/core/metricShape');
+    const good = [train(1, 2), evaluation(0, 'id', 0.5)];
+    for (const r of good) assert.equal(isMetricRecordShape(JSON.parse(JSON.stringify(r))), true);
+    const bad = [{ ...train(1, 2), step: -1 }, { ...train(1, 2), compute: {} }, { ...evaluation(0, 'id', 0.5), splitKind: 'x' }, { ...evaluation(0, 'id', 0.5), success: { rate: '1' } }, { kind: 'train', step: 1 }, null, [], 'x'];
+    for (const r of bad) assert.equal(isMetricRecordShape(r), false, JSON.stringify(r));
+  });
+
+  it('keeps a partial line whose bytes sit in a buffer the caller reuses', () => {
+    const tail = new JsonlTail((value: unknown): value is unknown => value !== undefined);
+    const buffer = Buffer.alloc(64);
+    const first = Buffer.from('{"a": 1}\n{"b":');
+    first.copy(buffer);
+    tail.push(buffer.subarray(0, first.length));
+    const second = Buffer.from(' 2}\n');
+    buffer.fill(0x78);
+    second.copy(buffer);
+    assert.deepEqual(tail.push(buffer.subarray(0, second.length)).records, [{ b: 2 }]);
+  });
+});

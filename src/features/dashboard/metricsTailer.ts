@@ -3,8 +3,8 @@
 // read again from the start. No vscode import: runs inside the dashboard's worker thread.
 import { promises as fs } from 'node:fs';
 import type { MetricRecord } from '../../core/contracts.generated';
-import { isValid } from '../../core/contracts';
 import { JsonlTail } from '../../core/jsonlTail';
+import { isMetricRecordShape } from '../../core/metricShape';
 
 export interface TailUpdate {
   folder: string;
@@ -14,8 +14,7 @@ export interface TailUpdate {
   pendingLine: boolean;
 }
 
-const CHUNK_BYTES = 4 * 1024 * 1024;
-const isMetricRecord = (value: unknown): value is MetricRecord => isValid('metric-record.schema.json', value);
+const CHUNK_BYTES = 1024 * 1024;
 
 interface Followed {
   path: string;
@@ -36,7 +35,7 @@ export class MetricsTailer {
     for (const folder of this.files.keys()) if (!wanted.has(folder)) this.files.delete(folder);
     for (const { folder, path } of files) {
       const known = this.files.get(folder);
-      if (!known || known.path !== path) this.files.set(folder, { path, offset: 0, inode: -1, tail: new JsonlTail(isMetricRecord), busy: Promise.resolve() });
+      if (!known || known.path !== path) this.files.set(folder, { path, offset: 0, inode: -1, tail: new JsonlTail(isMetricRecordShape), busy: Promise.resolve() });
     }
   }
 
@@ -67,25 +66,27 @@ export class MetricsTailer {
     if (reset) {
       f.offset = 0;
       f.inode = stat.ino;
-      f.tail = new JsonlTail(isMetricRecord);
+      f.tail = new JsonlTail(isMetricRecordShape);
     }
     if (!reset && stat.size === f.offset) return;
-    const update: TailUpdate = { folder, reset, records: [], skippedLines: [], pendingLine: false };
+    // One update per chunk: records are handed on as they are parsed, never all held at once.
+    let first = reset;
     const handle = await fs.open(f.path, 'r');
     try {
       const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-      while (f.offset < stat.size) {
+      do {
         const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, stat.size - f.offset), f.offset);
-        if (bytesRead === 0) break;
         f.offset += bytesRead;
         const batch = f.tail.push(buffer.subarray(0, bytesRead));
-        for (const r of batch.records) update.records.push(r);
-        update.skippedLines.push(...batch.skippedLines);
-      }
+        const done = bytesRead === 0 || f.offset >= stat.size;
+        if (batch.records.length > 0 || batch.skippedLines.length > 0 || first || done) {
+          this.emit({ folder, reset: first, records: batch.records, skippedLines: batch.skippedLines, pendingLine: f.tail.pendingLine.trim() !== '' });
+          first = false;
+        }
+        if (done) break;
+      } while (f.offset < stat.size);
     } finally {
       await handle.close();
     }
-    update.pendingLine = f.tail.pendingLine.trim() !== '';
-    this.emit(update);
   }
 }
