@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     };
     await measure('MetricsTailer (file, record shape checked): the worker', async () => {
       let count = 0;
-      const tailer = new MetricsTailer((u) => (count += u.records.length));
+      const tailer = new MetricsTailer((u) => (count += u.batch.count));
       tailer.setFiles([{ folder: 'run', path: file }]);
       await tailer.poll();
       return count;
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     await measure('JsonlTail (memory, full schema validation)', async () => new JsonlTail((v: unknown): v is unknown => isValid('metric-record.schema.json', v)).push(text).records.length);
     // Live: 1,000 appends of 10 updates each; each poll reads only the new bytes.
     let count = 0;
-    const tailer = new MetricsTailer((u) => (count += u.records.length));
+    const tailer = new MetricsTailer((u) => (count += u.batch.count));
     tailer.setFiles([{ folder: 'run', path: file }]);
     await tailer.poll();
     count = 0;

@@ -81,19 +81,6 @@ export interface RunInfo {
 
 // ------------------------------------------------------------------ records of one run
 
-interface Axes {
-  gflops?: number;
-  tokens?: number;
-  episodes?: number;
-  wallSeconds?: number;
-}
-
-interface Value {
-  y: number;
-  /** Trials behind a rate (binomial standard error). */
-  n?: number;
-}
-
 export interface CurvePoint {
   step: number;
   x: number;
@@ -108,86 +95,182 @@ export interface Curve {
   points: CurvePoint[];
 }
 
+/** Absent value in a batch column (every axis and count is >= 0; NaN would not survive JSON). */
+const ABSENT = -1;
+
+/**
+ * Metric records as columns: what the worker sends and the webview keeps (arrays of numbers
+ * cost far less to post, clone and hold than a million small objects). Series keys are
+ * `train:<metric name>` and `eval:<split>:<success|perStepAccuracy|recognition|meanReward>`.
+ */
+export interface MetricBatch {
+  count: number;
+  axes: { steps: number[]; gflops: number[]; tokens: number[]; episodes: number[]; wallSeconds: number[] };
+  series: Record<string, { steps: number[]; ys: number[]; ns: number[] }>;
+  splits: Record<string, SplitKind>;
+}
+
+export function emptyBatch(): MetricBatch {
+  return { count: 0, axes: { steps: [], gflops: [], tokens: [], episodes: [], wallSeconds: [] }, series: {}, splits: {} };
+}
+
+export function batchOf(records: readonly MetricRecord[]): MetricBatch {
+  const batch = emptyBatch();
+  const put = (key: string, step: number, y: number, n: number): void => {
+    const column = (batch.series[key] ??= { steps: [], ys: [], ns: [] });
+    column.steps.push(step);
+    column.ys.push(y);
+    column.ns.push(n);
+  };
+  for (const r of records) {
+    batch.count++;
+    const axes = batch.axes;
+    axes.steps.push(r.step);
+    axes.gflops.push(r.compute.gflops);
+    axes.tokens.push(r.compute.trainTokens);
+    axes.episodes.push(r.episodes ?? ABSENT);
+    axes.wallSeconds.push(r.wallSeconds ?? ABSENT);
+    if (r.kind === 'train') {
+      const metrics = (r as TrainingRecord).metrics;
+      for (const name in metrics) {
+        const y = metrics[name];
+        if (typeof y === 'number') put(`train:${name}`, r.step, y, ABSENT);
+      }
+      continue;
+    }
+    const ev = r as MetricRecord & EvaluationRecord;
+    batch.splits[ev.split] = ev.splitKind;
+    for (const field of ['success', 'perStepAccuracy', 'recognition'] as const) {
+      const rate = ev[field];
+      if (rate) put(`eval:${ev.split}:${field}`, ev.step, rate.rate, rate.n);
+    }
+    if (ev.meanReward !== undefined) put(`eval:${ev.split}:meanReward`, ev.step, ev.meanReward, ABSENT);
+  }
+  return batch;
+}
+
+/** First index whose step is >= `step` in an ascending array. */
+function lowerBound(steps: readonly number[], step: number): number {
+  let lo = 0;
+  let hi = steps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (steps[mid]! < step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Columns kept ascending by step; a step seen again is replaced. Appending in order is O(1). */
+class StepColumns<K extends string> {
+  readonly steps: number[] = [];
+  readonly values: Record<K, number[]>;
+
+  constructor(private readonly names: readonly K[]) {
+    this.values = Object.fromEntries(names.map((n) => [n, []])) as unknown as Record<K, number[]>;
+  }
+
+  /** Set this step's values; `keep` (for axes) leaves a present value alone where the new one is absent. */
+  set(step: number, row: (name: K) => number, keep = false): void {
+    const last = this.steps.length - 1;
+    if (last < 0 || step > this.steps[last]!) {
+      this.steps.push(step);
+      for (const n of this.names) this.values[n].push(row(n));
+      return;
+    }
+    const at = lowerBound(this.steps, step);
+    if (this.steps[at] === step) {
+      for (const n of this.names) {
+        const v = row(n);
+        if (!keep || v !== ABSENT) this.values[n][at] = v;
+      }
+      return;
+    }
+    this.steps.splice(at, 0, step);
+    for (const n of this.names) this.values[n].splice(at, 0, row(n));
+  }
+}
+
+const AXES = ['gflops', 'tokens', 'episodes', 'wallSeconds'] as const;
+
 /**
  * One run's metric records, joined by global step: a later record for the same series and
  * step replaces the earlier one (a resumed segment re-logging a step). Adding records costs
- * time proportional to their number.
+ * time proportional to their number when they come in step order, as a log's do.
  */
 export class RunRecords {
-  private readonly axes = new Map<number, Axes>();
-  private readonly values = new Map<string, Map<number, Value>>();
+  private readonly axes = new StepColumns(AXES);
+  private readonly series = new Map<string, StepColumns<'y' | 'n'>>();
   readonly splits = new Map<string, SplitKind>();
+  private readonly cache = new Map<string, Curve[]>();
   records = 0;
 
   add(records: readonly MetricRecord[]): void {
-    for (const r of records) this.addOne(r);
+    this.addBatch(batchOf(records));
   }
 
-  private addOne(record: MetricRecord): void {
-    this.records++;
-    const axes = this.axes.get(record.step) ?? {};
-    axes.gflops = record.compute.gflops;
-    axes.tokens = record.compute.trainTokens;
-    if (record.episodes !== undefined) axes.episodes = record.episodes;
-    if (record.wallSeconds !== undefined) axes.wallSeconds = record.wallSeconds;
-    this.axes.set(record.step, axes);
-    if (record.kind === 'train') {
-      for (const [name, y] of Object.entries((record as TrainingRecord).metrics)) if (typeof y === 'number') this.set(`train:${name}`, record.step, { y });
-      return;
+  addBatch(batch: MetricBatch): void {
+    this.records += batch.count;
+    this.cache.clear();
+    const a = batch.axes;
+    for (let i = 0; i < a.steps.length; i++) {
+      this.axes.set(a.steps[i]!, (name) => a[name][i]!, true);
     }
-    const ev = record as MetricRecord & EvaluationRecord;
-    this.splits.set(ev.split, ev.splitKind);
-    for (const field of ['success', 'perStepAccuracy', 'recognition'] as const) {
-      const rate = ev[field];
-      if (rate) this.set(`eval:${ev.split}:${field}`, ev.step, { y: rate.rate, n: rate.n });
+    for (const [key, column] of Object.entries(batch.series)) {
+      let target = this.series.get(key);
+      if (!target) this.series.set(key, (target = new StepColumns(['y', 'n'] as const)));
+      for (let i = 0; i < column.steps.length; i++) target.set(column.steps[i]!, (name) => (name === 'y' ? column.ys[i]! : column.ns[i]!));
     }
-    if (ev.meanReward !== undefined) this.set(`eval:${ev.split}:meanReward`, ev.step, { y: ev.meanReward });
-  }
-
-  private set(key: string, step: number, value: Value): void {
-    let series = this.values.get(key);
-    if (!series) this.values.set(key, (series = new Map()));
-    series.set(step, value);
+    for (const [split, kind] of Object.entries(batch.splits)) this.splits.set(split, kind);
   }
 
   /** Training scalar names present (for metrics outside METRICS). */
   trainNames(): string[] {
-    return [...this.values.keys()].filter((k) => k.startsWith('train:')).map((k) => k.slice('train:'.length));
+    return [...this.series.keys()].filter((k) => k.startsWith('train:')).map((k) => k.slice('train:'.length));
   }
 
   has(metric: MetricDef): boolean {
-    return this.curves(metric, 'step').some((c) => c.points.length > 0);
+    return this.keysOf(metric).some(({ key }) => (this.series.get(key)?.steps.length ?? 0) > 0);
   }
 
-  /** x for every step: each axis carried forward from the last step that recorded it (0 before). */
-  private xByStep(xKey: XKey): Map<number, number> {
-    const out = new Map<number, number>();
-    let last = 0;
-    for (const step of [...this.axes.keys()].sort((a, b) => a - b)) {
-      if (xKey === 'step') out.set(step, step);
-      else {
-        last = this.axes.get(step)![xKey] ?? last;
-        out.set(step, last);
-      }
-    }
-    return out;
+  private keysOf(metric: MetricDef): { key: string; split?: string; splitKind?: SplitKind }[] {
+    const source = metric.source;
+    if (source.kind === 'train') return [{ key: `train:${source.name}` }];
+    return [...this.splits.entries()].filter(([, kind]) => source.splitKinds.includes(kind)).map(([split, splitKind]) => ({ key: `eval:${split}:${source.field}`, split, splitKind }));
   }
 
   curves(metric: MetricDef, xKey: XKey): Curve[] {
-    const xs = this.xByStep(xKey);
-    const toCurve = (key: string, extra: Omit<Curve, 'points'>): Curve => {
-      const series = this.values.get(key) ?? new Map<number, Value>();
-      const points = [...series.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([step, v]): CurvePoint => ({ step, x: xs.get(step) ?? step, y: v.y, ...(v.n !== undefined ? { se: binomialStderr(v.y, v.n) } : {}) }));
-      return { ...extra, points };
-    };
-    const source = metric.source;
-    if (source.kind === 'train') return [toCurve(`train:${source.name}`, {})];
-    return [...this.splits.entries()]
-      .filter(([, kind]) => source.splitKinds.includes(kind))
-      .map(([split, splitKind]) => toCurve(`eval:${split}:${source.field}`, { split, splitKind }))
+    const cacheKey = `${metric.id}\u0000${xKey}`;
+    const cached = this.cache.get(cacheKey);
+    if (cached) return cached;
+    const curves = this.keysOf(metric)
+      .map(({ key, ...where }) => ({ ...where, points: this.points(key, xKey) }))
       .filter((c) => c.points.length > 0);
+    this.cache.set(cacheKey, curves);
+    return curves;
+  }
+
+  /** A series' points with x from the axes: each axis carried forward from the last step that recorded it. */
+  private points(key: string, xKey: XKey): CurvePoint[] {
+    const column = this.series.get(key);
+    if (!column) return [];
+    const { steps } = column;
+    const { y: ys, n: ns } = column.values;
+    const axisSteps = this.axes.steps;
+    const axis = xKey === 'step' ? undefined : this.axes.values[xKey];
+    const points = new Array<CurvePoint>(steps.length);
+    let j = 0;
+    let carried = 0;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      if (axis) {
+        for (; j < axisSteps.length && axisSteps[j]! <= step; j++) if (axis[j] !== ABSENT) carried = axis[j]!;
+      }
+      const y = ys[i]!;
+      const n = ns[i]!;
+      points[i] = n === ABSENT ? { step, x: axis ? carried : step, y } : { step, x: axis ? carried : step, y, se: binomialStderr(y, n) };
+    }
+    return points;
   }
 }
 

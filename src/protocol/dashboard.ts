@@ -1,12 +1,11 @@
 // The whole host <-> dashboard webview contract. Imported by both sides.
-import type { MetricRecord } from '../core/contracts.generated';
-import type { RunInfo } from '../core/dashboardModel';
+import type { MetricBatch, RunInfo } from '../core/dashboardModel';
 
 export type ToDashboard =
   /** Every run folder's manifest summary (small; sent whole on each change). */
   | { type: 'runs/set'; runs: RunInfo[] }
-  /** New records of one run's metrics.jsonl; `reset`: forget earlier ones (file replaced, or a rewind). */
-  | { type: 'records/append'; folder: string; reset: boolean; records: MetricRecord[]; skippedLines: number[]; pendingLine: boolean }
+  /** New records of one run's metrics.jsonl, as columns; `reset`: forget earlier ones (file replaced, or a rewind). */
+  | { type: 'records/append'; folder: string; reset: boolean; batch: MetricBatch; skippedLines: number[]; pendingLine: boolean }
   /** Show these runs (ptlab.openDashboard called with run folders). */
   | { type: 'focus'; folders: string[] };
 

@@ -1,6 +1,7 @@
 // The host messages the dashboard would get for a folder of runs, without VS Code.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { batchOf } from '../../src/core/dashboardModel';
 import { JsonlTail } from '../../src/core/jsonlTail';
 import { isMetricRecordShape } from '../../src/core/metricShape';
 import { runInfo } from '../../src/core/runInfo';
@@ -20,7 +21,7 @@ export function runMessages(root: string): ToDashboard[] {
   folders.forEach((dir, i) => {
     const tail = new JsonlTail(isMetricRecordShape);
     const batch = tail.push(existsSync(join(dir, 'metrics.jsonl')) ? readFileSync(join(dir, 'metrics.jsonl')) : '');
-    messages.push({ type: 'records/append', folder: infos[i]!.folder, reset: true, records: batch.records, skippedLines: batch.skippedLines, pendingLine: tail.pendingLine !== '' });
+    messages.push({ type: 'records/append', folder: infos[i]!.folder, reset: true, batch: batchOf(batch.records), skippedLines: batch.skippedLines, pendingLine: tail.pendingLine !== '' });
   });
   return messages;
 }

@@ -34,7 +34,7 @@ function fixtures(): { info: RunInfo; records: RunRecords }[] {
   assert.equal(set.type, 'runs/set');
   return (set.type === 'runs/set' ? set.runs : []).map((info) => {
     const records = new RunRecords();
-    for (const m of messages) if (m.type === 'records/append' && m.folder === info.folder) records.add(m.records);
+    for (const m of messages) if (m.type === 'records/append' && m.folder === info.folder) records.addBatch(m.batch);
     return { info, records };
   });
 }
@@ -67,16 +67,16 @@ describe('dashboard: tailing metrics.jsonl', () => {
       writeFileSync(file, `${JSON.stringify(train(1, 2))}\n${JSON.stringify(train(2, 1.5)).slice(0, 20)}`);
       tailer.setFiles([{ folder: 'runs/a', path: file }]);
       await tailer.poll();
-      assert.deepEqual(updates.map((u) => [u.reset, u.records.length, u.pendingLine]), [[true, 1, true]]);
+      assert.deepEqual(updates.map((u) => [u.reset, u.batch.count, u.pendingLine]), [[true, 1, true]]);
       appendFileSync(file, `${JSON.stringify(train(2, 1.5)).slice(20)}\n${JSON.stringify(train(3, 1.2))}\n`);
       await tailer.poll();
       await tailer.poll(); // nothing new: no update
-      assert.deepEqual(updates.map((u) => [u.reset, u.records.map((r) => r.step)]), [[true, [1]], [false, [2, 3]]]);
+      assert.deepEqual(updates.map((u) => [u.reset, u.batch.axes.steps]), [[true, [1]], [false, [2, 3]]]);
       writeFileSync(join(dir, 'next'), `${JSON.stringify(train(1, 2))}\n`);
       renameSync(join(dir, 'next'), file); // RunLog.truncate_records_after replaces the file atomically
       await tailer.poll();
       assert.deepEqual(updates.at(-1)!.reset, true);
-      assert.deepEqual(updates.at(-1)!.records.map((r) => r.step), [1]);
+      assert.deepEqual(updates.at(-1)!.batch.axes.steps, [1]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

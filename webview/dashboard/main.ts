@@ -161,8 +161,8 @@ window.addEventListener('message', (event: MessageEvent<ToDashboard>) => {
     case 'records/append': {
       let run = data.get(message.folder);
       if (!run || message.reset) data.set(message.folder, (run = { records: new RunRecords(), skippedLines: [], pendingLine: false }));
-      run.records.add(message.records);
-      run.skippedLines.push(...message.skippedLines);
+      run.records.addBatch(message.batch);
+      for (const line of message.skippedLines) run.skippedLines.push(line);
       run.pendingLine = message.pendingLine;
       break;
     }
@@ -215,6 +215,7 @@ function render(): void {
       ? `${columns.length} comparison(s): SFT and RL runs from the same Init checkpoint · rows ID and OOD · ${state.smoothing === 'none' ? 'unsmoothed' : `smoothed (${state.smoothing})`}`
       : 'No comparison yet: the paper view needs SFT and PPO runs that start from the same Init checkpoint (run.json "init").';
     charts = paperFigure(paperBox, columns, { smoothing: state.smoothing, band: state.band });
+    performance.mark('ptlab-dashboard-rendered');
     return;
   }
   const shown = all.filter((r) => isSelected(r.info.folder, metricRuns));
@@ -224,6 +225,7 @@ function render(): void {
   status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === state.xKey)!.label} · ${shown.length} of ${runs.length} runs · ${shownSeries.length} curve(s) · click a point to open its episodes`;
   if (shown.length === 1) status.textContent = `${shown[0]!.info.folder} · ${shown[0]!.info.job} · ${shown[0]!.info.status} · ${status.textContent}`;
   charts = [curvesChart(shownSeries, metric.rate, shown.map((r) => r.info))];
+  performance.mark('ptlab-dashboard-rendered'); // bench/dashboardRender.ts times up to here
 }
 
 function fillMetricSelect(): void {
@@ -369,8 +371,9 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
             label: (item) => {
               const role = roles[item.datasetIndex]!;
               const point = item.raw as Point;
-              const raw = role.series.points.find((p) => p.step === point.step);
-              const band = role.series.band?.find((b) => b.step === point.step);
+              const at = indexOfStep(role.series.points, point.step);
+              const raw = role.series.points[at];
+              const band = role.series.band?.[at];
               const fmt = (v: number): string => (rate ? `${(v * 100).toFixed(1)}%` : v.toPrecision(4));
               const spread = band && raw ? ` [${fmt(band.lo)}, ${fmt(band.hi)}]` : '';
               return `${role.series.label}: ${raw ? fmt(raw.y) : ''}${spread} · step ${point.step}${raw?.n ? ` · N=${raw.n}` : ''}`;
@@ -388,6 +391,18 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
       },
     },
   });
+}
+
+/** Index of a step in points ascending by step (binary search: curves can hold 100k points). */
+function indexOfStep(points: readonly { step: number }[], step: number): number {
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid]!.step < step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function axisColors(): { text: string; grid: string } {

@@ -3,13 +3,15 @@
 // read again from the start. No vscode import: runs inside the dashboard's worker thread.
 import { promises as fs } from 'node:fs';
 import type { MetricRecord } from '../../core/contracts.generated';
+import { batchOf, type MetricBatch } from '../../core/dashboardModel';
 import { JsonlTail } from '../../core/jsonlTail';
 import { isMetricRecordShape } from '../../core/metricShape';
 
 export interface TailUpdate {
   folder: string;
   reset: boolean;
-  records: MetricRecord[];
+  /** The new records, as columns. */
+  batch: MetricBatch;
   skippedLines: number[];
   pendingLine: boolean;
 }
@@ -80,7 +82,7 @@ export class MetricsTailer {
         const batch = f.tail.push(buffer.subarray(0, bytesRead));
         const done = bytesRead === 0 || f.offset >= stat.size;
         if (batch.records.length > 0 || batch.skippedLines.length > 0 || first || done) {
-          this.emit({ folder, reset: first, records: batch.records, skippedLines: batch.skippedLines, pendingLine: f.tail.pendingLine.trim() !== '' });
+          this.emit({ folder, reset: first, batch: batchOf(batch.records), skippedLines: batch.skippedLines, pendingLine: f.tail.pendingLine.trim() !== '' });
           first = false;
         }
         if (done) break;
