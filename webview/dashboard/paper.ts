@@ -40,6 +40,7 @@ export function paperFigure(box: HTMLElement, columns: readonly PaperColumn[], o
   );
   const grid = el('div', { class: 'paper-grid', id: 'paper-grid' });
   grid.style.gridTemplateColumns = `auto repeat(${columns.length}, minmax(180px, 1fr))`;
+  box.append(legend, grid); // charts are sized from their attached canvases' boxes
   grid.append(el('div', {}), ...columns.map((c) => el('div', { class: 'paper-title figure-text', title: c.init }, `${c.task} · Init: ${c.init.split('/').slice(-2).join('/')}`)));
   const charts: Chart[] = [];
   for (const row of [0, 1] as const) {
@@ -56,7 +57,6 @@ export function paperFigure(box: HTMLElement, columns: readonly PaperColumn[], o
     grid.append(el('div', { class: 'panel bars' }, canvas));
     charts.push(barChart(canvas, column));
   }
-  box.append(legend, grid);
   return charts;
 }
 

@@ -1,17 +1,14 @@
 // The dashboard: learning curves of the workspace's runs, the paper's SFT-vs-RL view,
 // live from metrics.jsonl (parsed in a worker thread), click-through to episodes.
-import { createReadStream, promises as fs } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { isEpisodeOf } from '../../core/episodeLines';
 import { DASHBOARD_VIEW_TYPE, type FromDashboard, type ToDashboard } from '../../protocol/dashboard';
 import { webviewHtml, webviewOptions } from '../webview/html';
 import type { TailUpdate } from './metricsTailer';
 import type { ToMetricsWorker } from './metricsWorker';
+import { openEpisodes } from './openEpisodes';
 import { scanRuns, type ScannedRun } from './runScanner';
 
-const TRANSCRIPTS_COMMAND = 'ptlab.openTranscripts';
 const LIVE_POLL_MS = 2000;
 
 /** `ptlab.openDashboard` takes nothing, a run folder or run folders (the Runs view passes them). */
@@ -123,22 +120,9 @@ export class DashboardPanel {
     this.toWorker({ type: 'files', files: this.runs.map((r) => ({ folder: r.info.folder, path: r.metricsUri.fsPath })) });
   }
 
-  /** The transcript viewer when one is registered; else episodes.jsonl at the first episode of that step and split. */
   private async openTranscripts(folder: string, step: number, split: string): Promise<void> {
     const run = this.runs.find((r) => r.info.folder === folder);
-    if (!run) return;
-    if ((await vscode.commands.getCommands(true)).includes(TRANSCRIPTS_COMMAND)) {
-      await vscode.commands.executeCommand(TRANSCRIPTS_COMMAND, { runDir: run.uri, step, split });
-      return;
-    }
-    const episodes = vscode.Uri.joinPath(run.uri, 'episodes.jsonl');
-    const line = await firstLine(episodes.fsPath, (text) => isEpisodeOf(text, step, split));
-    if (line === undefined) {
-      void vscode.window.showInformationMessage(`No episodes of step ${step} on split "${split}" in ${folder}/episodes.jsonl.`);
-      return;
-    }
-    const position = new vscode.Position(line, 0);
-    await vscode.window.showTextDocument(episodes, { selection: new vscode.Range(position, position), preview: true });
+    if (run) await openEpisodes(run.uri, step, split);
   }
 
   private async export(format: 'png' | 'csv', fileName: string, data: string): Promise<void> {
@@ -158,28 +142,6 @@ export class DashboardPanel {
     void this.worker.terminate();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-/** 0-based number of the first line that matches, reading the file as a stream. */
-async function firstLine(path: string, matches: (line: string) => boolean): Promise<number | undefined> {
-  try {
-    await fs.access(path);
-  } catch {
-    return undefined;
-  }
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let index = 0;
-  try {
-    for await (const line of lines) {
-      if (matches(line)) return index;
-      index++;
-    }
-  } catch {
-    return undefined; // no episodes.jsonl
-  } finally {
-    lines.close();
-  }
-  return undefined;
 }
 
 function debounce(fn: () => void, ms: number): () => void {
