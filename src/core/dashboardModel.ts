@@ -224,6 +224,11 @@ export class RunRecords {
     for (const [split, kind] of Object.entries(batch.splits)) this.splits.set(split, kind);
   }
 
+  /** The last global step recorded. */
+  get lastStep(): number | undefined {
+    return this.axes.steps.at(-1);
+  }
+
   /** Training scalar names present (for metrics outside METRICS). */
   trainNames(): string[] {
     return [...this.series.keys()].filter((k) => k.startsWith('train:')).map((k) => k.slice('train:'.length));

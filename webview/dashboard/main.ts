@@ -253,13 +253,15 @@ function renderRunList(metricRuns: Set<string>): void {
       const colour = colours.get(run.folder);
       if (colour && state.view === 'curves') chip.style.background = colour;
       const restarts = run.segments.length > 1 ? ` · resumed ×${run.segments.length - 1}` : '';
+      const lastStep = data.get(run.folder)?.records.lastStep;
+      const progress = lastStep === undefined ? '' : ` · step ${lastStep}`;
       return el(
         'label',
         { class: `run${metricRuns.has(run.folder) ? '' : ' no-metric'}`, title: `${run.groupLabel}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}` },
         box,
         chip,
         el('span', { class: 'run-name' }, run.folder),
-        el('span', { class: `run-status status-${run.status}` }, `${run.status}${restarts}`),
+        el('span', { class: `run-status status-${run.status}` }, `${run.status}${progress}${restarts}`),
       );
     }),
   );

@@ -48,3 +48,21 @@ export const checks: WebviewCheck[] = [
     },
   },
 ];
+
+checks.push({
+  title: 'webview: the dashboard follows a running run as metrics.jsonl grows (the torn last line completed, new steps appended)',
+  async run({ runCommand, activeWebview, workspace }) {
+    const { appendFileSync } = await import('node:fs');
+    await runCommand('Post-Training Lab: Open Dashboard');
+    const view = activeWebview();
+    await view.locator('#view-curves').click({ timeout: 60_000 });
+    await showOnly(view, ['runs/virl-l/ppo-s1']);
+    const status = view.locator('#run-list label', { hasText: 'runs/virl-l/ppo-s1' }).locator('.run-status');
+    await status.filter({ hasText: 'running · step 30' }).waitFor({ timeout: 30_000 });
+    const compute = (step: number) => `{"parameters": 1500000, "initTokens": 2000000, "trainTokens": ${step * 12000}, "inferenceTokens": ${step * 70000}, "gflops": ${18000 + step * 300}}`;
+    const rest = `11-19T10:15:30Z", "wallSeconds": 930.0, "segment": 0, "episodes": 1984, "compute": ${compute(31)}, "metrics": {"ppo/entropy": 0.7}}\n`;
+    const next = `{"kind": "train", "step": 32, "time": "2026-11-19T10:16:00Z", "wallSeconds": 960.0, "segment": 0, "episodes": 2048, "compute": ${compute(32)}, "metrics": {"ppo/entropy": 0.69}}\n`;
+    appendFileSync(`${workspace}/runs/virl-l/ppo-s1/metrics.jsonl`, rest + next);
+    await status.filter({ hasText: 'running · step 32' }).waitFor({ timeout: 30_000 });
+  },
+});
