@@ -67,7 +67,9 @@ export function snapshotPng(area: HTMLElement): string {
     ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
     ctx.fillStyle = style.color;
     ctx.textBaseline = 'middle';
-    ctx.fillText(text.textContent ?? '', r.x, r.y + r.height / 2);
+    const centred = style.textAlign === 'center';
+    ctx.textAlign = centred ? 'center' : 'left';
+    ctx.fillText(text.textContent ?? '', centred ? r.x + r.width / 2 : r.x, r.y + r.height / 2);
   }
   return out.toDataURL('image/png');
 }

@@ -66,3 +66,28 @@ checks.push({
     await status.filter({ hasText: 'running · step 32' }).waitFor({ timeout: 30_000 });
   },
 });
+
+checks.push({
+  title: 'webview: the dashboard exports what it shows as CSV and PNG through the save dialog',
+  async run({ runCommand, activeWebview, workspace, page, resultsDir }) {
+    const { copyFileSync, existsSync, readFileSync } = await import('node:fs');
+    await runCommand('Post-Training Lab: Open Dashboard');
+    const view = activeWebview();
+    await view.locator('#view-paper').click({ timeout: 60_000 });
+    await view.locator('.paper-bars').nth(1).waitFor({ state: 'visible', timeout: 30_000 });
+    for (const [button, file] of [['#export-csv', 'ptlab-paper-view.csv'], ['#export-png', 'ptlab-paper-view.png']] as const) {
+      await view.locator(button).click();
+      const dialog = page.locator('.quick-input-widget');
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      await page.keyboard.press('Enter'); // the default: the workspace folder and the suggested name
+      const path = join(workspace, file);
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(path) && Date.now() < deadline) await page.waitForTimeout(200);
+      if (!existsSync(path)) throw new Error(`${file} was not saved`);
+      const bytes = readFileSync(path);
+      if (file.endsWith('.csv') && !bytes.toString('utf8').startsWith('task,init,split,method,step,gflops,value')) throw new Error(`CSV starts ${bytes.subarray(0, 60).toString()}`);
+      if (file.endsWith('.png') && (bytes.readUInt32BE(0) !== 0x89504e47 || bytes.length < 20_000)) throw new Error(`PNG of ${bytes.length} bytes`);
+      if (file.endsWith('.png')) copyFileSync(path, join(resultsDir, 'dashboard-paper-export.png'));
+    }
+  },
+});
