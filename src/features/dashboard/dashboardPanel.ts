@@ -83,10 +83,11 @@ export class DashboardPanel {
     this.worker.postMessage(message);
   }
 
+  /** Show these runs: now, or once the webview is ready (then the user's choices rule). */
   private focusOn(folders: string[] | undefined): void {
     if (!folders) return;
-    this.focus = folders;
     if (this.ready) this.post({ type: 'focus', folders });
+    else this.focus = folders;
   }
 
   private async onMessage(message: FromDashboard): Promise<void> {
@@ -96,6 +97,7 @@ export class DashboardPanel {
         this.ready = true;
         this.post({ type: 'runs/set', runs: this.runs.map((r) => r.info) });
         if (this.focus) this.post({ type: 'focus', folders: this.focus });
+        this.focus = undefined;
         this.toWorker({ type: 'rewind' });
         return;
       case 'runs/refresh':

@@ -45,6 +45,12 @@ export const checks: WebviewCheck[] = [
       await tab.first().waitFor({ timeout: 30_000 });
       const line = await page.locator('.statusbar-item', { hasText: /Ln \d+/ }).first().textContent({ timeout: 10_000 });
       if (!line || /Ln 1,/.test(line)) throw new Error(`the episodes file did not open at the step's first episode (${line})`);
+      // The editor hid the dashboard; shown again, it has the same settings and runs.
+      await runCommand('Post-Training Lab: Open Dashboard');
+      const again = activeWebview();
+      await again.locator('#run-list input[data-folder]').first().waitFor({ timeout: 30_000 });
+      const checked = await again.locator('#run-list input[data-folder]:checked').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('data-folder')));
+      if (checked.join('|') !== 'runs/gp-l/ppo-s0' || !(await again.locator('#aggregate').isChecked())) throw new Error(`after hiding, the runs shown were ${JSON.stringify(checked)}`);
     },
   },
 ];
