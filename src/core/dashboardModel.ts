@@ -163,11 +163,32 @@ function lowerBound(steps: readonly number[], step: number): number {
 
 /** Columns kept ascending by step; a step seen again is replaced. Appending in order is O(1). */
 class StepColumns<K extends string> {
-  readonly steps: number[] = [];
-  readonly values: Record<K, number[]>;
+  steps: number[] = [];
+  values: Record<K, number[]>;
 
   constructor(private readonly names: readonly K[]) {
     this.values = Object.fromEntries(names.map((n) => [n, []])) as unknown as Record<K, number[]>;
+  }
+
+  /** Append whole columns when they all come after the last step and ascend (a log read in order). */
+  tryAppend(steps: readonly number[], columns: Record<K, readonly number[]>): boolean {
+    let previous = this.steps.length ? this.steps[this.steps.length - 1]! : -Infinity;
+    for (const step of steps) {
+      if (!(step > previous)) return false;
+      previous = step;
+    }
+    if (this.steps.length === 0) {
+      // The first batch of a run: adopt copies whole (a memory copy, not a push per value).
+      this.steps = steps.slice();
+      for (const n of this.names) this.values[n] = columns[n].slice();
+      return true;
+    }
+    for (const step of steps) this.steps.push(step);
+    for (const n of this.names) {
+      const target = this.values[n];
+      for (const v of columns[n]) target.push(v);
+    }
+    return true;
   }
 
   /** Set this step's values; `keep` (for axes) leaves a present value alone where the new one is absent. */
@@ -213,12 +234,13 @@ export class RunRecords {
     this.records += batch.count;
     this.cache.clear();
     const a = batch.axes;
-    for (let i = 0; i < a.steps.length; i++) {
-      this.axes.set(a.steps[i]!, (name) => a[name][i]!, true);
+    if (!this.axes.tryAppend(a.steps, a)) {
+      for (let i = 0; i < a.steps.length; i++) this.axes.set(a.steps[i]!, (name) => a[name][i]!, true);
     }
     for (const [key, column] of Object.entries(batch.series)) {
       let target = this.series.get(key);
       if (!target) this.series.set(key, (target = new StepColumns(['y', 'n'] as const)));
+      if (target.tryAppend(column.steps, { y: column.ys, n: column.ns })) continue;
       for (let i = 0; i < column.steps.length; i++) target.set(column.steps[i]!, (name) => (name === 'y' ? column.ys[i]! : column.ns[i]!));
     }
     for (const [split, kind] of Object.entries(batch.splits)) this.splits.set(split, kind);

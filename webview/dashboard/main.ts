@@ -307,25 +307,25 @@ type Point = { x: number; y: number; step: number };
 type Role = { series: DisplaySeries; kind: 'main' | 'raw' | 'band' };
 
 function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[]): Chart {
-  const scale = rate ? 100 : 1;
+  // Rates stay in [0, 1] (the y ticks say %), so the series' own points are the raw data.
   const roles: Role[] = [];
   const datasets: ChartDataset<'line', Point[]>[] = [];
   const few = (s: DisplaySeries): boolean => s.points.length <= 60;
   for (const s of series) {
     if (s.band) {
-      datasets.push({ data: s.band.map((b) => ({ x: b.x, y: b.lo * scale, step: b.step })), borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: 'transparent' });
+      datasets.push({ data: s.band.map((b) => ({ x: b.x, y: b.lo, step: b.step })), borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: 'transparent' });
       roles.push({ series: s, kind: 'band' });
-      datasets.push({ data: s.band.map((b) => ({ x: b.x, y: b.hi * scale, step: b.step })), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: withAlpha(s.color, 0.18) });
+      datasets.push({ data: s.band.map((b) => ({ x: b.x, y: b.hi, step: b.step })), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: withAlpha(s.color, 0.18) });
       roles.push({ series: s, kind: 'band' });
     }
     if (s.smoothed) {
-      datasets.push({ data: s.points.map((p) => ({ x: p.x, y: p.y * scale, step: p.step })), borderColor: withAlpha(s.color, 0.3), borderWidth: 1, pointRadius: few(s) ? 1.5 : 0, pointBackgroundColor: withAlpha(s.color, 0.3), fill: false });
+      datasets.push({ data: s.points, borderColor: withAlpha(s.color, 0.3), borderWidth: 1, pointRadius: few(s) ? 1.5 : 0, pointBackgroundColor: withAlpha(s.color, 0.3), fill: false });
       roles.push({ series: s, kind: 'raw' });
     }
-    const main = s.smoothed ?? s.points.map((p) => p.y);
+    const smoothed = s.smoothed;
     datasets.push({
       label: s.label,
-      data: s.points.map((p, i) => ({ x: p.x, y: main[i]! * scale, step: p.step })),
+      data: smoothed ? s.points.map((p, i) => ({ x: p.x, y: smoothed[i]!, step: p.step })) : s.points,
       borderColor: s.color,
       backgroundColor: s.color,
       borderWidth: 2,
@@ -362,7 +362,12 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
       interaction: { mode: 'nearest', intersect: false },
       scales: {
         x: { type: 'linear', title: { display: true, text: X_AXES.find((a) => a.key === xKey)!.label, color: colors.text }, ticks: { color: colors.text, maxTicksLimit: 8 }, grid: { color: colors.grid } },
-        y: { ...(rate ? { min: 0, max: 100 } : {}), title: { display: true, text: rate ? `${metricById(state.metric).label} (%)` : metricById(state.metric).label, color: colors.text }, ticks: { color: colors.text }, grid: { color: colors.grid } },
+        y: {
+          ...(rate ? { min: 0, max: 1 } : {}),
+          title: { display: true, text: rate ? `${metricById(state.metric).label} (%)` : metricById(state.metric).label, color: colors.text },
+          ticks: { color: colors.text, ...(rate ? { callback: (v: string | number) => `${Math.round(Number(v) * 100)}` } : {}) },
+          grid: { color: colors.grid },
+        },
       },
       plugins: {
         decimation: { enabled: true, algorithm: 'lttb', samples: 800, threshold: 1600 },
