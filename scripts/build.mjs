@@ -18,7 +18,8 @@ function webviewEntryPoints() {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    // metricsWorker: the dashboard's metrics.jsonl reader, a worker_threads Worker.
+    entryPoints: { extension: 'src/extension.ts', metricsWorker: 'src/features/dashboard/metricsWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

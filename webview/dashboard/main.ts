@@ -1,7 +1,12 @@
-// Dashboard webview: ID vs OOD success (with standard errors) of the selected run.
+// Dashboard webview: learning curves of the workspace's runs (any metric, any x-axis,
+// smoothed, with standard-error or seed bands) and the paper's SFT-vs-RL view.
 import {
+  BarController,
+  BarElement,
   CategoryScale,
   Chart,
+  Decimation,
+  Filler,
   Legend,
   LinearScale,
   LineController,
@@ -9,126 +14,406 @@ import {
   PointElement,
   Tooltip,
   type ChartDataset,
+  type Plugin,
 } from 'chart.js';
-import type { RunSummary, SplitCurve } from '../../src/core/runs';
+import { METRICS, RunRecords, X_AXES, metricById, paperColumns, type RunInfo, type XKey } from '../../src/core/dashboardModel';
 import type { FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
 import '../shared/elements';
 import { connectHost, el, themeColor } from '../shared/host';
+import { curveCsv, curveSeries, paperCsv, type Band, type DisplaySeries, type Smoothing } from '../../src/core/dashboardSeries';
+import { paperFigure } from './paper';
+import { palette, snapshotPng, valueOf, withAlpha } from './draw';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
+Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Legend, Tooltip, Filler, Decimation);
 
-type XAxis = 'gflops' | 'step';
+type View = 'curves' | 'paper';
 interface State {
-  runFolder?: string;
-  xAxis: XAxis;
+  view: View;
+  metric: string;
+  xKey: XKey;
+  smoothing: Smoothing;
+  band: Band;
+  aggregate: boolean;
+  /** Runs shown; null: every run that has the metric. */
+  selected: string[] | null;
+}
+
+interface RunData {
+  records: RunRecords;
+  skippedLines: number[];
+  pendingLine: boolean;
 }
 
 const host = connectHost<FromDashboard, State>();
-const state: State = host.getState() ?? { xAxis: 'gflops' };
-let runs: RunSummary[] = [];
-let chart: Chart<'line', { x: number; y: number }[]> | undefined;
+const state: State = { view: 'curves', metric: 'id/success', xKey: 'gflops', smoothing: 'savgol:9', band: 'se', aggregate: true, selected: null, ...host.getState() };
+let runs: RunInfo[] = [];
+const data = new Map<string, RunData>();
+let charts: Chart[] = [];
+let shownSeries: DisplaySeries[] = [];
 
-const root = document.getElementById('root')!;
-const runSelect = el('vscode-single-select', { id: 'run-select', 'aria-label': 'Run' });
-const xSelect = el('vscode-single-select', { id: 'x-select', 'aria-label': 'X axis' });
-for (const [value, label] of [['gflops', 'GFLOPs'], ['step', 'Step']] as const) {
-  xSelect.append(el('vscode-option', { value, ...(state.xAxis === value ? { selected: '' } : {}) }, label));
+// ------------------------------------------------------------------ layout
+
+function select<T extends string>(id: string, label: string, options: readonly (readonly [T, string])[], current: () => T, set: (v: T) => void): HTMLElement {
+  const node = el('vscode-single-select', { id, 'aria-label': label });
+  node.append(...options.map(([value, text]) => el('vscode-option', { value, ...(current() === value ? { selected: '' } : {}) }, text)));
+  node.addEventListener('change', () => {
+    set(valueOf(node) as T);
+    changed();
+  });
+  return el('span', { class: 'control' }, el('vscode-label', {}, label), node);
 }
+
+const SMOOTHING: readonly (readonly [Smoothing, string])[] = [
+  ['savgol:5', 'Savitzky-Golay, window 5'],
+  ['savgol:9', 'Savitzky-Golay, window 9'],
+  ['savgol:15', 'Savitzky-Golay, window 15'],
+  ['savgol:31', 'Savitzky-Golay, window 31'],
+  ['savgol:101', 'Savitzky-Golay, window 101'],
+  ['ema:0.6', 'EMA 0.6 (TensorBoard)'],
+  ['ema:0.9', 'EMA 0.9 (TensorBoard)'],
+  ['ema:0.99', 'EMA 0.99 (TensorBoard)'],
+  ['none', 'None'],
+];
+const BANDS: readonly (readonly [Band, string])[] = [
+  ['se', '±1 SE (binomial; SEM over seeds)'],
+  ['ci95', '95% CI'],
+  ['none', 'No band'],
+];
+
+const metricSelect = el('vscode-single-select', { id: 'metric-select', 'aria-label': 'Metric' });
+metricSelect.addEventListener('change', () => {
+  state.metric = valueOf(metricSelect);
+  changed();
+});
+const aggregateBox = el('input', { id: 'aggregate', type: 'checkbox', ...(state.aggregate ? { checked: '' } : {}) });
+aggregateBox.addEventListener('change', () => {
+  state.aggregate = aggregateBox.checked;
+  changed();
+});
+const viewTabs = el('div', { class: 'view-tabs', role: 'tablist' });
+const exportPng = el('vscode-button', { id: 'export-png', secondary: '' }, 'Export PNG');
+const exportCsv = el('vscode-button', { id: 'export-csv', secondary: '' }, 'Export CSV');
 const refresh = el('vscode-button', { id: 'refresh', secondary: '' }, 'Refresh');
+const curveControls = el(
+  'span',
+  { class: 'toolbar-group', id: 'curve-controls' },
+  el('span', { class: 'control' }, el('vscode-label', {}, 'Metric'), metricSelect),
+  select('x-select', 'X axis', X_AXES.map((a) => [a.key, a.label] as const), () => state.xKey, (v) => (state.xKey = v)),
+  el('label', { class: 'control checkbox' }, aggregateBox, 'Aggregate seeds'),
+);
 const status = el('div', { id: 'status', class: 'status' });
 const problems = el('ul', { id: 'problems', class: 'problems' });
-const canvas = el('canvas', { id: 'success-chart', 'aria-label': 'Success rate per split' });
+const runList = el('div', { id: 'run-list', class: 'run-list', role: 'group', 'aria-label': 'Runs' });
+const curvesCanvas = el('canvas', { id: 'curves-chart', 'aria-label': 'Learning curves' });
+/** The curves' labels as text, for screen readers (the legend is drawn on the canvas). */
+const seriesList = el('ul', { id: 'series-list', class: 'visually-hidden', 'aria-label': 'Curves shown' });
+const curvesBox = el('div', { class: 'chart-box', id: 'curves' }, curvesCanvas, seriesList);
+const paperBox = el('div', { id: 'paper', class: 'paper' });
 const empty = el('p', { id: 'empty', class: 'empty' }, 'No runs yet: runs appear here when a folder in the workspace holds a run.json.');
-root.append(
-  el('header', { class: 'toolbar' }, el('vscode-label', {}, 'Run'), runSelect, el('vscode-label', {}, 'X axis'), xSelect, refresh),
+document.getElementById('root')!.append(
+  el(
+    'header',
+    { class: 'toolbar' },
+    viewTabs,
+    curveControls,
+    select('smoothing-select', 'Smoothing', SMOOTHING, () => state.smoothing, (v) => (state.smoothing = v)),
+    select('band-select', 'Band', BANDS, () => state.band, (v) => (state.band = v)),
+    exportPng,
+    exportCsv,
+    refresh,
+  ),
   status,
   problems,
-  el('div', { class: 'chart-box' }, canvas),
+  el('div', { class: 'dashboard-body' }, runList, el('main', { class: 'figure-area' }, curvesBox, paperBox)),
   empty,
 );
-
-runSelect.addEventListener('change', () => {
-  state.runFolder = (runSelect as unknown as { value: string }).value;
-  host.setState(state);
-  render();
-});
-xSelect.addEventListener('change', () => {
-  state.xAxis = (xSelect as unknown as { value: string }).value as XAxis;
-  host.setState(state);
-  render();
-});
+for (const [view, text] of [['curves', 'Curves'], ['paper', 'Paper view (ID vs OOD)']] as const) {
+  const tab = el('button', { class: 'view-tab', id: `view-${view}`, role: 'tab' }, text);
+  tab.addEventListener('click', () => {
+    state.view = view;
+    changed();
+  });
+  viewTabs.append(tab);
+}
 refresh.addEventListener('click', () => host.post({ type: 'runs/refresh' }));
+exportPng.addEventListener('click', () => {
+  const area = state.view === 'curves' ? curvesBox : paperBox;
+  host.post({ type: 'export', format: 'png', fileName: `${exportName()}.png`, data: snapshotPng(area) });
+});
+exportCsv.addEventListener('click', () => {
+  const text = state.view === 'curves' ? curveCsv(shownSeries, X_AXES.find((a) => a.key === state.xKey)!.label) : paperCsv(paperColumns(runsWithData()));
+  host.post({ type: 'export', format: 'csv', fileName: `${exportName()}.csv`, data: text });
+});
+
+function exportName(): string {
+  return state.view === 'paper' ? 'ptlab-paper-view' : `ptlab-${state.metric.replace(/[^A-Za-z0-9]+/g, '-')}-vs-${state.xKey}`;
+}
+
+// ------------------------------------------------------------------ messages
 
 window.addEventListener('message', (event: MessageEvent<ToDashboard>) => {
   const message = event.data;
   switch (message.type) {
     case 'runs/set':
       runs = message.runs;
-      fillRunSelect();
-      render();
-      return;
+      for (const folder of data.keys()) if (!runs.some((r) => r.folder === folder)) data.delete(folder);
+      break;
+    case 'records/append': {
+      let run = data.get(message.folder);
+      if (!run || message.reset) data.set(message.folder, (run = { records: new RunRecords(), skippedLines: [], pendingLine: false }));
+      run.records.addBatch(message.batch);
+      for (const line of message.skippedLines) run.skippedLines.push(line);
+      run.pendingLine = message.pendingLine;
+      break;
+    }
+    case 'focus':
+      state.selected = message.folders;
+      state.view = 'curves';
+      break;
   }
+  changed(false);
 });
 
-function fillRunSelect(): void {
-  if (!runs.some((r) => r.folder === state.runFolder)) state.runFolder = runs[0]?.folder;
-  runSelect.replaceChildren(
-    ...runs.map((r) =>
-      el('vscode-option', { value: r.folder, ...(r.folder === state.runFolder ? { selected: '' } : {}) }, `${r.experiment} / ${r.runId} (${r.status})`),
-    ),
+let frame = 0;
+/** Re-render once per animation frame however many messages arrived. */
+function changed(save = true): void {
+  if (save) host.setState(state);
+  if (!frame) frame = requestAnimationFrame(() => {
+    frame = 0;
+    render();
+  });
+}
+new MutationObserver(() => changed(false)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+// ------------------------------------------------------------------ rendering
+
+function runsWithData(): { info: RunInfo; records: RunRecords }[] {
+  return runs.map((info) => ({ info, records: data.get(info.folder)?.records ?? new RunRecords() }));
+}
+
+function isSelected(folder: string, metricRuns: Set<string>): boolean {
+  return state.selected === null ? metricRuns.has(folder) : state.selected.includes(folder);
+}
+
+function render(): void {
+  empty.hidden = runs.length > 0;
+  for (const tab of viewTabs.children) tab.setAttribute('aria-selected', String(tab.id === `view-${state.view}`));
+  curveControls.hidden = state.view !== 'curves';
+  curvesBox.hidden = state.view !== 'curves';
+  paperBox.hidden = state.view !== 'paper';
+  runList.hidden = state.view === 'paper'; // the paper view uses every comparison
+  fillMetricSelect();
+  const metric = metricById(state.metric);
+  const all = runsWithData();
+  const metricRuns = new Set(all.filter((r) => r.records.has(metric)).map((r) => r.info.folder));
+  renderProblems(all.filter((r) => isSelected(r.info.folder, metricRuns)).map((r) => r.info));
+  for (const chart of charts) chart.destroy();
+  charts = [];
+  if (state.view === 'paper') {
+    const columns = paperColumns(all);
+    status.textContent = columns.length
+      ? `${columns.length} comparison(s): SFT and RL runs from the same Init checkpoint · rows ID and OOD · ${state.smoothing === 'none' ? 'unsmoothed' : `smoothed (${state.smoothing})`}`
+      : 'No comparison yet: the paper view needs SFT and PPO runs that start from the same Init checkpoint (run.json "init").';
+    charts = paperFigure(paperBox, columns, { smoothing: state.smoothing, band: state.band });
+    performance.mark('ptlab-dashboard-rendered');
+    return;
+  }
+  const shown = all.filter((r) => isSelected(r.info.folder, metricRuns));
+  shownSeries = curveSeries(shown, metric, state.xKey, { smoothing: state.smoothing, band: state.band, aggregate: state.aggregate }, palette);
+  renderRunList(metricRuns);
+  seriesList.replaceChildren(...shownSeries.map((series) => el('li', {}, series.label)));
+  status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === state.xKey)!.label} · ${shown.length} of ${runs.length} runs · ${shownSeries.length} curve(s) · click a point to open its episodes`;
+  if (shown.length === 1) status.textContent = `${shown[0]!.info.folder} · ${shown[0]!.info.job} · ${shown[0]!.info.status} · ${status.textContent}`;
+  charts = [curvesChart(shownSeries, metric.rate, shown.map((r) => r.info))];
+  performance.mark('ptlab-dashboard-rendered'); // bench/dashboardRender.ts times up to here
+}
+
+function fillMetricSelect(): void {
+  const extra = new Set<string>();
+  for (const run of data.values()) for (const name of run.records.trainNames()) if (!METRICS.some((m) => m.id === name)) extra.add(name);
+  const options = [...METRICS.map((m) => [m.id, m.label] as const), ...[...extra].sort().map((n) => [n, n] as const)];
+  const signature = options.map((o) => o[0]).join('|') + `#${state.metric}`;
+  if (metricSelect.dataset.signature === signature) return;
+  metricSelect.dataset.signature = signature;
+  metricSelect.replaceChildren(...options.map(([value, text]) => el('vscode-option', { value, ...(value === state.metric ? { selected: '' } : {}) }, text)));
+}
+
+function renderRunList(metricRuns: Set<string>): void {
+  const colours = new Map(shownSeries.flatMap((s) => s.folders.map((f) => [f, s.color] as const)));
+  runList.replaceChildren(
+    el('div', { class: 'run-list-title' }, 'Runs'),
+    ...runs.map((run) => {
+      const box = el('input', { type: 'checkbox', 'data-folder': run.folder, ...(isSelected(run.folder, metricRuns) ? { checked: '' } : {}) });
+      box.addEventListener('change', () => {
+        const current = state.selected ?? runs.filter((r) => metricRuns.has(r.folder)).map((r) => r.folder);
+        state.selected = box.checked ? [...new Set([...current, run.folder])] : current.filter((f) => f !== run.folder);
+        changed();
+      });
+      const chip = el('span', { class: 'chip' });
+      const colour = colours.get(run.folder);
+      if (colour && state.view === 'curves') chip.style.background = colour;
+      const restarts = run.segments.length > 1 ? ` · resumed ×${run.segments.length - 1}` : '';
+      const lastStep = data.get(run.folder)?.records.lastStep;
+      const progress = lastStep === undefined ? '' : ` · step ${lastStep}`;
+      return el(
+        'label',
+        { class: `run${metricRuns.has(run.folder) ? '' : ' no-metric'}`, title: `${run.groupLabel}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}` },
+        box,
+        chip,
+        el('span', { class: 'run-name' }, run.folder),
+        el('span', { class: `run-status status-${run.status}` }, `${run.status}${progress}${restarts}`),
+      );
+    }),
   );
 }
 
-const SPLIT_COLORS: Record<SplitCurve['splitKind'], [string, string]> = {
-  id: ['--vscode-charts-blue', '#3794ff'],
-  'rule-ood': ['--vscode-charts-orange', '#d18616'],
-  'visual-ood': ['--vscode-charts-purple', '#b180d7'],
-};
+function renderProblems(shown: RunInfo[]): void {
+  const items: string[] = [];
+  for (const run of shown) {
+    const d = data.get(run.folder);
+    items.push(...run.problems.map((p) => `${run.folder}: ${p}`));
+    if (d && d.skippedLines.length > 0) items.push(`${run.folder}: metrics.jsonl: skipped ${d.skippedLines.length} bad line(s), first at line ${d.skippedLines[0]}`);
+    if (d?.pendingLine && run.status !== 'running') items.push(`${run.folder}: metrics.jsonl: the last line is incomplete (torn) and was not read`);
+  }
+  problems.replaceChildren(...items.map((p) => el('li', {}, p)));
+}
 
-function render(): void {
-  const run = runs.find((r) => r.folder === state.runFolder);
-  empty.hidden = runs.length > 0;
-  canvas.parentElement!.hidden = !run;
-  status.textContent = run ? `${run.folder} · ${run.job} · ${run.status}${run.step === undefined ? '' : ` · step ${run.step}`}` : '';
-  problems.replaceChildren(...(run?.problems ?? []).map((p) => el('li', {}, p)));
-  if (!run) return;
-  const datasets: ChartDataset<'line', { x: number; y: number }[]>[] = run.curves.map((curve) => {
-    const color = themeColor(...SPLIT_COLORS[curve.splitKind]);
-    return {
-      label: `${curve.split} (${curve.splitKind})`,
-      data: curve.points.map((p) => ({ x: state.xAxis === 'gflops' ? p.gflops : p.step, y: p.rate * 100 })),
-      borderColor: color,
-      backgroundColor: color,
-      tension: 0,
-    };
-  });
-  const foreground = themeColor('--vscode-foreground', '#ccc');
-  const grid = themeColor('--vscode-editorWidget-border', '#444');
-  chart?.destroy();
-  chart = new Chart<'line', { x: number; y: number }[]>(canvas, {
+/** Vertical dashed lines where a run was resumed (segment starts). */
+function restartMarkers(markers: { x: number; label: string }[]): Plugin<'line'> {
+  return {
+    id: 'restartMarkers',
+    afterDatasetsDraw(chart) {
+      const { ctx, chartArea, scales } = chart;
+      ctx.save();
+      ctx.strokeStyle = themeColor('--vscode-charts-yellow', '#cca700');
+      ctx.fillStyle = ctx.strokeStyle;
+      ctx.setLineDash([4, 3]);
+      ctx.font = '10px sans-serif';
+      for (const m of markers) {
+        const px = scales.x!.getPixelForValue(m.x);
+        if (px < chartArea.left || px > chartArea.right) continue;
+        ctx.beginPath();
+        ctx.moveTo(px, chartArea.top);
+        ctx.lineTo(px, chartArea.bottom);
+        ctx.stroke();
+        ctx.fillText(m.label, px + 3, chartArea.top + 10);
+      }
+      ctx.restore();
+    },
+  };
+}
+
+type Point = { x: number; y: number; step: number };
+type Role = { series: DisplaySeries; kind: 'main' | 'raw' | 'band' };
+
+function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[]): Chart {
+  // Rates stay in [0, 1] (the y ticks say %), so the series' own points are the raw data.
+  const roles: Role[] = [];
+  const datasets: ChartDataset<'line', Point[]>[] = [];
+  const few = (s: DisplaySeries): boolean => s.points.length <= 60;
+  for (const s of series) {
+    if (s.band) {
+      datasets.push({ data: s.band.map((b) => ({ x: b.x, y: b.lo, step: b.step })), borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: 'transparent' });
+      roles.push({ series: s, kind: 'band' });
+      datasets.push({ data: s.band.map((b) => ({ x: b.x, y: b.hi, step: b.step })), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: withAlpha(s.color, 0.18) });
+      roles.push({ series: s, kind: 'band' });
+    }
+    if (s.smoothed) {
+      datasets.push({ data: s.points, borderColor: withAlpha(s.color, 0.3), borderWidth: 1, pointRadius: few(s) ? 1.5 : 0, pointBackgroundColor: withAlpha(s.color, 0.3), fill: false });
+      roles.push({ series: s, kind: 'raw' });
+    }
+    const smoothed = s.smoothed;
+    datasets.push({
+      label: s.label,
+      data: smoothed ? s.points.map((p, i) => ({ x: p.x, y: smoothed[i]!, step: p.step })) : s.points,
+      borderColor: s.color,
+      backgroundColor: s.color,
+      borderWidth: 2,
+      pointRadius: few(s) ? 2.5 : 0,
+      pointHoverRadius: 5,
+      pointHitRadius: 6,
+      fill: false,
+    });
+    roles.push({ series: s, kind: 'main' });
+  }
+  const colors = axisColors();
+  const xKey = state.xKey;
+  const xOfStep = (run: RunInfo, step: number): number | undefined => {
+    if (xKey === 'step') return step;
+    const points = series.find((s) => s.folders.includes(run.folder))?.points;
+    return points?.find((p) => p.step >= step)?.x;
+  };
+  const markers = shownRuns.flatMap((run) =>
+    run.segments.filter((seg) => seg.index > 0).flatMap((seg) => {
+      const x = xOfStep(run, seg.startStep);
+      return x === undefined ? [] : [{ x, label: `${run.runId} resumed @${seg.startStep}` }];
+    }),
+  );
+  return new Chart<'line', Point[]>(curvesCanvas, {
     type: 'line',
     data: { datasets },
+    plugins: [restartMarkers(markers)],
     options: {
       animation: false,
       maintainAspectRatio: false,
       parsing: false,
+      normalized: true,
+      spanGaps: true,
+      interaction: { mode: 'nearest', intersect: false },
       scales: {
-        x: { type: 'linear', title: { display: true, text: state.xAxis === 'gflops' ? 'GFLOPs' : 'step', color: foreground }, ticks: { color: foreground }, grid: { color: grid } },
-        y: { min: 0, max: 100, title: { display: true, text: 'success %', color: foreground }, ticks: { color: foreground }, grid: { color: grid } },
+        x: { type: 'linear', title: { display: true, text: X_AXES.find((a) => a.key === xKey)!.label, color: colors.text }, ticks: { color: colors.text, maxTicksLimit: 8 }, grid: { color: colors.grid } },
+        y: {
+          ...(rate ? { min: 0, max: 1 } : {}),
+          title: { display: true, text: rate ? `${metricById(state.metric).label} (%)` : metricById(state.metric).label, color: colors.text },
+          ticks: { color: colors.text, ...(rate ? { callback: (v: string | number) => `${Math.round(Number(v) * 100)}` } : {}) },
+          grid: { color: colors.grid },
+        },
       },
       plugins: {
-        legend: { labels: { color: foreground } },
+        decimation: { enabled: true, algorithm: 'lttb', samples: 800, threshold: 1600 },
+        legend: { labels: { color: colors.text, filter: (item) => roles[item.datasetIndex!]?.kind === 'main', boxHeight: 2 } },
         tooltip: {
+          filter: (item) => roles[item.datasetIndex]?.kind === 'main',
           callbacks: {
             label: (item) => {
-              const point = run.curves[item.datasetIndex]?.points[item.dataIndex];
-              return point ? `${item.dataset.label}: ${(point.rate * 100).toFixed(1)}% ± ${(point.stderr * 100).toFixed(1)} (n=${point.n})` : '';
+              const role = roles[item.datasetIndex]!;
+              const point = item.raw as Point;
+              const at = indexOfStep(role.series.points, point.step);
+              const raw = role.series.points[at];
+              const band = role.series.band?.[at];
+              const fmt = (v: number): string => (rate ? `${(v * 100).toFixed(1)}%` : v.toPrecision(4));
+              const spread = band && raw ? ` [${fmt(band.lo)}, ${fmt(band.hi)}]` : '';
+              return `${role.series.label}: ${raw ? fmt(raw.y) : ''}${spread} · step ${point.step}${raw?.n ? ` · N=${raw.n}` : ''}`;
             },
           },
         },
       },
+      onClick: (event, elements, chart) => {
+        const hit = chart.getElementsAtEventForMode(event as unknown as Event, 'nearest', { intersect: false }, true).find((e) => roles[e.datasetIndex]?.kind === 'main') ?? elements[0];
+        if (!hit) return;
+        const role = roles[hit.datasetIndex]!;
+        const point = chart.data.datasets[hit.datasetIndex]!.data[hit.index] as Point;
+        const folder = role.series.folders.find((f) => data.get(f)?.records !== undefined) ?? role.series.folders[0];
+        if (folder) host.post({ type: 'open/transcripts', folder, step: point.step, split: role.series.split ?? 'train' });
+      },
     },
   });
+}
+
+/** Index of a step in points ascending by step (binary search: curves can hold 100k points). */
+function indexOfStep(points: readonly { step: number }[], step: number): number {
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid]!.step < step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function axisColors(): { text: string; grid: string } {
+  return { text: themeColor('--vscode-foreground', '#ccc'), grid: withAlpha(themeColor('--vscode-foreground', '#888'), 0.12) };
 }
 
 host.post({ type: 'ready' });

@@ -1,6 +1,7 @@
-// Finds run folders (a run.json manifest) in the workspace and summarizes them.
+// Finds run folders (a run.json manifest) in the workspace and reads their manifests.
 import * as vscode from 'vscode';
-import { summarizeRun, type RunSummary } from '../../core/runs';
+import type { RunInfo } from '../../core/dashboardModel';
+import { runInfo } from '../../core/runInfo';
 
 const decoder = new TextDecoder();
 
@@ -12,17 +13,31 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
   }
 }
 
-export async function scanRuns(token?: vscode.CancellationToken): Promise<RunSummary[]> {
+export interface ScannedRun {
+  info: RunInfo;
+  uri: vscode.Uri;
+  metricsUri: vscode.Uri;
+}
+
+export async function scanRuns(token?: vscode.CancellationToken): Promise<ScannedRun[]> {
   const manifests = await vscode.workspace.findFiles('**/run.json', '**/{node_modules,.git,.venv}/**', 2000, token);
   const runs = await Promise.all(
-    manifests.map(async (manifestUri) => {
-      const folderUri = vscode.Uri.joinPath(manifestUri, '..');
-      const [manifest, metrics] = await Promise.all([
-        readText(manifestUri),
-        readText(vscode.Uri.joinPath(folderUri, 'metrics.jsonl')),
-      ]);
-      return summarizeRun(vscode.workspace.asRelativePath(folderUri, false), manifest, metrics);
+    manifests.map(async (manifestUri): Promise<ScannedRun> => {
+      const uri = vscode.Uri.joinPath(manifestUri, '..');
+      const text = await readText(manifestUri);
+      const info = runInfo(vscode.workspace.asRelativePath(uri, false), text);
+      const metricsFile = metricsFileName(text);
+      return { info, uri, metricsUri: vscode.Uri.joinPath(uri, metricsFile) };
     }),
   );
-  return runs.sort((a, b) => a.folder.localeCompare(b.folder));
+  return runs.sort((a, b) => a.info.folder.localeCompare(b.info.folder));
+}
+
+function metricsFileName(manifestText: string | undefined): string {
+  try {
+    const name = (JSON.parse(manifestText ?? '{}') as { files?: { metrics?: unknown } }).files?.metrics;
+    return typeof name === 'string' && name !== '' ? name : 'metrics.jsonl';
+  } catch {
+    return 'metrics.jsonl';
+  }
 }

@@ -1,28 +1,42 @@
+import type { FrameLocator } from 'playwright-core';
 import type { WebviewCheck } from './types';
+
+/** Painted (non-transparent) pixels of a canvas in the webview. */
+export async function ink(view: FrameLocator, selector: string): Promise<number> {
+  return view.locator(selector).first().evaluate((c) => {
+    const canvas = c as HTMLCanvasElement;
+    const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
+    return painted;
+  });
+}
+
+/** Tick exactly these runs in the dashboard's run list. */
+export async function showOnly(view: FrameLocator, folders: string[]): Promise<void> {
+  await view.locator('#run-list input[data-folder]').first().waitFor({ timeout: 30_000 });
+  const boxes = view.locator('#run-list input[data-folder]');
+  for (let i = 0; i < (await boxes.count()); i++) {
+    const box = boxes.nth(i);
+    const wanted = folders.includes((await box.getAttribute('data-folder')) ?? '');
+    if ((await box.isChecked()) !== wanted) await box.click();
+  }
+}
 
 export const checks: WebviewCheck[] = [
   {
-    title: 'webview: the dashboard shows the run and its ID/OOD curves in Chromium',
+    title: 'webview: the dashboard shows a run, its ID/OOD curves and its skipped lines in Chromium',
     async run({ runCommand, activeWebview, screenshot, page }) {
       await runCommand('Post-Training Lab: Open Dashboard');
       const view = activeWebview();
-      await view.locator('#success-chart').waitFor({ state: 'visible', timeout: 60_000 });
-      await view.locator('#run-select vscode-option[value="runs/tiny-gp-l/ppo"]').waitFor({ state: 'attached', timeout: 30_000 });
-      await view.locator('#run-select').evaluate((select) => {
-        (select as HTMLElement & { value: string }).value = 'runs/tiny-gp-l/ppo';
-        select.dispatchEvent(new Event('change'));
-      });
+      await view.locator('#view-curves').click({ timeout: 60_000 });
+      await showOnly(view, ['runs/tiny-gp-l/ppo']);
+      await view.locator('#curves-chart').waitFor({ state: 'visible', timeout: 30_000 });
       const status = await view.locator('#status').textContent({ timeout: 30_000 });
       if (!status?.includes('runs/tiny-gp-l/ppo')) throw new Error(`status line was ${JSON.stringify(status)}`);
       const problems = await view.locator('#problems').textContent();
-      if (!problems?.includes('skipped 1 bad line(s), first at line 8')) throw new Error(`problems were ${JSON.stringify(problems)}`);
-      const drawn = await view.locator('#success-chart').evaluate((c) => {
-        const canvas = c as HTMLCanvasElement;
-        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        let ink = 0;
-        for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) ink++;
-        return ink;
-      });
+      if (!problems?.includes('runs/tiny-gp-l/ppo: metrics.jsonl: skipped 1 bad line(s), first at line 8')) throw new Error(`problems were ${JSON.stringify(problems)}`);
+      const drawn = await ink(view, '#curves-chart');
       if (drawn < 1000) throw new Error(`the chart canvas is nearly empty (${drawn} painted pixels)`);
       await page.waitForTimeout(300);
       await screenshot('dashboard');

@@ -1,0 +1,88 @@
+// Incremental JSON-lines reader for files that only grow (metrics.jsonl): each push parses
+// only the new bytes; a line is parsed once its newline has arrived, so a line being written
+// waits and a torn line in the middle is reported by number. Pure: the dashboard's worker
+// feeds it file chunks, tests feed it strings.
+
+export interface TailBatch<T> {
+  records: T[];
+  /** 1-based line numbers of complete lines that were not valid records. */
+  skippedLines: number[];
+}
+
+export type RecordCheck<T> = (value: unknown) => value is T;
+
+const NEWLINE = 0x0a;
+const utf8 = new TextDecoder('utf-8');
+/** Node's Buffer decodes UTF-8 faster than TextDecoder; the browser has only the latter. */
+const decode: (bytes: Uint8Array) => string =
+  typeof Buffer === 'function' ? (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : (bytes) => utf8.decode(bytes);
+
+export class JsonlTail<T> {
+  /** Bytes after the last newline (a line being written); never split inside a character. */
+  private partialBytes: Uint8Array = new Uint8Array(0);
+  private partialText = '';
+  private lineCount = 0;
+
+  constructor(private readonly isRecord: RecordCheck<T>) {}
+
+  /** Complete lines so far (the next line's number is this + 1). */
+  get lines(): number {
+    return this.lineCount;
+  }
+
+  /** The last line received so far without its newline ('' when none). */
+  get pendingLine(): string {
+    return this.partialText + decode(this.partialBytes);
+  }
+
+  push(chunk: Uint8Array | string): TailBatch<T> {
+    return typeof chunk === 'string' ? this.pushText(chunk) : this.pushBytes(chunk);
+  }
+
+  private pushBytes(chunk: Uint8Array): TailBatch<T> {
+    // Cut at the last newline: a newline byte never occurs inside a multi-byte character.
+    const last = chunk.lastIndexOf(NEWLINE);
+    // Copies (new Uint8Array(view)), not views: a caller may reuse its buffer, and Buffer's
+    // slice() is a view.
+    if (last === -1) {
+      this.partialBytes = concat(this.partialBytes, new Uint8Array(chunk));
+      return { records: [], skippedLines: [] };
+    }
+    const head = concat(this.partialBytes, chunk.subarray(0, last + 1));
+    this.partialBytes = new Uint8Array(chunk.subarray(last + 1));
+    return this.pushText(decode(head));
+  }
+
+  private pushText(chunk: string): TailBatch<T> {
+    const text = this.partialText === '' ? chunk : this.partialText + chunk;
+    const batch: TailBatch<T> = { records: [], skippedLines: [] };
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      this.lineCount++;
+      if (end > start) this.parseLine(text.slice(start, end), batch);
+      start = end + 1;
+    }
+    this.partialText = text.slice(start);
+    return batch;
+  }
+
+  private parseLine(line: string, batch: TailBatch<T>): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      if (line.trim() !== '') batch.skippedLines.push(this.lineCount);
+      return;
+    }
+    if (this.isRecord(value)) batch.records.push(value);
+    else batch.skippedLines.push(this.lineCount);
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

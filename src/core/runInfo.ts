@@ -1,0 +1,70 @@
+// A run folder's manifest summarized for the dashboard: its task, the Init it started from
+// (runs sharing one form an SFT-vs-RL comparison), and its seed group (config minus seed).
+import type { RunManifest } from './contracts.generated';
+import { contractErrors } from './contracts';
+import type { RunInfo } from './dashboardModel';
+
+export function taskName(environment: unknown): string {
+  const env = environment as { env?: string; modality?: string } | undefined;
+  const family = env?.env === 'virl' ? 'V-IRL' : env?.env === 'generalpoints' ? 'GP' : (env?.env ?? '?');
+  return `${family}-${env?.modality === 'vision' ? 'VL' : 'L'}`;
+}
+
+/** Stable JSON (sorted keys), for keys built from configs. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The run folder a checkpoint lives in: runs/gp-l/init/checkpoints/final -> runs/gp-l/init. */
+export function checkpointRun(checkpoint: string): string {
+  const normalized = checkpoint.replace(/\\/g, '/').replace(/\/+$/, '');
+  const at = normalized.lastIndexOf('/checkpoints/');
+  return at === -1 ? normalized : normalized.slice(0, at);
+}
+
+function shortPath(path: string): string {
+  return path.split('/').slice(-2).join('/');
+}
+
+export function runInfo(folder: string, manifestText: string | undefined): RunInfo {
+  const problems: string[] = [];
+  let manifest: RunManifest | undefined;
+  if (manifestText === undefined) problems.push('run.json is missing');
+  else {
+    try {
+      const value: unknown = JSON.parse(manifestText);
+      const errors = contractErrors('run-manifest.schema.json', value);
+      if (errors.length === 0) manifest = value as RunManifest;
+      else problems.push(...errors.slice(0, 3).map((e) => `run.json ${e.pointer || '/'}: ${e.message}`));
+    } catch (err) {
+      problems.push(`run.json is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  const config = (manifest?.config ?? {}) as Record<string, unknown>;
+  const job = manifest?.job ?? 'unknown';
+  const init = manifest?.init ?? ((config[job] as { init?: string } | undefined)?.init || undefined);
+  const { seed: _seed, name: _name, description: _description, ...configWithoutSeed } = config;
+  const task = taskName(config.environment);
+  const method = job === 'ppo' ? 'RL' : job === 'sft' ? 'SFT' : job;
+  const runId = manifest?.runId ?? folder.split('/').pop() ?? folder;
+  return {
+    folder,
+    runId,
+    experiment: manifest?.experiment ?? 'unknown',
+    job,
+    status: manifest?.status ?? 'unknown',
+    seed: manifest?.seeds.global,
+    task,
+    init: init === undefined ? undefined : checkpointRun(init),
+    groupKey: manifest ? canonicalJson({ job, init: init ?? null, experiment: manifest.experiment, config: configWithoutSeed }) : `folder:${folder}`,
+    groupLabel: manifest ? `${task} ${method}${init ? ` from ${shortPath(checkpointRun(init))}` : ''}` : folder,
+    segments: (manifest?.segments ?? []).map((s) => ({ index: s.index, startStep: s.startStep, ...(s.endStatus ? { endStatus: s.endStatus } : {}) })),
+    problems,
+  };
+}
+

@@ -1,0 +1,59 @@
+// The dashboard webview bundle in a bare Chromium page, fed host messages directly: for the
+// rendering benchmarks and quick looks (the real checks run it inside code-server).
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ToDashboard } from '../../src/protocol/dashboard';
+
+export { runMessages } from './fixtureRuns';
+
+export const repoRoot = join(__dirname, '..', '..', '..');
+
+const DARK_THEME = {
+  '--vscode-foreground': '#cccccc',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-errorForeground': '#f85149',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-charts-yellow': '#cca700',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-font-family': 'sans-serif',
+  '--vscode-font-size': '13px',
+};
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.PTLAB_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+}
+
+/** A page running dist/webview/dashboard.js with a stub VS Code API; posted messages land in window.__posted. */
+export async function openDashboardPage(browser: Browser, viewport = { width: 1400, height: 900 }, state?: unknown): Promise<Page> {
+  const html = join(tmpdir(), `ptlab-dashboard-harness-${process.pid}.html`);
+  const style = Object.entries(DARK_THEME).map(([k, v]) => `${k}: ${v}`).join('; ');
+  writeFileSync(
+    html,
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="file://${join(repoRoot, 'media', 'webview.css')}"></head>
+<body class="vscode-dark" style="${style}"><div id="root"></div>
+<script>
+  window.__posted = []; window.__state = ${JSON.stringify(state ?? null)};
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state ?? undefined, setState: (s) => { window.__state = s; } });
+</script>
+<script src="file://${join(repoRoot, 'dist', 'webview', 'dashboard.js')}"></script></body></html>`,
+  );
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (err) => console.error('page error:', err.message));
+  await page.goto(`file://${html}`);
+  return page;
+}
+
+export async function post(page: Page, messages: ToDashboard[]): Promise<void> {
+  await page.evaluate((ms) => {
+    for (const m of ms) window.postMessage(m, '*');
+  }, messages);
+}
+

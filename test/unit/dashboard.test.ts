@@ -1,0 +1,191 @@
+import * as assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MetricRecord } from '../../src/core/contracts.generated';
+import { metricById, paperColumns, RunRecords, toCsv, type RunInfo } from '../../src/core/dashboardModel';
+import { curveCsv, curveSeries } from '../../src/core/dashboardSeries';
+import { isEpisodeOf } from '../../src/core/episodeLines';
+import { JsonlTail } from '../../src/core/jsonlTail';
+import { checkpointRun, runInfo } from '../../src/core/runInfo';
+import { MetricsTailer, type TailUpdate } from '../../src/features/dashboard/metricsTailer';
+import { runMessages } from '../support/fixtureRuns';
+
+const repo = join(__dirname, '..', '..', '..');
+const fixtureRuns = join(repo, 'test', 'fixtures', 'workspace', 'runs');
+const compute = (step: number) => ({ parameters: 10, trainTokens: step * 100, inferenceTokens: 0, gflops: step * 2 });
+const train = (step: number, loss: number, segment = 0): MetricRecord =>
+  ({ kind: 'train', step, time: '2026-11-25T10:00:00Z', segment, wallSeconds: step * 3, episodes: step * 8, compute: compute(step), metrics: { 'train/loss': loss } }) as MetricRecord;
+const evaluation = (step: number, split: string, rate: number, n = 100): MetricRecord =>
+  ({
+    kind: 'eval',
+    step,
+    time: '2026-11-25T10:00:00Z',
+    compute: compute(step),
+    split,
+    splitKind: split === 'id' ? 'id' : 'rule-ood',
+    episodesEvaluated: n,
+    success: { rate, stderr: Math.sqrt((rate * (1 - rate)) / n), n },
+  }) as MetricRecord;
+
+function fixtures(): { info: RunInfo; records: RunRecords }[] {
+  const messages = runMessages(fixtureRuns);
+  const set = messages[0]!;
+  assert.equal(set.type, 'runs/set');
+  return (set.type === 'runs/set' ? set.runs : []).map((info) => {
+    const records = new RunRecords();
+    for (const m of messages) if (m.type === 'records/append' && m.folder === info.folder) records.addBatch(m.batch);
+    return { info, records };
+  });
+}
+
+describe('dashboard: tailing metrics.jsonl', () => {
+  const isAny = (v: unknown): v is unknown => typeof v === 'object' && v !== null;
+
+  it('parses only complete lines, holds a line being written, numbers torn lines', () => {
+    const tail = new JsonlTail(isAny);
+    assert.deepEqual(tail.push('{"a": 1}\n{"b"'), { records: [{ a: 1 }], skippedLines: [] });
+    assert.equal(tail.pendingLine, '{"b"');
+    assert.deepEqual(tail.push(': 2}\n{"torn\n{"c": 3}\n'), { records: [{ b: 2 }, { c: 3 }], skippedLines: [3] });
+    assert.equal(tail.lines, 4);
+  });
+
+  it('reassembles multi-byte characters split across chunks', () => {
+    const tail = new JsonlTail(isAny);
+    const bytes = new TextEncoder().encode('{"name": "naïve ✓"}\n');
+    const cut = bytes.indexOf(0xe2) + 1; // inside the check mark
+    assert.deepEqual(tail.push(bytes.subarray(0, cut)).records, []);
+    assert.deepEqual(tail.push(bytes.subarray(cut)).records, [{ name: 'naïve ✓' }]);
+  });
+
+  it('reads only appended bytes, and again from the start when the file is replaced (a resume)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-tail-'));
+    const file = join(dir, 'metrics.jsonl');
+    const updates: TailUpdate[] = [];
+    const tailer = new MetricsTailer((u) => updates.push(u));
+    try {
+      writeFileSync(file, `${JSON.stringify(train(1, 2))}\n${JSON.stringify(train(2, 1.5)).slice(0, 20)}`);
+      tailer.setFiles([{ folder: 'runs/a', path: file }]);
+      await tailer.poll();
+      assert.deepEqual(updates.map((u) => [u.reset, u.batch.count, u.pendingLine]), [[true, 1, true]]);
+      appendFileSync(file, `${JSON.stringify(train(2, 1.5)).slice(20)}\n${JSON.stringify(train(3, 1.2))}\n`);
+      await tailer.poll();
+      await tailer.poll(); // nothing new: no update
+      assert.deepEqual(updates.map((u) => [u.reset, u.batch.axes.steps]), [[true, [1]], [false, [2, 3]]]);
+      writeFileSync(join(dir, 'next'), `${JSON.stringify(train(1, 2))}\n`);
+      renameSync(join(dir, 'next'), file); // RunLog.truncate_records_after replaces the file atomically
+      await tailer.poll();
+      assert.deepEqual(updates.at(-1)!.reset, true);
+      assert.deepEqual(updates.at(-1)!.batch.axes.steps, [1]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('dashboard: runs and records', () => {
+  it('joins records by global step: a resumed segment re-logging a step replaces it', () => {
+    const records = new RunRecords();
+    records.add([train(1, 2), train(2, 1.9), train(3, 1.8), train(2, 1.5, 1), train(3, 1.4, 1), train(4, 1.3, 1)]);
+    const [curve] = records.curves(metricById('train/loss'), 'step');
+    assert.deepEqual(curve!.points.map((p) => [p.step, p.y]), [[1, 2], [2, 1.5], [3, 1.4], [4, 1.3]]);
+  });
+
+  it('puts every x-axis on evaluation points, carried from the training records of the step', () => {
+    const records = new RunRecords();
+    records.add([evaluation(0, 'id', 0.3), train(1, 2), train(2, 1.9), evaluation(2, 'id', 0.5), evaluation(2, 'ood', 0.1)]);
+    const metric = metricById('id/success');
+    assert.deepEqual(records.curves(metric, 'wallSeconds')[0]!.points.map((p) => p.x), [0, 6]);
+    assert.deepEqual(records.curves(metric, 'episodes')[0]!.points.map((p) => p.x), [0, 16]);
+    assert.deepEqual(records.curves(metric, 'gflops')[0]!.points.map((p) => p.x), [0, 4]);
+    assert.deepEqual(records.curves(metric, 'tokens')[0]!.points.map((p) => p.x), [0, 200]);
+    const [point] = records.curves(metric, 'step')[0]!.points;
+    assert.equal(point!.se, Math.sqrt((0.3 * 0.7) / 100));
+    assert.deepEqual(records.curves(metricById('ood/success'), 'step').map((c) => c.split), ['ood']);
+  });
+
+  it('reads manifests: task, Init, seed group (config minus seed), resume segments', () => {
+    const runs = fixtures();
+    const byFolder = new Map(runs.map((r) => [r.info.folder, r.info]));
+    const sft0 = byFolder.get('runs/gp-l/sft-s0')!;
+    const sft2 = byFolder.get('runs/gp-l/sft-s2')!;
+    const ppo1 = byFolder.get('runs/gp-l/ppo-s1')!;
+    assert.equal(sft0.task, 'GP-L');
+    assert.equal(byFolder.get('runs/virl-l/ppo-s0')!.task, 'V-IRL-L');
+    assert.equal(sft0.init, 'runs/gp-l/init');
+    assert.equal(sft0.groupKey, sft2.groupKey);
+    assert.notEqual(sft0.groupKey, ppo1.groupKey);
+    assert.notEqual(sft0.groupKey, byFolder.get('runs/gp-l/init')!.groupKey);
+    assert.deepEqual(ppo1.segments.map((s) => s.startStep), [0, 10]);
+    assert.equal(checkpointRun('/abs/runs/x/init/checkpoints/final/'), '/abs/runs/x/init');
+    const broken = runInfo('runs/broken', '{"runId": 3');
+    assert.match(broken.problems[0]!, /run\.json is not valid JSON/);
+  });
+
+  it('aggregates seeds with N in the label and SEM bands; per run, binomial bands', () => {
+    const runs = fixtures().filter((r) => r.info.folder.startsWith('runs/gp-l/'));
+    const colours = (i: number) => `c${i}`;
+    const grouped = curveSeries(runs, metricById('ood/success'), 'gflops', { smoothing: 'savgol:5', band: 'se', aggregate: true }, colours);
+    assert.deepEqual(grouped.map((s) => s.label).sort(), ['GP-L RL from gp-l/init · ood-rule (N=3)', 'GP-L SFT from gp-l/init · ood-rule (N=3)', 'GP-L SFT · ood-rule (N=1)']);
+    const sft = grouped.find((s) => s.label.startsWith('GP-L SFT from'))!;
+    assert.equal(sft.points[0]!.n, 3);
+    assert.equal(sft.smoothed!.length, sft.points.length);
+    assert.ok(sft.band!.every((b, i) => b.lo <= sft.smoothed![i]! && sft.smoothed![i]! <= b.hi));
+    const single = curveSeries(runs.slice(0, 1), metricById('id/success'), 'step', { smoothing: 'none', band: 'ci95', aggregate: false }, colours)[0]!;
+    const p = single.points[1]!;
+    const halfWidth = single.band![1]!.hi - p.y;
+    const n = 256;
+    assert.ok(Math.abs(halfWidth - 1.959963984540054 * Math.sqrt((p.y * (1 - p.y)) / n)) < 1e-12);
+    assert.equal(single.smoothed, undefined);
+    const csv = curveCsv([single], 'step').split('\r\n');
+    assert.equal(csv[0], 'series,runs,split,step,step,value,smoothed,band_low,band_high,n_runs');
+    assert.equal(csv.length, single.points.length + 2);
+  });
+
+  it('builds the paper view: one column per Init with SFT and RL, ID/OOD rows, Init baseline and final deltas', () => {
+    const columns = paperColumns(fixtures());
+    assert.deepEqual(columns.map((c) => [c.task, c.init, c.metric.id]), [
+      ['GP-L', 'runs/gp-l/init', 'id/success'],
+      ['V-IRL-L', 'runs/virl-l/init', 'id/perStepAccuracy'],
+    ]);
+    const [gp] = columns;
+    assert.deepEqual(gp!.rows.map((r) => r.splitKind), ['id', 'ood']);
+    const ood = gp!.rows[1]!;
+    const sft = ood.methods.find((m) => m.method === 'SFT')!;
+    const rl = ood.methods.find((m) => m.method === 'RL')!;
+    assert.equal(sft.final.n, 3);
+    assert.equal(rl.runs.length, 3);
+    assert.ok(ood.init !== undefined && sft.final.mean < ood.init && rl.final.mean > ood.init, 'the fixtures have the paper shape: SFT falls OOD, RL rises');
+  });
+
+  it('finds episodes by step and split; CSV quotes what needs it', () => {
+    const lines = readFileSync(join(fixtureRuns, 'gp-l', 'ppo-s0', 'episodes.jsonl'), 'utf8').split('\n');
+    const index = lines.findIndex((l) => isEpisodeOf(l, 4, 'ood-rule'));
+    assert.equal(JSON.parse(lines[index]!).step, 4);
+    assert.equal(JSON.parse(lines[index]!).split, 'ood-rule');
+    assert.equal(isEpisodeOf('{"step": 4, "split": "ood-rule"', 4, 'ood-rule'), false);
+    assert.equal(toCsv([['a,b', 'say "hi"', 1.5, undefined, Number.NaN]]), '"a,b","say ""hi""",1.5,,\r\n');
+  });
+});
+
+describe('dashboard: record shape check', () => {
+  it('accepts the fixture records and rejects what the dashboard cannot draw', async () => {
+    const { isMetricRecordShape } = await import('../../src/core/metricShape');
+    const good = [train(1, 2), evaluation(0, 'id', 0.5)];
+    for (const r of good) assert.equal(isMetricRecordShape(JSON.parse(JSON.stringify(r))), true);
+    const bad = [{ ...train(1, 2), step: -1 }, { ...train(1, 2), compute: {} }, { ...evaluation(0, 'id', 0.5), splitKind: 'x' }, { ...evaluation(0, 'id', 0.5), success: { rate: '1' } }, { kind: 'train', step: 1 }, null, [], 'x'];
+    for (const r of bad) assert.equal(isMetricRecordShape(r), false, JSON.stringify(r));
+  });
+
+  it('keeps a partial line whose bytes sit in a buffer the caller reuses', () => {
+    const tail = new JsonlTail((value: unknown): value is unknown => value !== undefined);
+    const buffer = Buffer.alloc(64);
+    const first = Buffer.from('{"a": 1}\n{"b":');
+    first.copy(buffer);
+    tail.push(buffer.subarray(0, first.length));
+    const second = Buffer.from(' 2}\n');
+    buffer.fill(0x78);
+    second.copy(buffer);
+    assert.deepEqual(tail.push(buffer.subarray(0, second.length)).records, [{ b: 2 }]);
+  });
+});

@@ -1,0 +1,192 @@
+// The paper's figures 5-7 for the workspace's runs: per comparison (task and Init checkpoint)
+// a column with ID and OOD curves of SFT and RL against GFLOPs from the shared Init (dashed),
+// and the final-performance bars with their change from Init.
+import { Chart, type ChartDataset, type Plugin } from 'chart.js';
+import type { MethodPanel, PaperColumn, PaperPanel } from '../../src/core/dashboardModel';
+import { smooth, type Band, type Smoothing } from '../../src/core/dashboardSeries';
+import { el, themeColor } from '../shared/host';
+import { withAlpha } from './draw';
+
+interface Options {
+  smoothing: Smoothing;
+  band: Band;
+}
+
+export function methodColor(method: 'SFT' | 'RL' | 'Init'): string {
+  if (method === 'RL') return themeColor('--vscode-charts-blue', '#3794ff');
+  if (method === 'SFT') return themeColor('--vscode-charts-red', '#f14c4c');
+  return withAlpha(themeColor('--vscode-foreground', '#cccccc'), 0.75);
+}
+
+function colors(): { text: string; grid: string } {
+  const text = themeColor('--vscode-foreground', '#ccc');
+  return { text, grid: withAlpha(text, 0.12) };
+}
+
+const ROW_NAMES = { id: 'In-distribution', ood: 'Out-of-distribution' } as const;
+
+/** Builds the figure into `box`; returns its charts (the caller destroys them). */
+export function paperFigure(box: HTMLElement, columns: readonly PaperColumn[], options: Options): Chart[] {
+  box.replaceChildren();
+  if (columns.length === 0) return [];
+  const legend = el(
+    'div',
+    { class: 'paper-legend' },
+    ...(['Init', 'SFT', 'RL'] as const).map((m) => {
+      const swatch = el('span', { class: `swatch${m === 'Init' ? ' dashed' : ''}` });
+      swatch.style.backgroundColor = methodColor(m);
+      return el('span', { class: 'legend-item' }, swatch, el('span', { class: 'figure-text' }, m === 'Init' ? 'Init (shared checkpoint)' : m));
+    }),
+  );
+  const grid = el('div', { class: 'paper-grid', id: 'paper-grid' });
+  grid.style.gridTemplateColumns = `auto repeat(${columns.length}, minmax(180px, 1fr))`;
+  box.append(legend, grid); // charts are sized from their attached canvases' boxes
+  grid.append(el('div', {}), ...columns.map((c) => el('div', { class: 'paper-title figure-text', title: c.init }, `${c.task} · Init: ${c.init.split('/').slice(-2).join('/')}`)));
+  const charts: Chart[] = [];
+  for (const row of [0, 1] as const) {
+    grid.append(el('div', { class: 'row-label figure-text' }, row === 0 ? 'ID' : 'OOD'));
+    for (const column of columns) {
+      const canvas = el('canvas', { class: 'paper-curve', 'aria-label': `${column.task} ${ROW_NAMES[column.rows[row]!.splitKind]}` });
+      grid.append(el('div', { class: 'panel' }, canvas));
+      charts.push(curveChart(canvas, column, column.rows[row]!, options));
+    }
+  }
+  grid.append(el('div', { class: 'row-label figure-text' }, 'Final'));
+  for (const column of columns) {
+    const canvas = el('canvas', { class: 'paper-bars', 'aria-label': `${column.task} final performance` });
+    grid.append(el('div', { class: 'panel bars' }, canvas));
+    charts.push(barChart(canvas, column));
+  }
+  return charts;
+}
+
+type Point = { x: number; y: number };
+
+function curveChart(canvas: HTMLCanvasElement, column: PaperColumn, panel: PaperPanel, options: Options): Chart {
+  const datasets: ChartDataset<'line', Point[]>[] = [];
+  const xs = panel.methods.flatMap((m) => m.curve.map((p) => p.x));
+  const [xMin, xMax] = [Math.min(...xs), Math.max(...xs)];
+  if (panel.init !== undefined && xs.length) {
+    datasets.push({ label: 'Init', data: [{ x: xMin, y: panel.init * 100 }, { x: xMax, y: panel.init * 100 }], borderColor: methodColor('Init'), borderDash: [5, 4], borderWidth: 1.5, pointRadius: 0 });
+  }
+  for (const m of panel.methods) datasets.push(...methodDatasets(m, options));
+  const c = colors();
+  const metric = column.metric.source.kind === 'eval' && column.metric.source.field === 'perStepAccuracy' ? 'Per-step acc. (%)' : 'Success (%)';
+  return new Chart<'line', Point[]>(canvas, {
+    type: 'line',
+    data: { datasets },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      parsing: false,
+      plugins: { legend: { display: false }, tooltip: { filter: (item) => Boolean(item.dataset.label) } },
+      scales: {
+        x: {
+          type: 'linear',
+          min: xMin,
+          max: xMax,
+          title: { display: true, text: 'GFLOPs', color: c.text },
+          ticks: { color: c.text, maxTicksLimit: 5, callback: (v) => shortNumber(Number(v)) },
+          grid: { color: c.grid },
+        },
+        y: { title: { display: true, text: metric, color: c.text }, ticks: { color: c.text, maxTicksLimit: 6 }, grid: { color: c.grid }, grace: '5%' },
+      },
+    },
+  });
+}
+
+function methodDatasets(m: MethodPanel, options: Options): ChartDataset<'line', Point[]>[] {
+  const color = methodColor(m.method);
+  const ys = m.curve.map((p) => p.y * 100);
+  const smoothed = smooth(ys, options.smoothing);
+  const centre = smoothed ?? ys;
+  const out: ChartDataset<'line', Point[]>[] = [];
+  const half = m.curve.map((p) => (options.band === 'ci95' ? p.ci95 : p.sem) * 100);
+  if (options.band !== 'none' && half.some((h) => h > 0)) {
+    const widths = smooth(half, options.smoothing) ?? half;
+    out.push({ data: m.curve.map((p, i) => ({ x: p.x, y: centre[i]! - widths[i]! })), borderWidth: 0, pointRadius: 0, fill: false });
+    out.push({ data: m.curve.map((p, i) => ({ x: p.x, y: centre[i]! + widths[i]! })), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: withAlpha(color, 0.2) });
+  }
+  if (smoothed) out.push({ data: m.curve.map((p, i) => ({ x: p.x, y: ys[i]! })), borderColor: withAlpha(color, 0.3), borderWidth: 1, pointRadius: 1.5, pointBackgroundColor: withAlpha(color, 0.35) });
+  out.push({ label: `${m.method} (N=${m.runs.length})`, data: m.curve.map((p, i) => ({ x: p.x, y: centre[i]! })), borderColor: color, backgroundColor: color, borderWidth: 2.2, pointRadius: 0, pointHitRadius: 6 });
+  return out;
+}
+
+export function shortNumber(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${+(v / 1e9).toPrecision(3)}G`;
+  if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
+  if (a >= 1e3) return `${+(v / 1e3).toPrecision(3)}k`;
+  return `${+v.toPrecision(3)}`;
+}
+
+/** Value labels above the bars (SFT and RL also show their change from Init) and SEM whiskers. */
+function barAnnotations(column: PaperColumn): Plugin<'bar'> {
+  return {
+    id: 'barAnnotations',
+    afterDatasetsDraw(chart) {
+      const { ctx } = chart;
+      ctx.save();
+      ctx.textAlign = 'center';
+      ctx.font = '10px sans-serif';
+      chart.data.datasets.forEach((dataset, d) => {
+        const meta = chart.getDatasetMeta(d);
+        meta.data.forEach((bar, i) => {
+          const panel = column.rows[i]!;
+          const value = dataset.data[i] as number;
+          if (!Number.isFinite(value)) return;
+          const method = panel.methods.find((m) => m.method === dataset.label);
+          const { x, y } = bar.getProps(['x', 'y'], true) as { x: number; y: number };
+          let top = y;
+          if (method && method.final.sem > 0) {
+            const yScale = chart.scales.y!;
+            const hi = yScale.getPixelForValue((method.final.mean + method.final.sem) * 100);
+            const lo = yScale.getPixelForValue((method.final.mean - method.final.sem) * 100);
+            ctx.strokeStyle = themeColor('--vscode-foreground', '#ccc');
+            ctx.beginPath();
+            ctx.moveTo(x, lo);
+            ctx.lineTo(x, hi);
+            ctx.moveTo(x - 3, hi);
+            ctx.lineTo(x + 3, hi);
+            ctx.stroke();
+            top = Math.min(top, hi);
+          }
+          const delta = method && panel.init !== undefined ? (method.final.mean - panel.init) * 100 : undefined;
+          ctx.fillStyle = delta === undefined ? themeColor('--vscode-foreground', '#ccc') : delta >= 0 ? themeColor('--vscode-charts-green', '#89d185') : themeColor('--vscode-charts-red', '#f14c4c');
+          ctx.fillText(delta === undefined ? `${value.toFixed(1)}` : `${delta >= 0 ? '+' : ''}${delta.toFixed(1)}`, x, top - 4);
+        });
+      });
+      ctx.restore();
+    },
+  };
+}
+
+function barChart(canvas: HTMLCanvasElement, column: PaperColumn): Chart {
+  const c = colors();
+  const value = (panel: PaperPanel, method: 'Init' | 'SFT' | 'RL'): number =>
+    method === 'Init' ? (panel.init ?? Number.NaN) * 100 : (panel.methods.find((m) => m.method === method)?.final.mean ?? Number.NaN) * 100;
+  const max = Math.max(...column.rows.flatMap((panel) => (['Init', 'SFT', 'RL'] as const).map((m) => value(panel, m))).filter(Number.isFinite));
+  return new Chart<'bar', number[]>(canvas, {
+    type: 'bar',
+    data: {
+      labels: column.rows.map((r) => (r.splitKind === 'id' ? 'ID' : 'OOD')),
+      datasets: (['Init', 'SFT', 'RL'] as const).map((m) => ({
+        label: m,
+        data: column.rows.map((panel) => value(panel, m)),
+        backgroundColor: m === 'Init' ? withAlpha(themeColor('--vscode-foreground', '#ccc'), 0.35) : withAlpha(methodColor(m), 0.8),
+        borderColor: methodColor(m),
+        borderWidth: 1,
+      })),
+    },
+    plugins: [barAnnotations(column)],
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      plugins: { legend: { display: false } },
+      scales: {
+        x: { ticks: { color: c.text }, grid: { display: false } },
+        y: { min: 0, max: Math.min(100, Math.ceil((max * 1.2) / 10) * 10 || 100), title: { display: true, text: 'final (%)', color: c.text }, ticks: { color: c.text, maxTicksLimit: 5 }, grid: { color: c.grid } },
+      },
+    },
+  });
+}
