@@ -2,7 +2,8 @@
 
 `python -m ptlab sft --config X.ptlab.json --run-dir R [--resume]`. The loop, step by step:
   1. data: R/sft.jsonl (written by `ptlab data` steps when missing), tokenized with the
-     model's chat template; labels are -100 outside the assistant's tokens;
+     model's chat template; labels are -100 outside the assistant's tokens; vision examples
+     (image-text-to-text models) keep their image files, read into pixel inputs per batch;
   2. an epoch's order is a permutation seeded by (seed, epoch); the data position counts
      examples consumed, so a resumed run sees exactly the examples it would have;
   3. each optimizer step accumulates microBatchSize-sized forward passes up to
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ptlab import checkpoints
+from ptlab import chat, checkpoints
 from ptlab.config import Experiment
 from ptlab.data import SFT_FILE, write_sft_data
 from ptlab.evaluate import evaluate
@@ -45,15 +46,19 @@ class SftError(ValueError):
 class Example:
     input_ids: list[int]
     labels: list[int]
+    images: tuple[Path, ...] = ()  # image files, in the order of their placeholders
 
 
-def tokenize(tokenizer: Any, messages: list[dict[str, Any]], max_length: int) -> Example:
-    if any(not isinstance(m["content"], str) for m in messages):
-        raise SftError("vision examples need an image-text-to-text model (model.kind); the embedded tiny-lm reads text only")
-    encoded = tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
+def tokenize(encoder: Any, messages: list[dict[str, Any]], max_length: int, base_dir: Path | None = None) -> Example:
+    paths = tuple((base_dir or Path()) / item["path"] for m in messages if not isinstance(m["content"], str) for item in m["content"] if item.get("type") == "image")
+    if paths and not chat.is_multimodal(encoder):
+        raise SftError("vision examples need an image-text-to-text model (model.kind \"image-text-to-text\", e.g. embedded:tiny-vlm); this model reads text only")
+    encoded = chat.encode(encoder, messages, chat.images_in(messages, base_dir), generation_prompt=False)
+    if paths and len(encoded["input_ids"]) > max_length:
+        raise SftError(f"model.maxLength ({max_length}) would cut a vision example of {len(encoded['input_ids'])} tokens (image tokens included); raise it")
     ids = list(encoded["input_ids"])[:max_length]
     mask = list(encoded["assistant_masks"])[:max_length]
-    return Example(ids, [t if m else IGNORE for t, m in zip(ids, mask)])
+    return Example(ids, [t if m else IGNORE for t, m in zip(ids, mask)], paths)
 
 
 def load_examples(path: Path, tokenizer: Any, max_length: int) -> list[Example]:
@@ -64,7 +69,7 @@ def load_examples(path: Path, tokenizer: Any, max_length: int) -> list[Example]:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise SftError(f"{path}:{line_number}: invalid JSON: {exc.msg}") from exc
-            examples.append(tokenize(tokenizer, record["messages"], max_length))
+            examples.append(tokenize(tokenizer, record["messages"], max_length, path.parent))
     if not examples:
         raise SftError(f"{path}: no examples")
     return examples
@@ -78,7 +83,8 @@ def epoch_order(n: int, seed: int, epoch: int) -> tuple[int, ...]:
     return tuple(torch.randperm(n, generator=generator).tolist())
 
 
-def collate(batch: list[Example], pad_id: int) -> dict[str, Any]:
+def collate(batch: list[Example], pad_id: int, encoder: Any = None) -> dict[str, Any]:
+    """Right-padded ids, labels and mask; with `encoder` (a processor), the batch's pixel inputs."""
     import torch
 
     width = max(len(e.input_ids) for e in batch)
@@ -89,7 +95,9 @@ def collate(batch: list[Example], pad_id: int) -> dict[str, Any]:
         ids[i, : len(e.input_ids)] = torch.tensor(e.input_ids)
         labels[i, : len(e.labels)] = torch.tensor(e.labels)
         attention[i, : len(e.input_ids)] = 1
-    return {"input_ids": ids, "labels": labels, "attention_mask": attention}
+    images = [path for e in batch for path in e.images]
+    pixels = chat.image_inputs(encoder, chat.images_in([{"role": "user", "content": [{"type": "image", "path": str(p)} for p in images]}])) if images else {}
+    return {"input_ids": ids, "labels": labels, "attention_mask": attention, **pixels}
 
 
 def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
@@ -122,7 +130,7 @@ def token_loss_sum(model: Any, batch: dict[str, Any]) -> tuple[Any, int]:
     """Sum of the next-token cross-entropy over assistant tokens, and their count."""
     import torch.nn.functional as F
 
-    inputs = {k: batch[k] for k in ("input_ids", "attention_mask", "position_ids") if k in batch}
+    inputs = {k: v for k, v in batch.items() if k != "labels"}
     logits = model(**inputs).logits[:, :-1]
     targets = batch["labels"][:, 1:]
     loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
@@ -156,7 +164,10 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     random.seed(experiment.seed)
     device = next(model.parameters()).device
     max_length = experiment.model.maxLength or DEFAULT_MAX_LENGTH
+    pad_id = chat.text_tokenizer(tokenizer).pad_token_id
     examples = load_examples(data_path, tokenizer, max_length)
+    if sft.packing and any(e.images for e in examples):
+        raise SftError("sft.packing: vision examples are not packed (their image inputs are per sequence); set it to false")
 
     # 2-4. schedule, optimizer
     if sft.globalBatchSize % sft.microBatchSize:
@@ -223,12 +234,12 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         for _ in range(accumulation):
             if sft.packing:
                 rows = [next_packed_row() for _ in range(sft.microBatchSize)]
-                packed = collate_packed(rows, tokenizer.pad_token_id)
+                packed = collate_packed(rows, pad_id)
                 sequence_tokens += packed.pop("tokens")
                 collated = {k: v.to(device) for k, v in packed.items()}
             else:
                 batch = [next_example() for _ in range(sft.microBatchSize)]
-                collated = {k: v.to(device) for k, v in collate(batch, tokenizer.pad_token_id).items()}
+                collated = {k: v.to(device) for k, v in collate(batch, pad_id, tokenizer).items()}
                 sequence_tokens += int(collated["attention_mask"].sum())
             micro_batches.append(collated)
             assistant_tokens += int((collated["labels"][:, 1:] != IGNORE).sum())
