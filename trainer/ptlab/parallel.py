@@ -25,8 +25,10 @@ def accelerator() -> Any:
 
 def is_main_process() -> bool:
     from accelerate import PartialState
+    from accelerate.utils import parse_flag_from_env
 
-    return bool(PartialState().is_main_process)
+    # as Accelerator() will: `accelerate launch` on CPUs says so in ACCELERATE_USE_CPU
+    return bool(PartialState(cpu=parse_flag_from_env("ACCELERATE_USE_CPU")).is_main_process)
 
 
 def totals(acc: Any, *values: float) -> list[float]:

@@ -21,6 +21,10 @@
      entropy, response lengths, tokens/s, exact token counts and GFLOPs), finished episodes
      as transcript records, evaluation on the schedule, checkpoints.
 Every update starts fresh episodes, so a checkpoint between updates resumes exactly.
+Under `accelerate launch` (ptlab/parallel.py) every process collects its own stepsPerUpdate
+transitions from its own episode seeds and trains on them; gradients are averaged (DDP),
+records carry the sums and means over all processes, and only the main process writes,
+evaluates and saves (with every process's RNG and episode counter, for exact resume).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from typing import Any
 
 import torch
 
-from ptlab import chat, checkpoints
+from ptlab import chat, checkpoints, parallel
 from ptlab import ppo_core as core
 from ptlab.config import Experiment
 from ptlab.envs import generalpoints as gp
@@ -130,12 +134,14 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     if group and cfg.parallelEnvs % cfg.groupSize:
         raise PpoError(f'ppo.parallelEnvs ({cfg.parallelEnvs}) must be a multiple of ppo.groupSize ({cfg.groupSize}) with advantage "group"')
     env_config = experiment.environment_for()
+    acc = parallel.accelerator()
+    world, rank, main = acc.num_processes, acc.process_index, acc.is_main_process
     checkpoint = checkpoints.latest(run) if resume else None
     lora = experiment.model.lora
     # With LoRA, a checkpoint holds adapters: resume loads the base (Init or the model) and them.
     base = str(experiment.resolve(cfg.init)) if cfg.init else experiment.model.name
     source = str(checkpoint) if checkpoint and lora is None else base
-    device = "cuda" if torch.cuda.is_available() else "cpu"
+    device = str(acc.device)
     tokenizer = load_tokenizer(source, None, experiment.model.trustRemoteCode)  # a processor for image-text-to-text models
     text = chat.text_tokenizer(tokenizer)
     if env_config.modality == "vision" and not chat.is_multimodal(tokenizer):
@@ -146,8 +152,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     if experiment.model.gradientCheckpointing:
         model.gradient_checkpointing_enable()
     # Seed after loading: building the embedded model on first use draws from the global RNG.
-    torch.manual_seed(experiment.seed)
-    random.seed(experiment.seed)
+    torch.manual_seed(experiment.seed + rank)
+    random.seed(experiment.seed + rank)
     head = None if group else ValueHead(hidden_size(model), cfg.valueHead.hidden).to(device)
     modules = {"value_head": head} if head is not None else {}
     reference = None
@@ -162,7 +168,14 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     init_tokens = checkpoints.trained_tokens(experiment.resolve(cfg.init)) if cfg.init else 0
     state: dict[str, Any] = {"update": 0, "episodesStarted": 0, "trainTokens": 0, "inferenceTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": init_tokens}}
     if checkpoint is not None:
-        state = checkpoints.restore(checkpoint, optimizer, scheduler, modules)
+        state = checkpoints.restore(checkpoint, optimizer, scheduler, modules, process=rank)
+        state["episodesStarted"] = state.pop("episodesStartedByProcess", [state["episodesStarted"]] * world)[rank]
+    # Training passes go through the prepared (DDP) modules; rollouts, scoring and saving use the plain ones.
+    plain, plain_head = model, head
+    if head is not None:
+        model, head, optimizer = acc.prepare(model, head, optimizer)
+    else:
+        model, optimizer = acc.prepare(model, optimizer)
     if resume:
         run.truncate_records_after(state["update"])
     run.update(parameters=parameters, **({"init": str(experiment.resolve(cfg.init))} if cfg.init else {}))
@@ -185,16 +198,22 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         }
 
     def save(name: str) -> None:
-        snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
-        checkpoints.save(run, name, state["update"], model, tokenizer, optimizer, scheduler, snapshot, modules)
+        rng, started_by_process = parallel.rng_states(acc), parallel.gathered(acc, [state["episodesStarted"]])  # every process takes part
+        if main:
+            snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+            if world > 1:
+                snapshot["episodesStartedByProcess"] = started_by_process
+            checkpoints.save(run, name, state["update"], plain, tokenizer, optimizer, scheduler, snapshot, modules, rng_states=rng)
+        acc.wait_for_everyone()
 
     evaluation = experiment.evaluation
 
     def maybe_evaluate(update: int, final: bool) -> None:
         if evaluation is None:
             return
-        if (evaluation.everySteps and update % evaluation.everySteps == 0) or (final and evaluation.atCheckpoints):
-            evaluate(experiment, run, model, tokenizer, update, compute())
+        if ((evaluation.everySteps and update % evaluation.everySteps == 0) or (final and evaluation.atCheckpoints)) and main:
+            evaluate(experiment, run, plain, tokenizer, update, compute())
+        acc.wait_for_everyone()
 
     if state["update"] == 0:
         maybe_evaluate(0, final=False)
@@ -202,7 +221,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     while state["update"] < cfg.updates:
         started = time.perf_counter()
         # 1. rollout
-        model.eval()
+        plain.eval()
+        inference_tokens = 0
         slots: list[Any] = [None] * cfg.parallelEnvs
         episode_of = [0] * cfg.parallelEnvs
         chats: list[list[dict[str, Any]]] = [[] for _ in slots]
@@ -213,7 +233,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         def open_episode(slot: int) -> None:
             """The slot's next seeded episode: consecutive seeds, or groupSize episodes per seed."""
             nonlocal opened
-            seed_index = state["episodesStarted"] // cfg.groupSize if group else state["episodesStarted"]
+            # this process's k-th seed is k * processes + rank: apart from the other processes'
+            seed_index = (state["episodesStarted"] // cfg.groupSize if group else state["episodesStarted"]) * world + rank
             slots[slot] = _new_episode(experiment, routes, (episode_seed_base + seed_index) & 0xFFFFFFFF)
             state["episodesStarted"] += 1
             episode_of[slot], opened = opened, opened + 1
@@ -230,11 +251,11 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
             if not active or (not group and len(transitions) >= cfg.stepsPerUpdate):
                 break
             prompts = [_chat_ids(tokenizer, chats[slot]) for slot in active]
-            answers = generate(model, tokenizer, [chats[slot] for slot in active], cfg.maxNewTokens, cfg.temperature)
+            answers = generate(plain, tokenizer, [chats[slot] for slot in active], cfg.maxNewTokens, cfg.temperature)
             still = []
             for slot, prompt_ids, (answer, prompt_tokens, answer_tokens) in zip(active, prompts, answers):
                 episode = slots[slot]
-                state["inferenceTokens"] += prompt_tokens + answer_tokens
+                inference_tokens += prompt_tokens + answer_tokens
                 response_ids = text(answer, add_special_tokens=False)["input_ids"] + [text.eos_token_id]
                 weights = core.token_weights(answer, _token_ends(text, response_ids[:-1]), answer_key, cfg.thoughtWeight) + [1.0]
                 step = episode.step(answer)
@@ -263,7 +284,7 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         with torch.no_grad():
             for start in range(0, len(transitions), cfg.miniBatchSize):
                 batch = transitions[start : start + cfg.miniBatchSize]
-                logprobs, values, _ = score(model, head, batch, cfg.temperature, text.pad_token_id, encoder=tokenizer)
+                logprobs, values, _ = score(plain, plain_head, batch, cfg.temperature, text.pad_token_id, encoder=tokenizer)
                 for i, (t, lp) in enumerate(zip(batch, logprobs.tolist())):
                     t.old_logprob, t.old_value = lp, float(values[i]) if values is not None else 0.0
             bootstrap = {}
@@ -271,16 +292,17 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
                 last_of_slot = {t.slot: t for t in transitions}
                 for slot in sorted(s for s, t in last_of_slot.items() if not t.done):
                     probe = Transition(slot, _chat_ids(tokenizer, chats[slot]), [text.eos_token_id], [1.0], 0.0, False, images=tuple(chat.images_in(chats[slot])))
-                    bootstrap[slot] = float(score(model, head, [probe], cfg.temperature, text.pad_token_id, encoder=tokenizer)[1][0])
+                    bootstrap[slot] = float(score(plain, plain_head, [probe], cfg.temperature, text.pad_token_id, encoder=tokenizer)[1][0])
         # 3. advantages
         if group:
             group_advantages(transitions, cfg.groupSize, cfg.groupStd)
+            del transitions[cfg.stepsPerUpdate :]  # whole waves ran; every process trains on stepsPerUpdate
         else:
             gae_advantages(transitions, bootstrap, cfg.gamma, cfg.lambda_)
         # 4. update
         model.train()
         totals = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0}
-        passes = 0
+        passes, train_tokens = 0, 0
         for _epoch in range(cfg.epochs):
             order = torch.randperm(len(transitions)).tolist()
             for start in range(0, len(order), cfg.miniBatchSize):
@@ -301,10 +323,10 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
                     kl = (logprobs - ref_logprobs).mean()
                     loss = loss + cfg.klCoef * kl
                 optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(params, cfg.maxGradNorm)
+                acc.backward(loss)
+                acc.clip_grad_norm_(params, cfg.maxGradNorm)
                 optimizer.step()
-                state["trainTokens"] += sum(len(t.prompt_ids) + len(t.response_ids) for t in batch)
+                train_tokens += sum(len(t.prompt_ids) + len(t.response_ids) for t in batch)
                 for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl)):
                     totals[key] += float(value.detach())
                 passes += 1
@@ -312,36 +334,44 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         state["update"] += 1
         elapsed = time.perf_counter() - started
         state["wallSeconds"] += elapsed
-        # 5. log
-        for index, (episode, episode_turns) in enumerate(finished):
-            run.episode(_train_episode_record(run, state["update"], index, episode, episode_turns, env_config))
-        response_lengths = [len(t.response_ids) for t in transitions]
+        # 5. log: sums over the processes (each process's own numbers in a single process)
+        inference_tokens, train_tokens = parallel.totals(acc, inference_tokens, train_tokens)
+        state["inferenceTokens"] += int(inference_tokens)
+        state["trainTokens"] += int(train_tokens)
+        records = parallel.gathered(acc, [_train_episode_record(run, state["update"], 0, episode, episode_turns, env_config) for episode, episode_turns in finished])
+        for index, record in enumerate(records):
+            run.episode({**record, "episode": index})
+        n, reward_sum, return_sum, response_tokens, successes, episodes_started, rollout_tokens = parallel.totals(
+            acc, len(transitions), sum(t.reward for t in transitions), sum(t.ret for t in transitions), sum(len(t.response_ids) for t in transitions),
+            sum(1 for e, _ in finished if e.success), state["episodesStarted"], sum(len(t.prompt_ids) + len(t.response_ids) for t in transitions),
+        )
+        means = dict(zip(totals, [v / passes / world for v in parallel.totals(acc, *totals.values())]))
         run.metric({
             "kind": "train",
             "step": state["update"],
             "time": now(),
             "wallSeconds": round(state["wallSeconds"], 3),
             "segment": segment,
-            "episodes": state["episodesStarted"],
+            "episodes": int(episodes_started),
             "compute": compute(),
             "metrics": {
-                "rollout/reward_mean": sum(t.reward for t in transitions) / len(transitions),
-                "rollout/return_mean": sum(t.ret for t in transitions) / len(transitions),
-                "rollout/episodes_finished": len(finished),
-                "rollout/success_rate": (sum(1 for e, _ in finished if e.success) / len(finished)) if finished else None,
-                "rollout/response_tokens_mean": sum(response_lengths) / len(response_lengths),
-                "ppo/policy_loss": totals["policy"] / passes,
-                "ppo/value_loss": totals["value"] / passes if head is not None else None,
-                "ppo/clipfrac": totals["clipfrac"] / passes,
-                "ppo/approx_kl": totals["approx_kl"] / passes,
-                "ppo/entropy": totals["entropy"] / passes,
-                "ppo/kl_to_init": totals["kl"] / passes if reference is not None else None,
+                "rollout/reward_mean": reward_sum / n,
+                "rollout/return_mean": return_sum / n,
+                "rollout/episodes_finished": len(records),
+                "rollout/success_rate": successes / len(records) if records else None,
+                "rollout/response_tokens_mean": response_tokens / n,
+                "ppo/policy_loss": means["policy"],
+                "ppo/value_loss": means["value"] if head is not None else None,
+                "ppo/clipfrac": means["clipfrac"],
+                "ppo/approx_kl": means["approx_kl"],
+                "ppo/entropy": means["entropy"],
+                "ppo/kl_to_init": means["kl"] if reference is not None else None,
                 "train/lr": scheduler.get_last_lr()[0],
-                "perf/tokens_per_second": sum(len(t.prompt_ids) + len(t.response_ids) for t in transitions) * (cfg.epochs + 1) / elapsed,
+                "perf/tokens_per_second": rollout_tokens * (cfg.epochs + 1) / elapsed,
             },
         })
         run.progress(state["update"], cfg.updates)
-        if run.cancel_requested:
+        if parallel.any_process(acc, run.cancel_requested):
             status = "cancelled"
             break
         if cfg.saveEverySteps and state["update"] % cfg.saveEverySteps == 0 and state["update"] < cfg.updates:

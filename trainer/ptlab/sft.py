@@ -14,10 +14,15 @@
      saveEverySteps and at the end, written under a temp name and renamed.
 SIGTERM checkpoints and ends the run as cancelled; --resume continues from the last
 checkpoint and drops metric records past it, so no step is duplicated or missing.
+Under `accelerate launch` (ptlab/parallel.py) every process walks the same data position and
+takes its contiguous share of each global batch (globalBatchSize / processes sequences);
+the loss is normalized by the global assistant-token count, so the update equals the
+single-process one; the main process writes records, evaluates and saves checkpoints.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import random
@@ -27,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ptlab import chat, checkpoints
+from ptlab import chat, checkpoints, parallel
 from ptlab.config import Experiment
 from ptlab.data import SFT_FILE, write_sft_data
 from ptlab.evaluate import evaluate
@@ -143,9 +148,13 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     from transformers import get_scheduler
 
     sft = experiment.sft
-    # 1. data
+    acc = parallel.accelerator()
+    world, main = acc.num_processes, acc.is_main_process
+    # 1. data (written by the main process; the others wait for it)
     data_path = run.dir / SFT_FILE
-    if not data_path.exists() and write_sft_data(experiment, run) is None:
+    written = data_path.exists() or not main or write_sft_data(experiment, run) is not None
+    acc.wait_for_everyone()
+    if not written or not data_path.exists():
         return "cancelled"
     checkpoint = checkpoints.latest(run) if resume else None
     lora = experiment.model.lora
@@ -154,7 +163,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     source = str(local) if local else experiment.model.name
     revision = None if local else experiment.model.revision
     tokenizer = load_tokenizer(source, revision, experiment.model.trustRemoteCode)
-    model = load_causal_lm(source, experiment.model.dtype, "cuda" if torch.cuda.is_available() else "cpu", revision, experiment.model.trustRemoteCode)
+    model = load_causal_lm(source, experiment.model.dtype, str(acc.device), revision, experiment.model.trustRemoteCode)
     if lora is not None:
         model = add_lora(model, lora, str(checkpoint) if checkpoint else None)
     if experiment.model.gradientCheckpointing:
@@ -170,9 +179,10 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         raise SftError("sft.packing: vision examples are not packed (their image inputs are per sequence); set it to false")
 
     # 2-4. schedule, optimizer
-    if sft.globalBatchSize % sft.microBatchSize:
-        raise SftError(f"sft.globalBatchSize ({sft.globalBatchSize}) must be a multiple of sft.microBatchSize ({sft.microBatchSize})")
-    accumulation = sft.globalBatchSize // sft.microBatchSize
+    if sft.globalBatchSize % (sft.microBatchSize * world):
+        processes = f" x {world} processes" if world > 1 else ""
+        raise SftError(f"sft.globalBatchSize ({sft.globalBatchSize}) must be a multiple of sft.microBatchSize ({sft.microBatchSize}){processes}")
+    share = sft.globalBatchSize // world  # sequences (packed rows) per process per step
     total_steps = sft.steps or max(1, math.ceil(sft.epochs * len(examples) / sft.globalBatchSize))
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=sft.learningRate, betas=sft.adam.betas, eps=sft.adam.eps, weight_decay=sft.adam.weightDecay)
     scheduler = get_scheduler(sft.schedule if sft.schedule != "constant" else "constant_with_warmup", optimizer, num_warmup_steps=round(sft.warmupRatio * total_steps), num_training_steps=total_steps)
@@ -181,8 +191,10 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     state = {"dataPosition": 0, "trainTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": init_tokens}}
     step = 0
     if checkpoint is not None:
-        state = checkpoints.restore(checkpoint, optimizer, scheduler)
+        state = checkpoints.restore(checkpoint, optimizer, scheduler, process=acc.process_index)
         step = state["step"]
+    model, optimizer = acc.prepare(model, optimizer)  # the scheduler steps once per step, ours
+    plain = acc.unwrap_model(model)
     if resume:
         run.truncate_records_after(step)  # records written after the checkpoint are redone
     run.update(parameters=parameters, **({"init": str(experiment.resolve(sft.init))} if sft.init else {}))
@@ -200,11 +212,16 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         if evaluation is None:
             return
         scheduled = evaluation.everySteps is not None and at_step % evaluation.everySteps == 0
-        if scheduled or (final and evaluation.atCheckpoints):
-            evaluate(experiment, run, model, tokenizer, at_step, compute())
+        if (scheduled or (final and evaluation.atCheckpoints)) and main:
+            evaluate(experiment, run, plain, tokenizer, at_step, compute())
+        acc.wait_for_everyone()
 
-    def snapshot() -> dict[str, Any]:
-        return {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+    def save(name: str) -> None:
+        rng = parallel.rng_states(acc)  # every process takes part
+        if main:
+            snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+            checkpoints.save(run, name, step, plain, tokenizer, optimizer, scheduler, snapshot, rng_states=rng)
+        acc.wait_for_everyone()
 
     def next_example() -> Example:
         """The next example of the seeded epoch order; the data position survives resumes."""
@@ -230,28 +247,36 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     while step < total_steps:
         started = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
+        # every process draws the whole global batch (the same data position) and keeps its share
+        if sft.packing:
+            mine = [next_packed_row() for _ in range(sft.globalBatchSize)][acc.process_index * share : (acc.process_index + 1) * share]
+        else:
+            mine = [next_example() for _ in range(sft.globalBatchSize)][acc.process_index * share : (acc.process_index + 1) * share]
         micro_batches, assistant_tokens, sequence_tokens = [], 0, 0
-        for _ in range(accumulation):
+        for start in range(0, share, sft.microBatchSize):
             if sft.packing:
-                rows = [next_packed_row() for _ in range(sft.microBatchSize)]
-                packed = collate_packed(rows, pad_id)
+                packed = collate_packed(mine[start : start + sft.microBatchSize], pad_id)
                 sequence_tokens += packed.pop("tokens")
                 collated = {k: v.to(device) for k, v in packed.items()}
             else:
-                batch = [next_example() for _ in range(sft.microBatchSize)]
-                collated = {k: v.to(device) for k, v in collate(batch, pad_id, tokenizer).items()}
+                collated = {k: v.to(device) for k, v in collate(mine[start : start + sft.microBatchSize], pad_id, tokenizer).items()}
                 sequence_tokens += int(collated["attention_mask"].sum())
             micro_batches.append(collated)
             assistant_tokens += int((collated["labels"][:, 1:] != IGNORE).sum())
+        global_assistant_tokens = int(parallel.totals(acc, assistant_tokens)[0])
         total_loss = 0.0
-        for collated in micro_batches:
-            loss_sum, _ = token_loss_sum(model, collated)
-            (loss_sum / max(1, assistant_tokens)).backward()
+        for i, collated in enumerate(micro_batches):
+            # gradients are averaged over processes: scale so the sum is over the global batch's tokens
+            with acc.no_sync(model) if i < len(micro_batches) - 1 else contextlib.nullcontext():
+                loss_sum, _ = token_loss_sum(model, collated)
+                acc.backward(loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
             total_loss += float(loss_sum.detach())
-        grad_norm = float(torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], sft.maxGradNorm))
+        grad_norm = float(acc.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], sft.maxGradNorm))
         optimizer.step()
         scheduler.step()
         step += 1
+        total_loss, sequence_tokens = parallel.totals(acc, total_loss, sequence_tokens)
+        assistant_tokens, sequence_tokens = global_assistant_tokens, int(sequence_tokens)
         elapsed = time.perf_counter() - started
         state["trainTokens"] += sequence_tokens
         state["wallSeconds"] += elapsed
@@ -272,15 +297,14 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             },
         })
         run.progress(step, total_steps)
-        if run.cancel_requested:
+        if parallel.any_process(acc, run.cancel_requested):
             status = "cancelled"
             break
         if step < total_steps:
             maybe_evaluate(step, final=False)
         if sft.saveEverySteps and step % sft.saveEverySteps == 0 and step < total_steps:
-            checkpoints.save(run, f"step-{step:06d}", step, model, tokenizer, optimizer, scheduler, snapshot())
-    name = "final" if status == "finished" else f"step-{step:06d}"
-    checkpoints.save(run, name, step, model, tokenizer, optimizer, scheduler, snapshot())
+            save(f"step-{step:06d}")
+    save("final" if status == "finished" else f"step-{step:06d}")
     if status == "finished":
         maybe_evaluate(step, final=True)
     return status

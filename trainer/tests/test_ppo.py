@@ -119,7 +119,7 @@ def test_group_baselines_feed_the_loss_each_episode_return_minus_its_group_mean(
 
     monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
     data = json.loads(config(tmp_path, 2, 100).read_text())
-    data["ppo"].update(advantage="group", groupSize=4, epochs=1, stepsPerUpdate=12)
+    data["ppo"].update(advantage="group", groupSize=4, epochs=1, stepsPerUpdate=16)
     del data["evaluation"]
     path = tmp_path / "group.ptlab.json"
     path.write_text(json.dumps(data))
@@ -156,3 +156,27 @@ def test_group_baselines_feed_the_loss_each_episode_return_minus_its_group_mean(
     train = [r for r in records(run) if r["kind"] == "train"]
     assert [r["step"] for r in train] == [1, 2] and all(r["metrics"]["ppo/value_loss"] is None and r["metrics"]["ppo/policy_loss"] is not None for r in train)
     assert not (run / "checkpoints" / "final" / "value_head.pt").exists()
+
+
+def test_two_processes_with_accelerate_collect_their_own_rollouts_and_write_one_run(tmp_path, env):
+    """Two CPU processes (gloo, see test_sft): each collects stepsPerUpdate transitions from its
+    own episode seeds; gradients are averaged; one metrics stream with the global counts."""
+    cfg = config(tmp_path, 2, 1)
+    single, ddp = tmp_path / "single", tmp_path / "ddp"
+    assert ppo(env, "--config", str(cfg), "--run-dir", str(single)).returncode == 0
+    launch = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
+    result = subprocess.run([*launch, "--module", "ptlab", "ppo", "--config", str(cfg), "--run-dir", str(ddp)], capture_output=True, text=True, env={**env, "ACCELERATE_USE_CPU": "true"}, timeout=600)
+    assert result.returncode == 0, result.stderr
+    ours, theirs = [r for r in records(ddp) if r["kind"] == "train"], [r for r in records(single) if r["kind"] == "train"]
+    assert [r["step"] for r in ours] == [1, 2]
+    assert [r["episodes"] for r in ours] == [2 * r["episodes"] for r in theirs]  # 8 slots per process
+    assert all(a["compute"]["trainTokens"] > 1.5 * b["compute"]["trainTokens"] for a, b in zip(ours, theirs))
+    assert [(r["step"], r["split"]) for r in records(ddp) if r["kind"] == "eval"] == [(s, n) for s in (0, 2) for n in ("id", "ood-rule")]
+    rollout = [e for e in records(ddp, "episodes.jsonl") if e["split"] == "train"]
+    for update in (1, 2):
+        mine = [e for e in rollout if e["step"] == update]
+        assert sorted(e["episode"] for e in mine) == list(range(len(mine))) and len({e["seed"] for e in mine}) == len(mine) == 16
+    final = ddp / "checkpoints" / "final"
+    assert len(torch.load(final / "rng.pt", weights_only=False)["processes"]) == 2
+    assert json.loads((final / "trainer_state.json").read_text())["episodesStartedByProcess"] == [32, 32]
+    assert json.loads((ddp / "run.json").read_text())["status"] == "finished"
