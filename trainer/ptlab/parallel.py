@@ -10,25 +10,35 @@ returns its input unchanged, so single-process runs compute exactly what they di
 
 from __future__ import annotations
 
+import datetime
 import random
 from typing import Any
 
 import torch
 
 
+# The other processes wait while the main one evaluates: give collectives that long.
+COLLECTIVE_TIMEOUT = datetime.timedelta(hours=2)
+
+
+def _state() -> Any:
+    """The process group, made once: `accelerate launch` on CPUs says so in ACCELERATE_USE_CPU."""
+    from accelerate import PartialState
+    from accelerate.utils import parse_flag_from_env
+
+    return PartialState(cpu=parse_flag_from_env("ACCELERATE_USE_CPU"), timeout=COLLECTIVE_TIMEOUT)
+
+
 def accelerator() -> Any:
     """The job's Accelerator (device, process group, mixed precision from `accelerate launch`)."""
     from accelerate import Accelerator
 
+    _state()
     return Accelerator()
 
 
 def is_main_process() -> bool:
-    from accelerate import PartialState
-    from accelerate.utils import parse_flag_from_env
-
-    # as Accelerator() will: `accelerate launch` on CPUs says so in ACCELERATE_USE_CPU
-    return bool(PartialState(cpu=parse_flag_from_env("ACCELERATE_USE_CPU")).is_main_process)
+    return bool(_state().is_main_process)
 
 
 def totals(acc: Any, *values: float) -> list[float]:
