@@ -492,9 +492,17 @@ export interface Ppo {
    */
   thoughtWeight?: number;
   /**
-   * `gae` (the paper) or `group` (GRPO-style group-mean baseline).
+   * `gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head).
    */
   advantage?: 'gae' | 'group';
+  /**
+   * With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it.
+   */
+  groupSize?: number;
+  /**
+   * With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline.
+   */
+  groupStd?: boolean;
   /**
    * Multiply verifier rewards by this.
    */

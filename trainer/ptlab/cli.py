@@ -24,11 +24,12 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _open_run(args: argparse.Namespace, experiment: Any, job: str, seeds: dict[str, int]) -> Any:
-    """The job's run folder (created, or continued with --resume) with the config snapshot."""
-    from ptlab.runlog import RunLog
+def _open_run(args: argparse.Namespace, experiment: Any, job: str, seeds: dict[str, int], follower: bool = False) -> Any:
+    """The job's run folder (created, or continued with --resume) with the config snapshot;
+    a follower (a non-main process of a distributed job) reads it and writes nothing."""
+    from ptlab.runlog import RunLog, RunLogFollower
 
-    return RunLog(
+    return (RunLogFollower if follower else RunLog)(
         Path(args.run_dir),
         experiment=experiment.name,
         job=job,
@@ -75,7 +76,9 @@ def _train(args: argparse.Namespace, job: str) -> int:
             print(f"ptlab {job}: {experiment.source}: /{job}/init: {experiment.resolve(init)} is not a checkpoint folder; train it first", file=sys.stderr)
             return 2
         seeds = {"global": experiment.seed, **({"data": data_seed(experiment)} if job == "sft" else {})}
-        with _open_run(args, experiment, job, seeds) as run:
+        from ptlab.parallel import is_main_process
+
+        with _open_run(args, experiment, job, seeds, follower=not is_main_process()) as run:
             status = (run_sft if job == "sft" else run_ppo)(experiment, run, args.resume)
             if status == "cancelled":
                 run.finish("cancelled")
@@ -98,6 +101,10 @@ def _eval(args: argparse.Namespace) -> int:
     from ptlab.models import load_causal_lm, load_tokenizer, parameter_count
     from ptlab.runlog import RunFolderError
 
+    from ptlab.parallel import is_main_process
+
+    if not is_main_process():
+        return 0  # evaluation runs in one process; the others of an `accelerate launch` leave at once
     try:
         experiment = load_experiment(Path(args.config))
         if experiment.evaluation is None:

@@ -95,6 +95,8 @@ class Ppo:
     maxNewTokens: int = 512
     thoughtWeight: float = 0.5
     advantage: Literal["gae", "group"] = "gae"
+    groupSize: int = 4
+    groupStd: bool = True
     rewardScale: float = 1
     valueHead: ValueHead = field(default_factory=ValueHead)
     saveEverySteps: int | None = None

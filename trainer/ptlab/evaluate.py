@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ptlab import chat
 from ptlab.config import Experiment, Split
 from ptlab.envs import generalpoints as gp
 from ptlab.envs import virl
@@ -38,7 +39,7 @@ class Episode:
     index: int
     seed: int
     env: gp.GeneralPointsEpisode | virl.VirlEpisode
-    messages: list[dict[str, str]]
+    messages: list[dict[str, Any]]
     turns: list[dict[str, Any]] = field(default_factory=list)
     pending_prompt: dict[str, str] = field(default_factory=dict)  # how the next turn's prompt is shown
     recognized: int = 0
@@ -46,28 +47,26 @@ class Episode:
 
 def _new_episodes(experiment: Experiment, split: Split) -> list[Episode]:
     env_config = experiment.environment_for(split)
-    if env_config.modality == "vision":
-        raise ValueError(f"evaluation split {split.name}: vision episodes need an image-text-to-text model; the embedded tiny-lm reads text only")
     assert experiment.evaluation is not None
     routes = virl.routes_for(env_config, experiment.base_dir) if isinstance(env_config, virl.VirlConfig) else []
     episodes = []
     for i in range(split.episodes):
         seed = (experiment.evaluation.seed + i) & 0xFFFFFFFF
         env = virl.VirlEpisode(env_config, routes, seed) if isinstance(env_config, virl.VirlConfig) else gp.GeneralPointsEpisode(env_config, seed)
-        episodes.append(Episode(i, seed, env, [{"role": "user", "content": env.prompt}], pending_prompt={"prompt": env.prompt}))
+        episodes.append(Episode(i, seed, env, [chat.user_message(env.prompt, chat.observation_image(env))], pending_prompt={"prompt": env.prompt}))
     return episodes
 
 
-def generate(model: Any, tokenizer: Any, chats: list[list[dict[str, str]]], max_new_tokens: int, temperature: float) -> list[tuple[str, int, int]]:
-    """(answer, prompt tokens, answer tokens) for each chat, batched, left-padded."""
+def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float) -> list[tuple[str, int, int]]:
+    """(answer, prompt tokens, answer tokens) for each chat, batched, left-padded; `encoder`
+    is the tokenizer or, for image-text-to-text models, the processor (chats with images)."""
     import torch
 
-    tokenizer.padding_side = "left"
+    tokenizer = chat.text_tokenizer(encoder)
     results: list[tuple[str, int, int]] = []
     stop = [tokenizer.convert_tokens_to_ids(t) for t in ("<|end|>",) if t in tokenizer.get_vocab()] or [tokenizer.eos_token_id]
     for start in range(0, len(chats), GENERATE_BATCH):
-        texts = [tokenizer.apply_chat_template(chat, tokenize=False, add_generation_prompt=True) for chat in chats[start : start + GENERATE_BATCH]]
-        batch = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
+        batch = chat.generation_batch(encoder, chats[start : start + GENERATE_BATCH]).to(model.device)
         sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
         with torch.no_grad():
             out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **sampling)
@@ -110,7 +109,7 @@ def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any) 
             if step.done:
                 continue
             if getattr(step, "new_chat", False):
-                episode.messages = [{"role": "user", "content": step.next_prompt}]
+                episode.messages = [chat.user_message(step.next_prompt, chat.observation_image(env))]
                 episode.pending_prompt = {"prompt": step.next_prompt}
             else:
                 episode.messages = [*episode.messages, {"role": "assistant", "content": answer}, {"role": "user", "content": step.next_prompt}]
@@ -136,7 +135,7 @@ def summarize(split: Split, env_config: Any, episodes: list[Episode]) -> dict[st
     }
     if isinstance(env_config, virl.VirlConfig):
         result["perStepAccuracy"] = rate(sum(1 for t in attempts if t["reward"] == 1), len(attempts))
-    if getattr(env_config, "modality", "language") == "vision":
+    if isinstance(env_config, gp.GeneralPointsConfig) and env_config.modality == "vision":
         result["recognition"] = rate(sum(e.recognized for e in episodes), len(attempts))
     return result
 

@@ -94,9 +94,12 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
     import torch
     from transformers import AutoTokenizer
 
-    from ptlab.models import load_causal_lm
+    from ptlab.models import is_vision_model, load_causal_lm
     from ptlab.runlog import replace_dir
 
+    if is_vision_model(str(checkpoint)):
+        # The text decoder alone would be a different model: it never sees the image.
+        raise ExportError(f"{checkpoint}: image-text-to-text checkpoints are not exported to ONNX (only causal LMs: a decoder with KV cache); evaluate it with `ptlab eval` instead")
     # load_causal_lm merges a LoRA checkpoint onto its base; eager attention traces cleanly
     model = load_causal_lm(str(checkpoint), "fp32", "cpu", attn_implementation="eager").eval()
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)

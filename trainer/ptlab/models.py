@@ -4,6 +4,10 @@
 trained with HF `tokenizers` on the environments' own text (prompts, expert answers,
 verifier messages), created on first use in a cache folder and never downloaded. Its
 weights are random: SFT teaches it the task, as it teaches a real model the format.
+`embedded:tiny-vlm` is the image-text-to-text default for -VL tasks, built the same way: a
+LLaVA model (a tiny CLIP vision tower, a projector, the tiny Llama text model) with a
+processor (CLIP image processor, tiny-lm's tokenizer plus an `<image>` token, a chat
+template that places images) that AutoProcessor / AutoModelForImageTextToText load back.
 """
 
 from __future__ import annotations
@@ -29,6 +33,25 @@ CHAT_TEMPLATE = (
     "<|assistant|>{% generation %}{{ message['content'] }}<|end|>{% endgeneration %}"
     "{% else %}"
     "<|user|>{{ message['content'] }}<|end|>"
+    "{% endif %}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>{% endif %}"
+)
+
+TINY_VLM_NAME = "embedded:tiny-vlm"
+IMAGE_TOKEN = "<image>"
+# Images are read at 128x128 in 16-pixel patches: 64 image tokens per image.
+TINY_VISION = {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2, "image_size": 128, "patch_size": 16, "projection_dim": 64}
+VLM_CHAT_TEMPLATE = (
+    "{%- macro render(content) -%}{%- if content is string -%}{{ content }}{%- else -%}"
+    "{%- for item in content -%}{%- if item['type'] == 'image' -%}" + IMAGE_TOKEN + "{%- elif item['type'] == 'text' -%}{{ item['text'] }}{%- endif -%}{%- endfor -%}"
+    "{%- endif -%}{%- endmacro -%}"
+    "{{ bos_token }}"
+    "{% for message in messages %}"
+    "{% if message['role'] == 'assistant' %}"
+    "<|assistant|>{% generation %}{{ render(message['content']) }}<|end|>{% endgeneration %}"
+    "{% else %}"
+    "<|user|>{{ render(message['content']) }}<|end|>"
     "{% endif %}"
     "{% endfor %}"
     "{% if add_generation_prompt %}<|assistant|>{% endif %}"
@@ -84,7 +107,9 @@ def environment_corpus(seeds: int = 400) -> Iterator[str]:
 
 
 def _spec_hash(name: str) -> str:
-    spec = {"name": name, "version": EMBEDDED_VERSION, "tiny_lm": TINY_LM, "special": SPECIAL_TOKENS, "template": CHAT_TEMPLATE}
+    spec: dict[str, Any] = {"name": name, "version": EMBEDDED_VERSION, "tiny_lm": TINY_LM, "special": SPECIAL_TOKENS, "template": CHAT_TEMPLATE}
+    if name == TINY_VLM_NAME:
+        spec |= {"vision": TINY_VISION, "vlm_template": VLM_CHAT_TEMPLATE, "image_token": IMAGE_TOKEN}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
 
 
@@ -109,24 +134,64 @@ def build_tokenizer(corpus: Iterator[str], vocab_size: int) -> Any:
     return fast
 
 
-def build_embedded(name: str, target: Path, seed: int = 0) -> Path:
-    """Write the embedded model and tokenizer to `target` (a temp folder renamed into place)."""
-    import torch
-    from transformers import LlamaConfig, LlamaForCausalLM
+def _text_config(tokenizer: Any) -> Any:
+    from transformers import LlamaConfig
 
-    _quiet_transformers()
-    if name != "embedded:tiny-lm":
-        raise ValueError(f"model.name: unknown embedded model {name!r}; available: embedded:tiny-lm")
-    tokenizer = build_tokenizer(environment_corpus(), TINY_LM["vocab_size"])
-    config = LlamaConfig(
+    return LlamaConfig(
         **{**TINY_LM, "vocab_size": len(tokenizer)},
         tie_word_embeddings=True,
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
     )
+
+
+def _tiny_lm(seed: int) -> tuple[Any, Any]:
+    import torch
+    from transformers import LlamaForCausalLM
+
+    tokenizer = build_tokenizer(environment_corpus(), TINY_LM["vocab_size"])
     torch.manual_seed(seed)
-    model = LlamaForCausalLM(config)
+    return LlamaForCausalLM(_text_config(tokenizer)), tokenizer
+
+
+def _tiny_vlm(seed: int) -> tuple[Any, Any]:
+    """LLaVA: CLIP vision tower -> projector -> tiny Llama, with tiny-lm's tokenizer plus `<image>`."""
+    import torch
+    from transformers import AutoTokenizer, CLIPImageProcessorPil, CLIPVisionConfig, LlavaConfig, LlavaForConditionalGeneration, LlavaProcessor
+
+    tokenizer = AutoTokenizer.from_pretrained(embedded_path("embedded:tiny-lm"))
+    tokenizer.add_special_tokens({"additional_special_tokens": ["<|eos|>", "<|user|>", "<|assistant|>", IMAGE_TOKEN]})
+    side = TINY_VISION["image_size"]
+    image_processor = CLIPImageProcessorPil(size={"height": side, "width": side}, do_center_crop=False, crop_size={"height": side, "width": side})
+    processor = LlavaProcessor(
+        image_processor=image_processor,
+        tokenizer=tokenizer,
+        patch_size=TINY_VISION["patch_size"],
+        vision_feature_select_strategy="default",  # drops CLIP's class token: one token per patch
+        num_additional_image_tokens=1,
+        image_token=IMAGE_TOKEN,
+        chat_template=VLM_CHAT_TEMPLATE,
+    )
+    config = LlavaConfig(
+        vision_config=CLIPVisionConfig(**TINY_VISION),
+        text_config=_text_config(tokenizer),
+        image_token_id=tokenizer.convert_tokens_to_ids(IMAGE_TOKEN),
+        vision_feature_select_strategy="default",
+        vision_feature_layer=-1,
+        tie_word_embeddings=True,
+    )
+    torch.manual_seed(seed)
+    return LlavaForConditionalGeneration(config), processor
+
+
+def build_embedded(name: str, target: Path, seed: int = 0) -> Path:
+    """Write the embedded model and its tokenizer or processor to `target` (a temp folder renamed into place)."""
+    _quiet_transformers()
+    builders = {"embedded:tiny-lm": _tiny_lm, TINY_VLM_NAME: _tiny_vlm}
+    if name not in builders:
+        raise ValueError(f"model.name: unknown embedded model {name!r}; available: {', '.join(builders)}")
+    model, tokenizer = builders[name](seed)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
@@ -156,11 +221,30 @@ def resolve_model_path(name: str) -> str:
     return str(embedded_path(name)) if name.startswith(EMBEDDED_PREFIX) else name
 
 
+def is_vision_model(name: str, revision: str | None = None, trust_remote_code: bool = False) -> bool:
+    """An image-text-to-text model (its config has a vision tower); a LoRA checkpoint answers for its base."""
+    from transformers import AutoConfig
+
+    path = resolve_model_path(name)
+    adapter = Path(path) / "adapter_config.json"
+    if adapter.exists():
+        return is_vision_model(json.loads(adapter.read_text())["base_model_name_or_path"])
+    config = AutoConfig.from_pretrained(path, revision=revision, trust_remote_code=trust_remote_code)
+    return getattr(config, "vision_config", None) is not None
+
+
 def load_tokenizer(name: str, revision: str | None = None, trust_remote_code: bool = False) -> Any:
-    from transformers import AutoTokenizer
+    """The tokenizer, or for image-text-to-text models the processor (see ptlab/chat.py)."""
+    from transformers import AutoProcessor, AutoTokenizer
 
     _quiet_transformers()
-    tokenizer = AutoTokenizer.from_pretrained(resolve_model_path(name), revision=revision, trust_remote_code=trust_remote_code)
+    path = resolve_model_path(name)
+    if is_vision_model(name, revision, trust_remote_code):
+        processor = AutoProcessor.from_pretrained(path, revision=revision, trust_remote_code=trust_remote_code)
+        if processor.tokenizer.pad_token is None:
+            processor.tokenizer.pad_token = processor.tokenizer.eos_token
+        return processor
+    tokenizer = AutoTokenizer.from_pretrained(path, revision=revision, trust_remote_code=trust_remote_code)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer
@@ -175,20 +259,22 @@ def torch_dtype(dtype: str, device: str) -> Any:
 
 
 def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision: str | None = None, trust_remote_code: bool = False, **options: Any) -> Any:
-    """A causal LM by name or folder; a LoRA checkpoint (adapter_config.json) loads onto its
-    base model and is merged, so every consumer sees plain weights."""
-    from transformers import AutoModelForCausalLM
+    """A causal LM or image-text-to-text model by name or folder; a LoRA checkpoint
+    (adapter_config.json) loads onto its base model and is merged, so every consumer sees
+    plain weights."""
+    from transformers import AutoModelForCausalLM, AutoModelForImageTextToText
 
     _quiet_transformers()
     path = resolve_model_path(name)
     adapter = Path(path) / "adapter_config.json"
+    auto = AutoModelForImageTextToText if is_vision_model(name, revision, trust_remote_code) else AutoModelForCausalLM
     if adapter.exists():
         from peft import PeftModel
 
         base = json.loads(adapter.read_text())["base_model_name_or_path"]
-        model = AutoModelForCausalLM.from_pretrained(resolve_model_path(base), dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code, **options)
+        model = auto.from_pretrained(resolve_model_path(base), dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code, **options)
         return PeftModel.from_pretrained(model, path).merge_and_unload().to(device)
-    model = AutoModelForCausalLM.from_pretrained(path, revision=revision, dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code, **options)
+    model = auto.from_pretrained(path, revision=revision, dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code, **options)
     return model.to(device)
 
 
@@ -206,6 +292,11 @@ def add_lora(model: Any, lora: Any, adapter_from: str | None = None) -> Any:
 def is_checkpoint(folder: Path) -> bool:
     """A model folder: full weights (config.json) or LoRA adapters (adapter_config.json)."""
     return (folder / "config.json").exists() or (folder / "adapter_config.json").exists()
+
+
+def hidden_size(model: Any) -> int:
+    """The language model's hidden size (image-text-to-text configs keep it in their text config)."""
+    return model.config.get_text_config().hidden_size
 
 
 def parameter_count(model: Any) -> int:

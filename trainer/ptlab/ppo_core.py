@@ -41,15 +41,16 @@ def normalize(advantages: torch.Tensor, eps: float = 1e-8) -> torch.Tensor:
     return (advantages - advantages.mean()) / (advantages.std() + eps)
 
 
-def group_advantages(rewards: torch.Tensor, groups: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
-    """GRPO-style: each reward minus its group's mean, over the group's standard deviation.
-    rewards, groups: (T,); transitions with the same group id share a baseline."""
+def group_advantages(rewards: torch.Tensor, groups: torch.Tensor, eps: float = 1e-6, scale: bool = True) -> torch.Tensor:
+    """GRPO-style: each reward minus its group's mean, over the group's standard deviation
+    (`scale`; without it the plain mean baseline). rewards, groups: (T,); entries with the
+    same group id share a baseline."""
     advantages = torch.zeros_like(rewards, dtype=torch.float32)
     for group in groups.unique():
         members = groups == group
         r = rewards[members].float()
         std = r.std() if r.numel() > 1 else torch.tensor(0.0)
-        advantages[members] = (r - r.mean()) / (std + eps)
+        advantages[members] = (r - r.mean()) / (std + eps) if scale else r - r.mean()
     return advantages
 
 

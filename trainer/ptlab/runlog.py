@@ -107,6 +107,8 @@ class RunFolderError(RuntimeError):
 
 
 class RunLog:
+    """The writer (the main process of a distributed job); `RunLogFollower` for the others."""
+
     def __init__(self, run_dir: Path, *, experiment: str, job: str, config: dict[str, Any], config_path: Path | None, command: list[str], seeds: dict[str, int], resume: bool = False) -> None:
         self.dir = Path(run_dir)
         self.manifest_path = self.dir / "run.json"
@@ -265,4 +267,35 @@ class RunLog:
             self.finish("cancelled")
         else:
             self.finish("failed", error)
+
+
+class RunLogFollower(RunLog):
+    """A non-main process of a distributed job: reads the run folder (the checkpoints to
+    resume from), hears SIGTERM, writes nothing; the main process's RunLog writes for all."""
+
+    def __init__(self, run_dir: Path, *, resume: bool = False, **_: Any) -> None:
+        self.dir = Path(run_dir)
+        self.manifest_path = self.dir / "run.json"
+        self.cancel_requested = False
+        self.manifest = load_json_file(self.manifest_path, "run-manifest.schema.json") if resume else {"runId": self.dir.name, "status": "running", "checkpoints": [], "segments": []}
+        self._previous_sigterm = signal.getsignal(signal.SIGTERM) if threading.current_thread() is threading.main_thread() else None
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._on_sigterm)
+
+    def _write_manifest(self) -> None:
+        pass
+
+    def _append(self, name: str, schema: str, record: dict[str, Any]) -> None:
+        pass
+
+    def truncate_records_after(self, step: int) -> None:
+        pass
+
+    def clear_records(self) -> None:
+        pass
+
+    def finish(self, status: str, error: BaseException | None = None) -> None:
+        self.manifest["status"] = status
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
 

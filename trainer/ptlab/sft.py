@@ -2,7 +2,8 @@
 
 `python -m ptlab sft --config X.ptlab.json --run-dir R [--resume]`. The loop, step by step:
   1. data: R/sft.jsonl (written by `ptlab data` steps when missing), tokenized with the
-     model's chat template; labels are -100 outside the assistant's tokens;
+     model's chat template; labels are -100 outside the assistant's tokens; vision examples
+     (image-text-to-text models) keep their image files, read into pixel inputs per batch;
   2. an epoch's order is a permutation seeded by (seed, epoch); the data position counts
      examples consumed, so a resumed run sees exactly the examples it would have;
   3. each optimizer step accumulates microBatchSize-sized forward passes up to
@@ -13,10 +14,15 @@
      saveEverySteps and at the end, written under a temp name and renamed.
 SIGTERM checkpoints and ends the run as cancelled; --resume continues from the last
 checkpoint and drops metric records past it, so no step is duplicated or missing.
+Under `accelerate launch` (ptlab/parallel.py) every process walks the same data position and
+takes its contiguous share of each global batch (globalBatchSize / processes sequences);
+the loss is normalized by the global assistant-token count, so the update equals the
+single-process one; the main process writes records, evaluates and saves checkpoints.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import random
@@ -26,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ptlab import checkpoints
+from ptlab import chat, checkpoints, parallel
 from ptlab.config import Experiment
 from ptlab.data import SFT_FILE, write_sft_data
 from ptlab.evaluate import evaluate
@@ -45,15 +51,19 @@ class SftError(ValueError):
 class Example:
     input_ids: list[int]
     labels: list[int]
+    images: tuple[Path, ...] = ()  # image files, in the order of their placeholders
 
 
-def tokenize(tokenizer: Any, messages: list[dict[str, Any]], max_length: int) -> Example:
-    if any(not isinstance(m["content"], str) for m in messages):
-        raise SftError("vision examples need an image-text-to-text model (model.kind); the embedded tiny-lm reads text only")
-    encoded = tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
+def tokenize(encoder: Any, messages: list[dict[str, Any]], max_length: int, base_dir: Path | None = None) -> Example:
+    paths = tuple((base_dir or Path()) / item["path"] for m in messages if not isinstance(m["content"], str) for item in m["content"] if item.get("type") == "image")
+    if paths and not chat.is_multimodal(encoder):
+        raise SftError("vision examples need an image-text-to-text model (model.kind \"image-text-to-text\", e.g. embedded:tiny-vlm); this model reads text only")
+    encoded = chat.encode(encoder, messages, chat.images_in(messages, base_dir), generation_prompt=False)
+    if paths and len(encoded["input_ids"]) > max_length:
+        raise SftError(f"model.maxLength ({max_length}) would cut a vision example of {len(encoded['input_ids'])} tokens (image tokens included); raise it")
     ids = list(encoded["input_ids"])[:max_length]
     mask = list(encoded["assistant_masks"])[:max_length]
-    return Example(ids, [t if m else IGNORE for t, m in zip(ids, mask)])
+    return Example(ids, [t if m else IGNORE for t, m in zip(ids, mask)], paths)
 
 
 def load_examples(path: Path, tokenizer: Any, max_length: int) -> list[Example]:
@@ -64,7 +74,7 @@ def load_examples(path: Path, tokenizer: Any, max_length: int) -> list[Example]:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise SftError(f"{path}:{line_number}: invalid JSON: {exc.msg}") from exc
-            examples.append(tokenize(tokenizer, record["messages"], max_length))
+            examples.append(tokenize(tokenizer, record["messages"], max_length, path.parent))
     if not examples:
         raise SftError(f"{path}: no examples")
     return examples
@@ -78,7 +88,8 @@ def epoch_order(n: int, seed: int, epoch: int) -> tuple[int, ...]:
     return tuple(torch.randperm(n, generator=generator).tolist())
 
 
-def collate(batch: list[Example], pad_id: int) -> dict[str, Any]:
+def collate(batch: list[Example], pad_id: int, encoder: Any = None) -> dict[str, Any]:
+    """Right-padded ids, labels and mask; with `encoder` (a processor), the batch's pixel inputs."""
     import torch
 
     width = max(len(e.input_ids) for e in batch)
@@ -89,7 +100,9 @@ def collate(batch: list[Example], pad_id: int) -> dict[str, Any]:
         ids[i, : len(e.input_ids)] = torch.tensor(e.input_ids)
         labels[i, : len(e.labels)] = torch.tensor(e.labels)
         attention[i, : len(e.input_ids)] = 1
-    return {"input_ids": ids, "labels": labels, "attention_mask": attention}
+    images = [path for e in batch for path in e.images]
+    pixels = chat.image_inputs(encoder, chat.images_in([{"role": "user", "content": [{"type": "image", "path": str(p)} for p in images]}])) if images else {}
+    return {"input_ids": ids, "labels": labels, "attention_mask": attention, **pixels}
 
 
 def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
@@ -122,7 +135,7 @@ def token_loss_sum(model: Any, batch: dict[str, Any]) -> tuple[Any, int]:
     """Sum of the next-token cross-entropy over assistant tokens, and their count."""
     import torch.nn.functional as F
 
-    inputs = {k: batch[k] for k in ("input_ids", "attention_mask", "position_ids") if k in batch}
+    inputs = {k: v for k, v in batch.items() if k != "labels"}
     logits = model(**inputs).logits[:, :-1]
     targets = batch["labels"][:, 1:]
     loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
@@ -135,9 +148,13 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     from transformers import get_scheduler
 
     sft = experiment.sft
-    # 1. data
+    acc = parallel.accelerator()
+    world, main = acc.num_processes, acc.is_main_process
+    # 1. data (written by the main process; the others wait for it)
     data_path = run.dir / SFT_FILE
-    if not data_path.exists() and write_sft_data(experiment, run) is None:
+    written = data_path.exists() or not main or write_sft_data(experiment, run) is not None
+    acc.wait_for_everyone()
+    if not written or not data_path.exists():
         return "cancelled"
     checkpoint = checkpoints.latest(run) if resume else None
     lora = experiment.model.lora
@@ -146,7 +163,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     source = str(local) if local else experiment.model.name
     revision = None if local else experiment.model.revision
     tokenizer = load_tokenizer(source, revision, experiment.model.trustRemoteCode)
-    model = load_causal_lm(source, experiment.model.dtype, "cuda" if torch.cuda.is_available() else "cpu", revision, experiment.model.trustRemoteCode)
+    model = load_causal_lm(source, experiment.model.dtype, str(acc.device), revision, experiment.model.trustRemoteCode)
     if lora is not None:
         model = add_lora(model, lora, str(checkpoint) if checkpoint else None)
     if experiment.model.gradientCheckpointing:
@@ -156,12 +173,16 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     random.seed(experiment.seed)
     device = next(model.parameters()).device
     max_length = experiment.model.maxLength or DEFAULT_MAX_LENGTH
+    pad_id = chat.text_tokenizer(tokenizer).pad_token_id
     examples = load_examples(data_path, tokenizer, max_length)
+    if sft.packing and any(e.images for e in examples):
+        raise SftError("sft.packing: vision examples are not packed (their image inputs are per sequence); set it to false")
 
     # 2-4. schedule, optimizer
-    if sft.globalBatchSize % sft.microBatchSize:
-        raise SftError(f"sft.globalBatchSize ({sft.globalBatchSize}) must be a multiple of sft.microBatchSize ({sft.microBatchSize})")
-    accumulation = sft.globalBatchSize // sft.microBatchSize
+    if sft.globalBatchSize % (sft.microBatchSize * world):
+        processes = f" x {world} processes" if world > 1 else ""
+        raise SftError(f"sft.globalBatchSize ({sft.globalBatchSize}) must be a multiple of sft.microBatchSize ({sft.microBatchSize}){processes}")
+    share = sft.globalBatchSize // world  # sequences (packed rows) per process per step
     total_steps = sft.steps or max(1, math.ceil(sft.epochs * len(examples) / sft.globalBatchSize))
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=sft.learningRate, betas=sft.adam.betas, eps=sft.adam.eps, weight_decay=sft.adam.weightDecay)
     scheduler = get_scheduler(sft.schedule if sft.schedule != "constant" else "constant_with_warmup", optimizer, num_warmup_steps=round(sft.warmupRatio * total_steps), num_training_steps=total_steps)
@@ -170,8 +191,10 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     state = {"dataPosition": 0, "trainTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": init_tokens}}
     step = 0
     if checkpoint is not None:
-        state = checkpoints.restore(checkpoint, optimizer, scheduler)
+        state = checkpoints.restore(checkpoint, optimizer, scheduler, process=acc.process_index)
         step = state["step"]
+    model, optimizer = acc.prepare(model, optimizer)  # the scheduler steps once per step, ours
+    plain = acc.unwrap_model(model)
     if resume:
         run.truncate_records_after(step)  # records written after the checkpoint are redone
     run.update(parameters=parameters, **({"init": str(experiment.resolve(sft.init))} if sft.init else {}))
@@ -189,11 +212,16 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         if evaluation is None:
             return
         scheduled = evaluation.everySteps is not None and at_step % evaluation.everySteps == 0
-        if scheduled or (final and evaluation.atCheckpoints):
-            evaluate(experiment, run, model, tokenizer, at_step, compute())
+        if (scheduled or (final and evaluation.atCheckpoints)) and main:
+            evaluate(experiment, run, plain, tokenizer, at_step, compute())
+        acc.wait_for_everyone()
 
-    def snapshot() -> dict[str, Any]:
-        return {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+    def save(name: str) -> None:
+        rng = parallel.rng_states(acc)  # every process takes part
+        if main:
+            snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+            checkpoints.save(run, name, step, plain, tokenizer, optimizer, scheduler, snapshot, rng_states=rng)
+        acc.wait_for_everyone()
 
     def next_example() -> Example:
         """The next example of the seeded epoch order; the data position survives resumes."""
@@ -219,28 +247,36 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     while step < total_steps:
         started = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
+        # every process draws the whole global batch (the same data position) and keeps its share
+        if sft.packing:
+            mine = [next_packed_row() for _ in range(sft.globalBatchSize)][acc.process_index * share : (acc.process_index + 1) * share]
+        else:
+            mine = [next_example() for _ in range(sft.globalBatchSize)][acc.process_index * share : (acc.process_index + 1) * share]
         micro_batches, assistant_tokens, sequence_tokens = [], 0, 0
-        for _ in range(accumulation):
+        for start in range(0, share, sft.microBatchSize):
             if sft.packing:
-                rows = [next_packed_row() for _ in range(sft.microBatchSize)]
-                packed = collate_packed(rows, tokenizer.pad_token_id)
+                packed = collate_packed(mine[start : start + sft.microBatchSize], pad_id)
                 sequence_tokens += packed.pop("tokens")
                 collated = {k: v.to(device) for k, v in packed.items()}
             else:
-                batch = [next_example() for _ in range(sft.microBatchSize)]
-                collated = {k: v.to(device) for k, v in collate(batch, tokenizer.pad_token_id).items()}
+                collated = {k: v.to(device) for k, v in collate(mine[start : start + sft.microBatchSize], pad_id, tokenizer).items()}
                 sequence_tokens += int(collated["attention_mask"].sum())
             micro_batches.append(collated)
             assistant_tokens += int((collated["labels"][:, 1:] != IGNORE).sum())
+        global_assistant_tokens = int(parallel.totals(acc, assistant_tokens)[0])
         total_loss = 0.0
-        for collated in micro_batches:
-            loss_sum, _ = token_loss_sum(model, collated)
-            (loss_sum / max(1, assistant_tokens)).backward()
+        for i, collated in enumerate(micro_batches):
+            # gradients are averaged over processes: scale so the sum is over the global batch's tokens
+            with acc.no_sync(model) if i < len(micro_batches) - 1 else contextlib.nullcontext():
+                loss_sum, _ = token_loss_sum(model, collated)
+                acc.backward(loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
             total_loss += float(loss_sum.detach())
-        grad_norm = float(torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], sft.maxGradNorm))
+        grad_norm = float(acc.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], sft.maxGradNorm))
         optimizer.step()
         scheduler.step()
         step += 1
+        total_loss, sequence_tokens = parallel.totals(acc, total_loss, sequence_tokens)
+        assistant_tokens, sequence_tokens = global_assistant_tokens, int(sequence_tokens)
         elapsed = time.perf_counter() - started
         state["trainTokens"] += sequence_tokens
         state["wallSeconds"] += elapsed
@@ -261,15 +297,14 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             },
         })
         run.progress(step, total_steps)
-        if run.cancel_requested:
+        if parallel.any_process(acc, run.cancel_requested):
             status = "cancelled"
             break
         if step < total_steps:
             maybe_evaluate(step, final=False)
         if sft.saveEverySteps and step % sft.saveEverySteps == 0 and step < total_steps:
-            checkpoints.save(run, f"step-{step:06d}", step, model, tokenizer, optimizer, scheduler, snapshot())
-    name = "final" if status == "finished" else f"step-{step:06d}"
-    checkpoints.save(run, name, step, model, tokenizer, optimizer, scheduler, snapshot())
+            save(f"step-{step:06d}")
+    save("final" if status == "finished" else f"step-{step:06d}")
     if status == "finished":
         maybe_evaluate(step, final=True)
     return status

@@ -21,7 +21,7 @@ def test_help_lists_commands():
 def test_validate_accepts_the_examples():
     result = ptlab("validate", *map(str, sorted(EXAMPLES.glob("*.ptlab.json"))))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count(": ok") == 5
+    assert result.stdout.count(": ok") == len(list(EXAMPLES.glob("*.ptlab.json")))
 
 
 def test_validate_names_file_and_field(tmp_path):

@@ -109,3 +109,74 @@ def test_lora_ppo_saves_adapters_and_value_head(tmp_path, env):
     assert (final / "adapter_config.json").exists() and (final / "value_head.pt").exists()
     resumed = ppo(env, "--config", str(path), "--run-dir", str(run), "--resume")
     assert resumed.returncode == 0, resumed.stderr
+
+
+def test_group_baselines_feed_the_loss_each_episode_return_minus_its_group_mean(tmp_path, env, monkeypatch):
+    """advantage "group": no value head; groups of groupSize episodes share a seed and run
+    to their end; the loss sees (return - group mean) / group std for every step."""
+    from ptlab import cli, ppo_core
+    from ptlab import ppo as ppo_module
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    data = json.loads(config(tmp_path, 2, 100).read_text())
+    data["ppo"].update(advantage="group", groupSize=4, epochs=1, stepsPerUpdate=16)
+    del data["evaluation"]
+    path = tmp_path / "group.ptlab.json"
+    path.write_text(json.dumps(data))
+    real_generate, real_loss, fed = ppo_module.generate, ppo_core.policy_loss, []
+
+    def varied_generate(model, tokenizer, chats, *args):  # some answers get a different reward
+        answers = real_generate(model, tokenizer, chats, *args)
+        return [('{"formula": "1+2"}', p, n) if (i + len(fed)) % 3 == 0 else (a, p, n) for i, (a, p, n) in enumerate(answers)]
+
+    def spy(new, old, advantages, clip):
+        fed.extend(advantages.tolist())
+        return real_loss(new, old, advantages, clip)
+
+    monkeypatch.setattr(ppo_module, "generate", varied_generate)
+    monkeypatch.setattr(ppo_core, "policy_loss", spy)
+    run = tmp_path / "group"
+    assert cli.main(["ppo", "--config", str(path), "--run-dir", str(run)]) == 0
+    episodes = [e for e in records(run, "episodes.jsonl") if e["split"] == "train"]
+    expected = []
+    for update in (1, 2):
+        mine = [e for e in episodes if e["step"] == update]
+        seeds = sorted({e["seed"] for e in mine})
+        assert len(mine) == 8 and all(sum(e["seed"] == s for e in mine) == 4 for s in seeds)  # one wave: 2 groups of 4
+        for seed in seeds:
+            returns = torch.tensor([float(e["totalReward"]) for e in mine if e["seed"] == seed])
+            group = ((returns - returns.mean()) / (returns.std() + 1e-6)).tolist()
+            expected.append(sorted(a for e, a in zip([e for e in mine if e["seed"] == seed], group) for _ in e["turns"]))
+    per_update = [sum(len(e["turns"]) for e in episodes if e["step"] == u) for u in (1, 2)]
+    assert len(fed) == sum(per_update)
+    got = [sorted(fed[: per_update[0]]), sorted(fed[per_update[0] :])]
+    assert got[0] == pytest.approx(sorted(expected[0] + expected[1]), abs=1e-5)
+    assert got[1] == pytest.approx(sorted(expected[2] + expected[3]), abs=1e-5)
+    assert any(abs(a) > 0.1 for a in fed)  # the rewards did differ within groups
+    train = [r for r in records(run) if r["kind"] == "train"]
+    assert [r["step"] for r in train] == [1, 2] and all(r["metrics"]["ppo/value_loss"] is None and r["metrics"]["ppo/policy_loss"] is not None for r in train)
+    assert not (run / "checkpoints" / "final" / "value_head.pt").exists()
+
+
+def test_two_processes_with_accelerate_collect_their_own_rollouts_and_write_one_run(tmp_path, env):
+    """Two CPU processes (gloo, see test_sft): each collects stepsPerUpdate transitions from its
+    own episode seeds; gradients are averaged; one metrics stream with the global counts."""
+    cfg = config(tmp_path, 2, 1)
+    single, ddp = tmp_path / "single", tmp_path / "ddp"
+    assert ppo(env, "--config", str(cfg), "--run-dir", str(single)).returncode == 0
+    launch = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
+    result = subprocess.run([*launch, "--module", "ptlab", "ppo", "--config", str(cfg), "--run-dir", str(ddp)], capture_output=True, text=True, env={**env, "ACCELERATE_USE_CPU": "true"}, timeout=600)
+    assert result.returncode == 0, result.stderr
+    ours, theirs = [r for r in records(ddp) if r["kind"] == "train"], [r for r in records(single) if r["kind"] == "train"]
+    assert [r["step"] for r in ours] == [1, 2]
+    assert [r["episodes"] for r in ours] == [2 * r["episodes"] for r in theirs]  # 8 slots per process
+    assert all(a["compute"]["trainTokens"] > 1.5 * b["compute"]["trainTokens"] for a, b in zip(ours, theirs))
+    assert [(r["step"], r["split"]) for r in records(ddp) if r["kind"] == "eval"] == [(s, n) for s in (0, 2) for n in ("id", "ood-rule")]
+    rollout = [e for e in records(ddp, "episodes.jsonl") if e["split"] == "train"]
+    for update in (1, 2):
+        mine = [e for e in rollout if e["step"] == update]
+        assert sorted(e["episode"] for e in mine) == list(range(len(mine))) and len({e["seed"] for e in mine}) == len(mine) == 16
+    final = ddp / "checkpoints" / "final"
+    assert len(torch.load(final / "rng.pt", weights_only=False)["processes"]) == 2
+    assert json.loads((final / "trainer_state.json").read_text())["episodesStartedByProcess"] == [32, 32]
+    assert json.loads((ddp / "run.json").read_text())["status"] == "finished"

@@ -61,6 +61,8 @@ def test_sequence_logprob_weights_and_masks():
 def test_group_advantages():
     advantages = core.group_advantages(t(1, 3, 5, 5), torch.tensor([0, 0, 1, 1]))
     assert advantages.tolist() == pytest.approx([-1 / math.sqrt(2), 1 / math.sqrt(2), 0.0, 0.0], abs=1e-5)
+    unscaled = core.group_advantages(t(1, 3, 5, 5), torch.tensor([0, 0, 1, 1]), scale=False)
+    assert unscaled.tolist() == [-1.0, 1.0, 0.0, 0.0]
 
 
 def test_normalize_and_entropy_and_kl():

@@ -193,3 +193,31 @@ def test_packing_trains(tmp_path, env):
     train = [r for r in records(run) if r["kind"] == "train"]
     assert train[-1]["metrics"]["train/loss"] < train[0]["metrics"]["train/loss"]
     assert train[-1]["episodes"] > 8 * 8  # more than one example per sequence
+
+
+def test_two_processes_with_accelerate_match_one_process(tmp_path, env):
+    """Two processes on CPU (gloo): each takes half of every global batch; one metrics stream
+    with global token counts, losses as a single process's. (`accelerate launch --cpu
+    --num_processes 2` would start one process without MPI; torchrun-style launching with
+    ACCELERATE_USE_CPU gives real CPU DDP.)"""
+    cfg = config(tmp_path, 5, 3, examples=64)
+    single, ddp = tmp_path / "single", tmp_path / "ddp"
+    assert sft(env, "--config", str(cfg), "--run-dir", str(single)).returncode == 0
+    launch = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
+    env = {**env, "ACCELERATE_USE_CPU": "true"}
+    result = subprocess.run([*launch, "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(ddp)], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    ours, theirs = records(ddp), records(single)
+    assert [r["step"] for r in ours] == [1, 2, 3, 4, 5]  # one stream: only the main process writes
+    for a, b in zip(ours, theirs):
+        assert a["metrics"]["train/assistant_tokens"] == b["metrics"]["train/assistant_tokens"]
+        assert a["compute"]["trainTokens"] == b["compute"]["trainTokens"] and a["episodes"] == b["episodes"]
+        assert a["metrics"]["train/loss"] == pytest.approx(b["metrics"]["train/loss"], rel=1e-4)
+    manifest = json.loads((ddp / "run.json").read_text())
+    assert manifest["status"] == "finished" and [c["path"] for c in manifest["checkpoints"]] == ["checkpoints/step-000003", "checkpoints/final"]
+    a, b = weights(ddp / "checkpoints" / "final"), weights(single / "checkpoints" / "final")
+    assert max((a[k] - b[k]).abs().max().item() for k in a) < 1e-4
+    state = json.loads((ddp / "checkpoints" / "final" / "trainer_state.json").read_text())
+    assert state["dataPosition"] == 40 and len(torch.load(ddp / "checkpoints" / "final" / "rng.pt", weights_only=False)["processes"]) == 2
+    resumed = subprocess.run([*launch, "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(ddp), "--resume"], capture_output=True, text=True, env=env, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr

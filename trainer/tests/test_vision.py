@@ -1,0 +1,159 @@
+"""-VL tasks on the embedded tiny-vlm (LLaVA: CLIP tower + tiny Llama), CPU: it loads back
+through AutoProcessor / AutoModelForImageTextToText, SFT on card images lowers the loss and
+resumes exactly after kill -9, PPO updates run with pixel inputs and log everything, eval
+reports recognition accuracy, V-IRL-VL street-view grids train and evaluate, and ONNX
+export refuses a VLM with a clear message."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from ptlab.contracts import errors  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    return {**os.environ, "PTLAB_CACHE_DIR": str(tmp_path_factory.mktemp("cache")), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def config(tmp_path: Path, name: str, steps: int = 10, save_every: int = 5, evaluate: bool = True, **ppo) -> Path:
+    data = json.loads((EXAMPLES / "tiny-vl.ptlab.json").read_text())
+    data["environment"]["maxVerify"] = 2
+    data["sft"].update(steps=steps, globalBatchSize=8, microBatchSize=4, saveEverySteps=save_every)
+    data["sft"]["data"]["examples"] = 48
+    data["ppo"].update(updates=2, stepsPerUpdate=8, parallelEnvs=4, epochs=1, miniBatchSize=4, maxNewTokens=16, saveEverySteps=1, temperature=1.0, **ppo)
+    del data["ppo"]["init"]
+    if evaluate:
+        data["evaluation"].update(everySteps=1000, maxNewTokens=16)
+        for split in data["evaluation"]["splits"]:
+            split["episodes"] = 2
+    else:
+        del data["evaluation"]
+    path = tmp_path / f"{name}.ptlab.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def ptlab(env, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ptlab", *args], capture_output=True, text=True, env=env, timeout=600)
+
+
+def records(run: Path, name: str = "metrics.jsonl") -> list[dict]:
+    return [json.loads(line) for line in (run / name).read_text().splitlines()]
+
+
+def test_tiny_vlm_loads_back_through_the_auto_classes(env, monkeypatch):
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    from transformers import AutoModelForImageTextToText, AutoProcessor
+
+    from ptlab import chat, models
+    from ptlab.envs import generalpoints as gp
+
+    path = models.resolve_model_path("embedded:tiny-vlm")
+    processor, model = AutoProcessor.from_pretrained(path), AutoModelForImageTextToText.from_pretrained(path)
+    assert type(model).__name__ == "LlavaForConditionalGeneration" and models.is_vision_model("embedded:tiny-vlm")
+    assert not models.is_vision_model("embedded:tiny-lm")
+    episode = gp.GeneralPointsEpisode(gp.GeneralPointsConfig(modality="vision"), 3)
+    messages = [chat.user_message(episode.prompt, chat.observation_image(episode)), {"role": "assistant", "content": "ok"}]
+    encoded = chat.encode(processor, messages, chat.images_in(messages), generation_prompt=False)
+    image_token = processor.tokenizer.convert_tokens_to_ids(models.IMAGE_TOKEN)
+    assert encoded["input_ids"].count(image_token) == 64  # 128x128 pixels in 16-pixel patches
+    assert processor.tokenizer.decode([t for t, m in zip(encoded["input_ids"], encoded["assistant_masks"]) if m]) == "ok<|end|>"
+    # tiny-lm's tokenizer, plus the image token
+    text = models.load_tokenizer("embedded:tiny-lm")
+    assert processor.tokenizer("24 = (3+5)*3")["input_ids"] == text("24 = (3+5)*3")["input_ids"]
+
+
+def test_sft_on_card_images_lowers_the_loss_and_eval_reports_recognition(tmp_path, env):
+    run = tmp_path / "sft"
+    result = ptlab(env, "sft", "--config", str(config(tmp_path, "sft")), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    example = json.loads((run / "sft.jsonl").read_text().splitlines()[0])
+    assert example["messages"][0]["content"][0]["type"] == "image" and (run / example["messages"][0]["content"][0]["path"]).exists()
+    losses = [r["metrics"]["train/loss"] for r in records(run) if r["kind"] == "train"]
+    assert len(losses) == 10 and sum(losses[-3:]) / 3 < losses[0] - 0.5, losses
+    evals = [r for r in records(run) if r["kind"] == "eval"]
+    assert {(r["step"], r["split"]) for r in evals} == {(s, n) for s in (0, 10) for n in ("id", "ood-rule", "ood-visual")}
+    assert all(r["recognition"]["n"] > 0 and errors("metric-record.schema.json", r) == [] for r in evals)
+    final = run / "checkpoints" / "final"
+    assert (final / "processor_config.json").exists() and (final / "chat_template.jinja").exists()
+
+    evaluated = tmp_path / "eval"
+    result = ptlab(env, "eval", "--config", str(config(tmp_path, "sft")), "--run-dir", str(evaluated), "--checkpoint", str(final))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((evaluated / "eval-summary.json").read_text())
+    assert errors("eval-summary.schema.json", summary) == []
+    for split in summary["splits"]:
+        attempts = [t for e in records(evaluated, "episodes.jsonl") if e["split"] == split["name"] for t in e["turns"]]
+        assert split["recognition"] == {"rate": sum(t["recognized"] for t in attempts) / len(attempts), "stderr": pytest.approx(split["recognition"]["stderr"]), "n": len(attempts)}
+
+    exported = ptlab(env, "export", "--config", str(config(tmp_path, "sft")), "--run-dir", str(run))
+    assert exported.returncode == 2 and "image-text-to-text checkpoints are not exported to ONNX" in exported.stderr
+
+
+def test_kill_9_then_resume_equals_an_uninterrupted_vision_run(tmp_path, env):
+    cfg = config(tmp_path, "resume", steps=6, save_every=2, evaluate=False)
+    straight = tmp_path / "straight"
+    assert ptlab(env, "sft", "--config", str(cfg), "--run-dir", str(straight)).returncode == 0
+    crashed = tmp_path / "crashed"
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        metrics = crashed / "metrics.jsonl"
+        if metrics.exists() and len(metrics.read_text().splitlines()) >= 3:
+            break
+        time.sleep(0.02)
+    process.kill()
+    process.wait()
+    resumed = ptlab(env, "sft", "--config", str(cfg), "--run-dir", str(crashed), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert [r["step"] for r in records(crashed)] == list(range(1, 7))
+    assert [r["metrics"]["train/loss"] for r in records(crashed)] == [r["metrics"]["train/loss"] for r in records(straight)]
+    from safetensors.torch import load_file
+
+    a, b = load_file(str(straight / "checkpoints/final/model.safetensors")), load_file(str(crashed / "checkpoints/final/model.safetensors"))
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+@pytest.mark.parametrize("advantage", ["gae", "group"])
+def test_ppo_updates_on_card_images_run_end_to_end(tmp_path, env, advantage):
+    run = tmp_path / "ppo"
+    result = ptlab(env, "ppo", "--config", str(config(tmp_path, "ppo", advantage=advantage, groupSize=2)), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    train = [r for r in records(run) if r["kind"] == "train"]
+    assert [r["step"] for r in train] == [1, 2]
+    for key in ("rollout/reward_mean", "rollout/return_mean", "ppo/policy_loss", "ppo/clipfrac", "ppo/approx_kl", "ppo/entropy", "perf/tokens_per_second"):
+        assert all(r["metrics"][key] is not None for r in train), key
+    assert all((r["metrics"]["ppo/value_loss"] is None) == (advantage == "group") for r in train)
+    rollout = [e for e in records(run, "episodes.jsonl") if e["split"] == "train"]
+    assert rollout and all(errors("episode-record.schema.json", e) == [] for e in rollout)
+    assert {r["split"] for r in records(run) if r["kind"] == "eval" and "recognition" in r} == {"id", "ood-rule", "ood-visual"}
+    # prompts carry the image tokens: 64 per image on top of the text
+    assert min(t["promptTokens"] for e in rollout for t in e["turns"]) > 64 + 100
+
+
+def test_virl_vision_trains_and_evaluates_on_street_view_grids(tmp_path, env):
+    data = json.loads(config(tmp_path, "virl", steps=2, save_every=100).read_text())
+    data["environment"] = {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 8}}, "actionSpace": "absolute", "modality": "vision", "verifier": "strict", "maxVerify": 1}
+    data["evaluation"]["splits"] = [{"name": "id", "kind": "id", "episodes": 1}]
+    data["sft"]["data"]["examples"] = 16
+    data["model"]["maxLength"] = 2048
+    path = tmp_path / "virl-vl.ptlab.json"
+    path.write_text(json.dumps(data))
+    run = tmp_path / "virl"
+    result = ptlab(env, "sft", "--config", str(path), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    assert [r["step"] for r in records(run) if r["kind"] == "train"] == [1, 2]
+    evals = [r for r in records(run) if r["kind"] == "eval"]
+    assert evals and all("perStepAccuracy" in r and "recognition" not in r for r in evals)
+    result = ptlab(env, "ppo", "--config", str(path), "--run-dir", str(tmp_path / "virl-ppo"))
+    assert result.returncode == 0, result.stderr
