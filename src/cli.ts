@@ -163,8 +163,9 @@ async function report(args: string[]): Promise<number> {
   });
   const runs = resolve(values.runs!);
   const data = buildReport(values.title!, runFiles(join(runs, 'sft-more'), process.cwd()), runFiles(join(runs, 'ppo'), process.cwd()));
-  const script = readFileSync(join(__dirname, 'webview', 'report.js'), 'utf8');
-  const style = readFileSync(join(__dirname, '..', 'media', 'report.css'), 'utf8');
+  const script = readFileSync(join(__dirname, 'webview', 'report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+  // the webviews' stylesheet (the paper figure's layout), then the page's own (colours)
+  const style = ['webview.css', 'report.css'].map((f) => readFileSync(join(__dirname, '..', 'media', f), 'utf8')).join('\n');
   const out = resolve(values.out ?? join(runs, 'report.html'));
   const temp = `${out}.${process.pid}.tmp`;
   writeFileSync(temp, reportHtml(data, script, style, randomBytes(16).toString('base64')));

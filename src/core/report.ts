@@ -2,7 +2,9 @@
 // callers pass the run folders' file contents. The page (webview/report/main.ts) draws it.
 import { compareEpisodes, type PairedSplit } from './compare';
 import type { EpisodeRecord, RunManifest } from './contracts.generated';
-import { summarizeRun, type SplitCurve } from './runs';
+import { paperColumns, RunRecords, type PaperColumn } from './dashboardModel';
+import { runInfo } from './runInfo';
+import { parseMetricsJsonl, summarizeRun, type SplitCurve } from './runs';
 
 export type Method = 'SFT' | 'RL';
 
@@ -26,6 +28,8 @@ export interface SplitPoint {
 export interface ReportData {
   title: string;
   createdAt: string;
+  /** The dashboard's paper view of the two runs (drawn by webview/dashboard/paper.ts). */
+  paper: PaperColumn[];
   runs: { method: Method; folder: string; status: string; seconds: number | undefined; curves: SplitCurve[] }[];
   /** Init's success: step 0 of the runs (both start from Init; the SFT run's is used). */
   init: SplitPoint[];
@@ -57,6 +61,13 @@ export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdA
     const summary = summarizeRun(files.folder, files.manifest, files.metrics);
     return { method, folder: files.folder, status: summary.status, seconds: seconds(files.manifest), curves: summary.curves };
   });
+  const paper = paperColumns(
+    [sft, rl].map((files) => {
+      const records = new RunRecords();
+      records.add(parseMetricsJsonl(files.metrics ?? '').records);
+      return { info: runInfo(files.folder, files.manifest), records };
+    }),
+  );
   const init: SplitPoint[] = runs[0]!.curves.flatMap((c) => {
     const first = c.points.find((p) => p.step === 0);
     return first ? [{ split: c.split, splitKind: c.splitKind, rate: first.rate, stderr: first.stderr, n: first.n }] : [];
@@ -85,6 +96,7 @@ export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdA
   return {
     title,
     createdAt,
+    paper,
     runs,
     init,
     finals,

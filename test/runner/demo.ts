@@ -60,7 +60,7 @@ async function main(): Promise<number> {
         page.on('request', (r) => !r.url().startsWith('file:') && !r.url().startsWith('data:') && problems.push(`network request: ${r.url()}`));
         await page.goto(pathToFileURL(report).href);
         await page.locator('body[data-rendered="true"]').waitFor({ timeout: 30_000 });
-        const painted = await page.locator('canvas.curve').evaluateAll((canvases) =>
+        const painted = await page.locator('canvas.paper-curve').evaluateAll((canvases) =>
           canvases.map((c) => {
             const canvas = c as HTMLCanvasElement;
             const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -69,7 +69,7 @@ async function main(): Promise<number> {
             return ink;
           }),
         );
-        if (painted.length !== 2 || painted.some((ink) => ink < 1000)) throw new Error(`expected two drawn curve charts (ID, OOD), got ink ${JSON.stringify(painted)}`);
+        if (painted.length !== 2 || painted.some((ink) => ink < 1000)) throw new Error(`expected the paper view's two drawn charts (ID, OOD), got ink ${JSON.stringify(painted)}`);
         const finals = (await page.locator('#final-table').textContent()) ?? '';
         for (const expected of ['SFT', 'RL', 'In distribution (ID)', 'Out of distribution: rule (OOD)', 'vs Init']) if (!finals.includes(expected)) throw new Error(`final table lacks ${expected}: ${finals}`);
         if ((await page.locator('#compare-table tbody tr').count()) !== 2) throw new Error('the comparison table does not have the two splits');
