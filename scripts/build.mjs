@@ -25,6 +25,16 @@ const builds = [
     target: 'node20',
     external: ['vscode', 'onnxruntime-node'],
     mainFields: ['module', 'main'], // jsonc-parser's UMD main hides its requires from esbuild
+    banner: { js: 'globalThis.__ptlabLoadStart = performance.now();' }, // activation time includes loading the bundle
+  },
+  {
+    // metrics.jsonl parsing off the extension host (a worker_threads Worker)
+    ...common,
+    entryPoints: { metricsWorker: 'src/features/jobs/metricsWorker.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,
