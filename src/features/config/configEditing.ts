@@ -6,11 +6,9 @@ import * as vscode from 'vscode';
 import { checkConfig, type CheckSeverity } from '../../core/configChecks';
 import { timed } from '../timing';
 
-const SEVERITY: Record<CheckSeverity, vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  info: vscode.DiagnosticSeverity.Information,
-};
+function severity(of: CheckSeverity): vscode.DiagnosticSeverity {
+  return of === 'error' ? vscode.DiagnosticSeverity.Error : of === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+}
 
 export function isConfigDocument(document: vscode.TextDocument): boolean {
   return document.uri.path.endsWith('.ptlab.json');
@@ -66,7 +64,7 @@ function semanticDiagnostics(document: vscode.TextDocument): vscode.Diagnostic[]
     };
     return checkConfig(document.getText(), exists).map((issue) => {
       const range = new vscode.Range(document.positionAt(issue.offset), document.positionAt(issue.offset + issue.length));
-      const diagnostic = new vscode.Diagnostic(range, issue.message, SEVERITY[issue.severity]);
+      const diagnostic = new vscode.Diagnostic(range, issue.message, severity(issue.severity));
       diagnostic.source = 'ptlab';
       return diagnostic;
     });
