@@ -24,6 +24,9 @@ export interface ContractError {
   message: string;
 }
 
+// This module runs under Node only, but webviews type-check it (for the generated types) without Node's types.
+declare function require(id: string): unknown;
+
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<SchemaFile, ValidateFunction>();
 

@@ -60,7 +60,7 @@ function alive(pid: number): boolean {
 }
 
 describe('Post-Training Lab jobs, Runs view and config editing', function () {
-  this.timeout(200_000);
+  this.timeout(300_000);
   let api: PtlabApi;
 
   before(async () => {
@@ -107,13 +107,17 @@ describe('Post-Training Lab jobs, Runs view and config editing', function () {
     assert.equal(document.getText(init.range), '"runs/broken/sft-init/checkpoints/final"');
 
     // The JSON language server answers hovers once it has the schema.
-    const faceCards = document.getText().indexOf('"faceCards"');
-    const hoverText = await until('a hover with the schema description of faceCards', async () => {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, document.positionAt(faceCards + 3));
-      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-      return /Face-card rule/.test(text) ? text : undefined;
+    const hoverAt = async (key: string) => {
+      const at = document.getText().indexOf(`"${key}"`);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, document.positionAt(at + 3));
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    };
+    let seen = '';
+    await until('a hover with the schema description of name', async () => /Experiment name/.test((seen = await hoverAt('name'))) || undefined).catch((err: Error) => {
+      throw new Error(`${err.message}; last hover: ${JSON.stringify(seen)}`);
     });
-    assert.match(hoverText, /J=11, Q=12, K=13/);
+    const faceCards = await hoverAt('faceCards');
+    assert.match(faceCards.replace(/\\/g, ''), /Face-card rule: `all-10`/, `hover on faceCards: ${JSON.stringify(faceCards)}`); // markdown-escaped
 
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     assert.deepEqual(lenses.map((l) => l.command?.title), ['Run SFT', 'Run PPO', 'Evaluate', 'Preview']);
@@ -159,10 +163,13 @@ describe('Post-Training Lab jobs, Runs view and config editing', function () {
     const uri = writeConfig('long.ptlab.json', { ...quickConfig('long', 400), evaluation: undefined });
     const execution = await vscode.commands.executeCommand<vscode.TaskExecution | undefined>('ptlab.runSft', uri);
     assert.ok(execution);
+    let last: RunEntry | undefined;
     const running = await until('the Runs view to show long/sft-init running past step 2', async () => {
-      const found = await runOf(api, 'long', 'sft-init');
+      const found = (last = await runOf(api, 'long', 'sft-init'));
       return found?.state === 'running' && (found.step ?? 0) >= 2 ? found : undefined;
-    }, 120_000);
+    }, 180_000).catch((err: Error) => {
+      throw new Error(`${err.message}; the view had ${JSON.stringify(last)}`);
+    });
     const pid = running.pid;
     assert.ok(pid && alive(pid), 'the trainer process runs');
     await vscode.commands.executeCommand('ptlab.cancel', { folder: running.folder });
@@ -173,8 +180,11 @@ describe('Post-Training Lab jobs, Runs view and config editing', function () {
     await until('the Runs view to show it cancelled', async () => (await runOf(api, 'long', 'sft-init'))?.state === 'cancelled', 30_000);
   });
 
-  after(() => {
+  after(async () => {
     // Leave the workspace as the other suites expect it (the dashboard check reads its runs).
+    const jobs = vscode.tasks.taskExecutions.filter((e) => e.task.definition.type === 'ptlab');
+    jobs.forEach((e) => e.terminate());
+    if (jobs.length > 0) await new Promise((r) => setTimeout(r, 5000));
     const root = workspaceRoot().fsPath;
     for (const made of ['from-template.ptlab.json', 'study', 'broken-semantics.ptlab.json', 'quick.ptlab.json', 'long.ptlab.json', 'runs/quick', 'runs/long']) {
       rmSync(join(root, made), { recursive: true, force: true });

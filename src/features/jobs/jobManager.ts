@@ -9,6 +9,7 @@ import { checkpointLabel, freshName, parseGpuList, type Job, type PtlabTaskDefin
 import { describeProgress, type JobProgress } from '../../core/metricsTail';
 import { runEntry } from '../../core/runTree';
 import { log } from '../log';
+import { RunsView } from '../runs/runsView';
 import { timed } from '../timing';
 import { MetricsReader } from './metricsReader';
 import { readyPython } from './python';
@@ -199,6 +200,7 @@ export class JobManager implements vscode.Disposable {
     const job = await resolveJob(definition, folder).catch(() => undefined);
     if (!job) return;
     log().info(`${definition.job} started (pid ${processId}): ${job.runDir}`);
+    void RunsView.noteRun(job.runDir);
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(job.runDir), '{metrics.jsonl,run.json}'));
     let finishNotification = () => {};
     let reportProgress: RunningJob['reportProgress'] = () => {};

@@ -12,7 +12,7 @@ export type RunsNode =
   | { kind: 'checkpoint'; folder: string; configPath: string | undefined; checkpoint: string; step: number };
 
 const EXCLUDE = '**/{node_modules,.git,.venv}/**';
-const HEARTBEAT_CHECK_MS = 10_000;
+const HEARTBEAT_CHECK_MS = 5_000;
 const decoder = new TextDecoder();
 
 const STATE_ICONS: Record<RunState, [string, string | undefined]> = {
@@ -106,6 +106,30 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     this.recomputeStates(true);
   }
 
+  private async rereadLiveRuns(): Promise<void> {
+    const live = this.entries.filter((e) => e.state === 'running' || e.state === 'stale').map((e) => e.folder);
+    const texts = await Promise.all(live.map((folder) => readText(vscode.Uri.file(path.join(folder, 'run.json')))));
+    live.forEach((folder, i) => texts[i] !== undefined && this.manifests.set(folder, withConfigPath(texts[i])));
+    this.recomputeStates();
+  }
+
+  /** A job this window launched: show its run as soon as its run.json exists, watcher or not. */
+  static async noteRun(folder: string): Promise<void> {
+    const view = RunsView.instance;
+    if (!view) return;
+    const uri = vscode.Uri.file(path.join(folder, 'run.json'));
+    for (let attempt = 0; attempt < 120 && !view.manifests.has(folder); attempt++) {
+      const text = await readText(uri);
+      if (text !== undefined) {
+        await view.ensureLoaded();
+        view.manifests.set(folder, withConfigPath(text));
+        view.recomputeStates(true);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
   private forgetRun(uri: vscode.Uri): void {
     if (this.manifests.delete(path.dirname(uri.fsPath))) this.recomputeStates(true);
   }
@@ -124,11 +148,14 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     });
   }
 
-  /** While a run says running, its heartbeat is re-checked so a dead process turns stale. */
+  /**
+   * While a run says running, its manifest is re-read and its heartbeat re-checked, so a dead
+   * process turns stale (no file event says so) and progress shows even if a watcher event is lost.
+   */
   private scheduleHeartbeatCheck(): void {
-    const anyRunning = this.entries.some((e) => e.state === 'running');
+    const anyRunning = this.entries.some((e) => e.state === 'running' || e.state === 'stale');
     if (anyRunning && !this.heartbeatTimer) {
-      this.heartbeatTimer = setInterval(() => this.recomputeStates(), HEARTBEAT_CHECK_MS);
+      this.heartbeatTimer = setInterval(() => void this.rereadLiveRuns(), HEARTBEAT_CHECK_MS);
     } else if (!anyRunning && this.heartbeatTimer) {
       clearInterval(this.heartbeatTimer);
       this.heartbeatTimer = undefined;

@@ -7,6 +7,8 @@ export const checks: WebviewCheck[] = [
       await runCommand('Post-Training Lab: Open Dashboard');
       const view = activeWebview();
       await view.locator('#success-chart').waitFor({ state: 'visible', timeout: 60_000 });
+      // The runs arrive after the page: wait for the status line to name the run.
+      await view.locator('#status', { hasText: 'runs/tiny-gp-l/ppo' }).waitFor({ timeout: 30_000 }).catch(() => undefined);
       const status = await view.locator('#status').textContent({ timeout: 30_000 });
       if (!status?.includes('runs/tiny-gp-l/ppo')) throw new Error(`status line was ${JSON.stringify(status)}`);
       const problems = await view.locator('#problems').textContent();
