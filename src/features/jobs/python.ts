@@ -1,9 +1,9 @@
 // Which Python runs the trainer, and whether it can: `ptlab.pythonPath` when set, else the
 // Python extension's active environment, else python3. A missing interpreter or trainer
 // package gets a message with a one-click fix.
-import { execFile } from 'node:child_process';
 import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
+import { checkTrainer } from '../../core/pythonCheck';
 import { log } from '../log';
 
 export interface PythonChoice {
@@ -33,19 +33,6 @@ export async function pythonFor(resource: vscode.Uri | undefined): Promise<Pytho
 function expandWorkspace(value: string, resource: vscode.Uri | undefined): string {
   const folder = (resource && vscode.workspace.getWorkspaceFolder(resource)) ?? vscode.workspace.workspaceFolders?.[0];
   return folder ? value.replace(/\$\{workspaceFolder\}/g, folder.uri.fsPath) : value;
-}
-
-type TrainerCheck = { ok: true; versions: string } | { ok: false; missing: 'python' | 'trainer'; detail: string };
-
-/** `python -c "import ptlab"`, with an argument array (no shell). */
-export function checkTrainer(python: string, cwd?: string): Promise<TrainerCheck> {
-  return new Promise((resolve) => {
-    execFile(python, ['-c', 'import sys, ptlab; print(sys.version.split()[0], ptlab.__version__)'], { timeout: 60_000, cwd }, (err, stdout, stderr) => {
-      if (!err) resolve({ ok: true, versions: stdout.trim() });
-      else if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EACCES') resolve({ ok: false, missing: 'python', detail: err.message });
-      else resolve({ ok: false, missing: 'trainer', detail: (stderr || err.message).trim().split('\n').pop() ?? '' });
-    });
-  });
 }
 
 /** The interpreter to run jobs with, or undefined after telling the user what is missing and offering the fix. */
