@@ -4,13 +4,15 @@
 export interface HostTimings {
   /** From the first line of dist/extension.js to the end of activate(): loading and activating. */
   activationMs: number | undefined;
+  /** The same span in CPU time of the extension host process (what other processes on the machine cannot inflate). */
+  activationCpuMs: number | undefined;
   /** activate() alone. */
   activateCallMs: number | undefined;
   longest: { name: string; ms: number } | undefined;
   byName: Record<string, { count: number; maxMs: number }>;
 }
 
-const timings: HostTimings = { activationMs: undefined, activateCallMs: undefined, longest: undefined, byName: {} };
+const timings: HostTimings = { activationMs: undefined, activationCpuMs: undefined, activateCallMs: undefined, longest: undefined, byName: {} };
 
 /** Run `work` and record its duration under `name`. */
 export function timed<T>(name: string, work: () => T): T {
@@ -32,8 +34,12 @@ export function record(name: string, ms: number): void {
 /** `activateStarted`: performance.now() when activate() began. */
 export function recordActivation(activateStarted: number): void {
   const now = performance.now();
-  const loadStart = (globalThis as { __ptlabLoadStart?: number }).__ptlabLoadStart ?? activateStarted;
+  const [loadStart, loadCpu] = (globalThis as { __ptlabLoadStart?: [number, NodeJS.CpuUsage] }).__ptlabLoadStart ?? [activateStarted, undefined];
   timings.activationMs = now - loadStart;
+  if (loadCpu) {
+    const cpu = process.cpuUsage(loadCpu);
+    timings.activationCpuMs = (cpu.user + cpu.system) / 1000;
+  }
   timings.activateCallMs = now - activateStarted;
 }
 
