@@ -178,6 +178,33 @@ describe('Post-Training Lab jobs, Runs view and config editing', function () {
     assert.equal(manifest.status, 'cancelled');
     assert.equal(manifest.checkpoints.at(-1)?.step, manifest.progress.step, 'a checkpoint at the step it stopped');
     await until('the Runs view to show it cancelled', async () => (await runOf(api, 'long', 'sft-init'))?.state === 'cancelled', 30_000);
+
+    // Resume continues the same run folder in a new segment, from the checkpoint.
+    const resumed = await vscode.commands.executeCommand<vscode.TaskExecution | undefined>('ptlab.resume', { folder: running.folder });
+    assert.ok(resumed, 'the resume was launched');
+    assert.ok((resumed.task.execution as vscode.ProcessExecution).args.includes('--resume'));
+    const again = await until('the resumed run to pass its checkpoint', async () => {
+      const found = await runOf(api, 'long', 'sft-init');
+      return found?.state === 'running' && (found.step ?? 0) > manifest.progress.step ? found : undefined;
+    }, 120_000);
+    const segments = (JSON.parse(readFileSync(join(running.folder, 'run.json'), 'utf8')) as { segments: { startStep: number; endStatus?: string }[] }).segments;
+    assert.deepEqual(segments.map((x) => x.endStatus ?? 'open'), ['cancelled', 'open']);
+    assert.equal(segments[1]!.startStep, manifest.progress.step);
+    await vscode.commands.executeCommand('ptlab.cancel', { folder: again.folder });
+    await until('the resumed run to be cancelled', async () => (await runOf(api, 'long', 'sft-init'))?.state === 'cancelled', 60_000);
+  });
+
+  it('shows a running run whose heartbeat stopped as stale', async () => {
+    await vscode.commands.executeCommand('ptlab.runs.focus'); // the Runs view, visible
+    const folder = join(workspaceRoot().fsPath, 'runs', 'ghost', 'sft');
+    mkdirSync(folder, { recursive: true });
+    const beat = new Date(Date.now() - 5 * 60_000).toISOString();
+    writeFileSync(join(folder, 'run.json'), JSON.stringify({ schemaVersion: 1, runId: 'sft', experiment: 'ghost', job: 'sft', status: 'running', createdAt: beat, updatedAt: beat, heartbeatAt: beat, progress: { step: 7 }, checkpoints: [] }));
+    const run = await until('the Runs view to show ghost/sft stale', async () => {
+      const found = await runOf(api, 'ghost', 'sft');
+      return found?.state === 'stale' ? found : undefined;
+    }, 45_000);
+    assert.ok((run.heartbeatAgeSeconds ?? 0) >= 299);
   });
 
   after(async () => {
@@ -186,7 +213,7 @@ describe('Post-Training Lab jobs, Runs view and config editing', function () {
     jobs.forEach((e) => e.terminate());
     if (jobs.length > 0) await new Promise((r) => setTimeout(r, 5000));
     const root = workspaceRoot().fsPath;
-    for (const made of ['from-template.ptlab.json', 'study', 'broken-semantics.ptlab.json', 'quick.ptlab.json', 'long.ptlab.json', 'runs/quick', 'runs/long']) {
+    for (const made of ['from-template.ptlab.json', 'study', 'broken-semantics.ptlab.json', 'quick.ptlab.json', 'long.ptlab.json', 'runs/quick', 'runs/long', 'runs/ghost']) {
       rmSync(join(root, made), { recursive: true, force: true });
     }
     const timings = api?.timings();

@@ -21,6 +21,8 @@ interface RunningJob {
   progress: JobProgress | undefined;
   totalSteps: number | undefined;
   watcher: vscode.FileSystemWatcher;
+  /** Polls the run folder too: file events can be lost (busy machines, exhausted inotify). */
+  poll: NodeJS.Timeout;
   finishNotification: () => void;
   reportProgress: (text: string, increment?: number) => void;
 }
@@ -200,13 +202,12 @@ export class JobManager implements vscode.Disposable {
     const job = await resolveJob(definition, folder).catch(() => undefined);
     if (!job) return;
     log().info(`${definition.job} started (pid ${processId}): ${job.runDir}`);
-    void RunsView.noteRun(job.runDir);
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(job.runDir), '{metrics.jsonl,run.json}'));
     let finishNotification = () => {};
     let reportProgress: RunningJob['reportProgress'] = () => {};
-    const entry: RunningJob = { job, execution, progress: undefined, totalSteps: undefined, watcher, finishNotification: () => finishNotification(), reportProgress: (t, i) => reportProgress(t, i) };
+    const refresh = throttle(() => void this.refreshProgress(entry), 250);
+    const entry: RunningJob = { job, execution, progress: undefined, totalSteps: undefined, watcher, poll: setInterval(refresh, POLL_MS), finishNotification: () => finishNotification(), reportProgress: (t, i) => reportProgress(t, i) };
     this.running.set(execution, entry);
-    const refresh = debounce(() => void this.refreshProgress(entry), 250);
     watcher.onDidChange(refresh);
     watcher.onDidCreate(refresh);
     refresh();
@@ -229,7 +230,9 @@ export class JobManager implements vscode.Disposable {
   }
 
   private async refreshProgress(entry: RunningJob): Promise<void> {
-    const [progress, manifest] = await Promise.all([this.metrics.read(path.join(entry.job.runDir, 'metrics.jsonl')), readManifest(entry.job.runDir)]);
+    const [progress, manifestText] = await Promise.all([this.metrics.read(path.join(entry.job.runDir, 'metrics.jsonl')), readManifestText(entry.job.runDir)]);
+    const manifest = parseManifest(manifestText);
+    if (manifestText !== undefined) RunsView.updateRun(entry.job.runDir, manifestText);
     timed('status bar update', () => {
       if (progress) entry.progress = progress;
       entry.totalSteps = manifest?.progress?.totalSteps ?? entry.totalSteps;
@@ -245,6 +248,8 @@ export class JobManager implements vscode.Disposable {
     if (!entry) return;
     this.running.delete(execution);
     entry.watcher.dispose();
+    clearInterval(entry.poll);
+    void this.refreshProgress(entry); // the final state, for the Runs view
     entry.finishNotification();
     this.updateStatusBar();
     void readManifest(entry.job.runDir).then((manifest) => {
@@ -270,7 +275,10 @@ export class JobManager implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const entry of this.running.values()) entry.watcher.dispose();
+    for (const entry of this.running.values()) {
+      entry.watcher.dispose();
+      clearInterval(entry.poll);
+    }
     this.running.clear();
     for (const d of this.disposables.splice(0)) d.dispose();
     JobManager.instance = undefined;
@@ -288,12 +296,26 @@ interface ManifestLike {
   host?: { pid?: number; hostname?: string };
 }
 
-async function readManifest(runDir: string): Promise<ManifestLike | undefined> {
+const POLL_MS = 2_000;
+
+async function readManifestText(runDir: string): Promise<string | undefined> {
   try {
-    return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(path.join(runDir, 'run.json'))))) as ManifestLike;
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(path.join(runDir, 'run.json'))));
   } catch {
     return undefined;
   }
+}
+
+function parseManifest(text: string | undefined): ManifestLike | undefined {
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as ManifestLike);
+  } catch {
+    return undefined; // read between writes is impossible (atomic rename); a foreign file may still be bad
+  }
+}
+
+async function readManifest(runDir: string): Promise<ManifestLike | undefined> {
+  return parseManifest(await readManifestText(runDir));
 }
 
 async function pickConfig(): Promise<vscode.Uri | undefined> {
@@ -387,10 +409,13 @@ function samePath(a: string, b: string): boolean {
   return path.resolve(a) === path.resolve(b);
 }
 
-function debounce(fn: () => void, ms: number): () => void {
+/** At most one call per `ms`, the last request honoured (a job writes its files every step: a debounce would starve). */
+function throttle(fn: () => void, ms: number): () => void {
   let timer: NodeJS.Timeout | undefined;
   return () => {
-    clearTimeout(timer);
-    timer = setTimeout(fn, ms);
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      fn();
+    }, ms);
   };
 }

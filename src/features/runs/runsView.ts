@@ -13,6 +13,8 @@ export type RunsNode =
 
 const EXCLUDE = '**/{node_modules,.git,.venv}/**';
 const HEARTBEAT_CHECK_MS = 5_000;
+/** While the view is visible it also rescans, for runs whose creation no watcher event reported. */
+const VISIBLE_RESCAN_MS = 15_000;
 const decoder = new TextDecoder();
 
 const STATE_ICONS: Record<RunState, [string, string | undefined]> = {
@@ -40,9 +42,17 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     RunsView.instance = view;
     const tree = vscode.window.createTreeView('ptlab.runs', { treeDataProvider: view, showCollapseAll: true });
     const runNode = (node: RunsNode | undefined) => (node && node.kind !== 'experiment' ? node : undefined);
+    let rescan: NodeJS.Timeout | undefined;
+    const followVisibility = (visible: boolean) => {
+      clearInterval(rescan);
+      rescan = visible ? setInterval(() => void view.reload(), VISIBLE_RESCAN_MS) : undefined;
+    };
+    followVisibility(tree.visible);
     context.subscriptions.push(
       view,
       tree,
+      tree.onDidChangeVisibility((e) => followVisibility(e.visible)),
+      { dispose: () => clearInterval(rescan) },
       vscode.commands.registerCommand('ptlab.runs.refresh', () => view.reload()),
       vscode.commands.registerCommand('ptlab.runs.openDashboard', (node?: RunsNode) => {
         const run = runNode(node);
@@ -113,21 +123,14 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     this.recomputeStates();
   }
 
-  /** A job this window launched: show its run as soon as its run.json exists, watcher or not. */
-  static async noteRun(folder: string): Promise<void> {
+  /** A job this window runs: its run.json as the job's own poll read it (watcher events can be lost). */
+  static updateRun(folder: string, manifestText: string): void {
     const view = RunsView.instance;
-    if (!view) return;
-    const uri = vscode.Uri.file(path.join(folder, 'run.json'));
-    for (let attempt = 0; attempt < 120 && !view.manifests.has(folder); attempt++) {
-      const text = await readText(uri);
-      if (text !== undefined) {
-        await view.ensureLoaded();
-        view.manifests.set(folder, withConfigPath(text));
-        view.recomputeStates(true);
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    if (!view || view.manifests.get(folder)?.text === manifestText) return;
+    void view.ensureLoaded().then(() => {
+      view.manifests.set(folder, withConfigPath(manifestText));
+      view.recomputeStates();
+    });
   }
 
   private forgetRun(uri: vscode.Uri): void {
