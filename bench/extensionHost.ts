@@ -49,13 +49,14 @@ function realVsCode(): void {
 
 const SHIM_SAMPLE = `
 const Module = require('module');
-const deep = () => new Proxy(function () {}, { get: (_t, k) => (k === 'then' || k === Symbol.iterator ? undefined : deep()), set: () => true, apply: () => deep(), construct: () => deep() });
+const deep = () => new Proxy(function () {}, { get: (_t, k) => (k === 'then' || k === Symbol.iterator ? undefined : k === 'visible' ? false : deep()), set: () => true, apply: () => deep(), construct: () => deep() });
 const names = ['commands','window','workspace','languages','tasks','extensions','env','EventEmitter','Uri','ThemeIcon','ThemeColor','StatusBarAlignment','TreeItem','TreeItemCollapsibleState','DiagnosticSeverity','ProgressLocation','RelativePattern','TaskScope','TaskGroup','TaskRevealKind','TaskPanelKind','ProcessExecution','Task','CodeLens','Range','Diagnostic','MarkdownString','ConfigurationTarget','ViewColumn'];
 const shim = Object.fromEntries(names.map((n) => [n, deep()]));
 const load = Module._load;
 Module._load = function (request) { return request === 'vscode' ? shim : load.apply(this, arguments); };
 const api = require(process.argv[1]).activate({ subscriptions: [], extensionUri: deep(), extensionPath: '' });
 process.stdout.write(JSON.stringify(api.timings()));
+process.exit(0);
 `;
 
 function shimActivation(samples = 9): void {

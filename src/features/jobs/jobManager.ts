@@ -36,7 +36,6 @@ export interface RunTarget {
 }
 
 export class JobManager implements vscode.Disposable {
-  private static instance: JobManager | undefined;
   private readonly running = new Map<vscode.TaskExecution, RunningJob>();
   private readonly statusBar = vscode.window.createStatusBarItem('ptlab.jobs', vscode.StatusBarAlignment.Left, 50);
   private readonly metrics: MetricsReader;
@@ -44,7 +43,6 @@ export class JobManager implements vscode.Disposable {
 
   static register(context: vscode.ExtensionContext): void {
     const manager = new JobManager(context.extensionUri);
-    JobManager.instance = manager;
     const command = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
     context.subscriptions.push(
       manager,
@@ -55,11 +53,6 @@ export class JobManager implements vscode.Disposable {
       command('ptlab.cancel', (target?: RunTarget | vscode.Uri) => manager.cancel(target)),
       command('ptlab.selectGpus', () => manager.selectGpus()),
     );
-  }
-
-  /** The jobs being followed (for the Runs view: cancel by run folder). */
-  static runningFolders(): string[] {
-    return [...(JobManager.instance?.running.values() ?? [])].map((r) => r.job.runDir);
   }
 
   private constructor(extensionUri: vscode.Uri) {
@@ -281,7 +274,6 @@ export class JobManager implements vscode.Disposable {
     }
     this.running.clear();
     for (const d of this.disposables.splice(0)) d.dispose();
-    JobManager.instance = undefined;
   }
 }
 

@@ -78,7 +78,3 @@ async function installTrainer(python: string, extensionUri: vscode.Uri): Promise
     void vscode.window.showInformationMessage('Post-Training Lab: the trainer is installed; run the job again.');
   } else void vscode.window.showErrorMessage(`Post-Training Lab: pip install failed (exit ${ended ?? 'unknown'}); see the terminal.`);
 }
-
-export function forgetVerifiedPythons(): void {
-  verified.clear();
-}
