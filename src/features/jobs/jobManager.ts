@@ -285,7 +285,7 @@ interface ManifestLike {
   configPath?: string;
   progress?: { step?: number; totalSteps?: number };
   error?: { message: string };
-  host?: { pid?: number; hostname?: string };
+  host?: { pid?: number; hostname?: string; slurmJobId?: string };
 }
 
 const POLL_MS = 2_000;
@@ -367,12 +367,23 @@ async function runTarget(target: RunTarget | vscode.Uri | undefined, eligible: (
   return picked?.choice;
 }
 
-/** A run started outside VS Code (a terminal, another window): SIGTERM its process when it runs here. */
+/** A run not started by this window (a terminal, another window, Slurm): SIGTERM its process, or its Slurm job's steps. */
 async function cancelForeignRun(folder: string): Promise<void> {
   const manifest = await readManifest(folder);
   const pid = manifest?.host?.pid;
   if (manifest?.status !== 'running' || !pid) {
     void vscode.window.showInformationMessage(`Post-Training Lab: ${folder} is not running.`);
+    return;
+  }
+  const slurmJob = manifest.host?.slurmJobId;
+  if (slurmJob) {
+    const confirmSlurm = 'scancel --signal=TERM';
+    const picked = await vscode.window.showWarningMessage(`Stop Slurm job ${slurmJob}? Its steps get SIGTERM, checkpoint and end as cancelled.`, { modal: true }, confirmSlurm);
+    if (picked !== confirmSlurm) return;
+    execFile('scancel', ['--signal=TERM', slurmJob], { timeout: 30_000 }, (err, _out, stderr) => {
+      if (err) void vscode.window.showErrorMessage(`Post-Training Lab: scancel ${slurmJob} failed: ${(stderr || err.message).trim()}`);
+      else log().info(`cancel ${folder}: scancel --signal=TERM ${slurmJob}`);
+    });
     return;
   }
   const { hostname } = await import('node:os');
