@@ -26,6 +26,17 @@ const builds = [
     target: 'node20',
     external: ['vscode', 'onnxruntime-node'],
     mainFields: ['module', 'main'], // jsonc-parser's UMD main hides its requires from esbuild
+    // activation time includes loading the bundle: wall clock, and CPU time (immune to other processes)
+    banner: { js: 'globalThis.__ptlabLoadStart = [performance.now(), process.cpuUsage()];' },
+  },
+  {
+    // running jobs' metrics.jsonl (status bar, Runs view) parsed off the extension host
+    ...common,
+    entryPoints: { jobsMetricsWorker: 'src/features/jobs/metricsWorker.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,

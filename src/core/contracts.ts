@@ -1,7 +1,6 @@
 // The JSON Schema contracts in schemas/, shared with the Python trainer (ptlab/contracts.py).
 // Pure: no vscode, no fs. The schemas are bundled into the extension by esbuild.
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type { default as Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import * as jsonc from 'jsonc-parser';
 import episodeRecordSchema from '../../schemas/episode-record.schema.json';
 import evalSummarySchema from '../../schemas/eval-summary.schema.json';
@@ -25,6 +24,9 @@ export interface ContractError {
   message: string;
 }
 
+// This module runs under Node only, but webviews type-check it (for the generated types) without Node's types.
+declare function require(id: string): unknown;
+
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<SchemaFile, ValidateFunction>();
 
@@ -32,7 +34,10 @@ function validatorFor(schema: SchemaFile): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
     if (!ajv) {
-      ajv = new Ajv2020({ allErrors: true, strict: false, discriminator: true });
+      // Loaded on first use: ajv is most of the extension bundle, and activation must stay fast.
+      const { default: Ajv } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
+      const { default: addFormats } = require('ajv-formats') as typeof import('ajv-formats');
+      ajv = new Ajv({ allErrors: true, strict: false, discriminator: true });
       addFormats(ajv);
       for (const s of Object.values(SCHEMAS)) ajv.addSchema(s);
     }

@@ -124,7 +124,7 @@ async function runIntegrationSuite(browser: Browser, port: number, workspace: st
     void page.exposeFunction('codeAutomationExit', (code: number) => ok(code));
   });
   await page.goto(workbenchUrl(port, workspace, true));
-  const code = await Promise.race([exit, new Promise<number>((_, fail) => setTimeout(() => fail(new Error('integration suite timed out after 240 s')), 240_000))]);
+  const code = await Promise.race([exit, new Promise<number>((_, fail) => setTimeout(() => fail(new Error('integration suite timed out after 480 s')), 480_000))]);
   await page.close();
   if (!existsSync(resultsFile)) {
     return [{ title: 'integration suite ran', state: 'failed', error: `no results (exit ${code}); workbench log:\n${logs.slice(-40).join('\n')}` }];

@@ -41,7 +41,7 @@ try {
   });
 
   check('it carries the bundles, schemas, examples and the trainer, not the sources', () => {
-    const required = ['extension/dist/extension.js', 'extension/dist/metricsWorker.js', 'extension/dist/inferenceWorker.js', 'extension/dist/webview/dashboard.js', 'extension/schemas/experiment.schema.json', 'extension/examples/tiny.ptlab.json', 'extension/trainer/ptlab/cli.py', 'extension/trainer/requirements.lock', 'extension/media/webview.css', 'extension/docs/images/gp-vl-cards.png'];
+    const required = ['extension/dist/extension.js', 'extension/dist/metricsWorker.js', 'extension/dist/inferenceWorker.js', 'extension/dist/jobsMetricsWorker.js', 'extension/dist/webview/dashboard.js', 'extension/schemas/experiment.schema.json', 'extension/examples/tiny.ptlab.json', 'extension/trainer/ptlab/cli.py', 'extension/trainer/requirements.lock', 'extension/media/webview.css', 'extension/docs/images/gp-vl-cards.png'];
     const missing = required.filter((f) => !files.includes(f));
     const leaked = files.filter((f) => /^extension\/(src|test|webview|scripts|out)\/|\.map$|\.venv\//.test(f));
     if (missing.length || leaked.length) throw new Error(`missing: ${missing.join(', ')}; should not ship: ${leaked.slice(0, 5).join(', ')}`);

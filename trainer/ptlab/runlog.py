@@ -3,8 +3,9 @@
 A run folder holds `run.json` (schemas/run-manifest.schema.json), replaced atomically on
 every change and refreshed by a heartbeat thread while the process lives; append-only
 `metrics.jsonl` and `episodes.jsonl` (one validated record per line, flushed per record);
-and whatever the job writes under it. SIGTERM asks the job to stop: `cancel_requested`
-turns true, the job checkpoints and ends, and the manifest says `cancelled`.
+and whatever the job writes under it. SIGTERM, or SIGHUP (VS Code ends a task by closing
+its terminal), asks the job to stop: `cancel_requested` turns true, the job checkpoints and
+ends, and the manifest says `cancelled`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 from ptlab.contracts import check, load_json_file
 
 HEARTBEAT_SECONDS = 10.0
+CANCEL_SIGNALS = tuple(s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
 PACKAGES = ("ptlab", "torch", "transformers", "tokenizers", "peft", "accelerate", "safetensors", "onnx", "onnxruntime", "numpy")
 
 
@@ -160,9 +162,10 @@ class RunLog:
                 "files": {"metrics": "metrics.jsonl", "episodes": "episodes.jsonl", "log": "train.log"},
             }
         self._write_manifest()
-        self._previous_sigterm = signal.getsignal(signal.SIGTERM) if threading.current_thread() is threading.main_thread() else None
-        if self._previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._on_sigterm)
+        self._previous_handlers: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            for signum in CANCEL_SIGNALS:
+                self._previous_handlers[signum] = signal.signal(signum, self._on_cancel_signal)
         self._heartbeat = threading.Thread(target=self._beat, name="ptlab-heartbeat", daemon=True)
         self._heartbeat.start()
 
@@ -181,8 +184,14 @@ class RunLog:
             except OSError:
                 pass  # a full disk must not kill training; the next beat tries again
 
-    def _on_sigterm(self, signum: int, frame: Any) -> None:
+    def _on_cancel_signal(self, signum: int, frame: Any) -> None:
         self.cancel_requested = True
+        if signum == getattr(signal, "SIGHUP", None):
+            # The terminal is gone: later prints would fail with EIO, so they go nowhere.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            os.close(devnull)
 
     def update(self, **fields: Any) -> None:
         """Set manifest fields (parameters, init, ...) and write."""
@@ -252,8 +261,8 @@ class RunLog:
         if error is not None:
             self.manifest["error"] = {"message": f"{type(error).__name__}: {error}", "traceback": "".join(traceback.format_exception(error))}
         self._write_manifest()
-        if self._previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._previous_sigterm)
+        for signum, handler in self._previous_handlers.items():
+            signal.signal(signum, handler)
 
     def __enter__(self) -> RunLog:
         return self

@@ -1,0 +1,244 @@
+// Semantic checks of an experiment config beyond its schema: what the schema cannot say
+// (relations between fields, files that must exist) and what the trainer would refuse
+// later. Pure: the caller says which paths exist, so unit tests and the editor share it.
+import * as jsonc from 'jsonc-parser';
+import experimentSchema from '../../schemas/experiment.schema.json';
+import { pointerSegments } from './contracts';
+
+export type CheckSeverity = 'error' | 'warning' | 'info';
+
+export interface ConfigIssue {
+  /** JSON pointer of the value the issue is about. */
+  pointer: string;
+  message: string;
+  severity: CheckSeverity;
+  /** Character range in the text (the property's value, or the whole document). */
+  offset: number;
+  length: number;
+}
+
+/** Answers whether a path, relative to the config's folder (or absolute), exists. */
+export type PathExists = (path: string) => boolean;
+
+type Json = Record<string, unknown>;
+
+const EMBEDDED_MODELS = ['embedded:tiny-lm', 'embedded:tiny-vlm'];
+const VISUAL_KEYS = new Set(['suits', 'modality', 'panoramas']);
+/** How an episode is scored, not which variant it is: an OOD split changing only these is still ID. */
+const PROTOCOL_KEYS = new Set(['maxVerify', 'verifier']);
+
+/** Every semantic issue of a config text; an unparsable text has none (the schema reports it). */
+export function checkConfig(text: string, pathExists: PathExists): ConfigIssue[] {
+  const tree = jsonc.parseTree(text, [], { allowTrailingComma: true });
+  const config = tree ? (jsonc.getNodeValue(tree) as unknown) : undefined;
+  if (!tree || !isObject(config)) return [];
+  const found: Omit<ConfigIssue, 'offset' | 'length'>[] = [
+    ...checkSplits(config),
+    ...checkModel(config, pathExists),
+    ...checkFiles(config, pathExists),
+    ...checkSft(config),
+    ...checkPpo(config),
+    ...checkLauncher(config),
+  ];
+  return found.map((issue) => ({ ...issue, ...locate(tree, issue.pointer) }));
+}
+
+function locate(tree: jsonc.Node, pointer: string): { offset: number; length: number } {
+  const node = jsonc.findNodeAtLocation(tree, pointerSegments(pointer));
+  const target = node ?? tree;
+  return { offset: target.offset, length: target.length };
+}
+
+// ------------------------------------------------------------------ splits
+
+/** The environment's keys with the schema's defaults filled in. */
+export function withDefaults(environment: Json): Json {
+  const variant = environment.env === 'virl' ? 'virl' : 'generalPoints';
+  const properties = (experimentSchema.$defs[variant].properties ?? {}) as Record<string, { default?: unknown; $ref?: string }>;
+  const filled: Json = {};
+  for (const [key, property] of Object.entries(properties)) {
+    const fallback = property.default ?? refDefault(property.$ref);
+    if (fallback !== undefined) filled[key] = fallback;
+  }
+  return { ...filled, ...environment };
+}
+
+function refDefault(ref: string | undefined): unknown {
+  const name = ref?.match(/^#\/\$defs\/(\w+)$/)?.[1];
+  return name ? (experimentSchema.$defs as Record<string, { default?: unknown }>)[name]?.default : undefined;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  return JSON.stringify(value);
+}
+
+function checkSplits(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
+  const issues: Omit<ConfigIssue, 'offset' | 'length'>[] = [];
+  const environment = config.environment;
+  const splits = isObject(config.evaluation) && Array.isArray(config.evaluation.splits) ? config.evaluation.splits : undefined;
+  if (!isObject(environment) || !splits) return issues;
+  const training = withDefaults(environment);
+  const names = new Map<string, number>();
+  splits.forEach((split: unknown, i) => {
+    if (!isObject(split)) return;
+    const at = `/evaluation/splits/${i}`;
+    const overrides = isObject(split.overrides) ? split.overrides : {};
+    const effective = withDefaults({ ...environment, ...overrides });
+    const changed = Object.keys(effective).filter((k) => !PROTOCOL_KEYS.has(k) && !sameValue(effective[k], training[k]));
+    if (typeof split.name === 'string') {
+      const first = names.get(split.name);
+      if (first !== undefined) issues.push({ pointer: `${at}/name`, severity: 'error', message: `split name "${split.name}" is already used by split ${first}; records and curves are keyed by name` });
+      else names.set(split.name, i);
+    }
+    if (split.kind === 'id' && changed.length > 0) {
+      issues.push({ pointer: `${at}/overrides`, severity: 'warning', message: `an "id" split should be the training variant, but it changes ${changed.join(', ')}` });
+    }
+    if ((split.kind === 'rule-ood' || split.kind === 'visual-ood') && changed.length === 0) {
+      const where = split.overrides === undefined ? `${at}/kind` : `${at}/overrides`;
+      issues.push({ pointer: where, severity: 'error', message: `this ${split.kind} split equals the training variant: add overrides that change the ${split.kind === 'rule-ood' ? 'rule (e.g. faceCards, actionSpace)' : 'look (e.g. suits, routes)'}` });
+    }
+    if (split.kind === 'rule-ood' && changed.length > 0 && changed.every((k) => VISUAL_KEYS.has(k))) {
+      issues.push({ pointer: `${at}/kind`, severity: 'warning', message: `this split changes only how things look (${changed.join(', ')}): its kind should be "visual-ood"` });
+    }
+    if (split.recognition === true && effective.modality !== 'vision') {
+      issues.push({ pointer: `${at}/recognition`, severity: 'warning', message: 'recognition is measured on vision splits only; this split is language' });
+    }
+  });
+  if (!splits.some((s: unknown) => isObject(s) && s.kind === 'id')) {
+    issues.push({ pointer: '/evaluation/splits', severity: 'warning', message: 'no "id" split: ID vs OOD curves need the training variant evaluated too' });
+  }
+  return issues;
+}
+
+// ------------------------------------------------------------------ model and files
+
+/** A model name that is a local path rather than a Hugging Face id (`org/name`) or embedded. */
+export function isLocalPath(name: string): boolean {
+  return /^(\.{1,2}[\\/]|[\\/]|~|[A-Za-z]:[\\/])/.test(name) || name.split('/').length > 2;
+}
+
+function checkModel(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'offset' | 'length'>[] {
+  const issues: Omit<ConfigIssue, 'offset' | 'length'>[] = [];
+  const model = config.model;
+  if (!isObject(model) || typeof model.name !== 'string') return issues;
+  const name = model.name;
+  if (name.startsWith('embedded:') && !EMBEDDED_MODELS.includes(name)) {
+    issues.push({ pointer: '/model/name', severity: 'error', message: `unknown embedded model "${name}": use ${EMBEDDED_MODELS.join(' or ')}` });
+  } else if (isLocalPath(name) && !pathExists(name)) {
+    issues.push({ pointer: '/model/name', severity: 'error', message: `model folder ${name} does not exist (paths are relative to this file)` });
+  }
+  const environment = config.environment;
+  const vision = isObject(environment) && environment.modality === 'vision';
+  const kind = model.kind ?? 'causal-lm';
+  if (vision && (kind !== 'image-text-to-text' || name === 'embedded:tiny-lm')) {
+    issues.push({ pointer: kind !== 'image-text-to-text' ? '/model/kind' : '/model/name', severity: 'error', message: 'vision observations need an image-text-to-text model (model.kind "image-text-to-text", not embedded:tiny-lm)' });
+  }
+  if (typeof model.maxLength === 'number') {
+    for (const section of ['ppo', 'evaluation'] as const) {
+      const value = config[section];
+      const tokens = isObject(value) && typeof value.maxNewTokens === 'number' ? value.maxNewTokens : 512;
+      if (tokens >= model.maxLength) {
+        issues.push({ pointer: '/model/maxLength', severity: 'error', message: `model.maxLength (${model.maxLength}) leaves no room for a prompt: ${section}.maxNewTokens is ${tokens}` });
+      }
+    }
+  }
+  return issues;
+}
+
+function checkFiles(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'offset' | 'length'>[] {
+  const issues: Omit<ConfigIssue, 'offset' | 'length'>[] = [];
+  for (const job of ['sft', 'ppo'] as const) {
+    const section = config[job];
+    if (isObject(section) && typeof section.init === 'string' && !pathExists(section.init)) {
+      const hint = job === 'ppo' ? 'run SFT first (it writes the Init checkpoint) or point at an existing checkpoint' : 'train it first or point at an existing checkpoint';
+      issues.push({ pointer: `/${job}/init`, severity: 'warning', message: `checkpoint ${section.init} does not exist yet: ${hint}` });
+    }
+  }
+  const environments: [string, unknown][] = [['/environment', config.environment]];
+  const splits = isObject(config.evaluation) && Array.isArray(config.evaluation.splits) ? config.evaluation.splits : [];
+  splits.forEach((s: unknown, i) => environments.push([`/evaluation/splits/${i}/overrides`, isObject(s) ? s.overrides : undefined]));
+  for (const [at, environment] of environments) {
+    if (!isObject(environment)) continue;
+    if (isObject(environment.routes) && typeof environment.routes.file === 'string' && !pathExists(environment.routes.file)) {
+      issues.push({ pointer: `${at}/routes/file`, severity: 'error', message: `route file ${environment.routes.file} does not exist (paths are relative to this file)` });
+    }
+    if (typeof environment.panoramas === 'string' && !pathExists(environment.panoramas)) {
+      issues.push({ pointer: `${at}/panoramas`, severity: 'error', message: `panorama folder ${environment.panoramas} does not exist` });
+    }
+  }
+  return issues;
+}
+
+// ------------------------------------------------------------------ recipes
+
+function checkSft(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
+  const issues: Omit<ConfigIssue, 'offset' | 'length'>[] = [];
+  const sft = isObject(config.sft) ? config.sft : {};
+  const globalBatch = typeof sft.globalBatchSize === 'number' ? sft.globalBatchSize : 128;
+  const microBatch = typeof sft.microBatchSize === 'number' ? sft.microBatchSize : 8;
+  if (globalBatch % microBatch !== 0) {
+    issues.push({ pointer: isObject(config.sft) && 'globalBatchSize' in sft ? '/sft/globalBatchSize' : '/sft/microBatchSize', severity: 'error', message: `sft.globalBatchSize (${globalBatch}) must be a multiple of sft.microBatchSize (${microBatch}): gradient accumulation takes whole micro-batches` });
+  }
+  const data = isObject(sft.data) ? sft.data : {};
+  const examples = typeof data.examples === 'number' ? data.examples : 10000;
+  if (sft.steps === undefined && globalBatch > examples) {
+    issues.push({ pointer: '/sft/globalBatchSize', severity: 'warning', message: `one batch (${globalBatch}) is more than all the data (${examples} examples): one epoch is a single step` });
+  }
+  if (typeof sft.steps === 'number' && typeof sft.warmupRatio === 'number' && Math.round(sft.warmupRatio * sft.steps) >= sft.steps) {
+    issues.push({ pointer: '/sft/warmupRatio', severity: 'warning', message: `warmup (${Math.round(sft.warmupRatio * sft.steps)} steps) takes the whole run of ${sft.steps} steps: the schedule never decays` });
+  }
+  if (typeof sft.saveEverySteps === 'number' && typeof sft.steps === 'number' && sft.saveEverySteps > sft.steps) {
+    issues.push({ pointer: '/sft/saveEverySteps', severity: 'info', message: `saveEverySteps (${sft.saveEverySteps}) is more than steps (${sft.steps}): only the final checkpoint is saved` });
+  }
+  if (data.trajectories === 'suboptimal' && data.wrongAttempts === 0) {
+    issues.push({ pointer: '/sft/data/wrongAttempts', severity: 'warning', message: 'sub-optimal trajectories with 0 wrong attempts are the optimal ones' });
+  }
+  const evaluation = isObject(config.evaluation) ? config.evaluation : {};
+  if (typeof evaluation.everySteps === 'number' && typeof sft.steps === 'number' && evaluation.everySteps > sft.steps && isObject(config.sft)) {
+    issues.push({ pointer: '/evaluation/everySteps', severity: 'info', message: `SFT runs ${sft.steps} steps, fewer than everySteps (${evaluation.everySteps}): it is evaluated only at step 0 and at checkpoints` });
+  }
+  return issues;
+}
+
+function checkPpo(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
+  const issues: Omit<ConfigIssue, 'offset' | 'length'>[] = [];
+  if (!isObject(config.ppo)) return issues;
+  const ppo = config.ppo;
+  const number = (key: string, fallback: number) => (typeof ppo[key] === 'number' ? (ppo[key] as number) : fallback);
+  if (number('finalLearningRate', 1e-9) > number('learningRate', 1e-6)) {
+    issues.push({ pointer: '/ppo/finalLearningRate', severity: 'warning', message: `finalLearningRate (${number('finalLearningRate', 1e-9)}) is above learningRate (${number('learningRate', 1e-6)}): the cosine schedule would rise` });
+  }
+  if (number('miniBatchSize', 8) > number('stepsPerUpdate', 256)) {
+    issues.push({ pointer: '/ppo/miniBatchSize', severity: 'error', message: `miniBatchSize (${number('miniBatchSize', 8)}) is larger than the rollout buffer (stepsPerUpdate ${number('stepsPerUpdate', 256)})` });
+  }
+  if (ppo.advantage === 'group') {
+    issues.push({ pointer: '/ppo/advantage', severity: 'error', message: 'the trainer does not have group (GRPO) baselines yet; use "gae"' });
+  }
+  if (ppo.init === undefined) {
+    issues.push({ pointer: '/ppo', severity: 'info', message: 'no ppo.init: PPO starts from the base model; the paper starts RL from an SFT (Init) checkpoint that follows the output format' });
+  }
+  const evaluation = isObject(config.evaluation) ? config.evaluation : {};
+  if (typeof evaluation.everySteps === 'number' && evaluation.everySteps > number('updates', 15)) {
+    issues.push({ pointer: '/evaluation/everySteps', severity: 'info', message: `PPO runs ${number('updates', 15)} updates, fewer than everySteps (${evaluation.everySteps}): it is evaluated only at step 0 and at checkpoints` });
+  }
+  return issues;
+}
+
+function checkLauncher(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
+  const launcher = config.launcher;
+  if (!isObject(launcher) || launcher.kind !== 'accelerate') return [];
+  if (launcher.gpus === 0 || (Array.isArray(launcher.gpus) && launcher.gpus.length === 0)) {
+    return [{ pointer: '/launcher/gpus', severity: 'error', message: 'accelerate needs at least one GPU; use launcher.kind "local" on CPU' }];
+  }
+  return [];
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,106 @@
+// Trainer jobs as commands: the `ptlab` task definition, where a job's run folder goes, and
+// the argument array that runs it. Pure: the task provider, the commands and the tests share it.
+import { posix } from 'node:path';
+
+export const JOBS = ['data', 'sft', 'ppo', 'eval', 'export'] as const;
+export type Job = (typeof JOBS)[number];
+export type LauncherKind = 'local' | 'accelerate' | 'slurm';
+
+/** The `ptlab` task type (package.json `taskDefinitions` mirrors it). */
+export interface PtlabTaskDefinition {
+  type: 'ptlab';
+  job: Job;
+  /** The experiment config, relative to the workspace folder (or absolute). */
+  config: string;
+  /** The run folder, relative to the config's folder (default: see defaultRunDir). */
+  runDir?: string;
+  resume?: boolean;
+  /** eval and export: the checkpoint folder, relative to the config's folder. */
+  checkpoint?: string;
+  /** CUDA_VISIBLE_DEVICES for the job, e.g. "0,1"; "" for CPU only. */
+  gpus?: string;
+}
+
+/** What a job needs to know of its config. */
+export interface ConfigFacts {
+  name: string;
+  outputDir: string;
+  launcher: LauncherKind;
+  sftInit?: string | undefined;
+}
+
+export function configFacts(config: unknown): ConfigFacts | undefined {
+  if (typeof config !== 'object' || config === null) return undefined;
+  const c = config as { name?: unknown; outputDir?: unknown; launcher?: { kind?: unknown }; sft?: { init?: unknown } };
+  if (typeof c.name !== 'string') return undefined;
+  const kind = c.launcher?.kind;
+  return {
+    name: c.name,
+    outputDir: typeof c.outputDir === 'string' ? c.outputDir : 'runs',
+    launcher: kind === 'accelerate' || kind === 'slurm' ? kind : 'local',
+    sftInit: typeof c.sft?.init === 'string' ? c.sft.init : undefined,
+  };
+}
+
+/**
+ * `<outputDir>/<experiment>/<job>`, relative to the config's folder. SFT from the base model
+ * writes the Init checkpoint, so its folder is `sft-init` (the examples' `ppo.init` points at
+ * `runs/<experiment>/sft-init/checkpoints/final`); an evaluation is named after its checkpoint.
+ */
+export function defaultRunDir(facts: ConfigFacts, job: Job, checkpoint?: string): string {
+  let name: string = job;
+  if (job === 'sft' && !facts.sftInit) name = 'sft-init';
+  if (job === 'eval' && checkpoint) name = `eval-${checkpointLabel(checkpoint)}`;
+  return posix.join(facts.outputDir.replace(/\\/g, '/'), facts.name, name);
+}
+
+/** `runs/x/sft-init/checkpoints/final` -> `sft-init-final`. */
+export function checkpointLabel(checkpoint: string): string {
+  const parts = checkpoint.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  const last = parts.pop() ?? 'checkpoint';
+  const container = parts.pop();
+  const run = container === 'checkpoints' ? parts.pop() : container;
+  return [run, last].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/** A name not yet in `taken`: `name`, then `name-2`, `name-3`, ... */
+export function freshName(name: string, taken: (candidate: string) => boolean): string {
+  if (!taken(name)) return name;
+  for (let i = 2; ; i++) if (!taken(`${name}-${i}`)) return `${name}-${i}`;
+}
+
+export interface JobCommand {
+  /** Arguments after the Python executable. */
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * The local launcher runs `python -m ptlab JOB` as the task's own process (so ending the
+ * task signals the trainer itself); accelerate and Slurm go through `ptlab launch`, which
+ * reads the config's launcher section. An evaluation of a given checkpoint is one process
+ * (`ptlab eval` uses one device) and runs directly.
+ */
+export function jobCommand(definition: PtlabTaskDefinition, configPath: string, runDir: string, launcher: LauncherKind): JobCommand {
+  const common = ['--config', configPath, '--run-dir', runDir, ...(definition.resume ? ['--resume'] : [])];
+  const checkpoint = definition.checkpoint && (definition.job === 'eval' || definition.job === 'export') ? ['--checkpoint', definition.checkpoint] : [];
+  const direct = launcher === 'local' || checkpoint.length > 0;
+  const args = direct ? ['-m', 'ptlab', definition.job, ...common, ...checkpoint] : ['-m', 'ptlab', 'launch', '--job', definition.job, ...common];
+  const env: Record<string, string> = { PYTHONUNBUFFERED: '1' };
+  if (definition.gpus !== undefined) env.CUDA_VISIBLE_DEVICES = definition.gpus;
+  return { args, env };
+}
+
+/** The task's name in Run Task: `sft: tiny-gp-l (runs/tiny-gp-l/sft-init)`. */
+export function taskName(definition: PtlabTaskDefinition, runDir: string): string {
+  return `${definition.resume ? 'resume ' : ''}${definition.job}: ${posix.basename(definition.config.replace(/\\/g, '/'))} -> ${runDir}`;
+}
+
+/** Parses `nvidia-smi --query-gpu=index,name,memory.total --format=csv,noheader` output. */
+export function parseGpuList(text: string): { index: number; name: string; memory: string }[] {
+  return text
+    .split('\n')
+    .map((line) => line.split(',').map((s) => s.trim()))
+    .filter((cols) => cols.length >= 2 && /^\d+$/.test(cols[0] ?? ''))
+    .map(([index, name, memory]) => ({ index: Number(index), name: name ?? '', memory: memory ?? '' }));
+}

@@ -1,0 +1,72 @@
+// Editing *.ptlab.json: semantic diagnostics beyond the schema (the schema's own come from
+// jsonValidation in package.json) and the CodeLens Run SFT | Run PPO | Evaluate | Preview.
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { checkConfig, type CheckSeverity } from '../../core/configChecks';
+import { timed } from '../timing';
+
+function severity(of: CheckSeverity): vscode.DiagnosticSeverity {
+  return of === 'error' ? vscode.DiagnosticSeverity.Error : of === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+}
+
+export function isConfigDocument(document: vscode.TextDocument): boolean {
+  return document.uri.path.endsWith('.ptlab.json');
+}
+
+export class ConfigEditing implements vscode.CodeLensProvider {
+  static register(context: vscode.ExtensionContext): void {
+    const diagnostics = vscode.languages.createDiagnosticCollection('ptlab');
+    const pending = new Map<string, NodeJS.Timeout>();
+    const check = (document: vscode.TextDocument) => {
+      if (!isConfigDocument(document)) return;
+      diagnostics.set(document.uri, semanticDiagnostics(document));
+    };
+    const checkSoon = (document: vscode.TextDocument) => {
+      const key = document.uri.toString();
+      clearTimeout(pending.get(key));
+      pending.set(key, setTimeout(() => check(document), 300));
+    };
+    context.subscriptions.push(
+      diagnostics,
+      vscode.workspace.onDidOpenTextDocument(check),
+      vscode.workspace.onDidChangeTextDocument((e) => checkSoon(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
+      // A checkpoint or route file appearing changes what the checks say.
+      vscode.workspace.onDidCreateFiles(() => vscode.workspace.textDocuments.forEach(checkSoon)),
+      vscode.languages.registerCodeLensProvider({ pattern: '**/*.ptlab.json' }, new ConfigEditing()),
+    );
+    vscode.workspace.textDocuments.forEach(checkSoon);
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const top = new vscode.Range(0, 0, 0, 0);
+    const lens = (title: string, command: string, tooltip: string) => new vscode.CodeLens(top, { title, command, arguments: [document.uri], tooltip });
+    return [
+      lens('Run SFT', 'ptlab.runSft', 'Supervised fine-tuning with this config, as a task'),
+      lens('Run PPO', 'ptlab.runPpo', 'Multi-turn PPO from ppo.init, as a task'),
+      lens('Evaluate', 'ptlab.evaluate', 'Evaluate a checkpoint on the ID and OOD splits'),
+      lens('Preview', 'ptlab.previewEnvironment', 'Sample episodes of each variant and try answers'),
+    ];
+  }
+}
+
+function semanticDiagnostics(document: vscode.TextDocument): vscode.Diagnostic[] {
+  return timed('config diagnostics', () => {
+    const folder = path.dirname(document.uri.fsPath);
+    const exists = (p: string) => {
+      try {
+        statSync(path.resolve(folder, p.replace(/^~(?=$|[\\/])/, process.env.HOME ?? '~')));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    return checkConfig(document.getText(), exists).map((issue) => {
+      const range = new vscode.Range(document.positionAt(issue.offset), document.positionAt(issue.offset + issue.length));
+      const diagnostic = new vscode.Diagnostic(range, issue.message, severity(issue.severity));
+      diagnostic.source = 'ptlab';
+      return diagnostic;
+    });
+  });
+}

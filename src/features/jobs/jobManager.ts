@@ -1,0 +1,424 @@
+// Launching, following and cancelling trainer jobs: the Run SFT / Run PPO / Evaluate /
+// Resume / Cancel / Select GPUs commands, a status bar item and a progress notification per
+// running job. Every `ptlab` task is followed, whether a command, Run Task or tasks.json started it.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { checkpointLabel, freshName, parseGpuList, type Job, type PtlabTaskDefinition } from '../../core/jobs';
+import { describeProgress, type JobProgress } from '../../core/metricsTail';
+import { runEntry } from '../../core/runTree';
+import { log } from '../log';
+import { RunsView } from '../runs/runsView';
+import { timed } from '../timing';
+import { MetricsReader } from './metricsReader';
+import { readyPython } from './python';
+import { buildTask, isPtlabDefinition, resolveJob, TASK_TYPE, type ResolvedJob } from './tasks';
+
+interface RunningJob {
+  job: ResolvedJob;
+  execution: vscode.TaskExecution;
+  progress: JobProgress | undefined;
+  totalSteps: number | undefined;
+  watcher: vscode.FileSystemWatcher;
+  /** Polls the run folder too: file events can be lost (busy machines, exhausted inotify). */
+  poll: NodeJS.Timeout;
+  finishNotification: () => void;
+  reportProgress: (text: string, increment?: number) => void;
+}
+
+/** What the Runs view passes: a run folder (and, for checkpoints, the checkpoint folder). */
+export interface RunTarget {
+  folder: string;
+  configPath?: string;
+  job?: string;
+  checkpoint?: string;
+}
+
+export class JobManager implements vscode.Disposable {
+  private readonly running = new Map<vscode.TaskExecution, RunningJob>();
+  private readonly statusBar = vscode.window.createStatusBarItem('ptlab.jobs', vscode.StatusBarAlignment.Left, 50);
+  private readonly metrics: MetricsReader;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static register(context: vscode.ExtensionContext): void {
+    const manager = new JobManager(context.extensionUri);
+    const command = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
+    context.subscriptions.push(
+      manager,
+      command('ptlab.runSft', (uri?: vscode.Uri) => manager.runFromConfig('sft', uri)),
+      command('ptlab.runPpo', (uri?: vscode.Uri) => manager.runFromConfig('ppo', uri)),
+      command('ptlab.evaluate', (target?: vscode.Uri | RunTarget) => manager.evaluate(target)),
+      command('ptlab.resume', (target?: RunTarget | vscode.Uri) => manager.resume(target)),
+      command('ptlab.cancel', (target?: RunTarget | vscode.Uri) => manager.cancel(target)),
+      command('ptlab.selectGpus', () => manager.selectGpus()),
+    );
+  }
+
+  private constructor(extensionUri: vscode.Uri) {
+    this.extensionUri = extensionUri;
+    this.metrics = new MetricsReader(extensionUri);
+    this.statusBar.name = 'Post-Training Lab jobs';
+    this.statusBar.command = 'ptlab.cancel';
+    this.disposables.push(
+      this.statusBar,
+      this.metrics,
+      vscode.tasks.onDidStartTaskProcess((e) => void this.follow(e.execution, e.processId)),
+      vscode.tasks.onDidEndTaskProcess((e) => this.ended(e.execution, e.exitCode)),
+      vscode.tasks.onDidEndTask((e) => this.ended(e.execution, undefined)),
+    );
+  }
+
+  private readonly extensionUri: vscode.Uri;
+
+  // ---------------------------------------------------------------- launching
+
+  /** Run SFT or PPO on a config: the given one, the active editor's, or one picked. */
+  async runFromConfig(job: Job, uri?: vscode.Uri): Promise<vscode.TaskExecution | undefined> {
+    const configUri = uri instanceof vscode.Uri ? uri : await pickConfig();
+    if (!configUri) return undefined;
+    return this.launch({ type: TASK_TYPE, job, config: configUri.fsPath });
+  }
+
+  async evaluate(target?: vscode.Uri | RunTarget): Promise<vscode.TaskExecution | undefined> {
+    if (target && !(target instanceof vscode.Uri) && target.checkpoint && target.configPath) {
+      return this.launch({ type: TASK_TYPE, job: 'eval', config: target.configPath, checkpoint: target.checkpoint });
+    }
+    const configUri = target instanceof vscode.Uri ? target : await pickConfig();
+    if (!configUri) return undefined;
+    const checkpoint = await pickCheckpoint(configUri);
+    if (checkpoint === null) return undefined;
+    return this.launch({ type: TASK_TYPE, job: 'eval', config: configUri.fsPath, ...(checkpoint ? { checkpoint } : {}) });
+  }
+
+  async resume(target?: RunTarget | vscode.Uri): Promise<vscode.TaskExecution | undefined> {
+    const run = await runTarget(target, (r) => r.state === 'cancelled' || r.state === 'failed' || r.state === 'stale', 'Resume which run?');
+    if (!run) return undefined;
+    if (!run.configPath || !run.job) {
+      void vscode.window.showErrorMessage(`Post-Training Lab: ${run.folder}/run.json does not say which config and job made it; it cannot be resumed.`);
+      return undefined;
+    }
+    return this.launch({ type: TASK_TYPE, job: run.job as Job, config: run.configPath, runDir: run.folder, resume: true });
+  }
+
+  async launch(definition: PtlabTaskDefinition): Promise<vscode.TaskExecution | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      const manage = 'Manage Workspace Trust';
+      const picked = await vscode.window.showWarningMessage('Post-Training Lab: launching jobs runs code from this workspace (configs, checkpoints, Python). Trust the workspace first.', manage);
+      if (picked === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+      return undefined;
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(definition.config));
+    let job: ResolvedJob;
+    try {
+      job = await resolveJob(definition, folder);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Post-Training Lab: ${(err as Error).message}`);
+      return undefined;
+    }
+    if (!definition.resume && !definition.runDir && existsSync(path.join(job.runDir, 'run.json'))) {
+      const choice = await this.askAboutExistingRun(job);
+      if (!choice) return undefined;
+      job = choice;
+    }
+    const python = await readyPython(job.configUri, this.extensionUri);
+    if (!python) return undefined;
+    const task = await buildTask(job, python);
+    log().info(`launch ${definition.job}: ${python} ${(task.execution as vscode.ProcessExecution).args.join(' ')}`);
+    return vscode.tasks.executeTask(task);
+  }
+
+  private async askAboutExistingRun(job: ResolvedJob): Promise<ResolvedJob | undefined> {
+    const parent = path.dirname(job.runDir);
+    const fresh = freshName(path.basename(job.runDir), (name) => existsSync(path.join(parent, name)));
+    const resume = 'Resume It';
+    const newRun = `New Run (${fresh})`;
+    const picked = await vscode.window.showWarningMessage(`A run already lives in ${job.runDir}.`, { modal: true }, resume, newRun);
+    if (picked === resume) return { ...job, definition: { ...job.definition, runDir: job.runDir, resume: true } };
+    if (picked === newRun) {
+      const runDir = path.join(parent, fresh);
+      return { ...job, runDir, definition: { ...job.definition, runDir } };
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- cancelling
+
+  async cancel(target?: RunTarget | vscode.Uri): Promise<void> {
+    const folder = target instanceof vscode.Uri ? target.fsPath : target?.folder;
+    let running = folder ? [...this.running.values()].find((r) => samePath(r.job.runDir, folder)) : undefined;
+    if (!folder && !running) {
+      const jobs = [...this.running.values()];
+      if (jobs.length === 0) {
+        void vscode.window.showInformationMessage('Post-Training Lab: no job is running.');
+        return;
+      }
+      const picked = jobs.length === 1 ? { job: jobs[0]! } : await vscode.window.showQuickPick(jobs.map((j) => ({ label: `${j.job.definition.job}: ${j.job.experiment}`, description: j.job.runDir, job: j })), { placeHolder: 'Cancel which job?' });
+      running = picked?.job;
+    }
+    if (running) {
+      log().info(`cancel ${running.job.runDir}: ending its task (the trainer checkpoints and ends as cancelled)`);
+      running.execution.terminate();
+      return;
+    }
+    if (folder) await cancelForeignRun(folder);
+  }
+
+  // ---------------------------------------------------------------- GPUs
+
+  async selectGpus(): Promise<void> {
+    const gpus = await listGpus();
+    const current = vscode.workspace.getConfiguration('ptlab').get<string | null>('gpus', null);
+    type Item = vscode.QuickPickItem & { index?: number; value?: string | null };
+    const items: Item[] = [
+      ...gpus.map((g) => ({ label: `GPU ${g.index}`, description: `${g.name} ${g.memory}`.trim(), index: g.index, picked: current?.split(',').includes(String(g.index)) ?? false })),
+    ];
+    let value: string | null | undefined;
+    if (gpus.length === 0) {
+      const typed = await vscode.window.showInputBox({ prompt: 'No GPU found by nvidia-smi. CUDA_VISIBLE_DEVICES for jobs (e.g. "0,1"; empty for CPU only; clear the setting for all GPUs)', value: current ?? '' });
+      value = typed;
+    } else {
+      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: 'GPUs for jobs (CUDA_VISIBLE_DEVICES); none picked = CPU only' });
+      value = picked?.map((p) => p.index).join(',');
+    }
+    if (value === undefined) return;
+    await vscode.workspace.getConfiguration('ptlab').update('gpus', value, vscode.ConfigurationTarget.Workspace);
+    log().info(`jobs will run with CUDA_VISIBLE_DEVICES=${JSON.stringify(value)}`);
+  }
+
+  // ---------------------------------------------------------------- following
+
+  private async follow(execution: vscode.TaskExecution, processId: number): Promise<void> {
+    const definition = execution.task.definition;
+    if (!isPtlabDefinition(definition) || this.running.has(execution)) return;
+    const folder = typeof execution.task.scope === 'object' ? execution.task.scope : undefined;
+    const job = await resolveJob(definition, folder).catch(() => undefined);
+    if (!job) return;
+    log().info(`${definition.job} started (pid ${processId}): ${job.runDir}`);
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(job.runDir), '{metrics.jsonl,run.json}'));
+    let finishNotification = () => {};
+    let reportProgress: RunningJob['reportProgress'] = () => {};
+    const refresh = throttle(() => void this.refreshProgress(entry), 250);
+    const entry: RunningJob = { job, execution, progress: undefined, totalSteps: undefined, watcher, poll: setInterval(refresh, POLL_MS), finishNotification: () => finishNotification(), reportProgress: (t, i) => reportProgress(t, i) };
+    this.running.set(execution, entry);
+    watcher.onDidChange(refresh);
+    watcher.onDidCreate(refresh);
+    refresh();
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `${definition.job.toUpperCase()} ${job.experiment}`, cancellable: true },
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          finishNotification = resolve;
+          let reported = 0;
+          reportProgress = (message, fraction) => {
+            const increment = fraction === undefined ? undefined : Math.max(0, 100 * fraction - reported);
+            if (increment !== undefined) reported += increment;
+            progress.report({ message, ...(increment !== undefined ? { increment } : {}) });
+          };
+          token.onCancellationRequested(() => void this.cancel({ folder: job.runDir }));
+          if (!this.running.has(execution)) resolve();
+        }),
+    );
+    this.updateStatusBar();
+  }
+
+  private async refreshProgress(entry: RunningJob): Promise<void> {
+    const [progress, manifestText] = await Promise.all([this.metrics.read(path.join(entry.job.runDir, 'metrics.jsonl')), readManifestText(entry.job.runDir)]);
+    const manifest = parseManifest(manifestText);
+    if (manifestText !== undefined) RunsView.updateRun(entry.job.runDir, manifestText);
+    timed('status bar update', () => {
+      if (progress) entry.progress = progress;
+      entry.totalSteps = manifest?.progress?.totalSteps ?? entry.totalSteps;
+      const step = manifest?.progress?.step ?? entry.progress?.step;
+      const text = entry.progress ? describeProgress({ ...entry.progress, step }, entry.totalSteps) : `step ${step ?? 0}`;
+      entry.reportProgress(text, step !== undefined && entry.totalSteps ? step / entry.totalSteps : undefined);
+      this.updateStatusBar();
+    });
+  }
+
+  private ended(execution: vscode.TaskExecution, exitCode: number | undefined): void {
+    const entry = this.running.get(execution);
+    if (!entry) return;
+    this.running.delete(execution);
+    entry.watcher.dispose();
+    clearInterval(entry.poll);
+    void this.refreshProgress(entry); // the final state, for the Runs view
+    entry.finishNotification();
+    this.updateStatusBar();
+    void readManifest(entry.job.runDir).then((manifest) => {
+      const status = manifest?.status ?? 'unknown';
+      log().info(`${entry.job.definition.job} ended (exit ${exitCode ?? 'unknown'}): ${entry.job.runDir}: ${status}`);
+      if (status === 'failed' || (exitCode !== undefined && exitCode !== 0 && exitCode !== 130 && status !== 'cancelled')) {
+        void vscode.window.showErrorMessage(`Post-Training Lab: ${entry.job.definition.job} ${entry.job.experiment} failed${manifest?.error ? `: ${manifest.error.message}` : ''}. See the task's terminal.`);
+      }
+    });
+  }
+
+  private updateStatusBar(): void {
+    const jobs = [...this.running.values()];
+    if (jobs.length === 0) {
+      this.statusBar.hide();
+      return;
+    }
+    const first = jobs[0]!;
+    const progress = first.progress ? describeProgress(first.progress, first.totalSteps) : 'starting';
+    this.statusBar.text = `$(sync~spin) ${first.job.definition.job} ${first.job.experiment}: ${progress}${jobs.length > 1 ? ` (+${jobs.length - 1})` : ''}`;
+    this.statusBar.tooltip = new vscode.MarkdownString(jobs.map((j) => `**${j.job.definition.job}** ${j.job.experiment}: ${j.progress ? describeProgress(j.progress, j.totalSteps) : 'starting'}  \n\`${j.job.runDir}\``).join('\n\n') + '\n\nClick to cancel a job.');
+    this.statusBar.show();
+  }
+
+  dispose(): void {
+    for (const entry of this.running.values()) {
+      entry.watcher.dispose();
+      clearInterval(entry.poll);
+    }
+    this.running.clear();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+// -------------------------------------------------------------------- helpers
+
+interface ManifestLike {
+  status?: string;
+  job?: string;
+  configPath?: string;
+  progress?: { step?: number; totalSteps?: number };
+  error?: { message: string };
+  host?: { pid?: number; hostname?: string; slurmJobId?: string };
+}
+
+const POLL_MS = 2_000;
+
+async function readManifestText(runDir: string): Promise<string | undefined> {
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(path.join(runDir, 'run.json'))));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseManifest(text: string | undefined): ManifestLike | undefined {
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as ManifestLike);
+  } catch {
+    return undefined; // read between writes is impossible (atomic rename); a foreign file may still be bad
+  }
+}
+
+async function readManifest(runDir: string): Promise<ManifestLike | undefined> {
+  return parseManifest(await readManifestText(runDir));
+}
+
+async function pickConfig(): Promise<vscode.Uri | undefined> {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.path.endsWith('.ptlab.json')) return active;
+  const configs = await vscode.workspace.findFiles('**/*.ptlab.json', '**/{node_modules,.git,.venv}/**', 200);
+  if (configs.length === 1) return configs[0];
+  const picked = await vscode.window.showQuickPick(
+    configs.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri })),
+    { placeHolder: configs.length ? 'Which experiment config?' : 'No *.ptlab.json in the workspace: create one with "New Experiment"' },
+  );
+  return picked?.uri;
+}
+
+/** A checkpoint of one of the config's runs, "" for the base model, null when dismissed. */
+async function pickCheckpoint(configUri: vscode.Uri): Promise<string | null> {
+  const manifests = await vscode.workspace.findFiles('**/run.json', '**/{node_modules,.git,.venv}/**', 2000);
+  const items: (vscode.QuickPickItem & { checkpoint: string })[] = [{ label: 'The base model', description: 'the config\'s model.name', checkpoint: '' }];
+  for (const uri of manifests) {
+    const manifest = (await readManifest(path.dirname(uri.fsPath))) as (ManifestLike & { checkpoints?: { step: number; path: string }[] }) | undefined;
+    if (!manifest?.configPath || !samePath(manifest.configPath, configUri.fsPath)) continue;
+    for (const c of manifest.checkpoints ?? []) {
+      const folder = path.join(path.dirname(uri.fsPath), c.path);
+      items.push({ label: checkpointLabel(folder), description: `step ${c.step}`, detail: folder, checkpoint: folder });
+    }
+  }
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Evaluate which checkpoint?' });
+  return picked ? picked.checkpoint : null;
+}
+
+interface RunChoice {
+  folder: string;
+  configPath?: string | undefined;
+  job?: string | undefined;
+  state: string;
+}
+
+async function runTarget(target: RunTarget | vscode.Uri | undefined, eligible: (r: RunChoice) => boolean, placeHolder: string): Promise<RunChoice | undefined> {
+  const folder = target instanceof vscode.Uri ? target.fsPath : target?.folder;
+  if (folder) {
+    const manifest = await readManifest(folder);
+    return { folder, configPath: manifest?.configPath, job: manifest?.job, state: manifest?.status ?? 'unknown' };
+  }
+  const manifests = await vscode.workspace.findFiles('**/run.json', '**/{node_modules,.git,.venv}/**', 2000);
+  const choices: RunChoice[] = [];
+  for (const uri of manifests) {
+    const dir = path.dirname(uri.fsPath);
+    const manifest = await readManifest(dir);
+    const entry = runEntry(dir, manifest ? JSON.stringify(manifest) : undefined, Date.now());
+    const choice = { folder: dir, configPath: manifest?.configPath, job: manifest?.job, state: entry.state };
+    if (eligible(choice)) choices.push(choice);
+  }
+  const picked = await vscode.window.showQuickPick(
+    choices.map((c) => ({ label: vscode.workspace.asRelativePath(c.folder), description: `${c.job ?? '?'} · ${c.state}`, choice: c })),
+    { placeHolder: choices.length ? placeHolder : 'No run to resume: cancelled, failed and stale runs can be resumed' },
+  );
+  return picked?.choice;
+}
+
+/** A run not started by this window (a terminal, another window, Slurm): SIGTERM its process, or its Slurm job's steps. */
+async function cancelForeignRun(folder: string): Promise<void> {
+  const manifest = await readManifest(folder);
+  const pid = manifest?.host?.pid;
+  if (manifest?.status !== 'running' || !pid) {
+    void vscode.window.showInformationMessage(`Post-Training Lab: ${folder} is not running.`);
+    return;
+  }
+  const slurmJob = manifest.host?.slurmJobId;
+  if (slurmJob) {
+    const confirmSlurm = 'scancel --signal=TERM';
+    const picked = await vscode.window.showWarningMessage(`Stop Slurm job ${slurmJob}? Its steps get SIGTERM, checkpoint and end as cancelled.`, { modal: true }, confirmSlurm);
+    if (picked !== confirmSlurm) return;
+    execFile('scancel', ['--signal=TERM', slurmJob], { timeout: 30_000 }, (err, _out, stderr) => {
+      if (err) void vscode.window.showErrorMessage(`Post-Training Lab: scancel ${slurmJob} failed: ${(stderr || err.message).trim()}`);
+      else log().info(`cancel ${folder}: scancel --signal=TERM ${slurmJob}`);
+    });
+    return;
+  }
+  const { hostname } = await import('node:os');
+  if (manifest.host?.hostname !== hostname()) {
+    void vscode.window.showWarningMessage(`Post-Training Lab: ${folder} runs on ${manifest.host?.hostname ?? 'another host'} (pid ${pid}); cancel it there (or scancel its Slurm job).`);
+    return;
+  }
+  const confirm = 'Send SIGTERM';
+  const picked = await vscode.window.showWarningMessage(`This run was not started by this window. Stop process ${pid}? It checkpoints and ends as cancelled.`, { modal: true }, confirm);
+  if (picked !== confirm) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+    log().info(`cancel ${folder}: SIGTERM to pid ${pid}`);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Post-Training Lab: could not signal pid ${pid}: ${(err as Error).message}`);
+  }
+}
+
+function listGpus(): Promise<ReturnType<typeof parseGpuList>> {
+  return new Promise((resolve) => {
+    execFile('nvidia-smi', ['--query-gpu=index,name,memory.total', '--format=csv,noheader'], { timeout: 10_000 }, (err, stdout) => resolve(err ? [] : parseGpuList(stdout)));
+  });
+}
+
+function samePath(a: string, b: string): boolean {
+  return path.resolve(a) === path.resolve(b);
+}
+
+/** At most one call per `ms`, the last request honoured (a job writes its files every step: a debounce would starve). */
+function throttle(fn: () => void, ms: number): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  return () => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      fn();
+    }, ms);
+  };
+}

@@ -1,0 +1,99 @@
+// The `ptlab` task type: trainer jobs as VS Code tasks (Run Task, tasks.json), each a
+// ProcessExecution of the Python interpreter with an argument array.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { configFacts, defaultRunDir, jobCommand, taskName, type Job, type PtlabTaskDefinition } from '../../core/jobs';
+import { pythonFor } from './python';
+
+export const TASK_TYPE = 'ptlab';
+export const TASK_SOURCE = 'Post-Training Lab';
+
+/** A job with every path resolved. */
+export interface ResolvedJob {
+  definition: PtlabTaskDefinition;
+  folder: vscode.WorkspaceFolder | undefined;
+  configUri: vscode.Uri;
+  runDir: string;
+  experiment: string;
+}
+
+const decoder = new TextDecoder();
+
+export function isPtlabDefinition(definition: vscode.TaskDefinition): definition is PtlabTaskDefinition {
+  return definition.type === TASK_TYPE && typeof definition.job === 'string' && typeof definition.config === 'string';
+}
+
+export async function resolveJob(definition: PtlabTaskDefinition, folder: vscode.WorkspaceFolder | undefined): Promise<ResolvedJob> {
+  const base = folder ?? vscode.workspace.workspaceFolders?.[0];
+  const configUri = path.isAbsolute(definition.config) || !base ? vscode.Uri.file(definition.config) : vscode.Uri.joinPath(base.uri, definition.config);
+  let config: unknown;
+  try {
+    config = JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(configUri)));
+  } catch (err) {
+    throw new Error(`${configUri.fsPath}: cannot read the experiment config (${(err as Error).message})`);
+  }
+  const facts = configFacts(config);
+  if (!facts) throw new Error(`${configUri.fsPath}: not an experiment config (no "name")`);
+  const configDir = path.dirname(configUri.fsPath);
+  const runDir = path.resolve(configDir, definition.runDir ?? defaultRunDir(facts, definition.job, definition.checkpoint));
+  return { definition, folder: base, configUri, runDir, experiment: facts.name };
+}
+
+export async function launcherOf(configUri: vscode.Uri): Promise<'local' | 'accelerate' | 'slurm'> {
+  const facts = configFacts(JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(configUri))) as unknown);
+  return facts?.launcher ?? 'local';
+}
+
+export async function buildTask(job: ResolvedJob, python?: string): Promise<vscode.Task> {
+  const interpreter = python ?? (await pythonFor(job.configUri)).path;
+  const configDir = path.dirname(job.configUri.fsPath);
+  const definition = job.definition;
+  const resolvedDefinition = definition.checkpoint ? { ...definition, checkpoint: path.resolve(configDir, definition.checkpoint) } : definition;
+  const command = jobCommand(resolvedDefinition, job.configUri.fsPath, job.runDir, await launcherOf(job.configUri));
+  const gpus = definition.gpus ?? selectedGpus(job.configUri);
+  if (gpus !== undefined && definition.gpus === undefined) command.env.CUDA_VISIBLE_DEVICES = gpus;
+  const execution = new vscode.ProcessExecution(interpreter, command.args, { cwd: configDir, env: command.env });
+  const shown = job.folder ? path.relative(job.folder.uri.fsPath, job.runDir) : job.runDir;
+  const task = new vscode.Task(definition, job.folder ?? vscode.TaskScope.Workspace, taskName(definition, shown), TASK_SOURCE, execution, []);
+  task.group = definition.job === 'eval' ? vscode.TaskGroup.Test : vscode.TaskGroup.Build;
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Dedicated, clear: true };
+  return task;
+}
+
+/** The GPUs chosen with "Select GPUs" (`ptlab.gpus`); undefined when not set. */
+export function selectedGpus(resource: vscode.Uri | undefined): string | undefined {
+  const value = vscode.workspace.getConfiguration('ptlab', resource).get<string | null>('gpus', null);
+  return value === null || value === undefined ? undefined : value;
+}
+
+const PROVIDED_JOBS: Job[] = ['sft', 'ppo', 'eval'];
+
+export class PtlabTaskProvider implements vscode.TaskProvider {
+  static register(context: vscode.ExtensionContext): void {
+    context.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, new PtlabTaskProvider()));
+  }
+
+  async provideTasks(token: vscode.CancellationToken): Promise<vscode.Task[]> {
+    if (!vscode.workspace.isTrusted) return []; // no launches in untrusted workspaces
+    const configs = await vscode.workspace.findFiles('**/*.ptlab.json', '**/{node_modules,.git,.venv}/**', 200, token);
+    const tasks: vscode.Task[] = [];
+    for (const configUri of configs) {
+      const folder = vscode.workspace.getWorkspaceFolder(configUri);
+      const config = folder ? path.relative(folder.uri.fsPath, configUri.fsPath) : configUri.fsPath;
+      for (const job of PROVIDED_JOBS) {
+        try {
+          tasks.push(await buildTask(await resolveJob({ type: TASK_TYPE, job, config }, folder)));
+        } catch {
+          break; // an unreadable config has no tasks; its diagnostics say why
+        }
+      }
+    }
+    return tasks;
+  }
+
+  async resolveTask(task: vscode.Task): Promise<vscode.Task | undefined> {
+    if (!isPtlabDefinition(task.definition) || !vscode.workspace.isTrusted) return undefined;
+    const folder = typeof task.scope === 'object' ? task.scope : undefined;
+    return buildTask(await resolveJob(task.definition, folder));
+  }
+}

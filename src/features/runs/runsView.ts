@@ -1,0 +1,259 @@
+// The Runs view: experiments -> runs -> checkpoints, with each run's live state from its
+// run.json (a file system watcher) and heartbeat (re-checked while anything runs).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { describeRun, groupByExperiment, runEntry, type ExperimentEntry, type RunEntry, type RunState } from '../../core/runTree';
+import { log } from '../log';
+import { timed } from '../timing';
+
+export type RunsNode =
+  | { kind: 'experiment'; name: string; runs: RunEntry[] }
+  | { kind: 'run'; folder: string; configPath: string | undefined; job: string; entry: RunEntry }
+  | { kind: 'checkpoint'; folder: string; configPath: string | undefined; checkpoint: string; step: number };
+
+const EXCLUDE = '**/{node_modules,.git,.venv}/**';
+const HEARTBEAT_CHECK_MS = 5_000;
+/** While the view is visible it also rescans, for runs whose creation no watcher event reported. */
+const VISIBLE_RESCAN_MS = 15_000;
+const decoder = new TextDecoder();
+
+const STATE_ICONS: Record<RunState, [string, string | undefined]> = {
+  running: ['sync~spin', 'charts.blue'],
+  finished: ['pass', 'charts.green'],
+  failed: ['error', 'charts.red'],
+  cancelled: ['circle-slash', 'charts.orange'],
+  stale: ['warning', 'charts.yellow'],
+  unknown: ['question', undefined],
+};
+
+export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
+  private static instance: RunsView | undefined;
+  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** run folder -> [run.json text, configPath] */
+  private readonly manifests = new Map<string, { text: string | undefined; configPath: string | undefined }>();
+  private entries: RunEntry[] = [];
+  private loaded: Promise<void> | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static register(context: vscode.ExtensionContext): void {
+    const view = new RunsView();
+    RunsView.instance = view;
+    const tree = vscode.window.createTreeView('ptlab.runs', { treeDataProvider: view, showCollapseAll: true });
+    const runNode = (node: RunsNode | undefined) => (node && node.kind !== 'experiment' ? node : undefined);
+    let rescan: NodeJS.Timeout | undefined;
+    const followVisibility = (visible: boolean) => {
+      clearInterval(rescan);
+      rescan = visible ? setInterval(() => void view.reload(), VISIBLE_RESCAN_MS) : undefined;
+    };
+    followVisibility(tree.visible);
+    context.subscriptions.push(
+      view,
+      tree,
+      tree.onDidChangeVisibility((e) => followVisibility(e.visible)),
+      { dispose: () => clearInterval(rescan) },
+      vscode.commands.registerCommand('ptlab.runs.refresh', () => view.reload()),
+      vscode.commands.registerCommand('ptlab.runs.openDashboard', (node?: RunsNode) => {
+        const run = runNode(node);
+        return vscode.commands.executeCommand('ptlab.openDashboard', ...(run ? [vscode.Uri.file(run.folder)] : []));
+      }),
+      vscode.commands.registerCommand('ptlab.runs.reveal', (node?: RunsNode) => {
+        const run = runNode(node);
+        if (run) return vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(run.kind === 'checkpoint' ? run.checkpoint : run.folder));
+        return undefined;
+      }),
+      vscode.commands.registerCommand('ptlab.runs.revealInOS', (node?: RunsNode) => {
+        const run = runNode(node);
+        if (run) return vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(run.kind === 'checkpoint' ? run.checkpoint : path.join(run.folder, 'run.json')));
+        return undefined;
+      }),
+      vscode.commands.registerCommand('ptlab.runs.delete', (node?: RunsNode) => view.deleteRun(node)),
+    );
+  }
+
+  /** The view's data, for the integration tests and other extensions (activate()'s API). */
+  static async snapshot(): Promise<ExperimentEntry[]> {
+    const view = RunsView.instance;
+    if (!view) return [];
+    await view.ensureLoaded();
+    return groupByExperiment(view.entries);
+  }
+
+  private constructor() {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/run.json');
+    this.disposables.push(
+      this.changed,
+      watcher,
+      watcher.onDidCreate((uri) => void this.reloadRun(uri)),
+      watcher.onDidChange((uri) => void this.reloadRun(uri)),
+      watcher.onDidDelete((uri) => this.forgetRun(uri)),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('ptlab.staleAfterSeconds') && this.recomputeStates()),
+    );
+  }
+
+  private ensureLoaded(): Promise<void> {
+    this.loaded ??= this.scan();
+    return this.loaded;
+  }
+
+  reload(): Promise<void> {
+    this.loaded = this.scan();
+    return this.loaded;
+  }
+
+  private async scan(): Promise<void> {
+    const uris = await vscode.workspace.findFiles('**/run.json', EXCLUDE, 5000);
+    const texts = await Promise.all(uris.map((uri) => readText(uri)));
+    this.manifests.clear();
+    uris.forEach((uri, i) => this.manifests.set(path.dirname(uri.fsPath), withConfigPath(texts[i])));
+    this.recomputeStates(true);
+  }
+
+  private async reloadRun(uri: vscode.Uri): Promise<void> {
+    await this.ensureLoaded();
+    this.manifests.set(path.dirname(uri.fsPath), withConfigPath(await readText(uri)));
+    this.recomputeStates(true);
+  }
+
+  private async rereadLiveRuns(): Promise<void> {
+    const live = this.entries.filter((e) => e.state === 'running' || e.state === 'stale').map((e) => e.folder);
+    const texts = await Promise.all(live.map((folder) => readText(vscode.Uri.file(path.join(folder, 'run.json')))));
+    live.forEach((folder, i) => texts[i] !== undefined && this.manifests.set(folder, withConfigPath(texts[i])));
+    this.recomputeStates();
+  }
+
+  /** A job this window runs: its run.json as the job's own poll read it (watcher events can be lost). */
+  static updateRun(folder: string, manifestText: string): void {
+    const view = RunsView.instance;
+    if (!view || view.manifests.get(folder)?.text === manifestText) return;
+    void view.ensureLoaded().then(() => {
+      view.manifests.set(folder, withConfigPath(manifestText));
+      view.recomputeStates();
+    });
+  }
+
+  private forgetRun(uri: vscode.Uri): void {
+    if (this.manifests.delete(path.dirname(uri.fsPath))) this.recomputeStates(true);
+  }
+
+  /** States from the stored manifests and the clock; fires a change when any differs (or `force`). */
+  private recomputeStates(force = false): void {
+    timed('runs view update', () => {
+      const staleSeconds = vscode.workspace.getConfiguration('ptlab').get<number>('staleAfterSeconds', 60);
+      const now = Date.now();
+      const next = [...this.manifests.entries()].map(([folder, m]) => runEntry(folder, m.text, now, staleSeconds));
+      const key = (entries: RunEntry[]) => entries.map((e) => `${e.folder}|${e.state}|${e.step}|${e.checkpoints.length}`).join('\n');
+      const differs = force || key(next) !== key(this.entries);
+      this.entries = next;
+      if (differs) this.changed.fire(undefined);
+      this.scheduleHeartbeatCheck();
+    });
+  }
+
+  /**
+   * While a run says running, its manifest is re-read and its heartbeat re-checked, so a dead
+   * process turns stale (no file event says so) and progress shows even if a watcher event is lost.
+   */
+  private scheduleHeartbeatCheck(): void {
+    const anyRunning = this.entries.some((e) => e.state === 'running' || e.state === 'stale');
+    if (anyRunning && !this.heartbeatTimer) {
+      this.heartbeatTimer = setInterval(() => void this.rereadLiveRuns(), HEARTBEAT_CHECK_MS);
+    } else if (!anyRunning && this.heartbeatTimer) {
+      clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = undefined;
+    }
+  }
+
+  async getChildren(node?: RunsNode): Promise<RunsNode[]> {
+    if (!node) {
+      await this.ensureLoaded();
+      return groupByExperiment(this.entries).map((e) => ({ kind: 'experiment', name: e.name, runs: e.runs }));
+    }
+    if (node.kind === 'experiment') {
+      return node.runs.map((entry) => ({ kind: 'run', folder: entry.folder, configPath: this.manifests.get(entry.folder)?.configPath, job: entry.job, entry }));
+    }
+    if (node.kind === 'run') {
+      return [...node.entry.checkpoints].reverse().map((c) => ({ kind: 'checkpoint', folder: node.folder, configPath: node.configPath, checkpoint: path.join(node.folder, c.path), step: c.step }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: RunsNode): vscode.TreeItem {
+    if (node.kind === 'experiment') {
+      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.iconPath = new vscode.ThemeIcon('beaker');
+      item.contextValue = 'experiment';
+      item.description = `${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`;
+      item.id = `experiment:${node.name}`;
+      return item;
+    }
+    if (node.kind === 'run') {
+      const run = node.entry;
+      const item = new vscode.TreeItem(path.basename(run.folder), run.checkpoints.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      const [icon, color] = STATE_ICONS[run.state];
+      item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+      item.description = `${run.job} · ${describeRun(run)}`;
+      item.tooltip = new vscode.MarkdownString(
+        [`**${run.runId}** (${run.job}): ${run.state}`, `\`${run.folder}\``, run.error ? `Error: ${run.error}` : '', run.state === 'stale' ? 'The process stopped beating without ending the run (killed or crashed): resume it from its last checkpoint.' : '']
+          .filter(Boolean)
+          .join('\n\n'),
+      );
+      item.contextValue = `run:${run.state}`;
+      item.resourceUri = vscode.Uri.file(run.folder);
+      item.id = `run:${run.folder}`;
+      item.command = { command: 'ptlab.runs.openDashboard', title: 'Open Dashboard', arguments: [node] };
+      return item;
+    }
+    const item = new vscode.TreeItem(path.basename(node.checkpoint), vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon('package');
+    item.description = `step ${node.step}`;
+    item.tooltip = node.checkpoint;
+    item.contextValue = 'checkpoint';
+    item.id = `checkpoint:${node.checkpoint}`;
+    return item;
+  }
+
+  private async deleteRun(node: RunsNode | undefined): Promise<void> {
+    if (!node || node.kind !== 'run') return;
+    if (node.entry.state === 'running') {
+      void vscode.window.showWarningMessage(`Post-Training Lab: ${node.folder} is running; cancel it first.`);
+      return;
+    }
+    const remove = 'Delete Run';
+    const picked = await vscode.window.showWarningMessage(`Delete the run folder ${node.folder} with its checkpoints and logs?`, { modal: true, detail: 'This cannot be undone unless your system keeps a trash.' }, remove);
+    if (picked !== remove) return;
+    const uri = vscode.Uri.file(node.folder);
+    try {
+      await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: true });
+    } catch {
+      await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: false }); // no trash here (remote, server)
+    }
+    log().info(`deleted run ${node.folder}`);
+    this.manifests.delete(node.folder);
+    this.recomputeStates(true);
+  }
+
+  dispose(): void {
+    clearInterval(this.heartbeatTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    RunsView.instance = undefined;
+  }
+}
+
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return decoder.decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+function withConfigPath(text: string | undefined): { text: string | undefined; configPath: string | undefined } {
+  try {
+    const configPath = text ? (JSON.parse(text) as { configPath?: unknown }).configPath : undefined;
+    return { text, configPath: typeof configPath === 'string' && configPath !== '' ? configPath : undefined };
+  } catch {
+    return { text, configPath: undefined };
+  }
+}

@@ -1,0 +1,109 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkConfig, isLocalPath, withDefaults, type ConfigIssue } from '../../src/core/configChecks';
+
+const examples = join(__dirname, '..', '..', '..', 'examples');
+const example = (name: string) => JSON.parse(readFileSync(join(examples, name), 'utf8')) as Record<string, any>;
+const nothingExists = () => false;
+const everythingExists = () => true;
+
+/** Checks a config written as a JSON text; each issue with the text it points at. */
+function check(config: unknown, exists = everythingExists): (ConfigIssue & { at: string })[] {
+  const text = JSON.stringify(config, null, 2);
+  return checkConfig(text, exists).map((i) => ({ ...i, at: text.slice(i.offset, i.offset + i.length) }));
+}
+
+describe('configChecks', () => {
+  it('finds nothing wrong in the paper presets and the tiny config when their checkpoints exist', () => {
+    for (const name of ['gp-l', 'gp-vl', 'virl-l', 'virl-vl', 'tiny']) {
+      const problems = check(example(`${name}.ptlab.json`)).filter((i) => i.severity !== 'info');
+      assert.deepEqual(problems.map((p) => p.message), [], name);
+    }
+  });
+
+  it('reports an OOD split equal to the training variant, at its overrides', () => {
+    const config = example('tiny.ptlab.json');
+    config.evaluation.splits[1].overrides = { faceCards: 'all-10' }; // the training rule again
+    const [issue] = check(config).filter((i) => /equals the training variant/.test(i.message));
+    assert.ok(issue);
+    assert.equal(issue.severity, 'error');
+    assert.equal(issue.pointer, '/evaluation/splits/1/overrides');
+    assert.match(issue.at, /^\{\s*"faceCards": "all-10"\s*\}$/);
+  });
+
+  it('compares with the schema defaults filled in (an override equal to a default changes nothing)', () => {
+    const config = { name: 'x', environment: { env: 'generalpoints' }, model: { name: 'embedded:tiny-lm' }, evaluation: { splits: [{ name: 'id', kind: 'id', episodes: 4 }, { name: 'ood', kind: 'rule-ood', episodes: 4, overrides: { faceCards: 'all-10', target: 24 } }] } };
+    assert.ok(check(config).some((i) => i.pointer === '/evaluation/splits/1/overrides' && /equals the training variant/.test(i.message)));
+    assert.equal(withDefaults({ env: 'virl' }).actionSpace, 'absolute');
+    assert.equal(withDefaults({ env: 'generalpoints' }).verifier, 'strict');
+  });
+
+  it('reports an OOD split without overrides at its kind, an id split that changes the variant, a visual change called rule-ood, duplicate names', () => {
+    const config = example('gp-vl.ptlab.json');
+    config.evaluation.splits = [
+      { name: 'id', kind: 'id', episodes: 4, overrides: { suits: 'red' } },
+      { name: 'ood', kind: 'rule-ood', episodes: 4 },
+      { name: 'ood', kind: 'rule-ood', episodes: 4, overrides: { suits: 'red' } },
+    ];
+    const issues = check(config);
+    const by = (pointer: string) => issues.find((i) => i.pointer === pointer);
+    assert.match(by('/evaluation/splits/0/overrides')!.message, /"id" split should be the training variant, but it changes suits/);
+    assert.equal(by('/evaluation/splits/1/kind')!.at, '"rule-ood"');
+    assert.match(by('/evaluation/splits/2/name')!.message, /already used by split 1/);
+    assert.match(by('/evaluation/splits/2/kind')!.message, /should be "visual-ood"/);
+  });
+
+  it('reports a missing local model folder, an unknown embedded model, and a missing init checkpoint at their values', () => {
+    const config = example('tiny.ptlab.json');
+    const issues = check(config, nothingExists);
+    const init = issues.find((i) => i.pointer === '/ppo/init')!;
+    assert.equal(init.severity, 'warning');
+    assert.equal(init.at, '"runs/tiny-gp-l/sft-init/checkpoints/final"');
+    assert.match(init.message, /run SFT first/);
+    config.model.name = './models/mine';
+    assert.match(check(config, nothingExists).find((i) => i.pointer === '/model/name')!.message, /model folder \.\/models\/mine does not exist/);
+    config.model.name = 'embedded:huge-lm';
+    assert.match(check(config).find((i) => i.pointer === '/model/name')!.message, /unknown embedded model/);
+    config.model.name = 'Qwen/Qwen2.5-0.5B-Instruct'; // a Hub id, not a path
+    assert.equal(check(config, nothingExists).filter((i) => i.pointer === '/model/name').length, 0);
+    assert.equal(isLocalPath('Qwen/Qwen2.5-0.5B'), false);
+    assert.equal(isLocalPath('/models/qwen'), true);
+    assert.equal(isLocalPath('models/qwen/v2'), true);
+  });
+
+  it('reports missing route files and panoramas, in the environment and in split overrides', () => {
+    const config = example('virl-l.ptlab.json');
+    config.environment.routes = { file: 'data/routes.json' };
+    config.evaluation.splits[1].overrides = { actionSpace: 'relative', panoramas: 'pano' };
+    const pointers = check(config, nothingExists).filter((i) => i.severity === 'error').map((i) => i.pointer);
+    assert.ok(pointers.includes('/environment/routes/file'));
+    assert.ok(pointers.includes('/evaluation/splits/1/overrides/panoramas'));
+  });
+
+  it('reports impossible recipes: batch not divisible, warmup over the whole run, PPO minibatch over the buffer, final LR above the initial one, no room for a prompt, vision on a text model', () => {
+    const config = example('tiny.ptlab.json');
+    config.sft.globalBatchSize = 30;
+    config.sft.microBatchSize = 16;
+    config.sft.steps = 10;
+    config.sft.warmupRatio = 1;
+    config.ppo.miniBatchSize = 128;
+    config.ppo.finalLearningRate = 0.5;
+    config.model.maxLength = 64;
+    config.environment.modality = 'vision';
+    const issues = check(config);
+    const at = (pointer: string) => issues.find((i) => i.pointer === pointer);
+    assert.match(at('/sft/globalBatchSize')!.message, /must be a multiple of sft.microBatchSize \(16\)/);
+    assert.equal(at('/sft/globalBatchSize')!.at, '30');
+    assert.match(at('/sft/warmupRatio')!.message, /never decays/);
+    assert.match(at('/ppo/miniBatchSize')!.message, /larger than the rollout buffer/);
+    assert.match(at('/ppo/finalLearningRate')!.message, /would rise/);
+    assert.match(at('/model/maxLength')!.message, /no room for a prompt/);
+    assert.match(at('/model/kind')!.message, /image-text-to-text/);
+  });
+
+  it('returns nothing for text that is not JSON (the schema validator reports it)', () => {
+    assert.deepEqual(checkConfig('{"name": ', everythingExists), []);
+    assert.deepEqual(checkConfig('[1, 2]', everythingExists), []);
+  });
+});

@@ -1,0 +1,43 @@
+import * as assert from 'node:assert/strict';
+import { checkpointLabel, configFacts, defaultRunDir, freshName, jobCommand, parseGpuList } from '../../src/core/jobs';
+
+const tiny = configFacts({ name: 'tiny-gp-l', launcher: { kind: 'local' } })!;
+
+describe('jobs', () => {
+  it('names run folders <outputDir>/<experiment>/<job>, SFT from the base model as sft-init (where the presets point ppo.init)', () => {
+    assert.equal(defaultRunDir(tiny, 'sft'), 'runs/tiny-gp-l/sft-init');
+    assert.equal(defaultRunDir({ ...tiny, sftInit: 'runs/x/sft-init/checkpoints/final' }, 'sft'), 'runs/tiny-gp-l/sft');
+    assert.equal(defaultRunDir(tiny, 'ppo'), 'runs/tiny-gp-l/ppo');
+    assert.equal(defaultRunDir({ ...tiny, outputDir: '../out' }, 'eval', '/w/runs/tiny-gp-l/ppo/checkpoints/step-000005'), '../out/tiny-gp-l/eval-ppo-step-000005');
+    assert.equal(checkpointLabel('runs/a/sft-init/checkpoints/final'), 'sft-init-final');
+  });
+
+  it('runs the local launcher as the task\'s own process and the others through ptlab launch, with argument arrays', () => {
+    const sft = jobCommand({ type: 'ptlab', job: 'sft', config: 'c' }, '/w/my config.ptlab.json', '/w/runs/x/sft-init', 'local');
+    assert.deepEqual(sft.args, ['-m', 'ptlab', 'sft', '--config', '/w/my config.ptlab.json', '--run-dir', '/w/runs/x/sft-init']);
+    assert.equal(sft.env.CUDA_VISIBLE_DEVICES, undefined);
+    const ppo = jobCommand({ type: 'ptlab', job: 'ppo', config: 'c', resume: true, gpus: '0,1' }, '/w/c.ptlab.json', '/w/r', 'accelerate');
+    assert.deepEqual(ppo.args, ['-m', 'ptlab', 'launch', '--job', 'ppo', '--config', '/w/c.ptlab.json', '--run-dir', '/w/r', '--resume']);
+    assert.equal(ppo.env.CUDA_VISIBLE_DEVICES, '0,1');
+    const evaluation = jobCommand({ type: 'ptlab', job: 'eval', config: 'c', checkpoint: '/w/ck', gpus: '' }, '/w/c.ptlab.json', '/w/e', 'slurm');
+    assert.deepEqual(evaluation.args, ['-m', 'ptlab', 'eval', '--config', '/w/c.ptlab.json', '--run-dir', '/w/e', '--checkpoint', '/w/ck']);
+    assert.equal(evaluation.env.CUDA_VISIBLE_DEVICES, '');
+  });
+
+  it('reads what a job needs from a config, and refuses what is not one', () => {
+    assert.deepEqual(configFacts({ name: 'a', outputDir: 'out', launcher: { kind: 'slurm' }, sft: { init: 'x' } }), { name: 'a', outputDir: 'out', launcher: 'slurm', sftInit: 'x' });
+    assert.equal(configFacts({ nom: 'a' }), undefined);
+    assert.equal(configFacts(null), undefined);
+  });
+
+  it('finds a fresh name and parses nvidia-smi', () => {
+    const taken = new Set(['sft-init', 'sft-init-2']);
+    assert.equal(freshName('sft-init', (n) => taken.has(n)), 'sft-init-3');
+    assert.equal(freshName('ppo', (n) => taken.has(n)), 'ppo');
+    assert.deepEqual(parseGpuList('0, NVIDIA H100 80GB HBM3, 81559 MiB\n1, NVIDIA H100 80GB HBM3, 81559 MiB\n'), [
+      { index: 0, name: 'NVIDIA H100 80GB HBM3', memory: '81559 MiB' },
+      { index: 1, name: 'NVIDIA H100 80GB HBM3', memory: '81559 MiB' },
+    ]);
+    assert.deepEqual(parseGpuList('NVIDIA-SMI has failed\n'), []);
+  });
+});

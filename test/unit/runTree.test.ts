@@ -1,0 +1,35 @@
+import * as assert from 'node:assert/strict';
+import { describeRun, groupByExperiment, runEntry, runState } from '../../src/core/runTree';
+
+const now = Date.parse('2026-11-25T12:00:00Z');
+const manifest = (fields: Record<string, unknown>) =>
+  JSON.stringify({ runId: 'sft-init', experiment: 'tiny', job: 'sft', status: 'running', heartbeatAt: '2026-11-25T11:59:55Z', progress: { step: 3, totalSteps: 10 }, checkpoints: [{ step: 4, path: 'checkpoints/final' }, { step: 2, path: 'checkpoints/step-000002' }], host: { pid: 42 }, ...fields });
+
+describe('runTree', () => {
+  it('is stale when running with a heartbeat older than the threshold, otherwise the manifest status', () => {
+    assert.equal(runState({ status: 'running', heartbeatAt: '2026-11-25T11:59:30Z' }, now, 60), 'running');
+    assert.equal(runState({ status: 'running', heartbeatAt: '2026-11-25T11:58:30Z' }, now, 60), 'stale');
+    assert.equal(runState({ status: 'cancelled', heartbeatAt: '2020-01-01T00:00:00Z' }, now, 60), 'cancelled');
+    assert.equal(runState({ status: 'finished', heartbeatAt: '2020-01-01T00:00:00Z' }, now, 60), 'finished');
+  });
+
+  it('reads a run entry with checkpoints by step, and survives torn or foreign manifests', () => {
+    const entry = runEntry('/w/runs/tiny/sft-init', manifest({}), now);
+    assert.equal(entry.state, 'running');
+    assert.equal(entry.heartbeatAgeSeconds, 5);
+    assert.deepEqual(entry.checkpoints.map((c) => c.step), [2, 4]);
+    assert.equal(entry.pid, 42);
+    assert.equal(describeRun(entry), 'running · step 3/10 · heartbeat 5 s ago');
+    const torn = runEntry('/w/runs/tiny/ppo', '{"status": "runn', now);
+    assert.equal(torn.state, 'unknown');
+    assert.equal(torn.runId, 'ppo');
+    assert.equal(runEntry('/w/r', undefined, now).state, 'unknown');
+    assert.equal(runEntry('/w/r', '[]', now).state, 'unknown');
+  });
+
+  it('groups runs by experiment, sorted', () => {
+    const runs = [runEntry('/w/b/ppo', manifest({ experiment: 'b', status: 'failed' }), now), runEntry('/w/a/sft', manifest({ experiment: 'a' }), now), runEntry('/w/a/ppo', manifest({ experiment: 'a', status: 'finished' }), now)];
+    const groups = groupByExperiment(runs);
+    assert.deepEqual(groups.map((g) => [g.name, g.runs.map((r) => r.folder)]), [['a', ['/w/a/ppo', '/w/a/sft']], ['b', ['/w/b/ppo']]]);
+  });
+});

@@ -1,0 +1,46 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { contractErrors } from '../../src/core/contracts';
+import { checkConfig } from '../../src/core/configChecks';
+import { configFromTemplate, nameProblem, sftVsRlSuite, TEMPLATES } from '../../src/core/templates';
+
+const examples = join(__dirname, '..', '..', '..', 'examples');
+
+describe('templates', () => {
+  it('makes a schema-valid config from every preset, its PPO starting from its own Init', () => {
+    for (const t of TEMPLATES) {
+      const [file] = configFromTemplate(readFileSync(join(examples, t.example), 'utf8'), 'mine');
+      const config = JSON.parse(file!.text) as { name: string; ppo?: { init?: string } };
+      assert.equal(file!.path, 'mine.ptlab.json');
+      assert.deepEqual(contractErrors('experiment.schema.json', config), [], t.id);
+      assert.equal(config.name, 'mine');
+      if (config.ppo) assert.equal(config.ppo.init, 'runs/mine/sft-init/checkpoints/final');
+    }
+  });
+
+  it('builds the SFT vs RL suite: Init, then SFT and PPO from it, one experiment name, valid configs', () => {
+    const files = sftVsRlSuite(readFileSync(join(examples, 'tiny.ptlab.json'), 'utf8'), 'study', 'Tiny GP-L (CPU)');
+    assert.deepEqual(files.map((f) => f.path), ['study/1-init.ptlab.json', 'study/2-sft.ptlab.json', 'study/3-rl.ptlab.json', 'study/README.md']);
+    const [init, sft, rl] = files.slice(0, 3).map((f) => JSON.parse(f.text) as Record<string, any>);
+    for (const c of [init, sft, rl]) {
+      assert.deepEqual(contractErrors('experiment.schema.json', c), []);
+      assert.equal(c!.name, 'study');
+    }
+    assert.equal(init!.sft.init, undefined);
+    assert.equal(init!.ppo, undefined);
+    assert.equal(sft!.sft.init, 'runs/study/sft-init/checkpoints/final');
+    assert.equal(rl!.ppo.init, 'runs/study/sft-init/checkpoints/final');
+    assert.equal(rl!.sft, undefined);
+    assert.deepEqual(sft!.evaluation, rl!.evaluation);
+    // Before Init is trained, the checks say so on both arms; after, nothing is wrong.
+    assert.ok(checkConfig(files[2]!.text, () => false).some((i) => i.pointer === '/ppo/init'));
+    assert.deepEqual(checkConfig(files[1]!.text, () => true).filter((i) => i.severity !== 'info'), []);
+  });
+
+  it('checks experiment names like the schema', () => {
+    assert.equal(nameProblem('gp-l_2.b'), undefined);
+    assert.ok(nameProblem('-x'));
+    assert.ok(nameProblem('a b'));
+  });
+});
