@@ -7,16 +7,17 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { StreetViewView } from '../../protocol/preview';
+import { pythonFor } from '../jobs/python';
 
 const GRID_WIDTH = 640;
 
-/** ptlab.pythonPath, else the workspace folder's .venv, else undefined. */
-export function pythonInterpreter(config: vscode.Uri): string | undefined {
-  const setting = vscode.workspace.getConfiguration('ptlab', config).get<string>('pythonPath')?.trim();
-  if (setting) return setting;
+/** The jobs' interpreter (ptlab.pythonPath, the Python extension's, python3), else the workspace folder's .venv when only python3 was left. */
+async function pythonInterpreter(config: vscode.Uri): Promise<string> {
+  const choice = await pythonFor(config);
+  if (choice.source !== 'default') return choice.path;
   const folder = vscode.workspace.getWorkspaceFolder(config)?.uri.fsPath;
   const venv = folder ? join(folder, '.venv', 'bin', 'python') : undefined;
-  return venv && existsSync(venv) ? venv : undefined;
+  return venv && existsSync(venv) ? venv : choice.path;
 }
 
 export class StreetViewRenderer {
@@ -30,8 +31,6 @@ export class StreetViewRenderer {
     const cached = this.cache.get(key);
     if (cached) return Promise.resolve(cached);
     if (!vscode.workspace.isTrusted) return Promise.resolve({ ...view, note: `${view.note} This workspace is not trusted, so no Python process is started.` });
-    const python = pythonInterpreter(config);
-    if (!python) return Promise.resolve({ ...view, note: `${view.note} Set ptlab.pythonPath to the trainer's Python to see it here.` });
     const cwd = dirname(config.fsPath);
     const request = {
       city: view.city,
@@ -43,7 +42,8 @@ export class StreetViewRenderer {
       panoramas: panoramas ? resolve(cwd, panoramas) : null,
       width: GRID_WIDTH,
     };
-    const result = this.queue.then(() => this.ask(python, cwd, JSON.stringify(request))).then(
+    let python = 'python';
+    const result = this.queue.then(async () => this.ask((python = await pythonInterpreter(config)), cwd, JSON.stringify(request))).then(
       (line): StreetViewView => {
         const answer = JSON.parse(line) as { png?: string; error?: string };
         if (!answer.png) return { ...view, note: `${view.note} The trainer could not draw it: ${answer.error ?? 'no image'}` };
