@@ -104,6 +104,8 @@ export interface EpisodeDetail {
   maxVerify: number;
   /** A webview URI of the record's own image (inside the run folder), or an SVG data URI drawn from the hand. */
   image?: { src: string; caption: string };
+  /** Webview URIs of the turns' own images (V-IRL: the grid at each new position), by turn. */
+  turnImages: (string | undefined)[];
   /** V-IRL: the route with the positions the agent reached. */
   route?: RouteMapView;
   routeNote?: string;

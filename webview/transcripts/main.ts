@@ -327,6 +327,8 @@ function turnsList(d: EpisodeDetail): HTMLElement {
       const label = t === 0 ? 'Prompt' : `Prompt at position ${(context.position ?? 0) + 1} (a new chat)`;
       const prompt = el('details', { class: 'prompt-box' }, el('summary', {}, `${label} · ${turn.prompt.length} characters`), el('pre', { class: 'turn-text prompt' }, turn.prompt));
       item.append(prompt);
+      const image = d.turnImages[t];
+      if (image) item.append(el('img', { class: 'turn-image', src: image, alt: `Observation at position ${(context.position ?? 0) + 1}` }));
     }
     if (turn.promptDelta !== undefined) item.append(el('div', { class: 'turn-label' }, 'User (appended)'), el('pre', { class: 'turn-text delta' }, turn.promptDelta));
     const raw = el('pre', { class: 'turn-text output raw', hidden: '' }, turn.output);

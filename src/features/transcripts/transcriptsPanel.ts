@@ -74,7 +74,7 @@ export class TranscriptsPanel {
     const progress = await this.client.started();
     const result = await this.client.request({ kind: 'query', query, start: 0, count: FIRST_PAGE });
     this.post({ type: 'rows', result: { ...result, generation: 0 } });
-    return { file: this.file.fsPath, total: result.total, skipped: progress.skipped, rows: result.rows };
+    return { file: this.file.fsPath, total: result.total, skipped: (this.client.progress ?? progress).skipped, rows: result.rows };
   }
 
   private onWorkerEvent(event: Extract<WorkerMessage, { event: string }>): void {
@@ -110,9 +110,14 @@ export class TranscriptsPanel {
   private async detail(row: number): Promise<EpisodeDetail> {
     const { raw, line, record } = await this.client.request({ kind: 'record', row });
     if (typeof record === 'string') throw new Error(`${vscode.workspace.asRelativePath(this.file)} line ${line}: ${record} (the file changed since it was indexed: reopen it)`);
-    const detail: EpisodeDetail = { row, line, record, raw, turns: turnContexts(record), maxVerify: maxVerifyOf(record) };
-    const own = typeof record.image === 'string' ? this.runFile(record.image) : undefined;
-    if (own) detail.image = { src: this.panel.webview.asWebviewUri(own).toString(), caption: `${record.image} — the observation image the model saw` };
+    const imageUri = (path: unknown) => {
+      const file = typeof path === 'string' ? this.runFile(path) : undefined;
+      return file ? this.panel.webview.asWebviewUri(file).toString() : undefined;
+    };
+    const turnImages = record.turns.map((t, i) => (i > 0 ? imageUri(t.image) : undefined)); // the first turn's is the record's
+    const detail: EpisodeDetail = { row, line, record, raw, turns: turnContexts(record), maxVerify: maxVerifyOf(record), turnImages };
+    const own = imageUri(record.image);
+    if (own) detail.image = { src: own, caption: `${String(record.image)} — the observation the model saw` };
     else {
       const hand = handImage(record);
       const vision = (record.environment as Record<string, unknown>).modality === 'vision';
