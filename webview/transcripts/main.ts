@@ -13,7 +13,7 @@ interface State {
   selected?: number;
 }
 
-const ROW_HEIGHT = 30;
+const ROW_HEIGHT = 46;
 const WINDOW = 100;
 const OVERSCAN = 8;
 
@@ -60,8 +60,8 @@ function numberField(id: string, label: string): Field {
 const labelled = (label: string, control: HTMLElement) => el('label', { class: 'filter' }, el('span', {}, label), control);
 
 document.getElementById('root')!.append(
-  el('header', { class: 'toolbar' }, search, labelled('Split', kindSelect), labelled('Variant', splitSelect), labelled('Outcome', successSelect), labelled('Failure', failureSelect), labelled('Checkpoint', checkpointSelect)),
-  el('div', { class: 'toolbar' }, labelled('Steps', el('span', { class: 'range' }, stepMin, '–', stepMax)), labelled('Reward', el('span', { class: 'range' }, rewardMin, '–', rewardMax)), labelled('Sort', sortSelect), descending),
+  el('header', { class: 'toolbar' }, search, labelled('Split', kindSelect), labelled('Variant', splitSelect), labelled('Outcome', successSelect), labelled('Failure', failureSelect)),
+  el('div', { class: 'toolbar' }, labelled('Checkpoint', checkpointSelect), labelled('Steps', el('span', { class: 'range' }, stepMin, '–', stepMax)), labelled('Reward', el('span', { class: 'range' }, rewardMin, '–', rewardMax)), labelled('Sort', sortSelect), descending),
   status,
   problems,
   el('main', { class: 'transcripts-grid' }, el('section', { class: 'list-column' }, viewport, summary), detail),
@@ -185,10 +185,14 @@ function episodeRow(i: number, row: EpisodeRow): HTMLElement {
       'data-index': String(i),
       title: `line ${row.line}`,
     },
-    el('span', { class: row.success ? 'chip ok' : 'chip fail' }, row.success ? 'solved' : 'failed'),
-    el('span', { class: 'row-id' }, `${row.split} · step ${row.step} · ep ${row.episode} · seed ${row.seed}`),
-    el('span', { class: 'row-meta' }, `${row.task} · ${row.turns} turn${row.turns === 1 ? '' : 's'} · reward ${formatNumber(row.totalReward)}${row.failureMode ? ` · ${row.failureMode}` : ''}`),
-    el('span', { class: 'row-snippet' }, row.snippet),
+    el(
+      'div',
+      { class: 'row-line' },
+      el('span', { class: row.success ? 'chip ok' : 'chip fail' }, row.success ? 'solved' : 'failed'),
+      el('span', { class: 'row-id' }, `${row.split} · step ${row.step} · ep ${row.episode} · seed ${row.seed}`),
+      el('span', { class: 'row-meta' }, `${row.task} · ${row.turns} turn${row.turns === 1 ? '' : 's'} · reward ${formatNumber(row.totalReward)}${row.failureMode ? ` · ${row.failureMode}` : ''}`),
+    ),
+    el('div', { class: 'row-snippet' }, row.snippet || ' '),
   );
   node.addEventListener('click', () => openDetail(row.row));
   return node;
@@ -239,7 +243,7 @@ function renderSummary(groups: FailureGroup[]): void {
   summaryBody.replaceChildren(
     ...groups.map((g) => {
       const collapse = g.modes.find((m) => m.mode === 'rule-collapse');
-      const box = el('div', { class: 'failure-group' }, el('h4', {}, `${g.split}${g.splitKind ? ` (${g.splitKind})` : ''} · step ${g.step}`, el('span', { class: 'status' }, ` — ${g.failures} of ${g.episodes} failed`)));
+      const box = el('div', { class: 'failure-group' }, el('h4', {}, `${g.split}${g.splitKind && g.splitKind !== g.split ? ` (${g.splitKind})` : ''} · step ${g.step}`, el('span', { class: 'status' }, ` — ${g.failures} of ${g.episodes} failed`)));
       if (collapse) {
         box.append(
           el('p', { class: 'rule-collapse', role: 'note' }, `Rule collapse: ${collapse.count} of ${g.failures} failures answer with the other rule's numbers (J, Q, K counted as the training rule says) — memorized, not reasoned.`),
@@ -279,7 +283,7 @@ function renderDetail(d: EpisodeDetail): void {
   const header = el(
     'div',
     { class: 'detail-header' },
-    el('h2', {}, `${r.split}${r.splitKind ? ` (${r.splitKind})` : ''} · step ${r.step} · episode ${r.episode} · seed ${r.seed}`),
+    el('h2', {}, `${r.split}${r.splitKind && r.splitKind !== r.split ? ` (${r.splitKind})` : ''} · step ${r.step} · episode ${r.episode} · seed ${r.seed}`),
     el(
       'div',
       { class: 'detail-meta' },
@@ -297,6 +301,11 @@ function observation(d: EpisodeDetail, vision: boolean): HTMLElement {
   const r = d.record;
   const box = el('div', { class: 'observation' });
   const state = r.state as Record<string, unknown> | undefined;
+  const virl = r.environment.env === 'virl';
+  if (virl) {
+    const position = typeof state?.position === 'number' ? state.position + 1 : '?';
+    box.append(el('p', { class: 'status' }, `Route ${String(state?.routeId ?? '?')}${state?.city ? ` (${String(state.city)})` : ''} · reached position ${position} of ${String(state?.railLength ?? '?')}`));
+  }
   if (d.image) {
     box.append(el('figure', { id: 'observation-image', class: vision ? 'observation-image vision' : 'observation-image' }, el('img', { src: d.image.src, alt: d.image.caption }), el('figcaption', { class: 'status' }, d.image.caption)));
   }
@@ -308,10 +317,8 @@ function observation(d: EpisodeDetail, vision: boolean): HTMLElement {
       box.append(el('details', { class: 'solutions-box' }, el('summary', {}, `${solutions.length} solution${solutions.length === 1 ? '' : 's'}`), el('p', { class: 'mono' }, solutions.join('   '))));
     }
   }
-  if (r.environment.env === 'virl') {
-    const position = typeof state?.position === 'number' ? state.position + 1 : '?';
-    box.append(el('p', { class: 'status' }, `Route ${String(state?.routeId ?? '?')}${state?.city ? ` (${String(state.city)})` : ''} · reached position ${position} of ${String(state?.railLength ?? '?')}`));
-    if (d.route) box.append(el('div', { class: 'route-box' }, routeSvg(d.route, 'route-map'), routeLegend(d.route)));
+  if (virl) {
+    if (d.route) box.append(el('div', { class: 'route-box' }, routeSvg(d.route, 'route-map'), el('details', {}, el('summary', {}, 'Landmarks'), routeLegend(d.route))));
     if (d.routeNote) box.append(el('p', { class: 'status', id: 'route-note' }, d.routeNote));
     if (typeof state?.instruction === 'string') box.append(el('details', {}, el('summary', {}, 'Instruction'), el('pre', { class: 'turn-text' }, state.instruction)));
   }

@@ -26,6 +26,8 @@ export class EpisodeFile {
   private selection: { key: string; rows: Uint32Array; needle?: string; partial: boolean } | undefined;
   /** Bumped by every query: a search of an older one stops. */
   private generation = 0;
+  /** Requests being answered: indexing waits for them (a page matters more than the rest of the index). */
+  private answering = 0;
 
   constructor(readonly path: string) {}
 
@@ -38,6 +40,7 @@ export class EpisodeFile {
     let chunk = Buffer.alloc(FIRST_CHUNK);
     let last = 0;
     while (this.position < size) {
+      while (this.answering > 0) await new Promise((r) => setTimeout(r, 1));
       const { bytesRead } = await this.handle.read(chunk, 0, Math.min(chunk.length, size - this.position), this.position);
       if (bytesRead === 0) break;
       splitter.push(chunk.subarray(0, bytesRead), this.position, add);
@@ -75,6 +78,19 @@ export class EpisodeFile {
 
   /** The query's rows [start, start + count); a text query first finishes its pass over the file. */
   async query(query: TranscriptQuery, start: number, count: number, onSearch?: (fraction: number) => void): Promise<QueryResult> {
+    return this.first(() => this.runQuery(query, start, count, onSearch));
+  }
+
+  private async first<T>(answer: () => Promise<T>): Promise<T> {
+    this.answering++;
+    try {
+      return await answer();
+    } finally {
+      this.answering--;
+    }
+  }
+
+  private async runQuery(query: TranscriptQuery, start: number, count: number, onSearch?: (fraction: number) => void): Promise<QueryResult> {
     const generation = ++this.generation;
     const needle = query.text?.trim() ? query.text.trim() : undefined;
     let matches: Uint8Array | undefined;
@@ -84,19 +100,44 @@ export class EpisodeFile {
     }
     const rows = this.index.select(query, matches);
     this.selection = { key: JSON.stringify(query), rows, needle: needle ? textNeedle(needle).needle : undefined, partial: !this.done };
-    return this.window(start, count, generation);
+    return this.readWindow(start, count, generation);
   }
 
   /** Another window of the last query's rows. */
-  async window(start: number, count: number, generation = this.generation): Promise<QueryResult> {
+  window(start: number, count: number, generation = this.generation): Promise<QueryResult> {
+    return this.first(() => this.readWindow(start, count, generation));
+  }
+
+  private async readWindow(start: number, count: number, generation: number): Promise<QueryResult> {
     const selection = this.selection;
     if (!selection) return { generation, total: 0, start, rows: [], partial: !this.done };
+    const wanted = selection.rows.subarray(start, start + count);
+    const lines = await this.readRows(wanted);
     const rows: EpisodeRow[] = [];
-    for (const i of selection.rows.subarray(start, start + count)) {
-      const read = await this.readRow(i);
-      rows.push(this.index.row(i, typeof read.record === 'string' ? '' : snippetOf(read.record, selection.needle)));
-    }
+    wanted.forEach((i, k) => {
+      const record = summarizeLine(lines[k]!);
+      rows.push(this.index.row(i, typeof record === 'string' ? '' : snippetOf(record, selection.needle)));
+    });
     return { generation, total: selection.rows.length, start, rows, partial: selection.partial };
+  }
+
+  /** The lines of these rows: one read when they lie close together (a page in file order), else one each. */
+  private async readRows(rows: Uint32Array): Promise<string[]> {
+    if (!rows.length) return [];
+    let from = Infinity;
+    let to = 0;
+    for (const i of rows) {
+      const { offset, length } = this.index.location(i);
+      from = Math.min(from, offset);
+      to = Math.max(to, offset + length);
+    }
+    if (to - from > SEARCH_CHUNK) return Promise.all(Array.from(rows, async (i) => (await this.readRow(i)).raw));
+    const buffer = Buffer.alloc(to - from);
+    await this.handle!.read(buffer, 0, buffer.length, from);
+    return Array.from(rows, (i) => {
+      const { offset, length } = this.index.location(i);
+      return buffer.toString('utf8', offset - from, offset - from + length);
+    });
   }
 
   failureSummary(): FailureGroup[] {

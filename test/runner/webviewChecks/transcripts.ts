@@ -90,7 +90,7 @@ export const checks: WebviewCheck[] = [
       await openEpisode(view, 'id', 702); // misreads a card first, then solves it
       await expectImage(view, '#observation-image img', 200);
       const src = await view.locator('#observation-image img').getAttribute('src');
-      if (!src?.includes('images/seed-702.png')) throw new Error(`the record's own image is not shown: ${src}`);
+      if (!src?.includes('images/id-seed-702.png')) throw new Error(`the record's own image is not shown: ${src}`);
       if ((await view.locator('#turns > li').count()) !== 2) throw new Error('both turns listed');
       if ((await view.locator('#turns .prompt-box').count()) !== 1) throw new Error('the prompt is shown once');
       const fields = await view.locator('#turns [data-field].field-value').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-field')));
