@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EpisodeRecord } from '../../src/core/contracts.generated';
 import { answerSegments } from '../../src/core/transcripts/answerFields';
-import { turnContexts } from '../../src/core/transcripts/episodeDetail';
+import { insideRunFolder, turnContexts } from '../../src/core/transcripts/episodeDetail';
 import { EpisodeFile } from '../../src/core/transcripts/episodeFile';
 import { LineSplitter, textNeedle } from '../../src/core/transcripts/episodeIndex';
 import { TranscriptClient } from '../../src/core/transcripts/transcriptClient';
@@ -168,5 +168,12 @@ describe('transcripts: answer fields and turns', () => {
     ]);
     const gp = { environment: { env: 'generalpoints', maxVerify: 3 }, turns: [turn(true), turn(false)] } as unknown as EpisodeRecord;
     assert.deepEqual(turnContexts(gp), [{ attempt: 1, attemptsLeft: 2 }, { attempt: 2, attemptsLeft: 1 }]);
+  });
+
+  it('resolves a record's image only inside its run folder', () => {
+    assert.equal(insideRunFolder('/w/runs/a', 'images/x.png'), '/w/runs/a/images/x.png');
+    for (const bad of ['../b/x.png', '/etc/hostname', 'images/../../b.png', "javascript:alert(1)", 'file:///etc/passwd', '', 42]) {
+      assert.equal(insideRunFolder('/w/runs/a', bad), undefined, String(bad));
+    }
   });
 });

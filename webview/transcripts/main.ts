@@ -32,6 +32,7 @@ type Field = HTMLElement & { value: string };
 const search = el('vscode-textfield', { id: 'search', placeholder: 'Search prompts, outputs, verifier messages', 'aria-label': 'Search' }) as Field;
 const kindSelect = select('filter-kind', 'Split kind');
 const splitSelect = select('filter-split', 'Variant');
+const taskSelect = select('filter-task', 'Task');
 const successSelect = select('filter-success', 'Outcome');
 const failureSelect = select('filter-failure', 'Failure mode');
 const checkpointSelect = select('filter-checkpoint', 'Checkpoint');
@@ -61,7 +62,7 @@ const labelled = (label: string, control: HTMLElement) => el('label', { class: '
 
 document.getElementById('root')!.append(
   el('header', { class: 'toolbar' }, search, labelled('Split', kindSelect), labelled('Variant', splitSelect), labelled('Outcome', successSelect), labelled('Failure', failureSelect)),
-  el('div', { class: 'toolbar' }, labelled('Checkpoint', checkpointSelect), labelled('Steps', el('span', { class: 'range' }, stepMin, '–', stepMax)), labelled('Reward', el('span', { class: 'range' }, rewardMin, '–', rewardMax)), labelled('Sort', sortSelect), descending),
+  el('div', { class: 'toolbar' }, labelled('Task', taskSelect), labelled('Checkpoint', checkpointSelect), labelled('Steps', el('span', { class: 'range' }, stepMin, '–', stepMax)), labelled('Reward', el('span', { class: 'range' }, rewardMin, '–', rewardMax)), labelled('Sort', sortSelect), descending),
   status,
   problems,
   el('main', { class: 'transcripts-grid' }, el('section', { class: 'list-column' }, viewport, summary), detail),
@@ -82,6 +83,7 @@ function fillFacets(f: TranscriptFacets): void {
   if (f.splitKinds.filter((k) => k.endsWith('-ood')).length > 1) kinds.push(['ood', 'OOD (any)']);
   fill(kindSelect, kinds, state.query.splitKinds?.[0] ?? '');
   fill(splitSelect, [['', 'all'], ...f.splits.map((s): [string, string] => [s, s])], state.query.splits?.[0] ?? '');
+  fill(taskSelect, [['', 'all'], ...f.tasks.map((t): [string, string] => [t, t])], state.query.tasks?.[0] ?? '');
   fill(failureSelect, [['', 'any'], ...f.failureModes.map((m): [string, string] => [m, m])], state.query.failureModes?.[0] ?? '');
   fill(checkpointSelect, [['', 'all'], ...f.checkpoints.map((c): [string, string] => [c, c])], state.query.checkpoints?.[0] ?? '');
   stepMin.setAttribute('placeholder', f.stepMin === undefined ? 'from' : `from ${f.stepMin}`);
@@ -105,6 +107,7 @@ function readQuery(): TranscriptQuery {
   const query: TranscriptQuery = {
     splitKinds: one(kindSelect),
     splits: one(splitSelect),
+    tasks: one(taskSelect),
     failureModes: one(failureSelect),
     checkpoints: one(checkpointSelect),
     success: successSelect.value === '' ? undefined : successSelect.value === 'true',
@@ -137,7 +140,7 @@ search.addEventListener('input', () => {
   clearTimeout(typing);
   typing = setTimeout(() => runQuery(), 250);
 });
-for (const control of [kindSelect, splitSelect, successSelect, failureSelect, checkpointSelect, sortSelect, descending]) control.addEventListener('change', () => runQuery());
+for (const control of [kindSelect, splitSelect, taskSelect, successSelect, failureSelect, checkpointSelect, sortSelect, descending]) control.addEventListener('change', () => runQuery());
 for (const field of [stepMin, stepMax, rewardMin, rewardMax]) field.addEventListener('change', () => runQuery());
 summary.addEventListener('toggle', () => summary.open && host.post({ type: 'summary' }));
 

@@ -1,6 +1,7 @@
 // What the transcript detail shows besides the record: per turn, the attempt, the attempts
 // left and (V-IRL) the rail position; the hand's card image; the V-IRL route rebuilt from the
 // record's environment and seed (the TypeScript environments agree with the trainer's).
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { EpisodeRecord } from '../contracts.generated';
 import { renderHandSvg } from '../envs/cards';
 import type { Suit } from '../envs/generalpoints';
@@ -54,4 +55,12 @@ export function recordRoute(record: EpisodeRecord, loadRouteFile: RouteFileLoade
   } catch (err) {
     return { note: `No route map: ${(err as Error).message}` };
   }
+}
+
+/** A path a record names, resolved inside the run folder; undefined when it points elsewhere. */
+export function insideRunFolder(runDir: string, path: unknown): string | undefined {
+  if (typeof path !== 'string' || !path || /^[a-z][a-z0-9+.-]*:/i.test(path)) return undefined; // no URLs (javascript:, file:, ...)
+  const full = resolve(runDir, path);
+  const inside = relative(runDir, full);
+  return !inside || inside.startsWith('..') || isAbsolute(inside) ? undefined : full;
 }

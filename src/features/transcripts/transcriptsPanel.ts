@@ -1,11 +1,11 @@
 // Transcripts: the episodes of a run or an evaluation (its episodes.jsonl), listed, filtered,
 // searched and read turn by turn. One panel per file; a worker thread indexes the file and
 // reads it by byte offset (src/core/transcripts), so big logs stay off the extension host.
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
-import { handImage, maxVerifyOf, recordRoute, turnContexts } from '../../core/transcripts/episodeDetail';
+import { handImage, insideRunFolder, maxVerifyOf, recordRoute, turnContexts } from '../../core/transcripts/episodeDetail';
 import { TranscriptClient } from '../../core/transcripts/transcriptClient';
 import type { WorkerMessage } from '../../core/transcripts/workerProtocol';
 import { TRANSCRIPTS_VIEW_TYPE, type EpisodeDetail, type FromTranscripts, type ToTranscripts, type TranscriptQuery, type TranscriptsShown } from '../../protocol/transcripts';
@@ -132,10 +132,8 @@ export class TranscriptsPanel {
 
   /** A file the record names, only inside the run folder (the webview may load nothing else). */
   private runFile(path: string): vscode.Uri | undefined {
-    const full = resolve(this.runDir.fsPath, path);
-    const inside = relative(this.runDir.fsPath, full);
-    if (!inside || inside.startsWith('..') || isAbsolute(inside) || !existsSync(full)) return undefined;
-    return vscode.Uri.file(full);
+    const full = insideRunFolder(this.runDir.fsPath, path);
+    return full && existsSync(full) ? vscode.Uri.file(full) : undefined;
   }
 
   private post(message: ToTranscripts): void {

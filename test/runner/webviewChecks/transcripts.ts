@@ -170,7 +170,7 @@ export const checks: WebviewCheck[] = [
       const verdict = await view.locator('body').evaluate(() => {
         const markup = document.querySelectorAll('iframe, a, style:not(#_defaultStyles), link:not([rel="stylesheet"]), object, embed, [onerror], [onload], [onclick], [srcdoc], [href^="javascript"]');
         const injected = [...Array.from(markup), ...Array.from(document.scripts).filter((s) => (s.textContent ?? '').includes('__ptlabXss'))];
-        const images = Array.from(document.images).map((img) => img.getAttribute('src') ?? '').filter((src) => !src.startsWith('data:image/svg+xml;base64,') && !/^https:\/\/[^/]+\.vscode-(cdn|resource)/.test(src));
+        const images = Array.from(document.images).map((img) => img.getAttribute('src') ?? '').filter((src) => !src.startsWith('data:image/svg+xml;base64,'));
         return {
           flag: (window as unknown as { __ptlabXss?: unknown }).__ptlabXss,
           injected: injected.map((n) => n.outerHTML.slice(0, 80)),
