@@ -170,7 +170,7 @@ describe('transcripts: answer fields and turns', () => {
     assert.deepEqual(turnContexts(gp), [{ attempt: 1, attemptsLeft: 2 }, { attempt: 2, attemptsLeft: 1 }]);
   });
 
-  it('resolves a record's image only inside its run folder', () => {
+  it('resolves a record image only inside its run folder', () => {
     assert.equal(insideRunFolder('/w/runs/a', 'images/x.png'), '/w/runs/a/images/x.png');
     for (const bad of ['../b/x.png', '/etc/hostname', 'images/../../b.png', "javascript:alert(1)", 'file:///etc/passwd', '', 42]) {
       assert.equal(insideRunFolder('/w/runs/a', bad), undefined, String(bad));
