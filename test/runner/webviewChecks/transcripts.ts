@@ -145,6 +145,21 @@ export const checks: WebviewCheck[] = [
     },
   },
   {
+    title: 'webview: the failure summary of an SFT evaluation calls out rule collapse, with links to examples',
+    async run(context) {
+      const { page, screenshot } = context;
+      const view = await openTranscripts(context, 'runs/compare/sft-final');
+      await view.locator('#failure-summary > summary').click();
+      const callout = view.locator('#failure-summary-body .rule-collapse');
+      await callout.waitFor({ timeout: 30_000 });
+      const text = (await callout.textContent()) ?? '';
+      if (!text.startsWith('Rule collapse: 6 of 6 failures')) throw new Error(`callout: ${text}`);
+      await view.locator('#failure-summary-body tr.is-collapse button.link').first().click();
+      await view.locator('#detail .chip.mode', { hasText: 'rule-collapse' }).first().waitFor({ timeout: 30_000 });
+      await screenshotTop(page, view, screenshot, 'transcripts-rule-collapse');
+    },
+  },
+  {
     title: 'webview: transcripts render an XSS corpus in every field as text; nothing executes or is injected',
     async run(context) {
       const { page, screenshot } = context;
