@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import { ComparePanel } from './features/compare/comparePanel';
 import { DashboardPanel } from './features/dashboard/dashboardPanel';
 import { PreviewPanel } from './features/preview/previewPanel';
+import { TranscriptsPanel } from './features/transcripts/transcriptsPanel';
 // --- jobs, runs view, config editing (issue 5) ---
 import { ConfigEditing } from './features/config/configEditing';
 import { registerNewExperiment } from './features/config/newExperiment';
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext) {
   DashboardPanel.register(context);
   PreviewPanel.register(context);
   ComparePanel.register(context);
+  TranscriptsPanel.register(context);
   // --- jobs, runs view, config editing (issue 5) ---
   ConfigEditing.register(context);
   registerNewExperiment(context);

@@ -55,7 +55,7 @@ export class PreviewPanel {
     extensionUri: vscode.Uri,
   ) {
     panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'preview', 'Preview Environment', ['preview.css']);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'preview', 'Preview Environment', ['preview.css', 'route-map.css']);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ptlab.svg');
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: FromPreview) => void this.onMessage(m), null, this.disposables);

@@ -1,0 +1,66 @@
+// What the transcript detail shows besides the record: per turn, the attempt, the attempts
+// left and (V-IRL) the rail position; the hand's card image; the V-IRL route rebuilt from the
+// record's environment and seed (the TypeScript environments agree with the trainer's).
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { EpisodeRecord } from '../contracts.generated';
+import { renderHandSvg } from '../envs/cards';
+import type { Suit } from '../envs/generalpoints';
+import type { RouteFileLoader } from '../envs/server';
+import { VirlEpisode, virlConfig } from '../envs/virl';
+import { loadRoutes, routeMap, svgDataUri } from '../../features/preview/previewEpisode';
+import type { RouteMapView } from '../../protocol/preview';
+import type { TurnContext } from '../../protocol/transcripts';
+
+export function maxVerifyOf(record: EpisodeRecord): number {
+  const value = (record.environment as Record<string, unknown>).maxVerify;
+  return typeof value === 'number' && value > 0 ? value : 1;
+}
+
+/** A V-IRL turn that carries a whole prompt (after the first) starts a new chat at the next position. */
+export function turnContexts(record: EpisodeRecord): TurnContext[] {
+  const maxVerify = maxVerifyOf(record);
+  const virl = record.environment.env === 'virl';
+  let position = 0;
+  let here = 0;
+  return record.turns.map((turn, t) => {
+    if (virl && t > 0 && turn.prompt !== undefined) {
+      position++;
+      here = 0;
+    }
+    here++;
+    return virl ? { attempt: here, attemptsLeft: Math.max(0, maxVerify - here), position } : { attempt: t + 1, attemptsLeft: Math.max(0, maxVerify - (t + 1)) };
+  });
+}
+
+/** The hand drawn as SVG (a data URI: an image cannot run script), when the record has one. */
+export function handImage(record: EpisodeRecord): string | undefined {
+  const state = record.state as { cards?: string[]; suits?: Suit[] } | undefined;
+  if (!state?.cards || !state.suits) return undefined;
+  return svgDataUri(renderHandSvg(state.cards, state.suits));
+}
+
+/** The route of a V-IRL record with the agent at its last position, or why it cannot be drawn. */
+export function recordRoute(record: EpisodeRecord, loadRouteFile: RouteFileLoader): { map?: RouteMapView; note?: string } {
+  if (record.environment.env !== 'virl') return {};
+  const state = record.state as { routeId?: string; position?: number } | undefined;
+  try {
+    const config = virlConfig(record.environment);
+    const episode = new VirlEpisode(config, loadRoutes(config, loadRouteFile), record.seed);
+    if (state?.routeId !== undefined && episode.route.routeId !== state.routeId) {
+      return { note: `The route of seed ${record.seed} here is ${episode.route.routeId}, not the record's ${state.routeId}: the route file changed since the run.` };
+    }
+    const last = turnContexts(record).at(-1)?.position ?? 0;
+    const reached = record.success ? episode.rail.length - 1 : Math.max(last, state?.position ?? 0);
+    return { map: routeMap(episode.route, episode.rail, reached, config.actionSpace) };
+  } catch (err) {
+    return { note: `No route map: ${(err as Error).message}` };
+  }
+}
+
+/** A path a record names, resolved inside the run folder; undefined when it points elsewhere. */
+export function insideRunFolder(runDir: string, path: unknown): string | undefined {
+  if (typeof path !== 'string' || !path || /^[a-z][a-z0-9+.-]*:/i.test(path)) return undefined; // no URLs (javascript:, file:, ...)
+  const full = resolve(runDir, path);
+  const inside = relative(runDir, full);
+  return !inside || inside.startsWith('..') || isAbsolute(inside) ? undefined : full;
+}

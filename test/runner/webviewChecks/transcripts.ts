@@ -1,0 +1,204 @@
+// The transcript viewer as a user sees it: a GP-VL episode with its card image and highlighted
+// answer fields, a V-IRL-VL episode with its street-view grid and route, search and the
+// failure summary, and a hostile corpus (every string field carries markup, handlers,
+// javascript: URLs and CSS tricks) shown as text with nothing executed or injected.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import type { WebviewCheck, WebviewCheckContext } from './types';
+
+/** Both side bars closed, so the viewer gets the workbench's width (its two-column layout). */
+async function widen(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  for (const [selector, keys] of [['.part.sidebar', 'Control+b'], ['.part.auxiliarybar', 'Control+Alt+b']] as const) {
+    if (await page.locator(selector).isVisible()) await page.keyboard.press(keys);
+  }
+  await page.waitForTimeout(500);
+}
+
+async function openTranscripts({ runCommand, page, activeWebview }: WebviewCheckContext, runFolder: string): Promise<FrameLocator> {
+  await page.keyboard.press('Escape');
+  await runCommand('View: Close All Editors');
+  await widen(page);
+  await runCommand('Post-Training Lab: Open Transcripts');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(runFolder);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: runFolder }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  const view = activeWebview();
+  await view.locator('#episode-list .episode-row[data-row]').first().waitFor({ timeout: 60_000 });
+  await view.locator('#status', { hasText: 'indexed' }).waitFor({ timeout: 30_000 });
+  return view;
+}
+
+async function openEpisode(view: FrameLocator, split: string, seed: number): Promise<void> {
+  await view.locator('#episode-list .episode-row', { hasText: `${split} · step 100 · ep ` }).filter({ hasText: `seed ${seed}` }).first().click();
+  await view.locator('#detail h2', { hasText: `seed ${seed}` }).waitFor({ timeout: 30_000 });
+}
+
+async function expectImage(view: FrameLocator, selector: string, minWidth: number): Promise<void> {
+  const image = view.locator(selector).first();
+  await image.waitFor({ state: 'visible', timeout: 30_000 });
+  await image.evaluate((img) => (img as HTMLImageElement).decode());
+  const [natural, shown] = await image.evaluate((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).getBoundingClientRect().width]);
+  if (!(natural! > 0 && shown! >= minWidth)) throw new Error(`${selector} did not render (natural width ${natural}, shown ${shown})`);
+}
+
+async function screenshotTop(page: Page, view: FrameLocator, screenshot: (name: string) => Promise<void>, name: string): Promise<void> {
+  await view.locator('body').evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(400);
+  await screenshot(name);
+}
+
+interface Line {
+  seed: number;
+  turns: { prompt?: string; promptDelta?: string; output: string; message: string }[];
+}
+
+function records(workspace: string, run: string): Line[] {
+  return readFileSync(join(workspace, 'runs', 'transcripts', run, 'episodes.jsonl'), 'utf8')
+    .split('\n')
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Line];
+      } catch {
+        return [];
+      }
+    });
+}
+
+interface XssRecord {
+  runId: string;
+  split: string;
+  checkpoint: string;
+  failureMode: string;
+  state: Record<string, unknown>;
+  turns: { prompt?: string; promptDelta?: string; output: string; message: string }[];
+}
+
+export const checks: WebviewCheck[] = [
+  {
+    title: 'webview: transcripts show a GP-VL episode with its card image and answer fields; search and failure summary work',
+    async run(context) {
+      const { page, screenshot, workspace } = context;
+      const view = await openTranscripts(context, 'runs/transcripts/gp-vl');
+      const lines = records(workspace, 'gp-vl');
+      const status = (await view.locator('#status').textContent()) ?? '';
+      if (!status.startsWith(`${lines.length} episodes`)) throw new Error(`status: ${status}`);
+
+      await openEpisode(view, 'id', 702); // misreads a card first, then solves it
+      await expectImage(view, '#observation-image img', 200);
+      const src = await view.locator('#observation-image img').getAttribute('src');
+      if (!src?.includes('images/id-seed-702.png')) throw new Error(`the record's own image is not shown: ${src}`);
+      if ((await view.locator('#turns > li').count()) !== 2) throw new Error('both turns listed');
+      if ((await view.locator('#turns .prompt-box').count()) !== 1) throw new Error('the prompt is shown once');
+      const fields = await view.locator('#turns [data-field].field-value').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-field')));
+      if (!['cards', 'number', 'formula'].every((f) => fields.includes(f))) throw new Error(`answer fields not highlighted: ${fields.join(', ')}`);
+      const verdicts = (await view.locator('#turns .verdict').allTextContents()).join('\n');
+      for (const expected of ['recognition', 'cards misread', 'attempt 1 · 4 left', 'Correct solution.', 'episode over']) {
+        if (!verdicts.includes(expected)) throw new Error(`the verdicts lack ${JSON.stringify(expected)}: ${verdicts}`);
+      }
+      // raw text one click away
+      await view.locator('#turns > li').first().locator('.raw-toggle').click();
+      const raw = await view.locator('#turns > li').first().locator('pre.raw').textContent();
+      const record = lines.find((l) => l.seed === 702)!;
+      if (raw !== record.turns[0]!.output) throw new Error('the raw output differs from the record');
+      await view.locator('#turns > li').first().locator('.raw-toggle').click();
+      await view.locator('#failure-summary > summary').click();
+      await view.locator('#failure-summary-body .failure-table').first().waitFor({ timeout: 30_000 });
+      await screenshotTop(page, view, screenshot, 'transcripts-gp-vl');
+
+      // search: any case, over prompts, outputs and verifier messages
+      const needle = 'You Recognized Wrong';
+      const expected = lines.filter((l) => l.turns.some((t) => [t.prompt, t.promptDelta, t.output, t.message].some((s) => s?.toLowerCase().includes(needle.toLowerCase())))).length;
+      await view.locator('#search').evaluate((e, value) => {
+        const field = e as HTMLElement & { value: string };
+        field.value = value;
+        field.dispatchEvent(new Event('input'));
+      }, needle);
+      await view.locator('#status', { hasText: `${expected} episodes matching` }).waitFor({ timeout: 30_000 });
+      if ((await view.locator('#episode-list .episode-row[data-row]').count()) !== expected) throw new Error('the list does not show the matches');
+    },
+  },
+  {
+    title: 'webview: transcripts show a V-IRL-VL episode with its street-view grid and the route with the agent',
+    async run(context) {
+      const { page, screenshot } = context;
+      const view = await openTranscripts(context, 'runs/transcripts/virl-vl');
+      await openEpisode(view, 'id', 701);
+      await expectImage(view, '#observation-image img', 200);
+      await view.locator('#route-map #map-agent').waitFor({ timeout: 30_000 });
+      const done = await view.locator('#route-map .map-rail.is-done').count();
+      if (done < 2) throw new Error(`the route does not show the positions reached (${done})`);
+      const labels = (await view.locator('#turns .turn-label').allTextContents()).join('\n');
+      const verdicts = (await view.locator('#turns .verdict').allTextContents()).join('\n');
+      for (const expected of ['attempt 2 at position 2 · 0 left', 'expert: ', 'premature-stop']) {
+        if (!verdicts.includes(expected)) throw new Error(`the verdicts lack ${JSON.stringify(expected)}: ${verdicts}`);
+      }
+      if (!labels.includes('Turn 1 · model')) throw new Error(labels);
+      const prompts = await view.locator('#turns .prompt-box summary').allTextContents();
+      if (!prompts.some((p) => p.startsWith('Prompt at position 2 (a new chat)'))) throw new Error(`new-chat prompts: ${prompts.join(' | ')}`);
+      const actions = await view.locator('#turns [data-field="action"].field-value').count();
+      if (actions === 0) throw new Error('the V-IRL action is not highlighted');
+      await screenshotTop(page, view, screenshot, 'transcripts-virl-vl');
+    },
+  },
+  {
+    title: 'webview: the failure summary of an SFT evaluation calls out rule collapse, with links to examples',
+    async run(context) {
+      const { page, screenshot } = context;
+      const view = await openTranscripts(context, 'runs/compare/sft-final');
+      await view.locator('#failure-summary > summary').click();
+      const callout = view.locator('#failure-summary-body .rule-collapse');
+      await callout.waitFor({ timeout: 30_000 });
+      const text = (await callout.textContent()) ?? '';
+      if (!text.startsWith('Rule collapse: 6 of 6 failures')) throw new Error(`callout: ${text}`);
+      await view.locator('#failure-summary-body tr.is-collapse button.link').first().click();
+      await view.locator('#detail .chip.mode', { hasText: 'rule-collapse' }).first().waitFor({ timeout: 30_000 });
+      await screenshotTop(page, view, screenshot, 'transcripts-rule-collapse');
+    },
+  },
+  {
+    title: 'webview: transcripts render an XSS corpus in every field as text; nothing executes or is injected',
+    async run(context) {
+      const { page, screenshot } = context;
+      const view = await openTranscripts(context, 'runs/transcripts/xss');
+      await view.locator('#status', { hasText: '1 line skipped' }).waitFor({ timeout: 30_000 });
+      const rows = view.locator('#episode-list .episode-row[data-row]');
+      const count = await rows.count();
+      if (count !== 10) throw new Error(`expected the 10 hostile records, got ${count}`);
+      const corpus = records(context.workspace, 'xss') as unknown as XssRecord[];
+      for (let i = 0; i < count; i++) {
+        await rows.nth(i).click();
+        await view.locator('#detail h2', { hasText: `episode ${i} ` }).waitFor({ timeout: 30_000 });
+        for (const toggle of await view.locator('#detail details').all()) await toggle.evaluate((d) => ((d as HTMLDetailsElement).open = true));
+        const detail = (await view.locator('#detail').textContent()) ?? '';
+        const record = corpus[i]!;
+        const strings = [record.runId, record.split, record.checkpoint, record.failureMode, ...Object.values(record.state).filter((v) => typeof v === 'string'), ...record.turns.flatMap((t) => [t.prompt ?? t.promptDelta, t.output, t.message])];
+        const missing = strings.filter((s) => typeof s === 'string' && !detail.includes(s));
+        if (missing.length) throw new Error(`record ${i}: not shown verbatim as text: ${missing.join(' | ').slice(0, 300)}`);
+      }
+      await view.locator('#failure-summary > summary').click();
+      await view.locator('#failure-summary-body .failure-group').first().waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(500); // anything deferred (onerror, onload) has had its chance
+      const verdict = await view.locator('body').evaluate(() => {
+        const markup = document.querySelectorAll('iframe, a, style:not(#_defaultStyles), link:not([rel="stylesheet"]), object, embed, [onerror], [onload], [onclick], [srcdoc], [href^="javascript"]');
+        const injected = [...Array.from(markup), ...Array.from(document.scripts).filter((s) => (s.textContent ?? '').includes('__ptlabXss'))];
+        const images = Array.from(document.images).map((img) => img.getAttribute('src') ?? '').filter((src) => !src.startsWith('data:image/svg+xml;base64,'));
+        return {
+          flag: (window as unknown as { __ptlabXss?: unknown }).__ptlabXss,
+          injected: injected.map((n) => n.outerHTML.slice(0, 80)),
+          images,
+          bodyShown: getComputedStyle(document.body).display !== 'none',
+        };
+      });
+      if (verdict.flag !== undefined) throw new Error(`hostile text executed: window.__ptlabXss = ${String(verdict.flag)}`);
+      if (verdict.injected.length) throw new Error(`hostile text became elements: ${verdict.injected.join(' | ')}`);
+      if (verdict.images.length) throw new Error(`images from the records were loaded: ${verdict.images.join(' | ')}`);
+      if (!verdict.bodyShown) throw new Error(`the page was altered: ${JSON.stringify(verdict)}`);
+      await screenshotTop(page, view, screenshot, 'transcripts-xss');
+      await context.runCommand('View: Close All Editors');
+    },
+  },
+];

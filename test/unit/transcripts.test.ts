@@ -1,0 +1,179 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { EpisodeRecord } from '../../src/core/contracts.generated';
+import { answerSegments } from '../../src/core/transcripts/answerFields';
+import { insideRunFolder, turnContexts } from '../../src/core/transcripts/episodeDetail';
+import { EpisodeFile } from '../../src/core/transcripts/episodeFile';
+import { LineSplitter, textNeedle } from '../../src/core/transcripts/episodeIndex';
+import { TranscriptClient } from '../../src/core/transcripts/transcriptClient';
+
+const repo = resolve(__dirname, '..', '..', '..');
+const SFT = join(repo, 'test', 'fixtures', 'workspace', 'runs', 'compare', 'sft-final', 'episodes.jsonl');
+
+describe('transcripts: line index', () => {
+  it('splits lines across chunk boundaries with their byte offsets', () => {
+    const text = Buffer.from('{"a":1}\nçé\n\nlast');
+    for (const size of [1, 2, 3, 5, 100]) {
+      const lines: [string, number][] = [];
+      const splitter = new LineSplitter();
+      for (let at = 0; at < text.length; at += size) splitter.push(text.subarray(at, at + size), at, (b, o) => lines.push([b.toString(), o]));
+      splitter.finish((b, o) => lines.push([b.toString(), o]));
+      assert.deepEqual(lines, [['{"a":1}', 0], ['çé', 8], ['', 13], ['last', 14]], `chunks of ${size}`);
+    }
+  });
+
+  it('escapes an ASCII needle as JSON writes it, to test raw lines', () => {
+    assert.deepEqual(textNeedle('"Cards": [\'6\''), { needle: '"cards": [\'6\'', raw: '\\"cards\\": [\'6\'' });
+    assert.deepEqual(textNeedle('Ünïcode'), { needle: 'ünïcode' });
+  });
+});
+
+describe('transcripts: an episodes file', () => {
+  let dir: string;
+  let file: EpisodeFile;
+  const good = readFileSync(SFT, 'utf8').trimEnd().split('\n');
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ptlab-transcripts-'));
+    const lines = [...good.slice(0, 12), 'garbage {', '', '[1, 2]', '{"split": "x"}', ...good.slice(12), good[0]!.slice(0, 200)];
+    writeFileSync(join(dir, 'episodes.jsonl'), lines.join('\n')); // the last line is torn: no newline, cut JSON
+    file = new EpisodeFile(join(dir, 'episodes.jsonl'));
+    const reports: number[] = [];
+    const final = await file.build((p) => reports.push(p.episodes));
+    assert.equal(final.done, true);
+    assert.ok(reports.length >= 2, 'a report after the first chunk and one at the end');
+  });
+  after(async () => {
+    await file.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('indexes the episodes and counts the torn and garbage lines without failing', () => {
+    const p = file.progress(0);
+    assert.equal(p.episodes, 24);
+    assert.equal(p.skipped, 4);
+    assert.deepEqual(p.skippedExamples.slice(0, 3), ['line 13: not JSON (a torn or garbage line)', 'line 15: not a JSON object', 'line 16: not an episode record (needs split, step, turns, success)']);
+    assert.match(p.skippedExamples[3]!, /^line 29: not JSON/);
+  });
+
+  it('reads a row back by its byte offset', async () => {
+    const read = await file.readRow(12);
+    assert.equal(read.raw, good[12]);
+    assert.equal(read.line, 17);
+    assert.equal((read.record as EpisodeRecord).seed, JSON.parse(good[12]!).seed);
+  });
+
+  it('filters by split kind, outcome and failure mode, and sorts', async () => {
+    const ood = await file.query({ splitKinds: ['ood'] }, 0, 100);
+    assert.equal(ood.total, 12);
+    assert.ok(ood.rows.every((r) => r.split === 'ood-rule'));
+    const collapsed = await file.query({ success: false, failureModes: ['rule-collapse'] }, 0, 3);
+    assert.equal(collapsed.total, 6);
+    assert.equal(collapsed.rows.length, 3);
+    assert.ok(collapsed.rows.every((r) => !r.success && r.failureMode === 'rule-collapse'));
+    const byReward = await file.query({ sort: { key: 'reward', descending: true } }, 0, 100);
+    const rewards = byReward.rows.map((r) => r.totalReward);
+    assert.deepEqual(rewards, [...rewards].sort((a, b) => b - a));
+    const none = await file.query({ stepMin: 101 }, 0, 10);
+    assert.equal(none.total, 0);
+    const rewarded = await file.query({ rewardMin: 5, splits: ['id'] }, 0, 100);
+    assert.ok(rewarded.total > 0 && rewarded.rows.every((r) => r.totalReward >= 5 && r.split === 'id'));
+    const second = await file.window(10, 5);
+    assert.deepEqual(second.rows.map((r) => r.row), rewarded.rows.slice(10, 15).map((r) => r.row));
+  });
+
+  it('searches prompts, outputs and verifier messages in any case, with quotes and newlines', async () => {
+    const message = JSON.parse(good.find((l) => l.includes('rule-collapse'))!) as EpisodeRecord;
+    const verifier = message.turns.find((t) => t.failureMode === 'rule-collapse')!.message;
+    const byMessage = await file.query({ text: verifier.slice(0, 30).toUpperCase() }, 0, 100);
+    assert.ok(byMessage.total >= 1 && byMessage.rows.some((r) => r.seed === message.seed));
+    assert.ok(byMessage.rows[0]!.snippet.toLowerCase().includes(verifier.slice(0, 20).toLowerCase()), byMessage.rows[0]!.snippet);
+    const quoted = await file.query({ text: '"formula": "' }, 0, 100);
+    assert.equal(quoted.total, 24, 'every output has a formula field');
+    const multiline = await file.query({ text: '[Input]\nCards:' }, 0, 100);
+    assert.equal(multiline.total, 24, 'every first prompt');
+    const ood = await file.query({ text: 'Correct solution', splitKinds: ['rule-ood'] }, 0, 100);
+    assert.ok(ood.total > 0 && ood.rows.every((r) => r.split === 'ood-rule' && r.success));
+    assert.equal((await file.query({ text: 'no such text anywhere' }, 0, 10)).total, 0);
+  });
+
+  it('summarizes failure modes per split and step with example rows, rule collapse among them', async () => {
+    await file.query({}, 0, 1);
+    const groups = file.failureSummary();
+    assert.deepEqual(groups.map((g) => [g.split, g.step, g.episodes, g.failures]), [['id', 100, 12, 3], ['ood-rule', 100, 12, 6]]);
+    const collapse = groups[1]!.modes[0]!;
+    assert.equal(collapse.mode, 'rule-collapse');
+    assert.equal(collapse.count, 6);
+    assert.equal(collapse.examples.length, 3);
+    const example = (await file.readRow(collapse.examples[0]!.row)).record as EpisodeRecord;
+    assert.equal(example.failureMode, 'rule-collapse');
+  });
+});
+
+describe('transcripts: the worker', () => {
+  it('answers the first page before and after the index is complete', async () => {
+    const client = new TranscriptClient(SFT, undefined, join(repo, 'out', 'src', 'core', 'transcripts', 'transcriptWorker.js'));
+    try {
+      await client.started();
+      const first = await client.request({ kind: 'query', query: { splits: ['id'] }, start: 0, count: 5 });
+      assert.equal(first.rows.length, 5);
+      const done = await client.indexed();
+      assert.equal(done.episodes, 24);
+      const all = await client.request({ kind: 'query', query: {}, start: 0, count: 50 });
+      assert.equal(all.total, 24);
+      assert.equal(all.partial, false);
+      const record = await client.request({ kind: 'record', row: 3 });
+      assert.equal((record.record as EpisodeRecord).episode, 3);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('reports a missing file instead of hanging', async () => {
+    const client = new TranscriptClient('/nonexistent/episodes.jsonl', undefined, join(repo, 'out', 'src', 'core', 'transcripts', 'transcriptWorker.js'));
+    try {
+      await assert.rejects(client.started(), /cannot read \/nonexistent\/episodes.jsonl/);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe('transcripts: answer fields and turns', () => {
+  it('marks the answer fields of GeneralPoints and V-IRL outputs, keeping every character', () => {
+    const gp = '\n{\n  "cards": [\'6\', \'K\', \'9\', \'9\'],\n  "number": [6, 10, 9, 9],\n  "formula": "9/6*10+9",\n}';
+    const segments = answerSegments(gp);
+    assert.equal(segments.map((s) => s.text).join(''), gp);
+    assert.deepEqual(
+      segments.filter((s) => s.part === 'value').map((s) => [s.field, s.text]),
+      [['cards', "['6', 'K', '9', '9']"], ['number', '[6, 10, 9, 9]'], ['formula', '"9/6*10+9"']],
+    );
+    const virl = '{\n  "current observation": "Bank; ",\n  "current instruction": "Turn left",\n  "action": "turn_direction(left)",\n}';
+    assert.deepEqual(answerSegments(virl).filter((s) => s.part === 'value').map((s) => s.text), ['"Bank; "', '"Turn left"', '"turn_direction(left)"']);
+    const hostile = '<script>alert(1)</script>"formula": <img onerror=x>';
+    assert.equal(answerSegments(hostile).map((s) => s.text).join(''), hostile);
+    assert.deepEqual(answerSegments('no fields'), [{ text: 'no fields' }]);
+  });
+
+  it('counts attempts per position for V-IRL and per episode for GeneralPoints', () => {
+    const turn = (prompt: boolean) => ({ index: 0, ...(prompt ? { prompt: 'P' } : { promptDelta: 'again' }), output: '', reward: 0, message: '', done: false });
+    const virl = { environment: { env: 'virl', maxVerify: 2 }, turns: [turn(true), turn(false), turn(true), turn(true)] } as unknown as EpisodeRecord;
+    assert.deepEqual(turnContexts(virl), [
+      { attempt: 1, attemptsLeft: 1, position: 0 },
+      { attempt: 2, attemptsLeft: 0, position: 0 },
+      { attempt: 1, attemptsLeft: 1, position: 1 },
+      { attempt: 1, attemptsLeft: 1, position: 2 },
+    ]);
+    const gp = { environment: { env: 'generalpoints', maxVerify: 3 }, turns: [turn(true), turn(false)] } as unknown as EpisodeRecord;
+    assert.deepEqual(turnContexts(gp), [{ attempt: 1, attemptsLeft: 2 }, { attempt: 2, attemptsLeft: 1 }]);
+  });
+
+  it('resolves a record image only inside its run folder', () => {
+    assert.equal(insideRunFolder('/w/runs/a', 'images/x.png'), '/w/runs/a/images/x.png');
+    for (const bad of ['../b/x.png', '/etc/hostname', 'images/../../b.png', "javascript:alert(1)", 'file:///etc/passwd', '', 42]) {
+      assert.equal(insideRunFolder('/w/runs/a', bad), undefined, String(bad));
+    }
+  });
+});
