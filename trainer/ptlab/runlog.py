@@ -280,16 +280,17 @@ class RunLog:
 
 class RunLogFollower(RunLog):
     """A non-main process of a distributed job: reads the run folder (the checkpoints to
-    resume from), hears SIGTERM, writes nothing; the main process's RunLog writes for all."""
+    resume from), hears SIGTERM and SIGHUP, writes nothing; the main process's RunLog writes for all."""
 
     def __init__(self, run_dir: Path, *, resume: bool = False, **_: Any) -> None:
         self.dir = Path(run_dir)
         self.manifest_path = self.dir / "run.json"
         self.cancel_requested = False
         self.manifest = load_json_file(self.manifest_path, "run-manifest.schema.json") if resume else {"runId": self.dir.name, "status": "running", "checkpoints": [], "segments": []}
-        self._previous_sigterm = signal.getsignal(signal.SIGTERM) if threading.current_thread() is threading.main_thread() else None
-        if self._previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._on_sigterm)
+        self._previous_handlers: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            for signum in CANCEL_SIGNALS:
+                self._previous_handlers[signum] = signal.signal(signum, self._on_cancel_signal)
 
     def _write_manifest(self) -> None:
         pass
@@ -305,6 +306,6 @@ class RunLogFollower(RunLog):
 
     def finish(self, status: str, error: BaseException | None = None) -> None:
         self.manifest["status"] = status
-        if self._previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._previous_sigterm)
+        for signum, handler in self._previous_handlers.items():
+            signal.signal(signum, handler)
 
