@@ -1,6 +1,6 @@
 // `npx ptlab`: the TypeScript command line (the Python trainer is `python -m ptlab`).
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ import type { ExperimentConfig } from './core/contracts.generated';
 import { episodeRecord, evaluationPlan, playSplit, type ChatGenerator } from './core/evaluation';
 import { InferenceClient } from './core/inference/inferenceClient';
 import { buildReport, reportHtml, type RunFiles } from './core/report';
+import { nameProblem, sftVsRlSuite, TEMPLATES } from './core/templates';
 
 const USAGE = `usage: ptlab COMMAND
 
@@ -25,6 +26,8 @@ commands:
                trainer's protocol and seeds; episode records as JSON lines:
                  --model DIR  --config X.ptlab.json  [--split NAME]...
                  [--episodes N] [--out FILE.jsonl (default: stdout)] [--run-id ID] [--step N]
+  new-suite    the paper's SFT-vs-RL suite for a preset (what New Experiment writes):
+                 --preset gp-l|gp-vl|virl-l|virl-vl|tiny  [--name NAME]  [--out DIR (.)]
   report       a self-contained HTML report of an SFT-vs-RL study (the demo's layout):
                  --runs DIR (holding sft-more/ and ppo/)  [--out FILE.html]  [--title TEXT]
 `;
@@ -174,6 +177,24 @@ async function report(args: string[]): Promise<number> {
   return 0;
 }
 
+function newSuite(args: string[]): number {
+  const { values } = parseArgs({ args, options: { preset: { type: 'string' }, name: { type: 'string' }, out: { type: 'string', default: '.' } } });
+  const template = TEMPLATES.find((t) => t.id === values.preset);
+  if (!template) throw new UsageError(`new-suite: --preset must be one of ${TEMPLATES.map((t) => t.id).join(', ')}`);
+  const name = values.name ?? template.id;
+  const problem = nameProblem(name);
+  if (problem) throw new UsageError(`new-suite: --name ${JSON.stringify(name)}: ${problem}`);
+  const example = readFileSync(join(__dirname, '..', 'examples', template.example), 'utf8');
+  for (const file of sftVsRlSuite(example, name, template.label)) {
+    const target = join(values.out!, file.path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(`${target}.tmp`, file.text);
+    renameSync(`${target}.tmp`, target);
+    process.stdout.write(`${target}\n`);
+  }
+  return 0;
+}
+
 class UsageError extends Error {}
 
 function integerOption(name: string, value: string): number {
@@ -188,6 +209,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'generate') return generate(argv.slice(1));
   if (command === 'evaluate') return evaluate(argv.slice(1));
   if (command === 'report') return report(argv.slice(1));
+  if (command === 'new-suite') return newSuite(argv.slice(1));
   if (command === undefined || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;

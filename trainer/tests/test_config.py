@@ -12,7 +12,7 @@ from ptlab.envs.virl import VirlConfig
 
 SCHEMA = json.loads((schemas_dir() / "experiment.schema.json").read_text())
 DEFS = SCHEMA["$defs"]
-EXAMPLES = sorted((schemas_dir().parent / "examples").glob("*.ptlab.json"))
+EXAMPLES = sorted((schemas_dir().parent / "examples").glob("*.ptlab.json")) + sorted((schemas_dir().parent / "examples" / "paper").glob("*/*.ptlab.json"))
 
 MIRRORS = [
     (cfg.Model, DEFS["model"]),
