@@ -33,7 +33,7 @@ export interface ReportData {
   runs: { method: Method; folder: string; status: string; seconds: number | undefined; curves: SplitCurve[] }[];
   /** Init's success: step 0 of the runs (both start from Init; the SFT run's is used). */
   init: SplitPoint[];
-  finals: (SplitPoint & { method: Method; step: number; gflops: number; delta: number | undefined })[];
+  finals: (SplitPoint & { method: Method; step: number; gflops: number; delta: number | undefined; failureModes: Record<string, number> })[];
   comparison: { splits: PairedSplit[]; examples: { split: string; seed: number; sft: EpisodeRecord; rl: EpisodeRecord }[] };
   samples: { method: Method; records: EpisodeRecord[] }[];
 }
@@ -72,13 +72,18 @@ export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdA
     const first = c.points.find((p) => p.step === 0);
     return first ? [{ split: c.split, splitKind: c.splitKind, rate: first.rate, stderr: first.stderr, n: first.n }] : [];
   });
-  const finals = runs.flatMap((run) =>
+  const failureModes = (files: RunFiles, split: string, step: number): Record<string, number> => {
+    const record = parseMetricsJsonl(files.metrics ?? '').records.filter((r) => r.kind === 'eval' && r.step === step && (r as { split?: string }).split === split).pop();
+    return ((record as { failureModes?: Record<string, number> } | undefined)?.failureModes ?? {}) as Record<string, number>;
+  };
+  const finals = runs.flatMap((run, index) =>
     run.curves.flatMap((c) => {
       const last = c.points[c.points.length - 1];
       if (!last) return [];
       const base = init.find((i) => i.split === c.split)?.rate;
       const delta = base === undefined ? undefined : last.rate - base;
-      return [{ method: run.method, split: c.split, splitKind: c.splitKind, rate: last.rate, stderr: last.stderr, n: last.n, step: last.step, gflops: last.gflops, delta }];
+      const modes = failureModes(index === 0 ? sft : rl, c.split, last.step);
+      return [{ method: run.method, split: c.split, splitKind: c.splitKind, rate: last.rate, stderr: last.stderr, n: last.n, step: last.step, gflops: last.gflops, delta, failureModes: modes }];
     }),
   );
   const finalEpisodes = (files: RunFiles) => {

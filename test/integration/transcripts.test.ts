@@ -24,6 +24,7 @@ async function tabsReach(n: number): Promise<number> {
 describe('Open Transcripts', () => {
   before(async () => {
     await vscode.extensions.getExtension('ptlab.ptlab')!.activate();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors'); // panels other suites left open
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
