@@ -30,6 +30,11 @@ export function sourcesOfRun(run: string, manifest: RunManifest, metricsText: st
       exportName: onnx.name,
     });
   }
+  if (config?.evaluation && manifest.configPath) {
+    for (const checkpoint of manifest.checkpoints ?? []) {
+      sources.push({ id: `checkpoint:${run}:${checkpoint.path}`, kind: 'checkpoint', label: `${run} · ${basename(checkpoint.path)} @ ${checkpoint.step} (evaluate with the trainer)`, run, step: checkpoint.step, checkpoint: checkpoint.path, splits: configSplits });
+    }
+  }
   const evaluations = new Map<number, { splits: Set<string>; checkpoint?: string }>();
   for (const record of parseMetricsJsonl(metricsText ?? '').records) {
     if (record.kind !== 'eval') continue;

@@ -70,7 +70,8 @@ export function splitEnvironment(training: Record<string, unknown>, overrides: R
   return { ...training, ...(overrides ?? {}) };
 }
 
-function newEpisodes(plan: SplitPlan, server: EnvServer): PlayedEpisode[] {
+/** The split's episodes (or only episode `only`, for playing one by hand), not yet played. */
+export function newEpisodes(plan: SplitPlan, server: EnvServer, only?: number): PlayedEpisode[] {
   const raw = plan.environment;
   const isVirl = raw.env === 'virl';
   const config = isVirl ? virlConfig(raw) : generalPointsConfig(raw);
@@ -79,7 +80,8 @@ function newEpisodes(plan: SplitPlan, server: EnvServer): PlayedEpisode[] {
   }
   const environment = { env: isVirl ? 'virl' : 'generalpoints', ...config };
   const routes = isVirl ? server.routesFor(virlConfig(raw)) : [];
-  return Array.from({ length: plan.episodes }, (_, index) => {
+  const indices = only === undefined ? Array.from({ length: plan.episodes }, (_, index) => index) : [only];
+  return indices.map((index) => {
     const seed = (plan.seed + index) >>> 0;
     const env = isVirl ? new VirlEpisode(virlConfig(raw), routes, seed) : new GeneralPointsEpisode(generalPointsConfig(raw), seed);
     return { index, seed, env, environment, messages: [{ role: 'user', content: env.prompt }], turns: [], pendingPrompt: { prompt: env.prompt }, recognized: 0 };
@@ -107,25 +109,29 @@ export async function playSplit(plan: SplitPlan, server: EnvServer, generate: Ch
     const answers = await generate(active.map((e) => e.messages));
     const still: PlayedEpisode[] = [];
     active.forEach((episode, i) => {
-      const answer = answers[i]!;
-      const env = episode.env;
-      const expert = env instanceof VirlEpisode ? env.expertAction : undefined;
-      const step = env.step(answer.text);
-      episode.turns.push(turnOf(episode, answer, step, expert));
-      if (step.done) return;
-      const next = step.nextPrompt!;
-      if ('newChat' in step && step.newChat) {
-        episode.messages = [{ role: 'user', content: next }];
-        episode.pendingPrompt = { prompt: next };
-      } else {
-        episode.messages = [...episode.messages, { role: 'assistant', content: answer.text }, { role: 'user', content: next }];
-        episode.pendingPrompt = { promptDelta: next };
-      }
-      still.push(episode);
+      if (!advance(episode, answers[i]!)) still.push(episode);
     });
     active = still;
   }
   return { episodes, summary: summarize(plan, episodes) };
+}
+
+/** One turn: the environment scores `answer`, the transcript and the next chat follow. True when the episode is over. */
+export function advance(episode: PlayedEpisode, answer: ChatAnswer): boolean {
+  const env = episode.env;
+  const expert = env instanceof VirlEpisode ? env.expertAction : undefined;
+  const step = env.step(answer.text);
+  episode.turns.push(turnOf(episode, answer, step, expert));
+  if (step.done) return true;
+  const next = step.nextPrompt!;
+  if ('newChat' in step && step.newChat) {
+    episode.messages = [{ role: 'user', content: next }];
+    episode.pendingPrompt = { prompt: next };
+  } else {
+    episode.messages = [...episode.messages, { role: 'assistant', content: answer.text }, { role: 'user', content: next }];
+    episode.pendingPrompt = { promptDelta: next };
+  }
+  return false;
 }
 
 export function summarize(plan: SplitPlan, episodes: PlayedEpisode[]): SplitSummary {

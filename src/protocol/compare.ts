@@ -1,13 +1,13 @@
 // The whole host <-> compare webview contract. Imported by both sides.
 import type { Comparison, Divergence, PairedSplit } from '../core/compare';
-import type { EpisodeRecord } from '../core/contracts.generated';
+import type { EpisodeRecord, Turn } from '../core/contracts.generated';
 
-/** Something to compare: an exported checkpoint run here with onnxruntime-node, or the
- *  episodes an evaluation already wrote (any model size: `python -m ptlab eval`, or the
- *  evaluations inside a training run). */
+/** Something to compare: an exported checkpoint run here with onnxruntime-node, the
+ *  episodes an evaluation already wrote (`python -m ptlab eval`, or the evaluations inside a
+ *  training run), or a checkpoint of any size that the trainer evaluates first (as a task). */
 export interface CompareSource {
   id: string;
-  kind: 'onnx' | 'evaluation';
+  kind: 'onnx' | 'evaluation' | 'checkpoint';
   label: string;
   /** Run folder, relative to the workspace. */
   run: string;
@@ -47,13 +47,32 @@ export type ToCompare =
   | { type: 'compare/progress'; message: string; fraction: number }
   | { type: 'compare/result'; view: ComparisonView }
   | { type: 'compare/error'; message: string }
-  | { type: 'pair/show'; split: string; seed: number; a: EpisodeRecord; b: EpisodeRecord; divergence: Divergence | undefined };
+  | { type: 'pair/show'; split: string; seed: number; a: EpisodeRecord; b: EpisodeRecord; divergence: Divergence | undefined }
+  | { type: 'play/state'; state: PlayState }
+  | { type: 'play/proposal'; text: string; tokens: number; tokensPerSecond: number }
+  | { type: 'play/error'; message: string };
+
+/** An episode played by hand with a checkpoint proposing each answer. */
+export interface PlayState {
+  source: string;
+  split: string;
+  seed: number;
+  turns: Turn[];
+  /** What the model is shown next: the whole prompt (a new chat) or what the turn appends. */
+  next: { prompt: string } | { promptDelta: string } | undefined;
+  done: boolean;
+  success: boolean;
+  totalReward: number;
+}
 
 export type FromCompare =
   | { type: 'ready' }
   | { type: 'sources/refresh' }
   | { type: 'compare/run'; a: string; b: string; episodes: number | undefined; splits: string[] | undefined }
   | { type: 'compare/cancel' }
-  | { type: 'pair/open'; split: string; seed: number };
+  | { type: 'pair/open'; split: string; seed: number }
+  | { type: 'play/start'; source: string; split: string; episode: number }
+  | { type: 'play/generate' }
+  | { type: 'play/submit'; answer: string };
 
 export const COMPARE_VIEW_TYPE = 'ptlab.compare';

@@ -47,7 +47,7 @@ describe('Compare Checkpoints', () => {
     const config = join(run, 'experiment.ptlab.json');
     writeFileSync(config, JSON.stringify(manifest.config));
     execFileSync(python, ['-m', 'ptlab', 'export', '--config', config, '--run-dir', run, '--checkpoint', checkpoint], { timeout: 180_000 });
-    writeFileSync(join(run, 'run.json'), JSON.stringify({ ...manifest, runId: 'local-export', job: 'sft', checkpoints: [{ step: 7, path: 'checkpoints/final', createdAt: '2026-11-25T12:00:00.000Z' }] }));
+    writeFileSync(join(run, 'run.json'), JSON.stringify({ ...manifest, runId: 'local-export', job: 'sft', configPath: config, checkpoints: [{ step: 7, path: 'checkpoints/final', createdAt: '2026-11-25T12:00:00.000Z' }] }));
 
     const view = (await vscode.commands.executeCommand('ptlab.compareCheckpoints', { a: 'onnx:runs/compare/local-export:final', b: SFT })) as ComparisonView;
     assert.equal(view.a.kind, 'onnx');
@@ -59,6 +59,18 @@ describe('Compare Checkpoints', () => {
     const id = view.splits[0]!;
     assert.equal(id.a.rate, 0);
     assert.equal(id.onlyB, id.b.successes);
+  });
+
+  it('has the trainer evaluate a checkpoint of any size as a task, then compares its episodes', async function () {
+    this.timeout(300_000);
+    const view = (await vscode.commands.executeCommand('ptlab.compareCheckpoints', { a: 'checkpoint:runs/compare/local-export:checkpoints/final', b: SFT })) as ComparisonView;
+    assert.equal(view.a.kind, 'evaluation', 'the checkpoint was replaced by its evaluation');
+    assert.match(view.a.run, /eval-local-export-final$/);
+    assert.deepEqual(view.splits.map((s) => [s.split, s.pairs]), [['id', 12], ['ood-rule', 12]]);
+    assert.deepEqual(view.unmatched, [], 'the trainer played the same seeds');
+    assert.equal(view.splits[0]!.a.rate, 0);
+    const again = (await vscode.commands.executeCommand('ptlab.compareCheckpoints', { a: 'checkpoint:runs/compare/local-export:checkpoints/final', b: SFT })) as ComparisonView;
+    assert.equal(again.a.run, view.a.run, 'a finished evaluation is reused');
   });
 
   it('names an unknown checkpoint', async () => {

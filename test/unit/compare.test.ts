@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { compareEpisodes, firstDivergence, mcnemarExact } from '../../src/core/compare';
+import { sourcesOfRun } from '../../src/core/compareSources';
 import type { EpisodeRecord } from '../../src/core/contracts.generated';
 
 function episode(split: string, seed: number, success: boolean, outputs: string[]): EpisodeRecord {
@@ -51,5 +54,26 @@ describe('checkpoint comparison', () => {
     assert.equal(firstDivergence(episode('id', 1, true, ['abc']), episode('id', 1, true, ['abc'])), undefined);
     assert.deepEqual(firstDivergence(episode('id', 1, false, ['abc', 'hello']), episode('id', 1, false, ['abc', 'help'])), { turn: 1, field: 'output', offset: 3 });
     assert.deepEqual(firstDivergence(episode('id', 1, false, ['abc']), episode('id', 1, false, ['abc', 'more'])), { turn: 1, field: 'missing', offset: 0 });
+  });
+});
+
+describe('compare sources', () => {
+  const run = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'compare', 'sft-final');
+  const manifest = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
+  const metrics = readFileSync(join(run, 'metrics.jsonl'), 'utf8');
+
+  it('lists exports, evaluations and, with a config path, checkpoints for the trainer', () => {
+    const withCheckpoints = { ...manifest, configPath: '/x/c.ptlab.json', checkpoints: [{ step: 40, path: 'checkpoints/step-40', createdAt: '2026-11-25T12:00:00.000Z' }] };
+    const sources = sourcesOfRun('runs/r', withCheckpoints, metrics, [{ name: 'step-40' }]);
+    assert.deepEqual(
+      sources.map((s) => [s.id, s.kind, s.step]),
+      [
+        ['onnx:runs/r:step-40', 'onnx', 40],
+        ['checkpoint:runs/r:checkpoints/step-40', 'checkpoint', 40],
+        ['evaluation:runs/r:100', 'evaluation', 100],
+      ],
+    );
+    assert.deepEqual(sources[2]!.splits, ['id', 'ood-rule']);
+    assert.equal(sourcesOfRun('runs/r', { ...withCheckpoints, configPath: '' }, metrics, []).filter((s) => s.kind === 'checkpoint').length, 0, 'no config to evaluate with');
   });
 });

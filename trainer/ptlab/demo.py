@@ -52,7 +52,7 @@ BASE: dict[str, Any] = {
 # Sizes: `full` is the README's demo (about 10 minutes on 2 cores); `ci` runs every stage
 # at a fraction of the size, to check the pipeline, not the learning.
 SIZES: dict[str, dict[str, Any]] = {
-    "full": {"initExamples": 4000, "initEpochs": 2, "moreSteps": 60, "ppoUpdates": 10, "episodes": 64, "evalEvery": {"sft": 15, "ppo": 2}},
+    "full": {"initExamples": 4000, "initEpochs": 5, "moreSteps": 60, "ppoUpdates": 10, "episodes": 64, "evalEvery": {"sft": 15, "ppo": 2}},
     "ci": {"initExamples": 400, "initEpochs": 1, "moreSteps": 4, "ppoUpdates": 2, "episodes": 8, "evalEvery": {"sft": 2, "ppo": 1}},
 }
 

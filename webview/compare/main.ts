@@ -4,7 +4,7 @@
 // Every string from a record is set as text (el() and textContent), never as HTML.
 import type { Divergence } from '../../src/core/compare';
 import type { EpisodeRecord } from '../../src/core/contracts.generated';
-import type { CompareSource, ComparisonView, FromCompare, PairRow, ToCompare } from '../../src/protocol/compare';
+import type { CompareSource, ComparisonView, FromCompare, PairRow, PlayState, ToCompare } from '../../src/protocol/compare';
 import '../shared/elements';
 import { connectHost, el } from '../shared/host';
 import { outcomeChip as mark, transcript } from '../shared/transcript';
@@ -36,6 +36,28 @@ const onlyDiffering = el('vscode-checkbox', { id: 'only-differing', ...(state.on
 const rows = el('section', { id: 'rows', class: 'compare-rows' });
 const detail = el('section', { id: 'detail', class: 'compare-detail' });
 
+// Playing one episode by hand: the checkpoint proposes, you may edit, the verifier scores.
+const playSource = el('vscode-single-select', { id: 'play-source', 'aria-label': 'Checkpoint that proposes answers' }) as Select;
+const playSplit = el('vscode-single-select', { id: 'play-split', 'aria-label': 'Split' }) as Select;
+const playEpisode = el('vscode-textfield', { id: 'play-episode', type: 'number', min: '0', value: '0', 'aria-label': 'Episode index in the split' }) as TextField;
+const playStart = el('vscode-button', { id: 'play-start', secondary: '' }, 'Start');
+const playTranscript = el('div', { id: 'play-transcript' });
+const playNext = el('pre', { id: 'play-next', class: 'turn-text' });
+const playAnswer = el('textarea', { id: 'play-answer', rows: '6', 'aria-label': 'Answer to submit', spellcheck: 'false' });
+const playGenerate = el('vscode-button', { id: 'play-generate', secondary: '' }, "Checkpoint's answer");
+const playSubmit = el('vscode-button', { id: 'play-submit' }, 'Submit');
+const playStatus = el('div', { id: 'play-status', class: 'status', role: 'status' });
+const playTurn = el('div', { id: 'play-turn', hidden: '' }, el('div', { class: 'turn-label' }, 'next, shown to the model'), playNext, playAnswer, el('div', { class: 'toolbar' }, playGenerate, playSubmit));
+const play = el(
+  'section',
+  { id: 'play', class: 'play' },
+  el('h2', {}, 'Play an episode with a checkpoint'),
+  el('header', { class: 'toolbar' }, el('vscode-label', {}, 'Checkpoint'), playSource, el('vscode-label', {}, 'Split'), playSplit, el('vscode-label', {}, 'Episode'), playEpisode, playStart),
+  playTranscript,
+  playTurn,
+  playStatus,
+);
+
 document.getElementById('root')!.append(
   el('header', { class: 'toolbar' }, el('vscode-label', {}, 'A'), selectA, el('vscode-label', {}, 'B'), selectB, el('vscode-label', {}, 'Episodes'), episodesField, compareButton, cancelButton, refreshButton),
   status,
@@ -43,7 +65,36 @@ document.getElementById('root')!.append(
   el('div', { class: 'toolbar' }, onlyDiffering),
   rows,
   detail,
+  play,
 );
+
+playSource.addEventListener('change', () => fillPlaySplits());
+playStart.addEventListener('click', () => {
+  const episode = Number.parseInt(playEpisode.value, 10);
+  playStatus.textContent = 'starting…';
+  host.post({ type: 'play/start', source: playSource.value, split: playSplit.value, episode: Number.isFinite(episode) && episode >= 0 ? episode : 0 });
+});
+playGenerate.addEventListener('click', () => {
+  playStatus.textContent = 'the checkpoint is answering…';
+  host.post({ type: 'play/generate' });
+});
+playSubmit.addEventListener('click', () => host.post({ type: 'play/submit', answer: playAnswer.value }));
+
+function fillPlaySplits(): void {
+  const source = sources.find((s) => s.id === playSource.value);
+  playSplit.replaceChildren(...(source?.splits ?? []).map((name, i) => el('vscode-option', { value: name, ...(i === 0 ? { selected: '' } : {}) }, name)));
+}
+
+function renderPlay(state: PlayState): void {
+  const record = { runId: '', step: 0, split: state.split, episode: 0, seed: state.seed, environment: { env: 'generalpoints' }, turns: state.turns, success: state.success, totalReward: state.totalReward } as unknown as EpisodeRecord;
+  playTranscript.replaceChildren(el('div', { class: 'turn-label' }, `${state.source} · ${state.split} · seed ${state.seed}`));
+  if (state.turns.length > 0) playTranscript.append(transcript(record, state.done ? 'episode over' : 'so far'));
+  playTurn.hidden = state.done;
+  playNext.textContent = state.next ? ('prompt' in state.next ? state.next.prompt : state.next.promptDelta) : '';
+  playAnswer.value = '';
+  playStatus.textContent = state.done ? `episode over: ${state.success ? 'success' : 'failed'}, total reward ${state.totalReward}` : `${state.turns.length} turn(s) played; ask the checkpoint or type an answer`;
+}
+
 if (state.episodes) episodesField.value = state.episodes;
 
 compareButton.addEventListener('click', () => {
@@ -71,6 +122,8 @@ window.addEventListener('message', (event: MessageEvent<ToCompare>) => {
       sources = message.sources;
       fillSelect(selectA, state.a ?? sources[0]?.id);
       fillSelect(selectB, state.b ?? sources[1]?.id ?? sources[0]?.id);
+      playSource.replaceChildren(...sources.filter((s) => s.kind === 'onnx').map((s, i) => el('vscode-option', { value: s.id, ...(i === 0 ? { selected: '' } : {}) }, s.label)));
+      fillPlaySplits();
       status.textContent = sources.length ? '' : 'No checkpoints to compare yet: export a checkpoint (python -m ptlab export) or evaluate one (python -m ptlab eval).';
       return;
     case 'compare/progress':
@@ -90,6 +143,16 @@ window.addEventListener('message', (event: MessageEvent<ToCompare>) => {
       return;
     case 'pair/show':
       renderDetail(message.a, message.b, message.divergence);
+      return;
+    case 'play/state':
+      renderPlay(message.state);
+      return;
+    case 'play/proposal':
+      playAnswer.value = message.text;
+      playStatus.textContent = `the checkpoint's answer (${message.tokens} tokens, ${message.tokensPerSecond.toFixed(0)} tokens/s): edit it or submit it`;
+      return;
+    case 'play/error':
+      playStatus.textContent = message.message;
       return;
   }
 });

@@ -4,6 +4,8 @@ import { InferenceClient } from '../../core/inference/inferenceClient';
 import { COMPARE_VIEW_TYPE, type ComparisonView, type FromCompare, type ToCompare } from '../../protocol/compare';
 import { webviewHtml, webviewOptions } from '../webview/html';
 import { findSources, runComparison, type EpisodePair, type LocatedSource } from './compareRunner';
+import { evaluateCheckpoint } from './checkpointEvaluation';
+import { EpisodePlayer } from './episodePlayer';
 
 /** `ptlab.compareCheckpoints` arguments: run a comparison without the UI (scripts, tests). */
 export interface CompareArgs {
@@ -22,6 +24,7 @@ export class ComparePanel {
   private pairs = new Map<string, EpisodePair>();
   private running: AbortController | undefined;
   private inference: InferenceClient | undefined;
+  private player: EpisodePlayer | undefined;
 
   static register(context: vscode.ExtensionContext): void {
     context.subscriptions.push(
@@ -74,6 +77,11 @@ export class ComparePanel {
       case 'compare/cancel':
         this.running?.abort();
         return;
+      case 'play/start':
+      case 'play/generate':
+      case 'play/submit':
+        void this.play(message);
+        return;
       case 'pair/open': {
         const pair = this.pairs.get(`${message.split}\u0000${message.seed}`);
         if (pair) this.post({ type: 'pair/show', split: pair.split, seed: pair.seed, a: pair.a, b: pair.b, divergence: pair.divergence });
@@ -113,6 +121,13 @@ export class ComparePanel {
           episodes,
           splits,
           inference: () => (this.inference ??= new InferenceClient()),
+          evaluate: async (source) => {
+            const runDir = await evaluateCheckpoint(source, running.signal);
+            await this.refreshSources();
+            const evaluation = this.sources.find((s) => s.kind === 'evaluation' && s.runUri.fsPath === runDir);
+            if (!evaluation) throw new Error(`${runDir}: the evaluation wrote no eval records`);
+            return evaluation;
+          },
           signal: running.signal,
           progress: (message, fraction) => {
             progress.report({ message, increment: Math.max(0, fraction * 100 - reported) });
@@ -130,6 +145,29 @@ export class ComparePanel {
       throw new Error(message);
     } finally {
       if (this.running === running) this.running = undefined;
+    }
+  }
+
+  /** Playing one episode by hand: start it, let the checkpoint propose, submit an answer. */
+  async play(message: Extract<FromCompare, { type: 'play/start' | 'play/generate' | 'play/submit' }>): Promise<void> {
+    try {
+      if (message.type === 'play/start') {
+        if (!this.sources.some((s) => s.id === message.source)) await this.refreshSources();
+        const source = this.sources.find((s) => s.id === message.source);
+        if (!source) throw new Error(`no checkpoint '${message.source}' in this workspace`);
+        this.player = EpisodePlayer.start(source, message.split, message.episode);
+        this.post({ type: 'play/state', state: this.player.state() });
+        return;
+      }
+      if (!this.player) throw new Error('start an episode first');
+      if (message.type === 'play/generate') {
+        const proposal = await this.player.propose((this.inference ??= new InferenceClient()));
+        this.post({ type: 'play/proposal', ...proposal });
+      } else {
+        this.post({ type: 'play/state', state: this.player.submit(message.answer) });
+      }
+    } catch (err) {
+      this.post({ type: 'play/error', message: (err as Error).message });
     }
   }
 

@@ -81,6 +81,8 @@ export interface CompareRequest {
   episodes?: number;
   splits?: string[];
   inference: () => InferenceClient;
+  /** Runs the trainer's evaluation of a checkpoint source (a task) and returns it as an evaluation source. */
+  evaluate: (source: LocatedSource) => Promise<LocatedSource>;
   progress: (message: string, fraction: number) => void;
   signal: AbortSignal;
 }
@@ -120,7 +122,13 @@ async function play(source: LocatedSource, plans: SplitPlan[], sampling: { tempe
 }
 
 export async function runComparison(request: CompareRequest): Promise<{ view: ComparisonView; pairs: EpisodePair[] }> {
-  const { a, b } = request;
+  const evaluated = async (side: LocatedSource, name: string) => {
+    if (side.kind !== 'checkpoint') return side;
+    request.progress(`${name}: the trainer evaluates ${side.label}`, 0);
+    return request.evaluate(side);
+  };
+  const a = await evaluated(request.a, 'A');
+  const b = await evaluated(request.b, 'B');
   const recorded = new Map<string, EpisodeRecord[]>();
   for (const side of [a, b]) if (side.kind === 'evaluation' && !recorded.has(side.id)) recorded.set(side.id, await recordedEpisodes(side, request.splits));
   const reference = [a, b].find((s) => s.kind === 'evaluation');

@@ -33,6 +33,8 @@ export interface RunTarget {
   configPath?: string;
   job?: string;
   checkpoint?: string;
+  /** eval: where the evaluation run goes (default: next to the config, named after the checkpoint). */
+  runDir?: string;
 }
 
 export class JobManager implements vscode.Disposable {
@@ -82,7 +84,7 @@ export class JobManager implements vscode.Disposable {
 
   async evaluate(target?: vscode.Uri | RunTarget): Promise<vscode.TaskExecution | undefined> {
     if (target && !(target instanceof vscode.Uri) && target.checkpoint && target.configPath) {
-      return this.launch({ type: TASK_TYPE, job: 'eval', config: target.configPath, checkpoint: target.checkpoint });
+      return this.launch({ type: TASK_TYPE, job: 'eval', config: target.configPath, checkpoint: target.checkpoint, ...(target.runDir ? { runDir: target.runDir } : {}) });
     }
     const configUri = target instanceof vscode.Uri ? target : await pickConfig();
     if (!configUri) return undefined;

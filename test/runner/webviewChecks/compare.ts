@@ -40,3 +40,42 @@ export const checks: WebviewCheck[] = [
     },
   },
 ];
+
+checks.push({
+  title: 'webview: Compare Checkpoints plays an episode by hand: the checkpoint proposes, an edited answer is scored by the verifier',
+  async run({ runCommand, activeWebview, screenshot, workspace }) {
+    const { existsSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { deal, expertResponse, generalPointsConfig } = await import('../../../src/core/envs/generalpoints');
+    // the export test/integration/compare.test.ts made in this workspace
+    const run = join(workspace, 'runs', 'compare', 'local-export');
+    if (!existsSync(join(run, 'onnx', 'final', 'ptlab-onnx.json'))) throw new Error(`no export in ${run}: the integration suite's compare test writes it first`);
+    const manifest = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')) as { config: { environment: unknown; evaluation: { seed: number } } };
+    const expert = expertResponse(deal(generalPointsConfig(manifest.config.environment), manifest.config.evaluation.seed + 2));
+
+    await runCommand('Post-Training Lab: Compare Checkpoints');
+    const view = activeWebview();
+    await view.locator('#play-source vscode-option[value="onnx:runs/compare/local-export:final"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await view.locator('#play-source').evaluate((e) => {
+      (e as HTMLElement & { value: string }).value = 'onnx:runs/compare/local-export:final';
+      e.dispatchEvent(new Event('change'));
+    });
+    await view.locator('#play-episode').evaluate((e) => {
+      (e as HTMLElement & { value: string }).value = '2';
+    });
+    await view.locator('#play-start').click();
+    await view.locator('#play-next', { hasText: '[Task Description]' }).waitFor({ timeout: 30_000 });
+    await view.locator('#play-generate').click();
+    await view.locator('#play-status', { hasText: "the checkpoint's answer" }).waitFor({ timeout: 60_000 });
+    await view.locator('#play-submit').click(); // the untrained checkpoint's own answer: scored, not successful
+    await view.locator('#play-transcript .turn').first().waitFor({ timeout: 30_000 });
+    const first = (await view.locator('#play-transcript').textContent()) ?? '';
+    if (!/reward -?\d/.test(first)) throw new Error(`the first turn shows no reward: ${first.slice(0, 300)}`);
+    await view.locator('#play-answer').fill(expert); // the user's edit: the expert's answer
+    await view.locator('#play-submit').click();
+    await view.locator('#play-status', { hasText: 'episode over: success' }).waitFor({ timeout: 30_000 });
+    const transcriptText = (await view.locator('#play-transcript').textContent()) ?? '';
+    if (!transcriptText.includes('reward 5')) throw new Error(`the expert's answer was not scored 5: ${transcriptText.slice(-300)}`);
+    await screenshot('compare-play');
+  },
+});
