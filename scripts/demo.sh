@@ -13,7 +13,7 @@ while [ $# -gt 0 ]; do
     *) echo "demo: unknown argument $1 (use --size full|ci, --out FOLDER)" >&2; exit 2 ;;
   esac
 done
-bash scripts/setup.sh
+bash scripts/setup.sh --demo
 node scripts/build.mjs
 .venv/bin/python -m ptlab.demo --size "$size" --out "$out"
 node dist/cli.js report --runs "$out" --out "$out/report.html"

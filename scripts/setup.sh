@@ -4,11 +4,15 @@
 #   npm packages (npm ci)                         when package-lock.json changed
 #   Python virtual environment .venv/ (trainer)   when trainer/requirements.lock or pyproject changed
 #   Node 24 + code-server in $PTLAB_TOOLS_DIR      (default ~/.cache/ptlab-tools), once per machine
-# Usage: scripts/setup.sh [--node-only]
+# Usage: scripts/setup.sh [--node-only | --demo]
+#   --node-only  npm packages and code-server (packaging)
+#   --demo       npm packages and .venv only (the demo needs neither VS Code nor Chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NODE_ONLY=0
+DEMO=0
 [ "${1:-}" = "--node-only" ] && NODE_ONLY=1
+[ "${1:-}" = "--demo" ] && DEMO=1
 
 log() { echo "[setup] $*"; }
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
@@ -37,6 +41,7 @@ if [ "$(cat node_modules/.ptlab-stamp 2>/dev/null)" != "$npm_stamp" ]; then
 fi
 
 # Node 24 and code-server (a real VS Code) in a tools folder outside the repository.
+if [ $DEMO -eq 0 ]; then
 code_server=$(bash scripts/install-code-server.sh)
 read -r CS_NODE CS_ENTRY <<< "$code_server"
 mkdir -p node_modules/.ptlab
@@ -45,6 +50,7 @@ printf 'PTLAB_CODE_SERVER_NODE=%s\nPTLAB_CODE_SERVER_ENTRY=%s\n' "$CS_NODE" "$CS
 [ $NODE_ONLY -eq 1 ] && exit 0
 
 install_debian_packages chromium libkrb5-dev
+fi
 
 # Python virtual environment with the trainer (editable) and its pinned dependency tree.
 py_stamp=$(hash_of trainer/requirements.lock trainer/pyproject.toml)
