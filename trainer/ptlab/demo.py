@@ -49,7 +49,7 @@ BASE: dict[str, Any] = {
     "launcher": {"kind": "local"},
 }
 
-# Sizes: `full` is the README's demo (about 10 minutes on 2 cores); `ci` runs every stage
+# Sizes: `full` is the README's demo (about 9 minutes on 2 cores); `ci` runs every stage
 # at a fraction of the size, to check the pipeline, not the learning.
 SIZES: dict[str, dict[str, Any]] = {
     "full": {"initExamples": 4000, "initEpochs": 5, "moreSteps": 60, "ppoUpdates": 10, "episodes": 64, "evalEvery": {"sft": 15, "ppo": 2}},

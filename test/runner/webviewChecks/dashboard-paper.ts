@@ -45,6 +45,7 @@ export const checks: WebviewCheck[] = [
       // test/integration/transcripts.test.ts and dashboard.test.ts)
       const tab = page.locator('.tab', { hasText: 'Transcripts: runs/gp-l/ppo-s0' });
       await tab.first().waitFor({ timeout: 30_000 });
+      await tab.first().click(); // focus back on the workbench: keys typed into a webview stay there
       // The viewer hid the dashboard; shown again, it has the same settings and runs.
       await runCommand('Post-Training Lab: Open Dashboard');
       const again = activeWebview();
