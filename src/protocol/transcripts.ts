@@ -114,6 +114,14 @@ export interface EpisodeDetail {
 export interface TranscriptsView {
   title: string;
   file: string;
+  /** The episodes file's absolute path: the webview keeps it so a reloaded window reopens it. */
+  fsPath: string;
+  query: TranscriptQuery;
+}
+
+/** What the webview keeps with setState (and VS Code hands back when it restores the panel). */
+export interface TranscriptsState {
+  fsPath?: string;
   query: TranscriptQuery;
 }
 

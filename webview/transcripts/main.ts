@@ -3,13 +3,12 @@
 // answered by the host's worker, a failure-mode summary per split and step, and the detail of
 // one episode turn by turn. Every string from a record goes in as text (el() / textContent).
 import { answerSegments } from '../../src/core/transcripts/answerFields';
-import type { EpisodeDetail, EpisodeRow, FailureGroup, FromTranscripts, IndexProgress, QueryResult, SortKey, ToTranscripts, TranscriptFacets, TranscriptQuery } from '../../src/protocol/transcripts';
+import type { EpisodeDetail, EpisodeRow, FailureGroup, FromTranscripts, IndexProgress, QueryResult, SortKey, ToTranscripts, TranscriptFacets, TranscriptQuery, TranscriptsState } from '../../src/protocol/transcripts';
 import '../shared/elements';
 import { connectHost, el } from '../shared/host';
 import { routeLegend, routeSvg } from '../shared/routeMap';
 
-interface State {
-  query: TranscriptQuery;
+interface State extends TranscriptsState {
   selected?: number;
 }
 
@@ -377,6 +376,8 @@ window.addEventListener('message', (event: MessageEvent<ToTranscripts>) => {
   switch (message.type) {
     case 'open':
       state.query = { ...message.view.query, sort: state.query.sort };
+      state.fsPath = message.view.fsPath;
+      host.setState(state);
       document.title = message.view.title;
       generation = 0; // the host answers this query itself
       rows.clear();

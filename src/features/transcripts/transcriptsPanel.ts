@@ -8,7 +8,7 @@ import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
 import { handImage, insideRunFolder, maxVerifyOf, recordRoute, turnContexts } from '../../core/transcripts/episodeDetail';
 import { TranscriptClient } from '../../core/transcripts/transcriptClient';
 import type { WorkerMessage } from '../../core/transcripts/workerProtocol';
-import { TRANSCRIPTS_VIEW_TYPE, type EpisodeDetail, type FromTranscripts, type ToTranscripts, type TranscriptQuery, type TranscriptsShown } from '../../protocol/transcripts';
+import { TRANSCRIPTS_VIEW_TYPE, type EpisodeDetail, type FromTranscripts, type ToTranscripts, type TranscriptQuery, type TranscriptsShown, type TranscriptsState } from '../../protocol/transcripts';
 import { webviewHtml, webviewOptions } from '../webview/html';
 
 /** `ptlab.openTranscripts` arguments: from the dashboard, or a run folder / episodes.jsonl URI. */
@@ -30,6 +30,9 @@ export class TranscriptsPanel {
   static register(context: vscode.ExtensionContext): void {
     context.subscriptions.push(
       vscode.commands.registerCommand('ptlab.openTranscripts', (arg?: OpenTranscriptsArgs | vscode.Uri) => TranscriptsPanel.openCommand(context.extensionUri, arg)),
+      vscode.window.registerWebviewPanelSerializer(TRANSCRIPTS_VIEW_TYPE, {
+        deserializeWebviewPanel: (panel, state: TranscriptsState | undefined) => TranscriptsPanel.restore(context.extensionUri, panel, state),
+      }),
       { dispose: () => [...TranscriptsPanel.open.values()].forEach((p) => p.panel.dispose()) },
     );
   }
@@ -55,6 +58,20 @@ export class TranscriptsPanel {
     return panel.show(query);
   }
 
+  /** A panel VS Code brings back after a reload: the same file and query, re-indexed. */
+  static async restore(extensionUri: vscode.Uri, panel: vscode.WebviewPanel, state: TranscriptsState | undefined): Promise<void> {
+    const file = state?.fsPath ? vscode.Uri.file(state.fsPath) : undefined;
+    if (!file || !existsSync(file.fsPath) || TranscriptsPanel.open.has(file.fsPath)) {
+      panel.dispose(); // nothing to show: the file is gone (or already open)
+      return;
+    }
+    const runDir = vscode.Uri.file(dirname(file.fsPath));
+    panel.webview.options = webviewOptions(extensionUri, [runDir]);
+    const restored = new TranscriptsPanel(panel, extensionUri, file, runDir);
+    TranscriptsPanel.open.set(file.fsPath, restored);
+    await restored.show(state?.query ?? {});
+  }
+
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
@@ -70,7 +87,7 @@ export class TranscriptsPanel {
 
   private async show(query: TranscriptQuery): Promise<TranscriptsShown> {
     const path = vscode.workspace.asRelativePath(this.file);
-    this.post({ type: 'open', view: { title: path, file: path, query } });
+    this.post({ type: 'open', view: { title: path, file: path, fsPath: this.file.fsPath, query } });
     const progress = await this.client.started();
     const result = await this.client.request({ kind: 'query', query, start: 0, count: FIRST_PAGE });
     this.post({ type: 'rows', result: { ...result, generation: 0 } });

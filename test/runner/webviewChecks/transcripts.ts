@@ -201,4 +201,17 @@ export const checks: WebviewCheck[] = [
       await context.runCommand('View: Close All Editors');
     },
   },
+  {
+    title: 'webview: a reloaded window brings the transcript viewer back on its file, re-indexed',
+    async run(context) {
+      const { page, activeWebview } = context;
+      await openTranscripts(context, 'runs/transcripts/gp-vl');
+      await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), context.runCommand('Developer: Reload Window')]);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.tab', { hasText: 'Transcripts: runs/transcripts/gp-vl' }).first().waitFor({ timeout: 60_000 });
+      const view = activeWebview();
+      await view.locator('#episode-list .episode-row[data-row]').first().waitFor({ timeout: 60_000 });
+      await view.locator('#status', { hasText: 'indexed' }).waitFor({ timeout: 30_000 });
+    },
+  },
 ];
