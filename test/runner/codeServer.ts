@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { WebviewCheck, WebviewCheckContext } from './webviewChecks/types';
+import { removeSandbox } from './processes';
 import { prepareWorkspace, repo, type Outcome } from './workspace';
 
 const resultsDir = join(repo, 'test-results');
@@ -97,14 +98,21 @@ class CodeServer {
     return port;
   }
 
-  stop(): void {
-    if (this.process?.pid && this.process.exitCode === null) {
+  /** Stops code-server's whole process group and waits (up to 10 s) until it is gone. */
+  async stop(): Promise<void> {
+    const group = this.process?.pid;
+    if (!group) return;
+    const alive = () => {
       try {
-        process.kill(-this.process.pid, 'SIGTERM');
+        process.kill(-group, 0);
+        return true;
       } catch {
-        // already gone
+        return false;
       }
-    }
+    };
+    if (alive()) process.kill(-group, 'SIGTERM');
+    for (const deadline = Date.now() + 10_000; alive() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+    if (alive()) process.kill(-group, 'SIGKILL');
   }
 }
 
@@ -215,9 +223,9 @@ async function main(): Promise<number> {
     console.error(server.log.slice(-4000));
   } finally {
     await browser?.close().catch(() => undefined);
-    server.stop();
+    await server.stop();
     writeFileSync(join(resultsDir, 'code-server-outcomes.json'), JSON.stringify(outcomes, null, 2));
-    if (!process.env.PTLAB_KEEP_SANDBOX) rmSync(sandbox, { recursive: true, force: true });
+    if (!process.env.PTLAB_KEEP_SANDBOX) await removeSandbox(sandbox);
   }
   for (const o of outcomes) {
     console.log(`  ${o.state === 'passed' ? '✔' : o.state === 'failed' ? '✘' : '-'} ${o.title}`);

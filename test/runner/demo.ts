@@ -3,12 +3,13 @@
 // is then opened in Chromium from disk and checked as a reader sees it. Prints
 // `N passed, N failed, N skipped` as its last line; the screenshot is test-results/report.png.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { repo, type Outcome } from './workspace';
+import { removeSandbox } from './processes';
 
 const outcomes: Outcome[] = [];
 async function check(title: string, body: () => void | Promise<void>): Promise<void> {
@@ -81,7 +82,7 @@ async function main(): Promise<number> {
       }
     });
   } finally {
-    if (!process.env.PTLAB_KEEP_SANDBOX) rmSync(sandbox, { recursive: true, force: true });
+    if (!process.env.PTLAB_KEEP_SANDBOX) await removeSandbox(sandbox);
     else console.log(`kept ${sandbox}`);
   }
   for (const o of outcomes) {

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The trainer's GPU checks and benchmarks in one run, for a lent H100/H200 (see the README's
+# "GPU numbers"). Uses the machine's own python3 with PyTorch; our pinned transformers,
+# tokenizers, peft and jsonschema travel as wheels in .whl/ when the machine lacks them:
+#   pip download --no-deps --only-binary=:all: --python-version 3.12 ... -d .whl \
+#     transformers==5.24.0 tokenizers==0.23.3 peft==0.21.2 jsonschema==4.26.0 \
+#     jsonschema-specifications==2025.9.1 referencing==0.37.0 rpds-py==2026.9.1 rfc3339-validator==0.1.4
+# Writes every result as JSON lines under ${OUT:-gpu-results}/.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out="${OUT:-gpu-results}"
+mkdir -p "$out"
+if compgen -G ".whl/*.whl" >/dev/null; then
+  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/ptlab-site .whl/*.whl || exit 1
+  export PYTHONPATH="/tmp/ptlab-site:$PWD/trainer"
+else
+  export PYTHONPATH="$PWD/trainer"
+fi
+export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
+python=${PYTHON:-python3}
+status=0
+step() { # name, command...: runs one check, its output in $out/name.log, timed
+  local name=$1; shift
+  local started=$SECONDS
+  echo "=== $name"
+  "$@" 2>&1 | tee "$out/$name.log"
+  local rc=${PIPESTATUS[0]}
+  echo "--- $name: exit $rc in $((SECONDS - started)) s"
+  [ "$rc" -eq 0 ] || status=1
+}
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+$python -c 'import torch, transformers, peft, accelerate; print("torch", torch.__version__, "transformers", transformers.__version__, "peft", peft.__version__, "accelerate", accelerate.__version__, "cuda", torch.cuda.is_available())'
+step trainer-tiny $python bench/trainer_cpu.py
+step demo-ci $python -m ptlab.demo --size ci --out /tmp/ptlab-gpu-demo
+step trainer-0.5b $python bench/gpu_trainer.py --size 0.5b
+step raw-0.5b $python bench/gpu_train.py --size 0.5b
+step raw-1.5b $python bench/gpu_train.py --size 1.5b --batch 8 --seq 1024
+exit $status

@@ -1,0 +1,119 @@
+"""Our own SFT and PPO loops (python -m ptlab sft / ppo) on a real architecture at 0.5B
+parameters with random weights, on the GPU: tokens/s and MFU read from the run's metric
+records, the numbers a user sees on the dashboard.
+
+    .venv/bin/python bench/gpu_trainer.py --size 0.5b     # on an H100/H200
+    .venv/bin/python bench/gpu_trainer.py --size tiny     # a CPU smoke run of the same code
+
+The model is Qwen2-shaped (bench/gpu_train.py's sizes) with the embedded tokenizer's
+vocabulary, saved to a temporary folder and named in an experiment config derived from
+examples/tiny.ptlab.json. Random weights answer garbage, so every PPO turn runs to
+maxNewTokens: the rollout numbers are the worst case for length. Prints JSON lines.
+MFU = (GFLOPs added between the first and last records) / seconds / bf16 peak; the GFLOPs
+are the trainer's own accounting (6N per trained token, 2N per generated one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gpu_train import SIZES, peak_tflops  # noqa: E402
+
+from ptlab import models  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_model(size: str, folder: Path) -> int:
+    """A random Qwen2 model of `size` with the embedded tokenizer, saved in `folder`."""
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    tokenizer = models.load_tokenizer("embedded:tiny-lm")
+    shape = {**SIZES[size], "vocab_size": len(tokenizer)}
+    config = Qwen2Config(**shape, max_position_embeddings=4096, tie_word_embeddings=True, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    torch.manual_seed(0)
+    model = Qwen2ForCausalLM(config)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return sum(p.numel() for p in model.parameters())
+
+
+def experiment(model_dir: Path, args: argparse.Namespace, device_is_cuda: bool) -> dict:
+    config = json.loads((ROOT / "examples" / "tiny.ptlab.json").read_text())
+    config["name"] = f"gpu-bench-{args.size}"
+    config["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "bf16" if device_is_cuda else "fp32"}
+    config["sft"].update(steps=args.sft_steps, globalBatchSize=args.sft_batch, microBatchSize=args.sft_batch, saveEverySteps=100_000, learningRate=1e-5)
+    config["sft"]["data"]["examples"] = args.sft_batch * (args.sft_steps + 1)
+    config["ppo"].update(init=None, updates=args.ppo_updates, stepsPerUpdate=args.ppo_steps, parallelEnvs=args.ppo_envs, miniBatchSize=args.ppo_minibatch, epochs=2, saveEverySteps=100_000, maxNewTokens=96)
+    del config["ppo"]["init"]
+    del config["evaluation"]
+    return config
+
+
+def run(command: str, config_path: Path, run_dir: Path) -> tuple[list[dict], float]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "ptlab", command, "--config", str(config_path), "--run-dir", str(run_dir)], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"ptlab {command} failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    records = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    return [r for r in records if r.get("kind") == "train"], time.perf_counter() - started
+
+
+def summarize(name: str, records: list[dict], peak: float | None, wall: float) -> dict:
+    """Steady state: from the second record to the last (the first carries warm-up)."""
+    first, last = records[1], records[-1]
+    seconds = last["wallSeconds"] - first["wallSeconds"]
+    gflops = last["compute"]["gflops"] - first["compute"]["gflops"]
+    tokens = (last["compute"]["trainTokens"] + last["compute"]["inferenceTokens"]) - (first["compute"]["trainTokens"] + first["compute"]["inferenceTokens"])
+    achieved = gflops / seconds / 1e3
+    result = {
+        "bench": name,
+        "records": len(records),
+        "steadySeconds": round(seconds, 3),
+        "processSeconds": round(wall, 1),
+        "tokensPerSecond": round(tokens / seconds, 1),
+        "achievedTflops": round(achieved, 2),
+        "mfu": round(achieved / peak, 4) if peak else None,
+        "trainerTokensPerSecond": round(sum(r["metrics"]["perf/tokens_per_second"] for r in records[1:]) / (len(records) - 1), 1),
+    }
+    if name == "ppo":
+        result["inferenceTokens"] = last["compute"]["inferenceTokens"] - first["compute"]["inferenceTokens"]
+        result["responseTokensMean"] = round(sum(r["metrics"]["rollout/response_tokens_mean"] for r in records[1:]) / (len(records) - 1), 1)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="0.5b")
+    parser.add_argument("--sft-steps", type=int, default=12)
+    parser.add_argument("--sft-batch", type=int, default=32)
+    parser.add_argument("--ppo-updates", type=int, default=3)
+    parser.add_argument("--ppo-steps", type=int, default=128, help="transitions per update")
+    parser.add_argument("--ppo-envs", type=int, default=64, help="episodes per generate call")
+    parser.add_argument("--ppo-minibatch", type=int, default=16)
+    args = parser.parse_args()
+    cuda = torch.cuda.is_available()
+    name = torch.cuda.get_device_name(0) if cuda else "cpu"
+    peak = peak_tflops(name)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        parameters = build_model(args.size, work / "model")
+        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "bf16PeakTflops": peak, "torch": torch.__version__}), flush=True)
+        config_path = work / "bench.ptlab.json"
+        config_path.write_text(json.dumps(experiment(work / "model", args, cuda)))
+        for command in ("sft", "ppo"):
+            records, wall = run(command, config_path, work / command)
+            print(json.dumps(summarize(command, records, peak, wall)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
