@@ -57,13 +57,30 @@ def _new_episodes(experiment: Experiment, split: Split) -> list[Episode]:
     return episodes
 
 
-def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float) -> list[tuple[str, int, int]]:
-    """(answer, prompt tokens, answer tokens) for each chat, batched, left-padded; `encoder`
-    is the tokenizer or, for image-text-to-text models, the processor (chats with images)."""
+@dataclass(frozen=True)
+class Generation:
+    """One sampled answer: its text, and the token ids exactly as sampled (what PPO trains
+    on; re-encoding the text can give other ids), ending with the stop token when the model
+    produced one rather than running out of max_new_tokens."""
+
+    text: str
+    prompt_tokens: int
+    ids: tuple[int, ...]
+    stopped: bool
+
+    @property
+    def answer_tokens(self) -> int:
+        """The answer's tokens, the stop token not counted."""
+        return len(self.ids) - self.stopped
+
+
+def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float) -> list[Generation]:
+    """A Generation for each chat, batched, left-padded; `encoder` is the tokenizer or, for
+    image-text-to-text models, the processor (chats with images)."""
     import torch
 
     tokenizer = chat.text_tokenizer(encoder)
-    results: list[tuple[str, int, int]] = []
+    results: list[Generation] = []
     stop = [tokenizer.convert_tokens_to_ids(t) for t in ("<|end|>",) if t in tokenizer.get_vocab()] or [tokenizer.eos_token_id]
     for start in range(0, len(chats), GENERATE_BATCH):
         batch = chat.generation_batch(encoder, chats[start : start + GENERATE_BATCH]).to(model.device)
@@ -74,7 +91,8 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
         for row, prompt_mask in zip(new, batch["attention_mask"]):
             ids = row.tolist()
             end = next((i for i, t in enumerate(ids) if t in stop or t == tokenizer.pad_token_id), len(ids))
-            results.append((tokenizer.decode(ids[:end], skip_special_tokens=True), int(prompt_mask.sum()), end))
+            stopped = end < len(ids)
+            results.append(Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), int(prompt_mask.sum()), tuple(ids[: end + stopped]), stopped))
     return results
 
 
@@ -93,7 +111,8 @@ def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any) 
     while active:
         answers = generate(model, tokenizer, [e.messages for e in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature)
         still = []
-        for episode, (answer, prompt_tokens, answer_tokens) in zip(active, answers):
+        for episode, generation in zip(active, answers):
+            answer, prompt_tokens, answer_tokens = generation.text, generation.prompt_tokens, generation.answer_tokens
             env = episode.env
             expert = env.expert_action if isinstance(env, virl.VirlEpisode) else None
             step = env.step(answer)

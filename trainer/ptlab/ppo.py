@@ -5,7 +5,8 @@
      round (sequential revision: a rejected answer gets the verifier's message appended;
      a V-IRL move starts a fresh chat); finished episodes are replaced by new seeded ones
      until `stepsPerUpdate` transitions (verification attempts) are collected;
-  2. score: per transition, the old policy's log-prob of the whole response (temperature-
+  2. score: per transition, the old policy's log-prob of the whole response (the token ids
+     as sampled, the stop token only when generated; temperature-
      scaled token log-probs, tokens before the answer key weighted `thoughtWeight`, found
      by character offsets) and the value head's estimate on the last prompt token;
   3. advantages: GAE (gamma, lambda) along each environment slot, episodes cut by the end
@@ -253,11 +254,12 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
             prompts = [_chat_ids(tokenizer, chats[slot]) for slot in active]
             answers = generate(plain, tokenizer, [chats[slot] for slot in active], cfg.maxNewTokens, cfg.temperature)
             still = []
-            for slot, prompt_ids, (answer, prompt_tokens, answer_tokens) in zip(active, prompts, answers):
+            for slot, prompt_ids, generation in zip(active, prompts, answers):
                 episode = slots[slot]
+                answer, prompt_tokens, answer_tokens = generation.text, generation.prompt_tokens, generation.answer_tokens
                 inference_tokens += prompt_tokens + answer_tokens
-                response_ids = text(answer, add_special_tokens=False)["input_ids"] + [text.eos_token_id]
-                weights = core.token_weights(answer, _token_ends(text, response_ids[:-1]), answer_key, cfg.thoughtWeight) + [1.0]
+                response_ids = list(generation.ids)  # as sampled: the gradient is taken on what the policy did
+                weights = core.token_weights(answer, _token_ends(text, response_ids[:answer_tokens]), answer_key, cfg.thoughtWeight) + [1.0] * generation.stopped
                 step = episode.step(answer)
                 reward = step.reward * cfg.rewardScale
                 transitions.append(Transition(slot, prompt_ids, response_ids, weights, reward, step.done, episode_of[slot], tuple(chat.images_in(chats[slot]))))

@@ -116,6 +116,7 @@ def test_group_baselines_feed_the_loss_each_episode_return_minus_its_group_mean(
     to their end; the loss sees (return - group mean) / group std for every step."""
     from ptlab import cli, ppo_core
     from ptlab import ppo as ppo_module
+    from ptlab.evaluate import Generation
 
     monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
     data = json.loads(config(tmp_path, 2, 100).read_text())
@@ -127,7 +128,9 @@ def test_group_baselines_feed_the_loss_each_episode_return_minus_its_group_mean(
 
     def varied_generate(model, tokenizer, chats, *args):  # some answers get a different reward
         answers = real_generate(model, tokenizer, chats, *args)
-        return [('{"formula": "1+2"}', p, n) if (i + len(fed)) % 3 == 0 else (a, p, n) for i, (a, p, n) in enumerate(answers)]
+        other = '{"formula": "1+2"}'
+        other_ids = (*tokenizer(other, add_special_tokens=False)["input_ids"], tokenizer.eos_token_id)
+        return [Generation(other, g.prompt_tokens, other_ids, True) if (i + len(fed)) % 3 == 0 else g for i, g in enumerate(answers)]
 
     def spy(new, old, advantages, clip):
         fed.extend(advantages.tolist())
@@ -180,3 +183,36 @@ def test_two_processes_with_accelerate_collect_their_own_rollouts_and_write_one_
     assert len(torch.load(final / "rng.pt", weights_only=False)["processes"]) == 2
     assert json.loads((final / "trainer_state.json").read_text())["episodesStartedByProcess"] == [32, 32]
     assert json.loads((ddp / "run.json").read_text())["status"] == "finished"
+
+
+def test_ppo_trains_on_the_token_ids_it_sampled(tmp_path, env, monkeypatch):
+    """Every transition's response is the sampled ids, the stop token only when the model
+    produced one (answers cut at maxNewTokens get none), even where decoding then
+    re-encoding the text would give other ids."""
+    from ptlab import cli
+    from ptlab import ppo as ppo_module
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    data = json.loads(config(tmp_path, 1, 100).read_text())
+    del data["evaluation"]
+    path = tmp_path / "sampled.ptlab.json"
+    path.write_text(json.dumps(data))
+    real_generate, real_score, sampled, scored = ppo_module.generate, ppo_module.score, [], []
+
+    def recording_generate(*args):
+        generations = real_generate(*args)
+        sampled.extend(generations)
+        return generations
+
+    def recording_score(model, head, batch, *args, **kwargs):
+        scored.extend((tuple(t.response_ids), len(t.weights)) for t in batch)
+        return real_score(model, head, batch, *args, **kwargs)
+
+    monkeypatch.setattr(ppo_module, "generate", recording_generate)
+    monkeypatch.setattr(ppo_module, "score", recording_score)
+    assert cli.main(["ppo", "--config", str(path), "--run-dir", str(tmp_path / "run")]) == 0
+    generated = {g.ids for g in sampled}
+    assert scored and all(ids in generated and weights == len(ids) for ids, weights in scored)
+    cut = [g for g in sampled if not g.stopped]
+    assert cut, "the untrained model should run out of maxNewTokens at least once"
+    assert all(len(g.ids) == 24 == g.answer_tokens for g in cut)
