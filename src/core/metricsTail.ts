@@ -1,6 +1,7 @@
-// Following a growing metrics.jsonl: new bytes in, complete records and a running summary
-// out (latest step, latest ID and OOD success, latest reward). Pure: the metrics worker
-// feeds it file chunks; unit tests feed it strings.
+// Following a growing metrics.jsonl: new bytes in, a running summary out (latest step,
+// latest ID and OOD success, latest reward). Lines are split and parsed by JsonlTail, the
+// dashboard's reader. Pure: the jobs' metrics worker feeds it file chunks; tests, strings.
+import { JsonlTail } from './jsonlTail';
 
 export interface JobProgress {
   step: number | undefined;
@@ -13,57 +14,55 @@ export interface JobProgress {
   skippedLines: number;
 }
 
+/** A metrics record as far as progress needs it. */
+interface ProgressRecord {
+  kind: 'train' | 'eval';
+  step: number;
+  metrics?: Record<string, unknown>;
+  success?: { rate?: unknown };
+  splitKind?: unknown;
+}
+
+const isProgressRecord = (value: unknown): value is ProgressRecord => {
+  const record = value as Partial<ProgressRecord> | null;
+  return typeof record === 'object' && record !== null && typeof record.step === 'number' && (record.kind === 'train' || record.kind === 'eval');
+};
+
 export interface TailState {
   /** Bytes read from the file so far (the partial line included): where the next read starts. */
   offset: number;
-  /** An incomplete last line, kept for the next chunk. */
-  partial: Uint8Array;
+  /** The line reader; it keeps an incomplete last line for the next chunk. */
+  lines: JsonlTail<ProgressRecord>;
   progress: JobProgress;
   /** OOD rates at the latest OOD step, to average several OOD splits. */
   oodAtStep: number[];
 }
 
 export function emptyTail(): TailState {
-  return { offset: 0, partial: new Uint8Array(0), progress: { step: undefined, id: undefined, ood: undefined, reward: undefined, records: 0, skippedLines: 0 }, oodAtStep: [] };
+  return { offset: 0, lines: new JsonlTail(isProgressRecord), progress: { step: undefined, id: undefined, ood: undefined, reward: undefined, records: 0, skippedLines: 0 }, oodAtStep: [] };
 }
 
-const decoder = new TextDecoder();
-
-/** Consume the bytes that follow `state.offset`; only whole lines count (the writer flushes per line). */
+/** Consume the bytes that follow `state.offset` (the state's line reader moves on with them);
+ * only whole lines count (the writer flushes per line). */
 export function feed(state: TailState, chunk: Uint8Array): TailState {
-  const bytes = concat(state.partial, chunk);
-  const lastNewline = bytes.lastIndexOf(10);
-  if (lastNewline < 0) return { ...state, offset: state.offset + chunk.length, partial: bytes };
-  const complete = decoder.decode(bytes.subarray(0, lastNewline));
-  const next: TailState = { ...state, offset: state.offset + chunk.length, partial: bytes.slice(lastNewline + 1), progress: { ...state.progress }, oodAtStep: [...state.oodAtStep] };
-  for (const line of complete.split('\n')) absorb(next, line);
+  const batch = state.lines.push(chunk);
+  const progress = { ...state.progress, skippedLines: state.progress.skippedLines + batch.skippedLines.length };
+  const next: TailState = { ...state, offset: state.offset + chunk.length, progress, oodAtStep: [...state.oodAtStep] };
+  for (const record of batch.records) absorb(next, record);
   return next;
 }
 
-function absorb(state: TailState, line: string): void {
-  if (line.trim() === '') return;
-  let record: Record<string, unknown>;
-  try {
-    record = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    state.progress.skippedLines++;
-    return;
-  }
+function absorb(state: TailState, record: ProgressRecord): void {
+  const { progress } = state;
   const step = record.step;
-  if (typeof step !== 'number' || (record.kind !== 'train' && record.kind !== 'eval')) {
-    state.progress.skippedLines++;
-    return;
-  }
-  const progress = state.progress;
   progress.records++;
   if (progress.step === undefined || step > progress.step) progress.step = step;
   if (record.kind === 'train') {
-    const metrics = record.metrics as Record<string, unknown> | undefined;
-    const reward = metrics?.['rollout/reward_mean'];
+    const reward = record.metrics?.['rollout/reward_mean'];
     if (typeof reward === 'number') progress.reward = reward;
     return;
   }
-  const rate = (record.success as { rate?: unknown } | undefined)?.rate;
+  const rate = record.success?.rate;
   if (typeof rate !== 'number') return;
   if (record.splitKind === 'id') {
     if (!progress.id || step >= progress.id.step) progress.id = { step, rate };
@@ -74,14 +73,6 @@ function absorb(state: TailState, line: string): void {
     state.oodAtStep.push(rate);
     progress.ood = { step, rate: state.oodAtStep.reduce((a, b) => a + b, 0) / state.oodAtStep.length };
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /** `step 12/40 · ID 45% · OOD 10%`, the status bar's text. */

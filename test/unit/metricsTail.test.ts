@@ -24,11 +24,11 @@ describe('metricsTail', () => {
   it('keeps an unfinished last line for later and skips garbage', () => {
     let state = feed(emptyTail(), encoder.encode(`${trainLine(1)}\n{"kind": "tr`));
     assert.equal(state.progress.step, 1);
-    assert.equal(state.partial.length, '{"kind": "tr'.length);
+    assert.equal(state.lines.pendingLine, '{"kind": "tr');
     state = feed(state, encoder.encode(`ain", "step": 2, "metrics": {}}\nnot json\n{"kind":"other","step":9}\n`));
     assert.equal(state.progress.step, 2);
     assert.equal(state.progress.skippedLines, 2);
-    assert.equal(state.partial.length, 0);
+    assert.equal(state.lines.pendingLine, '');
   });
 
   it('describes PPO progress by reward until there is an evaluation', () => {
