@@ -2,6 +2,7 @@
 // pass file contents, so the extension host, a worker and unit tests share it.
 import type { EvaluationRecord, MetricRecord, RunManifest } from './contracts.generated';
 import { contractErrors } from './contracts';
+import { JsonlTail, type TailBatch } from './jsonlTail';
 
 export interface CurvePoint {
   step: number;
@@ -30,30 +31,14 @@ export interface RunSummary {
   problems: string[];
 }
 
-export interface ParsedJsonl<T> {
-  records: T[];
-  /** 1-based line numbers of lines that were not valid records (torn, garbage or off-contract). */
-  skippedLines: number[];
-}
+export type ParsedJsonl<T> = TailBatch<T>;
 
-/** Parse a JSON-lines text; bad lines are skipped and counted, never fatal. */
+const isMetricRecord = (value: unknown): value is MetricRecord => contractErrors('metric-record.schema.json', value).length === 0;
+
+/** Parse a whole JSON-lines text; bad lines (torn, garbage or off-contract) are skipped and
+ * counted by line number, never fatal. A last line without its newline counts too. */
 export function parseMetricsJsonl(text: string): ParsedJsonl<MetricRecord> {
-  const records: MetricRecord[] = [];
-  const skippedLines: number[] = [];
-  const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      skippedLines.push(i + 1);
-      return;
-    }
-    if (contractErrors('metric-record.schema.json', value).length > 0) skippedLines.push(i + 1);
-    else records.push(value as MetricRecord);
-  });
-  return { records, skippedLines };
+  return new JsonlTail(isMetricRecord).push(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /** Evaluation success curves, one per split, ordered by step (a later record for the same step wins). */
