@@ -31,7 +31,9 @@ function shortPath(path: string): string {
   return path.split('/').slice(-2).join('/');
 }
 
-export function runInfo(folder: string, manifestText: string | undefined): RunInfo {
+/** A run.json's text as a manifest when it meets the contract; otherwise what is wrong, in
+ * words (missing, not JSON, or the first three contract errors with their JSON pointers). */
+export function readManifest(manifestText: string | undefined): { manifest: RunManifest | undefined; problems: string[] } {
   const problems: string[] = [];
   let manifest: RunManifest | undefined;
   if (manifestText === undefined) problems.push('run.json is missing');
@@ -45,6 +47,11 @@ export function runInfo(folder: string, manifestText: string | undefined): RunIn
       problems.push(`run.json is not valid JSON: ${(err as Error).message}`);
     }
   }
+  return { manifest, problems };
+}
+
+export function runInfo(folder: string, manifestText: string | undefined): RunInfo {
+  const { manifest, problems } = readManifest(manifestText);
   const config = (manifest?.config ?? {}) as Record<string, unknown>;
   const job = manifest?.job ?? 'unknown';
   const init = manifest?.init ?? ((config[job] as { init?: string } | undefined)?.init || undefined);

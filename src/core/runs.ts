@@ -3,6 +3,7 @@
 import type { EvaluationRecord, MetricRecord, RunManifest } from './contracts.generated';
 import { contractErrors } from './contracts';
 import { JsonlTail, type TailBatch } from './jsonlTail';
+import { readManifest } from './runInfo';
 
 export interface CurvePoint {
   step: number;
@@ -65,19 +66,7 @@ export function successCurves(records: MetricRecord[]): SplitCurve[] {
 }
 
 export function summarizeRun(folder: string, manifestText: string | undefined, metricsText: string | undefined): RunSummary {
-  const problems: string[] = [];
-  let manifest: RunManifest | undefined;
-  if (manifestText === undefined) problems.push('run.json is missing');
-  else {
-    try {
-      const value: unknown = JSON.parse(manifestText);
-      const errors = contractErrors('run-manifest.schema.json', value);
-      if (errors.length === 0) manifest = value as RunManifest;
-      else problems.push(...errors.slice(0, 3).map((e) => `run.json ${e.pointer || '/'}: ${e.message}`));
-    } catch (err) {
-      problems.push(`run.json is not valid JSON: ${(err as Error).message}`);
-    }
-  }
+  const { manifest, problems } = readManifest(manifestText);
   const parsed = parseMetricsJsonl(metricsText ?? '');
   if (parsed.skippedLines.length > 0) {
     problems.push(`metrics.jsonl: skipped ${parsed.skippedLines.length} bad line(s), first at line ${parsed.skippedLines[0]}`);
