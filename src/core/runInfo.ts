@@ -2,13 +2,8 @@
 // (runs sharing one form an SFT-vs-RL comparison), and its seed group (config minus seed).
 import type { RunManifest } from './contracts.generated';
 import { contractErrors } from './contracts';
+import { taskName } from './envs/views';
 import type { RunInfo } from './dashboardModel';
-
-export function taskName(environment: unknown): string {
-  const env = environment as { env?: string; modality?: string } | undefined;
-  const family = env?.env === 'virl' ? 'V-IRL' : env?.env === 'generalpoints' ? 'GP' : (env?.env ?? '?');
-  return `${family}-${env?.modality === 'vision' ? 'VL' : 'L'}`;
-}
 
 /** Stable JSON (sorted keys), for keys built from configs. */
 export function canonicalJson(value: unknown): string {

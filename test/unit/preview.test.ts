@@ -9,7 +9,8 @@ import { generateRoutes } from '../../src/core/envs/cities';
 import { completeSolutions, expertResponse, GeneralPointsEpisode, generalPointsConfig, verify } from '../../src/core/envs/generalpoints';
 import { nodeRouteFileLoader } from '../../src/core/envs/routeFiles';
 import { parseRoutes, VirlEpisode, virlConfig, verifyVirl } from '../../src/core/envs/virl';
-import { PreviewEpisode, previewVariants, routeMap, type PreviewSource } from '../../src/features/preview/previewEpisode';
+import { routeMap } from '../../src/core/envs/views';
+import { PreviewEpisode, previewVariants, type PreviewSource } from '../../src/features/preview/previewEpisode';
 
 const repo = join(__dirname, '..', '..', '..');
 const fixtures = join(repo, 'test', 'fixtures', 'workspace');

@@ -7,7 +7,7 @@ import { renderHandSvg } from '../envs/cards';
 import type { Suit } from '../envs/generalpoints';
 import type { RouteFileLoader } from '../envs/server';
 import { VirlEpisode, virlConfig } from '../envs/virl';
-import { loadRoutes, routeMap, svgDataUri } from '../../features/preview/previewEpisode';
+import { loadRoutes, routeMap, svgDataUri } from '../envs/views';
 import type { RouteMapView } from '../../protocol/preview';
 import type { TurnContext } from '../../protocol/transcripts';
 

@@ -3,7 +3,6 @@
 // route files come through the loader the host passes in.
 import type { ExperimentConfig } from '../../core/contracts.generated';
 import { renderHandSvg } from '../../core/envs/cards';
-import { generateRoutes, UnknownCity } from '../../core/envs/cities';
 import {
   completeSolutions,
   EnvConfigError,
@@ -12,30 +11,20 @@ import {
   generalPointsConfig,
   type Step,
 } from '../../core/envs/generalpoints';
+import { loadRoutes, routeMap, svgDataUri, taskName } from '../../core/envs/views';
 import type { RouteFileLoader } from '../../core/envs/server';
 import {
-  actionOf,
   expertResponse as virlExpert,
   instructionSentences,
-  observationOf,
-  parseRoutes,
   VirlEpisode,
   virlConfig,
-  type Position,
-  type Route,
-  type VirlConfig,
   type VirlStep,
 } from '../../core/envs/virl';
-import type { EpisodeView, RouteMapView, StreetViewView, TranscriptEntry, VariantInfo } from '../../protocol/preview';
+import type { EpisodeView, StreetViewView, TranscriptEntry, VariantInfo } from '../../protocol/preview';
 
 export interface Variant extends VariantInfo {
   /** The training environment with the split's overrides applied (as the trainer does). */
   environment: Record<string, unknown>;
-}
-
-export function taskName(environment: Record<string, unknown>): string {
-  const vision = environment.modality === 'vision';
-  return environment.env === 'virl' ? `V-IRL-${vision ? 'VL' : 'L'}` : `GP-${vision ? 'VL' : 'L'}`;
 }
 
 /** The training variant, then each evaluation split, in the config's order. */
@@ -59,64 +48,6 @@ export function previewVariants(experiment: ExperimentConfig): Variant[] {
     });
   }
   return variants;
-}
-
-// ---------------------------------------------------------------------------- V-IRL routes
-
-/** Synthetic cities by (city, routes, seed): a config's splits switch between a few. */
-const syntheticRoutes = new Map<string, Route[]>();
-
-/** The variant's routes: a route file (through the loader) or a synthetic city (cached). */
-export function loadRoutes(config: VirlConfig, loadRouteFile: RouteFileLoader): Route[] {
-  if ('file' in config.routes) {
-    const { path, data } = loadRouteFile(config.routes.file);
-    return parseRoutes(data, path);
-  }
-  const spec = config.routes.synthetic as { city?: unknown; routes?: unknown; seed?: unknown };
-  const key = JSON.stringify([spec.city, spec.routes, spec.seed]);
-  let routes = syntheticRoutes.get(key);
-  if (!routes) {
-    const city = typeof spec.city === 'string' ? spec.city : '';
-    try {
-      routes = parseRoutes(generateRoutes(city, typeof spec.routes === 'number' ? spec.routes : 1000, typeof spec.seed === 'number' ? spec.seed : 0), `synthetic city ${city}`);
-    } catch (err) {
-      if (err instanceof UnknownCity) throw new EnvConfigError(err.message);
-      throw err;
-    }
-    if (syntheticRoutes.size >= 4) syntheticRoutes.delete(syntheticRoutes.keys().next().value!);
-    syntheticRoutes.set(key, routes);
-  }
-  return routes;
-}
-
-/** Where each rail position stands, by dead reckoning from the milestones' headings and
- * distances (north up, metres): a turn at its intersection, the k forward() points of a
- * segment evenly from its start, stop() at the destination. */
-export function routeMap(route: Route, rail: Position[], agent: number, space: VirlConfig['actionSpace']): RouteMapView {
-  const points = [{ x: 0, y: 0 }];
-  for (const m of route.milestones) {
-    const last = points[points.length - 1]!;
-    const radians = (m.heading * Math.PI) / 180;
-    points.push({ x: last.x + m.distanceM * Math.sin(radians), y: last.y - m.distanceM * Math.cos(radians) });
-  }
-  const forwardCount = route.milestones.map((_, s) => rail.filter((p) => p.sentence === 2 * s + 1 && p.absoluteAction === 'forward()').length);
-  const seen = route.milestones.map(() => 0);
-  const railPoints = rail.map((p) => {
-    const segment = Math.floor(p.sentence / 2);
-    const from = points[segment]!;
-    const to = points[segment + 1]!;
-    let t = 0;
-    if (p.absoluteAction === 'stop()') t = 1;
-    else if (p.absoluteAction === 'forward()') t = seen[segment]!++ / forwardCount[segment]!;
-    return { x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t, heading: p.heading, action: actionOf(p, space), observation: observationOf(p) };
-  });
-  return {
-    start: route.start,
-    destination: route.destination,
-    intersections: points.map((p, i) => ({ ...p, landmarks: i === 0 ? '' : route.milestones[i - 1]!.landmarks })),
-    rail: railPoints,
-    agent: Math.min(agent, rail.length - 1),
-  };
 }
 
 // ---------------------------------------------------------------------------- one episode
@@ -261,9 +192,4 @@ function streetView(image: NonNullable<ReturnType<VirlEpisode['image']>>): Stree
     atIntersection: image.atIntersection,
     note: 'The 2x2 street-view grid (front, right / back, left) is drawn by the Python trainer (ptlab/envs/streetview.py).',
   };
-}
-
-/** An SVG document as an <img> source: images cannot run scripts, and the CSP allows data: images. */
-export function svgDataUri(svg: string): string {
-  return `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
 }
