@@ -13,9 +13,12 @@ export type RecordCheck<T> = (value: unknown) => value is T;
 
 const NEWLINE = 0x0a;
 const utf8 = new TextDecoder('utf-8');
-/** Node's Buffer decodes UTF-8 faster than TextDecoder; the browser has only the latter. */
-const decode: (bytes: Uint8Array) => string =
-  typeof Buffer === 'function' ? (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : (bytes) => utf8.decode(bytes);
+/** Node's Buffer decodes UTF-8 faster than TextDecoder; the browser has only the latter
+ * (reached through globalThis so that webview bundles type-check without Node's types). */
+const nodeBuffer = (globalThis as { Buffer?: { from(buffer: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'utf8'): string } } }).Buffer;
+const decode: (bytes: Uint8Array) => string = nodeBuffer
+  ? (bytes) => nodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+  : (bytes) => utf8.decode(bytes);
 
 export class JsonlTail<T> {
   /** Bytes after the last newline (a line being written); never split inside a character. */

@@ -72,5 +72,7 @@ export function routeMap(route: Route, rail: Position[], agent: number, space: V
 
 /** An SVG document as an <img> source: images cannot run scripts, and the CSP allows data: images. */
 export function svgDataUri(svg: string): string {
-  return `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+  let binary = '';
+  for (const byte of new TextEncoder().encode(svg)) binary += String.fromCharCode(byte);
+  return `data:image/svg+xml;base64,${btoa(binary)}`; // btoa: in browsers and Node alike
 }
