@@ -1,7 +1,7 @@
 // Runs every test suite, streams its output, and ends with one line over all of them:
 // `N passed, N failed, N skipped`. Exit status 1 when anything failed.
 //   node scripts/run-tests.mjs [--only NAME,NAME] [--electron]
-// Suites: checks (type-check, generated types), unit (Mocha), python (pytest),
+// Suites: checks (type-check, generated types and validators), unit (Mocha), python (pytest),
 // vscode (integration suite + webview checks in code-server and Chromium), demo (the main
 // job at CI size, its HTML report checked in Chromium),
 // package (the platform VSIX is built and checked), electron (the same integration suite in desktop VS Code through @vscode/test-electron:
@@ -79,6 +79,7 @@ const suites = [
         await check('type-check (extension host)', npxBin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])(),
         await check('type-check (webviews)', npxBin('tsc'), ['-p', 'webview/tsconfig.json', '--noEmit'])(),
         await check('generated contract types are current', process.execPath, ['scripts/gen-types.mjs', '--check'])(),
+        await check('generated contract validators are current', process.execPath, ['scripts/gen-validators.mjs', '--check'])(),
         await check('compile tests', npxBin('tsc'), ['-p', 'test/tsconfig.json'])(),
       ];
       return results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: 0 }));

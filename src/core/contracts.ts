@@ -1,6 +1,7 @@
 // The JSON Schema contracts in schemas/, shared with the Python trainer (ptlab/contracts.py).
-// Pure: no vscode, no fs. The schemas are bundled into the extension by esbuild.
-import type { default as Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+// Pure: no vscode, no fs. The schemas are bundled into the extension by esbuild; their
+// validators are generated ahead of time into contracts.validators.ts (npm run gen:types).
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import * as jsonc from 'jsonc-parser';
 import episodeRecordSchema from '../../schemas/episode-record.schema.json';
 import evalSummarySchema from '../../schemas/eval-summary.schema.json';
@@ -27,25 +28,13 @@ export interface ContractError {
 // This module runs under Node only, but webviews type-check it (for the generated types) without Node's types.
 declare function require(id: string): unknown;
 
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<SchemaFile, ValidateFunction>();
+let validators: Record<SchemaFile, ValidateFunction> | undefined;
 
 function validatorFor(schema: SchemaFile): ValidateFunction {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    if (!ajv) {
-      // Loaded on first use: ajv is most of the extension bundle, and activation must stay fast.
-      const { default: Ajv } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
-      const { default: addFormats } = require('ajv-formats') as typeof import('ajv-formats');
-      ajv = new Ajv({ allErrors: true, strict: false, discriminator: true });
-      addFormats(ajv);
-      for (const s of Object.values(SCHEMAS)) ajv.addSchema(s);
-    }
-    validate = ajv.getSchema(SCHEMAS[schema].$id);
-    if (!validate) throw new Error(`schema ${schema} did not compile`);
-    compiled.set(schema, validate);
-  }
-  return validate;
+  // Compiled ahead of time (scripts/gen-validators.mjs) and loaded on first use: the
+  // validators are most of the extension bundle, and activation must stay fast.
+  validators ??= (require('./contracts.validators') as { validators: Record<SchemaFile, ValidateFunction> }).validators;
+  return validators[schema];
 }
 
 function describe(error: ErrorObject): ContractError {
