@@ -115,7 +115,7 @@ async function hostTasks(): Promise<void> {
   const diagnostics = time(() => checkConfig(example, () => true), 20);
   console.log(`   config diagnostics (semantic checks) on gp-vl.ptlab.json: ${ms(diagnostics)}`);
   const firstValidation = execFileSync(process.execPath, ['-e', `const t=performance.now(); require(${JSON.stringify(join(__dirname, '..', 'src', 'core', 'contracts.js'))}).contractErrors('run-manifest.schema.json', {}); process.stdout.write(String(performance.now()-t))`], { encoding: 'utf8' });
-  console.log(`   first schema validation (ajv loads and compiles the schemas, once per session; the dashboard's run scan): ${ms(Number(firstValidation))}`);
+  console.log(`   first schema validation (the generated validators load, once per session; the dashboard's run scan): ${ms(Number(firstValidation))}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'ptlab-bench-'));
   try {
