@@ -5,7 +5,8 @@
 #   pip download --no-deps --only-binary=:all: --python-version 3.12 ... -d .whl \
 #     transformers==5.24.0 tokenizers==0.23.3 peft==0.21.2 jsonschema==4.26.0 \
 #     jsonschema-specifications==2025.9.1 referencing==0.37.0 rpds-py==2026.9.1 rfc3339-validator==0.1.4
-# Writes every result as JSON lines under ${OUT:-gpu-results}/.
+# Writes every result as JSON lines under ${OUT:-gpu-results}/. Arguments name the steps to
+# run (default: all): trainer-tiny demo-ci trainer-0.5b raw-0.5b raw-1.5b generate-0.5b.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-gpu-results}"
@@ -19,8 +20,10 @@ fi
 export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
 python=${PYTHON:-python3}
 status=0
+wanted=" ${*:-all} "
 step() { # name, command...: runs one check, its output in $out/name.log, timed
   local name=$1; shift
+  [[ $wanted == *" all "* || $wanted == *" $name "* ]] || return 0
   local started=$SECONDS
   echo "=== $name"
   "$@" 2>&1 | tee "$out/$name.log"
@@ -35,4 +38,5 @@ step demo-ci $python -m ptlab.demo --size ci --out /tmp/ptlab-gpu-demo
 step trainer-0.5b $python bench/gpu_trainer.py --size 0.5b
 step raw-0.5b $python bench/gpu_train.py --size 0.5b
 step raw-1.5b $python bench/gpu_train.py --size 1.5b --batch 8 --seq 1024
+step generate-0.5b $python bench/gpu_generate.py --size 0.5b
 exit $status
