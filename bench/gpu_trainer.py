@@ -50,7 +50,7 @@ def build_model(size: str, folder: Path) -> int:
 def experiment(model_dir: Path, args: argparse.Namespace, device_is_cuda: bool) -> dict:
     config = json.loads((ROOT / "examples" / "tiny.ptlab.json").read_text())
     config["name"] = f"gpu-bench-{args.size}"
-    config["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "bf16" if device_is_cuda else "fp32"}
+    config["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "bf16" if device_is_cuda else "fp32", "kvCache": args.kv_cache}
     config["sft"].update(steps=args.sft_steps, globalBatchSize=args.sft_batch, microBatchSize=args.sft_batch, saveEverySteps=100_000, learningRate=1e-5)
     config["sft"]["data"]["examples"] = args.sft_batch * (args.sft_steps + 1)
     config["ppo"].update(init=None, updates=args.ppo_updates, stepsPerUpdate=args.ppo_steps, parallelEnvs=args.ppo_envs, miniBatchSize=args.ppo_minibatch, epochs=2, saveEverySteps=100_000, maxNewTokens=96)
@@ -100,6 +100,8 @@ def main() -> None:
     parser.add_argument("--ppo-steps", type=int, default=128, help="transitions per update")
     parser.add_argument("--ppo-envs", type=int, default=64, help="episodes per generate call")
     parser.add_argument("--ppo-minibatch", type=int, default=16)
+    parser.add_argument("--kv-cache", choices=["dynamic", "static"], default="dynamic", help="model.kvCache (static: compiled decoding on CUDA)")
+    parser.add_argument("--jobs", default="sft,ppo", help="which of sft,ppo to run")
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
     name = torch.cuda.get_device_name(0) if cuda else "cpu"
@@ -107,10 +109,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         parameters = build_model(args.size, work / "model")
-        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "bf16PeakTflops": peak, "torch": torch.__version__}), flush=True)
+        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "bf16PeakTflops": peak, "torch": torch.__version__, "kvCache": args.kv_cache}), flush=True)
         config_path = work / "bench.ptlab.json"
         config_path.write_text(json.dumps(experiment(work / "model", args, cuda)))
-        for command in ("sft", "ppo"):
+        for command in args.jobs.split(","):
             records, wall = run(command, config_path, work / command)
             print(json.dumps(summarize(command, records, peak, wall)), flush=True)
 

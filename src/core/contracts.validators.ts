@@ -2535,8 +2535,8 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const experiment = validate29;
-const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/experiment.schema.json","title":"Post-Training Lab experiment (*.ptlab.json)","description":"One experiment: the training environment variant, the evaluation splits (ID and OOD variants), the model, the SFT and PPO recipes, the evaluation schedule and the launcher. Defaults are the paper's reference recipe (shared/spec/training.md).","type":"object","required":["name","environment","model"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema (optional; VS Code applies it to *.ptlab.json automatically)."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Experiment name: letters, digits, '.', '_' or '-' (at most 64). Run folders are named after it."},"description":{"type":"string","description":"Free text shown in the Runs view and the dashboard."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Global seed (32-bit unsigned) for data generation, model initialisation and sampling."},"outputDir":{"type":"string","minLength":1,"default":"runs","description":"Folder, relative to this file, that receives the run folders."},"environment":{"$ref":"#/$defs/environment","description":"The training environment: the variant SFT data is drawn from and PPO is trained on. Evaluation splits override some of its keys."},"model":{"$ref":"#/$defs/model"},"sft":{"$ref":"#/$defs/sft"},"ppo":{"$ref":"#/$defs/ppo"},"evaluation":{"$ref":"#/$defs/evaluation"},"launcher":{"$ref":"#/$defs/launcher"}},"$defs":{"environment":{"description":"An environment variant: GeneralPoints or V-IRL with every key of shared/spec/environments.md.","type":"object","required":["env"],"discriminator":{"propertyName":"env"},"oneOf":[{"$ref":"#/$defs/generalPoints"},{"$ref":"#/$defs/virl"}]},"verifier":{"enum":["reference","strict"],"description":"`reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).","default":"strict"},"modality":{"enum":["language","vision"],"description":"`language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).","default":"language"},"generalPoints":{"type":"object","title":"GeneralPoints","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"generalpoints","description":"Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL)."},"target":{"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."},"faceCards":{"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."},"sampling":{"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."},"draw":{"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."},"suits":{"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":5,"description":"Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations."},"verifier":{"$ref":"#/$defs/verifier"}}},"virl":{"type":"object","title":"V-IRL","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"virl","description":"Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL)."},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."},"maxStraight":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."},"dropRate":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":2,"description":"Scored attempts per position; the budget resets whenever the agent moves."},"verifier":{"$ref":"#/$defs/verifier"},"panoramas":{"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."}}},"routeSource":{"description":"Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.","oneOf":[{"type":"object","title":"Route file","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1,"description":"Path (relative to the config) of a route_infos.json: a route dict or a list of them."}}},{"type":"object","title":"Synthetic city","required":["synthetic"],"additionalProperties":false,"properties":{"synthetic":{"type":"object","additionalProperties":false,"required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"City style name; distinct cities look different (for visual OOD)."},"routes":{"type":"integer","minimum":1,"maximum":1000000,"default":1000,"description":"Number of routes to generate."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Seed of the city generator."}}}}}]},"environmentOverrides":{"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false},"split":{"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."}}},"model":{"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (built locally, no download), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"type":"boolean","default":false,"description":"Trade compute for memory during training."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}},"adam":{"type":"object","additionalProperties":false,"properties":{"betas":{"type":"array","prefixItems":[{"type":"number","minimum":0,"exclusiveMaximum":1},{"type":"number","minimum":0,"exclusiveMaximum":1}],"minItems":2,"maxItems":2,"description":"Adam (beta1, beta2); (0.9, 0.98) in the reference recipe.","default":[0.9,0.98]},"eps":{"type":"number","exclusiveMinimum":0,"description":"Adam epsilon (1e-7 in the reference recipe).","default":1e-7},"weightDecay":{"type":"number","minimum":0,"default":0,"description":"Decoupled weight decay (AdamW)."}}},"checkpointRef":{"type":"string","minLength":1,"description":"A checkpoint folder (relative to the config), e.g. `runs/gp-l/sft-init/checkpoints/step-000100`."},"sft":{"type":"object","description":"Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"Start from this checkpoint instead of the base model (e.g. to scale SFT from Init)."},"data":{"type":"object","additionalProperties":false,"properties":{"examples":{"type":"integer","minimum":1,"maximum":100000000,"default":10000,"description":"Expert examples (sampled states) to generate."},"trajectories":{"enum":["optimal","suboptimal"],"default":"optimal","description":"`optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation)."},"wrongAttempts":{"type":"integer","minimum":0,"maximum":100,"default":2,"description":"Most wrong attempts before the correct one in a sub-optimal trajectory."}}},"steps":{"type":"integer","minimum":1,"maximum":100000000,"description":"Optimizer steps (default: one epoch over the data)."},"epochs":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Passes over the data when `steps` is not given."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks)."},"schedule":{"enum":["cosine","linear","constant"],"default":"cosine","description":"Learning-rate schedule after warmup."},"warmupRatio":{"type":"number","minimum":0,"maximum":1,"default":0.03,"description":"Fraction of steps spent warming up linearly."},"adam":{"$ref":"#/$defs/adam"},"globalBatchSize":{"type":"integer","minimum":1,"maximum":1048576,"default":128,"description":"Sequences per optimizer step over all processes (reached by gradient accumulation)."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Sequences per forward pass per process."},"packing":{"type":"boolean","default":false,"description":"Pack several examples into each sequence (attention kept within each example)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Gradient clipping norm."},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N optimizer steps (and always at the end)."}}},"ppo":{"type":"object","description":"Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails)."},"updates":{"type":"integer","minimum":1,"maximum":100000000,"default":15,"description":"PPO updates (each: collect a rollout buffer, then optimize)."},"stepsPerUpdate":{"type":"integer","minimum":1,"maximum":100000000,"default":256,"description":"Environment steps (verification attempts) collected per process per update."},"parallelEnvs":{"type":"integer","minimum":1,"maximum":65536,"default":16,"description":"Episodes generated together in one batched generate call."},"epochs":{"type":"integer","minimum":1,"maximum":1000,"default":4,"description":"Optimization passes over each rollout buffer."},"miniBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Transitions per gradient step."},"gamma":{"type":"number","minimum":0,"maximum":1,"default":0.9,"description":"Discount."},"lambda":{"type":"number","minimum":0,"maximum":1,"default":0.95,"description":"GAE lambda."},"clip":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.1,"description":"Policy ratio clip."},"valueClip":{"type":"number","exclusiveMinimum":0,"default":0.1,"description":"Value prediction clip (clipped value loss)."},"valueCoef":{"type":"number","minimum":0,"default":0.5,"description":"Value loss coefficient."},"entropyCoef":{"type":"number","minimum":0,"default":0,"description":"Entropy bonus coefficient (0 in the paper)."},"klCoef":{"type":"number","minimum":0,"default":0,"description":"KL penalty to the Init policy (0: off)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":0.01,"description":"Gradient clipping norm."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Initial learning rate."},"finalLearningRate":{"type":"number","minimum":0,"maximum":1,"default":1e-9,"description":"Learning rate reached by the cosine schedule at the last update."},"adam":{"$ref":"#/$defs/adam"},"temperature":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.2,"description":"Sampling temperature (log-probs use the same scaled logits)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."},"thoughtWeight":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Log-prob weight of tokens before the answer key (`\"formula\":` or `\"action\":`), located by character offsets."},"advantage":{"enum":["gae","group"],"default":"gae","description":"`gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head)."},"groupSize":{"type":"integer","minimum":2,"maximum":65536,"default":4,"description":"With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it."},"groupStd":{"type":"boolean","default":true,"description":"With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline."},"rewardScale":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Multiply verifier rewards by this."},"valueHead":{"type":"object","additionalProperties":false,"properties":{"hidden":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65536},"minItems":1,"default":[1024,512],"description":"Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state."}}},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N updates (and always at the end)."}}},"evaluation":{"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate each saved checkpoint."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}},"launcher":{"type":"object","description":"Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}}}};
-const schema59 = {"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (built locally, no download), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"type":"boolean","default":false,"description":"Trade compute for memory during training."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}};
+const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/experiment.schema.json","title":"Post-Training Lab experiment (*.ptlab.json)","description":"One experiment: the training environment variant, the evaluation splits (ID and OOD variants), the model, the SFT and PPO recipes, the evaluation schedule and the launcher. Defaults are the paper's reference recipe (shared/spec/training.md).","type":"object","required":["name","environment","model"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema (optional; VS Code applies it to *.ptlab.json automatically)."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Experiment name: letters, digits, '.', '_' or '-' (at most 64). Run folders are named after it."},"description":{"type":"string","description":"Free text shown in the Runs view and the dashboard."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Global seed (32-bit unsigned) for data generation, model initialisation and sampling."},"outputDir":{"type":"string","minLength":1,"default":"runs","description":"Folder, relative to this file, that receives the run folders."},"environment":{"$ref":"#/$defs/environment","description":"The training environment: the variant SFT data is drawn from and PPO is trained on. Evaluation splits override some of its keys."},"model":{"$ref":"#/$defs/model"},"sft":{"$ref":"#/$defs/sft"},"ppo":{"$ref":"#/$defs/ppo"},"evaluation":{"$ref":"#/$defs/evaluation"},"launcher":{"$ref":"#/$defs/launcher"}},"$defs":{"environment":{"description":"An environment variant: GeneralPoints or V-IRL with every key of shared/spec/environments.md.","type":"object","required":["env"],"discriminator":{"propertyName":"env"},"oneOf":[{"$ref":"#/$defs/generalPoints"},{"$ref":"#/$defs/virl"}]},"verifier":{"enum":["reference","strict"],"description":"`reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).","default":"strict"},"modality":{"enum":["language","vision"],"description":"`language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).","default":"language"},"generalPoints":{"type":"object","title":"GeneralPoints","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"generalpoints","description":"Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL)."},"target":{"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."},"faceCards":{"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."},"sampling":{"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."},"draw":{"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."},"suits":{"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":5,"description":"Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations."},"verifier":{"$ref":"#/$defs/verifier"}}},"virl":{"type":"object","title":"V-IRL","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"virl","description":"Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL)."},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."},"maxStraight":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."},"dropRate":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":2,"description":"Scored attempts per position; the budget resets whenever the agent moves."},"verifier":{"$ref":"#/$defs/verifier"},"panoramas":{"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."}}},"routeSource":{"description":"Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.","oneOf":[{"type":"object","title":"Route file","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1,"description":"Path (relative to the config) of a route_infos.json: a route dict or a list of them."}}},{"type":"object","title":"Synthetic city","required":["synthetic"],"additionalProperties":false,"properties":{"synthetic":{"type":"object","additionalProperties":false,"required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"City style name; distinct cities look different (for visual OOD)."},"routes":{"type":"integer","minimum":1,"maximum":1000000,"default":1000,"description":"Number of routes to generate."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Seed of the city generator."}}}}}]},"environmentOverrides":{"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false},"split":{"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."}}},"model":{"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (built locally, no download), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"type":"boolean","default":false,"description":"Trade compute for memory during training."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}},"adam":{"type":"object","additionalProperties":false,"properties":{"betas":{"type":"array","prefixItems":[{"type":"number","minimum":0,"exclusiveMaximum":1},{"type":"number","minimum":0,"exclusiveMaximum":1}],"minItems":2,"maxItems":2,"description":"Adam (beta1, beta2); (0.9, 0.98) in the reference recipe.","default":[0.9,0.98]},"eps":{"type":"number","exclusiveMinimum":0,"description":"Adam epsilon (1e-7 in the reference recipe).","default":1e-7},"weightDecay":{"type":"number","minimum":0,"default":0,"description":"Decoupled weight decay (AdamW)."}}},"checkpointRef":{"type":"string","minLength":1,"description":"A checkpoint folder (relative to the config), e.g. `runs/gp-l/sft-init/checkpoints/step-000100`."},"sft":{"type":"object","description":"Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"Start from this checkpoint instead of the base model (e.g. to scale SFT from Init)."},"data":{"type":"object","additionalProperties":false,"properties":{"examples":{"type":"integer","minimum":1,"maximum":100000000,"default":10000,"description":"Expert examples (sampled states) to generate."},"trajectories":{"enum":["optimal","suboptimal"],"default":"optimal","description":"`optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation)."},"wrongAttempts":{"type":"integer","minimum":0,"maximum":100,"default":2,"description":"Most wrong attempts before the correct one in a sub-optimal trajectory."}}},"steps":{"type":"integer","minimum":1,"maximum":100000000,"description":"Optimizer steps (default: one epoch over the data)."},"epochs":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Passes over the data when `steps` is not given."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks)."},"schedule":{"enum":["cosine","linear","constant"],"default":"cosine","description":"Learning-rate schedule after warmup."},"warmupRatio":{"type":"number","minimum":0,"maximum":1,"default":0.03,"description":"Fraction of steps spent warming up linearly."},"adam":{"$ref":"#/$defs/adam"},"globalBatchSize":{"type":"integer","minimum":1,"maximum":1048576,"default":128,"description":"Sequences per optimizer step over all processes (reached by gradient accumulation)."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Sequences per forward pass per process."},"packing":{"type":"boolean","default":false,"description":"Pack several examples into each sequence (attention kept within each example)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Gradient clipping norm."},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N optimizer steps (and always at the end)."}}},"ppo":{"type":"object","description":"Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails)."},"updates":{"type":"integer","minimum":1,"maximum":100000000,"default":15,"description":"PPO updates (each: collect a rollout buffer, then optimize)."},"stepsPerUpdate":{"type":"integer","minimum":1,"maximum":100000000,"default":256,"description":"Environment steps (verification attempts) collected per process per update."},"parallelEnvs":{"type":"integer","minimum":1,"maximum":65536,"default":16,"description":"Episodes generated together in one batched generate call."},"epochs":{"type":"integer","minimum":1,"maximum":1000,"default":4,"description":"Optimization passes over each rollout buffer."},"miniBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Transitions per gradient step."},"gamma":{"type":"number","minimum":0,"maximum":1,"default":0.9,"description":"Discount."},"lambda":{"type":"number","minimum":0,"maximum":1,"default":0.95,"description":"GAE lambda."},"clip":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.1,"description":"Policy ratio clip."},"valueClip":{"type":"number","exclusiveMinimum":0,"default":0.1,"description":"Value prediction clip (clipped value loss)."},"valueCoef":{"type":"number","minimum":0,"default":0.5,"description":"Value loss coefficient."},"entropyCoef":{"type":"number","minimum":0,"default":0,"description":"Entropy bonus coefficient (0 in the paper)."},"klCoef":{"type":"number","minimum":0,"default":0,"description":"KL penalty to the Init policy (0: off)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":0.01,"description":"Gradient clipping norm."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Initial learning rate."},"finalLearningRate":{"type":"number","minimum":0,"maximum":1,"default":1e-9,"description":"Learning rate reached by the cosine schedule at the last update."},"adam":{"$ref":"#/$defs/adam"},"temperature":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.2,"description":"Sampling temperature (log-probs use the same scaled logits)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."},"thoughtWeight":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Log-prob weight of tokens before the answer key (`\"formula\":` or `\"action\":`), located by character offsets."},"advantage":{"enum":["gae","group"],"default":"gae","description":"`gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head)."},"groupSize":{"type":"integer","minimum":2,"maximum":65536,"default":4,"description":"With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it."},"groupStd":{"type":"boolean","default":true,"description":"With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline."},"rewardScale":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Multiply verifier rewards by this."},"valueHead":{"type":"object","additionalProperties":false,"properties":{"hidden":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65536},"minItems":1,"default":[1024,512],"description":"Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state."}}},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N updates (and always at the end)."}}},"evaluation":{"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate each saved checkpoint."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}},"launcher":{"type":"object","description":"Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}}}};
+const schema59 = {"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (built locally, no download), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"type":"boolean","default":false,"description":"Trade compute for memory during training."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}};
 const schema81 = {"type":"object","description":"Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}};
 const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
 const pattern7 = new RegExp("^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$", "u");
@@ -6191,7 +6191,7 @@ vErrors.push(err13);
 errors++;
 }
 for(const key1 in data6){
-if(!((((((((key1 === "name") || (key1 === "kind")) || (key1 === "revision")) || (key1 === "dtype")) || (key1 === "gradientCheckpointing")) || (key1 === "trustRemoteCode")) || (key1 === "maxLength")) || (key1 === "lora"))){
+if(!(func1.call(schema59.properties, key1))){
 const err14 = {instancePath:instancePath+"/model",schemaPath:"#/$defs/model/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err14];
@@ -6302,10 +6302,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data6.maxLength !== undefined){
-let data13 = data6.maxLength;
-if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-const err23 = {instancePath:instancePath+"/model/maxLength",schemaPath:"#/$defs/model/properties/maxLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data6.kvCache !== undefined){
+let data13 = data6.kvCache;
+if(!((data13 === "dynamic") || (data13 === "static"))){
+const err23 = {instancePath:instancePath+"/model/kvCache",schemaPath:"#/$defs/model/properties/kvCache/enum",keyword:"enum",params:{allowedValues: schema59.properties.kvCache.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6314,9 +6314,11 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(typeof data13 == "number"){
-if(data13 > 1048576 || isNaN(data13)){
-const err24 = {instancePath:instancePath+"/model/maxLength",schemaPath:"#/$defs/model/properties/maxLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
+}
+if(data6.maxLength !== undefined){
+let data14 = data6.maxLength;
+if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+const err24 = {instancePath:instancePath+"/model/maxLength",schemaPath:"#/$defs/model/properties/maxLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -6325,8 +6327,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data13 < 16 || isNaN(data13)){
-const err25 = {instancePath:instancePath+"/model/maxLength",schemaPath:"#/$defs/model/properties/maxLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16},message:"must be >= 16"};
+if(typeof data14 == "number"){
+if(data14 > 1048576 || isNaN(data14)){
+const err25 = {instancePath:instancePath+"/model/maxLength",schemaPath:"#/$defs/model/properties/maxLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -6335,13 +6338,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-}
-if(data6.lora !== undefined){
-let data14 = data6.lora;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.r === undefined){
-const err26 = {instancePath:instancePath+"/model/lora",schemaPath:"#/$defs/model/properties/lora/required",keyword:"required",params:{missingProperty: "r"},message:"must have required property '"+"r"+"'"};
+if(data14 < 16 || isNaN(data14)){
+const err26 = {instancePath:instancePath+"/model/maxLength",schemaPath:"#/$defs/model/properties/maxLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16},message:"must be >= 16"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -6350,9 +6348,13 @@ vErrors.push(err26);
 }
 errors++;
 }
-for(const key2 in data14){
-if(!((((key2 === "r") || (key2 === "alpha")) || (key2 === "dropout")) || (key2 === "targetModules"))){
-const err27 = {instancePath:instancePath+"/model/lora",schemaPath:"#/$defs/model/properties/lora/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+}
+if(data6.lora !== undefined){
+let data15 = data6.lora;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.r === undefined){
+const err27 = {instancePath:instancePath+"/model/lora",schemaPath:"#/$defs/model/properties/lora/required",keyword:"required",params:{missingProperty: "r"},message:"must have required property '"+"r"+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -6361,11 +6363,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-if(data14.r !== undefined){
-let data15 = data14.r;
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err28 = {instancePath:instancePath+"/model/lora/r",schemaPath:"#/$defs/model/properties/lora/properties/r/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key2 in data15){
+if(!((((key2 === "r") || (key2 === "alpha")) || (key2 === "dropout")) || (key2 === "targetModules"))){
+const err28 = {instancePath:instancePath+"/model/lora",schemaPath:"#/$defs/model/properties/lora/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -6374,9 +6374,11 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(typeof data15 == "number"){
-if(data15 > 4096 || isNaN(data15)){
-const err29 = {instancePath:instancePath+"/model/lora/r",schemaPath:"#/$defs/model/properties/lora/properties/r/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096"};
+}
+if(data15.r !== undefined){
+let data16 = data15.r;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+const err29 = {instancePath:instancePath+"/model/lora/r",schemaPath:"#/$defs/model/properties/lora/properties/r/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -6385,8 +6387,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data15 < 1 || isNaN(data15)){
-const err30 = {instancePath:instancePath+"/model/lora/r",schemaPath:"#/$defs/model/properties/lora/properties/r/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data16 == "number"){
+if(data16 > 4096 || isNaN(data16)){
+const err30 = {instancePath:instancePath+"/model/lora/r",schemaPath:"#/$defs/model/properties/lora/properties/r/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -6395,13 +6398,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-}
-if(data14.alpha !== undefined){
-let data16 = data14.alpha;
-if(typeof data16 == "number"){
-if(data16 <= 0 || isNaN(data16)){
-const err31 = {instancePath:instancePath+"/model/lora/alpha",schemaPath:"#/$defs/model/properties/lora/properties/alpha/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(data16 < 1 || isNaN(data16)){
+const err31 = {instancePath:instancePath+"/model/lora/r",schemaPath:"#/$defs/model/properties/lora/properties/r/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -6411,8 +6409,12 @@ vErrors.push(err31);
 errors++;
 }
 }
-else {
-const err32 = {instancePath:instancePath+"/model/lora/alpha",schemaPath:"#/$defs/model/properties/lora/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+if(data15.alpha !== undefined){
+let data17 = data15.alpha;
+if(typeof data17 == "number"){
+if(data17 <= 0 || isNaN(data17)){
+const err32 = {instancePath:instancePath+"/model/lora/alpha",schemaPath:"#/$defs/model/properties/lora/properties/alpha/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -6422,11 +6424,8 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data14.dropout !== undefined){
-let data17 = data14.dropout;
-if(typeof data17 == "number"){
-if(data17 > 1 || isNaN(data17)){
-const err33 = {instancePath:instancePath+"/model/lora/dropout",schemaPath:"#/$defs/model/properties/lora/properties/dropout/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+const err33 = {instancePath:instancePath+"/model/lora/alpha",schemaPath:"#/$defs/model/properties/lora/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -6435,8 +6434,12 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data17 < 0 || isNaN(data17)){
-const err34 = {instancePath:instancePath+"/model/lora/dropout",schemaPath:"#/$defs/model/properties/lora/properties/dropout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data15.dropout !== undefined){
+let data18 = data15.dropout;
+if(typeof data18 == "number"){
+if(data18 > 1 || isNaN(data18)){
+const err34 = {instancePath:instancePath+"/model/lora/dropout",schemaPath:"#/$defs/model/properties/lora/properties/dropout/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -6445,9 +6448,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/model/lora/dropout",schemaPath:"#/$defs/model/properties/lora/properties/dropout/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data18 < 0 || isNaN(data18)){
+const err35 = {instancePath:instancePath+"/model/lora/dropout",schemaPath:"#/$defs/model/properties/lora/properties/dropout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -6457,11 +6459,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data14.targetModules !== undefined){
-let data18 = data14.targetModules;
-if(Array.isArray(data18)){
-if(data18.length < 1){
-const err36 = {instancePath:instancePath+"/model/lora/targetModules",schemaPath:"#/$defs/model/properties/lora/properties/targetModules/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err36 = {instancePath:instancePath+"/model/lora/dropout",schemaPath:"#/$defs/model/properties/lora/properties/dropout/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -6470,12 +6469,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-const len0 = data18.length;
-for(let i0=0; i0<len0; i0++){
-let data19 = data18[i0];
-if(typeof data19 === "string"){
-if(func2(data19) < 1){
-const err37 = {instancePath:instancePath+"/model/lora/targetModules/" + i0,schemaPath:"#/$defs/model/properties/lora/properties/targetModules/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data15.targetModules !== undefined){
+let data19 = data15.targetModules;
+if(Array.isArray(data19)){
+if(data19.length < 1){
+const err37 = {instancePath:instancePath+"/model/lora/targetModules",schemaPath:"#/$defs/model/properties/lora/properties/targetModules/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -6484,9 +6483,12 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/model/lora/targetModules/" + i0,schemaPath:"#/$defs/model/properties/lora/properties/targetModules/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len0 = data19.length;
+for(let i0=0; i0<len0; i0++){
+let data20 = data19[i0];
+if(typeof data20 === "string"){
+if(func2(data20) < 1){
+const err38 = {instancePath:instancePath+"/model/lora/targetModules/" + i0,schemaPath:"#/$defs/model/properties/lora/properties/targetModules/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -6496,23 +6498,34 @@ vErrors.push(err38);
 errors++;
 }
 }
-let i1 = data18.length;
-let j0;
-if(i1 > 1){
-const indices0 = {};
-for(;i1--;){
-let item0 = data18[i1];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err39 = {instancePath:instancePath+"/model/lora/targetModules",schemaPath:"#/$defs/model/properties/lora/properties/targetModules/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+else {
+const err39 = {instancePath:instancePath+"/model/lora/targetModules/" + i0,schemaPath:"#/$defs/model/properties/lora/properties/targetModules/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
 else {
 vErrors.push(err39);
+}
+errors++;
+}
+}
+let i1 = data19.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data19[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err40 = {instancePath:instancePath+"/model/lora/targetModules",schemaPath:"#/$defs/model/properties/lora/properties/targetModules/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
 }
 errors++;
 break;
@@ -6522,19 +6535,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/model/lora/targetModules",schemaPath:"#/$defs/model/properties/lora/properties/targetModules/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-}
-else {
-const err41 = {instancePath:instancePath+"/model/lora",schemaPath:"#/$defs/model/properties/lora/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err41 = {instancePath:instancePath+"/model/lora/targetModules",schemaPath:"#/$defs/model/properties/lora/properties/targetModules/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -6546,12 +6547,24 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/model",schemaPath:"#/$defs/model/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err42 = {instancePath:instancePath+"/model/lora",schemaPath:"#/$defs/model/properties/lora/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err42];
 }
 else {
 vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/model",schemaPath:"#/$defs/model/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
 }
 errors++;
 }
@@ -6575,24 +6588,11 @@ errors = vErrors.length;
 }
 }
 if(data.launcher !== undefined){
-let data23 = data.launcher;
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-for(const key3 in data23){
+let data24 = data.launcher;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+for(const key3 in data24){
 if(!(((((key3 === "kind") || (key3 === "gpus")) || (key3 === "distributed")) || (key3 === "mixedPrecision")) || (key3 === "slurm"))){
-const err43 = {instancePath:instancePath+"/launcher",schemaPath:"#/$defs/launcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-}
-if(data23.kind !== undefined){
-let data24 = data23.kind;
-if(!(((data24 === "local") || (data24 === "accelerate")) || (data24 === "slurm"))){
-const err44 = {instancePath:instancePath+"/launcher/kind",schemaPath:"#/$defs/launcher/properties/kind/enum",keyword:"enum",params:{allowedValues: schema81.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err44 = {instancePath:instancePath+"/launcher",schemaPath:"#/$defs/launcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -6602,18 +6602,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data23.gpus !== undefined){
-let data25 = data23.gpus;
-const _errs51 = errors;
-let valid9 = false;
-let passing0 = null;
-const _errs52 = errors;
-if(Array.isArray(data25)){
-const len1 = data25.length;
-for(let i2=0; i2<len1; i2++){
-let data26 = data25[i2];
-if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
-const err45 = {instancePath:instancePath+"/launcher/gpus/" + i2,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data24.kind !== undefined){
+let data25 = data24.kind;
+if(!(((data25 === "local") || (data25 === "accelerate")) || (data25 === "slurm"))){
+const err45 = {instancePath:instancePath+"/launcher/kind",schemaPath:"#/$defs/launcher/properties/kind/enum",keyword:"enum",params:{allowedValues: schema81.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -6622,9 +6614,19 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(typeof data26 == "number"){
-if(data26 < 0 || isNaN(data26)){
-const err46 = {instancePath:instancePath+"/launcher/gpus/" + i2,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data24.gpus !== undefined){
+let data26 = data24.gpus;
+const _errs52 = errors;
+let valid9 = false;
+let passing0 = null;
+const _errs53 = errors;
+if(Array.isArray(data26)){
+const len1 = data26.length;
+for(let i2=0; i2<len1; i2++){
+let data27 = data26[i2];
+if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
+const err46 = {instancePath:instancePath+"/launcher/gpus/" + i2,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -6633,25 +6635,36 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-}
-let i3 = data25.length;
-let j1;
-if(i3 > 1){
-const indices1 = {};
-for(;i3--;){
-let item1 = data25[i3];
-if(!((typeof item1 == "number") && (!(item1 % 1) && !isNaN(item1)))){
-continue;
-}
-if(typeof indices1[item1] == "number"){
-j1 = indices1[item1];
-const err47 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(typeof data27 == "number"){
+if(data27 < 0 || isNaN(data27)){
+const err47 = {instancePath:instancePath+"/launcher/gpus/" + i2,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err47];
 }
 else {
 vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+let i3 = data26.length;
+let j1;
+if(i3 > 1){
+const indices1 = {};
+for(;i3--;){
+let item1 = data26[i3];
+if(!((typeof item1 == "number") && (!(item1 % 1) && !isNaN(item1)))){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err48 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
 }
 errors++;
 break;
@@ -6661,23 +6674,7 @@ indices1[item1] = i3;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-var _valid0 = _errs52 === errors;
-if(_valid0){
-valid9 = true;
-passing0 = 0;
-}
-const _errs56 = errors;
-if(!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))){
-const err49 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err49 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -6686,9 +6683,14 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(typeof data25 == "number"){
-if(data25 < 0 || isNaN(data25)){
-const err50 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid0 = _errs53 === errors;
+if(_valid0){
+valid9 = true;
+passing0 = 0;
+}
+const _errs57 = errors;
+if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
+const err50 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -6697,8 +6699,19 @@ vErrors.push(err50);
 }
 errors++;
 }
+if(typeof data26 == "number"){
+if(data26 < 0 || isNaN(data26)){
+const err51 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err51];
 }
-var _valid0 = _errs56 === errors;
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+var _valid0 = _errs57 === errors;
 if(_valid0 && valid9){
 valid9 = false;
 passing0 = [passing0, 1];
@@ -6710,31 +6723,7 @@ passing0 = 1;
 }
 }
 if(!valid9){
-const err51 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-else {
-errors = _errs51;
-if(vErrors !== null){
-if(_errs51){
-vErrors.length = _errs51;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data23.distributed !== undefined){
-let data27 = data23.distributed;
-if(!((((data27 === "ddp") || (data27 === "fsdp")) || (data27 === "deepspeed-zero2")) || (data27 === "deepspeed-zero3"))){
-const err52 = {instancePath:instancePath+"/launcher/distributed",schemaPath:"#/$defs/launcher/properties/distributed/enum",keyword:"enum",params:{allowedValues: schema81.properties.distributed.enum},message:"must be equal to one of the allowed values"};
+const err52 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -6743,11 +6732,22 @@ vErrors.push(err52);
 }
 errors++;
 }
+else {
+errors = _errs52;
+if(vErrors !== null){
+if(_errs52){
+vErrors.length = _errs52;
 }
-if(data23.mixedPrecision !== undefined){
-let data28 = data23.mixedPrecision;
-if(!(((data28 === "no") || (data28 === "bf16")) || (data28 === "fp16"))){
-const err53 = {instancePath:instancePath+"/launcher/mixedPrecision",schemaPath:"#/$defs/launcher/properties/mixedPrecision/enum",keyword:"enum",params:{allowedValues: schema81.properties.mixedPrecision.enum},message:"must be equal to one of the allowed values"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data24.distributed !== undefined){
+let data28 = data24.distributed;
+if(!((((data28 === "ddp") || (data28 === "fsdp")) || (data28 === "deepspeed-zero2")) || (data28 === "deepspeed-zero3"))){
+const err53 = {instancePath:instancePath+"/launcher/distributed",schemaPath:"#/$defs/launcher/properties/distributed/enum",keyword:"enum",params:{allowedValues: schema81.properties.distributed.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -6757,12 +6757,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data23.slurm !== undefined){
-let data29 = data23.slurm;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-for(const key4 in data29){
-if(!((((((((key4 === "partition") || (key4 === "account")) || (key4 === "qos")) || (key4 === "nodes")) || (key4 === "gpusPerNode")) || (key4 === "cpusPerTask")) || (key4 === "time")) || (key4 === "extraDirectives"))){
-const err54 = {instancePath:instancePath+"/launcher/slurm",schemaPath:"#/$defs/launcher/properties/slurm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data24.mixedPrecision !== undefined){
+let data29 = data24.mixedPrecision;
+if(!(((data29 === "no") || (data29 === "bf16")) || (data29 === "fp16"))){
+const err54 = {instancePath:instancePath+"/launcher/mixedPrecision",schemaPath:"#/$defs/launcher/properties/mixedPrecision/enum",keyword:"enum",params:{allowedValues: schema81.properties.mixedPrecision.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -6772,11 +6770,12 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data29.partition !== undefined){
-let data30 = data29.partition;
-if(typeof data30 === "string"){
-if(func2(data30) < 1){
-const err55 = {instancePath:instancePath+"/launcher/slurm/partition",schemaPath:"#/$defs/launcher/properties/slurm/properties/partition/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data24.slurm !== undefined){
+let data30 = data24.slurm;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+for(const key4 in data30){
+if(!((((((((key4 === "partition") || (key4 === "account")) || (key4 === "qos")) || (key4 === "nodes")) || (key4 === "gpusPerNode")) || (key4 === "cpusPerTask")) || (key4 === "time")) || (key4 === "extraDirectives"))){
+const err55 = {instancePath:instancePath+"/launcher/slurm",schemaPath:"#/$defs/launcher/properties/slurm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -6786,8 +6785,11 @@ vErrors.push(err55);
 errors++;
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/launcher/slurm/partition",schemaPath:"#/$defs/launcher/properties/slurm/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data30.partition !== undefined){
+let data31 = data30.partition;
+if(typeof data31 === "string"){
+if(func2(data31) < 1){
+const err56 = {instancePath:instancePath+"/launcher/slurm/partition",schemaPath:"#/$defs/launcher/properties/slurm/properties/partition/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -6797,11 +6799,8 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data29.account !== undefined){
-let data31 = data29.account;
-if(typeof data31 === "string"){
-if(func2(data31) < 1){
-const err57 = {instancePath:instancePath+"/launcher/slurm/account",schemaPath:"#/$defs/launcher/properties/slurm/properties/account/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err57 = {instancePath:instancePath+"/launcher/slurm/partition",schemaPath:"#/$defs/launcher/properties/slurm/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -6811,8 +6810,11 @@ vErrors.push(err57);
 errors++;
 }
 }
-else {
-const err58 = {instancePath:instancePath+"/launcher/slurm/account",schemaPath:"#/$defs/launcher/properties/slurm/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data30.account !== undefined){
+let data32 = data30.account;
+if(typeof data32 === "string"){
+if(func2(data32) < 1){
+const err58 = {instancePath:instancePath+"/launcher/slurm/account",schemaPath:"#/$defs/launcher/properties/slurm/properties/account/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -6822,11 +6824,8 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data29.qos !== undefined){
-let data32 = data29.qos;
-if(typeof data32 === "string"){
-if(func2(data32) < 1){
-const err59 = {instancePath:instancePath+"/launcher/slurm/qos",schemaPath:"#/$defs/launcher/properties/slurm/properties/qos/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err59 = {instancePath:instancePath+"/launcher/slurm/account",schemaPath:"#/$defs/launcher/properties/slurm/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -6836,8 +6835,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-else {
-const err60 = {instancePath:instancePath+"/launcher/slurm/qos",schemaPath:"#/$defs/launcher/properties/slurm/properties/qos/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data30.qos !== undefined){
+let data33 = data30.qos;
+if(typeof data33 === "string"){
+if(func2(data33) < 1){
+const err60 = {instancePath:instancePath+"/launcher/slurm/qos",schemaPath:"#/$defs/launcher/properties/slurm/properties/qos/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -6847,10 +6849,8 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data29.nodes !== undefined){
-let data33 = data29.nodes;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-const err61 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err61 = {instancePath:instancePath+"/launcher/slurm/qos",schemaPath:"#/$defs/launcher/properties/slurm/properties/qos/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -6859,9 +6859,11 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(typeof data33 == "number"){
-if(data33 < 1 || isNaN(data33)){
-const err62 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data30.nodes !== undefined){
+let data34 = data30.nodes;
+if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+const err62 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -6870,12 +6872,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-}
-if(data29.gpusPerNode !== undefined){
-let data34 = data29.gpusPerNode;
-if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
-const err63 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data34 == "number"){
+if(data34 < 1 || isNaN(data34)){
+const err63 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -6884,9 +6883,12 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(typeof data34 == "number"){
-if(data34 < 1 || isNaN(data34)){
-const err64 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data30.gpusPerNode !== undefined){
+let data35 = data30.gpusPerNode;
+if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
+const err64 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -6895,12 +6897,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-}
-if(data29.cpusPerTask !== undefined){
-let data35 = data29.cpusPerTask;
-if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
-const err65 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data35 == "number"){
+if(data35 < 1 || isNaN(data35)){
+const err65 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -6909,9 +6908,12 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(typeof data35 == "number"){
-if(data35 < 1 || isNaN(data35)){
-const err66 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data30.cpusPerTask !== undefined){
+let data36 = data30.cpusPerTask;
+if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+const err66 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -6920,13 +6922,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-}
-if(data29.time !== undefined){
-let data36 = data29.time;
-if(typeof data36 === "string"){
-if(!pattern7.test(data36)){
-const err67 = {instancePath:instancePath+"/launcher/slurm/time",schemaPath:"#/$defs/launcher/properties/slurm/properties/time/pattern",keyword:"pattern",params:{pattern: "^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$"},message:"must match pattern \""+"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$"+"\""};
+if(typeof data36 == "number"){
+if(data36 < 1 || isNaN(data36)){
+const err67 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -6936,8 +6934,12 @@ vErrors.push(err67);
 errors++;
 }
 }
-else {
-const err68 = {instancePath:instancePath+"/launcher/slurm/time",schemaPath:"#/$defs/launcher/properties/slurm/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data30.time !== undefined){
+let data37 = data30.time;
+if(typeof data37 === "string"){
+if(!pattern7.test(data37)){
+const err68 = {instancePath:instancePath+"/launcher/slurm/time",schemaPath:"#/$defs/launcher/properties/slurm/properties/time/pattern",keyword:"pattern",params:{pattern: "^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$"},message:"must match pattern \""+"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$"+"\""};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -6947,15 +6949,8 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data29.extraDirectives !== undefined){
-let data37 = data29.extraDirectives;
-if(Array.isArray(data37)){
-const len2 = data37.length;
-for(let i4=0; i4<len2; i4++){
-let data38 = data37[i4];
-if(typeof data38 === "string"){
-if(!pattern8.test(data38)){
-const err69 = {instancePath:instancePath+"/launcher/slurm/extraDirectives/" + i4,schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/items/pattern",keyword:"pattern",params:{pattern: "^--[a-z-]+(=.*)?$"},message:"must match pattern \""+"^--[a-z-]+(=.*)?$"+"\""};
+else {
+const err69 = {instancePath:instancePath+"/launcher/slurm/time",schemaPath:"#/$defs/launcher/properties/slurm/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -6965,8 +6960,15 @@ vErrors.push(err69);
 errors++;
 }
 }
-else {
-const err70 = {instancePath:instancePath+"/launcher/slurm/extraDirectives/" + i4,schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data30.extraDirectives !== undefined){
+let data38 = data30.extraDirectives;
+if(Array.isArray(data38)){
+const len2 = data38.length;
+for(let i4=0; i4<len2; i4++){
+let data39 = data38[i4];
+if(typeof data39 === "string"){
+if(!pattern8.test(data39)){
+const err70 = {instancePath:instancePath+"/launcher/slurm/extraDirectives/" + i4,schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/items/pattern",keyword:"pattern",params:{pattern: "^--[a-z-]+(=.*)?$"},message:"must match pattern \""+"^--[a-z-]+(=.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -6976,9 +6978,8 @@ vErrors.push(err70);
 errors++;
 }
 }
-}
 else {
-const err71 = {instancePath:instancePath+"/launcher/slurm/extraDirectives",schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err71 = {instancePath:instancePath+"/launcher/slurm/extraDirectives/" + i4,schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -6990,7 +6991,7 @@ errors++;
 }
 }
 else {
-const err72 = {instancePath:instancePath+"/launcher/slurm",schemaPath:"#/$defs/launcher/properties/slurm/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err72 = {instancePath:instancePath+"/launcher/slurm/extraDirectives",schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -7002,7 +7003,7 @@ errors++;
 }
 }
 else {
-const err73 = {instancePath:instancePath+"/launcher",schemaPath:"#/$defs/launcher/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err73 = {instancePath:instancePath+"/launcher/slurm",schemaPath:"#/$defs/launcher/properties/slurm/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -7014,12 +7015,24 @@ errors++;
 }
 }
 else {
-const err74 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err74 = {instancePath:instancePath+"/launcher",schemaPath:"#/$defs/launcher/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err74];
 }
 else {
 vErrors.push(err74);
+}
+errors++;
+}
+}
+}
+else {
+const err75 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
 }
 errors++;
 }

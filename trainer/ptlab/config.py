@@ -32,6 +32,7 @@ class Model:
     dtype: Literal["auto", "bf16", "fp16", "fp32"] = "auto"
     gradientCheckpointing: bool = False
     trustRemoteCode: bool = False
+    kvCache: Literal["dynamic", "static"] = "dynamic"
     maxLength: int | None = None
     lora: Lora | None = None
 

@@ -74,9 +74,10 @@ class Generation:
         return len(self.ids) - self.stopped
 
 
-def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float) -> list[Generation]:
+def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic") -> list[Generation]:
     """A Generation for each chat, batched, left-padded; `encoder` is the tokenizer or, for
-    image-text-to-text models, the processor (chats with images)."""
+    image-text-to-text models, the processor (chats with images). `kv_cache` is the config's
+    model.kvCache: "static" preallocates the cache, and on CUDA generate compiles decoding."""
     import torch
 
     tokenizer = chat.text_tokenizer(encoder)
@@ -85,6 +86,8 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     for start in range(0, len(chats), GENERATE_BATCH):
         batch = chat.generation_batch(encoder, chats[start : start + GENERATE_BATCH]).to(model.device)
         sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
+        if kv_cache == "static":
+            sampling["cache_implementation"] = "static"
         with torch.no_grad():
             out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **sampling)
         new = out[:, batch["input_ids"].shape[1] :]
@@ -109,7 +112,7 @@ def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any) 
     episodes = _new_episodes(experiment, split)
     active = list(episodes)
     while active:
-        answers = generate(model, tokenizer, [e.messages for e in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature)
+        answers = generate(model, tokenizer, [e.messages for e in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache)
         still = []
         for episode, generation in zip(active, answers):
             answer, prompt_tokens, answer_tokens = generation.text, generation.prompt_tokens, generation.answer_tokens

@@ -252,7 +252,7 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
             if not active or (not group and len(transitions) >= cfg.stepsPerUpdate):
                 break
             prompts = [_chat_ids(tokenizer, chats[slot]) for slot in active]
-            answers = generate(plain, tokenizer, [chats[slot] for slot in active], cfg.maxNewTokens, cfg.temperature)
+            answers = generate(plain, tokenizer, [chats[slot] for slot in active], cfg.maxNewTokens, cfg.temperature, experiment.model.kvCache)
             still = []
             for slot, prompt_ids, generation in zip(active, prompts, answers):
                 episode = slots[slot]

@@ -81,3 +81,19 @@ def test_virl_per_step_accuracy(tmp_path, env):
 def test_not_a_checkpoint(tmp_path, env):
     result = ptlab_eval(env, "--config", str(eval_config(tmp_path)), "--run-dir", str(tmp_path / "x"), "--checkpoint", str(tmp_path))
     assert result.returncode == 2 and "not a checkpoint folder" in result.stderr
+
+
+def test_a_static_kv_cache_answers_what_the_dynamic_one_does(tmp_path, env):
+    """model.kvCache "static" (compiled decoding on CUDA) changes speed, not answers: greedy
+    evaluation writes the same episodes with either cache."""
+    config = json.loads(eval_config(tmp_path).read_text())
+    episodes = {}
+    for cache in ("dynamic", "static"):
+        config["model"]["kvCache"] = cache
+        path = tmp_path / f"{cache}.ptlab.json"
+        path.write_text(json.dumps(config))
+        result = ptlab_eval(env, "--config", str(path), "--run-dir", str(tmp_path / cache))
+        assert result.returncode == 0, result.stderr
+        records = [json.loads(line) for line in (tmp_path / cache / "episodes.jsonl").read_text().splitlines()]
+        episodes[cache] = [[(t["output"], t["reward"]) for t in e["turns"]] for e in records]
+    assert episodes["static"] == episodes["dynamic"] and len(episodes["static"]) == 8
