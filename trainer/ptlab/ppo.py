@@ -177,8 +177,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         model, head, optimizer = acc.prepare(model, head, optimizer)
     else:
         model, optimizer = acc.prepare(model, optimizer)
-    if resume:
-        run.truncate_records_after(state["update"])
+    if resume:  # a final checkpoint's evaluation comes after it: redone below, so dropped here
+        run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is None or checkpoint.name != "final")
     run.update(parameters=parameters, **({"init": str(experiment.resolve(cfg.init))} if cfg.init else {}))
     run.progress(state["update"], cfg.updates)
     routes = virl.routes_for(env_config, experiment.base_dir) if isinstance(env_config, virl.VirlConfig) else []
@@ -218,6 +218,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
 
     if state["update"] == 0:
         maybe_evaluate(0, final=False)
+    elif state["update"] < cfg.updates and parallel.any_process(acc, main and not run.has_evaluation(state["update"])):
+        maybe_evaluate(state["update"], final=False)  # a cancelled run stopped before this update's evaluation
     status = "finished"
     while state["update"] < cfg.updates:
         started = time.perf_counter()
@@ -376,10 +378,10 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         if parallel.any_process(acc, run.cancel_requested):
             status = "cancelled"
             break
+        if state["update"] < cfg.updates:  # evaluate, then save: a checkpoint's records are complete
+            maybe_evaluate(state["update"], final=False)
         if cfg.saveEverySteps and state["update"] % cfg.saveEverySteps == 0 and state["update"] < cfg.updates:
             save(f"update-{state['update']:06d}")
-        if state["update"] < cfg.updates:
-            maybe_evaluate(state["update"], final=False)
     save("final" if status == "finished" else f"update-{state['update']:06d}")
     if status == "finished":
         maybe_evaluate(state["update"], final=True)

@@ -217,9 +217,11 @@ class RunLog:
             f.write(line)
             f.flush()
 
-    def truncate_records_after(self, step: int) -> None:
+    def truncate_records_after(self, step: int, evaluations_at_step: bool = True) -> None:
         """On resume: restart this segment at the checkpoint's step, and keep only the records
-        up to it (torn lines go too)."""
+        up to it (torn lines go too). `evaluations_at_step=False` also drops the evaluation
+        records of that step (metrics of kind "eval", episodes of other splits than "train"):
+        the final checkpoint's evaluation, which resuming from it redoes."""
         self.manifest["segments"][-1]["startStep"] = step
         self.progress(step, self.manifest.get("progress", {}).get("totalSteps"))
         for name in ("metrics.jsonl", "episodes.jsonl"):
@@ -232,9 +234,26 @@ class RunLog:
                     record = json.loads(line)
                 except json.JSONDecodeError:
                     continue
-                if isinstance(record, dict) and isinstance(record.get("step"), int) and record["step"] <= step:
-                    kept.append(line + "\n")
+                if not (isinstance(record, dict) and isinstance(record.get("step"), int)) or record["step"] > step:
+                    continue
+                if record["step"] == step and not evaluations_at_step and (record.get("kind") == "eval" or record.get("split", "train") != "train"):
+                    continue
+                kept.append(line + "\n")
             atomic_write_text(path, "".join(kept))
+
+    def has_evaluation(self, step: int) -> bool:
+        """Whether metrics.jsonl holds an evaluation record of `step`."""
+        path = self.dir / "metrics.jsonl"
+        if not path.exists():
+            return False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict) and record.get("kind") == "eval" and record.get("step") == step:
+                return True
+        return False
 
     def clear_records(self) -> None:
         """For jobs redone whole on resume (evaluation): forget the previous attempt's records."""
@@ -298,7 +317,7 @@ class RunLogFollower(RunLog):
     def _append(self, name: str, schema: str, record: dict[str, Any]) -> None:
         pass
 
-    def truncate_records_after(self, step: int) -> None:
+    def truncate_records_after(self, step: int, evaluations_at_step: bool = True) -> None:
         pass
 
     def clear_records(self) -> None:

@@ -195,8 +195,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         step = state["step"]
     model, optimizer = acc.prepare(model, optimizer)  # the scheduler steps once per step, ours
     plain = acc.unwrap_model(model)
-    if resume:
-        run.truncate_records_after(step)  # records written after the checkpoint are redone
+    if resume:  # records written after the checkpoint are redone (a final checkpoint's evaluation too)
+        run.truncate_records_after(step, evaluations_at_step=checkpoint is None or checkpoint.name != "final")
     run.update(parameters=parameters, **({"init": str(experiment.resolve(sft.init))} if sft.init else {}))
     run.progress(step, total_steps)
     segment = len(run.manifest.get("segments", [])) - 1
@@ -243,6 +243,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
 
     if step == 0:
         maybe_evaluate(0, final=False)  # the starting point of every curve
+    elif step < total_steps and parallel.any_process(acc, main and not run.has_evaluation(step)):
+        maybe_evaluate(step, final=False)  # a cancelled run stopped before this step's evaluation
     model.train()
     while step < total_steps:
         started = time.perf_counter()

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+import two_processes
 
 torch = pytest.importorskip("torch")
 
@@ -43,6 +44,31 @@ def records(run: Path, name: str = "metrics.jsonl") -> list[dict]:
     return [json.loads(line) for line in (run / name).read_text().splitlines()]
 
 
+def timeless(record: dict) -> dict:
+    """A metric record without what depends on the clock or the run's segments."""
+    kept = {k: v for k, v in record.items() if k not in ("time", "wallSeconds", "segment")}
+    if "metrics" in record:
+        kept["metrics"] = {k: v for k, v in record["metrics"].items() if k != "perf/tokens_per_second"}
+    return kept
+
+
+def assert_same_records(ours: list[dict], theirs: list[dict]) -> None:
+    assert [(r["kind"], r["step"]) for r in ours] == [(r["kind"], r["step"]) for r in theirs]
+    for a, b in zip(ours, theirs):
+        diff = {k: (timeless(a).get(k), timeless(b).get(k)) for k in set(timeless(a)) | set(timeless(b)) if timeless(a).get(k) != timeless(b).get(k)}
+        assert not diff, f"{a['kind']} step {a['step']}: {diff}"
+
+
+def wait_for_train_record(run: Path, step: int) -> None:
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        metrics = run / "metrics.jsonl"
+        if metrics.exists() and any(json.loads(line)["step"] == step and json.loads(line)["kind"] == "train" for line in metrics.read_text().splitlines()):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"no train record for step {step} in {run}")
+
+
 def test_updates_run_end_to_end_and_log_everything(tmp_path, env):
     run = tmp_path / "ppo"
     result = ppo(env, "--config", str(config(tmp_path, 3, 2)), "--run-dir", str(run))
@@ -69,25 +95,13 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
     assert ppo(env, "--config", str(cfg), "--run-dir", str(straight)).returncode == 0
     crashed = tmp_path / "crashed"
     process = subprocess.Popen([sys.executable, "-m", "ptlab", "ppo", "--config", str(cfg), "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        metrics = crashed / "metrics.jsonl"
-        if metrics.exists() and any(json.loads(line)["step"] == 3 and json.loads(line)["kind"] == "train" for line in metrics.read_text().splitlines()):
-            break
-        time.sleep(0.05)
+    wait_for_train_record(crashed, 3)
     process.kill()
     process.wait()
     resumed = ppo(env, "--config", str(cfg), "--run-dir", str(crashed), "--resume")
     assert resumed.returncode == 0, resumed.stderr
     ours, theirs = records(crashed), records(straight)
-    assert [(r["kind"], r["step"]) for r in ours] == [(r["kind"], r["step"]) for r in theirs]
-    timeless = lambda r: {k: v for k, v in r.items() if k not in ("time", "wallSeconds", "segment")} | (  # noqa: E731
-        {"metrics": {k: v for k, v in r["metrics"].items() if k != "perf/tokens_per_second"}} if "metrics" in r else {}
-    )
-    for a, b in zip(ours, theirs):
-        diff = {k: (a.get(k), b.get(k)) for k in set(timeless(a)) | set(timeless(b)) if timeless(a).get(k) != timeless(b).get(k)}
-        assert not diff, f"{a['kind']} step {a['step']}: {diff}"
-    assert len(ours) == len(theirs)  # same rollouts, losses and evaluations
+    assert_same_records(ours, theirs)  # same rollouts, losses and evaluations
     manifest = json.loads((crashed / "run.json").read_text())
     assert [s["startStep"] for s in manifest["segments"]] == [0, 2] and manifest["segments"][0]["endStatus"] == "crashed"
     from safetensors.torch import load_file
@@ -216,3 +230,27 @@ def test_ppo_trains_on_the_token_ids_it_sampled(tmp_path, env, monkeypatch):
     cut = [g for g in sampled if not g.stopped]
     assert cut, "the untrained model should run out of maxNewTokens at least once"
     assert all(len(g.ids) == 24 == g.answer_tokens for g in cut)
+
+
+def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_run(tmp_path, env):
+    """kill -9 of the whole accelerate launch after update 3 (checkpoint at 2), then --resume
+    with two processes: every record and the final weights as an uninterrupted 2-process run."""
+    cfg = config(tmp_path, 4, 2)
+    env = two_processes.environment(env)
+    command = [*two_processes.LAUNCH, "--module", "ptlab", "ppo", "--config", str(cfg)]
+    straight, crashed = tmp_path / "straight", tmp_path / "crashed"
+    assert subprocess.run([*command, "--run-dir", str(straight)], capture_output=True, text=True, env=env, timeout=600).returncode == 0
+    process = subprocess.Popen([*command, "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    wait_for_train_record(crashed, 3)
+    two_processes.kill_everything(process.pid, crashed)
+    process.wait()
+    time.sleep(0.5)  # what the workers wrote last has settled
+    resumed = subprocess.run([*command, "--run-dir", str(crashed), "--resume"], capture_output=True, text=True, env=env, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_records(records(crashed), records(straight))
+    manifest = json.loads((crashed / "run.json").read_text())
+    assert [s["startStep"] for s in manifest["segments"]] == [0, 2] and manifest["segments"][0]["endStatus"] == "crashed"
+    from safetensors.torch import load_file
+
+    a, b = load_file(str(straight / "checkpoints/final/model.safetensors")), load_file(str(crashed / "checkpoints/final/model.safetensors"))
+    assert all(torch.equal(a[k], b[k]) for k in a)

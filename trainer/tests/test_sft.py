@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+import two_processes
 
 torch = pytest.importorskip("torch")
 
@@ -221,3 +222,48 @@ def test_two_processes_with_accelerate_match_one_process(tmp_path, env):
     assert state["dataPosition"] == 40 and len(torch.load(ddp / "checkpoints" / "final" / "rng.pt", weights_only=False)["processes"]) == 2
     resumed = subprocess.run([*launch, "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(ddp), "--resume"], capture_output=True, text=True, env=env, timeout=600)
     assert resumed.returncode == 0, resumed.stderr
+
+
+def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_run(tmp_path, env):
+    """kill -9 of the whole accelerate launch (both processes) after a checkpoint, then
+    --resume with two processes: steps continuous, losses and final weights those of an
+    uninterrupted two-process run."""
+    cfg = config(tmp_path, 30, 3, examples=64)
+    env = two_processes.environment(env)
+    command = [*two_processes.LAUNCH, "--module", "ptlab", "sft", "--config", str(cfg)]
+    straight, crashed = tmp_path / "straight", tmp_path / "crashed"
+    assert subprocess.run([*command, "--run-dir", str(straight)], capture_output=True, text=True, env=env, timeout=600).returncode == 0
+
+    process = subprocess.Popen([*command, "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 300
+    while time.time() < deadline and not ((crashed / "metrics.jsonl").exists() and len((crashed / "metrics.jsonl").read_text().splitlines()) >= 5):
+        time.sleep(0.02)
+    two_processes.kill_everything(process.pid, crashed)
+    process.wait()
+    time.sleep(0.5)  # what the workers wrote last has settled
+    assert json.loads((crashed / "run.json").read_text())["status"] == "running"
+
+    resumed = subprocess.run([*command, "--run-dir", str(crashed), "--resume"], capture_output=True, text=True, env=env, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    assert [r["step"] for r in records(crashed)] == list(range(1, 31))
+    assert [r["metrics"]["train/loss"] for r in records(crashed)] == pytest.approx([r["metrics"]["train/loss"] for r in records(straight)], rel=1e-6)
+    a, b = weights(straight / "checkpoints" / "final"), weights(crashed / "checkpoints" / "final")
+    assert max((a[k] - b[k]).abs().max().item() for k in a) < 1e-6
+    manifest = json.loads((crashed / "run.json").read_text())
+    starts = [s["startStep"] for s in manifest["segments"]]
+    assert starts[0] == 0 and starts[1] in range(3, 30, 3) and len(starts) == 2, starts  # from the last checkpoint before the kill
+    assert [s.get("endStatus") for s in manifest["segments"]] == ["crashed", "finished"]
+
+
+def test_resuming_a_finished_run_redoes_its_final_evaluation_without_duplicates(tmp_path, env):
+    """--resume on a finished run starts from the final checkpoint: its evaluation is redone
+    in place of the old one (same records), never appended twice."""
+    cfg, run = config(tmp_path, 4, 2, evaluate=True), tmp_path / "run"
+    assert sft(env, "--config", str(cfg), "--run-dir", str(run)).returncode == 0
+    before = [(r["kind"], r["step"], r.get("split")) for r in records(run)]
+    assert before.count(("eval", 4, "id")) == 1
+    resumed = sft(env, "--config", str(cfg), "--run-dir", str(run), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert [(r["kind"], r["step"], r.get("split")) for r in records(run)] == before
+    evaluations = [json.loads(line) for line in (run / "episodes.jsonl").read_text().splitlines()]
+    assert sorted((e["step"], e["split"]) for e in evaluations).count((4, "id")) == 3  # 3 episodes per split, once
