@@ -254,3 +254,24 @@ def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_r
 
     a, b = load_file(str(straight / "checkpoints/final/model.safetensors")), load_file(str(crashed / "checkpoints/final/model.safetensors"))
     assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_cancel_then_resume_equals_an_uninterrupted_run_evaluations_included(tmp_path, env):
+    """SIGTERM ends an update before its evaluation; --resume does that evaluation first, so
+    every record (evaluations at every update included) matches an uninterrupted run."""
+    data = json.loads(config(tmp_path, 4, 100).read_text())
+    data["evaluation"]["everySteps"] = 1
+    cfg = tmp_path / "every.ptlab.json"
+    cfg.write_text(json.dumps(data))
+    straight, cancelled = tmp_path / "straight", tmp_path / "cancelled"
+    assert ppo(env, "--config", str(cfg), "--run-dir", str(straight)).returncode == 0
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "ppo", "--config", str(cfg), "--run-dir", str(cancelled)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wait_for_train_record(cancelled, 1)
+    process.terminate()
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr
+    step = json.loads((cancelled / "run.json").read_text())["progress"]["step"]
+    assert step < 4 and not any(r["kind"] == "eval" and r["step"] == step for r in records(cancelled))
+    resumed = ppo(env, "--config", str(cfg), "--run-dir", str(cancelled), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_records(records(cancelled), records(straight))
