@@ -181,7 +181,7 @@ def test_two_processes_with_accelerate_collect_their_own_rollouts_and_write_one_
     cfg = config(tmp_path, 2, 1)
     single, ddp = tmp_path / "single", tmp_path / "ddp"
     assert ppo(env, "--config", str(cfg), "--run-dir", str(single)).returncode == 0
-    launch = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
+    launch = two_processes.launch()
     result = subprocess.run([*launch, "--module", "ptlab", "ppo", "--config", str(cfg), "--run-dir", str(ddp)], capture_output=True, text=True, env={**env, "ACCELERATE_USE_CPU": "true"}, timeout=600)
     assert result.returncode == 0, result.stderr
     ours, theirs = [r for r in records(ddp) if r["kind"] == "train"], [r for r in records(single) if r["kind"] == "train"]
@@ -237,15 +237,17 @@ def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_r
     with two processes: every record and the final weights as an uninterrupted 2-process run."""
     cfg = config(tmp_path, 4, 2)
     env = two_processes.environment(env)
-    command = [*two_processes.LAUNCH, "--module", "ptlab", "ppo", "--config", str(cfg)]
+    def command() -> list[str]:  # a fresh rendezvous port for each launch
+        return [*two_processes.launch(), "--module", "ptlab", "ppo", "--config", str(cfg)]
+
     straight, crashed = tmp_path / "straight", tmp_path / "crashed"
-    assert subprocess.run([*command, "--run-dir", str(straight)], capture_output=True, text=True, env=env, timeout=600).returncode == 0
-    process = subprocess.Popen([*command, "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    assert subprocess.run([*command(), "--run-dir", str(straight)], capture_output=True, text=True, env=env, timeout=600).returncode == 0
+    process = subprocess.Popen([*command(), "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     wait_for_train_record(crashed, 3)
     two_processes.kill_everything(process.pid, crashed)
     process.wait()
     time.sleep(0.5)  # what the workers wrote last has settled
-    resumed = subprocess.run([*command, "--run-dir", str(crashed), "--resume"], capture_output=True, text=True, env=env, timeout=600)
+    resumed = subprocess.run([*command(), "--run-dir", str(crashed), "--resume"], capture_output=True, text=True, env=env, timeout=600)
     assert resumed.returncode == 0, resumed.stderr
     assert_same_records(records(crashed), records(straight))
     manifest = json.loads((crashed / "run.json").read_text())

@@ -204,7 +204,7 @@ def test_two_processes_with_accelerate_match_one_process(tmp_path, env):
     cfg = config(tmp_path, 5, 3, examples=64)
     single, ddp = tmp_path / "single", tmp_path / "ddp"
     assert sft(env, "--config", str(cfg), "--run-dir", str(single)).returncode == 0
-    launch = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
+    launch = two_processes.launch()
     env = {**env, "ACCELERATE_USE_CPU": "true"}
     result = subprocess.run([*launch, "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(ddp)], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr
@@ -230,11 +230,13 @@ def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_r
     uninterrupted two-process run."""
     cfg = config(tmp_path, 30, 3, examples=64)
     env = two_processes.environment(env)
-    command = [*two_processes.LAUNCH, "--module", "ptlab", "sft", "--config", str(cfg)]
-    straight, crashed = tmp_path / "straight", tmp_path / "crashed"
-    assert subprocess.run([*command, "--run-dir", str(straight)], capture_output=True, text=True, env=env, timeout=600).returncode == 0
+    def command() -> list[str]:  # a fresh rendezvous port for each launch
+        return [*two_processes.launch(), "--module", "ptlab", "sft", "--config", str(cfg)]
 
-    process = subprocess.Popen([*command, "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    straight, crashed = tmp_path / "straight", tmp_path / "crashed"
+    assert subprocess.run([*command(), "--run-dir", str(straight)], capture_output=True, text=True, env=env, timeout=600).returncode == 0
+
+    process = subprocess.Popen([*command(), "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 300
     while time.time() < deadline and not ((crashed / "metrics.jsonl").exists() and len((crashed / "metrics.jsonl").read_text().splitlines()) >= 5):
         time.sleep(0.02)
@@ -243,7 +245,7 @@ def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_r
     time.sleep(0.5)  # what the workers wrote last has settled
     assert json.loads((crashed / "run.json").read_text())["status"] == "running"
 
-    resumed = subprocess.run([*command, "--run-dir", str(crashed), "--resume"], capture_output=True, text=True, env=env, timeout=600)
+    resumed = subprocess.run([*command(), "--run-dir", str(crashed), "--resume"], capture_output=True, text=True, env=env, timeout=600)
     assert resumed.returncode == 0, resumed.stderr
     assert [r["step"] for r in records(crashed)] == list(range(1, 31))
     assert [r["metrics"]["train/loss"] for r in records(crashed)] == pytest.approx([r["metrics"]["train/loss"] for r in records(straight)], rel=1e-6)
@@ -267,3 +269,23 @@ def test_resuming_a_finished_run_redoes_its_final_evaluation_without_duplicates(
     assert [(r["kind"], r["step"], r.get("split")) for r in records(run)] == before
     evaluations = [json.loads(line) for line in (run / "episodes.jsonl").read_text().splitlines()]
     assert sorted((e["step"], e["split"]) for e in evaluations).count((4, "id")) == 3  # 3 episodes per split, once
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_two_processes_cancelled_through_the_launcher_checkpoint_and_end(tmp_path, env, sig):
+    """Cancel as VS Code does it (SIGTERM, or SIGHUP when its terminal closes) reaches only the
+    accelerate launcher; the workers still checkpoint, the run ends cancelled, none is left."""
+    run = tmp_path / "run"
+    command = [*two_processes.launch(), "--module", "ptlab", "sft", "--config", str(config(tmp_path, 400, 1000)), "--run-dir", str(run)]
+    process = subprocess.Popen(command, env=two_processes.environment(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 300
+    while time.time() < deadline and not ((run / "metrics.jsonl").exists() and (run / "metrics.jsonl").read_text().count("\n") >= 3):
+        time.sleep(0.05)
+    process.send_signal(sig)
+    process.wait(timeout=120)
+    manifest = json.loads((run / "run.json").read_text())
+    step = manifest["progress"]["step"]
+    assert manifest["status"] == "cancelled" and 3 <= step < 400
+    assert [c["path"] for c in manifest["checkpoints"]] == [f"checkpoints/step-{step:06d}"]
+    time.sleep(1)
+    assert two_processes.processes_naming(run) == []

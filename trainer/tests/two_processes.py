@@ -2,27 +2,48 @@
 
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
-# `accelerate launch --cpu --num_processes 2` starts one process without MPI; torchrun-style
-# launching with ACCELERATE_USE_CPU gives real CPU DDP.
-LAUNCH = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def launch() -> list[str]:
+    """`accelerate launch` for two CPU processes. (`--cpu --num_processes 2` starts one process
+    without MPI; torchrun-style launching with ACCELERATE_USE_CPU gives real CPU DDP.) Each
+    launch gets a free rendezvous port: two jobs on the default one would meet each other."""
+    return [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
+            "--main_process_port", str(free_port()), "--mixed_precision", "no", "--dynamo_backend", "no"]
 
 
 def environment(env: dict) -> dict:
     return {**env, "ACCELERATE_USE_CPU": "true"}
 
 
-def kill_everything(launcher_pid: int, run_dir: Path) -> None:
-    """SIGKILL for the launcher's process group and for every process naming `run_dir`: the
-    workers run in sessions of their own and would otherwise go on writing."""
-    os.killpg(launcher_pid, signal.SIGKILL)
+def processes_naming(run_dir: Path) -> list[int]:
+    """Processes (not this one) whose command line names `run_dir`."""
+    pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
             if str(run_dir) in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
-                os.kill(int(entry.name), signal.SIGKILL)
-        except (OSError, ProcessLookupError):
+                pids.append(int(entry.name))
+        except OSError:
             pass  # gone already
+    return pids
+
+
+def kill_everything(launcher_pid: int, run_dir: Path) -> None:
+    """SIGKILL for the launcher's process group and for every process naming `run_dir`: the
+    workers run in sessions of their own and would otherwise go on writing."""
+    os.killpg(launcher_pid, signal.SIGKILL)
+    for pid in processes_naming(run_dir):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
