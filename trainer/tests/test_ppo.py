@@ -59,14 +59,16 @@ def assert_same_records(ours: list[dict], theirs: list[dict]) -> None:
         assert not diff, f"{a['kind']} step {a['step']}: {diff}"
 
 
+def has_train_record(run: Path, step: int) -> bool:
+    metrics = run / "metrics.jsonl"
+    return metrics.exists() and any(json.loads(line)["step"] == step and json.loads(line)["kind"] == "train" for line in metrics.read_text().splitlines())
+
+
 def wait_for_train_record(run: Path, step: int) -> None:
     deadline = time.time() + 300
-    while time.time() < deadline:
-        metrics = run / "metrics.jsonl"
-        if metrics.exists() and any(json.loads(line)["step"] == step and json.loads(line)["kind"] == "train" for line in metrics.read_text().splitlines()):
-            return
+    while not has_train_record(run, step):
+        assert time.time() < deadline, f"no train record for step {step} in {run}"
         time.sleep(0.05)
-    raise AssertionError(f"no train record for step {step} in {run}")
 
 
 def test_updates_run_end_to_end_and_log_everything(tmp_path, env):
@@ -235,20 +237,7 @@ def test_ppo_trains_on_the_token_ids_it_sampled(tmp_path, env, monkeypatch):
 def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_run(tmp_path, env):
     """kill -9 of the whole accelerate launch after update 3 (checkpoint at 2), then --resume
     with two processes: every record and the final weights as an uninterrupted 2-process run."""
-    cfg = config(tmp_path, 4, 2)
-    env = two_processes.environment(env)
-    def command() -> list[str]:  # a fresh rendezvous port for each launch
-        return [*two_processes.launch(), "--module", "ptlab", "ppo", "--config", str(cfg)]
-
-    straight, crashed = tmp_path / "straight", tmp_path / "crashed"
-    assert subprocess.run([*command(), "--run-dir", str(straight)], capture_output=True, text=True, env=env, timeout=600).returncode == 0
-    process = subprocess.Popen([*command(), "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    wait_for_train_record(crashed, 3)
-    two_processes.kill_everything(process.pid, crashed)
-    process.wait()
-    time.sleep(0.5)  # what the workers wrote last has settled
-    resumed = subprocess.run([*command(), "--run-dir", str(crashed), "--resume"], capture_output=True, text=True, env=env, timeout=600)
-    assert resumed.returncode == 0, resumed.stderr
+    straight, crashed = two_processes.straight_crashed_resumed("ppo", config(tmp_path, 4, 2), tmp_path, env, lambda run: has_train_record(run, 3))
     assert_same_records(records(crashed), records(straight))
     manifest = json.loads((crashed / "run.json").read_text())
     assert [s["startStep"] for s in manifest["segments"]] == [0, 2] and manifest["segments"][0]["endStatus"] == "crashed"

@@ -228,25 +228,11 @@ def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_r
     """kill -9 of the whole accelerate launch (both processes) after a checkpoint, then
     --resume with two processes: steps continuous, losses and final weights those of an
     uninterrupted two-process run."""
-    cfg = config(tmp_path, 30, 3, examples=64)
-    env = two_processes.environment(env)
-    def command() -> list[str]:  # a fresh rendezvous port for each launch
-        return [*two_processes.launch(), "--module", "ptlab", "sft", "--config", str(cfg)]
+    def past_a_checkpoint(run: Path) -> bool:
+        metrics = run / "metrics.jsonl"
+        return metrics.exists() and len(metrics.read_text().splitlines()) >= 5
 
-    straight, crashed = tmp_path / "straight", tmp_path / "crashed"
-    assert subprocess.run([*command(), "--run-dir", str(straight)], capture_output=True, text=True, env=env, timeout=600).returncode == 0
-
-    process = subprocess.Popen([*command(), "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 300
-    while time.time() < deadline and not ((crashed / "metrics.jsonl").exists() and len((crashed / "metrics.jsonl").read_text().splitlines()) >= 5):
-        time.sleep(0.02)
-    two_processes.kill_everything(process.pid, crashed)
-    process.wait()
-    time.sleep(0.5)  # what the workers wrote last has settled
-    assert json.loads((crashed / "run.json").read_text())["status"] == "running"
-
-    resumed = subprocess.run([*command(), "--run-dir", str(crashed), "--resume"], capture_output=True, text=True, env=env, timeout=600)
-    assert resumed.returncode == 0, resumed.stderr
+    straight, crashed = two_processes.straight_crashed_resumed("sft", config(tmp_path, 30, 3, examples=64), tmp_path, env, past_a_checkpoint)
     assert [r["step"] for r in records(crashed)] == list(range(1, 31))
     assert [r["metrics"]["train/loss"] for r in records(crashed)] == pytest.approx([r["metrics"]["train/loss"] for r in records(straight)], rel=1e-6)
     a, b = weights(straight / "checkpoints" / "final"), weights(crashed / "checkpoints" / "final")

@@ -3,7 +3,10 @@
 import os
 import signal
 import socket
+import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 def free_port() -> int:
@@ -47,3 +50,28 @@ def kill_everything(launcher_pid: int, run_dir: Path) -> None:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def straight_crashed_resumed(job: str, config: Path, folder: Path, env: dict, crash_when: Callable[[Path], bool]) -> tuple[Path, Path]:
+    """The job three times as two processes, each launch on a fresh rendezvous port: whole
+    into folder/straight; into folder/crashed, killed with SIGKILL (launcher and workers) once
+    `crash_when(crashed)` holds; then --resume in folder/crashed. Returns (straight, crashed)."""
+    env = environment(env)
+    straight, crashed = folder / "straight", folder / "crashed"
+
+    def command(run: Path, *extra: str) -> list[str]:
+        return [*launch(), "--module", "ptlab", job, "--config", str(config), "--run-dir", str(run), *extra]
+
+    done = subprocess.run(command(straight), capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    process = subprocess.Popen(command(crashed), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 300
+    while not crash_when(crashed):
+        assert time.time() < deadline and process.poll() is None, f"{job} never reached the point to crash it"
+        time.sleep(0.02)
+    kill_everything(process.pid, crashed)
+    process.wait()
+    time.sleep(0.5)  # what the workers wrote last has settled
+    resumed = subprocess.run(command(crashed, "--resume"), capture_output=True, text=True, env=env, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    return straight, crashed
