@@ -1,4 +1,4 @@
-// Generates src/core/contracts.generated.ts from schemas/*.schema.json (one source for the
+// Generates src/core/contracts/generated/types.ts from schemas/*.schema.json (one source for the
 // contract). `node scripts/gen-types.mjs --check` fails when the committed file is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'src/core/contracts.generated.ts');
+const out = join(root, 'src/core/contracts/generated/types.ts');
 const files = [
   ['experiment.schema.json', 'ExperimentConfig'],
   ['run-manifest.schema.json', 'RunManifest'],
@@ -51,10 +51,10 @@ const text =
 if (process.argv.includes('--check')) {
   const current = readFileSync(out, 'utf8');
   if (current !== text) {
-    console.error('src/core/contracts.generated.ts is stale: run `npm run gen:types`');
+    console.error('src/core/contracts/generated/types.ts is stale: run `npm run gen:types`');
     process.exit(1);
   }
-  console.log('contracts.generated.ts is up to date');
+  console.log('generated/types.ts is up to date');
 } else {
   writeFileSync(out, text);
   console.log(`wrote ${out}`);

@@ -1,4 +1,4 @@
-// Generates src/core/contracts.validators.ts: the JSON Schemas in schemas/ compiled ahead of
+// Generates src/core/contracts/generated/validators.ts: the JSON Schemas in schemas/ compiled ahead of
 // time by ajv's standalone code generation, so the extension host never compiles a schema
 // (compiling them took 100-400 ms, over the host's 100 ms budget for one task).
 // `node scripts/gen-validators.mjs --check` fails when the committed file is stale.
@@ -14,7 +14,7 @@ const { default: standaloneCode } = require('ajv/dist/standalone');
 const { default: addFormats } = require('ajv-formats');
 const { _ } = require('ajv');
 
-const out = join(root, 'src/core/contracts.validators.ts');
+const out = join(root, 'src/core/contracts/generated/validators.ts');
 const ID_PREFIX = 'https://schemas.ptlab.invalid/';
 // The same options as the runtime used to have (src/core/contracts.ts describes the errors).
 const ajv = new Ajv2020({
@@ -48,10 +48,10 @@ ${table}
 
 if (process.argv.includes('--check')) {
   if (readFileSync(out, 'utf8') !== text) {
-    console.error('src/core/contracts.validators.ts is stale: run `npm run gen:types`');
+    console.error('src/core/contracts/generated/validators.ts is stale: run `npm run gen:types`');
     process.exit(1);
   }
-  console.log('contracts.validators.ts is up to date');
+  console.log('generated/validators.ts is up to date');
 } else {
   writeFileSync(out, text);
   console.log(`wrote ${out} (${(text.length / 1024).toFixed(0)} KiB)`);

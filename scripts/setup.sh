@@ -41,15 +41,14 @@ if [ "$(cat node_modules/.ptlab-stamp 2>/dev/null)" != "$npm_stamp" ]; then
 fi
 
 # Node 24 and code-server (a real VS Code) in a tools folder outside the repository.
+# code-server compiles kerberos against libkrb5-dev's headers, so the Debian packages come first.
 if [ $DEMO -eq 0 ]; then
-code_server=$(bash scripts/install-code-server.sh)
-read -r CS_NODE CS_ENTRY <<< "$code_server"
-mkdir -p node_modules/.ptlab
-printf 'PTLAB_CODE_SERVER_NODE=%s\nPTLAB_CODE_SERVER_ENTRY=%s\n' "$CS_NODE" "$CS_ENTRY" > node_modules/.ptlab/tools.env
-
-[ $NODE_ONLY -eq 1 ] && exit 0
-
-install_debian_packages chromium libkrb5-dev
+  if [ $NODE_ONLY -eq 1 ]; then install_debian_packages libkrb5-dev; else install_debian_packages chromium libkrb5-dev; fi
+  code_server=$(bash scripts/install-code-server.sh)
+  read -r CS_NODE CS_ENTRY <<< "$code_server"
+  mkdir -p node_modules/.ptlab
+  printf 'PTLAB_CODE_SERVER_NODE=%s\nPTLAB_CODE_SERVER_ENTRY=%s\n' "$CS_NODE" "$CS_ENTRY" > node_modules/.ptlab/tools.env
+  [ $NODE_ONLY -eq 1 ] && exit 0
 fi
 
 # Python virtual environment with the trainer (editable) and its pinned dependency tree.

@@ -6,12 +6,12 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { nodeRouteFileLoader } from './core/envs/routeFiles';
 import { EnvServer } from './core/envs/server';
-import { checkJsonText, formatLocated } from './core/contracts';
-import type { ExperimentConfig } from './core/contracts.generated';
-import { episodeRecord, evaluationPlan, playSplit, type ChatGenerator } from './core/evaluation';
+import { checkJsonText, formatLocated } from './core/contracts/contracts';
+import type { ExperimentConfig } from './core/contracts/generated/types';
+import { episodeRecord, evaluationPlan, playSplit, type ChatGenerator } from './core/compare/evaluation';
 import { InferenceClient } from './core/inference/inferenceClient';
-import { buildReport, reportHtml, type RunFiles } from './core/report';
-import { nameProblem, sftVsRlSuite, TEMPLATES } from './core/templates';
+import { buildReport, reportHtml, type RunFiles } from './core/report/report';
+import { nameProblem, sftVsRlSuite, TEMPLATES } from './core/config/templates';
 
 const USAGE = `usage: ptlab COMMAND
 

@@ -1,23 +1,7 @@
 // The whole host <-> compare webview contract. Imported by both sides.
-import type { Comparison, Divergence, PairedSplit } from '../core/compare';
-import type { EpisodeRecord, Turn } from '../core/contracts.generated';
-
-/** Something to compare: an exported checkpoint run here with onnxruntime-node, the
- *  episodes an evaluation already wrote (`python -m ptlab eval`, or the evaluations inside a
- *  training run), or a checkpoint of any size that the trainer evaluates first (as a task). */
-export interface CompareSource {
-  id: string;
-  kind: 'onnx' | 'evaluation' | 'checkpoint';
-  label: string;
-  /** Run folder, relative to the workspace. */
-  run: string;
-  step: number;
-  checkpoint?: string;
-  /** Splits it can play (onnx: from its run's config) or has episodes of (evaluation). */
-  splits: string[];
-  /** onnx: the export folder's name under the run's onnx/. */
-  exportName?: string;
-}
+import type { CompareSource, Comparison, Divergence, PairedSplit } from '../core/compare/compare';
+import type { EpisodeRecord, Turn } from '../core/contracts/generated/types';
+export type { CompareSource } from '../core/compare/compare';
 
 export interface PairRow {
   split: string;

@@ -1,5 +1,5 @@
 // The whole host <-> dashboard webview contract. Imported by both sides.
-import type { MetricBatch, RunInfo } from '../core/dashboardModel';
+import type { MetricBatch, RunInfo } from '../core/dashboard/model';
 
 export type ToDashboard =
   /** Every run folder's manifest summary (small; sent whole on each change). */

@@ -1,6 +1,6 @@
 // Host <-> metrics worker messages: the host names a metrics.jsonl, the worker reads what
 // was appended since last time (off the extension host) and answers the job's progress.
-import type { JobProgress } from '../core/metricsTail';
+import type { JobProgress } from '../core/runs/metricsTail';
 
 export interface ToMetricsWorker {
   type: 'metrics/read';

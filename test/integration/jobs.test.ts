@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ExperimentEntry, RunEntry } from '../../src/core/runTree';
+import type { ExperimentEntry, RunEntry } from '../../src/core/runs/runTree';
 import type { HostTimings } from '../../src/features/timing';
 
 interface PtlabApi {

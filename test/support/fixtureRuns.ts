@@ -1,10 +1,10 @@
 // The host messages the dashboard would get for a folder of runs, without VS Code.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { batchOf } from '../../src/core/dashboardModel';
-import { JsonlTail } from '../../src/core/jsonlTail';
-import { isMetricRecordShape } from '../../src/core/metricShape';
-import { runInfo } from '../../src/core/runInfo';
+import { batchOf } from '../../src/core/dashboard/model';
+import { JsonlTail } from '../../src/core/runs/jsonlTail';
+import { isMetricRecordShape } from '../../src/core/runs/metricShape';
+import { runInfo } from '../../src/core/runs/runInfo';
 import type { ToDashboard } from '../../src/protocol/dashboard';
 
 /** Host messages for every run folder under `root` (what the extension would send). */

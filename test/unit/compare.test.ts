@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareEpisodes, firstDivergence, mcnemarExact } from '../../src/core/compare';
-import { sourcesOfRun } from '../../src/core/compareSources';
-import type { EpisodeRecord } from '../../src/core/contracts.generated';
+import { compareEpisodes, firstDivergence, mcnemarExact } from '../../src/core/compare/compare';
+import { sourcesOfRun } from '../../src/core/compare/sources';
+import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 
 function episode(split: string, seed: number, success: boolean, outputs: string[]): EpisodeRecord {
   return {

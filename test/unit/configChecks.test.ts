@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkConfig, isLocalPath, withDefaults, type ConfigIssue } from '../../src/core/configChecks';
+import { checkConfig, isLocalPath, withDefaults, type ConfigIssue } from '../../src/core/config/checks';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
 const example = (name: string) => JSON.parse(readFileSync(join(examples, name), 'utf8')) as Record<string, any>;

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkJsonText, contractErrors, formatLocated, SCHEMAS, type SchemaFile } from '../../src/core/contracts';
+import { checkJsonText, contractErrors, formatLocated, SCHEMAS, type SchemaFile } from '../../src/core/contracts/contracts';
 
 const root = join(__dirname, '..', '..', '..');
 const fixturesDir = join(root, 'schemas', 'fixtures');

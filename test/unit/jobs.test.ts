@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkpointLabel, configFacts, defaultRunDir, freshName, jobCommand, parseGpuList } from '../../src/core/jobs';
+import { checkpointLabel, configFacts, defaultRunDir, freshName, jobCommand, parseGpuList } from '../../src/core/jobs/jobs';
 
 const tiny = configFacts({ name: 'tiny-gp-l', launcher: { kind: 'local' } })!;
 

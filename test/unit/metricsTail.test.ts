@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { describeProgress, emptyTail, feed } from '../../src/core/metricsTail';
+import { describeProgress, emptyTail, feed } from '../../src/core/runs/metricsTail';
 
 const encoder = new TextEncoder();
 const evalLine = (step: number, split: string, kind: string, rate: number) => JSON.stringify({ kind: 'eval', step, split, splitKind: kind, success: { rate, stderr: 0, n: 4 } });

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkJsonText } from '../../src/core/contracts';
-import { sftVsRlSuite, TEMPLATES } from '../../src/core/templates';
+import { checkJsonText } from '../../src/core/contracts/contracts';
+import { sftVsRlSuite, TEMPLATES } from '../../src/core/config/templates';
 
 const root = join(__dirname, '..', '..', '..');
 const paper = join(root, 'examples', 'paper');

@@ -3,14 +3,14 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExperimentConfig } from '../../src/core/contracts.generated';
+import type { ExperimentConfig } from '../../src/core/contracts/generated/types';
 import { renderHandSvg } from '../../src/core/envs/cards';
 import { generateRoutes } from '../../src/core/envs/cities';
 import { completeSolutions, expertResponse, GeneralPointsEpisode, generalPointsConfig, verify } from '../../src/core/envs/generalpoints';
 import { nodeRouteFileLoader } from '../../src/core/envs/routeFiles';
 import { parseRoutes, VirlEpisode, virlConfig, verifyVirl } from '../../src/core/envs/virl';
 import { routeMap } from '../../src/core/envs/views';
-import { PreviewEpisode, previewVariants, type PreviewSource } from '../../src/features/preview/previewEpisode';
+import { PreviewEpisode, previewVariants, type PreviewSource } from '../../src/core/envs/previewEpisode';
 
 const repo = join(__dirname, '..', '..', '..');
 const fixtures = join(repo, 'test', 'fixtures', 'workspace');

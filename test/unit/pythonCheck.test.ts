@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkTrainer } from '../../src/core/pythonCheck';
+import { checkTrainer } from '../../src/core/jobs/pythonCheck';
 
 const repo = join(__dirname, '..', '..', '..');
 

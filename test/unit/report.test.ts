@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EpisodeRecord } from '../../src/core/contracts.generated';
-import { buildReport, jsonForScript, reportHtml, type RunFiles } from '../../src/core/report';
+import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
+import { buildReport, jsonForScript, reportHtml, type RunFiles } from '../../src/core/report/report';
 
 const runs = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'compare');
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { describeRun, groupByExperiment, runEntry, runState } from '../../src/core/runTree';
+import { describeRun, groupByExperiment, runEntry, runState } from '../../src/core/runs/runTree';
 
 const now = Date.parse('2026-11-25T12:00:00Z');
 const manifest = (fields: Record<string, unknown>) =>

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseMetricsJsonl, successCurves, summarizeRun } from '../../src/core/runs';
+import { parseMetricsJsonl, successCurves, summarizeRun } from '../../src/core/runs/runs';
 
 const runDir = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'tiny-gp-l', 'ppo');
 const compute = { parameters: 10, trainTokens: 0, inferenceTokens: 0, gflops: 1 };

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aggregateByStep, binomialStderr, emaDebiased, mean, savgol, sem, studentTQuantile, tConfidenceHalfWidth, type SeriesPoint } from '../../src/core/stats';
+import { aggregateByStep, binomialStderr, emaDebiased, mean, savgol, sem, studentTQuantile, tConfidenceHalfWidth, type SeriesPoint } from '../../src/core/dashboard/stats';
 
 // Written by trainer/ptlab/stats_vectors.py with scipy and numpy.
 const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'vectors', 'stats.json'), 'utf8')) as {

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contractErrors } from '../../src/core/contracts';
-import { checkConfig } from '../../src/core/configChecks';
-import { configFromTemplate, nameProblem, sftVsRlSuite, TEMPLATES } from '../../src/core/templates';
+import { contractErrors } from '../../src/core/contracts/contracts';
+import { checkConfig } from '../../src/core/config/checks';
+import { configFromTemplate, nameProblem, sftVsRlSuite, TEMPLATES } from '../../src/core/config/templates';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { EpisodeRecord } from '../../src/core/contracts.generated';
+import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 import { answerSegments } from '../../src/core/transcripts/answerFields';
 import { insideRunFolder, turnContexts } from '../../src/core/transcripts/episodeDetail';
 import { EpisodeFile } from '../../src/core/transcripts/episodeFile';

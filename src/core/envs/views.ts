@@ -1,11 +1,22 @@
 // Views of environment state shared by the environment preview and the transcript viewer:
 // a route's map with the agent's positions, a variant's routes, SVG images as data URIs.
 // Pure: route files come through the loader the caller passes in.
-import type { RouteMapView } from '../../protocol/preview';
 import { generateRoutes, UnknownCity } from './cities';
 import { EnvConfigError } from './generalpoints';
 import type { RouteFileLoader } from './server';
 import { actionOf, observationOf, parseRoutes, type Position, type Route, type VirlConfig } from './virl';
+
+/** The V-IRL route drawn from its milestones (metres east and south of the start). */
+export interface RouteMapView {
+  start: string;
+  destination: string;
+  /** Start, each intersection, destination. */
+  intersections: { x: number; y: number; landmarks: string }[];
+  /** Each rail position (where the agent stands when asked). */
+  rail: { x: number; y: number; heading: number; action: string; observation: string }[];
+  /** The agent's rail position now (rail.length - 1 when finished). */
+  agent: number;
+}
 
 /** The paper's task name of an environment config: GP-L, GP-VL, V-IRL-L or V-IRL-VL. */
 export function taskName(environment: unknown): string {

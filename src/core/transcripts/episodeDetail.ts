@@ -2,14 +2,14 @@
 // left and (V-IRL) the rail position; the hand's card image; the V-IRL route rebuilt from the
 // record's environment and seed (the TypeScript environments agree with the trainer's).
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { EpisodeRecord } from '../contracts.generated';
+import type { EpisodeRecord } from '../contracts/generated/types';
 import { renderHandSvg } from '../envs/cards';
 import type { Suit } from '../envs/generalpoints';
 import type { RouteFileLoader } from '../envs/server';
 import { VirlEpisode, virlConfig } from '../envs/virl';
 import { loadRoutes, routeMap, svgDataUri } from '../envs/views';
-import type { RouteMapView } from '../../protocol/preview';
-import type { TurnContext } from '../../protocol/transcripts';
+import type { RouteMapView } from '../envs/views';
+import type { TurnContext } from './types';
 
 export function maxVerifyOf(record: EpisodeRecord): number {
   const value = (record.environment as Record<string, unknown>).maxVerify;

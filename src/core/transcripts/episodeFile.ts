@@ -3,8 +3,8 @@
 // search by a sequential pass over the matching rows. Runs inside the worker
 // (transcriptWorker.ts); no vscode, so unit tests and the bench drive it directly.
 import { open, type FileHandle } from 'node:fs/promises';
-import type { EpisodeRecord } from '../contracts.generated';
-import type { EpisodeRow, FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery } from '../../protocol/transcripts';
+import type { EpisodeRecord } from '../contracts/generated/types';
+import type { EpisodeRow, FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery } from './types';
 import { EpisodeIndex, LineSplitter, recordMatches, snippetOf, summarizeLine, textNeedle } from './episodeIndex';
 
 const FIRST_CHUNK = 256 * 1024;

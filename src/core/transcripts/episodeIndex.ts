@@ -2,8 +2,8 @@
 // line index with each episode's summary in typed columns (a few dozen bytes an episode, so a
 // 1 GB log indexes in tens of MB), filters, sorting, full-text matching and the failure-mode
 // summary. Pure: the worker (transcriptWorker.ts) feeds it bytes and reads lines by offset.
-import type { EpisodeRecord } from '../contracts.generated';
-import type { EpisodeRow, FailureGroup, TranscriptFacets, TranscriptQuery } from '../../protocol/transcripts';
+import type { EpisodeRecord } from '../contracts/generated/types';
+import type { EpisodeRow, FailureGroup, TranscriptFacets, TranscriptQuery } from './types';
 
 const NEWLINE = 0x0a;
 

@@ -2,7 +2,7 @@
 // requests answered by id, index progress as events.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { IndexProgress, TranscriptFacets } from '../../protocol/transcripts';
+import type { IndexProgress, TranscriptFacets } from './types';
 import type { WorkerAnswers, WorkerMessage, WorkerRequest } from './workerProtocol';
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;

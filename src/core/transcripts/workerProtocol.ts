@@ -1,6 +1,6 @@
 // Messages between the transcript client (extension host) and its worker thread.
-import type { EpisodeRecord } from '../contracts.generated';
-import type { FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery } from '../../protocol/transcripts';
+import type { EpisodeRecord } from '../contracts/generated/types';
+import type { FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery } from './types';
 
 export type WorkerRequest =
   | { id: number; kind: 'query'; query: TranscriptQuery; start: number; count: number }

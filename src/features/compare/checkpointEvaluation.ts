@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { configFacts, defaultRunDir } from '../../core/jobs';
+import { configFacts, defaultRunDir } from '../../core/jobs/jobs';
 import type { RunTarget } from '../jobs/jobManager';
 import type { LocatedSource } from './compareRunner';
 

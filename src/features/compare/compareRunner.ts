@@ -3,12 +3,12 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
-import { compareEpisodes, type Comparison } from '../../core/compare';
-import { evaluationEpisodes, plansFromConfig, plansFromEpisodes, sourcesOfRun } from '../../core/compareSources';
-import type { EpisodeRecord, ExperimentConfig, RunManifest } from '../../core/contracts.generated';
+import { compareEpisodes, type Comparison } from '../../core/compare/compare';
+import { evaluationEpisodes, plansFromConfig, plansFromEpisodes, sourcesOfRun } from '../../core/compare/sources';
+import type { EpisodeRecord, ExperimentConfig, RunManifest } from '../../core/contracts/generated/types';
 import { EnvServer } from '../../core/envs/server';
 import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
-import { episodeRecord, playSplit, type ChatGenerator, type SplitPlan } from '../../core/evaluation';
+import { episodeRecord, playSplit, type ChatGenerator, type SplitPlan } from '../../core/compare/evaluation';
 import type { InferenceClient } from '../../core/inference/inferenceClient';
 import type { CompareSource, ComparisonView, PairRow } from '../../protocol/compare';
 

@@ -1,12 +1,12 @@
 // One episode played by hand: the checkpoint (its ONNX export, in the inference worker)
 // proposes each answer, the user may edit it, the TypeScript environment scores what is
-// submitted. The same seeding and turn logic as an evaluation (core/evaluation.ts).
+// submitted. The same seeding and turn logic as an evaluation (core/compare/evaluation.ts).
 import * as vscode from 'vscode';
-import { plansFromConfig } from '../../core/compareSources';
-import type { ExperimentConfig } from '../../core/contracts.generated';
+import { plansFromConfig } from '../../core/compare/sources';
+import type { ExperimentConfig } from '../../core/contracts/generated/types';
 import { EnvServer } from '../../core/envs/server';
 import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
-import { advance, newEpisodes, type PlayedEpisode } from '../../core/evaluation';
+import { advance, newEpisodes, type PlayedEpisode } from '../../core/compare/evaluation';
 import type { InferenceClient } from '../../core/inference/inferenceClient';
 import type { PlayState } from '../../protocol/compare';
 import type { LocatedSource } from './compareRunner';

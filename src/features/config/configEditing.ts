@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkConfig, type CheckSeverity } from '../../core/configChecks';
+import { checkConfig, type CheckSeverity } from '../../core/config/checks';
 import { timed } from '../timing';
 
 function severity(of: CheckSeverity): vscode.DiagnosticSeverity {

@@ -1,6 +1,6 @@
 // New Experiment: a config from one of the paper's presets, or the SFT vs RL suite.
 import * as vscode from 'vscode';
-import { configFromTemplate, nameProblem, sftVsRlSuite, SUITE_ID, TEMPLATES, type NewFile } from '../../core/templates';
+import { configFromTemplate, nameProblem, sftVsRlSuite, SUITE_ID, TEMPLATES, type NewFile } from '../../core/config/templates';
 import { log } from '../log';
 
 /** Arguments for scripted use (tests, other extensions); without them the command asks. */

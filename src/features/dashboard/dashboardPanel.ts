@@ -6,7 +6,7 @@ import { DASHBOARD_VIEW_TYPE, type FromDashboard, type ToDashboard } from '../..
 import { webviewHtml, webviewOptions } from '../webview/html';
 import type { TailUpdate } from './metricsTailer';
 import type { ToMetricsWorker } from './metricsWorker';
-import { openEpisodes } from './openEpisodes';
+import type { OpenTranscriptsArgs } from '../transcripts/transcriptsPanel';
 import { scanRuns, type ScannedRun } from './runScanner';
 
 const LIVE_POLL_MS = 2000;
@@ -124,7 +124,7 @@ export class DashboardPanel {
 
   private async openTranscripts(folder: string, step: number, split: string): Promise<void> {
     const run = this.runs.find((r) => r.info.folder === folder);
-    if (run) await openEpisodes(run.uri, step, split);
+    if (run) await vscode.commands.executeCommand('ptlab.openTranscripts', { runDir: run.uri, step, split } satisfies OpenTranscriptsArgs);
   }
 
   private async export(format: 'png' | 'csv', fileName: string, data: string): Promise<void> {

@@ -2,10 +2,10 @@
 // that shrank or was replaced (a resume drops records after its checkpoint, atomically) is
 // read again from the start. No vscode import: runs inside the dashboard's worker thread.
 import { promises as fs } from 'node:fs';
-import type { MetricRecord } from '../../core/contracts.generated';
-import { batchOf, type MetricBatch } from '../../core/dashboardModel';
-import { JsonlTail } from '../../core/jsonlTail';
-import { isMetricRecordShape } from '../../core/metricShape';
+import type { MetricRecord } from '../../core/contracts/generated/types';
+import { batchOf, type MetricBatch } from '../../core/dashboard/model';
+import { JsonlTail } from '../../core/runs/jsonlTail';
+import { isMetricRecordShape } from '../../core/runs/metricShape';
 
 export interface TailUpdate {
   folder: string;

@@ -1,7 +1,7 @@
 // Finds run folders (a run.json manifest) in the workspace and reads their manifests.
 import * as vscode from 'vscode';
-import type { RunInfo } from '../../core/dashboardModel';
-import { runInfo } from '../../core/runInfo';
+import type { RunInfo } from '../../core/dashboard/model';
+import { runInfo } from '../../core/runs/runInfo';
 
 const decoder = new TextDecoder();
 

@@ -1,7 +1,7 @@
 // The extension host's side of the metrics worker: one worker, started on first use.
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { JobProgress } from '../../core/metricsTail';
+import type { JobProgress } from '../../core/runs/metricsTail';
 import type { FromMetricsWorker, ToMetricsWorker } from '../../protocol/metricsWorker';
 import { log } from '../log';
 

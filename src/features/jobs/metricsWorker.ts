@@ -2,7 +2,7 @@
 // parsing large logs never blocks the extension host.
 import { open, stat } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
-import { emptyTail, feed, type TailState } from '../../core/metricsTail';
+import { emptyTail, feed, type TailState } from '../../core/runs/metricsTail';
 import type { FromMetricsWorker, ToMetricsWorker } from '../../protocol/metricsWorker';
 
 const CHUNK = 4 * 1024 * 1024;

@@ -3,7 +3,7 @@
 // package gets a message with a one-click fix.
 import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
-import { checkTrainer } from '../../core/pythonCheck';
+import { checkTrainer } from '../../core/jobs/pythonCheck';
 import { log } from '../log';
 
 export interface PythonChoice {

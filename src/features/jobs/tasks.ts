@@ -2,7 +2,7 @@
 // ProcessExecution of the Python interpreter with an argument array.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { configFacts, defaultRunDir, jobCommand, taskName, type Job, type PtlabTaskDefinition } from '../../core/jobs';
+import { configFacts, defaultRunDir, jobCommand, taskName, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
 import { pythonFor } from './python';
 
 export const TASK_TYPE = 'ptlab';

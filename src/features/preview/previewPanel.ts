@@ -1,12 +1,12 @@
 // Environment preview: sampled episodes of each variant of a *.ptlab.json config, played by hand.
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { checkJsonText, formatLocated } from '../../core/contracts';
-import type { ExperimentConfig } from '../../core/contracts.generated';
+import { checkJsonText, formatLocated } from '../../core/contracts/contracts';
+import type { ExperimentConfig } from '../../core/contracts/generated/types';
 import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
 import { PREVIEW_VIEW_TYPE, type EpisodeView, type FromPreview, type PreviewState, type ToPreview } from '../../protocol/preview';
 import { webviewHtml, webviewOptions } from '../webview/html';
-import { PreviewEpisode, previewVariants, type PreviewSource } from './previewEpisode';
+import { PreviewEpisode, previewVariants, type PreviewSource } from '../../core/envs/previewEpisode';
 import { StreetViewRenderer } from './streetView';
 
 interface LoadedConfig extends PreviewSource {

@@ -2,7 +2,7 @@
 // run.json (a file system watcher) and heartbeat (re-checked while anything runs).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeRun, groupByExperiment, runEntry, type ExperimentEntry, type RunEntry, type RunState } from '../../core/runTree';
+import { describeRun, groupByExperiment, runEntry, type ExperimentEntry, type RunEntry, type RunState } from '../../core/runs/runTree';
 import { log } from '../log';
 import { timed } from '../timing';
 

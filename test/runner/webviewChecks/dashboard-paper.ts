@@ -42,7 +42,7 @@ export const checks: WebviewCheck[] = [
       if (!box) throw new Error('no chart');
       await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
       // the transcript viewer opens on that run (its step and split filters are checked in
-      // test/integration/transcripts.test.ts and dashboard.test.ts)
+      // test/integration/transcripts.test.ts)
       const tab = page.locator('.tab', { hasText: 'Transcripts: runs/gp-l/ppo-s0' });
       await tab.first().waitFor({ timeout: 30_000 });
       await tab.first().click(); // focus back on the workbench: keys typed into a webview stay there

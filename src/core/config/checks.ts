@@ -2,8 +2,8 @@
 // (relations between fields, files that must exist) and what the trainer would refuse
 // later. Pure: the caller says which paths exist, so unit tests and the editor share it.
 import * as jsonc from 'jsonc-parser';
-import experimentSchema from '../../schemas/experiment.schema.json';
-import { pointerSegments } from './contracts';
+import experimentSchema from '../../../schemas/experiment.schema.json';
+import { pointerSegments } from '../contracts/contracts';
 
 export type CheckSeverity = 'error' | 'warning' | 'info';
 

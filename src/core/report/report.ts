@@ -1,10 +1,10 @@
 // The study report: what `npx ptlab report` puts in a self-contained HTML page. Pure:
 // callers pass the run folders' file contents. The page (webview/report/main.ts) draws it.
-import { compareEpisodes, type PairedSplit } from './compare';
-import type { EpisodeRecord, RunManifest } from './contracts.generated';
-import { paperColumns, RunRecords, type PaperColumn } from './dashboardModel';
-import { runInfo } from './runInfo';
-import { parseMetricsJsonl, summarizeRun, type SplitCurve } from './runs';
+import { compareEpisodes, type PairedSplit } from '../compare/compare';
+import type { EpisodeRecord, RunManifest } from '../contracts/generated/types';
+import { paperColumns, RunRecords, type PaperColumn } from '../dashboard/model';
+import { runInfo } from '../runs/runInfo';
+import { parseMetricsJsonl, summarizeRun, type SplitCurve } from '../runs/runs';
 
 export type Method = 'SFT' | 'RL';
 

@@ -2,7 +2,7 @@
 // live reader's per-line check (the trainer validated each record against
 // metric-record.schema.json when it wrote it; this keeps torn or foreign lines out at
 // >100 MB/s, where a full schema validation runs at about half that).
-import type { MetricRecord } from './contracts.generated';
+import type { MetricRecord } from '../contracts/generated/types';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;

@@ -1,6 +1,6 @@
 // The Runs view's model: run folders grouped by experiment, each with its live state and
 // checkpoints. Pure: callers pass manifest texts and the clock.
-import type { RunManifest } from './contracts.generated';
+import type { RunManifest } from '../contracts/generated/types';
 
 export type RunState = RunManifest['status'] | 'stale' | 'unknown';
 

@@ -1,7 +1,7 @@
 // Reading run folders (run.json + metrics.jsonl) into what the views show. Pure: callers
 // pass file contents, so the extension host, a worker and unit tests share it.
-import type { EvaluationRecord, MetricRecord, RunManifest } from './contracts.generated';
-import { contractErrors } from './contracts';
+import type { EvaluationRecord, MetricRecord, RunManifest } from '../contracts/generated/types';
+import { contractErrors } from '../contracts/contracts';
 import { JsonlTail, type TailBatch } from './jsonlTail';
 import { readManifest } from './runInfo';
 

@@ -1,13 +1,13 @@
 // The JSON Schema contracts in schemas/, shared with the Python trainer (ptlab/contracts.py).
 // Pure: no vscode, no fs. The schemas are bundled into the extension by esbuild; their
-// validators are generated ahead of time into contracts.validators.ts (npm run gen:types).
+// validators are generated ahead of time into generated/validators.ts (npm run gen:types).
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import * as jsonc from 'jsonc-parser';
-import episodeRecordSchema from '../../schemas/episode-record.schema.json';
-import evalSummarySchema from '../../schemas/eval-summary.schema.json';
-import experimentSchema from '../../schemas/experiment.schema.json';
-import metricRecordSchema from '../../schemas/metric-record.schema.json';
-import runManifestSchema from '../../schemas/run-manifest.schema.json';
+import episodeRecordSchema from '../../../schemas/episode-record.schema.json';
+import evalSummarySchema from '../../../schemas/eval-summary.schema.json';
+import experimentSchema from '../../../schemas/experiment.schema.json';
+import metricRecordSchema from '../../../schemas/metric-record.schema.json';
+import runManifestSchema from '../../../schemas/run-manifest.schema.json';
 
 export const SCHEMAS = {
   'experiment.schema.json': experimentSchema,
@@ -33,7 +33,7 @@ let validators: Record<SchemaFile, ValidateFunction> | undefined;
 function validatorFor(schema: SchemaFile): ValidateFunction {
   // Compiled ahead of time (scripts/gen-validators.mjs) and loaded on first use: the
   // validators are most of the extension bundle, and activation must stay fast.
-  validators ??= (require('./contracts.validators') as { validators: Record<SchemaFile, ValidateFunction> }).validators;
+  validators ??= (require('./generated/validators') as { validators: Record<SchemaFile, ValidateFunction> }).validators;
   return validators[schema];
 }
 

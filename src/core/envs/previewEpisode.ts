@@ -1,8 +1,8 @@
 // The environment preview's model: the config's variants and one hand-played episode of
 // one of them, through the TypeScript environments (src/core/envs). Pure: no vscode, no DOM;
 // route files come through the loader the host passes in.
-import type { ExperimentConfig } from '../../core/contracts.generated';
-import { renderHandSvg } from '../../core/envs/cards';
+import type { ExperimentConfig } from '../contracts/generated/types';
+import { renderHandSvg } from './cards';
 import {
   completeSolutions,
   EnvConfigError,
@@ -10,17 +10,96 @@ import {
   GeneralPointsEpisode,
   generalPointsConfig,
   type Step,
-} from '../../core/envs/generalpoints';
-import { loadRoutes, routeMap, svgDataUri, taskName } from '../../core/envs/views';
-import type { RouteFileLoader } from '../../core/envs/server';
+} from './generalpoints';
+import { loadRoutes, routeMap, svgDataUri, taskName, type RouteMapView } from './views';
+import type { RouteFileLoader } from './server';
 import {
   expertResponse as virlExpert,
   instructionSentences,
   VirlEpisode,
   virlConfig,
   type VirlStep,
-} from '../../core/envs/virl';
-import type { EpisodeView, StreetViewView, TranscriptEntry, VariantInfo } from '../../protocol/preview';
+} from './virl';
+
+/** One variant of the config: the training environment or an evaluation split. */
+export interface VariantInfo {
+  id: string;
+  /** e.g. "training", "ood-rule". */
+  name: string;
+  kind: 'train' | 'id' | 'rule-ood' | 'visual-ood';
+  /** The paper's task name of this variant: GP-L, GP-VL, V-IRL-L, V-IRL-VL. */
+  task: string;
+  /** The split's overrides as `key: value` lines (empty for the training variant). */
+  overrides: string[];
+  recognition: boolean;
+  /** The seed of the split's first evaluation episode (evaluation.seed), or the experiment's seed. */
+  firstSeed: number;
+}
+
+export type TranscriptEntry =
+  | { kind: 'prompt'; text: string; newChat: boolean; position?: number }
+  | { kind: 'answer'; text: string }
+  | { kind: 'verdict'; attempt: number; reward: number; message: string; failureMode: string | null; correct: boolean; done: boolean; success: boolean };
+
+export interface StreetViewView {
+  /** What the prompt says the model observes at this position. */
+  observation: string;
+  /** The descriptor the trainer renders the grid from. */
+  city: string;
+  routeId: string;
+  position: number;
+  heading: number;
+  landmark: string;
+  atIntersection: boolean;
+  /** A PNG data URI when the Python trainer rendered the grid. */
+  image?: string;
+  /** Why there is no image, or where it came from. */
+  note: string;
+}
+
+export interface EpisodeView {
+  /** The config file's URI (what a restored panel reopens) and its workspace-relative path. */
+  configUri: string;
+  configPath: string;
+  experiment: string;
+  variants: VariantInfo[];
+  variantId: string;
+  seed: number;
+  env: 'generalpoints' | 'virl';
+  modality: 'language' | 'vision';
+  verifier: 'reference' | 'strict';
+  maxVerify: number;
+  /** The current chat's opening prompt, exactly as the model gets it. */
+  prompt: string;
+  transcript: TranscriptEntry[];
+  done: boolean;
+  success: boolean;
+  /** Attempts left (at this position for V-IRL). */
+  attemptsLeft: number;
+  attemptsNote: string;
+  /** What the expert answers now; undefined when the episode is over. */
+  expertAnswer?: string;
+  generalPoints?: {
+    cards: string[];
+    suits: string[];
+    values: number[];
+    /** The card image (an SVG data URI) for the vision variant. */
+    cardImage?: string;
+    /** Every solution of the complete solver (all five expression shapes). */
+    solutions: string[];
+    /** How many the verifier's own enumeration finds (reference: the authors' solver). */
+    verifierSolutions: number;
+  };
+  virl?: {
+    routeId: string;
+    city: string;
+    position: number;
+    railLength: number;
+    instruction: string[];
+    map: RouteMapView;
+    streetView?: StreetViewView;
+  };
+}
 
 export interface Variant extends VariantInfo {
   /** The training environment with the split's overrides applied (as the trainer does). */

@@ -1,7 +1,7 @@
 // The curves the dashboard draws: per run (binomial bands for rates) or per seed group
 // (mean with SEM or 95% t band, N in the legend), smoothed; and the CSV of what is drawn.
 // Pure, shared by the webview and unit tests.
-import { toCsv, type MetricDef, type PaperColumn, type RunInfo, type RunRecords, type XKey } from './dashboardModel';
+import { toCsv, type MetricDef, type PaperColumn, type RunInfo, type RunRecords, type XKey } from './model';
 import { aggregateByStep, emaDebiased, savgol } from './stats';
 
 /** 'savgol:<window>' (order 3, the paper's), 'ema:<weight>' (TensorBoard's), or 'none'. */

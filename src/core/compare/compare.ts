@@ -1,7 +1,24 @@
 // Two checkpoints on the same seeded episodes: per-split success with standard errors, the
 // paired difference with an exact McNemar test, the episodes whose outcomes differ, and
 // where two transcripts first diverge. Pure: the compare view and the CLI share it.
-import type { EpisodeRecord } from './contracts.generated';
+import type { EpisodeRecord } from '../contracts/generated/types';
+
+/** Something to compare: an exported checkpoint run here with onnxruntime-node, the
+ *  episodes an evaluation already wrote (`python -m ptlab eval`, or the evaluations inside a
+ *  training run), or a checkpoint of any size that the trainer evaluates first (as a task). */
+export interface CompareSource {
+  id: string;
+  kind: 'onnx' | 'evaluation' | 'checkpoint';
+  label: string;
+  /** Run folder, relative to the workspace. */
+  run: string;
+  step: number;
+  checkpoint?: string;
+  /** Splits it can play (onnx: from its run's config) or has episodes of (evaluation). */
+  splits: string[];
+  /** onnx: the export folder's name under the run's onnx/. */
+  exportName?: string;
+}
 
 export interface SideRate {
   successes: number;

@@ -3,12 +3,12 @@
 // export and onnxruntime-node) writes the same episode records as `python -m ptlab eval`.
 // Episode i uses seed `seed + i`; a rejected answer gets the verifier's message appended
 // (sequential revision); a V-IRL move starts a fresh chat.
-import type { EpisodeRecord, ExperimentConfig, Turn } from './contracts.generated';
-import { EnvConfigError, GeneralPointsEpisode, generalPointsConfig, type Step } from './envs/generalpoints';
-import type { EnvServer } from './envs/server';
-import { instructionSentences, VirlEpisode, virlConfig, type VirlStep } from './envs/virl';
-import type { ChatMessage } from './inference/tokenizer';
-import experimentSchema from '../../schemas/experiment.schema.json';
+import type { EpisodeRecord, ExperimentConfig, Turn } from '../contracts/generated/types';
+import { EnvConfigError, GeneralPointsEpisode, generalPointsConfig, type Step } from '../envs/generalpoints';
+import type { EnvServer } from '../envs/server';
+import { instructionSentences, VirlEpisode, virlConfig, type VirlStep } from '../envs/virl';
+import type { ChatMessage } from '../inference/tokenizer';
+import experimentSchema from '../../../schemas/experiment.schema.json';
 
 const evaluationDefaults = experimentSchema.$defs.evaluation.properties;
 

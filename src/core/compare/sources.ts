@@ -1,10 +1,10 @@
 // What the compare view can put side by side, found in run folders: ONNX exports of a
 // run's checkpoints (played here with onnxruntime-node) and evaluations already written
 // (eval metric records; their episodes are in the run's episodes.jsonl). Pure.
-import type { EpisodeRecord, ExperimentConfig, RunManifest } from './contracts.generated';
+import type { EpisodeRecord, ExperimentConfig, RunManifest } from '../contracts/generated/types';
+import type { CompareSource } from './compare';
 import { evaluationPlan, type SplitPlan } from './evaluation';
-import { parseMetricsJsonl } from './runs';
-import type { CompareSource } from '../protocol/compare';
+import { parseMetricsJsonl } from '../runs/runs';
 
 export interface OnnxExport {
   /** The export folder's name: its checkpoint folder's name. */

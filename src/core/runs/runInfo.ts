@@ -1,9 +1,9 @@
 // A run folder's manifest summarized for the dashboard: its task, the Init it started from
 // (runs sharing one form an SFT-vs-RL comparison), and its seed group (config minus seed).
-import type { RunManifest } from './contracts.generated';
-import { contractErrors } from './contracts';
-import { taskName } from './envs/views';
-import type { RunInfo } from './dashboardModel';
+import type { RunManifest } from '../contracts/generated/types';
+import { contractErrors } from '../contracts/contracts';
+import { taskName } from '../envs/views';
+import type { RunInfo } from '../dashboard/model';
 
 /** Stable JSON (sorted keys), for keys built from configs. */
 export function canonicalJson(value: unknown): string {

@@ -1,6 +1,6 @@
 // What the dashboard shows, computed from run manifests and metric records. Pure (no DOM, no
 // vscode): the webview renders it, the host and unit tests share it.
-import type { EvaluationRecord, MetricRecord, RunManifest, TrainingRecord } from './contracts.generated';
+import type { EvaluationRecord, MetricRecord, RunManifest, TrainingRecord } from '../contracts/generated/types';
 import { aggregateByStep, binomialStderr, mean, sem, type AggregatePoint, type SeriesPoint } from './stats';
 
 export type XKey = 'gflops' | 'step' | 'tokens' | 'episodes' | 'wallSeconds';

@@ -1,0 +1,92 @@
+// The transcript viewer's data: queries over an episodes file, the rows, facets, failure
+// summaries and index progress that answer them. Shared by the index (worker), the host and
+// the webview (through src/protocol/transcripts.ts).
+
+export type SortKey = 'file' | 'step' | 'reward' | 'turns' | 'seed' | 'episode';
+
+export interface TranscriptQuery {
+  /** Split kinds; 'ood' stands for both rule-ood and visual-ood. */
+  splitKinds?: string[];
+  /** Split names (the variants: train, id, ood-rule, ...). */
+  splits?: string[];
+  tasks?: string[];
+  success?: boolean;
+  failureModes?: string[];
+  checkpoints?: string[];
+  stepMin?: number;
+  stepMax?: number;
+  rewardMin?: number;
+  rewardMax?: number;
+  /** Full text over prompts, outputs and verifier messages, any case. */
+  text?: string;
+  sort?: { key: SortKey; descending?: boolean };
+}
+
+/** One episode in the list (from the index, plus an excerpt read from the file). */
+export interface EpisodeRow {
+  /** Position in the index (file order), the handle for the detail. */
+  row: number;
+  /** 1-based line of episodes.jsonl. */
+  line: number;
+  step: number;
+  split: string;
+  splitKind?: string;
+  task: string;
+  checkpoint?: string;
+  episode: number;
+  seed: number;
+  turns: number;
+  totalReward: number;
+  success: boolean;
+  failureMode?: string;
+  snippet: string;
+}
+
+export interface TranscriptFacets {
+  splits: string[];
+  splitKinds: string[];
+  tasks: string[];
+  checkpoints: string[];
+  failureModes: string[];
+  stepMin?: number;
+  stepMax?: number;
+}
+
+export interface FailureGroup {
+  split: string;
+  splitKind?: string;
+  step: number;
+  episodes: number;
+  failures: number;
+  modes: { mode: string; count: number; examples: { row: number; episode: number; seed: number }[] }[];
+}
+
+export interface IndexProgress {
+  bytes: number;
+  size: number;
+  episodes: number;
+  skipped: number;
+  /** "line 12: not JSON (a torn or garbage line)", the first few. */
+  skippedExamples: string[];
+  done: boolean;
+}
+
+/** The answer to a query: how many rows match and the requested window of them. */
+export interface QueryResult {
+  generation: number;
+  total: number;
+  start: number;
+  rows: EpisodeRow[];
+  /** The index was still being built: more rows may come. */
+  partial: boolean;
+  /** A text search still scanning the file (fraction done), or undefined. */
+  searching?: number;
+}
+
+/** Turn i of the detail: where the agent stood and what attempts remained after it. */
+export interface TurnContext {
+  attempt: number;
+  attemptsLeft: number;
+  /** V-IRL: rail position (0-based) the turn answered at. */
+  position?: number;
+}
