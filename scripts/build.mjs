@@ -15,6 +15,13 @@ function webviewEntryPoints() {
   return Object.fromEntries(names.map((name) => [name, `webview/${name}/main.ts`]));
 }
 
+/** Every src/workers/<name>.worker.ts becomes dist/workers/<name>.js: the one list of workers
+ * (.vscodeignore ships dist/workers/*.js; test/runner/vsix.ts checks each is in the VSIX). */
+function workerEntryPoints() {
+  const names = readdirSync('src/workers').filter((f) => f.endsWith('.worker.ts')).map((f) => f.slice(0, -'.worker.ts'.length));
+  return Object.fromEntries(names.map((name) => [name, `src/workers/${name}.worker.ts`]));
+}
+
 const builds = [
   {
     ...common,
@@ -48,6 +55,16 @@ const builds = [
     external: ['onnxruntime-node'],
     mainFields: ['module', 'main'],
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: workerEntryPoints(),
+    outdir: 'dist/workers',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['onnxruntime-node'],
+    mainFields: ['module', 'main'],
   },
   {
     ...common,
