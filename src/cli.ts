@@ -22,8 +22,9 @@ commands:
                  --prompt TEXT | --prompt-file FILE   (a user message, chat-templated;
                  --raw to use the text as is)  --max-new-tokens N (128)
                  --temperature T (0: greedy)  --top-p P  --seed S  --json
-  evaluate     play an experiment's evaluation splits with an exported checkpoint, the
-               trainer's protocol and seeds; episode records as JSON lines:
+  eval         play an experiment's evaluation splits with an exported checkpoint, the
+               trainer's protocol and seeds (\`python -m ptlab eval\` on ONNX, in Node);
+               episode records as JSON lines:
                  --model DIR  --config X.ptlab.json  [--split NAME]...
                  [--episodes N] [--out FILE.jsonl (default: stdout)] [--run-id ID] [--step N]
   new-suite    the paper's SFT-vs-RL suite for a preset (what New Experiment writes):
@@ -207,7 +208,7 @@ async function main(argv: string[]): Promise<number> {
   const [command] = argv;
   if (command === 'env-server') return envServer();
   if (command === 'generate') return generate(argv.slice(1));
-  if (command === 'evaluate') return evaluate(argv.slice(1));
+  if (command === 'eval') return evaluate(argv.slice(1));
   if (command === 'report') return report(argv.slice(1));
   if (command === 'new-suite') return newSuite(argv.slice(1));
   if (command === undefined || command === '--help' || command === '-h') {

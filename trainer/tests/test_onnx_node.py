@@ -113,7 +113,7 @@ COMPARED = ("split", "splitKind", "episode", "seed", "environment", "state", "tu
 
 @pytest.mark.parametrize("name", sorted(EXPERIMENTS))
 def test_typescript_evaluation_writes_the_trainers_episode_records(lively_checkpoint, tmp_path, name):
-    """`npx ptlab evaluate` on the ONNX export plays the same episodes, turn for turn, as
+    """`npx ptlab eval` on the ONNX export plays the same episodes, turn for turn, as
     `python -m ptlab eval` on the PyTorch checkpoint: same seeds, prompts, outputs, rewards."""
     if NODE is None or not CLI.exists():
         pytest.skip("needs node and dist/cli.js")
@@ -124,7 +124,7 @@ def test_typescript_evaluation_writes_the_trainers_episode_records(lively_checkp
     python = subprocess.run([sys.executable, "-m", "ptlab", "eval", "--config", str(config), "--run-dir", str(run), "--checkpoint", str(checkpoint)], capture_output=True, text=True, timeout=600)
     assert python.returncode == 0, python.stderr
     ts_file = tmp_path / "ts.jsonl"
-    ts = subprocess.run([NODE, str(CLI), "evaluate", "--model", str(onnx), "--config", str(config), "--out", str(ts_file)], capture_output=True, text=True, timeout=600)
+    ts = subprocess.run([NODE, str(CLI), "eval", "--model", str(onnx), "--config", str(config), "--out", str(ts_file)], capture_output=True, text=True, timeout=600)
     assert ts.returncode == 0, ts.stderr
     theirs = [json.loads(line) for line in (run / "episodes.jsonl").read_text().splitlines()]
     ours = [json.loads(line) for line in ts_file.read_text().splitlines()]
