@@ -7,7 +7,7 @@
 import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
-import { TranscriptClient } from '../src/core/transcripts/transcriptClient';
+import { TranscriptClient } from '../src/workers/transcripts';
 
 const repo = resolve(__dirname, '..', '..');
 const sizeMb = Number(process.argv[2] ?? 1024);
@@ -54,21 +54,21 @@ async function main(): Promise<void> {
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
   const t0 = performance.now();
-  const client = new TranscriptClient(file, undefined, join(__dirname, '..', 'src', 'core', 'transcripts', 'transcriptWorker.js'));
+  const client = new TranscriptClient(file, undefined, join(__dirname, '..', 'src', 'workers', 'transcripts.worker.js'));
   await client.started();
   const firstChunk = performance.now() - t0;
-  const first = await client.request({ kind: 'query', query: {}, start: 0, count: 100 });
+  const first = await client.request('query', { query: {}, start: 0, count: 100 });
   const firstPage = performance.now() - t0;
   const done = await client.indexed();
   const indexed = performance.now() - t0;
   const t1 = performance.now();
-  const filtered = await client.request({ kind: 'query', query: { splitKinds: ['ood'], success: false, sort: { key: 'reward', descending: true } }, start: 0, count: 100 });
+  const filtered = await client.request('query', { query: { splitKinds: ['ood'], success: false, sort: { key: 'reward', descending: true } }, start: 0, count: 100 });
   const filterMs = performance.now() - t1;
   const t2 = performance.now();
-  const searched = await client.request({ kind: 'query', query: { text: 'You recognized wrong cards' }, start: 0, count: 100 });
+  const searched = await client.request('query', { query: { text: 'You recognized wrong cards' }, start: 0, count: 100 });
   const searchMs = performance.now() - t2;
   const t3 = performance.now();
-  await client.request({ kind: 'window', generation: searched.generation, start: Math.floor(searched.total / 2), count: 100 });
+  await client.request('window', { generation: searched.generation, start: Math.floor(searched.total / 2), count: 100 });
   const windowMs = performance.now() - t3;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);

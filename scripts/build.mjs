@@ -47,7 +47,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { cli: 'src/cli.ts', inferenceWorker: 'src/core/inference/inferenceWorker.ts', transcriptWorker: 'src/core/transcripts/transcriptWorker.ts' },
+    entryPoints: { cli: 'src/cli.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

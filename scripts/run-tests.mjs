@@ -4,7 +4,7 @@
 // Suites: checks (type-check, generated types and validators), unit (Mocha), python (pytest),
 // vscode (integration suite + webview checks in code-server and Chromium), demo (the main
 // job at CI size, its HTML report checked in Chromium),
-// package (the platform VSIX is built and checked), electron (the same integration suite in desktop VS Code through @vscode/test-electron:
+// package (the platform VSIX is built, checked, installed into code-server and every view opened from it), electron (the same integration suite in desktop VS Code through @vscode/test-electron:
 // runs with --electron, which downloads VS Code, or with PTLAB_VSCODE_EXECUTABLE set).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -116,7 +116,7 @@ const suites = [
   {
     name: 'package',
     run: async () => {
-      const { code, output } = await run(process.execPath, ['out/test/runner/vsix.js']);
+      const { code, output } = await run(process.execPath, ['out/test/runner/vsix.js'], tools);
       return settle(code, counts.plain(output));
     },
   },

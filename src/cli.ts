@@ -9,7 +9,7 @@ import { EnvServer } from './core/envs/server';
 import { checkJsonText, formatLocated } from './core/contracts/contracts';
 import type { ExperimentConfig } from './core/contracts/generated/types';
 import { episodeRecord, evaluationPlan, playSplit, type ChatGenerator } from './core/compare/evaluation';
-import { InferenceClient } from './core/inference/inferenceClient';
+import { InferenceClient } from './workers/inference';
 import { buildReport, reportHtml, type RunFiles } from './core/report/report';
 import { nameProblem, sftVsRlSuite, TEMPLATES } from './core/config/templates';
 

@@ -11,6 +11,8 @@ import { parentPort, Worker, type MessagePort } from 'node:worker_threads';
 export type RequestMap = Record<string, { params: unknown; result: unknown; progress?: unknown }>;
 /** A worker's events: name -> payload. */
 export type EventMap = Record<string, unknown>;
+/** An event as a listener gets it: checking `name` narrows `value`. */
+export type EventArgs<E extends EventMap> = { [K in keyof E & string]: [name: K, value: E[K]] }[keyof E & string];
 
 type Wire =
   | { kind: 'request'; id: number; method: string; params: unknown }
@@ -42,12 +44,15 @@ export class WorkerClient<R extends RequestMap, E extends EventMap = Record<neve
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private ended: Error | undefined;
+  private readonly onStop: ((error: Error) => void) | undefined;
 
   constructor(
     file: string,
     options: {
       workerData?: unknown;
-      onEvent?: <K extends keyof E & string>(name: K, value: E[K]) => void;
+      onEvent?: (...[name, value]: EventArgs<E>) => void;
+      /** Called once when the worker stops (crash, exit or dispose), with what requests fail with. */
+      onStop?: (error: Error) => void;
       /** Let the process exit while the worker idles (a long-lived helper, not a job). */
       unref?: boolean;
       /** What a request fails with once the worker is gone (its name, for the user). */
@@ -58,10 +63,11 @@ export class WorkerClient<R extends RequestMap, E extends EventMap = Record<neve
     this.worker = new Worker(file, { workerData: options.workerData });
     if (options.unref) this.worker.unref();
     this.worker.on('message', (message: Wire) => {
-      if (message.kind === 'event') options.onEvent?.(message.name as keyof E & string, message.value as E[keyof E & string]);
+      if (message.kind === 'event') options.onEvent?.(...([message.name, message.value] as EventArgs<E>));
       else if (message.kind === 'progress') this.pending.get(message.id)?.onProgress?.(message.value);
       else if (message.kind === 'result') this.settle(message);
     });
+    this.onStop = options.onStop;
     this.worker.on('error', (err) => this.end(new Error(`${name} failed: ${err.message}`)));
     this.worker.on('exit', (code) => this.end(new Error(`${name} exited (code ${code})`)));
   }
@@ -99,7 +105,9 @@ export class WorkerClient<R extends RequestMap, E extends EventMap = Record<neve
   }
 
   private end(error: Error): void {
-    this.ended ??= error;
+    if (this.ended) return;
+    this.ended = error;
+    this.onStop?.(error);
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
   }

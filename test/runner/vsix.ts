@@ -1,11 +1,17 @@
 // Packages the platform VSIX (scripts/package.mjs) and checks it as an installer would:
-// only this platform's onnxruntime-node binaries, every file the manifest names, and
-// onnxruntime-node loading from the unpacked extension. Prints `N passed, N failed`.
+// only this platform's onnxruntime-node binaries, every file the manifest names and every
+// worker the build makes, onnxruntime-node loading from the unpacked extension; then installs
+// it into a fresh code-server and opens every view from it in Chromium (packageChecks.ts).
+// Prints `N passed, N failed` as its last line.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repo, type Outcome } from './workspace';
+import type { Browser } from 'playwright-core';
+import { packageChecks } from './packageChecks';
+import { removeSandbox } from './processes';
+import { CodeServer, launchChromium, reportOutcomes, resultsDir, runWebviewChecks, workbenchUrl } from './workbench';
+import { prepareWorkspace, repo, type Outcome } from './workspace';
 
 const target = `${process.platform}-${process.arch}`;
 const version = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version;
@@ -41,7 +47,9 @@ try {
   });
 
   check('it carries the bundles, schemas, examples and the trainer, not the sources', () => {
-    const required = ['extension/dist/extension.js', 'extension/dist/metricsWorker.js', 'extension/dist/inferenceWorker.js', 'extension/dist/jobsMetricsWorker.js', 'extension/dist/webview/dashboard.js', 'extension/schemas/experiment.schema.json', 'extension/examples/tiny.ptlab.json', 'extension/trainer/ptlab/cli.py', 'extension/trainer/requirements.lock', 'extension/media/webview.css', 'extension/docs/images/gp-vl-cards.png'];
+    // every worker the build makes (src/workers/<name>.worker.ts -> dist/workers/<name>.js)
+    const workers = readdirSync(join(repo, 'src', 'workers')).filter((f) => f.endsWith('.worker.ts')).map((f) => `extension/dist/workers/${f.slice(0, -'.worker.ts'.length)}.js`);
+    const required = ['extension/dist/extension.js', ...workers, 'extension/dist/metricsWorker.js', 'extension/dist/jobsMetricsWorker.js', 'extension/dist/webview/dashboard.js', 'extension/schemas/experiment.schema.json', 'extension/examples/tiny.ptlab.json', 'extension/trainer/ptlab/cli.py', 'extension/trainer/requirements.lock', 'extension/media/webview.css', 'extension/docs/images/gp-vl-cards.png'];
     const missing = required.filter((f) => !files.includes(f));
     const leaked = files.filter((f) => /^extension\/(src|test|webview|scripts|out)\/|\.map$|\.venv\//.test(f));
     if (missing.length || leaked.length) throw new Error(`missing: ${missing.join(', ')}; should not ship: ${leaked.slice(0, 5).join(', ')}`);
@@ -66,7 +74,36 @@ try {
   rmSync(unpacked, { recursive: true, force: true });
 }
 
-for (const o of outcomes) console.log(`  ${o.state === 'passed' ? '✔' : '✘'} ${o.title}${o.error ? `\n      ${o.error}` : ''}`);
-const failed = outcomes.filter((o) => o.state === 'failed').length;
-console.log(`${outcomes.length - failed} passed, ${failed} failed, 0 skipped`);
-process.exit(failed > 0 ? 1 : 0);
+/** The VSIX installed into a fresh code-server (no development extension) and every view opened. */
+async function openInstalled(): Promise<Outcome[]> {
+  if (!existsSync(vsix)) return [{ title: 'installed VSIX: every view opens', state: 'failed', error: 'no VSIX to install' }];
+  mkdirSync(resultsDir, { recursive: true });
+  const sandbox = mkdtempSync(join(tmpdir(), 'ptlab-vsix-code-server-'));
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = new CodeServer(sandbox);
+    server.installExtension(vsix);
+    const installed = readdirSync(server.dirs.extensions).filter((d) => d.startsWith('ptlab.'));
+    if (installed.length !== 1) throw new Error(`expected the extension in ${server.dirs.extensions}, found: ${readdirSync(server.dirs.extensions).join(', ')}`);
+    const workspace = prepareWorkspace(sandbox);
+    const port = await server.start(workspace);
+    browser = await launchChromium();
+    return await runWebviewChecks(browser, workbenchUrl(port, workspace), workspace, packageChecks);
+  } catch (err) {
+    console.error(server?.log.slice(-4000));
+    return [{ title: 'installed VSIX: code-server harness', state: 'failed', error: (err as Error).stack ?? String(err) }];
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (!process.env.PTLAB_KEEP_SANDBOX) await removeSandbox(sandbox);
+  }
+}
+
+openInstalled().then(
+  (installed) => process.exit(reportOutcomes([...outcomes, ...installed])),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

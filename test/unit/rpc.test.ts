@@ -43,6 +43,14 @@ describe('worker rpc', () => {
     await assert.rejects(client.request('echo', { text: 'x' }), /the echo worker exited/);
   });
 
+  it('tells its owner once that the worker stopped, with what requests fail with', async () => {
+    const stops: string[] = [];
+    const owned = new WorkerClient<EchoRequests, EchoEvents>(echoWorker, { name: 'the echo worker', onStop: (error) => stops.push(error.message) });
+    await assert.rejects(owned.request('exit', {}), /the echo worker exited \(code 3\)/);
+    await owned.dispose();
+    assert.deepEqual(stops, ['the echo worker exited (code 3)']);
+  });
+
   it('finds built workers next to the bundle', () => {
     assert.equal(workerFile('transcripts', '/ext/dist'), join('/ext/dist', 'workers', 'transcripts.js'));
   });

@@ -7,7 +7,7 @@ import { answerSegments } from '../../src/core/transcripts/answerFields';
 import { insideRunFolder, turnContexts } from '../../src/core/transcripts/episodeDetail';
 import { EpisodeFile } from '../../src/core/transcripts/episodeFile';
 import { LineSplitter, textNeedle } from '../../src/core/transcripts/episodeIndex';
-import { TranscriptClient } from '../../src/core/transcripts/transcriptClient';
+import { TranscriptClient } from '../../src/workers/transcripts';
 
 const repo = resolve(__dirname, '..', '..', '..');
 const SFT = join(repo, 'test', 'fixtures', 'workspace', 'runs', 'compare', 'sft-final', 'episodes.jsonl');
@@ -114,17 +114,17 @@ describe('transcripts: an episodes file', () => {
 
 describe('transcripts: the worker', () => {
   it('answers the first page before and after the index is complete', async () => {
-    const client = new TranscriptClient(SFT, undefined, join(repo, 'out', 'src', 'core', 'transcripts', 'transcriptWorker.js'));
+    const client = new TranscriptClient(SFT, undefined, join(repo, 'out', 'src', 'workers', 'transcripts.worker.js'));
     try {
       await client.started();
-      const first = await client.request({ kind: 'query', query: { splits: ['id'] }, start: 0, count: 5 });
+      const first = await client.request('query', { query: { splits: ['id'] }, start: 0, count: 5 });
       assert.equal(first.rows.length, 5);
       const done = await client.indexed();
       assert.equal(done.episodes, 24);
-      const all = await client.request({ kind: 'query', query: {}, start: 0, count: 50 });
+      const all = await client.request('query', { query: {}, start: 0, count: 50 });
       assert.equal(all.total, 24);
       assert.equal(all.partial, false);
-      const record = await client.request({ kind: 'record', row: 3 });
+      const record = await client.request('record', { row: 3 });
       assert.equal((record.record as EpisodeRecord).episode, 3);
     } finally {
       await client.dispose();
@@ -132,7 +132,7 @@ describe('transcripts: the worker', () => {
   });
 
   it('reports a missing file instead of hanging', async () => {
-    const client = new TranscriptClient('/nonexistent/episodes.jsonl', undefined, join(repo, 'out', 'src', 'core', 'transcripts', 'transcriptWorker.js'));
+    const client = new TranscriptClient('/nonexistent/episodes.jsonl', undefined, join(repo, 'out', 'src', 'workers', 'transcripts.worker.js'));
     try {
       await assert.rejects(client.started(), /cannot read \/nonexistent\/episodes.jsonl/);
     } finally {

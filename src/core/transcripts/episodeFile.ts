@@ -1,7 +1,7 @@
 // One episodes.jsonl on disk, as the transcript viewer reads it: indexed in chunks (the
 // first small, so the first page is there at once), lines read back by byte offset, text
 // search by a sequential pass over the matching rows. Runs inside the worker
-// (transcriptWorker.ts); no vscode, so unit tests and the bench drive it directly.
+// (src/workers/transcripts.worker.ts); no vscode, so unit tests and the bench drive it directly.
 import { open, type FileHandle } from 'node:fs/promises';
 import type { EpisodeRecord } from '../contracts/generated/types';
 import type { EpisodeRow, FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery } from './types';

@@ -1,7 +1,7 @@
 // The transcript viewer's model of an episodes.jsonl file, without reading it: a byte-offset
 // line index with each episode's summary in typed columns (a few dozen bytes an episode, so a
 // 1 GB log indexes in tens of MB), filters, sorting, full-text matching and the failure-mode
-// summary. Pure: the worker (transcriptWorker.ts) feeds it bytes and reads lines by offset.
+// summary. Pure: the worker (src/workers/transcripts.worker.ts) feeds it bytes and reads lines by offset.
 import type { EpisodeRecord } from '../contracts/generated/types';
 import type { EpisodeRow, FailureGroup, TranscriptFacets, TranscriptQuery } from './types';
 

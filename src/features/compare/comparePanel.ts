@@ -1,6 +1,6 @@
 // Compare Checkpoints: two checkpoints on the same seeded episodes, side by side.
 import * as vscode from 'vscode';
-import { InferenceClient } from '../../core/inference/inferenceClient';
+import { InferenceClient } from '../../workers/inference';
 import { COMPARE_VIEW_TYPE, type ComparisonView, type FromCompare, type ToCompare } from '../../protocol/compare';
 import { webviewHtml, webviewOptions } from '../webview/html';
 import { findSources, runComparison, type EpisodePair, type LocatedSource } from './compareRunner';

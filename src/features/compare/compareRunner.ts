@@ -9,7 +9,7 @@ import type { EpisodeRecord, ExperimentConfig, RunManifest } from '../../core/co
 import { EnvServer } from '../../core/envs/server';
 import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
 import { episodeRecord, playSplit, type ChatGenerator, type SplitPlan } from '../../core/compare/evaluation';
-import type { InferenceClient } from '../../core/inference/inferenceClient';
+import type { InferenceClient } from '../../workers/inference';
 import type { CompareSource, ComparisonView, PairRow } from '../../protocol/compare';
 
 export interface LocatedSource extends CompareSource {

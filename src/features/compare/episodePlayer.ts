@@ -7,7 +7,7 @@ import type { ExperimentConfig } from '../../core/contracts/generated/types';
 import { EnvServer } from '../../core/envs/server';
 import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
 import { advance, newEpisodes, type PlayedEpisode } from '../../core/compare/evaluation';
-import type { InferenceClient } from '../../core/inference/inferenceClient';
+import type { InferenceClient } from '../../workers/inference';
 import type { PlayState } from '../../protocol/compare';
 import type { LocatedSource } from './compareRunner';
 

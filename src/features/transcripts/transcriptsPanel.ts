@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
 import { handImage, insideRunFolder, maxVerifyOf, recordRoute, turnContexts } from '../../core/transcripts/episodeDetail';
-import { TranscriptClient } from '../../core/transcripts/transcriptClient';
-import type { WorkerMessage } from '../../core/transcripts/workerProtocol';
 import { TRANSCRIPTS_VIEW_TYPE, type EpisodeDetail, type FromTranscripts, type ToTranscripts, type TranscriptQuery, type TranscriptsShown, type TranscriptsState } from '../../protocol/transcripts';
+import type { EventArgs } from '../../workers/rpc';
+import { TranscriptClient, type TranscriptEvents } from '../../workers/transcripts';
 import { webviewHtml, webviewOptions } from '../webview/html';
 
 /** `ptlab.openTranscripts` arguments: from the dashboard, or a run folder / episodes.jsonl URI. */
@@ -82,21 +82,21 @@ export class TranscriptsPanel {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ptlab.svg');
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: FromTranscripts) => void this.onMessage(m).catch((err: Error) => this.post({ type: 'error', message: err.message })), null, this.disposables);
-    this.client = new TranscriptClient(file.fsPath, (event) => this.onWorkerEvent(event));
+    this.client = new TranscriptClient(file.fsPath, (...event) => this.onWorkerEvent(...event));
   }
 
   private async show(query: TranscriptQuery): Promise<TranscriptsShown> {
     const path = vscode.workspace.asRelativePath(this.file);
     this.post({ type: 'open', view: { title: path, file: path, fsPath: this.file.fsPath, query } });
     const progress = await this.client.started();
-    const result = await this.client.request({ kind: 'query', query, start: 0, count: FIRST_PAGE });
+    const result = await this.client.request('query', { query, start: 0, count: FIRST_PAGE });
     this.post({ type: 'rows', result: { ...result, generation: 0 } });
     return { file: this.file.fsPath, total: result.total, skipped: (this.client.progress ?? progress).skipped, rows: result.rows };
   }
 
-  private onWorkerEvent(event: Extract<WorkerMessage, { event: string }>): void {
-    if (event.event === 'progress') this.post({ type: 'progress', progress: event.progress, facets: event.facets });
-    else if (event.event === 'failed') this.post({ type: 'error', message: `Cannot read ${vscode.workspace.asRelativePath(this.file)}: ${event.error}` });
+  private onWorkerEvent(...[name, value]: EventArgs<TranscriptEvents>): void {
+    if (name === 'progress') this.post({ type: 'progress', progress: value.progress, facets: value.facets });
+    else if (name === 'failed') this.post({ type: 'error', message: `Cannot read ${vscode.workspace.asRelativePath(this.file)}: ${value.error}` });
   }
 
   private async onMessage(message: FromTranscripts): Promise<void> {
@@ -106,17 +106,17 @@ export class TranscriptsPanel {
         for (const m of this.queue.splice(0)) void this.panel.webview.postMessage(m);
         return;
       case 'query': {
-        const result = await this.client.request({ kind: 'query', query: message.query, start: message.start, count: message.count });
+        const result = await this.client.request('query', { query: message.query, start: message.start, count: message.count });
         this.post({ type: 'rows', result: { ...result, generation: message.generation } });
         return;
       }
       case 'window': {
-        const result = await this.client.request({ kind: 'window', generation: message.generation, start: message.start, count: message.count });
+        const result = await this.client.request('window', { generation: message.generation, start: message.start, count: message.count });
         this.post({ type: 'rows', result: { ...result, generation: message.generation } });
         return;
       }
       case 'summary':
-        this.post({ type: 'summary', groups: await this.client.request({ kind: 'summary' }) });
+        this.post({ type: 'summary', groups: await this.client.request('summary', {}) });
         return;
       case 'detail':
         this.post({ type: 'detail', detail: await this.detail(message.row) });
@@ -125,7 +125,7 @@ export class TranscriptsPanel {
   }
 
   private async detail(row: number): Promise<EpisodeDetail> {
-    const { raw, line, record } = await this.client.request({ kind: 'record', row });
+    const { raw, line, record } = await this.client.request('record', { row });
     if (typeof record === 'string') throw new Error(`${vscode.workspace.asRelativePath(this.file)} line ${line}: ${record} (the file changed since it was indexed: reopen it)`);
     const imageUri = (path: unknown) => {
       const file = typeof path === 'string' ? this.runFile(path) : undefined;

@@ -8,7 +8,7 @@ import { completeSolutions, expertResponse, GeneralPointsEpisode, generalPointsC
 import { repo } from '../workspace';
 import type { WebviewCheck, WebviewCheckContext } from './types';
 
-async function openPreview({ runCommand, page, activeWebview }: WebviewCheckContext, file: string): Promise<FrameLocator> {
+export async function openPreview({ runCommand, page, activeWebview }: WebviewCheckContext, file: string): Promise<FrameLocator> {
   await page.keyboard.press('Escape');
   await runCommand('Post-Training Lab: Preview Environment');
   const input = page.locator('.quick-input-widget input');

@@ -16,7 +16,7 @@ async function widen(page: Page): Promise<void> {
   await page.waitForTimeout(500);
 }
 
-async function openTranscripts({ runCommand, page, activeWebview }: WebviewCheckContext, runFolder: string): Promise<FrameLocator> {
+export async function openTranscripts({ runCommand, page, activeWebview }: WebviewCheckContext, runFolder: string): Promise<FrameLocator> {
   await page.keyboard.press('Escape');
   await runCommand('View: Close All Editors');
   await widen(page);
