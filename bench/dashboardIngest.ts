@@ -4,9 +4,9 @@
 import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isValid } from '../src/core/contracts';
-import { JsonlTail } from '../src/core/jsonlTail';
-import { isMetricRecordShape } from '../src/core/metricShape';
+import { isValid } from '../src/core/contracts/contracts';
+import { JsonlTail } from '../src/core/runs/jsonlTail';
+import { isMetricRecordShape } from '../src/core/runs/metricShape';
 import { MetricsTailer } from '../src/features/dashboard/metricsTailer';
 
 const compute = (step: number) => ({ parameters: 494032768, initTokens: 12000000, trainTokens: step * 65536, inferenceTokens: step * 393216, gflops: step * 1.2345e5, gflopsPaperApprox: step * 1.2e5 });

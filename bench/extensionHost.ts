@@ -12,9 +12,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { checkConfig } from '../src/core/configChecks';
-import { emptyTail, feed } from '../src/core/metricsTail';
-import { groupByExperiment, runEntry } from '../src/core/runTree';
+import { checkConfig } from '../src/core/config/checks';
+import { emptyTail, feed } from '../src/core/runs/metricsTail';
+import { groupByExperiment, runEntry } from '../src/core/runs/runTree';
 import type { FromMetricsWorker } from '../src/protocol/metricsWorker';
 
 const repo = join(__dirname, '..', '..');

@@ -2,8 +2,8 @@
 // standard errors, the paired difference and McNemar's exact test, the episodes whose
 // outcomes differ, and both transcripts side by side from their first divergence.
 // Every string from a record is set as text (el() and textContent), never as HTML.
-import type { Divergence } from '../../src/core/compare';
-import type { EpisodeRecord } from '../../src/core/contracts.generated';
+import type { Divergence } from '../../src/core/compare/compare';
+import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 import type { CompareSource, ComparisonView, FromCompare, PairRow, PlayState, ToCompare } from '../../src/protocol/compare';
 import '../shared/elements';
 import { connectHost, el } from '../shared/host';

@@ -16,11 +16,11 @@ import {
   type ChartDataset,
   type Plugin,
 } from 'chart.js';
-import { METRICS, RunRecords, X_AXES, metricById, paperColumns, type RunInfo, type XKey } from '../../src/core/dashboardModel';
+import { METRICS, RunRecords, X_AXES, metricById, paperColumns, type RunInfo, type XKey } from '../../src/core/dashboard/model';
 import type { FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
 import '../shared/elements';
 import { connectHost, el, themeColor } from '../shared/host';
-import { curveCsv, curveSeries, paperCsv, type Band, type DisplaySeries, type Smoothing } from '../../src/core/dashboardSeries';
+import { curveCsv, curveSeries, paperCsv, type Band, type DisplaySeries, type Smoothing } from '../../src/core/dashboard/series';
 import { paperFigure } from './paper';
 import { palette, snapshotPng, valueOf, withAlpha } from './draw';
 

@@ -2,8 +2,8 @@
 // a column with ID and OOD curves of SFT and RL against GFLOPs from the shared Init (dashed),
 // and the final-performance bars with their change from Init.
 import { Chart, type ChartDataset, type Plugin } from 'chart.js';
-import type { MethodPanel, PaperColumn, PaperPanel } from '../../src/core/dashboardModel';
-import { smooth, type Band, type Smoothing } from '../../src/core/dashboardSeries';
+import type { MethodPanel, PaperColumn, PaperPanel } from '../../src/core/dashboard/model';
+import { smooth, type Band, type Smoothing } from '../../src/core/dashboard/series';
 import { el, themeColor } from '../shared/host';
 import { withAlpha } from './draw';
 

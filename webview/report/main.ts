@@ -4,7 +4,7 @@
 // checkpoints compared episode by episode, and sample transcripts. Data comes from the
 // page's JSON block; every string is set as text.
 import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import type { ReportData } from '../../src/core/report';
+import type { ReportData } from '../../src/core/report/report';
 import { el } from '../shared/host';
 import { transcript } from '../shared/transcript';
 import { paperFigure } from '../dashboard/paper';

@@ -1,7 +1,7 @@
 // One episode's transcript as the views show it: the prompt once (folded), then each turn's
 // appended text, the model's output, and the verifier's verdict. Text only, never HTML.
-import type { Divergence } from '../../src/core/compare';
-import type { EpisodeRecord } from '../../src/core/contracts.generated';
+import type { Divergence } from '../../src/core/compare/compare';
+import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 import { el } from './host';
 
 export const outcomeChip = (ok: boolean): HTMLElement => el('span', { class: ok ? 'chip ok' : 'chip fail' }, ok ? 'success' : 'fail');
