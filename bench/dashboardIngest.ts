@@ -1,5 +1,5 @@
-// JSONL ingest speed of the dashboard's metrics reader (MetricsTailer: file chunks -> UTF-8
-// -> lines -> JSON.parse -> contract validation), the way the worker thread runs it.
+// JSONL ingest speed of the metrics worker's reader (MetricsFiles: file chunks -> UTF-8 ->
+// lines -> JSON.parse -> record shape check -> columns and job progress), as the worker runs it.
 // `npm run bench:dashboard-ingest`. Prints MB/s.
 import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isValid } from '../src/core/contracts/contracts';
 import { JsonlTail } from '../src/core/runs/jsonlTail';
 import { isMetricRecordShape } from '../src/core/runs/metricShape';
-import { MetricsTailer } from '../src/features/dashboard/metricsTailer';
+import { MetricsFiles } from '../src/workers/metrics';
 
 const compute = (step: number) => ({ parameters: 494032768, initTokens: 12000000, trainTokens: step * 65536, inferenceTokens: step * 393216, gflops: step * 1.2345e5, gflopsPaperApprox: step * 1.2e5 });
 
@@ -47,10 +47,10 @@ async function main(): Promise<void> {
       // CPU time as well: on a shared machine wall time includes other processes' turns.
       rows.push({ reader: name, MB: +(bytes / 1e6).toFixed(1), records, 'wall s': +seconds.toFixed(3), 'MB/s (wall)': +(bytes / 1e6 / seconds).toFixed(1), 'MB/s (CPU time)': +(bytes / 1e6 / cpuSeconds).toFixed(1) });
     };
-    await measure('MetricsTailer (file, record shape checked): the worker', async () => {
+    await measure('MetricsFiles (file, record shape checked): the worker', async () => {
       let count = 0;
-      const tailer = new MetricsTailer((u) => (count += u.batch.count));
-      tailer.setFiles([{ folder: 'run', path: file }]);
+      const tailer = new MetricsFiles((u) => (count += u.batch.count));
+      tailer.show([{ folder: 'run', path: file }]);
       await tailer.poll();
       return count;
     });
@@ -60,8 +60,8 @@ async function main(): Promise<void> {
     await measure('JsonlTail (memory, full schema validation)', async () => new JsonlTail((v: unknown): v is unknown => isValid('metric-record.schema.json', v)).push(text).records.length);
     // Live: 1,000 appends of 10 updates each; each poll reads only the new bytes.
     let count = 0;
-    const tailer = new MetricsTailer((u) => (count += u.batch.count));
-    tailer.setFiles([{ folder: 'run', path: file }]);
+    const tailer = new MetricsFiles((u) => (count += u.batch.count));
+    tailer.show([{ folder: 'run', path: file }]);
     await tailer.poll();
     count = 0;
     const appends = 1000;

@@ -11,11 +11,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { checkConfig } from '../src/core/config/checks';
-import { emptyTail, feed } from '../src/core/runs/metricsTail';
+import { MetricsTail } from '../src/core/runs/metricsTail';
+import { readRunFolder } from '../src/core/runs/runFolder';
 import { groupByExperiment, runEntry } from '../src/core/runs/runTree';
-import type { FromMetricsWorker } from '../src/protocol/metricsWorker';
+import type { MetricsEvents, MetricsRequests } from '../src/workers/metrics';
+import { WorkerClient } from '../src/workers/rpc';
 
 const repo = join(__dirname, '..', '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -86,22 +87,19 @@ function metricsFile(dir: string, records: number): string {
   return file;
 }
 
-function parseInWorker(file: string): Promise<{ wallMs: number; workerParseMs: number; hostHandlingMs: number; bytes: number }> {
-  const worker = new Worker(join(repo, 'dist', 'metricsWorker.js'));
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    worker.once('message', (m: FromMetricsWorker) => {
-      const handled = performance.now();
-      if (m.type === 'metrics/error') reject(new Error(m.message));
-      else {
-        const summary = JSON.stringify(m.progress); // what the host does with the answer
-        void summary;
-        resolve({ wallMs: handled - started, workerParseMs: m.parseMs, hostHandlingMs: performance.now() - handled, bytes: m.bytes });
-      }
-      void worker.terminate();
-    });
-    worker.postMessage({ type: 'metrics/read', id: 1, file });
-  });
+/** A job's progress asked of the metrics worker (dist/workers/metrics.js), as the jobs ask it. */
+async function parseInWorker(file: string): Promise<{ wallMs: number; hostHandlingMs: number }> {
+  const worker = new WorkerClient<MetricsRequests, MetricsEvents>(join(repo, 'dist', 'workers', 'metrics.js'), { name: 'the metrics reader' });
+  try {
+    const started = performance.now();
+    const progress = await worker.request('progress', { path: file });
+    const handled = performance.now();
+    const summary = JSON.stringify(progress); // what the host does with the answer
+    void summary;
+    return { wallMs: handled - started, hostHandlingMs: performance.now() - handled };
+  } finally {
+    await worker.dispose();
+  }
 }
 
 async function hostTasks(): Promise<void> {
@@ -110,22 +108,25 @@ async function hostTasks(): Promise<void> {
   const config = JSON.parse(example) as unknown;
   const texts = Array.from({ length: 500 }, (_, i) => manifestText(i, config));
   const now = Date.now();
-  const tree = time(() => groupByExperiment(texts.map((t, i) => runEntry(`/w/runs/${i}`, t, now))));
-  console.log(`   Runs view update, 500 runs (run.json with config snapshot, 10 checkpoints each): ${ms(tree)}`);
+  const read = time(() => texts.map((t, i) => readRunFolder(`/w/runs/${i}`, t)));
+  console.log(`   run folders read, 500 run.json (config snapshot, 10 checkpoints each; parsed and validated once per change): ${ms(read)}`);
+  const folders = texts.map((t, i) => readRunFolder(`/w/runs/${i}`, t));
+  const tree = time(() => groupByExperiment(folders.map((run) => runEntry(run, now))));
+  console.log(`   Runs view update, 500 runs (from the run folders; each change, each heartbeat check): ${ms(tree)}`);
   const diagnostics = time(() => checkConfig(example, () => true), 20);
   console.log(`   config diagnostics (semantic checks) on gp-vl.ptlab.json: ${ms(diagnostics)}`);
-  const firstValidation = execFileSync(process.execPath, ['-e', `const t=performance.now(); require(${JSON.stringify(join(__dirname, '..', 'src', 'core', 'contracts.js'))}).contractErrors('run-manifest.schema.json', {}); process.stdout.write(String(performance.now()-t))`], { encoding: 'utf8' });
-  console.log(`   first schema validation (the generated validators load, once per session; the dashboard's run scan): ${ms(Number(firstValidation))}`);
+  const firstValidation = execFileSync(process.execPath, ['-e', `const t=performance.now(); require(${JSON.stringify(join(__dirname, '..', 'src', 'core', 'contracts', 'contracts.js'))}).contractErrors('run-manifest.schema.json', {}); process.stdout.write(String(performance.now()-t))`], { encoding: 'utf8' });
+  console.log(`   first schema validation (the generated validators load, once per session; the run folders' first scan): ${ms(Number(firstValidation))}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'ptlab-bench-'));
   try {
     const file = metricsFile(dir, 300_000);
     const size = readFileSync(file).length;
     const bytes = new Uint8Array(readFileSync(file));
-    const onHost = time(() => feed(emptyTail(), bytes), 3);
+    const onHost = time(() => new MetricsTail().push(bytes), 3);
     const worker = await parseInWorker(file);
     console.log(`   metrics.jsonl ${(size / 1e6).toFixed(1)} MB, 300k records: parsing it would block the host ${ms(onHost)};`);
-    console.log(`     in the worker: ${ms(worker.workerParseMs)} off the host (${ms(worker.wallMs)} wall), the host handles the answer in ${ms(worker.hostHandlingMs)}`);
+    console.log(`     in the worker: ${ms(worker.wallMs)} wall, off the host; the host handles the answer in ${ms(worker.hostHandlingMs)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -25,8 +25,7 @@ function workerEntryPoints() {
 const builds = [
   {
     ...common,
-    // metricsWorker: the dashboard's metrics.jsonl reader, a worker_threads Worker.
-    entryPoints: { extension: 'src/extension.ts', metricsWorker: 'src/features/dashboard/metricsWorker.ts' },
+    entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
@@ -35,15 +34,6 @@ const builds = [
     mainFields: ['module', 'main'], // jsonc-parser's UMD main hides its requires from esbuild
     // activation time includes loading the bundle: wall clock, and CPU time (immune to other processes)
     banner: { js: 'globalThis.__ptlabLoadStart = [performance.now(), process.cpuUsage()];' },
-  },
-  {
-    // running jobs' metrics.jsonl (status bar, Runs view) parsed off the extension host
-    ...common,
-    entryPoints: { jobsMetricsWorker: 'src/features/jobs/metricsWorker.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
   },
   {
     ...common,

@@ -199,7 +199,7 @@ describe('Post-Training Lab jobs, Runs view and config editing', function () {
     const folder = join(workspaceRoot().fsPath, 'runs', 'ghost', 'sft');
     mkdirSync(folder, { recursive: true });
     const beat = new Date(Date.now() - 5 * 60_000).toISOString();
-    writeFileSync(join(folder, 'run.json'), JSON.stringify({ schemaVersion: 1, runId: 'sft', experiment: 'ghost', job: 'sft', status: 'running', createdAt: beat, updatedAt: beat, heartbeatAt: beat, progress: { step: 7 }, checkpoints: [] }));
+    writeFileSync(join(folder, 'run.json'), JSON.stringify({ schemaVersion: 1, runId: 'sft', experiment: 'ghost', job: 'sft', status: 'running', createdAt: beat, updatedAt: beat, heartbeatAt: beat, config: {}, command: ['python', '-m', 'ptlab', 'sft'], seeds: { global: 0 }, host: { hostname: 'ghost', platform: 'linux' }, progress: { step: 7 }, checkpoints: [] }));
     const run = await until('the Runs view to show ghost/sft stale', async () => {
       const found = await runOf(api, 'ghost', 'sft');
       return found?.state === 'stale' ? found : undefined;

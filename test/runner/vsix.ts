@@ -49,7 +49,7 @@ try {
   check('it carries the bundles, schemas, examples and the trainer, not the sources', () => {
     // every worker the build makes (src/workers/<name>.worker.ts -> dist/workers/<name>.js)
     const workers = readdirSync(join(repo, 'src', 'workers')).filter((f) => f.endsWith('.worker.ts')).map((f) => `extension/dist/workers/${f.slice(0, -'.worker.ts'.length)}.js`);
-    const required = ['extension/dist/extension.js', ...workers, 'extension/dist/metricsWorker.js', 'extension/dist/jobsMetricsWorker.js', 'extension/dist/webview/dashboard.js', 'extension/schemas/experiment.schema.json', 'extension/examples/tiny.ptlab.json', 'extension/trainer/ptlab/cli.py', 'extension/trainer/requirements.lock', 'extension/media/webview.css', 'extension/docs/images/gp-vl-cards.png'];
+    const required = ['extension/dist/extension.js', ...workers, 'extension/dist/webview/dashboard.js', 'extension/schemas/experiment.schema.json', 'extension/examples/tiny.ptlab.json', 'extension/trainer/ptlab/cli.py', 'extension/trainer/requirements.lock', 'extension/media/webview.css', 'extension/docs/images/gp-vl-cards.png'];
     const missing = required.filter((f) => !files.includes(f));
     const leaked = files.filter((f) => /^extension\/(src|test|webview|scripts|out)\/|\.map$|\.venv\//.test(f));
     if (missing.length || leaked.length) throw new Error(`missing: ${missing.join(', ')}; should not ship: ${leaked.slice(0, 5).join(', ')}`);

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { batchOf } from '../../src/core/dashboard/model';
 import { JsonlTail } from '../../src/core/runs/jsonlTail';
 import { isMetricRecordShape } from '../../src/core/runs/metricShape';
+import { readRunFolder } from '../../src/core/runs/runFolder';
 import { runInfo } from '../../src/core/runs/runInfo';
 import type { ToDashboard } from '../../src/protocol/dashboard';
 
@@ -16,7 +17,7 @@ export function runMessages(root: string): ToDashboard[] {
   };
   walk(root);
   const base = join(root, '..');
-  const infos = folders.sort().map((dir) => runInfo(relative(base, dir), readFileSync(join(dir, 'run.json'), 'utf8')));
+  const infos = folders.sort().map((dir) => runInfo(readRunFolder(relative(base, dir), readFileSync(join(dir, 'run.json'), 'utf8'))));
   const messages: ToDashboard[] = [{ type: 'runs/set', runs: infos }];
   folders.forEach((dir, i) => {
     const tail = new JsonlTail(isMetricRecordShape);

@@ -6,8 +6,9 @@ import type { MetricRecord } from '../../src/core/contracts/generated/types';
 import { metricById, paperColumns, RunRecords, toCsv, type RunInfo } from '../../src/core/dashboard/model';
 import { curveCsv, curveSeries } from '../../src/core/dashboard/series';
 import { JsonlTail } from '../../src/core/runs/jsonlTail';
+import { readRunFolder } from '../../src/core/runs/runFolder';
 import { checkpointRun, runInfo } from '../../src/core/runs/runInfo';
-import { MetricsTailer, type TailUpdate } from '../../src/features/dashboard/metricsTailer';
+import { MetricsFiles, type MetricsUpdate } from '../../src/workers/metrics';
 import { runMessages } from '../support/fixtureRuns';
 
 const repo = join(__dirname, '..', '..', '..');
@@ -60,11 +61,11 @@ describe('dashboard: tailing metrics.jsonl', () => {
   it('reads only appended bytes, and again from the start when the file is replaced (a resume)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ptlab-tail-'));
     const file = join(dir, 'metrics.jsonl');
-    const updates: TailUpdate[] = [];
-    const tailer = new MetricsTailer((u) => updates.push(u));
+    const updates: MetricsUpdate[] = [];
+    const tailer = new MetricsFiles((u) => updates.push(u));
     try {
       writeFileSync(file, `${JSON.stringify(train(1, 2))}\n${JSON.stringify(train(2, 1.5)).slice(0, 20)}`);
-      tailer.setFiles([{ folder: 'runs/a', path: file }]);
+      tailer.show([{ folder: 'runs/a', path: file }]);
       await tailer.poll();
       assert.deepEqual(updates.map((u) => [u.reset, u.batch.count, u.pendingLine]), [[true, 1, true]]);
       appendFileSync(file, `${JSON.stringify(train(2, 1.5)).slice(20)}\n${JSON.stringify(train(3, 1.2))}\n`);
@@ -117,7 +118,7 @@ describe('dashboard: runs and records', () => {
     assert.notEqual(sft0.groupKey, byFolder.get('runs/gp-l/init')!.groupKey);
     assert.deepEqual(ppo1.segments.map((s) => s.startStep), [0, 10]);
     assert.equal(checkpointRun('/abs/runs/x/init/checkpoints/final/'), '/abs/runs/x/init');
-    const broken = runInfo('runs/broken', '{"runId": 3');
+    const broken = runInfo(readRunFolder('runs/broken', '{"runId": 3'));
     assert.match(broken.problems[0]!, /run\.json is not valid JSON/);
   });
 

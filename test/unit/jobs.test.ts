@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkpointLabel, configFacts, defaultRunDir, freshName, jobCommand, parseGpuList } from '../../src/core/jobs/jobs';
+import { checkpointLabel, configFacts, defaultRunDir, experimentConfig, freshName, jobCommand, parseGpuList } from '../../src/core/jobs/jobs';
 
 const tiny = configFacts({ name: 'tiny-gp-l', launcher: { kind: 'local' } })!;
 
@@ -26,8 +26,8 @@ describe('jobs', () => {
 
   it('reads what a job needs from a config, and refuses what is not one', () => {
     assert.deepEqual(configFacts({ name: 'a', outputDir: 'out', launcher: { kind: 'slurm' }, sft: { init: 'x' } }), { name: 'a', outputDir: 'out', launcher: 'slurm', sftInit: 'x' });
-    assert.equal(configFacts({ nom: 'a' }), undefined);
-    assert.equal(configFacts(null), undefined);
+    assert.throws(() => experimentConfig('{"nom": "a"}', 'a.ptlab.json'), /a\.ptlab\.json is not a valid experiment config/);
+    assert.throws(() => experimentConfig('null', 'a.ptlab.json'), /a\.ptlab\.json is not a valid experiment config/);
   });
 
   it('finds a fresh name and parses nvidia-smi', () => {

@@ -1,16 +1,22 @@
 import * as assert from 'node:assert/strict';
-import { describeProgress, emptyTail, feed } from '../../src/core/runs/metricsTail';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeProgress, MetricsTail } from '../../src/core/runs/metricsTail';
+import { MetricsFiles, type MetricsUpdate } from '../../src/workers/metrics';
 
 const encoder = new TextEncoder();
-const evalLine = (step: number, split: string, kind: string, rate: number) => JSON.stringify({ kind: 'eval', step, split, splitKind: kind, success: { rate, stderr: 0, n: 4 } });
-const trainLine = (step: number, reward?: number) => JSON.stringify({ kind: 'train', step, metrics: reward === undefined ? { 'train/loss': 1 } : { 'rollout/reward_mean': reward } });
+/** What every metric record carries besides its kind (the reader checks the record's shape). */
+const common = { time: '2026-11-25T10:00:00Z', compute: { parameters: 10, trainTokens: 0, inferenceTokens: 0, gflops: 1 } };
+const evalLine = (step: number, split: string, kind: string, rate: number) => JSON.stringify({ kind: 'eval', step, ...common, split, splitKind: kind, success: { rate, stderr: 0, n: 4 } });
+const trainLine = (step: number, reward?: number) => JSON.stringify({ kind: 'train', step, ...common, metrics: reward === undefined ? { 'train/loss': 1 } : { 'rollout/reward_mean': reward } });
 
 describe('metricsTail', () => {
   it('follows a growing file chunk by chunk, a line split across chunks included', () => {
     const text = [evalLine(0, 'id', 'id', 0.25), evalLine(0, 'ood', 'rule-ood', 0.1), trainLine(1, -1.5), evalLine(2, 'id', 'id', 0.5), evalLine(2, 'ood-a', 'rule-ood', 0.2), evalLine(2, 'ood-b', 'visual-ood', 0.4), ''].join('\n');
     const bytes = encoder.encode(text);
-    let state = emptyTail();
-    for (let at = 0; at < bytes.length; at += 37) state = feed(state, bytes.subarray(at, Math.min(bytes.length, at + 37)));
+    const state = new MetricsTail();
+    for (let at = 0; at < bytes.length; at += 37) state.push(bytes.subarray(at, Math.min(bytes.length, at + 37)));
     assert.equal(state.offset, bytes.length);
     assert.equal(state.progress.records, 6);
     assert.equal(state.progress.step, 2);
@@ -22,17 +28,47 @@ describe('metricsTail', () => {
   });
 
   it('keeps an unfinished last line for later and skips garbage', () => {
-    let state = feed(emptyTail(), encoder.encode(`${trainLine(1)}\n{"kind": "tr`));
+    const state = new MetricsTail();
+    state.push(encoder.encode(`${trainLine(1)}\n{"kind": "tr`));
     assert.equal(state.progress.step, 1);
-    assert.equal(state.lines.pendingLine, '{"kind": "tr');
-    state = feed(state, encoder.encode(`ain", "step": 2, "metrics": {}}\nnot json\n{"kind":"other","step":9}\n`));
+    assert.equal(state.pendingLine, '{"kind": "tr');
+    state.push(encoder.encode(`${trainLine(2).slice('{"kind":"tr'.length)}\nnot json\n{"kind":"other","step":9}\n`));
     assert.equal(state.progress.step, 2);
     assert.equal(state.progress.skippedLines, 2);
-    assert.equal(state.lines.pendingLine, '');
+    assert.equal(state.pendingLine, '');
   });
 
   it('describes PPO progress by reward until there is an evaluation', () => {
-    const state = feed(emptyTail(), encoder.encode(`${trainLine(3, 0.25)}\n`));
+    const state = new MetricsTail();
+    state.push(encoder.encode(`${trainLine(3, 0.25)}\n`));
     assert.equal(describeProgress(state.progress), 'step 3 · reward 0.25');
+  });
+
+  it('reads a file once for the dashboard and a job alike: one offset, records to the one, progress to the other', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-follow-'));
+    const file = join(dir, 'metrics.jsonl');
+    const updates: MetricsUpdate[] = [];
+    const files = new MetricsFiles((u) => updates.push(u));
+    try {
+      assert.equal(await files.progress(file), undefined, 'no file yet');
+      writeFileSync(file, `${trainLine(1, 0.5)}\n`);
+      assert.equal((await files.progress(file))?.step, 1);
+      assert.equal(updates.length, 0, 'not shown in the dashboard: no updates');
+      files.show([{ folder: 'runs/a', path: file }]);
+      await files.poll();
+      assert.deepEqual(updates.map((u) => [u.folder, u.reset, u.batch.axes.steps]), [['runs/a', true, [1]]], 'newly shown: from the start');
+      appendFileSync(file, `${evalLine(2, 'id', 'id', 0.75)}\n`);
+      const progress = await files.progress(file); // the job's read serves the dashboard too
+      assert.deepEqual([progress?.step, progress?.id?.rate, progress?.records], [2, 0.75, 2]);
+      assert.deepEqual(updates.map((u) => [u.reset, u.batch.axes.steps]), [[true, [1]], [false, [2]]]);
+      await files.poll(); // nothing new
+      assert.equal(updates.length, 2);
+      files.show([]);
+      appendFileSync(file, `${trainLine(3)}\n`);
+      assert.equal((await files.progress(file))?.step, 3);
+      assert.equal(updates.length, 2, 'no longer shown');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { describeRun, groupByExperiment, runEntry, runState } from '../../src/core/runs/runTree';
+import { readRunFolder, runState } from '../../src/core/runs/runFolder';
+import { describeRun, groupByExperiment, runEntry as entryOf } from '../../src/core/runs/runTree';
 
 const now = Date.parse('2026-11-25T12:00:00Z');
+const at = '2026-11-25T11:00:00Z';
 const manifest = (fields: Record<string, unknown>) =>
-  JSON.stringify({ runId: 'sft-init', experiment: 'tiny', job: 'sft', status: 'running', heartbeatAt: '2026-11-25T11:59:55Z', progress: { step: 3, totalSteps: 10 }, checkpoints: [{ step: 4, path: 'checkpoints/final' }, { step: 2, path: 'checkpoints/step-000002' }], host: { pid: 42 }, ...fields });
+  JSON.stringify({ schemaVersion: 1, runId: 'sft-init', experiment: 'tiny', job: 'sft', status: 'running', createdAt: at, updatedAt: at, heartbeatAt: '2026-11-25T11:59:55Z', config: {}, command: ['python', '-m', 'ptlab', 'sft'], seeds: { global: 0 }, progress: { step: 3, totalSteps: 10 }, checkpoints: [{ step: 4, path: 'checkpoints/final', createdAt: at }, { step: 2, path: 'checkpoints/step-000002', createdAt: at }], host: { hostname: 'h', platform: 'linux', pid: 42 }, ...fields });
+/** The Runs view's entry of a run folder with this run.json text (the one reader, then the view's derivation). */
+const runEntry = (folder: string, text: string | undefined, nowMs: number) => entryOf(readRunFolder(folder, text), nowMs);
 
 describe('runTree', () => {
   it('is stale when running with a heartbeat older than the threshold, otherwise the manifest status', () => {

@@ -1,8 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseMetricsJsonl, successCurves, summarizeRun } from '../../src/core/runs/runs';
+import { readRunFolder } from '../../src/core/runs/runFolder';
+import { parseMetricsJsonl, successCurves, summarizeRun as summarize } from '../../src/core/runs/runs';
 
+/** A run folder's summary from its files' texts: the one reader, then the summary. */
+const summarizeRun = (folder: string, manifest: string | undefined, metrics: string | undefined) => summarize(readRunFolder(folder, manifest), metrics);
 const runDir = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'tiny-gp-l', 'ppo');
 const compute = { parameters: 10, trainTokens: 0, inferenceTokens: 0, gflops: 1 };
 const evalLine = (step: number, split: string, rate: number, gflops = step) =>

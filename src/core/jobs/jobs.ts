@@ -1,6 +1,8 @@
 // Trainer jobs as commands: the `ptlab` task definition, where a job's run folder goes, and
 // the argument array that runs it. Pure: the task provider, the commands and the tests share it.
 import { posix } from 'node:path';
+import { checkJsonText, formatLocated } from '../contracts/contracts';
+import type { ExperimentConfig } from '../contracts/generated/types';
 
 export const JOBS = ['data', 'sft', 'ppo', 'eval', 'export'] as const;
 export type Job = (typeof JOBS)[number];
@@ -29,17 +31,15 @@ export interface ConfigFacts {
   sftInit?: string | undefined;
 }
 
-export function configFacts(config: unknown): ConfigFacts | undefined {
-  if (typeof config !== 'object' || config === null) return undefined;
-  const c = config as { name?: unknown; outputDir?: unknown; launcher?: { kind?: unknown }; sft?: { init?: unknown } };
-  if (typeof c.name !== 'string') return undefined;
-  const kind = c.launcher?.kind;
-  return {
-    name: c.name,
-    outputDir: typeof c.outputDir === 'string' ? c.outputDir : 'runs',
-    launcher: kind === 'accelerate' || kind === 'slurm' ? kind : 'local',
-    sftInit: typeof c.sft?.init === 'string' ? c.sft.init : undefined,
-  };
+/** An experiment config file's text, checked against its contract; throws what is wrong, with positions. */
+export function experimentConfig(text: string, file: string): ExperimentConfig {
+  const { value, errors } = checkJsonText('experiment.schema.json', text);
+  if (errors.length > 0) throw new Error(`${file} is not a valid experiment config:\n${errors.slice(0, 3).map((e) => formatLocated(file, e)).join('\n')}`);
+  return value as ExperimentConfig;
+}
+
+export function configFacts(config: Pick<ExperimentConfig, 'name' | 'outputDir' | 'launcher' | 'sft'>): ConfigFacts {
+  return { name: config.name, outputDir: config.outputDir ?? 'runs', launcher: config.launcher?.kind ?? 'local', sftInit: config.sft?.init };
 }
 
 /**

@@ -3,6 +3,7 @@
 import { compareEpisodes, type PairedSplit } from '../compare/compare';
 import type { EpisodeRecord, RunManifest } from '../contracts/generated/types';
 import { paperColumns, RunRecords, type PaperColumn } from '../dashboard/model';
+import { readRunFolder } from '../runs/runFolder';
 import { runInfo } from '../runs/runInfo';
 import { parseMetricsJsonl, summarizeRun, type SplitCurve } from '../runs/runs';
 
@@ -38,13 +39,8 @@ export interface ReportData {
   samples: { method: Method; records: EpisodeRecord[] }[];
 }
 
-function seconds(manifest: string | undefined): number | undefined {
-  try {
-    const m = JSON.parse(manifest ?? '') as RunManifest;
-    return m.endedAt ? (Date.parse(m.endedAt) - Date.parse(m.createdAt)) / 1000 : undefined;
-  } catch {
-    return undefined;
-  }
+function seconds(manifest: RunManifest | undefined): number | undefined {
+  return manifest?.endedAt ? (Date.parse(manifest.endedAt) - Date.parse(manifest.createdAt)) / 1000 : undefined;
 }
 
 const lastEvalStep = (episodes: EpisodeRecord[]) => episodes.filter((e) => e.split !== 'train').reduce((m, e) => Math.max(m, e.step), -1);
@@ -57,15 +53,16 @@ function samplesOf(records: EpisodeRecord[], count: number): EpisodeRecord[] {
 }
 
 export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdAt = new Date().toISOString()): ReportData {
-  const runs = ([['SFT', sft], ['RL', rl]] as const).map(([method, files]) => {
-    const summary = summarizeRun(files.folder, files.manifest, files.metrics);
-    return { method, folder: files.folder, status: summary.status, seconds: seconds(files.manifest), curves: summary.curves };
+  const folders = [sft, rl].map((files) => readRunFolder(files.folder, files.manifest));
+  const runs = ([['SFT', sft], ['RL', rl]] as const).map(([method, files], index) => {
+    const summary = summarizeRun(folders[index]!, files.metrics);
+    return { method, folder: files.folder, status: summary.status, seconds: seconds(folders[index]!.manifest), curves: summary.curves };
   });
   const paper = paperColumns(
-    [sft, rl].map((files) => {
+    [sft, rl].map((files, index) => {
       const records = new RunRecords();
       records.add(parseMetricsJsonl(files.metrics ?? '').records);
-      return { info: runInfo(files.folder, files.manifest), records };
+      return { info: runInfo(folders[index]!), records };
     }),
   );
   const init: SplitPoint[] = runs[0]!.curves.flatMap((c) => {

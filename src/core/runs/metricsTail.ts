@@ -1,7 +1,10 @@
-// Following a growing metrics.jsonl: new bytes in, a running summary out (latest step,
-// latest ID and OOD success, latest reward). Lines are split and parsed by JsonlTail, the
-// dashboard's reader. Pure: the jobs' metrics worker feeds it file chunks; tests, strings.
-import { JsonlTail } from './jsonlTail';
+// Following a growing metrics.jsonl: new bytes in, the new records out (for the dashboard)
+// and a running summary kept (for the jobs: latest step, latest ID and OOD success, latest
+// reward). Lines are split and parsed by JsonlTail, each checked by isMetricRecordShape.
+// Pure: the metrics worker feeds it file chunks; tests, strings.
+import type { EvaluationRecord, MetricRecord, TrainingRecord } from '../contracts/generated/types';
+import { JsonlTail, type TailBatch } from './jsonlTail';
+import { isMetricRecordShape } from './metricShape';
 
 export interface JobProgress {
   step: number | undefined;
@@ -14,64 +17,50 @@ export interface JobProgress {
   skippedLines: number;
 }
 
-/** A metrics record as far as progress needs it. */
-interface ProgressRecord {
-  kind: 'train' | 'eval';
-  step: number;
-  metrics?: Record<string, unknown>;
-  success?: { rate?: unknown };
-  splitKind?: unknown;
-}
-
-const isProgressRecord = (value: unknown): value is ProgressRecord => {
-  const record = value as Partial<ProgressRecord> | null;
-  return typeof record === 'object' && record !== null && typeof record.step === 'number' && (record.kind === 'train' || record.kind === 'eval');
-};
-
-export interface TailState {
+export class MetricsTail {
   /** Bytes read from the file so far (the partial line included): where the next read starts. */
-  offset: number;
+  offset = 0;
+  readonly progress: JobProgress = { step: undefined, id: undefined, ood: undefined, reward: undefined, records: 0, skippedLines: 0 };
   /** The line reader; it keeps an incomplete last line for the next chunk. */
-  lines: JsonlTail<ProgressRecord>;
-  progress: JobProgress;
+  private readonly lines = new JsonlTail(isMetricRecordShape);
   /** OOD rates at the latest OOD step, to average several OOD splits. */
-  oodAtStep: number[];
-}
+  private oodAtStep: number[] = [];
 
-export function emptyTail(): TailState {
-  return { offset: 0, lines: new JsonlTail(isProgressRecord), progress: { step: undefined, id: undefined, ood: undefined, reward: undefined, records: 0, skippedLines: 0 }, oodAtStep: [] };
-}
-
-/** Consume the bytes that follow `state.offset` (the state's line reader moves on with them);
- * only whole lines count (the writer flushes per line). */
-export function feed(state: TailState, chunk: Uint8Array): TailState {
-  const batch = state.lines.push(chunk);
-  const progress = { ...state.progress, skippedLines: state.progress.skippedLines + batch.skippedLines.length };
-  const next: TailState = { ...state, offset: state.offset + chunk.length, progress, oodAtStep: [...state.oodAtStep] };
-  for (const record of batch.records) absorb(next, record);
-  return next;
-}
-
-function absorb(state: TailState, record: ProgressRecord): void {
-  const { progress } = state;
-  const step = record.step;
-  progress.records++;
-  if (progress.step === undefined || step > progress.step) progress.step = step;
-  if (record.kind === 'train') {
-    const reward = record.metrics?.['rollout/reward_mean'];
-    if (typeof reward === 'number') progress.reward = reward;
-    return;
+  /** The last line received so far without its newline ('' when none). */
+  get pendingLine(): string {
+    return this.lines.pendingLine;
   }
-  const rate = record.success?.rate;
-  if (typeof rate !== 'number') return;
-  if (record.splitKind === 'id') {
-    if (!progress.id || step >= progress.id.step) progress.id = { step, rate };
-  } else if (!progress.ood || step > progress.ood.step) {
-    state.oodAtStep = [rate];
-    progress.ood = { step, rate };
-  } else if (step === progress.ood.step) {
-    state.oodAtStep.push(rate);
-    progress.ood = { step, rate: state.oodAtStep.reduce((a, b) => a + b, 0) / state.oodAtStep.length };
+
+  /** Consume the bytes that follow `offset`; only whole lines count (the writer flushes per line). */
+  push(chunk: Uint8Array): TailBatch<MetricRecord> {
+    const batch = this.lines.push(chunk);
+    this.offset += chunk.length;
+    this.progress.skippedLines += batch.skippedLines.length;
+    for (const record of batch.records) this.absorb(record);
+    return batch;
+  }
+
+  private absorb(record: MetricRecord): void {
+    const { progress } = this;
+    const step = record.step;
+    progress.records++;
+    if (progress.step === undefined || step > progress.step) progress.step = step;
+    if (record.kind === 'train') {
+      const reward = (record as TrainingRecord).metrics['rollout/reward_mean'];
+      if (typeof reward === 'number') progress.reward = reward;
+      return;
+    }
+    const { success, splitKind } = record as EvaluationRecord;
+    const rate = success.rate;
+    if (splitKind === 'id') {
+      if (!progress.id || step >= progress.id.step) progress.id = { step, rate };
+    } else if (!progress.ood || step > progress.ood.step) {
+      this.oodAtStep = [rate];
+      progress.ood = { step, rate };
+    } else if (step === progress.ood.step) {
+      this.oodAtStep.push(rate);
+      progress.ood = { step, rate: this.oodAtStep.reduce((a, b) => a + b, 0) / this.oodAtStep.length };
+    }
   }
 }
 

@@ -1,9 +1,8 @@
-// A run folder's manifest summarized for the dashboard: its task, the Init it started from
+// A run folder summarized for the dashboard: its task, the Init it started from
 // (runs sharing one form an SFT-vs-RL comparison), and its seed group (config minus seed).
-import type { RunManifest } from '../contracts/generated/types';
-import { contractErrors } from '../contracts/contracts';
 import { taskName } from '../envs/views';
 import type { RunInfo } from '../dashboard/model';
+import type { RunFolder } from './runFolder';
 
 /** Stable JSON (sorted keys), for keys built from configs. */
 export function canonicalJson(value: unknown): string {
@@ -26,27 +25,9 @@ function shortPath(path: string): string {
   return path.split('/').slice(-2).join('/');
 }
 
-/** A run.json's text as a manifest when it meets the contract; otherwise what is wrong, in
- * words (missing, not JSON, or the first three contract errors with their JSON pointers). */
-export function readManifest(manifestText: string | undefined): { manifest: RunManifest | undefined; problems: string[] } {
-  const problems: string[] = [];
-  let manifest: RunManifest | undefined;
-  if (manifestText === undefined) problems.push('run.json is missing');
-  else {
-    try {
-      const value: unknown = JSON.parse(manifestText);
-      const errors = contractErrors('run-manifest.schema.json', value);
-      if (errors.length === 0) manifest = value as RunManifest;
-      else problems.push(...errors.slice(0, 3).map((e) => `run.json ${e.pointer || '/'}: ${e.message}`));
-    } catch (err) {
-      problems.push(`run.json is not valid JSON: ${(err as Error).message}`);
-    }
-  }
-  return { manifest, problems };
-}
-
-export function runInfo(folder: string, manifestText: string | undefined): RunInfo {
-  const { manifest, problems } = readManifest(manifestText);
+/** The dashboard's summary of a run folder, named `folder` there (relative to the workspace). */
+export function runInfo(run: RunFolder, folder = run.folder): RunInfo {
+  const { manifest, problems } = run;
   const config = (manifest?.config ?? {}) as Record<string, unknown>;
   const job = manifest?.job ?? 'unknown';
   const init = manifest?.init ?? ((config[job] as { init?: string } | undefined)?.init || undefined);

@@ -1,8 +1,6 @@
 // The Runs view's model: run folders grouped by experiment, each with its live state and
-// checkpoints. Pure: callers pass manifest texts and the clock.
-import type { RunManifest } from '../contracts/generated/types';
-
-export type RunState = RunManifest['status'] | 'stale' | 'unknown';
+// checkpoints. Pure: derived from the run folders (readRunFolder) and the clock.
+import { DEFAULT_STALE_SECONDS, runState, type RunFolder, type RunState } from './runFolder';
 
 export interface RunEntry {
   /** The run folder (absolute, or as the caller names it). */
@@ -19,6 +17,10 @@ export interface RunEntry {
   checkpoints: { step: number; path: string }[];
   error: string | undefined;
   pid: number | undefined;
+  /** The experiment file the run was launched from (resume and evaluate use it). */
+  configPath: string | undefined;
+  /** What is wrong with its run.json (an unknown run says why). */
+  problems: string[];
 }
 
 export interface ExperimentEntry {
@@ -26,30 +28,13 @@ export interface ExperimentEntry {
   runs: RunEntry[];
 }
 
-/** A running run whose heartbeat is older than this is shown as stale (the trainer beats every 10 s). */
-export const DEFAULT_STALE_SECONDS = 60;
-
-/** Live state: a `running` manifest whose heartbeat stopped is `stale` (the process died without a word). */
-export function runState(manifest: Pick<RunManifest, 'status' | 'heartbeatAt'>, nowMs: number, staleSeconds = DEFAULT_STALE_SECONDS): RunState {
-  if (manifest.status !== 'running') return manifest.status;
-  const beat = Date.parse(manifest.heartbeatAt);
-  return Number.isFinite(beat) && nowMs - beat > staleSeconds * 1000 ? 'stale' : 'running';
-}
-
-export function runEntry(folder: string, manifestText: string | undefined, nowMs: number, staleSeconds = DEFAULT_STALE_SECONDS): RunEntry {
-  const fallbackId = folder.replace(/\\/g, '/').split('/').filter(Boolean).pop() ?? folder;
-  let manifest: Partial<RunManifest> | undefined;
-  try {
-    const value: unknown = manifestText === undefined ? undefined : JSON.parse(manifestText);
-    if (typeof value === 'object' && value !== null && typeof (value as RunManifest).status === 'string') manifest = value as RunManifest;
-  } catch {
-    manifest = undefined; // a torn or foreign run.json shows as unknown, never breaks the view
-  }
-  const heartbeat = manifest?.heartbeatAt ? Date.parse(manifest.heartbeatAt) : NaN;
-  const state = manifest?.status && manifest.heartbeatAt ? runState(manifest as RunManifest, nowMs, staleSeconds) : 'unknown';
+export function runEntry(run: RunFolder, nowMs: number, staleSeconds = DEFAULT_STALE_SECONDS): RunEntry {
+  const { folder, manifest } = run;
+  const state = runState(manifest, nowMs, staleSeconds);
+  const heartbeat = manifest ? Date.parse(manifest.heartbeatAt) : NaN;
   return {
     folder,
-    runId: manifest?.runId ?? fallbackId,
+    runId: manifest?.runId ?? folder.replace(/\\/g, '/').split('/').filter(Boolean).pop() ?? folder,
     experiment: manifest?.experiment ?? 'unknown',
     job: manifest?.job ?? 'unknown',
     state,
@@ -59,7 +44,9 @@ export function runEntry(folder: string, manifestText: string | undefined, nowMs
     heartbeatAgeSeconds: (state === 'running' || state === 'stale') && Number.isFinite(heartbeat) ? Math.max(0, Math.round((nowMs - heartbeat) / 1000)) : undefined,
     checkpoints: [...(manifest?.checkpoints ?? [])].sort((a, b) => a.step - b.step).map((c) => ({ step: c.step, path: c.path })),
     error: manifest?.error?.message,
-    pid: manifest?.host?.pid,
+    pid: manifest?.host.pid,
+    configPath: manifest?.configPath || undefined,
+    problems: run.problems,
   };
 }
 

@@ -1,9 +1,9 @@
-// Reading run folders (run.json + metrics.jsonl) into what the views show. Pure: callers
-// pass file contents, so the extension host, a worker and unit tests share it.
+// A run folder's metrics.jsonl read whole into success curves, and its summary for the
+// report. Pure: callers pass the run folder (readRunFolder) and the file's text.
 import type { EvaluationRecord, MetricRecord, RunManifest } from '../contracts/generated/types';
 import { contractErrors } from '../contracts/contracts';
 import { JsonlTail, type TailBatch } from './jsonlTail';
-import { readManifest } from './runInfo';
+import type { RunFolder } from './runFolder';
 
 export interface CurvePoint {
   step: number;
@@ -65,8 +65,9 @@ export function successCurves(records: MetricRecord[]): SplitCurve[] {
   }));
 }
 
-export function summarizeRun(folder: string, manifestText: string | undefined, metricsText: string | undefined): RunSummary {
-  const { manifest, problems } = readManifest(manifestText);
+export function summarizeRun(run: RunFolder, metricsText: string | undefined): RunSummary {
+  const { folder, manifest } = run;
+  const problems = [...run.problems];
   const parsed = parseMetricsJsonl(metricsText ?? '');
   if (parsed.skippedLines.length > 0) {
     problems.push(`metrics.jsonl: skipped ${parsed.skippedLines.length} bad line(s), first at line ${parsed.skippedLines[0]}`);

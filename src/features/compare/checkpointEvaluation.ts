@@ -4,23 +4,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import type { ExperimentConfig } from '../../core/contracts/generated/types';
 import { configFacts, defaultRunDir } from '../../core/jobs/jobs';
+import { readRunFolder } from '../../core/runs/runFolder';
 import type { RunTarget } from '../jobs/jobManager';
 import type { LocatedSource } from './compareRunner';
 
 function finished(runDir: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { status?: string }).status === 'finished';
-  } catch {
-    return false;
-  }
+  const file = join(runDir, 'run.json');
+  return readRunFolder(runDir, existsSync(file) ? readFileSync(file, 'utf8') : undefined).manifest?.status === 'finished';
 }
 
 /** Where the evaluation of `source` goes: as the Evaluate command names it, or a fresh folder beside an unfinished one. */
 export function evaluationRunDir(source: LocatedSource): string {
   const configPath = source.manifest.configPath!;
-  const facts = configFacts(source.manifest.config);
-  if (!facts) throw new Error(`${source.run}/run.json: its config snapshot has no name`);
+  const facts = configFacts(source.manifest.config as unknown as ExperimentConfig); // the trainer checked the snapshot against the contract
   const checkpoint = join(source.runUri.fsPath, source.checkpoint!);
   const runDir = resolve(dirname(configPath), defaultRunDir(facts, 'eval', checkpoint));
   if (!existsSync(join(runDir, 'run.json')) || finished(runDir)) return runDir;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { InferenceClient } from '../../workers/inference';
 import { COMPARE_VIEW_TYPE, type ComparisonView, type FromCompare, type ToCompare } from '../../protocol/compare';
 import { webviewHtml, webviewOptions } from '../webview/html';
+import type { RunFolders } from '../runs/runFolders';
 import { findSources, runComparison, type EpisodePair, type LocatedSource } from './compareRunner';
 import { evaluateCheckpoint } from './checkpointEvaluation';
 import { EpisodePlayer } from './episodePlayer';
@@ -26,33 +27,34 @@ export class ComparePanel {
   private inference: InferenceClient | undefined;
   private player: EpisodePlayer | undefined;
 
-  static register(context: vscode.ExtensionContext): void {
+  static register(context: vscode.ExtensionContext, runs: RunFolders): void {
     context.subscriptions.push(
       vscode.commands.registerCommand('ptlab.compareCheckpoints', (args?: CompareArgs) => {
-        const panel = ComparePanel.show(context.extensionUri);
+        const panel = ComparePanel.show(context.extensionUri, runs);
         return args ? panel.compare(args.a, args.b, args.episodes, args.splits) : undefined;
       }),
       vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel) => {
-          ComparePanel.current = new ComparePanel(panel, context.extensionUri);
+          ComparePanel.current = new ComparePanel(panel, context.extensionUri, runs);
         },
       }),
     );
   }
 
-  static show(extensionUri: vscode.Uri): ComparePanel {
+  static show(extensionUri: vscode.Uri, runs: RunFolders): ComparePanel {
     if (ComparePanel.current) {
       ComparePanel.current.panel.reveal();
       return ComparePanel.current;
     }
     const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Post-Training Lab: Compare Checkpoints', vscode.ViewColumn.Active, { ...webviewOptions(extensionUri), retainContextWhenHidden: true });
-    ComparePanel.current = new ComparePanel(panel, extensionUri);
+    ComparePanel.current = new ComparePanel(panel, extensionUri, runs);
     return ComparePanel.current;
   }
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
+    private readonly runs: RunFolders,
   ) {
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'compare', 'Compare Checkpoints');
@@ -69,7 +71,7 @@ export class ComparePanel {
         for (const m of this.queue.splice(0)) void this.panel.webview.postMessage(m);
         return;
       case 'sources/refresh':
-        void this.refreshSources();
+        void this.refreshSources(true);
         return;
       case 'compare/run':
         void this.compare(message.a, message.b, message.episodes, message.splits).catch(() => undefined);
@@ -95,14 +97,16 @@ export class ComparePanel {
     else this.queue.push(message);
   }
 
-  private async refreshSources(): Promise<void> {
-    this.sources = await findSources();
+  /** The sources of the workspace's run folders (`rescan`: look for new ones first). */
+  private async refreshSources(rescan = false): Promise<void> {
+    if (rescan) await this.runs.rescan();
+    this.sources = await findSources(await this.runs.all());
     this.post({ type: 'sources/set', sources: this.sources.map(({ runUri: _u, manifest: _m, ...s }) => s) });
   }
 
   /** Runs a comparison and shows it; resolves with what was shown (for scripts and tests). */
   async compare(a: string, b: string, episodes?: number, splits?: string[]): Promise<ComparisonView> {
-    if ([a, b].some((id) => !this.sources.some((s) => s.id === id))) await this.refreshSources(); // new runs since
+    if ([a, b].some((id) => !this.sources.some((s) => s.id === id))) await this.refreshSources(true); // new runs since
     const find = (id: string) => {
       const source = this.sources.find((s) => s.id === id);
       if (!source) throw new Error(`no checkpoint or evaluation '${id}' in this workspace`);

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { compareEpisodes, type Comparison } from '../../core/compare/compare';
 import { evaluationEpisodes, plansFromConfig, plansFromEpisodes, sourcesOfRun } from '../../core/compare/sources';
 import type { EpisodeRecord, ExperimentConfig, RunManifest } from '../../core/contracts/generated/types';
+import type { RunFolder } from '../../core/runs/runFolder';
 import { EnvServer } from '../../core/envs/server';
 import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
 import { episodeRecord, playSplit, type ChatGenerator, type SplitPlan } from '../../core/compare/evaluation';
@@ -30,24 +31,16 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
   }
 }
 
-export async function findSources(token?: vscode.CancellationToken): Promise<LocatedSource[]> {
-  const [manifests, exports] = await Promise.all([
-    vscode.workspace.findFiles('**/run.json', EXCLUDE, 2000, token),
-    vscode.workspace.findFiles('**/onnx/*/ptlab-onnx.json', EXCLUDE, 2000, token),
-  ]);
+/** The compare sources of these run folders (those whose run.json meets the contract). */
+export async function findSources(runs: readonly RunFolder[], token?: vscode.CancellationToken): Promise<LocatedSource[]> {
+  const exports = await vscode.workspace.findFiles('**/onnx/*/ptlab-onnx.json', EXCLUDE, 2000, token);
   const found = await Promise.all(
-    manifests.map(async (manifestUri) => {
-      const runUri = vscode.Uri.joinPath(manifestUri, '..');
-      const text = await readText(manifestUri);
-      let manifest: RunManifest;
-      try {
-        manifest = JSON.parse(text ?? '') as RunManifest;
-      } catch {
-        return [];
-      }
+    runs.map(async ({ folder, manifest, metricsFile }) => {
+      if (!manifest) return [];
+      const runUri = vscode.Uri.file(folder);
       const prefix = `${runUri.path}/onnx/`;
       const names = exports.filter((e) => e.path.startsWith(prefix)).map((e) => ({ name: e.path.slice(prefix.length).split('/')[0]! }));
-      const metrics = await readText(vscode.Uri.joinPath(runUri, 'metrics.jsonl'));
+      const metrics = await readText(vscode.Uri.joinPath(runUri, metricsFile));
       const run = vscode.workspace.asRelativePath(runUri, false);
       return sourcesOfRun(run, manifest, metrics, names).map((s) => ({ ...s, runUri, manifest }));
     }),

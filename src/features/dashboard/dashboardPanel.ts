@@ -1,13 +1,14 @@
 // The dashboard: learning curves of the workspace's runs, the paper's SFT-vs-RL view,
-// live from metrics.jsonl (parsed in a worker thread), click-through to episodes.
-import { Worker } from 'node:worker_threads';
+// live from their metrics files (parsed in the metrics worker), click-through to episodes.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { RunInfo } from '../../core/dashboard/model';
+import { runInfo } from '../../core/runs/runInfo';
 import { DASHBOARD_VIEW_TYPE, type FromDashboard, type ToDashboard } from '../../protocol/dashboard';
+import type { RunFolders } from '../runs/runFolders';
+import type { MetricsRequests } from '../../workers/metrics';
 import { webviewHtml, webviewOptions } from '../webview/html';
-import type { TailUpdate } from './metricsTailer';
-import type { ToMetricsWorker } from './metricsWorker';
 import type { OpenTranscriptsArgs } from '../transcripts/transcriptsPanel';
-import { scanRuns, type ScannedRun } from './runScanner';
 
 const LIVE_POLL_MS = 2000;
 
@@ -17,23 +18,23 @@ export type OpenDashboardArgument = vscode.Uri | vscode.Uri[] | undefined;
 export class DashboardPanel {
   private static current: DashboardPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly worker: Worker;
-  private runs: ScannedRun[] = [];
+  /** The workspace's runs: the dashboard's summary (folder relative to the workspace) and where the run lives. */
+  private shown: { info: RunInfo; folder: string; metricsFile: string }[] = [];
   private ready = false;
   private focus: string[] | undefined;
 
-  static register(context: vscode.ExtensionContext): void {
+  static register(context: vscode.ExtensionContext, runs: RunFolders): void {
     context.subscriptions.push(
-      vscode.commands.registerCommand('ptlab.openDashboard', (target?: OpenDashboardArgument) => DashboardPanel.show(context.extensionUri, target)),
+      vscode.commands.registerCommand('ptlab.openDashboard', (target?: OpenDashboardArgument) => DashboardPanel.show(context.extensionUri, runs, target)),
       vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel) => {
-          DashboardPanel.current = new DashboardPanel(panel, context.extensionUri);
+          DashboardPanel.current = new DashboardPanel(panel, context.extensionUri, runs);
         },
       }),
     );
   }
 
-  static show(extensionUri: vscode.Uri, target?: OpenDashboardArgument): DashboardPanel {
+  static show(extensionUri: vscode.Uri, runs: RunFolders, target?: OpenDashboardArgument): DashboardPanel {
     const focus = target === undefined ? undefined : (Array.isArray(target) ? target : [target]).map((uri) => vscode.workspace.asRelativePath(uri, false));
     if (DashboardPanel.current) {
       DashboardPanel.current.panel.reveal();
@@ -42,7 +43,7 @@ export class DashboardPanel {
       return DashboardPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Post-Training Lab: Dashboard', vscode.ViewColumn.Active, webviewOptions(extensionUri));
-    DashboardPanel.current = new DashboardPanel(panel, extensionUri);
+    DashboardPanel.current = new DashboardPanel(panel, extensionUri, runs);
     DashboardPanel.current.focusOn(focus);
     return DashboardPanel.current;
   }
@@ -50,28 +51,25 @@ export class DashboardPanel {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
+    private readonly runs: RunFolders,
   ) {
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'dashboard', 'Dashboard');
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ptlab.svg');
-    this.worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'metricsWorker.js').fsPath);
-    this.worker.on('message', (update: TailUpdate) => this.post({ type: 'records/append', ...update }));
-    this.worker.on('error', (err) => void vscode.window.showErrorMessage(`Post-Training Lab dashboard: the metrics reader failed: ${err.message}`));
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: FromDashboard) => void this.onMessage(m), null, this.disposables);
-    const manifests = vscode.workspace.createFileSystemWatcher('**/run.json');
-    const metrics = vscode.workspace.createFileSystemWatcher('**/*.jsonl');
+    // Metric files only (the trainer names them metrics.jsonl): episodes.jsonl and sft.jsonl
+    // grow too, and say nothing to the curves.
+    const metrics = vscode.workspace.createFileSystemWatcher('**/metrics.jsonl');
     const refreshSoon = debounce(() => void this.refresh(), 300);
-    const pollSoon = debounce(() => this.toWorker({ type: 'poll' }), 100);
+    const pollSoon = debounce(() => this.toWorker('poll', {}), 100);
     const live = setInterval(() => {
-      if (this.runs.some((r) => r.info.status === 'running')) this.toWorker({ type: 'poll' });
+      if (this.shown.some((r) => r.info.status === 'running')) this.toWorker('poll', {});
     }, LIVE_POLL_MS);
     this.disposables.push(
-      manifests,
       metrics,
-      manifests.onDidChange(refreshSoon),
-      manifests.onDidCreate(refreshSoon),
-      manifests.onDidDelete(refreshSoon),
+      runs.onDidChange(refreshSoon),
+      runs.onMetricsUpdate((update) => this.post({ type: 'records/append', ...update })),
       metrics.onDidChange(pollSoon),
       metrics.onDidCreate(pollSoon),
       { dispose: () => clearInterval(live) },
@@ -79,8 +77,8 @@ export class DashboardPanel {
     void this.refresh();
   }
 
-  private toWorker(message: ToMetricsWorker): void {
-    this.worker.postMessage(message);
+  private toWorker<M extends 'show' | 'poll' | 'rewind'>(method: M, params: MetricsRequests[M]['params']): void {
+    this.runs.metrics(method, params).catch((err: Error) => void vscode.window.showErrorMessage(`Post-Training Lab dashboard: ${err.message}`));
   }
 
   /** Show these runs: now, or once the webview is ready (then the user's choices rule). */
@@ -95,12 +93,13 @@ export class DashboardPanel {
       case 'ready':
         // A (re)loaded webview has nothing: send the runs, and every file again from the start.
         this.ready = true;
-        this.post({ type: 'runs/set', runs: this.runs.map((r) => r.info) });
+        this.post({ type: 'runs/set', runs: this.shown.map((r) => r.info) });
         if (this.focus) this.post({ type: 'focus', folders: this.focus });
         this.focus = undefined;
-        this.toWorker({ type: 'rewind' });
+        this.toWorker('rewind', {});
         return;
       case 'runs/refresh':
+        await this.runs.rescan();
         await this.refresh();
         return;
       case 'open/transcripts':
@@ -117,14 +116,17 @@ export class DashboardPanel {
   }
 
   async refresh(): Promise<void> {
-    this.runs = await scanRuns();
-    this.post({ type: 'runs/set', runs: this.runs.map((r) => r.info) });
-    this.toWorker({ type: 'files', files: this.runs.map((r) => ({ folder: r.info.folder, path: r.metricsUri.fsPath })) });
+    const folders = await this.runs.all();
+    this.shown = folders
+      .map((run) => ({ info: runInfo(run, vscode.workspace.asRelativePath(vscode.Uri.file(run.folder), false)), folder: run.folder, metricsFile: path.join(run.folder, run.metricsFile) }))
+      .sort((a, b) => a.info.folder.localeCompare(b.info.folder));
+    this.post({ type: 'runs/set', runs: this.shown.map((r) => r.info) });
+    this.toWorker('show', { files: this.shown.map((r) => ({ folder: r.info.folder, path: r.metricsFile })) });
   }
 
   private async openTranscripts(folder: string, step: number, split: string): Promise<void> {
-    const run = this.runs.find((r) => r.info.folder === folder);
-    if (run) await vscode.commands.executeCommand('ptlab.openTranscripts', { runDir: run.uri, step, split } satisfies OpenTranscriptsArgs);
+    const run = this.shown.find((r) => r.info.folder === folder);
+    if (run) await vscode.commands.executeCommand('ptlab.openTranscripts', { runDir: vscode.Uri.file(run.folder), step, split } satisfies OpenTranscriptsArgs);
   }
 
   private async export(format: 'png' | 'csv', fileName: string, data: string): Promise<void> {
@@ -141,7 +143,7 @@ export class DashboardPanel {
 
   private dispose(): void {
     DashboardPanel.current = undefined;
-    void this.worker.terminate();
+    this.toWorker('show', { files: [] });
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

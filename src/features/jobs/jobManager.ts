@@ -5,13 +5,13 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { RunManifest } from '../../core/contracts/generated/types';
 import { checkpointLabel, freshName, parseGpuList, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
 import { describeProgress, type JobProgress } from '../../core/runs/metricsTail';
-import { runEntry } from '../../core/runs/runTree';
+import { runState } from '../../core/runs/runFolder';
 import { log } from '../log';
-import { RunsView } from '../runs/runsView';
+import type { RunFolders } from '../runs/runFolders';
 import { timed } from '../timing';
-import { MetricsReader } from './metricsReader';
 import { readyPython } from './python';
 import { buildTask, isPtlabDefinition, resolveJob, TASK_TYPE, type ResolvedJob } from './tasks';
 
@@ -20,8 +20,8 @@ interface RunningJob {
   execution: vscode.TaskExecution;
   progress: JobProgress | undefined;
   totalSteps: number | undefined;
-  watcher: vscode.FileSystemWatcher;
-  /** Polls the run folder too: file events can be lost (busy machines, exhausted inotify). */
+  /** Throttled: on every run folder change, and polled (file events can be lost on busy machines). */
+  refresh: () => void;
   poll: NodeJS.Timeout;
   finishNotification: () => void;
   reportProgress: (text: string, increment?: number) => void;
@@ -39,12 +39,13 @@ export interface RunTarget {
 
 export class JobManager implements vscode.Disposable {
   private readonly running = new Map<vscode.TaskExecution, RunningJob>();
+  /** Jobs this window launched, by task definition, until their process starts: their config is read once. */
+  private readonly launched = new Map<string, ResolvedJob>();
   private readonly statusBar = vscode.window.createStatusBarItem('ptlab.jobs', vscode.StatusBarAlignment.Left, 50);
-  private readonly metrics: MetricsReader;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static register(context: vscode.ExtensionContext): void {
-    const manager = new JobManager(context.extensionUri);
+  static register(context: vscode.ExtensionContext, runs: RunFolders): void {
+    const manager = new JobManager(context.extensionUri, runs);
     const command = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
     context.subscriptions.push(
       manager,
@@ -57,21 +58,20 @@ export class JobManager implements vscode.Disposable {
     );
   }
 
-  private constructor(extensionUri: vscode.Uri) {
-    this.extensionUri = extensionUri;
-    this.metrics = new MetricsReader(extensionUri);
+  private constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly runs: RunFolders,
+  ) {
     this.statusBar.name = 'Post-Training Lab jobs';
     this.statusBar.command = 'ptlab.cancel';
     this.disposables.push(
       this.statusBar,
-      this.metrics,
+      runs.onDidChange(() => [...this.running.values()].forEach((entry) => entry.refresh())),
       vscode.tasks.onDidStartTaskProcess((e) => void this.follow(e.execution, e.processId)),
       vscode.tasks.onDidEndTaskProcess((e) => this.ended(e.execution, e.exitCode)),
       vscode.tasks.onDidEndTask((e) => this.ended(e.execution, undefined)),
     );
   }
-
-  private readonly extensionUri: vscode.Uri;
 
   // ---------------------------------------------------------------- launching
 
@@ -88,13 +88,13 @@ export class JobManager implements vscode.Disposable {
     }
     const configUri = target instanceof vscode.Uri ? target : await pickConfig();
     if (!configUri) return undefined;
-    const checkpoint = await pickCheckpoint(configUri);
+    const checkpoint = await pickCheckpoint(this.runs, configUri);
     if (checkpoint === null) return undefined;
     return this.launch({ type: TASK_TYPE, job: 'eval', config: configUri.fsPath, ...(checkpoint ? { checkpoint } : {}) });
   }
 
   async resume(target?: RunTarget | vscode.Uri): Promise<vscode.TaskExecution | undefined> {
-    const run = await runTarget(target, (r) => r.state === 'cancelled' || r.state === 'failed' || r.state === 'stale', 'Resume which run?');
+    const run = await runTarget(this.runs, target, (r) => r.state === 'cancelled' || r.state === 'failed' || r.state === 'stale', 'Resume which run?');
     if (!run) return undefined;
     if (!run.configPath || !run.job) {
       void vscode.window.showErrorMessage(`Post-Training Lab: ${run.folder}/run.json does not say which config and job made it; it cannot be resumed.`);
@@ -127,6 +127,7 @@ export class JobManager implements vscode.Disposable {
     if (!python) return undefined;
     const task = await buildTask(job, python);
     log().info(`launch ${definition.job}: ${python} ${(task.execution as vscode.ProcessExecution).args.join(' ')}`);
+    this.launched.set(JSON.stringify(task.definition), job);
     return vscode.tasks.executeTask(task);
   }
 
@@ -163,7 +164,7 @@ export class JobManager implements vscode.Disposable {
       running.execution.terminate();
       return;
     }
-    if (folder) await cancelForeignRun(folder);
+    if (folder) await cancelForeignRun(this.runs, folder);
   }
 
   // ---------------------------------------------------------------- GPUs
@@ -194,17 +195,16 @@ export class JobManager implements vscode.Disposable {
     const definition = execution.task.definition;
     if (!isPtlabDefinition(definition) || this.running.has(execution)) return;
     const folder = typeof execution.task.scope === 'object' ? execution.task.scope : undefined;
-    const job = await resolveJob(definition, folder).catch(() => undefined);
+    const key = JSON.stringify(definition);
+    const job = this.launched.get(key) ?? (await resolveJob(definition, folder).catch(() => undefined)); // Run Task, tasks.json
+    this.launched.delete(key);
     if (!job) return;
     log().info(`${definition.job} started (pid ${processId}): ${job.runDir}`);
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(job.runDir), '{metrics.jsonl,run.json}'));
     let finishNotification = () => {};
     let reportProgress: RunningJob['reportProgress'] = () => {};
     const refresh = throttle(() => void this.refreshProgress(entry), 250);
-    const entry: RunningJob = { job, execution, progress: undefined, totalSteps: undefined, watcher, poll: setInterval(refresh, POLL_MS), finishNotification: () => finishNotification(), reportProgress: (t, i) => reportProgress(t, i) };
+    const entry: RunningJob = { job, execution, progress: undefined, totalSteps: undefined, refresh, poll: setInterval(refresh, POLL_MS), finishNotification: () => finishNotification(), reportProgress: (t, i) => reportProgress(t, i) };
     this.running.set(execution, entry);
-    watcher.onDidChange(refresh);
-    watcher.onDidCreate(refresh);
     refresh();
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `${definition.job.toUpperCase()} ${job.experiment}`, cancellable: true },
@@ -225,9 +225,10 @@ export class JobManager implements vscode.Disposable {
   }
 
   private async refreshProgress(entry: RunningJob): Promise<void> {
-    const [progress, manifestText] = await Promise.all([this.metrics.read(path.join(entry.job.runDir, 'metrics.jsonl')), readManifestText(entry.job.runDir)]);
-    const manifest = parseManifest(manifestText);
-    if (manifestText !== undefined) RunsView.updateRun(entry.job.runDir, manifestText);
+    const [run] = await this.runs.reread([entry.job.runDir]); // the Runs view hears of it too
+    const manifest = run?.manifest;
+    const progress = await this.runs.metrics('progress', { path: path.join(entry.job.runDir, run?.metricsFile ?? 'metrics.jsonl') }).catch((err: Error) => void log().warn(`${entry.job.runDir}: ${err.message}`));
+    if (progress?.skippedLines) log().debug(`${entry.job.runDir}: ${progress.skippedLines} metrics line(s) skipped`);
     timed('status bar update', () => {
       if (progress) entry.progress = progress;
       entry.totalSteps = manifest?.progress?.totalSteps ?? entry.totalSteps;
@@ -242,12 +243,11 @@ export class JobManager implements vscode.Disposable {
     const entry = this.running.get(execution);
     if (!entry) return;
     this.running.delete(execution);
-    entry.watcher.dispose();
     clearInterval(entry.poll);
-    void this.refreshProgress(entry); // the final state, for the Runs view
     entry.finishNotification();
     this.updateStatusBar();
-    void readManifest(entry.job.runDir).then((manifest) => {
+    void this.runs.reread([entry.job.runDir]).then(([run]) => {
+      const manifest = run?.manifest; // the final state, for the Runs view too
       const status = manifest?.status ?? 'unknown';
       log().info(`${entry.job.definition.job} ended (exit ${exitCode ?? 'unknown'}): ${entry.job.runDir}: ${status}`);
       if (status === 'failed' || (exitCode !== undefined && exitCode !== 0 && exitCode !== 130 && status !== 'cancelled')) {
@@ -270,10 +270,7 @@ export class JobManager implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const entry of this.running.values()) {
-      entry.watcher.dispose();
-      clearInterval(entry.poll);
-    }
+    for (const entry of this.running.values()) clearInterval(entry.poll);
     this.running.clear();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
@@ -281,36 +278,7 @@ export class JobManager implements vscode.Disposable {
 
 // -------------------------------------------------------------------- helpers
 
-interface ManifestLike {
-  status?: string;
-  job?: string;
-  configPath?: string;
-  progress?: { step?: number; totalSteps?: number };
-  error?: { message: string };
-  host?: { pid?: number; hostname?: string; slurmJobId?: string };
-}
-
 const POLL_MS = 2_000;
-
-async function readManifestText(runDir: string): Promise<string | undefined> {
-  try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(path.join(runDir, 'run.json'))));
-  } catch {
-    return undefined;
-  }
-}
-
-function parseManifest(text: string | undefined): ManifestLike | undefined {
-  try {
-    return text === undefined ? undefined : (JSON.parse(text) as ManifestLike);
-  } catch {
-    return undefined; // read between writes is impossible (atomic rename); a foreign file may still be bad
-  }
-}
-
-async function readManifest(runDir: string): Promise<ManifestLike | undefined> {
-  return parseManifest(await readManifestText(runDir));
-}
 
 async function pickConfig(): Promise<vscode.Uri | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
@@ -325,14 +293,12 @@ async function pickConfig(): Promise<vscode.Uri | undefined> {
 }
 
 /** A checkpoint of one of the config's runs, "" for the base model, null when dismissed. */
-async function pickCheckpoint(configUri: vscode.Uri): Promise<string | null> {
-  const manifests = await vscode.workspace.findFiles('**/run.json', '**/{node_modules,.git,.venv}/**', 2000);
+async function pickCheckpoint(runs: RunFolders, configUri: vscode.Uri): Promise<string | null> {
   const items: (vscode.QuickPickItem & { checkpoint: string })[] = [{ label: 'The base model', description: 'the config\'s model.name', checkpoint: '' }];
-  for (const uri of manifests) {
-    const manifest = (await readManifest(path.dirname(uri.fsPath))) as (ManifestLike & { checkpoints?: { step: number; path: string }[] }) | undefined;
+  for (const { folder: runDir, manifest } of await runs.all()) {
     if (!manifest?.configPath || !samePath(manifest.configPath, configUri.fsPath)) continue;
     for (const c of manifest.checkpoints ?? []) {
-      const folder = path.join(path.dirname(uri.fsPath), c.path);
+      const folder = path.join(runDir, c.path);
       items.push({ label: checkpointLabel(folder), description: `step ${c.step}`, detail: folder, checkpoint: folder });
     }
   }
@@ -347,21 +313,14 @@ interface RunChoice {
   state: string;
 }
 
-async function runTarget(target: RunTarget | vscode.Uri | undefined, eligible: (r: RunChoice) => boolean, placeHolder: string): Promise<RunChoice | undefined> {
+async function runTarget(runs: RunFolders, target: RunTarget | vscode.Uri | undefined, eligible: (r: RunChoice) => boolean, placeHolder: string): Promise<RunChoice | undefined> {
   const folder = target instanceof vscode.Uri ? target.fsPath : target?.folder;
+  const choice = ({ folder, manifest }: { folder: string; manifest: RunManifest | undefined }): RunChoice => ({ folder, configPath: manifest?.configPath, job: manifest?.job, state: runState(manifest, Date.now()) });
   if (folder) {
-    const manifest = await readManifest(folder);
-    return { folder, configPath: manifest?.configPath, job: manifest?.job, state: manifest?.status ?? 'unknown' };
+    const [run] = await runs.reread([folder]);
+    return choice({ folder, manifest: run?.manifest });
   }
-  const manifests = await vscode.workspace.findFiles('**/run.json', '**/{node_modules,.git,.venv}/**', 2000);
-  const choices: RunChoice[] = [];
-  for (const uri of manifests) {
-    const dir = path.dirname(uri.fsPath);
-    const manifest = await readManifest(dir);
-    const entry = runEntry(dir, manifest ? JSON.stringify(manifest) : undefined, Date.now());
-    const choice = { folder: dir, configPath: manifest?.configPath, job: manifest?.job, state: entry.state };
-    if (eligible(choice)) choices.push(choice);
-  }
+  const choices = (await runs.all()).map(choice).filter(eligible);
   const picked = await vscode.window.showQuickPick(
     choices.map((c) => ({ label: vscode.workspace.asRelativePath(c.folder), description: `${c.job ?? '?'} · ${c.state}`, choice: c })),
     { placeHolder: choices.length ? placeHolder : 'No run to resume: cancelled, failed and stale runs can be resumed' },
@@ -370,8 +329,9 @@ async function runTarget(target: RunTarget | vscode.Uri | undefined, eligible: (
 }
 
 /** A run not started by this window (a terminal, another window, Slurm): SIGTERM its process, or its Slurm job's steps. */
-async function cancelForeignRun(folder: string): Promise<void> {
-  const manifest = await readManifest(folder);
+async function cancelForeignRun(runs: RunFolders, folder: string): Promise<void> {
+  const [run] = await runs.reread([folder]);
+  const manifest = run?.manifest;
   const pid = manifest?.host?.pid;
   if (manifest?.status !== 'running' || !pid) {
     void vscode.window.showInformationMessage(`Post-Training Lab: ${folder} is not running.`);

@@ -2,17 +2,19 @@
 // ProcessExecution of the Python interpreter with an argument array.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { configFacts, defaultRunDir, jobCommand, taskName, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
+import type { ExperimentConfig } from '../../core/contracts/generated/types';
+import { configFacts, defaultRunDir, experimentConfig, jobCommand, taskName, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
 import { pythonFor } from './python';
 
 export const TASK_TYPE = 'ptlab';
 export const TASK_SOURCE = 'Post-Training Lab';
 
-/** A job with every path resolved. */
+/** A job with every path resolved, and its config as read for it. */
 export interface ResolvedJob {
   definition: PtlabTaskDefinition;
   folder: vscode.WorkspaceFolder | undefined;
   configUri: vscode.Uri;
+  config: ExperimentConfig;
   runDir: string;
   experiment: string;
 }
@@ -23,25 +25,24 @@ export function isPtlabDefinition(definition: vscode.TaskDefinition): definition
   return definition.type === TASK_TYPE && typeof definition.job === 'string' && typeof definition.config === 'string';
 }
 
-export async function resolveJob(definition: PtlabTaskDefinition, folder: vscode.WorkspaceFolder | undefined): Promise<ResolvedJob> {
+/** The job's config file, read and checked once (unless `config` is that file, already read). */
+export async function resolveJob(definition: PtlabTaskDefinition, folder: vscode.WorkspaceFolder | undefined, config?: ExperimentConfig): Promise<ResolvedJob> {
   const base = folder ?? vscode.workspace.workspaceFolders?.[0];
   const configUri = path.isAbsolute(definition.config) || !base ? vscode.Uri.file(definition.config) : vscode.Uri.joinPath(base.uri, definition.config);
-  let config: unknown;
+  config ??= await readConfig(configUri);
+  const facts = configFacts(config);
+  const runDir = path.resolve(path.dirname(configUri.fsPath), definition.runDir ?? defaultRunDir(facts, definition.job, definition.checkpoint));
+  return { definition, folder: base, configUri, config, runDir, experiment: facts.name };
+}
+
+async function readConfig(configUri: vscode.Uri): Promise<ExperimentConfig> {
+  let text: string;
   try {
-    config = JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(configUri)));
+    text = decoder.decode(await vscode.workspace.fs.readFile(configUri));
   } catch (err) {
     throw new Error(`${configUri.fsPath}: cannot read the experiment config (${(err as Error).message})`);
   }
-  const facts = configFacts(config);
-  if (!facts) throw new Error(`${configUri.fsPath}: not an experiment config (no "name")`);
-  const configDir = path.dirname(configUri.fsPath);
-  const runDir = path.resolve(configDir, definition.runDir ?? defaultRunDir(facts, definition.job, definition.checkpoint));
-  return { definition, folder: base, configUri, runDir, experiment: facts.name };
-}
-
-export async function launcherOf(configUri: vscode.Uri): Promise<'local' | 'accelerate' | 'slurm'> {
-  const facts = configFacts(JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(configUri))) as unknown);
-  return facts?.launcher ?? 'local';
+  return experimentConfig(text, configUri.fsPath);
 }
 
 export async function buildTask(job: ResolvedJob, python?: string): Promise<vscode.Task> {
@@ -49,7 +50,7 @@ export async function buildTask(job: ResolvedJob, python?: string): Promise<vsco
   const configDir = path.dirname(job.configUri.fsPath);
   const definition = job.definition;
   const resolvedDefinition = definition.checkpoint ? { ...definition, checkpoint: path.resolve(configDir, definition.checkpoint) } : definition;
-  const command = jobCommand(resolvedDefinition, job.configUri.fsPath, job.runDir, await launcherOf(job.configUri));
+  const command = jobCommand(resolvedDefinition, job.configUri.fsPath, job.runDir, configFacts(job.config).launcher);
   const gpus = definition.gpus ?? selectedGpus(job.configUri);
   if (gpus !== undefined && definition.gpus === undefined) command.env.CUDA_VISIBLE_DEVICES = gpus;
   const execution = new vscode.ProcessExecution(interpreter, command.args, { cwd: configDir, env: command.env });
@@ -79,14 +80,10 @@ export class PtlabTaskProvider implements vscode.TaskProvider {
     const tasks: vscode.Task[] = [];
     for (const configUri of configs) {
       const folder = vscode.workspace.getWorkspaceFolder(configUri);
-      const config = folder ? path.relative(folder.uri.fsPath, configUri.fsPath) : configUri.fsPath;
-      for (const job of PROVIDED_JOBS) {
-        try {
-          tasks.push(await buildTask(await resolveJob({ type: TASK_TYPE, job, config }, folder)));
-        } catch {
-          break; // an unreadable config has no tasks; its diagnostics say why
-        }
-      }
+      const file = folder ? path.relative(folder.uri.fsPath, configUri.fsPath) : configUri.fsPath;
+      const config = await readConfig(configUri).catch(() => undefined); // an invalid config has no tasks; its diagnostics say why
+      if (!config) continue;
+      for (const job of PROVIDED_JOBS) tasks.push(await buildTask(await resolveJob({ type: TASK_TYPE, job, config: file }, folder, config)));
     }
     return tasks;
   }

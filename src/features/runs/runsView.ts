@@ -1,21 +1,21 @@
 // The Runs view: experiments -> runs -> checkpoints, with each run's live state from its
-// run.json (a file system watcher) and heartbeat (re-checked while anything runs).
+// run.json (the run folders' service) and heartbeat (re-checked while anything runs).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeRun, groupByExperiment, runEntry, type ExperimentEntry, type RunEntry, type RunState } from '../../core/runs/runTree';
+import type { RunState } from '../../core/runs/runFolder';
+import { describeRun, groupByExperiment, runEntry, type ExperimentEntry, type RunEntry } from '../../core/runs/runTree';
 import { log } from '../log';
 import { timed } from '../timing';
+import type { RunFolders } from './runFolders';
 
 export type RunsNode =
   | { kind: 'experiment'; name: string; runs: RunEntry[] }
   | { kind: 'run'; folder: string; configPath: string | undefined; job: string; entry: RunEntry }
   | { kind: 'checkpoint'; folder: string; configPath: string | undefined; checkpoint: string; step: number };
 
-const EXCLUDE = '**/{node_modules,.git,.venv}/**';
 const HEARTBEAT_CHECK_MS = 5_000;
 /** While the view is visible it also rescans, for runs whose creation no watcher event reported. */
 const VISIBLE_RESCAN_MS = 15_000;
-const decoder = new TextDecoder();
 
 const STATE_ICONS: Record<RunState, [string, string | undefined]> = {
   running: ['sync~spin', 'charts.blue'],
@@ -27,25 +27,21 @@ const STATE_ICONS: Record<RunState, [string, string | undefined]> = {
 };
 
 export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
-  private static instance: RunsView | undefined;
   private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  /** run folder -> [run.json text, configPath] */
-  private readonly manifests = new Map<string, { text: string | undefined; configPath: string | undefined }>();
   private entries: RunEntry[] = [];
-  private loaded: Promise<void> | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static register(context: vscode.ExtensionContext): void {
-    const view = new RunsView();
-    RunsView.instance = view;
+  /** Registers the view; returns its data, for the integration tests and other extensions (activate()'s API). */
+  static register(context: vscode.ExtensionContext, runs: RunFolders): () => Promise<ExperimentEntry[]> {
+    const view = new RunsView(runs);
     const tree = vscode.window.createTreeView('ptlab.runs', { treeDataProvider: view, showCollapseAll: true });
     const runNode = (node: RunsNode | undefined) => (node && node.kind !== 'experiment' ? node : undefined);
     let rescan: NodeJS.Timeout | undefined;
     const followVisibility = (visible: boolean) => {
       clearInterval(rescan);
-      rescan = visible ? setInterval(() => void view.reload(), VISIBLE_RESCAN_MS) : undefined;
+      rescan = visible ? setInterval(() => void runs.rescan(), VISIBLE_RESCAN_MS) : undefined;
     };
     followVisibility(tree.visible);
     context.subscriptions.push(
@@ -53,7 +49,7 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       tree,
       tree.onDidChangeVisibility((e) => followVisibility(e.visible)),
       { dispose: () => clearInterval(rescan) },
-      vscode.commands.registerCommand('ptlab.runs.refresh', () => view.reload()),
+      vscode.commands.registerCommand('ptlab.runs.refresh', () => runs.rescan()),
       vscode.commands.registerCommand('ptlab.runs.openDashboard', (node?: RunsNode) => {
         const run = runNode(node);
         return vscode.commands.executeCommand('ptlab.openDashboard', ...(run ? [vscode.Uri.file(run.folder)] : []));
@@ -70,79 +66,27 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       }),
       vscode.commands.registerCommand('ptlab.runs.delete', (node?: RunsNode) => view.deleteRun(node)),
     );
+    return async () => {
+      await view.update();
+      return groupByExperiment(view.entries);
+    };
   }
 
-  /** The view's data, for the integration tests and other extensions (activate()'s API). */
-  static async snapshot(): Promise<ExperimentEntry[]> {
-    const view = RunsView.instance;
-    if (!view) return [];
-    await view.ensureLoaded();
-    return groupByExperiment(view.entries);
-  }
-
-  private constructor() {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/run.json');
+  private constructor(private readonly runs: RunFolders) {
     this.disposables.push(
       this.changed,
-      watcher,
-      watcher.onDidCreate((uri) => void this.reloadRun(uri)),
-      watcher.onDidChange((uri) => void this.reloadRun(uri)),
-      watcher.onDidDelete((uri) => this.forgetRun(uri)),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('ptlab.staleAfterSeconds') && this.recomputeStates()),
+      runs.onDidChange(() => void this.update(true)),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('ptlab.staleAfterSeconds') && void this.update()),
     );
   }
 
-  private ensureLoaded(): Promise<void> {
-    this.loaded ??= this.scan();
-    return this.loaded;
-  }
-
-  reload(): Promise<void> {
-    this.loaded = this.scan();
-    return this.loaded;
-  }
-
-  private async scan(): Promise<void> {
-    const uris = await vscode.workspace.findFiles('**/run.json', EXCLUDE, 5000);
-    const texts = await Promise.all(uris.map((uri) => readText(uri)));
-    this.manifests.clear();
-    uris.forEach((uri, i) => this.manifests.set(path.dirname(uri.fsPath), withConfigPath(texts[i])));
-    this.recomputeStates(true);
-  }
-
-  private async reloadRun(uri: vscode.Uri): Promise<void> {
-    await this.ensureLoaded();
-    this.manifests.set(path.dirname(uri.fsPath), withConfigPath(await readText(uri)));
-    this.recomputeStates(true);
-  }
-
-  private async rereadLiveRuns(): Promise<void> {
-    const live = this.entries.filter((e) => e.state === 'running' || e.state === 'stale').map((e) => e.folder);
-    const texts = await Promise.all(live.map((folder) => readText(vscode.Uri.file(path.join(folder, 'run.json')))));
-    live.forEach((folder, i) => texts[i] !== undefined && this.manifests.set(folder, withConfigPath(texts[i])));
-    this.recomputeStates();
-  }
-
-  /** A job this window runs: its run.json as the job's own poll read it (watcher events can be lost). */
-  static updateRun(folder: string, manifestText: string): void {
-    const view = RunsView.instance;
-    if (!view || view.manifests.get(folder)?.text === manifestText) return;
-    void view.ensureLoaded().then(() => {
-      view.manifests.set(folder, withConfigPath(manifestText));
-      view.recomputeStates();
-    });
-  }
-
-  private forgetRun(uri: vscode.Uri): void {
-    if (this.manifests.delete(path.dirname(uri.fsPath))) this.recomputeStates(true);
-  }
-
-  /** States from the stored manifests and the clock; fires a change when any differs (or `force`). */
-  private recomputeStates(force = false): void {
+  /** Entries from the run folders and the clock; fires a change when any differs (or `force`). */
+  private async update(force = false): Promise<void> {
+    const folders = await this.runs.all();
     timed('runs view update', () => {
       const staleSeconds = vscode.workspace.getConfiguration('ptlab').get<number>('staleAfterSeconds', 60);
       const now = Date.now();
-      const next = [...this.manifests.entries()].map(([folder, m]) => runEntry(folder, m.text, now, staleSeconds));
+      const next = folders.map((run) => runEntry(run, now, staleSeconds));
       const key = (entries: RunEntry[]) => entries.map((e) => `${e.folder}|${e.state}|${e.step}|${e.checkpoints.length}`).join('\n');
       const differs = force || key(next) !== key(this.entries);
       this.entries = next;
@@ -156,10 +100,10 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
    * process turns stale (no file event says so) and progress shows even if a watcher event is lost.
    */
   private scheduleHeartbeatCheck(): void {
-    const anyRunning = this.entries.some((e) => e.state === 'running' || e.state === 'stale');
-    if (anyRunning && !this.heartbeatTimer) {
-      this.heartbeatTimer = setInterval(() => void this.rereadLiveRuns(), HEARTBEAT_CHECK_MS);
-    } else if (!anyRunning && this.heartbeatTimer) {
+    const live = () => this.entries.filter((e) => e.state === 'running' || e.state === 'stale').map((e) => e.folder);
+    if (live().length > 0 && !this.heartbeatTimer) {
+      this.heartbeatTimer = setInterval(() => void this.runs.reread(live()).then(() => this.update()), HEARTBEAT_CHECK_MS);
+    } else if (live().length === 0 && this.heartbeatTimer) {
       clearInterval(this.heartbeatTimer);
       this.heartbeatTimer = undefined;
     }
@@ -167,11 +111,11 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
 
   async getChildren(node?: RunsNode): Promise<RunsNode[]> {
     if (!node) {
-      await this.ensureLoaded();
+      await this.update();
       return groupByExperiment(this.entries).map((e) => ({ kind: 'experiment', name: e.name, runs: e.runs }));
     }
     if (node.kind === 'experiment') {
-      return node.runs.map((entry) => ({ kind: 'run', folder: entry.folder, configPath: this.manifests.get(entry.folder)?.configPath, job: entry.job, entry }));
+      return node.runs.map((entry) => ({ kind: 'run', folder: entry.folder, configPath: entry.configPath, job: entry.job, entry }));
     }
     if (node.kind === 'run') {
       return [...node.entry.checkpoints].reverse().map((c) => ({ kind: 'checkpoint', folder: node.folder, configPath: node.configPath, checkpoint: path.join(node.folder, c.path), step: c.step }));
@@ -195,7 +139,7 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
       item.description = `${run.job} · ${describeRun(run)}`;
       item.tooltip = new vscode.MarkdownString(
-        [`**${run.runId}** (${run.job}): ${run.state}`, `\`${run.folder}\``, run.error ? `Error: ${run.error}` : '', run.state === 'stale' ? 'The process stopped beating without ending the run (killed or crashed): resume it from its last checkpoint.' : '']
+        [`**${run.runId}** (${run.job}): ${run.state}`, `\`${run.folder}\``, run.error ? `Error: ${run.error}` : '', ...run.problems, run.state === 'stale' ? 'The process stopped beating without ending the run (killed or crashed): resume it from its last checkpoint.' : '']
           .filter(Boolean)
           .join('\n\n'),
       );
@@ -230,30 +174,11 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: false }); // no trash here (remote, server)
     }
     log().info(`deleted run ${node.folder}`);
-    this.manifests.delete(node.folder);
-    this.recomputeStates(true);
+    this.runs.forget(node.folder);
   }
 
   dispose(): void {
     clearInterval(this.heartbeatTimer);
     for (const d of this.disposables.splice(0)) d.dispose();
-    RunsView.instance = undefined;
-  }
-}
-
-async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  try {
-    return decoder.decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    return undefined;
-  }
-}
-
-function withConfigPath(text: string | undefined): { text: string | undefined; configPath: string | undefined } {
-  try {
-    const configPath = text ? (JSON.parse(text) as { configPath?: unknown }).configPath : undefined;
-    return { text, configPath: typeof configPath === 'string' && configPath !== '' ? configPath : undefined };
-  } catch {
-    return { text, configPath: undefined };
   }
 }

@@ -1,0 +1,113 @@
+// The workspace's run folders, for every feature: one scan, one run.json watcher, each
+// manifest read and checked once per change (readRunFolder). The Runs view, the dashboard,
+// the jobs and compare subscribe to it. It also owns the metrics worker, which follows the
+// folders' metrics files for the dashboard (record batches) and the jobs (progress).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readRunFolder, type RunFolder } from '../../core/runs/runFolder';
+import type { MetricsEvents, MetricsRequests, MetricsUpdate } from '../../workers/metrics';
+import { WorkerClient, workerFile } from '../../workers/rpc';
+
+const EXCLUDE = '**/{node_modules,.git,.venv}/**';
+const decoder = new TextDecoder();
+
+interface Known {
+  text: string | undefined;
+  run: RunFolder;
+}
+
+export class RunFolders implements vscode.Disposable {
+  /** run folder (absolute) -> its run.json text and what was read from it */
+  private runs = new Map<string, Known>();
+  private loaded: Promise<void> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** A run folder appeared, changed or went. */
+  readonly onDidChange = this.changed.event;
+  private readonly metricsUpdated = new vscode.EventEmitter<MetricsUpdate>();
+  /** New records of a metrics file the dashboard shows. */
+  readonly onMetricsUpdate = this.metricsUpdated.event;
+  private worker: WorkerClient<MetricsRequests, MetricsEvents> | undefined;
+  private readonly disposables: vscode.Disposable[];
+
+  static register(context: vscode.ExtensionContext): RunFolders {
+    const runs = new RunFolders();
+    context.subscriptions.push(runs);
+    return runs;
+  }
+
+  private constructor() {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/run.json');
+    const reread = (uri: vscode.Uri) => void this.reread([path.dirname(uri.fsPath)]);
+    this.disposables = [this.changed, this.metricsUpdated, watcher, watcher.onDidCreate(reread), watcher.onDidChange(reread), watcher.onDidDelete((uri) => this.forget(path.dirname(uri.fsPath)))];
+  }
+
+  /** Every run folder, by folder (the first call scans the workspace). */
+  async all(): Promise<RunFolder[]> {
+    await (this.loaded ??= this.scan());
+    return [...this.runs.values()].map((r) => r.run).sort((a, b) => a.folder.localeCompare(b.folder));
+  }
+
+  /** Scan the workspace again, for runs whose creation no watcher event reported. */
+  rescan(): Promise<void> {
+    this.loaded = this.scan();
+    return this.loaded;
+  }
+
+  /** These folders' run.json read again now (file events can be lost); undefined where there is none. */
+  async reread(folders: readonly string[]): Promise<(RunFolder | undefined)[]> {
+    await (this.loaded ??= this.scan());
+    const texts = await Promise.all(folders.map((folder) => readText(path.join(folder, 'run.json'))));
+    let changed = false;
+    const runs = folders.map((folder, i) => {
+      const text = texts[i];
+      if (text === undefined) return undefined; // not written yet, or gone (the watcher says so)
+      const known = this.runs.get(folder);
+      if (known?.text === text) return known.run;
+      changed = true;
+      const run = readRunFolder(folder, text);
+      this.runs.set(folder, { text, run });
+      return run;
+    });
+    if (changed) this.changed.fire();
+    return runs;
+  }
+
+  /** A folder whose run.json is gone (deleted here or elsewhere). */
+  forget(folder: string): void {
+    if (this.runs.delete(folder)) this.changed.fire();
+  }
+
+  /** Ask the metrics worker (started on first use, and again after a failure). */
+  metrics<M extends keyof MetricsRequests & string>(method: M, params: MetricsRequests[M]['params']): Promise<MetricsRequests[M]['result']> {
+    if (!this.worker || this.worker.stopped) {
+      this.worker = new WorkerClient<MetricsRequests, MetricsEvents>(workerFile('metrics'), { name: 'the metrics reader', unref: true, onEvent: (_name, update) => this.metricsUpdated.fire(update) });
+    }
+    return this.worker.request(method, params);
+  }
+
+  private async scan(): Promise<void> {
+    const uris = await vscode.workspace.findFiles('**/run.json', EXCLUDE, 5000);
+    const texts = await Promise.all(uris.map((uri) => readText(uri.fsPath)));
+    const previous = this.runs;
+    this.runs = new Map();
+    uris.forEach((uri, i) => {
+      const folder = path.dirname(uri.fsPath);
+      const known = previous.get(folder);
+      this.runs.set(folder, known && known.text === texts[i] ? known : { text: texts[i], run: readRunFolder(folder, texts[i]) });
+    });
+    if (this.runs.size !== previous.size || [...this.runs].some(([folder, known]) => previous.get(folder) !== known)) this.changed.fire();
+  }
+
+  dispose(): void {
+    void this.worker?.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return decoder.decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+  } catch {
+    return undefined;
+  }
+}

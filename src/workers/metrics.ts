@@ -1,0 +1,132 @@
+// The metrics worker (metrics.worker.ts): follows run folders' metrics files off the
+// extension host, one stat/offset/inode loop per file, for two readers: the dashboard (the
+// new records of the files it shows, as columns, pushed as `update` events) and the jobs
+// (a job's progress, on request). A file that shrank or was replaced (a resume drops records
+// after its checkpoint, atomically) is read again from the start.
+import { promises as fs } from 'node:fs';
+import { batchOf, type MetricBatch } from '../core/dashboard/model';
+import { MetricsTail, type JobProgress } from '../core/runs/metricsTail';
+
+export interface MetricsUpdate {
+  folder: string;
+  /** Forget the folder's earlier records (file replaced, newly shown, or rewound). */
+  reset: boolean;
+  /** The new records, as columns. */
+  batch: MetricBatch;
+  skippedLines: number[];
+  pendingLine: boolean;
+}
+
+export type MetricsRequests = {
+  /** The files the dashboard shows (run folder -> metrics file); a file new to it is sent from the start. */
+  show: { params: { files: { folder: string; path: string }[] }; result: void };
+  /** Read what was appended to the shown files (those of `folders`, all when omitted). */
+  poll: { params: { folders?: string[] }; result: void };
+  /** Send every shown file again from the start (a reloaded webview). */
+  rewind: { params: Record<string, never>; result: void };
+  /** A job's progress in its metrics file (undefined until the file exists). */
+  progress: { params: { path: string }; result: JobProgress | undefined };
+};
+
+export type MetricsEvents = { update: MetricsUpdate };
+
+const CHUNK_BYTES = 1024 * 1024;
+
+interface Followed {
+  path: string;
+  inode: number;
+  tail: MetricsTail;
+  /** Reads and rewinds of this file, one at a time. */
+  busy: Promise<unknown>;
+  /** The dashboard's name for it, while shown there. */
+  folder: string | undefined;
+  /** A job asked for its progress: kept when the dashboard stops showing it. */
+  forJobs: boolean;
+}
+
+export class MetricsFiles {
+  private readonly files = new Map<string, Followed>();
+
+  constructor(private readonly emit: (update: MetricsUpdate) => void) {}
+
+  show(files: readonly { folder: string; path: string }[]): void {
+    const wanted = new Map(files.map((f) => [f.path, f.folder]));
+    for (const f of this.files.values()) {
+      if (f.folder === undefined || wanted.get(f.path) === f.folder) continue;
+      f.folder = undefined;
+      if (!f.forJobs) this.files.delete(f.path);
+    }
+    for (const [path, folder] of wanted) {
+      const f = this.followed(path);
+      if (f.folder === folder) continue;
+      f.folder = folder;
+      this.rewindFile(f);
+    }
+  }
+
+  /** Forget what was sent: the next poll sends every shown file again from the start. */
+  rewind(): void {
+    for (const f of this.files.values()) if (f.folder !== undefined) this.rewindFile(f);
+  }
+
+  /** Read what was appended to the shown files (those of `folders`, all when omitted). */
+  async poll(folders?: readonly string[]): Promise<void> {
+    const shown = [...this.files.values()].filter((f) => f.folder !== undefined && (!folders || folders.includes(f.folder)));
+    await Promise.all(shown.map((f) => this.inTurn(f, () => this.read(f))));
+  }
+
+  async progress(path: string): Promise<JobProgress | undefined> {
+    const f = this.followed(path);
+    f.forJobs = true;
+    return (await this.inTurn(f, () => this.read(f))) ? f.tail.progress : undefined;
+  }
+
+  private followed(path: string): Followed {
+    let f = this.files.get(path);
+    if (!f) this.files.set(path, (f = { path, inode: -1, tail: new MetricsTail(), busy: Promise.resolve(), folder: undefined, forJobs: false }));
+    return f;
+  }
+
+  private rewindFile(f: Followed): void {
+    void this.inTurn(f, async () => (f.inode = -1));
+  }
+
+  private inTurn<T>(f: Followed, task: () => Promise<T>): Promise<T | undefined> {
+    const turn = f.busy.then(task).catch(() => undefined);
+    f.busy = turn;
+    return turn;
+  }
+
+  /** Whether the file exists; its new records go to the dashboard (one update per chunk, never all held at once). */
+  private async read(f: Followed): Promise<boolean> {
+    let stat;
+    try {
+      stat = await fs.stat(f.path);
+    } catch {
+      return false; // not written yet
+    }
+    const reset = stat.ino !== f.inode || stat.size < f.tail.offset;
+    if (reset) {
+      f.inode = stat.ino;
+      f.tail = new MetricsTail();
+    }
+    if (!reset && stat.size === f.tail.offset) return true;
+    let first = reset;
+    const handle = await fs.open(f.path, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, stat.size - f.tail.offset), f.tail.offset);
+        const batch = f.tail.push(buffer.subarray(0, bytesRead));
+        const done = bytesRead === 0 || f.tail.offset >= stat.size;
+        if (f.folder !== undefined && (batch.records.length > 0 || batch.skippedLines.length > 0 || first || done)) {
+          this.emit({ folder: f.folder, reset: first, batch: batchOf(batch.records), skippedLines: batch.skippedLines, pendingLine: f.tail.pendingLine.trim() !== '' });
+          first = false;
+        }
+        if (done) return true;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+}
