@@ -1,6 +1,6 @@
 // esbuild: one bundle for the extension host (node) and one per webview (browser).
 // Type-checking is its own step (`npm run typecheck`).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -65,6 +65,9 @@ const builds = [
     target: 'chrome120',
   },
 ];
+
+// A clean dist/: an output whose source moved or went away must not linger and hide it.
+rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
