@@ -1,6 +1,7 @@
 // What the dashboard shows, computed from run manifests and metric records. Pure (no DOM, no
 // vscode): the webview renders it, the host and unit tests share it.
-import type { EvaluationRecord, MetricRecord, RunManifest, TrainingRecord } from '../contracts/generated/types';
+import type { EvaluationRecord, MetricRecord, TrainingRecord } from '../contracts/generated/types';
+import type { RunIdentity } from '../runs/runFolder';
 import { aggregateByStep, binomialStderr, mean, sem, type AggregatePoint, type SeriesPoint } from './stats';
 
 export type XKey = 'gflops' | 'step' | 'tokens' | 'episodes' | 'wallSeconds';
@@ -59,13 +60,8 @@ export const METRICS: readonly MetricDef[] = [
 
 // ------------------------------------------------------------------ runs
 
-export interface RunInfo {
-  /** Run folder, relative to the workspace folder. */
-  folder: string;
-  runId: string;
-  experiment: string;
-  job: RunManifest['job'] | 'unknown';
-  status: RunManifest['status'] | 'unknown';
+/** A run as the dashboard shows it; `folder` is relative to the workspace folder. */
+export interface RunInfo extends RunIdentity {
   seed: number | undefined;
   /** The paper's task name: GP-L, GP-VL, V-IRL-L, V-IRL-VL. */
   task: string;

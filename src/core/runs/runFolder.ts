@@ -17,6 +17,27 @@ export interface RunFolder {
 
 export type RunState = RunManifest['status'] | 'stale' | 'unknown';
 
+/** What every view of a run names it by; a folder whose run.json is off-contract still has one. */
+export interface RunIdentity {
+  folder: string;
+  runId: string;
+  experiment: string;
+  job: RunManifest['job'] | 'unknown';
+  status: RunManifest['status'] | 'unknown';
+}
+
+/** The run's identity, named `folder` (the Runs view: absolute; the dashboard: workspace-relative). */
+export function runIdentity(run: RunFolder, folder = run.folder): RunIdentity {
+  const { manifest } = run;
+  return {
+    folder,
+    runId: manifest?.runId ?? folder.replace(/\\/g, '/').split('/').filter(Boolean).pop() ?? folder,
+    experiment: manifest?.experiment ?? 'unknown',
+    job: manifest?.job ?? 'unknown',
+    status: manifest?.status ?? 'unknown',
+  };
+}
+
 /** A running run whose heartbeat is older than this is shown as stale (the trainer beats every 10 s). */
 export const DEFAULT_STALE_SECONDS = 60;
 

@@ -2,7 +2,7 @@
 // (runs sharing one form an SFT-vs-RL comparison), and its seed group (config minus seed).
 import { taskName } from '../envs/views';
 import type { RunInfo } from '../dashboard/model';
-import type { RunFolder } from './runFolder';
+import { runIdentity, type RunFolder } from './runFolder';
 
 /** Stable JSON (sorted keys), for keys built from configs. */
 export function canonicalJson(value: unknown): string {
@@ -34,13 +34,8 @@ export function runInfo(run: RunFolder, folder = run.folder): RunInfo {
   const { seed: _seed, name: _name, description: _description, ...configWithoutSeed } = config;
   const task = taskName(config.environment);
   const method = job === 'ppo' ? 'RL' : job === 'sft' ? 'SFT' : job;
-  const runId = manifest?.runId ?? folder.split('/').pop() ?? folder;
   return {
-    folder,
-    runId,
-    experiment: manifest?.experiment ?? 'unknown',
-    job,
-    status: manifest?.status ?? 'unknown',
+    ...runIdentity(run, folder),
     seed: manifest?.seeds.global,
     task,
     init: init === undefined ? undefined : checkpointRun(init),

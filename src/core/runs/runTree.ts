@@ -1,13 +1,8 @@
 // The Runs view's model: run folders grouped by experiment, each with its live state and
 // checkpoints. Pure: derived from the run folders (readRunFolder) and the clock.
-import { DEFAULT_STALE_SECONDS, runState, type RunFolder, type RunState } from './runFolder';
+import { DEFAULT_STALE_SECONDS, runIdentity, runState, type RunFolder, type RunIdentity, type RunState } from './runFolder';
 
-export interface RunEntry {
-  /** The run folder (absolute, or as the caller names it). */
-  folder: string;
-  runId: string;
-  experiment: string;
-  job: string;
+export interface RunEntry extends RunIdentity {
   state: RunState;
   step: number | undefined;
   totalSteps: number | undefined;
@@ -29,14 +24,11 @@ export interface ExperimentEntry {
 }
 
 export function runEntry(run: RunFolder, nowMs: number, staleSeconds = DEFAULT_STALE_SECONDS): RunEntry {
-  const { folder, manifest } = run;
+  const { manifest } = run;
   const state = runState(manifest, nowMs, staleSeconds);
   const heartbeat = manifest ? Date.parse(manifest.heartbeatAt) : NaN;
   return {
-    folder,
-    runId: manifest?.runId ?? folder.replace(/\\/g, '/').split('/').filter(Boolean).pop() ?? folder,
-    experiment: manifest?.experiment ?? 'unknown',
-    job: manifest?.job ?? 'unknown',
+    ...runIdentity(run),
     state,
     step: manifest?.progress?.step,
     totalSteps: manifest?.progress?.totalSteps,

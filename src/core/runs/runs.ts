@@ -1,9 +1,9 @@
 // A run folder's metrics.jsonl read whole into success curves, and its summary for the
 // report. Pure: callers pass the run folder (readRunFolder) and the file's text.
-import type { EvaluationRecord, MetricRecord, RunManifest } from '../contracts/generated/types';
+import type { EvaluationRecord, MetricRecord } from '../contracts/generated/types';
 import { contractErrors } from '../contracts/contracts';
 import { JsonlTail, type TailBatch } from './jsonlTail';
-import type { RunFolder } from './runFolder';
+import { runIdentity, type RunFolder, type RunIdentity } from './runFolder';
 
 export interface CurvePoint {
   step: number;
@@ -19,13 +19,7 @@ export interface SplitCurve {
   points: CurvePoint[];
 }
 
-export interface RunSummary {
-  /** Run folder, relative to the workspace folder when inside one. */
-  folder: string;
-  runId: string;
-  experiment: string;
-  job: RunManifest['job'] | 'unknown';
-  status: RunManifest['status'] | 'unknown';
+export interface RunSummary extends RunIdentity {
   step: number | undefined;
   curves: SplitCurve[];
   /** Human-readable problems found while reading (invalid manifest, skipped lines). */
@@ -66,7 +60,7 @@ export function successCurves(records: MetricRecord[]): SplitCurve[] {
 }
 
 export function summarizeRun(run: RunFolder, metricsText: string | undefined): RunSummary {
-  const { folder, manifest } = run;
+  const { manifest } = run;
   const problems = [...run.problems];
   const parsed = parseMetricsJsonl(metricsText ?? '');
   if (parsed.skippedLines.length > 0) {
@@ -74,11 +68,7 @@ export function summarizeRun(run: RunFolder, metricsText: string | undefined): R
   }
   const lastStep = parsed.records.reduce<number | undefined>((m, r) => (m === undefined || r.step > m ? r.step : m), undefined);
   return {
-    folder,
-    runId: manifest?.runId ?? folder.split('/').pop() ?? folder,
-    experiment: manifest?.experiment ?? 'unknown',
-    job: manifest?.job ?? 'unknown',
-    status: manifest?.status ?? 'unknown',
+    ...runIdentity(run),
     step: manifest?.progress?.step ?? lastStep,
     curves: successCurves(parsed.records),
     problems,
