@@ -158,18 +158,21 @@ class Policy:
 
 
 @dataclass(frozen=True)
-class EpisodeSeeds:
-    """This process's k-th episode's seed: k * processes + rank past a base drawn from the
-    experiment's seed, apart from the other processes' episodes; with group advantages
-    `per_seed` (groupSize) consecutive episodes share a seed."""
+class EpisodeSource:
+    """This process's episodes: the k-th has seed base + k * processes + rank, apart from the
+    other processes'; with group advantages `per_seed` (groupSize) consecutive ones share it."""
 
+    new_episode: Callable[[int], Episode]
     base: int
     processes: int
     rank: int
     per_seed: int
 
-    def __call__(self, started: int) -> int:
-        return (self.base + (started // self.per_seed) * self.processes + self.rank) & 0xFFFFFFFF
+    def open(self, state: dict[str, Any], first: int) -> Slot:
+        """The next episode; its index counts the update's episodes, from `first`."""
+        k = state["episodesStarted"]
+        state["episodesStarted"] += 1
+        return episodes.start(self.new_episode((self.base + (k // self.per_seed) * self.processes + self.rank) & 0xFFFFFFFF), k - first)
 
 
 @dataclass
@@ -202,19 +205,18 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is None or checkpoint.name != "final")
     run.update(parameters=parameters, **({"init": str(init)} if init else {}))
     run.progress(state["update"], cfg.updates)
-    new_episode = env_config.episodes(experiment.base_dir)
-    seeds = EpisodeSeeds(zlib.crc32(f"ptlab-ppo-episodes:{experiment.seed}".encode()), acc.num_processes, acc.process_index, cfg.groupSize if group else 1)
+    seed_base = zlib.crc32(f"ptlab-ppo-episodes:{experiment.seed}".encode())
+    source = EpisodeSource(env_config.episodes(experiment.base_dir), seed_base, acc.num_processes, acc.process_index, cfg.groupSize if group else 1)
     answer_key, lam = core.ANSWER_KEYS[env_config.env], PAPER_LAMBDA[env_config.env]
     segment = len(run.manifest.get("segments", [])) - 1
 
-    if state["update"] == 0:
+    # at the start, or the evaluation a cancelled run stopped before
+    if state["update"] == 0 or (state["update"] < cfg.updates and parallel.any_process(acc, acc.is_main_process and not run.has_evaluation(state["update"]))):
         maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False)
-    elif state["update"] < cfg.updates and parallel.any_process(acc, acc.is_main_process and not run.has_evaluation(state["update"])):
-        maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False)  # a cancelled run stopped before this update's evaluation
     status = "finished"
     while state["update"] < cfg.updates:
         started = time.perf_counter()
-        rollout = collect(cfg, policy, new_episode, seeds, state, answer_key, experiment.model.kvCache)  # 1
+        rollout = collect(cfg, policy, source, state, answer_key, experiment.model.kvCache)  # 1
         bootstrap = score_rollout(cfg, policy, rollout)  # 2
         if group:  # 3
             group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd)
@@ -241,9 +243,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
 
 
 def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) -> Policy:
-    """The policy (Init, or the model; a checkpoint when resuming), its value head, the
-    frozen reference for the KL penalty, Adam with a cosine from learningRate to
-    finalLearningRate over the updates; not yet prepared for DDP."""
+    """The policy, its value head, the frozen Init for the KL penalty, Adam with its cosine
+    schedule; not yet prepared for DDP."""
     cfg = experiment.ppo
     device = str(acc.device)
     model, tokenizer = load_trainable(experiment.model, device, init, checkpoint)
@@ -264,23 +265,19 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
     return Policy(model, head, model, head, reference, tokenizer, optimizer, scheduler, params)
 
 
-def collect(cfg: Ppo, policy: Policy, new_episode: Callable[[int], Episode], seeds: EpisodeSeeds, state: dict[str, Any], answer_key: str, kv_cache: str) -> Rollout:
-    """1. rollout: the slots' episodes advance together, one batched `generate` per round.
-    A finished episode's slot gets the next seeded episode until stepsPerUpdate transitions
-    are in; group mode instead runs waves of whole groups to their end."""
+def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], answer_key: str, kv_cache: str) -> Rollout:
+    """1. rollout (see the module's docstring)."""
     group = cfg.advantage == "group"
     policy.plain.eval()
+    first = state["episodesStarted"]
     slots: list[Slot] = []
     transitions: list[Transition] = []
     finished: list[Slot] = []
     active: list[int] = []
-    opened = inference_tokens = 0
+    inference_tokens = 0
     while True:
         if not active and (group or not transitions) and len(transitions) < cfg.stepsPerUpdate:
-            slots = []
-            for _ in range(cfg.parallelEnvs):  # a wave
-                slots.append(episodes.start(new_episode(seeds(state["episodesStarted"])), opened))
-                state["episodesStarted"], opened = state["episodesStarted"] + 1, opened + 1
+            slots = [source.open(state, first) for _ in range(cfg.parallelEnvs)]  # a wave
             active = list(range(cfg.parallelEnvs))
         if not active or (not group and len(transitions) >= cfg.stepsPerUpdate):
             break
@@ -297,12 +294,10 @@ def collect(cfg: Ppo, policy: Policy, new_episode: Callable[[int], Episode], see
             transitions.append(Transition(i, prompt_ids, response_ids, weights, step.reward * cfg.rewardScale, step.done, slot.index, images))
             if step.done:
                 finished.append(slot)
-                if not group:
-                    slots[i] = episodes.start(new_episode(seeds(state["episodesStarted"])), opened)
-                    state["episodesStarted"], opened = state["episodesStarted"] + 1, opened + 1
-                    still.append(i)
-            else:
-                still.append(i)
+                if group:
+                    continue  # a group runs to its end; its slot waits for the next wave
+                slots[i] = source.open(state, first)
+            still.append(i)
             if not group and len(transitions) >= cfg.stepsPerUpdate:
                 break
         active = still
@@ -310,8 +305,7 @@ def collect(cfg: Ppo, policy: Policy, new_episode: Callable[[int], Episode], see
 
 
 def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout) -> dict[int, float]:
-    """2. score with the rollout policy: each transition's old log-prob and value; returns
-    the value of each cut episode's next state by slot (GAE's bootstrap)."""
+    """2. score with the rollout policy; returns each cut episode's next-state value by slot (GAE's bootstrap)."""
     pad_id = policy.text.pad_token_id
     transitions = rollout.transitions
     bootstrap = {}
@@ -356,9 +350,7 @@ def group_advantages(transitions: list[Transition], group_size: int, scale: bool
 
 
 def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) -> tuple[dict[str, float], int]:
-    """4. update: `epochs` passes of minibatches: clipped surrogate + valueCoef x clipped
-    value loss - entropyCoef x entropy + klCoef x KL to Init, gradients clipped. Returns
-    each loss's mean over this process's passes and the tokens trained on."""
+    """4. update; returns each loss's mean over this process's passes and the tokens trained on."""
     policy.model.train()
     pad_id = policy.text.pad_token_id
     totals = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0}
@@ -394,8 +386,7 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
 
 
 def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, losses: dict[str, float], train_tokens: int, elapsed: float, segment: int, env_config: Any, parameters: int, lam: float) -> None:
-    """5. log: the finished episodes' records and the update's metric record, with sums over
-    the processes (each process's own numbers in a single process)."""
+    """5. log: sums over the processes (each process's own numbers in a single process)."""
     transitions = rollout.transitions
     inference_tokens, train_tokens = parallel.totals(acc, rollout.inference_tokens, train_tokens)
     state["inferenceTokens"] += int(inference_tokens)
@@ -436,8 +427,8 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
 
 
 def compute(state: dict[str, Any], parameters: int, lam: float) -> dict[str, Any]:
-    """The metric records' compute: exact token counts and GFLOPs (6 N D training, 2 N D
-    inference), and the paper's approximation (inference as lam x training tokens)."""
+    """Token counts and GFLOPs (6 N D training, 2 N D inference; the paper's approximation
+    counts inference as lam x training tokens)."""
     trained = state["compute"]["initTokens"] + state["trainTokens"]
     return {
         "parameters": parameters,
@@ -450,8 +441,7 @@ def compute(state: dict[str, Any], parameters: int, lam: float) -> dict[str, Any
 
 
 def maybe_evaluate(experiment: Experiment, run: RunLog, acc: Any, policy: Policy, update: int, compute_record: dict[str, Any], final: bool) -> None:
-    """Evaluation on the schedule (every everySteps updates, and at the end with
-    atCheckpoints), by the main process."""
+    """Evaluation on the schedule, by the main process."""
     evaluation = experiment.evaluation
     if evaluation is None:
         return

@@ -1,5 +1,5 @@
-"""What the trainer needs of an environment: GeneralPoints and V-IRL both provide it, so
-PPO, evaluation and the episode records never ask which environment they run."""
+"""What the trainer needs of an environment, so that PPO, evaluation and the episode
+records never ask which one they run: GeneralPoints and V-IRL both provide it."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from typing import Any, Callable, Protocol
 
 
 class Step(Protocol):
-    """One verification attempt's outcome."""
-
     reward: float
     message: str
     done: bool
@@ -21,21 +19,14 @@ class Step(Protocol):
 
 class Episode(Protocol):
     seed: int
-    prompt: str  # the current turn's prompt
-    done: bool
+    prompt: str  # the current turn's
     success: bool
 
     @property
-    def expert_action(self) -> str | None:
-        """The expert's action at this turn, where the record shows one (V-IRL)."""
-
-    def observation_image(self) -> Any:
-        """The image shown with the current prompt (vision), or None."""
-
+    def expert_action(self) -> str | None: ...  # the expert's action now, where records show one (V-IRL)
+    def observation_image(self) -> Any: ...  # the image shown with the prompt (vision), or None
     def step(self, output: str) -> Step: ...
-
-    def record_state(self) -> dict[str, Any]:
-        """The episode record's `state` (schemas/episode.schema.json)."""
+    def record_state(self) -> dict[str, Any]: ...  # the episode record's `state`
 
 
 class EnvironmentConfig(Protocol):
@@ -43,6 +34,4 @@ class EnvironmentConfig(Protocol):
     modality: str
 
     def to_dict(self) -> dict[str, Any]: ...
-
-    def episodes(self, base_dir: Path) -> Callable[[int], Episode]:
-        """A maker of episodes by seed."""
+    def episodes(self, base_dir: Path) -> Callable[[int], Episode]: ...  # an episode by seed

@@ -873,10 +873,7 @@ class GeneralPointsEpisode:
         next_prompt = None if self.done else failure_turn(verdict.message)
         return Step(verdict.reward, verdict.message, self.done, self.success, self.done and not self.success, next_prompt, verdict.recognized, verdict.failure_mode)
 
-    @property
-    def expert_action(self) -> None:
-        """No per-turn expert action: the episode record's state holds the solutions."""
-        return None
+    expert_action = None  # no per-turn expert action: the record's state holds the solutions
 
     def observation_image(self) -> Any:
         """Vision: the four cards as one image; None for language."""
@@ -889,6 +886,4 @@ class GeneralPointsEpisode:
     def state(self) -> dict[str, Any]:
         return {"cards": self.hand.cards, "suits": self.hand.suits, "values": self.hand.values, "solutions": list(self.hand.solutions[:20])}
 
-    def record_state(self) -> dict[str, Any]:
-        """The episode record's `state`."""
-        return self.state()
+    record_state = state  # the episode record's `state`
