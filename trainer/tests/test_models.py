@@ -9,10 +9,9 @@ from ptlab.envs import generalpoints as gp  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory):
-    cache = tmp_path_factory.mktemp("cache")
+def embedded(ptlab_cache):
     mp = pytest.MonkeyPatch()
-    mp.setenv("PTLAB_CACHE_DIR", str(cache))
+    mp.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
     yield models.resolve_model_path("embedded:tiny-lm")
     mp.undo()
 
