@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aggregateByStep, binomialStderr, emaDebiased, mean, savgol, sem, studentTQuantile, tConfidenceHalfWidth, type SeriesPoint } from '../../src/core/dashboard/stats';
 
-// Written by trainer/ptlab/stats_vectors.py with scipy and numpy.
+// Written by trainer/tests/stats_vectors.py with scipy and numpy.
 const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'vectors', 'stats.json'), 'utf8')) as {
   savgol: { y: number[]; window: number; order: number; expected: number[] }[];
   emaDebiased: { y: number[]; weight: number; expected: number[] }[];

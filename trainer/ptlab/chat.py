@@ -14,9 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ptlab.envs import generalpoints as gp
-from ptlab.envs import virl
-
 
 def is_multimodal(encoder: Any) -> bool:
     return hasattr(encoder, "image_processor")
@@ -31,24 +28,6 @@ def user_message(text: str, image: Any = None) -> dict[str, Any]:
     if image is None:
         return {"role": "user", "content": text}
     return {"role": "user", "content": [{"type": "image", "image": image}, {"type": "text", "text": text}]}
-
-
-def observation_image(env: Any) -> Any:
-    """The image an episode shows now (vision modality), or None: GeneralPoints' four cards,
-    V-IRL's 2x2 street-view grid at the current rail position."""
-    if env.config.modality != "vision":
-        return None
-    if isinstance(env, virl.VirlEpisode):
-        from ptlab.envs import streetview
-
-        position = min(env.position, len(env.rail) - 1)
-        p = env.rail[position]
-        panoramas = Path(env.config.panoramas) if env.config.panoramas else None
-        return streetview.observation_grid(env.route.city, env.route.route_id, position, p.landmark, p.at_intersection, p.heading, panoramas)
-    from ptlab.envs.cards import render_hand
-
-    assert isinstance(env, gp.GeneralPointsEpisode)
-    return render_hand(env.hand.cards, env.hand.suits)
 
 
 def images_in(messages: list[dict[str, Any]], base_dir: Path | None = None) -> list[Any]:

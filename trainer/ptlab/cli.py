@@ -98,7 +98,7 @@ def _eval(args: argparse.Namespace) -> int:
 
     from ptlab.config import load_experiment
     from ptlab.evaluate import evaluate, write_summary
-    from ptlab.models import load_causal_lm, load_tokenizer, parameter_count
+    from ptlab.models import load, parameter_count
     from ptlab.runlog import RunFolderError
 
     from ptlab.parallel import is_main_process
@@ -116,13 +116,11 @@ def _eval(args: argparse.Namespace) -> int:
         if checkpoint is not None and not is_checkpoint(checkpoint):
             print(f"ptlab eval: {checkpoint}: not a checkpoint folder (no config.json or adapter_config.json)", file=sys.stderr)
             return 2
-        source = str(checkpoint) if checkpoint else experiment.model.name
         with _open_run(args, experiment, "eval", {"global": experiment.seed, "evaluation": experiment.evaluation.seed}) as run:
             import torch
 
             device = "cuda" if torch.cuda.is_available() else "cpu"
-            tokenizer = load_tokenizer(source, None if checkpoint else experiment.model.revision, experiment.model.trustRemoteCode)
-            model = load_causal_lm(source, experiment.model.dtype, device, None if checkpoint else experiment.model.revision, experiment.model.trustRemoteCode)
+            model, tokenizer = load(experiment.model, device, checkpoint)
             from ptlab.checkpoints import STATE_FILE
 
             state_file = checkpoint / STATE_FILE if checkpoint else None

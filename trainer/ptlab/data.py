@@ -38,8 +38,8 @@ def _user(text: str, image: str | None) -> dict[str, Any]:
     return {"role": "user", "content": [{"type": "image", "path": image}, {"type": "text", "text": text}]}
 
 
-def _generalpoints_example(config: gp.GeneralPointsConfig, seed: int, index: int, experiment: Experiment, run_dir: Path) -> dict[str, Any]:
-    hand = gp.deal(config, seed)
+def _generalpoints_example(episode: gp.GeneralPointsEpisode, index: int, experiment: Experiment, run_dir: Path) -> dict[str, Any]:
+    config, hand, seed = episode.config, episode.hand, episode.seed
     image = None
     if config.modality == "vision":
         from ptlab.envs.cards import save_hand_png
@@ -57,8 +57,8 @@ def _generalpoints_example(config: gp.GeneralPointsConfig, seed: int, index: int
     return {"messages": messages, "meta": {"env": "generalpoints", "seed": seed, "cards": hand.cards, "values": hand.values}}
 
 
-def _virl_example(config: virl.VirlConfig, routes: list[virl.Route], seed: int, index: int, run_dir: Path) -> dict[str, Any]:
-    episode = virl.VirlEpisode(config, routes, seed)
+def _virl_example(episode: virl.VirlEpisode, index: int, _experiment: Experiment, run_dir: Path) -> dict[str, Any]:
+    config, seed = episode.config, episode.seed
     position = Rng((seed * 2654435761) & MASK).below(len(episode.rail))
     p = episode.rail[position]
     image = None
@@ -75,13 +75,10 @@ def _virl_example(config: virl.VirlConfig, routes: list[virl.Route], seed: int, 
 def sft_examples(experiment: Experiment, run_dir: Path) -> Iterator[dict[str, Any]]:
     env = experiment.environment_for()
     base = data_seed(experiment)
-    routes = virl.routes_for(env, experiment.base_dir) if isinstance(env, virl.VirlConfig) else []
+    new_episode = env.episodes(experiment.base_dir)
+    example = _virl_example if env.env == "virl" else _generalpoints_example
     for i in range(experiment.sft.data.examples):
-        seed = (base + i) & MASK
-        if isinstance(env, virl.VirlConfig):
-            yield _virl_example(env, routes, seed, i, run_dir)
-        else:
-            yield _generalpoints_example(env, seed, i, experiment, run_dir)
+        yield example(new_episode((base + i) & MASK), i, experiment, run_dir)
 
 
 def write_sft_data(experiment: Experiment, run: RunLog) -> Path | None:

@@ -92,9 +92,7 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
     """Export `checkpoint` to `target` (replaced whole, only after the parity check passes)."""
     import onnxruntime as ort
     import torch
-    from transformers import AutoTokenizer
-
-    from ptlab.models import is_vision_model, load_causal_lm
+    from ptlab.models import is_vision_model, load_causal_lm, load_tokenizer
     from ptlab.runlog import replace_dir
 
     if is_vision_model(str(checkpoint)):
@@ -102,7 +100,7 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
         raise ExportError(f"{checkpoint}: image-text-to-text checkpoints are not exported to ONNX (only causal LMs: a decoder with KV cache); evaluate it with `ptlab eval` instead")
     # load_causal_lm merges a LoRA checkpoint onto its base; eager attention traces cleanly
     model = load_causal_lm(str(checkpoint), "fp32", "cpu", attn_implementation="eager").eval()
-    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+    tokenizer = load_tokenizer(str(checkpoint))
     layers, kv_heads, head_dim = _geometry(model.config)
     inputs, outputs = _names(layers)
     batch, seq, past_len = 2, 5, 3

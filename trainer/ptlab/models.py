@@ -278,6 +278,27 @@ def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision
     return model.to(device)
 
 
+def load(spec: Any, device: str, folder: Path | None = None, **options: Any) -> tuple[Any, Any]:
+    """The experiment's model (config.Model) and its tokenizer or processor: from a local
+    folder (a checkpoint or Init) when given, else `spec.name` at `spec.revision`; in
+    `spec.dtype`, trusting remote code as `spec.trustRemoteCode` says."""
+    source, revision = (str(folder), None) if folder is not None else (spec.name, spec.revision)
+    tokenizer = load_tokenizer(source, revision, spec.trustRemoteCode)
+    return load_causal_lm(source, spec.dtype, device, revision, spec.trustRemoteCode, **options), tokenizer
+
+
+def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path | None) -> tuple[Any, Any]:
+    """The model to train and its tokenizer or processor: the checkpoint when resuming, else
+    Init, else the model by name. With LoRA (spec.lora) a checkpoint holds adapters: the
+    base (Init or the model) loads, then the checkpoint's adapters or fresh ones."""
+    model, tokenizer = load(spec, device, checkpoint if checkpoint is not None and spec.lora is None else init)
+    if spec.lora is not None:
+        model = add_lora(model, spec.lora, str(checkpoint) if checkpoint else None)
+    if spec.gradientCheckpointing:
+        model.gradient_checkpointing_enable()
+    return model, tokenizer
+
+
 def add_lora(model: Any, lora: Any, adapter_from: str | None = None) -> Any:
     """Wrap `model` with trainable LoRA adapters (config.Lora), fresh or loaded from a
     checkpoint folder, leaving the base weights frozen."""

@@ -35,17 +35,18 @@ import random
 import time
 import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import torch
 
-from ptlab import chat, checkpoints, parallel
+from ptlab import chat, checkpoints, episodes, parallel
 from ptlab import ppo_core as core
-from ptlab.config import Experiment
-from ptlab.envs import generalpoints as gp
-from ptlab.envs import virl
-from ptlab.evaluate import evaluate, generate
-from ptlab.models import add_lora, hidden_size, load_causal_lm, load_tokenizer, parameter_count
+from ptlab.config import Experiment, Ppo
+from ptlab.envs.episode import Episode
+from ptlab.episodes import Slot
+from ptlab.evaluate import evaluate
+from ptlab.generation import generate
+from ptlab.models import hidden_size, load, load_trainable, parameter_count
 from ptlab.runlog import RunLog, now
 
 PAPER_LAMBDA = {"generalpoints": 6.0, "virl": 5.1}
@@ -88,11 +89,6 @@ class Transition:
     ret: float = 0.0
 
 
-def _new_episode(experiment: Experiment, routes: list[virl.Route], seed: int) -> Any:
-    env = experiment.environment_for()
-    return virl.VirlEpisode(env, routes, seed) if isinstance(env, virl.VirlConfig) else gp.GeneralPointsEpisode(env, seed)
-
-
 def _chat_ids(encoder: Any, messages: list[dict[str, Any]]) -> list[int]:
     return list(chat.encode(encoder, messages, chat.images_in(messages), generation_prompt=True)["input_ids"])
 
@@ -129,6 +125,66 @@ def score(model: Any, head: ValueHead | None, batch: list[Transition], temperatu
     return logprobs, values, entropy
 
 
+@dataclass
+class Policy:
+    """What PPO samples with and trains. Training passes go through the prepared (DDP) model
+    and head; rollouts, scoring, evaluation and saving use the plain ones."""
+
+    model: Any
+    head: ValueHead | None  # None with group advantages
+    plain: Any
+    plain_head: ValueHead | None
+    reference: Any | None  # the Init policy, frozen, for the KL penalty (klCoef > 0)
+    tokenizer: Any  # a processor for image-text-to-text models
+    optimizer: torch.optim.Optimizer
+    scheduler: torch.optim.lr_scheduler.LambdaLR
+    params: list[torch.nn.Parameter]  # the trained ones (gradient clipping)
+
+    @property
+    def text(self) -> Any:
+        return chat.text_tokenizer(self.tokenizer)
+
+    @property
+    def modules(self) -> dict[str, torch.nn.Module]:
+        """The checkpointed modules besides the model."""
+        return {"value_head": self.plain_head} if self.plain_head is not None else {}
+
+    def prepare(self, acc: Any) -> None:
+        """Wrap the trained modules and the optimizer for DDP (after restoring a checkpoint)."""
+        if self.head is not None:
+            self.model, self.head, self.optimizer = acc.prepare(self.model, self.head, self.optimizer)
+        else:
+            self.model, self.optimizer = acc.prepare(self.model, self.optimizer)
+
+
+@dataclass(frozen=True)
+class EpisodeSource:
+    """This process's episodes: the k-th has seed base + k * processes + rank, apart from the
+    other processes'; with group advantages `per_seed` (groupSize) consecutive ones share it."""
+
+    new_episode: Callable[[int], Episode]
+    base: int
+    processes: int
+    rank: int
+    per_seed: int
+
+    def open(self, state: dict[str, Any], first: int) -> Slot:
+        """The next episode; its index counts the update's episodes, from `first`."""
+        k = state["episodesStarted"]
+        state["episodesStarted"] += 1
+        return episodes.start(self.new_episode((self.base + (k // self.per_seed) * self.processes + self.rank) & 0xFFFFFFFF), k - first)
+
+
+@dataclass
+class Rollout:
+    """One update's experience from this process."""
+
+    transitions: list[Transition]  # (stepsPerUpdate,) in collection order
+    finished: list[Slot]  # episodes that ended, in the order they ended
+    slots: list[Slot]  # each environment slot's episode at the end (bootstraps a cut one)
+    inference_tokens: int
+
+
 def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     cfg = experiment.ppo
     group = cfg.advantage == "group"
@@ -136,256 +192,136 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         raise PpoError(f'ppo.parallelEnvs ({cfg.parallelEnvs}) must be a multiple of ppo.groupSize ({cfg.groupSize}) with advantage "group"')
     env_config = experiment.environment_for()
     acc = parallel.accelerator()
-    world, rank, main = acc.num_processes, acc.process_index, acc.is_main_process
     checkpoint = checkpoints.latest(run) if resume else None
-    lora = experiment.model.lora
-    # With LoRA, a checkpoint holds adapters: resume loads the base (Init or the model) and them.
-    base = str(experiment.resolve(cfg.init)) if cfg.init else experiment.model.name
-    source = str(checkpoint) if checkpoint and lora is None else base
+    init = experiment.resolve(cfg.init) if cfg.init else None
+    policy = load_policy(experiment, acc, init, checkpoint)
+    parameters = parameter_count(policy.plain)
+    state: dict[str, Any] = {"update": 0, "episodesStarted": 0, "trainTokens": 0, "inferenceTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": checkpoints.trained_tokens(init) if init else 0}}
+    if checkpoint is not None:
+        state = checkpoints.restore(checkpoint, policy.optimizer, policy.scheduler, policy.modules, process=acc.process_index)
+        state["episodesStarted"] = state.pop("episodesStartedByProcess", [state["episodesStarted"]] * acc.num_processes)[acc.process_index]
+    policy.prepare(acc)
+    if resume:  # a final checkpoint's evaluation comes after it: redone below, so dropped here
+        run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is None or checkpoint.name != "final")
+    run.update(parameters=parameters, **({"init": str(init)} if init else {}))
+    run.progress(state["update"], cfg.updates)
+    seed_base = zlib.crc32(f"ptlab-ppo-episodes:{experiment.seed}".encode())
+    source = EpisodeSource(env_config.episodes(experiment.base_dir), seed_base, acc.num_processes, acc.process_index, cfg.groupSize if group else 1)
+    answer_key, lam = core.ANSWER_KEYS[env_config.env], PAPER_LAMBDA[env_config.env]
+    segment = len(run.manifest.get("segments", [])) - 1
+
+    # at the start, or the evaluation a cancelled run stopped before
+    if state["update"] == 0 or (state["update"] < cfg.updates and parallel.any_process(acc, acc.is_main_process and not run.has_evaluation(state["update"]))):
+        maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False)
+    status = "finished"
+    while state["update"] < cfg.updates:
+        started = time.perf_counter()
+        rollout = collect(cfg, policy, source, state, answer_key, experiment.model.kvCache)  # 1
+        bootstrap = score_rollout(cfg, policy, rollout)  # 2
+        if group:  # 3
+            group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd)
+            del rollout.transitions[cfg.stepsPerUpdate :]  # whole waves ran; every process trains on stepsPerUpdate
+        else:
+            gae_advantages(rollout.transitions, bootstrap, cfg.gamma, cfg.lambda_)
+        losses, train_tokens = update(cfg, policy, rollout.transitions, acc)  # 4
+        policy.scheduler.step()
+        state["update"] += 1
+        elapsed = time.perf_counter() - started
+        state["wallSeconds"] += elapsed
+        log(run, acc, cfg, policy, state, rollout, losses, train_tokens, elapsed, segment, env_config, parameters, lam)  # 5
+        if parallel.any_process(acc, run.cancel_requested):
+            status = "cancelled"
+            break
+        if state["update"] < cfg.updates:  # evaluate, then save: a checkpoint's records are complete
+            maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False)
+        if cfg.saveEverySteps and state["update"] % cfg.saveEverySteps == 0 and state["update"] < cfg.updates:
+            save(run, acc, f"update-{state['update']:06d}", state, policy)
+    save(run, acc, "final" if status == "finished" else f"update-{state['update']:06d}", state, policy)
+    if status == "finished":
+        maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=True)
+    return status
+
+
+def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) -> Policy:
+    """The policy, its value head, the frozen Init for the KL penalty, Adam with its cosine
+    schedule; not yet prepared for DDP."""
+    cfg = experiment.ppo
     device = str(acc.device)
-    tokenizer = load_tokenizer(source, None, experiment.model.trustRemoteCode)  # a processor for image-text-to-text models
-    text = chat.text_tokenizer(tokenizer)
-    if env_config.modality == "vision" and not chat.is_multimodal(tokenizer):
+    model, tokenizer = load_trainable(experiment.model, device, init, checkpoint)
+    if experiment.environment_for().modality == "vision" and not chat.is_multimodal(tokenizer):
         raise PpoError("environment.modality: vision PPO needs an image-text-to-text model (model.kind \"image-text-to-text\", e.g. embedded:tiny-vlm); this model reads text only")
-    model = load_causal_lm(source, experiment.model.dtype, device, None, experiment.model.trustRemoteCode)
-    if lora is not None:
-        model = add_lora(model, lora, str(checkpoint) if checkpoint else None)
-    if experiment.model.gradientCheckpointing:
-        model.gradient_checkpointing_enable()
     # Seed after loading: building the embedded model on first use draws from the global RNG.
-    torch.manual_seed(experiment.seed + rank)
-    random.seed(experiment.seed + rank)
-    head = None if group else ValueHead(hidden_size(model), cfg.valueHead.hidden).to(device)
-    modules = {"value_head": head} if head is not None else {}
+    torch.manual_seed(experiment.seed + acc.process_index)
+    random.seed(experiment.seed + acc.process_index)
+    head = None if cfg.advantage == "group" else ValueHead(hidden_size(model), cfg.valueHead.hidden).to(device)
     reference = None
     if cfg.klCoef > 0:
-        reference = load_causal_lm(str(experiment.resolve(cfg.init)) if cfg.init else experiment.model.name, experiment.model.dtype, device).eval()
+        reference = load(experiment.model, device, init)[0].eval()
         reference.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad] + (list(head.parameters()) if head is not None else [])
     optimizer = torch.optim.Adam(params, lr=cfg.learningRate, betas=cfg.adam.betas, eps=cfg.adam.eps, weight_decay=cfg.adam.weightDecay)
     ratio = cfg.finalLearningRate / cfg.learningRate
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: ratio + (1 - ratio) * 0.5 * (1 + math.cos(math.pi * min(u, cfg.updates) / cfg.updates)))
-    parameters = parameter_count(model)
-    init_tokens = checkpoints.trained_tokens(experiment.resolve(cfg.init)) if cfg.init else 0
-    state: dict[str, Any] = {"update": 0, "episodesStarted": 0, "trainTokens": 0, "inferenceTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": init_tokens}}
-    if checkpoint is not None:
-        state = checkpoints.restore(checkpoint, optimizer, scheduler, modules, process=rank)
-        state["episodesStarted"] = state.pop("episodesStartedByProcess", [state["episodesStarted"]] * world)[rank]
-    # Training passes go through the prepared (DDP) modules; rollouts, scoring and saving use the plain ones.
-    plain, plain_head = model, head
-    if head is not None:
-        model, head, optimizer = acc.prepare(model, head, optimizer)
-    else:
-        model, optimizer = acc.prepare(model, optimizer)
-    if resume:  # a final checkpoint's evaluation comes after it: redone below, so dropped here
-        run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is None or checkpoint.name != "final")
-    run.update(parameters=parameters, **({"init": str(experiment.resolve(cfg.init))} if cfg.init else {}))
-    run.progress(state["update"], cfg.updates)
-    routes = virl.routes_for(env_config, experiment.base_dir) if isinstance(env_config, virl.VirlConfig) else []
-    episode_seed_base = zlib.crc32(f"ptlab-ppo-episodes:{experiment.seed}".encode())
-    answer_key = core.ANSWER_KEYS["virl" if isinstance(env_config, virl.VirlConfig) else "generalpoints"]
-    lam = PAPER_LAMBDA["virl" if isinstance(env_config, virl.VirlConfig) else "generalpoints"]
-    segment = len(run.manifest.get("segments", [])) - 1
+    return Policy(model, head, model, head, reference, tokenizer, optimizer, scheduler, params)
 
-    def compute() -> dict[str, Any]:
-        trained = state["compute"]["initTokens"] + state["trainTokens"]
-        return {
-            "parameters": parameters,
-            "initTokens": state["compute"]["initTokens"],
-            "trainTokens": state["trainTokens"],
-            "inferenceTokens": state["inferenceTokens"],
-            "gflops": (6 * parameters * trained + 2 * parameters * state["inferenceTokens"]) / 1e9,
-            "gflopsPaperApprox": (6 * parameters * trained + 2 * parameters * lam * state["trainTokens"]) / 1e9,
-        }
 
-    def save(name: str) -> None:
-        rng, started_by_process = parallel.rng_states(acc), parallel.gathered(acc, [state["episodesStarted"]])  # every process takes part
-        if main:
-            snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
-            if world > 1:
-                snapshot["episodesStartedByProcess"] = started_by_process
-            checkpoints.save(run, name, state["update"], plain, tokenizer, optimizer, scheduler, snapshot, modules, rng_states=rng)
-        acc.wait_for_everyone()
-
-    evaluation = experiment.evaluation
-
-    def maybe_evaluate(update: int, final: bool) -> None:
-        if evaluation is None:
-            return
-        if ((evaluation.everySteps and update % evaluation.everySteps == 0) or (final and evaluation.atCheckpoints)) and main:
-            evaluate(experiment, run, plain, tokenizer, update, compute())
-        acc.wait_for_everyone()
-
-    if state["update"] == 0:
-        maybe_evaluate(0, final=False)
-    elif state["update"] < cfg.updates and parallel.any_process(acc, main and not run.has_evaluation(state["update"])):
-        maybe_evaluate(state["update"], final=False)  # a cancelled run stopped before this update's evaluation
-    status = "finished"
-    while state["update"] < cfg.updates:
-        started = time.perf_counter()
-        # 1. rollout
-        plain.eval()
-        inference_tokens = 0
-        slots: list[Any] = [None] * cfg.parallelEnvs
-        episode_of = [0] * cfg.parallelEnvs
-        chats: list[list[dict[str, Any]]] = [[] for _ in slots]
-        shown: list[dict[str, str]] = [{} for _ in slots]  # how each slot's next turn's prompt is recorded
-        turns: list[list[dict[str, Any]]] = [[] for _ in slots]
-        opened = 0
-
-        def open_episode(slot: int) -> None:
-            """The slot's next seeded episode: consecutive seeds, or groupSize episodes per seed."""
-            nonlocal opened
-            # this process's k-th seed is k * processes + rank: apart from the other processes'
-            seed_index = (state["episodesStarted"] // cfg.groupSize if group else state["episodesStarted"]) * world + rank
-            slots[slot] = _new_episode(experiment, routes, (episode_seed_base + seed_index) & 0xFFFFFFFF)
-            state["episodesStarted"] += 1
-            episode_of[slot], opened = opened, opened + 1
-            chats[slot], shown[slot], turns[slot] = [chat.user_message(slots[slot].prompt, chat.observation_image(slots[slot]))], {"prompt": slots[slot].prompt}, []
-
-        active: list[int] = []
-        transitions: list[Transition] = []
-        finished: list[tuple[Any, list[dict[str, Any]]]] = []
-        while True:
-            if not active and (group or not transitions) and len(transitions) < cfg.stepsPerUpdate:
-                for slot in range(cfg.parallelEnvs):  # a wave (group mode: whole groups, run to their end)
-                    open_episode(slot)
-                active = list(range(cfg.parallelEnvs))
-            if not active or (not group and len(transitions) >= cfg.stepsPerUpdate):
-                break
-            prompts = [_chat_ids(tokenizer, chats[slot]) for slot in active]
-            answers = generate(plain, tokenizer, [chats[slot] for slot in active], cfg.maxNewTokens, cfg.temperature, experiment.model.kvCache)
-            still = []
-            for slot, prompt_ids, generation in zip(active, prompts, answers):
-                episode = slots[slot]
-                answer, prompt_tokens, answer_tokens = generation.text, generation.prompt_tokens, generation.answer_tokens
-                inference_tokens += prompt_tokens + answer_tokens
-                response_ids = list(generation.ids)  # as sampled: the gradient is taken on what the policy did
-                weights = core.token_weights(answer, _token_ends(text, response_ids[:answer_tokens]), answer_key, cfg.thoughtWeight) + [1.0] * generation.stopped
-                step = episode.step(answer)
-                reward = step.reward * cfg.rewardScale
-                transitions.append(Transition(slot, prompt_ids, response_ids, weights, reward, step.done, episode_of[slot], tuple(chat.images_in(chats[slot]))))
-                turn = {"index": len(turns[slot]), **shown[slot], "output": answer, "reward": step.reward, "message": step.message, "done": step.done, "outputTokens": answer_tokens, "promptTokens": prompt_tokens}
-                if step.failure_mode is not None:
-                    turn["failureMode"] = step.failure_mode
-                turns[slot].append(turn)
-                if step.done:
-                    finished.append((episode, turns[slot]))
-                    if not group:
-                        open_episode(slot)
-                        still.append(slot)
-                elif getattr(step, "new_chat", False):
-                    chats[slot], shown[slot] = [chat.user_message(step.next_prompt, chat.observation_image(episode))], {"prompt": step.next_prompt}
-                    still.append(slot)
-                else:
-                    chats[slot] = [*chats[slot], {"role": "assistant", "content": answer}, {"role": "user", "content": step.next_prompt}]
-                    shown[slot] = {"promptDelta": step.next_prompt}
-                    still.append(slot)
-                if not group and len(transitions) >= cfg.stepsPerUpdate:
-                    break
-            active = still
-        # 2. score with the rollout policy; bootstrap values for cut episodes
-        with torch.no_grad():
-            for start in range(0, len(transitions), cfg.miniBatchSize):
-                batch = transitions[start : start + cfg.miniBatchSize]
-                logprobs, values, _ = score(plain, plain_head, batch, cfg.temperature, text.pad_token_id, encoder=tokenizer)
-                for i, (t, lp) in enumerate(zip(batch, logprobs.tolist())):
-                    t.old_logprob, t.old_value = lp, float(values[i]) if values is not None else 0.0
-            bootstrap = {}
-            if head is not None:
-                last_of_slot = {t.slot: t for t in transitions}
-                for slot in sorted(s for s, t in last_of_slot.items() if not t.done):
-                    probe = Transition(slot, _chat_ids(tokenizer, chats[slot]), [text.eos_token_id], [1.0], 0.0, False, images=tuple(chat.images_in(chats[slot])))
-                    bootstrap[slot] = float(score(plain, plain_head, [probe], cfg.temperature, text.pad_token_id, encoder=tokenizer)[1][0])
-        # 3. advantages
-        if group:
-            group_advantages(transitions, cfg.groupSize, cfg.groupStd)
-            del transitions[cfg.stepsPerUpdate :]  # whole waves ran; every process trains on stepsPerUpdate
-        else:
-            gae_advantages(transitions, bootstrap, cfg.gamma, cfg.lambda_)
-        # 4. update
-        model.train()
-        totals = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0}
-        passes, train_tokens = 0, 0
-        for _epoch in range(cfg.epochs):
-            order = torch.randperm(len(transitions)).tolist()
-            for start in range(0, len(order), cfg.miniBatchSize):
-                batch = [transitions[i] for i in order[start : start + cfg.miniBatchSize]]
-                logprobs, values, entropy = score(model, head, batch, cfg.temperature, text.pad_token_id, with_entropy=True, encoder=tokenizer)
-                old = torch.tensor([t.old_logprob for t in batch], device=logprobs.device)
-                adv = torch.tensor([t.advantage for t in batch], device=logprobs.device)
-                ploss, clipfrac, approx_kl = core.policy_loss(logprobs, old, adv, cfg.clip)
-                loss = ploss - cfg.entropyCoef * entropy
-                vloss = torch.tensor(0.0)
-                if values is not None:
-                    vloss = core.value_loss(values, torch.tensor([t.old_value for t in batch], device=values.device), torch.tensor([t.ret for t in batch], device=values.device), cfg.valueClip)
-                    loss = loss + cfg.valueCoef * vloss
-                kl = torch.tensor(0.0)
-                if reference is not None:
-                    with torch.no_grad():
-                        ref_logprobs, _, _ = score(reference, None, batch, cfg.temperature, text.pad_token_id, encoder=tokenizer)
-                    kl = (logprobs - ref_logprobs).mean()
-                    loss = loss + cfg.klCoef * kl
-                optimizer.zero_grad(set_to_none=True)
-                acc.backward(loss)
-                acc.clip_grad_norm_(params, cfg.maxGradNorm)
-                optimizer.step()
-                train_tokens += sum(len(t.prompt_ids) + len(t.response_ids) for t in batch)
-                for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl)):
-                    totals[key] += float(value.detach())
-                passes += 1
-        scheduler.step()
-        state["update"] += 1
-        elapsed = time.perf_counter() - started
-        state["wallSeconds"] += elapsed
-        # 5. log: sums over the processes (each process's own numbers in a single process)
-        inference_tokens, train_tokens = parallel.totals(acc, inference_tokens, train_tokens)
-        state["inferenceTokens"] += int(inference_tokens)
-        state["trainTokens"] += int(train_tokens)
-        records = parallel.gathered(acc, [_train_episode_record(run, state["update"], 0, episode, episode_turns, env_config) for episode, episode_turns in finished])
-        for index, record in enumerate(records):
-            run.episode({**record, "episode": index})
-        n, reward_sum, return_sum, response_tokens, successes, episodes_started, rollout_tokens = parallel.totals(
-            acc, len(transitions), sum(t.reward for t in transitions), sum(t.ret for t in transitions), sum(len(t.response_ids) for t in transitions),
-            sum(1 for e, _ in finished if e.success), state["episodesStarted"], sum(len(t.prompt_ids) + len(t.response_ids) for t in transitions),
-        )
-        means = dict(zip(totals, [v / passes / world for v in parallel.totals(acc, *totals.values())]))
-        run.metric({
-            "kind": "train",
-            "step": state["update"],
-            "time": now(),
-            "wallSeconds": round(state["wallSeconds"], 3),
-            "segment": segment,
-            "episodes": int(episodes_started),
-            "compute": compute(),
-            "metrics": {
-                "rollout/reward_mean": reward_sum / n,
-                "rollout/return_mean": return_sum / n,
-                "rollout/episodes_finished": len(records),
-                "rollout/success_rate": successes / len(records) if records else None,
-                "rollout/response_tokens_mean": response_tokens / n,
-                "ppo/policy_loss": means["policy"],
-                "ppo/value_loss": means["value"] if head is not None else None,
-                "ppo/clipfrac": means["clipfrac"],
-                "ppo/approx_kl": means["approx_kl"],
-                "ppo/entropy": means["entropy"],
-                "ppo/kl_to_init": means["kl"] if reference is not None else None,
-                "train/lr": scheduler.get_last_lr()[0],
-                "perf/tokens_per_second": rollout_tokens * (cfg.epochs + 1) / elapsed,
-            },
-        })
-        run.progress(state["update"], cfg.updates)
-        if parallel.any_process(acc, run.cancel_requested):
-            status = "cancelled"
+def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], answer_key: str, kv_cache: str) -> Rollout:
+    """1. rollout (see the module's docstring)."""
+    group = cfg.advantage == "group"
+    policy.plain.eval()
+    first = state["episodesStarted"]
+    slots: list[Slot] = []
+    transitions: list[Transition] = []
+    finished: list[Slot] = []
+    active: list[int] = []
+    inference_tokens = 0
+    while True:
+        if not active and (group or not transitions) and len(transitions) < cfg.stepsPerUpdate:
+            slots = [source.open(state, first) for _ in range(cfg.parallelEnvs)]  # a wave
+            active = list(range(cfg.parallelEnvs))
+        if not active or (not group and len(transitions) >= cfg.stepsPerUpdate):
             break
-        if state["update"] < cfg.updates:  # evaluate, then save: a checkpoint's records are complete
-            maybe_evaluate(state["update"], final=False)
-        if cfg.saveEverySteps and state["update"] % cfg.saveEverySteps == 0 and state["update"] < cfg.updates:
-            save(f"update-{state['update']:06d}")
-    save("final" if status == "finished" else f"update-{state['update']:06d}")
-    if status == "finished":
-        maybe_evaluate(state["update"], final=True)
-    return status
+        prompts = [_chat_ids(policy.tokenizer, slots[i].messages) for i in active]
+        answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache)
+        still = []
+        for i, prompt_ids, generation in zip(active, prompts, answers):
+            slot = slots[i]
+            images = tuple(chat.images_in(slot.messages))  # the prompt's, before the slot moves on
+            step = episodes.advance(slot, generation)
+            inference_tokens += generation.prompt_tokens + generation.answer_tokens
+            response_ids = list(generation.ids)  # as sampled: the gradient is taken on what the policy did
+            weights = core.token_weights(generation.text, _token_ends(policy.text, response_ids[: generation.answer_tokens]), answer_key, cfg.thoughtWeight) + [1.0] * generation.stopped
+            transitions.append(Transition(i, prompt_ids, response_ids, weights, step.reward * cfg.rewardScale, step.done, slot.index, images))
+            if step.done:
+                finished.append(slot)
+                if group:
+                    continue  # a group runs to its end; its slot waits for the next wave
+                slots[i] = source.open(state, first)
+            still.append(i)
+            if not group and len(transitions) >= cfg.stepsPerUpdate:
+                break
+        active = still
+    return Rollout(transitions, finished, slots, inference_tokens)
+
+
+def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout) -> dict[int, float]:
+    """2. score with the rollout policy; returns each cut episode's next-state value by slot (GAE's bootstrap)."""
+    pad_id = policy.text.pad_token_id
+    transitions = rollout.transitions
+    bootstrap = {}
+    with torch.no_grad():
+        for start in range(0, len(transitions), cfg.miniBatchSize):
+            batch = transitions[start : start + cfg.miniBatchSize]
+            logprobs, values, _ = score(policy.plain, policy.plain_head, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
+            for i, (t, lp) in enumerate(zip(batch, logprobs.tolist())):
+                t.old_logprob, t.old_value = lp, float(values[i]) if values is not None else 0.0
+        if policy.plain_head is not None:
+            last_of_slot = {t.slot: t for t in transitions}
+            for i in sorted(s for s, t in last_of_slot.items() if not t.done):
+                messages = rollout.slots[i].messages
+                probe = Transition(i, _chat_ids(policy.tokenizer, messages), [policy.text.eos_token_id], [1.0], 0.0, False, images=tuple(chat.images_in(messages)))
+                bootstrap[i] = float(score(policy.plain, policy.plain_head, [probe], cfg.temperature, pad_id, encoder=policy.tokenizer)[1][0])
+    return bootstrap
 
 
 def gae_advantages(transitions: list[Transition], bootstrap: dict[int, float], gamma: float, lam: float) -> None:
@@ -413,26 +349,113 @@ def group_advantages(transitions: list[Transition], group_size: int, scale: bool
         t.advantage, t.ret = by_episode[t.episode], returns[t.episode]
 
 
-def _train_episode_record(run: RunLog, update: int, index: int, episode: Any, turns: list[dict[str, Any]], env_config: Any) -> dict[str, Any]:
-    if isinstance(episode, virl.VirlEpisode):
-        state = {"routeId": episode.route.route_id, "city": episode.route.city, "position": min(episode.position, len(episode.rail) - 1), "railLength": len(episode.rail)}
-    else:
-        state = episode.state()
-    record = {
-        "runId": run.manifest["runId"],
-        "step": update,
-        "split": "train",
-        "splitKind": "train",
-        "episode": index,
-        "seed": episode.seed,
-        "environment": env_config.to_dict(),
-        "state": state,
-        "turns": turns,
-        "success": bool(episode.success),
-        "totalReward": sum(t["reward"] for t in turns),
-        "truncated": not episode.success,
+def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) -> tuple[dict[str, float], int]:
+    """4. update; returns each loss's mean over this process's passes and the tokens trained on."""
+    policy.model.train()
+    pad_id = policy.text.pad_token_id
+    totals = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0}
+    passes = train_tokens = 0
+    for _epoch in range(cfg.epochs):
+        order = torch.randperm(len(transitions)).tolist()
+        for start in range(0, len(order), cfg.miniBatchSize):
+            batch = [transitions[i] for i in order[start : start + cfg.miniBatchSize]]
+            logprobs, values, entropy = score(policy.model, policy.head, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer)
+            old = torch.tensor([t.old_logprob for t in batch], device=logprobs.device)
+            advantages = torch.tensor([t.advantage for t in batch], device=logprobs.device)
+            ploss, clipfrac, approx_kl = core.policy_loss(logprobs, old, advantages, cfg.clip)
+            loss = ploss - cfg.entropyCoef * entropy
+            vloss = torch.tensor(0.0)
+            if values is not None:
+                vloss = core.value_loss(values, torch.tensor([t.old_value for t in batch], device=values.device), torch.tensor([t.ret for t in batch], device=values.device), cfg.valueClip)
+                loss = loss + cfg.valueCoef * vloss
+            kl = torch.tensor(0.0)
+            if policy.reference is not None:
+                with torch.no_grad():
+                    ref_logprobs, _, _ = score(policy.reference, None, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
+                kl = (logprobs - ref_logprobs).mean()
+                loss = loss + cfg.klCoef * kl
+            policy.optimizer.zero_grad(set_to_none=True)
+            acc.backward(loss)
+            acc.clip_grad_norm_(policy.params, cfg.maxGradNorm)
+            policy.optimizer.step()
+            train_tokens += sum(len(t.prompt_ids) + len(t.response_ids) for t in batch)
+            for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl)):
+                totals[key] += float(value.detach())
+            passes += 1
+    return {key: total / passes for key, total in totals.items()}, train_tokens
+
+
+def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, losses: dict[str, float], train_tokens: int, elapsed: float, segment: int, env_config: Any, parameters: int, lam: float) -> None:
+    """5. log: sums over the processes (each process's own numbers in a single process)."""
+    transitions = rollout.transitions
+    inference_tokens, train_tokens = parallel.totals(acc, rollout.inference_tokens, train_tokens)
+    state["inferenceTokens"] += int(inference_tokens)
+    state["trainTokens"] += int(train_tokens)
+    records = parallel.gathered(acc, [episodes.record(run.manifest["runId"], state["update"], "train", "train", slot, env_config) for slot in rollout.finished])
+    for index, record in enumerate(records):
+        run.episode({**record, "episode": index})
+    n, reward_sum, return_sum, response_tokens, successes, episodes_started, rollout_tokens = parallel.totals(
+        acc, len(transitions), sum(t.reward for t in transitions), sum(t.ret for t in transitions), sum(len(t.response_ids) for t in transitions),
+        sum(1 for slot in rollout.finished if slot.env.success), state["episodesStarted"], sum(len(t.prompt_ids) + len(t.response_ids) for t in transitions),
+    )
+    means = dict(zip(losses, [v / acc.num_processes for v in parallel.totals(acc, *losses.values())]))
+    run.metric({
+        "kind": "train",
+        "step": state["update"],
+        "time": now(),
+        "wallSeconds": round(state["wallSeconds"], 3),
+        "segment": segment,
+        "episodes": int(episodes_started),
+        "compute": compute(state, parameters, lam),
+        "metrics": {
+            "rollout/reward_mean": reward_sum / n,
+            "rollout/return_mean": return_sum / n,
+            "rollout/episodes_finished": len(records),
+            "rollout/success_rate": successes / len(records) if records else None,
+            "rollout/response_tokens_mean": response_tokens / n,
+            "ppo/policy_loss": means["policy"],
+            "ppo/value_loss": means["value"] if policy.head is not None else None,
+            "ppo/clipfrac": means["clipfrac"],
+            "ppo/approx_kl": means["approx_kl"],
+            "ppo/entropy": means["entropy"],
+            "ppo/kl_to_init": means["kl"] if policy.reference is not None else None,
+            "train/lr": policy.scheduler.get_last_lr()[0],
+            "perf/tokens_per_second": rollout_tokens * (cfg.epochs + 1) / elapsed,
+        },
+    })
+    run.progress(state["update"], cfg.updates)
+
+
+def compute(state: dict[str, Any], parameters: int, lam: float) -> dict[str, Any]:
+    """Token counts and GFLOPs (6 N D training, 2 N D inference; the paper's approximation
+    counts inference as lam x training tokens)."""
+    trained = state["compute"]["initTokens"] + state["trainTokens"]
+    return {
+        "parameters": parameters,
+        "initTokens": state["compute"]["initTokens"],
+        "trainTokens": state["trainTokens"],
+        "inferenceTokens": state["inferenceTokens"],
+        "gflops": (6 * parameters * trained + 2 * parameters * state["inferenceTokens"]) / 1e9,
+        "gflopsPaperApprox": (6 * parameters * trained + 2 * parameters * lam * state["trainTokens"]) / 1e9,
     }
-    failed = [t["failureMode"] for t in turns if t.get("failureMode") not in (None, "budget-exhausted")]
-    if not episode.success and failed:
-        record["failureMode"] = failed[-1]
-    return record
+
+
+def maybe_evaluate(experiment: Experiment, run: RunLog, acc: Any, policy: Policy, update: int, compute_record: dict[str, Any], final: bool) -> None:
+    """Evaluation on the schedule, by the main process."""
+    evaluation = experiment.evaluation
+    if evaluation is None:
+        return
+    if ((evaluation.everySteps and update % evaluation.everySteps == 0) or (final and evaluation.atCheckpoints)) and acc.is_main_process:
+        evaluate(experiment, run, policy.plain, policy.tokenizer, update, compute_record)
+    acc.wait_for_everyone()
+
+
+def save(run: RunLog, acc: Any, name: str, state: dict[str, Any], policy: Policy) -> None:
+    """A checkpoint, written by the main process, with every process's RNG and episode count."""
+    rng, started_by_process = parallel.rng_states(acc), parallel.gathered(acc, [state["episodesStarted"]])  # every process takes part
+    if acc.is_main_process:
+        snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+        if acc.num_processes > 1:
+            snapshot["episodesStartedByProcess"] = started_by_process
+        checkpoints.save(run, name, state["update"], policy.plain, policy.tokenizer, policy.optimizer, policy.scheduler, snapshot, policy.modules, rng_states=rng)
+    acc.wait_for_everyone()

@@ -96,10 +96,3 @@ def entropy(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     logp = torch.log_softmax(logits.float(), dim=-1)
     per_token = -(logp.exp() * logp).sum(dim=-1)
     return (per_token * mask).sum() / mask.sum().clamp(min=1)
-
-
-def kl_to_reference(logprobs: torch.Tensor, ref_logprobs: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Per-action KL estimate to the Init policy (k3 per token, summed over the response).
-    (T, L) -> (T,)."""
-    log_ratio = ref_logprobs - logprobs
-    return (((log_ratio.exp() - 1) - log_ratio) * mask).sum(dim=-1)

@@ -36,7 +36,7 @@ from ptlab import chat, checkpoints, parallel
 from ptlab.config import Experiment
 from ptlab.data import SFT_FILE, write_sft_data
 from ptlab.evaluate import evaluate
-from ptlab.models import add_lora, load_causal_lm, load_tokenizer, parameter_count
+from ptlab.models import load_trainable, parameter_count
 from ptlab.runlog import RunLog, now
 
 IGNORE = -100
@@ -157,17 +157,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     if not written or not data_path.exists():
         return "cancelled"
     checkpoint = checkpoints.latest(run) if resume else None
-    lora = experiment.model.lora
-    # With LoRA, a checkpoint holds adapters: resume loads the base (Init or the model) and them.
-    local = checkpoint if checkpoint and lora is None else (experiment.resolve(sft.init) if sft.init else None)
-    source = str(local) if local else experiment.model.name
-    revision = None if local else experiment.model.revision
-    tokenizer = load_tokenizer(source, revision, experiment.model.trustRemoteCode)
-    model = load_causal_lm(source, experiment.model.dtype, str(acc.device), revision, experiment.model.trustRemoteCode)
-    if lora is not None:
-        model = add_lora(model, lora, str(checkpoint) if checkpoint else None)
-    if experiment.model.gradientCheckpointing:
-        model.gradient_checkpointing_enable()
+    model, tokenizer = load_trainable(experiment.model, str(acc.device), experiment.resolve(sft.init) if sft.init else None, checkpoint)
     # Seed after loading: building the embedded model on first use draws from the global RNG.
     torch.manual_seed(experiment.seed)
     random.seed(experiment.seed)

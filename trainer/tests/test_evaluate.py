@@ -30,8 +30,8 @@ def eval_config(tmp_path: Path, environment: dict | None = None, splits: list | 
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    return {**os.environ, "PTLAB_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
+def env(ptlab_cache):
+    return {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache)}
 
 
 def ptlab_eval(env, *args: str) -> subprocess.CompletedProcess[str]:

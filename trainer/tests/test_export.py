@@ -19,8 +19,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    cache = tmp_path_factory.mktemp("cache")
+def exported(tmp_path_factory, ptlab_cache):
+    cache = ptlab_cache
     env = {**os.environ, "PTLAB_CACHE_DIR": str(cache)}
     mp = pytest.MonkeyPatch()
     mp.setenv("PTLAB_CACHE_DIR", str(cache))

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ptlab.envs import vectors
+import env_vectors as vectors
 from ptlab.envs.generalpoints import (
     EnvConfigError,
     GeneralPointsConfig,
@@ -23,7 +23,7 @@ VECTORS = json.loads(vectors.VECTORS_FILE.read_text(encoding="utf-8"))
 
 
 def test_vectors_file_is_current():
-    assert vectors.VECTORS_FILE.read_text(encoding="utf-8") == vectors.render(), "run: python -m ptlab.envs.vectors --write"
+    assert vectors.VECTORS_FILE.read_text(encoding="utf-8") == vectors.render(), "run: .venv/bin/python trainer/tests/env_vectors.py --write"
 
 
 def test_vectors_cover_every_reward_branch():

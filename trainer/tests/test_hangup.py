@@ -17,7 +17,7 @@ pytest.importorskip("torch")
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def test_sighup_from_a_closed_terminal_checkpoints_and_cancels(tmp_path):
+def test_sighup_from_a_closed_terminal_checkpoints_and_cancels(tmp_path, ptlab_cache):
     data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
     data["sft"].update(steps=400, globalBatchSize=8, microBatchSize=4, saveEverySteps=1000)
     data["sft"]["data"]["examples"] = 96
@@ -25,7 +25,7 @@ def test_sighup_from_a_closed_terminal_checkpoints_and_cancels(tmp_path):
     config = tmp_path / "hangup.ptlab.json"
     config.write_text(json.dumps(data))
     run = tmp_path / "run"
-    env = {**os.environ, "PTLAB_CACHE_DIR": str(tmp_path / "cache"), "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache), "OMP_NUM_THREADS": "1"}
     pid, master = pty.fork()  # the child leads a session whose controlling terminal is the pty
     if pid == 0:
         os.execve(sys.executable, [sys.executable, "-m", "ptlab", "sft", "--config", str(config), "--run-dir", str(run)], env)

@@ -9,10 +9,9 @@ from ptlab.envs import generalpoints as gp  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory):
-    cache = tmp_path_factory.mktemp("cache")
+def embedded(ptlab_cache):
     mp = pytest.MonkeyPatch()
-    mp.setenv("PTLAB_CACHE_DIR", str(cache))
+    mp.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
     yield models.resolve_model_path("embedded:tiny-lm")
     mp.undo()
 
@@ -55,3 +54,32 @@ def test_model_runs_forward_and_generates(embedded):
 def test_unknown_embedded_model_names_the_field(tmp_path):
     with pytest.raises(ValueError, match="model.name: unknown embedded model"):
         models.build_embedded("embedded:giant", tmp_path / "x")
+
+
+def test_ppo_loads_the_policy_and_the_kl_reference_alike(embedded, monkeypatch):
+    """Both at model.revision and with trustRemoteCode, through the one loader (PPO once
+    dropped the revision, and the reference model trust_remote_code)."""
+    import json
+    from pathlib import Path
+
+    from transformers import AutoModelForCausalLM
+
+    from ptlab import parallel, ppo
+    from ptlab.config import experiment_from_dict
+
+    calls = []
+    real = AutoModelForCausalLM.from_pretrained.__func__
+
+    def spy(cls, path, *args, **kwargs):
+        calls.append((kwargs.get("revision"), kwargs.get("trust_remote_code")))
+        return real(cls, path, *args, **kwargs)
+
+    monkeypatch.setattr(AutoModelForCausalLM, "from_pretrained", classmethod(spy))
+    example = Path(__file__).resolve().parents[2] / "examples" / "tiny.ptlab.json"
+    data = json.loads(example.read_text())
+    data["model"].update(revision="main", trustRemoteCode=True)
+    data["ppo"].pop("init", None)
+    data["ppo"]["klCoef"] = 0.1
+    policy = ppo.load_policy(experiment_from_dict(data, example), parallel.accelerator(), None, None)
+    assert policy.reference is not None
+    assert calls == [("main", True), ("main", True)]

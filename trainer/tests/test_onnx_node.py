@@ -35,12 +35,14 @@ def _prompts() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def lively_checkpoint(tmp_path_factory):
+def lively_checkpoint(tmp_path_factory, ptlab_cache):
     """The embedded tokenizer on a Llama with large random weights, so greedy decoding
     wanders over the vocabulary instead of repeating one token."""
     from transformers import LlamaForCausalLM
 
-    base = Path(models.resolve_model_path("embedded:tiny-lm"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+        base = Path(models.resolve_model_path("embedded:tiny-lm"))
     tokenizer = models.load_tokenizer(str(base))
     config = LlamaForCausalLM.config_class.from_pretrained(base)
     config.initializer_range = 0.5

@@ -19,8 +19,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    return {**os.environ, "PTLAB_CACHE_DIR": str(tmp_path_factory.mktemp("cache")), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+def env(ptlab_cache):
+    return {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def config(tmp_path: Path, updates: int, save_every: int) -> Path:
@@ -132,7 +132,7 @@ def test_group_baselines_feed_the_loss_each_episode_return_minus_its_group_mean(
     to their end; the loss sees (return - group mean) / group std for every step."""
     from ptlab import cli, ppo_core
     from ptlab import ppo as ppo_module
-    from ptlab.evaluate import Generation
+    from ptlab.generation import Generation
 
     monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
     data = json.loads(config(tmp_path, 2, 100).read_text())

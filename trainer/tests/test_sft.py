@@ -18,8 +18,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    cache = tmp_path_factory.mktemp("cache")
+def env(ptlab_cache):
+    cache = ptlab_cache
     # one thread: CPU kernels then reduce in the same order every run (exact resume checks)
     return {**os.environ, "PTLAB_CACHE_DIR": str(cache), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 

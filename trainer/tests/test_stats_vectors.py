@@ -1,10 +1,10 @@
 """The dashboard's statistics reference vectors (test/vectors/stats.json) are current."""
 
-from ptlab import stats_vectors
+import stats_vectors
 
 
 def test_stats_vectors_file_is_current():
-    assert stats_vectors.VECTORS_FILE.read_text(encoding="utf-8") == stats_vectors.render(), "run: python -m ptlab.stats_vectors --write"
+    assert stats_vectors.VECTORS_FILE.read_text(encoding="utf-8") == stats_vectors.render(), "run: .venv/bin/python trainer/tests/stats_vectors.py --write"
 
 
 def test_savgol_reference_keeps_a_cubic_exactly():

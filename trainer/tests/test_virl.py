@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ptlab.envs import vectors, virl
+import env_vectors as vectors
+from ptlab.envs import virl
 from ptlab.envs.generalpoints import EnvConfigError
 
 VECTORS = json.loads(vectors.VIRL_VECTORS_FILE.read_text(encoding="utf-8"))
@@ -32,7 +33,7 @@ def _episode(raw, seed):
 
 
 def test_vectors_file_is_current():
-    assert vectors.VIRL_VECTORS_FILE.read_text(encoding="utf-8") == vectors.render_virl(), "run: python -m ptlab.envs.vectors --write"
+    assert vectors.VIRL_VECTORS_FILE.read_text(encoding="utf-8") == vectors.render_virl(), "run: .venv/bin/python trainer/tests/env_vectors.py --write"
 
 
 def test_vectors_cover_every_branch():

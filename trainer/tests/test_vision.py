@@ -21,8 +21,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    return {**os.environ, "PTLAB_CACHE_DIR": str(tmp_path_factory.mktemp("cache")), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+def env(ptlab_cache):
+    return {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def config(tmp_path: Path, name: str, steps: int = 10, save_every: int = 5, evaluate: bool = True, **ppo) -> Path:
@@ -63,7 +63,7 @@ def test_tiny_vlm_loads_back_through_the_auto_classes(env, monkeypatch):
     assert type(model).__name__ == "LlavaForConditionalGeneration" and models.is_vision_model("embedded:tiny-vlm")
     assert not models.is_vision_model("embedded:tiny-lm")
     episode = gp.GeneralPointsEpisode(gp.GeneralPointsConfig(modality="vision"), 3)
-    messages = [chat.user_message(episode.prompt, chat.observation_image(episode)), {"role": "assistant", "content": "ok"}]
+    messages = [chat.user_message(episode.prompt, episode.observation_image()), {"role": "assistant", "content": "ok"}]
     encoded = chat.encode(processor, messages, chat.images_in(messages), generation_prompt=False)
     image_token = processor.tokenizer.convert_tokens_to_ids(models.IMAGE_TOKEN)
     assert encoded["input_ids"].count(image_token) == 64  # 128x128 pixels in 16-pixel patches

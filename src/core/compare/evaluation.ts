@@ -1,5 +1,5 @@
 // Evaluation of a chat model on one split, in TypeScript: the trainer's protocol
-// (trainer/ptlab/evaluate.py) step for step, so a checkpoint evaluated here (with the ONNX
+// (trainer/ptlab/evaluate.py and episodes.py) step for step, so a checkpoint evaluated here (with the ONNX
 // export and onnxruntime-node) writes the same episode records as `python -m ptlab eval`.
 // Episode i uses seed `seed + i`; a rejected answer gets the verifier's message appended
 // (sequential revision); a V-IRL move starts a fresh chat.

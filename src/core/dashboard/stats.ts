@@ -1,6 +1,6 @@
 // Statistics for learning curves, shared by the dashboard webview, the host and unit tests.
 // Pure: no DOM, no vscode. Reference values: test/vectors/stats.json, written by
-// trainer/ptlab/stats_vectors.py with scipy/numpy (checked by test/unit/stats.test.ts).
+// trainer/tests/stats_vectors.py with scipy/numpy (checked by test/unit/stats.test.ts).
 
 /** Solve A x = b (A square, small) by Gaussian elimination with partial pivoting. */
 function solve(a: number[][], b: number[]): number[] {

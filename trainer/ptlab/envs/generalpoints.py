@@ -15,7 +15,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import permutations, product
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Callable, ClassVar, Literal
 
 from ptlab.envs.prng import Rng
 
@@ -37,6 +38,7 @@ class EnvConfigError(ValueError):
 
 @dataclass(frozen=True)
 class GeneralPointsConfig:
+    env: ClassVar[str] = "generalpoints"
     target: int = 24
     faceCards: Literal["all-10", "11-12-13"] = "all-10"
     sampling: Literal["any", "at-least-one-face"] = "any"
@@ -75,6 +77,10 @@ class GeneralPointsConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return {"env": "generalpoints", **asdict(self)}
+
+    def episodes(self, base_dir: Path) -> Callable[[int], GeneralPointsEpisode]:
+        """This environment's episode for a seed (`base_dir` is where V-IRL finds route files)."""
+        return lambda seed: GeneralPointsEpisode(self, seed)
 
 
 def card_value(rank: str, face_cards: str) -> int:
@@ -838,6 +844,7 @@ class Step:
     next_prompt: str | None  # the user turn appended for the next attempt, None when done
     recognized: bool | None
     failure_mode: str | None
+    new_chat: bool = False  # the next prompt always extends the chat (V-IRL's moves start a new one)
 
 
 class GeneralPointsEpisode:
@@ -866,5 +873,17 @@ class GeneralPointsEpisode:
         next_prompt = None if self.done else failure_turn(verdict.message)
         return Step(verdict.reward, verdict.message, self.done, self.success, self.done and not self.success, next_prompt, verdict.recognized, verdict.failure_mode)
 
+    expert_action = None  # no per-turn expert action: the record's state holds the solutions
+
+    def observation_image(self) -> Any:
+        """Vision: the four cards as one image; None for language."""
+        if self.config.modality != "vision":
+            return None
+        from ptlab.envs.cards import render_hand
+
+        return render_hand(self.hand.cards, self.hand.suits)
+
     def state(self) -> dict[str, Any]:
         return {"cards": self.hand.cards, "suits": self.hand.suits, "values": self.hand.values, "solutions": list(self.hand.solutions[:20])}
+
+    record_state = state  # the episode record's `state`

@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, ClassVar, Literal
 
 from ptlab.envs.generalpoints import EnvConfigError
 from ptlab.envs.generalpoints import json_object  # one JSON reading for every environment
@@ -67,6 +67,7 @@ BUDGET = "Exceed maximum verify steps"
 
 @dataclass(frozen=True)
 class VirlConfig:
+    env: ClassVar[str] = "virl"
     routes: Any = None  # {"file": path} or {"synthetic": {...}}
     actionSpace: Literal["absolute", "relative"] = "absolute"
     maxStraight: int = 5
@@ -101,6 +102,11 @@ class VirlConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return {"env": "virl", **{k: v for k, v in asdict(self).items() if v is not None}}
+
+    def episodes(self, base_dir: Path) -> Callable[[int], VirlEpisode]:
+        """This environment's episode for a seed; the routes are read once, relative to `base_dir`."""
+        routes = routes_for(self, base_dir)
+        return lambda seed: VirlEpisode(self, routes, seed)
 
 
 # ---------------------------------------------------------------------------- routes
@@ -445,6 +451,7 @@ class Step:
     new_chat: bool  # the next prompt starts a fresh chat (after a move) instead of appending
     correct: bool
     failure_mode: str | None
+    recognized: None = None  # V-IRL does not check what the model read from the image
 
 
 class VirlEpisode:
@@ -496,6 +503,22 @@ class VirlEpisode:
         p = self.rail[self.position]
         return {"type": "virl-streetview", "city": self.route.city, "routeId": self.route.route_id, "position": self.position,
                 "landmark": p.landmark, "atIntersection": p.at_intersection, "heading": p.heading}
+
+    def observation_image(self) -> Any:
+        """Vision: the 2x2 street-view grid at the current rail position; None for language."""
+        if self.config.modality != "vision":
+            return None
+        from ptlab.envs import streetview
+
+        position = min(self.position, len(self.rail) - 1)
+        p = self.rail[position]
+        panoramas = Path(self.config.panoramas) if self.config.panoramas else None
+        return streetview.observation_grid(self.route.city, self.route.route_id, position, p.landmark, p.at_intersection, p.heading, panoramas)
+
+    def record_state(self) -> dict[str, Any]:
+        """The episode record's `state`: the route, how far along it the episode got, its instruction."""
+        instruction = "\n".join(instruction_sentences(self.route, self.config.verifier == "strict"))
+        return {"routeId": self.route.route_id, "city": self.route.city, "position": min(self.position, len(self.rail) - 1), "railLength": len(self.rail), "instruction": instruction}
 
     def state(self) -> dict[str, Any]:
         return {

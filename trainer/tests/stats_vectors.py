@@ -4,7 +4,7 @@ debiased EMA that TensorBoard draws (scipy.signal.lfilter divided by 1 - w^k), b
 standard errors, SEM (scipy.stats.sem), Student-t quantiles and 95% confidence
 half-widths (scipy.stats.t.ppf), and seeds aggregated by global step.
 
-`python -m ptlab.stats_vectors --write` writes test/vectors/stats.json; the Python tests
+`.venv/bin/python trainer/tests/stats_vectors.py --write` writes test/vectors/stats.json; the Python tests
 check the file is current and the TypeScript unit tests check stats.ts against it.
 """
 

@@ -1,7 +1,7 @@
 """Shared test vectors for the environments: test/vectors/generalpoints.json.
 
-Python writes them (`python -m ptlab.envs.vectors --write`); the Python tests check the
-file is what this module produces, and the TypeScript tests check their own environment
+Python writes them (`.venv/bin/python trainer/tests/env_vectors.py --write`); the Python
+tests check the file is what this module produces, and the TypeScript tests check their own environment
 against every case. A case names each reward branch and quirk of shared/spec/environments.md.
 """
 
@@ -24,7 +24,7 @@ from ptlab.envs.generalpoints import (
     verify,
 )
 
-VECTORS_FILE = Path(__file__).resolve().parents[3] / "test" / "vectors" / "generalpoints.json"
+VECTORS_FILE = Path(__file__).resolve().parents[2] / "test" / "vectors" / "generalpoints.json"
 
 HANDS = [
     ["A", "5", "10", "K"],

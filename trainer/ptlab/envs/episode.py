@@ -1,0 +1,37 @@
+"""What the trainer needs of an environment, so that PPO, evaluation and the episode
+records never ask which one they run: GeneralPoints and V-IRL both provide it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+
+class Step(Protocol):
+    reward: float
+    message: str
+    done: bool
+    next_prompt: str | None  # the next user turn, None when done
+    new_chat: bool  # the next prompt starts a fresh chat (a V-IRL move) instead of extending this one
+    recognized: bool | None  # vision GeneralPoints: the answer named the cards shown
+    failure_mode: str | None
+
+
+class Episode(Protocol):
+    seed: int
+    prompt: str  # the current turn's
+    success: bool
+
+    @property
+    def expert_action(self) -> str | None: ...  # the expert's action now, where records show one (V-IRL)
+    def observation_image(self) -> Any: ...  # the image shown with the prompt (vision), or None
+    def step(self, output: str) -> Step: ...
+    def record_state(self) -> dict[str, Any]: ...  # the episode record's `state`
+
+
+class EnvironmentConfig(Protocol):
+    env: str  # "generalpoints" or "virl", as in the config file
+    modality: str
+
+    def to_dict(self) -> dict[str, Any]: ...
+    def episodes(self, base_dir: Path) -> Callable[[int], Episode]: ...  # an episode by seed

@@ -1,0 +1,85 @@
+"""Episodes in flight and their transcript records: the one episode loop of PPO's rollouts
+and of evaluation, and the one builder of episode records (schemas/episode.schema.json).
+
+Sequential revision: a rejected answer gets the verifier's message appended to the chat;
+a V-IRL move starts a fresh chat at the new position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ptlab import chat
+from ptlab.envs.episode import Episode, EnvironmentConfig, Step
+from ptlab.generation import Generation
+
+
+@dataclass
+class Slot:
+    """One episode in flight: its environment, the chat the model answers next, its turns so far."""
+
+    env: Episode
+    index: int  # the episode's number: within its split (evaluation) or its update (PPO)
+    messages: list[dict[str, Any]]
+    shown: dict[str, str]  # how the next turn's prompt is recorded: {"prompt"} for a new chat, else {"promptDelta"}
+    turns: list[dict[str, Any]] = field(default_factory=list)
+    recognized: int = 0  # vision GeneralPoints: answers that named the cards shown
+
+
+def start(env: Episode, index: int) -> Slot:
+    return Slot(env, index, [chat.user_message(env.prompt, env.observation_image())], {"prompt": env.prompt})
+
+
+def advance(slot: Slot, generation: Generation) -> Step:
+    """Score the answer, append its turn to the transcript and, unless the episode ended,
+    build the chat for the next attempt."""
+    env, answer = slot.env, generation.text
+    expert = env.expert_action  # before the step moves the episode on
+    step = env.step(answer)
+    turn: dict[str, Any] = {
+        "index": len(slot.turns), **slot.shown, "output": answer, "reward": step.reward, "message": step.message, "done": step.done,
+        "outputTokens": generation.answer_tokens, "promptTokens": generation.prompt_tokens,
+    }
+    if expert is not None:
+        turn["expertAction"] = expert
+    if step.recognized is not None:
+        turn["recognized"] = step.recognized
+        slot.recognized += int(step.recognized)
+    if step.failure_mode is not None:
+        turn["failureMode"] = step.failure_mode
+    slot.turns.append(turn)
+    if step.done:
+        return step
+    assert step.next_prompt is not None
+    if step.new_chat:
+        slot.messages, slot.shown = [chat.user_message(step.next_prompt, env.observation_image())], {"prompt": step.next_prompt}
+    else:
+        slot.messages = [*slot.messages, {"role": "assistant", "content": answer}, {"role": "user", "content": step.next_prompt}]
+        slot.shown = {"promptDelta": step.next_prompt}
+    return step
+
+
+def record(run_id: str, step: int, split: str, split_kind: str, slot: Slot, env_config: EnvironmentConfig, checkpoint: str | None = None) -> dict[str, Any]:
+    """The episode's transcript record."""
+    success = bool(slot.env.success)
+    result: dict[str, Any] = {
+        "runId": run_id,
+        "step": step,
+        "split": split,
+        "splitKind": split_kind,
+        "episode": slot.index,
+        "seed": slot.env.seed,
+        "environment": env_config.to_dict(),
+        "state": slot.env.record_state(),
+        "turns": slot.turns,
+        "success": success,
+        "totalReward": sum(t["reward"] for t in slot.turns),
+        "truncated": not success,
+    }
+    if checkpoint:
+        result["checkpoint"] = checkpoint
+    failures = [t["failureMode"] for t in slot.turns if "failureMode" in t]
+    if not success and failures:  # the last real failure; running out of attempts only when nothing else failed
+        result["failureMode"] = next((f for f in reversed(failures) if f != "budget-exhausted"), failures[-1])
+    return result

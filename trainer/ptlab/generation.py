@@ -1,0 +1,52 @@
+"""Sampling answers from a model for a batch of chats: what PPO's rollouts and evaluation share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ptlab import chat
+
+GENERATE_BATCH = 32
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One sampled answer: its text, and the token ids exactly as sampled (what PPO trains
+    on; re-encoding the text can give other ids), ending with the stop token when the model
+    produced one rather than running out of max_new_tokens."""
+
+    text: str
+    prompt_tokens: int
+    ids: tuple[int, ...]
+    stopped: bool
+
+    @property
+    def answer_tokens(self) -> int:
+        """The answer's tokens, the stop token not counted."""
+        return len(self.ids) - self.stopped
+
+
+def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic") -> list[Generation]:
+    """A Generation for each chat, batched, left-padded; `encoder` is the tokenizer or, for
+    image-text-to-text models, the processor (chats with images). `kv_cache` is the config's
+    model.kvCache: "static" preallocates the cache, and on CUDA generate compiles decoding."""
+    import torch
+
+    tokenizer = chat.text_tokenizer(encoder)
+    results: list[Generation] = []
+    stop = [tokenizer.convert_tokens_to_ids(t) for t in ("<|end|>",) if t in tokenizer.get_vocab()] or [tokenizer.eos_token_id]
+    for start in range(0, len(chats), GENERATE_BATCH):
+        batch = chat.generation_batch(encoder, chats[start : start + GENERATE_BATCH]).to(model.device)
+        sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
+        if kv_cache == "static":
+            sampling["cache_implementation"] = "static"
+        with torch.no_grad():
+            out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **sampling)
+        new = out[:, batch["input_ids"].shape[1] :]
+        for row, prompt_mask in zip(new, batch["attention_mask"]):
+            ids = row.tolist()
+            end = next((i for i, t in enumerate(ids) if t in stop or t == tokenizer.pad_token_id), len(ids))
+            stopped = end < len(ids)
+            results.append(Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), int(prompt_mask.sum()), tuple(ids[: end + stopped]), stopped))
+    return results
