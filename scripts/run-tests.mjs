@@ -95,7 +95,8 @@ const suites = [
   {
     name: 'python',
     run: async () => {
-      const { code, output } = await run(venvPython, ['-m', 'pytest', 'trainer/tests', '-q', '-p', 'no:cacheprovider']);
+      // two pytest-xdist workers (the 2-core machine); worksteal evens out the slow trainer tests
+      const { code, output } = await run(venvPython, ['-m', 'pytest', 'trainer/tests', '-q', '-p', 'no:cacheprovider', '-n', '2', '--dist', 'worksteal']);
       return settle(code, counts.pytest(output));
     },
   },

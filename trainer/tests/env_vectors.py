@@ -291,7 +291,7 @@ def virl_cases() -> dict[str, Any]:
             "expert": [virl.expert_response(config, ep.route, ep.rail, i) for i in range(len(ep.rail))],
         })
     return {
-        "about": "Shared V-IRL vectors, written by `python -m ptlab.envs.vectors --write`; checked by trainer/tests/test_virl.py and test/unit/virl.test.ts.",
+        "about": "Shared V-IRL vectors, written by `.venv/bin/python trainer/tests/env_vectors.py --write`; checked by trainer/tests/test_virl.py and test/unit/virl.test.ts.",
         "routesFile": VIRL_ROUTES,
         "rails": rails,
         "verify": verifies,
@@ -318,7 +318,7 @@ def trajectory_cases() -> list[dict[str, Any]]:
 
 def build() -> dict[str, Any]:
     return {
-        "about": "Shared GeneralPoints vectors, written by `python -m ptlab.envs.vectors --write`; checked by trainer/tests/test_generalpoints.py and test/unit/generalpoints.test.ts.",
+        "about": "Shared GeneralPoints vectors, written by `.venv/bin/python trainer/tests/env_vectors.py --write`; checked by trainer/tests/test_generalpoints.py and test/unit/generalpoints.test.ts.",
         "verify": verify_cases(),
         "deal": deal_cases(),
         "episodes": episode_cases(),
