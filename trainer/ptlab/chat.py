@@ -11,8 +11,16 @@ same path as the embedded tiny-vlm.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+
+GENERATION_MARKER = re.compile(r"\{%-?\s*generation\s*-?%\}")
+
+
+class ChatMaskError(ValueError):
+    """No assistant tokens can be found in a training chat; the message names the model,
+    its chat template and the example."""
 
 
 def is_multimodal(encoder: Any) -> bool:
@@ -62,22 +70,121 @@ def image_inputs(encoder: Any, images: list[Any]) -> dict[str, Any]:
     return dict(encoder.image_processor(images, return_tensors="pt"))
 
 
-def encode(encoder: Any, messages: list[dict[str, Any]], images: list[Any], generation_prompt: bool) -> dict[str, Any]:
+def encode(encoder: Any, messages: list[dict[str, Any]], images: list[Any], generation_prompt: bool, example: str = "a chat") -> dict[str, Any]:
     """Token ids of one chat (image placeholders expanded) and, for training examples
-    (generation_prompt False), the assistant-token mask."""
+    (generation_prompt False), the assistant-token mask (`assistant_mask`)."""
     require_multimodal(encoder, bool(images), "chat")
-    if not is_multimodal(encoder):
-        if generation_prompt:
-            text = encoder.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-            return {"input_ids": encoder(text, add_special_tokens=False)["input_ids"]}
-        encoded = encoder.apply_chat_template(messages, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
-        return {"input_ids": list(encoded["input_ids"]), "assistant_masks": list(encoded["assistant_masks"])}
-    with_images = _bind_images(messages, images)
     if generation_prompt:
-        text = encoder.apply_chat_template(with_images, tokenize=False, add_generation_prompt=True)
-        return {"input_ids": encoder(text=[text], images=images or None, add_special_tokens=False)["input_ids"][0]}
-    encoded = encoder.apply_chat_template(with_images, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
-    return {"input_ids": list(encoded["input_ids"][0]), "assistant_masks": list(encoded["assistant_masks"][0])}
+        text = encoder.apply_chat_template(_bind_images(messages, images) if is_multimodal(encoder) else messages, tokenize=False, add_generation_prompt=True)
+        return {"input_ids": _ids(encoder, text, images)}
+    return assistant_mask(encoder, messages, images, example)
+
+
+def _ids(encoder: Any, text: str, images: list[Any]) -> list[int]:
+    if not is_multimodal(encoder):
+        return list(encoder(text, add_special_tokens=False)["input_ids"])
+    return list(encoder(text=[text], images=images or None, add_special_tokens=False)["input_ids"][0])
+
+
+def chat_template(encoder: Any) -> str:
+    template = getattr(encoder, "chat_template", None) or getattr(text_tokenizer(encoder), "chat_template", None)
+    if not isinstance(template, str):
+        raise ChatMaskError(f"model {_model_name(encoder)}: its tokenizer has no chat template (a single template string); give the checkpoint one")
+    return template
+
+
+def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[Any], example: str) -> dict[str, Any]:
+    """The chat's token ids and which of them the model must learn to say: each assistant
+    message and the template's end-of-turn after it. A template with `{% generation %}`
+    markers says so itself; otherwise each assistant message's characters are found by
+    rendering the chat prefix by prefix (what precedes it with the generation prompt, then
+    through it), as TRL and verl do for templates without markers. Each span must decode to
+    its message, and a chat without assistant tokens is an error, never a zero loss."""
+    template = chat_template(encoder)
+    bound = _bind_images(messages, images) if is_multimodal(encoder) else messages
+    if GENERATION_MARKER.search(template):
+        encoded = encoder.apply_chat_template(bound, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
+        ids, mask = encoded["input_ids"], encoded["assistant_masks"]
+        ids, mask = (list(ids[0]), list(mask[0])) if is_multimodal(encoder) else (list(ids), list(mask))
+    else:
+        ids, mask = _mask_by_prefixes(encoder, bound, images, example)
+    if not any(mask):
+        raise ChatMaskError(f"{example}: no assistant tokens for model {_model_name(encoder)} with its chat template ({_describe(template)}); the chat needs an assistant message the template renders")
+    _check_spans(encoder, messages, ids, mask, template, example)
+    return {"input_ids": ids, "assistant_masks": mask}
+
+
+def _mask_by_prefixes(encoder: Any, messages: list[dict[str, Any]], images: list[Any], example: str) -> tuple[list[int], list[int]]:
+    def render(chat: list[dict[str, Any]], generation_prompt: bool) -> str:
+        return encoder.apply_chat_template(chat, tokenize=False, add_generation_prompt=generation_prompt)
+
+    full = render(messages, False)
+    spans = []
+    for i, message in enumerate(messages):
+        if message["role"] != "assistant":
+            continue
+        before, through = render(messages[:i], True), render(messages[: i + 1], False)
+        if not (through.startswith(before) and full.startswith(through)):
+            raise ChatMaskError(
+                f"{example}: model {_model_name(encoder)}'s chat template ({_describe(chat_template(encoder))}) does not render the chat prefix by prefix, "
+                "so its assistant tokens cannot be found; add {% generation %} markers around assistant messages to the template"
+            )
+        spans.append((len(before), len(before) + len(through[len(before):].rstrip())))
+    tokenizer = text_tokenizer(encoder)
+    encoded = tokenizer(full, add_special_tokens=False, return_offsets_mapping=True)
+    text_ids = list(encoded["input_ids"])
+    text_mask = [int(any(start <= first < end for start, end in spans)) for first, _ in encoded["offset_mapping"]]
+    if not is_multimodal(encoder):
+        return text_ids, text_mask
+    return _align_expanded(_ids(encoder, full, images), text_ids, text_mask)
+
+
+def _align_expanded(expanded: list[int], text_ids: list[int], text_mask: list[int]) -> tuple[list[int], list[int]]:
+    """The mask for the processor's ids, which repeat image placeholder tokens (never learned)."""
+    mask, at = [], 0
+    for token in expanded:
+        if at < len(text_ids) and token == text_ids[at]:
+            mask.append(text_mask[at])
+            at += 1
+        else:
+            mask.append(0)
+    if at != len(text_ids):
+        raise ChatMaskError("the processor's token ids do not extend the tokenizer's (only image placeholders may be repeated)")
+    return expanded, mask
+
+
+def _check_spans(encoder: Any, messages: list[dict[str, Any]], ids: list[int], mask: list[int], template: str, example: str) -> None:
+    """Each run of learned tokens decodes to its assistant message (with the end-of-turn)."""
+    tokenizer = text_tokenizer(encoder)
+    runs, current = [], []
+    for token, learned in zip(ids, mask):
+        if learned:
+            current.append(token)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    replies = [_text_of(m["content"]) for m in messages if m["role"] == "assistant"]
+    decoded = [tokenizer.decode(run) for run in runs]
+    if len(decoded) != len(replies) or any(reply.strip() not in text for reply, text in zip(replies, decoded)):
+        raise ChatMaskError(
+            f"{example}: model {_model_name(encoder)}'s assistant tokens (chat template {_describe(template)}) decode to {decoded[:3]!r}, "
+            f"not to its {len(replies)} assistant message(s) {[r[:60] for r in replies[:3]]!r}"
+        )
+
+
+def _text_of(content: Any) -> str:
+    return content if isinstance(content, str) else "".join(item.get("text", "") for item in content if item.get("type") == "text")
+
+
+def _model_name(encoder: Any) -> str:
+    return repr(getattr(text_tokenizer(encoder), "name_or_path", "") or "(unnamed)")
+
+
+def _describe(template: str) -> str:
+    head = " ".join(template.split())[:60]
+    return f"{'with' if GENERATION_MARKER.search(template) else 'without'} {{% generation %}} markers, beginning {head!r}"
 
 
 def _bind_images(messages: list[dict[str, Any]], images: list[Any]) -> list[dict[str, Any]]:

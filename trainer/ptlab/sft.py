@@ -54,15 +54,17 @@ class Example:
     images: tuple[Path, ...] = ()  # image files, in the order of their placeholders
 
 
-def tokenize(encoder: Any, messages: list[dict[str, Any]], max_length: int, base_dir: Path | None = None) -> Example:
+def tokenize(encoder: Any, messages: list[dict[str, Any]], max_length: int, base_dir: Path | None = None, example: str = "an example") -> Example:
     paths = tuple((base_dir or Path()) / item["path"] for m in messages if not isinstance(m["content"], str) for item in m["content"] if item.get("type") == "image")
     if paths and not chat.is_multimodal(encoder):
         raise SftError("vision examples need an image-text-to-text model (model.kind \"image-text-to-text\", e.g. embedded:tiny-vlm); this model reads text only")
-    encoded = chat.encode(encoder, messages, chat.images_in(messages, base_dir), generation_prompt=False)
+    encoded = chat.encode(encoder, messages, chat.images_in(messages, base_dir), generation_prompt=False, example=example)
     if paths and len(encoded["input_ids"]) > max_length:
         raise SftError(f"model.maxLength ({max_length}) would cut a vision example of {len(encoded['input_ids'])} tokens (image tokens included); raise it")
     ids = list(encoded["input_ids"])[:max_length]
     mask = list(encoded["assistant_masks"])[:max_length]
+    if not any(mask):
+        raise SftError(f"{example}: model.maxLength ({max_length}) cuts every assistant token of this example ({len(encoded['input_ids'])} tokens); raise it")
     return Example(ids, [t if m else IGNORE for t, m in zip(ids, mask)], paths)
 
 
@@ -74,7 +76,7 @@ def load_examples(path: Path, tokenizer: Any, max_length: int) -> list[Example]:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise SftError(f"{path}:{line_number}: invalid JSON: {exc.msg}") from exc
-            examples.append(tokenize(tokenizer, record["messages"], max_length, path.parent))
+            examples.append(tokenize(tokenizer, record["messages"], max_length, path.parent, f"{path}:{line_number}"))
     if not examples:
         raise SftError(f"{path}: no examples")
     return examples

@@ -1,0 +1,131 @@
+"""Assistant masks for any chat template: the template's {% generation %} markers when it
+has them, else the chat rendered prefix by prefix. A Qwen2-architecture model whose
+tokenizer carries a plain ChatML template (no markers, as real Qwen2.5 checkpoints ship it)
+must train on its assistant tokens, and a chat with none is an error."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from ptlab import chat  # noqa: E402
+from ptlab.chat import ChatMaskError  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+# Qwen2.5's chat template without its tool-calling branches, in its own format.
+QWEN25_TEMPLATE = (
+    "{%- if messages[0]['role'] == 'system' %}"
+    "{{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}"
+    "{%- else %}"
+    "{{- '<|im_start|>system\\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\\n' }}"
+    "{%- endif %}"
+    "{%- for message in messages %}"
+    "{%- if (message.role == 'user') or (message.role == 'system' and not loop.first) or (message.role == 'assistant') %}"
+    "{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}"
+    "{%- endif %}"
+    "{%- endfor %}"
+    "{%- if add_generation_prompt %}"
+    "{{- '<|im_start|>assistant\\n' }}"
+    "{%- endif %}"
+)
+
+TRAJECTORY = [
+    {"role": "user", "content": "Cards: [5, 'K', 3, 8]. Output a formula that equals 24."},
+    {"role": "assistant", "content": '{"cards": [5, 10, 3, 8], "formula": "5+10+3+8"}'},
+    {"role": "user", "content": "Incorrect: your formula equals 26. Try again."},
+    {"role": "assistant", "content": '{"cards": [5, 10, 3, 8], "formula": "(10-8)*3*5-6"}'},
+]
+
+
+@pytest.fixture(scope="module")
+def embedded(ptlab_cache):
+    os.environ["PTLAB_CACHE_DIR"] = str(ptlab_cache)
+    from ptlab.models import embedded_path
+
+    return embedded_path("embedded:tiny-lm")
+
+
+def chatml_tokenizer(embedded: Path):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(embedded)
+    tokenizer.add_special_tokens({"additional_special_tokens": ["<|im_start|>", "<|im_end|>"]})
+    tokenizer.eos_token = "<|im_end|>"
+    tokenizer.chat_template = QWEN25_TEMPLATE
+    return tokenizer
+
+
+def learned_runs(encoded: dict) -> list[list[int]]:
+    runs, current = [], []
+    for token, learned in zip(encoded["input_ids"], encoded["assistant_masks"]):
+        if learned:
+            current.append(token)
+        elif current:
+            runs.append(current)
+            current = []
+    return runs + ([current] if current else [])
+
+
+def test_a_chatml_template_without_markers_masks_exactly_each_reply_and_its_end_of_turn(embedded):
+    tokenizer = chatml_tokenizer(embedded)
+    assert not chat.GENERATION_MARKER.search(tokenizer.chat_template)
+    encoded = chat.encode(tokenizer, TRAJECTORY, [], generation_prompt=False)
+    assert encoded["input_ids"] == list(tokenizer.apply_chat_template(TRAJECTORY, tokenize=True, return_dict=True)["input_ids"])
+    runs = learned_runs(encoded)
+    replies = [m["content"] for m in TRAJECTORY if m["role"] == "assistant"]
+    # token by token: each run is the reply's tokens followed by <|im_end|>, nothing else
+    assert runs == [tokenizer(reply, add_special_tokens=False)["input_ids"] + [tokenizer.convert_tokens_to_ids("<|im_end|>")] for reply in replies]
+    assert [tokenizer.decode(run) for run in runs] == [f"{reply}<|im_end|>" for reply in replies]
+
+
+def test_prefix_rendering_agrees_with_the_generation_markers(embedded):
+    from transformers import AutoTokenizer
+
+    marked = AutoTokenizer.from_pretrained(embedded)
+    plain = AutoTokenizer.from_pretrained(embedded)
+    plain.chat_template = marked.chat_template.replace("{% generation %}", "").replace("{% endgeneration %}", "")
+    assert chat.GENERATION_MARKER.search(marked.chat_template) and not chat.GENERATION_MARKER.search(plain.chat_template)
+    assert chat.encode(plain, TRAJECTORY, [], generation_prompt=False) == chat.encode(marked, TRAJECTORY, [], generation_prompt=False)
+
+
+def test_a_chat_without_assistant_tokens_is_an_error_naming_model_template_and_example(embedded):
+    tokenizer = chatml_tokenizer(embedded)
+    tokenizer.chat_template = QWEN25_TEMPLATE.replace("or (message.role == 'assistant')", "")  # drops replies
+    with pytest.raises(ChatMaskError) as error:
+        chat.encode(tokenizer, TRAJECTORY, [], generation_prompt=False, example="sft.jsonl:7")
+    message = str(error.value)
+    assert "sft.jsonl:7" in message and str(embedded) in message and "without {% generation %} markers, beginning \"{%- if messages[0]" in message
+    with pytest.raises(ChatMaskError, match=r"sft.jsonl:8: no assistant tokens for model .*tiny-lm.* \(without \{% generation %\} markers"):
+        chat.encode(chatml_tokenizer(embedded), TRAJECTORY[:1], [], generation_prompt=False, example="sft.jsonl:8")
+
+
+def test_sft_of_a_qwen2_checkpoint_with_a_plain_chatml_template_trains_its_assistant_tokens(tmp_path, embedded, ptlab_cache):
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    tokenizer = chatml_tokenizer(embedded)
+    torch.manual_seed(0)
+    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+                         max_position_embeddings=1024, tie_word_embeddings=True, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    model_dir = tmp_path / "qwen2-chatml"
+    Qwen2ForCausalLM(config).save_pretrained(model_dir)
+    tokenizer.save_pretrained(model_dir)
+    data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    data["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "fp32"}
+    data["sft"].update(steps=6, globalBatchSize=8, microBatchSize=4, saveEverySteps=100)
+    data["sft"]["data"] = {"examples": 32, "trajectories": "suboptimal"}
+    del data["evaluation"]
+    path = tmp_path / "qwen2.ptlab.json"
+    path.write_text(json.dumps(data))
+    run = tmp_path / "run"
+    env = {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache), "OMP_NUM_THREADS": "1"}
+    result = subprocess.run([sys.executable, "-m", "ptlab", "sft", "--config", str(path), "--run-dir", str(run)], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    train = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if json.loads(line)["kind"] == "train"]
+    assert all(r["metrics"]["train/assistant_tokens"] > 0 and r["metrics"]["train/loss"] > 0 for r in train)
+    assert train[-1]["metrics"]["train/loss"] < train[0]["metrics"]["train/loss"]
