@@ -129,3 +129,23 @@ def test_sft_of_a_qwen2_checkpoint_with_a_plain_chatml_template_trains_its_assis
     train = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if json.loads(line)["kind"] == "train"]
     assert all(r["metrics"]["train/assistant_tokens"] > 0 and r["metrics"]["train/loss"] > 0 for r in train)
     assert train[-1]["metrics"]["train/loss"] < train[0]["metrics"]["train/loss"]
+
+
+def test_a_processor_without_markers_masks_the_replies_not_the_expanded_image_tokens(ptlab_cache, monkeypatch):
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    from transformers import AutoProcessor
+
+    from ptlab import models
+    from ptlab.envs import generalpoints as gp
+
+    path = models.resolve_model_path("embedded:tiny-vlm")
+    marked, plain = AutoProcessor.from_pretrained(path), AutoProcessor.from_pretrained(path)
+    plain.chat_template = marked.chat_template.replace("{% generation %}", "").replace("{% endgeneration %}", "")
+    episode = gp.GeneralPointsEpisode(gp.GeneralPointsConfig(modality="vision"), 3)
+    messages = [chat.user_message(episode.prompt, episode.observation_image()), {"role": "assistant", "content": "ok"},
+                {"role": "user", "content": "Try again."}, {"role": "assistant", "content": "24 = (3+5)*3"}]
+    ours, theirs = (chat.encode(p, messages, chat.images_in(messages), generation_prompt=False) for p in (plain, marked))
+    assert ours == theirs
+    image_token = marked.tokenizer.convert_tokens_to_ids(models.IMAGE_TOKEN)
+    assert ours["input_ids"].count(image_token) == 64 and not any(m for t, m in zip(ours["input_ids"], ours["assistant_masks"]) if t == image_token)
+    assert [marked.tokenizer.decode(run) for run in learned_runs(ours)] == ["ok<|end|>", "24 = (3+5)*3<|end|>"]
