@@ -372,8 +372,8 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
             if policy.reference is not None:
                 with torch.no_grad():
                     ref_logprobs, _, _ = score(policy.reference, None, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
-                kl = (logprobs - ref_logprobs).mean()
-                loss = loss + cfg.klCoef * kl
+                loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
+                kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value
             policy.optimizer.zero_grad(set_to_none=True)
             acc.backward(loss)
             acc.clip_grad_norm_(policy.params, cfg.maxGradNorm)

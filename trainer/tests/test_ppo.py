@@ -91,6 +91,20 @@ def test_updates_run_end_to_end_and_log_everything(tmp_path, env):
     assert json.loads((run / "run.json").read_text())["status"] == "finished"
 
 
+def test_the_kl_penalty_to_init_trains_and_is_reported(tmp_path, env):
+    path = config(tmp_path, 2, 5)
+    data = json.loads(path.read_text())
+    data["ppo"]["klCoef"] = 0.5
+    del data["evaluation"]
+    path.write_text(json.dumps(data))
+    run = tmp_path / "ppo-kl"
+    result = ppo(env, "--config", str(path), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    kl = [r["metrics"]["ppo/kl_to_init"] for r in records(run) if r["kind"] == "train"]
+    assert len(kl) == 2 and all(isinstance(k, float) and abs(k) < 1e3 for k in kl)
+    assert all(k != 0.0 for k in kl)  # the policy moves off Init within each update's minibatches
+
+
 def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
     cfg = config(tmp_path, 4, 2)
     straight = tmp_path / "straight"

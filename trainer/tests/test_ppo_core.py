@@ -69,3 +69,22 @@ def test_normalize_and_entropy():
     assert core.normalize(t(1, 2, 3)).tolist() == pytest.approx([-1, 0, 1], abs=1e-6)
     uniform = torch.zeros(1, 2, 4)
     assert core.entropy(uniform, t(1, 1).unsqueeze(0)).item() == pytest.approx(math.log(4))
+
+
+def test_the_kl_penalty_pulls_toward_the_reference_on_policy():
+    # Exact expectation over a categorical policy's own samples (weights detached, as sampling is):
+    # the penalty's gradient must be the gradient of KL(pi || ref); the mean log-ratio's is 0.
+    logits = torch.tensor([1.0, -0.5, 0.3, 2.0], requires_grad=True)
+    ref = torch.log_softmax(torch.tensor([0.2, 0.1, -1.0, 0.5]), dim=0)
+    logp = torch.log_softmax(logits, dim=0)
+    weights = logp.exp().detach()
+
+    def expected_gradient(per_sample) -> torch.Tensor:
+        (grad,) = torch.autograd.grad(sum(w * per_sample(logp[i : i + 1], ref[i : i + 1]) for i, w in enumerate(weights)), logits, retain_graph=True)
+        return grad
+
+    (true,) = torch.autograd.grad((logp.exp() * (logp - ref)).sum(), logits, retain_graph=True)
+    assert expected_gradient(core.kl_penalty) == pytest.approx(true.tolist(), abs=1e-6)
+    assert expected_gradient(lambda a, b: (a - b).mean()) == pytest.approx([0.0] * 4, abs=1e-6)
+    same = torch.tensor([-3.0, -40.0])
+    assert core.kl_penalty(same, same).item() == 0.0

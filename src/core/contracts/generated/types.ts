@@ -467,7 +467,7 @@ export interface Ppo {
    */
   entropyCoef?: number;
   /**
-   * KL penalty to the Init policy (0: off).
+   * KL penalty to the Init policy (0: off): klCoef x mean (log pi - log pi_Init)^2 / 2 over the rollout's responses, whose gradient is that of KL(pi || Init).
    */
   klCoef?: number;
   /**
