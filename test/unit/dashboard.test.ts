@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricRecord } from '../../src/core/contracts/generated/types';
 import { metricById, paperColumns, RunRecords, toCsv, type RunInfo } from '../../src/core/dashboard/model';
@@ -8,8 +7,8 @@ import { curveCsv, curveSeries } from '../../src/core/dashboard/series';
 import { JsonlTail } from '../../src/core/runs/jsonlTail';
 import { readRunFolder } from '../../src/core/runs/runFolder';
 import { checkpointRun, runInfo } from '../../src/core/runs/runInfo';
-import { MetricsFiles, type MetricsUpdate } from '../../src/workers/metrics';
 import { runMessages } from '../support/fixtureRuns';
+import { withFollowedMetrics } from '../support/followedMetrics';
 
 const repo = join(__dirname, '..', '..', '..');
 const fixtureRuns = join(repo, 'test', 'fixtures', 'workspace', 'runs');
@@ -59,11 +58,7 @@ describe('dashboard: tailing metrics.jsonl', () => {
   });
 
   it('reads only appended bytes, and again from the start when the file is replaced (a resume)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ptlab-tail-'));
-    const file = join(dir, 'metrics.jsonl');
-    const updates: MetricsUpdate[] = [];
-    const tailer = new MetricsFiles((u) => updates.push(u));
-    try {
+    await withFollowedMetrics(async (file, tailer, updates) => {
       writeFileSync(file, `${JSON.stringify(train(1, 2))}\n${JSON.stringify(train(2, 1.5)).slice(0, 20)}`);
       tailer.show([{ folder: 'runs/a', path: file }]);
       await tailer.poll();
@@ -72,14 +67,12 @@ describe('dashboard: tailing metrics.jsonl', () => {
       await tailer.poll();
       await tailer.poll(); // nothing new: no update
       assert.deepEqual(updates.map((u) => [u.reset, u.batch.axes.steps]), [[true, [1]], [false, [2, 3]]]);
-      writeFileSync(join(dir, 'next'), `${JSON.stringify(train(1, 2))}\n`);
-      renameSync(join(dir, 'next'), file); // RunLog.truncate_records_after replaces the file atomically
+      writeFileSync(`${file}.next`, `${JSON.stringify(train(1, 2))}\n`);
+      renameSync(`${file}.next`, file); // RunLog.truncate_records_after replaces the file atomically
       await tailer.poll();
       assert.deepEqual(updates.at(-1)!.reset, true);
       assert.deepEqual(updates.at(-1)!.batch.axes.steps, [1]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 

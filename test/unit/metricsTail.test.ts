@@ -1,9 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { describeProgress, MetricsTail } from '../../src/core/runs/metricsTail';
-import { MetricsFiles, type MetricsUpdate } from '../../src/workers/metrics';
+import { withFollowedMetrics } from '../support/followedMetrics';
 
 const encoder = new TextEncoder();
 /** What every metric record carries besides its kind (the reader checks the record's shape). */
@@ -45,11 +43,7 @@ describe('metricsTail', () => {
   });
 
   it('reads a file once for the dashboard and a job alike: one offset, records to the one, progress to the other', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ptlab-follow-'));
-    const file = join(dir, 'metrics.jsonl');
-    const updates: MetricsUpdate[] = [];
-    const files = new MetricsFiles((u) => updates.push(u));
-    try {
+    await withFollowedMetrics(async (file, files, updates) => {
       assert.equal(await files.progress(file), undefined, 'no file yet');
       writeFileSync(file, `${trainLine(1, 0.5)}\n`);
       assert.equal((await files.progress(file))?.step, 1);
@@ -67,8 +61,6 @@ describe('metricsTail', () => {
       appendFileSync(file, `${trainLine(3)}\n`);
       assert.equal((await files.progress(file))?.step, 3);
       assert.equal(updates.length, 2, 'no longer shown');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
