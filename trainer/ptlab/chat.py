@@ -63,27 +63,25 @@ def require_multimodal(encoder: Any, has_images: bool, where: str) -> None:
         raise ValueError(f"{where}: vision needs an image-text-to-text model (model.kind \"image-text-to-text\", e.g. embedded:tiny-vlm); this model reads text only")
 
 
-def image_inputs(encoder: Any, images: list[Any]) -> dict[str, Any]:
-    """The model's image tensors for these images, in order ({} for none)."""
-    if not images:
-        return {}
-    return dict(encoder.image_processor(images, return_tensors="pt"))
-
-
 def encode(encoder: Any, messages: list[dict[str, Any]], images: list[Any], generation_prompt: bool, example: str = "a chat") -> dict[str, Any]:
     """Token ids of one chat (image placeholders expanded) and, for training examples
     (generation_prompt False), the assistant-token mask (`assistant_mask`)."""
     require_multimodal(encoder, bool(images), "chat")
     if generation_prompt:
-        text = encoder.apply_chat_template(_bind_images(messages, images) if is_multimodal(encoder) else messages, tokenize=False, add_generation_prompt=True)
-        return {"input_ids": _ids(encoder, text, images)}
+        text = render(encoder, messages, images, generation_prompt=True)
+        return {"input_ids": _ids(encoder, text, images), "text": text}
     return assistant_mask(encoder, messages, images, example)
+
+
+def render(encoder: Any, messages: list[dict[str, Any]], images: list[Any], generation_prompt: bool) -> str:
+    """The chat as its template writes it (what a processor reads along with the images)."""
+    return encoder.apply_chat_template(for_encoder(encoder, messages, images), tokenize=False, add_generation_prompt=generation_prompt)
 
 
 def _ids(encoder: Any, text: str, images: list[Any]) -> list[int]:
     if not is_multimodal(encoder):
         return list(encoder(text, add_special_tokens=False)["input_ids"])
-    return list(encoder(text=[text], images=images or None, add_special_tokens=False)["input_ids"][0])
+    return list(encoder(text=[text], images=[images] if images else None, add_special_tokens=False)["input_ids"][0])
 
 
 def chat_template(encoder: Any) -> str:
@@ -101,7 +99,7 @@ def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[An
     through it), as TRL and verl do for templates without markers. Each span must decode to
     its message, and a chat without assistant tokens is an error, never a zero loss."""
     template = chat_template(encoder)
-    bound = _bind_images(messages, images) if is_multimodal(encoder) else messages
+    bound = for_encoder(encoder, messages, images)
     if GENERATION_MARKER.search(template):
         encoded = encoder.apply_chat_template(bound, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
         ids, mask = encoded["input_ids"], encoded["assistant_masks"]
@@ -111,7 +109,7 @@ def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[An
     if not any(mask):
         raise ChatMaskError(f"{example}: no assistant tokens for model {_model_name(encoder)} with its chat template ({_describe(template)}); the chat needs an assistant message the template renders")
     _check_spans(encoder, messages, ids, mask, template, example)
-    return {"input_ids": ids, "assistant_masks": mask}
+    return {"input_ids": ids, "assistant_masks": mask, "text": render(encoder, messages, images, generation_prompt=False)}
 
 
 def _mask_by_prefixes(encoder: Any, messages: list[dict[str, Any]], images: list[Any], example: str) -> tuple[list[int], list[int]]:
@@ -187,13 +185,17 @@ def _describe(template: str) -> str:
     return f"{'with' if GENERATION_MARKER.search(template) else 'without'} {{% generation %}} markers, beginning {head!r}"
 
 
-def _bind_images(messages: list[dict[str, Any]], images: list[Any]) -> list[dict[str, Any]]:
-    """The chat with each image item carrying its loaded image (processors read `image`)."""
+def for_encoder(encoder: Any, messages: list[dict[str, Any]], images: list[Any]) -> list[dict[str, Any]]:
+    """The chat as the encoder's template reads it. Processors' templates (LLaVA's, Qwen2-VL's,
+    Mllama's) take every message's content as a list of typed items, each image item with
+    its loaded image; a tokenizer's takes the chat as it is."""
+    if not is_multimodal(encoder):
+        return messages
     loaded = iter(images)
     out = []
     for message in messages:
         if isinstance(message["content"], str):
-            out.append(message)
+            out.append({**message, "content": [{"type": "text", "text": message["content"]}]})
             continue
         content = [{"type": "image", "image": next(loaded)} if item.get("type") == "image" else item for item in message["content"]]
         out.append({**message, "content": content})
@@ -201,12 +203,58 @@ def _bind_images(messages: list[dict[str, Any]], images: list[Any]) -> list[dict
 
 
 def generation_batch(encoder: Any, chats: list[list[dict[str, Any]]]) -> Any:
-    """Left-padded model inputs for a batch of chats, ready for `generate`."""
-    tokenizer = text_tokenizer(encoder)
-    tokenizer.padding_side = "left"
-    texts = [encoder.apply_chat_template(chat, tokenize=False, add_generation_prompt=True) for chat in chats]
-    images = [image for chat in chats for image in images_in(chat)]
-    require_multimodal(encoder, bool(images), "generate")
+    """Left-padded model inputs for a batch of chats, ready for `generate`: every tensor the
+    processor returns (pixels, grid sizes, aspect ratios, cross-attention masks), the
+    images grouped per chat."""
+    per_chat = [images_in(chat) for chat in chats]
+    require_multimodal(encoder, any(per_chat), "generate")
+    texts = [render(encoder, chat, images, generation_prompt=True) for chat, images in zip(chats, per_chat)]
     if not is_multimodal(encoder):
-        return encoder(texts, return_tensors="pt", padding=True, add_special_tokens=False)
-    return encoder(text=texts, images=images or None, return_tensors="pt", padding=True, add_special_tokens=False)
+        return encoder(texts, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=False)
+    return encoder(text=texts, images=per_chat if any(per_chat) else None, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=False)
+
+
+def batch_inputs(encoder: Any, rows: list[tuple[str, list[Any], list[int]]], pad_id: int) -> dict[str, Any]:
+    """Right-padded model inputs for sequences that continue what a processor read: each row
+    is (text, its images, ids), the ids beginning with the processor's ids for the text (a
+    prompt, then a sampled response; or a whole training chat). `input_ids` and
+    `attention_mask`, and with images every other tensor the processor returns, as it batches
+    them: per-token ones (Mllama's cross-attention mask, Qwen2-VL's token types) extended
+    over the continuation with the text's last position, the image tensors as they are."""
+    import torch
+
+    width = max(len(ids) for _, _, ids in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    attention = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, (_, _, row) in enumerate(rows):
+        ids[i, : len(row)] = torch.tensor(row)
+        attention[i, : len(row)] = 1
+    inputs: dict[str, Any] = {"input_ids": ids, "attention_mask": attention}
+    if not any(images for _, images, _ in rows):
+        return inputs
+    require_multimodal(encoder, True, "a training batch")
+    read = encoder(text=[text for text, _, _ in rows], images=[images for _, images, _ in rows], return_tensors="pt", padding=True, padding_side="right", add_special_tokens=False)
+    lengths = read["attention_mask"].sum(dim=1).tolist()
+    for i, (n, (_, _, row)) in enumerate(zip(lengths, rows)):
+        if read["input_ids"][i, :n].tolist() != list(row[:n]):
+            raise ValueError(f"batch row {i}: the processor's ids for its text differ from the sequence's first {n} ids (was the text rendered by another template or processor?)")
+    for key, value in read.items():
+        if key in inputs:
+            continue
+        if value.dim() >= 2 and tuple(value.shape[:2]) == tuple(read["input_ids"].shape):
+            inputs[key] = _extend(value, lengths, [len(row) for _, _, row in rows], width)
+        else:
+            inputs[key] = value
+    return inputs
+
+
+def _extend(per_token: Any, lengths: list[int], totals: list[int], width: int) -> Any:
+    """A per-token tensor widened to `width`: each row's positions past what the processor
+    read (up to the row's total) repeat its last read position; padding is zero."""
+    import torch
+
+    out = torch.zeros((per_token.shape[0], width, *per_token.shape[2:]), dtype=per_token.dtype)
+    for i, (n, total) in enumerate(zip(lengths, totals)):
+        out[i, :n] = per_token[i, :n]
+        out[i, n:total] = per_token[i, n - 1]
+    return out

@@ -92,6 +92,7 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
     """Export `checkpoint` to `target` (replaced whole, only after the parity check passes)."""
     import onnxruntime as ort
     import torch
+    from ptlab.generation import stop_tokens
     from ptlab.models import is_vision_model, load_causal_lm, load_tokenizer
     from ptlab.runlog import replace_dir
 
@@ -139,7 +140,7 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
             "headDim": head_dim,
             "vocabSize": int(model.config.vocab_size),
             "specialTokens": special,
-            "stopTokens": sorted({special["eos"], *[tokenizer.convert_tokens_to_ids(t) for t in ("<|end|>",) if t in tokenizer.get_vocab()]}),
+            "stopTokens": sorted(stop_tokens(model, tokenizer)),
             "chatTemplate": tokenizer.chat_template,
             "cleanUpTokenizationSpaces": bool(getattr(tokenizer, "clean_up_tokenization_spaces", False)),
             "tolerance": TOLERANCE,

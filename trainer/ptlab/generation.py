@@ -27,6 +27,14 @@ class Generation:
         return len(self.ids) - self.stopped
 
 
+def stop_tokens(model: Any, tokenizer: Any) -> list[int]:
+    """The tokens that end a turn: the checkpoint's generation config's (Llama 3 lists
+    <|eot_id|>, <|eom_id|> and <|end_of_text|>; Qwen <|im_end|> and <|endoftext|>) and the tokenizer's eos."""
+    configured = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
+    listed = configured if isinstance(configured, list) else [configured]
+    return list(dict.fromkeys(t for t in [*listed, tokenizer.eos_token_id] if t is not None))
+
+
 def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic") -> list[Generation]:
     """A Generation for each chat, batched, left-padded; `encoder` is the tokenizer or, for
     image-text-to-text models, the processor (chats with images). `kv_cache` is the config's
@@ -35,7 +43,7 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
 
     tokenizer = chat.text_tokenizer(encoder)
     results: list[Generation] = []
-    stop = [tokenizer.convert_tokens_to_ids(t) for t in ("<|end|>",) if t in tokenizer.get_vocab()] or [tokenizer.eos_token_id]
+    stop = stop_tokens(model, tokenizer)
     for start in range(0, len(chats), GENERATE_BATCH):
         batch = chat.generation_batch(encoder, chats[start : start + GENERATE_BATCH]).to(model.device)
         sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}

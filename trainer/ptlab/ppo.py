@@ -83,14 +83,17 @@ class Transition:
     done: bool
     episode: int = 0  # the episode's number within the update (group mode: its group is episode // groupSize)
     images: tuple[Any, ...] = ()  # the prompt's images (vision), in placeholder order
+    prompt_text: str = ""  # the prompt as the processor read it with its images (vision)
     old_logprob: float = 0.0
     old_value: float = 0.0
     advantage: float = 0.0
     ret: float = 0.0
 
 
-def _chat_ids(encoder: Any, messages: list[dict[str, Any]]) -> list[int]:
-    return list(chat.encode(encoder, messages, chat.images_in(messages), generation_prompt=True)["input_ids"])
+def _prompt(encoder: Any, messages: list[dict[str, Any]]) -> tuple[list[int], str]:
+    """The chat's prompt ids (with the generation prompt) and its text as the template wrote it."""
+    encoded = chat.encode(encoder, messages, chat.images_in(messages), generation_prompt=True)
+    return list(encoded["input_ids"]), encoded["text"]
 
 
 def _token_ends(tokenizer: Any, ids: list[int]) -> list[int]:
@@ -100,21 +103,17 @@ def _token_ends(tokenizer: Any, ids: list[int]) -> list[int]:
 def score(model: Any, head: ValueHead | None, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
     """Weighted response log-probs (T,), values on the last prompt token (T,; None without a head), entropy."""
     device = next(model.parameters()).device
-    width = max(len(t.prompt_ids) + len(t.response_ids) for t in batch)
-    ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-    attention = torch.zeros((len(batch), width), dtype=torch.long)
-    for i, t in enumerate(batch):
-        sequence = t.prompt_ids + t.response_ids
-        ids[i, : len(sequence)] = torch.tensor(sequence)
-        attention[i, : len(sequence)] = 1
-    pixels = {k: v.to(device) for k, v in chat.image_inputs(encoder, [image for t in batch for image in t.images]).items()}
-    out = model(input_ids=ids.to(device), attention_mask=attention.to(device), output_hidden_states=head is not None, **pixels)
+    inputs = {k: v.to(device) for k, v in chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in batch], pad_id).items()}
+    ids = inputs["input_ids"]
+    out = model(**inputs, output_hidden_states=head is not None)
     logits = out.logits[:, :-1].float() / temperature
-    logp = torch.log_softmax(logits, dim=-1).gather(-1, ids[:, 1:].to(device).unsqueeze(-1)).squeeze(-1)
-    weights = torch.zeros_like(logp)
+    weights = torch.zeros(logits.shape[:2], device=device)
     for i, t in enumerate(batch):
         start = len(t.prompt_ids) - 1  # logits at position p predict token p + 1
         weights[i, start : start + len(t.response_ids)] = torch.tensor(t.weights, device=device)
+    # Only response tokens are scored; a prompt may hold ids the head never predicts (Mllama's <|image|>).
+    targets = torch.where(weights > 0, ids[:, 1:], 0)
+    logp = torch.log_softmax(logits, dim=-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1)
     mask = (weights > 0).float()
     logprobs = core.sequence_logprob(logp, weights, mask)
     values = None
@@ -281,17 +280,17 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
             active = list(range(cfg.parallelEnvs))
         if not active or (not group and len(transitions) >= cfg.stepsPerUpdate):
             break
-        prompts = [_chat_ids(policy.tokenizer, slots[i].messages) for i in active]
+        prompts = [_prompt(policy.tokenizer, slots[i].messages) for i in active]
         answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache)
         still = []
-        for i, prompt_ids, generation in zip(active, prompts, answers):
+        for i, (prompt_ids, prompt_text), generation in zip(active, prompts, answers):
             slot = slots[i]
             images = tuple(chat.images_in(slot.messages))  # the prompt's, before the slot moves on
             step = episodes.advance(slot, generation)
             inference_tokens += generation.prompt_tokens + generation.answer_tokens
             response_ids = list(generation.ids)  # as sampled: the gradient is taken on what the policy did
             weights = core.token_weights(generation.text, _token_ends(policy.text, response_ids[: generation.answer_tokens]), answer_key, cfg.thoughtWeight) + [1.0] * generation.stopped
-            transitions.append(Transition(i, prompt_ids, response_ids, weights, step.reward * cfg.rewardScale, step.done, slot.index, images))
+            transitions.append(Transition(i, prompt_ids, response_ids, weights, step.reward * cfg.rewardScale, step.done, slot.index, images, prompt_text))
             if step.done:
                 finished.append(slot)
                 if group:
@@ -319,7 +318,8 @@ def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout) -> dict[int, float
             last_of_slot = {t.slot: t for t in transitions}
             for i in sorted(s for s, t in last_of_slot.items() if not t.done):
                 messages = rollout.slots[i].messages
-                probe = Transition(i, _chat_ids(policy.tokenizer, messages), [policy.text.eos_token_id], [1.0], 0.0, False, images=tuple(chat.images_in(messages)))
+                prompt_ids, prompt_text = _prompt(policy.tokenizer, messages)
+                probe = Transition(i, prompt_ids, [policy.text.eos_token_id], [1.0], 0.0, False, images=tuple(chat.images_in(messages)), prompt_text=prompt_text)
                 bootstrap[i] = float(score(policy.plain, policy.plain_head, [probe], cfg.temperature, pad_id, encoder=policy.tokenizer)[1][0])
     return bootstrap
 

@@ -52,6 +52,7 @@ class Example:
     input_ids: list[int]
     labels: list[int]
     images: tuple[Path, ...] = ()  # image files, in the order of their placeholders
+    text: str = ""  # the chat as the processor reads it with the images (vision)
 
 
 def tokenize(encoder: Any, messages: list[dict[str, Any]], max_length: int, base_dir: Path | None = None, example: str = "an example") -> Example:
@@ -65,7 +66,7 @@ def tokenize(encoder: Any, messages: list[dict[str, Any]], max_length: int, base
     mask = list(encoded["assistant_masks"])[:max_length]
     if not any(mask):
         raise SftError(f"{example}: model.maxLength ({max_length}) cuts every assistant token of this example ({len(encoded['input_ids'])} tokens); raise it")
-    return Example(ids, [t if m else IGNORE for t, m in zip(ids, mask)], paths)
+    return Example(ids, [t if m else IGNORE for t, m in zip(ids, mask)], paths, encoded["text"] if paths else "")
 
 
 def load_examples(path: Path, tokenizer: Any, max_length: int) -> list[Example]:
@@ -91,20 +92,18 @@ def epoch_order(n: int, seed: int, epoch: int) -> tuple[int, ...]:
 
 
 def collate(batch: list[Example], pad_id: int, encoder: Any = None) -> dict[str, Any]:
-    """Right-padded ids, labels and mask; with `encoder` (a processor), the batch's pixel inputs."""
+    """Right-padded ids, labels and mask; with `encoder` (a processor), every image input it returns."""
     import torch
 
-    width = max(len(e.input_ids) for e in batch)
-    ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-    labels = torch.full((len(batch), width), IGNORE, dtype=torch.long)
-    attention = torch.zeros((len(batch), width), dtype=torch.long)
+    rows = [(e.text, _open(e.images), e.input_ids) for e in batch]
+    labels = torch.full((len(batch), max(len(e.input_ids) for e in batch)), IGNORE, dtype=torch.long)
     for i, e in enumerate(batch):
-        ids[i, : len(e.input_ids)] = torch.tensor(e.input_ids)
         labels[i, : len(e.labels)] = torch.tensor(e.labels)
-        attention[i, : len(e.input_ids)] = 1
-    images = [path for e in batch for path in e.images]
-    pixels = chat.image_inputs(encoder, chat.images_in([{"role": "user", "content": [{"type": "image", "path": str(p)} for p in images]}])) if images else {}
-    return {"input_ids": ids, "labels": labels, "attention_mask": attention, **pixels}
+    return {**chat.batch_inputs(encoder, rows, pad_id), "labels": labels}
+
+
+def _open(paths: tuple[Path, ...]) -> list[Any]:
+    return chat.images_in([{"role": "user", "content": [{"type": "image", "path": str(p)} for p in paths]}]) if paths else []
 
 
 def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
