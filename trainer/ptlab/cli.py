@@ -68,6 +68,7 @@ def _train(args: argparse.Namespace, job: str) -> int:
     from ptlab.ppo import PpoError, run_ppo
     from ptlab.runlog import RunFolderError
     from ptlab.chat import ChatMaskError
+    from ptlab.models import ModelFamilyError
     from ptlab.sft import SftError, run_sft
 
     try:
@@ -83,7 +84,7 @@ def _train(args: argparse.Namespace, job: str) -> int:
             status = (run_sft if job == "sft" else run_ppo)(experiment, run, args.resume)
             if status == "cancelled":
                 run.finish("cancelled")
-    except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError) as exc:
+    except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError, ModelFamilyError) as exc:
         print(f"ptlab {job}: {exc}", file=sys.stderr)
         return 2
     print(f"{args.run_dir}: {status}")
@@ -222,6 +223,14 @@ def _env_server(args: argparse.Namespace) -> int:
     return 0
 
 
+def _replica(args: argparse.Namespace) -> int:
+    from ptlab.replicas import build
+
+    target = build(args.family, Path(args.out), args.seed)
+    print(f"ptlab replica: {args.family} written to {target}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ptlab",
@@ -273,6 +282,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answer one JSON line per request line: reset, step and verify (see ptlab/envs/server.py).",
     )
     env_server.set_defaults(run=_env_server)
+
+    from ptlab.replicas import FAMILIES
+
+    replica = commands.add_parser(
+        "replica",
+        help="write a random-weight replica of a model family (its classes, processor, chat template), built locally",
+        description="Write a tiny random-weight checkpoint of FAMILY to --out: a model.name for trying a family's code path without a download.",
+    )
+    replica.add_argument("family", choices=list(FAMILIES))
+    replica.add_argument("--out", required=True, help="folder to write (replaced)")
+    replica.add_argument("--seed", type=int, default=0, help="weight initialisation seed")
+    replica.set_defaults(run=_replica)
     return parser
 
 

@@ -68,6 +68,11 @@ TINY_LM = {
 }
 
 
+class ModelFamilyError(ValueError):
+    """A model transformers cannot train or sample as a causal LM or image-text-to-text
+    model; the message names the family and what is missing."""
+
+
 def _quiet_transformers() -> None:
     from transformers.utils import logging
 
@@ -268,6 +273,8 @@ def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision
     path = resolve_model_path(name)
     adapter = Path(path) / "adapter_config.json"
     auto = AutoModelForImageTextToText if is_vision_model(name, revision, trust_remote_code) else AutoModelForCausalLM
+    if not adapter.exists():
+        _require_generative(auto, path, revision, trust_remote_code)
     if adapter.exists():
         from peft import PeftModel
 
@@ -278,12 +285,32 @@ def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision
     return model.to(device)
 
 
+def _require_generative(auto: Any, path: str, revision: str | None, trust_remote_code: bool) -> None:
+    """Fail at load, before any weights are read, when transformers has no `auto` class for
+    the checkpoint's model type (an encoder such as BERT, or a family this version lacks)."""
+    import transformers
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(path, revision=revision, trust_remote_code=trust_remote_code)
+    remote = trust_remote_code and auto.__name__ in (getattr(config, "auto_map", None) or {})
+    if type(config) in auto._model_mapping or remote:
+        return
+    raise ModelFamilyError(
+        f"model {path}: model_type {config.model_type!r} (architectures {getattr(config, 'architectures', None)}) has no {auto.__name__} class in transformers "
+        f"{transformers.__version__}; ptlab trains decoder-only causal LMs and image-text-to-text models. Use such a checkpoint, or a newer transformers if the family is recent"
+    )
+
+
 def load(spec: Any, device: str, folder: Path | None = None, **options: Any) -> tuple[Any, Any]:
     """The experiment's model (config.Model) and its tokenizer or processor: from a local
     folder (a checkpoint or Init) when given, else `spec.name` at `spec.revision`; in
     `spec.dtype`, trusting remote code as `spec.trustRemoteCode` says."""
     source, revision = (str(folder), None) if folder is not None else (spec.name, spec.revision)
     tokenizer = load_tokenizer(source, revision, spec.trustRemoteCode)
+    template = getattr(tokenizer, "chat_template", None) or getattr(getattr(tokenizer, "tokenizer", None), "chat_template", None)
+    if not isinstance(template, str):
+        kind = "processor" if hasattr(tokenizer, "image_processor") else "tokenizer"
+        raise ModelFamilyError(f"model {source}: its {kind} has no chat template (a single template string), which every prompt and SFT mask is rendered with; use the instruct checkpoint, or set one (save it as chat_template.jinja in the model folder)")
     return load_causal_lm(source, spec.dtype, device, revision, spec.trustRemoteCode, **options), tokenizer
 
 

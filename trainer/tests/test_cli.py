@@ -15,7 +15,7 @@ def ptlab(*args: str) -> subprocess.CompletedProcess[str]:
 def test_help_lists_commands():
     result = ptlab("--help")
     assert result.returncode == 0
-    assert "validate" in result.stdout
+    assert "validate" in result.stdout and "replica" in result.stdout
 
 
 def test_validate_accepts_the_examples():

@@ -1,0 +1,195 @@
+"""The model-family matrix: every model path of the trainer on random-weight replicas of the
+families researchers train (ptlab/replicas.py: each family's transformers classes,
+processor, special tokens and chat template in its own format) and on the embedded models.
+
+For each family: the SFT mask covers exactly the assistant tokens (each learned run decodes
+to one reply and the family's end of turn, nothing else is learned); SFT lowers the loss;
+evaluation writes valid episode records; one PPO update with the value head and one with
+group baselines; ONNX export of the text-only families. Vision families read card images
+through their own processors (Mllama's tiles and cross-attention mask, Qwen2-VL's patch
+grid, LLaVA's expanded image tokens). The embedded models' runs are covered at length in
+test_sft.py, test_ppo.py, test_vision.py and test_export.py; here they share the mask check.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from ptlab import chat, models, replicas  # noqa: E402
+from ptlab.contracts import errors  # noqa: E402
+from ptlab.envs import generalpoints as gp  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+# What each family's template puts after an assistant reply: the tokens SFT learns with it.
+END_OF_TURN = {"llama3": "<|eot_id|>", "qwen2.5": "<|im_end|>", "mllama": "<|eot_id|>", "qwen2-vl": "<|im_end|>", "llava": " ", "embedded:tiny-lm": "<|end|>", "embedded:tiny-vlm": "<|end|>"}
+VISION = {*replicas.VISION_FAMILIES, "embedded:tiny-vlm"}
+EXPECTED_CLASS = {"llama3": "LlamaForCausalLM", "qwen2.5": "Qwen2ForCausalLM", "mllama": "MllamaForConditionalGeneration", "qwen2-vl": "Qwen2VLForConditionalGeneration", "llava": "LlavaForConditionalGeneration"}
+
+
+@pytest.fixture(scope="module")
+def cache(ptlab_cache):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    yield ptlab_cache
+    mp.undo()
+
+
+def model_path(family: str) -> str:
+    return models.resolve_model_path(family) if family.startswith("embedded:") else str(replicas.replica_path(family))
+
+
+def trajectory(vision: bool) -> list[dict]:
+    """A sub-optimal GP trajectory: a wrong answer, the verifier's message, the right one."""
+    config = gp.GeneralPointsConfig(modality="vision" if vision else "language", verifier="reference")
+    episode = gp.GeneralPointsEpisode(config, 5)
+    turns = gp.suboptimal_trajectory(config, episode.hand, 5, 1)
+    messages = [chat.user_message(episode.prompt, episode.observation_image() if vision else None)]
+    for turn in turns:
+        messages.append({"role": "assistant", "content": turn.output})
+        if turn is not turns[-1]:
+            messages.append({"role": "user", "content": gp.failure_turn(turn.message)})
+    return messages
+
+
+@pytest.mark.parametrize("family", [*replicas.FAMILIES, "embedded:tiny-lm", "embedded:tiny-vlm"])
+def test_the_sft_mask_is_exactly_each_reply_and_its_end_of_turn(cache, family):
+    encoder = models.load_tokenizer(model_path(family))
+    if family in replicas.FAMILIES:
+        assert type(models.load_causal_lm(model_path(family), "fp32")).__name__ == EXPECTED_CLASS[family]
+    messages = trajectory(family in VISION)
+    replies = [m["content"] for m in messages if m["role"] == "assistant"]
+    assert len(replies) == 2
+    encoded = chat.encode(encoder, messages, chat.images_in(messages), generation_prompt=False)
+    tokenizer = chat.text_tokenizer(encoder)
+    runs, current = [], []
+    for token, learned in zip(encoded["input_ids"], encoded["assistant_masks"]):
+        if learned:
+            current.append(token)
+        elif current:
+            runs.append(current)
+            current = []
+    runs += [current] if current else []
+    # Leading whitespace may be trimmed by the template (Llama 3) or share a token with the
+    # template's own newline (ChatML): the learned run then starts at the reply's first word.
+    decoded = [tokenizer.decode(run) for run in runs]
+    assert len(decoded) == len(replies)
+    for text, reply in zip(decoded, replies):
+        assert text.endswith(END_OF_TURN[family]) and text.removesuffix(END_OF_TURN[family]) == reply[len(reply) - len(text) + len(END_OF_TURN[family]) :], (text, reply)
+        assert reply[: len(reply) - len(text) + len(END_OF_TURN[family])].isspace() or len(text) == len(reply) + len(END_OF_TURN[family])
+    unlearned = tokenizer.decode([t for t, m in zip(encoded["input_ids"], encoded["assistant_masks"]) if not m])
+    assert not any(reply in unlearned for reply in replies)
+    if family in VISION:  # the processor's expanded image tokens are in the ids, never learned
+        image_tokens = [t for t in encoded["input_ids"] if tokenizer.convert_ids_to_tokens(t) in ("<|image|>", "<|image_pad|>", "<image>")]
+        assert image_tokens and not any(m for t, m in zip(encoded["input_ids"], encoded["assistant_masks"]) if t in image_tokens)
+
+
+def config(tmp_path: Path, family: str, **ppo) -> Path:
+    vision = family in VISION
+    data = json.loads((EXAMPLES / ("tiny-vl.ptlab.json" if vision else "tiny.ptlab.json")).read_text())
+    data["model"] = {"name": model_path(family), "kind": "image-text-to-text" if vision else "causal-lm", "dtype": "fp32", "maxLength": 1024}
+    data["environment"]["maxVerify"] = 2
+    data["sft"].update(steps=8, globalBatchSize=8, microBatchSize=4, learningRate=3e-3, warmupRatio=0)
+    data["sft"].pop("saveEverySteps", None)
+    data["sft"]["data"]["examples"] = 32
+    data["ppo"].update(updates=1, stepsPerUpdate=4, parallelEnvs=2, epochs=1, miniBatchSize=2, maxNewTokens=12, temperature=1.0, **ppo)
+    for key in ("init", "saveEverySteps"):
+        data["ppo"].pop(key, None)
+    data["evaluation"].pop("everySteps", None)
+    data["evaluation"].update(atCheckpoints=True, maxNewTokens=12)
+    data["evaluation"]["splits"] = data["evaluation"]["splits"][:2]
+    for split in data["evaluation"]["splits"]:
+        split["episodes"] = 2
+    path = tmp_path / f"{family.replace(':', '-')}-{ppo.get('advantage', 'sft')}.ptlab.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def ptlab(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    return subprocess.run([sys.executable, "-m", "ptlab", *args], capture_output=True, text=True, env=env, timeout=600)
+
+
+def records(run: Path, name: str) -> list[dict]:
+    return [json.loads(line) for line in (run / name).read_text().splitlines()]
+
+
+@pytest.mark.parametrize("family", replicas.FAMILIES)
+def test_sft_lowers_the_loss_and_evaluation_writes_valid_episodes(cache, tmp_path, family):
+    run = tmp_path / "sft"
+    result = ptlab("sft", "--config", str(config(tmp_path, family)), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    train = [r for r in records(run, "metrics.jsonl") if r["kind"] == "train"]
+    losses = [r["metrics"]["train/loss"] for r in train]
+    assert len(losses) == 8 and all(r["metrics"]["train/assistant_tokens"] > 0 for r in train)
+    assert sum(losses[-3:]) / 3 < losses[0] - 0.5, losses
+    evaluated = [e for e in records(run, "episodes.jsonl") if e["split"] != "train"]
+    assert {(8, "id"), (8, "ood-rule")} <= {(e["step"], e["split"]) for e in evaluated}
+    assert all(errors("episode-record.schema.json", e) == [] for e in evaluated)
+    final = run / "checkpoints" / "final"
+    reloaded = models.load_tokenizer(str(final))
+    assert chat.chat_template(reloaded) == chat.chat_template(models.load_tokenizer(model_path(family)))  # the family's own template travels with the checkpoint
+    if family in VISION:
+        assert min(t["promptTokens"] for e in evaluated for t in e["turns"]) > 0
+        return
+    exported = ptlab("export", "--config", str(config(tmp_path, family)), "--run-dir", str(run))
+    assert exported.returncode == 0, exported.stderr
+    meta = json.loads(next((run / "onnx").glob("*/ptlab-onnx.json")).read_text())
+    end = reloaded.convert_tokens_to_ids(END_OF_TURN[family])
+    assert end in meta["stopTokens"] and max(meta["parity"].values()) <= meta["tolerance"]
+
+
+@pytest.mark.parametrize("advantage", ["gae", "group"])
+@pytest.mark.parametrize("family", replicas.FAMILIES)
+def test_one_ppo_update(cache, tmp_path, family, advantage):
+    run = tmp_path / "ppo"
+    result = ptlab("ppo", "--config", str(config(tmp_path, family, advantage=advantage, groupSize=2)), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    train = [r for r in records(run, "metrics.jsonl") if r["kind"] == "train"]
+    assert [r["step"] for r in train] == [1]
+    metrics = train[0]["metrics"]
+    assert all(metrics[k] is not None and metrics[k] == metrics[k] for k in ("ppo/policy_loss", "ppo/approx_kl", "ppo/entropy", "rollout/reward_mean"))
+    assert (metrics["ppo/value_loss"] is None) == (advantage == "group")
+    assert (run / "checkpoints" / "final").exists()
+
+
+def test_a_family_transformers_cannot_generate_with_fails_at_load_naming_what_is_missing(cache, tmp_path):
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    folder = tmp_path / "t5"
+    T5ForConditionalGeneration(T5Config(vocab_size=64, d_model=16, d_kv=8, d_ff=32, num_layers=1, num_heads=2)).save_pretrained(folder)
+    with pytest.raises(models.ModelFamilyError, match=r"model_type 't5'.*no AutoModelForCausalLM class"):
+        models.load_causal_lm(str(folder), "fp32")
+
+
+def test_the_replica_command_writes_a_checkpoint_the_auto_classes_load(cache, tmp_path):
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
+
+    result = ptlab("replica", "llama3", "--out", str(tmp_path / "llama3"))
+    assert result.returncode == 0, result.stderr
+    tokenizer = AutoTokenizer.from_pretrained(tmp_path / "llama3")
+    assert tokenizer.chat_template == replicas.LLAMA3_TEMPLATE and tokenizer.pad_token is None  # as Llama 3 ships: no pad token
+    assert type(AutoModelForCausalLM.from_pretrained(tmp_path / "llama3")).__name__ == "LlamaForCausalLM"
+    ends = GenerationConfig.from_pretrained(tmp_path / "llama3").eos_token_id
+    assert set(tokenizer.convert_ids_to_tokens(ends)) == {"<|end_of_text|>", "<|eom_id|>", "<|eot_id|>"}
+
+
+def test_a_checkpoint_without_a_chat_template_fails_at_load(cache, tmp_path):
+    import shutil
+
+    from ptlab.config import Model
+
+    folder = tmp_path / "base"
+    shutil.copytree(model_path("qwen2.5"), folder)
+    config = json.loads((folder / "tokenizer_config.json").read_text())
+    config.pop("chat_template", None)
+    (folder / "tokenizer_config.json").write_text(json.dumps(config))
+    (folder / "chat_template.jinja").unlink(missing_ok=True)
+    with pytest.raises(models.ModelFamilyError, match=r"base: its tokenizer has no chat template"):
+        models.load(Model(name=str(folder), dtype="fp32"), "cpu")
