@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-REPLICA_VERSION = 1
+REPLICA_VERSION = 2  # bump when a replica changes (the cache is keyed by it)
 
 LLAMA3_SPECIAL = ["<|begin_of_text|>", "<|end_of_text|>", "<|finetune_right_pad_id|>", "<|start_header_id|>", "<|end_header_id|>", "<|eom_id|>", "<|eot_id|>", "<|python_tag|>"]
 
@@ -198,7 +198,16 @@ def mllama() -> tuple[Any, Any, Any]:
     text = {**TEXT, "num_hidden_layers": 3, "cross_attention_layers": [1], "vocab_size": text_vocab, "bos_token_id": bos, "eos_token_id": [end, eom, eot], "pad_token_id": pad}
     config = MllamaConfig(vision_config=vision, text_config=text, image_token_index=image)
     processor = MllamaProcessor(MllamaImageProcessor(size={"height": side, "width": side}, max_image_tiles=2), tokenizer, chat_template=MLLAMA_TEMPLATE)
-    return MllamaForConditionalGeneration(config), processor, _generation_config([end, eom, eot], pad, bos)
+    model = MllamaForConditionalGeneration(config)
+    # Mllama opens its cross-attention gates at zero (tanh(0) = 0: images have no effect until
+    # trained); a trained checkpoint's are open, so the replica's are too.
+    import torch
+
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if name.endswith(("cross_attn_attn_gate", "cross_attn_mlp_gate")):
+                parameter.fill_(1.0)
+    return model, processor, _generation_config([end, eom, eot], pad, bos)
 
 
 def qwen2_vl() -> tuple[Any, Any, Any]:

@@ -193,3 +193,29 @@ def test_a_checkpoint_without_a_chat_template_fails_at_load(cache, tmp_path):
     (folder / "chat_template.jinja").unlink(missing_ok=True)
     with pytest.raises(models.ModelFamilyError, match=r"base: its tokenizer has no chat template"):
         models.load(Model(name=str(folder), dtype="fp32"), "cpu")
+
+
+@pytest.mark.parametrize("family", replicas.VISION_FAMILIES)
+def test_training_batches_carry_every_tensor_the_processor_returns_and_the_image_reaches_the_model(cache, family):
+    from PIL import Image
+
+    encoder = models.load_tokenizer(model_path(family))
+    model = models.load_causal_lm(model_path(family), "fp32").eval()
+    pad = chat.text_tokenizer(encoder).pad_token_id
+
+    def rows(color):
+        image = Image.new("RGB", (90, 60), color)
+        messages = [chat.user_message("Which card is it?", image)]
+        prompt = chat.encode(encoder, messages, [image], generation_prompt=True)
+        return [(prompt["text"], [image], prompt["input_ids"] + [5, 6, 7]), (prompt["text"], [image], prompt["input_ids"] + [8])]
+
+    batch = chat.batch_inputs(encoder, rows("red"), pad)
+    read = encoder(text=[r[0] for r in rows("red")], images=[r[1] for r in rows("red")], return_tensors="pt", padding=True, add_special_tokens=False)
+    assert set(read) <= set(batch)
+    width = len(rows("red")[0][2])
+    for key, value in batch.items():
+        if key in read and read[key].dim() >= 2 and read[key].shape[:2] == read["input_ids"].shape:
+            assert value.shape[:2] == (2, width), key  # per-token tensors cover the continuation
+    with torch.no_grad():
+        red, blue = model(**batch).logits, model(**chat.batch_inputs(encoder, rows("blue"), pad)).logits
+    assert not torch.allclose(red[0, -3:], blue[0, -3:])
