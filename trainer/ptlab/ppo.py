@@ -211,6 +211,10 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         raise PpoError(f"ppo.miniBatchSize ({cfg.miniBatchSize}) is larger than the rollout buffer (ppo.stepsPerUpdate {cfg.stepsPerUpdate}): lower it, or collect more steps per update")
     env_config = experiment.environment_for()
     acc = parallel.accelerator()
+    if acc.distributed_type == "DEEPSPEED":  # accelerate's DistributedType is a str enum
+        # accelerate refuses a second prepared module (the value head) under DeepSpeed, and its engine
+        # steps at every backward unless it owns the accumulation: micro-batches would each be a step
+        raise PpoError('launcher.distributed "deepspeed-*": this PPO trainer is not wired for DeepSpeed yet (the value head is a second module and the micro-batches are accumulated by the loop); use "ddp" or "fsdp"')
     checkpoint = checkpoints.latest(run) if resume else None
     init = experiment.resolve(cfg.init) if cfg.init else None
     policy = load_policy(experiment, acc, init, checkpoint)

@@ -391,3 +391,19 @@ def dataclasses_replace(cfg, **changes):
     import dataclasses
 
     return dataclasses.replace(cfg, **changes)
+
+
+def test_a_deepspeed_launch_is_refused_with_what_to_use_instead(tmp_path, env, monkeypatch):
+    """Under DeepSpeed the engine would step at every micro-batch and accelerate refuses the value
+    head as a second module: fail before any work, naming the launcher setting."""
+    from types import SimpleNamespace
+
+    from accelerate.utils import DistributedType
+
+    from ptlab import parallel
+    from ptlab import ppo as ppo_module
+    from ptlab.config import load_experiment
+
+    monkeypatch.setattr(parallel, "accelerator", lambda: SimpleNamespace(distributed_type=DistributedType.DEEPSPEED))
+    with pytest.raises(ppo_module.PpoError, match='launcher.distributed "deepspeed-\\*".*use "ddp" or "fsdp"'):
+        ppo_module.run_ppo(load_experiment(config(tmp_path, 1, 100)), None, resume=False)
