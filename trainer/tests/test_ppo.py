@@ -23,9 +23,9 @@ def env(ptlab_cache):
     return {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def config(tmp_path: Path, updates: int, save_every: int) -> Path:
+def config(tmp_path: Path, updates: int, save_every: int, max_verify: int = 2) -> Path:
     data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
-    data["environment"]["maxVerify"] = 2
+    data["environment"]["maxVerify"] = max_verify
     # 2 rounds of 8 slots per update: episodes that start in the second round go on in the next update
     data["ppo"].update(updates=updates, stepsPerUpdate=16, parallelEnvs=8, epochs=2, miniBatchSize=8, microBatchSize=3, maxNewTokens=24, saveEverySteps=save_every, temperature=1.0)
     del data["ppo"]["init"]  # from the base model: enough to exercise the loop
@@ -108,7 +108,7 @@ def test_the_kl_penalty_to_init_trains_and_is_reported(tmp_path, env):
 
 
 def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
-    cfg = config(tmp_path, 4, 2)
+    cfg = config(tmp_path, 4, 2, max_verify=3)  # 3 attempts over 2-round updates: episodes in flight at every checkpoint
     straight = tmp_path / "straight"
     assert ppo(env, "--config", str(cfg), "--run-dir", str(straight)).returncode == 0
     crashed = tmp_path / "crashed"
@@ -122,7 +122,10 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
     assert resumed.returncode == 0, resumed.stderr
     ours, theirs = records(crashed), records(straight)
     assert_same_records(ours, theirs)  # same rollouts, losses and evaluations
-    assert [e for e in records(crashed, "episodes.jsonl") if e["split"] == "train"] == [e for e in records(straight, "episodes.jsonl") if e["split"] == "train"]
+    def transcripts(run: Path) -> list[dict]:
+        return [{k: v for k, v in e.items() if k != "runId"} for e in records(run, "episodes.jsonl") if e["split"] == "train"]
+
+    assert transcripts(crashed) == transcripts(straight)  # the replayed episodes finished as they would have
     manifest = json.loads((crashed / "run.json").read_text())
     assert [s["startStep"] for s in manifest["segments"]] == [0, 2] and manifest["segments"][0]["endStatus"] == "crashed"
     from safetensors.torch import load_file
@@ -261,8 +264,10 @@ def test_ppo_trains_on_the_token_ids_it_sampled(tmp_path, env, monkeypatch):
 def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_run(tmp_path, env):
     """kill -9 of the whole accelerate launch after update 3 (checkpoint at 2), then --resume
     with two processes: every record and the final weights as an uninterrupted 2-process run."""
-    straight, crashed = two_processes.straight_crashed_resumed("ppo", config(tmp_path, 4, 2), tmp_path, env, lambda run: has_train_record(run, 3))
+    straight, crashed = two_processes.straight_crashed_resumed("ppo", config(tmp_path, 4, 2, max_verify=3), tmp_path, env, lambda run: has_train_record(run, 3))
     assert_same_records(records(crashed), records(straight))
+    in_flight = json.loads((crashed / "checkpoints/update-000002/trainer_state.json").read_text())["inFlightByProcess"]
+    assert [len(mine) for mine in in_flight] == [8, 8] and all(any(saved["turns"] for saved in mine) for mine in in_flight)
     manifest = json.loads((crashed / "run.json").read_text())
     assert [s["startStep"] for s in manifest["segments"]] == [0, 2] and manifest["segments"][0]["endStatus"] == "crashed"
     from safetensors.torch import load_file
