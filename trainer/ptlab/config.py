@@ -80,10 +80,12 @@ class Ppo:
     stepsPerUpdate: int = 256
     parallelEnvs: int = 16
     epochs: int = 4
-    miniBatchSize: int = 8
+    miniBatchSize: int = 128
+    microBatchSize: int = 8
     gamma: float = 0.9
     lambda_: float = 0.95  # "lambda" in the file
     clip: float = 0.1
+    ratioGuard: float = 10
     valueClip: float = 0.1
     valueCoef: float = 0.5
     entropyCoef: float = 0
@@ -91,6 +93,7 @@ class Ppo:
     maxGradNorm: float = 0.01
     learningRate: float = 1e-6
     finalLearningRate: float = 1e-9
+    lrCosineUpdates: int | None = None
     adam: Adam = field(default_factory=Adam)
     temperature: float = 0.2
     maxNewTokens: int = 512

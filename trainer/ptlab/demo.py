@@ -57,7 +57,7 @@ SIZES: dict[str, dict[str, Any]] = {
 }
 
 SFT_RECIPE: dict[str, Any] = {"learningRate": 0.001, "schedule": "cosine", "warmupRatio": 0.03, "adam": {"betas": [0.9, 0.98], "eps": 1e-07, "weightDecay": 0}, "globalBatchSize": 32, "microBatchSize": 16, "packing": False}
-PPO_RECIPE: dict[str, Any] = {"stepsPerUpdate": 64, "parallelEnvs": 32, "epochs": 2, "miniBatchSize": 16, "learningRate": 2e-05, "finalLearningRate": 1e-06, "maxGradNorm": 1.0, "temperature": 0.7, "maxNewTokens": 64}
+PPO_RECIPE: dict[str, Any] = {"stepsPerUpdate": 64, "parallelEnvs": 32, "epochs": 2, "miniBatchSize": 16, "microBatchSize": 16, "learningRate": 2e-05, "finalLearningRate": 1e-06, "maxGradNorm": 1.0, "temperature": 0.7, "maxNewTokens": 64}
 
 
 @dataclass(frozen=True)

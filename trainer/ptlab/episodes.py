@@ -20,7 +20,7 @@ class Slot:
     """One episode in flight: its environment, the chat the model answers next, its turns so far."""
 
     env: Episode
-    index: int  # the episode's number: within its split (evaluation) or its update (PPO)
+    index: int  # the episode's number: within its split (evaluation) or among this process's episodes (PPO)
     messages: list[dict[str, Any]]
     shown: dict[str, str]  # how the next turn's prompt is recorded: {"prompt"} for a new chat, else {"promptDelta"}
     turns: list[dict[str, Any]] = field(default_factory=list)
@@ -83,3 +83,23 @@ def record(run_id: str, step: int, split: str, split_kind: str, slot: Slot, env_
     if not success and failures:  # the last real failure; running out of attempts only when nothing else failed
         result["failureMode"] = next((f for f in reversed(failures) if f != "budget-exhausted"), failures[-1])
     return result
+
+
+def saved(slot: Slot) -> dict[str, Any]:
+    """An episode in flight as a checkpoint keeps it: its number and its turns without their
+    prompts (replaying the answers through the environment rebuilds those)."""
+    return {"episode": slot.index, "turns": [{k: v for k, v in turn.items() if k not in ("prompt", "promptDelta")} for turn in slot.turns]}
+
+
+def replay(env: Episode, state: dict[str, Any]) -> Slot:
+    """The episode `saved` described, rebuilt by stepping its recorded answers again through its
+    (deterministic, freshly seeded) environment: the same chat, transcript and environment state.
+    A turn that comes out different is an error: the episode cannot be resumed exactly."""
+    slot = start(env, state["episode"])
+    for turn in state["turns"]:
+        advance(slot, Generation(turn["output"], turn["promptTokens"], (), False))
+        slot.turns[-1]["outputTokens"] = turn["outputTokens"]  # the stand-in Generation has no token ids
+        again = saved(slot)["turns"][-1]
+        if again != turn:
+            raise RuntimeError(f"episode {state['episode']} (seed {env.seed}) replayed differently from its checkpoint: {again} != {turn}; the environment is not deterministic")
+    return slot

@@ -1,10 +1,13 @@
 """Multi-turn PPO with verifier rewards and sequential revision (shared/spec/training.md).
 
 `python -m ptlab ppo --config X.ptlab.json --run-dir R [--resume]`. Each update:
-  1. rollout: `parallelEnvs` episodes advance together, one batched `generate` call per
-     round (sequential revision: a rejected answer gets the verifier's message appended;
-     a V-IRL move starts a fresh chat); finished episodes are replaced by new seeded ones
-     until `stepsPerUpdate` transitions (verification attempts) are collected;
+  1. rollout: `parallelEnvs` environment slots advance together, one batched `generate` call
+     per round (sequential revision: a rejected answer gets the verifier's message appended;
+     a V-IRL move starts a fresh chat); a finished episode's slot starts a new seeded one,
+     until `stepsPerUpdate` transitions (verification attempts) are collected. Episodes
+     continue across updates, as in the reference (one stream of episodes per process): an
+     episode unfinished at the end of an update goes on in the next, so the late positions
+     of long V-IRL routes are trained too;
   2. score: per transition, the old policy's log-prob of the whole response (the token ids
      as sampled, the stop token only when generated; temperature-
      scaled token log-probs, tokens before the answer key weighted `thoughtWeight`, found
@@ -15,22 +18,29 @@
      `groupSize` sharing a seed, run to their end (waves of `parallelEnvs` episodes until
      `stepsPerUpdate` transitions), and every step of an episode gets the episode's return
      minus its group's mean (over the group's standard deviation with `groupStd`);
-  4. update: `epochs` passes of minibatches: clipped surrogate + valueCoef x clipped value
-     loss (- entropyCoef x entropy, + klCoef x KL to Init), gradient clipping, Adam with a
-     cosine from learningRate to finalLearningRate over the updates;
+  4. update: `epochs` passes over the rollout in random mini-batches of `miniBatchSize`
+     transitions, one Adam step each, its gradient accumulated over forward/backward passes of
+     `microBatchSize` (the reference: 128 passes of one transition per step): clipped
+     surrogate (only the clipped term for a transition whose ratio exceeds `ratioGuard`) +
+     valueCoef x clipped value loss (- entropyCoef x entropy, + klCoef x KL to Init);
+     transitions whose log-prob is not finite are skipped and counted; gradient clipping;
+     the learning rate follows a cosine from learningRate to finalLearningRate over
+     `lrCosineUpdates` updates, stepped once per update;
   5. log: a metric record per update (reward, returns, losses, clip fraction, approx KL,
      entropy, response lengths, tokens/s, exact token counts and GFLOPs), finished episodes
      as transcript records, evaluation on the schedule, checkpoints.
-Every update starts fresh episodes, so a checkpoint between updates resumes exactly.
-Under `accelerate launch` (ptlab/parallel.py) every process collects its own stepsPerUpdate
-transitions from its own episode seeds and trains on them; gradients are averaged (DDP),
-records carry the sums and means over all processes, and only the main process writes,
-evaluates and saves (with every process's RNG and episode counter, for exact resume).
+A checkpoint keeps each slot's episode in flight (its number, hence its seed, and its turns),
+replayed through the deterministic environment on resume, so a resumed run is the
+uninterrupted one. Under `accelerate launch` (ptlab/parallel.py) every process collects its
+own stepsPerUpdate transitions from its own episode seeds and trains on them; gradients are
+averaged (DDP, synchronized once per optimizer step), records carry the sums and means over
+all processes, and only the main process writes, evaluates and saves (with every process's
+RNG, episode counter and episodes in flight, for exact resume).
 """
 
 from __future__ import annotations
 
-import math
+import contextlib
 import random
 import time
 import zlib
@@ -81,7 +91,7 @@ class Transition:
     weights: list[float]
     reward: float
     done: bool
-    episode: int = 0  # the episode's number within the update (group mode: its group is episode // groupSize)
+    episode: int = 0  # the episode's number in this process (group mode: its group is episode // groupSize)
     images: tuple[Any, ...] = ()  # the prompt's images (vision), in placeholder order
     prompt_text: str = ""  # the prompt as the processor read it with its images (vision)
     old_logprob: float = 0.0
@@ -136,7 +146,7 @@ class Policy:
     reference: Any | None  # the Init policy, frozen, for the KL penalty (klCoef > 0)
     tokenizer: Any  # a processor for image-text-to-text models
     optimizer: torch.optim.Optimizer
-    scheduler: torch.optim.lr_scheduler.LambdaLR
+    scheduler: torch.optim.lr_scheduler.LambdaLR  # once per update
     params: list[torch.nn.Parameter]  # the trained ones (gradient clipping)
 
     @property
@@ -167,11 +177,18 @@ class EpisodeSource:
     rank: int
     per_seed: int
 
-    def open(self, state: dict[str, Any], first: int) -> Slot:
-        """The next episode; its index counts the update's episodes, from `first`."""
+    def episode(self, k: int) -> Episode:
+        return self.new_episode((self.base + (k // self.per_seed) * self.processes + self.rank) & 0xFFFFFFFF)
+
+    def open(self, state: dict[str, Any]) -> Slot:
+        """This process's next episode (its index k counts them)."""
         k = state["episodesStarted"]
         state["episodesStarted"] += 1
-        return episodes.start(self.new_episode((self.base + (k // self.per_seed) * self.processes + self.rank) & 0xFFFFFFFF), k - first)
+        return episodes.start(self.episode(k), k)
+
+    def replay(self, saved: dict[str, Any]) -> Slot:
+        """An episode in flight at a checkpoint (episodes.saved), as it was."""
+        return episodes.replay(self.episode(saved["episode"]), saved)
 
 
 @dataclass
@@ -180,7 +197,7 @@ class Rollout:
 
     transitions: list[Transition]  # (stepsPerUpdate,) in collection order
     finished: list[Slot]  # episodes that ended, in the order they ended
-    slots: list[Slot]  # each environment slot's episode at the end (bootstraps a cut one)
+    slots: list[Slot]  # each environment slot's episode at the end (bootstraps a cut one; goes on next update)
     inference_tokens: int
 
 
@@ -189,16 +206,24 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     group = cfg.advantage == "group"
     if group and cfg.parallelEnvs % cfg.groupSize:
         raise PpoError(f'ppo.parallelEnvs ({cfg.parallelEnvs}) must be a multiple of ppo.groupSize ({cfg.groupSize}) with advantage "group"')
+    if cfg.miniBatchSize > cfg.stepsPerUpdate:
+        raise PpoError(f"ppo.miniBatchSize ({cfg.miniBatchSize}) is larger than the rollout buffer (ppo.stepsPerUpdate {cfg.stepsPerUpdate}): lower it, or collect more steps per update")
     env_config = experiment.environment_for()
     acc = parallel.accelerator()
+    if acc.distributed_type == "DEEPSPEED":  # accelerate's DistributedType is a str enum
+        # accelerate refuses a second prepared module (the value head) under DeepSpeed, and its engine
+        # steps at every backward unless it owns the accumulation: micro-batches would each be a step
+        raise PpoError('launcher.distributed "deepspeed-*": this PPO trainer is not wired for DeepSpeed yet (the value head is a second module and the micro-batches are accumulated by the loop); use "ddp" or "fsdp"')
     checkpoint = checkpoints.latest(run) if resume else None
     init = experiment.resolve(cfg.init) if cfg.init else None
     policy = load_policy(experiment, acc, init, checkpoint)
     parameters = parameter_count(policy.plain)
     state: dict[str, Any] = {"update": 0, "episodesStarted": 0, "trainTokens": 0, "inferenceTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": checkpoints.trained_tokens(init) if init else 0}}
+    in_flight: list[dict[str, Any]] = []
     if checkpoint is not None:
         state = checkpoints.restore(checkpoint, policy.optimizer, policy.scheduler, policy.modules, process=acc.process_index)
         state["episodesStarted"] = state.pop("episodesStartedByProcess", [state["episodesStarted"]] * acc.num_processes)[acc.process_index]
+        in_flight = state.pop("inFlightByProcess", [[]] * acc.num_processes)[acc.process_index]
     policy.prepare(acc)
     if resume:  # a final checkpoint's evaluation comes after it: redone below, so dropped here
         run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is None or checkpoint.name != "final")
@@ -206,6 +231,7 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     run.progress(state["update"], cfg.updates)
     seed_base = zlib.crc32(f"ptlab-ppo-episodes:{experiment.seed}".encode())
     source = EpisodeSource(env_config.episodes(experiment.base_dir), seed_base, acc.num_processes, acc.process_index, cfg.groupSize if group else 1)
+    slots = [source.replay(saved) for saved in in_flight]  # the episodes in flight go on (none yet: collect opens them)
     answer_key, lam = core.ANSWER_KEYS[env_config.env], PAPER_LAMBDA[env_config.env]
     segment = len(run.manifest.get("segments", [])) - 1
 
@@ -215,27 +241,27 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     status = "finished"
     while state["update"] < cfg.updates:
         started = time.perf_counter()
-        rollout = collect(cfg, policy, source, state, answer_key, experiment.model.kvCache)  # 1
+        rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model.kvCache)  # 1
         bootstrap = score_rollout(cfg, policy, rollout)  # 2
         if group:  # 3
             group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd)
             del rollout.transitions[cfg.stepsPerUpdate :]  # whole waves ran; every process trains on stepsPerUpdate
         else:
             gae_advantages(rollout.transitions, bootstrap, cfg.gamma, cfg.lambda_)
-        losses, train_tokens = update(cfg, policy, rollout.transitions, acc)  # 4
+        sums, train_tokens = update(cfg, policy, rollout.transitions, acc)  # 4
         policy.scheduler.step()
         state["update"] += 1
         elapsed = time.perf_counter() - started
         state["wallSeconds"] += elapsed
-        log(run, acc, cfg, policy, state, rollout, losses, train_tokens, elapsed, segment, env_config, parameters, lam)  # 5
+        log(run, acc, cfg, policy, state, rollout, sums, train_tokens, elapsed, segment, env_config, parameters, lam)  # 5
         if parallel.any_process(acc, run.cancel_requested):
             status = "cancelled"
             break
         if state["update"] < cfg.updates:  # evaluate, then save: a checkpoint's records are complete
             maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False)
         if cfg.saveEverySteps and state["update"] % cfg.saveEverySteps == 0 and state["update"] < cfg.updates:
-            save(run, acc, f"update-{state['update']:06d}", state, policy)
-    save(run, acc, "final" if status == "finished" else f"update-{state['update']:06d}", state, policy)
+            save(run, acc, f"update-{state['update']:06d}", state, slots, policy)
+    save(run, acc, "final" if status == "finished" else f"update-{state['update']:06d}", state, slots, policy)
     if status == "finished":
         maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=True)
     return status
@@ -259,24 +285,32 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
         reference.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad] + (list(head.parameters()) if head is not None else [])
     optimizer = torch.optim.Adam(params, lr=cfg.learningRate, betas=cfg.adam.betas, eps=cfg.adam.eps, weight_decay=cfg.adam.weightDecay)
-    ratio = cfg.finalLearningRate / cfg.learningRate
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: ratio + (1 - ratio) * 0.5 * (1 + math.cos(math.pi * min(u, cfg.updates) / cfg.updates)))
+    scheduler = lr_schedule(optimizer, cfg)
     return Policy(model, head, model, head, reference, tokenizer, optimizer, scheduler, params)
 
 
-def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], answer_key: str, kv_cache: str) -> Rollout:
-    """1. rollout (see the module's docstring)."""
+def lr_schedule(optimizer: torch.optim.Optimizer, cfg: Ppo) -> torch.optim.lr_scheduler.LambdaLR:
+    """The cosine from learningRate to finalLearningRate over lrCosineUpdates (default: all the
+    updates), stepped once per update (ppo_core.cosine_lr)."""
+    period = cfg.lrCosineUpdates or cfg.updates
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: core.cosine_lr(u, period, cfg.learningRate, cfg.finalLearningRate) / cfg.learningRate)
+
+
+def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], slots: list[Slot], answer_key: str, kv_cache: str) -> Rollout:
+    """1. rollout (see the module's docstring). `slots` are the environment slots, carried
+    from one update to the next with their episodes in flight (with group advantages every
+    update runs whole waves of new episodes instead)."""
     group = cfg.advantage == "group"
     policy.plain.eval()
-    first = state["episodesStarted"]
-    slots: list[Slot] = []
     transitions: list[Transition] = []
     finished: list[Slot] = []
-    active: list[int] = []
+    if not group and not slots:  # the run's first update
+        slots.extend(source.open(state) for _ in range(cfg.parallelEnvs))
+    active = [] if group else list(range(len(slots)))
     inference_tokens = 0
     while True:
-        if not active and (group or not transitions) and len(transitions) < cfg.stepsPerUpdate:
-            slots = [source.open(state, first) for _ in range(cfg.parallelEnvs)]  # a wave
+        if group and not active and len(transitions) < cfg.stepsPerUpdate:
+            slots[:] = [source.open(state) for _ in range(cfg.parallelEnvs)]  # a wave
             active = list(range(cfg.parallelEnvs))
         if not active or (not group and len(transitions) >= cfg.stepsPerUpdate):
             break
@@ -295,12 +329,12 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
                 finished.append(slot)
                 if group:
                     continue  # a group runs to its end; its slot waits for the next wave
-                slots[i] = source.open(state, first)
+                slots[i] = source.open(state)
             still.append(i)
             if not group and len(transitions) >= cfg.stepsPerUpdate:
-                break
+                break  # the slots not reached keep their episodes as they are: answered next update
         active = still
-    return Rollout(transitions, finished, slots, inference_tokens)
+    return Rollout(transitions, finished, list(slots), inference_tokens)
 
 
 def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout) -> dict[int, float]:
@@ -309,8 +343,8 @@ def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout) -> dict[int, float
     transitions = rollout.transitions
     bootstrap = {}
     with torch.no_grad():
-        for start in range(0, len(transitions), cfg.miniBatchSize):
-            batch = transitions[start : start + cfg.miniBatchSize]
+        for start in range(0, len(transitions), cfg.microBatchSize):  # forward passes are the memory knob's size
+            batch = transitions[start : start + cfg.microBatchSize]
             logprobs, values, _ = score(policy.plain, policy.plain_head, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
             for i, (t, lp) in enumerate(zip(batch, logprobs.tolist())):
                 t.old_logprob, t.old_value = lp, float(values[i]) if values is not None else 0.0
@@ -350,42 +384,108 @@ def group_advantages(transitions: list[Transition], group_size: int, scale: bool
 
 
 def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) -> tuple[dict[str, float], int]:
-    """4. update; returns each loss's mean over this process's passes and the tokens trained on."""
+    """4. update. Each optimizer step takes a mini-batch of `miniBatchSize` transitions and
+    accumulates its gradient over micro-batches of `microBatchSize` (DDP synchronizes on the
+    last one only): each micro-batch's mean losses are weighted by its share of the mini-batch
+    (the entropy's by its share of the tokens), so a step's gradient is the mini-batch's mean
+    gradient, as one forward pass of the whole mini-batch would give. Returns this process's
+    sums over the transitions trained on (losses, counts) and the tokens trained on."""
     policy.model.train()
     pad_id = policy.text.pad_token_id
-    totals = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0}
-    passes = train_tokens = 0
+    sums = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0, "guarded": 0.0, "trained": 0.0, "skipped": 0.0, "steps": 0.0}
+    train_tokens = 0
+    modules = [m for m in (policy.model, policy.head) if m is not None]
     for _epoch in range(cfg.epochs):
         order = torch.randperm(len(transitions)).tolist()
         for start in range(0, len(order), cfg.miniBatchSize):
-            batch = [transitions[i] for i in order[start : start + cfg.miniBatchSize]]
-            logprobs, values, entropy = score(policy.model, policy.head, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer)
-            old = torch.tensor([t.old_logprob for t in batch], device=logprobs.device)
-            advantages = torch.tensor([t.advantage for t in batch], device=logprobs.device)
-            ploss, clipfrac, approx_kl = core.policy_loss(logprobs, old, advantages, cfg.clip)
-            loss = ploss - cfg.entropyCoef * entropy
-            vloss = torch.tensor(0.0)
-            if values is not None:
-                vloss = core.value_loss(values, torch.tensor([t.old_value for t in batch], device=values.device), torch.tensor([t.ret for t in batch], device=values.device), cfg.valueClip)
-                loss = loss + cfg.valueCoef * vloss
-            kl = torch.tensor(0.0)
-            if policy.reference is not None:
-                with torch.no_grad():
-                    ref_logprobs, _, _ = score(policy.reference, None, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
-                loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
-                kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value
+            step = [transitions[i] for i in order[start : start + cfg.miniBatchSize]]
+            step_tokens = sum(_trained_tokens(t) for t in step)
+            micro_batches = [step[j : j + cfg.microBatchSize] for j in range(0, len(step), cfg.microBatchSize)]
+            kept = 0
             policy.optimizer.zero_grad(set_to_none=True)
-            acc.backward(loss)
-            acc.clip_grad_norm_(policy.params, cfg.maxGradNorm)
+            for j, micro in enumerate(micro_batches):
+                last = j == len(micro_batches) - 1
+                with contextlib.ExitStack() as no_sync:
+                    if not last:  # gradients stay local until the mini-batch's last micro-batch
+                        for module in modules:
+                            no_sync.enter_context(acc.no_sync(module))
+                    batch, logprobs, values, entropy = train_forward(cfg, policy, micro, pad_id)
+                    sums["skipped"] += len(micro) - len(batch)
+                    if not batch:
+                        if last and acc.num_processes > 1:
+                            zero_backward(cfg, policy, acc, pad_id)  # this backward is DDP's all-reduce: take part
+                        continue
+                    old = torch.tensor([t.old_logprob for t in batch], device=logprobs.device)
+                    advantages = torch.tensor([t.advantage for t in batch], device=logprobs.device)
+                    ploss, clipfrac, approx_kl, guarded = core.policy_loss(logprobs, old, advantages, cfg.clip, cfg.ratioGuard)
+                    loss = ploss
+                    vloss = torch.tensor(0.0)
+                    if values is not None:
+                        vloss = core.value_loss(values, torch.tensor([t.old_value for t in batch], device=values.device), torch.tensor([t.ret for t in batch], device=values.device), cfg.valueClip)
+                        loss = loss + cfg.valueCoef * vloss
+                    kl = torch.tensor(0.0)
+                    if policy.reference is not None:
+                        with torch.no_grad():
+                            ref_logprobs, _, _ = score(policy.reference, None, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
+                        loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
+                        kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value
+                    if not torch.isfinite(loss):
+                        raise PpoError(f"the PPO loss is not finite (policy {float(ploss)}, value {float(vloss)}) with finite log-probs: the old log-probs, values or advantages are broken; lower the learning rate or check the model's dtype")
+                    share = len(batch) / len(step)
+                    acc.backward(loss * share - cfg.entropyCoef * entropy * sum(_trained_tokens(t) for t in batch) / max(1, step_tokens))
+                kept += len(batch)
+                train_tokens += sum(len(t.prompt_ids) + len(t.response_ids) for t in batch)
+                for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl), ("guarded", guarded)):
+                    sums[key] += float(value.detach()) * len(batch)
+                sums["trained"] += len(batch)
+            # a step averages the transitions it trained on (over every process): skipped ones drop out
+            step_size, step_kept = parallel.totals(acc, len(step), kept)
+            if step_kept == 0:
+                continue  # nothing finite to learn from: no step (Adam's moments would still move the weights)
+            if step_kept < step_size:
+                for p in policy.params:
+                    if p.grad is not None:
+                        p.grad.mul_(step_size / step_kept)
+            norm = acc.clip_grad_norm_(policy.params, cfg.maxGradNorm)
+            if norm is not None and not torch.isfinite(torch.as_tensor(norm)):
+                raise PpoError("the PPO gradient is not finite: lower the learning rate or check the model's dtype")
             policy.optimizer.step()
-            train_tokens += sum(len(t.prompt_ids) + len(t.response_ids) for t in batch)
-            for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl)):
-                totals[key] += float(value.detach())
-            passes += 1
-    return {key: total / passes for key, total in totals.items()}, train_tokens
+            sums["steps"] += 1
+    if not sums["trained"]:
+        raise PpoError(f"every transition's log-prob was non-finite in this update ({int(sums['skipped'])} skipped): the policy has diverged; resume from an earlier checkpoint with a lower learning rate")
+    return sums, train_tokens
 
 
-def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, losses: dict[str, float], train_tokens: int, elapsed: float, segment: int, env_config: Any, parameters: int, lam: float) -> None:
+def _trained_tokens(t: Transition) -> int:
+    """The response tokens a transition's log-prob counts (weight above 0): the entropy's tokens."""
+    return sum(1 for w in t.weights if w > 0)
+
+
+def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int) -> tuple[list[Transition], Any, Any, Any]:
+    """The training pass over a micro-batch without the transitions whose new log-prob is not
+    finite: the reference skips those samples; their activations would poison the others'
+    gradients, so the rest is scored again. Returns the kept transitions and their
+    (log-probs, values, entropy)."""
+    logprobs, values, entropy = score(policy.model, policy.head, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer)
+    finite = torch.isfinite(logprobs.detach()).tolist()
+    if all(finite):
+        return batch, logprobs, values, entropy
+    del logprobs, values, entropy
+    kept = [t for t, ok in zip(batch, finite) if ok]
+    if not kept:
+        return [], None, None, None
+    return train_forward(cfg, policy, kept, pad_id)
+
+
+def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int) -> None:
+    """A backward with a zero gradient through the trained modules: a process with nothing to
+    learn from in a mini-batch's last micro-batch still takes part in DDP's all-reduce."""
+    eos = policy.text.eos_token_id
+    logprobs, values, _ = score(policy.model, policy.head, [Transition(0, [eos], [eos], [1.0], 0.0, False)], cfg.temperature, pad_id, encoder=policy.tokenizer)
+    acc.backward(0 * (logprobs.sum() + (values.sum() if values is not None else 0)))
+
+
+def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, sums: dict[str, float], train_tokens: int, elapsed: float, segment: int, env_config: Any, parameters: int, lam: float) -> None:
     """5. log: sums over the processes (each process's own numbers in a single process)."""
     transitions = rollout.transitions
     inference_tokens, train_tokens = parallel.totals(acc, rollout.inference_tokens, train_tokens)
@@ -398,7 +498,9 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
         acc, len(transitions), sum(t.reward for t in transitions), sum(t.ret for t in transitions), sum(len(t.response_ids) for t in transitions),
         sum(1 for slot in rollout.finished if slot.env.success), state["episodesStarted"], sum(len(t.prompt_ids) + len(t.response_ids) for t in transitions),
     )
-    means = dict(zip(losses, [v / acc.num_processes for v in parallel.totals(acc, *losses.values())]))
+    steps = sums["steps"]  # the same on every process
+    totals = dict(zip(sums, parallel.totals(acc, *sums.values())))
+    means = {key: totals[key] / totals["trained"] for key in ("policy", "value", "clipfrac", "approx_kl", "entropy", "kl")}  # per transition trained on
     run.metric({
         "kind": "train",
         "step": state["update"],
@@ -419,6 +521,9 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
             "ppo/approx_kl": means["approx_kl"],
             "ppo/entropy": means["entropy"],
             "ppo/kl_to_init": means["kl"] if policy.reference is not None else None,
+            "ppo/ratio_guarded": totals["guarded"] / totals["trained"],
+            "ppo/nonfinite_skipped": int(totals["skipped"]),
+            "ppo/optimizer_steps": int(steps),
             "train/lr": policy.scheduler.get_last_lr()[0],
             "perf/tokens_per_second": rollout_tokens * (cfg.epochs + 1) / elapsed,
         },
@@ -450,11 +555,13 @@ def maybe_evaluate(experiment: Experiment, run: RunLog, acc: Any, policy: Policy
     acc.wait_for_everyone()
 
 
-def save(run: RunLog, acc: Any, name: str, state: dict[str, Any], policy: Policy) -> None:
-    """A checkpoint, written by the main process, with every process's RNG and episode count."""
-    rng, started_by_process = parallel.rng_states(acc), parallel.gathered(acc, [state["episodesStarted"]])  # every process takes part
+def save(run: RunLog, acc: Any, name: str, state: dict[str, Any], slots: list[Slot], policy: Policy) -> None:
+    """A checkpoint, written by the main process, with every process's RNG, episode count and
+    episodes in flight (a finished one, a group's at the end of its wave, is not in flight)."""
+    in_flight = [episodes.saved(slot) for slot in slots if not (slot.turns and slot.turns[-1]["done"])]
+    rng, started_by_process, in_flight_by_process = parallel.rng_states(acc), parallel.gathered(acc, [state["episodesStarted"]]), parallel.gathered(acc, [in_flight])  # every process takes part
     if acc.is_main_process:
-        snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+        snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}, "inFlightByProcess": in_flight_by_process}
         if acc.num_processes > 1:
             snapshot["episodesStartedByProcess"] = started_by_process
         checkpoints.save(run, name, state["update"], policy.plain, policy.tokenizer, policy.optimizer, policy.scheduler, snapshot, policy.modules, rng_states=rng)

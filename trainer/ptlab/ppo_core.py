@@ -8,6 +8,7 @@ whole response, the reward the verifier's. Shapes are noted as (transitions,) or
 from __future__ import annotations
 
 import bisect
+import math
 from typing import Sequence
 
 import torch
@@ -72,17 +73,22 @@ def token_weights(response: str, token_ends: Sequence[int], answer_key: str, tho
     return [thought_weight] * boundary + [1.0] * (len(token_ends) - boundary)
 
 
-def policy_loss(new_logprobs: torch.Tensor, old_logprobs: torch.Tensor, advantages: torch.Tensor, clip: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """The clipped surrogate. All (T,). Returns (loss, clip fraction, approximate KL)."""
+def policy_loss(new_logprobs: torch.Tensor, old_logprobs: torch.Tensor, advantages: torch.Tensor, clip: float, ratio_guard: float = math.inf) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The clipped surrogate. All (T,). A transition whose ratio exceeds `ratio_guard` keeps only
+    the clipped term (the reference's rule, decided per mini-batch of one transition there, so per
+    transition here): its ratio is far out of the clip range, where min() would pick the
+    unclipped term and its huge gradient for a negative advantage. Returns (loss, clip fraction,
+    approximate KL, guarded fraction)."""
     log_ratio = new_logprobs - old_logprobs
     ratio = log_ratio.exp()
     unclipped = ratio * advantages
     clipped = ratio.clamp(1 - clip, 1 + clip) * advantages
-    loss = -torch.minimum(unclipped, clipped).mean()
+    guarded = ratio.detach() > ratio_guard
+    loss = -torch.where(guarded, clipped, torch.minimum(unclipped, clipped)).mean()
     with torch.no_grad():
         clipfrac = ((ratio - 1).abs() > clip).float().mean()
         approx_kl = ((ratio - 1) - log_ratio).mean()  # k3: unbiased, never negative
-    return loss, clipfrac, approx_kl
+    return loss, clipfrac, approx_kl, guarded.float().mean()
 
 
 def value_loss(new_values: torch.Tensor, old_values: torch.Tensor, returns: torch.Tensor, clip: float) -> torch.Tensor:
@@ -106,3 +112,10 @@ def kl_penalty(logprobs: torch.Tensor, ref_logprobs: torch.Tensor) -> torch.Tens
     k3 = r - 1 - log r pulls along grad KL(ref || pi) instead). (transitions,) -> ().
     """
     return 0.5 * (logprobs - ref_logprobs).pow(2).mean()
+
+
+def cosine_lr(update: int, period: int, initial: float, final: float) -> float:
+    """The learning rate of update `update` (from 0): a cosine from `initial` to `final` over
+    `period` updates, then `final`. Within the period it is torch's CosineAnnealingLR(T_max=period,
+    eta_min=final) stepped once per update, as the reference steps it (T_max = its lr_max_steps)."""
+    return final + (initial - final) * 0.5 * (1 + math.cos(math.pi * min(update, period) / period))

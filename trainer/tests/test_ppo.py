@@ -23,10 +23,11 @@ def env(ptlab_cache):
     return {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def config(tmp_path: Path, updates: int, save_every: int) -> Path:
+def config(tmp_path: Path, updates: int, save_every: int, max_verify: int = 2) -> Path:
     data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
-    data["environment"]["maxVerify"] = 2  # episodes end within an update
-    data["ppo"].update(updates=updates, stepsPerUpdate=16, parallelEnvs=8, epochs=2, miniBatchSize=8, maxNewTokens=24, saveEverySteps=save_every, temperature=1.0)
+    data["environment"]["maxVerify"] = max_verify
+    # 2 rounds of 8 slots per update: episodes that start in the second round go on in the next update
+    data["ppo"].update(updates=updates, stepsPerUpdate=16, parallelEnvs=8, epochs=2, miniBatchSize=8, microBatchSize=3, maxNewTokens=24, saveEverySteps=save_every, temperature=1.0)
     del data["ppo"]["init"]  # from the base model: enough to exercise the loop
     data["evaluation"].update(everySteps=2, maxNewTokens=16)
     for split in data["evaluation"]["splits"]:
@@ -77,8 +78,9 @@ def test_updates_run_end_to_end_and_log_everything(tmp_path, env):
     assert result.returncode == 0, result.stderr
     train = [r for r in records(run) if r["kind"] == "train"]
     assert [r["step"] for r in train] == [1, 2, 3]
-    for key in ("rollout/reward_mean", "rollout/return_mean", "rollout/response_tokens_mean", "ppo/policy_loss", "ppo/value_loss", "ppo/clipfrac", "ppo/approx_kl", "ppo/entropy", "train/lr", "perf/tokens_per_second"):
+    for key in ("rollout/reward_mean", "rollout/return_mean", "rollout/response_tokens_mean", "ppo/policy_loss", "ppo/value_loss", "ppo/clipfrac", "ppo/approx_kl", "ppo/entropy", "ppo/ratio_guarded", "train/lr", "perf/tokens_per_second"):
         assert all(r["metrics"][key] is not None for r in train), key
+    assert all(r["metrics"]["ppo/optimizer_steps"] == 2 * 16 // 8 and r["metrics"]["ppo/nonfinite_skipped"] == 0 for r in train)  # epochs x mini-batches
     assert all(r["compute"]["inferenceTokens"] > 0 and r["compute"]["gflops"] > 0 for r in train)
     evals = sorted({r["step"] for r in records(run) if r["kind"] == "eval"})
     assert evals == [0, 2, 3]
@@ -106,7 +108,7 @@ def test_the_kl_penalty_to_init_trains_and_is_reported(tmp_path, env):
 
 
 def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
-    cfg = config(tmp_path, 4, 2)
+    cfg = config(tmp_path, 4, 2, max_verify=3)  # 3 attempts over 2-round updates: episodes in flight at every checkpoint
     straight = tmp_path / "straight"
     assert ppo(env, "--config", str(cfg), "--run-dir", str(straight)).returncode == 0
     crashed = tmp_path / "crashed"
@@ -114,10 +116,16 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
     wait_for_train_record(crashed, 3)
     process.kill()
     process.wait()
+    in_flight = json.loads((crashed / "checkpoints/update-000002/trainer_state.json").read_text())["inFlightByProcess"][0]
+    assert len(in_flight) == 8 and any(saved["turns"] for saved in in_flight)  # resuming replays episodes half done
     resumed = ppo(env, "--config", str(cfg), "--run-dir", str(crashed), "--resume")
     assert resumed.returncode == 0, resumed.stderr
     ours, theirs = records(crashed), records(straight)
     assert_same_records(ours, theirs)  # same rollouts, losses and evaluations
+    def transcripts(run: Path) -> list[dict]:
+        return [{k: v for k, v in e.items() if k != "runId"} for e in records(run, "episodes.jsonl") if e["split"] == "train"]
+
+    assert transcripts(crashed) == transcripts(straight)  # the replayed episodes finished as they would have
     manifest = json.loads((crashed / "run.json").read_text())
     assert [s["startStep"] for s in manifest["segments"]] == [0, 2] and manifest["segments"][0]["endStatus"] == "crashed"
     from safetensors.torch import load_file
@@ -162,9 +170,9 @@ def test_group_baselines_feed_the_loss_each_episode_return_minus_its_group_mean(
         other_ids = (*tokenizer(other, add_special_tokens=False)["input_ids"], tokenizer.eos_token_id)
         return [Generation(other, g.prompt_tokens, other_ids, True) if (i + len(fed)) % 3 == 0 else g for i, g in enumerate(answers)]
 
-    def spy(new, old, advantages, clip):
+    def spy(new, old, advantages, *args):
         fed.extend(advantages.tolist())
-        return real_loss(new, old, advantages, clip)
+        return real_loss(new, old, advantages, *args)
 
     monkeypatch.setattr(ppo_module, "generate", varied_generate)
     monkeypatch.setattr(ppo_core, "policy_loss", spy)
@@ -206,12 +214,15 @@ def test_two_processes_with_accelerate_collect_their_own_rollouts_and_write_one_
     assert all(a["compute"]["trainTokens"] > 1.5 * b["compute"]["trainTokens"] for a, b in zip(ours, theirs))
     assert [(r["step"], r["split"]) for r in records(ddp) if r["kind"] == "eval"] == [(s, n) for s in (0, 2) for n in ("id", "ood-rule")]
     rollout = [e for e in records(ddp, "episodes.jsonl") if e["split"] == "train"]
+    assert rollout and len({e["seed"] for e in rollout}) == len(rollout)  # every process its own seeds
     for update in (1, 2):
         mine = [e for e in rollout if e["step"] == update]
-        assert sorted(e["episode"] for e in mine) == list(range(len(mine))) and len({e["seed"] for e in mine}) == len(mine) == 16
+        assert sorted(e["episode"] for e in mine) == list(range(len(mine)))
     final = ddp / "checkpoints" / "final"
     assert len(torch.load(final / "rng.pt", weights_only=False)["processes"]) == 2
-    assert json.loads((final / "trainer_state.json").read_text())["episodesStartedByProcess"] == [32, 32]
+    state = json.loads((final / "trainer_state.json").read_text())
+    assert [len(in_flight) for in_flight in state["inFlightByProcess"]] == [8, 8]  # each process's slots go on
+    assert sum(state["episodesStartedByProcess"]) == len(rollout) + 16 == ours[-1]["episodes"]
     assert json.loads((ddp / "run.json").read_text())["status"] == "finished"
 
 
@@ -227,7 +238,7 @@ def test_ppo_trains_on_the_token_ids_it_sampled(tmp_path, env, monkeypatch):
     del data["evaluation"]
     path = tmp_path / "sampled.ptlab.json"
     path.write_text(json.dumps(data))
-    real_generate, real_score, sampled, scored = ppo_module.generate, ppo_module.score, [], []
+    real_generate, real_score, sampled, scored, passes = ppo_module.generate, ppo_module.score, [], [], []
 
     def recording_generate(*args):
         generations = real_generate(*args)
@@ -236,12 +247,14 @@ def test_ppo_trains_on_the_token_ids_it_sampled(tmp_path, env, monkeypatch):
 
     def recording_score(model, head, batch, *args, **kwargs):
         scored.extend((tuple(t.response_ids), len(t.weights)) for t in batch)
+        passes.append(len(batch))
         return real_score(model, head, batch, *args, **kwargs)
 
     monkeypatch.setattr(ppo_module, "generate", recording_generate)
     monkeypatch.setattr(ppo_module, "score", recording_score)
     assert cli.main(["ppo", "--config", str(path), "--run-dir", str(tmp_path / "run")]) == 0
     generated = {g.ids for g in sampled}
+    assert max(passes) == 3  # every forward pass, scoring and training, is at most microBatchSize
     assert scored and all(ids in generated and weights == len(ids) for ids, weights in scored)
     cut = [g for g in sampled if not g.stopped]
     assert cut, "the untrained model should run out of maxNewTokens at least once"
@@ -251,8 +264,10 @@ def test_ppo_trains_on_the_token_ids_it_sampled(tmp_path, env, monkeypatch):
 def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_run(tmp_path, env):
     """kill -9 of the whole accelerate launch after update 3 (checkpoint at 2), then --resume
     with two processes: every record and the final weights as an uninterrupted 2-process run."""
-    straight, crashed = two_processes.straight_crashed_resumed("ppo", config(tmp_path, 4, 2), tmp_path, env, lambda run: has_train_record(run, 3))
+    straight, crashed = two_processes.straight_crashed_resumed("ppo", config(tmp_path, 4, 2, max_verify=3), tmp_path, env, lambda run: has_train_record(run, 3))
     assert_same_records(records(crashed), records(straight))
+    in_flight = json.loads((crashed / "checkpoints/update-000002/trainer_state.json").read_text())["inFlightByProcess"]
+    assert [len(mine) for mine in in_flight] == [8, 8] and all(any(saved["turns"] for saved in mine) for mine in in_flight)
     manifest = json.loads((crashed / "run.json").read_text())
     assert [s["startStep"] for s in manifest["segments"]] == [0, 2] and manifest["segments"][0]["endStatus"] == "crashed"
     from safetensors.torch import load_file
@@ -280,3 +295,120 @@ def test_cancel_then_resume_equals_an_uninterrupted_run_evaluations_included(tmp
     resumed = ppo(env, "--config", str(cfg), "--run-dir", str(cancelled), "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert_same_records(records(cancelled), records(straight))
+
+
+def test_episodes_continue_across_updates_as_in_the_reference(tmp_path, env):
+    """An update is 2 rounds of the 8 slots here, episodes up to 6 attempts (5 verifications and
+    the reference's step-limit turn): they finish whole in a later update, every attempt of every
+    episode is a transition exactly once, and the last ones are in flight in the checkpoint."""
+    data = json.loads(config(tmp_path, 4, 100).read_text())
+    data["environment"]["maxVerify"] = 5
+    del data["evaluation"]
+    path = tmp_path / "long.ptlab.json"
+    path.write_text(json.dumps(data))
+    run = tmp_path / "long"
+    result = ppo(env, "--config", str(path), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    finished = [e for e in records(run, "episodes.jsonl") if e["split"] == "train"]
+    assert max(len(e["turns"]) for e in finished) > 2  # longer than an update's 2 rounds
+    state = json.loads((run / "checkpoints/final/trainer_state.json").read_text())
+    in_flight = state["inFlightByProcess"][0]
+    assert len(in_flight) == 8
+    assert sum(len(e["turns"]) for e in finished) + sum(len(s["turns"]) for s in in_flight) == 4 * 16
+    assert len(finished) + len(in_flight) == state["episodesStarted"]
+    assert len({e["seed"] for e in finished}) == len(finished)
+
+
+def _policy_and_transitions(tmp_path, monkeypatch, env, **ppo_overrides):
+    """The tiny model's policy (value head included) and 8 hand-made transitions of varied
+    lengths with advantages, returns and rollout log-probs set."""
+    import dataclasses
+
+    from ptlab import parallel
+    from ptlab import ppo as ppo_module
+    from ptlab.config import load_experiment
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    experiment = load_experiment(config(tmp_path, 1, 100))
+    acc = parallel.accelerator()
+    policy = ppo_module.load_policy(experiment, acc, None, None)
+    cfg = dataclasses.replace(experiment.ppo, epochs=1, miniBatchSize=8, maxGradNorm=1e9, **ppo_overrides)
+    tokenizer = policy.text
+    generator = torch.Generator().manual_seed(0)
+    transitions = []
+    for i in range(8):
+        prompt = tokenizer(f"cards {i} {i + 3} {2 * i}: make 24", add_special_tokens=False)["input_ids"]
+        response = tokenizer('{"formula": "' + "1+2*3-4"[: 2 + i % 6] + '"}', add_special_tokens=False)["input_ids"]
+        t = ppo_module.Transition(i % 4, prompt, response, [0.5] * 2 + [1.0] * (len(response) - 2), 0.0, False)
+        t.old_logprob, t.old_value = -float(torch.rand(1, generator=generator)) * 20, float(torch.randn(1, generator=generator))
+        t.advantage, t.ret = float(torch.randn(1, generator=generator)), float(torch.randn(1, generator=generator))
+        transitions.append(t)
+    return ppo_module, policy, cfg, acc, transitions
+
+
+def _step_gradients(ppo_module, policy, cfg, acc, transitions, monkeypatch) -> tuple[list[torch.Tensor], dict]:
+    """The gradient of each optimizer step of one update (the steps themselves not taken)."""
+    grads: list[list[torch.Tensor]] = []
+    monkeypatch.setattr(policy.optimizer, "step", lambda: grads.append([p.grad.clone() for p in policy.params]))
+    torch.manual_seed(0)  # the same mini-batch order
+    sums, _ = ppo_module.update(cfg, policy, transitions, acc)
+    return grads, sums
+
+
+def test_a_step_accumulated_over_micro_batches_is_one_pass_over_its_mini_batch(tmp_path, env, monkeypatch):
+    """miniBatchSize transitions per optimizer step, microBatchSize per forward pass: the step's
+    gradient is the same whatever the micro-batches (entropy term included)."""
+    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, entropyCoef=0.1)
+    whole, sums = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, microBatchSize=8), acc, transitions, monkeypatch)
+    assert len(whole) == 1 and sums["steps"] == 1 and sums["trained"] == 8
+    for micro in (3, 1):
+        accumulated, _ = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, microBatchSize=micro), acc, transitions, monkeypatch)
+        assert len(accumulated) == 1
+        for a, b in zip(accumulated[0], whole[0]):
+            assert float((a - b).norm()) <= 1e-5 * float(b.norm()), (micro, float((a - b).norm() / b.norm()))  # float32 sums in another order
+    halves, _ = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, miniBatchSize=4, microBatchSize=3), acc, transitions, monkeypatch)
+    assert len(halves) == 2  # two steps of 4: mini-batches, not micro-batches, set the steps
+
+
+def test_transitions_with_non_finite_log_probs_are_skipped_counted_and_the_step_averages_the_rest(tmp_path, env, monkeypatch):
+    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, microBatchSize=3)
+    broken = {id(transitions[1]), id(transitions[6])}
+    real_score = ppo_module.score
+
+    def nan_for_broken(model, head, batch, *args, **kwargs):
+        logprobs, values, entropy = real_score(model, head, batch, *args, **kwargs)
+        nan = torch.tensor([float("nan") if id(t) in broken else 0.0 for t in batch])
+        return logprobs + nan, values, entropy
+
+    monkeypatch.setattr(ppo_module, "score", nan_for_broken)
+    skipping, sums = _step_gradients(ppo_module, policy, cfg, acc, transitions, monkeypatch)
+    assert sums["skipped"] == 2 and sums["trained"] == 6 and sums["steps"] == 1
+    clean = [t for t in transitions if id(t) not in broken]
+    expected, _ = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, miniBatchSize=6), acc, clean, monkeypatch)
+    for a, b in zip(skipping[0], expected[0]):
+        assert torch.isfinite(a).all() and float((a - b).norm()) <= 1e-5 * float(b.norm())
+    broken.update(id(t) for t in transitions)
+    with pytest.raises(ppo_module.PpoError, match="every transition's log-prob was non-finite"):
+        _step_gradients(ppo_module, policy, cfg, acc, transitions, monkeypatch)
+
+
+def dataclasses_replace(cfg, **changes):
+    import dataclasses
+
+    return dataclasses.replace(cfg, **changes)
+
+
+def test_a_deepspeed_launch_is_refused_with_what_to_use_instead(tmp_path, env, monkeypatch):
+    """Under DeepSpeed the engine would step at every micro-batch and accelerate refuses the value
+    head as a second module: fail before any work, naming the launcher setting."""
+    from types import SimpleNamespace
+
+    from accelerate.utils import DistributedType
+
+    from ptlab import parallel
+    from ptlab import ppo as ppo_module
+    from ptlab.config import load_experiment
+
+    monkeypatch.setattr(parallel, "accelerator", lambda: SimpleNamespace(distributed_type=DistributedType.DEEPSPEED))
+    with pytest.raises(ppo_module.PpoError, match='launcher.distributed "deepspeed-\\*".*use "ddp" or "fsdp"'):
+        ppo_module.run_ppo(load_experiment(config(tmp_path, 1, 100)), None, resume=False)

@@ -28,15 +28,44 @@ def test_gae_does_not_bootstrap_across_episode_ends_but_does_at_a_cut():
 
 
 def test_clipped_policy_loss_by_hand():
-    loss, clipfrac, approx_kl = core.policy_loss(torch.log(t(1.2, 0.8)), t(0, 0), t(1, -1), clip=0.1)
+    loss, clipfrac, approx_kl, guarded = core.policy_loss(torch.log(t(1.2, 0.8)), t(0, 0), t(1, -1), clip=0.1)
     assert loss.item() == pytest.approx(-0.1)  # min(1.2, 1.1) = 1.1 and min(-0.8, -0.9) = -0.9
     assert clipfrac.item() == 1.0
     assert approx_kl.item() == pytest.approx(((0.2 - math.log(1.2)) + (-0.2 - math.log(0.8))) / 2)
+    assert guarded.item() == 0.0
 
 
 def test_policy_loss_is_plain_surrogate_inside_the_clip():
-    loss, clipfrac, approx_kl = core.policy_loss(t(0, 0), t(0, 0), t(2, -4), clip=0.1)
-    assert (loss.item(), clipfrac.item(), approx_kl.item()) == (1.0, 0.0, 0.0)
+    loss, clipfrac, approx_kl, guarded = core.policy_loss(t(0, 0), t(0, 0), t(2, -4), clip=0.1)
+    assert (loss.item(), clipfrac.item(), approx_kl.item(), guarded.item()) == (1.0, 0.0, 0.0, 0.0)
+
+
+def test_a_ratio_above_the_guard_keeps_only_the_clipped_term_for_that_transition():
+    # ratios 20, 20, 1.05, 0.5 with advantages -1, +1, -1, -2; clip 0.1, guard 10 (the reference's).
+    new = torch.log(t(20, 20, 1.05, 0.5)).requires_grad_()
+    loss, clipfrac, _, guarded = core.policy_loss(new, t(0, 0, 0, 0), t(-1, 1, -1, -2), clip=0.1, ratio_guard=10)
+    # guarded: clipped terms 1.1 * -1 and 1.1 * 1; the others min(): -1.05 and min(-1, -1.8) = -1.8
+    assert loss.item() == pytest.approx(-(-1.1 + 1.1 - 1.05 - 1.8) / 4)
+    assert guarded.item() == 0.5 and clipfrac.item() == 0.75
+    (grad,) = torch.autograd.grad(loss, new)
+    # no gradient from the guarded transitions, where min() would take -20 x the negative advantage's
+    assert grad.tolist() == pytest.approx([0.0, 0.0, 1.05 / 4, 0.0])
+    unguarded, _, _, none = core.policy_loss(new, t(0, 0, 0, 0), t(-1, 1, -1, -2), clip=0.1)
+    assert unguarded.item() == pytest.approx(-(-20 + 1.1 - 1.05 - 1.8) / 4) and none.item() == 0.0
+
+
+def test_the_cosine_learning_rate_is_torchs_cosine_annealing_stepped_once_per_update():
+    for updates, period in ((20, 100), (15, 20), (10, 10)):  # the reference's GP and V-IRL schedules, and ours by default
+        optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1e-6)
+        torch_schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=period, eta_min=1e-9)
+        expected = []
+        for _ in range(updates):
+            expected.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            torch_schedule.step()
+        assert [core.cosine_lr(u, period, 1e-6, 1e-9) for u in range(updates)] == pytest.approx(expected, rel=1e-9, abs=1e-18)
+    assert core.cosine_lr(19, 100, 1e-6, 1e-9) > 0.9e-6  # GP: barely decays over its 20 updates
+    assert core.cosine_lr(30, 20, 1e-6, 1e-9) == 1e-9  # past the period: the floor (torch's would rise again)
 
 
 def test_clipped_value_loss_by_hand():

@@ -214,8 +214,16 @@ function checkPpo(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
   if (number('finalLearningRate', 1e-9) > number('learningRate', 1e-6)) {
     issues.push({ pointer: '/ppo/finalLearningRate', severity: 'warning', message: `finalLearningRate (${number('finalLearningRate', 1e-9)}) is above learningRate (${number('learningRate', 1e-6)}): the cosine schedule would rise` });
   }
-  if (number('miniBatchSize', 8) > number('stepsPerUpdate', 256)) {
-    issues.push({ pointer: '/ppo/miniBatchSize', severity: 'error', message: `miniBatchSize (${number('miniBatchSize', 8)}) is larger than the rollout buffer (stepsPerUpdate ${number('stepsPerUpdate', 256)})` });
+  const miniBatch = number('miniBatchSize', 128);
+  const buffer = number('stepsPerUpdate', 256);
+  if (miniBatch > buffer) {
+    issues.push({ pointer: '/ppo/miniBatchSize', severity: 'error', message: `miniBatchSize (${miniBatch}) is larger than the rollout buffer (stepsPerUpdate ${buffer})` });
+  } else if (buffer % miniBatch) {
+    issues.push({ pointer: '/ppo/miniBatchSize', severity: 'warning', message: `stepsPerUpdate (${buffer}) is not a multiple of miniBatchSize (${miniBatch}): the last Adam step of each epoch averages only ${buffer % miniBatch} transitions` });
+  }
+  const updates = number('updates', 15);
+  if (number('lrCosineUpdates', updates) < updates) {
+    issues.push({ pointer: '/ppo/lrCosineUpdates', severity: 'info', message: `the cosine reaches finalLearningRate after ${number('lrCosineUpdates', updates)} updates and stays there for the last ${updates - number('lrCosineUpdates', updates)} of ${updates}` });
   }
   if (ppo.advantage === 'group') {
     issues.push({ pointer: '/ppo/advantage', severity: 'error', message: 'the trainer does not have group (GRPO) baselines yet; use "gae"' });

@@ -399,7 +399,7 @@ export interface Sft {
 }
 export interface Adam {
   /**
-   * Adam (beta1, beta2); (0.9, 0.98) in the reference recipe.
+   * Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT. Its PPO uses torch's default (0.9, 0.999), which the paper presets set in ppo.adam.
    *
    * @minItems 2
    * @maxItems 2
@@ -423,11 +423,11 @@ export interface Ppo {
    */
   init?: string;
   /**
-   * PPO updates (each: collect a rollout buffer, then optimize).
+   * PPO updates (each: collect a rollout buffer, then optimize). The reference runs 20 for GeneralPoints and 15 for V-IRL (its launch scripts' num_updates).
    */
   updates?: number;
   /**
-   * Environment steps (verification attempts) collected per process per update.
+   * Environment steps (verification attempts) collected per process per update (the reference: 256 on each of 8 processes, its launch scripts' num_steps). Episodes unfinished at the end of an update continue in the next, as in the reference.
    */
   stepsPerUpdate?: number;
   /**
@@ -439,9 +439,13 @@ export interface Ppo {
    */
   epochs?: number;
   /**
-   * Transitions per gradient step.
+   * Transitions per optimizer step, per process: each epoch takes the rollout in random mini-batches of this many, one Adam step each, averaging their gradient (over every process under DDP). The reference: 128 (grad_accum_steps 128 of a mini-batch of one), so 2 steps per epoch of 256 transitions, 8 per update, each over 1,024 transitions on 8 processes. Must not exceed stepsPerUpdate.
    */
   miniBatchSize?: number;
+  /**
+   * Most transitions per forward/backward pass (a memory knob, not a hyperparameter): a mini-batch's gradient is accumulated over passes of this many, each weighted by its share, so the step is the same as one pass over the whole mini-batch (the reference passes one transition at a time).
+   */
+  microBatchSize?: number;
   /**
    * Discount.
    */
@@ -454,6 +458,10 @@ export interface Ppo {
    * Policy ratio clip.
    */
   clip?: number;
+  /**
+   * A transition whose probability ratio (new / rollout policy) exceeds this keeps only the clipped term of the surrogate, so it gives no gradient (the reference's rule, decided per mini-batch of one transition; counted as ppo/ratio_guarded). A very large value turns it off.
+   */
+  ratioGuard?: number;
   /**
    * Value prediction clip (clipped value loss).
    */
@@ -475,13 +483,17 @@ export interface Ppo {
    */
   maxGradNorm?: number;
   /**
-   * Initial learning rate.
+   * Initial learning rate (the reference: 1e-6, 1e-7 for V-IRL-VL).
    */
   learningRate?: number;
   /**
-   * Learning rate reached by the cosine schedule at the last update.
+   * The cosine schedule's floor, reached after lrCosineUpdates updates (torch's CosineAnnealingLR eta_min; the reference's end_lr 1e-9).
    */
   finalLearningRate?: number;
+  /**
+   * Updates over which the learning rate follows the cosine from learningRate to finalLearningRate (torch's CosineAnnealingLR T_max, stepped once per update; afterwards it stays at finalLearningRate). Default: updates, so it reaches finalLearningRate at the end. The reference's lr_max_steps: 100 for GeneralPoints' 20 updates (the rate barely decays), 20 for V-IRL's 15.
+   */
+  lrCosineUpdates?: number;
   adam?: Adam;
   /**
    * Sampling temperature (log-probs use the same scaled logits).
