@@ -18,11 +18,23 @@ from pathlib import Path
 from typing import Any
 
 from ptlab import episodes
-from ptlab.config import Experiment, Split
+from ptlab.config import Evaluation, Experiment, Split
 from ptlab.envs.episode import EnvironmentConfig
 from ptlab.episodes import Slot
 from ptlab.generation import generate
 from ptlab.runlog import RunLog, atomic_write_text, now
+
+
+def due(evaluation: Evaluation | None, step: int, save_every: int | None, final: bool) -> bool:
+    """Whether a training run evaluates at `step`: every `everySteps` steps and, with
+    `atCheckpoints`, at step 0 (Init, where every curve starts), at every checkpoint saved
+    every `save_every` steps and at the final one. A checkpoint written on cancel is not
+    on the schedule: the resumed run evaluates where the uninterrupted one would."""
+    if evaluation is None:
+        return False
+    if evaluation.everySteps is not None and step % evaluation.everySteps == 0:
+        return True
+    return evaluation.atCheckpoints and (step == 0 or final or bool(save_every and step % save_every == 0))
 
 
 def rate(successes: int, n: int) -> dict[str, Any]:

@@ -44,7 +44,7 @@ from ptlab import ppo_core as core
 from ptlab.config import Experiment, Ppo
 from ptlab.envs.episode import Episode
 from ptlab.episodes import Slot
-from ptlab.evaluate import evaluate
+from ptlab.evaluate import due, evaluate
 from ptlab.generation import generate
 from ptlab.models import hidden_size, load, load_trainable, parameter_count
 from ptlab.runlog import RunLog, now
@@ -201,8 +201,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         state = checkpoints.restore(checkpoint, policy.optimizer, policy.scheduler, policy.modules, process=acc.process_index)
         state["episodesStarted"] = state.pop("episodesStartedByProcess", [state["episodesStarted"]] * acc.num_processes)[acc.process_index]
     policy.prepare(acc)
-    if resume:  # a final checkpoint's evaluation comes after it: redone below, so dropped here
-        run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is None or checkpoint.name != "final")
+    if resume:  # a final checkpoint's evaluation comes after it, step 0's without a checkpoint may be partial: redone below, so dropped here
+        run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is not None and checkpoint.name != "final")
     run.update(parameters=parameters, **({"init": str(init)} if init else {}))
     run.progress(state["update"], cfg.updates)
     seed_base = zlib.crc32(f"ptlab-ppo-episodes:{experiment.seed}".encode())
@@ -445,7 +445,7 @@ def maybe_evaluate(experiment: Experiment, run: RunLog, acc: Any, policy: Policy
     evaluation = experiment.evaluation
     if evaluation is None:
         return
-    if ((evaluation.everySteps and update % evaluation.everySteps == 0) or (final and evaluation.atCheckpoints)) and acc.is_main_process:
+    if due(evaluation, update, experiment.ppo.saveEverySteps, final) and acc.is_main_process:
         evaluate(experiment, run, policy.plain, policy.tokenizer, update, compute_record)
     acc.wait_for_everyone()
 

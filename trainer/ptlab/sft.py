@@ -35,7 +35,7 @@ from typing import Any
 from ptlab import chat, checkpoints, parallel
 from ptlab.config import Experiment
 from ptlab.data import SFT_FILE, write_sft_data
-from ptlab.evaluate import evaluate
+from ptlab.evaluate import due, evaluate
 from ptlab.models import load_trainable, parameter_count
 from ptlab.runlog import RunLog, now
 
@@ -187,8 +187,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         step = state["step"]
     model, optimizer = acc.prepare(model, optimizer)  # the scheduler steps once per step, ours
     plain = acc.unwrap_model(model)
-    if resume:  # records written after the checkpoint are redone (a final checkpoint's evaluation too)
-        run.truncate_records_after(step, evaluations_at_step=checkpoint is None or checkpoint.name != "final")
+    if resume:  # records written after the checkpoint are redone (step 0's evaluation without one, a final checkpoint's too)
+        run.truncate_records_after(step, evaluations_at_step=checkpoint is not None and checkpoint.name != "final")
     run.update(parameters=parameters, **({"init": str(experiment.resolve(sft.init))} if sft.init else {}))
     run.progress(step, total_steps)
     segment = len(run.manifest.get("segments", [])) - 1
@@ -203,8 +203,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     def maybe_evaluate(at_step: int, final: bool) -> None:
         if evaluation is None:
             return
-        scheduled = evaluation.everySteps is not None and at_step % evaluation.everySteps == 0
-        if (scheduled or (final and evaluation.atCheckpoints)) and main:
+        if due(evaluation, at_step, sft.saveEverySteps, final) and main:
             evaluate(experiment, run, plain, tokenizer, at_step, compute())
         acc.wait_for_everyone()
 

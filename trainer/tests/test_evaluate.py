@@ -97,3 +97,17 @@ def test_a_static_kv_cache_answers_what_the_dynamic_one_does(tmp_path, env):
         records = [json.loads(line) for line in (tmp_path / cache / "episodes.jsonl").read_text().splitlines()]
         episodes[cache] = [[(t["output"], t["reward"]) for t in e["turns"]] for e in records]
     assert episodes["static"] == episodes["dynamic"] and len(episodes["static"]) == 8
+
+
+def test_the_evaluation_schedule():
+    from ptlab.config import Evaluation, Split
+    from ptlab.evaluate import due
+
+    splits = (Split("id", "id", 1),)
+    at_checkpoints = Evaluation(splits)
+    assert [s for s in range(8) if due(at_checkpoints, s, 3, final=False)] == [0, 3, 6]
+    assert due(at_checkpoints, 7, 3, final=True) and due(at_checkpoints, 7, None, final=True)
+    assert [s for s in range(8) if due(at_checkpoints, s, None, final=False)] == [0]
+    every = Evaluation(splits, everySteps=2, atCheckpoints=False)
+    assert [s for s in range(8) if due(every, s, 3, final=False)] == [0, 2, 4, 6] and not due(every, 7, 3, final=True)
+    assert not due(None, 0, 1, final=True)

@@ -280,3 +280,16 @@ def test_cancel_then_resume_equals_an_uninterrupted_run_evaluations_included(tmp
     resumed = ppo(env, "--config", str(cfg), "--run-dir", str(cancelled), "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert_same_records(records(cancelled), records(straight))
+
+
+def test_at_checkpoints_evaluates_init_every_saved_checkpoint_and_the_final_one_once(tmp_path, env):
+    """evaluation.atCheckpoints without everySteps: update 0 (Init), each saveEverySteps
+    checkpoint and the final one, each split once."""
+    data = json.loads(config(tmp_path, 3, 2).read_text())
+    del data["evaluation"]["everySteps"]
+    cfg = tmp_path / "at-checkpoints.ptlab.json"
+    cfg.write_text(json.dumps(data))
+    run = tmp_path / "run"
+    result = ppo(env, "--config", str(cfg), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    assert [(r["step"], r["split"]) for r in records(run) if r["kind"] == "eval"] == [(step, split) for step in (0, 2, 3) for split in ("id", "ood-rule")]

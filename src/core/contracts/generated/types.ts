@@ -539,7 +539,7 @@ export interface Evaluation {
    */
   everySteps?: number;
   /**
-   * Evaluate each saved checkpoint.
+   * Evaluate step 0 (Init, where every curve starts), every checkpoint saved every sft.saveEverySteps / ppo.saveEverySteps and the final one, each once (a checkpoint written on cancel is not on the schedule).
    */
   atCheckpoints?: boolean;
   /**
