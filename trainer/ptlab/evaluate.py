@@ -5,8 +5,9 @@ episodes. All episodes of a split advance together: each round builds every unfi
 episode's chat, generates one answer per episode in batched `generate` calls, and steps
 the environments (sequential revision: a rejected answer gets the verifier's message
 appended; a V-IRL move starts a fresh chat). Every episode becomes a transcript record;
-each split a metric record (success with its standard error, per-step accuracy for V-IRL,
-recognition for vision, failure-mode counts); the whole an eval-summary.json.
+each split a metric record (success with its standard error, per-step accuracy for V-IRL
+twice: ours over scored attempts, the reference's over every model call, recognition for
+vision, failure-mode counts); the whole an eval-summary.json.
 """
 
 from __future__ import annotations
@@ -69,7 +70,10 @@ def summarize(split: Split, env_config: EnvironmentConfig, slots: list[Slot]) ->
         "failureModes": dict(sorted(failures.items())),
     }
     if env_config.env == "virl":  # an episode is many moves: how many attempts were right
-        result["perStepAccuracy"] = rate(sum(1 for t in attempts if t["reward"] == 1), len(attempts))
+        correct = sum(1 for t in attempts if t["reward"] == 1)
+        result["perStepAccuracy"] = rate(correct, len(attempts))
+        # the paper's: the reference counts every model call, the one past the budget too (scored -1, never verified)
+        result["perStepAccuracyReference"] = rate(correct, sum(len(e.turns) for e in slots))
     if env_config.env == "generalpoints" and env_config.modality == "vision":
         result["recognition"] = rate(sum(e.recognized for e in slots), len(attempts))
     return result
@@ -98,7 +102,7 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
             "meanReward": summary["meanReward"],
             "failureModes": summary["failureModes"],
         }
-        for key in ("perStepAccuracy", "recognition"):
+        for key in ("perStepAccuracy", "perStepAccuracyReference", "recognition"):
             if key in summary:
                 metric[key] = summary[key]
         if checkpoint:

@@ -73,7 +73,12 @@ def test_virl_per_step_accuracy(tmp_path, env):
     result = ptlab_eval(env, "--config", str(config), "--run-dir", str(run))
     assert result.returncode == 0, result.stderr
     summary = json.loads((run / "eval-summary.json").read_text())
-    assert all("perStepAccuracy" in s for s in summary["splits"])
+    for split in summary["splits"]:
+        ours, reference = split["perStepAccuracy"], split["perStepAccuracyReference"]
+        assert reference["n"] == ours["n"] + split["failureModes"].get("budget-exhausted", 0)
+        assert reference["rate"] * reference["n"] == pytest.approx(ours["rate"] * ours["n"])
+    metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert all(errors("metric-record.schema.json", m) == [] and "perStepAccuracyReference" in m for m in metrics)
     episode = json.loads((run / "episodes.jsonl").read_text().splitlines()[0])
     assert episode["state"]["routeId"].startswith("nyc-") and "expertAction" in episode["turns"][0]
 
@@ -111,3 +116,22 @@ def test_the_evaluation_schedule():
     every = Evaluation(splits, everySteps=2, atCheckpoints=False)
     assert [s for s in range(8) if due(every, s, 3, final=False)] == [0, 2, 4, 6] and not due(every, 7, 3, final=True)
     assert not due(None, 0, 1, final=True)
+
+
+def test_per_step_accuracy_ours_over_scored_attempts_the_references_over_every_call():
+    """The reference (utils_general.py StatLogger) divides by every env.step, the call past the
+    budget included; ours by the attempts the verifier scored."""
+    from types import SimpleNamespace
+
+    from ptlab.config import Split
+    from ptlab.envs.virl import VirlConfig
+    from ptlab.evaluate import summarize
+
+    wrong, right = {"reward": -1, "failureMode": "wrong-action"}, {"reward": 1}
+    over_budget = {"reward": -1, "failureMode": "budget-exhausted"}
+    slots = [SimpleNamespace(env=SimpleNamespace(success=False), turns=[right, wrong, wrong, over_budget], recognized=0),
+             SimpleNamespace(env=SimpleNamespace(success=True), turns=[wrong, right, right], recognized=0)]
+    config = VirlConfig.from_dict({"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 2}}, "verifier": "reference"})
+    summary = summarize(Split("id", "id", 2), config, slots)
+    assert (summary["perStepAccuracy"]["rate"], summary["perStepAccuracy"]["n"]) == (pytest.approx(3 / 6), 6)
+    assert (summary["perStepAccuracyReference"]["rate"], summary["perStepAccuracyReference"]["n"]) == (pytest.approx(3 / 7), 7)

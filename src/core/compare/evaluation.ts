@@ -45,7 +45,10 @@ export interface SplitSummary {
   meanReward: number;
   meanAttempts: number;
   failureModes: Record<string, number>;
+  /** V-IRL, ours: correct attempts / scored attempts. */
   perStepAccuracy?: Rate;
+  /** V-IRL, the reference code's (the paper's): correct attempts / every model call, the one past the budget included. */
+  perStepAccuracyReference?: Rate;
   recognition?: Rate;
 }
 
@@ -150,7 +153,11 @@ export function summarize(plan: SplitPlan, episodes: PlayedEpisode[]): SplitSumm
     meanAttempts: attempts.length / Math.max(1, episodes.length),
     failureModes: Object.fromEntries(Object.entries(failures).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
-  if (environment.env === 'virl') summary.perStepAccuracy = rate(attempts.filter((t) => t.reward === 1).length, attempts.length);
+  if (environment.env === 'virl') {
+    const correct = attempts.filter((t) => t.reward === 1).length;
+    summary.perStepAccuracy = rate(correct, attempts.length);
+    summary.perStepAccuracyReference = rate(correct, turns.length);
+  }
   if (environment.modality === 'vision') summary.recognition = rate(episodes.reduce((s, e) => s + e.recognized, 0), attempts.length);
   return summary;
 }

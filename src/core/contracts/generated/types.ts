@@ -839,7 +839,8 @@ export interface EvaluationRecord {
   episodesEvaluated: number;
   success: Rate;
   perStepAccuracy?: Rate1;
-  recognition?: Rate2;
+  perStepAccuracyReference?: Rate2;
+  recognition?: Rate3;
   meanReward?: number;
   failureModes?: FailureCounts;
 }
@@ -852,7 +853,7 @@ export interface Rate {
   n: number;
 }
 /**
- * V-IRL: correct attempts / attempts.
+ * V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt).
  */
 export interface Rate1 {
   rate: number;
@@ -863,9 +864,20 @@ export interface Rate1 {
   n: number;
 }
 /**
- * Vision: attempts with all cards recognised / attempts.
+ * V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call.
  */
 export interface Rate2 {
+  rate: number;
+  /**
+   * sqrt(rate (1 - rate) / n).
+   */
+  stderr: number;
+  n: number;
+}
+/**
+ * Vision: attempts with all cards recognised / attempts.
+ */
+export interface Rate3 {
   rate: number;
   /**
    * sqrt(rate (1 - rate) / n).
@@ -1019,7 +1031,8 @@ export interface EvalSummary {
       environment: {};
       episodes: number;
       success: Rate;
-      perStepAccuracy?: Rate;
+      perStepAccuracy?: Rate4;
+      perStepAccuracyReference?: Rate5;
       recognition?: Rate;
       meanReward?: number;
       meanAttempts?: number;
@@ -1034,11 +1047,34 @@ export interface EvalSummary {
       environment: {};
       episodes: number;
       success: Rate;
-      perStepAccuracy?: Rate;
+      perStepAccuracy?: Rate4;
+      perStepAccuracyReference?: Rate5;
       recognition?: Rate;
       meanReward?: number;
       meanAttempts?: number;
       failureModes?: FailureCounts;
     }[]
   ];
+}
+/**
+ * V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt).
+ */
+export interface Rate4 {
+  rate: number;
+  /**
+   * sqrt(rate (1 - rate) / n).
+   */
+  stderr: number;
+  n: number;
+}
+/**
+ * V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call.
+ */
+export interface Rate5 {
+  rate: number;
+  /**
+   * sqrt(rate (1 - rate) / n).
+   */
+  stderr: number;
+  n: number;
 }
