@@ -68,6 +68,7 @@ def _train(args: argparse.Namespace, job: str) -> int:
     from ptlab.ppo import PpoError, run_ppo
     from ptlab.runlog import RunFolderError
     from ptlab.chat import ChatMaskError
+    from ptlab.evaluate import EvaluationError
     from ptlab.sft import SftError, run_sft
 
     try:
@@ -83,7 +84,7 @@ def _train(args: argparse.Namespace, job: str) -> int:
             status = (run_sft if job == "sft" else run_ppo)(experiment, run, args.resume)
             if status == "cancelled":
                 run.finish("cancelled")
-    except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError) as exc:
+    except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError, EvaluationError) as exc:
         print(f"ptlab {job}: {exc}", file=sys.stderr)
         return 2
     print(f"{args.run_dir}: {status}")

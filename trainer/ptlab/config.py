@@ -110,6 +110,7 @@ class Split:
     episodes: int
     overrides: dict[str, Any] = field(default_factory=dict)
     recognition: bool = False
+    eachRouteOnce: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Evaluation of a model on the experiment's ID and OOD splits, episodes batched.
 
 Episode i of a split uses seed `evaluation.seed + i`, so every checkpoint meets the same
-episodes. All episodes of a split advance together: each round builds every unfinished
+episodes; a V-IRL split with `eachRouteOnce` runs episode i on route i (VLN mini: its 18
+routes, each once, in order). All episodes of a split advance together: each round builds every unfinished
 episode's chat, generates one answer per episode in batched `generate` calls, and steps
 the environments (sequential revision: a rejected answer gets the verifier's message
 appended; a V-IRL move starts a fresh chat). Every episode becomes a transcript record;
@@ -21,6 +22,7 @@ from typing import Any
 from ptlab import episodes
 from ptlab.config import Evaluation, Experiment, Split
 from ptlab.envs.episode import EnvironmentConfig
+from ptlab.envs.virl import VirlConfig
 from ptlab.episodes import Slot
 from ptlab.generation import generate
 from ptlab.runlog import RunLog, atomic_write_text, now
@@ -43,11 +45,24 @@ def rate(successes: int, n: int) -> dict[str, Any]:
     return {"rate": p, "stderr": math.sqrt(p * (1 - p) / n) if n else 0.0, "n": n}
 
 
+class EvaluationError(ValueError):
+    """An evaluation split asks for something it cannot do; the message says what to change."""
+
+
 def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any) -> tuple[list[Slot], dict[str, Any]]:
     assert experiment.evaluation is not None
     env_config = experiment.environment_for(split)
     new_episode = env_config.episodes(experiment.base_dir)
-    slots = [episodes.start(new_episode((experiment.evaluation.seed + i) & 0xFFFFFFFF), i) for i in range(split.episodes)]
+    seeds = [(experiment.evaluation.seed + i) & 0xFFFFFFFF for i in range(split.episodes)]
+    if split.eachRouteOnce:  # episode i on route i (the reference's `order=True`, its VLN-mini evaluation)
+        if not isinstance(env_config, VirlConfig):
+            raise EvaluationError(f"evaluation split {split.name}: eachRouteOnce is for V-IRL splits (it runs each route once); this one is {env_config.env}")
+        routes = env_config.route_count(experiment.base_dir)
+        if split.episodes != routes:
+            raise EvaluationError(f"evaluation split {split.name}: eachRouteOnce runs each of the split's {routes} routes once, in order; set episodes to {routes} (it is {split.episodes})")
+        slots = [episodes.start(new_episode(seed, route=i), i) for i, seed in enumerate(seeds)]
+    else:
+        slots = [episodes.start(new_episode(seed), i) for i, seed in enumerate(seeds)]
     active = list(slots)
     while active:
         answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache)

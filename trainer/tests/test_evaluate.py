@@ -124,7 +124,7 @@ def test_per_step_accuracy_ours_over_scored_attempts_the_references_over_every_c
     from types import SimpleNamespace
 
     from ptlab.config import Split
-    from ptlab.envs.virl import VirlConfig
+    from ptlab.envs.virl import VirlConfig, routes_for
     from ptlab.evaluate import summarize
 
     wrong, right = {"reward": -1, "failureMode": "wrong-action"}, {"reward": 1}
@@ -135,3 +135,30 @@ def test_per_step_accuracy_ours_over_scored_attempts_the_references_over_every_c
     summary = summarize(Split("id", "id", 2), config, slots)
     assert (summary["perStepAccuracy"]["rate"], summary["perStepAccuracy"]["n"]) == (pytest.approx(3 / 6), 6)
     assert (summary["perStepAccuracyReference"]["rate"], summary["perStepAccuracyReference"]["n"]) == (pytest.approx(3 / 7), 7)
+
+
+def test_each_route_once_runs_every_route_of_the_split_once_in_order(tmp_path, env):
+    """VLN mini as the reference evaluates it (`order=True`, num_traj 18): episode i on route i.
+    Drawn by seed instead, 4 episodes over 4 routes repeat some and miss others."""
+    from ptlab.envs.virl import VirlConfig, routes_for
+
+    environment = {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 10}}, "verifier": "reference"}
+    visual = {"routes": {"synthetic": {"city": "vln-mini", "routes": 4}}}
+    config = eval_config(tmp_path, environment, [{"name": "ood-visual", "kind": "visual-ood", "episodes": 4, "overrides": visual, "eachRouteOnce": True}])
+    run = tmp_path / "vln-mini"
+    result = ptlab_eval(env, "--config", str(config), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    routes = [r.route_id for r in routes_for(VirlConfig.from_dict({**environment, **visual}), tmp_path)]
+    episodes = [json.loads(line) for line in (run / "episodes.jsonl").read_text().splitlines()]
+    assert [e["state"]["routeId"] for e in episodes] == routes and len(set(routes)) == 4
+    data = json.loads(config.read_text())
+    data["evaluation"]["splits"][0]["episodes"] = 18
+    config.write_text(json.dumps(data))
+    result = ptlab_eval(env, "--config", str(config), "--run-dir", str(tmp_path / "wrong"))
+    assert result.returncode == 2 and "set episodes to 4 (it is 18)" in result.stderr
+    data["evaluation"]["splits"][0]["episodes"] = 4
+    data["evaluation"]["splits"][0]["eachRouteOnce"] = False
+    config.write_text(json.dumps(data))
+    assert ptlab_eval(env, "--config", str(config), "--run-dir", str(tmp_path / "drawn")).returncode == 0
+    drawn = [json.loads(line)["state"]["routeId"] for line in (tmp_path / "drawn" / "episodes.jsonl").read_text().splitlines()]
+    assert drawn != routes

@@ -19,6 +19,8 @@ export interface SplitPlan {
   environment: Record<string, unknown>;
   episodes: number;
   seed: number;
+  /** V-IRL: episode i runs route i, each route once, in order (the split's `eachRouteOnce`). */
+  eachRouteOnce?: boolean;
 }
 
 export interface ChatAnswer {
@@ -83,10 +85,14 @@ export function newEpisodes(plan: SplitPlan, server: EnvServer, only?: number): 
   }
   const environment = { env: isVirl ? 'virl' : 'generalpoints', ...config };
   const routes = isVirl ? server.routesFor(virlConfig(raw)) : [];
+  if (plan.eachRouteOnce && !isVirl) throw new EnvConfigError(`evaluation split ${plan.name}: eachRouteOnce is for V-IRL splits (it runs each route once)`);
+  if (plan.eachRouteOnce && plan.episodes !== routes.length) {
+    throw new EnvConfigError(`evaluation split ${plan.name}: eachRouteOnce runs each of the split's ${routes.length} routes once, in order; set episodes to ${routes.length} (it is ${plan.episodes})`);
+  }
   const indices = only === undefined ? Array.from({ length: plan.episodes }, (_, index) => index) : [only];
   return indices.map((index) => {
     const seed = (plan.seed + index) >>> 0;
-    const env = isVirl ? new VirlEpisode(virlConfig(raw), routes, seed) : new GeneralPointsEpisode(generalPointsConfig(raw), seed);
+    const env = isVirl ? new VirlEpisode(virlConfig(raw), routes, seed, plan.eachRouteOnce ? index : undefined) : new GeneralPointsEpisode(generalPointsConfig(raw), seed);
     return { index, seed, env, environment, messages: [{ role: 'user', content: env.prompt }], turns: [], pendingPrompt: { prompt: env.prompt }, recognized: 0 };
   });
 }
@@ -214,6 +220,7 @@ export function evaluationPlan(experiment: ExperimentConfig): EvaluationPlan {
       environment: splitEnvironment(experiment.environment as unknown as Record<string, unknown>, split.overrides as Record<string, unknown> | undefined),
       episodes: split.episodes,
       seed,
+      ...(split.eachRouteOnce ? { eachRouteOnce: true } : {}),
     })),
     temperature: evaluation.temperature ?? evaluationDefaults.temperature.default,
     maxNewTokens: evaluation.maxNewTokens ?? evaluationDefaults.maxNewTokens.default,

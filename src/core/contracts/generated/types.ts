@@ -573,6 +573,10 @@ export interface Split {
    * Vision only: also measure card recognition (one attempt, no verification).
    */
   recognition?: boolean;
+  /**
+   * V-IRL only: episode i runs route i of the split's routes, each route exactly once, in order (the reference's `order=True`, its VLN-mini evaluation: 18 routes, 9 cities). `episodes` must equal the number of routes, else the evaluation stops with an error.
+   */
+  eachRouteOnce?: boolean;
 }
 /**
  * Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.
