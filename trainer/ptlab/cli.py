@@ -134,7 +134,7 @@ def _eval(args: argparse.Namespace) -> int:
             run.clear_records()  # an evaluation is redone whole
             run.update(parameters=parameters, **({"init": str(checkpoint)} if checkpoint else {}))
             summaries = evaluate(experiment, run, model, tokenizer, step, compute, str(checkpoint) if checkpoint else experiment.model.name)
-            summary = write_summary(run, experiment, step, str(checkpoint) if checkpoint else experiment.model.name, compute, summaries)
+            summary = write_summary(run, experiment, model, step, str(checkpoint) if checkpoint else experiment.model.name, compute, summaries)
     except (ContractViolation, RunFolderError, ValueError) as exc:
         print(f"ptlab eval: {exc}", file=sys.stderr)
         return 2

@@ -120,6 +120,8 @@ class Evaluation:
     atCheckpoints: bool = True
     seed: int = 1234
     temperature: float = 0
+    topP: float = 1
+    sampling: Literal["configured", "model-defaults"] = "configured"
     maxNewTokens: int = 512
 
 

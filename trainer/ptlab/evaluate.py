@@ -45,11 +45,27 @@ def rate(successes: int, n: int) -> dict[str, Any]:
     return {"rate": p, "stderr": math.sqrt(p * (1 - p) / n) if n else 0.0, "n": n}
 
 
+def decoding(evaluation: Evaluation, model: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """generate's sampling arguments, and the decoding as records state it (metric-record
+    schema's `decoding`): the configured temperature / topP, or the model's generation_config
+    (what the reference's evaluation uses: it passes generate only max_new_tokens)."""
+    if evaluation.sampling == "model-defaults":
+        config = model.generation_config
+        stated: dict[str, Any] = {"source": "model-defaults", "doSample": bool(config.do_sample), "maxNewTokens": evaluation.maxNewTokens}
+        if config.do_sample:
+            stated |= {"temperature": float(config.temperature if config.temperature is not None else 1.0), "topP": float(config.top_p if config.top_p is not None else 1.0), "topK": int(config.top_k or 0)}
+        return {}, stated
+    if evaluation.temperature == 0:
+        return {"do_sample": False}, {"source": "configured", "doSample": False, "maxNewTokens": evaluation.maxNewTokens}
+    arguments = {"do_sample": True, "temperature": evaluation.temperature, "top_p": evaluation.topP, "top_k": 0}
+    return arguments, {"source": "configured", "doSample": True, "temperature": evaluation.temperature, "topP": evaluation.topP, "topK": 0, "maxNewTokens": evaluation.maxNewTokens}
+
+
 class EvaluationError(ValueError):
     """An evaluation split asks for something it cannot do; the message says what to change."""
 
 
-def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any) -> tuple[list[Slot], dict[str, Any]]:
+def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None) -> tuple[list[Slot], dict[str, Any]]:
     assert experiment.evaluation is not None
     env_config = experiment.environment_for(split)
     new_episode = env_config.episodes(experiment.base_dir)
@@ -65,7 +81,7 @@ def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any) 
         slots = [episodes.start(new_episode(seed), i) for i, seed in enumerate(seeds)]
     active = list(slots)
     while active:
-        answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache)
+        answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling)
         active = [slot for slot, generation in zip(active, answers) if not episodes.advance(slot, generation).done]
     return slots, summarize(split, env_config, slots)
 
@@ -95,13 +111,22 @@ def summarize(split: Split, env_config: EnvironmentConfig, slots: list[Slot]) ->
 
 
 def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, step: int, compute: dict[str, Any], checkpoint: str | None = None) -> list[dict[str, Any]]:
-    """Every split: episode records and a metric record each; returns the split summaries."""
+    """Every split: episode records and a metric record each; returns the split summaries.
+    Sampled decoding draws from its own generator seeded by evaluation.seed: every checkpoint
+    meets the same draws, and training's random stream is left as it was."""
+    import torch
+
     assert experiment.evaluation is not None
     was_training = model.training
     model.eval()
+    sampling, stated = decoding(experiment.evaluation, model)
+    if run.manifest.get("evaluationDecoding") != stated:
+        run.update(evaluationDecoding=stated)
     summaries = []
     for split in experiment.evaluation.splits:
-        slots, summary = run_split(experiment, split, model, tokenizer)
+        with torch.random.fork_rng(devices=[model.device] if model.device.type == "cuda" else []):
+            torch.manual_seed(experiment.evaluation.seed)
+            slots, summary = run_split(experiment, split, model, tokenizer, sampling)
         env_config = experiment.environment_for(split)
         for slot in slots:
             run.episode(episodes.record(run.manifest["runId"], step, split.name, split.kind, slot, env_config, checkpoint))
@@ -129,7 +154,7 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
     return summaries
 
 
-def write_summary(run: RunLog, experiment: Experiment, step: int, checkpoint: str, compute: dict[str, Any], summaries: list[dict[str, Any]]) -> Path:
+def write_summary(run: RunLog, experiment: Experiment, model: Any, step: int, checkpoint: str, compute: dict[str, Any], summaries: list[dict[str, Any]]) -> Path:
     assert experiment.evaluation is not None
     summary = {
         "schemaVersion": 1,
@@ -139,6 +164,7 @@ def write_summary(run: RunLog, experiment: Experiment, step: int, checkpoint: st
         "createdAt": now(),
         "seed": experiment.evaluation.seed,
         "temperature": experiment.evaluation.temperature,
+        "decoding": decoding(experiment.evaluation, model)[1],
         "episodesFile": "episodes.jsonl",
         "compute": compute,
         "splits": summaries,

@@ -162,3 +162,37 @@ def test_each_route_once_runs_every_route_of_the_split_once_in_order(tmp_path, e
     assert ptlab_eval(env, "--config", str(config), "--run-dir", str(tmp_path / "drawn")).returncode == 0
     drawn = [json.loads(line)["state"]["routeId"] for line in (tmp_path / "drawn" / "episodes.jsonl").read_text().splitlines()]
     assert drawn != routes
+
+
+def test_decoding_is_configured_or_the_models_and_stated():
+    """`model-defaults` decodes as the checkpoint's generation_config (the reference passes
+    generate only max_new_tokens); `configured` from temperature / topP, no hidden top-k."""
+    from types import SimpleNamespace
+
+    from ptlab.config import Evaluation, Split
+    from ptlab.evaluate import decoding
+
+    splits = (Split("id", "id", 1),)
+    llama = SimpleNamespace(generation_config=SimpleNamespace(do_sample=True, temperature=0.6, top_p=0.9, top_k=50))
+    arguments, stated = decoding(Evaluation(splits, sampling="model-defaults", maxNewTokens=256), llama)
+    assert arguments == {} and stated == {"source": "model-defaults", "doSample": True, "temperature": 0.6, "topP": 0.9, "topK": 50, "maxNewTokens": 256}
+    arguments, stated = decoding(Evaluation(splits, temperature=0.7, topP=0.95), llama)
+    assert arguments == {"do_sample": True, "temperature": 0.7, "top_p": 0.95, "top_k": 0} and stated["topP"] == 0.95
+    assert decoding(Evaluation(splits), llama) == ({"do_sample": False}, {"source": "configured", "doSample": False, "maxNewTokens": 512})
+
+
+def test_sampled_evaluation_is_seeded_and_stated(tmp_path, env):
+    """Sampling at evaluation draws from evaluation.seed: two evaluations write the same
+    episodes; the eval-summary and the run manifest say how it decoded."""
+    data = json.loads(eval_config(tmp_path).read_text())
+    data["evaluation"].update(temperature=1.0, topP=0.9)
+    config = tmp_path / "sampled.ptlab.json"
+    config.write_text(json.dumps(data))
+    for name in ("a", "b"):
+        result = ptlab_eval(env, "--config", str(config), "--run-dir", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+    outputs = lambda name: [[t["output"] for t in json.loads(line)["turns"]] for line in (tmp_path / name / "episodes.jsonl").read_text().splitlines()]  # noqa: E731
+    assert outputs("a") == outputs("b")
+    stated = {"source": "configured", "doSample": True, "temperature": 1.0, "topP": 0.9, "topK": 0, "maxNewTokens": 16}
+    assert json.loads((tmp_path / "a" / "eval-summary.json").read_text())["decoding"] == stated
+    assert json.loads((tmp_path / "a" / "run.json").read_text())["evaluationDecoding"] == stated

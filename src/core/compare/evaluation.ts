@@ -204,6 +204,7 @@ export function episodeRecord(runId: string, step: number, plan: SplitPlan, chec
 export interface EvaluationPlan {
   splits: SplitPlan[];
   temperature: number;
+  topP: number;
   maxNewTokens: number;
 }
 
@@ -212,6 +213,9 @@ export interface EvaluationPlan {
 export function evaluationPlan(experiment: ExperimentConfig): EvaluationPlan {
   const evaluation = experiment.evaluation;
   if (!evaluation) throw new EnvConfigError('evaluation: the experiment has no evaluation splits');
+  if (evaluation.sampling === 'model-defaults') {
+    throw new EnvConfigError("evaluation.sampling: 'model-defaults' reads the checkpoint's generation_config.json, which the in-editor ONNX evaluation does not have; set it to 'configured' (temperature, topP) or evaluate with the trainer");
+  }
   const seed = evaluation.seed ?? evaluationDefaults.seed.default;
   return {
     splits: evaluation.splits.map((split) => ({
@@ -223,6 +227,7 @@ export function evaluationPlan(experiment: ExperimentConfig): EvaluationPlan {
       ...(split.eachRouteOnce ? { eachRouteOnce: true } : {}),
     })),
     temperature: evaluation.temperature ?? evaluationDefaults.temperature.default,
+    topP: evaluation.topP ?? evaluationDefaults.topP.default,
     maxNewTokens: evaluation.maxNewTokens ?? evaluationDefaults.maxNewTokens.default,
   };
 }

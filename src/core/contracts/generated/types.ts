@@ -547,9 +547,17 @@ export interface Evaluation {
    */
   seed?: number;
   /**
-   * Sampling temperature at evaluation (0: greedy).
+   * Sampling temperature at evaluation (0: greedy). Ignored with `sampling: model-defaults`.
    */
   temperature?: number;
+  /**
+   * Nucleus sampling at evaluation when temperature > 0 (1: off; no top-k cut either). Ignored with `sampling: model-defaults`.
+   */
+  topP?: number;
+  /**
+   * `configured`: temperature and topP above. `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used.
+   */
+  sampling?: 'configured' | 'model-defaults';
   /**
    * Most tokens per response.
    */
@@ -797,6 +805,24 @@ export interface RunManifest {
     episodes?: string;
     log?: string;
   };
+  evaluationDecoding?: Decoding;
+}
+/**
+ * How this run's evaluations decode (written at its first evaluation).
+ */
+export interface Decoding {
+  source: 'configured' | 'model-defaults';
+  /**
+   * Sampled (true) or greedy (false).
+   */
+  doSample: boolean;
+  temperature?: number;
+  topP?: number;
+  /**
+   * 0: no top-k cut.
+   */
+  topK?: number;
+  maxNewTokens: number;
 }
 /**
  * Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.
@@ -1016,7 +1042,11 @@ export interface EvalSummary {
    * Episode seed base (episode i uses seed + i).
    */
   seed: number;
+  /**
+   * evaluation.temperature as configured (see `decoding` for what was used).
+   */
   temperature?: number;
+  decoding?: Decoding1;
   /**
    * Episode records of this evaluation, relative to this file.
    */
@@ -1059,6 +1089,23 @@ export interface EvalSummary {
       failureModes?: FailureCounts;
     }[]
   ];
+}
+/**
+ * How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json, as the reference's evaluation decodes (it passes only max_new_tokens to generate).
+ */
+export interface Decoding1 {
+  source: 'configured' | 'model-defaults';
+  /**
+   * Sampled (true) or greedy (false).
+   */
+  doSample: boolean;
+  temperature?: number;
+  topP?: number;
+  /**
+   * 0: no top-k cut.
+   */
+  topK?: number;
+  maxNewTokens: number;
 }
 /**
  * V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt).
