@@ -46,7 +46,7 @@ from ptlab.envs.episode import Episode
 from ptlab.episodes import Slot
 from ptlab.evaluate import due, evaluate
 from ptlab.generation import generate
-from ptlab.models import hidden_size, load, load_trainable, parameter_count
+from ptlab.models import hidden_size, load, load_trainable, parameter_count, visual_tokens_per_image
 from ptlab.runlog import RunLog, now
 
 PAPER_LAMBDA = {"generalpoints": 6.0, "virl": 5.1}
@@ -143,6 +143,10 @@ class Policy:
     @property
     def text(self) -> Any:
         return chat.text_tokenizer(self.tokenizer)
+
+    @property
+    def visual_tokens_per_image(self) -> int:
+        return visual_tokens_per_image(self.plain)
 
     @property
     def modules(self) -> dict[str, torch.nn.Module]:
@@ -388,9 +392,12 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
 def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, losses: dict[str, float], train_tokens: int, elapsed: float, segment: int, env_config: Any, parameters: int, lam: float) -> None:
     """5. log: sums over the processes (each process's own numbers in a single process)."""
     transitions = rollout.transitions
-    inference_tokens, train_tokens = parallel.totals(acc, rollout.inference_tokens, train_tokens)
+    inference_tokens, train_tokens, images = parallel.totals(acc, rollout.inference_tokens, train_tokens, sum(len(t.images) for t in transitions))
     state["inferenceTokens"] += int(inference_tokens)
     state["trainTokens"] += int(train_tokens)
+    # each transition's images: generated with once, trained on once per epoch
+    state["visualInferenceTokens"] = state.get("visualInferenceTokens", 0) + int(images) * policy.visual_tokens_per_image
+    state["visualTrainTokens"] = state.get("visualTrainTokens", 0) + int(images) * policy.visual_tokens_per_image * cfg.epochs
     records = parallel.gathered(acc, [episodes.record(run.manifest["runId"], state["update"], "train", "train", slot, env_config) for slot in rollout.finished])
     for index, record in enumerate(records):
         run.episode({**record, "episode": index})
@@ -428,15 +435,19 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
 
 def compute(state: dict[str, Any], parameters: int, lam: float) -> dict[str, Any]:
     """Token counts and GFLOPs (6 N D training, 2 N D inference; the paper's approximation
-    counts inference as lam x training tokens)."""
-    trained = state["compute"]["initTokens"] + state["trainTokens"]
+    counts inference as lam x training tokens). Visual tokens that input_ids do not hold
+    (models.visual_tokens_per_image) are counted apart and added to D in both."""
+    visual_train, visual_inference = state.get("visualTrainTokens", 0), state.get("visualInferenceTokens", 0)
+    trained = state["compute"]["initTokens"] + state["trainTokens"] + visual_train
     return {
         "parameters": parameters,
         "initTokens": state["compute"]["initTokens"],
         "trainTokens": state["trainTokens"],
         "inferenceTokens": state["inferenceTokens"],
-        "gflops": (6 * parameters * trained + 2 * parameters * state["inferenceTokens"]) / 1e9,
-        "gflopsPaperApprox": (6 * parameters * trained + 2 * parameters * lam * state["trainTokens"]) / 1e9,
+        "visualTrainTokens": visual_train,
+        "visualInferenceTokens": visual_inference,
+        "gflops": (6 * parameters * trained + 2 * parameters * (state["inferenceTokens"] + visual_inference)) / 1e9,
+        "gflopsPaperApprox": (6 * parameters * trained + 2 * parameters * lam * (state["trainTokens"] + visual_train)) / 1e9,
     }
 
 
@@ -454,7 +465,7 @@ def save(run: RunLog, acc: Any, name: str, state: dict[str, Any], policy: Policy
     """A checkpoint, written by the main process, with every process's RNG and episode count."""
     rng, started_by_process = parallel.rng_states(acc), parallel.gathered(acc, [state["episodesStarted"]])  # every process takes part
     if acc.is_main_process:
-        snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+        snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"] + state.get("visualTrainTokens", 0)}}
         if acc.num_processes > 1:
             snapshot["episodesStartedByProcess"] = started_by_process
         checkpoints.save(run, name, state["update"], policy.plain, policy.tokenizer, policy.optimizer, policy.scheduler, snapshot, policy.modules, rng_states=rng)

@@ -36,7 +36,7 @@ from ptlab import chat, checkpoints, parallel
 from ptlab.config import Experiment
 from ptlab.data import SFT_FILE, write_sft_data
 from ptlab.evaluate import due, evaluate
-from ptlab.models import load_trainable, parameter_count
+from ptlab.models import load_trainable, parameter_count, visual_tokens_per_image
 from ptlab.runlog import RunLog, now
 
 IGNORE = -100
@@ -194,9 +194,12 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     segment = len(run.manifest.get("segments", [])) - 1
     status = "finished"
 
+    visual_per_image = visual_tokens_per_image(plain)  # tokens an image adds beyond input_ids (cross-attention models)
+
     def compute() -> dict[str, Any]:
-        gflops = 6 * parameters * (state["compute"]["initTokens"] + state["trainTokens"]) / 1e9
-        return {"parameters": parameters, "initTokens": state["compute"]["initTokens"], "trainTokens": state["trainTokens"], "inferenceTokens": 0, "gflops": gflops, "gflopsPaperApprox": gflops}
+        visual = state.get("visualTrainTokens", 0)
+        gflops = 6 * parameters * (state["compute"]["initTokens"] + state["trainTokens"] + visual) / 1e9
+        return {"parameters": parameters, "initTokens": state["compute"]["initTokens"], "trainTokens": state["trainTokens"], "inferenceTokens": 0, "visualTrainTokens": visual, "visualInferenceTokens": 0, "gflops": gflops, "gflopsPaperApprox": gflops}
 
     evaluation = experiment.evaluation
 
@@ -210,7 +213,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     def save(name: str) -> None:
         rng = parallel.rng_states(acc)  # every process takes part
         if main:
-            snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+            snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"] + state.get("visualTrainTokens", 0)}}
             checkpoints.save(run, name, step, plain, tokenizer, optimizer, scheduler, snapshot, rng_states=rng)
         acc.wait_for_everyone()
 
@@ -268,10 +271,11 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         optimizer.step()
         scheduler.step()
         step += 1
-        total_loss, sequence_tokens = parallel.totals(acc, total_loss, sequence_tokens)
+        total_loss, sequence_tokens, images = parallel.totals(acc, total_loss, sequence_tokens, sum(len(e.images) for row in mine for e in (row if sft.packing else [row])))
         assistant_tokens, sequence_tokens = global_assistant_tokens, int(sequence_tokens)
         elapsed = time.perf_counter() - started
         state["trainTokens"] += sequence_tokens
+        state["visualTrainTokens"] = state.get("visualTrainTokens", 0) + int(images) * visual_per_image
         state["wallSeconds"] += elapsed
         run.metric({
             "kind": "train",

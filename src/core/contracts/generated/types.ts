@@ -845,7 +845,15 @@ export interface Compute {
    */
   inferenceTokens: number;
   /**
-   * (6 N (D_init + D_train) + 2 N D_inference) / 1e9.
+   * Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops.
+   */
+  visualTrainTokens?: number;
+  /**
+   * The same for the prompts of rollout generation: part of D_inference in gflops.
+   */
+  visualInferenceTokens?: number;
+  /**
+   * (6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included.
    */
   gflops: number;
   /**

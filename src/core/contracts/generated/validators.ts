@@ -1282,7 +1282,7 @@ validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 export const evalSummary = validate23;
 const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/eval-summary.schema.json","title":"Post-Training Lab evaluation summary (eval-summary.json)","description":"Result of evaluating one checkpoint on every split of an experiment, written atomically by `ptlab eval` next to its episode records.","type":"object","required":["schemaVersion","runId","checkpoint","step","createdAt","seed","splits"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"runId":{"type":"string","minLength":1},"checkpoint":{"type":"string","minLength":1,"description":"Checkpoint evaluated."},"step":{"type":"integer","minimum":0},"createdAt":{"type":"string","format":"date-time"},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"description":"Episode seed base (episode i uses seed + i)."},"temperature":{"type":"number","minimum":0,"description":"evaluation.temperature as configured (see `decoding` for what was used)."},"decoding":{"$ref":"metric-record.schema.json#/$defs/decoding"},"episodesFile":{"type":"string","description":"Episode records of this evaluation, relative to this file."},"compute":{"$ref":"metric-record.schema.json#/$defs/compute"},"splits":{"type":"array","minItems":1,"items":{"type":"object","required":["name","kind","episodes","success","environment"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"kind":{"enum":["id","rule-ood","visual-ood"]},"environment":{"type":"object","required":["env"],"description":"The split's full environment variant."},"episodes":{"type":"integer","minimum":0},"success":{"$ref":"metric-record.schema.json#/$defs/rate"},"perStepAccuracy":{"$ref":"metric-record.schema.json#/$defs/rate","description":"V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt)."},"perStepAccuracyReference":{"$ref":"metric-record.schema.json#/$defs/rate","description":"V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call."},"recognition":{"$ref":"metric-record.schema.json#/$defs/rate"},"meanReward":{"type":"number"},"meanAttempts":{"type":"number","minimum":0},"failureModes":{"$ref":"metric-record.schema.json#/$defs/failureCounts"}}}}}};
 const schema45 = {"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json, as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"maxNewTokens":{"type":"integer","minimum":1}}};
-const schema44 = {"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}};
+const schema44 = {"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"visualTrainTokens":{"type":"integer","minimum":0,"description":"Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops."},"visualInferenceTokens":{"type":"integer","minimum":0,"description":"The same for the prompts of rollout generation: part of D_inference in gflops."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}};
 const schema38 = {"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}};
 const formats0 = runtime0.fullFormats["date-time"];
 const schema42 = {"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}};
@@ -1878,7 +1878,7 @@ vErrors.push(err42);
 errors++;
 }
 for(const key2 in data15){
-if(!((((((key2 === "parameters") || (key2 === "initTokens")) || (key2 === "trainTokens")) || (key2 === "inferenceTokens")) || (key2 === "gflops")) || (key2 === "gflopsPaperApprox"))){
+if(!((((((((key2 === "parameters") || (key2 === "initTokens")) || (key2 === "trainTokens")) || (key2 === "inferenceTokens")) || (key2 === "visualTrainTokens")) || (key2 === "visualInferenceTokens")) || (key2 === "gflops")) || (key2 === "gflopsPaperApprox"))){
 const err43 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err43];
@@ -1989,11 +1989,10 @@ errors++;
 }
 }
 }
-if(data15.gflops !== undefined){
-let data20 = data15.gflops;
-if(typeof data20 == "number"){
-if(data20 < 0 || isNaN(data20)){
-const err52 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data15.visualTrainTokens !== undefined){
+let data20 = data15.visualTrainTokens;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err52 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualTrainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2002,9 +2001,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-else {
-const err53 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data20 == "number"){
+if(data20 < 0 || isNaN(data20)){
+const err53 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualTrainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2014,11 +2013,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data15.gflopsPaperApprox !== undefined){
-let data21 = data15.gflopsPaperApprox;
-if(typeof data21 == "number"){
-if(data21 < 0 || isNaN(data21)){
-const err54 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data15.visualInferenceTokens !== undefined){
+let data21 = data15.visualInferenceTokens;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+const err54 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualInferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2027,9 +2026,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-else {
-const err55 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data21 == "number"){
+if(data21 < 0 || isNaN(data21)){
+const err55 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualInferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2040,8 +2039,11 @@ errors++;
 }
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data15.gflops !== undefined){
+let data22 = data15.gflops;
+if(typeof data22 == "number"){
+if(data22 < 0 || isNaN(data22)){
+const err56 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2051,11 +2053,8 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data.splits !== undefined){
-let data22 = data.splits;
-if(Array.isArray(data22)){
-if(data22.length < 1){
-const err57 = {instancePath:instancePath+"/splits",schemaPath:"#/properties/splits/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err57 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2064,12 +2063,12 @@ vErrors.push(err57);
 }
 errors++;
 }
-const len0 = data22.length;
-for(let i0=0; i0<len0; i0++){
-let data23 = data22[i0];
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.name === undefined){
-const err58 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data15.gflopsPaperApprox !== undefined){
+let data23 = data15.gflopsPaperApprox;
+if(typeof data23 == "number"){
+if(data23 < 0 || isNaN(data23)){
+const err58 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2078,8 +2077,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(data23.kind === undefined){
-const err59 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+else {
+const err59 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2088,8 +2088,10 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data23.episodes === undefined){
-const err60 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "episodes"},message:"must have required property '"+"episodes"+"'"};
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2098,8 +2100,12 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(data23.success === undefined){
-const err61 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
+}
+if(data.splits !== undefined){
+let data24 = data.splits;
+if(Array.isArray(data24)){
+if(data24.length < 1){
+const err61 = {instancePath:instancePath+"/splits",schemaPath:"#/properties/splits/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2108,8 +2114,12 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(data23.environment === undefined){
-const err62 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
+const len0 = data24.length;
+for(let i0=0; i0<len0; i0++){
+let data25 = data24[i0];
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.name === undefined){
+const err62 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2118,9 +2128,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-for(const key3 in data23){
-if(!(func1.call(schema36.properties.splits.items.properties, key3))){
-const err63 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data25.kind === undefined){
+const err63 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2129,12 +2138,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data23.name !== undefined){
-let data24 = data23.name;
-if(typeof data24 === "string"){
-if(func2(data24) < 1){
-const err64 = {instancePath:instancePath+"/splits/" + i0+"/name",schemaPath:"#/properties/splits/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data25.episodes === undefined){
+const err64 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "episodes"},message:"must have required property '"+"episodes"+"'"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2143,9 +2148,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-else {
-const err65 = {instancePath:instancePath+"/splits/" + i0+"/name",schemaPath:"#/properties/splits/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data25.success === undefined){
+const err65 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2154,11 +2158,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-if(data23.kind !== undefined){
-let data25 = data23.kind;
-if(!(((data25 === "id") || (data25 === "rule-ood")) || (data25 === "visual-ood"))){
-const err66 = {instancePath:instancePath+"/splits/" + i0+"/kind",schemaPath:"#/properties/splits/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema36.properties.splits.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(data25.environment === undefined){
+const err66 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2167,12 +2168,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data23.environment !== undefined){
-let data26 = data23.environment;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.env === undefined){
-const err67 = {instancePath:instancePath+"/splits/" + i0+"/environment",schemaPath:"#/properties/splits/items/properties/environment/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+for(const key3 in data25){
+if(!(func1.call(schema36.properties.splits.items.properties, key3))){
+const err67 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2182,8 +2180,11 @@ vErrors.push(err67);
 errors++;
 }
 }
-else {
-const err68 = {instancePath:instancePath+"/splits/" + i0+"/environment",schemaPath:"#/properties/splits/items/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data25.name !== undefined){
+let data26 = data25.name;
+if(typeof data26 === "string"){
+if(func2(data26) < 1){
+const err68 = {instancePath:instancePath+"/splits/" + i0+"/name",schemaPath:"#/properties/splits/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2193,10 +2194,8 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data23.episodes !== undefined){
-let data27 = data23.episodes;
-if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
-const err69 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err69 = {instancePath:instancePath+"/splits/" + i0+"/name",schemaPath:"#/properties/splits/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2205,9 +2204,11 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(typeof data27 == "number"){
-if(data27 < 0 || isNaN(data27)){
-const err70 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data25.kind !== undefined){
+let data27 = data25.kind;
+if(!(((data27 === "id") || (data27 === "rule-ood")) || (data27 === "visual-ood"))){
+const err70 = {instancePath:instancePath+"/splits/" + i0+"/kind",schemaPath:"#/properties/splits/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema36.properties.splits.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2217,12 +2218,11 @@ vErrors.push(err70);
 errors++;
 }
 }
-}
-if(data23.success !== undefined){
-let data28 = data23.success;
+if(data25.environment !== undefined){
+let data28 = data25.environment;
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.rate === undefined){
-const err71 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(data28.env === undefined){
+const err71 = {instancePath:instancePath+"/splits/" + i0+"/environment",schemaPath:"#/properties/splits/items/properties/environment/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2231,8 +2231,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(data28.stderr === undefined){
-const err72 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+else {
+const err72 = {instancePath:instancePath+"/splits/" + i0+"/environment",schemaPath:"#/properties/splits/items/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2241,8 +2242,11 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(data28.n === undefined){
-const err73 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+}
+if(data25.episodes !== undefined){
+let data29 = data25.episodes;
+if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+const err73 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2251,9 +2255,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-for(const key4 in data28){
-if(!(((key4 === "rate") || (key4 === "stderr")) || (key4 === "n"))){
-const err74 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(typeof data29 == "number"){
+if(data29 < 0 || isNaN(data29)){
+const err74 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2263,11 +2267,12 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data28.rate !== undefined){
-let data29 = data28.rate;
-if(typeof data29 == "number"){
-if(data29 > 1 || isNaN(data29)){
-const err75 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+}
+if(data25.success !== undefined){
+let data30 = data25.success;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.rate === undefined){
+const err75 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2276,8 +2281,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data29 < 0 || isNaN(data29)){
-const err76 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data30.stderr === undefined){
+const err76 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2286,9 +2291,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-else {
-const err77 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data30.n === undefined){
+const err77 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2297,12 +2301,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-if(data28.stderr !== undefined){
-let data30 = data28.stderr;
-if(typeof data30 == "number"){
-if(data30 < 0 || isNaN(data30)){
-const err78 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key4 in data30){
+if(!(((key4 === "rate") || (key4 === "stderr")) || (key4 === "n"))){
+const err78 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2312,8 +2313,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-else {
-const err79 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data30.rate !== undefined){
+let data31 = data30.rate;
+if(typeof data31 == "number"){
+if(data31 > 1 || isNaN(data31)){
+const err79 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2322,11 +2326,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data28.n !== undefined){
-let data31 = data28.n;
-if(!((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31)))){
-const err80 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data31 < 0 || isNaN(data31)){
+const err80 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2335,9 +2336,9 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(typeof data31 == "number"){
-if(data31 < 0 || isNaN(data31)){
-const err81 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err81 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2347,10 +2348,11 @@ vErrors.push(err81);
 errors++;
 }
 }
-}
-}
-else {
-const err82 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data30.stderr !== undefined){
+let data32 = data30.stderr;
+if(typeof data32 == "number"){
+if(data32 < 0 || isNaN(data32)){
+const err82 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2360,11 +2362,8 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data23.perStepAccuracy !== undefined){
-let data32 = data23.perStepAccuracy;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.rate === undefined){
-const err83 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+else {
+const err83 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2373,8 +2372,11 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(data32.stderr === undefined){
-const err84 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+if(data30.n !== undefined){
+let data33 = data30.n;
+if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
+const err84 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2383,8 +2385,9 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(data32.n === undefined){
-const err85 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(typeof data33 == "number"){
+if(data33 < 0 || isNaN(data33)){
+const err85 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2393,9 +2396,11 @@ vErrors.push(err85);
 }
 errors++;
 }
-for(const key5 in data32){
-if(!(((key5 === "rate") || (key5 === "stderr")) || (key5 === "n"))){
-const err86 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2405,11 +2410,11 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data32.rate !== undefined){
-let data33 = data32.rate;
-if(typeof data33 == "number"){
-if(data33 > 1 || isNaN(data33)){
-const err87 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data25.perStepAccuracy !== undefined){
+let data34 = data25.perStepAccuracy;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.rate === undefined){
+const err87 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2418,8 +2423,8 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(data33 < 0 || isNaN(data33)){
-const err88 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data34.stderr === undefined){
+const err88 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2428,9 +2433,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-else {
-const err89 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data34.n === undefined){
+const err89 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2439,12 +2443,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-if(data32.stderr !== undefined){
-let data34 = data32.stderr;
-if(typeof data34 == "number"){
-if(data34 < 0 || isNaN(data34)){
-const err90 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key5 in data34){
+if(!(((key5 === "rate") || (key5 === "stderr")) || (key5 === "n"))){
+const err90 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2454,8 +2455,11 @@ vErrors.push(err90);
 errors++;
 }
 }
-else {
-const err91 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data34.rate !== undefined){
+let data35 = data34.rate;
+if(typeof data35 == "number"){
+if(data35 > 1 || isNaN(data35)){
+const err91 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2464,11 +2468,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-if(data32.n !== undefined){
-let data35 = data32.n;
-if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
-const err92 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data35 < 0 || isNaN(data35)){
+const err92 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2477,9 +2478,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(typeof data35 == "number"){
-if(data35 < 0 || isNaN(data35)){
-const err93 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err93 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2489,10 +2490,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-}
-}
-else {
-const err94 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data34.stderr !== undefined){
+let data36 = data34.stderr;
+if(typeof data36 == "number"){
+if(data36 < 0 || isNaN(data36)){
+const err94 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2502,11 +2504,8 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data23.perStepAccuracyReference !== undefined){
-let data36 = data23.perStepAccuracyReference;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.rate === undefined){
-const err95 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+else {
+const err95 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2515,8 +2514,11 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data36.stderr === undefined){
-const err96 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+if(data34.n !== undefined){
+let data37 = data34.n;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+const err96 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2525,8 +2527,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data36.n === undefined){
-const err97 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(typeof data37 == "number"){
+if(data37 < 0 || isNaN(data37)){
+const err97 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2535,9 +2538,11 @@ vErrors.push(err97);
 }
 errors++;
 }
-for(const key6 in data36){
-if(!(((key6 === "rate") || (key6 === "stderr")) || (key6 === "n"))){
-const err98 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+}
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2547,11 +2552,11 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data36.rate !== undefined){
-let data37 = data36.rate;
-if(typeof data37 == "number"){
-if(data37 > 1 || isNaN(data37)){
-const err99 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data25.perStepAccuracyReference !== undefined){
+let data38 = data25.perStepAccuracyReference;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.rate === undefined){
+const err99 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2560,8 +2565,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data37 < 0 || isNaN(data37)){
-const err100 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data38.stderr === undefined){
+const err100 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2570,9 +2575,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-else {
-const err101 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data38.n === undefined){
+const err101 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2581,12 +2585,9 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-if(data36.stderr !== undefined){
-let data38 = data36.stderr;
-if(typeof data38 == "number"){
-if(data38 < 0 || isNaN(data38)){
-const err102 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key6 in data38){
+if(!(((key6 === "rate") || (key6 === "stderr")) || (key6 === "n"))){
+const err102 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2596,8 +2597,11 @@ vErrors.push(err102);
 errors++;
 }
 }
-else {
-const err103 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data38.rate !== undefined){
+let data39 = data38.rate;
+if(typeof data39 == "number"){
+if(data39 > 1 || isNaN(data39)){
+const err103 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2606,11 +2610,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-if(data36.n !== undefined){
-let data39 = data36.n;
-if(!((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39)))){
-const err104 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data39 < 0 || isNaN(data39)){
+const err104 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2619,9 +2620,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(typeof data39 == "number"){
-if(data39 < 0 || isNaN(data39)){
-const err105 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err105 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2631,10 +2632,11 @@ vErrors.push(err105);
 errors++;
 }
 }
-}
-}
-else {
-const err106 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data38.stderr !== undefined){
+let data40 = data38.stderr;
+if(typeof data40 == "number"){
+if(data40 < 0 || isNaN(data40)){
+const err106 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2644,11 +2646,8 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data23.recognition !== undefined){
-let data40 = data23.recognition;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.rate === undefined){
-const err107 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+else {
+const err107 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2657,8 +2656,11 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data40.stderr === undefined){
-const err108 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+if(data38.n !== undefined){
+let data41 = data38.n;
+if(!((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41)))){
+const err108 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2667,8 +2669,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(data40.n === undefined){
-const err109 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(typeof data41 == "number"){
+if(data41 < 0 || isNaN(data41)){
+const err109 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2677,9 +2680,11 @@ vErrors.push(err109);
 }
 errors++;
 }
-for(const key7 in data40){
-if(!(((key7 === "rate") || (key7 === "stderr")) || (key7 === "n"))){
-const err110 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+}
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2689,11 +2694,11 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data40.rate !== undefined){
-let data41 = data40.rate;
-if(typeof data41 == "number"){
-if(data41 > 1 || isNaN(data41)){
-const err111 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data25.recognition !== undefined){
+let data42 = data25.recognition;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.rate === undefined){
+const err111 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2702,8 +2707,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data41 < 0 || isNaN(data41)){
-const err112 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data42.stderr === undefined){
+const err112 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2712,9 +2717,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-else {
-const err113 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data42.n === undefined){
+const err113 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2723,12 +2727,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-if(data40.stderr !== undefined){
-let data42 = data40.stderr;
-if(typeof data42 == "number"){
-if(data42 < 0 || isNaN(data42)){
-const err114 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key7 in data42){
+if(!(((key7 === "rate") || (key7 === "stderr")) || (key7 === "n"))){
+const err114 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2738,8 +2739,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-else {
-const err115 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data42.rate !== undefined){
+let data43 = data42.rate;
+if(typeof data43 == "number"){
+if(data43 > 1 || isNaN(data43)){
+const err115 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2748,11 +2752,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data40.n !== undefined){
-let data43 = data40.n;
-if(!((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43)))){
-const err116 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data43 < 0 || isNaN(data43)){
+const err116 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2761,9 +2762,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(typeof data43 == "number"){
-if(data43 < 0 || isNaN(data43)){
-const err117 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err117 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2773,10 +2774,11 @@ vErrors.push(err117);
 errors++;
 }
 }
-}
-}
-else {
-const err118 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data42.stderr !== undefined){
+let data44 = data42.stderr;
+if(typeof data44 == "number"){
+if(data44 < 0 || isNaN(data44)){
+const err118 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -2786,9 +2788,8 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data23.meanReward !== undefined){
-if(!(typeof data23.meanReward == "number")){
-const err119 = {instancePath:instancePath+"/splits/" + i0+"/meanReward",schemaPath:"#/properties/splits/items/properties/meanReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+const err119 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2798,11 +2799,10 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data23.meanAttempts !== undefined){
-let data45 = data23.meanAttempts;
-if(typeof data45 == "number"){
-if(data45 < 0 || isNaN(data45)){
-const err120 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data42.n !== undefined){
+let data45 = data42.n;
+if(!((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45)))){
+const err120 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -2811,9 +2811,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-else {
-const err121 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data45 == "number"){
+if(data45 < 0 || isNaN(data45)){
+const err121 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2823,15 +2823,10 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data23.failureModes !== undefined){
-if(!(validate27(data23.failureModes, {instancePath:instancePath+"/splits/" + i0+"/failureModes",parentData:data23,parentDataProperty:"failureModes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
 }
 }
 else {
-const err122 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err122 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -2841,9 +2836,9 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
-else {
-const err123 = {instancePath:instancePath+"/splits",schemaPath:"#/properties/splits/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data25.meanReward !== undefined){
+if(!(typeof data25.meanReward == "number")){
+const err123 = {instancePath:instancePath+"/splits/" + i0+"/meanReward",schemaPath:"#/properties/splits/items/properties/meanReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -2853,14 +2848,69 @@ vErrors.push(err123);
 errors++;
 }
 }
-}
-else {
-const err124 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data25.meanAttempts !== undefined){
+let data47 = data25.meanAttempts;
+if(typeof data47 == "number"){
+if(data47 < 0 || isNaN(data47)){
+const err124 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err124];
 }
 else {
 vErrors.push(err124);
+}
+errors++;
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+if(data25.failureModes !== undefined){
+if(!(validate27(data25.failureModes, {instancePath:instancePath+"/splits/" + i0+"/failureModes",parentData:data25,parentDataProperty:"failureModes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/splits",schemaPath:"#/properties/splits/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+}
+else {
+const err128 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
 }
 errors++;
 }
@@ -7437,7 +7487,7 @@ return errors === 0;
 validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const metricRecord = validate24;
-const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/metric-record.schema.json","title":"Post-Training Lab metric record (one line of metrics.jsonl)","description":"Append-only, one JSON object per line, flushed per record. `kind` tells a training record (per SFT logging step or PPO update) from an evaluation record (one split at one step). Every record carries the compute spent so far.","type":"object","required":["kind","step","time","compute"],"properties":{"kind":{"enum":["train","eval"]},"step":{"type":"integer","minimum":0,"description":"Global step: SFT optimizer step or PPO update, continuous across resumes."},"time":{"type":"string","format":"date-time"},"wallSeconds":{"type":"number","minimum":0,"description":"Seconds of training wall time so far (summed over segments)."},"segment":{"type":"integer","minimum":0,"description":"Process lifetime (0, then 1 after the first resume, ...)."},"episodes":{"type":"integer","minimum":0,"description":"Training episodes (PPO) or examples (SFT) consumed so far."},"checkpoint":{"type":"string","description":"Checkpoint evaluated (eval records), relative to the run folder."},"compute":{"$ref":"#/$defs/compute"}},"oneOf":[{"title":"Training record","properties":{"kind":{"const":"train"},"metrics":{"type":"object","description":"Namespaced scalars, e.g. `train/loss`, `train/lr`, `ppo/policy_loss`, `ppo/value_loss`, `ppo/clipfrac`, `ppo/approx_kl`, `ppo/entropy`, `rollout/reward_mean`, `rollout/return_mean`, `rollout/response_tokens_mean`, `perf/tokens_per_second`.","propertyNames":{"pattern":"^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"},"additionalProperties":{"type":["number","null"]}}},"required":["metrics"]},{"title":"Evaluation record","properties":{"kind":{"const":"eval"},"split":{"type":"string","minLength":1},"splitKind":{"enum":["id","rule-ood","visual-ood"]},"episodesEvaluated":{"type":"integer","minimum":0},"success":{"$ref":"#/$defs/rate"},"perStepAccuracy":{"$ref":"#/$defs/rate","description":"V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt)."},"perStepAccuracyReference":{"$ref":"#/$defs/rate","description":"V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call."},"recognition":{"$ref":"#/$defs/rate","description":"Vision: attempts with all cards recognised / attempts."},"meanReward":{"type":"number"},"failureModes":{"$ref":"#/$defs/failureCounts"}},"required":["split","splitKind","episodesEvaluated","success"]}],"$defs":{"rate":{"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}},"failureCounts":{"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}},"compute":{"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}},"decoding":{"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json, as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"maxNewTokens":{"type":"integer","minimum":1}}}},"unevaluatedProperties":false};
+const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/metric-record.schema.json","title":"Post-Training Lab metric record (one line of metrics.jsonl)","description":"Append-only, one JSON object per line, flushed per record. `kind` tells a training record (per SFT logging step or PPO update) from an evaluation record (one split at one step). Every record carries the compute spent so far.","type":"object","required":["kind","step","time","compute"],"properties":{"kind":{"enum":["train","eval"]},"step":{"type":"integer","minimum":0,"description":"Global step: SFT optimizer step or PPO update, continuous across resumes."},"time":{"type":"string","format":"date-time"},"wallSeconds":{"type":"number","minimum":0,"description":"Seconds of training wall time so far (summed over segments)."},"segment":{"type":"integer","minimum":0,"description":"Process lifetime (0, then 1 after the first resume, ...)."},"episodes":{"type":"integer","minimum":0,"description":"Training episodes (PPO) or examples (SFT) consumed so far."},"checkpoint":{"type":"string","description":"Checkpoint evaluated (eval records), relative to the run folder."},"compute":{"$ref":"#/$defs/compute"}},"oneOf":[{"title":"Training record","properties":{"kind":{"const":"train"},"metrics":{"type":"object","description":"Namespaced scalars, e.g. `train/loss`, `train/lr`, `ppo/policy_loss`, `ppo/value_loss`, `ppo/clipfrac`, `ppo/approx_kl`, `ppo/entropy`, `rollout/reward_mean`, `rollout/return_mean`, `rollout/response_tokens_mean`, `perf/tokens_per_second`.","propertyNames":{"pattern":"^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"},"additionalProperties":{"type":["number","null"]}}},"required":["metrics"]},{"title":"Evaluation record","properties":{"kind":{"const":"eval"},"split":{"type":"string","minLength":1},"splitKind":{"enum":["id","rule-ood","visual-ood"]},"episodesEvaluated":{"type":"integer","minimum":0},"success":{"$ref":"#/$defs/rate"},"perStepAccuracy":{"$ref":"#/$defs/rate","description":"V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt)."},"perStepAccuracyReference":{"$ref":"#/$defs/rate","description":"V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call."},"recognition":{"$ref":"#/$defs/rate","description":"Vision: attempts with all cards recognised / attempts."},"meanReward":{"type":"number"},"failureModes":{"$ref":"#/$defs/failureCounts"}},"required":["split","splitKind","episodesEvaluated","success"]}],"$defs":{"rate":{"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}},"failureCounts":{"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}},"compute":{"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"visualTrainTokens":{"type":"integer","minimum":0,"description":"Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops."},"visualInferenceTokens":{"type":"integer","minimum":0,"description":"The same for the prompts of rollout generation: part of D_inference in gflops."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}},"decoding":{"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json, as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"maxNewTokens":{"type":"integer","minimum":1}}}},"unevaluatedProperties":false};
 const pattern4 = new RegExp("^[a-z0-9_]+(/[a-z0-9_@.-]+)+$", "u");
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -8613,7 +8663,7 @@ vErrors.push(err85);
 errors++;
 }
 for(const key6 in data32){
-if(!((((((key6 === "parameters") || (key6 === "initTokens")) || (key6 === "trainTokens")) || (key6 === "inferenceTokens")) || (key6 === "gflops")) || (key6 === "gflopsPaperApprox"))){
+if(!((((((((key6 === "parameters") || (key6 === "initTokens")) || (key6 === "trainTokens")) || (key6 === "inferenceTokens")) || (key6 === "visualTrainTokens")) || (key6 === "visualInferenceTokens")) || (key6 === "gflops")) || (key6 === "gflopsPaperApprox"))){
 const err86 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err86];
@@ -8724,11 +8774,10 @@ errors++;
 }
 }
 }
-if(data32.gflops !== undefined){
-let data37 = data32.gflops;
-if(typeof data37 == "number"){
-if(data37 < 0 || isNaN(data37)){
-const err95 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data32.visualTrainTokens !== undefined){
+let data37 = data32.visualTrainTokens;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+const err95 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"#/$defs/compute/properties/visualTrainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -8737,9 +8786,9 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-else {
-const err96 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data37 == "number"){
+if(data37 < 0 || isNaN(data37)){
+const err96 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"#/$defs/compute/properties/visualTrainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -8749,11 +8798,11 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data32.gflopsPaperApprox !== undefined){
-let data38 = data32.gflopsPaperApprox;
-if(typeof data38 == "number"){
-if(data38 < 0 || isNaN(data38)){
-const err97 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data32.visualInferenceTokens !== undefined){
+let data38 = data32.visualInferenceTokens;
+if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
+const err97 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"#/$defs/compute/properties/visualInferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -8762,9 +8811,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-else {
-const err98 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data38 == "number"){
+if(data38 < 0 || isNaN(data38)){
+const err98 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"#/$defs/compute/properties/visualInferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -8775,8 +8824,11 @@ errors++;
 }
 }
 }
-else {
-const err99 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data32.gflops !== undefined){
+let data39 = data32.gflops;
+if(typeof data39 == "number"){
+if(data39 < 0 || isNaN(data39)){
+const err99 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -8786,10 +8838,8 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(props0 !== true){
-for(const key7 in data){
-if(!props0 || !props0[key7]){
-const err100 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key7},message:"must NOT have unevaluated properties"};
+else {
+const err100 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -8799,15 +8849,65 @@ vErrors.push(err100);
 errors++;
 }
 }
-}
-}
-else {
-const err101 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data32.gflopsPaperApprox !== undefined){
+let data40 = data32.gflopsPaperApprox;
+if(typeof data40 == "number"){
+if(data40 < 0 || isNaN(data40)){
+const err101 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err101];
 }
 else {
 vErrors.push(err101);
+}
+errors++;
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+if(props0 !== true){
+for(const key7 in data){
+if(!props0 || !props0[key7]){
+const err104 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key7},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err105 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
 }
 errors++;
 }
