@@ -204,7 +204,7 @@ def test_two_processes_with_accelerate_collect_their_own_rollouts_and_write_one_
     assert [r["step"] for r in ours] == [1, 2]
     assert [r["episodes"] for r in ours] == [2 * r["episodes"] for r in theirs]  # 8 slots per process
     assert all(a["compute"]["trainTokens"] > 1.5 * b["compute"]["trainTokens"] for a, b in zip(ours, theirs))
-    assert [(r["step"], r["split"]) for r in records(ddp) if r["kind"] == "eval"] == [(s, n) for s in (0, 2) for n in ("id", "ood-rule")]
+    assert [(r["step"], r["split"]) for r in records(ddp) if r["kind"] == "eval"] == [(s, n) for s in (0, 1, 2) for n in ("id", "ood-rule")]  # Init, each checkpoint
     rollout = [e for e in records(ddp, "episodes.jsonl") if e["split"] == "train"]
     for update in (1, 2):
         mine = [e for e in rollout if e["step"] == update]

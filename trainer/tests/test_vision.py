@@ -82,7 +82,7 @@ def test_sft_on_card_images_lowers_the_loss_and_eval_reports_recognition(tmp_pat
     losses = [r["metrics"]["train/loss"] for r in records(run) if r["kind"] == "train"]
     assert len(losses) == 10 and sum(losses[-3:]) / 3 < losses[0] - 0.5, losses
     evals = [r for r in records(run) if r["kind"] == "eval"]
-    assert {(r["step"], r["split"]) for r in evals} == {(s, n) for s in (0, 10) for n in ("id", "ood-rule", "ood-visual")}
+    assert {(r["step"], r["split"]) for r in evals} == {(s, n) for s in (0, 5, 10) for n in ("id", "ood-rule", "ood-visual")}  # Init, the checkpoint at 5, the final one
     assert all(r["recognition"]["n"] > 0 and errors("metric-record.schema.json", r) == [] for r in evals)
     final = run / "checkpoints" / "final"
     assert (final / "processor_config.json").exists() and (final / "chat_template.jinja").exists()
