@@ -117,7 +117,7 @@ async function evaluate(args: string[]): Promise<number> {
   const generateAll: ChatGenerator = async (chats) => {
     const answers = [];
     for (const messages of chats) {
-      const result = await client.generate({ model: values.model!, prompt: { messages }, options: { maxNewTokens: plan.maxNewTokens, temperature: plan.temperature }, signal: abort.signal });
+      const result = await client.generate({ model: values.model!, prompt: { messages }, options: { maxNewTokens: plan.maxNewTokens, temperature: plan.temperature, topP: plan.topP }, signal: abort.signal });
       answers.push({ text: result.text, promptTokens: result.promptIds.length, outputTokens: result.tokens.length });
     }
     return answers;

@@ -2,6 +2,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareEpisodes, firstDivergence, mcnemarExact } from '../../src/core/compare/compare';
+import { newEpisodes, type SplitPlan } from '../../src/core/compare/evaluation';
+import { EnvServer } from '../../src/core/envs/server';
+import { virlConfig, type VirlEpisode } from '../../src/core/envs/virl';
 import { sourcesOfRun } from '../../src/core/compare/sources';
 import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 
@@ -75,5 +78,28 @@ describe('compare sources', () => {
     );
     assert.deepEqual(sources[2]!.splits, ['id', 'ood-rule']);
     assert.equal(sourcesOfRun('runs/r', { ...withCheckpoints, configPath: '' }, metrics, []).filter((s) => s.kind === 'checkpoint').length, 0, 'no config to evaluate with');
+  });
+});
+
+describe('compare: evaluation splits', () => {
+  const plan = (episodes: number): SplitPlan => ({
+    name: 'ood-visual',
+    kind: 'visual-ood',
+    environment: { env: 'virl', routes: { synthetic: { city: 'vln-mini', routes: 4 } }, verifier: 'reference' },
+    episodes,
+    seed: 1234,
+    eachRouteOnce: true,
+  });
+
+  it('eachRouteOnce runs episode i on route i, each route once, in order', () => {
+    const server = new EnvServer();
+    const routes = server.routesFor(virlConfig(plan(4).environment)).map((r) => r.routeId);
+    const played = newEpisodes(plan(4), server).map((e) => (e.env as VirlEpisode).route.routeId);
+    assert.deepEqual(played, routes);
+    assert.equal(new Set(played).size, 4);
+  });
+
+  it('eachRouteOnce with another episode count than routes is an error naming the count to set', () => {
+    assert.throws(() => newEpisodes(plan(18), new EnvServer()), /set episodes to 4 \(it is 18\)/);
   });
 });

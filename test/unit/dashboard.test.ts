@@ -151,6 +151,17 @@ describe('dashboard: runs and records', () => {
     assert.ok(ood.init !== undefined && sft.final.mean < ood.init && rl.final.mean > ood.init, 'the fixtures have the paper shape: SFT falls OOD, RL rises');
   });
 
+  it("draws V-IRL's paper view with the reference's per-step accuracy where the runs record it", () => {
+    const runs = fixtures();
+    for (const run of runs.filter((r) => r.info.task.startsWith('V-IRL'))) {
+      const record = evaluation(0, 'id', 0.5);
+      run.records.add([{ ...record, perStepAccuracyReference: { rate: 0.4, stderr: 0.05, n: 100 } } as MetricRecord]);
+    }
+    const virl = paperColumns(runs).find((c) => c.task.startsWith('V-IRL'))!;
+    assert.equal(virl.metric.id, 'id/perStepAccuracyReference');
+    assert.equal(virl.rows[0]!.init, 0.4);
+  });
+
   it('CSV quotes what needs it', () => {
     assert.equal(toCsv([['a,b', 'say "hi"', 1.5, undefined, Number.NaN]]), '"a,b","say ""hi""",1.5,,\r\n');
   });

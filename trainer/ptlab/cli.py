@@ -68,6 +68,7 @@ def _train(args: argparse.Namespace, job: str) -> int:
     from ptlab.ppo import PpoError, run_ppo
     from ptlab.runlog import RunFolderError
     from ptlab.chat import ChatMaskError
+    from ptlab.evaluate import EvaluationError
     from ptlab.models import ModelFamilyError
     from ptlab.sft import SftError, run_sft
 
@@ -84,7 +85,7 @@ def _train(args: argparse.Namespace, job: str) -> int:
             status = (run_sft if job == "sft" else run_ppo)(experiment, run, args.resume)
             if status == "cancelled":
                 run.finish("cancelled")
-    except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError, ModelFamilyError) as exc:
+    except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError, ModelFamilyError, EvaluationError) as exc:
         print(f"ptlab {job}: {exc}", file=sys.stderr)
         return 2
     print(f"{args.run_dir}: {status}")
@@ -134,7 +135,7 @@ def _eval(args: argparse.Namespace) -> int:
             run.clear_records()  # an evaluation is redone whole
             run.update(parameters=parameters, **({"init": str(checkpoint)} if checkpoint else {}))
             summaries = evaluate(experiment, run, model, tokenizer, step, compute, str(checkpoint) if checkpoint else experiment.model.name)
-            summary = write_summary(run, experiment, step, str(checkpoint) if checkpoint else experiment.model.name, compute, summaries)
+            summary = write_summary(run, experiment, model, step, str(checkpoint) if checkpoint else experiment.model.name, compute, summaries)
     except (ContractViolation, RunFolderError, ValueError) as exc:
         print(f"ptlab eval: {exc}", file=sys.stderr)
         return 2

@@ -113,6 +113,7 @@ class Split:
     episodes: int
     overrides: dict[str, Any] = field(default_factory=dict)
     recognition: bool = False
+    eachRouteOnce: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ class Evaluation:
     atCheckpoints: bool = True
     seed: int = 1234
     temperature: float = 0
+    topP: float = 1
+    sampling: Literal["configured", "model-defaults"] = "configured"
     maxNewTokens: int = 512
 
 

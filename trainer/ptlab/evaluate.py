@@ -1,12 +1,14 @@
 """Evaluation of a model on the experiment's ID and OOD splits, episodes batched.
 
 Episode i of a split uses seed `evaluation.seed + i`, so every checkpoint meets the same
-episodes. All episodes of a split advance together: each round builds every unfinished
+episodes; a V-IRL split with `eachRouteOnce` runs episode i on route i (VLN mini: its 18
+routes, each once, in order). All episodes of a split advance together: each round builds every unfinished
 episode's chat, generates one answer per episode in batched `generate` calls, and steps
 the environments (sequential revision: a rejected answer gets the verifier's message
 appended; a V-IRL move starts a fresh chat). Every episode becomes a transcript record;
-each split a metric record (success with its standard error, per-step accuracy for V-IRL,
-recognition for vision, failure-mode counts); the whole an eval-summary.json.
+each split a metric record (success with its standard error, per-step accuracy for V-IRL
+twice: ours over scored attempts, the reference's over every model call, recognition for
+vision, failure-mode counts); the whole an eval-summary.json.
 """
 
 from __future__ import annotations
@@ -18,11 +20,24 @@ from pathlib import Path
 from typing import Any
 
 from ptlab import episodes
-from ptlab.config import Experiment, Split
+from ptlab.config import Evaluation, Experiment, Split
 from ptlab.envs.episode import EnvironmentConfig
+from ptlab.envs.virl import VirlConfig
 from ptlab.episodes import Slot
 from ptlab.generation import generate
 from ptlab.runlog import RunLog, atomic_write_text, now
+
+
+def due(evaluation: Evaluation | None, step: int, save_every: int | None, final: bool) -> bool:
+    """Whether a training run evaluates at `step`: every `everySteps` steps and, with
+    `atCheckpoints`, at step 0 (Init, where every curve starts), at every checkpoint saved
+    every `save_every` steps and at the final one. A checkpoint written on cancel is not
+    on the schedule: the resumed run evaluates where the uninterrupted one would."""
+    if evaluation is None:
+        return False
+    if evaluation.everySteps is not None and step % evaluation.everySteps == 0:
+        return True
+    return evaluation.atCheckpoints and (step == 0 or final or bool(save_every and step % save_every == 0))
 
 
 def rate(successes: int, n: int) -> dict[str, Any]:
@@ -30,14 +45,43 @@ def rate(successes: int, n: int) -> dict[str, Any]:
     return {"rate": p, "stderr": math.sqrt(p * (1 - p) / n) if n else 0.0, "n": n}
 
 
-def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any) -> tuple[list[Slot], dict[str, Any]]:
+def decoding(evaluation: Evaluation, model: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """generate's sampling arguments, and the decoding as records state it (metric-record
+    schema's `decoding`): the configured temperature / topP, or the model's generation_config
+    (what the reference's evaluation uses: it passes generate only max_new_tokens)."""
+    if evaluation.sampling == "model-defaults":
+        config = model.generation_config
+        stated: dict[str, Any] = {"source": "model-defaults", "doSample": bool(config.do_sample), "maxNewTokens": evaluation.maxNewTokens}
+        if config.do_sample:
+            stated |= {"temperature": float(config.temperature if config.temperature is not None else 1.0), "topP": float(config.top_p if config.top_p is not None else 1.0), "topK": int(config.top_k or 0)}
+        return {}, stated
+    if evaluation.temperature == 0:
+        return {"do_sample": False}, {"source": "configured", "doSample": False, "maxNewTokens": evaluation.maxNewTokens}
+    arguments = {"do_sample": True, "temperature": evaluation.temperature, "top_p": evaluation.topP, "top_k": 0}
+    return arguments, {"source": "configured", "doSample": True, "temperature": evaluation.temperature, "topP": evaluation.topP, "topK": 0, "maxNewTokens": evaluation.maxNewTokens}
+
+
+class EvaluationError(ValueError):
+    """An evaluation split asks for something it cannot do; the message says what to change."""
+
+
+def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None) -> tuple[list[Slot], dict[str, Any]]:
     assert experiment.evaluation is not None
     env_config = experiment.environment_for(split)
     new_episode = env_config.episodes(experiment.base_dir)
-    slots = [episodes.start(new_episode((experiment.evaluation.seed + i) & 0xFFFFFFFF), i) for i in range(split.episodes)]
+    seeds = [(experiment.evaluation.seed + i) & 0xFFFFFFFF for i in range(split.episodes)]
+    if split.eachRouteOnce:  # episode i on route i (the reference's `order=True`, its VLN-mini evaluation)
+        if not isinstance(env_config, VirlConfig):
+            raise EvaluationError(f"evaluation split {split.name}: eachRouteOnce is for V-IRL splits (it runs each route once); this one is {env_config.env}")
+        routes = env_config.route_count(experiment.base_dir)
+        if split.episodes != routes:
+            raise EvaluationError(f"evaluation split {split.name}: eachRouteOnce runs each of the split's {routes} routes once, in order; set episodes to {routes} (it is {split.episodes})")
+        slots = [episodes.start(new_episode(seed, route=i), i) for i, seed in enumerate(seeds)]
+    else:
+        slots = [episodes.start(new_episode(seed), i) for i, seed in enumerate(seeds)]
     active = list(slots)
     while active:
-        answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache)
+        answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling)
         active = [slot for slot, generation in zip(active, answers) if not episodes.advance(slot, generation).done]
     return slots, summarize(split, env_config, slots)
 
@@ -57,20 +101,32 @@ def summarize(split: Split, env_config: EnvironmentConfig, slots: list[Slot]) ->
         "failureModes": dict(sorted(failures.items())),
     }
     if env_config.env == "virl":  # an episode is many moves: how many attempts were right
-        result["perStepAccuracy"] = rate(sum(1 for t in attempts if t["reward"] == 1), len(attempts))
+        correct = sum(1 for t in attempts if t["reward"] == 1)
+        result["perStepAccuracy"] = rate(correct, len(attempts))
+        # the paper's: the reference counts every model call, the one past the budget too (scored -1, never verified)
+        result["perStepAccuracyReference"] = rate(correct, sum(len(e.turns) for e in slots))
     if env_config.env == "generalpoints" and env_config.modality == "vision":
         result["recognition"] = rate(sum(e.recognized for e in slots), len(attempts))
     return result
 
 
 def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, step: int, compute: dict[str, Any], checkpoint: str | None = None) -> list[dict[str, Any]]:
-    """Every split: episode records and a metric record each; returns the split summaries."""
+    """Every split: episode records and a metric record each; returns the split summaries.
+    Sampled decoding draws from its own generator seeded by evaluation.seed: every checkpoint
+    meets the same draws, and training's random stream is left as it was."""
+    import torch
+
     assert experiment.evaluation is not None
     was_training = model.training
     model.eval()
+    sampling, stated = decoding(experiment.evaluation, model)
+    if run.manifest.get("evaluationDecoding") != stated:
+        run.update(evaluationDecoding=stated)
     summaries = []
     for split in experiment.evaluation.splits:
-        slots, summary = run_split(experiment, split, model, tokenizer)
+        with torch.random.fork_rng(devices=[model.device] if model.device.type == "cuda" else []):
+            torch.manual_seed(experiment.evaluation.seed)
+            slots, summary = run_split(experiment, split, model, tokenizer, sampling)
         env_config = experiment.environment_for(split)
         for slot in slots:
             run.episode(episodes.record(run.manifest["runId"], step, split.name, split.kind, slot, env_config, checkpoint))
@@ -86,7 +142,7 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
             "meanReward": summary["meanReward"],
             "failureModes": summary["failureModes"],
         }
-        for key in ("perStepAccuracy", "recognition"):
+        for key in ("perStepAccuracy", "perStepAccuracyReference", "recognition"):
             if key in summary:
                 metric[key] = summary[key]
         if checkpoint:
@@ -98,7 +154,7 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
     return summaries
 
 
-def write_summary(run: RunLog, experiment: Experiment, step: int, checkpoint: str, compute: dict[str, Any], summaries: list[dict[str, Any]]) -> Path:
+def write_summary(run: RunLog, experiment: Experiment, model: Any, step: int, checkpoint: str, compute: dict[str, Any], summaries: list[dict[str, Any]]) -> Path:
     assert experiment.evaluation is not None
     summary = {
         "schemaVersion": 1,
@@ -108,6 +164,7 @@ def write_summary(run: RunLog, experiment: Experiment, step: int, checkpoint: st
         "createdAt": now(),
         "seed": experiment.evaluation.seed,
         "temperature": experiment.evaluation.temperature,
+        "decoding": decoding(experiment.evaluation, model)[1],
         "episodesFile": "episodes.jsonl",
         "compute": compute,
         "splits": summaries,

@@ -35,10 +35,12 @@ def stop_tokens(model: Any, tokenizer: Any) -> list[int]:
     return list(dict.fromkeys(t for t in [*listed, tokenizer.eos_token_id] if t is not None))
 
 
-def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic") -> list[Generation]:
+def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None) -> list[Generation]:
     """A Generation for each chat, batched, left-padded; `encoder` is the tokenizer or, for
     image-text-to-text models, the processor (chats with images). `kv_cache` is the config's
-    model.kvCache: "static" preallocates the cache, and on CUDA generate compiles decoding."""
+    model.kvCache: "static" preallocates the cache, and on CUDA generate compiles decoding.
+    `sampling`, when given, are generate's sampling arguments in place of `temperature`'s
+    ({} decodes as the model's generation_config says)."""
     import torch
 
     tokenizer = chat.text_tokenizer(encoder)
@@ -46,11 +48,11 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     stop = stop_tokens(model, tokenizer)
     for start in range(0, len(chats), GENERATE_BATCH):
         batch = chat.generation_batch(encoder, chats[start : start + GENERATE_BATCH]).to(model.device)
-        sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
+        options = dict(sampling) if sampling is not None else {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
         if kv_cache == "static":
-            sampling["cache_implementation"] = "static"
+            options["cache_implementation"] = "static"
         with torch.no_grad():
-            out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **sampling)
+            out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **options)
         new = out[:, batch["input_ids"].shape[1] :]
         for row, prompt_mask in zip(new, batch["attention_mask"]):
             ids = row.tolist()

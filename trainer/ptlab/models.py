@@ -349,3 +349,17 @@ def hidden_size(model: Any) -> int:
 
 def parameter_count(model: Any) -> int:
     return sum(p.numel() for p in model.parameters())
+
+
+def visual_tokens_per_image(model: Any) -> int:
+    """Tokens an image adds to what a step processes beyond its input_ids. 0 where the processor
+    expands the image placeholder into the image's tokens (LLaVA, Qwen2-VL: input_ids already
+    hold them). A cross-attention model (Mllama) keeps one <|image|> token in input_ids and
+    attends to its vision encoder's patches: (image_size / patch_size)^2 per image, 1,600 for
+    Llama-3.2-Vision, the count the reference adds per training forward with an image (its
+    tiles, up to 4, and class tokens are not counted, as there)."""
+    config = model.config
+    if getattr(config, "model_type", None) == "mllama":
+        vision = config.vision_config
+        return (vision.image_size // vision.patch_size) ** 2
+    return 0

@@ -54,9 +54,9 @@ from ptlab import ppo_core as core
 from ptlab.config import Experiment, Ppo
 from ptlab.envs.episode import Episode
 from ptlab.episodes import Slot
-from ptlab.evaluate import evaluate
+from ptlab.evaluate import due, evaluate
 from ptlab.generation import generate
-from ptlab.models import hidden_size, load, load_trainable, parameter_count
+from ptlab.models import hidden_size, load, load_trainable, parameter_count, visual_tokens_per_image
 from ptlab.runlog import RunLog, now
 
 PAPER_LAMBDA = {"generalpoints": 6.0, "virl": 5.1}
@@ -154,6 +154,10 @@ class Policy:
         return chat.text_tokenizer(self.tokenizer)
 
     @property
+    def visual_tokens_per_image(self) -> int:
+        return visual_tokens_per_image(self.plain)
+
+    @property
     def modules(self) -> dict[str, torch.nn.Module]:
         """The checkpointed modules besides the model."""
         return {"value_head": self.plain_head} if self.plain_head is not None else {}
@@ -225,8 +229,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         state["episodesStarted"] = state.pop("episodesStartedByProcess", [state["episodesStarted"]] * acc.num_processes)[acc.process_index]
         in_flight = state.pop("inFlightByProcess", [[]] * acc.num_processes)[acc.process_index]
     policy.prepare(acc)
-    if resume:  # a final checkpoint's evaluation comes after it: redone below, so dropped here
-        run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is None or checkpoint.name != "final")
+    if resume:  # a final checkpoint's evaluation comes after it, step 0's without a checkpoint may be partial: redone below, so dropped here
+        run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is not None and checkpoint.name != "final")
     run.update(parameters=parameters, **({"init": str(init)} if init else {}))
     run.progress(state["update"], cfg.updates)
     seed_base = zlib.crc32(f"ptlab-ppo-episodes:{experiment.seed}".encode())
@@ -488,9 +492,12 @@ def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int) -> None:
 def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, sums: dict[str, float], train_tokens: int, elapsed: float, segment: int, env_config: Any, parameters: int, lam: float) -> None:
     """5. log: sums over the processes (each process's own numbers in a single process)."""
     transitions = rollout.transitions
-    inference_tokens, train_tokens = parallel.totals(acc, rollout.inference_tokens, train_tokens)
+    inference_tokens, train_tokens, images = parallel.totals(acc, rollout.inference_tokens, train_tokens, sum(len(t.images) for t in transitions))
     state["inferenceTokens"] += int(inference_tokens)
     state["trainTokens"] += int(train_tokens)
+    # each transition's images: generated with once, trained on once per epoch
+    state["visualInferenceTokens"] = state.get("visualInferenceTokens", 0) + int(images) * policy.visual_tokens_per_image
+    state["visualTrainTokens"] = state.get("visualTrainTokens", 0) + int(images) * policy.visual_tokens_per_image * cfg.epochs
     records = parallel.gathered(acc, [episodes.record(run.manifest["runId"], state["update"], "train", "train", slot, env_config) for slot in rollout.finished])
     for index, record in enumerate(records):
         run.episode({**record, "episode": index})
@@ -533,15 +540,19 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
 
 def compute(state: dict[str, Any], parameters: int, lam: float) -> dict[str, Any]:
     """Token counts and GFLOPs (6 N D training, 2 N D inference; the paper's approximation
-    counts inference as lam x training tokens)."""
-    trained = state["compute"]["initTokens"] + state["trainTokens"]
+    counts inference as lam x training tokens). Visual tokens that input_ids do not hold
+    (models.visual_tokens_per_image) are counted apart and added to D in both."""
+    visual_train, visual_inference = state.get("visualTrainTokens", 0), state.get("visualInferenceTokens", 0)
+    trained = state["compute"]["initTokens"] + state["trainTokens"] + visual_train
     return {
         "parameters": parameters,
         "initTokens": state["compute"]["initTokens"],
         "trainTokens": state["trainTokens"],
         "inferenceTokens": state["inferenceTokens"],
-        "gflops": (6 * parameters * trained + 2 * parameters * state["inferenceTokens"]) / 1e9,
-        "gflopsPaperApprox": (6 * parameters * trained + 2 * parameters * lam * state["trainTokens"]) / 1e9,
+        "visualTrainTokens": visual_train,
+        "visualInferenceTokens": visual_inference,
+        "gflops": (6 * parameters * trained + 2 * parameters * (state["inferenceTokens"] + visual_inference)) / 1e9,
+        "gflopsPaperApprox": (6 * parameters * trained + 2 * parameters * lam * (state["trainTokens"] + visual_train)) / 1e9,
     }
 
 
@@ -550,7 +561,7 @@ def maybe_evaluate(experiment: Experiment, run: RunLog, acc: Any, policy: Policy
     evaluation = experiment.evaluation
     if evaluation is None:
         return
-    if ((evaluation.everySteps and update % evaluation.everySteps == 0) or (final and evaluation.atCheckpoints)) and acc.is_main_process:
+    if due(evaluation, update, experiment.ppo.saveEverySteps, final) and acc.is_main_process:
         evaluate(experiment, run, policy.plain, policy.tokenizer, update, compute_record)
     acc.wait_for_everyone()
 
@@ -561,7 +572,7 @@ def save(run: RunLog, acc: Any, name: str, state: dict[str, Any], slots: list[Sl
     in_flight = [episodes.saved(slot) for slot in slots if not (slot.turns and slot.turns[-1]["done"])]
     rng, started_by_process, in_flight_by_process = parallel.rng_states(acc), parallel.gathered(acc, [state["episodesStarted"]]), parallel.gathered(acc, [in_flight])  # every process takes part
     if acc.is_main_process:
-        snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}, "inFlightByProcess": in_flight_by_process}
+        snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"] + state.get("visualTrainTokens", 0)}, "inFlightByProcess": in_flight_by_process}
         if acc.num_processes > 1:
             snapshot["episodesStartedByProcess"] = started_by_process
         checkpoints.save(run, name, state["update"], policy.plain, policy.tokenizer, policy.optimizer, policy.scheduler, snapshot, policy.modules, rng_states=rng)

@@ -35,8 +35,8 @@ from typing import Any
 from ptlab import chat, checkpoints, parallel
 from ptlab.config import Experiment
 from ptlab.data import SFT_FILE, write_sft_data
-from ptlab.evaluate import evaluate
-from ptlab.models import load_trainable, parameter_count
+from ptlab.evaluate import due, evaluate
+from ptlab.models import load_trainable, parameter_count, visual_tokens_per_image
 from ptlab.runlog import RunLog, now
 
 IGNORE = -100
@@ -186,31 +186,33 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         step = state["step"]
     model, optimizer = acc.prepare(model, optimizer)  # the scheduler steps once per step, ours
     plain = acc.unwrap_model(model)
-    if resume:  # records written after the checkpoint are redone (a final checkpoint's evaluation too)
-        run.truncate_records_after(step, evaluations_at_step=checkpoint is None or checkpoint.name != "final")
+    if resume:  # records written after the checkpoint are redone (step 0's evaluation without one, a final checkpoint's too)
+        run.truncate_records_after(step, evaluations_at_step=checkpoint is not None and checkpoint.name != "final")
     run.update(parameters=parameters, **({"init": str(experiment.resolve(sft.init))} if sft.init else {}))
     run.progress(step, total_steps)
     segment = len(run.manifest.get("segments", [])) - 1
     status = "finished"
 
+    visual_per_image = visual_tokens_per_image(plain)  # tokens an image adds beyond input_ids (cross-attention models)
+
     def compute() -> dict[str, Any]:
-        gflops = 6 * parameters * (state["compute"]["initTokens"] + state["trainTokens"]) / 1e9
-        return {"parameters": parameters, "initTokens": state["compute"]["initTokens"], "trainTokens": state["trainTokens"], "inferenceTokens": 0, "gflops": gflops, "gflopsPaperApprox": gflops}
+        visual = state.get("visualTrainTokens", 0)
+        gflops = 6 * parameters * (state["compute"]["initTokens"] + state["trainTokens"] + visual) / 1e9
+        return {"parameters": parameters, "initTokens": state["compute"]["initTokens"], "trainTokens": state["trainTokens"], "inferenceTokens": 0, "visualTrainTokens": visual, "visualInferenceTokens": 0, "gflops": gflops, "gflopsPaperApprox": gflops}
 
     evaluation = experiment.evaluation
 
     def maybe_evaluate(at_step: int, final: bool) -> None:
         if evaluation is None:
             return
-        scheduled = evaluation.everySteps is not None and at_step % evaluation.everySteps == 0
-        if (scheduled or (final and evaluation.atCheckpoints)) and main:
+        if due(evaluation, at_step, sft.saveEverySteps, final) and main:
             evaluate(experiment, run, plain, tokenizer, at_step, compute())
         acc.wait_for_everyone()
 
     def save(name: str) -> None:
         rng = parallel.rng_states(acc)  # every process takes part
         if main:
-            snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"]}}
+            snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"] + state.get("visualTrainTokens", 0)}}
             checkpoints.save(run, name, step, plain, tokenizer, optimizer, scheduler, snapshot, rng_states=rng)
         acc.wait_for_everyone()
 
@@ -268,10 +270,11 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         optimizer.step()
         scheduler.step()
         step += 1
-        total_loss, sequence_tokens = parallel.totals(acc, total_loss, sequence_tokens)
+        total_loss, sequence_tokens, images = parallel.totals(acc, total_loss, sequence_tokens, sum(len(e.images) for row in mine for e in (row if sft.packing else [row])))
         assistant_tokens, sequence_tokens = global_assistant_tokens, int(sequence_tokens)
         elapsed = time.perf_counter() - started
         state["trainTokens"] += sequence_tokens
+        state["visualTrainTokens"] = state.get("visualTrainTokens", 0) + int(images) * visual_per_image
         state["wallSeconds"] += elapsed
         run.metric({
             "kind": "train",

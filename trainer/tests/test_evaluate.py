@@ -73,7 +73,12 @@ def test_virl_per_step_accuracy(tmp_path, env):
     result = ptlab_eval(env, "--config", str(config), "--run-dir", str(run))
     assert result.returncode == 0, result.stderr
     summary = json.loads((run / "eval-summary.json").read_text())
-    assert all("perStepAccuracy" in s for s in summary["splits"])
+    for split in summary["splits"]:
+        ours, reference = split["perStepAccuracy"], split["perStepAccuracyReference"]
+        assert reference["n"] == ours["n"] + split["failureModes"].get("budget-exhausted", 0)
+        assert reference["rate"] * reference["n"] == pytest.approx(ours["rate"] * ours["n"])
+    metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert all(errors("metric-record.schema.json", m) == [] and "perStepAccuracyReference" in m for m in metrics)
     episode = json.loads((run / "episodes.jsonl").read_text().splitlines()[0])
     assert episode["state"]["routeId"].startswith("nyc-") and "expertAction" in episode["turns"][0]
 
@@ -97,3 +102,97 @@ def test_a_static_kv_cache_answers_what_the_dynamic_one_does(tmp_path, env):
         records = [json.loads(line) for line in (tmp_path / cache / "episodes.jsonl").read_text().splitlines()]
         episodes[cache] = [[(t["output"], t["reward"]) for t in e["turns"]] for e in records]
     assert episodes["static"] == episodes["dynamic"] and len(episodes["static"]) == 8
+
+
+def test_the_evaluation_schedule():
+    from ptlab.config import Evaluation, Split
+    from ptlab.evaluate import due
+
+    splits = (Split("id", "id", 1),)
+    at_checkpoints = Evaluation(splits)
+    assert [s for s in range(8) if due(at_checkpoints, s, 3, final=False)] == [0, 3, 6]
+    assert due(at_checkpoints, 7, 3, final=True) and due(at_checkpoints, 7, None, final=True)
+    assert [s for s in range(8) if due(at_checkpoints, s, None, final=False)] == [0]
+    every = Evaluation(splits, everySteps=2, atCheckpoints=False)
+    assert [s for s in range(8) if due(every, s, 3, final=False)] == [0, 2, 4, 6] and not due(every, 7, 3, final=True)
+    assert not due(None, 0, 1, final=True)
+
+
+def test_per_step_accuracy_ours_over_scored_attempts_the_references_over_every_call():
+    """The reference (utils_general.py StatLogger) divides by every env.step, the call past the
+    budget included; ours by the attempts the verifier scored."""
+    from types import SimpleNamespace
+
+    from ptlab.config import Split
+    from ptlab.envs.virl import VirlConfig, routes_for
+    from ptlab.evaluate import summarize
+
+    wrong, right = {"reward": -1, "failureMode": "wrong-action"}, {"reward": 1}
+    over_budget = {"reward": -1, "failureMode": "budget-exhausted"}
+    slots = [SimpleNamespace(env=SimpleNamespace(success=False), turns=[right, wrong, wrong, over_budget], recognized=0),
+             SimpleNamespace(env=SimpleNamespace(success=True), turns=[wrong, right, right], recognized=0)]
+    config = VirlConfig.from_dict({"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 2}}, "verifier": "reference"})
+    summary = summarize(Split("id", "id", 2), config, slots)
+    assert (summary["perStepAccuracy"]["rate"], summary["perStepAccuracy"]["n"]) == (pytest.approx(3 / 6), 6)
+    assert (summary["perStepAccuracyReference"]["rate"], summary["perStepAccuracyReference"]["n"]) == (pytest.approx(3 / 7), 7)
+
+
+def test_each_route_once_runs_every_route_of_the_split_once_in_order(tmp_path, env):
+    """VLN mini as the reference evaluates it (`order=True`, num_traj 18): episode i on route i.
+    Drawn by seed instead, 4 episodes over 4 routes repeat some and miss others."""
+    from ptlab.envs.virl import VirlConfig, routes_for
+
+    environment = {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 10}}, "verifier": "reference"}
+    visual = {"routes": {"synthetic": {"city": "vln-mini", "routes": 4}}}
+    config = eval_config(tmp_path, environment, [{"name": "ood-visual", "kind": "visual-ood", "episodes": 4, "overrides": visual, "eachRouteOnce": True}])
+    run = tmp_path / "vln-mini"
+    result = ptlab_eval(env, "--config", str(config), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    routes = [r.route_id for r in routes_for(VirlConfig.from_dict({**environment, **visual}), tmp_path)]
+    episodes = [json.loads(line) for line in (run / "episodes.jsonl").read_text().splitlines()]
+    assert [e["state"]["routeId"] for e in episodes] == routes and len(set(routes)) == 4
+    data = json.loads(config.read_text())
+    data["evaluation"]["splits"][0]["episodes"] = 18
+    config.write_text(json.dumps(data))
+    result = ptlab_eval(env, "--config", str(config), "--run-dir", str(tmp_path / "wrong"))
+    assert result.returncode == 2 and "set episodes to 4 (it is 18)" in result.stderr
+    data["evaluation"]["splits"][0]["episodes"] = 4
+    data["evaluation"]["splits"][0]["eachRouteOnce"] = False
+    config.write_text(json.dumps(data))
+    assert ptlab_eval(env, "--config", str(config), "--run-dir", str(tmp_path / "drawn")).returncode == 0
+    drawn = [json.loads(line)["state"]["routeId"] for line in (tmp_path / "drawn" / "episodes.jsonl").read_text().splitlines()]
+    assert drawn != routes
+
+
+def test_decoding_is_configured_or_the_models_and_stated():
+    """`model-defaults` decodes as the checkpoint's generation_config (the reference passes
+    generate only max_new_tokens); `configured` from temperature / topP, no hidden top-k."""
+    from types import SimpleNamespace
+
+    from ptlab.config import Evaluation, Split
+    from ptlab.evaluate import decoding
+
+    splits = (Split("id", "id", 1),)
+    llama = SimpleNamespace(generation_config=SimpleNamespace(do_sample=True, temperature=0.6, top_p=0.9, top_k=50))
+    arguments, stated = decoding(Evaluation(splits, sampling="model-defaults", maxNewTokens=256), llama)
+    assert arguments == {} and stated == {"source": "model-defaults", "doSample": True, "temperature": 0.6, "topP": 0.9, "topK": 50, "maxNewTokens": 256}
+    arguments, stated = decoding(Evaluation(splits, temperature=0.7, topP=0.95), llama)
+    assert arguments == {"do_sample": True, "temperature": 0.7, "top_p": 0.95, "top_k": 0} and stated["topP"] == 0.95
+    assert decoding(Evaluation(splits), llama) == ({"do_sample": False}, {"source": "configured", "doSample": False, "maxNewTokens": 512})
+
+
+def test_sampled_evaluation_is_seeded_and_stated(tmp_path, env):
+    """Sampling at evaluation draws from evaluation.seed: two evaluations write the same
+    episodes; the eval-summary and the run manifest say how it decoded."""
+    data = json.loads(eval_config(tmp_path).read_text())
+    data["evaluation"].update(temperature=1.0, topP=0.9)
+    config = tmp_path / "sampled.ptlab.json"
+    config.write_text(json.dumps(data))
+    for name in ("a", "b"):
+        result = ptlab_eval(env, "--config", str(config), "--run-dir", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+    outputs = lambda name: [[t["output"] for t in json.loads(line)["turns"]] for line in (tmp_path / name / "episodes.jsonl").read_text().splitlines()]  # noqa: E731
+    assert outputs("a") == outputs("b")
+    stated = {"source": "configured", "doSample": True, "temperature": 1.0, "topP": 0.9, "topK": 0, "maxNewTokens": 16}
+    assert json.loads((tmp_path / "a" / "eval-summary.json").read_text())["decoding"] == stated
+    assert json.loads((tmp_path / "a" / "run.json").read_text())["evaluationDecoding"] == stated

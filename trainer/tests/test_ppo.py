@@ -212,7 +212,7 @@ def test_two_processes_with_accelerate_collect_their_own_rollouts_and_write_one_
     assert [r["step"] for r in ours] == [1, 2]
     assert [r["episodes"] for r in ours] == [2 * r["episodes"] for r in theirs]  # 8 slots per process
     assert all(a["compute"]["trainTokens"] > 1.5 * b["compute"]["trainTokens"] for a, b in zip(ours, theirs))
-    assert [(r["step"], r["split"]) for r in records(ddp) if r["kind"] == "eval"] == [(s, n) for s in (0, 2) for n in ("id", "ood-rule")]
+    assert [(r["step"], r["split"]) for r in records(ddp) if r["kind"] == "eval"] == [(s, n) for s in (0, 1, 2) for n in ("id", "ood-rule")]  # Init, each checkpoint
     rollout = [e for e in records(ddp, "episodes.jsonl") if e["split"] == "train"]
     assert rollout and len({e["seed"] for e in rollout}) == len(rollout)  # every process its own seeds
     for update in (1, 2):
@@ -412,3 +412,16 @@ def test_a_deepspeed_launch_is_refused_with_what_to_use_instead(tmp_path, env, m
     monkeypatch.setattr(parallel, "accelerator", lambda: SimpleNamespace(distributed_type=DistributedType.DEEPSPEED))
     with pytest.raises(ppo_module.PpoError, match='launcher.distributed "deepspeed-\\*".*use "ddp" or "fsdp"'):
         ppo_module.run_ppo(load_experiment(config(tmp_path, 1, 100)), None, resume=False)
+
+
+def test_at_checkpoints_evaluates_init_every_saved_checkpoint_and_the_final_one_once(tmp_path, env):
+    """evaluation.atCheckpoints without everySteps: update 0 (Init), each saveEverySteps
+    checkpoint and the final one, each split once."""
+    data = json.loads(config(tmp_path, 3, 2).read_text())
+    del data["evaluation"]["everySteps"]
+    cfg = tmp_path / "at-checkpoints.ptlab.json"
+    cfg.write_text(json.dumps(data))
+    run = tmp_path / "run"
+    result = ppo(env, "--config", str(cfg), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    assert [(r["step"], r["split"]) for r in records(run) if r["kind"] == "eval"] == [(step, split) for step in (0, 2, 3) for split in ("id", "ood-rule")]

@@ -275,3 +275,31 @@ def test_two_processes_cancelled_through_the_launcher_checkpoint_and_end(tmp_pat
     assert [c["path"] for c in manifest["checkpoints"]] == [f"checkpoints/step-{step:06d}"]
     time.sleep(1)
     assert two_processes.processes_naming(run) == []
+
+
+def evaluated_steps(run: Path) -> list[tuple[int, str]]:
+    return [(r["step"], r["split"]) for r in records(run) if r["kind"] == "eval"]
+
+
+def test_at_checkpoints_evaluates_init_every_saved_checkpoint_and_the_final_one_once(tmp_path, env):
+    """evaluation.atCheckpoints without everySteps: step 0 (Init), each saveEverySteps
+    checkpoint and the final one, each split once; a resume from before the first checkpoint
+    redoes step 0's evaluation in place of the old one instead of adding a second."""
+    data = json.loads(config(tmp_path, 5, 2, evaluate=True).read_text())
+    del data["evaluation"]["everySteps"]
+    cfg = tmp_path / "at-checkpoints.ptlab.json"
+    cfg.write_text(json.dumps(data))
+    run = tmp_path / "run"
+    result = sft(env, "--config", str(cfg), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    expected = [(step, split) for step in (0, 2, 4, 5) for split in ("id", "ood-rule")]
+    assert evaluated_steps(run) == expected
+    assert sorted({(e["step"], e["split"]) for e in map(json.loads, (run / "episodes.jsonl").read_text().splitlines())}) == expected
+    # as if killed before its first checkpoint: --resume starts over from step 0
+    manifest = json.loads((run / "run.json").read_text())
+    manifest.update(checkpoints=[], status="failed")
+    (run / "run.json").write_text(json.dumps(manifest))
+    resumed = sft(env, "--config", str(cfg), "--run-dir", str(run), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert evaluated_steps(run) == expected
+    assert len((run / "episodes.jsonl").read_text().splitlines()) == len(expected) * 3

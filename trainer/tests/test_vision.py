@@ -82,7 +82,7 @@ def test_sft_on_card_images_lowers_the_loss_and_eval_reports_recognition(tmp_pat
     losses = [r["metrics"]["train/loss"] for r in records(run) if r["kind"] == "train"]
     assert len(losses) == 10 and sum(losses[-3:]) / 3 < losses[0] - 0.5, losses
     evals = [r for r in records(run) if r["kind"] == "eval"]
-    assert {(r["step"], r["split"]) for r in evals} == {(s, n) for s in (0, 10) for n in ("id", "ood-rule", "ood-visual")}
+    assert {(r["step"], r["split"]) for r in evals} == {(s, n) for s in (0, 5, 10) for n in ("id", "ood-rule", "ood-visual")}  # Init, the checkpoint at 5, the final one
     assert all(r["recognition"]["n"] > 0 and errors("metric-record.schema.json", r) == [] for r in evals)
     final = run / "checkpoints" / "final"
     assert (final / "processor_config.json").exists() and (final / "chat_template.jinja").exists()
@@ -157,3 +157,32 @@ def test_virl_vision_trains_and_evaluates_on_street_view_grids(tmp_path, env):
     assert evals and all("perStepAccuracy" in r and "recognition" not in r for r in evals)
     result = ptlab(env, "ppo", "--config", str(path), "--run-dir", str(tmp_path / "virl-ppo"))
     assert result.returncode == 0, result.stderr
+
+
+def test_visual_tokens_in_compute(ptlab_cache, monkeypatch):
+    """LLaVA (tiny-vlm) expands <image> into its 64 patch tokens in input_ids, counted as text
+    is: nothing to add. Mllama keeps one <|image|> token and cross-attends to the vision
+    encoder's (image_size / patch_size)^2 patches (1,600 for Llama-3.2-Vision): added apart,
+    into GFLOPs."""
+    from types import SimpleNamespace
+
+    from PIL import Image
+    from transformers import MllamaConfig
+
+    from ptlab import chat
+    from ptlab.models import TINY_VISION, load, visual_tokens_per_image
+    from ptlab.ppo import compute
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    model, processor = load(SimpleNamespace(name="embedded:tiny-vlm", revision=None, dtype="fp32", trustRemoteCode=False), "cpu")
+    image = Image.new("RGB", (300, 200), (10, 20, 30))
+    with_image = chat.encode(processor, [chat.user_message("hello", image)], [image], generation_prompt=True)["input_ids"]
+    text_only = chat.encode(processor, [chat.user_message("hello", None)], [], generation_prompt=True)["input_ids"]
+    assert len(with_image) - len(text_only) == (TINY_VISION["image_size"] // TINY_VISION["patch_size"]) ** 2  # 64, in input_ids
+    assert visual_tokens_per_image(model) == 0
+    llama_vision = MllamaConfig(vision_config={"image_size": 560, "patch_size": 14}, text_config={"num_hidden_layers": 1, "hidden_size": 16, "intermediate_size": 32, "num_attention_heads": 2, "num_key_value_heads": 2, "cross_attention_layers": [0]})
+    assert visual_tokens_per_image(SimpleNamespace(config=llama_vision)) == 1600
+    state = {"compute": {"initTokens": 0}, "trainTokens": 100, "inferenceTokens": 50, "visualTrainTokens": 1600 * 4, "visualInferenceTokens": 1600}
+    record = compute(state, 10, 5.1)
+    assert record["gflops"] == pytest.approx((6 * 10 * (100 + 6400) + 2 * 10 * (50 + 1600)) / 1e9)
+    assert (record["visualTrainTokens"], record["visualInferenceTokens"]) == (6400, 1600)

@@ -71,7 +71,8 @@ function curveChart(canvas: HTMLCanvasElement, column: PaperColumn, panel: Paper
   }
   for (const m of panel.methods) datasets.push(...methodDatasets(m, options));
   const c = colors();
-  const metric = column.metric.source.kind === 'eval' && column.metric.source.field === 'perStepAccuracy' ? 'Per-step acc. (%)' : 'Success (%)';
+  const field = column.metric.source.kind === 'eval' ? column.metric.source.field : undefined;
+  const metric = field === 'perStepAccuracyReference' ? "Per-step acc., reference's (%)" : field === 'perStepAccuracy' ? 'Per-step acc. (%)' : 'Success (%)';
   return new Chart<'line', Point[]>(canvas, {
     type: 'line',
     data: { datasets },

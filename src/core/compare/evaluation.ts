@@ -19,6 +19,8 @@ export interface SplitPlan {
   environment: Record<string, unknown>;
   episodes: number;
   seed: number;
+  /** V-IRL: episode i runs route i, each route once, in order (the split's `eachRouteOnce`). */
+  eachRouteOnce?: boolean;
 }
 
 export interface ChatAnswer {
@@ -45,7 +47,10 @@ export interface SplitSummary {
   meanReward: number;
   meanAttempts: number;
   failureModes: Record<string, number>;
+  /** V-IRL, ours: correct attempts / scored attempts. */
   perStepAccuracy?: Rate;
+  /** V-IRL, the reference code's (the paper's): correct attempts / every model call, the one past the budget included. */
+  perStepAccuracyReference?: Rate;
   recognition?: Rate;
 }
 
@@ -80,10 +85,14 @@ export function newEpisodes(plan: SplitPlan, server: EnvServer, only?: number): 
   }
   const environment = { env: isVirl ? 'virl' : 'generalpoints', ...config };
   const routes = isVirl ? server.routesFor(virlConfig(raw)) : [];
+  if (plan.eachRouteOnce && !isVirl) throw new EnvConfigError(`evaluation split ${plan.name}: eachRouteOnce is for V-IRL splits (it runs each route once)`);
+  if (plan.eachRouteOnce && plan.episodes !== routes.length) {
+    throw new EnvConfigError(`evaluation split ${plan.name}: eachRouteOnce runs each of the split's ${routes.length} routes once, in order; set episodes to ${routes.length} (it is ${plan.episodes})`);
+  }
   const indices = only === undefined ? Array.from({ length: plan.episodes }, (_, index) => index) : [only];
   return indices.map((index) => {
     const seed = (plan.seed + index) >>> 0;
-    const env = isVirl ? new VirlEpisode(virlConfig(raw), routes, seed) : new GeneralPointsEpisode(generalPointsConfig(raw), seed);
+    const env = isVirl ? new VirlEpisode(virlConfig(raw), routes, seed, plan.eachRouteOnce ? index : undefined) : new GeneralPointsEpisode(generalPointsConfig(raw), seed);
     return { index, seed, env, environment, messages: [{ role: 'user', content: env.prompt }], turns: [], pendingPrompt: { prompt: env.prompt }, recognized: 0 };
   });
 }
@@ -150,7 +159,11 @@ export function summarize(plan: SplitPlan, episodes: PlayedEpisode[]): SplitSumm
     meanAttempts: attempts.length / Math.max(1, episodes.length),
     failureModes: Object.fromEntries(Object.entries(failures).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
-  if (environment.env === 'virl') summary.perStepAccuracy = rate(attempts.filter((t) => t.reward === 1).length, attempts.length);
+  if (environment.env === 'virl') {
+    const correct = attempts.filter((t) => t.reward === 1).length;
+    summary.perStepAccuracy = rate(correct, attempts.length);
+    summary.perStepAccuracyReference = rate(correct, turns.length);
+  }
   if (environment.modality === 'vision') summary.recognition = rate(episodes.reduce((s, e) => s + e.recognized, 0), attempts.length);
   return summary;
 }
@@ -191,6 +204,7 @@ export function episodeRecord(runId: string, step: number, plan: SplitPlan, chec
 export interface EvaluationPlan {
   splits: SplitPlan[];
   temperature: number;
+  topP: number;
   maxNewTokens: number;
 }
 
@@ -199,6 +213,9 @@ export interface EvaluationPlan {
 export function evaluationPlan(experiment: ExperimentConfig): EvaluationPlan {
   const evaluation = experiment.evaluation;
   if (!evaluation) throw new EnvConfigError('evaluation: the experiment has no evaluation splits');
+  if (evaluation.sampling === 'model-defaults') {
+    throw new EnvConfigError("evaluation.sampling: 'model-defaults' reads the checkpoint's generation_config.json, which the in-editor ONNX evaluation does not have; set it to 'configured' (temperature, topP) or evaluate with the trainer");
+  }
   const seed = evaluation.seed ?? evaluationDefaults.seed.default;
   return {
     splits: evaluation.splits.map((split) => ({
@@ -207,8 +224,10 @@ export function evaluationPlan(experiment: ExperimentConfig): EvaluationPlan {
       environment: splitEnvironment(experiment.environment as unknown as Record<string, unknown>, split.overrides as Record<string, unknown> | undefined),
       episodes: split.episodes,
       seed,
+      ...(split.eachRouteOnce ? { eachRouteOnce: true } : {}),
     })),
     temperature: evaluation.temperature ?? evaluationDefaults.temperature.default,
+    topP: evaluation.topP ?? evaluationDefaults.topP.default,
     maxNewTokens: evaluation.maxNewTokens ?? evaluationDefaults.maxNewTokens.default,
   };
 }

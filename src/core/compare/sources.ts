@@ -70,8 +70,8 @@ export function plansFromEpisodes(records: readonly EpisodeRecord[]): SplitPlan[
 }
 
 /** The split plans of an experiment config, optionally fewer episodes and fewer splits. */
-export function plansFromConfig(config: ExperimentConfig, episodes?: number, splits?: readonly string[]): { plans: SplitPlan[]; temperature: number; maxNewTokens: number } {
+export function plansFromConfig(config: ExperimentConfig, episodes?: number, splits?: readonly string[]): { plans: SplitPlan[]; temperature: number; topP: number; maxNewTokens: number } {
   const plan = evaluationPlan(config);
   const plans = plan.splits.filter((s) => !splits || splits.includes(s.name)).map((s) => (episodes ? { ...s, episodes } : s));
-  return { plans, temperature: plan.temperature, maxNewTokens: plan.maxNewTokens };
+  return { plans, temperature: plan.temperature, topP: plan.topP, maxNewTokens: plan.maxNewTokens };
 }

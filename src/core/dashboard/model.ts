@@ -14,7 +14,7 @@ export const X_AXES: readonly { key: XKey; label: string }[] = [
 ];
 
 export type SplitKind = EvaluationRecord['splitKind'];
-type RateField = 'success' | 'perStepAccuracy' | 'recognition';
+type RateField = 'success' | 'perStepAccuracy' | 'perStepAccuracyReference' | 'recognition';
 export type MetricSource = { kind: 'eval'; field: RateField | 'meanReward'; splitKinds: SplitKind[] } | { kind: 'train'; name: string };
 
 export interface MetricDef {
@@ -40,6 +40,8 @@ export const METRICS: readonly MetricDef[] = [
   evalMetric('ood/success', 'OOD success', 'success', OOD),
   evalMetric('id/perStepAccuracy', 'ID per-step accuracy', 'perStepAccuracy', ['id']),
   evalMetric('ood/perStepAccuracy', 'OOD per-step accuracy', 'perStepAccuracy', OOD),
+  evalMetric('id/perStepAccuracyReference', "ID per-step accuracy, reference's (every call)", 'perStepAccuracyReference', ['id']),
+  evalMetric('ood/perStepAccuracyReference', "OOD per-step accuracy, reference's (every call)", 'perStepAccuracyReference', OOD),
   evalMetric('id/recognition', 'ID recognition accuracy', 'recognition', ['id']),
   evalMetric('ood/recognition', 'OOD recognition accuracy', 'recognition', OOD),
   evalMetric('id/meanReward', 'ID mean episode reward', 'meanReward', ['id']),
@@ -97,7 +99,7 @@ const ABSENT = -1;
 /**
  * Metric records as columns: what the worker sends and the webview keeps (arrays of numbers
  * cost far less to post, clone and hold than a million small objects). Series keys are
- * `train:<metric name>` and `eval:<split>:<success|perStepAccuracy|recognition|meanReward>`.
+ * `train:<metric name>` and `eval:<split>:<success|perStepAccuracy|perStepAccuracyReference|recognition|meanReward>`.
  */
 export interface MetricBatch {
   count: number;
@@ -136,7 +138,7 @@ export function batchOf(records: readonly MetricRecord[]): MetricBatch {
     }
     const ev = r as MetricRecord & EvaluationRecord;
     batch.splits[ev.split] = ev.splitKind;
-    for (const field of ['success', 'perStepAccuracy', 'recognition'] as const) {
+    for (const field of ['success', 'perStepAccuracy', 'perStepAccuracyReference', 'recognition'] as const) {
       const rate = ev[field];
       if (rate) put(`eval:${ev.split}:${field}`, ev.step, rate.rate, rate.n);
     }
@@ -330,7 +332,7 @@ export interface PaperColumn {
 /**
  * The paper's figures 5-7 for the workspace: one column per comparison, i.e. per Init
  * checkpoint that both SFT and PPO runs started from; rows ID and OOD; the metric is the
- * paper's (success for GeneralPoints, per-step accuracy for V-IRL).
+ * paper's (success for GeneralPoints, per-step accuracy for V-IRL, the reference's denominator).
  */
 export function paperColumns(runs: readonly { info: RunInfo; records: RunRecords }[]): PaperColumn[] {
   const byInit = new Map<string, { info: RunInfo; records: RunRecords }[]>();
@@ -342,7 +344,9 @@ export function paperColumns(runs: readonly { info: RunInfo; records: RunRecords
   for (const [init, members] of [...byInit.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if (!members.some((m) => m.info.job === 'sft') || !members.some((m) => m.info.job === 'ppo')) continue;
     const task = members[0]!.info.task;
-    const field = task.startsWith('V-IRL') ? 'perStepAccuracy' : 'success';
+    // V-IRL: the paper's measure, the reference's per-step accuracy, where the runs record it (older runs have ours only)
+    const reference = members.some((m) => m.records.has(metricById('id/perStepAccuracyReference')));
+    const field = task.startsWith('V-IRL') ? (reference ? 'perStepAccuracyReference' : 'perStepAccuracy') : 'success';
     const rows = (['id', 'ood'] as const).map((row) => {
       const metric = metricById(`${row}/${field}`);
       return paperPanel(row, members, metric);

@@ -382,9 +382,12 @@ export class VirlEpisode {
     readonly config: VirlConfig,
     routes: Route[],
     readonly seed: number,
+    /** Run routes[route] (an index in the routes' order) instead of the route the seed draws; the draw still happens. */
+    route?: number,
   ) {
     const rng = new Rng(seed);
-    this.route = routes[rng.below(routes.length)]!;
+    const drawn = rng.below(routes.length);
+    this.route = routes[route ?? drawn]!;
     this.rail = buildRail(this.route, config, rng);
     this.prompt = prompt(config, this.route, this.rail, 0);
   }

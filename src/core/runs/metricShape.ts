@@ -22,6 +22,7 @@ export function isMetricRecordShape(v: unknown): v is MetricRecord {
     SPLIT_KINDS.has(v.splitKind as string) &&
     isRate(v.success) &&
     (v.perStepAccuracy === undefined || isRate(v.perStepAccuracy)) &&
+    (v.perStepAccuracyReference === undefined || isRate(v.perStepAccuracyReference)) &&
     (v.recognition === undefined || isRate(v.recognition)) &&
     isNumberOrAbsent(v.meanReward)
   );

@@ -86,7 +86,7 @@ function config(source: LocatedSource): ExperimentConfig {
   return value;
 }
 
-async function play(source: LocatedSource, plans: SplitPlan[], sampling: { temperature: number; maxNewTokens: number }, request: CompareRequest, side: string): Promise<{ records: EpisodeRecord[]; tokensPerSecond: number }> {
+async function play(source: LocatedSource, plans: SplitPlan[], sampling: { temperature: number; topP: number; maxNewTokens: number }, request: CompareRequest, side: string): Promise<{ records: EpisodeRecord[]; tokensPerSecond: number }> {
   const client = request.inference();
   const model = vscode.Uri.joinPath(source.runUri, 'onnx', source.exportName!).fsPath;
   const total = plans.reduce((n, p) => n + p.episodes, 0);
@@ -127,10 +127,10 @@ export async function runComparison(request: CompareRequest): Promise<{ view: Co
   const reference = [a, b].find((s) => s.kind === 'evaluation');
   const onnxSide = [a, b].find((s) => s.kind === 'onnx');
   let plans: SplitPlan[] = [];
-  let sampling = { temperature: 0, maxNewTokens: 512 };
+  let sampling = { temperature: 0, topP: 1, maxNewTokens: 512 };
   if (onnxSide) {
     const fromConfig = plansFromConfig(config(onnxSide), request.episodes, request.splits);
-    sampling = { temperature: fromConfig.temperature, maxNewTokens: fromConfig.maxNewTokens };
+    sampling = { temperature: fromConfig.temperature, topP: fromConfig.topP, maxNewTokens: fromConfig.maxNewTokens };
     plans = reference ? plansFromEpisodes(recorded.get(reference.id)!) : fromConfig.plans;
   }
   const tokensPerSecond: { a?: number; b?: number } = {};

@@ -103,10 +103,14 @@ class VirlConfig:
     def to_dict(self) -> dict[str, Any]:
         return {"env": "virl", **{k: v for k, v in asdict(self).items() if v is not None}}
 
-    def episodes(self, base_dir: Path) -> Callable[[int], VirlEpisode]:
-        """This environment's episode for a seed; the routes are read once, relative to `base_dir`."""
+    def episodes(self, base_dir: Path) -> Callable[..., VirlEpisode]:
+        """This environment's episode for a seed, on the route the seed draws or on `route`
+        (an index in the routes' order); the routes are read once, relative to `base_dir`."""
         routes = routes_for(self, base_dir)
-        return lambda seed: VirlEpisode(self, routes, seed)
+        return lambda seed, route=None: VirlEpisode(self, routes, seed, route)
+
+    def route_count(self, base_dir: Path) -> int:
+        return len(routes_for(self, base_dir))
 
 
 # ---------------------------------------------------------------------------- routes
@@ -455,11 +459,14 @@ class Step:
 
 
 class VirlEpisode:
-    def __init__(self, config: VirlConfig, routes: list[Route], seed: int) -> None:
+    def __init__(self, config: VirlConfig, routes: list[Route], seed: int, route: int | None = None) -> None:
+        """On the route the seed draws, or on routes[route] (the draw still happens, so the
+        rail's dropped points come from the same random stream either way)."""
         rng = Rng(seed)
         self.config = config
         self.seed = seed
-        self.route = routes[rng.below(len(routes))]
+        drawn = rng.below(len(routes))
+        self.route = routes[drawn if route is None else route]
         self.rail = build_rail(self.route, config, rng)
         self.position = 0
         self.attempts_here = 0

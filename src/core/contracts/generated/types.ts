@@ -551,7 +551,7 @@ export interface Evaluation {
    */
   everySteps?: number;
   /**
-   * Evaluate each saved checkpoint.
+   * Evaluate step 0 (Init, where every curve starts), every checkpoint saved every sft.saveEverySteps / ppo.saveEverySteps and the final one, each once (a checkpoint written on cancel is not on the schedule).
    */
   atCheckpoints?: boolean;
   /**
@@ -559,9 +559,17 @@ export interface Evaluation {
    */
   seed?: number;
   /**
-   * Sampling temperature at evaluation (0: greedy).
+   * Sampling temperature at evaluation (0: greedy). Ignored with `sampling: model-defaults`.
    */
   temperature?: number;
+  /**
+   * Nucleus sampling at evaluation when temperature > 0 (1: off; no top-k cut either). Ignored with `sampling: model-defaults`.
+   */
+  topP?: number;
+  /**
+   * `configured`: temperature and topP above. `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used.
+   */
+  sampling?: 'configured' | 'model-defaults';
   /**
    * Most tokens per response.
    */
@@ -585,6 +593,10 @@ export interface Split {
    * Vision only: also measure card recognition (one attempt, no verification).
    */
   recognition?: boolean;
+  /**
+   * V-IRL only: episode i runs route i of the split's routes, each route exactly once, in order (the reference's `order=True`, its VLN-mini evaluation: 18 routes, 9 cities). `episodes` must equal the number of routes, else the evaluation stops with an error.
+   */
+  eachRouteOnce?: boolean;
 }
 /**
  * Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.
@@ -805,6 +817,24 @@ export interface RunManifest {
     episodes?: string;
     log?: string;
   };
+  evaluationDecoding?: Decoding;
+}
+/**
+ * How this run's evaluations decode (written at its first evaluation).
+ */
+export interface Decoding {
+  source: 'configured' | 'model-defaults';
+  /**
+   * Sampled (true) or greedy (false).
+   */
+  doSample: boolean;
+  temperature?: number;
+  topP?: number;
+  /**
+   * 0: no top-k cut.
+   */
+  topK?: number;
+  maxNewTokens: number;
 }
 /**
  * Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.
@@ -827,7 +857,15 @@ export interface Compute {
    */
   inferenceTokens: number;
   /**
-   * (6 N (D_init + D_train) + 2 N D_inference) / 1e9.
+   * Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops.
+   */
+  visualTrainTokens?: number;
+  /**
+   * The same for the prompts of rollout generation: part of D_inference in gflops.
+   */
+  visualInferenceTokens?: number;
+  /**
+   * (6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included.
    */
   gflops: number;
   /**
@@ -851,7 +889,8 @@ export interface EvaluationRecord {
   episodesEvaluated: number;
   success: Rate;
   perStepAccuracy?: Rate1;
-  recognition?: Rate2;
+  perStepAccuracyReference?: Rate2;
+  recognition?: Rate3;
   meanReward?: number;
   failureModes?: FailureCounts;
 }
@@ -864,7 +903,7 @@ export interface Rate {
   n: number;
 }
 /**
- * V-IRL: correct attempts / attempts.
+ * V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt).
  */
 export interface Rate1 {
   rate: number;
@@ -875,9 +914,20 @@ export interface Rate1 {
   n: number;
 }
 /**
- * Vision: attempts with all cards recognised / attempts.
+ * V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call.
  */
 export interface Rate2 {
+  rate: number;
+  /**
+   * sqrt(rate (1 - rate) / n).
+   */
+  stderr: number;
+  n: number;
+}
+/**
+ * Vision: attempts with all cards recognised / attempts.
+ */
+export interface Rate3 {
   rate: number;
   /**
    * sqrt(rate (1 - rate) / n).
@@ -1012,7 +1062,11 @@ export interface EvalSummary {
    * Episode seed base (episode i uses seed + i).
    */
   seed: number;
+  /**
+   * evaluation.temperature as configured (see `decoding` for what was used).
+   */
   temperature?: number;
+  decoding?: Decoding1;
   /**
    * Episode records of this evaluation, relative to this file.
    */
@@ -1031,7 +1085,8 @@ export interface EvalSummary {
       environment: {};
       episodes: number;
       success: Rate;
-      perStepAccuracy?: Rate;
+      perStepAccuracy?: Rate4;
+      perStepAccuracyReference?: Rate5;
       recognition?: Rate;
       meanReward?: number;
       meanAttempts?: number;
@@ -1046,11 +1101,51 @@ export interface EvalSummary {
       environment: {};
       episodes: number;
       success: Rate;
-      perStepAccuracy?: Rate;
+      perStepAccuracy?: Rate4;
+      perStepAccuracyReference?: Rate5;
       recognition?: Rate;
       meanReward?: number;
       meanAttempts?: number;
       failureModes?: FailureCounts;
     }[]
   ];
+}
+/**
+ * How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json, as the reference's evaluation decodes (it passes only max_new_tokens to generate).
+ */
+export interface Decoding1 {
+  source: 'configured' | 'model-defaults';
+  /**
+   * Sampled (true) or greedy (false).
+   */
+  doSample: boolean;
+  temperature?: number;
+  topP?: number;
+  /**
+   * 0: no top-k cut.
+   */
+  topK?: number;
+  maxNewTokens: number;
+}
+/**
+ * V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt).
+ */
+export interface Rate4 {
+  rate: number;
+  /**
+   * sqrt(rate (1 - rate) / n).
+   */
+  stderr: number;
+  n: number;
+}
+/**
+ * V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call.
+ */
+export interface Rate5 {
+  rate: number;
+  /**
+   * sqrt(rate (1 - rate) / n).
+   */
+  stderr: number;
+  n: number;
 }

@@ -1280,11 +1280,12 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const evalSummary = validate23;
-const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/eval-summary.schema.json","title":"Post-Training Lab evaluation summary (eval-summary.json)","description":"Result of evaluating one checkpoint on every split of an experiment, written atomically by `ptlab eval` next to its episode records.","type":"object","required":["schemaVersion","runId","checkpoint","step","createdAt","seed","splits"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"runId":{"type":"string","minLength":1},"checkpoint":{"type":"string","minLength":1,"description":"Checkpoint evaluated."},"step":{"type":"integer","minimum":0},"createdAt":{"type":"string","format":"date-time"},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"description":"Episode seed base (episode i uses seed + i)."},"temperature":{"type":"number","minimum":0},"episodesFile":{"type":"string","description":"Episode records of this evaluation, relative to this file."},"compute":{"$ref":"metric-record.schema.json#/$defs/compute"},"splits":{"type":"array","minItems":1,"items":{"type":"object","required":["name","kind","episodes","success","environment"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"kind":{"enum":["id","rule-ood","visual-ood"]},"environment":{"type":"object","required":["env"],"description":"The split's full environment variant."},"episodes":{"type":"integer","minimum":0},"success":{"$ref":"metric-record.schema.json#/$defs/rate"},"perStepAccuracy":{"$ref":"metric-record.schema.json#/$defs/rate"},"recognition":{"$ref":"metric-record.schema.json#/$defs/rate"},"meanReward":{"type":"number"},"meanAttempts":{"type":"number","minimum":0},"failureModes":{"$ref":"metric-record.schema.json#/$defs/failureCounts"}}}}}};
-const schema43 = {"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}};
+const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/eval-summary.schema.json","title":"Post-Training Lab evaluation summary (eval-summary.json)","description":"Result of evaluating one checkpoint on every split of an experiment, written atomically by `ptlab eval` next to its episode records.","type":"object","required":["schemaVersion","runId","checkpoint","step","createdAt","seed","splits"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"runId":{"type":"string","minLength":1},"checkpoint":{"type":"string","minLength":1,"description":"Checkpoint evaluated."},"step":{"type":"integer","minimum":0},"createdAt":{"type":"string","format":"date-time"},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"description":"Episode seed base (episode i uses seed + i)."},"temperature":{"type":"number","minimum":0,"description":"evaluation.temperature as configured (see `decoding` for what was used)."},"decoding":{"$ref":"metric-record.schema.json#/$defs/decoding"},"episodesFile":{"type":"string","description":"Episode records of this evaluation, relative to this file."},"compute":{"$ref":"metric-record.schema.json#/$defs/compute"},"splits":{"type":"array","minItems":1,"items":{"type":"object","required":["name","kind","episodes","success","environment"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"kind":{"enum":["id","rule-ood","visual-ood"]},"environment":{"type":"object","required":["env"],"description":"The split's full environment variant."},"episodes":{"type":"integer","minimum":0},"success":{"$ref":"metric-record.schema.json#/$defs/rate"},"perStepAccuracy":{"$ref":"metric-record.schema.json#/$defs/rate","description":"V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt)."},"perStepAccuracyReference":{"$ref":"metric-record.schema.json#/$defs/rate","description":"V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call."},"recognition":{"$ref":"metric-record.schema.json#/$defs/rate"},"meanReward":{"type":"number"},"meanAttempts":{"type":"number","minimum":0},"failureModes":{"$ref":"metric-record.schema.json#/$defs/failureCounts"}}}}}};
+const schema45 = {"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json, as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"maxNewTokens":{"type":"integer","minimum":1}}};
+const schema44 = {"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"visualTrainTokens":{"type":"integer","minimum":0,"description":"Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops."},"visualInferenceTokens":{"type":"integer","minimum":0,"description":"The same for the prompts of rollout generation: part of D_inference in gflops."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}};
 const schema38 = {"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}};
 const formats0 = runtime0.fullFormats["date-time"];
-const schema41 = {"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}};
+const schema42 = {"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1629,9 +1630,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.episodesFile !== undefined){
-if(typeof data.episodesFile !== "string"){
-const err22 = {instancePath:instancePath+"/episodesFile",schemaPath:"#/properties/episodesFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.decoding !== undefined){
+let data7 = data.decoding;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.source === undefined){
+const err22 = {instancePath:instancePath+"/decoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1640,12 +1643,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data.compute !== undefined){
-let data8 = data.compute;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.parameters === undefined){
-const err23 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "parameters"},message:"must have required property '"+"parameters"+"'"};
+if(data7.doSample === undefined){
+const err23 = {instancePath:instancePath+"/decoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "doSample"},message:"must have required property '"+"doSample"+"'"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1654,8 +1653,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data8.trainTokens === undefined){
-const err24 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "trainTokens"},message:"must have required property '"+"trainTokens"+"'"};
+if(data7.maxNewTokens === undefined){
+const err24 = {instancePath:instancePath+"/decoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "maxNewTokens"},message:"must have required property '"+"maxNewTokens"+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1664,8 +1663,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data8.inferenceTokens === undefined){
-const err25 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "inferenceTokens"},message:"must have required property '"+"inferenceTokens"+"'"};
+for(const key1 in data7){
+if(!((((((key1 === "source") || (key1 === "doSample")) || (key1 === "temperature")) || (key1 === "topP")) || (key1 === "topK")) || (key1 === "maxNewTokens"))){
+const err25 = {instancePath:instancePath+"/decoding",schemaPath:"metric-record.schema.json#/$defs/decoding/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1674,8 +1674,11 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data8.gflops === undefined){
-const err26 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "gflops"},message:"must have required property '"+"gflops"+"'"};
+}
+if(data7.source !== undefined){
+let data8 = data7.source;
+if(!((data8 === "configured") || (data8 === "model-defaults"))){
+const err26 = {instancePath:instancePath+"/decoding/source",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/source/enum",keyword:"enum",params:{allowedValues: schema45.properties.source.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1684,9 +1687,10 @@ vErrors.push(err26);
 }
 errors++;
 }
-for(const key1 in data8){
-if(!((((((key1 === "parameters") || (key1 === "initTokens")) || (key1 === "trainTokens")) || (key1 === "inferenceTokens")) || (key1 === "gflops")) || (key1 === "gflopsPaperApprox"))){
-const err27 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+if(data7.doSample !== undefined){
+if(typeof data7.doSample !== "boolean"){
+const err27 = {instancePath:instancePath+"/decoding/doSample",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/doSample/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1696,10 +1700,11 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data8.parameters !== undefined){
-let data9 = data8.parameters;
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-const err28 = {instancePath:instancePath+"/compute/parameters",schemaPath:"metric-record.schema.json#/$defs/compute/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data7.temperature !== undefined){
+let data10 = data7.temperature;
+if(typeof data10 == "number"){
+if(data10 < 0 || isNaN(data10)){
+const err28 = {instancePath:instancePath+"/decoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1708,9 +1713,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(typeof data9 == "number"){
-if(data9 < 0 || isNaN(data9)){
-const err29 = {instancePath:instancePath+"/compute/parameters",schemaPath:"metric-record.schema.json#/$defs/compute/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err29 = {instancePath:instancePath+"/decoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1720,11 +1725,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-}
-if(data8.initTokens !== undefined){
-let data10 = data8.initTokens;
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-const err30 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/initTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data7.topP !== undefined){
+let data11 = data7.topP;
+if(typeof data11 == "number"){
+if(data11 > 1 || isNaN(data11)){
+const err30 = {instancePath:instancePath+"/decoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1733,9 +1738,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(typeof data10 == "number"){
-if(data10 < 0 || isNaN(data10)){
-const err31 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/initTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data11 < 0 || isNaN(data11)){
+const err31 = {instancePath:instancePath+"/decoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1745,11 +1749,8 @@ vErrors.push(err31);
 errors++;
 }
 }
-}
-if(data8.trainTokens !== undefined){
-let data11 = data8.trainTokens;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-const err32 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/trainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err32 = {instancePath:instancePath+"/decoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1758,9 +1759,11 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(typeof data11 == "number"){
-if(data11 < 0 || isNaN(data11)){
-const err33 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/trainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data7.topK !== undefined){
+let data12 = data7.topK;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+const err33 = {instancePath:instancePath+"/decoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1769,12 +1772,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-}
-if(data8.inferenceTokens !== undefined){
-let data12 = data8.inferenceTokens;
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
-const err34 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/inferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data12 == "number"){
+if(data12 < 0 || isNaN(data12)){
+const err34 = {instancePath:instancePath+"/decoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1783,9 +1783,12 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(typeof data12 == "number"){
-if(data12 < 0 || isNaN(data12)){
-const err35 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/inferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data7.maxNewTokens !== undefined){
+let data13 = data7.maxNewTokens;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+const err35 = {instancePath:instancePath+"/decoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1794,13 +1797,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-}
-if(data8.gflops !== undefined){
-let data13 = data8.gflops;
 if(typeof data13 == "number"){
-if(data13 < 0 || isNaN(data13)){
-const err36 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data13 < 1 || isNaN(data13)){
+const err36 = {instancePath:instancePath+"/decoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1810,8 +1809,10 @@ vErrors.push(err36);
 errors++;
 }
 }
+}
+}
 else {
-const err37 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err37 = {instancePath:instancePath+"/decoding",schemaPath:"metric-record.schema.json#/$defs/decoding/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1821,11 +1822,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data8.gflopsPaperApprox !== undefined){
-let data14 = data8.gflopsPaperApprox;
-if(typeof data14 == "number"){
-if(data14 < 0 || isNaN(data14)){
-const err38 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data.episodesFile !== undefined){
+if(typeof data.episodesFile !== "string"){
+const err38 = {instancePath:instancePath+"/episodesFile",schemaPath:"#/properties/episodesFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1835,8 +1834,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-else {
-const err39 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.compute !== undefined){
+let data15 = data.compute;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.parameters === undefined){
+const err39 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "parameters"},message:"must have required property '"+"parameters"+"'"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1845,10 +1847,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-}
-else {
-const err40 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data15.trainTokens === undefined){
+const err40 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "trainTokens"},message:"must have required property '"+"trainTokens"+"'"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1857,12 +1857,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-if(data.splits !== undefined){
-let data15 = data.splits;
-if(Array.isArray(data15)){
-if(data15.length < 1){
-const err41 = {instancePath:instancePath+"/splits",schemaPath:"#/properties/splits/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data15.inferenceTokens === undefined){
+const err41 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "inferenceTokens"},message:"must have required property '"+"inferenceTokens"+"'"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1871,12 +1867,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-const len0 = data15.length;
-for(let i0=0; i0<len0; i0++){
-let data16 = data15[i0];
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err42 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data15.gflops === undefined){
+const err42 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "gflops"},message:"must have required property '"+"gflops"+"'"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1885,8 +1877,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data16.kind === undefined){
-const err43 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+for(const key2 in data15){
+if(!((((((((key2 === "parameters") || (key2 === "initTokens")) || (key2 === "trainTokens")) || (key2 === "inferenceTokens")) || (key2 === "visualTrainTokens")) || (key2 === "visualInferenceTokens")) || (key2 === "gflops")) || (key2 === "gflopsPaperApprox"))){
+const err43 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1895,8 +1888,11 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data16.episodes === undefined){
-const err44 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "episodes"},message:"must have required property '"+"episodes"+"'"};
+}
+if(data15.parameters !== undefined){
+let data16 = data15.parameters;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+const err44 = {instancePath:instancePath+"/compute/parameters",schemaPath:"metric-record.schema.json#/$defs/compute/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1905,8 +1901,9 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(data16.success === undefined){
-const err45 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
+if(typeof data16 == "number"){
+if(data16 < 0 || isNaN(data16)){
+const err45 = {instancePath:instancePath+"/compute/parameters",schemaPath:"metric-record.schema.json#/$defs/compute/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1915,8 +1912,12 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(data16.environment === undefined){
-const err46 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
+}
+}
+if(data15.initTokens !== undefined){
+let data17 = data15.initTokens;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err46 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/initTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1925,9 +1926,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-for(const key2 in data16){
-if(!(func1.call(schema36.properties.splits.items.properties, key2))){
-const err47 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(typeof data17 == "number"){
+if(data17 < 0 || isNaN(data17)){
+const err47 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/initTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1937,11 +1938,11 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data16.name !== undefined){
-let data17 = data16.name;
-if(typeof data17 === "string"){
-if(func2(data17) < 1){
-const err48 = {instancePath:instancePath+"/splits/" + i0+"/name",schemaPath:"#/properties/splits/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data15.trainTokens !== undefined){
+let data18 = data15.trainTokens;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+const err48 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/trainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1950,9 +1951,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-else {
-const err49 = {instancePath:instancePath+"/splits/" + i0+"/name",schemaPath:"#/properties/splits/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data18 == "number"){
+if(data18 < 0 || isNaN(data18)){
+const err49 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/trainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1962,10 +1963,11 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data16.kind !== undefined){
-let data18 = data16.kind;
-if(!(((data18 === "id") || (data18 === "rule-ood")) || (data18 === "visual-ood"))){
-const err50 = {instancePath:instancePath+"/splits/" + i0+"/kind",schemaPath:"#/properties/splits/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema36.properties.splits.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
+}
+if(data15.inferenceTokens !== undefined){
+let data19 = data15.inferenceTokens;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+const err50 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/inferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1974,12 +1976,9 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-if(data16.environment !== undefined){
-let data19 = data16.environment;
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.env === undefined){
-const err51 = {instancePath:instancePath+"/splits/" + i0+"/environment",schemaPath:"#/properties/splits/items/properties/environment/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(typeof data19 == "number"){
+if(data19 < 0 || isNaN(data19)){
+const err51 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/inferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1989,8 +1988,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-else {
-const err52 = {instancePath:instancePath+"/splits/" + i0+"/environment",schemaPath:"#/properties/splits/items/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data15.visualTrainTokens !== undefined){
+let data20 = data15.visualTrainTokens;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err52 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualTrainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1999,11 +2001,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-if(data16.episodes !== undefined){
-let data20 = data16.episodes;
-if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
-const err53 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data20 == "number"){
+if(data20 < 0 || isNaN(data20)){
+const err53 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualTrainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2012,9 +2012,12 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(typeof data20 == "number"){
-if(data20 < 0 || isNaN(data20)){
-const err54 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data15.visualInferenceTokens !== undefined){
+let data21 = data15.visualInferenceTokens;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+const err54 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualInferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2023,13 +2026,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-}
-if(data16.success !== undefined){
-let data21 = data16.success;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-if(data21.rate === undefined){
-const err55 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(typeof data21 == "number"){
+if(data21 < 0 || isNaN(data21)){
+const err55 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualInferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2038,8 +2037,13 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data21.stderr === undefined){
-const err56 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+}
+if(data15.gflops !== undefined){
+let data22 = data15.gflops;
+if(typeof data22 == "number"){
+if(data22 < 0 || isNaN(data22)){
+const err56 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2048,8 +2052,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data21.n === undefined){
-const err57 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+}
+else {
+const err57 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2058,9 +2063,12 @@ vErrors.push(err57);
 }
 errors++;
 }
-for(const key3 in data21){
-if(!(((key3 === "rate") || (key3 === "stderr")) || (key3 === "n"))){
-const err58 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+if(data15.gflopsPaperApprox !== undefined){
+let data23 = data15.gflopsPaperApprox;
+if(typeof data23 == "number"){
+if(data23 < 0 || isNaN(data23)){
+const err58 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2070,11 +2078,8 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data21.rate !== undefined){
-let data22 = data21.rate;
-if(typeof data22 == "number"){
-if(data22 > 1 || isNaN(data22)){
-const err59 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+const err59 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2083,8 +2088,10 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data22 < 0 || isNaN(data22)){
-const err60 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2094,8 +2101,11 @@ vErrors.push(err60);
 errors++;
 }
 }
-else {
-const err61 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.splits !== undefined){
+let data24 = data.splits;
+if(Array.isArray(data24)){
+if(data24.length < 1){
+const err61 = {instancePath:instancePath+"/splits",schemaPath:"#/properties/splits/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2104,12 +2114,12 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-if(data21.stderr !== undefined){
-let data23 = data21.stderr;
-if(typeof data23 == "number"){
-if(data23 < 0 || isNaN(data23)){
-const err62 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const len0 = data24.length;
+for(let i0=0; i0<len0; i0++){
+let data25 = data24[i0];
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.name === undefined){
+const err62 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2118,9 +2128,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-else {
-const err63 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data25.kind === undefined){
+const err63 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2129,11 +2138,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data21.n !== undefined){
-let data24 = data21.n;
-if(!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))){
-const err64 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data25.episodes === undefined){
+const err64 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "episodes"},message:"must have required property '"+"episodes"+"'"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2142,9 +2148,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(typeof data24 == "number"){
-if(data24 < 0 || isNaN(data24)){
-const err65 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data25.success === undefined){
+const err65 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2153,11 +2158,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err66 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data25.environment === undefined){
+const err66 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2166,12 +2168,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data16.perStepAccuracy !== undefined){
-let data25 = data16.perStepAccuracy;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.rate === undefined){
-const err67 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+for(const key3 in data25){
+if(!(func1.call(schema36.properties.splits.items.properties, key3))){
+const err67 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2180,8 +2179,12 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data25.stderr === undefined){
-const err68 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+if(data25.name !== undefined){
+let data26 = data25.name;
+if(typeof data26 === "string"){
+if(func2(data26) < 1){
+const err68 = {instancePath:instancePath+"/splits/" + i0+"/name",schemaPath:"#/properties/splits/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2190,8 +2193,9 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data25.n === undefined){
-const err69 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+}
+else {
+const err69 = {instancePath:instancePath+"/splits/" + i0+"/name",schemaPath:"#/properties/splits/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2200,9 +2204,11 @@ vErrors.push(err69);
 }
 errors++;
 }
-for(const key4 in data25){
-if(!(((key4 === "rate") || (key4 === "stderr")) || (key4 === "n"))){
-const err70 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+if(data25.kind !== undefined){
+let data27 = data25.kind;
+if(!(((data27 === "id") || (data27 === "rule-ood")) || (data27 === "visual-ood"))){
+const err70 = {instancePath:instancePath+"/splits/" + i0+"/kind",schemaPath:"#/properties/splits/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema36.properties.splits.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2212,11 +2218,11 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data25.rate !== undefined){
-let data26 = data25.rate;
-if(typeof data26 == "number"){
-if(data26 > 1 || isNaN(data26)){
-const err71 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data25.environment !== undefined){
+let data28 = data25.environment;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.env === undefined){
+const err71 = {instancePath:instancePath+"/splits/" + i0+"/environment",schemaPath:"#/properties/splits/items/properties/environment/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2225,8 +2231,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(data26 < 0 || isNaN(data26)){
-const err72 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err72 = {instancePath:instancePath+"/splits/" + i0+"/environment",schemaPath:"#/properties/splits/items/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2236,8 +2243,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-else {
-const err73 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data25.episodes !== undefined){
+let data29 = data25.episodes;
+if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+const err73 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2246,12 +2255,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-if(data25.stderr !== undefined){
-let data27 = data25.stderr;
-if(typeof data27 == "number"){
-if(data27 < 0 || isNaN(data27)){
-const err74 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data29 == "number"){
+if(data29 < 0 || isNaN(data29)){
+const err74 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2261,8 +2267,12 @@ vErrors.push(err74);
 errors++;
 }
 }
-else {
-const err75 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+if(data25.success !== undefined){
+let data30 = data25.success;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.rate === undefined){
+const err75 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2271,11 +2281,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-if(data25.n !== undefined){
-let data28 = data25.n;
-if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
-const err76 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data30.stderr === undefined){
+const err76 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2284,9 +2291,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(typeof data28 == "number"){
-if(data28 < 0 || isNaN(data28)){
-const err77 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data30.n === undefined){
+const err77 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2295,11 +2301,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err78 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key4 in data30){
+if(!(((key4 === "rate") || (key4 === "stderr")) || (key4 === "n"))){
+const err78 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2309,11 +2313,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data16.recognition !== undefined){
-let data29 = data16.recognition;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.rate === undefined){
-const err79 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(data30.rate !== undefined){
+let data31 = data30.rate;
+if(typeof data31 == "number"){
+if(data31 > 1 || isNaN(data31)){
+const err79 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2322,8 +2326,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(data29.stderr === undefined){
-const err80 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+if(data31 < 0 || isNaN(data31)){
+const err80 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2332,8 +2336,9 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(data29.n === undefined){
-const err81 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+}
+else {
+const err81 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2342,9 +2347,12 @@ vErrors.push(err81);
 }
 errors++;
 }
-for(const key5 in data29){
-if(!(((key5 === "rate") || (key5 === "stderr")) || (key5 === "n"))){
-const err82 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+if(data30.stderr !== undefined){
+let data32 = data30.stderr;
+if(typeof data32 == "number"){
+if(data32 < 0 || isNaN(data32)){
+const err82 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2354,11 +2362,8 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data29.rate !== undefined){
-let data30 = data29.rate;
-if(typeof data30 == "number"){
-if(data30 > 1 || isNaN(data30)){
-const err83 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+const err83 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2367,8 +2372,11 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(data30 < 0 || isNaN(data30)){
-const err84 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data30.n !== undefined){
+let data33 = data30.n;
+if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
+const err84 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2377,9 +2385,9 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-else {
-const err85 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data33 == "number"){
+if(data33 < 0 || isNaN(data33)){
+const err85 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2389,11 +2397,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data29.stderr !== undefined){
-let data31 = data29.stderr;
-if(typeof data31 == "number"){
-if(data31 < 0 || isNaN(data31)){
-const err86 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2403,8 +2410,11 @@ vErrors.push(err86);
 errors++;
 }
 }
-else {
-const err87 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data25.perStepAccuracy !== undefined){
+let data34 = data25.perStepAccuracy;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.rate === undefined){
+const err87 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2413,11 +2423,8 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-if(data29.n !== undefined){
-let data32 = data29.n;
-if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
-const err88 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data34.stderr === undefined){
+const err88 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2426,9 +2433,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(typeof data32 == "number"){
-if(data32 < 0 || isNaN(data32)){
-const err89 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data34.n === undefined){
+const err89 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2437,11 +2443,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err90 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key5 in data34){
+if(!(((key5 === "rate") || (key5 === "stderr")) || (key5 === "n"))){
+const err90 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2451,9 +2455,11 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data16.meanReward !== undefined){
-if(!(typeof data16.meanReward == "number")){
-const err91 = {instancePath:instancePath+"/splits/" + i0+"/meanReward",schemaPath:"#/properties/splits/items/properties/meanReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data34.rate !== undefined){
+let data35 = data34.rate;
+if(typeof data35 == "number"){
+if(data35 > 1 || isNaN(data35)){
+const err91 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2462,12 +2468,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-if(data16.meanAttempts !== undefined){
-let data34 = data16.meanAttempts;
-if(typeof data34 == "number"){
-if(data34 < 0 || isNaN(data34)){
-const err92 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data35 < 0 || isNaN(data35)){
+const err92 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2478,7 +2480,7 @@ errors++;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err93 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2488,15 +2490,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data16.failureModes !== undefined){
-if(!(validate27(data16.failureModes, {instancePath:instancePath+"/splits/" + i0+"/failureModes",parentData:data16,parentDataProperty:"failureModes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err94 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data34.stderr !== undefined){
+let data36 = data34.stderr;
+if(typeof data36 == "number"){
+if(data36 < 0 || isNaN(data36)){
+const err94 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2506,9 +2504,8 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
 else {
-const err95 = {instancePath:instancePath+"/splits",schemaPath:"#/properties/splits/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err95 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2518,14 +2515,402 @@ vErrors.push(err95);
 errors++;
 }
 }
-}
-else {
-const err96 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data34.n !== undefined){
+let data37 = data34.n;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+const err96 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err96];
 }
 else {
 vErrors.push(err96);
+}
+errors++;
+}
+if(typeof data37 == "number"){
+if(data37 < 0 || isNaN(data37)){
+const err97 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data25.perStepAccuracyReference !== undefined){
+let data38 = data25.perStepAccuracyReference;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.rate === undefined){
+const err99 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+if(data38.stderr === undefined){
+const err100 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+if(data38.n === undefined){
+const err101 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+for(const key6 in data38){
+if(!(((key6 === "rate") || (key6 === "stderr")) || (key6 === "n"))){
+const err102 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+if(data38.rate !== undefined){
+let data39 = data38.rate;
+if(typeof data39 == "number"){
+if(data39 > 1 || isNaN(data39)){
+const err103 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+if(data39 < 0 || isNaN(data39)){
+const err104 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+if(data38.stderr !== undefined){
+let data40 = data38.stderr;
+if(typeof data40 == "number"){
+if(data40 < 0 || isNaN(data40)){
+const err106 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+if(data38.n !== undefined){
+let data41 = data38.n;
+if(!((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41)))){
+const err108 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+if(typeof data41 == "number"){
+if(data41 < 0 || isNaN(data41)){
+const err109 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+if(data25.recognition !== undefined){
+let data42 = data25.recognition;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.rate === undefined){
+const err111 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+if(data42.stderr === undefined){
+const err112 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+if(data42.n === undefined){
+const err113 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+for(const key7 in data42){
+if(!(((key7 === "rate") || (key7 === "stderr")) || (key7 === "n"))){
+const err114 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+if(data42.rate !== undefined){
+let data43 = data42.rate;
+if(typeof data43 == "number"){
+if(data43 > 1 || isNaN(data43)){
+const err115 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+if(data43 < 0 || isNaN(data43)){
+const err116 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+else {
+const err117 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+if(data42.stderr !== undefined){
+let data44 = data42.stderr;
+if(typeof data44 == "number"){
+if(data44 < 0 || isNaN(data44)){
+const err118 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+else {
+const err119 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+if(data42.n !== undefined){
+let data45 = data42.n;
+if(!((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45)))){
+const err120 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+if(typeof data45 == "number"){
+if(data45 < 0 || isNaN(data45)){
+const err121 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+if(data25.meanReward !== undefined){
+if(!(typeof data25.meanReward == "number")){
+const err123 = {instancePath:instancePath+"/splits/" + i0+"/meanReward",schemaPath:"#/properties/splits/items/properties/meanReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+if(data25.meanAttempts !== undefined){
+let data47 = data25.meanAttempts;
+if(typeof data47 == "number"){
+if(data47 < 0 || isNaN(data47)){
+const err124 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+if(data25.failureModes !== undefined){
+if(!(validate27(data25.failureModes, {instancePath:instancePath+"/splits/" + i0+"/failureModes",parentData:data25,parentDataProperty:"failureModes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/splits",schemaPath:"#/properties/splits/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+}
+else {
+const err128 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
 }
 errors++;
 }
@@ -2535,16 +2920,16 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const experiment = validate29;
-const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/experiment.schema.json","title":"Post-Training Lab experiment (*.ptlab.json)","description":"One experiment: the training environment variant, the evaluation splits (ID and OOD variants), the model, the SFT and PPO recipes, the evaluation schedule and the launcher. Defaults are the paper's reference recipe (shared/spec/training.md).","type":"object","required":["name","environment","model"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema (optional; VS Code applies it to *.ptlab.json automatically)."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Experiment name: letters, digits, '.', '_' or '-' (at most 64). Run folders are named after it."},"description":{"type":"string","description":"Free text shown in the Runs view and the dashboard."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Global seed (32-bit unsigned) for data generation, model initialisation and sampling."},"outputDir":{"type":"string","minLength":1,"default":"runs","description":"Folder, relative to this file, that receives the run folders."},"environment":{"$ref":"#/$defs/environment","description":"The training environment: the variant SFT data is drawn from and PPO is trained on. Evaluation splits override some of its keys."},"model":{"$ref":"#/$defs/model"},"sft":{"$ref":"#/$defs/sft"},"ppo":{"$ref":"#/$defs/ppo"},"evaluation":{"$ref":"#/$defs/evaluation"},"launcher":{"$ref":"#/$defs/launcher"}},"$defs":{"environment":{"description":"An environment variant: GeneralPoints or V-IRL with every key of shared/spec/environments.md.","type":"object","required":["env"],"discriminator":{"propertyName":"env"},"oneOf":[{"$ref":"#/$defs/generalPoints"},{"$ref":"#/$defs/virl"}]},"verifier":{"enum":["reference","strict"],"description":"`reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).","default":"strict"},"modality":{"enum":["language","vision"],"description":"`language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).","default":"language"},"generalPoints":{"type":"object","title":"GeneralPoints","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"generalpoints","description":"Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL)."},"target":{"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."},"faceCards":{"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."},"sampling":{"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."},"draw":{"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."},"suits":{"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":5,"description":"Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations."},"verifier":{"$ref":"#/$defs/verifier"}}},"virl":{"type":"object","title":"V-IRL","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"virl","description":"Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL)."},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."},"maxStraight":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."},"dropRate":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":2,"description":"Scored attempts per position; the budget resets whenever the agent moves."},"verifier":{"$ref":"#/$defs/verifier"},"panoramas":{"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."}}},"routeSource":{"description":"Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.","oneOf":[{"type":"object","title":"Route file","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1,"description":"Path (relative to the config) of a route_infos.json: a route dict or a list of them."}}},{"type":"object","title":"Synthetic city","required":["synthetic"],"additionalProperties":false,"properties":{"synthetic":{"type":"object","additionalProperties":false,"required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"City style name; distinct cities look different (for visual OOD)."},"routes":{"type":"integer","minimum":1,"maximum":1000000,"default":1000,"description":"Number of routes to generate."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Seed of the city generator."}}}}}]},"environmentOverrides":{"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false},"split":{"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."}}},"model":{"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (built locally, no download), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"type":"boolean","default":false,"description":"Trade compute for memory during training."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}},"adam":{"type":"object","additionalProperties":false,"properties":{"betas":{"type":"array","prefixItems":[{"type":"number","minimum":0,"exclusiveMaximum":1},{"type":"number","minimum":0,"exclusiveMaximum":1}],"minItems":2,"maxItems":2,"description":"Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT. Its PPO uses torch's default (0.9, 0.999), which the paper presets set in ppo.adam.","default":[0.9,0.98]},"eps":{"type":"number","exclusiveMinimum":0,"description":"Adam epsilon (1e-7 in the reference recipe).","default":1e-7},"weightDecay":{"type":"number","minimum":0,"default":0,"description":"Decoupled weight decay (AdamW)."}}},"checkpointRef":{"type":"string","minLength":1,"description":"A checkpoint folder (relative to the config), e.g. `runs/gp-l/sft-init/checkpoints/step-000100`."},"sft":{"type":"object","description":"Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"Start from this checkpoint instead of the base model (e.g. to scale SFT from Init)."},"data":{"type":"object","additionalProperties":false,"properties":{"examples":{"type":"integer","minimum":1,"maximum":100000000,"default":10000,"description":"Expert examples (sampled states) to generate."},"trajectories":{"enum":["optimal","suboptimal"],"default":"optimal","description":"`optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation)."},"wrongAttempts":{"type":"integer","minimum":0,"maximum":100,"default":2,"description":"Most wrong attempts before the correct one in a sub-optimal trajectory."}}},"steps":{"type":"integer","minimum":1,"maximum":100000000,"description":"Optimizer steps (default: one epoch over the data)."},"epochs":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Passes over the data when `steps` is not given."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks)."},"schedule":{"enum":["cosine","linear","constant"],"default":"cosine","description":"Learning-rate schedule after warmup."},"warmupRatio":{"type":"number","minimum":0,"maximum":1,"default":0.03,"description":"Fraction of steps spent warming up linearly."},"adam":{"$ref":"#/$defs/adam"},"globalBatchSize":{"type":"integer","minimum":1,"maximum":1048576,"default":128,"description":"Sequences per optimizer step over all processes (reached by gradient accumulation)."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Sequences per forward pass per process."},"packing":{"type":"boolean","default":false,"description":"Pack several examples into each sequence (attention kept within each example)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Gradient clipping norm."},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N optimizer steps (and always at the end)."}}},"ppo":{"type":"object","description":"Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails)."},"updates":{"type":"integer","minimum":1,"maximum":100000000,"default":15,"description":"PPO updates (each: collect a rollout buffer, then optimize). The reference runs 20 for GeneralPoints and 15 for V-IRL (its launch scripts' num_updates)."},"stepsPerUpdate":{"type":"integer","minimum":1,"maximum":100000000,"default":256,"description":"Environment steps (verification attempts) collected per process per update (the reference: 256 on each of 8 processes, its launch scripts' num_steps). Episodes unfinished at the end of an update continue in the next, as in the reference."},"parallelEnvs":{"type":"integer","minimum":1,"maximum":65536,"default":16,"description":"Episodes generated together in one batched generate call."},"epochs":{"type":"integer","minimum":1,"maximum":1000,"default":4,"description":"Optimization passes over each rollout buffer."},"miniBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":128,"description":"Transitions per optimizer step, per process: each epoch takes the rollout in random mini-batches of this many, one Adam step each, averaging their gradient (over every process under DDP). The reference: 128 (grad_accum_steps 128 of a mini-batch of one), so 2 steps per epoch of 256 transitions, 8 per update, each over 1,024 transitions on 8 processes. Must not exceed stepsPerUpdate."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Most transitions per forward/backward pass (a memory knob, not a hyperparameter): a mini-batch's gradient is accumulated over passes of this many, each weighted by its share, so the step is the same as one pass over the whole mini-batch (the reference passes one transition at a time)."},"gamma":{"type":"number","minimum":0,"maximum":1,"default":0.9,"description":"Discount."},"lambda":{"type":"number","minimum":0,"maximum":1,"default":0.95,"description":"GAE lambda."},"clip":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.1,"description":"Policy ratio clip."},"ratioGuard":{"type":"number","exclusiveMinimum":1,"default":10,"description":"A transition whose probability ratio (new / rollout policy) exceeds this keeps only the clipped term of the surrogate, so it gives no gradient (the reference's rule, decided per mini-batch of one transition; counted as ppo/ratio_guarded). A very large value turns it off."},"valueClip":{"type":"number","exclusiveMinimum":0,"default":0.1,"description":"Value prediction clip (clipped value loss)."},"valueCoef":{"type":"number","minimum":0,"default":0.5,"description":"Value loss coefficient."},"entropyCoef":{"type":"number","minimum":0,"default":0,"description":"Entropy bonus coefficient (0 in the paper)."},"klCoef":{"type":"number","minimum":0,"default":0,"description":"KL penalty to the Init policy (0: off): klCoef x mean (log pi - log pi_Init)^2 / 2 over the rollout's responses, whose gradient is that of KL(pi || Init)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":0.01,"description":"Gradient clipping norm."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Initial learning rate (the reference: 1e-6, 1e-7 for V-IRL-VL)."},"finalLearningRate":{"type":"number","minimum":0,"maximum":1,"default":1e-9,"description":"The cosine schedule's floor, reached after lrCosineUpdates updates (torch's CosineAnnealingLR eta_min; the reference's end_lr 1e-9)."},"lrCosineUpdates":{"type":"integer","minimum":1,"maximum":100000000,"description":"Updates over which the learning rate follows the cosine from learningRate to finalLearningRate (torch's CosineAnnealingLR T_max, stepped once per update; afterwards it stays at finalLearningRate). Default: updates, so it reaches finalLearningRate at the end. The reference's lr_max_steps: 100 for GeneralPoints' 20 updates (the rate barely decays), 20 for V-IRL's 15."},"adam":{"$ref":"#/$defs/adam"},"temperature":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.2,"description":"Sampling temperature (log-probs use the same scaled logits)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."},"thoughtWeight":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Log-prob weight of tokens before the answer key (`\"formula\":` or `\"action\":`), located by character offsets."},"advantage":{"enum":["gae","group"],"default":"gae","description":"`gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head)."},"groupSize":{"type":"integer","minimum":2,"maximum":65536,"default":4,"description":"With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it."},"groupStd":{"type":"boolean","default":true,"description":"With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline."},"rewardScale":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Multiply verifier rewards by this."},"valueHead":{"type":"object","additionalProperties":false,"properties":{"hidden":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65536},"minItems":1,"default":[1024,512],"description":"Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state."}}},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N updates (and always at the end)."}}},"evaluation":{"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate each saved checkpoint."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}},"launcher":{"type":"object","description":"Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}}}};
-const schema59 = {"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (built locally, no download), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"type":"boolean","default":false,"description":"Trade compute for memory during training."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}};
-const schema81 = {"type":"object","description":"Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}};
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/experiment.schema.json","title":"Post-Training Lab experiment (*.ptlab.json)","description":"One experiment: the training environment variant, the evaluation splits (ID and OOD variants), the model, the SFT and PPO recipes, the evaluation schedule and the launcher. Defaults are the paper's reference recipe (shared/spec/training.md).","type":"object","required":["name","environment","model"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema (optional; VS Code applies it to *.ptlab.json automatically)."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Experiment name: letters, digits, '.', '_' or '-' (at most 64). Run folders are named after it."},"description":{"type":"string","description":"Free text shown in the Runs view and the dashboard."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Global seed (32-bit unsigned) for data generation, model initialisation and sampling."},"outputDir":{"type":"string","minLength":1,"default":"runs","description":"Folder, relative to this file, that receives the run folders."},"environment":{"$ref":"#/$defs/environment","description":"The training environment: the variant SFT data is drawn from and PPO is trained on. Evaluation splits override some of its keys."},"model":{"$ref":"#/$defs/model"},"sft":{"$ref":"#/$defs/sft"},"ppo":{"$ref":"#/$defs/ppo"},"evaluation":{"$ref":"#/$defs/evaluation"},"launcher":{"$ref":"#/$defs/launcher"}},"$defs":{"environment":{"description":"An environment variant: GeneralPoints or V-IRL with every key of shared/spec/environments.md.","type":"object","required":["env"],"discriminator":{"propertyName":"env"},"oneOf":[{"$ref":"#/$defs/generalPoints"},{"$ref":"#/$defs/virl"}]},"verifier":{"enum":["reference","strict"],"description":"`reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).","default":"strict"},"modality":{"enum":["language","vision"],"description":"`language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).","default":"language"},"generalPoints":{"type":"object","title":"GeneralPoints","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"generalpoints","description":"Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL)."},"target":{"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."},"faceCards":{"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."},"sampling":{"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."},"draw":{"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."},"suits":{"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":5,"description":"Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations."},"verifier":{"$ref":"#/$defs/verifier"}}},"virl":{"type":"object","title":"V-IRL","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"virl","description":"Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL)."},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."},"maxStraight":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."},"dropRate":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":2,"description":"Scored attempts per position; the budget resets whenever the agent moves."},"verifier":{"$ref":"#/$defs/verifier"},"panoramas":{"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."}}},"routeSource":{"description":"Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.","oneOf":[{"type":"object","title":"Route file","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1,"description":"Path (relative to the config) of a route_infos.json: a route dict or a list of them."}}},{"type":"object","title":"Synthetic city","required":["synthetic"],"additionalProperties":false,"properties":{"synthetic":{"type":"object","additionalProperties":false,"required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"City style name; distinct cities look different (for visual OOD)."},"routes":{"type":"integer","minimum":1,"maximum":1000000,"default":1000,"description":"Number of routes to generate."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Seed of the city generator."}}}}}]},"environmentOverrides":{"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false},"split":{"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."},"eachRouteOnce":{"type":"boolean","default":false,"description":"V-IRL only: episode i runs route i of the split's routes, each route exactly once, in order (the reference's `order=True`, its VLN-mini evaluation: 18 routes, 9 cities). `episodes` must equal the number of routes, else the evaluation stops with an error."}}},"model":{"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (built locally, no download), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"type":"boolean","default":false,"description":"Trade compute for memory during training."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}},"adam":{"type":"object","additionalProperties":false,"properties":{"betas":{"type":"array","prefixItems":[{"type":"number","minimum":0,"exclusiveMaximum":1},{"type":"number","minimum":0,"exclusiveMaximum":1}],"minItems":2,"maxItems":2,"description":"Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT. Its PPO uses torch's default (0.9, 0.999), which the paper presets set in ppo.adam.","default":[0.9,0.98]},"eps":{"type":"number","exclusiveMinimum":0,"description":"Adam epsilon (1e-7 in the reference recipe).","default":1e-7},"weightDecay":{"type":"number","minimum":0,"default":0,"description":"Decoupled weight decay (AdamW)."}}},"checkpointRef":{"type":"string","minLength":1,"description":"A checkpoint folder (relative to the config), e.g. `runs/gp-l/sft-init/checkpoints/step-000100`."},"sft":{"type":"object","description":"Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"Start from this checkpoint instead of the base model (e.g. to scale SFT from Init)."},"data":{"type":"object","additionalProperties":false,"properties":{"examples":{"type":"integer","minimum":1,"maximum":100000000,"default":10000,"description":"Expert examples (sampled states) to generate."},"trajectories":{"enum":["optimal","suboptimal"],"default":"optimal","description":"`optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation)."},"wrongAttempts":{"type":"integer","minimum":0,"maximum":100,"default":2,"description":"Most wrong attempts before the correct one in a sub-optimal trajectory."}}},"steps":{"type":"integer","minimum":1,"maximum":100000000,"description":"Optimizer steps (default: one epoch over the data)."},"epochs":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Passes over the data when `steps` is not given."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks)."},"schedule":{"enum":["cosine","linear","constant"],"default":"cosine","description":"Learning-rate schedule after warmup."},"warmupRatio":{"type":"number","minimum":0,"maximum":1,"default":0.03,"description":"Fraction of steps spent warming up linearly."},"adam":{"$ref":"#/$defs/adam"},"globalBatchSize":{"type":"integer","minimum":1,"maximum":1048576,"default":128,"description":"Sequences per optimizer step over all processes (reached by gradient accumulation)."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Sequences per forward pass per process."},"packing":{"type":"boolean","default":false,"description":"Pack several examples into each sequence (attention kept within each example)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Gradient clipping norm."},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N optimizer steps (and always at the end)."}}},"ppo":{"type":"object","description":"Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails)."},"updates":{"type":"integer","minimum":1,"maximum":100000000,"default":15,"description":"PPO updates (each: collect a rollout buffer, then optimize). The reference runs 20 for GeneralPoints and 15 for V-IRL (its launch scripts' num_updates)."},"stepsPerUpdate":{"type":"integer","minimum":1,"maximum":100000000,"default":256,"description":"Environment steps (verification attempts) collected per process per update (the reference: 256 on each of 8 processes, its launch scripts' num_steps). Episodes unfinished at the end of an update continue in the next, as in the reference."},"parallelEnvs":{"type":"integer","minimum":1,"maximum":65536,"default":16,"description":"Episodes generated together in one batched generate call."},"epochs":{"type":"integer","minimum":1,"maximum":1000,"default":4,"description":"Optimization passes over each rollout buffer."},"miniBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":128,"description":"Transitions per optimizer step, per process: each epoch takes the rollout in random mini-batches of this many, one Adam step each, averaging their gradient (over every process under DDP). The reference: 128 (grad_accum_steps 128 of a mini-batch of one), so 2 steps per epoch of 256 transitions, 8 per update, each over 1,024 transitions on 8 processes. Must not exceed stepsPerUpdate."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Most transitions per forward/backward pass (a memory knob, not a hyperparameter): a mini-batch's gradient is accumulated over passes of this many, each weighted by its share, so the step is the same as one pass over the whole mini-batch (the reference passes one transition at a time)."},"gamma":{"type":"number","minimum":0,"maximum":1,"default":0.9,"description":"Discount."},"lambda":{"type":"number","minimum":0,"maximum":1,"default":0.95,"description":"GAE lambda."},"clip":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.1,"description":"Policy ratio clip."},"ratioGuard":{"type":"number","exclusiveMinimum":1,"default":10,"description":"A transition whose probability ratio (new / rollout policy) exceeds this keeps only the clipped term of the surrogate, so it gives no gradient (the reference's rule, decided per mini-batch of one transition; counted as ppo/ratio_guarded). A very large value turns it off."},"valueClip":{"type":"number","exclusiveMinimum":0,"default":0.1,"description":"Value prediction clip (clipped value loss)."},"valueCoef":{"type":"number","minimum":0,"default":0.5,"description":"Value loss coefficient."},"entropyCoef":{"type":"number","minimum":0,"default":0,"description":"Entropy bonus coefficient (0 in the paper)."},"klCoef":{"type":"number","minimum":0,"default":0,"description":"KL penalty to the Init policy (0: off): klCoef x mean (log pi - log pi_Init)^2 / 2 over the rollout's responses, whose gradient is that of KL(pi || Init)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":0.01,"description":"Gradient clipping norm."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Initial learning rate (the reference: 1e-6, 1e-7 for V-IRL-VL)."},"finalLearningRate":{"type":"number","minimum":0,"maximum":1,"default":1e-9,"description":"The cosine schedule's floor, reached after lrCosineUpdates updates (torch's CosineAnnealingLR eta_min; the reference's end_lr 1e-9)."},"lrCosineUpdates":{"type":"integer","minimum":1,"maximum":100000000,"description":"Updates over which the learning rate follows the cosine from learningRate to finalLearningRate (torch's CosineAnnealingLR T_max, stepped once per update; afterwards it stays at finalLearningRate). Default: updates, so it reaches finalLearningRate at the end. The reference's lr_max_steps: 100 for GeneralPoints' 20 updates (the rate barely decays), 20 for V-IRL's 15."},"adam":{"$ref":"#/$defs/adam"},"temperature":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.2,"description":"Sampling temperature (log-probs use the same scaled logits)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."},"thoughtWeight":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Log-prob weight of tokens before the answer key (`\"formula\":` or `\"action\":`), located by character offsets."},"advantage":{"enum":["gae","group"],"default":"gae","description":"`gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head)."},"groupSize":{"type":"integer","minimum":2,"maximum":65536,"default":4,"description":"With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it."},"groupStd":{"type":"boolean","default":true,"description":"With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline."},"rewardScale":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Multiply verifier rewards by this."},"valueHead":{"type":"object","additionalProperties":false,"properties":{"hidden":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65536},"minItems":1,"default":[1024,512],"description":"Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state."}}},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N updates (and always at the end)."}}},"evaluation":{"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init, where every curve starts), every checkpoint saved every sft.saveEverySteps / ppo.saveEverySteps and the final one, each once (a checkpoint written on cancel is not on the schedule)."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy). Ignored with `sampling: model-defaults`."},"topP":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,"description":"Nucleus sampling at evaluation when temperature > 0 (1: off; no top-k cut either). Ignored with `sampling: model-defaults`."},"sampling":{"enum":["configured","model-defaults"],"default":"configured","description":"`configured`: temperature and topP above. `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}},"launcher":{"type":"object","description":"Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}}}};
+const schema62 = {"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (built locally, no download), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"type":"boolean","default":false,"description":"Trade compute for memory during training."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}};
+const schema84 = {"type":"object","description":"Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}};
 const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
 const pattern7 = new RegExp("^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$", "u");
 const pattern8 = new RegExp("^--[a-z-]+(=.*)?$", "u");
-const schema51 = {"description":"An environment variant: GeneralPoints or V-IRL with every key of shared/spec/environments.md.","type":"object","required":["env"],"discriminator":{"propertyName":"env"},"oneOf":[{"$ref":"#/$defs/generalPoints"},{"$ref":"#/$defs/virl"}]};
-const schema52 = {"type":"object","title":"GeneralPoints","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"generalpoints","description":"Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL)."},"target":{"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."},"faceCards":{"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."},"sampling":{"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."},"draw":{"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."},"suits":{"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":5,"description":"Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations."},"verifier":{"$ref":"#/$defs/verifier"}}};
-const schema53 = {"enum":["language","vision"],"description":"`language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).","default":"language"};
-const schema54 = {"enum":["reference","strict"],"description":"`reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).","default":"strict"};
+const schema54 = {"description":"An environment variant: GeneralPoints or V-IRL with every key of shared/spec/environments.md.","type":"object","required":["env"],"discriminator":{"propertyName":"env"},"oneOf":[{"$ref":"#/$defs/generalPoints"},{"$ref":"#/$defs/virl"}]};
+const schema55 = {"type":"object","title":"GeneralPoints","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"generalpoints","description":"Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL)."},"target":{"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."},"faceCards":{"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."},"sampling":{"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."},"draw":{"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."},"suits":{"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":5,"description":"Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations."},"verifier":{"$ref":"#/$defs/verifier"}}};
+const schema56 = {"enum":["language","vision"],"description":"`language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).","default":"language"};
+const schema57 = {"enum":["reference","strict"],"description":"`reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).","default":"strict"};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2568,7 +2953,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema52.properties, key0))){
+if(!(func1.call(schema55.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2629,7 +3014,7 @@ errors++;
 if(data.faceCards !== undefined){
 let data2 = data.faceCards;
 if(!((data2 === "all-10") || (data2 === "11-12-13"))){
-const err6 = {instancePath:instancePath+"/faceCards",schemaPath:"#/properties/faceCards/enum",keyword:"enum",params:{allowedValues: schema52.properties.faceCards.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/faceCards",schemaPath:"#/properties/faceCards/enum",keyword:"enum",params:{allowedValues: schema55.properties.faceCards.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2642,7 +3027,7 @@ errors++;
 if(data.sampling !== undefined){
 let data3 = data.sampling;
 if(!((data3 === "any") || (data3 === "at-least-one-face"))){
-const err7 = {instancePath:instancePath+"/sampling",schemaPath:"#/properties/sampling/enum",keyword:"enum",params:{allowedValues: schema52.properties.sampling.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/sampling",schemaPath:"#/properties/sampling/enum",keyword:"enum",params:{allowedValues: schema55.properties.sampling.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2655,7 +3040,7 @@ errors++;
 if(data.draw !== undefined){
 let data4 = data.draw;
 if(!((data4 === "deck") || (data4 === "independent"))){
-const err8 = {instancePath:instancePath+"/draw",schemaPath:"#/properties/draw/enum",keyword:"enum",params:{allowedValues: schema52.properties.draw.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/draw",schemaPath:"#/properties/draw/enum",keyword:"enum",params:{allowedValues: schema55.properties.draw.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2668,7 +3053,7 @@ errors++;
 if(data.suits !== undefined){
 let data5 = data.suits;
 if(!(((data5 === "all") || (data5 === "black")) || (data5 === "red"))){
-const err9 = {instancePath:instancePath+"/suits",schemaPath:"#/properties/suits/enum",keyword:"enum",params:{allowedValues: schema52.properties.suits.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/suits",schemaPath:"#/properties/suits/enum",keyword:"enum",params:{allowedValues: schema55.properties.suits.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2681,7 +3066,7 @@ errors++;
 if(data.modality !== undefined){
 let data6 = data.modality;
 if(!((data6 === "language") || (data6 === "vision"))){
-const err10 = {instancePath:instancePath+"/modality",schemaPath:"#/$defs/modality/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/modality",schemaPath:"#/$defs/modality/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2729,7 +3114,7 @@ errors++;
 if(data.verifier !== undefined){
 let data8 = data.verifier;
 if(!((data8 === "reference") || (data8 === "strict"))){
-const err14 = {instancePath:instancePath+"/verifier",schemaPath:"#/$defs/verifier/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/verifier",schemaPath:"#/$defs/verifier/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2755,8 +3140,8 @@ return errors === 0;
 }
 validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema55 = {"type":"object","title":"V-IRL","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"virl","description":"Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL)."},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."},"maxStraight":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."},"dropRate":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":2,"description":"Scored attempts per position; the budget resets whenever the agent moves."},"verifier":{"$ref":"#/$defs/verifier"},"panoramas":{"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."}}};
-const schema56 = {"description":"Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.","oneOf":[{"type":"object","title":"Route file","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1,"description":"Path (relative to the config) of a route_infos.json: a route dict or a list of them."}}},{"type":"object","title":"Synthetic city","required":["synthetic"],"additionalProperties":false,"properties":{"synthetic":{"type":"object","additionalProperties":false,"required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"City style name; distinct cities look different (for visual OOD)."},"routes":{"type":"integer","minimum":1,"maximum":1000000,"default":1000,"description":"Number of routes to generate."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Seed of the city generator."}}}}}]};
+const schema58 = {"type":"object","title":"V-IRL","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"virl","description":"Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL)."},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."},"maxStraight":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."},"dropRate":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":2,"description":"Scored attempts per position; the budget resets whenever the agent moves."},"verifier":{"$ref":"#/$defs/verifier"},"panoramas":{"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."}}};
+const schema59 = {"description":"Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.","oneOf":[{"type":"object","title":"Route file","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1,"description":"Path (relative to the config) of a route_infos.json: a route dict or a list of them."}}},{"type":"object","title":"Synthetic city","required":["synthetic"],"additionalProperties":false,"properties":{"synthetic":{"type":"object","additionalProperties":false,"required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"City style name; distinct cities look different (for visual OOD)."},"routes":{"type":"integer","minimum":1,"maximum":1000000,"default":1000,"description":"Number of routes to generate."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Seed of the city generator."}}}}}]};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2780,7 +3165,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema55.properties, key0))){
+if(!(func1.call(schema58.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -3080,7 +3465,7 @@ vErrors = null;
 if(data.actionSpace !== undefined){
 let data7 = data.actionSpace;
 if(!((data7 === "absolute") || (data7 === "relative"))){
-const err23 = {instancePath:instancePath+"/actionSpace",schemaPath:"#/properties/actionSpace/enum",keyword:"enum",params:{allowedValues: schema55.properties.actionSpace.enum},message:"must be equal to one of the allowed values"};
+const err23 = {instancePath:instancePath+"/actionSpace",schemaPath:"#/properties/actionSpace/enum",keyword:"enum",params:{allowedValues: schema58.properties.actionSpace.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3163,7 +3548,7 @@ errors++;
 if(data.modality !== undefined){
 let data10 = data.modality;
 if(!((data10 === "language") || (data10 === "vision"))){
-const err30 = {instancePath:instancePath+"/modality",schemaPath:"#/$defs/modality/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
+const err30 = {instancePath:instancePath+"/modality",schemaPath:"#/$defs/modality/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3211,7 +3596,7 @@ errors++;
 if(data.verifier !== undefined){
 let data12 = data.verifier;
 if(!((data12 === "reference") || (data12 === "strict"))){
-const err34 = {instancePath:instancePath+"/verifier",schemaPath:"#/$defs/verifier/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values"};
+const err34 = {instancePath:instancePath+"/verifier",schemaPath:"#/$defs/verifier/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3340,9 +3725,9 @@ return errors === 0;
 }
 validate30.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema60 = {"type":"object","description":"Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"Start from this checkpoint instead of the base model (e.g. to scale SFT from Init)."},"data":{"type":"object","additionalProperties":false,"properties":{"examples":{"type":"integer","minimum":1,"maximum":100000000,"default":10000,"description":"Expert examples (sampled states) to generate."},"trajectories":{"enum":["optimal","suboptimal"],"default":"optimal","description":"`optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation)."},"wrongAttempts":{"type":"integer","minimum":0,"maximum":100,"default":2,"description":"Most wrong attempts before the correct one in a sub-optimal trajectory."}}},"steps":{"type":"integer","minimum":1,"maximum":100000000,"description":"Optimizer steps (default: one epoch over the data)."},"epochs":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Passes over the data when `steps` is not given."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks)."},"schedule":{"enum":["cosine","linear","constant"],"default":"cosine","description":"Learning-rate schedule after warmup."},"warmupRatio":{"type":"number","minimum":0,"maximum":1,"default":0.03,"description":"Fraction of steps spent warming up linearly."},"adam":{"$ref":"#/$defs/adam"},"globalBatchSize":{"type":"integer","minimum":1,"maximum":1048576,"default":128,"description":"Sequences per optimizer step over all processes (reached by gradient accumulation)."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Sequences per forward pass per process."},"packing":{"type":"boolean","default":false,"description":"Pack several examples into each sequence (attention kept within each example)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Gradient clipping norm."},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N optimizer steps (and always at the end)."}}};
-const schema61 = {"type":"string","minLength":1,"description":"A checkpoint folder (relative to the config), e.g. `runs/gp-l/sft-init/checkpoints/step-000100`."};
-const schema62 = {"type":"object","additionalProperties":false,"properties":{"betas":{"type":"array","prefixItems":[{"type":"number","minimum":0,"exclusiveMaximum":1},{"type":"number","minimum":0,"exclusiveMaximum":1}],"minItems":2,"maxItems":2,"description":"Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT. Its PPO uses torch's default (0.9, 0.999), which the paper presets set in ppo.adam.","default":[0.9,0.98]},"eps":{"type":"number","exclusiveMinimum":0,"description":"Adam epsilon (1e-7 in the reference recipe).","default":1e-7},"weightDecay":{"type":"number","minimum":0,"default":0,"description":"Decoupled weight decay (AdamW)."}}};
+const schema63 = {"type":"object","description":"Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"Start from this checkpoint instead of the base model (e.g. to scale SFT from Init)."},"data":{"type":"object","additionalProperties":false,"properties":{"examples":{"type":"integer","minimum":1,"maximum":100000000,"default":10000,"description":"Expert examples (sampled states) to generate."},"trajectories":{"enum":["optimal","suboptimal"],"default":"optimal","description":"`optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation)."},"wrongAttempts":{"type":"integer","minimum":0,"maximum":100,"default":2,"description":"Most wrong attempts before the correct one in a sub-optimal trajectory."}}},"steps":{"type":"integer","minimum":1,"maximum":100000000,"description":"Optimizer steps (default: one epoch over the data)."},"epochs":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Passes over the data when `steps` is not given."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks)."},"schedule":{"enum":["cosine","linear","constant"],"default":"cosine","description":"Learning-rate schedule after warmup."},"warmupRatio":{"type":"number","minimum":0,"maximum":1,"default":0.03,"description":"Fraction of steps spent warming up linearly."},"adam":{"$ref":"#/$defs/adam"},"globalBatchSize":{"type":"integer","minimum":1,"maximum":1048576,"default":128,"description":"Sequences per optimizer step over all processes (reached by gradient accumulation)."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Sequences per forward pass per process."},"packing":{"type":"boolean","default":false,"description":"Pack several examples into each sequence (attention kept within each example)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Gradient clipping norm."},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N optimizer steps (and always at the end)."}}};
+const schema64 = {"type":"string","minLength":1,"description":"A checkpoint folder (relative to the config), e.g. `runs/gp-l/sft-init/checkpoints/step-000100`."};
+const schema65 = {"type":"object","additionalProperties":false,"properties":{"betas":{"type":"array","prefixItems":[{"type":"number","minimum":0,"exclusiveMaximum":1},{"type":"number","minimum":0,"exclusiveMaximum":1}],"minItems":2,"maxItems":2,"description":"Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT. Its PPO uses torch's default (0.9, 0.999), which the paper presets set in ppo.adam.","default":[0.9,0.98]},"eps":{"type":"number","exclusiveMinimum":0,"description":"Adam epsilon (1e-7 in the reference recipe).","default":1e-7},"weightDecay":{"type":"number","minimum":0,"default":0,"description":"Decoupled weight decay (AdamW)."}}};
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3356,7 +3741,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func1.call(schema60.properties, key0))){
+if(!(func1.call(schema63.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -3445,7 +3830,7 @@ errors++;
 if(data1.trajectories !== undefined){
 let data3 = data1.trajectories;
 if(!((data3 === "optimal") || (data3 === "suboptimal"))){
-const err7 = {instancePath:instancePath+"/data/trajectories",schemaPath:"#/properties/data/properties/trajectories/enum",keyword:"enum",params:{allowedValues: schema60.properties.data.properties.trajectories.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/data/trajectories",schemaPath:"#/properties/data/properties/trajectories/enum",keyword:"enum",params:{allowedValues: schema63.properties.data.properties.trajectories.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3600,7 +3985,7 @@ errors++;
 if(data.schedule !== undefined){
 let data8 = data.schedule;
 if(!(((data8 === "cosine") || (data8 === "linear")) || (data8 === "constant"))){
-const err20 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/enum",keyword:"enum",params:{allowedValues: schema60.properties.schedule.enum},message:"must be equal to one of the allowed values"};
+const err20 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/enum",keyword:"enum",params:{allowedValues: schema63.properties.schedule.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3976,7 +4361,7 @@ return errors === 0;
 }
 validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema63 = {"type":"object","description":"Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails)."},"updates":{"type":"integer","minimum":1,"maximum":100000000,"default":15,"description":"PPO updates (each: collect a rollout buffer, then optimize). The reference runs 20 for GeneralPoints and 15 for V-IRL (its launch scripts' num_updates)."},"stepsPerUpdate":{"type":"integer","minimum":1,"maximum":100000000,"default":256,"description":"Environment steps (verification attempts) collected per process per update (the reference: 256 on each of 8 processes, its launch scripts' num_steps). Episodes unfinished at the end of an update continue in the next, as in the reference."},"parallelEnvs":{"type":"integer","minimum":1,"maximum":65536,"default":16,"description":"Episodes generated together in one batched generate call."},"epochs":{"type":"integer","minimum":1,"maximum":1000,"default":4,"description":"Optimization passes over each rollout buffer."},"miniBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":128,"description":"Transitions per optimizer step, per process: each epoch takes the rollout in random mini-batches of this many, one Adam step each, averaging their gradient (over every process under DDP). The reference: 128 (grad_accum_steps 128 of a mini-batch of one), so 2 steps per epoch of 256 transitions, 8 per update, each over 1,024 transitions on 8 processes. Must not exceed stepsPerUpdate."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Most transitions per forward/backward pass (a memory knob, not a hyperparameter): a mini-batch's gradient is accumulated over passes of this many, each weighted by its share, so the step is the same as one pass over the whole mini-batch (the reference passes one transition at a time)."},"gamma":{"type":"number","minimum":0,"maximum":1,"default":0.9,"description":"Discount."},"lambda":{"type":"number","minimum":0,"maximum":1,"default":0.95,"description":"GAE lambda."},"clip":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.1,"description":"Policy ratio clip."},"ratioGuard":{"type":"number","exclusiveMinimum":1,"default":10,"description":"A transition whose probability ratio (new / rollout policy) exceeds this keeps only the clipped term of the surrogate, so it gives no gradient (the reference's rule, decided per mini-batch of one transition; counted as ppo/ratio_guarded). A very large value turns it off."},"valueClip":{"type":"number","exclusiveMinimum":0,"default":0.1,"description":"Value prediction clip (clipped value loss)."},"valueCoef":{"type":"number","minimum":0,"default":0.5,"description":"Value loss coefficient."},"entropyCoef":{"type":"number","minimum":0,"default":0,"description":"Entropy bonus coefficient (0 in the paper)."},"klCoef":{"type":"number","minimum":0,"default":0,"description":"KL penalty to the Init policy (0: off): klCoef x mean (log pi - log pi_Init)^2 / 2 over the rollout's responses, whose gradient is that of KL(pi || Init)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":0.01,"description":"Gradient clipping norm."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Initial learning rate (the reference: 1e-6, 1e-7 for V-IRL-VL)."},"finalLearningRate":{"type":"number","minimum":0,"maximum":1,"default":1e-9,"description":"The cosine schedule's floor, reached after lrCosineUpdates updates (torch's CosineAnnealingLR eta_min; the reference's end_lr 1e-9)."},"lrCosineUpdates":{"type":"integer","minimum":1,"maximum":100000000,"description":"Updates over which the learning rate follows the cosine from learningRate to finalLearningRate (torch's CosineAnnealingLR T_max, stepped once per update; afterwards it stays at finalLearningRate). Default: updates, so it reaches finalLearningRate at the end. The reference's lr_max_steps: 100 for GeneralPoints' 20 updates (the rate barely decays), 20 for V-IRL's 15."},"adam":{"$ref":"#/$defs/adam"},"temperature":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.2,"description":"Sampling temperature (log-probs use the same scaled logits)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."},"thoughtWeight":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Log-prob weight of tokens before the answer key (`\"formula\":` or `\"action\":`), located by character offsets."},"advantage":{"enum":["gae","group"],"default":"gae","description":"`gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head)."},"groupSize":{"type":"integer","minimum":2,"maximum":65536,"default":4,"description":"With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it."},"groupStd":{"type":"boolean","default":true,"description":"With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline."},"rewardScale":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Multiply verifier rewards by this."},"valueHead":{"type":"object","additionalProperties":false,"properties":{"hidden":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65536},"minItems":1,"default":[1024,512],"description":"Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state."}}},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N updates (and always at the end)."}}};
+const schema66 = {"type":"object","description":"Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails)."},"updates":{"type":"integer","minimum":1,"maximum":100000000,"default":15,"description":"PPO updates (each: collect a rollout buffer, then optimize). The reference runs 20 for GeneralPoints and 15 for V-IRL (its launch scripts' num_updates)."},"stepsPerUpdate":{"type":"integer","minimum":1,"maximum":100000000,"default":256,"description":"Environment steps (verification attempts) collected per process per update (the reference: 256 on each of 8 processes, its launch scripts' num_steps). Episodes unfinished at the end of an update continue in the next, as in the reference."},"parallelEnvs":{"type":"integer","minimum":1,"maximum":65536,"default":16,"description":"Episodes generated together in one batched generate call."},"epochs":{"type":"integer","minimum":1,"maximum":1000,"default":4,"description":"Optimization passes over each rollout buffer."},"miniBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":128,"description":"Transitions per optimizer step, per process: each epoch takes the rollout in random mini-batches of this many, one Adam step each, averaging their gradient (over every process under DDP). The reference: 128 (grad_accum_steps 128 of a mini-batch of one), so 2 steps per epoch of 256 transitions, 8 per update, each over 1,024 transitions on 8 processes. Must not exceed stepsPerUpdate."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Most transitions per forward/backward pass (a memory knob, not a hyperparameter): a mini-batch's gradient is accumulated over passes of this many, each weighted by its share, so the step is the same as one pass over the whole mini-batch (the reference passes one transition at a time)."},"gamma":{"type":"number","minimum":0,"maximum":1,"default":0.9,"description":"Discount."},"lambda":{"type":"number","minimum":0,"maximum":1,"default":0.95,"description":"GAE lambda."},"clip":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.1,"description":"Policy ratio clip."},"ratioGuard":{"type":"number","exclusiveMinimum":1,"default":10,"description":"A transition whose probability ratio (new / rollout policy) exceeds this keeps only the clipped term of the surrogate, so it gives no gradient (the reference's rule, decided per mini-batch of one transition; counted as ppo/ratio_guarded). A very large value turns it off."},"valueClip":{"type":"number","exclusiveMinimum":0,"default":0.1,"description":"Value prediction clip (clipped value loss)."},"valueCoef":{"type":"number","minimum":0,"default":0.5,"description":"Value loss coefficient."},"entropyCoef":{"type":"number","minimum":0,"default":0,"description":"Entropy bonus coefficient (0 in the paper)."},"klCoef":{"type":"number","minimum":0,"default":0,"description":"KL penalty to the Init policy (0: off): klCoef x mean (log pi - log pi_Init)^2 / 2 over the rollout's responses, whose gradient is that of KL(pi || Init)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":0.01,"description":"Gradient clipping norm."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Initial learning rate (the reference: 1e-6, 1e-7 for V-IRL-VL)."},"finalLearningRate":{"type":"number","minimum":0,"maximum":1,"default":1e-9,"description":"The cosine schedule's floor, reached after lrCosineUpdates updates (torch's CosineAnnealingLR eta_min; the reference's end_lr 1e-9)."},"lrCosineUpdates":{"type":"integer","minimum":1,"maximum":100000000,"description":"Updates over which the learning rate follows the cosine from learningRate to finalLearningRate (torch's CosineAnnealingLR T_max, stepped once per update; afterwards it stays at finalLearningRate). Default: updates, so it reaches finalLearningRate at the end. The reference's lr_max_steps: 100 for GeneralPoints' 20 updates (the rate barely decays), 20 for V-IRL's 15."},"adam":{"$ref":"#/$defs/adam"},"temperature":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.2,"description":"Sampling temperature (log-probs use the same scaled logits)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."},"thoughtWeight":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Log-prob weight of tokens before the answer key (`\"formula\":` or `\"action\":`), located by character offsets."},"advantage":{"enum":["gae","group"],"default":"gae","description":"`gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head)."},"groupSize":{"type":"integer","minimum":2,"maximum":65536,"default":4,"description":"With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it."},"groupStd":{"type":"boolean","default":true,"description":"With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline."},"rewardScale":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Multiply verifier rewards by this."},"valueHead":{"type":"object","additionalProperties":false,"properties":{"hidden":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65536},"minItems":1,"default":[1024,512],"description":"Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state."}}},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N updates (and always at the end)."}}};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3990,7 +4375,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func1.call(schema63.properties, key0))){
+if(!(func1.call(schema66.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -4887,7 +5272,7 @@ errors++;
 if(data.advantage !== undefined){
 let data28 = data.advantage;
 if(!((data28 === "gae") || (data28 === "group"))){
-const err75 = {instancePath:instancePath+"/advantage",schemaPath:"#/properties/advantage/enum",keyword:"enum",params:{allowedValues: schema63.properties.advantage.enum},message:"must be equal to one of the allowed values"};
+const err75 = {instancePath:instancePath+"/advantage",schemaPath:"#/properties/advantage/enum",keyword:"enum",params:{allowedValues: schema66.properties.advantage.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -5098,18 +5483,18 @@ return errors === 0;
 }
 validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema66 = {"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate each saved checkpoint."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}};
-const schema67 = {"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."}}};
-const schema68 = {"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false};
-const schema69 = {"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."};
-const schema70 = {"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."};
-const schema71 = {"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."};
-const schema72 = {"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."};
-const schema73 = {"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."};
-const schema77 = {"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."};
-const schema78 = {"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."};
-const schema79 = {"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."};
-const schema80 = {"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."};
+const schema69 = {"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init, where every curve starts), every checkpoint saved every sft.saveEverySteps / ppo.saveEverySteps and the final one, each once (a checkpoint written on cancel is not on the schedule)."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy). Ignored with `sampling: model-defaults`."},"topP":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,"description":"Nucleus sampling at evaluation when temperature > 0 (1: off; no top-k cut either). Ignored with `sampling: model-defaults`."},"sampling":{"enum":["configured","model-defaults"],"default":"configured","description":"`configured`: temperature and topP above. `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}};
+const schema70 = {"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."},"eachRouteOnce":{"type":"boolean","default":false,"description":"V-IRL only: episode i runs route i of the split's routes, each route exactly once, in order (the reference's `order=True`, its VLN-mini evaluation: 18 routes, 9 cities). `episodes` must equal the number of routes, else the evaluation stops with an error."}}};
+const schema71 = {"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false};
+const schema72 = {"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."};
+const schema73 = {"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."};
+const schema74 = {"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."};
+const schema75 = {"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."};
+const schema76 = {"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."};
+const schema80 = {"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."};
+const schema81 = {"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."};
+const schema82 = {"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."};
+const schema83 = {"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."};
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5160,7 +5545,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func1.call(schema68.properties, key0))){
+if(!(func1.call(schema71.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -5209,7 +5594,7 @@ errors++;
 if(data.faceCards !== undefined){
 let data1 = data.faceCards;
 if(!((data1 === "all-10") || (data1 === "11-12-13"))){
-const err6 = {instancePath:instancePath+"/faceCards",schemaPath:"#/$defs/generalPoints/properties/faceCards/enum",keyword:"enum",params:{allowedValues: schema70.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/faceCards",schemaPath:"#/$defs/generalPoints/properties/faceCards/enum",keyword:"enum",params:{allowedValues: schema73.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5222,7 +5607,7 @@ errors++;
 if(data.sampling !== undefined){
 let data2 = data.sampling;
 if(!((data2 === "any") || (data2 === "at-least-one-face"))){
-const err7 = {instancePath:instancePath+"/sampling",schemaPath:"#/$defs/generalPoints/properties/sampling/enum",keyword:"enum",params:{allowedValues: schema71.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/sampling",schemaPath:"#/$defs/generalPoints/properties/sampling/enum",keyword:"enum",params:{allowedValues: schema74.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5235,7 +5620,7 @@ errors++;
 if(data.draw !== undefined){
 let data3 = data.draw;
 if(!((data3 === "deck") || (data3 === "independent"))){
-const err8 = {instancePath:instancePath+"/draw",schemaPath:"#/$defs/generalPoints/properties/draw/enum",keyword:"enum",params:{allowedValues: schema72.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/draw",schemaPath:"#/$defs/generalPoints/properties/draw/enum",keyword:"enum",params:{allowedValues: schema75.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5248,7 +5633,7 @@ errors++;
 if(data.suits !== undefined){
 let data4 = data.suits;
 if(!(((data4 === "all") || (data4 === "black")) || (data4 === "red"))){
-const err9 = {instancePath:instancePath+"/suits",schemaPath:"#/$defs/generalPoints/properties/suits/enum",keyword:"enum",params:{allowedValues: schema73.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/suits",schemaPath:"#/$defs/generalPoints/properties/suits/enum",keyword:"enum",params:{allowedValues: schema76.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5261,7 +5646,7 @@ errors++;
 if(data.modality !== undefined){
 let data5 = data.modality;
 if(!((data5 === "language") || (data5 === "vision"))){
-const err10 = {instancePath:instancePath+"/modality",schemaPath:"#/$defs/modality/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/modality",schemaPath:"#/$defs/modality/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5309,7 +5694,7 @@ errors++;
 if(data.verifier !== undefined){
 let data7 = data.verifier;
 if(!((data7 === "reference") || (data7 === "strict"))){
-const err14 = {instancePath:instancePath+"/verifier",schemaPath:"#/$defs/verifier/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/verifier",schemaPath:"#/$defs/verifier/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5596,7 +5981,7 @@ vErrors = null;
 if(data.actionSpace !== undefined){
 let data14 = data.actionSpace;
 if(!((data14 === "absolute") || (data14 === "relative"))){
-const err35 = {instancePath:instancePath+"/actionSpace",schemaPath:"#/$defs/virl/properties/actionSpace/enum",keyword:"enum",params:{allowedValues: schema77.enum},message:"must be equal to one of the allowed values"};
+const err35 = {instancePath:instancePath+"/actionSpace",schemaPath:"#/$defs/virl/properties/actionSpace/enum",keyword:"enum",params:{allowedValues: schema80.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -5760,7 +6145,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "name") || (key0 === "kind")) || (key0 === "episodes")) || (key0 === "overrides")) || (key0 === "recognition"))){
+if(!((((((key0 === "name") || (key0 === "kind")) || (key0 === "episodes")) || (key0 === "overrides")) || (key0 === "recognition")) || (key0 === "eachRouteOnce"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -5799,7 +6184,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(!(((data1 === "id") || (data1 === "rule-ood")) || (data1 === "visual-ood"))){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema67.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema70.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5862,14 +6247,26 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.eachRouteOnce !== undefined){
+if(typeof data.eachRouteOnce !== "boolean"){
+const err11 = {instancePath:instancePath+"/eachRouteOnce",schemaPath:"#/properties/eachRouteOnce/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -5901,7 +6298,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "splits") || (key0 === "everySteps")) || (key0 === "atCheckpoints")) || (key0 === "seed")) || (key0 === "temperature")) || (key0 === "maxNewTokens"))){
+if(!((((((((key0 === "splits") || (key0 === "everySteps")) || (key0 === "atCheckpoints")) || (key0 === "seed")) || (key0 === "temperature")) || (key0 === "topP")) || (key0 === "sampling")) || (key0 === "maxNewTokens"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -6051,10 +6448,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.maxNewTokens !== undefined){
-let data6 = data.maxNewTokens;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-const err13 = {instancePath:instancePath+"/maxNewTokens",schemaPath:"#/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.topP !== undefined){
+let data6 = data.topP;
+if(typeof data6 == "number"){
+if(data6 > 1 || isNaN(data6)){
+const err13 = {instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6063,9 +6461,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(typeof data6 == "number"){
-if(data6 > 65536 || isNaN(data6)){
-const err14 = {instancePath:instancePath+"/maxNewTokens",schemaPath:"#/properties/maxNewTokens/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
+if(data6 <= 0 || isNaN(data6)){
+const err14 = {instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6074,8 +6471,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data6 < 1 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/maxNewTokens",schemaPath:"#/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err15 = {instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6085,15 +6483,62 @@ vErrors.push(err15);
 errors++;
 }
 }
-}
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.sampling !== undefined){
+let data7 = data.sampling;
+if(!((data7 === "configured") || (data7 === "model-defaults"))){
+const err16 = {instancePath:instancePath+"/sampling",schemaPath:"#/properties/sampling/enum",keyword:"enum",params:{allowedValues: schema69.properties.sampling.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.maxNewTokens !== undefined){
+let data8 = data.maxNewTokens;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err17 = {instancePath:instancePath+"/maxNewTokens",schemaPath:"#/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(typeof data8 == "number"){
+if(data8 > 65536 || isNaN(data8)){
+const err18 = {instancePath:instancePath+"/maxNewTokens",schemaPath:"#/properties/maxNewTokens/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data8 < 1 || isNaN(data8)){
+const err19 = {instancePath:instancePath+"/maxNewTokens",schemaPath:"#/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
 }
 errors++;
 }
@@ -6146,7 +6591,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema50.properties, key0))){
+if(!(func1.call(schema53.properties, key0))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -6286,7 +6731,7 @@ vErrors.push(err13);
 errors++;
 }
 for(const key1 in data6){
-if(!(func1.call(schema59.properties, key1))){
+if(!(func1.call(schema62.properties, key1))){
 const err14 = {instancePath:instancePath+"/model",schemaPath:"#/$defs/model/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err14];
@@ -6325,7 +6770,7 @@ errors++;
 if(data6.kind !== undefined){
 let data8 = data6.kind;
 if(!((data8 === "causal-lm") || (data8 === "image-text-to-text"))){
-const err17 = {instancePath:instancePath+"/model/kind",schemaPath:"#/$defs/model/properties/kind/enum",keyword:"enum",params:{allowedValues: schema59.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err17 = {instancePath:instancePath+"/model/kind",schemaPath:"#/$defs/model/properties/kind/enum",keyword:"enum",params:{allowedValues: schema62.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6363,7 +6808,7 @@ errors++;
 if(data6.dtype !== undefined){
 let data10 = data6.dtype;
 if(!((((data10 === "auto") || (data10 === "bf16")) || (data10 === "fp16")) || (data10 === "fp32"))){
-const err20 = {instancePath:instancePath+"/model/dtype",schemaPath:"#/$defs/model/properties/dtype/enum",keyword:"enum",params:{allowedValues: schema59.properties.dtype.enum},message:"must be equal to one of the allowed values"};
+const err20 = {instancePath:instancePath+"/model/dtype",schemaPath:"#/$defs/model/properties/dtype/enum",keyword:"enum",params:{allowedValues: schema62.properties.dtype.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -6400,7 +6845,7 @@ errors++;
 if(data6.kvCache !== undefined){
 let data13 = data6.kvCache;
 if(!((data13 === "dynamic") || (data13 === "static"))){
-const err23 = {instancePath:instancePath+"/model/kvCache",schemaPath:"#/$defs/model/properties/kvCache/enum",keyword:"enum",params:{allowedValues: schema59.properties.kvCache.enum},message:"must be equal to one of the allowed values"};
+const err23 = {instancePath:instancePath+"/model/kvCache",schemaPath:"#/$defs/model/properties/kvCache/enum",keyword:"enum",params:{allowedValues: schema62.properties.kvCache.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6700,7 +7145,7 @@ errors++;
 if(data24.kind !== undefined){
 let data25 = data24.kind;
 if(!(((data25 === "local") || (data25 === "accelerate")) || (data25 === "slurm"))){
-const err45 = {instancePath:instancePath+"/launcher/kind",schemaPath:"#/$defs/launcher/properties/kind/enum",keyword:"enum",params:{allowedValues: schema81.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err45 = {instancePath:instancePath+"/launcher/kind",schemaPath:"#/$defs/launcher/properties/kind/enum",keyword:"enum",params:{allowedValues: schema84.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -6842,7 +7287,7 @@ vErrors = null;
 if(data24.distributed !== undefined){
 let data28 = data24.distributed;
 if(!((((data28 === "ddp") || (data28 === "fsdp")) || (data28 === "deepspeed-zero2")) || (data28 === "deepspeed-zero3"))){
-const err53 = {instancePath:instancePath+"/launcher/distributed",schemaPath:"#/$defs/launcher/properties/distributed/enum",keyword:"enum",params:{allowedValues: schema81.properties.distributed.enum},message:"must be equal to one of the allowed values"};
+const err53 = {instancePath:instancePath+"/launcher/distributed",schemaPath:"#/$defs/launcher/properties/distributed/enum",keyword:"enum",params:{allowedValues: schema84.properties.distributed.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -6855,7 +7300,7 @@ errors++;
 if(data24.mixedPrecision !== undefined){
 let data29 = data24.mixedPrecision;
 if(!(((data29 === "no") || (data29 === "bf16")) || (data29 === "fp16"))){
-const err54 = {instancePath:instancePath+"/launcher/mixedPrecision",schemaPath:"#/$defs/launcher/properties/mixedPrecision/enum",keyword:"enum",params:{allowedValues: schema81.properties.mixedPrecision.enum},message:"must be equal to one of the allowed values"};
+const err54 = {instancePath:instancePath+"/launcher/mixedPrecision",schemaPath:"#/$defs/launcher/properties/mixedPrecision/enum",keyword:"enum",params:{allowedValues: schema84.properties.mixedPrecision.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -7137,7 +7582,7 @@ return errors === 0;
 validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const metricRecord = validate24;
-const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/metric-record.schema.json","title":"Post-Training Lab metric record (one line of metrics.jsonl)","description":"Append-only, one JSON object per line, flushed per record. `kind` tells a training record (per SFT logging step or PPO update) from an evaluation record (one split at one step). Every record carries the compute spent so far.","type":"object","required":["kind","step","time","compute"],"properties":{"kind":{"enum":["train","eval"]},"step":{"type":"integer","minimum":0,"description":"Global step: SFT optimizer step or PPO update, continuous across resumes."},"time":{"type":"string","format":"date-time"},"wallSeconds":{"type":"number","minimum":0,"description":"Seconds of training wall time so far (summed over segments)."},"segment":{"type":"integer","minimum":0,"description":"Process lifetime (0, then 1 after the first resume, ...)."},"episodes":{"type":"integer","minimum":0,"description":"Training episodes (PPO) or examples (SFT) consumed so far."},"checkpoint":{"type":"string","description":"Checkpoint evaluated (eval records), relative to the run folder."},"compute":{"$ref":"#/$defs/compute"}},"oneOf":[{"title":"Training record","properties":{"kind":{"const":"train"},"metrics":{"type":"object","description":"Namespaced scalars, e.g. `train/loss`, `train/lr`, `ppo/policy_loss`, `ppo/value_loss`, `ppo/clipfrac`, `ppo/approx_kl`, `ppo/entropy`, `rollout/reward_mean`, `rollout/return_mean`, `rollout/response_tokens_mean`, `perf/tokens_per_second`.","propertyNames":{"pattern":"^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"},"additionalProperties":{"type":["number","null"]}}},"required":["metrics"]},{"title":"Evaluation record","properties":{"kind":{"const":"eval"},"split":{"type":"string","minLength":1},"splitKind":{"enum":["id","rule-ood","visual-ood"]},"episodesEvaluated":{"type":"integer","minimum":0},"success":{"$ref":"#/$defs/rate"},"perStepAccuracy":{"$ref":"#/$defs/rate","description":"V-IRL: correct attempts / attempts."},"recognition":{"$ref":"#/$defs/rate","description":"Vision: attempts with all cards recognised / attempts."},"meanReward":{"type":"number"},"failureModes":{"$ref":"#/$defs/failureCounts"}},"required":["split","splitKind","episodesEvaluated","success"]}],"$defs":{"rate":{"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}},"failureCounts":{"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}},"compute":{"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}}},"unevaluatedProperties":false};
+const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/metric-record.schema.json","title":"Post-Training Lab metric record (one line of metrics.jsonl)","description":"Append-only, one JSON object per line, flushed per record. `kind` tells a training record (per SFT logging step or PPO update) from an evaluation record (one split at one step). Every record carries the compute spent so far.","type":"object","required":["kind","step","time","compute"],"properties":{"kind":{"enum":["train","eval"]},"step":{"type":"integer","minimum":0,"description":"Global step: SFT optimizer step or PPO update, continuous across resumes."},"time":{"type":"string","format":"date-time"},"wallSeconds":{"type":"number","minimum":0,"description":"Seconds of training wall time so far (summed over segments)."},"segment":{"type":"integer","minimum":0,"description":"Process lifetime (0, then 1 after the first resume, ...)."},"episodes":{"type":"integer","minimum":0,"description":"Training episodes (PPO) or examples (SFT) consumed so far."},"checkpoint":{"type":"string","description":"Checkpoint evaluated (eval records), relative to the run folder."},"compute":{"$ref":"#/$defs/compute"}},"oneOf":[{"title":"Training record","properties":{"kind":{"const":"train"},"metrics":{"type":"object","description":"Namespaced scalars, e.g. `train/loss`, `train/lr`, `ppo/policy_loss`, `ppo/value_loss`, `ppo/clipfrac`, `ppo/approx_kl`, `ppo/entropy`, `rollout/reward_mean`, `rollout/return_mean`, `rollout/response_tokens_mean`, `perf/tokens_per_second`.","propertyNames":{"pattern":"^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"},"additionalProperties":{"type":["number","null"]}}},"required":["metrics"]},{"title":"Evaluation record","properties":{"kind":{"const":"eval"},"split":{"type":"string","minLength":1},"splitKind":{"enum":["id","rule-ood","visual-ood"]},"episodesEvaluated":{"type":"integer","minimum":0},"success":{"$ref":"#/$defs/rate"},"perStepAccuracy":{"$ref":"#/$defs/rate","description":"V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt)."},"perStepAccuracyReference":{"$ref":"#/$defs/rate","description":"V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call."},"recognition":{"$ref":"#/$defs/rate","description":"Vision: attempts with all cards recognised / attempts."},"meanReward":{"type":"number"},"failureModes":{"$ref":"#/$defs/failureCounts"}},"required":["split","splitKind","episodesEvaluated","success"]}],"$defs":{"rate":{"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}},"failureCounts":{"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}},"compute":{"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"visualTrainTokens":{"type":"integer","minimum":0,"description":"Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops."},"visualInferenceTokens":{"type":"integer","minimum":0,"description":"The same for the prompts of rollout generation: part of D_inference in gflops."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}},"decoding":{"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json, as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"maxNewTokens":{"type":"integer","minimum":1}}}},"unevaluatedProperties":false};
 const pattern4 = new RegExp("^[a-z0-9_]+(/[a-z0-9_@.-]+)+$", "u");
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -7719,11 +8164,11 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data.recognition !== undefined){
-let data15 = data.recognition;
+if(data.perStepAccuracyReference !== undefined){
+let data15 = data.perStepAccuracyReference;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.rate === undefined){
-const err40 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+const err40 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -7733,7 +8178,7 @@ vErrors.push(err40);
 errors++;
 }
 if(data15.stderr === undefined){
-const err41 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+const err41 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -7743,7 +8188,7 @@ vErrors.push(err41);
 errors++;
 }
 if(data15.n === undefined){
-const err42 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+const err42 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -7754,7 +8199,7 @@ errors++;
 }
 for(const key4 in data15){
 if(!(((key4 === "rate") || (key4 === "stderr")) || (key4 === "n"))){
-const err43 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const err43 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -7768,7 +8213,7 @@ if(data15.rate !== undefined){
 let data16 = data15.rate;
 if(typeof data16 == "number"){
 if(data16 > 1 || isNaN(data16)){
-const err44 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err44 = {instancePath:instancePath+"/perStepAccuracyReference/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -7778,7 +8223,7 @@ vErrors.push(err44);
 errors++;
 }
 if(data16 < 0 || isNaN(data16)){
-const err45 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err45 = {instancePath:instancePath+"/perStepAccuracyReference/rate",schemaPath:"#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -7789,7 +8234,7 @@ errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err46 = {instancePath:instancePath+"/perStepAccuracyReference/rate",schemaPath:"#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -7803,7 +8248,7 @@ if(data15.stderr !== undefined){
 let data17 = data15.stderr;
 if(typeof data17 == "number"){
 if(data17 < 0 || isNaN(data17)){
-const err47 = {instancePath:instancePath+"/recognition/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err47 = {instancePath:instancePath+"/perStepAccuracyReference/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -7814,7 +8259,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/recognition/stderr",schemaPath:"#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err48 = {instancePath:instancePath+"/perStepAccuracyReference/stderr",schemaPath:"#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -7827,7 +8272,7 @@ errors++;
 if(data15.n !== undefined){
 let data18 = data15.n;
 if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
-const err49 = {instancePath:instancePath+"/recognition/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err49 = {instancePath:instancePath+"/perStepAccuracyReference/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -7838,7 +8283,7 @@ errors++;
 }
 if(typeof data18 == "number"){
 if(data18 < 0 || isNaN(data18)){
-const err50 = {instancePath:instancePath+"/recognition/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err50 = {instancePath:instancePath+"/perStepAccuracyReference/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -7851,7 +8296,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err51 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -7861,14 +8306,156 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data.meanReward !== undefined){
-if(!(typeof data.meanReward == "number")){
-const err52 = {instancePath:instancePath+"/meanReward",schemaPath:"#/oneOf/1/properties/meanReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.recognition !== undefined){
+let data19 = data.recognition;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.rate === undefined){
+const err52 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
 else {
 vErrors.push(err52);
+}
+errors++;
+}
+if(data19.stderr === undefined){
+const err53 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+if(data19.n === undefined){
+const err54 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+for(const key5 in data19){
+if(!(((key5 === "rate") || (key5 === "stderr")) || (key5 === "n"))){
+const err55 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data19.rate !== undefined){
+let data20 = data19.rate;
+if(typeof data20 == "number"){
+if(data20 > 1 || isNaN(data20)){
+const err56 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if(data20 < 0 || isNaN(data20)){
+const err57 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data19.stderr !== undefined){
+let data21 = data19.stderr;
+if(typeof data21 == "number"){
+if(data21 < 0 || isNaN(data21)){
+const err59 = {instancePath:instancePath+"/recognition/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/recognition/stderr",schemaPath:"#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data19.n !== undefined){
+let data22 = data19.n;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+const err61 = {instancePath:instancePath+"/recognition/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+if(typeof data22 == "number"){
+if(data22 < 0 || isNaN(data22)){
+const err62 = {instancePath:instancePath+"/recognition/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+if(data.meanReward !== undefined){
+if(!(typeof data.meanReward == "number")){
+const err64 = {instancePath:instancePath+"/meanReward",schemaPath:"#/oneOf/1/properties/meanReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
 }
 errors++;
 }
@@ -7897,6 +8484,7 @@ props0.splitKind = true;
 props0.episodesEvaluated = true;
 props0.success = true;
 props0.perStepAccuracy = true;
+props0.perStepAccuracyReference = true;
 props0.recognition = true;
 props0.meanReward = true;
 props0.failureModes = true;
@@ -7904,12 +8492,12 @@ props0.failureModes = true;
 }
 }
 if(!valid0){
-const err53 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err65 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err65];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err65);
 }
 errors++;
 }
@@ -7926,42 +8514,42 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err54 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+const err66 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err66];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err66);
 }
 errors++;
 }
 if(data.step === undefined){
-const err55 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
+const err67 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err67];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err67);
 }
 errors++;
 }
 if(data.time === undefined){
-const err56 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "time"},message:"must have required property '"+"time"+"'"};
+const err68 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "time"},message:"must have required property '"+"time"+"'"};
 if(vErrors === null){
-vErrors = [err56];
+vErrors = [err68];
 }
 else {
-vErrors.push(err56);
+vErrors.push(err68);
 }
 errors++;
 }
 if(data.compute === undefined){
-const err57 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compute"},message:"must have required property '"+"compute"+"'"};
+const err69 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compute"},message:"must have required property '"+"compute"+"'"};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err69];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err69);
 }
 errors++;
 }
@@ -7977,160 +8565,9 @@ props0.checkpoint = true;
 props0.compute = true;
 }
 if(data.kind !== undefined){
-let data21 = data.kind;
-if(!((data21 === "train") || (data21 === "eval"))){
-const err58 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema37.properties.kind.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-}
-if(data.step !== undefined){
-let data22 = data.step;
-if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
-const err59 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-if(typeof data22 == "number"){
-if(data22 < 0 || isNaN(data22)){
-const err60 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-}
-}
-if(data.time !== undefined){
-let data23 = data.time;
-if(typeof data23 === "string"){
-if(!(formats0.validate(data23))){
-const err61 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-}
-else {
-const err62 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-}
-if(data.wallSeconds !== undefined){
-let data24 = data.wallSeconds;
-if(typeof data24 == "number"){
-if(data24 < 0 || isNaN(data24)){
-const err63 = {instancePath:instancePath+"/wallSeconds",schemaPath:"#/properties/wallSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-}
-else {
-const err64 = {instancePath:instancePath+"/wallSeconds",schemaPath:"#/properties/wallSeconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-if(data.segment !== undefined){
-let data25 = data.segment;
-if(!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))){
-const err65 = {instancePath:instancePath+"/segment",schemaPath:"#/properties/segment/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-if(typeof data25 == "number"){
-if(data25 < 0 || isNaN(data25)){
-const err66 = {instancePath:instancePath+"/segment",schemaPath:"#/properties/segment/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-}
-}
-if(data.episodes !== undefined){
-let data26 = data.episodes;
-if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
-const err67 = {instancePath:instancePath+"/episodes",schemaPath:"#/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-if(typeof data26 == "number"){
-if(data26 < 0 || isNaN(data26)){
-const err68 = {instancePath:instancePath+"/episodes",schemaPath:"#/properties/episodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-}
-}
-if(data.checkpoint !== undefined){
-if(typeof data.checkpoint !== "string"){
-const err69 = {instancePath:instancePath+"/checkpoint",schemaPath:"#/properties/checkpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-}
-if(data.compute !== undefined){
-let data28 = data.compute;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.parameters === undefined){
-const err70 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "parameters"},message:"must have required property '"+"parameters"+"'"};
+let data25 = data.kind;
+if(!((data25 === "train") || (data25 === "eval"))){
+const err70 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema37.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -8139,8 +8576,11 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data28.trainTokens === undefined){
-const err71 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "trainTokens"},message:"must have required property '"+"trainTokens"+"'"};
+}
+if(data.step !== undefined){
+let data26 = data.step;
+if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
+const err71 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -8149,8 +8589,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(data28.inferenceTokens === undefined){
-const err72 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "inferenceTokens"},message:"must have required property '"+"inferenceTokens"+"'"};
+if(typeof data26 == "number"){
+if(data26 < 0 || isNaN(data26)){
+const err72 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -8159,8 +8600,13 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(data28.gflops === undefined){
-const err73 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "gflops"},message:"must have required property '"+"gflops"+"'"};
+}
+}
+if(data.time !== undefined){
+let data27 = data.time;
+if(typeof data27 === "string"){
+if(!(formats0.validate(data27))){
+const err73 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -8169,9 +8615,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-for(const key5 in data28){
-if(!((((((key5 === "parameters") || (key5 === "initTokens")) || (key5 === "trainTokens")) || (key5 === "inferenceTokens")) || (key5 === "gflops")) || (key5 === "gflopsPaperApprox"))){
-const err74 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+else {
+const err74 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -8181,10 +8627,11 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data28.parameters !== undefined){
-let data29 = data28.parameters;
-if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
-const err75 = {instancePath:instancePath+"/compute/parameters",schemaPath:"#/$defs/compute/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.wallSeconds !== undefined){
+let data28 = data.wallSeconds;
+if(typeof data28 == "number"){
+if(data28 < 0 || isNaN(data28)){
+const err75 = {instancePath:instancePath+"/wallSeconds",schemaPath:"#/properties/wallSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -8193,9 +8640,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(typeof data29 == "number"){
-if(data29 < 0 || isNaN(data29)){
-const err76 = {instancePath:instancePath+"/compute/parameters",schemaPath:"#/$defs/compute/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err76 = {instancePath:instancePath+"/wallSeconds",schemaPath:"#/properties/wallSeconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -8205,11 +8652,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
-if(data28.initTokens !== undefined){
-let data30 = data28.initTokens;
-if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
-const err77 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"#/$defs/compute/properties/initTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.segment !== undefined){
+let data29 = data.segment;
+if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+const err77 = {instancePath:instancePath+"/segment",schemaPath:"#/properties/segment/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -8218,9 +8664,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(typeof data30 == "number"){
-if(data30 < 0 || isNaN(data30)){
-const err78 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"#/$defs/compute/properties/initTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data29 == "number"){
+if(data29 < 0 || isNaN(data29)){
+const err78 = {instancePath:instancePath+"/segment",schemaPath:"#/properties/segment/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -8231,10 +8677,10 @@ errors++;
 }
 }
 }
-if(data28.trainTokens !== undefined){
-let data31 = data28.trainTokens;
-if(!((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31)))){
-const err79 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"#/$defs/compute/properties/trainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.episodes !== undefined){
+let data30 = data.episodes;
+if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+const err79 = {instancePath:instancePath+"/episodes",schemaPath:"#/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -8243,9 +8689,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(typeof data31 == "number"){
-if(data31 < 0 || isNaN(data31)){
-const err80 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"#/$defs/compute/properties/trainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data30 == "number"){
+if(data30 < 0 || isNaN(data30)){
+const err80 = {instancePath:instancePath+"/episodes",schemaPath:"#/properties/episodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -8256,10 +8702,9 @@ errors++;
 }
 }
 }
-if(data28.inferenceTokens !== undefined){
-let data32 = data28.inferenceTokens;
-if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
-const err81 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"#/$defs/compute/properties/inferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.checkpoint !== undefined){
+if(typeof data.checkpoint !== "string"){
+const err81 = {instancePath:instancePath+"/checkpoint",schemaPath:"#/properties/checkpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -8268,9 +8713,12 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(typeof data32 == "number"){
-if(data32 < 0 || isNaN(data32)){
-const err82 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"#/$defs/compute/properties/inferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.compute !== undefined){
+let data32 = data.compute;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.parameters === undefined){
+const err82 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "parameters"},message:"must have required property '"+"parameters"+"'"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -8279,13 +8727,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-}
-if(data28.gflops !== undefined){
-let data33 = data28.gflops;
-if(typeof data33 == "number"){
-if(data33 < 0 || isNaN(data33)){
-const err83 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data32.trainTokens === undefined){
+const err83 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "trainTokens"},message:"must have required property '"+"trainTokens"+"'"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -8294,9 +8737,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-else {
-const err84 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data32.inferenceTokens === undefined){
+const err84 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "inferenceTokens"},message:"must have required property '"+"inferenceTokens"+"'"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -8305,12 +8747,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-if(data28.gflopsPaperApprox !== undefined){
-let data34 = data28.gflopsPaperApprox;
-if(typeof data34 == "number"){
-if(data34 < 0 || isNaN(data34)){
-const err85 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data32.gflops === undefined){
+const err85 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "gflops"},message:"must have required property '"+"gflops"+"'"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -8319,9 +8757,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-else {
-const err86 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/type",keyword:"type",params:{type: "number"},message:"must be number"};
+for(const key6 in data32){
+if(!((((((((key6 === "parameters") || (key6 === "initTokens")) || (key6 === "trainTokens")) || (key6 === "inferenceTokens")) || (key6 === "visualTrainTokens")) || (key6 === "visualInferenceTokens")) || (key6 === "gflops")) || (key6 === "gflopsPaperApprox"))){
+const err86 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -8331,9 +8769,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-}
-else {
-const err87 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data32.parameters !== undefined){
+let data33 = data32.parameters;
+if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
+const err87 = {instancePath:instancePath+"/compute/parameters",schemaPath:"#/$defs/compute/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -8342,11 +8781,9 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-if(props0 !== true){
-for(const key6 in data){
-if(!props0 || !props0[key6]){
-const err88 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key6},message:"must NOT have unevaluated properties"};
+if(typeof data33 == "number"){
+if(data33 < 0 || isNaN(data33)){
+const err88 = {instancePath:instancePath+"/compute/parameters",schemaPath:"#/$defs/compute/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -8357,14 +8794,215 @@ errors++;
 }
 }
 }
-}
-else {
-const err89 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data32.initTokens !== undefined){
+let data34 = data32.initTokens;
+if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+const err89 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"#/$defs/compute/properties/initTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err89];
 }
 else {
 vErrors.push(err89);
+}
+errors++;
+}
+if(typeof data34 == "number"){
+if(data34 < 0 || isNaN(data34)){
+const err90 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"#/$defs/compute/properties/initTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+}
+if(data32.trainTokens !== undefined){
+let data35 = data32.trainTokens;
+if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
+const err91 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"#/$defs/compute/properties/trainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+if(typeof data35 == "number"){
+if(data35 < 0 || isNaN(data35)){
+const err92 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"#/$defs/compute/properties/trainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+}
+if(data32.inferenceTokens !== undefined){
+let data36 = data32.inferenceTokens;
+if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+const err93 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"#/$defs/compute/properties/inferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+if(typeof data36 == "number"){
+if(data36 < 0 || isNaN(data36)){
+const err94 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"#/$defs/compute/properties/inferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+}
+if(data32.visualTrainTokens !== undefined){
+let data37 = data32.visualTrainTokens;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+const err95 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"#/$defs/compute/properties/visualTrainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+if(typeof data37 == "number"){
+if(data37 < 0 || isNaN(data37)){
+const err96 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"#/$defs/compute/properties/visualTrainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+}
+if(data32.visualInferenceTokens !== undefined){
+let data38 = data32.visualInferenceTokens;
+if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
+const err97 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"#/$defs/compute/properties/visualInferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+if(typeof data38 == "number"){
+if(data38 < 0 || isNaN(data38)){
+const err98 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"#/$defs/compute/properties/visualInferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+}
+if(data32.gflops !== undefined){
+let data39 = data32.gflops;
+if(typeof data39 == "number"){
+if(data39 < 0 || isNaN(data39)){
+const err99 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+if(data32.gflopsPaperApprox !== undefined){
+let data40 = data32.gflopsPaperApprox;
+if(typeof data40 == "number"){
+if(data40 < 0 || isNaN(data40)){
+const err101 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+if(props0 !== true){
+for(const key7 in data){
+if(!props0 || !props0[key7]){
+const err104 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key7},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err105 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
 }
 errors++;
 }
@@ -8374,7 +9012,7 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const runManifest = validate46;
-const schema82 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/run-manifest.schema.json","title":"Post-Training Lab run manifest (run.json)","description":"Written by the trainer at the root of every run folder, replaced atomically on each change. The Runs view reads status and heartbeat from it.","type":"object","required":["schemaVersion","runId","experiment","job","status","createdAt","updatedAt","heartbeatAt","config","command","seeds","host"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1,"description":"Version of this contract."},"runId":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","description":"Unique within the experiment's output folder; also the run folder's name."},"experiment":{"type":"string","minLength":1,"description":"The experiment config's `name`."},"job":{"enum":["data","sft","ppo","eval","export"],"description":"What this run does."},"status":{"enum":["running","finished","failed","cancelled"],"description":"`running` until the process ends; a running manifest whose heartbeat is old is shown as stale."},"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"},"heartbeatAt":{"type":"string","format":"date-time","description":"Refreshed periodically while the process is alive."},"endedAt":{"type":"string","format":"date-time"},"configPath":{"type":"string","description":"The experiment file the run was launched from."},"config":{"type":"object","description":"Snapshot of the experiment config with defaults filled in (valid against experiment.schema.json)."},"configSha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"command":{"type":"array","items":{"type":"string"},"minItems":1,"description":"argv of the trainer process."},"cwd":{"type":"string"},"init":{"type":"string","description":"The checkpoint this run started from, if any."},"git":{"type":["object","null"],"additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"type":"string","pattern":"^[0-9a-f]{40}$"},"dirty":{"type":"boolean","description":"Uncommitted changes were present."}},"description":"null when the trainer is not in a git checkout."},"packages":{"type":"object","additionalProperties":{"type":"string"},"description":"Versions of python, torch, transformers, peft, accelerate, ptlab, ..."},"seeds":{"type":"object","required":["global"],"additionalProperties":{"type":"integer","minimum":0},"properties":{"global":{"type":"integer","minimum":0}}},"host":{"type":"object","required":["hostname","platform"],"additionalProperties":false,"properties":{"hostname":{"type":"string"},"platform":{"type":"string"},"python":{"type":"string"},"cpuCount":{"type":"integer","minimum":1},"pid":{"type":"integer","minimum":1},"slurmJobId":{"type":"string"}}},"gpus":{"type":"array","items":{"type":"object","required":["index","name"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"name":{"type":"string"},"memoryMiB":{"type":"integer","minimum":0}}}},"parameters":{"type":"integer","minimum":0,"description":"Model parameters N used in compute accounting."},"progress":{"type":"object","additionalProperties":false,"required":["step"],"properties":{"step":{"type":"integer","minimum":0,"description":"Last completed global step."},"totalSteps":{"type":"integer","minimum":0}}},"checkpoints":{"type":"array","items":{"type":"object","required":["step","path","createdAt"],"additionalProperties":false,"properties":{"step":{"type":"integer","minimum":0},"path":{"type":"string","description":"Relative to the run folder."},"createdAt":{"type":"string","format":"date-time"}}}},"segments":{"type":"array","description":"One entry per process lifetime: a resumed run has several, joined by global step.","items":{"type":"object","required":["index","startedAt","startStep"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"startedAt":{"type":"string","format":"date-time"},"startStep":{"type":"integer","minimum":0},"endedAt":{"type":"string","format":"date-time"},"endStatus":{"enum":["finished","failed","cancelled","crashed"]}}}},"error":{"type":"object","required":["message"],"additionalProperties":false,"properties":{"message":{"type":"string"},"traceback":{"type":"string"}}},"files":{"type":"object","additionalProperties":false,"description":"Files of the run folder, relative to it.","properties":{"metrics":{"type":"string","default":"metrics.jsonl"},"episodes":{"type":"string","default":"episodes.jsonl"},"log":{"type":"string","default":"train.log"}}}}};
+const schema85 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/run-manifest.schema.json","title":"Post-Training Lab run manifest (run.json)","description":"Written by the trainer at the root of every run folder, replaced atomically on each change. The Runs view reads status and heartbeat from it.","type":"object","required":["schemaVersion","runId","experiment","job","status","createdAt","updatedAt","heartbeatAt","config","command","seeds","host"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1,"description":"Version of this contract."},"runId":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","description":"Unique within the experiment's output folder; also the run folder's name."},"experiment":{"type":"string","minLength":1,"description":"The experiment config's `name`."},"job":{"enum":["data","sft","ppo","eval","export"],"description":"What this run does."},"status":{"enum":["running","finished","failed","cancelled"],"description":"`running` until the process ends; a running manifest whose heartbeat is old is shown as stale."},"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"},"heartbeatAt":{"type":"string","format":"date-time","description":"Refreshed periodically while the process is alive."},"endedAt":{"type":"string","format":"date-time"},"configPath":{"type":"string","description":"The experiment file the run was launched from."},"config":{"type":"object","description":"Snapshot of the experiment config with defaults filled in (valid against experiment.schema.json)."},"configSha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"command":{"type":"array","items":{"type":"string"},"minItems":1,"description":"argv of the trainer process."},"cwd":{"type":"string"},"init":{"type":"string","description":"The checkpoint this run started from, if any."},"git":{"type":["object","null"],"additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"type":"string","pattern":"^[0-9a-f]{40}$"},"dirty":{"type":"boolean","description":"Uncommitted changes were present."}},"description":"null when the trainer is not in a git checkout."},"packages":{"type":"object","additionalProperties":{"type":"string"},"description":"Versions of python, torch, transformers, peft, accelerate, ptlab, ..."},"seeds":{"type":"object","required":["global"],"additionalProperties":{"type":"integer","minimum":0},"properties":{"global":{"type":"integer","minimum":0}}},"host":{"type":"object","required":["hostname","platform"],"additionalProperties":false,"properties":{"hostname":{"type":"string"},"platform":{"type":"string"},"python":{"type":"string"},"cpuCount":{"type":"integer","minimum":1},"pid":{"type":"integer","minimum":1},"slurmJobId":{"type":"string"}}},"gpus":{"type":"array","items":{"type":"object","required":["index","name"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"name":{"type":"string"},"memoryMiB":{"type":"integer","minimum":0}}}},"parameters":{"type":"integer","minimum":0,"description":"Model parameters N used in compute accounting."},"progress":{"type":"object","additionalProperties":false,"required":["step"],"properties":{"step":{"type":"integer","minimum":0,"description":"Last completed global step."},"totalSteps":{"type":"integer","minimum":0}}},"checkpoints":{"type":"array","items":{"type":"object","required":["step","path","createdAt"],"additionalProperties":false,"properties":{"step":{"type":"integer","minimum":0},"path":{"type":"string","description":"Relative to the run folder."},"createdAt":{"type":"string","format":"date-time"}}}},"segments":{"type":"array","description":"One entry per process lifetime: a resumed run has several, joined by global step.","items":{"type":"object","required":["index","startedAt","startStep"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"startedAt":{"type":"string","format":"date-time"},"startStep":{"type":"integer","minimum":0},"endedAt":{"type":"string","format":"date-time"},"endStatus":{"enum":["finished","failed","cancelled","crashed"]}}}},"error":{"type":"object","required":["message"],"additionalProperties":false,"properties":{"message":{"type":"string"},"traceback":{"type":"string"}}},"files":{"type":"object","additionalProperties":false,"description":"Files of the run folder, relative to it.","properties":{"metrics":{"type":"string","default":"metrics.jsonl"},"episodes":{"type":"string","default":"episodes.jsonl"},"log":{"type":"string","default":"train.log"}}},"evaluationDecoding":{"$ref":"metric-record.schema.json#/$defs/decoding","description":"How this run's evaluations decode (written at its first evaluation)."}}};
 const pattern9 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", "u");
 const pattern10 = new RegExp("^[0-9a-f]{64}$", "u");
 const pattern11 = new RegExp("^[0-9a-f]{40}$", "u");
@@ -8512,7 +9150,7 @@ vErrors.push(err11);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema82.properties, key0))){
+if(!(func1.call(schema85.properties, key0))){
 const err12 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err12];
@@ -8588,7 +9226,7 @@ errors++;
 if(data.job !== undefined){
 let data3 = data.job;
 if(!(((((data3 === "data") || (data3 === "sft")) || (data3 === "ppo")) || (data3 === "eval")) || (data3 === "export"))){
-const err18 = {instancePath:instancePath+"/job",schemaPath:"#/properties/job/enum",keyword:"enum",params:{allowedValues: schema82.properties.job.enum},message:"must be equal to one of the allowed values"};
+const err18 = {instancePath:instancePath+"/job",schemaPath:"#/properties/job/enum",keyword:"enum",params:{allowedValues: schema85.properties.job.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8601,7 +9239,7 @@ errors++;
 if(data.status !== undefined){
 let data4 = data.status;
 if(!((((data4 === "running") || (data4 === "finished")) || (data4 === "failed")) || (data4 === "cancelled"))){
-const err19 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema82.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema85.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8826,7 +9464,7 @@ errors++;
 if(data.git !== undefined){
 let data16 = data.git;
 if((!(data16 && typeof data16 == "object" && !Array.isArray(data16))) && (data16 !== null)){
-const err37 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: schema82.properties.git.type},message:"must be object,null"};
+const err37 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: schema85.properties.git.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -9680,7 +10318,7 @@ errors++;
 if(data46.endStatus !== undefined){
 let data51 = data46.endStatus;
 if(!((((data51 === "finished") || (data51 === "failed")) || (data51 === "cancelled")) || (data51 === "crashed"))){
-const err106 = {instancePath:instancePath+"/segments/" + i3+"/endStatus",schemaPath:"#/properties/segments/items/properties/endStatus/enum",keyword:"enum",params:{allowedValues: schema82.properties.segments.items.properties.endStatus.enum},message:"must be equal to one of the allowed values"};
+const err106 = {instancePath:instancePath+"/segments/" + i3+"/endStatus",schemaPath:"#/properties/segments/items/properties/endStatus/enum",keyword:"enum",params:{allowedValues: schema85.properties.segments.items.properties.endStatus.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -9838,14 +10476,206 @@ vErrors.push(err118);
 errors++;
 }
 }
-}
-else {
-const err119 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.evaluationDecoding !== undefined){
+let data59 = data.evaluationDecoding;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+if(data59.source === undefined){
+const err119 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
 if(vErrors === null){
 vErrors = [err119];
 }
 else {
 vErrors.push(err119);
+}
+errors++;
+}
+if(data59.doSample === undefined){
+const err120 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "doSample"},message:"must have required property '"+"doSample"+"'"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+if(data59.maxNewTokens === undefined){
+const err121 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "maxNewTokens"},message:"must have required property '"+"maxNewTokens"+"'"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+for(const key11 in data59){
+if(!((((((key11 === "source") || (key11 === "doSample")) || (key11 === "temperature")) || (key11 === "topP")) || (key11 === "topK")) || (key11 === "maxNewTokens"))){
+const err122 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+if(data59.source !== undefined){
+let data60 = data59.source;
+if(!((data60 === "configured") || (data60 === "model-defaults"))){
+const err123 = {instancePath:instancePath+"/evaluationDecoding/source",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/source/enum",keyword:"enum",params:{allowedValues: schema45.properties.source.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+if(data59.doSample !== undefined){
+if(typeof data59.doSample !== "boolean"){
+const err124 = {instancePath:instancePath+"/evaluationDecoding/doSample",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/doSample/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+if(data59.temperature !== undefined){
+let data62 = data59.temperature;
+if(typeof data62 == "number"){
+if(data62 < 0 || isNaN(data62)){
+const err125 = {instancePath:instancePath+"/evaluationDecoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/evaluationDecoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+if(data59.topP !== undefined){
+let data63 = data59.topP;
+if(typeof data63 == "number"){
+if(data63 > 1 || isNaN(data63)){
+const err127 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+if(data63 < 0 || isNaN(data63)){
+const err128 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+else {
+const err129 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+if(data59.topK !== undefined){
+let data64 = data59.topK;
+if(!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))){
+const err130 = {instancePath:instancePath+"/evaluationDecoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+if(typeof data64 == "number"){
+if(data64 < 0 || isNaN(data64)){
+const err131 = {instancePath:instancePath+"/evaluationDecoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+}
+if(data59.maxNewTokens !== undefined){
+let data65 = data59.maxNewTokens;
+if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
+const err132 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+if(typeof data65 == "number"){
+if(data65 < 1 || isNaN(data65)){
+const err133 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+}
+else {
+const err135 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
 }
 errors++;
 }
