@@ -197,16 +197,28 @@ def build_embedded(name: str, target: Path, seed: int = 0) -> Path:
     if name not in builders:
         raise ValueError(f"model.name: unknown embedded model {name!r}; available: {', '.join(builders)}")
     model, tokenizer = builders[name](seed)
+    return write_model_folder(model, tokenizer, target, {"name": name, "version": EMBEDDED_VERSION, "seed": seed}, "ptlab-embedded.json")
+
+
+def write_model_folder(model: Any, encoder: Any, target: Path, marker: dict[str, Any], marker_name: str, replace: bool = False) -> Path:
+    """Save a model and its tokenizer or processor into a temp folder, the marker file last,
+    then rename it to `target`. A cache entry (replace False) another process wrote first is
+    kept (theirs is as good as ours); with `replace` an existing folder is swapped out whole."""
+    from ptlab.runlog import replace_dir
+
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         model.save_pretrained(staging)
-        tokenizer.save_pretrained(staging)
-        (staging / "ptlab-embedded.json").write_text(json.dumps({"name": name, "version": EMBEDDED_VERSION, "seed": seed}))
+        encoder.save_pretrained(staging)
+        (staging / marker_name).write_text(json.dumps(marker))
+        if replace:
+            replace_dir(staging, target)
+            return target
         try:
             staging.rename(target)
-        except OSError:  # another process built it first: theirs is as good as ours
-            if not (target / "ptlab-embedded.json").exists():
+        except OSError:
+            if not (target / marker_name).exists():
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)

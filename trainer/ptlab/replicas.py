@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 REPLICA_VERSION = 2  # bump when a replica changes (the cache is keyed by it)
+MARKER = "ptlab-replica.json"
 
 LLAMA3_SPECIAL = ["<|begin_of_text|>", "<|end_of_text|>", "<|finetune_right_pad_id|>", "<|start_header_id|>", "<|end_header_id|>", "<|eom_id|>", "<|eot_id|>", "<|python_tag|>"]
 
@@ -249,11 +248,12 @@ FAMILIES: dict[str, Callable[[], tuple[Any, Any, Any]]] = {"llama3": llama3, "qw
 VISION_FAMILIES = ("mllama", "qwen2-vl", "llava")
 
 
-def build(family: str, target: Path, seed: int = 0) -> Path:
-    """Write the family's replica (model, tokenizer or processor, generation config) to `target`."""
+def build(family: str, target: Path, seed: int = 0, replace: bool = True) -> Path:
+    """Write the family's replica (model, tokenizer or processor, generation config) to
+    `target`, replacing what is there (or, `replace` False, keeping a folder already built)."""
     import torch
 
-    from ptlab.models import _quiet_transformers
+    from ptlab.models import _quiet_transformers, write_model_folder
 
     if family not in FAMILIES:
         raise ValueError(f"unknown model family {family!r}; replicas exist for {', '.join(FAMILIES)}")
@@ -261,18 +261,7 @@ def build(family: str, target: Path, seed: int = 0) -> Path:
     torch.manual_seed(seed)
     model, encoder, generation_config = FAMILIES[family]()
     model.generation_config = generation_config
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
-        model.save_pretrained(staging)
-        encoder.save_pretrained(staging)
-        (staging / "ptlab-replica.json").write_text(json.dumps({"family": family, "version": REPLICA_VERSION, "seed": seed}))
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
+    return write_model_folder(model, encoder, target, {"family": family, "version": REPLICA_VERSION, "seed": seed}, MARKER, replace)
 
 
 def replica_path(family: str, cache: Path | None = None) -> Path:
@@ -281,6 +270,6 @@ def replica_path(family: str, cache: Path | None = None) -> Path:
 
     stamp = hashlib.sha256(json.dumps([family, REPLICA_VERSION, TEXT, BPE_VOCAB]).encode()).hexdigest()[:10]
     target = (cache or cache_dir()) / "replicas" / f"{family}-{stamp}"
-    if not (target / "ptlab-replica.json").exists():
-        build(family, target)
+    if not (target / MARKER).exists():
+        build(family, target, replace=False)
     return target

@@ -18,22 +18,8 @@ from ptlab.chat import ChatMaskError  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
-# Qwen2.5's chat template without its tool-calling branches, in its own format.
-QWEN25_TEMPLATE = (
-    "{%- if messages[0]['role'] == 'system' %}"
-    "{{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}"
-    "{%- else %}"
-    "{{- '<|im_start|>system\\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\\n' }}"
-    "{%- endif %}"
-    "{%- for message in messages %}"
-    "{%- if (message.role == 'user') or (message.role == 'system' and not loop.first) or (message.role == 'assistant') %}"
-    "{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}"
-    "{%- endif %}"
-    "{%- endfor %}"
-    "{%- if add_generation_prompt %}"
-    "{{- '<|im_start|>assistant\\n' }}"
-    "{%- endif %}"
-)
+from ptlab.replicas import QWEN25_TEMPLATE  # noqa: E402  (Qwen2.5's template, in its own format)
+
 
 TRAJECTORY = [
     {"role": "user", "content": "Cards: [5, 'K', 3, 8]. Output a formula that equals 24."},

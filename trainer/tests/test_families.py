@@ -22,6 +22,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from ptlab import chat, models, replicas  # noqa: E402
+from test_chat_masks import learned_runs  # noqa: E402
 from ptlab.contracts import errors  # noqa: E402
 from ptlab.envs import generalpoints as gp  # noqa: E402
 
@@ -68,14 +69,7 @@ def test_the_sft_mask_is_exactly_each_reply_and_its_end_of_turn(cache, family):
     assert len(replies) == 2
     encoded = chat.encode(encoder, messages, chat.images_in(messages), generation_prompt=False)
     tokenizer = chat.text_tokenizer(encoder)
-    runs, current = [], []
-    for token, learned in zip(encoded["input_ids"], encoded["assistant_masks"]):
-        if learned:
-            current.append(token)
-        elif current:
-            runs.append(current)
-            current = []
-    runs += [current] if current else []
+    runs = learned_runs(encoded)
     # Leading whitespace may be trimmed by the template (Llama 3) or share a token with the
     # template's own newline (ChatML): the learned run then starts at the reply's first word.
     decoded = [tokenizer.decode(run) for run in runs]
