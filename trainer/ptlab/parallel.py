@@ -93,6 +93,12 @@ def backward(acc: Any, loss: Any) -> None:
         acc.backward(loss)
 
 
+def sharded(acc: Any) -> bool:
+    """Whether each process holds only a shard of the weights (DeepSpeed ZeRO-3), so that every
+    forward pass (generation, evaluation) is a collective all the processes take part in."""
+    return deepspeed_stage(acc) == 3
+
+
 def full_state_dict(acc: Any, model: Any) -> dict[str, Any] | None:
     """The prepared model's full weights where its own state_dict would not hold them (ZeRO-3,
     FSDP: sharded), gathered to the main process; every process must call it. None otherwise

@@ -208,8 +208,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     def maybe_evaluate(at_step: int, final: bool) -> None:
         if evaluation is None:
             return
-        if due(evaluation, at_step, sft.saveEverySteps, final) and main:
-            evaluate(experiment, run, plain, tokenizer, at_step, compute())
+        if due(evaluation, at_step, sft.saveEverySteps, final) and (main or parallel.sharded(acc)):  # sharded: all generate together
+            evaluate(experiment, run, plain, tokenizer, at_step, compute(), synced_gpus=parallel.sharded(acc))
         acc.wait_for_everyone()
 
     def save(name: str) -> None:
@@ -271,7 +271,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
                 parallel.backward(acc, loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
             total_loss += float(loss_sum.detach())
         # DeepSpeed clipped and stepped in the last backward (at sft.maxGradNorm, its config's) and reports that norm
-        norm = acc.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], sft.maxGradNorm)
+        # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
+        norm = acc.clip_grad_norm_(list(model.parameters()), sft.maxGradNorm)
         grad_norm = float(norm) if norm is not None else math.nan
         optimizer.step()
         scheduler.step()

@@ -295,6 +295,24 @@ def test_deepspeed_zero_killed_with_sigkill_then_resumed_equal_an_uninterrupted_
     assert (crashed / "checkpoints" / "final" / "deepspeed").is_dir() and not (crashed / "checkpoints" / "final" / "optimizer.pt").exists()
 
 
+def test_deepspeed_zero3_two_processes_evaluate_together(tmp_path, env):
+    """Under ZeRO-3 every forward gathers the parameters from every process: evaluation with
+    the main process alone would hang. Both processes run the same episodes (generate with
+    synced_gpus), the main one writes: the records are a DDP run's."""
+    cfg = config(tmp_path, 4, 2, examples=64, evaluate=True)
+    ddp, zero = tmp_path / "ddp", tmp_path / "zero"
+    done = subprocess.run([*two_processes.launch(), "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(ddp)], capture_output=True, text=True, env=two_processes.environment(env), timeout=600)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([*two_processes.launch_deepspeed(3), "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(zero)], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    expected = [(step, split) for step in (0, 2, 4) for split in ("id", "ood-rule")]
+    assert evaluated_steps(zero) == evaluated_steps(ddp) == expected
+    episodes = [json.loads(line) for line in (zero / "episodes.jsonl").read_text().splitlines()]
+    assert len(episodes) == len(expected) * 3  # written once, by the main process
+    ours = [(r["step"], r["split"], r["success"]["n"]) for r in records(zero) if r["kind"] == "eval"]
+    assert ours == [(r["step"], r["split"], r["success"]["n"]) for r in records(ddp) if r["kind"] == "eval"]
+
+
 def test_resuming_a_finished_run_redoes_its_final_evaluation_without_duplicates(tmp_path, env):
     """--resume on a finished run starts from the final checkpoint: its evaluation is redone
     in place of the old one (same records), never appended twice."""
