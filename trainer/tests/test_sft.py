@@ -243,6 +243,7 @@ def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_r
     assert [s.get("endStatus") for s in manifest["segments"]] == ["crashed", "finished"]
 
 
+@two_processes.needs_deepspeed
 @pytest.mark.parametrize("stage", [2, 3])
 def test_deepspeed_zero_two_processes_match_ddp_and_save_full_weights(tmp_path, env, stage):
     """DeepSpeed ZeRO-2 / ZeRO-3 for real (two processes, DeepSpeed's CPU accelerator over gloo):
@@ -266,6 +267,7 @@ def test_deepspeed_zero_two_processes_match_ddp_and_save_full_weights(tmp_path, 
         assert a["metrics"]["train/grad_norm"] == pytest.approx(b["metrics"]["train/grad_norm"], rel=1e-4)
         assert a["metrics"]["train/grad_norm"] > 0.5  # so the clipping acted
         assert a["compute"]["trainTokens"] == b["compute"]["trainTokens"]
+        assert a["compute"]["parameters"] == b["compute"]["parameters"] > 0 and a["compute"]["gflops"] == b["compute"]["gflops"]  # ZeRO-3 loads shards
     manifest = json.loads((zero / "run.json").read_text())
     assert manifest["status"] == "finished" and [c["path"] for c in manifest["checkpoints"]] == ["checkpoints/step-000003", "checkpoints/final"]
     a, b = weights(zero / "checkpoints" / "final"), weights(ddp / "checkpoints" / "final")
@@ -276,6 +278,7 @@ def test_deepspeed_zero_two_processes_match_ddp_and_save_full_weights(tmp_path, 
     assert all(p.numel() > 0 for p in loaded.parameters())
 
 
+@two_processes.needs_deepspeed
 @pytest.mark.parametrize("stage", [2, 3])
 def test_deepspeed_zero_killed_with_sigkill_then_resumed_equal_an_uninterrupted_run(tmp_path, env, stage):
     """--resume under DeepSpeed: full weights load from the checkpoint, the engine reads back
@@ -295,6 +298,7 @@ def test_deepspeed_zero_killed_with_sigkill_then_resumed_equal_an_uninterrupted_
     assert (crashed / "checkpoints" / "final" / "deepspeed").is_dir() and not (crashed / "checkpoints" / "final" / "optimizer.pt").exists()
 
 
+@two_processes.needs_deepspeed
 def test_deepspeed_zero3_two_processes_evaluate_together(tmp_path, env):
     """Under ZeRO-3 every forward gathers the parameters from every process: evaluation with
     the main process alone would hang. Both processes run the same episodes (generate with

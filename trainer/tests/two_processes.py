@@ -1,5 +1,6 @@
 """Helpers for the tests that run a job as two CPU processes under accelerate (gloo)."""
 
+import importlib.util
 import os
 import signal
 import socket
@@ -8,6 +9,8 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -21,6 +24,9 @@ def launch() -> list[str]:
     launch gets a free rendezvous port: two jobs on the default one would meet each other."""
     return [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
             "--main_process_port", str(free_port()), "--mixed_precision", "no", "--dynamo_backend", "no"]
+
+
+needs_deepspeed = pytest.mark.skipif(importlib.util.find_spec("deepspeed") is None, reason="deepspeed is not installed (the trainer's test extra pins it: pip install -r trainer/requirements.lock)")
 
 
 def launch_deepspeed(stage: int) -> list[str]:
