@@ -30,8 +30,9 @@ def latest(run: RunLog) -> Path | None:
 
 
 def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimizer: Any | None, scheduler: Any, state: dict[str, Any], modules: dict[str, Any] | None = None, rng_states: list[dict[str, Any]] | None = None, weights: dict[str, Any] | None = None, engine_state: Path | None = None) -> Path:
-    """Write checkpoints/NAME; `modules` are extra torch modules saved as NAME.pt (e.g. the value
-    head); `rng_states`, one per process of a distributed job (this process's alone by default);
+    """Write checkpoints/NAME; `modules` are extra torch modules (or their state dicts) saved
+    as NAME.pt (e.g. the value head); `rng_states`, one per process of a distributed job (this
+    process's alone by default);
     `weights`, the model's full state dict when its own is sharded (parallel.full_state_dict);
     `engine_state`, the folder save_engine wrote (the optimizer is then None: the engine's)."""
     target = run.dir / "checkpoints" / name
@@ -41,7 +42,7 @@ def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimize
     model.save_pretrained(staging, **({"state_dict": weights} if weights is not None else {}))
     tokenizer.save_pretrained(staging)
     for file, module in (modules or {}).items():
-        torch.save(module.state_dict(), staging / f"{file}.pt")
+        torch.save(module if isinstance(module, dict) else module.state_dict(), staging / f"{file}.pt")
     if optimizer is not None:
         torch.save(optimizer.state_dict(), staging / "optimizer.pt")
     if engine_state is not None:

@@ -6,6 +6,13 @@ accelerate (DDP). Only the main process writes the run folder (`RunLog`; the oth
 `RunLogFollower`), evaluates and saves checkpoints; counts and losses are summed over the
 processes first, so records show global numbers. In a single process every helper here
 returns its input unchanged, so single-process runs compute exactly what they did before.
+
+DeepSpeed (ZeRO-2/3): the engine owns accumulation, clipping and the optimizer step, configured
+from the experiment (configure_deepspeed) and stepped at the last micro-batch (micro_batch);
+under ZeRO-3 each process holds a shard of the weights, so every forward (generation and
+evaluation included) is a collective all processes take part in (sharded), and checkpoints
+gather the full weights first (full_state_dict). FSDP goes through the same helpers; it needs
+GPUs and is not exercised by the tests.
 """
 
 from __future__ import annotations
@@ -97,6 +104,33 @@ def sharded(acc: Any) -> bool:
     """Whether each process holds only a shard of the weights (DeepSpeed ZeRO-3), so that every
     forward pass (generation, evaluation) is a collective all the processes take part in."""
     return deepspeed_stage(acc) == 3
+
+
+@contextlib.contextmanager
+def whole_on_every_process(acc: Any) -> Iterator[None]:
+    """Models loaded inside are whole on every process. Under ZeRO-3 transformers partitions
+    what it loads (accelerate registers the DeepSpeed config with it): right for the trained
+    model, which the engine then runs, wrong for one no engine runs (PPO's frozen KL reference:
+    its forwards would see empty shards)."""
+    if not sharded(acc):
+        yield
+        return
+    from transformers.integrations import unset_hf_deepspeed_config
+
+    unset_hf_deepspeed_config()
+    try:
+        yield
+    finally:
+        acc.state.deepspeed_plugin.set_deepspeed_weakref()
+
+
+def fsdp_evaluation_refused(acc: Any, evaluation: Any) -> str | None:
+    """Why a training job cannot evaluate as it goes, if so: under FSDP, evaluation would
+    generate with the unwrapped model, whose flattened parameters only the FSDP wrapper's
+    forward gathers (it would fail or hang)."""
+    if acc.distributed_type == "FSDP" and evaluation is not None:
+        return 'launcher.distributed "fsdp" with an evaluation section: evaluation during FSDP training is not supported; drop the section and run `ptlab eval` on the checkpoints (full weights), or use "deepspeed-zero3"'
+    return None
 
 
 def full_state_dict(acc: Any, model: Any) -> dict[str, Any] | None:

@@ -18,6 +18,9 @@ Under `accelerate launch` (ptlab/parallel.py) every process walks the same data 
 takes its contiguous share of each global batch (globalBatchSize / processes sequences);
 the loss is normalized by the global assistant-token count, so the update equals the
 single-process one; the main process writes records, evaluates and saves checkpoints.
+Under DeepSpeed the engine takes the step at the global batch's last micro-batch (clipping at
+sft.maxGradNorm) and every process writes its optimizer shard; under ZeRO-3 all processes
+evaluate together and gather the full weights a checkpoint holds.
 """
 
 from __future__ import annotations
@@ -149,6 +152,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
 
     sft = experiment.sft
     acc = parallel.accelerator()
+    if refused := parallel.fsdp_evaluation_refused(acc, experiment.evaluation):
+        raise SftError(refused)
     world, main = acc.num_processes, acc.is_main_process
     # 1. data (written by the main process; the others wait for it)
     data_path = run.dir / SFT_FILE
