@@ -1,5 +1,10 @@
 """Training checkpoints: weights (or LoRA adapters), tokenizer, optimizer, scheduler, RNG
-and the loop's own state, written whole under a temp name and renamed into place."""
+and the loop's own state, written whole under a temp name and renamed into place.
+
+The weights are always full (what `from_pretrained` loads: evaluation, export, --resume),
+gathered first where the training processes hold shards (ZeRO-3, FSDP). Under DeepSpeed the
+optimizer state is sharded over the processes: each writes its shard with the engine's own
+checkpointing into the checkpoint's ENGINE_DIR, read back by the engine on --resume."""
 
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ import torch
 from ptlab.runlog import RunLog, atomic_write_text, now, replace_dir
 
 STATE_FILE = "trainer_state.json"
+ENGINE_DIR = "deepspeed"  # DeepSpeed's optimizer shards (and its fp32 copy of the weights)
+ENGINE_TAG = "state"
 
 
 def latest(run: RunLog) -> Path | None:
@@ -22,18 +29,24 @@ def latest(run: RunLog) -> Path | None:
     return run.dir / checkpoints[-1]["path"] if checkpoints else None
 
 
-def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimizer: Any, scheduler: Any, state: dict[str, Any], modules: dict[str, Any] | None = None, rng_states: list[dict[str, Any]] | None = None) -> Path:
-    """Write checkpoints/NAME; `modules` are extra torch modules saved as NAME.pt (e.g. the value
-    head); `rng_states`, one per process of a distributed job (this process's alone by default)."""
+def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimizer: Any | None, scheduler: Any, state: dict[str, Any], modules: dict[str, Any] | None = None, rng_states: list[dict[str, Any]] | None = None, weights: dict[str, Any] | None = None, engine_state: Path | None = None) -> Path:
+    """Write checkpoints/NAME; `modules` are extra torch modules (or their state dicts) saved
+    as NAME.pt (e.g. the value head); `rng_states`, one per process of a distributed job (this
+    process's alone by default);
+    `weights`, the model's full state dict when its own is sharded (parallel.full_state_dict);
+    `engine_state`, the folder save_engine wrote (the optimizer is then None: the engine's)."""
     target = run.dir / "checkpoints" / name
     staging = target.with_name(f".{name}.tmp")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    model.save_pretrained(staging)
+    model.save_pretrained(staging, **({"state_dict": weights} if weights is not None else {}))
     tokenizer.save_pretrained(staging)
     for file, module in (modules or {}).items():
-        torch.save(module.state_dict(), staging / f"{file}.pt")
-    torch.save(optimizer.state_dict(), staging / "optimizer.pt")
+        torch.save(module if isinstance(module, dict) else module.state_dict(), staging / f"{file}.pt")
+    if optimizer is not None:
+        torch.save(optimizer.state_dict(), staging / "optimizer.pt")
+    if engine_state is not None:
+        shutil.move(engine_state, staging / ENGINE_DIR)
     torch.save(scheduler.state_dict(), staging / "scheduler.pt")
     rng = {"torch": torch.get_rng_state(), "python": random.getstate()}
     if rng_states and len(rng_states) > 1:
@@ -45,11 +58,13 @@ def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimize
     return target
 
 
-def restore(checkpoint: Path, optimizer: Any, scheduler: Any, modules: dict[str, Any] | None = None, process: int = 0) -> dict[str, Any]:
-    """Load the optimizer, scheduler, RNG (this process's) and extra modules; returns the loop's state."""
+def restore(checkpoint: Path, optimizer: Any | None, scheduler: Any, modules: dict[str, Any] | None = None, process: int = 0) -> dict[str, Any]:
+    """Load the optimizer (None: the engine's, restore_engine), scheduler, RNG (this process's)
+    and extra modules; returns the loop's state."""
     for file, module in (modules or {}).items():
         module.load_state_dict(torch.load(checkpoint / f"{file}.pt", weights_only=True))
-    optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=False))
+    if optimizer is not None:
+        optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=False))
     scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt", weights_only=False))
     rng = torch.load(checkpoint / "rng.pt", weights_only=False)
     rng = rng["processes"][process] if process < len(rng.get("processes", [])) else rng
@@ -62,3 +77,23 @@ def trained_tokens(checkpoint: Path) -> int:
     """Tokens a checkpoint was trained on (D_init for runs that start from it)."""
     state = checkpoint / STATE_FILE
     return json.loads(state.read_text())["compute"].get("totalTrainTokens", 0) if state.exists() else 0
+
+
+def save_engine(run: RunLog, name: str, engine: Any) -> Path:
+    """DeepSpeed's state (every process writes its optimizer shard; all must call it) in a
+    folder beside the checkpoint's staging one, which `save` moves in."""
+    folder = run.dir / "checkpoints" / f".{name}.{ENGINE_DIR}.tmp"
+    if engine.global_rank == 0:
+        shutil.rmtree(folder, ignore_errors=True)  # a crashed save's
+    torch.distributed.barrier()
+    engine.save_checkpoint(str(folder), tag=ENGINE_TAG)
+    return folder
+
+
+def restore_engine(checkpoint: Path, engine: Any) -> None:
+    """The optimizer shards save_engine wrote, into the prepared DeepSpeed engine (every process)."""
+    if not (checkpoint / ENGINE_DIR).is_dir():
+        raise ValueError(f"{checkpoint} has no {ENGINE_DIR}/ optimizer state: it was not saved by a DeepSpeed run; resume it with the launcher it was trained with")
+    path, _ = engine.load_checkpoint(str(checkpoint / ENGINE_DIR), tag=ENGINE_TAG, load_optimizer_states=True, load_lr_scheduler_states=False)
+    if path is None:
+        raise ValueError(f"{checkpoint / ENGINE_DIR}: DeepSpeed could not load its state from it")

@@ -65,7 +65,7 @@ class EvaluationError(ValueError):
     """An evaluation split asks for something it cannot do; the message says what to change."""
 
 
-def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None) -> tuple[list[Slot], dict[str, Any]]:
+def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None, synced_gpus: bool = False) -> tuple[list[Slot], dict[str, Any]]:
     assert experiment.evaluation is not None
     env_config = experiment.environment_for(split)
     new_episode = env_config.episodes(experiment.base_dir)
@@ -81,7 +81,7 @@ def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, 
         slots = [episodes.start(new_episode(seed), i) for i, seed in enumerate(seeds)]
     active = list(slots)
     while active:
-        answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling)
+        answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, synced_gpus)
         active = [slot for slot, generation in zip(active, answers) if not episodes.advance(slot, generation).done]
     return slots, summarize(split, env_config, slots)
 
@@ -110,10 +110,13 @@ def summarize(split: Split, env_config: EnvironmentConfig, slots: list[Slot]) ->
     return result
 
 
-def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, step: int, compute: dict[str, Any], checkpoint: str | None = None) -> list[dict[str, Any]]:
+def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, step: int, compute: dict[str, Any], checkpoint: str | None = None, synced_gpus: bool = False) -> list[dict[str, Any]]:
     """Every split: episode records and a metric record each; returns the split summaries.
     Sampled decoding draws from its own generator seeded by evaluation.seed: every checkpoint
-    meets the same draws, and training's random stream is left as it was."""
+    meets the same draws, and training's random stream is left as it was. `synced_gpus`: a
+    model sharded over the processes (ZeRO-3) is evaluated by all of them together, each
+    running the same episodes with the same draws (so the same rounds of generation); only the
+    main process's `run` writes."""
     import torch
 
     assert experiment.evaluation is not None
@@ -126,7 +129,7 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
     for split in experiment.evaluation.splits:
         with torch.random.fork_rng(devices=[model.device] if model.device.type == "cuda" else []):
             torch.manual_seed(experiment.evaluation.seed)
-            slots, summary = run_split(experiment, split, model, tokenizer, sampling)
+            slots, summary = run_split(experiment, split, model, tokenizer, sampling, synced_gpus)
         env_config = experiment.environment_for(split)
         for slot in slots:
             run.episode(episodes.record(run.manifest["runId"], step, split.name, split.kind, slot, env_config, checkpoint))

@@ -35,12 +35,14 @@ def stop_tokens(model: Any, tokenizer: Any) -> list[int]:
     return list(dict.fromkeys(t for t in [*listed, tokenizer.eos_token_id] if t is not None))
 
 
-def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None) -> list[Generation]:
+def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None, synced_gpus: bool = False) -> list[Generation]:
     """A Generation for each chat, batched, left-padded; `encoder` is the tokenizer or, for
     image-text-to-text models, the processor (chats with images). `kv_cache` is the config's
     model.kvCache: "static" preallocates the cache, and on CUDA generate compiles decoding.
     `sampling`, when given, are generate's sampling arguments in place of `temperature`'s
-    ({} decodes as the model's generation_config says)."""
+    ({} decodes as the model's generation_config says). `synced_gpus`: the model's parameters
+    are sharded over the processes (ZeRO-3), which all call this together: each forward gathers
+    them, so a process whose answers are done keeps decoding until every process's are."""
     import torch
 
     tokenizer = chat.text_tokenizer(encoder)
@@ -51,6 +53,8 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
         options = dict(sampling) if sampling is not None else {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
         if kv_cache == "static":
             options["cache_implementation"] = "static"
+        if synced_gpus:
+            options["synced_gpus"] = True
         with torch.no_grad():
             out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **options)
         new = out[:, batch["input_ids"].shape[1] :]

@@ -360,7 +360,9 @@ def hidden_size(model: Any) -> int:
 
 
 def parameter_count(model: Any) -> int:
-    return sum(p.numel() for p in model.parameters())
+    """N of 6 N D. Under ZeRO-3 a parameter's own tensor is this process's shard (loaded
+    partitioned): DeepSpeed keeps the whole one's size as ds_numel."""
+    return sum(getattr(p, "ds_numel", p.numel()) for p in model.parameters())
 
 
 def visual_tokens_per_image(model: Any) -> int:

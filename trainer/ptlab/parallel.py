@@ -6,12 +6,21 @@ accelerate (DDP). Only the main process writes the run folder (`RunLog`; the oth
 `RunLogFollower`), evaluates and saves checkpoints; counts and losses are summed over the
 processes first, so records show global numbers. In a single process every helper here
 returns its input unchanged, so single-process runs compute exactly what they did before.
+
+DeepSpeed (ZeRO-2/3): the engine owns accumulation, clipping and the optimizer step, configured
+from the experiment (configure_deepspeed) and stepped at the last micro-batch (micro_batch);
+under ZeRO-3 each process holds a shard of the weights, so every forward (generation and
+evaluation included) is a collective all processes take part in (sharded), and checkpoints
+gather the full weights first (full_state_dict). FSDP goes through the same helpers; it needs
+GPUs and is not exercised by the tests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import random
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -22,10 +31,14 @@ COLLECTIVE_TIMEOUT = datetime.timedelta(hours=2)
 
 
 def _state() -> Any:
-    """The process group, made once: `accelerate launch` on CPUs says so in ACCELERATE_USE_CPU."""
+    """The process group, made once: `accelerate launch` on CPUs says so in ACCELERATE_USE_CPU.
+    DeepSpeed without a GPU (its CPU accelerator: the tests' ZeRO-2/3 launches) needs gloo named
+    here: left to accelerate, every process would find no backend and think it is alone."""
     from accelerate import PartialState
     from accelerate.utils import parse_flag_from_env
 
+    if parse_flag_from_env("ACCELERATE_USE_DEEPSPEED") and not torch.cuda.is_available():
+        return PartialState(backend="gloo", timeout=COLLECTIVE_TIMEOUT)
     return PartialState(cpu=parse_flag_from_env("ACCELERATE_USE_CPU"), timeout=COLLECTIVE_TIMEOUT)
 
 
@@ -35,6 +48,98 @@ def accelerator() -> Any:
 
     _state()
     return Accelerator()
+
+
+def deepspeed_stage(acc: Any) -> int:
+    """The ZeRO stage of a DeepSpeed launch; 0 for any other (accelerate's DistributedType is a str enum)."""
+    if acc.distributed_type != "DEEPSPEED":
+        return 0
+    return int(acc.state.deepspeed_plugin.deepspeed_config.get("zero_optimization", {}).get("stage", 0))
+
+
+def configure_deepspeed(acc: Any, micro_batch: int, accumulation: int, max_grad_norm: float) -> None:
+    """Before `prepare` under DeepSpeed, the engine's config from the experiment: accelerate
+    reads the micro-batch size from a prepared DataLoader and we prepare none; the gradient
+    clipping would otherwise be accelerate's silent 1.0; ZeRO-3 gathers full weights to save
+    (a ZeRO-3 module's own state_dict holds empty shards). A no-op for any other launch."""
+    if acc.distributed_type != "DEEPSPEED":
+        return
+    config = acc.state.deepspeed_plugin.deepspeed_config
+    config["train_micro_batch_size_per_gpu"] = micro_batch
+    config["gradient_accumulation_steps"] = accumulation
+    config["train_batch_size"] = micro_batch * accumulation * acc.num_processes
+    config["gradient_clipping"] = max_grad_norm
+    config.setdefault("zero_optimization", {})["stage3_gather_16bit_weights_on_model_save"] = True
+
+
+@contextlib.contextmanager
+def micro_batch(acc: Any, model: Any, last: bool) -> Iterator[None]:
+    """One forward/backward of an optimizer step's accumulated micro-batches. DDP: the gradients
+    stay local until the last one. DeepSpeed: the last one is the engine's accumulation boundary,
+    where `backward` reduces the gradients, clips, steps and zeroes them (the optimizer's own
+    step and zero_grad are then no-ops)."""
+    if acc.distributed_type == "DEEPSPEED":
+        acc.sync_gradients = last
+        try:
+            yield
+        finally:
+            acc.sync_gradients = True
+    elif last:
+        yield
+    else:
+        with acc.no_sync(model):
+            yield
+
+
+def backward(acc: Any, loss: Any) -> None:
+    """`loss` is already the step's share (normalized by the loop): DeepSpeed must not divide it
+    again by its accumulation steps."""
+    if acc.distributed_type == "DEEPSPEED":
+        acc.backward(loss, scale_wrt_gas=False)
+    else:
+        acc.backward(loss)
+
+
+def sharded(acc: Any) -> bool:
+    """Whether each process holds only a shard of the weights (DeepSpeed ZeRO-3), so that every
+    forward pass (generation, evaluation) is a collective all the processes take part in."""
+    return deepspeed_stage(acc) == 3
+
+
+@contextlib.contextmanager
+def whole_on_every_process(acc: Any) -> Iterator[None]:
+    """Models loaded inside are whole on every process. Under ZeRO-3 transformers partitions
+    what it loads (accelerate registers the DeepSpeed config with it): right for the trained
+    model, which the engine then runs, wrong for one no engine runs (PPO's frozen KL reference:
+    its forwards would see empty shards)."""
+    if not sharded(acc):
+        yield
+        return
+    from transformers.integrations import unset_hf_deepspeed_config
+
+    unset_hf_deepspeed_config()
+    try:
+        yield
+    finally:
+        acc.state.deepspeed_plugin.set_deepspeed_weakref()
+
+
+def fsdp_evaluation_refused(acc: Any, evaluation: Any) -> str | None:
+    """Why a training job cannot evaluate as it goes, if so: under FSDP, evaluation would
+    generate with the unwrapped model, whose flattened parameters only the FSDP wrapper's
+    forward gathers (it would fail or hang)."""
+    if acc.distributed_type == "FSDP" and evaluation is not None:
+        return 'launcher.distributed "fsdp" with an evaluation section: evaluation during FSDP training is not supported; drop the section and run `ptlab eval` on the checkpoints (full weights), or use "deepspeed-zero3"'
+    return None
+
+
+def full_state_dict(acc: Any, model: Any) -> dict[str, Any] | None:
+    """The prepared model's full weights where its own state_dict would not hold them (ZeRO-3,
+    FSDP: sharded), gathered to the main process; every process must call it. None otherwise
+    (the unwrapped model's state_dict is whole)."""
+    if deepspeed_stage(acc) == 3 or acc.distributed_type == "FSDP":
+        return acc.get_state_dict(model)
+    return None
 
 
 def is_main_process() -> bool:

@@ -33,14 +33,16 @@ A checkpoint keeps each slot's episode in flight (its number, hence its seed, an
 replayed through the deterministic environment on resume, so a resumed run is the
 uninterrupted one. Under `accelerate launch` (ptlab/parallel.py) every process collects its
 own stepsPerUpdate transitions from its own episode seeds and trains on them; gradients are
-averaged (DDP, synchronized once per optimizer step), records carry the sums and means over
-all processes, and only the main process writes, evaluates and saves (with every process's
-RNG, episode counter and episodes in flight, for exact resume).
+averaged (DDP, synchronized once per optimizer step; DeepSpeed, its engine stepping at the
+last micro-batch of each mini-batch: the policy and its value head are one prepared module),
+records carry the sums and means over all processes, and only the main process writes,
+evaluates and saves (with every process's RNG, episode counter and episodes in flight, for
+exact resume). Under ZeRO-3 every forward gathers the sharded weights, so all processes
+generate, score and evaluate in lockstep (the same number of passes each).
 """
 
 from __future__ import annotations
 
-import contextlib
 import random
 import time
 import zlib
@@ -83,6 +85,24 @@ class ValueHead(torch.nn.Module):
         return self.net(hidden.float()).squeeze(-1)
 
 
+class PolicyAndValue(torch.nn.Module):
+    """The policy and its value head (None with group advantages) as one module: what is
+    prepared for DDP or DeepSpeed (whose engine trains one module; accelerate refuses a second).
+    Its state dict is `policy.*` and `value_head.*`; checkpoints keep each apart, as before."""
+
+    def __init__(self, policy: Any, value_head: ValueHead | None) -> None:
+        super().__init__()
+        self.policy = policy
+        self.value_head = value_head
+
+    def forward(self, inputs: dict[str, torch.Tensor], last_prompt: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The logits (B, L, V) and the values on each row's last prompt token (B,; None without a head)."""
+        out = self.policy(**inputs, output_hidden_states=self.value_head is not None)
+        if self.value_head is None:
+            return out.logits, None
+        return out.logits, self.value_head(out.hidden_states[-1][torch.arange(len(last_prompt), device=last_prompt.device), last_prompt])
+
+
 @dataclass
 class Transition:
     slot: int
@@ -110,13 +130,14 @@ def _token_ends(tokenizer: Any, ids: list[int]) -> list[int]:
     return [len(tokenizer.decode(ids[: i + 1], skip_special_tokens=True)) for i in range(len(ids))]
 
 
-def score(model: Any, head: ValueHead | None, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
-    """Weighted response log-probs (T,), values on the last prompt token (T,; None without a head), entropy."""
-    device = next(model.parameters()).device
+def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
+    """Weighted response log-probs (T,), values on the last prompt token (T,; None without a
+    head), entropy; `scorer` is a PolicyAndValue, prepared (training) or plain."""
+    device = next(scorer.parameters()).device
     inputs = {k: v.to(device) for k, v in chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in batch], pad_id).items()}
     ids = inputs["input_ids"]
-    out = model(**inputs, output_hidden_states=head is not None)
-    logits = out.logits[:, :-1].float() / temperature
+    logits, values = scorer(inputs, torch.tensor([len(t.prompt_ids) - 1 for t in batch], device=device))
+    logits = logits[:, :-1].float() / temperature
     weights = torch.zeros(logits.shape[:2], device=device)
     for i, t in enumerate(batch):
         start = len(t.prompt_ids) - 1  # logits at position p predict token p + 1
@@ -126,28 +147,31 @@ def score(model: Any, head: ValueHead | None, batch: list[Transition], temperatu
     logp = torch.log_softmax(logits, dim=-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1)
     mask = (weights > 0).float()
     logprobs = core.sequence_logprob(logp, weights, mask)
-    values = None
-    if head is not None:
-        last_prompt = torch.tensor([len(t.prompt_ids) - 1 for t in batch], device=device)
-        values = head(out.hidden_states[-1][torch.arange(len(batch), device=device), last_prompt])
     entropy = core.entropy(logits, mask) if with_entropy else None
     return logprobs, values, entropy
 
 
 @dataclass
 class Policy:
-    """What PPO samples with and trains. Training passes go through the prepared (DDP) model
-    and head; rollouts, scoring, evaluation and saving use the plain ones."""
+    """What PPO samples with and trains. Training passes go through the prepared (DDP,
+    DeepSpeed) PolicyAndValue; rollouts, scoring, evaluation and saving use the plain one
+    (under ZeRO-3 its parameters are shards, gathered by every forward: all processes take part)."""
 
-    model: Any
-    head: ValueHead | None  # None with group advantages
-    plain: Any
-    plain_head: ValueHead | None
-    reference: Any | None  # the Init policy, frozen, for the KL penalty (klCoef > 0)
+    joint: PolicyAndValue  # the model and its value head (None with group advantages)
+    trained: Any  # `joint` prepared (itself until `prepare`)
+    reference: PolicyAndValue | None  # the Init policy, frozen, for the KL penalty (klCoef > 0)
     tokenizer: Any  # a processor for image-text-to-text models
     optimizer: torch.optim.Optimizer
     scheduler: torch.optim.lr_scheduler.LambdaLR  # once per update
     params: list[torch.nn.Parameter]  # the trained ones (gradient clipping)
+
+    @property
+    def plain(self) -> Any:
+        return self.joint.policy
+
+    @property
+    def plain_head(self) -> ValueHead | None:
+        return self.joint.value_head
 
     @property
     def text(self) -> Any:
@@ -162,12 +186,10 @@ class Policy:
         """The checkpointed modules besides the model."""
         return {"value_head": self.plain_head} if self.plain_head is not None else {}
 
-    def prepare(self, acc: Any) -> None:
-        """Wrap the trained modules and the optimizer for DDP (after restoring a checkpoint)."""
-        if self.head is not None:
-            self.model, self.head, self.optimizer = acc.prepare(self.model, self.head, self.optimizer)
-        else:
-            self.model, self.optimizer = acc.prepare(self.model, self.optimizer)
+    def prepare(self, acc: Any, cfg: Ppo) -> None:
+        """Wrap the trained module and the optimizer for DDP or DeepSpeed (after restoring a checkpoint)."""
+        parallel.configure_deepspeed(acc, cfg.microBatchSize, -(-cfg.miniBatchSize // cfg.microBatchSize), cfg.maxGradNorm)
+        self.trained, self.optimizer = acc.prepare(self.joint, self.optimizer)
 
 
 @dataclass(frozen=True)
@@ -214,10 +236,12 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         raise PpoError(f"ppo.miniBatchSize ({cfg.miniBatchSize}) is larger than the rollout buffer (ppo.stepsPerUpdate {cfg.stepsPerUpdate}): lower it, or collect more steps per update")
     env_config = experiment.environment_for()
     acc = parallel.accelerator()
-    if acc.distributed_type == "DEEPSPEED":  # accelerate's DistributedType is a str enum
-        # accelerate refuses a second prepared module (the value head) under DeepSpeed, and its engine
-        # steps at every backward unless it owns the accumulation: micro-batches would each be a step
-        raise PpoError('launcher.distributed "deepspeed-*": this PPO trainer is not wired for DeepSpeed yet (the value head is a second module and the micro-batches are accumulated by the loop); use "ddp" or "fsdp"')
+    if group and parallel.sharded(acc):
+        # a group's episodes run to their end: processes would generate different numbers of rounds, and under ZeRO-3 every generate is collective
+        raise PpoError('advantage "group" under launcher.distributed "deepspeed-zero3" is not supported (its waves take a different number of generation rounds on each process); use "deepspeed-zero2" or "ddp", or advantage "gae"')
+    engine = acc.distributed_type == "DEEPSPEED"  # accelerate's DistributedType is a str enum; the engine owns the (sharded) optimizer state
+    if refused := parallel.fsdp_evaluation_refused(acc, experiment.evaluation):
+        raise PpoError(refused)
     checkpoint = checkpoints.latest(run) if resume else None
     init = experiment.resolve(cfg.init) if cfg.init else None
     policy = load_policy(experiment, acc, init, checkpoint)
@@ -225,10 +249,12 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     state: dict[str, Any] = {"update": 0, "episodesStarted": 0, "trainTokens": 0, "inferenceTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": checkpoints.trained_tokens(init) if init else 0}}
     in_flight: list[dict[str, Any]] = []
     if checkpoint is not None:
-        state = checkpoints.restore(checkpoint, policy.optimizer, policy.scheduler, policy.modules, process=acc.process_index)
+        state = checkpoints.restore(checkpoint, None if engine else policy.optimizer, policy.scheduler, policy.modules, process=acc.process_index)
         state["episodesStarted"] = state.pop("episodesStartedByProcess", [state["episodesStarted"]] * acc.num_processes)[acc.process_index]
         in_flight = state.pop("inFlightByProcess", [[]] * acc.num_processes)[acc.process_index]
-    policy.prepare(acc)
+    policy.prepare(acc, cfg)
+    if engine and checkpoint is not None:
+        checkpoints.restore_engine(checkpoint, policy.trained)
     if resume:  # a final checkpoint's evaluation comes after it, step 0's without a checkpoint may be partial: redone below, so dropped here
         run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is not None and checkpoint.name != "final")
     run.update(parameters=parameters, **({"init": str(init)} if init else {}))
@@ -245,8 +271,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     status = "finished"
     while state["update"] < cfg.updates:
         started = time.perf_counter()
-        rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model.kvCache)  # 1
-        bootstrap = score_rollout(cfg, policy, rollout)  # 2
+        rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model.kvCache, parallel.sharded(acc))  # 1
+        bootstrap = score_rollout(cfg, policy, rollout, parallel.sharded(acc))  # 2
         if group:  # 3
             group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd)
             del rollout.transitions[cfg.stepsPerUpdate :]  # whole waves ran; every process trains on stepsPerUpdate
@@ -272,8 +298,9 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
 
 
 def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) -> Policy:
-    """The policy, its value head, the frozen Init for the KL penalty, Adam with its cosine
-    schedule; not yet prepared for DDP."""
+    """The policy, its value head, the frozen Init for the KL penalty (a full copy on every
+    process, never prepared: its forwards are local, under ZeRO-3 too), Adam with its cosine
+    schedule; not yet prepared."""
     cfg = experiment.ppo
     device = str(acc.device)
     model, tokenizer = load_trainable(experiment.model, device, init, checkpoint)
@@ -285,12 +312,14 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
     head = None if cfg.advantage == "group" else ValueHead(hidden_size(model), cfg.valueHead.hidden).to(device)
     reference = None
     if cfg.klCoef > 0:
-        reference = load(experiment.model, device, init)[0].eval()
+        with parallel.whole_on_every_process(acc):
+            reference = load(experiment.model, device, init)[0].eval()
         reference.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad] + (list(head.parameters()) if head is not None else [])
     optimizer = torch.optim.Adam(params, lr=cfg.learningRate, betas=cfg.adam.betas, eps=cfg.adam.eps, weight_decay=cfg.adam.weightDecay)
     scheduler = lr_schedule(optimizer, cfg)
-    return Policy(model, head, model, head, reference, tokenizer, optimizer, scheduler, params)
+    joint = PolicyAndValue(model, head)
+    return Policy(joint, joint, PolicyAndValue(reference, None) if reference is not None else None, tokenizer, optimizer, scheduler, params)
 
 
 def lr_schedule(optimizer: torch.optim.Optimizer, cfg: Ppo) -> torch.optim.lr_scheduler.LambdaLR:
@@ -300,10 +329,11 @@ def lr_schedule(optimizer: torch.optim.Optimizer, cfg: Ppo) -> torch.optim.lr_sc
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: core.cosine_lr(u, period, cfg.learningRate, cfg.finalLearningRate) / cfg.learningRate)
 
 
-def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], slots: list[Slot], answer_key: str, kv_cache: str) -> Rollout:
+def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], slots: list[Slot], answer_key: str, kv_cache: str, sharded: bool = False) -> Rollout:
     """1. rollout (see the module's docstring). `slots` are the environment slots, carried
     from one update to the next with their episodes in flight (with group advantages every
-    update runs whole waves of new episodes instead)."""
+    update runs whole waves of new episodes instead). `sharded` (ZeRO-3): every process
+    generates together, as many rounds each (all slots answer every round, until stepsPerUpdate)."""
     group = cfg.advantage == "group"
     policy.plain.eval()
     transitions: list[Transition] = []
@@ -319,7 +349,7 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
         if not active or (not group and len(transitions) >= cfg.stepsPerUpdate):
             break
         prompts = [_prompt(policy.tokenizer, slots[i].messages) for i in active]
-        answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache)
+        answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache, synced_gpus=sharded)
         still = []
         for i, (prompt_ids, prompt_text), generation in zip(active, prompts, answers):
             slot = slots[i]
@@ -341,24 +371,26 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
     return Rollout(transitions, finished, list(slots), inference_tokens)
 
 
-def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout) -> dict[int, float]:
-    """2. score with the rollout policy; returns each cut episode's next-state value by slot (GAE's bootstrap)."""
+def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, sharded: bool = False) -> dict[int, float]:
+    """2. score with the rollout policy; returns each cut episode's next-state value by slot
+    (GAE's bootstrap). `sharded` (ZeRO-3, every forward collective): every slot is probed, so
+    each process runs as many forwards."""
     pad_id = policy.text.pad_token_id
     transitions = rollout.transitions
     bootstrap = {}
     with torch.no_grad():
         for start in range(0, len(transitions), cfg.microBatchSize):  # forward passes are the memory knob's size
             batch = transitions[start : start + cfg.microBatchSize]
-            logprobs, values, _ = score(policy.plain, policy.plain_head, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
+            logprobs, values, _ = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
             for i, (t, lp) in enumerate(zip(batch, logprobs.tolist())):
                 t.old_logprob, t.old_value = lp, float(values[i]) if values is not None else 0.0
         if policy.plain_head is not None:
             last_of_slot = {t.slot: t for t in transitions}
-            for i in sorted(s for s, t in last_of_slot.items() if not t.done):
+            for i in range(len(rollout.slots)) if sharded else sorted(s for s, t in last_of_slot.items() if not t.done):
                 messages = rollout.slots[i].messages
                 prompt_ids, prompt_text = _prompt(policy.tokenizer, messages)
                 probe = Transition(i, prompt_ids, [policy.text.eos_token_id], [1.0], 0.0, False, images=tuple(chat.images_in(messages)), prompt_text=prompt_text)
-                bootstrap[i] = float(score(policy.plain, policy.plain_head, [probe], cfg.temperature, pad_id, encoder=policy.tokenizer)[1][0])
+                bootstrap[i] = float(score(policy.joint, [probe], cfg.temperature, pad_id, encoder=policy.tokenizer)[1][0])
     return bootstrap
 
 
@@ -392,13 +424,16 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
     accumulates its gradient over micro-batches of `microBatchSize` (DDP synchronizes on the
     last one only): each micro-batch's mean losses are weighted by its share of the mini-batch
     (the entropy's by its share of the tokens), so a step's gradient is the mini-batch's mean
-    gradient, as one forward pass of the whole mini-batch would give. Returns this process's
-    sums over the transitions trained on (losses, counts) and the tokens trained on."""
-    policy.model.train()
+    gradient, as one forward pass of the whole mini-batch would give. Under DeepSpeed the engine
+    reduces, clips and steps in the last micro-batch's backward, before the processes' skipped
+    transitions are counted: a step then averages over the whole mini-batch, skipped ones as zero
+    gradients. Returns this process's sums over the transitions trained on (losses, counts)
+    and the tokens trained on."""
+    engine = acc.distributed_type == "DEEPSPEED"
+    policy.trained.train()
     pad_id = policy.text.pad_token_id
     sums = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0, "guarded": 0.0, "trained": 0.0, "skipped": 0.0, "steps": 0.0}
     train_tokens = 0
-    modules = [m for m in (policy.model, policy.head) if m is not None]
     for _epoch in range(cfg.epochs):
         order = torch.randperm(len(transitions)).tolist()
         for start in range(0, len(order), cfg.miniBatchSize):
@@ -409,15 +444,12 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
             policy.optimizer.zero_grad(set_to_none=True)
             for j, micro in enumerate(micro_batches):
                 last = j == len(micro_batches) - 1
-                with contextlib.ExitStack() as no_sync:
-                    if not last:  # gradients stay local until the mini-batch's last micro-batch
-                        for module in modules:
-                            no_sync.enter_context(acc.no_sync(module))
-                    batch, logprobs, values, entropy = train_forward(cfg, policy, micro, pad_id)
+                with parallel.micro_batch(acc, policy.trained, last):  # gradients stay local until the mini-batch's last micro-batch
+                    batch, logprobs, values, entropy = train_forward(cfg, policy, micro, pad_id, parallel.sharded(acc))
                     sums["skipped"] += len(micro) - len(batch)
                     if not batch:
-                        if last and acc.num_processes > 1:
-                            zero_backward(cfg, policy, acc, pad_id)  # this backward is DDP's all-reduce: take part
+                        if (last or engine) and acc.num_processes > 1:
+                            zero_backward(cfg, policy, acc, pad_id)  # this backward is DDP's all-reduce (every one DeepSpeed's): take part
                         continue
                     old = torch.tensor([t.old_logprob for t in batch], device=logprobs.device)
                     advantages = torch.tensor([t.advantage for t in batch], device=logprobs.device)
@@ -430,13 +462,13 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                     kl = torch.tensor(0.0)
                     if policy.reference is not None:
                         with torch.no_grad():
-                            ref_logprobs, _, _ = score(policy.reference, None, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
+                            ref_logprobs, _, _ = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
                         loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
                         kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value
                     if not torch.isfinite(loss):
                         raise PpoError(f"the PPO loss is not finite (policy {float(ploss)}, value {float(vloss)}) with finite log-probs: the old log-probs, values or advantages are broken; lower the learning rate or check the model's dtype")
                     share = len(batch) / len(step)
-                    acc.backward(loss * share - cfg.entropyCoef * entropy * sum(_trained_tokens(t) for t in batch) / max(1, step_tokens))
+                    parallel.backward(acc, loss * share - cfg.entropyCoef * entropy * sum(_trained_tokens(t) for t in batch) / max(1, step_tokens))
                 kept += len(batch)
                 train_tokens += sum(len(t.prompt_ids) + len(t.response_ids) for t in batch)
                 for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl), ("guarded", guarded)):
@@ -444,13 +476,20 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                 sums["trained"] += len(batch)
             # a step averages the transitions it trained on (over every process): skipped ones drop out
             step_size, step_kept = parallel.totals(acc, len(step), kept)
+            if engine:  # the engine stepped (and clipped) in the last backward; this is its norm
+                norm = acc.clip_grad_norm_(policy.params, cfg.maxGradNorm)
+                if norm is not None and not torch.isfinite(torch.as_tensor(norm)):
+                    raise PpoError("the PPO gradient is not finite: lower the learning rate or check the model's dtype")
+                sums["steps"] += 1
+                continue
             if step_kept == 0:
                 continue  # nothing finite to learn from: no step (Adam's moments would still move the weights)
             if step_kept < step_size:
                 for p in policy.params:
                     if p.grad is not None:
                         p.grad.mul_(step_size / step_kept)
-            norm = acc.clip_grad_norm_(policy.params, cfg.maxGradNorm)
+            # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
+            norm = acc.clip_grad_norm_(list(policy.trained.parameters()), cfg.maxGradNorm)
             if norm is not None and not torch.isfinite(torch.as_tensor(norm)):
                 raise PpoError("the PPO gradient is not finite: lower the learning rate or check the model's dtype")
             policy.optimizer.step()
@@ -465,28 +504,31 @@ def _trained_tokens(t: Transition) -> int:
     return sum(1 for w in t.weights if w > 0)
 
 
-def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int) -> tuple[list[Transition], Any, Any, Any]:
+def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int, sharded: bool = False) -> tuple[list[Transition], Any, Any, Any]:
     """The training pass over a micro-batch without the transitions whose new log-prob is not
     finite: the reference skips those samples; their activations would poison the others'
     gradients, so the rest is scored again. Returns the kept transitions and their
-    (log-probs, values, entropy)."""
-    logprobs, values, entropy = score(policy.model, policy.head, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer)
+    (log-probs, values, entropy). Under ZeRO-3 (`sharded`) every forward is collective: the
+    extra one cannot be taken alone, so a non-finite log-prob ends the run."""
+    logprobs, values, entropy = score(policy.trained, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer)
     finite = torch.isfinite(logprobs.detach()).tolist()
     if all(finite):
         return batch, logprobs, values, entropy
+    if sharded:
+        raise PpoError(f"{finite.count(False)} transition log-prob(s) not finite under ZeRO-3, where they cannot be skipped (that needs a forward pass this process alone would take): lower the learning rate, check the model's dtype, or train with deepspeed-zero2 / ddp")
     del logprobs, values, entropy
     kept = [t for t, ok in zip(batch, finite) if ok]
     if not kept:
         return [], None, None, None
-    return train_forward(cfg, policy, kept, pad_id)
+    return train_forward(cfg, policy, kept, pad_id, sharded)
 
 
 def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int) -> None:
     """A backward with a zero gradient through the trained modules: a process with nothing to
     learn from in a mini-batch's last micro-batch still takes part in DDP's all-reduce."""
     eos = policy.text.eos_token_id
-    logprobs, values, _ = score(policy.model, policy.head, [Transition(0, [eos], [eos], [1.0], 0.0, False)], cfg.temperature, pad_id, encoder=policy.tokenizer)
-    acc.backward(0 * (logprobs.sum() + (values.sum() if values is not None else 0)))
+    logprobs, values, _ = score(policy.trained, [Transition(0, [eos], [eos], [1.0], 0.0, False)], cfg.temperature, pad_id, encoder=policy.tokenizer)
+    parallel.backward(acc, 0 * (logprobs.sum() + (values.sum() if values is not None else 0)))
 
 
 def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, sums: dict[str, float], train_tokens: int, elapsed: float, segment: int, env_config: Any, parameters: int, lam: float) -> None:
@@ -523,7 +565,7 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
             "rollout/success_rate": successes / len(records) if records else None,
             "rollout/response_tokens_mean": response_tokens / n,
             "ppo/policy_loss": means["policy"],
-            "ppo/value_loss": means["value"] if policy.head is not None else None,
+            "ppo/value_loss": means["value"] if policy.plain_head is not None else None,
             "ppo/clipfrac": means["clipfrac"],
             "ppo/approx_kl": means["approx_kl"],
             "ppo/entropy": means["entropy"],
@@ -557,12 +599,12 @@ def compute(state: dict[str, Any], parameters: int, lam: float) -> dict[str, Any
 
 
 def maybe_evaluate(experiment: Experiment, run: RunLog, acc: Any, policy: Policy, update: int, compute_record: dict[str, Any], final: bool) -> None:
-    """Evaluation on the schedule, by the main process."""
+    """Evaluation on the schedule, by the main process (by all together under ZeRO-3, the main one writing)."""
     evaluation = experiment.evaluation
     if evaluation is None:
         return
-    if due(evaluation, update, experiment.ppo.saveEverySteps, final) and acc.is_main_process:
-        evaluate(experiment, run, policy.plain, policy.tokenizer, update, compute_record)
+    if due(evaluation, update, experiment.ppo.saveEverySteps, final) and (acc.is_main_process or parallel.sharded(acc)):
+        evaluate(experiment, run, policy.plain, policy.tokenizer, update, compute_record, synced_gpus=parallel.sharded(acc))
     acc.wait_for_everyone()
 
 
@@ -571,9 +613,16 @@ def save(run: RunLog, acc: Any, name: str, state: dict[str, Any], slots: list[Sl
     episodes in flight (a finished one, a group's at the end of its wave, is not in flight)."""
     in_flight = [episodes.saved(slot) for slot in slots if not (slot.turns and slot.turns[-1]["done"])]
     rng, started_by_process, in_flight_by_process = parallel.rng_states(acc), parallel.gathered(acc, [state["episodesStarted"]]), parallel.gathered(acc, [in_flight])  # every process takes part
+    weights = parallel.full_state_dict(acc, policy.trained)  # the joint module's, where the processes hold shards
+    engine_state = checkpoints.save_engine(run, name, policy.trained) if acc.distributed_type == "DEEPSPEED" else None
     if acc.is_main_process:
         snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"] + state.get("visualTrainTokens", 0)}, "inFlightByProcess": in_flight_by_process}
         if acc.num_processes > 1:
             snapshot["episodesStartedByProcess"] = started_by_process
-        checkpoints.save(run, name, state["update"], policy.plain, policy.tokenizer, policy.optimizer, policy.scheduler, snapshot, policy.modules, rng_states=rng)
+        modules: dict[str, Any] = dict(policy.modules)
+        if weights is not None:  # the plain modules hold shards: save the gathered weights, split as the modules are
+            model_weights = {k.removeprefix("policy."): v for k, v in weights.items() if k.startswith("policy.")}
+            if policy.plain_head is not None:
+                modules["value_head"] = {k.removeprefix("value_head."): v for k, v in weights.items() if k.startswith("value_head.")}
+        checkpoints.save(run, name, state["update"], policy.plain, policy.tokenizer, None if engine_state else policy.optimizer, policy.scheduler, snapshot, modules, rng_states=rng, weights=model_weights if weights is not None else None, engine_state=engine_state)
     acc.wait_for_everyone()

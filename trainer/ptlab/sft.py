@@ -18,11 +18,13 @@ Under `accelerate launch` (ptlab/parallel.py) every process walks the same data 
 takes its contiguous share of each global batch (globalBatchSize / processes sequences);
 the loss is normalized by the global assistant-token count, so the update equals the
 single-process one; the main process writes records, evaluates and saves checkpoints.
+Under DeepSpeed the engine takes the step at the global batch's last micro-batch (clipping at
+sft.maxGradNorm) and every process writes its optimizer shard; under ZeRO-3 all processes
+evaluate together and gather the full weights a checkpoint holds.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import random
@@ -150,6 +152,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
 
     sft = experiment.sft
     acc = parallel.accelerator()
+    if refused := parallel.fsdp_evaluation_refused(acc, experiment.evaluation):
+        raise SftError(refused)
     world, main = acc.num_processes, acc.is_main_process
     # 1. data (written by the main process; the others wait for it)
     data_path = run.dir / SFT_FILE
@@ -181,10 +185,14 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     init_tokens = checkpoints.trained_tokens(experiment.resolve(sft.init)) if sft.init else 0
     state = {"dataPosition": 0, "trainTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": init_tokens}}
     step = 0
+    engine = acc.distributed_type == "DEEPSPEED"  # its optimizer state is sharded: saved and restored by the engine
     if checkpoint is not None:
-        state = checkpoints.restore(checkpoint, optimizer, scheduler, process=acc.process_index)
+        state = checkpoints.restore(checkpoint, None if engine else optimizer, scheduler, process=acc.process_index)
         step = state["step"]
+    parallel.configure_deepspeed(acc, sft.microBatchSize, share // sft.microBatchSize, sft.maxGradNorm)
     model, optimizer = acc.prepare(model, optimizer)  # the scheduler steps once per step, ours
+    if engine and checkpoint is not None:
+        checkpoints.restore_engine(checkpoint, model)
     plain = acc.unwrap_model(model)
     if resume:  # records written after the checkpoint are redone (step 0's evaluation without one, a final checkpoint's too)
         run.truncate_records_after(step, evaluations_at_step=checkpoint is not None and checkpoint.name != "final")
@@ -205,15 +213,16 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     def maybe_evaluate(at_step: int, final: bool) -> None:
         if evaluation is None:
             return
-        if due(evaluation, at_step, sft.saveEverySteps, final) and main:
-            evaluate(experiment, run, plain, tokenizer, at_step, compute())
+        if due(evaluation, at_step, sft.saveEverySteps, final) and (main or parallel.sharded(acc)):  # sharded: all generate together
+            evaluate(experiment, run, plain, tokenizer, at_step, compute(), synced_gpus=parallel.sharded(acc))
         acc.wait_for_everyone()
 
     def save(name: str) -> None:
-        rng = parallel.rng_states(acc)  # every process takes part
+        rng, weights = parallel.rng_states(acc), parallel.full_state_dict(acc, model)  # every process takes part
+        engine_state = checkpoints.save_engine(run, name, model) if engine else None  # every process writes its shard
         if main:
             snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"] + state.get("visualTrainTokens", 0)}}
-            checkpoints.save(run, name, step, plain, tokenizer, optimizer, scheduler, snapshot, rng_states=rng)
+            checkpoints.save(run, name, step, plain, tokenizer, None if engine else optimizer, scheduler, snapshot, rng_states=rng, weights=weights, engine_state=engine_state)
         acc.wait_for_everyone()
 
     def next_example() -> Example:
@@ -262,11 +271,14 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         total_loss = 0.0
         for i, collated in enumerate(micro_batches):
             # gradients are averaged over processes: scale so the sum is over the global batch's tokens
-            with acc.no_sync(model) if i < len(micro_batches) - 1 else contextlib.nullcontext():
+            with parallel.micro_batch(acc, model, last=i == len(micro_batches) - 1):
                 loss_sum, _ = token_loss_sum(model, collated)
-                acc.backward(loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
+                parallel.backward(acc, loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
             total_loss += float(loss_sum.detach())
-        grad_norm = float(acc.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], sft.maxGradNorm))
+        # DeepSpeed clipped and stepped in the last backward (at sft.maxGradNorm, its config's) and reports that norm
+        # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
+        norm = acc.clip_grad_norm_(list(model.parameters()), sft.maxGradNorm)
+        grad_norm = float(norm) if norm is not None else math.nan
         optimizer.step()
         scheduler.step()
         step += 1

@@ -164,8 +164,8 @@ def test_group_baselines_feed_the_loss_each_episode_return_minus_its_group_mean(
     path.write_text(json.dumps(data))
     real_generate, real_loss, fed = ppo_module.generate, ppo_core.policy_loss, []
 
-    def varied_generate(model, tokenizer, chats, *args):  # some answers get a different reward
-        answers = real_generate(model, tokenizer, chats, *args)
+    def varied_generate(model, tokenizer, chats, *args, **kwargs):  # some answers get a different reward
+        answers = real_generate(model, tokenizer, chats, *args, **kwargs)
         other = '{"formula": "1+2"}'
         other_ids = (*tokenizer(other, add_special_tokens=False)["input_ids"], tokenizer.eos_token_id)
         return [Generation(other, g.prompt_tokens, other_ids, True) if (i + len(fed)) % 3 == 0 else g for i, g in enumerate(answers)]
@@ -240,15 +240,15 @@ def test_ppo_trains_on_the_token_ids_it_sampled(tmp_path, env, monkeypatch):
     path.write_text(json.dumps(data))
     real_generate, real_score, sampled, scored, passes = ppo_module.generate, ppo_module.score, [], [], []
 
-    def recording_generate(*args):
-        generations = real_generate(*args)
+    def recording_generate(*args, **kwargs):
+        generations = real_generate(*args, **kwargs)
         sampled.extend(generations)
         return generations
 
-    def recording_score(model, head, batch, *args, **kwargs):
+    def recording_score(scorer, batch, *args, **kwargs):
         scored.extend((tuple(t.response_ids), len(t.weights)) for t in batch)
         passes.append(len(batch))
-        return real_score(model, head, batch, *args, **kwargs)
+        return real_score(scorer, batch, *args, **kwargs)
 
     monkeypatch.setattr(ppo_module, "generate", recording_generate)
     monkeypatch.setattr(ppo_module, "score", recording_score)
@@ -375,8 +375,8 @@ def test_transitions_with_non_finite_log_probs_are_skipped_counted_and_the_step_
     broken = {id(transitions[1]), id(transitions[6])}
     real_score = ppo_module.score
 
-    def nan_for_broken(model, head, batch, *args, **kwargs):
-        logprobs, values, entropy = real_score(model, head, batch, *args, **kwargs)
+    def nan_for_broken(scorer, batch, *args, **kwargs):
+        logprobs, values, entropy = real_score(scorer, batch, *args, **kwargs)
         nan = torch.tensor([float("nan") if id(t) in broken else 0.0 for t in batch])
         return logprobs + nan, values, entropy
 
@@ -398,9 +398,46 @@ def dataclasses_replace(cfg, **changes):
     return dataclasses.replace(cfg, **changes)
 
 
-def test_a_deepspeed_launch_is_refused_with_what_to_use_instead(tmp_path, env, monkeypatch):
-    """Under DeepSpeed the engine would step at every micro-batch and accelerate refuses the value
-    head as a second module: fail before any work, naming the launcher setting."""
+@two_processes.needs_deepspeed
+@pytest.mark.parametrize("stage", [2, 3])
+def test_deepspeed_zero_two_processes_train_as_ddp_save_full_weights_and_resume(tmp_path, env, stage):
+    """DeepSpeed ZeRO-2 / ZeRO-3 for real (two CPU processes, gloo), the KL penalty on: the
+    policy and its value head are one prepared module; micro-batches of 3 accumulate into steps
+    of 8 transitions (one engine step each, clipped at ppo.maxGradNorm); the first update (the
+    same rollouts) trains as DDP does; evaluation runs (under ZeRO-3 on both processes); the
+    checkpoints hold the full weights and value head, and --resume reads the engine's shards."""
+    data = json.loads(config(tmp_path, 2, 1).read_text())
+    data["ppo"]["klCoef"] = 0.05
+    cfg = tmp_path / "kl.ptlab.json"
+    cfg.write_text(json.dumps(data))
+    ddp, zero = tmp_path / "ddp", tmp_path / "zero"
+    done = subprocess.run([*two_processes.launch(), "--module", "ptlab", "ppo", "--config", str(cfg), "--run-dir", str(ddp)], capture_output=True, text=True, env=two_processes.environment(env), timeout=600)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([*two_processes.launch_deepspeed(stage), "--module", "ptlab", "ppo", "--config", str(cfg), "--run-dir", str(zero)], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    ours, theirs = [r for r in records(zero) if r["kind"] == "train"], [r for r in records(ddp) if r["kind"] == "train"]
+    assert [r["step"] for r in ours] == [1, 2] and [r["metrics"]["ppo/optimizer_steps"] for r in ours] == [4, 4]
+    assert ours[0]["episodes"] == theirs[0]["episodes"] and ours[0]["compute"]["trainTokens"] == theirs[0]["compute"]["trainTokens"]
+    assert ours[0]["compute"]["parameters"] == theirs[0]["compute"]["parameters"] > 0  # ZeRO-3 loads shards
+    for key in ("ppo/policy_loss", "ppo/value_loss", "ppo/kl_to_init", "ppo/approx_kl", "rollout/reward_mean"):
+        assert ours[0]["metrics"][key] == pytest.approx(theirs[0]["metrics"][key], rel=1e-3, abs=1e-6), key
+    assert [(r["step"], r["split"]) for r in records(zero) if r["kind"] == "eval"] == [(s, n) for s in (0, 1, 2) for n in ("id", "ood-rule")]
+    first = zero / "checkpoints" / "update-000001"
+    from safetensors.torch import load_file
+
+    a, b = load_file(str(first / "model.safetensors")), load_file(str(ddp / "checkpoints" / "update-000001" / "model.safetensors"))
+    assert sorted(a) == sorted(b) and max((a[k] - b[k]).abs().max().item() for k in a) < 1e-4
+    head, ddp_head = torch.load(first / "value_head.pt", weights_only=True), torch.load(ddp / "checkpoints" / "update-000001" / "value_head.pt", weights_only=True)
+    assert sorted(head) == sorted(ddp_head) and max((head[k] - ddp_head[k]).abs().max().item() for k in head) < 1e-4
+    assert (first / "deepspeed").is_dir() and not (first / "optimizer.pt").exists()
+    resumed = subprocess.run([*two_processes.launch_deepspeed(stage), "--module", "ptlab", "ppo", "--config", str(cfg), "--run-dir", str(zero), "--resume"], capture_output=True, text=True, env=env, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads((zero / "run.json").read_text())["status"] == "finished"
+
+
+def test_evaluation_during_fsdp_training_is_refused_with_what_to_do(tmp_path, env, monkeypatch):
+    """FSDP (GPUs only, not run here): evaluation would generate with the unwrapped model, whose
+    flattened parameters only the wrapper gathers; fail before any work, saying what to do."""
     from types import SimpleNamespace
 
     from accelerate.utils import DistributedType
@@ -409,8 +446,8 @@ def test_a_deepspeed_launch_is_refused_with_what_to_use_instead(tmp_path, env, m
     from ptlab import ppo as ppo_module
     from ptlab.config import load_experiment
 
-    monkeypatch.setattr(parallel, "accelerator", lambda: SimpleNamespace(distributed_type=DistributedType.DEEPSPEED))
-    with pytest.raises(ppo_module.PpoError, match='launcher.distributed "deepspeed-\\*".*use "ddp" or "fsdp"'):
+    monkeypatch.setattr(parallel, "accelerator", lambda: SimpleNamespace(distributed_type=DistributedType.FSDP))
+    with pytest.raises(ppo_module.PpoError, match='"fsdp" with an evaluation section.*`ptlab eval` on the checkpoints'):
         ppo_module.run_ppo(load_experiment(config(tmp_path, 1, 100)), None, resume=False)
 
 

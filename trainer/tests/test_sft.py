@@ -24,9 +24,9 @@ def env(ptlab_cache):
     return {**os.environ, "PTLAB_CACHE_DIR": str(cache), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def config(tmp_path: Path, steps: int, save_every: int, examples: int = 96, evaluate: bool = False) -> Path:
+def config(tmp_path: Path, steps: int, save_every: int, examples: int = 96, evaluate: bool = False, micro_batch: int = 4) -> Path:
     data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
-    data["sft"].update(steps=steps, globalBatchSize=8, microBatchSize=4, saveEverySteps=save_every)
+    data["sft"].update(steps=steps, globalBatchSize=8, microBatchSize=micro_batch, saveEverySteps=save_every)
     data["sft"]["data"]["examples"] = examples
     if evaluate:
         data["evaluation"].update(everySteps=10, maxNewTokens=24)
@@ -241,6 +241,80 @@ def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_r
     starts = [s["startStep"] for s in manifest["segments"]]
     assert starts[0] == 0 and starts[1] in range(3, 30, 3) and len(starts) == 2, starts  # from the last checkpoint before the kill
     assert [s.get("endStatus") for s in manifest["segments"]] == ["crashed", "finished"]
+
+
+@two_processes.needs_deepspeed
+@pytest.mark.parametrize("stage", [2, 3])
+def test_deepspeed_zero_two_processes_match_ddp_and_save_full_weights(tmp_path, env, stage):
+    """DeepSpeed ZeRO-2 / ZeRO-3 for real (two processes, DeepSpeed's CPU accelerator over gloo):
+    two micro-batches per process per step accumulate into one optimizer step, clipped at
+    sft.maxGradNorm (0.5 here, not DeepSpeed's default 1.0), so losses, grad norms and weights are
+    DDP's; the checkpoints hold full weights (a ZeRO-3 module's own are empty shards) that
+    from_pretrained loads, as `ptlab eval` and `ptlab export` do."""
+    data = json.loads(config(tmp_path, 5, 3, examples=64, micro_batch=2).read_text())
+    data["sft"]["maxGradNorm"] = 0.5
+    cfg = tmp_path / "clipped.ptlab.json"
+    cfg.write_text(json.dumps(data))
+    ddp, zero = tmp_path / "ddp", tmp_path / "zero"
+    done = subprocess.run([*two_processes.launch(), "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(ddp)], capture_output=True, text=True, env=two_processes.environment(env), timeout=600)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([*two_processes.launch_deepspeed(stage), "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(zero)], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    ours, theirs = records(zero), records(ddp)
+    assert [r["step"] for r in ours] == [1, 2, 3, 4, 5]
+    for a, b in zip(ours, theirs):
+        assert a["metrics"]["train/loss"] == pytest.approx(b["metrics"]["train/loss"], rel=1e-5)
+        assert a["metrics"]["train/grad_norm"] == pytest.approx(b["metrics"]["train/grad_norm"], rel=1e-4)
+        assert a["metrics"]["train/grad_norm"] > 0.5  # so the clipping acted
+        assert a["compute"]["trainTokens"] == b["compute"]["trainTokens"]
+        assert a["compute"]["parameters"] == b["compute"]["parameters"] > 0 and a["compute"]["gflops"] == b["compute"]["gflops"]  # ZeRO-3 loads shards
+    manifest = json.loads((zero / "run.json").read_text())
+    assert manifest["status"] == "finished" and [c["path"] for c in manifest["checkpoints"]] == ["checkpoints/step-000003", "checkpoints/final"]
+    a, b = weights(zero / "checkpoints" / "final"), weights(ddp / "checkpoints" / "final")
+    assert sorted(a) == sorted(b) and max((a[k] - b[k]).abs().max().item() for k in a) < 1e-5
+    from transformers import AutoModelForCausalLM
+
+    loaded = AutoModelForCausalLM.from_pretrained(zero / "checkpoints" / "final")
+    assert all(p.numel() > 0 for p in loaded.parameters())
+
+
+@two_processes.needs_deepspeed
+@pytest.mark.parametrize("stage", [2, 3])
+def test_deepspeed_zero_killed_with_sigkill_then_resumed_equal_an_uninterrupted_run(tmp_path, env, stage):
+    """--resume under DeepSpeed: full weights load from the checkpoint, the engine reads back
+    every process's optimizer shard (checkpoints/NAME/deepspeed), so the resumed run's losses
+    and weights are the uninterrupted one's."""
+    def past_a_checkpoint(run: Path) -> bool:
+        metrics = run / "metrics.jsonl"
+        return metrics.exists() and len(metrics.read_text().splitlines()) >= 4
+
+    straight, crashed = two_processes.straight_crashed_resumed("sft", config(tmp_path, 12, 3, examples=64, micro_batch=2), tmp_path, env, past_a_checkpoint, deepspeed_stage=stage)
+    assert [r["step"] for r in records(crashed)] == list(range(1, 13))
+    assert [r["metrics"]["train/loss"] for r in records(crashed)] == pytest.approx([r["metrics"]["train/loss"] for r in records(straight)], rel=1e-6)
+    a, b = weights(straight / "checkpoints" / "final"), weights(crashed / "checkpoints" / "final")
+    assert max((a[k] - b[k]).abs().max().item() for k in a) < 1e-6
+    manifest = json.loads((crashed / "run.json").read_text())
+    assert [s.get("endStatus") for s in manifest["segments"]] == ["crashed", "finished"] and manifest["segments"][1]["startStep"] in (3, 6, 9)
+    assert (crashed / "checkpoints" / "final" / "deepspeed").is_dir() and not (crashed / "checkpoints" / "final" / "optimizer.pt").exists()
+
+
+@two_processes.needs_deepspeed
+def test_deepspeed_zero3_two_processes_evaluate_together(tmp_path, env):
+    """Under ZeRO-3 every forward gathers the parameters from every process: evaluation with
+    the main process alone would hang. Both processes run the same episodes (generate with
+    synced_gpus), the main one writes: the records are a DDP run's."""
+    cfg = config(tmp_path, 4, 2, examples=64, evaluate=True)
+    ddp, zero = tmp_path / "ddp", tmp_path / "zero"
+    done = subprocess.run([*two_processes.launch(), "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(ddp)], capture_output=True, text=True, env=two_processes.environment(env), timeout=600)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([*two_processes.launch_deepspeed(3), "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(zero)], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    expected = [(step, split) for step in (0, 2, 4) for split in ("id", "ood-rule")]
+    assert evaluated_steps(zero) == evaluated_steps(ddp) == expected
+    episodes = [json.loads(line) for line in (zero / "episodes.jsonl").read_text().splitlines()]
+    assert len(episodes) == len(expected) * 3  # written once, by the main process
+    ours = [(r["step"], r["split"], r["success"]["n"]) for r in records(zero) if r["kind"] == "eval"]
+    assert ours == [(r["step"], r["split"], r["success"]["n"]) for r in records(ddp) if r["kind"] == "eval"]
 
 
 def test_resuming_a_finished_run_redoes_its_final_evaluation_without_duplicates(tmp_path, env):

@@ -1,5 +1,6 @@
 """Helpers for the tests that run a job as two CPU processes under accelerate (gloo)."""
 
+import importlib.util
 import os
 import signal
 import socket
@@ -8,6 +9,8 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -20,6 +23,17 @@ def launch() -> list[str]:
     without MPI; torchrun-style launching with ACCELERATE_USE_CPU gives real CPU DDP.) Each
     launch gets a free rendezvous port: two jobs on the default one would meet each other."""
     return [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
+            "--main_process_port", str(free_port()), "--mixed_precision", "no", "--dynamo_backend", "no"]
+
+
+needs_deepspeed = pytest.mark.skipif(importlib.util.find_spec("deepspeed") is None, reason="deepspeed is not installed (the trainer's test extra pins it: pip install -r trainer/requirements.lock)")
+
+
+def launch_deepspeed(stage: int) -> list[str]:
+    """`accelerate launch` of two DeepSpeed ZeRO-`stage` processes: with no GPU, DeepSpeed's CPU
+    accelerator, over gloo (ptlab.parallel names it). No ACCELERATE_USE_CPU: with it accelerate
+    ignores DeepSpeed and runs plain DDP."""
+    return [sys.executable, "-m", "accelerate.commands.launch", "--use_deepspeed", "--zero_stage", str(stage), "--num_processes", "2", "--num_machines", "1",
             "--main_process_port", str(free_port()), "--mixed_precision", "no", "--dynamo_backend", "no"]
 
 
@@ -52,15 +66,16 @@ def kill_everything(launcher_pid: int, run_dir: Path) -> None:
             pass
 
 
-def straight_crashed_resumed(job: str, config: Path, folder: Path, env: dict, crash_when: Callable[[Path], bool]) -> tuple[Path, Path]:
-    """The job three times as two processes, each launch on a fresh rendezvous port: whole
-    into folder/straight; into folder/crashed, killed with SIGKILL (launcher and workers) once
-    `crash_when(crashed)` holds; then --resume in folder/crashed. Returns (straight, crashed)."""
-    env = environment(env)
+def straight_crashed_resumed(job: str, config: Path, folder: Path, env: dict, crash_when: Callable[[Path], bool], deepspeed_stage: int = 0) -> tuple[Path, Path]:
+    """The job three times as two processes (DDP, or DeepSpeed ZeRO-`deepspeed_stage`), each
+    launch on a fresh rendezvous port: whole into folder/straight; into folder/crashed, killed
+    with SIGKILL (launcher and workers) once `crash_when(crashed)` holds; then --resume in
+    folder/crashed. Returns (straight, crashed)."""
+    env = env if deepspeed_stage else environment(env)
     straight, crashed = folder / "straight", folder / "crashed"
 
     def command(run: Path, *extra: str) -> list[str]:
-        return [*launch(), "--module", "ptlab", job, "--config", str(config), "--run-dir", str(run), *extra]
+        return [*(launch_deepspeed(deepspeed_stage) if deepspeed_stage else launch()), "--module", "ptlab", job, "--config", str(config), "--run-dir", str(run), *extra]
 
     done = subprocess.run(command(straight), capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
