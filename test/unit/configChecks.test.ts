@@ -108,6 +108,16 @@ describe('configChecks', () => {
     assert.match(at('/model/kind')!.message, /image-text-to-text/);
   });
 
+  it('takes group (GRPO) advantages as the trainer does: whole groups per wave of parallel environments', () => {
+    const config = example('tiny.ptlab.json');
+    config.ppo.advantage = 'group';
+    config.ppo.groupSize = 4;
+    config.ppo.parallelEnvs = 32;
+    assert.equal(check(config).find((i) => i.pointer.startsWith('/ppo/advantage') || i.pointer === '/ppo/parallelEnvs'), undefined);
+    config.ppo.parallelEnvs = 30;
+    assert.match(check(config).find((i) => i.pointer === '/ppo/parallelEnvs')!.message, /must be a multiple of groupSize \(4\)/);
+  });
+
   it('returns nothing for text that is not JSON (the schema validator reports it)', () => {
     assert.deepEqual(checkConfig('{"name": ', everythingExists), []);
     assert.deepEqual(checkConfig('[1, 2]', everythingExists), []);

@@ -225,8 +225,9 @@ function checkPpo(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
   if (number('lrCosineUpdates', updates) < updates) {
     issues.push({ pointer: '/ppo/lrCosineUpdates', severity: 'info', message: `the cosine reaches finalLearningRate after ${number('lrCosineUpdates', updates)} updates and stays there for the last ${updates - number('lrCosineUpdates', updates)} of ${updates}` });
   }
-  if (ppo.advantage === 'group') {
-    issues.push({ pointer: '/ppo/advantage', severity: 'error', message: 'the trainer does not have group (GRPO) baselines yet; use "gae"' });
+  const groupSize = number('groupSize', 4);
+  if (ppo.advantage === 'group' && number('parallelEnvs', 16) % groupSize) {
+    issues.push({ pointer: '/ppo/parallelEnvs', severity: 'error', message: `parallelEnvs (${number('parallelEnvs', 16)}) must be a multiple of groupSize (${groupSize}) with advantage "group": a wave starts whole groups` });
   }
   if (ppo.init === undefined) {
     issues.push({ pointer: '/ppo', severity: 'info', message: 'no ppo.init: PPO starts from the base model; the paper starts RL from an SFT (Init) checkpoint that follows the output format' });
