@@ -23,6 +23,10 @@ ENGINE_DIR = "deepspeed"  # DeepSpeed's optimizer shards (and its fp32 copy of t
 ENGINE_TAG = "state"
 
 
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be resumed as asked; the message names it and what to do."""
+
+
 def latest(run: RunLog) -> Path | None:
     """The run's most recent checkpoint folder, if it has one."""
     checkpoints = sorted(run.manifest.get("checkpoints", []), key=lambda c: c["step"])
@@ -64,6 +68,9 @@ def restore(checkpoint: Path, optimizer: Any | None, scheduler: Any, modules: di
     for file, module in (modules or {}).items():
         module.load_state_dict(torch.load(checkpoint / f"{file}.pt", weights_only=True))
     if optimizer is not None:
+        if not (checkpoint / "optimizer.pt").is_file():
+            saved_by = f"a DeepSpeed run (its optimizer state is the engine's shards in {ENGINE_DIR}/)" if (checkpoint / ENGINE_DIR).is_dir() else "no optimizer state"
+            raise CheckpointError(f"{checkpoint} has no optimizer.pt: it holds {saved_by}; resume it with the launcher it was trained with (launcher.distributed), or start a new run from it with init")
         optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=False))
     scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt", weights_only=False))
     rng = torch.load(checkpoint / "rng.pt", weights_only=False)
@@ -93,7 +100,7 @@ def save_engine(run: RunLog, name: str, engine: Any) -> Path:
 def restore_engine(checkpoint: Path, engine: Any) -> None:
     """The optimizer shards save_engine wrote, into the prepared DeepSpeed engine (every process)."""
     if not (checkpoint / ENGINE_DIR).is_dir():
-        raise ValueError(f"{checkpoint} has no {ENGINE_DIR}/ optimizer state: it was not saved by a DeepSpeed run; resume it with the launcher it was trained with")
+        raise CheckpointError(f"{checkpoint} has no {ENGINE_DIR}/ optimizer state: it was not saved by a DeepSpeed run; resume it with the launcher it was trained with")
     path, _ = engine.load_checkpoint(str(checkpoint / ENGINE_DIR), tag=ENGINE_TAG, load_optimizer_states=True, load_lr_scheduler_states=False)
     if path is None:
-        raise ValueError(f"{checkpoint / ENGINE_DIR}: DeepSpeed could not load its state from it")
+        raise CheckpointError(f"{checkpoint / ENGINE_DIR}: DeepSpeed could not load its state from it")

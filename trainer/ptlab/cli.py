@@ -68,6 +68,7 @@ def _train(args: argparse.Namespace, job: str) -> int:
     from ptlab.ppo import PpoError, run_ppo
     from ptlab.runlog import RunFolderError
     from ptlab.chat import ChatMaskError
+    from ptlab.checkpoints import CheckpointError
     from ptlab.evaluate import EvaluationError
     from ptlab.models import ModelFamilyError
     from ptlab.sft import SftError, run_sft
@@ -85,7 +86,7 @@ def _train(args: argparse.Namespace, job: str) -> int:
             status = (run_sft if job == "sft" else run_ppo)(experiment, run, args.resume)
             if status == "cancelled":
                 run.finish("cancelled")
-    except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError, ModelFamilyError, EvaluationError) as exc:
+    except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError, ModelFamilyError, EvaluationError, CheckpointError) as exc:
         print(f"ptlab {job}: {exc}", file=sys.stderr)
         return 2
     print(f"{args.run_dir}: {status}")

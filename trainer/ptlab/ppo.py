@@ -26,7 +26,9 @@
      transitions whose log-prob is not finite are skipped and counted; gradient clipping;
      the learning rate follows a cosine from learningRate to finalLearningRate over
      `lrCosineUpdates` updates, stepped once per update;
-  5. log: a metric record per update (reward, returns, losses, clip fraction, approx KL,
+  5. log: a metric record per update (reward, returns, losses, clip fraction, approx KL, the
+     log-prob gap between the rollout and the training forward before the first step (0 when
+     they agree, as they must),
      entropy, response lengths, tokens/s, exact token counts and GFLOPs), finished episodes
      as transcript records, evaluation on the schedule, checkpoints.
 A checkpoint keeps each slot's episode in flight (its number, hence its seed, and its turns),
@@ -432,7 +434,7 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
     engine = acc.distributed_type == "DEEPSPEED"
     policy.trained.train()
     pad_id = policy.text.pad_token_id
-    sums = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0, "guarded": 0.0, "trained": 0.0, "skipped": 0.0, "steps": 0.0}
+    sums = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0, "guarded": 0.0, "trained": 0.0, "skipped": 0.0, "steps": 0.0, "gap": 0.0, "gap_n": 0.0}
     train_tokens = 0
     for _epoch in range(cfg.epochs):
         order = torch.randperm(len(transitions)).tolist()
@@ -454,6 +456,9 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                     old = torch.tensor([t.old_logprob for t in batch], device=logprobs.device)
                     advantages = torch.tensor([t.advantage for t in batch], device=logprobs.device)
                     ploss, clipfrac, approx_kl, guarded = core.policy_loss(logprobs, old, advantages, cfg.clip, cfg.ratioGuard)
+                    if not sums["steps"]:  # before the update's first step the policy is the rollout's: its log-probs must agree
+                        sums["gap"] += float((logprobs.detach() - old).abs().sum())
+                        sums["gap_n"] += len(batch)
                     loss = ploss
                     vloss = torch.tensor(0.0)
                     if values is not None:
@@ -573,6 +578,7 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
             "ppo/ratio_guarded": totals["guarded"] / totals["trained"],
             "ppo/nonfinite_skipped": int(totals["skipped"]),
             "ppo/optimizer_steps": int(steps),
+            "ppo/first_step_logprob_gap": totals["gap"] / totals["gap_n"] if totals["gap_n"] else None,
             "train/lr": policy.scheduler.get_last_lr()[0],
             "perf/tokens_per_second": rollout_tokens * (cfg.epochs + 1) / elapsed,
         },

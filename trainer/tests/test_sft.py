@@ -204,10 +204,7 @@ def test_two_processes_with_accelerate_match_one_process(tmp_path, env):
     cfg = config(tmp_path, 5, 3, examples=64)
     single, ddp = tmp_path / "single", tmp_path / "ddp"
     assert sft(env, "--config", str(cfg), "--run-dir", str(single)).returncode == 0
-    launch = two_processes.launch()
-    env = {**env, "ACCELERATE_USE_CPU": "true"}
-    result = subprocess.run([*launch, "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(ddp)], capture_output=True, text=True, env=env, timeout=600)
-    assert result.returncode == 0, result.stderr
+    two_processes.run("sft", cfg, ddp, env)
     ours, theirs = records(ddp), records(single)
     assert [r["step"] for r in ours] == [1, 2, 3, 4, 5]  # one stream: only the main process writes
     for a, b in zip(ours, theirs):
@@ -220,8 +217,7 @@ def test_two_processes_with_accelerate_match_one_process(tmp_path, env):
     assert max((a[k] - b[k]).abs().max().item() for k in a) < 1e-4
     state = json.loads((ddp / "checkpoints" / "final" / "trainer_state.json").read_text())
     assert state["dataPosition"] == 40 and len(torch.load(ddp / "checkpoints" / "final" / "rng.pt", weights_only=False)["processes"]) == 2
-    resumed = subprocess.run([*launch, "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(ddp), "--resume"], capture_output=True, text=True, env=env, timeout=600)
-    assert resumed.returncode == 0, resumed.stderr
+    two_processes.run("sft", cfg, ddp, env, "--resume")
 
 
 def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_run(tmp_path, env):
@@ -255,11 +251,7 @@ def test_deepspeed_zero_two_processes_match_ddp_and_save_full_weights(tmp_path, 
     data["sft"]["maxGradNorm"] = 0.5
     cfg = tmp_path / "clipped.ptlab.json"
     cfg.write_text(json.dumps(data))
-    ddp, zero = tmp_path / "ddp", tmp_path / "zero"
-    done = subprocess.run([*two_processes.launch(), "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(ddp)], capture_output=True, text=True, env=two_processes.environment(env), timeout=600)
-    assert done.returncode == 0, done.stderr
-    done = subprocess.run([*two_processes.launch_deepspeed(stage), "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(zero)], capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr
+    ddp, zero = two_processes.ddp_and_deepspeed("sft", cfg, tmp_path, env, stage)
     ours, theirs = records(zero), records(ddp)
     assert [r["step"] for r in ours] == [1, 2, 3, 4, 5]
     for a, b in zip(ours, theirs):
@@ -304,11 +296,7 @@ def test_deepspeed_zero3_two_processes_evaluate_together(tmp_path, env):
     the main process alone would hang. Both processes run the same episodes (generate with
     synced_gpus), the main one writes: the records are a DDP run's."""
     cfg = config(tmp_path, 4, 2, examples=64, evaluate=True)
-    ddp, zero = tmp_path / "ddp", tmp_path / "zero"
-    done = subprocess.run([*two_processes.launch(), "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(ddp)], capture_output=True, text=True, env=two_processes.environment(env), timeout=600)
-    assert done.returncode == 0, done.stderr
-    done = subprocess.run([*two_processes.launch_deepspeed(3), "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(zero)], capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr
+    ddp, zero = two_processes.ddp_and_deepspeed("sft", cfg, tmp_path, env, 3)
     expected = [(step, split) for step in (0, 2, 4) for split in ("id", "ood-rule")]
     assert evaluated_steps(zero) == evaluated_steps(ddp) == expected
     episodes = [json.loads(line) for line in (zero / "episodes.jsonl").read_text().splitlines()]
@@ -336,7 +324,7 @@ def test_two_processes_cancelled_through_the_launcher_checkpoint_and_end(tmp_pat
     """Cancel as VS Code does it (SIGTERM, or SIGHUP when its terminal closes) reaches only the
     accelerate launcher; the workers still checkpoint, the run ends cancelled, none is left."""
     run = tmp_path / "run"
-    command = [*two_processes.launch(), "--module", "ptlab", "sft", "--config", str(config(tmp_path, 400, 1000)), "--run-dir", str(run)]
+    command = two_processes.command("sft", config(tmp_path, 400, 1000), run)
     process = subprocess.Popen(command, env=two_processes.environment(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 300
     while time.time() < deadline and not ((run / "metrics.jsonl").exists() and (run / "metrics.jsonl").read_text().count("\n") >= 3):

@@ -66,20 +66,34 @@ def kill_everything(launcher_pid: int, run_dir: Path) -> None:
             pass
 
 
+def command(job: str, config: Path, run: Path, *extra: str, deepspeed_stage: int = 0) -> list[str]:
+    """`job` as two processes: DDP, or DeepSpeed ZeRO-`deepspeed_stage`."""
+    return [*(launch_deepspeed(deepspeed_stage) if deepspeed_stage else launch()), "--module", "ptlab", job, "--config", str(config), "--run-dir", str(run), *extra]
+
+
+def run(job: str, config: Path, run_dir: Path, env: dict, *extra: str, deepspeed_stage: int = 0) -> None:
+    """`job` as two processes to its end (DDP, or DeepSpeed ZeRO-`deepspeed_stage`); it must succeed."""
+    done = subprocess.run(command(job, config, run_dir, *extra, deepspeed_stage=deepspeed_stage), capture_output=True, text=True, env=env if deepspeed_stage else environment(env), timeout=600)
+    assert done.returncode == 0, done.stderr
+
+
+def ddp_and_deepspeed(job: str, config: Path, folder: Path, env: dict, stage: int) -> tuple[Path, Path]:
+    """The same job as two DDP processes into folder/ddp and as two DeepSpeed ZeRO-`stage`
+    processes into folder/zero. Returns (ddp, zero)."""
+    ddp, zero = folder / "ddp", folder / "zero"
+    run(job, config, ddp, env)
+    run(job, config, zero, env, deepspeed_stage=stage)
+    return ddp, zero
+
+
 def straight_crashed_resumed(job: str, config: Path, folder: Path, env: dict, crash_when: Callable[[Path], bool], deepspeed_stage: int = 0) -> tuple[Path, Path]:
     """The job three times as two processes (DDP, or DeepSpeed ZeRO-`deepspeed_stage`), each
     launch on a fresh rendezvous port: whole into folder/straight; into folder/crashed, killed
     with SIGKILL (launcher and workers) once `crash_when(crashed)` holds; then --resume in
     folder/crashed. Returns (straight, crashed)."""
-    env = env if deepspeed_stage else environment(env)
     straight, crashed = folder / "straight", folder / "crashed"
-
-    def command(run: Path, *extra: str) -> list[str]:
-        return [*(launch_deepspeed(deepspeed_stage) if deepspeed_stage else launch()), "--module", "ptlab", job, "--config", str(config), "--run-dir", str(run), *extra]
-
-    done = subprocess.run(command(straight), capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr
-    process = subprocess.Popen(command(crashed), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    run(job, config, straight, env, deepspeed_stage=deepspeed_stage)
+    process = subprocess.Popen(command(job, config, crashed, deepspeed_stage=deepspeed_stage), env=env if deepspeed_stage else environment(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 300
     while not crash_when(crashed):
         assert time.time() < deadline and process.poll() is None, f"{job} never reached the point to crash it"
@@ -87,6 +101,5 @@ def straight_crashed_resumed(job: str, config: Path, folder: Path, env: dict, cr
     kill_everything(process.pid, crashed)
     process.wait()
     time.sleep(0.5)  # what the workers wrote last has settled
-    resumed = subprocess.run(command(crashed, "--resume"), capture_output=True, text=True, env=env, timeout=600)
-    assert resumed.returncode == 0, resumed.stderr
+    run(job, config, crashed, env, "--resume", deepspeed_stage=deepspeed_stage)
     return straight, crashed
