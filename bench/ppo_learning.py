@@ -8,7 +8,8 @@ Runs `python -m ptlab ppo` on the demo's PPO config (ptlab.demo) with the overri
 `--eval-every` updates), then prints one line per update from the run's metrics: the
 rollout's mean reward, the success rate of the episodes that ended in it, the clip fraction,
 the approximate KL, the value loss, the entropy, and the evaluations with their standard
-errors. The first optimizer step of each update must see ratio 1 (the rollout's log-probs
+errors. Evaluation uses seeds of its own (TUNING_EVAL_SEED), not the demo's: whatever this
+is used to choose, the demo's evaluation stays held out. The first optimizer step of each update must see ratio 1 (the rollout's log-probs
 and the training forward agree): `ppo/first_step_logprob_gap` is printed as `gap`.
 `--from-run DIR` prints an existing run's curve without training.
 """
@@ -38,10 +39,14 @@ COLUMNS = (
 )
 
 
+# Tuning evaluates on its own seeds: the demo's (ptlab.demo, evaluation.seed) stay held out.
+TUNING_EVAL_SEED = 99
+
+
 def config_for(init: Path, updates: int, episodes: int, eval_every: int, overrides: list[str]) -> dict[str, Any]:
     config = demo.experiment_configs(Path("."), "full")["ppo.ptlab.json"]
     config["ppo"].update(init=str(init.resolve()), updates=updates)
-    config["evaluation"]["everySteps"] = eval_every
+    config["evaluation"].update(everySteps=eval_every, seed=TUNING_EVAL_SEED)
     for split in config["evaluation"]["splits"]:
         split["episodes"] = episodes
     for item in overrides:

@@ -65,6 +65,15 @@ describe('configChecks', () => {
     assert.match(check(config, nothingExists).find((i) => i.pointer === '/model/name')!.message, /model folder \.\/models\/mine does not exist/);
     config.model.name = 'embedded:huge-lm';
     assert.match(check(config).find((i) => i.pointer === '/model/name')!.message, /unknown embedded model/);
+    for (const name of ['embedded:gp-base', 'embedded:gp-base-init']) {
+      config.model.name = name;
+      assert.equal(check(config).filter((i) => i.pointer === '/model/name').length, 0, name);
+      config.environment.modality = 'vision';
+      config.model.kind = 'image-text-to-text';
+      assert.match(check(config).find((i) => i.pointer === '/model/name')!.message, new RegExp(`${name} reads text only`));
+      config.environment.modality = 'language';
+      config.model.kind = 'causal-lm';
+    }
     config.model.name = 'Qwen/Qwen2.5-0.5B-Instruct'; // a Hub id, not a path
     assert.equal(check(config, nothingExists).filter((i) => i.pointer === '/model/name').length, 0);
     assert.equal(isLocalPath('Qwen/Qwen2.5-0.5B'), false);

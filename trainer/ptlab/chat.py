@@ -93,7 +93,7 @@ def chat_template(encoder: Any) -> str:
 
 def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[Any], example: str) -> dict[str, Any]:
     """The chat's token ids and which of them the model must learn to say: each assistant
-    message and the template's end-of-turn after it. A template with `{% generation %}`
+    message (but those marked `"train": false`) and the template's end-of-turn after it. A template with `{% generation %}`
     markers says so itself; otherwise each assistant message's characters are found by
     rendering the chat prefix by prefix (what precedes it with the generation prompt, then
     through it), as TRL and verl do for templates without markers. Each span must decode to
@@ -109,6 +109,9 @@ def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[An
     if not any(mask):
         raise ChatMaskError(f"{example}: no assistant tokens for model {_model_name(encoder)} with its chat template ({_describe(template)}); the chat needs an assistant message the template renders")
     _check_spans(encoder, messages, ids, mask, template, example)
+    mask = _without_untrained(messages, mask)
+    if not any(mask):
+        raise ChatMaskError(f"{example}: every assistant message is marked \"train\": false; nothing to learn from this chat")
     return {"input_ids": ids, "assistant_masks": mask, "text": render(encoder, messages, images, generation_prompt=False)}
 
 
@@ -170,6 +173,19 @@ def _check_spans(encoder: Any, messages: list[dict[str, Any]], ids: list[int], m
             f"{example}: model {_model_name(encoder)}'s assistant tokens (chat template {_describe(template)}) decode to {decoded[:3]!r}, "
             f"not to its {len(replies)} assistant message(s) {[r[:60] for r in replies[:3]]!r}"
         )
+
+
+def _without_untrained(messages: list[dict[str, Any]], mask: list[int]) -> list[int]:
+    """The mask without the assistant messages marked `"train": false` (context, e.g. a wrong
+    earlier answer): _check_spans made each run of learned tokens one assistant message, in order."""
+    trained = iter([m.get("train", True) is not False for m in messages if m["role"] == "assistant"])
+    out, keep, previous = [], True, 0
+    for learned in mask:
+        if learned and not previous:
+            keep = next(trained)
+        out.append(int(learned and keep))
+        previous = learned
+    return out
 
 
 def _text_of(content: Any) -> str:

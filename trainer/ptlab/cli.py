@@ -215,6 +215,27 @@ def _ppo(args: argparse.Namespace) -> int:
     return _train(args, "ppo")
 
 
+def _pretrain(args: argparse.Namespace) -> int:
+    """The gp-base recipe as an SFT job (skipped when its run finished), then publish its weights."""
+    import json
+
+    from ptlab.pretrain import PretrainError, publish
+
+    manifest = Path(args.run_dir) / "run.json"
+    finished = manifest.exists() and json.loads(manifest.read_text(encoding="utf-8"))["status"] == "finished"
+    if not finished:
+        code = _train(args, "sft")
+        if code != 0:
+            return code
+    try:
+        target = publish(Path(args.run_dir), Path(args.publish_to) if args.publish_to else None)
+    except PretrainError as exc:
+        print(f"ptlab pretrain: {exc}", file=sys.stderr)
+        return 2
+    print(f"ptlab pretrain: embedded:gp-base published to {target}")
+    return 0
+
+
 def _env_server(args: argparse.Namespace) -> int:
     from ptlab.envs.server import serve
 
@@ -277,6 +298,20 @@ def build_parser() -> argparse.ArgumentParser:
                  "Run JOB with the config's launcher; --print shows the command (and sbatch script) instead.", "the job's run folder", "continue the run in RUN_DIR")
     launch.add_argument("--job", required=True, choices=["data", "sft", "ppo", "eval", "export"])
     launch.add_argument("--print", action="store_true", help="print the plan as JSON instead of running it")
+
+    from ptlab.pretrain import RECIPE
+
+    pretrain = commands.add_parser(
+        "pretrain",
+        help="build embedded:gp-base: its recipe as an SFT job on the synthetic corpus, then publish the weights",
+        description="Run the gp-base recipe (an SFT job from embedded:gp-base-init on the pretraining corpus) into RUN_DIR, then publish "
+        "its final checkpoint with a manifest (hashes, corpus, recipe, first losses, time, machine) to ptlab/weights/gp-base.",
+    )
+    pretrain.add_argument("--config", default=str(RECIPE), help="the recipe (default: examples/gp-base.pretrain.ptlab.json)")
+    pretrain.add_argument("--run-dir", default="runs/gp-base", help="the pretraining run folder (default runs/gp-base)")
+    pretrain.add_argument("--resume", action="store_true", help="continue the run from its last checkpoint")
+    pretrain.add_argument("--publish-to", help="publish here instead of ptlab/weights/gp-base")
+    pretrain.set_defaults(run=_pretrain)
 
     env_server = commands.add_parser(
         "env-server",

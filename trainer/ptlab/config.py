@@ -46,6 +46,7 @@ class Adam:
 
 @dataclass(frozen=True)
 class SftData:
+    source: Literal["environment", "pretraining-corpus"] = "environment"
     examples: int = 10000
     trajectories: Literal["optimal", "suboptimal"] = "optimal"
     wrongAttempts: int = 2

@@ -6,7 +6,8 @@ carry `{"type": "image", "path": "images/..."}` content items, relative to the r
 Optimal examples pair one sampled state's prompt with the expert's answer (appendix C.1);
 `trajectories: "suboptimal"` writes GeneralPoints episodes with wrong answers and the
 verifier's messages before the expert's answer (figure 15). The file appears whole or not
-at all (written under a temp name, then renamed).
+at all (written under a temp name, then renamed). `data.source: "pretraining-corpus"` writes
+the synthetic corpus of ptlab/corpus.py instead (what embedded:gp-base is pretrained on).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import zlib
 from pathlib import Path
 from typing import Any, Iterator
 
+from ptlab import corpus
 from ptlab.config import Experiment
 from ptlab.envs import generalpoints as gp
 from ptlab.envs import virl
@@ -73,8 +75,11 @@ def _virl_example(episode: virl.VirlEpisode, index: int, _experiment: Experiment
 
 
 def sft_examples(experiment: Experiment, run_dir: Path) -> Iterator[dict[str, Any]]:
-    env = experiment.environment_for()
     base = data_seed(experiment)
+    if experiment.sft.data.source == "pretraining-corpus":
+        yield from corpus.corpus(base, experiment.sft.data.examples)
+        return
+    env = experiment.environment_for()
     new_episode = env.episodes(experiment.base_dir)
     example = _virl_example if env.env == "virl" else _generalpoints_example
     for i in range(experiment.sft.data.examples):

@@ -8,6 +8,10 @@ weights are random: SFT teaches it the task, as it teaches a real model the form
 LLaVA model (a tiny CLIP vision tower, a projector, the tiny Llama text model) with a
 processor (CLIP image processor, tiny-lm's tokenizer plus an `<image>` token, a chat
 template that places images) that AutoProcessor / AutoModelForImageTextToText load back.
+`embedded:gp-base` is the stand-in for a pretrained LLM (docs/base-model.md): a larger Llama
+(GP_BASE) with tiny-lm's tokenizer, pretrained by `python -m ptlab pretrain` from
+`embedded:gp-base-init` (its random weights, built like tiny-lm) on the synthetic corpus of
+ptlab/corpus.py; its weights ship in ptlab/weights/gp-base with their manifest.
 """
 
 from __future__ import annotations
@@ -68,6 +72,13 @@ TINY_LM = {
 }
 
 
+GP_BASE_INIT = "embedded:gp-base-init"
+GP_BASE = "embedded:gp-base"
+GP_BASE_LM = {**TINY_LM, "hidden_size": 192, "intermediate_size": 512, "num_hidden_layers": 6, "num_attention_heads": 6, "num_key_value_heads": 2}
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+MANIFEST = "ptlab-pretrained.json"
+
+
 class ModelFamilyError(ValueError):
     """A model transformers cannot train or sample as a causal LM or image-text-to-text
     model; the message names the family and what is missing."""
@@ -113,6 +124,8 @@ def environment_corpus(seeds: int = 400) -> Iterator[str]:
 
 def _spec_hash(name: str) -> str:
     spec: dict[str, Any] = {"name": name, "version": EMBEDDED_VERSION, "tiny_lm": TINY_LM, "special": SPECIAL_TOKENS, "template": CHAT_TEMPLATE}
+    if name == GP_BASE_INIT:
+        spec |= {"gp_base": GP_BASE_LM}
     if name == TINY_VLM_NAME:
         spec |= {"vision": TINY_VISION, "vlm_template": VLM_CHAT_TEMPLATE, "image_token": IMAGE_TOKEN}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
@@ -139,11 +152,11 @@ def build_tokenizer(corpus: Iterator[str], vocab_size: int) -> Any:
     return fast
 
 
-def _text_config(tokenizer: Any) -> Any:
+def _text_config(tokenizer: Any, sizes: dict[str, int] = TINY_LM) -> Any:
     from transformers import LlamaConfig
 
     return LlamaConfig(
-        **{**TINY_LM, "vocab_size": len(tokenizer)},
+        **{**sizes, "vocab_size": len(tokenizer)},
         tie_word_embeddings=True,
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
@@ -158,6 +171,16 @@ def _tiny_lm(seed: int) -> tuple[Any, Any]:
     tokenizer = build_tokenizer(environment_corpus(), TINY_LM["vocab_size"])
     torch.manual_seed(seed)
     return LlamaForCausalLM(_text_config(tokenizer)), tokenizer
+
+
+def _gp_base_init(seed: int) -> tuple[Any, Any]:
+    """GP_BASE's random weights with tiny-lm's tokenizer: what `ptlab pretrain` starts from."""
+    import torch
+    from transformers import AutoTokenizer, LlamaForCausalLM
+
+    tokenizer = AutoTokenizer.from_pretrained(embedded_path("embedded:tiny-lm"))
+    torch.manual_seed(seed)
+    return LlamaForCausalLM(_text_config(tokenizer, GP_BASE_LM)), tokenizer
 
 
 def _tiny_vlm(seed: int) -> tuple[Any, Any]:
@@ -193,9 +216,9 @@ def _tiny_vlm(seed: int) -> tuple[Any, Any]:
 def build_embedded(name: str, target: Path, seed: int = 0) -> Path:
     """Write the embedded model and its tokenizer or processor to `target` (a temp folder renamed into place)."""
     _quiet_transformers()
-    builders = {"embedded:tiny-lm": _tiny_lm, TINY_VLM_NAME: _tiny_vlm}
+    builders = {"embedded:tiny-lm": _tiny_lm, TINY_VLM_NAME: _tiny_vlm, GP_BASE_INIT: _gp_base_init}
     if name not in builders:
-        raise ValueError(f"model.name: unknown embedded model {name!r}; available: {', '.join(builders)}")
+        raise ValueError(f"model.name: unknown embedded model {name!r}; available: {', '.join([*builders, GP_BASE])}")
     model, tokenizer = builders[name](seed)
     return write_model_folder(model, tokenizer, target, {"name": name, "version": EMBEDDED_VERSION, "seed": seed}, "ptlab-embedded.json")
 
@@ -226,11 +249,21 @@ def write_model_folder(model: Any, encoder: Any, target: Path, marker: dict[str,
 
 
 def embedded_path(name: str) -> Path:
-    """The embedded model's folder, built on first use."""
+    """The embedded model's folder, built on first use (gp-base: shipped with the package)."""
+    if name == GP_BASE:
+        return pretrained_path(name)
     target = cache_dir() / "embedded" / f"{name.removeprefix(EMBEDDED_PREFIX)}-{_spec_hash(name)}"
     if not (target / "ptlab-embedded.json").exists():
         build_embedded(name, target)
     return target
+
+
+def pretrained_path(name: str) -> Path:
+    """A pretrained embedded model's shipped folder; an error saying how to rebuild it when absent."""
+    folder = WEIGHTS_DIR / name.removeprefix(EMBEDDED_PREFIX)
+    if not (folder / MANIFEST).is_file():
+        raise ModelFamilyError(f"model.name {name!r}: its weights are not in this installation ({folder}); rebuild them with `python -m ptlab pretrain` (docs/base-model.md)")
+    return folder
 
 
 def resolve_model_path(name: str) -> str:

@@ -80,6 +80,21 @@ def test_prefix_rendering_agrees_with_the_generation_markers(embedded):
     assert chat.encode(plain, TRAJECTORY, [], generation_prompt=False) == chat.encode(marked, TRAJECTORY, [], generation_prompt=False)
 
 
+@pytest.mark.parametrize("template", ["markers", "chatml"])
+def test_an_assistant_message_marked_train_false_is_context_not_learned(embedded, template):
+    """A wrong earlier answer kept as context (`"train": false`): its tokens stay in the chat,
+    out of the mask; the other replies are learned exactly as before; all untrained is an error."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(embedded) if template == "markers" else chatml_tokenizer(embedded)
+    marked = [TRAJECTORY[0], {**TRAJECTORY[1], "train": False}, *TRAJECTORY[2:]]
+    full, partial = chat.encode(tokenizer, TRAJECTORY, [], generation_prompt=False), chat.encode(tokenizer, marked, [], generation_prompt=False)
+    assert partial["input_ids"] == full["input_ids"] and partial["text"] == full["text"]
+    assert learned_runs(partial) == learned_runs(full)[1:]
+    with pytest.raises(ChatMaskError, match=r"sft.jsonl:3: every assistant message is marked \"train\": false"):
+        chat.encode(tokenizer, [{**m, "train": False} for m in TRAJECTORY], [], generation_prompt=False, example="sft.jsonl:3")
+
+
 def test_a_chat_without_assistant_tokens_is_an_error_naming_model_template_and_example(embedded):
     tokenizer = chatml_tokenizer(embedded)
     tokenizer.chat_template = QWEN25_TEMPLATE.replace("or (message.role == 'assistant')", "")  # drops replies

@@ -22,7 +22,8 @@ export type PathExists = (path: string) => boolean;
 
 type Json = Record<string, unknown>;
 
-const EMBEDDED_MODELS = ['embedded:tiny-lm', 'embedded:tiny-vlm'];
+const EMBEDDED_MODELS = ['embedded:tiny-lm', 'embedded:tiny-vlm', 'embedded:gp-base', 'embedded:gp-base-init'];
+const EMBEDDED_TEXT_MODELS = ['embedded:tiny-lm', 'embedded:gp-base', 'embedded:gp-base-init'];
 const VISUAL_KEYS = new Set(['suits', 'modality', 'panoramas']);
 /** How an episode is scored, not which variant it is: an OOD split changing only these is still ID. */
 const PROTOCOL_KEYS = new Set(['maxVerify', 'verifier']);
@@ -136,8 +137,8 @@ function checkModel(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'of
   const environment = config.environment;
   const vision = isObject(environment) && environment.modality === 'vision';
   const kind = model.kind ?? 'causal-lm';
-  if (vision && (kind !== 'image-text-to-text' || name === 'embedded:tiny-lm')) {
-    issues.push({ pointer: kind !== 'image-text-to-text' ? '/model/kind' : '/model/name', severity: 'error', message: 'vision observations need an image-text-to-text model (model.kind "image-text-to-text", not embedded:tiny-lm)' });
+  if (vision && (kind !== 'image-text-to-text' || EMBEDDED_TEXT_MODELS.includes(name))) {
+    issues.push({ pointer: kind !== 'image-text-to-text' ? '/model/kind' : '/model/name', severity: 'error', message: `vision observations need an image-text-to-text model (model.kind "image-text-to-text")${EMBEDDED_TEXT_MODELS.includes(name) ? `; ${name} reads text only` : ''}` });
   }
   if (typeof model.maxLength === 'number') {
     for (const section of ['ppo', 'evaluation'] as const) {

@@ -281,7 +281,7 @@ export interface SyntheticCity {
  */
 export interface Model {
   /**
-   * `embedded:tiny-lm` or `embedded:tiny-vlm` (built locally, no download), a Hugging Face model id, or a local path.
+   * `embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` (pretrained by the project, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (its random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.
    */
   name: string;
   /**
@@ -343,7 +343,11 @@ export interface Sft {
   init?: string;
   data?: {
     /**
-     * Expert examples (sampled states) to generate.
+     * `environment`: expert examples of this experiment's environment. `pretraining-corpus`: the synthetic corpus embedded:gp-base is pretrained on (card values under stated face-card rules, exact arithmetic, make-a-target puzzles in plain words and in GeneralPoints' format with targets other than 24, revisions after the verifier's message; docs/base-model.md); `trajectories` does not apply.
+     */
+    source?: 'environment' | 'pretraining-corpus';
+    /**
+     * Expert examples (sampled states) to generate, or corpus examples.
      */
     examples?: number;
     /**

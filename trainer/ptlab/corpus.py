@@ -1,0 +1,219 @@
+"""The synthetic corpus `embedded:gp-base` is pretrained on (docs/base-model.md).
+
+What a pretrained instruction model brings to GeneralPoints, and nothing of its evaluation:
+  - card-values  read card labels under a face-card rule stated in the prompt, in varied
+                 wording and with varied values (J, Q, K each worth 1-13; sometimes the
+                 10/10/10 or 11/12/13 conventions), and list the numbers;
+  - arithmetic   evaluate an expression over small integers exactly (fractions as a/b);
+  - make-target  combine four numbers with + - * / and brackets into a target;
+  - card-puzzle  the same in GeneralPoints' prompt and answer format, with a stated rule
+                 and a target other than 24;
+  - revision     a card puzzle answered wrongly first (a wrong value, a wrong or repeated
+                 number, an illegal formula or no formula; context, not trained:
+                 `"train": false`), the verifier's message, then a right answer.
+No example has the target 24, so no GeneralPoints episode (ID or OOD, any seed) is in it.
+Each example is a chat (the SFT data format) generated from its own seed by the portable
+PRNG, so the corpus is a pure function of (seed, index).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, Callable, Iterator
+
+from ptlab.envs import generalpoints as gp
+from ptlab.envs.prng import Rng
+
+FACES = ("J", "Q", "K")
+EXCLUDED_TARGET = 24  # GeneralPoints' target: never a corpus target
+
+# (task, share of the corpus in thousandths)
+MIX = (("card-values", 150), ("arithmetic", 200), ("make-target", 150), ("card-puzzle", 350), ("revision", 150))
+
+RULE_WORDINGS = (
+    "Note that 'J', 'Q', and 'K' count as '{J}', '{Q}', and '{K}' respectively.",
+    "Here J is worth {J}, Q is worth {Q} and K is worth {K}.",
+    "Face cards: J = {J}, Q = {Q}, K = {K}; every other card counts its rank (A = 1).",
+    "In this game a Jack counts as {J}, a Queen as {Q} and a King as {K}.",
+    "Count 'J' as {J}, 'Q' as {Q} and 'K' as {K}.",
+)
+SAME_VALUE_WORDINGS = (
+    "Note that 'J', 'Q', and 'K' count as '{J}'.",
+    "All face cards (J, Q, K) are worth {J}.",
+)
+VALUE_QUESTIONS = (
+    "What numbers are on these cards?",
+    "List the value of each card, in order.",
+    "Give the numbers of the cards as a list.",
+)
+
+
+def face_values(rng: Rng) -> dict[str, int]:
+    """A face-card rule: the two conventions sometimes, otherwise each face any value 1-13."""
+    kind = rng.below(10)
+    if kind < 2:
+        return {"J": 10, "Q": 10, "K": 10}
+    if kind < 4:
+        return {"J": 11, "Q": 12, "K": 13}
+    return {face: rng.between(1, 13) for face in FACES}
+
+
+def rule_sentence(rng: Rng, faces: dict[str, int]) -> str:
+    same = faces["J"] == faces["Q"] == faces["K"]
+    wordings = SAME_VALUE_WORDINGS + RULE_WORDINGS if same else RULE_WORDINGS
+    return wordings[rng.below(len(wordings))].format(**faces)
+
+
+def value_of(card: str, faces: dict[str, int]) -> int:
+    return faces.get(card, gp.RANKS.index(card) + 1)
+
+
+def random_formula(rng: Rng, numbers: list[int]) -> str:
+    """The numbers shuffled, joined by random operators, with one of the solver's bracket placements."""
+    values = [str(v) for v in numbers]
+    rng.shuffle(values)
+    tokens = [values[0]]
+    for value in values[1:]:
+        tokens += [gp.OPERATORS[rng.below(4)], value]
+    if len(numbers) == 4:
+        brackets = gp.REFERENCE_BRACKETS[rng.below(len(gp.REFERENCE_BRACKETS))]
+        for point, bracket in zip(brackets, "()" * (len(brackets) // 2)):
+            tokens.insert(point, bracket)
+    return "".join(tokens)
+
+
+def exact_value(formula: str) -> Fraction | None:
+    """The formula's exact value (None on division by zero)."""
+    value = gp._eval_tokens(gp._STRICT_TOKEN_RE.findall(formula))
+    return None if value is None else Fraction(*value)
+
+
+def show(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def puzzle(rng: Rng) -> tuple[list[str], dict[str, int], int, str]:
+    """Four cards, a face rule, a target other than 24 reachable from them, and a formula reaching it."""
+    while True:
+        cards = [gp.RANKS[rng.below(13)] for _ in range(4)]
+        faces = face_values(rng)
+        formula = random_formula(rng, [value_of(c, faces) for c in cards])
+        value = exact_value(formula)
+        if value is not None and value.denominator == 1 and 1 <= value <= 100 and value != EXCLUDED_TARGET:
+            return cards, faces, int(value), formula
+
+
+def card_values(rng: Rng) -> list[dict[str, Any]]:
+    cards = [gp.RANKS[rng.below(13)] for _ in range(4)]
+    faces = face_values(rng)
+    question = VALUE_QUESTIONS[rng.below(len(VALUE_QUESTIONS))]
+    numbers = ", ".join(str(value_of(c, faces)) for c in cards)
+    return [{"role": "user", "content": f"Cards: {gp._py_list_repr(cards)}\n{rule_sentence(rng, faces)}\n{question}"}, {"role": "assistant", "content": f"[{numbers}]"}]
+
+
+def arithmetic(rng: Rng) -> list[dict[str, Any]]:
+    while True:
+        formula = random_formula(rng, [rng.between(1, 13) for _ in range(rng.between(2, 4))])
+        value = exact_value(formula)
+        if value is not None:
+            return [{"role": "user", "content": f"Compute {formula}."}, {"role": "assistant", "content": f"{formula} = {show(value)}"}]
+
+
+def make_target(rng: Rng) -> list[dict[str, Any]]:
+    while True:
+        numbers = [rng.between(1, 13) for _ in range(4)]
+        formula = random_formula(rng, numbers)
+        value = exact_value(formula)
+        if value is not None and value.denominator == 1 and 1 <= value <= 100 and value != EXCLUDED_TARGET:
+            listed = ", ".join(map(str, numbers[:3])) + f" and {numbers[3]}"
+            return [{"role": "user", "content": f"Use {listed} each exactly once with + - * / and brackets to make {value}."}, {"role": "assistant", "content": formula}]
+
+
+def gp_face_text(faces: dict[str, int]) -> str:
+    """The rule as GeneralPoints' prompt words its two rules (gp.FACE_TEXT), for any values."""
+    if faces["J"] == faces["Q"] == faces["K"]:
+        return "'J', 'Q', and 'K' count as '{J}'.".format(**faces)
+    return "'J', 'Q', and 'K' count as '{J}', '{Q}', and '{K}' respectively.".format(**faces)
+
+
+def card_prompt(rng: Rng, cards: list[str], faces: dict[str, int], target: int) -> str:
+    """GeneralPoints' language prompt with this target and rule: half the time word for word as
+    the environment writes it (its rule sentence in two places), else with the rule reworded once."""
+    if rng.below(2):
+        face = gp_face_text(faces)
+        note, where = f"Note that {face}, and each card must be used once.", f", where {face}"
+    else:
+        note, where = f"{rule_sentence(rng, faces)} Each card must be used once.", ""
+    return (
+        "\n[Task Description]\n"
+        f"You are an expert {target} points card game player. You will receive a set of 4 cards.\n"
+        f"{note}\n"
+        f"Your goal is to output a formula that evaluates to {target} using numbers from the cards "
+        "and operators such as '+', '-', '*', '/', '(', ')', and '='.\n\n"
+        f"[Input]\nCards: {gp._py_list_repr(cards)}\n\n"
+        "[Output]\n{\n"
+        f'  "cards": [x, y, z, w]{where},\n'
+        '  "number": [a, b, c, d], where a, b, c, and d are the numbers on the cards,\n'
+        f"  \"formula\": 'an equation that equals {target}',\n"
+        "}\n\n"
+    )
+
+
+def _hand(cards: list[str], faces: dict[str, int]) -> gp.Hand:
+    return gp.Hand(cards, ["spades"] * 4, [value_of(c, faces) for c in cards], ())
+
+
+def card_puzzle(rng: Rng) -> list[dict[str, Any]]:
+    cards, faces, target, formula = puzzle(rng)
+    return [{"role": "user", "content": card_prompt(rng, cards, faces, target)}, {"role": "assistant", "content": gp.expert_response(_hand(cards, faces), formula)}]
+
+
+def mistake(rng: Rng, hand: gp.Hand) -> str:
+    """A wrong answer of the kinds a model gives: a wrong value, a wrong or missing number, an
+    illegal formula, or no formula at all (what the verifier's messages answer)."""
+    kind = rng.below(10)
+    numbers = list(hand.values)
+    if kind < 4:
+        return gp.expert_response(hand, random_formula(rng, numbers))
+    if kind < 7:  # a number that is not a card's, or a card's twice
+        numbers[rng.below(4)] = rng.between(1, 13) if rng.below(2) else numbers[rng.below(4)]
+        return gp.expert_response(hand, random_formula(rng, numbers))
+    if kind < 9:  # unbalanced brackets or a dangling operator
+        formula = random_formula(rng, numbers)
+        broken = "(" + formula if rng.below(2) else formula + gp.OPERATORS[rng.below(4)]
+        return gp.expert_response(hand, broken)
+    return "\n}"
+
+
+def revision(rng: Rng) -> list[dict[str, Any]]:
+    """A card puzzle with 1-2 wrong answers (context only) and the strict verifier's messages."""
+    cards, faces, target, formula = puzzle(rng)
+    hand, config = _hand(cards, faces), gp.GeneralPointsConfig(target=target)
+    messages: list[dict[str, Any]] = [{"role": "user", "content": card_prompt(rng, cards, faces, target)}]
+    for _ in range(rng.between(1, 2)):
+        wrong = mistake(rng, hand)
+        verdict = gp.verify_strict(config, hand, wrong)
+        if verdict.reward == gp.CORRECT_REWARD:
+            continue
+        messages += [{"role": "assistant", "content": wrong, "train": False}, {"role": "user", "content": gp.failure_turn(verdict.message)}]
+    messages.append({"role": "assistant", "content": gp.expert_response(hand, formula)})
+    return messages
+
+
+TASKS: dict[str, Callable[[Rng], list[dict[str, Any]]]] = {"card-values": card_values, "arithmetic": arithmetic, "make-target": make_target, "card-puzzle": card_puzzle, "revision": revision}
+
+
+def example(seed: int, index: int) -> dict[str, Any]:
+    """The corpus's example number `index` (an SFT data record: messages and meta)."""
+    rng = Rng((seed * 1_000_003 + index * 2_654_435_761) & 0xFFFFFFFF)
+    pick, task = rng.below(1000), MIX[-1][0]
+    for name, share in MIX:
+        if pick < share:
+            task = name
+            break
+        pick -= share
+    return {"messages": TASKS[task](rng), "meta": {"task": task, "corpusSeed": seed, "index": index}}
+
+
+def corpus(seed: int, count: int) -> Iterator[dict[str, Any]]:
+    return (example(seed, i) for i in range(count))

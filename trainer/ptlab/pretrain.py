@@ -1,0 +1,104 @@
+"""`python -m ptlab pretrain`: build embedded:gp-base (docs/base-model.md).
+
+The recipe is an ordinary experiment config, examples/gp-base.pretrain.ptlab.json: SFT of
+`embedded:gp-base-init` (GP_BASE's random weights) on the synthetic corpus
+(`sft.data.source: "pretraining-corpus"`, ptlab/corpus.py). This command runs that SFT job
+(resumable like any other: `--resume`), then publishes the final checkpoint as
+ptlab/weights/gp-base: the weights, tokenizer and config, and a manifest (MANIFEST) with the
+files' SHA-256, the corpus file's SHA-256, the recipe, the first steps' losses, steps, tokens,
+wall time and the machine. A published folder appears whole (temp name, then rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ptlab import corpus
+from ptlab.data import SFT_FILE
+from ptlab.models import GP_BASE, MANIFEST, WEIGHTS_DIR
+from ptlab.runlog import host_info, package_versions, replace_dir
+
+RECIPE = Path(__file__).resolve().parents[2] / "examples" / "gp-base.pretrain.ptlab.json"
+PUBLISHED_FILES = ("config.json", "generation_config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "chat_template.jinja", "special_tokens_map.json")
+FIRST_STEPS = 5  # losses recorded in the manifest, reproduced by the tests
+
+
+class PretrainError(ValueError):
+    """The pretraining run cannot be published; the message says why and what to do."""
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def cpu_model() -> str:
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        import platform
+
+        return platform.processor()
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "")
+
+
+def train_records(run_dir: Path) -> list[dict[str, Any]]:
+    lines = (run_dir / "metrics.jsonl").read_text(encoding="utf-8").splitlines()
+    return [record for record in map(json.loads, lines) if record["kind"] == "train"]
+
+
+def manifest(run_dir: Path, checkpoint: Path, files: list[str]) -> dict[str, Any]:
+    run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    records = train_records(run_dir)
+    last = records[-1]
+    config = run["config"]
+    return {
+        "name": GP_BASE,
+        "files": {name: sha256(checkpoint / name) for name in files},
+        "corpus": {"module": "ptlab.corpus", "mix": dict(corpus.MIX), "excludedTarget": corpus.EXCLUDED_TARGET, "seed": run["seeds"].get("data"), "examples": config["sft"]["data"]["examples"], "sha256": sha256(run_dir / SFT_FILE)},
+        "recipe": config,
+        "parameters": last["compute"]["parameters"],
+        "steps": last["step"],
+        "trainTokens": last["compute"]["trainTokens"],
+        "wallSeconds": last["wallSeconds"],
+        "firstLosses": [r["metrics"]["train/loss"] for r in records[:FIRST_STEPS]],
+        "finalLoss": last["metrics"]["train/loss"],
+        "machine": {**run["host"], "cpu": cpu_model()},
+        "gpus": run.get("gpus", []),
+        "packages": package_versions(),
+        "publishedFrom": str(checkpoint),
+    }
+
+
+def publish(run_dir: Path, target: Path | None = None) -> Path:
+    """The finished run's final checkpoint as the gp-base folder, with its manifest."""
+    target = target or WEIGHTS_DIR / GP_BASE.removeprefix("embedded:")
+    run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    checkpoint = run_dir / "checkpoints" / "final"
+    if run["status"] != "finished" or not checkpoint.is_dir():
+        raise PretrainError(f"{run_dir}: the pretraining run is {run['status']}, with no final checkpoint; finish it first (python -m ptlab pretrain --run-dir {run_dir} --resume)")
+    files = [name for name in PUBLISHED_FILES if (checkpoint / name).is_file()]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        for name in files:
+            shutil.copy2(checkpoint / name, staging / name)
+        (staging / MANIFEST).write_text(json.dumps(manifest(run_dir, checkpoint, files), indent=2) + "\n", encoding="utf-8")
+        replace_dir(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def verify(folder: Path) -> list[str]:
+    """Files of a published folder whose SHA-256 differs from its manifest's (empty: intact)."""
+    recorded = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+    return [name for name, digest in recorded.items() if not (folder / name).is_file() or sha256(folder / name) != digest]

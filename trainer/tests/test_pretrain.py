@@ -1,0 +1,110 @@
+"""embedded:gp-base: its synthetic corpus (deterministic, right, never GeneralPoints' target),
+its published weights (intact, the size the issue allows) and its recipe (the first steps
+reproduce the published run's losses on the same corpus)."""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from ptlab import corpus, models
+from ptlab.envs import generalpoints as gp
+
+GP_BASE = models.WEIGHTS_DIR / "gp-base"
+
+
+def test_the_corpus_is_a_pure_function_of_seed_and_index():
+    assert list(corpus.corpus(7, 300)) == list(corpus.corpus(7, 300))
+    assert corpus.example(7, 5) == list(corpus.corpus(7, 6))[5] and corpus.example(8, 5) != corpus.example(7, 5)
+    tasks = {e["meta"]["task"] for e in corpus.corpus(7, 300)}
+    assert tasks == set(corpus.TASKS)
+
+
+def _answer(text: str) -> tuple[list[int], str]:
+    numbers = [int(n) for n in re.search(r'"number": \[([^\]]*)\]', text).group(1).split(", ")]
+    return numbers, re.search(r'"formula": "([^"]*)"', text).group(1)
+
+
+def _uses(formula: str) -> list[int]:
+    return sorted(int(t) for t in re.findall(r"\d+", formula))
+
+
+def test_every_corpus_answer_is_right_and_no_example_asks_for_24():
+    """Arithmetic is exact, every puzzle's trained answer reaches its target with each card's
+    number once (non-face cards by rank), a revision's wrong answers are context only and
+    wrong, and the target 24 (GeneralPoints') never appears."""
+    for example in corpus.corpus(3, 3000):
+        messages, task = example["messages"], example["meta"]["task"]
+        prompt, answer = messages[0]["content"], messages[-1]["content"]
+        assert messages[-1]["role"] == "assistant" and messages[-1].get("train", True)
+        assert not re.search(r"\b24 points|make 24\b|equals 24'", prompt), prompt
+        if task == "arithmetic":
+            formula, value = answer.split(" = ")
+            assert corpus.show(corpus.exact_value(formula)) == value
+        elif task == "make-target":
+            target = int(re.search(r"to make (\d+)\.$", prompt).group(1))
+            listed = sorted(int(n) for n in re.findall(r"\d+", prompt.split(" each ")[0]))
+            assert target != 24 and corpus.exact_value(answer) == target and _uses(answer) == listed
+        elif task == "card-values":
+            cards = re.findall(r"'([^']+)'", prompt.splitlines()[0])
+            values = [int(v) for v in answer.strip("[]").split(", ")]
+            assert all(v == gp.RANKS.index(c) + 1 for c, v in zip(cards, values) if c not in corpus.FACES)
+        else:
+            target = int(re.search(r"expert (\d+) points", prompt).group(1))
+            cards = re.findall(r"'([^']+)'", re.search(r"Cards: (\[.*\])", prompt).group(1))
+            numbers, formula = _answer(answer)
+            assert target != 24 and corpus.exact_value(formula) == Fraction(target) and _uses(formula) == sorted(numbers)
+            assert all(n == gp.RANKS.index(c) + 1 for c, n in zip(cards, numbers) if c not in corpus.FACES)
+            wrong = [m for m in messages[1:-1] if m["role"] == "assistant"]
+            assert task == "revision" or not wrong  # (a revision whose random attempts all came out right has none)
+            for attempt, reply in zip(wrong, [m for m in messages[2:] if m["role"] == "user"]):
+                assert attempt["train"] is False and reply["content"].startswith("You failed this trial because ")
+                if '"formula"' in attempt["content"]:  # a formula: wrong value, numbers or syntax
+                    value = re.search(r"evaluates to (\S+), not (\d+)\.$", reply["content"])
+                    assert (value and value.group(1) != value.group(2) == str(target)) or re.search(r"card's number|illegal", reply["content"]), reply
+
+
+def test_gp_base_without_its_weights_names_the_command_that_builds_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(models, "WEIGHTS_DIR", tmp_path)
+    with pytest.raises(models.ModelFamilyError, match=r"embedded:gp-base.*not in this installation.*python -m ptlab pretrain"):
+        models.resolve_model_path("embedded:gp-base")
+
+
+def test_the_published_gp_base_is_intact_and_loads():
+    from ptlab import pretrain
+
+    manifest = json.loads((GP_BASE / models.MANIFEST).read_text())
+    assert pretrain.verify(GP_BASE) == []
+    assert (GP_BASE / "model.safetensors").stat().st_size <= 25 * 2**20
+    from ptlab.config import Model
+
+    model, _ = models.load(Model(name="embedded:gp-base", dtype="fp32"), "cpu")
+    assert models.parameter_count(model) == manifest["parameters"]
+    assert manifest["corpus"]["excludedTarget"] == 24 and len(manifest["firstLosses"]) == pretrain.FIRST_STEPS
+
+
+def test_the_recipe_reproduces_the_published_corpus_and_first_steps(tmp_path, ptlab_cache):
+    """The recipe run again from scratch (cancelled after its first steps): the same corpus file
+    byte for byte, and the same losses as the published run's first steps."""
+    from ptlab import pretrain
+
+    manifest = json.loads((GP_BASE / models.MANIFEST).read_text())
+    run = tmp_path / "gp-base"
+    env = {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache)}
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(pretrain.RECIPE), "--run-dir", str(run)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 600
+    while not ((run / "metrics.jsonl").exists() and len((run / "metrics.jsonl").read_text().splitlines()) >= 2):
+        assert process.poll() is None and time.time() < deadline, process.stderr.read() if process.poll() is not None else "no second step in time"
+        time.sleep(0.2)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=300) == 130
+    assert pretrain.sha256(run / "sft.jsonl") == manifest["corpus"]["sha256"]
+    losses = [r["metrics"]["train/loss"] for r in pretrain.train_records(run)]
+    assert len(losses) >= 2 and losses == pytest.approx(manifest["firstLosses"][: len(losses)], rel=1e-4)
