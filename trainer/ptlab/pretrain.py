@@ -89,8 +89,10 @@ def publish(run_dir: Path, target: Path | None = None) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
+        staging.chmod(0o755)  # mkdtemp's 0700 would make an installed package's folder private
         for name in files:
-            shutil.copy2(checkpoint / name, staging / name)
+            shutil.copyfile(checkpoint / name, staging / name)
+            (staging / name).chmod(0o644)
         (staging / MANIFEST).write_text(json.dumps(manifest(run_dir, checkpoint, files), indent=2) + "\n", encoding="utf-8")
         replace_dir(staging, target)
     finally:
