@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { failureDigest } from './failure-digest.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -31,6 +32,8 @@ const npxBin = (name) => join(root, 'node_modules', '.bin', name);
 const venvPython = join(root, '.venv', 'bin', 'python');
 
 /** Run a command, echo its output, and resolve with the exit code and the output text. */
+let suiteOutput = ''; // everything the suites printed, for the failure digest
+
 function run(command, commandArgs, env = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, commandArgs, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -42,7 +45,10 @@ function run(command, commandArgs, env = {}) {
     child.stdout.on('data', echo(process.stdout));
     child.stderr.on('data', echo(process.stderr));
     child.on('error', (err) => resolve({ code: 127, output: `${output}\n${err.message}` }));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    child.on('close', (code) => {
+      suiteOutput += output;
+      resolve({ code: code ?? 1, output });
+    });
   });
 }
 
@@ -144,15 +150,22 @@ function settle(code, c) {
 
 const total = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
+const failures = [];
 for (const suite of suites) {
   if (only && suite.name !== 'checks' && !only.includes(suite.name)) continue; // checks also compile the tests
   console.log(`\n=== ${suite.name} ===`);
   const started = Date.now();
+  const outputStart = suiteOutput.length;
   const result = await suite.run();
   for (const k of Object.keys(total)) total[k] += result[k];
+  if (result.failed > 0) failures.push(`  ${suite.name}:`, ...failureDigest(suiteOutput.slice(outputStart)).map((l) => `    ${l}`));
   lines.push(
     `  ${suite.name.padEnd(9)} ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped  (${((Date.now() - started) / 1000).toFixed(1)} s)${result.note ? `  ${result.note}` : ''}`,
   );
+}
+if (failures.length) {
+  console.log('\n=== failures ===');
+  for (const line of failures) console.log(line);
 }
 console.log('\n=== summary ===');
 for (const line of lines) console.log(line);

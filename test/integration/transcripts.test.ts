@@ -15,9 +15,11 @@ function workspaceUri(...parts: string[]): vscode.Uri {
 const transcriptTabs = () =>
   vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ptlab.transcripts'));
 
-/** The open transcript tabs once they number `n` (tabs update after the command resolves). */
+/** The open transcript tabs once they number `n` (tabs update after the command resolves; on a
+ * loaded machine that takes seconds), or after 30 s whatever they number. */
 async function tabsReach(n: number): Promise<number> {
-  for (let i = 0; i < 50 && transcriptTabs().length !== n; i++) await new Promise((r) => setTimeout(r, 100));
+  const deadline = Date.now() + 30_000;
+  while (transcriptTabs().length !== n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   return transcriptTabs().length;
 }
 

@@ -80,12 +80,14 @@ def _train(args: argparse.Namespace, job: str) -> int:
             print(f"ptlab {job}: {experiment.source}: /{job}/init: {experiment.resolve(init)} is not a checkpoint folder; train it first", file=sys.stderr)
             return 2
         seeds = {"global": experiment.seed, **({"data": data_seed(experiment)} if job == "sft" else {})}
+        from ptlab import parallel
         from ptlab.parallel import is_main_process
 
         with _open_run(args, experiment, job, seeds, follower=not is_main_process()) as run:
             status = (run_sft if job == "sft" else run_ppo)(experiment, run, args.resume)
             if status == "cancelled":
                 run.finish("cancelled")
+        parallel.finish()
     except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError, ModelFamilyError, EvaluationError, CheckpointError) as exc:
         print(f"ptlab {job}: {exc}", file=sys.stderr)
         return 2

@@ -142,6 +142,19 @@ def full_state_dict(acc: Any, model: Any) -> dict[str, Any] | None:
     return None
 
 
+def finish() -> None:
+    """After a job's last collective: every process waits for the others, then the process
+    group is torn down before the interpreter exits. Left to exit, a process can abort in
+    gloo's destructors (`terminate called without an active exception`) while another is
+    still saving (seen once under DeepSpeed ZeRO-3 on a loaded machine). Not after an error:
+    the other processes may never get here."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def is_main_process() -> bool:
     return bool(_state().is_main_process)
 
