@@ -174,7 +174,7 @@ async function report(args: string[]): Promise<number> {
   const temp = `${out}.${process.pid}.tmp`;
   writeFileSync(temp, reportHtml(data, script, style, randomBytes(16).toString('base64')));
   renameSync(temp, out);
-  process.stdout.write(`${out}\n`);
+  process.stdout.write(`${data.verdict.sentence}\n${out}\n`);
   return 0;
 }
 

@@ -74,6 +74,9 @@ async function main(): Promise<number> {
         const finals = (await page.locator('#final-table').textContent()) ?? '';
         for (const expected of ['SFT', 'RL', 'In distribution (ID)', 'Out of distribution: rule (OOD)', 'vs Init']) if (!finals.includes(expected)) throw new Error(`final table lacks ${expected}: ${finals}`);
         if ((await page.locator('#compare-table tbody tr').count()) !== 2) throw new Error('the comparison table does not have the two splits');
+        const outcome = (await page.locator('#verdict-outcome').textContent()) ?? '';
+        if (!/^The paper's finding is (reproduced|partly reproduced|not reproduced): \d+ of 5 effects/.test(outcome)) throw new Error(`no verdict with its count of effects: ${outcome}`);
+        if ((await page.locator('#verdict-table tbody tr').count()) !== 5) throw new Error('the verdict does not list the five effects (ID: SFT, RL; OOD: SFT, RL, RL vs SFT)');
         if ((await page.locator('#samples .transcript').count()) === 0) throw new Error('no sample transcripts');
         await page.screenshot({ path: join(resultsDir, 'report.png'), fullPage: false });
         if (problems.length > 0) throw new Error(`console errors or requests:\n${problems.join('\n')}`);

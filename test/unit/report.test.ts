@@ -24,6 +24,11 @@ describe('study report', () => {
     assert.equal(data.comparison.examples[0]!.split, 'ood-rule', 'OOD examples come first');
   });
 
+  it('decides no verdict when the runs have no evaluation of Init (step 0)', () => {
+    assert.equal(data.verdict.outcome, 'undecided');
+    assert.deepEqual(data.verdict.effects, []);
+  });
+
   it('shows failures first among the OOD samples', () => {
     const sft = data.samples.find((s) => s.method === 'SFT')!.records;
     assert.equal(sft.length, 3);

@@ -34,6 +34,20 @@ function paper(): HTMLElement {
   return section;
 }
 
+/** The finding, decided from the numbers: one line, then each effect with its change and SE. */
+function verdict(): HTMLElement {
+  const v = data.verdict;
+  const section = el('section', { id: 'verdict', class: `verdict ${v.outcome.replace(' ', '-')}` }, el('h2', {}, 'Verdict'));
+  const held = v.effects.filter((e) => e.holds).length;
+  const title = v.outcome === 'undecided' ? 'Undecided: no OOD split was evaluated at Init and at both final checkpoints.' : `The paper's finding is ${v.outcome === 'partly' ? 'partly reproduced' : v.outcome}: ${held} of ${v.effects.length} effects beyond 2 standard errors.`;
+  section.append(el('p', { id: 'verdict-outcome' }, title));
+  const rows = v.effects.map((e) =>
+    el('tr', {}, el('td', {}, e.claim), el('td', { class: e.difference >= 0 ? 'up' : 'down' }, pts(e.difference)), el('td', {}, `${(e.stderr * 100).toFixed(1)} (${e.pairing}, n=${e.n})`), el('td', { class: e.holds ? 'holds' : 'fails' }, e.holds ? 'holds' : 'does not hold')),
+  );
+  section.append(el('table', { id: 'verdict-table' }, el('thead', {}, el('tr', {}, ...['effect', 'change', 'SE, points', 'beyond 2 SE'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows)));
+  return section;
+}
+
 function finals(): HTMLElement {
   const section = el('section', { id: 'finals' }, el('h2', {}, 'Final checkpoints against Init'));
   const rows = data.finals.map((f) =>
@@ -76,5 +90,6 @@ function samples(): HTMLElement {
 
 root.append(header());
 paper();
+root.append(verdict());
 root.append(finals(), comparison(), samples());
 document.body.dataset.rendered = 'true';

@@ -6,6 +6,7 @@ import { paperColumns, RunRecords, type PaperColumn } from '../dashboard/model';
 import { readRunFolder } from '../runs/runFolder';
 import { runInfo } from '../runs/runInfo';
 import { parseMetricsJsonl, summarizeRun, type SplitCurve } from '../runs/runs';
+import { studyVerdict, type SplitResult, type Verdict } from './verdict';
 
 export type Method = 'SFT' | 'RL';
 
@@ -36,6 +37,8 @@ export interface ReportData {
   init: SplitPoint[];
   finals: (SplitPoint & { method: Method; step: number; gflops: number; delta: number | undefined; failureModes: Record<string, number> })[];
   comparison: { splits: PairedSplit[]; examples: { split: string; seed: number; sft: EpisodeRecord; rl: EpisodeRecord }[] };
+  /** Whether the study reproduces the paper's finding, from the numbers above. */
+  verdict: Verdict;
   samples: { method: Method; records: EpisodeRecord[] }[];
 }
 
@@ -90,6 +93,13 @@ export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdA
   const sftFinal = finalEpisodes(sft);
   const rlFinal = finalEpisodes(rl);
   const comparison = compareEpisodes(sftFinal, rlFinal);
+  const initEpisodes = sft.episodes.filter((e) => e.split !== 'train' && e.step === 0);
+  const result = (point: SplitPoint, episodes: EpisodeRecord[]): SplitResult => ({ ...point, episodes: episodes.filter((e) => e.split === point.split) });
+  const verdict = studyVerdict(
+    init.map((p) => result(p, initEpisodes)),
+    finals.filter((f) => f.method === 'SFT').map((f) => result(f, sftFinal)),
+    finals.filter((f) => f.method === 'RL').map((f) => result(f, rlFinal)),
+  );
   const examples = comparison.pairs
     .filter((p) => p.outcomeDiffers)
     .sort((x, y) => Number(y.a.splitKind !== 'id') - Number(x.a.splitKind !== 'id'))
@@ -103,6 +113,7 @@ export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdA
     init,
     finals,
     comparison: { splits: comparison.splits, examples },
+    verdict,
     samples: [
       { method: 'SFT', records: samplesOf(sftFinal, 3) },
       { method: 'RL', records: samplesOf(rlFinal, 3) },

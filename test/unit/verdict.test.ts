@@ -1,0 +1,62 @@
+import { strict as assert } from 'node:assert';
+import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
+import { studyVerdict, type SplitResult } from '../../src/core/report/verdict';
+
+/** A split's result with `successes` of `n` seeded episodes succeeding (the first ones, or those listed). */
+function result(split: string, splitKind: SplitResult['splitKind'], n: number, succeeded: (seed: number) => boolean, withEpisodes = true): SplitResult {
+  const episodes = Array.from({ length: n }, (_, seed) => ({ split, splitKind, seed, episode: seed, step: 0, success: succeeded(seed), turns: [] }) as unknown as EpisodeRecord);
+  const rate = episodes.filter((e) => e.success).length / n;
+  return { split, splitKind, rate, stderr: Math.sqrt((rate * (1 - rate)) / n), n, episodes: withEpisodes ? episodes : [] };
+}
+const below = (k: number) => (seed: number) => seed < k;
+
+describe('study verdict', () => {
+  const init = [result('id', 'id', 200, below(60)), result('ood-rule', 'rule-ood', 200, below(40))];
+
+  it('is reproduced when every effect clears two standard errors, with paired SEs on shared seeds', () => {
+    const v = studyVerdict(init, [result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(10))], [result('id', 'id', 200, below(110)), result('ood-rule', 'rule-ood', 200, below(80))]);
+    assert.equal(v.outcome, 'reproduced');
+    assert.deepEqual(v.effects.map((e) => [e.claim.split(' (')[0], Math.round(e.difference * 1000) / 10, e.pairing, e.holds]), [
+      ['SFT raises ID success', 30, 'paired', true],
+      ['RL raises ID success', 25, 'paired', true],
+      ["SFT lowers OOD success below Init's", -15, 'paired', true],
+      ["RL raises OOD success above Init's", 20, 'paired', true],
+      ['RL ends above SFT on OOD', 35, 'paired', true],
+    ]);
+    // nested successes: each pair differs by 0 or 1 in one direction; SE of the mean paired difference
+    const sftOod = v.effects[2]!;
+    assert.ok(Math.abs(sftOod.stderr - Math.sqrt((0.15 - 0.15 ** 2) / 200)) < 1e-12);
+    assert.match(v.sentence, /^The paper's finding is reproduced \(5 of 5 effects beyond 2 standard errors\)\. SFT raises ID success \(id\): \+30\.0 pts/);
+  });
+
+  it('reports a null result as one: small changes within noise hold nothing', () => {
+    const v = studyVerdict(init, [result('id', 'id', 200, below(62)), result('ood-rule', 'rule-ood', 200, below(39))], [result('id', 'id', 200, below(63)), result('ood-rule', 'rule-ood', 200, below(42))]);
+    assert.equal(v.outcome, 'not reproduced');
+    assert.ok(v.effects.every((e) => !e.holds));
+    assert.match(v.sentence, /^The paper's finding is not reproduced \(0 of 5/);
+  });
+
+  it('counts an effect in the wrong direction as not holding, however large', () => {
+    const v = studyVerdict(init, [result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(90))], [result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(100))]);
+    assert.equal(v.effects[2]!.holds, false, 'SFT raising OOD is not memorization');
+    assert.equal(v.outcome, 'partly', 'RL still rises above Init on OOD');
+  });
+
+  it('ID rising alone does not reproduce the finding', () => {
+    const v = studyVerdict(init, [result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(40))], [result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(40))]);
+    assert.equal(v.outcome, 'not reproduced');
+  });
+
+  it('falls back to independent standard errors when the episodes are not there', () => {
+    const v = studyVerdict([result('ood-rule', 'rule-ood', 100, below(40), false)], [result('ood-rule', 'rule-ood', 100, below(10), false)], [result('ood-rule', 'rule-ood', 100, below(70), false)]);
+    assert.ok(v.effects.every((e) => e.pairing === 'independent'));
+    assert.ok(Math.abs(v.effects[0]!.stderr - Math.hypot(Math.sqrt(0.24 / 100), Math.sqrt(0.09 / 100))) < 1e-12);
+    assert.equal(v.outcome, 'reproduced');
+  });
+
+  it('is undecided without an OOD split at Init and both ends', () => {
+    const v = studyVerdict([init[0]!], [result('id', 'id', 200, below(120))], [result('id', 'id', 200, below(120))]);
+    assert.equal(v.outcome, 'undecided');
+    assert.match(v.sentence, /^Undecided/);
+  });
+});
