@@ -42,7 +42,7 @@ function verdict(): HTMLElement {
   const title = v.outcome === 'undecided' ? 'Undecided: no OOD split was evaluated at Init and at both final checkpoints.' : `The paper's finding is ${v.outcome === 'partly' ? 'partly reproduced' : v.outcome}: ${held} of ${v.effects.length} effects beyond 2 standard errors.`;
   section.append(el('p', { id: 'verdict-outcome' }, title));
   const rows = v.effects.map((e) =>
-    el('tr', {}, el('td', {}, e.claim), el('td', { class: e.difference >= 0 ? 'up' : 'down' }, pts(e.difference)), el('td', {}, `${(e.stderr * 100).toFixed(1)} (${e.pairing}, n=${e.n})`), el('td', { class: e.holds ? 'holds' : 'fails' }, e.holds ? 'holds' : 'does not hold')),
+    el('tr', {}, el('td', {}, e.claim), el('td', { class: e.difference > 0 ? 'up' : e.difference < 0 ? 'down' : '' }, pts(e.difference)), el('td', {}, `${(e.stderr * 100).toFixed(1)} (${e.pairing}, n=${e.n})`), el('td', { class: e.holds ? 'holds' : 'fails' }, e.holds ? 'holds' : 'does not hold')),
   );
   section.append(el('table', { id: 'verdict-table' }, el('thead', {}, el('tr', {}, ...['effect', 'change', 'SE, points', 'beyond 2 SE'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows)));
   return section;
