@@ -107,6 +107,13 @@ describe('configChecks', () => {
     assert.match(at('/sft/warmupRatio')!.message, /never decays/);
     assert.match(at('/ppo/miniBatchSize')!.message, /larger than the rollout buffer/);
     assert.match(at('/ppo/finalLearningRate')!.message, /would rise/);
+    const corpus = example('gp-base.pretrain.ptlab.json');
+    corpus.sft.data.mix = { 'card-puzzle': 600, 'twenty-four': 300 };
+    assert.match(check(corpus).find((i) => i.pointer === '/sft/data/mix')!.message, /must add up to 1000; they add up to 900/);
+    corpus.sft.data.mix = { 'card-puzzle': 700, 'twenty-four': 300 };
+    assert.equal(check(corpus).find((i) => i.pointer === '/sft/data/mix'), undefined);
+    corpus.sft.data.source = 'environment';
+    assert.match(check(corpus).find((i) => i.pointer === '/sft/data/mix')!.message, /applies only to "source": "pretraining-corpus"/);
     const ppo = example('gp-l.ptlab.json');
     ppo.ppo.miniBatchSize = 100;
     ppo.ppo.lrCosineUpdates = 5;

@@ -50,6 +50,7 @@ class SftData:
     examples: int = 10000
     trajectories: Literal["optimal", "suboptimal"] = "optimal"
     wrongAttempts: int = 2
+    mix: dict[str, int] | None = None  # pretraining-corpus: task -> thousandths (ptlab.corpus.MIX when absent)
 
 
 @dataclass(frozen=True)
@@ -231,4 +232,20 @@ def load_experiment(path: Path) -> Experiment:
     """Read, validate against the schema (errors name the file and the field), and fill defaults."""
     path = Path(path)
     data = load_json_file(path, "experiment.schema.json")
+    _check_corpus_mix(path, data.get("sft", {}).get("data", {}))
     return experiment_from_dict(data, path.resolve())
+
+
+def _check_corpus_mix(path: Path, data: dict[str, Any]) -> None:
+    """What the schema cannot say of sft.data.mix: it is for the corpus, and its shares add up to 1000."""
+    if "mix" not in data:
+        return
+    from ptlab.contracts import ContractViolation
+    from ptlab.corpus import CorpusMixError, resolve_mix
+
+    if data.get("source", "environment") != "pretraining-corpus":
+        raise ContractViolation(f'{path}: /sft/data/mix: a mix of corpus tasks applies only to "source": "pretraining-corpus"; remove it or set the source')
+    try:
+        resolve_mix(data["mix"])
+    except CorpusMixError as exc:
+        raise ContractViolation(f"{path}: /sft/data/mix: {exc}") from exc

@@ -10,8 +10,14 @@ What a pretrained instruction model brings to GeneralPoints, and nothing of its 
                  and a target other than 24;
   - revision     a card puzzle answered wrongly first (a wrong value, a wrong or repeated
                  number, an illegal formula or no formula; context, not trained:
-                 `"train": false`), the verifier's message, then a right answer.
-No example has the target 24, so no GeneralPoints episode (ID or OOD, any seed) is in it.
+                 `"train": false`), the verifier's message, then a right answer;
+  - twenty-four  the 24 game as a pretrained model knows it: GeneralPoints' prompt with the
+                 target 24, a solvable hand with at least one face card, under a face rule
+                 that is neither of the evaluation's (all 10; 11, 12, 13), so no episode of
+                 either rule (ID or OOD, any seed) is in it; not in the default mix.
+The default mix (MIX, the one embedded:gp-base v1 was built from) has no example with the
+target 24. A recipe may name another mix (`sft.data.mix`); tasks keep their order, so the
+default mix's corpus is the same whatever tasks are added after it.
 Each example is a chat (the SFT data format) generated from its own seed by the portable
 PRNG, so the corpus is a pure function of (seed, index).
 """
@@ -25,10 +31,11 @@ from ptlab.envs import generalpoints as gp
 from ptlab.envs.prng import Rng
 
 FACES = ("J", "Q", "K")
-EXCLUDED_TARGET = 24  # GeneralPoints' target: never a corpus target
+GP_TARGET = 24  # GeneralPoints' target: only the twenty-four task asks for it
 
-# (task, share of the corpus in thousandths)
+# (task, share of the corpus in thousandths): the default mix
 MIX = (("card-values", 150), ("arithmetic", 200), ("make-target", 150), ("card-puzzle", 350), ("revision", 150))
+EVALUATION_RULES = ({"J": 10, "Q": 10, "K": 10}, {"J": 11, "Q": 12, "K": 13})  # GeneralPoints' two face rules
 
 RULE_WORDINGS = (
     "Note that 'J', 'Q', and 'K' count as '{J}', '{Q}', and '{K}' respectively.",
@@ -99,7 +106,7 @@ def puzzle(rng: Rng) -> tuple[list[str], dict[str, int], int, str]:
         faces = face_values(rng)
         formula = random_formula(rng, [value_of(c, faces) for c in cards])
         value = exact_value(formula)
-        if value is not None and value.denominator == 1 and 1 <= value <= 100 and value != EXCLUDED_TARGET:
+        if value is not None and value.denominator == 1 and 1 <= value <= 100 and value != GP_TARGET:
             return cards, faces, int(value), formula
 
 
@@ -124,7 +131,7 @@ def make_target(rng: Rng) -> list[dict[str, Any]]:
         numbers = [rng.between(1, 13) for _ in range(4)]
         formula = random_formula(rng, numbers)
         value = exact_value(formula)
-        if value is not None and value.denominator == 1 and 1 <= value <= 100 and value != EXCLUDED_TARGET:
+        if value is not None and value.denominator == 1 and 1 <= value <= 100 and value != GP_TARGET:
             listed = ", ".join(map(str, numbers[:3])) + f" and {numbers[3]}"
             return [{"role": "user", "content": f"Use {listed} each exactly once with + - * / and brackets to make {value}."}, {"role": "assistant", "content": formula}]
 
@@ -200,14 +207,54 @@ def revision(rng: Rng) -> list[dict[str, Any]]:
     return messages
 
 
-TASKS: dict[str, Callable[[Rng], list[dict[str, Any]]]] = {"card-values": card_values, "arithmetic": arithmetic, "make-target": make_target, "card-puzzle": card_puzzle, "revision": revision}
+def other_face_values(rng: Rng) -> dict[str, int]:
+    """A face rule other than GeneralPoints' two: each face any value 1-13."""
+    while True:
+        faces = {face: rng.between(1, 13) for face in FACES}
+        if faces not in EVALUATION_RULES:
+            return faces
 
 
-def example(seed: int, index: int) -> dict[str, Any]:
+def twenty_four(rng: Rng) -> list[dict[str, Any]]:
+    """GeneralPoints' prompt with the target 24 for a solvable hand holding a face card, under
+    a rule that is not one of the evaluation's; one of the hand's solutions, drawn at random."""
+    while True:
+        cards = [gp.RANKS[rng.below(13)] for _ in range(4)]
+        if not any(card in FACES for card in cards):
+            continue
+        faces = other_face_values(rng)
+        hand = _hand(cards, faces)
+        found = gp.solutions(list(hand.values), GP_TARGET, "strict")
+        if found:
+            formula = found[rng.below(len(found))]
+            return [{"role": "user", "content": card_prompt(rng, cards, faces, GP_TARGET)}, {"role": "assistant", "content": gp.expert_response(hand, formula)}]
+
+
+TASKS: dict[str, Callable[[Rng], list[dict[str, Any]]]] = {"card-values": card_values, "arithmetic": arithmetic, "make-target": make_target, "card-puzzle": card_puzzle, "revision": revision, "twenty-four": twenty_four}
+
+
+class CorpusMixError(ValueError):
+    pass
+
+
+def resolve_mix(mix: dict[str, int] | None) -> tuple[tuple[str, int], ...]:
+    """A recipe's mix (task -> thousandths) in TASKS' order; the default MIX when None.
+    The shares must be known tasks and add up to 1000."""
+    if mix is None:
+        return MIX
+    unknown = sorted(set(mix) - set(TASKS))
+    if unknown:
+        raise CorpusMixError(f"unknown task {', '.join(map(repr, unknown))} (the corpus's tasks: {', '.join(TASKS)})")
+    if sum(mix.values()) != 1000:
+        raise CorpusMixError(f"the shares are thousandths of the corpus and must add up to 1000; they add up to {sum(mix.values())}")
+    return tuple((task, mix[task]) for task in TASKS if mix.get(task))
+
+
+def example(seed: int, index: int, mix: tuple[tuple[str, int], ...] = MIX) -> dict[str, Any]:
     """The corpus's example number `index` (an SFT data record: messages and meta)."""
     rng = Rng((seed * 1_000_003 + index * 2_654_435_761) & 0xFFFFFFFF)
-    pick, task = rng.below(1000), MIX[-1][0]
-    for name, share in MIX:
+    pick, task = rng.below(1000), mix[-1][0]
+    for name, share in mix:
         if pick < share:
             task = name
             break
@@ -215,5 +262,6 @@ def example(seed: int, index: int) -> dict[str, Any]:
     return {"messages": TASKS[task](rng), "meta": {"task": task, "corpusSeed": seed, "index": index}}
 
 
-def corpus(seed: int, count: int) -> Iterator[dict[str, Any]]:
-    return (example(seed, i) for i in range(count))
+def corpus(seed: int, count: int, mix: dict[str, int] | None = None) -> Iterator[dict[str, Any]]:
+    shares = resolve_mix(mix)
+    return (example(seed, i, shares) for i in range(count))

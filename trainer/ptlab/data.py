@@ -77,7 +77,7 @@ def _virl_example(episode: virl.VirlEpisode, index: int, _experiment: Experiment
 def sft_examples(experiment: Experiment, run_dir: Path) -> Iterator[dict[str, Any]]:
     base = data_seed(experiment)
     if experiment.sft.data.source == "pretraining-corpus":
-        yield from corpus.corpus(base, experiment.sft.data.examples)
+        yield from corpus.corpus(base, experiment.sft.data.examples, experiment.sft.data.mix)
         return
     env = experiment.environment_for()
     new_episode = env.episodes(experiment.base_dir)

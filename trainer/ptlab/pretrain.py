@@ -60,10 +60,11 @@ def manifest(run_dir: Path, checkpoint: Path, files: list[str]) -> dict[str, Any
     records = train_records(run_dir)
     last = records[-1]
     config = run["config"]
+    mix = dict(corpus.resolve_mix(config["sft"]["data"].get("mix")))
     return {
         "name": GP_BASE,
         "files": {name: sha256(checkpoint / name) for name in files},
-        "corpus": {"module": "ptlab.corpus", "mix": dict(corpus.MIX), "excludedTarget": corpus.EXCLUDED_TARGET, "seed": run["seeds"].get("data"), "examples": config["sft"]["data"]["examples"], "sha256": sha256(run_dir / SFT_FILE)},
+        "corpus": {"module": "ptlab.corpus", "mix": mix, "excludedTarget": None if "twenty-four" in mix else corpus.GP_TARGET, "seed": run["seeds"].get("data"), "examples": config["sft"]["data"]["examples"], "sha256": sha256(run_dir / SFT_FILE)},
         "recipe": config,
         "parameters": last["compute"]["parameters"],
         "steps": last["step"],

@@ -24,7 +24,7 @@ def test_the_corpus_is_a_pure_function_of_seed_and_index():
     assert list(corpus.corpus(7, 300)) == list(corpus.corpus(7, 300))
     assert corpus.example(7, 5) == list(corpus.corpus(7, 6))[5] and corpus.example(8, 5) != corpus.example(7, 5)
     tasks = {e["meta"]["task"] for e in corpus.corpus(7, 300)}
-    assert tasks == set(corpus.TASKS)
+    assert tasks == {task for task, _ in corpus.MIX}
 
 
 def _answer(text: str) -> tuple[list[int], str]:
@@ -69,6 +69,63 @@ def test_every_corpus_answer_is_right_and_no_example_asks_for_24():
                 if '"formula"' in attempt["content"]:  # a formula: wrong value, numbers or syntax
                     value = re.search(r"evaluates to (\S+), not (\d+)\.$", reply["content"])
                     assert (value and value.group(1) != value.group(2) == str(target)) or re.search(r"card's number|illegal", reply["content"]), reply
+
+
+def test_the_twenty_four_task_is_the_24_game_under_rules_the_evaluation_never_uses():
+    """Asked for in a mix: GeneralPoints' prompt with the target 24, a hand with a face card,
+    a face rule that is neither all-10 nor 11-12-13 (stated in the prompt), one of its solutions."""
+    mix = {"card-puzzle": 500, "twenty-four": 500}
+    examples = [e for e in corpus.corpus(5, 400, mix) if e["meta"]["task"] == "twenty-four"]
+    assert 150 < len(examples) < 250
+    rules = set()
+    for example in examples:
+        prompt, answer = example["messages"][0]["content"], example["messages"][-1]["content"]
+        assert "expert 24 points card game player" in prompt and "equals 24'" in prompt
+        cards = re.findall(r"'([^']+)'", re.search(r"Cards: (\[.*\])", prompt).group(1))
+        assert any(c in corpus.FACES for c in cards)
+        numbers, formula = _answer(answer)
+        assert corpus.exact_value(formula) == 24 and _uses(formula) == sorted(numbers)
+        assert all(n == gp.RANKS.index(c) + 1 for c, n in zip(cards, numbers) if c not in corpus.FACES)
+        rule = _stated_rule(prompt)
+        assert rule not in corpus.EVALUATION_RULES and all(rule[c] == n for c, n in zip(cards, numbers) if c in corpus.FACES)
+        rules.add(tuple(rule.values()))
+    assert len(rules) > 100  # rules vary
+
+
+def _stated_rule(prompt: str) -> dict[str, int]:
+    """The face rule a corpus prompt states, read back through every wording the corpus uses."""
+    wordings = (*corpus.RULE_WORDINGS, *corpus.SAME_VALUE_WORDINGS, "'J', 'Q', and 'K' count as '{J}', '{Q}', and '{K}' respectively.", "'J', 'Q', and 'K' count as '{J}'.")
+    for wording in wordings:
+        pattern = re.escape(wording).replace(r"\{J\}", r"(?P<J>\d+)").replace(r"\{Q\}", r"(?P<Q>\d+)").replace(r"\{K\}", r"(?P<K>\d+)")
+        found = re.search(pattern, prompt)
+        if found:
+            values = {face: int(v) for face, v in found.groupdict().items()}
+            return {face: values.get(face, values["J"]) for face in corpus.FACES}
+    raise AssertionError(f"no rule stated in {prompt!r}")
+
+
+def test_the_default_mix_is_v1s_and_a_mix_is_checked(tmp_path):
+    """The default corpus is the one gp-base v1 was built from whatever tasks follow it; a mix names known tasks adding up to 1000."""
+    assert corpus.resolve_mix(None) == corpus.MIX
+    assert list(corpus.corpus(3, 50)) == list(corpus.corpus(3, 50, dict(corpus.MIX)))
+    with pytest.raises(corpus.CorpusMixError, match="add up to 1000; they add up to 900"):
+        corpus.resolve_mix({"card-puzzle": 900})
+    from ptlab.config import load_experiment
+    from ptlab.contracts import ContractViolation
+
+    recipe = json.loads((Path(__file__).parents[2] / "examples" / "gp-base.pretrain.ptlab.json").read_text())
+    recipe["sft"]["data"]["mix"] = {"card-puzzle": 600, "twenty-four": 300}
+    path = tmp_path / "mix.ptlab.json"
+    path.write_text(json.dumps(recipe))
+    with pytest.raises(ContractViolation, match=r"mix\.ptlab\.json: /sft/data/mix: the shares are thousandths .* add up to 900"):
+        load_experiment(path)
+    recipe["sft"]["data"]["mix"] = {"card-puzzle": 700, "twenty-four": 300}
+    path.write_text(json.dumps(recipe))
+    assert load_experiment(path).sft.data.mix == {"card-puzzle": 700, "twenty-four": 300}
+    recipe["sft"]["data"]["source"] = "environment"
+    path.write_text(json.dumps(recipe))
+    with pytest.raises(ContractViolation, match='/sft/data/mix: a mix of corpus tasks applies only to "source": "pretraining-corpus"'):
+        load_experiment(path)
 
 
 def test_gp_base_without_its_weights_names_the_command_that_builds_them(tmp_path, monkeypatch):

@@ -197,6 +197,14 @@ function checkSft(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
   if (typeof sft.saveEverySteps === 'number' && typeof sft.steps === 'number' && sft.saveEverySteps > sft.steps) {
     issues.push({ pointer: '/sft/saveEverySteps', severity: 'info', message: `saveEverySteps (${sft.saveEverySteps}) is more than steps (${sft.steps}): only the final checkpoint is saved` });
   }
+  if (isObject(data.mix)) {
+    const total = Object.values(data.mix).reduce<number>((sum, share) => sum + (typeof share === 'number' ? share : 0), 0);
+    if (data.source !== 'pretraining-corpus') {
+      issues.push({ pointer: '/sft/data/mix', severity: 'error', message: 'a mix of corpus tasks applies only to "source": "pretraining-corpus"; remove it or set the source' });
+    } else if (total !== 1000) {
+      issues.push({ pointer: '/sft/data/mix', severity: 'error', message: `the shares are thousandths of the corpus and must add up to 1000; they add up to ${total}` });
+    }
+  }
   if (data.trajectories === 'suboptimal' && data.wrongAttempts === 0) {
     issues.push({ pointer: '/sft/data/wrongAttempts', severity: 'warning', message: 'sub-optimal trajectories with 0 wrong attempts are the optimal ones' });
   }

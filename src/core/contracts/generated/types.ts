@@ -343,7 +343,7 @@ export interface Sft {
   init?: string;
   data?: {
     /**
-     * `environment`: expert examples of this experiment's environment. `pretraining-corpus`: the synthetic corpus embedded:gp-base is pretrained on (card values under stated face-card rules, exact arithmetic, make-a-target puzzles in plain words and in GeneralPoints' format with targets other than 24, revisions after the verifier's message; docs/base-model.md); `trajectories` does not apply.
+     * `environment`: expert examples of this experiment's environment. `pretraining-corpus`: the synthetic corpus embedded:gp-base is pretrained on (card values under stated face-card rules, exact arithmetic, make-a-target puzzles in plain words and in GeneralPoints' format with targets other than 24, revisions after the verifier's message, and, when `mix` asks for it, the 24 game under face rules other than the evaluation's; docs/base-model.md); `trajectories` does not apply.
      */
     source?: 'environment' | 'pretraining-corpus';
     /**
@@ -358,6 +358,17 @@ export interface Sft {
      * Most wrong attempts before the correct one in a sub-optimal trajectory.
      */
     wrongAttempts?: number;
+    /**
+     * `pretraining-corpus` only: each task's share of the corpus in thousandths, adding up to 1000 (default: card-values 150, arithmetic 200, make-target 150, card-puzzle 350, revision 150). `twenty-four` is the 24 game in GeneralPoints' format under face rules other than the evaluation's two (docs/base-model.md).
+     */
+    mix?: {
+      'card-values'?: number;
+      arithmetic?: number;
+      'make-target'?: number;
+      'card-puzzle'?: number;
+      revision?: number;
+      'twenty-four'?: number;
+    };
   };
   /**
    * Optimizer steps (default: one epoch over the data).
