@@ -1,0 +1,138 @@
+"""What a base checkpoint can do: greedy answers on held-out corpus examples and on GP-L prompts.
+
+    .venv/bin/python bench/base_probe.py [CHECKPOINT ...] [--n 64]
+
+CHECKPOINT: a model folder (default: the published embedded:gp-base). For each, one table:
+  - held-out corpus examples (indices from HELD_OUT, past any recipe's corpus), per task of
+    ptlab.corpus: the trained answer exactly; for make-target, whether the formula uses the
+    given numbers once each and whether it reaches the target;
+  - GP-L prompts, ID (J, Q, K count 10) and the OOD rule (11, 12, 13, a face card in every
+    hand), hands from PROBE_SEED on (not the evaluation's seeds, 1234 and 99): the cards
+    copied, the numbers right (the rule read), the formula using each number once, solved.
+Greedy decoding, batches of 32, on the CPU. docs/base-model.md reports these numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+HELD_OUT = 10**6  # corpus indices from here: no recipe reaches them
+PROBE_SEED = 500_000  # GP hands from here
+BATCH = 32
+
+
+def generate(model: Any, tokenizer: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int) -> list[str]:
+    import torch
+
+    texts = []
+    for start in range(0, len(chats), BATCH):
+        prompts = [tokenizer.apply_chat_template([{"role": m["role"], "content": m["content"]} for m in chat], tokenize=False, add_generation_prompt=True) for chat in chats[start : start + BATCH]]
+        batch = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+        with torch.no_grad():
+            out = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id)
+        texts += [tokenizer.decode(seq[batch["input_ids"].shape[1] :], skip_special_tokens=True) for seq in out]
+    return texts
+
+
+def numbers_in(text: str) -> list[int]:
+    return sorted(int(n) for n in re.findall(r"\d+", text))
+
+
+def corpus_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
+    from ptlab import corpus
+
+    tasks = list(corpus.TASKS)
+    share, rest = divmod(1000, len(tasks))
+    every_task = tuple((task, share + (i < rest)) for i, task in enumerate(tasks))
+    by_task: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
+    index = HELD_OUT
+    while any(len(by_task[task]) < n for task in tasks):
+        example = corpus.example(0, index, every_task)
+        index += 1
+        if len(by_task[example["meta"]["task"]]) < n:
+            by_task[example["meta"]["task"]].append(example)
+    rows = []
+    for task, examples in by_task.items():
+        answers = generate(model, tokenizer, [e["messages"][:-1] for e in examples], 90)
+        exact = sum(a.strip() == e["messages"][-1]["content"].strip() for a, e in zip(answers, examples))
+        rows.append((f"{task}: the answer exactly", f"{exact}/{n}"))
+        if task in ("card-puzzle", "revision", "twenty-four"):
+            rows.append((f"{task}: a right answer (the strict verifier)", f"{sum(map(verified, examples, answers))}/{n}"))
+        if task == "make-target":
+            once = reached = 0
+            for answer, example in zip(answers, examples):
+                prompt = example["messages"][0]["content"]
+                given, target = numbers_in(prompt.split(" each ")[0]), int(re.search(r"to make (\d+)\.$", prompt).group(1))
+                uses = numbers_in(answer) == given
+                once += uses
+                value = corpus.exact_value(answer.strip()) if uses and re.fullmatch(r"[\d+\-*/() ]+", answer.strip()) else None
+                reached += value == target
+            rows.append(("make-target: each number once / reaching the target", f"{once}/{n} / {reached}/{n}"))
+    return rows
+
+
+def verified(example: dict[str, Any], answer: str) -> bool:
+    """A card puzzle's answer checked by the strict verifier against the example's own hand and target."""
+    from ptlab.envs import generalpoints as gp
+
+    prompt, expected = example["messages"][0]["content"], example["messages"][-1]["content"]
+    target = int(re.search(r"expert (\d+) points", prompt).group(1))
+    cards = re.findall(r"'([^']+)'", re.search(r"Cards: (\[.*\])", prompt).group(1))
+    values = [int(v) for v in re.search(r'"number": \[([^\]]*)\]', expected).group(1).split(", ")]
+    return gp.verify_strict(gp.GeneralPointsConfig(target=target), gp.Hand(cards, ["spades"] * 4, values, ()), answer).reward == gp.CORRECT_REWARD
+
+
+def gp_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
+    from ptlab.envs import generalpoints as gp
+
+    results: dict[str, list[str]] = collections.defaultdict(list)
+    for faces, sampling in (("all-10", "any"), ("11-12-13", "at-least-one-face")):
+        config = gp.GeneralPointsConfig(faceCards=faces, sampling=sampling)
+        hands = [gp.deal(config, PROBE_SEED + i) for i in range(n)]
+        answers = generate(model, tokenizer, [[{"role": "user", "content": gp.prompt(config, hand)}] for hand in hands], 80)
+        counts = collections.Counter()
+        for hand, answer in zip(hands, answers):
+            parsed = gp.parse_strict(answer)
+            counts["cards"] += parsed.cards == list(hand.cards)
+            counts["numbers"] += parsed.numbers == [str(v) for v in hand.values]
+            counts["once"] += parsed.formula is not None and numbers_in(parsed.formula) == sorted(hand.values)
+            counts["solved"] += gp.verify_strict(config, hand, answer).reward == gp.CORRECT_REWARD
+        for key in ("cards", "numbers", "once", "solved"):
+            results[key].append(f"{counts[key]}/{n}")
+    names = {"cards": "GP-L (ID / OOD): cards copied", "numbers": "GP-L (ID / OOD): numbers right (the rule read)", "once": "GP-L (ID / OOD): formula uses each number once", "solved": "GP-L (ID / OOD): solved"}
+    return [(names[key], " / ".join(values)) for key, values in results.items()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("checkpoints", nargs="*", help="model folders (default: the published embedded:gp-base)")
+    parser.add_argument("--n", type=int, default=64, help="examples per task and hands per split (default 64)")
+    args = parser.parse_args(argv)
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from ptlab import models
+
+    torch.manual_seed(0)
+    for folder in args.checkpoints or [str(models.pretrained_path("gp-base"))]:
+        if not (Path(folder) / "config.json").is_file():
+            print(f"base_probe: {folder}: not a model folder (no config.json)", file=sys.stderr)
+            return 2
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        tokenizer.padding_side = "left"
+        model = AutoModelForCausalLM.from_pretrained(folder).eval()
+        rows = corpus_rows(model, tokenizer, args.n) + gp_rows(model, tokenizer, args.n)
+        width = max(len(name) for name, _ in rows)
+        print(f"\n{folder}")
+        for name, value in rows:
+            print(f"  {name.ljust(width)}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
