@@ -151,6 +151,22 @@ describe('dashboard: runs and records', () => {
     assert.ok(ood.init !== undefined && sft.final.mean < ood.init && rl.final.mean > ood.init, 'the fixtures have the paper shape: SFT falls OOD, RL rises');
   });
 
+  it('starts an arm that left Init to its sibling (evaluation.atStart false) at the sibling\'s Init point', () => {
+    const init = 'runs/study/init/checkpoints/final';
+    const run = (job: 'sft' | 'ppo', records: MetricRecord[]) => {
+      const info = { ...fixtures().find((r) => r.info.task === 'GP-L' && r.info.job === job)!.info, folder: `runs/study/${job}`, init };
+      const set = new RunRecords();
+      set.add(records);
+      return { info, records: set };
+    };
+    const sft = run('sft', [evaluation(0, 'ood-rule', 0.3), evaluation(10, 'ood-rule', 0.2)]);
+    const rl = run('ppo', [evaluation(4, 'ood-rule', 0.4), evaluation(8, 'ood-rule', 0.5)]);
+    const ood = paperColumns([sft, rl])[0]!.rows[1]!;
+    assert.equal(ood.init, 0.3);
+    const curve = ood.methods.find((m) => m.method === 'RL')!.curve;
+    assert.deepEqual(curve.map((p) => [p.step, p.y]), [[0, 0.3], [4, 0.4], [8, 0.5]]);
+  });
+
   it("draws V-IRL's paper view with the reference's per-step accuracy where the runs record it", () => {
     const runs = fixtures();
     for (const run of runs.filter((r) => r.info.task.startsWith('V-IRL'))) {

@@ -29,6 +29,20 @@ describe('study report', () => {
     assert.deepEqual(data.verdict.effects, []);
   });
 
+  it("takes Init from the RL run when the SFT run left it to the RL run (evaluation.atStart false)", () => {
+    const rl = files('rl-final');
+    const atInit = (line: string) => line.replace('"step": 100', '"step": 0');
+    const withInit: RunFiles = {
+      ...rl,
+      metrics: rl.metrics!.trim().split('\n').map(atInit).join('\n') + '\n' + rl.metrics,
+      episodes: [...rl.episodes.map((e) => ({ ...e, step: 0, success: false })), ...rl.episodes],
+    };
+    const study = buildReport('GP-L', files('sft-final'), withInit, '2026-11-25T12:00:00Z');
+    assert.deepEqual(study.init.map((p) => [p.split, p.rate]), [['id', 8 / 12], ['ood-rule', 0.75]]);
+    assert.notEqual(study.verdict.outcome, 'undecided');
+    assert.equal(study.verdict.effects.length, 5);
+  });
+
   it('shows failures first among the OOD samples', () => {
     const sft = data.samples.find((s) => s.method === 'SFT')!.records;
     assert.equal(sft.length, 3);

@@ -123,6 +123,7 @@ class Evaluation:
     splits: tuple[Split, ...]
     everySteps: int | None = None
     atCheckpoints: bool = True
+    atStart: bool = True
     seed: int = 1234
     temperature: float = 0
     topP: float = 1

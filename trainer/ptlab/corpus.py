@@ -217,7 +217,9 @@ def other_face_values(rng: Rng) -> dict[str, int]:
 
 def twenty_four(rng: Rng) -> list[dict[str, Any]]:
     """GeneralPoints' prompt with the target 24 for a solvable hand holding a face card, under
-    a rule that is not one of the evaluation's; one of the hand's solutions, drawn at random."""
+    a rule that is not one of the evaluation's; the answer is the expert's (the first solution
+    of the hand's value multiset, as GeneralPoints' SFT data writes it): one answer per multiset
+    is what a small model can learn in CPU minutes, where random solutions split its probability."""
     while True:
         cards = [gp.RANKS[rng.below(13)] for _ in range(4)]
         if not any(card in FACES for card in cards):
@@ -226,8 +228,7 @@ def twenty_four(rng: Rng) -> list[dict[str, Any]]:
         hand = _hand(cards, faces)
         found = gp.solutions(list(hand.values), GP_TARGET, "strict")
         if found:
-            formula = found[rng.below(len(found))]
-            return [{"role": "user", "content": card_prompt(rng, cards, faces, GP_TARGET)}, {"role": "assistant", "content": gp.expert_response(hand, formula)}]
+            return [{"role": "user", "content": card_prompt(rng, cards, faces, GP_TARGET)}, {"role": "assistant", "content": gp.expert_response(hand, found[0])}]
 
 
 TASKS: dict[str, Callable[[Rng], list[dict[str, Any]]]] = {"card-values": card_values, "arithmetic": arithmetic, "make-target": make_target, "card-puzzle": card_puzzle, "revision": revision, "twenty-four": twenty_four}

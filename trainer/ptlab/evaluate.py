@@ -32,8 +32,9 @@ def due(evaluation: Evaluation | None, step: int, save_every: int | None, final:
     """Whether a training run evaluates at `step`: every `everySteps` steps and, with
     `atCheckpoints`, at step 0 (Init, where every curve starts), at every checkpoint saved
     every `save_every` steps and at the final one. A checkpoint written on cancel is not
-    on the schedule: the resumed run evaluates where the uninterrupted one would."""
-    if evaluation is None:
+    on the schedule: the resumed run evaluates where the uninterrupted one would. Step 0 only
+    with `atStart` (without it another run evaluates the shared Init)."""
+    if evaluation is None or (step == 0 and not evaluation.atStart):
         return False
     if evaluation.everySteps is not None and step % evaluation.everySteps == 0:
         return True

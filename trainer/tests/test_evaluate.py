@@ -116,6 +116,8 @@ def test_the_evaluation_schedule():
     every = Evaluation(splits, everySteps=2, atCheckpoints=False)
     assert [s for s in range(8) if due(every, s, 3, final=False)] == [0, 2, 4, 6] and not due(every, 7, 3, final=True)
     assert not due(None, 0, 1, final=True)
+    not_at_start = Evaluation(splits, everySteps=2, atStart=False)
+    assert [s for s in range(8) if due(not_at_start, s, 3, final=False)] == [2, 3, 4, 6]
 
 
 def test_per_step_accuracy_ours_over_scored_attempts_the_references_over_every_call():

@@ -73,7 +73,8 @@ def test_every_corpus_answer_is_right_and_no_example_asks_for_24():
 
 def test_the_twenty_four_task_is_the_24_game_under_rules_the_evaluation_never_uses():
     """Asked for in a mix: GeneralPoints' prompt with the target 24, a hand with a face card,
-    a face rule that is neither all-10 nor 11-12-13 (stated in the prompt), one of its solutions."""
+    a face rule that is neither all-10 nor 11-12-13 (stated in the prompt), the expert's answer:
+    the first solution of the hand's values, as GeneralPoints' SFT data answers that multiset."""
     mix = {"card-puzzle": 500, "twenty-four": 500}
     examples = [e for e in corpus.corpus(5, 400, mix) if e["meta"]["task"] == "twenty-four"]
     assert 150 < len(examples) < 250
@@ -85,6 +86,7 @@ def test_the_twenty_four_task_is_the_24_game_under_rules_the_evaluation_never_us
         assert any(c in corpus.FACES for c in cards)
         numbers, formula = _answer(answer)
         assert corpus.exact_value(formula) == 24 and _uses(formula) == sorted(numbers)
+        assert formula == gp.solutions(numbers, 24, "strict")[0]
         assert all(n == gp.RANKS.index(c) + 1 for c, n in zip(cards, numbers) if c not in corpus.FACES)
         rule = _stated_rule(prompt)
         assert rule not in corpus.EVALUATION_RULES and all(rule[c] == n for c, n in zip(cards, numbers) if c in corpus.FACES)

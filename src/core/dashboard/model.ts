@@ -358,8 +358,14 @@ export function paperColumns(runs: readonly { info: RunInfo; records: RunRecords
 
 function paperPanel(splitKind: 'id' | 'ood', members: readonly { info: RunInfo; records: RunRecords }[], metric: MetricDef): PaperPanel {
   // One OOD split per run: the first OOD kind the run evaluated (rule before visual).
-  const curveOf = (records: RunRecords): CurvePoint[] => records.curves(metric, 'gflops')[0]?.points ?? [];
-  const starts = members.map((m) => curveOf(m.records).find((p) => p.step === 0)?.y).filter((y): y is number => y !== undefined);
+  const evaluated = (records: RunRecords): CurvePoint[] => records.curves(metric, 'gflops')[0]?.points ?? [];
+  const initPoints = members.map((m) => evaluated(m.records).find((p) => p.step === 0)).filter((p): p is CurvePoint => p !== undefined);
+  const starts = initPoints.map((p) => p.y);
+  // A run that left Init to a sibling (evaluation.atStart false) starts at the sibling's Init point.
+  const curveOf = (records: RunRecords): CurvePoint[] => {
+    const points = evaluated(records);
+    return points.length && points[0]!.step !== 0 && initPoints[0] ? [initPoints[0], ...points] : points;
+  };
   const methods = (['SFT', 'RL'] as const).map((method): MethodPanel => {
     const runs = members.filter((m) => (m.info.job === 'ppo' ? 'RL' : 'SFT') === method);
     const curves = runs.map((m) => curveOf(m.records)).filter((c) => c.length > 0);

@@ -33,7 +33,7 @@ export interface ReportData {
   /** The dashboard's paper view of the two runs (drawn by webview/dashboard/paper.ts). */
   paper: PaperColumn[];
   runs: { method: Method; folder: string; status: string; seconds: number | undefined; curves: SplitCurve[] }[];
-  /** Init's success: step 0 of the runs (both start from Init; the SFT run's is used). */
+  /** Init's success: step 0 of the SFT run, or of the RL run when the SFT run left Init to it. */
   init: SplitPoint[];
   finals: (SplitPoint & { method: Method; step: number; gflops: number; delta: number | undefined; failureModes: Record<string, number> })[];
   comparison: { splits: PairedSplit[]; examples: { split: string; seed: number; sft: EpisodeRecord; rl: EpisodeRecord }[] };
@@ -68,7 +68,9 @@ export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdA
       return { info: runInfo(folders[index]!), records };
     }),
   );
-  const init: SplitPoint[] = runs[0]!.curves.flatMap((c) => {
+  // Init: step 0 of the SFT run, else of the RL run (a run with evaluation.atStart false leaves it to the other)
+  const initRun = runs.find((run) => run.curves.some((c) => c.points.some((p) => p.step === 0))) ?? runs[0]!;
+  const init: SplitPoint[] = initRun.curves.flatMap((c) => {
     const first = c.points.find((p) => p.step === 0);
     return first ? [{ split: c.split, splitKind: c.splitKind, rate: first.rate, stderr: first.stderr, n: first.n }] : [];
   });
@@ -93,7 +95,7 @@ export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdA
   const sftFinal = finalEpisodes(sft);
   const rlFinal = finalEpisodes(rl);
   const comparison = compareEpisodes(sftFinal, rlFinal);
-  const initEpisodes = sft.episodes.filter((e) => e.split !== 'train' && e.step === 0);
+  const initEpisodes = (initRun === runs[0] ? sft : rl).episodes.filter((e) => e.split !== 'train' && e.step === 0);
   const result = (point: SplitPoint, episodes: EpisodeRecord[]): SplitResult => ({ ...point, episodes: episodes.filter((e) => e.split === point.split) });
   const verdict = studyVerdict(
     init.map((p) => result(p, initEpisodes)),

@@ -570,6 +570,10 @@ export interface Evaluation {
    */
   atCheckpoints?: boolean;
   /**
+   * Evaluate step 0 (Init) when the schedule includes it. false: another run from the same Init evaluates it on the same splits and seeds (a study's SFT arm, say), so Init is evaluated once; the paper view and `ptlab report` start this run's curves at that run's Init point.
+   */
+  atStart?: boolean;
+  /**
    * Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes.
    */
   seed?: number;
