@@ -100,6 +100,7 @@ class Ppo:
     temperature: float = 0.2
     maxNewTokens: int = 512
     thoughtWeight: float = 0.5
+    ratio: Literal["sequence", "token"] = "sequence"
     advantage: Literal["gae", "group"] = "gae"
     groupSize: int = 4
     groupStd: bool = True

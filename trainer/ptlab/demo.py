@@ -1,14 +1,16 @@
-"""The paper's GP-L study, SFT vs RL, on the embedded tiny model, in one command.
+"""The paper's GP-L study, SFT vs RL, from the embedded pretrained base, in one command.
 
     python -m ptlab.demo [--out runs/demo] [--size full|ci]
 
 Stages, each an ordinary run folder under OUT (so the Runs view, the dashboard, the
 transcript viewer and Compare Checkpoints show them like any other run):
 
-1. `sft-init`  SFT from the embedded tiny-lm's random weights on the ID variant (face cards
-               count 10) until it follows the answer format: the Init checkpoint.
-2. `sft-more`  more SFT from Init, evaluated on ID and OOD (J, Q, K as 11, 12, 13) on a schedule.
-3. `ppo`       multi-turn PPO from Init with the verifier's rewards, evaluated the same way.
+1. `sft-init`  brief SFT of `embedded:gp-base` (the project's pretrained stand-in for an LLM,
+               docs/base-model.md) on the ID variant (face cards count 10): the Init checkpoint.
+2. `sft-more`  more SFT from Init, evaluated on ID and OOD (J, Q, K as 11, 12, 13) at step 0
+               (Init, evaluated once for both arms) and on a schedule.
+3. `ppo`       multi-turn PPO from Init with the verifier's rewards, evaluated on the same
+               episodes on a schedule (its curves start at the SFT run's Init point).
 4. `export`    ONNX exports of both final checkpoints (the extension plays them locally).
 
 Each stage's job is `python -m ptlab {sft,ppo,export}` in a child process; progress comes
@@ -31,11 +33,11 @@ from typing import Any
 
 from ptlab.runlog import atomic_write_text
 
-# The tiny GP-L recipe: the strict verifier, the paper's ID/OOD rule split, greedy evaluation.
+# The GP-L recipe: the strict verifier, the paper's ID/OOD rule split, greedy evaluation.
 BASE: dict[str, Any] = {
     "seed": 0,
     "environment": {"env": "generalpoints", "target": 24, "faceCards": "all-10", "sampling": "any", "draw": "independent", "suits": "all", "modality": "language", "maxVerify": 5, "verifier": "strict"},
-    "model": {"name": "embedded:tiny-lm", "kind": "causal-lm", "dtype": "fp32"},
+    "model": {"name": "embedded:gp-base", "kind": "causal-lm", "dtype": "fp32"},
     "evaluation": {
         "splits": [
             {"name": "id", "kind": "id", "episodes": 64},
@@ -49,11 +51,11 @@ BASE: dict[str, Any] = {
     "launcher": {"kind": "local"},
 }
 
-# Sizes: `full` is the README's demo (about 9 minutes on 2 cores); `ci` runs every stage
+# Sizes: `full` is the README's demo (about 15 minutes on 2 cores); `ci` runs every stage
 # at a fraction of the size, to check the pipeline, not the learning.
 SIZES: dict[str, dict[str, Any]] = {
-    "full": {"initExamples": 4000, "initEpochs": 5, "moreSteps": 60, "ppoUpdates": 10, "episodes": 64, "evalEvery": {"sft": 15, "ppo": 2}},
-    "ci": {"initExamples": 400, "initEpochs": 1, "moreSteps": 4, "ppoUpdates": 2, "episodes": 8, "evalEvery": {"sft": 2, "ppo": 1}},
+    "full": {"examples": 4000, "initSteps": 120, "moreSteps": 60, "ppoUpdates": 8, "episodes": 256, "evalEvery": {"sft": 30, "ppo": 4}},
+    "ci": {"examples": 400, "initSteps": 6, "moreSteps": 4, "ppoUpdates": 2, "episodes": 8, "evalEvery": {"sft": 2, "ppo": 1}},
 }
 
 SFT_RECIPE: dict[str, Any] = {"learningRate": 0.001, "schedule": "cosine", "warmupRatio": 0.03, "adam": {"betas": [0.9, 0.98], "eps": 1e-07, "weightDecay": 0}, "globalBatchSize": 32, "microBatchSize": 16, "packing": False}
@@ -69,7 +71,7 @@ class Stage:
 
 
 STAGES = (
-    Stage("sft-init", "sft", "sft-init.ptlab.json", "SFT from scratch to the Init checkpoint"),
+    Stage("sft-init", "sft", "sft-init.ptlab.json", "SFT of the base to the Init checkpoint"),
     Stage("sft-more", "sft", "sft-more.ptlab.json", "more SFT from Init"),
     Stage("ppo", "ppo", "ppo.ptlab.json", "PPO from Init"),
     Stage("sft-more", "export", "sft-more.ptlab.json", "ONNX export of the final SFT checkpoint"),
@@ -92,16 +94,17 @@ def experiment_configs(out: Path, size: str) -> dict[str, dict[str, Any]]:
         return value
 
     sft_eval = {**copy.deepcopy(BASE["evaluation"]), "everySteps": s["evalEvery"]["sft"]}
-    ppo_eval = {**copy.deepcopy(BASE["evaluation"]), "everySteps": s["evalEvery"]["ppo"]}
+    ppo_eval = {**copy.deepcopy(BASE["evaluation"]), "everySteps": s["evalEvery"]["ppo"], "atStart": False}  # Init: the SFT run's step 0
     for evaluation in (sft_eval, ppo_eval):
         for split in evaluation["splits"]:
             split["episodes"] = s["episodes"]
-    init_sft = {**SFT_RECIPE, "data": {"examples": s["initExamples"], "trajectories": "optimal"}, "epochs": s["initEpochs"]}
-    more_sft = {**SFT_RECIPE, "init": init_checkpoint, "data": {"examples": s["initExamples"], "trajectories": "optimal"}, "steps": s["moreSteps"], "learningRate": 0.0003, "warmupRatio": 0}
+    data = {"examples": s["examples"], "trajectories": "optimal"}
+    init_sft = {**SFT_RECIPE, "data": data, "steps": s["initSteps"], "learningRate": 0.0005}
+    more_sft = {**SFT_RECIPE, "init": init_checkpoint, "data": data, "steps": s["moreSteps"], "learningRate": 0.0003, "warmupRatio": 0}
     ppo = {**PPO_RECIPE, "init": init_checkpoint, "updates": s["ppoUpdates"]}
     return {
-        # no evaluation of a random model: the Init baseline is step 0 of the two runs below
-        "sft-init.ptlab.json": {k: v for k, v in config("sft-init", "Init: SFT from random weights on GP-L (face cards 10) until the model follows the format.", sft=init_sft).items() if k != "evaluation"},
+        # the Init baseline is step 0 of the SFT run below, evaluated once
+        "sft-init.ptlab.json": {k: v for k, v in config("sft-init", "Init: brief SFT of the pretrained base on GP-L (face cards 10).", sft=init_sft).items() if k != "evaluation"},
         "sft-more.ptlab.json": config("sft", "SFT from Init on the ID rule; evaluated on ID and the OOD rule (J, Q, K = 11, 12, 13).", sft=more_sft, evaluation=sft_eval),
         "ppo.ptlab.json": config("rl", "PPO from Init with the verifier's rewards and sequential revision; evaluated like the SFT run.", ppo=ppo, evaluation=ppo_eval),
     }
@@ -202,13 +205,13 @@ class Progress:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ptlab.demo", description="The GP-L SFT-vs-RL study on the embedded tiny model (CPU).")
+    parser = argparse.ArgumentParser(prog="python -m ptlab.demo", description="The GP-L SFT-vs-RL study from the embedded pretrained base (CPU).")
     parser.add_argument("--out", default="runs/demo", help="folder for the study's runs (default runs/demo)")
     parser.add_argument("--size", choices=sorted(SIZES), default="full", help="full: the README's demo; ci: every stage, tiny sizes")
     args = parser.parse_args(argv)
     out = Path(args.out).resolve()
     configs = write_configs(out, args.size)
-    print(f"GP-L, SFT vs RL, on the embedded tiny model ({args.size}); runs in {out}", flush=True)
+    print(f"GP-L, SFT vs RL, from embedded:gp-base ({args.size}); runs in {out}", flush=True)
     started = time.monotonic()
     for index, stage in enumerate(STAGES, start=1):
         run_stage(index, stage, out, configs)

@@ -48,8 +48,8 @@ from __future__ import annotations
 import random
 import time
 import zlib
-from dataclasses import dataclass
-from typing import Any, Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable, NamedTuple
 
 import torch
 
@@ -117,6 +117,7 @@ class Transition:
     images: tuple[Any, ...] = ()  # the prompt's images (vision), in placeholder order
     prompt_text: str = ""  # the prompt as the processor read it with its images (vision)
     old_logprob: float = 0.0
+    old_token_logprobs: list[float] = field(default_factory=list)  # ppo.ratio "token"
     old_value: float = 0.0
     advantage: float = 0.0
     ret: float = 0.0
@@ -132,9 +133,17 @@ def _token_ends(tokenizer: Any, ids: list[int]) -> list[int]:
     return [len(tokenizer.decode(ids[: i + 1], skip_special_tokens=True)) for i in range(len(ids))]
 
 
-def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
-    """Weighted response log-probs (T,), values on the last prompt token (T,; None without a
-    head), entropy; `scorer` is a PolicyAndValue, prepared (training) or plain."""
+class Scored(NamedTuple):
+    logprobs: torch.Tensor  # (T,) each response's weighted log-prob
+    values: torch.Tensor | None  # (T,) on the last prompt token; None without a value head
+    entropy: torch.Tensor | None
+    token_logprobs: torch.Tensor  # (T, R) each response token's log-prob, from the response's start (0 past its end)
+    token_weights: torch.Tensor  # (T, R) their weights (0 past the end)
+
+
+def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None) -> Scored:
+    """Response log-probs (weighted sums and per token), values, entropy; `scorer` is a
+    PolicyAndValue, prepared (training) or plain."""
     device = next(scorer.parameters()).device
     inputs = {k: v.to(device) for k, v in chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in batch], pad_id).items()}
     ids = inputs["input_ids"]
@@ -150,7 +159,12 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     mask = (weights > 0).float()
     logprobs = core.sequence_logprob(logp, weights, mask)
     entropy = core.entropy(logits, mask) if with_entropy else None
-    return logprobs, values, entropy
+    longest = max(len(t.response_ids) for t in batch)
+    rows = torch.arange(longest, device=device)
+    starts = torch.tensor([len(t.prompt_ids) - 1 for t in batch], device=device).unsqueeze(1)
+    at = (starts + rows).clamp(max=logp.shape[1] - 1)
+    token_weights = weights.gather(1, at) * (rows < torch.tensor([len(t.response_ids) for t in batch], device=device).unsqueeze(1))
+    return Scored(logprobs, values, entropy, logp.gather(1, at) * (token_weights > 0), token_weights)
 
 
 @dataclass
@@ -383,16 +397,17 @@ def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, sharded: bool = Fa
     with torch.no_grad():
         for start in range(0, len(transitions), cfg.microBatchSize):  # forward passes are the memory knob's size
             batch = transitions[start : start + cfg.microBatchSize]
-            logprobs, values, _ = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
-            for i, (t, lp) in enumerate(zip(batch, logprobs.tolist())):
-                t.old_logprob, t.old_value = lp, float(values[i]) if values is not None else 0.0
+            scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
+            for i, (t, lp) in enumerate(zip(batch, scored.logprobs.tolist())):
+                t.old_logprob, t.old_value = lp, float(scored.values[i]) if scored.values is not None else 0.0
+                t.old_token_logprobs = scored.token_logprobs[i, : len(t.response_ids)].tolist()
         if policy.plain_head is not None:
             last_of_slot = {t.slot: t for t in transitions}
             for i in range(len(rollout.slots)) if sharded else sorted(s for s, t in last_of_slot.items() if not t.done):
                 messages = rollout.slots[i].messages
                 prompt_ids, prompt_text = _prompt(policy.tokenizer, messages)
                 probe = Transition(i, prompt_ids, [policy.text.eos_token_id], [1.0], 0.0, False, images=tuple(chat.images_in(messages)), prompt_text=prompt_text)
-                bootstrap[i] = float(score(policy.joint, [probe], cfg.temperature, pad_id, encoder=policy.tokenizer)[1][0])
+                bootstrap[i] = float(score(policy.joint, [probe], cfg.temperature, pad_id, encoder=policy.tokenizer).values[0])
     return bootstrap
 
 
@@ -447,15 +462,22 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
             for j, micro in enumerate(micro_batches):
                 last = j == len(micro_batches) - 1
                 with parallel.micro_batch(acc, policy.trained, last):  # gradients stay local until the mini-batch's last micro-batch
-                    batch, logprobs, values, entropy = train_forward(cfg, policy, micro, pad_id, parallel.sharded(acc))
+                    batch, scored = train_forward(cfg, policy, micro, pad_id, parallel.sharded(acc))
                     sums["skipped"] += len(micro) - len(batch)
-                    if not batch:
+                    if scored is None:
                         if (last or engine) and acc.num_processes > 1:
                             zero_backward(cfg, policy, acc, pad_id)  # this backward is DDP's all-reduce (every one DeepSpeed's): take part
                         continue
+                    logprobs, values, entropy = scored.logprobs, scored.values, scored.entropy
                     old = torch.tensor([t.old_logprob for t in batch], device=logprobs.device)
                     advantages = torch.tensor([t.advantage for t in batch], device=logprobs.device)
-                    ploss, clipfrac, approx_kl, guarded = core.policy_loss(logprobs, old, advantages, cfg.clip, cfg.ratioGuard)
+                    if cfg.ratio == "token":
+                        old_tokens = torch.zeros_like(scored.token_logprobs)
+                        for i, t in enumerate(batch):
+                            old_tokens[i, : len(t.old_token_logprobs)] = torch.tensor(t.old_token_logprobs, device=old_tokens.device)
+                        ploss, clipfrac, approx_kl, guarded = core.token_policy_loss(scored.token_logprobs, old_tokens, advantages, scored.token_weights, cfg.clip, cfg.ratioGuard)
+                    else:
+                        ploss, clipfrac, approx_kl, guarded = core.policy_loss(logprobs, old, advantages, cfg.clip, cfg.ratioGuard)
                     if not sums["steps"]:  # before the update's first step the policy is the rollout's: its log-probs must agree
                         sums["gap"] += float((logprobs.detach() - old).abs().sum())
                         sums["gap_n"] += len(batch)
@@ -467,7 +489,7 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                     kl = torch.tensor(0.0)
                     if policy.reference is not None:
                         with torch.no_grad():
-                            ref_logprobs, _, _ = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
+                            ref_logprobs = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer).logprobs
                         loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
                         kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value
                     if not torch.isfinite(loss):
@@ -509,22 +531,22 @@ def _trained_tokens(t: Transition) -> int:
     return sum(1 for w in t.weights if w > 0)
 
 
-def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int, sharded: bool = False) -> tuple[list[Transition], Any, Any, Any]:
+def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int, sharded: bool = False) -> tuple[list[Transition], Scored | None]:
     """The training pass over a micro-batch without the transitions whose new log-prob is not
     finite: the reference skips those samples; their activations would poison the others'
     gradients, so the rest is scored again. Returns the kept transitions and their
-    (log-probs, values, entropy). Under ZeRO-3 (`sharded`) every forward is collective: the
+    scores. Under ZeRO-3 (`sharded`) every forward is collective: the
     extra one cannot be taken alone, so a non-finite log-prob ends the run."""
-    logprobs, values, entropy = score(policy.trained, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer)
-    finite = torch.isfinite(logprobs.detach()).tolist()
+    scored = score(policy.trained, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer)
+    finite = torch.isfinite(scored.logprobs.detach()).tolist()
     if all(finite):
-        return batch, logprobs, values, entropy
+        return batch, scored
     if sharded:
         raise PpoError(f"{finite.count(False)} transition log-prob(s) not finite under ZeRO-3, where they cannot be skipped (that needs a forward pass this process alone would take): lower the learning rate, check the model's dtype, or train with deepspeed-zero2 / ddp")
-    del logprobs, values, entropy
+    del scored
     kept = [t for t, ok in zip(batch, finite) if ok]
     if not kept:
-        return [], None, None, None
+        return [], None
     return train_forward(cfg, policy, kept, pad_id, sharded)
 
 
@@ -532,8 +554,8 @@ def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int) -> None:
     """A backward with a zero gradient through the trained modules: a process with nothing to
     learn from in a mini-batch's last micro-batch still takes part in DDP's all-reduce."""
     eos = policy.text.eos_token_id
-    logprobs, values, _ = score(policy.trained, [Transition(0, [eos], [eos], [1.0], 0.0, False)], cfg.temperature, pad_id, encoder=policy.tokenizer)
-    parallel.backward(acc, 0 * (logprobs.sum() + (values.sum() if values is not None else 0)))
+    scored = score(policy.trained, [Transition(0, [eos], [eos], [1.0], 0.0, False)], cfg.temperature, pad_id, encoder=policy.tokenizer)
+    parallel.backward(acc, 0 * (scored.logprobs.sum() + (scored.values.sum() if scored.values is not None else 0)))
 
 
 def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, sums: dict[str, float], train_tokens: int, elapsed: float, segment: int, env_config: Any, parameters: int, lam: float) -> None:

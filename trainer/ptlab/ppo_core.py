@@ -91,6 +91,29 @@ def policy_loss(new_logprobs: torch.Tensor, old_logprobs: torch.Tensor, advantag
     return loss, clipfrac, approx_kl, guarded.float().mean()
 
 
+def token_policy_loss(new_logprobs: torch.Tensor, old_logprobs: torch.Tensor, advantages: torch.Tensor, weights: torch.Tensor, clip: float, ratio_guard: float = math.inf) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The clipped surrogate with a ratio per token (ppo.ratio "token"): each token's ratio is
+    clipped on its own, a response's surrogate is its tokens' weighted mean (thought tokens at
+    their weight), the loss the mean over responses. A token whose ratio exceeds `ratio_guard`
+    keeps only its clipped term. new/old_logprobs, weights: (T, R), 0 weight past a response's
+    end; advantages: (T,). Returns (loss, clip fraction, approximate KL, guarded fraction),
+    the last three over tokens."""
+    mask = (weights > 0).float()
+    log_ratio = (new_logprobs - old_logprobs) * mask
+    ratio = log_ratio.exp()
+    a = advantages.unsqueeze(1)
+    unclipped = ratio * a
+    clipped = ratio.clamp(1 - clip, 1 + clip) * a
+    guarded = ratio.detach() > ratio_guard
+    surrogate = torch.where(guarded, clipped, torch.minimum(unclipped, clipped))
+    per_response = (surrogate * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-8)
+    tokens = mask.sum().clamp(min=1)
+    with torch.no_grad():
+        clipfrac = (((ratio - 1).abs() > clip).float() * mask).sum() / tokens
+        approx_kl = (((ratio - 1) - log_ratio) * mask).sum() / tokens
+    return -per_response.mean(), clipfrac, approx_kl, (guarded.float() * mask).sum() / tokens
+
+
 def value_loss(new_values: torch.Tensor, old_values: torch.Tensor, returns: torch.Tensor, clip: float) -> torch.Tensor:
     """The clipped value loss, 0.5 * mean(max(unclipped, clipped) squared error). All (T,)."""
     clipped = old_values + (new_values - old_values).clamp(-clip, clip)

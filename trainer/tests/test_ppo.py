@@ -482,7 +482,7 @@ class DigitsEpisode:
         return self.hand.record_state()
 
 
-def learning_run(tmp_path, monkeypatch, flip_advantages: bool = False) -> list[float]:
+def learning_run(tmp_path, monkeypatch, flip_advantages: bool = False, ratio: str = "sequence") -> list[float]:
     """PPO on DigitsEpisode from the random-weight tiny-lm: the rollout's mean reward per update."""
     tmp_path.mkdir()
     from ptlab import ppo as ppo_module
@@ -493,11 +493,12 @@ def learning_run(tmp_path, monkeypatch, flip_advantages: bool = False) -> list[f
 
     monkeypatch.setattr(gp.GeneralPointsConfig, "episodes", lambda self, base_dir: lambda seed: DigitsEpisode(gp.GeneralPointsEpisode(self, seed)))
     if flip_advantages:
-        loss = ppo_core.policy_loss
+        loss, token_loss = ppo_core.policy_loss, ppo_core.token_policy_loss
         monkeypatch.setattr(ppo_core, "policy_loss", lambda new, old, advantages, *rest: loss(new, old, -advantages, *rest))
+        monkeypatch.setattr(ppo_core, "token_policy_loss", lambda new, old, advantages, *rest: token_loss(new, old, -advantages, *rest))
     data = json.loads(config(tmp_path, 6, 100).read_text())
     data.pop("evaluation")
-    data["ppo"].update(stepsPerUpdate=32, parallelEnvs=32, epochs=2, miniBatchSize=16, microBatchSize=16, maxNewTokens=8, learningRate=3e-4, finalLearningRate=3e-4, maxGradNorm=1.0, temperature=1.0)
+    data["ppo"].update(stepsPerUpdate=32, parallelEnvs=32, epochs=2, miniBatchSize=16, microBatchSize=16, maxNewTokens=8, learningRate=3e-4, finalLearningRate=3e-4, maxGradNorm=1.0, temperature=1.0, ratio=ratio)
     path = tmp_path / "digits.ptlab.json"
     path.write_text(json.dumps(data))
     experiment = load_experiment(path)
@@ -506,14 +507,16 @@ def learning_run(tmp_path, monkeypatch, flip_advantages: bool = False) -> list[f
     return [r["metrics"]["rollout/reward_mean"] for r in records(tmp_path / "digits") if r["kind"] == "train"]
 
 
-def test_ppo_learns_an_easily_learned_reward_within_a_few_updates(tmp_path, monkeypatch, env):
+@pytest.mark.parametrize("ratio", ["sequence", "token"])
+def test_ppo_learns_an_easily_learned_reward_within_a_few_updates(tmp_path, monkeypatch, env, ratio):
     """The learning check: from random weights, six updates of 32 one-turn episodes raise the
     share of digits the policy writes well above where it started, and the same run with the
-    advantages' sign flipped (a broken policy gradient) does not."""
+    advantages' sign flipped (a broken policy gradient) does not; with a ratio per response and
+    per token (ppo.ratio)."""
     monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
-    curve = learning_run(tmp_path / "right", monkeypatch)
+    curve = learning_run(tmp_path / "right", monkeypatch, ratio=ratio)
     print("digit share per update:", [round(r, 3) for r in curve])
     assert curve[-1] > 2 * curve[0] + 0.1, curve
-    flipped = learning_run(tmp_path / "flipped", monkeypatch, flip_advantages=True)
+    flipped = learning_run(tmp_path / "flipped", monkeypatch, flip_advantages=True, ratio=ratio)
     print("with the advantages flipped:", [round(r, 3) for r in flipped])
     assert flipped[-1] < curve[0] + 0.05, flipped

@@ -54,6 +54,29 @@ def test_a_ratio_above_the_guard_keeps_only_the_clipped_term_for_that_transition
     assert unguarded.item() == pytest.approx(-(-20 + 1.1 - 1.05 - 1.8) / 4) and none.item() == 0.0
 
 
+def test_token_ratios_are_clipped_token_by_token_and_averaged_with_the_thought_weights():
+    # response 0: tokens with ratios 1.2 (thought, weight 0.5), 1.0, 1.05; response 1: ratio 0.8, then padding
+    new = torch.log(torch.tensor([[1.2, 1.0, 1.05], [0.8, 1.0, 1.0]])).requires_grad_()
+    weights = torch.tensor([[0.5, 1.0, 1.0], [1.0, 0.0, 0.0]])
+    loss, clipfrac, approx_kl, guarded = core.token_policy_loss(new, torch.zeros(2, 3), t(1, -1), weights, clip=0.1)
+    # response 0: (0.5 * min(1.2, 1.1) + 1.0 + 1.05) / 2.5; response 1: min(-0.8, -0.9) = -0.9
+    assert loss.item() == pytest.approx(-((0.5 * 1.1 + 1.0 + 1.05) / 2.5 - 0.9) / 2)
+    assert clipfrac.item() == pytest.approx(2 / 4)  # 1.2 and 0.8, of the four real tokens
+    assert approx_kl.item() == pytest.approx(((0.2 - math.log(1.2)) + (0.05 - math.log(1.05)) + (-0.2 - math.log(0.8))) / 4)
+    assert guarded.item() == 0.0
+    (grad,) = torch.autograd.grad(loss, new)
+    # the clipped tokens and the padding give no gradient; the others d/dlogp (ratio * A * w / sum w) / 2
+    assert grad.flatten().tolist() == pytest.approx([0.0, -1.0 / 2.5 / 2, -1.05 / 2.5 / 2, 0.0, 0.0, 0.0])
+
+
+def test_token_ratios_equal_the_sequence_surrogate_for_one_token_responses():
+    new, old, advantages = torch.log(t(1.2, 0.95, 20)), t(0, 0, 0), t(1, -1, -1)
+    by_sequence = core.policy_loss(new, old, advantages, clip=0.1, ratio_guard=10)
+    by_token = core.token_policy_loss(new.unsqueeze(1), old.unsqueeze(1), advantages, torch.ones(3, 1), clip=0.1, ratio_guard=10)
+    for a, b in zip(by_sequence, by_token):
+        assert a.item() == pytest.approx(b.item())
+
+
 def test_the_cosine_learning_rate_is_torchs_cosine_annealing_stepped_once_per_update():
     for updates, period in ((20, 100), (15, 20), (10, 10)):  # the reference's GP and V-IRL schedules, and ours by default
         optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1e-6)

@@ -523,6 +523,10 @@ export interface Ppo {
    */
   thoughtWeight?: number;
   /**
+   * `sequence` (the reference): one probability ratio per response, from the sum of its tokens' weighted log-probs, clipped as a whole. `token` (PPO as LLM trainers such as TRL and OpenRLHF run it): a ratio per token, each clipped, the surrogate averaged over the response's tokens with the thought weights. A whole response's ratio leaves the clip range after small per-token changes (0.01 nats over 50 tokens is a ratio of 1.65), so clipping stops most of a small model's learning; per-token clipping bounds each token's change instead.
+   */
+  ratio?: 'sequence' | 'token';
+  /**
    * `gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head).
    */
   advantage?: 'gae' | 'group';
