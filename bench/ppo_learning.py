@@ -46,7 +46,7 @@ TUNING_EVAL_SEED = 99
 def config_for(init: Path, updates: int, episodes: int, eval_every: int, overrides: list[str]) -> dict[str, Any]:
     config = demo.experiment_configs(Path("."), "full")["ppo.ptlab.json"]
     config["ppo"].update(init=str(init.resolve()), updates=updates)
-    config["evaluation"].update(everySteps=eval_every, seed=TUNING_EVAL_SEED)
+    config["evaluation"].update(everySteps=eval_every, seed=TUNING_EVAL_SEED, atStart=True)  # the demo leaves Init to its SFT run; here it is the baseline
     for split in config["evaluation"]["splits"]:
         split["episodes"] = episodes
     for item in overrides:
