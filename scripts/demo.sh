@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: the paper's GP-L SFT-vs-RL study on the embedded tiny model, on CPU, end
+# The main job: the paper's GP-L SFT-vs-RL study from the embedded pretrained base (embedded:gp-base), on CPU, end
 # to end, then a self-contained HTML report. Installs what is missing first (scripts/setup.sh).
 # Usage: scripts/demo.sh [--size full|ci] [--out runs/demo]   (npm run demo -- ...)
 set -euo pipefail

@@ -51,7 +51,7 @@ BASE: dict[str, Any] = {
     "launcher": {"kind": "local"},
 }
 
-# Sizes: `full` is the README's demo (about 15 minutes on 2 cores); `ci` runs every stage
+# Sizes: `full` is the README's demo (17 minutes on the 2-core VM); `ci` runs every stage
 # at a fraction of the size, to check the pipeline, not the learning.
 SIZES: dict[str, dict[str, Any]] = {
     "full": {"examples": 4000, "initSteps": 120, "moreSteps": 60, "ppoUpdates": 8, "episodes": 256, "evalEvery": {"sft": 30, "ppo": 4}},
