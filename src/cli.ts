@@ -163,10 +163,11 @@ function runFiles(folder: string, base: string): RunFiles {
 async function report(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { runs: { type: 'string', default: 'runs/demo' }, out: { type: 'string' }, title: { type: 'string', default: 'GP-L: SFT vs RL from the same Init (embedded tiny model)' } },
+    options: { runs: { type: 'string', default: 'runs/demo' }, out: { type: 'string' }, title: { type: 'string' } },
   });
   const runs = resolve(values.runs!);
-  const data = buildReport(values.title!, runFiles(join(runs, 'sft-more'), process.cwd()), runFiles(join(runs, 'ppo'), process.cwd()));
+  const sft = runFiles(join(runs, 'sft-more'), process.cwd());
+  const data = buildReport(values.title ?? studyTitle(sft.manifest), sft, runFiles(join(runs, 'ppo'), process.cwd()));
   const script = readFileSync(join(__dirname, 'webview', 'report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
   // the webviews' stylesheet (the paper figure's layout), then the page's own (colours)
   const style = ['webview.css', 'report.css'].map((f) => readFileSync(join(__dirname, '..', 'media', f), 'utf8')).join('\n');
@@ -176,6 +177,17 @@ async function report(args: string[]): Promise<number> {
   renameSync(temp, out);
   process.stdout.write(`${data.verdict.sentence}\n${out}\n`);
   return 0;
+}
+
+/** The report's default title, naming the model the study started from (the SFT run's). */
+function studyTitle(manifest: string | undefined): string {
+  let model: unknown;
+  try {
+    model = (JSON.parse(manifest ?? '') as { config?: { model?: { name?: unknown } } }).config?.model?.name;
+  } catch {
+    model = undefined;
+  }
+  return `GP-L: SFT vs RL from the same Init${typeof model === 'string' ? ` (${model})` : ''}`;
 }
 
 function newSuite(args: string[]): number {
