@@ -376,9 +376,9 @@ def test_transitions_with_non_finite_log_probs_are_skipped_counted_and_the_step_
     real_score = ppo_module.score
 
     def nan_for_broken(scorer, batch, *args, **kwargs):
-        logprobs, values, entropy = real_score(scorer, batch, *args, **kwargs)
+        scored = real_score(scorer, batch, *args, **kwargs)
         nan = torch.tensor([float("nan") if id(t) in broken else 0.0 for t in batch])
-        return logprobs + nan, values, entropy
+        return scored._replace(logprobs=scored.logprobs + nan)
 
     monkeypatch.setattr(ppo_module, "score", nan_for_broken)
     skipping, sums = _step_gradients(ppo_module, policy, cfg, acc, transitions, monkeypatch)
