@@ -104,6 +104,7 @@ class Ppo:
     advantage: Literal["gae", "group"] = "gae"
     groupSize: int = 4
     groupStd: bool = True
+    groupCredit: Literal["episode", "turn"] = "episode"
     rewardScale: float = 1
     valueHead: ValueHead = field(default_factory=ValueHead)
     saveEverySteps: int | None = None

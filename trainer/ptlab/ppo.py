@@ -16,8 +16,10 @@
      of the update bootstrapped by their next state's value; normalized per rollout. Or,
      with `advantage: "group"` (GRPO-style), no value head: episodes start in groups of
      `groupSize` sharing a seed, run to their end (waves of `parallelEnvs` episodes until
-     `stepsPerUpdate` transitions), and every step of an episode gets the episode's return
-     minus its group's mean (over the group's standard deviation with `groupStd`);
+     `stepsPerUpdate` transitions; when the waves ran past it, stepsPerUpdate of their transitions
+     drawn at random are trained), and every step of an episode gets the episode's return
+     minus its group's mean (over the group's standard deviation with `groupStd`), or with
+     `groupCredit: "turn"` its return-to-go minus the group's mean at the same turn;
   4. update: `epochs` passes over the rollout in random mini-batches of `miniBatchSize`
      transitions, one Adam step each, its gradient accumulated over forward/backward passes of
      `microBatchSize` (the reference: 128 passes of one transition per step): clipped
@@ -290,8 +292,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model.kvCache, parallel.sharded(acc))  # 1
         bootstrap = score_rollout(cfg, policy, rollout, parallel.sharded(acc))  # 2
         if group:  # 3
-            group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd)
-            del rollout.transitions[cfg.stepsPerUpdate :]  # whole waves ran; every process trains on stepsPerUpdate
+            group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd, cfg.groupCredit)
+            rollout.transitions[:] = sample_transitions(rollout.transitions, cfg.stepsPerUpdate)  # whole waves ran; every process trains on stepsPerUpdate
         else:
             gae_advantages(rollout.transitions, bootstrap, cfg.gamma, cfg.lambda_)
         sums, train_tokens = update(cfg, policy, rollout.transitions, acc)  # 4
@@ -425,16 +427,42 @@ def gae_advantages(transitions: list[Transition], bootstrap: dict[int, float], g
         t.advantage = a
 
 
-def group_advantages(transitions: list[Transition], group_size: int, scale: bool) -> None:
-    """Every step of an episode gets the episode's return minus its group's mean return
-    (episodes e with the same e // group_size share a seed), over the group's std with `scale`."""
-    episodes = sorted({t.episode for t in transitions})
-    returns = {e: sum(t.reward for t in transitions if t.episode == e) for e in episodes}
-    advantages = core.group_advantages(torch.tensor([returns[e] for e in episodes]), torch.tensor([e // group_size for e in episodes]), scale=scale)
-    by_episode = dict(zip(episodes, advantages.tolist()))
-    for t in transitions:
-        t.advantage, t.ret = by_episode[t.episode], returns[t.episode]
+def group_advantages(transitions: list[Transition], group_size: int, scale: bool, credit: str = "episode") -> None:
+    """Group baselines (episodes e with the same e // group_size share a seed), over the
+    baseline group's std with `scale`. `credit` "episode": every step of an episode gets the
+    episode's return minus its group's mean return. "turn": each step gets its return-to-go
+    (its reward and the later ones) minus the mean return-to-go of the group's episodes at
+    the same turn, so a revision is judged against the other revisions of the same hand at
+    that turn, not against first attempts that ended the episode."""
+    chains: dict[int, list[Transition]] = {}
+    for t in transitions:  # collection order is turn order within an episode
+        chains.setdefault(t.episode, []).append(t)
+    steps, returns, baselines = [], [], []
+    for e, chain in sorted(chains.items()):
+        to_go = torch.tensor([t.reward for t in chain]).flip(0).cumsum(0).flip(0).tolist()
+        for turn, (t, g) in enumerate(zip(chain, to_go)):
+            steps.append(t)
+            returns.append(to_go[0] if credit == "episode" else g)
+            baselines.append((e // group_size, 0 if credit == "episode" else turn))
+    ids = {key: i for i, key in enumerate(dict.fromkeys(baselines))}
+    if credit == "episode":  # one sample per episode, every step the same advantage
+        firsts = [i for i, t in enumerate(steps) if t is chains[t.episode][0]]
+        per_episode = core.group_advantages(torch.tensor([returns[i] for i in firsts]), torch.tensor([ids[baselines[i]] for i in firsts]), scale=scale).tolist()
+        advantage = {steps[i].episode: a for i, a in zip(firsts, per_episode)}
+        advantages = [advantage[t.episode] for t in steps]
+    else:
+        advantages = core.group_advantages(torch.tensor(returns), torch.tensor([ids[b] for b in baselines]), scale=scale).tolist()
+    for t, a, r in zip(steps, advantages, returns):
+        t.advantage, t.ret = a, r
 
+
+def sample_transitions(transitions: list[Transition], n: int) -> list[Transition]:
+    """`n` of the rollout's transitions, drawn at random (in collection order), when whole waves
+    collected more. Keeping the first n would drop the last rounds, which only failing episodes
+    reach: their late revision attempts would never be trained."""
+    if len(transitions) <= n:
+        return transitions
+    return [transitions[i] for i in sorted(random.sample(range(len(transitions)), n))]
 
 def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) -> tuple[dict[str, float], int]:
     """4. update. Each optimizer step takes a mini-batch of `miniBatchSize` transitions and

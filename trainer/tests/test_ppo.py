@@ -201,6 +201,56 @@ def test_group_baselines_feed_the_loss_each_episode_return_minus_its_group_mean(
     assert not (run / "checkpoints" / "final" / "value_head.pt").exists()
 
 
+def test_turn_credit_judges_each_attempt_against_the_group_s_attempts_at_the_same_turn():
+    """groupCredit "turn": an attempt's return-to-go minus the mean return-to-go of its group's
+    episodes at that turn; "episode": the episode's return minus the group's mean, every step."""
+    from ptlab.ppo import Transition, group_advantages
+
+    # group 0: episodes 0 (solved at once), 1 (-2, then solved), 2 (-1, -2, -2); group 1: episode 3 alone past turn 0, 4 solved
+    rewards = {0: [5.0], 1: [-2.0, 5.0], 2: [-1.0, -2.0, -2.0], 3: [-2.0, -1.0], 4: [5.0]}
+    rounds = [(e, r) for turn in range(3) for e, rs in rewards.items() if turn < len(rs) for r in [rs[turn]]]  # collection order: round by round
+
+    def transitions():
+        return [Transition(0, [1], [2], [1.0], r, False, episode=e) for e, r in rounds]
+
+    ts = transitions()
+    group_advantages(ts, 3, scale=False, credit="turn")
+    got = [(t.episode, t.advantage, t.ret) for t in ts]
+    # turn 0 of group 0: to-go 5, 3, -5 (mean 1); turn 1: 5, -4 (mean 0.5); turn 2: -2 alone
+    assert got[:3] == [(0, 4.0, 5.0), (1, 2.0, 3.0), (2, -6.0, -5.0)]
+    assert [(e, a, r) for e, a, r in got if e in (1, 2)][2:] == [(1, 4.5, 5.0), (2, -4.5, -4.0), (2, 0.0, -2.0)]
+    # group 1 (episodes 3, 4): turn 0 to-go -3 and 5; episode 3's second attempt has no peer: 0
+    assert [a for e, a, _ in got if e == 3] == [-4.0, 0.0] and [a for e, a, _ in got if e == 4] == [4.0]
+    scaled = transitions()
+    group_advantages(scaled, 3, scale=True, credit="turn")
+    assert scaled[0].advantage == pytest.approx(4.0 / torch.tensor([5.0, 3.0, -5.0]).std().item(), rel=1e-5)
+    whole = transitions()
+    group_advantages(whole, 3, scale=False, credit="episode")
+    assert {(t.episode, t.advantage, t.ret) for t in whole} == {(0, 4.0, 5.0), (1, 2.0, 3.0), (2, -6.0, -5.0), (3, -4.0, -3.0), (4, 4.0, 5.0)}
+
+
+def test_group_waves_past_steps_per_update_train_a_random_sample_that_reaches_the_last_rounds():
+    """Whole waves collect more than stepsPerUpdate transitions; the first ones in collection
+    order are every episode's first attempts, so keeping them would never train a revision."""
+    import random
+
+    from ptlab.ppo import Transition, sample_transitions
+
+    # 8 episodes: round r holds the attempts of the episodes still failing (8, 6, 4, 2, 2)
+    rollout = [Transition(e, [1], [2], [1.0], -1.0, False, episode=e) for r, alive in enumerate((8, 6, 4, 2, 2)) for e in range(alive)]
+    for i, t in enumerate(rollout):
+        t.ret = float(i)  # collection order
+    random.seed(0)
+    kept = sample_transitions(rollout, 12)
+    assert len(kept) == 12 and [t.ret for t in kept] == sorted(t.ret for t in kept)
+    assert len({id(t) for t in kept}) == 12
+    random.seed(0)
+    assert [t.ret for t in sample_transitions(rollout, 12)] == [t.ret for t in kept]  # the run's seeded RNG decides
+    late = sum(t.ret >= 18 for seed in range(50) for t in (random.seed(seed), sample_transitions(rollout, 12))[1])
+    assert 50 * 12 * 4 / 22 * 0.7 < late < 50 * 12 * 4 / 22 * 1.3  # the last two rounds hold 4 of the 22: kept in proportion
+    assert sample_transitions(rollout[:10], 12) == rollout[:10]
+
+
 def test_two_processes_with_accelerate_collect_their_own_rollouts_and_write_one_run(tmp_path, env):
     """Two CPU processes (gloo, see test_sft): each collects stepsPerUpdate transitions from its
     own episode seeds; gradients are averaged; one metrics stream with the global counts."""

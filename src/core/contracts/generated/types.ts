@@ -539,6 +539,10 @@ export interface Ppo {
    */
   groupStd?: boolean;
   /**
+   * With `advantage: group`: `episode` (GRPO): every step of an episode gets the episode's return minus the group's mean return. `turn`: each step (verification attempt) gets its return-to-go, its reward and the later ones, minus the mean return-to-go of the group's episodes at the same turn, so a revision after the verifier's message is judged against the other revisions of the same hand at that turn rather than against first attempts that ended their episodes.
+   */
+  groupCredit?: 'episode' | 'turn';
+  /**
    * Multiply verifier rewards by this.
    */
   rewardScale?: number;
