@@ -51,15 +51,24 @@ BASE: dict[str, Any] = {
     "launcher": {"kind": "local"},
 }
 
-# Sizes: `full` is the README's demo (17 minutes on the 2-core VM); `ci` runs every stage
-# at a fraction of the size, to check the pipeline, not the learning.
+# Sizes: `full` is the README's demo; `ci` runs every stage at a fraction of the size, to
+# check the pipeline, not the learning. Init is a brief SFT (a few steps): the base already
+# writes the answer format and reads the face-card rule it is given, and SFT on the ID rule
+# erases the latter within about ten steps (docs/ppo-learning.md).
 SIZES: dict[str, dict[str, Any]] = {
-    "full": {"examples": 4000, "initSteps": 120, "moreSteps": 60, "ppoUpdates": 8, "episodes": 256, "evalEvery": {"sft": 30, "ppo": 4}},
-    "ci": {"examples": 400, "initSteps": 6, "moreSteps": 4, "ppoUpdates": 2, "episodes": 8, "evalEvery": {"sft": 2, "ppo": 1}},
+    "full": {"examples": 4000, "initSteps": 4, "moreSteps": 60, "ppoUpdates": 4, "episodes": 256, "evalEvery": {"sft": 30, "ppo": 2}, "ppo": {}},
+    "ci": {"examples": 400, "initSteps": 2, "moreSteps": 4, "ppoUpdates": 2, "episodes": 8, "evalEvery": {"sft": 2, "ppo": 1}, "ppo": {"parallelEnvs": 8, "stepsPerUpdate": 16, "miniBatchSize": 8, "microBatchSize": 8}},
 }
 
 SFT_RECIPE: dict[str, Any] = {"learningRate": 0.001, "schedule": "cosine", "warmupRatio": 0.03, "adam": {"betas": [0.9, 0.98], "eps": 1e-07, "weightDecay": 0}, "globalBatchSize": 32, "microBatchSize": 16, "packing": False}
-PPO_RECIPE: dict[str, Any] = {"stepsPerUpdate": 64, "parallelEnvs": 32, "epochs": 2, "miniBatchSize": 16, "microBatchSize": 16, "learningRate": 2e-05, "finalLearningRate": 1e-06, "maxGradNorm": 1.0, "temperature": 0.7, "maxNewTokens": 64}
+# GRPO-style groups of 4 episodes per hand, each attempt credited with its return-to-go
+# against the group's attempts at the same turn, a clipped ratio per token; chosen with
+# bench/ppo_learning.py on evaluation seeds of its own (docs/ppo-learning.md).
+PPO_RECIPE: dict[str, Any] = {
+    "advantage": "group", "groupSize": 4, "groupStd": False, "groupCredit": "turn", "ratio": "token", "clip": 0.2,
+    "parallelEnvs": 128, "stepsPerUpdate": 384, "epochs": 1, "miniBatchSize": 64, "microBatchSize": 32,
+    "learningRate": 5e-05, "finalLearningRate": 2.5e-05, "maxGradNorm": 1.0, "temperature": 0.7, "maxNewTokens": 64,
+}
 
 
 @dataclass(frozen=True)
@@ -99,9 +108,9 @@ def experiment_configs(out: Path, size: str) -> dict[str, dict[str, Any]]:
         for split in evaluation["splits"]:
             split["episodes"] = s["episodes"]
     data = {"examples": s["examples"], "trajectories": "optimal"}
-    init_sft = {**SFT_RECIPE, "data": data, "steps": s["initSteps"], "learningRate": 0.0005}
+    init_sft = {**SFT_RECIPE, "data": data, "steps": s["initSteps"], "learningRate": 0.0003, "schedule": "constant", "warmupRatio": 0}
     more_sft = {**SFT_RECIPE, "init": init_checkpoint, "data": data, "steps": s["moreSteps"], "learningRate": 0.0003, "warmupRatio": 0}
-    ppo = {**PPO_RECIPE, "init": init_checkpoint, "updates": s["ppoUpdates"]}
+    ppo = {**PPO_RECIPE, **s["ppo"], "init": init_checkpoint, "updates": s["ppoUpdates"]}
     return {
         # the Init baseline is step 0 of the SFT run below, evaluated once
         "sft-init.ptlab.json": {k: v for k, v in config("sft-init", "Init: brief SFT of the pretrained base on GP-L (face cards 10).", sft=init_sft).items() if k != "evaluation"},
