@@ -165,6 +165,13 @@ describe('dashboard: runs and records', () => {
     assert.equal(ood.init, 0.3);
     const curve = ood.methods.find((m) => m.method === 'RL')!.curve;
     assert.deepEqual(curve.map((p) => [p.step, p.y]), [[0, 0.3], [4, 0.4], [8, 0.5]]);
+    // one run per arm: the band is each point's binomial standard error, not a spread over seeds (0)
+    const binomial = (rate: number) => Math.sqrt((rate * (1 - rate)) / 100);
+    for (const [i, rate] of [0.3, 0.4, 0.5].entries()) {
+      assert.ok(Math.abs(curve[i]!.sem - binomial(rate)) < 1e-12 && Math.abs(curve[i]!.ci95 - 1.959963984540054 * binomial(rate)) < 1e-12);
+    }
+    const rlFinal = ood.methods.find((m) => m.method === 'RL')!.final;
+    assert.ok(rlFinal.n === 1 && Math.abs(rlFinal.sem - binomial(0.5)) < 1e-12);
   });
 
   it("draws V-IRL's paper view with the reference's per-step accuracy where the runs record it", () => {

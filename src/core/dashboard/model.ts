@@ -2,7 +2,7 @@
 // vscode): the webview renders it, the host and unit tests share it.
 import type { EvaluationRecord, MetricRecord, TrainingRecord } from '../contracts/generated/types';
 import type { RunIdentity } from '../runs/runFolder';
-import { aggregateByStep, binomialStderr, mean, sem, type AggregatePoint, type SeriesPoint } from './stats';
+import { aggregateByStep, binomialStderr, mean, sem, Z95, type AggregatePoint, type SeriesPoint } from './stats';
 
 export type XKey = 'gflops' | 'step' | 'tokens' | 'episodes' | 'wallSeconds';
 export const X_AXES: readonly { key: XKey; label: string }[] = [
@@ -370,11 +370,15 @@ function paperPanel(splitKind: 'id' | 'ood', members: readonly { info: RunInfo; 
     const runs = members.filter((m) => (m.info.job === 'ppo' ? 'RL' : 'SFT') === method);
     const curves = runs.map((m) => curveOf(m.records)).filter((c) => c.length > 0);
     const finals = curves.map((c) => c[c.length - 1]!.y);
+    // One run: its binomial error (the paper's error bars), as in the Curves view; several: the spread over seeds.
+    const single = curves.length === 1 ? curves[0]! : undefined;
     return {
       method,
       runs: runs.map((m) => m.info.folder),
-      curve: aggregateByStep(curves.map((c) => c.map((p): SeriesPoint => ({ step: p.step, x: p.x, y: p.y })))),
-      final: { mean: finals.length ? mean(finals) : Number.NaN, sem: sem(finals), n: finals.length },
+      curve: single
+        ? single.map((p): AggregatePoint => ({ step: p.step, x: p.x, y: p.y, n: 1, sem: p.se ?? 0, ci95: (p.se ?? 0) * Z95 }))
+        : aggregateByStep(curves.map((c) => c.map((p): SeriesPoint => ({ step: p.step, x: p.x, y: p.y })))),
+      final: { mean: finals.length ? mean(finals) : Number.NaN, sem: single ? (single[single.length - 1]!.se ?? 0) : sem(finals), n: finals.length },
     };
   });
   return { splitKind, init: starts.length ? mean(starts) : undefined, methods };

@@ -2,7 +2,7 @@
 // (mean with SEM or 95% t band, N in the legend), smoothed; and the CSV of what is drawn.
 // Pure, shared by the webview and unit tests.
 import { toCsv, type MetricDef, type PaperColumn, type RunInfo, type RunRecords, type XKey } from './model';
-import { aggregateByStep, emaDebiased, savgol } from './stats';
+import { aggregateByStep, emaDebiased, savgol, Z95 } from './stats';
 
 /** 'savgol:<window>' (order 3, the paper's), 'ema:<weight>' (TensorBoard's), or 'none'. */
 export type Smoothing = `savgol:${number}` | `ema:${number}` | 'none';
@@ -35,7 +35,6 @@ export function smooth(ys: readonly number[], smoothing: Smoothing): number[] | 
   return kind === 'savgol' ? savgol(ys, Number(parameter), 3) : emaDebiased(ys, Number(parameter));
 }
 
-const Z95 = 1.959963984540054;
 
 interface Options {
   smoothing: Smoothing;

@@ -202,6 +202,9 @@ export interface SeriesPoint {
   y: number;
 }
 
+/** The two-sided 95% normal quantile: a binomial rate's 95% interval is this many standard errors. */
+export const Z95 = 1.959963984540054;
+
 export interface AggregatePoint {
   step: number;
   /** Mean over the runs that have this step. */
