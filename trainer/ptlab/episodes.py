@@ -49,15 +49,18 @@ def advance(slot: Slot, generation: Generation) -> Step:
     if step.failure_mode is not None:
         turn["failureMode"] = step.failure_mode
     slot.turns.append(turn)
-    if step.done:
-        return step
-    assert step.next_prompt is not None
-    if step.new_chat:
-        slot.messages, slot.shown = [chat.user_message(step.next_prompt, env.observation_image())], {"prompt": step.next_prompt}
-    else:
-        slot.messages = [*slot.messages, {"role": "assistant", "content": answer}, {"role": "user", "content": step.next_prompt}]
-        slot.shown = {"promptDelta": step.next_prompt}
+    if not step.done:
+        slot.messages, slot.shown = follow_up(slot.messages, answer, step, env)
     return step
+
+
+def follow_up(messages: list[dict[str, Any]], answer: str, step: Step, env: Episode) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The chat for the next attempt after `answer` was scored as `step` (not done), and how its
+    prompt is recorded: a fresh chat at a V-IRL move, else the verifier's message appended."""
+    assert step.next_prompt is not None, "the episode is over: there is no next attempt"
+    if step.new_chat:
+        return [chat.user_message(step.next_prompt, env.observation_image())], {"prompt": step.next_prompt}
+    return [*messages, {"role": "assistant", "content": answer}, {"role": "user", "content": step.next_prompt}], {"promptDelta": step.next_prompt}
 
 
 def record(run_id: str, step: int, split: str, split_kind: str, slot: Slot, env_config: EnvironmentConfig, checkpoint: str | None = None) -> dict[str, Any]:

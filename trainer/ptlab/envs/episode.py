@@ -11,6 +11,8 @@ class Step(Protocol):
     reward: float
     message: str
     done: bool
+    success: bool  # the episode ended solved
+    truncated: bool  # the episode ended on its verification budget, unsolved
     next_prompt: str | None  # the next user turn, None when done
     new_chat: bool  # the next prompt starts a fresh chat (a V-IRL move) instead of extending this one
     recognized: bool | None  # vision GeneralPoints: the answer named the cards shown
@@ -20,6 +22,7 @@ class Step(Protocol):
 class Episode(Protocol):
     seed: int
     prompt: str  # the current turn's
+    done: bool
     success: bool
 
     @property
