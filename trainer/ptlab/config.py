@@ -155,6 +155,11 @@ class Launcher:
 
 
 @dataclass(frozen=True)
+class Logging:
+    reportTo: tuple[str, ...] = ()  # experiment trackers (ptlab.trackers)
+
+
+@dataclass(frozen=True)
 class Experiment:
     name: str
     environment: dict[str, Any]
@@ -165,6 +170,7 @@ class Experiment:
     sft: Sft = field(default_factory=Sft)
     ppo: Ppo = field(default_factory=Ppo)
     evaluation: Evaluation | None = None
+    logging: Logging = field(default_factory=Logging)
     launcher: Launcher = field(default_factory=Launcher)
     source: Path | None = None  # the file it was read from; relative paths are relative to its folder
 
@@ -226,6 +232,7 @@ def experiment_from_dict(data: dict[str, Any], source: Path | None = None) -> Ex
         sft=_build(Sft, data.get("sft")),
         ppo=_build(Ppo, data.get("ppo")),
         evaluation=evaluation,
+        logging=_build(Logging, data.get("logging")),
         launcher=_build(Launcher, data.get("launcher")),
         source=source,
     )

@@ -28,6 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ptlab import trackers
 from ptlab.contracts import check, load_json_file
 
 HEARTBEAT_SECONDS = 10.0
@@ -161,6 +162,9 @@ class RunLog:
                 "segments": [{"index": 0, "startedAt": started, "startStep": 0}],
                 "files": {"metrics": "metrics.jsonl", "episodes": "episodes.jsonl", "log": "train.log"},
             }
+        reported = config.get("logging", {}).get("reportTo", [])
+        trackers.check_available(reported, str(config_path or self.manifest_path))
+        self._trackers = trackers.Trackers(reported, self.dir)
         self._write_manifest()
         self._previous_handlers: dict[int, Any] = {}
         if threading.current_thread() is threading.main_thread():
@@ -262,6 +266,8 @@ class RunLog:
 
     def metric(self, record: dict[str, Any]) -> None:
         self._append("metrics.jsonl", "metric-record.schema.json", record)
+        segments = self.manifest.get("segments", [])
+        self._trackers.log(record, segments[-1]["startStep"] if len(segments) > 1 else None)
 
     def episode(self, record: dict[str, Any]) -> None:
         self._append("episodes.jsonl", "episode-record.schema.json", record)
@@ -269,6 +275,7 @@ class RunLog:
     # ------------------------------------------------------------------ the end
 
     def finish(self, status: str, error: BaseException | None = None) -> None:
+        self._trackers.close()
         self._stop.set()
         self._heartbeat.join(timeout=5)
         ended = now()
@@ -306,6 +313,7 @@ class RunLogFollower(RunLog):
         self.manifest_path = self.dir / "run.json"
         self.cancel_requested = False
         self.manifest = load_json_file(self.manifest_path, "run-manifest.schema.json") if resume else {"runId": self.dir.name, "status": "running", "checkpoints": [], "segments": []}
+        self._trackers = trackers.Trackers((), self.dir)  # the main process reports for all
         self._previous_handlers: dict[int, Any] = {}
         if threading.current_thread() is threading.main_thread():
             for signum in CANCEL_SIGNALS:

@@ -176,6 +176,7 @@ export interface ExperimentConfig {
   sft?: Sft;
   ppo?: Ppo;
   evaluation?: Evaluation;
+  logging?: Logging;
   launcher?: Launcher;
 }
 export interface GeneralPoints {
@@ -681,6 +682,15 @@ export interface EnvironmentOverrides {
    * Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own.
    */
   panoramas?: string;
+}
+/**
+ * Where the trainer's metric records go besides metrics.jsonl.
+ */
+export interface Logging {
+  /**
+   * Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`.
+   */
+  reportTo?: 'tensorboard'[];
 }
 /**
  * Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.

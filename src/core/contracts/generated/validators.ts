@@ -2,14 +2,15 @@
 // @ts-nocheck
 /* eslint-disable */
 import * as runtime0 from 'ajv-formats/dist/formats';
-import * as runtime1 from 'ajv/dist/runtime/ucs2length';
+import * as runtime1 from 'ajv/dist/runtime/equal';
+import * as runtime2 from 'ajv/dist/runtime/ucs2length';
 
 export const episodeRecord = validate20;
 const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/episode-record.schema.json","title":"Post-Training Lab episode record (one line of episodes.jsonl)","description":"One whole multi-turn episode (sequential revision): the first turn carries the full prompt, each later turn only what it appends. Written for every training rollout episode and every evaluation episode.","type":"object","required":["runId","step","split","episode","seed","environment","turns","success","totalReward"],"additionalProperties":false,"properties":{"runId":{"type":"string","minLength":1},"step":{"type":"integer","minimum":0,"description":"Global training step at which the episode ran."},"split":{"type":"string","minLength":1,"description":"`train` for rollout episodes, else the evaluation split's name."},"splitKind":{"enum":["train","id","rule-ood","visual-ood"]},"checkpoint":{"type":"string","description":"Checkpoint that played the episode, relative to the run folder."},"episode":{"type":"integer","minimum":0,"description":"Index within the split at this step."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"description":"Seed that reproduces the episode's state in both languages."},"environment":{"type":"object","required":["env"],"properties":{"env":{"enum":["generalpoints","virl"]}},"description":"The environment variant (experiment.schema.json#/$defs/environment) with every key filled in."},"state":{"$ref":"#/$defs/state"},"image":{"type":"string","description":"Observation image of the first turn, relative to the run folder."},"turns":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/turn"}},"success":{"type":"boolean"},"totalReward":{"type":"number"},"failureMode":{"$ref":"#/$defs/failureMode","description":"Failure mode of the last failed attempt when the episode failed."},"truncated":{"type":"boolean","description":"Ended by the attempt budget rather than by success."}},"$defs":{"state":{"description":"What the episode is about: the hand (GeneralPoints) or the route and position (V-IRL).","oneOf":[{"type":"object","title":"GeneralPoints hand","required":["cards","values"],"additionalProperties":false,"properties":{"cards":{"type":"array","items":{"enum":["A","2","3","4","5","6","7","8","9","10","J","Q","K"]},"minItems":4,"maxItems":4},"suits":{"type":"array","items":{"enum":["spades","clubs","hearts","diamonds"]},"minItems":4,"maxItems":4},"values":{"type":"array","items":{"type":"integer","minimum":1,"maximum":13},"minItems":4,"maxItems":4},"solutions":{"type":"array","items":{"type":"string"},"description":"Solver solutions (possibly truncated)."}}},{"type":"object","title":"V-IRL route","required":["routeId","position"],"additionalProperties":false,"properties":{"routeId":{"type":"string"},"city":{"type":"string"},"position":{"type":"integer","minimum":0,"description":"Index on the expert rail."},"railLength":{"type":"integer","minimum":1},"instruction":{"type":"string"}}}]},"turn":{"type":"object","required":["index","output","reward","message","done"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"prompt":{"type":"string","description":"Full prompt (first turn, and V-IRL turns after a move, where the prompt is rebuilt)."},"promptDelta":{"type":"string","description":"Only what this turn appends to the chat (the verifier's failure message turn)."},"image":{"type":"string","description":"Observation image for this turn, relative to the run folder."},"output":{"type":"string","description":"The model's raw output."},"reward":{"type":"number"},"message":{"type":"string","description":"The verifier's message."},"done":{"type":"boolean"},"expertAction":{"type":"string","description":"V-IRL: the correct action at this position."},"recognized":{"type":"boolean","description":"Vision: the four cards were recognised."},"failureMode":{"$ref":"#/$defs/failureMode"},"outputTokens":{"type":"integer","minimum":0},"promptTokens":{"type":"integer","minimum":0}},"oneOf":[{"required":["prompt"],"not":{"required":["promptDelta"]}},{"required":["promptDelta"],"not":{"required":["prompt"]}}]},"failureMode":{"enum":["format","illegal-formula","wrong-numbers","arithmetic","rule-collapse","recognition","wrong-turn","missed-intersection","phantom-intersection","premature-stop","action-space-confusion","budget-exhausted"],"description":"Failure-mode label of a failed attempt (shared/spec/environments.md)."}}};
 const schema32 = {"description":"What the episode is about: the hand (GeneralPoints) or the route and position (V-IRL).","oneOf":[{"type":"object","title":"GeneralPoints hand","required":["cards","values"],"additionalProperties":false,"properties":{"cards":{"type":"array","items":{"enum":["A","2","3","4","5","6","7","8","9","10","J","Q","K"]},"minItems":4,"maxItems":4},"suits":{"type":"array","items":{"enum":["spades","clubs","hearts","diamonds"]},"minItems":4,"maxItems":4},"values":{"type":"array","items":{"type":"integer","minimum":1,"maximum":13},"minItems":4,"maxItems":4},"solutions":{"type":"array","items":{"type":"string"},"description":"Solver solutions (possibly truncated)."}}},{"type":"object","title":"V-IRL route","required":["routeId","position"],"additionalProperties":false,"properties":{"routeId":{"type":"string"},"city":{"type":"string"},"position":{"type":"integer","minimum":0,"description":"Index on the expert rail."},"railLength":{"type":"integer","minimum":1},"instruction":{"type":"string"}}}]};
 const schema34 = {"enum":["format","illegal-formula","wrong-numbers","arithmetic","rule-collapse","recognition","wrong-turn","missed-intersection","phantom-intersection","premature-stop","action-space-confusion","budget-exhausted"],"description":"Failure-mode label of a failed attempt (shared/spec/environments.md)."};
 const func1 = Object.prototype.hasOwnProperty;
-const func2 = runtime1.default;
+const func2 = runtime2.default;
 const schema33 = {"type":"object","required":["index","output","reward","message","done"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"prompt":{"type":"string","description":"Full prompt (first turn, and V-IRL turns after a move, where the prompt is rebuilt)."},"promptDelta":{"type":"string","description":"Only what this turn appends to the chat (the verifier's failure message turn)."},"image":{"type":"string","description":"Observation image for this turn, relative to the run folder."},"output":{"type":"string","description":"The model's raw output."},"reward":{"type":"number"},"message":{"type":"string","description":"The verifier's message."},"done":{"type":"boolean"},"expertAction":{"type":"string","description":"V-IRL: the correct action at this position."},"recognized":{"type":"boolean","description":"Vision: the four cards were recognised."},"failureMode":{"$ref":"#/$defs/failureMode"},"outputTokens":{"type":"integer","minimum":0},"promptTokens":{"type":"integer","minimum":0}},"oneOf":[{"required":["prompt"],"not":{"required":["promptDelta"]}},{"required":["promptDelta"],"not":{"required":["prompt"]}}]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2920,9 +2921,11 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const experiment = validate29;
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/experiment.schema.json","title":"Post-Training Lab experiment (*.ptlab.json)","description":"One experiment: the training environment variant, the evaluation splits (ID and OOD variants), the model, the SFT and PPO recipes, the evaluation schedule and the launcher. Defaults are the paper's reference recipe (shared/spec/training.md).","type":"object","required":["name","environment","model"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema (optional; VS Code applies it to *.ptlab.json automatically)."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Experiment name: letters, digits, '.', '_' or '-' (at most 64). Run folders are named after it."},"description":{"type":"string","description":"Free text shown in the Runs view and the dashboard."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Global seed (32-bit unsigned) for data generation, model initialisation and sampling."},"outputDir":{"type":"string","minLength":1,"default":"runs","description":"Folder, relative to this file, that receives the run folders."},"environment":{"$ref":"#/$defs/environment","description":"The training environment: the variant SFT data is drawn from and PPO is trained on. Evaluation splits override some of its keys."},"model":{"$ref":"#/$defs/model"},"sft":{"$ref":"#/$defs/sft"},"ppo":{"$ref":"#/$defs/ppo"},"evaluation":{"$ref":"#/$defs/evaluation"},"launcher":{"$ref":"#/$defs/launcher"}},"$defs":{"environment":{"description":"An environment variant: GeneralPoints or V-IRL with every key of shared/spec/environments.md.","type":"object","required":["env"],"discriminator":{"propertyName":"env"},"oneOf":[{"$ref":"#/$defs/generalPoints"},{"$ref":"#/$defs/virl"}]},"verifier":{"enum":["reference","strict"],"description":"`reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).","default":"strict"},"modality":{"enum":["language","vision"],"description":"`language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).","default":"language"},"generalPoints":{"type":"object","title":"GeneralPoints","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"generalpoints","description":"Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL)."},"target":{"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."},"faceCards":{"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."},"sampling":{"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."},"draw":{"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."},"suits":{"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":5,"description":"Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations."},"verifier":{"$ref":"#/$defs/verifier"}}},"virl":{"type":"object","title":"V-IRL","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"virl","description":"Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL)."},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."},"maxStraight":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."},"dropRate":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":2,"description":"Scored attempts per position; the budget resets whenever the agent moves."},"verifier":{"$ref":"#/$defs/verifier"},"panoramas":{"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."}}},"routeSource":{"description":"Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.","oneOf":[{"type":"object","title":"Route file","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1,"description":"Path (relative to the config) of a route_infos.json: a route dict or a list of them."}}},{"type":"object","title":"Synthetic city","required":["synthetic"],"additionalProperties":false,"properties":{"synthetic":{"type":"object","additionalProperties":false,"required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"City style name; distinct cities look different (for visual OOD)."},"routes":{"type":"integer","minimum":1,"maximum":1000000,"default":1000,"description":"Number of routes to generate."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Seed of the city generator."}}}}}]},"environmentOverrides":{"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false},"split":{"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."},"eachRouteOnce":{"type":"boolean","default":false,"description":"V-IRL only: episode i runs route i of the split's routes, each route exactly once, in order (the reference's `order=True`, its VLN-mini evaluation: 18 routes, 9 cities). `episodes` must equal the number of routes, else the evaluation stops with an error."}}},"model":{"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` (pretrained by the project, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (its random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","embedded:gp-base","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"type":"boolean","default":false,"description":"Trade compute for memory during training."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}},"adam":{"type":"object","additionalProperties":false,"properties":{"betas":{"type":"array","prefixItems":[{"type":"number","minimum":0,"exclusiveMaximum":1},{"type":"number","minimum":0,"exclusiveMaximum":1}],"minItems":2,"maxItems":2,"description":"Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT. Its PPO uses torch's default (0.9, 0.999), which the paper presets set in ppo.adam.","default":[0.9,0.98]},"eps":{"type":"number","exclusiveMinimum":0,"description":"Adam epsilon (1e-7 in the reference recipe).","default":1e-7},"weightDecay":{"type":"number","minimum":0,"default":0,"description":"Decoupled weight decay (AdamW)."}}},"checkpointRef":{"type":"string","minLength":1,"description":"A checkpoint folder (relative to the config), e.g. `runs/gp-l/sft-init/checkpoints/step-000100`."},"sft":{"type":"object","description":"Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"Start from this checkpoint instead of the base model (e.g. to scale SFT from Init)."},"data":{"type":"object","additionalProperties":false,"properties":{"source":{"enum":["environment","pretraining-corpus"],"default":"environment","description":"`environment`: expert examples of this experiment's environment. `pretraining-corpus`: the synthetic corpus embedded:gp-base is pretrained on (card values under stated face-card rules, exact arithmetic, make-a-target puzzles in plain words and in GeneralPoints' format with targets other than 24, revisions after the verifier's message, and, when `mix` asks for it, the 24 game under face rules other than the evaluation's; docs/base-model.md); `trajectories` does not apply."},"examples":{"type":"integer","minimum":1,"maximum":100000000,"default":10000,"description":"Expert examples (sampled states) to generate, or corpus examples."},"trajectories":{"enum":["optimal","suboptimal"],"default":"optimal","description":"`optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation)."},"wrongAttempts":{"type":"integer","minimum":0,"maximum":100,"default":2,"description":"Most wrong attempts before the correct one in a sub-optimal trajectory."},"mix":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"card-values":{"type":"integer","minimum":0,"maximum":1000},"arithmetic":{"type":"integer","minimum":0,"maximum":1000},"make-target":{"type":"integer","minimum":0,"maximum":1000},"card-puzzle":{"type":"integer","minimum":0,"maximum":1000},"revision":{"type":"integer","minimum":0,"maximum":1000},"twenty-four":{"type":"integer","minimum":0,"maximum":1000}},"description":"`pretraining-corpus` only: each task's share of the corpus in thousandths, adding up to 1000 (default: card-values 150, arithmetic 200, make-target 150, card-puzzle 350, revision 150). `twenty-four` is the 24 game in GeneralPoints' format under face rules other than the evaluation's two (docs/base-model.md)."}}},"steps":{"type":"integer","minimum":1,"maximum":100000000,"description":"Optimizer steps (default: one epoch over the data)."},"epochs":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Passes over the data when `steps` is not given."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks)."},"schedule":{"enum":["cosine","linear","constant"],"default":"cosine","description":"Learning-rate schedule after warmup."},"warmupRatio":{"type":"number","minimum":0,"maximum":1,"default":0.03,"description":"Fraction of steps spent warming up linearly."},"adam":{"$ref":"#/$defs/adam"},"globalBatchSize":{"type":"integer","minimum":1,"maximum":1048576,"default":128,"description":"Sequences per optimizer step over all processes (reached by gradient accumulation)."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Sequences per forward pass per process."},"packing":{"type":"boolean","default":false,"description":"Pack several examples into each sequence (attention kept within each example)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Gradient clipping norm."},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N optimizer steps (and always at the end)."}}},"ppo":{"type":"object","description":"Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails)."},"updates":{"type":"integer","minimum":1,"maximum":100000000,"default":15,"description":"PPO updates (each: collect a rollout buffer, then optimize). The reference runs 20 for GeneralPoints and 15 for V-IRL (its launch scripts' num_updates)."},"stepsPerUpdate":{"type":"integer","minimum":1,"maximum":100000000,"default":256,"description":"Environment steps (verification attempts) collected per process per update (the reference: 256 on each of 8 processes, its launch scripts' num_steps). Episodes unfinished at the end of an update continue in the next, as in the reference."},"parallelEnvs":{"type":"integer","minimum":1,"maximum":65536,"default":16,"description":"Episodes generated together in one batched generate call."},"epochs":{"type":"integer","minimum":1,"maximum":1000,"default":4,"description":"Optimization passes over each rollout buffer."},"miniBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":128,"description":"Transitions per optimizer step, per process: each epoch takes the rollout in random mini-batches of this many, one Adam step each, averaging their gradient (over every process under DDP). The reference: 128 (grad_accum_steps 128 of a mini-batch of one), so 2 steps per epoch of 256 transitions, 8 per update, each over 1,024 transitions on 8 processes. Must not exceed stepsPerUpdate."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Most transitions per forward/backward pass (a memory knob, not a hyperparameter): a mini-batch's gradient is accumulated over passes of this many, each weighted by its share, so the step is the same as one pass over the whole mini-batch (the reference passes one transition at a time)."},"gamma":{"type":"number","minimum":0,"maximum":1,"default":0.9,"description":"Discount."},"lambda":{"type":"number","minimum":0,"maximum":1,"default":0.95,"description":"GAE lambda."},"clip":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.1,"description":"Policy ratio clip."},"ratioGuard":{"type":"number","exclusiveMinimum":1,"default":10,"description":"A transition whose probability ratio (new / rollout policy) exceeds this keeps only the clipped term of the surrogate, so it gives no gradient (the reference's rule, decided per mini-batch of one transition; counted as ppo/ratio_guarded). A very large value turns it off."},"valueClip":{"type":"number","exclusiveMinimum":0,"default":0.1,"description":"Value prediction clip (clipped value loss)."},"valueCoef":{"type":"number","minimum":0,"default":0.5,"description":"Value loss coefficient."},"entropyCoef":{"type":"number","minimum":0,"default":0,"description":"Entropy bonus coefficient (0 in the paper)."},"klCoef":{"type":"number","minimum":0,"default":0,"description":"KL penalty to the Init policy (0: off): klCoef x mean (log pi - log pi_Init)^2 / 2 over the rollout's responses, whose gradient is that of KL(pi || Init)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":0.01,"description":"Gradient clipping norm."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Initial learning rate (the reference: 1e-6, 1e-7 for V-IRL-VL)."},"finalLearningRate":{"type":"number","minimum":0,"maximum":1,"default":1e-9,"description":"The cosine schedule's floor, reached after lrCosineUpdates updates (torch's CosineAnnealingLR eta_min; the reference's end_lr 1e-9)."},"lrCosineUpdates":{"type":"integer","minimum":1,"maximum":100000000,"description":"Updates over which the learning rate follows the cosine from learningRate to finalLearningRate (torch's CosineAnnealingLR T_max, stepped once per update; afterwards it stays at finalLearningRate). Default: updates, so it reaches finalLearningRate at the end. The reference's lr_max_steps: 100 for GeneralPoints' 20 updates (the rate barely decays), 20 for V-IRL's 15."},"adam":{"$ref":"#/$defs/adam"},"temperature":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.2,"description":"Sampling temperature (log-probs use the same scaled logits)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."},"thoughtWeight":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Log-prob weight of tokens before the answer key (`\"formula\":` or `\"action\":`), located by character offsets."},"ratio":{"enum":["sequence","token"],"default":"sequence","description":"`sequence` (the reference): one probability ratio per response, from the sum of its tokens' weighted log-probs, clipped as a whole. `token` (PPO as LLM trainers such as TRL and OpenRLHF run it): a ratio per token, each clipped, the surrogate averaged over the response's tokens with the thought weights. A whole response's ratio leaves the clip range after small per-token changes (0.01 nats over 50 tokens is a ratio of 1.65), so clipping stops most of a small model's learning; per-token clipping bounds each token's change instead."},"advantage":{"enum":["gae","group"],"default":"gae","description":"`gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head)."},"groupSize":{"type":"integer","minimum":2,"maximum":65536,"default":4,"description":"With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it."},"groupStd":{"type":"boolean","default":true,"description":"With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline."},"groupCredit":{"enum":["episode","turn"],"default":"episode","description":"With `advantage: group`: `episode` (GRPO): every step of an episode gets the episode's return minus the group's mean return. `turn`: each step (verification attempt) gets its return-to-go, its reward and the later ones, minus the mean return-to-go of the group's episodes at the same turn, so a revision after the verifier's message is judged against the other revisions of the same hand at that turn rather than against first attempts that ended their episodes."},"rewardScale":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Multiply verifier rewards by this."},"valueHead":{"type":"object","additionalProperties":false,"properties":{"hidden":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65536},"minItems":1,"default":[1024,512],"description":"Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state."}}},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N updates (and always at the end)."}}},"evaluation":{"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init, where every curve starts), every checkpoint saved every sft.saveEverySteps / ppo.saveEverySteps and the final one, each once (a checkpoint written on cancel is not on the schedule)."},"atStart":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init) when the schedule includes it. false: another run from the same Init evaluates it on the same splits and seeds (a study's SFT arm, say), so Init is evaluated once; the paper view and `ptlab report` start this run's curves at that run's Init point."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy). Ignored with `sampling: model-defaults`."},"topP":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,"description":"Nucleus sampling at evaluation when temperature > 0 (1: off; no top-k cut either). Ignored with `sampling: model-defaults`."},"sampling":{"enum":["configured","model-defaults"],"default":"configured","description":"`configured`: temperature and topP above. `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}},"launcher":{"type":"object","description":"Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}}}};
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/experiment.schema.json","title":"Post-Training Lab experiment (*.ptlab.json)","description":"One experiment: the training environment variant, the evaluation splits (ID and OOD variants), the model, the SFT and PPO recipes, the evaluation schedule and the launcher. Defaults are the paper's reference recipe (shared/spec/training.md).","type":"object","required":["name","environment","model"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema (optional; VS Code applies it to *.ptlab.json automatically)."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Experiment name: letters, digits, '.', '_' or '-' (at most 64). Run folders are named after it."},"description":{"type":"string","description":"Free text shown in the Runs view and the dashboard."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Global seed (32-bit unsigned) for data generation, model initialisation and sampling."},"outputDir":{"type":"string","minLength":1,"default":"runs","description":"Folder, relative to this file, that receives the run folders."},"environment":{"$ref":"#/$defs/environment","description":"The training environment: the variant SFT data is drawn from and PPO is trained on. Evaluation splits override some of its keys."},"model":{"$ref":"#/$defs/model"},"sft":{"$ref":"#/$defs/sft"},"ppo":{"$ref":"#/$defs/ppo"},"evaluation":{"$ref":"#/$defs/evaluation"},"logging":{"$ref":"#/$defs/logging"},"launcher":{"$ref":"#/$defs/launcher"}},"$defs":{"logging":{"type":"object","description":"Where the trainer's metric records go besides metrics.jsonl.","additionalProperties":false,"properties":{"reportTo":{"type":"array","items":{"enum":["tensorboard"]},"uniqueItems":true,"default":[],"description":"Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`."}}},"environment":{"description":"An environment variant: GeneralPoints or V-IRL with every key of shared/spec/environments.md.","type":"object","required":["env"],"discriminator":{"propertyName":"env"},"oneOf":[{"$ref":"#/$defs/generalPoints"},{"$ref":"#/$defs/virl"}]},"verifier":{"enum":["reference","strict"],"description":"`reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).","default":"strict"},"modality":{"enum":["language","vision"],"description":"`language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).","default":"language"},"generalPoints":{"type":"object","title":"GeneralPoints","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"generalpoints","description":"Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL)."},"target":{"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."},"faceCards":{"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."},"sampling":{"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."},"draw":{"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."},"suits":{"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":5,"description":"Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations."},"verifier":{"$ref":"#/$defs/verifier"}}},"virl":{"type":"object","title":"V-IRL","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"virl","description":"Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL)."},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."},"maxStraight":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."},"dropRate":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":2,"description":"Scored attempts per position; the budget resets whenever the agent moves."},"verifier":{"$ref":"#/$defs/verifier"},"panoramas":{"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."}}},"routeSource":{"description":"Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.","oneOf":[{"type":"object","title":"Route file","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1,"description":"Path (relative to the config) of a route_infos.json: a route dict or a list of them."}}},{"type":"object","title":"Synthetic city","required":["synthetic"],"additionalProperties":false,"properties":{"synthetic":{"type":"object","additionalProperties":false,"required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"City style name; distinct cities look different (for visual OOD)."},"routes":{"type":"integer","minimum":1,"maximum":1000000,"default":1000,"description":"Number of routes to generate."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Seed of the city generator."}}}}}]},"environmentOverrides":{"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false},"split":{"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."},"eachRouteOnce":{"type":"boolean","default":false,"description":"V-IRL only: episode i runs route i of the split's routes, each route exactly once, in order (the reference's `order=True`, its VLN-mini evaluation: 18 routes, 9 cities). `episodes` must equal the number of routes, else the evaluation stops with an error."}}},"model":{"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` (pretrained by the project, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (its random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","embedded:gp-base","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"type":"boolean","default":false,"description":"Trade compute for memory during training."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}},"adam":{"type":"object","additionalProperties":false,"properties":{"betas":{"type":"array","prefixItems":[{"type":"number","minimum":0,"exclusiveMaximum":1},{"type":"number","minimum":0,"exclusiveMaximum":1}],"minItems":2,"maxItems":2,"description":"Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT. Its PPO uses torch's default (0.9, 0.999), which the paper presets set in ppo.adam.","default":[0.9,0.98]},"eps":{"type":"number","exclusiveMinimum":0,"description":"Adam epsilon (1e-7 in the reference recipe).","default":1e-7},"weightDecay":{"type":"number","minimum":0,"default":0,"description":"Decoupled weight decay (AdamW)."}}},"checkpointRef":{"type":"string","minLength":1,"description":"A checkpoint folder (relative to the config), e.g. `runs/gp-l/sft-init/checkpoints/step-000100`."},"sft":{"type":"object","description":"Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"Start from this checkpoint instead of the base model (e.g. to scale SFT from Init)."},"data":{"type":"object","additionalProperties":false,"properties":{"source":{"enum":["environment","pretraining-corpus"],"default":"environment","description":"`environment`: expert examples of this experiment's environment. `pretraining-corpus`: the synthetic corpus embedded:gp-base is pretrained on (card values under stated face-card rules, exact arithmetic, make-a-target puzzles in plain words and in GeneralPoints' format with targets other than 24, revisions after the verifier's message, and, when `mix` asks for it, the 24 game under face rules other than the evaluation's; docs/base-model.md); `trajectories` does not apply."},"examples":{"type":"integer","minimum":1,"maximum":100000000,"default":10000,"description":"Expert examples (sampled states) to generate, or corpus examples."},"trajectories":{"enum":["optimal","suboptimal"],"default":"optimal","description":"`optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation)."},"wrongAttempts":{"type":"integer","minimum":0,"maximum":100,"default":2,"description":"Most wrong attempts before the correct one in a sub-optimal trajectory."},"mix":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"card-values":{"type":"integer","minimum":0,"maximum":1000},"arithmetic":{"type":"integer","minimum":0,"maximum":1000},"make-target":{"type":"integer","minimum":0,"maximum":1000},"card-puzzle":{"type":"integer","minimum":0,"maximum":1000},"revision":{"type":"integer","minimum":0,"maximum":1000},"twenty-four":{"type":"integer","minimum":0,"maximum":1000}},"description":"`pretraining-corpus` only: each task's share of the corpus in thousandths, adding up to 1000 (default: card-values 150, arithmetic 200, make-target 150, card-puzzle 350, revision 150). `twenty-four` is the 24 game in GeneralPoints' format under face rules other than the evaluation's two (docs/base-model.md)."}}},"steps":{"type":"integer","minimum":1,"maximum":100000000,"description":"Optimizer steps (default: one epoch over the data)."},"epochs":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Passes over the data when `steps` is not given."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks)."},"schedule":{"enum":["cosine","linear","constant"],"default":"cosine","description":"Learning-rate schedule after warmup."},"warmupRatio":{"type":"number","minimum":0,"maximum":1,"default":0.03,"description":"Fraction of steps spent warming up linearly."},"adam":{"$ref":"#/$defs/adam"},"globalBatchSize":{"type":"integer","minimum":1,"maximum":1048576,"default":128,"description":"Sequences per optimizer step over all processes (reached by gradient accumulation)."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Sequences per forward pass per process."},"packing":{"type":"boolean","default":false,"description":"Pack several examples into each sequence (attention kept within each example)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Gradient clipping norm."},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N optimizer steps (and always at the end)."}}},"ppo":{"type":"object","description":"Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails)."},"updates":{"type":"integer","minimum":1,"maximum":100000000,"default":15,"description":"PPO updates (each: collect a rollout buffer, then optimize). The reference runs 20 for GeneralPoints and 15 for V-IRL (its launch scripts' num_updates)."},"stepsPerUpdate":{"type":"integer","minimum":1,"maximum":100000000,"default":256,"description":"Environment steps (verification attempts) collected per process per update (the reference: 256 on each of 8 processes, its launch scripts' num_steps). Episodes unfinished at the end of an update continue in the next, as in the reference."},"parallelEnvs":{"type":"integer","minimum":1,"maximum":65536,"default":16,"description":"Episodes generated together in one batched generate call."},"epochs":{"type":"integer","minimum":1,"maximum":1000,"default":4,"description":"Optimization passes over each rollout buffer."},"miniBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":128,"description":"Transitions per optimizer step, per process: each epoch takes the rollout in random mini-batches of this many, one Adam step each, averaging their gradient (over every process under DDP). The reference: 128 (grad_accum_steps 128 of a mini-batch of one), so 2 steps per epoch of 256 transitions, 8 per update, each over 1,024 transitions on 8 processes. Must not exceed stepsPerUpdate."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Most transitions per forward/backward pass (a memory knob, not a hyperparameter): a mini-batch's gradient is accumulated over passes of this many, each weighted by its share, so the step is the same as one pass over the whole mini-batch (the reference passes one transition at a time)."},"gamma":{"type":"number","minimum":0,"maximum":1,"default":0.9,"description":"Discount."},"lambda":{"type":"number","minimum":0,"maximum":1,"default":0.95,"description":"GAE lambda."},"clip":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.1,"description":"Policy ratio clip."},"ratioGuard":{"type":"number","exclusiveMinimum":1,"default":10,"description":"A transition whose probability ratio (new / rollout policy) exceeds this keeps only the clipped term of the surrogate, so it gives no gradient (the reference's rule, decided per mini-batch of one transition; counted as ppo/ratio_guarded). A very large value turns it off."},"valueClip":{"type":"number","exclusiveMinimum":0,"default":0.1,"description":"Value prediction clip (clipped value loss)."},"valueCoef":{"type":"number","minimum":0,"default":0.5,"description":"Value loss coefficient."},"entropyCoef":{"type":"number","minimum":0,"default":0,"description":"Entropy bonus coefficient (0 in the paper)."},"klCoef":{"type":"number","minimum":0,"default":0,"description":"KL penalty to the Init policy (0: off): klCoef x mean (log pi - log pi_Init)^2 / 2 over the rollout's responses, whose gradient is that of KL(pi || Init)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":0.01,"description":"Gradient clipping norm."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Initial learning rate (the reference: 1e-6, 1e-7 for V-IRL-VL)."},"finalLearningRate":{"type":"number","minimum":0,"maximum":1,"default":1e-9,"description":"The cosine schedule's floor, reached after lrCosineUpdates updates (torch's CosineAnnealingLR eta_min; the reference's end_lr 1e-9)."},"lrCosineUpdates":{"type":"integer","minimum":1,"maximum":100000000,"description":"Updates over which the learning rate follows the cosine from learningRate to finalLearningRate (torch's CosineAnnealingLR T_max, stepped once per update; afterwards it stays at finalLearningRate). Default: updates, so it reaches finalLearningRate at the end. The reference's lr_max_steps: 100 for GeneralPoints' 20 updates (the rate barely decays), 20 for V-IRL's 15."},"adam":{"$ref":"#/$defs/adam"},"temperature":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.2,"description":"Sampling temperature (log-probs use the same scaled logits)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."},"thoughtWeight":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Log-prob weight of tokens before the answer key (`\"formula\":` or `\"action\":`), located by character offsets."},"ratio":{"enum":["sequence","token"],"default":"sequence","description":"`sequence` (the reference): one probability ratio per response, from the sum of its tokens' weighted log-probs, clipped as a whole. `token` (PPO as LLM trainers such as TRL and OpenRLHF run it): a ratio per token, each clipped, the surrogate averaged over the response's tokens with the thought weights. A whole response's ratio leaves the clip range after small per-token changes (0.01 nats over 50 tokens is a ratio of 1.65), so clipping stops most of a small model's learning; per-token clipping bounds each token's change instead."},"advantage":{"enum":["gae","group"],"default":"gae","description":"`gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head)."},"groupSize":{"type":"integer","minimum":2,"maximum":65536,"default":4,"description":"With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it."},"groupStd":{"type":"boolean","default":true,"description":"With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline."},"groupCredit":{"enum":["episode","turn"],"default":"episode","description":"With `advantage: group`: `episode` (GRPO): every step of an episode gets the episode's return minus the group's mean return. `turn`: each step (verification attempt) gets its return-to-go, its reward and the later ones, minus the mean return-to-go of the group's episodes at the same turn, so a revision after the verifier's message is judged against the other revisions of the same hand at that turn rather than against first attempts that ended their episodes."},"rewardScale":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Multiply verifier rewards by this."},"valueHead":{"type":"object","additionalProperties":false,"properties":{"hidden":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65536},"minItems":1,"default":[1024,512],"description":"Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state."}}},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N updates (and always at the end)."}}},"evaluation":{"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init, where every curve starts), every checkpoint saved every sft.saveEverySteps / ppo.saveEverySteps and the final one, each once (a checkpoint written on cancel is not on the schedule)."},"atStart":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init) when the schedule includes it. false: another run from the same Init evaluates it on the same splits and seeds (a study's SFT arm, say), so Init is evaluated once; the paper view and `ptlab report` start this run's curves at that run's Init point."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy). Ignored with `sampling: model-defaults`."},"topP":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,"description":"Nucleus sampling at evaluation when temperature > 0 (1: off; no top-k cut either). Ignored with `sampling: model-defaults`."},"sampling":{"enum":["configured","model-defaults"],"default":"configured","description":"`configured`: temperature and topP above. `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}},"launcher":{"type":"object","description":"Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}}}};
 const schema62 = {"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` (pretrained by the project, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (its random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","embedded:gp-base","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"type":"boolean","default":false,"description":"Trade compute for memory during training."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}};
-const schema84 = {"type":"object","description":"Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}};
+const schema84 = {"type":"object","description":"Where the trainer's metric records go besides metrics.jsonl.","additionalProperties":false,"properties":{"reportTo":{"type":"array","items":{"enum":["tensorboard"]},"uniqueItems":true,"default":[],"description":"Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`."}}};
+const schema85 = {"type":"object","description":"Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}};
+const func0 = runtime1.default;
 const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
 const pattern7 = new RegExp("^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$", "u");
 const pattern8 = new RegExp("^--[a-z-]+(=.*)?$", "u");
@@ -7425,12 +7428,12 @@ vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.error
 errors = vErrors.length;
 }
 }
-if(data.launcher !== undefined){
-let data24 = data.launcher;
+if(data.logging !== undefined){
+let data24 = data.logging;
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 for(const key3 in data24){
-if(!(((((key3 === "kind") || (key3 === "gpus")) || (key3 === "distributed")) || (key3 === "mixedPrecision")) || (key3 === "slurm"))){
-const err44 = {instancePath:instancePath+"/launcher",schemaPath:"#/$defs/launcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(!(key3 === "reportTo")){
+const err44 = {instancePath:instancePath+"/logging",schemaPath:"#/$defs/logging/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -7440,10 +7443,13 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data24.kind !== undefined){
-let data25 = data24.kind;
-if(!(((data25 === "local") || (data25 === "accelerate")) || (data25 === "slurm"))){
-const err45 = {instancePath:instancePath+"/launcher/kind",schemaPath:"#/$defs/launcher/properties/kind/enum",keyword:"enum",params:{allowedValues: schema84.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(data24.reportTo !== undefined){
+let data25 = data24.reportTo;
+if(Array.isArray(data25)){
+const len1 = data25.length;
+for(let i2=0; i2<len1; i2++){
+if(!(data25[i2] === "tensorboard")){
+const err45 = {instancePath:instancePath+"/logging/reportTo/" + i2,schemaPath:"#/$defs/logging/properties/reportTo/items/enum",keyword:"enum",params:{allowedValues: schema84.properties.reportTo.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -7453,18 +7459,14 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data24.gpus !== undefined){
-let data26 = data24.gpus;
-const _errs52 = errors;
-let valid9 = false;
-let passing0 = null;
-const _errs53 = errors;
-if(Array.isArray(data26)){
-const len1 = data26.length;
-for(let i2=0; i2<len1; i2++){
-let data27 = data26[i2];
-if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
-const err46 = {instancePath:instancePath+"/launcher/gpus/" + i2,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let i3 = data25.length;
+let j1;
+if(i3 > 1){
+outer0:
+for(;i3--;){
+for(j1 = i3; j1--;){
+if(func0(data25[i3], data25[j1])){
+const err46 = {instancePath:instancePath+"/logging/reportTo",schemaPath:"#/$defs/logging/properties/reportTo/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -7472,10 +7474,14 @@ else {
 vErrors.push(err46);
 }
 errors++;
+break outer0;
 }
-if(typeof data27 == "number"){
-if(data27 < 0 || isNaN(data27)){
-const err47 = {instancePath:instancePath+"/launcher/gpus/" + i2,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/logging/reportTo",schemaPath:"#/$defs/logging/properties/reportTo/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -7486,18 +7492,8 @@ errors++;
 }
 }
 }
-let i3 = data26.length;
-let j1;
-if(i3 > 1){
-const indices1 = {};
-for(;i3--;){
-let item1 = data26[i3];
-if(!((typeof item1 == "number") && (!(item1 % 1) && !isNaN(item1)))){
-continue;
-}
-if(typeof indices1[item1] == "number"){
-j1 = indices1[item1];
-const err48 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+else {
+const err48 = {instancePath:instancePath+"/logging",schemaPath:"#/$defs/logging/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -7505,14 +7501,14 @@ else {
 vErrors.push(err48);
 }
 errors++;
-break;
-}
-indices1[item1] = i3;
 }
 }
-}
-else {
-const err49 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.launcher !== undefined){
+let data27 = data.launcher;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+for(const key4 in data27){
+if(!(((((key4 === "kind") || (key4 === "gpus")) || (key4 === "distributed")) || (key4 === "mixedPrecision")) || (key4 === "slurm"))){
+const err49 = {instancePath:instancePath+"/launcher",schemaPath:"#/$defs/launcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -7521,14 +7517,11 @@ vErrors.push(err49);
 }
 errors++;
 }
-var _valid0 = _errs53 === errors;
-if(_valid0){
-valid9 = true;
-passing0 = 0;
 }
-const _errs57 = errors;
-if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
-const err50 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data27.kind !== undefined){
+let data28 = data27.kind;
+if(!(((data28 === "local") || (data28 === "accelerate")) || (data28 === "slurm"))){
+const err50 = {instancePath:instancePath+"/launcher/kind",schemaPath:"#/$defs/launcher/properties/kind/enum",keyword:"enum",params:{allowedValues: schema85.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -7537,9 +7530,19 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(typeof data26 == "number"){
-if(data26 < 0 || isNaN(data26)){
-const err51 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data27.gpus !== undefined){
+let data29 = data27.gpus;
+const _errs59 = errors;
+let valid14 = false;
+let passing0 = null;
+const _errs60 = errors;
+if(Array.isArray(data29)){
+const len2 = data29.length;
+for(let i4=0; i4<len2; i4++){
+let data30 = data29[i4];
+if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+const err51 = {instancePath:instancePath+"/launcher/gpus/" + i4,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -7548,20 +7551,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-var _valid0 = _errs57 === errors;
-if(_valid0 && valid9){
-valid9 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid9 = true;
-passing0 = 1;
-}
-}
-if(!valid9){
-const err52 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(typeof data30 == "number"){
+if(data30 < 0 || isNaN(data30)){
+const err52 = {instancePath:instancePath+"/launcher/gpus/" + i4,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -7570,22 +7562,20 @@ vErrors.push(err52);
 }
 errors++;
 }
-else {
-errors = _errs52;
-if(vErrors !== null){
-if(_errs52){
-vErrors.length = _errs52;
-}
-else {
-vErrors = null;
 }
 }
+let i5 = data29.length;
+let j2;
+if(i5 > 1){
+const indices1 = {};
+for(;i5--;){
+let item1 = data29[i5];
+if(!((typeof item1 == "number") && (!(item1 % 1) && !isNaN(item1)))){
+continue;
 }
-}
-if(data24.distributed !== undefined){
-let data28 = data24.distributed;
-if(!((((data28 === "ddp") || (data28 === "fsdp")) || (data28 === "deepspeed-zero2")) || (data28 === "deepspeed-zero3"))){
-const err53 = {instancePath:instancePath+"/launcher/distributed",schemaPath:"#/$defs/launcher/properties/distributed/enum",keyword:"enum",params:{allowedValues: schema84.properties.distributed.enum},message:"must be equal to one of the allowed values"};
+if(typeof indices1[item1] == "number"){
+j2 = indices1[item1];
+const err53 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -7593,12 +7583,14 @@ else {
 vErrors.push(err53);
 }
 errors++;
+break;
+}
+indices1[item1] = i5;
 }
 }
-if(data24.mixedPrecision !== undefined){
-let data29 = data24.mixedPrecision;
-if(!(((data29 === "no") || (data29 === "bf16")) || (data29 === "fp16"))){
-const err54 = {instancePath:instancePath+"/launcher/mixedPrecision",schemaPath:"#/$defs/launcher/properties/mixedPrecision/enum",keyword:"enum",params:{allowedValues: schema84.properties.mixedPrecision.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err54 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -7607,13 +7599,14 @@ vErrors.push(err54);
 }
 errors++;
 }
+var _valid0 = _errs60 === errors;
+if(_valid0){
+valid14 = true;
+passing0 = 0;
 }
-if(data24.slurm !== undefined){
-let data30 = data24.slurm;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-for(const key4 in data30){
-if(!((((((((key4 === "partition") || (key4 === "account")) || (key4 === "qos")) || (key4 === "nodes")) || (key4 === "gpusPerNode")) || (key4 === "cpusPerTask")) || (key4 === "time")) || (key4 === "extraDirectives"))){
-const err55 = {instancePath:instancePath+"/launcher/slurm",schemaPath:"#/$defs/launcher/properties/slurm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const _errs64 = errors;
+if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+const err55 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -7622,12 +7615,9 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-if(data30.partition !== undefined){
-let data31 = data30.partition;
-if(typeof data31 === "string"){
-if(func2(data31) < 1){
-const err56 = {instancePath:instancePath+"/launcher/slurm/partition",schemaPath:"#/$defs/launcher/properties/slurm/properties/partition/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(typeof data29 == "number"){
+if(data29 < 0 || isNaN(data29)){
+const err56 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -7637,8 +7627,19 @@ vErrors.push(err56);
 errors++;
 }
 }
+var _valid0 = _errs64 === errors;
+if(_valid0 && valid14){
+valid14 = false;
+passing0 = [passing0, 1];
+}
 else {
-const err57 = {instancePath:instancePath+"/launcher/slurm/partition",schemaPath:"#/$defs/launcher/properties/slurm/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(_valid0){
+valid14 = true;
+passing0 = 1;
+}
+}
+if(!valid14){
+const err57 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -7647,12 +7648,22 @@ vErrors.push(err57);
 }
 errors++;
 }
+else {
+errors = _errs59;
+if(vErrors !== null){
+if(_errs59){
+vErrors.length = _errs59;
 }
-if(data30.account !== undefined){
-let data32 = data30.account;
-if(typeof data32 === "string"){
-if(func2(data32) < 1){
-const err58 = {instancePath:instancePath+"/launcher/slurm/account",schemaPath:"#/$defs/launcher/properties/slurm/properties/account/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data27.distributed !== undefined){
+let data31 = data27.distributed;
+if(!((((data31 === "ddp") || (data31 === "fsdp")) || (data31 === "deepspeed-zero2")) || (data31 === "deepspeed-zero3"))){
+const err58 = {instancePath:instancePath+"/launcher/distributed",schemaPath:"#/$defs/launcher/properties/distributed/enum",keyword:"enum",params:{allowedValues: schema85.properties.distributed.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -7662,8 +7673,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-else {
-const err59 = {instancePath:instancePath+"/launcher/slurm/account",schemaPath:"#/$defs/launcher/properties/slurm/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data27.mixedPrecision !== undefined){
+let data32 = data27.mixedPrecision;
+if(!(((data32 === "no") || (data32 === "bf16")) || (data32 === "fp16"))){
+const err59 = {instancePath:instancePath+"/launcher/mixedPrecision",schemaPath:"#/$defs/launcher/properties/mixedPrecision/enum",keyword:"enum",params:{allowedValues: schema85.properties.mixedPrecision.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -7673,11 +7686,12 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data30.qos !== undefined){
-let data33 = data30.qos;
-if(typeof data33 === "string"){
-if(func2(data33) < 1){
-const err60 = {instancePath:instancePath+"/launcher/slurm/qos",schemaPath:"#/$defs/launcher/properties/slurm/properties/qos/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data27.slurm !== undefined){
+let data33 = data27.slurm;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+for(const key5 in data33){
+if(!((((((((key5 === "partition") || (key5 === "account")) || (key5 === "qos")) || (key5 === "nodes")) || (key5 === "gpusPerNode")) || (key5 === "cpusPerTask")) || (key5 === "time")) || (key5 === "extraDirectives"))){
+const err60 = {instancePath:instancePath+"/launcher/slurm",schemaPath:"#/$defs/launcher/properties/slurm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -7687,8 +7701,11 @@ vErrors.push(err60);
 errors++;
 }
 }
-else {
-const err61 = {instancePath:instancePath+"/launcher/slurm/qos",schemaPath:"#/$defs/launcher/properties/slurm/properties/qos/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data33.partition !== undefined){
+let data34 = data33.partition;
+if(typeof data34 === "string"){
+if(func2(data34) < 1){
+const err61 = {instancePath:instancePath+"/launcher/slurm/partition",schemaPath:"#/$defs/launcher/properties/slurm/properties/partition/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -7698,10 +7715,8 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data30.nodes !== undefined){
-let data34 = data30.nodes;
-if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
-const err62 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err62 = {instancePath:instancePath+"/launcher/slurm/partition",schemaPath:"#/$defs/launcher/properties/slurm/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -7710,9 +7725,12 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(typeof data34 == "number"){
-if(data34 < 1 || isNaN(data34)){
-const err63 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data33.account !== undefined){
+let data35 = data33.account;
+if(typeof data35 === "string"){
+if(func2(data35) < 1){
+const err63 = {instancePath:instancePath+"/launcher/slurm/account",schemaPath:"#/$defs/launcher/properties/slurm/properties/account/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -7722,11 +7740,8 @@ vErrors.push(err63);
 errors++;
 }
 }
-}
-if(data30.gpusPerNode !== undefined){
-let data35 = data30.gpusPerNode;
-if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
-const err64 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err64 = {instancePath:instancePath+"/launcher/slurm/account",schemaPath:"#/$defs/launcher/properties/slurm/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -7735,9 +7750,12 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(typeof data35 == "number"){
-if(data35 < 1 || isNaN(data35)){
-const err65 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data33.qos !== undefined){
+let data36 = data33.qos;
+if(typeof data36 === "string"){
+if(func2(data36) < 1){
+const err65 = {instancePath:instancePath+"/launcher/slurm/qos",schemaPath:"#/$defs/launcher/properties/slurm/properties/qos/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -7747,11 +7765,8 @@ vErrors.push(err65);
 errors++;
 }
 }
-}
-if(data30.cpusPerTask !== undefined){
-let data36 = data30.cpusPerTask;
-if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
-const err66 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err66 = {instancePath:instancePath+"/launcher/slurm/qos",schemaPath:"#/$defs/launcher/properties/slurm/properties/qos/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -7760,9 +7775,11 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(typeof data36 == "number"){
-if(data36 < 1 || isNaN(data36)){
-const err67 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data33.nodes !== undefined){
+let data37 = data33.nodes;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+const err67 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -7771,13 +7788,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-}
-if(data30.time !== undefined){
-let data37 = data30.time;
-if(typeof data37 === "string"){
-if(!pattern7.test(data37)){
-const err68 = {instancePath:instancePath+"/launcher/slurm/time",schemaPath:"#/$defs/launcher/properties/slurm/properties/time/pattern",keyword:"pattern",params:{pattern: "^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$"},message:"must match pattern \""+"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$"+"\""};
+if(typeof data37 == "number"){
+if(data37 < 1 || isNaN(data37)){
+const err68 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -7787,8 +7800,11 @@ vErrors.push(err68);
 errors++;
 }
 }
-else {
-const err69 = {instancePath:instancePath+"/launcher/slurm/time",schemaPath:"#/$defs/launcher/properties/slurm/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data33.gpusPerNode !== undefined){
+let data38 = data33.gpusPerNode;
+if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
+const err69 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -7797,16 +7813,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data30.extraDirectives !== undefined){
-let data38 = data30.extraDirectives;
-if(Array.isArray(data38)){
-const len2 = data38.length;
-for(let i4=0; i4<len2; i4++){
-let data39 = data38[i4];
-if(typeof data39 === "string"){
-if(!pattern8.test(data39)){
-const err70 = {instancePath:instancePath+"/launcher/slurm/extraDirectives/" + i4,schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/items/pattern",keyword:"pattern",params:{pattern: "^--[a-z-]+(=.*)?$"},message:"must match pattern \""+"^--[a-z-]+(=.*)?$"+"\""};
+if(typeof data38 == "number"){
+if(data38 < 1 || isNaN(data38)){
+const err70 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -7816,8 +7825,11 @@ vErrors.push(err70);
 errors++;
 }
 }
-else {
-const err71 = {instancePath:instancePath+"/launcher/slurm/extraDirectives/" + i4,schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data33.cpusPerTask !== undefined){
+let data39 = data33.cpusPerTask;
+if(!((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39)))){
+const err71 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -7826,10 +7838,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-}
-else {
-const err72 = {instancePath:instancePath+"/launcher/slurm/extraDirectives",schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data39 == "number"){
+if(data39 < 1 || isNaN(data39)){
+const err72 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -7840,8 +7851,11 @@ errors++;
 }
 }
 }
-else {
-const err73 = {instancePath:instancePath+"/launcher/slurm",schemaPath:"#/$defs/launcher/properties/slurm/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data33.time !== undefined){
+let data40 = data33.time;
+if(typeof data40 === "string"){
+if(!pattern7.test(data40)){
+const err73 = {instancePath:instancePath+"/launcher/slurm/time",schemaPath:"#/$defs/launcher/properties/slurm/properties/time/pattern",keyword:"pattern",params:{pattern: "^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$"},message:"must match pattern \""+"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$"+"\""};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -7851,9 +7865,8 @@ vErrors.push(err73);
 errors++;
 }
 }
-}
 else {
-const err74 = {instancePath:instancePath+"/launcher",schemaPath:"#/$defs/launcher/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err74 = {instancePath:instancePath+"/launcher/slurm/time",schemaPath:"#/$defs/launcher/properties/slurm/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -7863,14 +7876,79 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
-else {
-const err75 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data33.extraDirectives !== undefined){
+let data41 = data33.extraDirectives;
+if(Array.isArray(data41)){
+const len3 = data41.length;
+for(let i6=0; i6<len3; i6++){
+let data42 = data41[i6];
+if(typeof data42 === "string"){
+if(!pattern8.test(data42)){
+const err75 = {instancePath:instancePath+"/launcher/slurm/extraDirectives/" + i6,schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/items/pattern",keyword:"pattern",params:{pattern: "^--[a-z-]+(=.*)?$"},message:"must match pattern \""+"^--[a-z-]+(=.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err75];
 }
 else {
 vErrors.push(err75);
+}
+errors++;
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/launcher/slurm/extraDirectives/" + i6,schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/launcher/slurm/extraDirectives",schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/launcher/slurm",schemaPath:"#/$defs/launcher/properties/slurm/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/launcher",schemaPath:"#/$defs/launcher/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+}
+else {
+const err80 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
 }
 errors++;
 }
@@ -9310,7 +9388,7 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const runManifest = validate46;
-const schema85 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/run-manifest.schema.json","title":"Post-Training Lab run manifest (run.json)","description":"Written by the trainer at the root of every run folder, replaced atomically on each change. The Runs view reads status and heartbeat from it.","type":"object","required":["schemaVersion","runId","experiment","job","status","createdAt","updatedAt","heartbeatAt","config","command","seeds","host"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1,"description":"Version of this contract."},"runId":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","description":"Unique within the experiment's output folder; also the run folder's name."},"experiment":{"type":"string","minLength":1,"description":"The experiment config's `name`."},"job":{"enum":["data","sft","ppo","eval","export"],"description":"What this run does."},"status":{"enum":["running","finished","failed","cancelled"],"description":"`running` until the process ends; a running manifest whose heartbeat is old is shown as stale."},"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"},"heartbeatAt":{"type":"string","format":"date-time","description":"Refreshed periodically while the process is alive."},"endedAt":{"type":"string","format":"date-time"},"configPath":{"type":"string","description":"The experiment file the run was launched from."},"config":{"type":"object","description":"Snapshot of the experiment config with defaults filled in (valid against experiment.schema.json)."},"configSha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"command":{"type":"array","items":{"type":"string"},"minItems":1,"description":"argv of the trainer process."},"cwd":{"type":"string"},"init":{"type":"string","description":"The checkpoint this run started from, if any."},"git":{"type":["object","null"],"additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"type":"string","pattern":"^[0-9a-f]{40}$"},"dirty":{"type":"boolean","description":"Uncommitted changes were present."}},"description":"null when the trainer is not in a git checkout."},"packages":{"type":"object","additionalProperties":{"type":"string"},"description":"Versions of python, torch, transformers, peft, accelerate, ptlab, ..."},"seeds":{"type":"object","required":["global"],"additionalProperties":{"type":"integer","minimum":0},"properties":{"global":{"type":"integer","minimum":0}}},"host":{"type":"object","required":["hostname","platform"],"additionalProperties":false,"properties":{"hostname":{"type":"string"},"platform":{"type":"string"},"python":{"type":"string"},"cpuCount":{"type":"integer","minimum":1},"pid":{"type":"integer","minimum":1},"slurmJobId":{"type":"string"}}},"gpus":{"type":"array","items":{"type":"object","required":["index","name"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"name":{"type":"string"},"memoryMiB":{"type":"integer","minimum":0}}}},"parameters":{"type":"integer","minimum":0,"description":"Model parameters N used in compute accounting."},"progress":{"type":"object","additionalProperties":false,"required":["step"],"properties":{"step":{"type":"integer","minimum":0,"description":"Last completed global step."},"totalSteps":{"type":"integer","minimum":0}}},"checkpoints":{"type":"array","items":{"type":"object","required":["step","path","createdAt"],"additionalProperties":false,"properties":{"step":{"type":"integer","minimum":0},"path":{"type":"string","description":"Relative to the run folder."},"createdAt":{"type":"string","format":"date-time"}}}},"segments":{"type":"array","description":"One entry per process lifetime: a resumed run has several, joined by global step.","items":{"type":"object","required":["index","startedAt","startStep"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"startedAt":{"type":"string","format":"date-time"},"startStep":{"type":"integer","minimum":0},"endedAt":{"type":"string","format":"date-time"},"endStatus":{"enum":["finished","failed","cancelled","crashed"]}}}},"error":{"type":"object","required":["message"],"additionalProperties":false,"properties":{"message":{"type":"string"},"traceback":{"type":"string"}}},"files":{"type":"object","additionalProperties":false,"description":"Files of the run folder, relative to it.","properties":{"metrics":{"type":"string","default":"metrics.jsonl"},"episodes":{"type":"string","default":"episodes.jsonl"},"log":{"type":"string","default":"train.log"}}},"evaluationDecoding":{"$ref":"metric-record.schema.json#/$defs/decoding","description":"How this run's evaluations decode (written at its first evaluation)."}}};
+const schema86 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/run-manifest.schema.json","title":"Post-Training Lab run manifest (run.json)","description":"Written by the trainer at the root of every run folder, replaced atomically on each change. The Runs view reads status and heartbeat from it.","type":"object","required":["schemaVersion","runId","experiment","job","status","createdAt","updatedAt","heartbeatAt","config","command","seeds","host"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1,"description":"Version of this contract."},"runId":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","description":"Unique within the experiment's output folder; also the run folder's name."},"experiment":{"type":"string","minLength":1,"description":"The experiment config's `name`."},"job":{"enum":["data","sft","ppo","eval","export"],"description":"What this run does."},"status":{"enum":["running","finished","failed","cancelled"],"description":"`running` until the process ends; a running manifest whose heartbeat is old is shown as stale."},"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"},"heartbeatAt":{"type":"string","format":"date-time","description":"Refreshed periodically while the process is alive."},"endedAt":{"type":"string","format":"date-time"},"configPath":{"type":"string","description":"The experiment file the run was launched from."},"config":{"type":"object","description":"Snapshot of the experiment config with defaults filled in (valid against experiment.schema.json)."},"configSha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"command":{"type":"array","items":{"type":"string"},"minItems":1,"description":"argv of the trainer process."},"cwd":{"type":"string"},"init":{"type":"string","description":"The checkpoint this run started from, if any."},"git":{"type":["object","null"],"additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"type":"string","pattern":"^[0-9a-f]{40}$"},"dirty":{"type":"boolean","description":"Uncommitted changes were present."}},"description":"null when the trainer is not in a git checkout."},"packages":{"type":"object","additionalProperties":{"type":"string"},"description":"Versions of python, torch, transformers, peft, accelerate, ptlab, ..."},"seeds":{"type":"object","required":["global"],"additionalProperties":{"type":"integer","minimum":0},"properties":{"global":{"type":"integer","minimum":0}}},"host":{"type":"object","required":["hostname","platform"],"additionalProperties":false,"properties":{"hostname":{"type":"string"},"platform":{"type":"string"},"python":{"type":"string"},"cpuCount":{"type":"integer","minimum":1},"pid":{"type":"integer","minimum":1},"slurmJobId":{"type":"string"}}},"gpus":{"type":"array","items":{"type":"object","required":["index","name"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"name":{"type":"string"},"memoryMiB":{"type":"integer","minimum":0}}}},"parameters":{"type":"integer","minimum":0,"description":"Model parameters N used in compute accounting."},"progress":{"type":"object","additionalProperties":false,"required":["step"],"properties":{"step":{"type":"integer","minimum":0,"description":"Last completed global step."},"totalSteps":{"type":"integer","minimum":0}}},"checkpoints":{"type":"array","items":{"type":"object","required":["step","path","createdAt"],"additionalProperties":false,"properties":{"step":{"type":"integer","minimum":0},"path":{"type":"string","description":"Relative to the run folder."},"createdAt":{"type":"string","format":"date-time"}}}},"segments":{"type":"array","description":"One entry per process lifetime: a resumed run has several, joined by global step.","items":{"type":"object","required":["index","startedAt","startStep"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"startedAt":{"type":"string","format":"date-time"},"startStep":{"type":"integer","minimum":0},"endedAt":{"type":"string","format":"date-time"},"endStatus":{"enum":["finished","failed","cancelled","crashed"]}}}},"error":{"type":"object","required":["message"],"additionalProperties":false,"properties":{"message":{"type":"string"},"traceback":{"type":"string"}}},"files":{"type":"object","additionalProperties":false,"description":"Files of the run folder, relative to it.","properties":{"metrics":{"type":"string","default":"metrics.jsonl"},"episodes":{"type":"string","default":"episodes.jsonl"},"log":{"type":"string","default":"train.log"}}},"evaluationDecoding":{"$ref":"metric-record.schema.json#/$defs/decoding","description":"How this run's evaluations decode (written at its first evaluation)."}}};
 const pattern9 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", "u");
 const pattern10 = new RegExp("^[0-9a-f]{64}$", "u");
 const pattern11 = new RegExp("^[0-9a-f]{40}$", "u");
@@ -9448,7 +9526,7 @@ vErrors.push(err11);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema85.properties, key0))){
+if(!(func1.call(schema86.properties, key0))){
 const err12 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err12];
@@ -9524,7 +9602,7 @@ errors++;
 if(data.job !== undefined){
 let data3 = data.job;
 if(!(((((data3 === "data") || (data3 === "sft")) || (data3 === "ppo")) || (data3 === "eval")) || (data3 === "export"))){
-const err18 = {instancePath:instancePath+"/job",schemaPath:"#/properties/job/enum",keyword:"enum",params:{allowedValues: schema85.properties.job.enum},message:"must be equal to one of the allowed values"};
+const err18 = {instancePath:instancePath+"/job",schemaPath:"#/properties/job/enum",keyword:"enum",params:{allowedValues: schema86.properties.job.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -9537,7 +9615,7 @@ errors++;
 if(data.status !== undefined){
 let data4 = data.status;
 if(!((((data4 === "running") || (data4 === "finished")) || (data4 === "failed")) || (data4 === "cancelled"))){
-const err19 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema85.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema86.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -9762,7 +9840,7 @@ errors++;
 if(data.git !== undefined){
 let data16 = data.git;
 if((!(data16 && typeof data16 == "object" && !Array.isArray(data16))) && (data16 !== null)){
-const err37 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: schema85.properties.git.type},message:"must be object,null"};
+const err37 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: schema86.properties.git.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -10616,7 +10694,7 @@ errors++;
 if(data46.endStatus !== undefined){
 let data51 = data46.endStatus;
 if(!((((data51 === "finished") || (data51 === "failed")) || (data51 === "cancelled")) || (data51 === "crashed"))){
-const err106 = {instancePath:instancePath+"/segments/" + i3+"/endStatus",schemaPath:"#/properties/segments/items/properties/endStatus/enum",keyword:"enum",params:{allowedValues: schema85.properties.segments.items.properties.endStatus.enum},message:"must be equal to one of the allowed values"};
+const err106 = {instancePath:instancePath+"/segments/" + i3+"/endStatus",schemaPath:"#/properties/segments/items/properties/endStatus/enum",keyword:"enum",params:{allowedValues: schema86.properties.segments.items.properties.endStatus.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err106];
 }

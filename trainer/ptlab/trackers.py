@@ -1,0 +1,107 @@
+"""The run's metric records sent on to the experiment trackers people already use
+(`logging.reportTo` in the experiment config; none by default).
+
+`tensorboard`: event files in RUN/tensorboard, written with torch's SummaryWriter (the
+`tensorboard` package, `pip install -e 'trainer[tensorboard]'`). Tags are the record's own
+names: a training record's metrics as they are (`train/loss`, `ppo/approx_kl`, ...), an
+evaluation record's rates as `eval/{split}/success` (and `_stderr`, `per_step_accuracy`,
+`recognition`, `mean_reward`), and `compute/gflops` with both; the step is the record's step,
+the wall time the record's time. On resume the writer purges what TensorBoard holds past the
+checkpoint the run resumed from, as metrics.jsonl drops those records.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+TRACKERS = ("tensorboard",)
+_MODULE = {"tensorboard": "tensorboard"}  # what each needs importable
+_INSTALL = {"tensorboard": "pip install -e 'trainer[tensorboard]' (or pip install tensorboard)"}
+
+
+class TrackerError(RuntimeError):
+    """A tracker asked for in logging.reportTo cannot run; the message says how to fix it."""
+
+
+def scalars(record: dict[str, Any]) -> dict[str, float]:
+    """A metric record (schemas/metric-record.schema.json) as tag -> value; nulls left out."""
+    out: dict[str, float] = {}
+    if record["kind"] == "train":
+        out.update({name: float(value) for name, value in record["metrics"].items() if value is not None})
+    else:
+        prefix = f"eval/{_tag_part(record['split'])}"
+        for field, name in (("success", "success"), ("perStepAccuracy", "per_step_accuracy"), ("perStepAccuracyReference", "per_step_accuracy_reference"), ("recognition", "recognition")):
+            if field in record:
+                out[f"{prefix}/{name}"] = float(record[field]["rate"])
+                out[f"{prefix}/{name}_stderr"] = float(record[field]["stderr"])
+        if record.get("meanReward") is not None:
+            out[f"{prefix}/mean_reward"] = float(record["meanReward"])
+    out["compute/gflops"] = float(record["compute"]["gflops"])
+    return out
+
+
+def _tag_part(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+def _seconds(time: str) -> float:
+    return datetime.fromisoformat(time.replace("Z", "+00:00")).timestamp()
+
+
+class Tracker(Protocol):
+    def log(self, record: dict[str, Any]) -> None: ...
+    def close(self) -> None: ...
+
+
+class TensorBoard:
+    def __init__(self, run_dir: Path, purge_step: int | None) -> None:
+        from torch.utils.tensorboard import SummaryWriter
+
+        self.writer = SummaryWriter(log_dir=str(run_dir / "tensorboard"), purge_step=purge_step)
+
+    def log(self, record: dict[str, Any]) -> None:
+        walltime = _seconds(record["time"])
+        for tag, value in scalars(record).items():
+            self.writer.add_scalar(tag, value, global_step=record["step"], walltime=walltime)
+        self.writer.flush()  # records come at most once per update: keep the files current
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def check_available(names: list[str] | tuple[str, ...], where: str) -> None:
+    """Fail at the run's start, not at its first record, when a tracker cannot be imported."""
+    for name in names:
+        if name not in TRACKERS:
+            raise TrackerError(f"{where}: logging.reportTo: unknown tracker {name!r} (known: {', '.join(TRACKERS)})")
+        try:
+            __import__(_MODULE[name])
+        except ImportError as exc:
+            raise TrackerError(f"{where}: logging.reportTo asks for {name}, which is not installed here ({exc}); {_INSTALL[name]}") from exc
+
+
+class Trackers:
+    """The trackers of one run, opened at its first record (a resumed run knows by then the
+    step it resumed from)."""
+
+    def __init__(self, names: list[str] | tuple[str, ...], run_dir: Path) -> None:
+        self.names = tuple(names)
+        self.run_dir = run_dir
+        self.open: list[Tracker] | None = None
+
+    def log(self, record: dict[str, Any], resumed_from: int | None) -> None:
+        if not self.names:
+            return
+        if self.open is None:
+            purge = None if resumed_from is None else resumed_from + 1
+            self.open = [TensorBoard(self.run_dir, purge) for name in self.names if name == "tensorboard"]
+        for tracker in self.open:
+            tracker.log(record)
+
+    def close(self) -> None:
+        for tracker in self.open or []:
+            tracker.close()
+        self.open = None

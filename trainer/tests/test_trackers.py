@@ -1,0 +1,101 @@
+"""logging.reportTo: the run's metric records reach TensorBoard event files under the same names,
+read back with TensorBoard's own reader."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("tensorboard")
+
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator  # noqa: E402
+
+from ptlab import trackers  # noqa: E402
+from ptlab.config import load_experiment  # noqa: E402
+from ptlab.contracts import ContractViolation  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def tensorboard_scalars(folder: Path) -> dict[str, list[tuple[int, float]]]:
+    events = EventAccumulator(str(folder), size_guidance={"scalars": 0})
+    events.Reload()
+    return {tag: [(e.step, e.value) for e in events.Scalars(tag)] for tag in events.Tags()["scalars"]}
+
+
+def tiny_config(tmp_path: Path, report_to: list[str]) -> Path:
+    data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    data["sft"].update(steps=6, globalBatchSize=8, microBatchSize=4, saveEverySteps=6)
+    data["sft"]["data"]["examples"] = 48
+    data["evaluation"].update(everySteps=3, maxNewTokens=16)
+    for split in data["evaluation"]["splits"]:
+        split["episodes"] = 2
+    data["logging"] = {"reportTo": report_to}
+    path = tmp_path / "tiny.ptlab.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_an_sft_runs_records_reach_tensorboard_under_their_own_names(tmp_path: Path, ptlab_cache: Path) -> None:
+    run = tmp_path / "run"
+    env = {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache), "OMP_NUM_THREADS": "1"}
+    result = subprocess.run([sys.executable, "-m", "ptlab", "sft", "--config", str(tiny_config(tmp_path, ["tensorboard"])), "--run-dir", str(run)], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert {r["kind"] for r in records} == {"train", "eval"}
+    expected: dict[str, list[tuple[int, float]]] = {}
+    for record in records:
+        for tag, value in trackers.scalars(record).items():
+            expected.setdefault(tag, []).append((record["step"], value))
+    assert "train/loss" in expected and "eval/id/success" in expected and "eval/id/success_stderr" in expected
+    seen = tensorboard_scalars(run / "tensorboard")
+    assert sorted(seen) == sorted(expected)
+    for tag, points in expected.items():
+        assert [step for step, _ in seen[tag]] == [step for step, _ in points], tag
+        assert [v for _, v in seen[tag]] == pytest.approx([v for _, v in points], rel=1e-6, abs=1e-6), tag
+
+
+def record(step: int, loss: float) -> dict:
+    return {"kind": "train", "step": step, "time": f"2026-12-02T08:00:{step:02d}.000Z", "compute": {"parameters": 1, "trainTokens": step, "inferenceTokens": 0, "gflops": step / 10}, "metrics": {"train/loss": loss, "train/lr": None}}
+
+
+def test_a_resumed_run_replaces_what_tensorboard_holds_past_its_checkpoint(tmp_path: Path) -> None:
+    first = trackers.Trackers(["tensorboard"], tmp_path)
+    for step in range(1, 6):
+        first.log(record(step, 10.0 + step), resumed_from=None)
+    first.close()
+    resumed = trackers.Trackers(["tensorboard"], tmp_path)  # resumed from the checkpoint at step 3
+    for step in (4, 5, 6):
+        resumed.log(record(step, 20.0 + step), resumed_from=3)
+    resumed.close()
+    seen = tensorboard_scalars(tmp_path / "tensorboard")
+    assert seen["train/loss"] == [(1, 11.0), (2, 12.0), (3, 13.0), (4, 24.0), (5, 25.0), (6, 26.0)]
+    assert "train/lr" not in seen  # a null metric is not a point
+
+
+def test_eval_records_name_their_split_and_rates() -> None:
+    rate = {"rate": 0.25, "stderr": 0.1, "n": 20}
+    got = trackers.scalars({"kind": "eval", "step": 4, "split": "ood rule", "compute": {"gflops": 1.5}, "success": rate, "perStepAccuracy": rate, "meanReward": -2.0})
+    assert got == {"eval/ood_rule/success": 0.25, "eval/ood_rule/success_stderr": 0.1, "eval/ood_rule/per_step_accuracy": 0.25, "eval/ood_rule/per_step_accuracy_stderr": 0.1, "eval/ood_rule/mean_reward": -2.0, "compute/gflops": 1.5}
+
+
+def test_a_tracker_that_is_not_installed_stops_the_run_before_it_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ptlab.runlog import RunLog
+
+    monkeypatch.setitem(sys.modules, "tensorboard", None)  # import tensorboard now raises ImportError
+    with pytest.raises(trackers.TrackerError, match=r"logging\.reportTo asks for tensorboard, which is not installed.*pip install"):
+        RunLog(tmp_path / "run", experiment="x", job="sft", config={"logging": {"reportTo": ["tensorboard"]}}, config_path=tmp_path / "x.ptlab.json", command=[], seeds={})
+    assert not (tmp_path / "run" / "run.json").exists()
+
+
+def test_the_config_names_an_unknown_tracker(tmp_path: Path) -> None:
+    path = tiny_config(tmp_path, ["mlflow"])
+    with pytest.raises(ContractViolation, match=r"logging/reportTo/0|logging\.reportTo\[0\]"):
+        load_experiment(path)
+    assert load_experiment(tiny_config(tmp_path, ["tensorboard"])).logging.reportTo == ("tensorboard",)
