@@ -57,7 +57,7 @@ class Tracker(Protocol):
 
 
 class TensorBoard:
-    def __init__(self, run_dir: Path, purge_step: int | None) -> None:
+    def __init__(self, run_dir: Path, purge_step: int) -> None:
         from torch.utils.tensorboard import SummaryWriter
 
         self.writer = SummaryWriter(log_dir=str(run_dir / "tensorboard"), purge_step=purge_step)
@@ -96,7 +96,10 @@ class Trackers:
         if not self.names:
             return
         if self.open is None:
-            purge = None if resumed_from is None else resumed_from + 1
+            # TensorBoard takes a run's first SessionLog START as its start and purges at later
+            # ones only: a fresh run writes that first START (purge_step 0) so that a resume's
+            # START at the checkpoint's next step purges what came after the checkpoint.
+            purge = 0 if resumed_from is None else resumed_from + 1
             self.open = [TensorBoard(self.run_dir, purge) for name in self.names if name == "tensorboard"]
         for tracker in self.open:
             tracker.log(record)

@@ -14,7 +14,8 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("tensorboard")
 
-from tensorboard.backend.event_processing.event_accumulator import EventAccumulator  # noqa: E402
+from tensorboard.backend.event_processing.plugin_event_accumulator import EventAccumulator  # noqa: E402
+from tensorboard.util import tensor_util  # noqa: E402
 
 from ptlab import trackers  # noqa: E402
 from ptlab.config import load_experiment  # noqa: E402
@@ -24,9 +25,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def tensorboard_scalars(folder: Path) -> dict[str, list[tuple[int, float]]]:
-    events = EventAccumulator(str(folder), size_guidance={"scalars": 0})
+    """What TensorBoard's scalars dashboard shows (its plugin accumulator, purges applied)."""
+    events = EventAccumulator(str(folder), size_guidance={"tensors": 0})
     events.Reload()
-    return {tag: [(e.step, e.value) for e in events.Scalars(tag)] for tag in events.Tags()["scalars"]}
+    return {tag: [(e.step, tensor_util.make_ndarray(e.tensor_proto).item()) for e in events.Tensors(tag)] for tag in events.PluginTagToContent("scalars")}
 
 
 def tiny_config(tmp_path: Path, report_to: list[str]) -> Path:
@@ -99,3 +101,19 @@ def test_the_config_names_an_unknown_tracker(tmp_path: Path) -> None:
     with pytest.raises(ContractViolation, match=r"logging/reportTo/0|logging\.reportTo\[0\]"):
         load_experiment(path)
     assert load_experiment(tiny_config(tmp_path, ["tensorboard"])).logging.reportTo == ("tensorboard",)
+
+
+def test_the_dashboards_tensorboard_fixture_is_what_tensorboard_reads() -> None:
+    """test/unit/tensorboard.test.ts checks our TypeScript reader against expected.json: it must
+    be TensorBoard's own reading of the committed event files (a regenerated fixture included)."""
+    import importlib.util
+
+    script = EXAMPLES.parent / "test" / "fixtures" / "scripts" / "make_tensorboard_logs.py"
+    spec = importlib.util.spec_from_file_location("make_tensorboard_logs", script)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = json.loads((module.ROOT / "expected.json").read_text())
+    assert sorted(expected) == ["ppo-new-style", "restarted-without-a-start", "sft-classic"]
+    for run, tags in expected.items():
+        assert module.read_back(module.ROOT / run) == tags, run

@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32c, maskedCrc32c, ScalarRun, TfEventsTail } from '../../src/core/imports/tensorboard';
+
+// Event files written by torch's SummaryWriter, and what TensorBoard's own reader reads from
+// them (test/fixtures/scripts/make_tensorboard_logs.py writes both).
+const repo = join(__dirname, '..', '..', '..');
+const logs = join(repo, 'test', 'fixtures', 'workspace', 'imported', 'tensorboard');
+const expected = JSON.parse(readFileSync(join(logs, 'expected.json'), 'utf8')) as Record<string, Record<string, [number, number, number][]>>;
+
+function eventFiles(run: string): string[] {
+  return readdirSync(join(logs, run))
+    .filter((name) => name.startsWith('events.out.tfevents.'))
+    .sort()
+    .map((name) => join(logs, run, name));
+}
+
+/** The run read file by file in chunks of `chunk` bytes, as the worker reads a growing file. */
+function read(run: string, chunk: number): ScalarRun {
+  const scalars = new ScalarRun();
+  for (const file of eventFiles(run)) {
+    const bytes = readFileSync(file);
+    const tail = new TfEventsTail(scalars.kinds);
+    for (let at = 0; at < bytes.length; at += chunk) {
+      const batch = tail.push(bytes.subarray(at, at + chunk));
+      assert.equal(batch.damaged, 0);
+      scalars.apply(batch.events);
+    }
+    assert.equal(tail.offset, bytes.length);
+  }
+  return scalars;
+}
+
+describe('TensorBoard event files', () => {
+  for (const run of Object.keys(expected)) {
+    for (const chunk of [1 << 20, 7, 1]) {
+      it(`${run}, read in chunks of ${chunk} bytes: the scalars TensorBoard reads, purges applied`, () => {
+        const got = Object.fromEntries([...read(run, chunk).scalars()].map(([tag, points]) => [tag, points.map((p) => [p.step, p.wallTime, p.value])]));
+        assert.deepEqual(got, expected[run]);
+      });
+    }
+  }
+
+  it('skips text and histograms: only scalar tags come out', () => {
+    assert.deepEqual([...read('sft-classic', 4096).scalars().keys()], ['eval/id/success', 'train/loss', 'train/lr']);
+  });
+
+  it('a restarted writer purges the steps it writes again (new-style tensors), and counts the purge', () => {
+    const run = read('ppo-new-style', 4096);
+    assert.equal(run.purges, 1);
+    assert.deepEqual(
+      run.scalars().get('rollout/reward_mean')!.map((p) => p.step),
+      Array.from({ length: 35 }, (_, i) => i + 1),
+    );
+  });
+
+  it('CRC-32C is the Castagnoli checksum TFRecord masks', () => {
+    assert.equal(crc32c(new TextEncoder().encode('123456789')), 0xe3069283); // the standard check value
+    assert.equal(maskedCrc32c(new Uint8Array(0)), 0xa282ead8);
+  });
+
+  it('a record still being written waits; a damaged record is counted and skipped, not misread', () => {
+    const bytes = readFileSync(eventFiles('sft-classic')[0]!);
+    const whole = new ScalarRun();
+    const tail = new TfEventsTail(whole.kinds);
+    const first = tail.push(bytes.subarray(0, 30)); // the first record is 12 + 24 + 4 bytes
+    assert.equal(first.events.length, 0);
+    const rest = tail.push(bytes.subarray(30));
+    assert.ok(rest.events.length > 80);
+
+    // Damage the data of the first record that holds a scalar (records: 8-byte length, 4-byte CRC, data, 4-byte CRC).
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let at = 0;
+    for (;;) {
+      const length = Number(view.getBigUint64(at, true));
+      const probe = new TfEventsTail(new Map()).push(bytes.subarray(at, at + 16 + length));
+      if (probe.events[0]!.points.length > 0) break;
+      at += 16 + length;
+    }
+    const damaged = Uint8Array.from(bytes);
+    damaged[at + 14] = damaged[at + 14]! ^ 0xff;
+    const run = new ScalarRun();
+    const batch = new TfEventsTail(run.kinds).push(damaged);
+    assert.equal(batch.damaged, 1);
+    run.apply(batch.events);
+    const flat = (r: ScalarRun) => [...r.scalars().values()].flat().map((p) => JSON.stringify(p));
+    whole.apply([...first.events, ...rest.events]);
+    const intact = new Set(flat(whole));
+    const left = flat(run);
+    assert.equal(left.length, intact.size - 1);
+    assert.ok(left.every((p) => intact.has(p))); // what remains was read right
+  });
+});
