@@ -4,8 +4,11 @@
 // (a job's progress, on request). A file that shrank or was replaced (a resume drops records
 // after its checkpoint, atomically) is read again from the start.
 import { promises as fs } from 'node:fs';
-import { batchOf, type MetricBatch } from '../core/dashboard/model';
+import * as nodePath from 'node:path';
+import { batchOf, batchOfScalars, type MetricBatch } from '../core/dashboard/model';
+import { ScalarRun, TfEventsTail, type ScalarPoint } from '../core/imports/tensorboard';
 import { MetricsTail, type JobProgress } from '../core/runs/metricsTail';
+import { TENSORBOARD_EVENT_FILE, type RunSource } from '../core/runs/runFolder';
 
 export interface MetricsUpdate {
   folder: string;
@@ -18,8 +21,8 @@ export interface MetricsUpdate {
 }
 
 export type MetricsRequests = {
-  /** The files the dashboard shows (run folder -> metrics file); a file new to it is sent from the start. */
-  show: { params: { files: { folder: string; path: string }[] }; result: void };
+  /** The files the dashboard shows (run folder -> metrics file, or for a TensorBoard log its folder); a file new to it is sent from the start. */
+  show: { params: { files: ShownFile[] }; result: void };
   /** Read what was appended to the shown files (those of `folders`, all when omitted). */
   poll: { params: { folders?: string[] }; result: void };
   /** Send every shown file again from the start (a reloaded webview). */
@@ -30,10 +33,19 @@ export type MetricsRequests = {
 
 export type MetricsEvents = { update: MetricsUpdate };
 
+export interface ShownFile {
+  folder: string;
+  path: string;
+  /** 'tensorboard': `path` is a folder of event files (default: a metrics.jsonl). */
+  source?: RunSource;
+}
+
 const CHUNK_BYTES = 1024 * 1024;
 
 interface Followed {
   path: string;
+  /** A TensorBoard log folder: its event files, followed instead of `tail`. */
+  log: TensorBoardLog | undefined;
   inode: number;
   tail: MetricsTail;
   /** Reads and rewinds of this file, one at a time. */
@@ -49,8 +61,9 @@ export class MetricsFiles {
 
   constructor(private readonly emit: (update: MetricsUpdate) => void) {}
 
-  show(files: readonly { folder: string; path: string }[]): void {
+  show(files: readonly ShownFile[]): void {
     const wanted = new Map(files.map((f) => [f.path, f.folder]));
+    const logs = new Set(files.filter((f) => f.source === 'tensorboard').map((f) => f.path));
     for (const f of this.files.values()) {
       if (f.folder === undefined || wanted.get(f.path) === f.folder) continue;
       f.folder = undefined;
@@ -58,6 +71,7 @@ export class MetricsFiles {
     }
     for (const [path, folder] of wanted) {
       const f = this.followed(path);
+      if (logs.has(path)) f.log ??= new TensorBoardLog(path);
       if (f.folder === folder) continue;
       f.folder = folder;
       this.rewindFile(f);
@@ -83,12 +97,15 @@ export class MetricsFiles {
 
   private followed(path: string): Followed {
     let f = this.files.get(path);
-    if (!f) this.files.set(path, (f = { path, inode: -1, tail: new MetricsTail(), busy: Promise.resolve(), folder: undefined, forJobs: false }));
+    if (!f) this.files.set(path, (f = { path, log: undefined, inode: -1, tail: new MetricsTail(), busy: Promise.resolve(), folder: undefined, forJobs: false }));
     return f;
   }
 
   private rewindFile(f: Followed): void {
-    void this.inTurn(f, async () => (f.inode = -1));
+    void this.inTurn(f, async () => {
+      f.inode = -1;
+      f.log?.rewind();
+    });
   }
 
   private inTurn<T>(f: Followed, task: () => Promise<T>): Promise<T | undefined> {
@@ -99,6 +116,11 @@ export class MetricsFiles {
 
   /** Whether the file exists; its new records go to the dashboard (one update per chunk, never all held at once). */
   private async read(f: Followed): Promise<boolean> {
+    if (f.log) {
+      const update = await f.log.read();
+      if (update && f.folder !== undefined) this.emit({ folder: f.folder, ...update, skippedLines: [], pendingLine: false });
+      return update !== undefined;
+    }
     let stat;
     try {
       stat = await fs.stat(f.path);
@@ -128,5 +150,83 @@ export class MetricsFiles {
     } finally {
       await handle.close();
     }
+  }
+}
+
+/**
+ * A TensorBoard log folder followed as it grows: its event files in name order (a restarted
+ * writer adds a file), each read from where the last read stopped. A purge (a writer restarted
+ * with purge_step), or a file replaced or shrunk, sends every point kept again from the start.
+ */
+class TensorBoardLog {
+  private run = new ScalarRun();
+  private tails = new Map<string, { tail: TfEventsTail; inode: number }>();
+  private sentPurges = 0;
+  private startTime: number | undefined;
+  private sentAll = false;
+
+  constructor(private readonly folder: string) {}
+
+  rewind(): void {
+    this.sentAll = false;
+  }
+
+  /** What to send since the last read; undefined when the folder is gone. */
+  async read(): Promise<{ reset: boolean; batch: MetricBatch } | undefined> {
+    let names: string[];
+    try {
+      names = (await fs.readdir(this.folder)).filter((name) => TENSORBOARD_EVENT_FILE.test(name)).sort();
+    } catch {
+      return undefined;
+    }
+    const added: ScalarPoint[] = [];
+    for (const name of names) {
+      const file = nodePath.join(this.folder, name);
+      let stat;
+      try {
+        stat = await fs.stat(file);
+      } catch {
+        continue;
+      }
+      const known = this.tails.get(name);
+      if (known && (known.inode !== stat.ino || stat.size < known.tail.offset)) return this.restart();
+      const followed = known ?? { tail: new TfEventsTail(this.run.kinds), inode: stat.ino };
+      this.tails.set(name, followed);
+      if (stat.size > followed.tail.offset) {
+        const handle = await fs.open(file, 'r');
+        try {
+          const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+          while (followed.tail.offset < stat.size) {
+            const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, stat.size - followed.tail.offset), followed.tail.offset);
+            if (bytesRead === 0) break;
+            for (const point of this.run.apply(followed.tail.push(buffer.subarray(0, bytesRead)).events)) added.push(point);
+          }
+        } finally {
+          await handle.close();
+        }
+      }
+    }
+    this.startTime ??= added[0]?.wallTime;
+    if (this.run.purges !== this.sentPurges || !this.sentAll) {
+      this.sentPurges = this.run.purges;
+      this.sentAll = true;
+      return { reset: true, batch: this.everything() };
+    }
+    return { reset: false, batch: batchOfScalars(added, this.startTime ?? 0) };
+  }
+
+  private async restart(): Promise<{ reset: boolean; batch: MetricBatch } | undefined> {
+    this.run = new ScalarRun();
+    this.tails = new Map();
+    this.startTime = undefined;
+    this.sentAll = false;
+    return this.read();
+  }
+
+  private everything(): MetricBatch {
+    const points = [...this.run.scalars().values()].flat().sort((a, b) => a.step - b.step);
+    const start = points.reduce((min, p) => Math.min(min, p.wallTime), Infinity);
+    if (Number.isFinite(start)) this.startTime = start;
+    return batchOfScalars(points, this.startTime ?? 0);
   }
 }

@@ -3,6 +3,7 @@
 // (test/runner/webviewChecks/dashboard-paper.ts).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ExperimentEntry } from '../../src/core/runs/runTree';
 
 function runFolder(...parts: string[]): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -21,5 +22,35 @@ describe('Dashboard host', () => {
     const deadline = Date.now() + 30_000;
     while (dashboardTabs().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     assert.equal(dashboardTabs().length, 1);
+  });
+});
+
+describe('Runs of other trainers', () => {
+  it('lists a folder of TensorBoard event files as a run of its log dir, once; our own run with a TensorBoard copy stays one run', async () => {
+    const extension = vscode.extensions.getExtension<{ runs(): Promise<ExperimentEntry[]> }>('ptlab.ptlab');
+    assert.ok(extension);
+    const api = await extension.activate();
+    // Our run with logging.reportTo tensorboard: RUN/tensorboard holds event files next to run.json.
+    const ours = runFolder('tiny-gp-l', 'ppo');
+    const copy = vscode.Uri.joinPath(ours, 'tensorboard');
+    const source = vscode.Uri.joinPath(ours, '..', '..', '..', 'imported', 'tensorboard', 'sft-classic');
+    const [name] = (await vscode.workspace.fs.readDirectory(source)).map(([n]) => n).filter((n) => n.startsWith('events.out.tfevents.'));
+    await vscode.workspace.fs.copy(vscode.Uri.joinPath(source, name!), vscode.Uri.joinPath(copy, name!), { overwrite: true });
+    try {
+      await vscode.commands.executeCommand('ptlab.runs.refresh');
+      const experiments = await api.runs();
+      const logs = experiments.find((e) => e.name === 'TensorBoard: tensorboard');
+      assert.ok(logs, `experiments were ${JSON.stringify(experiments.map((e) => e.name))}`);
+      assert.deepEqual(logs.runs.map((r) => [r.runId, r.source, r.job]), [
+        ['ppo-new-style', 'tensorboard', 'unknown'],
+        ['restarted-without-a-start', 'tensorboard', 'unknown'],
+        ['sft-classic', 'tensorboard', 'unknown'],
+      ]);
+      const all = experiments.flatMap((e) => e.runs.map((r) => r.folder));
+      assert.ok(!all.includes(copy.fsPath), 'RUN/tensorboard is not a second run');
+      assert.ok(all.includes(ours.fsPath));
+    } finally {
+      await vscode.workspace.fs.delete(copy, { recursive: true });
+    }
   });
 });

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { crc32c, maskedCrc32c, ScalarRun, TfEventsTail } from '../../src/core/imports/tensorboard';
+import { MetricsFiles, type MetricsUpdate } from '../../src/workers/metrics';
 
 // Event files written by torch's SummaryWriter, and what TensorBoard's own reader reads from
 // them (test/fixtures/scripts/make_tensorboard_logs.py writes both).
@@ -90,5 +92,41 @@ describe('TensorBoard event files', () => {
     const left = flat(run);
     assert.equal(left.length, intact.size - 1);
     assert.ok(left.every((p) => intact.has(p))); // what remains was read right
+  });
+});
+
+describe('the metrics worker follows a TensorBoard log folder', () => {
+  it('sends the points as they are written, and everything again when a restarted writer purges', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-tb-'));
+    const updates: MetricsUpdate[] = [];
+    const files = new MetricsFiles((u) => updates.push(u));
+    try {
+      const [first, second] = eventFiles('ppo-new-style').map((file) => ({ name: basename(file), bytes: readFileSync(file) }));
+      const half = Math.floor(first!.bytes.length / 2) + 3; // mid-record: the partial record waits
+      writeFileSync(join(dir, first!.name), first!.bytes.subarray(0, half));
+      files.show([{ folder: 'imported/ppo', path: dir, source: 'tensorboard' }]);
+      await files.poll();
+      appendFileSync(join(dir, first!.name), first!.bytes.subarray(half));
+      await files.poll();
+      await files.poll(); // nothing new: nothing sent
+      writeFileSync(join(dir, second!.name), second!.bytes);
+      await files.poll();
+
+      const steps = (u: MetricsUpdate) => u.batch.series['train:rollout/reward_mean']?.steps ?? [];
+      assert.deepEqual(
+        updates.map((u) => u.reset),
+        [true, false, false, true],
+      );
+      const [start, rest, none, purged] = updates;
+      assert.ok(steps(start!).length > 5 && steps(start!).length < 30);
+      assert.deepEqual([...steps(start!), ...steps(rest!)], Array.from({ length: 30 }, (_, i) => i + 1));
+      assert.equal(none!.batch.count, 0);
+      assert.deepEqual(steps(purged!), Array.from({ length: 35 }, (_, i) => i + 1)); // steps 21-30 are the restarted writer's
+      assert.equal(purged!.batch.series['train:rollout/reward_mean']!.ys[25], expected['ppo-new-style']!['rollout/reward_mean']![25]![2]);
+      assert.deepEqual(purged!.batch.axes.gflops.filter((g) => g !== -1), []); // a TensorBoard log counts no GFLOPs
+      assert.equal(purged!.batch.axes.wallSeconds[0], 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

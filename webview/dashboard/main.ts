@@ -219,13 +219,37 @@ function render(): void {
     return;
   }
   const shown = all.filter((r) => isSelected(r.info.folder, metricRuns));
-  shownSeries = curveSeries(shown, metric, state.xKey, { smoothing: state.smoothing, band: state.band, aggregate: state.aggregate }, palette);
+  const focused = state.selected === null ? [] : shown;
+  if (focused.length > 0 && !focused.some((r) => r.records.has(metric))) {
+    // The runs asked for (the Runs view's choice) do not record this metric: show their first one.
+    const first = [...METRICS.map((m) => m.id), ...focused.flatMap((r) => r.records.trainNames()).sort()].find((id) => focused.some((r) => r.records.has(metricById(id))));
+    if (first) {
+      state.metric = first;
+      return render();
+    }
+  }
+  const options = { smoothing: state.smoothing, band: state.band, aggregate: state.aggregate };
+  let xKey = state.xKey;
+  shownSeries = curveSeries(shown, metric, xKey, options, palette);
+  let axisNote = '';
+  if (shownSeries.length === 0 && xKey !== 'step' && shown.some((r) => r.records.has(metric))) {
+    // Logs of other trainers (TensorBoard) count no GFLOPs, tokens or episodes: fall back to the step.
+    axisNote = ` · ${X_AXES.find((a) => a.key === xKey)!.label} not recorded by these runs: shown against step`;
+    xKey = 'step';
+    shownSeries = curveSeries(shown, metric, xKey, options, palette);
+  }
   renderRunList(metricRuns);
   seriesList.replaceChildren(...shownSeries.map((series) => el('li', {}, series.label)));
-  status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === state.xKey)!.label} · ${shown.length} of ${runs.length} runs · ${shownSeries.length} curve(s) · click a point to open its episodes`;
-  if (shown.length === 1) status.textContent = `${shown[0]!.info.folder} · ${shown[0]!.info.job} · ${shown[0]!.info.status} · ${status.textContent}`;
-  charts = [curvesChart(shownSeries, metric.rate, shown.map((r) => r.info))];
+  status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === xKey)!.label} · ${shown.length} of ${runs.length} runs · ${shownSeries.length} curve(s)${axisNote} · click a point to open its episodes`;
+  if (shown.length > 0 && shown.every((r) => r.info.source === 'tensorboard')) status.textContent = status.textContent.replace(' · click a point to open its episodes', '');
+  if (shown.length === 1) status.textContent = `${shown[0]!.info.folder} · ${shown[0]!.info.source === 'tensorboard' ? describeSource(shown[0]!.info) : `${shown[0]!.info.job} · ${shown[0]!.info.status}`} · ${status.textContent}`;
+  charts = [curvesChart(shownSeries, metric.rate, shown.map((r) => r.info), xKey)];
   performance.mark('ptlab-dashboard-rendered'); // bench/dashboardRender.ts times up to here
+}
+
+/** A run's status, or for another trainer's log what it is (a TensorBoard log says nothing of its writer's state). */
+function describeSource(run: RunInfo): string {
+  return run.source === 'tensorboard' ? 'TensorBoard log' : run.status;
 }
 
 function fillMetricSelect(): void {
@@ -261,7 +285,7 @@ function renderRunList(metricRuns: Set<string>): void {
         box,
         chip,
         el('span', { class: 'run-name' }, run.folder),
-        el('span', { class: `run-status status-${run.status}` }, `${run.status}${progress}${restarts}`),
+        el('span', { class: `run-status status-${run.status}` }, `${describeSource(run)}${progress}${restarts}`),
       );
     }),
   );
@@ -306,7 +330,7 @@ function restartMarkers(markers: { x: number; label: string }[]): Plugin<'line'>
 type Point = { x: number; y: number; step: number };
 type Role = { series: DisplaySeries; kind: 'main' | 'raw' | 'band' };
 
-function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[]): Chart {
+function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[], xKey: XKey): Chart {
   // Rates stay in [0, 1] (the y ticks say %), so the series' own points are the raw data.
   const roles: Role[] = [];
   const datasets: ChartDataset<'line', Point[]>[] = [];
@@ -337,7 +361,6 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
     roles.push({ series: s, kind: 'main' });
   }
   const colors = axisColors();
-  const xKey = state.xKey;
   const xOfStep = (run: RunInfo, step: number): number | undefined => {
     if (xKey === 'step') return step;
     const points = series.find((s) => s.folders.includes(run.folder))?.points;
@@ -394,7 +417,8 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
         const role = roles[hit.datasetIndex]!;
         const point = chart.data.datasets[hit.datasetIndex]!.data[hit.index] as Point;
         const folder = role.series.folders.find((f) => data.get(f)?.records !== undefined) ?? role.series.folders[0];
-        if (folder) host.post({ type: 'open/transcripts', folder, step: point.step, split: role.series.split ?? 'train' });
+        const imported = runs.find((r) => r.folder === folder)?.source === 'tensorboard'; // a TensorBoard log has no episodes
+        if (folder && !imported) host.post({ type: 'open/transcripts', folder, step: point.step, split: role.series.split ?? 'train' });
       },
     },
   });

@@ -147,6 +147,33 @@ export function batchOf(records: readonly MetricRecord[]): MetricBatch {
   return batch;
 }
 
+/**
+ * Scalars from another writer (a TensorBoard log) as columns: each tag a training series under
+ * its own name, one axes row per step; GFLOPs, tokens and episodes absent (such a log does not
+ * count them), wall time in seconds from `startTime` (the log's first event).
+ */
+export function batchOfScalars(points: readonly { tag: string; step: number; wallTime: number; value: number }[], startTime: number): MetricBatch {
+  const batch = emptyBatch();
+  let lastStep: number | undefined;
+  for (const p of points) {
+    if (p.step !== lastStep) {
+      batch.count++;
+      batch.axes.steps.push(p.step);
+      batch.axes.gflops.push(ABSENT);
+      batch.axes.tokens.push(ABSENT);
+      batch.axes.episodes.push(ABSENT);
+      batch.axes.wallSeconds.push(Math.max(0, p.wallTime - startTime));
+      lastStep = p.step;
+    }
+    if (!Number.isFinite(p.value)) continue; // NaN and infinities do not survive JSON; a gap, as TensorBoard draws them
+    const column = (batch.series[`train:${p.tag}`] ??= { steps: [], ys: [], ns: [] });
+    column.steps.push(p.step);
+    column.ys.push(p.value);
+    column.ns.push(ABSENT);
+  }
+  return batch;
+}
+
 /** First index whose step is >= `step` in an ascending array. */
 function lowerBound(steps: readonly number[], step: number): number {
   let lo = 0;
@@ -284,6 +311,7 @@ export class RunRecords {
     const axisSteps = this.axes.steps;
     const axis = xKey === 'step' ? undefined : this.axes.values[xKey];
     const points = new Array<CurvePoint>(steps.length);
+    if (axis && axis.every((v) => v === ABSENT)) return []; // the run never records this axis (a TensorBoard log: no GFLOPs)
     let j = 0;
     let carried = 0;
     for (let i = 0; i < steps.length; i++) {

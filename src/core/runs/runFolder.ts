@@ -11,9 +11,16 @@ export interface RunFolder {
   manifest: RunManifest | undefined;
   /** What is wrong with run.json, in words (missing, not JSON, or its first contract errors). */
   problems: string[];
-  /** The metrics file, relative to the folder. */
+  /** The metrics file, relative to the folder ('' for a TensorBoard log: its event files). */
   metricsFile: string;
+  /** Whose run: ours (run.json, metrics.jsonl), or a TensorBoard log folder from any writer. */
+  source: RunSource;
 }
+
+export type RunSource = 'ptlab' | 'tensorboard';
+
+/** TensorBoard's event files are named so (events.out.tfevents.<time>.<host>...). */
+export const TENSORBOARD_EVENT_FILE = /^events\.out\.tfevents\./;
 
 export type RunState = RunManifest['status'] | 'stale' | 'unknown';
 
@@ -24,17 +31,21 @@ export interface RunIdentity {
   experiment: string;
   job: RunManifest['job'] | 'unknown';
   status: RunManifest['status'] | 'unknown';
+  source: RunSource;
 }
 
 /** The run's identity, named `folder` (the Runs view: absolute; the dashboard: workspace-relative). */
 export function runIdentity(run: RunFolder, folder = run.folder): RunIdentity {
   const { manifest } = run;
+  const parts = folder.replace(/\\/g, '/').split('/').filter(Boolean);
   return {
     folder,
-    runId: manifest?.runId ?? folder.replace(/\\/g, '/').split('/').filter(Boolean).pop() ?? folder,
-    experiment: manifest?.experiment ?? 'unknown',
+    runId: manifest?.runId ?? parts.at(-1) ?? folder,
+    // A TensorBoard log folder's parent is its log dir: the experiment, as TensorBoard groups runs.
+    experiment: manifest?.experiment ?? (run.source === 'tensorboard' ? `TensorBoard: ${parts.at(-2) ?? '.'}` : 'unknown'),
     job: manifest?.job ?? 'unknown',
     status: manifest?.status ?? 'unknown',
+    source: run.source,
   };
 }
 
@@ -55,7 +66,12 @@ export function readRunFolder(folder: string, manifestText: string | undefined):
       problems.push(`run.json is not valid JSON: ${(err as Error).message}`);
     }
   }
-  return { folder, manifest, problems, metricsFile: manifest?.files?.metrics || 'metrics.jsonl' };
+  return { folder, manifest, problems, metricsFile: manifest?.files?.metrics || 'metrics.jsonl', source: 'ptlab' };
+}
+
+/** A folder holding TensorBoard event files (and no run.json): a run of another trainer. */
+export function tensorBoardFolder(folder: string): RunFolder {
+  return { folder, manifest: undefined, problems: [], metricsFile: '', source: 'tensorboard' };
 }
 
 /** Live state: a `running` manifest whose heartbeat stopped is `stale` (the process died without a word). */

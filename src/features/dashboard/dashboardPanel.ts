@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunInfo } from '../../core/dashboard/model';
+import type { RunSource } from '../../core/runs/runFolder';
 import { runInfo } from '../../core/runs/runInfo';
 import { DASHBOARD_VIEW_TYPE, type FromDashboard, type ToDashboard } from '../../protocol/dashboard';
 import type { RunFolders } from '../runs/runFolders';
@@ -19,7 +20,7 @@ export class DashboardPanel {
   private static current: DashboardPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** The workspace's runs: the dashboard's summary (folder relative to the workspace) and where the run lives. */
-  private shown: { info: RunInfo; folder: string; metricsFile: string }[] = [];
+  private shown: { info: RunInfo; folder: string; metricsFile: string; source: RunSource }[] = [];
   private ready = false;
   private focus: string[] | undefined;
 
@@ -61,13 +62,18 @@ export class DashboardPanel {
     // Metric files only (the trainer names them metrics.jsonl): episodes.jsonl and sft.jsonl
     // grow too, and say nothing to the curves.
     const metrics = vscode.workspace.createFileSystemWatcher('**/metrics.jsonl');
+    const events = vscode.workspace.createFileSystemWatcher('**/events.out.tfevents.*');
     const refreshSoon = debounce(() => void this.refresh(), 300);
     const pollSoon = debounce(() => this.toWorker('poll', {}), 100);
+    // A TensorBoard log says nothing of whether its writer still runs: it is polled while shown.
     const live = setInterval(() => {
-      if (this.shown.some((r) => r.info.status === 'running')) this.toWorker('poll', {});
+      if (this.shown.some((r) => r.info.status === 'running' || r.source === 'tensorboard')) this.toWorker('poll', {});
     }, LIVE_POLL_MS);
     this.disposables.push(
       metrics,
+      events,
+      events.onDidChange(pollSoon),
+      events.onDidCreate(pollSoon),
       runs.onDidChange(refreshSoon),
       runs.onMetricsUpdate((update) => this.post({ type: 'records/append', ...update })),
       metrics.onDidChange(pollSoon),
@@ -118,10 +124,10 @@ export class DashboardPanel {
   async refresh(): Promise<void> {
     const folders = await this.runs.all();
     this.shown = folders
-      .map((run) => ({ info: runInfo(run, vscode.workspace.asRelativePath(vscode.Uri.file(run.folder), false)), folder: run.folder, metricsFile: path.join(run.folder, run.metricsFile) }))
+      .map((run) => ({ info: runInfo(run, vscode.workspace.asRelativePath(vscode.Uri.file(run.folder), false)), folder: run.folder, metricsFile: path.join(run.folder, run.metricsFile), source: run.source }))
       .sort((a, b) => a.info.folder.localeCompare(b.info.folder));
     this.post({ type: 'runs/set', runs: this.shown.map((r) => r.info) });
-    this.toWorker('show', { files: this.shown.map((r) => ({ folder: r.info.folder, path: r.metricsFile })) });
+    this.toWorker('show', { files: this.shown.map((r) => ({ folder: r.info.folder, path: r.source === 'tensorboard' ? r.folder : r.metricsFile, source: r.source })) });
   }
 
   private async openTranscripts(folder: string, step: number, split: string): Promise<void> {

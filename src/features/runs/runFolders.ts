@@ -4,11 +4,12 @@
 // folders' metrics files for the dashboard (record batches) and the jobs (progress).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readRunFolder, type RunFolder } from '../../core/runs/runFolder';
+import { readRunFolder, tensorBoardFolder, type RunFolder } from '../../core/runs/runFolder';
 import type { MetricsEvents, MetricsRequests, MetricsUpdate } from '../../workers/metrics';
 import { WorkerClient, workerFile } from '../../workers/rpc';
 
 const EXCLUDE = '**/{node_modules,.git,.venv}/**';
+const TENSORBOARD_GLOB = 'events.out.tfevents.*';
 const decoder = new TextDecoder();
 
 interface Known {
@@ -38,7 +39,21 @@ export class RunFolders implements vscode.Disposable {
   private constructor() {
     const watcher = vscode.workspace.createFileSystemWatcher('**/run.json');
     const reread = (uri: vscode.Uri) => void this.reread([path.dirname(uri.fsPath)]);
-    this.disposables = [this.changed, this.metricsUpdated, watcher, watcher.onDidCreate(reread), watcher.onDidChange(reread), watcher.onDidDelete((uri) => this.forget(path.dirname(uri.fsPath)))];
+    // A TensorBoard log folder appears or goes with its event files (created, not changed, per writer).
+    const events = vscode.workspace.createFileSystemWatcher(`**/${TENSORBOARD_GLOB}`, false, true, false);
+    const logsChanged = debounce(() => void this.rescan(), 500);
+    this.disposables = [
+      this.changed,
+      this.metricsUpdated,
+      watcher,
+      watcher.onDidCreate(reread),
+      watcher.onDidChange(reread),
+      watcher.onDidDelete((uri) => this.forget(path.dirname(uri.fsPath))),
+      events,
+      events.onDidCreate(logsChanged),
+      events.onDidDelete(logsChanged),
+      { dispose: () => logsChanged.cancel() },
+    ];
   }
 
   /** Every run folder, by folder (the first call scans the workspace). */
@@ -86,7 +101,7 @@ export class RunFolders implements vscode.Disposable {
   }
 
   private async scan(): Promise<void> {
-    const uris = await vscode.workspace.findFiles('**/run.json', EXCLUDE, 5000);
+    const [uris, eventFiles] = await Promise.all([vscode.workspace.findFiles('**/run.json', EXCLUDE, 5000), vscode.workspace.findFiles(`**/${TENSORBOARD_GLOB}`, EXCLUDE, 20000)]);
     const texts = await Promise.all(uris.map((uri) => readText(uri.fsPath)));
     const previous = this.runs;
     this.runs = new Map();
@@ -95,6 +110,12 @@ export class RunFolders implements vscode.Disposable {
       const known = previous.get(folder);
       this.runs.set(folder, known && known.text === texts[i] ? known : { text: texts[i], run: readRunFolder(folder, texts[i]) });
     });
+    for (const folder of new Set(eventFiles.map((uri) => path.dirname(uri.fsPath)))) {
+      // Our own runs' TensorBoard copies (logging.reportTo: RUN/tensorboard) are shown as the runs themselves.
+      if (this.runs.has(folder) || this.runs.has(path.dirname(folder))) continue;
+      const known = previous.get(folder);
+      this.runs.set(folder, known?.run.source === 'tensorboard' ? known : { text: undefined, run: tensorBoardFolder(folder) });
+    }
     if (this.runs.size !== previous.size || [...this.runs].some(([folder, known]) => previous.get(folder) !== known)) this.changed.fire();
   }
 
@@ -102,6 +123,17 @@ export class RunFolders implements vscode.Disposable {
     void this.worker?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+function debounce(fn: () => void, ms: number): (() => void) & { cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  return Object.assign(
+    () => {
+      clearTimeout(timer);
+      timer = setTimeout(fn, ms);
+    },
+    { cancel: () => clearTimeout(timer) },
+  );
 }
 
 async function readText(file: string): Promise<string | undefined> {

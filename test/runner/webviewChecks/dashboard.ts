@@ -43,3 +43,24 @@ export const checks: WebviewCheck[] = [
     },
   },
 ];
+
+checks.push({
+  title: 'webview: the dashboard draws a TensorBoard log (SummaryWriter event files) against step, its own scalar names offered',
+  async run({ runCommand, activeWebview, page, screenshot }) {
+    await runCommand('Post-Training Lab: Open Dashboard');
+    const view = activeWebview();
+    await view.locator('#view-curves').click({ timeout: 60_000 });
+    await showOnly(view, ['imported/tensorboard/sft-classic']);
+    // The run records no ID success and no GFLOPs: the dashboard picks its first metric and the step axis.
+    const status = view.locator('#status');
+    await status.filter({ hasText: 'SFT loss vs step' }).waitFor({ timeout: 30_000 });
+    const text = (await status.textContent()) ?? '';
+    if (!text.includes('TensorBoard log') || !text.includes('GFLOPs not recorded by these runs') || !text.includes('1 curve(s)') || text.includes('episodes')) throw new Error(`status line was ${JSON.stringify(text)}`);
+    const options = await view.locator('#metric-select vscode-option').evaluateAll((all) => all.map((o) => o.getAttribute('value')));
+    for (const tag of ['train/lr', 'eval/id/success']) if (!options.includes(tag)) throw new Error(`the metric list ${JSON.stringify(options)} lacks ${tag}`);
+    const drawn = await ink(view, '#curves-chart');
+    if (drawn < 1000) throw new Error(`the chart canvas is nearly empty (${drawn} painted pixels)`);
+    await page.waitForTimeout(300);
+    await screenshot('dashboard-tensorboard');
+  },
+});
