@@ -164,7 +164,7 @@ class RunLog:
             }
         reported = config.get("logging", {}).get("reportTo", [])
         trackers.check_available(reported, str(config_path or self.manifest_path))
-        self._trackers = trackers.Trackers(reported, self.dir)
+        self._trackers = trackers.Trackers(reported, self.dir, self.manifest)
         self._write_manifest()
         self._previous_handlers: dict[int, Any] = {}
         if threading.current_thread() is threading.main_thread():

@@ -8,6 +8,9 @@ evaluation record's rates as `eval/{split}/success` (and `_stderr`, `per_step_ac
 `recognition`, `mean_reward`), and `compute/gflops` with both; the step is the record's step,
 the wall time the record's time. On resume the writer purges what TensorBoard holds past the
 checkpoint the run resumed from, as metrics.jsonl drops those records.
+
+`wandb`: a W&B run in RUN/wandb under the same names, offline (WANDB_MODE overrides it): project
+the experiment's name, group the run id, the run's config as W&B config; `wandb sync` uploads it.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-TRACKERS = ("tensorboard",)
-_MODULE = {"tensorboard": "tensorboard"}  # what each needs importable
-_INSTALL = {"tensorboard": "pip install -e 'trainer[tensorboard]' (or pip install tensorboard)"}
+TRACKERS = ("tensorboard", "wandb")
+_MODULE = {"tensorboard": "tensorboard", "wandb": "wandb"}  # what each needs importable
+_INSTALL = {"tensorboard": "pip install -e 'trainer[tensorboard]' (or pip install tensorboard)", "wandb": "pip install -e 'trainer[wandb]' (or pip install wandb)"}
 
 
 class TrackerError(RuntimeError):
@@ -72,6 +75,37 @@ class TensorBoard:
         self.writer.close()
 
 
+class WandB:
+    """A W&B run in RUN/wandb, offline unless WANDB_MODE says otherwise (`wandb sync` uploads it).
+    A resumed run is a new W&B run in the same group (W&B cannot rewind an offline run to the
+    checkpoint's step, and drops steps below its last one)."""
+
+    def __init__(self, run_dir: Path, manifest: dict[str, Any]) -> None:
+        import os
+
+        import wandb
+
+        segment = len(manifest.get("segments", [])) - 1
+        run_id = re.sub(r"[^A-Za-z0-9_-]", "-", manifest["runId"]) + (f"-resume{segment}" if segment > 0 else "")
+        self.run = wandb.init(
+            mode=os.environ.get("WANDB_MODE", "offline"),  # type: ignore[arg-type]
+            dir=str(run_dir),
+            project=re.sub(r"[^A-Za-z0-9_.-]", "-", manifest["experiment"]) or "ptlab",
+            group=manifest["runId"],
+            job_type=manifest["job"],
+            name=run_id,
+            id=run_id,
+            config=manifest.get("config", {}),
+            settings=wandb.Settings(console="off", silent=True),
+        )
+
+    def log(self, record: dict[str, Any]) -> None:
+        self.run.log(scalars(record), step=record["step"])
+
+    def close(self) -> None:
+        self.run.finish()
+
+
 def check_available(names: list[str] | tuple[str, ...], where: str) -> None:
     """Fail at the run's start, not at its first record, when a tracker cannot be imported."""
     for name in names:
@@ -87,22 +121,27 @@ class Trackers:
     """The trackers of one run, opened at its first record (a resumed run knows by then the
     step it resumed from)."""
 
-    def __init__(self, names: list[str] | tuple[str, ...], run_dir: Path) -> None:
+    def __init__(self, names: list[str] | tuple[str, ...], run_dir: Path, manifest: dict[str, Any] | None = None) -> None:
         self.names = tuple(names)
         self.run_dir = run_dir
+        self.manifest = manifest or {}
         self.open: list[Tracker] | None = None
 
     def log(self, record: dict[str, Any], resumed_from: int | None) -> None:
         if not self.names:
             return
         if self.open is None:
-            # TensorBoard takes a run's first SessionLog START as its start and purges at later
-            # ones only: a fresh run writes that first START (purge_step 0) so that a resume's
-            # START at the checkpoint's next step purges what came after the checkpoint.
-            purge = 0 if resumed_from is None else resumed_from + 1
-            self.open = [TensorBoard(self.run_dir, purge) for name in self.names if name == "tensorboard"]
+            self.open = [self._start(name, resumed_from) for name in self.names]
         for tracker in self.open:
             tracker.log(record)
+
+    def _start(self, name: str, resumed_from: int | None) -> Tracker:
+        if name == "wandb":
+            return WandB(self.run_dir, self.manifest)
+        # TensorBoard takes a run's first SessionLog START as its start and purges at later
+        # ones only: a fresh run writes that first START (purge_step 0) so that a resume's
+        # START at the checkpoint's next step purges what came after the checkpoint.
+        return TensorBoard(self.run_dir, 0 if resumed_from is None else resumed_from + 1)
 
     def close(self) -> None:
         for tracker in self.open or []:

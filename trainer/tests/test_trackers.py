@@ -44,10 +44,44 @@ def tiny_config(tmp_path: Path, report_to: list[str]) -> Path:
     return path
 
 
-def test_an_sft_runs_records_reach_tensorboard_under_their_own_names(tmp_path: Path, ptlab_cache: Path) -> None:
+def wandb_history(run_dir: Path) -> dict[str, list[tuple[int, float]]]:
+    """The history rows of the W&B offline run under run_dir, read from its .wandb file (a
+    LevelDB-style log of wandb's own protobuf Records: 32 KiB blocks, 7-byte record headers)."""
+    import struct
+
+    from wandb.proto import wandb_internal_pb2
+
+    [path] = run_dir.glob("wandb/offline-run-*/run-*.wandb")
+    data = path.read_bytes()
+    assert data[:4] == b":W&B", f"{path} is not a W&B datastore"
+    block, pos, pending = 32768, 7, b""
+    history: dict[str, list[tuple[int, float]]] = {}
+    while pos + 7 <= len(data):
+        if block - pos % block < 7:
+            pos += block - pos % block
+            continue
+        _, length, kind = struct.unpack("<IHB", data[pos : pos + 7])
+        chunk, pos = data[pos + 7 : pos + 7 + length], pos + 7 + length
+        if kind in (2, 3):  # FIRST, MIDDLE of a record split over blocks
+            pending = (pending if kind == 3 else b"") + chunk
+            continue
+        if kind not in (1, 4):  # FULL, LAST; 0 is padding
+            continue
+        record = wandb_internal_pb2.Record()
+        record.ParseFromString(pending + chunk if kind == 4 else chunk)
+        if record.WhichOneof("record_type") == "history":
+            for item in record.history.item:
+                key = item.key or "/".join(item.nested_key)
+                if not key.startswith("_"):
+                    history.setdefault(key, []).append((record.history.step.num, json.loads(item.value_json)))
+    return history
+
+
+def test_an_sft_runs_records_reach_tensorboard_and_wandb_under_their_own_names(tmp_path: Path, ptlab_cache: Path) -> None:
+    pytest.importorskip("wandb")
     run = tmp_path / "run"
-    env = {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache), "OMP_NUM_THREADS": "1"}
-    result = subprocess.run([sys.executable, "-m", "ptlab", "sft", "--config", str(tiny_config(tmp_path, ["tensorboard"])), "--run-dir", str(run)], capture_output=True, text=True, env=env, timeout=600)
+    env = {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache), "OMP_NUM_THREADS": "1", "WANDB_MODE": "offline"}
+    result = subprocess.run([sys.executable, "-m", "ptlab", "sft", "--config", str(tiny_config(tmp_path, ["tensorboard", "wandb"])), "--run-dir", str(run)], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert {r["kind"] for r in records} == {"train", "eval"}
@@ -56,11 +90,17 @@ def test_an_sft_runs_records_reach_tensorboard_under_their_own_names(tmp_path: P
         for tag, value in trackers.scalars(record).items():
             expected.setdefault(tag, []).append((record["step"], value))
     assert "train/loss" in expected and "eval/id/success" in expected and "eval/id/success_stderr" in expected
-    seen = tensorboard_scalars(run / "tensorboard")
-    assert sorted(seen) == sorted(expected)
-    for tag, points in expected.items():
-        assert [step for step, _ in seen[tag]] == [step for step, _ in points], tag
-        assert [v for _, v in seen[tag]] == pytest.approx([v for _, v in points], rel=1e-6, abs=1e-6), tag
+    # W&B keeps one row per step: a tag logged twice at a step (compute/gflops of the training
+    # record and of each split's evaluation) holds its last value there.
+    one_per_step = {tag: list({step: (step, v) for step, v in points}.values()) for tag, points in expected.items()}
+    for tracker, seen, want in (("tensorboard", tensorboard_scalars(run / "tensorboard"), expected), ("wandb", wandb_history(run), one_per_step)):
+        assert sorted(seen) == sorted(want), tracker
+        for tag, points in want.items():
+            assert [step for step, _ in seen[tag]] == [step for step, _ in points], (tracker, tag)
+            assert [v for _, v in seen[tag]] == pytest.approx([v for _, v in points], rel=1e-6, abs=1e-6), (tracker, tag)
+    manifest = json.loads((run / "run.json").read_text())
+    [wandb_run] = run.glob("wandb/offline-run-*")
+    assert wandb_run.name.endswith(f"-{manifest['runId']}")
 
 
 def record(step: int, loss: float) -> dict:
@@ -87,12 +127,13 @@ def test_eval_records_name_their_split_and_rates() -> None:
     assert got == {"eval/ood_rule/success": 0.25, "eval/ood_rule/success_stderr": 0.1, "eval/ood_rule/per_step_accuracy": 0.25, "eval/ood_rule/per_step_accuracy_stderr": 0.1, "eval/ood_rule/mean_reward": -2.0, "compute/gflops": 1.5}
 
 
-def test_a_tracker_that_is_not_installed_stops_the_run_before_it_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("name", ["tensorboard", "wandb"])
+def test_a_tracker_that_is_not_installed_stops_the_run_before_it_starts(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ptlab.runlog import RunLog
 
-    monkeypatch.setitem(sys.modules, "tensorboard", None)  # import tensorboard now raises ImportError
-    with pytest.raises(trackers.TrackerError, match=r"logging\.reportTo asks for tensorboard, which is not installed.*pip install"):
-        RunLog(tmp_path / "run", experiment="x", job="sft", config={"logging": {"reportTo": ["tensorboard"]}}, config_path=tmp_path / "x.ptlab.json", command=[], seeds={})
+    monkeypatch.setitem(sys.modules, name, None)  # the import now raises ImportError
+    with pytest.raises(trackers.TrackerError, match=rf"logging\.reportTo asks for {name}, which is not installed.*pip install -e 'trainer\[{name}\]'"):
+        RunLog(tmp_path / "run", experiment="x", job="sft", config={"logging": {"reportTo": [name]}}, config_path=tmp_path / "x.ptlab.json", command=[], seeds={})
     assert not (tmp_path / "run" / "run.json").exists()
 
 
@@ -117,3 +158,16 @@ def test_the_dashboards_tensorboard_fixture_is_what_tensorboard_reads() -> None:
     assert sorted(expected) == ["ppo-new-style", "restarted-without-a-start", "sft-classic"]
     for run, tags in expected.items():
         assert module.read_back(module.ROOT / run) == tags, run
+
+
+def test_a_resumed_run_is_a_new_wandb_run_in_the_runs_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("wandb")
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    manifest = {"runId": "ppo s1", "experiment": "gp-l rl", "job": "ppo", "config": {"seed": 1}, "segments": [{"index": 0}, {"index": 1}]}
+    resumed = trackers.Trackers(["wandb"], tmp_path, manifest)
+    for step in (4, 5):
+        resumed.log(record(step, 1.0 / step), resumed_from=3)
+    resumed.close()
+    [folder] = tmp_path.glob("wandb/offline-run-*")
+    assert folder.name.endswith("-ppo-s1-resume1")
+    assert wandb_history(tmp_path)["train/loss"] == [(4, 0.25), (5, 0.2)]

@@ -688,9 +688,9 @@ export interface EnvironmentOverrides {
  */
 export interface Logging {
   /**
-   * Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`.
+   * Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`. `wandb`: a W&B run in RUN/wandb under the same names, offline unless WANDB_MODE says otherwise (`wandb sync` uploads it; needs pip install -e 'trainer[wandb]'), one W&B run per process lifetime grouped by the run id.
    */
-  reportTo?: 'tensorboard'[];
+  reportTo?: ('tensorboard' | 'wandb')[];
 }
 /**
  * Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.
