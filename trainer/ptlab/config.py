@@ -105,6 +105,7 @@ class Ppo:
     groupSize: int = 4
     groupStd: bool = True
     groupCredit: Literal["episode", "turn"] = "episode"
+    reward: Literal["verifier", "outcome"] = "verifier"
     rewardScale: float = 1
     valueHead: ValueHead = field(default_factory=ValueHead)
     saveEverySteps: int | None = None

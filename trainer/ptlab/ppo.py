@@ -58,7 +58,7 @@ import torch
 from ptlab import chat, checkpoints, episodes, parallel
 from ptlab import ppo_core as core
 from ptlab.config import Experiment, Ppo
-from ptlab.envs.episode import Episode
+from ptlab.envs.episode import Episode, Step
 from ptlab.episodes import Slot
 from ptlab.evaluate import due, evaluate
 from ptlab.generation import generate
@@ -123,6 +123,13 @@ class Transition:
     old_value: float = 0.0
     advantage: float = 0.0
     ret: float = 0.0
+
+
+def trained_reward(step: Step, cfg: Ppo) -> float:
+    """The reward PPO trains on for one attempt: the verifier's (the paper's), or with
+    `reward: "outcome"` 1 for an accepted attempt and 0 otherwise; times rewardScale."""
+    reward = float(step.correct) if cfg.reward == "outcome" else step.reward
+    return reward * cfg.rewardScale
 
 
 def _prompt(encoder: Any, messages: list[dict[str, Any]]) -> tuple[list[int], str]:
@@ -376,7 +383,7 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
             inference_tokens += generation.prompt_tokens + generation.answer_tokens
             response_ids = list(generation.ids)  # as sampled: the gradient is taken on what the policy did
             weights = core.token_weights(generation.text, _token_ends(policy.text, response_ids[: generation.answer_tokens]), answer_key, cfg.thoughtWeight) + [1.0] * generation.stopped
-            transitions.append(Transition(i, prompt_ids, response_ids, weights, step.reward * cfg.rewardScale, step.done, slot.index, images, prompt_text))
+            transitions.append(Transition(i, prompt_ids, response_ids, weights, trained_reward(step, cfg), step.done, slot.index, images, prompt_text))
             if step.done:
                 finished.append(slot)
                 if group:

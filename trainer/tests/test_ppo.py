@@ -570,3 +570,44 @@ def test_ppo_learns_an_easily_learned_reward_within_a_few_updates(tmp_path, monk
     flipped = learning_run(tmp_path / "flipped", monkeypatch, flip_advantages=True, ratio=ratio)
     print("with the advantages flipped:", [round(r, 3) for r in flipped])
     assert flipped[-1] < curve[0] + 0.05, flipped
+
+
+def test_outcome_reward_is_one_for_an_accepted_attempt_and_zero_otherwise_in_both_tasks():
+    """ppo.reward "outcome": PPO trains on acceptance alone; the verifier's reward stays in the records."""
+    from ptlab.config import Ppo
+    from ptlab.envs import virl
+    from ptlab.envs.generalpoints import GeneralPointsConfig, GeneralPointsEpisode, expert_response
+
+    gp = GeneralPointsEpisode(GeneralPointsConfig.from_dict({"env": "generalpoints", "maxVerify": 3}), 0)
+    wrong, right = gp.step("no idea"), gp.step(expert_response(gp.hand))
+    route = virl.VirlConfig.from_dict({"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 5}}}).episodes(Path("."))(0)
+    expert = route.expert_action
+    moved, missed = route.step(f'{{"action": "{expert}"}}'), route.step('{"action": "stop()"}')
+    outcome, verifier = Ppo(reward="outcome", rewardScale=2), Ppo()
+    assert [ppo_module_reward(s, outcome) for s in (wrong, right, moved, missed)] == [0.0, 2.0, 2.0, 0.0]
+    assert [ppo_module_reward(s, verifier) for s in (wrong, right)] == [wrong.reward, 5.0]
+    assert wrong.reward < 0 and missed.reward < 0
+
+
+def ppo_module_reward(step, cfg):
+    from ptlab.ppo import trained_reward
+
+    return trained_reward(step, cfg)
+
+
+def test_a_run_with_outcome_reward_trains_on_it_and_records_the_verifiers(tmp_path, env):
+    data = json.loads(config(tmp_path, 1, 100).read_text())
+    data["ppo"]["reward"] = "outcome"
+    del data["evaluation"]
+    path = tmp_path / "outcome.ptlab.json"
+    path.write_text(json.dumps(data))
+    run = tmp_path / "run"
+    result = ppo(env, "--config", str(path), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    [train] = [r for r in records(run) if r["kind"] == "train"]
+    turns = [t for e in records(run, "episodes.jsonl") for t in e["turns"]]
+    reward_mean = train["metrics"]["rollout/reward_mean"]
+    assert 0.0 <= reward_mean <= 1.0  # the verifier's would be negative: most attempts fail
+    if not any(t["reward"] == 5 for t in turns):
+        assert reward_mean == 0.0
+    assert any(t["reward"] < 0 for t in turns)  # the records keep the verifier's rewards

@@ -13,6 +13,7 @@ class Step(Protocol):
     done: bool
     success: bool  # the episode ended solved
     truncated: bool  # the episode ended on its verification budget, unsolved
+    correct: bool  # the verifier accepted this attempt (a solved hand; a right V-IRL action)
     next_prompt: str | None  # the next user turn, None when done
     new_chat: bool  # the next prompt starts a fresh chat (a V-IRL move) instead of extending this one
     recognized: bool | None  # vision GeneralPoints: the answer named the cards shown

@@ -846,6 +846,11 @@ class Step:
     failure_mode: str | None
     new_chat: bool = False  # the next prompt always extends the chat (V-IRL's moves start a new one)
 
+    @property
+    def correct(self) -> bool:
+        """The verifier accepted the attempt: in GeneralPoints, it solved the hand."""
+        return self.success
+
 
 class GeneralPointsEpisode:
     """One episode with sequential revision: up to maxVerify scored attempts."""

@@ -544,7 +544,11 @@ export interface Ppo {
    */
   groupCredit?: 'episode' | 'turn';
   /**
-   * Multiply verifier rewards by this.
+   * What PPO trains on. `verifier` (the paper's): the verifier's reward of each attempt (+5 solved, -1 wrong value, -2 per wrong number, -3 illegal, ...). `outcome`: 1 for an attempt the verifier accepts (a solved hand, a right V-IRL action), 0 otherwise, so that success alone drives learning rather than the size of the penalties. Episodes, messages and the recorded rewards stay the verifier's.
+   */
+  reward?: 'verifier' | 'outcome';
+  /**
+   * Multiply the rewards PPO trains on by this.
    */
   rewardScale?: number;
   valueHead?: {
