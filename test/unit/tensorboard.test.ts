@@ -3,6 +3,8 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { crc32c, maskedCrc32c, ScalarRun, TfEventsTail } from '../../src/core/imports/tensorboard';
+import { tensorBoardFolder } from '../../src/core/runs/runFolder';
+import { runInfo } from '../../src/core/runs/runInfo';
 import { MetricsFiles, type MetricsUpdate } from '../../src/workers/metrics';
 
 // Event files written by torch's SummaryWriter, and what TensorBoard's own reader reads from
@@ -128,5 +130,21 @@ describe('the metrics worker follows a TensorBoard log folder', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('TensorBoard runs in the dashboard', () => {
+  it('groups the runs of a log dir that differ only in a seed suffix; other names stay apart', () => {
+    const info = (folder: string) => runInfo(tensorBoardFolder(folder), folder);
+    const [a, b, c, lr4, lr5, plain] = ['logs/ppo-seed1', 'logs/ppo_s2', 'logs/ppo.seed=3', 'logs/lr1e-4', 'logs/lr1e-5', 'logs/sft-classic'].map(info);
+    assert.deepEqual([a, b, c].map((r) => [r!.seed, r!.groupKey, r!.groupLabel]), [
+      [1, 'tensorboard:logs/ppo', 'logs/ppo'],
+      [2, 'tensorboard:logs/ppo', 'logs/ppo'],
+      [3, 'tensorboard:logs/ppo', 'logs/ppo'],
+    ]);
+    assert.notEqual(lr4!.groupKey, lr5!.groupKey);
+    assert.equal(lr4!.seed, undefined);
+    assert.deepEqual([plain!.experiment, plain!.source, plain!.job, plain!.seed], ['TensorBoard: logs', 'tensorboard', 'unknown', undefined]);
+    assert.notEqual(info('other/ppo-seed1').groupKey, a!.groupKey); // another log dir, another group
   });
 });

@@ -25,8 +25,31 @@ function shortPath(path: string): string {
   return path.split('/').slice(-2).join('/');
 }
 
+/** A TensorBoard run named like `ppo-seed2`, `ppo_s2` or `ppo-2`: its base name and seed. */
+const SEEDED_NAME = /^(.+?)(?:[-_.]s|[-_.]?seed)[-_=]?(\d+)$/i;
+
+/** A TensorBoard log folder: runs of one log dir whose names differ only in a seed suffix form one seed group. */
+function tensorBoardInfo(run: RunFolder, folder: string): RunInfo {
+  const identity = runIdentity(run, folder);
+  const parts = folder.replace(/\\/g, '/').split('/');
+  const logDir = parts.slice(0, -1).join('/');
+  const match = SEEDED_NAME.exec(identity.runId);
+  const base = match ? match[1]! : identity.runId;
+  return {
+    ...identity,
+    seed: match ? Number(match[2]) : undefined,
+    task: '',
+    init: undefined,
+    groupKey: `tensorboard:${logDir}/${base}`,
+    groupLabel: `${logDir ? `${logDir}/` : ''}${base}`,
+    segments: [],
+    problems: run.problems,
+  };
+}
+
 /** The dashboard's summary of a run folder, named `folder` there (relative to the workspace). */
 export function runInfo(run: RunFolder, folder = run.folder): RunInfo {
+  if (run.source === 'tensorboard') return tensorBoardInfo(run, folder);
   const { manifest, problems } = run;
   const config = (manifest?.config ?? {}) as Record<string, unknown>;
   const job = manifest?.job ?? 'unknown';
