@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { batchOf, batchOfScalars, type MetricBatch } from '../core/dashboard/model';
 import { ScalarRun, TfEventsTail, type ScalarPoint } from '../core/imports/tensorboard';
+import { CHECKPOINT_FOLDER, readTrainerState, trainerStateBatch } from '../core/imports/trainerState';
 import { MetricsTail, type JobProgress } from '../core/runs/metricsTail';
 import { TENSORBOARD_EVENT_FILE, type RunSource } from '../core/runs/runFolder';
 
@@ -36,7 +37,7 @@ export type MetricsEvents = { update: MetricsUpdate };
 export interface ShownFile {
   folder: string;
   path: string;
-  /** 'tensorboard': `path` is a folder of event files (default: a metrics.jsonl). */
+  /** 'tensorboard': `path` is a folder of event files; 'hf-trainer': a Trainer's output_dir (default: a metrics.jsonl). */
   source?: RunSource;
 }
 
@@ -44,8 +45,8 @@ const CHUNK_BYTES = 1024 * 1024;
 
 interface Followed {
   path: string;
-  /** A TensorBoard log folder: its event files, followed instead of `tail`. */
-  log: TensorBoardLog | undefined;
+  /** Another trainer's files, followed instead of `tail`. */
+  log: ImportedLog | undefined;
   inode: number;
   tail: MetricsTail;
   /** Reads and rewinds of this file, one at a time. */
@@ -63,7 +64,7 @@ export class MetricsFiles {
 
   show(files: readonly ShownFile[]): void {
     const wanted = new Map(files.map((f) => [f.path, f.folder]));
-    const logs = new Set(files.filter((f) => f.source === 'tensorboard').map((f) => f.path));
+    const logs = new Map(files.filter((f) => f.source && f.source !== 'ptlab').map((f) => [f.path, f.source!] as const));
     for (const f of this.files.values()) {
       if (f.folder === undefined || wanted.get(f.path) === f.folder) continue;
       f.folder = undefined;
@@ -71,7 +72,8 @@ export class MetricsFiles {
     }
     for (const [path, folder] of wanted) {
       const f = this.followed(path);
-      if (logs.has(path)) f.log ??= new TensorBoardLog(path);
+      const source = logs.get(path);
+      if (source) f.log ??= source === 'tensorboard' ? new TensorBoardLog(path) : new TrainerStateLog(path);
       if (f.folder === folder) continue;
       f.folder = folder;
       this.rewindFile(f);
@@ -153,12 +155,60 @@ export class MetricsFiles {
   }
 }
 
+interface ImportedLog {
+  rewind(): void;
+  /** What to send since the last read; undefined when the files are gone. */
+  read(): Promise<{ reset: boolean; batch: MetricBatch } | undefined>;
+}
+
+/**
+ * A Hugging Face Trainer's output_dir: its latest trainer_state.json (the highest checkpoint-N's,
+ * or output_dir's own when it is further along), sent whole whenever it changes (the Trainer
+ * rewrites it at each save; it is not appended to).
+ */
+class TrainerStateLog implements ImportedLog {
+  private sent: string | undefined;
+
+  constructor(private readonly folder: string) {}
+
+  rewind(): void {
+    this.sent = undefined;
+  }
+
+  async read(): Promise<{ reset: boolean; batch: MetricBatch } | undefined> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.folder);
+    } catch {
+      return undefined;
+    }
+    const checkpoints = names.map((n) => CHECKPOINT_FOLDER.exec(n)).filter((m): m is RegExpExecArray => m !== null).sort((a, b) => Number(b[1]) - Number(a[1]));
+    const candidates = [nodePath.join(this.folder, 'trainer_state.json'), ...checkpoints.slice(0, 1).map((m) => nodePath.join(this.folder, m[0], 'trainer_state.json'))];
+    const found = (await Promise.all(candidates.map(async (file) => ({ file, stat: await fs.stat(file).catch(() => undefined) })))).filter((c) => c.stat);
+    if (found.length === 0) return undefined;
+    const signature = found.map((c) => `${c.file}:${c.stat!.mtimeMs}:${c.stat!.size}`).join('|');
+    if (signature === this.sent) return { reset: false, batch: batchOfScalars([], 0) };
+    let best: ReturnType<typeof readTrainerState> | undefined;
+    for (const { file } of found) {
+      try {
+        const state = readTrainerState(await fs.readFile(file, 'utf8'));
+        if (!best || state.globalStep > best.globalStep) best = state;
+      } catch {
+        // being rewritten, or not a Trainer's: the next read tries again
+      }
+    }
+    if (!best) return { reset: false, batch: batchOfScalars([], 0) };
+    this.sent = signature;
+    return { reset: true, batch: trainerStateBatch(best) };
+  }
+}
+
 /**
  * A TensorBoard log folder followed as it grows: its event files in name order (a restarted
  * writer adds a file), each read from where the last read stopped. A purge (a writer restarted
  * with purge_step), or a file replaced or shrunk, sends every point kept again from the start.
  */
-class TensorBoardLog {
+class TensorBoardLog implements ImportedLog {
   private run = new ScalarRun();
   private tails = new Map<string, { tail: TfEventsTail; inode: number }>();
   private sentPurges = 0;

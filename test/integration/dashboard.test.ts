@@ -26,7 +26,7 @@ describe('Dashboard host', () => {
 });
 
 describe('Runs of other trainers', () => {
-  it('lists a folder of TensorBoard event files as a run of its log dir, once; our own run with a TensorBoard copy stays one run', async () => {
+  it('lists TensorBoard log folders and a TRL output_dir as runs, once each; a run with a TensorBoard copy stays one run', async () => {
     const extension = vscode.extensions.getExtension<{ runs(): Promise<ExperimentEntry[]> }>('ptlab.ptlab');
     assert.ok(extension);
     const api = await extension.activate();
@@ -49,6 +49,10 @@ describe('Runs of other trainers', () => {
       const all = experiments.flatMap((e) => e.runs.map((r) => r.folder));
       assert.ok(!all.includes(copy.fsPath), 'RUN/tensorboard is not a second run');
       assert.ok(all.includes(ours.fsPath));
+      // A TRL GRPOTrainer output_dir: one run with its checkpoints; its own TensorBoard log (runs/<date_host>) is that run too.
+      const trl = experiments.find((e) => e.name === 'Trainer: trl')?.runs;
+      assert.deepEqual(trl?.map((r) => [r.runId, r.source, r.state, r.step, r.totalSteps, r.checkpoints.map((c) => c.step)]), [['grpo-gp-l', 'hf-trainer', 'finished', 6, 6, [2, 4, 6]]]);
+      assert.ok(!experiments.some((e) => e.name === 'TensorBoard: runs'), `experiments were ${JSON.stringify(experiments.map((e) => e.name))}`);
     } finally {
       await vscode.workspace.fs.delete(copy, { recursive: true });
     }

@@ -241,15 +241,15 @@ function render(): void {
   renderRunList(metricRuns);
   seriesList.replaceChildren(...shownSeries.map((series) => el('li', {}, series.label)));
   status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === xKey)!.label} · ${shown.length} of ${runs.length} runs · ${shownSeries.length} curve(s)${axisNote} · click a point to open its episodes`;
-  if (shown.length > 0 && shown.every((r) => r.info.source === 'tensorboard')) status.textContent = status.textContent.replace(' · click a point to open its episodes', '');
-  if (shown.length === 1) status.textContent = `${shown[0]!.info.folder} · ${shown[0]!.info.source === 'tensorboard' ? describeSource(shown[0]!.info) : `${shown[0]!.info.job} · ${shown[0]!.info.status}`} · ${status.textContent}`;
+  if (shown.length > 0 && shown.every((r) => r.info.source !== 'ptlab')) status.textContent = status.textContent.replace(' · click a point to open its episodes', '');
+  if (shown.length === 1) status.textContent = `${shown[0]!.info.folder} · ${shown[0]!.info.source !== 'ptlab' ? describeSource(shown[0]!.info) : `${shown[0]!.info.job} · ${shown[0]!.info.status}`} · ${status.textContent}`;
   charts = [curvesChart(shownSeries, metric.rate, shown.map((r) => r.info), xKey)];
   performance.mark('ptlab-dashboard-rendered'); // bench/dashboardRender.ts times up to here
 }
 
-/** A run's status, or for another trainer's log what it is (a TensorBoard log says nothing of its writer's state). */
+/** A run's status, with another trainer's run named for what it is (a TensorBoard log says nothing of its writer's state). */
 function describeSource(run: RunInfo): string {
-  return run.source === 'tensorboard' ? 'TensorBoard log' : run.status;
+  return run.source === 'tensorboard' ? 'TensorBoard log' : run.source === 'hf-trainer' ? `Trainer run · ${run.status}` : run.status;
 }
 
 function fillMetricSelect(): void {
@@ -417,7 +417,7 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
         const role = roles[hit.datasetIndex]!;
         const point = chart.data.datasets[hit.datasetIndex]!.data[hit.index] as Point;
         const folder = role.series.folders.find((f) => data.get(f)?.records !== undefined) ?? role.series.folders[0];
-        const imported = runs.find((r) => r.folder === folder)?.source === 'tensorboard'; // a TensorBoard log has no episodes
+        const imported = (runs.find((r) => r.folder === folder)?.source ?? 'ptlab') !== 'ptlab'; // another trainer's run has no episodes of ours
         if (folder && !imported) host.post({ type: 'open/transcripts', folder, step: point.step, split: role.series.split ?? 'train' });
       },
     },

@@ -150,9 +150,10 @@ export function batchOf(records: readonly MetricRecord[]): MetricBatch {
 /**
  * Scalars from another writer (a TensorBoard log) as columns: each tag a training series under
  * its own name, one axes row per step; GFLOPs, tokens and episodes absent (such a log does not
- * count them), wall time in seconds from `startTime` (the log's first event).
+ * count them), wall time in seconds from `startTime` (the log's first event), absent where a
+ * point has none (a Hugging Face trainer_state.json).
  */
-export function batchOfScalars(points: readonly { tag: string; step: number; wallTime: number; value: number }[], startTime: number): MetricBatch {
+export function batchOfScalars(points: readonly { tag: string; step: number; wallTime?: number; value: number }[], startTime: number): MetricBatch {
   const batch = emptyBatch();
   let lastStep: number | undefined;
   for (const p of points) {
@@ -162,7 +163,7 @@ export function batchOfScalars(points: readonly { tag: string; step: number; wal
       batch.axes.gflops.push(ABSENT);
       batch.axes.tokens.push(ABSENT);
       batch.axes.episodes.push(ABSENT);
-      batch.axes.wallSeconds.push(Math.max(0, p.wallTime - startTime));
+      batch.axes.wallSeconds.push(p.wallTime === undefined ? ABSENT : Math.max(0, p.wallTime - startTime));
       lastStep = p.step;
     }
     if (!Number.isFinite(p.value)) continue; // NaN and infinities do not survive JSON; a gap, as TensorBoard draws them

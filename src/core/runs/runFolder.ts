@@ -3,6 +3,7 @@
 // dashboard's run summaries and the report's are derived. Pure: callers pass the text.
 import type { RunManifest } from '../contracts/generated/types';
 import { contractErrors } from '../contracts/contracts';
+import { readTrainerState } from '../imports/trainerState';
 
 export interface RunFolder {
   /** The run folder (absolute on the host; as the caller names it elsewhere). */
@@ -13,11 +14,22 @@ export interface RunFolder {
   problems: string[];
   /** The metrics file, relative to the folder ('' for a TensorBoard log: its event files). */
   metricsFile: string;
-  /** Whose run: ours (run.json, metrics.jsonl), or a TensorBoard log folder from any writer. */
+  /** Whose run: ours (run.json, metrics.jsonl), a TensorBoard log folder from any writer, or
+   * a Hugging Face Trainer's output_dir (TRL's trainers included: checkpoint-N/trainer_state.json). */
   source: RunSource;
+  /** Another trainer's progress and checkpoints, from its own files. */
+  imported?: ImportedProgress;
 }
 
-export type RunSource = 'ptlab' | 'tensorboard';
+export type RunSource = 'ptlab' | 'tensorboard' | 'hf-trainer';
+
+/** What the files of another trainer's run say of its progress (a manifest's part of it). */
+export interface ImportedProgress {
+  step: number | undefined;
+  totalSteps: number | undefined;
+  finished: boolean;
+  checkpoints: { step: number; path: string }[];
+}
 
 /** TensorBoard's event files are named so (events.out.tfevents.<time>.<host>...). */
 export const TENSORBOARD_EVENT_FILE = /^events\.out\.tfevents\./;
@@ -42,9 +54,9 @@ export function runIdentity(run: RunFolder, folder = run.folder): RunIdentity {
     folder,
     runId: manifest?.runId ?? parts.at(-1) ?? folder,
     // A TensorBoard log folder's parent is its log dir: the experiment, as TensorBoard groups runs.
-    experiment: manifest?.experiment ?? (run.source === 'tensorboard' ? `TensorBoard: ${parts.at(-2) ?? '.'}` : 'unknown'),
+    experiment: manifest?.experiment ?? (run.source === 'ptlab' ? 'unknown' : `${SOURCE_NAMES[run.source]}: ${parts.at(-2) ?? '.'}`),
     job: manifest?.job ?? 'unknown',
-    status: manifest?.status ?? 'unknown',
+    status: manifest?.status ?? (run.imported?.finished ? 'finished' : 'unknown'),
     source: run.source,
   };
 }
@@ -67,6 +79,39 @@ export function readRunFolder(folder: string, manifestText: string | undefined):
     }
   }
   return { folder, manifest, problems, metricsFile: manifest?.files?.metrics || 'metrics.jsonl', source: 'ptlab' };
+}
+
+/** How views name a run's source. */
+export const SOURCE_NAMES: Record<RunSource, string> = { ptlab: 'Post-Training Lab', tensorboard: 'TensorBoard', 'hf-trainer': 'Trainer' };
+
+/**
+ * A Hugging Face Trainer's output_dir, from its trainer_state.json files (`checkpoint-N/`'s and
+ * its own, relative paths with their text): progress from the most advanced, the checkpoints
+ * from the folder names.
+ */
+export function trainerFolder(folder: string, states: readonly { path: string; text: string | undefined }[]): RunFolder {
+  const problems: string[] = [];
+  let best: { globalStep: number; maxSteps: number | undefined; path: string } | undefined;
+  const checkpoints: ImportedProgress['checkpoints'] = [];
+  for (const { path, text } of states) {
+    const checkpoint = /(?:^|[\\/])checkpoint-(\d+)[\\/]trainer_state\.json$/.exec(path);
+    if (checkpoint) checkpoints.push({ step: Number(checkpoint[1]), path: path.replace(/[\\/]trainer_state\.json$/, '') });
+    if (text === undefined) continue;
+    try {
+      const state = readTrainerState(text);
+      if (!best || state.globalStep > best.globalStep) best = { ...state, path };
+    } catch (err) {
+      problems.push(`${path}: ${(err as Error).message}`);
+    }
+  }
+  checkpoints.sort((a, b) => a.step - b.step);
+  const imported: ImportedProgress = {
+    step: best?.globalStep,
+    totalSteps: best?.maxSteps,
+    finished: best !== undefined && best.maxSteps !== undefined && best.globalStep >= best.maxSteps,
+    checkpoints,
+  };
+  return { folder, manifest: undefined, problems, metricsFile: best?.path ?? '', source: 'hf-trainer', imported };
 }
 
 /** A folder holding TensorBoard event files (and no run.json): a run of another trainer. */

@@ -28,8 +28,9 @@ function shortPath(path: string): string {
 /** A TensorBoard run named like `ppo-seed2`, `ppo_s2` or `ppo-2`: its base name and seed. */
 const SEEDED_NAME = /^(.+?)(?:[-_.]s|[-_.]?seed)[-_=]?(\d+)$/i;
 
-/** A TensorBoard log folder: runs of one log dir whose names differ only in a seed suffix form one seed group. */
-function tensorBoardInfo(run: RunFolder, folder: string): RunInfo {
+/** Another trainer's run (a TensorBoard log, a Trainer's output_dir): runs of one folder whose
+ * names differ only in a seed suffix form one seed group. */
+function importedInfo(run: RunFolder, folder: string): RunInfo {
   const identity = runIdentity(run, folder);
   const parts = folder.replace(/\\/g, '/').split('/');
   const logDir = parts.slice(0, -1).join('/');
@@ -40,7 +41,7 @@ function tensorBoardInfo(run: RunFolder, folder: string): RunInfo {
     seed: match ? Number(match[2]) : undefined,
     task: '',
     init: undefined,
-    groupKey: `tensorboard:${logDir}/${base}`,
+    groupKey: `${run.source}:${logDir}/${base}`,
     groupLabel: `${logDir ? `${logDir}/` : ''}${base}`,
     segments: [],
     problems: run.problems,
@@ -49,7 +50,7 @@ function tensorBoardInfo(run: RunFolder, folder: string): RunInfo {
 
 /** The dashboard's summary of a run folder, named `folder` there (relative to the workspace). */
 export function runInfo(run: RunFolder, folder = run.folder): RunInfo {
-  if (run.source === 'tensorboard') return tensorBoardInfo(run, folder);
+  if (run.source !== 'ptlab') return importedInfo(run, folder);
   const { manifest, problems } = run;
   const config = (manifest?.config ?? {}) as Record<string, unknown>;
   const job = manifest?.job ?? 'unknown';

@@ -25,16 +25,16 @@ export interface ExperimentEntry {
 
 export function runEntry(run: RunFolder, nowMs: number, staleSeconds = DEFAULT_STALE_SECONDS): RunEntry {
   const { manifest } = run;
-  const state = runState(manifest, nowMs, staleSeconds);
+  const state = manifest ? runState(manifest, nowMs, staleSeconds) : run.imported?.finished ? 'finished' : 'unknown';
   const heartbeat = manifest ? Date.parse(manifest.heartbeatAt) : NaN;
   return {
     ...runIdentity(run),
     state,
-    step: manifest?.progress?.step,
-    totalSteps: manifest?.progress?.totalSteps,
+    step: manifest?.progress?.step ?? run.imported?.step,
+    totalSteps: manifest?.progress?.totalSteps ?? run.imported?.totalSteps,
     updatedAt: manifest?.updatedAt,
     heartbeatAgeSeconds: (state === 'running' || state === 'stale') && Number.isFinite(heartbeat) ? Math.max(0, Math.round((nowMs - heartbeat) / 1000)) : undefined,
-    checkpoints: [...(manifest?.checkpoints ?? [])].sort((a, b) => a.step - b.step).map((c) => ({ step: c.step, path: c.path })),
+    checkpoints: [...(manifest?.checkpoints ?? run.imported?.checkpoints ?? [])].sort((a, b) => a.step - b.step).map((c) => ({ step: c.step, path: c.path })),
     error: manifest?.error?.message,
     pid: manifest?.host.pid,
     configPath: manifest?.configPath || undefined,

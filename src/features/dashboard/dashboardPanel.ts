@@ -65,9 +65,9 @@ export class DashboardPanel {
     const events = vscode.workspace.createFileSystemWatcher('**/events.out.tfevents.*');
     const refreshSoon = debounce(() => void this.refresh(), 300);
     const pollSoon = debounce(() => this.toWorker('poll', {}), 100);
-    // A TensorBoard log says nothing of whether its writer still runs: it is polled while shown.
+    // Another trainer's files say nothing of whether it still runs: they are polled while shown.
     const live = setInterval(() => {
-      if (this.shown.some((r) => r.info.status === 'running' || r.source === 'tensorboard')) this.toWorker('poll', {});
+      if (this.shown.some((r) => r.info.status === 'running' || (r.source !== 'ptlab' && r.info.status !== 'finished'))) this.toWorker('poll', {});
     }, LIVE_POLL_MS);
     this.disposables.push(
       metrics,
@@ -127,7 +127,7 @@ export class DashboardPanel {
       .map((run) => ({ info: runInfo(run, vscode.workspace.asRelativePath(vscode.Uri.file(run.folder), false)), folder: run.folder, metricsFile: path.join(run.folder, run.metricsFile), source: run.source }))
       .sort((a, b) => a.info.folder.localeCompare(b.info.folder));
     this.post({ type: 'runs/set', runs: this.shown.map((r) => r.info) });
-    this.toWorker('show', { files: this.shown.map((r) => ({ folder: r.info.folder, path: r.source === 'tensorboard' ? r.folder : r.metricsFile, source: r.source })) });
+    this.toWorker('show', { files: this.shown.map((r) => ({ folder: r.info.folder, path: r.source === 'ptlab' ? r.metricsFile : r.folder, source: r.source })) });
   }
 
   private async openTranscripts(folder: string, step: number, split: string): Promise<void> {

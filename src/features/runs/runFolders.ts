@@ -4,7 +4,7 @@
 // folders' metrics files for the dashboard (record batches) and the jobs (progress).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readRunFolder, tensorBoardFolder, type RunFolder } from '../../core/runs/runFolder';
+import { readRunFolder, tensorBoardFolder, trainerFolder, type RunFolder } from '../../core/runs/runFolder';
 import type { MetricsEvents, MetricsRequests, MetricsUpdate } from '../../workers/metrics';
 import { WorkerClient, workerFile } from '../../workers/rpc';
 
@@ -41,6 +41,8 @@ export class RunFolders implements vscode.Disposable {
     const reread = (uri: vscode.Uri) => void this.reread([path.dirname(uri.fsPath)]);
     // A TensorBoard log folder appears or goes with its event files (created, not changed, per writer).
     const events = vscode.workspace.createFileSystemWatcher(`**/${TENSORBOARD_GLOB}`, false, true, false);
+    // A Hugging Face Trainer writes checkpoint-N/trainer_state.json at each save.
+    const states = vscode.workspace.createFileSystemWatcher('**/trainer_state.json');
     const logsChanged = debounce(() => void this.rescan(), 500);
     this.disposables = [
       this.changed,
@@ -52,6 +54,10 @@ export class RunFolders implements vscode.Disposable {
       events,
       events.onDidCreate(logsChanged),
       events.onDidDelete(logsChanged),
+      states,
+      states.onDidCreate(logsChanged),
+      states.onDidChange(logsChanged),
+      states.onDidDelete(logsChanged),
       { dispose: () => logsChanged.cancel() },
     ];
   }
@@ -101,7 +107,11 @@ export class RunFolders implements vscode.Disposable {
   }
 
   private async scan(): Promise<void> {
-    const [uris, eventFiles] = await Promise.all([vscode.workspace.findFiles('**/run.json', EXCLUDE, 5000), vscode.workspace.findFiles(`**/${TENSORBOARD_GLOB}`, EXCLUDE, 20000)]);
+    const [uris, eventFiles, stateFiles] = await Promise.all([
+      vscode.workspace.findFiles('**/run.json', EXCLUDE, 5000),
+      vscode.workspace.findFiles(`**/${TENSORBOARD_GLOB}`, EXCLUDE, 20000),
+      vscode.workspace.findFiles('**/trainer_state.json', EXCLUDE, 20000),
+    ]);
     const texts = await Promise.all(uris.map((uri) => readText(uri.fsPath)));
     const previous = this.runs;
     this.runs = new Map();
@@ -110,9 +120,28 @@ export class RunFolders implements vscode.Disposable {
       const known = previous.get(folder);
       this.runs.set(folder, known && known.text === texts[i] ? known : { text: texts[i], run: readRunFolder(folder, texts[i]) });
     });
+    // A Hugging Face Trainer's output_dir: the folder of its checkpoint-N/ folders (or of its own trainer_state.json).
+    const trainerStates = new Map<string, string[]>();
+    for (const uri of stateFiles) {
+      const parent = path.dirname(uri.fsPath);
+      const folder = /^checkpoint-\d+$/.test(path.basename(parent)) ? path.dirname(parent) : parent;
+      if (this.runs.has(folder)) continue;
+      trainerStates.set(folder, [...(trainerStates.get(folder) ?? []), path.relative(folder, uri.fsPath)]);
+    }
+    for (const [folder, relative] of trainerStates) {
+      relative.sort();
+      // Progress is the latest state's: read the root one and the highest checkpoint's only.
+      const stepOf = (file: string) => Number(/checkpoint-(\d+)/.exec(file)?.[1] ?? Infinity);
+      const latest = relative.reduce((a, b) => (stepOf(b) > stepOf(a) && stepOf(b) !== Infinity ? b : a), relative.find((f) => stepOf(f) !== Infinity) ?? relative[0]!);
+      const texts = await Promise.all(relative.map((file) => (file === latest || stepOf(file) === Infinity ? readText(path.join(folder, file)) : Promise.resolve(undefined))));
+      const text = relative.map((file, i) => `${file}\u0000${texts[i]}`).join('\u0000');
+      const known = previous.get(folder);
+      this.runs.set(folder, known?.text === text ? known : { text, run: trainerFolder(folder, relative.map((file, i) => ({ path: file, text: texts[i] }))) });
+    }
     for (const folder of new Set(eventFiles.map((uri) => path.dirname(uri.fsPath)))) {
-      // Our own runs' TensorBoard copies (logging.reportTo: RUN/tensorboard) are shown as the runs themselves.
-      if (this.runs.has(folder) || this.runs.has(path.dirname(folder))) continue;
+      // Our own runs' TensorBoard copies (logging.reportTo: RUN/tensorboard) are shown as the runs
+      // themselves, and so are a Trainer's (report_to tensorboard: output_dir/runs/<date_host>).
+      if (this.runs.has(folder) || this.runs.has(path.dirname(folder)) || trainerStates.has(path.dirname(path.dirname(folder)))) continue;
       const known = previous.get(folder);
       this.runs.set(folder, known?.run.source === 'tensorboard' ? known : { text: undefined, run: tensorBoardFolder(folder) });
     }

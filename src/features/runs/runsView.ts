@@ -61,7 +61,7 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       }),
       vscode.commands.registerCommand('ptlab.runs.revealInOS', (node?: RunsNode) => {
         const run = runNode(node);
-        if (run) return vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(run.kind === 'checkpoint' ? run.checkpoint : run.entry.source === 'tensorboard' ? run.folder : path.join(run.folder, 'run.json')));
+        if (run) return vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(run.kind === 'checkpoint' ? run.checkpoint : run.entry.source === 'ptlab' ? path.join(run.folder, 'run.json') : run.folder));
         return undefined;
       }),
       vscode.commands.registerCommand('ptlab.runs.delete', (node?: RunsNode) => view.deleteRun(node)),
@@ -138,13 +138,13 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       const imported = run.source === 'tensorboard';
       const [icon, color] = imported ? ['graph-line', undefined] : STATE_ICONS[run.state];
       item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-      item.description = imported ? 'TensorBoard log' : `${run.job} · ${describeRun(run)}`;
+      item.description = imported ? 'TensorBoard log' : run.source === 'hf-trainer' ? `Trainer · ${describeRun(run)}` : `${run.job} · ${describeRun(run)}`;
       item.tooltip = new vscode.MarkdownString(
         [`**${run.runId}** (${run.job}): ${run.state}`, `\`${run.folder}\``, run.error ? `Error: ${run.error}` : '', ...run.problems, run.state === 'stale' ? 'The process stopped beating without ending the run (killed or crashed): resume it from its last checkpoint.' : '']
           .filter(Boolean)
           .join('\n\n'),
       );
-      item.contextValue = imported ? 'run:tensorboard' : `run:${run.state}`;
+      item.contextValue = run.source === 'ptlab' ? `run:${run.state}` : `run:${run.source}`;
       item.resourceUri = vscode.Uri.file(run.folder);
       item.id = `run:${run.folder}`;
       item.command = { command: 'ptlab.runs.openDashboard', title: 'Open Dashboard', arguments: [node] };

@@ -1,0 +1,37 @@
+"""The other trainers' runs our views read (test/unit/tensorboard.test.ts, trainerState.test.ts)
+come from the real tools: the committed TRL fixture is what the pinned TRL writes today."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("trl")
+
+SCRIPT = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "scripts" / "make_trl_run.py"
+
+
+def test_the_trl_fixture_is_what_grpo_trainer_writes(tmp_path: Path, ptlab_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    spec = importlib.util.spec_from_file_location("make_trl_run", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fresh = module.main(tmp_path / "grpo")
+    committed = module.OUT
+
+    def layout(run: Path) -> list[str]:
+        return sorted(str(p.relative_to(run).parent) if "runs" in p.parts else str(p.relative_to(run)) for p in run.rglob("*") if p.is_file() and p.name != "README.md")
+
+    def state(run: Path) -> dict:
+        return json.loads((run / "checkpoint-6" / "trainer_state.json").read_text())
+
+    runs_dir = lambda run: [str(p.parent.parent.relative_to(run)) for p in run.rglob("events.out.tfevents.*")]  # noqa: E731
+    assert [p for p in layout(fresh) if not p.startswith("runs")] == [p for p in layout(committed) if not p.startswith("runs")]
+    assert runs_dir(fresh) == runs_dir(committed) == ["runs"]
+    ours, theirs = state(fresh), state(committed)
+    assert (ours["global_step"], ours["max_steps"]) == (theirs["global_step"], theirs["max_steps"]) == (6, 6)
+    assert [sorted(e) for e in ours["log_history"]] == [sorted(e) for e in theirs["log_history"]]
