@@ -77,6 +77,28 @@ def curve(run: Path) -> list[str]:
     return lines
 
 
+def first_attempts(run: Path) -> list[str]:
+    """How the evaluations' first attempts end, per split and step (greedy: what PPO changed in
+    the policy's mode): solved, or the verifier's failure mode, as shares of the episodes."""
+    import collections
+
+    path = run / "episodes.jsonl"
+    if not path.exists():
+        return []
+    by: dict[tuple[str, int], collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for line in path.read_text().splitlines():
+        episode = json.loads(line)
+        if episode["split"] == "train" or not episode["turns"]:
+            continue
+        first = episode["turns"][0]
+        by[(episode["split"], episode["step"])][first.get("failureMode") or ("solved" if first["reward"] > 0 else "other")] += 1
+    lines = ["first attempts of the evaluations (share of episodes):"]
+    for (split, step), counts in sorted(by.items()):
+        n = sum(counts.values())
+        lines.append(f"{step:>6}   {split:<9} " + ", ".join(f"{mode} {count / n:.2f}" for mode, count in counts.most_common()))
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--init", type=Path, default=Path("runs/demo/sft-init/checkpoints/final"))
@@ -88,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-run", type=Path, help="print this run's curve, train nothing")
     args = parser.parse_args(argv)
     if args.from_run:
-        print("\n".join(curve(args.from_run)))
+        print("\n".join(curve(args.from_run) + first_attempts(args.from_run)))
         return 0
     if not (args.init / "config.json").is_file():
         raise SystemExit(f"--init {args.init}: no checkpoint there (run `npm run demo` first, or pass an SFT checkpoint folder)")
@@ -100,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     subprocess.run([sys.executable, "-m", "ptlab", "ppo", "--config", str(path), "--run-dir", str(run)], check=True)
     print(f"overrides: {' '.join(args.set) or '(none)'}; {time.monotonic() - started:.0f} s")
-    print("\n".join(curve(run)))
+    print("\n".join(curve(run) + first_attempts(run)))
     return 0
 
 

@@ -1,0 +1,38 @@
+"""bench/ppo_learning.py's printout of a run: the learning curve and how greedy first attempts end."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "ppo_learning.py"
+
+
+def load():
+    spec = importlib.util.spec_from_file_location("ppo_learning", BENCH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def episode(split: str, step: int, first: dict) -> str:
+    return json.dumps({"split": split, "step": step, "turns": [first, {"reward": 5}]})
+
+
+def test_first_attempts_are_shared_out_by_failure_mode_per_split_and_step(tmp_path: Path) -> None:
+    lines = [
+        episode("id", 0, {"reward": -2, "failureMode": "wrong-numbers"}),
+        episode("id", 0, {"reward": -2, "failureMode": "wrong-numbers"}),
+        episode("id", 0, {"reward": -1, "failureMode": "arithmetic"}),
+        episode("id", 0, {"reward": 5}),
+        episode("id", 8, {"reward": 5}),
+        episode("train", 1, {"reward": -2, "failureMode": "wrong-numbers"}),  # rollouts are not evaluations
+    ]
+    (tmp_path / "episodes.jsonl").write_text("\n".join(lines) + "\n")
+    assert load().first_attempts(tmp_path) == [
+        "first attempts of the evaluations (share of episodes):",
+        "     0   id        wrong-numbers 0.50, arithmetic 0.25, solved 0.25",
+        "     8   id        solved 1.00",
+    ]
