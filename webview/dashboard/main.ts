@@ -222,7 +222,7 @@ function render(): void {
   const focused = state.selected === null ? [] : shown;
   if (focused.length > 0 && !focused.some((r) => r.records.has(metric))) {
     // The runs asked for (the Runs view's choice) do not record this metric: show their first one.
-    const first = [...METRICS.map((m) => m.id), ...focused.flatMap((r) => r.records.trainNames()).sort()].find((id) => focused.some((r) => r.records.has(metricById(id))));
+    const first = [...METRICS.map((m) => m.id), ...COMMON_NAMES, ...focused.flatMap((r) => r.records.trainNames()).sort()].find((id) => focused.some((r) => r.records.has(metricById(id))));
     if (first) {
       state.metric = first;
       return render();
@@ -246,6 +246,9 @@ function render(): void {
   charts = [curvesChart(shownSeries, metric.rate, shown.map((r) => r.info), xKey)];
   performance.mark('ptlab-dashboard-rendered'); // bench/dashboardRender.ts times up to here
 }
+
+/** What other trainers call their headline curves (TRL's reward and loss), offered first for their runs. */
+const COMMON_NAMES = ['reward', 'loss', 'eval_loss'];
 
 /** A run's status, with another trainer's run named for what it is (a TensorBoard log says nothing of its writer's state). */
 function describeSource(run: RunInfo): string {

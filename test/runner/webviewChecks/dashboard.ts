@@ -64,3 +64,23 @@ checks.push({
     await screenshot('dashboard-tensorboard');
   },
 });
+
+checks.push({
+  title: "webview: the dashboard draws a TRL GRPOTrainer run from its trainer_state.json, reward first",
+  async run({ runCommand, activeWebview, page, screenshot }) {
+    await runCommand('Post-Training Lab: Open Dashboard');
+    const view = activeWebview();
+    await view.locator('#view-curves').click({ timeout: 60_000 });
+    await showOnly(view, ['imported/trl/grpo-gp-l']);
+    const status = view.locator('#status');
+    await status.filter({ hasText: 'reward vs step' }).waitFor({ timeout: 30_000 });
+    const text = (await status.textContent()) ?? '';
+    if (!text.includes('Trainer run · finished') || !text.includes('1 curve(s)')) throw new Error(`status line was ${JSON.stringify(text)}`);
+    const options = await view.locator('#metric-select vscode-option').evaluateAll((all) => all.map((o) => o.getAttribute('value')));
+    for (const key of ['rewards/verifier/mean', 'frac_reward_zero_std', 'completions/mean_length']) if (!options.includes(key)) throw new Error(`the metric list ${JSON.stringify(options)} lacks ${key}`);
+    const drawn = await ink(view, '#curves-chart');
+    if (drawn < 1000) throw new Error(`the chart canvas is nearly empty (${drawn} painted pixels)`);
+    await page.waitForTimeout(300);
+    await screenshot('dashboard-trl');
+  },
+});
