@@ -10,6 +10,7 @@ import type { RunFolders } from '../runs/runFolders';
 import type { MetricsRequests } from '../../workers/metrics';
 import { webviewHtml, webviewOptions } from '../webview/html';
 import type { OpenTranscriptsArgs } from '../transcripts/transcriptsPanel';
+import { debounce } from '../debounce';
 
 const LIVE_POLL_MS = 2000;
 
@@ -78,7 +79,7 @@ export class DashboardPanel {
       runs.onMetricsUpdate((update) => this.post({ type: 'records/append', ...update })),
       metrics.onDidChange(pollSoon),
       metrics.onDidCreate(pollSoon),
-      { dispose: () => clearInterval(live) },
+      { dispose: () => (clearInterval(live), refreshSoon.cancel(), pollSoon.cancel()) },
     );
     void this.refresh();
   }
@@ -152,12 +153,4 @@ export class DashboardPanel {
     this.toWorker('show', { files: [] });
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function debounce(fn: () => void, ms: number): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  return () => {
-    clearTimeout(timer);
-    timer = setTimeout(fn, ms);
-  };
 }

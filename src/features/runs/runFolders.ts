@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { readRunFolder, tensorBoardFolder, trainerFolder, type RunFolder } from '../../core/runs/runFolder';
 import type { MetricsEvents, MetricsRequests, MetricsUpdate } from '../../workers/metrics';
 import { WorkerClient, workerFile } from '../../workers/rpc';
+import { debounce } from '../debounce';
 
 const EXCLUDE = '**/{node_modules,.git,.venv}/**';
 const TENSORBOARD_GLOB = 'events.out.tfevents.*';
@@ -152,17 +153,6 @@ export class RunFolders implements vscode.Disposable {
     void this.worker?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function debounce(fn: () => void, ms: number): (() => void) & { cancel(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  return Object.assign(
-    () => {
-      clearTimeout(timer);
-      timer = setTimeout(fn, ms);
-    },
-    { cancel: () => clearTimeout(timer) },
-  );
 }
 
 async function readText(file: string): Promise<string | undefined> {
