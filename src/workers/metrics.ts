@@ -155,6 +155,15 @@ export class MetricsFiles {
   }
 }
 
+/** A folder's entries; undefined when it is gone. */
+async function listFolder(folder: string): Promise<string[] | undefined> {
+  try {
+    return await fs.readdir(folder);
+  } catch {
+    return undefined;
+  }
+}
+
 interface ImportedLog {
   rewind(): void;
   /** What to send since the last read; undefined when the files are gone. */
@@ -176,12 +185,8 @@ class TrainerStateLog implements ImportedLog {
   }
 
   async read(): Promise<{ reset: boolean; batch: MetricBatch } | undefined> {
-    let names: string[];
-    try {
-      names = await fs.readdir(this.folder);
-    } catch {
-      return undefined;
-    }
+    const names = await listFolder(this.folder);
+    if (!names) return undefined;
     const checkpoints = names.map((n) => CHECKPOINT_FOLDER.exec(n)).filter((m): m is RegExpExecArray => m !== null).sort((a, b) => Number(b[1]) - Number(a[1]));
     const candidates = [nodePath.join(this.folder, 'trainer_state.json'), ...checkpoints.slice(0, 1).map((m) => nodePath.join(this.folder, m[0], 'trainer_state.json'))];
     const found = (await Promise.all(candidates.map(async (file) => ({ file, stat: await fs.stat(file).catch(() => undefined) })))).filter((c) => c.stat);
@@ -223,12 +228,8 @@ class TensorBoardLog implements ImportedLog {
 
   /** What to send since the last read; undefined when the folder is gone. */
   async read(): Promise<{ reset: boolean; batch: MetricBatch } | undefined> {
-    let names: string[];
-    try {
-      names = (await fs.readdir(this.folder)).filter((name) => TENSORBOARD_EVENT_FILE.test(name)).sort();
-    } catch {
-      return undefined;
-    }
+    const names = (await listFolder(this.folder))?.filter((name) => TENSORBOARD_EVENT_FILE.test(name)).sort();
+    if (!names) return undefined;
     const added: ScalarPoint[] = [];
     for (const name of names) {
       const file = nodePath.join(this.folder, name);

@@ -37,6 +37,19 @@ def config(tmp_path: Path, updates: int, save_every: int, max_verify: int = 2) -
     return path
 
 
+def run_variant(tmp_path: Path, env, name: str, edit, updates: int = 1, save_every: int = 100) -> Path:
+    """A PPO run of the small config without evaluation, changed by `edit(data)`; the run folder."""
+    data = json.loads(config(tmp_path, updates, save_every).read_text())
+    edit(data)
+    del data["evaluation"]
+    path = tmp_path / f"{name}.ptlab.json"
+    path.write_text(json.dumps(data))
+    run = tmp_path / name
+    result = ppo(env, "--config", str(path), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    return run
+
+
 def ppo(env, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "ptlab", "ppo", *args], capture_output=True, text=True, env=env, timeout=600)
 
@@ -596,14 +609,7 @@ def ppo_module_reward(step, cfg):
 
 
 def test_a_run_with_outcome_reward_trains_on_it_and_records_the_verifiers(tmp_path, env):
-    data = json.loads(config(tmp_path, 1, 100).read_text())
-    data["ppo"]["reward"] = "outcome"
-    del data["evaluation"]
-    path = tmp_path / "outcome.ptlab.json"
-    path.write_text(json.dumps(data))
-    run = tmp_path / "run"
-    result = ppo(env, "--config", str(path), "--run-dir", str(run))
-    assert result.returncode == 0, result.stderr
+    run = run_variant(tmp_path, env, "outcome", lambda data: data["ppo"].update(reward="outcome"))
     [train] = [r for r in records(run) if r["kind"] == "train"]
     turns = [t for e in records(run, "episodes.jsonl") for t in e["turns"]]
     reward_mean = train["metrics"]["rollout/reward_mean"]

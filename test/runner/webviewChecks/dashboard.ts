@@ -44,43 +44,47 @@ export const checks: WebviewCheck[] = [
   },
 ];
 
-checks.push({
-  title: 'webview: the dashboard draws a TensorBoard log (SummaryWriter event files) against step, its own scalar names offered',
-  async run({ runCommand, activeWebview, page, screenshot }) {
-    await runCommand('Post-Training Lab: Open Dashboard');
-    const view = activeWebview();
-    await view.locator('#view-curves').click({ timeout: 60_000 });
-    await showOnly(view, ['imported/tensorboard/sft-classic']);
-    // The run records no ID success and no GFLOPs: the dashboard picks its first metric and the step axis.
-    const status = view.locator('#status');
-    await status.filter({ hasText: 'SFT loss vs step' }).waitFor({ timeout: 30_000 });
-    const text = (await status.textContent()) ?? '';
-    if (!text.includes('TensorBoard log') || !text.includes('GFLOPs not recorded by these runs') || !text.includes('1 curve(s)') || text.includes('episodes')) throw new Error(`status line was ${JSON.stringify(text)}`);
-    const options = await view.locator('#metric-select vscode-option').evaluateAll((all) => all.map((o) => o.getAttribute('value')));
-    for (const tag of ['train/lr', 'eval/id/success']) if (!options.includes(tag)) throw new Error(`the metric list ${JSON.stringify(options)} lacks ${tag}`);
-    const drawn = await ink(view, '#curves-chart');
-    if (drawn < 1000) throw new Error(`the chart canvas is nearly empty (${drawn} painted pixels)`);
-    await page.waitForTimeout(300);
-    await screenshot('dashboard-tensorboard');
-  },
-});
+/**
+ * Another trainer's run shown alone: the dashboard opens on its headline metric against step (it
+ * counts no GFLOPs), names its source in the status line, offers the run's own metric names and draws.
+ */
+function importedRunCheck(title: string, folder: string, headline: string, source: string, metrics: string[], name: string): WebviewCheck {
+  return {
+    title,
+    async run({ runCommand, activeWebview, page, screenshot }) {
+      await runCommand('Post-Training Lab: Open Dashboard');
+      const view = activeWebview();
+      await view.locator('#view-curves').click({ timeout: 60_000 });
+      await showOnly(view, [folder]);
+      const status = view.locator('#status');
+      await status.filter({ hasText: `${headline} vs step` }).waitFor({ timeout: 30_000 });
+      const text = (await status.textContent()) ?? '';
+      if (!text.includes(source) || !text.includes('GFLOPs not recorded by these runs') || !text.includes('1 curve(s)') || text.includes('episodes')) throw new Error(`status line was ${JSON.stringify(text)}`);
+      const options = await view.locator('#metric-select vscode-option').evaluateAll((all) => all.map((o) => o.getAttribute('value')));
+      for (const key of metrics) if (!options.includes(key)) throw new Error(`the metric list ${JSON.stringify(options)} lacks ${key}`);
+      const drawn = await ink(view, '#curves-chart');
+      if (drawn < 1000) throw new Error(`the chart canvas is nearly empty (${drawn} painted pixels)`);
+      await page.waitForTimeout(300);
+      await screenshot(name);
+    },
+  };
+}
 
-checks.push({
-  title: "webview: the dashboard draws a TRL GRPOTrainer run from its trainer_state.json, reward first",
-  async run({ runCommand, activeWebview, page, screenshot }) {
-    await runCommand('Post-Training Lab: Open Dashboard');
-    const view = activeWebview();
-    await view.locator('#view-curves').click({ timeout: 60_000 });
-    await showOnly(view, ['imported/trl/grpo-gp-l']);
-    const status = view.locator('#status');
-    await status.filter({ hasText: 'reward vs step' }).waitFor({ timeout: 30_000 });
-    const text = (await status.textContent()) ?? '';
-    if (!text.includes('Trainer run · finished') || !text.includes('1 curve(s)')) throw new Error(`status line was ${JSON.stringify(text)}`);
-    const options = await view.locator('#metric-select vscode-option').evaluateAll((all) => all.map((o) => o.getAttribute('value')));
-    for (const key of ['rewards/verifier/mean', 'frac_reward_zero_std', 'completions/mean_length']) if (!options.includes(key)) throw new Error(`the metric list ${JSON.stringify(options)} lacks ${key}`);
-    const drawn = await ink(view, '#curves-chart');
-    if (drawn < 1000) throw new Error(`the chart canvas is nearly empty (${drawn} painted pixels)`);
-    await page.waitForTimeout(300);
-    await screenshot('dashboard-trl');
-  },
-});
+checks.push(
+  importedRunCheck(
+    'webview: the dashboard draws a TensorBoard log (SummaryWriter event files) against step, its own scalar names offered',
+    'imported/tensorboard/sft-classic',
+    'SFT loss',
+    'TensorBoard log',
+    ['train/lr', 'eval/id/success'],
+    'dashboard-tensorboard',
+  ),
+  importedRunCheck(
+    "webview: the dashboard draws a TRL GRPOTrainer run from its trainer_state.json, reward first",
+    'imported/trl/grpo-gp-l',
+    'reward',
+    'Trainer run · finished',
+    ['rewards/verifier/mean', 'frac_reward_zero_std', 'completions/mean_length'],
+    'dashboard-trl',
+  ),
+);
