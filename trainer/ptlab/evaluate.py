@@ -24,7 +24,7 @@ from ptlab.config import Evaluation, Experiment, Split
 from ptlab.envs.episode import EnvironmentConfig
 from ptlab.envs.virl import VirlConfig
 from ptlab.episodes import Slot
-from ptlab.generation import generate
+from ptlab.generation import PrefixCache, generate
 from ptlab.runlog import RunLog, atomic_write_text, now
 
 
@@ -81,8 +81,9 @@ def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, 
     else:
         slots = [episodes.start(new_episode(seed), i) for i, seed in enumerate(seeds)]
     active = list(slots)
+    prefixes = PrefixCache()
     while active:
-        answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, synced_gpus)
+        answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, synced_gpus, prefixes, [slot.index for slot in active])
         active = [slot for slot, generation in zip(active, answers) if not episodes.advance(slot, generation).done]
     return slots, summarize(split, env_config, slots)
 

@@ -35,32 +35,116 @@ def stop_tokens(model: Any, tokenizer: Any) -> list[int]:
     return list(dict.fromkeys(t for t in [*listed, tokenizer.eos_token_id] if t is not None))
 
 
-def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None, synced_gpus: bool = False) -> list[Generation]:
+@dataclass
+class _Prefix:
+    ids: list[int]  # the tokens whose keys and values are held, the row's padding dropped
+    layers: list[tuple[Any, Any]]  # per layer: keys, values (heads, len(ids), head_dim)
+
+
+class PrefixCache:
+    """What a chat's last generation left in the KV cache (its prompt and answer, by a key the
+    caller gives: an episode), so that the chat's next turn, which continues it (the answer
+    rendered back, then the verifier's message), prefills only its new tokens. Holds the
+    entries of the last `generate` call only, and must not outlive the weights that made it
+    (one rollout, one evaluation). Used for text-only chats with a plain dynamic cache."""
+
+    def __init__(self) -> None:
+        self.entries: dict[Any, _Prefix] = {}
+
+    def usable(self, key: Any, ids: list[int]) -> int:
+        """How many of `ids`' first tokens the cache holds for `key` (at least one token is left to prefill)."""
+        entry = self.entries.get(key)
+        if entry is None or len(entry.ids) >= len(ids) or ids[: len(entry.ids)] != entry.ids:
+            return 0
+        return len(entry.ids)
+
+
+def _reusable(model: Any, encoder: Any, kv_cache: str) -> bool:
+    from transformers import DynamicCache
+    from transformers.cache_utils import DynamicLayer
+
+    if kv_cache != "dynamic" or chat.is_multimodal(encoder):
+        return False
+    probe = DynamicCache(config=model.config)
+    return all(type(layer) is DynamicLayer for layer in probe.layers)
+
+
+def _prefilled(model: Any, rows: list[list[int]], width: int, cache: PrefixCache, keys: list[Any]) -> tuple[Any, int]:
+    """A DynamicCache holding, for left-padded rows `width` wide, the cached first tokens of
+    each row (padding as zeros, masked), and its length; (None, 0) when no row has any."""
+    import torch
+    from transformers import DynamicCache
+
+    held = [cache.usable(key, row) for key, row in zip(keys, rows)]
+    length = min(width - len(row) + n for row, n in zip(rows, held))  # every row's uncached tokens fit after it
+    if length <= 0 or not any(held):
+        return None, 0
+    some = next(cache.entries[key] for key, n in zip(keys, held) if n)
+    layers = []
+    for index, (k, v) in enumerate(some.layers):
+        keys_out = k.new_zeros((len(rows), k.shape[0], length, k.shape[2]))
+        values_out = v.new_zeros((len(rows), v.shape[0], length, v.shape[2]))
+        for r, (key, row) in enumerate(zip(keys, rows)):
+            n = length - (width - len(row))  # the row's tokens inside the cache
+            if n > 0:
+                entry = cache.entries[key].layers[index]
+                keys_out[r, :, length - n :] = entry[0][:, :n]
+                values_out[r, :, length - n :] = entry[1][:, :n]
+        layers.append((keys_out, values_out))
+    return DynamicCache(ddp_cache_data=layers, config=model.config), length
+
+
+def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None, synced_gpus: bool = False, prefixes: PrefixCache | None = None, keys: list[Any] | None = None) -> list[Generation]:
     """A Generation for each chat, batched, left-padded; `encoder` is the tokenizer or, for
     image-text-to-text models, the processor (chats with images). `kv_cache` is the config's
     model.kvCache: "static" preallocates the cache, and on CUDA generate compiles decoding.
     `sampling`, when given, are generate's sampling arguments in place of `temperature`'s
     ({} decodes as the model's generation_config says). `synced_gpus`: the model's parameters
     are sharded over the processes (ZeRO-3), which all call this together: each forward gathers
-    them, so a process whose answers are done keeps decoding until every process's are."""
+    them, so a process whose answers are done keeps decoding until every process's are.
+    `prefixes`, with a key per chat (`keys`, an episode's), carries the KV cache from one
+    turn of a chat to its next (PrefixCache); the answers are those of a full prefill up to
+    float rounding."""
     import torch
 
     tokenizer = chat.text_tokenizer(encoder)
-    results: list[Generation] = []
     stop = stop_tokens(model, tokenizer)
-    for start in range(0, len(chats), GENERATE_BATCH):
-        batch = chat.generation_batch(encoder, chats[start : start + GENERATE_BATCH]).to(model.device)
-        options = dict(sampling) if sampling is not None else {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
-        if kv_cache == "static":
-            options["cache_implementation"] = "static"
-        if synced_gpus:
-            options["synced_gpus"] = True
+    options = dict(sampling) if sampling is not None else {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
+    if kv_cache == "static":
+        options["cache_implementation"] = "static"
+    if synced_gpus:
+        options["synced_gpus"] = True
+    reuse = prefixes is not None and _reusable(model, encoder, kv_cache)
+    keys = list(keys) if keys is not None else list(range(len(chats)))
+    order = list(range(len(chats)))
+    if reuse:  # batch rows with as many tokens to prefill together: a batch prefills its longest
+        texts = [chat.render(encoder, c, [], generation_prompt=True) for c in chats]
+        all_ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
+        order.sort(key=lambda j: len(all_ids[j]) - prefixes.usable(keys[j], all_ids[j]))
+    results: dict[int, Generation] = {}
+    kept: dict[Any, _Prefix] = {}
+    for start in range(0, len(order), GENERATE_BATCH):
+        chunk = order[start : start + GENERATE_BATCH]
+        batch = chat.generation_batch(encoder, [chats[j] for j in chunk]).to(model.device)
+        width = batch["input_ids"].shape[1]
+        rows = [row[mask.bool()].tolist() for row, mask in zip(batch["input_ids"], batch["attention_mask"])]
+        cache, _ = _prefilled(model, rows, width, prefixes, [keys[j] for j in chunk]) if reuse else (None, 0)
+        if reuse and cache is None:
+            from transformers import DynamicCache
+
+            cache = DynamicCache(config=model.config)  # read back below
         with torch.no_grad():
-            out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **options)
-        new = out[:, batch["input_ids"].shape[1] :]
-        for row, prompt_mask in zip(new, batch["attention_mask"]):
+            out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **({"cache": cache} if cache is not None else {}), **options)
+        new = out[:, width:]
+        for r, (j, row) in enumerate(zip(chunk, new)):
             ids = row.tolist()
             end = next((i for i, t in enumerate(ids) if t in stop or t == tokenizer.pad_token_id), len(ids))
             stopped = end < len(ids)
-            results.append(Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), int(prompt_mask.sum()), tuple(ids[: end + stopped]), stopped))
-    return results
+            results[j] = Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), len(rows[r]), tuple(ids[: end + stopped]), stopped)
+            if reuse:  # the prompt and every answer token but the last, which was never fed back
+                fed = len(results[j].ids) - 1
+                begin = width - len(rows[r])
+                kept[keys[j]] = _Prefix(rows[r] + list(results[j].ids[:fed]), [(layer.keys[r, :, begin : width + fed].clone(), layer.values[r, :, begin : width + fed].clone()) for layer in cache.layers])
+    if prefixes is not None:
+        prefixes.entries = kept
+    return [results[j] for j in range(len(chats))]

@@ -11,7 +11,10 @@
   2. score: per transition, the old policy's log-prob of the whole response (the token ids
      as sampled, the stop token only when generated; temperature-
      scaled token log-probs, tokens before the answer key weighted `thoughtWeight`, found
-     by character offsets) and the value head's estimate on the last prompt token;
+     by character offsets) and the value head's estimate on the last prompt token. An
+     episode's attempts whose prompts continue one another (the chat so far, the sampled ids
+     rendered back) share one row of the forward pass (`shared_rows`): a 5-attempt GP
+     episode is read once, not five times with its chat repeated;
   3. advantages: GAE (gamma, lambda) along each environment slot, episodes cut by the end
      of the update bootstrapped by their next state's value; normalized per rollout. Or,
      with `advantage: "group"` (GRPO-style), no value head: episodes start in groups of
@@ -21,7 +24,7 @@
      minus its group's mean (over the group's standard deviation with `groupStd`), or with
      `groupCredit: "turn"` its return-to-go minus the group's mean at the same turn;
   4. update: `epochs` passes over the rollout in random mini-batches of `miniBatchSize`
-     transitions, one Adam step each, its gradient accumulated over forward/backward passes of
+     transitions (whole episodes shuffled, then cut, so that revisions share rows), one Adam step each, its gradient accumulated over forward/backward passes of
      `microBatchSize` (the reference: 128 passes of one transition per step): clipped
      surrogate (only the clipped term for a transition whose ratio exceeds `ratioGuard`) +
      valueCoef x clipped value loss (- entropyCoef x entropy, + klCoef x KL to Init);
@@ -61,7 +64,7 @@ from ptlab.config import Experiment, Ppo
 from ptlab.envs.episode import Episode, Step
 from ptlab.episodes import Slot
 from ptlab.evaluate import due, evaluate
-from ptlab.generation import generate
+from ptlab.generation import PrefixCache, generate
 from ptlab.models import hidden_size, load, load_trainable, parameter_count, visual_tokens_per_image
 from ptlab.runlog import RunLog, now
 
@@ -99,12 +102,15 @@ class PolicyAndValue(torch.nn.Module):
         self.policy = policy
         self.value_head = value_head
 
-    def forward(self, inputs: dict[str, torch.Tensor], last_prompt: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """The logits (B, L, V) and the values on each row's last prompt token (B,; None without a head)."""
-        out = self.policy(**inputs, output_hidden_states=self.value_head is not None)
+    def forward(self, inputs: dict[str, torch.Tensor], value_at: tuple[torch.Tensor, torch.Tensor], positions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The logits at `positions` (B, len(positions), V), and the values at `value_at`, the
+        (row, position) pairs of the transitions' last prompt tokens (None without a head).
+        Only the responses' positions need logits: the LM head and its softmax over a long
+        prompt cost as much as a layer."""
+        out = self.policy(**inputs, logits_to_keep=positions, output_hidden_states=self.value_head is not None)
         if self.value_head is None:
             return out.logits, None
-        return out.logits, self.value_head(out.hidden_states[-1][torch.arange(len(last_prompt), device=last_prompt.device), last_prompt])
+        return out.logits, self.value_head(out.hidden_states[-1][value_at])
 
 
 @dataclass
@@ -148,32 +154,63 @@ class Scored(NamedTuple):
     entropy: torch.Tensor | None
     token_logprobs: torch.Tensor  # (T, R) each response token's log-prob, from the response's start (0 past its end)
     token_weights: torch.Tensor  # (T, R) their weights (0 past the end)
+    tokens: int  # the tokens the forward pass read (its rows', shared prompts once)
+    images: int  # the images it read (its rows')
+
+
+def shared_rows(batch: list[Transition]) -> list[int]:
+    """Each transition's row in a forward pass: a transition whose prompt continues the one
+    before it (same episode, its prompt starting with that prompt and response, the same
+    images first) shares its row, so a multi-turn episode's revisions are one sequence,
+    scored once, instead of one sequence per attempt each repeating the chat so far. Causal
+    attention gives every response the same log-probs either way."""
+    rows: list[int] = []
+    for i, t in enumerate(batch):
+        before = batch[i - 1] if i else None
+        shares = (
+            before is not None
+            and t.episode == before.episode
+            and len(t.images) >= len(before.images)
+            and all(a is b for a, b in zip(t.images, before.images))
+            and t.prompt_ids[: len(before.prompt_ids) + len(before.response_ids)] == before.prompt_ids + before.response_ids
+        )
+        rows.append(rows[-1] if shares else rows[-1] + 1 if rows else 0)
+    return rows
 
 
 def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None) -> Scored:
     """Response log-probs (weighted sums and per token), values, entropy; `scorer` is a
-    PolicyAndValue, prepared (training) or plain."""
+    PolicyAndValue, prepared (training) or plain. Transitions that continue one another
+    (shared_rows) share a row of the forward pass."""
     device = next(scorer.parameters()).device
-    inputs = {k: v.to(device) for k, v in chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in batch], pad_id).items()}
-    ids = inputs["input_ids"]
-    logits, values = scorer(inputs, torch.tensor([len(t.prompt_ids) - 1 for t in batch], device=device))
-    logits = logits[:, :-1].float() / temperature
+    row_of = shared_rows(batch)
+    last = {r: t for r, t in zip(row_of, batch)}  # a row's sequence is its last transition's
+    inputs = {k: v.to(device) for k, v in chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in last.values()], pad_id).items()}
+    # Logits at position p predict token p + 1: the positions from the earliest response's
+    # predecessor to the longest sequence's last-but-one cover every response token.
+    starts = [len(t.prompt_ids) - 1 for t in batch]
+    first = min(starts)
+    end = max(len(t.prompt_ids) + len(t.response_ids) for t in batch) - 1
+    rows = torch.tensor(row_of, device=device)
+    logits, values = scorer(inputs, (rows, torch.tensor(starts, device=device)), torch.arange(first, end, device=device))
+    logits = logits.float() / temperature
     weights = torch.zeros(logits.shape[:2], device=device)
-    for i, t in enumerate(batch):
-        start = len(t.prompt_ids) - 1  # logits at position p predict token p + 1
-        weights[i, start : start + len(t.response_ids)] = torch.tensor(t.weights, device=device)
+    for r, start, t in zip(row_of, starts, batch):
+        weights[r, start - first : start - first + len(t.response_ids)] = torch.tensor(t.weights, device=device)
     # Only response tokens are scored; a prompt may hold ids the head never predicts (Mllama's <|image|>).
-    targets = torch.where(weights > 0, ids[:, 1:], 0)
+    targets = torch.where(weights > 0, inputs["input_ids"][:, first + 1 : end + 1], 0)
     logp = torch.log_softmax(logits, dim=-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1)
     mask = (weights > 0).float()
-    logprobs = core.sequence_logprob(logp, weights, mask)
     entropy = core.entropy(logits, mask) if with_entropy else None
+    # per transition: its response's tokens, from its row
     longest = max(len(t.response_ids) for t in batch)
-    rows = torch.arange(longest, device=device)
-    starts = torch.tensor([len(t.prompt_ids) - 1 for t in batch], device=device).unsqueeze(1)
-    at = (starts + rows).clamp(max=logp.shape[1] - 1)
-    token_weights = weights.gather(1, at) * (rows < torch.tensor([len(t.response_ids) for t in batch], device=device).unsqueeze(1))
-    return Scored(logprobs, values, entropy, logp.gather(1, at) * (token_weights > 0), token_weights)
+    offsets = torch.arange(longest, device=device)
+    at = (torch.tensor(starts, device=device).unsqueeze(1) - first + offsets).clamp(max=logp.shape[1] - 1)
+    within = offsets < torch.tensor([len(t.response_ids) for t in batch], device=device).unsqueeze(1)
+    token_weights = weights[rows].gather(1, at) * within
+    token_logprobs = logp[rows].gather(1, at) * (token_weights > 0)
+    logprobs = core.sequence_logprob(token_logprobs, token_weights, (token_weights > 0).float())
+    return Scored(logprobs, values, entropy, token_logprobs, token_weights, sum(len(t.prompt_ids) + len(t.response_ids) for t in last.values()), sum(len(t.images) for t in last.values()))
 
 
 @dataclass
@@ -303,12 +340,12 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
             rollout.transitions[:] = sample_transitions(rollout.transitions, cfg.stepsPerUpdate)  # whole waves ran; every process trains on stepsPerUpdate
         else:
             gae_advantages(rollout.transitions, bootstrap, cfg.gamma, cfg.lambda_)
-        sums, train_tokens = update(cfg, policy, rollout.transitions, acc)  # 4
+        sums, trained = update(cfg, policy, rollout.transitions, acc)  # 4
         policy.scheduler.step()
         state["update"] += 1
         elapsed = time.perf_counter() - started
         state["wallSeconds"] += elapsed
-        log(run, acc, cfg, policy, state, rollout, sums, train_tokens, elapsed, segment, env_config, parameters, lam)  # 5
+        log(run, acc, cfg, policy, state, rollout, sums, trained, elapsed, segment, env_config, parameters, lam)  # 5
         if parallel.any_process(acc, run.cancel_requested):
             status = "cancelled"
             break
@@ -367,6 +404,7 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
         slots.extend(source.open(state) for _ in range(cfg.parallelEnvs))
     active = [] if group else list(range(len(slots)))
     inference_tokens = 0
+    prefixes = PrefixCache()  # this rollout's: the weights change after it
     while True:
         if group and not active and len(transitions) < cfg.stepsPerUpdate:
             slots[:] = [source.open(state) for _ in range(cfg.parallelEnvs)]  # a wave
@@ -374,7 +412,7 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
         if not active or (not group and len(transitions) >= cfg.stepsPerUpdate):
             break
         prompts = [_prompt(policy.tokenizer, slots[i].messages) for i in active]
-        answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache, synced_gpus=sharded)
+        answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache, synced_gpus=sharded, prefixes=prefixes, keys=[slots[i].index for i in active])
         still = []
         for i, (prompt_ids, prompt_text), generation in zip(active, prompts, answers):
             slot = slots[i]
@@ -403,9 +441,10 @@ def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, sharded: bool = Fa
     pad_id = policy.text.pad_token_id
     transitions = rollout.transitions
     bootstrap = {}
+    by_length = in_episodes(transitions, shuffle=False)
     with torch.no_grad():
-        for start in range(0, len(transitions), cfg.microBatchSize):  # forward passes are the memory knob's size
-            batch = transitions[start : start + cfg.microBatchSize]
+        for start in range(0, len(by_length), cfg.microBatchSize):  # forward passes are the memory knob's size
+            batch = by_length[start : start + cfg.microBatchSize]
             scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
             for i, (t, lp) in enumerate(zip(batch, scored.logprobs.tolist())):
                 t.old_logprob, t.old_value = lp, float(scored.values[i]) if scored.values is not None else 0.0
@@ -471,7 +510,7 @@ def sample_transitions(transitions: list[Transition], n: int) -> list[Transition
         return transitions
     return [transitions[i] for i in sorted(random.sample(range(len(transitions)), n))]
 
-def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) -> tuple[dict[str, float], int]:
+def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) -> tuple[dict[str, float], tuple[int, int]]:
     """4. update. Each optimizer step takes a mini-batch of `miniBatchSize` transitions and
     accumulates its gradient over micro-batches of `microBatchSize` (DDP synchronizes on the
     last one only): each micro-batch's mean losses are weighted by its share of the mini-batch
@@ -480,18 +519,19 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
     reduces, clips and steps in the last micro-batch's backward, before the processes' skipped
     transitions are counted: a step then averages over the whole mini-batch, skipped ones as zero
     gradients. Returns this process's sums over the transitions trained on (losses, counts)
-    and the tokens trained on."""
+    and the tokens and images its forward passes read (Scored.tokens, .images)."""
     engine = acc.distributed_type == "DEEPSPEED"
     policy.trained.train()
     pad_id = policy.text.pad_token_id
     sums = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0, "guarded": 0.0, "trained": 0.0, "skipped": 0.0, "steps": 0.0, "gap": 0.0, "gap_n": 0.0}
-    train_tokens = 0
+    train_tokens = train_images = 0
     for _epoch in range(cfg.epochs):
-        order = torch.randperm(len(transitions)).tolist()
-        for start in range(0, len(order), cfg.miniBatchSize):
-            step = [transitions[i] for i in order[start : start + cfg.miniBatchSize]]
+        shuffled = in_episodes(transitions, shuffle=True)
+        for start in range(0, len(shuffled), cfg.miniBatchSize):
+            step = shuffled[start : start + cfg.miniBatchSize]
             step_tokens = sum(_trained_tokens(t) for t in step)
-            micro_batches = [step[j : j + cfg.microBatchSize] for j in range(0, len(step), cfg.microBatchSize)]
+            by_length = in_episodes(step, shuffle=False)  # a step's gradient is its micro-batches' sum: their make-up is free
+            micro_batches = [by_length[j : j + cfg.microBatchSize] for j in range(0, len(by_length), cfg.microBatchSize)]
             kept = 0
             policy.optimizer.zero_grad(set_to_none=True)
             for j, micro in enumerate(micro_batches):
@@ -532,7 +572,8 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                     share = len(batch) / len(step)
                     parallel.backward(acc, loss * share - cfg.entropyCoef * entropy * sum(_trained_tokens(t) for t in batch) / max(1, step_tokens))
                 kept += len(batch)
-                train_tokens += sum(len(t.prompt_ids) + len(t.response_ids) for t in batch)
+                train_tokens += scored.tokens
+                train_images += scored.images
                 for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl), ("guarded", guarded)):
                     sums[key] += float(value.detach()) * len(batch)
                 sums["trained"] += len(batch)
@@ -558,7 +599,23 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
             sums["steps"] += 1
     if not sums["trained"]:
         raise PpoError(f"every transition's log-prob was non-finite in this update ({int(sums['skipped'])} skipped): the policy has diverged; resume from an earlier checkpoint with a lower learning rate")
-    return sums, train_tokens
+    return sums, (train_tokens, train_images)
+
+
+def in_episodes(transitions: list[Transition], shuffle: bool) -> list[Transition]:
+    """The transitions with each episode's together, in turn order (so that its revisions
+    share a forward pass's row, shared_rows); the episodes in a random order (`shuffle`,
+    torch's generator: the update's mini-batches) or shortest last sequence first (forward
+    passes that pad little)."""
+    chains: dict[int, list[Transition]] = {}
+    for t in transitions:
+        chains.setdefault(t.episode, []).append(t)
+    ordered = list(chains.values())
+    if shuffle:
+        ordered = [ordered[i] for i in torch.randperm(len(ordered)).tolist()]
+    else:
+        ordered.sort(key=lambda chain: len(chain[-1].prompt_ids) + len(chain[-1].response_ids))
+    return [t for chain in ordered for t in chain]
 
 
 def _trained_tokens(t: Transition) -> int:
@@ -593,15 +650,16 @@ def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int) -> None:
     parallel.backward(acc, 0 * (scored.logprobs.sum() + (scored.values.sum() if scored.values is not None else 0)))
 
 
-def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, sums: dict[str, float], train_tokens: int, elapsed: float, segment: int, env_config: Any, parameters: int, lam: float) -> None:
-    """5. log: sums over the processes (each process's own numbers in a single process)."""
+def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, sums: dict[str, float], trained: tuple[int, int], elapsed: float, segment: int, env_config: Any, parameters: int, lam: float) -> None:
+    """5. log: sums over the processes (each process's own numbers in a single process).
+    Training tokens and images are those the update's forward passes read (an episode's
+    revisions share theirs); inference ones, each generation's."""
     transitions = rollout.transitions
-    inference_tokens, train_tokens, images = parallel.totals(acc, rollout.inference_tokens, train_tokens, sum(len(t.images) for t in transitions))
+    inference_tokens, train_tokens, images, train_images = parallel.totals(acc, rollout.inference_tokens, trained[0], sum(len(t.images) for t in transitions), trained[1])
     state["inferenceTokens"] += int(inference_tokens)
     state["trainTokens"] += int(train_tokens)
-    # each transition's images: generated with once, trained on once per epoch
     state["visualInferenceTokens"] = state.get("visualInferenceTokens", 0) + int(images) * policy.visual_tokens_per_image
-    state["visualTrainTokens"] = state.get("visualTrainTokens", 0) + int(images) * policy.visual_tokens_per_image * cfg.epochs
+    state["visualTrainTokens"] = state.get("visualTrainTokens", 0) + int(train_images) * policy.visual_tokens_per_image
     records = parallel.gathered(acc, [episodes.record(run.manifest["runId"], state["update"], "train", "train", slot, env_config) for slot in rollout.finished])
     for index, record in enumerate(records):
         run.episode({**record, "episode": index})

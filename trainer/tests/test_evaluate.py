@@ -198,3 +198,45 @@ def test_sampled_evaluation_is_seeded_and_stated(tmp_path, env):
     stated = {"source": "configured", "doSample": True, "temperature": 1.0, "topP": 0.9, "topK": 0, "maxNewTokens": 16}
     assert json.loads((tmp_path / "a" / "eval-summary.json").read_text())["decoding"] == stated
     assert json.loads((tmp_path / "a" / "run.json").read_text())["evaluationDecoding"] == stated
+
+
+def test_a_chat_s_next_turn_reuses_its_kv_cache_and_answers_what_a_full_prefill_does(ptlab_cache, monkeypatch):
+    """Greedy GP-L episodes on the pretrained base, each revision prefilling only the tokens
+    past the chat's last generation (PrefixCache), answer exactly as with every prompt
+    prefilled whole, and the later rounds' prefills are shorter than the prompts."""
+    import dataclasses
+
+    import torch
+    from ptlab import evaluate, generation
+    from ptlab.config import load_experiment
+    from ptlab.models import load
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    data = json.loads((EXAMPLES / "gp-l.ptlab.json").read_text())
+    data["model"] = {"name": "embedded:gp-base", "kind": "causal-lm", "dtype": "fp32"}
+    data["evaluation"].update(maxNewTokens=64)
+    path = ptlab_cache.parent / "kv-reuse.ptlab.json"
+    path.write_text(json.dumps(data))
+    experiment = load_experiment(path)
+    model, tokenizer = load(experiment.model, "cpu")
+    split = dataclasses.replace(experiment.evaluation.splits[0], episodes=4)
+    prefilled: list[tuple[int, int]] = []  # (tokens fed, tokens held in the cache before) per first forward of a generate
+    real_generate = model.generate
+
+    def recording_generate(**kwargs):
+        cache = kwargs.get("cache")
+        prefilled.append((kwargs["input_ids"].shape[1], cache.get_seq_length() if cache is not None else 0))
+        return real_generate(**kwargs)
+
+    monkeypatch.setattr(model, "generate", recording_generate)
+    runs = {}
+    for name, cache_class in (("whole", lambda: None), ("reused", generation.PrefixCache)):
+        monkeypatch.setattr(evaluate, "PrefixCache", cache_class)
+        prefilled.clear()
+        with torch.no_grad():
+            slots, _ = evaluate.run_split(experiment, split, model, tokenizer, {"do_sample": False})
+        runs[name] = ([[t["output"] for t in slot.turns] for slot in slots], list(prefilled))
+    (whole, whole_passes), (reused, reused_passes) = runs["whole"], runs["reused"]
+    assert reused == whole and any(len(turns) > 1 for turns in whole)
+    assert all(held == 0 for _, held in whole_passes) and reused_passes[0][1] == 0
+    assert all(held > 0 for _, held in reused_passes[1:])  # every revision round continues its chats

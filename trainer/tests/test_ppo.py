@@ -617,3 +617,79 @@ def test_a_run_with_outcome_reward_trains_on_it_and_records_the_verifiers(tmp_pa
     if not any(t["reward"] == 5 for t in turns):
         assert reward_mean == 0.0
     assert any(t["reward"] < 0 for t in turns)  # the records keep the verifier's rewards
+
+
+def test_an_episode_s_revisions_share_one_row_and_score_as_they_would_alone(tmp_path, env, monkeypatch):
+    """Transitions whose prompt continues the previous one's prompt and response (a rejected
+    attempt, the verifier's message, the next attempt) are one row of the forward pass: each
+    response's log-probs, per token and summed, and the value on its last prompt token are
+    those it gets scored alone; a prompt that does not continue (another episode, an edited
+    chat) gets a row of its own."""
+    ppo_module, policy, cfg, acc, _ = _policy_and_transitions(tmp_path, monkeypatch, env)
+    tokenizer = policy.text
+    ids = lambda text: tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
+    weighted = lambda response: [0.5, 0.5] + [1.0] * (len(response) - 2)  # noqa: E731
+    answer = ids('{"formula": "2*9+6"}') + [tokenizer.eos_token_id]
+    first = ppo_module.Transition(0, ids("cards 2 2 6 9: make 24"), answer, weighted(answer), 0.0, False, episode=7)
+    answer = ids('{"formula": "2*9+6*1"}')
+    second = ppo_module.Transition(0, first.prompt_ids + first.response_ids + ids("it evaluates to 24? no, 28."), answer, weighted(answer), 0.0, False, episode=7)
+    answer = ids('{"formula": "2+2"}')
+    third = ppo_module.Transition(0, second.prompt_ids + second.response_ids + ids("again"), answer, weighted(answer), 0.0, True, episode=7)
+    edited = ppo_module.Transition(1, ids("cards 2 2 6 9: make 24 now") + first.response_ids, ids("no"), weighted(ids("no")), 0.0, True, episode=7)
+    other = ppo_module.Transition(2, ids("cards 1 1 1 1"), answer, weighted(answer), 0.0, True, episode=8)
+    batch = [first, second, third, edited, other]
+    assert ppo_module.shared_rows(batch) == [0, 0, 0, 1, 2]
+    with torch.no_grad():
+        together = ppo_module.score(policy.joint, batch, 0.7, tokenizer.pad_token_id, encoder=policy.tokenizer)
+        alone = [ppo_module.score(policy.joint, [t], 0.7, tokenizer.pad_token_id, encoder=policy.tokenizer) for t in batch]
+    assert together.tokens == sum(len(t.prompt_ids) + len(t.response_ids) for t in (third, edited, other)) < sum(s.tokens for s in alone)
+    for i, (t, single) in enumerate(zip(batch, alone)):
+        n = len(t.response_ids)
+        assert float(together.logprobs[i]) == pytest.approx(float(single.logprobs[0]), abs=1e-4)
+        assert torch.allclose(together.token_logprobs[i, :n], single.token_logprobs[0, :n], atol=1e-5)
+        assert together.token_weights[i, :n].tolist() == t.weights and not together.token_weights[i, n:].any()
+        assert float(together.values[i]) == pytest.approx(float(single.values[0]), abs=1e-5)
+
+
+def test_the_update_keeps_an_episode_s_transitions_together_in_turn_order():
+    """Mini-batches shuffle whole episodes (torch's generator), scoring passes go shortest
+    episode first; within an episode the turn order stays, so its revisions can share a row."""
+    from ptlab import ppo as ppo_module
+
+    transitions = [ppo_module.Transition(0, [1] * (10 + 5 * turn + episode), [2], [1.0], 0.0, False, episode=episode) for turn in range(3) for episode in range(4)]
+    torch.manual_seed(0)
+    shuffled = ppo_module.in_episodes(transitions, shuffle=True)
+    assert sorted(map(id, shuffled)) == sorted(map(id, transitions))
+    for k in range(0, 12, 3):
+        chain = shuffled[k : k + 3]
+        assert len({t.episode for t in chain}) == 1 and [len(t.prompt_ids) for t in chain] == sorted(len(t.prompt_ids) for t in chain)
+    assert [t.episode for t in ppo_module.in_episodes(transitions, shuffle=False)] == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
+
+
+def test_the_pretrained_base_s_revisions_continue_their_chat_and_share_rows(tmp_path, env, monkeypatch):
+    """On the embedded pretrained base (real answers, the GP-L prompt), each revision's prompt
+    is the chat so far with the sampled ids rendered back, so the episode's attempts share
+    forward rows: the update reads fewer tokens than its transitions hold."""
+    from ptlab import cli
+    from ptlab import ppo as ppo_module
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    data = json.loads(config(tmp_path, 1, 100, max_verify=3).read_text())
+    data["model"] = {"name": "embedded:gp-base", "kind": "causal-lm", "dtype": "fp32"}
+    data["ppo"].update(advantage="group", groupSize=4, stepsPerUpdate=8, miniBatchSize=8, microBatchSize=8, maxNewTokens=64, epochs=1)
+    del data["evaluation"]
+    path = tmp_path / "base.ptlab.json"
+    path.write_text(json.dumps(data))
+    real_score, passes = ppo_module.score, []
+
+    def recording_score(scorer, batch, *args, **kwargs):
+        scored = real_score(scorer, batch, *args, **kwargs)
+        passes.append((len(batch), len(set(ppo_module.shared_rows(batch))), scored.tokens, sum(len(t.prompt_ids) + len(t.response_ids) for t in batch), torch.is_grad_enabled()))
+        return scored
+
+    monkeypatch.setattr(ppo_module, "score", recording_score)
+    assert cli.main(["ppo", "--config", str(path), "--run-dir", str(tmp_path / "run")]) == 0
+    transitions, rows, read, held = (sum(p[i] for p in passes) for i in range(4))
+    assert rows < transitions and read < held, passes
+    trained = [r for r in records(tmp_path / "run") if r["kind"] == "train"][0]
+    assert trained["compute"]["trainTokens"] == sum(p[2] for p in passes if p[4])  # the training passes' tokens, as read
