@@ -6,7 +6,7 @@
 #     transformers==5.24.0 tokenizers==0.23.3 peft==0.21.2 jsonschema==4.26.0 \
 #     jsonschema-specifications==2025.9.1 referencing==0.37.0 rpds-py==2026.9.1 rfc3339-validator==0.1.4
 # Writes every result as JSON lines under ${OUT:-gpu-results}/. Arguments name the steps to
-# run (default: all): trainer-tiny demo-ci trainer-0.5b raw-0.5b raw-1.5b generate-0.5b
+# run (default: all): trainer-tiny demo-ci ppo-update trainer-0.5b raw-0.5b raw-1.5b generate-0.5b
 # trainer-0.5b-dynamic trainer-0.5b-static.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +36,7 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 $python -c 'import torch, transformers, peft, accelerate; print("torch", torch.__version__, "transformers", transformers.__version__, "peft", peft.__version__, "accelerate", accelerate.__version__, "cuda", torch.cuda.is_available())'
 step trainer-tiny $python bench/trainer_cpu.py
 step demo-ci $python -m ptlab.demo --size ci --out /tmp/ptlab-gpu-demo
+step ppo-update $python bench/ppo_update.py --updates 2
 step trainer-0.5b $python bench/gpu_trainer.py --size 0.5b
 step raw-0.5b $python bench/gpu_train.py --size 0.5b
 step raw-1.5b $python bench/gpu_train.py --size 1.5b --batch 8 --seq 1024

@@ -1,0 +1,107 @@
+"""Seconds per PPO update of the demo's recipe, by phase, with and without the multi-turn reuse.
+
+    .venv/bin/python bench/ppo_update.py [--updates 2] [--init CHECKPOINT]
+
+Runs `ptlab ppo` in this process on the demo's PPO config (ptlab.demo: 128 episodes per
+update in groups of 4, GP-L with 5 attempts, 64 new tokens) from `embedded:gp-base` (or
+`--init`), twice in the same run:
+
+- `reuse`: what ships. An episode's attempts share one row of each scoring and training
+  forward pass (ppo.shared_rows) and each revision round prefills only the tokens past the
+  chat's last generation (generation.PrefixCache);
+- `baseline`: one row per attempt (its whole chat so far) and every round prefilled whole.
+
+Both compute logits at the responses' positions only. Prints one JSON line per variant:
+seconds per update in rollout (generation), scoring and the update (forward and backward),
+the tokens the training passes read, and the rollout's attempts and episodes; then the
+ratios. Timings are wall-clock on this machine; the rollouts differ between the variants
+only by sampling order (the batches are grouped differently).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from ptlab import cli, demo
+from ptlab import ppo as ppo_module
+
+
+def config(init: str | None, updates: int) -> dict[str, Any]:
+    data = demo.experiment_configs(Path("."), "full")["ppo.ptlab.json"]
+    del data["evaluation"]
+    data["ppo"].update(updates=updates)
+    if init:
+        data["ppo"]["init"] = str(Path(init).resolve())
+    else:
+        del data["ppo"]["init"]
+    return data
+
+
+def timed(phases: dict[str, float], name: str, function: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
+
+    return wrapper
+
+
+def run(variant: str, data: dict[str, Any], workdir: Path) -> dict[str, Any]:
+    saved = {name: getattr(ppo_module, name) for name in ("collect", "score_rollout", "update", "shared_rows", "PrefixCache")}
+    phases: dict[str, float] = {}
+    try:
+        ppo_module.collect = timed(phases, "rollout", saved["collect"])
+        ppo_module.score_rollout = timed(phases, "score", saved["score_rollout"])
+        ppo_module.update = timed(phases, "update", saved["update"])
+        if variant == "baseline":
+            ppo_module.shared_rows = lambda batch: list(range(len(batch)))
+            ppo_module.PrefixCache = lambda: None
+        path = workdir / f"{variant}.ptlab.json"
+        path.write_text(json.dumps(data))
+        start = time.perf_counter()
+        if cli.main(["ppo", "--config", str(path), "--run-dir", str(workdir / variant)]) != 0:
+            raise SystemExit(f"{variant}: the PPO run failed")
+        total = time.perf_counter() - start
+    finally:
+        for name, value in saved.items():
+            setattr(ppo_module, name, value)
+    records = [json.loads(line) for line in (workdir / variant / "metrics.jsonl").read_text().splitlines()]
+    trains = [r for r in records if r["kind"] == "train"]
+    updates = len(trains)
+    return {
+        "bench": "ppo-update",
+        "variant": variant,
+        "updates": updates,
+        "secondsPerUpdate": total / updates,
+        **{f"{name}SecondsPerUpdate": seconds / updates for name, seconds in sorted(phases.items())},
+        "trainTokensPerUpdate": trains[-1]["compute"]["trainTokens"] / updates,
+        "episodesPerUpdate": sum(r["metrics"]["rollout/episodes_finished"] for r in trains) / updates,
+        "rolloutSuccess": [r["metrics"]["rollout/success_rate"] for r in trains],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=2)
+    parser.add_argument("--init", help="a checkpoint to start from (default: embedded:gp-base)")
+    args = parser.parse_args()
+    data = config(args.init, args.updates)
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {variant: run(variant, data, Path(tmp)) for variant in ("baseline", "reuse")}
+    for result in results.values():
+        print(json.dumps(result))
+    base, ours = results["baseline"], results["reuse"]
+    print(json.dumps({"bench": "ppo-update-ratio", **{key: base[key] / ours[key] for key in base if key.endswith("PerUpdate") and key != "episodesPerUpdate"}}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
