@@ -56,18 +56,20 @@ BASE: dict[str, Any] = {
 # writes the answer format and reads the face-card rule it is given, and SFT on the ID rule
 # erases the latter within about ten steps (docs/ppo-learning.md).
 SIZES: dict[str, dict[str, Any]] = {
-    "full": {"examples": 4000, "initSteps": 4, "moreSteps": 60, "ppoUpdates": 4, "episodes": 256, "evalEvery": {"sft": 30, "ppo": 2}, "ppo": {}},
+    "full": {"examples": 4000, "initSteps": 4, "moreSteps": 60, "ppoUpdates": 32, "episodes": 256, "evalEvery": {"sft": 30, "ppo": 16}, "ppo": {}},
     "ci": {"examples": 400, "initSteps": 2, "moreSteps": 4, "ppoUpdates": 2, "episodes": 8, "evalEvery": {"sft": 2, "ppo": 1}, "ppo": {"parallelEnvs": 8, "stepsPerUpdate": 16, "miniBatchSize": 8, "microBatchSize": 8}},
 }
 
 SFT_RECIPE: dict[str, Any] = {"learningRate": 0.001, "schedule": "cosine", "warmupRatio": 0.03, "adam": {"betas": [0.9, 0.98], "eps": 1e-07, "weightDecay": 0}, "globalBatchSize": 32, "microBatchSize": 16, "packing": False}
 # GRPO-style groups of 4 episodes per hand, each attempt credited with its return-to-go
-# against the group's attempts at the same turn, a clipped ratio per token; chosen with
-# bench/ppo_learning.py on evaluation seeds of its own (docs/ppo-learning.md).
+# against the group's attempts at the same turn, a clipped ratio per token, a constant
+# learning rate; chosen with bench/ppo_learning.py on evaluation seeds of its own
+# (docs/ppo-learning.md, L1): at this scale PPO needs about 4,000 episodes (32 updates) to
+# raise ID success beyond its noise; fewer episodes at a higher rate did not do it.
 PPO_RECIPE: dict[str, Any] = {
     "advantage": "group", "groupSize": 4, "groupStd": False, "groupCredit": "turn", "ratio": "token", "clip": 0.2,
     "parallelEnvs": 128, "stepsPerUpdate": 384, "epochs": 1, "miniBatchSize": 64, "microBatchSize": 32,
-    "learningRate": 5e-05, "finalLearningRate": 2.5e-05, "maxGradNorm": 1.0, "temperature": 0.7, "maxNewTokens": 64,
+    "learningRate": 5e-05, "finalLearningRate": 5e-05, "maxGradNorm": 1.0, "temperature": 0.7, "maxNewTokens": 64,
 }
 
 
