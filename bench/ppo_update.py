@@ -1,21 +1,24 @@
-"""Seconds per PPO update of the demo's recipe, by phase, with and without the multi-turn reuse.
+"""Seconds per PPO update of the demo's recipe, by phase: without and with the multi-turn reuse, and with the rollout's log-probs.
 
     .venv/bin/python bench/ppo_update.py [--updates 2] [--init CHECKPOINT]
 
 Runs `ptlab ppo` in this process on the demo's PPO config (ptlab.demo: 128 episodes per
 update in groups of 4, GP-L with 5 attempts, 64 new tokens) from `embedded:gp-base` (or
-`--init`), twice in the same run:
+`--init`), three times in the same run:
 
-- `reuse`: what ships. An episode's attempts share one row of each scoring and training
-  forward pass (ppo.shared_rows) and each revision round prefills only the tokens past the
-  chat's last generation (generation.PrefixCache);
-- `baseline`: one row per attempt (its whole chat so far) and every round prefilled whole.
+- `baseline`: one row per attempt (its whole chat so far), every round prefilled whole,
+  the old log-probs recomputed by a scoring pass;
+- `reuse`: an episode's attempts share one row of each scoring and training forward pass
+  (ppo.shared_rows) and each revision round prefills only the tokens past the chat's last
+  generation (generation.PrefixCache); old log-probs still recomputed;
+- `sampled`: what the demo runs: `reuse` with `oldLogProbs: "sampling"` (the rollout's own
+  log-probs; no scoring pass with group advantages).
 
-Both compute logits at the responses' positions only. Prints one JSON line per variant:
+All compute logits at the responses' positions only. Prints one JSON line per variant:
 seconds per update in rollout (generation), scoring and the update (forward and backward),
 the tokens the training passes read, and the rollout's attempts and episodes; then the
-ratios. Timings are wall-clock on this machine; the rollouts differ between the variants
-only by sampling order (the batches are grouped differently).
+ratios to the baseline. Timings are wall-clock on this machine; the rollouts differ between
+the variants only by sampling order (the batches are grouped differently).
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ def run(variant: str, data: dict[str, Any], workdir: Path) -> dict[str, Any]:
         if variant == "baseline":
             ppo_module.shared_rows = lambda batch: list(range(len(batch)))
             ppo_module.PrefixCache = lambda: None
+        data = {**data, "ppo": {**data["ppo"], "oldLogProbs": "sampling" if variant == "sampled" else "recompute"}}
         path = workdir / f"{variant}.ptlab.json"
         path.write_text(json.dumps(data))
         start = time.perf_counter()
@@ -95,11 +99,13 @@ def main() -> int:
     args = parser.parse_args()
     data = config(args.init, args.updates)
     with tempfile.TemporaryDirectory() as tmp:
-        results = {variant: run(variant, data, Path(tmp)) for variant in ("baseline", "reuse")}
+        results = {variant: run(variant, data, Path(tmp)) for variant in ("baseline", "reuse", "sampled")}
     for result in results.values():
         print(json.dumps(result))
-    base, ours = results["baseline"], results["reuse"]
-    print(json.dumps({"bench": "ppo-update-ratio", **{key: base[key] / ours[key] for key in base if key.endswith("PerUpdate") and key != "episodesPerUpdate"}}))
+    base = results["baseline"]
+    for variant in ("reuse", "sampled"):
+        ours = results[variant]
+        print(json.dumps({"bench": "ppo-update-ratio", "variant": variant, **{key: base[key] / ours[key] for key in base if key.endswith("PerUpdate") and key != "episodesPerUpdate" and ours.get(key)}}))
     return 0
 
 

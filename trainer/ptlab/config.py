@@ -101,6 +101,7 @@ class Ppo:
     maxNewTokens: int = 512
     thoughtWeight: float = 0.5
     ratio: Literal["sequence", "token"] = "sequence"
+    oldLogProbs: Literal["recompute", "sampling"] = "recompute"
     advantage: Literal["gae", "group"] = "gae"
     groupSize: int = 4
     groupStd: bool = True

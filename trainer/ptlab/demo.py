@@ -65,9 +65,11 @@ SFT_RECIPE: dict[str, Any] = {"learningRate": 0.001, "schedule": "cosine", "warm
 # against the group's attempts at the same turn, a clipped ratio per token, a constant
 # learning rate; chosen with bench/ppo_learning.py on evaluation seeds of its own
 # (docs/ppo-learning.md, L1): at this scale PPO needs about 4,000 episodes (32 updates) to
-# raise ID success beyond its noise; fewer episodes at a higher rate did not do it.
+# raise ID success beyond its noise; fewer episodes at a higher rate did not do it. The
+# ratio's old log-probs are those the rollout sampled with (fp32 on CPU: the training
+# forward's up to float rounding), so no scoring pass runs.
 PPO_RECIPE: dict[str, Any] = {
-    "advantage": "group", "groupSize": 4, "groupStd": False, "groupCredit": "turn", "ratio": "token", "clip": 0.2,
+    "advantage": "group", "groupSize": 4, "groupStd": False, "groupCredit": "turn", "ratio": "token", "clip": 0.2, "oldLogProbs": "sampling",
     "parallelEnvs": 128, "stepsPerUpdate": 384, "epochs": 1, "miniBatchSize": 64, "microBatchSize": 32,
     "learningRate": 5e-05, "finalLearningRate": 5e-05, "maxGradNorm": 1.0, "temperature": 0.7, "maxNewTokens": 64,
 }

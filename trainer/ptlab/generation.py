@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,7 @@ class Generation:
     prompt_tokens: int
     ids: tuple[int, ...]
     stopped: bool
+    logprobs: tuple[float, ...] = ()  # with record_logprobs: each of `ids`' log-prob under the distribution it was sampled from
 
     @property
     def answer_tokens(self) -> int:
@@ -33,6 +36,60 @@ def stop_tokens(model: Any, tokenizer: Any) -> list[int]:
     configured = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
     listed = configured if isinstance(configured, list) else [configured]
     return list(dict.fromkeys(t for t in [*listed, tokenizer.eos_token_id] if t is not None))
+
+
+def policy_sampling(temperature: float) -> dict[str, Any]:
+    """generate's arguments to sample from the policy itself: its softmax at `temperature`,
+    untruncated (generate's default top_k of 50 off). With them, `generate` also sets aside
+    the checkpoint's generation_config (its top_p, top_k, repetition penalty...): PPO's
+    importance ratios take the sampler to be the policy."""
+    return {"do_sample": True, "temperature": temperature, "top_k": 0, "top_p": 1.0}
+
+
+@contextmanager
+def _stated_decoding(model: Any, sampling: dict[str, Any]) -> Iterator[None]:
+    """Decode with `sampling` only: the checkpoint's generation_config keeps its special
+    tokens but not its processors (generate fills whatever `sampling` leaves unset from it).
+    An empty `sampling` means the checkpoint's decoding: left as it is."""
+    from transformers import GenerationConfig
+
+    saved = model.generation_config
+    if sampling:
+        model.generation_config = GenerationConfig(bos_token_id=saved.bos_token_id, eos_token_id=saved.eos_token_id, pad_token_id=saved.pad_token_id)
+    try:
+        yield
+    finally:
+        model.generation_config = saved
+
+
+class _SampledLogprobs:
+    """A logits processor that records, for each generated token, its log-prob under the
+    distribution it was drawn from: the softmax of the scores at `temperature` (under
+    policy_sampling, temperature is the only warper after this processor). Each call sees
+    the token sampled after the previous call; the last token is read in `per_token`."""
+
+    def __init__(self, temperature: float) -> None:
+        self.temperature = temperature
+        self.previous: Any = None
+        self.steps: list[Any] = []
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import torch
+
+        if self.previous is not None:
+            self.steps.append(self.previous.gather(1, input_ids[:, -1:]).squeeze(1))
+        self.previous = torch.log_softmax(scores.float() / self.temperature, dim=-1)
+        return scores
+
+    def per_token(self, new_ids: Any) -> Any:
+        """(rows, new tokens) log-probs of `new_ids`, the tokens generate returned."""
+        import torch
+
+        n = new_ids.shape[1]
+        steps = self.steps[:n] if len(self.steps) >= n else [*self.steps, self.previous.gather(1, new_ids[:, -1:]).squeeze(1)]
+        if len(steps) != n:
+            raise RuntimeError(f"recorded {len(steps)} sampling steps for {n} generated tokens")
+        return torch.stack(steps, dim=1)
 
 
 @dataclass
@@ -94,12 +151,15 @@ def _prefilled(model: Any, rows: list[list[int]], width: int, cache: PrefixCache
     return DynamicCache(ddp_cache_data=layers, config=model.config), length
 
 
-def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None, synced_gpus: bool = False, prefixes: PrefixCache | None = None, keys: list[Any] | None = None) -> list[Generation]:
+def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None, synced_gpus: bool = False, prefixes: PrefixCache | None = None, keys: list[Any] | None = None, record_logprobs: bool = False) -> list[Generation]:
     """A Generation for each chat, batched, left-padded; `encoder` is the tokenizer or, for
     image-text-to-text models, the processor (chats with images). `kv_cache` is the config's
     model.kvCache: "static" preallocates the cache, and on CUDA generate compiles decoding.
-    `sampling`, when given, are generate's sampling arguments in place of `temperature`'s
-    ({} decodes as the model's generation_config says). `synced_gpus`: the model's parameters
+    `temperature` > 0 samples from the policy (policy_sampling), 0 decodes greedily;
+    `sampling`, when given, are generate's sampling arguments in their place, decoded as
+    stated, without the checkpoint's own processors ({} decodes as the model's
+    generation_config says). `record_logprobs` (sampling at `temperature` only): each
+    Generation carries its tokens' sampling log-probs. `synced_gpus`: the model's parameters
     are sharded over the processes (ZeRO-3), which all call this together: each forward gathers
     them, so a process whose answers are done keeps decoding until every process's are.
     `prefixes`, with a key per chat (`keys`, an episode's), carries the KV cache from one
@@ -109,7 +169,9 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
 
     tokenizer = chat.text_tokenizer(encoder)
     stop = stop_tokens(model, tokenizer)
-    options = dict(sampling) if sampling is not None else {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
+    options = dict(sampling) if sampling is not None else policy_sampling(temperature) if temperature > 0 else {"do_sample": False}
+    if record_logprobs and (sampling is not None or temperature <= 0):
+        raise ValueError("record_logprobs needs sampling at a temperature (policy_sampling)")
     if kv_cache == "static":
         options["cache_implementation"] = "static"
     if synced_gpus:
@@ -133,14 +195,16 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
             from transformers import DynamicCache
 
             cache = DynamicCache(config=model.config)  # read back below
-        with torch.no_grad():
-            out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **({"cache": cache} if cache is not None else {}), **options)
+        recorder = _SampledLogprobs(temperature) if record_logprobs else None
+        with torch.no_grad(), _stated_decoding(model, options):
+            out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **({"cache": cache} if cache is not None else {}), **({"logits_processor": [recorder]} if recorder else {}), **options)
         new = out[:, width:]
+        logprobs = recorder.per_token(new).tolist() if recorder else None
         for r, (j, row) in enumerate(zip(chunk, new)):
             ids = row.tolist()
             end = next((i for i, t in enumerate(ids) if t in stop or t == tokenizer.pad_token_id), len(ids))
             stopped = end < len(ids)
-            results[j] = Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), len(rows[r]), tuple(ids[: end + stopped]), stopped)
+            results[j] = Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), len(rows[r]), tuple(ids[: end + stopped]), stopped, tuple(logprobs[r][: end + stopped]) if logprobs else ())
             if reuse:  # the prompt and every answer token but the last, which was never fed back
                 fed = len(results[j].ids) - 1
                 begin = width - len(rows[r])

@@ -11,7 +11,9 @@
   2. score: per transition, the old policy's log-prob of the whole response (the token ids
      as sampled, the stop token only when generated; temperature-
      scaled token log-probs, tokens before the answer key weighted `thoughtWeight`, found
-     by character offsets) and the value head's estimate on the last prompt token. An
+     by character offsets) and the value head's estimate on the last prompt token (with
+     `oldLogProbs: "sampling"` the log-probs are those the rollout sampled with; with group
+     advantages only the transitions drawn for training are scored). An
      episode's attempts whose prompts continue one another (the chat so far, the sampled ids
      rendered back) share one row of the forward pass (`shared_rows`): a 5-attempt GP
      episode is read once, not five times with its chat repeated;
@@ -334,11 +336,12 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     while state["update"] < cfg.updates:
         started = time.perf_counter()
         rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model.kvCache, parallel.sharded(acc))  # 1
-        bootstrap = score_rollout(cfg, policy, rollout, parallel.sharded(acc))  # 2
-        if group:  # 3
+        if group:  # 3, then 2 on the transitions trained
             group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd, cfg.groupCredit)
             rollout.transitions[:] = sample_transitions(rollout.transitions, cfg.stepsPerUpdate)  # whole waves ran; every process trains on stepsPerUpdate
-        else:
+            score_rollout(cfg, policy, rollout, parallel.sharded(acc))
+        else:  # 2, 3
+            bootstrap = score_rollout(cfg, policy, rollout, parallel.sharded(acc))
             gae_advantages(rollout.transitions, bootstrap, cfg.gamma, cfg.lambda_)
         sums, trained = update(cfg, policy, rollout.transitions, acc)  # 4
         policy.scheduler.step()
@@ -405,6 +408,7 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
     active = [] if group else list(range(len(slots)))
     inference_tokens = 0
     prefixes = PrefixCache()  # this rollout's: the weights change after it
+    sampled_old = cfg.oldLogProbs == "sampling"
     while True:
         if group and not active and len(transitions) < cfg.stepsPerUpdate:
             slots[:] = [source.open(state) for _ in range(cfg.parallelEnvs)]  # a wave
@@ -412,7 +416,7 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
         if not active or (not group and len(transitions) >= cfg.stepsPerUpdate):
             break
         prompts = [_prompt(policy.tokenizer, slots[i].messages) for i in active]
-        answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache, synced_gpus=sharded, prefixes=prefixes, keys=[slots[i].index for i in active])
+        answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache, synced_gpus=sharded, prefixes=prefixes, keys=[slots[i].index for i in active], record_logprobs=sampled_old)
         still = []
         for i, (prompt_ids, prompt_text), generation in zip(active, prompts, answers):
             slot = slots[i]
@@ -422,6 +426,8 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
             response_ids = list(generation.ids)  # as sampled: the gradient is taken on what the policy did
             weights = core.token_weights(generation.text, _token_ends(policy.text, response_ids[: generation.answer_tokens]), answer_key, cfg.thoughtWeight) + [1.0] * generation.stopped
             transitions.append(Transition(i, prompt_ids, response_ids, weights, trained_reward(step, cfg), step.done, slot.index, images, prompt_text))
+            if sampled_old:
+                _set_old_logprobs(transitions[-1], generation.logprobs)
             if step.done:
                 finished.append(slot)
                 if group:
@@ -434,21 +440,36 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
     return Rollout(transitions, finished, list(slots), inference_tokens)
 
 
+def _set_old_logprobs(t: Transition, token_logprobs: tuple[float, ...]) -> None:
+    """The old log-probs as score() gives them (tokens weighted 0 score 0), from the sampler's (oldLogProbs "sampling")."""
+    if len(token_logprobs) != len(t.response_ids):
+        raise PpoError(f"the rollout recorded {len(token_logprobs)} sampling log-probs for a response of {len(t.response_ids)} tokens")
+    t.old_token_logprobs = [lp if w > 0 else 0.0 for lp, w in zip(token_logprobs, t.weights)]
+    t.old_logprob = float(core.sequence_logprob(torch.tensor([t.old_token_logprobs]), torch.tensor([t.weights]), torch.tensor([[float(w > 0) for w in t.weights]]))[0])
+
+
 def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, sharded: bool = False) -> dict[int, float]:
-    """2. score with the rollout policy; returns each cut episode's next-state value by slot
-    (GAE's bootstrap). `sharded` (ZeRO-3, every forward collective): every slot is probed, so
-    each process runs as many forwards."""
+    """2. score with the rollout policy: the old log-probs (oldLogProbs "recompute"; "sampling"
+    recorded them in the rollout) and values; returns each cut episode's next-state value by
+    slot (GAE's bootstrap). With group advantages and sampled log-probs there is nothing to
+    score. `sharded` (ZeRO-3, every forward collective): every slot is probed, so each
+    process runs as many forwards."""
     pad_id = policy.text.pad_token_id
     transitions = rollout.transitions
-    bootstrap = {}
+    bootstrap: dict[int, float] = {}
+    recompute = cfg.oldLogProbs == "recompute"
+    if not recompute and policy.plain_head is None:
+        return bootstrap
     by_length = in_episodes(transitions, shuffle=False)
     with torch.no_grad():
         for start in range(0, len(by_length), cfg.microBatchSize):  # forward passes are the memory knob's size
             batch = by_length[start : start + cfg.microBatchSize]
             scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
-            for i, (t, lp) in enumerate(zip(batch, scored.logprobs.tolist())):
-                t.old_logprob, t.old_value = lp, float(scored.values[i]) if scored.values is not None else 0.0
-                t.old_token_logprobs = scored.token_logprobs[i, : len(t.response_ids)].tolist()
+            for i, t in enumerate(batch):
+                t.old_value = float(scored.values[i]) if scored.values is not None else 0.0
+                if recompute:
+                    t.old_logprob = float(scored.logprobs[i])
+                    t.old_token_logprobs = scored.token_logprobs[i, : len(t.response_ids)].tolist()
         if policy.plain_head is not None:
             last_of_slot = {t.slot: t for t in transitions}
             for i in range(len(rollout.slots)) if sharded else sorted(s for s, t in last_of_slot.items() if not t.done):

@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-REPLICA_VERSION = 2  # bump when a replica changes (the cache is keyed by it)
+REPLICA_VERSION = 3  # bump when a replica changes (the cache is keyed by it)
 MARKER = "ptlab-replica.json"
 
 LLAMA3_SPECIAL = ["<|begin_of_text|>", "<|end_of_text|>", "<|finetune_right_pad_id|>", "<|start_header_id|>", "<|end_header_id|>", "<|eom_id|>", "<|eot_id|>", "<|python_tag|>"]
@@ -153,10 +153,14 @@ def _ids(tokenizer: Any, *tokens: str) -> list[int]:
     return [tokenizer.convert_tokens_to_ids(t) for t in tokens]
 
 
-def _generation_config(eos: list[int], pad: int | None, bos: int | None) -> Any:
+LLAMA_SAMPLING = {"do_sample": True, "temperature": 0.6, "top_p": 0.9}
+QWEN25_SAMPLING = {"do_sample": True, "temperature": 0.7, "top_p": 0.8, "top_k": 20, "repetition_penalty": 1.05}  # Qwen2.5-Instruct's generation_config.json
+
+
+def _generation_config(eos: list[int], pad: int | None, bos: int | None, sampling: dict[str, Any] = LLAMA_SAMPLING) -> Any:
     from transformers import GenerationConfig
 
-    return GenerationConfig(bos_token_id=bos, eos_token_id=eos if len(eos) > 1 else eos[0], pad_token_id=pad, do_sample=True, temperature=0.6, top_p=0.9)
+    return GenerationConfig(bos_token_id=bos, eos_token_id=eos if len(eos) > 1 else eos[0], pad_token_id=pad, **sampling)
 
 
 def llama3() -> tuple[Any, Any, Any]:
@@ -178,7 +182,7 @@ def qwen25() -> tuple[Any, Any, Any]:
     tokenizer.chat_template = QWEN25_TEMPLATE
     end, im_end = _ids(tokenizer, "<|endoftext|>", "<|im_end|>")
     config = Qwen2Config(**TEXT, vocab_size=len(tokenizer), bos_token_id=end, eos_token_id=end, tie_word_embeddings=True)
-    return Qwen2ForCausalLM(config), tokenizer, _generation_config([im_end, end], end, end)
+    return Qwen2ForCausalLM(config), tokenizer, _generation_config([im_end, end], end, end, QWEN25_SAMPLING)
 
 
 def mllama() -> tuple[Any, Any, Any]:

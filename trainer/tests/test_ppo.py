@@ -546,7 +546,11 @@ class DigitsEpisode:
 
 
 def learning_run(tmp_path, monkeypatch, flip_advantages: bool = False, ratio: str = "sequence") -> list[float]:
-    """PPO on DigitsEpisode from the random-weight tiny-lm: the rollout's mean reward per update."""
+    """PPO on DigitsEpisode from the random-weight tiny-lm: the rollout's mean reward per update.
+    At temperature 0.1: a random-weight model's softmax is nearly flat over its 1,218 tokens,
+    and the rollout samples from all of them (no top-k cut), so at temperature 1 a few
+    updates of 32 episodes do not move it; 0.1 gives it the peaked start a pretrained
+    policy has."""
     tmp_path.mkdir()
     from ptlab import ppo as ppo_module
     from ptlab import ppo_core
@@ -561,7 +565,7 @@ def learning_run(tmp_path, monkeypatch, flip_advantages: bool = False, ratio: st
         monkeypatch.setattr(ppo_core, "token_policy_loss", lambda new, old, advantages, *rest: token_loss(new, old, -advantages, *rest))
     data = json.loads(config(tmp_path, 6, 100).read_text())
     data.pop("evaluation")
-    data["ppo"].update(stepsPerUpdate=32, parallelEnvs=32, epochs=2, miniBatchSize=16, microBatchSize=16, maxNewTokens=8, learningRate=3e-4, finalLearningRate=3e-4, maxGradNorm=1.0, temperature=1.0, ratio=ratio)
+    data["ppo"].update(stepsPerUpdate=32, parallelEnvs=32, epochs=2, miniBatchSize=16, microBatchSize=16, maxNewTokens=8, learningRate=3e-4, finalLearningRate=3e-4, maxGradNorm=1.0, temperature=0.1, ratio=ratio)
     path = tmp_path / "digits.ptlab.json"
     path.write_text(json.dumps(data))
     experiment = load_experiment(path)
@@ -693,3 +697,57 @@ def test_the_pretrained_base_s_revisions_continue_their_chat_and_share_rows(tmp_
     assert rows < transitions and read < held, passes
     trained = [r for r in records(tmp_path / "run") if r["kind"] == "train"][0]
     assert trained["compute"]["trainTokens"] == sum(p[2] for p in passes if p[4])  # the training passes' tokens, as read
+
+
+@pytest.mark.parametrize("family", ["embedded:gp-base", "qwen2.5"])
+def test_rollouts_sample_from_the_policy_and_their_log_probs_are_the_ratio_s_old_ones(tmp_path, env, monkeypatch, family):
+    """The rollout samples from the policy's own softmax at the temperature, not with the
+    checkpoint's decoding (the Qwen replica's generation_config, Qwen2.5-Instruct's, asks for
+    top_p 0.8, top_k 20 and a repetition penalty; generate's default adds top_k 50); with
+    oldLogProbs "sampling" the log-probs it
+    sampled with are the ratio's old ones, no scoring pass runs, and they are the training
+    forward's up to float rounding."""
+    from transformers import TemperatureLogitsWarper
+    from transformers.generation.utils import GenerationMixin
+
+    from ptlab import cli, generation, replicas
+    from ptlab import ppo as ppo_module
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    data = json.loads(config(tmp_path, 1, 100, max_verify=3).read_text())
+    data["model"] = {"name": family if family.startswith("embedded:") else str(replicas.replica_path(family)), "kind": "causal-lm", "dtype": "fp32"}
+    data["ppo"].update(advantage="group", groupSize=4, parallelEnvs=8, stepsPerUpdate=12, miniBatchSize=12, microBatchSize=6, maxNewTokens=32, epochs=1, ratio="token", temperature=0.7, oldLogProbs="sampling")
+    del data["evaluation"]
+    path = tmp_path / "sampled.ptlab.json"
+    path.write_text(json.dumps(data))
+    processors, no_grad_passes, checked = [], [], []
+    real_processors, real_score, real_update = GenerationMixin._get_logits_processor, ppo_module.score, ppo_module.update
+
+    def recording_processors(self, *args, **kwargs):
+        chain = real_processors(self, *args, **kwargs)
+        processors.append([type(p) for p in chain])
+        return chain
+
+    def recording_score(scorer, batch, *args, **kwargs):
+        if not torch.is_grad_enabled():
+            no_grad_passes.append(len(batch))
+        return real_score(scorer, batch, *args, **kwargs)
+
+    def checking_update(cfg, policy, transitions, acc):
+        with torch.no_grad():
+            scored = real_score(policy.joint, transitions, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer)
+        for i, t in enumerate(transitions):
+            assert len(t.old_token_logprobs) == len(t.response_ids)
+            torch.testing.assert_close(torch.tensor(t.old_token_logprobs), scored.token_logprobs[i, : len(t.response_ids)], atol=1e-4, rtol=0)
+            assert t.old_logprob == pytest.approx(float(scored.logprobs[i]), abs=1e-3)
+        checked.append(len(transitions))
+        return real_update(cfg, policy, transitions, acc)
+
+    monkeypatch.setattr(GenerationMixin, "_get_logits_processor", recording_processors)
+    monkeypatch.setattr(ppo_module, "score", recording_score)
+    monkeypatch.setattr(ppo_module, "update", checking_update)
+    assert cli.main(["ppo", "--config", str(path), "--run-dir", str(tmp_path / "run")]) == 0
+    assert checked == [12] and no_grad_passes == []
+    assert processors and all(set(chain) == {TemperatureLogitsWarper, generation._SampledLogprobs} for chain in processors), processors
+    trained = [r for r in records(tmp_path / "run") if r["kind"] == "train"][0]
+    assert trained["metrics"]["ppo/first_step_logprob_gap"] < 1e-3

@@ -528,6 +528,10 @@ export interface Ppo {
    */
   ratio?: 'sequence' | 'token';
   /**
+   * Where the ratio's old log-probs come from. `recompute` (the reference, verl, OpenRLHF): a forward pass of the rollout policy over the rollout before the update. `sampling`: the log-probs the rollout sampled each token with, recorded during generation, which saves that pass (with `advantage: group` there is then none); they equal the recomputed ones up to float rounding when generation and training run the same model in the same precision (fp32 on CPU: about 1e-6, the update's first-step gap metric shows it); in bf16 or with a separate inference engine they differ, which is why the GPU trainers recompute.
+   */
+  oldLogProbs?: 'recompute' | 'sampling';
+  /**
    * `gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head).
    */
   advantage?: 'gae' | 'group';
@@ -599,7 +603,7 @@ export interface Evaluation {
    */
   topP?: number;
   /**
-   * `configured`: temperature and topP above. `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used.
+   * `configured`: temperature and topP above, and nothing else (the checkpoint's top_k, repetition penalty and other processors are set aside). `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used.
    */
   sampling?: 'configured' | 'model-defaults';
   /**
