@@ -230,6 +230,24 @@ def generation_batch(encoder: Any, chats: list[list[dict[str, Any]]]) -> Any:
     return encoder(text=texts, images=per_chat if any(per_chat) else None, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=False)
 
 
+def causal_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    """batch_inputs' text-only inputs without the attention mask: their padding is on the
+    right, after every real token, so causal attention alone never lets a real token read it
+    (the padded positions' own outputs are never used). Without a mask SDPA runs its causal
+    kernel, which skips the masked half and reads grouped key/value heads as they are,
+    instead of a dense masked pass over heads expanded to the query heads. Inputs with any
+    other tensor (images) are returned as they are."""
+    import torch
+
+    if set(inputs) != {"input_ids", "attention_mask"}:
+        return inputs
+    mask = inputs["attention_mask"]
+    right_padded = (torch.arange(mask.shape[1], device=mask.device).unsqueeze(0) < mask.sum(dim=1, keepdim=True)).to(mask.dtype)
+    if not torch.equal(mask, right_padded):
+        raise ValueError("causal_inputs needs right-padded rows, as batch_inputs makes them")
+    return {"input_ids": inputs["input_ids"]}
+
+
 def batch_inputs(encoder: Any, rows: list[tuple[str, list[Any], list[int]]], pad_id: int) -> dict[str, Any]:
     """Right-padded model inputs for sequences that continue what a processor read: each row
     is (text, its images, ids), the ids beginning with the processor's ids for the text (a

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -126,11 +127,82 @@ def _reusable(model: Any, encoder: Any, kv_cache: str) -> bool:
     return all(type(layer) is DynamicLayer for layer in probe.layers)
 
 
-def _prefilled(model: Any, rows: list[list[int]], width: int, cache: PrefixCache, keys: list[Any]) -> tuple[Any, int]:
-    """A DynamicCache holding, for left-padded rows `width` wide, the cached first tokens of
-    each row (padding as zeros, masked), and its length; (None, 0) when no row has any."""
-    import torch
+@functools.cache
+def _growing_layer_class() -> type:
+    from transformers.cache_utils import DynamicLayer
+
+    class GrowingLayer(DynamicLayer):
+        """A DynamicLayer that writes each step's keys and values into buffers allocated for the
+        whole generation (`capacity` tokens, doubled if ever exceeded) instead of concatenating:
+        DynamicLayer copies the whole cache at every decoding step, a fifth of decoding's time
+        on CPU. `keys` and `values` are views of the filled part, as DynamicLayer's tensors."""
+
+        def __init__(self, capacity: int) -> None:
+            super().__init__()
+            self.capacity = capacity
+
+        def update(self, key_states: Any, value_states: Any, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
+            if not self.is_initialized:
+                self.lazy_initialization(key_states, value_states)
+                self._buffers: tuple[Any, Any] | None = None
+                self.length = 0
+            end = self.length + key_states.shape[-2]
+            if self._buffers is None or end > self._buffers[0].shape[-2]:
+                self._grow(max(self.capacity, end if self._buffers is None else 2 * end), key_states, value_states)
+            keys, values = self._buffers
+            keys[..., self.length : end, :] = key_states
+            values[..., self.length : end, :] = value_states
+            self.length = end
+            self.keys, self.values = keys[..., :end, :], values[..., :end, :]
+            return self.keys, self.values
+
+        def _grow(self, size: int, key_states: Any, value_states: Any) -> None:
+            fresh = tuple(t.new_empty((*t.shape[:-2], size, t.shape[-1])) for t in (key_states, value_states))
+            if self._buffers is not None:
+                for new, held in zip(fresh, self._buffers):
+                    new[..., : self.length, :] = held[..., : self.length, :]
+            self._buffers = (fresh[0], fresh[1])
+
+        def _adopt(self) -> None:  # after an operation that replaced keys and values outright
+            self._buffers, self.length = (self.keys.contiguous(), self.values.contiguous()), self.keys.shape[-2]
+            self.keys, self.values = self._buffers
+
+        def crop(self, tokens_to_remove: int) -> None:
+            super().crop(tokens_to_remove)
+            if self.is_initialized:
+                self._adopt()
+
+        def batch_repeat_interleave(self, repeats: int) -> None:
+            super().batch_repeat_interleave(repeats)
+            if self.is_initialized:
+                self._adopt()
+
+        def batch_select_indices(self, indices: Any) -> None:
+            super().batch_select_indices(indices)
+            if self.is_initialized:
+                self._adopt()
+
+    return GrowingLayer
+
+
+def _growing_cache(model: Any, capacity: int, layers: list[tuple[Any, Any]] | None = None) -> Any:
+    """A DynamicCache of GrowingLayers with room for `capacity` tokens, holding `layers`' keys
+    and values when given (per layer, (batch, heads, length, head_dim))."""
     from transformers import DynamicCache
+
+    cache = DynamicCache(config=model.config)
+    layer_class = _growing_layer_class()
+    cache.layers = [layer_class(capacity) for _ in cache.layers]
+    for layer, held in zip(cache.layers, layers or []):
+        layer.update(*held)
+    return cache
+
+
+def _prefilled(model: Any, rows: list[list[int]], width: int, cache: PrefixCache, keys: list[Any], capacity: int) -> tuple[Any, int]:
+    """A cache with room for `capacity` tokens holding, for left-padded rows `width` wide, the
+    cached first tokens of each row (padding as zeros, masked), and its length; (None, 0) when
+    no row has any."""
+    import torch
 
     held = [cache.usable(key, row) for key, row in zip(keys, rows)]
     length = min(width - len(row) + n for row, n in zip(rows, held))  # every row's uncached tokens fit after it
@@ -148,7 +220,7 @@ def _prefilled(model: Any, rows: list[list[int]], width: int, cache: PrefixCache
                 keys_out[r, :, length - n :] = entry[0][:, :n]
                 values_out[r, :, length - n :] = entry[1][:, :n]
         layers.append((keys_out, values_out))
-    return DynamicCache(ddp_cache_data=layers, config=model.config), length
+    return _growing_cache(model, capacity, layers), length
 
 
 def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None, synced_gpus: bool = False, prefixes: PrefixCache | None = None, keys: list[Any] | None = None, record_logprobs: bool = False) -> list[Generation]:
@@ -190,11 +262,9 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
         batch = chat.generation_batch(encoder, [chats[j] for j in chunk]).to(model.device)
         width = batch["input_ids"].shape[1]
         rows = [row[mask.bool()].tolist() for row, mask in zip(batch["input_ids"], batch["attention_mask"])]
-        cache, _ = _prefilled(model, rows, width, prefixes, [keys[j] for j in chunk]) if reuse else (None, 0)
+        cache, _ = _prefilled(model, rows, width, prefixes, [keys[j] for j in chunk], width + max_new_tokens) if reuse else (None, 0)
         if reuse and cache is None:
-            from transformers import DynamicCache
-
-            cache = DynamicCache(config=model.config)  # read back below
+            cache = _growing_cache(model, width + max_new_tokens)  # read back below
         recorder = _SampledLogprobs(temperature) if record_logprobs else None
         with torch.no_grad(), _stated_decoding(model, options):
             out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **({"cache": cache} if cache is not None else {}), **({"logits_processor": [recorder]} if recorder else {}), **options)

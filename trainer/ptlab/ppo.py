@@ -187,7 +187,7 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     device = next(scorer.parameters()).device
     row_of = shared_rows(batch)
     last = {r: t for r, t in zip(row_of, batch)}  # a row's sequence is its last transition's
-    inputs = {k: v.to(device) for k, v in chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in last.values()], pad_id).items()}
+    inputs = {k: v.to(device) for k, v in chat.causal_inputs(chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in last.values()], pad_id)).items()}
     # Logits at position p predict token p + 1: the positions from the earliest response's
     # predecessor to the longest sequence's last-but-one cover every response token.
     starts = [len(t.prompt_ids) - 1 for t in batch]

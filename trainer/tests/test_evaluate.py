@@ -200,6 +200,41 @@ def test_sampled_evaluation_is_seeded_and_stated(tmp_path, env):
     assert json.loads((tmp_path / "a" / "run.json").read_text())["evaluationDecoding"] == stated
 
 
+def test_the_growing_kv_cache_holds_what_dynamic_concatenation_does_and_decodes_the_same(ptlab_cache, monkeypatch):
+    """generation's cache writes into preallocated buffers: after a prefill and steps past its
+    capacity (it doubles), after cropping and selecting rows, it holds what DynamicCache's
+    concatenation holds; greedy decoding on the pretrained base with it gives the same tokens
+    and logits."""
+    import torch
+    from ptlab import generation
+    from ptlab.models import load, resolve_model_path
+    from transformers import AutoModelForCausalLM, AutoTokenizer, DynamicCache
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    path = resolve_model_path("embedded:gp-base")
+    model, tokenizer = AutoModelForCausalLM.from_pretrained(path).eval(), AutoTokenizer.from_pretrained(path)
+    generator = torch.Generator().manual_seed(0)
+    chunks = [torch.randn(3, 2, n, 4, generator=generator) for n in (5, 1, 1, 4, 1)]
+    growing, plain = generation._growing_cache(model, capacity=8).layers[0], DynamicCache(config=model.config).layers[0]
+    for chunk in chunks:
+        for layer in (growing, plain):
+            layer.update(chunk, -chunk)
+        assert torch.equal(growing.keys, plain.keys) and torch.equal(growing.values, plain.values)
+    assert growing.get_seq_length() == 12 and growing._buffers[0].shape[-2] >= 12
+    for change, rows in ((lambda layer: layer.crop(-3), 3), (lambda layer: layer.batch_select_indices(torch.tensor([2, 0])), 2)):
+        for layer in (growing, plain):
+            change(layer)
+            layer.update(chunks[1][:rows], chunks[1][:rows])
+        assert torch.equal(growing.keys, plain.keys) and torch.equal(growing.values, plain.values)
+    batch = tokenizer(["Cards: ['3', '8', 'Q', 'A']", "Cards: ['K', '5']"], return_tensors="pt", padding=True, padding_side="left")
+    outputs = []
+    for cache in (generation._growing_cache(model, batch["input_ids"].shape[1] + 4), DynamicCache(config=model.config)):
+        with torch.no_grad():
+            outputs.append(model.generate(**batch, max_new_tokens=24, do_sample=False, cache=cache, output_logits=True, return_dict_in_generate=True, pad_token_id=tokenizer.pad_token_id))
+    assert torch.equal(outputs[0].sequences, outputs[1].sequences)
+    torch.testing.assert_close(torch.stack(outputs[0].logits), torch.stack(outputs[1].logits), atol=1e-5, rtol=0)
+
+
 def test_a_chat_s_next_turn_reuses_its_kv_cache_and_answers_what_a_full_prefill_does(ptlab_cache, monkeypatch):
     """Greedy GP-L episodes on the pretrained base, each revision prefilling only the tokens
     past the chat's last generation (PrefixCache), answer exactly as with every prompt

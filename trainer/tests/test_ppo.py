@@ -751,3 +751,25 @@ def test_rollouts_sample_from_the_policy_and_their_log_probs_are_the_ratio_s_old
     assert processors and all(set(chain) == {TemperatureLogitsWarper, generation._SampledLogprobs} for chain in processors), processors
     trained = [r for r in records(tmp_path / "run") if r["kind"] == "train"][0]
     assert trained["metrics"]["ppo/first_step_logprob_gap"] < 1e-3
+
+
+def test_scoring_drops_the_mask_of_right_padded_text_rows_and_scores_as_with_it(tmp_path, env, monkeypatch):
+    """Text-only rows are right-padded, so causal attention alone keeps real tokens off the
+    padding: score() passes no attention mask (SDPA's causal kernel) and gets the log-probs,
+    values and entropy the masked pass gives."""
+    from ptlab import chat
+
+    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env)
+    assert len({len(t.prompt_ids) + len(t.response_ids) for t in transitions}) > 1  # padded rows
+    seen, causal_inputs = [], chat.causal_inputs
+    forward = policy.joint.policy.forward
+    monkeypatch.setattr(policy.joint.policy, "forward", lambda *args, **kwargs: seen.append("attention_mask" in kwargs) or forward(*args, **kwargs))
+    with torch.no_grad():
+        unmasked = ppo_module.score(policy.joint, transitions, 0.7, policy.text.pad_token_id, with_entropy=True, encoder=policy.tokenizer)
+        monkeypatch.setattr(chat, "causal_inputs", lambda inputs: inputs)
+        masked = ppo_module.score(policy.joint, transitions, 0.7, policy.text.pad_token_id, with_entropy=True, encoder=policy.tokenizer)
+    assert seen == [False, True]
+    for ours, theirs in ((unmasked.token_logprobs, masked.token_logprobs), (unmasked.logprobs, masked.logprobs), (unmasked.values, masked.values), (unmasked.entropy, masked.entropy)):
+        torch.testing.assert_close(ours, theirs, atol=1e-5, rtol=1e-5)
+    with pytest.raises(ValueError, match="right-padded"):
+        causal_inputs({"input_ids": torch.ones(1, 3, dtype=torch.long), "attention_mask": torch.tensor([[0, 1, 1]])})
