@@ -134,24 +134,31 @@ export function workbenchUrl(port: number, workspace: string, extension?: { path
   return `${url}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-async function runCommand(page: Page, title: string): Promise<void> {
-  // The palette lists commands registered when it opens; on a fresh profile the extension
-  // may register a few seconds after the workbench shows, so reopen until the exact row is there.
+/** Opens a quick input with `open`, types `text` and waits for a row showing `row`. The
+ * workbench can take focus away while it settles (a Chat view appearing late closes the
+ * palette, leaving its input inert), and a palette opened on a fresh profile lists only the
+ * commands registered so far: either way the input is closed and opened again (a row that
+ * takes longer than `rowTimeout` to show counts as the second case). */
+export async function fillQuickInput(page: Page, open: () => Promise<void>, text: string, row: string, rowTimeout = 3_000): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  const match = page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first();
   const deadline = Date.now() + 90_000;
   for (;;) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
-    await input.fill(`>${title}`);
+    await open();
     try {
-      await row.waitFor({ timeout: 3_000 });
-      break;
+      await input.waitFor({ state: 'visible', timeout: 30_000 });
+      await input.fill(text, { timeout: 5_000 });
+      await match.waitFor({ timeout: rowTimeout });
+      return;
     } catch (err) {
       if (Date.now() > deadline) throw err;
       await page.keyboard.press('Escape');
     }
   }
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await fillQuickInput(page, () => page.keyboard.press('F1'), `>${title}`, title);
   await page.keyboard.press('Enter');
 }
 

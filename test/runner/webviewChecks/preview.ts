@@ -5,16 +5,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { completeSolutions, expertResponse, GeneralPointsEpisode, generalPointsConfig, verify } from '../../../src/core/envs/generalpoints';
+import { fillQuickInput } from '../workbench';
 import { repo } from '../workspace';
 import type { WebviewCheck, WebviewCheckContext } from './types';
 
 export async function openPreview({ runCommand, page, activeWebview }: WebviewCheckContext, file: string): Promise<FrameLocator> {
   await page.keyboard.press('Escape');
-  await runCommand('Post-Training Lab: Preview Environment');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 30_000 });
+  await fillQuickInput(page, () => runCommand('Post-Training Lab: Preview Environment'), file, file, 30_000);
   await page.keyboard.press('Enter');
   const view = activeWebview();
   await view.locator('#summary', { hasText: file }).waitFor({ timeout: 60_000 });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
+import { fillQuickInput } from '../workbench';
 import type { WebviewCheck, WebviewCheckContext } from './types';
 
 /** Both side bars closed, so the viewer gets the workbench's width (its two-column layout). */
@@ -20,11 +21,7 @@ export async function openTranscripts({ runCommand, page, activeWebview }: Webvi
   await page.keyboard.press('Escape');
   await runCommand('View: Close All Editors');
   await widen(page);
-  await runCommand('Post-Training Lab: Open Transcripts');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(runFolder);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: runFolder }).first().waitFor({ timeout: 30_000 });
+  await fillQuickInput(page, () => runCommand('Post-Training Lab: Open Transcripts'), runFolder, runFolder, 30_000);
   await page.keyboard.press('Enter');
   const view = activeWebview();
   await view.locator('#episode-list .episode-row[data-row]').first().waitFor({ timeout: 60_000 });
