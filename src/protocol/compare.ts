@@ -1,6 +1,7 @@
 // The whole host <-> compare webview contract. Imported by both sides.
 import type { CompareSource, Comparison, Divergence, PairedSplit } from '../core/compare/compare';
-import type { EpisodeRecord, Turn } from '../core/contracts/generated/types';
+import type { Turn } from '../core/contracts/generated/types';
+import type { OwnEpisode } from '../core/contracts/contracts';
 export type { CompareSource } from '../core/compare/compare';
 
 export interface PairRow {
@@ -31,7 +32,7 @@ export type ToCompare =
   | { type: 'compare/progress'; message: string; fraction: number }
   | { type: 'compare/result'; view: ComparisonView }
   | { type: 'compare/error'; message: string }
-  | { type: 'pair/show'; split: string; seed: number; a: EpisodeRecord; b: EpisodeRecord; divergence: Divergence | undefined }
+  | { type: 'pair/show'; split: string; seed: number; a: OwnEpisode; b: OwnEpisode; divergence: Divergence | undefined }
   | { type: 'play/state'; state: PlayState }
   | { type: 'play/proposal'; text: string; tokens: number; tokensPerSecond: number }
   | { type: 'play/error'; message: string };

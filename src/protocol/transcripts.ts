@@ -11,7 +11,10 @@ export const TRANSCRIPTS_VIEW_TYPE = 'ptlab.transcripts';
 export interface EpisodeDetail {
   row: number;
   line: number;
+  /** The file the line is in, relative to the folder opened: set for other trainers' dumps. */
+  file?: string;
   record: EpisodeRecord;
+  /** The line as the file holds it (a TRL parquet row: the record converted from it). */
   raw: string;
   turns: TurnContext[];
   maxVerify: number;
@@ -27,7 +30,7 @@ export interface EpisodeDetail {
 export interface TranscriptsView {
   title: string;
   file: string;
-  /** The episodes file's absolute path: the webview keeps it so a reloaded window reopens it. */
+  /** The episodes file's (or dump folder's) absolute path: the webview keeps it so a reloaded window reopens it. */
   fsPath: string;
   query: TranscriptQuery;
 }

@@ -1,5 +1,6 @@
 // The transcript viewer's worker (transcripts.worker.ts): what it answers and reports, and the
-// extension host's client. One worker per open episodes.jsonl, indexing it off the host.
+// extension host's client. One worker per open episodes source (our episodes.jsonl, or another
+// trainer's dump folder: src/core/transcripts/episodeSources.ts), indexing it off the host.
 import type { EpisodeRecord } from '../core/contracts/generated/types';
 import type { FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery } from '../core/transcripts/types';
 import { WorkerClient, workerFile, type EventArgs } from './rpc';
@@ -8,7 +9,7 @@ export type TranscriptRequests = {
   query: { params: { query: TranscriptQuery; start: number; count: number }; result: QueryResult };
   window: { params: { generation: number; start: number; count: number }; result: QueryResult };
   summary: { params: Record<string, never>; result: FailureGroup[] };
-  record: { params: { row: number }; result: { raw: string; line: number; record: EpisodeRecord | string } };
+  record: { params: { row: number }; result: { raw: string; line: number; file?: string; record: EpisodeRecord | string } };
 };
 
 export type TranscriptEvents = {

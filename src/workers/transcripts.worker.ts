@@ -1,4 +1,5 @@
-// The transcript viewer's worker thread: indexes one episodes.jsonl (path in workerData) and
+// The transcript viewer's worker thread: indexes one episodes source (path in workerData: an
+// episodes.jsonl, or another trainer's dump folder) and
 // answers queries, windows, summaries and records, so a 1 GB log never blocks the extension host.
 import { workerData } from 'node:worker_threads';
 import { EpisodeFile } from '../core/transcripts/episodeFile';

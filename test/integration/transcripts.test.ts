@@ -73,7 +73,17 @@ describe('Open Transcripts', () => {
   it('says what is missing for a folder without episodes', async () => {
     await assert.rejects(
       Promise.resolve(vscode.commands.executeCommand('ptlab.openTranscripts', { runDir: workspaceUri('runs', 'tiny-gp-l', 'ppo') })),
-      /has no episodes.jsonl/,
+      /holds no episodes: looked for episodes\.jsonl \(our runs\), completions\/completions_<step>\.parquet \(TRL GRPOTrainer with log_completions\) and <step>\.jsonl/,
     );
+  });
+
+  it("opens another trainer's dumps: a TRL output_dir's completions and a verl rollout folder", async () => {
+    const trl = (await vscode.commands.executeCommand('ptlab.openTranscripts', workspaceUri('imported', 'trl', 'grpo-gp-l'))) as TranscriptsShown;
+    assert.equal(trl.file, workspaceUri('imported', 'trl', 'grpo-gp-l').fsPath);
+    assert.equal(trl.total, 24);
+    assert.ok(trl.rows.every((r) => r.task === 'TRL' && r.success === undefined && r.file?.startsWith('completions/completions_')));
+    const verl = (await vscode.commands.executeCommand('ptlab.openTranscripts', { runDir: workspaceUri('imported', 'verl', 'gp-l', 'validation'), step: 3 })) as TranscriptsShown;
+    assert.equal(verl.total, 4);
+    assert.ok(verl.rows.every((r) => r.task === 'verl' && r.split === 'validation' && r.step === 3 && r.file === '3.jsonl'));
   });
 });

@@ -7,8 +7,9 @@ import { EnvServer } from '../../src/core/envs/server';
 import { virlConfig, type VirlEpisode } from '../../src/core/envs/virl';
 import { sourcesOfRun } from '../../src/core/compare/sources';
 import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
+import type { OwnEpisode } from '../../src/core/contracts/contracts';
 
-function episode(split: string, seed: number, success: boolean, outputs: string[]): EpisodeRecord {
+function episode(split: string, seed: number, success: boolean, outputs: string[]): OwnEpisode {
   return {
     runId: 'r',
     step: 0,

@@ -1,14 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
+import type { OwnEpisode } from '../../src/core/contracts/contracts';
 import { buildReport, jsonForScript, reportHtml, type RunFiles } from '../../src/core/report/report';
 
 const runs = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'compare');
 
 function files(name: string): RunFiles {
   const read = (file: string) => readFileSync(join(runs, name, file), 'utf8');
-  return { folder: `runs/compare/${name}`, manifest: read('run.json'), metrics: read('metrics.jsonl'), episodes: read('episodes.jsonl').trim().split('\n').map((l) => JSON.parse(l) as EpisodeRecord) };
+  return { folder: `runs/compare/${name}`, manifest: read('run.json'), metrics: read('metrics.jsonl'), episodes: read('episodes.jsonl').trim().split('\n').map((l) => JSON.parse(l) as OwnEpisode) };
 }
 
 describe('study report', () => {

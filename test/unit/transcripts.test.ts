@@ -51,7 +51,7 @@ describe('transcripts: an episodes file', () => {
   });
 
   it('indexes the episodes and counts the torn and garbage lines without failing', () => {
-    const p = file.progress(0);
+    const p = file.progress();
     assert.equal(p.episodes, 24);
     assert.equal(p.skipped, 4);
     assert.deepEqual(p.skippedExamples.slice(0, 3), ['line 13: not JSON (a torn or garbage line)', 'line 15: not a JSON object', 'line 16: not an episode record (needs split, step, turns, success)']);

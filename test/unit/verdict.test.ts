@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
+import type { OwnEpisode } from '../../src/core/contracts/contracts';
 import { studyVerdict, type SplitResult } from '../../src/core/report/verdict';
 
 /** A split's result with `successes` of `n` seeded episodes succeeding (the first ones, or those listed). */
 function result(split: string, splitKind: SplitResult['splitKind'], n: number, succeeded: (seed: number) => boolean, withEpisodes = true): SplitResult {
-  const episodes = Array.from({ length: n }, (_, seed) => ({ split, splitKind, seed, episode: seed, step: 0, success: succeeded(seed), turns: [] }) as unknown as EpisodeRecord);
+  const episodes = Array.from({ length: n }, (_, seed) => ({ split, splitKind, seed, episode: seed, step: 0, success: succeeded(seed), turns: [] }) as unknown as OwnEpisode);
   const rate = episodes.filter((e) => e.success).length / n;
   return { split, splitKind, rate, stderr: Math.sqrt((rate * (1 - rate)) / n), n, episodes: withEpisodes ? episodes : [] };
 }

@@ -35,3 +35,33 @@ def test_the_trl_fixture_is_what_grpo_trainer_writes(tmp_path: Path, ptlab_cache
     ours, theirs = state(fresh), state(committed)
     assert (ours["global_step"], ours["max_steps"]) == (theirs["global_step"], theirs["max_steps"]) == (6, 6)
     assert [sorted(e) for e in ours["log_history"]] == [sorted(e) for e in theirs["log_history"]]
+
+
+VERL_SCRIPT = SCRIPT.with_name("make_verl_dumps.py")
+# verl's trainer writes these keys per sample (RayPPOTrainer._dump_generations), then the reward extras.
+VERL_FIELDS = {"input", "output", "gts", "score", "step"}
+
+
+def test_the_verl_fixture_has_verls_layout_and_field_names(tmp_path: Path, ptlab_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    spec = importlib.util.spec_from_file_location("make_verl_dumps", VERL_SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fresh = module.main(tmp_path / "gp-l")
+
+    def files(run: Path) -> list[str]:
+        return sorted(str(p.relative_to(run)) for p in run.rglob("*.jsonl"))
+
+    assert files(fresh) == files(module.OUT) == ["rollouts/1.jsonl", "rollouts/2.jsonl", "rollouts/3.jsonl", "validation/0.jsonl", "validation/3.jsonl"]
+    for name in files(fresh):
+        ours = [json.loads(line) for line in (fresh / name).read_text(encoding="utf-8").splitlines()]
+        committed = [json.loads(line) for line in (module.OUT / name).read_text(encoding="utf-8").splitlines()]
+        assert [sorted(r) for r in ours] == [sorted(r) for r in committed]
+        step = int(Path(name).stem)
+        for record in ours:
+            assert VERL_FIELDS <= set(record) and record["step"] == step
+            assert isinstance(record["input"], str) and isinstance(record["output"], str) and isinstance(record["score"], float)
+        # greedy validation answers are the same wherever the script runs
+        if name.startswith("validation"):
+            assert [r["output"] for r in ours] == [r["output"] for r in committed]

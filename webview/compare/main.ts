@@ -3,7 +3,7 @@
 // outcomes differ, and both transcripts side by side from their first divergence.
 // Every string from a record is set as text (el() and textContent), never as HTML.
 import type { Divergence } from '../../src/core/compare/compare';
-import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
+import type { OwnEpisode } from '../../src/core/contracts/contracts';
 import type { CompareSource, ComparisonView, FromCompare, PairRow, PlayState, ToCompare } from '../../src/protocol/compare';
 import '../shared/elements';
 import { connectHost, el } from '../shared/host';
@@ -86,7 +86,7 @@ function fillPlaySplits(): void {
 }
 
 function renderPlay(state: PlayState): void {
-  const record = { runId: '', step: 0, split: state.split, episode: 0, seed: state.seed, environment: { env: 'generalpoints' }, turns: state.turns, success: state.success, totalReward: state.totalReward } as unknown as EpisodeRecord;
+  const record = { runId: '', step: 0, split: state.split, episode: 0, seed: state.seed, environment: { env: 'generalpoints' }, turns: state.turns, success: state.success, totalReward: state.totalReward } as unknown as OwnEpisode;
   playTranscript.replaceChildren(el('div', { class: 'turn-label' }, `${state.source} · ${state.split} · seed ${state.seed}`));
   if (state.turns.length > 0) playTranscript.append(transcript(record, state.done ? 'episode over' : 'so far'));
   playTurn.hidden = state.done;
@@ -211,7 +211,7 @@ function pairButton(row: PairRow): HTMLElement {
   return button;
 }
 
-function renderDetail(a: EpisodeRecord, b: EpisodeRecord, divergence: Divergence | undefined): void {
+function renderDetail(a: OwnEpisode, b: OwnEpisode, divergence: Divergence | undefined): void {
   detail.replaceChildren(
     el('h2', {}, `${a.split} · seed ${a.seed} — ${divergenceText(divergence)}`),
     el('div', { class: 'side-by-side' }, transcript(a, 'A', divergence), transcript(b, 'B', divergence)),

@@ -1,7 +1,7 @@
 // One episode's transcript as the views show it: the prompt once (folded), then each turn's
 // appended text, the model's output, and the verifier's verdict. Text only, never HTML.
 import type { Divergence } from '../../src/core/compare/compare';
-import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
+import type { OwnEpisode } from '../../src/core/contracts/contracts';
 import { el } from './host';
 
 export const outcomeChip = (ok: boolean): HTMLElement => el('span', { class: ok ? 'chip ok' : 'chip fail' }, ok ? 'success' : 'fail');
@@ -14,7 +14,7 @@ function highlighted(text: string, from: number | undefined): HTMLElement {
   return pre;
 }
 
-export function transcript(record: EpisodeRecord, label: string, divergence?: Divergence): HTMLElement {
+export function transcript(record: OwnEpisode, label: string, divergence?: Divergence): HTMLElement {
   const column = el('div', { class: 'transcript' }, el('h3', {}, `${label} · `, outcomeChip(record.success), ` total reward ${record.totalReward}`));
   record.turns.forEach((turn, t) => {
     const at = divergence && divergence.turn === t ? divergence : undefined;

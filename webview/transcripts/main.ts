@@ -153,6 +153,7 @@ function onRows(result: QueryResult): void {
   spacer.style.height = `${total * ROW_HEIGHT}px`;
   renderStatus();
   renderVisible();
+  if (partial && progress?.done) runQuery(true); // answered from a growing index that has since been completed
 }
 
 function renderVisible(): void {
@@ -185,13 +186,13 @@ function episodeRow(i: number, row: EpisodeRow): HTMLElement {
       'aria-selected': String(row.row === state.selected),
       'data-row': String(row.row),
       'data-index': String(i),
-      title: `line ${row.line}`,
+      title: row.file ? `${row.file} line ${row.line}` : `line ${row.line}`,
     },
     el(
       'div',
       { class: 'row-line' },
-      el('span', { class: row.success ? 'chip ok' : 'chip fail' }, row.success ? 'solved' : 'failed'),
-      el('span', { class: 'row-id' }, `${row.split} · step ${row.step} · ep ${row.episode} · seed ${row.seed}`),
+      outcome(row.success, row.totalReward),
+      el('span', { class: 'row-id' }, `${row.split} · step ${row.step} · ep ${row.episode}${row.seed >= 0 ? ` · seed ${row.seed}` : ''}`),
       el('span', { class: 'row-meta' }, `${row.task} · ${row.turns} turn${row.turns === 1 ? '' : 's'} · reward ${formatNumber(row.totalReward)}${row.failureMode ? ` · ${row.failureMode}` : ''}`),
     ),
     el('div', { class: 'row-snippet' }, row.snippet || ' '),
@@ -245,7 +246,7 @@ function renderSummary(groups: FailureGroup[]): void {
   summaryBody.replaceChildren(
     ...groups.map((g) => {
       const collapse = g.modes.find((m) => m.mode === 'rule-collapse');
-      const box = el('div', { class: 'failure-group' }, el('h4', {}, `${g.split}${g.splitKind && g.splitKind !== g.split ? ` (${g.splitKind})` : ''} · step ${g.step}`, el('span', { class: 'status' }, ` — ${g.failures} of ${g.episodes} failed`)));
+      const box = el('div', { class: 'failure-group' }, el('h4', {}, `${g.split}${g.splitKind && g.splitKind !== g.split ? ` (${g.splitKind})` : ''} · step ${g.step}`, el('span', { class: 'status' }, g.unknown === g.episodes ? ` — ${g.episodes} episodes` : ` — ${g.failures} of ${g.episodes} failed`)));
       if (collapse) {
         box.append(
           el('p', { class: 'rule-collapse', role: 'note' }, `Rule collapse: ${collapse.count} of ${g.failures} failures answer with the other rule's numbers (J, Q, K counted as the training rule says) — memorized, not reasoned.`),
@@ -263,7 +264,7 @@ function renderSummary(groups: FailureGroup[]): void {
         body.append(el('tr', { class: m.mode === 'rule-collapse' ? 'is-collapse' : '' }, el('td', {}, m.mode), el('td', {}, String(m.count)), el('td', {}, `${Math.round((m.count / Math.max(g.failures, 1)) * 100)}%`), examples));
       }
       table.append(body);
-      box.append(g.failures ? table : el('p', { class: 'empty' }, 'No failures.'));
+      box.append(g.failures ? table : el('p', { class: 'empty' }, g.unknown === g.episodes ? 'No outcomes recorded: these episodes have rewards only.' : 'No failures.'));
       return box;
     }),
   );
@@ -279,31 +280,55 @@ function highlightedOutput(output: string): HTMLElement {
   return pre;
 }
 
+/** Solved or failed; another trainer's episode has no outcome, only its reward. */
+function outcome(success: boolean | undefined, reward: number): HTMLElement {
+  if (success === undefined) return el('span', { class: `chip ${reward > 0 ? 'ok' : reward < 0 ? 'fail' : 'zero'}`, title: 'no outcome recorded: the reward' }, `reward ${formatNumber(reward)}`);
+  return el('span', { class: success ? 'chip ok' : 'chip fail' }, success ? 'solved' : 'failed');
+}
+
+const SOURCE_NAMES: Record<NonNullable<EpisodeDetail['record']['source']>['format'], string> = {
+  'trl-completions': 'TRL GRPOTrainer completions',
+  'verl-generations': 'verl generations dump',
+};
+
 function renderDetail(d: EpisodeDetail): void {
   const r = d.record;
-  const vision = (r.environment as Record<string, unknown>).modality === 'vision';
+  const environment = r.environment as Record<string, unknown> | undefined;
+  const vision = environment?.modality === 'vision';
+  const virl = environment?.env === 'virl';
+  const where = d.file ? `${d.file} ${r.source?.format === 'trl-completions' ? `row ${d.line - 1}` : `line ${d.line}`}` : `line ${d.line}`;
   const header = el(
     'div',
     { class: 'detail-header' },
-    el('h2', {}, `${r.split}${r.splitKind && r.splitKind !== r.split ? ` (${r.splitKind})` : ''} · step ${r.step} · episode ${r.episode} · seed ${r.seed}`),
+    el('h2', {}, `${r.split}${r.splitKind && r.splitKind !== r.split ? ` (${r.splitKind})` : ''} · step ${r.step} · episode ${r.episode}${r.seed !== undefined ? ` · seed ${r.seed}` : ''}`),
     el(
       'div',
       { class: 'detail-meta' },
-      el('span', { class: r.success ? 'chip ok' : 'chip fail' }, r.success ? 'solved' : 'failed'),
+      ...(r.success !== undefined ? [outcome(r.success, r.totalReward)] : []),
       el('span', { class: 'chip reward' }, `total reward ${formatNumber(r.totalReward)}`),
       ...(r.failureMode ? [el('span', { class: 'chip mode' }, r.failureMode)] : []),
-      el('span', { class: 'status' }, [r.runId, r.checkpoint, `line ${d.line}`, `${d.maxVerify} attempt${d.maxVerify === 1 ? '' : 's'}${r.environment.env === 'virl' ? ' per position' : ''}`].filter(Boolean).join(' · ')),
+      el('span', { class: 'status' }, [r.runId, r.checkpoint, where, r.source ? SOURCE_NAMES[r.source.format] : `${d.maxVerify} attempt${d.maxVerify === 1 ? '' : 's'}${virl ? ' per position' : ''}`].filter(Boolean).join(' · ')),
     ),
   );
-  const rawRecord = el('details', { class: 'raw-record' }, el('summary', {}, 'Raw record (JSON line)'), el('pre', { id: 'raw-record', class: 'turn-text' }, d.raw));
-  detail.replaceChildren(header, observation(d, vision), turnsList(d), rawRecord);
+  const rawLabel = r.source?.format === 'trl-completions' ? 'The record read from the parquet row (JSON)' : 'Raw record (JSON line)';
+  const rawRecord = el('details', { class: 'raw-record' }, el('summary', {}, rawLabel), el('pre', { id: 'raw-record', class: 'turn-text' }, d.raw));
+  detail.replaceChildren(...[header, r.source ? sourceFields(r.source) : observation(d, vision), turnsList(d), rawRecord].filter((e): e is HTMLElement => e !== undefined));
+}
+
+/** Another trainer's columns that no episode field holds (reward functions, advantage, ground truth, extras), as written. */
+function sourceFields(source: NonNullable<EpisodeDetail['record']['source']>): HTMLElement | undefined {
+  const entries = Object.entries(source.fields ?? {});
+  if (!entries.length) return undefined;
+  const body = el('tbody');
+  for (const [key, value] of entries) body.append(el('tr', {}, el('th', { scope: 'row' }, key), el('td', { class: 'mono' }, typeof value === 'string' ? value : JSON.stringify(value))));
+  return el('table', { id: 'source-fields', class: 'compare-table source-fields' }, el('caption', {}, `Columns of the ${SOURCE_NAMES[source.format]}`), body);
 }
 
 function observation(d: EpisodeDetail, vision: boolean): HTMLElement {
   const r = d.record;
   const box = el('div', { class: 'observation' });
   const state = r.state as Record<string, unknown> | undefined;
-  const virl = r.environment.env === 'virl';
+  const virl = r.environment?.env === 'virl';
   if (virl) {
     const position = typeof state?.position === 'number' ? state.position + 1 : '?';
     box.append(el('p', { class: 'status' }, `Route ${String(state?.routeId ?? '?')}${state?.city ? ` (${String(state.city)})` : ''} · reached position ${position} of ${String(state?.railLength ?? '?')}`));
@@ -361,7 +386,7 @@ function turnsList(d: EpisodeDetail): HTMLElement {
         ...(turn.failureMode ? [el('span', { class: 'chip mode' }, turn.failureMode)] : []),
         ...(turn.expertAction !== undefined ? [el('span', { class: 'status' }, `expert: ${turn.expertAction}`)] : []),
         ...(turn.recognized !== undefined ? [el('span', { class: 'status' }, turn.recognized ? 'cards recognized' : 'cards misread')] : []),
-        el('span', { class: 'status attempts' }, turn.done ? `${attempts} · episode over` : attempts),
+        ...(d.record.source ? [] : [el('span', { class: 'status attempts' }, turn.done ? `${attempts} · episode over` : attempts)]),
       ),
     );
     list.append(item);

@@ -2,6 +2,7 @@
 // paired difference with an exact McNemar test, the episodes whose outcomes differ, and
 // where two transcripts first diverge. Pure: the compare view and the CLI share it.
 import type { EpisodeRecord } from '../contracts/generated/types';
+import type { OwnEpisode } from '../contracts/contracts';
 
 /** Something to compare: an exported checkpoint run here with onnxruntime-node, the
  *  episodes an evaluation already wrote (`python -m ptlab eval`, or the evaluations inside a
@@ -55,8 +56,8 @@ export interface EpisodePair {
   split: string;
   seed: number;
   episode: number;
-  a: EpisodeRecord;
-  b: EpisodeRecord;
+  a: OwnEpisode;
+  b: OwnEpisode;
   outcomeDiffers: boolean;
   divergence: Divergence | undefined;
 }
@@ -102,7 +103,7 @@ function commonPrefix(x: string, y: string): number {
 }
 
 /** Where two episodes' transcripts first differ; undefined when they are the same. */
-export function firstDivergence(a: EpisodeRecord, b: EpisodeRecord): Divergence | undefined {
+export function firstDivergence(a: OwnEpisode, b: OwnEpisode): Divergence | undefined {
   const turns = Math.max(a.turns.length, b.turns.length);
   for (let t = 0; t < turns; t++) {
     const x = a.turns[t];
@@ -116,10 +117,10 @@ export function firstDivergence(a: EpisodeRecord, b: EpisodeRecord): Divergence 
   return undefined;
 }
 
-const key = (r: EpisodeRecord) => `${r.split}\u0000${r.seed}`;
+const key = (r: OwnEpisode) => `${r.split}\u0000${r.seed}`;
 
 /** Pairs the episodes of two evaluations by split and seed and summarises each split. */
-export function compareEpisodes(a: readonly EpisodeRecord[], b: readonly EpisodeRecord[]): Comparison {
+export function compareEpisodes(a: readonly OwnEpisode[], b: readonly OwnEpisode[]): Comparison {
   const byKey = new Map(b.map((r) => [key(r), r]));
   const seen = new Set<string>();
   const pairs: EpisodePair[] = [];

@@ -4,6 +4,7 @@
 // Episode i uses seed `seed + i`; a rejected answer gets the verifier's message appended
 // (sequential revision); a V-IRL move starts a fresh chat.
 import type { EpisodeRecord, ExperimentConfig, Turn } from '../contracts/generated/types';
+import type { OwnEpisode } from '../contracts/contracts';
 import { EnvConfigError, GeneralPointsEpisode, generalPointsConfig, type Step } from '../envs/generalpoints';
 import type { EnvServer } from '../envs/server';
 import { instructionSentences, VirlEpisode, virlConfig, type VirlStep } from '../envs/virl';
@@ -177,7 +178,7 @@ function stateOf(episode: PlayedEpisode): EpisodeRecord['state'] {
   return env.state() as EpisodeRecord['state'];
 }
 
-export function episodeRecord(runId: string, step: number, plan: SplitPlan, checkpoint: string | undefined, episode: PlayedEpisode): EpisodeRecord {
+export function episodeRecord(runId: string, step: number, plan: SplitPlan, checkpoint: string | undefined, episode: PlayedEpisode): OwnEpisode {
   const last = episode.turns[episode.turns.length - 1];
   const success = episode.env.success;
   const record: Record<string, unknown> = {
@@ -198,7 +199,7 @@ export function episodeRecord(runId: string, step: number, plan: SplitPlan, chec
   const failed = episode.turns.filter((t) => t.failureMode && t.failureMode !== 'budget-exhausted').map((t) => t.failureMode);
   if (!success && failed.length > 0) record.failureMode = failed[failed.length - 1];
   else if (!success && last?.failureMode) record.failureMode = last.failureMode;
-  return record as unknown as EpisodeRecord;
+  return record as unknown as OwnEpisode;
 }
 
 export interface EvaluationPlan {

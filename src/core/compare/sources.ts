@@ -1,7 +1,8 @@
 // What the compare view can put side by side, found in run folders: ONNX exports of a
 // run's checkpoints (played here with onnxruntime-node) and evaluations already written
 // (eval metric records; their episodes are in the run's episodes.jsonl). Pure.
-import type { EpisodeRecord, ExperimentConfig, RunManifest } from '../contracts/generated/types';
+import type { ExperimentConfig, RunManifest } from '../contracts/generated/types';
+import type { OwnEpisode } from '../contracts/contracts';
 import type { CompareSource } from './compare';
 import { evaluationPlan, type SplitPlan } from './evaluation';
 import { parseMetricsJsonl } from '../runs/runs';
@@ -51,15 +52,15 @@ export function sourcesOfRun(run: string, manifest: RunManifest, metricsText: st
 }
 
 /** The evaluation's episodes of a source: its step's records, training rollouts excluded. */
-export function evaluationEpisodes(records: Iterable<EpisodeRecord>, step: number, splits?: readonly string[]): EpisodeRecord[] {
-  const picked: EpisodeRecord[] = [];
+export function evaluationEpisodes(records: Iterable<OwnEpisode>, step: number, splits?: readonly string[]): OwnEpisode[] {
+  const picked: OwnEpisode[] = [];
   for (const r of records) if (r.step === step && r.split !== 'train' && (!splits || splits.includes(r.split))) picked.push(r);
   return picked;
 }
 
 /** The split plans that reproduce a set of evaluation episodes (their environment, seeds). */
-export function plansFromEpisodes(records: readonly EpisodeRecord[]): SplitPlan[] {
-  const bySplit = new Map<string, EpisodeRecord[]>();
+export function plansFromEpisodes(records: readonly OwnEpisode[]): SplitPlan[] {
+  const bySplit = new Map<string, OwnEpisode[]>();
   for (const r of records) bySplit.set(r.split, [...(bySplit.get(r.split) ?? []), r]);
   return [...bySplit].map(([name, episodes]) => {
     const seeds = episodes.map((e) => e.seed).sort((x, y) => x - y);

@@ -3,6 +3,7 @@
 // validators are generated ahead of time into generated/validators.ts (npm run gen:types).
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import * as jsonc from 'jsonc-parser';
+import type { EpisodeRecord } from './generated/types';
 import episodeRecordSchema from '../../../schemas/episode-record.schema.json';
 import evalSummarySchema from '../../../schemas/eval-summary.schema.json';
 import experimentSchema from '../../../schemas/experiment.schema.json';
@@ -18,6 +19,14 @@ export const SCHEMAS = {
 } as const;
 
 export type SchemaFile = keyof typeof SCHEMAS;
+
+/** An episode our trainer or evaluator wrote (no `source`): it carries the seed, environment and outcome that reproduce it. */
+export type OwnEpisode = EpisodeRecord & Required<Pick<EpisodeRecord, 'seed' | 'environment' | 'success'>>;
+
+/** Whether a record is one of ours rather than another trainer's episode read by the transcript viewer. */
+export function isOwnEpisode(record: EpisodeRecord): record is OwnEpisode {
+  return record.source === undefined && typeof record.seed === 'number' && typeof record.success === 'boolean' && typeof record.environment === 'object' && record.environment !== null;
+}
 
 export interface ContractError {
   /** JSON pointer of the offending value; "" for the document itself. */

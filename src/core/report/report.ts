@@ -1,7 +1,8 @@
 // The study report: what `npx ptlab report` puts in a self-contained HTML page. Pure:
 // callers pass the run folders' file contents. The page (webview/report/main.ts) draws it.
 import { compareEpisodes, type PairedSplit } from '../compare/compare';
-import type { EpisodeRecord, RunManifest } from '../contracts/generated/types';
+import type { RunManifest } from '../contracts/generated/types';
+import type { OwnEpisode } from '../contracts/contracts';
 import { paperColumns, RunRecords, type PaperColumn } from '../dashboard/model';
 import { readRunFolder } from '../runs/runFolder';
 import { runInfo } from '../runs/runInfo';
@@ -16,7 +17,7 @@ export interface RunFiles {
   manifest: string | undefined;
   metrics: string | undefined;
   /** Episode records of its evaluations (training rollouts may be included; they are left out). */
-  episodes: EpisodeRecord[];
+  episodes: OwnEpisode[];
 }
 
 export interface SplitPoint {
@@ -36,20 +37,20 @@ export interface ReportData {
   /** Init's success: step 0 of the SFT run, or of the RL run when the SFT run left Init to it. */
   init: SplitPoint[];
   finals: (SplitPoint & { method: Method; step: number; gflops: number; delta: number | undefined; failureModes: Record<string, number> })[];
-  comparison: { splits: PairedSplit[]; examples: { split: string; seed: number; sft: EpisodeRecord; rl: EpisodeRecord }[] };
+  comparison: { splits: PairedSplit[]; examples: { split: string; seed: number; sft: OwnEpisode; rl: OwnEpisode }[] };
   /** Whether the study reproduces the paper's finding, from the numbers above. */
   verdict: Verdict;
-  samples: { method: Method; records: EpisodeRecord[] }[];
+  samples: { method: Method; records: OwnEpisode[] }[];
 }
 
 function seconds(manifest: RunManifest | undefined): number | undefined {
   return manifest?.endedAt ? (Date.parse(manifest.endedAt) - Date.parse(manifest.createdAt)) / 1000 : undefined;
 }
 
-const lastEvalStep = (episodes: EpisodeRecord[]) => episodes.filter((e) => e.split !== 'train').reduce((m, e) => Math.max(m, e.step), -1);
+const lastEvalStep = (episodes: OwnEpisode[]) => episodes.filter((e) => e.split !== 'train').reduce((m, e) => Math.max(m, e.step), -1);
 
 /** A few final OOD episodes per method, failures that show the failure mode first. */
-function samplesOf(records: EpisodeRecord[], count: number): EpisodeRecord[] {
+function samplesOf(records: OwnEpisode[], count: number): OwnEpisode[] {
   const ood = records.filter((r) => r.splitKind !== 'id');
   const pick = [...ood.filter((r) => !r.success), ...ood.filter((r) => r.success)];
   return pick.slice(0, count);
@@ -96,7 +97,7 @@ export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdA
   const rlFinal = finalEpisodes(rl);
   const comparison = compareEpisodes(sftFinal, rlFinal);
   const initEpisodes = (initRun === runs[0] ? sft : rl).episodes.filter((e) => e.split !== 'train' && e.step === 0);
-  const result = (point: SplitPoint, episodes: EpisodeRecord[]): SplitResult => ({ ...point, episodes: episodes.filter((e) => e.split === point.split) });
+  const result = (point: SplitPoint, episodes: OwnEpisode[]): SplitResult => ({ ...point, episodes: episodes.filter((e) => e.split === point.split) });
   const verdict = studyVerdict(
     init.map((p) => result(p, initEpisodes)),
     finals.filter((f) => f.method === 'SFT').map((f) => result(f, sftFinal)),

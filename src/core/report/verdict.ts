@@ -2,6 +2,7 @@
 // five effects the paper reports (SFT Memorizes, RL Generalizes, figures 5-7), each a change
 // in success with its standard error. Pure: the report page and `ptlab report` share it.
 import type { EpisodeRecord } from '../contracts/generated/types';
+import type { OwnEpisode } from '../contracts/contracts';
 import { compareEpisodes } from '../compare/compare';
 
 export type SplitKind = EpisodeRecord['splitKind'];
@@ -13,7 +14,7 @@ export interface SplitResult {
   rate: number;
   stderr: number;
   n: number;
-  episodes: EpisodeRecord[];
+  episodes: OwnEpisode[];
 }
 
 export interface Effect {

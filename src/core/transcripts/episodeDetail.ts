@@ -12,14 +12,14 @@ import type { RouteMapView } from '../envs/views';
 import type { TurnContext } from './types';
 
 export function maxVerifyOf(record: EpisodeRecord): number {
-  const value = (record.environment as Record<string, unknown>).maxVerify;
+  const value = (record.environment as Record<string, unknown> | undefined)?.maxVerify;
   return typeof value === 'number' && value > 0 ? value : 1;
 }
 
 /** A V-IRL turn that carries a whole prompt (after the first) starts a new chat at the next position. */
 export function turnContexts(record: EpisodeRecord): TurnContext[] {
   const maxVerify = maxVerifyOf(record);
-  const virl = record.environment.env === 'virl';
+  const virl = record.environment?.env === 'virl';
   let position = 0;
   let here = 0;
   return record.turns.map((turn, t) => {
@@ -41,7 +41,7 @@ export function handImage(record: EpisodeRecord): string | undefined {
 
 /** The route of a V-IRL record with the agent at its last position, or why it cannot be drawn. */
 export function recordRoute(record: EpisodeRecord, loadRouteFile: RouteFileLoader): { map?: RouteMapView; note?: string } {
-  if (record.environment.env !== 'virl') return {};
+  if (record.environment?.env !== 'virl' || record.seed === undefined) return {};
   const state = record.state as { routeId?: string; position?: number } | undefined;
   try {
     const config = virlConfig(record.environment);

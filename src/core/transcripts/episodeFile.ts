@@ -1,11 +1,12 @@
-// One episodes.jsonl on disk, as the transcript viewer reads it: indexed in chunks (the
-// first small, so the first page is there at once), lines read back by byte offset, text
-// search by a sequential pass over the matching rows. Runs inside the worker
+// The episodes of a source (src/core/transcripts/episodeSources.ts: our episodes.jsonl, or
+// another trainer's dumps) as the transcript viewer reads them: indexed in chunks (the first
+// small, so the first page is there at once), lines read back by byte offset, text search by a
+// sequential pass over the matching rows. Runs inside the worker
 // (src/workers/transcripts.worker.ts); no vscode, so unit tests and the bench drive it directly.
-import { open, type FileHandle } from 'node:fs/promises';
 import type { EpisodeRecord } from '../contracts/generated/types';
 import type { EpisodeRow, FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery } from './types';
-import { EpisodeIndex, LineSplitter, recordMatches, snippetOf, summarizeLine, textNeedle } from './episodeIndex';
+import { EpisodeIndex, LineSplitter, recordMatches, snippetOf, textNeedle } from './episodeIndex';
+import { openEpisodeSource, type EpisodeSource, type Segment } from './episodeSources';
 
 const FIRST_CHUNK = 256 * 1024;
 const CHUNK = 4 * 1024 * 1024;
@@ -19,9 +20,14 @@ interface TextSearch {
 
 export class EpisodeFile {
   readonly index = new EpisodeIndex();
-  private handle: FileHandle | undefined;
+  private source: EpisodeSource | undefined;
+  /** The segments indexed so far, and where each starts in the index's byte space. */
+  private readonly segments: Segment[] = [];
+  private readonly starts: number[] = [];
+  /** Source bytes (on disk) indexed so far. */
   private position = 0;
   private done = false;
+  private closed = false;
   private readonly searches = new Map<string, TextSearch>();
   private selection: { key: string; rows: Uint32Array; needle?: string; partial: boolean } | undefined;
   /** Bumped by every query: a search of an older one stops. */
@@ -29,45 +35,67 @@ export class EpisodeFile {
   /** Requests being answered: indexing waits for them (a page matters more than the rest of the index). */
   private answering = 0;
 
+  /** `path`: an episodes.jsonl, a run folder, or another trainer's dump folder (openEpisodeSource). */
   constructor(readonly path: string) {}
 
-  /** Indexes the whole file, reporting after the first (small) chunk and then every `everyMs`. */
+  /** What was opened: ours or another trainer's, once build() has started. */
+  get kind(): EpisodeSource['kind'] | undefined {
+    return this.source?.kind;
+  }
+
+  /** Indexes every segment, reporting after the first (small) chunk and then every `everyMs`. */
   async build(report: (p: IndexProgress) => void, everyMs = 200): Promise<IndexProgress> {
-    this.handle = await open(this.path, 'r');
-    const { size } = await this.handle.stat();
-    const splitter = new LineSplitter();
-    const add = (bytes: Buffer, offset: number) => this.index.addLine(bytes, offset);
+    const source = (this.source = await openEpisodeSource(this.path));
+    const several = source.kind !== 'ptlab';
     let chunk = Buffer.alloc(FIRST_CHUNK);
     let last = 0;
-    while (this.position < size) {
-      while (this.answering > 0) await new Promise((r) => setTimeout(r, 1));
-      const { bytesRead } = await this.handle.read(chunk, 0, Math.min(chunk.length, size - this.position), this.position);
-      if (bytesRead === 0) break;
-      splitter.push(chunk.subarray(0, bytesRead), this.position, add);
-      this.position += bytesRead;
-      if (chunk.length === FIRST_CHUNK) {
-        chunk = Buffer.alloc(CHUNK); // the lines handed out above are copies or already parsed
-        report(this.progress(size));
-        last = Date.now();
-      } else if (Date.now() - last >= everyMs) {
-        report(this.progress(size));
-        last = Date.now();
+    let end = 0;
+    for (let s = 0; s < source.fileBytes.length && !this.closed; s++) {
+      const segment = await source.segment(s);
+      const start = end;
+      this.segments.push(segment);
+      this.starts.push(start);
+      const splitter = new LineSplitter();
+      let line = 0;
+      const add = (bytes: Buffer, offset: number) => this.index.addLine(bytes, offset, { line: ++line, segment: s, ...(several ? { file: segment.name } : {}) }, segment.parse);
+      let at = 0;
+      const onDisk = source.fileBytes[s]!;
+      const indexed = this.position;
+      while (at < segment.size) {
+        while (this.answering > 0) await new Promise((r) => setTimeout(r, 1));
+        const bytesRead = await segment.read(chunk, 0, Math.min(chunk.length, segment.size - at), at);
+        if (bytesRead === 0) break;
+        splitter.push(chunk.subarray(0, bytesRead), start + at, add);
+        at += bytesRead;
+        this.position = indexed + Math.round((onDisk * at) / segment.size);
+        if (chunk.length === FIRST_CHUNK) {
+          if (start + at < FIRST_CHUNK) continue; // a source of small files: its first page may span several
+          chunk = Buffer.alloc(CHUNK); // the lines handed out above are copies or already parsed
+          report(this.progress());
+          last = Date.now();
+        } else if (Date.now() - last >= everyMs) {
+          report(this.progress());
+          last = Date.now();
+        }
       }
+      splitter.finish(add);
+      this.position = indexed + onDisk;
+      end = start + segment.size;
     }
-    splitter.finish(add);
+    if (chunk.length === FIRST_CHUNK) report(this.progress()); // the first page: the whole source was smaller
     this.done = true;
-    const final = this.progress(size);
+    const final = this.progress();
     report(final);
     return final;
   }
 
-  progress(size: number): IndexProgress {
+  progress(): IndexProgress {
     return {
       bytes: this.position,
-      size,
+      size: this.source?.bytes ?? 0,
       episodes: this.index.size,
       skipped: this.index.skipped.count,
-      skippedExamples: this.index.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`),
+      skippedExamples: this.index.skipped.examples.map((e) => `${e.file ? `${e.file} ` : ''}line ${e.line}: ${e.reason}`),
       done: this.done,
     };
   }
@@ -115,8 +143,8 @@ export class EpisodeFile {
     const lines = await this.readRows(wanted);
     const rows: EpisodeRow[] = [];
     wanted.forEach((i, k) => {
-      const record = summarizeLine(lines[k]!);
-      rows.push(this.index.row(i, typeof record === 'string' ? '' : snippetOf(record, selection.needle)));
+      const record = this.parse(i, lines[k]!);
+      rows.push(this.row(i, typeof record === 'string' ? '' : snippetOf(record, selection.needle)));
     });
     return { generation, total: selection.rows.length, start, rows, partial: selection.partial };
   }
@@ -132,26 +160,63 @@ export class EpisodeFile {
       to = Math.max(to, offset + length);
     }
     if (to - from > SEARCH_CHUNK) return Promise.all(Array.from(rows, async (i) => (await this.readRow(i)).raw));
-    const buffer = Buffer.alloc(to - from);
-    await this.handle!.read(buffer, 0, buffer.length, from);
+    const buffer = await this.readRange(from, to - from);
     return Array.from(rows, (i) => {
       const { offset, length } = this.index.location(i);
       return buffer.toString('utf8', offset - from, offset - from + length);
     });
   }
 
+  /** `length` bytes from `from` in the index's byte space, across segments. */
+  private async readRange(from: number, length: number): Promise<Buffer> {
+    if (!this.source) throw new Error('the episodes are not open');
+    const buffer = Buffer.alloc(length);
+    let s = this.segmentAt(from);
+    let filled = 0;
+    while (filled < length && s < this.segments.length) {
+      const segment = this.segments[s]!;
+      const at = from + filled - this.starts[s]!;
+      const n = Math.min(length - filled, segment.size - at);
+      if (n > 0) filled += await segment.read(buffer, filled, n, at);
+      s++;
+    }
+    return buffer;
+  }
+
+  private segmentAt(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Row i's line as a record, read by its segment's format. */
+  private parse(i: number, text: string): EpisodeRecord | string {
+    const { segment, line } = this.index.location(i);
+    return this.segments[segment]!.parse(text, line);
+  }
+
+  /** The list's row i: with its file when the source has several. */
+  private row(i: number, snippet: string): EpisodeRow {
+    const row = this.index.row(i, snippet);
+    if (this.source && this.source.kind !== 'ptlab') row.file = this.segments[this.index.location(i).segment]!.name;
+    return row;
+  }
+
   failureSummary(): FailureGroup[] {
     return this.index.failureSummary(this.selection?.rows ?? this.index.select({}));
   }
 
-  /** Row i's line, parsed (or why it does not parse now: the file changed under us). */
-  async readRow(i: number): Promise<{ raw: string; line: number; record: EpisodeRecord | string }> {
-    if (!this.handle) throw new Error('the episodes file is not open');
-    const { offset, length, line } = this.index.location(i);
-    const buffer = Buffer.alloc(length);
-    await this.handle.read(buffer, 0, length, offset);
-    const raw = buffer.toString('utf8');
-    return { raw, line, record: summarizeLine(raw) };
+  /** Row i's line, parsed (or why it does not parse now: the file changed under us), and where it is. */
+  async readRow(i: number): Promise<{ raw: string; line: number; file?: string; record: EpisodeRecord | string }> {
+    const { offset, length, line, segment } = this.index.location(i);
+    const raw = (await this.readRange(offset, length)).toString('utf8');
+    const file = this.source?.kind !== 'ptlab' ? this.segments[segment]?.name : undefined;
+    return { raw, line, ...(file ? { file } : {}), record: this.parse(i, raw) };
   }
 
   /** Which rows contain the text, decided for every row indexed so far; undefined when superseded. */
@@ -178,13 +243,12 @@ export class EpisodeFile {
         end++;
       }
       const last = this.index.location(end - 1);
-      const buffer = Buffer.alloc(last.offset + last.length - first.offset);
-      await this.handle!.read(buffer, 0, buffer.length, first.offset);
+      const buffer = await this.readRange(first.offset, last.offset + last.length - first.offset);
       for (let i = from; i < end; i++) {
         const { offset, length } = this.index.location(i);
         const text = buffer.toString('utf8', offset - first.offset, offset - first.offset + length);
         if (raw !== undefined && !text.toLowerCase().includes(raw)) continue; // cheap test on the raw JSON first
-        const record = summarizeLine(text);
+        const record = this.parse(i, text);
         if (typeof record !== 'string' && recordMatches(record, needle)) search.matches[i] = 1;
       }
       search.scanned = end;
@@ -198,7 +262,7 @@ export class EpisodeFile {
 
   async close(): Promise<void> {
     this.generation++;
-    await this.handle?.close();
-    this.handle = undefined;
+    this.closed = true;
+    await Promise.all(this.segments.splice(0).map((s) => s.close()));
   }
 }

@@ -3,6 +3,7 @@
 // 1 GB log indexes in tens of MB), filters, sorting, full-text matching and the failure-mode
 // summary. Pure: the worker (src/workers/transcripts.worker.ts) feeds it bytes and reads lines by offset.
 import type { EpisodeRecord } from '../contracts/generated/types';
+import { IMPORTED_TASKS } from '../imports/episodes';
 import type { EpisodeRow, FailureGroup, TranscriptFacets, TranscriptQuery } from './types';
 
 const NEWLINE = 0x0a;
@@ -46,7 +47,7 @@ export function summarizeLine(text: string): EpisodeRecord | string {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const r = value as Partial<EpisodeRecord>;
-  if (typeof r.split !== 'string' || typeof r.step !== 'number' || !Array.isArray(r.turns) || typeof r.success !== 'boolean') {
+  if (typeof r.split !== 'string' || typeof r.step !== 'number' || !Array.isArray(r.turns) || (typeof r.success !== 'boolean' && !r.source)) {
     return 'not an episode record (needs split, step, turns, success)';
   }
   return r as EpisodeRecord;
@@ -72,19 +73,24 @@ class Interned {
   }
 }
 
-/** The paper's task name of an episode's environment (GP-L, GP-VL, V-IRL-L, V-IRL-VL). */
-export function taskOf(environment: Record<string, unknown> | undefined): string {
+/** The paper's task name of an episode (GP-L, GP-VL, V-IRL-L, V-IRL-VL), or the trainer another trainer's episode comes from. */
+export function taskOf(record: Pick<EpisodeRecord, 'environment' | 'source'>): string {
+  if (record.source) return IMPORTED_TASKS[record.source.format] ?? record.source.format;
+  const environment = record.environment as Record<string, unknown> | undefined;
   const env = environment?.env === 'virl' ? 'V-IRL' : 'GP';
   return `${env}-${environment?.modality === 'vision' ? 'VL' : 'L'}`;
 }
 
-const COLUMNS = ['offset', 'length', 'line', 'step', 'episode', 'seed', 'turns', 'reward', 'success', 'split', 'splitKind', 'task', 'checkpoint', 'failureMode'] as const;
+/** `success` column value of an episode without an outcome. */
+const UNKNOWN = 2;
+
+const COLUMNS = ['offset', 'length', 'line', 'segment', 'step', 'episode', 'seed', 'turns', 'reward', 'success', 'split', 'splitKind', 'task', 'checkpoint', 'failureMode'] as const;
 type Column = (typeof COLUMNS)[number];
 
 export interface SkippedLines {
   count: number;
-  /** The first few, for the message ("line 12: not JSON"). */
-  examples: { line: number; reason: string }[];
+  /** The first few, for the message ("line 12: not JSON"); `file` when the source has several. */
+  examples: { line: number; file?: string; reason: string }[];
 }
 
 /** Every indexed episode of one file, in file order, as typed columns. */
@@ -95,6 +101,7 @@ export class EpisodeIndex {
   private offset = new Float64Array(1024);
   private length = new Uint32Array(1024);
   private line = new Uint32Array(1024);
+  private segment = new Uint32Array(1024);
   private step = new Int32Array(1024);
   private episode = new Int32Array(1024);
   private seed = new Float64Array(1024);
@@ -108,36 +115,41 @@ export class EpisodeIndex {
   private failureMode = new Uint16Array(1024);
   private readonly strings = new Interned();
 
-  /** Adds one line of the file (bytes at `offset`); a line that is no episode is counted. */
-  addLine(bytes: Buffer, offset: number): void {
+  /**
+   * Adds one line (bytes at `offset`): line `line` (1-based) of segment `segment` (a file of a
+   * source with several, named `file`), read by `parse`; a line that is no episode is counted.
+   */
+  addLine(bytes: Buffer, offset: number, where: { line?: number; segment?: number; file?: string } = {}, parse: (text: string, line: number) => EpisodeRecord | string = summarizeLine): void {
     this.lines++;
-    const parsed = summarizeLine(bytes.toString('utf8'));
+    const line = where.line ?? this.lines;
+    const parsed = parse(bytes.toString('utf8'), line);
     if (typeof parsed === 'string') {
       if (parsed === 'empty line') return;
       this.skipped.count++;
-      if (this.skipped.examples.length < 5) this.skipped.examples.push({ line: this.lines, reason: parsed });
+      if (this.skipped.examples.length < 5) this.skipped.examples.push({ line, ...(where.file ? { file: where.file } : {}), reason: parsed });
       return;
     }
-    this.add(parsed, offset, bytes.length, this.lines);
+    this.add(parsed, offset, bytes.length, line, where.segment ?? 0);
   }
 
-  add(r: EpisodeRecord, offset: number, length: number, line: number): void {
+  add(r: EpisodeRecord, offset: number, length: number, line: number, segment = 0): void {
     if (this.size === this.offset.length) this.grow();
     const i = this.size++;
     this.offset[i] = offset;
     this.length[i] = length;
     this.line[i] = line;
+    this.segment[i] = segment;
     this.step[i] = r.step;
     this.episode[i] = typeof r.episode === 'number' ? r.episode : -1;
     this.seed[i] = typeof r.seed === 'number' ? r.seed : -1;
     this.turns[i] = Math.min(r.turns.length, 0xffff);
     this.reward[i] = typeof r.totalReward === 'number' ? r.totalReward : 0;
-    this.success[i] = r.success ? 1 : 0;
+    this.success[i] = r.success === true ? 1 : r.success === false ? 0 : UNKNOWN;
     this.split[i] = this.strings.id(r.split);
     this.splitKind[i] = this.strings.id(r.splitKind);
-    this.task[i] = this.strings.id(taskOf(r.environment));
+    this.task[i] = this.strings.id(taskOf(r));
     this.checkpoint[i] = this.strings.id(r.checkpoint);
-    this.failureMode[i] = this.strings.id(r.success ? undefined : (r.failureMode ?? undefined));
+    this.failureMode[i] = this.strings.id(r.success === false ? (r.failureMode ?? undefined) : undefined);
   }
 
   private grow(): void {
@@ -150,9 +162,9 @@ export class EpisodeIndex {
     }
   }
 
-  /** Where row `i`'s line is in the file. */
-  location(i: number): { offset: number; length: number; line: number } {
-    return { offset: this.offset[i]!, length: this.length[i]!, line: this.line[i]! };
+  /** Where row `i`'s line is: its byte range in the source, its segment and its line there. */
+  location(i: number): { offset: number; length: number; line: number; segment: number } {
+    return { offset: this.offset[i]!, length: this.length[i]!, line: this.line[i]!, segment: this.segment[i]! };
   }
 
   row(i: number, snippet = ''): EpisodeRow {
@@ -169,7 +181,7 @@ export class EpisodeIndex {
       seed: this.seed[i]!,
       turns: this.turns[i]!,
       totalReward: this.reward[i]!,
-      success: this.success[i] === 1,
+      success: this.success[i] === UNKNOWN ? undefined : this.success[i] === 1,
       failureMode: text(this.failureMode),
       snippet,
     };
@@ -191,7 +203,7 @@ export class EpisodeIndex {
       if (tasks && !tasks.has(this.task[i]!)) continue;
       if (modes && !modes.has(this.failureMode[i]!)) continue;
       if (checkpoints && !checkpoints.has(this.checkpoint[i]!)) continue;
-      if (query.success !== undefined && (this.success[i] === 1) !== query.success) continue;
+      if (query.success !== undefined && this.success[i] !== (query.success ? 1 : 0)) continue;
       if (query.stepMin !== undefined && this.step[i]! < query.stepMin) continue;
       if (query.stepMax !== undefined && this.step[i]! > query.stepMax) continue;
       if (query.rewardMin !== undefined && this.reward[i]! < query.rewardMin) continue;
@@ -239,11 +251,12 @@ export class EpisodeIndex {
       const key = `${this.split[i]}\u0000${this.step[i]}`;
       let group = groups.get(key);
       if (!group) {
-        group = { split: this.strings.values[this.split[i]!]!, splitKind: this.strings.values[this.splitKind[i]!] || undefined, step: this.step[i]!, episodes: 0, failures: 0, modes: [] };
+        group = { split: this.strings.values[this.split[i]!]!, splitKind: this.strings.values[this.splitKind[i]!] || undefined, step: this.step[i]!, episodes: 0, failures: 0, unknown: 0, modes: [] };
         groups.set(key, group);
       }
       group.episodes++;
-      if (this.success[i] === 1) continue;
+      if (this.success[i] === UNKNOWN) group.unknown++;
+      if (this.success[i] !== 0) continue;
       group.failures++;
       const mode = this.strings.values[this.failureMode[i]!] || 'unlabelled';
       let entry = group.modes.find((m) => m.mode === mode);

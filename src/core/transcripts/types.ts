@@ -26,18 +26,22 @@ export interface TranscriptQuery {
 export interface EpisodeRow {
   /** Position in the index (file order), the handle for the detail. */
   row: number;
-  /** 1-based line of episodes.jsonl. */
+  /** 1-based line of episodes.jsonl (of `file`, for a source of several files). */
   line: number;
+  /** The file the episode is in, relative to the folder opened: set for other trainers' dumps. */
+  file?: string;
   step: number;
   split: string;
   splitKind?: string;
   task: string;
   checkpoint?: string;
   episode: number;
+  /** -1: none recorded (another trainer's episode). */
   seed: number;
   turns: number;
   totalReward: number;
-  success: boolean;
+  /** Undefined: no outcome recorded (another trainer's episode: only its reward). */
+  success?: boolean;
   failureMode?: string;
   snippet: string;
 }
@@ -58,6 +62,8 @@ export interface FailureGroup {
   step: number;
   episodes: number;
   failures: number;
+  /** Episodes without an outcome (another trainer's: only rewards). */
+  unknown: number;
   modes: { mode: string; count: number; examples: { row: number; episode: number; seed: number }[] }[];
 }
 

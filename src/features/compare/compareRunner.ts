@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { compareEpisodes, type Comparison } from '../../core/compare/compare';
 import { evaluationEpisodes, plansFromConfig, plansFromEpisodes, sourcesOfRun } from '../../core/compare/sources';
 import type { EpisodeRecord, ExperimentConfig, RunManifest } from '../../core/contracts/generated/types';
+import { isOwnEpisode, type OwnEpisode } from '../../core/contracts/contracts';
 import type { RunFolder } from '../../core/runs/runFolder';
 import { EnvServer } from '../../core/envs/server';
 import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
@@ -49,21 +50,21 @@ export async function findSources(runs: readonly RunFolder[], token?: vscode.Can
 }
 
 /** Episode records of a JSON-lines file, torn or invalid lines skipped. */
-async function* readEpisodes(uri: vscode.Uri): AsyncGenerator<EpisodeRecord> {
+async function* readEpisodes(uri: vscode.Uri): AsyncGenerator<OwnEpisode> {
   const lines = createInterface({ input: createReadStream(uri.fsPath, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
     try {
       const value = JSON.parse(line) as EpisodeRecord;
-      if (typeof value === 'object' && value && Array.isArray(value.turns)) yield value;
+      if (typeof value === 'object' && value && Array.isArray(value.turns) && isOwnEpisode(value)) yield value;
     } catch {
       // a torn last line of a running job
     }
   }
 }
 
-async function recordedEpisodes(source: LocatedSource, splits?: readonly string[]): Promise<EpisodeRecord[]> {
-  const all: EpisodeRecord[] = [];
+async function recordedEpisodes(source: LocatedSource, splits?: readonly string[]): Promise<OwnEpisode[]> {
+  const all: OwnEpisode[] = [];
   for await (const r of readEpisodes(vscode.Uri.joinPath(source.runUri, 'episodes.jsonl'))) all.push(r);
   return evaluationEpisodes(all, source.step, splits);
 }
@@ -86,7 +87,7 @@ function config(source: LocatedSource): ExperimentConfig {
   return value;
 }
 
-async function play(source: LocatedSource, plans: SplitPlan[], sampling: { temperature: number; topP: number; maxNewTokens: number }, request: CompareRequest, side: string): Promise<{ records: EpisodeRecord[]; tokensPerSecond: number }> {
+async function play(source: LocatedSource, plans: SplitPlan[], sampling: { temperature: number; topP: number; maxNewTokens: number }, request: CompareRequest, side: string): Promise<{ records: OwnEpisode[]; tokensPerSecond: number }> {
   const client = request.inference();
   const model = vscode.Uri.joinPath(source.runUri, 'onnx', source.exportName!).fsPath;
   const total = plans.reduce((n, p) => n + p.episodes, 0);
@@ -104,7 +105,7 @@ async function play(source: LocatedSource, plans: SplitPlan[], sampling: { tempe
     return answers;
   };
   const server = new EnvServer(nodeRouteFileLoader(source.runUri.fsPath));
-  const records: EpisodeRecord[] = [];
+  const records: OwnEpisode[] = [];
   for (const plan of plans) {
     request.progress(`${side}: playing ${plan.name} (${plan.episodes} episodes) with ${source.label}`, done / Math.max(1, total));
     const played = await playSplit(plan, server, generate, request.signal);
@@ -122,7 +123,7 @@ export async function runComparison(request: CompareRequest): Promise<{ view: Co
   };
   const a = await evaluated(request.a, 'A');
   const b = await evaluated(request.b, 'B');
-  const recorded = new Map<string, EpisodeRecord[]>();
+  const recorded = new Map<string, OwnEpisode[]>();
   for (const side of [a, b]) if (side.kind === 'evaluation' && !recorded.has(side.id)) recorded.set(side.id, await recordedEpisodes(side, request.splits));
   const reference = [a, b].find((s) => s.kind === 'evaluation');
   const onnxSide = [a, b].find((s) => s.kind === 'onnx');

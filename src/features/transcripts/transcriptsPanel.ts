@@ -1,17 +1,19 @@
-// Transcripts: the episodes of a run or an evaluation (its episodes.jsonl), listed, filtered,
-// searched and read turn by turn. One panel per file; a worker thread indexes the file and
-// reads it by byte offset (src/core/transcripts), so big logs stay off the extension host.
-import { dirname } from 'node:path';
+// Transcripts: the episodes of a run or an evaluation (its episodes.jsonl), or another trainer's
+// rollout dumps (TRL's completions, verl's generations), listed, filtered, searched and read
+// turn by turn. One panel per source; a worker thread indexes it and reads it by byte offset
+// (src/core/transcripts), so big logs stay off the extension host.
+import { basename, dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
+import { episodesIn, noEpisodesMessage, VERL_DUMP_FILE } from '../../core/imports/episodes';
 import { handImage, insideRunFolder, maxVerifyOf, recordRoute, turnContexts } from '../../core/transcripts/episodeDetail';
 import { TRANSCRIPTS_VIEW_TYPE, type EpisodeDetail, type FromTranscripts, type ToTranscripts, type TranscriptQuery, type TranscriptsShown, type TranscriptsState } from '../../protocol/transcripts';
 import type { EventArgs } from '../../workers/rpc';
 import { TranscriptClient, type TranscriptEvents } from '../../workers/transcripts';
 import { webviewHtml, webviewOptions } from '../webview/html';
 
-/** `ptlab.openTranscripts` arguments: from the dashboard, or a run folder / episodes.jsonl URI. */
+/** `ptlab.openTranscripts` arguments: from the dashboard, or a run folder / episodes.jsonl / dump folder URI. */
 export interface OpenTranscriptsArgs {
   runDir: vscode.Uri;
   step?: number;
@@ -47,7 +49,7 @@ export class TranscriptsPanel {
     let panel = TranscriptsPanel.open.get(target.file.fsPath);
     if (panel) panel.panel.reveal();
     else {
-      const runDir = vscode.Uri.file(dirname(target.file.fsPath));
+      const runDir = await runFolderOf(target.file);
       const webviewPanel = vscode.window.createWebviewPanel(TRANSCRIPTS_VIEW_TYPE, `Transcripts: ${vscode.workspace.asRelativePath(runDir)}`, vscode.ViewColumn.Active, {
         ...webviewOptions(extensionUri, [runDir]),
         retainContextWhenHidden: true,
@@ -65,7 +67,7 @@ export class TranscriptsPanel {
       panel.dispose(); // nothing to show: the file is gone (or already open)
       return;
     }
-    const runDir = vscode.Uri.file(dirname(file.fsPath));
+    const runDir = await runFolderOf(file);
     panel.webview.options = webviewOptions(extensionUri, [runDir]);
     const restored = new TranscriptsPanel(panel, extensionUri, file, runDir);
     TranscriptsPanel.open.set(file.fsPath, restored);
@@ -125,19 +127,19 @@ export class TranscriptsPanel {
   }
 
   private async detail(row: number): Promise<EpisodeDetail> {
-    const { raw, line, record } = await this.client.request('record', { row });
-    if (typeof record === 'string') throw new Error(`${vscode.workspace.asRelativePath(this.file)} line ${line}: ${record} (the file changed since it was indexed: reopen it)`);
+    const { raw, line, file, record } = await this.client.request('record', { row });
+    if (typeof record === 'string') throw new Error(`${vscode.workspace.asRelativePath(this.file)}${file ? `/${file}` : ''} line ${line}: ${record} (the file changed since it was indexed: reopen it)`);
     const imageUri = (path: unknown) => {
       const file = typeof path === 'string' ? this.runFile(path) : undefined;
       return file ? this.panel.webview.asWebviewUri(file).toString() : undefined;
     };
     const turnImages = record.turns.map((t, i) => (i > 0 ? imageUri(t.image) : undefined)); // the first turn's is the record's
-    const detail: EpisodeDetail = { row, line, record, raw, turns: turnContexts(record), maxVerify: maxVerifyOf(record), turnImages };
+    const detail: EpisodeDetail = { row, line, ...(file ? { file } : {}), record, raw, turns: turnContexts(record), maxVerify: maxVerifyOf(record), turnImages };
     const own = imageUri(record.image);
     if (own) detail.image = { src: own, caption: `${String(record.image)} — the observation the model saw` };
     else {
       const hand = handImage(record);
-      const vision = (record.environment as Record<string, unknown>).modality === 'vision';
+      const vision = (record.environment as Record<string, unknown> | undefined)?.modality === 'vision';
       if (hand) detail.image = { src: hand, caption: vision ? 'The hand, drawn from the record (the run wrote no image)' : 'The hand, drawn from the record (the model read text only)' };
     }
     const folder = vscode.workspace.getWorkspaceFolder(this.file)?.uri.fsPath ?? this.runDir.fsPath;
@@ -177,33 +179,58 @@ async function resolveTarget(arg: OpenTranscriptsArgs | vscode.Uri | undefined):
     const runDir = typeof arg.runDir === 'string' ? vscode.Uri.file(arg.runDir) : vscode.Uri.from(arg.runDir);
     return { file: await episodesFile(runDir), step: arg.step, split: arg.split };
   }
-  const files = await vscode.workspace.findFiles('**/episodes.jsonl', '**/node_modules/**', 500);
-  if (!files.length) {
-    void vscode.window.showInformationMessage('No episodes.jsonl in this workspace yet: training and evaluation runs write one into their run folder.');
+  const items = await episodeSourcesInWorkspace();
+  if (!items.length) {
+    void vscode.window.showInformationMessage(
+      'No episodes in this workspace yet: our runs write episodes.jsonl into their run folder; TRL runs with log_completions write completions/*.parquet, verl runs <step>.jsonl dumps.',
+    );
     return undefined;
   }
-  const items = files
-    .map((file) => ({ label: vscode.workspace.asRelativePath(dirname(file.fsPath)), description: 'episodes.jsonl', file }))
-    .sort((a, b) => a.label.localeCompare(b.label));
   const picked = await vscode.window.showQuickPick(items, { title: 'Open Transcripts', placeHolder: 'Run folder' });
   return picked ? { file: picked.file } : undefined;
 }
 
-/** A run folder's episodes.jsonl, or the file itself. */
+/** Every run folder with episodes: ours (episodes.jsonl), TRL output_dirs (completions), verl dump folders. */
+async function episodeSourcesInWorkspace(): Promise<{ label: string; description: string; file: vscode.Uri }[]> {
+  const exclude = '**/node_modules/**';
+  const [ours, trl, verl] = await Promise.all([
+    vscode.workspace.findFiles('**/episodes.jsonl', exclude, 500),
+    vscode.workspace.findFiles('**/completions/completions_*.parquet', exclude, 5000),
+    vscode.workspace.findFiles('**/[0-9]*.jsonl', exclude, 5000),
+  ]);
+  const items = new Map<string, { label: string; description: string; file: vscode.Uri }>();
+  for (const file of ours) items.set(file.fsPath, { label: vscode.workspace.asRelativePath(dirname(file.fsPath)), description: 'episodes.jsonl', file });
+  for (const file of trl) {
+    const folder = vscode.Uri.file(dirname(dirname(file.fsPath)));
+    items.set(folder.fsPath, { label: vscode.workspace.asRelativePath(folder), description: 'TRL completions', file: folder });
+  }
+  for (const file of verl) {
+    if (!VERL_DUMP_FILE.test(basename(file.fsPath))) continue;
+    const folder = vscode.Uri.file(dirname(file.fsPath));
+    if (!items.has(folder.fsPath)) items.set(folder.fsPath, { label: vscode.workspace.asRelativePath(folder), description: 'verl generations', file: folder });
+  }
+  return [...items.values()].sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** A run folder's episodes.jsonl, the file itself, or another trainer's dump folder (the worker reads what it holds). */
 async function episodesFile(uri: vscode.Uri): Promise<vscode.Uri> {
   const stat = await vscode.workspace.fs.stat(uri).then(
     (s) => s,
     () => undefined,
   );
   if (!stat) throw new Error(`Open Transcripts: ${uri.fsPath} does not exist`);
-  if (stat.type & vscode.FileType.Directory) {
-    const file = vscode.Uri.joinPath(uri, 'episodes.jsonl');
-    const inner = await vscode.workspace.fs.stat(file).then(
-      () => true,
-      () => false,
-    );
-    if (!inner) throw new Error(`Open Transcripts: ${uri.fsPath} has no episodes.jsonl (runs write one once they play episodes)`);
-    return file;
-  }
-  return uri;
+  if (!(stat.type & vscode.FileType.Directory)) return uri;
+  const list = (folder: vscode.Uri) => Promise.resolve(vscode.workspace.fs.readDirectory(folder)).then((entries) => entries.map(([name]) => name), () => [] as string[]);
+  const found = episodesIn(await list(uri), await list(vscode.Uri.joinPath(uri, 'completions')));
+  if (!found) throw new Error(`Open Transcripts: ${noEpisodesMessage(uri.fsPath)}`);
+  return found.kind === 'ptlab' ? vscode.Uri.joinPath(uri, 'episodes.jsonl') : uri;
+}
+
+/** The folder the panel's webview may load files from: the run folder of an episodes file, or the dump folder itself. */
+async function runFolderOf(target: vscode.Uri): Promise<vscode.Uri> {
+  const stat = await vscode.workspace.fs.stat(target).then(
+    (s) => s,
+    () => undefined,
+  );
+  return stat && stat.type & vscode.FileType.Directory ? target : vscode.Uri.file(dirname(target.fsPath));
 }

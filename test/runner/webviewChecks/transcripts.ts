@@ -199,6 +199,51 @@ export const checks: WebviewCheck[] = [
     },
   },
   {
+    title: "webview: transcripts read another trainer's dumps: TRL GRPOTrainer completions with their columns, verl generations with hostile text as text",
+    async run(context) {
+      const { page, screenshot } = context;
+      const trl = await openTranscripts(context, 'imported/trl/grpo-gp-l');
+      const status = (await trl.locator('#status').textContent()) ?? '';
+      if (!status.startsWith('24 episodes')) throw new Error(`status: ${status}`);
+      const first = trl.locator('#episode-list .episode-row[data-row]').first();
+      const rowText = (await first.textContent()) ?? '';
+      if (!rowText.includes('train · step 1 · ep 0') || rowText.includes('seed') || !rowText.includes('TRL · 1 turn · reward -1')) throw new Error(`row: ${rowText}`);
+      await trl.locator('#step-min').evaluate((e) => {
+        const field = e as HTMLElement & { value: string };
+        field.value = '5';
+        field.dispatchEvent(new Event('change'));
+      });
+      await trl.locator('#status', { hasText: /^8 episodes/ }).waitFor({ timeout: 30_000 });
+      await trl.locator('#episode-list .episode-row', { hasText: 'step 5 · ep 3' }).first().click();
+      await trl.locator('#detail h2', { hasText: 'step 5 · episode 3' }).waitFor({ timeout: 30_000 });
+      const meta = (await trl.locator('#detail .detail-meta').textContent()) ?? '';
+      if (!meta.includes('completions/completions_00005.parquet row 3') || !meta.includes('TRL GRPOTrainer completions')) throw new Error(`meta: ${meta}`);
+      const columns = await trl.locator('#source-fields th').allTextContents();
+      if (columns.join() !== 'verifier,advantage') throw new Error(`columns: ${columns.join()}`);
+      if ((await trl.locator('#turns .attempts').count()) !== 0) throw new Error('attempt counts shown for an episode without an attempt budget');
+      await trl.locator('#turns .prompt-box').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+      await screenshotTop(page, trl, screenshot, 'transcripts-trl');
+
+      const verl = await openTranscripts(context, 'imported/verl/gp-l/rollouts');
+      await verl.locator('#search').evaluate((e) => {
+        const field = e as HTMLElement & { value: string };
+        field.value = '<script>';
+        field.dispatchEvent(new Event('input'));
+      });
+      await verl.locator('#status', { hasText: '1 episode matching' }).waitFor({ timeout: 30_000 });
+      await verl.locator('#episode-list .episode-row[data-row]').first().click();
+      await verl.locator('#detail h2', { hasText: 'step 3' }).waitFor({ timeout: 30_000 });
+      for (const toggle of await verl.locator('#detail details').all()) await toggle.evaluate((d) => ((d as HTMLDetailsElement).open = true));
+      const detail = (await verl.locator('#detail').textContent()) ?? '';
+      for (const text of ['<img src=x onerror="alert(1)"><script>alert(2)</script>', '</pre><b>bold?</b>', '<i>msg</i>', '3.jsonl line 5']) {
+        if (!detail.includes(text)) throw new Error(`not shown as text: ${text}`);
+      }
+      const injected = await verl.locator('#detail').evaluate((d) => d.querySelectorAll('img[src="x"], script, b, i').length);
+      if (injected) throw new Error(`hostile text became ${injected} elements`);
+      await context.runCommand('View: Close All Editors');
+    },
+  },
+  {
     title: 'webview: a reloaded window brings the transcript viewer back on its file, re-indexed',
     async run(context) {
       const { page, activeWebview } = context;

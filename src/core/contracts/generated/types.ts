@@ -984,7 +984,7 @@ export interface FailureCounts {
   [k: string]: number | undefined;
 }
 /**
- * One whole multi-turn episode (sequential revision): the first turn carries the full prompt, each later turn only what it appends. Written for every training rollout episode and every evaluation episode.
+ * One whole multi-turn episode (sequential revision): the first turn carries the full prompt, each later turn only what it appends. Written for every training rollout episode and every evaluation episode. The transcript viewer also reads other trainers' rollout dumps as records of this shape, marked by `source` (never written by ptlab): those may lack what the dump does not know (seed, environment, success).
  */
 export interface EpisodeRecord {
   runId: string;
@@ -1008,11 +1008,11 @@ export interface EpisodeRecord {
   /**
    * Seed that reproduces the episode's state in both languages.
    */
-  seed: number;
+  seed?: number;
   /**
    * The environment variant (experiment.schema.json#/$defs/environment) with every key filled in.
    */
-  environment: {
+  environment?: {
     env: 'generalpoints' | 'virl';
   };
   /**
@@ -1027,7 +1027,7 @@ export interface EpisodeRecord {
    * @minItems 1
    */
   turns: [Turn, ...Turn[]];
-  success: boolean;
+  success?: boolean;
   totalReward: number;
   /**
    * Failure-mode label of a failed attempt (shared/spec/environments.md).
@@ -1049,6 +1049,29 @@ export interface EpisodeRecord {
    * Ended by the attempt budget rather than by success.
    */
   truncated?: boolean;
+  /**
+   * Set only on an episode read from another trainer's files by the transcript viewer: which file and row it came from, and the row's fields that no other field of the record holds.
+   */
+  source?: {
+    /**
+     * `trl-completions`: a row of TRL GRPOTrainer's completions/completions_<step>.parquet (log_completions); `verl-generations`: a line of verl's <step>.jsonl rollout or validation dump.
+     */
+    format: 'trl-completions' | 'verl-generations';
+    /**
+     * The file, relative to the folder opened.
+     */
+    file: string;
+    /**
+     * 0-based row of the parquet file or line of the JSONL file.
+     */
+    row: number;
+    /**
+     * The row's other columns as the source wrote them: reward functions' scores, advantage, ground truth, reward extras.
+     */
+    fields?: {
+      [k: string]: unknown | undefined;
+    };
+  };
 }
 export interface GeneralPointsHand {
   /**

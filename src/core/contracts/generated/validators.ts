@@ -6,7 +6,7 @@ import * as runtime1 from 'ajv/dist/runtime/equal';
 import * as runtime2 from 'ajv/dist/runtime/ucs2length';
 
 export const episodeRecord = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/episode-record.schema.json","title":"Post-Training Lab episode record (one line of episodes.jsonl)","description":"One whole multi-turn episode (sequential revision): the first turn carries the full prompt, each later turn only what it appends. Written for every training rollout episode and every evaluation episode.","type":"object","required":["runId","step","split","episode","seed","environment","turns","success","totalReward"],"additionalProperties":false,"properties":{"runId":{"type":"string","minLength":1},"step":{"type":"integer","minimum":0,"description":"Global training step at which the episode ran."},"split":{"type":"string","minLength":1,"description":"`train` for rollout episodes, else the evaluation split's name."},"splitKind":{"enum":["train","id","rule-ood","visual-ood"]},"checkpoint":{"type":"string","description":"Checkpoint that played the episode, relative to the run folder."},"episode":{"type":"integer","minimum":0,"description":"Index within the split at this step."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"description":"Seed that reproduces the episode's state in both languages."},"environment":{"type":"object","required":["env"],"properties":{"env":{"enum":["generalpoints","virl"]}},"description":"The environment variant (experiment.schema.json#/$defs/environment) with every key filled in."},"state":{"$ref":"#/$defs/state"},"image":{"type":"string","description":"Observation image of the first turn, relative to the run folder."},"turns":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/turn"}},"success":{"type":"boolean"},"totalReward":{"type":"number"},"failureMode":{"$ref":"#/$defs/failureMode","description":"Failure mode of the last failed attempt when the episode failed."},"truncated":{"type":"boolean","description":"Ended by the attempt budget rather than by success."}},"$defs":{"state":{"description":"What the episode is about: the hand (GeneralPoints) or the route and position (V-IRL).","oneOf":[{"type":"object","title":"GeneralPoints hand","required":["cards","values"],"additionalProperties":false,"properties":{"cards":{"type":"array","items":{"enum":["A","2","3","4","5","6","7","8","9","10","J","Q","K"]},"minItems":4,"maxItems":4},"suits":{"type":"array","items":{"enum":["spades","clubs","hearts","diamonds"]},"minItems":4,"maxItems":4},"values":{"type":"array","items":{"type":"integer","minimum":1,"maximum":13},"minItems":4,"maxItems":4},"solutions":{"type":"array","items":{"type":"string"},"description":"Solver solutions (possibly truncated)."}}},{"type":"object","title":"V-IRL route","required":["routeId","position"],"additionalProperties":false,"properties":{"routeId":{"type":"string"},"city":{"type":"string"},"position":{"type":"integer","minimum":0,"description":"Index on the expert rail."},"railLength":{"type":"integer","minimum":1},"instruction":{"type":"string"}}}]},"turn":{"type":"object","required":["index","output","reward","message","done"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"prompt":{"type":"string","description":"Full prompt (first turn, and V-IRL turns after a move, where the prompt is rebuilt)."},"promptDelta":{"type":"string","description":"Only what this turn appends to the chat (the verifier's failure message turn)."},"image":{"type":"string","description":"Observation image for this turn, relative to the run folder."},"output":{"type":"string","description":"The model's raw output."},"reward":{"type":"number"},"message":{"type":"string","description":"The verifier's message."},"done":{"type":"boolean"},"expertAction":{"type":"string","description":"V-IRL: the correct action at this position."},"recognized":{"type":"boolean","description":"Vision: the four cards were recognised."},"failureMode":{"$ref":"#/$defs/failureMode"},"outputTokens":{"type":"integer","minimum":0},"promptTokens":{"type":"integer","minimum":0}},"oneOf":[{"required":["prompt"],"not":{"required":["promptDelta"]}},{"required":["promptDelta"],"not":{"required":["prompt"]}}]},"failureMode":{"enum":["format","illegal-formula","wrong-numbers","arithmetic","rule-collapse","recognition","wrong-turn","missed-intersection","phantom-intersection","premature-stop","action-space-confusion","budget-exhausted"],"description":"Failure-mode label of a failed attempt (shared/spec/environments.md)."}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/episode-record.schema.json","title":"Post-Training Lab episode record (one line of episodes.jsonl)","description":"One whole multi-turn episode (sequential revision): the first turn carries the full prompt, each later turn only what it appends. Written for every training rollout episode and every evaluation episode. The transcript viewer also reads other trainers' rollout dumps as records of this shape, marked by `source` (never written by ptlab): those may lack what the dump does not know (seed, environment, success).","type":"object","required":["runId","step","split","episode","turns","totalReward"],"additionalProperties":false,"properties":{"runId":{"type":"string","minLength":1},"step":{"type":"integer","minimum":0,"description":"Global training step at which the episode ran."},"split":{"type":"string","minLength":1,"description":"`train` for rollout episodes, else the evaluation split's name."},"splitKind":{"enum":["train","id","rule-ood","visual-ood"]},"checkpoint":{"type":"string","description":"Checkpoint that played the episode, relative to the run folder."},"episode":{"type":"integer","minimum":0,"description":"Index within the split at this step."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"description":"Seed that reproduces the episode's state in both languages."},"environment":{"type":"object","required":["env"],"properties":{"env":{"enum":["generalpoints","virl"]}},"description":"The environment variant (experiment.schema.json#/$defs/environment) with every key filled in."},"state":{"$ref":"#/$defs/state"},"image":{"type":"string","description":"Observation image of the first turn, relative to the run folder."},"turns":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/turn"}},"success":{"type":"boolean"},"totalReward":{"type":"number"},"failureMode":{"$ref":"#/$defs/failureMode","description":"Failure mode of the last failed attempt when the episode failed."},"truncated":{"type":"boolean","description":"Ended by the attempt budget rather than by success."},"source":{"type":"object","description":"Set only on an episode read from another trainer's files by the transcript viewer: which file and row it came from, and the row's fields that no other field of the record holds.","required":["format","file","row"],"additionalProperties":false,"properties":{"format":{"enum":["trl-completions","verl-generations"],"description":"`trl-completions`: a row of TRL GRPOTrainer's completions/completions_<step>.parquet (log_completions); `verl-generations`: a line of verl's <step>.jsonl rollout or validation dump."},"file":{"type":"string","minLength":1,"description":"The file, relative to the folder opened."},"row":{"type":"integer","minimum":0,"description":"0-based row of the parquet file or line of the JSONL file."},"fields":{"type":"object","description":"The row's other columns as the source wrote them: reward functions' scores, advantage, ground truth, reward extras.","additionalProperties":true}}}},"if":{"not":{"required":["source"]}},"then":{"required":["seed","environment","success"]},"$defs":{"state":{"description":"What the episode is about: the hand (GeneralPoints) or the route and position (V-IRL).","oneOf":[{"type":"object","title":"GeneralPoints hand","required":["cards","values"],"additionalProperties":false,"properties":{"cards":{"type":"array","items":{"enum":["A","2","3","4","5","6","7","8","9","10","J","Q","K"]},"minItems":4,"maxItems":4},"suits":{"type":"array","items":{"enum":["spades","clubs","hearts","diamonds"]},"minItems":4,"maxItems":4},"values":{"type":"array","items":{"type":"integer","minimum":1,"maximum":13},"minItems":4,"maxItems":4},"solutions":{"type":"array","items":{"type":"string"},"description":"Solver solutions (possibly truncated)."}}},{"type":"object","title":"V-IRL route","required":["routeId","position"],"additionalProperties":false,"properties":{"routeId":{"type":"string"},"city":{"type":"string"},"position":{"type":"integer","minimum":0,"description":"Index on the expert rail."},"railLength":{"type":"integer","minimum":1},"instruction":{"type":"string"}}}]},"turn":{"type":"object","required":["index","output","reward","message","done"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"prompt":{"type":"string","description":"Full prompt (first turn, and V-IRL turns after a move, where the prompt is rebuilt)."},"promptDelta":{"type":"string","description":"Only what this turn appends to the chat (the verifier's failure message turn)."},"image":{"type":"string","description":"Observation image for this turn, relative to the run folder."},"output":{"type":"string","description":"The model's raw output."},"reward":{"type":"number"},"message":{"type":"string","description":"The verifier's message."},"done":{"type":"boolean"},"expertAction":{"type":"string","description":"V-IRL: the correct action at this position."},"recognized":{"type":"boolean","description":"Vision: the four cards were recognised."},"failureMode":{"$ref":"#/$defs/failureMode"},"outputTokens":{"type":"integer","minimum":0},"promptTokens":{"type":"integer","minimum":0}},"oneOf":[{"required":["prompt"],"not":{"required":["promptDelta"]}},{"required":["promptDelta"],"not":{"required":["prompt"]}}]},"failureMode":{"enum":["format","illegal-formula","wrong-numbers","arithmetic","rule-collapse","recognition","wrong-turn","missed-intersection","phantom-intersection","premature-stop","action-space-confusion","budget-exhausted"],"description":"Failure-mode label of a failed attempt (shared/spec/environments.md)."}}};
 const schema32 = {"description":"What the episode is about: the hand (GeneralPoints) or the route and position (V-IRL).","oneOf":[{"type":"object","title":"GeneralPoints hand","required":["cards","values"],"additionalProperties":false,"properties":{"cards":{"type":"array","items":{"enum":["A","2","3","4","5","6","7","8","9","10","J","Q","K"]},"minItems":4,"maxItems":4},"suits":{"type":"array","items":{"enum":["spades","clubs","hearts","diamonds"]},"minItems":4,"maxItems":4},"values":{"type":"array","items":{"type":"integer","minimum":1,"maximum":13},"minItems":4,"maxItems":4},"solutions":{"type":"array","items":{"type":"string"},"description":"Solver solutions (possibly truncated)."}}},{"type":"object","title":"V-IRL route","required":["routeId","position"],"additionalProperties":false,"properties":{"routeId":{"type":"string"},"city":{"type":"string"},"position":{"type":"integer","minimum":0,"description":"Index on the expert rail."},"railLength":{"type":"integer","minimum":1},"instruction":{"type":"string"}}}]};
 const schema34 = {"enum":["format","illegal-formula","wrong-numbers","arithmetic","rule-collapse","recognition","wrong-turn","missed-intersection","phantom-intersection","premature-stop","action-space-confusion","budget-exhausted"],"description":"Failure-mode label of a failed attempt (shared/spec/environments.md)."};
 const func1 = Object.prototype.hasOwnProperty;
@@ -450,9 +450,15 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
+const _errs3 = errors;
+const _errs4 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.runId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};
+let missing0;
+if((data.source === undefined) && (missing0 = "source")){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -461,8 +467,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.step === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
+}
+var valid1 = _errs4 === errors;
+if(valid1){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -471,8 +479,32 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.split === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "split"},message:"must have required property '"+"split"+"'"};
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.seed === undefined){
+const err2 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -481,8 +513,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.episode === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "episode"},message:"must have required property '"+"episode"+"'"};
+if(data.environment === undefined){
+const err3 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -491,8 +523,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.seed === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
+if(data.success === undefined){
+const err4 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -501,8 +533,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.environment === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
+}
+var _valid0 = _errs5 === errors;
+valid0 = _valid0;
+}
+if(!valid0){
+const err5 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -511,8 +547,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.turns === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turns"},message:"must have required property '"+"turns"+"'"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.runId === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -521,8 +558,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.success === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
+if(data.step === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -531,8 +568,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data.totalReward === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "totalReward"},message:"must have required property '"+"totalReward"+"'"};
+if(data.split === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "split"},message:"must have required property '"+"split"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -541,9 +578,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func1.call(schema31.properties, key0))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.episode === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "episode"},message:"must have required property '"+"episode"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -552,12 +588,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data.runId !== undefined){
-let data0 = data.runId;
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err10 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.turns === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turns"},message:"must have required property '"+"turns"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -566,9 +598,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.totalReward === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "totalReward"},message:"must have required property '"+"totalReward"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -577,11 +608,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data.step !== undefined){
-let data1 = data.step;
-if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-const err12 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key0 in data){
+if(!(func1.call(schema31.properties, key0))){
+const err12 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -590,9 +619,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(typeof data1 == "number"){
-if(data1 < 0 || isNaN(data1)){
-const err13 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.runId !== undefined){
+let data0 = data.runId;
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err13 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -602,12 +634,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
-if(data.split !== undefined){
-let data2 = data.split;
-if(typeof data2 === "string"){
-if(func2(data2) < 1){
-const err14 = {instancePath:instancePath+"/split",schemaPath:"#/properties/split/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err14 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -617,8 +645,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-else {
-const err15 = {instancePath:instancePath+"/split",schemaPath:"#/properties/split/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.step !== undefined){
+let data1 = data.step;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err15 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -627,11 +657,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-if(data.splitKind !== undefined){
-let data3 = data.splitKind;
-if(!((((data3 === "train") || (data3 === "id")) || (data3 === "rule-ood")) || (data3 === "visual-ood"))){
-const err16 = {instancePath:instancePath+"/splitKind",schemaPath:"#/properties/splitKind/enum",keyword:"enum",params:{allowedValues: schema31.properties.splitKind.enum},message:"must be equal to one of the allowed values"};
+if(typeof data1 == "number"){
+if(data1 < 0 || isNaN(data1)){
+const err16 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -641,9 +669,12 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.checkpoint !== undefined){
-if(typeof data.checkpoint !== "string"){
-const err17 = {instancePath:instancePath+"/checkpoint",schemaPath:"#/properties/checkpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.split !== undefined){
+let data2 = data.split;
+if(typeof data2 === "string"){
+if(func2(data2) < 1){
+const err17 = {instancePath:instancePath+"/split",schemaPath:"#/properties/split/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -653,10 +684,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.episode !== undefined){
-let data5 = data.episode;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err18 = {instancePath:instancePath+"/episode",schemaPath:"#/properties/episode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err18 = {instancePath:instancePath+"/split",schemaPath:"#/properties/split/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -665,9 +694,11 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(typeof data5 == "number"){
-if(data5 < 0 || isNaN(data5)){
-const err19 = {instancePath:instancePath+"/episode",schemaPath:"#/properties/episode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.splitKind !== undefined){
+let data3 = data.splitKind;
+if(!((((data3 === "train") || (data3 === "id")) || (data3 === "rule-ood")) || (data3 === "visual-ood"))){
+const err19 = {instancePath:instancePath+"/splitKind",schemaPath:"#/properties/splitKind/enum",keyword:"enum",params:{allowedValues: schema31.properties.splitKind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -677,11 +708,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-}
-if(data.seed !== undefined){
-let data6 = data.seed;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-const err20 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.checkpoint !== undefined){
+if(typeof data.checkpoint !== "string"){
+const err20 = {instancePath:instancePath+"/checkpoint",schemaPath:"#/properties/checkpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -690,9 +719,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(typeof data6 == "number"){
-if(data6 > 4294967295 || isNaN(data6)){
-const err21 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
+}
+if(data.episode !== undefined){
+let data5 = data.episode;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err21 = {instancePath:instancePath+"/episode",schemaPath:"#/properties/episode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -701,8 +732,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data5 == "number"){
+if(data5 < 0 || isNaN(data5)){
+const err22 = {instancePath:instancePath+"/episode",schemaPath:"#/properties/episode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -713,11 +745,10 @@ errors++;
 }
 }
 }
-if(data.environment !== undefined){
-let data7 = data.environment;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.env === undefined){
-const err23 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data.seed !== undefined){
+let data6 = data.seed;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err23 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -726,10 +757,9 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data7.env !== undefined){
-let data8 = data7.env;
-if(!((data8 === "generalpoints") || (data8 === "virl"))){
-const err24 = {instancePath:instancePath+"/environment/env",schemaPath:"#/properties/environment/properties/env/enum",keyword:"enum",params:{allowedValues: schema31.properties.environment.properties.env.enum},message:"must be equal to one of the allowed values"};
+if(typeof data6 == "number"){
+if(data6 > 4294967295 || isNaN(data6)){
+const err24 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -738,10 +768,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data6 < 0 || isNaN(data6)){
+const err25 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -751,15 +779,12 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.state !== undefined){
-let data9 = data.state;
-const _errs20 = errors;
-let valid3 = false;
-let passing0 = null;
-const _errs21 = errors;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.cards === undefined){
-const err26 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/required",keyword:"required",params:{missingProperty: "cards"},message:"must have required property '"+"cards"+"'"};
+}
+if(data.environment !== undefined){
+let data7 = data.environment;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.env === undefined){
+const err26 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -768,8 +793,10 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data9.values === undefined){
-const err27 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'"};
+if(data7.env !== undefined){
+let data8 = data7.env;
+if(!((data8 === "generalpoints") || (data8 === "virl"))){
+const err27 = {instancePath:instancePath+"/environment/env",schemaPath:"#/properties/environment/properties/env/enum",keyword:"enum",params:{allowedValues: schema31.properties.environment.properties.env.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -778,9 +805,10 @@ vErrors.push(err27);
 }
 errors++;
 }
-for(const key1 in data9){
-if(!((((key1 === "cards") || (key1 === "suits")) || (key1 === "values")) || (key1 === "solutions"))){
-const err28 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -790,11 +818,15 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data9.cards !== undefined){
-let data10 = data9.cards;
-if(Array.isArray(data10)){
-if(data10.length > 4){
-const err29 = {instancePath:instancePath+"/state/cards",schemaPath:"#/$defs/state/oneOf/0/properties/cards/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(data.state !== undefined){
+let data9 = data.state;
+const _errs25 = errors;
+let valid5 = false;
+let passing0 = null;
+const _errs26 = errors;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.cards === undefined){
+const err29 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/required",keyword:"required",params:{missingProperty: "cards"},message:"must have required property '"+"cards"+"'"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -803,8 +835,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data10.length < 4){
-const err30 = {instancePath:instancePath+"/state/cards",schemaPath:"#/$defs/state/oneOf/0/properties/cards/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items"};
+if(data9.values === undefined){
+const err30 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -813,11 +845,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-let data11 = data10[i0];
-if(!(((((((((((((data11 === "A") || (data11 === "2")) || (data11 === "3")) || (data11 === "4")) || (data11 === "5")) || (data11 === "6")) || (data11 === "7")) || (data11 === "8")) || (data11 === "9")) || (data11 === "10")) || (data11 === "J")) || (data11 === "Q")) || (data11 === "K"))){
-const err31 = {instancePath:instancePath+"/state/cards/" + i0,schemaPath:"#/$defs/state/oneOf/0/properties/cards/items/enum",keyword:"enum",params:{allowedValues: schema32.oneOf[0].properties.cards.items.enum},message:"must be equal to one of the allowed values"};
+for(const key1 in data9){
+if(!((((key1 === "cards") || (key1 === "suits")) || (key1 === "values")) || (key1 === "solutions"))){
+const err31 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -827,9 +857,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-}
-else {
-const err32 = {instancePath:instancePath+"/state/cards",schemaPath:"#/$defs/state/oneOf/0/properties/cards/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data9.cards !== undefined){
+let data10 = data9.cards;
+if(Array.isArray(data10)){
+if(data10.length > 4){
+const err32 = {instancePath:instancePath+"/state/cards",schemaPath:"#/$defs/state/oneOf/0/properties/cards/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -838,12 +870,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data9.suits !== undefined){
-let data12 = data9.suits;
-if(Array.isArray(data12)){
-if(data12.length > 4){
-const err33 = {instancePath:instancePath+"/state/suits",schemaPath:"#/$defs/state/oneOf/0/properties/suits/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(data10.length < 4){
+const err33 = {instancePath:instancePath+"/state/cards",schemaPath:"#/$defs/state/oneOf/0/properties/cards/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -852,8 +880,11 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data12.length < 4){
-const err34 = {instancePath:instancePath+"/state/suits",schemaPath:"#/$defs/state/oneOf/0/properties/suits/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items"};
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+let data11 = data10[i0];
+if(!(((((((((((((data11 === "A") || (data11 === "2")) || (data11 === "3")) || (data11 === "4")) || (data11 === "5")) || (data11 === "6")) || (data11 === "7")) || (data11 === "8")) || (data11 === "9")) || (data11 === "10")) || (data11 === "J")) || (data11 === "Q")) || (data11 === "K"))){
+const err34 = {instancePath:instancePath+"/state/cards/" + i0,schemaPath:"#/$defs/state/oneOf/0/properties/cards/items/enum",keyword:"enum",params:{allowedValues: schema32.oneOf[0].properties.cards.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -862,11 +893,10 @@ vErrors.push(err34);
 }
 errors++;
 }
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-let data13 = data12[i1];
-if(!((((data13 === "spades") || (data13 === "clubs")) || (data13 === "hearts")) || (data13 === "diamonds"))){
-const err35 = {instancePath:instancePath+"/state/suits/" + i1,schemaPath:"#/$defs/state/oneOf/0/properties/suits/items/enum",keyword:"enum",params:{allowedValues: schema32.oneOf[0].properties.suits.items.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/state/cards",schemaPath:"#/$defs/state/oneOf/0/properties/cards/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -876,9 +906,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/state/suits",schemaPath:"#/$defs/state/oneOf/0/properties/suits/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data9.suits !== undefined){
+let data12 = data9.suits;
+if(Array.isArray(data12)){
+if(data12.length > 4){
+const err36 = {instancePath:instancePath+"/state/suits",schemaPath:"#/$defs/state/oneOf/0/properties/suits/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -887,12 +919,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-if(data9.values !== undefined){
-let data14 = data9.values;
-if(Array.isArray(data14)){
-if(data14.length > 4){
-const err37 = {instancePath:instancePath+"/state/values",schemaPath:"#/$defs/state/oneOf/0/properties/values/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(data12.length < 4){
+const err37 = {instancePath:instancePath+"/state/suits",schemaPath:"#/$defs/state/oneOf/0/properties/suits/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -901,8 +929,11 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data14.length < 4){
-const err38 = {instancePath:instancePath+"/state/values",schemaPath:"#/$defs/state/oneOf/0/properties/values/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items"};
+const len1 = data12.length;
+for(let i1=0; i1<len1; i1++){
+let data13 = data12[i1];
+if(!((((data13 === "spades") || (data13 === "clubs")) || (data13 === "hearts")) || (data13 === "diamonds"))){
+const err38 = {instancePath:instancePath+"/state/suits/" + i1,schemaPath:"#/$defs/state/oneOf/0/properties/suits/items/enum",keyword:"enum",params:{allowedValues: schema32.oneOf[0].properties.suits.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -911,11 +942,10 @@ vErrors.push(err38);
 }
 errors++;
 }
-const len2 = data14.length;
-for(let i2=0; i2<len2; i2++){
-let data15 = data14[i2];
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err39 = {instancePath:instancePath+"/state/values/" + i2,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/state/suits",schemaPath:"#/$defs/state/oneOf/0/properties/suits/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -924,9 +954,12 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(typeof data15 == "number"){
-if(data15 > 13 || isNaN(data15)){
-const err40 = {instancePath:instancePath+"/state/values/" + i2,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 13},message:"must be <= 13"};
+}
+if(data9.values !== undefined){
+let data14 = data9.values;
+if(Array.isArray(data14)){
+if(data14.length > 4){
+const err40 = {instancePath:instancePath+"/state/values",schemaPath:"#/$defs/state/oneOf/0/properties/values/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -935,8 +968,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data15 < 1 || isNaN(data15)){
-const err41 = {instancePath:instancePath+"/state/values/" + i2,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data14.length < 4){
+const err41 = {instancePath:instancePath+"/state/values",schemaPath:"#/$defs/state/oneOf/0/properties/values/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -945,11 +978,11 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err42 = {instancePath:instancePath+"/state/values",schemaPath:"#/$defs/state/oneOf/0/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len2 = data14.length;
+for(let i2=0; i2<len2; i2++){
+let data15 = data14[i2];
+if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+const err42 = {instancePath:instancePath+"/state/values/" + i2,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -958,14 +991,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-if(data9.solutions !== undefined){
-let data16 = data9.solutions;
-if(Array.isArray(data16)){
-const len3 = data16.length;
-for(let i3=0; i3<len3; i3++){
-if(typeof data16[i3] !== "string"){
-const err43 = {instancePath:instancePath+"/state/solutions/" + i3,schemaPath:"#/$defs/state/oneOf/0/properties/solutions/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data15 == "number"){
+if(data15 > 13 || isNaN(data15)){
+const err43 = {instancePath:instancePath+"/state/values/" + i2,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 13},message:"must be <= 13"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -974,10 +1002,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/state/solutions",schemaPath:"#/$defs/state/oneOf/0/properties/solutions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data15 < 1 || isNaN(data15)){
+const err44 = {instancePath:instancePath+"/state/values/" + i2,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -988,8 +1014,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err45 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err45 = {instancePath:instancePath+"/state/values",schemaPath:"#/$defs/state/oneOf/0/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -998,16 +1025,14 @@ vErrors.push(err45);
 }
 errors++;
 }
-var _valid0 = _errs21 === errors;
-if(_valid0){
-valid3 = true;
-passing0 = 0;
-var props0 = true;
 }
-const _errs38 = errors;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.routeId === undefined){
-const err46 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/required",keyword:"required",params:{missingProperty: "routeId"},message:"must have required property '"+"routeId"+"'"};
+if(data9.solutions !== undefined){
+let data16 = data9.solutions;
+if(Array.isArray(data16)){
+const len3 = data16.length;
+for(let i3=0; i3<len3; i3++){
+if(typeof data16[i3] !== "string"){
+const err46 = {instancePath:instancePath+"/state/solutions/" + i3,schemaPath:"#/$defs/state/oneOf/0/properties/solutions/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1016,8 +1041,10 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data9.position === undefined){
-const err47 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/required",keyword:"required",params:{missingProperty: "position"},message:"must have required property '"+"position"+"'"};
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/state/solutions",schemaPath:"#/$defs/state/oneOf/0/properties/solutions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1026,9 +1053,10 @@ vErrors.push(err47);
 }
 errors++;
 }
-for(const key2 in data9){
-if(!(((((key2 === "routeId") || (key2 === "city")) || (key2 === "position")) || (key2 === "railLength")) || (key2 === "instruction"))){
-const err48 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1037,10 +1065,16 @@ vErrors.push(err48);
 }
 errors++;
 }
+var _valid1 = _errs26 === errors;
+if(_valid1){
+valid5 = true;
+passing0 = 0;
+var props0 = true;
 }
-if(data9.routeId !== undefined){
-if(typeof data9.routeId !== "string"){
-const err49 = {instancePath:instancePath+"/state/routeId",schemaPath:"#/$defs/state/oneOf/1/properties/routeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs43 = errors;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.routeId === undefined){
+const err49 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/required",keyword:"required",params:{missingProperty: "routeId"},message:"must have required property '"+"routeId"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1049,10 +1083,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data9.city !== undefined){
-if(typeof data9.city !== "string"){
-const err50 = {instancePath:instancePath+"/state/city",schemaPath:"#/$defs/state/oneOf/1/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.position === undefined){
+const err50 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/required",keyword:"required",params:{missingProperty: "position"},message:"must have required property '"+"position"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1061,11 +1093,9 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-if(data9.position !== undefined){
-let data20 = data9.position;
-if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
-const err51 = {instancePath:instancePath+"/state/position",schemaPath:"#/$defs/state/oneOf/1/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key2 in data9){
+if(!(((((key2 === "routeId") || (key2 === "city")) || (key2 === "position")) || (key2 === "railLength")) || (key2 === "instruction"))){
+const err51 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1074,9 +1104,10 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(typeof data20 == "number"){
-if(data20 < 0 || isNaN(data20)){
-const err52 = {instancePath:instancePath+"/state/position",schemaPath:"#/$defs/state/oneOf/1/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data9.routeId !== undefined){
+if(typeof data9.routeId !== "string"){
+const err52 = {instancePath:instancePath+"/state/routeId",schemaPath:"#/$defs/state/oneOf/1/properties/routeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1086,11 +1117,9 @@ vErrors.push(err52);
 errors++;
 }
 }
-}
-if(data9.railLength !== undefined){
-let data21 = data9.railLength;
-if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
-const err53 = {instancePath:instancePath+"/state/railLength",schemaPath:"#/$defs/state/oneOf/1/properties/railLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data9.city !== undefined){
+if(typeof data9.city !== "string"){
+const err53 = {instancePath:instancePath+"/state/city",schemaPath:"#/$defs/state/oneOf/1/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1099,9 +1128,11 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(typeof data21 == "number"){
-if(data21 < 1 || isNaN(data21)){
-const err54 = {instancePath:instancePath+"/state/railLength",schemaPath:"#/$defs/state/oneOf/1/properties/railLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data9.position !== undefined){
+let data20 = data9.position;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err54 = {instancePath:instancePath+"/state/position",schemaPath:"#/$defs/state/oneOf/1/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1110,11 +1141,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-}
-if(data9.instruction !== undefined){
-if(typeof data9.instruction !== "string"){
-const err55 = {instancePath:instancePath+"/state/instruction",schemaPath:"#/$defs/state/oneOf/1/properties/instruction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data20 == "number"){
+if(data20 < 0 || isNaN(data20)){
+const err55 = {instancePath:instancePath+"/state/position",schemaPath:"#/$defs/state/oneOf/1/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1125,8 +1154,10 @@ errors++;
 }
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data9.railLength !== undefined){
+let data21 = data9.railLength;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+const err56 = {instancePath:instancePath+"/state/railLength",schemaPath:"#/$defs/state/oneOf/1/properties/railLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1135,22 +1166,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-var _valid0 = _errs38 === errors;
-if(_valid0 && valid3){
-valid3 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid3 = true;
-passing0 = 1;
-if(props0 !== true){
-props0 = true;
-}
-}
-}
-if(!valid3){
-const err57 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(typeof data21 == "number"){
+if(data21 < 1 || isNaN(data21)){
+const err57 = {instancePath:instancePath+"/state/railLength",schemaPath:"#/$defs/state/oneOf/1/properties/railLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1159,21 +1177,11 @@ vErrors.push(err57);
 }
 errors++;
 }
-else {
-errors = _errs20;
-if(vErrors !== null){
-if(_errs20){
-vErrors.length = _errs20;
-}
-else {
-vErrors = null;
 }
 }
-}
-}
-if(data.image !== undefined){
-if(typeof data.image !== "string"){
-const err58 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.instruction !== undefined){
+if(typeof data9.instruction !== "string"){
+const err58 = {instancePath:instancePath+"/state/instruction",schemaPath:"#/$defs/state/oneOf/1/properties/instruction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1183,16 +1191,75 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data.turns !== undefined){
-let data24 = data.turns;
-if(Array.isArray(data24)){
-if(data24.length < 1){
-const err59 = {instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err59 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err59];
 }
 else {
 vErrors.push(err59);
+}
+errors++;
+}
+var _valid1 = _errs43 === errors;
+if(_valid1 && valid5){
+valid5 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid1){
+valid5 = true;
+passing0 = 1;
+if(props0 !== true){
+props0 = true;
+}
+}
+}
+if(!valid5){
+const err60 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+else {
+errors = _errs25;
+if(vErrors !== null){
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.image !== undefined){
+if(typeof data.image !== "string"){
+const err61 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data.turns !== undefined){
+let data24 = data.turns;
+if(Array.isArray(data24)){
+if(data24.length < 1){
+const err62 = {instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
 }
 errors++;
 }
@@ -1205,44 +1272,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-}
-if(data.success !== undefined){
-if(typeof data.success !== "boolean"){
-const err61 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-}
-if(data.totalReward !== undefined){
-if(!(typeof data.totalReward == "number")){
-const err62 = {instancePath:instancePath+"/totalReward",schemaPath:"#/properties/totalReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-}
-if(data.failureMode !== undefined){
-let data28 = data.failureMode;
-if(!((((((((((((data28 === "format") || (data28 === "illegal-formula")) || (data28 === "wrong-numbers")) || (data28 === "arithmetic")) || (data28 === "rule-collapse")) || (data28 === "recognition")) || (data28 === "wrong-turn")) || (data28 === "missed-intersection")) || (data28 === "phantom-intersection")) || (data28 === "premature-stop")) || (data28 === "action-space-confusion")) || (data28 === "budget-exhausted"))){
-const err63 = {instancePath:instancePath+"/failureMode",schemaPath:"#/$defs/failureMode/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
+const err63 = {instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1252,9 +1282,9 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data.truncated !== undefined){
-if(typeof data.truncated !== "boolean"){
-const err64 = {instancePath:instancePath+"/truncated",schemaPath:"#/properties/truncated/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.success !== undefined){
+if(typeof data.success !== "boolean"){
+const err64 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1264,14 +1294,186 @@ vErrors.push(err64);
 errors++;
 }
 }
-}
-else {
-const err65 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.totalReward !== undefined){
+if(!(typeof data.totalReward == "number")){
+const err65 = {instancePath:instancePath+"/totalReward",schemaPath:"#/properties/totalReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err65];
 }
 else {
 vErrors.push(err65);
+}
+errors++;
+}
+}
+if(data.failureMode !== undefined){
+let data28 = data.failureMode;
+if(!((((((((((((data28 === "format") || (data28 === "illegal-formula")) || (data28 === "wrong-numbers")) || (data28 === "arithmetic")) || (data28 === "rule-collapse")) || (data28 === "recognition")) || (data28 === "wrong-turn")) || (data28 === "missed-intersection")) || (data28 === "phantom-intersection")) || (data28 === "premature-stop")) || (data28 === "action-space-confusion")) || (data28 === "budget-exhausted"))){
+const err66 = {instancePath:instancePath+"/failureMode",schemaPath:"#/$defs/failureMode/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data.truncated !== undefined){
+if(typeof data.truncated !== "boolean"){
+const err67 = {instancePath:instancePath+"/truncated",schemaPath:"#/properties/truncated/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+let data30 = data.source;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.format === undefined){
+const err68 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+if(data30.file === undefined){
+const err69 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+if(data30.row === undefined){
+const err70 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "row"},message:"must have required property '"+"row"+"'"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+for(const key3 in data30){
+if(!((((key3 === "format") || (key3 === "file")) || (key3 === "row")) || (key3 === "fields"))){
+const err71 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data30.format !== undefined){
+let data31 = data30.format;
+if(!((data31 === "trl-completions") || (data31 === "verl-generations"))){
+const err72 = {instancePath:instancePath+"/source/format",schemaPath:"#/properties/source/properties/format/enum",keyword:"enum",params:{allowedValues: schema31.properties.source.properties.format.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+if(data30.file !== undefined){
+let data32 = data30.file;
+if(typeof data32 === "string"){
+if(func2(data32) < 1){
+const err73 = {instancePath:instancePath+"/source/file",schemaPath:"#/properties/source/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/source/file",schemaPath:"#/properties/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data30.row !== undefined){
+let data33 = data30.row;
+if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
+const err75 = {instancePath:instancePath+"/source/row",schemaPath:"#/properties/source/properties/row/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+if(typeof data33 == "number"){
+if(data33 < 0 || isNaN(data33)){
+const err76 = {instancePath:instancePath+"/source/row",schemaPath:"#/properties/source/properties/row/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+}
+if(data30.fields !== undefined){
+let data34 = data30.fields;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+}
+else {
+const err77 = {instancePath:instancePath+"/source/fields",schemaPath:"#/properties/source/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+}
+else {
+const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
 }
 errors++;
 }

@@ -1,0 +1,151 @@
+// Other trainers' rollout dumps as episode records (episode-record.schema.json with `source`),
+// so the transcript viewer lists, filters, searches and reads them like our own episodes:
+//
+// - TRL's GRPOTrainer with `log_completions=True` writes, at every logging step,
+//   `<output_dir>/completions/completions_<global_step:05d>.parquet`: columns `step`, `prompt`
+//   and `completion` (a chat's messages, or plain text for non-conversational data), one
+//   column per reward function (named after it), any extra logged columns, and `advantage`.
+// - verl's trainer (trainer.rollout_data_dir / trainer.validation_data_dir) writes, per step,
+//   `<dir>/<global_step>.jsonl`: one JSON object per sample with `input` (the decoded prompt,
+//   chat template applied), `output`, `score`, `step`, optionally `gts`, and the reward
+//   function's extra info under its own keys.
+//
+// What each keeps: prompt, output, reward and step become the record's; every other column
+// goes to `source.fields` unchanged. What neither has: a seed, an environment, an outcome
+// (success is left unset, never guessed from a reward) and a verifier's message.
+// Pure: callers read the files (src/core/transcripts/episodeSources.ts).
+import type { EpisodeRecord } from '../contracts/generated/types';
+
+export type ImportedFormat = NonNullable<EpisodeRecord['source']>['format'];
+
+/** TRL's completions files, as GRPOTrainer names them. */
+export const TRL_COMPLETIONS_FILE = /^completions_(\d+)\.parquet$/;
+/** verl's per-step dumps, as its trainer names them. */
+export const VERL_DUMP_FILE = /^(\d+)\.jsonl$/;
+
+/** The task column of the viewer for another trainer's episodes. */
+export const IMPORTED_TASKS: Record<ImportedFormat, string> = { 'trl-completions': 'TRL', 'verl-generations': 'verl' };
+
+/** A message's text: a string, or the text parts of a multimodal content list (images as a marker). */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        const p = (part ?? {}) as { type?: unknown; text?: unknown };
+        if (typeof p.text === 'string') return p.text;
+        return p.type === 'image' ? '[image]' : '';
+      })
+      .join('');
+  }
+  return content === null || content === undefined ? '' : JSON.stringify(content);
+}
+
+/**
+ * A prompt or completion column's value as text: plain text as it is; a chat as its messages'
+ * contents, each under its role when there is more than one message or the role is not the
+ * one expected (user for prompts, assistant for completions).
+ */
+export function chatText(value: unknown, expectedRole: 'user' | 'assistant'): string {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return value === null || value === undefined ? '' : JSON.stringify(value);
+  const messages = value.map((m) => (m ?? {}) as { role?: unknown; content?: unknown });
+  if (messages.length === 1 && (messages[0]!.role === expectedRole || messages[0]!.role === undefined)) return contentText(messages[0]!.content);
+  return messages.map((m) => `[${typeof m.role === 'string' ? m.role : 'message'}]\n${contentText(m.content)}`).join('\n\n');
+}
+
+/** A JSON-safe copy of a parquet value (int64 arrive as BigInt). */
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(plain);
+  if (value instanceof Date) return value.toISOString();
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  if (typeof value === 'number' && !Number.isFinite(value)) return null; // NaN: a reward function that returned None
+  return value;
+}
+
+const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+export interface ImportContext {
+  /** The run's name (the folder opened). */
+  runId: string;
+  /** The file, relative to the folder opened. */
+  file: string;
+  /** The step the file's name gives (TRL: completions_00042 -> 42; verl: 42.jsonl). */
+  fileStep: number;
+}
+
+/**
+ * One row of a TRL completions file. The total reward is the sum of the reward functions'
+ * columns (the numeric columns other than step and advantage), as GRPOTrainer adds them with
+ * its default reward_weights of 1 (the file does not record other weights).
+ */
+export function trlCompletionRecord(row: Record<string, unknown>, index: number, context: ImportContext): EpisodeRecord {
+  const { step, prompt, completion, advantage, ...rest } = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
+  const rewards = Object.entries(rest).filter(([, v]) => finite(v)) as [string, number][];
+  const total = rewards.reduce((sum, [, v]) => sum + v, 0);
+  const fields: Record<string, unknown> = { ...rest };
+  if (advantage !== undefined) fields.advantage = advantage;
+  return {
+    runId: context.runId,
+    step: finite(step) && step >= 0 ? Math.trunc(step) : context.fileStep,
+    split: 'train',
+    splitKind: 'train',
+    episode: index,
+    turns: [{ index: 0, prompt: chatText(prompt, 'user'), output: chatText(completion, 'assistant'), reward: total, message: '', done: true }],
+    totalReward: total,
+    source: { format: 'trl-completions', file: context.file, row: index, fields },
+  };
+}
+
+/**
+ * One line of a verl dump, or why it is not one. `validation` marks a validation_data_dir's
+ * dump (an evaluation split) rather than a rollout_data_dir's (training rollouts).
+ */
+export function verlGenerationRecord(text: string, line: number, context: ImportContext, validation: boolean): EpisodeRecord | string {
+  if (!text.trim()) return 'empty line';
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'not JSON (a torn or garbage line)';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const { input, output, score, step, ...fields } = value as Record<string, unknown>;
+  if (typeof input !== 'string' || typeof output !== 'string') return 'not a verl generation (needs "input" and "output" strings)';
+  const reward = finite(score) ? score : 0;
+  if (!finite(score)) fields.score = score ?? null; // kept as written: no reward to show
+  return {
+    runId: context.runId,
+    step: finite(step) && step >= 0 ? Math.trunc(step) : context.fileStep,
+    split: validation ? 'validation' : 'train',
+    ...(validation ? {} : { splitKind: 'train' as const }),
+    episode: line,
+    turns: [{ index: 0, prompt: input, output, reward, message: '', done: true }],
+    totalReward: reward,
+    source: { format: 'verl-generations', file: context.file, row: line, fields },
+  };
+}
+
+/**
+ * What a folder holds, from its file names and those of its `completions/` subfolder: our run's
+ * episodes.jsonl, a TRL output_dir (or its completions folder), a verl dump folder; undefined: none.
+ */
+export function episodesIn(names: readonly string[], completions: readonly string[] = []): { kind: 'ptlab' | ImportedFormat; inCompletions?: boolean } | undefined {
+  if (names.includes('episodes.jsonl')) return { kind: 'ptlab' };
+  if (completions.some((n) => TRL_COMPLETIONS_FILE.test(n))) return { kind: 'trl-completions', inCompletions: true };
+  if (names.some((n) => TRL_COMPLETIONS_FILE.test(n))) return { kind: 'trl-completions' };
+  if (names.some((n) => VERL_DUMP_FILE.test(n))) return { kind: 'verl-generations' };
+  return undefined;
+}
+
+/** The error for a folder without episodes: what was looked for. */
+export function noEpisodesMessage(path: string): string {
+  return `${path} holds no episodes: looked for episodes.jsonl (our runs), completions/completions_<step>.parquet (TRL GRPOTrainer with log_completions) and <step>.jsonl (verl's rollout_data_dir or validation_data_dir)`;
+}
+
+/** Whether a verl dump folder holds validation generations (trainer.validation_data_dir), by its name. */
+export function isValidationFolder(name: string): boolean {
+  return /val/i.test(name);
+}
