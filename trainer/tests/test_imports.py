@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -14,12 +15,18 @@ pytest.importorskip("trl")
 SCRIPT = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "scripts" / "make_trl_run.py"
 
 
-def test_the_trl_fixture_is_what_grpo_trainer_writes(tmp_path: Path, ptlab_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
-    spec = importlib.util.spec_from_file_location("make_trl_run", SCRIPT)
+def _script(path: Path) -> ModuleType:
+    """A fixture script, imported as a module (its main() writes the fixture)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_the_trl_fixture_is_what_grpo_trainer_writes(tmp_path: Path, ptlab_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    module = _script(SCRIPT)
     fresh = module.main(tmp_path / "grpo")
     committed = module.OUT
 
@@ -44,10 +51,7 @@ VERL_FIELDS = {"input", "output", "gts", "score", "step"}
 
 def test_the_verl_fixture_has_verls_layout_and_field_names(tmp_path: Path, ptlab_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
-    spec = importlib.util.spec_from_file_location("make_verl_dumps", VERL_SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _script(VERL_SCRIPT)
     fresh = module.main(tmp_path / "gp-l")
 
     def files(run: Path) -> list[str]:

@@ -104,15 +104,9 @@ export function trlCompletionRecord(row: Record<string, unknown>, index: number,
  * dump (an evaluation split) rather than a rollout_data_dir's (training rollouts).
  */
 export function verlGenerationRecord(text: string, line: number, context: ImportContext, validation: boolean): EpisodeRecord | string {
-  if (!text.trim()) return 'empty line';
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return 'not JSON (a torn or garbage line)';
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
-  const { input, output, score, step, ...fields } = value as Record<string, unknown>;
+  const value = jsonObjectLine(text);
+  if (typeof value === 'string') return value;
+  const { input, output, score, step, ...fields } = value;
   if (typeof input !== 'string' || typeof output !== 'string') return 'not a verl generation (needs "input" and "output" strings)';
   const reward = finite(score) ? score : 0;
   if (!finite(score)) fields.score = score ?? null; // kept as written: no reward to show
@@ -143,6 +137,19 @@ export function episodesIn(names: readonly string[], completions: readonly strin
 /** The error for a folder without episodes: what was looked for. */
 export function noEpisodesMessage(path: string): string {
   return `${path} holds no episodes: looked for episodes.jsonl (our runs), completions/completions_<step>.parquet (TRL GRPOTrainer with log_completions) and <step>.jsonl (verl's rollout_data_dir or validation_data_dir)`;
+}
+
+/** One JSON-lines line as an object, or why it is not one ('empty line' for a blank one). */
+export function jsonObjectLine(text: string): Record<string, unknown> | string {
+  if (!text.trim()) return 'empty line';
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'not JSON (a torn or garbage line)';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  return value as Record<string, unknown>;
 }
 
 /** Whether a verl dump folder holds validation generations (trainer.validation_data_dir), by its name. */

@@ -3,7 +3,7 @@
 // 1 GB log indexes in tens of MB), filters, sorting, full-text matching and the failure-mode
 // summary. Pure: the worker (src/workers/transcripts.worker.ts) feeds it bytes and reads lines by offset.
 import type { EpisodeRecord } from '../contracts/generated/types';
-import { IMPORTED_TASKS } from '../imports/episodes';
+import { IMPORTED_TASKS, jsonObjectLine } from '../imports/episodes';
 import type { EpisodeRow, FailureGroup, TranscriptFacets, TranscriptQuery } from './types';
 
 const NEWLINE = 0x0a;
@@ -38,14 +38,8 @@ export class LineSplitter {
 
 /** The summary of one line, or why it is skipped. */
 export function summarizeLine(text: string): EpisodeRecord | string {
-  if (!text.trim()) return 'empty line';
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return 'not JSON (a torn or garbage line)';
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const value = jsonObjectLine(text);
+  if (typeof value === 'string') return value;
   const r = value as Partial<EpisodeRecord>;
   if (typeof r.split !== 'string' || typeof r.step !== 'number' || !Array.isArray(r.turns) || (typeof r.success !== 'boolean' && !r.source)) {
     return 'not an episode record (needs split, step, turns, success)';
