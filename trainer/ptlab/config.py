@@ -14,6 +14,7 @@ from typing import Any, Literal
 from ptlab.contracts import load_json_file
 from ptlab.envs.generalpoints import GeneralPointsConfig
 from ptlab.envs.virl import VirlConfig
+from ptlab.envs.episode import environment_config
 
 
 @dataclass(frozen=True)
@@ -185,8 +186,7 @@ class Experiment:
 
     def environment_for(self, split: Split | None = None) -> GeneralPointsConfig | VirlConfig:
         """The training environment, or a split's (the training one with its overrides)."""
-        raw = {**self.environment, **(split.overrides if split else {})}
-        return GeneralPointsConfig.from_dict(raw) if raw["env"] == "generalpoints" else VirlConfig.from_dict(raw)
+        return environment_config({**self.environment, **(split.overrides if split else {})})  # type: ignore[return-value]
 
     def to_dict(self) -> dict[str, Any]:
         """Back to the file's shape, defaults filled in (the run manifest's config snapshot)."""

@@ -39,3 +39,16 @@ class EnvironmentConfig(Protocol):
 
     def to_dict(self) -> dict[str, Any]: ...
     def episodes(self, base_dir: Path) -> Callable[[int], Episode]: ...  # an episode by seed
+
+
+def environment_config(raw: dict[str, Any]) -> EnvironmentConfig:
+    """An experiment config's `environment` object, checked, as its environment's config."""
+    from ptlab.envs.generalpoints import EnvConfigError, GeneralPointsConfig
+    from ptlab.envs.virl import VirlConfig
+
+    env = raw.get("env")
+    if env == "generalpoints":
+        return GeneralPointsConfig.from_dict(raw)
+    if env == "virl":
+        return VirlConfig.from_dict(raw)
+    raise EnvConfigError(f"environment.env: must be 'generalpoints' or 'virl', got {env!r}")
