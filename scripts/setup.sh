@@ -55,8 +55,8 @@ fi
 py_stamp=$(hash_of trainer/requirements.lock trainer/pyproject.toml)
 if [ "$(cat .venv/.ptlab-stamp 2>/dev/null)" != "$py_stamp" ]; then
   PYTHON=${PTLAB_PYTHON:-python3}
-  "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is required"' \
-    || { echo "[setup] $PYTHON is older than 3.10; set PTLAB_PYTHON to a Python 3.10+ interpreter" >&2; exit 1; }
+  "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"' \
+    || { echo "[setup] $PYTHON is older than 3.11; set PTLAB_PYTHON to a Python 3.11+ interpreter" >&2; exit 1; }
   log "creating .venv (PyTorch and friends: a few minutes the first time on a machine)"
   rm -rf .venv
   "$PYTHON" -m venv .venv
