@@ -420,8 +420,9 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
         const role = roles[hit.datasetIndex]!;
         const point = chart.data.datasets[hit.datasetIndex]!.data[hit.index] as Point;
         const folder = role.series.folders.find((f) => data.get(f)?.records !== undefined) ?? role.series.folders[0];
-        const imported = (runs.find((r) => r.folder === folder)?.source ?? 'ptlab') !== 'ptlab'; // another trainer's run has no episodes of ours
-        if (folder && !imported) host.post({ type: 'open/transcripts', folder, step: point.step, split: role.series.split ?? 'train' });
+        // a TensorBoard log has no episodes; a Trainer run's are TRL's logged completions, when it logged them
+        const episodes = (runs.find((r) => r.folder === folder)?.source ?? 'ptlab') !== 'tensorboard';
+        if (folder && episodes) host.post({ type: 'open/transcripts', folder, step: point.step, split: role.series.split ?? 'train' });
       },
     },
   });

@@ -133,7 +133,14 @@ export class DashboardPanel {
 
   private async openTranscripts(folder: string, step: number, split: string): Promise<void> {
     const run = this.shown.find((r) => r.info.folder === folder);
-    if (run) await vscode.commands.executeCommand('ptlab.openTranscripts', { runDir: vscode.Uri.file(run.folder), step, split } satisfies OpenTranscriptsArgs);
+    if (!run) return;
+    try {
+      await vscode.commands.executeCommand('ptlab.openTranscripts', { runDir: vscode.Uri.file(run.folder), step, split } satisfies OpenTranscriptsArgs);
+    } catch (err) {
+      if (run.source === 'ptlab') throw err;
+      // another trainer's run without episodes: TRL writes them only with log_completions
+      void vscode.window.showInformationMessage(`${run.info.folder} has no episodes to show: TRL's GRPOTrainer writes its completions with log_completions=True (${(err as Error).message})`);
+    }
   }
 
   private async export(format: 'png' | 'csv', fileName: string, data: string): Promise<void> {

@@ -88,3 +88,28 @@ checks.push(
     'dashboard-trl',
   ),
 );
+
+checks.push({
+  title: "webview: a click on a TRL run's curve opens its logged completions at that step in the transcript viewer",
+  async run({ runCommand, activeWebview, page }) {
+    await runCommand('Post-Training Lab: Open Dashboard');
+    const view = activeWebview();
+    await view.locator('#view-curves').click({ timeout: 60_000 });
+    await showOnly(view, ['imported/trl/grpo-gp-l']);
+    await view.locator('#status').filter({ hasText: 'reward vs step' }).waitFor({ timeout: 30_000 });
+    const canvas = view.locator('#curves-chart');
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error('no chart');
+    await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    const tab = page.locator('.tab', { hasText: 'Transcripts: imported/trl/grpo-gp-l' });
+    await tab.first().waitFor({ timeout: 30_000 });
+    const transcripts = activeWebview();
+    const status = transcripts.locator('#status', { hasText: 'indexed' });
+    await status.waitFor({ timeout: 30_000 });
+    const text = (await status.textContent()) ?? '';
+    if (!/^4 episodes · 24 indexed/.test(text)) throw new Error(`the viewer should show the 4 completions of the clicked step: ${text}`);
+    const steps = new Set(await transcripts.locator('#episode-list .episode-row[data-row] .row-id').allTextContents());
+    if (steps.size !== 4 || ![...steps].every((s) => /^train · step [1-6] · ep [0-3]$/.test(s)) || new Set([...steps].map((s) => s.split(' · ')[1])).size !== 1) throw new Error(`rows: ${[...steps].join(' | ')}`);
+    await tab.first().click(); // focus back on the workbench; the dashboard stays open for the checks after this one
+  },
+});
