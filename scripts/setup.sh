@@ -19,7 +19,8 @@ hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 install_debian_packages() {
   local missing=()
-  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  # installed, not merely known (a removed package keeps a dpkg entry for its config files)
+  for pkg in "$@"; do [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] || missing+=("$pkg"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
