@@ -86,4 +86,12 @@ describe('Open Transcripts', () => {
     assert.equal(verl.total, 4);
     assert.ok(verl.rows.every((r) => r.task === 'verl' && r.split === 'validation' && r.step === 3 && r.file === '3.jsonl'));
   });
+
+  it("opens a run's episodes from its Runs view item, another trainer's run included", async () => {
+    const folder = workspaceUri('imported', 'trl', 'grpo-gp-l').fsPath;
+    const node = { kind: 'run', folder, configPath: undefined, job: 'unknown', entry: {} };
+    const shown = (await vscode.commands.executeCommand('ptlab.runs.openTranscripts', node)) as TranscriptsShown;
+    assert.equal(shown.file, folder);
+    assert.equal(shown.total, 24);
+  });
 });

@@ -54,6 +54,10 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
         const run = runNode(node);
         return vscode.commands.executeCommand('ptlab.openDashboard', ...(run ? [vscode.Uri.file(run.folder)] : []));
       }),
+      vscode.commands.registerCommand('ptlab.runs.openTranscripts', (node?: RunsNode) => {
+        const run = runNode(node);
+        return vscode.commands.executeCommand('ptlab.openTranscripts', ...(run ? [{ runDir: vscode.Uri.file(run.folder) }] : []));
+      }),
       vscode.commands.registerCommand('ptlab.runs.reveal', (node?: RunsNode) => {
         const run = runNode(node);
         if (run) return vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(run.kind === 'checkpoint' ? run.checkpoint : run.folder));
