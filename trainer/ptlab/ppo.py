@@ -35,7 +35,8 @@
      `lrCosineUpdates` updates, stepped once per update;
   5. log: a metric record per update (reward, returns, losses, clip fraction, approx KL, the
      log-prob gap between the rollout and the training forward before the first step (0 when
-     they agree, as they must),
+     they agree, as they must), and per token over that first mini-batch the generation vs
+     training mismatch: mean and max |log-prob difference| and KL(sampler || trainer),
      entropy, response lengths, tokens/s, exact token counts and GFLOPs), finished episodes
      as transcript records, evaluation on the schedule, checkpoints.
 A checkpoint keeps each slot's episode in flight (its number, hence its seed, and its turns),
@@ -128,6 +129,7 @@ class Transition:
     prompt_text: str = ""  # the prompt as the processor read it with its images (vision)
     old_logprob: float = 0.0
     old_token_logprobs: list[float] = field(default_factory=list)  # ppo.ratio "token"
+    sampling_token_logprobs: list[float] = field(default_factory=list)  # each response token's log-prob under the distribution it was sampled from
     old_value: float = 0.0
     advantage: float = 0.0
     ret: float = 0.0
@@ -416,7 +418,7 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
         if not active or (not group and len(transitions) >= cfg.stepsPerUpdate):
             break
         prompts = [_prompt(policy.tokenizer, slots[i].messages) for i in active]
-        answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache, synced_gpus=sharded, prefixes=prefixes, keys=[slots[i].index for i in active], record_logprobs=sampled_old)
+        answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache, synced_gpus=sharded, prefixes=prefixes, keys=[slots[i].index for i in active], record_logprobs=True)
         still = []
         for i, (prompt_ids, prompt_text), generation in zip(active, prompts, answers):
             slot = slots[i]
@@ -425,7 +427,7 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
             inference_tokens += generation.prompt_tokens + generation.answer_tokens
             response_ids = list(generation.ids)  # as sampled: the gradient is taken on what the policy did
             weights = core.token_weights(generation.text, _token_ends(policy.text, response_ids[: generation.answer_tokens]), answer_key, cfg.thoughtWeight) + [1.0] * generation.stopped
-            transitions.append(Transition(i, prompt_ids, response_ids, weights, trained_reward(step, cfg), step.done, slot.index, images, prompt_text))
+            transitions.append(Transition(i, prompt_ids, response_ids, weights, trained_reward(step, cfg), step.done, slot.index, images, prompt_text, sampling_token_logprobs=list(generation.logprobs)))
             if sampled_old:
                 _set_old_logprobs(transitions[-1], generation.logprobs)
             if step.done:
@@ -531,6 +533,27 @@ def sample_transitions(transitions: list[Transition], n: int) -> list[Transition
         return transitions
     return [transitions[i] for i in sorted(random.sample(range(len(transitions)), n))]
 
+def sampling_mismatch(batch: list[Transition], scored: Scored) -> tuple[float, float, int, float]:
+    """How far the training forward's log-probs are from those the rollout sampled with, over the
+    batch's trained tokens: the sum of |train - sample|, the sum of the k3 estimate of
+    KL(sampler || trainer) per token ((r - 1) - log r, r = p_train / p_sample: unbiased on the
+    sampler's tokens, never negative), their count and the largest |train - sample|."""
+    trained = scored.token_logprobs.detach().float()
+    sampled = torch.zeros_like(trained)
+    recorded = torch.zeros_like(scored.token_weights, dtype=torch.bool)
+    for i, t in enumerate(batch):
+        if not t.sampling_token_logprobs:
+            continue  # built, not sampled (tests): nothing to compare
+        if len(t.sampling_token_logprobs) != len(t.response_ids):
+            raise PpoError(f"the rollout recorded {len(t.sampling_token_logprobs)} sampling log-probs for a response of {len(t.response_ids)} tokens")
+        sampled[i, : len(t.response_ids)] = torch.tensor(t.sampling_token_logprobs, device=sampled.device)
+        recorded[i, : len(t.response_ids)] = True
+    difference = (trained - sampled)[(scored.token_weights > 0) & recorded]
+    if not difference.numel():
+        return 0.0, 0.0, 0, 0.0
+    return float(difference.abs().sum()), float((torch.expm1(difference) - difference).sum()), int(difference.numel()), float(difference.abs().max())
+
+
 def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) -> tuple[dict[str, float], tuple[int, int]]:
     """4. update. Each optimizer step takes a mini-batch of `miniBatchSize` transitions and
     accumulates its gradient over micro-batches of `microBatchSize` (DDP synchronizes on the
@@ -544,7 +567,7 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
     engine = acc.distributed_type == "DEEPSPEED"
     policy.trained.train()
     pad_id = policy.text.pad_token_id
-    sums = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0, "guarded": 0.0, "trained": 0.0, "skipped": 0.0, "steps": 0.0, "gap": 0.0, "gap_n": 0.0}
+    sums = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0, "guarded": 0.0, "trained": 0.0, "skipped": 0.0, "steps": 0.0, "gap": 0.0, "gap_n": 0.0, "mismatch_abs": 0.0, "mismatch_kl": 0.0, "mismatch_n": 0.0, "mismatch_max": 0.0}
     train_tokens = train_images = 0
     for _epoch in range(cfg.epochs):
         shuffled = in_episodes(transitions, shuffle=True)
@@ -577,6 +600,11 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                     if not sums["steps"]:  # before the update's first step the policy is the rollout's: its log-probs must agree
                         sums["gap"] += float((logprobs.detach() - old).abs().sum())
                         sums["gap_n"] += len(batch)
+                        absolute, kl, count, largest = sampling_mismatch(batch, scored)
+                        sums["mismatch_abs"] += absolute
+                        sums["mismatch_kl"] += kl
+                        sums["mismatch_n"] += count
+                        sums["mismatch_max"] = max(sums["mismatch_max"], largest)
                     loss = ploss
                     vloss = torch.tensor(0.0)
                     if values is not None:
@@ -689,7 +717,9 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
         sum(1 for slot in rollout.finished if slot.env.success), state["episodesStarted"], sum(len(t.prompt_ids) + len(t.response_ids) for t in transitions),
     )
     steps = sums["steps"]  # the same on every process
+    largest = max(parallel.gathered(acc, [sums.pop("mismatch_max")]))
     totals = dict(zip(sums, parallel.totals(acc, *sums.values())))
+    mismatch_n = totals["mismatch_n"]
     means = {key: totals[key] / totals["trained"] for key in ("policy", "value", "clipfrac", "approx_kl", "entropy", "kl")}  # per transition trained on
     run.metric({
         "kind": "train",
@@ -715,6 +745,10 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
             "ppo/nonfinite_skipped": int(totals["skipped"]),
             "ppo/optimizer_steps": int(steps),
             "ppo/first_step_logprob_gap": totals["gap"] / totals["gap_n"] if totals["gap_n"] else None,
+            "mismatch/logprob_abs_mean": totals["mismatch_abs"] / mismatch_n if mismatch_n else None,
+            "mismatch/logprob_abs_max": largest if mismatch_n else None,
+            "mismatch/kl": totals["mismatch_kl"] / mismatch_n if mismatch_n else None,
+            "mismatch/tokens": int(mismatch_n),
             "train/lr": policy.scheduler.get_last_lr()[0],
             "perf/tokens_per_second": rollout_tokens * (cfg.epochs + 1) / elapsed,
         },

@@ -2,6 +2,7 @@
 and kill -9 then --resume reproducing the uninterrupted run."""
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -751,6 +752,37 @@ def test_rollouts_sample_from_the_policy_and_their_log_probs_are_the_ratio_s_old
     assert processors and all(set(chain) == {TemperatureLogitsWarper, generation._SampledLogprobs} for chain in processors), processors
     trained = [r for r in records(tmp_path / "run") if r["kind"] == "train"][0]
     assert trained["metrics"]["ppo/first_step_logprob_gap"] < 1e-3
+    mismatch = {k: v for k, v in trained["metrics"].items() if k.startswith("mismatch/")}
+    assert mismatch["mismatch/tokens"] > 0 and mismatch["mismatch/logprob_abs_max"] < 1e-3 and 0 <= mismatch["mismatch/kl"] < 1e-6, mismatch
+
+
+@pytest.mark.parametrize("old_logprobs", ["recompute", "sampling"])
+def test_the_generation_vs_training_mismatch_is_measured_per_token_and_catches_a_sampler_off_the_policy(tmp_path, env, monkeypatch, old_logprobs):
+    """mismatch/* compare each trained token's sampling log-prob with the training forward's
+    before the update's first step: about 0 when they agree, and a sampler whose log-probs are
+    off by 0.05 reads |difference| 0.05 and KL (r - 1) - log r with r = e^0.05."""
+    from ptlab import cli, generation
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    data = json.loads(config(tmp_path, 1, 100, max_verify=3).read_text())
+    data["ppo"].update(advantage="group", groupSize=4, parallelEnvs=8, stepsPerUpdate=12, miniBatchSize=12, microBatchSize=6, maxNewTokens=24, epochs=1, ratio="token", temperature=0.7, oldLogProbs=old_logprobs)
+    del data["evaluation"]
+    path = tmp_path / "run.ptlab.json"
+    path.write_text(json.dumps(data))
+
+    def metrics(run: str) -> dict[str, float]:
+        assert cli.main(["ppo", "--config", str(path), "--run-dir", str(tmp_path / run)]) == 0
+        trained = [r for r in records(tmp_path / run) if r["kind"] == "train"][0]
+        return {k.split("/")[1]: v for k, v in trained["metrics"].items() if k.startswith("mismatch/")}
+
+    agreeing = metrics("agree")
+    assert agreeing["tokens"] > 0 and agreeing["logprob_abs_max"] < 1e-3 and 0 <= agreeing["kl"] < 1e-6, agreeing
+    real_per_token = generation._SampledLogprobs.per_token
+    monkeypatch.setattr(generation._SampledLogprobs, "per_token", lambda self, ids: real_per_token(self, ids) - 0.05)
+    off = metrics("off")
+    assert off["tokens"] > 0
+    assert off["logprob_abs_mean"] == pytest.approx(0.05, abs=1e-3) and off["logprob_abs_max"] == pytest.approx(0.05, abs=1e-3)
+    assert off["kl"] == pytest.approx(math.expm1(0.05) - 0.05, rel=0.05)
 
 
 def test_scoring_drops_the_mask_of_right_padded_text_rows_and_scores_as_with_it(tmp_path, env, monkeypatch):
