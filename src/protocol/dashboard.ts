@@ -7,7 +7,9 @@ export type ToDashboard =
   /** New records of one run's metrics.jsonl, as columns; `reset`: forget earlier ones (file replaced, or a rewind). */
   | { type: 'records/append'; folder: string; reset: boolean; batch: MetricBatch; skippedLines: number[]; pendingLine: boolean }
   /** Show these runs (ptlab.openDashboard called with run folders). */
-  | { type: 'focus'; folders: string[] };
+  | { type: 'focus'; folders: string[] }
+  /** The settings the dashboard reads (ptlab.mismatchKlWarning). */
+  | { type: 'settings'; mismatchKlWarning: number };
 
 export type FromDashboard =
   | { type: 'ready' }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricRecord } from '../../src/core/contracts/generated/types';
-import { metricById, paperColumns, RunRecords, toCsv, type RunInfo } from '../../src/core/dashboard/model';
+import { metricById, mismatchWarning, paperColumns, RunRecords, toCsv, type RunInfo } from '../../src/core/dashboard/model';
 import { curveCsv, curveSeries } from '../../src/core/dashboard/series';
 import { JsonlTail } from '../../src/core/runs/jsonlTail';
 import { readRunFolder } from '../../src/core/runs/runFolder';
@@ -187,6 +187,26 @@ describe('dashboard: runs and records', () => {
 
   it('CSV quotes what needs it', () => {
     assert.equal(toCsv([['a,b', 'say "hi"', 1.5, undefined, Number.NaN]]), '"a,b","say ""hi""",1.5,,\r\n');
+  });
+});
+
+describe('dashboard: generation vs training mismatch', () => {
+  const update = (step: number, kl: number | null): MetricRecord => ({ ...train(step, 1), metrics: { 'mismatch/kl': kl } }) as MetricRecord;
+
+  it('warns at the worst update above the threshold, counting the updates above it', () => {
+    const records = new RunRecords();
+    records.add([update(1, 4e-14), update(2, 3e-3), update(3, 8e-3), update(4, 1e-3), update(5, 2e-4)]);
+    assert.deepEqual(mismatchWarning(records, 1e-3), { step: 3, kl: 8e-3, updates: 2 });
+    assert.equal(mismatchWarning(records, 1e-2), undefined);
+  });
+
+  it('says nothing for a run that records no mismatch (SFT, another trainer) or only nulls', () => {
+    const sft = new RunRecords();
+    sft.add([train(1, 2), train(2, 1)]);
+    assert.equal(mismatchWarning(sft, 0), undefined);
+    const none = new RunRecords();
+    none.add([update(1, null)]);
+    assert.equal(mismatchWarning(none, 0), undefined);
   });
 });
 

@@ -16,7 +16,7 @@ import {
   type ChartDataset,
   type Plugin,
 } from 'chart.js';
-import { METRICS, RunRecords, X_AXES, metricById, paperColumns, type RunInfo, type XKey } from '../../src/core/dashboard/model';
+import { METRICS, RunRecords, X_AXES, metricById, mismatchWarning, paperColumns, type RunInfo, type XKey } from '../../src/core/dashboard/model';
 import type { FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
 import '../shared/elements';
 import { connectHost, el, themeColor } from '../shared/host';
@@ -47,6 +47,8 @@ interface RunData {
 const host = connectHost<FromDashboard, State>();
 const state: State = { view: 'curves', metric: 'id/success', xKey: 'gflops', smoothing: 'savgol:9', band: 'se', aggregate: true, selected: null, ...host.getState() };
 let runs: RunInfo[] = [];
+/** ptlab.mismatchKlWarning, as the host last sent it. */
+let mismatchKlWarning = 1e-3;
 const data = new Map<string, RunData>();
 let charts: Chart[] = [];
 let shownSeries: DisplaySeries[] = [];
@@ -169,6 +171,9 @@ window.addEventListener('message', (event: MessageEvent<ToDashboard>) => {
     case 'focus':
       state.selected = message.folders;
       state.view = 'curves';
+      break;
+    case 'settings':
+      mismatchKlWarning = message.mismatchKlWarning;
       break;
   }
   changed(false);
@@ -301,6 +306,12 @@ function renderProblems(shown: RunInfo[]): void {
     items.push(...run.problems.map((p) => `${run.folder}: ${p}`));
     if (d && d.skippedLines.length > 0) items.push(`${run.folder}: metrics.jsonl: skipped ${d.skippedLines.length} bad line(s), first at line ${d.skippedLines[0]}`);
     if (d?.pendingLine && run.status !== 'running') items.push(`${run.folder}: metrics.jsonl: the last line is incomplete (torn) and was not read`);
+    const mismatch = d && mismatchWarning(d.records, mismatchKlWarning);
+    if (mismatch) {
+      items.push(
+        `${run.folder}: generation vs training mismatch: KL ${mismatch.kl.toPrecision(2)} per token at update ${mismatch.step} (${mismatch.updates} update(s) above ptlab.mismatchKlWarning ${mismatchKlWarning}): the rollout did not sample from the policy PPO trains (dtype, kernels, sampling options); ppo.oldLogProbs "recompute" keeps the ratio right`,
+      );
+    }
   }
   problems.replaceChildren(...items.map((p) => el('li', {}, p)));
 }

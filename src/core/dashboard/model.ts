@@ -58,6 +58,8 @@ export const METRICS: readonly MetricDef[] = [
   trainMetric('train/loss', 'SFT loss'),
   trainMetric('train/lr', 'Learning rate'),
   trainMetric('perf/tokens_per_second', 'Tokens/s'),
+  trainMetric('mismatch/kl', 'Generation vs training KL (per token)'),
+  trainMetric('mismatch/logprob_abs_max', 'Generation vs training |log-prob diff| (max)'),
 ];
 
 // ------------------------------------------------------------------ runs
@@ -326,6 +328,22 @@ export class RunRecords {
     }
     return points;
   }
+}
+
+/** PPO's per-token KL between the rollout's sampler and the training forward (trainer/ptlab/ppo.py). */
+export const MISMATCH_KL = 'mismatch/kl';
+
+/** The updates at which a run's generation vs training KL exceeded `threshold`: the worst one and how many; undefined when none did. */
+export function mismatchWarning(records: RunRecords, threshold: number): { step: number; kl: number; updates: number } | undefined {
+  const [curve] = records.curves(metricById(MISMATCH_KL), 'step');
+  let worst: CurvePoint | undefined;
+  let updates = 0;
+  for (const point of curve?.points ?? []) {
+    if (!(point.y > threshold)) continue;
+    updates++;
+    if (!worst || point.y > worst.y) worst = point;
+  }
+  return worst ? { step: worst.step, kl: worst.y, updates } : undefined;
 }
 
 export function metricById(id: string): MetricDef {

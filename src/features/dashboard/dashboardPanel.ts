@@ -12,6 +12,8 @@ import { webviewHtml, webviewOptions } from '../webview/html';
 import type { OpenTranscriptsArgs } from '../transcripts/transcriptsPanel';
 import { debounce } from '../debounce';
 
+/** package.json's default of ptlab.mismatchKlWarning. */
+const DEFAULT_MISMATCH_KL_WARNING = 1e-3;
 const LIVE_POLL_MS = 2000;
 
 /** `ptlab.openDashboard` takes nothing, a run folder or run folders (the Runs view passes them). */
@@ -79,9 +81,14 @@ export class DashboardPanel {
       runs.onMetricsUpdate((update) => this.post({ type: 'records/append', ...update })),
       metrics.onDidChange(pollSoon),
       metrics.onDidCreate(pollSoon),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('ptlab.mismatchKlWarning') && this.postSettings()),
       { dispose: () => (clearInterval(live), refreshSoon.cancel(), pollSoon.cancel()) },
     );
     void this.refresh();
+  }
+
+  private postSettings(): void {
+    this.post({ type: 'settings', mismatchKlWarning: vscode.workspace.getConfiguration('ptlab').get<number>('mismatchKlWarning', DEFAULT_MISMATCH_KL_WARNING) });
   }
 
   private toWorker<M extends 'show' | 'poll' | 'rewind'>(method: M, params: MetricsRequests[M]['params']): void {
@@ -100,6 +107,7 @@ export class DashboardPanel {
       case 'ready':
         // A (re)loaded webview has nothing: send the runs, and every file again from the start.
         this.ready = true;
+        this.postSettings();
         this.post({ type: 'runs/set', runs: this.shown.map((r) => r.info) });
         if (this.focus) this.post({ type: 'focus', folders: this.focus });
         this.focus = undefined;

@@ -113,3 +113,34 @@ checks.push({
     await tab.first().click(); // focus back on the workbench; the dashboard stays open for the checks after this one
   },
 });
+
+checks.push({
+  title: 'webview: the dashboard warns about a PPO run whose sampler and training forward disagree (mismatch/kl above ptlab.mismatchKlWarning)',
+  async run({ runCommand, activeWebview, workspace }) {
+    const { mkdirSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    // a PPO run whose updates 2 and 3 sampled off the policy (as bf16 kernels can)
+    const folder = join(workspace, 'runs', 'mismatch', 'ppo');
+    mkdirSync(folder, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(workspace, 'runs', 'tiny-gp-l', 'ppo', 'run.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(folder, 'run.json'), JSON.stringify({ ...manifest, experiment: 'mismatch' }, null, 2));
+    const compute = (step: number) => ({ parameters: 1000, trainTokens: step * 100, inferenceTokens: step * 500, gflops: step * 2 });
+    const kls = [4e-14, 5e-3, 2e-3, 3e-14];
+    writeFileSync(
+      join(folder, 'metrics.jsonl'),
+      kls.map((kl, i) => JSON.stringify({ kind: 'train', step: i + 1, time: '2026-12-02T10:00:00Z', compute: compute(i + 1), metrics: { 'rollout/reward_mean': -1 + i / 10, 'mismatch/kl': kl, 'mismatch/tokens': 300 } })).join('\n') + '\n',
+    );
+    await runCommand('Post-Training Lab: Refresh Runs');
+    await runCommand('Post-Training Lab: Open Dashboard');
+    const view = activeWebview();
+    await view.locator('#view-curves').click({ timeout: 60_000 });
+    await view.locator('#run-list input[data-folder="runs/mismatch/ppo"]').waitFor({ timeout: 30_000 });
+    await showOnly(view, ['runs/mismatch/ppo']);
+    const warning = view.locator('#problems li', { hasText: 'generation vs training mismatch' });
+    await warning.waitFor({ timeout: 30_000 });
+    const text = (await warning.textContent()) ?? '';
+    if (!text.startsWith('runs/mismatch/ppo: generation vs training mismatch: KL 0.0050 per token at update 2 (2 update(s) above ptlab.mismatchKlWarning 0.001)')) throw new Error(`warning: ${text}`);
+    await showOnly(view, ['runs/tiny-gp-l/ppo']);
+    if ((await view.locator('#problems li', { hasText: 'generation vs training mismatch' }).count()) !== 0) throw new Error('a run without mismatch records is warned about');
+  },
+});
