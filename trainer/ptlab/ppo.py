@@ -56,6 +56,8 @@ from __future__ import annotations
 import random
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
@@ -293,6 +295,32 @@ class Rollout:
     inference_tokens: int
 
 
+class Timeline:
+    """Seconds this process spent in each stage of the loop since the last training record
+    (its `time/<stage>_s` metrics): generation (generate calls), environment (stepping the
+    episodes: verifier, messages), scoring (the no-grad old log-prob and value pass),
+    training (the update's forward and backward passes and steps), evaluation and checkpoint
+    (those that ran after the previous update)."""
+
+    STAGES = ("generation", "environment", "scoring", "training", "evaluation", "checkpoint")
+
+    def __init__(self) -> None:
+        self.seconds = dict.fromkeys(self.STAGES, 0.0)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - start
+
+    def take(self) -> dict[str, float]:
+        """The seconds so far, then start again."""
+        taken, self.seconds = self.seconds, dict.fromkeys(self.STAGES, 0.0)
+        return taken
+
+
 def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     cfg = experiment.ppo
     group = cfg.advantage == "group"
@@ -335,29 +363,36 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     if state["update"] == 0 or (state["update"] < cfg.updates and parallel.any_process(acc, acc.is_main_process and not run.has_evaluation(state["update"]))):
         maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False)
     status = "finished"
+    timeline = Timeline()
     while state["update"] < cfg.updates:
         started = time.perf_counter()
-        rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model.kvCache, parallel.sharded(acc))  # 1
+        rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model.kvCache, parallel.sharded(acc), timeline=timeline)  # 1
         if group:  # 3, then 2 on the transitions trained
             group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd, cfg.groupCredit)
             rollout.transitions[:] = sample_transitions(rollout.transitions, cfg.stepsPerUpdate)  # whole waves ran; every process trains on stepsPerUpdate
-            score_rollout(cfg, policy, rollout, parallel.sharded(acc))
+            with timeline.stage("scoring"):
+                score_rollout(cfg, policy, rollout, parallel.sharded(acc))
         else:  # 2, 3
-            bootstrap = score_rollout(cfg, policy, rollout, parallel.sharded(acc))
+            with timeline.stage("scoring"):
+                bootstrap = score_rollout(cfg, policy, rollout, parallel.sharded(acc))
             gae_advantages(rollout.transitions, bootstrap, cfg.gamma, cfg.lambda_)
-        sums, trained = update(cfg, policy, rollout.transitions, acc)  # 4
+        with timeline.stage("training"):
+            sums, trained = update(cfg, policy, rollout.transitions, acc)  # 4
         policy.scheduler.step()
         state["update"] += 1
         elapsed = time.perf_counter() - started
         state["wallSeconds"] += elapsed
-        log(run, acc, cfg, policy, state, rollout, sums, trained, elapsed, segment, env_config, parameters, lam)  # 5
+        log(run, acc, cfg, policy, state, rollout, sums, trained, elapsed, segment, env_config, parameters, lam, timeline.take())  # 5
         if parallel.any_process(acc, run.cancel_requested):
             status = "cancelled"
             break
         if state["update"] < cfg.updates:  # evaluate, then save: a checkpoint's records are complete
-            maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False)
+            evaluating = experiment.evaluation is not None and due(experiment.evaluation, state["update"], cfg.saveEverySteps, False)
+            with timeline.stage("evaluation") if evaluating else nullcontext():
+                maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False)
         if cfg.saveEverySteps and state["update"] % cfg.saveEverySteps == 0 and state["update"] < cfg.updates:
-            save(run, acc, f"update-{state['update']:06d}", state, slots, policy)
+            with timeline.stage("checkpoint"):
+                save(run, acc, f"update-{state['update']:06d}", state, slots, policy)
     save(run, acc, "final" if status == "finished" else f"update-{state['update']:06d}", state, slots, policy)
     if status == "finished":
         maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=True)
@@ -396,7 +431,7 @@ def lr_schedule(optimizer: torch.optim.Optimizer, cfg: Ppo) -> torch.optim.lr_sc
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: core.cosine_lr(u, period, cfg.learningRate, cfg.finalLearningRate) / cfg.learningRate)
 
 
-def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], slots: list[Slot], answer_key: str, kv_cache: str, sharded: bool = False) -> Rollout:
+def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], slots: list[Slot], answer_key: str, kv_cache: str, sharded: bool = False, timeline: Timeline | None = None) -> Rollout:
     """1. rollout (see the module's docstring). `slots` are the environment slots, carried
     from one update to the next with their episodes in flight (with group advantages every
     update runs whole waves of new episodes instead). `sharded` (ZeRO-3): every process
@@ -418,7 +453,9 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
         if not active or (not group and len(transitions) >= cfg.stepsPerUpdate):
             break
         prompts = [_prompt(policy.tokenizer, slots[i].messages) for i in active]
-        answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache, synced_gpus=sharded, prefixes=prefixes, keys=[slots[i].index for i in active], record_logprobs=True)
+        with timeline.stage("generation") if timeline else nullcontext():
+            answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache, synced_gpus=sharded, prefixes=prefixes, keys=[slots[i].index for i in active], record_logprobs=True)
+        environment_started = time.perf_counter()
         still = []
         for i, (prompt_ids, prompt_text), generation in zip(active, prompts, answers):
             slot = slots[i]
@@ -439,6 +476,8 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
             if not group and len(transitions) >= cfg.stepsPerUpdate:
                 break  # the slots not reached keep their episodes as they are: answered next update
         active = still
+        if timeline:
+            timeline.seconds["environment"] += time.perf_counter() - environment_started
     return Rollout(transitions, finished, list(slots), inference_tokens)
 
 
@@ -699,7 +738,7 @@ def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int) -> None:
     parallel.backward(acc, 0 * (scored.logprobs.sum() + (scored.values.sum() if scored.values is not None else 0)))
 
 
-def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, sums: dict[str, float], trained: tuple[int, int], elapsed: float, segment: int, env_config: Any, parameters: int, lam: float) -> None:
+def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, sums: dict[str, float], trained: tuple[int, int], elapsed: float, segment: int, env_config: Any, parameters: int, lam: float, seconds: dict[str, float] | None = None) -> None:
     """5. log: sums over the processes (each process's own numbers in a single process).
     Training tokens and images are those the update's forward passes read (an episode's
     revisions share theirs); inference ones, each generation's."""
@@ -751,9 +790,19 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
             "mismatch/tokens": int(mismatch_n),
             "train/lr": policy.scheduler.get_last_lr()[0],
             "perf/tokens_per_second": rollout_tokens * (cfg.epochs + 1) / elapsed,
+            **stage_metrics(seconds or {}, sum(len(t.response_ids) for t in transitions), trained[0]),  # this process's tokens and seconds
         },
     })
     run.progress(state["update"], cfg.updates)
+
+
+def stage_metrics(seconds: dict[str, float], generated_tokens: float, train_tokens: float) -> dict[str, float | None]:
+    """`time/<stage>_s` (this process's Timeline) and tokens/s of generation (new tokens) and training (tokens read)."""
+    metrics: dict[str, float | None] = {f"time/{stage}_s": round(value, 4) for stage, value in seconds.items()}
+    if seconds:
+        metrics["perf/generation_tokens_per_second"] = generated_tokens / seconds["generation"] if seconds["generation"] > 0 else None
+        metrics["perf/training_tokens_per_second"] = train_tokens / seconds["training"] if seconds["training"] > 0 else None
+    return metrics
 
 
 def compute(state: dict[str, Any], parameters: int, lam: float) -> dict[str, Any]:

@@ -100,6 +100,9 @@ def test_updates_run_end_to_end_and_log_everything(tmp_path, env):
     assert all(r["compute"]["inferenceTokens"] > 0 and r["compute"]["gflops"] > 0 for r in train)
     evals = sorted({r["step"] for r in records(run) if r["kind"] == "eval"})
     assert evals == [0, 2, 3]
+    # the evaluation and the checkpoint after update 2 are counted in update 3's record
+    assert [(r["metrics"]["time/evaluation_s"] > 0, r["metrics"]["time/checkpoint_s"] > 0) for r in train] == [(False, False), (False, False), (True, True)]
+    assert all(r["metrics"]["time/generation_s"] > 0 and r["metrics"]["time/training_s"] > 0 for r in train)
     episodes = records(run, "episodes.jsonl")
     rollout = [e for e in episodes if e["split"] == "train"]
     assert rollout and all(errors("episode-record.schema.json", e) == [] for e in rollout)
@@ -757,10 +760,11 @@ def test_rollouts_sample_from_the_policy_and_their_log_probs_are_the_ratio_s_old
 
 
 @pytest.mark.parametrize("old_logprobs", ["recompute", "sampling"])
-def test_the_generation_vs_training_mismatch_is_measured_per_token_and_catches_a_sampler_off_the_policy(tmp_path, env, monkeypatch, old_logprobs):
+def test_the_generation_vs_training_mismatch_and_the_step_timeline_are_recorded_per_update(tmp_path, env, monkeypatch, old_logprobs):
     """mismatch/* compare each trained token's sampling log-prob with the training forward's
     before the update's first step: about 0 when they agree, and a sampler whose log-probs are
-    off by 0.05 reads |difference| 0.05 and KL (r - 1) - log r with r = e^0.05."""
+    off by 0.05 reads |difference| 0.05 and KL (r - 1) - log r with r = e^0.05. time/* split
+    the update's seconds by stage."""
     from ptlab import cli, generation
 
     monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
@@ -776,6 +780,13 @@ def test_the_generation_vs_training_mismatch_is_measured_per_token_and_catches_a
         return {k.split("/")[1]: v for k, v in trained["metrics"].items() if k.startswith("mismatch/")}
 
     agreeing = metrics("agree")
+    timeline = {k: v for k, v in [r for r in records(tmp_path / "agree") if r["kind"] == "train"][0]["metrics"].items() if k.startswith(("time/", "perf/"))}
+    stages = ("generation", "environment", "scoring", "training", "evaluation", "checkpoint")
+    assert set(timeline) == {f"time/{s}_s" for s in stages} | {"perf/tokens_per_second", "perf/generation_tokens_per_second", "perf/training_tokens_per_second"}, timeline
+    assert timeline["time/generation_s"] > 0 and timeline["time/environment_s"] > 0 and timeline["time/training_s"] > 0
+    assert (timeline["time/scoring_s"] > 0) == (old_logprobs == "recompute")  # group advantages with sampled log-probs score nothing
+    assert timeline["time/evaluation_s"] == timeline["time/checkpoint_s"] == 0  # none ran before the first update's record
+    assert timeline["perf/generation_tokens_per_second"] > 0 and timeline["perf/training_tokens_per_second"] > 0
     assert agreeing["tokens"] > 0 and agreeing["logprob_abs_max"] < 1e-3 and 0 <= agreeing["kl"] < 1e-6, agreeing
     real_per_token = generation._SampledLogprobs.per_token
     monkeypatch.setattr(generation._SampledLogprobs, "per_token", lambda self, ids: real_per_token(self, ids) - 0.05)
