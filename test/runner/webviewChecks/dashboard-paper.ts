@@ -1,7 +1,7 @@
 // The dashboard on the fixture suites (test/fixtures/make_dashboard_runs.py): the paper view,
 // seed aggregation, and a click on a point opening that step's episodes.
 import { join } from 'node:path';
-import { ink, showOnly } from './dashboard';
+import { clickChartCenter, ink, showOnly } from './dashboard';
 import type { WebviewCheck } from './types';
 
 export const checks: WebviewCheck[] = [
@@ -37,10 +37,7 @@ export const checks: WebviewCheck[] = [
       const expected = ['GP-L RL from gp-l/init · id (N=3)', 'GP-L SFT from gp-l/init · id (N=3)'];
       if (labels.join('|') !== expected.join('|')) throw new Error(`curves were ${JSON.stringify(labels)}`);
       await showOnly(view, ['runs/gp-l/ppo-s0']);
-      const canvas = view.locator('#curves-chart');
-      const box = await canvas.boundingBox();
-      if (!box) throw new Error('no chart');
-      await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+      await clickChartCenter(view);
       // the transcript viewer opens on that run (its step and split filters are checked in
       // test/integration/transcripts.test.ts)
       const tab = page.locator('.tab', { hasText: 'Transcripts: runs/gp-l/ppo-s0' });

@@ -12,6 +12,14 @@ export async function ink(view: FrameLocator, selector: string): Promise<number>
   });
 }
 
+/** A click in the middle of the curves chart: the nearest point opens its episodes. */
+export async function clickChartCenter(view: FrameLocator): Promise<void> {
+  const canvas = view.locator('#curves-chart');
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('no chart');
+  await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+}
+
 /** Tick exactly these runs in the dashboard's run list. */
 export async function showOnly(view: FrameLocator, folders: string[]): Promise<void> {
   await view.locator('#run-list input[data-folder]').first().waitFor({ timeout: 30_000 });
@@ -97,10 +105,7 @@ checks.push({
     await view.locator('#view-curves').click({ timeout: 60_000 });
     await showOnly(view, ['imported/trl/grpo-gp-l']);
     await view.locator('#status').filter({ hasText: 'reward vs step' }).waitFor({ timeout: 30_000 });
-    const canvas = view.locator('#curves-chart');
-    const box = await canvas.boundingBox();
-    if (!box) throw new Error('no chart');
-    await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    await clickChartCenter(view);
     const tab = page.locator('.tab', { hasText: 'Transcripts: imported/trl/grpo-gp-l' });
     await tab.first().waitFor({ timeout: 30_000 });
     const transcripts = activeWebview();
