@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricRecord } from '../../src/core/contracts/generated/types';
-import { metricById, mismatchWarning, paperColumns, RunRecords, toCsv, type RunInfo } from '../../src/core/dashboard/model';
+import { metricById, mismatchWarning, paperColumns, RunRecords, stepTimeline, toCsv, type RunInfo } from '../../src/core/dashboard/model';
 import { curveCsv, curveSeries } from '../../src/core/dashboard/series';
 import { JsonlTail } from '../../src/core/runs/jsonlTail';
 import { readRunFolder } from '../../src/core/runs/runFolder';
@@ -207,6 +207,34 @@ describe('dashboard: generation vs training mismatch', () => {
     const none = new RunRecords();
     none.add([update(1, null)]);
     assert.equal(mismatchWarning(none, 0), undefined);
+  });
+});
+
+describe('dashboard: step time', () => {
+  const update = (step: number, seconds: Record<string, number>, perf: Record<string, number> = {}): MetricRecord =>
+    ({ ...train(step, 1), metrics: { ...Object.fromEntries(Object.entries(seconds).map(([k, v]) => [`time/${k}_s`, v])), ...perf } }) as MetricRecord;
+
+  it("splits each update's time into stage shares, with means, shares of the whole and tokens/s", () => {
+    const records = new RunRecords();
+    const zero = { scoring: 0, evaluation: 0, checkpoint: 0 };
+    records.add([
+      update(1, { generation: 6, environment: 1, training: 3, ...zero }, { 'perf/generation_tokens_per_second': 100, 'perf/training_tokens_per_second': 1000 }),
+      update(2, { generation: 4, environment: 1, training: 3, ...zero, evaluation: 2 }, { 'perf/generation_tokens_per_second': 200, 'perf/training_tokens_per_second': 3000 }),
+    ]);
+    const timeline = stepTimeline(records)!;
+    assert.deepEqual(timeline.steps, [1, 2]);
+    assert.deepEqual(timeline.shares.generation, [0.6, 0.4]);
+    assert.deepEqual(timeline.shares.evaluation, [0, 0.2]);
+    for (const i of [0, 1]) assert.ok(Math.abs(Object.values(timeline.shares).reduce((sum, shares) => sum + shares[i]!, 0) - 1) < 1e-12);
+    assert.deepEqual(timeline.totals.generation, { meanSeconds: 5, share: 0.5 });
+    assert.deepEqual(timeline.totals.training, { meanSeconds: 3, share: 0.3 });
+    assert.deepEqual(timeline.tokensPerSecond, { generation: 150, training: 2000 });
+  });
+
+  it('is undefined for a run that records no step times', () => {
+    const sft = new RunRecords();
+    sft.add([train(1, 2)]);
+    assert.equal(stepTimeline(sft), undefined);
   });
 });
 

@@ -16,7 +16,8 @@ import {
   type ChartDataset,
   type Plugin,
 } from 'chart.js';
-import { METRICS, RunRecords, X_AXES, metricById, mismatchWarning, paperColumns, type RunInfo, type XKey } from '../../src/core/dashboard/model';
+import { METRICS, RunRecords, TIME_STAGES, X_AXES, metricById, mismatchWarning, paperColumns, stepTimeline, toCsv, type RunInfo, type StepTimeline, type XKey } from '../../src/core/dashboard/model';
+import { timelineFigure } from './timeline';
 import type { FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
 import '../shared/elements';
 import { connectHost, el, themeColor } from '../shared/host';
@@ -26,7 +27,7 @@ import { palette, snapshotPng, valueOf, withAlpha } from './draw';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Legend, Tooltip, Filler, Decimation);
 
-type View = 'curves' | 'paper';
+type View = 'curves' | 'paper' | 'time';
 interface State {
   view: View;
   metric: string;
@@ -111,6 +112,7 @@ const curvesCanvas = el('canvas', { id: 'curves-chart', 'aria-label': 'Learning 
 const seriesList = el('ul', { id: 'series-list', class: 'visually-hidden', 'aria-label': 'Curves shown' });
 const curvesBox = el('div', { class: 'chart-box', id: 'curves' }, curvesCanvas, seriesList);
 const paperBox = el('div', { id: 'paper', class: 'paper' });
+const timeBox = el('div', { id: 'time', class: 'timeline' });
 const empty = el('p', { id: 'empty', class: 'empty' }, 'No runs yet: runs appear here when a folder in the workspace holds a run.json.');
 document.getElementById('root')!.append(
   el(
@@ -126,10 +128,10 @@ document.getElementById('root')!.append(
   ),
   status,
   problems,
-  el('div', { class: 'dashboard-body' }, runList, el('main', { class: 'figure-area' }, curvesBox, paperBox)),
+  el('div', { class: 'dashboard-body' }, runList, el('main', { class: 'figure-area' }, curvesBox, paperBox, timeBox)),
   empty,
 );
-for (const [view, text] of [['curves', 'Curves'], ['paper', 'Paper view (ID vs OOD)']] as const) {
+for (const [view, text] of [['curves', 'Curves'], ['paper', 'Paper view (ID vs OOD)'], ['time', 'Step time']] as const) {
   const tab = el('button', { class: 'view-tab', id: `view-${view}`, role: 'tab' }, text);
   tab.addEventListener('click', () => {
     state.view = view;
@@ -139,15 +141,16 @@ for (const [view, text] of [['curves', 'Curves'], ['paper', 'Paper view (ID vs O
 }
 refresh.addEventListener('click', () => host.post({ type: 'runs/refresh' }));
 exportPng.addEventListener('click', () => {
-  const area = state.view === 'curves' ? curvesBox : paperBox;
+  const area = state.view === 'curves' ? curvesBox : state.view === 'paper' ? paperBox : timeBox;
   host.post({ type: 'export', format: 'png', fileName: `${exportName()}.png`, data: snapshotPng(area) });
 });
 exportCsv.addEventListener('click', () => {
-  const text = state.view === 'curves' ? curveCsv(shownSeries, X_AXES.find((a) => a.key === state.xKey)!.label) : paperCsv(paperColumns(runsWithData()));
+  const text = state.view === 'curves' ? curveCsv(shownSeries, X_AXES.find((a) => a.key === state.xKey)!.label) : state.view === 'paper' ? paperCsv(paperColumns(runsWithData())) : timelineCsv(shownTimelines());
   host.post({ type: 'export', format: 'csv', fileName: `${exportName()}.csv`, data: text });
 });
 
 function exportName(): string {
+  if (state.view === 'time') return 'ptlab-step-time';
   return state.view === 'paper' ? 'ptlab-paper-view' : `ptlab-${state.metric.replace(/[^A-Za-z0-9]+/g, '-')}-vs-${state.xKey}`;
 }
 
@@ -206,6 +209,7 @@ function render(): void {
   curveControls.hidden = state.view !== 'curves';
   curvesBox.hidden = state.view !== 'curves';
   paperBox.hidden = state.view !== 'paper';
+  timeBox.hidden = state.view !== 'time';
   runList.hidden = state.view === 'paper'; // the paper view uses every comparison
   fillMetricSelect();
   const metric = metricById(state.metric);
@@ -214,6 +218,16 @@ function render(): void {
   renderProblems(all.filter((r) => isSelected(r.info.folder, metricRuns)).map((r) => r.info));
   for (const chart of charts) chart.destroy();
   charts = [];
+  if (state.view === 'time') {
+    const timelines = shownTimelines();
+    renderRunList(new Set(all.filter((r) => stepTimeline(r.records)).map((r) => r.info.folder)));
+    status.textContent = timelines.length
+      ? `Where each update's time went · ${timelines.length} run(s) · shares per update, mean seconds per stage, tokens/s`
+      : "No step times yet: PPO runs record each update's time by stage (time/<stage>_s); tick one in the run list.";
+    charts = timelineFigure(timeBox, timelines);
+    performance.mark('ptlab-dashboard-rendered');
+    return;
+  }
   if (state.view === 'paper') {
     const columns = paperColumns(all);
     status.textContent = columns.length
@@ -250,6 +264,23 @@ function render(): void {
   if (shown.length === 1) status.textContent = `${shown[0]!.info.folder} · ${shown[0]!.info.source !== 'ptlab' ? describeSource(shown[0]!.info) : `${shown[0]!.info.job} · ${shown[0]!.info.status}`} · ${status.textContent}`;
   charts = [curvesChart(shownSeries, metric.rate, shown.map((r) => r.info), xKey)];
   performance.mark('ptlab-dashboard-rendered'); // bench/dashboardRender.ts times up to here
+}
+
+/** The ticked runs (all recording step times when none is ticked) with their step timeline. */
+function shownTimelines(): { info: RunInfo; timeline: StepTimeline }[] {
+  const withTimes = runsWithData().flatMap(({ info, records }) => {
+    const timeline = stepTimeline(records);
+    return timeline ? [{ info, timeline }] : [];
+  });
+  const folders = new Set(withTimes.map((r) => r.info.folder));
+  return withTimes.filter((r) => isSelected(r.info.folder, folders));
+}
+
+/** The step-time view as CSV: a row per run, update and stage. */
+function timelineCsv(timelines: { info: RunInfo; timeline: StepTimeline }[]): string {
+  const rows: (string | number)[][] = [['run', 'update', 'stage', 'share']];
+  for (const { info, timeline } of timelines) for (const stage of TIME_STAGES) timeline.steps.forEach((step, i) => rows.push([info.folder, step, stage, timeline.shares[stage][i]!]));
+  return toCsv(rows);
 }
 
 /** What other trainers call their headline curves (TRL's reward and loss), offered first for their runs. */

@@ -330,6 +330,49 @@ export class RunRecords {
   }
 }
 
+/** The stages a PPO update's record splits its time into (trainer/ptlab/ppo.py Timeline), in loop order. */
+export const TIME_STAGES = ['generation', 'environment', 'scoring', 'training', 'evaluation', 'checkpoint'] as const;
+export type TimeStage = (typeof TIME_STAGES)[number];
+
+export interface StepTimeline {
+  steps: number[];
+  /** Per stage, its share of each update's recorded time (0-1; the shares of an update add up to 1). */
+  shares: Record<TimeStage, number[]>;
+  /** Per stage, its mean seconds per update and its share of the run's whole recorded time. */
+  totals: Record<TimeStage, { meanSeconds: number; share: number }>;
+  /** Mean tokens/s of generation (new tokens) and of training (tokens read), over the updates that record them. */
+  tokensPerSecond: { generation?: number; training?: number };
+}
+
+/** Where a run's update time went (`time/<stage>_s`), update by update; undefined for a run that does not record it. */
+export function stepTimeline(records: RunRecords): StepTimeline | undefined {
+  const columns = TIME_STAGES.map((stage) => records.curves(metricById(`time/${stage}_s`), 'step')[0]?.points ?? []);
+  const bySteps = new Map<number, number[]>();
+  columns.forEach((points, k) => {
+    for (const p of points) {
+      let row = bySteps.get(p.step);
+      if (!row) bySteps.set(p.step, (row = TIME_STAGES.map(() => 0)));
+      row[k] = p.y;
+    }
+  });
+  const steps = [...bySteps.keys()].sort((a, b) => a - b).filter((step) => bySteps.get(step)!.some((v) => v > 0));
+  if (!steps.length) return undefined;
+  const rows = steps.map((step) => bySteps.get(step)!);
+  const sums = TIME_STAGES.map((_, k) => rows.reduce((sum, row) => sum + row[k]!, 0));
+  const whole = sums.reduce((a, b) => a + b, 0);
+  const shares = {} as StepTimeline['shares'];
+  const totals = {} as StepTimeline['totals'];
+  TIME_STAGES.forEach((stage, k) => {
+    shares[stage] = rows.map((row) => row[k]! / row.reduce((a, b) => a + b, 0));
+    totals[stage] = { meanSeconds: sums[k]! / rows.length, share: sums[k]! / whole };
+  });
+  const mean = (name: string): number | undefined => {
+    const points = records.curves(metricById(name), 'step')[0]?.points ?? [];
+    return points.length ? points.reduce((sum, p) => sum + p.y, 0) / points.length : undefined;
+  };
+  return { steps, shares, totals, tokensPerSecond: { generation: mean('perf/generation_tokens_per_second'), training: mean('perf/training_tokens_per_second') } };
+}
+
 /** PPO's per-token KL between the rollout's sampler and the training forward (trainer/ptlab/ppo.py). */
 export const MISMATCH_KL = 'mismatch/kl';
 

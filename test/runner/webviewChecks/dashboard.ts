@@ -120,8 +120,8 @@ checks.push({
 });
 
 checks.push({
-  title: 'webview: the dashboard warns about a PPO run whose sampler and training forward disagree (mismatch/kl above ptlab.mismatchKlWarning)',
-  async run({ runCommand, activeWebview, workspace }) {
+  title: "webview: the dashboard warns about a PPO run whose sampler and training forward disagree (mismatch/kl above ptlab.mismatchKlWarning) and shows where its updates' time went",
+  async run({ runCommand, activeWebview, workspace, page, screenshot }) {
     const { mkdirSync, readFileSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     // a PPO run whose updates 2 and 3 sampled off the policy (as bf16 kernels can)
@@ -133,7 +133,14 @@ checks.push({
     const kls = [4e-14, 5e-3, 2e-3, 3e-14];
     writeFileSync(
       join(folder, 'metrics.jsonl'),
-      kls.map((kl, i) => JSON.stringify({ kind: 'train', step: i + 1, time: '2026-12-02T10:00:00Z', compute: compute(i + 1), metrics: { 'rollout/reward_mean': -1 + i / 10, 'mismatch/kl': kl, 'mismatch/tokens': 300 } })).join('\n') + '\n',
+      kls
+        .map((kl, i) => {
+          // the demo's split of an update: about half decoding, half training; an evaluation after update 2
+          const time = { 'time/generation_s': 12, 'time/environment_s': 0.5, 'time/scoring_s': 0, 'time/training_s': 11.5, 'time/evaluation_s': i === 2 ? 24 : 0, 'time/checkpoint_s': 0 };
+          const perf = { 'perf/generation_tokens_per_second': 1400, 'perf/training_tokens_per_second': 9000 };
+          return JSON.stringify({ kind: 'train', step: i + 1, time: '2026-12-02T10:00:00Z', compute: compute(i + 1), metrics: { 'rollout/reward_mean': -1 + i / 10, 'mismatch/kl': kl, 'mismatch/tokens': 300, ...time, ...perf } });
+        })
+        .join('\n') + '\n',
     );
     await runCommand('Post-Training Lab: Refresh Runs');
     await runCommand('Post-Training Lab: Open Dashboard');
@@ -147,5 +154,22 @@ checks.push({
     if (!text.startsWith('runs/mismatch/ppo: generation vs training mismatch: KL 0.0050 per token at update 2 (2 update(s) above ptlab.mismatchKlWarning 0.001)')) throw new Error(`warning: ${text}`);
     await showOnly(view, ['runs/tiny-gp-l/ppo']);
     if ((await view.locator('#problems li', { hasText: 'generation vs training mismatch' }).count()) !== 0) throw new Error('a run without mismatch records is warned about');
+
+    await view.locator('#view-time').click();
+    await showOnly(view, ['runs/mismatch/ppo']);
+    const section = view.locator('#time .timeline-run[data-folder="runs/mismatch/ppo"]');
+    await section.waitFor({ timeout: 30_000 });
+    const cells = async (stage: string) => (await section.locator(`tr[data-stage="${stage}"] td`).allTextContents()).join(' | ');
+    for (const [stage, expected] of [['generation', '12.0 s | 40.0%'], ['training', '11.5 s | 38.3%'], ['evaluation', '6.0 s | 20.0%'], ['scoring', '0.0 s | 0.0%']] as const) {
+      const got = await cells(stage);
+      if (got !== expected) throw new Error(`${stage}: ${got} (expected ${expected})`);
+    }
+    const speeds = (await section.locator('.timeline-speeds').textContent()) ?? '';
+    if (!speeds.includes('generation 1,400 tokens/s') || !speeds.includes('training 9,000 tokens/s')) throw new Error(`speeds: ${speeds}`);
+    const drawn = await ink(view, '#time .timeline-chart');
+    if (drawn < 1000) throw new Error(`the step-time chart is nearly empty (${drawn} painted pixels)`);
+    await page.waitForTimeout(300);
+    await screenshot('dashboard-step-time');
+    await view.locator('#view-curves').click();
   },
 });
