@@ -1,6 +1,7 @@
 // activate(): one register call per feature, nothing else. The run folders' service is shared:
 // the Runs view, the dashboard, the jobs and compare subscribe to it.
 import type * as vscode from 'vscode';
+import { registerRunTools } from './features/assistant/runTools';
 import { ComparePanel } from './features/compare/comparePanel';
 import { ConfigEditing } from './features/config/configEditing';
 import { registerNewExperiment } from './features/config/newExperiment';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext) {
   registerNewExperiment(context);
   PtlabTaskProvider.register(context);
   JobManager.register(context, runs);
+  registerRunTools(context, runs);
   context.subscriptions.push({ dispose: disposeLog });
   recordActivation(started);
   /** For tests and other extensions: the Runs view's data and the host timings. */

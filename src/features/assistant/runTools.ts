@@ -1,0 +1,122 @@
+// Language-model tools (package.json languageModelTools): an assistant in VS Code asks about the
+// workspace's runs. Read-only: list runs with their status and latest ID/OOD success, compare
+// two runs' latest evaluations, find episodes by failure mode, split, outcome, reward or text.
+// Each answer is text the model reads; the numbers come from the run folders' own files
+// (metrics.jsonl's tail, episodes through the transcript worker), never from a cache.
+import { open } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { RunFolder } from '../../core/runs/runFolder';
+import { describeComparison, describeRun, METRICS_TAIL_BYTES, summarizeRun, tailRecords, type RunSummary } from '../../core/runs/runSummary';
+import type { TranscriptQuery } from '../../core/transcripts/types';
+import { TranscriptClient } from '../../workers/transcripts';
+import type { RunFolders } from '../runs/runFolders';
+
+export interface ListRunsInput {
+  /** Only runs whose experiment name or folder contains this. */
+  filter?: string;
+}
+
+export interface CompareRunsInput {
+  a: string;
+  b: string;
+}
+
+export interface FindEpisodesInput {
+  run: string;
+  failureMode?: string;
+  split?: string;
+  success?: boolean;
+  step?: number;
+  minReward?: number;
+  maxReward?: number;
+  text?: string;
+  limit?: number;
+}
+
+const relative = (folder: string): string => vscode.workspace.asRelativePath(vscode.Uri.file(folder), false);
+const result = (text: string) => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
+
+/** The end of a run's metrics file: its latest records. */
+async function latestRecords(run: RunFolder) {
+  if (run.source !== 'ptlab') return [];
+  const handle = await open(join(run.folder, run.metricsFile)).catch(() => undefined);
+  if (!handle) return [];
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, METRICS_TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return tailRecords(buffer.toString('utf8'), length === size);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function summary(run: RunFolder): Promise<RunSummary> {
+  return summarizeRun(run, relative(run.folder), await latestRecords(run));
+}
+
+/** The run a model names: its folder relative to the workspace (as listRuns says it) or absolute. */
+async function findRun(runs: RunFolders, name: string): Promise<RunFolder> {
+  const all = await runs.all();
+  const wanted = name.replace(/\\/g, '/').replace(/\/+$/, '');
+  const run = all.find((r) => relative(r.folder) === wanted || r.folder === wanted || (isAbsolute(wanted) && r.folder === wanted));
+  if (!run) throw new Error(`no run folder "${name}" in the workspace: ptlab_listRuns names them (${all.length} run(s))`);
+  return run;
+}
+
+export async function listRuns(runs: RunFolders, input: ListRunsInput): Promise<string> {
+  const filter = input.filter?.toLowerCase();
+  const summaries = await Promise.all((await runs.all()).map(summary));
+  const shown = summaries.filter((s) => !filter || s.folder.toLowerCase().includes(filter) || s.experiment.toLowerCase().includes(filter));
+  if (!shown.length) return filter ? `No run matches "${input.filter}" (${summaries.length} run(s) in the workspace).` : 'No runs in the workspace yet.';
+  return [`${shown.length} run(s); success rates are the latest evaluation of each split, ± one standard error.`, ...shown.map(describeRun)].join('\n');
+}
+
+export async function compareRunsTool(runs: RunFolders, input: CompareRunsInput): Promise<string> {
+  const [a, b] = await Promise.all([findRun(runs, input.a), findRun(runs, input.b)]);
+  return describeComparison(await summary(a), await summary(b));
+}
+
+export async function findEpisodes(runs: RunFolders, input: FindEpisodesInput): Promise<string> {
+  const run = await findRun(runs, input.run);
+  const limit = Math.max(1, Math.min(input.limit ?? 10, 50));
+  const query: TranscriptQuery = {};
+  if (input.failureMode) query.failureModes = [input.failureMode];
+  if (input.split) query.splits = [input.split];
+  if (input.success !== undefined) query.success = input.success;
+  if (input.step !== undefined) query.stepMin = query.stepMax = input.step;
+  if (input.minReward !== undefined) query.rewardMin = input.minReward;
+  if (input.maxReward !== undefined) query.rewardMax = input.maxReward;
+  if (input.text) query.text = input.text;
+  const client = new TranscriptClient(run.folder);
+  try {
+    await client.indexed();
+    const found = await client.request('query', { query, start: 0, count: limit });
+    const facets = client.facets;
+    const lines = [`${relative(run.folder)}: ${found.total} episode(s) match${found.total > found.rows.length ? `; the first ${found.rows.length}` : ''}.`];
+    for (const r of found.rows) {
+      const outcome = r.success === undefined ? '' : r.success ? ' solved' : ` failed${r.failureMode ? ` (${r.failureMode})` : ''}`;
+      lines.push(`- ${r.split} step ${r.step} episode ${r.episode}${r.seed >= 0 ? ` seed ${r.seed}` : ''}${r.file ? ` (${r.file} line ${r.line})` : ` (line ${r.line})`}:${outcome}, ${r.turns} turn(s), reward ${r.totalReward}; last output: ${r.snippet}`);
+    }
+    if (found.total === 0 && facets) lines.push(`The run has splits ${facets.splits.join(', ') || 'none'}, failure modes ${facets.failureModes.join(', ') || 'none'}, steps ${facets.stepMin ?? '?'}-${facets.stepMax ?? '?'}.`);
+    return lines.join('\n');
+  } finally {
+    await client.dispose();
+  }
+}
+
+export function registerRunTools(context: vscode.ExtensionContext, runs: RunFolders): void {
+  if (typeof vscode.lm?.registerTool !== 'function') return; // a VS Code without language-model tools
+  const tool = <T>(name: string, message: string, answer: (input: T) => Promise<string>) =>
+    vscode.lm.registerTool<T>(name, {
+      prepareInvocation: () => ({ invocationMessage: message }),
+      invoke: async (options) => result(await answer(options.input)),
+    });
+  context.subscriptions.push(
+    tool<ListRunsInput>('ptlab_listRuns', 'Reading the runs and their latest evaluations', (input) => listRuns(runs, input)),
+    tool<CompareRunsInput>('ptlab_compareRuns', 'Comparing two runs', (input) => compareRunsTool(runs, input)),
+    tool<FindEpisodesInput>('ptlab_findEpisodes', "Searching a run's episodes", (input) => findEpisodes(runs, input)),
+  );
+}
