@@ -40,7 +40,7 @@ describe('Language-model tools', () => {
     assert.equal(collapse.split('\n').filter((l) => l.startsWith('- ood-rule step 100 episode ') && l.includes('failed (rule-collapse)')).length, 3, collapse);
     const trl = await invoke('ptlab_findEpisodes', { run: 'imported/trl/grpo-gp-l', step: 2 });
     assert.match(trl, /^imported\/trl\/grpo-gp-l: 4 episode\(s\) match\./);
-    assert.ok(trl.includes('(completions/completions_00002.parquet line 1)'), trl);
+    assert.ok(trl.includes('(completions/completions_00002.parquet row 0)'), trl);
   });
 
   it('name what is wrong with a run that does not exist', async () => {

@@ -34,6 +34,8 @@ export interface FindEpisodesInput {
   limit?: number;
 }
 
+/** Where an episode is: a parquet file's row (0-based, as pandas counts), a JSON-lines file's line. */
+const where = (r: { file?: string; line: number }): string => (r.file?.endsWith('.parquet') ? ` (${r.file} row ${r.line - 1})` : ` (${r.file ? `${r.file} ` : ''}line ${r.line})`);
 const relative = (folder: string): string => vscode.workspace.asRelativePath(vscode.Uri.file(folder), false);
 const result = (text: string) => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
 
@@ -98,7 +100,7 @@ export async function findEpisodes(runs: RunFolders, input: FindEpisodesInput): 
     const lines = [`${relative(run.folder)}: ${found.total} episode(s) match${found.total > found.rows.length ? `; the first ${found.rows.length}` : ''}.`];
     for (const r of found.rows) {
       const outcome = r.success === undefined ? '' : r.success ? ' solved' : ` failed${r.failureMode ? ` (${r.failureMode})` : ''}`;
-      lines.push(`- ${r.split} step ${r.step} episode ${r.episode}${r.seed >= 0 ? ` seed ${r.seed}` : ''}${r.file ? ` (${r.file} line ${r.line})` : ` (line ${r.line})`}:${outcome}, ${r.turns} turn(s), reward ${r.totalReward}; last output: ${r.snippet}`);
+      lines.push(`- ${r.split} step ${r.step} episode ${r.episode}${r.seed >= 0 ? ` seed ${r.seed}` : ''}${where(r)}:${outcome}, ${r.turns} turn(s), reward ${r.totalReward}; last output: ${r.snippet}`);
     }
     if (found.total === 0 && facets) lines.push(`The run has splits ${facets.splits.join(', ') || 'none'}, failure modes ${facets.failureModes.join(', ') || 'none'}, steps ${facets.stepMin ?? '?'}-${facets.stepMax ?? '?'}.`);
     return lines.join('\n');
