@@ -63,7 +63,7 @@ def timeless(record: dict) -> dict:
     """A metric record without what depends on the clock or the run's segments."""
     kept = {k: v for k, v in record.items() if k not in ("time", "wallSeconds", "segment")}
     if "metrics" in record:
-        kept["metrics"] = {k: v for k, v in record["metrics"].items() if k != "perf/tokens_per_second"}
+        kept["metrics"] = {k: v for k, v in record["metrics"].items() if not k.startswith(("perf/", "time/"))}  # seconds and tokens per second
     return kept
 
 
