@@ -1,7 +1,7 @@
 // The dashboard on the fixture suites (test/fixtures/make_dashboard_runs.py): the paper view,
 // seed aggregation, and a click on a point opening that step's episodes.
 import { join } from 'node:path';
-import { clickChartCenter, ink, showOnly } from './dashboard';
+import { clickChartCenter, expectInk, showOnly } from './dashboard';
 import type { WebviewCheck } from './types';
 
 export const checks: WebviewCheck[] = [
@@ -17,8 +17,7 @@ export const checks: WebviewCheck[] = [
       const curves = await view.locator('.paper-curve').count();
       if (curves !== 4) throw new Error(`${curves} curve panels, expected 4 (ID and OOD per comparison)`);
       for (const selector of ['.paper-curve', '.paper-bars']) {
-        const painted = await ink(view, selector);
-        if (painted < 2000) throw new Error(`${selector} is nearly empty (${painted} painted pixels)`);
+        await expectInk(view, selector, 2000, selector);
       }
       await page.waitForTimeout(300);
       await view.locator('#paper').screenshot({ path: join(resultsDir, 'dashboard-paper.png') });

@@ -12,6 +12,21 @@ export async function ink(view: FrameLocator, selector: string): Promise<number>
   });
 }
 
+/**
+ * Waits until the canvas has at least `min` painted pixels. Chart.js draws a chart whose box had
+ * no size yet on its first resize, a frame or more later: one look right after the DOM settles
+ * can come before that on a slow machine.
+ */
+export async function expectInk(view: FrameLocator, selector: string, min: number, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const painted = await ink(view, selector);
+    if (painted >= min) return;
+    if (Date.now() > deadline) throw new Error(`${what} is nearly empty (${painted} painted pixels after ${timeoutMs / 1000} s)`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** A click in the middle of the curves chart: the nearest point opens its episodes. */
 export async function clickChartCenter(view: FrameLocator): Promise<void> {
   const canvas = view.locator('#curves-chart');
@@ -44,8 +59,7 @@ export const checks: WebviewCheck[] = [
       if (!status?.includes('runs/tiny-gp-l/ppo')) throw new Error(`status line was ${JSON.stringify(status)}`);
       const problems = await view.locator('#problems').textContent();
       if (!problems?.includes('runs/tiny-gp-l/ppo: metrics.jsonl: skipped 1 bad line(s), first at line 8')) throw new Error(`problems were ${JSON.stringify(problems)}`);
-      const drawn = await ink(view, '#curves-chart');
-      if (drawn < 1000) throw new Error(`the chart canvas is nearly empty (${drawn} painted pixels)`);
+      await expectInk(view, '#curves-chart', 1000, 'the chart canvas');
       await page.waitForTimeout(300);
       await screenshot('dashboard');
     },
@@ -70,8 +84,7 @@ function importedRunCheck(title: string, folder: string, headline: string, sourc
       if (!text.includes(source) || !text.includes('GFLOPs not recorded by these runs') || !text.includes('1 curve(s)') || text.includes('episodes')) throw new Error(`status line was ${JSON.stringify(text)}`);
       const options = await view.locator('#metric-select vscode-option').evaluateAll((all) => all.map((o) => o.getAttribute('value')));
       for (const key of metrics) if (!options.includes(key)) throw new Error(`the metric list ${JSON.stringify(options)} lacks ${key}`);
-      const drawn = await ink(view, '#curves-chart');
-      if (drawn < 1000) throw new Error(`the chart canvas is nearly empty (${drawn} painted pixels)`);
+      await expectInk(view, '#curves-chart', 1000, 'the chart canvas');
       await page.waitForTimeout(300);
       await screenshot(name);
     },
@@ -166,8 +179,7 @@ checks.push({
     }
     const speeds = (await section.locator('.timeline-speeds').textContent()) ?? '';
     if (!speeds.includes('generation 1,400 tokens/s') || !speeds.includes('training 9,000 tokens/s')) throw new Error(`speeds: ${speeds}`);
-    const drawn = await ink(view, '#time .timeline-chart');
-    if (drawn < 1000) throw new Error(`the step-time chart is nearly empty (${drawn} painted pixels)`);
+    await expectInk(view, '#time .timeline-chart', 1000, 'the step-time chart');
     await page.waitForTimeout(300);
     await screenshot('dashboard-step-time');
     await view.locator('#view-curves').click();
