@@ -1,6 +1,6 @@
 """Seconds per PPO update of the demo's recipe, by phase: without and with the multi-turn reuse, and with the rollout's log-probs.
 
-    .venv/bin/python bench/ppo_update.py [--updates 2] [--init CHECKPOINT]
+    .venv/bin/python bench/ppo_update.py [--updates 2] [--init CHECKPOINT] [--variants sampled,tokens]
 
 Runs `ptlab ppo` in this process on the demo's PPO config (ptlab.demo: 128 episodes per
 update in groups of 4, GP-L with 5 attempts, 64 new tokens) from `embedded:gp-base` (or
@@ -12,7 +12,10 @@ update in groups of 4, GP-L with 5 attempts, 64 new tokens) from `embedded:gp-ba
   (ppo.shared_rows) and each revision round prefills only the tokens past the chat's last
   generation (generation.PrefixCache); old log-probs still recomputed;
 - `sampled`: what the demo runs: `reuse` with `oldLogProbs: "sampling"` (the rollout's own
-  log-probs; no scoring pass with group advantages).
+  log-probs; no scoring pass with group advantages);
+- `tokens`: `sampled` with the per-token records at the default rate
+  (logging.tokenRecordRate 0.1; the other variants run with 0): their cost, printed as the
+  overhead on `sampled`'s update, with tokens.jsonl's bytes per update.
 
 All compute logits at the responses' positions only. Prints one JSON line per variant:
 seconds per update in rollout (generation), scoring and the update (forward and backward),
@@ -67,7 +70,7 @@ def run(variant: str, data: dict[str, Any], workdir: Path) -> dict[str, Any]:
         if variant == "baseline":
             ppo_module.shared_rows = lambda batch: list(range(len(batch)))
             ppo_module.PrefixCache = lambda: None
-        data = {**data, "ppo": {**data["ppo"], "oldLogProbs": "sampling" if variant == "sampled" else "recompute"}}
+        data = {**data, "ppo": {**data["ppo"], "oldLogProbs": "sampling" if variant in ("sampled", "tokens") else "recompute"}, "logging": {"tokenRecordRate": 0.1 if variant == "tokens" else 0}}
         path = workdir / f"{variant}.ptlab.json"
         path.write_text(json.dumps(data))
         start = time.perf_counter()
@@ -80,6 +83,7 @@ def run(variant: str, data: dict[str, Any], workdir: Path) -> dict[str, Any]:
     records = [json.loads(line) for line in (workdir / variant / "metrics.jsonl").read_text().splitlines()]
     trains = [r for r in records if r["kind"] == "train"]
     updates = len(trains)
+    token_file = workdir / variant / "tokens.jsonl"
     return {
         "bench": "ppo-update",
         "variant": variant,
@@ -89,6 +93,8 @@ def run(variant: str, data: dict[str, Any], workdir: Path) -> dict[str, Any]:
         "trainTokensPerUpdate": trains[-1]["compute"]["trainTokens"] / updates,
         "episodesPerUpdate": sum(r["metrics"]["rollout/episodes_finished"] for r in trains) / updates,
         "rolloutSuccess": [r["metrics"]["rollout/success_rate"] for r in trains],
+        "tokenRecordsSecondsPerUpdate": sum(r["metrics"].get("time/token_records_s", 0) for r in trains) / updates,
+        "tokenRecordBytesPerUpdate": (token_file.stat().st_size if token_file.exists() else 0) / updates,
     }
 
 
@@ -96,16 +102,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=2)
     parser.add_argument("--init", help="a checkpoint to start from (default: embedded:gp-base)")
+    parser.add_argument("--variants", default="baseline,reuse,sampled,tokens", help="comma-separated, run in this order")
     args = parser.parse_args()
     data = config(args.init, args.updates)
     with tempfile.TemporaryDirectory() as tmp:
-        results = {variant: run(variant, data, Path(tmp)) for variant in ("baseline", "reuse", "sampled")}
+        results = {variant: run(variant, data, Path(tmp)) for variant in args.variants.split(",")}
     for result in results.values():
         print(json.dumps(result))
-    base = results["baseline"]
+    base = results.get("baseline")
     for variant in ("reuse", "sampled"):
-        ours = results[variant]
-        print(json.dumps({"bench": "ppo-update-ratio", "variant": variant, **{key: base[key] / ours[key] for key in base if key.endswith("PerUpdate") and key != "episodesPerUpdate" and ours.get(key)}}))
+        ours = results.get(variant)
+        if base and ours:
+            print(json.dumps({"bench": "ppo-update-ratio", "variant": variant, **{key: base[key] / ours[key] for key in base if key.endswith("PerUpdate") and key not in ("episodesPerUpdate", "tokenRecordsSecondsPerUpdate", "tokenRecordBytesPerUpdate") and ours.get(key)}}))
+    if "sampled" in results and "tokens" in results:
+        plain, traced = results["sampled"], results["tokens"]
+        print(json.dumps({"bench": "ppo-update-token-records", "overhead": traced["secondsPerUpdate"] / plain["secondsPerUpdate"] - 1, "tokenRecordsShare": traced["tokenRecordsSecondsPerUpdate"] / traced["secondsPerUpdate"], "tokenRecordBytesPerUpdate": traced["tokenRecordBytesPerUpdate"]}))
     return 0
 
 

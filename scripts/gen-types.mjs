@@ -13,6 +13,7 @@ const files = [
   ['metric-record.schema.json', 'MetricRecord'],
   ['episode-record.schema.json', 'EpisodeRecord'],
   ['eval-summary.schema.json', 'EvalSummary'],
+  ['token-record.schema.json', 'TokenRecord'],
 ];
 const ID_PREFIX = 'https://schemas.ptlab.invalid/';
 function readSchema(file) {

@@ -10,6 +10,7 @@ import { JobManager } from './features/jobs/jobManager';
 import { PtlabTaskProvider } from './features/jobs/tasks';
 import { disposeLog } from './features/log';
 import { PreviewPanel } from './features/preview/previewPanel';
+import { RunAlerts } from './features/runs/runAlerts';
 import { RunFolders } from './features/runs/runFolders';
 import { RunsView } from './features/runs/runsView';
 import { hostTimings, recordActivation } from './features/timing';
@@ -27,7 +28,7 @@ export function activate(context: vscode.ExtensionContext) {
   registerNewExperiment(context);
   PtlabTaskProvider.register(context);
   JobManager.register(context, runs);
-  registerRunTools(context, runs);
+  registerRunTools(context, runs, RunAlerts.register(context, runs));
   context.subscriptions.push({ dispose: disposeLog });
   recordActivation(started);
   /** For tests and other extensions: the Runs view's data and the host timings. */

@@ -6,8 +6,8 @@ export type ToDashboard =
   | { type: 'runs/set'; runs: RunInfo[] }
   /** New records of one run's metrics.jsonl, as columns; `reset`: forget earlier ones (file replaced, or a rewind). */
   | { type: 'records/append'; folder: string; reset: boolean; batch: MetricBatch; skippedLines: number[]; pendingLine: boolean }
-  /** Show these runs (ptlab.openDashboard called with run folders). */
-  | { type: 'focus'; folders: string[] }
+  /** Show these runs (ptlab.openDashboard called with run folders), with a metric and a marked step (an alert's point). */
+  | { type: 'focus'; folders: string[]; metric?: string; mark?: DashboardMark }
   /** The settings the dashboard reads (ptlab.mismatchKlWarning). */
   | { type: 'settings'; mismatchKlWarning: number };
 
@@ -19,3 +19,9 @@ export type FromDashboard =
   | { type: 'export'; format: 'png' | 'csv'; fileName: string; data: string };
 
 export const DASHBOARD_VIEW_TYPE = 'ptlab.dashboard';
+
+/** A step marked on the curves of the first focused run (an alert: where it fired). */
+export interface DashboardMark {
+  step: number;
+  label: string;
+}

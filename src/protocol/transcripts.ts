@@ -3,8 +3,11 @@
 // the webview shows them as text only.
 import type { EpisodeRecord } from '../core/contracts/generated/types';
 import type { RouteMapView } from '../core/envs/views';
-import type { EpisodeRow, FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery, TurnContext } from '../core/transcripts/types';
-export type { SortKey, TranscriptQuery, EpisodeRow, TranscriptFacets, FailureGroup, IndexProgress, QueryResult, TurnContext } from '../core/transcripts/types';
+import type { EpisodeGroup, SeedHistory } from '../core/transcripts/related';
+import type { EpisodeRow, EpisodeTokens, FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery, TurnContext } from '../core/transcripts/types';
+export type { SortKey, TranscriptQuery, EpisodeRow, TranscriptFacets, FailureGroup, IndexProgress, QueryResult, TurnContext, EpisodeTokens, TurnTokens } from '../core/transcripts/types';
+
+export type { EpisodeGroup, GroupMember, HistoryPoint, SeedHistory } from '../core/transcripts/related';
 
 export const TRANSCRIPTS_VIEW_TYPE = 'ptlab.transcripts';
 
@@ -25,6 +28,12 @@ export interface EpisodeDetail {
   /** V-IRL: the route with the positions the agent reached. */
   route?: RouteMapView;
   routeNote?: string;
+  /** Per-token records of the episode's turns (a PPO run's tokens.jsonl), when it has any. */
+  tokens?: EpisodeTokens;
+  /** A rollout episode's GRPO group: the episodes of its update that shared its seed. */
+  group?: EpisodeGroup;
+  /** An evaluation episode's seed at every evaluated step. */
+  history?: SeedHistory;
 }
 
 export interface TranscriptsView {

@@ -8,6 +8,7 @@ import * as nodePath from 'node:path';
 import { batchOf, batchOfScalars, type MetricBatch } from '../core/dashboard/model';
 import { ScalarRun, TfEventsTail, type ScalarPoint } from '../core/imports/tensorboard';
 import { CHECKPOINT_FOLDER, readTrainerState, trainerStateBatch } from '../core/imports/trainerState';
+import { alertRules, seriesAlerts, type RunAlert } from '../core/runs/alerts';
 import { MetricsTail, type JobProgress } from '../core/runs/metricsTail';
 import { TENSORBOARD_EVENT_FILE, type RunSource } from '../core/runs/runFolder';
 
@@ -30,6 +31,8 @@ export type MetricsRequests = {
   rewind: { params: Record<string, never>; result: void };
   /** A job's progress in its metrics file (undefined until the file exists). */
   progress: { params: { path: string }; result: JobProgress | undefined };
+  /** The alerts a run's metrics file raises under its experiment's rules (`config`: run.json's copy of the experiment). */
+  alerts: { params: { path: string; config: unknown }; result: RunAlert[] };
 };
 
 export type MetricsEvents = { update: MetricsUpdate };
@@ -95,6 +98,12 @@ export class MetricsFiles {
     const f = this.followed(path);
     f.forJobs = true;
     return (await this.inTurn(f, () => this.read(f))) ? f.tail.progress : undefined;
+  }
+
+  async alerts(path: string, config: unknown): Promise<RunAlert[]> {
+    const f = this.followed(path);
+    f.forJobs = true;
+    return (await this.inTurn(f, () => this.read(f))) ? seriesAlerts(f.tail.alertSeries, alertRules(config)) : [];
   }
 
   private followed(path: string): Followed {

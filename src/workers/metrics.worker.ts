@@ -14,4 +14,5 @@ const { emit } = serveWorker<MetricsRequests, MetricsEvents>({
     return metrics.poll();
   },
   progress: ({ path }) => metrics.progress(path),
+  alerts: ({ path, config }) => metrics.alerts(path, config),
 });

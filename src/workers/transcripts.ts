@@ -2,7 +2,8 @@
 // extension host's client. One worker per open episodes source (our episodes.jsonl, or another
 // trainer's dump folder: src/core/transcripts/episodeSources.ts), indexing it off the host.
 import type { EpisodeRecord } from '../core/contracts/generated/types';
-import type { FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery } from '../core/transcripts/types';
+import type { EpisodeGroup, SeedHistory } from '../core/transcripts/related';
+import type { EpisodeTokens, FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery } from '../core/transcripts/types';
 import { WorkerClient, workerFile, type EventArgs } from './rpc';
 
 export type TranscriptRequests = {
@@ -10,6 +11,10 @@ export type TranscriptRequests = {
   window: { params: { generation: number; start: number; count: number }; result: QueryResult };
   summary: { params: Record<string, never>; result: FailureGroup[] };
   record: { params: { row: number }; result: { raw: string; line: number; file?: string; record: EpisodeRecord | string } };
+  /** An episode's per-token records (our runs' tokens.jsonl); undefined when the source has none. */
+  tokens: { params: { step: number; split: string; episode: number }; result: EpisodeTokens | undefined };
+  /** A rollout episode's GRPO group (same step and seed), an evaluation episode's seed at every evaluated step. */
+  related: { params: { row: number }; result: { group?: EpisodeGroup; history?: SeedHistory } };
 };
 
 export type TranscriptEvents = {

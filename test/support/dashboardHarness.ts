@@ -1,5 +1,6 @@
-// The dashboard webview bundle in a bare Chromium page, fed host messages directly: for the
-// rendering benchmarks and quick looks (the real checks run it inside code-server).
+// A webview bundle (the dashboard's, the transcript viewer's) in a bare Chromium page, fed host
+// messages directly: for the rendering benchmarks and quick looks (the real checks run them
+// inside code-server).
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,18 +33,24 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** A page running dist/webview/dashboard.js with a stub VS Code API; posted messages land in window.__posted. */
-export async function openDashboardPage(browser: Browser, viewport = { width: 1400, height: 900 }, state?: unknown): Promise<Page> {
-  const html = join(tmpdir(), `ptlab-dashboard-harness-${process.pid}.html`);
+export function openDashboardPage(browser: Browser, viewport = { width: 1400, height: 900 }, state?: unknown): Promise<Page> {
+  return openWebviewPage(browser, 'dashboard', ['webview.css'], viewport, state);
+}
+
+/** A page running dist/webview/<bundle>.js with media/<styles> and a stub VS Code API (posted messages land in window.__posted). */
+export async function openWebviewPage(browser: Browser, bundle: string, styles: string[], viewport = { width: 1400, height: 900 }, state?: unknown): Promise<Page> {
+  const html = join(tmpdir(), `ptlab-${bundle}-harness-${process.pid}.html`);
   const style = Object.entries(DARK_THEME).map(([k, v]) => `${k}: ${v}`).join('; ');
+  const links = styles.map((name) => `<link rel="stylesheet" href="file://${join(repoRoot, 'media', name)}">`).join('');
   writeFileSync(
     html,
-    `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="file://${join(repoRoot, 'media', 'webview.css')}"></head>
+    `<!DOCTYPE html><html><head><meta charset="utf-8">${links}</head>
 <body class="vscode-dark" style="${style}"><div id="root"></div>
 <script>
   window.__posted = []; window.__state = ${JSON.stringify(state ?? null)};
   window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state ?? undefined, setState: (s) => { window.__state = s; } });
 </script>
-<script src="file://${join(repoRoot, 'dist', 'webview', 'dashboard.js')}"></script></body></html>`,
+<script src="file://${join(repoRoot, 'dist', 'webview', `${bundle}.js`)}"></script></body></html>`,
   );
   const page = await browser.newPage({ viewport });
   page.on('pageerror', (err) => console.error('page error:', err.message));

@@ -160,6 +160,7 @@ class Launcher:
 @dataclass(frozen=True)
 class Logging:
     reportTo: tuple[str, ...] = ()  # experiment trackers (ptlab.trackers)
+    tokenRecordRate: float = 0.1  # the share of PPO rollout episodes with per-token records (tokens.jsonl)
 
 
 @dataclass(frozen=True)

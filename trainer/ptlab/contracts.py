@@ -23,6 +23,7 @@ SCHEMA_FILES = (
     "metric-record.schema.json",
     "episode-record.schema.json",
     "eval-summary.schema.json",
+    "token-record.schema.json",
 )
 
 

@@ -102,6 +102,7 @@ def replay(env: Episode, state: dict[str, Any]) -> Slot:
     for turn in state["turns"]:
         advance(slot, Generation(turn["output"], turn["promptTokens"], (), False))
         slot.turns[-1]["outputTokens"] = turn["outputTokens"]  # the stand-in Generation has no token ids
+        slot.turns[-1].update({key: turn[key] for key in ("advantage", "return") if key in turn})  # what the update computed, not the environment
         again = saved(slot)["turns"][-1]
         if again != turn:
             raise RuntimeError(f"episode {state['episode']} (seed {env.seed}) replayed differently from its checkpoint: {again} != {turn}; the environment is not deterministic")

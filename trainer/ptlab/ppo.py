@@ -63,7 +63,7 @@ from typing import Any, Callable, NamedTuple
 
 import torch
 
-from ptlab import chat, checkpoints, episodes, parallel
+from ptlab import chat, checkpoints, episodes, parallel, token_records
 from ptlab import ppo_core as core
 from ptlab.config import Experiment, Ppo
 from ptlab.envs.episode import Episode, Step
@@ -72,6 +72,7 @@ from ptlab.evaluate import due, evaluate
 from ptlab.generation import PrefixCache, generate
 from ptlab.models import hidden_size, load, load_trainable, parameter_count, visual_tokens_per_image
 from ptlab.runlog import RunLog, now
+from ptlab.token_records import TurnTokens
 
 PAPER_LAMBDA = {"generalpoints": 6.0, "virl": 5.1}
 
@@ -132,6 +133,9 @@ class Transition:
     old_logprob: float = 0.0
     old_token_logprobs: list[float] = field(default_factory=list)  # ppo.ratio "token"
     sampling_token_logprobs: list[float] = field(default_factory=list)  # each response token's log-prob under the distribution it was sampled from
+    turn: int = 0  # the turn's index in its episode's record
+    record_turn: dict[str, Any] | None = None  # that turn in the episode's transcript (episodes.Slot.turns): gets its advantage and return
+    tokens: TurnTokens | None = None  # its per-token record, for an episode logging.tokenRecordRate sampled
     old_value: float = 0.0
     advantage: float = 0.0
     ret: float = 0.0
@@ -162,6 +166,7 @@ class Scored(NamedTuple):
     token_weights: torch.Tensor  # (T, R) their weights (0 past the end)
     tokens: int  # the tokens the forward pass read (its rows', shared prompts once)
     images: int  # the images it read (its rows')
+    token_entropy: torch.Tensor | None = None  # (T, R) the entropy at each response token (token_entropy=True)
 
 
 def shared_rows(batch: list[Transition]) -> list[int]:
@@ -184,8 +189,9 @@ def shared_rows(batch: list[Transition]) -> list[int]:
     return rows
 
 
-def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None) -> Scored:
-    """Response log-probs (weighted sums and per token), values, entropy; `scorer` is a
+def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False) -> Scored:
+    """Response log-probs (weighted sums and per token), values, entropy (the mean, and with
+    `token_entropy` each token's); `scorer` is a
     PolicyAndValue, prepared (training) or plain. Transitions that continue one another
     (shared_rows) share a row of the forward pass."""
     device = next(scorer.parameters()).device
@@ -205,7 +211,8 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
         weights[r, start - first : start - first + len(t.response_ids)] = torch.tensor(t.weights, device=device)
     # Only response tokens are scored; a prompt may hold ids the head never predicts (Mllama's <|image|>).
     targets = torch.where(weights > 0, inputs["input_ids"][:, first + 1 : end + 1], 0)
-    logp = torch.log_softmax(logits, dim=-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+    log_softmax = torch.log_softmax(logits, dim=-1)
+    logp = log_softmax.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
     mask = (weights > 0).float()
     entropy = core.entropy(logits, mask) if with_entropy else None
     # per transition: its response's tokens, from its row
@@ -216,7 +223,8 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     token_weights = weights[rows].gather(1, at) * within
     token_logprobs = logp[rows].gather(1, at) * (token_weights > 0)
     logprobs = core.sequence_logprob(token_logprobs, token_weights, (token_weights > 0).float())
-    return Scored(logprobs, values, entropy, token_logprobs, token_weights, sum(len(t.prompt_ids) + len(t.response_ids) for t in last.values()), sum(len(t.images) for t in last.values()))
+    per_token_entropy = -(log_softmax.exp() * log_softmax).sum(-1)[rows].gather(1, at) * within if token_entropy else None
+    return Scored(logprobs, values, entropy, token_logprobs, token_weights, sum(len(t.prompt_ids) + len(t.response_ids) for t in last.values()), sum(len(t.images) for t in last.values()), per_token_entropy)
 
 
 @dataclass
@@ -299,10 +307,10 @@ class Timeline:
     """Seconds this process spent in each stage of the loop since the last training record
     (its `time/<stage>_s` metrics): generation (generate calls), environment (stepping the
     episodes: verifier, messages), scoring (the no-grad old log-prob and value pass),
-    training (the update's forward and backward passes and steps), evaluation and checkpoint
+    token_records (the no-grad pass over the turns with per-token records), training (the update's forward and backward passes and steps), evaluation and checkpoint
     (those that ran after the previous update)."""
 
-    STAGES = ("generation", "environment", "scoring", "training", "evaluation", "checkpoint")
+    STAGES = ("generation", "environment", "scoring", "token_records", "training", "evaluation", "checkpoint")
 
     def __init__(self) -> None:
         self.seconds = dict.fromkeys(self.STAGES, 0.0)
@@ -319,6 +327,63 @@ class Timeline:
         """The seconds so far, then start again."""
         taken, self.seconds = self.seconds, dict.fromkeys(self.STAGES, 0.0)
         return taken
+
+
+class TokenRecorder:
+    """Per-token records (ptlab.token_records) of the episodes logging.tokenRecordRate samples:
+    collect() starts a sampled turn's record, `before_update` adds the training forward's
+    log-probs, entropy and value, update() the ratio in its last epoch, `after_update` keeps
+    the complete ones until their episode's record is written (`lines`). An episode in flight
+    at a checkpoint loses its earlier turns' records on resume (they are a sample)."""
+
+    def __init__(self, rate: float, seed: int, process: int, clip: float) -> None:
+        self.rate, self.seed, self.process, self.clip = rate, seed, process, clip
+        self.pending: dict[int, dict[int, TurnTokens]] = {}  # episode number -> turn -> its record
+
+    def wants(self, episode: int) -> bool:
+        return token_records.sampled(self.seed, self.process, episode, self.rate)
+
+    def before_update(self, cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) -> None:
+        """The training forward with the rollout's weights over the sampled turns (no grad):
+        their log-probs, entropies and values. Under ZeRO-3 every forward is collective:
+        every process runs as many."""
+        traced = in_episodes([t for t in transitions if t.tokens is not None], shuffle=False)
+        batches = [traced[i : i + cfg.microBatchSize] for i in range(0, len(traced), cfg.microBatchSize)]
+        rounds = int(max(parallel.gathered(acc, [len(batches)]))) if parallel.sharded(acc) else len(batches)
+        eos = policy.text.eos_token_id
+        with torch.no_grad():
+            for r in range(rounds):
+                batch = batches[r] if r < len(batches) else [Transition(0, [eos], [eos], [1.0], 0.0, False)]
+                scored = score(policy.joint, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, token_entropy=True)
+                assert scored.token_entropy is not None
+                for i, t in enumerate(batch):
+                    if t.tokens is None:
+                        continue
+                    n = len(t.response_ids)
+                    t.tokens.training = scored.token_logprobs[i, :n].tolist()
+                    t.tokens.entropy = scored.token_entropy[i, :n].tolist()
+                    t.tokens.value = float(scored.values[i]) if scored.values is not None else None
+
+    @staticmethod
+    def record_ratio(batch: list[Transition], scored: Scored) -> None:
+        """Each sampled turn's per-token ratio to the old policy in this training pass."""
+        for i, t in enumerate(batch):
+            if t.tokens is not None:
+                new = scored.token_logprobs[i, : len(t.response_ids)].detach().float()
+                t.tokens.ratio = torch.exp(new - torch.tensor(t.old_token_logprobs, device=new.device)).tolist()
+
+    def after_update(self, transitions: list[Transition], update: int) -> None:
+        for t in transitions:
+            if t.tokens is not None and t.tokens.complete():
+                t.tokens.advantage, t.tokens.ret, t.tokens.update = t.advantage, t.ret, update
+                self.pending.setdefault(t.episode, {})[t.turn] = t.tokens
+            t.tokens = None
+
+    def lines(self, slot: Slot, run_id: str, step: int) -> list[dict[str, Any]]:
+        """The lines of a finished episode's sampled turns under its record's step (its number
+        is given when the main process numbers the records)."""
+        turns = self.pending.pop(slot.index, {})
+        return [tokens.line(run_id, step, "train", 0, turn, self.clip) for turn, tokens in sorted(turns.items())]
 
 
 def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
@@ -364,11 +429,15 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False)
     status = "finished"
     timeline = Timeline()
+    recorder = TokenRecorder(experiment.logging.tokenRecordRate, experiment.seed, acc.process_index, cfg.clip)
+    if recorder.rate > 0:
+        run.update(files={**run.manifest.get("files", {}), "tokens": token_records.FILE})
     while state["update"] < cfg.updates:
         started = time.perf_counter()
-        rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model.kvCache, parallel.sharded(acc), timeline=timeline)  # 1
+        rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model.kvCache, parallel.sharded(acc), timeline=timeline, recorder=recorder)  # 1
         if group:  # 3, then 2 on the transitions trained
             group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd, cfg.groupCredit)
+            note_advantages(rollout.transitions)
             rollout.transitions[:] = sample_transitions(rollout.transitions, cfg.stepsPerUpdate)  # whole waves ran; every process trains on stepsPerUpdate
             with timeline.stage("scoring"):
                 score_rollout(cfg, policy, rollout, parallel.sharded(acc))
@@ -376,13 +445,17 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
             with timeline.stage("scoring"):
                 bootstrap = score_rollout(cfg, policy, rollout, parallel.sharded(acc))
             gae_advantages(rollout.transitions, bootstrap, cfg.gamma, cfg.lambda_)
+            note_advantages(rollout.transitions)
+        with timeline.stage("token_records"):
+            recorder.before_update(cfg, policy, rollout.transitions, acc)
         with timeline.stage("training"):
             sums, trained = update(cfg, policy, rollout.transitions, acc)  # 4
         policy.scheduler.step()
         state["update"] += 1
+        recorder.after_update(rollout.transitions, state["update"])
         elapsed = time.perf_counter() - started
         state["wallSeconds"] += elapsed
-        log(run, acc, cfg, policy, state, rollout, sums, trained, elapsed, segment, env_config, parameters, lam, timeline.take())  # 5
+        log(run, acc, cfg, policy, state, rollout, sums, trained, elapsed, segment, env_config, parameters, lam, timeline.take(), recorder)  # 5
         if parallel.any_process(acc, run.cancel_requested):
             status = "cancelled"
             break
@@ -431,7 +504,7 @@ def lr_schedule(optimizer: torch.optim.Optimizer, cfg: Ppo) -> torch.optim.lr_sc
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: core.cosine_lr(u, period, cfg.learningRate, cfg.finalLearningRate) / cfg.learningRate)
 
 
-def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], slots: list[Slot], answer_key: str, kv_cache: str, sharded: bool = False, timeline: Timeline | None = None) -> Rollout:
+def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], slots: list[Slot], answer_key: str, kv_cache: str, sharded: bool = False, timeline: Timeline | None = None, recorder: TokenRecorder | None = None) -> Rollout:
     """1. rollout (see the module's docstring). `slots` are the environment slots, carried
     from one update to the next with their episodes in flight (with group advantages every
     update runs whole waves of new episodes instead). `sharded` (ZeRO-3): every process
@@ -463,8 +536,11 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
             step = episodes.advance(slot, generation)
             inference_tokens += generation.prompt_tokens + generation.answer_tokens
             response_ids = list(generation.ids)  # as sampled: the gradient is taken on what the policy did
-            weights = core.token_weights(generation.text, _token_ends(policy.text, response_ids[: generation.answer_tokens]), answer_key, cfg.thoughtWeight) + [1.0] * generation.stopped
-            transitions.append(Transition(i, prompt_ids, response_ids, weights, trained_reward(step, cfg), step.done, slot.index, images, prompt_text, sampling_token_logprobs=list(generation.logprobs)))
+            ends = _token_ends(policy.text, response_ids[: generation.answer_tokens])
+            weights = core.token_weights(generation.text, ends, answer_key, cfg.thoughtWeight) + [1.0] * generation.stopped
+            transitions.append(Transition(i, prompt_ids, response_ids, weights, trained_reward(step, cfg), step.done, slot.index, images, prompt_text, sampling_token_logprobs=list(generation.logprobs), turn=len(slot.turns) - 1, record_turn=slot.turns[-1]))
+            if recorder is not None and recorder.wants(slot.index):
+                transitions[-1].tokens = TurnTokens(response_ids, token_records.utf16_ends(generation.text, ends, len(response_ids)), list(generation.logprobs), weights, transitions[-1].reward)
             if sampled_old:
                 _set_old_logprobs(transitions[-1], generation.logprobs)
             if step.done:
@@ -564,6 +640,13 @@ def group_advantages(transitions: list[Transition], group_size: int, scale: bool
         t.advantage, t.ret = a, r
 
 
+def note_advantages(transitions: list[Transition]) -> None:
+    """Each attempt's advantage and return in its episode's transcript (the turn's record)."""
+    for t in transitions:
+        if t.record_turn is not None:
+            t.record_turn["advantage"], t.record_turn["return"] = t.advantage, t.ret
+
+
 def sample_transitions(transitions: list[Transition], n: int) -> list[Transition]:
     """`n` of the rollout's transitions, drawn at random (in collection order), when whole waves
     collected more. Keeping the first n would drop the last rounds, which only failing episodes
@@ -636,6 +719,8 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                         ploss, clipfrac, approx_kl, guarded = core.token_policy_loss(scored.token_logprobs, old_tokens, advantages, scored.token_weights, cfg.clip, cfg.ratioGuard)
                     else:
                         ploss, clipfrac, approx_kl, guarded = core.policy_loss(logprobs, old, advantages, cfg.clip, cfg.ratioGuard)
+                    if _epoch == cfg.epochs - 1:
+                        TokenRecorder.record_ratio(batch, scored)
                     if not sums["steps"]:  # before the update's first step the policy is the rollout's: its log-probs must agree
                         sums["gap"] += float((logprobs.detach() - old).abs().sum())
                         sums["gap_n"] += len(batch)
@@ -738,7 +823,7 @@ def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int) -> None:
     parallel.backward(acc, 0 * (scored.logprobs.sum() + (scored.values.sum() if scored.values is not None else 0)))
 
 
-def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, sums: dict[str, float], trained: tuple[int, int], elapsed: float, segment: int, env_config: Any, parameters: int, lam: float, seconds: dict[str, float] | None = None) -> None:
+def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], rollout: Rollout, sums: dict[str, float], trained: tuple[int, int], elapsed: float, segment: int, env_config: Any, parameters: int, lam: float, seconds: dict[str, float] | None = None, recorder: TokenRecorder | None = None) -> None:
     """5. log: sums over the processes (each process's own numbers in a single process).
     Training tokens and images are those the update's forward passes read (an episode's
     revisions share theirs); inference ones, each generation's."""
@@ -748,9 +833,14 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
     state["trainTokens"] += int(train_tokens)
     state["visualInferenceTokens"] = state.get("visualInferenceTokens", 0) + int(images) * policy.visual_tokens_per_image
     state["visualTrainTokens"] = state.get("visualTrainTokens", 0) + int(train_images) * policy.visual_tokens_per_image
-    records = parallel.gathered(acc, [episodes.record(run.manifest["runId"], state["update"], "train", "train", slot, env_config) for slot in rollout.finished])
-    for index, record in enumerate(records):
+    run_id = run.manifest["runId"]
+    # each process's finished episodes, numbered in process order; a sampled one's token records under the same number
+    finished = parallel.gathered(acc, [(episodes.record(run_id, state["update"], "train", "train", slot, env_config), recorder.lines(slot, run_id, state["update"]) if recorder else []) for slot in rollout.finished])
+    records = [record for record, _lines in finished]
+    for index, (record, lines) in enumerate(finished):
         run.episode({**record, "episode": index})
+        for line in lines:
+            run.token_record({**line, "episode": index})
     n, reward_sum, return_sum, response_tokens, successes, episodes_started, rollout_tokens = parallel.totals(
         acc, len(transitions), sum(t.reward for t in transitions), sum(t.ret for t in transitions), sum(len(t.response_ids) for t in transitions),
         sum(1 for slot in rollout.finished if slot.env.success), state["episodesStarted"], sum(len(t.prompt_ids) + len(t.response_ids) for t in transitions),

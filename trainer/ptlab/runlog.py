@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ptlab import trackers
+from ptlab import token_records, trackers
 from ptlab.contracts import check, load_json_file
 
 HEARTBEAT_SECONDS = 10.0
@@ -228,7 +228,7 @@ class RunLog:
         the final checkpoint's evaluation, which resuming from it redoes."""
         self.manifest["segments"][-1]["startStep"] = step
         self.progress(step, self.manifest.get("progress", {}).get("totalSteps"))
-        for name in ("metrics.jsonl", "episodes.jsonl"):
+        for name in ("metrics.jsonl", "episodes.jsonl", token_records.FILE):
             path = self.dir / name
             if not path.exists():
                 continue
@@ -261,7 +261,7 @@ class RunLog:
 
     def clear_records(self) -> None:
         """For jobs redone whole on resume (evaluation): forget the previous attempt's records."""
-        for name in ("metrics.jsonl", "episodes.jsonl"):
+        for name in ("metrics.jsonl", "episodes.jsonl", token_records.FILE):
             (self.dir / name).unlink(missing_ok=True)
 
     def metric(self, record: dict[str, Any]) -> None:
@@ -271,6 +271,10 @@ class RunLog:
 
     def episode(self, record: dict[str, Any]) -> None:
         self._append("episodes.jsonl", "episode-record.schema.json", record)
+
+    def token_record(self, record: dict[str, Any]) -> None:
+        """A line of tokens.jsonl (ptlab.token_records), written after its episode's record."""
+        self._append(token_records.FILE, "token-record.schema.json", record)
 
     # ------------------------------------------------------------------ the end
 

@@ -283,6 +283,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         scheduler.step()
         step += 1
         total_loss, sequence_tokens, images = parallel.totals(acc, total_loss, sequence_tokens, sum(len(e.images) for row in mine for e in (row if sft.packing else [row])))
+        if not math.isfinite(total_loss):
+            raise SftError(f"the SFT loss is not finite at step {step}: lower sft.learningRate, or check the model's dtype (fp16 overflows where bf16 does not)")
         assistant_tokens, sequence_tokens = global_assistant_tokens, int(sequence_tokens)
         elapsed = time.perf_counter() - started
         state["trainTokens"] += sequence_tokens

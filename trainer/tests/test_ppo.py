@@ -33,6 +33,7 @@ def config(tmp_path: Path, updates: int, save_every: int, max_verify: int = 2) -
     data["evaluation"].update(everySteps=2, maxNewTokens=16)
     for split in data["evaluation"]["splits"]:
         split["episodes"] = 2
+    data["logging"] = {"tokenRecordRate": 0.5}  # per-token records of half the episodes, through every path below
     path = tmp_path / f"ppo-{updates}.ptlab.json"
     path.write_text(json.dumps(data))
     return path
@@ -74,6 +75,25 @@ def assert_same_records(ours: list[dict], theirs: list[dict]) -> None:
         assert not diff, f"{a['kind']} step {a['step']}: {diff}"
 
 
+def joined_token_records(run: Path) -> list[tuple[dict, dict]]:
+    """Each line of the run's tokens.jsonl, valid, decoded, with the episode record it belongs
+    to: the line's text ends cut that turn's output whole, as many tokens as it generated."""
+    from ptlab import token_records
+
+    lines = (run / "tokens.jsonl").read_text().splitlines()
+    assert all(errors("token-record.schema.json", json.loads(line)) == [] for line in lines)
+    episodes = {(e["step"], e["split"], e["episode"]): e for e in records(run, "episodes.jsonl")}
+    joined = []
+    for line in token_records.read(run / "tokens.jsonl"):
+        episode = episodes[(line["step"], line["split"], line["episode"])]
+        turn = episode["turns"][line["turn"]]
+        assert line["tokens"] - turn["outputTokens"] in (0, 1)  # the answer's tokens and the stop token, when it stopped
+        assert line["textEnds"][-1] == len(turn["output"]) and all(a <= b for a, b in zip(line["textEnds"], line["textEnds"][1:]))
+        assert line["update"] <= line["step"] and line["reward"] == turn["reward"]
+        joined.append((line, episode))
+    return joined
+
+
 def has_train_record(run: Path, step: int) -> bool:
     metrics = run / "metrics.jsonl"
     return metrics.exists() and any(json.loads(line)["step"] == step and json.loads(line)["kind"] == "train" for line in metrics.read_text().splitlines())
@@ -107,9 +127,36 @@ def test_updates_run_end_to_end_and_log_everything(tmp_path, env):
     rollout = [e for e in episodes if e["split"] == "train"]
     assert rollout and all(errors("episode-record.schema.json", e) == [] for e in rollout)
     assert all(len(e["turns"]) <= 2 and "prompt" in e["turns"][0] for e in rollout)
+    assert all(r["metrics"]["time/token_records_s"] > 0 for r in train)
     final = run / "checkpoints" / "final"
     assert (final / "value_head.pt").exists() and (final / "optimizer.pt").exists()
     assert json.loads((run / "run.json").read_text())["status"] == "finished"
+
+
+def test_sampled_episodes_get_per_token_records_of_every_turn(tmp_path, env):
+    """logging.tokenRecordRate 0.5: about half the episodes (by a hash of their number) get a
+    line per turn in tokens.jsonl, under their record's step and number, with an episode
+    that went on past an update keeping its earlier turns; the training forward before the
+    update scores the sampled tokens as the sampler did (fp32 CPU), the ratio of the last
+    epoch is near 1, the entropy positive; rate 0 writes nothing."""
+    run = run_variant(tmp_path, env, "tokens", lambda data: data["environment"].update(maxVerify=3), updates=3)
+    joined = joined_token_records(run)
+    rollout = [e for e in records(run, "episodes.jsonl") if e["split"] == "train"]
+    traced = {(e["step"], e["episode"]) for _, e in joined}
+    assert 0.2 * len(rollout) <= len(traced) <= 0.8 * len(rollout), (len(traced), len(rollout))
+    for step, number in traced:  # every turn of a sampled episode
+        turns = sorted(line["turn"] for line, e in joined if (e["step"], e["episode"]) == (step, number))
+        episode = next(e for _, e in joined if (e["step"], e["episode"]) == (step, number))
+        assert turns == list(range(len(episode["turns"])))
+    assert any(line["update"] < line["step"] for line, _ in joined)  # a turn trained an update before its episode ended
+    for line, _ in joined:
+        assert abs(line["training"] - line["sampling"]).max() < 1e-4
+        assert (line["entropy"] > 0).all() and (abs(line["ratio"] - 1) < 0.5).all()
+        assert line["value"] is not None and line["clip"] == 0.1  # tiny.ptlab.json's ppo.clip
+        assert set(line["weight"].tolist()) <= {0.5, 1.0}
+    assert json.loads((run / "run.json").read_text())["files"]["tokens"] == "tokens.jsonl"
+    off = run_variant(tmp_path, env, "no-tokens", lambda data: data["logging"].update(tokenRecordRate=0))
+    assert not (off / "tokens.jsonl").exists() and "tokens" not in json.loads((off / "run.json").read_text())["files"]
 
 
 def test_the_kl_penalty_to_init_trains_and_is_reported(tmp_path, env):
@@ -145,6 +192,11 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
         return [{k: v for k, v in e.items() if k != "runId"} for e in records(run, "episodes.jsonl") if e["split"] == "train"]
 
     assert transcripts(crashed) == transcripts(straight)  # the replayed episodes finished as they would have
+    # per-token records: those up to the checkpoint kept, none twice; an episode in flight at it loses its earlier turns' records
+    ours_tokens = [(line["step"], line["episode"], line["turn"], line["ids"].tobytes()) for line, _ in joined_token_records(crashed)]
+    theirs_tokens = [(line["step"], line["episode"], line["turn"], line["ids"].tobytes()) for line, _ in joined_token_records(straight)]
+    assert len(set(ours_tokens)) == len(ours_tokens) and set(ours_tokens) <= set(theirs_tokens)
+    assert [t for t in ours_tokens if t[0] <= 2] == [t for t in theirs_tokens if t[0] <= 2] and any(t[0] > 2 for t in ours_tokens)
     manifest = json.loads((crashed / "run.json").read_text())
     assert [s["startStep"] for s in manifest["segments"]] == [0, 2] and manifest["segments"][0]["endStatus"] == "crashed"
     from safetensors.torch import load_file
@@ -285,6 +337,7 @@ def test_two_processes_with_accelerate_collect_their_own_rollouts_and_write_one_
     for update in (1, 2):
         mine = [e for e in rollout if e["step"] == update]
         assert sorted(e["episode"] for e in mine) == list(range(len(mine)))
+    joined_token_records(ddp)  # each process's sampled turns, under the numbers the main process gave their episodes
     final = ddp / "checkpoints" / "final"
     assert len(torch.load(final / "rng.pt", weights_only=False)["processes"]) == 2
     state = json.loads((final / "trainer_state.json").read_text())
@@ -724,7 +777,7 @@ def test_rollouts_sample_from_the_policy_and_their_log_probs_are_the_ratio_s_old
     del data["evaluation"]
     path = tmp_path / "sampled.ptlab.json"
     path.write_text(json.dumps(data))
-    processors, no_grad_passes, checked = [], [], []
+    processors, no_grad_passes, checked, token_passes = [], [], [], []
     real_processors, real_score, real_update = GenerationMixin._get_logits_processor, ppo_module.score, ppo_module.update
 
     def recording_processors(self, *args, **kwargs):
@@ -734,7 +787,7 @@ def test_rollouts_sample_from_the_policy_and_their_log_probs_are_the_ratio_s_old
 
     def recording_score(scorer, batch, *args, **kwargs):
         if not torch.is_grad_enabled():
-            no_grad_passes.append(len(batch))
+            (token_passes if kwargs.get("token_entropy") else no_grad_passes).append(len(batch))
         return real_score(scorer, batch, *args, **kwargs)
 
     def checking_update(cfg, policy, transitions, acc):
@@ -751,7 +804,8 @@ def test_rollouts_sample_from_the_policy_and_their_log_probs_are_the_ratio_s_old
     monkeypatch.setattr(ppo_module, "score", recording_score)
     monkeypatch.setattr(ppo_module, "update", checking_update)
     assert cli.main(["ppo", "--config", str(path), "--run-dir", str(tmp_path / "run")]) == 0
-    assert checked == [12] and no_grad_passes == []
+    assert checked == [12] and no_grad_passes == []  # only the per-token records' pass (logging.tokenRecordRate) reads without a gradient
+    assert sum(token_passes) == len(joined_token_records(tmp_path / "run")) > 0  # their text ends cut this family's decoded outputs whole
     assert processors and all(set(chain) == {TemperatureLogitsWarper, generation._SampledLogprobs} for chain in processors), processors
     trained = [r for r in records(tmp_path / "run") if r["kind"] == "train"][0]
     assert trained["metrics"]["ppo/first_step_logprob_gap"] < 1e-3
@@ -781,10 +835,11 @@ def test_the_generation_vs_training_mismatch_and_the_step_timeline_are_recorded_
 
     agreeing = metrics("agree")
     timeline = {k: v for k, v in [r for r in records(tmp_path / "agree") if r["kind"] == "train"][0]["metrics"].items() if k.startswith(("time/", "perf/"))}
-    stages = ("generation", "environment", "scoring", "training", "evaluation", "checkpoint")
+    stages = ("generation", "environment", "scoring", "token_records", "training", "evaluation", "checkpoint")
     assert set(timeline) == {f"time/{s}_s" for s in stages} | {"perf/tokens_per_second", "perf/generation_tokens_per_second", "perf/training_tokens_per_second"}, timeline
     assert timeline["time/generation_s"] > 0 and timeline["time/environment_s"] > 0 and timeline["time/training_s"] > 0
     assert (timeline["time/scoring_s"] > 0) == (old_logprobs == "recompute")  # group advantages with sampled log-probs score nothing
+    assert timeline["time/token_records_s"] > 0  # the config's logging.tokenRecordRate 0.5
     assert timeline["time/evaluation_s"] == timeline["time/checkpoint_s"] == 0  # none ran before the first update's record
     assert timeline["perf/generation_tokens_per_second"] > 0 and timeline["perf/training_tokens_per_second"] > 0
     assert agreeing["tokens"] > 0 and agreeing["logprob_abs_max"] < 1e-3 and 0 <= agreeing["kl"] < 1e-6, agreeing

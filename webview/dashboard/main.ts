@@ -18,7 +18,7 @@ import {
 } from 'chart.js';
 import { METRICS, RunRecords, TIME_STAGES, X_AXES, metricById, mismatchWarning, paperColumns, stepTimeline, toCsv, type RunInfo, type StepTimeline, type XKey } from '../../src/core/dashboard/model';
 import { timelineFigure } from './timeline';
-import type { FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
+import type { DashboardMark, FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
 import '../shared/elements';
 import { connectHost, el, themeColor } from '../shared/host';
 import { curveCsv, curveSeries, paperCsv, type Band, type DisplaySeries, type Smoothing } from '../../src/core/dashboard/series';
@@ -37,6 +37,8 @@ interface State {
   aggregate: boolean;
   /** Runs shown; null: every run that has the metric. */
   selected: string[] | null;
+  /** A step marked on a run's curves (an alert's point), until other runs are shown. */
+  mark?: DashboardMark & { folder: string };
 }
 
 interface RunData {
@@ -174,6 +176,8 @@ window.addEventListener('message', (event: MessageEvent<ToDashboard>) => {
     case 'focus':
       state.selected = message.folders;
       state.view = 'curves';
+      if (message.metric) state.metric = message.metric;
+      state.mark = message.mark && message.folders[0] !== undefined ? { ...message.mark, folder: message.folders[0] } : undefined;
       break;
     case 'settings':
       mismatchKlWarning = message.mismatchKlWarning;
@@ -310,6 +314,7 @@ function renderRunList(metricRuns: Set<string>): void {
       box.addEventListener('change', () => {
         const current = state.selected ?? runs.filter((r) => metricRuns.has(r.folder)).map((r) => r.folder);
         state.selected = box.checked ? [...new Set([...current, run.folder])] : current.filter((f) => f !== run.folder);
+        if (!box.checked && state.mark?.folder === run.folder) state.mark = undefined;
         changed();
       });
       const chip = el('span', { class: 'chip' });
@@ -417,6 +422,9 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
       return x === undefined ? [] : [{ x, label: `${run.runId} resumed @${seg.startStep}` }];
     }),
   );
+  const marked = state.mark && shownRuns.find((run) => run.folder === state.mark!.folder);
+  const markX = marked ? xOfStep(marked, state.mark!.step) : undefined;
+  if (markX !== undefined) markers.push({ x: markX, label: state.mark!.label });
   return new Chart<'line', Point[]>(curvesCanvas, {
     type: 'line',
     data: { datasets },

@@ -10,6 +10,7 @@ const STAGE_NAMES: Record<(typeof TIME_STAGES)[number], string> = {
   generation: 'generation',
   environment: 'environment and verifier',
   scoring: 'log-prob recompute',
+  token_records: 'per-token records',
   training: 'training',
   evaluation: 'evaluation',
   checkpoint: 'checkpointing',

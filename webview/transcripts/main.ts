@@ -7,9 +7,13 @@ import type { EpisodeDetail, EpisodeRow, FailureGroup, FromTranscripts, IndexPro
 import '../shared/elements';
 import { connectHost, el } from '../shared/host';
 import { routeLegend, routeSvg } from '../shared/routeMap';
+import { groupSection, historySection } from './related';
+import { TokenView, type MeasureChoice } from './tokens';
 
 interface State extends TranscriptsState {
   selected?: number;
+  /** What the outputs of turns with per-token records are colored by. */
+  tokenMeasure?: MeasureChoice;
 }
 
 const ROW_HEIGHT = 46;
@@ -312,7 +316,16 @@ function renderDetail(d: EpisodeDetail): void {
   );
   const rawLabel = r.source?.format === 'trl-completions' ? 'The record read from the parquet row (JSON)' : 'Raw record (JSON line)';
   const rawRecord = el('details', { class: 'raw-record' }, el('summary', {}, rawLabel), el('pre', { id: 'raw-record', class: 'turn-text' }, d.raw));
-  detail.replaceChildren(...[header, r.source ? sourceFields(r.source) : observation(d, vision), turnsList(d), rawRecord].filter((e): e is HTMLElement => e !== undefined));
+  const tokens = d.tokens
+    ? new TokenView(d, state.tokenMeasure ?? 'none', (measure) => {
+        state.tokenMeasure = measure;
+        host.setState(state);
+      })
+    : undefined;
+  const group = d.group ? groupSection(d.group, d.row, openDetail) : undefined;
+  const history = d.history ? historySection(d.history, d.row, openDetail) : undefined;
+  detail.replaceChildren(...[header, r.source ? sourceFields(r.source) : observation(d, vision), history, group, tokens?.bar, turnsList(d, tokens), rawRecord].filter((e): e is HTMLElement => e !== undefined));
+  tokens?.start();
 }
 
 /** Another trainer's columns that no episode field holds (reward functions, advantage, ground truth, extras), as written. */
@@ -352,7 +365,7 @@ function observation(d: EpisodeDetail, vision: boolean): HTMLElement {
   return box;
 }
 
-function turnsList(d: EpisodeDetail): HTMLElement {
+function turnsList(d: EpisodeDetail, tokens: TokenView | undefined): HTMLElement {
   const list = el('ol', { id: 'turns', class: 'turns' });
   d.record.turns.forEach((turn, t) => {
     const context = d.turns[t]!;
@@ -376,6 +389,8 @@ function turnsList(d: EpisodeDetail): HTMLElement {
       toggle.textContent = showRaw ? 'highlighted' : 'raw text';
     });
     item.append(el('div', { class: 'turn-label' }, `Turn ${t + 1} · model${turn.outputTokens !== undefined ? ` · ${turn.outputTokens} tokens` : ''}`, ' ', toggle), pretty, raw);
+    const heatmap = tokens?.heatmapFor(t, turn.output, [pretty, raw, toggle]);
+    if (heatmap) item.append(heatmap);
     const attempts = `attempt ${context.attempt}${context.position !== undefined ? ` at position ${context.position + 1}` : ''} · ${context.attemptsLeft} left`;
     item.append(
       el(

@@ -9,6 +9,7 @@ import evalSummarySchema from '../../../schemas/eval-summary.schema.json';
 import experimentSchema from '../../../schemas/experiment.schema.json';
 import metricRecordSchema from '../../../schemas/metric-record.schema.json';
 import runManifestSchema from '../../../schemas/run-manifest.schema.json';
+import tokenRecordSchema from '../../../schemas/token-record.schema.json';
 
 export const SCHEMAS = {
   'experiment.schema.json': experimentSchema,
@@ -16,6 +17,7 @@ export const SCHEMAS = {
   'metric-record.schema.json': metricRecordSchema,
   'episode-record.schema.json': episodeRecordSchema,
   'eval-summary.schema.json': evalSummarySchema,
+  'token-record.schema.json': tokenRecordSchema,
 } as const;
 
 export type SchemaFile = keyof typeof SCHEMAS;

@@ -331,7 +331,7 @@ export class RunRecords {
 }
 
 /** The stages a PPO update's record splits its time into (trainer/ptlab/ppo.py Timeline), in loop order. */
-export const TIME_STAGES = ['generation', 'environment', 'scoring', 'training', 'evaluation', 'checkpoint'] as const;
+export const TIME_STAGES = ['generation', 'environment', 'scoring', 'token_records', 'training', 'evaluation', 'checkpoint'] as const;
 export type TimeStage = (typeof TIME_STAGES)[number];
 
 export interface StepTimeline {

@@ -1,8 +1,9 @@
 // Following a growing metrics.jsonl: new bytes in, the new records out (for the dashboard)
 // and a running summary kept (for the jobs: latest step, latest ID and OOD success, latest
-// reward). Lines are split and parsed by JsonlTail, each checked by isMetricRecordShape.
+// reward; for the alerts: the series their rules read). Lines are split and parsed by JsonlTail, each checked by isMetricRecordShape.
 // Pure: the metrics worker feeds it file chunks; tests, strings.
 import type { EvaluationRecord, MetricRecord, TrainingRecord } from '../contracts/generated/types';
+import { AlertSeries } from './alerts';
 import { JsonlTail, type TailBatch } from './jsonlTail';
 import { isMetricRecordShape } from './metricShape';
 
@@ -21,6 +22,8 @@ export class MetricsTail {
   /** Bytes read from the file so far (the partial line included): where the next read starts. */
   offset = 0;
   readonly progress: JobProgress = { step: undefined, id: undefined, ood: undefined, reward: undefined, records: 0, skippedLines: 0 };
+  /** What the alert rules read (src/core/runs/alerts.ts). */
+  readonly alertSeries = new AlertSeries();
   /** The line reader; it keeps an incomplete last line for the next chunk. */
   private readonly lines = new JsonlTail(isMetricRecordShape);
   /** OOD rates at the latest OOD step, to average several OOD splits. */
@@ -44,6 +47,7 @@ export class MetricsTail {
     const { progress } = this;
     const step = record.step;
     progress.records++;
+    this.alertSeries.add(record);
     if (progress.step === undefined || step > progress.step) progress.step = step;
     if (record.kind === 'train') {
       const reward = (record as TrainingRecord).metrics['rollout/reward_mean'];

@@ -211,6 +211,20 @@ export class EpisodeFile {
     return this.index.failureSummary(this.selection?.rows ?? this.index.select({}));
   }
 
+  /** The records of the rows a query selects without text (the first `limit`), for the detail's related episodes. */
+  async records(query: TranscriptQuery, limit = 500): Promise<{ row: number; record: EpisodeRecord }[]> {
+    return this.first(async () => {
+      const rows = this.index.select(query).subarray(0, limit);
+      const lines = await this.readRows(rows);
+      const found: { row: number; record: EpisodeRecord }[] = [];
+      rows.forEach((i, k) => {
+        const record = this.parse(i, lines[k]!);
+        if (typeof record !== 'string') found.push({ row: i, record });
+      });
+      return found;
+    });
+  }
+
   /** Row i's line, parsed (or why it does not parse now: the file changed under us), and where it is. */
   async readRow(i: number): Promise<{ raw: string; line: number; file?: string; record: EpisodeRecord | string }> {
     const { offset, length, line, segment } = this.index.location(i);

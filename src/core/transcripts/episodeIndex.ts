@@ -189,6 +189,7 @@ export class EpisodeIndex {
     const tasks = wanted(query.tasks);
     const modes = wanted(query.failureModes);
     const checkpoints = wanted(query.checkpoints);
+    const seeds = query.seeds?.length ? new Set(query.seeds) : undefined;
     const out = new Uint32Array(this.size);
     let n = 0;
     for (let i = 0; i < this.size; i++) {
@@ -197,6 +198,7 @@ export class EpisodeIndex {
       if (tasks && !tasks.has(this.task[i]!)) continue;
       if (modes && !modes.has(this.failureMode[i]!)) continue;
       if (checkpoints && !checkpoints.has(this.checkpoint[i]!)) continue;
+      if (seeds && !seeds.has(this.seed[i]!)) continue;
       if (query.success !== undefined && this.success[i] !== (query.success ? 1 : 0)) continue;
       if (query.stepMin !== undefined && this.step[i]! < query.stepMin) continue;
       if (query.stepMax !== undefined && this.step[i]! > query.stepMax) continue;

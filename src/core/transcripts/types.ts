@@ -13,6 +13,8 @@ export interface TranscriptQuery {
   success?: boolean;
   failureModes?: string[];
   checkpoints?: string[];
+  /** Episode seeds (a GRPO group's, an evaluation seed through training). */
+  seeds?: number[];
   stepMin?: number;
   stepMax?: number;
   rewardMin?: number;
@@ -95,4 +97,31 @@ export interface TurnContext {
   attemptsLeft: number;
   /** V-IRL: rail position (0-based) the turn answered at. */
   position?: number;
+}
+
+/** One turn's tokens, decoded: every array has `tokens` entries. */
+export interface TurnTokens {
+  turn: number;
+  /** The update that trained on the turn. */
+  update?: number;
+  tokens: number;
+  ids: number[];
+  /** Where each token's text ends in the turn's output (UTF-16 code units). */
+  textEnds: number[];
+  sampling: number[];
+  training: number[];
+  entropy: number[];
+  ratio: number[];
+  weight: number[];
+  advantage: number;
+  value: number | null;
+  return: number;
+  reward: number;
+  clip?: number;
+}
+
+/** An episode's per-token records, and the lines of it that could not be read. */
+export interface EpisodeTokens {
+  turns: TurnTokens[];
+  problems: string[];
 }

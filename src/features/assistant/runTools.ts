@@ -1,6 +1,7 @@
 // Language-model tools (package.json languageModelTools): an assistant in VS Code asks about the
 // workspace's runs. Read-only: list runs with their status and latest ID/OOD success, compare
-// two runs' latest evaluations, find episodes by failure mode, split, outcome, reward or text.
+// two runs' latest evaluations, find episodes by failure mode, split, outcome, reward or text,
+// summarise a run's alerts.
 // Each answer is text the model reads; the numbers come from the run folders' own files
 // (metrics.jsonl's tail, episodes through the transcript worker), never from a cache.
 import { open } from 'node:fs/promises';
@@ -10,7 +11,9 @@ import type { RunFolder } from '../../core/runs/runFolder';
 import { describeComparison, describeRun, METRICS_TAIL_BYTES, summarizeRun, tailRecords, type RunSummary } from '../../core/runs/runSummary';
 import type { TranscriptQuery } from '../../core/transcripts/types';
 import { TranscriptClient } from '../../workers/transcripts';
+import type { RunAlerts } from '../runs/runAlerts';
 import type { RunFolders } from '../runs/runFolders';
+import { ALERT_NAMES, alertRules } from '../../core/runs/alerts';
 
 export interface ListRunsInput {
   /** Only runs whose experiment name or folder contains this. */
@@ -20,6 +23,10 @@ export interface ListRunsInput {
 export interface CompareRunsInput {
   a: string;
   b: string;
+}
+
+export interface RunAlertsInput {
+  run: string;
 }
 
 export interface FindEpisodesInput {
@@ -61,9 +68,15 @@ async function summary(run: RunFolder): Promise<RunSummary> {
 
 /** The run a model names: its folder relative to the workspace (as listRuns says it) or absolute. */
 async function findRun(runs: RunFolders, name: string): Promise<RunFolder> {
-  const all = await runs.all();
   const wanted = name.replace(/\\/g, '/').replace(/\/+$/, '');
-  const run = all.find((r) => relative(r.folder) === wanted || r.folder === wanted || (isAbsolute(wanted) && r.folder === wanted));
+  const named = (all: RunFolder[]) => all.find((r) => relative(r.folder) === wanted || r.folder === wanted || (isAbsolute(wanted) && r.folder === wanted));
+  let all = await runs.all();
+  let run = named(all);
+  if (!run) {
+    await runs.rescan(); // a run made a moment ago: its file events may not have come yet
+    all = await runs.all();
+    run = named(all);
+  }
   if (!run) throw new Error(`no run folder "${name}" in the workspace: ptlab_listRuns names them (${all.length} run(s))`);
   return run;
 }
@@ -109,7 +122,18 @@ export async function findEpisodes(runs: RunFolders, input: FindEpisodesInput): 
   }
 }
 
-export function registerRunTools(context: vscode.ExtensionContext, runs: RunFolders): void {
+export async function runAlertsTool(runs: RunFolders, alerts: RunAlerts, input: RunAlertsInput): Promise<string> {
+  const run = await findRun(runs, input.run);
+  if (run.source !== 'ptlab') return `${relative(run.folder)} is another trainer's run: alerts read our runs' metrics.jsonl and run.json.`;
+  const found = await alerts.alertsOf(run);
+  const rules = alertRules(run.manifest?.config);
+  const on = (Object.keys(rules) as (keyof typeof rules)[]).filter((k) => rules[k].enabled);
+  const head = `${relative(run.folder)} (${run.manifest?.status ?? 'no run.json'}): rules on: ${on.join(', ') || 'none'} (the experiment's alerts, defaults filled in).`;
+  if (!found.length) return `${head}\nNo alert: no rule fires on its records.`;
+  return [head, ...found.map((a) => `- ${ALERT_NAMES[a.rule]}${a.step !== undefined ? ` from step ${a.step}` : ''}${a.updates > 1 ? ` (held on ${a.updates} updates since)` : ''}: ${a.message}.`)].join('\n');
+}
+
+export function registerRunTools(context: vscode.ExtensionContext, runs: RunFolders, alerts: RunAlerts): void {
   if (typeof vscode.lm?.registerTool !== 'function') return; // a VS Code without language-model tools
   const tool = <T>(name: string, message: string, answer: (input: T) => Promise<string>) =>
     vscode.lm.registerTool<T>(name, {
@@ -120,5 +144,6 @@ export function registerRunTools(context: vscode.ExtensionContext, runs: RunFold
     tool<ListRunsInput>('ptlab_listRuns', 'Reading the runs and their latest evaluations', (input) => listRuns(runs, input)),
     tool<CompareRunsInput>('ptlab_compareRuns', 'Comparing two runs', (input) => compareRunsTool(runs, input)),
     tool<FindEpisodesInput>('ptlab_findEpisodes', "Searching a run's episodes", (input) => findEpisodes(runs, input)),
+    tool<RunAlertsInput>('ptlab_runAlerts', "Checking a run's alerts", (input) => runAlertsTool(runs, alerts, input)),
   );
 }

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { RunInfo } from '../../core/dashboard/model';
 import type { RunSource } from '../../core/runs/runFolder';
 import { runInfo } from '../../core/runs/runInfo';
-import { DASHBOARD_VIEW_TYPE, type FromDashboard, type ToDashboard } from '../../protocol/dashboard';
+import { DASHBOARD_VIEW_TYPE, type DashboardMark, type FromDashboard, type ToDashboard } from '../../protocol/dashboard';
 import type { RunFolders } from '../runs/runFolders';
 import type { MetricsRequests } from '../../workers/metrics';
 import { webviewHtml, webviewOptions } from '../webview/html';
@@ -16,8 +16,15 @@ import { debounce } from '../debounce';
 const DEFAULT_MISMATCH_KL_WARNING = 1e-3;
 const LIVE_POLL_MS = 2000;
 
-/** `ptlab.openDashboard` takes nothing, a run folder or run folders (the Runs view passes them). */
-export type OpenDashboardArgument = vscode.Uri | vscode.Uri[] | undefined;
+/** `ptlab.openDashboard` takes nothing, a run folder or run folders (the Runs view passes them),
+ * or run folders with a metric to show and a step to mark (an alert's link). */
+export type OpenDashboardArgument = vscode.Uri | vscode.Uri[] | { runs: vscode.Uri[]; metric?: string; mark?: DashboardMark } | undefined;
+
+interface Focus {
+  folders: string[];
+  metric?: string;
+  mark?: DashboardMark;
+}
 
 export class DashboardPanel {
   private static current: DashboardPanel | undefined;
@@ -25,7 +32,7 @@ export class DashboardPanel {
   /** The workspace's runs: the dashboard's summary (folder relative to the workspace) and where the run lives. */
   private shown: { info: RunInfo; folder: string; metricsFile: string; source: RunSource }[] = [];
   private ready = false;
-  private focus: string[] | undefined;
+  private focus: Focus | undefined;
 
   static register(context: vscode.ExtensionContext, runs: RunFolders): void {
     context.subscriptions.push(
@@ -39,7 +46,7 @@ export class DashboardPanel {
   }
 
   static show(extensionUri: vscode.Uri, runs: RunFolders, target?: OpenDashboardArgument): DashboardPanel {
-    const focus = target === undefined ? undefined : (Array.isArray(target) ? target : [target]).map((uri) => vscode.workspace.asRelativePath(uri, false));
+    const focus = focusOf(target);
     if (DashboardPanel.current) {
       DashboardPanel.current.panel.reveal();
       DashboardPanel.current.focusOn(focus);
@@ -96,10 +103,10 @@ export class DashboardPanel {
   }
 
   /** Show these runs: now, or once the webview is ready (then the user's choices rule). */
-  private focusOn(folders: string[] | undefined): void {
-    if (!folders) return;
-    if (this.ready) this.post({ type: 'focus', folders });
-    else this.focus = folders;
+  private focusOn(focus: Focus | undefined): void {
+    if (!focus) return;
+    if (this.ready) this.post({ type: 'focus', ...focus });
+    else this.focus = focus;
   }
 
   private async onMessage(message: FromDashboard): Promise<void> {
@@ -109,7 +116,7 @@ export class DashboardPanel {
         this.ready = true;
         this.postSettings();
         this.post({ type: 'runs/set', runs: this.shown.map((r) => r.info) });
-        if (this.focus) this.post({ type: 'focus', folders: this.focus });
+        if (this.focus) this.post({ type: 'focus', ...this.focus });
         this.focus = undefined;
         this.toWorker('rewind', {});
         return;
@@ -168,4 +175,12 @@ export class DashboardPanel {
     this.toWorker('show', { files: [] });
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+function focusOf(target: OpenDashboardArgument): Focus | undefined {
+  if (target === undefined) return undefined;
+  const relative = (uris: vscode.Uri[]) => uris.map((uri) => vscode.workspace.asRelativePath(uri, false));
+  if (target instanceof vscode.Uri) return { folders: relative([target]) };
+  if (Array.isArray(target)) return { folders: relative(target) };
+  return { folders: relative(target.runs.map((uri) => vscode.Uri.from(uri))), ...(target.metric ? { metric: target.metric } : {}), ...(target.mark ? { mark: target.mark } : {}) };
 }

@@ -146,6 +146,11 @@ export class TranscriptsPanel {
     const route = recordRoute(record, nodeRouteFileLoader(folder));
     if (route.map) detail.route = route.map;
     if (route.note) detail.routeNote = route.note;
+    if (!record.source) {
+      const tokens = await this.client.request('tokens', { step: record.step, split: record.split, episode: record.episode });
+      if (tokens && (tokens.turns.length || tokens.problems.length)) detail.tokens = tokens;
+    }
+    Object.assign(detail, await this.client.request('related', { row }));
     return detail;
   }
 

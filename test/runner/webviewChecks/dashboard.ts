@@ -185,3 +185,53 @@ checks.push({
     await view.locator('#view-curves').click();
   },
 });
+
+checks.push({
+  title: 'webview: a running run whose reward collapses raises a notification; its link opens the dashboard on the reward at that update',
+  async run({ runCommand, activeWebview, workspace, page, screenshot }) {
+    const { mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const folder = join(workspace, 'runs', 'collapsing', 'ppo');
+    mkdirSync(folder, { recursive: true });
+    const beat = new Date().toISOString();
+    const rewards = [-8, -7, -6, -5, -4, -3, -3, -3, -3, -3, -6, -7, -8, -8, -8, -8];
+    const compute = (step: number) => ({ parameters: 1000, trainTokens: step * 100, inferenceTokens: step * 500, gflops: step * 2 });
+    writeFileSync(join(folder, 'metrics.jsonl'), rewards.map((r, i) => JSON.stringify({ kind: 'train', step: i + 1, time: beat, compute: compute(i + 1), metrics: { 'rollout/reward_mean': r, 'ppo/entropy': 1, 'ppo/approx_kl': 0.01 } })).join('\n') + '\n');
+    writeFileSync(join(folder, 'run.json'), JSON.stringify({ schemaVersion: 1, runId: 'ppo', experiment: 'collapsing', job: 'ppo', status: 'running', createdAt: beat, updatedAt: beat, heartbeatAt: beat, config: { environment: { env: 'generalpoints', target: 24, faceCards: 'all-10', modality: 'language' } }, command: ['python', '-m', 'ptlab', 'ppo'], seeds: { global: 0 }, host: { hostname: 'here', platform: 'linux' }, progress: { step: 16 }, checkpoints: [] }));
+    try {
+      await runCommand('Post-Training Lab: Refresh Runs');
+      await runCommand('Post-Training Lab: Check Run Alerts Now');
+      // a toast hides after a while: the notification center keeps it
+      const message = 'runs/collapsing/ppo: reward collapse at step 13. rollout/reward_mean over the last 5 updates fell to -5.40';
+      const toast = page.locator('.notification-toast', { hasText: message });
+      const listed = page.locator('.notifications-center .monaco-list-row', { hasText: message });
+      const deadline = Date.now() + 45_000;
+      while (!(await toast.first().isVisible()) && !(await listed.first().isVisible())) {
+        if (Date.now() > deadline) {
+          const shown = await page.locator('.notification-toast, .notifications-center .monaco-list-row').allTextContents();
+          await screenshot('failed-alert-notification');
+          throw new Error(`no reward-collapse notification; notifications: ${JSON.stringify(shown).slice(0, 400)}`);
+        }
+        if (!(await listed.first().isVisible())) await runCommand('Notifications: Show Notifications');
+        await page.waitForTimeout(1000);
+      }
+      const notification = (await toast.first().isVisible()) ? toast.first() : listed.first();
+      await page.waitForTimeout(300);
+      await screenshot('alert-notification');
+      await notification.getByRole('button', { name: 'Open in Dashboard' }).click();
+      const view = activeWebview();
+      const status = view.locator('#status', { hasText: 'Reward (rollout mean) vs' });
+      await status.waitFor({ timeout: 30_000 });
+      const text = (await status.textContent()) ?? '';
+      if (!text.includes('1 curve(s)')) throw new Error(`status: ${text}`);
+      const ticked = await view.locator('#run-list input[data-folder]:checked').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('data-folder')));
+      if (ticked.join() !== 'runs/collapsing/ppo') throw new Error(`runs shown: ${ticked.join()}`);
+      await expectInk(view, '#curves-chart', 1000, 'the reward chart');
+      await page.waitForTimeout(300);
+      await screenshot('dashboard-alert');
+    } finally {
+      rmSync(join(workspace, 'runs', 'collapsing'), { recursive: true, force: true });
+      await runCommand('Post-Training Lab: Refresh Runs');
+    }
+  },
+});

@@ -170,8 +170,13 @@ export const checks: WebviewCheck[] = [
         await rows.nth(i).click();
         await view.locator('#detail h2', { hasText: `episode ${i} ` }).waitFor({ timeout: 30_000 });
         for (const toggle of await view.locator('#detail details').all()) await toggle.evaluate((d) => ((d as HTMLDetailsElement).open = true));
-        const detail = (await view.locator('#detail').textContent()) ?? '';
         const record = corpus[i]!;
+        // the corpus's tokens.jsonl cuts every output into tokens: the heatmap shows each piece as text
+        await view.locator('#token-bar button[data-measure="entropy"]').click({ timeout: 30_000 });
+        const heatmaps = await view.locator('#turns pre.heatmap').allTextContents();
+        if (heatmaps.join('\u0000') !== record.turns.map((t) => t.output).join('\u0000')) throw new Error(`record ${i}: the heatmaps do not show the outputs as text: ${JSON.stringify(heatmaps).slice(0, 300)}`);
+        await view.locator('#turns pre.heatmap .tok').first().hover();
+        const detail = (await view.locator('#detail').textContent()) ?? '';
         const strings = [record.runId, record.split, record.checkpoint, record.failureMode, ...Object.values(record.state).filter((v) => typeof v === 'string'), ...record.turns.flatMap((t) => [t.prompt ?? t.promptDelta, t.output, t.message])];
         const missing = strings.filter((s) => typeof s === 'string' && !detail.includes(s));
         if (missing.length) throw new Error(`record ${i}: not shown verbatim as text: ${missing.join(' | ').slice(0, 300)}`);
@@ -240,6 +245,105 @@ export const checks: WebviewCheck[] = [
       }
       const injected = await verl.locator('#detail').evaluate((d) => d.querySelectorAll('img[src="x"], script, b, i').length);
       if (injected) throw new Error(`hostile text became ${injected} elements`);
+      await context.runCommand('View: Close All Editors');
+    },
+  },
+  {
+    title: "webview: transcripts color a PPO run's tokens by sampling and training log-prob, their gap, entropy and ratio, with hover values (real trainer output)",
+    async run(context) {
+      const { page, screenshot } = context;
+      const view = await openTranscripts(context, 'runs/tokens/gp-l-ppo');
+      const lines = readFileSync(join(context.workspace, 'runs', 'tokens', 'gp-l-ppo', 'tokens.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { step: number; episode: number; turn: number; tokens: number });
+      // an episode of 5 turns, all of them recorded
+      const turnsOf = (step: number, episode: number) => lines.filter((l) => l.step === step && l.episode === episode);
+      const chosen = lines.find((l) => l.turn === 4 && turnsOf(l.step, l.episode).length === 5)!;
+      await view.locator('#step-min').evaluate((e, step) => {
+        const field = e as HTMLElement & { value: string };
+        field.value = String(step);
+        field.dispatchEvent(new Event('change'));
+      }, chosen.step);
+      await view.locator('#episode-list .episode-row', { hasText: `step ${chosen.step} · ep ${chosen.episode} ` }).first().click();
+      await view.locator('#detail h2', { hasText: `step ${chosen.step} · episode ${chosen.episode} ` }).waitFor({ timeout: 30_000 });
+      const bar = view.locator('#token-bar');
+      const head = (await bar.locator('p').first().textContent()) ?? '';
+      if (!head.startsWith('Per-token records of 5 of 5 turn(s), trained at update')) throw new Error(`token bar: ${head}`);
+      await bar.locator('button[data-measure="sampling"]').click();
+      const spans = view.locator('#turns pre.heatmap[data-turn="0"] .tok');
+      const first = turnsOf(chosen.step, chosen.episode).find((l) => l.turn === 0)!;
+      if ((await spans.count()) !== first.tokens) throw new Error(`turn 1 shows ${await spans.count()} tokens, its record has ${first.tokens}`);
+      const colored = await view.locator('#turns pre.heatmap .tok').evaluateAll((all) => all.filter((s) => getComputedStyle(s).backgroundColor !== 'rgba(0, 0, 0, 0)').length);
+      if (colored < first.tokens) throw new Error(`only ${colored} tokens colored`);
+      if ((await view.locator('#turns pre.output:not(.heatmap):not(.under-heatmap)').count()) !== 0) throw new Error('the plain outputs still show beside the heatmaps');
+      const legend = (await view.locator('#token-legend').textContent()) ?? '';
+      if (!legend.startsWith('sampling log-prob-')) throw new Error(`legend: ${legend}`);
+      await spans.nth(1).hover();
+      const readout = (await view.locator('#token-readout').textContent()) ?? '';
+      if (!readout.startsWith(`turn 1, token 2 of ${first.tokens}: `) || !/sampling -?\d/.test(readout) || !readout.includes(' · Δ ') || !readout.includes('value — (no value head)')) throw new Error(`readout: ${readout}`);
+      await page.waitForTimeout(300);
+      await screenshot('transcripts-tokens');
+      const gap = (await view.locator('#token-gap').textContent()) ?? '';
+      if (!/^Training vs sampling log-probs over \d+ tokens: mean \|Δ\| [\d.e+-]+, max \|Δ\| [\d.e+-]+ at turn \d, token \d+\.$/.test(gap)) throw new Error(`gap: ${gap}`);
+      const timings: string[] = [];
+      for (const measure of ['diff', 'entropy', 'ratio', 'advantage', 'weight', 'training']) {
+        await bar.locator(`button[data-measure="${measure}"]`).click();
+        if ((await bar.locator(`button[data-measure="${measure}"]`).getAttribute('aria-pressed')) !== 'true') throw new Error(`${measure} not selected`);
+        timings.push(`${measure} ${await bar.getAttribute('data-render-ms')} ms`);
+      }
+      console.log(`    heatmap repaint (this episode's 5 turns): ${timings.join(', ')}`);
+      await bar.locator('button[data-measure="none"]').click();
+      if ((await view.locator('#turns pre.heatmap:visible').count()) !== 0 || (await view.locator('#turns pre.output.under-heatmap').count()) !== 0) throw new Error('"nothing" left the heatmaps on');
+      await bar.locator('button[data-measure="sampling"]').click(); // the next episode opens colored as this one was left
+      await context.runCommand('View: Close All Editors');
+    },
+  },
+  {
+    title: 'webview: a rollout episode shows its GRPO group (returns, mean, std, advantages); an evaluation seed its answers through training (real trainer output)',
+    async run(context) {
+      const { page, screenshot } = context;
+      const view = await openTranscripts(context, 'runs/tokens/gp-l-ppo');
+      const all = readFileSync(join(context.workspace, 'runs', 'tokens', 'gp-l-ppo', 'episodes.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { step: number; split: string; episode: number; seed: number; turns: { return?: number; advantage?: number }[] });
+      const rollout = all.find((r) => r.split === 'train' && r.step === 1 && r.episode === 0)!;
+      const members = all.filter((r) => r.split === 'train' && r.step === 1 && r.seed === rollout.seed);
+      await view.locator('#episode-list .episode-row', { hasText: 'train · step 1 · ep 0 ' }).first().click();
+      const group = view.locator('#episode-group');
+      await group.waitFor({ timeout: 30_000 });
+      const summary = (await group.locator('summary').textContent()) ?? '';
+      if (summary !== `Group: ${members.length} episodes of seed ${rollout.seed} at update 1`) throw new Error(`group: ${summary}`);
+      const returns = members.map((m) => m.turns[0]!.return!);
+      const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+      const stats = (await view.locator('#group-stats').textContent()) ?? '';
+      if (!stats.startsWith(`returns: mean ${mean.toFixed(3)}, std `)) throw new Error(`stats: ${stats} (mean ${mean})`);
+      if ((await group.locator('tr.group-member').count()) !== members.length || (await group.locator('tr[aria-current="true"]').count()) !== 1) throw new Error('the group table does not list the members with this one current');
+      const shown = await group.locator('.group-advantages').allTextContents();
+      if (shown.some((a) => a.startsWith('—'))) throw new Error(`advantages not recorded: ${shown.join(' | ')}`);
+      await page.waitForTimeout(300);
+      await screenshot('transcripts-group');
+      const other = members.find((m) => m.episode !== 0)!;
+      await group.locator('tr.group-member:not(.current)').first().click();
+      await view.locator('#detail h2', { hasText: `train · step 1 · episode ${other.episode} ` }).waitFor({ timeout: 30_000 });
+
+      await view.locator('#episode-list').evaluate((list) => (list.scrollTop = 0)); // the list is virtual: its first rows are drawn again at the top
+      await view.locator('#episode-list .episode-row', { hasText: 'id · step 0 · ep 0 ' }).first().click();
+      const history = view.locator('#seed-history');
+      await history.waitFor({ timeout: 30_000 });
+      const title = (await history.locator('summary').textContent()) ?? '';
+      if (!/^Seed \d+ through training: 3 evaluations of id$/.test(title)) throw new Error(`history: ${title}`);
+      const steps = await history.locator('.history-point').evaluateAll((all) => all.map((b) => b.getAttribute('data-step')));
+      if (steps.join() !== '0,1,2' || (await history.locator('.history-point[aria-current="true"]').getAttribute('data-step')) !== '0') throw new Error(`steps: ${steps.join()}`);
+      const verdict = (await view.locator('#history-verdict').textContent()) ?? '';
+      if (!verdict.startsWith("The first attempt's answer")) throw new Error(`verdict: ${verdict}`);
+      console.log(`    ${title}: ${verdict}`);
+      await history.locator('.history-point[data-step="2"]').click();
+      await view.locator('#detail h2', { hasText: 'id · step 2 · episode 0 ' }).waitFor({ timeout: 30_000 });
+      await view.locator('#seed-history .history-point[data-step="2"][aria-current="true"]').waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(300);
+      await screenshot('transcripts-history');
       await context.runCommand('View: Close All Editors');
     },
   },

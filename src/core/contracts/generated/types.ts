@@ -81,6 +81,14 @@ export type Turn = {
     | 'budget-exhausted';
   outputTokens?: number;
   promptTokens?: number;
+  /**
+   * PPO rollout turns: the advantage the update computed for this attempt (after the rollout's normalization with GAE; over the group's std with ppo.groupStd), whether or not the update drew the attempt to train on.
+   */
+  advantage?: number;
+  /**
+   * PPO rollout turns: the return the advantage came from (GAE's return; with group advantages the episode's return, or with ppo.groupCredit "turn" the return-to-go from this attempt).
+   */
+  return?: number;
 } & (
   | {
       [k: string]: unknown | undefined;
@@ -138,6 +146,14 @@ export type Turn = {
       | 'budget-exhausted';
     outputTokens?: number;
     promptTokens?: number;
+    /**
+     * PPO rollout turns: the advantage the update computed for this attempt (after the rollout's normalization with GAE; over the group's std with ppo.groupStd), whether or not the update drew the attempt to train on.
+     */
+    advantage?: number;
+    /**
+     * PPO rollout turns: the return the advantage came from (GAE's return; with group advantages the episode's return, or with ppo.groupCredit "turn" the return-to-go from this attempt).
+     */
+    return?: number;
   } & (
     | {
         [k: string]: unknown | undefined;
@@ -177,6 +193,7 @@ export interface ExperimentConfig {
   ppo?: Ppo;
   evaluation?: Evaluation;
   logging?: Logging;
+  alerts?: Alerts;
   launcher?: Launcher;
 }
 export interface GeneralPoints {
@@ -699,6 +716,50 @@ export interface Logging {
    * Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`. `wandb`: a W&B run in RUN/wandb under the same names, offline unless WANDB_MODE says otherwise (`wandb sync` uploads it; needs pip install -e 'trainer[wandb]'), one W&B run per process lifetime grouped by the run id.
    */
   reportTo?: ('tensorboard' | 'wandb')[];
+  /**
+   * The share of PPO rollout episodes whose turns get per-token records in RUN/tokens.jsonl (token-record.schema.json): each generated token's sampling and training log-probs, entropy, weight and ratio at the update, with the turn's advantage, value and return; the transcript viewer shows them as heatmaps. Episodes are drawn by a hash of the run's seed and the episode's number (no random stream is touched). Costs a no-grad forward pass over the sampled turns per update; 0 turns it off.
+   */
+  tokenRecordRate?: number;
+}
+/**
+ * Rules the extension checks on this experiment's runs while they run (from run.json's copy of this config): each sends a VS Code notification once per run with a link to the point in the dashboard, and the assistant's ptlab_runAlerts tool lists them. Every rule is on by default; `enabled: false` turns one off.
+ */
+export interface Alerts {
+  /**
+   * The mean of rollout/reward_mean over the last `window` updates falls `drop` or more (reward units) below its best `window`-update mean so far.
+   */
+  rewardCollapse?: {
+    enabled?: boolean;
+    window?: number;
+    drop?: number;
+  };
+  /**
+   * ppo/entropy stays below `fraction` of its first update's value for `window` updates in a row.
+   */
+  entropyCollapse?: {
+    enabled?: boolean;
+    window?: number;
+    fraction?: number;
+  };
+  /**
+   * ppo/approx_kl (how far an update moved the policy from the rollout's, per transition) exceeds `max`.
+   */
+  klSpike?: {
+    enabled?: boolean;
+    max?: number;
+  };
+  /**
+   * A loss or gradient is not finite: the run failed on it, PPO skipped transitions with non-finite log-probs (ppo/nonfinite_skipped), or an SFT step's gradient norm was not finite.
+   */
+  nonFinite?: {
+    enabled?: boolean;
+  };
+  /**
+   * A running run's heartbeat (run.json's heartbeatAt, every 10 s) is older than the ptlab.staleAfterSeconds setting.
+   */
+  stalledHeartbeat?: {
+    enabled?: boolean;
+  };
 }
 /**
  * Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.
@@ -861,6 +922,10 @@ export interface RunManifest {
     metrics?: string;
     episodes?: string;
     log?: string;
+    /**
+     * Per-token records of sampled PPO rollout turns (token-record.schema.json); PPO runs with logging.tokenRecordRate above 0.
+     */
+    tokens?: string;
   };
   evaluationDecoding?: Decoding;
 }
@@ -1216,4 +1281,82 @@ export interface Rate5 {
    */
   stderr: number;
   n: number;
+}
+/**
+ * The tokens of one sampled PPO rollout turn, written next to episodes.jsonl when the turn's episode record is written (logging.tokenRecordRate). The record of the turn is the line of episodes.jsonl with the same step, split and episode; `turn` is its index in that record's turns. Per-token values are little-endian arrays, base64-encoded, all of `tokens` entries: float32 for log-probs and the like, int32 for ids and text offsets. Read them with numpy: `np.frombuffer(base64.b64decode(line['sampling']), '<f4')`.
+ */
+export interface TokenRecord {
+  runId: string;
+  /**
+   * The update whose rollout the turn's episode finished in (its record's step).
+   */
+  step: number;
+  /**
+   * The record's split: train.
+   */
+  split: string;
+  /**
+   * The record's episode number (within its step and split).
+   */
+  episode: number;
+  /**
+   * The turn's index in the record's turns.
+   */
+  turn: number;
+  /**
+   * The update that trained on the turn (the record's step, or earlier for a turn of an episode that went on past an update).
+   */
+  update?: number;
+  /**
+   * How many tokens the turn generated: the length of every array.
+   */
+  tokens: number;
+  /**
+   * The generated token ids.
+   */
+  ids: string;
+  /**
+   * Where each token's text ends in the turn's output (UTF-16 code units, as JavaScript strings index); a token past the output's text (the stop token) ends at its length.
+   */
+  textEnds: string;
+  /**
+   * Each token's log-prob under the distribution the rollout sampled it from (temperature applied).
+   */
+  sampling: string;
+  /**
+   * Each token's log-prob under the training forward pass with the rollout's weights, before the update (temperature applied).
+   */
+  training: string;
+  /**
+   * The entropy (nats) of the training forward's next-token distribution at each token.
+   */
+  entropy: string;
+  /**
+   * Each token's probability ratio to the old policy in the update's last training pass over the turn (its last epoch): exp(log-prob - old log-prob).
+   */
+  ratio: string;
+  /**
+   * Each token's weight in the turn's log-prob (ppo.thoughtWeight for reasoning tokens, 1 for the answer).
+   */
+  weight: string;
+  /**
+   * The turn's advantage, as the update used it (normalized).
+   */
+  advantage: number;
+  /**
+   * The value head's estimate at the turn's prompt; null without a value head (group advantages).
+   */
+  value?: number | null;
+  /**
+   * The return the advantage was computed from.
+   */
+  return: number;
+  /**
+   * The turn's trained reward.
+   */
+  reward: number;
+  /**
+   * ppo.clip: ratios beyond 1 +- clip were clipped.
+   */
+  clip?: number;
 }

@@ -1,0 +1,158 @@
+// Alerts on a run: reward collapse, entropy collapse, a KL spike, a non-finite loss, a stalled
+// heartbeat. The rules come from the experiment's `alerts` (schemas/experiment.schema.json),
+// defaults filled in; the metric series they read are kept by MetricsTail as the metrics
+// worker follows a run's metrics.jsonl. Each rule reports its first firing (where, and how
+// many updates it held on since). Pure: the extension notifies, the assistant's tool lists.
+import type { MetricRecord, RunManifest, TrainingRecord } from '../contracts/generated/types';
+import type { RunState } from './runFolder';
+
+export type AlertRule = 'reward-collapse' | 'entropy-collapse' | 'kl-spike' | 'non-finite' | 'stalled-heartbeat';
+
+export interface AlertRules {
+  rewardCollapse: { enabled: boolean; window: number; drop: number };
+  entropyCollapse: { enabled: boolean; window: number; fraction: number };
+  klSpike: { enabled: boolean; max: number };
+  nonFinite: { enabled: boolean };
+  stalledHeartbeat: { enabled: boolean };
+}
+
+export const DEFAULT_ALERT_RULES: AlertRules = {
+  rewardCollapse: { enabled: true, window: 5, drop: 2 },
+  entropyCollapse: { enabled: true, window: 3, fraction: 0.1 },
+  klSpike: { enabled: true, max: 0.1 },
+  nonFinite: { enabled: true },
+  stalledHeartbeat: { enabled: true },
+};
+
+/** The experiment's rules (its config's `alerts`, as run.json keeps it) over the defaults. */
+export function alertRules(config: unknown): AlertRules {
+  const given = ((config as { alerts?: Partial<Record<keyof AlertRules, object>> } | undefined)?.alerts ?? {}) as Partial<Record<keyof AlertRules, object>>;
+  const rules = structuredClone(DEFAULT_ALERT_RULES);
+  for (const key of Object.keys(rules) as (keyof AlertRules)[]) Object.assign(rules[key], given[key] ?? {});
+  return rules;
+}
+
+export interface RunAlert {
+  rule: AlertRule;
+  /** The update (or step) where it first fired; undefined for the heartbeat. */
+  step?: number;
+  /** The metric it read there, and its value. */
+  metric?: string;
+  value?: number;
+  /** Updates since the first firing on which the condition held (1: only then). */
+  updates: number;
+  message: string;
+}
+
+export const ALERT_NAMES: Record<AlertRule, string> = {
+  'reward-collapse': 'reward collapse',
+  'entropy-collapse': 'entropy collapse',
+  'kl-spike': 'KL spike',
+  'non-finite': 'non-finite loss',
+  'stalled-heartbeat': 'stalled heartbeat',
+};
+
+const REWARD = 'rollout/reward_mean';
+const ENTROPY = 'ppo/entropy';
+const KL = 'ppo/approx_kl';
+const SKIPPED = 'ppo/nonfinite_skipped';
+const GRAD_NORM = 'train/grad_norm';
+
+/** The training records' values the rules read, one entry per training record, in file order. */
+export class AlertSeries {
+  readonly steps: number[] = [];
+  readonly reward: number[] = [];
+  readonly entropy: number[] = [];
+  readonly kl: number[] = [];
+  /** PPO's transitions skipped for non-finite log-probs; 1 for an SFT step whose gradient norm was not finite. */
+  readonly nonFinite: number[] = [];
+
+  add(record: MetricRecord): void {
+    if (record.kind !== 'train') return;
+    const metrics = (record as TrainingRecord).metrics;
+    const value = (key: string) => (typeof metrics[key] === 'number' ? (metrics[key] as number) : Number.NaN);
+    this.steps.push(record.step);
+    this.reward.push(value(REWARD));
+    this.entropy.push(value(ENTROPY));
+    this.kl.push(value(KL));
+    const skipped = value(SKIPPED);
+    const nonFiniteNorm = GRAD_NORM in metrics && metrics[GRAD_NORM] === null; // SFT records a non-finite gradient norm as null
+    this.nonFinite.push((Number.isFinite(skipped) ? skipped : 0) + (nonFiniteNorm ? 1 : 0));
+  }
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2));
+
+/** Each enabled rule's first firing over the series. */
+export function seriesAlerts(series: AlertSeries, rules: AlertRules): RunAlert[] {
+  const alerts: RunAlert[] = [];
+  const n = series.steps.length;
+  const fired = (rule: AlertRule, at: number, metric: string, value: number, holds: (i: number) => boolean, message: string) => {
+    let updates = 0;
+    for (let i = at; i < n; i++) if (holds(i)) updates++;
+    alerts.push({ rule, step: series.steps[at]!, metric, value, updates, message });
+  };
+
+  if (rules.rewardCollapse.enabled) {
+    const { window, drop } = rules.rewardCollapse;
+    const windowMean = (end: number) => mean(series.reward.slice(end - window + 1, end + 1));
+    let best = -Infinity;
+    const collapsed = (i: number) => i >= window - 1 && series.reward.slice(i - window + 1, i + 1).every(Number.isFinite) && windowMean(i) <= best - drop;
+    for (let i = window - 1; i < n; i++) {
+      const finite = series.reward.slice(i - window + 1, i + 1).every(Number.isFinite);
+      if (finite && collapsed(i)) {
+        const peak = best;
+        fired('reward-collapse', i, REWARD, windowMean(i), collapsed, `${REWARD} over the last ${window} updates fell to ${fmt(windowMean(i))}, ${fmt(peak - windowMean(i))} below its best ${window}-update mean ${fmt(peak)} (alerts.rewardCollapse.drop ${drop})`);
+        break;
+      }
+      if (finite) best = Math.max(best, windowMean(i));
+    }
+  }
+
+  if (rules.entropyCollapse.enabled) {
+    const { window, fraction } = rules.entropyCollapse;
+    const first = series.entropy.find((v) => Number.isFinite(v) && v > 0);
+    if (first !== undefined) {
+      const low = (i: number) => Number.isFinite(series.entropy[i]!) && series.entropy[i]! < fraction * first;
+      let run = 0;
+      for (let i = 0; i < n; i++) {
+        run = low(i) ? run + 1 : 0;
+        if (run === window) {
+          const at = i - window + 1;
+          fired('entropy-collapse', at, ENTROPY, series.entropy[at]!, low, `${ENTROPY} stayed below ${fraction} of its first value (${fmt(first)} nats) for ${window} updates, from ${fmt(series.entropy[at]!)} (alerts.entropyCollapse)`);
+          break;
+        }
+      }
+    }
+  }
+
+  if (rules.klSpike.enabled) {
+    const { max } = rules.klSpike;
+    const spike = (i: number) => series.kl[i]! > max;
+    const at = series.kl.findIndex((_, i) => spike(i));
+    if (at !== -1) fired('kl-spike', at, KL, series.kl[at]!, spike, `${KL} reached ${fmt(series.kl[at]!)} at update ${series.steps[at]}, above alerts.klSpike.max ${max}: an update moved the policy far from the rollout's`);
+  }
+
+  if (rules.nonFinite.enabled) {
+    const bad = (i: number) => series.nonFinite[i]! > 0;
+    const at = series.nonFinite.findIndex((_, i) => bad(i));
+    if (at !== -1) fired('non-finite', at, SKIPPED, series.nonFinite[at]!, bad, `non-finite values at step ${series.steps[at]}: ${series.nonFinite[at]} transition(s) skipped for non-finite log-probs, or a non-finite gradient norm`);
+  }
+  return alerts;
+}
+
+/** What the manifest says: a run that failed on a non-finite loss or gradient, a running run whose heartbeat stopped. */
+export function manifestAlerts(manifest: Pick<RunManifest, 'status' | 'heartbeatAt' | 'error' | 'progress'> | undefined, state: RunState, rules: AlertRules, nowMs: number): RunAlert[] {
+  if (!manifest) return [];
+  const alerts: RunAlert[] = [];
+  const step = manifest.progress?.step;
+  if (rules.nonFinite.enabled && manifest.status === 'failed' && /not finite|non-finite|nan/i.test(manifest.error?.message ?? '')) {
+    alerts.push({ rule: 'non-finite', ...(step !== undefined ? { step } : {}), updates: 1, message: `the run failed: ${manifest.error!.message.split('\n')[0]}` });
+  }
+  if (rules.stalledHeartbeat.enabled && state === 'stale') {
+    const seconds = Math.round((nowMs - Date.parse(manifest.heartbeatAt ?? '')) / 1000);
+    alerts.push({ rule: 'stalled-heartbeat', ...(step !== undefined ? { step } : {}), updates: 1, message: `no heartbeat for ${seconds} s (ptlab.staleAfterSeconds): the trainer stopped without a word, or its machine is unreachable` });
+  }
+  return alerts;
+}

@@ -1,0 +1,86 @@
+// Alert rules over a run's metric records and manifest (src/core/runs/alerts.ts), fed as the
+// metrics worker feeds them: through MetricsTail, line by line.
+import { strict as assert } from 'node:assert';
+import { AlertSeries, alertRules, manifestAlerts, seriesAlerts, DEFAULT_ALERT_RULES } from '../../src/core/runs/alerts';
+import { MetricsTail } from '../../src/core/runs/metricsTail';
+import type { MetricRecord } from '../../src/core/contracts/generated/types';
+
+const compute = { parameters: 1, trainTokens: 1, inferenceTokens: 1, gflops: 1 };
+
+function train(step: number, metrics: Record<string, number | null>): MetricRecord {
+  return { kind: 'train', step, time: '2026-12-02T10:00:00Z', compute, metrics } as MetricRecord;
+}
+
+function seriesOf(records: MetricRecord[]): AlertSeries {
+  const tail = new MetricsTail();
+  tail.push(new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+  return tail.alertSeries;
+}
+
+const ppo = (step: number, reward: number, entropy = 1, kl = 0.01, skipped = 0) => train(step, { 'rollout/reward_mean': reward, 'ppo/entropy': entropy, 'ppo/approx_kl': kl, 'ppo/nonfinite_skipped': skipped });
+
+describe('run alerts', () => {
+  it('stay quiet on a healthy run', () => {
+    const records = Array.from({ length: 30 }, (_, i) => ppo(i + 1, -8 + i * 0.2 + (i % 3) * 0.3, 1 - i * 0.01));
+    assert.deepEqual(seriesAlerts(seriesOf(records), DEFAULT_ALERT_RULES), []);
+  });
+
+  it('see a reward collapse: the last window far below the best window so far, once, with how long it held', () => {
+    const rewards = [-8, -7, -6, -5, -4, -3, -3, -3, -3, -3, -6, -7, -8, -8, -8, -8];
+    const [alert, ...rest] = seriesAlerts(seriesOf(rewards.map((r, i) => ppo(i + 1, r))), DEFAULT_ALERT_RULES);
+    assert.equal(rest.length, 0);
+    assert.equal(alert!.rule, 'reward-collapse');
+    assert.equal(alert!.metric, 'rollout/reward_mean');
+    assert.equal(alert!.step, 13); // updates 9-13 average -5.4: 2.4 under the best window (6-10, -3)
+    assert.match(alert!.message, /over the last 5 updates fell to -5\.40, 2\.40 below its best 5-update mean -3\.00 \(alerts\.rewardCollapse\.drop 2\)$/);
+    assert.equal(alert!.updates, 4); // and at 14, 15, 16
+  });
+
+  it('see an entropy collapse, a KL spike and non-finite log-probs, each at its first update', () => {
+    const records = [ppo(1, -5, 2), ppo(2, -5, 1.5), ppo(3, -5, 0.15, 0.3), ppo(4, -5, 0.1, 0.02, 3), ppo(5, -5, 0.12), ppo(6, -5, 1)];
+    const alerts = seriesAlerts(seriesOf(records), DEFAULT_ALERT_RULES);
+    assert.deepEqual(
+      alerts.map((a) => [a.rule, a.step, a.value, a.updates]),
+      [
+        ['entropy-collapse', 3, 0.15, 3],
+        ['kl-spike', 3, 0.3, 1],
+        ['non-finite', 4, 3, 1],
+      ],
+    );
+  });
+
+  it("follow the experiment's rules: tuned, turned off", () => {
+    const rules = alertRules({ alerts: { klSpike: { max: 0.5 }, entropyCollapse: { enabled: false }, rewardCollapse: { window: 2, drop: 0.5 } } });
+    assert.equal(rules.klSpike.max, 0.5);
+    assert.equal(rules.klSpike.enabled, true);
+    assert.equal(rules.entropyCollapse.enabled, false);
+    assert.deepEqual(rules.rewardCollapse, { enabled: true, window: 2, drop: 0.5 });
+    assert.deepEqual(alertRules(undefined), DEFAULT_ALERT_RULES);
+    const records = [ppo(1, -1, 2), ppo(2, -1, 0.01, 0.3), ppo(3, -2, 0.01), ppo(4, -2, 0.01)];
+    assert.deepEqual(
+      seriesAlerts(seriesOf(records), rules).map((a) => [a.rule, a.step]),
+      [['reward-collapse', 3]],
+    );
+  });
+
+  it('see an SFT step whose gradient norm was not finite, and what the manifest says', () => {
+    const series = seriesOf([train(1, { 'train/loss': 2, 'train/grad_norm': 1 }), train(2, { 'train/loss': 2, 'train/grad_norm': null })]);
+    assert.deepEqual(
+      seriesAlerts(series, DEFAULT_ALERT_RULES).map((a) => [a.rule, a.step]),
+      [['non-finite', 2]],
+    );
+    const now = Date.parse('2026-12-02T10:05:00Z');
+    const failed = manifestAlerts({ status: 'failed', heartbeatAt: '2026-12-02T10:00:00Z', progress: { step: 7 }, error: { message: 'PpoError: the PPO loss is not finite (policy nan, value 0.1)' } }, 'failed', DEFAULT_ALERT_RULES, now);
+    assert.deepEqual(
+      failed.map((a) => [a.rule, a.step]),
+      [['non-finite', 7]],
+    );
+    const stale = manifestAlerts({ status: 'running', heartbeatAt: '2026-12-02T10:00:00Z', progress: { step: 3 } }, 'stale', DEFAULT_ALERT_RULES, now);
+    assert.deepEqual(
+      stale.map((a) => [a.rule, a.message]),
+      [['stalled-heartbeat', 'no heartbeat for 300 s (ptlab.staleAfterSeconds): the trainer stopped without a word, or its machine is unreachable']],
+    );
+    assert.deepEqual(manifestAlerts({ status: 'running', heartbeatAt: '2026-12-02T10:04:55Z' }, 'running', DEFAULT_ALERT_RULES, now), []);
+    assert.deepEqual(manifestAlerts({ status: 'failed', heartbeatAt: '2026-12-02T10:00:00Z', error: { message: 'SftError: model.maxLength too small' } }, 'failed', DEFAULT_ALERT_RULES, now), []);
+  });
+});
