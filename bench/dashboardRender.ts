@@ -1,6 +1,7 @@
 // Rendering benchmarks in Chromium (playwright-core, Debian chromium, software rendering):
-// 1. first render of 166,650 points with bare Chart.js (3 lines of 55,550 points, the
-//    published uPlot benchmark's size: Chart.js about 38 ms, uPlot 34 ms on their machine);
+// 1. first render of 166,650 points with bare Chart.js and with bare uPlot (a benchmark-only
+//    dependency), 3 lines of 55,550 points, the published uPlot benchmark's size (Chart.js
+//    about 38 ms, uPlot 34 ms on their machine), in the same browser as the dashboard;
 // 2. the dashboard: first render of one run with 166,650 steps, and of 10 runs x 100,000
 //    steps (smoothed, LTTB decimation), then interaction: a setting changed, hover frames.
 // `npm run bench:dashboard-render` (builds first). Prints milliseconds.
@@ -15,8 +16,10 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 async function chartJsReference(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'ptlab-bench-'));
-  await esbuild.build({ entryPoints: [join(repoRoot, 'bench', 'webview', 'chartjs.ts')], bundle: true, outfile: join(dir, 'chartjs.js'), format: 'iife', minify: true, logLevel: 'warning' });
-  writeFileSync(join(dir, 'index.html'), `<!DOCTYPE html><html><body></body><script src="chartjs.js"></script></html>`);
+  for (const name of ['chartjs', 'uplot']) {
+    await esbuild.build({ entryPoints: [join(repoRoot, 'bench', 'webview', `${name}.ts`)], bundle: true, outfile: join(dir, `${name}.js`), format: 'iife', minify: true, logLevel: 'warning' });
+  }
+  writeFileSync(join(dir, 'index.html'), `<!DOCTYPE html><html><body></body><script src="chartjs.js"></script><script src="uplot.js"></script></html>`);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
@@ -27,7 +30,17 @@ async function chartJsReference(): Promise<Record<string, number>> {
     for (let i = 0; i < 5; i++) warm.push(await run(false));
     const decimated: number[] = [];
     for (let i = 0; i < 5; i++) decimated.push(await run(true));
-    return { 'Chart.js 166,650 points, first render (cold)': cold, 'Chart.js 166,650 points, render (warm, median of 5)': median(warm), 'Chart.js 166,650 points with LTTB decimation (median of 5)': median(decimated) };
+    const uplot = () => page.evaluate(() => (window as unknown as { renderUplot(s: number, p: number): Promise<number> }).renderUplot(3, 55_550));
+    const uplotCold = await uplot();
+    const uplotWarm: number[] = [];
+    for (let i = 0; i < 5; i++) uplotWarm.push(await uplot());
+    return {
+      'Chart.js 166,650 points, first render (cold)': cold,
+      'Chart.js 166,650 points, render (warm, median of 5)': median(warm),
+      'Chart.js 166,650 points with LTTB decimation (median of 5)': median(decimated),
+      'uPlot 166,650 points, first render (cold)': uplotCold,
+      'uPlot 166,650 points, render (warm, median of 5)': median(uplotWarm),
+    };
   } finally {
     await browser.close();
   }

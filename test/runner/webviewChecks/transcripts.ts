@@ -53,16 +53,21 @@ interface Line {
   turns: { prompt?: string; promptDelta?: string; output: string; message: string }[];
 }
 
-function records(workspace: string, run: string): Line[] {
-  return readFileSync(join(workspace, 'runs', 'transcripts', run, 'episodes.jsonl'), 'utf8')
+/** A JSON-lines file's records (a torn or garbage line left out). */
+function jsonLines<T>(...path: string[]): T[] {
+  return readFileSync(join(...path), 'utf8')
     .split('\n')
     .flatMap((l) => {
       try {
-        return [JSON.parse(l) as Line];
+        return [JSON.parse(l) as T];
       } catch {
         return [];
       }
     });
+}
+
+function records(workspace: string, run: string): Line[] {
+  return jsonLines<Line>(workspace, 'runs', 'transcripts', run, 'episodes.jsonl');
 }
 
 interface XssRecord {
@@ -253,10 +258,7 @@ export const checks: WebviewCheck[] = [
     async run(context) {
       const { page, screenshot } = context;
       const view = await openTranscripts(context, 'runs/tokens/gp-l-ppo');
-      const lines = readFileSync(join(context.workspace, 'runs', 'tokens', 'gp-l-ppo', 'tokens.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { step: number; episode: number; turn: number; tokens: number });
+      const lines = jsonLines<{ step: number; episode: number; turn: number; tokens: number }>(context.workspace, 'runs', 'tokens', 'gp-l-ppo', 'tokens.jsonl');
       // an episode of 5 turns, all of them recorded
       const turnsOf = (step: number, episode: number) => lines.filter((l) => l.step === step && l.episode === episode);
       const chosen = lines.find((l) => l.turn === 4 && turnsOf(l.step, l.episode).length === 5)!;
@@ -304,10 +306,7 @@ export const checks: WebviewCheck[] = [
     async run(context) {
       const { page, screenshot } = context;
       const view = await openTranscripts(context, 'runs/tokens/gp-l-ppo');
-      const all = readFileSync(join(context.workspace, 'runs', 'tokens', 'gp-l-ppo', 'episodes.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { step: number; split: string; episode: number; seed: number; turns: { return?: number; advantage?: number }[] });
+      const all = jsonLines<{ step: number; split: string; episode: number; seed: number; turns: { return?: number; advantage?: number }[] }>(context.workspace, 'runs', 'tokens', 'gp-l-ppo', 'episodes.jsonl');
       const rollout = all.find((r) => r.split === 'train' && r.step === 1 && r.episode === 0)!;
       const members = all.filter((r) => r.split === 'train' && r.step === 1 && r.seed === rollout.seed);
       await view.locator('#episode-list .episode-row', { hasText: 'train · step 1 · ep 0 ' }).first().click();
