@@ -164,6 +164,43 @@ class Logging:
 
 
 @dataclass(frozen=True)
+class RewardCollapse:
+    enabled: bool = True
+    window: int = 5
+    drop: float = 2.0
+
+
+@dataclass(frozen=True)
+class EntropyCollapse:
+    enabled: bool = True
+    window: int = 3
+    fraction: float = 0.1
+
+
+@dataclass(frozen=True)
+class KlSpike:
+    enabled: bool = True
+    max: float = 0.1
+
+
+@dataclass(frozen=True)
+class AlertToggle:
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Alerts:
+    """The rules the extension checks on the experiment's runs (src/core/runs/alerts.ts); the
+    trainer only keeps them in run.json's config snapshot, defaults filled in."""
+
+    rewardCollapse: RewardCollapse = field(default_factory=RewardCollapse)
+    entropyCollapse: EntropyCollapse = field(default_factory=EntropyCollapse)
+    klSpike: KlSpike = field(default_factory=KlSpike)
+    nonFinite: AlertToggle = field(default_factory=AlertToggle)
+    stalledHeartbeat: AlertToggle = field(default_factory=AlertToggle)
+
+
+@dataclass(frozen=True)
 class Experiment:
     name: str
     environment: dict[str, Any]
@@ -175,6 +212,7 @@ class Experiment:
     ppo: Ppo = field(default_factory=Ppo)
     evaluation: Evaluation | None = None
     logging: Logging = field(default_factory=Logging)
+    alerts: Alerts = field(default_factory=Alerts)
     launcher: Launcher = field(default_factory=Launcher)
     source: Path | None = None  # the file it was read from; relative paths are relative to its folder
 
@@ -209,7 +247,13 @@ def _build(cls: type, raw: dict[str, Any] | None) -> Any:
     raw = dict(raw or {})
     if cls is Ppo and "lambda" in raw:
         raw["lambda_"] = raw.pop("lambda")
-    nested = {Sft: {"data": SftData, "adam": Adam}, Ppo: {"adam": Adam, "valueHead": ValueHead}, Launcher: {"slurm": Slurm}, Model: {"lora": Lora}}
+    nested = {
+        Sft: {"data": SftData, "adam": Adam},
+        Ppo: {"adam": Adam, "valueHead": ValueHead},
+        Launcher: {"slurm": Slurm},
+        Model: {"lora": Lora},
+        Alerts: {"rewardCollapse": RewardCollapse, "entropyCollapse": EntropyCollapse, "klSpike": KlSpike, "nonFinite": AlertToggle, "stalledHeartbeat": AlertToggle},
+    }
     for key, sub in nested.get(cls, {}).items():
         if key in raw and raw[key] is not None:
             raw[key] = _build(sub, raw[key])
@@ -236,6 +280,7 @@ def experiment_from_dict(data: dict[str, Any], source: Path | None = None) -> Ex
         ppo=_build(Ppo, data.get("ppo")),
         evaluation=evaluation,
         logging=_build(Logging, data.get("logging")),
+        alerts=_build(Alerts, data.get("alerts")),
         launcher=_build(Launcher, data.get("launcher")),
         source=source,
     )

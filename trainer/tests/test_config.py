@@ -27,6 +27,13 @@ MIRRORS = [
     (cfg.Launcher, DEFS["launcher"]),
     (cfg.Slurm, DEFS["launcher"]["properties"]["slurm"]),
     (cfg.Experiment, SCHEMA),
+    (cfg.Logging, DEFS["logging"]),
+    (cfg.Alerts, DEFS["alerts"]),
+    (cfg.RewardCollapse, DEFS["alerts"]["properties"]["rewardCollapse"]),
+    (cfg.EntropyCollapse, DEFS["alerts"]["properties"]["entropyCollapse"]),
+    (cfg.KlSpike, DEFS["alerts"]["properties"]["klSpike"]),
+    (cfg.AlertToggle, DEFS["alerts"]["properties"]["nonFinite"]),
+    (cfg.AlertToggle, DEFS["alerts"]["properties"]["stalledHeartbeat"]),
     (GeneralPointsConfig, DEFS["generalPoints"]),
     (VirlConfig, DEFS["virl"]),
 ]
@@ -89,3 +96,22 @@ def test_relative_paths_resolve_against_the_config(tmp_path):
     path = tmp_path / "sub" / "e.ptlab.json"
     path.write_text(json.dumps({"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"}}))
     assert cfg.load_experiment(path).resolve("runs") == (tmp_path / "sub" / "runs").resolve()
+
+
+def test_alert_rules_reach_the_run_manifest_snapshot_with_defaults_filled(tmp_path):
+    """The extension reads a run's alert rules from run.json's config (Experiment.to_dict): the
+    rules set keep their values, the others their defaults."""
+    data = json.loads((schemas_dir().parent / "examples" / "tiny.ptlab.json").read_text())
+    data["alerts"] = {"klSpike": {"max": 0.02}, "entropyCollapse": {"enabled": False}}
+    path = tmp_path / "alerting.ptlab.json"
+    path.write_text(json.dumps(data))
+    snapshot = cfg.load_experiment(path).to_dict()
+    assert snapshot["alerts"] == {
+        "rewardCollapse": {"enabled": True, "window": 5, "drop": 2.0},
+        "entropyCollapse": {"enabled": False, "window": 3, "fraction": 0.1},
+        "klSpike": {"enabled": True, "max": 0.02},
+        "nonFinite": {"enabled": True},
+        "stalledHeartbeat": {"enabled": True},
+    }
+    assert snapshot["logging"]["tokenRecordRate"] == 0.1
+    assert errors("experiment.schema.json", snapshot) == []
