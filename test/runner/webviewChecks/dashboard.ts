@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import type { WebviewCheck } from './types';
 
@@ -135,8 +137,6 @@ checks.push({
 checks.push({
   title: "webview: the dashboard warns about a PPO run whose sampler and training forward disagree (mismatch/kl above ptlab.mismatchKlWarning) and shows where its updates' time went",
   async run({ runCommand, activeWebview, workspace, page, screenshot }) {
-    const { mkdirSync, readFileSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     // a PPO run whose updates 2 and 3 sampled off the policy (as bf16 kernels can)
     const folder = join(workspace, 'runs', 'mismatch', 'ppo');
     mkdirSync(folder, { recursive: true });
@@ -189,8 +189,6 @@ checks.push({
 checks.push({
   title: 'webview: a running run whose reward collapses raises a notification; its link opens the dashboard on the reward at that update',
   async run({ runCommand, activeWebview, workspace, page, screenshot }) {
-    const { mkdirSync, rmSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const folder = join(workspace, 'runs', 'collapsing', 'ppo');
     mkdirSync(folder, { recursive: true });
     const beat = new Date().toISOString();
