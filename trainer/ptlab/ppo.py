@@ -439,8 +439,9 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
             group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd, cfg.groupCredit)
             note_advantages(rollout.transitions)
             rollout.transitions[:] = sample_transitions(rollout.transitions, cfg.stepsPerUpdate)  # whole waves ran; every process trains on stepsPerUpdate
-            with timeline.stage("scoring"):
-                score_rollout(cfg, policy, rollout, parallel.sharded(acc))
+            if cfg.oldLogProbs == "recompute" or policy.plain_head is not None:  # else there is nothing to score: time/scoring_s stays 0
+                with timeline.stage("scoring"):
+                    score_rollout(cfg, policy, rollout, parallel.sharded(acc))
         else:  # 2, 3
             with timeline.stage("scoring"):
                 bootstrap = score_rollout(cfg, policy, rollout, parallel.sharded(acc))
