@@ -1,7 +1,7 @@
 // The dashboard on the fixture suites (test/fixtures/make_dashboard_runs.py): the paper view,
 // seed aggregation, and a click on a point opening that step's episodes.
 import { join } from 'node:path';
-import { clickChartCenter, expectInk, showOnly } from './dashboard';
+import { expectInk, openEpisodesFromChart, showOnly } from './dashboard';
 import type { WebviewCheck } from './types';
 
 export const checks: WebviewCheck[] = [
@@ -36,12 +36,10 @@ export const checks: WebviewCheck[] = [
       const expected = ['GP-L RL from gp-l/init · id (N=3)', 'GP-L SFT from gp-l/init · id (N=3)'];
       if (labels.join('|') !== expected.join('|')) throw new Error(`curves were ${JSON.stringify(labels)}`);
       await showOnly(view, ['runs/gp-l/ppo-s0']);
-      await clickChartCenter(view);
       // the transcript viewer opens on that run (its step and split filters are checked in
       // test/integration/transcripts.test.ts)
-      const tab = page.locator('.tab', { hasText: 'Transcripts: runs/gp-l/ppo-s0' });
-      await tab.first().waitFor({ timeout: 30_000 });
-      await tab.first().click(); // focus back on the workbench: keys typed into a webview stay there
+      const tab = await openEpisodesFromChart(view, page, 'Transcripts: runs/gp-l/ppo-s0', 1);
+      await tab.click(); // focus back on the workbench: keys typed into a webview stay there
       // The viewer hid the dashboard; shown again, it has the same settings and runs.
       await runCommand('Post-Training Lab: Open Dashboard');
       const again = activeWebview();

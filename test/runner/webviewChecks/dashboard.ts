@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import type { WebviewCheck } from './types';
 
 /** Painted (non-transparent) pixels of a canvas in the webview. */
@@ -29,12 +29,33 @@ export async function expectInk(view: FrameLocator, selector: string, min: numbe
   }
 }
 
-/** A click in the middle of the curves chart: the nearest point opens its episodes. */
-export async function clickChartCenter(view: FrameLocator): Promise<void> {
+/**
+ * A click in the middle of the curves chart, where the nearest point opens its episodes, until the
+ * transcript viewer's tab `tabText` appears. The chart is rebuilt after every change of the runs
+ * shown: a click before its redraw (a slow machine) hits the old chart or none, so the check waits
+ * for `seriesCount` curves and ink first and clicks again (the same viewer is revealed, not a new
+ * one) if no tab came.
+ */
+export async function openEpisodesFromChart(view: FrameLocator, page: Page, tabText: string, seriesCount: number): Promise<Locator> {
+  const deadline = Date.now() + 30_000;
+  while ((await view.locator('#series-list li').count()) !== seriesCount) {
+    if (Date.now() > deadline) throw new Error(`the chart never showed ${seriesCount} series`);
+    await page.waitForTimeout(200);
+  }
+  await expectInk(view, '#curves-chart', 1000, 'the curves chart');
   const canvas = view.locator('#curves-chart');
-  const box = await canvas.boundingBox();
-  if (!box) throw new Error('no chart');
-  await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+  const tab = page.locator('.tab', { hasText: tabText }).first();
+  for (let attempt = 1; ; attempt++) {
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error('no chart');
+    await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    try {
+      await tab.waitFor({ timeout: 10_000 });
+      return tab;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 /** Tick exactly these runs in the dashboard's run list. */
@@ -120,9 +141,7 @@ checks.push({
     await view.locator('#view-curves').click({ timeout: 60_000 });
     await showOnly(view, ['imported/trl/grpo-gp-l']);
     await view.locator('#status').filter({ hasText: 'reward vs step' }).waitFor({ timeout: 30_000 });
-    await clickChartCenter(view);
-    const tab = page.locator('.tab', { hasText: 'Transcripts: imported/trl/grpo-gp-l' });
-    await tab.first().waitFor({ timeout: 30_000 });
+    const tab = await openEpisodesFromChart(view, page, 'Transcripts: imported/trl/grpo-gp-l', 1);
     const transcripts = activeWebview();
     const status = transcripts.locator('#status', { hasText: 'indexed' });
     await status.waitFor({ timeout: 30_000 });
@@ -130,7 +149,7 @@ checks.push({
     if (!/^4 episodes · 24 indexed/.test(text)) throw new Error(`the viewer should show the 4 completions of the clicked step: ${text}`);
     const steps = new Set(await transcripts.locator('#episode-list .episode-row[data-row] .row-id').allTextContents());
     if (steps.size !== 4 || ![...steps].every((s) => /^train · step [1-6] · ep [0-3]$/.test(s)) || new Set([...steps].map((s) => s.split(' · ')[1])).size !== 1) throw new Error(`rows: ${[...steps].join(' | ')}`);
-    await tab.first().click(); // focus back on the workbench; the dashboard stays open for the checks after this one
+    await tab.click(); // focus back on the workbench; the dashboard stays open for the checks after this one
   },
 });
 
