@@ -3,7 +3,9 @@ import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricRecord } from '../../src/core/contracts/generated/types';
 import { metricById, mismatchWarning, paperColumns, RunRecords, stepTimeline, toCsv, type RunInfo } from '../../src/core/dashboard/model';
+import { m4Indices } from '../../src/core/dashboard/decimate';
 import { curveCsv, curveSeries } from '../../src/core/dashboard/series';
+import { aggregateByStep, aggregateColumns } from '../../src/core/dashboard/stats';
 import { JsonlTail } from '../../src/core/runs/jsonlTail';
 import { readRunFolder } from '../../src/core/runs/runFolder';
 import { checkpointRun, runInfo } from '../../src/core/runs/runInfo';
@@ -66,12 +68,12 @@ describe('dashboard: tailing metrics.jsonl', () => {
       appendFileSync(file, `${JSON.stringify(train(2, 1.5)).slice(20)}\n${JSON.stringify(train(3, 1.2))}\n`);
       await tailer.poll();
       await tailer.poll(); // nothing new: no update
-      assert.deepEqual(updates.map((u) => [u.reset, u.batch.axes.steps]), [[true, [1]], [false, [2, 3]]]);
+      assert.deepEqual(updates.map((u) => [u.reset, [...u.batch.axes.steps]]), [[true, [1]], [false, [2, 3]]]);
       writeFileSync(`${file}.next`, `${JSON.stringify(train(1, 2))}\n`);
       renameSync(`${file}.next`, file); // RunLog.truncate_records_after replaces the file atomically
       await tailer.poll();
       assert.deepEqual(updates.at(-1)!.reset, true);
-      assert.deepEqual(updates.at(-1)!.batch.axes.steps, [1]);
+      assert.deepEqual([...updates.at(-1)!.batch.axes.steps], [1]);
     });
   });
 });
@@ -121,18 +123,18 @@ describe('dashboard: runs and records', () => {
     const grouped = curveSeries(runs, metricById('ood/success'), 'gflops', { smoothing: 'savgol:5', band: 'se', aggregate: true }, colours);
     assert.deepEqual(grouped.map((s) => s.label).sort(), ['GP-L RL from gp-l/init · ood-rule (N=3)', 'GP-L SFT from gp-l/init · ood-rule (N=3)', 'GP-L SFT · ood-rule (N=1)']);
     const sft = grouped.find((s) => s.label.startsWith('GP-L SFT from'))!;
-    assert.equal(sft.points[0]!.n, 3);
-    assert.equal(sft.smoothed!.length, sft.points.length);
-    assert.ok(sft.band!.every((b, i) => b.lo <= sft.smoothed![i]! && sft.smoothed![i]! <= b.hi));
+    assert.equal(sft.ns![0], 3);
+    assert.equal(sft.smoothed!.length, sft.steps.length);
+    assert.ok(sft.band!.lo.every((lo, i) => lo <= sft.smoothed![i]! && sft.smoothed![i]! <= sft.band!.hi[i]!));
     const single = curveSeries(runs.slice(0, 1), metricById('id/success'), 'step', { smoothing: 'none', band: 'ci95', aggregate: false }, colours)[0]!;
-    const p = single.points[1]!;
-    const halfWidth = single.band![1]!.hi - p.y;
+    const y = single.ys[1]!;
+    const halfWidth = single.band!.hi[1]! - y;
     const n = 256;
-    assert.ok(Math.abs(halfWidth - 1.959963984540054 * Math.sqrt((p.y * (1 - p.y)) / n)) < 1e-12);
+    assert.ok(Math.abs(halfWidth - 1.959963984540054 * Math.sqrt((y * (1 - y)) / n)) < 1e-12);
     assert.equal(single.smoothed, undefined);
     const csv = curveCsv([single], 'step').split('\r\n');
     assert.equal(csv[0], 'series,runs,split,step,step,value,smoothed,band_low,band_high,n_runs');
-    assert.equal(csv.length, single.points.length + 2);
+    assert.equal(csv.length, single.steps.length + 2);
   });
 
   it('builds the paper view: one column per Init with SFT and RL, ID/OOD rows, Init baseline and final deltas', () => {
@@ -257,5 +259,62 @@ describe('dashboard: record shape check', () => {
     buffer.fill(0x78);
     second.copy(buffer);
     assert.deepEqual(tail.push(buffer.subarray(0, second.length)).records, [{ b: 2 }]);
+  });
+});
+
+describe('dashboard: columns and pixel-exact decimation', () => {
+  it('keeps out-of-order and re-logged steps sorted in its growing columns, and curves agree with columns', () => {
+    const records = new RunRecords();
+    records.add(Array.from({ length: 40 }, (_, i) => train(i * 2 + 2, i))); // steps 2..80, past the first capacity
+    records.add([train(1, -1), train(41, -41), train(80, 99)]); // before, inside, and again
+    const [columns] = records.columns(metricById('train/loss'), 'gflops');
+    const steps = [...columns!.steps];
+    assert.deepEqual(steps, [...steps].sort((a, b) => a - b));
+    assert.equal(steps.length, 42);
+    assert.deepEqual([steps[0], columns!.ys[0]], [1, -1]);
+    assert.equal(columns!.ys[steps.indexOf(41)], -41);
+    assert.equal(columns!.ys.at(-1), 99);
+    assert.deepEqual([...columns!.xs], steps.map((s) => s * 2)); // GFLOPs of each step
+    const [curve] = records.curves(metricById('train/loss'), 'gflops');
+    assert.deepEqual(curve!.points.map((p) => [p.step, p.x, p.y]), steps.map((s, i) => [s, columns!.xs[i], columns!.ys[i]]));
+  });
+
+  it('aggregates seeds by a merge of their steps, as the per-step definition says', () => {
+    const a = { steps: [1, 2, 4], xs: [10, 20, 40], ys: [0.1, 0.2, 0.4] };
+    const b = { steps: [2, 3, 4], xs: [22, 30, 44], ys: [0.3, 0.5, 0.6] };
+    const merged = aggregateColumns([a, b]);
+    assert.deepEqual([...merged.steps], [1, 2, 3, 4]);
+    assert.deepEqual([...merged.ns], [1, 2, 1, 2]);
+    assert.deepEqual([...merged.xs], [10, 21, 30, 42]);
+    assert.ok(Math.abs(merged.ys[1]! - 0.25) < 1e-15 && Math.abs(merged.sems[1]! - 0.05) < 1e-15);
+    assert.ok(Math.abs(merged.ci95s[3]! - 12.706204736174705 * merged.sems[3]!) < 1e-9); // t(0.975, df 1)
+    assert.deepEqual(aggregateByStep([[{ step: 2, x: 1, y: 3 }, { step: 1, x: 0, y: 1 }]]).map((p) => [p.step, p.n, p.sem]), [[1, 1, 0], [2, 1, 0]]);
+  });
+
+  it('M4 keeps, per pixel column, the first, last, lowest and highest point: the extremes of every column survive', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const n = 50_000;
+    const xs = Float64Array.from({ length: n }, (_, i) => i * 0.37);
+    const ys = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 900) + random() - 0.5);
+    ys[12_345] = Number.NaN; // a gap stays a gap
+    const columns = 300;
+    const kept = m4Indices(xs, ys, xs[0]!, xs[n - 1]!, columns);
+    assert.ok(kept.length <= 4 * columns + 2, `${kept.length} points`);
+    assert.ok(kept.includes(12_345) && kept.includes(12_344) && kept.includes(12_346));
+    assert.deepEqual([...kept], [...kept].sort((a, b) => a - b));
+    const columnOf = (i: number) => Math.min(columns - 1, Math.floor(((xs[i]! - xs[0]!) / (xs[n - 1]! - xs[0]!)) * columns));
+    const extremes = (indices: Iterable<number>) => {
+      const out = new Map<number, [number, number, number, number]>();
+      for (const i of indices) {
+        if (Number.isNaN(ys[i]!)) continue;
+        const c = columnOf(i);
+        const e = out.get(c) ?? [Infinity, -Infinity, i, i];
+        out.set(c, [Math.min(e[0], ys[i]!), Math.max(e[1], ys[i]!), Math.min(e[2], i), Math.max(e[3], i)]);
+      }
+      return out;
+    };
+    assert.deepEqual(extremes(kept), extremes(xs.keys()));
+    assert.deepEqual([...m4Indices(xs.subarray(0, 10), ys.subarray(0, 10), 0, 4, 300)], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]); // few points: all
   });
 });

@@ -50,11 +50,11 @@ describe('metricsTail', () => {
       assert.equal(updates.length, 0, 'not shown in the dashboard: no updates');
       files.show([{ folder: 'runs/a', path: file }]);
       await files.poll();
-      assert.deepEqual(updates.map((u) => [u.folder, u.reset, u.batch.axes.steps]), [['runs/a', true, [1]]], 'newly shown: from the start');
+      assert.deepEqual(updates.map((u) => [u.folder, u.reset, [...u.batch.axes.steps]]), [['runs/a', true, [1]]], 'newly shown: from the start');
       appendFileSync(file, `${evalLine(2, 'id', 'id', 0.75)}\n`);
       const progress = await files.progress(file); // the job's read serves the dashboard too
       assert.deepEqual([progress?.step, progress?.id?.rate, progress?.records], [2, 0.75, 2]);
-      assert.deepEqual(updates.map((u) => [u.reset, u.batch.axes.steps]), [[true, [1]], [false, [2]]]);
+      assert.deepEqual(updates.map((u) => [u.reset, [...u.batch.axes.steps]]), [[true, [1]], [false, [2]]]);
       await files.poll(); // nothing new
       assert.equal(updates.length, 2);
       files.show([]);

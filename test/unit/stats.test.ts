@@ -28,7 +28,7 @@ describe('stats against scipy reference vectors', () => {
 
   it('Savitzky-Golay shrinks the window to the series and leaves too-short series alone', () => {
     const y = [0.1, 0.5, 0.2, 0.9, 0.4];
-    assert.deepEqual(savgol(y.slice(0, 3), 9, 3), y.slice(0, 3));
+    assert.deepEqual([...savgol(y.slice(0, 3), 9, 3)], y.slice(0, 3));
     assert.equal(savgol(y, 9, 3).length, 5);
   });
 

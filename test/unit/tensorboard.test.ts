@@ -114,7 +114,7 @@ describe('the metrics worker follows a TensorBoard log folder', () => {
       writeFileSync(join(dir, second!.name), second!.bytes);
       await files.poll();
 
-      const steps = (u: MetricsUpdate) => u.batch.series['train:rollout/reward_mean']?.steps ?? [];
+      const steps = (u: MetricsUpdate) => [...(u.batch.series['train:rollout/reward_mean']?.steps ?? [])];
       assert.deepEqual(
         updates.map((u) => u.reset),
         [true, false, false, true],
@@ -125,7 +125,7 @@ describe('the metrics worker follows a TensorBoard log folder', () => {
       assert.equal(none!.batch.count, 0);
       assert.deepEqual(steps(purged!), Array.from({ length: 35 }, (_, i) => i + 1)); // steps 21-30 are the restarted writer's
       assert.equal(purged!.batch.series['train:rollout/reward_mean']!.ys[25], expected['ppo-new-style']!['rollout/reward_mean']![25]![2]);
-      assert.deepEqual(purged!.batch.axes.gflops.filter((g) => g !== -1), []); // a TensorBoard log counts no GFLOPs
+      assert.deepEqual([...purged!.batch.axes.gflops.filter((g) => g !== -1)], []); // a TensorBoard log counts no GFLOPs
       assert.equal(purged!.batch.axes.wallSeconds[0], 0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -58,13 +58,13 @@ describe('Hugging Face Trainer runs (TRL)', () => {
       await files.poll(); // unchanged: nothing new
       cpSync(join(run, 'checkpoint-6'), join(dir, 'checkpoint-6'), { recursive: true });
       await files.poll();
-      const steps = (u: MetricsUpdate) => u.batch.series['train:reward']?.steps ?? [];
+      const steps = (u: MetricsUpdate) => [...(u.batch.series['train:reward']?.steps ?? [])];
       assert.deepEqual(updates.map((u) => [u.reset, steps(u)]), [
         [true, [1, 2, 3, 4]],
         [false, []],
         [true, [1, 2, 3, 4, 5, 6]],
       ]);
-      assert.deepEqual(updates[2]!.batch.axes.wallSeconds, [-1, -1, -1, -1, -1, -1]); // log_history has no times
+      assert.deepEqual([...updates[2]!.batch.axes.wallSeconds], [-1, -1, -1, -1, -1, -1]); // log_history has no times
       writeFileSync(join(dir, 'checkpoint-6', 'trainer_state.json'), '{ half written');
       await files.poll(); // a state being rewritten is skipped, not sent half
       assert.equal(updates.length, 4);

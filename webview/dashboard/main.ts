@@ -5,7 +5,6 @@ import {
   BarElement,
   CategoryScale,
   Chart,
-  Decimation,
   Filler,
   Legend,
   LinearScale,
@@ -16,7 +15,7 @@ import {
   type ChartDataset,
   type Plugin,
 } from 'chart.js';
-import { METRICS, RunRecords, TIME_STAGES, X_AXES, metricById, mismatchWarning, paperColumns, stepTimeline, toCsv, type RunInfo, type StepTimeline, type XKey } from '../../src/core/dashboard/model';
+import { METRICS, RunRecords, lowerBound, TIME_STAGES, X_AXES, metricById, mismatchWarning, paperColumns, stepTimeline, toCsv, type RunInfo, type StepTimeline, type XKey } from '../../src/core/dashboard/model';
 import { timelineFigure } from './timeline';
 import type { DashboardMark, FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
 import '../shared/elements';
@@ -24,8 +23,9 @@ import { connectHost, el, themeColor } from '../shared/host';
 import { curveCsv, curveSeries, paperCsv, type Band, type DisplaySeries, type Smoothing } from '../../src/core/dashboard/series';
 import { paperFigure } from './paper';
 import { palette, snapshotPng, valueOf, withAlpha } from './draw';
+import { m4Indices } from '../../src/core/dashboard/decimate';
 
-Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Legend, Tooltip, Filler, Decimation);
+Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
 
 type View = 'curves' | 'paper' | 'time';
 interface State {
@@ -380,26 +380,58 @@ function restartMarkers(markers: { x: number; label: string }[]): Plugin<'line'>
 type Point = { x: number; y: number; step: number };
 type Role = { series: DisplaySeries; kind: 'main' | 'raw' | 'band' };
 
+/** The x range of every series drawn: M4's columns span it. */
+function xRange(series: readonly DisplaySeries[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of series) {
+    for (let i = 0; i < s.xs.length; i++) {
+      const x = s.xs[i]!;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+  }
+  return [lo, hi];
+}
+
+/** Device pixels across the curves chart: the columns its lines are decimated to. */
+function chartColumns(): number {
+  return Math.max(200, Math.ceil(curvesBox.clientWidth * window.devicePixelRatio));
+}
+
 function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[], xKey: XKey): Chart {
   // Rates stay in [0, 1] (the y ticks say %), so the series' own points are the raw data.
+  // Each line is drawn from its M4 points at this chart's width (pixel-exact; a curve of 100k
+  // points becomes a few thousand), with the smoothing and bands computed on every point.
+  const [x0, x1] = xRange(series);
+  decimatedWidth = chartColumns();
+  const lines = series.reduce((sum, s) => sum + 1 + (s.smoothed ? 1 : 0) + (s.band ? 2 : 0), 0);
+  // Pixel-exact while the lines fit the budget; coarser columns beyond it (many runs at once),
+  // so a hover frame, which redraws every point, stays cheap.
+  const columns = Math.min(decimatedWidth, Math.max(100, Math.floor(POINT_BUDGET / (4 * Math.max(lines, 1)))));
+  const line = (s: DisplaySeries, ys: Float64Array): Point[] => {
+    const indices = m4Indices(s.xs, ys, x0, x1, columns);
+    const points = new Array<Point>(indices.length);
+    for (let k = 0; k < indices.length; k++) points[k] = { x: s.xs[indices[k]!]!, y: ys[indices[k]!]!, step: s.steps[indices[k]!]! };
+    return points;
+  };
   const roles: Role[] = [];
   const datasets: ChartDataset<'line', Point[]>[] = [];
-  const few = (s: DisplaySeries): boolean => s.points.length <= 60;
+  const few = (s: DisplaySeries): boolean => s.steps.length <= 60;
   for (const s of series) {
     if (s.band) {
-      datasets.push({ data: s.band.map((b) => ({ x: b.x, y: b.lo, step: b.step })), borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: 'transparent' });
+      datasets.push({ data: line(s, s.band.lo), borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: 'transparent' });
       roles.push({ series: s, kind: 'band' });
-      datasets.push({ data: s.band.map((b) => ({ x: b.x, y: b.hi, step: b.step })), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: withAlpha(s.color, 0.18) });
+      datasets.push({ data: line(s, s.band.hi), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: withAlpha(s.color, 0.18) });
       roles.push({ series: s, kind: 'band' });
     }
     if (s.smoothed) {
-      datasets.push({ data: s.points, borderColor: withAlpha(s.color, 0.3), borderWidth: 1, pointRadius: few(s) ? 1.5 : 0, pointBackgroundColor: withAlpha(s.color, 0.3), fill: false });
+      datasets.push({ data: line(s, s.ys), borderColor: withAlpha(s.color, 0.3), borderWidth: 1, pointRadius: few(s) ? 1.5 : 0, pointBackgroundColor: withAlpha(s.color, 0.3), fill: false });
       roles.push({ series: s, kind: 'raw' });
     }
-    const smoothed = s.smoothed;
     datasets.push({
       label: s.label,
-      data: smoothed ? s.points.map((p, i) => ({ x: p.x, y: smoothed[i]!, step: p.step })) : s.points,
+      data: line(s, s.smoothed ?? s.ys),
       borderColor: s.color,
       backgroundColor: s.color,
       borderWidth: 2,
@@ -413,8 +445,9 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
   const colors = axisColors();
   const xOfStep = (run: RunInfo, step: number): number | undefined => {
     if (xKey === 'step') return step;
-    const points = series.find((s) => s.folders.includes(run.folder))?.points;
-    return points?.find((p) => p.step >= step)?.x;
+    const s = series.find((candidate) => candidate.folders.includes(run.folder));
+    const at = s ? lowerBound(s.steps, step) : -1;
+    return s && at < s.steps.length ? s.xs[at] : undefined;
   };
   const markers = shownRuns.flatMap((run) =>
     run.segments.filter((seg) => seg.index > 0).flatMap((seg) => {
@@ -437,7 +470,14 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
       spanGaps: true,
       interaction: { mode: 'nearest', intersect: false },
       scales: {
-        x: { type: 'linear', title: { display: true, text: X_AXES.find((a) => a.key === xKey)!.label, color: colors.text }, ticks: { color: colors.text, maxTicksLimit: 8 }, grid: { color: colors.grid } },
+        // the x axis spans the data exactly: the columns M4 decimated to are its pixels
+        x: {
+          type: 'linear',
+          ...(x0 < x1 ? { min: x0, max: x1 } : {}),
+          title: { display: true, text: X_AXES.find((a) => a.key === xKey)!.label, color: colors.text },
+          ticks: { color: colors.text, maxTicksLimit: 8, maxRotation: 0 },
+          grid: { color: colors.grid },
+        },
         y: {
           ...(rate ? { min: 0, max: 1 } : {}),
           title: { display: true, text: rate ? `${metricById(state.metric).label} (%)` : metricById(state.metric).label, color: colors.text },
@@ -446,20 +486,18 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
         },
       },
       plugins: {
-        decimation: { enabled: true, algorithm: 'lttb', samples: 800, threshold: 1600 },
         legend: { labels: { color: colors.text, filter: (item) => roles[item.datasetIndex!]?.kind === 'main', boxHeight: 2 } },
         tooltip: {
           filter: (item) => roles[item.datasetIndex]?.kind === 'main',
           callbacks: {
             label: (item) => {
-              const role = roles[item.datasetIndex]!;
+              const { series: s } = roles[item.datasetIndex]!;
               const point = item.raw as Point;
-              const at = indexOfStep(role.series.points, point.step);
-              const raw = role.series.points[at];
-              const band = role.series.band?.[at];
+              const at = lowerBound(s.steps, point.step);
               const fmt = (v: number): string => (rate ? `${(v * 100).toFixed(1)}%` : v.toPrecision(4));
-              const spread = band && raw ? ` [${fmt(band.lo)}, ${fmt(band.hi)}]` : '';
-              return `${role.series.label}: ${raw ? fmt(raw.y) : ''}${spread} · step ${point.step}${raw?.n ? ` · N=${raw.n}` : ''}`;
+              const spread = s.band ? ` [${fmt(s.band.lo[at]!)}, ${fmt(s.band.hi[at]!)}]` : '';
+              const n = s.ns?.[at];
+              return `${s.label}: ${at < s.ys.length ? fmt(s.ys[at]!) : ''}${spread} · step ${point.step}${n ? ` · N=${n}` : ''}`;
             },
           },
         },
@@ -478,17 +516,13 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
   });
 }
 
-/** Index of a step in points ascending by step (binary search: curves can hold 100k points). */
-function indexOfStep(points: readonly { step: number }[], step: number): number {
-  let lo = 0;
-  let hi = points.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (points[mid]!.step < step) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+/** Points the curves chart draws at most (Chart.js redraws them all on every hover frame). */
+const POINT_BUDGET = 16_000;
+/** The chart width (device pixels) the shown curves were decimated for; a wider chart draws them again. */
+let decimatedWidth = 0;
+new ResizeObserver(() => {
+  if (state.view === 'curves' && chartColumns() > decimatedWidth) changed(false);
+}).observe(curvesBox);
 
 export function axisColors(): { text: string; grid: string } {
   return { text: themeColor('--vscode-foreground', '#ccc'), grid: withAlpha(themeColor('--vscode-foreground', '#888'), 0.12) };

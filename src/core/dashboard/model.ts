@@ -95,46 +95,69 @@ export interface Curve {
   points: CurvePoint[];
 }
 
-/** Absent value in a batch column (every axis and count is >= 0; NaN would not survive JSON). */
+/** Absent value in a batch column (every axis and count is >= 0). */
 const ABSENT = -1;
 
 /**
- * Metric records as columns: what the worker sends and the webview keeps (arrays of numbers
- * cost far less to post, clone and hold than a million small objects). Series keys are
- * `train:<metric name>` and `eval:<split>:<success|perStepAccuracy|perStepAccuracyReference|recognition|meanReward>`.
+ * Metric records as columns of float64: what the worker sends and the webview keeps. Typed
+ * arrays cross both hops as memory copies (worker_threads' structured clone, and VS Code's
+ * webview postMessage, which transfers ArrayBuffers for engines >= 1.57), where arrays of
+ * numbers or a million small objects cost a walk, an allocation per value and the garbage
+ * collector's time. Series keys are `train:<metric name>` and
+ * `eval:<split>:<success|perStepAccuracy|perStepAccuracyReference|recognition|meanReward>`.
  */
 export interface MetricBatch {
   count: number;
-  axes: { steps: number[]; gflops: number[]; tokens: number[]; episodes: number[]; wallSeconds: number[] };
-  series: Record<string, { steps: number[]; ys: number[]; ns: number[] }>;
+  axes: { steps: Float64Array; gflops: Float64Array; tokens: Float64Array; episodes: Float64Array; wallSeconds: Float64Array };
+  series: Record<string, { steps: Float64Array; ys: Float64Array; ns: Float64Array }>;
   splits: Record<string, SplitKind>;
 }
 
-export function emptyBatch(): MetricBatch {
-  return { count: 0, axes: { steps: [], gflops: [], tokens: [], episodes: [], wallSeconds: [] }, series: {}, splits: {} };
-}
+/** A batch under construction: plain arrays pushed to, then packed into float64 columns. */
+class BatchBuilder {
+  count = 0;
+  readonly axes = { steps: [] as number[], gflops: [] as number[], tokens: [] as number[], episodes: [] as number[], wallSeconds: [] as number[] };
+  readonly series: Record<string, { steps: number[]; ys: number[]; ns: number[] }> = {};
+  readonly splits: Record<string, SplitKind> = {};
 
-export function batchOf(records: readonly MetricRecord[]): MetricBatch {
-  const batch = emptyBatch();
-  const put = (key: string, step: number, y: number, n: number): void => {
-    const column = (batch.series[key] ??= { steps: [], ys: [], ns: [] });
+  row(step: number, gflops: number, tokens: number, episodes: number, wallSeconds: number): void {
+    this.count++;
+    this.axes.steps.push(step);
+    this.axes.gflops.push(gflops);
+    this.axes.tokens.push(tokens);
+    this.axes.episodes.push(episodes);
+    this.axes.wallSeconds.push(wallSeconds);
+  }
+
+  put(key: string, step: number, y: number, n: number): void {
+    const column = (this.series[key] ??= { steps: [], ys: [], ns: [] });
     column.steps.push(step);
     column.ys.push(y);
     column.ns.push(n);
-  };
+  }
+
+  pack(): MetricBatch {
+    const f = (values: number[]) => Float64Array.from(values);
+    const a = this.axes;
+    const series: MetricBatch['series'] = {};
+    for (const [key, c] of Object.entries(this.series)) series[key] = { steps: f(c.steps), ys: f(c.ys), ns: f(c.ns) };
+    return { count: this.count, axes: { steps: f(a.steps), gflops: f(a.gflops), tokens: f(a.tokens), episodes: f(a.episodes), wallSeconds: f(a.wallSeconds) }, series, splits: { ...this.splits } };
+  }
+}
+
+export function emptyBatch(): MetricBatch {
+  return new BatchBuilder().pack();
+}
+
+export function batchOf(records: readonly MetricRecord[]): MetricBatch {
+  const batch = new BatchBuilder();
   for (const r of records) {
-    batch.count++;
-    const axes = batch.axes;
-    axes.steps.push(r.step);
-    axes.gflops.push(r.compute.gflops);
-    axes.tokens.push(r.compute.trainTokens);
-    axes.episodes.push(r.episodes ?? ABSENT);
-    axes.wallSeconds.push(r.wallSeconds ?? ABSENT);
+    batch.row(r.step, r.compute.gflops, r.compute.trainTokens, r.episodes ?? ABSENT, r.wallSeconds ?? ABSENT);
     if (r.kind === 'train') {
       const metrics = (r as TrainingRecord).metrics;
       for (const name in metrics) {
         const y = metrics[name];
-        if (typeof y === 'number') put(`train:${name}`, r.step, y, ABSENT);
+        if (typeof y === 'number') batch.put(`train:${name}`, r.step, y, ABSENT);
       }
       continue;
     }
@@ -142,11 +165,11 @@ export function batchOf(records: readonly MetricRecord[]): MetricBatch {
     batch.splits[ev.split] = ev.splitKind;
     for (const field of ['success', 'perStepAccuracy', 'perStepAccuracyReference', 'recognition'] as const) {
       const rate = ev[field];
-      if (rate) put(`eval:${ev.split}:${field}`, ev.step, rate.rate, rate.n);
+      if (rate) batch.put(`eval:${ev.split}:${field}`, ev.step, rate.rate, rate.n);
     }
-    if (ev.meanReward !== undefined) put(`eval:${ev.split}:meanReward`, ev.step, ev.meanReward, ABSENT);
+    if (ev.meanReward !== undefined) batch.put(`eval:${ev.split}:meanReward`, ev.step, ev.meanReward, ABSENT);
   }
-  return batch;
+  return batch.pack();
 }
 
 /**
@@ -156,29 +179,21 @@ export function batchOf(records: readonly MetricRecord[]): MetricBatch {
  * point has none (a Hugging Face trainer_state.json).
  */
 export function batchOfScalars(points: readonly { tag: string; step: number; wallTime?: number; value: number }[], startTime: number): MetricBatch {
-  const batch = emptyBatch();
+  const batch = new BatchBuilder();
   let lastStep: number | undefined;
   for (const p of points) {
     if (p.step !== lastStep) {
-      batch.count++;
-      batch.axes.steps.push(p.step);
-      batch.axes.gflops.push(ABSENT);
-      batch.axes.tokens.push(ABSENT);
-      batch.axes.episodes.push(ABSENT);
-      batch.axes.wallSeconds.push(p.wallTime === undefined ? ABSENT : Math.max(0, p.wallTime - startTime));
+      batch.row(p.step, ABSENT, ABSENT, ABSENT, p.wallTime === undefined ? ABSENT : Math.max(0, p.wallTime - startTime));
       lastStep = p.step;
     }
-    if (!Number.isFinite(p.value)) continue; // NaN and infinities do not survive JSON; a gap, as TensorBoard draws them
-    const column = (batch.series[`train:${p.tag}`] ??= { steps: [], ys: [], ns: [] });
-    column.steps.push(p.step);
-    column.ys.push(p.value);
-    column.ns.push(ABSENT);
+    if (!Number.isFinite(p.value)) continue; // a gap, as TensorBoard draws them
+    batch.put(`train:${p.tag}`, p.step, p.value, ABSENT);
   }
-  return batch;
+  return batch.pack();
 }
 
 /** First index whose step is >= `step` in an ascending array. */
-function lowerBound(steps: readonly number[], step: number): number {
+export function lowerBound(steps: ArrayLike<number>, step: number): number {
   let lo = 0;
   let hi = steps.length;
   while (lo < hi) {
@@ -189,58 +204,93 @@ function lowerBound(steps: readonly number[], step: number): number {
   return lo;
 }
 
-/** Columns kept ascending by step; a step seen again is replaced. Appending in order is O(1). */
+/** A float64 column that grows by doubling; `view()` is its filled part (no copy). */
+class GrowingColumn {
+  private data = new Float64Array(0);
+  length = 0;
+
+  view(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+
+  last(): number | undefined {
+    return this.length ? this.data[this.length - 1] : undefined;
+  }
+
+  setAt(i: number, value: number): void {
+    this.data[i] = value;
+  }
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.data.length) return;
+    const grown = new Float64Array(Math.max(this.length + extra, this.data.length * 2, 16));
+    grown.set(this.view());
+    this.data = grown;
+  }
+
+  append(values: ArrayLike<number>): void {
+    this.reserve(values.length);
+    this.data.set(values, this.length);
+    this.length += values.length;
+  }
+
+  insert(at: number, value: number): void {
+    this.reserve(1);
+    this.data.copyWithin(at + 1, at, this.length);
+    this.data[at] = value;
+    this.length++;
+  }
+}
+
+/** Columns kept ascending by step; a step seen again is replaced. Appending in order costs a memory copy. */
 class StepColumns<K extends string> {
-  steps: number[] = [];
-  values: Record<K, number[]>;
+  readonly steps = new GrowingColumn();
+  readonly values: Record<K, GrowingColumn>;
 
   constructor(private readonly names: readonly K[]) {
-    this.values = Object.fromEntries(names.map((n) => [n, []])) as unknown as Record<K, number[]>;
+    this.values = Object.fromEntries(names.map((n) => [n, new GrowingColumn()])) as unknown as Record<K, GrowingColumn>;
   }
 
   /** Append whole columns when they all come after the last step and ascend (a log read in order). */
-  tryAppend(steps: readonly number[], columns: Record<K, readonly number[]>): boolean {
-    let previous = this.steps.length ? this.steps[this.steps.length - 1]! : -Infinity;
-    for (const step of steps) {
-      if (!(step > previous)) return false;
-      previous = step;
+  tryAppend(steps: ArrayLike<number>, columns: Record<K, ArrayLike<number>>): boolean {
+    let previous = this.steps.last() ?? -Infinity;
+    for (let i = 0; i < steps.length; i++) {
+      if (!(steps[i]! > previous)) return false;
+      previous = steps[i]!;
     }
-    if (this.steps.length === 0) {
-      // The first batch of a run: adopt copies whole (a memory copy, not a push per value).
-      this.steps = steps.slice();
-      for (const n of this.names) this.values[n] = columns[n].slice();
-      return true;
-    }
-    for (const step of steps) this.steps.push(step);
-    for (const n of this.names) {
-      const target = this.values[n];
-      for (const v of columns[n]) target.push(v);
-    }
+    this.steps.append(steps);
+    for (const n of this.names) this.values[n].append(columns[n]);
     return true;
   }
 
   /** Set this step's values; `keep` (for axes) leaves a present value alone where the new one is absent. */
   set(step: number, row: (name: K) => number, keep = false): void {
-    const last = this.steps.length - 1;
-    if (last < 0 || step > this.steps[last]!) {
-      this.steps.push(step);
-      for (const n of this.names) this.values[n].push(row(n));
-      return;
-    }
-    const at = lowerBound(this.steps, step);
-    if (this.steps[at] === step) {
+    const steps = this.steps.view();
+    const at = lowerBound(steps, step);
+    if (at < steps.length && steps[at] === step) {
       for (const n of this.names) {
         const v = row(n);
-        if (!keep || v !== ABSENT) this.values[n][at] = v;
+        if (!keep || v !== ABSENT) this.values[n].setAt(at, v);
       }
       return;
     }
-    this.steps.splice(at, 0, step);
-    for (const n of this.names) this.values[n].splice(at, 0, row(n));
+    this.steps.insert(at, step);
+    for (const n of this.names) this.values[n].insert(at, row(n));
   }
 }
 
 const AXES = ['gflops', 'tokens', 'episodes', 'wallSeconds'] as const;
+
+/** One series of a run as columns, x from the chosen axis; `ses` for rates with a known n. */
+export interface CurveColumns {
+  split?: string;
+  splitKind?: SplitKind;
+  steps: Float64Array;
+  xs: Float64Array;
+  ys: Float64Array;
+  /** Binomial standard error of each rate (NaN where n is unknown); absent when no point has one. */
+  ses?: Float64Array;
+}
 
 /**
  * One run's metric records, joined by global step: a later record for the same series and
@@ -251,7 +301,7 @@ export class RunRecords {
   private readonly axes = new StepColumns(AXES);
   private readonly series = new Map<string, StepColumns<'y' | 'n'>>();
   readonly splits = new Map<string, SplitKind>();
-  private readonly cache = new Map<string, Curve[]>();
+  private readonly cache = new Map<string, CurveColumns[]>();
   records = 0;
 
   add(records: readonly MetricRecord[]): void {
@@ -276,7 +326,7 @@ export class RunRecords {
 
   /** The last global step recorded. */
   get lastStep(): number | undefined {
-    return this.axes.steps.at(-1);
+    return this.axes.steps.last();
   }
 
   /** Training scalar names present (for metrics outside METRICS). */
@@ -294,39 +344,53 @@ export class RunRecords {
     return [...this.splits.entries()].filter(([, kind]) => source.splitKinds.includes(kind)).map(([split, splitKind]) => ({ key: `eval:${split}:${source.field}`, split, splitKind }));
   }
 
-  curves(metric: MetricDef, xKey: XKey): Curve[] {
+  /** The metric's series (one per split for evaluations) as columns; no copy of the stored values. */
+  columns(metric: MetricDef, xKey: XKey): CurveColumns[] {
     const cacheKey = `${metric.id}\u0000${xKey}`;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
-    const curves = this.keysOf(metric)
-      .map(({ key, ...where }) => ({ ...where, points: this.points(key, xKey) }))
-      .filter((c) => c.points.length > 0);
+    const curves: CurveColumns[] = [];
+    for (const { key, ...where } of this.keysOf(metric)) {
+      const columns = this.seriesColumns(key, xKey);
+      if (columns && columns.steps.length > 0) curves.push({ ...where, ...columns });
+    }
     this.cache.set(cacheKey, curves);
     return curves;
   }
 
-  /** A series' points with x from the axes: each axis carried forward from the last step that recorded it. */
-  private points(key: string, xKey: XKey): CurvePoint[] {
+  /** The metric's series as points: for the few-point views (evaluations, step times) and tests. */
+  curves(metric: MetricDef, xKey: XKey): Curve[] {
+    return this.columns(metric, xKey).map(({ steps, xs, ys, ses, ...where }) => ({
+      ...where,
+      points: Array.from(steps, (step, i): CurvePoint => (ses && !Number.isNaN(ses[i]!) ? { step, x: xs[i]!, y: ys[i]!, se: ses[i]! } : { step, x: xs[i]!, y: ys[i]! })),
+    }));
+  }
+
+  /** A series' columns with x from the axes: each axis carried forward from the last step that recorded it. */
+  private seriesColumns(key: string, xKey: XKey): Omit<CurveColumns, 'split' | 'splitKind'> | undefined {
     const column = this.series.get(key);
-    if (!column) return [];
-    const { steps } = column;
-    const { y: ys, n: ns } = column.values;
-    const axisSteps = this.axes.steps;
-    const axis = xKey === 'step' ? undefined : this.axes.values[xKey];
-    const points = new Array<CurvePoint>(steps.length);
-    if (axis && axis.every((v) => v === ABSENT)) return []; // the run never records this axis (a TensorBoard log: no GFLOPs)
+    if (!column) return undefined;
+    const steps = column.steps.view();
+    const ys = column.values.y.view();
+    const ns = column.values.n.view();
+    let ses: Float64Array | undefined;
+    for (let i = 0; i < ns.length; i++) {
+      if (ns[i] === ABSENT) continue;
+      ses ??= new Float64Array(ns.length).fill(Number.NaN);
+      ses[i] = binomialStderr(ys[i]!, ns[i]!);
+    }
+    if (xKey === 'step') return { steps, xs: steps, ys, ...(ses ? { ses } : {}) };
+    const axisSteps = this.axes.steps.view();
+    const axis = this.axes.values[xKey].view();
+    if (axis.every((v) => v === ABSENT)) return undefined; // the run never records this axis (a TensorBoard log: no GFLOPs)
+    const xs = new Float64Array(steps.length);
     let j = 0;
     let carried = 0;
     for (let i = 0; i < steps.length; i++) {
-      const step = steps[i]!;
-      if (axis) {
-        for (; j < axisSteps.length && axisSteps[j]! <= step; j++) if (axis[j] !== ABSENT) carried = axis[j]!;
-      }
-      const y = ys[i]!;
-      const n = ns[i]!;
-      points[i] = n === ABSENT ? { step, x: axis ? carried : step, y } : { step, x: axis ? carried : step, y, se: binomialStderr(y, n) };
+      for (; j < axisSteps.length && axisSteps[j]! <= steps[i]!; j++) if (axis[j] !== ABSENT) carried = axis[j]!;
+      xs[i] = carried;
     }
-    return points;
+    return { steps, xs, ys, ...(ses ? { ses } : {}) };
   }
 }
 

@@ -1,21 +1,13 @@
 // The curves the dashboard draws: per run (binomial bands for rates) or per seed group
 // (mean with SEM or 95% t band, N in the legend), smoothed; and the CSV of what is drawn.
 // Pure, shared by the webview and unit tests.
-import { toCsv, type MetricDef, type PaperColumn, type RunInfo, type RunRecords, type XKey } from './model';
-import { aggregateByStep, emaDebiased, savgol, Z95 } from './stats';
+import { toCsv, type CurveColumns, type MetricDef, type PaperColumn, type RunInfo, type RunRecords, type XKey } from './model';
+import { aggregateColumns, emaDebiased, savgol, Z95 } from './stats';
 
 /** 'savgol:<window>' (order 3, the paper's), 'ema:<weight>' (TensorBoard's), or 'none'. */
 export type Smoothing = `savgol:${number}` | `ema:${number}` | 'none';
 /** 'se': binomial SE for one run's rate, SEM over seeds; 'ci95': 95% interval; 'none'. */
 export type Band = 'se' | 'ci95' | 'none';
-
-export interface DisplayPoint {
-  step: number;
-  x: number;
-  y: number;
-  /** Runs behind an aggregated point. */
-  n?: number;
-}
 
 export interface DisplaySeries {
   label: string;
@@ -23,18 +15,22 @@ export interface DisplaySeries {
   /** The runs drawn by this series (several when seeds are aggregated). */
   folders: string[];
   split?: string;
-  points: DisplayPoint[];
+  /** The points as columns (a curve can hold 100k points: no object per point). */
+  steps: Float64Array;
+  xs: Float64Array;
+  ys: Float64Array;
+  /** Runs behind each point (aggregated series). */
+  ns?: Float64Array;
   /** Smoothed y (absent without smoothing); the raw points are drawn faint beside it. */
-  smoothed?: number[];
-  band?: { step: number; x: number; lo: number; hi: number }[];
+  smoothed?: Float64Array;
+  band?: { lo: Float64Array; hi: Float64Array };
 }
 
-export function smooth(ys: readonly number[], smoothing: Smoothing): number[] | undefined {
+export function smooth(ys: ArrayLike<number>, smoothing: Smoothing): Float64Array | undefined {
   if (smoothing === 'none') return undefined;
   const [kind, parameter] = smoothing.split(':') as [string, string];
-  return kind === 'savgol' ? savgol(ys, Number(parameter), 3) : emaDebiased(ys, Number(parameter));
+  return kind === 'savgol' ? savgol(ys, Number(parameter), 3) : Float64Array.from(emaDebiased(ys, Number(parameter)));
 }
-
 
 interface Options {
   smoothing: Smoothing;
@@ -43,16 +39,27 @@ interface Options {
 }
 
 /** Smoothed series with their band moved along (both filters are linear). */
-function finish(series: Omit<DisplaySeries, 'smoothed' | 'band'>, halfWidths: number[] | undefined, smoothing: Smoothing): DisplaySeries {
-  const ys = series.points.map((p) => p.y);
-  const smoothed = smooth(ys, smoothing);
-  const centre = smoothed ?? ys;
+function finish(series: Omit<DisplaySeries, 'smoothed' | 'band'>, halfWidths: ArrayLike<number> | undefined, smoothing: Smoothing): DisplaySeries {
+  const smoothed = smooth(series.ys, smoothing);
+  const centre = smoothed ?? series.ys;
   const out: DisplaySeries = { ...series, ...(smoothed ? { smoothed } : {}) };
-  if (halfWidths && halfWidths.some((h) => h > 0)) {
+  if (halfWidths && Array.prototype.some.call(halfWidths, (h: number) => h > 0)) {
     const widths = smooth(halfWidths, smoothing) ?? halfWidths;
-    out.band = series.points.map((p, i) => ({ step: p.step, x: p.x, lo: centre[i]! - widths[i]!, hi: centre[i]! + widths[i]! }));
+    const lo = new Float64Array(centre.length);
+    const hi = new Float64Array(centre.length);
+    for (let i = 0; i < centre.length; i++) {
+      lo[i] = centre[i]! - widths[i]!;
+      hi[i] = centre[i]! + widths[i]!;
+    }
+    out.band = { lo, hi };
   }
   return out;
+}
+
+/** A run's binomial half-widths (0 where n is unknown), times z for a 95% interval. */
+function binomialHalfWidths(curve: CurveColumns, band: Band): Float64Array {
+  const z = band === 'ci95' ? Z95 : 1;
+  return Float64Array.from(curve.ses ?? new Float64Array(curve.steps.length), (se) => (Number.isNaN(se) ? 0 : se * z));
 }
 
 export function curveSeries(
@@ -62,13 +69,13 @@ export function curveSeries(
   options: Options,
   colorAt: (index: number) => string,
 ): DisplaySeries[] {
-  const curves = runs.flatMap((run) => run.records.curves(metric, xKey).map((curve) => ({ run: run.info, curve })));
+  const curves = runs.flatMap((run) => run.records.columns(metric, xKey).map((curve) => ({ run: run.info, curve })));
   const splitSuffix = (split: string | undefined): string => (split && metric.source.kind === 'eval' ? ` · ${split}` : '');
   if (!options.aggregate) {
     return curves.map(({ run, curve }, i) => {
-      const halfWidths = options.band === 'none' || !metric.rate ? undefined : curve.points.map((p) => (p.se ?? 0) * (options.band === 'ci95' ? Z95 : 1));
+      const halfWidths = options.band === 'none' || !metric.rate ? undefined : binomialHalfWidths(curve, options.band);
       return finish(
-        { label: `${run.folder}${splitSuffix(curve.split)}`, color: colorAt(i), folders: [run.folder], ...(curve.split ? { split: curve.split } : {}), points: curve.points.map((p) => ({ step: p.step, x: p.x, y: p.y })) },
+        { label: `${run.folder}${splitSuffix(curve.split)}`, color: colorAt(i), folders: [run.folder], ...(curve.split ? { split: curve.split } : {}), steps: curve.steps, xs: curve.xs, ys: curve.ys },
         halfWidths,
         options.smoothing,
       );
@@ -83,25 +90,23 @@ export function curveSeries(
     group.curves.push(item);
   }
   return [...groups.values()].map((group, i) => {
-    const points = aggregateByStep(group.curves.map(({ curve }) => curve.points.map((p) => ({ step: p.step, x: p.x, y: p.y }))));
     const n = group.curves.length;
     const single = n === 1 ? group.curves[0]!.curve : undefined;
+    const aggregated = single ? undefined : aggregateColumns(group.curves.map(({ curve }) => curve));
     // One run: its binomial error; several: the spread over seeds.
     const halfWidths =
-      options.band === 'none'
-        ? undefined
-        : single
-          ? metric.rate
-            ? single.points.map((p) => (p.se ?? 0) * (options.band === 'ci95' ? Z95 : 1))
-            : undefined
-          : points.map((p) => (options.band === 'ci95' ? p.ci95 : p.sem));
+      options.band === 'none' ? undefined : single ? (metric.rate ? binomialHalfWidths(single, options.band) : undefined) : options.band === 'ci95' ? aggregated!.ci95s : aggregated!.sems;
+    const columns = single ? { steps: single.steps, xs: single.xs, ys: single.ys, ns: new Float64Array(single.steps.length).fill(1) } : aggregated!;
     return finish(
       {
         label: `${group.label}${splitSuffix(group.split)} (N=${n})`,
         color: colorAt(i),
         folders: group.folders,
         ...(group.split ? { split: group.split } : {}),
-        points: points.map((p) => ({ step: p.step, x: p.x, y: p.y, n: p.n })),
+        steps: columns.steps,
+        xs: columns.xs,
+        ys: columns.ys,
+        ns: columns.ns,
       },
       halfWidths,
       options.smoothing,
@@ -113,9 +118,9 @@ export function curveSeries(
 export function curveCsv(series: readonly DisplaySeries[], xLabel: string): string {
   const rows: (string | number | undefined)[][] = [['series', 'runs', 'split', 'step', xLabel, 'value', 'smoothed', 'band_low', 'band_high', 'n_runs']];
   for (const s of series) {
-    s.points.forEach((p, i) => {
-      rows.push([s.label, s.folders.join(' '), s.split, p.step, p.x, p.y, s.smoothed?.[i], s.band?.[i]?.lo, s.band?.[i]?.hi, p.n ?? 1]);
-    });
+    for (let i = 0; i < s.steps.length; i++) {
+      rows.push([s.label, s.folders.join(' '), s.split, s.steps[i], s.xs[i], s.ys[i], s.smoothed?.[i], s.band?.lo[i], s.band?.hi[i], s.ns?.[i] ?? 1]);
+    }
   }
   return toCsv(rows);
 }

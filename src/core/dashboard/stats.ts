@@ -53,15 +53,15 @@ export function savgolWindow(requested: number, n: number, order: number): numbe
  * A series shorter than the window uses the largest odd window that fits; one with no
  * window above `order` is returned as it is.
  */
-export function savgol(y: ArrayLike<number>, requestedWindow: number, order = 3): number[] {
+export function savgol(y: ArrayLike<number>, requestedWindow: number, order = 3): Float64Array {
   const n = y.length;
   const window = savgolWindow(requestedWindow, n, order);
-  if (window === 0) return Array.from(y);
+  if (window === 0) return Float64Array.from(y);
   const half = (window - 1) / 2;
   // x scaled to [-1, 1] keeps the normal equations well conditioned for wide windows.
   const centred = Array.from({ length: window }, (_, i) => (i - half) / Math.max(half, 1));
   const weights = centreWeights(centred, order);
-  const out = new Array<number>(n);
+  const out = new Float64Array(n);
   for (let i = half; i < n - half; i++) {
     let sum = 0;
     for (let j = 0; j < window; j++) sum += weights[j]! * y[i - half + j]!;
@@ -216,21 +216,75 @@ export interface AggregatePoint {
   ci95: number;
 }
 
+/** A run's series as step-ascending columns. */
+export interface SeriesColumns {
+  steps: ArrayLike<number>;
+  xs: ArrayLike<number>;
+  ys: ArrayLike<number>;
+}
+
+/** `aggregateColumns`' result: per step, the runs' mean x and y, how many, their SEM and 95% t half-width. */
+export interface AggregateColumns {
+  steps: Float64Array;
+  xs: Float64Array;
+  ys: Float64Array;
+  ns: Float64Array;
+  sems: Float64Array;
+  ci95s: Float64Array;
+}
+
 /**
  * Seeds aggregated by global step: at each step any run recorded, the mean of x and y over
- * the runs that have it, their SEM and 95% t half-width (0 with one run).
+ * the runs that have it, their SEM and 95% t half-width (0 with one run). A merge of the
+ * runs' ascending steps: linear in the points, one run passes through as it is.
  */
-export function aggregateByStep(runs: readonly (readonly SeriesPoint[])[]): AggregatePoint[] {
-  const byStep = new Map<number, { xs: number[]; ys: number[] }>();
-  for (const run of runs) {
-    for (const p of run) {
-      let entry = byStep.get(p.step);
-      if (!entry) byStep.set(p.step, (entry = { xs: [], ys: [] }));
-      entry.xs.push(p.x);
-      entry.ys.push(p.y);
-    }
+export function aggregateColumns(runs: readonly SeriesColumns[]): AggregateColumns {
+  const single = runs.length === 1 ? runs[0]! : undefined;
+  if (single) {
+    const n = single.steps.length;
+    return { steps: Float64Array.from(single.steps), xs: Float64Array.from(single.xs), ys: Float64Array.from(single.ys), ns: new Float64Array(n).fill(1), sems: new Float64Array(n), ci95s: new Float64Array(n) };
   }
-  return [...byStep.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([step, { xs, ys }]) => ({ step, x: mean(xs), y: mean(ys), n: ys.length, sem: sem(ys), ci95: tConfidenceHalfWidth(ys) }));
+  const heads = runs.map(() => 0);
+  const out = { steps: [] as number[], xs: [] as number[], ys: [] as number[], ns: [] as number[], sems: [] as number[], ci95s: [] as number[] };
+  const tQuantiles = new Map<number, number>();
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (;;) {
+    let step = Infinity;
+    runs.forEach((run, r) => {
+      if (heads[r]! < run.steps.length) step = Math.min(step, run.steps[heads[r]!]!);
+    });
+    if (step === Infinity) break;
+    xs.length = 0;
+    ys.length = 0;
+    runs.forEach((run, r) => {
+      const i = heads[r]!;
+      if (i < run.steps.length && run.steps[i] === step) {
+        xs.push(run.xs[i]!);
+        ys.push(run.ys[i]!);
+        heads[r] = i + 1;
+      }
+    });
+    const n = ys.length;
+    const spread = sem(ys);
+    if (n > 1 && !tQuantiles.has(n)) tQuantiles.set(n, studentTQuantile(0.975, n - 1));
+    out.steps.push(step);
+    out.xs.push(mean(xs));
+    out.ys.push(mean(ys));
+    out.ns.push(n);
+    out.sems.push(spread);
+    out.ci95s.push(n > 1 ? tQuantiles.get(n)! * spread : 0);
+  }
+  const f = (values: number[]) => Float64Array.from(values);
+  return { steps: f(out.steps), xs: f(out.xs), ys: f(out.ys), ns: f(out.ns), sems: f(out.sems), ci95s: f(out.ci95s) };
+}
+
+/** `aggregateColumns` on runs given as points (the paper view's few evaluations). */
+export function aggregateByStep(runs: readonly (readonly SeriesPoint[])[]): AggregatePoint[] {
+  const columns = runs.map((run) => {
+    const sorted = [...run].sort((a, b) => a.step - b.step);
+    return { steps: sorted.map((p) => p.step), xs: sorted.map((p) => p.x), ys: sorted.map((p) => p.y) };
+  });
+  const a = aggregateColumns(columns);
+  return Array.from(a.steps, (step, i) => ({ step, x: a.xs[i]!, y: a.ys[i]!, n: a.ns[i]!, sem: a.sems[i]!, ci95: a.ci95s[i]! }));
 }
