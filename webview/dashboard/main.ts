@@ -517,7 +517,7 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
 }
 
 /** Points the curves chart draws at most (Chart.js redraws them all on every hover frame). */
-const POINT_BUDGET = 16_000;
+const POINT_BUDGET = 12_000;
 /** The chart width (device pixels) the shown curves were decimated for; a wider chart draws them again. */
 let decimatedWidth = 0;
 new ResizeObserver(() => {
