@@ -1,11 +1,16 @@
 // The whole host <-> dashboard webview contract. Imported by both sides.
-import type { MetricBatch, RunInfo } from '../core/dashboard/model';
+import type { RunInfo } from '../core/dashboard/model';
+import type { DashboardMark, DashboardView, ViewRequest } from '../core/dashboard/view';
+
+export type { DashboardMark } from '../core/dashboard/view';
 
 export type ToDashboard =
   /** Every run folder's manifest summary (small; sent whole on each change). */
   | { type: 'runs/set'; runs: RunInfo[] }
-  /** New records of one run's metrics.jsonl, as columns; `reset`: forget earlier ones (file replaced, or a rewind). */
-  | { type: 'records/append'; folder: string; reset: boolean; batch: MetricBatch; skippedLines: number[]; pendingLine: boolean }
+  /** A shown run's records changed (the metrics worker read more of its file): ask for the view again. */
+  | { type: 'runs/changed'; folder: string }
+  /** The figures for the webview's request `id` (computed in the metrics worker). */
+  | { type: 'view'; id: number; view: DashboardView }
   /** Show these runs (ptlab.openDashboard called with run folders), with a metric and a marked step (an alert's point). */
   | { type: 'focus'; folders: string[]; metric?: string; mark?: DashboardMark }
   /** The settings the dashboard reads (ptlab.mismatchKlWarning). */
@@ -14,14 +19,11 @@ export type ToDashboard =
 export type FromDashboard =
   | { type: 'ready' }
   | { type: 'runs/refresh' }
+  /** What the webview shows now; answered by a `view` message with this id. */
+  | { type: 'view'; id: number; request: ViewRequest }
   | { type: 'open/transcripts'; folder: string; step: number; split: string }
-  /** Save what is shown: PNG as a data: URL, CSV as text. */
-  | { type: 'export'; format: 'png' | 'csv'; fileName: string; data: string };
+  /** Save what is shown: PNG as a data: URL; CSV of `request`, written by the metrics worker at full resolution. */
+  | { type: 'export'; format: 'png'; fileName: string; data: string }
+  | { type: 'export'; format: 'csv'; fileName: string; request: ViewRequest };
 
 export const DASHBOARD_VIEW_TYPE = 'ptlab.dashboard';
-
-/** A step marked on the curves of the first focused run (an alert: where it fired). */
-export interface DashboardMark {
-  step: number;
-  label: string;
-}

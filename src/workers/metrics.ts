@@ -1,41 +1,39 @@
 // The metrics worker (metrics.worker.ts): follows run folders' metrics files off the
 // extension host, one stat/offset/inode loop per file, for two readers: the dashboard (the
-// new records of the files it shows, as columns, pushed as `update` events) and the jobs
-// (a job's progress, on request). A file that shrank or was replaced (a resume drops records
+// new records of the files it shows, as columns, kept in the worker's DashboardData, which
+// answers the dashboard's views; a `changed` event tells the host) and the jobs (a job's
+// progress, on request). A file that shrank or was replaced (a resume drops records
 // after its checkpoint, atomically) is read again from the start.
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
-import { batchOf, batchOfScalars, type MetricBatch } from '../core/dashboard/model';
+import { batchOf, batchOfScalars, type MetricBatch, type RunInfo } from '../core/dashboard/model';
+import type { DashboardView, RecordsUpdate, ViewRequest } from '../core/dashboard/view';
 import { ScalarRun, TfEventsTail, type ScalarPoint } from '../core/imports/tensorboard';
 import { CHECKPOINT_FOLDER, readTrainerState, trainerStateBatch } from '../core/imports/trainerState';
 import { alertRules, seriesAlerts, type RunAlert } from '../core/runs/alerts';
 import { MetricsTail, type JobProgress } from '../core/runs/metricsTail';
 import { TENSORBOARD_EVENT_FILE, type RunSource } from '../core/runs/runFolder';
 
-export interface MetricsUpdate {
-  folder: string;
-  /** Forget the folder's earlier records (file replaced, newly shown, or rewound). */
-  reset: boolean;
-  /** The new records, as columns. */
-  batch: MetricBatch;
-  skippedLines: number[];
-  pendingLine: boolean;
-}
+/** New records of a shown file, as columns (what DashboardData applies). */
+export type MetricsUpdate = RecordsUpdate;
 
 export type MetricsRequests = {
-  /** The files the dashboard shows (run folder -> metrics file, or for a TensorBoard log its folder); a file new to it is sent from the start. */
-  show: { params: { files: ShownFile[] }; result: void };
+  /** The runs the dashboard shows, and their files (run folder -> metrics file, or for a TensorBoard log its folder); a file new to it is read from the start. */
+  show: { params: { runs: RunInfo[]; files: ShownFile[] }; result: void };
+  /** The dashboard's figures for what its webview shows (src/core/dashboard/view.ts). */
+  view: { params: { request: ViewRequest }; result: DashboardView };
+  /** What the dashboard shows, as CSV at full resolution. */
+  csv: { params: { request: ViewRequest }; result: string };
   /** Read what was appended to the shown files (those of `folders`, all when omitted). */
   poll: { params: { folders?: string[] }; result: void };
-  /** Send every shown file again from the start (a reloaded webview). */
-  rewind: { params: Record<string, never>; result: void };
   /** A job's progress in its metrics file (undefined until the file exists). */
   progress: { params: { path: string }; result: JobProgress | undefined };
   /** The alerts a run's metrics file raises under its experiment's rules (`config`: run.json's copy of the experiment). */
   alerts: { params: { path: string; config: unknown }; result: RunAlert[] };
 };
 
-export type MetricsEvents = { update: MetricsUpdate };
+/** `changed`: a shown run's records changed (the dashboard asks for its view again). */
+export type MetricsEvents = { changed: { folder: string } };
 
 export interface ShownFile {
   folder: string;
@@ -81,11 +79,6 @@ export class MetricsFiles {
       f.folder = folder;
       this.rewindFile(f);
     }
-  }
-
-  /** Forget what was sent: the next poll sends every shown file again from the start. */
-  rewind(): void {
-    for (const f of this.files.values()) if (f.folder !== undefined) this.rewindFile(f);
   }
 
   /** Read what was appended to the shown files (those of `folders`, all when omitted). */

@@ -1,18 +1,23 @@
-// The metrics worker thread: see metrics.ts.
+// The metrics worker thread: see metrics.ts. It keeps the dashboard's records (DashboardData)
+// and answers the dashboard's views from them.
+import { DashboardData } from '../core/dashboard/view';
 import { MetricsFiles, type MetricsEvents, type MetricsRequests } from './metrics';
 import { serveWorker } from './rpc';
 
-const metrics = new MetricsFiles((update) => emit('update', update));
+const dashboard = new DashboardData();
+const metrics = new MetricsFiles((update) => {
+  dashboard.apply(update);
+  emit('changed', { folder: update.folder });
+});
 const { emit } = serveWorker<MetricsRequests, MetricsEvents>({
-  show: ({ files }) => {
+  show: ({ runs, files }) => {
+    dashboard.setRuns(runs);
     metrics.show(files);
     return metrics.poll();
   },
   poll: ({ folders }) => metrics.poll(folders),
-  rewind: () => {
-    metrics.rewind();
-    return metrics.poll();
-  },
+  view: ({ request }) => dashboard.view(request),
+  csv: ({ request }) => dashboard.csv(request),
   progress: ({ path }) => metrics.progress(path),
   alerts: ({ path, config }) => metrics.alerts(path, config),
 });

@@ -5,9 +5,10 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { ToDashboard } from '../../src/protocol/dashboard';
+import type { DashboardData } from '../../src/core/dashboard/view';
+import type { FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
 
-export { runMessages } from './fixtureRuns';
+export { fixtureDashboard, fixtureRuns } from './fixtureRuns';
 
 export const repoRoot = join(__dirname, '..', '..', '..');
 
@@ -48,12 +49,13 @@ export async function openWebviewPage(browser: Browser, bundle: string, styles: 
 <body class="vscode-dark" style="${style}"><div id="root"></div>
 <script>
   window.__posted = []; window.__state = ${JSON.stringify(state ?? null)};
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state ?? undefined, setState: (s) => { window.__state = s; } });
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => { window.__posted.push(m); if (window.__host) window.__host(m); }, getState: () => window.__state ?? undefined, setState: (s) => { window.__state = s; } });
 </script>
 <script src="file://${join(repoRoot, 'dist', 'webview', `${bundle}.js`)}"></script></body></html>`,
   );
   const page = await browser.newPage({ viewport });
   page.on('pageerror', (err) => console.error('page error:', err.message));
+  page.on('crash', () => console.error(`the ${bundle} page crashed`));
   await page.goto(`file://${html}`);
   return page;
 }
@@ -64,3 +66,24 @@ export async function post(page: Page, messages: ToDashboard[]): Promise<void> {
   }, messages);
 }
 
+
+/**
+ * Answers the dashboard page's view requests from `data`, as the extension host does with the
+ * metrics worker's: each request's view computed here and posted back. Requests posted before
+ * this call are answered too. Returns the milliseconds each answer took to compute.
+ */
+export async function serveDashboard(page: Page, data: DashboardData): Promise<number[]> {
+  const times: number[] = [];
+  const answer = async (message: FromDashboard): Promise<void> => {
+    if (message.type !== 'view') return;
+    const t0 = performance.now();
+    const view = data.view(message.request);
+    times.push(performance.now() - t0);
+    await page.evaluate((m) => window.postMessage(m, '*'), { type: 'view', id: message.id, view } satisfies ToDashboard);
+  };
+  // A request still being answered when the page closes has nobody to answer.
+  await page.exposeFunction('__host', (message: FromDashboard) => void answer(message).catch((err: Error) => page.isClosed() || console.error(err)));
+  const earlier = await page.evaluate(() => (window as unknown as { __posted: FromDashboard[] }).__posted);
+  for (const message of earlier) await answer(message);
+  return times;
+}

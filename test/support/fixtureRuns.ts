@@ -1,4 +1,4 @@
-// The host messages the dashboard would get for a folder of runs, without VS Code.
+// A folder of runs as the dashboard's metrics worker holds them, without VS Code.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { batchOf } from '../../src/core/dashboard/model';
@@ -6,10 +6,11 @@ import { JsonlTail } from '../../src/core/runs/jsonlTail';
 import { isMetricRecordShape } from '../../src/core/runs/metricShape';
 import { readRunFolder } from '../../src/core/runs/runFolder';
 import { runInfo } from '../../src/core/runs/runInfo';
-import type { ToDashboard } from '../../src/protocol/dashboard';
+import type { RunInfo } from '../../src/core/dashboard/model';
+import { DashboardData, type RecordsUpdate } from '../../src/core/dashboard/view';
 
-/** Host messages for every run folder under `root` (what the extension would send). */
-export function runMessages(root: string): ToDashboard[] {
+/** Every run folder under `root`: its summary and its records as the metrics worker reads them. */
+export function fixtureRuns(root: string): { runs: RunInfo[]; updates: RecordsUpdate[] } {
   const folders: string[] = [];
   const walk = (dir: string): void => {
     if (existsSync(join(dir, 'run.json'))) folders.push(dir);
@@ -17,12 +18,20 @@ export function runMessages(root: string): ToDashboard[] {
   };
   walk(root);
   const base = join(root, '..');
-  const infos = folders.sort().map((dir) => runInfo(readRunFolder(relative(base, dir), readFileSync(join(dir, 'run.json'), 'utf8'))));
-  const messages: ToDashboard[] = [{ type: 'runs/set', runs: infos }];
-  folders.forEach((dir, i) => {
+  const runs = folders.sort().map((dir) => runInfo(readRunFolder(relative(base, dir), readFileSync(join(dir, 'run.json'), 'utf8'))));
+  const updates = folders.map((dir, i): RecordsUpdate => {
     const tail = new JsonlTail(isMetricRecordShape);
     const batch = tail.push(existsSync(join(dir, 'metrics.jsonl')) ? readFileSync(join(dir, 'metrics.jsonl')) : '');
-    messages.push({ type: 'records/append', folder: infos[i]!.folder, reset: true, batch: batchOf(batch.records), skippedLines: batch.skippedLines, pendingLine: tail.pendingLine !== '' });
+    return { folder: runs[i]!.folder, reset: true, batch: batchOf(batch.records), skippedLines: batch.skippedLines, pendingLine: tail.pendingLine !== '' };
   });
-  return messages;
+  return { runs, updates };
+}
+
+/** The dashboard's data in the metrics worker for the runs under `root`. */
+export function fixtureDashboard(root: string): DashboardData {
+  const { runs, updates } = fixtureRuns(root);
+  const data = new DashboardData();
+  data.setRuns(runs);
+  for (const update of updates) data.apply(update);
+  return data;
 }

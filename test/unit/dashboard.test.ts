@@ -9,11 +9,11 @@ import { aggregateByStep, aggregateColumns } from '../../src/core/dashboard/stat
 import { JsonlTail } from '../../src/core/runs/jsonlTail';
 import { readRunFolder } from '../../src/core/runs/runFolder';
 import { checkpointRun, runInfo } from '../../src/core/runs/runInfo';
-import { runMessages } from '../support/fixtureRuns';
+import { fixtureRuns } from '../support/fixtureRuns';
 import { withFollowedMetrics } from '../support/followedMetrics';
 
 const repo = join(__dirname, '..', '..', '..');
-const fixtureRuns = join(repo, 'test', 'fixtures', 'workspace', 'runs');
+const fixtureRunsRoot = join(repo, 'test', 'fixtures', 'workspace', 'runs');
 const compute = (step: number) => ({ parameters: 10, trainTokens: step * 100, inferenceTokens: 0, gflops: step * 2 });
 const train = (step: number, loss: number, segment = 0): MetricRecord =>
   ({ kind: 'train', step, time: '2026-11-25T10:00:00Z', segment, wallSeconds: step * 3, episodes: step * 8, compute: compute(step), metrics: { 'train/loss': loss } }) as MetricRecord;
@@ -30,12 +30,10 @@ const evaluation = (step: number, split: string, rate: number, n = 100): MetricR
   }) as MetricRecord;
 
 function fixtures(): { info: RunInfo; records: RunRecords }[] {
-  const messages = runMessages(fixtureRuns);
-  const set = messages[0]!;
-  assert.equal(set.type, 'runs/set');
-  return (set.type === 'runs/set' ? set.runs : []).map((info) => {
+  const { runs, updates } = fixtureRuns(fixtureRunsRoot);
+  return runs.map((info) => {
     const records = new RunRecords();
-    for (const m of messages) if (m.type === 'records/append' && m.folder === info.folder) records.addBatch(m.batch);
+    for (const u of updates) if (u.folder === info.folder) records.addBatch(u.batch);
     return { info, records };
   });
 }

@@ -1,5 +1,6 @@
 // Dashboard webview: learning curves of the workspace's runs (any metric, any x-axis,
-// smoothed, with standard-error or seed bands) and the paper's SFT-vs-RL view.
+// smoothed, with standard-error or seed bands) and the paper's SFT-vs-RL view. It holds no
+// records: the metrics worker keeps them and answers each view (src/core/dashboard/view.ts).
 import {
   BarController,
   BarElement,
@@ -15,21 +16,21 @@ import {
   type ChartDataset,
   type Plugin,
 } from 'chart.js';
-import { METRICS, RunRecords, lowerBound, TIME_STAGES, X_AXES, metricById, mismatchWarning, paperColumns, stepTimeline, toCsv, type RunInfo, type StepTimeline, type XKey } from '../../src/core/dashboard/model';
+import { tickCallback } from '../../src/core/dashboard/ticks';
+import { METRICS, X_AXES, metricById, type RunInfo, type XKey } from '../../src/core/dashboard/model';
 import { timelineFigure } from './timeline';
 import type { DashboardMark, FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
 import '../shared/elements';
 import { connectHost, el, themeColor } from '../shared/host';
-import { curveCsv, curveSeries, paperCsv, type Band, type DisplaySeries, type Smoothing } from '../../src/core/dashboard/series';
+import type { Band, Smoothing } from '../../src/core/dashboard/series';
+import type { CurveView, CurvesFigure, DashboardView, DashboardViewKind, Line, ViewRequest } from '../../src/core/dashboard/view';
 import { paperFigure } from './paper';
 import { palette, snapshotPng, valueOf, withAlpha } from './draw';
-import { m4Indices } from '../../src/core/dashboard/decimate';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
 
-type View = 'curves' | 'paper' | 'time';
 interface State {
-  view: View;
+  view: DashboardViewKind;
   metric: string;
   xKey: XKey;
   smoothing: Smoothing;
@@ -41,20 +42,13 @@ interface State {
   mark?: DashboardMark & { folder: string };
 }
 
-interface RunData {
-  records: RunRecords;
-  skippedLines: number[];
-  pendingLine: boolean;
-}
-
 const host = connectHost<FromDashboard, State>();
 const state: State = { view: 'curves', metric: 'id/success', xKey: 'gflops', smoothing: 'savgol:9', band: 'se', aggregate: true, selected: null, ...host.getState() };
 let runs: RunInfo[] = [];
+let haveRuns = false;
 /** ptlab.mismatchKlWarning, as the host last sent it. */
 let mismatchKlWarning = 1e-3;
-const data = new Map<string, RunData>();
 let charts: Chart[] = [];
-let shownSeries: DisplaySeries[] = [];
 
 // ------------------------------------------------------------------ layout
 
@@ -146,10 +140,8 @@ exportPng.addEventListener('click', () => {
   const area = state.view === 'curves' ? curvesBox : state.view === 'paper' ? paperBox : timeBox;
   host.post({ type: 'export', format: 'png', fileName: `${exportName()}.png`, data: snapshotPng(area) });
 });
-exportCsv.addEventListener('click', () => {
-  const text = state.view === 'curves' ? curveCsv(shownSeries, X_AXES.find((a) => a.key === state.xKey)!.label) : state.view === 'paper' ? paperCsv(paperColumns(runsWithData())) : timelineCsv(shownTimelines());
-  host.post({ type: 'export', format: 'csv', fileName: `${exportName()}.csv`, data: text });
-});
+// The CSV holds every point of what is shown: the metrics worker, which keeps them, writes it.
+exportCsv.addEventListener('click', () => host.post({ type: 'export', format: 'csv', fileName: `${exportName()}.csv`, request: viewRequest() }));
 
 function exportName(): string {
   if (state.view === 'time') return 'ptlab-step-time';
@@ -163,48 +155,97 @@ window.addEventListener('message', (event: MessageEvent<ToDashboard>) => {
   switch (message.type) {
     case 'runs/set':
       runs = message.runs;
-      for (const folder of data.keys()) if (!runs.some((r) => r.folder === folder)) data.delete(folder);
+      haveRuns = true;
       break;
-    case 'records/append': {
-      let run = data.get(message.folder);
-      if (!run || message.reset) data.set(message.folder, (run = { records: new RunRecords(), skippedLines: [], pendingLine: false }));
-      run.records.addBatch(message.batch);
-      for (const line of message.skippedLines) run.skippedLines.push(line);
-      run.pendingLine = message.pendingLine;
+    case 'runs/changed':
       break;
-    }
+    case 'view':
+      received(message.id, message.view);
+      return;
     case 'focus':
       state.selected = message.folders;
       state.view = 'curves';
       if (message.metric) state.metric = message.metric;
       state.mark = message.mark && message.folders[0] !== undefined ? { ...message.mark, folder: message.folders[0] } : undefined;
+      host.setState(state);
       break;
     case 'settings':
       mismatchKlWarning = message.mismatchKlWarning;
       break;
   }
-  changed(false);
+  requestView();
 });
 
-let frame = 0;
-/** Re-render once per animation frame however many messages arrived. */
-function changed(save = true): void {
-  if (save) host.setState(state);
-  if (!frame) frame = requestAnimationFrame(() => {
-    frame = 0;
-    render();
-  });
+function changed(): void {
+  host.setState(state);
+  requestView();
 }
-new MutationObserver(() => changed(false)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+// ------------------------------------------------------------------ views
+// The metrics worker keeps the runs' records and computes what is drawn (src/core/dashboard/
+// view.ts); this page asks for a view on every change and draws the one that comes back. One
+// request is in flight at a time: changes meanwhile ask again once it is answered.
+
+let view: DashboardView | undefined;
+let requested = 0;
+let inFlight = false;
+let stale = false;
+
+function viewRequest(): ViewRequest {
+  return {
+    view: state.view,
+    metric: state.metric,
+    xKey: state.xKey,
+    smoothing: state.smoothing,
+    band: state.band,
+    aggregate: state.aggregate,
+    selected: state.selected,
+    width: chartColumns(),
+    mismatchKlWarning,
+    ...(state.mark ? { mark: state.mark } : {}),
+  };
+}
+
+function requestView(): void {
+  if (!haveRuns) return; // the first view waits for the runs (a view without them would be drawn again at once)
+  if (inFlight) {
+    stale = true;
+    return;
+  }
+  inFlight = true;
+  stale = false;
+  host.post({ type: 'view', id: ++requested, request: viewRequest() });
+}
+
+function received(id: number, answer: DashboardView): void {
+  performance.mark('ptlab-dashboard-view-received'); // bench/dashboardRender.ts times from here
+  if (id === requested) inFlight = false;
+  if (id < requested && inFlight) return; // an answer to an earlier request: the latest is coming
+  view = answer;
+  if (answer.kind === 'curves' && answer.metric !== state.metric) {
+    state.metric = answer.metric; // the focused runs do not record the metric asked for: their first one
+    host.setState(state);
+  }
+  render();
+  if (stale) requestView();
+}
+
+/** Device pixels across the curves chart: the columns its curves are decimated to. */
+function chartColumns(): number {
+  return Math.max(200, Math.ceil((curvesBox.clientWidth || document.body.clientWidth) * window.devicePixelRatio));
+}
+
+/** The chart width the shown curves were decimated for; a wider chart asks for them again. */
+let decimatedWidth = 0;
+new ResizeObserver(() => {
+  if (state.view === 'curves' && chartColumns() > decimatedWidth) requestView();
+}).observe(curvesBox);
+new MutationObserver(() => render()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 // ------------------------------------------------------------------ rendering
 
-function runsWithData(): { info: RunInfo; records: RunRecords }[] {
-  return runs.map((info) => ({ info, records: data.get(info.folder)?.records ?? new RunRecords() }));
-}
-
-function isSelected(folder: string, metricRuns: Set<string>): boolean {
-  return state.selected === null ? metricRuns.has(folder) : state.selected.includes(folder);
+function isShown(folder: string): boolean {
+  return view?.runs.find((r) => r.folder === folder)?.selected ?? false;
 }
 
 function render(): void {
@@ -215,16 +256,17 @@ function render(): void {
   paperBox.hidden = state.view !== 'paper';
   timeBox.hidden = state.view !== 'time';
   runList.hidden = state.view === 'paper'; // the paper view uses every comparison
-  fillMetricSelect();
-  const metric = metricById(state.metric);
-  const all = runsWithData();
-  const metricRuns = new Set(all.filter((r) => r.records.has(metric)).map((r) => r.info.folder));
-  renderProblems(all.filter((r) => isSelected(r.info.folder, metricRuns)).map((r) => r.info));
+  if (!view || view.kind !== state.view) return; // its view is on the way
+  fillMetricSelect(view.extraMetrics);
+  problems.replaceChildren(...view.problems.map((p) => el('li', {}, p)));
   for (const chart of charts) chart.destroy();
   charts = [];
-  if (state.view === 'time') {
-    const timelines = shownTimelines();
-    renderRunList(new Set(all.filter((r) => stepTimeline(r.records)).map((r) => r.info.folder)));
+  if (view.timelines) {
+    const timelines = view.timelines.flatMap(({ folder, timeline }) => {
+      const info = runs.find((r) => r.folder === folder);
+      return info ? [{ info, timeline }] : [];
+    });
+    renderRunList(view);
     status.textContent = timelines.length
       ? `Where each update's time went · ${timelines.length} run(s) · shares per update, mean seconds per stage, tokens/s`
       : "No step times yet: PPO runs record each update's time by stage (time/<stage>_s); tick one in the run list.";
@@ -232,8 +274,8 @@ function render(): void {
     performance.mark('ptlab-dashboard-rendered');
     return;
   }
-  if (state.view === 'paper') {
-    const columns = paperColumns(all);
+  if (view.paper) {
+    const columns = view.paper;
     status.textContent = columns.length
       ? `${columns.length} comparison(s): SFT and RL runs from the same Init checkpoint · rows ID and OOD · ${state.smoothing === 'none' ? 'unsmoothed' : `smoothed (${state.smoothing})`}`
       : 'No comparison yet: the paper view needs SFT and PPO runs that start from the same Init checkpoint (run.json "init").';
@@ -241,91 +283,55 @@ function render(): void {
     performance.mark('ptlab-dashboard-rendered');
     return;
   }
-  const shown = all.filter((r) => isSelected(r.info.folder, metricRuns));
-  const focused = state.selected === null ? [] : shown;
-  if (focused.length > 0 && !focused.some((r) => r.records.has(metric))) {
-    // The runs asked for (the Runs view's choice) do not record this metric: show their first one.
-    const first = [...METRICS.map((m) => m.id), ...COMMON_NAMES, ...focused.flatMap((r) => r.records.trainNames()).sort()].find((id) => focused.some((r) => r.records.has(metricById(id))));
-    if (first) {
-      state.metric = first;
-      return render();
-    }
-  }
-  const options = { smoothing: state.smoothing, band: state.band, aggregate: state.aggregate };
-  let xKey = state.xKey;
-  shownSeries = curveSeries(shown, metric, xKey, options, palette);
-  let axisNote = '';
-  if (shownSeries.length === 0 && xKey !== 'step' && shown.some((r) => r.records.has(metric))) {
-    // Logs of other trainers (TensorBoard) count no GFLOPs, tokens or episodes: fall back to the step.
-    axisNote = ` · ${X_AXES.find((a) => a.key === xKey)!.label} not recorded by these runs: shown against step`;
-    xKey = 'step';
-    shownSeries = curveSeries(shown, metric, xKey, options, palette);
-  }
-  renderRunList(metricRuns);
-  seriesList.replaceChildren(...shownSeries.map((series) => el('li', {}, series.label)));
-  status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === xKey)!.label} · ${shown.length} of ${runs.length} runs · ${shownSeries.length} curve(s)${axisNote} · click a point to open its episodes`;
-  if (shown.length > 0 && shown.every((r) => r.info.source !== 'ptlab')) status.textContent = status.textContent.replace(' · click a point to open its episodes', '');
-  if (shown.length === 1) status.textContent = `${shown[0]!.info.folder} · ${shown[0]!.info.source !== 'ptlab' ? describeSource(shown[0]!.info) : `${shown[0]!.info.job} · ${shown[0]!.info.status}`} · ${status.textContent}`;
-  charts = [curvesChart(shownSeries, metric.rate, shown.map((r) => r.info), xKey)];
+  const figure = view.curves!;
+  const metric = metricById(view.metric);
+  const shown = runs.filter((r) => isShown(r.folder));
+  renderRunList(view);
+  seriesList.replaceChildren(...figure.curves.map((curve) => el('li', {}, curve.label)));
+  const axisNote = figure.xFallback ? ` · ${X_AXES.find((a) => a.key === state.xKey)!.label} not recorded by these runs: shown against step` : '';
+  status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === figure.xKey)!.label} · ${shown.length} of ${runs.length} runs · ${figure.curves.length} curve(s)${axisNote} · click a point to open its episodes`;
+  if (shown.length > 0 && shown.every((r) => r.source !== 'ptlab')) status.textContent = status.textContent.replace(' · click a point to open its episodes', '');
+  if (shown.length === 1) status.textContent = `${shown[0]!.folder} · ${shown[0]!.source !== 'ptlab' ? describeSource(shown[0]!) : `${shown[0]!.job} · ${shown[0]!.status}`} · ${status.textContent}`;
+  charts = [curvesChart(figure, metric.label)];
   performance.mark('ptlab-dashboard-rendered'); // bench/dashboardRender.ts times up to here
 }
-
-/** The ticked runs (all recording step times when none is ticked) with their step timeline. */
-function shownTimelines(): { info: RunInfo; timeline: StepTimeline }[] {
-  const withTimes = runsWithData().flatMap(({ info, records }) => {
-    const timeline = stepTimeline(records);
-    return timeline ? [{ info, timeline }] : [];
-  });
-  const folders = new Set(withTimes.map((r) => r.info.folder));
-  return withTimes.filter((r) => isSelected(r.info.folder, folders));
-}
-
-/** The step-time view as CSV: a row per run, update and stage. */
-function timelineCsv(timelines: { info: RunInfo; timeline: StepTimeline }[]): string {
-  const rows: (string | number)[][] = [['run', 'update', 'stage', 'share']];
-  for (const { info, timeline } of timelines) for (const stage of TIME_STAGES) timeline.steps.forEach((step, i) => rows.push([info.folder, step, stage, timeline.shares[stage][i]!]));
-  return toCsv(rows);
-}
-
-/** What other trainers call their headline curves (TRL's reward and loss), offered first for their runs. */
-const COMMON_NAMES = ['reward', 'loss', 'eval_loss'];
 
 /** A run's status, with another trainer's run named for what it is (a TensorBoard log says nothing of its writer's state). */
 function describeSource(run: RunInfo): string {
   return run.source === 'tensorboard' ? 'TensorBoard log' : run.source === 'hf-trainer' ? `Trainer run · ${run.status}` : run.status;
 }
 
-function fillMetricSelect(): void {
-  const extra = new Set<string>();
-  for (const run of data.values()) for (const name of run.records.trainNames()) if (!METRICS.some((m) => m.id === name)) extra.add(name);
-  const options = [...METRICS.map((m) => [m.id, m.label] as const), ...[...extra].sort().map((n) => [n, n] as const)];
+function fillMetricSelect(extra: readonly string[]): void {
+  const options = [...METRICS.map((m) => [m.id, m.label] as const), ...extra.map((n) => [n, n] as const)];
   const signature = options.map((o) => o[0]).join('|') + `#${state.metric}`;
   if (metricSelect.dataset.signature === signature) return;
   metricSelect.dataset.signature = signature;
   metricSelect.replaceChildren(...options.map(([value, text]) => el('vscode-option', { value, ...(value === state.metric ? { selected: '' } : {}) }, text)));
 }
 
-function renderRunList(metricRuns: Set<string>): void {
-  const colours = new Map(shownSeries.flatMap((s) => s.folders.map((f) => [f, s.color] as const)));
+function renderRunList(shownView: DashboardView): void {
+  const rows = new Map(shownView.runs.map((r) => [r.folder, r]));
+  const having = shownView.runs.filter((r) => r.hasMetric).map((r) => r.folder);
   runList.replaceChildren(
     el('div', { class: 'run-list-title' }, 'Runs'),
     ...runs.map((run) => {
-      const box = el('input', { type: 'checkbox', 'data-folder': run.folder, ...(isSelected(run.folder, metricRuns) ? { checked: '' } : {}) });
+      const row = rows.get(run.folder);
+      // The ticks are the user's (state.selected) where they chose: a view answering an earlier choice must not undo a later one.
+      const ticked = state.selected === null ? row?.selected === true : state.selected.includes(run.folder);
+      const box = el('input', { type: 'checkbox', 'data-folder': run.folder, ...(ticked ? { checked: '' } : {}) });
       box.addEventListener('change', () => {
-        const current = state.selected ?? runs.filter((r) => metricRuns.has(r.folder)).map((r) => r.folder);
+        const current = state.selected ?? having;
         state.selected = box.checked ? [...new Set([...current, run.folder])] : current.filter((f) => f !== run.folder);
         if (!box.checked && state.mark?.folder === run.folder) state.mark = undefined;
         changed();
       });
       const chip = el('span', { class: 'chip' });
-      const colour = colours.get(run.folder);
-      if (colour && state.view === 'curves') chip.style.background = colour;
+      if (row?.color !== undefined && state.view === 'curves') chip.style.background = palette(row.color);
       const restarts = run.segments.length > 1 ? ` · resumed ×${run.segments.length - 1}` : '';
-      const lastStep = data.get(run.folder)?.records.lastStep;
-      const progress = lastStep === undefined ? '' : ` · step ${lastStep}`;
+      const progress = row?.lastStep === undefined ? '' : ` · step ${row.lastStep}`;
       return el(
         'label',
-        { class: `run${metricRuns.has(run.folder) ? '' : ' no-metric'}`, title: `${run.groupLabel}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}` },
+        { class: `run${row?.hasMetric ? '' : ' no-metric'}`, title: `${run.groupLabel}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}` },
         box,
         chip,
         el('span', { class: 'run-name' }, run.folder),
@@ -335,24 +341,7 @@ function renderRunList(metricRuns: Set<string>): void {
   );
 }
 
-function renderProblems(shown: RunInfo[]): void {
-  const items: string[] = [];
-  for (const run of shown) {
-    const d = data.get(run.folder);
-    items.push(...run.problems.map((p) => `${run.folder}: ${p}`));
-    if (d && d.skippedLines.length > 0) items.push(`${run.folder}: metrics.jsonl: skipped ${d.skippedLines.length} bad line(s), first at line ${d.skippedLines[0]}`);
-    if (d?.pendingLine && run.status !== 'running') items.push(`${run.folder}: metrics.jsonl: the last line is incomplete (torn) and was not read`);
-    const mismatch = d && mismatchWarning(d.records, mismatchKlWarning);
-    if (mismatch) {
-      items.push(
-        `${run.folder}: generation vs training mismatch: KL ${mismatch.kl.toPrecision(2)} per token at update ${mismatch.step} (${mismatch.updates} update(s) above ptlab.mismatchKlWarning ${mismatchKlWarning}): the rollout did not sample from the policy PPO trains (dtype, kernels, sampling options); ppo.oldLogProbs "recompute" keeps the ratio right`,
-      );
-    }
-  }
-  problems.replaceChildren(...items.map((p) => el('li', {}, p)));
-}
-
-/** Vertical dashed lines where a run was resumed (segment starts). */
+/** Vertical dashed lines where a run was resumed (segment starts) and at a marked step. */
 function restartMarkers(markers: { x: number; label: string }[]): Plugin<'line'> {
   return {
     id: 'restartMarkers',
@@ -378,90 +367,53 @@ function restartMarkers(markers: { x: number; label: string }[]): Plugin<'line'>
 }
 
 type Point = { x: number; y: number; step: number };
-type Role = { series: DisplaySeries; kind: 'main' | 'raw' | 'band' };
+/** A dataset's curve, and which of its lines it draws; the main line's point k is `at[k]`. */
+type Role = { curve: CurveView; kind: 'main' | 'raw' | 'band' };
 
-/** The x range of every series drawn: M4's columns span it. */
-function xRange(series: readonly DisplaySeries[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const s of series) {
-    for (let i = 0; i < s.xs.length; i++) {
-      const x = s.xs[i]!;
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
-    }
-  }
-  return [lo, hi];
+/** Chart.js's points of a decimated line (a few thousand: the worker decimated it to the chart's pixels). */
+function points(line: Line): Point[] {
+  const out = new Array<Point>(line.xs.length);
+  for (let k = 0; k < out.length; k++) out[k] = { x: line.xs[k]!, y: line.ys[k]!, step: line.steps[k]! };
+  return out;
 }
 
-/** Device pixels across the curves chart: the columns its lines are decimated to. */
-function chartColumns(): number {
-  return Math.max(200, Math.ceil(curvesBox.clientWidth * window.devicePixelRatio));
-}
-
-function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[], xKey: XKey): Chart {
-  // Rates stay in [0, 1] (the y ticks say %), so the series' own points are the raw data.
-  // Each line is drawn from its M4 points at this chart's width (pixel-exact; a curve of 100k
-  // points becomes a few thousand), with the smoothing and bands computed on every point.
-  const [x0, x1] = xRange(series);
+function curvesChart(figure: CurvesFigure, metricLabel: string): Chart {
   decimatedWidth = chartColumns();
-  const lines = series.reduce((sum, s) => sum + 1 + (s.smoothed ? 1 : 0) + (s.band ? 2 : 0), 0);
-  // Pixel-exact while the lines fit the budget; coarser columns beyond it (many runs at once),
-  // so a hover frame, which redraws every point, stays cheap.
-  const columns = Math.min(decimatedWidth, Math.max(100, Math.floor(POINT_BUDGET / (4 * Math.max(lines, 1)))));
-  const line = (s: DisplaySeries, ys: Float64Array): Point[] => {
-    const indices = m4Indices(s.xs, ys, x0, x1, columns);
-    const points = new Array<Point>(indices.length);
-    for (let k = 0; k < indices.length; k++) points[k] = { x: s.xs[indices[k]!]!, y: ys[indices[k]!]!, step: s.steps[indices[k]!]! };
-    return points;
-  };
+  const { rate } = figure;
+  const [x0, x1] = figure.xRange;
   const roles: Role[] = [];
   const datasets: ChartDataset<'line', Point[]>[] = [];
-  const few = (s: DisplaySeries): boolean => s.steps.length <= 60;
-  for (const s of series) {
-    if (s.band) {
-      datasets.push({ data: line(s, s.band.lo), borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: 'transparent' });
-      roles.push({ series: s, kind: 'band' });
-      datasets.push({ data: line(s, s.band.hi), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: withAlpha(s.color, 0.18) });
-      roles.push({ series: s, kind: 'band' });
+  const few = (curve: CurveView): boolean => curve.count <= 60;
+  for (const curve of figure.curves) {
+    const color = palette(curve.color);
+    if (curve.band) {
+      datasets.push({ data: points(curve.band.lo), borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: 'transparent' });
+      roles.push({ curve, kind: 'band' });
+      datasets.push({ data: points(curve.band.hi), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: withAlpha(color, 0.18) });
+      roles.push({ curve, kind: 'band' });
     }
-    if (s.smoothed) {
-      datasets.push({ data: line(s, s.ys), borderColor: withAlpha(s.color, 0.3), borderWidth: 1, pointRadius: few(s) ? 1.5 : 0, pointBackgroundColor: withAlpha(s.color, 0.3), fill: false });
-      roles.push({ series: s, kind: 'raw' });
+    if (curve.raw) {
+      datasets.push({ data: points(curve.raw), borderColor: withAlpha(color, 0.3), borderWidth: 1, pointRadius: few(curve) ? 1.5 : 0, pointBackgroundColor: withAlpha(color, 0.3), fill: false });
+      roles.push({ curve, kind: 'raw' });
     }
     datasets.push({
-      label: s.label,
-      data: line(s, s.smoothed ?? s.ys),
-      borderColor: s.color,
-      backgroundColor: s.color,
+      label: curve.label,
+      data: points(curve.main),
+      borderColor: color,
+      backgroundColor: color,
       borderWidth: 2,
-      pointRadius: few(s) ? 2.5 : 0,
+      pointRadius: few(curve) ? 2.5 : 0,
       pointHoverRadius: 5,
       pointHitRadius: 6,
       fill: false,
     });
-    roles.push({ series: s, kind: 'main' });
+    roles.push({ curve, kind: 'main' });
   }
   const colors = axisColors();
-  const xOfStep = (run: RunInfo, step: number): number | undefined => {
-    if (xKey === 'step') return step;
-    const s = series.find((candidate) => candidate.folders.includes(run.folder));
-    const at = s ? lowerBound(s.steps, step) : -1;
-    return s && at < s.steps.length ? s.xs[at] : undefined;
-  };
-  const markers = shownRuns.flatMap((run) =>
-    run.segments.filter((seg) => seg.index > 0).flatMap((seg) => {
-      const x = xOfStep(run, seg.startStep);
-      return x === undefined ? [] : [{ x, label: `${run.runId} resumed @${seg.startStep}` }];
-    }),
-  );
-  const marked = state.mark && shownRuns.find((run) => run.folder === state.mark!.folder);
-  const markX = marked ? xOfStep(marked, state.mark!.step) : undefined;
-  if (markX !== undefined) markers.push({ x: markX, label: state.mark!.label });
   return new Chart<'line', Point[]>(curvesCanvas, {
     type: 'line',
     data: { datasets },
-    plugins: [restartMarkers(markers)],
+    plugins: [restartMarkers(figure.markers)],
     options: {
       animation: false,
       maintainAspectRatio: false,
@@ -474,14 +426,14 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
         x: {
           type: 'linear',
           ...(x0 < x1 ? { min: x0, max: x1 } : {}),
-          title: { display: true, text: X_AXES.find((a) => a.key === xKey)!.label, color: colors.text },
-          ticks: { color: colors.text, maxTicksLimit: 8, maxRotation: 0 },
+          title: { display: true, text: X_AXES.find((a) => a.key === figure.xKey)!.label, color: colors.text },
+          ticks: { color: colors.text, maxTicksLimit: 8, maxRotation: 0, callback: tickCallback },
           grid: { color: colors.grid },
         },
         y: {
           ...(rate ? { min: 0, max: 1 } : {}),
-          title: { display: true, text: rate ? `${metricById(state.metric).label} (%)` : metricById(state.metric).label, color: colors.text },
-          ticks: { color: colors.text, ...(rate ? { callback: (v: string | number) => `${Math.round(Number(v) * 100)}` } : {}) },
+          title: { display: true, text: rate ? `${metricLabel} (%)` : metricLabel, color: colors.text },
+          ticks: { color: colors.text, callback: rate ? (v: string | number) => `${Math.round(Number(v) * 100)}` : tickCallback },
           grid: { color: colors.grid },
         },
       },
@@ -491,13 +443,13 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
           filter: (item) => roles[item.datasetIndex]?.kind === 'main',
           callbacks: {
             label: (item) => {
-              const { series: s } = roles[item.datasetIndex]!;
-              const point = item.raw as Point;
-              const at = lowerBound(s.steps, point.step);
+              const { curve } = roles[item.datasetIndex]!;
+              const k = item.dataIndex;
               const fmt = (v: number): string => (rate ? `${(v * 100).toFixed(1)}%` : v.toPrecision(4));
-              const spread = s.band ? ` [${fmt(s.band.lo[at]!)}, ${fmt(s.band.hi[at]!)}]` : '';
-              const n = s.ns?.[at];
-              return `${s.label}: ${at < s.ys.length ? fmt(s.ys[at]!) : ''}${spread} · step ${point.step}${n ? ` · N=${n}` : ''}`;
+              const { raw, lo, hi, ns } = curve.at;
+              const spread = lo && hi ? ` [${fmt(lo[k]!)}, ${fmt(hi[k]!)}]` : '';
+              const n = ns?.[k];
+              return `${curve.label}: ${fmt(raw[k]!)}${spread} · step ${curve.main.steps[k]}${n ? ` · N=${n}` : ''}`;
             },
           },
         },
@@ -507,25 +459,17 @@ function curvesChart(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[
         if (!hit) return;
         const role = roles[hit.datasetIndex]!;
         const point = chart.data.datasets[hit.datasetIndex]!.data[hit.index] as Point;
-        const folder = role.series.folders.find((f) => data.get(f)?.records !== undefined) ?? role.series.folders[0];
+        const folder = role.curve.folders[0];
         // a TensorBoard log has no episodes; a Trainer run's are TRL's logged completions, when it logged them
         const episodes = (runs.find((r) => r.folder === folder)?.source ?? 'ptlab') !== 'tensorboard';
-        if (folder && episodes) host.post({ type: 'open/transcripts', folder, step: point.step, split: role.series.split ?? 'train' });
+        if (folder && episodes) host.post({ type: 'open/transcripts', folder, step: point.step, split: role.curve.split ?? 'train' });
       },
     },
   });
 }
 
-/** Points the curves chart draws at most (Chart.js redraws them all on every hover frame). */
-const POINT_BUDGET = 12_000;
-/** The chart width (device pixels) the shown curves were decimated for; a wider chart draws them again. */
-let decimatedWidth = 0;
-new ResizeObserver(() => {
-  if (state.view === 'curves' && chartColumns() > decimatedWidth) changed(false);
-}).observe(curvesBox);
-
 export function axisColors(): { text: string; grid: string } {
   return { text: themeColor('--vscode-foreground', '#ccc'), grid: withAlpha(themeColor('--vscode-foreground', '#888'), 0.12) };
 }
 
-host.post({ type: 'ready' });
+host.post({ type: 'ready' }); // the host answers with the settings, a focus if any, then the runs: the first view is asked for then

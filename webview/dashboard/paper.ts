@@ -4,6 +4,7 @@
 import { Chart, type ChartDataset, type Plugin } from 'chart.js';
 import type { MethodPanel, PaperColumn, PaperPanel } from '../../src/core/dashboard/model';
 import { smooth, type Band, type Smoothing } from '../../src/core/dashboard/series';
+import { tickCallback } from '../../src/core/dashboard/ticks';
 import { el, themeColor } from '../shared/host';
 import { withAlpha } from './draw';
 
@@ -90,7 +91,7 @@ function curveChart(canvas: HTMLCanvasElement, column: PaperColumn, panel: Paper
           ticks: { color: c.text, maxTicksLimit: 5, callback: (v) => shortNumber(Number(v)) },
           grid: { color: c.grid },
         },
-        y: { title: { display: true, text: metric, color: c.text }, ticks: { color: c.text, maxTicksLimit: 6 }, grid: { color: c.grid }, grace: '5%' },
+        y: { title: { display: true, text: metric, color: c.text }, ticks: { color: c.text, maxTicksLimit: 6, callback: tickCallback }, grid: { color: c.grid }, grace: '5%' },
       },
     },
   });

@@ -2,6 +2,7 @@
 // training, evaluation, checkpoint), as shares stacked per update, with each stage's mean
 // seconds, its share of the whole and the tokens/s of generation and training.
 import { Chart } from 'chart.js';
+import { tickCallback } from '../../src/core/dashboard/ticks';
 import { TIME_STAGES, type RunInfo, type StepTimeline } from '../../src/core/dashboard/model';
 import { el, themeColor } from '../shared/host';
 import { palette, withAlpha } from './draw';
@@ -53,7 +54,7 @@ export function timelineFigure(box: HTMLElement, runs: readonly { info: RunInfo;
           plugins: { legend: { labels: { color: text } }, tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${(item.raw as number).toFixed(1)}%` } } },
           scales: {
             x: { stacked: true, title: { display: true, text: 'update', color: text }, ticks: { color: text }, grid: { color: grid } },
-            y: { stacked: true, min: 0, max: 100, title: { display: true, text: "% of the update's time", color: text }, ticks: { color: text }, grid: { color: grid } },
+            y: { stacked: true, min: 0, max: 100, title: { display: true, text: "% of the update's time", color: text }, ticks: { color: text, callback: tickCallback }, grid: { color: grid } },
           },
         },
       }),

@@ -62,11 +62,7 @@ export function savgol(y: ArrayLike<number>, requestedWindow: number, order = 3)
   const centred = Array.from({ length: window }, (_, i) => (i - half) / Math.max(half, 1));
   const weights = centreWeights(centred, order);
   const out = new Float64Array(n);
-  for (let i = half; i < n - half; i++) {
-    let sum = 0;
-    for (let j = 0; j < window; j++) sum += weights[j]! * y[i - half + j]!;
-    out[i] = sum;
-  }
+  convolveValid(y instanceof Float64Array ? y : Float64Array.from(y), weights, out, half);
   const head = polyfit(centred, Array.from({ length: window }, (_, j) => y[j]!), order);
   const tail = polyfit(centred, Array.from({ length: window }, (_, j) => y[n - window + j]!), order);
   for (let j = 0; j < half; j++) {
@@ -76,14 +72,44 @@ export function savgol(y: ArrayLike<number>, requestedWindow: number, order = 3)
   return out;
 }
 
-const weightCache = new Map<string, number[]>();
+/** out[i + half] = sum_j weights[j] y[i + j] wherever the window fits (typed arrays: this is the dashboard's hot loop). */
+function convolveValid(y: Float64Array, weights: Float64Array, out: Float64Array, half: number): void {
+  const window = weights.length;
+  const end = y.length - window;
+  let i = 0;
+  // Four outputs per pass share each weight's load (about twice as fast in V8).
+  for (; i + 3 <= end; i += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < window; j++) {
+      const w = weights[j]!;
+      s0 += w * y[i + j]!;
+      s1 += w * y[i + j + 1]!;
+      s2 += w * y[i + j + 2]!;
+      s3 += w * y[i + j + 3]!;
+    }
+    out[i + half] = s0;
+    out[i + half + 1] = s1;
+    out[i + half + 2] = s2;
+    out[i + half + 3] = s3;
+  }
+  for (; i <= end; i++) {
+    let sum = 0;
+    for (let j = 0; j < window; j++) sum += weights[j]! * y[i + j]!;
+    out[i + half] = sum;
+  }
+}
+
+const weightCache = new Map<string, Float64Array>();
 
 /** Weights w with sum(w_j y_j) = the fitted polynomial's value at the window's centre. */
-function centreWeights(xs: number[], order: number): number[] {
+function centreWeights(xs: number[], order: number): Float64Array {
   const key = `${xs.length}/${order}`;
   const cached = weightCache.get(key);
   if (cached) return cached;
-  const weights = xs.map((_, j) => {
+  const weights = Float64Array.from(xs, (_, j) => {
     const unit = xs.map((__, i) => (i === j ? 1 : 0));
     return polyval(polyfit(xs, unit, order), 0);
   });

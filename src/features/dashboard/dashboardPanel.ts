@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { RunInfo } from '../../core/dashboard/model';
 import type { RunSource } from '../../core/runs/runFolder';
 import { runInfo } from '../../core/runs/runInfo';
+import type { ViewRequest } from '../../core/dashboard/view';
 import { DASHBOARD_VIEW_TYPE, type DashboardMark, type FromDashboard, type ToDashboard } from '../../protocol/dashboard';
 import type { RunFolders } from '../runs/runFolders';
 import type { MetricsRequests } from '../../workers/metrics';
@@ -85,7 +86,7 @@ export class DashboardPanel {
       events.onDidChange(pollSoon),
       events.onDidCreate(pollSoon),
       runs.onDidChange(refreshSoon),
-      runs.onMetricsUpdate((update) => this.post({ type: 'records/append', ...update })),
+      runs.onMetricsUpdate(({ folder }) => this.post({ type: 'runs/changed', folder })),
       metrics.onDidChange(pollSoon),
       metrics.onDidCreate(pollSoon),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('ptlab.mismatchKlWarning') && this.postSettings()),
@@ -98,7 +99,7 @@ export class DashboardPanel {
     this.post({ type: 'settings', mismatchKlWarning: vscode.workspace.getConfiguration('ptlab').get<number>('mismatchKlWarning', DEFAULT_MISMATCH_KL_WARNING) });
   }
 
-  private toWorker<M extends 'show' | 'poll' | 'rewind'>(method: M, params: MetricsRequests[M]['params']): void {
+  private toWorker<M extends 'show' | 'poll'>(method: M, params: MetricsRequests[M]['params']): void {
     this.runs.metrics(method, params).catch((err: Error) => void vscode.window.showErrorMessage(`Post-Training Lab dashboard: ${err.message}`));
   }
 
@@ -112,13 +113,16 @@ export class DashboardPanel {
   private async onMessage(message: FromDashboard): Promise<void> {
     switch (message.type) {
       case 'ready':
-        // A (re)loaded webview has nothing: send the runs, and every file again from the start.
+        // A (re)loaded webview has nothing: send the runs (their records stay in the metrics worker, which draws its views).
         this.ready = true;
+        // The runs last: the webview asks for its first view when they come.
         this.postSettings();
-        this.post({ type: 'runs/set', runs: this.shown.map((r) => r.info) });
         if (this.focus) this.post({ type: 'focus', ...this.focus });
         this.focus = undefined;
-        this.toWorker('rewind', {});
+        this.post({ type: 'runs/set', runs: this.shown.map((r) => r.info) });
+        return;
+      case 'view':
+        await this.answerView(message.id, message.request);
         return;
       case 'runs/refresh':
         await this.runs.rescan();
@@ -128,7 +132,7 @@ export class DashboardPanel {
         await this.openTranscripts(message.folder, message.step, message.split);
         return;
       case 'export':
-        await this.export(message.format, message.fileName, message.data);
+        await this.export(message);
         return;
     }
   }
@@ -143,7 +147,7 @@ export class DashboardPanel {
       .map((run) => ({ info: runInfo(run, vscode.workspace.asRelativePath(vscode.Uri.file(run.folder), false)), folder: run.folder, metricsFile: path.join(run.folder, run.metricsFile), source: run.source }))
       .sort((a, b) => a.info.folder.localeCompare(b.info.folder));
     this.post({ type: 'runs/set', runs: this.shown.map((r) => r.info) });
-    this.toWorker('show', { files: this.shown.map((r) => ({ folder: r.info.folder, path: r.source === 'ptlab' ? r.metricsFile : r.folder, source: r.source })) });
+    this.toWorker('show', { runs: this.shown.map((r) => r.info), files: this.shown.map((r) => ({ folder: r.info.folder, path: r.source === 'ptlab' ? r.metricsFile : r.folder, source: r.source })) });
   }
 
   private async openTranscripts(folder: string, step: number, split: string): Promise<void> {
@@ -158,21 +162,31 @@ export class DashboardPanel {
     }
   }
 
-  private async export(format: 'png' | 'csv', fileName: string, data: string): Promise<void> {
+  /** The figures for the webview's request, from the metrics worker (a failed view is reported, and the webview asks again on the next change). */
+  private async answerView(id: number, request: ViewRequest): Promise<void> {
+    try {
+      this.post({ type: 'view', id, view: await this.runs.metrics('view', { request }) });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Post-Training Lab dashboard: ${(err as Error).message}`);
+    }
+  }
+
+  private async export(message: Extract<FromDashboard, { type: 'export' }>): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({
-      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, fileName) } : {}),
-      filters: format === 'png' ? { 'PNG image': ['png'] } : { CSV: ['csv'] },
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, message.fileName) } : {}),
+      filters: message.format === 'png' ? { 'PNG image': ['png'] } : { CSV: ['csv'] },
     });
     if (!target) return;
-    const bytes = format === 'png' ? Buffer.from(data.slice(data.indexOf(',') + 1), 'base64') : Buffer.from(data, 'utf8');
+    const bytes =
+      message.format === 'png' ? Buffer.from(message.data.slice(message.data.indexOf(',') + 1), 'base64') : Buffer.from(await this.runs.metrics('csv', { request: message.request }), 'utf8');
     await vscode.workspace.fs.writeFile(target, bytes);
     void vscode.window.showInformationMessage(`Saved ${vscode.workspace.asRelativePath(target, false)}`);
   }
 
   private dispose(): void {
     DashboardPanel.current = undefined;
-    this.toWorker('show', { files: [] });
+    this.toWorker('show', { runs: [], files: [] });
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

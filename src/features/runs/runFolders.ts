@@ -1,11 +1,12 @@
 // The workspace's run folders, for every feature: one scan, one run.json watcher, each
 // manifest read and checked once per change (readRunFolder). The Runs view, the dashboard,
 // the jobs and compare subscribe to it. It also owns the metrics worker, which follows the
-// folders' metrics files for the dashboard (record batches) and the jobs (progress).
+// folders' metrics files for the dashboard (it keeps their records and computes the dashboard's
+// views) and the jobs (progress).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readRunFolder, tensorBoardFolder, trainerFolder, type RunFolder } from '../../core/runs/runFolder';
-import type { MetricsEvents, MetricsRequests, MetricsUpdate } from '../../workers/metrics';
+import type { MetricsEvents, MetricsRequests } from '../../workers/metrics';
 import { WorkerClient, workerFile } from '../../workers/rpc';
 import { debounce } from '../debounce';
 
@@ -25,8 +26,8 @@ export class RunFolders implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** A run folder appeared, changed or went. */
   readonly onDidChange = this.changed.event;
-  private readonly metricsUpdated = new vscode.EventEmitter<MetricsUpdate>();
-  /** New records of a metrics file the dashboard shows. */
+  private readonly metricsUpdated = new vscode.EventEmitter<{ folder: string }>();
+  /** New records of a run the dashboard shows (the worker keeps them; the dashboard asks for its view). */
   readonly onMetricsUpdate = this.metricsUpdated.event;
   private worker: WorkerClient<MetricsRequests, MetricsEvents> | undefined;
   private readonly disposables: vscode.Disposable[];

@@ -1,7 +1,7 @@
 // The dashboard on the fixture suites (test/fixtures/make_dashboard_runs.py): the paper view,
 // seed aggregation, and a click on a point opening that step's episodes.
 import { join } from 'node:path';
-import { expectInk, openEpisodesFromChart, showOnly } from './dashboard';
+import { expectInk, expectSeries, openEpisodesFromChart, showOnly } from './dashboard';
 import type { WebviewCheck } from './types';
 
 export const checks: WebviewCheck[] = [
@@ -32,9 +32,7 @@ export const checks: WebviewCheck[] = [
       await view.locator('#view-curves').click({ timeout: 60_000 });
       await showOnly(view, ['runs/gp-l/sft-s0', 'runs/gp-l/sft-s1', 'runs/gp-l/sft-s2', 'runs/gp-l/ppo-s0', 'runs/gp-l/ppo-s1', 'runs/gp-l/ppo-s2']);
       if (!(await view.locator('#aggregate').isChecked())) await view.locator('#aggregate').click();
-      const labels = (await view.locator('#series-list li').allTextContents()).sort();
-      const expected = ['GP-L RL from gp-l/init · id (N=3)', 'GP-L SFT from gp-l/init · id (N=3)'];
-      if (labels.join('|') !== expected.join('|')) throw new Error(`curves were ${JSON.stringify(labels)}`);
+      await expectSeries(view, ['GP-L RL from gp-l/init · id (N=3)', 'GP-L SFT from gp-l/init · id (N=3)']);
       await showOnly(view, ['runs/gp-l/ppo-s0']);
       // the transcript viewer opens on that run (its step and split filters are checked in
       // test/integration/transcripts.test.ts)

@@ -58,6 +58,17 @@ export async function openEpisodesFromChart(view: FrameLocator, page: Page, tabT
   }
 }
 
+/** Waits until the curves drawn are exactly `expected` (the labels, in any order): a view comes from the metrics worker a moment after a change. */
+export async function expectSeries(view: FrameLocator, expected: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const labels = (await view.locator('#series-list li').allTextContents()).sort();
+    if (labels.join('|') === [...expected].sort().join('|')) return;
+    if (Date.now() > deadline) throw new Error(`curves were ${JSON.stringify(labels)}, expected ${JSON.stringify(expected)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** Tick exactly these runs in the dashboard's run list. */
 export async function showOnly(view: FrameLocator, folders: string[]): Promise<void> {
   await view.locator('#run-list input[data-folder]').first().waitFor({ timeout: 30_000 });
@@ -78,10 +89,12 @@ export const checks: WebviewCheck[] = [
       await view.locator('#view-curves').click({ timeout: 60_000 });
       await showOnly(view, ['runs/tiny-gp-l/ppo']);
       await view.locator('#curves-chart').waitFor({ state: 'visible', timeout: 30_000 });
-      const status = await view.locator('#status').textContent({ timeout: 30_000 });
-      if (!status?.includes('runs/tiny-gp-l/ppo')) throw new Error(`status line was ${JSON.stringify(status)}`);
-      const problems = await view.locator('#problems').textContent();
-      if (!problems?.includes('runs/tiny-gp-l/ppo: metrics.jsonl: skipped 1 bad line(s), first at line 8')) throw new Error(`problems were ${JSON.stringify(problems)}`);
+      // the view of these runs comes from the metrics worker a moment after the ticks
+      await view.locator('#status', { hasText: 'runs/tiny-gp-l/ppo ·' }).waitFor({ timeout: 30_000 });
+      const problems = view.locator('#problems', { hasText: 'runs/tiny-gp-l/ppo: metrics.jsonl: skipped 1 bad line(s), first at line 8' });
+      await problems.waitFor({ timeout: 30_000 }).catch(async () => {
+        throw new Error(`problems were ${JSON.stringify(await view.locator('#problems').textContent())}`);
+      });
       await expectInk(view, '#curves-chart', 1000, 'the chart canvas');
       await page.waitForTimeout(300);
       await screenshot('dashboard');

@@ -1,0 +1,100 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { MetricRecord } from '../../src/core/contracts/generated/types';
+import { batchOf, type RunInfo } from '../../src/core/dashboard/model';
+import { DashboardData, POINT_BUDGET, type ViewRequest } from '../../src/core/dashboard/view';
+import { fixtureDashboard } from '../support/fixtureRuns';
+
+// The dashboard's views as the metrics worker computes them (src/core/dashboard/view.ts).
+const fixtureRunsRoot = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs');
+const request = (over: Partial<ViewRequest> = {}): ViewRequest => ({
+  view: 'curves',
+  metric: 'id/success',
+  xKey: 'gflops',
+  smoothing: 'savgol:9',
+  band: 'se',
+  aggregate: true,
+  selected: null,
+  width: 1200,
+  mismatchKlWarning: 1e-3,
+  ...over,
+});
+const info = (folder: string, over: Partial<RunInfo> = {}): RunInfo =>
+  ({ folder, runId: folder, experiment: 'x', job: 'ppo', status: 'finished', source: 'ptlab', seed: 0, task: 'GP-L', init: undefined, groupKey: folder, groupLabel: folder, segments: [], problems: [], ...over }) as RunInfo;
+const train = (step: number, metrics: Record<string, number>): MetricRecord =>
+  ({ kind: 'train', step, time: '2026-12-03T00:00:00Z', segment: 0, wallSeconds: step, episodes: step * 8, compute: { parameters: 1, trainTokens: step * 10, inferenceTokens: 0, gflops: step * 2 }, metrics }) as MetricRecord;
+
+function longRun(steps: number): DashboardData {
+  const data = new DashboardData();
+  data.setRuns([info('runs/long')]);
+  const records = Array.from({ length: steps }, (_, i) => train(i + 1, { 'rollout/reward_mean': Math.sin(i / 300) + ((i * 7919) % 100) / 200 }));
+  data.apply({ folder: 'runs/long', reset: true, batch: batchOf(records), skippedLines: [], pendingLine: false });
+  return data;
+}
+
+describe('dashboard views (the metrics worker)', () => {
+  it('draws the fixture suites: seed groups with N, each run ticked by its curve, coloured by it', () => {
+    const view = fixtureDashboard(fixtureRunsRoot).view(request({ selected: ['runs/gp-l/sft-s0', 'runs/gp-l/sft-s1', 'runs/gp-l/ppo-s0'] }));
+    assert.equal(view.metric, 'id/success');
+    assert.deepEqual(view.curves!.curves.map((c) => c.label).sort(), ['GP-L RL from gp-l/init · id (N=1)', 'GP-L SFT from gp-l/init · id (N=2)']);
+    const rows = new Map(view.runs.map((r) => [r.folder, r]));
+    assert.equal(rows.get('runs/gp-l/sft-s1')!.selected, true);
+    assert.equal(rows.get('runs/gp-l/sft-s2')!.selected, false);
+    assert.equal(rows.get('runs/gp-l/sft-s2')!.hasMetric, true);
+    const sft = view.curves!.curves.findIndex((c) => c.label.startsWith('GP-L SFT'));
+    assert.equal(rows.get('runs/gp-l/sft-s0')!.color, sft);
+    const curve = view.curves!.curves[sft]!;
+    assert.ok(curve.band && curve.raw && curve.at.ns, 'a smoothed, banded, aggregated curve');
+    assert.equal(curve.at.raw.length, curve.main.xs.length);
+  });
+
+  it('sends a long run as its M4 points at the chart width, with the raw value, band and N at each', () => {
+    const view = longRun(50_000).view(request({ metric: 'rollout/reward_mean', xKey: 'step', width: 800, smoothing: 'savgol:31' }));
+    const [curve] = view.curves!.curves;
+    assert.equal(curve!.count, 50_000);
+    assert.ok(curve!.main.xs.length <= 4 * 800 && curve!.main.xs.length > 800, `${curve!.main.xs.length} points`);
+    assert.ok(curve!.raw!.xs.length <= 4 * 800);
+    assert.deepEqual(view.curves!.xRange, [1, 50_000]);
+    // the tooltip's raw value is the record's, at the drawn point's step
+    const k = 123;
+    const step = curve!.main.steps[k]!;
+    assert.equal(curve!.at.raw[k], Math.sin((step - 1) / 300) + (((step - 1) * 7919) % 100) / 200);
+    // many curves at once: coarser columns, within the budget
+    const many = new DashboardData();
+    const folders = Array.from({ length: 10 }, (_, r) => `runs/r${r}`);
+    many.setRuns(folders.map((f) => info(f)));
+    for (const f of folders) many.apply({ folder: f, reset: true, batch: batchOf(Array.from({ length: 20_000 }, (_, i) => train(i + 1, { 'rollout/reward_mean': Math.cos(i) }))), skippedLines: [], pendingLine: false });
+    const drawn = many.view(request({ metric: 'rollout/reward_mean', xKey: 'step', aggregate: false, smoothing: 'savgol:9', width: 2000 })).curves!.curves;
+    const total = drawn.reduce((sum, c) => sum + c.main.xs.length + (c.raw?.xs.length ?? 0), 0);
+    assert.ok(total <= POINT_BUDGET, `${total} points`);
+  });
+
+  it("shows the focused runs' first recorded metric when they lack the one asked for, and falls back to the step without GFLOPs", () => {
+    const data = new DashboardData();
+    data.setRuns([info('runs/sft', { job: 'sft' }), info('runs/tb', { source: 'tensorboard' })]);
+    data.apply({ folder: 'runs/sft', reset: true, batch: batchOf([train(1, { 'train/loss': 2 }), train(2, { 'train/loss': 1 })]), skippedLines: [4], pendingLine: true });
+    const view = data.view(request({ metric: 'id/success', selected: ['runs/sft'] }));
+    assert.equal(view.metric, 'train/loss');
+    assert.equal(view.curves!.curves.length, 1);
+    assert.deepEqual(view.problems, ['runs/sft: metrics.jsonl: skipped 1 bad line(s), first at line 4', 'runs/sft: metrics.jsonl: the last line is incomplete (torn) and was not read']);
+    assert.deepEqual(view.runs.map((r) => [r.folder, r.lastStep]), [['runs/sft', 2], ['runs/tb', undefined]]);
+    const scalars = new DashboardData();
+    scalars.setRuns([info('runs/tb', { source: 'tensorboard' })]);
+    scalars.apply({ folder: 'runs/tb', reset: true, batch: { ...batchOf([train(1, { reward: 1 }), train(2, { reward: 2 })]), axes: { steps: Float64Array.of(1, 2), gflops: Float64Array.of(-1, -1), tokens: Float64Array.of(-1, -1), episodes: Float64Array.of(-1, -1), wallSeconds: Float64Array.of(0, 1) } }, skippedLines: [], pendingLine: false });
+    const fallback = scalars.view(request({ metric: 'reward', xKey: 'gflops' })).curves!;
+    assert.deepEqual([fallback.xKey, fallback.xFallback], ['step', true]);
+    assert.deepEqual(scalars.view(request()).extraMetrics, ['reward']);
+  });
+
+  it('writes the CSV at full resolution, and the paper and step-time views', () => {
+    const data = longRun(3_000);
+    const csv = data.csv(request({ metric: 'rollout/reward_mean', xKey: 'step', width: 100 })).trimEnd().split('\r\n');
+    assert.equal(csv.length, 3_001);
+    const fixtures = fixtureDashboard(fixtureRunsRoot);
+    assert.deepEqual(fixtures.view(request({ view: 'paper' })).paper!.map((c) => c.task), ['GP-L', 'V-IRL-L']);
+    assert.ok(fixtures.csv(request({ view: 'paper' })).startsWith('task,init,split,method,step,gflops,value'));
+    const time = fixtures.view(request({ view: 'time' }));
+    assert.ok(time.timelines!.length > 0 && time.runs.some((r) => r.hasMetric));
+    assert.ok(fixtures.csv(request({ view: 'time' })).startsWith('run,update,stage,share'));
+  });
+});
