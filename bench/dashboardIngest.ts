@@ -1,10 +1,12 @@
 // JSONL ingest speed of the metrics worker's reader (MetricsFiles: file chunks -> UTF-8 ->
-// lines -> JSON.parse -> record shape check -> columns and job progress), as the worker runs it.
+// lines -> JSON.parse -> record shape check -> columns and job progress), as the worker runs it,
+// and with the dashboard's records kept (DashboardData, which the dashboard's views are drawn from).
 // `npm run bench:dashboard-ingest`. Prints MB/s.
 import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isValid } from '../src/core/contracts/contracts';
+import { DashboardData } from '../src/core/dashboard/view';
 import { JsonlTail } from '../src/core/runs/jsonlTail';
 import { isMetricRecordShape } from '../src/core/runs/metricShape';
 import { MetricsFiles } from '../src/workers/metrics';
@@ -50,6 +52,17 @@ async function main(): Promise<void> {
     await measure('MetricsFiles (file, record shape checked): the worker', async () => {
       let count = 0;
       const tailer = new MetricsFiles((u) => (count += u.batch.count));
+      tailer.show([{ folder: 'run', path: file }]);
+      await tailer.poll();
+      return count;
+    });
+    await measure('MetricsFiles + DashboardData (the records kept for the views): the worker with a dashboard open', async () => {
+      let count = 0;
+      const data = new DashboardData();
+      const tailer = new MetricsFiles((u) => {
+        data.apply(u);
+        count += u.batch.count;
+      });
       tailer.show([{ folder: 'run', path: file }]);
       await tailer.poll();
       return count;

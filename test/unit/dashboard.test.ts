@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricRecord } from '../../src/core/contracts/generated/types';
-import { metricById, mismatchWarning, paperColumns, RunRecords, stepTimeline, toCsv, type RunInfo } from '../../src/core/dashboard/model';
+import { batchOf, metricById, mismatchWarning, paperColumns, RunRecords, stepTimeline, toCsv, type RunInfo } from '../../src/core/dashboard/model';
 import { m4Indices } from '../../src/core/dashboard/decimate';
 import { curveCsv, curveSeries } from '../../src/core/dashboard/series';
 import { aggregateByStep, aggregateColumns } from '../../src/core/dashboard/stats';
@@ -275,6 +275,21 @@ describe('dashboard: columns and pixel-exact decimation', () => {
     assert.deepEqual([...columns!.xs], steps.map((s) => s * 2)); // GFLOPs of each step
     const [curve] = records.curves(metricById('train/loss'), 'gflops');
     assert.deepEqual(curve!.points.map((p) => [p.step, p.x, p.y]), steps.map((s, i) => [s, columns!.xs[i], columns!.ys[i]]));
+  });
+
+  it("a log's evaluations at a training record's step share its axes row: batches ascend, so records are appended whole", () => {
+    const log = [train(1, 0.5), train(2, 0.4), evaluation(2, 'id', 0.3), evaluation(2, 'ood-rule', 0.1), train(3, 0.3)];
+    const batch = batchOf(log);
+    assert.equal(batch.count, 5);
+    assert.deepEqual([...batch.axes.steps], [1, 2, 3]);
+    assert.deepEqual([...batch.axes.gflops], [2, 4, 6]);
+    assert.deepEqual([...batch.axes.episodes], [8, 16, 24]); // the training record's episodes kept: evaluations record none
+    const whole = new RunRecords();
+    whole.addBatch(batch);
+    const oneByOne = new RunRecords();
+    for (const record of log) oneByOne.add([record]);
+    for (const metric of ['train/loss', 'id/success', 'ood/success'])
+      for (const xKey of ['step', 'gflops', 'episodes'] as const) assert.deepEqual(whole.columns(metricById(metric), xKey), oneByOne.columns(metricById(metric), xKey), `${metric} vs ${xKey}`);
   });
 
   it('aggregates seeds by a merge of their steps, as the per-step definition says', () => {

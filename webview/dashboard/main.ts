@@ -1,31 +1,17 @@
 // Dashboard webview: learning curves of the workspace's runs (any metric, any x-axis,
 // smoothed, with standard-error or seed bands) and the paper's SFT-vs-RL view. It holds no
 // records: the metrics worker keeps them and answers each view (src/core/dashboard/view.ts).
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Filler,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-  type Plugin,
-} from 'chart.js';
-import { tickCallback } from '../../src/core/dashboard/ticks';
+import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { METRICS, X_AXES, metricById, type RunInfo, type XKey } from '../../src/core/dashboard/model';
 import { timelineFigure } from './timeline';
 import type { DashboardMark, FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
 import '../shared/elements';
-import { connectHost, el, themeColor } from '../shared/host';
+import { connectHost, el } from '../shared/host';
 import type { Band, Smoothing } from '../../src/core/dashboard/series';
-import type { CurveView, CurvesFigure, DashboardView, DashboardViewKind, Line, ViewRequest } from '../../src/core/dashboard/view';
+import type { CurvesFigure, DashboardView, DashboardViewKind, ViewRequest } from '../../src/core/dashboard/view';
+import { curvesPlot, type CurvePoint, type CurvesPlot } from './curves';
 import { paperFigure } from './paper';
-import { palette, snapshotPng, valueOf, withAlpha } from './draw';
+import { palette, snapshotPng, valueOf } from './draw';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
 
@@ -48,7 +34,8 @@ let runs: RunInfo[] = [];
 let haveRuns = false;
 /** ptlab.mismatchKlWarning, as the host last sent it. */
 let mismatchKlWarning = 1e-3;
-let charts: Chart[] = [];
+/** What is drawn now (Chart.js charts, the uPlot curves plot): destroyed before the next view is drawn. */
+let charts: { destroy(): void }[] = [];
 
 // ------------------------------------------------------------------ layout
 
@@ -84,6 +71,7 @@ metricSelect.addEventListener('change', () => {
   state.metric = valueOf(metricSelect);
   changed();
 });
+fillMetricSelect([]); // our metrics now; other trainers' names when a view brings them
 const aggregateBox = el('input', { id: 'aggregate', type: 'checkbox', ...(state.aggregate ? { checked: '' } : {}) });
 aggregateBox.addEventListener('change', () => {
   state.aggregate = aggregateBox.checked;
@@ -103,10 +91,9 @@ const curveControls = el(
 const status = el('div', { id: 'status', class: 'status' });
 const problems = el('ul', { id: 'problems', class: 'problems' });
 const runList = el('div', { id: 'run-list', class: 'run-list', role: 'group', 'aria-label': 'Runs' });
-const curvesCanvas = el('canvas', { id: 'curves-chart', 'aria-label': 'Learning curves' });
-/** The curves' labels as text, for screen readers (the legend is drawn on the canvas). */
-const seriesList = el('ul', { id: 'series-list', class: 'visually-hidden', 'aria-label': 'Curves shown' });
-const curvesBox = el('div', { class: 'chart-box', id: 'curves' }, curvesCanvas, seriesList);
+/** The curves' legend, as text (the plot below it, its canvas #curves-chart, is drawn by curves.ts). */
+const seriesList = el('ul', { id: 'series-list', class: 'paper-legend curves-legend', 'aria-label': 'Curves shown' });
+const curvesBox = el('div', { class: 'chart-box', id: 'curves' }, seriesList);
 const paperBox = el('div', { id: 'paper', class: 'paper' });
 const timeBox = el('div', { id: 'time', class: 'timeline' });
 const empty = el('p', { id: 'empty', class: 'empty' }, 'No runs yet: runs appear here when a folder in the workspace holds a run.json.');
@@ -237,7 +224,10 @@ function chartColumns(): number {
 
 /** The chart width the shown curves were decimated for; a wider chart asks for them again. */
 let decimatedWidth = 0;
+/** The curves plot drawn now, if any: resized with its box. */
+let curves: CurvesPlot | undefined;
 new ResizeObserver(() => {
+  curves?.resize();
   if (state.view === 'curves' && chartColumns() > decimatedWidth) requestView();
 }).observe(curvesBox);
 new MutationObserver(() => render()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
@@ -287,13 +277,11 @@ function render(): void {
   const metric = metricById(view.metric);
   const shown = runs.filter((r) => isShown(r.folder));
   renderRunList(view);
-  seriesList.replaceChildren(...figure.curves.map((curve) => el('li', {}, curve.label)));
   const axisNote = figure.xFallback ? ` · ${X_AXES.find((a) => a.key === state.xKey)!.label} not recorded by these runs: shown against step` : '';
   status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === figure.xKey)!.label} · ${shown.length} of ${runs.length} runs · ${figure.curves.length} curve(s)${axisNote} · click a point to open its episodes`;
   if (shown.length > 0 && shown.every((r) => r.source !== 'ptlab')) status.textContent = status.textContent.replace(' · click a point to open its episodes', '');
   if (shown.length === 1) status.textContent = `${shown[0]!.folder} · ${shown[0]!.source !== 'ptlab' ? describeSource(shown[0]!) : `${shown[0]!.job} · ${shown[0]!.status}`} · ${status.textContent}`;
   charts = [curvesChart(figure, metric.label)];
-  performance.mark('ptlab-dashboard-rendered'); // bench/dashboardRender.ts times up to here
 }
 
 /** A run's status, with another trainer's run named for what it is (a TensorBoard log says nothing of its writer's state). */
@@ -341,135 +329,26 @@ function renderRunList(shownView: DashboardView): void {
   );
 }
 
-/** Vertical dashed lines where a run was resumed (segment starts) and at a marked step. */
-function restartMarkers(markers: { x: number; label: string }[]): Plugin<'line'> {
-  return {
-    id: 'restartMarkers',
-    afterDatasetsDraw(chart) {
-      const { ctx, chartArea, scales } = chart;
-      ctx.save();
-      ctx.strokeStyle = themeColor('--vscode-charts-yellow', '#cca700');
-      ctx.fillStyle = ctx.strokeStyle;
-      ctx.setLineDash([4, 3]);
-      ctx.font = '10px sans-serif';
-      for (const m of markers) {
-        const px = scales.x!.getPixelForValue(m.x);
-        if (px < chartArea.left || px > chartArea.right) continue;
-        ctx.beginPath();
-        ctx.moveTo(px, chartArea.top);
-        ctx.lineTo(px, chartArea.bottom);
-        ctx.stroke();
-        ctx.fillText(m.label, px + 3, chartArea.top + 10);
-      }
-      ctx.restore();
-    },
-  };
-}
-
-type Point = { x: number; y: number; step: number };
-/** A dataset's curve, and which of its lines it draws; the main line's point k is `at[k]`. */
-type Role = { curve: CurveView; kind: 'main' | 'raw' | 'band' };
-
-/** Chart.js's points of a decimated line (a few thousand: the worker decimated it to the chart's pixels). */
-function points(line: Line): Point[] {
-  const out = new Array<Point>(line.xs.length);
-  for (let k = 0; k < out.length; k++) out[k] = { x: line.xs[k]!, y: line.ys[k]!, step: line.steps[k]! };
-  return out;
-}
-
-function curvesChart(figure: CurvesFigure, metricLabel: string): Chart {
+/** The curves of `figure` in the curves box; the rendered mark once uPlot has drawn them. */
+function curvesChart(figure: CurvesFigure, metricLabel: string): { destroy(): void } {
   decimatedWidth = chartColumns();
-  const { rate } = figure;
-  const [x0, x1] = figure.xRange;
-  const roles: Role[] = [];
-  const datasets: ChartDataset<'line', Point[]>[] = [];
-  const few = (curve: CurveView): boolean => curve.count <= 60;
-  for (const curve of figure.curves) {
-    const color = palette(curve.color);
-    if (curve.band) {
-      datasets.push({ data: points(curve.band.lo), borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: 'transparent' });
-      roles.push({ curve, kind: 'band' });
-      datasets.push({ data: points(curve.band.hi), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: withAlpha(color, 0.18) });
-      roles.push({ curve, kind: 'band' });
-    }
-    if (curve.raw) {
-      datasets.push({ data: points(curve.raw), borderColor: withAlpha(color, 0.3), borderWidth: 1, pointRadius: few(curve) ? 1.5 : 0, pointBackgroundColor: withAlpha(color, 0.3), fill: false });
-      roles.push({ curve, kind: 'raw' });
-    }
-    datasets.push({
-      label: curve.label,
-      data: points(curve.main),
-      borderColor: color,
-      backgroundColor: color,
-      borderWidth: 2,
-      pointRadius: few(curve) ? 2.5 : 0,
-      pointHoverRadius: 5,
-      pointHitRadius: 6,
-      fill: false,
-    });
-    roles.push({ curve, kind: 'main' });
-  }
-  const colors = axisColors();
-  return new Chart<'line', Point[]>(curvesCanvas, {
-    type: 'line',
-    data: { datasets },
-    plugins: [restartMarkers(figure.markers)],
-    options: {
-      animation: false,
-      maintainAspectRatio: false,
-      parsing: false,
-      normalized: true,
-      spanGaps: true,
-      interaction: { mode: 'nearest', intersect: false },
-      scales: {
-        // the x axis spans the data exactly: the columns M4 decimated to are its pixels
-        x: {
-          type: 'linear',
-          ...(x0 < x1 ? { min: x0, max: x1 } : {}),
-          title: { display: true, text: X_AXES.find((a) => a.key === figure.xKey)!.label, color: colors.text },
-          ticks: { color: colors.text, maxTicksLimit: 8, maxRotation: 0, callback: tickCallback },
-          grid: { color: colors.grid },
-        },
-        y: {
-          ...(rate ? { min: 0, max: 1 } : {}),
-          title: { display: true, text: rate ? `${metricLabel} (%)` : metricLabel, color: colors.text },
-          ticks: { color: colors.text, callback: rate ? (v: string | number) => `${Math.round(Number(v) * 100)}` : tickCallback },
-          grid: { color: colors.grid },
-        },
-      },
-      plugins: {
-        legend: { labels: { color: colors.text, filter: (item) => roles[item.datasetIndex!]?.kind === 'main', boxHeight: 2 } },
-        tooltip: {
-          filter: (item) => roles[item.datasetIndex]?.kind === 'main',
-          callbacks: {
-            label: (item) => {
-              const { curve } = roles[item.datasetIndex]!;
-              const k = item.dataIndex;
-              const fmt = (v: number): string => (rate ? `${(v * 100).toFixed(1)}%` : v.toPrecision(4));
-              const { raw, lo, hi, ns } = curve.at;
-              const spread = lo && hi ? ` [${fmt(lo[k]!)}, ${fmt(hi[k]!)}]` : '';
-              const n = ns?.[k];
-              return `${curve.label}: ${fmt(raw[k]!)}${spread} · step ${curve.main.steps[k]}${n ? ` · N=${n}` : ''}`;
-            },
-          },
-        },
-      },
-      onClick: (event, elements, chart) => {
-        const hit = chart.getElementsAtEventForMode(event as unknown as Event, 'nearest', { intersect: false }, true).find((e) => roles[e.datasetIndex]?.kind === 'main') ?? elements[0];
-        if (!hit) return;
-        const role = roles[hit.datasetIndex]!;
-        const point = chart.data.datasets[hit.datasetIndex]!.data[hit.index] as Point;
-        const folder = role.curve.folders[0];
-        // a TensorBoard log has no episodes; a Trainer run's are TRL's logged completions, when it logged them
-        const episodes = (runs.find((r) => r.folder === folder)?.source ?? 'ptlab') !== 'tensorboard';
-        if (folder && episodes) host.post({ type: 'open/transcripts', folder, step: point.step, split: role.curve.split ?? 'train' });
-      },
+  let marked = false;
+  curves = curvesPlot(curvesBox, seriesList, figure, { y: metricLabel, canvasId: 'curves-chart' }, {
+    onDrawn: () => {
+      if (!marked) performance.mark('ptlab-dashboard-rendered'); // bench/dashboardRender.ts times up to here
+      marked = true;
     },
+    onPick: openEpisodes,
   });
+  const plot = curves;
+  return { destroy: () => (plot.destroy(), curves === plot && (curves = undefined)) };
 }
 
-export function axisColors(): { text: string; grid: string } {
-  return { text: themeColor('--vscode-foreground', '#ccc'), grid: withAlpha(themeColor('--vscode-foreground', '#888'), 0.12) };
+/** A click on a point: its run's episodes at that step (a TensorBoard log has none; a Trainer run's are TRL's logged completions, when it logged them). */
+function openEpisodes({ curve, k }: CurvePoint): void {
+  const folder = curve.folders[0];
+  const episodes = (runs.find((r) => r.folder === folder)?.source ?? 'ptlab') !== 'tensorboard';
+  if (folder && episodes) host.post({ type: 'open/transcripts', folder, step: curve.main.steps[k]!, split: curve.split ?? 'train' });
 }
 
 host.post({ type: 'ready' }); // the host answers with the settings, a focus if any, then the runs: the first view is asked for then

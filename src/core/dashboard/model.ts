@@ -97,6 +97,7 @@ export interface Curve {
 
 /** Absent value in a batch column (every axis and count is >= 0). */
 const ABSENT = -1;
+const AXES = ['gflops', 'tokens', 'episodes', 'wallSeconds'] as const;
 
 /**
  * Metric records as columns of float64: what the worker sends and the webview keeps. Typed
@@ -120,8 +121,16 @@ class BatchBuilder {
   readonly series: Record<string, { steps: number[]; ys: number[]; ns: number[] }> = {};
   readonly splits: Record<string, SplitKind> = {};
 
+  /** A record's axes; a record at the step of the one before (its evaluations) joins that row, as RunRecords would join them, so a log's rows ascend and are appended whole. */
   row(step: number, gflops: number, tokens: number, episodes: number, wallSeconds: number): void {
     this.count++;
+    const a = this.axes;
+    const last = a.steps.length - 1;
+    if (last >= 0 && a.steps[last] === step) {
+      const values = { gflops, tokens, episodes, wallSeconds };
+      for (const name of AXES) if (values[name] !== ABSENT) a[name][last] = values[name];
+      return;
+    }
     this.axes.steps.push(step);
     this.axes.gflops.push(gflops);
     this.axes.tokens.push(tokens);
@@ -278,8 +287,6 @@ class StepColumns<K extends string> {
     for (const n of this.names) this.values[n].insert(at, row(n));
   }
 }
-
-const AXES = ['gflops', 'tokens', 'episodes', 'wallSeconds'] as const;
 
 /** One series of a run as columns, x from the chosen axis; `ses` for rates with a known n. */
 export interface CurveColumns {

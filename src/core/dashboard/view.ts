@@ -245,7 +245,11 @@ function curvesFigure(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo
   const lines = series.reduce((sum, s) => sum + 1 + (s.smoothed ? 1 : 0) + (s.band ? 2 : 0), 0);
   // Pixel-exact while the lines fit the budget; coarser columns beyond it (many runs at once).
   const columns = Math.max(1, Math.min(request.width, Math.max(100, Math.floor(POINT_BUDGET / (4 * Math.max(lines, 1))))));
-  const pick = (values: ArrayLike<number>, indices: Uint32Array): Float64Array => Float64Array.from(indices, (i) => values[i]!);
+  const pick = (values: ArrayLike<number>, indices: Uint32Array): Float64Array => {
+    const out = new Float64Array(indices.length);
+    for (let k = 0; k < indices.length; k++) out[k] = values[indices[k]!]!;
+    return out;
+  };
   const line = (s: DisplaySeries, ys: Float64Array): Line => {
     const indices = m4Indices(s.xs, ys, x0, x1, columns);
     return { xs: pick(s.xs, indices), ys: pick(ys, indices), steps: pick(s.steps, indices) };

@@ -1,7 +1,7 @@
 // The dashboard on the fixture suites (test/fixtures/make_dashboard_runs.py): the paper view,
 // seed aggregation, and a click on a point opening that step's episodes.
 import { join } from 'node:path';
-import { expectInk, expectSeries, openEpisodesFromChart, showOnly } from './dashboard';
+import { expectInk, expectSeries, hoverChart, openEpisodesFromChart, showOnly } from './dashboard';
 import type { WebviewCheck } from './types';
 
 export const checks: WebviewCheck[] = [
@@ -25,7 +25,7 @@ export const checks: WebviewCheck[] = [
     },
   },
   {
-    title: 'webview: the dashboard aggregates seeds (N in the legend) and a click on a point opens its episodes in the transcript viewer',
+    title: 'webview: the dashboard aggregates seeds (N in the legend and the tooltip) and a click on a point opens its episodes in the transcript viewer',
     async run({ runCommand, activeWebview, page }) {
       await runCommand('Post-Training Lab: Open Dashboard');
       const view = activeWebview();
@@ -33,6 +33,9 @@ export const checks: WebviewCheck[] = [
       await showOnly(view, ['runs/gp-l/sft-s0', 'runs/gp-l/sft-s1', 'runs/gp-l/sft-s2', 'runs/gp-l/ppo-s0', 'runs/gp-l/ppo-s1', 'runs/gp-l/ppo-s2']);
       if (!(await view.locator('#aggregate').isChecked())) await view.locator('#aggregate').click();
       await expectSeries(view, ['GP-L RL from gp-l/init · id (N=3)', 'GP-L SFT from gp-l/init · id (N=3)']);
+      // the nearest point's seed mean, its band (SEM over seeds) and the seeds behind it
+      const tooltip = await hoverChart(view);
+      if (!/^GP-L (RL|SFT) from gp-l\/init · id \(N=3\): \d+\.\d% \[\d+\.\d%, \d+\.\d%\] · step \d+ · N=3$/.test(tooltip)) throw new Error(`the tooltip read ${JSON.stringify(tooltip)}`);
       await showOnly(view, ['runs/gp-l/ppo-s0']);
       // the transcript viewer opens on that run (its step and split filters are checked in
       // test/integration/transcripts.test.ts)

@@ -16,8 +16,8 @@ export async function ink(view: FrameLocator, selector: string): Promise<number>
 
 /**
  * Waits until the canvas has at least `min` painted pixels. Chart.js draws a chart whose box had
- * no size yet on its first resize, a frame or more later: one look right after the DOM settles
- * can come before that on a slow machine.
+ * no size yet on its first resize, a frame or more later, and uPlot draws in a microtask after
+ * it is built: one look right after the DOM settles can come before that on a slow machine.
  */
 export async function expectInk(view: FrameLocator, selector: string, min: number, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -43,12 +43,12 @@ export async function openEpisodesFromChart(view: FrameLocator, page: Page, tabT
     await page.waitForTimeout(200);
   }
   await expectInk(view, '#curves-chart', 1000, 'the curves chart');
-  const canvas = view.locator('#curves-chart');
+  const plotArea = view.locator('#curves .u-over'); // the plot's event layer, over its canvas
   const tab = page.locator('.tab', { hasText: tabText }).first();
   for (let attempt = 1; ; attempt++) {
-    const box = await canvas.boundingBox();
+    const box = await plotArea.boundingBox();
     if (!box) throw new Error('no chart');
-    await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    await plotArea.click({ position: { x: box.width / 2, y: box.height / 2 } });
     try {
       await tab.waitFor({ timeout: 10_000 });
       return tab;
@@ -56,6 +56,17 @@ export async function openEpisodesFromChart(view: FrameLocator, page: Page, tabT
       if (attempt === 3) throw error;
     }
   }
+}
+
+/** The tooltip shown with the mouse over the middle of the curves plot (the nearest point's). */
+export async function hoverChart(view: FrameLocator): Promise<string> {
+  const plotArea = view.locator('#curves .u-over');
+  const box = await plotArea.boundingBox();
+  if (!box) throw new Error('no chart');
+  await plotArea.hover({ position: { x: box.width / 2, y: box.height / 2 } });
+  const tooltip = view.locator('#curves .chart-tooltip');
+  await tooltip.waitFor({ state: 'visible', timeout: 10_000 });
+  return (await tooltip.textContent()) ?? '';
 }
 
 /** Waits until the curves drawn are exactly `expected` (the labels, in any order): a view comes from the metrics worker a moment after a change. */

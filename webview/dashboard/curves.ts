@@ -1,0 +1,254 @@
+// The curves chart: the worker's decimated lines (src/core/dashboard/view.ts) drawn by uPlot,
+// which draws a few thousand points per line in a few milliseconds and moves its cursor without
+// redrawing them (Chart.js took a frame of 50-60 ms per hover and 100 ms to build a chart in a
+// fresh page). Around it, in the page: the legend (text, for the PNG and screen readers), the
+// tooltip of the nearest point with its raw value, band and seed count, and a click on a point
+// to open its episodes.
+import uPlot from 'uplot';
+import { lowerBound, X_AXES } from '../../src/core/dashboard/model';
+import { tickLabel } from '../../src/core/dashboard/ticks';
+import type { CurveView, CurvesFigure, Line } from '../../src/core/dashboard/view';
+import { el, themeColor } from '../shared/host';
+import { palette, withAlpha } from './draw';
+
+/** A point of a curve's main line: the curve and its index k there. */
+export interface CurvePoint {
+  curve: CurveView;
+  k: number;
+}
+
+export interface CurvesPlot {
+  /** Fits the plot to its box again (the box was resized). */
+  resize(): void;
+  destroy(): void;
+}
+
+/** A curve with 60 points or fewer shows them as dots. */
+const FEW_POINTS = 60;
+/** Pixels either side of the cursor searched for the nearest point. */
+const PICK_RADIUS = 12;
+
+/**
+ * Draws `figure` into `box`: the legend into `legend`, the plot (its canvas gets the id
+ * `canvasId`) below it. `onDrawn` runs after each draw; `onPick` on a click on a point.
+ */
+export function curvesPlot(
+  box: HTMLElement,
+  legend: HTMLElement,
+  figure: CurvesFigure,
+  labels: { y: string; canvasId: string },
+  events: { onDrawn(): void; onPick(point: CurvePoint): void },
+): CurvesPlot {
+  const { rate } = figure;
+  const text = themeColor('--vscode-foreground', '#ccc');
+  const grid = withAlpha(themeColor('--vscode-foreground', '#888'), 0.12);
+  const font = `12px ${themeColor('--vscode-font-family', 'sans-serif')}`;
+  legend.replaceChildren(
+    ...figure.curves.map((curve) => el('li', { class: 'legend-item' }, swatch(palette(curve.color)), el('span', { class: 'figure-text' }, curve.label))),
+  );
+
+  const lines: { line: Line; series: uPlot.Series }[] = [];
+  const bands: uPlot.Band[] = [];
+  const mains: CurveView[] = [];
+  for (const curve of figure.curves) {
+    const color = palette(curve.color);
+    const few = curve.count <= FEW_POINTS;
+    if (curve.band) {
+      lines.push({ line: curve.band.hi, series: { stroke: 'transparent', width: 0, points: { show: false }, spanGaps: true } });
+      lines.push({ line: curve.band.lo, series: { stroke: 'transparent', width: 0, points: { show: false }, spanGaps: true } });
+      bands.push({ series: [lines.length - 1, lines.length], fill: withAlpha(color, 0.18) }); // series indices count the x column
+    }
+    if (curve.raw) lines.push({ line: curve.raw, series: { stroke: withAlpha(color, 0.3), width: 1, points: { show: few, size: 3, fill: withAlpha(color, 0.3) }, spanGaps: true } });
+    lines.push({ line: curve.main, series: { label: curve.label, stroke: color, width: 2, points: { show: few, size: 5, fill: color }, spanGaps: true } });
+    mains.push(curve);
+  }
+
+  const tooltip = el('div', { class: 'chart-tooltip', role: 'status' });
+  tooltip.hidden = true;
+  const dot = el('div', { class: 'chart-dot' });
+  dot.hidden = true;
+  const [x0, x1] = figure.xRange;
+  const xLabel = X_AXES.find((a) => a.key === figure.xKey)!.label;
+  const axis = (label: string, values: uPlot.Axis['values']): uPlot.Axis => ({
+    stroke: text,
+    font,
+    labelFont: font,
+    label,
+    grid: { stroke: grid, width: 1 },
+    ticks: { stroke: grid, width: 1 },
+    values,
+  });
+  const spaced: uPlot.Axis['values'] = (_u, splits) => splits.map((v, i) => tickLabel(v, (splits[i + 1] ?? splits[i - 1] ?? v) - v));
+  let drawnOnce = false;
+  const plot = new uPlot(
+    {
+      ...size(box, legend),
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false }, points: { show: false }, y: false },
+      scales: {
+        x: { time: false, ...(x0 < x1 ? { auto: false, range: [x0, x1] as uPlot.Range.MinMax } : {}) },
+        y: rate ? { auto: false, range: [0, 1] as uPlot.Range.MinMax } : {},
+      },
+      axes: [
+        axis(xLabel, spaced),
+        { ...axis(rate ? `${labels.y} (%)` : labels.y, rate ? (_u, splits) => splits.map((v) => `${Math.round(v * 100)}`) : spaced), size: yAxisSize },
+      ],
+      series: [{}, ...lines.map((l) => l.series)],
+      bands,
+      hooks: {
+        draw: [
+          (u) => {
+            drawMarkers(u, figure.markers);
+            if (!drawnOnce) box.dataset.drawn = 'true';
+            drawnOnce = true;
+            events.onDrawn();
+          },
+        ],
+        setCursor: [(u) => hover(u)],
+      },
+    },
+    aligned(lines.map((l) => l.line)),
+    box,
+  );
+  plot.ctx.canvas.id = labels.canvasId;
+  plot.ctx.canvas.setAttribute('aria-label', 'Learning curves');
+  plot.over.append(dot);
+  box.append(tooltip);
+
+  /** The main line's point nearest the cursor, within PICK_RADIUS pixels along x (the nearest by x when none). */
+  const nearest = (u: uPlot): { point: CurvePoint; left: number; top: number } | undefined => {
+    const left = u.cursor.left ?? -1;
+    const top = u.cursor.top ?? -1;
+    if (left < 0) return undefined;
+    let best: { point: CurvePoint; left: number; top: number; distance: number } | undefined;
+    for (const curve of mains) {
+      const { xs, ys } = curve.main;
+      if (xs.length === 0) continue;
+      const from = lowerBound(xs, u.posToVal(left - PICK_RADIUS, 'x'));
+      const to = lowerBound(xs, u.posToVal(left + PICK_RADIUS, 'x'));
+      const candidates = from < to ? [from, to] : [Math.min(from, xs.length - 1), Math.max(from - 1, 0)];
+      for (let k = candidates[0]!; k <= Math.min(candidates[1]!, xs.length - 1); k++) consider(k);
+      for (const k of [from - 1, to]) if (k >= 0 && k < xs.length) consider(k);
+      function consider(k: number): void {
+        if (!Number.isFinite(ys[k]!)) return;
+        const px = u.valToPos(xs[k]!, 'x');
+        const py = u.valToPos(ys[k]!, 'y');
+        const distance = Math.hypot(px - left, py - top);
+        if (!best || distance < best.distance) best = { point: { curve, k }, left: px, top: py, distance };
+      }
+    }
+    return best;
+  };
+  function hover(u: uPlot): void {
+    const hit = nearest(u);
+    tooltip.hidden = dot.hidden = !hit;
+    if (!hit) return;
+    const { curve, k } = hit.point;
+    tooltip.textContent = pointText(curve, k, rate);
+    dot.style.background = palette(curve.color);
+    dot.style.transform = `translate(${hit.left - 4}px, ${hit.top - 4}px)`;
+    const over = u.over.getBoundingClientRect();
+    const frame = box.getBoundingClientRect();
+    const overLeft = over.left - frame.left;
+    const overTop = over.top - frame.top;
+    const flip = hit.left > u.over.clientWidth / 2;
+    tooltip.style.left = flip ? '' : `${overLeft + hit.left + 12}px`;
+    tooltip.style.right = flip ? `${box.clientWidth - overLeft - hit.left + 12}px` : '';
+    tooltip.style.top = `${overTop + hit.top + 12}px`;
+  }
+  plot.over.addEventListener('click', () => {
+    const hit = nearest(plot);
+    if (hit) events.onPick(hit.point);
+  });
+  plot.over.addEventListener('mouseleave', () => (tooltip.hidden = dot.hidden = true));
+  return {
+    resize: () => plot.setSize(size(box, legend)),
+    destroy: () => {
+      plot.destroy();
+      tooltip.remove();
+    },
+  };
+}
+
+/** A curve's point as the tooltip says it: value, band, step and the runs behind it. */
+export function pointText(curve: CurveView, k: number, rate: boolean): string {
+  const fmt = (v: number): string => (rate ? `${(v * 100).toFixed(1)}%` : v.toPrecision(4));
+  const { raw, lo, hi, ns } = curve.at;
+  const spread = lo && hi ? ` [${fmt(lo[k]!)}, ${fmt(hi[k]!)}]` : '';
+  const n = ns?.[k];
+  return `${curve.label}: ${fmt(raw[k]!)}${spread} · step ${curve.main.steps[k]}${n ? ` · N=${n}` : ''}`;
+}
+
+function swatch(color: string): HTMLElement {
+  const node = el('span', { class: 'swatch' });
+  node.style.background = color;
+  return node;
+}
+
+/** The plot fills its box below the legend. */
+function size(box: HTMLElement, legend: HTMLElement): { width: number; height: number } {
+  return { width: Math.max(200, box.clientWidth), height: Math.max(160, box.clientHeight - legend.offsetHeight - 4) };
+}
+
+/** The y axis as wide as its longest tick label (uPlot's default is a fixed 50 px). */
+function yAxisSize(u: uPlot, values: string[] | null): number {
+  if (!values || values.length === 0) return 50;
+  u.ctx.font = `${12 * uPlot.pxRatio}px sans-serif`;
+  const widest = Math.max(...values.map((v) => u.ctx.measureText(v).width)) / uPlot.pxRatio;
+  return Math.ceil(widest) + 16;
+}
+
+/**
+ * uPlot's data: one x column, the union of every line's x, and each line's values at its own
+ * x's (null elsewhere, spanned: the lines are not gapped by each other's points). A line's x's
+ * ascend (the worker's M4 keeps their order), so each is placed by one walk along the union.
+ */
+function aligned(lines: readonly Line[]): uPlot.AlignedData {
+  let total = 0;
+  for (const line of lines) total += line.xs.length;
+  const all = new Float64Array(total);
+  let at = 0;
+  for (const line of lines) {
+    all.set(line.xs, at);
+    at += line.xs.length;
+  }
+  all.sort();
+  let unique = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[unique - 1]) all[unique++] = all[i]!;
+  const xs = all.subarray(0, unique);
+  const columns = lines.map(({ xs: lineXs, ys: lineYs }) => {
+    const ys = new Array<number | null>(unique).fill(null);
+    for (let k = 0, j = 0; k < lineXs.length; k++) {
+      const x = lineXs[k]!;
+      if (xs[j]! > x) j = lowerBound(xs, x); // out of order: found by search
+      while (xs[j]! < x) j++;
+      const y = lineYs[k]!;
+      ys[j] = Number.isFinite(y) ? y : null;
+    }
+    return ys;
+  });
+  return [xs, ...columns] as unknown as uPlot.AlignedData;
+}
+
+/** Vertical dashed lines where a run was resumed (segment starts) and at a marked step. */
+function drawMarkers(u: uPlot, markers: readonly { x: number; label: string }[]): void {
+  if (markers.length === 0) return;
+  const { ctx, bbox } = u;
+  const ratio = uPlot.pxRatio;
+  ctx.save();
+  ctx.strokeStyle = themeColor('--vscode-charts-yellow', '#cca700');
+  ctx.fillStyle = ctx.strokeStyle;
+  ctx.lineWidth = ratio;
+  ctx.setLineDash([4 * ratio, 3 * ratio]);
+  ctx.font = `${10 * ratio}px sans-serif`;
+  for (const m of markers) {
+    const px = u.valToPos(m.x, 'x', true);
+    if (px < bbox.left || px > bbox.left + bbox.width) continue;
+    ctx.beginPath();
+    ctx.moveTo(px, bbox.top);
+    ctx.lineTo(px, bbox.top + bbox.height);
+    ctx.stroke();
+    ctx.fillText(m.label, px + 3 * ratio, bbox.top + 10 * ratio);
+  }
+  ctx.restore();
+}
