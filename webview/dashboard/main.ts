@@ -2,31 +2,20 @@
 // smoothed, with standard-error or seed bands) and the paper's SFT-vs-RL view. It holds no
 // records: the metrics worker keeps them and answers each view (src/core/dashboard/view.ts).
 import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import { METRICS, X_AXES, metricById, type RunInfo, type XKey } from '../../src/core/dashboard/model';
+import { METRICS, X_AXES, metricById, type RunInfo } from '../../src/core/dashboard/model';
 import { timelineFigure } from './timeline';
-import type { DashboardMark, FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
+import type { FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
 import '../shared/elements';
 import { connectHost, el } from '../shared/host';
 import type { Band, Smoothing } from '../../src/core/dashboard/series';
-import type { CurvesFigure, DashboardView, DashboardViewKind, ViewRequest } from '../../src/core/dashboard/view';
+import type { CurvesFigure, DashboardSettings, DashboardView, ViewRequest } from '../../src/core/dashboard/view';
 import { curvesPlot, type CurvePoint, type CurvesPlot } from './curves';
 import { paperFigure } from './paper';
 import { palette, snapshotPng, valueOf } from './draw';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
 
-interface State {
-  view: DashboardViewKind;
-  metric: string;
-  xKey: XKey;
-  smoothing: Smoothing;
-  band: Band;
-  aggregate: boolean;
-  /** Runs shown; null: every run that has the metric. */
-  selected: string[] | null;
-  /** A step marked on a run's curves (an alert's point), until other runs are shown. */
-  mark?: DashboardMark & { folder: string };
-}
+type State = DashboardSettings;
 
 const host = connectHost<FromDashboard, State>();
 const state: State = { view: 'curves', metric: 'id/success', xKey: 'gflops', smoothing: 'savgol:9', band: 'se', aggregate: true, selected: null, ...host.getState() };

@@ -16,8 +16,8 @@ export interface DashboardMark {
   label: string;
 }
 
-/** What the webview shows; the worker answers it with a DashboardView. */
-export interface ViewRequest {
+/** The dashboard's settings: what it shows (the webview keeps them as its state). */
+export interface DashboardSettings {
   view: DashboardViewKind;
   metric: string;
   xKey: XKey;
@@ -26,11 +26,16 @@ export interface ViewRequest {
   aggregate: boolean;
   /** Runs ticked; null: every run that records the metric. */
   selected: string[] | null;
+  /** A step marked on a run's curves (an alert's point), until other runs are shown. */
+  mark?: DashboardMark & { folder: string };
+}
+
+/** What the webview shows; the worker answers it with a DashboardView. */
+export interface ViewRequest extends DashboardSettings {
   /** The curves chart's width in device pixels: the columns M4 decimates to. */
   width: number;
   /** ptlab.mismatchKlWarning. */
   mismatchKlWarning: number;
-  mark?: DashboardMark & { folder: string };
 }
 
 /** A decimated line: its points' x, y and global step. */
