@@ -121,21 +121,21 @@ export function curvesPlot(
     const top = u.cursor.top ?? -1;
     if (left < 0) return undefined;
     let best: { point: CurvePoint; left: number; top: number; distance: number } | undefined;
-    for (const curve of mains) {
+    const consider = (curve: CurveView, k: number): void => {
       const { xs, ys } = curve.main;
+      if (!Number.isFinite(ys[k]!)) return;
+      const px = u.valToPos(xs[k]!, 'x');
+      const py = u.valToPos(ys[k]!, 'y');
+      const distance = Math.hypot(px - left, py - top);
+      if (!best || distance < best.distance) best = { point: { curve, k }, left: px, top: py, distance };
+    };
+    for (const curve of mains) {
+      const { xs } = curve.main;
       if (xs.length === 0) continue;
-      const from = lowerBound(xs, u.posToVal(left - PICK_RADIUS, 'x'));
-      const to = lowerBound(xs, u.posToVal(left + PICK_RADIUS, 'x'));
-      const candidates = from < to ? [from, to] : [Math.min(from, xs.length - 1), Math.max(from - 1, 0)];
-      for (let k = candidates[0]!; k <= Math.min(candidates[1]!, xs.length - 1); k++) consider(k);
-      for (const k of [from - 1, to]) if (k >= 0 && k < xs.length) consider(k);
-      function consider(k: number): void {
-        if (!Number.isFinite(ys[k]!)) return;
-        const px = u.valToPos(xs[k]!, 'x');
-        const py = u.valToPos(ys[k]!, 'y');
-        const distance = Math.hypot(px - left, py - top);
-        if (!best || distance < best.distance) best = { point: { curve, k }, left: px, top: py, distance };
-      }
+      // the points within PICK_RADIUS of the cursor along x, and the nearest one on each side
+      const from = Math.max(0, lowerBound(xs, u.posToVal(left - PICK_RADIUS, 'x')) - 1);
+      const to = Math.min(xs.length - 1, lowerBound(xs, u.posToVal(left + PICK_RADIUS, 'x')));
+      for (let k = from; k <= to; k++) consider(curve, k);
     }
     return best;
   };
