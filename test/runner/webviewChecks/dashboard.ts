@@ -58,15 +58,26 @@ export async function openEpisodesFromChart(view: FrameLocator, page: Page, tabT
   }
 }
 
-/** The tooltip shown with the mouse over the middle of the curves plot (the nearest point's). */
-export async function hoverChart(view: FrameLocator): Promise<string> {
+/**
+ * The tooltip shown with the mouse over the middle of the curves plot (the nearest point's),
+ * once it reads as `expected`. A view that arrives meanwhile rebuilds the plot, with a hidden
+ * tooltip until the mouse moves: so the mouse moves by a pixel and the tooltip is read again.
+ */
+export async function hoverChart(view: FrameLocator, expected: RegExp, timeoutMs = 20_000): Promise<string> {
   const plotArea = view.locator('#curves .u-over');
-  const box = await plotArea.boundingBox();
-  if (!box) throw new Error('no chart');
-  await plotArea.hover({ position: { x: box.width / 2, y: box.height / 2 } });
-  const tooltip = view.locator('#curves .chart-tooltip');
-  await tooltip.waitFor({ state: 'visible', timeout: 10_000 });
-  return (await tooltip.textContent()) ?? '';
+  const tooltip = view.locator('#curves .chart-tooltip').last();
+  const deadline = Date.now() + timeoutMs;
+  let read = '';
+  for (let attempt = 0; ; attempt++) {
+    const box = await plotArea.boundingBox();
+    if (box) {
+      await plotArea.hover({ position: { x: box.width / 2 + (attempt % 2), y: box.height / 2 } });
+      read = (await tooltip.isVisible()) ? ((await tooltip.textContent()) ?? '') : '';
+      if (expected.test(read)) return read;
+    }
+    if (Date.now() > deadline) throw new Error(`the tooltip read ${JSON.stringify(read)}, expected ${expected}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Waits until the curves drawn are exactly `expected` (the labels, in any order): a view comes from the metrics worker a moment after a change. */
