@@ -50,7 +50,7 @@ def build_model(size: str, folder: Path) -> int:
 def experiment(model_dir: Path, args: argparse.Namespace, device_is_cuda: bool) -> dict:
     config = json.loads((ROOT / "examples" / "tiny.ptlab.json").read_text())
     config["name"] = f"gpu-bench-{args.size}"
-    config["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "bf16" if device_is_cuda else "fp32", "kvCache": args.kv_cache}
+    config["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "bf16" if device_is_cuda else "fp32", "kvCache": args.kv_cache, "generateBatch": args.ppo_envs}
     config["sft"].update(steps=args.sft_steps, globalBatchSize=args.sft_batch, microBatchSize=args.sft_batch, saveEverySteps=100_000, learningRate=1e-5)
     config["sft"]["data"]["examples"] = args.sft_batch * (args.sft_steps + 1)
     config["ppo"].update(init=None, updates=args.ppo_updates, stepsPerUpdate=args.ppo_steps, parallelEnvs=args.ppo_envs, miniBatchSize=args.ppo_minibatch, epochs=2, saveEverySteps=100_000, maxNewTokens=96)

@@ -34,6 +34,7 @@ class Model:
     gradientCheckpointing: bool = False
     trustRemoteCode: bool = False
     kvCache: Literal["dynamic", "static"] = "dynamic"
+    generateBatch: int = 32
     maxLength: int | None = None
     lora: Lora | None = None
 

@@ -37,7 +37,8 @@ from ptlab.runlog import atomic_write_text
 BASE: dict[str, Any] = {
     "seed": 0,
     "environment": {"env": "generalpoints", "target": 24, "faceCards": "all-10", "sampling": "any", "draw": "independent", "suits": "all", "modality": "language", "maxVerify": 5, "verifier": "strict"},
-    "model": {"name": "embedded:gp-base", "kind": "causal-lm", "dtype": "fp32"},
+    # one generate call per round: on CPU decoding is bound by per-step overhead, so wider batches are faster
+    "model": {"name": "embedded:gp-base", "kind": "causal-lm", "dtype": "fp32", "generateBatch": 128},
     "evaluation": {
         "splits": [
             {"name": "id", "kind": "id", "episodes": 64},

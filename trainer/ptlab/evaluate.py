@@ -83,7 +83,7 @@ def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, 
     active = list(slots)
     prefixes = PrefixCache()
     while active:
-        answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, synced_gpus, prefixes, [slot.index for slot in active])
+        answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, synced_gpus, prefixes, [slot.index for slot in active], batch_size=experiment.model.generateBatch)
         active = [slot for slot, generation in zip(active, answers) if not episodes.advance(slot, generation).done]
     return slots, summarize(split, env_config, slots)
 

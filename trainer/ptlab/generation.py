@@ -10,9 +10,6 @@ from typing import Any
 
 from ptlab import chat
 
-GENERATE_BATCH = 32
-
-
 @dataclass(frozen=True)
 class Generation:
     """One sampled answer: its text, and the token ids exactly as sampled (what PPO trains
@@ -223,7 +220,7 @@ def _prefilled(model: Any, rows: list[list[int]], width: int, cache: PrefixCache
     return _growing_cache(model, capacity, layers), length
 
 
-def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None, synced_gpus: bool = False, prefixes: PrefixCache | None = None, keys: list[Any] | None = None, record_logprobs: bool = False) -> list[Generation]:
+def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None, synced_gpus: bool = False, prefixes: PrefixCache | None = None, keys: list[Any] | None = None, record_logprobs: bool = False, batch_size: int = 32) -> list[Generation]:
     """A Generation for each chat, batched, left-padded; `encoder` is the tokenizer or, for
     image-text-to-text models, the processor (chats with images). `kv_cache` is the config's
     model.kvCache: "static" preallocates the cache, and on CUDA generate compiles decoding.
@@ -236,7 +233,7 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     them, so a process whose answers are done keeps decoding until every process's are.
     `prefixes`, with a key per chat (`keys`, an episode's), carries the KV cache from one
     turn of a chat to its next (PrefixCache); the answers are those of a full prefill up to
-    float rounding."""
+    float rounding. At most `batch_size` chats go into one `generate` call (model.generateBatch)."""
     import torch
 
     tokenizer = chat.text_tokenizer(encoder)
@@ -257,8 +254,8 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
         order.sort(key=lambda j: len(all_ids[j]) - prefixes.usable(keys[j], all_ids[j]))
     results: dict[int, Generation] = {}
     kept: dict[Any, _Prefix] = {}
-    for start in range(0, len(order), GENERATE_BATCH):
-        chunk = order[start : start + GENERATE_BATCH]
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
         batch = chat.generation_batch(encoder, [chats[j] for j in chunk]).to(model.device)
         width = batch["input_ids"].shape[1]
         rows = [row[mask.bool()].tolist() for row, mask in zip(batch["input_ids"], batch["attention_mask"])]

@@ -65,7 +65,7 @@ import torch
 
 from ptlab import chat, checkpoints, episodes, parallel, token_records
 from ptlab import ppo_core as core
-from ptlab.config import Experiment, Ppo
+from ptlab.config import Experiment, Model, Ppo
 from ptlab.envs.episode import Episode, Step
 from ptlab.episodes import Slot
 from ptlab.evaluate import due, evaluate
@@ -434,7 +434,7 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         run.update(files={**run.manifest.get("files", {}), "tokens": token_records.FILE})
     while state["update"] < cfg.updates:
         started = time.perf_counter()
-        rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model.kvCache, parallel.sharded(acc), timeline=timeline, recorder=recorder)  # 1
+        rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model, parallel.sharded(acc), timeline=timeline, recorder=recorder)  # 1
         if group:  # 3, then 2 on the transitions trained
             group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd, cfg.groupCredit)
             note_advantages(rollout.transitions)
@@ -505,7 +505,7 @@ def lr_schedule(optimizer: torch.optim.Optimizer, cfg: Ppo) -> torch.optim.lr_sc
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: core.cosine_lr(u, period, cfg.learningRate, cfg.finalLearningRate) / cfg.learningRate)
 
 
-def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], slots: list[Slot], answer_key: str, kv_cache: str, sharded: bool = False, timeline: Timeline | None = None, recorder: TokenRecorder | None = None) -> Rollout:
+def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], slots: list[Slot], answer_key: str, model: Model, sharded: bool = False, timeline: Timeline | None = None, recorder: TokenRecorder | None = None) -> Rollout:
     """1. rollout (see the module's docstring). `slots` are the environment slots, carried
     from one update to the next with their episodes in flight (with group advantages every
     update runs whole waves of new episodes instead). `sharded` (ZeRO-3): every process
@@ -528,7 +528,7 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
             break
         prompts = [_prompt(policy.tokenizer, slots[i].messages) for i in active]
         with timeline.stage("generation") if timeline else nullcontext():
-            answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, kv_cache, synced_gpus=sharded, prefixes=prefixes, keys=[slots[i].index for i in active], record_logprobs=True)
+            answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, model.kvCache, synced_gpus=sharded, prefixes=prefixes, keys=[slots[i].index for i in active], record_logprobs=True, batch_size=model.generateBatch)
         environment_started = time.perf_counter()
         still = []
         for i, (prompt_ids, prompt_text), generation in zip(active, prompts, answers):

@@ -275,3 +275,44 @@ def test_a_chat_s_next_turn_reuses_its_kv_cache_and_answers_what_a_full_prefill_
     assert reused == whole and any(len(turns) > 1 for turns in whole)
     assert all(held == 0 for _, held in whole_passes) and reused_passes[0][1] == 0
     assert all(held > 0 for _, held in reused_passes[1:])  # every revision round continues its chats
+
+
+def test_model_generate_batch_sets_the_rows_of_each_generate_call_not_the_answers(ptlab_cache, monkeypatch):
+    """model.generateBatch is a memory knob: each round's chats go to `generate` in calls of at
+    most that many rows, and greedy episodes are the same at any size (up to float rounding:
+    these are exactly equal)."""
+    import dataclasses
+
+    import torch
+    from ptlab import evaluate
+    from ptlab.config import load_experiment
+    from ptlab.models import load
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    data = json.loads((EXAMPLES / "gp-l.ptlab.json").read_text())
+    data["model"] = {"name": "embedded:gp-base", "kind": "causal-lm", "dtype": "fp32"}
+    data["evaluation"].update(maxNewTokens=64)
+    path = ptlab_cache.parent / "generate-batch.ptlab.json"
+    path.write_text(json.dumps(data))
+    model, tokenizer = load(load_experiment(path).model, "cpu")
+    real_generate = model.generate
+    rows: list[int] = []
+
+    def recording_generate(**kwargs):
+        rows.append(kwargs["input_ids"].shape[0])
+        return real_generate(**kwargs)
+
+    monkeypatch.setattr(model, "generate", recording_generate)
+    runs = {}
+    for size in (2, 5, 32):
+        data["model"]["generateBatch"] = size
+        path.write_text(json.dumps(data))
+        experiment = load_experiment(path)
+        split = dataclasses.replace(experiment.evaluation.splits[0], episodes=7)
+        rows.clear()
+        with torch.no_grad():
+            slots, _ = evaluate.run_split(experiment, split, model, tokenizer, {"do_sample": False})
+        runs[size] = ([[t["output"] for t in slot.turns] for slot in slots], list(rows))
+    assert runs[2][1][:4] == [2, 2, 2, 1] and max(runs[2][1]) == 2
+    assert runs[5][1][:2] == [5, 2] and runs[32][1][0] == 7
+    assert runs[2][0] == runs[5][0] == runs[32][0] and any(len(turns) > 1 for turns in runs[2][0])

@@ -356,11 +356,13 @@ def test_ppo_trains_on_the_token_ids_it_sampled(tmp_path, env, monkeypatch):
     monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
     data = json.loads(config(tmp_path, 1, 100).read_text())
     del data["evaluation"]
+    data["model"]["generateBatch"] = 2
     path = tmp_path / "sampled.ptlab.json"
     path.write_text(json.dumps(data))
-    real_generate, real_score, sampled, scored, passes = ppo_module.generate, ppo_module.score, [], [], []
+    real_generate, real_score, sampled, scored, passes, calls = ppo_module.generate, ppo_module.score, [], [], [], []
 
     def recording_generate(*args, **kwargs):
+        calls.append((len(args[2]), kwargs["batch_size"]))
         generations = real_generate(*args, **kwargs)
         sampled.extend(generations)
         return generations
@@ -375,6 +377,7 @@ def test_ppo_trains_on_the_token_ids_it_sampled(tmp_path, env, monkeypatch):
     assert cli.main(["ppo", "--config", str(path), "--run-dir", str(tmp_path / "run")]) == 0
     generated = {g.ids for g in sampled}
     assert max(passes) == 3  # every forward pass, scoring and training, is at most microBatchSize
+    assert max(chats for chats, _ in calls) > 2 and {size for _, size in calls} == {2}  # rollouts generate in calls of model.generateBatch
     assert scored and all(ids in generated and weights == len(ids) for ids, weights in scored)
     cut = [g for g in sampled if not g.stopped]
     assert cut, "the untrained model should run out of maxNewTokens at least once"

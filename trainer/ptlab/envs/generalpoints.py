@@ -294,11 +294,17 @@ def _shapes(a: int, b: int, c: int, d: int, o1: str, o2: str, o3: str) -> list[A
     ]
 
 
-def _tree_value(node: Any) -> float:
-    if isinstance(node, int):
-        return float(node)
-    op, left, right = node
-    return _float_op(op, _tree_value(left), _tree_value(right))
+def _shape_values(a: float, b: float, c: float, d: float, o1: str, o2: str, o3: str) -> tuple[float, ...]:
+    """The float value of each of _shapes' trees, in order, without building them (the
+    enumeration's hot loop): the shared sub-results computed once."""
+    ab, bc, cd = _float_op(o1, a, b), _float_op(o2, b, c), _float_op(o3, c, d)
+    return (
+        _float_op(o3, _float_op(o2, ab, c), d),
+        _float_op(o3, _float_op(o1, a, bc), d),
+        _float_op(o2, ab, cd),
+        _float_op(o1, a, _float_op(o3, bc, d)),
+        _float_op(o1, a, _float_op(o2, b, cd)),
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -307,10 +313,12 @@ def complete_solutions(values: tuple[int, ...], target: int) -> tuple[str, ...]:
     written with the fewest parentheses, in enumeration order."""
     found: dict[str, None] = {}
     for perm in _distinct_permutations(tuple(sorted(values))):
+        floats = [float(x) for x in perm]
         for ops in product(OPERATORS, repeat=3):
-            for tree in _shapes(*perm, *ops):
-                if not _near(_tree_value(tree), target):
+            for shape, value in enumerate(_shape_values(*floats, *ops)):
+                if not _near(value, target):
                     continue
+                tree = _shapes(*perm, *ops)[shape]
                 text, _ = _render(tree)
                 if _eval_tokens(re.findall(r"[0-9]+|[+\-*/()]", text)) == (target, 1):
                     found.setdefault(text, None)

@@ -327,6 +327,10 @@ export interface Model {
    */
   kvCache?: 'dynamic' | 'static';
   /**
+   * Most sequences in one batched generate call (PPO rollouts and evaluation): a memory knob; larger batches decode faster where memory allows (the KV cache grows with it). Greedy answers are the same at any size up to float rounding; sampled ones are drawn in another order.
+   */
+  generateBatch?: number;
+  /**
    * Longest sequence (prompt + response) in tokens.
    */
   maxLength?: number;
@@ -464,7 +468,7 @@ export interface Ppo {
    */
   stepsPerUpdate?: number;
   /**
-   * Episodes generated together in one batched generate call.
+   * Episodes that advance together: each round generates one answer for each, in generate calls of at most model.generateBatch.
    */
   parallelEnvs?: number;
   /**
