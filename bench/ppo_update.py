@@ -1,6 +1,6 @@
 """Seconds per PPO update of the demo's recipe, by phase: without and with the multi-turn reuse, and with the rollout's log-probs.
 
-    .venv/bin/python bench/ppo_update.py [--updates 2] [--init CHECKPOINT] [--variants sampled,tokens]
+    .venv/bin/python bench/ppo_update.py [--updates 2] [--init CHECKPOINT] [--variants sampled,tokens] [--generate-batches 32,128]
 
 Runs `ptlab ppo` in this process on the demo's PPO config (ptlab.demo: 128 episodes per
 update in groups of 4, GP-L with 5 attempts, 64 new tokens) from `embedded:gp-base` (or
@@ -17,6 +17,8 @@ update in groups of 4, GP-L with 5 attempts, 64 new tokens) from `embedded:gp-ba
   (logging.tokenRecordRate 0.1; the other variants run with 0): their cost, printed as the
   overhead on `sampled`'s update, with tokens.jsonl's bytes per update.
 
+`--generate-batches` runs each variant at each model.generateBatch (default: the demo's, 128:
+one generate call per round of its 128 episodes) and prints each one's ratio to the first.
 All compute logits at the responses' positions only. Prints one JSON line per variant:
 seconds per update in rollout (generation), scoring and the update (forward and backward),
 the tokens the training passes read, and the rollout's attempts and episodes; then the
@@ -60,7 +62,7 @@ def timed(phases: dict[str, float], name: str, function: Any) -> Any:
     return wrapper
 
 
-def run(variant: str, data: dict[str, Any], workdir: Path) -> dict[str, Any]:
+def run(variant: str, data: dict[str, Any], workdir: Path, generate_batch: int) -> dict[str, Any]:
     saved = {name: getattr(ppo_module, name) for name in ("collect", "score_rollout", "update", "shared_rows", "PrefixCache")}
     phases: dict[str, float] = {}
     try:
@@ -70,23 +72,25 @@ def run(variant: str, data: dict[str, Any], workdir: Path) -> dict[str, Any]:
         if variant == "baseline":
             ppo_module.shared_rows = lambda batch: list(range(len(batch)))
             ppo_module.PrefixCache = lambda: None
-        data = {**data, "ppo": {**data["ppo"], "oldLogProbs": "sampling" if variant in ("sampled", "tokens") else "recompute"}, "logging": {"tokenRecordRate": 0.1 if variant == "tokens" else 0}}
-        path = workdir / f"{variant}.ptlab.json"
+        data = {**data, "model": {**data["model"], "generateBatch": generate_batch}, "ppo": {**data["ppo"], "oldLogProbs": "sampling" if variant in ("sampled", "tokens") else "recompute"}, "logging": {"tokenRecordRate": 0.1 if variant == "tokens" else 0}}
+        name = f"{variant}-{generate_batch}"
+        path = workdir / f"{name}.ptlab.json"
         path.write_text(json.dumps(data))
         start = time.perf_counter()
-        if cli.main(["ppo", "--config", str(path), "--run-dir", str(workdir / variant)]) != 0:
-            raise SystemExit(f"{variant}: the PPO run failed")
+        if cli.main(["ppo", "--config", str(path), "--run-dir", str(workdir / name)]) != 0:
+            raise SystemExit(f"{name}: the PPO run failed")
         total = time.perf_counter() - start
     finally:
         for name, value in saved.items():
             setattr(ppo_module, name, value)
-    records = [json.loads(line) for line in (workdir / variant / "metrics.jsonl").read_text().splitlines()]
+    records = [json.loads(line) for line in (workdir / name / "metrics.jsonl").read_text().splitlines()]
     trains = [r for r in records if r["kind"] == "train"]
     updates = len(trains)
-    token_file = workdir / variant / "tokens.jsonl"
+    token_file = workdir / name / "tokens.jsonl"
     return {
         "bench": "ppo-update",
         "variant": variant,
+        "generateBatch": generate_batch,
         "updates": updates,
         "secondsPerUpdate": total / updates,
         **{f"{name}SecondsPerUpdate": seconds / updates for name, seconds in sorted(phases.items())},
@@ -103,12 +107,20 @@ def main() -> int:
     parser.add_argument("--updates", type=int, default=2)
     parser.add_argument("--init", help="a checkpoint to start from (default: embedded:gp-base)")
     parser.add_argument("--variants", default="baseline,reuse,sampled,tokens", help="comma-separated, run in this order")
+    parser.add_argument("--generate-batches", help="comma-separated model.generateBatch values, each variant at each (default: the demo's)")
     args = parser.parse_args()
     data = config(args.init, args.updates)
+    batches = [int(b) for b in args.generate_batches.split(",")] if args.generate_batches else [data["model"]["generateBatch"]]
     with tempfile.TemporaryDirectory() as tmp:
-        results = {variant: run(variant, data, Path(tmp)) for variant in args.variants.split(",")}
-    for result in results.values():
+        runs = {(variant, batch): run(variant, data, Path(tmp), batch) for variant in args.variants.split(",") for batch in batches}
+    for result in runs.values():
         print(json.dumps(result))
+    for variant in args.variants.split(","):
+        first = runs[(variant, batches[0])]
+        for batch in batches[1:]:
+            ours = runs[(variant, batch)]
+            print(json.dumps({"bench": "ppo-update-generate-batch", "variant": variant, "generateBatch": batch, "against": batches[0], **{key: first[key] / ours[key] for key in ("secondsPerUpdate", "rolloutSecondsPerUpdate") if ours.get(key)}}))
+    results = {variant: runs[(variant, batches[0])] for variant in args.variants.split(",")}
     base = results.get("baseline")
     for variant in ("reuse", "sampled"):
         ours = results.get(variant)

@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # The main job: the paper's GP-L SFT-vs-RL study from the embedded pretrained base (embedded:gp-base), on CPU, end
 # to end, then a self-contained HTML report. Installs what is missing first (scripts/setup.sh).
-# Usage: scripts/demo.sh [--size full|ci] [--out runs/demo]   (npm run demo -- ...)
+# Usage: scripts/demo.sh [--size full|ci] [--out runs/demo] [--seeds N]   (npm run demo -- ...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=full
 out=runs/demo
+seeds=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    *) echo "demo: unknown argument $1 (use --size full|ci, --out FOLDER)" >&2; exit 2 ;;
+    --seeds) seeds="$2"; shift 2 ;;
+    *) echo "demo: unknown argument $1 (use --size full|ci, --out FOLDER, --seeds N)" >&2; exit 2 ;;
   esac
 done
 bash scripts/setup.sh --demo
 node scripts/build.mjs
-.venv/bin/python -m ptlab.demo --size "$size" --out "$out"
+.venv/bin/python -m ptlab.demo --size "$size" --out "$out" --seeds "$seeds"
 node dist/cli.js report --runs "$out" --out "$out/report.html"
 echo "report: $out/report.html"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && command -v xdg-open >/dev/null 2>&1; then

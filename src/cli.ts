@@ -1,6 +1,6 @@
 // `npx ptlab`: the TypeScript command line (the Python trainer is `python -m ptlab`).
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -30,7 +30,8 @@ commands:
   new-suite    the paper's SFT-vs-RL suite for a preset (what New Experiment writes):
                  --preset gp-l|gp-vl|virl-l|virl-vl|tiny  [--name NAME]  [--out DIR (.)]
   report       a self-contained HTML report of an SFT-vs-RL study (the demo's layout):
-                 --runs DIR (holding sft-more/ and ppo/)  [--out FILE.html]  [--title TEXT]
+                 --runs DIR (holding sft-more/ and ppo/, and sft-more-seedK/ and ppo-seedK/ for more
+                 training seeds per arm)  [--out FILE.html]  [--title TEXT]
 `;
 
 async function envServer(): Promise<number> {
@@ -160,14 +161,24 @@ function runFiles(folder: string, base: string): RunFiles {
   return { folder: relative(base, folder) || '.', manifest: readIfThere(join(folder, 'run.json')), metrics: readIfThere(join(folder, 'metrics.jsonl')), episodes };
 }
 
+/** An arm's run folders, one per training seed: `NAME` (seed 0), then `NAME-seed1`, `NAME-seed2`... (the demo's --seeds). */
+function armFolders(runs: string, name: string): string[] {
+  const seeded = existsSync(runs) ? readdirSync(runs).flatMap((entry) => {
+    const match = new RegExp(`^${name}-seed(\\d+)$`).exec(entry);
+    return match ? [{ entry, seed: Number(match[1]) }] : [];
+  }) : [];
+  return [join(runs, name), ...seeded.sort((a, b) => a.seed - b.seed).map(({ entry }) => join(runs, entry))];
+}
+
 async function report(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { runs: { type: 'string', default: 'runs/demo' }, out: { type: 'string' }, title: { type: 'string' } },
   });
   const runs = resolve(values.runs!);
-  const sft = runFiles(join(runs, 'sft-more'), process.cwd());
-  const data = buildReport(values.title ?? studyTitle(sft.manifest), sft, runFiles(join(runs, 'ppo'), process.cwd()));
+  const sft = armFolders(runs, 'sft-more').map((folder) => runFiles(folder, process.cwd()));
+  const rl = armFolders(runs, 'ppo').map((folder) => runFiles(folder, process.cwd()));
+  const data = buildReport(values.title ?? studyTitle(sft[0]!.manifest), sft, rl);
   const script = readFileSync(join(__dirname, 'webview', 'report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
   // the webviews' stylesheet (the paper figure's layout), then the page's own (colours)
   const style = ['webview.css', 'report.css'].map((f) => readFileSync(join(__dirname, '..', 'media', f), 'utf8')).join('\n');

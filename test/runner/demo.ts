@@ -1,6 +1,6 @@
-// The main job at CI size: `scripts/demo.sh --size ci` runs every stage of the GP-L
-// SFT-vs-RL study (SFT Init, more SFT, PPO, ONNX exports) and writes the HTML report, which
-// is then opened in Chromium from disk and checked as a reader sees it. Prints
+// The main job at CI size: `scripts/demo.sh --size ci --seeds 2` runs every stage of the GP-L
+// SFT-vs-RL study (SFT Init, more SFT and PPO for two training seeds, ONNX exports) and writes
+// the HTML report, which is then opened in Chromium from disk and checked as a reader sees it. Prints
 // `N passed, N failed, N skipped` as its last line; the screenshot is test-results/report.png.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -28,13 +28,13 @@ async function main(): Promise<number> {
   const resultsDir = join(repo, 'test-results');
   mkdirSync(resultsDir, { recursive: true });
   try {
-    await check('demo: scripts/demo.sh --size ci runs every stage and writes the report', () => {
+    await check('demo: scripts/demo.sh --size ci --seeds 2 runs every stage and writes the report', () => {
       const started = Date.now();
-      const result = spawnSync('bash', ['scripts/demo.sh', '--size', 'ci', '--out', out], { cwd: repo, encoding: 'utf8', env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' }, timeout: 1_200_000 });
+      const result = spawnSync('bash', ['scripts/demo.sh', '--size', 'ci', '--out', out, '--seeds', '2'], { cwd: repo, encoding: 'utf8', env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' }, timeout: 1_200_000 });
       process.stdout.write(result.stdout.split(/\r/).pop() ?? '');
       console.log(`demo (ci size) took ${((Date.now() - started) / 1000).toFixed(0)} s`);
       if (result.status !== 0) throw new Error(`exit ${result.status}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-      for (const run of ['sft-init', 'sft-more', 'ppo']) {
+      for (const run of ['sft-init', 'sft-more', 'ppo', 'sft-more-seed1', 'ppo-seed1']) {
         const manifest = JSON.parse(readFileSync(join(out, run, 'run.json'), 'utf8')) as { status: string };
         if (manifest.status !== 'finished') throw new Error(`${run} ended ${manifest.status}`);
       }
@@ -45,10 +45,10 @@ async function main(): Promise<number> {
       if (!existsSync(report)) throw new Error('no report.html');
     });
     await check('demo: a second run keeps the finished stages', () => {
-      const result = spawnSync(join(repo, '.venv', 'bin', 'python'), ['-m', 'ptlab.demo', '--size', 'ci', '--out', out], { cwd: repo, encoding: 'utf8', timeout: 120_000 });
+      const result = spawnSync(join(repo, '.venv', 'bin', 'python'), ['-m', 'ptlab.demo', '--size', 'ci', '--out', out, '--seeds', '2'], { cwd: repo, encoding: 'utf8', timeout: 120_000 });
       if (result.status !== 0) throw new Error(result.stderr);
       const kept = result.stdout.match(/kept/g)?.length ?? 0;
-      if (kept !== 5) throw new Error(`expected all 5 stages kept, got ${kept}:\n${result.stdout}`);
+      if (kept !== 7) throw new Error(`expected all 7 stages kept, got ${kept}:\n${result.stdout}`);
     });
     await check('demo: the report opens from disk in Chromium and shows the study', async () => {
       if (!existsSync(report)) throw new Error('no report to open');
@@ -75,7 +75,11 @@ async function main(): Promise<number> {
         for (const expected of ['SFT', 'RL', 'In distribution (ID)', 'Out of distribution: rule (OOD)', 'vs Init']) if (!finals.includes(expected)) throw new Error(`final table lacks ${expected}: ${finals}`);
         if ((await page.locator('#compare-table tbody tr').count()) !== 2) throw new Error('the comparison table does not have the two splits');
         const outcome = (await page.locator('#verdict-outcome').textContent()) ?? '';
-        if (!/^The paper's finding is (reproduced|partly reproduced|not reproduced): \d+ of 5 effects/.test(outcome)) throw new Error(`no verdict with its count of effects: ${outcome}`);
+        if (!/^The paper's finding is (reproduced|partly reproduced|not reproduced): \d+ of 5 effects beyond 2 standard errors, averaged over 2 training seeds per arm\.$/.test(outcome)) throw new Error(`no verdict with its count of effects over the two seeds: ${outcome}`);
+        const effects = await page.locator('#verdict-table tbody tr').allTextContents();
+        if (!effects.every((row) => /per seed [+−]\d+\.\d pts, [+−]\d+\.\d pts/.test(row))) throw new Error(`the verdict's effects do not show each seed's change: ${effects.join(' | ')}`);
+        const runsShown = new Set((await page.locator('#final-table tbody tr td:nth-child(2)').allTextContents()).map((t) => t.split('/').pop()));
+        if (['sft-more', 'sft-more-seed1', 'ppo', 'ppo-seed1'].some((run) => !runsShown.has(run))) throw new Error(`the final table does not list every seed's run: ${[...runsShown].join(', ')}`);
         if ((await page.locator('#verdict-table tbody tr').count()) !== 5) throw new Error('the verdict does not list the five effects (ID: SFT, RL; OOD: SFT, RL, RL vs SFT)');
         if ((await page.locator('#samples .transcript').count()) === 0) throw new Error('no sample transcripts');
         await page.screenshot({ path: join(resultsDir, 'report.png'), fullPage: false });

@@ -12,7 +12,7 @@ function files(name: string): RunFiles {
 }
 
 describe('study report', () => {
-  const data = buildReport('GP-L', files('sft-final'), files('rl-final'), '2026-11-25T12:00:00Z');
+  const data = buildReport('GP-L', [files('sft-final')], [files('rl-final')], '2026-11-25T12:00:00Z');
 
   it('takes the final evaluations of both runs and compares them episode by episode', () => {
     assert.deepEqual(
@@ -37,10 +37,25 @@ describe('study report', () => {
       metrics: rl.metrics!.trim().split('\n').map(atInit).join('\n') + '\n' + rl.metrics,
       episodes: [...rl.episodes.map((e) => ({ ...e, step: 0, success: false })), ...rl.episodes],
     };
-    const study = buildReport('GP-L', files('sft-final'), withInit, '2026-11-25T12:00:00Z');
+    const study = buildReport('GP-L', [files('sft-final')], [withInit], '2026-11-25T12:00:00Z');
     assert.deepEqual(study.init.map((p) => [p.split, p.rate]), [['id', 8 / 12], ['ood-rule', 0.75]]);
     assert.notEqual(study.verdict.outcome, 'undecided');
     assert.equal(study.verdict.effects.length, 5);
+  });
+
+  it('with several training seeds per arm: each run\'s finals, the verdict over the seeds, the first runs compared', () => {
+    const rl = files('rl-final');
+    const atInit = (line: string) => line.replace('"step": 100', '"step": 0');
+    const withInit: RunFiles = { ...rl, metrics: rl.metrics!.trim().split('\n').map(atInit).join('\n') + '\n' + rl.metrics, episodes: [...rl.episodes.map((e) => ({ ...e, step: 0, success: false })), ...rl.episodes] };
+    const seed1 = (run: RunFiles, folder: string): RunFiles => ({ ...run, folder });
+    const sft = files('sft-final');
+    const study = buildReport('GP-L', [sft, seed1(sft, 'runs/compare/sft-final-seed1')], [withInit, seed1(rl, 'runs/compare/rl-final-seed1')], '2026-11-25T12:00:00Z');
+    assert.deepEqual(study.runs.map((r) => [r.method, r.folder]), [['SFT', 'runs/compare/sft-final'], ['SFT', 'runs/compare/sft-final-seed1'], ['RL', 'runs/compare/rl-final'], ['RL', 'runs/compare/rl-final-seed1']]);
+    assert.deepEqual(study.finals.filter((f) => f.split === 'id').map((f) => f.folder), study.runs.map((r) => r.folder));
+    assert.equal(study.verdict.seeds, 2);
+    assert.ok(study.verdict.effects.length === 5 && study.verdict.effects.every((e) => e.perSeed.length === 2));
+    assert.deepEqual([study.comparison.sft, study.comparison.rl], ['runs/compare/sft-final', 'runs/compare/rl-final']);
+    assert.throws(() => buildReport('GP-L', [], [rl]), /at least one SFT run and one RL run/);
   });
 
   it('shows failures first among the OOD samples', () => {

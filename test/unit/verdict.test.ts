@@ -14,7 +14,7 @@ describe('study verdict', () => {
   const init = [result('id', 'id', 200, below(60)), result('ood-rule', 'rule-ood', 200, below(40))];
 
   it('is reproduced when every effect clears two standard errors, with paired SEs on shared seeds', () => {
-    const v = studyVerdict(init, [result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(10))], [result('id', 'id', 200, below(110)), result('ood-rule', 'rule-ood', 200, below(80))]);
+    const v = studyVerdict(init, [[result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(10))]], [[result('id', 'id', 200, below(110)), result('ood-rule', 'rule-ood', 200, below(80))]]);
     assert.equal(v.outcome, 'reproduced');
     assert.deepEqual(v.effects.map((e) => [e.claim.split(' (')[0], Math.round(e.difference * 1000) / 10, e.pairing, e.holds]), [
       ['SFT raises ID success', 30, 'paired', true],
@@ -30,32 +30,51 @@ describe('study verdict', () => {
   });
 
   it('reports a null result as one: small changes within noise hold nothing', () => {
-    const v = studyVerdict(init, [result('id', 'id', 200, below(62)), result('ood-rule', 'rule-ood', 200, below(39))], [result('id', 'id', 200, below(63)), result('ood-rule', 'rule-ood', 200, below(42))]);
+    const v = studyVerdict(init, [[result('id', 'id', 200, below(62)), result('ood-rule', 'rule-ood', 200, below(39))]], [[result('id', 'id', 200, below(63)), result('ood-rule', 'rule-ood', 200, below(42))]]);
     assert.equal(v.outcome, 'not reproduced');
     assert.ok(v.effects.every((e) => !e.holds));
     assert.match(v.sentence, /^The paper's finding is not reproduced \(0 of 5/);
   });
 
   it('counts an effect in the wrong direction as not holding, however large', () => {
-    const v = studyVerdict(init, [result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(90))], [result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(100))]);
+    const v = studyVerdict(init, [[result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(90))]], [[result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(100))]]);
     assert.equal(v.effects[2]!.holds, false, 'SFT raising OOD is not memorization');
     assert.equal(v.outcome, 'partly', 'RL still rises above Init on OOD');
   });
 
   it('ID rising alone does not reproduce the finding', () => {
-    const v = studyVerdict(init, [result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(40))], [result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(40))]);
+    const v = studyVerdict(init, [[result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(40))]], [[result('id', 'id', 200, below(120)), result('ood-rule', 'rule-ood', 200, below(40))]]);
     assert.equal(v.outcome, 'not reproduced');
   });
 
   it('falls back to independent standard errors when the episodes are not there', () => {
-    const v = studyVerdict([result('ood-rule', 'rule-ood', 100, below(40), false)], [result('ood-rule', 'rule-ood', 100, below(10), false)], [result('ood-rule', 'rule-ood', 100, below(70), false)]);
+    const v = studyVerdict([result('ood-rule', 'rule-ood', 100, below(40), false)], [[result('ood-rule', 'rule-ood', 100, below(10), false)]], [[result('ood-rule', 'rule-ood', 100, below(70), false)]]);
     assert.ok(v.effects.every((e) => e.pairing === 'independent'));
     assert.ok(Math.abs(v.effects[0]!.stderr - Math.hypot(Math.sqrt(0.24 / 100), Math.sqrt(0.09 / 100))) < 1e-12);
     assert.equal(v.outcome, 'reproduced');
   });
 
+  it('averages each effect over training seeds, its SE the larger of their spread and the evaluation noise', () => {
+    const id = (k: number) => result('id', 'id', 200, below(k));
+    const ood = (k: number) => result('ood-rule', 'rule-ood', 200, below(k));
+    // RL's OOD change is +20 and +0 over Init (40): its mean +10 spreads by 10 points (SE 10), more than the evaluation's ~2
+    const v = studyVerdict(init, [[id(120), ood(10)], [id(118), ood(12)]], [[id(110), ood(80)], [id(100), ood(40)]]);
+    assert.equal(v.seeds, 2);
+    const rlOod = v.effects[3]!;
+    assert.deepEqual(rlOod.perSeed.map((d) => Math.round(d * 1000) / 10), [20, 0]);
+    assert.ok(Math.abs(rlOod.difference - 0.1) < 1e-12 && Math.abs(rlOod.stderr - 0.1) < 1e-12, `${rlOod.difference} ${rlOod.stderr}`);
+    assert.equal(rlOod.holds, false, 'one seed alone would hold; the two together do not');
+    assert.equal(rlOod.n, 400);
+    // SFT's OOD changes (-15, -14) agree: the evaluation noise of their mean is the SE
+    const sftOod = v.effects[2]!;
+    const noise = Math.sqrt((0.15 - 0.15 ** 2) / 200 + (0.14 - 0.14 ** 2) / 200) / 2;
+    assert.ok(Math.abs(sftOod.stderr - noise) < 1e-12 && sftOod.holds);
+    assert.deepEqual(v.effects[4]!.perSeed.map((d) => Math.round(d * 1000) / 10), [35, 14], 'RL vs SFT pairs the arms seed by seed');
+    assert.match(v.sentence, /over 2 training seeds per arm\)\..*per seed \+20\.0 \+0\.0\) does not hold/);
+  });
+
   it('is undecided without an OOD split at Init and both ends', () => {
-    const v = studyVerdict([init[0]!], [result('id', 'id', 200, below(120))], [result('id', 'id', 200, below(120))]);
+    const v = studyVerdict([init[0]!], [[result('id', 'id', 200, below(120))]], [[result('id', 'id', 200, below(120))]]);
     assert.equal(v.outcome, 'undecided');
     assert.match(v.sentence, /^Undecided/);
   });

@@ -1,6 +1,6 @@
 """The paper's GP-L study, SFT vs RL, from the embedded pretrained base, in one command.
 
-    python -m ptlab.demo [--out runs/demo] [--size full|ci]
+    python -m ptlab.demo [--out runs/demo] [--size full|ci] [--seeds N]
 
 Stages, each an ordinary run folder under OUT (so the Runs view, the dashboard, the
 transcript viewer and Compare Checkpoints show them like any other run):
@@ -12,6 +12,9 @@ transcript viewer and Compare Checkpoints show them like any other run):
 3. `ppo`       multi-turn PPO from Init with the verifier's rewards, evaluated on the same
                episodes on a schedule (its curves start at the SFT run's Init point).
 4. `export`    ONNX exports of both final checkpoints (the extension plays them locally).
+
+With `--seeds N`, stages 2 and 3 run once per training seed from the same Init (seed k > 0
+into `sft-more-seedk` and `ppo-seedk`); the report averages each effect over the seeds.
 
 Each stage's job is `python -m ptlab {sft,ppo,export}` in a child process; progress comes
 from its run.json. A stage that finished is kept; one that stopped half-way resumes; so an
@@ -84,17 +87,31 @@ class Stage:
     title: str
 
 
-STAGES = (
-    Stage("sft-init", "sft", "sft-init.ptlab.json", "SFT of the base to the Init checkpoint"),
-    Stage("sft-more", "sft", "sft-more.ptlab.json", "more SFT from Init"),
-    Stage("ppo", "ppo", "ppo.ptlab.json", "PPO from Init"),
-    Stage("sft-more", "export", "sft-more.ptlab.json", "ONNX export of the final SFT checkpoint"),
-    Stage("ppo", "export", "ppo.ptlab.json", "ONNX export of the final RL checkpoint"),
-)
+def seed_suffix(seed: int) -> str:
+    """A training seed's run folders: `sft-more` and `ppo` for seed 0, `sft-more-seed1`... after
+    it (the names `ptlab report` gathers an arm's seeds by)."""
+    return f"-seed{seed}" if seed else ""
 
 
-def experiment_configs(out: Path, size: str) -> dict[str, dict[str, Any]]:
-    """The three experiment configs of the study, paths relative to their folder."""
+def stages(seeds: int = 1) -> tuple[Stage, ...]:
+    """Init, then each training seed's two arms in turn (seed 0's first: its report comes first),
+    then the ONNX exports of seed 0's final checkpoints."""
+    arms = []
+    for seed in range(seeds):
+        suffix, which = seed_suffix(seed), f" (training seed {seed})" if seeds > 1 else ""
+        arms += [Stage(f"sft-more{suffix}", "sft", f"sft-more{suffix}.ptlab.json", f"more SFT from Init{which}"), Stage(f"ppo{suffix}", "ppo", f"ppo{suffix}.ptlab.json", f"PPO from Init{which}")]
+    return (
+        Stage("sft-init", "sft", "sft-init.ptlab.json", "SFT of the base to the Init checkpoint"),
+        *arms,
+        Stage("sft-more", "export", "sft-more.ptlab.json", "ONNX export of the final SFT checkpoint"),
+        Stage("ppo", "export", "ppo.ptlab.json", "ONNX export of the final RL checkpoint"),
+    )
+
+
+def experiment_configs(out: Path, size: str, seeds: int = 1) -> dict[str, dict[str, Any]]:
+    """The study's experiment configs, paths relative to their folder: Init, and each training
+    seed's SFT and PPO runs from it (seed k > 0 differs from seed 0 in `seed` alone, and leaves
+    Init's evaluation to seed 0's SFT run)."""
     s = SIZES[size]
     init_checkpoint = "../sft-init/checkpoints/final"
 
@@ -116,17 +133,25 @@ def experiment_configs(out: Path, size: str) -> dict[str, dict[str, Any]]:
     init_sft = {**SFT_RECIPE, "data": data, "steps": s["initSteps"], "learningRate": 0.0003, "schedule": "constant", "warmupRatio": 0}
     more_sft = {**SFT_RECIPE, "init": init_checkpoint, "data": data, "steps": s["moreSteps"], "learningRate": 0.0003, "warmupRatio": 0}
     ppo = {**PPO_RECIPE, **s["ppo"], "init": init_checkpoint, "updates": s["ppoUpdates"]}
-    return {
+    configs = {
         # the Init baseline is step 0 of the SFT run below, evaluated once
         "sft-init.ptlab.json": {k: v for k, v in config("sft-init", "Init: brief SFT of the pretrained base on GP-L (face cards 10).", sft=init_sft).items() if k != "evaluation"},
         "sft-more.ptlab.json": config("sft", "SFT from Init on the ID rule; evaluated on ID and the OOD rule (J, Q, K = 11, 12, 13).", sft=more_sft, evaluation=sft_eval),
         "ppo.ptlab.json": config("rl", "PPO from Init with the verifier's rewards and sequential revision; evaluated like the SFT run.", ppo=ppo, evaluation=ppo_eval),
     }
+    for seed in range(1, seeds):
+        suffix = seed_suffix(seed)
+        for arm in ("sft-more", "ppo"):
+            value = copy.deepcopy(configs[f"{arm}.ptlab.json"])
+            value.update(seed=seed, name=f"{value['name']}{suffix}")
+            value["evaluation"]["atStart"] = False  # Init: step 0 of seed 0's SFT run
+            configs[f"{arm}{suffix}.ptlab.json"] = value
+    return configs
 
 
-def write_configs(out: Path, size: str) -> Path:
+def write_configs(out: Path, size: str, seeds: int = 1) -> Path:
     folder = out / "configs"
-    for name, value in experiment_configs(out, size).items():
+    for name, value in experiment_configs(out, size, seeds).items():
         atomic_write_text(folder / name, json.dumps(value, indent=2) + "\n")
     return folder
 
@@ -159,9 +184,9 @@ def _clock(seconds: float) -> str:
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
-def run_stage(index: int, stage: Stage, out: Path, configs: Path) -> None:
+def run_stage(index: int, count: int, stage: Stage, out: Path, configs: Path) -> None:
     run = out / stage.name
-    header = f"[{index}/{len(STAGES)}] {stage.title}"
+    header = f"[{index}/{count}] {stage.title}"
     command = [sys.executable, "-m", "ptlab", stage.job, "--config", str(configs / stage.config), "--run-dir", str(run)]
     if stage.job == "export":
         if (run / "onnx").is_dir() and any((run / "onnx").glob("*/ptlab-onnx.json")):
@@ -222,13 +247,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ptlab.demo", description="The GP-L SFT-vs-RL study from the embedded pretrained base (CPU).")
     parser.add_argument("--out", default="runs/demo", help="folder for the study's runs (default runs/demo)")
     parser.add_argument("--size", choices=sorted(SIZES), default="full", help="full: the README's demo; ci: every stage, tiny sizes")
+    parser.add_argument("--seeds", type=int, choices=range(1, 9), default=1, metavar="N", help="training seeds per arm, 1-8 (default 1): each adds an SFT and a PPO run from the same Init; the report averages the effects over them")
     args = parser.parse_args(argv)
     out = Path(args.out).resolve()
-    configs = write_configs(out, args.size)
-    print(f"GP-L, SFT vs RL, from embedded:gp-base ({args.size}); runs in {out}", flush=True)
+    configs = write_configs(out, args.size, args.seeds)
+    print(f"GP-L, SFT vs RL, from embedded:gp-base ({args.size}, {args.seeds} training seed{'s' if args.seeds > 1 else ''} per arm); runs in {out}", flush=True)
     started = time.monotonic()
-    for index, stage in enumerate(STAGES, start=1):
-        run_stage(index, stage, out, configs)
+    plan = stages(args.seeds)
+    for index, stage in enumerate(plan, start=1):
+        run_stage(index, len(plan), stage, out, configs)
     print(f"all stages done in {_clock(time.monotonic() - started)}", flush=True)
     return 0
 

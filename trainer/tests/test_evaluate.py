@@ -235,6 +235,15 @@ def test_the_growing_kv_cache_holds_what_dynamic_concatenation_does_and_decodes_
     torch.testing.assert_close(torch.stack(outputs[0].logits), torch.stack(outputs[1].logits), atol=1e-5, rtol=0)
 
 
+def gp_base_config(path: Path, model: dict) -> Path:
+    """GP-L's example config on the pretrained base (greedy, 64 new tokens), `model` added to its model section."""
+    data = json.loads((EXAMPLES / "gp-l.ptlab.json").read_text())
+    data["model"] = {"name": "embedded:gp-base", "kind": "causal-lm", "dtype": "fp32", **model}
+    data["evaluation"].update(maxNewTokens=64)
+    path.write_text(json.dumps(data))
+    return path
+
+
 def test_a_chat_s_next_turn_reuses_its_kv_cache_and_answers_what_a_full_prefill_does(ptlab_cache, monkeypatch):
     """Greedy GP-L episodes on the pretrained base, each revision prefilling only the tokens
     past the chat's last generation (PrefixCache), answer exactly as with every prompt
@@ -247,12 +256,7 @@ def test_a_chat_s_next_turn_reuses_its_kv_cache_and_answers_what_a_full_prefill_
     from ptlab.models import load
 
     monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
-    data = json.loads((EXAMPLES / "gp-l.ptlab.json").read_text())
-    data["model"] = {"name": "embedded:gp-base", "kind": "causal-lm", "dtype": "fp32"}
-    data["evaluation"].update(maxNewTokens=64)
-    path = ptlab_cache.parent / "kv-reuse.ptlab.json"
-    path.write_text(json.dumps(data))
-    experiment = load_experiment(path)
+    experiment = load_experiment(gp_base_config(ptlab_cache.parent / "kv-reuse.ptlab.json", {}))
     model, tokenizer = load(experiment.model, "cpu")
     split = dataclasses.replace(experiment.evaluation.splits[0], episodes=4)
     prefilled: list[tuple[int, int]] = []  # (tokens fed, tokens held in the cache before) per first forward of a generate
@@ -289,12 +293,7 @@ def test_model_generate_batch_sets_the_rows_of_each_generate_call_not_the_answer
     from ptlab.models import load
 
     monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
-    data = json.loads((EXAMPLES / "gp-l.ptlab.json").read_text())
-    data["model"] = {"name": "embedded:gp-base", "kind": "causal-lm", "dtype": "fp32"}
-    data["evaluation"].update(maxNewTokens=64)
-    path = ptlab_cache.parent / "generate-batch.ptlab.json"
-    path.write_text(json.dumps(data))
-    model, tokenizer = load(load_experiment(path).model, "cpu")
+    model, tokenizer = load(load_experiment(gp_base_config(ptlab_cache.parent / "generate-batch.ptlab.json", {})).model, "cpu")
     real_generate = model.generate
     rows: list[int] = []
 
@@ -305,9 +304,7 @@ def test_model_generate_batch_sets_the_rows_of_each_generate_call_not_the_answer
     monkeypatch.setattr(model, "generate", recording_generate)
     runs = {}
     for size in (2, 5, 32):
-        data["model"]["generateBatch"] = size
-        path.write_text(json.dumps(data))
-        experiment = load_experiment(path)
+        experiment = load_experiment(gp_base_config(ptlab_cache.parent / "generate-batch.ptlab.json", {"generateBatch": size}))
         split = dataclasses.replace(experiment.evaluation.splits[0], episodes=7)
         rows.clear()
         with torch.no_grad():

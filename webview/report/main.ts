@@ -39,10 +39,10 @@ function verdict(): HTMLElement {
   const v = data.verdict;
   const section = el('section', { id: 'verdict', class: `verdict ${v.outcome.replace(' ', '-')}` }, el('h2', {}, 'Verdict'));
   const held = v.effects.filter((e) => e.holds).length;
-  const title = v.outcome === 'undecided' ? 'Undecided: no OOD split was evaluated at Init and at both final checkpoints.' : `The paper's finding is ${v.outcome === 'partly' ? 'partly reproduced' : v.outcome}: ${held} of ${v.effects.length} effects beyond 2 standard errors.`;
+  const title = v.outcome === 'undecided' ? 'Undecided: no OOD split was evaluated at Init and at both final checkpoints.' : `The paper's finding is ${v.outcome === 'partly' ? 'partly reproduced' : v.outcome}: ${held} of ${v.effects.length} effects beyond 2 standard errors${v.seeds > 1 ? `, averaged over ${v.seeds} training seeds per arm` : ''}.`;
   section.append(el('p', { id: 'verdict-outcome' }, title));
   const rows = v.effects.map((e) =>
-    el('tr', {}, el('td', {}, e.claim), el('td', { class: e.difference > 0 ? 'up' : e.difference < 0 ? 'down' : '' }, pts(e.difference)), el('td', {}, `${(e.stderr * 100).toFixed(1)} (${e.pairing}, n=${e.n})`), el('td', { class: e.holds ? 'holds' : 'fails' }, e.holds ? 'holds' : 'does not hold')),
+    el('tr', {}, el('td', {}, e.claim), el('td', { class: e.difference > 0 ? 'up' : e.difference < 0 ? 'down' : '' }, pts(e.difference)), el('td', {}, `${(e.stderr * 100).toFixed(1)} (${e.pairing}, n=${e.n}${e.perSeed.length > 1 ? `; per seed ${e.perSeed.map(pts).join(', ')}` : ''})`), el('td', { class: e.holds ? 'holds' : 'fails' }, e.holds ? 'holds' : 'does not hold')),
   );
   section.append(el('table', { id: 'verdict-table' }, el('thead', {}, el('tr', {}, ...['effect', 'change', 'SE, points', 'beyond 2 SE'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows)));
   return section;
@@ -51,9 +51,9 @@ function verdict(): HTMLElement {
 function finals(): HTMLElement {
   const section = el('section', { id: 'finals' }, el('h2', {}, 'Final checkpoints against Init'));
   const rows = data.finals.map((f) =>
-    el('tr', {}, el('td', {}, f.method), el('td', {}, rowName(f.splitKind)), el('td', {}, `${pct(f.rate)} ± ${(f.stderr * 100).toFixed(1)} (n=${f.n})`), f.delta === undefined ? el('td', { class: 'muted' }, 'no Init point') : el('td', { class: f.delta >= 0 ? 'up' : 'down' }, pts(f.delta)), el('td', {}, `step ${f.step}, ${f.gflops.toFixed(1)} GFLOPs`), el('td', { class: 'failure-modes' }, failureText(f.failureModes))),
+    el('tr', {}, el('td', {}, f.method), el('td', {}, f.folder), el('td', {}, rowName(f.splitKind)), el('td', {}, `${pct(f.rate)} ± ${(f.stderr * 100).toFixed(1)} (n=${f.n})`), f.delta === undefined ? el('td', { class: 'muted' }, 'no Init point') : el('td', { class: f.delta >= 0 ? 'up' : 'down' }, pts(f.delta)), el('td', {}, `step ${f.step}, ${f.gflops.toFixed(1)} GFLOPs`), el('td', { class: 'failure-modes' }, failureText(f.failureModes))),
   );
-  const table = el('table', { id: 'final-table' }, el('thead', {}, el('tr', {}, ...['method', 'split', 'success', 'vs Init', 'at', 'failed attempts by failure mode'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
+  const table = el('table', { id: 'final-table' }, el('thead', {}, el('tr', {}, ...['method', 'run', 'split', 'success', 'vs Init', 'at', 'failed attempts by failure mode'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
   section.append(table);
   return section;
 }
@@ -64,7 +64,8 @@ function failureText(modes: Record<string, number>): string {
 }
 
 function comparison(): HTMLElement {
-  const section = el('section', { id: 'comparison' }, el('h2', {}, 'Final SFT and RL checkpoints on the same episodes'));
+  const several = data.runs.length > 2;
+  const section = el('section', { id: 'comparison' }, el('h2', {}, `Final SFT and RL checkpoints on the same episodes${several ? ` (${data.comparison.sft} and ${data.comparison.rl})` : ''}`));
   const rows = data.comparison.splits.map((s) =>
     el('tr', {}, el('td', {}, `${s.split} (n=${s.pairs})`), el('td', {}, pct(s.a.rate)), el('td', {}, pct(s.b.rate)), el('td', {}, `${s.onlyA} / ${s.onlyB}`), el('td', {}, s.mcnemarP < 0.001 ? s.mcnemarP.toExponential(1) : s.mcnemarP.toFixed(3))),
   );

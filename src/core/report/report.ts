@@ -36,8 +36,10 @@ export interface ReportData {
   runs: { method: Method; folder: string; status: string; seconds: number | undefined; curves: SplitCurve[] }[];
   /** Init's success: step 0 of the SFT run, or of the RL run when the SFT run left Init to it. */
   init: SplitPoint[];
-  finals: (SplitPoint & { method: Method; step: number; gflops: number; delta: number | undefined; failureModes: Record<string, number> })[];
-  comparison: { splits: PairedSplit[]; examples: { split: string; seed: number; sft: OwnEpisode; rl: OwnEpisode }[] };
+  /** Each run's final evaluation per split (several rows per method with several training seeds). */
+  finals: (SplitPoint & { method: Method; folder: string; step: number; gflops: number; delta: number | undefined; failureModes: Record<string, number> })[];
+  /** The first SFT and RL runs' final checkpoints (training seed 0's with several). */
+  comparison: { sft: string; rl: string; splits: PairedSplit[]; examples: { split: string; seed: number; sft: OwnEpisode; rl: OwnEpisode }[] };
   /** Whether the study reproduces the paper's finding, from the numbers above. */
   verdict: Verdict;
   samples: { method: Method; records: OwnEpisode[] }[];
@@ -56,21 +58,29 @@ function samplesOf(records: OwnEpisode[], count: number): OwnEpisode[] {
   return pick.slice(0, count);
 }
 
-export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdAt = new Date().toISOString()): ReportData {
-  const folders = [sft, rl].map((files) => readRunFolder(files.folder, files.manifest));
-  const runs = ([['SFT', sft], ['RL', rl]] as const).map(([method, files], index) => {
+/**
+ * The study of `sftRuns` and `rlRuns` (one run per training seed, at least one each) from one
+ * Init: the paper view of all of them (the seed mean and its spread with several), each run's
+ * finals, the verdict over the seeds, and the first SFT and RL runs compared episode by episode.
+ */
+export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles[], createdAt = new Date().toISOString()): ReportData {
+  if (sftRuns.length === 0 || rlRuns.length === 0) throw new Error('a study report needs at least one SFT run and one RL run');
+  const all = [...sftRuns.map((files) => ['SFT', files] as const), ...rlRuns.map((files) => ['RL', files] as const)];
+  const folders = all.map(([, files]) => readRunFolder(files.folder, files.manifest));
+  const runs = all.map(([method, files], index) => {
     const summary = summarizeRun(folders[index]!, files.metrics);
     return { method, folder: files.folder, status: summary.status, seconds: seconds(folders[index]!.manifest), curves: summary.curves };
   });
   const paper = paperColumns(
-    [sft, rl].map((files, index) => {
+    all.map(([, files], index) => {
       const records = new RunRecords();
       records.add(parseMetricsJsonl(files.metrics ?? '').records);
       return { info: runInfo(folders[index]!), records };
     }),
   );
-  // Init: step 0 of the SFT run, else of the RL run (a run with evaluation.atStart false leaves it to the other)
-  const initRun = runs.find((run) => run.curves.some((c) => c.points.some((p) => p.step === 0))) ?? runs[0]!;
+  // Init: step 0 of the first run that evaluated it (a run with evaluation.atStart false leaves it to another)
+  const initIndex = Math.max(0, runs.findIndex((run) => run.curves.some((c) => c.points.some((p) => p.step === 0))));
+  const initRun = runs[initIndex]!;
   const init: SplitPoint[] = initRun.curves.flatMap((c) => {
     const first = c.points.find((p) => p.step === 0);
     return first ? [{ split: c.split, splitKind: c.splitKind, rate: first.rate, stderr: first.stderr, n: first.n }] : [];
@@ -85,24 +95,26 @@ export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdA
       if (!last) return [];
       const base = init.find((i) => i.split === c.split)?.rate;
       const delta = base === undefined ? undefined : last.rate - base;
-      const modes = failureModes(index === 0 ? sft : rl, c.split, last.step);
-      return [{ method: run.method, split: c.split, splitKind: c.splitKind, rate: last.rate, stderr: last.stderr, n: last.n, step: last.step, gflops: last.gflops, delta, failureModes: modes }];
+      const modes = failureModes(all[index]![1], c.split, last.step);
+      return [{ method: run.method, folder: run.folder, split: c.split, splitKind: c.splitKind, rate: last.rate, stderr: last.stderr, n: last.n, step: last.step, gflops: last.gflops, delta, failureModes: modes }];
     }),
   );
   const finalEpisodes = (files: RunFiles) => {
     const step = lastEvalStep(files.episodes);
     return files.episodes.filter((e) => e.split !== 'train' && e.step === step);
   };
+  const result = (point: SplitPoint, episodes: OwnEpisode[]): SplitResult => ({ ...point, episodes: episodes.filter((e) => e.split === point.split) });
+  const armResults = (arm: RunFiles[]) =>
+    arm.map((files) => {
+      const episodes = finalEpisodes(files);
+      return finals.filter((f) => f.folder === files.folder).map((f) => result(f, episodes));
+    });
+  const [sft, rl] = [sftRuns[0]!, rlRuns[0]!];
   const sftFinal = finalEpisodes(sft);
   const rlFinal = finalEpisodes(rl);
   const comparison = compareEpisodes(sftFinal, rlFinal);
-  const initEpisodes = (initRun === runs[0] ? sft : rl).episodes.filter((e) => e.split !== 'train' && e.step === 0);
-  const result = (point: SplitPoint, episodes: OwnEpisode[]): SplitResult => ({ ...point, episodes: episodes.filter((e) => e.split === point.split) });
-  const verdict = studyVerdict(
-    init.map((p) => result(p, initEpisodes)),
-    finals.filter((f) => f.method === 'SFT').map((f) => result(f, sftFinal)),
-    finals.filter((f) => f.method === 'RL').map((f) => result(f, rlFinal)),
-  );
+  const initEpisodes = all[initIndex]![1].episodes.filter((e) => e.split !== 'train' && e.step === 0);
+  const verdict = studyVerdict(init.map((p) => result(p, initEpisodes)), armResults(sftRuns), armResults(rlRuns));
   const examples = comparison.pairs
     .filter((p) => p.outcomeDiffers)
     .sort((x, y) => Number(y.a.splitKind !== 'id') - Number(x.a.splitKind !== 'id'))
@@ -115,7 +127,7 @@ export function buildReport(title: string, sft: RunFiles, rl: RunFiles, createdA
     runs,
     init,
     finals,
-    comparison: { splits: comparison.splits, examples },
+    comparison: { sft: sft.folder, rl: rl.folder, splits: comparison.splits, examples },
     verdict,
     samples: [
       { method: 'SFT', records: samplesOf(sftFinal, 3) },

@@ -1,0 +1,28 @@
+"""The demo's study plan: its configs and stages, one training seed per arm or several."""
+
+from pathlib import Path
+
+from ptlab import demo
+from ptlab.config import experiment_from_dict
+
+
+def test_each_further_training_seed_is_seed_0_s_runs_with_its_own_seed_and_init_left_to_seed_0():
+    configs = demo.experiment_configs(Path("."), "full", seeds=3)
+    assert sorted(configs) == sorted(["sft-init.ptlab.json", "sft-more.ptlab.json", "ppo.ptlab.json", "sft-more-seed1.ptlab.json", "ppo-seed1.ptlab.json", "sft-more-seed2.ptlab.json", "ppo-seed2.ptlab.json"])
+    for arm in ("sft-more", "ppo"):
+        first = configs[f"{arm}.ptlab.json"]
+        for seed in (1, 2):
+            other = configs[f"{arm}-seed{seed}.ptlab.json"]
+            assert other["seed"] == seed and other["name"] == f"{first['name']}-seed{seed}" and other["evaluation"]["atStart"] is False
+            same = {k: v for k, v in other.items() if k not in ("seed", "name", "evaluation")}
+            assert same == {k: v for k, v in first.items() if k not in ("seed", "name", "evaluation")}
+            assert {k: v for k, v in other["evaluation"].items() if k != "atStart"} == {k: v for k, v in first["evaluation"].items() if k != "atStart"}
+            experiment_from_dict(other)  # a valid experiment
+    assert configs["sft-more.ptlab.json"]["evaluation"].get("atStart", True) is True  # Init: evaluated once, by seed 0's SFT run
+    assert demo.experiment_configs(Path("."), "full") == {k: v for k, v in configs.items() if "-seed" not in k}
+
+
+def test_the_stages_run_init_then_each_seed_s_arms_then_seed_0_s_exports():
+    assert [(s.name, s.job) for s in demo.stages()] == [("sft-init", "sft"), ("sft-more", "sft"), ("ppo", "ppo"), ("sft-more", "export"), ("ppo", "export")]
+    assert [(s.name, s.job) for s in demo.stages(2)] == [("sft-init", "sft"), ("sft-more", "sft"), ("ppo", "ppo"), ("sft-more-seed1", "sft"), ("ppo-seed1", "ppo"), ("sft-more", "export"), ("ppo", "export")]
+    assert all(s.config == f"{s.name}.ptlab.json" for s in demo.stages(3))
