@@ -73,20 +73,20 @@ def run(variant: str, data: dict[str, Any], workdir: Path, generate_batch: int) 
             ppo_module.shared_rows = lambda batch: list(range(len(batch)))
             ppo_module.PrefixCache = lambda: None
         data = {**data, "model": {**data["model"], "generateBatch": generate_batch}, "ppo": {**data["ppo"], "oldLogProbs": "sampling" if variant in ("sampled", "tokens") else "recompute"}, "logging": {"tokenRecordRate": 0.1 if variant == "tokens" else 0}}
-        name = f"{variant}-{generate_batch}"
-        path = workdir / f"{name}.ptlab.json"
+        run_dir = workdir / f"{variant}-{generate_batch}"
+        path = workdir / f"{run_dir.name}.ptlab.json"
         path.write_text(json.dumps(data))
         start = time.perf_counter()
-        if cli.main(["ppo", "--config", str(path), "--run-dir", str(workdir / name)]) != 0:
-            raise SystemExit(f"{name}: the PPO run failed")
+        if cli.main(["ppo", "--config", str(path), "--run-dir", str(run_dir)]) != 0:
+            raise SystemExit(f"{run_dir.name}: the PPO run failed")
         total = time.perf_counter() - start
     finally:
         for name, value in saved.items():
             setattr(ppo_module, name, value)
-    records = [json.loads(line) for line in (workdir / name / "metrics.jsonl").read_text().splitlines()]
+    records = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
     trains = [r for r in records if r["kind"] == "train"]
     updates = len(trains)
-    token_file = workdir / name / "tokens.jsonl"
+    token_file = run_dir / "tokens.jsonl"
     return {
         "bench": "ppo-update",
         "variant": variant,
