@@ -107,11 +107,19 @@ class PrefixCache:
         self.entries: dict[Any, _Prefix] = {}
 
     def usable(self, key: Any, ids: list[int]) -> int:
-        """How many of `ids`' first tokens the cache holds for `key` (at least one token is left to prefill)."""
+        """How many of `ids`' first tokens the cache holds for `key`: the longest prefix `ids`
+        shares with the cached tokens (their keys and values are what a full prefill computes,
+        however the two go on: an answer cut at the token limit renders back as other ids),
+        leaving at least one token to prefill."""
         entry = self.entries.get(key)
-        if entry is None or len(entry.ids) >= len(ids) or ids[: len(entry.ids)] != entry.ids:
+        if entry is None:
             return 0
-        return len(entry.ids)
+        shared = 0
+        for cached, new in zip(entry.ids, ids[:-1]):
+            if cached != new:
+                break
+            shared += 1
+        return shared
 
 
 def _reusable(model: Any, encoder: Any, kv_cache: str) -> bool:

@@ -313,3 +313,17 @@ def test_model_generate_batch_sets_the_rows_of_each_generate_call_not_the_answer
     assert runs[2][1][:4] == [2, 2, 2, 1] and max(runs[2][1]) == 2
     assert runs[5][1][:2] == [5, 2] and runs[32][1][0] == 7
     assert runs[2][0] == runs[5][0] == runs[32][0] and any(len(turns) > 1 for turns in runs[2][0])
+
+
+def test_a_prefix_cache_reuses_the_longest_prefix_a_chat_shares_with_its_last_generation():
+    """An answer cut at the token limit renders back as other ids than were sampled: the next
+    turn still reuses every token up to where they part (one row reusing nothing would make
+    its whole batch prefill from scratch), and always leaves one token to prefill."""
+    from ptlab.generation import PrefixCache, _Prefix
+
+    cache = PrefixCache()
+    cache.entries = {"e": _Prefix([1, 2, 3, 4, 5], [])}
+    assert cache.usable("e", [1, 2, 3, 4, 5, 6, 7]) == 5  # continues it
+    assert cache.usable("e", [1, 2, 3, 9, 5, 6]) == 3  # parts at the fourth token
+    assert cache.usable("e", [1, 2, 3]) == 2 and cache.usable("e", [1, 2, 3, 4, 5]) == 4  # one token left to prefill
+    assert cache.usable("e", [7, 2, 3]) == 0 and cache.usable("other", [1, 2, 3]) == 0
