@@ -203,6 +203,34 @@ def _growing_cache(model: Any, capacity: int, layers: list[tuple[Any, Any]] | No
     return cache
 
 
+def _prefill_new_chats(model: Any, cache: PrefixCache, keys: list[Any], rows: list[list[int]], batch_size: int, pad_id: int) -> None:
+    """Enter in `cache` the keys and values of every token but the last of each row it holds
+    nothing of (a chat's first turn), so that `generate` decodes from them as from a chat's
+    earlier turn. Rows with the same tokens (GRPO's group of episodes on one hand) are computed
+    once (a quarter of the first round's prefill at the demo's groups of 4), in batches of
+    `batch_size` distinct prompts, shortest first, padded on the right: a row's keys and
+    values are its first tokens', at the positions generate's left-padded prefill gives them."""
+    import torch
+    from transformers import DynamicCache
+
+    new = [j for j, (key, row) in enumerate(zip(keys, rows)) if len(row) > 1 and cache.usable(key, row) == 0]
+    distinct: dict[tuple[int, ...], list[int]] = {}
+    for j in new:
+        distinct.setdefault(tuple(rows[j][:-1]), []).append(j)
+    prompts = sorted(distinct, key=len)
+    for start in range(0, len(prompts), batch_size):
+        chunk = prompts[start : start + batch_size]
+        ids = torch.full((len(chunk), len(chunk[-1])), pad_id, dtype=torch.long)
+        for i, prompt in enumerate(chunk):
+            ids[i, : len(prompt)] = torch.tensor(prompt)
+        held = DynamicCache(config=model.config)
+        model(input_ids=ids.to(model.device), past_key_values=held, use_cache=True, logits_to_keep=1)
+        for i, prompt in enumerate(chunk):
+            entry = _Prefix(list(prompt), [(layer.keys[i, :, : len(prompt)], layer.values[i, :, : len(prompt)]) for layer in held.layers])
+            for j in distinct[prompt]:
+                cache.entries[keys[j]] = entry
+
+
 def _prefilled(model: Any, rows: list[list[int]], width: int, cache: PrefixCache, keys: list[Any], capacity: int) -> tuple[Any, int]:
     """A cache with room for `capacity` tokens holding, for left-padded rows `width` wide, the
     cached first tokens of each row (padding as zeros, masked), and its length; (None, 0) when
@@ -259,6 +287,8 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     if reuse:  # batch rows with as many tokens to prefill together: a batch prefills its longest
         texts = [chat.render(encoder, c, [], generation_prompt=True) for c in chats]
         all_ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
+        with torch.no_grad():
+            _prefill_new_chats(model, prefixes, keys, all_ids, batch_size, tokenizer.pad_token_id if tokenizer.pad_token_id is not None else stop[0])
         order.sort(key=lambda j: len(all_ids[j]) - prefixes.usable(keys[j], all_ids[j]))
     results: dict[int, Generation] = {}
     kept: dict[Any, _Prefix] = {}

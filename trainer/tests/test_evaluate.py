@@ -246,8 +246,9 @@ def gp_base_config(path: Path, model: dict) -> Path:
 
 def test_a_chat_s_next_turn_reuses_its_kv_cache_and_answers_what_a_full_prefill_does(ptlab_cache, monkeypatch):
     """Greedy GP-L episodes on the pretrained base, each revision prefilling only the tokens
-    past the chat's last generation (PrefixCache), answer exactly as with every prompt
-    prefilled whole, and the later rounds' prefills are shorter than the prompts."""
+    past the chat's last generation (PrefixCache), and each first turn's prompt prefilled
+    apart by the causal kernel (all but its last token), answer exactly as with every prompt
+    prefilled whole by generate."""
     import dataclasses
 
     import torch
@@ -277,8 +278,41 @@ def test_a_chat_s_next_turn_reuses_its_kv_cache_and_answers_what_a_full_prefill_
         runs[name] = ([[t["output"] for t in slot.turns] for slot in slots], list(prefilled))
     (whole, whole_passes), (reused, reused_passes) = runs["whole"], runs["reused"]
     assert reused == whole and any(len(turns) > 1 for turns in whole)
-    assert all(held == 0 for _, held in whole_passes) and reused_passes[0][1] == 0
+    assert all(held == 0 for _, held in whole_passes)
+    assert reused_passes[0][1] == reused_passes[0][0] - 1  # first turns: generate feeds each row's last prompt token
     assert all(held > 0 for _, held in reused_passes[1:])  # every revision round continues its chats
+
+
+def test_chats_that_open_alike_are_prefilled_once_and_answer_as_each_alone(ptlab_cache, monkeypatch):
+    """GRPO samples a group of episodes on one hand: their first prompts are the same tokens.
+    With a PrefixCache, generate computes each distinct prompt's keys and values once (in
+    batches of generateBatch distinct prompts) and decodes every chat from them: greedy
+    answers are those of generate without the cache, prompt by prompt."""
+    import torch
+    from ptlab import generation
+    from ptlab.models import resolve_model_path
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    path = resolve_model_path("embedded:gp-base")
+    model, tokenizer = AutoModelForCausalLM.from_pretrained(path).eval(), AutoTokenizer.from_pretrained(path)
+    hands = ["['3', '8', 'Q', 'A']", "['K', '5', '5', '2']", "['10', '10', '4', 'J']"]
+    chats = [[{"role": "user", "content": f"Cards: {hands[i]}. Make 24 with each card once."}] for i in (0, 1, 0, 2, 0, 1)]
+    prefill_rows: list[int] = []
+    real_forward = model.forward
+
+    def recording_forward(*args, **kwargs):
+        if kwargs.get("past_key_values") is not None and kwargs["input_ids"].shape[1] > 1 and type(kwargs["past_key_values"].layers[0]).__name__ == "DynamicLayer":
+            prefill_rows.append(kwargs["input_ids"].shape[0])
+        return real_forward(*args, **kwargs)
+
+    monkeypatch.setattr(model, "forward", recording_forward)
+    with torch.no_grad():
+        alone = [generation.generate(model, tokenizer, [c], 24, 0.0)[0].ids for c in chats]
+        prefill_rows.clear()
+        together = generation.generate(model, tokenizer, chats, 24, 0.0, prefixes=generation.PrefixCache(), keys=list(range(6)), batch_size=2)
+    assert prefill_rows == [2, 1]  # three distinct prompts, two per batch
+    assert [g.ids for g in together] == alone
 
 
 def test_model_generate_batch_sets_the_rows_of_each_generate_call_not_the_answers(ptlab_cache, monkeypatch):
