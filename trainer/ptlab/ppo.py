@@ -189,11 +189,15 @@ def shared_rows(batch: list[Transition]) -> list[int]:
     return rows
 
 
-def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False) -> Scored:
+def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False, entropy_grad: bool = True) -> Scored:
     """Response log-probs (weighted sums and per token), values, entropy (the mean, and with
     `token_entropy` each token's); `scorer` is a
     PolicyAndValue, prepared (training) or plain. Transitions that continue one another
-    (shared_rows) share a row of the forward pass."""
+    (shared_rows) share a row of the forward pass. Backward keeps the scaled logits and no
+    other (positions x vocabulary) tensor (core.token_logprobs; autograd's log_softmax would
+    keep its output too, the entropy two more: at the paper's 128k vocabulary each is
+    gigabytes): the entropy is computed without a gradient unless `entropy_grad` (a loss with
+    an entropy term)."""
     device = next(scorer.parameters()).device
     row_of = shared_rows(batch)
     last = {r: t for r, t in zip(row_of, batch)}  # a row's sequence is its last transition's
@@ -211,10 +215,10 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
         weights[r, start - first : start - first + len(t.response_ids)] = torch.tensor(t.weights, device=device)
     # Only response tokens are scored; a prompt may hold ids the head never predicts (Mllama's <|image|>).
     targets = torch.where(weights > 0, inputs["input_ids"][:, first + 1 : end + 1], 0)
-    log_softmax = torch.log_softmax(logits, dim=-1)
-    logp = log_softmax.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+    logp = core.token_logprobs(logits, targets)
     mask = (weights > 0).float()
-    entropy = core.entropy(logits, mask) if with_entropy else None
+    with nullcontext() if entropy_grad else torch.no_grad():
+        entropy = core.entropy(logits, mask) if with_entropy else None
     # per transition: its response's tokens, from its row
     longest = max(len(t.response_ids) for t in batch)
     offsets = torch.arange(longest, device=device)
@@ -223,7 +227,11 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     token_weights = weights[rows].gather(1, at) * within
     token_logprobs = logp[rows].gather(1, at) * (token_weights > 0)
     logprobs = core.sequence_logprob(token_logprobs, token_weights, (token_weights > 0).float())
-    per_token_entropy = -(log_softmax.exp() * log_softmax).sum(-1)[rows].gather(1, at) * within if token_entropy else None
+    per_token_entropy = None
+    if token_entropy:
+        with torch.no_grad():
+            log_softmax = torch.log_softmax(logits, dim=-1)
+            per_token_entropy = -(log_softmax.exp() * log_softmax).sum(-1)[rows].gather(1, at) * within
     return Scored(logprobs, values, entropy, token_logprobs, token_weights, sum(len(t.prompt_ids) + len(t.response_ids) for t in last.values()), sum(len(t.images) for t in last.values()), per_token_entropy)
 
 
@@ -803,7 +811,7 @@ def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int
     gradients, so the rest is scored again. Returns the kept transitions and their
     scores. Under ZeRO-3 (`sharded`) every forward is collective: the
     extra one cannot be taken alone, so a non-finite log-prob ends the run."""
-    scored = score(policy.trained, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer)
+    scored = score(policy.trained, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0)
     finite = torch.isfinite(scored.logprobs.detach()).tolist()
     if all(finite):
         return batch, scored

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import Sequence
+from typing import Any, Sequence
 
 import torch
 
@@ -120,11 +120,39 @@ def value_loss(new_values: torch.Tensor, old_values: torch.Tensor, returns: torc
     return 0.5 * torch.maximum((new_values - returns) ** 2, (clipped - returns) ** 2).mean()
 
 
+class _TokenLogprobs(torch.autograd.Function):
+    """log_softmax(logits).gather(targets), keeping only the logits for backward: autograd's
+    own log_softmax keeps its output, a second (positions x vocabulary) tensor."""
+
+    @staticmethod
+    def forward(ctx: Any, logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(logits, targets)
+        # row by row: the log_softmax in flight is one row's
+        return torch.stack([torch.log_softmax(row, dim=-1).gather(-1, wanted.unsqueeze(-1)).squeeze(-1) for row, wanted in zip(logits, targets)])
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
+        logits, targets = ctx.saved_tensors
+        grad_logits = torch.softmax(logits, dim=-1).mul_(-grad.unsqueeze(-1))
+        grad_logits.scatter_add_(-1, targets.unsqueeze(-1), grad.unsqueeze(-1))
+        return grad_logits, None
+
+
+def token_logprobs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Each position's log-prob of its target token under softmax(logits): (..., V), (...) -> (...)."""
+    return _TokenLogprobs.apply(logits, targets)
+
+
 def entropy(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Mean per-token entropy of the policy over the masked tokens. logits: (T, L, V), mask: (T, L)."""
-    logp = torch.log_softmax(logits.float(), dim=-1)
-    per_token = -(logp.exp() * logp).sum(dim=-1)
-    return (per_token * mask).sum() / mask.sum().clamp(min=1)
+    """Mean per-token entropy of the policy over the masked tokens. logits: (T, L, V), mask: (T, L).
+    Without a gradient it goes row by row: the temporaries in flight are one row's."""
+
+    def per_token(rows: torch.Tensor) -> torch.Tensor:
+        logp = torch.log_softmax(rows.float(), dim=-1)
+        return -(logp.exp() * logp).sum(dim=-1)
+
+    entropies = per_token(logits) if torch.is_grad_enabled() and logits.requires_grad else torch.stack([per_token(row) for row in logits])
+    return (entropies * mask).sum() / mask.sum().clamp(min=1)
 
 
 def kl_penalty(logprobs: torch.Tensor, ref_logprobs: torch.Tensor) -> torch.Tensor:

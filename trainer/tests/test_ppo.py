@@ -715,6 +715,64 @@ def test_an_episode_s_revisions_share_one_row_and_score_as_they_would_alone(tmp_
         assert float(together.values[i]) == pytest.approx(float(single.values[0]), abs=1e-5)
 
 
+def test_scoring_keeps_one_vocabulary_sized_tensor_for_backward_and_the_same_numbers():
+    """The training pass's log-probs come from the scaled logits less their logsumexp: backward
+    keeps those logits and no other (positions x vocabulary) tensor (the log_softmax it
+    replaces kept its output too, and the entropy two more: at the paper's 128k vocabulary
+    each is about 10 GB for a micro-batch of 8 chats of 2,500 tokens). The entropy has a
+    gradient only for a loss with an entropy term (then two tensors more). Log-probs, entropy
+    and the gradients equal the log_softmax formulas'."""
+    from ptlab import ppo as ppo_module
+    from ptlab import ppo_core as core
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(0)
+    vocab = 4096
+    model = LlamaForCausalLM(LlamaConfig(vocab_size=vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1, head_dim=16, pad_token_id=0))
+    scorer = ppo_module.PolicyAndValue(model, None)
+    ids = lambda n, seed: torch.randint(1, vocab, (n,), generator=torch.Generator().manual_seed(seed)).tolist()  # noqa: E731
+    batch = [ppo_module.Transition(0, ids(12, 1), ids(20, 2), [0.5] * 5 + [1.0] * 15, 0.0, True, episode=0), ppo_module.Transition(1, ids(9, 3), ids(14, 4), [1.0] * 14, 0.0, True, episode=1)]
+    positions = 2 * (20 + 12 - 9)  # rows x scored positions: from the earliest response's start to the longest end
+
+    def saved_vocabulary_tensors(**options):
+        sizes: dict[int, int] = {}
+        weights = {p.untyped_storage().data_ptr() for p in model.parameters()}
+
+        def pack(tensor):
+            if tensor.dim() and tensor.shape[-1] == vocab and tensor.dtype.is_floating_point and tensor.untyped_storage().data_ptr() not in weights:
+                sizes[tensor.untyped_storage().data_ptr()] = tensor.numel()
+            return tensor
+
+        with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+            scored = ppo_module.score(scorer, batch, 0.7, 0, with_entropy=True, **options)
+        assert all(n == positions * vocab for n in sizes.values())
+        return scored, len(sizes)
+
+    scored, kept = saved_vocabulary_tensors(entropy_grad=False)
+    assert kept == 1 and not scored.entropy.requires_grad
+    with_entropy, kept = saved_vocabulary_tensors(entropy_grad=True)
+    assert kept == 3 and with_entropy.entropy.requires_grad
+
+    # the formulas they replace, on the same forward
+    inputs = {"input_ids": torch.tensor([t.prompt_ids + t.response_ids + [0] * (34 - len(t.prompt_ids) - len(t.response_ids)) for t in batch])}
+    logits = scorer(inputs, None, torch.arange(8, 31))[0].float() / 0.7
+    log_softmax = torch.log_softmax(logits, dim=-1)
+    for i, t in enumerate(batch):
+        start = len(t.prompt_ids) - 1 - 8
+        expected = log_softmax[i, start : start + len(t.response_ids)].gather(-1, torch.tensor(t.response_ids).unsqueeze(-1)).squeeze(-1)
+        torch.testing.assert_close(scored.token_logprobs[i, : len(t.response_ids)], expected, atol=1e-5, rtol=0)
+    mask = torch.zeros(logits.shape[:2])
+    for i, t in enumerate(batch):
+        mask[i, len(t.prompt_ids) - 9 : len(t.prompt_ids) - 9 + len(t.response_ids)] = 1
+    expected_entropy = (-(log_softmax.exp() * log_softmax).sum(-1) * mask).sum() / mask.sum()
+    torch.testing.assert_close(with_entropy.entropy, expected_entropy, atol=1e-5, rtol=0)
+    torch.testing.assert_close(core.entropy(logits, mask), expected_entropy, atol=1e-5, rtol=0)
+    gradient = lambda value: torch.autograd.grad(value, model.lm_head.weight, retain_graph=True)[0]  # noqa: E731
+    expected_sum = sum(log_softmax[i, len(t.prompt_ids) - 9 : len(t.prompt_ids) - 9 + len(t.response_ids)].gather(-1, torch.tensor(t.response_ids).unsqueeze(-1)).sum() for i, t in enumerate(batch))
+    torch.testing.assert_close(gradient(with_entropy.token_logprobs.sum()), gradient(expected_sum), atol=1e-6, rtol=1e-4)
+    torch.testing.assert_close(gradient(with_entropy.entropy), gradient(expected_entropy), atol=1e-6, rtol=1e-4)
+
+
 def test_the_update_keeps_an_episode_s_transitions_together_in_turn_order():
     """Mini-batches shuffle whole episodes (torch's generator), scoring passes go shortest
     episode first; within an episode the turn order stays, so its revisions can share a row."""
