@@ -135,12 +135,20 @@ def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
 
 
 def token_loss_sum(model: Any, batch: dict[str, Any]) -> tuple[Any, int]:
-    """Sum of the next-token cross-entropy over assistant tokens, and their count."""
+    """Sum of the next-token cross-entropy over assistant tokens, and their count. The logits
+    are computed only from the first position where some row predicts an assistant token to
+    the last (the LM head and its softmax over the prompts cost as much as a layer, and their
+    fp32 logits are the largest tensor at a 128k vocabulary); text-only right-padded rows go
+    without a mask (chat.causal_inputs: SDPA's causal kernel)."""
+    import torch
     import torch.nn.functional as F
 
-    inputs = {k: v for k, v in batch.items() if k != "labels"}
-    logits = model(**inputs).logits[:, :-1]
     targets = batch["labels"][:, 1:]
+    predicted = (targets != IGNORE).any(dim=0).nonzero().flatten().tolist() or [0]
+    first, last = predicted[0], predicted[-1]
+    inputs = chat.causal_inputs({k: v for k, v in batch.items() if k != "labels"})
+    logits = model(**inputs, logits_to_keep=torch.arange(first, last + 1, device=targets.device)).logits
+    targets = targets[:, first : last + 1]
     loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
     return loss, int((targets != IGNORE).sum())
 

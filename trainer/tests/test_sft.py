@@ -182,6 +182,31 @@ def test_a_packed_row_computes_what_its_examples_compute_alone(env, monkeypatch)
     assert row_b[0].item() == pytest.approx(alone[1][0].item(), rel=1e-5)
 
 
+def test_the_loss_reads_logits_only_where_an_assistant_token_is_predicted(env, monkeypatch):
+    """token_loss_sum computes the LM head from the first position that predicts an assistant
+    token (in any row) to the last, on rows without a mask (right padding under causal
+    attention): the loss and its gradient are those of every position's logits with the mask."""
+    import torch.nn.functional as F
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    from ptlab import models
+    from ptlab.sft import IGNORE, Example, collate, token_loss_sum
+
+    model = models.load_causal_lm("embedded:tiny-lm", "fp32").eval()
+    batch = collate([Example([1, 50, 60, 70, 80, 90, 91], [-100, -100, -100, -100, 80, 90, 91]), Example([1, 55, 65, 75, 85], [-100, -100, -100, 75, 85])], 0)
+    read: list[tuple[int, ...]] = []
+    hook = model.lm_head.register_forward_hook(lambda _module, args, _out: read.append(tuple(args[0].shape)))
+    loss, count = token_loss_sum(model, batch)
+    hook.remove()
+    assert read == [(2, 4, model.config.hidden_size)]  # positions 2..5 predict tokens 3..6
+    mine = torch.autograd.grad(loss, model.lm_head.weight)[0]
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1]
+    targets = batch["labels"][:, 1:]
+    full = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
+    assert count == 5 and loss.item() == pytest.approx(full.item(), rel=1e-5)
+    torch.testing.assert_close(mine, torch.autograd.grad(full, model.lm_head.weight)[0], atol=1e-6, rtol=1e-4)
+
+
 def test_packing_trains(tmp_path, env):
     data = json.loads(config(tmp_path, 8, 100).read_text())
     data["sft"]["packing"] = True
