@@ -139,7 +139,7 @@ class _TokenLogprobs(torch.autograd.Function):
 
 
 def token_logprobs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Each position's log-prob of its target token under softmax(logits): (..., V), (...) -> (...)."""
+    """Each position's log-prob of its target token under softmax(logits): (T, L, V), (T, L) -> (T, L)."""
     return _TokenLogprobs.apply(logits, targets)
 
 
