@@ -248,6 +248,23 @@ def _env_server(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan(args: argparse.Namespace) -> int:
+    import json
+
+    from ptlab.config import load_experiment
+    from ptlab.plan import PlanError, plan, render
+
+    try:
+        experiment = load_experiment(Path(args.config))
+        job = args.job or ("ppo" if "ppo" in load_json_file(Path(args.config), "experiment.schema.json") else "sft")
+        result = plan(experiment, job, args.gpu_memory, Path(args.model_config) if args.model_config else None, Path(args.tokenizer) if args.tokenizer else None)
+    except (ContractViolation, PlanError) as exc:
+        print(f"ptlab plan: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result.to_dict(), indent=2) if args.json else render(result))
+    return 0
+
+
 def _replica(args: argparse.Namespace) -> int:
     from ptlab.replicas import build
 
@@ -321,6 +338,20 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answer one JSON line per request line: reset, step and verify (see ptlab/envs/server.py).",
     )
     env_server.set_defaults(run=_env_server)
+
+    planner = commands.add_parser(
+        "plan",
+        help="memory per GPU of a job's stages (weights, gradients, optimizer, activations, KV cache), without a GPU",
+        description="Plan the memory each GPU needs for the config's SFT or PPO job under its launcher: model states from exact "
+        "parameter counts, activations and KV cache measured by running the trainer's own forward and backward once on fake tensors.",
+    )
+    planner.add_argument("config", help="experiment config (*.ptlab.json)")
+    planner.add_argument("--job", choices=["sft", "ppo"], help="default: ppo when the config has a ppo section, else sft")
+    planner.add_argument("--gpu-memory", type=float, default=80, metavar="GIB", help="memory of one GPU (default 80)")
+    planner.add_argument("--model-config", help="the model's config.json, when it is not on this machine")
+    planner.add_argument("--tokenizer", help="a folder with the model's tokenizer or processor, when it is not on this machine")
+    planner.add_argument("--json", action="store_true", help="print the plan as JSON")
+    planner.set_defaults(run=_plan)
 
     from ptlab.replicas import FAMILIES
 

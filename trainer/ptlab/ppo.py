@@ -189,7 +189,25 @@ def shared_rows(batch: list[Transition]) -> list[int]:
     return rows
 
 
-def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False, entropy_grad: bool = True) -> Scored:
+@dataclass
+class ScoreInputs:
+    """A scoring pass's model inputs (score_inputs), made apart from the pass itself where a
+    caller must build them outside it (the memory planner runs the pass on fake tensors)."""
+
+    tensors: dict[str, torch.Tensor]
+
+    def to(self, device: Any) -> dict[str, torch.Tensor]:
+        return {k: v.to(device) for k, v in self.tensors.items()}
+
+
+def score_inputs(batch: list[Transition], encoder: Any, pad_id: int) -> ScoreInputs:
+    """The model inputs of `score`: one right-padded row per sequence (shared_rows), its
+    transitions' prompts and responses."""
+    last = {r: t for r, t in zip(shared_rows(batch), batch)}
+    return ScoreInputs(chat.causal_inputs(chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in last.values()], pad_id)))
+
+
+def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False, entropy_grad: bool = True, prepared: ScoreInputs | None = None) -> Scored:
     """Response log-probs (weighted sums and per token), values, entropy (the mean, and with
     `token_entropy` each token's); `scorer` is a
     PolicyAndValue, prepared (training) or plain. Transitions that continue one another
@@ -199,9 +217,9 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     gigabytes): the entropy is computed without a gradient unless `entropy_grad` (a loss with
     an entropy term)."""
     device = next(scorer.parameters()).device
+    inputs = (prepared if prepared is not None else score_inputs(batch, encoder, pad_id)).to(device)
     row_of = shared_rows(batch)
     last = {r: t for r, t in zip(row_of, batch)}  # a row's sequence is its last transition's
-    inputs = {k: v.to(device) for k, v in chat.causal_inputs(chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in last.values()], pad_id)).items()}
     # Logits at position p predict token p + 1: the positions from the earliest response's
     # predecessor to the longest sequence's last-but-one cover every response token.
     starts = [len(t.prompt_ids) - 1 for t in batch]

@@ -135,22 +135,31 @@ def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
 
 
 def token_loss_sum(model: Any, batch: dict[str, Any]) -> tuple[Any, int]:
-    """Sum of the next-token cross-entropy over assistant tokens, and their count. The logits
-    are computed only from the first position where some row predicts an assistant token to
-    the last (the LM head and its softmax over the prompts cost as much as a layer, and their
-    fp32 logits are the largest tensor at a 128k vocabulary); text-only right-padded rows go
-    without a mask (chat.causal_inputs: SDPA's causal kernel)."""
-    import torch
-    import torch.nn.functional as F
+    """Sum of the next-token cross-entropy over assistant tokens, and their count."""
+    inputs, targets, first = loss_inputs(batch)
+    return span_loss(model, inputs, targets, first), int((targets != IGNORE).sum())
 
+
+def loss_inputs(batch: dict[str, Any]) -> tuple[dict[str, Any], Any, int]:
+    """The model inputs of a collated batch and its targets from the first position where some
+    row predicts an assistant token to the last, with that first position. The logits are
+    computed only there (the LM head and its softmax over the prompts cost as much as a layer,
+    and their fp32 logits are the largest tensor at a 128k vocabulary); text-only right-padded
+    rows go without a mask (chat.causal_inputs: SDPA's causal kernel)."""
     targets = batch["labels"][:, 1:]
     predicted = (targets != IGNORE).any(dim=0).nonzero().flatten().tolist() or [0]
     first, last = predicted[0], predicted[-1]
     inputs = chat.causal_inputs({k: v for k, v in batch.items() if k != "labels"})
-    logits = model(**inputs, logits_to_keep=torch.arange(first, last + 1, device=targets.device)).logits
-    targets = targets[:, first : last + 1]
-    loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
-    return loss, int((targets != IGNORE).sum())
+    return inputs, targets[:, first : last + 1], first
+
+
+def span_loss(model: Any, inputs: dict[str, Any], targets: Any, first: int) -> Any:
+    """The summed cross-entropy of `targets`, predicted from positions `first` on (loss_inputs)."""
+    import torch
+    import torch.nn.functional as F
+
+    logits = model(**inputs, logits_to_keep=torch.arange(first, first + targets.shape[1], device=targets.device)).logits
+    return F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
 
 
 def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:

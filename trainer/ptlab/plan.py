@@ -1,0 +1,427 @@
+"""`ptlab plan CONFIG`: the memory each GPU needs for a job, per stage, before a GPU is held.
+
+Model states come from the model's exact parameter counts and the launcher's strategy (what
+each GPU keeps of the weights, gradients and optimizer state: `state_bytes`). Activations,
+the generation KV cache and the temporaries of each stage are measured, not estimated: the
+trainer's own forward (and backward) runs once on fake tensors (torch's FakeTensorMode, which
+gives every tensor its shape and dtype and no storage), at the job's real shapes, and the
+peak of the storage it allocates is recorded (_PeakBytes). The shapes are the worst the config allows:
+the longest of the first SFT examples repeated to the micro-batch, or for PPO an episode
+whose every attempt runs to maxNewTokens, each rendered by the model's own tokenizer.
+
+Stages (per GPU, each with the states alive at that time):
+  sft/step       a micro-batch's forward and backward (gradient checkpointing as configured)
+  ppo/rollout    one generate call's rows at the longest context: KV cache and prefill
+  ppo/update     a micro-batch's forward and backward through the policy and value head
+  evaluation     greedy generation at the evaluation's maxNewTokens
+
+What the states assume (`state_bytes`): DDP keeps everything on every GPU, with Adam's two
+moments in the parameters' dtype (torch creates them with zeros_like); FSDP shards all three;
+DeepSpeed with bf16 keeps fp32 master weights and moments (12 bytes per trained parameter,
+the ZeRO paper's K) sharded, ZeRO-2 the gradients too, ZeRO-3 the weights as well. Sharded
+weights are gathered a layer at a time: the planner adds two of the largest layers (the
+one computing and the one prefetched). Not counted: communication buckets, the CUDA context
+and allocator fragmentation (typically 1-3 GiB together), and foreach-Adam's temporaries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+GIB = 2**30
+DTYPE_BYTES = {"bf16": 2, "fp16": 2, "fp32": 4, "auto": 2}  # auto: bf16 on a GPU that supports it
+SFT_EXAMPLES_READ = 64
+
+
+class PlanError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Counts:
+    parameters: int  # every weight of the model
+    trained: int  # those the optimizer steps (LoRA: the adapters)
+    largest_layer: int  # parameters of the largest repeated block (what FSDP and ZeRO-3 gather at once)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    rows: int
+    tokens: int  # per row
+    parts: dict[str, int]  # bytes per GPU
+
+    @property
+    def total(self) -> int:
+        return sum(self.parts.values())
+
+
+@dataclass(frozen=True)
+class Plan:
+    config: str
+    job: str
+    model: str
+    strategy: str
+    processes: int
+    gpu_bytes: int
+    counts: Counts
+    stages: list[Stage]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def peak(self) -> Stage:
+        return max(self.stages, key=lambda s: s.total)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "stages": [{**asdict(s), "total": s.total} for s in self.stages], "peak": self.peak.name, "fits": self.peak.total <= self.gpu_bytes}
+
+
+def processes(launcher: Any) -> int:
+    """The training processes, one per GPU: a local job has one."""
+    if launcher.kind == "local":
+        return 1
+    if launcher.kind == "slurm":
+        return launcher.slurm.nodes * launcher.slurm.gpusPerNode
+    gpus = launcher.gpus
+    return len(gpus) if isinstance(gpus, tuple) else int(gpus or 1)
+
+
+def state_bytes(counts: Counts, dtype: str, strategy: str, world: int) -> dict[str, int]:
+    """Weights, gradients and optimizer state each GPU keeps between steps (see the module's docstring)."""
+    w = DTYPE_BYTES[dtype]
+    frozen = counts.parameters - counts.trained
+    if strategy == "ddp":
+        return {"weights": counts.parameters * w, "gradients": counts.trained * w, "optimizer": 2 * counts.trained * w}
+    if strategy == "fsdp":
+        return {"weights": counts.parameters * w // world, "gradients": counts.trained * w // world, "optimizer": 2 * counts.trained * w // world}
+    master = 12 * counts.trained // world  # fp32 weights, momentum and variance
+    if strategy == "deepspeed-zero2":
+        return {"weights": counts.parameters * w, "gradients": counts.trained * w // world, "optimizer": master}
+    return {"weights": (counts.trained + frozen) * w // world, "gradients": counts.trained * w // world, "optimizer": master}
+
+
+def gathered_bytes(counts: Counts, dtype: str, strategy: str, world: int) -> int:
+    """Whole layers held while sharded weights compute: the current one and the prefetched one."""
+    if world > 1 and strategy in ("fsdp", "deepspeed-zero3"):
+        return 2 * counts.largest_layer * DTYPE_BYTES[dtype]
+    return 0
+
+
+# ---- the model, on fake tensors -------------------------------------------------------------
+
+
+def model_config(experiment: Any, config_file: Path | None) -> Any:
+    """The model's transformers config: `config_file` (a config.json) when given, else the
+    model's own (an embedded model, a local folder, or the Hugging Face cache)."""
+    from transformers import AutoConfig
+
+    from ptlab.models import resolve_model_path
+
+    if config_file is not None:
+        return AutoConfig.from_pretrained(str(config_file))
+    try:
+        return AutoConfig.from_pretrained(resolve_model_path(experiment.model.name), revision=experiment.model.revision, trust_remote_code=experiment.model.trustRemoteCode)
+    except OSError as exc:
+        raise PlanError(f"model {experiment.model.name}: its config.json is not on this machine ({exc.__class__.__name__}); pass --model-config with a copy of it (only its sizes are read)") from exc
+
+
+def fake_model(experiment: Any, config: Any) -> Any:
+    """The model with LoRA and gradient checkpointing as the trainer sets them, on fake tensors
+    (call inside a FakeTensorMode)."""
+    from transformers import AutoModelForCausalLM, AutoModelForImageTextToText
+
+    from ptlab.models import add_lora, torch_dtype
+
+    spec = experiment.model
+    auto = AutoModelForImageTextToText if spec.kind == "image-text-to-text" else AutoModelForCausalLM
+    model = auto.from_config(config, dtype=torch_dtype("bf16" if spec.dtype == "auto" else spec.dtype, "cuda"), trust_remote_code=spec.trustRemoteCode)
+    if spec.lora is not None:
+        model = add_lora(model, spec.lora)
+    if spec.gradientCheckpointing:
+        model.gradient_checkpointing_enable()
+    return model
+
+
+def counts_of(model: Any) -> Counts:
+    repeated = set(getattr(model, "_no_split_modules", None) or getattr(getattr(model, "base_model", None), "_no_split_modules", None) or [])
+    layers = [m for m in model.modules() if type(m).__name__ in repeated]
+    largest = max((sum(p.numel() for p in m.parameters()) for m in layers), default=0)
+    return Counts(sum(p.numel() for p in model.parameters()), sum(p.numel() for p in model.parameters() if p.requires_grad), largest)
+
+
+@contextlib.contextmanager
+def _tensors(fake: bool, device: str = "cpu", position_ids_given: bool = False) -> Iterator[Callable[[Any], Any]]:
+    """Inside: models are built on fake tensors, or real ones on `device` when not `fake`;
+    yields the conversion of an input tensor made outside. transformers reads the position ids
+    it derives (when none are given) to see whether rows pack several sequences, and builds a
+    full attention mask when it cannot read them (fake tensors): the planner's rows never pack
+    unless they carry their own position ids, so it is told so, and attends as a real run does."""
+    if not fake:
+        import torch
+
+        with torch.device(device):
+            yield lambda t: t.to(device)
+        return
+    from unittest import mock
+
+    from torch._subclasses.fake_tensor import DataDependentOutputException, FakeTensorMode
+    from transformers import masking_utils
+
+    unpacked = mock.patch.object(masking_utils, "find_packed_sequence_indices", lambda position_ids: None) if not position_ids_given else contextlib.nullcontext()
+    try:
+        with FakeTensorMode(allow_non_fake_inputs=True) as mode, unpacked:
+            yield mode.from_tensor
+    except DataDependentOutputException as exc:
+        raise PlanError(
+            "the model's forward reads the values of its inputs (e.g. it counts image tokens in the ids to place image "
+            f"features: {exc.func}), which fake tensors do not hold, so it cannot be measured without running it; the planner "
+            "measures text models and Mllama. Measure the job on a smaller replica of the model instead (`ptlab replica`)"
+        ) from exc
+
+
+class _PeakBytes:
+    """The most bytes of tensor storage alive at once among those made inside (a dispatch
+    mode sees every op's outputs, backward and recomputed checkpoints included; a storage
+    counts until it is freed). What existed before entering (weights, gradients) is not
+    counted. Torch's MemTracker does this and more, but assumes training: its hooks fail in
+    a forward without gradients."""
+
+    def __init__(self) -> None:
+        import weakref
+
+        from torch.utils._python_dispatch import TorchDispatchMode
+        from torch.utils._pytree import tree_leaves
+        from torch.utils.weak import WeakIdKeyDictionary
+
+        tracker = self
+        self.live = self.peak = 0
+        self._seen = WeakIdKeyDictionary()
+
+        def freed(size: int, _ref: Any) -> None:
+            tracker.live -= size
+
+        class Mode(TorchDispatchMode):
+            def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+                out = func(*args, **(kwargs or {}))
+                for t in tree_leaves(out):
+                    if hasattr(t, "untyped_storage"):
+                        storage = t.untyped_storage()
+                        if storage not in tracker._seen:
+                            size = storage.nbytes()
+                            tracker._seen[storage] = weakref.ref(storage, lambda ref, size=size: freed(size, ref))
+                            tracker.live += size
+                            tracker.peak = max(tracker.peak, tracker.live)
+                return out
+
+        self.mode = Mode()
+
+
+def _peak_beyond_states(model: Any, step: Any, training: bool) -> int:
+    """Bytes `step()` allocates at its peak beyond the model's weights and, when `training`,
+    gradients (made beforehand, as after a first micro-batch): activations, KV cache,
+    temporaries. On a GPU, its caching allocator's count."""
+    import torch
+
+    if training:
+        for p in model.parameters():
+            if p.requires_grad:
+                p.grad = torch.zeros_like(p)
+    if next(model.parameters()).is_cuda:
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+        before = torch.cuda.memory_allocated()
+        step()
+        torch.cuda.synchronize()
+        return torch.cuda.max_memory_allocated() - before
+    tracker = _PeakBytes()
+    with tracker.mode:
+        step()
+    return tracker.peak
+
+
+# ---- the job's shapes ---------------------------------------------------------------------------
+
+
+def sft_batch(experiment: Any, encoder: Any) -> tuple[dict[str, Any], int, int]:
+    """The longest of the first SFT examples, repeated to a micro-batch (packed when
+    sft.packing), collated as the trainer does; its rows and tokens per row."""
+    from ptlab import chat
+    from ptlab.data import sft_examples
+    from ptlab.sft import DEFAULT_MAX_LENGTH, collate, collate_packed, tokenize
+
+    max_length = experiment.model.maxLength or DEFAULT_MAX_LENGTH
+    with tempfile.TemporaryDirectory() as tmp:
+        examples = []
+        for i, record in zip(range(SFT_EXAMPLES_READ), sft_examples(experiment, Path(tmp))):
+            examples.append(tokenize(encoder, record["messages"], max_length, Path(tmp), f"example {i}"))
+        longest = max(examples, key=lambda e: len(e.input_ids))
+        rows, pad_id = experiment.sft.microBatchSize, chat.text_tokenizer(encoder).pad_token_id
+        if experiment.sft.packing:  # each row as many of it as max_length holds
+            per_row = max(1, max_length // len(longest.input_ids))
+            batch = collate_packed([[longest] * per_row] * rows, pad_id)
+            batch.pop("tokens")
+            return batch, rows, per_row * len(longest.input_ids)
+        batch = collate([longest] * rows, pad_id, encoder)
+    return batch, rows, len(longest.input_ids)
+
+
+def longest_episode(experiment: Any, encoder: Any, max_new_tokens: int) -> list[tuple[list[int], str, list[Any]]]:
+    """The prompts of the training environment's first episode when every attempt runs to
+    `max_new_tokens` without a valid answer (the longest an episode gets): ids, text, images."""
+    from ptlab import chat, episodes
+    from ptlab.ppo import _prompt
+
+    env = experiment.environment_for()
+    slot = episodes.start(env.episodes(experiment.base_dir)(experiment.seed), 0)
+    text = chat.text_tokenizer(encoder)
+    filler = text.decode([text.encode(" x", add_special_tokens=False)[-1]] * max_new_tokens)
+    prompts = []
+    while True:
+        ids, rendered = _prompt(encoder, slot.messages)
+        prompts.append((ids, rendered, chat.images_in(slot.messages)))
+        step = slot.env.step(filler)
+        if step.done or len(prompts) >= 100:
+            return prompts
+        slot.messages, slot.shown = episodes.follow_up(slot.messages, filler, step, slot.env)
+
+
+# ---- stages -------------------------------------------------------------------------------------
+
+
+def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, fake: bool = True, device: str = "cpu") -> tuple[int, int, int, Counts]:
+    """A micro-batch's forward and backward of the job: (peak bytes beyond the weights and
+    gradients, rows, tokens per row, the model's counts). On fake tensors unless `fake` is
+    false: then a real model with random weights runs it on `device` (a check at a small size)."""
+    from ptlab.models import hidden_size
+    from ptlab.ppo import PolicyAndValue, ScoreInputs, Transition, ValueHead, score, score_inputs
+    from ptlab.sft import loss_inputs, span_loss
+
+    if job == "sft":
+        batch, rows, tokens = sft_batch(experiment, encoder)
+        inputs, targets, first = loss_inputs(batch)
+        tensors = {**inputs, "targets": targets}
+    else:
+        cfg = experiment.ppo
+        prompt_ids, prompt_text, images = max(longest_episode(experiment, encoder, cfg.maxNewTokens), key=lambda p: len(p[0]))
+        response = [chat_eos(encoder)] * cfg.maxNewTokens
+        rows, tokens = cfg.microBatchSize, len(prompt_ids) + len(response)
+        transitions = [Transition(i, prompt_ids, response, [1.0] * len(response), 0.0, False, episode=i, images=tuple(images), prompt_text=prompt_text) for i in range(rows)]
+        tensors = score_inputs(transitions, encoder, chat_pad(encoder)).tensors
+    with _tensors(fake, device, "position_ids" in tensors) as convert:
+        model = fake_model(experiment, config)
+        model.train()
+        given = {k: convert(v) for k, v in tensors.items()}
+        if job == "sft":
+            targets = given.pop("targets")
+            peak = _peak_beyond_states(model, lambda: span_loss(model, given, targets, first).backward(), training=True)
+        else:
+            head = None if cfg.advantage == "group" else ValueHead(hidden_size(model), cfg.valueHead.hidden)
+            joint = PolicyAndValue(model, head)
+
+            def step() -> None:
+                scored = score(joint, transitions, cfg.temperature, chat_pad(encoder), with_entropy=True, encoder=encoder, entropy_grad=cfg.entropyCoef != 0, prepared=ScoreInputs(given))
+                (scored.logprobs.sum() + (scored.values.sum() if scored.values is not None else 0)).backward()
+
+            peak = _peak_beyond_states(joint, step, training=True)
+        counts = counts_of(model)
+    return peak, rows, tokens, counts
+
+
+def measure_generation(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, fake: bool = True, device: str = "cpu") -> tuple[int, int]:
+    """One generate call's peak beyond the weights: `rows` chats at the longest episode's last
+    prompt plus `max_new_tokens`, prefilled at once without gradients, the KV cache kept (the
+    cache at its longest, and a prefill's temporaries); and the tokens per row."""
+    import torch
+
+    from ptlab import chat
+
+    prompt_ids, prompt_text, images = max(longest_episode(experiment, encoder, max_new_tokens), key=lambda p: len(p[0]))
+    ids = prompt_ids + [chat_eos(encoder)] * max_new_tokens
+    inputs = chat.batch_inputs(encoder, [(prompt_text, images, ids)] * rows, chat_pad(encoder))
+    with _tensors(fake, device, "position_ids" in inputs) as convert:
+        model = fake_model(experiment, config)
+        model.eval()
+        given = {k: convert(v) for k, v in inputs.items()}
+
+        def step() -> None:
+            with torch.no_grad():
+                model(**given, use_cache=True, logits_to_keep=1)
+
+        peak = _peak_beyond_states(model, step, training=False)
+    return peak, len(ids)
+
+
+def chat_pad(encoder: Any) -> int:
+    from ptlab import chat
+
+    return chat.text_tokenizer(encoder).pad_token_id
+
+
+def chat_eos(encoder: Any) -> int:
+    from ptlab import chat
+
+    return chat.text_tokenizer(encoder).eos_token_id
+
+
+def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = None, tokenizer: Path | None = None) -> Plan:
+    """The job's memory per GPU, stage by stage (the module's docstring)."""
+    from ptlab.models import load_tokenizer, resolve_model_path
+
+    spec, launcher = experiment.model, experiment.launcher
+    config = model_config(experiment, config_file)
+    source = str(tokenizer) if tokenizer is not None else resolve_model_path(spec.name)
+    try:
+        encoder = load_tokenizer(source, None if tokenizer is not None else spec.revision, spec.trustRemoteCode)
+    except OSError as exc:
+        raise PlanError(f"model {spec.name}: its tokenizer is not on this machine, and the job's lengths are measured with it; pass --tokenizer with a local copy (a folder with its tokenizer or processor files)") from exc
+    world = processes(launcher)
+    strategy = launcher.distributed if world > 1 else "ddp"
+    peak, rows, tokens, counts = measure_training_step(experiment, config, encoder, job)
+    states = state_bytes(counts, spec.dtype, strategy, world)
+    gathered = gathered_bytes(counts, spec.dtype, strategy, world)
+    w = DTYPE_BYTES[spec.dtype]
+    extras: dict[str, int] = {}
+    if job == "ppo" and experiment.ppo.klCoef > 0:
+        extras["reference model"] = counts.parameters * w  # a whole copy on every process (ppo.load_policy)
+    stages = [Stage(f"{job}/{'step' if job == 'sft' else 'update'}", rows, tokens, {**states, **extras, "gathered layers": gathered, "activations": peak})]
+    between_steps = {"weights": states["weights"], "optimizer": states["optimizer"], **extras, "gathered layers": gathered}
+    if job == "ppo":
+        cfg = experiment.ppo
+        gen_rows = min(spec.generateBatch, cfg.parallelEnvs)
+        kv, gen_tokens = measure_generation(experiment, config, encoder, gen_rows, cfg.maxNewTokens)
+        stages.insert(0, Stage("ppo/rollout", gen_rows, gen_tokens, {**between_steps, "kv cache and prefill": kv}))
+    if experiment.evaluation is not None:
+        ev = experiment.evaluation
+        ev_rows = min(spec.generateBatch, max(s.episodes for s in ev.splits))
+        kv, ev_tokens = measure_generation(experiment, config, encoder, ev_rows, ev.maxNewTokens)
+        stages.append(Stage("evaluation", ev_rows, ev_tokens, {**between_steps, "kv cache and prefill": kv}))
+    notes = [
+        f"lengths measured with the tokenizer of {source}",
+        "not counted: communication buckets, the CUDA context and allocator fragmentation (typically 1-3 GiB)",
+    ]
+    return Plan(str(experiment.source), job, spec.name, strategy, world, int(gpu_gib * GIB), counts, stages, notes)
+
+
+def _size(n: int) -> str:
+    return f"{n / GIB:8.2f} GiB" if n >= GIB else f"{n / 2**20:8.1f} MiB"
+
+
+def render(result: Plan) -> str:
+    """The plan as a table, per GPU."""
+    c = result.counts
+    lines = [
+        f"{result.config}: {result.job} of {result.model}",
+        f"  {c.parameters:,} parameters, {c.trained:,} trained; {result.processes} process(es), {result.strategy}",
+    ]
+    for stage in result.stages:
+        lines.append(f"  {stage.name:<12} {stage.rows} rows x {stage.tokens} tokens: {_size(stage.total)}")
+        lines += [f"    {name:<22} {_size(value)}" for name, value in stage.parts.items() if value]
+    peak = result.peak
+    verdict = "fits" if peak.total <= result.gpu_bytes else "does NOT fit"
+    lines.append(f"  peak: {peak.name}, {peak.total / GIB:.2f} GiB per GPU: {verdict} in {result.gpu_bytes / GIB:g} GiB")
+    lines += [f"  ({note})" for note in result.notes]
+    return "\n".join(lines)

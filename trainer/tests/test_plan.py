@@ -1,0 +1,178 @@
+"""The memory planner (`ptlab plan`): its model states are the bytes a real step keeps, its
+fake-tensor measurements are what a real run of the same step allocates, and the command
+says what it planned and what it could not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from ptlab import plan
+from ptlab.cli import main
+from ptlab.config import experiment_from_dict, load_experiment
+from ptlab.models import load_tokenizer, resolve_model_path
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "examples" / "tiny.ptlab.json"
+
+
+@pytest.fixture(autouse=True)
+def _cache(ptlab_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+
+
+def _tiny() -> tuple:
+    experiment = load_experiment(TINY)
+    return experiment, plan.model_config(experiment, None), load_tokenizer(resolve_model_path(experiment.model.name))
+
+
+def _bytes(tensors) -> int:
+    return sum(t.numel() * t.element_size() for t in tensors)
+
+
+def test_model_states_are_the_bytes_a_real_training_step_keeps() -> None:
+    """One real SFT step (the trainer's AdamW) keeps exactly the weights, gradients and
+    optimizer state the planner counts for a single process."""
+    experiment, config, encoder = _tiny()
+    with plan._tensors(fake=False):
+        model = plan.fake_model(experiment, config)
+    counts = plan.counts_of(model)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    model(input_ids=torch.tensor([[1, 2, 3, 4]]), labels=torch.tensor([[1, 2, 3, 4]])).loss.backward()
+    optimizer.step()
+    kept = {
+        "weights": _bytes(model.parameters()),
+        "gradients": _bytes(p.grad for p in model.parameters()),
+        "optimizer": _bytes(v for state in optimizer.state.values() for v in state.values() if v.dim() > 0),
+    }
+    assert plan.state_bytes(counts, experiment.model.dtype, "ddp", 1) == kept
+    assert counts.parameters == sum(p.numel() for p in model.parameters()) and counts.largest_layer > 0
+
+
+def test_sharded_states_divide_what_each_strategy_shards() -> None:
+    counts = plan.Counts(parameters=1_000_000, trained=1_000_000, largest_layer=50_000)
+    ddp = plan.state_bytes(counts, "bf16", "ddp", 8)
+    assert ddp == {"weights": 2_000_000, "gradients": 2_000_000, "optimizer": 4_000_000}
+    assert plan.state_bytes(counts, "bf16", "fsdp", 8) == {k: v // 8 for k, v in ddp.items()}
+    zero2 = plan.state_bytes(counts, "bf16", "deepspeed-zero2", 8)
+    assert zero2 == {"weights": 2_000_000, "gradients": 250_000, "optimizer": 1_500_000}  # fp32 master + 2 moments: 12 bytes / 8
+    zero3 = plan.state_bytes(counts, "bf16", "deepspeed-zero3", 8)
+    assert zero3 == {"weights": 250_000, "gradients": 250_000, "optimizer": 1_500_000}
+    assert plan.gathered_bytes(counts, "bf16", "deepspeed-zero3", 8) == 2 * 50_000 * 2
+    assert plan.gathered_bytes(counts, "bf16", "deepspeed-zero2", 8) == 0
+    lora = plan.Counts(parameters=1_000_000, trained=10_000, largest_layer=50_000)
+    assert plan.state_bytes(lora, "bf16", "ddp", 1) == {"weights": 2_000_000, "gradients": 20_000, "optimizer": 40_000}
+
+
+@pytest.mark.parametrize("job,checkpointing,packing", [("sft", False, False), ("ppo", False, False), ("sft", True, False), ("ppo", True, False), ("sft", True, True)])
+def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: str, checkpointing: bool, packing: bool) -> None:
+    """The check at a small size: the trainer's own SFT loss and PPO scoring pass, forward and
+    backward, on fake tensors and then for real (random weights) on the same inputs: the
+    same peak, to the byte, with gradient checkpointing (where transformers, unable to read
+    fake position ids, would build a full attention mask a real run skips) and packed rows."""
+    raw = json.loads(TINY.read_text())
+    raw["model"]["gradientCheckpointing"] = checkpointing
+    raw["sft"]["packing"] = packing
+    experiment = experiment_from_dict(raw, TINY)
+    config, encoder = plan.model_config(experiment, None), load_tokenizer(resolve_model_path(experiment.model.name))
+    fake = plan.measure_training_step(experiment, config, encoder, job, fake=True)
+    real = plan.measure_training_step(experiment, config, encoder, job, fake=False)
+    assert fake == real
+    peak, rows, tokens, _ = fake
+    assert rows == (experiment.sft.microBatchSize if job == "sft" else experiment.ppo.microBatchSize)
+    assert peak > rows * tokens * config.hidden_size * 4  # at least one fp32 hidden state per token
+
+
+def test_generation_on_fake_tensors_bounds_the_real_prefill_closely() -> None:
+    """No-grad prefill with the KV cache kept. transformers cannot read a fake attention mask,
+    so it builds the 4D mask a padded batch needs, which a real batch of equal rows skips:
+    the fake peak may only exceed the real one, and by little."""
+    experiment, config, encoder = _tiny()
+    fake, tokens = plan.measure_generation(experiment, config, encoder, 8, 32, fake=True)
+    real, same_tokens = plan.measure_generation(experiment, config, encoder, 8, 32, fake=False)
+    assert tokens == same_tokens
+    assert real < fake <= 1.2 * real
+    text = config.get_text_config()
+    cache = 8 * tokens * text.num_hidden_layers * 2 * text.num_key_value_heads * (text.hidden_size // text.num_attention_heads) * 4
+    assert fake > cache  # the cache at its longest is part of it
+
+
+def test_the_longest_episode_runs_every_attempt_to_the_token_limit() -> None:
+    experiment, _, encoder = _tiny()
+    prompts = plan.longest_episode(experiment, encoder, 16)
+    assert len(prompts) == experiment.environment["maxVerify"]
+    lengths = [len(ids) for ids, _, _ in prompts]
+    assert all(b >= a + 16 for a, b in zip(lengths, lengths[1:]))  # each attempt's answer and feedback join the chat
+
+
+def test_plan_command_prints_the_stages_and_whether_the_peak_fits(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", str(TINY), "--json", "--gpu-memory", "0.25"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [s["name"] for s in result["stages"]] == ["ppo/rollout", "ppo/update", "evaluation"]
+    update = result["stages"][1]
+    assert update["parts"]["weights"] == result["counts"]["parameters"] * 4  # fp32
+    assert update["total"] == sum(update["parts"].values())
+    assert result["peak"] == "ppo/update" and result["fits"] is False
+    assert main(["plan", str(TINY), "--job", "sft"]) == 0
+    out = capsys.readouterr().out
+    assert "sft/step" in out and "fits in 80 GiB" in out
+
+
+def test_plan_of_a_model_not_on_this_machine_says_what_to_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = json.loads(TINY.read_text())
+    config["model"]["name"] = str(tmp_path / "absent-model")
+    path = tmp_path / "absent.ptlab.json"
+    path.write_text(json.dumps(config))
+    assert main(["plan", str(path)]) == 2
+    assert "--model-config" in capsys.readouterr().err
+
+
+def test_sharded_launch_plans_a_share_of_the_states_and_gathered_layers() -> None:
+    raw = json.loads(TINY.read_text())
+    raw["launcher"] = {"kind": "accelerate", "gpus": 4, "distributed": "deepspeed-zero3"}
+    experiment = experiment_from_dict(raw, TINY)
+    result = plan.plan(experiment, "sft", 80)
+    (step,) = [s for s in result.stages if s.name == "sft/step"]
+    assert result.processes == 4 and result.strategy == "deepspeed-zero3"
+    assert step.parts["weights"] == result.counts.parameters * 4 // 4
+    assert step.parts["optimizer"] == 12 * result.counts.trained // 4
+    assert step.parts["gathered layers"] == 2 * result.counts.largest_layer * 4
+
+
+def test_mllama_is_planned_with_its_images_tiles_and_cross_attention() -> None:
+    """The paper's family on its replica: vision SFT and PPO steps and generation measured on
+    fake tensors bound the real ones (the attention masks as for a padded batch: at these tiny
+    sizes they are a large share)."""
+    from ptlab import replicas
+
+    raw = json.loads(TINY.read_text())
+    raw["environment"]["modality"] = "vision"
+    raw["model"] = {"name": str(replicas.replica_path("mllama")), "kind": "image-text-to-text", "dtype": "fp32"}
+    raw["sft"]["microBatchSize"] = raw["ppo"]["microBatchSize"] = 2
+    raw["ppo"]["maxNewTokens"] = 16
+    experiment = experiment_from_dict(raw, TINY)
+    config = plan.model_config(experiment, None)
+    encoder = load_tokenizer(raw["model"]["name"])
+    for job in ("sft", "ppo"):
+        fake, rows, tokens, counts = plan.measure_training_step(experiment, config, encoder, job, fake=True)
+        real = plan.measure_training_step(experiment, config, encoder, job, fake=False)[0]
+        assert rows == 2 and real <= fake <= 1.4 * real, (job, fake, real)
+    assert counts.largest_layer > 0
+    fake, tokens = plan.measure_generation(experiment, config, encoder, 2, 16, fake=True)
+    real = plan.measure_generation(experiment, config, encoder, 2, 16, fake=False)[0]
+    assert real <= fake <= 1.4 * real
+
+
+def test_families_whose_forward_reads_input_values_are_refused_with_the_reason() -> None:
+    from ptlab import replicas
+
+    raw = json.loads(TINY.read_text())
+    raw["environment"]["modality"] = "vision"
+    raw["model"] = {"name": str(replicas.replica_path("llava")), "kind": "image-text-to-text", "dtype": "fp32"}
+    raw["ppo"]["maxNewTokens"] = 8
+    experiment = experiment_from_dict(raw, TINY)
+    with pytest.raises(plan.PlanError, match="counts image tokens"):
+        plan.measure_generation(experiment, plan.model_config(experiment, None), load_tokenizer(raw["model"]["name"]), 2, 8)
