@@ -186,11 +186,11 @@ def _tensors(fake: bool, device: str = "cpu", position_ids_given: bool = False) 
 class _PeakBytes:
     """The most bytes of tensor storage alive at once among those made inside (a dispatch
     mode sees every op's outputs, backward and recomputed checkpoints included; a storage
-    counts until it is freed). What existed before entering (weights, gradients) is not
-    counted. Torch's MemTracker does this and more, but assumes training: its hooks fail in
+    counts until it is freed). The `existing` tensors' storage (weights, gradients), which
+    views and in-place ops return too, is not counted. Torch's MemTracker does this and more, but assumes training: its hooks fail in
     a forward without gradients."""
 
-    def __init__(self) -> None:
+    def __init__(self, existing: Any) -> None:
         import weakref
 
         from torch.utils._python_dispatch import TorchDispatchMode
@@ -200,6 +200,8 @@ class _PeakBytes:
         tracker = self
         self.live = self.peak = 0
         self._seen = WeakIdKeyDictionary()
+        for t in existing:  # their views and in-place results are theirs, not new storage
+            self._seen[t.untyped_storage()] = None
 
         def freed(size: int, _ref: Any) -> None:
             tracker.live -= size
@@ -237,7 +239,7 @@ def _peak_beyond_states(model: Any, step: Any, training: bool) -> int:
         step()
         torch.cuda.synchronize()
         return torch.cuda.max_memory_allocated() - before
-    tracker = _PeakBytes()
+    tracker = _PeakBytes([*model.parameters(), *(p.grad for p in model.parameters() if p.grad is not None), *model.buffers()])
     with tracker.mode:
         step()
     return tracker.peak

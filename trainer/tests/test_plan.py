@@ -176,3 +176,25 @@ def test_families_whose_forward_reads_input_values_are_refused_with_the_reason()
     experiment = experiment_from_dict(raw, TINY)
     with pytest.raises(plan.PlanError, match="counts image tokens"):
         plan.measure_generation(experiment, plan.model_config(experiment, None), load_tokenizer(raw["model"]["name"]), 2, 8)
+
+
+def test_the_peak_counter_agrees_with_torch_memtracker() -> None:
+    """Our count of a step's allocations (which, unlike MemTracker, also runs without
+    gradients) against torch's MemTracker on the same training step."""
+    from torch.distributed._tools.mem_tracker import MemTracker
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 256), torch.nn.ReLU(), torch.nn.Linear(256, 64))
+    x = torch.randn(32, 64)
+
+    def step() -> None:
+        model(x).square().sum().backward()
+
+    ours = plan._peak_beyond_states(model, step, training=True)
+    tracker = MemTracker()
+    tracker.track_external(model)
+    with tracker:
+        step()
+    (snapshot,) = tracker.get_tracker_snapshot("peak").values()
+    theirs = snapshot["Total"] - sum(v for k, v in snapshot.items() if getattr(k, "name", "") in ("PARAM", "GRAD", "BUFFER"))
+    assert ours == theirs > 32 * 256 * 4
