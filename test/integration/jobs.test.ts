@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { MemoryPlan } from '../../src/core/jobs/memoryPlan';
 import type { ExperimentEntry, RunEntry } from '../../src/core/runs/runTree';
 import type { HostTimings } from '../../src/features/timing';
 
@@ -120,9 +121,25 @@ describe('Post-Training Lab jobs, Runs view and config editing', function () {
     assert.match(faceCards.replace(/\\/g, ''), /Face-card rule: `all-10`/, `hover on faceCards: ${JSON.stringify(faceCards)}`); // markdown-escaped
 
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-    assert.deepEqual(lenses.map((l) => l.command?.title), ['Run SFT', 'Run PPO', 'Evaluate', 'Preview']);
-    assert.deepEqual(lenses.map((l) => l.command?.command), ['ptlab.runSft', 'ptlab.runPpo', 'ptlab.evaluate', 'ptlab.previewEnvironment']);
-    assert.equal((lenses[3]!.command!.arguments![0] as vscode.Uri).toString(), uri.toString());
+    assert.deepEqual(lenses.map((l) => l.command?.title), ['Run SFT', 'Run PPO', 'Evaluate', 'Plan Memory', 'Preview']);
+    assert.deepEqual(lenses.map((l) => l.command?.command), ['ptlab.runSft', 'ptlab.runPpo', 'ptlab.evaluate', 'ptlab.planMemory', 'ptlab.previewEnvironment']);
+    assert.equal((lenses[4]!.command!.arguments![0] as vscode.Uri).toString(), uri.toString());
+  });
+
+  it('plans the memory of a config\'s job with the trainer and shows it per GPU', async () => {
+    const config = quickConfig('planned', 4);
+    config.launcher = { kind: 'accelerate', gpus: 2, distributed: 'deepspeed-zero3' };
+    const uri = writeConfig('planned.ptlab.json', config);
+    const plan = await vscode.commands.executeCommand<MemoryPlan | undefined>('ptlab.planMemory', uri);
+    assert.ok(plan, 'the trainer planned the config');
+    assert.equal(plan.job, 'sft'); // the config has no ppo section
+    assert.equal(plan.processes, 2);
+    assert.deepEqual(plan.stages.map((s) => s.name), ['sft/step', 'evaluation']);
+    assert.ok(plan.fits);
+    const shown = vscode.window.activeTextEditor?.document;
+    assert.equal(shown?.languageId, 'markdown');
+    assert.match(shown.getText(), /\| per GPU \| sft\/step \| evaluation \|/);
+    assert.match(shown.getText(), /deepspeed-zero3/);
   });
 
   it('provides ptlab tasks for Run Task', async () => {

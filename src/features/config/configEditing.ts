@@ -1,5 +1,5 @@
 // Editing *.ptlab.json: semantic diagnostics beyond the schema (the schema's own come from
-// jsonValidation in package.json) and the CodeLens Run SFT | Run PPO | Evaluate | Preview.
+// jsonValidation in package.json) and the CodeLens Run SFT | Run PPO | Evaluate | Plan Memory | Preview.
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -46,6 +46,7 @@ export class ConfigEditing implements vscode.CodeLensProvider {
       lens('Run SFT', 'ptlab.runSft', 'Supervised fine-tuning with this config, as a task'),
       lens('Run PPO', 'ptlab.runPpo', 'Multi-turn PPO from ppo.init, as a task'),
       lens('Evaluate', 'ptlab.evaluate', 'Evaluate a checkpoint on the ID and OOD splits'),
+      lens('Plan Memory', 'ptlab.planMemory', "Memory per GPU of each stage of the config's job (ptlab plan), without a GPU"),
       lens('Preview', 'ptlab.previewEnvironment', 'Sample episodes of each variant and try answers'),
     ];
   }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunManifest } from '../../core/contracts/generated/types';
 import { checkpointLabel, freshName, parseGpuList, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
+import { memoryPlanMarkdown, parseMemoryPlan, type MemoryPlan } from '../../core/jobs/memoryPlan';
 import { describeProgress, type JobProgress } from '../../core/runs/metricsTail';
 import { runState } from '../../core/runs/runFolder';
 import { log } from '../log';
@@ -55,6 +56,7 @@ export class JobManager implements vscode.Disposable {
       command('ptlab.resume', (target?: RunTarget | vscode.Uri) => manager.resume(target)),
       command('ptlab.cancel', (target?: RunTarget | vscode.Uri) => manager.cancel(target)),
       command('ptlab.selectGpus', () => manager.selectGpus()),
+      command('ptlab.planMemory', (uri?: vscode.Uri) => manager.planMemory(uri)),
     );
   }
 
@@ -104,12 +106,7 @@ export class JobManager implements vscode.Disposable {
   }
 
   async launch(definition: PtlabTaskDefinition): Promise<vscode.TaskExecution | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      const manage = 'Manage Workspace Trust';
-      const picked = await vscode.window.showWarningMessage('Post-Training Lab: launching jobs runs code from this workspace (configs, checkpoints, Python). Trust the workspace first.', manage);
-      if (picked === manage) await vscode.commands.executeCommand('workbench.trust.manage');
-      return undefined;
-    }
+    if (!(await trusted())) return undefined;
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(definition.config));
     let job: ResolvedJob;
     try {
@@ -129,6 +126,32 @@ export class JobManager implements vscode.Disposable {
     log().info(`launch ${definition.job}: ${python} ${(task.execution as vscode.ProcessExecution).args.join(' ')}`);
     this.launched.set(JSON.stringify(task.definition), job);
     return vscode.tasks.executeTask(task);
+  }
+
+  /**
+   * Plan Memory: `python -m ptlab plan CONFIG --json` (its job: PPO when the config has a ppo
+   * section), shown as a Markdown table per GPU; returns the plan (undefined when not run).
+   */
+  async planMemory(uri?: vscode.Uri): Promise<MemoryPlan | undefined> {
+    const configUri = uri instanceof vscode.Uri ? uri : await pickConfig();
+    if (!configUri || !(await trusted())) return undefined;
+    const python = await readyPython(configUri, this.extensionUri);
+    if (!python) return undefined;
+    const args = ['-m', 'ptlab', 'plan', configUri.fsPath, '--json'];
+    log().info(`plan memory: ${python} ${args.join(' ')}`);
+    const title = `Post-Training Lab: planning the memory of ${path.basename(configUri.fsPath)} (the job's passes run once on fake tensors)`;
+    const output = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => runTrainer(python, args, path.dirname(configUri.fsPath), token));
+    if (output === undefined) return undefined;
+    let plan: MemoryPlan;
+    try {
+      plan = parseMemoryPlan(output);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Post-Training Lab: ${(err as Error).message}`);
+      return undefined;
+    }
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: memoryPlanMarkdown(plan) });
+    await vscode.window.showTextDocument(document, { preview: true });
+    return plan;
   }
 
   private async askAboutExistingRun(job: ResolvedJob): Promise<ResolvedJob | undefined> {
@@ -279,6 +302,32 @@ export class JobManager implements vscode.Disposable {
 // -------------------------------------------------------------------- helpers
 
 const POLL_MS = 2_000;
+
+/** The trainer's stdout, or undefined after showing its error (stderr's last lines) or when cancelled. */
+function runTrainer(python: string, args: string[], cwd: string, token: vscode.CancellationToken): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const child = execFile(python, args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PYTHONUNBUFFERED: '1' } }, (err, stdout, stderr) => {
+      if (token.isCancellationRequested) return resolve(undefined);
+      if (err) {
+        const said = stderr.trim().split('\n').slice(-3).join(' ') || err.message;
+        void vscode.window.showErrorMessage(`Post-Training Lab: ${said}`);
+        log().error(`${python} ${args.join(' ')}: ${stderr}`);
+        return resolve(undefined);
+      }
+      resolve(stdout);
+    });
+    token.onCancellationRequested(() => child.kill());
+  });
+}
+
+/** Whether the workspace is trusted; if not, says why that matters and offers to manage trust. */
+async function trusted(): Promise<boolean> {
+  if (vscode.workspace.isTrusted) return true;
+  const manage = 'Manage Workspace Trust';
+  const picked = await vscode.window.showWarningMessage('Post-Training Lab: launching jobs runs code from this workspace (configs, checkpoints, Python). Trust the workspace first.', manage);
+  if (picked === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+  return false;
+}
 
 async function pickConfig(): Promise<vscode.Uri | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
