@@ -93,7 +93,6 @@ def processes(launcher: Any) -> int:
 def state_bytes(counts: Counts, dtype: str, strategy: str, world: int) -> dict[str, int]:
     """Weights, gradients and optimizer state each GPU keeps between steps (see the module's docstring)."""
     w = DTYPE_BYTES[dtype]
-    frozen = counts.parameters - counts.trained
     if strategy == "ddp":
         return {"weights": counts.parameters * w, "gradients": counts.trained * w, "optimizer": 2 * counts.trained * w}
     if strategy == "fsdp":
@@ -101,7 +100,7 @@ def state_bytes(counts: Counts, dtype: str, strategy: str, world: int) -> dict[s
     master = 12 * counts.trained // world  # fp32 weights, momentum and variance
     if strategy == "deepspeed-zero2":
         return {"weights": counts.parameters * w, "gradients": counts.trained * w // world, "optimizer": master}
-    return {"weights": (counts.trained + frozen) * w // world, "gradients": counts.trained * w // world, "optimizer": master}
+    return {"weights": counts.parameters * w // world, "gradients": counts.trained * w // world, "optimizer": master}
 
 
 def gathered_bytes(counts: Counts, dtype: str, strategy: str, world: int) -> int:
@@ -131,7 +130,7 @@ def model_config(experiment: Any, config_file: Path | None) -> Any:
 
 def fake_model(experiment: Any, config: Any) -> Any:
     """The model with LoRA and gradient checkpointing as the trainer sets them, on fake tensors
-    (call inside a FakeTensorMode)."""
+    inside a FakeTensorMode (`_tensors`), else real with random weights."""
     from transformers import AutoModelForCausalLM, AutoModelForImageTextToText
 
     from ptlab.models import add_lora, torch_dtype
@@ -140,6 +139,14 @@ def fake_model(experiment: Any, config: Any) -> Any:
     auto = AutoModelForImageTextToText if spec.kind == "image-text-to-text" else AutoModelForCausalLM
     model = auto.from_config(config, dtype=torch_dtype("bf16" if spec.dtype == "auto" else spec.dtype, "cuda"), trust_remote_code=spec.trustRemoteCode)
     if spec.lora is not None:
+        from torch._subclasses.fake_tensor import FakeTensor
+
+        if isinstance(next(model.parameters()), FakeTensor):
+            raise PlanError(
+                "model.lora: LoRA configs are not planned yet: peft moves its adapters with Module.to, which torch cannot do to "
+                "parameters on fake tensors. Plan the config without the lora section: its activations are about the same, and its "
+                "gradients and optimizer state (every weight trained) an upper bound"
+            )
         model = add_lora(model, spec.lora)
     if spec.gradientCheckpointing:
         model.gradient_checkpointing_enable()

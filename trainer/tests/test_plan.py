@@ -198,3 +198,11 @@ def test_the_peak_counter_agrees_with_torch_memtracker() -> None:
     (snapshot,) = tracker.get_tracker_snapshot("peak").values()
     theirs = snapshot["Total"] - sum(v for k, v in snapshot.items() if getattr(k, "name", "") in ("PARAM", "GRAD", "BUFFER"))
     assert ours == theirs > 32 * 256 * 4
+
+
+def test_a_lora_config_is_refused_with_what_to_plan_instead() -> None:
+    raw = json.loads(TINY.read_text())
+    raw["model"]["lora"] = {"r": 8}
+    experiment = experiment_from_dict(raw, TINY)
+    with pytest.raises(plan.PlanError, match="without the lora section"):
+        plan.plan(experiment, "ppo", 80)
