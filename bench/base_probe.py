@@ -1,14 +1,20 @@
-"""What a base checkpoint can do: greedy answers on held-out corpus examples and on GP-L prompts.
+"""What a base checkpoint can do: greedy answers on held-out corpus examples and on GP-L (or V-IRL-L) prompts.
 
-    .venv/bin/python bench/base_probe.py [CHECKPOINT ...] [--n 64]
+    .venv/bin/python bench/base_probe.py [CHECKPOINT ...] [--n 64] [--task gp-l|virl-l]
 
-CHECKPOINT: a model folder (default: the published embedded:gp-base). For each, one table:
+CHECKPOINT: a model folder (default: the published embedded:gp-base, or embedded:virl-base
+with `--task virl-l`). For each, one table:
   - held-out corpus examples (indices from HELD_OUT, past any recipe's corpus), per task of
-    ptlab.corpus: the trained answer exactly; for make-target, whether the formula uses the
-    given numbers once each and whether it reaches the target;
+    the base's corpus (GeneralPoints' tasks, or V-IRL's): the trained answer exactly; for
+    make-target, whether the formula uses the given numbers once each and whether it reaches
+    the target; for V-IRL's tasks, whether the strict verifier accepts the answer's action;
   - GP-L prompts, ID (J, Q, K count 10) and the OOD rule (11, 12, 13, a face card in every
     hand), hands from PROBE_SEED on (not the evaluation's seeds, 1234 and 99): the cards
-    copied, the numbers right (the rule read), the formula using each number once, solved.
+    copied, the numbers right (the rule read), the formula using each number once, solved;
+  - V-IRL-L (`--task virl-l`): every position of routes drawn by seeds from PROBE_SEED on the
+    demo's nyc routes, with the expert's history, ID (absolute directions) and OOD (relative):
+    the action right (the strict verifier) at turns, forward points and the stop, the
+    observation copied, the instruction sentence right.
 Greedy decoding, batches of 32, on the CPU. docs/base-model.md reports these numbers.
 """
 
@@ -43,10 +49,10 @@ def numbers_in(text: str) -> list[int]:
     return sorted(int(n) for n in re.findall(r"\d+", text))
 
 
-def corpus_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
-    from ptlab import corpus
+def corpus_rows(model: Any, tokenizer: Any, n: int, task_set: str = "gp-l") -> list[tuple[str, str]]:
+    from ptlab import corpus, corpus_virl
 
-    tasks = list(corpus.TASKS)
+    tasks = [task for task in corpus.TASKS if (task in corpus_virl.TASKS) == (task_set == "virl-l")]
     share, rest = divmod(1000, len(tasks))
     every_task = tuple((task, share + (i < rest)) for i, task in enumerate(tasks))
     by_task: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
@@ -63,6 +69,8 @@ def corpus_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
         rows.append((f"{task}: the answer exactly", f"{exact}/{n}"))
         if task in ("card-puzzle", "revision", "twenty-four"):
             rows.append((f"{task}: a right answer (the strict verifier)", f"{sum(map(verified, examples, answers))}/{n}"))
+        if task in corpus_virl.TASKS:
+            rows.append((f"{task}: the action right (the strict verifier)", f"{sum(map(navigation_verified, examples, answers))}/{n}"))
         if task == "make-target":
             once = reached = 0
             for answer, example in zip(answers, examples):
@@ -85,6 +93,48 @@ def verified(example: dict[str, Any], answer: str) -> bool:
     cards = re.findall(r"'([^']+)'", re.search(r"Cards: (\[.*\])", prompt).group(1))
     values = [int(v) for v in re.search(r'"number": \[([^\]]*)\]', expected).group(1).split(", ")]
     return gp.verify_strict(gp.GeneralPointsConfig(target=target), gp.Hand(cards, ["spades"] * 4, values, ()), answer).reward == gp.CORRECT_REWARD
+
+
+def _fields(text: str) -> dict[str, str]:
+    return dict(re.findall(r'"(current observation|current instruction|action)": "([^"\n]*)"', text))
+
+
+def navigation_verified(example: dict[str, Any], answer: str) -> bool:
+    """A V-IRL corpus answer whose action is the expected one (case and spaces aside, as the strict verifier compares)."""
+    from ptlab.envs import virl
+
+    expected, got = _fields(example["messages"][-1]["content"]).get("action"), _fields(answer).get("action")
+    return got is not None and virl._normalize_action(got) == virl._normalize_action(expected)
+
+
+def virl_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
+    """V-IRL-L on the demo's routes: every position of n routes, the expert's history before it."""
+    from ptlab import demo
+    from ptlab.envs import virl
+
+    environment = {k: v for k, v in demo.VIRL_BASE["environment"].items() if k != "env"}
+    results: dict[str, list[str]] = collections.defaultdict(list)
+    for space in ("absolute", "relative"):
+        config = virl.VirlConfig(**{**environment, "actionSpace": space})
+        make = config.episodes(Path("."))
+        points = [(episode, i) for episode in (make(PROBE_SEED + k) for k in range(n)) for i in range(len(episode.rail))]
+        answers = generate(model, tokenizer, [[{"role": "user", "content": virl.prompt(config, e.route, e.rail, i)}] for e, i in points], 96)
+        counts: collections.Counter = collections.Counter()
+        for (episode, i), answer in zip(points, answers):
+            p = episode.rail[i]
+            kind = "turn" if p.absolute_action.startswith("turn_direction") else "stop" if p.absolute_action == "stop()" else "forward"
+            fields = _fields(answer)
+            counts[kind] += 1
+            counts[f"{kind} right"] += virl.verify_strict(config, p, answer).correct
+            counts["observation"] += fields.get("current observation") == p.observation
+            counts["sentence"] += fields.get("current instruction") == virl.instruction_sentences(episode.route, True)[p.sentence]
+        total = len(points)
+        for kind in ("turn", "forward", "stop"):
+            results[f"{kind}s: the action right"].append(f"{counts[f'{kind} right']}/{counts[kind]}")
+        results["all points: the action right"].append(f"{sum(counts[f'{k} right'] for k in ('turn', 'forward', 'stop'))}/{total}")
+        results["the observation copied"].append(f"{counts['observation']}/{total}")
+        results["the instruction sentence right"].append(f"{counts['sentence']}/{total}")
+    return [(f"V-IRL-L (ID / OOD): {name}", " / ".join(values)) for name, values in results.items()]
 
 
 def gp_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
@@ -110,8 +160,9 @@ def gp_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("checkpoints", nargs="*", help="model folders (default: the published embedded:gp-base)")
-    parser.add_argument("--n", type=int, default=64, help="examples per task and hands per split (default 64)")
+    parser.add_argument("checkpoints", nargs="*", help="model folders (default: the published base of --task)")
+    parser.add_argument("--n", type=int, default=64, help="examples per task and hands (routes) per split (default 64)")
+    parser.add_argument("--task", choices=("gp-l", "virl-l"), default="gp-l", help="gp-l (default): gp-base's corpus and GP-L; virl-l: virl-base's corpus and V-IRL-L")
     args = parser.parse_args(argv)
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -119,14 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     from ptlab import models
 
     torch.manual_seed(0)
-    for folder in args.checkpoints or [str(models.pretrained_path("gp-base"))]:
+    for folder in args.checkpoints or [str(models.pretrained_path("gp-base" if args.task == "gp-l" else "virl-base"))]:
         if not (Path(folder) / "config.json").is_file():
             print(f"base_probe: {folder}: not a model folder (no config.json)", file=sys.stderr)
             return 2
         tokenizer = AutoTokenizer.from_pretrained(folder)
         tokenizer.padding_side = "left"
         model = AutoModelForCausalLM.from_pretrained(folder).eval()
-        rows = corpus_rows(model, tokenizer, args.n) + gp_rows(model, tokenizer, args.n)
+        rows = corpus_rows(model, tokenizer, args.n, args.task) + (gp_rows if args.task == "gp-l" else virl_rows)(model, tokenizer, args.n)
         width = max(len(name) for name, _ in rows)
         print(f"\n{folder}")
         for name, value in rows:

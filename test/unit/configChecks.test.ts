@@ -65,7 +65,7 @@ describe('configChecks', () => {
     assert.match(check(config, nothingExists).find((i) => i.pointer === '/model/name')!.message, /model folder \.\/models\/mine does not exist/);
     config.model.name = 'embedded:huge-lm';
     assert.match(check(config).find((i) => i.pointer === '/model/name')!.message, /unknown embedded model/);
-    for (const name of ['embedded:gp-base', 'embedded:gp-base-init']) {
+    for (const name of ['embedded:gp-base', 'embedded:virl-base', 'embedded:gp-base-init']) {
       config.model.name = name;
       assert.equal(check(config).filter((i) => i.pointer === '/model/name').length, 0, name);
       config.environment.modality = 'vision';

@@ -218,11 +218,15 @@ def _ppo(args: argparse.Namespace) -> int:
 
 
 def _pretrain(args: argparse.Namespace) -> int:
-    """The gp-base recipe as an SFT job (skipped when its run finished), then publish its weights."""
+    """A base's recipe as an SFT job (skipped when its run finished), then publish its weights."""
     import json
 
-    from ptlab.pretrain import PretrainError, publish
+    from ptlab.models import EMBEDDED_PREFIX
+    from ptlab.pretrain import RECIPES, PretrainError, publish
 
+    name = EMBEDDED_PREFIX + args.base
+    args.config = args.config or str(RECIPES[name])
+    args.run_dir = args.run_dir or f"runs/{args.base}"
     manifest = Path(args.run_dir) / "run.json"
     finished = manifest.exists() and json.loads(manifest.read_text(encoding="utf-8"))["status"] == "finished"
     if not finished:
@@ -230,11 +234,11 @@ def _pretrain(args: argparse.Namespace) -> int:
         if code != 0:
             return code
     try:
-        target = publish(Path(args.run_dir), Path(args.publish_to) if args.publish_to else None)
+        target = publish(Path(args.run_dir), Path(args.publish_to) if args.publish_to else None, name)
     except PretrainError as exc:
         print(f"ptlab pretrain: {exc}", file=sys.stderr)
         return 2
-    print(f"ptlab pretrain: embedded:gp-base published to {target}")
+    print(f"ptlab pretrain: {name} published to {target}")
     return 0
 
 
@@ -318,18 +322,20 @@ def build_parser() -> argparse.ArgumentParser:
     launch.add_argument("--job", required=True, choices=["data", "sft", "ppo", "eval", "export"])
     launch.add_argument("--print", action="store_true", help="print the plan as JSON instead of running it")
 
-    from ptlab.pretrain import RECIPE
+    from ptlab.models import EMBEDDED_PREFIX, PRETRAINED
 
+    bases = [name.removeprefix(EMBEDDED_PREFIX) for name in PRETRAINED]
     pretrain = commands.add_parser(
         "pretrain",
-        help="build embedded:gp-base: its recipe as an SFT job on the synthetic corpus, then publish the weights",
-        description="Run the gp-base recipe (an SFT job from embedded:gp-base-init on the pretraining corpus) into RUN_DIR, then publish "
-        "its final checkpoint with a manifest (hashes, corpus, recipe, first losses, time, machine) to ptlab/weights/gp-base.",
+        help="build a pretrained embedded base (gp-base, virl-base): its recipe as an SFT job on the synthetic corpus, then publish the weights",
+        description="Run a base's recipe (an SFT job from embedded:gp-base-init on the pretraining corpus) into RUN_DIR, then publish "
+        "its final checkpoint with a manifest (hashes, corpus, recipe, first losses, time, machine) to ptlab/weights/BASE.",
     )
-    pretrain.add_argument("--config", default=str(RECIPE), help="the recipe (default: examples/gp-base.pretrain.ptlab.json)")
-    pretrain.add_argument("--run-dir", default="runs/gp-base", help="the pretraining run folder (default runs/gp-base)")
+    pretrain.add_argument("--base", choices=bases, default=bases[0], help="which base (default gp-base; its recipe: examples/BASE.pretrain.ptlab.json)")
+    pretrain.add_argument("--config", help="another recipe for the base (default: examples/BASE.pretrain.ptlab.json)")
+    pretrain.add_argument("--run-dir", help="the pretraining run folder (default runs/BASE)")
     pretrain.add_argument("--resume", action="store_true", help="continue the run from its last checkpoint")
-    pretrain.add_argument("--publish-to", help="publish here instead of ptlab/weights/gp-base")
+    pretrain.add_argument("--publish-to", help="publish here instead of ptlab/weights/BASE")
     pretrain.set_defaults(run=_pretrain)
 
     env_server = commands.add_parser(

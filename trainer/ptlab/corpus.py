@@ -27,6 +27,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Callable, Iterator
 
+from ptlab import corpus_virl
 from ptlab.envs import generalpoints as gp
 from ptlab.envs.prng import Rng
 
@@ -231,7 +232,8 @@ def twenty_four(rng: Rng) -> list[dict[str, Any]]:
             return [{"role": "user", "content": card_prompt(rng, cards, faces, GP_TARGET)}, {"role": "assistant", "content": gp.expert_response(hand, found[0])}]
 
 
-TASKS: dict[str, Callable[[Rng], list[dict[str, Any]]]] = {"card-values": card_values, "arithmetic": arithmetic, "make-target": make_target, "card-puzzle": card_puzzle, "revision": revision, "twenty-four": twenty_four}
+# V-IRL's tasks (ptlab.corpus_virl, embedded:virl-base) come after GeneralPoints': a mix's order, and so its corpus, stays as it was
+TASKS: dict[str, Callable[[Rng], list[dict[str, Any]]]] = {"card-values": card_values, "arithmetic": arithmetic, "make-target": make_target, "card-puzzle": card_puzzle, "revision": revision, "twenty-four": twenty_four, **corpus_virl.TASKS}
 
 
 class CorpusMixError(ValueError):

@@ -79,6 +79,63 @@ PPO_RECIPE: dict[str, Any] = {
 }
 
 
+# V-IRL-L (`--task virl-l`): navigation by instructions on the synthetic NYC routes of the
+# paper's preset (examples/virl-l.ptlab.json), ID with absolute directions, OOD with relative
+# ones, from embedded:virl-base (pretrained on the other cities' routes); the strict verifier.
+# An episode is a whole route (about 13 positions, each a model call of about 450 prompt tokens),
+# so an evaluation and a PPO update cost several times GP-L's: fewer episodes per evaluation
+# and per update.
+VIRL_BASE: dict[str, Any] = {
+    "seed": 0,
+    "environment": {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 1000, "seed": 0}}, "actionSpace": "absolute", "maxStraight": 5, "dropRate": 0.5, "modality": "language", "maxVerify": 2, "verifier": "strict"},
+    "model": {"name": "embedded:virl-base", "kind": "causal-lm", "dtype": "fp32", "generateBatch": 128},
+    "evaluation": {
+        "splits": [
+            {"name": "id", "kind": "id", "episodes": 64},
+            {"name": "ood-rule", "kind": "rule-ood", "episodes": 64, "overrides": {"actionSpace": "relative"}},
+        ],
+        "atCheckpoints": True,
+        "seed": 1234,
+        "temperature": 0,
+        "maxNewTokens": 96,
+    },
+    "launcher": {"kind": "local"},
+}
+VIRL_SIZES: dict[str, dict[str, Any]] = {
+    "full": {"examples": 4000, "initSteps": 4, "moreSteps": 60, "ppoUpdates": 16, "episodes": 128, "evalEvery": {"sft": 30, "ppo": 8}, "ppo": {}},
+    "ci": {"examples": 400, "initSteps": 2, "moreSteps": 4, "ppoUpdates": 2, "episodes": 4, "evalEvery": {"sft": 2, "ppo": 1}, "ppo": {"parallelEnvs": 4, "stepsPerUpdate": 8, "miniBatchSize": 8, "microBatchSize": 8}},
+}
+VIRL_PPO_RECIPE: dict[str, Any] = {
+    **PPO_RECIPE,
+    "parallelEnvs": 32, "stepsPerUpdate": 256, "miniBatchSize": 64, "microBatchSize": 16, "maxNewTokens": 96,
+}
+
+
+RULES = {"gp-l": ("face cards 10", "J, Q, K = 11, 12, 13"), "virl-l": ("absolute directions", "relative directions: left, right, slightly left, slightly right")}
+
+
+@dataclass(frozen=True)
+class Task:
+    """A study the demo runs: its environment, base model and evaluation (`base`), its sizes,
+    and the SFT and PPO recipes."""
+
+    name: str
+    title: str
+    base: dict[str, Any]
+    sizes: dict[str, dict[str, Any]]
+    sft: dict[str, Any]
+    ppo: dict[str, Any]
+
+
+TASKS: dict[str, Task] = {
+    task.name: task
+    for task in (
+        Task("gp-l", "GP-L", BASE, SIZES, SFT_RECIPE, PPO_RECIPE),
+        Task("virl-l", "V-IRL-L", VIRL_BASE, VIRL_SIZES, SFT_RECIPE, VIRL_PPO_RECIPE),
+    )
+}
+
+
 @dataclass(frozen=True)
 class Stage:
     name: str
@@ -108,35 +165,36 @@ def stages(seeds: int = 1) -> tuple[Stage, ...]:
     )
 
 
-def experiment_configs(out: Path, size: str, seeds: int = 1) -> dict[str, dict[str, Any]]:
+def experiment_configs(out: Path, size: str, seeds: int = 1, task: str = "gp-l") -> dict[str, dict[str, Any]]:
     """The study's experiment configs, paths relative to their folder: Init, and each training
     seed's SFT and PPO runs from it (seed k > 0 differs from seed 0 in `seed` alone, and leaves
     Init's evaluation to seed 0's SFT run)."""
-    s = SIZES[size]
+    study = TASKS[task]
+    base, s = study.base, study.sizes[size]
     init_checkpoint = "../sft-init/checkpoints/final"
 
     def config(name: str, description: str, **parts: Any) -> dict[str, Any]:
-        value = copy.deepcopy(BASE)
-        value["name"] = f"demo-{name}"
+        value = copy.deepcopy(base)
+        value["name"] = f"demo-{name}" if task == "gp-l" else f"demo-{task}-{name}"
         value["description"] = description
         for split in value["evaluation"]["splits"]:
             split["episodes"] = s["episodes"]
         value.update(parts)
         return value
 
-    sft_eval = {**copy.deepcopy(BASE["evaluation"]), "everySteps": s["evalEvery"]["sft"]}
-    ppo_eval = {**copy.deepcopy(BASE["evaluation"]), "everySteps": s["evalEvery"]["ppo"], "atStart": False}  # Init: the SFT run's step 0
+    sft_eval = {**copy.deepcopy(base["evaluation"]), "everySteps": s["evalEvery"]["sft"]}
+    ppo_eval = {**copy.deepcopy(base["evaluation"]), "everySteps": s["evalEvery"]["ppo"], "atStart": False}  # Init: the SFT run's step 0
     for evaluation in (sft_eval, ppo_eval):
         for split in evaluation["splits"]:
             split["episodes"] = s["episodes"]
     data = {"examples": s["examples"], "trajectories": "optimal"}
-    init_sft = {**SFT_RECIPE, "data": data, "steps": s["initSteps"], "learningRate": 0.0003, "schedule": "constant", "warmupRatio": 0}
-    more_sft = {**SFT_RECIPE, "init": init_checkpoint, "data": data, "steps": s["moreSteps"], "learningRate": 0.0003, "warmupRatio": 0}
-    ppo = {**PPO_RECIPE, **s["ppo"], "init": init_checkpoint, "updates": s["ppoUpdates"]}
+    init_sft = {**study.sft, "data": data, "steps": s["initSteps"], "learningRate": 0.0003, "schedule": "constant", "warmupRatio": 0}
+    more_sft = {**study.sft, "init": init_checkpoint, "data": data, "steps": s["moreSteps"], "learningRate": 0.0003, "warmupRatio": 0}
+    ppo = {**study.ppo, **s["ppo"], "init": init_checkpoint, "updates": s["ppoUpdates"]}
     configs = {
         # the Init baseline is step 0 of the SFT run below, evaluated once
-        "sft-init.ptlab.json": {k: v for k, v in config("sft-init", "Init: brief SFT of the pretrained base on GP-L (face cards 10).", sft=init_sft).items() if k != "evaluation"},
-        "sft-more.ptlab.json": config("sft", "SFT from Init on the ID rule; evaluated on ID and the OOD rule (J, Q, K = 11, 12, 13).", sft=more_sft, evaluation=sft_eval),
+        "sft-init.ptlab.json": {k: v for k, v in config("sft-init", f"Init: brief SFT of the pretrained base on {study.title} ({RULES[task][0]}).", sft=init_sft).items() if k != "evaluation"},
+        "sft-more.ptlab.json": config("sft", f"SFT from Init on the ID rule; evaluated on ID and the OOD rule ({RULES[task][1]}).", sft=more_sft, evaluation=sft_eval),
         "ppo.ptlab.json": config("rl", "PPO from Init with the verifier's rewards and sequential revision; evaluated like the SFT run.", ppo=ppo, evaluation=ppo_eval),
     }
     for seed in range(1, seeds):
@@ -149,9 +207,9 @@ def experiment_configs(out: Path, size: str, seeds: int = 1) -> dict[str, dict[s
     return configs
 
 
-def write_configs(out: Path, size: str, seeds: int = 1) -> Path:
+def write_configs(out: Path, size: str, seeds: int = 1, task: str = "gp-l") -> Path:
     folder = out / "configs"
-    for name, value in experiment_configs(out, size, seeds).items():
+    for name, value in experiment_configs(out, size, seeds, task).items():
         atomic_write_text(folder / name, json.dumps(value, indent=2) + "\n")
     return folder
 
@@ -244,14 +302,16 @@ class Progress:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ptlab.demo", description="The GP-L SFT-vs-RL study from the embedded pretrained base (CPU).")
-    parser.add_argument("--out", default="runs/demo", help="folder for the study's runs (default runs/demo)")
+    parser = argparse.ArgumentParser(prog="python -m ptlab.demo", description="The paper's SFT-vs-RL study on GP-L (or V-IRL-L) from an embedded pretrained base (CPU).")
+    parser.add_argument("--task", choices=sorted(TASKS), default="gp-l", help="gp-l (default): GeneralPoints from embedded:gp-base; virl-l: V-IRL navigation from embedded:virl-base")
+    parser.add_argument("--out", help="folder for the study's runs (default runs/demo, runs/demo-virl-l for V-IRL-L)")
     parser.add_argument("--size", choices=sorted(SIZES), default="full", help="full: the README's demo; ci: every stage, tiny sizes")
     parser.add_argument("--seeds", type=int, choices=range(1, 9), default=1, metavar="N", help="training seeds per arm, 1-8 (default 1): each adds an SFT and a PPO run from the same Init; the report averages the effects over them")
     args = parser.parse_args(argv)
-    out = Path(args.out).resolve()
-    configs = write_configs(out, args.size, args.seeds)
-    print(f"GP-L, SFT vs RL, from embedded:gp-base ({args.size}, {args.seeds} training seed{'s' if args.seeds > 1 else ''} per arm); runs in {out}", flush=True)
+    out = Path(args.out or ("runs/demo" if args.task == "gp-l" else f"runs/demo-{args.task}")).resolve()
+    configs = write_configs(out, args.size, args.seeds, args.task)
+    study = TASKS[args.task]
+    print(f"{study.title}, SFT vs RL, from {study.base['model']['name']} ({args.size}, {args.seeds} training seed{'s' if args.seeds > 1 else ''} per arm); runs in {out}", flush=True)
     started = time.monotonic()
     plan = stages(args.seeds)
     for index, stage in enumerate(plan, start=1):

@@ -12,6 +12,9 @@ template that places images) that AutoProcessor / AutoModelForImageTextToText lo
 (GP_BASE) with tiny-lm's tokenizer, pretrained by `python -m ptlab pretrain` from
 `embedded:gp-base-init` (its random weights, built like tiny-lm) on the synthetic corpus of
 ptlab/corpus.py; its weights ship in ptlab/weights/gp-base with their manifest.
+`embedded:virl-base` is the same for V-IRL-L: the same architecture and tokenizer from the
+same random weights, pretrained on the corpus's V-IRL tasks (ptlab/corpus_virl.py), shipped
+in ptlab/weights/virl-base.
 """
 
 from __future__ import annotations
@@ -74,6 +77,8 @@ TINY_LM = {
 
 GP_BASE_INIT = "embedded:gp-base-init"
 GP_BASE = "embedded:gp-base"
+VIRL_BASE = "embedded:virl-base"
+PRETRAINED = (GP_BASE, VIRL_BASE)  # shipped in WEIGHTS_DIR, each built by `python -m ptlab pretrain --base NAME` from GP_BASE_INIT
 GP_BASE_LM = {**TINY_LM, "hidden_size": 192, "intermediate_size": 512, "num_hidden_layers": 6, "num_attention_heads": 6, "num_key_value_heads": 2}
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 MANIFEST = "ptlab-pretrained.json"
@@ -218,7 +223,7 @@ def build_embedded(name: str, target: Path, seed: int = 0) -> Path:
     _quiet_transformers()
     builders = {"embedded:tiny-lm": _tiny_lm, TINY_VLM_NAME: _tiny_vlm, GP_BASE_INIT: _gp_base_init}
     if name not in builders:
-        raise ValueError(f"model.name: unknown embedded model {name!r}; available: {', '.join([*builders, GP_BASE])}")
+        raise ValueError(f"model.name: unknown embedded model {name!r}; available: {', '.join([*builders, *PRETRAINED])}")
     model, tokenizer = builders[name](seed)
     return write_model_folder(model, tokenizer, target, {"name": name, "version": EMBEDDED_VERSION, "seed": seed}, "ptlab-embedded.json")
 
@@ -249,8 +254,8 @@ def write_model_folder(model: Any, encoder: Any, target: Path, marker: dict[str,
 
 
 def embedded_path(name: str) -> Path:
-    """The embedded model's folder, built on first use (gp-base: shipped with the package)."""
-    if name == GP_BASE:
+    """The embedded model's folder, built on first use (the pretrained bases: shipped with the package)."""
+    if name in PRETRAINED:
         return pretrained_path(name)
     target = cache_dir() / "embedded" / f"{name.removeprefix(EMBEDDED_PREFIX)}-{_spec_hash(name)}"
     if not (target / "ptlab-embedded.json").exists():
@@ -262,7 +267,7 @@ def pretrained_path(name: str) -> Path:
     """A pretrained embedded model's shipped folder; an error saying how to rebuild it when absent."""
     folder = WEIGHTS_DIR / name.removeprefix(EMBEDDED_PREFIX)
     if not (folder / MANIFEST).is_file():
-        raise ModelFamilyError(f"model.name {name!r}: its weights are not in this installation ({folder}); rebuild them with `python -m ptlab pretrain` (docs/base-model.md)")
+        raise ModelFamilyError(f"model.name {name!r}: its weights are not in this installation ({folder}); rebuild them with `python -m ptlab pretrain --base {name.removeprefix(EMBEDDED_PREFIX)}` (docs/base-model.md)")
     return folder
 
 

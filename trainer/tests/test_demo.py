@@ -26,3 +26,22 @@ def test_the_stages_run_init_then_each_seed_s_arms_then_seed_0_s_exports():
     assert [(s.name, s.job) for s in demo.stages()] == [("sft-init", "sft"), ("sft-more", "sft"), ("ppo", "ppo"), ("sft-more", "export"), ("ppo", "export")]
     assert [(s.name, s.job) for s in demo.stages(2)] == [("sft-init", "sft"), ("sft-more", "sft"), ("ppo", "ppo"), ("sft-more-seed1", "sft"), ("ppo-seed1", "ppo"), ("sft-more", "export"), ("ppo", "export")]
     assert all(s.config == f"{s.name}.ptlab.json" for s in demo.stages(3))
+
+
+def test_the_virl_l_study_is_gp_l_s_plan_on_v_irl_l_from_virl_base():
+    """`--task virl-l`: the same stages and arms, on the V-IRL-L preset's routes (nyc), ID with
+    absolute directions and OOD with relative ones, from embedded:virl-base; each config valid."""
+    from ptlab.corpus_virl import EVALUATION_CITY
+
+    for size in ("full", "ci"):
+        configs = demo.experiment_configs(Path("."), size, seeds=2, task="virl-l")
+        assert sorted(configs) == sorted(demo.experiment_configs(Path("."), size, seeds=2))
+        for name, config in configs.items():
+            experiment_from_dict(config)
+            assert config["model"]["name"] == "embedded:virl-base" and config["name"].startswith("demo-virl-l-")
+            assert config["environment"]["env"] == "virl" and config["environment"]["actionSpace"] == "absolute"
+            assert config["environment"]["routes"]["synthetic"]["city"] == EVALUATION_CITY
+            if "evaluation" in config:
+                splits = {s["kind"]: s for s in config["evaluation"]["splits"]}
+                assert splits["rule-ood"]["overrides"] == {"actionSpace": "relative"} and "overrides" not in splits["id"]
+        assert configs["ppo.ptlab.json"]["ppo"]["init"] == configs["sft-more.ptlab.json"]["sft"]["init"] == "../sft-init/checkpoints/final"

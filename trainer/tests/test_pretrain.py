@@ -1,6 +1,8 @@
-"""embedded:gp-base: its synthetic corpus (deterministic, right, never GeneralPoints' target),
-its published weights (intact, the size the issue allows) and its recipe (the first steps
-reproduce the published run's losses on the same corpus)."""
+"""The pretrained bases: embedded:gp-base's synthetic corpus (deterministic, right, never
+GeneralPoints' target), embedded:virl-base's (V-IRL-L's prompt on other cities' routes, the
+experts' answers under the stated action space), their published weights (intact, the size the
+issue allows) and their recipes (the first steps reproduce the published run's losses on the
+same corpus)."""
 
 import json
 import os
@@ -16,8 +18,6 @@ import pytest
 
 from ptlab import corpus, models
 from ptlab.envs import generalpoints as gp
-
-GP_BASE = models.WEIGHTS_DIR / "gp-base"
 
 
 def test_the_corpus_is_a_pure_function_of_seed_and_index():
@@ -136,30 +136,33 @@ def test_gp_base_without_its_weights_names_the_command_that_builds_them(tmp_path
         models.resolve_model_path("embedded:gp-base")
 
 
-def test_the_published_gp_base_is_intact_and_loads():
+@pytest.mark.parametrize("base", ["gp-base", "virl-base"])
+def test_the_published_base_is_intact_and_loads(base):
     from ptlab import pretrain
 
-    manifest = json.loads((GP_BASE / models.MANIFEST).read_text())
-    assert pretrain.verify(GP_BASE) == []
-    assert (GP_BASE / "model.safetensors").stat().st_size <= 25 * 2**20
+    folder = models.WEIGHTS_DIR / base
+    manifest = json.loads((folder / models.MANIFEST).read_text())
+    assert manifest["name"] == f"embedded:{base}" and pretrain.verify(folder) == []
+    assert (folder / "model.safetensors").stat().st_size <= 25 * 2**20
     from ptlab.config import Model
 
-    model, _ = models.load(Model(name="embedded:gp-base", dtype="fp32"), "cpu")
+    model, _ = models.load(Model(name=f"embedded:{base}", dtype="fp32"), "cpu")
     assert models.parameter_count(model) == manifest["parameters"]
-    # 24 is never a target unless the mix asks for the 24 game (under face rules the evaluation never uses)
-    assert manifest["corpus"]["excludedTarget"] == (None if manifest["corpus"]["mix"].get("twenty-four") else 24)
+    if base == "gp-base":  # 24 is never a target unless the mix asks for the 24 game (under face rules the evaluation never uses)
+        assert manifest["corpus"]["excludedTarget"] == (None if manifest["corpus"]["mix"].get("twenty-four") else 24)
     assert len(manifest["firstLosses"]) == pretrain.FIRST_STEPS
 
 
-def test_the_recipe_reproduces_the_published_corpus_and_first_steps(tmp_path, ptlab_cache):
+@pytest.mark.parametrize("base", ["gp-base", "virl-base"])
+def test_the_recipe_reproduces_the_published_corpus_and_first_steps(tmp_path, ptlab_cache, base):
     """The recipe run again from scratch (cancelled after its first steps): the same corpus file
     byte for byte, and the same losses as the published run's first steps."""
     from ptlab import pretrain
 
-    manifest = json.loads((GP_BASE / models.MANIFEST).read_text())
-    run = tmp_path / "gp-base"
+    manifest = json.loads((models.WEIGHTS_DIR / base / models.MANIFEST).read_text())
+    run = tmp_path / base
     env = {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache)}
-    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(pretrain.RECIPE), "--run-dir", str(run)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(pretrain.RECIPES[f"embedded:{base}"]), "--run-dir", str(run)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 600
     while not ((run / "metrics.jsonl").exists() and len((run / "metrics.jsonl").read_text().splitlines()) >= 2):
         assert process.poll() is None and time.time() < deadline, process.stderr.read() if process.poll() is not None else "no second step in time"
@@ -169,3 +172,85 @@ def test_the_recipe_reproduces_the_published_corpus_and_first_steps(tmp_path, pt
     assert pretrain.sha256(run / "sft.jsonl") == manifest["corpus"]["sha256"]
     losses = [r["metrics"]["train/loss"] for r in pretrain.train_records(run)]
     assert len(losses) >= 2 and losses == pytest.approx(manifest["firstLosses"][: len(losses)], rel=1e-4)
+
+
+# ---------------------------------------------------------------- embedded:virl-base's corpus
+
+VIRL_MIX = {"navigation": 800, "navigation-revision": 200}
+
+
+def _exact_action(convention, action: str) -> str:
+    """A convention's action in V-IRL's own names."""
+    for name, exact in ((convention.forward, "forward()"), (convention.stop, "stop()")):
+        if action == name:
+            return exact
+    return action.replace(f"{convention.turn}(", "turn_direction(", 1)
+
+
+def test_virl_corpus_answers_are_the_experts_under_the_stated_action_space():
+    """Each navigation example is V-IRL-L's prompt at a point of a route, renamed to its
+    convention's action names, and the expert's answer, which the strict verifier accepts once
+    its action is written in V-IRL's names; the action space it states is the one the answer
+    and the history use."""
+    from ptlab import corpus_virl
+    from ptlab.envs import virl
+    from ptlab.envs.prng import Rng
+
+    kinds = set()
+    for seed in range(400):
+        s = corpus_virl.situation(Rng(seed))
+        assert corpus_virl.navigation(Rng(seed)) == [{"role": "user", "content": s.prompt()}, {"role": "assistant", "content": s.answer()}]
+        c = s.convention
+        prompt, answer = s.prompt(), s.answer()
+        action = re.search(r'"action": "([^"]*)"', answer).group(1)
+        assert virl.verify_strict(s.config, s.rail[s.position], answer.replace(action, _exact_action(c, action))).correct
+        assert f'"{c.forward}": indicates moving forward one step' in prompt and f'"{c.turn}(x)"' in prompt and f'"{c.stop}": indicates' in prompt
+        listed = virl.ABSOLUTE if c.space == "absolute" else virl.RELATIVE
+        assert str(list(listed)) in prompt
+        if c.exact:
+            assert prompt == virl.prompt(s.config, s.route, s.rail, s.position) and answer == virl.expert_response(s.config, s.route, s.rail, s.position)
+        else:
+            assert not re.search(r"turn_direction|(?<!\w)forward\(\)|(?<!\w)stop\(\)", prompt + answer)
+        kinds.add((c.space, c.exact))
+    assert kinds == {("absolute", True), ("relative", True), ("absolute", False), ("relative", False)}
+
+
+def test_virl_corpus_never_visits_the_evaluation_city_and_revisions_train_only_the_right_answer():
+    """No example's route is in nyc (the city V-IRL-L's presets and demo train and evaluate on);
+    a revision's first answer is context (not trained) that the strict verifier rejects, with
+    its message as the environment's failure turn."""
+    from ptlab import corpus_virl
+    from ptlab.envs import cities
+
+    nyc = cities.CITIES["nyc"]
+    names = set(nyc.places) | set(nyc.streets)
+    others = {n for city, style in cities.CITIES.items() if city != "nyc" for n in (*style.places, *style.streets)}
+    assert corpus_virl.EVALUATION_CITY == "nyc" and "nyc" not in corpus_virl.CORPUS_CITIES
+    tasks = []
+    for example in corpus.corpus(5, 600, VIRL_MIX):
+        messages, task = example["messages"], example["meta"]["task"]
+        tasks.append(task)
+        prompt = messages[0]["content"]
+        assert not any(name in prompt for name in names - others), prompt
+        assert messages[-1]["role"] == "assistant" and messages[-1].get("train", True)
+        if task == "navigation-revision":
+            wrong, failure = messages[1], messages[2]
+            assert wrong["train"] is False and failure["content"].startswith("You failed this trial because ")
+            assert wrong["content"] != messages[-1]["content"]
+        else:
+            assert len(messages) == 2
+    assert 0.7 < tasks.count("navigation") / len(tasks) < 0.9
+    assert list(corpus.corpus(5, 50, VIRL_MIX)) == list(corpus.corpus(5, 50, VIRL_MIX))
+
+
+def test_every_pretrained_base_has_a_recipe_and_pretrain_names_it(tmp_path, monkeypatch):
+    from ptlab import pretrain
+    from ptlab.config import load_experiment
+
+    assert set(pretrain.RECIPES) == {"embedded:gp-base", "embedded:virl-base"}
+    virl_recipe = load_experiment(pretrain.RECIPES["embedded:virl-base"])
+    assert virl_recipe.sft.data.source == "pretraining-corpus" and set(virl_recipe.sft.data.mix) == set(VIRL_MIX)
+    assert virl_recipe.model.name == "embedded:gp-base-init"
+    monkeypatch.setattr(models, "WEIGHTS_DIR", tmp_path)
+    with pytest.raises(models.ModelFamilyError, match=r"embedded:virl-base.*not in this installation.*python -m ptlab pretrain --base virl-base"):
+        models.resolve_model_path("embedded:virl-base")

@@ -22,8 +22,8 @@ export type PathExists = (path: string) => boolean;
 
 type Json = Record<string, unknown>;
 
-const EMBEDDED_MODELS = ['embedded:tiny-lm', 'embedded:tiny-vlm', 'embedded:gp-base', 'embedded:gp-base-init'];
-const EMBEDDED_TEXT_MODELS = ['embedded:tiny-lm', 'embedded:gp-base', 'embedded:gp-base-init'];
+const EMBEDDED_MODELS = ['embedded:tiny-lm', 'embedded:tiny-vlm', 'embedded:gp-base', 'embedded:virl-base', 'embedded:gp-base-init'];
+const EMBEDDED_TEXT_MODELS = ['embedded:tiny-lm', 'embedded:gp-base', 'embedded:virl-base', 'embedded:gp-base-init'];
 const VISUAL_KEYS = new Set(['suits', 'modality', 'panoramas']);
 /** How an episode is scored, not which variant it is: an OOD split changing only these is still ID. */
 const PROTOCOL_KEYS = new Set(['maxVerify', 'verifier']);

@@ -299,7 +299,7 @@ export interface SyntheticCity {
  */
 export interface Model {
   /**
-   * `embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` (pretrained by the project, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (its random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.
+   * `embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` or `embedded:virl-base` (pretrained by the project for GeneralPoints and V-IRL, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (their random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.
    */
   name: string;
   /**
@@ -381,7 +381,7 @@ export interface Sft {
      */
     wrongAttempts?: number;
     /**
-     * `pretraining-corpus` only: each task's share of the corpus in thousandths, adding up to 1000 (default: card-values 150, arithmetic 200, make-target 150, card-puzzle 350, revision 150). `twenty-four` is the 24 game in GeneralPoints' format under face rules other than the evaluation's two (docs/base-model.md).
+     * `pretraining-corpus` only: each task's share of the corpus in thousandths, adding up to 1000 (default: card-values 150, arithmetic 200, make-target 150, card-puzzle 350, revision 150). `twenty-four` is the 24 game in GeneralPoints' format under face rules other than the evaluation's two (docs/base-model.md); `navigation` and `navigation-revision` are V-IRL-L's prompt on routes of cities other than the evaluation's, under several action-space conventions (embedded:virl-base's corpus).
      */
     mix?: {
       'card-values'?: number;
@@ -390,6 +390,8 @@ export interface Sft {
       'card-puzzle'?: number;
       revision?: number;
       'twenty-four'?: number;
+      navigation?: number;
+      'navigation-revision'?: number;
     };
   };
   /**

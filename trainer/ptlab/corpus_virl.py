@@ -1,0 +1,152 @@
+"""The V-IRL tasks of the synthetic pretraining corpus: what `embedded:virl-base` learns
+(docs/base-model.md), the stand-in for what a pretrained LLM brings to V-IRL-L.
+
+A pretrained instruction model reads route instructions, keeps track of where it is from an
+observation and action history, and acts in whatever action space the prompt states, compass
+directions or turns relative to its heading. These tasks teach that, and nothing of the
+evaluation:
+  - navigation           V-IRL-L's prompt word for word (the reference's task text, a route's
+                         instruction, the observation and action history), at a random point
+                         of a random route, answered with the expert's JSON; the action space
+                         is one of several conventions (below);
+  - navigation-revision  the same with a wrong first answer (context, not trained:
+                         `"train": false`), the strict verifier's message as the environment
+                         sends it, then the right answer.
+Routes come from the synthetic cities other than `nyc`, the city the V-IRL-L presets and the
+demo train and evaluate on (ptlab.envs.cities), each example a route of its own, so no episode
+of the evaluation (ID or OOD, any seed) is in the corpus. The conventions: the two action
+spaces of the paper word for word (`turn_direction` with compass directions, V-IRL-L's ID
+space, or with left / right / slightly left / slightly right, its OOD space), a quarter of the
+examples each, and in the other half the same two kinds of direction under other action names
+(`turn_to(x)`, `face(x)`, `move_forward()`, `arrive()`, ...), so that what the model learns is
+to read the action space it is given, as the gp-base corpus states face-card rules in varied
+wording and values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ptlab.envs import cities, virl
+from ptlab.envs.prng import Rng
+
+EVALUATION_CITY = "nyc"  # the city of examples/virl-l.ptlab.json and the V-IRL-L demo
+CORPUS_CITIES = tuple(name for name in cities.CITIES if name != EVALUATION_CITY)
+EXACT = ("turn_direction", "forward()", "stop()")
+TURN_NAMES = ("turn_to", "face", "rotate", "head")
+FORWARD_NAMES = ("move_forward()", "go()", "step()", "walk()")
+STOP_NAMES = ("arrive()", "finish()", "halt()", "end()")
+
+
+@dataclass(frozen=True)
+class Convention:
+    """An action space: which directions a turn names (`virl` action space `absolute` or
+    `relative`) and the action names; EXACT names are V-IRL's own."""
+
+    space: str
+    turn: str
+    forward: str
+    stop: str
+
+    @property
+    def exact(self) -> bool:
+        return (self.turn, self.forward, self.stop) == EXACT
+
+    def rename(self, text: str) -> str:
+        """V-IRL text with its action names replaced by this convention's."""
+        if self.exact:
+            return text
+        return text.replace("turn_direction(", f"{self.turn}(").replace("forward()", self.forward).replace("stop()", self.stop)
+
+
+def convention(rng: Rng) -> Convention:
+    """Half the examples one of the paper's two action spaces word for word; half the same
+    directions under other action names."""
+    kind = rng.below(4)
+    space = "absolute" if kind % 2 == 0 else "relative"
+    if kind < 2:
+        return Convention(space, *EXACT)
+    return Convention(space, TURN_NAMES[rng.below(len(TURN_NAMES))], FORWARD_NAMES[rng.below(len(FORWARD_NAMES))], STOP_NAMES[rng.below(len(STOP_NAMES))])
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A point on a route, as an episode would reach it."""
+
+    config: virl.VirlConfig
+    route: virl.Route
+    rail: list[virl.Position]
+    position: int
+    convention: Convention
+
+    def prompt(self) -> str:
+        return self.convention.rename(virl.prompt(self.config, self.route, self.rail, self.position))
+
+    def answer(self) -> str:
+        return self.convention.rename(virl.expert_response(self.config, self.route, self.rail, self.position))
+
+
+def situation(rng: Rng) -> Situation:
+    """A fresh route of a corpus city, its expert rail (its own straight lengths and drop
+    rate) and a point on it, under a convention."""
+    city = CORPUS_CITIES[rng.below(len(CORPUS_CITIES))]
+    raw = cities.generate_route(cities.CITIES[city], rng, f"corpus-{city}")
+    route = virl.parse_routes([raw], "corpus")[0]
+    chosen = convention(rng)
+    config = virl.VirlConfig(routes={"synthetic": {"city": city}}, actionSpace=chosen.space, maxStraight=rng.between(0, 5), dropRate=0.5, verifier="strict")
+    rail = virl.build_rail(route, config, rng)
+    return Situation(config, route, rail, rng.below(len(rail)), chosen)
+
+
+def navigation(rng: Rng) -> list[dict[str, Any]]:
+    s = situation(rng)
+    return [{"role": "user", "content": s.prompt()}, {"role": "assistant", "content": s.answer()}]
+
+
+def wrong_answer(rng: Rng, s: Situation) -> str:
+    """An answer of the kinds a model gets wrong (in V-IRL's own action names): a turn to
+    another direction of the space, a turn in the other kind of direction, a forward() where a
+    turn is due or the reverse, an early stop(), a wrong claim about the intersection, or no
+    action at all."""
+    p = s.rail[s.position]
+    directions = virl.ABSOLUTE if s.config.actionSpace == "absolute" else virl.RELATIVE
+    others = virl.RELATIVE if s.config.actionSpace == "absolute" else virl.ABSOLUTE
+    expert = p.action(s.config.actionSpace)
+    observation = p.observation
+    kind = rng.below(6)
+    if kind == 0:
+        action = f"turn_direction({directions[rng.below(len(directions))]})"
+    elif kind == 1:
+        action = f"turn_direction({others[rng.below(len(others))]})"
+    elif kind == 2:
+        action = "forward()" if expert != "forward()" else f"turn_direction({directions[rng.below(len(directions))]})"
+    elif kind == 3:
+        action = "stop()" if expert != "stop()" else "forward()"
+    elif kind == 4:  # the intersection misread, and the action with it
+        action = "forward()" if expert != "forward()" else f"turn_direction({directions[rng.below(len(directions))]})"
+        observation = f"{p.landmark}; " if p.at_intersection else f"{p.landmark}; {virl.AT_INTERSECTION}"
+    else:
+        return '\n{\n  "current observation": "' + observation + '",\n}'
+    sentence = virl.instruction_sentences(s.route, True)[p.sentence]
+    return f'\n{{\n  "current observation": "{observation}",\n  "current instruction": "{sentence}",\n  "action": "{action}",\n}}'
+
+
+def navigation_revision(rng: Rng) -> list[dict[str, Any]]:
+    """A wrong first answer with the strict verifier's message (its failure turn, as the
+    environment appends it), then the expert's answer."""
+    while True:
+        s = situation(rng)
+        wrong = wrong_answer(rng, s)
+        verdict = virl.verify_strict(s.config, s.rail[s.position], wrong)
+        if not verdict.correct:
+            break
+    return [
+        {"role": "user", "content": s.prompt()},
+        {"role": "assistant", "content": s.convention.rename(wrong), "train": False},
+        {"role": "user", "content": f"You failed this trial because {verdict.message}"},
+        {"role": "assistant", "content": s.answer()},
+    ]
+
+
+TASKS = {"navigation": navigation, "navigation-revision": navigation_revision}
