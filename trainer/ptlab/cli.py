@@ -328,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     pretrain = commands.add_parser(
         "pretrain",
         help="build a pretrained embedded base (gp-base, virl-base): its recipe as an SFT job on the synthetic corpus, then publish the weights",
-        description="Run a base's recipe (an SFT job from embedded:gp-base-init on the pretraining corpus) into RUN_DIR, then publish "
+        description="Run a base's recipe (an SFT job on the pretraining corpus) into RUN_DIR, then publish "
         "its final checkpoint with a manifest (hashes, corpus, recipe, first losses, time, machine) to ptlab/weights/BASE.",
     )
     pretrain.add_argument("--base", choices=bases, default=bases[0], help="which base (default gp-base; its recipe: examples/BASE.pretrain.ptlab.json)")

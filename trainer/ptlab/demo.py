@@ -308,9 +308,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(SIZES), default="full", help="full: the README's demo; ci: every stage, tiny sizes")
     parser.add_argument("--seeds", type=int, choices=range(1, 9), default=1, metavar="N", help="training seeds per arm, 1-8 (default 1): each adds an SFT and a PPO run from the same Init; the report averages the effects over them")
     args = parser.parse_args(argv)
+    study = TASKS[args.task]
+    from ptlab.models import ModelFamilyError, resolve_model_path
+
+    try:
+        resolve_model_path(study.base["model"]["name"])  # a base not in this installation: say how to build it before any stage starts
+    except ModelFamilyError as exc:
+        print(f"demo: {exc}", file=sys.stderr)
+        return 2
     out = Path(args.out or ("runs/demo" if args.task == "gp-l" else f"runs/demo-{args.task}")).resolve()
     configs = write_configs(out, args.size, args.seeds, args.task)
-    study = TASKS[args.task]
     print(f"{study.title}, SFT vs RL, from {study.base['model']['name']} ({args.size}, {args.seeds} training seed{'s' if args.seeds > 1 else ''} per arm); runs in {out}", flush=True)
     started = time.monotonic()
     plan = stages(args.seeds)

@@ -12,9 +12,8 @@ template that places images) that AutoProcessor / AutoModelForImageTextToText lo
 (GP_BASE) with tiny-lm's tokenizer, pretrained by `python -m ptlab pretrain` from
 `embedded:gp-base-init` (its random weights, built like tiny-lm) on the synthetic corpus of
 ptlab/corpus.py; its weights ship in ptlab/weights/gp-base with their manifest.
-`embedded:virl-base` is the same for V-IRL-L: the same architecture and tokenizer from the
-same random weights, pretrained on the corpus's V-IRL tasks (ptlab/corpus_virl.py), shipped
-in ptlab/weights/virl-base.
+`embedded:virl-base` is the same for V-IRL-L: gp-base trained further on the corpus's V-IRL
+tasks (ptlab/corpus_virl.py), shipped in ptlab/weights/virl-base.
 """
 
 from __future__ import annotations
@@ -78,7 +77,7 @@ TINY_LM = {
 GP_BASE_INIT = "embedded:gp-base-init"
 GP_BASE = "embedded:gp-base"
 VIRL_BASE = "embedded:virl-base"
-PRETRAINED = (GP_BASE, VIRL_BASE)  # shipped in WEIGHTS_DIR, each built by `python -m ptlab pretrain --base NAME` from GP_BASE_INIT
+PRETRAINED = (GP_BASE, VIRL_BASE)  # shipped in WEIGHTS_DIR, each built by `python -m ptlab pretrain --base NAME` (its recipe in examples/)
 GP_BASE_LM = {**TINY_LM, "hidden_size": 192, "intermediate_size": 512, "num_hidden_layers": 6, "num_attention_heads": 6, "num_key_value_heads": 2}
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 MANIFEST = "ptlab-pretrained.json"

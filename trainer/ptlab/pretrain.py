@@ -2,8 +2,9 @@
 (docs/base-model.md): `embedded:gp-base` (GeneralPoints) or `embedded:virl-base` (V-IRL).
 
 Each base's recipe is an ordinary experiment config, examples/{base}.pretrain.ptlab.json: SFT
-of `embedded:gp-base-init` (GP_BASE's random weights) on the synthetic corpus
-(`sft.data.source: "pretraining-corpus"`, ptlab/corpus.py) with the base's mix of tasks. This
+on the synthetic corpus (`sft.data.source: "pretraining-corpus"`, ptlab/corpus.py) with the
+base's mix of tasks, gp-base's from `embedded:gp-base-init` (GP_BASE's random weights),
+virl-base's from gp-base. This
 command runs that SFT job (resumable like any other: `--resume`), then publishes the final
 checkpoint as ptlab/weights/{base}: the weights, tokenizer and config, and a manifest (MANIFEST) with the
 files' SHA-256, the corpus file's SHA-256, the recipe, the first steps' losses, steps, tokens,

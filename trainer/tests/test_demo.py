@@ -45,3 +45,12 @@ def test_the_virl_l_study_is_gp_l_s_plan_on_v_irl_l_from_virl_base():
                 splits = {s["kind"]: s for s in config["evaluation"]["splits"]}
                 assert splits["rule-ood"]["overrides"] == {"actionSpace": "relative"} and "overrides" not in splits["id"]
         assert configs["ppo.ptlab.json"]["ppo"]["init"] == configs["sft-more.ptlab.json"]["sft"]["init"] == "../sft-init/checkpoints/final"
+
+
+def test_a_study_whose_base_is_not_installed_stops_before_any_stage_and_says_how_to_build_it(tmp_path, monkeypatch, capsys):
+    from ptlab import models
+
+    monkeypatch.setattr(models, "WEIGHTS_DIR", tmp_path / "weights")
+    assert demo.main(["--task", "virl-l", "--size", "ci", "--out", str(tmp_path / "out")]) == 2
+    assert "python -m ptlab pretrain --base virl-base" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -19,6 +19,8 @@ import pytest
 from ptlab import corpus, models
 from ptlab.envs import generalpoints as gp
 
+# the bases whose weights ship: virl-base's recipe does not yet give a base that reads V-IRL-L's prompt (docs/base-model.md)
+SHIPPED = ["gp-base"]
 
 def test_the_corpus_is_a_pure_function_of_seed_and_index():
     assert list(corpus.corpus(7, 300)) == list(corpus.corpus(7, 300))
@@ -136,7 +138,7 @@ def test_gp_base_without_its_weights_names_the_command_that_builds_them(tmp_path
         models.resolve_model_path("embedded:gp-base")
 
 
-@pytest.mark.parametrize("base", ["gp-base", "virl-base"])
+@pytest.mark.parametrize("base", SHIPPED)
 def test_the_published_base_is_intact_and_loads(base):
     from ptlab import pretrain
 
@@ -153,7 +155,7 @@ def test_the_published_base_is_intact_and_loads(base):
     assert len(manifest["firstLosses"]) == pretrain.FIRST_STEPS
 
 
-@pytest.mark.parametrize("base", ["gp-base", "virl-base"])
+@pytest.mark.parametrize("base", SHIPPED)
 def test_the_recipe_reproduces_the_published_corpus_and_first_steps(tmp_path, ptlab_cache, base):
     """The recipe run again from scratch (cancelled after its first steps): the same corpus file
     byte for byte, and the same losses as the published run's first steps."""
@@ -250,7 +252,7 @@ def test_every_pretrained_base_has_a_recipe_and_pretrain_names_it(tmp_path, monk
     assert set(pretrain.RECIPES) == {"embedded:gp-base", "embedded:virl-base"}
     virl_recipe = load_experiment(pretrain.RECIPES["embedded:virl-base"])
     assert virl_recipe.sft.data.source == "pretraining-corpus" and set(virl_recipe.sft.data.mix) == set(VIRL_MIX)
-    assert virl_recipe.model.name == "embedded:gp-base-init"
+    assert virl_recipe.model.name == "embedded:gp-base"  # gp-base reads and copies from its prompt already
     monkeypatch.setattr(models, "WEIGHTS_DIR", tmp_path)
     with pytest.raises(models.ModelFamilyError, match=r"embedded:virl-base.*not in this installation.*python -m ptlab pretrain --base virl-base"):
         models.resolve_model_path("embedded:virl-base")
