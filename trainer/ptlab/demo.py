@@ -36,22 +36,29 @@ from typing import Any
 
 from ptlab.runlog import atomic_write_text
 
+
+def greedy_evaluation(ood_overrides: dict[str, Any], max_new_tokens: int) -> dict[str, Any]:
+    """A study's evaluation: ID and the OOD rule (the training environment with `ood_overrides`),
+    greedy, the same seeded episodes at Init and at every checkpoint (sizes set the episodes)."""
+    return {
+        "splits": [
+            {"name": "id", "kind": "id", "episodes": 64},
+            {"name": "ood-rule", "kind": "rule-ood", "episodes": 64, "overrides": ood_overrides},
+        ],
+        "atCheckpoints": True,
+        "seed": 1234,
+        "temperature": 0,
+        "maxNewTokens": max_new_tokens,
+    }
+
+
 # The GP-L recipe: the strict verifier, the paper's ID/OOD rule split, greedy evaluation.
 BASE: dict[str, Any] = {
     "seed": 0,
     "environment": {"env": "generalpoints", "target": 24, "faceCards": "all-10", "sampling": "any", "draw": "independent", "suits": "all", "modality": "language", "maxVerify": 5, "verifier": "strict"},
     # one generate call per round: on CPU decoding is bound by per-step overhead, so wider batches are faster
     "model": {"name": "embedded:gp-base", "kind": "causal-lm", "dtype": "fp32", "generateBatch": 128},
-    "evaluation": {
-        "splits": [
-            {"name": "id", "kind": "id", "episodes": 64},
-            {"name": "ood-rule", "kind": "rule-ood", "episodes": 64, "overrides": {"faceCards": "11-12-13", "sampling": "at-least-one-face"}},
-        ],
-        "atCheckpoints": True,
-        "seed": 1234,
-        "temperature": 0,
-        "maxNewTokens": 64,
-    },
+    "evaluation": greedy_evaluation({"faceCards": "11-12-13", "sampling": "at-least-one-face"}, max_new_tokens=64),
     "launcher": {"kind": "local"},
 }
 
@@ -89,16 +96,7 @@ VIRL_BASE: dict[str, Any] = {
     "seed": 0,
     "environment": {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 1000, "seed": 0}}, "actionSpace": "absolute", "maxStraight": 5, "dropRate": 0.5, "modality": "language", "maxVerify": 2, "verifier": "strict"},
     "model": {"name": "embedded:virl-base", "kind": "causal-lm", "dtype": "fp32", "generateBatch": 128},
-    "evaluation": {
-        "splits": [
-            {"name": "id", "kind": "id", "episodes": 64},
-            {"name": "ood-rule", "kind": "rule-ood", "episodes": 64, "overrides": {"actionSpace": "relative"}},
-        ],
-        "atCheckpoints": True,
-        "seed": 1234,
-        "temperature": 0,
-        "maxNewTokens": 96,
-    },
+    "evaluation": greedy_evaluation({"actionSpace": "relative"}, max_new_tokens=96),
     "launcher": {"kind": "local"},
 }
 VIRL_SIZES: dict[str, dict[str, Any]] = {
