@@ -63,14 +63,14 @@ def require_multimodal(encoder: Any, has_images: bool, where: str) -> None:
         raise ValueError(f"{where}: vision needs an image-text-to-text model (model.kind \"image-text-to-text\", e.g. embedded:tiny-vlm); this model reads text only")
 
 
-def encode(encoder: Any, messages: list[dict[str, Any]], images: list[Any], generation_prompt: bool, example: str = "a chat") -> dict[str, Any]:
+def encode(encoder: Any, messages: list[dict[str, Any]], images: list[Any], generation_prompt: bool, example: str = "a chat", whole_chat: bool = False) -> dict[str, Any]:
     """Token ids of one chat (image placeholders expanded) and, for training examples
-    (generation_prompt False), the assistant-token mask (`assistant_mask`)."""
+    (generation_prompt False), the mask of the tokens learned (`assistant_mask`)."""
     require_multimodal(encoder, bool(images), "chat")
     if generation_prompt:
         text = render(encoder, messages, images, generation_prompt=True)
         return {"input_ids": _ids(encoder, text, images), "text": text}
-    return assistant_mask(encoder, messages, images, example)
+    return assistant_mask(encoder, messages, images, example, whole_chat)
 
 
 def render(encoder: Any, messages: list[dict[str, Any]], images: list[Any], generation_prompt: bool) -> str:
@@ -91,13 +91,17 @@ def chat_template(encoder: Any) -> str:
     return template
 
 
-def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[Any], example: str) -> dict[str, Any]:
-    """The chat's token ids and which of them the model must learn to say: each assistant
-    message (but those marked `"train": false`) and the template's end-of-turn after it. A template with `{% generation %}`
+def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[Any], example: str, whole_chat: bool = False) -> dict[str, Any]:
+    """The chat's token ids and which of them the model must learn to say (`assistant_masks`):
+    each assistant message (but those marked `"train": false`) and the template's end-of-turn
+    after it. A template with `{% generation %}`
     markers says so itself; otherwise each assistant message's characters are found by
     rendering the chat prefix by prefix (what precedes it with the generation prompt, then
     through it), as TRL and verl do for templates without markers. Each span must decode to
-    its message, and a chat without assistant tokens is an error, never a zero loss."""
+    its message, and a chat without assistant tokens is an error, never a zero loss.
+    `whole_chat` (sft.assistantOnlyLoss false): every token of the chat instead, the prompts'
+    too, as pretraining learns a document, except the assistant messages marked `"train":
+    false` (a wrong answer is context, never something to learn to say); text models only."""
     template = chat_template(encoder)
     bound = for_encoder(encoder, messages, images)
     if GENERATION_MARKER.search(template):
@@ -109,10 +113,14 @@ def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[An
     if not any(mask):
         raise ChatMaskError(f"{example}: no assistant tokens for model {_model_name(encoder)} with its chat template ({_describe(template)}); the chat needs an assistant message the template renders")
     _check_spans(encoder, messages, ids, mask, template, example)
-    mask = _without_untrained(messages, mask)
-    if not any(mask):
+    trained = _without_untrained(messages, mask)
+    if not any(trained):
         raise ChatMaskError(f"{example}: every assistant message is marked \"train\": false; nothing to learn from this chat")
-    return {"input_ids": ids, "assistant_masks": mask, "text": render(encoder, messages, images, generation_prompt=False)}
+    if whole_chat:
+        if is_multimodal(encoder):
+            raise ChatMaskError(f"{example}: sft.assistantOnlyLoss false (a loss on every token) is for text models; model {_model_name(encoder)} is image-text-to-text, whose image placeholder tokens are not text to learn: set it to true")
+        trained = [0 if assistant and not learned else 1 for assistant, learned in zip(mask, trained)]
+    return {"input_ids": ids, "assistant_masks": trained, "text": render(encoder, messages, images, generation_prompt=False)}
 
 
 def _mask_by_prefixes(encoder: Any, messages: list[dict[str, Any]], images: list[Any], example: str) -> tuple[list[int], list[int]]:

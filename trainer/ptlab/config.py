@@ -68,6 +68,7 @@ class Sft:
     globalBatchSize: int = 128
     microBatchSize: int = 8
     packing: bool = False
+    assistantOnlyLoss: bool = True
     maxGradNorm: float = 1.0
     saveEverySteps: int | None = None
 

@@ -57,11 +57,11 @@ class Example:
     text: str = ""  # the chat as the processor reads it with the images (vision)
 
 
-def tokenize(encoder: Any, messages: list[dict[str, Any]], max_length: int, base_dir: Path | None = None, example: str = "an example") -> Example:
+def tokenize(encoder: Any, messages: list[dict[str, Any]], max_length: int, base_dir: Path | None = None, example: str = "an example", assistant_only: bool = True) -> Example:
     paths = tuple((base_dir or Path()) / item["path"] for m in messages if not isinstance(m["content"], str) for item in m["content"] if item.get("type") == "image")
     if paths and not chat.is_multimodal(encoder):
         raise SftError("vision examples need an image-text-to-text model (model.kind \"image-text-to-text\", e.g. embedded:tiny-vlm); this model reads text only")
-    encoded = chat.encode(encoder, messages, chat.images_in(messages, base_dir), generation_prompt=False, example=example)
+    encoded = chat.encode(encoder, messages, chat.images_in(messages, base_dir), generation_prompt=False, example=example, whole_chat=not assistant_only)
     if paths and len(encoded["input_ids"]) > max_length:
         raise SftError(f"model.maxLength ({max_length}) would cut a vision example of {len(encoded['input_ids'])} tokens (image tokens included); raise it")
     ids = list(encoded["input_ids"])[:max_length]
@@ -71,7 +71,7 @@ def tokenize(encoder: Any, messages: list[dict[str, Any]], max_length: int, base
     return Example(ids, [t if m else IGNORE for t, m in zip(ids, mask)], paths, encoded["text"] if paths else "")
 
 
-def load_examples(path: Path, tokenizer: Any, max_length: int) -> list[Example]:
+def load_examples(path: Path, tokenizer: Any, max_length: int, assistant_only: bool = True) -> list[Example]:
     examples = []
     with open(path, encoding="utf-8") as f:
         for line_number, line in enumerate(f, start=1):
@@ -79,7 +79,7 @@ def load_examples(path: Path, tokenizer: Any, max_length: int) -> list[Example]:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise SftError(f"{path}:{line_number}: invalid JSON: {exc.msg}") from exc
-            examples.append(tokenize(tokenizer, record["messages"], max_length, path.parent, f"{path}:{line_number}"))
+            examples.append(tokenize(tokenizer, record["messages"], max_length, path.parent, f"{path}:{line_number}", assistant_only))
     if not examples:
         raise SftError(f"{path}: no examples")
     return examples
@@ -186,7 +186,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     device = next(model.parameters()).device
     max_length = experiment.model.maxLength or DEFAULT_MAX_LENGTH
     pad_id = chat.text_tokenizer(tokenizer).pad_token_id
-    examples = load_examples(data_path, tokenizer, max_length)
+    examples = load_examples(data_path, tokenizer, max_length, sft.assistantOnlyLoss)
     if sft.packing and any(e.images for e in examples):
         raise SftError("sft.packing: vision examples are not packed (their image inputs are per sequence); set it to false")
 

@@ -95,6 +95,37 @@ def test_an_assistant_message_marked_train_false_is_context_not_learned(embedded
         chat.encode(tokenizer, [{**m, "train": False} for m in TRAJECTORY], [], generation_prompt=False, example="sft.jsonl:3")
 
 
+@pytest.mark.parametrize("template", ["markers", "chatml"])
+def test_whole_chat_learns_every_token_but_an_untrained_reply(embedded, template):
+    """sft.assistantOnlyLoss false: the prompts' tokens are learned too (pretraining on
+    chats), the template's tokens and the replies as before, and a reply marked `"train":
+    false` (a wrong answer kept as context) never is, with its end-of-turn."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(embedded) if template == "markers" else chatml_tokenizer(embedded)
+    marked = [TRAJECTORY[0], {**TRAJECTORY[1], "train": False}, *TRAJECTORY[2:]]
+    assistant_only = chat.encode(tokenizer, marked, [], generation_prompt=False)
+    whole = chat.encode(tokenizer, marked, [], generation_prompt=False, whole_chat=True)
+    assert whole["input_ids"] == assistant_only["input_ids"] and whole["text"] == assistant_only["text"]
+    assert all(w for w, a in zip(whole["assistant_masks"], assistant_only["assistant_masks"]) if a)  # every reply learned is still learned
+    unlearned = [token for token, learned in zip(whole["input_ids"], whole["assistant_masks"]) if not learned]
+    assert tokenizer.decode(unlearned).strip() == tokenizer.decode(tokenizer(TRAJECTORY[1]["content"], add_special_tokens=False)["input_ids"] + [tokenizer.convert_tokens_to_ids(tokenizer.eos_token)]).strip()
+    learned_text = tokenizer.decode([token for token, learned in zip(whole["input_ids"], whole["assistant_masks"]) if learned])
+    assert TRAJECTORY[0]["content"] in learned_text and TRAJECTORY[2]["content"] in learned_text and TRAJECTORY[3]["content"] in learned_text
+    assert chat.encode(tokenizer, TRAJECTORY, [], generation_prompt=False, whole_chat=True)["assistant_masks"] == [1] * len(whole["input_ids"])
+
+
+def test_whole_chat_loss_is_for_text_models_and_says_so(ptlab_cache, monkeypatch):
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    from transformers import AutoProcessor
+
+    from ptlab import models
+
+    processor = AutoProcessor.from_pretrained(models.resolve_model_path("embedded:tiny-vlm"))
+    with pytest.raises(ChatMaskError, match=r"sft.jsonl:2: sft.assistantOnlyLoss false .* is for text models; .* image-text-to-text.*set it to true"):
+        chat.encode(processor, TRAJECTORY, [], generation_prompt=False, example="sft.jsonl:2", whole_chat=True)
+
+
 def test_a_chat_without_assistant_tokens_is_an_error_naming_model_template_and_example(embedded):
     tokenizer = chatml_tokenizer(embedded)
     tokenizer.chat_template = QWEN25_TEMPLATE.replace("or (message.role == 'assistant')", "")  # drops replies

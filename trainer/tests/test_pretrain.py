@@ -253,6 +253,7 @@ def test_every_pretrained_base_has_a_recipe_and_pretrain_names_it(tmp_path, monk
     virl_recipe = load_experiment(pretrain.RECIPES["embedded:virl-base"])
     assert virl_recipe.sft.data.source == "pretraining-corpus" and set(virl_recipe.sft.data.mix) == set(VIRL_MIX)
     assert virl_recipe.model.name == "embedded:gp-base"  # gp-base reads and copies from its prompt already
+    assert virl_recipe.sft.assistantOnlyLoss is False  # the loss on the prompts too: each history teaches its actions
     monkeypatch.setattr(models, "WEIGHTS_DIR", tmp_path)
     with pytest.raises(models.ModelFamilyError, match=r"embedded:virl-base.*not in this installation.*python -m ptlab pretrain --base virl-base"):
         models.resolve_model_path("embedded:virl-base")

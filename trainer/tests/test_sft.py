@@ -221,6 +221,24 @@ def test_packing_trains(tmp_path, env):
     assert train[-1]["episodes"] > 8 * 8  # more than one example per sequence
 
 
+def test_assistant_only_loss_false_learns_the_prompts_too(tmp_path, env):
+    """sft.assistantOnlyLoss false (how embedded:virl-base is pretrained): the same examples,
+    the loss on every token but the first of each sequence, the prompts' included."""
+    learned = {}
+    for assistant_only in (True, False):
+        data = json.loads(config(tmp_path, 1, 100, examples=8).read_text())
+        data["sft"]["assistantOnlyLoss"] = assistant_only
+        path = tmp_path / f"assistant-only-{assistant_only}.ptlab.json"
+        path.write_text(json.dumps(data))
+        run = tmp_path / f"assistant-only-{assistant_only}"
+        result = sft(env, "--config", str(path), "--run-dir", str(run))
+        assert result.returncode == 0, result.stderr
+        (train,) = [r for r in records(run) if r["kind"] == "train"]
+        learned[assistant_only] = train["metrics"]["train/assistant_tokens"]
+        assert train["metrics"]["train/loss"] > 0
+    assert learned[False] == train["compute"]["trainTokens"] - 8 > 4 * learned[True]
+
+
 def test_two_processes_with_accelerate_match_one_process(tmp_path, env):
     """Two processes on CPU (gloo): each takes half of every global batch; one metrics stream
     with global token counts, losses as a single process's. (`accelerate launch --cpu

@@ -356,7 +356,7 @@ export interface Model {
   };
 }
 /**
- * Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only).
+ * Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only, unless `assistantOnlyLoss` is false).
  */
 export interface Sft {
   /**
@@ -427,6 +427,10 @@ export interface Sft {
    * Pack several examples into each sequence (attention kept within each example).
    */
   packing?: boolean;
+  /**
+   * true (SFT): the loss is on the assistant messages' tokens only (TRL's assistant_only_loss). false: on every token of each chat, the prompts' too, as pretraining learns a document, except the assistant messages marked `"train": false` (context such as a wrong answer, never learned); the recipe of embedded:virl-base uses it (docs/base-model.md). Text models only.
+   */
+  assistantOnlyLoss?: boolean;
   /**
    * Gradient clipping norm.
    */
