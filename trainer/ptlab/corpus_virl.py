@@ -149,4 +149,41 @@ def navigation_revision(rng: Rng) -> list[dict[str, Any]]:
     ]
 
 
-TASKS = {"navigation": navigation, "navigation-revision": navigation_revision}
+def route_reading(rng: Rng) -> list[dict[str, Any]]:
+    """A short question on one part of a fresh route's text, answered by reading it back: what
+    each step of navigation needs, asked alone (the question after the text, so the answer
+    must be found in it):
+      - the sentence after the one that names an observed landmark (where a turn comes);
+      - sentence k, quoted;
+      - the action that carries out a turn sentence, in a stated action space (a convention);
+      - an observation of the history, quoted (the latest, or O_k)."""
+    s = situation(rng)
+    sentences = virl.instruction_sentences(s.route, True)
+    instruction = "\n".join(f"{i}. {sentence}" for i, sentence in enumerate(sentences, start=1))
+    kind = rng.below(4)
+    # the intersections named by a landmark no other sentence names: each "Move forward ... where X" sentence with a turn after it
+    named = [m for m in range(len(s.route.milestones) - 1) if (x := s.route.milestones[m].landmarks) and sum(x in sentence for sentence in sentences) == 1]
+    if kind == 0 and named:
+        m = named[rng.below(len(named))]
+        question = f"[Instruction]\n{instruction}\n\nYou observe: {s.route.milestones[m].landmarks}. Which sentence of the instruction comes right after the one where you observe that? Answer with that sentence only."
+        answer = sentences[2 * m + 2]
+    elif kind <= 1:
+        k = rng.below(len(sentences))
+        question = f"[Instruction]\n{instruction}\n\nQuote sentence {k + 1} of the instruction."
+        answer = sentences[k]
+    elif kind == 2:
+        turns = [p for p in s.rail if p.absolute_action.startswith("turn_direction(")]
+        p = turns[rng.below(len(turns))]
+        action_space = s.convention.rename(virl.ACTION_SPACE_TEXT[s.convention.space])
+        question = f"[Action space]\n{action_space}\n\nSentence: {sentences[p.sentence]}\nWhich action of the action space carries out this sentence? Answer with the action only."
+        answer = s.convention.rename(p.action(s.convention.space))
+    else:
+        history = s.convention.rename(virl.obs_act_sequence(s.rail, s.position, s.convention.space, False))
+        k = s.position if rng.below(2) else rng.below(s.position + 1)
+        which = "the latest observation" if k == s.position else f"observation O_{k + 1}"
+        question = f"[Observations and actions sequence]\n{history}\nQuote {which} exactly."
+        answer = s.rail[k].observation
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+
+TASKS = {"navigation": navigation, "navigation-revision": navigation_revision, "route-reading": route_reading}

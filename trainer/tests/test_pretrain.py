@@ -4,6 +4,7 @@ experts' answers under the stated action space), their published weights (intact
 issue allows) and their recipes (the first steps reproduce the published run's losses on the
 same corpus)."""
 
+import collections
 import json
 import os
 import re
@@ -178,7 +179,7 @@ def test_the_recipe_reproduces_the_published_corpus_and_first_steps(tmp_path, pt
 
 # ---------------------------------------------------------------- embedded:virl-base's corpus
 
-VIRL_MIX = {"navigation": 800, "navigation-revision": 200}
+VIRL_MIX = {"navigation": 500, "navigation-revision": 100, "route-reading": 400}
 
 
 def _exact_action(convention, action: str) -> str:
@@ -217,10 +218,44 @@ def test_virl_corpus_answers_are_the_experts_under_the_stated_action_space():
     assert kinds == {("absolute", True), ("relative", True), ("absolute", False), ("relative", False)}
 
 
+def test_route_reading_answers_are_read_from_the_question():
+    """Each route-reading answer is what the route's text in the question says: the sentence
+    after the one naming the observed landmark, sentence k, the turn sentence's action in the
+    stated action space (the expert's, which the strict verifier accepts in V-IRL's names), the
+    observation O_k of the history."""
+    from ptlab import corpus_virl
+    from ptlab.envs import virl
+    from ptlab.envs.prng import Rng
+
+    kinds = collections.Counter()
+    for seed in range(400):
+        (user, assistant) = corpus_virl.route_reading(Rng(seed))
+        question, answer = user["content"], assistant["content"]
+        numbered = dict(re.findall(r"^(\d+)\. (.*)$", question, re.M))
+        if observed := re.search(r"You observe: (.*)\. Which sentence", question):
+            (k,) = [int(i) for i, sentence in numbered.items() if sentence.endswith(f"where {observed.group(1)}.")]
+            assert answer == numbered[str(k + 1)] and answer.startswith("Turn ")
+            kinds["after a landmark"] += 1
+        elif quoted := re.search(r"Quote sentence (\d+) of the instruction", question):
+            assert answer == numbered[quoted.group(1)]
+            kinds["sentence"] += 1
+        elif sentence := re.search(r"Sentence: (First, turn|Turn) (.*) to face (\w+)\.", question):
+            convention = corpus_virl.Convention("absolute" if "8 directions" in question else "relative", *re.match(r'\[Action space\]\n"([^"]*)": indicates moving.*\n"(\w+)\(x\)".*\n"([^"]*)": indicates the navigation', question).group(2, 1, 3))
+            assert answer == f"{convention.turn}({sentence.group(3) if convention.space == 'absolute' else sentence.group(2)})"
+            kinds["action"] += 1
+        else:
+            which = re.search(r"Quote (the latest observation|observation O_(\d+)) exactly", question)
+            lines = dict(re.findall(r"^O_(\d+): (.*)$", question, re.M))
+            latest = max(lines, key=int)
+            assert answer == lines[which.group(2) or latest]
+            kinds["observation"] += 1
+    assert min(kinds.values()) > 60 and len(kinds) == 4, kinds
+
+
 def test_virl_corpus_never_visits_the_evaluation_city_and_revisions_train_only_the_right_answer():
     """No example's route is in nyc (the city V-IRL-L's presets and demo train and evaluate on);
     a revision's first answer is context (not trained) that the strict verifier rejects, with
-    its message as the environment's failure turn."""
+    its message as the environment's failure turn; route-reading is a question and its answer."""
     from ptlab import corpus_virl
     from ptlab.envs import cities
 
@@ -241,7 +276,7 @@ def test_virl_corpus_never_visits_the_evaluation_city_and_revisions_train_only_t
             assert wrong["content"] != messages[-1]["content"]
         else:
             assert len(messages) == 2
-    assert 0.7 < tasks.count("navigation") / len(tasks) < 0.9
+    assert [round(tasks.count(task) / len(tasks), 1) for task in VIRL_MIX] == [0.5, 0.1, 0.4]
     assert list(corpus.corpus(5, 50, VIRL_MIX)) == list(corpus.corpus(5, 50, VIRL_MIX))
 
 
