@@ -69,7 +69,7 @@ def corpus_rows(model: Any, tokenizer: Any, n: int, task_set: str = "gp-l") -> l
         rows.append((f"{task}: the answer exactly", f"{exact}/{n}"))
         if task in ("card-puzzle", "revision", "twenty-four"):
             rows.append((f"{task}: a right answer (the strict verifier)", f"{sum(map(verified, examples, answers))}/{n}"))
-        if task in corpus_virl.TASKS:
+        if task in ("navigation", "navigation-revision"):
             rows.append((f"{task}: the action right (the strict verifier)", f"{sum(map(navigation_verified, examples, answers))}/{n}"))
         if task == "make-target":
             once = reached = 0

@@ -186,4 +186,36 @@ def route_reading(rng: Rng) -> list[dict[str, Any]]:
     return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
 
 
-TASKS = {"navigation": navigation, "navigation-revision": navigation_revision, "route-reading": route_reading}
+SYLLABLES = ("ka", "lo", "mi", "te", "ra", "vun", "sho", "pel", "dri", "an", "qu", "is", "bor", "nax", "eth", "ul", "zi", "mo", "gar", "fen", "tor", "ya", "wes", "cri")
+
+
+def made_up_name(rng: Rng) -> str:
+    """A name no text predicts (one or two words of random syllables): only copying gets it right."""
+    words = ["".join(SYLLABLES[rng.below(len(SYLLABLES))] for _ in range(rng.between(1, 3))).capitalize() for _ in range(rng.between(1, 2))]
+    return " ".join(words)
+
+
+def repeat(rng: Rng) -> list[dict[str, Any]]:
+    """Text to repeat word for word: places and streets of the corpus cities, made-up names,
+    direction words and numbers in a random order (the copying that reading a landmark or a
+    sentence back takes, which a pretrained model brings and the other tasks rely on)."""
+    items = []
+    for _ in range(rng.between(6, 24)):
+        kind = rng.below(4)
+        if kind == 0:
+            style = cities.CITIES[CORPUS_CITIES[rng.below(len(CORPUS_CITIES))]]
+            pool = style.places + style.streets
+            items.append(pool[rng.below(len(pool))])
+        elif kind == 1:
+            items.append(made_up_name(rng))
+        elif kind == 2:
+            directions = virl.ABSOLUTE + virl.RELATIVE
+            items.append(directions[rng.below(len(directions))])
+        else:
+            items.append(str(rng.between(0, 999)))
+    separator = (", ", "; ", " ", "\n")[rng.below(4)]
+    text = separator.join(items)
+    return [{"role": "user", "content": f"Repeat exactly:\n{text}"}, {"role": "assistant", "content": text}]
+
+
+TASKS = {"navigation": navigation, "navigation-revision": navigation_revision, "route-reading": route_reading, "repeat": repeat}

@@ -179,7 +179,7 @@ def test_the_recipe_reproduces_the_published_corpus_and_first_steps(tmp_path, pt
 
 # ---------------------------------------------------------------- embedded:virl-base's corpus
 
-VIRL_MIX = {"navigation": 500, "navigation-revision": 100, "route-reading": 400}
+VIRL_MIX = {"navigation": 400, "navigation-revision": 100, "route-reading": 300, "repeat": 200}
 
 
 def _exact_action(convention, action: str) -> str:
@@ -252,6 +252,17 @@ def test_route_reading_answers_are_read_from_the_question():
     assert min(kinds.values()) > 60 and len(kinds) == 4, kinds
 
 
+def test_repeat_is_its_text_word_for_word_with_names_no_text_predicts():
+    from ptlab import corpus_virl
+    from ptlab.envs.prng import Rng
+
+    for seed in range(200):
+        (user, assistant) = corpus_virl.repeat(Rng(seed))
+        assert user["content"] == f"Repeat exactly:\n{assistant['content']}" and len(assistant["content"]) > 10
+    names = {corpus_virl.made_up_name(Rng(seed)) for seed in range(200)}
+    assert len(names) > 150 and all(re.fullmatch(r"[A-Z][a-z]+( [A-Z][a-z]+)?", n) for n in names)
+
+
 def test_virl_corpus_never_visits_the_evaluation_city_and_revisions_train_only_the_right_answer():
     """No example's route is in nyc (the city V-IRL-L's presets and demo train and evaluate on);
     a revision's first answer is context (not trained) that the strict verifier rejects, with
@@ -276,7 +287,7 @@ def test_virl_corpus_never_visits_the_evaluation_city_and_revisions_train_only_t
             assert wrong["content"] != messages[-1]["content"]
         else:
             assert len(messages) == 2
-    assert [round(tasks.count(task) / len(tasks), 1) for task in VIRL_MIX] == [0.5, 0.1, 0.4]
+    assert [round(tasks.count(task) / len(tasks), 1) for task in VIRL_MIX] == [0.4, 0.1, 0.3, 0.2]
     assert list(corpus.corpus(5, 50, VIRL_MIX)) == list(corpus.corpus(5, 50, VIRL_MIX))
 
 
