@@ -14,7 +14,8 @@ with `--task virl-l`). For each, one table:
   - V-IRL-L (`--task virl-l`): every position of routes drawn by seeds from PROBE_SEED on the
     demo's nyc routes, with the expert's history, ID (absolute directions) and OOD (relative):
     the action right (the strict verifier) at turns, forward points and the stop, the
-    observation copied, the instruction sentence right.
+    observation copied, the instruction sentence right;
+  - copying: the next token of a repeated random sequence, top-1 (whether it copies by content).
 Greedy decoding, batches of 32, on the CPU. docs/base-model.md reports these numbers.
 """
 
@@ -137,6 +138,22 @@ def virl_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
     return [(f"V-IRL-L (ID / OOD): {name}", " / ".join(values)) for name, values in results.items()]
 
 
+def copying_rows(model: Any, tokenizer: Any) -> list[tuple[str, str]]:
+    """Whether the model copies by content (an induction head, in a pretrained LM's terms):
+    16 sequences of 30 random tokens, each given twice; the next token right (top-1) over the
+    second copy. A model that looks strings up in its context scores near 1, one that does
+    not near 0; reading a landmark or a sentence back from a prompt needs it."""
+    import torch
+
+    generator = torch.Generator().manual_seed(PROBE_SEED)
+    sequences = torch.randint(max(tokenizer.all_special_ids) + 1, len(tokenizer), (16, 30), generator=generator)
+    ids = torch.cat([sequences, sequences], dim=1)
+    with torch.no_grad():
+        predicted = model(input_ids=ids).logits.argmax(-1)
+    right = int((predicted[:, 30:-1] == ids[:, 31:]).sum())
+    return [("copying: a repeated random sequence's next token", f"{right}/{16 * 29}")]
+
+
 def gp_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
     from ptlab.envs import generalpoints as gp
 
@@ -177,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         tokenizer = AutoTokenizer.from_pretrained(folder)
         tokenizer.padding_side = "left"
         model = AutoModelForCausalLM.from_pretrained(folder).eval()
-        rows = corpus_rows(model, tokenizer, args.n, args.task) + (gp_rows if args.task == "gp-l" else virl_rows)(model, tokenizer, args.n)
+        rows = copying_rows(model, tokenizer) + corpus_rows(model, tokenizer, args.n, args.task) + (gp_rows if args.task == "gp-l" else virl_rows)(model, tokenizer, args.n)
         width = max(len(name) for name, _ in rows)
         print(f"\n{folder}")
         for name, value in rows:
