@@ -218,23 +218,30 @@ def _ppo(args: argparse.Namespace) -> int:
 
 
 def _pretrain(args: argparse.Namespace) -> int:
-    """A base's recipe as an SFT job (skipped when its run finished), then publish its weights."""
-    import json
+    """A base's recipe: each stage's SFT job in order (a finished stage is kept), then publish."""
+    import dataclasses
 
     from ptlab.models import EMBEDDED_PREFIX
-    from ptlab.pretrain import RECIPES, PretrainError, publish
+    from ptlab.pretrain import PretrainError, is_finished, publish, stage_config, stage_runs
 
     name = EMBEDDED_PREFIX + args.base
-    args.config = args.config or str(RECIPES[name])
-    args.run_dir = args.run_dir or f"runs/{args.base}"
-    manifest = Path(args.run_dir) / "run.json"
-    finished = manifest.exists() and json.loads(manifest.read_text(encoding="utf-8"))["status"] == "finished"
-    if not finished:
-        code = _train(args, "sft")
-        if code != 0:
-            return code
+    run_dir = Path(args.run_dir or f"runs/{args.base}")
+    stages = stage_runs(name, run_dir)
+    if args.config:  # another recipe for the last stage
+        stages[-1] = (dataclasses.replace(stages[-1][0], recipe=Path(args.config).resolve()), stages[-1][1])
+    init = None
     try:
-        target = publish(Path(args.run_dir), Path(args.publish_to) if args.publish_to else None, name)
+        for stage, stage_dir in stages:
+            if not is_finished(stage_dir):
+                if len(stages) > 1:
+                    print(f"ptlab pretrain: {name}, stage {stage.name} ({stage.recipe.name}) in {stage_dir}", flush=True)
+                config = stage_config(stage, stage_dir, init)
+                resume = args.resume and (stage_dir / "run.json").is_file()
+                code = _train(argparse.Namespace(**{**vars(args), "config": str(config), "run_dir": str(stage_dir), "resume": resume}), "sft")
+                if code != 0:
+                    return code
+            init = stage_dir / "checkpoints" / "final"
+        target = publish(run_dir, Path(args.publish_to) if args.publish_to else None, name)
     except PretrainError as exc:
         print(f"ptlab pretrain: {exc}", file=sys.stderr)
         return 2
@@ -331,9 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a base's recipe (an SFT job on the pretraining corpus) into RUN_DIR, then publish "
         "its final checkpoint with a manifest (hashes, corpus, recipe, first losses, time, machine) to ptlab/weights/BASE.",
     )
-    pretrain.add_argument("--base", choices=bases, default=bases[0], help="which base (default gp-base; its recipe: examples/BASE.pretrain.ptlab.json)")
-    pretrain.add_argument("--config", help="another recipe for the base (default: examples/BASE.pretrain.ptlab.json)")
-    pretrain.add_argument("--run-dir", help="the pretraining run folder (default runs/BASE)")
+    pretrain.add_argument("--base", choices=bases, default=bases[0], help="which base (default gp-base; its recipe: examples/BASE.pretrain.ptlab.json, after virl-base's copying stage, examples/virl-base.copying.pretrain.ptlab.json)")
+    pretrain.add_argument("--config", help="another recipe for the base's last stage (default: examples/BASE.pretrain.ptlab.json)")
+    pretrain.add_argument("--run-dir", help="the pretraining run folder (default runs/BASE; a recipe of several stages runs each in a folder inside it)")
     pretrain.add_argument("--resume", action="store_true", help="continue the run from its last checkpoint")
     pretrain.add_argument("--publish-to", help="publish here instead of ptlab/weights/BASE")
     pretrain.set_defaults(run=_pretrain)

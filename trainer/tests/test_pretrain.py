@@ -295,11 +295,74 @@ def test_every_pretrained_base_has_a_recipe_and_pretrain_names_it(tmp_path, monk
     from ptlab import pretrain
     from ptlab.config import load_experiment
 
-    assert set(pretrain.RECIPES) == {"embedded:gp-base", "embedded:virl-base"}
-    virl_recipe = load_experiment(pretrain.RECIPES["embedded:virl-base"])
-    assert virl_recipe.sft.data.source == "pretraining-corpus" and set(virl_recipe.sft.data.mix) == set(VIRL_MIX)
-    assert virl_recipe.model.name == "embedded:gp-base"  # gp-base reads and copies from its prompt already
-    assert virl_recipe.sft.assistantOnlyLoss is False  # the loss on the prompts too: each history teaches its actions
+    assert set(pretrain.RECIPES) == set(pretrain.STAGES) == {"embedded:gp-base", "embedded:virl-base"}
+    copying, navigation = (load_experiment(stage.recipe) for stage in pretrain.STAGES["embedded:virl-base"])
+    assert copying.model.name == "embedded:gp-base" and copying.sft.init is None  # gp-base reads its prompt already
+    assert set(copying.sft.data.mix) == {"repeat"} and copying.sft.globalBatchSize <= 8  # a small batch: the look-up by content forms
+    assert navigation.sft.data.source == "pretraining-corpus" and set(navigation.sft.data.mix) == set(VIRL_MIX)
+    assert navigation.sft.init is None and pretrain.RECIPES["embedded:virl-base"] == pretrain.STAGES["embedded:virl-base"][-1].recipe  # pretrain starts it from the copying stage
+    for recipe in (copying, navigation):
+        assert recipe.sft.assistantOnlyLoss is False  # the loss on the prompts too: each history teaches its actions
     monkeypatch.setattr(models, "WEIGHTS_DIR", tmp_path)
     with pytest.raises(models.ModelFamilyError, match=r"embedded:virl-base.*not in this installation.*python -m ptlab pretrain --base virl-base"):
         models.resolve_model_path("embedded:virl-base")
+
+
+def _small(stage, folder: Path, steps: int):
+    """The stage's recipe at a few steps of a few short examples."""
+    from ptlab import pretrain
+
+    config = json.loads(stage.recipe.read_text())
+    config["sft"].update(steps=steps, globalBatchSize=2, microBatchSize=2, saveEverySteps=steps)
+    config["sft"]["data"]["examples"] = 8
+    config["model"]["maxLength"] = 256
+    path = folder / stage.recipe.name
+    path.write_text(json.dumps(config))
+    return pretrain.Stage(stage.name, path)
+
+
+def test_pretrain_runs_each_stage_from_the_one_before_and_publishes_the_last(tmp_path, monkeypatch, ptlab_cache):
+    """virl-base's two stages, small: the copying stage from gp-base, the navigation stage from
+    the copying stage's final checkpoint, the manifest with each stage's record; a second call
+    keeps the finished stages; a stage's recipe with its own init is refused by name."""
+    from ptlab import cli, pretrain
+    from ptlab.config import load_experiment
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    copying, navigation = pretrain.STAGES["embedded:virl-base"]
+    assert [copying.name, navigation.name] == ["copying", "navigation"]
+    stages = (_small(copying, tmp_path, 3), _small(navigation, tmp_path, 2))
+    monkeypatch.setitem(pretrain.STAGES, "embedded:virl-base", stages)
+    run, target = tmp_path / "runs", tmp_path / "weights" / "virl-base"
+    assert cli.main(["pretrain", "--base", "virl-base", "--run-dir", str(run), "--publish-to", str(target)]) == 0
+
+    second = load_experiment(run / "navigation.ptlab.json")
+    assert second.resolve(second.sft.init) == (run / "copying" / "checkpoints" / "final").resolve()
+    assert json.loads((run / "navigation" / "run.json").read_text())["init"] == str((run / "copying" / "checkpoints" / "final").resolve())
+    manifest = json.loads((target / models.MANIFEST).read_text())
+    copy_losses = [r["metrics"]["train/loss"] for r in pretrain.train_records(run / "copying")]
+    assert [stage["name"] for stage in manifest["stages"]] == ["copying", "navigation"]
+    assert manifest["steps"] == 5 and [stage["steps"] for stage in manifest["stages"]] == [3, 2]
+    assert manifest["firstLosses"] == copy_losses and manifest["stages"][0]["firstLosses"] == copy_losses
+    assert manifest["recipe"]["sft"]["data"]["mix"] == json.loads(navigation.recipe.read_text())["sft"]["data"]["mix"] and manifest["stages"][0]["recipe"]["sft"]["data"]["mix"] == {"repeat": 1000}
+    assert manifest["trainTokens"] == sum(stage["trainTokens"] for stage in manifest["stages"])
+    assert pretrain.verify(target) == [] and manifest["publishedFrom"] == str(run / "navigation" / "checkpoints" / "final")
+
+    before = (run / "copying" / "run.json").read_text()
+    assert cli.main(["pretrain", "--base", "virl-base", "--run-dir", str(run), "--publish-to", str(target)]) == 0
+    assert (run / "copying" / "run.json").read_text() == before  # finished stages are kept, not rerun
+
+    with_init = json.loads(stages[1].recipe.read_text())
+    with_init["sft"]["init"] = "elsewhere"
+    stages[1].recipe.write_text(json.dumps(with_init))
+    with pytest.raises(pretrain.PretrainError, match=r"virl-base.pretrain.ptlab.json: /sft/init: a later stage.*remove sft.init"):
+        pretrain.stage_config(stages[1], tmp_path / "other" / "navigation", run / "copying" / "checkpoints" / "final")
+
+
+def test_publishing_an_unfinished_stage_names_the_command_that_finishes_it(tmp_path):
+    from ptlab import pretrain
+
+    (tmp_path / "copying").mkdir()
+    (tmp_path / "copying" / "run.json").write_text(json.dumps({"status": "cancelled"}))
+    with pytest.raises(pretrain.PretrainError, match=r"copying: the pretraining run is not finished.*--base virl-base --run-dir .* --resume"):
+        pretrain.publish(tmp_path, tmp_path / "weights", "embedded:virl-base")
