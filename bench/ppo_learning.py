@@ -1,9 +1,9 @@
 """Does PPO learn? The reward curve of a PPO run from an Init checkpoint, update by update.
 
     .venv/bin/python bench/ppo_learning.py --init runs/demo/sft-init/checkpoints/final \
-        [--updates 10] [--episodes 128] [--set ppo.learningRate=3e-6 ...] [--out DIR]
+        [--task gp-l|virl-l] [--updates 10] [--episodes 128] [--set ppo.learningRate=3e-6 ...] [--out DIR]
 
-Runs `python -m ptlab ppo` on the demo's PPO config (ptlab.demo) with the overrides given
+Runs `python -m ptlab ppo` on the demo's PPO config of the task (ptlab.demo) with the overrides given
 (dotted keys, JSON values), evaluating ID and OOD at the start and at the end (and every
 `--eval-every` updates), then prints one line per update from the run's metrics: the
 rollout's mean reward, the success rate of the episodes that ended in it, the clip fraction,
@@ -43,8 +43,8 @@ COLUMNS = (
 TUNING_EVAL_SEED = 99
 
 
-def config_for(init: Path, updates: int, episodes: int, eval_every: int, overrides: list[str]) -> dict[str, Any]:
-    config = demo.experiment_configs(Path("."), "full")["ppo.ptlab.json"]
+def config_for(init: Path, updates: int, episodes: int, eval_every: int, overrides: list[str], task: str = "gp-l") -> dict[str, Any]:
+    config = demo.experiment_configs(Path("."), "full", task=task)["ppo.ptlab.json"]
     config["ppo"].update(init=str(init.resolve()), updates=updates)
     config["evaluation"].update(everySteps=eval_every, seed=TUNING_EVAL_SEED, atStart=True)  # the demo leaves Init to its SFT run; here it is the baseline
     for split in config["evaluation"]["splits"]:
@@ -102,6 +102,7 @@ def first_attempts(run: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--init", type=Path, default=Path("runs/demo/sft-init/checkpoints/final"))
+    parser.add_argument("--task", choices=sorted(demo.TASKS), default="gp-l", help="the study whose PPO config runs (default gp-l)")
     parser.add_argument("--updates", type=int, default=10)
     parser.add_argument("--episodes", type=int, default=128, help="evaluation episodes per split")
     parser.add_argument("--eval-every", type=int, default=0, help="evaluate every N updates too (0: start and end only)")
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not (args.init / "config.json").is_file():
         raise SystemExit(f"--init {args.init}: no checkpoint there (run `npm run demo` first, or pass an SFT checkpoint folder)")
-    config = config_for(args.init, args.updates, args.episodes, args.eval_every or args.updates, args.set)
+    config = config_for(args.init, args.updates, args.episodes, args.eval_every or args.updates, args.set, args.task)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "ppo.ptlab.json"
     path.write_text(json.dumps(config, indent=2) + "\n")

@@ -36,3 +36,16 @@ def test_first_attempts_are_shared_out_by_failure_mode_per_split_and_step(tmp_pa
         "     0   id        wrong-numbers 0.50, arithmetic 0.25, solved 0.25",
         "     8   id        solved 1.00",
     ]
+
+
+def test_tuning_runs_the_tasks_ppo_config_on_seeds_apart_from_the_demos(tmp_path: Path) -> None:
+    from ptlab import demo
+
+    bench = load()
+    for task, env in (("gp-l", "generalpoints"), ("virl-l", "virl")):
+        config = bench.config_for(tmp_path / "init", 3, 16, 1, ["ppo.learningRate=1e-5"], task)
+        held_out = demo.experiment_configs(Path("."), "full", task=task)["ppo.ptlab.json"]
+        assert config["environment"]["env"] == env and config["model"] == held_out["model"]
+        assert config["evaluation"]["seed"] == bench.TUNING_EVAL_SEED != held_out["evaluation"]["seed"]
+        assert config["ppo"]["learningRate"] == 1e-5 and config["ppo"]["updates"] == 3
+        assert [split["episodes"] for split in config["evaluation"]["splits"]] == [16, 16]
