@@ -15,7 +15,9 @@ with `--task virl-l`). For each, one table:
     demo's nyc routes, with the expert's history, ID (absolute directions) and OOD (relative):
     the action right (the strict verifier) at turns, forward points and the stop, the
     observation copied, the instruction sentence right;
-  - copying: the next token of a repeated random sequence, top-1 (whether it copies by content).
+  - copying: the next token of a repeated random sequence, top-1 (whether it copies by content);
+    with `--task virl-l`, also text to repeat (corpus_virl's `repeat`) teacher-forced, per kind
+    of item: a made-up name's first token is right only when the model looks it up.
 Greedy decoding, batches of 32, on the CPU. docs/base-model.md reports these numbers.
 """
 
@@ -50,7 +52,8 @@ def numbers_in(text: str) -> list[int]:
     return sorted(int(n) for n in re.findall(r"\d+", text))
 
 
-def corpus_rows(model: Any, tokenizer: Any, n: int, task_set: str = "gp-l") -> list[tuple[str, str]]:
+def held_out(n: int, task_set: str = "gp-l") -> dict[str, list[dict[str, Any]]]:
+    """n held-out corpus examples of each task of the base's corpus (GeneralPoints' or V-IRL's)."""
     from ptlab import corpus, corpus_virl
 
     tasks = [task for task in corpus.TASKS if (task in corpus_virl.TASKS) == (task_set == "virl-l")]
@@ -63,8 +66,15 @@ def corpus_rows(model: Any, tokenizer: Any, n: int, task_set: str = "gp-l") -> l
         index += 1
         if len(by_task[example["meta"]["task"]]) < n:
             by_task[example["meta"]["task"]].append(example)
+    return by_task
+
+
+def corpus_rows(model: Any, tokenizer: Any, by_task: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    from ptlab import corpus
+
     rows = []
     for task, examples in by_task.items():
+        n = len(examples)
         answers = generate(model, tokenizer, [e["messages"][:-1] for e in examples], 90)
         exact = sum(a.strip() == e["messages"][-1]["content"].strip() for a, e in zip(answers, examples))
         rows.append((f"{task}: the answer exactly", f"{exact}/{n}"))
@@ -138,6 +148,55 @@ def virl_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
     return [(f"V-IRL-L (ID / OOD): {name}", " / ".join(values)) for name, values in results.items()]
 
 
+def item_kind(item: str) -> str:
+    """What a repeat item is: a direction, a number, a corpus city's place or street, or a made-up name."""
+    from ptlab import corpus_virl
+    from ptlab.envs import cities, virl
+
+    if item in virl.ABSOLUTE + virl.RELATIVE:
+        return "directions"
+    if item.isdigit():
+        return "numbers"
+    if any(item in cities.CITIES[city].places + cities.CITIES[city].streets for city in corpus_virl.CORPUS_CITIES):
+        return "places and streets"
+    return "made-up names"
+
+
+def repeat_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
+    """`repeat` examples (corpus_virl's, from seeds HELD_OUT on) teacher-forced: the next token
+    right (top-1) at each token of the answer, by the kind of item it belongs to. A made-up
+    name's first token can only be looked up in the text being repeated (its syllables are
+    random); its later tokens can also be completed from its first ones, as the names'
+    statistics allow."""
+    import torch
+
+    from ptlab import corpus_virl
+    from ptlab.envs.prng import Rng
+
+    right: collections.Counter = collections.Counter()
+    total: collections.Counter = collections.Counter()
+    for k in range(n):
+        items, separator = corpus_virl.repeat_items(Rng(HELD_OUT + k))
+        answer = separator.join(items)
+        text = tokenizer.apply_chat_template([{"role": "user", "content": f"Repeat exactly:\n{answer}"}, {"role": "assistant", "content": answer}], tokenize=False)
+        encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        ids = torch.tensor([encoded["input_ids"]])
+        with torch.no_grad():
+            predicted = model(input_ids=ids).logits[0].argmax(-1)
+        item_start = text.rindex(answer)
+        for item in items:
+            item_start = text.index(item, item_start)
+            tokens = [i for i, (a, b) in enumerate(encoded["offset_mapping"]) if i > 0 and a < item_start + len(item) and b > item_start]
+            kind = item_kind(item)
+            for position, i in enumerate(tokens):
+                label = kind if kind != "made-up names" else f"{kind}: {'first token' if position == 0 else 'later tokens'}"
+                total[label] += 1
+                right[label] += int(predicted[i - 1] == ids[0, i])
+            item_start += len(item)
+    order = ("made-up names: first token", "made-up names: later tokens", "places and streets", "numbers", "directions")
+    return [(f"repeat, teacher-forced, next token right: {label}", f"{right[label]}/{total[label]}") for label in order]
+
+
 def copying_rows(model: Any, tokenizer: Any) -> list[tuple[str, str]]:
     """Whether the model copies by content (an induction head, in a pretrained LM's terms):
     16 sequences of 30 random tokens, each given twice; the next token right (top-1) over the
@@ -194,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         tokenizer = AutoTokenizer.from_pretrained(folder)
         tokenizer.padding_side = "left"
         model = AutoModelForCausalLM.from_pretrained(folder).eval()
-        rows = copying_rows(model, tokenizer) + corpus_rows(model, tokenizer, args.n, args.task) + (gp_rows if args.task == "gp-l" else virl_rows)(model, tokenizer, args.n)
+        by_task = held_out(args.n, args.task)
+        rows = copying_rows(model, tokenizer) + (repeat_rows(model, tokenizer, args.n) if args.task == "virl-l" else []) + corpus_rows(model, tokenizer, by_task) + (gp_rows if args.task == "gp-l" else virl_rows)(model, tokenizer, args.n)
         width = max(len(name) for name, _ in rows)
         print(f"\n{folder}")
         for name, value in rows:

@@ -199,6 +199,13 @@ def repeat(rng: Rng) -> list[dict[str, Any]]:
     """Text to repeat word for word: places and streets of the corpus cities, made-up names,
     direction words and numbers in a random order (the copying that reading a landmark or a
     sentence back takes, which a pretrained model brings and the other tasks rely on)."""
+    items, separator = repeat_items(rng)
+    text = separator.join(items)
+    return [{"role": "user", "content": f"Repeat exactly:\n{text}"}, {"role": "assistant", "content": text}]
+
+
+def repeat_items(rng: Rng) -> tuple[list[str], str]:
+    """A `repeat` example's items and the separator that joins them."""
     items = []
     for _ in range(rng.between(6, 24)):
         kind = rng.below(4)
@@ -213,9 +220,7 @@ def repeat(rng: Rng) -> list[dict[str, Any]]:
             items.append(directions[rng.below(len(directions))])
         else:
             items.append(str(rng.between(0, 999)))
-    separator = (", ", "; ", " ", "\n")[rng.below(4)]
-    text = separator.join(items)
-    return [{"role": "user", "content": f"Repeat exactly:\n{text}"}, {"role": "assistant", "content": text}]
+    return items, (", ", "; ", " ", "\n")[rng.below(4)]
 
 
 TASKS = {"navigation": navigation, "navigation-revision": navigation_revision, "route-reading": route_reading, "repeat": repeat}

@@ -158,21 +158,22 @@ def test_the_published_base_is_intact_and_loads(base):
 
 @pytest.mark.parametrize("base", SHIPPED)
 def test_the_recipe_reproduces_the_published_corpus_and_first_steps(tmp_path, ptlab_cache, base):
-    """The recipe run again from scratch (cancelled after its first steps): the same corpus file
-    byte for byte, and the same losses as the published run's first steps."""
+    """The recipe's first stage run again from scratch (cancelled after its first steps): the
+    same corpus file byte for byte, and the same losses as the published run's first steps."""
     from ptlab import pretrain
 
     manifest = json.loads((models.WEIGHTS_DIR / base / models.MANIFEST).read_text())
+    first_corpus = manifest["stages"][0]["corpus"] if "stages" in manifest else manifest["corpus"]
     run = tmp_path / base
     env = {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache)}
-    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(pretrain.RECIPES[f"embedded:{base}"]), "--run-dir", str(run)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(pretrain.STAGES[f"embedded:{base}"][0].recipe), "--run-dir", str(run)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 600
     while not ((run / "metrics.jsonl").exists() and len((run / "metrics.jsonl").read_text().splitlines()) >= 2):
         assert process.poll() is None and time.time() < deadline, process.stderr.read() if process.poll() is not None else "no second step in time"
         time.sleep(0.2)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=300) == 130
-    assert pretrain.sha256(run / "sft.jsonl") == manifest["corpus"]["sha256"]
+    assert pretrain.sha256(run / "sft.jsonl") == first_corpus["sha256"]
     losses = [r["metrics"]["train/loss"] for r in pretrain.train_records(run)]
     assert len(losses) >= 2 and losses == pytest.approx(manifest["firstLosses"][: len(losses)], rel=1e-4)
 

@@ -1,0 +1,60 @@
+"""bench/base_probe.py's copying measure on text to repeat: every answer token counted once,
+under the kind of item it belongs to, right exactly when the model predicts it."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import SimpleNamespace
+
+import torch
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "base_probe.py"
+
+
+def load():
+    spec = importlib.util.spec_from_file_location("base_probe", BENCH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Predictor(torch.nn.Module):
+    """A model whose top-1 next token is the true next token (`copies`) or never is."""
+
+    def __init__(self, vocabulary: int, copies: bool):
+        super().__init__()
+        self.vocabulary, self.copies = vocabulary, copies
+
+    def forward(self, input_ids: torch.Tensor) -> SimpleNamespace:
+        following = torch.roll(input_ids, -1, dims=1)
+        target = following if self.copies else (following + 1) % self.vocabulary
+        return SimpleNamespace(logits=torch.nn.functional.one_hot(target, self.vocabulary).float())
+
+
+def test_repeat_rows_count_each_answer_token_once_by_its_item_kind():
+    from ptlab import corpus_virl, models
+    from ptlab.envs.prng import Rng
+    from transformers import AutoTokenizer
+
+    probe = load()
+    tokenizer = AutoTokenizer.from_pretrained(models.WEIGHTS_DIR / "gp-base")
+    n = 12
+    perfect = dict(probe.repeat_rows(Predictor(len(tokenizer), True), tokenizer, n))
+    never = dict(probe.repeat_rows(Predictor(len(tokenizer), False), tokenizer, n))
+    assert len(perfect) == 5 and all(right == total and int(total) > 0 for right, total in (v.split("/") for v in perfect.values())), perfect
+    assert all(v.startswith("0/") for v in never.values()), never
+    names = sum(probe.item_kind(item) == "made-up names" for k in range(n) for item in corpus_virl.repeat_items(Rng(probe.HELD_OUT + k))[0])
+    assert perfect["repeat, teacher-forced, next token right: made-up names: first token"] == f"{names}/{names}"
+
+
+def test_item_kinds_are_read_from_the_corpus_vocabularies():
+    from ptlab import corpus_virl
+    from ptlab.envs import cities
+    from ptlab.envs.prng import Rng
+
+    probe = load()
+    city = cities.CITIES[corpus_virl.CORPUS_CITIES[0]]
+    assert [probe.item_kind(x) for x in ("northeast", "slightly left", "417", city.places[0], city.streets[0])] == ["directions", "directions", "numbers", "places and streets", "places and streets"]
+    assert probe.item_kind(corpus_virl.made_up_name(Rng(3))) == "made-up names"
