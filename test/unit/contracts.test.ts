@@ -38,7 +38,7 @@ describe('contracts: shared fixtures', () => {
 describe('contracts: example configs', () => {
   const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ptlab.json'));
   it('there are the four paper tasks, the tiny defaults (language and vision) and the pretraining recipes (gp-base, virl-base)', () => {
-    assert.deepEqual(examples.sort(), ['gp-base.pretrain.ptlab.json', 'gp-l.ptlab.json', 'gp-vl.ptlab.json', 'tiny-vl.ptlab.json', 'tiny.ptlab.json', 'virl-base.copying.pretrain.ptlab.json', 'virl-base.pretrain.ptlab.json', 'virl-l.ptlab.json', 'virl-vl.ptlab.json']);
+    assert.deepEqual(examples.sort(), ['gp-base.pretrain.ptlab.json', 'gp-l.ptlab.json', 'gp-vl.ptlab.json', 'tiny-vl.ptlab.json', 'tiny.ptlab.json', 'virl-base.copying.pretrain.ptlab.json', 'virl-base.long-copying.pretrain.ptlab.json', 'virl-base.pretrain.ptlab.json', 'virl-l.ptlab.json', 'virl-vl.ptlab.json']);
   });
   for (const file of examples) {
     it(`${file} is valid`, () => {

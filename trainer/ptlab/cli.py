@@ -338,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a base's recipe (an SFT job on the pretraining corpus) into RUN_DIR, then publish "
         "its final checkpoint with a manifest (hashes, corpus, recipe, first losses, time, machine) to ptlab/weights/BASE.",
     )
-    pretrain.add_argument("--base", choices=bases, default=bases[0], help="which base (default gp-base; its recipe: examples/BASE.pretrain.ptlab.json, after virl-base's copying stage, examples/virl-base.copying.pretrain.ptlab.json)")
+    pretrain.add_argument("--base", choices=bases, default=bases[0], help="which base (default gp-base; its recipe: examples/BASE.pretrain.ptlab.json, after virl-base's two copying stages, examples/virl-base.copying.pretrain.ptlab.json and virl-base.long-copying.pretrain.ptlab.json)")
     pretrain.add_argument("--config", help="another recipe for the base's last stage (default: examples/BASE.pretrain.ptlab.json)")
     pretrain.add_argument("--run-dir", help="the pretraining run folder (default runs/BASE; a recipe of several stages runs each in a folder inside it)")
     pretrain.add_argument("--resume", action="store_true", help="continue the run from its last checkpoint")

@@ -199,15 +199,28 @@ def repeat(rng: Rng) -> list[dict[str, Any]]:
     """Text to repeat word for word: places and streets of the corpus cities, made-up names,
     direction words and numbers in a random order (the copying that reading a landmark or a
     sentence back takes, which a pretrained model brings and the other tasks rely on)."""
-    items, separator = repeat_items(rng)
+    return _repeat_chat(*repeat_items(rng))
+
+
+def repeat_long(rng: Rng) -> list[dict[str, Any]]:
+    """`repeat` with 40-90 items: each is looked up 120-490 tokens back, the distances at which
+    V-IRL-L's answer reads its prompt's instruction and history (a look-up learned on short
+    texts alone does not reach that far)."""
+    return _repeat_chat(*repeat_items(rng, LONG_REPEAT))
+
+
+def _repeat_chat(items: list[str], separator: str) -> list[dict[str, Any]]:
     text = separator.join(items)
     return [{"role": "user", "content": f"Repeat exactly:\n{text}"}, {"role": "assistant", "content": text}]
 
 
-def repeat_items(rng: Rng) -> tuple[list[str], str]:
+SHORT_REPEAT, LONG_REPEAT = (6, 24), (40, 90)  # items in a `repeat` and a `repeat-long` example
+
+
+def repeat_items(rng: Rng, count: tuple[int, int] = SHORT_REPEAT) -> tuple[list[str], str]:
     """A `repeat` example's items and the separator that joins them."""
     items = []
-    for _ in range(rng.between(6, 24)):
+    for _ in range(rng.between(*count)):
         kind = rng.below(4)
         if kind == 0:
             style = cities.CITIES[CORPUS_CITIES[rng.below(len(CORPUS_CITIES))]]
@@ -223,4 +236,4 @@ def repeat_items(rng: Rng) -> tuple[list[str], str]:
     return items, (", ", "; ", " ", "\n")[rng.below(4)]
 
 
-TASKS = {"navigation": navigation, "navigation-revision": navigation_revision, "route-reading": route_reading, "repeat": repeat}
+TASKS = {"navigation": navigation, "navigation-revision": navigation_revision, "route-reading": route_reading, "repeat": repeat, "repeat-long": repeat_long}

@@ -4,10 +4,11 @@
 Each base's recipe is one or more stages, each an ordinary experiment config in examples/: SFT
 on the synthetic corpus (`sft.data.source: "pretraining-corpus"`, ptlab/corpus.py) with the
 stage's mix of tasks. gp-base has one stage (examples/gp-base.pretrain.ptlab.json, from
-`embedded:gp-base-init`, GP_BASE's random weights); virl-base has two: `copying`
-(examples/virl-base.copying.pretrain.ptlab.json, from gp-base: text repeated word for word,
-at a small batch, where a look-up by content forms) and `navigation`
-(examples/virl-base.pretrain.ptlab.json). A later stage starts from the stage before it: this
+`embedded:gp-base-init`, GP_BASE's random weights); virl-base has three: `copying`
+(examples/virl-base.copying.pretrain.ptlab.json, from gp-base: short texts repeated word for
+word, at a small batch, where a look-up by content forms), `long-copying`
+(examples/virl-base.long-copying.pretrain.ptlab.json: long ones, so that it reaches as far
+back as V-IRL-L's prompt) and `navigation` (examples/virl-base.pretrain.ptlab.json). A later stage starts from the stage before it: this
 command writes its config into the run folder with `sft.init` set to the earlier stage's final
 checkpoint (the file in examples/ names no init, so that it does not depend on where runs go).
 This command runs the stages' SFT jobs in order (a finished stage is kept; `--resume`
@@ -49,7 +50,7 @@ def _recipe(file: str) -> Path:
 
 STAGES: dict[str, tuple[Stage, ...]] = {
     GP_BASE: (Stage("pretrain", _recipe("gp-base")),),
-    VIRL_BASE: (Stage("copying", _recipe("virl-base.copying")), Stage("navigation", _recipe("virl-base"))),
+    VIRL_BASE: (Stage("copying", _recipe("virl-base.copying")), Stage("long-copying", _recipe("virl-base.long-copying")), Stage("navigation", _recipe("virl-base"))),
 }
 assert set(STAGES) == set(PRETRAINED), "every pretrained base needs its recipe"
 RECIPES = {name: stages[-1].recipe for name, stages in STAGES.items()}  # the stage that makes the published checkpoint

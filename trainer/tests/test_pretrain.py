@@ -264,6 +264,27 @@ def test_repeat_is_its_text_word_for_word_with_names_no_text_predicts():
     assert len(names) > 150 and all(re.fullmatch(r"[A-Z][a-z]+( [A-Z][a-z]+)?", n) for n in names)
 
 
+def test_long_repeats_reach_as_far_back_as_a_virl_prompt_and_fit_their_stage(tmp_path):
+    """repeat-long: 40-90 items, the same chat as repeat's; the whole chat within the
+    long-copying stage's maxLength (never truncated), the look-up distance up to V-IRL-L's."""
+    from ptlab import corpus_virl, pretrain
+    from ptlab.config import load_experiment
+    from ptlab.envs.prng import Rng
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(models.WEIGHTS_DIR / "gp-base")
+    (stage,) = [stage for stage in pretrain.STAGES["embedded:virl-base"] if stage.name == "long-copying"]
+    max_length = load_experiment(stage.recipe).model.maxLength
+    answers = []
+    for seed in range(150):
+        items, separator = corpus_virl.repeat_items(Rng(seed), corpus_virl.LONG_REPEAT)
+        chat = corpus_virl.repeat_long(Rng(seed))
+        assert 40 <= len(items) <= 90 and chat[1]["content"] == separator.join(items) and chat[0]["content"] == f"Repeat exactly:\n{chat[1]['content']}"
+        assert len(tokenizer.apply_chat_template(chat, tokenize=True, return_dict=False)) <= max_length
+        answers.append(len(tokenizer(chat[1]["content"], add_special_tokens=False)["input_ids"]))
+    assert min(answers) < 200 and max(answers) > 400  # the distances V-IRL-L's answer reads back over
+
+
 def test_virl_corpus_never_visits_the_evaluation_city_and_revisions_train_only_the_right_answer():
     """No example's route is in nyc (the city V-IRL-L's presets and demo train and evaluate on);
     a revision's first answer is context (not trained) that the strict verifier rejects, with
@@ -297,12 +318,14 @@ def test_every_pretrained_base_has_a_recipe_and_pretrain_names_it(tmp_path, monk
     from ptlab.config import load_experiment
 
     assert set(pretrain.RECIPES) == set(pretrain.STAGES) == {"embedded:gp-base", "embedded:virl-base"}
-    copying, navigation = (load_experiment(stage.recipe) for stage in pretrain.STAGES["embedded:virl-base"])
+    assert [stage.name for stage in pretrain.STAGES["embedded:virl-base"]] == ["copying", "long-copying", "navigation"]
+    copying, long_copying, navigation = (load_experiment(stage.recipe) for stage in pretrain.STAGES["embedded:virl-base"])
     assert copying.model.name == "embedded:gp-base" and copying.sft.init is None  # gp-base reads its prompt already
     assert set(copying.sft.data.mix) == {"repeat"} and copying.sft.globalBatchSize <= 8  # a small batch: the look-up by content forms
+    assert long_copying.sft.init is None and set(long_copying.sft.data.mix) == {"repeat", "repeat-long"} and long_copying.model.maxLength >= navigation.model.maxLength
     assert navigation.sft.data.source == "pretraining-corpus" and set(navigation.sft.data.mix) == set(VIRL_MIX)
     assert navigation.sft.init is None and pretrain.RECIPES["embedded:virl-base"] == pretrain.STAGES["embedded:virl-base"][-1].recipe  # pretrain starts it from the copying stage
-    for recipe in (copying, navigation):
+    for recipe in (copying, long_copying, navigation):
         assert recipe.sft.assistantOnlyLoss is False  # the loss on the prompts too: each history teaches its actions
     monkeypatch.setattr(models, "WEIGHTS_DIR", tmp_path)
     with pytest.raises(models.ModelFamilyError, match=r"embedded:virl-base.*not in this installation.*python -m ptlab pretrain --base virl-base"):
@@ -323,27 +346,27 @@ def _small(stage, folder: Path, steps: int):
 
 
 def test_pretrain_runs_each_stage_from_the_one_before_and_publishes_the_last(tmp_path, monkeypatch, ptlab_cache):
-    """virl-base's two stages, small: the copying stage from gp-base, the navigation stage from
-    the copying stage's final checkpoint, the manifest with each stage's record; a second call
+    """virl-base's stages, small: the copying stage from gp-base, each later stage from the
+    final checkpoint of the one before, the manifest with each stage's record; a second call
     keeps the finished stages; a stage's recipe with its own init is refused by name."""
     from ptlab import cli, pretrain
     from ptlab.config import load_experiment
 
     monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
-    copying, navigation = pretrain.STAGES["embedded:virl-base"]
-    assert [copying.name, navigation.name] == ["copying", "navigation"]
-    stages = (_small(copying, tmp_path, 3), _small(navigation, tmp_path, 2))
+    copying, long_copying, navigation = pretrain.STAGES["embedded:virl-base"]
+    stages = (_small(copying, tmp_path, 3), _small(long_copying, tmp_path, 1), _small(navigation, tmp_path, 2))
     monkeypatch.setitem(pretrain.STAGES, "embedded:virl-base", stages)
     run, target = tmp_path / "runs", tmp_path / "weights" / "virl-base"
     assert cli.main(["pretrain", "--base", "virl-base", "--run-dir", str(run), "--publish-to", str(target)]) == 0
 
-    second = load_experiment(run / "navigation.ptlab.json")
-    assert second.resolve(second.sft.init) == (run / "copying" / "checkpoints" / "final").resolve()
-    assert json.loads((run / "navigation" / "run.json").read_text())["init"] == str((run / "copying" / "checkpoints" / "final").resolve())
+    for before, stage in (("copying", "long-copying"), ("long-copying", "navigation")):
+        config = load_experiment(run / f"{stage}.ptlab.json")
+        assert config.resolve(config.sft.init) == (run / before / "checkpoints" / "final").resolve()
+        assert json.loads((run / stage / "run.json").read_text())["init"] == str((run / before / "checkpoints" / "final").resolve())
     manifest = json.loads((target / models.MANIFEST).read_text())
     copy_losses = [r["metrics"]["train/loss"] for r in pretrain.train_records(run / "copying")]
-    assert [stage["name"] for stage in manifest["stages"]] == ["copying", "navigation"]
-    assert manifest["steps"] == 5 and [stage["steps"] for stage in manifest["stages"]] == [3, 2]
+    assert [stage["name"] for stage in manifest["stages"]] == ["copying", "long-copying", "navigation"]
+    assert manifest["steps"] == 6 and [stage["steps"] for stage in manifest["stages"]] == [3, 1, 2]
     assert manifest["firstLosses"] == copy_losses and manifest["stages"][0]["firstLosses"] == copy_losses
     assert manifest["recipe"]["sft"]["data"]["mix"] == json.loads(navigation.recipe.read_text())["sft"]["data"]["mix"] and manifest["stages"][0]["recipe"]["sft"]["data"]["mix"] == {"repeat": 1000}
     assert manifest["trainTokens"] == sum(stage["trainTokens"] for stage in manifest["stages"])
@@ -353,11 +376,11 @@ def test_pretrain_runs_each_stage_from_the_one_before_and_publishes_the_last(tmp
     assert cli.main(["pretrain", "--base", "virl-base", "--run-dir", str(run), "--publish-to", str(target)]) == 0
     assert (run / "copying" / "run.json").read_text() == before  # finished stages are kept, not rerun
 
-    with_init = json.loads(stages[1].recipe.read_text())
+    with_init = json.loads(stages[2].recipe.read_text())
     with_init["sft"]["init"] = "elsewhere"
-    stages[1].recipe.write_text(json.dumps(with_init))
+    stages[2].recipe.write_text(json.dumps(with_init))
     with pytest.raises(pretrain.PretrainError, match=r"virl-base.pretrain.ptlab.json: /sft/init: a later stage.*remove sft.init"):
-        pretrain.stage_config(stages[1], tmp_path / "other" / "navigation", run / "copying" / "checkpoints" / "final")
+        pretrain.stage_config(stages[2], tmp_path / "other" / "navigation", run / "long-copying" / "checkpoints" / "final")
 
 
 def test_publishing_an_unfinished_stage_names_the_command_that_finishes_it(tmp_path):

@@ -381,7 +381,7 @@ export interface Sft {
      */
     wrongAttempts?: number;
     /**
-     * `pretraining-corpus` only: each task's share of the corpus in thousandths, adding up to 1000 (default: card-values 150, arithmetic 200, make-target 150, card-puzzle 350, revision 150). `twenty-four` is the 24 game in GeneralPoints' format under face rules other than the evaluation's two (docs/base-model.md); `navigation` and `navigation-revision` are V-IRL-L's prompt on routes of cities other than the evaluation's, under several action-space conventions, and `route-reading` short questions on a route's text (the sentence after an observed landmark, a sentence quoted, a turn sentence's action, an observation quoted), and `repeat`, text to repeat word for word (places, made-up names, directions, numbers) (embedded:virl-base's corpus).
+     * `pretraining-corpus` only: each task's share of the corpus in thousandths, adding up to 1000 (default: card-values 150, arithmetic 200, make-target 150, card-puzzle 350, revision 150). `twenty-four` is the 24 game in GeneralPoints' format under face rules other than the evaluation's two (docs/base-model.md); `navigation` and `navigation-revision` are V-IRL-L's prompt on routes of cities other than the evaluation's, under several action-space conventions, and `route-reading` short questions on a route's text (the sentence after an observed landmark, a sentence quoted, a turn sentence's action, an observation quoted), `repeat`, text to repeat word for word (6-24 places, made-up names, directions, numbers), and `repeat-long`, the same with 40-90 items (a look-up 120-490 tokens back) (embedded:virl-base's corpus).
      */
     mix?: {
       'card-values'?: number;
@@ -394,6 +394,7 @@ export interface Sft {
       'navigation-revision'?: number;
       'route-reading'?: number;
       repeat?: number;
+      'repeat-long'?: number;
     };
   };
   /**
