@@ -162,39 +162,66 @@ def item_kind(item: str) -> str:
     return "made-up names"
 
 
+def repeat_tokens(model: Any, tokenizer: Any, items: list[str], separator: str) -> list[tuple[str, bool, int]]:
+    """A `repeat` chat of these items teacher-forced: for each token of the answer that belongs
+    to an item, its label (the item's kind; a made-up name's first token apart), whether the
+    model's top-1 next token is it, and how far back (in tokens) the same token of the item's
+    first copy, in the question, is."""
+    import torch
+
+    answer = separator.join(items)
+    text = tokenizer.apply_chat_template([{"role": "user", "content": f"Repeat exactly:\n{answer}"}, {"role": "assistant", "content": answer}], tokenize=False)
+    encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    offsets = encoded["offset_mapping"]
+    ids = torch.tensor([encoded["input_ids"]])
+    with torch.no_grad():
+        predicted = model(input_ids=ids).logits[0].argmax(-1)
+    question, start = text.index(answer), text.rindex(answer)
+    found = []
+    for item, item_start in zip(items, _starts(items, separator, start)):
+        tokens = [i for i, (a, b) in enumerate(offsets) if i > 0 and a < item_start + len(item) and b > item_start]
+        source = item_start - start + question  # the same character in the question's copy
+        first_copy = next((i for i, (a, b) in enumerate(offsets) if a <= source < b), tokens[0])
+        kind = item_kind(item)
+        for position, i in enumerate(tokens):
+            label = kind if kind != "made-up names" else f"{kind}: {'first token' if position == 0 else 'later tokens'}"
+            found.append((label, bool(predicted[i - 1] == ids[0, i]), tokens[0] - first_copy))
+    return found
+
+
+def _starts(items: list[str], separator: str, start: int) -> list[int]:
+    starts = []
+    for item in items:
+        starts.append(start)
+        start += len(item) + len(separator)
+    return starts
+
+
+REPEAT_LABELS = ("made-up names: first token", "made-up names: later tokens", "places and streets", "numbers", "directions")
+
+
 def repeat_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
     """`repeat` examples (corpus_virl's, from seeds HELD_OUT on) teacher-forced: the next token
     right (top-1) at each token of the answer, by the kind of item it belongs to. A made-up
     name's first token can only be looked up in the text being repeated (its syllables are
     random); its later tokens can also be completed from its first ones, as the names'
-    statistics allow."""
-    import torch
-
+    statistics allow. Then `repeat-long` examples: a made-up name's first token by how far
+    back its first copy is (a look-up must reach 200-500 tokens back in V-IRL-L's prompt)."""
     from ptlab import corpus_virl
     from ptlab.envs.prng import Rng
 
-    right: collections.Counter = collections.Counter()
-    total: collections.Counter = collections.Counter()
-    for k in range(n):
-        items, separator = corpus_virl.repeat_items(Rng(HELD_OUT + k))
-        answer = separator.join(items)
-        text = tokenizer.apply_chat_template([{"role": "user", "content": f"Repeat exactly:\n{answer}"}, {"role": "assistant", "content": answer}], tokenize=False)
-        encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        ids = torch.tensor([encoded["input_ids"]])
-        with torch.no_grad():
-            predicted = model(input_ids=ids).logits[0].argmax(-1)
-        item_start = text.rindex(answer)
-        for item in items:
-            item_start = text.index(item, item_start)
-            tokens = [i for i, (a, b) in enumerate(encoded["offset_mapping"]) if i > 0 and a < item_start + len(item) and b > item_start]
-            kind = item_kind(item)
-            for position, i in enumerate(tokens):
-                label = kind if kind != "made-up names" else f"{kind}: {'first token' if position == 0 else 'later tokens'}"
-                total[label] += 1
-                right[label] += int(predicted[i - 1] == ids[0, i])
-            item_start += len(item)
-    order = ("made-up names: first token", "made-up names: later tokens", "places and streets", "numbers", "directions")
-    return [(f"repeat, teacher-forced, next token right: {label}", f"{right[label]}/{total[label]}") for label in order]
+    short = [t for k in range(n) for t in repeat_tokens(model, tokenizer, *corpus_virl.repeat_items(Rng(HELD_OUT + k)))]
+    rows = [(f"repeat, teacher-forced, next token right: {label}", _share([ok for lab, ok, _ in short if lab == label])) for label in REPEAT_LABELS]
+    long = [t for k in range(max(1, n // 2)) for t in repeat_tokens(model, tokenizer, *corpus_virl.repeat_items(Rng(HELD_OUT + k), corpus_virl.LONG_REPEAT))]
+    firsts = [(ok, distance) for label, ok, distance in long if label == REPEAT_LABELS[0]]
+    for low, high in ((100, 200), (200, 300), (300, 10**9)):  # the short examples cover less than 100
+        span = f"{low}-{high - 1}" if high < 10**9 else f"{low}+"
+        rows.append((f"repeat-long: a made-up name's first token, {span} tokens back", _share([ok for ok, d in firsts if low <= d < high])))
+    return rows
+
+
+def _share(outcomes: list[bool]) -> str:
+    return f"{sum(outcomes)}/{len(outcomes)}"
 
 
 def copying_rows(model: Any, tokenizer: Any) -> list[tuple[str, str]]:

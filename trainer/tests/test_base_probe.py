@@ -43,10 +43,26 @@ def test_repeat_rows_count_each_answer_token_once_by_its_item_kind():
     n = 12
     perfect = dict(probe.repeat_rows(Predictor(len(tokenizer), True), tokenizer, n))
     never = dict(probe.repeat_rows(Predictor(len(tokenizer), False), tokenizer, n))
-    assert len(perfect) == 5 and all(right == total and int(total) > 0 for right, total in (v.split("/") for v in perfect.values())), perfect
+    assert len(perfect) == 8 and all(right == total and int(total) > 0 for right, total in (v.split("/") for v in perfect.values())), perfect
     assert all(v.startswith("0/") for v in never.values()), never
     names = sum(probe.item_kind(item) == "made-up names" for k in range(n) for item in corpus_virl.repeat_items(Rng(probe.HELD_OUT + k))[0])
     assert perfect["repeat, teacher-forced, next token right: made-up names: first token"] == f"{names}/{names}"
+    long_names = sum(probe.item_kind(item) == "made-up names" for k in range(n // 2) for item in corpus_virl.repeat_items(Rng(probe.HELD_OUT + k), corpus_virl.LONG_REPEAT)[0])
+    assert sum(int(v.split("/")[1]) for name, v in perfect.items() if name.startswith("repeat-long")) == long_names
+
+
+def test_a_names_distance_is_how_far_back_its_first_copy_is():
+    from ptlab import models
+    from transformers import AutoTokenizer
+
+    probe = load()
+    tokenizer = AutoTokenizer.from_pretrained(models.WEIGHTS_DIR / "gp-base")
+    items = ["Zorbu Kale", "north", "17", "Wimo"]
+    found = probe.repeat_tokens(Predictor(len(tokenizer), True), tokenizer, items, ", ")
+    firsts = [distance for label, _, distance in found if label == "made-up names: first token"]
+    answer = ", ".join(items)
+    between = len(tokenizer.apply_chat_template([{"role": "user", "content": f"Repeat exactly:\n{answer}"}], tokenize=True, add_generation_prompt=True, return_dict=False)) - len(tokenizer.apply_chat_template([{"role": "user", "content": "Repeat exactly:\n"}], tokenize=True, add_generation_prompt=True, return_dict=False))
+    assert len(firsts) == 2 and all(abs(d - between) <= 2 for d in firsts), (firsts, between)
 
 
 def test_item_kinds_are_read_from_the_corpus_vocabularies():
