@@ -3,21 +3,17 @@ under the kind of item it belongs to, right exactly when the model predicts it."
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import SimpleNamespace
 
 import torch
+from scripts import load_script
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "base_probe.py"
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("base_probe", BENCH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCH)
 
 
 class Predictor(torch.nn.Module):

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
+
+from scripts import load_script
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "ppo_learning.py"
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("ppo_learning", BENCH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCH)
 
 
 def episode(split: str, step: int, first: dict) -> str:

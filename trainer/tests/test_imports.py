@@ -3,12 +3,12 @@ come from the real tools: the committed TRL fixture is what the pinned TRL write
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from scripts import load_script
 
 pytest.importorskip("trl")
 
@@ -17,11 +17,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "scripts" /
 
 def _script(path: Path) -> ModuleType:
     """A fixture script, imported as a module (its main() writes the fixture)."""
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(path)
 
 
 def test_the_trl_fixture_is_what_grpo_trainer_writes(tmp_path: Path, ptlab_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:

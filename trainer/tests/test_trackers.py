@@ -147,13 +147,9 @@ def test_the_config_names_an_unknown_tracker(tmp_path: Path) -> None:
 def test_the_dashboards_tensorboard_fixture_is_what_tensorboard_reads() -> None:
     """test/unit/tensorboard.test.ts checks our TypeScript reader against expected.json: it must
     be TensorBoard's own reading of the committed event files (a regenerated fixture included)."""
-    import importlib.util
+    from scripts import load_script
 
-    script = EXAMPLES.parent / "test" / "fixtures" / "scripts" / "make_tensorboard_logs.py"
-    spec = importlib.util.spec_from_file_location("make_tensorboard_logs", script)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(EXAMPLES.parent / "test" / "fixtures" / "scripts" / "make_tensorboard_logs.py")
     expected = json.loads((module.ROOT / "expected.json").read_text())
     assert sorted(expected) == ["ppo-new-style", "restarted-without-a-start", "sft-classic"]
     for run, tags in expected.items():
