@@ -13,8 +13,9 @@ evaluation:
                          `"train": false`), the strict verifier's message as the environment
                          sends it, then the right answer.
 Routes come from the synthetic cities other than `nyc`, the city the V-IRL-L presets and the
-demo train and evaluate on (ptlab.envs.cities), each example a route of its own, so no episode
-of the evaluation (ID or OOD, any seed) is in the corpus. The conventions: the two action
+demo train and evaluate on (ptlab.envs.cities), each example a route of its own on its city's
+street grid turned by a random angle (so that the eight compass directions are equally
+common), so no episode of the evaluation (ID or OOD, any seed) is in the corpus. The conventions: the two action
 spaces of the paper word for word (`turn_direction` with compass directions, V-IRL-L's ID
 space, or with left / right / slightly left / slightly right, its OOD space), a quarter of the
 examples each, and in the other half the same two kinds of direction under other action names
@@ -25,6 +26,7 @@ wording and values.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,7 +93,10 @@ def situation(rng: Rng) -> Situation:
     """A fresh route of a corpus city, its expert rail (its own straight lengths and drop
     rate) and a point on it, under a convention."""
     city = CORPUS_CITIES[rng.below(len(CORPUS_CITIES))]
-    raw = cities.generate_route(cities.CITIES[city], rng, f"corpus-{city}")
+    # the street grid turned at random: a route's headings, and so its compass directions, are
+    # any of the eight, evenly (the cities' own grids name mostly north, east, south and west)
+    style = dataclasses.replace(cities.CITIES[city], rotation=rng.below(360))
+    raw = cities.generate_route(style, rng, f"corpus-{city}")
     route = virl.parse_routes([raw], "corpus")[0]
     chosen = convention(rng)
     config = virl.VirlConfig(routes={"synthetic": {"city": city}}, actionSpace=chosen.space, maxStraight=rng.between(0, 5), dropRate=0.5, verifier="strict")

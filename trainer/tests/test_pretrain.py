@@ -219,6 +219,21 @@ def test_virl_corpus_answers_are_the_experts_under_the_stated_action_space():
     assert kinds == {("absolute", True), ("relative", True), ("absolute", False), ("relative", False)}
 
 
+def test_virl_corpus_turns_name_every_compass_direction_about_as_often():
+    """Each route's street grid is turned at random, so that a turn names any of the eight
+    compass directions about equally often (the cities' own grids name mostly the four
+    cardinal ones; V-IRL-L's nyc, only the four diagonal ones)."""
+    counts = collections.Counter()
+    for example in corpus.corpus(0, 3000, {"navigation": 1000}):
+        prompt, answer = example["messages"][0]["content"], example["messages"][-1]["content"]
+        turn = re.search(r'"action": "\w+\(([a-z ]+)\)"', answer)
+        if turn and "8 directions" in prompt:
+            counts[turn.group(1)] += 1
+    from ptlab.envs import virl
+
+    assert set(counts) == set(virl.ABSOLUTE) and min(counts.values()) > 0.08 * sum(counts.values()), counts
+
+
 def test_route_reading_answers_are_read_from_the_question():
     """Each route-reading answer is what the route's text in the question says: the sentence
     after the one naming the observed landmark, sentence k, the turn sentence's action in the
