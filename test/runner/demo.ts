@@ -1,7 +1,7 @@
 // The main job at CI size: `scripts/demo.sh --size ci --seeds 2` runs every stage of the GP-L
 // SFT-vs-RL study (SFT Init, more SFT and PPO for two training seeds, ONNX exports) and writes
-// the HTML report, which is then opened in Chromium from disk and checked as a reader sees it. Prints
-// `N passed, N failed, N skipped` as its last line; the screenshot is test-results/report.png.
+// the HTML report, which is then opened in Chromium from disk and checked as a reader sees it.
+// Prints `N passed, N failed, N skipped` as its last line; the screenshot is test-results/report.png.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,67 @@ async function check(title: string, body: () => void | Promise<void>): Promise<v
   }
 }
 
+/** Runs scripts/demo.sh with `args`; throws unless it exits 0 with every run in `runs` finished and the report written. */
+function runDemo(args: string[], runs: string[]): void {
+  const out = args[args.indexOf('--out') + 1]!;
+  const started = Date.now();
+  const result = spawnSync('bash', ['scripts/demo.sh', ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' }, timeout: 1_200_000 });
+  process.stdout.write(result.stdout.split(/\r/).pop() ?? '');
+  console.log(`demo ${args.join(' ')} took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (result.status !== 0) throw new Error(`exit ${result.status}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+  for (const run of runs) {
+    const manifest = JSON.parse(readFileSync(join(out, run, 'run.json'), 'utf8')) as { status: string };
+    if (manifest.status !== 'finished') throw new Error(`${run} ended ${manifest.status}`);
+  }
+  if (!existsSync(join(out, 'report.html'))) throw new Error('no report.html');
+}
+
+/** Opens a study's report from disk in Chromium and checks what a reader sees: both paper charts drawn, the final
+ * and comparison tables, the verdict over `seeds` training seeds per arm, sample transcripts, and no console
+ * error or network request. Saves a screenshot. */
+async function checkReport(report: string, seeds: number, screenshot: string): Promise<void> {
+  if (!existsSync(report)) throw new Error('no report to open');
+  const browser = await chromium.launch({ executablePath: process.env.PTLAB_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('request', (r) => !r.url().startsWith('file:') && !r.url().startsWith('data:') && problems.push(`network request: ${r.url()}`));
+    await page.goto(pathToFileURL(report).href);
+    await page.locator('body[data-rendered="true"]').waitFor({ timeout: 30_000 });
+    const painted = await page.locator('canvas.paper-curve').evaluateAll((canvases) =>
+      canvases.map((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let ink = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) ink++;
+        return ink;
+      }),
+    );
+    if (painted.length !== 2 || painted.some((ink) => ink < 1000)) throw new Error(`expected the paper view's two drawn charts (ID, OOD), got ink ${JSON.stringify(painted)}`);
+    const finals = (await page.locator('#final-table').textContent()) ?? '';
+    for (const expected of ['SFT', 'RL', 'In distribution (ID)', 'Out of distribution: rule (OOD)', 'vs Init']) if (!finals.includes(expected)) throw new Error(`final table lacks ${expected}: ${finals}`);
+    if ((await page.locator('#compare-table tbody tr').count()) !== 2) throw new Error('the comparison table does not have the two splits');
+    const outcome = (await page.locator('#verdict-outcome').textContent()) ?? '';
+    const averaged = seeds > 1 ? `, averaged over ${seeds} training seeds per arm` : '';
+    if (!new RegExp(`^The paper's finding is (reproduced|partly reproduced|not reproduced): \\d+ of 5 effects beyond 2 standard errors${averaged}\\.$`).test(outcome)) throw new Error(`no verdict with its count of effects over ${seeds} seed(s): ${outcome}`);
+    if (seeds > 1) {
+      const effects = await page.locator('#verdict-table tbody tr').allTextContents();
+      if (!effects.every((row) => /per seed [+−]\d+\.\d pts, [+−]\d+\.\d pts/.test(row))) throw new Error(`the verdict's effects do not show each seed's change: ${effects.join(' | ')}`);
+    }
+    const runsShown = new Set((await page.locator('#final-table tbody tr td:nth-child(2)').allTextContents()).map((t) => t.split('/').pop()));
+    const expectedRuns = ['sft-more', 'ppo', ...(seeds > 1 ? ['sft-more-seed1', 'ppo-seed1'] : [])];
+    if (expectedRuns.some((run) => !runsShown.has(run))) throw new Error(`the final table does not list every seed's run: ${[...runsShown].join(', ')}`);
+    if ((await page.locator('#verdict-table tbody tr').count()) !== 5) throw new Error('the verdict does not list the five effects (ID: SFT, RL; OOD: SFT, RL, RL vs SFT)');
+    if ((await page.locator('#samples .transcript').count()) === 0) throw new Error('no sample transcripts');
+    await page.screenshot({ path: screenshot, fullPage: false });
+    if (problems.length > 0) throw new Error(`console errors or requests:\n${problems.join('\n')}`);
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main(): Promise<number> {
   const sandbox = mkdtempSync(join(tmpdir(), 'ptlab-demo-'));
   const out = join(sandbox, 'demo');
@@ -29,20 +90,11 @@ async function main(): Promise<number> {
   mkdirSync(resultsDir, { recursive: true });
   try {
     await check('demo: scripts/demo.sh --size ci --seeds 2 runs every stage and writes the report', () => {
-      const started = Date.now();
-      const result = spawnSync('bash', ['scripts/demo.sh', '--size', 'ci', '--out', out, '--seeds', '2'], { cwd: repo, encoding: 'utf8', env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' }, timeout: 1_200_000 });
-      process.stdout.write(result.stdout.split(/\r/).pop() ?? '');
-      console.log(`demo (ci size) took ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      if (result.status !== 0) throw new Error(`exit ${result.status}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-      for (const run of ['sft-init', 'sft-more', 'ppo', 'sft-more-seed1', 'ppo-seed1']) {
-        const manifest = JSON.parse(readFileSync(join(out, run, 'run.json'), 'utf8')) as { status: string };
-        if (manifest.status !== 'finished') throw new Error(`${run} ended ${manifest.status}`);
-      }
+      runDemo(['--size', 'ci', '--out', out, '--seeds', '2'], ['sft-init', 'sft-more', 'ppo', 'sft-more-seed1', 'ppo-seed1']);
       for (const run of ['sft-more', 'ppo']) {
         const exports = existsSync(join(out, run, 'onnx')) ? readdirSync(join(out, run, 'onnx')) : [];
         if (!exports.some((name) => existsSync(join(out, run, 'onnx', name, 'ptlab-onnx.json')))) throw new Error(`${run}: no ONNX export`);
       }
-      if (!existsSync(report)) throw new Error('no report.html');
     });
     await check('demo: a second run keeps the finished stages', () => {
       const result = spawnSync(join(repo, '.venv', 'bin', 'python'), ['-m', 'ptlab.demo', '--size', 'ci', '--out', out, '--seeds', '2'], { cwd: repo, encoding: 'utf8', timeout: 120_000 });
@@ -50,44 +102,7 @@ async function main(): Promise<number> {
       const kept = result.stdout.match(/kept/g)?.length ?? 0;
       if (kept !== 7) throw new Error(`expected all 7 stages kept, got ${kept}:\n${result.stdout}`);
     });
-    await check('demo: the report opens from disk in Chromium and shows the study', async () => {
-      if (!existsSync(report)) throw new Error('no report to open');
-      const browser = await chromium.launch({ executablePath: process.env.PTLAB_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-      try {
-        const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
-        const problems: string[] = [];
-        page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-        page.on('pageerror', (e) => problems.push(e.message));
-        page.on('request', (r) => !r.url().startsWith('file:') && !r.url().startsWith('data:') && problems.push(`network request: ${r.url()}`));
-        await page.goto(pathToFileURL(report).href);
-        await page.locator('body[data-rendered="true"]').waitFor({ timeout: 30_000 });
-        const painted = await page.locator('canvas.paper-curve').evaluateAll((canvases) =>
-          canvases.map((c) => {
-            const canvas = c as HTMLCanvasElement;
-            const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-            let ink = 0;
-            for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) ink++;
-            return ink;
-          }),
-        );
-        if (painted.length !== 2 || painted.some((ink) => ink < 1000)) throw new Error(`expected the paper view's two drawn charts (ID, OOD), got ink ${JSON.stringify(painted)}`);
-        const finals = (await page.locator('#final-table').textContent()) ?? '';
-        for (const expected of ['SFT', 'RL', 'In distribution (ID)', 'Out of distribution: rule (OOD)', 'vs Init']) if (!finals.includes(expected)) throw new Error(`final table lacks ${expected}: ${finals}`);
-        if ((await page.locator('#compare-table tbody tr').count()) !== 2) throw new Error('the comparison table does not have the two splits');
-        const outcome = (await page.locator('#verdict-outcome').textContent()) ?? '';
-        if (!/^The paper's finding is (reproduced|partly reproduced|not reproduced): \d+ of 5 effects beyond 2 standard errors, averaged over 2 training seeds per arm\.$/.test(outcome)) throw new Error(`no verdict with its count of effects over the two seeds: ${outcome}`);
-        const effects = await page.locator('#verdict-table tbody tr').allTextContents();
-        if (!effects.every((row) => /per seed [+−]\d+\.\d pts, [+−]\d+\.\d pts/.test(row))) throw new Error(`the verdict's effects do not show each seed's change: ${effects.join(' | ')}`);
-        const runsShown = new Set((await page.locator('#final-table tbody tr td:nth-child(2)').allTextContents()).map((t) => t.split('/').pop()));
-        if (['sft-more', 'sft-more-seed1', 'ppo', 'ppo-seed1'].some((run) => !runsShown.has(run))) throw new Error(`the final table does not list every seed's run: ${[...runsShown].join(', ')}`);
-        if ((await page.locator('#verdict-table tbody tr').count()) !== 5) throw new Error('the verdict does not list the five effects (ID: SFT, RL; OOD: SFT, RL, RL vs SFT)');
-        if ((await page.locator('#samples .transcript').count()) === 0) throw new Error('no sample transcripts');
-        await page.screenshot({ path: join(resultsDir, 'report.png'), fullPage: false });
-        if (problems.length > 0) throw new Error(`console errors or requests:\n${problems.join('\n')}`);
-      } finally {
-        await browser.close();
-      }
-    });
+    await check('demo: the report opens from disk in Chromium and shows the study', () => checkReport(report, 2, join(resultsDir, 'report.png')));
   } finally {
     if (!process.env.PTLAB_KEEP_SANDBOX) await removeSandbox(sandbox);
     else console.log(`kept ${sandbox}`);
