@@ -148,6 +148,43 @@ def virl_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
     return [(f"V-IRL-L (ID / OOD): {name}", " / ".join(values)) for name, values in results.items()]
 
 
+def virl_teacher_forced_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[str, str]]:
+    """V-IRL-L's ID positions (as virl_rows), the expert's answer teacher-forced, top-1: at
+    turns, forward points and stops, the instruction sentence's first token (which sentence
+    comes next) and its later tokens (read back from the instruction), and the whole action
+    (every token of it right: at a turn, the direction taken from the sentence)."""
+    import torch
+
+    from ptlab import demo
+    from ptlab.envs import virl
+
+    environment = {k: v for k, v in demo.VIRL_BASE["environment"].items() if k != "env"}
+    config = virl.VirlConfig(**{**environment, "actionSpace": "absolute"})
+    make = config.episodes(Path("."))
+    right: collections.Counter = collections.Counter()
+    total: collections.Counter = collections.Counter()
+    for episode in (make(PROBE_SEED + k) for k in range(n)):
+        for i, point in enumerate(episode.rail):
+            answer = virl.expert_response(config, episode.route, episode.rail, i)
+            text = tokenizer.apply_chat_template([{"role": "user", "content": virl.prompt(config, episode.route, episode.rail, i)}, {"role": "assistant", "content": answer}], tokenize=False)
+            encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+            ids = torch.tensor([encoded["input_ids"]])
+            with torch.no_grad():
+                ok = (model(input_ids=ids).logits[0].argmax(-1)[:-1] == ids[0, 1:]).tolist()
+            spans = lambda start, length: [j for j, (a, b) in enumerate(encoded["offset_mapping"]) if j > 0 and a < start + length and b > start]  # noqa: E731
+            kind = "turns" if point.absolute_action.startswith("turn_direction") else "stops" if point.absolute_action == "stop()" else "forward points"
+            sentence = virl.instruction_sentences(episode.route, True)[point.sentence]
+            sentence_start = text.index(sentence, text.rindex(answer))
+            tokens = spans(sentence_start, len(sentence))
+            for label, group in (("the sentence's first token", tokens[:1]), ("the sentence's later tokens", tokens[1:])):
+                total[(kind, label)] += len(group)
+                right[(kind, label)] += sum(ok[j - 1] for j in group)
+            action = spans(text.index(point.absolute_action, sentence_start + len(sentence)), len(point.absolute_action))
+            total[(kind, "the action")] += 1
+            right[(kind, "the action")] += all(ok[j - 1] for j in action)
+    return [(f"V-IRL-L ID, teacher-forced: {kind}: {label}", f"{right[(kind, label)]}/{total[(kind, label)]}") for kind in ("turns", "forward points", "stops") for label in ("the sentence's first token", "the sentence's later tokens", "the action")]
+
+
 def item_kind(item: str) -> str:
     """What a repeat item is: a direction, a number, a corpus city's place or street, or a made-up name."""
     from ptlab import corpus_virl
@@ -281,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         tokenizer.padding_side = "left"
         model = AutoModelForCausalLM.from_pretrained(folder).eval()
         by_task = held_out(args.n, args.task)
-        rows = copying_rows(model, tokenizer) + (repeat_rows(model, tokenizer, args.n) if args.task == "virl-l" else []) + corpus_rows(model, tokenizer, by_task) + (gp_rows if args.task == "gp-l" else virl_rows)(model, tokenizer, args.n)
+        rows = copying_rows(model, tokenizer) + (repeat_rows(model, tokenizer, args.n) if args.task == "virl-l" else []) + corpus_rows(model, tokenizer, by_task) + (gp_rows(model, tokenizer, args.n) if args.task == "gp-l" else virl_rows(model, tokenizer, args.n) + virl_teacher_forced_rows(model, tokenizer, args.n))
         width = max(len(name) for name, _ in rows)
         print(f"\n{folder}")
         for name, value in rows:

@@ -70,3 +70,20 @@ def test_item_kinds_are_read_from_the_corpus_vocabularies():
     city = cities.CITIES[corpus_virl.CORPUS_CITIES[0]]
     assert [probe.item_kind(x) for x in ("northeast", "slightly left", "417", city.places[0], city.streets[0])] == ["directions", "directions", "numbers", "places and streets", "places and streets"]
     assert probe.item_kind(corpus_virl.made_up_name(Rng(3))) == "made-up names"
+
+
+def test_virl_teacher_forced_rows_count_every_position_and_score_each_part_of_the_answer():
+    from ptlab import demo, models
+    from ptlab.envs import virl
+    from transformers import AutoTokenizer
+
+    probe = load()
+    tokenizer = AutoTokenizer.from_pretrained(models.WEIGHTS_DIR / "gp-base")
+    perfect = dict(probe.virl_teacher_forced_rows(Predictor(len(tokenizer), True), tokenizer, 2))
+    never = dict(probe.virl_teacher_forced_rows(Predictor(len(tokenizer), False), tokenizer, 2))
+    assert len(perfect) == 9 and all(v.split("/")[0] == v.split("/")[1] for v in perfect.values()) and all(v.startswith("0/") for v in never.values()), (perfect, never)
+    config = virl.VirlConfig(**{**{k: v for k, v in demo.VIRL_BASE["environment"].items() if k != "env"}, "actionSpace": "absolute"})
+    rails = [config.episodes(Path("."))(probe.PROBE_SEED + k).rail for k in range(2)]
+    turns = sum(p.absolute_action.startswith("turn_direction") for rail in rails for p in rail)
+    assert perfect["V-IRL-L ID, teacher-forced: turns: the action"] == f"{turns}/{turns}" and perfect["V-IRL-L ID, teacher-forced: turns: the sentence's first token"] == f"{turns}/{turns}"
+    assert perfect["V-IRL-L ID, teacher-forced: stops: the action"] == "2/2"
