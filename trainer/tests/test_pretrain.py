@@ -21,7 +21,7 @@ from ptlab import corpus, models
 from ptlab.envs import generalpoints as gp
 
 # the bases whose weights ship: virl-base's recipe does not yet give a base that reads V-IRL-L's prompt (docs/base-model.md)
-SHIPPED = ["gp-base"]
+SHIPPED = ["gp-base", "virl-base"]
 
 def test_the_corpus_is_a_pure_function_of_seed_and_index():
     assert list(corpus.corpus(7, 300)) == list(corpus.corpus(7, 300))
