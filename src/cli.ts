@@ -10,7 +10,7 @@ import { checkJsonText, formatLocated } from './core/contracts/contracts';
 import type { ExperimentConfig } from './core/contracts/generated/types';
 import { episodeRecord, evaluationPlan, playSplit, type ChatGenerator } from './core/compare/evaluation';
 import { InferenceClient } from './workers/inference';
-import { buildReport, reportHtml, type RunFiles } from './core/report/report';
+import { buildReport, reportHtml, studyTitle, type RunFiles } from './core/report/report';
 import { nameProblem, sftVsRlSuite, TEMPLATES } from './core/config/templates';
 
 const USAGE = `usage: ptlab COMMAND
@@ -188,17 +188,6 @@ async function report(args: string[]): Promise<number> {
   renameSync(temp, out);
   process.stdout.write(`${data.verdict.sentence}\n${out}\n`);
   return 0;
-}
-
-/** The report's default title, naming the model the study started from (the SFT run's). */
-function studyTitle(manifest: string | undefined): string {
-  let model: unknown;
-  try {
-    model = (JSON.parse(manifest ?? '') as { config?: { model?: { name?: unknown } } }).config?.model?.name;
-  } catch {
-    model = undefined;
-  }
-  return `GP-L: SFT vs RL from the same Init${typeof model === 'string' ? ` (${model})` : ''}`;
 }
 
 function newSuite(args: string[]): number {

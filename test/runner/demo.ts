@@ -1,6 +1,7 @@
 // The main job at CI size: `scripts/demo.sh --size ci --seeds 2` runs every stage of the GP-L
 // SFT-vs-RL study (SFT Init, more SFT and PPO for two training seeds, ONNX exports) and writes
-// the HTML report, which is then opened in Chromium from disk and checked as a reader sees it.
+// the HTML report, which is then opened in Chromium from disk and checked as a reader sees it;
+// then the V-IRL-L study (`--task virl-l`, one seed) the same way.
 // Prints `N passed, N failed, N skipped` as its last line; the screenshot is test-results/report.png.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -103,6 +104,13 @@ async function main(): Promise<number> {
       if (kept !== 7) throw new Error(`expected all 7 stages kept, got ${kept}:\n${result.stdout}`);
     });
     await check('demo: the report opens from disk in Chromium and shows the study', () => checkReport(report, 2, join(resultsDir, 'report.png')));
+    const virl = join(sandbox, 'demo-virl-l');
+    await check('demo: scripts/demo.sh --task virl-l --size ci runs the V-IRL-L study from embedded:virl-base', async () => {
+      runDemo(['--task', 'virl-l', '--size', 'ci', '--out', virl], ['sft-init', 'sft-more', 'ppo']);
+      const init = JSON.parse(readFileSync(join(virl, 'sft-init', 'run.json'), 'utf8')) as { config: { model: { name: string }; environment: { env: string } } };
+      if (init.config.model.name !== 'embedded:virl-base' || init.config.environment.env !== 'virl') throw new Error(`Init is not V-IRL from embedded:virl-base: ${JSON.stringify(init.config.model)}`);
+      await checkReport(join(virl, 'report.html'), 1, join(resultsDir, 'report-virl-l.png'));
+    });
   } finally {
     if (!process.env.PTLAB_KEEP_SANDBOX) await removeSandbox(sandbox);
     else console.log(`kept ${sandbox}`);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
-import { buildReport, jsonForScript, reportHtml, type RunFiles } from '../../src/core/report/report';
+import { buildReport, jsonForScript, reportHtml, studyTitle, type RunFiles } from '../../src/core/report/report';
 
 const runs = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'compare');
 
@@ -63,6 +63,15 @@ describe('study report', () => {
     assert.equal(sft.length, 3);
     assert.ok(sft.every((r) => r.splitKind === 'rule-ood'));
     assert.equal(sft[0]!.success, false);
+  });
+
+  it("names the study's task and base model from the SFT run's config", () => {
+    const manifest = (env: string, modality: string) => JSON.stringify({ config: { model: { name: 'embedded:virl-base' }, environment: { env, modality } } });
+    assert.equal(studyTitle(manifest('virl', 'language')), 'V-IRL-L: SFT vs RL from the same Init (embedded:virl-base)');
+    assert.equal(studyTitle(manifest('virl', 'vision')), 'V-IRL-VL: SFT vs RL from the same Init (embedded:virl-base)');
+    assert.equal(studyTitle(manifest('gp', 'language')), 'GP-L: SFT vs RL from the same Init (embedded:virl-base)');
+    assert.equal(studyTitle(manifest('gp', 'vision')), 'GP-VL: SFT vs RL from the same Init (embedded:virl-base)');
+    assert.equal(studyTitle('not json'), 'SFT vs RL from the same Init');
   });
 
   it('keeps the data block from closing its script element', () => {

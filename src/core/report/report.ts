@@ -58,6 +58,20 @@ function samplesOf(records: OwnEpisode[], count: number): OwnEpisode[] {
   return pick.slice(0, count);
 }
 
+/** The report's default title: the task and the model the study started from (the SFT run's). */
+export function studyTitle(manifest: string | undefined): string {
+  let config: { model?: { name?: unknown }; environment?: { env?: unknown; modality?: unknown } } | undefined;
+  try {
+    config = (JSON.parse(manifest ?? '') as { config?: typeof config }).config;
+  } catch {
+    config = undefined;
+  }
+  const environment = config?.environment;
+  const task = environment ? `${environment.env === 'virl' ? 'V-IRL' : 'GP'}-${environment.modality === 'vision' ? 'VL' : 'L'}: ` : '';
+  const model = config?.model?.name;
+  return `${task}SFT vs RL from the same Init${typeof model === 'string' ? ` (${model})` : ''}`;
+}
+
 /**
  * The study of `sftRuns` and `rlRuns` (one run per training seed, at least one each) from one
  * Init: the paper view of all of them (the seed mean and its spread with several), each run's
