@@ -83,10 +83,14 @@ def _train(args: argparse.Namespace, job: str) -> int:
         from ptlab import parallel
         from ptlab.parallel import is_main_process
 
-        with _open_run(args, experiment, job, seeds, follower=not is_main_process()) as run:
-            status = (run_sft if job == "sft" else run_ppo)(experiment, run, args.resume)
-            if status == "cancelled":
-                run.finish("cancelled")
+        try:
+            with _open_run(args, experiment, job, seeds, follower=not is_main_process()) as run:
+                status = (run_sft if job == "sft" else run_ppo)(experiment, run, args.resume)
+                if status == "cancelled":
+                    run.finish("cancelled")
+        except BaseException as exc:
+            parallel.finish(failed=True, error=exc)  # the process group too goes before the interpreter does
+            raise
         parallel.finish()
     except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError, ModelFamilyError, EvaluationError, CheckpointError) as exc:
         print(f"ptlab {job}: {exc}", file=sys.stderr)

@@ -37,9 +37,30 @@ def _state() -> Any:
     from accelerate import PartialState
     from accelerate.utils import parse_flag_from_env
 
+    _import_group_defaults()
     if parse_flag_from_env("ACCELERATE_USE_DEEPSPEED") and not torch.cuda.is_available():
         return PartialState(backend="gloo", timeout=COLLECTIVE_TIMEOUT)
     return PartialState(cpu=parse_flag_from_env("ACCELERATE_USE_CPU"), timeout=COLLECTIVE_TIMEOUT)
+
+
+def _import_group_defaults() -> None:
+    """Import, before the process group exists, the modules that take the default group as a
+    default argument when they are imported (`def all_reduce(..., group=group.WORLD)`):
+    torch.distributed.nn.functional (DDP imports it) and deepspeed.comm (accelerate's
+    unwrap_model imports deepspeed when it is installed). Imported once the group exists, their
+    defaults hold it for good: destroy_process_group (finish) then cannot free it, and gloo's
+    threads outlive it into the interpreter's exit. Imported first, the defaults are None."""
+    import importlib.util
+    import os
+
+    import torch.distributed as dist
+
+    if "WORLD_SIZE" not in os.environ or not dist.is_available() or dist.is_initialized():
+        return  # not under a launcher (no group to make), or made already
+    import torch.distributed.nn.functional  # noqa: F401
+
+    if importlib.util.find_spec("deepspeed") is not None:
+        import deepspeed.comm  # noqa: F401
 
 
 def accelerator() -> Any:
@@ -142,17 +163,44 @@ def full_state_dict(acc: Any, model: Any) -> dict[str, Any] | None:
     return None
 
 
-def finish() -> None:
-    """After a job's last collective: every process waits for the others, then the process
-    group is torn down before the interpreter exits. Left to exit, a process can abort in
-    gloo's destructors (`terminate called without an active exception`) while another is
-    still saving (seen once under DeepSpeed ZeRO-3 on a loaded machine). Not after an error:
-    the other processes may never get here."""
+def finish(failed: bool = False, error: BaseException | None = None) -> None:
+    """The end of a job in every process: the process group is torn down before the interpreter
+    exits, its gloo threads joined while Python still runs. Left to the interpreter's exit, a
+    gloo thread that lets go of a collective's last tensor (one Python made: freeing it takes the
+    GIL) is stopped by Python's finalization mid-destructor: `terminate called without an active
+    exception`, SIGABRT, the launcher then SIGTERMs the others (seen under DDP and DeepSpeed
+    ZeRO-3 on loaded machines). destroy_process_group frees the group only when nothing else
+    holds it: _import_group_defaults sees to that.
+
+    After a job's last collective every process first waits for the others (`barrier`). Not
+    after an error (`failed`): the others may never get there. A failed process still destroys
+    a gloo group, which is local (a collective of its own still pending, rare after a Python
+    exception, is waited for as the interpreter's exit would); an NCCL group is left to torch,
+    whose destructor aborts it without waiting for peers that may be stuck in a collective (a
+    graceful NCCL destroy would wait for them). The `error`'s frames let go of their locals
+    first (the job's model holds the group; the traceback keeps its lines)."""
     import torch.distributed as dist
 
-    if dist.is_available() and dist.is_initialized():
-        dist.barrier()
-        dist.destroy_process_group()
+    if not (dist.is_available() and dist.is_initialized()):
+        return
+    if failed:
+        if "nccl" not in str(dist.get_backend()):
+            _clear_frames(error)
+            dist.destroy_process_group()
+        return
+    dist.barrier()
+    dist.destroy_process_group()
+
+
+def _clear_frames(error: BaseException | None) -> None:
+    """The locals of the frames an exception (and the ones it chains) went through."""
+    import traceback
+
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        traceback.clear_frames(error.__traceback__)
+        error = error.__cause__ or error.__context__
 
 
 def is_main_process() -> bool:

@@ -16,6 +16,7 @@ the experiment's name, group the run id, the run's config as W&B config; `wandb 
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -103,7 +104,22 @@ class WandB:
         self.run.log(scalars(record), step=record["step"])
 
     def close(self) -> None:
+        """Finish the run and wait until its records are in RUN/wandb.
+
+        `run.finish()` returns once wandb-core has the run's exit, but wandb-core writes the
+        run's .wandb file as it closes the run's stream, on a message finish() sends without
+        waiting for it: the file can still hold only its header when finish() returns.
+        `wandb.teardown()` shuts the service down and waits for it to exit, every stream
+        closed and written (it also clears the WANDB_SERVICE this process exported, so that
+        processes started later own their service). A service this process did not start
+        (WANDB_SERVICE inherited) is its owner's to close."""
+        import wandb
+
         self.run.finish()
+        try:
+            wandb.teardown()
+        except SystemExit as exc:  # teardown exits the process when wandb-core exited non-zero
+            print(f"ptlab: wandb's service exited with code {exc.code}; RUN/wandb may be incomplete", file=sys.stderr)
 
 
 def check_available(names: list[str] | tuple[str, ...], where: str) -> None:

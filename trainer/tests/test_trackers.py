@@ -46,7 +46,9 @@ def tiny_config(tmp_path: Path, report_to: list[str]) -> Path:
 
 def wandb_history(run_dir: Path) -> dict[str, list[tuple[int, float]]]:
     """The history rows of the W&B offline run under run_dir, read from its .wandb file (a
-    LevelDB-style log of wandb's own protobuf Records: 32 KiB blocks, 7-byte record headers)."""
+    LevelDB-style log of wandb's own protobuf Records: 32 KiB blocks, 7-byte record headers).
+    The file must be the whole run, its exit record included: wandb-core writes it as the run's
+    stream closes, which trackers.WandB.close waits for (wandb.teardown)."""
     import struct
 
     from wandb.proto import wandb_internal_pb2
@@ -56,6 +58,7 @@ def wandb_history(run_dir: Path) -> dict[str, list[tuple[int, float]]]:
     assert data[:4] == b":W&B", f"{path} is not a W&B datastore"
     block, pos, pending = 32768, 7, b""
     history: dict[str, list[tuple[int, float]]] = {}
+    exited = False
     while pos + 7 <= len(data):
         if block - pos % block < 7:
             pos += block - pos % block
@@ -69,11 +72,13 @@ def wandb_history(run_dir: Path) -> dict[str, list[tuple[int, float]]]:
             continue
         record = wandb_internal_pb2.Record()
         record.ParseFromString(pending + chunk if kind == 4 else chunk)
+        exited = exited or record.WhichOneof("record_type") == "exit"
         if record.WhichOneof("record_type") == "history":
             for item in record.history.item:
                 key = item.key or "/".join(item.nested_key)
                 if not key.startswith("_"):
                     history.setdefault(key, []).append((record.history.step.num, json.loads(item.value_json)))
+    assert exited, f"{path} ({len(data)} bytes) has no exit record: the run was read before wandb wrote all of it"
     return history
 
 
@@ -81,6 +86,7 @@ def test_an_sft_runs_records_reach_tensorboard_and_wandb_under_their_own_names(t
     pytest.importorskip("wandb")
     run = tmp_path / "run"
     env = {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache), "OMP_NUM_THREADS": "1", "WANDB_MODE": "offline"}
+    env.pop("WANDB_SERVICE", None)  # the job starts (and at its end waits for) its own wandb service, not one of this process's
     result = subprocess.run([sys.executable, "-m", "ptlab", "sft", "--config", str(tiny_config(tmp_path, ["tensorboard", "wandb"])), "--run-dir", str(run)], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
