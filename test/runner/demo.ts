@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { repo, type Outcome } from './workspace';
 import { removeSandbox } from './processes';
+import type { ReportData } from '../../src/core/report/report';
 
 const outcomes: Outcome[] = [];
 async function check(title: string, body: () => void | Promise<void>): Promise<void> {
@@ -40,8 +41,22 @@ function runDemo(args: string[], runs: string[]): void {
 /** Opens a study's report from disk in Chromium and checks what a reader sees: both paper charts drawn, the final
  * and comparison tables, the verdict over `seeds` training seeds per arm, sample transcripts, and no console
  * error or network request. Saves a screenshot. */
-async function checkReport(report: string, seeds: number, screenshot: string): Promise<void> {
+/** The report's numbers agree with themselves: each arm's change from Init that the verdict computed
+ * from the episodes (paired) is the change between the evaluation records' rates in the finals. */
+function checkReportData(report: string, field: ReportData['field']): void {
+  const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(readFileSync(report, 'utf8'))![1]!) as ReportData;
+  if (data.field !== field || data.verdict.field !== field) throw new Error(`the report measures ${data.field}, the verdict ${data.verdict.field}; expected ${field}`);
+  for (const effect of data.verdict.effects) {
+    const method = effect.claim.startsWith('SFT ') ? 'SFT' : effect.claim.startsWith('RL raises') ? 'RL' : undefined;
+    if (!method || effect.pairing !== 'paired') continue; // RL vs SFT has no Init side
+    const final = data.finals.find((f) => f.method === method && f.split === effect.split);
+    if (final?.delta === undefined || Math.abs(effect.perSeed[0]! - final.delta) > 1e-9) throw new Error(`${effect.claim}: ${effect.perSeed[0]} from the episodes, ${final?.delta} from the evaluation records`);
+  }
+}
+
+async function checkReport(report: string, seeds: number, screenshot: string, field: ReportData['field']): Promise<void> {
   if (!existsSync(report)) throw new Error('no report to open');
+  checkReportData(report, field);
   const browser = await chromium.launch({ executablePath: process.env.PTLAB_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
@@ -103,13 +118,13 @@ async function main(): Promise<number> {
       const kept = result.stdout.match(/kept/g)?.length ?? 0;
       if (kept !== 7) throw new Error(`expected all 7 stages kept, got ${kept}:\n${result.stdout}`);
     });
-    await check('demo: the report opens from disk in Chromium and shows the study', () => checkReport(report, 2, join(resultsDir, 'report.png')));
+    await check('demo: the report opens from disk in Chromium and shows the study', () => checkReport(report, 2, join(resultsDir, 'report.png'), 'success'));
     const virl = join(sandbox, 'demo-virl-l');
     await check('demo: scripts/demo.sh --task virl-l --size ci runs the V-IRL-L study from embedded:virl-base', async () => {
       runDemo(['--task', 'virl-l', '--size', 'ci', '--out', virl], ['sft-init', 'sft-more', 'ppo']);
       const init = JSON.parse(readFileSync(join(virl, 'sft-init', 'run.json'), 'utf8')) as { config: { model: { name: string }; environment: { env: string } } };
       if (init.config.model.name !== 'embedded:virl-base' || init.config.environment.env !== 'virl') throw new Error(`Init is not V-IRL from embedded:virl-base: ${JSON.stringify(init.config.model)}`);
-      await checkReport(join(virl, 'report.html'), 1, join(resultsDir, 'report-virl-l.png'));
+      await checkReport(join(virl, 'report.html'), 1, join(resultsDir, 'report-virl-l.png'), 'perStepAccuracyReference');
     });
   } finally {
     if (!process.env.PTLAB_KEEP_SANDBOX) await removeSandbox(sandbox);

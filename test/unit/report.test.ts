@@ -65,6 +65,22 @@ describe('study report', () => {
     assert.equal(sft[0]!.success, false);
   });
 
+  it('measures a V-IRL study in per-step accuracy, GeneralPoints in success (the paper\'s measures)', () => {
+    const virl = (name: string): RunFiles => {
+      const folder = join(runs, '..', 'virl-l', name);
+      return { folder: `runs/virl-l/${name}`, manifest: readFileSync(join(folder, 'run.json'), 'utf8'), metrics: readFileSync(join(folder, 'metrics.jsonl'), 'utf8'), episodes: [] };
+    };
+    const study = buildReport('V-IRL-L', [virl('sft-s0')], [virl('ppo-s0')], '2026-11-25T12:00:00Z');
+    // these older runs record our per-step accuracy only (not the reference's)
+    assert.equal(study.field, 'perStepAccuracy');
+    assert.equal(study.verdict.field, 'perStepAccuracy');
+    const atInit = readFileSync(join(runs, '..', 'virl-l', 'sft-s0', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; step: number; split: string; perStepAccuracy?: { rate: number } }).filter((r) => r.kind === 'eval' && r.step === 0);
+    assert.deepEqual(study.init.map((p) => [p.split, p.rate]), atInit.map((r) => [r.split, r.perStepAccuracy!.rate]));
+    assert.ok(study.runs.every((r) => r.curves.every((c) => c.points.every((p) => p.n === 1280))), 'per-step accuracy counts calls (256 episodes of 5)');
+    assert.ok(study.verdict.effects.length === 5 && study.verdict.effects.every((e) => e.claim.includes('per-step accuracy') || e.claim.startsWith('RL ends above SFT')));
+    assert.equal(data.field, 'success');
+  });
+
   it("names the study's task and base model from the SFT run's config", () => {
     const manifest = (env: string, modality: string) => JSON.stringify({ config: { model: { name: 'embedded:virl-base' }, environment: { env, modality } } });
     assert.equal(studyTitle(manifest('virl', 'language')), 'V-IRL-L: SFT vs RL from the same Init (embedded:virl-base)');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
-import { studyVerdict, type SplitResult } from '../../src/core/report/verdict';
+import { episodeScore, studyVerdict, type SplitResult } from '../../src/core/report/verdict';
 
 /** A split's result with `successes` of `n` seeded episodes succeeding (the first ones, or those listed). */
 function result(split: string, splitKind: SplitResult['splitKind'], n: number, succeeded: (seed: number) => boolean, withEpisodes = true): SplitResult {
@@ -77,5 +77,64 @@ describe('study verdict', () => {
     const v = studyVerdict([init[0]!], [[result('id', 'id', 200, below(120))]], [[result('id', 'id', 200, below(120))]]);
     assert.equal(v.outcome, 'undecided');
     assert.match(v.sentence, /^Undecided/);
+  });
+
+  describe('V-IRL: per-step accuracy, the paper\'s measure', () => {
+    type Call = 'right' | 'wrong' | 'past-budget';
+    /** An episode of V-IRL model calls: correct moves (reward 1), wrong ones (-1), the reference's call past the attempt budget. */
+    const episode = (split: string, splitKind: SplitResult['splitKind'], seed: number, calls: Call[], success = false) =>
+      ({ split, splitKind, seed, episode: seed, step: 0, success, turns: calls.map((c, index) => ({ index, output: '', message: '', done: false, reward: c === 'right' ? 1 : -1, ...(c === 'past-budget' ? { failureMode: 'budget-exhausted' } : c === 'wrong' ? { failureMode: 'wrong-action' } : {}) })) }) as unknown as OwnEpisode;
+    /** A split whose episode `seed` makes the calls `calls(seed)`; its rate as the evaluation record has it. */
+    function virl(split: string, splitKind: SplitResult['splitKind'], n: number, calls: (seed: number) => Call[], field: 'perStepAccuracy' | 'perStepAccuracyReference' = 'perStepAccuracyReference'): SplitResult {
+      const episodes = Array.from({ length: n }, (_, seed) => episode(split, splitKind, seed, calls(seed)));
+      const hits = episodes.reduce((a, e) => a + episodeScore(e, field).hits, 0);
+      const count = episodes.reduce((a, e) => a + episodeScore(e, field).count, 0);
+      const rate = hits / count;
+      return { split, splitKind, rate, stderr: Math.sqrt((rate * (1 - rate)) / count), n: count, episodes };
+    }
+    const calls = (right: number, wrong: number, pastBudget = 0): Call[] => [...Array<Call>(right).fill('right'), ...Array<Call>(wrong).fill('wrong'), ...Array<Call>(pastBudget).fill('past-budget')];
+
+    it('scores an episode as the evaluation record counts: the reference\'s every call, ours the verified attempts', () => {
+      const e = episode('id', 'id', 0, calls(3, 2, 1));
+      assert.deepEqual(episodeScore(e, 'perStepAccuracyReference'), { hits: 3, count: 6 });
+      assert.deepEqual(episodeScore(e, 'perStepAccuracy'), { hits: 3, count: 5 });
+      assert.deepEqual(episodeScore({ ...e, success: true } as OwnEpisode, 'success'), { hits: 1, count: 1 });
+    });
+
+    it('decides on per-step accuracy, not episode success, and names it', () => {
+      // no episode ever succeeds, yet both arms get more of the route's moves right
+      const init = [virl('id', 'id', 100, () => calls(2, 3)), virl('ood-rule', 'rule-ood', 100, () => calls(2, 3))];
+      const sft = [virl('id', 'id', 100, (s) => calls(4, 1 + (s % 2))), virl('ood-rule', 'rule-ood', 100, () => calls(1, 4))];
+      const rl = [virl('id', 'id', 100, () => calls(4, 1)), virl('ood-rule', 'rule-ood', 100, (s) => calls(3 + (s % 2), 2))];
+      const v = studyVerdict(init, [sft], [rl], 'perStepAccuracyReference');
+      assert.equal(v.field, 'perStepAccuracyReference');
+      assert.equal(v.outcome, 'reproduced');
+      assert.deepEqual(v.effects.map((e) => e.claim.split(' (')[0]), ['SFT raises ID per-step accuracy', 'RL raises ID per-step accuracy', "SFT lowers OOD per-step accuracy below Init's", "RL raises OOD per-step accuracy above Init's", 'RL ends above SFT on OOD']);
+      assert.ok(v.effects.every((e) => e.pairing === 'paired' && Math.abs(e.difference - e.perSeed[0]!) < 1e-12));
+      // pooled over calls: SFT's ID episodes make 5 or 6 calls with 4 right, 400 of 550
+      assert.ok(Math.abs(v.effects[0]!.difference - (400 / 550 - 0.4)) < 1e-12);
+      assert.match(v.sentence, /effects beyond 2 standard errors, in per-step accuracy, the paper's V-IRL measure: correct attempts over every model call\)\./);
+      assert.equal(studyVerdict(init, [[init[0]!, init[1]!]], [[init[0]!, init[1]!]], 'perStepAccuracyReference').outcome, 'not reproduced', 'no change is no effect');
+    });
+
+    it('pairs episodes for the SE: with equal calls per episode, the SE of the mean paired change in each episode\'s accuracy', () => {
+      const before = (s: number) => calls(s % 5, 5 - (s % 5));
+      const after = (s: number) => calls((s * 7) % 6, 5 - ((s * 7) % 6));
+      const v = studyVerdict([virl('ood-rule', 'rule-ood', 60, before)], [[virl('ood-rule', 'rule-ood', 60, after)]], [[virl('ood-rule', 'rule-ood', 60, after)]], 'perStepAccuracyReference');
+      const d = Array.from({ length: 60 }, (_, s) => ((s * 7) % 6) / 5 - (s % 5) / 5);
+      const mean = d.reduce((a, x) => a + x, 0) / 60;
+      const se = Math.sqrt(d.reduce((a, x) => a + (x - mean) ** 2, 0)) / 60;
+      const sftOod = v.effects[0]!;
+      assert.ok(Math.abs(sftOod.difference - mean) < 1e-12 && Math.abs(sftOod.stderr - se) < 1e-12, `${sftOod.difference} ${sftOod.stderr} vs ${mean} ${se}`);
+      assert.equal(sftOod.n, 60, 'n counts episodes, the unit the SE treats as independent');
+    });
+
+    it('weights episodes by their calls: a long route counts for more moves than a short one', () => {
+      // episode 0 makes 10 calls, episode 1 two: pooled 11/12 after, 1/12 before (not the mean of the episodes' 0.95 and 0.5)
+      const before = (s: number) => (s === 0 ? calls(1, 9) : calls(0, 2));
+      const after = (s: number) => (s === 0 ? calls(10, 0) : calls(1, 1));
+      const v = studyVerdict([virl('id', 'id', 2, before)], [[virl('id', 'id', 2, after)]], [[virl('id', 'id', 2, after)]], 'perStepAccuracyReference');
+      assert.ok(Math.abs(v.effects[0]!.difference - (11 / 12 - 1 / 12)) < 1e-12);
+    });
   });
 });

@@ -15,6 +15,14 @@ export const X_AXES: readonly { key: XKey; label: string }[] = [
 
 export type SplitKind = EvaluationRecord['splitKind'];
 type RateField = 'success' | 'perStepAccuracy' | 'perStepAccuracyReference' | 'recognition';
+/** The paper's measure of a task: episode success for GeneralPoints, per-step accuracy for V-IRL. */
+export type PaperField = 'success' | 'perStepAccuracy' | 'perStepAccuracyReference';
+
+/** The paper's measure for `task` (e.g. "V-IRL-L"): for V-IRL the reference's per-step accuracy
+ * (every model call counted) where the runs record it, ours where only that is (older runs). */
+export function paperField(task: string, recordsReference: boolean): PaperField {
+  return task.startsWith('V-IRL') ? (recordsReference ? 'perStepAccuracyReference' : 'perStepAccuracy') : 'success';
+}
 export type MetricSource = { kind: 'eval'; field: RateField | 'meanReward'; splitKinds: SplitKind[] } | { kind: 'train'; name: string };
 
 export interface MetricDef {
@@ -505,9 +513,7 @@ export function paperColumns(runs: readonly { info: RunInfo; records: RunRecords
   for (const [init, members] of [...byInit.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if (!members.some((m) => m.info.job === 'sft') || !members.some((m) => m.info.job === 'ppo')) continue;
     const task = members[0]!.info.task;
-    // V-IRL: the paper's measure, the reference's per-step accuracy, where the runs record it (older runs have ours only)
-    const reference = members.some((m) => m.records.has(metricById('id/perStepAccuracyReference')));
-    const field = task.startsWith('V-IRL') ? (reference ? 'perStepAccuracyReference' : 'perStepAccuracy') : 'success';
+    const field = paperField(task, members.some((m) => m.records.has(metricById('id/perStepAccuracyReference'))));
     const rows = (['id', 'ood'] as const).map((row) => {
       const metric = metricById(`${row}/${field}`);
       return paperPanel(row, members, metric);

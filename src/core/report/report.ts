@@ -3,10 +3,10 @@
 import { compareEpisodes, type PairedSplit } from '../compare/compare';
 import type { RunManifest } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
-import { paperColumns, RunRecords, type PaperColumn } from '../dashboard/model';
+import { metricById, paperColumns, paperField, RunRecords, type PaperColumn, type PaperField } from '../dashboard/model';
 import { readRunFolder } from '../runs/runFolder';
 import { runInfo } from '../runs/runInfo';
-import { parseMetricsJsonl, summarizeRun, type SplitCurve } from '../runs/runs';
+import { parseMetricsJsonl, rateCurves, summarizeRun, type SplitCurve } from '../runs/runs';
 import { studyVerdict, type SplitResult, type Verdict } from './verdict';
 
 export type Method = 'SFT' | 'RL';
@@ -31,10 +31,12 @@ export interface SplitPoint {
 export interface ReportData {
   title: string;
   createdAt: string;
+  /** The measure of `init`, `finals` and the verdict: the paper's for the study's task. */
+  field: PaperField;
   /** The dashboard's paper view of the two runs (drawn by webview/dashboard/paper.ts). */
   paper: PaperColumn[];
   runs: { method: Method; folder: string; status: string; seconds: number | undefined; curves: SplitCurve[] }[];
-  /** Init's success: step 0 of the SFT run, or of the RL run when the SFT run left Init to it. */
+  /** Init's rate: step 0 of the SFT run, or of the RL run when the SFT run left Init to it. */
   init: SplitPoint[];
   /** Each run's final evaluation per split (several rows per method with several training seeds). */
   finals: (SplitPoint & { method: Method; folder: string; step: number; gflops: number; delta: number | undefined; failureModes: Record<string, number> })[];
@@ -81,17 +83,19 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
   if (sftRuns.length === 0 || rlRuns.length === 0) throw new Error('a study report needs at least one SFT run and one RL run');
   const all = [...sftRuns.map((files) => ['SFT', files] as const), ...rlRuns.map((files) => ['RL', files] as const)];
   const folders = all.map(([, files]) => readRunFolder(files.folder, files.manifest));
+  const parsed = all.map(([, files]) => parseMetricsJsonl(files.metrics ?? '').records);
+  const recorded = parsed.map((metrics, index) => {
+    const records = new RunRecords();
+    records.add(metrics);
+    return { info: runInfo(folders[index]!), records };
+  });
+  const paper = paperColumns(recorded);
+  const field = paperField(recorded[0]!.info.task, recorded.some((r) => r.records.has(metricById('id/perStepAccuracyReference'))));
+  // every number below is in the task's measure
   const runs = all.map(([method, files], index) => {
     const summary = summarizeRun(folders[index]!, files.metrics);
-    return { method, folder: files.folder, status: summary.status, seconds: seconds(folders[index]!.manifest), curves: summary.curves };
+    return { method, folder: files.folder, status: summary.status, seconds: seconds(folders[index]!.manifest), curves: rateCurves(parsed[index]!, field) };
   });
-  const paper = paperColumns(
-    all.map(([, files], index) => {
-      const records = new RunRecords();
-      records.add(parseMetricsJsonl(files.metrics ?? '').records);
-      return { info: runInfo(folders[index]!), records };
-    }),
-  );
   // Init: step 0 of the first run that evaluated it (a run with evaluation.atStart false leaves it to another)
   const initIndex = Math.max(0, runs.findIndex((run) => run.curves.some((c) => c.points.some((p) => p.step === 0))));
   const initRun = runs[initIndex]!;
@@ -99,8 +103,8 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
     const first = c.points.find((p) => p.step === 0);
     return first ? [{ split: c.split, splitKind: c.splitKind, rate: first.rate, stderr: first.stderr, n: first.n }] : [];
   });
-  const failureModes = (files: RunFiles, split: string, step: number): Record<string, number> => {
-    const record = parseMetricsJsonl(files.metrics ?? '').records.filter((r) => r.kind === 'eval' && r.step === step && (r as { split?: string }).split === split).pop();
+  const failureModes = (index: number, split: string, step: number): Record<string, number> => {
+    const record = parsed[index]!.filter((r) => r.kind === 'eval' && r.step === step && (r as { split?: string }).split === split).pop();
     return ((record as { failureModes?: Record<string, number> } | undefined)?.failureModes ?? {}) as Record<string, number>;
   };
   const finals = runs.flatMap((run, index) =>
@@ -109,7 +113,7 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
       if (!last) return [];
       const base = init.find((i) => i.split === c.split)?.rate;
       const delta = base === undefined ? undefined : last.rate - base;
-      const modes = failureModes(all[index]![1], c.split, last.step);
+      const modes = failureModes(index, c.split, last.step);
       return [{ method: run.method, folder: run.folder, split: c.split, splitKind: c.splitKind, rate: last.rate, stderr: last.stderr, n: last.n, step: last.step, gflops: last.gflops, delta, failureModes: modes }];
     }),
   );
@@ -128,7 +132,7 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
   const rlFinal = finalEpisodes(rl);
   const comparison = compareEpisodes(sftFinal, rlFinal);
   const initEpisodes = all[initIndex]![1].episodes.filter((e) => e.split !== 'train' && e.step === 0);
-  const verdict = studyVerdict(init.map((p) => result(p, initEpisodes)), armResults(sftRuns), armResults(rlRuns));
+  const verdict = studyVerdict(init.map((p) => result(p, initEpisodes)), armResults(sftRuns), armResults(rlRuns), field);
   const examples = comparison.pairs
     .filter((p) => p.outcomeDiffers)
     .sort((x, y) => Number(y.a.splitKind !== 'id') - Number(x.a.splitKind !== 'id'))
@@ -137,6 +141,7 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
   return {
     title,
     createdAt,
+    field,
     paper,
     runs,
     init,

@@ -1,13 +1,37 @@
 // Whether a study reproduces the paper's finding for its task, decided from its numbers: the
 // five effects the paper reports (SFT Memorizes, RL Generalizes, figures 5-7), each a change
-// in success with its standard error. Pure: the report page and `ptlab report` share it.
+// in the task's measure (episode success for GeneralPoints, per-step accuracy for V-IRL) with
+// its standard error. Pure: the report page and `ptlab report` share it.
 import type { EpisodeRecord } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
-import { compareEpisodes } from '../compare/compare';
+import type { PaperField } from '../dashboard/model';
 
 export type SplitKind = EpisodeRecord['splitKind'];
 
-/** A checkpoint's success on one split: its episodes when the evaluation wrote them, else the rate. */
+/** What the effects are measured in, as the claims name it. */
+export const MEASURE_NAMES: Record<PaperField, string> = {
+  success: 'success',
+  perStepAccuracy: 'per-step accuracy',
+  perStepAccuracyReference: 'per-step accuracy',
+};
+
+/** The measure in full, for the verdict's sentence. */
+export const MEASURE_DESCRIPTIONS: Record<PaperField, string> = {
+  success: 'episode success',
+  perStepAccuracy: 'per-step accuracy: correct attempts over verified attempts',
+  perStepAccuracyReference: "per-step accuracy, the paper's V-IRL measure: correct attempts over every model call",
+};
+
+/** One episode's share of a split's rate: `hits` of `count` (success: 0 or 1 of 1; per-step
+ * accuracy: its correct attempts of its model calls, counted as the evaluation record counts them). */
+export function episodeScore(episode: OwnEpisode, field: PaperField): { hits: number; count: number } {
+  if (field === 'success') return { hits: episode.success ? 1 : 0, count: 1 };
+  const attempts = episode.turns.filter((t) => t.failureMode !== 'budget-exhausted');
+  const hits = attempts.filter((t) => t.reward === 1).length;
+  return { hits, count: field === 'perStepAccuracyReference' ? episode.turns.length : attempts.length };
+}
+
+/** A checkpoint's rate on one split (the study's measure): its episodes when the evaluation wrote them, else the rate. */
 export interface SplitResult {
   split: string;
   splitKind: SplitKind;
@@ -41,6 +65,8 @@ export interface Effect {
 }
 
 export interface Verdict {
+  /** The measure the effects are changes in: the paper's for the task. */
+  field: PaperField;
   outcome: 'reproduced' | 'partly' | 'not reproduced' | 'undecided';
   effects: Effect[];
   /** Training seeds per arm the effects average over. */
@@ -59,16 +85,41 @@ interface Change {
   pairing: Effect['pairing'];
 }
 
-function oneChange(later: SplitResult, earlier: SplitResult): Change {
-  const paired = compareEpisodes(later.episodes, earlier.episodes).splits.find((s) => s.split === later.split);
-  return paired && paired.pairs > 0 && paired.pairs === later.episodes.length && paired.pairs === earlier.episodes.length
-    ? { difference: paired.difference, stderr: paired.differenceStderr, n: paired.pairs, pairing: 'paired' }
-    : { difference: later.rate - earlier.rate, stderr: Math.hypot(later.stderr, earlier.stderr), n: Math.min(later.n, earlier.n), pairing: 'independent' };
+/**
+ * later − earlier on the same seeded episodes. Each side's rate is a ratio Σhits / Σcount over
+ * its episodes (a mean for success, per-step accuracy pools an episode's calls), so the SE is the
+ * delta method's with the episode as the unit, paired: the SE of the mean of
+ * z_i = (h_i − R·c_i)/c̄ on the later side minus the same on the earlier side. For success
+ * (c_i = 1) that is the SE of the mean paired difference in {−1, 0, 1}.
+ */
+function pairedChange(later: SplitResult, earlier: SplitResult, field: PaperField): Change | undefined {
+  const bySeed = new Map(earlier.episodes.map((e) => [e.seed, e]));
+  const pairs = later.episodes.flatMap((e) => {
+    const other = bySeed.get(e.seed);
+    return other ? [[episodeScore(e, field), episodeScore(other, field)] as const] : [];
+  });
+  const n = pairs.length;
+  if (n === 0 || n !== later.episodes.length || n !== earlier.episodes.length) return undefined;
+  const side = (pick: 0 | 1) => {
+    const hits = pairs.reduce((a, p) => a + p[pick].hits, 0);
+    const count = pairs.reduce((a, p) => a + p[pick].count, 0);
+    return { rate: count ? hits / count : 0, meanCount: count / n };
+  };
+  const [a, b] = [side(0), side(1)];
+  if (a.meanCount === 0 || b.meanCount === 0) return undefined;
+  const z = pairs.map(([x, y]) => (x.hits - a.rate * x.count) / a.meanCount - (y.hits - b.rate * y.count) / b.meanCount);
+  return { difference: a.rate - b.rate, stderr: Math.sqrt(z.reduce((s, v) => s + v * v, 0)) / n, n, pairing: 'paired' };
+}
+
+function oneChange(later: SplitResult, earlier: SplitResult, field: PaperField): Change {
+  return (
+    pairedChange(later, earlier, field) ?? { difference: later.rate - earlier.rate, stderr: Math.hypot(later.stderr, earlier.stderr), n: Math.min(later.n, earlier.n), pairing: 'independent' }
+  );
 }
 
 /** The effect over training seeds: `pairs` holds (later, earlier) for each seed. */
-function change(claim: string, pairs: [SplitResult, SplitResult][], expected: Effect['expected']): Effect {
-  const changes = pairs.map(([later, earlier]) => oneChange(later, earlier));
+function change(claim: string, pairs: [SplitResult, SplitResult][], expected: Effect['expected'], field: PaperField): Effect {
+  const changes = pairs.map(([later, earlier]) => oneChange(later, earlier, field));
   const k = changes.length;
   const perSeed = changes.map((c) => c.difference);
   const difference = perSeed.reduce((a, b) => a + b, 0) / k;
@@ -90,10 +141,12 @@ const pts = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1
  * direction by more than two standard errors. Reproduced when every effect holds, partly when
  * some OOD effect does, not reproduced when none does, undecided without an OOD split at both ends.
  * `sft` and `rl` hold each training seed's final results (one entry per seed; the arms'
- * seeds are matched by position for RL vs SFT, so both should have as many).
+ * seeds are matched by position for RL vs SFT, so both should have as many). The results' rates
+ * are in `field`, the paper's measure for the task, and so are the changes computed from episodes.
  */
-export function studyVerdict(init: SplitResult[], sft: SplitResult[][], rl: SplitResult[][]): Verdict {
+export function studyVerdict(init: SplitResult[], sft: SplitResult[][], rl: SplitResult[][], field: PaperField = 'success'): Verdict {
   const effects: Effect[] = [];
+  const measure = MEASURE_NAMES[field];
   const seeds = Math.min(sft.length, rl.length);
   for (const start of init) {
     const s = sft.slice(0, seeds).map((results) => results.find((r) => r.split === start.split));
@@ -103,12 +156,12 @@ export function studyVerdict(init: SplitResult[], sft: SplitResult[][], rl: Spli
     const rls = r as SplitResult[];
     const fromInit = (arm: SplitResult[]) => arm.map((x): [SplitResult, SplitResult] => [x, start]);
     if (start.splitKind === 'id') {
-      effects.push(change(`SFT raises ID success (${start.split})`, fromInit(sfts), 'up'), change(`RL raises ID success (${start.split})`, fromInit(rls), 'up'));
+      effects.push(change(`SFT raises ID ${measure} (${start.split})`, fromInit(sfts), 'up', field), change(`RL raises ID ${measure} (${start.split})`, fromInit(rls), 'up', field));
     } else {
       effects.push(
-        change(`SFT lowers OOD success below Init's (${start.split})`, fromInit(sfts), 'down'),
-        change(`RL raises OOD success above Init's (${start.split})`, fromInit(rls), 'up'),
-        change(`RL ends above SFT on OOD (${start.split})`, rls.map((x, i): [SplitResult, SplitResult] => [x, sfts[i]!]), 'up'),
+        change(`SFT lowers OOD ${measure} below Init's (${start.split})`, fromInit(sfts), 'down', field),
+        change(`RL raises OOD ${measure} above Init's (${start.split})`, fromInit(rls), 'up', field),
+        change(`RL ends above SFT on OOD (${start.split})`, rls.map((x, i): [SplitResult, SplitResult] => [x, sfts[i]!]), 'up', field),
       );
     }
   }
@@ -118,10 +171,10 @@ export function studyVerdict(init: SplitResult[], sft: SplitResult[][], rl: Spli
   const outcome = ood.length === 0 ? 'undecided' : held === effects.length ? 'reproduced' : ood.some((e) => e.holds) ? 'partly' : 'not reproduced';
   const perSeed = (e: Effect) => (e.perSeed.length > 1 ? `, per seed ${e.perSeed.map(pts).join(' ')}` : '');
   const numbers = effects.map((e) => `${e.claim}: ${pts(e.difference)} pts (SE ${(e.stderr * 100).toFixed(1)}, n=${e.n}${perSeed(e)}) ${e.holds ? 'holds' : 'does not hold'}`).join('; ');
-  const over = seeds > 1 ? ` over ${seeds} training seeds per arm` : '';
+  const over = `${seeds > 1 ? ` over ${seeds} training seeds per arm` : ''}${field === 'success' ? '' : `, in ${MEASURE_DESCRIPTIONS[field]}`}`;
   const head =
     outcome === 'undecided'
       ? 'Undecided: the study has no OOD split evaluated at Init and at both final checkpoints.'
       : `The paper's finding is ${outcome === 'partly' ? 'partly reproduced' : outcome} (${held} of ${effects.length} effects beyond ${THRESHOLD_SE} standard errors${over}).`;
-  return { outcome, effects, seeds, sentence: numbers ? `${head} ${numbers}.` : head };
+  return { field, outcome, effects, seeds, sentence: numbers ? `${head} ${numbers}.` : head };
 }

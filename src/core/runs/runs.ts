@@ -38,19 +38,21 @@ export function parseMetricsJsonl(text: string): ParsedJsonl<MetricRecord> {
 
 /** Evaluation success curves, one per split, ordered by step (a later record for the same step wins). */
 export function successCurves(records: MetricRecord[]): SplitCurve[] {
+  return rateCurves(records, 'success');
+}
+
+/** One rate of the evaluation records (success, or V-IRL's per-step accuracy) per split, ordered
+ * by step (a later record for the same step wins); records without the rate are left out. */
+export function rateCurves(records: MetricRecord[], field: 'success' | 'perStepAccuracy' | 'perStepAccuracyReference'): SplitCurve[] {
   const bySplit = new Map<string, { kind: SplitCurve['splitKind']; points: Map<number, CurvePoint> }>();
   for (const r of records) {
     if (r.kind !== 'eval') continue;
     const ev = r as MetricRecord & EvaluationRecord;
+    const value = ev[field];
+    if (!value) continue;
     let entry = bySplit.get(ev.split);
     if (!entry) bySplit.set(ev.split, (entry = { kind: ev.splitKind, points: new Map() }));
-    entry.points.set(ev.step, {
-      step: ev.step,
-      gflops: ev.compute.gflops,
-      rate: ev.success.rate,
-      stderr: ev.success.stderr,
-      n: ev.success.n,
-    });
+    entry.points.set(ev.step, { step: ev.step, gflops: ev.compute.gflops, rate: value.rate, stderr: value.stderr, n: value.n });
   }
   return [...bySplit.entries()].map(([split, { kind, points }]) => ({
     split,
