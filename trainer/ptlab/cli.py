@@ -60,8 +60,11 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train(args: argparse.Namespace, job: str) -> int:
-    """sft and ppo: open the run folder, train, and say how it ended (130 when cancelled)."""
+def _train(args: argparse.Namespace, job: str, keep_group: bool = False) -> int:
+    """sft and ppo: open the run folder, train, and say how it ended (130 when cancelled).
+    The process group ends with the job unless `keep_group` (a job of several, `pretrain`'s
+    stages: accelerate makes the group once per process and never again after it is destroyed);
+    a failed job ends it whatever `keep_group` says."""
     from ptlab.config import load_experiment
     from ptlab.data import data_seed
     from ptlab.models import is_checkpoint
@@ -91,7 +94,8 @@ def _train(args: argparse.Namespace, job: str) -> int:
         except BaseException as exc:
             parallel.finish(failed=True, error=exc)  # the process group too goes before the interpreter does
             raise
-        parallel.finish()
+        if not keep_group:
+            parallel.finish()
     except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError, ModelFamilyError, EvaluationError, CheckpointError) as exc:
         print(f"ptlab {job}: {exc}", file=sys.stderr)
         return 2
@@ -224,6 +228,7 @@ def _ppo(args: argparse.Namespace) -> int:
 def _pretrain(args: argparse.Namespace) -> int:
     """A base's recipe: each stage's SFT job in order (a finished stage is kept), then publish."""
     import dataclasses
+    import functools
 
     from ptlab.models import EMBEDDED_PREFIX
     from ptlab.pretrain import PretrainError, is_finished, publish, stage_config, stage_runs
@@ -234,22 +239,33 @@ def _pretrain(args: argparse.Namespace) -> int:
     if args.config:  # another recipe for the last stage
         stages[-1] = (dataclasses.replace(stages[-1][0], recipe=Path(args.config).resolve()), stages[-1][1])
     init = None
+    # Under a multi-process launch the stages share one process group (made by the first
+    # stage's Accelerator, ended here); the main process alone writes configs and publishes.
+    from ptlab import parallel
+
     try:
         for stage, stage_dir in stages:
             if not is_finished(stage_dir):
-                if len(stages) > 1:
+                if len(stages) > 1 and parallel.is_main_process():
                     print(f"ptlab pretrain: {name}, stage {stage.name} ({stage.recipe.name}) in {stage_dir}", flush=True)
-                config = stage_config(stage, stage_dir, init)
+                config = parallel.main_first(functools.partial(stage_config, stage, stage_dir, init))
                 resume = args.resume and (stage_dir / "run.json").is_file()
-                code = _train(argparse.Namespace(**{**vars(args), "config": str(config), "run_dir": str(stage_dir), "resume": resume}), "sft")
+                code = _train(argparse.Namespace(**{**vars(args), "config": str(config), "run_dir": str(stage_dir), "resume": resume}), "sft", keep_group=True)
                 if code != 0:
+                    parallel.finish(failed=True)
                     return code
             init = stage_dir / "checkpoints" / "final"
-        target = publish(run_dir, Path(args.publish_to) if args.publish_to else None, name)
+        target = parallel.main_only(functools.partial(publish, run_dir, Path(args.publish_to) if args.publish_to else None, name))
     except PretrainError as exc:
+        parallel.finish(failed=True, error=exc)
         print(f"ptlab pretrain: {exc}", file=sys.stderr)
         return 2
-    print(f"ptlab pretrain: {name} published to {target}")
+    except BaseException as exc:
+        parallel.finish(failed=True, error=exc)
+        raise
+    parallel.finish()
+    if parallel.is_main_process():
+        print(f"ptlab pretrain: {name} published to {target}")
     return 0
 
 

@@ -20,11 +20,13 @@ from __future__ import annotations
 import contextlib
 import datetime
 import random
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import torch
 
+
+T = TypeVar("T")
 
 # The other processes wait while the main one evaluates: give collectives that long.
 COLLECTIVE_TIMEOUT = datetime.timedelta(hours=2)
@@ -61,6 +63,21 @@ def _import_group_defaults() -> None:
 
     if importlib.util.find_spec("deepspeed") is not None:
         import deepspeed.comm  # noqa: F401
+
+
+def main_first(make: Callable[[], T]) -> T:
+    """`make()` in the main process first, then in the others (which find what it wrote)."""
+    with _state().main_process_first():
+        return make()
+
+
+def main_only(make: Callable[[], T]) -> T | None:
+    """`make()` in the main process alone, the others waiting until it is done; None in them."""
+    state = _state()
+    try:
+        return make() if state.is_main_process else None
+    finally:  # a failure in the main process lets the others go too (it ends the job itself)
+        state.wait_for_everyone()
 
 
 def accelerator() -> Any:

@@ -405,3 +405,36 @@ def test_publishing_an_unfinished_stage_names_the_command_that_finishes_it(tmp_p
     (tmp_path / "copying" / "run.json").write_text(json.dumps({"status": "cancelled"}))
     with pytest.raises(pretrain.PretrainError, match=r"copying: the pretraining run is not finished.*--base virl-base --run-dir .* --resume"):
         pretrain.publish(tmp_path, tmp_path / "weights", "embedded:virl-base")
+
+
+def test_pretrain_as_two_processes_runs_every_stage_in_one_process_group(tmp_path, ptlab_cache):
+    """`accelerate launch` of `ptlab pretrain`: each stage's SFT job in the same two processes
+    (accelerate makes the process group once, so the stages share it and it ends after the
+    last), the main process alone writing the stages' configs and publishing."""
+    from ptlab import pretrain
+
+    import two_processes
+
+    stages = [_small(stage, tmp_path, steps) for stage, steps in zip(pretrain.STAGES["embedded:virl-base"], (2, 1, 2))]
+    for stage in stages:  # a step's batch: a micro-batch of 2 in each process
+        config = json.loads(stage.recipe.read_text())
+        config["sft"].update(globalBatchSize=4, microBatchSize=2)
+        stage.recipe.write_text(json.dumps(config))
+    driver = tmp_path / "pretrain_small.py"
+    driver.write_text(
+        "import json, sys\nfrom pathlib import Path\nfrom ptlab import cli, pretrain\n"
+        "pretrain.STAGES['embedded:virl-base'] = tuple(pretrain.Stage(n, Path(p)) for n, p in json.loads(sys.argv[1]))\n"
+        "sys.exit(cli.main(sys.argv[2:]))\n"
+    )
+    run, target = tmp_path / "runs", tmp_path / "weights" / "virl-base"
+    listed = json.dumps([[stage.name, str(stage.recipe)] for stage in stages])
+    env = two_processes.environment({**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache)})
+    done = subprocess.run([*two_processes.launch(), str(driver), listed, "pretrain", "--base", "virl-base", "--run-dir", str(run), "--publish-to", str(target)], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert done.stdout.count("published to") == 1, done.stdout
+    for stage, steps in zip(("copying", "long-copying", "navigation"), (2, 1, 2)):
+        assert json.loads((run / stage / "run.json").read_text())["status"] == "finished"
+        assert [r["step"] for r in pretrain.train_records(run / stage)] == list(range(1, steps + 1))
+    manifest = json.loads((target / models.MANIFEST).read_text())
+    assert [stage["name"] for stage in manifest["stages"]] == ["copying", "long-copying", "navigation"]
+    assert pretrain.verify(target) == []
