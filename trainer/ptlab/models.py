@@ -238,6 +238,8 @@ def write_model_folder(model: Any, encoder: Any, target: Path, marker: dict[str,
     try:
         model.save_pretrained(staging)
         encoder.save_pretrained(staging)
+        if not (staging / "config.json").is_file():  # transformers saves nothing off rank 0 of a process group
+            raise RuntimeError(f"{target}: save_pretrained wrote no model (a process other than rank 0 of a process group?); build it outside the group")
         (staging / marker_name).write_text(json.dumps(marker))
         if replace:
             replace_dir(staging, target)
@@ -258,8 +260,34 @@ def embedded_path(name: str) -> Path:
         return pretrained_path(name)
     target = cache_dir() / "embedded" / f"{name.removeprefix(EMBEDDED_PREFIX)}-{_spec_hash(name)}"
     if not (target / "ptlab-embedded.json").exists():
-        build_embedded(name, target)
+        if _in_process_group():
+            _build_in_child(name, target)
+        else:
+            build_embedded(name, target)
     return target
+
+
+def _in_process_group() -> bool:
+    import torch.distributed as dist
+
+    return dist.is_available() and dist.is_initialized()
+
+
+def _build_in_child(name: str, target: Path) -> None:
+    """build_embedded in a child process, outside the job's process group: inside it,
+    transformers' save_pretrained writes nothing on any process but rank 0, so every other
+    rank that got to an empty cache first would publish a folder without the model. Each
+    rank's child builds it whole; the first rename wins (write_model_folder)."""
+    import subprocess
+    import sys
+
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {k: v for k, v in os.environ.items() if k not in ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    code = "import sys; from pathlib import Path; from ptlab.models import build_embedded; build_embedded(sys.argv[1], Path(sys.argv[2]))"
+    done = subprocess.run([sys.executable, "-c", code, name, str(target)], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"building {name} into {target} failed:\n{done.stderr[-4000:]}")
 
 
 def pretrained_path(name: str) -> Path:

@@ -83,3 +83,29 @@ def test_ppo_loads_the_policy_and_the_kl_reference_alike(embedded, monkeypatch):
     policy = ppo.load_policy(experiment_from_dict(data, example), parallel.accelerator(), None, None)
     assert policy.reference is not None
     assert calls == [("main", True), ("main", True)]
+
+
+def test_a_rank_other_than_0_builds_the_whole_model_into_an_empty_cache(tmp_path):
+    """Inside a process group transformers' save_pretrained writes nothing off rank 0: a rank 1
+    that reaches an empty cache first must still leave the model there (it builds it in a
+    child process outside the group), not a folder that holds the tokenizer alone."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import two_processes
+
+    driver = tmp_path / "rank1_builds.py"
+    driver.write_text(
+        "import torch.distributed as dist\nfrom ptlab import models\n"
+        "dist.init_process_group('gloo')\n"
+        "if dist.get_rank() == 1:\n    models.load_causal_lm('embedded:tiny-lm')\n    models.load_tokenizer('embedded:tiny-lm')\n"
+        "dist.barrier()\ndist.destroy_process_group()\n"
+    )
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PTLAB_CACHE_DIR": str(cache), "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(models.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", str(two_processes.free_port()), str(driver)], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-4000:]
+    [built] = (cache / "embedded").iterdir()
+    assert {"config.json", "model.safetensors", "tokenizer.json", "ptlab-embedded.json"} <= {p.name for p in built.iterdir()}
