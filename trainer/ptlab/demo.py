@@ -99,8 +99,12 @@ VIRL_BASE: dict[str, Any] = {
     "evaluation": greedy_evaluation({"actionSpace": "relative"}, max_new_tokens=96),
     "launcher": {"kind": "local"},
 }
+# The full size's arms spend about equal training compute, as the paper's comparisons do
+# (figure 6): 180 SFT steps end at 41.9k GFLOPs, 16 PPO updates at 41.6k (counted from the
+# base, rollouts included; docs/base-model.md). GP-L's SFT arm is not matched: 9x its 60 steps
+# would not fit the main job's budget.
 VIRL_SIZES: dict[str, dict[str, Any]] = {
-    "full": {"examples": 4000, "initSteps": 4, "moreSteps": 60, "ppoUpdates": 16, "episodes": 128, "evalEvery": {"sft": 30, "ppo": 8}, "ppo": {}},
+    "full": {"examples": 4000, "initSteps": 4, "moreSteps": 180, "ppoUpdates": 16, "episodes": 128, "evalEvery": {"sft": 60, "ppo": 8}, "ppo": {}},
     "ci": {"examples": 400, "initSteps": 2, "moreSteps": 4, "ppoUpdates": 2, "episodes": 4, "evalEvery": {"sft": 2, "ppo": 1}, "ppo": {"parallelEnvs": 4, "stepsPerUpdate": 8, "miniBatchSize": 8, "microBatchSize": 8}},
 }
 VIRL_PPO_RECIPE: dict[str, Any] = {
