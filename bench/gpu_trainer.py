@@ -10,7 +10,10 @@ vocabulary, saved to a temporary folder and named in an experiment config derive
 examples/tiny.ptlab.json. Random weights answer garbage, so every PPO turn runs to
 maxNewTokens: the rollout numbers are the worst case for length. Prints JSON lines.
 MFU = (GFLOPs added between the first and last records) / seconds / bf16 peak; the GFLOPs
-are the trainer's own accounting (6N per trained token, 2N per generated one).
+are the trainer's own accounting (6N per trained token, 2N per generated one). Each job's
+line also has the peak CUDA memory of its steps (perf/peak_memory_gib) and, for SFT, the
+padded share of the positions its forwards read. `--attention`, `--padding-free` and
+`--compile` set model.attention, sft.paddingFree and model.compile.
 """
 
 from __future__ import annotations
@@ -50,8 +53,8 @@ def build_model(size: str, folder: Path) -> int:
 def experiment(model_dir: Path, args: argparse.Namespace, device_is_cuda: bool) -> dict:
     config = json.loads((ROOT / "examples" / "tiny.ptlab.json").read_text())
     config["name"] = f"gpu-bench-{args.size}"
-    config["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "bf16" if device_is_cuda else "fp32", "kvCache": args.kv_cache, "generateBatch": args.ppo_envs}
-    config["sft"].update(steps=args.sft_steps, globalBatchSize=args.sft_batch, microBatchSize=args.sft_batch, saveEverySteps=100_000, learningRate=1e-5)
+    config["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "bf16" if device_is_cuda else "fp32", "kvCache": args.kv_cache, "generateBatch": args.ppo_envs, "attention": args.attention, "compile": args.compile}
+    config["sft"].update(steps=args.sft_steps, globalBatchSize=args.sft_batch, microBatchSize=args.sft_micro or args.sft_batch, saveEverySteps=100_000, learningRate=1e-5, paddingFree=args.padding_free)
     config["sft"]["data"]["examples"] = args.sft_batch * (args.sft_steps + 1)
     config["ppo"].update(init=None, updates=args.ppo_updates, stepsPerUpdate=args.ppo_steps, parallelEnvs=args.ppo_envs, miniBatchSize=args.ppo_minibatch, epochs=2, saveEverySteps=100_000, maxNewTokens=96)
     del config["ppo"]["init"]
@@ -85,6 +88,10 @@ def summarize(name: str, records: list[dict], peak: float | None, wall: float) -
         "mfu": round(achieved / peak, 4) if peak else None,
         "trainerTokensPerSecond": round(sum(r["metrics"]["perf/tokens_per_second"] for r in records[1:]) / (len(records) - 1), 1),
     }
+    peaks = [r["metrics"]["perf/peak_memory_gib"] for r in records if "perf/peak_memory_gib" in r["metrics"]]
+    result["peakMemoryGiB"] = round(max(peaks), 2) if peaks else None
+    if name == "sft":
+        result["paddingFraction"] = round(sum(r["metrics"]["perf/padding_fraction"] for r in records[1:]) / (len(records) - 1), 4)
     if name == "ppo":
         result["inferenceTokens"] = last["compute"]["inferenceTokens"] - first["compute"]["inferenceTokens"]
         result["responseTokensMean"] = round(sum(r["metrics"]["rollout/response_tokens_mean"] for r in records[1:]) / (len(records) - 1), 1)
@@ -102,6 +109,10 @@ def main() -> None:
     parser.add_argument("--ppo-minibatch", type=int, default=16)
     parser.add_argument("--kv-cache", choices=["dynamic", "static"], default="dynamic", help="model.kvCache (static: compiled decoding on CUDA)")
     parser.add_argument("--jobs", default="sft,ppo", help="which of sft,ppo to run")
+    parser.add_argument("--attention", default="auto", help="model.attention (auto, sdpa, flash_attention_2, flex_attention...)")
+    parser.add_argument("--padding-free", action="store_true", help="sft.paddingFree: each micro-batch in one row")
+    parser.add_argument("--compile", action="store_true", help="model.compile: torch.compile the training passes")
+    parser.add_argument("--sft-micro", type=int, help="sft.microBatchSize (default: the whole batch)")
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
     name = torch.cuda.get_device_name(0) if cuda else "cpu"
@@ -109,7 +120,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         parameters = build_model(args.size, work / "model")
-        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "bf16PeakTflops": peak, "torch": torch.__version__, "kvCache": args.kv_cache}), flush=True)
+        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "bf16PeakTflops": peak, "torch": torch.__version__, "kvCache": args.kv_cache, "attention": args.attention, "paddingFree": args.padding_free, "compile": args.compile}), flush=True)
         config_path = work / "bench.ptlab.json"
         config_path.write_text(json.dumps(experiment(work / "model", args, cuda)))
         for command in args.jobs.split(","):

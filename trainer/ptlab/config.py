@@ -32,8 +32,10 @@ class Model:
     revision: str | None = None
     dtype: Literal["auto", "bf16", "fp16", "fp32"] = "auto"
     gradientCheckpointing: bool = False
+    compile: bool = False
     trustRemoteCode: bool = False
     kvCache: Literal["dynamic", "static"] = "dynamic"
+    attention: Literal["auto", "sdpa", "eager", "flash_attention_2", "flash_attention_3", "flex_attention"] = "auto"
     generateBatch: int = 32
     maxLength: int | None = None
     lora: Lora | None = None
@@ -68,6 +70,7 @@ class Sft:
     globalBatchSize: int = 128
     microBatchSize: int = 8
     packing: bool = False
+    paddingFree: bool = False
     assistantOnlyLoss: bool = True
     maxGradNorm: float = 1.0
     saveEverySteps: int | None = None

@@ -388,13 +388,23 @@ def load(spec: Any, device: str, folder: Path | None = None, **options: Any) -> 
     if not isinstance(template, str):
         kind = "processor" if hasattr(tokenizer, "image_processor") else "tokenizer"
         raise ModelFamilyError(f"model {source}: its {kind} has no chat template (a single template string), which every prompt and SFT mask is rendered with; use the instruct checkpoint, or set one (save it as chat_template.jinja in the model folder)")
-    return load_causal_lm(source, spec.dtype, device, revision, spec.trustRemoteCode, **options), tokenizer
+    if spec.attention != "auto":
+        options = {"attn_implementation": spec.attention, **options}
+    try:
+        model = load_causal_lm(source, spec.dtype, device, revision, spec.trustRemoteCode, **options)
+    except ImportError as exc:
+        if spec.attention == "auto":
+            raise
+        raise ModelFamilyError(f"model.attention {spec.attention!r}: {exc} Install its package on a CUDA machine, or use \"sdpa\"") from exc
+    return model, tokenizer
 
 
 def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path | None) -> tuple[Any, Any]:
     """The model to train and its tokenizer or processor: the checkpoint when resuming, else
     Init, else the model by name. With LoRA (spec.lora) a checkpoint holds adapters: the
     base (Init or the model) loads, then the checkpoint's adapters or fresh ones."""
+    if spec.attention == "flex_attention" and not device.startswith("cuda"):
+        raise ModelFamilyError(f"model.attention \"flex_attention\" cannot train on {device}: PyTorch's FlexAttention has no backward pass there; use \"sdpa\" (or \"auto\"), and flex_attention on a CUDA GPU")
     model, tokenizer = load(spec, device, checkpoint if checkpoint is not None and spec.lora is None else init)
     if spec.lora is not None:
         model = add_lora(model, spec.lora, str(checkpoint) if checkpoint else None)

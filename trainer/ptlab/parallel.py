@@ -171,6 +171,21 @@ def fsdp_evaluation_refused(acc: Any, evaluation: Any) -> str | None:
     return None
 
 
+def compile_refused(acc: Any, spec: Any) -> str | None:
+    """Why model.compile cannot apply to this launch, if so: FSDP's flattened parameters and
+    DeepSpeed's engine have compile paths of their own that ptlab does not drive."""
+    if spec.compile and acc.distributed_type in ("FSDP", "DEEPSPEED"):
+        return f'model.compile with launcher.distributed "{acc.distributed_type.lower()}": torch.compile is applied under local and DDP launches only; set model.compile to false'
+    return None
+
+
+def for_training(module: Any, spec: Any) -> Any:
+    """The module the training passes call: with model.compile, torch.compile'd with dynamic
+    shapes (its parameters and state dict are the module's own); the module itself otherwise.
+    Rollouts, evaluation and checkpoints keep using the uncompiled module."""
+    return torch.compile(module, dynamic=True) if spec.compile else module
+
+
 def full_state_dict(acc: Any, model: Any) -> dict[str, Any] | None:
     """The prepared model's full weights where its own state_dict would not hold them (ZeRO-3,
     FSDP: sharded), gathered to the main process; every process must call it. None otherwise
@@ -253,3 +268,11 @@ def rng_state() -> dict[str, Any]:
 def rng_states(acc: Any) -> list[dict[str, Any]]:
     """Every process's RNG state, in process order (checkpoints keep one per process)."""
     return gathered(acc, [rng_state()])
+
+
+def peak_memory_metric(device: Any) -> dict[str, float]:
+    """`perf/peak_memory_gib`: the most this process's CUDA allocator held since its peak was
+    last reset (at the step's or update's start), in GiB; nothing on other devices."""
+    if getattr(device, "type", str(device)) != "cuda":
+        return {}
+    return {"perf/peak_memory_gib": torch.cuda.max_memory_allocated(device) / 2**30}

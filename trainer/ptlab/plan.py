@@ -257,7 +257,8 @@ def _peak_beyond_states(model: Any, step: Any, training: bool) -> int:
 
 def sft_batch(experiment: Any, encoder: Any) -> tuple[dict[str, Any], int, int]:
     """The longest of the first SFT examples, repeated to a micro-batch (packed when
-    sft.packing), collated as the trainer does; its rows and tokens per row."""
+    sft.packing, in one row when sft.paddingFree), collated as the trainer does; its rows and
+    tokens per row."""
     from ptlab import chat
     from ptlab.data import sft_examples
     from ptlab.sft import DEFAULT_MAX_LENGTH, collate, collate_packed, tokenize
@@ -269,8 +270,10 @@ def sft_batch(experiment: Any, encoder: Any) -> tuple[dict[str, Any], int, int]:
             examples.append(tokenize(encoder, record["messages"], max_length, Path(tmp), f"example {i}"))
         longest = max(examples, key=lambda e: len(e.input_ids))
         rows, pad_id = experiment.sft.microBatchSize, chat.text_tokenizer(encoder).pad_token_id
-        if experiment.sft.packing:  # each row as many of it as max_length holds
-            per_row = max(1, max_length // len(longest.input_ids))
+        per_row = max(1, max_length // len(longest.input_ids)) if experiment.sft.packing else 1  # as many of it as max_length holds
+        if experiment.sft.paddingFree:  # the micro-batch end to end in one row
+            per_row, rows = per_row * rows, 1
+        if per_row > 1:
             batch = collate_packed([[longest] * per_row] * rows, pad_id)
             batch.pop("tokens")
             return batch, rows, per_row * len(longest.input_ids)

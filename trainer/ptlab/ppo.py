@@ -113,7 +113,7 @@ class PolicyAndValue(torch.nn.Module):
         (row, position) pairs of the transitions' last prompt tokens (None without a head).
         Only the responses' positions need logits: the LM head and its softmax over a long
         prompt cost as much as a layer."""
-        out = self.policy(**inputs, logits_to_keep=positions, output_hidden_states=self.value_head is not None)
+        out = self.policy(**inputs, logits_to_keep=positions, output_hidden_states=self.value_head is not None, use_cache=False)
         if self.value_head is None:
             return out.logits, None
         return out.logits, self.value_head(out.hidden_states[-1][value_at])
@@ -266,6 +266,7 @@ class Policy:
     optimizer: torch.optim.Optimizer
     scheduler: torch.optim.lr_scheduler.LambdaLR  # once per update
     params: list[torch.nn.Parameter]  # the trained ones (gradient clipping)
+    training_pass: Any = None  # what the training forwards call: `trained`, compiled with model.compile (prepare)
 
     @property
     def plain(self) -> Any:
@@ -288,10 +289,12 @@ class Policy:
         """The checkpointed modules besides the model."""
         return {"value_head": self.plain_head} if self.plain_head is not None else {}
 
-    def prepare(self, acc: Any, cfg: Ppo) -> None:
-        """Wrap the trained module and the optimizer for DDP or DeepSpeed (after restoring a checkpoint)."""
+    def prepare(self, acc: Any, cfg: Ppo, spec: Any) -> None:
+        """Wrap the trained module and the optimizer for DDP or DeepSpeed (after restoring a
+        checkpoint); the training passes' module, compiled with model.compile (`spec`)."""
         parallel.configure_deepspeed(acc, cfg.microBatchSize, -(-cfg.miniBatchSize // cfg.microBatchSize), cfg.maxGradNorm)
         self.trained, self.optimizer = acc.prepare(self.joint, self.optimizer)
+        self.training_pass = parallel.for_training(self.trained, spec)
 
 
 @dataclass(frozen=True)
@@ -425,8 +428,9 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         # a group's episodes run to their end: processes would generate different numbers of rounds, and under ZeRO-3 every generate is collective
         raise PpoError('advantage "group" under launcher.distributed "deepspeed-zero3" is not supported (its waves take a different number of generation rounds on each process); use "deepspeed-zero2" or "ddp", or advantage "gae"')
     engine = acc.distributed_type == "DEEPSPEED"  # accelerate's DistributedType is a str enum; the engine owns the (sharded) optimizer state
-    if refused := parallel.fsdp_evaluation_refused(acc, experiment.evaluation):
-        raise PpoError(refused)
+    for refused in (parallel.fsdp_evaluation_refused(acc, experiment.evaluation), parallel.compile_refused(acc, experiment.model)):
+        if refused:
+            raise PpoError(refused)
     checkpoint = checkpoints.latest(run) if resume else None
     init = experiment.resolve(cfg.init) if cfg.init else None
     policy = load_policy(experiment, acc, init, checkpoint)
@@ -437,7 +441,7 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         state = checkpoints.restore(checkpoint, None if engine else policy.optimizer, policy.scheduler, policy.modules, process=acc.process_index)
         state["episodesStarted"] = state.pop("episodesStartedByProcess", [state["episodesStarted"]] * acc.num_processes)[acc.process_index]
         in_flight = state.pop("inFlightByProcess", [[]] * acc.num_processes)[acc.process_index]
-    policy.prepare(acc, cfg)
+    policy.prepare(acc, cfg, experiment.model)
     if engine and checkpoint is not None:
         checkpoints.restore_engine(checkpoint, policy.trained)
     if resume:  # a final checkpoint's evaluation comes after it, step 0's without a checkpoint may be partial: redone below, so dropped here
@@ -458,8 +462,11 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     recorder = TokenRecorder(experiment.logging.tokenRecordRate, experiment.seed, acc.process_index, cfg.clip)
     if recorder.rate > 0:
         run.update(files={**run.manifest.get("files", {}), "tokens": token_records.FILE})
+    device = next(policy.plain.parameters()).device
     while state["update"] < cfg.updates:
         started = time.perf_counter()
+        if device.type == "cuda":
+            torch.cuda.reset_peak_memory_stats(device)
         rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model, parallel.sharded(acc), timeline=timeline, recorder=recorder)  # 1
         if group:  # 3, then 2 on the transitions trained
             group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd, cfg.groupCredit)
@@ -829,7 +836,7 @@ def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int
     gradients, so the rest is scored again. Returns the kept transitions and their
     scores. Under ZeRO-3 (`sharded`) every forward is collective: the
     extra one cannot be taken alone, so a non-finite log-prob ends the run."""
-    scored = score(policy.trained, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0)
+    scored = score(policy.training_pass, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0)
     finite = torch.isfinite(scored.logprobs.detach()).tolist()
     if all(finite):
         return batch, scored
@@ -846,7 +853,7 @@ def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int) -> None:
     """A backward with a zero gradient through the trained modules: a process with nothing to
     learn from in a mini-batch's last micro-batch still takes part in DDP's all-reduce."""
     eos = policy.text.eos_token_id
-    scored = score(policy.trained, [Transition(0, [eos], [eos], [1.0], 0.0, False)], cfg.temperature, pad_id, encoder=policy.tokenizer)
+    scored = score(policy.training_pass, [Transition(0, [eos], [eos], [1.0], 0.0, False)], cfg.temperature, pad_id, encoder=policy.tokenizer)
     parallel.backward(acc, 0 * (scored.logprobs.sum() + (scored.values.sum() if scored.values is not None else 0)))
 
 
@@ -908,6 +915,7 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
             "train/lr": policy.scheduler.get_last_lr()[0],
             "perf/tokens_per_second": rollout_tokens * (cfg.epochs + 1) / elapsed,
             **stage_metrics(seconds or {}, sum(len(t.response_ids) for t in transitions), trained[0]),  # this process's tokens and seconds
+            **parallel.peak_memory_metric(next(policy.plain.parameters()).device),  # the main process's, rollout and update
         },
     })
     run.progress(state["update"], cfg.updates)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import sys
 from functools import lru_cache
 import time
 from dataclasses import dataclass
@@ -109,29 +110,32 @@ def _open(paths: tuple[Path, ...]) -> list[Any]:
 
 
 def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
-    """Several examples per row: positions restart at each example and a block-diagonal
-    causal mask keeps attention within it, so a packed row computes what the examples
-    would alone. Padding attends only to itself (no empty softmax rows)."""
+    """Several examples per row, told apart by their positions alone: each example's restart
+    at 0, and so do the padding's after the last one. Without an attention mask transformers
+    reads the restarts as packed sequences (masking_utils.find_packed_sequence_indices) and
+    keeps attention within each, in the way of the model's attention implementation: a
+    block-diagonal causal mask under SDPA or eager, variable-length kernels under
+    flash_attention_2 (no padding FLOPs), a block mask under flex_attention. A packed row
+    computes what its examples would alone (the forward needs use_cache=False: a cache turns
+    the detection off)."""
     import torch
 
     width = max(sum(len(e.input_ids) for e in row) for row in rows)
     ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
     labels = torch.full((len(rows), width), IGNORE, dtype=torch.long)
     positions = torch.zeros((len(rows), width), dtype=torch.long)
-    segments = torch.full((len(rows), width), -1, dtype=torch.long)
+    tokens = 0
     for i, row in enumerate(rows):
         at = 0
-        for k, e in enumerate(row):
+        for e in row:
             n = len(e.input_ids)
             ids[i, at : at + n] = torch.tensor(e.input_ids)
             labels[i, at : at + n] = torch.tensor(e.labels)
             positions[i, at : at + n] = torch.arange(n)
-            segments[i, at : at + n] = k
             at += n
-    causal = torch.ones(width, width, dtype=torch.bool).tril()
-    same = segments[:, :, None] == segments[:, None, :]
-    allowed = (same & causal & (segments[:, :, None] >= 0)) | torch.eye(width, dtype=torch.bool)
-    return {"input_ids": ids, "labels": labels, "position_ids": positions, "attention_mask": allowed[:, None], "tokens": int((segments >= 0).sum())}
+        positions[i, at:] = torch.arange(width - at)
+        tokens += at
+    return {"input_ids": ids, "labels": labels, "position_ids": positions, "tokens": tokens}
 
 
 def token_loss_sum(model: Any, batch: dict[str, Any]) -> tuple[Any, int]:
@@ -158,7 +162,7 @@ def span_loss(model: Any, inputs: dict[str, Any], targets: Any, first: int) -> A
     import torch
     import torch.nn.functional as F
 
-    logits = model(**inputs, logits_to_keep=torch.arange(first, first + targets.shape[1], device=targets.device)).logits
+    logits = model(**inputs, logits_to_keep=torch.arange(first, first + targets.shape[1], device=targets.device), use_cache=False).logits
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
 
 
@@ -169,8 +173,9 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
 
     sft = experiment.sft
     acc = parallel.accelerator()
-    if refused := parallel.fsdp_evaluation_refused(acc, experiment.evaluation):
-        raise SftError(refused)
+    for refused in (parallel.fsdp_evaluation_refused(acc, experiment.evaluation), parallel.compile_refused(acc, experiment.model)):
+        if refused:
+            raise SftError(refused)
     world, main = acc.num_processes, acc.is_main_process
     # 1. data (written by the main process; the others wait for it)
     data_path = run.dir / SFT_FILE
@@ -187,8 +192,11 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     max_length = experiment.model.maxLength or DEFAULT_MAX_LENGTH
     pad_id = chat.text_tokenizer(tokenizer).pad_token_id
     examples = load_examples(data_path, tokenizer, max_length, sft.assistantOnlyLoss)
-    if sft.packing and any(e.images for e in examples):
-        raise SftError("sft.packing: vision examples are not packed (their image inputs are per sequence); set it to false")
+    for flag in ("packing", "paddingFree"):
+        if getattr(sft, flag) and any(e.images for e in examples):
+            raise SftError(f"sft.{flag}: vision examples are not packed (their image inputs are per sequence); set it to false")
+    if sft.paddingFree and experiment.model.attention in ("auto", "sdpa", "eager"):
+        print(f"sft.paddingFree under model.attention {experiment.model.attention!r}: each micro-batch's row is attended through a dense mask over all its examples, slower than padded rows; it pays under flash_attention_2/3 or flex_attention (CUDA)", file=sys.stderr, flush=True)
 
     # 2-4. schedule, optimizer
     if sft.globalBatchSize % (sft.microBatchSize * world):
@@ -211,6 +219,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     if engine and checkpoint is not None:
         checkpoints.restore_engine(checkpoint, model)
     plain = acc.unwrap_model(model)
+    training_pass = parallel.for_training(model, experiment.model)
     if resume:  # records written after the checkpoint are redone (step 0's evaluation without one, a final checkpoint's too)
         run.truncate_records_after(step, evaluations_at_step=checkpoint is not None and checkpoint.name != "final")
     run.update(parameters=parameters, **({"init": str(experiment.resolve(sft.init))} if sft.init else {}))
@@ -273,15 +282,21 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             mine = [next_packed_row() for _ in range(sft.globalBatchSize)][acc.process_index * share : (acc.process_index + 1) * share]
         else:
             mine = [next_example() for _ in range(sft.globalBatchSize)][acc.process_index * share : (acc.process_index + 1) * share]
-        micro_batches, assistant_tokens, sequence_tokens = [], 0, 0
+        if device.type == "cuda":
+            torch.cuda.reset_peak_memory_stats(device)
+        micro_batches, assistant_tokens, sequence_tokens, positions_read = [], 0, 0, 0
         for start in range(0, share, sft.microBatchSize):
-            if sft.packing:
-                packed = collate_packed(mine[start : start + sft.microBatchSize], pad_id)
+            micro = mine[start : start + sft.microBatchSize]
+            if sft.paddingFree:  # the micro-batch's examples end to end in one row
+                micro = [[e for row in micro for e in (row if sft.packing else [row])]]
+            if sft.packing or sft.paddingFree:
+                packed = collate_packed(micro, pad_id)
                 sequence_tokens += packed.pop("tokens")
                 collated = {k: v.to(device) for k, v in packed.items()}
             else:
-                collated = {k: v.to(device) for k, v in collate(mine[start : start + sft.microBatchSize], pad_id, tokenizer).items()}
+                collated = {k: v.to(device) for k, v in collate(micro, pad_id, tokenizer).items()}
                 sequence_tokens += int(collated["attention_mask"].sum())
+            positions_read += collated["input_ids"].numel()
             micro_batches.append(collated)
             assistant_tokens += int((collated["labels"][:, 1:] != IGNORE).sum())
         global_assistant_tokens = int(parallel.totals(acc, assistant_tokens)[0])
@@ -289,7 +304,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         for i, collated in enumerate(micro_batches):
             # gradients are averaged over processes: scale so the sum is over the global batch's tokens
             with parallel.micro_batch(acc, model, last=i == len(micro_batches) - 1):
-                loss_sum, _ = token_loss_sum(model, collated)
+                loss_sum, _ = token_loss_sum(training_pass, collated)
                 parallel.backward(acc, loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
             total_loss += float(loss_sum.detach())
         # DeepSpeed clipped and stepped in the last backward (at sft.maxGradNorm, its config's) and reports that norm
@@ -299,7 +314,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         optimizer.step()
         scheduler.step()
         step += 1
-        total_loss, sequence_tokens, images = parallel.totals(acc, total_loss, sequence_tokens, sum(len(e.images) for row in mine for e in (row if sft.packing else [row])))
+        total_loss, sequence_tokens, positions_read, images = parallel.totals(acc, total_loss, sequence_tokens, positions_read, sum(len(e.images) for row in mine for e in (row if sft.packing else [row])))
         if not math.isfinite(total_loss):
             raise SftError(f"the SFT loss is not finite at step {step}: lower sft.learningRate, or check the model's dtype (fp16 overflows where bf16 does not)")
         assistant_tokens, sequence_tokens = global_assistant_tokens, int(sequence_tokens)
@@ -321,6 +336,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
                 "train/grad_norm": grad_norm if math.isfinite(grad_norm) else None,
                 "train/assistant_tokens": assistant_tokens,
                 "perf/tokens_per_second": sequence_tokens / elapsed if elapsed > 0 else None,
+                "perf/padding_fraction": 1 - sequence_tokens / positions_read,
+                **parallel.peak_memory_metric(device),
             },
         })
         run.progress(step, total_steps)

@@ -67,22 +67,23 @@ def test_sharded_states_divide_what_each_strategy_shards() -> None:
     assert plan.state_bytes(lora, "bf16", "ddp", 1) == {"weights": 2_000_000, "gradients": 20_000, "optimizer": 40_000}
 
 
-@pytest.mark.parametrize("job,checkpointing,packing", [("sft", False, False), ("ppo", False, False), ("sft", True, False), ("ppo", True, False), ("sft", True, True)])
-def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: str, checkpointing: bool, packing: bool) -> None:
+@pytest.mark.parametrize("job,checkpointing,packing,padding_free", [("sft", False, False, False), ("ppo", False, False, False), ("sft", True, False, False), ("ppo", True, False, False), ("sft", True, True, False), ("sft", False, False, True)])
+def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: str, checkpointing: bool, packing: bool, padding_free: bool) -> None:
     """The check at a small size: the trainer's own SFT loss and PPO scoring pass, forward and
     backward, on fake tensors and then for real (random weights) on the same inputs: the
     same peak, to the byte, with gradient checkpointing (where transformers, unable to read
-    fake position ids, would build a full attention mask a real run skips) and packed rows."""
+    fake position ids, would build a full attention mask a real run skips), packed rows and a
+    padding-free micro-batch (one row)."""
     raw = json.loads(TINY.read_text())
     raw["model"]["gradientCheckpointing"] = checkpointing
-    raw["sft"]["packing"] = packing
+    raw["sft"].update(packing=packing, paddingFree=padding_free)
     experiment = experiment_from_dict(raw, TINY)
     config, encoder = plan.model_config(experiment, None), load_tokenizer(resolve_model_path(experiment.model.name))
     fake = plan.measure_training_step(experiment, config, encoder, job, fake=True)
     real = plan.measure_training_step(experiment, config, encoder, job, fake=False)
     assert fake == real
     peak, rows, tokens, _ = fake
-    assert rows == (experiment.sft.microBatchSize if job == "sft" else experiment.ppo.microBatchSize)
+    assert rows == (1 if padding_free else experiment.sft.microBatchSize if job == "sft" else experiment.ppo.microBatchSize)
     assert peak > rows * tokens * config.hidden_size * 4  # at least one fp32 hidden state per token
 
 

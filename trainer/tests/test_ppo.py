@@ -493,6 +493,26 @@ def test_a_step_accumulated_over_micro_batches_is_one_pass_over_its_mini_batch(t
     assert len(halves) == 2  # two steps of 4: mini-batches, not micro-batches, set the steps
 
 
+def test_a_compiled_training_pass_gives_the_eager_update(tmp_path, env):
+    """model.compile: the update's forwards torch.compile'd (its micro-batches of several
+    lengths), the rollout as it was: one update's losses and weights are the eager run's."""
+    runs = {}
+    for compiled in (False, True):
+        inductor = tmp_path / f"inductor-{compiled}"  # its own cache: the compile runs, and leaves its kernels there
+        runs[compiled] = run_variant(tmp_path, {**env, "TORCHINDUCTOR_CACHE_DIR": str(inductor)}, f"compile-{compiled}", lambda data, c=compiled: data["model"].update(compile=c))
+        assert any(inductor.rglob("*.py")) == compiled
+    (eager,), (compiled,) = ([r for r in records(runs[c]) if r["kind"] == "train"] for c in (False, True))
+    assert compiled["metrics"]["rollout/reward_mean"] == eager["metrics"]["rollout/reward_mean"]  # the same rollout
+    for key in ("ppo/policy_loss", "ppo/value_loss", "ppo/approx_kl", "ppo/entropy"):
+        assert compiled["metrics"][key] == pytest.approx(eager["metrics"][key], rel=1e-4, abs=1e-6), key
+    from safetensors.torch import load_file
+
+    expected, got = (load_file(str(runs[c] / "checkpoints" / "final" / "model.safetensors")) for c in (False, True))
+    assert set(got) == set(expected)
+    for name, tensor in expected.items():
+        torch.testing.assert_close(got[name], tensor, atol=1e-5, rtol=1e-4)
+
+
 def test_transitions_with_non_finite_log_probs_are_skipped_counted_and_the_step_averages_the_rest(tmp_path, env, monkeypatch):
     ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, microBatchSize=3)
     broken = {id(transitions[1]), id(transitions[6])}

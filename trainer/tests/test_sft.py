@@ -221,6 +221,74 @@ def test_packing_trains(tmp_path, env):
     assert train[-1]["episodes"] > 8 * 8  # more than one example per sequence
 
 
+@pytest.mark.parametrize("attention", ["auto", "eager"])
+def test_padding_free_micro_batches_train_as_padded_ones(tmp_path, env, attention):
+    """sft.paddingFree: each micro-batch's examples end to end in one row (packed rows too)
+    give the padded run's losses and weights, under each attention implementation that runs
+    on CPU (the packed-sequence mask is transformers' own, from the positions)."""
+    runs = {}
+    for packing in (False, True):
+        for padding_free in (False, True):
+            data = json.loads(config(tmp_path, 3, 100, examples=48).read_text())
+            data["sft"].update(packing=packing, paddingFree=padding_free)
+            data["sft"]["data"]["trajectories"] = "suboptimal"  # wrong attempts before the answer: examples of several lengths
+            data["model"].update(attention=attention, maxLength=768)
+            name = f"{attention}-packing-{packing}-free-{padding_free}"
+            path = tmp_path / f"{name}.ptlab.json"
+            path.write_text(json.dumps(data))
+            result = sft(env, "--config", str(path), "--run-dir", str(tmp_path / name))
+            assert result.returncode == 0, result.stderr
+            runs[packing, padding_free] = tmp_path / name
+    for packing in (False, True):
+        padded, free = (records(runs[packing, f]) for f in (False, True))
+        assert [r["metrics"]["train/assistant_tokens"] for r in free] == [r["metrics"]["train/assistant_tokens"] for r in padded]
+        assert [r["metrics"]["train/loss"] for r in free] == pytest.approx([r["metrics"]["train/loss"] for r in padded], rel=1e-5)
+        assert [r["compute"]["trainTokens"] for r in free] == [r["compute"]["trainTokens"] for r in padded]  # padding is never counted
+        assert all(r["metrics"]["perf/padding_fraction"] == 0 for r in free)  # one row per micro-batch
+        assert all(r["metrics"]["perf/padding_fraction"] > 0.01 for r in padded)
+        assert all("perf/peak_memory_gib" not in r["metrics"] for r in free)  # CUDA's allocator only
+        expected, got = (weights(runs[packing, f] / "checkpoints" / "final") for f in (False, True))
+        for name, tensor in expected.items():
+            torch.testing.assert_close(got[name], tensor, atol=1e-5, rtol=1e-4)
+    assert records(runs[True, False])[-1]["episodes"] > records(runs[False, False])[-1]["episodes"]  # packing put several examples in a row
+
+
+@pytest.mark.parametrize("attention,reason", [("flex_attention", "no backward pass there"), ("flash_attention_2", "Install its package")])
+def test_an_attention_that_cannot_train_here_fails_naming_the_field(tmp_path, env, attention, reason):
+    data = json.loads(config(tmp_path, 1, 100, examples=8).read_text())
+    data["model"]["attention"] = attention
+    path = tmp_path / f"{attention}.ptlab.json"
+    path.write_text(json.dumps(data))
+    result = sft(env, "--config", str(path), "--run-dir", str(tmp_path / attention))
+    assert result.returncode != 0
+    assert f'model.attention "{attention}"' in result.stderr or f"model.attention '{attention}'" in result.stderr, result.stderr
+    assert reason in result.stderr, result.stderr
+
+
+def test_a_compiled_training_pass_gives_the_eager_run_s_losses_and_weights(tmp_path, env):
+    """model.compile: torch.compile'd training forwards (dynamic shapes: every step's batch
+    has its own length) give the eager run's numbers; the checkpoint's tensor names are the
+    model's own (no compile wrapper's prefix)."""
+    runs = {}
+    for compiled in (False, True):
+        data = json.loads(config(tmp_path, 3, 100, examples=48).read_text())
+        data["sft"]["data"]["trajectories"] = "suboptimal"  # examples of several lengths
+        data["model"]["compile"] = compiled
+        path = tmp_path / f"compile-{compiled}.ptlab.json"
+        path.write_text(json.dumps(data))
+        runs[compiled] = tmp_path / f"compile-{compiled}"
+        inductor = tmp_path / f"inductor-{compiled}"  # its own cache: the compile runs, and leaves its kernels there
+        result = sft({**env, "TORCHINDUCTOR_CACHE_DIR": str(inductor)}, "--config", str(path), "--run-dir", str(runs[compiled]))
+        assert result.returncode == 0, result.stderr
+        assert any(inductor.rglob("*.py")) == compiled
+    eager, compiled = (records(runs[c]) for c in (False, True))
+    assert [r["metrics"]["train/loss"] for r in compiled] == pytest.approx([r["metrics"]["train/loss"] for r in eager], rel=1e-5)
+    expected, got = (weights(runs[c] / "checkpoints" / "final") for c in (False, True))
+    assert set(got) == set(expected)
+    for name, tensor in expected.items():
+        torch.testing.assert_close(got[name], tensor, atol=1e-5, rtol=1e-4)
+
+
 def test_assistant_only_loss_false_learns_the_prompts_too(tmp_path, env):
     """sft.assistantOnlyLoss false (how embedded:virl-base is pretrained): the same examples,
     the loss on every token but the first of each sequence, the prompts' included."""

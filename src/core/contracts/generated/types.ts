@@ -319,6 +319,10 @@ export interface Model {
    */
   gradientCheckpointing?: boolean;
   /**
+   * torch.compile the training passes (SFT's loss forward, PPO's training forward) with dynamic shapes; rollouts, evaluation and checkpoints use the model as it is. The first passes pay the compile. Local and DDP launches (FSDP and DeepSpeed refuse it). On CPU it gains little (bench/results/cpu-2026-12-04/compile-train.log).
+   */
+  compile?: boolean;
+  /**
    * Allow the model repository's own Python code (only for models you trust).
    */
   trustRemoteCode?: boolean;
@@ -326,6 +330,10 @@ export interface Model {
    * KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed.
    */
   kvCache?: 'dynamic' | 'static';
+  /**
+   * transformers' attention implementation (attn_implementation) for training, rollouts and evaluation. `auto`: transformers' choice (SDPA where the model supports it). `flash_attention_2`/`3` need the flash-attn package and a CUDA GPU, and with them packed SFT rows (sft.packing, sft.paddingFree) run variable-length kernels: no padding FLOPs. `flex_attention` (PyTorch's FlexAttention, compiled) trains on CUDA only: it has no backward pass on CPU.
+   */
+  attention?: 'auto' | 'sdpa' | 'eager' | 'flash_attention_2' | 'flash_attention_3' | 'flex_attention';
   /**
    * Most sequences in one batched generate call (PPO rollouts and evaluation): a memory knob; larger batches decode faster where memory allows (the KV cache grows with it). Greedy answers are the same at any size up to float rounding; sampled ones are drawn in another order.
    */
@@ -430,6 +438,10 @@ export interface Sft {
    * Pack several examples into each sequence (attention kept within each example).
    */
   packing?: boolean;
+  /**
+   * Each forward pass reads its micro-batch's sequences end to end as one row, without padding, positions restarting at each example (TRL's padding_free): the same loss and gradient as padded rows. It pays with model.attention flash_attention_2/3 (variable-length kernels) or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only.
+   */
+  paddingFree?: boolean;
   /**
    * true (SFT): the loss is on the assistant messages' tokens only (TRL's assistant_only_loss). false: on every token of each chat, the prompts' too, as pretraining learns a document, except the assistant messages marked `"train": false` (context such as a wrong answer, never learned); the recipe of embedded:virl-base uses it (docs/base-model.md). Text models only.
    */
