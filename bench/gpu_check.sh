@@ -48,7 +48,7 @@ step trainer-0.5b-static $python bench/gpu_trainer.py --size 0.5b --jobs ppo --k
 # issue 18's SFT options, each against trainer-0.5b's defaults: compiled training passes, and
 # padding-free micro-batches under FlexAttention (variable-length attention without flash-attn)
 step trainer-0.5b-compile $python bench/gpu_trainer.py --size 0.5b --compile
-step trainer-0.5b-flex-free $python bench/gpu_trainer.py --size 0.5b --jobs sft --attention flex_attention --padding-free
+step trainer-0.5b-flex-free $python bench/gpu_trainer.py --size 0.5b --attention flex_attention --padding-free
 step trainer-0.5b-flex-free-compile $python bench/gpu_trainer.py --size 0.5b --jobs sft --attention flex_attention --padding-free --compile
 if [ -f "${PAPER_MODEL:-paper-model}/config.json" ]; then
   # `ptlab plan`'s fake-tensor peaks against the real 11B architecture's (random weights) on this GPU.

@@ -13,7 +13,7 @@ MFU = (GFLOPs added between the first and last records) / seconds / bf16 peak; t
 are the trainer's own accounting (6N per trained token, 2N per generated one). Each job's
 line also has the peak CUDA memory of its steps (perf/peak_memory_gib) and, for SFT, the
 padded share of the positions its forwards read. `--attention`, `--padding-free` and
-`--compile` set model.attention, sft.paddingFree and model.compile.
+`--compile` set model.attention, sft.paddingFree and ppo.paddingFree, and model.compile.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def experiment(model_dir: Path, args: argparse.Namespace, device_is_cuda: bool) 
     config["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "bf16" if device_is_cuda else "fp32", "kvCache": args.kv_cache, "generateBatch": args.ppo_envs, "attention": args.attention, "compile": args.compile}
     config["sft"].update(steps=args.sft_steps, globalBatchSize=args.sft_batch, microBatchSize=args.sft_micro or args.sft_batch, saveEverySteps=100_000, learningRate=1e-5, paddingFree=args.padding_free)
     config["sft"]["data"]["examples"] = args.sft_batch * (args.sft_steps + 1)
-    config["ppo"].update(init=None, updates=args.ppo_updates, stepsPerUpdate=args.ppo_steps, parallelEnvs=args.ppo_envs, miniBatchSize=args.ppo_minibatch, epochs=2, saveEverySteps=100_000, maxNewTokens=96)
+    config["ppo"].update(init=None, updates=args.ppo_updates, stepsPerUpdate=args.ppo_steps, parallelEnvs=args.ppo_envs, miniBatchSize=args.ppo_minibatch, epochs=2, saveEverySteps=100_000, maxNewTokens=96, paddingFree=args.padding_free)
     del config["ppo"]["init"]
     del config["evaluation"]
     return config
@@ -73,6 +73,8 @@ def run(command: str, config_path: Path, run_dir: Path) -> tuple[list[dict], flo
 
 def summarize(name: str, records: list[dict], peak: float | None, wall: float) -> dict:
     """Steady state: from the second record to the last (the first carries warm-up)."""
+    if len(records) < 3:
+        sys.exit(f"{name}: {len(records)} training records; the steady state needs 3 or more (raise --sft-steps / --ppo-updates)")
     first, last = records[1], records[-1]
     seconds = last["wallSeconds"] - first["wallSeconds"]
     gflops = last["compute"]["gflops"] - first["compute"]["gflops"]
@@ -110,7 +112,7 @@ def main() -> None:
     parser.add_argument("--kv-cache", choices=["dynamic", "static"], default="dynamic", help="model.kvCache (static: compiled decoding on CUDA)")
     parser.add_argument("--jobs", default="sft,ppo", help="which of sft,ppo to run")
     parser.add_argument("--attention", default="auto", help="model.attention (auto, sdpa, flash_attention_2, flex_attention...)")
-    parser.add_argument("--padding-free", action="store_true", help="sft.paddingFree: each micro-batch in one row")
+    parser.add_argument("--padding-free", action="store_true", help="sft.paddingFree and ppo.paddingFree: each micro-batch in one row")
     parser.add_argument("--compile", action="store_true", help="model.compile: torch.compile the training passes")
     parser.add_argument("--sft-micro", type=int, help="sft.microBatchSize (default: the whole batch)")
     args = parser.parse_args()

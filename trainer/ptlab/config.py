@@ -108,6 +108,7 @@ class Ppo:
     thoughtWeight: float = 0.5
     ratio: Literal["sequence", "token"] = "sequence"
     oldLogProbs: Literal["recompute", "sampling"] = "recompute"
+    paddingFree: bool = False
     advantage: Literal["gae", "group"] = "gae"
     groupSize: int = 4
     groupStd: bool = True

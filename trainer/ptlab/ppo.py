@@ -53,6 +53,7 @@ generate, score and evaluate in lockstep (the same number of passes each).
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 import zlib
@@ -200,48 +201,81 @@ class ScoreInputs:
         return {k: v.to(device) for k, v in self.tensors.items()}
 
 
-def score_inputs(batch: list[Transition], encoder: Any, pad_id: int) -> ScoreInputs:
+def score_inputs(batch: list[Transition], encoder: Any, pad_id: int, padding_free: bool = False) -> ScoreInputs:
     """The model inputs of `score`: one right-padded row per sequence (shared_rows), its
-    transitions' prompts and responses."""
+    transitions' prompts and responses; with `padding_free` (text only) the sequences end to
+    end in one row, positions restarting at each (transformers keeps attention within each:
+    variable-length kernels under flash-attention)."""
     last = {r: t for r, t in zip(shared_rows(batch), batch)}
+    if padding_free:
+        if any(t.images for t in batch):
+            raise PpoError("ppo.paddingFree: image inputs are per sequence; set it to false for vision")
+        sequences = [t.prompt_ids + t.response_ids for t in last.values()]
+        ids = torch.tensor([[token for sequence in sequences for token in sequence]])
+        positions = torch.cat([torch.arange(len(sequence)) for sequence in sequences]).unsqueeze(0)
+        return ScoreInputs({"input_ids": ids, "position_ids": positions})
     return ScoreInputs(chat.causal_inputs(chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in last.values()], pad_id)))
 
 
-def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False, entropy_grad: bool = True, prepared: ScoreInputs | None = None) -> Scored:
+class Layout(NamedTuple):
+    """Where a scoring pass finds each transition's response: its row, the position of the
+    token before the response (where its value is read), the positions whose logits the pass
+    computes (`keep`, the same for every row) and, per response token, its index in `keep`."""
+
+    rows: list[int]
+    starts: list[int]
+    keep: torch.Tensor
+    at: torch.Tensor  # (T, longest response) indices into keep, clamped past each response's end
+
+
+def layout(batch: list[Transition], padding_free: bool) -> Layout:
+    """Padded rows: every position from the earliest response's predecessor to the longest
+    sequence's last-but-one. One padding-free row: exactly the responses' predecessors."""
+    row_of = shared_rows(batch)
+    lengths = [len(t.response_ids) for t in batch]
+    offsets = torch.arange(max(lengths))
+    if padding_free:
+        at_row: dict[int, int] = {}
+        for r, t in zip(row_of, batch):
+            at_row[r] = len(t.prompt_ids) + len(t.response_ids)  # the row's sequence is its last transition's
+        begins = dict(zip(at_row, [0, *itertools.accumulate(at_row.values())]))
+        starts = [begins[r] + len(t.prompt_ids) - 1 for r, t in zip(row_of, batch)]
+        keep = torch.cat([torch.arange(start, start + n) for start, n in zip(starts, lengths)])
+        firsts = torch.tensor([0, *itertools.accumulate(lengths)][:-1])
+        return Layout([0] * len(batch), starts, keep, (firsts.unsqueeze(1) + offsets).clamp(max=len(keep) - 1))
+    starts = [len(t.prompt_ids) - 1 for t in batch]
+    first, end = min(starts), max(start + n for start, n in zip(starts, lengths))
+    return Layout(row_of, starts, torch.arange(first, end), (torch.tensor(starts).unsqueeze(1) - first + offsets).clamp(max=end - first - 1))
+
+
+def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False, entropy_grad: bool = True, prepared: ScoreInputs | None = None, padding_free: bool = False) -> Scored:
     """Response log-probs (weighted sums and per token), values, entropy (the mean, and with
     `token_entropy` each token's); `scorer` is a
     PolicyAndValue, prepared (training) or plain. Transitions that continue one another
-    (shared_rows) share a row of the forward pass. Backward keeps the scaled logits and no
+    (shared_rows) share a row of the forward pass; with `padding_free` all the sequences
+    are one row (score_inputs). Backward keeps the scaled logits and no
     other (positions x vocabulary) tensor (core.token_logprobs; autograd's log_softmax would
     keep its output too, the entropy two more: at the paper's 128k vocabulary each is
     gigabytes): the entropy is computed without a gradient unless `entropy_grad` (a loss with
     an entropy term)."""
     device = next(scorer.parameters()).device
-    inputs = (prepared if prepared is not None else score_inputs(batch, encoder, pad_id)).to(device)
-    row_of = shared_rows(batch)
-    last = {r: t for r, t in zip(row_of, batch)}  # a row's sequence is its last transition's
-    # Logits at position p predict token p + 1: the positions from the earliest response's
-    # predecessor to the longest sequence's last-but-one cover every response token.
-    starts = [len(t.prompt_ids) - 1 for t in batch]
-    first = min(starts)
-    end = max(len(t.prompt_ids) + len(t.response_ids) for t in batch) - 1
-    rows = torch.tensor(row_of, device=device)
-    logits, values = scorer(inputs, (rows, torch.tensor(starts, device=device)), torch.arange(first, end, device=device))
+    inputs = (prepared if prepared is not None else score_inputs(batch, encoder, pad_id, padding_free)).to(device)
+    where = layout(batch, padding_free)
+    rows, keep, at = torch.tensor(where.rows, device=device), where.keep.to(device), where.at.to(device)
+    # Logits at position p predict token p + 1.
+    logits, values = scorer(inputs, (rows, torch.tensor(where.starts, device=device)), keep)
     logits = logits.float() / temperature
+    within = torch.arange(at.shape[1], device=device) < torch.tensor([len(t.response_ids) for t in batch], device=device).unsqueeze(1)
     weights = torch.zeros(logits.shape[:2], device=device)
-    for r, start, t in zip(row_of, starts, batch):
-        weights[r, start - first : start - first + len(t.response_ids)] = torch.tensor(t.weights, device=device)
+    for i, t in enumerate(batch):
+        weights[where.rows[i], at[i, : len(t.response_ids)]] = torch.tensor(t.weights, device=device)
     # Only response tokens are scored; a prompt may hold ids the head never predicts (Mllama's <|image|>).
-    targets = torch.where(weights > 0, inputs["input_ids"][:, first + 1 : end + 1], 0)
+    targets = torch.where(weights > 0, inputs["input_ids"][:, keep + 1], 0)
     logp = core.token_logprobs(logits, targets)
     mask = (weights > 0).float()
     with nullcontext() if entropy_grad else torch.no_grad():
         entropy = core.entropy(logits, mask) if with_entropy else None
     # per transition: its response's tokens, from its row
-    longest = max(len(t.response_ids) for t in batch)
-    offsets = torch.arange(longest, device=device)
-    at = (torch.tensor(starts, device=device).unsqueeze(1) - first + offsets).clamp(max=logp.shape[1] - 1)
-    within = offsets < torch.tensor([len(t.response_ids) for t in batch], device=device).unsqueeze(1)
     token_weights = weights[rows].gather(1, at) * within
     token_logprobs = logp[rows].gather(1, at) * (token_weights > 0)
     logprobs = core.sequence_logprob(token_logprobs, token_weights, (token_weights > 0).float())
@@ -250,6 +284,7 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
         with torch.no_grad():
             log_softmax = torch.log_softmax(logits, dim=-1)
             per_token_entropy = -(log_softmax.exp() * log_softmax).sum(-1)[rows].gather(1, at) * within
+    last = {r: t for r, t in zip(shared_rows(batch), batch)}
     return Scored(logprobs, values, entropy, token_logprobs, token_weights, sum(len(t.prompt_ids) + len(t.response_ids) for t in last.values()), sum(len(t.images) for t in last.values()), per_token_entropy)
 
 
@@ -266,11 +301,16 @@ class Policy:
     optimizer: torch.optim.Optimizer
     scheduler: torch.optim.lr_scheduler.LambdaLR  # once per update
     params: list[torch.nn.Parameter]  # the trained ones (gradient clipping)
-    training_pass: Any = None  # what the training forwards call: `trained`, compiled with model.compile (prepare)
+    compiled: Any = None  # `trained` as the training forwards call it with model.compile (prepare)
 
     @property
     def plain(self) -> Any:
         return self.joint.policy
+
+    @property
+    def training_pass(self) -> Any:
+        """What the training forwards call: `trained`, or its compiled form."""
+        return self.compiled if self.compiled is not None else self.trained
 
     @property
     def plain_head(self) -> ValueHead | None:
@@ -294,7 +334,7 @@ class Policy:
         checkpoint); the training passes' module, compiled with model.compile (`spec`)."""
         parallel.configure_deepspeed(acc, cfg.microBatchSize, -(-cfg.miniBatchSize // cfg.microBatchSize), cfg.maxGradNorm)
         self.trained, self.optimizer = acc.prepare(self.joint, self.optimizer)
-        self.training_pass = parallel.for_training(self.trained, spec)
+        self.compiled = parallel.for_training(self.trained, spec)
 
 
 @dataclass(frozen=True)
@@ -383,7 +423,7 @@ class TokenRecorder:
         with torch.no_grad():
             for r in range(rounds):
                 batch = batches[r] if r < len(batches) else [Transition(0, [eos], [eos], [1.0], 0.0, False)]
-                scored = score(policy.joint, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, token_entropy=True)
+                scored = score(policy.joint, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, token_entropy=True, padding_free=cfg.paddingFree)
                 assert scored.token_entropy is not None
                 for i, t in enumerate(batch):
                     if t.tokens is None:
@@ -615,7 +655,7 @@ def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, sharded: bool = Fa
     with torch.no_grad():
         for start in range(0, len(by_length), cfg.microBatchSize):  # forward passes are the memory knob's size
             batch = by_length[start : start + cfg.microBatchSize]
-            scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer)
+            scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, padding_free=cfg.paddingFree)
             for i, t in enumerate(batch):
                 t.old_value = float(scored.values[i]) if scored.values is not None else 0.0
                 if recompute:
@@ -771,7 +811,7 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                     kl = torch.tensor(0.0)
                     if policy.reference is not None:
                         with torch.no_grad():
-                            ref_logprobs = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer).logprobs
+                            ref_logprobs = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, padding_free=cfg.paddingFree).logprobs
                         loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
                         kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value
                     if not torch.isfinite(loss):
@@ -836,7 +876,7 @@ def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int
     gradients, so the rest is scored again. Returns the kept transitions and their
     scores. Under ZeRO-3 (`sharded`) every forward is collective: the
     extra one cannot be taken alone, so a non-finite log-prob ends the run."""
-    scored = score(policy.training_pass, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0)
+    scored = score(policy.training_pass, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0, padding_free=cfg.paddingFree)
     finite = torch.isfinite(scored.logprobs.detach()).tolist()
     if all(finite):
         return batch, scored

@@ -67,7 +67,7 @@ def test_sharded_states_divide_what_each_strategy_shards() -> None:
     assert plan.state_bytes(lora, "bf16", "ddp", 1) == {"weights": 2_000_000, "gradients": 20_000, "optimizer": 40_000}
 
 
-@pytest.mark.parametrize("job,checkpointing,packing,padding_free", [("sft", False, False, False), ("ppo", False, False, False), ("sft", True, False, False), ("ppo", True, False, False), ("sft", True, True, False), ("sft", False, False, True)])
+@pytest.mark.parametrize("job,checkpointing,packing,padding_free", [("sft", False, False, False), ("ppo", False, False, False), ("sft", True, False, False), ("ppo", True, False, False), ("sft", True, True, False), ("sft", False, False, True), ("ppo", False, False, True)])
 def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: str, checkpointing: bool, packing: bool, padding_free: bool) -> None:
     """The check at a small size: the trainer's own SFT loss and PPO scoring pass, forward and
     backward, on fake tensors and then for real (random weights) on the same inputs: the
@@ -77,6 +77,7 @@ def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: 
     raw = json.loads(TINY.read_text())
     raw["model"]["gradientCheckpointing"] = checkpointing
     raw["sft"].update(packing=packing, paddingFree=padding_free)
+    raw["ppo"]["paddingFree"] = padding_free
     experiment = experiment_from_dict(raw, TINY)
     config, encoder = plan.model_config(experiment, None), load_tokenizer(resolve_model_path(experiment.model.name))
     fake = plan.measure_training_step(experiment, config, encoder, job, fake=True)

@@ -493,6 +493,34 @@ def test_a_step_accumulated_over_micro_batches_is_one_pass_over_its_mini_batch(t
     assert len(halves) == 2  # two steps of 4: mini-batches, not micro-batches, set the steps
 
 
+def test_a_padding_free_pass_scores_and_trains_as_padded_rows(tmp_path, env, monkeypatch):
+    """ppo.paddingFree: a micro-batch's sequences end to end in one row (an episode's
+    revisions still one sequence), logits at the responses' positions only: the same
+    log-probs per token, values, entropies and step gradients as right-padded rows."""
+    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, entropyCoef=0.1)
+    first, second = transitions[0], transitions[1]
+    second.prompt_ids = first.prompt_ids + first.response_ids + second.prompt_ids  # a revision of the same episode
+    first.episode = second.episode = 0
+    for i, t in enumerate(transitions[2:], start=1):
+        t.episode = i
+    assert ppo_module.shared_rows(transitions)[:3] == [0, 0, 1]
+    pad_id = policy.text.pad_token_id
+    passes = []  # each pass's (input shape, positions with logits)
+    forward = policy.joint.forward
+    monkeypatch.setattr(policy.joint, "forward", lambda inputs, value_at, positions: (passes.append((tuple(inputs["input_ids"].shape), len(positions))), forward(inputs, value_at, positions))[1])
+    with torch.no_grad():
+        padded, free = (ppo_module.score(policy.joint, transitions, 0.7, pad_id, with_entropy=True, encoder=policy.tokenizer, token_entropy=True, padding_free=f) for f in (False, True))
+    assert passes[0][0][0] == 7 and passes[1] == ((1, free.tokens), sum(len(t.response_ids) for t in transitions))
+    assert free.tokens == padded.tokens
+    torch.testing.assert_close(free.token_weights, padded.token_weights)
+    for got, expected in ((free.logprobs, padded.logprobs), (free.token_logprobs, padded.token_logprobs), (free.values, padded.values), (free.entropy, padded.entropy), (free.token_entropy, padded.token_entropy)):
+        torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
+    whole, _ = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, microBatchSize=3), acc, transitions, monkeypatch)
+    flat, _ = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, microBatchSize=3, paddingFree=True), acc, transitions, monkeypatch)
+    for a, b in zip(flat[0], whole[0]):
+        assert float((a - b).norm()) <= 1e-5 * float(b.norm())
+
+
 def test_a_compiled_training_pass_gives_the_eager_update(tmp_path, env):
     """model.compile: the update's forwards torch.compile'd (its micro-batches of several
     lengths), the rollout as it was: one update's losses and weights are the eager run's."""

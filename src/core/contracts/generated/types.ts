@@ -574,6 +574,10 @@ export interface Ppo {
    */
   oldLogProbs?: 'recompute' | 'sampling';
   /**
+   * Each scoring and training forward reads its micro-batch's sequences end to end in one row, without padding, positions restarting at each sequence, and computes logits at the responses' positions only: the same log-probs, values and gradients as padded rows. It pays with model.attention flash_attention_2/3 or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only.
+   */
+  paddingFree?: boolean;
+  /**
    * `gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head).
    */
   advantage?: 'gae' | 'group';
