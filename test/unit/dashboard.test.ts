@@ -84,6 +84,11 @@ describe('dashboard: runs and records', () => {
     assert.deepEqual(curve!.points.map((p) => [p.step, p.y]), [[1, 2], [2, 1.5], [3, 1.4], [4, 1.3]]);
   });
 
+  it("names the trainer's speed records: peak GPU memory, and the padded share as a rate", () => {
+    assert.deepEqual([metricById('perf/peak_memory_gib').label, metricById('perf/peak_memory_gib').rate], ['Peak GPU memory (GiB)', false]);
+    assert.deepEqual([metricById('perf/padding_fraction').label, metricById('perf/padding_fraction').rate], ['Padded share of the positions read', true]);
+  });
+
   it('puts every x-axis on evaluation points, carried from the training records of the step', () => {
     const records = new RunRecords();
     records.add([evaluation(0, 'id', 0.3), train(1, 2), train(2, 1.9), evaluation(2, 'id', 0.5), evaluation(2, 'ood', 0.1)]);

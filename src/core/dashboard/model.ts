@@ -66,6 +66,8 @@ export const METRICS: readonly MetricDef[] = [
   trainMetric('train/loss', 'SFT loss'),
   trainMetric('train/lr', 'Learning rate'),
   trainMetric('perf/tokens_per_second', 'Tokens/s'),
+  trainMetric('perf/peak_memory_gib', 'Peak GPU memory (GiB)'),
+  trainMetric('perf/padding_fraction', 'Padded share of the positions read', true),
   trainMetric('mismatch/kl', 'Generation vs training KL (per token)'),
   trainMetric('mismatch/logprob_abs_max', 'Generation vs training |log-prob diff| (max)'),
 ];
