@@ -10,6 +10,8 @@ Modes, each over the same rounds (prompt lengths 180, 260, 340, 420, then again)
                 (torch.compile, CUDA graphs); a new prompt length means a new cache size
   static-fixed  one StaticCache of a fixed length, reset and passed to every call, so every
                 decoding step has the same shapes and compiles once
+  continuous    transformers' continuous batching (model.generate_batch: a paged KV cache,
+                requests scheduled as they finish), each row without its padding
 Prints a JSON line per call (seconds, new tokens/s) and one per mode (steady-state tokens/s,
 the first call's seconds, which carry the compilation).
 """
@@ -23,7 +25,7 @@ import time
 from pathlib import Path
 
 import torch
-from transformers import Qwen2Config, Qwen2ForCausalLM, StaticCache
+from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM, StaticCache
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gpu_train import SIZES  # noqa: E402
@@ -52,7 +54,12 @@ def rounds(model: Qwen2ForCausalLM, mode: str, batch: int, new_tokens: int, voca
         synchronize()
         started = time.perf_counter()
         with torch.no_grad():
-            model.generate(input_ids=ids, attention_mask=attention, max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=True, temperature=1.0, pad_token_id=0, **options)
+            if mode == "continuous":
+                config = GenerationConfig(max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=True, temperature=1.0, top_k=0, pad_token_id=0, eos_token_id=None)
+                outputs = model.generate_batch([row[mask.bool()].tolist() for row, mask in zip(ids.cpu(), attention.cpu())], generation_config=config)
+                assert all(len(o.generated_tokens) == new_tokens for o in outputs.values()), "continuous batching stopped a request early"
+            else:
+                model.generate(input_ids=ids, attention_mask=attention, max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=True, temperature=1.0, pad_token_id=0, **options)
         synchronize()
         seconds.append(time.perf_counter() - started)
         print(json.dumps({"mode": mode, "promptLength": length, "seconds": round(seconds[-1], 3), "newTokensPerSecond": round(batch * new_tokens / seconds[-1], 1)}), flush=True)
@@ -65,7 +72,7 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="0.5b")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--new-tokens", type=int, default=96)
-    parser.add_argument("--modes", default="dynamic,static-fixed,static")
+    parser.add_argument("--modes", default="dynamic,static-fixed,static,continuous")
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
     torch.manual_seed(0)
