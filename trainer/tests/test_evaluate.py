@@ -88,10 +88,19 @@ def test_not_a_checkpoint(tmp_path, env):
     assert result.returncode == 2 and "not a checkpoint folder" in result.stderr
 
 
-def test_a_static_kv_cache_answers_what_the_dynamic_one_does(tmp_path, env):
+@pytest.mark.parametrize("model", ["text", "vision"])
+def test_a_static_kv_cache_answers_what_the_dynamic_one_does(tmp_path, env, model):
     """model.kvCache "static" (compiled decoding on CUDA) changes speed, not answers: greedy
-    evaluation writes the same episodes with either cache."""
+    evaluation writes the same episodes with either cache, for a text model and an
+    image-text-to-text one (card images in every prompt). LoRA: test_ppo's
+    test_a_static_kv_cache_samples_a_lora_policy_as_the_dynamic_one_does."""
     config = json.loads(eval_config(tmp_path).read_text())
+    if model == "vision":
+        config = json.loads((EXAMPLES / "tiny-vl.ptlab.json").read_text())
+        config["evaluation"].update(maxNewTokens=16)
+        config["evaluation"]["splits"] = config["evaluation"]["splits"][:2]
+        for split in config["evaluation"]["splits"]:
+            split["episodes"] = 4
     episodes = {}
     for cache in ("dynamic", "static"):
         config["model"]["kvCache"] = cache

@@ -205,6 +205,27 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
     assert all(torch.equal(a[k], b[k]) for k in a)
 
 
+def test_a_static_kv_cache_samples_a_lora_policy_as_the_dynamic_one_does(tmp_path, env):
+    """model.kvCache "static" under LoRA (peft's model generates): the step-0 greedy
+    evaluation, and the first attempts of the first rollout (sampled with the same seed), are
+    the dynamic cache's. (Revisions may part: only the dynamic cache carries a chat's KV
+    cache to its next turn, equal up to float rounding, and the tiny model's sampling at
+    temperature 1 is near uniform.)"""
+    runs = {}
+    for cache in ("dynamic", "static"):
+        data = json.loads(config(tmp_path, 1, 100).read_text())
+        data["model"].update(lora={"r": 4}, kvCache=cache)
+        path = tmp_path / f"lora-{cache}.ptlab.json"
+        path.write_text(json.dumps(data))
+        runs[cache] = tmp_path / f"lora-{cache}"
+        result = ppo(env, "--config", str(path), "--run-dir", str(runs[cache]))
+        assert result.returncode == 0, result.stderr
+    evaluated = {cache: [[t["output"] for t in e["turns"]] for e in records(run, "episodes.jsonl") if e["step"] == 0] for cache, run in runs.items()}
+    assert evaluated["static"] == evaluated["dynamic"] and evaluated["static"]
+    first = {cache: [e["turns"][0]["output"] for e in records(run, "episodes.jsonl") if e["split"] == "train"] for cache, run in runs.items()}
+    assert first["static"] == first["dynamic"] and len(first["static"]) == 8
+
+
 def test_lora_ppo_saves_adapters_and_value_head(tmp_path, env):
     data = json.loads(config(tmp_path, 2, 1).read_text())
     data["model"]["lora"] = {"r": 4}
