@@ -270,6 +270,14 @@ def rng_states(acc: Any) -> list[dict[str, Any]]:
     return gathered(acc, [rng_state()])
 
 
+def to_device(batch: dict[str, Any], device: Any) -> dict[str, Any]:
+    """A collated batch's tensors on `device`; to CUDA from pinned host memory, asynchronously
+    (the copy overlaps the work queued before it)."""
+    if getattr(device, "type", str(device)) != "cuda":
+        return {k: v.to(device) for k, v in batch.items()}
+    return {k: v.pin_memory().to(device, non_blocking=True) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
+
+
 def peak_memory_metric(device: Any) -> dict[str, float]:
     """`perf/peak_memory_gib`: the most this process's CUDA allocator held since its peak was
     last reset (at the step's or update's start), in GiB; nothing on other devices."""

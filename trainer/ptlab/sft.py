@@ -289,24 +289,24 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             micro = mine[start : start + sft.microBatchSize]
             if sft.paddingFree:  # the micro-batch's examples end to end in one row
                 micro = [[e for row in micro for e in (row if sft.packing else [row])]]
+            # counted on the host, before the copy: no device sync per micro-batch
             if sft.packing or sft.paddingFree:
-                packed = collate_packed(micro, pad_id)
-                sequence_tokens += packed.pop("tokens")
-                collated = {k: v.to(device) for k, v in packed.items()}
+                collated = collate_packed(micro, pad_id)
+                sequence_tokens += collated.pop("tokens")
             else:
-                collated = {k: v.to(device) for k, v in collate(micro, pad_id, tokenizer).items()}
+                collated = collate(micro, pad_id, tokenizer)
                 sequence_tokens += int(collated["attention_mask"].sum())
             positions_read += collated["input_ids"].numel()
-            micro_batches.append(collated)
             assistant_tokens += int((collated["labels"][:, 1:] != IGNORE).sum())
+            micro_batches.append(parallel.to_device(collated, device))
         global_assistant_tokens = int(parallel.totals(acc, assistant_tokens)[0])
-        total_loss = 0.0
+        total_loss: Any = 0.0
         for i, collated in enumerate(micro_batches):
             # gradients are averaged over processes: scale so the sum is over the global batch's tokens
             with parallel.micro_batch(acc, model, last=i == len(micro_batches) - 1):
                 loss_sum, _ = token_loss_sum(training_pass, collated)
                 parallel.backward(acc, loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
-            total_loss += float(loss_sum.detach())
+            total_loss = total_loss + loss_sum.detach()  # read once per step, below
         # DeepSpeed clipped and stepped in the last backward (at sft.maxGradNorm, its config's) and reports that norm
         # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
         norm = acc.clip_grad_norm_(list(model.parameters()), sft.maxGradNorm)
@@ -314,7 +314,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         optimizer.step()
         scheduler.step()
         step += 1
-        total_loss, sequence_tokens, positions_read, images = parallel.totals(acc, total_loss, sequence_tokens, positions_read, sum(len(e.images) for row in mine for e in (row if sft.packing else [row])))
+        total_loss, sequence_tokens, positions_read, images = parallel.totals(acc, float(total_loss), sequence_tokens, positions_read, sum(len(e.images) for row in mine for e in (row if sft.packing else [row])))
         if not math.isfinite(total_loss):
             raise SftError(f"the SFT loss is not finite at step {step}: lower sft.learningRate, or check the model's dtype (fp16 overflows where bf16 does not)")
         assistant_tokens, sequence_tokens = global_assistant_tokens, int(sequence_tokens)
