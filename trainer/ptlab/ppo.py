@@ -266,9 +266,10 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     logits, values = scorer(inputs, (rows, torch.tensor(where.starts, device=device)), keep)
     logits = logits.float() / temperature
     within = torch.arange(at.shape[1], device=device) < torch.tensor([len(t.response_ids) for t in batch], device=device).unsqueeze(1)
-    weights = torch.zeros(logits.shape[:2], device=device)
+    weights = torch.zeros(logits.shape[:2])  # filled on the host, copied once
     for i, t in enumerate(batch):
-        weights[where.rows[i], at[i, : len(t.response_ids)]] = torch.tensor(t.weights, device=device)
+        weights[where.rows[i], where.at[i, : len(t.response_ids)]] = torch.tensor(t.weights)
+    weights = weights.to(device)
     # Only response tokens are scored; a prompt may hold ids the head never predicts (Mllama's <|image|>).
     targets = torch.where(weights > 0, inputs["input_ids"][:, keep + 1], 0)
     logp = core.token_logprobs(logits, targets)
@@ -764,6 +765,7 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
     policy.trained.train()
     pad_id = policy.text.pad_token_id
     sums = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0, "guarded": 0.0, "trained": 0.0, "skipped": 0.0, "steps": 0.0, "gap": 0.0, "gap_n": 0.0, "mismatch_abs": 0.0, "mismatch_kl": 0.0, "mismatch_n": 0.0, "mismatch_max": 0.0}
+    on_device: dict[str, Any] = {}  # the per-micro-batch means, summed where they are computed
     train_tokens = train_images = 0
     for _epoch in range(cfg.epochs):
         shuffled = in_episodes(transitions, shuffle=True)
@@ -787,9 +789,10 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                     old = torch.tensor([t.old_logprob for t in batch], device=logprobs.device)
                     advantages = torch.tensor([t.advantage for t in batch], device=logprobs.device)
                     if cfg.ratio == "token":
-                        old_tokens = torch.zeros_like(scored.token_logprobs)
+                        old_tokens = torch.zeros(scored.token_logprobs.shape, dtype=scored.token_logprobs.dtype)  # filled on the host, copied once
                         for i, t in enumerate(batch):
-                            old_tokens[i, : len(t.old_token_logprobs)] = torch.tensor(t.old_token_logprobs, device=old_tokens.device)
+                            old_tokens[i, : len(t.old_token_logprobs)] = torch.tensor(t.old_token_logprobs)
+                        old_tokens = old_tokens.to(scored.token_logprobs.device)
                         ploss, clipfrac, approx_kl, guarded = core.token_policy_loss(scored.token_logprobs, old_tokens, advantages, scored.token_weights, cfg.clip, cfg.ratioGuard)
                     else:
                         ploss, clipfrac, approx_kl, guarded = core.policy_loss(logprobs, old, advantages, cfg.clip, cfg.ratioGuard)
@@ -822,7 +825,7 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                 train_tokens += scored.tokens
                 train_images += scored.images
                 for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl), ("guarded", guarded)):
-                    sums[key] += float(value.detach()) * len(batch)
+                    on_device[key] = on_device.get(key, 0) + value.detach() * len(batch)  # read once, after the update
                 sums["trained"] += len(batch)
             # a step averages the transitions it trained on (over every process): skipped ones drop out
             step_size, step_kept = parallel.totals(acc, len(step), kept)
@@ -844,6 +847,8 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                 raise PpoError("the PPO gradient is not finite: lower the learning rate or check the model's dtype")
             policy.optimizer.step()
             sums["steps"] += 1
+    for key, value in on_device.items():
+        sums[key] += float(value)
     if not sums["trained"]:
         raise PpoError(f"every transition's log-prob was non-finite in this update ({int(sums['skipped'])} skipped): the policy has diverged; resume from an earlier checkpoint with a lower learning rate")
     return sums, (train_tokens, train_images)
