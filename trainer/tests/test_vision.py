@@ -170,11 +170,12 @@ def test_visual_tokens_in_compute(ptlab_cache, monkeypatch):
     from transformers import MllamaConfig
 
     from ptlab import chat
+    from ptlab.config import Model
     from ptlab.models import TINY_VISION, load, visual_tokens_per_image
     from ptlab.ppo import compute
 
     monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
-    model, processor = load(SimpleNamespace(name="embedded:tiny-vlm", revision=None, dtype="fp32", trustRemoteCode=False), "cpu")
+    model, processor = load(Model(name="embedded:tiny-vlm", kind="image-text-to-text", dtype="fp32"), "cpu")
     image = Image.new("RGB", (300, 200), (10, 20, 30))
     with_image = chat.encode(processor, [chat.user_message("hello", image)], [image], generation_prompt=True)["input_ids"]
     text_only = chat.encode(processor, [chat.user_message("hello", None)], [], generation_prompt=True)["input_ids"]
