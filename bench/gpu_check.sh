@@ -8,7 +8,7 @@
 # Writes every result as JSON lines under ${OUT:-gpu-results}/. Arguments name the steps to
 # run (default: all): trainer-tiny demo-ci ppo-update trainer-0.5b raw-0.5b raw-1.5b generate-0.5b
 # trainer-0.5b-dynamic trainer-0.5b-static trainer-0.5b-compile trainer-0.5b-flex-free
-# trainer-0.5b-flex-free-compile plan-check. plan-check needs the paper model's files in
+# trainer-0.5b-flex-free-compile trainer-0.5b-group trainer-0.5b-group-shared plan-check. plan-check needs the paper model's files in
 # ${PAPER_MODEL:-paper-model} (bench/paper_model_files.py --out paper-model, made where PyPI is reachable).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +50,9 @@ step trainer-0.5b-static $python bench/gpu_trainer.py --size 0.5b --jobs ppo --k
 step trainer-0.5b-compile $python bench/gpu_trainer.py --size 0.5b --compile
 step trainer-0.5b-flex-free $python bench/gpu_trainer.py --size 0.5b --attention flex_attention --padding-free
 step trainer-0.5b-flex-free-compile $python bench/gpu_trainer.py --size 0.5b --jobs sft --attention flex_attention --padding-free --compile
+# PPO with group advantages (the demo's GRPO-style groups of 4), without and with each group's first prompt read once
+step trainer-0.5b-group $python bench/gpu_trainer.py --size 0.5b --jobs ppo --group-size 4
+step trainer-0.5b-group-shared $python bench/gpu_trainer.py --size 0.5b --jobs ppo --group-size 4 --shared-prefixes
 if [ -f "${PAPER_MODEL:-paper-model}/config.json" ]; then
   # `ptlab plan`'s fake-tensor peaks against the real 11B architecture's (random weights) on this GPU.
   step plan-check $python bench/plan_check.py examples/paper/gp-vl/3-rl.ptlab.json --device cuda --jobs ppo,generate \

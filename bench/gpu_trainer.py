@@ -13,7 +13,9 @@ MFU = (GFLOPs added between the first and last records) / seconds / bf16 peak; t
 are the trainer's own accounting (6N per trained token, 2N per generated one). Each job's
 line also has the peak CUDA memory of its steps (perf/peak_memory_gib) and, for SFT, the
 padded share of the positions its forwards read. `--attention`, `--padding-free` and
-`--compile` set model.attention, sft.paddingFree and ppo.paddingFree, and model.compile.
+`--compile` set model.attention, sft.paddingFree and ppo.paddingFree, and model.compile;
+`--group-size N` trains PPO with group advantages (groups of N episodes on one hand), and
+`--shared-prefixes` then reads each group's first prompt once per pass (ppo.sharedPrefixes).
 """
 
 from __future__ import annotations
@@ -56,7 +58,9 @@ def experiment(model_dir: Path, args: argparse.Namespace, device_is_cuda: bool) 
     config["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "bf16" if device_is_cuda else "fp32", "kvCache": args.kv_cache, "generateBatch": args.ppo_envs, "attention": args.attention, "compile": args.compile}
     config["sft"].update(steps=args.sft_steps, globalBatchSize=args.sft_batch, microBatchSize=args.sft_micro or args.sft_batch, saveEverySteps=100_000, learningRate=1e-5, paddingFree=args.padding_free)
     config["sft"]["data"]["examples"] = args.sft_batch * (args.sft_steps + 1)
-    config["ppo"].update(init=None, updates=args.ppo_updates, stepsPerUpdate=args.ppo_steps, parallelEnvs=args.ppo_envs, miniBatchSize=args.ppo_minibatch, epochs=2, saveEverySteps=100_000, maxNewTokens=96, paddingFree=args.padding_free)
+    config["ppo"].update(init=None, updates=args.ppo_updates, stepsPerUpdate=args.ppo_steps, parallelEnvs=args.ppo_envs, miniBatchSize=args.ppo_minibatch, epochs=2, saveEverySteps=100_000, maxNewTokens=96, paddingFree=args.padding_free, sharedPrefixes=args.shared_prefixes)
+    if args.group_size:
+        config["ppo"].update(advantage="group", groupSize=args.group_size)
     del config["ppo"]["init"]
     del config["evaluation"]
     return config
@@ -115,6 +119,8 @@ def main() -> None:
     parser.add_argument("--padding-free", action="store_true", help="sft.paddingFree and ppo.paddingFree: each micro-batch in one row")
     parser.add_argument("--compile", action="store_true", help="model.compile: torch.compile the training passes")
     parser.add_argument("--sft-micro", type=int, help="sft.microBatchSize (default: the whole batch)")
+    parser.add_argument("--group-size", type=int, default=0, help="ppo.advantage group with groups of this many episodes (0: GAE, the default)")
+    parser.add_argument("--shared-prefixes", action="store_true", help="ppo.sharedPrefixes: each group's first prompt read once per pass")
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
     name = torch.cuda.get_device_name(0) if cuda else "cpu"
@@ -122,7 +128,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         parameters = build_model(args.size, work / "model")
-        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "bf16PeakTflops": peak, "torch": torch.__version__, "kvCache": args.kv_cache, "attention": args.attention, "paddingFree": args.padding_free, "compile": args.compile}), flush=True)
+        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "bf16PeakTflops": peak, "torch": torch.__version__, "kvCache": args.kv_cache, "attention": args.attention, "paddingFree": args.padding_free, "compile": args.compile, "groupSize": args.group_size, "sharedPrefixes": args.shared_prefixes}), flush=True)
         config_path = work / "bench.ptlab.json"
         config_path.write_text(json.dumps(experiment(work / "model", args, cuda)))
         for command in args.jobs.split(","):

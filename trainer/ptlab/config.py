@@ -109,6 +109,7 @@ class Ppo:
     ratio: Literal["sequence", "token"] = "sequence"
     oldLogProbs: Literal["recompute", "sampling"] = "recompute"
     paddingFree: bool = False
+    sharedPrefixes: bool = False
     advantage: Literal["gae", "group"] = "gae"
     groupSize: int = 4
     groupStd: bool = True

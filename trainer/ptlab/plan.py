@@ -322,7 +322,7 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
         response = [chat_eos(encoder)] * cfg.maxNewTokens
         rows, tokens = cfg.microBatchSize, len(prompt_ids) + len(response)
         transitions = [Transition(i, prompt_ids, response, [1.0] * len(response), 0.0, False, episode=i, images=tuple(images), prompt_text=prompt_text) for i in range(rows)]
-        tensors = score_inputs(transitions, encoder, chat_pad(encoder), cfg.paddingFree).tensors
+        tensors = score_inputs(transitions, encoder, chat_pad(encoder), "padding-free" if cfg.paddingFree else "padded").tensors  # shared openings only lower the peak: planned without
         if cfg.paddingFree:  # the micro-batch end to end in one row
             rows, tokens = 1, rows * tokens
     with _tensors(fake, device, "position_ids" in tensors) as convert:
@@ -337,7 +337,7 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
             joint = PolicyAndValue(model, head)
 
             def step() -> None:
-                scored = score(joint, transitions, cfg.temperature, chat_pad(encoder), with_entropy=True, encoder=encoder, entropy_grad=cfg.entropyCoef != 0, prepared=ScoreInputs(given), padding_free=cfg.paddingFree)
+                scored = score(joint, transitions, cfg.temperature, chat_pad(encoder), with_entropy=True, encoder=encoder, entropy_grad=cfg.entropyCoef != 0, prepared=ScoreInputs(given), rows="padding-free" if cfg.paddingFree else "padded")
                 (scored.logprobs.sum() + (scored.values.sum() if scored.values is not None else 0)).backward()
 
             peak = _peak_beyond_states(joint, step, training=True)

@@ -114,10 +114,28 @@ class PolicyAndValue(torch.nn.Module):
         (row, position) pairs of the transitions' last prompt tokens (None without a head).
         Only the responses' positions need logits: the LM head and its softmax over a long
         prompt cost as much as a layer."""
-        out = self.policy(**inputs, logits_to_keep=positions, output_hidden_states=self.value_head is not None, use_cache=False)
+        inputs = dict(inputs)
+        openings, opening_of = inputs.pop("opening_ids", None), inputs.pop("opening_of", None)
+        cache = None if openings is None else self._openings_read(openings, opening_of)
+        out = self.policy(**inputs, logits_to_keep=positions, output_hidden_states=self.value_head is not None, use_cache=cache is not None, **({"cache": cache} if cache is not None else {}))
+        if cache is not None and cache.get_seq_length() != openings.shape[1] + inputs["input_ids"].shape[1]:
+            raise PpoError("ppo.sharedPrefixes: the rows' pass did not read the shared openings' keys and values (a layer dropped its cache: gradient checkpointing does); set ppo.sharedPrefixes to false")
         if self.value_head is None:
             return out.logits, None
         return out.logits, self.value_head(out.hidden_states[-1][value_at])
+
+    def _openings_read(self, openings: torch.Tensor, opening_of: torch.Tensor) -> Any:
+        """The openings' keys and values, one forward for them all (gradients flow back through
+        it), gathered per row into the cache the rows' pass continues: a row without an opening
+        gets the first one's, which its attention mask hides."""
+        from transformers import DynamicCache
+
+        read = self.policy(input_ids=openings, use_cache=True, logits_to_keep=1).cache
+        which = opening_of.clamp(min=0)
+        cache = DynamicCache(config=self.policy.config)
+        for index, layer in enumerate(read.layers):
+            cache.update(layer.keys.index_select(0, which), layer.values.index_select(0, which), index)
+        return cache
 
 
 @dataclass
@@ -201,20 +219,110 @@ class ScoreInputs:
         return {k: v.to(device) for k, v in self.tensors.items()}
 
 
-def score_inputs(batch: list[Transition], encoder: Any, pad_id: int, padding_free: bool = False) -> ScoreInputs:
+ROWS = ("padded", "padding-free", "shared-prefixes")
+SHARED_OPENING_MIN = 16  # tokens: a shorter common opening is read per row
+
+
+def pass_rows(cfg: Ppo) -> str:
+    """How the config's scoring and training passes lay out their sequences (ROWS)."""
+    return "padding-free" if cfg.paddingFree else "shared-prefixes" if cfg.sharedPrefixes else "padded"
+
+
+def kept_together(cfg: Ppo) -> int:
+    """The episodes a pass keeps side by side (in_episodes): a group's, when its passes read
+    the group's shared first prompt once; otherwise each episode alone."""
+    return cfg.groupSize if cfg.sharedPrefixes and cfg.advantage == "group" else 1
+
+
+def _common_length(a: list[int], b: list[int]) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+class Openings(NamedTuple):
+    """The openings that consecutive rows of a pass share (ppo.sharedPrefixes), read once:
+    each row's opening (`of`, -1 for none) and how many of its first tokens that covers."""
+
+    ids: list[list[int]]
+    of: list[int]
+    lengths: list[int]
+
+
+def shared_openings(batch: list[Transition]) -> Openings:
+    """Runs of consecutive rows (shared_rows) that open alike: a row joins the run before it
+    when it shares at least the run's opening with the run's first row (the second row sets
+    the opening: at least SHARED_OPENING_MIN tokens). An opening ends before each row's first
+    response's predecessor, so every scored position and value stays in the rows' own part. A
+    GRPO group's episodes, kept together in a micro-batch, share their first prompt."""
+    rows: dict[int, list[int]] = {}
+    caps: dict[int, int] = {}
+    for r, t in zip(shared_rows(batch), batch):
+        caps.setdefault(r, len(t.prompt_ids) - 1)
+        rows[r] = t.prompt_ids + t.response_ids
+    sequences, limits = list(rows.values()), list(caps.values())
+    runs: list[list[int]] = []  # row indices
+    lengths: list[int] = []
+    for i, sequence in enumerate(sequences):
+        if runs:
+            first = runs[-1][0]
+            n = min(_common_length(sequences[first], sequence), limits[first], limits[i])
+            if n >= (lengths[-1] if len(runs[-1]) > 1 else SHARED_OPENING_MIN):
+                if len(runs[-1]) == 1:
+                    lengths[-1] = n
+                runs[-1].append(i)
+                continue
+        runs.append([i])
+        lengths.append(0)
+    ids: list[list[int]] = []
+    of, length_of = [-1] * len(sequences), [0] * len(sequences)
+    for run, n in zip(runs, lengths):
+        if len(run) < 2:
+            continue
+        for i in run:
+            of[i], length_of[i] = len(ids), n
+        ids.append(sequences[run[0]][:n])
+    return Openings(ids, of, length_of)
+
+
+def score_inputs(batch: list[Transition], encoder: Any, pad_id: int, rows: str = "padded") -> ScoreInputs:
     """The model inputs of `score`: one right-padded row per sequence (shared_rows), its
-    transitions' prompts and responses; with `padding_free` (text only) the sequences end to
-    end in one row, positions restarting at each (transformers keeps attention within each:
-    variable-length kernels under flash-attention)."""
+    transitions' prompts and responses; with "padding-free" rows (text only) the sequences end
+    to end in one row, positions restarting at each (transformers keeps attention within each:
+    variable-length kernels under flash-attention); with "shared-prefixes" (text only) the
+    openings several rows share (shared_openings) are a pass of their own, `opening_ids`, and
+    each row holds the rest of its sequence, attending to its opening through the mask, its
+    positions continuing the opening's (PolicyAndValue.forward)."""
+    if rows not in ROWS:
+        raise ValueError(f"score rows {rows!r}: one of {ROWS}")
     last = {r: t for r, t in zip(shared_rows(batch), batch)}
-    if padding_free:
-        if any(t.images for t in batch):
-            raise PpoError("ppo.paddingFree: image inputs are per sequence; set it to false for vision")
-        sequences = [t.prompt_ids + t.response_ids for t in last.values()]
+    sequences = [t.prompt_ids + t.response_ids for t in last.values()]
+    if rows != "padded" and any(t.images for t in batch):
+        raise PpoError(f"ppo.{'paddingFree' if rows == 'padding-free' else 'sharedPrefixes'}: image inputs are per sequence; set it to false for vision")
+    if rows == "padding-free":
         ids = torch.tensor([[token for sequence in sequences for token in sequence]])
         positions = torch.cat([torch.arange(len(sequence)) for sequence in sequences]).unsqueeze(0)
         return ScoreInputs({"input_ids": ids, "position_ids": positions})
-    return ScoreInputs(chat.causal_inputs(chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in last.values()], pad_id)))
+    openings = shared_openings(batch) if rows == "shared-prefixes" else None
+    if not openings or not openings.ids:
+        return ScoreInputs(chat.causal_inputs(chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in last.values()], pad_id)))
+    opened = max(len(o) for o in openings.ids)
+    rests = [sequence[n:] for sequence, n in zip(sequences, openings.lengths)]
+    width = max(len(rest) for rest in rests)
+    opening_ids = torch.full((len(openings.ids), opened), pad_id, dtype=torch.long)
+    for i, o in enumerate(openings.ids):
+        opening_ids[i, : len(o)] = torch.tensor(o)
+    ids = torch.full((len(rests), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rests), opened + width), dtype=torch.long)
+    for i, (rest, n) in enumerate(zip(rests, openings.lengths)):
+        ids[i, : len(rest)] = torch.tensor(rest)
+        mask[i, :n] = 1
+        mask[i, opened : opened + len(rest)] = 1
+    positions = torch.tensor(openings.lengths).unsqueeze(1) + torch.arange(width)
+    return ScoreInputs({"input_ids": ids, "attention_mask": mask, "position_ids": positions, "opening_ids": opening_ids, "opening_of": torch.tensor(openings.of)})
 
 
 class Layout(NamedTuple):
@@ -228,13 +336,14 @@ class Layout(NamedTuple):
     at: torch.Tensor  # (T, longest response) indices into keep, clamped past each response's end
 
 
-def layout(batch: list[Transition], padding_free: bool) -> Layout:
+def layout(batch: list[Transition], rows: str) -> Layout:
     """Padded rows: every position from the earliest response's predecessor to the longest
-    sequence's last-but-one. One padding-free row: exactly the responses' predecessors."""
+    sequence's last-but-one (with shared openings, counted from each row's own part). One
+    padding-free row: exactly the responses' predecessors."""
     row_of = shared_rows(batch)
     lengths = [len(t.response_ids) for t in batch]
     offsets = torch.arange(max(lengths))
-    if padding_free:
+    if rows == "padding-free":
         at_row: dict[int, int] = {}
         for r, t in zip(row_of, batch):
             at_row[r] = len(t.prompt_ids) + len(t.response_ids)  # the row's sequence is its last transition's
@@ -243,27 +352,28 @@ def layout(batch: list[Transition], padding_free: bool) -> Layout:
         keep = torch.cat([torch.arange(start, start + n) for start, n in zip(starts, lengths)])
         firsts = torch.tensor([0, *itertools.accumulate(lengths)][:-1])
         return Layout([0] * len(batch), starts, keep, (firsts.unsqueeze(1) + offsets).clamp(max=len(keep) - 1))
-    starts = [len(t.prompt_ids) - 1 for t in batch]
+    opened = shared_openings(batch).lengths if rows == "shared-prefixes" else [0] * (row_of[-1] + 1)
+    starts = [len(t.prompt_ids) - 1 - opened[r] for r, t in zip(row_of, batch)]
     first, end = min(starts), max(start + n for start, n in zip(starts, lengths))
     return Layout(row_of, starts, torch.arange(first, end), (torch.tensor(starts).unsqueeze(1) - first + offsets).clamp(max=end - first - 1))
 
 
-def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False, entropy_grad: bool = True, prepared: ScoreInputs | None = None, padding_free: bool = False) -> Scored:
+def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False, entropy_grad: bool = True, prepared: ScoreInputs | None = None, rows: str = "padded") -> Scored:
     """Response log-probs (weighted sums and per token), values, entropy (the mean, and with
     `token_entropy` each token's); `scorer` is a
     PolicyAndValue, prepared (training) or plain. Transitions that continue one another
-    (shared_rows) share a row of the forward pass; with `padding_free` all the sequences
-    are one row (score_inputs). Backward keeps the scaled logits and no
+    (shared_rows) share a row of the forward pass; `rows` (ROWS) lays the rows out: padded,
+    all in one row, or with shared openings read once (score_inputs). Backward keeps the scaled logits and no
     other (positions x vocabulary) tensor (core.token_logprobs; autograd's log_softmax would
     keep its output too, the entropy two more: at the paper's 128k vocabulary each is
     gigabytes): the entropy is computed without a gradient unless `entropy_grad` (a loss with
     an entropy term)."""
     device = next(scorer.parameters()).device
-    inputs = (prepared if prepared is not None else score_inputs(batch, encoder, pad_id, padding_free)).to(device)
-    where = layout(batch, padding_free)
-    rows, keep, at = torch.tensor(where.rows, device=device), where.keep.to(device), where.at.to(device)
+    inputs = (prepared if prepared is not None else score_inputs(batch, encoder, pad_id, rows)).to(device)
+    where = layout(batch, rows)
+    row_of, keep, at = torch.tensor(where.rows, device=device), where.keep.to(device), where.at.to(device)
     # Logits at position p predict token p + 1.
-    logits, values = scorer(inputs, (rows, torch.tensor(where.starts, device=device)), keep)
+    logits, values = scorer(inputs, (row_of, torch.tensor(where.starts, device=device)), keep)
     logits = logits.float() / temperature
     within = torch.arange(at.shape[1], device=device) < torch.tensor([len(t.response_ids) for t in batch], device=device).unsqueeze(1)
     weights = torch.zeros(logits.shape[:2])  # filled on the host, copied once
@@ -277,16 +387,20 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     with nullcontext() if entropy_grad else torch.no_grad():
         entropy = core.entropy(logits, mask) if with_entropy else None
     # per transition: its response's tokens, from its row
-    token_weights = weights[rows].gather(1, at) * within
-    token_logprobs = logp[rows].gather(1, at) * (token_weights > 0)
+    token_weights = weights[row_of].gather(1, at) * within
+    token_logprobs = logp[row_of].gather(1, at) * (token_weights > 0)
     logprobs = core.sequence_logprob(token_logprobs, token_weights, (token_weights > 0).float())
     per_token_entropy = None
     if token_entropy:
         with torch.no_grad():
             log_softmax = torch.log_softmax(logits, dim=-1)
-            per_token_entropy = -(log_softmax.exp() * log_softmax).sum(-1)[rows].gather(1, at) * within
+            per_token_entropy = -(log_softmax.exp() * log_softmax).sum(-1)[row_of].gather(1, at) * within
     last = {r: t for r, t in zip(shared_rows(batch), batch)}
-    return Scored(logprobs, values, entropy, token_logprobs, token_weights, sum(len(t.prompt_ids) + len(t.response_ids) for t in last.values()), sum(len(t.images) for t in last.values()), per_token_entropy)
+    read = sum(len(t.prompt_ids) + len(t.response_ids) for t in last.values())
+    if rows == "shared-prefixes":  # each opening once
+        openings = shared_openings(batch)
+        read += sum(len(o) for o in openings.ids) - sum(openings.lengths)
+    return Scored(logprobs, values, entropy, token_logprobs, token_weights, read, sum(len(t.images) for t in last.values()), per_token_entropy)
 
 
 @dataclass
@@ -417,14 +531,14 @@ class TokenRecorder:
         """The training forward with the rollout's weights over the sampled turns (no grad):
         their log-probs, entropies and values. Under ZeRO-3 every forward is collective:
         every process runs as many."""
-        traced = in_episodes([t for t in transitions if t.tokens is not None], shuffle=False)
+        traced = in_episodes([t for t in transitions if t.tokens is not None], shuffle=False, group_size=kept_together(cfg))
         batches = [traced[i : i + cfg.microBatchSize] for i in range(0, len(traced), cfg.microBatchSize)]
         rounds = int(max(parallel.gathered(acc, [len(batches)]))) if parallel.sharded(acc) else len(batches)
         eos = policy.text.eos_token_id
         with torch.no_grad():
             for r in range(rounds):
                 batch = batches[r] if r < len(batches) else [Transition(0, [eos], [eos], [1.0], 0.0, False)]
-                scored = score(policy.joint, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, token_entropy=True, padding_free=cfg.paddingFree)
+                scored = score(policy.joint, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, token_entropy=True, rows=pass_rows(cfg))
                 assert scored.token_entropy is not None
                 for i, t in enumerate(batch):
                     if t.tokens is None:
@@ -469,12 +583,14 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         # a group's episodes run to their end: processes would generate different numbers of rounds, and under ZeRO-3 every generate is collective
         raise PpoError('advantage "group" under launcher.distributed "deepspeed-zero3" is not supported (its waves take a different number of generation rounds on each process); use "deepspeed-zero2" or "ddp", or advantage "gae"')
     engine = acc.distributed_type == "DEEPSPEED"  # accelerate's DistributedType is a str enum; the engine owns the (sharded) optimizer state
-    for refused in (parallel.fsdp_evaluation_refused(acc, experiment.evaluation), parallel.compile_refused(acc, experiment.model)):
+    for refused in (parallel.fsdp_evaluation_refused(acc, experiment.evaluation), parallel.compile_refused(acc, experiment.model), shared_prefixes_refused(experiment, acc)):
         if refused:
             raise PpoError(refused)
     checkpoint = checkpoints.latest(run) if resume else None
     init = experiment.resolve(cfg.init) if cfg.init else None
     policy = load_policy(experiment, acc, init, checkpoint)
+    if cfg.sharedPrefixes and not plain_dynamic_cache(policy.plain):
+        raise PpoError("ppo.sharedPrefixes: this model's KV cache has layers other than plain dynamic ones (sliding-window or linear attention), which a shared opening cannot be gathered into; set ppo.sharedPrefixes to false")
     parameters = parameter_count(policy.plain)
     state: dict[str, Any] = {"update": 0, "episodesStarted": 0, "trainTokens": 0, "inferenceTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": checkpoints.trained_tokens(init) if init else 0}}
     in_flight: list[dict[str, Any]] = []
@@ -545,6 +661,34 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     if status == "finished":
         maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=True)
     return status
+
+
+def shared_prefixes_refused(experiment: Experiment, acc: Any) -> str | None:
+    """Why ppo.sharedPrefixes cannot apply to this run, if so. A pass reads the openings,
+    then the rows through the openings' cache, in one forward of the prepared module: DDP
+    sees one forward; FSDP's and DeepSpeed's hooks would see each layer run twice.
+    Gradient checkpointing drops a layer's cache; images are per sequence."""
+    cfg, where = experiment.ppo, "ppo.sharedPrefixes"
+    if not cfg.sharedPrefixes:
+        return None
+    if cfg.paddingFree:
+        return f"{where} and ppo.paddingFree are two layouts of one pass: set one of them to false"
+    if experiment.environment_for().modality == "vision":
+        return f"{where}: image inputs are per sequence; set it to false for vision"
+    if experiment.model.gradientCheckpointing:
+        return f"{where} with model.gradientCheckpointing: a checkpointed layer drops the shared openings' cache; set one of them to false"
+    if acc.distributed_type in ("FSDP", "DEEPSPEED"):
+        return f'{where} with launcher.distributed "{acc.distributed_type.lower()}": shared openings are read under local and DDP launches only; set it to false'
+    return None
+
+
+def plain_dynamic_cache(model: Any) -> bool:
+    """Whether the model's dynamic KV cache is made of plain layers (keys and values per
+    position, which shared_openings' cache gathers per row)."""
+    from transformers import DynamicCache
+    from transformers.cache_utils import DynamicLayer
+
+    return all(type(layer) is DynamicLayer for layer in DynamicCache(config=model.config).layers)
 
 
 def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) -> Policy:
@@ -652,11 +796,11 @@ def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, sharded: bool = Fa
     recompute = cfg.oldLogProbs == "recompute"
     if not recompute and policy.plain_head is None:
         return bootstrap
-    by_length = in_episodes(transitions, shuffle=False)
+    by_length = in_episodes(transitions, shuffle=False, group_size=kept_together(cfg))
     with torch.no_grad():
         for start in range(0, len(by_length), cfg.microBatchSize):  # forward passes are the memory knob's size
             batch = by_length[start : start + cfg.microBatchSize]
-            scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, padding_free=cfg.paddingFree)
+            scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg))
             for i, t in enumerate(batch):
                 t.old_value = float(scored.values[i]) if scored.values is not None else 0.0
                 if recompute:
@@ -768,11 +912,11 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
     on_device: dict[str, Any] = {}  # the per-micro-batch means, summed where they are computed
     train_tokens = train_images = 0
     for _epoch in range(cfg.epochs):
-        shuffled = in_episodes(transitions, shuffle=True)
+        shuffled = in_episodes(transitions, shuffle=True, group_size=kept_together(cfg))
         for start in range(0, len(shuffled), cfg.miniBatchSize):
             step = shuffled[start : start + cfg.miniBatchSize]
             step_tokens = sum(_trained_tokens(t) for t in step)
-            by_length = in_episodes(step, shuffle=False)  # a step's gradient is its micro-batches' sum: their make-up is free
+            by_length = in_episodes(step, shuffle=False, group_size=kept_together(cfg))  # a step's gradient is its micro-batches' sum: their make-up is free
             micro_batches = [by_length[j : j + cfg.microBatchSize] for j in range(0, len(by_length), cfg.microBatchSize)]
             kept = 0
             policy.optimizer.zero_grad(set_to_none=True)
@@ -814,7 +958,7 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                     kl = torch.tensor(0.0)
                     if policy.reference is not None:
                         with torch.no_grad():
-                            ref_logprobs = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, padding_free=cfg.paddingFree).logprobs
+                            ref_logprobs = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg)).logprobs
                         loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
                         kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value
                     if not torch.isfinite(loss):
@@ -854,20 +998,31 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
     return sums, (train_tokens, train_images)
 
 
-def in_episodes(transitions: list[Transition], shuffle: bool) -> list[Transition]:
+def in_episodes(transitions: list[Transition], shuffle: bool, group_size: int = 1) -> list[Transition]:
     """The transitions with each episode's together, in turn order (so that its revisions
     share a forward pass's row, shared_rows); the episodes in a random order (`shuffle`,
     torch's generator: the update's mini-batches) or shortest last sequence first (forward
-    passes that pad little)."""
+    passes that pad little). With `group_size` above 1 (ppo.sharedPrefixes with group
+    advantages) each group's episodes stay together, so that a pass reads their common
+    first prompt once (shared_openings); the groups are what is shuffled or sorted."""
     chains: dict[int, list[Transition]] = {}
     for t in transitions:
         chains.setdefault(t.episode, []).append(t)
-    ordered = list(chains.values())
+    groups: dict[int, list[list[Transition]]] = {}
+    for episode, chain in chains.items():
+        groups.setdefault(episode // group_size, []).append(chain)
+    ordered = list(groups.values())
+
+    def length(chain: list[Transition]) -> int:
+        return len(chain[-1].prompt_ids) + len(chain[-1].response_ids)
+
     if shuffle:
         ordered = [ordered[i] for i in torch.randperm(len(ordered)).tolist()]
     else:
-        ordered.sort(key=lambda chain: len(chain[-1].prompt_ids) + len(chain[-1].response_ids))
-    return [t for chain in ordered for t in chain]
+        for group in ordered:
+            group.sort(key=length)
+        ordered.sort(key=lambda group: length(group[-1]))
+    return [t for group in ordered for chain in group for t in chain]
 
 
 def _trained_tokens(t: Transition) -> int:
@@ -881,7 +1036,7 @@ def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int
     gradients, so the rest is scored again. Returns the kept transitions and their
     scores. Under ZeRO-3 (`sharded`) every forward is collective: the
     extra one cannot be taken alone, so a non-finite log-prob ends the run."""
-    scored = score(policy.training_pass, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0, padding_free=cfg.paddingFree)
+    scored = score(policy.training_pass, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0, rows=pass_rows(cfg))
     finite = torch.isfinite(scored.logprobs.detach()).tolist()
     if all(finite):
         return batch, scored

@@ -213,3 +213,29 @@ def test_training_batches_carry_every_tensor_the_processor_returns_and_the_image
     with torch.no_grad():
         red, blue = model(**batch).logits, model(**chat.batch_inputs(encoder, rows("blue"), pad)).logits
     assert not torch.allclose(red[0, -3:], blue[0, -3:])
+
+
+@pytest.mark.parametrize("family", [f for f in replicas.FAMILIES if f not in replicas.VISION_FAMILIES])
+def test_shared_openings_score_as_padded_rows(cache, family):
+    """ppo.sharedPrefixes on each text family's own classes (their attention, positions and
+    cache): two groups of episodes on one GP hand each, prompts in the family's chat template,
+    score the same with each group's first prompt read once as with padded rows."""
+    from ptlab.ppo import PolicyAndValue, Transition, score, shared_openings
+
+    model = models.load_causal_lm(model_path(family), dtype="fp32")
+    tokenizer = models.load_tokenizer(model_path(family))
+    generator = torch.Generator().manual_seed(0)
+    transitions = []
+    for episode in range(8):
+        hand = gp.GeneralPointsEpisode(gp.GeneralPointsConfig(), 11 + episode // 4)
+        prompt = list(chat.encode(tokenizer, [chat.user_message(hand.prompt)], [], generation_prompt=True)["input_ids"])
+        response = torch.randint(10, 200, (5 + episode,), generator=generator).tolist()
+        transitions.append(Transition(episode, prompt, response, [1.0] * len(response), 0.0, False, episode=episode))
+    assert shared_openings(transitions).of == [0] * 4 + [1] * 4
+    joint = PolicyAndValue(model, None)
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    with torch.no_grad():
+        padded, shared = (score(joint, transitions, 0.7, pad, with_entropy=True, encoder=tokenizer, rows=rows) for rows in ("padded", "shared-prefixes"))
+    assert shared.tokens < padded.tokens
+    torch.testing.assert_close(shared.token_logprobs, padded.token_logprobs, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(shared.entropy, padded.entropy, atol=1e-5, rtol=1e-5)

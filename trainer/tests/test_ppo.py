@@ -1,6 +1,7 @@
 """`ptlab ppo` on the tiny GP-L model, CPU: a few updates end to end with everything logged,
 and kill -9 then --resume reproducing the uninterrupted run."""
 
+import itertools
 import json
 import math
 import os
@@ -530,7 +531,7 @@ def test_a_padding_free_pass_scores_and_trains_as_padded_rows(tmp_path, env, mon
     forward = policy.joint.forward
     monkeypatch.setattr(policy.joint, "forward", lambda inputs, value_at, positions: (passes.append((tuple(inputs["input_ids"].shape), len(positions))), forward(inputs, value_at, positions))[1])
     with torch.no_grad():
-        padded, free = (ppo_module.score(policy.joint, transitions, 0.7, pad_id, with_entropy=True, encoder=policy.tokenizer, token_entropy=True, padding_free=f) for f in (False, True))
+        padded, free = (ppo_module.score(policy.joint, transitions, 0.7, pad_id, with_entropy=True, encoder=policy.tokenizer, token_entropy=True, rows=r) for r in ("padded", "padding-free"))
     assert passes[0][0][0] == 7 and passes[1] == ((1, free.tokens), sum(len(t.response_ids) for t in transitions))
     assert free.tokens == padded.tokens
     torch.testing.assert_close(free.token_weights, padded.token_weights)
@@ -1001,3 +1002,121 @@ def test_scoring_drops_the_mask_of_right_padded_text_rows_and_scores_as_with_it(
         torch.testing.assert_close(ours, theirs, atol=1e-5, rtol=1e-5)
     with pytest.raises(ValueError, match="right-padded"):
         causal_inputs({"input_ids": torch.ones(1, 3, dtype=torch.long), "attention_mask": torch.tensor([[0, 1, 1]])})
+
+
+def _grouped_transitions(ppo_module, tokenizer, generator) -> list:
+    """Two groups of four episodes on one hand each (their first prompts alike), an episode's
+    revision continuing its row, and an episode alone on another hand."""
+    rules = "you are an expert 24 points card game player: make 24 with + - * / , each card used once."
+    hands = [f"{rules} cards 3 4 7 10", f"{rules} cards 1 5 5 5, a hard one", f"{rules} cards 2 2 6 9"]  # all open alike, groups more so
+    transitions = []
+    for episode in range(9):
+        prompt = tokenizer(hands[min(episode // 4, 2)], add_special_tokens=False)["input_ids"]
+        response = tokenizer('{"formula": "' + "1+2*3-4"[: 2 + episode % 6] + '"}', add_special_tokens=False)["input_ids"]
+        transitions.append(ppo_module.Transition(episode, prompt, response, [0.5] * 2 + [1.0] * (len(response) - 2), 0.0, False, episode=episode))
+    first = transitions[0]
+    revision = tokenizer(" wrong, again:", add_special_tokens=False)["input_ids"]
+    transitions.insert(1, ppo_module.Transition(0, first.prompt_ids + first.response_ids + revision, first.response_ids[:5], [1.0] * 5, 0.0, False, episode=0))
+    for t in transitions:
+        t.old_logprob, t.old_value = -float(torch.rand(1, generator=generator)) * 20, float(torch.randn(1, generator=generator))
+        t.advantage, t.ret = float(torch.randn(1, generator=generator)), float(torch.randn(1, generator=generator))
+        t.old_token_logprobs = [-float(torch.rand(1, generator=generator)) for _ in t.response_ids]
+    return transitions
+
+
+def test_shared_openings_score_and_train_as_padded_rows(tmp_path, env, monkeypatch):
+    """ppo.sharedPrefixes: the opening that a group's rows share is read once, each row
+    attending to it through its cache: the same log-probs per token, values, entropies and
+    step gradients as right-padded rows, with each opening's tokens read once."""
+    ppo_module, policy, cfg, acc, _ = _policy_and_transitions(tmp_path, monkeypatch, env, entropyCoef=0.1)
+    cfg = dataclasses_replace(cfg, miniBatchSize=10)
+    transitions = _grouped_transitions(ppo_module, policy.text, torch.Generator().manual_seed(0))
+    openings = ppo_module.shared_openings(transitions)
+    assert openings.of == [0, 0, 0, 0, 1, 1, 1, 1, -1]  # the revision shares its episode's row
+    assert [len(o) for o in openings.ids] == [len(transitions[0].prompt_ids) - 1, len(transitions[5].prompt_ids) - 1]
+    assert len(openings.ids[0]) < len(openings.ids[1])  # the shorter opening is padded in the openings' pass, masked in its rows
+    pad_id = policy.text.pad_token_id
+    passes = []
+    forward = policy.joint.forward
+    monkeypatch.setattr(policy.joint, "forward", lambda inputs, value_at, positions: (passes.append({k: tuple(v.shape) for k, v in inputs.items()}), forward(inputs, value_at, positions))[1])
+    with torch.no_grad():
+        padded, shared = (ppo_module.score(policy.joint, transitions, 0.7, pad_id, with_entropy=True, encoder=policy.tokenizer, token_entropy=True, rows=rows) for rows in ("padded", "shared-prefixes"))
+    assert "opening_ids" not in passes[0] and passes[1]["opening_ids"] == (2, len(openings.ids[1]))  # the longer opening sets the width
+    assert padded.tokens - shared.tokens == 3 * len(openings.ids[0]) + 3 * len(openings.ids[1])
+    torch.testing.assert_close(shared.token_weights, padded.token_weights)
+    for got, expected in ((shared.logprobs, padded.logprobs), (shared.token_logprobs, padded.token_logprobs), (shared.values, padded.values), (shared.entropy, padded.entropy), (shared.token_entropy, padded.token_entropy)):
+        torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
+    monkeypatch.setattr(policy.joint, "forward", forward)
+    for ratio in ("sequence", "token"):
+        whole, _ = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, microBatchSize=10, ratio=ratio), acc, transitions, monkeypatch)
+        opened, _ = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, microBatchSize=10, ratio=ratio, sharedPrefixes=True), acc, transitions, monkeypatch)
+        for a, b in zip(opened[0], whole[0]):
+            assert float((a - b).norm()) <= 1e-5 * float(b.norm()), ratio
+
+
+def test_group_episodes_stay_together_when_their_passes_share_openings():
+    """in_episodes with a group size: each group's episodes side by side (shuffled or sorted
+    as whole groups), an episode's turns in order; by episodes alone without it."""
+    from ptlab import ppo as ppo_module
+
+    transitions = [ppo_module.Transition(e, [1] * (5 + e % 3), [2] * turn, [1.0] * turn, 0.0, False, episode=e, turn=turn) for e in range(12) for turn in (1, 2)]
+    torch.manual_seed(3)
+    for shuffle in (True, False):
+        ordered = ppo_module.in_episodes(transitions, shuffle=shuffle, group_size=4)
+        groups = [t.episode // 4 for t in ordered]
+        assert all(len(list(g)) == 8 for _, g in itertools.groupby(groups))  # three runs of a group's 8 transitions
+        assert all(a.turn < b.turn for a, b in zip(ordered, ordered[1:]) if a.episode == b.episode)
+    torch.manual_seed(3)
+    alone = [t.episode // 4 for t in ppo_module.in_episodes(transitions, shuffle=True)]
+    assert len([k for k, _ in itertools.groupby(alone)]) > 3
+
+
+def test_shared_prefixes_are_refused_where_a_pass_cannot_read_them_once(tmp_path, env):
+    """With gradient checkpointing (it drops the openings' cache) or padding-free rows (the
+    other layout) the run fails at its start, naming both fields."""
+    for edit, named in ((lambda d: d["model"].update(gradientCheckpointing=True), "model.gradientCheckpointing"), (lambda d: d["ppo"].update(paddingFree=True), "ppo.paddingFree")):
+        data = json.loads(config(tmp_path, 1, 100).read_text())
+        data["ppo"]["sharedPrefixes"] = True
+        edit(data)
+        path = tmp_path / "refused.ptlab.json"
+        path.write_text(json.dumps(data))
+        result = subprocess.run([sys.executable, "-m", "ptlab", "ppo", "--config", str(path), "--run-dir", str(tmp_path / named)], capture_output=True, text=True, env=env, timeout=300)
+        assert result.returncode != 0 and "ppo.sharedPrefixes" in result.stderr and named in result.stderr, result.stderr[-2000:]
+
+
+def test_a_run_with_shared_openings_trains_as_one_without(tmp_path, env):
+    """ppo.sharedPrefixes in a whole run with group advantages (its groups kept together in
+    the update's passes), one optimizer step per update so that the order of the transitions
+    does not matter: the rollout, losses and weights of the run without it, with fewer
+    training tokens read."""
+    runs = {}
+    for shared in (False, True):
+        runs[shared] = run_variant(tmp_path, env, f"shared-{shared}", lambda data, s=shared: data["ppo"].update(advantage="group", groupSize=4, epochs=1, miniBatchSize=16, sharedPrefixes=s))
+    (plain,), (shared,) = ([r for r in records(runs[s]) if r["kind"] == "train"] for s in (False, True))
+    assert shared["metrics"]["rollout/reward_mean"] == plain["metrics"]["rollout/reward_mean"]
+    for key in ("ppo/policy_loss", "ppo/approx_kl", "ppo/entropy", "ppo/clipfrac"):
+        assert shared["metrics"][key] == pytest.approx(plain["metrics"][key], rel=1e-4, abs=1e-6), key
+    assert shared["compute"]["trainTokens"] < 0.8 * plain["compute"]["trainTokens"]
+    from safetensors.torch import load_file
+
+    expected, got = (load_file(str(runs[s] / "checkpoints" / "final" / "model.safetensors")) for s in (False, True))
+    for name, tensor in expected.items():
+        torch.testing.assert_close(got[name], tensor, atol=1e-5, rtol=1e-4)
+
+
+def test_a_static_kv_cache_samples_as_the_dynamic_one_does_under_ddp(tmp_path, env):
+    """model.kvCache "static" in a two-process DDP run (gloo): the step-0 greedy evaluation,
+    shared out over the processes, and the first attempts of each process's first rollout
+    are the dynamic cache's (issue 18's last condition for making it CUDA's default)."""
+    runs = {}
+    for cache in ("dynamic", "static"):
+        data = json.loads(config(tmp_path, 1, 100).read_text())
+        data["model"]["kvCache"] = cache
+        path = tmp_path / f"ddp-{cache}.ptlab.json"
+        path.write_text(json.dumps(data))
+        runs[cache] = tmp_path / f"ddp-{cache}"
+        two_processes.run("ppo", path, runs[cache], env)
+    evaluated = {cache: sorted((e["split"], e["seed"], tuple(t["output"] for t in e["turns"])) for e in records(run, "episodes.jsonl") if e["step"] == 0) for cache, run in runs.items()}
+    assert evaluated["static"] == evaluated["dynamic"] and evaluated["static"]
+    first = {cache: sorted((e["seed"], e["turns"][0]["output"]) for e in records(run, "episodes.jsonl") if e["split"] == "train") for cache, run in runs.items()}
+    assert first["static"] == first["dynamic"] and len(first["static"]) == 16  # 8 slots per process

@@ -578,6 +578,10 @@ export interface Ppo {
    */
   paddingFree?: boolean;
   /**
+   * Each scoring and training forward reads once the opening that consecutive rows of its micro-batch share (with advantage "group", a group's first prompt: the update then keeps each group's episodes together in its mini-batches and micro-batches): one pass over the openings, whose keys and values each row attends to through its mask, then the rows' own tokens. The same log-probs, values and gradients as padded rows, with fewer tokens read (on the demo's GP-L recipe, 2 cores: see README). Text models; local and DDP launches; not with model.gradientCheckpointing or ppo.paddingFree.
+   */
+  sharedPrefixes?: boolean;
+  /**
    * `gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head).
    */
   advantage?: 'gae' | 'group';
