@@ -65,12 +65,28 @@ describe('study verdict', () => {
     assert.ok(Math.abs(rlOod.difference - 0.1) < 1e-12 && Math.abs(rlOod.stderr - 0.1) < 1e-12, `${rlOod.difference} ${rlOod.stderr}`);
     assert.equal(rlOod.holds, false, 'one seed alone would hold; the two together do not');
     assert.equal(rlOod.n, 400);
-    // SFT's OOD changes (-15, -14) agree: the evaluation noise of their mean is the SE
+    // SFT's OOD changes (-15, -14) agree: the evaluation noise of their mean is the SE. Both
+    // seeds lose the same hands (12-39) and one loses 10 and 11 too: per hand the mean change
+    // is -1 (28 hands), -1/2 (2) or 0; the SE is that of the hands' mean change, not of two
+    // independent evaluations
     const sftOod = v.effects[2]!;
-    const noise = Math.sqrt((0.15 - 0.15 ** 2) / 200 + (0.14 - 0.14 ** 2) / 200) / 2;
-    assert.ok(Math.abs(sftOod.stderr - noise) < 1e-12 && sftOod.holds);
+    const perHand = [...Array<number>(28).fill(-1), -0.5, -0.5, ...Array<number>(170).fill(0)];
+    const mean = perHand.reduce((a, b) => a + b, 0) / 200;
+    const noise = Math.sqrt(perHand.reduce((a, d) => a + (d - mean) ** 2, 0)) / 200;
+    assert.ok(Math.abs(sftOod.stderr - noise) < 1e-12 && sftOod.holds, `${sftOod.stderr} ${noise}`);
+    assert.ok(noise > Math.sqrt((0.15 - 0.15 ** 2) / 200 + (0.14 - 0.14 ** 2) / 200) / 2, 'more than if the seeds had been evaluated on other hands');
     assert.deepEqual(v.effects[4]!.perSeed.map((d) => Math.round(d * 1000) / 10), [35, 14], 'RL vs SFT pairs the arms seed by seed');
     assert.match(v.sentence, /over 2 training seeds per arm\)\..*per seed \+20\.0 \+0\.0\) does not hold/);
+  });
+
+  it('a training seed repeated on the same evaluation episodes does not shrink the SE', () => {
+    const id = (k: number) => result('id', 'id', 200, below(k));
+    const ood = (k: number) => result('ood-rule', 'rule-ood', 200, below(k));
+    const one = studyVerdict(init, [[id(120), ood(10)]], [[id(110), ood(80)]]);
+    const twice = studyVerdict(init, [[id(120), ood(10)], [id(120), ood(10)]], [[id(110), ood(80)], [id(110), ood(80)]]);
+    for (const [a, b] of one.effects.map((e, i) => [e, twice.effects[i]!] as const)) {
+      assert.ok(Math.abs(a.stderr - b.stderr) < 1e-12 && Math.abs(a.difference - b.difference) < 1e-12, `${a.claim}: ${a.stderr} against ${b.stderr}`);
+    }
   });
 
   it('is undecided without an OOD split at Init and both ends', () => {

@@ -83,6 +83,8 @@ interface Change {
   stderr: number;
   n: number;
   pairing: Effect['pairing'];
+  /** Paired: each episode's term of the difference's first-order error, by episode seed (the SE is √Σ z² / n). */
+  terms?: Map<number, number>;
 }
 
 /**
@@ -96,7 +98,7 @@ function pairedChange(later: SplitResult, earlier: SplitResult, field: PaperFiel
   const bySeed = new Map(earlier.episodes.map((e) => [e.seed, e]));
   const pairs = later.episodes.flatMap((e) => {
     const other = bySeed.get(e.seed);
-    return other ? [[episodeScore(e, field), episodeScore(other, field)] as const] : [];
+    return other ? [[episodeScore(e, field), episodeScore(other, field), e.seed] as const] : [];
   });
   const n = pairs.length;
   if (n === 0 || n !== later.episodes.length || n !== earlier.episodes.length) return undefined;
@@ -108,7 +110,8 @@ function pairedChange(later: SplitResult, earlier: SplitResult, field: PaperFiel
   const [a, b] = [side(0), side(1)];
   if (a.meanCount === 0 || b.meanCount === 0) return undefined;
   const z = pairs.map(([x, y]) => (x.hits - a.rate * x.count) / a.meanCount - (y.hits - b.rate * y.count) / b.meanCount);
-  return { difference: a.rate - b.rate, stderr: Math.sqrt(z.reduce((s, v) => s + v * v, 0)) / n, n, pairing: 'paired' };
+  const terms = new Map(pairs.map(([, , seed], i) => [seed, z[i]! / n]));
+  return { difference: a.rate - b.rate, stderr: Math.sqrt(z.reduce((s, v) => s + v * v, 0)) / n, n, pairing: 'paired', terms };
 }
 
 function oneChange(later: SplitResult, earlier: SplitResult, field: PaperField): Change {
@@ -117,13 +120,29 @@ function oneChange(later: SplitResult, earlier: SplitResult, field: PaperField):
   );
 }
 
+/**
+ * The evaluation noise of the mean of the seeds' changes. Seeds evaluated on the same episodes
+ * (and against one Init) share that noise: a hand that is hard for one seed's checkpoint tends
+ * to be hard for the other's, so it does not average out. With paired changes the mean's
+ * first-order error is Σ_i (Σ_k z_ki) / k over the episodes i, summing each seed's terms on a
+ * shared episode before squaring (disjoint episodes give the independent sum back); otherwise
+ * the seeds count as independent.
+ */
+function meanEvaluationNoise(changes: Change[]): number {
+  const k = changes.length;
+  if (!changes.every((c) => c.terms)) return Math.sqrt(changes.reduce((a, c) => a + c.stderr ** 2, 0)) / k;
+  const byEpisode = new Map<number, number>();
+  for (const c of changes) for (const [seed, term] of c.terms!) byEpisode.set(seed, (byEpisode.get(seed) ?? 0) + term);
+  return Math.sqrt([...byEpisode.values()].reduce((a, w) => a + w * w, 0)) / k;
+}
+
 /** The effect over training seeds: `pairs` holds (later, earlier) for each seed. */
 function change(claim: string, pairs: [SplitResult, SplitResult][], expected: Effect['expected'], field: PaperField): Effect {
   const changes = pairs.map(([later, earlier]) => oneChange(later, earlier, field));
   const k = changes.length;
   const perSeed = changes.map((c) => c.difference);
   const difference = perSeed.reduce((a, b) => a + b, 0) / k;
-  const evaluationNoise = Math.sqrt(changes.reduce((a, c) => a + c.stderr ** 2, 0)) / k;
+  const evaluationNoise = meanEvaluationNoise(changes);
   const spread = k > 1 ? Math.sqrt(perSeed.reduce((a, d) => a + (d - difference) ** 2, 0) / (k - 1) / k) : 0;
   const stderr = Math.max(evaluationNoise, spread);
   const pairing = changes.every((c) => c.pairing === 'paired') ? 'paired' : 'independent';
