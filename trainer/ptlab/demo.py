@@ -100,13 +100,18 @@ VIRL_BASE: dict[str, Any] = {
     "launcher": {"kind": "local"},
 }
 # The full size's arms spend about equal training compute, as the paper's comparisons do
-# (figure 6): 180 SFT steps end at 41.9k GFLOPs, 16 PPO updates at 41.6k (counted from the
-# base, rollouts included; docs/base-model.md). GP-L's SFT arm is not matched: 9x its 60 steps
-# would not fit the main job's budget.
+# (figure 6): 360 SFT steps end at about 82.8k GFLOPs, 32 PPO updates at about 82k (counted
+# from the base, rollouts included; docs/base-model.md). The SFT arm's length and its constant
+# rate come from a probe on tuning seeds (evaluation seed 99, never the study's): 180 steps
+# (1.4 epochs) left the relative action space in place, and continuing at a constant 3e-4
+# erased it between 2.2 and 2.9 epochs; a cosine decay over 360 steps would end with the
+# cumulative rate of that probe's 270-step point. GP-L's SFT arm is not matched: 9x its 60
+# steps would not fit the main job's budget.
 VIRL_SIZES: dict[str, dict[str, Any]] = {
-    "full": {"examples": 4000, "initSteps": 4, "moreSteps": 180, "ppoUpdates": 16, "episodes": 128, "evalEvery": {"sft": 60, "ppo": 8}, "ppo": {}},
+    "full": {"examples": 4000, "initSteps": 4, "moreSteps": 360, "ppoUpdates": 32, "episodes": 128, "evalEvery": {"sft": 90, "ppo": 8}, "ppo": {}},
     "ci": {"examples": 400, "initSteps": 2, "moreSteps": 4, "ppoUpdates": 2, "episodes": 4, "evalEvery": {"sft": 2, "ppo": 1}, "ppo": {"parallelEnvs": 4, "stepsPerUpdate": 8, "miniBatchSize": 8, "microBatchSize": 8}},
 }
+VIRL_SFT_RECIPE: dict[str, Any] = {**SFT_RECIPE, "schedule": "constant"}
 VIRL_PPO_RECIPE: dict[str, Any] = {
     **PPO_RECIPE,
     "parallelEnvs": 32, "stepsPerUpdate": 256, "miniBatchSize": 64, "microBatchSize": 16, "maxNewTokens": 96,
@@ -133,7 +138,7 @@ TASKS: dict[str, Task] = {
     task.name: task
     for task in (
         Task("gp-l", "GP-L", BASE, SIZES, SFT_RECIPE, PPO_RECIPE),
-        Task("virl-l", "V-IRL-L", VIRL_BASE, VIRL_SIZES, SFT_RECIPE, VIRL_PPO_RECIPE),
+        Task("virl-l", "V-IRL-L", VIRL_BASE, VIRL_SIZES, VIRL_SFT_RECIPE, VIRL_PPO_RECIPE),
     )
 }
 

@@ -45,6 +45,10 @@ def test_the_virl_l_study_is_gp_l_s_plan_on_v_irl_l_from_virl_base():
                 splits = {s["kind"]: s for s in config["evaluation"]["splits"]}
                 assert splits["rule-ood"]["overrides"] == {"actionSpace": "relative"} and "overrides" not in splits["id"]
         assert configs["ppo.ptlab.json"]["ppo"]["init"] == configs["sft-more.ptlab.json"]["sft"]["init"] == "../sft-init/checkpoints/final"
+    full = demo.experiment_configs(Path("."), "full", task="virl-l")
+    # the arms' lengths and the SFT arm's constant rate (a probe on tuning seeds, docs/base-model.md)
+    assert full["sft-more.ptlab.json"]["sft"]["schedule"] == "constant" and full["sft-more.ptlab.json"]["sft"]["steps"] == 360
+    assert full["ppo.ptlab.json"]["ppo"]["updates"] == 32
 
 
 def test_a_study_whose_base_is_not_installed_stops_before_any_stage_and_says_how_to_build_it(tmp_path, monkeypatch, capsys):
