@@ -134,6 +134,24 @@ describe('configChecks', () => {
     assert.match(check(config).find((i) => i.pointer === '/ppo/parallelEnvs')!.message, /must be a multiple of groupSize \(4\)/);
   });
 
+  it('refuses launcher.cpuProcesses outside accelerate, with GPUs or with sharding, in the trainer\'s words', () => {
+    const base = { name: 'x', environment: { env: 'generalpoints' }, model: { name: 'embedded:tiny-lm' } };
+    const issues = (launcher: object) => check({ ...base, launcher }).filter((i) => i.pointer.startsWith('/launcher'));
+    assert.deepEqual(issues({ kind: 'accelerate', cpuProcesses: 2 }), []);
+    const refusals: [object, RegExp][] = [
+      [{ cpuProcesses: 2 }, /^cpuProcesses applies to "kind": "accelerate"/],
+      [{ kind: 'accelerate', cpuProcesses: 2, gpus: 2 }, /^cpuProcesses runs on the CPUs: remove gpus/],
+      [{ kind: 'accelerate', cpuProcesses: 2, distributed: 'fsdp' }, /^cpuProcesses runs DDP over gloo, not fsdp/],
+    ];
+    for (const [launcher, message] of refusals) {
+      const [issue] = issues(launcher);
+      assert.equal(issue?.pointer, '/launcher/cpuProcesses', JSON.stringify(launcher));
+      assert.equal(issue.severity, 'error');
+      assert.match(issue.message, message);
+      assert.equal(issue.at, '2');
+    }
+  });
+
   it('returns nothing for text that is not JSON (the schema validator reports it)', () => {
     assert.deepEqual(checkConfig('{"name": ', everythingExists), []);
     assert.deepEqual(checkConfig('[1, 2]', everythingExists), []);

@@ -162,6 +162,7 @@ class Launcher:
     distributed: Literal["ddp", "fsdp", "deepspeed-zero2", "deepspeed-zero3"] = "ddp"
     mixedPrecision: Literal["no", "bf16", "fp16"] = "bf16"
     slurm: Slurm = field(default_factory=Slurm)
+    cpuProcesses: int | None = None  # accelerate over CPU processes (gloo DDP) instead of GPUs
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,29 @@ def load_experiment(path: Path) -> Experiment:
     path = Path(path)
     data = load_json_file(path, "experiment.schema.json")
     _check_corpus_mix(path, data.get("sft", {}).get("data", {}))
+    _check_cpu_processes(path, data.get("launcher", {}))
     return experiment_from_dict(data, path.resolve())
+
+
+def cpu_processes_refused(launcher: dict[str, Any]) -> str | None:
+    """What the schema cannot say of launcher.cpuProcesses: accelerate's DDP over CPUs, no GPUs."""
+    if "cpuProcesses" not in launcher:
+        return None
+    if launcher.get("kind", "local") != "accelerate":
+        return 'cpuProcesses applies to "kind": "accelerate" (it launches that many CPU processes); set the kind, or remove it for one process'
+    if "gpus" in launcher:
+        return "cpuProcesses runs on the CPUs: remove gpus, or cpuProcesses to use the GPUs"
+    if launcher.get("distributed", "ddp") != "ddp":
+        return f'cpuProcesses runs DDP over gloo, not {launcher["distributed"]}: remove distributed or set it to "ddp"'
+    return None
+
+
+def _check_cpu_processes(path: Path, launcher: dict[str, Any]) -> None:
+    from ptlab.contracts import ContractViolation
+
+    refused = cpu_processes_refused(launcher)
+    if refused:
+        raise ContractViolation(f"{path}: /launcher/cpuProcesses: {refused}")
 
 
 def _check_corpus_mix(path: Path, data: dict[str, Any]) -> None:

@@ -1,7 +1,8 @@
 """Launchers: how a job runs, from the config's `launcher` section.
 
 - local: one process, `python -m ptlab JOB ...`;
-- accelerate: `accelerate launch` over the GPUs (DDP, FSDP or DeepSpeed ZeRO-2/3);
+- accelerate: `accelerate launch` over the GPUs (DDP, FSDP or DeepSpeed ZeRO-2/3), or over
+  `cpuProcesses` CPU processes (DDP over gloo, the cores shared out as their threads);
 - slurm: an sbatch script (written into the run folder) whose `srun` starts one
   `accelerate launch` per node, submitted with `sbatch`.
 Commands are argument lists, never shell strings; the sbatch script quotes every word.
@@ -10,7 +11,9 @@ Commands are argument lists, never shell strings; the sbatch script quotes every
 
 from __future__ import annotations
 
+import os
 import shlex
+import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,12 +56,27 @@ def accelerate_args(launcher: Launcher, processes: int, machines: int = 1) -> li
     return args
 
 
+def cpu_plan(processes: int, ptlab: list[str], python: str) -> Plan:
+    """`processes` CPU processes under accelerate, each with its share of the cores as threads.
+    ACCELERATE_USE_CPU makes accelerate start real DDP processes (over gloo) without MPI; each
+    launch meets on a free port, so that two jobs on one machine do not meet each other."""
+    threads = max(1, (os.cpu_count() or 1) // processes)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    argv = [python, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", str(processes), "--num_machines", "1", "--num_cpu_threads_per_process", str(threads),
+            "--main_process_port", str(port), "--mixed_precision", "no", "--dynamo_backend", "no", "--module", "ptlab", *ptlab]
+    return Plan(argv, {"ACCELERATE_USE_CPU": "true", "OMP_NUM_THREADS": str(threads), "CUDA_VISIBLE_DEVICES": ""})
+
+
 def plan(experiment: Experiment, job: str, config: Path, run_dir: Path, resume: bool = False, python: str = sys.executable) -> Plan:
     launcher = experiment.launcher
     ptlab = job_args(job, config, run_dir, resume)
     if launcher.kind == "local" or job in ("data", "export"):  # single-process jobs
         env = {"CUDA_VISIBLE_DEVICES": ",".join(map(str, launcher.gpus))} if isinstance(launcher.gpus, tuple) else {}
         return Plan([python, "-m", "ptlab", *ptlab], env)
+    if launcher.kind == "accelerate" and launcher.cpuProcesses:
+        return cpu_plan(launcher.cpuProcesses, ptlab, python)
     if launcher.kind == "accelerate":
         return Plan([python, *accelerate_args(launcher, _gpu_count(launcher)), "--module", "ptlab", *ptlab])
     slurm = launcher.slurm

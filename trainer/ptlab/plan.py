@@ -81,9 +81,11 @@ class Plan:
 
 
 def processes(launcher: Any) -> int:
-    """The training processes, one per GPU: a local job has one."""
+    """The training processes, one per GPU (or launcher.cpuProcesses): a local job has one."""
     if launcher.kind == "local":
         return 1
+    if launcher.cpuProcesses:
+        return int(launcher.cpuProcesses)
     if launcher.kind == "slurm":
         return launcher.slurm.nodes * launcher.slurm.gpusPerNode
     gpus = launcher.gpus

@@ -1,12 +1,16 @@
 """Launchers, checked by the commands they produce (and one real local launch)."""
 
 import json
+import os
 import shlex
 import subprocess
 import sys
 from pathlib import Path
 
-from ptlab.config import experiment_from_dict
+import pytest
+
+from ptlab.config import experiment_from_dict, load_experiment
+from ptlab.contracts import ContractViolation
 from ptlab.launch import plan
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -32,6 +36,30 @@ def test_accelerate_strategies():
     assert zero3[zero3.index("--zero_stage") + 1] == "3" and zero3[zero3.index("--gpu_ids") + 1] == "0,1"
     fsdp = plan(experiment({"kind": "accelerate", "gpus": 8, "distributed": "fsdp", "mixedPrecision": "fp16"}), "sft", Path("c"), Path("r"), python="py").argv
     assert "--use_fsdp" in fsdp and fsdp[fsdp.index("--mixed_precision") + 1] == "fp16"
+
+
+def test_cpu_processes_share_out_the_cores_as_threads_under_gloo_ddp():
+    p = plan(experiment({"kind": "accelerate", "cpuProcesses": 2}), "ppo", Path("c"), Path("r"), python="py")
+    argv = p.argv
+    assert argv[argv.index("--num_processes") + 1] == "2" and "--multi_gpu" in argv
+    threads = str(max(1, (os.cpu_count() or 1) // 2))
+    assert argv[argv.index("--num_cpu_threads_per_process") + 1] == threads and p.env["OMP_NUM_THREADS"] == threads
+    assert p.env["ACCELERATE_USE_CPU"] == "true" and p.env["CUDA_VISIBLE_DEVICES"] == ""
+    assert argv[argv.index("--module") + 1 :] == ["ptlab", "ppo", "--config", "c", "--run-dir", "r"]
+    assert int(argv[argv.index("--main_process_port") + 1]) > 0  # a free port of its own
+
+
+@pytest.mark.parametrize(("launcher", "message"), [
+    ({"cpuProcesses": 2}, 'cpuProcesses applies to "kind": "accelerate"'),
+    ({"kind": "accelerate", "cpuProcesses": 2, "gpus": 2}, "cpuProcesses runs on the CPUs: remove gpus"),
+    ({"kind": "accelerate", "cpuProcesses": 2, "distributed": "fsdp"}, "cpuProcesses runs DDP over gloo, not fsdp"),
+])
+def test_cpu_processes_outside_accelerate_ddp_are_refused_naming_the_field(tmp_path, launcher, message):
+    path = tmp_path / "x.ptlab.json"
+    path.write_text(json.dumps({**BASE, "launcher": launcher}))
+    with pytest.raises(ContractViolation) as refused:
+        load_experiment(path)
+    assert f"{path}: /launcher/cpuProcesses: {message}" in str(refused.value)
 
 
 def test_data_and_export_stay_single_process():
@@ -67,3 +95,21 @@ def test_cli_print_and_a_real_local_launch(tmp_path):
     ran = subprocess.run([sys.executable, "-m", "ptlab", "launch", "--config", str(path), "--job", "data", "--run-dir", str(tmp_path / "r")], capture_output=True, text=True, timeout=120)
     assert ran.returncode == 0, ran.stderr
     assert len((tmp_path / "r" / "sft.jsonl").read_text().splitlines()) == 5
+
+
+def test_a_real_cpu_processes_launch_runs_ppo_as_two_processes(tmp_path, ptlab_cache):
+    """`ptlab launch` with launcher.cpuProcesses 2: two DDP processes over gloo, each
+    collecting its own rollout, so the update's record counts both processes' episodes."""
+    config = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    del config["ppo"]["init"], config["evaluation"]
+    config["ppo"].update(updates=1, stepsPerUpdate=8, parallelEnvs=4, epochs=1, miniBatchSize=4, microBatchSize=4, maxNewTokens=16)
+    runs = {}
+    for name, launcher in (("one", {"kind": "local"}), ("two", {"kind": "accelerate", "cpuProcesses": 2})):
+        path = tmp_path / f"{name}.ptlab.json"
+        path.write_text(json.dumps({**config, "launcher": launcher}))
+        runs[name] = tmp_path / name
+        env = {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache)}
+        ran = subprocess.run([sys.executable, "-m", "ptlab", "launch", "--config", str(path), "--job", "ppo", "--run-dir", str(runs[name])], capture_output=True, text=True, timeout=300, env=env)
+        assert ran.returncode == 0, ran.stderr
+    one, two = ([json.loads(line) for line in (runs[n] / "metrics.jsonl").read_text().splitlines() if '"train"' in line] for n in ("one", "two"))
+    assert [r["episodes"] for r in two] == [2 * r["episodes"] for r in one]

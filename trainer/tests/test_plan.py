@@ -144,6 +144,15 @@ def test_sharded_launch_plans_a_share_of_the_states_and_gathered_layers() -> Non
     assert step.parts["gathered layers"] == 2 * result.counts.largest_layer * 4
 
 
+def test_cpu_processes_are_planned_as_ddp_replicas() -> None:
+    raw = json.loads(TINY.read_text())
+    raw["launcher"] = {"kind": "accelerate", "cpuProcesses": 2}
+    result = plan.plan(experiment_from_dict(raw, TINY), "sft", 80)
+    alone = plan.plan(experiment_from_dict(json.loads(TINY.read_text()), TINY), "sft", 80)
+    assert result.processes == 2 and result.strategy == "ddp"
+    assert [s.parts["weights"] for s in result.stages] == [s.parts["weights"] for s in alone.stages]
+
+
 def test_mllama_is_planned_with_its_images_tiles_and_cross_attention() -> None:
     """The paper's family on its replica: vision SFT and PPO steps and generation measured on
     fake tensors bound the real ones (the attention masks as for a padded batch: at these tiny

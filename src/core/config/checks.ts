@@ -250,11 +250,24 @@ function checkPpo(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
 
 function checkLauncher(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
   const launcher = config.launcher;
-  if (!isObject(launcher) || launcher.kind !== 'accelerate') return [];
+  if (!isObject(launcher)) return [];
+  const cpu = cpuProcessesRefused(launcher);
+  if (cpu) return [{ pointer: '/launcher/cpuProcesses', severity: 'error', message: cpu }];
+  if (launcher.kind !== 'accelerate' || launcher.cpuProcesses !== undefined) return [];
   if (launcher.gpus === 0 || (Array.isArray(launcher.gpus) && launcher.gpus.length === 0)) {
     return [{ pointer: '/launcher/gpus', severity: 'error', message: 'accelerate needs at least one GPU; use launcher.kind "local" on CPU' }];
   }
   return [];
+}
+
+/** The trainer's `cpu_processes_refused` (trainer/ptlab/config.py), in the same words. */
+function cpuProcessesRefused(launcher: Json): string | undefined {
+  if (launcher.cpuProcesses === undefined) return undefined;
+  if ((launcher.kind ?? 'local') !== 'accelerate') return 'cpuProcesses applies to "kind": "accelerate" (it launches that many CPU processes); set the kind, or remove it for one process';
+  if (launcher.gpus !== undefined) return 'cpuProcesses runs on the CPUs: remove gpus, or cpuProcesses to use the GPUs';
+  const distributed = launcher.distributed ?? 'ddp';
+  if (distributed !== 'ddp') return `cpuProcesses runs DDP over gloo, not ${String(distributed)}: remove distributed or set it to "ddp"`;
+  return undefined;
 }
 
 function isObject(value: unknown): value is Json {

@@ -795,11 +795,11 @@ export interface Alerts {
   };
 }
 /**
- * Where jobs run: this machine (one process), several GPUs through accelerate, or a Slurm cluster.
+ * Where jobs run: this machine (one process), several GPUs (or CPU processes) through accelerate, or a Slurm cluster.
  */
 export interface Launcher {
   /**
-   * `local`: one process. `accelerate`: `accelerate launch` over several GPUs. `slurm`: an sbatch script generated from this config.
+   * `local`: one process. `accelerate`: `accelerate launch` over several GPUs, or `cpuProcesses` CPU processes. `slurm`: an sbatch script generated from this config.
    */
   kind?: 'local' | 'accelerate' | 'slurm';
   /**
@@ -810,6 +810,10 @@ export interface Launcher {
    * Sharding strategy for multi-GPU training (through accelerate).
    */
   distributed?: 'ddp' | 'fsdp' | 'deepspeed-zero2' | 'deepspeed-zero3';
+  /**
+   * With kind `accelerate`: run the job as this many processes on the CPUs instead of GPUs (DDP over gloo), each with an equal share of the cores as its threads. On a few cores, small models train and decode faster as single-threaded processes than as one process's threads. Not with `gpus`; DDP only.
+   */
+  cpuProcesses?: number;
   /**
    * accelerate mixed precision.
    */
