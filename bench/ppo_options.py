@@ -8,7 +8,11 @@ from embedded:virl-base), without evaluation, once per variant, from the same In
 
 - `default`: as the demo ran it before ppo.sharedPrefixes;
 - `shared-prefixes`: ppo.sharedPrefixes (each group's first prompt read once per pass);
-- `padding-free`: ppo.paddingFree (each micro-batch in one row; under SDPA a dense mask).
+- `padding-free`: ppo.paddingFree (each micro-batch in one row; under SDPA a dense mask);
+- `ddp-2`: the default recipe as two processes of one thread each (`accelerate launch`,
+  gloo on CPUs), each with half the environment slots, transitions and mini-batch, so that
+  an update trains on as many transitions in as many optimizer steps: whether two
+  single-threaded workers beat one process's two threads on small kernels.
 
 The variants run in turn, `--rounds` times (ABAB: a shared VM's speed drifts within minutes).
 Prints one JSON line per run: the mean seconds per update spent training and generating
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -35,20 +40,36 @@ import torch
 
 from ptlab import demo
 
+
+def per_process(ppo: dict[str, Any], processes: int) -> dict[str, Any]:
+    """The recipe's sizes for each of `processes` DDP processes (each collects its own rollout
+    and trains on its share of every mini-batch, gradients averaged): the update as a whole
+    runs as many environment slots and transitions, in as many optimizer steps."""
+    split = dict(ppo)
+    for key in ("parallelEnvs", "stepsPerUpdate", "miniBatchSize"):
+        if split[key] % processes or (key == "parallelEnvs" and split[key] // processes % split.get("groupSize", 1)):
+            sys.exit(f"ppo.{key} ({split[key]}) does not split into {processes} processes' whole groups")
+        split[key] //= processes
+    split["microBatchSize"] = min(split["microBatchSize"], split["miniBatchSize"])
+    return split
+
+
 VARIANTS = {
     "default": lambda data: data["ppo"].update(sharedPrefixes=False),
     "shared-prefixes": lambda data: data["ppo"].update(sharedPrefixes=True),
     "padding-free": lambda data: data["ppo"].update(sharedPrefixes=False, paddingFree=True),
+    "ddp-2": lambda data: data.update(ppo=per_process(data["ppo"], 2), launcher={"kind": "accelerate", "cpuProcesses": 2}),
 }
 
 
 def ptlab(job: str, config: dict[str, Any], workdir: Path, name: str) -> tuple[Path, float]:
+    """`ptlab launch` of the job: one process, or as the config's launcher says."""
     path = workdir / "configs" / f"{name}.ptlab.json"  # where the demo writes them: its init paths are relative
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(config))
     run_dir = workdir / name
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "ptlab", job, "--config", str(path), "--run-dir", str(run_dir)], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "ptlab", "launch", "--job", job, "--config", str(path), "--run-dir", str(run_dir)], capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"{name}: ptlab {job} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return run_dir, time.perf_counter() - started
@@ -56,6 +77,7 @@ def ptlab(job: str, config: dict[str, Any], workdir: Path, name: str) -> tuple[P
 
 def measure(name: str, config: dict[str, Any], workdir: Path, round_: int) -> dict[str, Any]:
     VARIANTS[name](config)
+    processes = config.get("launcher", {}).get("cpuProcesses", 1)
     run_dir, wall = ptlab("ppo", config, workdir, f"{name}-{round_}")
     train = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
     train = [r for r in train if r["kind"] == "train"]
@@ -73,7 +95,8 @@ def measure(name: str, config: dict[str, Any], workdir: Path, round_: int) -> di
         "trainTokensPerUpdate": round(sum(tokens) / len(tokens)),
         "trainingTokensPerSecond": round(sum(tokens) / len(tokens) / training, 1),
         "firstUpdatePolicyLoss": train[0]["metrics"]["ppo/policy_loss"],
-        "threads": torch.get_num_threads(),
+        "processes": processes,
+        "threadsPerProcess": max(1, (os.cpu_count() or 1) // processes) if processes > 1 else torch.get_num_threads(),
     }
 
 

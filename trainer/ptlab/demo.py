@@ -100,7 +100,7 @@ VIRL_BASE: dict[str, Any] = {
     "launcher": {"kind": "local"},
 }
 # The full size's arms spend about equal training compute, as the paper's comparisons do
-# (figure 6): 360 SFT steps end at about 82.8k GFLOPs, 32 PPO updates at about 82k (counted
+# (figure 6): 360 SFT steps end at 82.8k GFLOPs, 32 PPO updates at about 87k (counted
 # from the base, rollouts included; docs/base-model.md). The SFT arm's length and its constant
 # rate come from a probe on tuning seeds (evaluation seed 99, never the study's): 180 steps
 # (1.4 epochs) left the relative action space in place, and continuing at a constant 3e-4
