@@ -42,7 +42,7 @@ def decode(model: Any, cache_of: Any, ids: torch.Tensor, mask: torch.Tensor) -> 
     """Seconds to decode 64 tokens after the prompt (all but its last token) is in the cache."""
     cache = cache_of()
     with torch.no_grad():
-        model(ids[:, :-1], attention_mask=mask[:, :-1], past_key_values=cache, use_cache=True)
+        model(ids[:, :-1], attention_mask=mask[:, :-1], cache=cache, use_cache=True)
         start = time.perf_counter()
         model.generate(ids, attention_mask=mask, cache=cache, max_new_tokens=64, min_new_tokens=64, do_sample=False, pad_token_id=0)
         return time.perf_counter() - start

@@ -49,8 +49,8 @@ def _decoder(model: Any) -> Any:
             cache = DynamicCache()
             for i in range(layers):
                 cache.update(past[2 * i], past[2 * i + 1], i)
-            out = self.model(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids, past_key_values=cache, use_cache=True)
-            presents = [t for layer in out.past_key_values.layers for t in (layer.keys, layer.values)]
+            out = self.model(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids, cache=cache, use_cache=True)
+            presents = [t for layer in out.cache.layers for t in (layer.keys, layer.values)]
             return (out.logits, *presents)
 
     return Decoder()

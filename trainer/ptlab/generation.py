@@ -224,7 +224,7 @@ def _prefill_new_chats(model: Any, cache: PrefixCache, keys: list[Any], rows: li
         for i, prompt in enumerate(chunk):
             ids[i, : len(prompt)] = torch.tensor(prompt)
         held = DynamicCache(config=model.config)
-        model(input_ids=ids.to(model.device), past_key_values=held, use_cache=True, logits_to_keep=1)
+        model(input_ids=ids.to(model.device), cache=held, use_cache=True, logits_to_keep=1)
         for i, prompt in enumerate(chunk):
             entry = _Prefix(list(prompt), [(layer.keys[i, :, : len(prompt)], layer.values[i, :, : len(prompt)]) for layer in held.layers])
             for j in distinct[prompt]:

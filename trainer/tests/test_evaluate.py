@@ -311,7 +311,8 @@ def test_chats_that_open_alike_are_prefilled_once_and_answer_as_each_alone(ptlab
     real_forward = model.forward
 
     def recording_forward(*args, **kwargs):
-        if kwargs.get("past_key_values") is not None and kwargs["input_ids"].shape[1] > 1 and type(kwargs["past_key_values"].layers[0]).__name__ == "DynamicLayer":
+        held = kwargs.get("cache", kwargs.get("past_key_values"))
+        if held is not None and kwargs["input_ids"].shape[1] > 1 and type(held.layers[0]).__name__ == "DynamicLayer":
             prefill_rows.append(kwargs["input_ids"].shape[0])
         return real_forward(*args, **kwargs)
 
