@@ -113,7 +113,7 @@ def main() -> None:
     parser.add_argument("--ppo-steps", type=int, default=128, help="transitions per update")
     parser.add_argument("--ppo-envs", type=int, default=64, help="episodes per generate call")
     parser.add_argument("--ppo-minibatch", type=int, default=16)
-    parser.add_argument("--kv-cache", choices=["dynamic", "static"], default="dynamic", help="model.kvCache (static: compiled decoding on CUDA)")
+    parser.add_argument("--kv-cache", choices=["dynamic", "static", "paged"], default="dynamic", help="model.kvCache (static: compiled decoding on CUDA; paged: continuous batching)")
     parser.add_argument("--jobs", default="sft,ppo", help="which of sft,ppo to run")
     parser.add_argument("--attention", default="auto", help="model.attention (auto, sdpa, flash_attention_2, flex_attention...)")
     parser.add_argument("--padding-free", action="store_true", help="sft.paddingFree and ppo.paddingFree: each micro-batch in one row")

@@ -152,6 +152,23 @@ describe('configChecks', () => {
     }
   });
 
+  it('refuses model.kvCache "paged" with an image-text-to-text model or under ZeRO-3, in the trainer\'s words', () => {
+    const base = { name: 'x', environment: { env: 'generalpoints' } };
+    const issues = (model: object, launcher: object = {}) => check({ ...base, model: { name: 'm', kvCache: 'paged', ...model }, launcher }).filter((i) => i.pointer === '/model/kvCache');
+    assert.deepEqual(issues({}), []);
+    assert.deepEqual(issues({}, { kind: 'accelerate', gpus: 2 }), []);
+    const refusals: [object, object, RegExp][] = [
+      [{ kind: 'image-text-to-text' }, {}, /^kvCache "paged" \(continuous batching\) takes text prompts only/],
+      [{}, { kind: 'accelerate', gpus: 2, distributed: 'deepspeed-zero3' }, /^kvCache "paged" decodes with whole weights on each process, not ZeRO-3 shards/],
+    ];
+    for (const [model, launcher, message] of refusals) {
+      const [issue] = issues(model, launcher);
+      assert.equal(issue?.severity, 'error', JSON.stringify(model));
+      assert.match(issue.message, message);
+      assert.equal(issue.at, '"paged"');
+    }
+  });
+
   it('returns nothing for text that is not JSON (the schema validator reports it)', () => {
     assert.deepEqual(checkConfig('{"name": ', everythingExists), []);
     assert.deepEqual(checkConfig('[1, 2]', everythingExists), []);

@@ -34,7 +34,7 @@ class Model:
     gradientCheckpointing: bool = False
     compile: bool = False
     trustRemoteCode: bool = False
-    kvCache: Literal["dynamic", "static"] = "dynamic"
+    kvCache: Literal["dynamic", "static", "paged"] = "dynamic"
     attention: Literal["auto", "sdpa", "eager", "flash_attention_2", "flash_attention_3", "flex_attention"] = "auto"
     generateBatch: int = 32
     maxLength: int | None = None
@@ -300,6 +300,7 @@ def load_experiment(path: Path) -> Experiment:
     data = load_json_file(path, "experiment.schema.json")
     _check_corpus_mix(path, data.get("sft", {}).get("data", {}))
     _check_cpu_processes(path, data.get("launcher", {}))
+    _check_kv_cache(path, data)
     return experiment_from_dict(data, path.resolve())
 
 
@@ -322,6 +323,27 @@ def _check_cpu_processes(path: Path, launcher: dict[str, Any]) -> None:
     refused = cpu_processes_refused(launcher)
     if refused:
         raise ContractViolation(f"{path}: /launcher/cpuProcesses: {refused}")
+
+
+def kv_cache_refused(data: dict[str, Any]) -> str | None:
+    """What the schema cannot say of model.kvCache "paged": continuous batching takes token
+    prompts (no images) and decodes with whole weights on each process."""
+    model, launcher = data.get("model", {}), data.get("launcher", {})
+    if model.get("kvCache") != "paged":
+        return None
+    if model.get("kind", "causal-lm") == "image-text-to-text":
+        return 'kvCache "paged" (continuous batching) takes text prompts only: use "dynamic" or "static" with an image-text-to-text model'
+    if launcher.get("distributed") == "deepspeed-zero3":
+        return 'kvCache "paged" decodes with whole weights on each process, not ZeRO-3 shards: use "dynamic" or "static", or another launcher.distributed'
+    return None
+
+
+def _check_kv_cache(path: Path, data: dict[str, Any]) -> None:
+    from ptlab.contracts import ContractViolation
+
+    refused = kv_cache_refused(data)
+    if refused:
+        raise ContractViolation(f"{path}: /model/kvCache: {refused}")
 
 
 def _check_corpus_mix(path: Path, data: dict[str, Any]) -> None:

@@ -259,7 +259,8 @@ def _prefilled(model: Any, rows: list[list[int]], width: int, cache: PrefixCache
 def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None, synced_gpus: bool = False, prefixes: PrefixCache | None = None, keys: list[Any] | None = None, record_logprobs: bool = False, batch_size: int = 32) -> list[Generation]:
     """A Generation for each chat, batched, left-padded; `encoder` is the tokenizer or, for
     image-text-to-text models, the processor (chats with images). `kv_cache` is the config's
-    model.kvCache: "static" preallocates the cache, and on CUDA generate compiles decoding.
+    model.kvCache: "static" preallocates the cache, and on CUDA generate compiles decoding;
+    "paged" runs transformers' continuous batching instead of generate (_generate_paged).
     `temperature` > 0 samples from the policy (policy_sampling), 0 decodes greedily;
     `sampling`, when given, are generate's sampling arguments in their place, decoded as
     stated, without the checkpoint's own processors ({} decodes as the model's
@@ -277,6 +278,8 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     options = dict(sampling) if sampling is not None else policy_sampling(temperature) if temperature > 0 else {"do_sample": False}
     if record_logprobs and (sampling is not None or temperature <= 0):
         raise ValueError("record_logprobs needs sampling at a temperature (policy_sampling)")
+    if kv_cache == "paged":
+        return _generate_paged(model, encoder, chats, max_new_tokens, options, stop, record_logprobs, synced_gpus, batch_size)
     if kv_cache == "static":
         options["cache_implementation"] = "static"
     if synced_gpus:
@@ -317,3 +320,63 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     if prefixes is not None:
         prefixes.entries = kept
     return [results[j] for j in range(len(chats))]
+
+
+def _generate_paged(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, options: dict[str, Any], stop: list[int], record_logprobs: bool, synced_gpus: bool, batch_size: int) -> list[Generation]:
+    """model.kvCache "paged": the chats as requests to transformers' continuous batching
+    (`generate_batch`, a paged KV cache): at most `batch_size` decode together, a finished
+    answer's place is taken by the next request at once, and requests with the same prompt
+    tokens share its cache blocks. The cache is sized for the call (its concurrent requests at
+    their longest), not from the device's free memory, and freed after it; the attention is the
+    model's own (no switch to flash). Sampling draws from the distribution `options` state
+    (the same processors as generate), seeded from torch's generator; with `record_logprobs`
+    each token's log-prob under it comes back with the answer."""
+    import torch
+    from transformers import ContinuousBatchingConfig
+
+    if chat.is_multimodal(encoder):
+        raise ValueError('model.kvCache "paged" takes text prompts only: use "dynamic" or "static" with an image-text-to-text model')
+    if synced_gpus:
+        raise ValueError('model.kvCache "paged" decodes with whole weights on each process, not ZeRO-3 shards: use "dynamic" or "static"')
+    tokenizer = chat.text_tokenizer(encoder)
+    batch = chat.generation_batch(encoder, chats)
+    rows = [row[mask.bool()].tolist() for row, mask in zip(batch["input_ids"], batch["attention_mask"])]
+    config = _paged_generation_config(model, options, stop, tokenizer.pad_token_id, max_new_tokens)
+    concurrent = min(len(rows), batch_size)
+    page = 256
+    pages_per_request = -(-(max(map(len, rows)) + max_new_tokens) // page)
+    cache = ContinuousBatchingConfig(
+        page_size=page, num_blocks=concurrent * pages_per_request + 1, max_requests_per_batch=concurrent,
+        max_batch_tokens=max(concurrent, min(sum(map(len, rows)), 16384)), return_logprobs=record_logprobs,
+        seed=int(torch.randint(0, 2**31 - 1, (1,)).item()), auto_switch_to_flash=False,
+    )
+    outputs = model.generate_batch(rows, generation_config=config, continuous_batching_config=cache, warmup=False, max_new_tokens=max_new_tokens)
+    results = []
+    for i, row in enumerate(rows):
+        out = outputs.get(f"req_{i}")
+        if out is None or out.error or not out.is_finished():
+            raise RuntimeError(f"continuous batching (model.kvCache \"paged\") returned no finished answer for chat {i} of {len(rows)}: {out.error if out else 'missing'}")
+        ids = list(out.generated_tokens)
+        end = next((k for k, t in enumerate(ids) if t in stop), len(ids))
+        stopped = end < len(ids)
+        logprobs = tuple(out.logprobs[: end + stopped]) if record_logprobs else ()
+        if record_logprobs and len(logprobs) != end + stopped:
+            raise RuntimeError(f"continuous batching returned {len(out.logprobs)} log-probs for {len(ids)} tokens (chat {i})")
+        results.append(Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), len(row), tuple(ids[: end + stopped]), stopped, logprobs))
+    return results
+
+
+def _paged_generation_config(model: Any, options: dict[str, Any], stop: list[int], pad_id: int | None, max_new_tokens: int) -> Any:
+    """The GenerationConfig continuous batching decodes with: `options` alone over the
+    checkpoint's special tokens (as _stated_decoding gives generate), or the checkpoint's
+    own decoding when `options` is empty; stopping at `stop`."""
+    import copy
+
+    from transformers import GenerationConfig
+
+    saved = model.generation_config
+    config = GenerationConfig(bos_token_id=saved.bos_token_id, eos_token_id=saved.eos_token_id, pad_token_id=saved.pad_token_id, **options) if options else copy.deepcopy(saved)
+    config.eos_token_id, config.max_new_tokens = stop, max_new_tokens
+    if pad_id is not None:
+        config.pad_token_id = pad_id
+    return config

@@ -91,6 +91,22 @@ def test_invalid_config_names_file_and_field(tmp_path):
         cfg.load_experiment(bad)
 
 
+@pytest.mark.parametrize(("model", "launcher", "message"), [
+    ({"kind": "image-text-to-text"}, {}, 'kvCache "paged" (continuous batching) takes text prompts only'),
+    ({}, {"kind": "accelerate", "gpus": 2, "distributed": "deepspeed-zero3"}, 'kvCache "paged" decodes with whole weights on each process, not ZeRO-3 shards'),
+])
+def test_a_paged_kv_cache_with_images_or_zero3_is_refused_naming_the_field(tmp_path, model, launcher, message):
+    path = tmp_path / "x.ptlab.json"
+    data = {"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m", "kvCache": "paged", **model}, "launcher": launcher}
+    path.write_text(json.dumps(data))
+    with pytest.raises(ContractViolation) as refused:
+        cfg.load_experiment(path)
+    assert f"{path}: /model/kvCache: {message}" in str(refused.value)
+    data["model"]["kvCache"] = "dynamic"
+    path.write_text(json.dumps(data))
+    cfg.load_experiment(path)
+
+
 def test_relative_paths_resolve_against_the_config(tmp_path):
     (tmp_path / "sub").mkdir()
     path = tmp_path / "sub" / "e.ptlab.json"

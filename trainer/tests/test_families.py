@@ -239,3 +239,30 @@ def test_shared_openings_score_as_padded_rows(cache, family):
     assert shared.tokens < padded.tokens
     torch.testing.assert_close(shared.token_logprobs, padded.token_logprobs, atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(shared.entropy, padded.entropy, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("family", [f for f in replicas.FAMILIES if f not in replicas.VISION_FAMILIES])
+def test_a_paged_kv_cache_answers_as_generate_and_records_the_training_forward_s_logprobs(cache, family):
+    """model.kvCache "paged" (transformers' continuous batching) on each text family's own
+    classes: greedy answers are generate's, token for token, for GP prompts of several
+    lengths and more chats than decode together (the next request takes a finished one's
+    place); sampled answers carry log-probs that the training forward (ppo.score at the
+    same temperature) gives their tokens, and the model's attention is left as it was."""
+    from ptlab import generation
+    from ptlab.ppo import PolicyAndValue, Transition, score
+
+    model = models.load_causal_lm(model_path(family), dtype="fp32").eval()
+    tokenizer = models.load_tokenizer(model_path(family))
+    chats = [[chat.user_message(gp.GeneralPointsEpisode(gp.GeneralPointsConfig(), 20 + i).prompt + " Be brief." * (i % 3))] for i in range(6)]
+    attention = model.config._attn_implementation
+    greedy = {cache: generation.generate(model, tokenizer, chats, 12, 0.0, cache, batch_size=4) for cache in ("dynamic", "paged")}
+    assert greedy["paged"] == greedy["dynamic"] and model.config._attn_implementation == attention
+    torch.manual_seed(0)
+    sampled = generation.generate(model, tokenizer, chats, 12, 0.7, "paged", record_logprobs=True, batch_size=4)
+    assert all(len(g.logprobs) == len(g.ids) > 0 for g in sampled)
+    transitions = [Transition(i, list(chat.encode(tokenizer, c, [], generation_prompt=True)["input_ids"]), list(g.ids), [1.0] * len(g.ids), 0.0, False, episode=i) for i, (c, g) in enumerate(zip(chats, sampled))]
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    with torch.no_grad():
+        trained = score(PolicyAndValue(model, None), transitions, 0.7, pad, encoder=tokenizer, rows="padded")
+    for i, g in enumerate(sampled):
+        torch.testing.assert_close(trained.token_logprobs[i, : len(g.ids)], torch.tensor(g.logprobs), atol=1e-4, rtol=1e-4)

@@ -227,6 +227,28 @@ def test_a_static_kv_cache_samples_a_lora_policy_as_the_dynamic_one_does(tmp_pat
     assert first["static"] == first["dynamic"] and len(first["static"]) == 8
 
 
+def test_a_paged_kv_cache_rolls_out_with_the_log_probs_the_training_forward_gives(tmp_path, env):
+    """model.kvCache "paged" (transformers' continuous batching) in a LoRA PPO run with group
+    advantages and the rollout's own log-probs (oldLogProbs "sampling", no scoring pass):
+    before each update's first step the training forward gives the sampled tokens the
+    log-probs continuous batching recorded, and the step-0 greedy evaluation is the dynamic
+    cache's, episode for episode."""
+    runs = {}
+    for cache in ("dynamic", "paged"):
+        data = json.loads(config(tmp_path, 2, 100).read_text())
+        data["model"].update(lora={"r": 4}, kvCache=cache)
+        data["ppo"].update(advantage="group", groupSize=2, oldLogProbs="sampling")
+        path = tmp_path / f"paged-{cache}.ptlab.json"
+        path.write_text(json.dumps(data))
+        runs[cache] = tmp_path / f"paged-{cache}"
+        result = ppo(env, "--config", str(path), "--run-dir", str(runs[cache]))
+        assert result.returncode == 0, result.stderr
+    train = [r["metrics"] for r in records(runs["paged"]) if r["kind"] == "train"]
+    assert len(train) == 2 and all(m["ppo/first_step_logprob_gap"] < 1e-4 and 0 < m["mismatch/tokens"] and m["mismatch/logprob_abs_max"] < 1e-3 for m in train), train
+    evaluated = {cache: [[t["output"] for t in e["turns"]] for e in records(run, "episodes.jsonl") if e["step"] == 0] for cache, run in runs.items()}
+    assert evaluated["paged"] == evaluated["dynamic"] and evaluated["paged"]
+
+
 def test_lora_ppo_saves_adapters_and_value_head(tmp_path, env):
     data = json.loads(config(tmp_path, 2, 1).read_text())
     data["model"]["lora"] = {"r": 4}

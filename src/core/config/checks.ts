@@ -140,6 +140,8 @@ function checkModel(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'of
   if (vision && (kind !== 'image-text-to-text' || EMBEDDED_TEXT_MODELS.includes(name))) {
     issues.push({ pointer: kind !== 'image-text-to-text' ? '/model/kind' : '/model/name', severity: 'error', message: `vision observations need an image-text-to-text model (model.kind "image-text-to-text")${EMBEDDED_TEXT_MODELS.includes(name) ? `; ${name} reads text only` : ''}` });
   }
+  const kvCache = kvCacheRefused(config);
+  if (kvCache) issues.push({ pointer: '/model/kvCache', severity: 'error', message: kvCache });
   if (typeof model.maxLength === 'number') {
     for (const section of ['ppo', 'evaluation'] as const) {
       const value = config[section];
@@ -267,6 +269,16 @@ function cpuProcessesRefused(launcher: Json): string | undefined {
   if (launcher.gpus !== undefined) return 'cpuProcesses runs on the CPUs: remove gpus, or cpuProcesses to use the GPUs';
   const distributed = launcher.distributed ?? 'ddp';
   if (distributed !== 'ddp') return `cpuProcesses runs DDP over gloo, not ${String(distributed)}: remove distributed or set it to "ddp"`;
+  return undefined;
+}
+
+/** The trainer's `kv_cache_refused` (trainer/ptlab/config.py), in the same words. */
+function kvCacheRefused(config: Json): string | undefined {
+  const model = isObject(config.model) ? config.model : {};
+  const launcher = isObject(config.launcher) ? config.launcher : {};
+  if (model.kvCache !== 'paged') return undefined;
+  if ((model.kind ?? 'causal-lm') === 'image-text-to-text') return 'kvCache "paged" (continuous batching) takes text prompts only: use "dynamic" or "static" with an image-text-to-text model';
+  if (launcher.distributed === 'deepspeed-zero3') return 'kvCache "paged" decodes with whole weights on each process, not ZeRO-3 shards: use "dynamic" or "static", or another launcher.distributed';
   return undefined;
 }
 

@@ -327,9 +327,9 @@ export interface Model {
    */
   trustRemoteCode?: boolean;
   /**
-   * KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed.
+   * KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed. `paged`: transformers' continuous batching (generate_batch): a paged cache, each round's chats scheduled as requests that join the decoding batch as others finish (no decoding past a short answer's end), identical prompts (a GRPO group's) prefilled once; greedy answers are generate's, sampled ones are drawn from the same distribution with their log-probs recorded. Text models only, not under deepspeed-zero3.
    */
-  kvCache?: 'dynamic' | 'static';
+  kvCache?: 'dynamic' | 'static' | 'paged';
   /**
    * transformers' attention implementation (attn_implementation) for training, rollouts and evaluation. `auto`: transformers' choice (SDPA where the model supports it). `flash_attention_2`/`3` need the flash-attn package and a CUDA GPU, and with them packed SFT rows (sft.packing, sft.paddingFree) run variable-length kernels: no padding FLOPs. `flex_attention` (PyTorch's FlexAttention, compiled) trains on CUDA only: it has no backward pass on CPU.
    */
