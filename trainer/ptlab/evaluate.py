@@ -82,9 +82,12 @@ def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, 
         slots = [episodes.start(new_episode(seed), i) for i, seed in enumerate(seeds)]
     active = list(slots)
     prefixes = PrefixCache()
-    while active:
-        answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, synced_gpus, prefixes, [slot.index for slot in active], batch_size=experiment.model.generateBatch)
-        active = [slot for slot, generation in zip(active, answers) if not episodes.advance(slot, generation).done]
+    try:
+        while active:
+            answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, synced_gpus, prefixes, [slot.index for slot in active], batch_size=experiment.model.generateBatch)
+            active = [slot for slot, generation in zip(active, answers) if not episodes.advance(slot, generation).done]
+    finally:
+        prefixes.close()
     return slots, summarize(split, env_config, slots)
 
 

@@ -101,10 +101,18 @@ class PrefixCache:
     caller gives: an episode), so that the chat's next turn, which continues it (the answer
     rendered back, then the verifier's message), prefills only its new tokens. Holds the
     entries of the last `generate` call only, and must not outlive the weights that made it
-    (one rollout, one evaluation). Used for text-only chats with a plain dynamic cache."""
+    (one rollout, one evaluation). Used for text-only chats with a plain dynamic cache. With
+    model.kvCache "paged" it holds instead the continuous-batching session its calls share
+    (_PagedSession, whose cache keeps the chats' blocks from round to round); `close()` ends it."""
 
     def __init__(self) -> None:
         self.entries: dict[Any, _Prefix] = {}
+        self.paged: _PagedSession | None = None
+
+    def close(self) -> None:
+        if self.paged is not None:
+            self.paged.close()
+            self.paged = None
 
     def usable(self, key: Any, ids: list[int]) -> int:
         """How many of `ids`' first tokens the cache holds for `key`: the longest prefix `ids`
@@ -279,7 +287,7 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     if record_logprobs and (sampling is not None or temperature <= 0):
         raise ValueError("record_logprobs needs sampling at a temperature (policy_sampling)")
     if kv_cache == "paged":
-        return _generate_paged(model, encoder, chats, max_new_tokens, options, stop, record_logprobs, synced_gpus, batch_size)
+        return _generate_paged(model, encoder, chats, max_new_tokens, options, stop, record_logprobs, synced_gpus, batch_size, prefixes)
     if kv_cache == "static":
         options["cache_implementation"] = "static"
     if synced_gpus:
@@ -322,18 +330,12 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     return [results[j] for j in range(len(chats))]
 
 
-def _generate_paged(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, options: dict[str, Any], stop: list[int], record_logprobs: bool, synced_gpus: bool, batch_size: int) -> list[Generation]:
-    """model.kvCache "paged": the chats as requests to transformers' continuous batching
-    (`generate_batch`, a paged KV cache): at most `batch_size` decode together, a finished
-    answer's place is taken by the next request at once, and requests with the same prompt
-    tokens share its cache blocks. The cache is sized for the call (its concurrent requests at
-    their longest), not from the device's free memory, and freed after it; the attention is the
-    model's own (no switch to flash). Sampling draws from the distribution `options` state
-    (the same processors as generate), seeded from torch's generator; with `record_logprobs`
-    each token's log-prob under it comes back with the answer."""
-    import torch
-    from transformers import ContinuousBatchingConfig
-
+def _generate_paged(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, options: dict[str, Any], stop: list[int], record_logprobs: bool, synced_gpus: bool, batch_size: int, prefixes: PrefixCache | None) -> list[Generation]:
+    """model.kvCache "paged": the chats as requests to transformers' continuous batching (a
+    paged KV cache): at most `batch_size` decode together, a finished answer's place is taken
+    by the next request at once, and requests share the cache blocks of the prompt tokens they
+    have in common (a GRPO group's prompt, a chat's earlier turns). The calls of one rollout or
+    evaluation (`prefixes`) share one session; without `prefixes` the call has its own."""
     if chat.is_multimodal(encoder):
         raise ValueError('model.kvCache "paged" takes text prompts only: use "dynamic" or "static" with an image-text-to-text model')
     if synced_gpus:
@@ -342,20 +344,20 @@ def _generate_paged(model: Any, encoder: Any, chats: list[list[dict[str, Any]]],
     batch = chat.generation_batch(encoder, chats)
     rows = [row[mask.bool()].tolist() for row, mask in zip(batch["input_ids"], batch["attention_mask"])]
     config = _paged_generation_config(model, options, stop, tokenizer.pad_token_id, max_new_tokens)
-    concurrent = min(len(rows), batch_size)
-    page = 256
-    pages_per_request = -(-(max(map(len, rows)) + max_new_tokens) // page)
-    cache = ContinuousBatchingConfig(
-        page_size=page, num_blocks=concurrent * pages_per_request + 1, max_requests_per_batch=concurrent,
-        max_batch_tokens=max(concurrent, min(sum(map(len, rows)), 16384)), return_logprobs=record_logprobs,
-        seed=int(torch.randint(0, 2**31 - 1, (1,)).item()), auto_switch_to_flash=False,
-    )
-    outputs = model.generate_batch(rows, generation_config=config, continuous_batching_config=cache, warmup=False, max_new_tokens=max_new_tokens)
+    session = prefixes.paged if prefixes is not None else None
+    if session is None or not session.fits(config, record_logprobs, rows, max_new_tokens, batch_size):
+        if session is not None:
+            session.close()
+        session = _PagedSession(model, config, record_logprobs, rows, max_new_tokens, batch_size)
+        if prefixes is not None:
+            prefixes.paged = session
+    try:
+        outputs = session.run(rows, max_new_tokens)
+    finally:
+        if prefixes is None:
+            session.close()
     results = []
-    for i, row in enumerate(rows):
-        out = outputs.get(f"req_{i}")
-        if out is None or out.error or not out.is_finished():
-            raise RuntimeError(f"continuous batching (model.kvCache \"paged\") returned no finished answer for chat {i} of {len(rows)}: {out.error if out else 'missing'}")
+    for i, (row, out) in enumerate(zip(rows, outputs)):
         ids = list(out.generated_tokens)
         end = next((k for k, t in enumerate(ids) if t in stop), len(ids))
         stopped = end < len(ids)
@@ -364,6 +366,63 @@ def _generate_paged(model: Any, encoder: Any, chats: list[list[dict[str, Any]]],
             raise RuntimeError(f"continuous batching returned {len(out.logprobs)} log-probs for {len(ids)} tokens (chat {i})")
         results.append(Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), len(row), tuple(ids[: end + stopped]), stopped, logprobs))
     return results
+
+
+class _PagedSession:
+    """A continuous-batching manager (transformers' ContinuousBatchingManager) running for the
+    generate calls of one rollout or evaluation: starting and stopping one per call costs more
+    than a call's decoding at small sizes (its stop collects garbage and empties the device
+    cache). Its cache is sized for `batch_size` concurrent requests of the longest row seen so
+    far plus `max_new_tokens`, three times over for the turns to come, not from the device's
+    free memory; a call with longer rows or another decoding gets a new session. Sampling is
+    seeded from torch's generator; the attention is the model's own (no switch to flash)."""
+
+    PAGE = 256
+
+    def __init__(self, model: Any, config: Any, record_logprobs: bool, rows: list[list[int]], max_new_tokens: int, batch_size: int) -> None:
+        import torch
+        from transformers import ContinuousBatchingConfig
+
+        self.config, self.record_logprobs, self.batch_size = config, record_logprobs, batch_size
+        self.pages_per_request = 3 * self._pages(rows, max_new_tokens)
+        cache = ContinuousBatchingConfig(
+            page_size=self.PAGE, num_blocks=batch_size * self.pages_per_request + 1, max_requests_per_batch=batch_size,
+            max_batch_tokens=max(batch_size, min(sum(map(len, rows)), 16384)), return_logprobs=record_logprobs,
+            seed=int(torch.randint(0, 2**31 - 1, (1,)).item()), auto_switch_to_flash=False,
+        )
+        self.manager = model.init_continuous_batching(generation_config=config, continuous_batching_config=cache)
+        self.manager.start()
+        self.calls = 0
+
+    def _pages(self, rows: list[list[int]], max_new_tokens: int) -> int:
+        return -(-(max(map(len, rows)) + max_new_tokens) // self.PAGE)
+
+    def fits(self, config: Any, record_logprobs: bool, rows: list[list[int]], max_new_tokens: int, batch_size: int) -> bool:
+        same = (config.to_dict(), record_logprobs, batch_size) == (self.config.to_dict(), self.record_logprobs, self.batch_size)
+        return same and self._pages(rows, max_new_tokens) <= self.pages_per_request
+
+    def run(self, rows: list[list[int]], max_new_tokens: int) -> list[Any]:
+        """Each row's finished GenerationOutput, in order."""
+        call, self.calls = self.calls, self.calls + 1
+        names = [f"{call}-{i}" for i in range(len(rows))]
+        for name, row in zip(names, rows):
+            self.manager.add_request(row, request_id=name, max_new_tokens=max_new_tokens)
+        done: dict[str, Any] = {}
+        while len(done) < len(rows):
+            out = self.manager.get_result(timeout=1)
+            if out is None:
+                if not self.manager.is_running():
+                    raise RuntimeError(f'continuous batching (model.kvCache "paged") stopped with {len(rows) - len(done)} of {len(rows)} answers missing')
+                continue
+            if out.error:
+                raise RuntimeError(f'continuous batching (model.kvCache "paged") failed on a request: {out.error}')
+            if out.is_finished():
+                done[out.request_id] = out
+        return [done[name] for name in names]
+
+    def close(self) -> None:
+        self.manager.stop(block=True)
+        self.manager.destroy()
 
 
 def _paged_generation_config(model: Any, options: dict[str, Any], stop: list[int], pad_id: int | None, max_new_tokens: int) -> Any:

@@ -728,6 +728,15 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
     from one update to the next with their episodes in flight (with group advantages every
     update runs whole waves of new episodes instead). `sharded` (ZeRO-3): every process
     generates together, as many rounds each (all slots answer every round, until stepsPerUpdate)."""
+    prefixes = PrefixCache()  # this rollout's: the weights change after it
+    try:
+        return _collect_rounds(cfg, policy, source, state, slots, answer_key, model, sharded, timeline, recorder, prefixes)
+    finally:
+        if prefixes is not None:
+            prefixes.close()
+
+
+def _collect_rounds(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, Any], slots: list[Slot], answer_key: str, model: Model, sharded: bool, timeline: Timeline | None, recorder: TokenRecorder | None, prefixes: PrefixCache | None) -> Rollout:
     group = cfg.advantage == "group"
     policy.plain.eval()
     transitions: list[Transition] = []
@@ -736,7 +745,6 @@ def collect(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict[str, An
         slots.extend(source.open(state) for _ in range(cfg.parallelEnvs))
     active = [] if group else list(range(len(slots)))
     inference_tokens = 0
-    prefixes = PrefixCache()  # this rollout's: the weights change after it
     sampled_old = cfg.oldLogProbs == "sampling"
     while True:
         if group and not active and len(transitions) < cfg.stepsPerUpdate:

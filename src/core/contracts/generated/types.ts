@@ -327,7 +327,7 @@ export interface Model {
    */
   trustRemoteCode?: boolean;
   /**
-   * KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed. `paged`: transformers' continuous batching (generate_batch): a paged cache, each round's chats scheduled as requests that join the decoding batch as others finish (no decoding past a short answer's end), identical prompts (a GRPO group's) prefilled once; greedy answers are generate's, sampled ones are drawn from the same distribution with their log-probs recorded. Text models only, not under deepspeed-zero3.
+   * KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed. `paged`: transformers' continuous batching, one session per rollout or evaluation: a paged cache, each round's chats scheduled as requests that join the decoding batch as others finish (no decoding past a short answer's end), requests sharing the cache blocks of the prompt tokens they have in common (a GRPO group's hand, a chat's earlier turns); greedy answers are generate's, sampled ones are drawn from the same distribution with their log-probs recorded. Text models only, not under deepspeed-zero3.
    */
   kvCache?: 'dynamic' | 'static' | 'paged';
   /**
