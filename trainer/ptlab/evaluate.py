@@ -87,7 +87,8 @@ def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, 
             answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, synced_gpus, prefixes, [slot.index for slot in active], batch_size=experiment.model.generateBatch)
             active = [slot for slot, generation in zip(active, answers) if not episodes.advance(slot, generation).done]
     finally:
-        prefixes.close()
+        if prefixes is not None:  # a benchmark's baseline may run without one
+            prefixes.close()
     return slots, summarize(split, env_config, slots)
 
 
