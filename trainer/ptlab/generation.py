@@ -374,7 +374,8 @@ class _PagedSession:
     than a call's decoding at small sizes (its stop collects garbage and empties the device
     cache). Its cache is sized for `batch_size` concurrent requests of the longest row seen so
     far plus `max_new_tokens`, three times over for the turns to come, not from the device's
-    free memory; a call with longer rows or another decoding gets a new session. Sampling is
+    free memory, each forward taking up to 16,384 tokens and at least the longest prompt
+    whole; a call with longer rows or another decoding gets a new session. Sampling is
     seeded from torch's generator; the attention is the model's own (no switch to flash)."""
 
     PAGE = 256
@@ -385,9 +386,10 @@ class _PagedSession:
 
         self.config, self.record_logprobs, self.batch_size = config, record_logprobs, batch_size
         self.pages_per_request = 3 * self._pages(rows, max_new_tokens)
+        self.batch_tokens = max(batch_size, max(map(len, rows)), min(sum(map(len, rows)), 16384))  # a whole prompt fits one forward
         cache = ContinuousBatchingConfig(
             page_size=self.PAGE, num_blocks=batch_size * self.pages_per_request + 1, max_requests_per_batch=batch_size,
-            max_batch_tokens=max(batch_size, min(sum(map(len, rows)), 16384)), return_logprobs=record_logprobs,
+            max_batch_tokens=self.batch_tokens, return_logprobs=record_logprobs,
             seed=int(torch.randint(0, 2**31 - 1, (1,)).item()), auto_switch_to_flash=False,
         )
         self.manager = model.init_continuous_batching(generation_config=config, continuous_batching_config=cache)
@@ -399,7 +401,7 @@ class _PagedSession:
 
     def fits(self, config: Any, record_logprobs: bool, rows: list[list[int]], max_new_tokens: int, batch_size: int) -> bool:
         same = (config.to_dict(), record_logprobs, batch_size) == (self.config.to_dict(), self.record_logprobs, self.batch_size)
-        return same and self._pages(rows, max_new_tokens) <= self.pages_per_request
+        return same and self._pages(rows, max_new_tokens) <= self.pages_per_request and max(map(len, rows)) <= self.batch_tokens
 
     def run(self, rows: list[list[int]], max_new_tokens: int) -> list[Any]:
         """Each row's finished GenerationOutput, in order."""
