@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
-import { buildReport, jsonForScript, reportHtml, studyTitle, type RunFiles } from '../../src/core/report/report';
+import { buildReport, jsonForScript, reportHtml, runSeconds, studyTitle, type RunFiles } from '../../src/core/report/report';
+import type { RunManifest } from '../../src/core/contracts/generated/types';
 
 const runs = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'compare');
 
@@ -22,6 +23,19 @@ describe('study report', () => {
     assert.deepEqual(data.comparison.splits.map((s) => [s.split, s.pairs, s.onlyA, s.onlyB]), [['id', 12, 3, 2], ['ood-rule', 12, 0, 3]]);
     assert.ok(data.comparison.examples.length > 0 && data.comparison.examples.every((e) => e.sft.success !== e.rl.success));
     assert.equal(data.comparison.examples[0]!.split, 'ood-rule', 'OOD examples come first');
+  });
+
+  it("times a run by its processes' segments, not the pause between a cancel and its resume", () => {
+    const manifest = JSON.parse(files('rl-final').manifest!) as RunManifest;
+    const at = (minutes: number) => new Date(Date.parse('2026-12-05T05:00:00Z') + minutes * 60_000).toISOString();
+    const resumed: RunManifest = { ...manifest, createdAt: at(0), endedAt: at(60), segments: [
+      { index: 0, startedAt: at(0), startStep: 0, endedAt: at(2), endStatus: 'cancelled' },
+      { index: 1, startedAt: at(30), startStep: 1, endedAt: at(60), endStatus: 'finished' },
+    ] };
+    assert.equal(runSeconds(resumed), 32 * 60);
+    assert.equal(runSeconds({ ...resumed, segments: [{ index: 0, startedAt: at(0), startStep: 0 }, { index: 1, startedAt: at(30), startStep: 1 }] }), 30 * 60, 'a killed segment left no end; the last ends with the run');
+    assert.equal(runSeconds({ ...resumed, segments: undefined }), 60 * 60);
+    assert.equal(runSeconds({ ...resumed, endedAt: undefined }), undefined);
   });
 
   it('decides no verdict when the runs have no evaluation of Init (step 0)', () => {

@@ -47,8 +47,17 @@ export interface ReportData {
   samples: { method: Method; records: OwnEpisode[] }[];
 }
 
-function seconds(manifest: RunManifest | undefined): number | undefined {
-  return manifest?.endedAt ? (Date.parse(manifest.endedAt) - Date.parse(manifest.createdAt)) / 1000 : undefined;
+/** How long the run's processes ran: its segments' time, not the pauses between a cancel and
+ * its resume; the last segment ends with the run. A segment that left no end (a killed
+ * process) is not counted. */
+export function runSeconds(manifest: RunManifest | undefined): number | undefined {
+  if (!manifest?.endedAt) return undefined;
+  const segments = manifest.segments ?? [];
+  if (segments.length === 0) return (Date.parse(manifest.endedAt) - Date.parse(manifest.createdAt)) / 1000;
+  return segments.reduce((sum, segment, i) => {
+    const end = segment.endedAt ?? (i === segments.length - 1 ? manifest.endedAt : undefined);
+    return end ? sum + (Date.parse(end) - Date.parse(segment.startedAt)) / 1000 : sum;
+  }, 0);
 }
 
 const lastEvalStep = (episodes: OwnEpisode[]) => episodes.filter((e) => e.split !== 'train').reduce((m, e) => Math.max(m, e.step), -1);
@@ -94,7 +103,7 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
   // every number below is in the task's measure
   const runs = all.map(([method, files], index) => {
     const summary = summarizeRun(folders[index]!, files.metrics);
-    return { method, folder: files.folder, status: summary.status, seconds: seconds(folders[index]!.manifest), curves: rateCurves(parsed[index]!, field) };
+    return { method, folder: files.folder, status: summary.status, seconds: runSeconds(folders[index]!.manifest), curves: rateCurves(parsed[index]!, field) };
   });
   // Init: step 0 of the first run that evaluated it (a run with evaluation.atStart false leaves it to another)
   const initIndex = Math.max(0, runs.findIndex((run) => run.curves.some((c) => c.points.some((p) => p.step === 0))));
