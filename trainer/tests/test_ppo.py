@@ -1157,6 +1157,27 @@ def test_a_static_kv_cache_samples_as_the_dynamic_one_does_under_ddp(tmp_path, e
     assert first["static"] == first["dynamic"] and len(first["static"]) == 16  # 8 slots per process
 
 
+def test_a_paged_kv_cache_runs_under_ddp(tmp_path, env):
+    """model.kvCache "paged" in a two-process DDP run (gloo): each process runs continuous
+    batching sessions of its own (a collective in them would hang the run), the step-0 greedy
+    evaluation, shared out over the processes, is the dynamic cache's, and before the first
+    optimizer step the training forward gives each process's sampled tokens the log-probs
+    its sessions recorded."""
+    runs = {}
+    for cache in ("dynamic", "paged"):
+        data = json.loads(config(tmp_path, 1, 100).read_text())
+        data["model"]["kvCache"] = cache
+        data["ppo"].update(advantage="group", groupSize=2, oldLogProbs="sampling")
+        path = tmp_path / f"ddp-{cache}.ptlab.json"
+        path.write_text(json.dumps(data))
+        runs[cache] = tmp_path / f"ddp-{cache}"
+        two_processes.run("ppo", path, runs[cache], env)
+    evaluated = {cache: sorted((e["split"], e["seed"], tuple(t["output"] for t in e["turns"])) for e in records(run, "episodes.jsonl") if e["step"] == 0) for cache, run in runs.items()}
+    assert evaluated["paged"] == evaluated["dynamic"] and evaluated["paged"]
+    [train] = [r["metrics"] for r in records(runs["paged"]) if r["kind"] == "train"]
+    assert train["ppo/first_step_logprob_gap"] < 1e-4 and train["mismatch/logprob_abs_max"] < 1e-3, train
+
+
 def test_shared_openings_train_as_padded_rows_under_ddp(tmp_path, env):
     """ppo.sharedPrefixes in a two-process DDP run (the openings' and the rows' forwards in
     one call of the prepared module, its parameters used twice before one all-reduce), one
