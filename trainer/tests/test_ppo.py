@@ -1139,20 +1139,32 @@ def _moved_alike(env, expected_run: Path, run: Path) -> None:
     assert step > 1e-4 and apart < 0.01 * step, (step, apart)
 
 
-def test_a_static_kv_cache_samples_as_the_dynamic_one_does_under_ddp(tmp_path, env):
-    """model.kvCache "static" in a two-process DDP run (gloo): the step-0 greedy evaluation,
-    shared out over the processes, and the first attempts of each process's first rollout
-    are the dynamic cache's (issue 18's last condition for making it CUDA's default)."""
+def ddp_runs_per_kv_cache(tmp_path: Path, env, caches: tuple[str, ...], **ppo) -> dict[str, Path]:
+    """A one-update two-process DDP run (gloo) of the small config per model.kvCache, with
+    `ppo` overrides; each run's folder."""
     runs = {}
-    for cache in ("dynamic", "static"):
+    for cache in caches:
         data = json.loads(config(tmp_path, 1, 100).read_text())
         data["model"]["kvCache"] = cache
+        data["ppo"].update(ppo)
         path = tmp_path / f"ddp-{cache}.ptlab.json"
         path.write_text(json.dumps(data))
         runs[cache] = tmp_path / f"ddp-{cache}"
         two_processes.run("ppo", path, runs[cache], env)
-    evaluated = {cache: sorted((e["split"], e["seed"], tuple(t["output"] for t in e["turns"])) for e in records(run, "episodes.jsonl") if e["step"] == 0) for cache, run in runs.items()}
-    assert evaluated["static"] == evaluated["dynamic"] and evaluated["static"]
+    return runs
+
+
+def step_0_answers(run: Path) -> list:
+    """The step-0 evaluation's answers, in an order that does not depend on which process evaluated what."""
+    return sorted((e["split"], e["seed"], tuple(t["output"] for t in e["turns"])) for e in records(run, "episodes.jsonl") if e["step"] == 0)
+
+
+def test_a_static_kv_cache_samples_as_the_dynamic_one_does_under_ddp(tmp_path, env):
+    """model.kvCache "static" in a two-process DDP run (gloo): the step-0 greedy evaluation,
+    shared out over the processes, and the first attempts of each process's first rollout
+    are the dynamic cache's (issue 18's last condition for making it CUDA's default)."""
+    runs = ddp_runs_per_kv_cache(tmp_path, env, ("dynamic", "static"))
+    assert step_0_answers(runs["static"]) == step_0_answers(runs["dynamic"]) and step_0_answers(runs["static"])
     first = {cache: sorted((e["seed"], e["turns"][0]["output"]) for e in records(run, "episodes.jsonl") if e["split"] == "train") for cache, run in runs.items()}
     assert first["static"] == first["dynamic"] and len(first["static"]) == 16  # 8 slots per process
 
@@ -1163,17 +1175,8 @@ def test_a_paged_kv_cache_runs_under_ddp(tmp_path, env):
     evaluation, shared out over the processes, is the dynamic cache's, and before the first
     optimizer step the training forward gives each process's sampled tokens the log-probs
     its sessions recorded."""
-    runs = {}
-    for cache in ("dynamic", "paged"):
-        data = json.loads(config(tmp_path, 1, 100).read_text())
-        data["model"]["kvCache"] = cache
-        data["ppo"].update(advantage="group", groupSize=2, oldLogProbs="sampling")
-        path = tmp_path / f"ddp-{cache}.ptlab.json"
-        path.write_text(json.dumps(data))
-        runs[cache] = tmp_path / f"ddp-{cache}"
-        two_processes.run("ppo", path, runs[cache], env)
-    evaluated = {cache: sorted((e["split"], e["seed"], tuple(t["output"] for t in e["turns"])) for e in records(run, "episodes.jsonl") if e["step"] == 0) for cache, run in runs.items()}
-    assert evaluated["paged"] == evaluated["dynamic"] and evaluated["paged"]
+    runs = ddp_runs_per_kv_cache(tmp_path, env, ("dynamic", "paged"), advantage="group", groupSize=2, oldLogProbs="sampling")
+    assert step_0_answers(runs["paged"]) == step_0_answers(runs["dynamic"]) and step_0_answers(runs["paged"])
     [train] = [r["metrics"] for r in records(runs["paged"]) if r["kind"] == "train"]
     assert train["ppo/first_step_logprob_gap"] < 1e-4 and train["mismatch/logprob_abs_max"] < 1e-3, train
 
