@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The trainer's GPU checks and benchmarks in one run, for a lent H100/H200 (see the README's
 # "GPU numbers"). Uses the machine's own python3 with PyTorch; our pinned transformers,
-# tokenizers, peft and jsonschema travel as wheels in .whl/ when the machine lacks them:
+# tokenizers, peft, liger-kernel and jsonschema travel as wheels in .whl/ when the machine lacks them:
 #   pip download --no-deps --only-binary=:all: --python-version 3.12 ... -d .whl \
-#     transformers==5.24.0 tokenizers==0.23.3 peft==0.21.2 jsonschema==4.26.0 \
+#     transformers==5.24.0 tokenizers==0.23.3 peft==0.21.2 jsonschema==4.26.0 liger-kernel==0.8.5 \
 #     jsonschema-specifications==2025.9.1 referencing==0.37.0 rpds-py==2026.9.1 rfc3339-validator==0.1.4
 # Writes every result as JSON lines under ${OUT:-gpu-results}/. Arguments name the steps to
 # run (default: all): trainer-tiny demo-ci ppo-update trainer-0.5b raw-0.5b raw-1.5b generate-0.5b
 # trainer-0.5b-dynamic trainer-0.5b-static trainer-0.5b-paged trainer-0.5b-compile trainer-0.5b-flex-free
-# trainer-0.5b-flex-free-compile trainer-0.5b-group trainer-0.5b-group-shared plan-check. plan-check needs the paper model's files in
+# trainer-0.5b-flex-free-compile liger-check trainer-0.5b-liger trainer-0.5b-group trainer-0.5b-group-shared plan-check. plan-check needs the paper model's files in
 # ${PAPER_MODEL:-paper-model} (bench/paper_model_files.py --out paper-model, made where PyPI is reachable).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +51,9 @@ step trainer-0.5b-paged $python bench/gpu_trainer.py --size 0.5b --jobs ppo --kv
 step trainer-0.5b-compile $python bench/gpu_trainer.py --size 0.5b --compile
 step trainer-0.5b-flex-free $python bench/gpu_trainer.py --size 0.5b --attention flex_attention --padding-free
 step trainer-0.5b-flex-free-compile $python bench/gpu_trainer.py --size 0.5b --jobs sft --attention flex_attention --padding-free --compile
+# model.ligerKernel: its kernels against the model's own code (fp32, then bf16), then the 0.5B SFT and PPO with them
+step liger-check bash -c "$python bench/liger_check.py --device cuda llama3 qwen2.5 llama3+lora embedded:gp-base && $python bench/liger_check.py --device cuda --dtype bf16 llama3 qwen2.5"
+step trainer-0.5b-liger $python bench/gpu_trainer.py --size 0.5b --liger
 # PPO with group advantages (the demo's GRPO-style groups of 4), without and with each group's first prompt read once
 step trainer-0.5b-group $python bench/gpu_trainer.py --size 0.5b --jobs ppo --group-size 4
 step trainer-0.5b-group-shared $python bench/gpu_trainer.py --size 0.5b --jobs ppo --group-size 4 --shared-prefixes

@@ -14,6 +14,7 @@ are the trainer's own accounting (6N per trained token, 2N per generated one). E
 line also has the peak CUDA memory of its steps (perf/peak_memory_gib) and, for SFT, the
 padded share of the positions its forwards read. `--attention`, `--padding-free` and
 `--compile` set model.attention, sft.paddingFree and ppo.paddingFree, and model.compile;
+`--liger` model.ligerKernel (Liger's RMSNorm, RoPE, SwiGLU and SFT's fused cross-entropy);
 `--group-size N` trains PPO with group advantages (groups of N episodes on one hand), and
 `--shared-prefixes` then reads each group's first prompt once per pass (ppo.sharedPrefixes).
 """
@@ -55,7 +56,7 @@ def build_model(size: str, folder: Path) -> int:
 def experiment(model_dir: Path, args: argparse.Namespace, device_is_cuda: bool) -> dict:
     config = json.loads((ROOT / "examples" / "tiny.ptlab.json").read_text())
     config["name"] = f"gpu-bench-{args.size}"
-    config["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "bf16" if device_is_cuda else "fp32", "kvCache": args.kv_cache, "generateBatch": args.ppo_envs, "attention": args.attention, "compile": args.compile}
+    config["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "bf16" if device_is_cuda else "fp32", "kvCache": args.kv_cache, "generateBatch": args.ppo_envs, "attention": args.attention, "compile": args.compile, "ligerKernel": args.liger}
     config["sft"].update(steps=args.sft_steps, globalBatchSize=args.sft_batch, microBatchSize=args.sft_micro or args.sft_batch, saveEverySteps=100_000, learningRate=1e-5, paddingFree=args.padding_free)
     config["sft"]["data"]["examples"] = args.sft_batch * (args.sft_steps + 1)
     config["ppo"].update(init=None, updates=args.ppo_updates, stepsPerUpdate=args.ppo_steps, parallelEnvs=args.ppo_envs, miniBatchSize=args.ppo_minibatch, epochs=2, saveEverySteps=100_000, maxNewTokens=96, paddingFree=args.padding_free, sharedPrefixes=args.shared_prefixes)
@@ -118,6 +119,7 @@ def main() -> None:
     parser.add_argument("--attention", default="auto", help="model.attention (auto, sdpa, flash_attention_2, flex_attention...)")
     parser.add_argument("--padding-free", action="store_true", help="sft.paddingFree and ppo.paddingFree: each micro-batch in one row")
     parser.add_argument("--compile", action="store_true", help="model.compile: torch.compile the training passes")
+    parser.add_argument("--liger", action="store_true", help="model.ligerKernel: Liger's Triton kernels (CUDA)")
     parser.add_argument("--sft-micro", type=int, help="sft.microBatchSize (default: the whole batch)")
     parser.add_argument("--group-size", type=int, default=0, help="ppo.advantage group with groups of this many episodes (0: GAE, the default)")
     parser.add_argument("--shared-prefixes", action="store_true", help="ppo.sharedPrefixes: each group's first prompt read once per pass")

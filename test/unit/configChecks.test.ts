@@ -169,6 +169,25 @@ describe('configChecks', () => {
     }
   });
 
+  it('refuses model.ligerKernel on CPU processes, with an image-text-to-text model or under ZeRO-3, in the trainer\'s words', () => {
+    const base = { name: 'x', environment: { env: 'generalpoints' } };
+    const issues = (model: object, launcher: object = {}) => check({ ...base, model: { name: 'm', ligerKernel: true, ...model }, launcher }).filter((i) => i.pointer === '/model/ligerKernel');
+    assert.deepEqual(issues({}), []);
+    assert.deepEqual(issues({}, { kind: 'accelerate', gpus: 2, distributed: 'fsdp' }), []);
+    assert.deepEqual(issues({ ligerKernel: false, kind: 'image-text-to-text' }, { kind: 'accelerate', cpuProcesses: 2 }), []);
+    const refusals: [object, object, RegExp][] = [
+      [{}, { kind: 'accelerate', cpuProcesses: 2 }, /^ligerKernel: Liger's kernels run on CUDA GPUs and cpuProcesses runs on the CPUs/],
+      [{ kind: 'image-text-to-text' }, {}, /^ligerKernel: text models only: liger-kernel 0\.8\.5's patches for image-text-to-text classes/],
+      [{}, { kind: 'accelerate', gpus: 2, distributed: 'deepspeed-zero3' }, /^ligerKernel: its fused cross-entropy reads the LM head's weight whole, which ZeRO-3 shards/],
+    ];
+    for (const [model, launcher, message] of refusals) {
+      const [issue] = issues(model, launcher);
+      assert.equal(issue?.severity, 'error', JSON.stringify([model, launcher]));
+      assert.match(issue.message, message);
+      assert.equal(issue.at, 'true');
+    }
+  });
+
   it('returns nothing for text that is not JSON (the schema validator reports it)', () => {
     assert.deepEqual(checkConfig('{"name": ', everythingExists), []);
     assert.deepEqual(checkConfig('[1, 2]', everythingExists), []);

@@ -35,6 +35,7 @@ class Model:
     compile: bool = False
     trustRemoteCode: bool = False
     kvCache: Literal["dynamic", "static", "paged"] = "dynamic"
+    ligerKernel: bool = False
     attention: Literal["auto", "sdpa", "eager", "flash_attention_2", "flash_attention_3", "flex_attention"] = "auto"
     generateBatch: int = 32
     maxLength: int | None = None
@@ -300,7 +301,7 @@ def load_experiment(path: Path) -> Experiment:
     data = load_json_file(path, "experiment.schema.json")
     _check_corpus_mix(path, data.get("sft", {}).get("data", {}))
     _check_cpu_processes(path, data.get("launcher", {}))
-    _check_kv_cache(path, data)
+    _check_model_choices(path, data)
     return experiment_from_dict(data, path.resolve())
 
 
@@ -338,12 +339,31 @@ def kv_cache_refused(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _check_kv_cache(path: Path, data: dict[str, Any]) -> None:
+def liger_kernel_refused(data: dict[str, Any]) -> str | None:
+    """What the schema cannot say of model.ligerKernel: Triton kernels for CUDA, and a fused
+    cross-entropy that reads the LM head's weight whole."""
+    model, launcher = data.get("model", {}), data.get("launcher", {})
+    if not model.get("ligerKernel", False):
+        return None
+    if "cpuProcesses" in launcher:
+        return "ligerKernel: Liger's kernels run on CUDA GPUs and cpuProcesses runs on the CPUs: set it to false, or remove cpuProcesses to use the GPUs"
+    if model.get("kind", "causal-lm") == "image-text-to-text":
+        return "ligerKernel: text models only: liger-kernel 0.8.5's patches for image-text-to-text classes do not fit transformers 5.24's (Mllama's fused forward calls its language model with the wrong arguments, Qwen2-VL's fails to import); set it to false"
+    if launcher.get("distributed") == "deepspeed-zero3":
+        return 'ligerKernel: its fused cross-entropy reads the LM head\'s weight whole, which ZeRO-3 shards: set it to false, or use launcher.distributed "fsdp" or "deepspeed-zero2"'
+    return None
+
+
+MODEL_CHOICES_REFUSED = {"kvCache": kv_cache_refused, "ligerKernel": liger_kernel_refused}
+
+
+def _check_model_choices(path: Path, data: dict[str, Any]) -> None:
     from ptlab.contracts import ContractViolation
 
-    refused = kv_cache_refused(data)
-    if refused:
-        raise ContractViolation(f"{path}: /model/kvCache: {refused}")
+    for field, refused in MODEL_CHOICES_REFUSED.items():
+        reason = refused(data)
+        if reason:
+            raise ContractViolation(f"{path}: /model/{field}: {reason}")
 
 
 def _check_corpus_mix(path: Path, data: dict[str, Any]) -> None:

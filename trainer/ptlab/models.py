@@ -405,12 +405,37 @@ def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path |
     base (Init or the model) loads, then the checkpoint's adapters or fresh ones."""
     if spec.attention == "flex_attention" and not device.startswith("cuda"):
         raise ModelFamilyError(f"model.attention \"flex_attention\" cannot train on {device}: PyTorch's FlexAttention has no backward pass there; use \"sdpa\" (or \"auto\"), and flex_attention on a CUDA GPU")
+    if spec.ligerKernel and not device.startswith("cuda"):
+        raise ModelFamilyError(f"model.ligerKernel cannot run on {device}: Liger's kernels are Triton kernels for CUDA GPUs; set it to false here")
     model, tokenizer = load(spec, device, checkpoint if checkpoint is not None and spec.lora is None else init)
+    if spec.ligerKernel:
+        apply_liger_kernels(model)
     if spec.lora is not None:
         model = add_lora(model, spec.lora, str(checkpoint) if checkpoint else None)
     if spec.gradientCheckpointing:
         model.gradient_checkpointing_enable()
     return model, tokenizer
+
+
+LIGER_VERSION = "0.8.5"
+LIGER_MODEL_TYPES = ("llama", "qwen2")  # whose Liger forward this trainer's tests run (tests/liger_interpreted.py)
+
+
+def apply_liger_kernels(model: Any, **kernels: bool) -> None:
+    """model.ligerKernel: Liger's kernels patched into this model instance (RMSNorm and SwiGLU
+    modules, the family's rotary embedding function, and a forward that, given `shift_labels`
+    in training, returns the fused linear cross-entropy without computing logits: sft.span_loss).
+    `kernels` turns single ones off (tests on CPU run the fused cross-entropy alone, in
+    Triton's interpreter). Before LoRA wraps the model: its forward is the patched one."""
+    model_type = model.config.model_type
+    if model_type not in LIGER_MODEL_TYPES:
+        raise ModelFamilyError(f"model.ligerKernel: checked for model types {' and '.join(LIGER_MODEL_TYPES)} (the Llama 3 and Qwen2.5 replicas' tests, the embedded models), not {model_type!r}; set it to false")
+    try:
+        from liger_kernel.transformers.monkey_patch import _apply_liger_kernel_to_instance
+    except ImportError as exc:
+        raise ModelFamilyError(f"model.ligerKernel needs the liger-kernel package ({exc}): pip install liger-kernel=={LIGER_VERSION} (the trainer's [liger] extra), or set it to false") from exc
+    chosen = {"rope": True, "rms_norm": True, "swiglu": True, "fused_linear_cross_entropy": True, "cross_entropy": False, **kernels}
+    _apply_liger_kernel_to_instance(model=model, **chosen)
 
 
 def add_lora(model: Any, lora: Any, adapter_from: str | None = None) -> Any:

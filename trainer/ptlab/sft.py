@@ -138,10 +138,10 @@ def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
     return {"input_ids": ids, "labels": labels, "position_ids": positions, "tokens": tokens}
 
 
-def token_loss_sum(model: Any, batch: dict[str, Any]) -> tuple[Any, int]:
+def token_loss_sum(model: Any, batch: dict[str, Any], fused: bool = False) -> tuple[Any, int]:
     """Sum of the next-token cross-entropy over assistant tokens, and their count."""
     inputs, targets, first = loss_inputs(batch)
-    return span_loss(model, inputs, targets, first), int((targets != IGNORE).sum())
+    return span_loss(model, inputs, targets, first, fused), int((targets != IGNORE).sum())
 
 
 def loss_inputs(batch: dict[str, Any]) -> tuple[dict[str, Any], Any, int]:
@@ -157,12 +157,18 @@ def loss_inputs(batch: dict[str, Any]) -> tuple[dict[str, Any], Any, int]:
     return inputs, targets[:, first : last + 1], first
 
 
-def span_loss(model: Any, inputs: dict[str, Any], targets: Any, first: int) -> Any:
-    """The summed cross-entropy of `targets`, predicted from positions `first` on (loss_inputs)."""
+def span_loss(model: Any, inputs: dict[str, Any], targets: Any, first: int, fused: bool = False) -> Any:
+    """The summed cross-entropy of `targets`, predicted from positions `first` on (loss_inputs).
+    `fused`: the model's forward is Liger's (models.apply_liger_kernels), which, given the
+    targets as shift_labels, returns their cross-entropy summed over the tokens (a mean over
+    num_items_in_batch, here 1) from the hidden states, chunk by chunk, without the logits."""
     import torch
     import torch.nn.functional as F
 
-    logits = model(**inputs, logits_to_keep=torch.arange(first, first + targets.shape[1], device=targets.device), use_cache=False).logits
+    keep = torch.arange(first, first + targets.shape[1], device=targets.device)
+    if fused:
+        return model(**inputs, logits_to_keep=keep, shift_labels=targets.contiguous(), num_items_in_batch=1, skip_logits=True, use_cache=False).loss
+    logits = model(**inputs, logits_to_keep=keep, use_cache=False).logits
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
 
 
@@ -304,7 +310,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         for i, collated in enumerate(micro_batches):
             # gradients are averaged over processes: scale so the sum is over the global batch's tokens
             with parallel.micro_batch(acc, model, last=i == len(micro_batches) - 1):
-                loss_sum, _ = token_loss_sum(training_pass, collated)
+                loss_sum, _ = token_loss_sum(training_pass, collated, experiment.model.ligerKernel)
                 parallel.backward(acc, loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
             total_loss = total_loss + loss_sum.detach()  # read once per step, below
         # DeepSpeed clipped and stepped in the last backward (at sft.maxGradNorm, its config's) and reports that norm

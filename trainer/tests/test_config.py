@@ -107,6 +107,27 @@ def test_a_paged_kv_cache_with_images_or_zero3_is_refused_naming_the_field(tmp_p
     cfg.load_experiment(path)
 
 
+@pytest.mark.parametrize(("model", "launcher", "message"), [
+    ({}, {"kind": "accelerate", "cpuProcesses": 2}, "ligerKernel: Liger's kernels run on CUDA GPUs and cpuProcesses runs on the CPUs"),
+    ({"kind": "image-text-to-text"}, {}, "ligerKernel: text models only: liger-kernel 0.8.5's patches for image-text-to-text classes"),
+    ({}, {"kind": "accelerate", "gpus": 2, "distributed": "deepspeed-zero3"}, "ligerKernel: its fused cross-entropy reads the LM head's weight whole, which ZeRO-3 shards"),
+])
+def test_liger_kernels_on_cpus_with_images_or_under_zero3_are_refused_naming_the_field(tmp_path, model, launcher, message):
+    path = tmp_path / "x.ptlab.json"
+    data = {"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m", "ligerKernel": True, **model}, "launcher": launcher}
+    path.write_text(json.dumps(data))
+    with pytest.raises(ContractViolation) as refused:
+        cfg.load_experiment(path)
+    assert f"{path}: /model/ligerKernel: {message}" in str(refused.value)
+    data["model"]["ligerKernel"] = False
+    path.write_text(json.dumps(data))
+    assert cfg.load_experiment(path).model.ligerKernel is False
+    data["model"] = {"name": "m", "ligerKernel": True}
+    data["launcher"] = {"kind": "accelerate", "gpus": 2, "distributed": "fsdp"}
+    path.write_text(json.dumps(data))
+    assert cfg.load_experiment(path).model.ligerKernel is True
+
+
 def test_relative_paths_resolve_against_the_config(tmp_path):
     (tmp_path / "sub").mkdir()
     path = tmp_path / "sub" / "e.ptlab.json"

@@ -140,8 +140,10 @@ function checkModel(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'of
   if (vision && (kind !== 'image-text-to-text' || EMBEDDED_TEXT_MODELS.includes(name))) {
     issues.push({ pointer: kind !== 'image-text-to-text' ? '/model/kind' : '/model/name', severity: 'error', message: `vision observations need an image-text-to-text model (model.kind "image-text-to-text")${EMBEDDED_TEXT_MODELS.includes(name) ? `; ${name} reads text only` : ''}` });
   }
-  const kvCache = kvCacheRefused(config);
-  if (kvCache) issues.push({ pointer: '/model/kvCache', severity: 'error', message: kvCache });
+  for (const [field, refused] of MODEL_CHOICES_REFUSED) {
+    const reason = refused(config);
+    if (reason) issues.push({ pointer: `/model/${field}`, severity: 'error', message: reason });
+  }
   if (typeof model.maxLength === 'number') {
     for (const section of ['ppo', 'evaluation'] as const) {
       const value = config[section];
@@ -281,6 +283,23 @@ function kvCacheRefused(config: Json): string | undefined {
   if (launcher.distributed === 'deepspeed-zero3') return 'kvCache "paged" decodes with whole weights on each process, not ZeRO-3 shards: use "dynamic" or "static", or another launcher.distributed';
   return undefined;
 }
+
+/** The trainer's `liger_kernel_refused` (trainer/ptlab/config.py), in the same words. */
+function ligerKernelRefused(config: Json): string | undefined {
+  const model = isObject(config.model) ? config.model : {};
+  const launcher = isObject(config.launcher) ? config.launcher : {};
+  if (model.ligerKernel !== true) return undefined;
+  if ('cpuProcesses' in launcher) return "ligerKernel: Liger's kernels run on CUDA GPUs and cpuProcesses runs on the CPUs: set it to false, or remove cpuProcesses to use the GPUs";
+  if ((model.kind ?? 'causal-lm') === 'image-text-to-text') return "ligerKernel: text models only: liger-kernel 0.8.5's patches for image-text-to-text classes do not fit transformers 5.24's (Mllama's fused forward calls its language model with the wrong arguments, Qwen2-VL's fails to import); set it to false";
+  if (launcher.distributed === 'deepspeed-zero3') return 'ligerKernel: its fused cross-entropy reads the LM head\'s weight whole, which ZeRO-3 shards: set it to false, or use launcher.distributed "fsdp" or "deepspeed-zero2"';
+  return undefined;
+}
+
+/** The trainer's MODEL_CHOICES_REFUSED: model fields whose value the launch or the model kind rules out. */
+const MODEL_CHOICES_REFUSED: [string, (config: Json) => string | undefined][] = [
+  ['kvCache', kvCacheRefused],
+  ['ligerKernel', ligerKernelRefused],
+];
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

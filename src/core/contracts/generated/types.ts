@@ -331,6 +331,10 @@ export interface Model {
    */
   kvCache?: 'dynamic' | 'static' | 'paged';
   /**
+   * Liger's Triton kernels (the liger-kernel package) for training on CUDA GPUs: RMSNorm, RoPE and SwiGLU in every forward, and in SFT the fused linear cross-entropy, which computes the loss from the hidden states chunk by chunk and never holds the logits (the largest tensor at a 128k-152k vocabulary). Text models of the families liger-kernel patches (Llama, Qwen2/2.5, Mistral, Gemma, ...; the embedded models are Llama). Refused for image-text-to-text models (liger-kernel 0.8.5's patches do not fit transformers 5.24's vision classes), on CPU (cpuProcesses, or a job without a GPU) and under deepspeed-zero3.
+   */
+  ligerKernel?: boolean;
+  /**
    * transformers' attention implementation (attn_implementation) for training, rollouts and evaluation. `auto`: transformers' choice (SDPA where the model supports it). `flash_attention_2`/`3` need the flash-attn package and a CUDA GPU, and with them packed SFT rows (sft.packing, sft.paddingFree) run variable-length kernels: no padding FLOPs. `flex_attention` (PyTorch's FlexAttention, compiled) trains on CUDA only: it has no backward pass on CPU.
    */
   attention?: 'auto' | 'sdpa' | 'eager' | 'flash_attention_2' | 'flash_attention_3' | 'flex_attention';
