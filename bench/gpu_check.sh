@@ -8,7 +8,7 @@
 # Writes every result as JSON lines under ${OUT:-gpu-results}/. Arguments name the steps to
 # run (default: all): trainer-tiny demo-ci ppo-update trainer-0.5b raw-0.5b raw-1.5b generate-0.5b
 # trainer-0.5b-dynamic trainer-0.5b-static trainer-0.5b-paged trainer-0.5b-compile trainer-0.5b-flex-free
-# trainer-0.5b-flex-free-compile liger-check trainer-0.5b-liger trainer-0.5b-group trainer-0.5b-group-shared plan-check. plan-check needs the paper model's files in
+# trainer-0.5b-flex-free-compile liger-check trainer-0.5b-liger rollout-reference rollout-reference-0.5b trainer-0.5b-group trainer-0.5b-group-shared plan-check. plan-check needs the paper model's files in
 # ${PAPER_MODEL:-paper-model} (bench/paper_model_files.py --out paper-model, made where PyPI is reachable).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +54,9 @@ step trainer-0.5b-flex-free-compile $python bench/gpu_trainer.py --size 0.5b --j
 # model.ligerKernel: its kernels against the model's own code (fp32, then bf16), then the 0.5B SFT and PPO with them
 step liger-check bash -c "$python bench/liger_check.py --device cuda llama3 qwen2.5 llama3+lora embedded:gp-base && $python bench/liger_check.py --device cuda --dtype bf16 llama3 qwen2.5"
 step trainer-0.5b-liger $python bench/gpu_trainer.py --size 0.5b --liger
+# PPO rollouts against the reference's loop (one step per generate call), same model and GPU: the demo's gp-base, then 0.5B
+step rollout-reference $python bench/rollout_reference.py --updates 2 --reference-steps 128
+step rollout-reference-0.5b $python bench/rollout_reference.py --size 0.5b --updates 2 --reference-steps 128
 # PPO with group advantages (the demo's GRPO-style groups of 4), without and with each group's first prompt read once
 step trainer-0.5b-group $python bench/gpu_trainer.py --size 0.5b --jobs ppo --group-size 4
 step trainer-0.5b-group-shared $python bench/gpu_trainer.py --size 0.5b --jobs ppo --group-size 4 --shared-prefixes
