@@ -368,36 +368,41 @@ def _generate_paged(model: Any, encoder: Any, chats: list[list[dict[str, Any]]],
     return results
 
 
+PAGE = 256  # tokens per block of the paged cache
+
+
+def paged_cache_sizes(lengths: list[int], max_new_tokens: int, batch_size: int) -> dict[str, int]:
+    """The paged cache of a session opened for rows of these lengths (_PagedSession): room for
+    `batch_size` concurrent requests of the longest row plus `max_new_tokens`, three times over
+    for the turns to come; each forward up to 16,384 tokens and at least the longest prompt
+    whole. ContinuousBatchingConfig's fields; `ptlab plan` sizes the stage from them."""
+    pages_per_request = 3 * -(-(max(lengths) + max_new_tokens) // PAGE)
+    return {"page_size": PAGE, "num_blocks": batch_size * pages_per_request + 1, "max_requests_per_batch": batch_size, "max_batch_tokens": max(batch_size, max(lengths), min(sum(lengths), 16384))}
+
+
 class _PagedSession:
     """A continuous-batching manager (transformers' ContinuousBatchingManager) running for the
     generate calls of one rollout or evaluation: starting and stopping one per call costs more
     than a call's decoding at small sizes (its stop collects garbage and empties the device
-    cache). Its cache is sized for `batch_size` concurrent requests of the longest row seen so
-    far plus `max_new_tokens`, three times over for the turns to come, not from the device's
-    free memory, each forward taking up to 16,384 tokens and at least the longest prompt
-    whole; a call with longer rows or another decoding gets a new session. Sampling is
+    cache). Its cache is sized from its first call's rows (paged_cache_sizes), not from the
+    device's free memory; a call with longer rows or another decoding gets a new session. Sampling is
     seeded from torch's generator; the attention is the model's own (no switch to flash)."""
-
-    PAGE = 256
 
     def __init__(self, model: Any, config: Any, record_logprobs: bool, rows: list[list[int]], max_new_tokens: int, batch_size: int) -> None:
         import torch
         from transformers import ContinuousBatchingConfig
 
         self.config, self.record_logprobs, self.batch_size = config, record_logprobs, batch_size
-        self.pages_per_request = 3 * self._pages(rows, max_new_tokens)
-        self.batch_tokens = max(batch_size, max(map(len, rows)), min(sum(map(len, rows)), 16384))  # a whole prompt fits one forward
-        cache = ContinuousBatchingConfig(
-            page_size=self.PAGE, num_blocks=batch_size * self.pages_per_request + 1, max_requests_per_batch=batch_size,
-            max_batch_tokens=self.batch_tokens, return_logprobs=record_logprobs,
-            seed=int(torch.randint(0, 2**31 - 1, (1,)).item()), auto_switch_to_flash=False,
-        )
+        sizes = paged_cache_sizes(list(map(len, rows)), max_new_tokens, batch_size)
+        self.pages_per_request = (sizes["num_blocks"] - 1) // batch_size
+        self.batch_tokens = sizes["max_batch_tokens"]
+        cache = ContinuousBatchingConfig(**sizes, return_logprobs=record_logprobs, seed=int(torch.randint(0, 2**31 - 1, (1,)).item()), auto_switch_to_flash=False)
         self.manager = model.init_continuous_batching(generation_config=config, continuous_batching_config=cache)
         self.manager.start()
         self.calls = 0
 
     def _pages(self, rows: list[list[int]], max_new_tokens: int) -> int:
-        return -(-(max(map(len, rows)) + max_new_tokens) // self.PAGE)
+        return -(-(max(map(len, rows)) + max_new_tokens) // PAGE)
 
     def fits(self, config: Any, record_logprobs: bool, rows: list[list[int]], max_new_tokens: int, batch_size: int) -> bool:
         same = (config.to_dict(), record_logprobs, batch_size) == (self.config.to_dict(), self.record_logprobs, self.batch_size)

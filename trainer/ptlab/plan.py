@@ -12,6 +12,7 @@ whose every attempt runs to maxNewTokens, each rendered by the model's own token
 Stages (per GPU, each with the states alive at that time):
   sft/step       a micro-batch's forward and backward (gradient checkpointing as configured)
   ppo/rollout    one generate call's rows at the longest context: KV cache and prefill
+                 (model.kvCache "paged": its session's footprint as transformers sizes it)
   ppo/update     a micro-batch's forward and backward through the policy and value head
   evaluation     greedy generation at the evaluation's maxNewTokens
 
@@ -371,6 +372,43 @@ def measure_generation(experiment: Any, config: Any, encoder: Any, rows: int, ma
     return peak, len(ids)
 
 
+def paged_generation(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, record_logprobs: bool) -> tuple[int, int]:
+    """model.kvCache "paged": transformers' own footprint of the continuous-batching session a
+    generate call of `rows` chats at the longest episode's last prompt opens (the cache
+    generation.paged_cache_sizes gives it, the activations and input buffers of its largest
+    forward, and under SDPA or eager attention its dense attention masks), computed by its
+    PagedAttentionMemoryHandler from the model's config; and the tokens per row."""
+    import copy
+    from unittest import mock
+
+    import torch
+    from transformers import ContinuousBatchingConfig
+    from transformers.generation.continuous_batching import cache as paged
+    from transformers.generation.continuous_batching.distributed import DistributedHelper
+
+    from ptlab.generation import paged_cache_sizes
+
+    prompt_ids, _, _ = max(longest_episode(experiment, encoder, max_new_tokens), key=lambda p: len(p[0]))
+    sizes = paged_cache_sizes([len(prompt_ids)] * rows, max_new_tokens, rows)
+    settings = ContinuousBatchingConfig(**sizes, return_logprobs=record_logprobs, auto_switch_to_flash=False)
+    attention = experiment.model.attention
+    text = copy.deepcopy(config.get_text_config())
+    text._attn_implementation = "sdpa" if attention == "auto" else attention
+    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32, "auto": torch.bfloat16}[experiment.model.dtype]
+    unlimited = mock.patch.object(paged.PagedAttentionMemoryHandler, "get_available_memory", lambda _self: 1 << 62)  # sized by the config, not the device
+    with unlimited:
+        cache = paged.PagedAttentionCache(text, settings, "meta", DistributedHelper(None, None), dtype=dtype, model_supports_logits_to_keep=True)
+        handler = paged.PagedAttentionMemoryHandler(text, settings, dtype, cache.bytes_per_sector, cache.tokens_per_sector, 0, list(cache.cache_allocators), True)
+    return handler.compute_memory_footprint(cache.max_batch_tokens, cache.num_sectors), len(prompt_ids) + max_new_tokens
+
+
+def generation_stage(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, record_logprobs: bool) -> tuple[int, int, str]:
+    """A generate call's memory beyond the states, its tokens per row, and what the memory is."""
+    if experiment.model.kvCache == "paged":
+        return (*paged_generation(experiment, config, encoder, rows, max_new_tokens, record_logprobs), "paged session (transformers' footprint)")
+    return (*measure_generation(experiment, config, encoder, rows, max_new_tokens), "kv cache and prefill")
+
+
 def chat_pad(encoder: Any) -> int:
     from ptlab import chat
 
@@ -408,13 +446,13 @@ def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = N
     if job == "ppo":
         cfg = experiment.ppo
         gen_rows = min(spec.generateBatch, cfg.parallelEnvs)
-        kv, gen_tokens = measure_generation(experiment, config, encoder, gen_rows, cfg.maxNewTokens)
-        stages.insert(0, Stage("ppo/rollout", gen_rows, gen_tokens, {**between_steps, "kv cache and prefill": kv}))
+        kv, gen_tokens, name = generation_stage(experiment, config, encoder, gen_rows, cfg.maxNewTokens, True)
+        stages.insert(0, Stage("ppo/rollout", gen_rows, gen_tokens, {**between_steps, name: kv}))
     if experiment.evaluation is not None:
         ev = experiment.evaluation
         ev_rows = min(spec.generateBatch, max(s.episodes for s in ev.splits))
-        kv, ev_tokens = measure_generation(experiment, config, encoder, ev_rows, ev.maxNewTokens)
-        stages.append(Stage("evaluation", ev_rows, ev_tokens, {**between_steps, "kv cache and prefill": kv}))
+        kv, ev_tokens, name = generation_stage(experiment, config, encoder, ev_rows, ev.maxNewTokens, False)
+        stages.append(Stage("evaluation", ev_rows, ev_tokens, {**between_steps, name: kv}))
     notes = [
         f"lengths measured with the tokenizer of {source}",
         "not counted: communication buckets, the CUDA context and allocator fragmentation (typically 1-3 GiB)",

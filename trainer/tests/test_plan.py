@@ -217,3 +217,40 @@ def test_a_lora_config_is_refused_with_what_to_plan_instead() -> None:
     experiment = experiment_from_dict(raw, TINY)
     with pytest.raises(plan.PlanError, match="without the lora section"):
         plan.plan(experiment, "ppo", 80)
+
+
+def test_a_paged_kv_cache_is_planned_as_the_session_its_generate_call_opens() -> None:
+    """model.kvCache "paged": the rollout's stage is transformers' footprint of the session
+    (PagedAttentionMemoryHandler), sized as generation.paged_cache_sizes sizes a real one: the
+    real session opened for the same rows allocates a cache that holds every row at its
+    longest, and no more than the plan's whole footprint."""
+    from ptlab import generation
+    from ptlab.models import load_causal_lm
+
+    raw = json.loads(TINY.read_text())
+    raw["model"]["kvCache"] = "paged"
+    experiment = experiment_from_dict(raw, TINY)
+    (rollout,) = [s for s in plan.plan(experiment, "ppo", 80).stages if s.name == "ppo/rollout"]
+    footprint = rollout.parts["paged session (transformers' footprint)"]
+    assert "kv cache and prefill" not in rollout.parts
+    rows = min(experiment.model.generateBatch, experiment.ppo.parallelEnvs)
+    assert rollout.rows == rows
+    _, config, encoder = _tiny()
+    prompt, _, _ = max(plan.longest_episode(experiment, encoder, experiment.ppo.maxNewTokens), key=lambda p: len(p[0]))
+    assert rollout.tokens == len(prompt) + experiment.ppo.maxNewTokens
+    model = load_causal_lm(experiment.model.name, "fp32")
+    eos = encoder.eos_token_id
+    settings = generation._paged_generation_config(model, {}, [eos], encoder.pad_token_id, experiment.ppo.maxNewTokens)
+    session = generation._PagedSession(model, settings, True, [prompt] * rows, experiment.ppo.maxNewTokens, rows)
+    try:
+        session.run([prompt[:8]], 1)
+        cache_bytes = session.manager.batch_processor.cache.cache_tensor.numel()
+    finally:
+        session.close()
+    text = config.get_text_config()
+    per_token = 2 * text.num_hidden_layers * text.num_key_value_heads * (text.hidden_size // text.num_attention_heads) * 4
+    assert rows * rollout.tokens * per_token <= cache_bytes <= footprint
+    more = json.loads(json.dumps(raw))
+    more["model"]["generateBatch"] = more["ppo"]["parallelEnvs"] = 2 * rows
+    (bigger,) = [s for s in plan.plan(experiment_from_dict(more, TINY), "ppo", 80).stages if s.name == "ppo/rollout"]
+    assert bigger.parts["paged session (transformers' footprint)"] > footprint
