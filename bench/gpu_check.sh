@@ -7,7 +7,7 @@
 #     jsonschema-specifications==2025.9.1 referencing==0.37.0 rpds-py==2026.9.1 rfc3339-validator==0.1.4
 # Writes every result as JSON lines under ${OUT:-gpu-results}/. Arguments name the steps to
 # run (default: all): trainer-tiny demo-ci ppo-update trainer-0.5b raw-0.5b raw-1.5b generate-0.5b
-# trainer-0.5b-dynamic trainer-0.5b-static trainer-0.5b-paged trainer-0.5b-compile trainer-0.5b-flex-free
+# trainer-0.5b-dynamic trainer-0.5b-static trainer-0.5b-paged paged-sizes-0.5b trainer-0.5b-compile trainer-0.5b-flex-free
 # trainer-0.5b-flex-free-compile liger-check trainer-0.5b-liger rollout-reference rollout-reference-0.5b trainer-0.5b-group trainer-0.5b-group-shared plan-check. plan-check needs the paper model's files in
 # ${PAPER_MODEL:-paper-model} (bench/paper_model_files.py --out paper-model, made where PyPI is reachable).
 set -uo pipefail
@@ -46,6 +46,8 @@ step generate-0.5b $python bench/gpu_generate.py --size 0.5b
 step trainer-0.5b-dynamic $python bench/gpu_trainer.py --size 0.5b --jobs ppo --kv-cache dynamic --ppo-updates 4
 step trainer-0.5b-static $python bench/gpu_trainer.py --size 0.5b --jobs ppo --kv-cache static --ppo-updates 4
 step trainer-0.5b-paged $python bench/gpu_trainer.py --size 0.5b --jobs ppo --kv-cache paged --ppo-updates 4
+# the paged session's forward size against generate's dynamic cache, a GP-L rollout of 64 chats at 0.5B (SDPA)
+step paged-sizes-0.5b $python bench/paged_sizes.py --size 0.5b --chats 64 --caps dynamic,16384,4096,1024
 # issue 18's SFT options, each against trainer-0.5b's defaults: compiled training passes, and
 # padding-free micro-batches under FlexAttention (variable-length attention without flash-attn)
 step trainer-0.5b-compile $python bench/gpu_trainer.py --size 0.5b --compile

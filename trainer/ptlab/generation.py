@@ -369,15 +369,19 @@ def _generate_paged(model: Any, encoder: Any, chats: list[list[dict[str, Any]]],
 
 
 PAGE = 256  # tokens per block of the paged cache
+# Most tokens in one forward of a paged session (at least the longest prompt): under SDPA its
+# attention masks are (this) x (tokens the cache holds); 1,024 planned 0.22 GiB where 16,384
+# planned 0.81 and ran no faster on CPU (bench/results/cpu-2026-12-05/paged-sizes.log).
+PAGED_BATCH_TOKENS = 1024
 
 
 def paged_cache_sizes(lengths: list[int], max_new_tokens: int, batch_size: int) -> dict[str, int]:
     """The paged cache of a session opened for rows of these lengths (_PagedSession): room for
     `batch_size` concurrent requests of the longest row plus `max_new_tokens`, three times over
-    for the turns to come; each forward up to 16,384 tokens and at least the longest prompt
-    whole. ContinuousBatchingConfig's fields; `ptlab plan` sizes the stage from them."""
+    for the turns to come; each forward up to PAGED_BATCH_TOKENS tokens and at least the
+    longest prompt whole. ContinuousBatchingConfig's fields; `ptlab plan` sizes the stage from them."""
     pages_per_request = 3 * -(-(max(lengths) + max_new_tokens) // PAGE)
-    return {"page_size": PAGE, "num_blocks": batch_size * pages_per_request + 1, "max_requests_per_batch": batch_size, "max_batch_tokens": max(batch_size, max(lengths), min(sum(lengths), 16384))}
+    return {"page_size": PAGE, "num_blocks": batch_size * pages_per_request + 1, "max_requests_per_batch": batch_size, "max_batch_tokens": max(batch_size, max(lengths), min(sum(lengths), PAGED_BATCH_TOKENS))}
 
 
 class _PagedSession:

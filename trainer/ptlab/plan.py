@@ -373,11 +373,21 @@ def measure_generation(experiment: Any, config: Any, encoder: Any, rows: int, ma
 
 
 def paged_generation(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, record_logprobs: bool) -> tuple[int, int]:
-    """model.kvCache "paged": transformers' own footprint of the continuous-batching session a
-    generate call of `rows` chats at the longest episode's last prompt opens (the cache
-    generation.paged_cache_sizes gives it, the activations and input buffers of its largest
-    forward, and under SDPA or eager attention its dense attention masks), computed by its
-    PagedAttentionMemoryHandler from the model's config; and the tokens per row."""
+    """model.kvCache "paged": the footprint (paged_footprint) of the continuous-batching
+    session a generate call of `rows` chats at the longest episode's last prompt opens, and
+    the tokens per row."""
+    from ptlab.generation import paged_cache_sizes
+
+    prompt_ids, _, _ = max(longest_episode(experiment, encoder, max_new_tokens), key=lambda p: len(p[0]))
+    sizes = paged_cache_sizes([len(prompt_ids)] * rows, max_new_tokens, rows)
+    return paged_footprint(config, sizes, experiment.model.attention, experiment.model.dtype, record_logprobs), len(prompt_ids) + max_new_tokens
+
+
+def paged_footprint(config: Any, sizes: dict[str, int], attention: str, dtype: str, record_logprobs: bool) -> int:
+    """Bytes transformers plans for a continuous-batching session of these sizes
+    (generation.paged_cache_sizes), computed by its own PagedAttentionMemoryHandler from the
+    model's config: the paged cache, the buffers and activations of its largest forward, and
+    under SDPA or eager attention its dense attention masks."""
     import copy
     from unittest import mock
 
@@ -386,20 +396,15 @@ def paged_generation(experiment: Any, config: Any, encoder: Any, rows: int, max_
     from transformers.generation.continuous_batching import cache as paged
     from transformers.generation.continuous_batching.distributed import DistributedHelper
 
-    from ptlab.generation import paged_cache_sizes
-
-    prompt_ids, _, _ = max(longest_episode(experiment, encoder, max_new_tokens), key=lambda p: len(p[0]))
-    sizes = paged_cache_sizes([len(prompt_ids)] * rows, max_new_tokens, rows)
     settings = ContinuousBatchingConfig(**sizes, return_logprobs=record_logprobs, auto_switch_to_flash=False)
-    attention = experiment.model.attention
     text = copy.deepcopy(config.get_text_config())
     text._attn_implementation = "sdpa" if attention == "auto" else attention
-    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32, "auto": torch.bfloat16}[experiment.model.dtype]
+    torch_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32, "auto": torch.bfloat16}[dtype]
     unlimited = mock.patch.object(paged.PagedAttentionMemoryHandler, "get_available_memory", lambda _self: 1 << 62)  # sized by the config, not the device
     with unlimited:
-        cache = paged.PagedAttentionCache(text, settings, "meta", DistributedHelper(None, None), dtype=dtype, model_supports_logits_to_keep=True)
-        handler = paged.PagedAttentionMemoryHandler(text, settings, dtype, cache.bytes_per_sector, cache.tokens_per_sector, 0, list(cache.cache_allocators), True)
-    return handler.compute_memory_footprint(cache.max_batch_tokens, cache.num_sectors), len(prompt_ids) + max_new_tokens
+        cache = paged.PagedAttentionCache(text, settings, "meta", DistributedHelper(None, None), dtype=torch_dtype, model_supports_logits_to_keep=True)
+        handler = paged.PagedAttentionMemoryHandler(text, settings, torch_dtype, cache.bytes_per_sector, cache.tokens_per_sector, 0, list(cache.cache_allocators), True)
+    return handler.compute_memory_footprint(cache.max_batch_tokens, cache.num_sectors)
 
 
 def generation_stage(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, record_logprobs: bool) -> tuple[int, int, str]:
