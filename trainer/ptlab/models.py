@@ -418,7 +418,7 @@ def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path |
 
 
 LIGER_VERSION = "0.8.5"
-LIGER_MODEL_TYPES = ("llama", "qwen2")  # whose Liger forward this trainer's tests run (tests/liger_interpreted.py)
+LIGER_MODEL_TYPES = ("llama", "qwen2")  # whose Liger forward the tests run (bench/liger_check.py, test_liger.py)
 
 
 def apply_liger_kernels(model: Any, **kernels: bool) -> None:
