@@ -12,8 +12,9 @@ maxNewTokens: the rollout numbers are the worst case for length. Prints JSON lin
 MFU = (GFLOPs added between the first and last records) / seconds / bf16 peak; the GFLOPs
 are the trainer's own accounting (6N per trained token, 2N per generated one). Each job's
 line also has the peak CUDA memory of its steps (perf/peak_memory_gib) and, for SFT, the
-padded share of the positions its forwards read. `--attention`, `--padding-free` and
-`--compile` set model.attention, sft.paddingFree and ppo.paddingFree, and model.compile;
+padded share of the positions its forwards read; for PPO, the steady updates' seconds by
+stage, generation's share of them and the update phase's own MFU (6N per token its passes
+read over the training seconds). `--attention`, `--padding-free` and `--compile` set model.attention, sft.paddingFree and ppo.paddingFree, and model.compile;
 `--liger` model.ligerKernel (Liger's RMSNorm, RoPE, SwiGLU and SFT's fused cross-entropy);
 `--group-size N` trains PPO with group advantages (groups of N episodes on one hand), and
 `--shared-prefixes` then reads each group's first prompt once per pass (ppo.sharedPrefixes).
@@ -102,7 +103,24 @@ def summarize(name: str, records: list[dict], peak: float | None, wall: float) -
     if name == "ppo":
         result["inferenceTokens"] = last["compute"]["inferenceTokens"] - first["compute"]["inferenceTokens"]
         result["responseTokensMean"] = round(sum(r["metrics"]["rollout/response_tokens_mean"] for r in records[1:]) / (len(records) - 1), 1)
+        result.update(update_split(records[2:], last["compute"]["parameters"], last["compute"]["trainTokens"] - first["compute"]["trainTokens"], peak))
     return result
+
+
+def update_split(records: list[dict], parameters: int, train_tokens: int, peak: float | None) -> dict:
+    """The steady updates' wall time by stage (the trainer's time/* metrics), generation's share
+    of it, and the update phase's own MFU: 6N per token its passes read over its seconds."""
+    stages = ("generation", "environment", "scoring", "training", "token_records", "checkpoint")
+    seconds = {stage: sum(r["metrics"].get(f"time/{stage}_s", 0.0) for r in records) for stage in stages}
+    total = sum(seconds.values())
+    # the updates after summarize's first steady record: their tokens are the last record's minus that one's
+    training_tflops = 6 * parameters * train_tokens / seconds["training"] / 1e12 if seconds["training"] else None
+    return {
+        "stageSecondsPerUpdate": {stage: round(value / len(records), 3) for stage, value in seconds.items()},
+        "generationShare": round(seconds["generation"] / total, 4) if total else None,
+        "updateTflops": round(training_tflops, 2) if training_tflops else None,
+        "updateMfu": round(training_tflops / peak, 4) if training_tflops and peak else None,
+    }
 
 
 def main() -> None:
