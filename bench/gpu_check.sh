@@ -5,7 +5,8 @@
 #   pip download --no-deps --only-binary=:all: --python-version 3.12 ... -d .whl \
 #     transformers==5.24.0 tokenizers==0.23.3 peft==0.21.2 jsonschema==4.26.0 liger-kernel==0.8.5 \
 #     jsonschema-specifications==2025.9.1 referencing==0.37.0 rpds-py==2026.9.1 rfc3339-validator==0.1.4
-# Writes every result as JSON lines under ${OUT:-gpu-results}/. Arguments name the steps to
+# Writes every result as JSON lines under ${OUT:-gpu-results}/; STEP_TIMEOUT (seconds, default 900)
+# stops a step that runs longer (a lent GPU's calls are short). Arguments name the steps to
 # run (default: all): trainer-tiny demo-ci ppo-update trainer-0.5b raw-0.5b raw-1.5b generate-0.5b
 # trainer-0.5b-dynamic trainer-0.5b-static trainer-0.5b-paged paged-sizes-0.5b trainer-0.5b-compile trainer-0.5b-flex-free
 # trainer-0.5b-flex-free-compile liger-check trainer-0.5b-liger rollout-reference rollout-reference-0.5b trainer-0.5b-group trainer-0.5b-group-shared plan-check. plan-check needs the paper model's files in
@@ -24,13 +25,14 @@ export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
 python=${PYTHON:-python3}
 status=0
 wanted=" ${*:-all} "
-step() { # name, command...: runs one check, its output in $out/name.log, timed
+step() { # name, command...: runs one check, its output in $out/name.log, timed; stopped after STEP_TIMEOUT s (default 900)
   local name=$1; shift
   [[ $wanted == *" all "* || $wanted == *" $name "* ]] || return 0
   local started=$SECONDS
   echo "=== $name"
-  "$@" 2>&1 | tee "$out/$name.log"
+  timeout --signal=INT --kill-after=30 "${STEP_TIMEOUT:-900}" "$@" 2>&1 | tee "$out/$name.log"
   local rc=${PIPESTATUS[0]}
+  [ "$rc" -eq 124 ] && echo "--- $name: stopped after ${STEP_TIMEOUT:-900} s (STEP_TIMEOUT)"
   echo "--- $name: exit $rc in $((SECONDS - started)) s"
   [ "$rc" -eq 0 ] || status=1
 }
