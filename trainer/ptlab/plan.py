@@ -410,7 +410,7 @@ def paged_footprint(config: Any, sizes: dict[str, int], attention: str, dtype: s
 def generation_stage(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, record_logprobs: bool) -> tuple[int, int, str]:
     """A generate call's memory beyond the states, its tokens per row, and what the memory is."""
     if experiment.model.kvCache == "paged":
-        return (*paged_generation(experiment, config, encoder, rows, max_new_tokens, record_logprobs), "paged session (transformers' footprint)")
+        return (*paged_generation(experiment, config, encoder, rows, max_new_tokens, record_logprobs), "paged session")
     return (*measure_generation(experiment, config, encoder, rows, max_new_tokens), "kv cache and prefill")
 
 
@@ -462,6 +462,8 @@ def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = N
         f"lengths measured with the tokenizer of {source}",
         "not counted: communication buckets, the CUDA context and allocator fragmentation (typically 1-3 GiB)",
     ]
+    if spec.kvCache == "paged":
+        notes.append("paged session: transformers' own plan of the continuous-batching session a generate call opens (its cache, its largest forward's buffers and activations, and under SDPA or eager attention its dense attention masks)")
     return Plan(str(experiment.source), job, spec.name, strategy, world, int(gpu_gib * GIB), counts, stages, notes)
 
 

@@ -231,7 +231,7 @@ def test_a_paged_kv_cache_is_planned_as_the_session_its_generate_call_opens() ->
     raw["model"]["kvCache"] = "paged"
     experiment = experiment_from_dict(raw, TINY)
     (rollout,) = [s for s in plan.plan(experiment, "ppo", 80).stages if s.name == "ppo/rollout"]
-    footprint = rollout.parts["paged session (transformers' footprint)"]
+    footprint = rollout.parts["paged session"]
     assert "kv cache and prefill" not in rollout.parts
     rows = min(experiment.model.generateBatch, experiment.ppo.parallelEnvs)
     assert rollout.rows == rows
@@ -253,4 +253,4 @@ def test_a_paged_kv_cache_is_planned_as_the_session_its_generate_call_opens() ->
     more = json.loads(json.dumps(raw))
     more["model"]["generateBatch"] = more["ppo"]["parallelEnvs"] = 2 * rows
     (bigger,) = [s for s in plan.plan(experiment_from_dict(more, TINY), "ppo", 80).stages if s.name == "ppo/rollout"]
-    assert bigger.parts["paged session (transformers' footprint)"] > footprint
+    assert bigger.parts["paged session"] > footprint
