@@ -9,7 +9,7 @@
 # stops a step that runs longer (a lent GPU's calls are short). Arguments name the steps to
 # run (default: all): trainer-tiny demo-ci ppo-update trainer-0.5b raw-0.5b raw-1.5b generate-0.5b
 # trainer-0.5b-dynamic trainer-0.5b-static trainer-0.5b-paged paged-sizes-0.5b trainer-0.5b-compile trainer-0.5b-flex-free
-# trainer-0.5b-flex-free-compile liger-check trainer-0.5b-liger rollout-reference rollout-reference-0.5b trainer-0.5b-group trainer-0.5b-group-shared plan-check. plan-check needs the paper model's files in
+# trainer-0.5b-flex-free-compile liger-check trainer-0.5b-liger rollout-reference rollout-reference-0.5b trainer-0.5b-group trainer-0.5b-group-shared trainer-0.5b-head-chunk plan-check. plan-check needs the paper model's files in
 # ${PAPER_MODEL:-paper-model} (bench/paper_model_files.py --out paper-model, made where PyPI is reachable).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -64,6 +64,8 @@ step rollout-reference-0.5b $python bench/rollout_reference.py --size 0.5b --upd
 # PPO with group advantages (the demo's GRPO-style groups of 4), without and with each group's first prompt read once
 step trainer-0.5b-group $python bench/gpu_trainer.py --size 0.5b --jobs ppo --group-size 4
 step trainer-0.5b-group-shared $python bench/gpu_trainer.py --size 0.5b --jobs ppo --group-size 4 --shared-prefixes
+# PPO's LM head in chunks of 1,024 response tokens (ppo.headChunk): peak memory and speed against trainer-0.5b's PPO line
+step trainer-0.5b-head-chunk $python bench/gpu_trainer.py --size 0.5b --jobs ppo --head-chunk 1024
 if [ -f "${PAPER_MODEL:-paper-model}/config.json" ]; then
   # `ptlab plan`'s fake-tensor peaks against the real 11B architecture's (random weights) on this GPU.
   step plan-check $python bench/plan_check.py examples/paper/gp-vl/3-rl.ptlab.json --device cuda --jobs ppo,generate \

@@ -18,6 +18,7 @@ read over the training seconds). `--attention`, `--padding-free` and `--compile`
 `--liger` model.ligerKernel (Liger's RMSNorm, RoPE, SwiGLU and SFT's fused cross-entropy);
 `--group-size N` trains PPO with group advantages (groups of N episodes on one hand), and
 `--shared-prefixes` then reads each group's first prompt once per pass (ppo.sharedPrefixes).
+`--head-chunk N` runs PPO's LM head on N response tokens at a time (ppo.headChunk).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def experiment(model_dir: Path, args: argparse.Namespace, device_is_cuda: bool) 
     config["model"] = {"name": str(model_dir), "kind": "causal-lm", "dtype": "bf16" if device_is_cuda else "fp32", "kvCache": args.kv_cache, "generateBatch": args.ppo_envs, "attention": args.attention, "compile": args.compile, "ligerKernel": args.liger}
     config["sft"].update(steps=args.sft_steps, globalBatchSize=args.sft_batch, microBatchSize=args.sft_micro or args.sft_batch, saveEverySteps=100_000, learningRate=1e-5, paddingFree=args.padding_free)
     config["sft"]["data"]["examples"] = args.sft_batch * (args.sft_steps + 1)
-    config["ppo"].update(init=None, updates=args.ppo_updates, stepsPerUpdate=args.ppo_steps, parallelEnvs=args.ppo_envs, miniBatchSize=args.ppo_minibatch, epochs=2, saveEverySteps=100_000, maxNewTokens=96, paddingFree=args.padding_free, sharedPrefixes=args.shared_prefixes)
+    config["ppo"].update(init=None, updates=args.ppo_updates, stepsPerUpdate=args.ppo_steps, parallelEnvs=args.ppo_envs, miniBatchSize=args.ppo_minibatch, epochs=2, saveEverySteps=100_000, maxNewTokens=96, paddingFree=args.padding_free, sharedPrefixes=args.shared_prefixes, headChunk=args.head_chunk)
     if args.group_size:
         config["ppo"].update(advantage="group", groupSize=args.group_size)
     del config["ppo"]["init"]
@@ -141,6 +142,7 @@ def main() -> None:
     parser.add_argument("--sft-micro", type=int, help="sft.microBatchSize (default: the whole batch)")
     parser.add_argument("--group-size", type=int, default=0, help="ppo.advantage group with groups of this many episodes (0: GAE, the default)")
     parser.add_argument("--shared-prefixes", action="store_true", help="ppo.sharedPrefixes: each group's first prompt read once per pass")
+    parser.add_argument("--head-chunk", type=int, default=0, help="ppo.headChunk: the LM head on this many response tokens at a time (0: off)")
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
     name = torch.cuda.get_device_name(0) if cuda else "cpu"
@@ -148,7 +150,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         parameters = build_model(args.size, work / "model")
-        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "bf16PeakTflops": peak, "torch": torch.__version__, "kvCache": args.kv_cache, "attention": args.attention, "paddingFree": args.padding_free, "compile": args.compile, "groupSize": args.group_size, "sharedPrefixes": args.shared_prefixes}), flush=True)
+        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "bf16PeakTflops": peak, "torch": torch.__version__, "kvCache": args.kv_cache, "attention": args.attention, "paddingFree": args.padding_free, "compile": args.compile, "groupSize": args.group_size, "sharedPrefixes": args.shared_prefixes, "headChunk": args.head_chunk}), flush=True)
         config_path = work / "bench.ptlab.json"
         config_path.write_text(json.dumps(experiment(work / "model", args, cuda)))
         for command in args.jobs.split(","):

@@ -9,6 +9,8 @@ from embedded:virl-base), without evaluation, once per variant, from the same In
 - `default`: as the demo ran it before ppo.sharedPrefixes;
 - `shared-prefixes`: ppo.sharedPrefixes (each group's first prompt read once per pass);
 - `padding-free`: ppo.paddingFree (each micro-batch in one row; under SDPA a dense mask);
+- `head-chunk`: ppo.headChunk 256 (the LM head on the response tokens' hidden states, 256 at
+  a time, again in backward);
 - `ddp-2`: the default recipe as two processes of one thread each (`accelerate launch`,
   gloo on CPUs), each with half the environment slots, transitions and mini-batch, so that
   an update trains on as many transitions in as many optimizer steps: whether two
@@ -58,6 +60,7 @@ VARIANTS = {
     "default": lambda data: data["ppo"].update(sharedPrefixes=False),
     "shared-prefixes": lambda data: data["ppo"].update(sharedPrefixes=True),
     "padding-free": lambda data: data["ppo"].update(sharedPrefixes=False, paddingFree=True),
+    "head-chunk": lambda data: data["ppo"].update(sharedPrefixes=False, headChunk=256),
     "ddp-2": lambda data: data.update(ppo=per_process(data["ppo"], 2), launcher={"kind": "accelerate", "cpuProcesses": 2}),
 }
 

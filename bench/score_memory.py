@@ -1,6 +1,6 @@
 """Memory the PPO training pass keeps for backward on (positions x vocabulary) tensors, and its time: ptlab.ppo.score against the log_softmax formulas it replaced.
 
-    .venv/bin/python bench/score_memory.py [--vocab 128256] [--rows 2] [--positions 1024]
+    .venv/bin/python bench/score_memory.py [--vocab 128256] [--rows 2] [--positions 1024] [--chunk 256]
 
 The logits' part of a PPO micro-batch depends only on its rows, scored positions and the
 vocabulary, so a one-layer Llama with the paper model's vocabulary (Llama 3.2: 128,256) and a
@@ -9,7 +9,9 @@ the vocabulary-sized tensors autograd saved (counted by saved_tensors_hooks, eac
 once), the growth of the process's peak resident memory over the pass (each way in a fresh
 process), and the forward and backward seconds. Ways: `log_softmax` (the formulas before: log_softmax, then the entropy as
 -(exp(log p) * log p) with its gradient), `score` (ptlab.ppo.score as the training pass calls
-it with entropyCoef 0) and `score-entropy-grad` (with an entropy term in the loss).
+it with entropyCoef 0), `score-entropy-grad` (with an entropy term in the loss), and both
+with `ppo.headChunk` (`--chunk` response tokens per chunk of the LM head: `chunked`,
+`chunked-entropy-grad`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 import torch
 
 
-WAYS = ("score", "score-entropy-grad", "log_softmax")
+WAYS = ("score", "score-entropy-grad", "chunked", "chunked-entropy-grad", "log_softmax")
 
 
 def model(vocab: int) -> Any:
@@ -60,7 +62,7 @@ def old_formulas(scorer: Any, batch: list[Any]) -> torch.Tensor:
     return logp.sum() + 0 * entropy
 
 
-def measure(name: str, scorer: Any, batch: list[Any], vocab: int) -> dict[str, Any]:
+def measure(name: str, scorer: Any, batch: list[Any], vocab: int, chunk: int) -> dict[str, Any]:
     from ptlab import ppo
 
     weights = {p.untyped_storage().data_ptr() for p in scorer.parameters()}
@@ -77,7 +79,7 @@ def measure(name: str, scorer: Any, batch: list[Any], vocab: int) -> dict[str, A
         if name == "log_softmax":
             loss = old_formulas(scorer, batch)
         else:
-            scored = ppo.score(scorer, batch, 0.7, 0, with_entropy=True, entropy_grad=name == "score-entropy-grad")
+            scored = ppo.score(scorer, batch, 0.7, 0, with_entropy=True, entropy_grad=name.endswith("entropy-grad"), head_chunk=chunk if name.startswith("chunked") else 0)
             loss = scored.logprobs.sum() + (scored.entropy if scored.entropy.requires_grad else 0)
     forward = time.perf_counter() - started
     loss.backward()
@@ -101,16 +103,17 @@ def main() -> int:
     parser.add_argument("--vocab", type=int, default=128256)
     parser.add_argument("--rows", type=int, default=2)
     parser.add_argument("--positions", type=int, default=1024, help="response tokens per row (all scored)")
+    parser.add_argument("--chunk", type=int, default=256, help="ppo.headChunk of the chunked ways")
     parser.add_argument("--way", choices=WAYS, help="measure this way in this process (default: each in a fresh process, for its peak memory)")
     args = parser.parse_args()
     if args.way is None:
-        print(json.dumps({"bench": "score-memory", "machine": platform.processor() or platform.machine(), "threads": torch.get_num_threads(), "torch": torch.__version__, "vocab": args.vocab, "rows": args.rows, "positions": args.positions, "logitsGiB": round(args.rows * args.positions * args.vocab * 4 / 2**30, 3)}), flush=True)
+        print(json.dumps({"bench": "score-memory", "machine": platform.processor() or platform.machine(), "threads": torch.get_num_threads(), "torch": torch.__version__, "vocab": args.vocab, "rows": args.rows, "positions": args.positions, "chunk": args.chunk, "logitsGiB": round(args.rows * args.positions * args.vocab * 4 / 2**30, 3)}), flush=True)
         for way in WAYS:
-            subprocess.run([sys.executable, __file__, "--vocab", str(args.vocab), "--rows", str(args.rows), "--positions", str(args.positions), "--way", way], check=True)
+            subprocess.run([sys.executable, __file__, "--vocab", str(args.vocab), "--rows", str(args.rows), "--positions", str(args.positions), "--chunk", str(args.chunk), "--way", way], check=True)
         return 0
     scorer = PolicyAndValue(model(args.vocab), None)
     batch = transitions(args.rows, args.positions, args.vocab)
-    print(json.dumps(measure(args.way, scorer, batch, args.vocab)), flush=True)
+    print(json.dumps(measure(args.way, scorer, batch, args.vocab, args.chunk)), flush=True)
     return 0
 
 

@@ -111,6 +111,7 @@ class Ppo:
     oldLogProbs: Literal["recompute", "sampling"] = "recompute"
     paddingFree: bool = False
     sharedPrefixes: bool = False
+    headChunk: int = 0
     advantage: Literal["gae", "group"] = "gae"
     groupSize: int = 4
     groupStd: bool = True
@@ -301,7 +302,7 @@ def load_experiment(path: Path) -> Experiment:
     data = load_json_file(path, "experiment.schema.json")
     _check_corpus_mix(path, data.get("sft", {}).get("data", {}))
     _check_cpu_processes(path, data.get("launcher", {}))
-    _check_model_choices(path, data)
+    _check_choices(path, data)
     return experiment_from_dict(data, path.resolve())
 
 
@@ -354,16 +355,29 @@ def liger_kernel_refused(data: dict[str, Any]) -> str | None:
     return None
 
 
-MODEL_CHOICES_REFUSED = {"kvCache": kv_cache_refused, "ligerKernel": liger_kernel_refused}
+def head_chunk_refused(data: dict[str, Any]) -> str | None:
+    """What the schema cannot say of ppo.headChunk: the launches whose sharded LM head its
+    chunks cannot call as they do (the model types it applies to are checked at load)."""
+    ppo, launcher = data.get("ppo", {}), data.get("launcher", {})
+    if not ppo.get("headChunk", 0):
+        return None
+    if launcher.get("distributed") == "deepspeed-zero3":
+        return 'headChunk: under ZeRO-3 each call of the LM head gathers its weight from every process, and processes score different numbers of response tokens, so of chunks: set it to 0, or use launcher.distributed "ddp" or "deepspeed-zero2"'
+    if launcher.get("distributed") == "fsdp":
+        return 'headChunk: not checked under FSDP (GPUs only; the tests run local, DDP and ZeRO-2 launches): set it to 0, or use launcher.distributed "ddp" or "deepspeed-zero2"'
+    return None
 
 
-def _check_model_choices(path: Path, data: dict[str, Any]) -> None:
+CHOICES_REFUSED = {"/model/kvCache": kv_cache_refused, "/model/ligerKernel": liger_kernel_refused, "/ppo/headChunk": head_chunk_refused}
+
+
+def _check_choices(path: Path, data: dict[str, Any]) -> None:
     from ptlab.contracts import ContractViolation
 
-    for field, refused in MODEL_CHOICES_REFUSED.items():
+    for pointer, refused in CHOICES_REFUSED.items():
         reason = refused(data)
         if reason:
-            raise ContractViolation(f"{path}: /model/{field}: {reason}")
+            raise ContractViolation(f"{path}: {pointer}: {reason}")
 
 
 def _check_corpus_mix(path: Path, data: dict[str, Any]) -> None:

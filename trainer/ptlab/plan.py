@@ -340,7 +340,7 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
             joint = PolicyAndValue(model, head)
 
             def step() -> None:
-                scored = score(joint, transitions, cfg.temperature, chat_pad(encoder), with_entropy=True, encoder=encoder, entropy_grad=cfg.entropyCoef != 0, prepared=ScoreInputs(given), rows="padding-free" if cfg.paddingFree else "padded")
+                scored = score(joint, transitions, cfg.temperature, chat_pad(encoder), with_entropy=True, encoder=encoder, entropy_grad=cfg.entropyCoef != 0, prepared=ScoreInputs(given), rows="padding-free" if cfg.paddingFree else "padded", head_chunk=cfg.headChunk)
                 (scored.logprobs.sum() + (scored.values.sum() if scored.values is not None else 0)).backward()
 
             peak = _peak_beyond_states(joint, step, training=True)

@@ -99,6 +99,18 @@ class ValueHead(torch.nn.Module):
         return self.net(hidden.float()).squeeze(-1)
 
 
+class HeadPass(NamedTuple):
+    """What a chunked LM-head pass scores (ppo.headChunk): the (row, index into the pass's
+    positions) of each response token, the token each predicts, and how."""
+
+    rows: torch.Tensor
+    cols: torch.Tensor
+    targets: torch.Tensor
+    temperature: float
+    chunk: int
+    entropy: str  # core.ENTROPY_MODES
+
+
 class PolicyAndValue(torch.nn.Module):
     """The policy and its value head (None with group advantages) as one module: what is
     prepared for DDP or DeepSpeed (whose engine trains one module; accelerate refuses a second).
@@ -109,20 +121,38 @@ class PolicyAndValue(torch.nn.Module):
         self.policy = policy
         self.value_head = value_head
 
-    def forward(self, inputs: dict[str, torch.Tensor], value_at: tuple[torch.Tensor, torch.Tensor], positions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def forward(self, inputs: dict[str, torch.Tensor], value_at: tuple[torch.Tensor, torch.Tensor], positions: torch.Tensor, head: HeadPass | None = None) -> tuple[Any, torch.Tensor | None]:
         """The logits at `positions` (B, len(positions), V), and the values at `value_at`, the
         (row, position) pairs of the transitions' last prompt tokens (None without a head).
         Only the responses' positions need logits: the LM head and its softmax over a long
-        prompt cost as much as a layer."""
+        prompt cost as much as a layer. With `head` (ppo.headChunk) no logits are returned:
+        the head runs in chunks on the final hidden states at the positions `head` picks, and
+        the first of the pair is (their target log-probs, their entropies or None)."""
         inputs = dict(inputs)
         openings, opening_of = inputs.pop("opening_ids", None), inputs.pop("opening_of", None)
         cache = None if openings is None else self._openings_read(openings, opening_of)
-        out = self.policy(**inputs, logits_to_keep=positions, output_hidden_states=self.value_head is not None, use_cache=cache is not None, **({"cache": cache} if cache is not None else {}))
+        caching = {"use_cache": cache is not None, **({"cache": cache} if cache is not None else {})}
+        if head is not None:
+            out = self._decoder()(**inputs, **caching)
+            hidden = out.last_hidden_state
+        else:
+            out = self.policy(**inputs, logits_to_keep=positions, output_hidden_states=self.value_head is not None, **caching)
+            hidden = out.hidden_states[-1] if self.value_head is not None else None
         if cache is not None and cache.get_seq_length() != openings.shape[1] + inputs["input_ids"].shape[1]:
             raise PpoError("ppo.sharedPrefixes: the rows' pass did not read the shared openings' keys and values (a layer dropped its cache: gradient checkpointing does); set ppo.sharedPrefixes to false")
-        if self.value_head is None:
-            return out.logits, None
-        return out.logits, self.value_head(out.hidden_states[-1][value_at])
+        values = None if self.value_head is None else self.value_head(hidden[value_at])
+        if head is None:
+            return out.logits, values
+        picked = hidden[head.rows, positions[head.cols]]
+        return core.head_scores(self._adapted().get_output_embeddings(), picked, head.targets, head.temperature, head.chunk, head.entropy), values
+
+    def _adapted(self) -> Any:
+        """The transformers model: under a LoRA wrapper, the model it adapts (its layers)."""
+        return self.policy.get_base_model() if hasattr(self.policy, "get_base_model") else self.policy
+
+    def _decoder(self) -> Any:
+        """The model without its LM head, whose last_hidden_state is the head's input."""
+        return self._adapted().base_model
 
     def _openings_read(self, openings: torch.Tensor, opening_of: torch.Tensor) -> Any:
         """The openings' keys and values, one forward for them all (gradients flow back through
@@ -130,7 +160,7 @@ class PolicyAndValue(torch.nn.Module):
         gets the first one's, which its attention mask hides."""
         from transformers import DynamicCache
 
-        read = self.policy(input_ids=openings, use_cache=True, logits_to_keep=1).cache
+        read = self._decoder()(input_ids=openings, use_cache=True).cache  # keys and values only: no head
         which = opening_of.clamp(min=0)
         cache = DynamicCache(config=self.policy.config)
         for index, layer in enumerate(read.layers):
@@ -220,6 +250,7 @@ class ScoreInputs:
 
 
 ROWS = ("padded", "padding-free", "shared-prefixes")
+HEAD_CHUNK_MODEL_TYPES = ("llama", "qwen2", "mllama", "qwen2_vl", "llava")  # what test_families runs ppo.headChunk on
 SHARED_OPENING_MIN = 16  # tokens: a shorter common opening is read per row
 
 
@@ -358,7 +389,7 @@ def layout(batch: list[Transition], rows: str) -> Layout:
     return Layout(row_of, starts, torch.arange(first, end), (torch.tensor(starts).unsqueeze(1) - first + offsets).clamp(max=end - first - 1))
 
 
-def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False, entropy_grad: bool = True, prepared: ScoreInputs | None = None, rows: str = "padded") -> Scored:
+def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False, entropy_grad: bool = True, prepared: ScoreInputs | None = None, rows: str = "padded", head_chunk: int = 0) -> Scored:
     """Response log-probs (weighted sums and per token), values, entropy (the mean, and with
     `token_entropy` each token's); `scorer` is a
     PolicyAndValue, prepared (training) or plain. Transitions that continue one another
@@ -367,25 +398,32 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     other (positions x vocabulary) tensor (core.token_logprobs; autograd's log_softmax would
     keep its output too, the entropy two more: at the paper's 128k vocabulary each is
     gigabytes): the entropy is computed without a gradient unless `entropy_grad` (a loss with
-    an entropy term)."""
+    an entropy term). With `head_chunk` (ppo.headChunk) not even those: the LM head runs on
+    the response tokens' hidden states that many at a time (core.head_scores)."""
     device = next(scorer.parameters()).device
     inputs = (prepared if prepared is not None else score_inputs(batch, encoder, pad_id, rows)).to(device)
     where = layout(batch, rows)
     row_of, keep, at = torch.tensor(where.rows, device=device), where.keep.to(device), where.at.to(device)
-    # Logits at position p predict token p + 1.
-    logits, values = scorer(inputs, (row_of, torch.tensor(where.starts, device=device)), keep)
-    logits = logits.float() / temperature
+    value_at = (row_of, torch.tensor(where.starts, device=device))
     within = torch.arange(at.shape[1], device=device) < torch.tensor([len(t.response_ids) for t in batch], device=device).unsqueeze(1)
-    weights = torch.zeros(logits.shape[:2])  # filled on the host, copied once
+    weights = torch.zeros((inputs["input_ids"].shape[0], len(keep)))  # filled on the host, copied once
     for i, t in enumerate(batch):
         weights[where.rows[i], where.at[i, : len(t.response_ids)]] = torch.tensor(t.weights)
     weights = weights.to(device)
-    # Only response tokens are scored; a prompt may hold ids the head never predicts (Mllama's <|image|>).
-    targets = torch.where(weights > 0, inputs["input_ids"][:, keep + 1], 0)
-    logp = core.token_logprobs(logits, targets)
     mask = (weights > 0).float()
-    with nullcontext() if entropy_grad else torch.no_grad():
-        entropy = core.entropy(logits, mask) if with_entropy else None
+    if head_chunk:
+        logp, entropies, values = _chunked_head_pass(scorer, inputs, value_at, keep, batch, where, temperature, head_chunk, "grad" if with_entropy and entropy_grad else "value" if with_entropy or token_entropy else "none")
+        with nullcontext() if entropy_grad else torch.no_grad():
+            entropy = (entropies * mask).sum() / mask.sum().clamp(min=1) if with_entropy else None
+    else:
+        # Logits at position p predict token p + 1.
+        logits, values = scorer(inputs, value_at, keep)
+        logits = logits.float() / temperature
+        # Only response tokens are scored; a prompt may hold ids the head never predicts (Mllama's <|image|>).
+        targets = torch.where(weights > 0, inputs["input_ids"][:, keep + 1], 0)
+        logp = core.token_logprobs(logits, targets)
+        with nullcontext() if entropy_grad else torch.no_grad():
+            entropy = core.entropy(logits, mask) if with_entropy else None
     # per transition: its response's tokens, from its row
     token_weights = weights[row_of].gather(1, at) * within
     token_logprobs = logp[row_of].gather(1, at) * (token_weights > 0)
@@ -393,14 +431,34 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     per_token_entropy = None
     if token_entropy:
         with torch.no_grad():
-            log_softmax = torch.log_softmax(logits, dim=-1)
-            per_token_entropy = -(log_softmax.exp() * log_softmax).sum(-1)[row_of].gather(1, at) * within
+            if head_chunk:
+                per_token_entropy = entropies.detach()[row_of].gather(1, at) * within
+            else:
+                log_softmax = torch.log_softmax(logits, dim=-1)
+                per_token_entropy = -(log_softmax.exp() * log_softmax).sum(-1)[row_of].gather(1, at) * within
     last = {r: t for r, t in zip(shared_rows(batch), batch)}
     read = sum(len(t.prompt_ids) + len(t.response_ids) for t in last.values())
     if rows == "shared-prefixes":  # each opening once
         openings = shared_openings(batch)
         read += sum(len(o) for o in openings.ids) - sum(openings.lengths)
     return Scored(logprobs, values, entropy, token_logprobs, token_weights, read, sum(len(t.images) for t in last.values()), per_token_entropy)
+
+
+def _chunked_head_pass(scorer: Any, inputs: dict[str, torch.Tensor], value_at: tuple[torch.Tensor, torch.Tensor], keep: torch.Tensor, batch: list[Transition], where: Layout, temperature: float, chunk: int, entropy: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """score's pass with the LM head in chunks: every response token (weighted or not: the
+    per-token entropy reads them all) is scored from its predecessor's hidden state; returns
+    the (rows, positions) log-probs and entropies (zero elsewhere) and the values."""
+    device = keep.device
+    rows = torch.tensor([where.rows[i] for i, t in enumerate(batch) for _ in t.response_ids], device=device)
+    cols = torch.cat([where.at[i, : len(t.response_ids)] for i, t in enumerate(batch)]).to(device)
+    targets = inputs["input_ids"][rows, keep[cols] + 1]
+    (picked, entropies), values = scorer(inputs, value_at, keep, HeadPass(rows, cols, targets, temperature, chunk, entropy))
+    shape = (inputs["input_ids"].shape[0], len(keep))
+    logp = torch.zeros(shape, device=device, dtype=picked.dtype).index_put((rows, cols), picked)
+    spread = torch.zeros(shape, device=device, dtype=picked.dtype)
+    if entropies is not None:
+        spread = spread.index_put((rows, cols), entropies)
+    return logp, spread, values
 
 
 @dataclass
@@ -538,7 +596,7 @@ class TokenRecorder:
         with torch.no_grad():
             for r in range(rounds):
                 batch = batches[r] if r < len(batches) else [Transition(0, [eos], [eos], [1.0], 0.0, False)]
-                scored = score(policy.joint, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, token_entropy=True, rows=pass_rows(cfg))
+                scored = score(policy.joint, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, token_entropy=True, rows=pass_rows(cfg), head_chunk=cfg.headChunk)
                 assert scored.token_entropy is not None
                 for i, t in enumerate(batch):
                     if t.tokens is None:
@@ -589,6 +647,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     checkpoint = checkpoints.latest(run) if resume else None
     init = experiment.resolve(cfg.init) if cfg.init else None
     policy = load_policy(experiment, acc, init, checkpoint)
+    if refused := head_chunk_model_refused(cfg, policy.plain):
+        raise PpoError(refused)
     if cfg.sharedPrefixes and not plain_dynamic_cache(policy.plain):
         raise PpoError("ppo.sharedPrefixes: this model's KV cache has layers other than plain dynamic ones (sliding-window or linear attention), which a shared opening cannot be gathered into; set ppo.sharedPrefixes to false")
     parameters = parameter_count(policy.plain)
@@ -680,6 +740,16 @@ def shared_prefixes_refused(experiment: Experiment, acc: Any) -> str | None:
     if acc.distributed_type in ("FSDP", "DEEPSPEED"):
         return f'{where} with launcher.distributed "{acc.distributed_type.lower()}": shared openings are read under local and DDP launches only; set it to false'
     return None
+
+
+def head_chunk_model_refused(cfg: Ppo, model: Any) -> str | None:
+    """Why ppo.headChunk cannot apply to this model, if so: the chunks apply the LM head to
+    the decoder's last hidden state, which gives the model's logits only where its forward
+    does nothing more (no soft-capping or scaling of the logits)."""
+    model_type = model.config.model_type
+    if not cfg.headChunk or model_type in HEAD_CHUNK_MODEL_TYPES:
+        return None
+    return f"ppo.headChunk: checked for model types {', '.join(HEAD_CHUNK_MODEL_TYPES)} (whose logits are their LM head's product and nothing more), not {model_type!r}; set it to 0"
 
 
 def plain_dynamic_cache(model: Any) -> bool:
@@ -808,7 +878,7 @@ def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, sharded: bool = Fa
     with torch.no_grad():
         for start in range(0, len(by_length), cfg.microBatchSize):  # forward passes are the memory knob's size
             batch = by_length[start : start + cfg.microBatchSize]
-            scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg))
+            scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk)
             for i, t in enumerate(batch):
                 t.old_value = float(scored.values[i]) if scored.values is not None else 0.0
                 if recompute:
@@ -966,7 +1036,7 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                     kl = torch.tensor(0.0)
                     if policy.reference is not None:
                         with torch.no_grad():
-                            ref_logprobs = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg)).logprobs
+                            ref_logprobs = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk).logprobs
                         loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
                         kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value
                     if not torch.isfinite(loss):
@@ -1044,7 +1114,7 @@ def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int
     gradients, so the rest is scored again. Returns the kept transitions and their
     scores. Under ZeRO-3 (`sharded`) every forward is collective: the
     extra one cannot be taken alone, so a non-finite log-prob ends the run."""
-    scored = score(policy.training_pass, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0, rows=pass_rows(cfg))
+    scored = score(policy.training_pass, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0, rows=pass_rows(cfg), head_chunk=cfg.headChunk)
     finite = torch.isfinite(scored.logprobs.detach()).tolist()
     if all(finite):
         return batch, scored
@@ -1061,7 +1131,7 @@ def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int) -> None:
     """A backward with a zero gradient through the trained modules: a process with nothing to
     learn from in a mini-batch's last micro-batch still takes part in DDP's all-reduce."""
     eos = policy.text.eos_token_id
-    scored = score(policy.training_pass, [Transition(0, [eos], [eos], [1.0], 0.0, False)], cfg.temperature, pad_id, encoder=policy.tokenizer)
+    scored = score(policy.training_pass, [Transition(0, [eos], [eos], [1.0], 0.0, False)], cfg.temperature, pad_id, encoder=policy.tokenizer, head_chunk=cfg.headChunk)
     parallel.backward(acc, 0 * (scored.logprobs.sum() + (scored.values.sum() if scored.values is not None else 0)))
 
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any, Sequence
 
 import torch
+from torch.utils.checkpoint import checkpoint
 
 ANSWER_KEYS = {"generalpoints": '"formula":', "virl": '"action":'}
 
@@ -141,6 +144,47 @@ class _TokenLogprobs(torch.autograd.Function):
 def token_logprobs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """Each position's log-prob of its target token under softmax(logits): (T, L, V), (T, L) -> (T, L)."""
     return _TokenLogprobs.apply(logits, targets)
+
+
+ENTROPY_MODES = ("none", "value", "grad")  # head_scores: no entropy, its value alone, or with a gradient
+
+
+def head_scores(head: Callable[[torch.Tensor], torch.Tensor], hidden: torch.Tensor, targets: torch.Tensor, temperature: float, chunk: int, entropy: str = "none") -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Each row's log-prob of its target token under softmax(head(row) / temperature) and,
+    unless `entropy` is "none", that distribution's entropy, `chunk` rows at a time: a chunk's
+    logits are made, read and freed, and backward makes them again (torch.utils.checkpoint),
+    so no (rows x vocabulary) tensor outlives its chunk. `head` is the LM head module, called
+    as a module (under ZeRO-3 its hooks gather its weight). hidden (N, H), targets (N,) ->
+    (N,), (N,) or None; with entropy "value" the entropy carries no gradient."""
+    if entropy not in ENTROPY_MODES:
+        raise ValueError(f"entropy {entropy!r}: one of {ENTROPY_MODES}")
+    if chunk < 1:
+        raise ValueError(f"chunk {chunk}: at least one row")
+    track = torch.is_grad_enabled() and hidden.requires_grad
+    logps: list[torch.Tensor] = []
+    entropies: list[torch.Tensor] = []
+    for start in range(0, hidden.shape[0], chunk):
+        rows, wanted = hidden[start : start + chunk], targets[start : start + chunk]
+        if track:
+            logp, ent = checkpoint(_chunk_scores, head, rows, wanted, temperature, entropy, use_reentrant=False)
+        else:
+            logp, ent = _chunk_scores(head, rows, wanted, temperature, entropy)
+        logps.append(logp)
+        if ent is not None:
+            entropies.append(ent)
+    if not logps:
+        raise ValueError("head_scores: no rows to score")
+    return torch.cat(logps), torch.cat(entropies) if entropies else None
+
+
+def _chunk_scores(head: Callable[[torch.Tensor], torch.Tensor], rows: torch.Tensor, targets: torch.Tensor, temperature: float, entropy: str) -> tuple[torch.Tensor, torch.Tensor | None]:
+    logits = head(rows).float() / temperature
+    logp = logits.log_softmax(dim=-1)
+    picked = logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+    if entropy == "none":
+        return picked, None
+    with nullcontext() if entropy == "grad" else torch.no_grad():
+        return picked, -(logp.exp() * logp).sum(dim=-1)
 
 
 def entropy(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

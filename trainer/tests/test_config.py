@@ -128,6 +128,22 @@ def test_liger_kernels_on_cpus_with_images_or_under_zero3_are_refused_naming_the
     assert cfg.load_experiment(path).model.ligerKernel is True
 
 
+@pytest.mark.parametrize(("distributed", "message"), [
+    ("deepspeed-zero3", "headChunk: under ZeRO-3 each call of the LM head gathers its weight from every process"),
+    ("fsdp", "headChunk: not checked under FSDP (GPUs only; the tests run local, DDP and ZeRO-2 launches)"),
+])
+def test_a_chunked_head_under_zero3_or_fsdp_is_refused_naming_the_field(tmp_path, distributed, message):
+    path = tmp_path / "x.ptlab.json"
+    data = {"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"}, "ppo": {"headChunk": 256}, "launcher": {"kind": "accelerate", "gpus": 2, "distributed": distributed}}
+    path.write_text(json.dumps(data))
+    with pytest.raises(ContractViolation) as refused:
+        cfg.load_experiment(path)
+    assert f"{path}: /ppo/headChunk: {message}" in str(refused.value)
+    for ppo, launcher in (({"headChunk": 0}, data["launcher"]), ({"headChunk": 256}, {"kind": "accelerate", "gpus": 2, "distributed": "deepspeed-zero2"})):
+        path.write_text(json.dumps({**data, "ppo": ppo, "launcher": launcher}))
+        assert cfg.load_experiment(path).ppo.headChunk == ppo["headChunk"]
+
+
 def test_relative_paths_resolve_against_the_config(tmp_path):
     (tmp_path / "sub").mkdir()
     path = tmp_path / "sub" / "e.ptlab.json"

@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -213,6 +214,55 @@ def test_training_batches_carry_every_tensor_the_processor_returns_and_the_image
     with torch.no_grad():
         red, blue = model(**batch).logits, model(**chat.batch_inputs(encoder, rows("blue"), pad)).logits
     assert not torch.allclose(red[0, -3:], blue[0, -3:])
+
+
+@pytest.mark.parametrize("family", [*replicas.FAMILIES, "embedded:tiny-lm", "embedded:tiny-vlm"])
+def test_a_chunked_head_scores_and_trains_as_the_model_s_own_logits(cache, family):
+    """ppo.headChunk on each family's own classes (vision ones with their images): the LM head
+    applied in chunks to the decoder's last hidden state gives the log-probs, entropies,
+    values and gradients (LoRA's on Llama 3) of the model's own forward; the head never sees
+    a prompt position. Its model type is one ppo.headChunk accepts."""
+    from PIL import Image
+
+    from ptlab import ppo
+
+    vision = family in VISION
+    encoder = models.load_tokenizer(model_path(family))
+    model = models.load_causal_lm(model_path(family), "fp32")
+    if family == "llama3":
+        model = models.add_lora(model, SimpleNamespace(r=4, alpha=8, dropout=0.0, targetModules=None))
+    assert model.config.model_type in ppo.HEAD_CHUNK_MODEL_TYPES
+    text = chat.text_tokenizer(encoder)
+    pad = text.pad_token_id if text.pad_token_id is not None else text.eos_token_id
+    generator = torch.Generator().manual_seed(0)
+    transitions = []
+    for episode in range(3):
+        image = Image.new("RGB", (90, 60), ("red", "green", "blue")[episode]) if vision else None
+        messages = [chat.user_message(gp.GeneralPointsEpisode(gp.GeneralPointsConfig(), 30 + episode).prompt, image)]
+        encoded = chat.encode(encoder, messages, [image] if vision else [], generation_prompt=True)
+        response = torch.randint(10, 200, (4 + 3 * episode,), generator=generator).tolist()
+        transitions.append(ppo.Transition(episode, list(encoded["input_ids"]), response, [0.5, 0.0] + [1.0] * (len(response) - 2), 0.0, False, episode=episode, images=(image,) if vision else (), prompt_text=encoded["text"]))
+    torch.manual_seed(0)
+    joint = ppo.PolicyAndValue(model, ppo.ValueHead(models.hidden_size(model), (8,)))
+    seen = []
+    hook = model.get_output_embeddings().register_forward_hook(lambda _m, args, _out: seen.append(args[0].shape[:-1]))
+    found = {}
+    for chunk in (0, 5):
+        joint.zero_grad(set_to_none=True)
+        seen.clear()
+        scored = ppo.score(joint, transitions, 0.7, pad, with_entropy=True, encoder=encoder, token_entropy=True, head_chunk=chunk)
+        (scored.logprobs.sum() + scored.entropy + scored.values.sum()).backward()
+        grads = {name: p.grad.clone() for name, p in joint.named_parameters() if p.grad is not None}
+        found[chunk] = (scored, grads, list(seen))
+    hook.remove()
+    (whole, whole_grads, _), (chunked, chunked_grads, head_rows) = found[0], found[5]
+    responses = sum(len(t.response_ids) for t in transitions)
+    assert max(shape[0] for shape in head_rows) == 5 and sum(shape[0] for shape in head_rows) == 2 * responses  # forward and backward's recompute
+    for got, expected in ((chunked.token_logprobs, whole.token_logprobs), (chunked.values, whole.values), (chunked.entropy, whole.entropy), (chunked.token_entropy, whole.token_entropy)):
+        torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
+    assert sorted(chunked_grads) == sorted(whole_grads) and any("lora" in name for name in whole_grads) == (family == "llama3")
+    for name, expected in whole_grads.items():
+        assert float((chunked_grads[name] - expected).norm()) <= 1e-4 * float(expected.norm()) + 1e-7, name
 
 
 @pytest.mark.parametrize("family", [f for f in replicas.FAMILIES if f not in replicas.VISION_FAMILIES])

@@ -67,17 +67,17 @@ def test_sharded_states_divide_what_each_strategy_shards() -> None:
     assert plan.state_bytes(lora, "bf16", "ddp", 1) == {"weights": 2_000_000, "gradients": 20_000, "optimizer": 40_000}
 
 
-@pytest.mark.parametrize("job,checkpointing,packing,padding_free", [("sft", False, False, False), ("ppo", False, False, False), ("sft", True, False, False), ("ppo", True, False, False), ("sft", True, True, False), ("sft", False, False, True), ("ppo", False, False, True)])
-def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: str, checkpointing: bool, packing: bool, padding_free: bool) -> None:
+@pytest.mark.parametrize("job,checkpointing,packing,padding_free,head_chunk", [("sft", False, False, False, 0), ("ppo", False, False, False, 0), ("sft", True, False, False, 0), ("ppo", True, False, False, 0), ("sft", True, True, False, 0), ("sft", False, False, True, 0), ("ppo", False, False, True, 0), ("ppo", False, False, False, 16), ("ppo", True, False, True, 16)])
+def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: str, checkpointing: bool, packing: bool, padding_free: bool, head_chunk: int) -> None:
     """The check at a small size: the trainer's own SFT loss and PPO scoring pass, forward and
     backward, on fake tensors and then for real (random weights) on the same inputs: the
     same peak, to the byte, with gradient checkpointing (where transformers, unable to read
-    fake position ids, would build a full attention mask a real run skips), packed rows and a
-    padding-free micro-batch (one row)."""
+    fake position ids, would build a full attention mask a real run skips), packed rows, a
+    padding-free micro-batch (one row) and the LM head in chunks (ppo.headChunk)."""
     raw = json.loads(TINY.read_text())
     raw["model"]["gradientCheckpointing"] = checkpointing
     raw["sft"].update(packing=packing, paddingFree=padding_free)
-    raw["ppo"]["paddingFree"] = padding_free
+    raw["ppo"].update(paddingFree=padding_free, headChunk=head_chunk)
     experiment = experiment_from_dict(raw, TINY)
     config, encoder = plan.model_config(experiment, None), load_tokenizer(resolve_model_path(experiment.model.name))
     fake = plan.measure_training_step(experiment, config, encoder, job, fake=True)
@@ -86,6 +86,22 @@ def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: 
     peak, rows, tokens, _ = fake
     assert rows == (1 if padding_free else experiment.sft.microBatchSize if job == "sft" else experiment.ppo.microBatchSize)
     assert peak > rows * tokens * config.hidden_size * 4  # at least one fp32 hidden state per token
+
+
+def test_a_chunked_head_is_planned_without_the_logits_of_the_whole_pass() -> None:
+    """ppo.headChunk in the plan of a large vocabulary (Llama 3's 128,256 tokens on the tiny
+    model's layers): the update's activations drop by more than the (positions x
+    vocabulary) fp32 logits the whole pass keeps for backward."""
+    raw = json.loads(TINY.read_text())
+    experiment = experiment_from_dict(raw, TINY)
+    config, encoder = plan.model_config(experiment, None), load_tokenizer(resolve_model_path(experiment.model.name))
+    config.vocab_size = 128_256
+    peaks = {}
+    for chunk in (0, 64):
+        raw["ppo"]["headChunk"] = chunk
+        peaks[chunk], rows, _, _ = plan.measure_training_step(experiment_from_dict(raw, TINY), config, encoder, "ppo", fake=True)
+    logits = rows * experiment.ppo.maxNewTokens * 128_256 * 4
+    assert peaks[0] - peaks[64] > logits, (peaks, logits)
 
 
 def test_generation_on_fake_tensors_bounds_the_real_prefill_closely() -> None:

@@ -1076,6 +1076,57 @@ def test_shared_openings_score_and_train_as_padded_rows(tmp_path, env, monkeypat
             assert float((a - b).norm()) <= 1e-5 * float(b.norm()), ratio
 
 
+def test_a_chunked_head_scores_and_trains_as_whole_logits(tmp_path, env, monkeypatch):
+    """ppo.headChunk: the LM head runs on the response tokens' hidden states a few at a time,
+    in forward and again in backward, never on more rows than the chunk and never on a
+    prompt's: the same log-probs per token, values, entropies and step gradients (entropy
+    term included) as the whole pass's logits, in each row layout."""
+    ppo_module, policy, cfg, acc, _ = _policy_and_transitions(tmp_path, monkeypatch, env, entropyCoef=0.1)
+    cfg = dataclasses_replace(cfg, miniBatchSize=10)
+    transitions = _grouped_transitions(ppo_module, policy.text, torch.Generator().manual_seed(0))
+    pad_id = policy.text.pad_token_id
+    head_rows = []
+    hook = policy.plain.get_output_embeddings().register_forward_hook(lambda _m, args, _out: head_rows.append(args[0].shape[:-1]))
+    response_tokens = sum(len(t.response_ids) for t in transitions)
+    try:
+        for rows in ppo_module.ROWS:
+            with torch.no_grad():
+                whole = ppo_module.score(policy.joint, transitions, 0.7, pad_id, with_entropy=True, encoder=policy.tokenizer, token_entropy=True, rows=rows)
+                head_rows.clear()
+                chunked = ppo_module.score(policy.joint, transitions, 0.7, pad_id, with_entropy=True, encoder=policy.tokenizer, token_entropy=True, rows=rows, head_chunk=4)
+            assert [len(shape) for shape in head_rows] == [1] * len(head_rows) and max(shape[0] for shape in head_rows) == 4, rows
+            assert sum(shape[0] for shape in head_rows) == response_tokens, rows
+            assert chunked.tokens == whole.tokens
+            torch.testing.assert_close(chunked.token_weights, whole.token_weights)
+            for got, expected in ((chunked.logprobs, whole.logprobs), (chunked.token_logprobs, whole.token_logprobs), (chunked.values, whole.values), (chunked.entropy, whole.entropy), (chunked.token_entropy, whole.token_entropy)):
+                torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
+        for ratio in ("sequence", "token"):
+            whole_grads, whole_sums = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, microBatchSize=10, ratio=ratio), acc, transitions, monkeypatch)
+            head_rows.clear()
+            chunked_grads, chunked_sums = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, microBatchSize=10, ratio=ratio, headChunk=4), acc, transitions, monkeypatch)
+            assert sum(shape[0] for shape in head_rows) == 2 * response_tokens  # forward, then backward's recompute
+            assert chunked_sums["entropy"] == pytest.approx(whole_sums["entropy"], rel=1e-5)
+            for a, b in zip(chunked_grads[0], whole_grads[0]):
+                assert float((a - b).norm()) <= 1e-5 * float(b.norm()), ratio
+    finally:
+        hook.remove()
+
+
+def test_a_chunked_head_is_refused_for_a_model_type_the_tests_do_not_run():
+    """ppo.headChunk names the model types it was checked on and what to do for another
+    (a family whose forward soft-caps or scales its logits would score otherwise)."""
+    from types import SimpleNamespace
+
+    from ptlab import ppo as ppo_module
+    from ptlab.config import Ppo
+
+    gemma = SimpleNamespace(config=SimpleNamespace(model_type="gemma2"))
+    assert ppo_module.head_chunk_model_refused(Ppo(headChunk=0), gemma) is None
+    assert ppo_module.head_chunk_model_refused(Ppo(headChunk=512), SimpleNamespace(config=SimpleNamespace(model_type="qwen2"))) is None
+    refused = ppo_module.head_chunk_model_refused(Ppo(headChunk=512), gemma)
+    assert refused is not None and "ppo.headChunk" in refused and "'gemma2'" in refused and "llama" in refused and "set it to 0" in refused
+
+
 def test_group_episodes_stay_together_when_their_passes_share_openings():
     """in_episodes with a group size: each group's episodes side by side (shuffled or sorted
     as whole groups), an episode's turns in order; by episodes alone without it."""
@@ -1137,6 +1188,23 @@ def _moved_alike(env, expected_run: Path, run: Path) -> None:
     step = max(float((tensor - base[name]).abs().max()) for name, tensor in expected.items())
     apart = max(float((got[name] - tensor).abs().max()) for name, tensor in expected.items())
     assert step > 1e-4 and apart < 0.01 * step, (step, apart)
+
+
+@pytest.mark.parametrize("stage", [0, pytest.param(2, marks=two_processes.needs_deepspeed)], ids=["ddp", "zero2"])
+def test_a_chunked_head_trains_as_whole_logits_under_ddp_and_zero2(tmp_path, env, stage):
+    """ppo.headChunk in two-process runs, DDP and DeepSpeed ZeRO-2 (gradients reduced and
+    partitioned by the engine), value head and entropy term on: the weights of the same run
+    without it. (ZeRO-3 refuses it: config.head_chunk_refused.)"""
+    runs = {}
+    for chunk in (0, 4):
+        data = json.loads(config(tmp_path, 1, 100).read_text())
+        data["ppo"].update(epochs=1, learningRate=1e-3, entropyCoef=0.1, headChunk=chunk)
+        del data["evaluation"]
+        path = tmp_path / f"chunk-{chunk}.ptlab.json"
+        path.write_text(json.dumps(data))
+        runs[chunk] = tmp_path / f"chunk-{chunk}"
+        two_processes.run("ppo", path, runs[chunk], env, deepspeed_stage=stage)
+    _moved_alike(env, runs[0], runs[4])
 
 
 def ddp_runs_per_kv_cache(tmp_path: Path, env, caches: tuple[str, ...], **ppo) -> dict[str, Path]:

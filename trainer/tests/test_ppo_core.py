@@ -140,3 +140,31 @@ def test_the_kl_penalty_pulls_toward_the_reference_on_policy():
     assert expected_gradient(lambda a, b: (a - b).mean()) == pytest.approx([0.0] * 4, abs=1e-6)
     same = torch.tensor([-3.0, -40.0])
     assert core.kl_penalty(same, same).item() == 0.0
+
+
+def test_head_scores_match_the_whole_softmax_and_refuse_a_silent_pass():
+    """core.head_scores against log_softmax over the whole logits, for each entropy mode and
+    chunk size (one that does not divide the rows too); "value" entropies carry no gradient;
+    no rows, a zero chunk or an unknown mode fail loudly."""
+    torch.manual_seed(0)
+    head = torch.nn.Linear(6, 11, bias=False)
+    hidden = torch.randn(7, 6, requires_grad=True)
+    targets = torch.randint(0, 11, (7,))
+    logp_all = torch.log_softmax(head(hidden) / 0.7, dim=-1)
+    expected_logp = logp_all.gather(1, targets.unsqueeze(1)).squeeze(1)
+    expected_entropy = -(logp_all.exp() * logp_all).sum(-1)
+    (expected_logp.sum() + 0.3 * expected_entropy.sum()).backward()
+    expected_grads = (hidden.grad.clone(), head.weight.grad.clone())
+    for chunk in (1, 3, 7, 100):
+        hidden.grad = head.weight.grad = None
+        logp, entropy = core.head_scores(head, hidden, targets, 0.7, chunk, "grad")
+        torch.testing.assert_close(logp, expected_logp)
+        torch.testing.assert_close(entropy, expected_entropy)
+        (logp.sum() + 0.3 * entropy.sum()).backward()
+        torch.testing.assert_close((hidden.grad, head.weight.grad), expected_grads)
+    logp, entropy = core.head_scores(head, hidden, targets, 0.7, 3, "value")
+    assert logp.requires_grad and not entropy.requires_grad
+    assert core.head_scores(head, hidden, targets, 0.7, 3, "none")[1] is None
+    for bad, match in (((hidden[:0], targets[:0], 0.7, 3, "none"), "no rows"), ((hidden, targets, 0.7, 0, "none"), "chunk 0"), ((hidden, targets, 0.7, 3, "all"), "entropy 'all'")):
+        with pytest.raises(ValueError, match=match):
+            core.head_scores(head, *bad)

@@ -140,9 +140,9 @@ function checkModel(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'of
   if (vision && (kind !== 'image-text-to-text' || EMBEDDED_TEXT_MODELS.includes(name))) {
     issues.push({ pointer: kind !== 'image-text-to-text' ? '/model/kind' : '/model/name', severity: 'error', message: `vision observations need an image-text-to-text model (model.kind "image-text-to-text")${EMBEDDED_TEXT_MODELS.includes(name) ? `; ${name} reads text only` : ''}` });
   }
-  for (const [field, refused] of MODEL_CHOICES_REFUSED) {
+  for (const [pointer, refused] of CHOICES_REFUSED) {
     const reason = refused(config);
-    if (reason) issues.push({ pointer: `/model/${field}`, severity: 'error', message: reason });
+    if (reason) issues.push({ pointer, severity: 'error', message: reason });
   }
   if (typeof model.maxLength === 'number') {
     for (const section of ['ppo', 'evaluation'] as const) {
@@ -295,10 +295,21 @@ function ligerKernelRefused(config: Json): string | undefined {
   return undefined;
 }
 
-/** The trainer's MODEL_CHOICES_REFUSED: model fields whose value the launch or the model kind rules out. */
-const MODEL_CHOICES_REFUSED: [string, (config: Json) => string | undefined][] = [
-  ['kvCache', kvCacheRefused],
-  ['ligerKernel', ligerKernelRefused],
+/** The trainer's `head_chunk_refused` (trainer/ptlab/config.py), in the same words. */
+function headChunkRefused(config: Json): string | undefined {
+  const ppo = isObject(config.ppo) ? config.ppo : {};
+  const launcher = isObject(config.launcher) ? config.launcher : {};
+  if (!ppo.headChunk) return undefined;
+  if (launcher.distributed === 'deepspeed-zero3') return 'headChunk: under ZeRO-3 each call of the LM head gathers its weight from every process, and processes score different numbers of response tokens, so of chunks: set it to 0, or use launcher.distributed "ddp" or "deepspeed-zero2"';
+  if (launcher.distributed === 'fsdp') return 'headChunk: not checked under FSDP (GPUs only; the tests run local, DDP and ZeRO-2 launches): set it to 0, or use launcher.distributed "ddp" or "deepspeed-zero2"';
+  return undefined;
+}
+
+/** The trainer's CHOICES_REFUSED: fields whose value the launch or the model kind rules out, by pointer. */
+const CHOICES_REFUSED: [string, (config: Json) => string | undefined][] = [
+  ['/model/kvCache', kvCacheRefused],
+  ['/model/ligerKernel', ligerKernelRefused],
+  ['/ppo/headChunk', headChunkRefused],
 ];
 
 function isObject(value: unknown): value is Json {
