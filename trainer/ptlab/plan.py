@@ -462,9 +462,20 @@ def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = N
         f"lengths measured with the tokenizer of {source}",
         "not counted: communication buckets, the CUDA context and allocator fragmentation (typically 1-3 GiB)",
     ]
+    if job == "ppo" and not experiment.ppo.headChunk:
+        notes.append(whole_logits_note(experiment.ppo, config.get_text_config().vocab_size, strategy))
     if spec.kvCache == "paged":
         notes.append("paged session: transformers' own plan of the continuous-batching session a generate call opens (its cache, its largest forward's buffers and activations, and under SDPA or eager attention its dense attention masks)")
     return Plan(str(experiment.source), job, spec.name, strategy, world, int(gpu_gib * GIB), counts, stages, notes)
+
+
+def whole_logits_note(cfg: Any, vocab: int, strategy: str) -> str:
+    """How much of a PPO update's activations its scoring pass's logits are (the fp32,
+    temperature-scaled logits of each micro-batch's response tokens, kept for backward), which
+    ppo.headChunk does not keep."""
+    logits = cfg.microBatchSize * cfg.maxNewTokens * vocab * 4
+    where = " (not under deepspeed-zero3, which refuses it)" if strategy == "deepspeed-zero3" else ""
+    return f"ppo/update's activations include {_size(logits).strip()} of logits kept for backward ({cfg.microBatchSize} x {cfg.maxNewTokens} response tokens x {vocab:,} vocabulary, fp32): ppo.headChunk keeps none{where}"
 
 
 def _size(n: int) -> str:

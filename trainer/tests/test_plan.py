@@ -102,6 +102,9 @@ def test_a_chunked_head_is_planned_without_the_logits_of_the_whole_pass() -> Non
         peaks[chunk], rows, _, _ = plan.measure_training_step(experiment_from_dict(raw, TINY), config, encoder, "ppo", fake=True)
     logits = rows * experiment.ppo.maxNewTokens * 128_256 * 4
     assert peaks[0] - peaks[64] > logits, (peaks, logits)
+    note = plan.whole_logits_note(experiment.ppo, 128_256, "ddp")
+    assert f"{rows} x {experiment.ppo.maxNewTokens} response tokens x 128,256 vocabulary" in note and "ppo.headChunk keeps none" in note
+    assert "refuses it" in plan.whole_logits_note(experiment.ppo, 128_256, "deepspeed-zero3")
 
 
 def test_generation_on_fake_tensors_bounds_the_real_prefill_closely() -> None:
@@ -132,6 +135,7 @@ def test_plan_command_prints_the_stages_and_whether_the_peak_fits(capsys: pytest
     assert [s["name"] for s in result["stages"]] == ["ppo/rollout", "ppo/update", "evaluation"]
     update = result["stages"][1]
     assert update["parts"]["weights"] == result["counts"]["parameters"] * 4  # fp32
+    assert sum("ppo.headChunk keeps none" in note for note in result["notes"]) == 1
     assert update["total"] == sum(update["parts"].values())
     assert result["peak"] == "ppo/update" and result["fits"] is False
     assert main(["plan", str(TINY), "--job", "sft"]) == 0
