@@ -565,13 +565,15 @@ def test_a_padding_free_pass_scores_and_trains_as_padded_rows(tmp_path, env, mon
         assert float((a - b).norm()) <= 1e-5 * float(b.norm())
 
 
-def test_a_compiled_training_pass_gives_the_eager_update(tmp_path, env):
+@pytest.mark.parametrize("head_chunk", [0, 16])
+def test_a_compiled_training_pass_gives_the_eager_update(tmp_path, env, head_chunk):
     """model.compile: the update's forwards torch.compile'd (its micro-batches of several
-    lengths), the rollout as it was: one update's losses and weights are the eager run's."""
+    lengths), the rollout as it was: one update's losses and weights are the eager run's;
+    with ppo.headChunk too (its chunks' checkpoints inside the compiled pass)."""
     runs = {}
     for compiled in (False, True):
         inductor = tmp_path / f"inductor-{compiled}"  # its own cache: the compile runs, and leaves its kernels there
-        runs[compiled] = run_variant(tmp_path, {**env, "TORCHINDUCTOR_CACHE_DIR": str(inductor)}, f"compile-{compiled}", lambda data, c=compiled: data["model"].update(compile=c))
+        runs[compiled] = run_variant(tmp_path, {**env, "TORCHINDUCTOR_CACHE_DIR": str(inductor)}, f"compile-{compiled}", lambda data, c=compiled: (data["model"].update(compile=c), data["ppo"].update(headChunk=head_chunk)))
         assert any(inductor.rglob("*.py")) == compiled
     (eager,), (compiled,) = ([r for r in records(runs[c]) if r["kind"] == "train"] for c in (False, True))
     assert compiled["metrics"]["rollout/reward_mean"] == eager["metrics"]["rollout/reward_mean"]  # the same rollout
