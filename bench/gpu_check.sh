@@ -73,4 +73,6 @@ if [ -f "${PAPER_MODEL:-paper-model}/config.json" ]; then
 else
   echo "=== plan-check skipped: no ${PAPER_MODEL:-paper-model}/config.json"
 fi
+# issue 18's table and targets from everything in $out (bench/gpu_table.py)
+$python bench/gpu_table.py "$out" | tee "$out/table.md"
 exit $status

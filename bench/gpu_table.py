@@ -1,0 +1,179 @@
+"""Issue 18's table from `bench/gpu_check.sh` results: configuration x tokens/s x MFU x peak memory, ours and the baselines side by side, the PPO update's time by stage, and each target met or not.
+
+    python3 bench/gpu_table.py RESULTS [RESULTS ...]
+
+RESULTS: the folders gpu_check.sh wrote (its $OUT), each step's JSON lines in STEP.log; the
+lines that are not JSON (progress, warnings) are skipped. Rows come from
+`bench/gpu_trainer.py` (our `ptlab sft` and `ptlab ppo`, one row per job and configuration),
+`bench/gpu_train.py` (plain PyTorch/transformers training and generation: the baselines) and
+`bench/rollout_reference.py` (our rollouts against the reference's one-step-per-generate
+loop). Prints Markdown. Standard library only: it runs where the results land.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# issue 18's targets
+SFT_MFU = {"0.5b": 0.35, "1.5b": 0.45}
+GENERATION_SHARE = 0.60
+UPDATE_MFU = 0.30
+ROLLOUT_RATIO = 10.0
+OPTIONS = (("kvCache", "dynamic"), ("attention", "auto"), ("paddingFree", False), ("compile", False), ("ligerKernel", False), ("groupSize", 0), ("sharedPrefixes", False), ("headChunk", 0))
+
+
+@dataclass
+class Step:
+    name: str
+    header: dict[str, Any] = field(default_factory=dict)
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+
+def read_steps(folders: list[Path]) -> list[Step]:
+    steps = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise SystemExit(f"gpu_table: {folder} is not a folder of gpu_check.sh results (its $OUT)")
+        for log in sorted(folder.glob("*.log")):
+            records = [record for record in map(_json, log.read_text(errors="replace").splitlines()) if record is not None]
+            if records:
+                header = records[0] if "bench" not in records[0] else {}
+                steps.append(Step(log.stem, header, [r for r in records if "bench" in r]))
+    if not steps:
+        raise SystemExit(f"gpu_table: no JSON results in {', '.join(map(str, folders))}")
+    return steps
+
+
+def _json(line: str) -> dict[str, Any] | None:
+    line = line.strip()
+    if not line.startswith("{"):
+        return None
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def configuration(step: Step) -> str:
+    """What a gpu_trainer.py run changed from the defaults, in config words."""
+    changed = [f"{key} {json.dumps(step.header[key])}" for key, default in OPTIONS if step.header.get(key, default) != default]
+    return ", ".join(changed) if changed else "defaults"
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f}%"
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:,.0f}"
+
+
+def _gib(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def throughput_rows(steps: list[Step]) -> list[list[str]]:
+    rows = []
+    for step in steps:
+        size = step.header.get("size", "")
+        for line in step.lines:
+            if line["bench"] in ("sft", "ppo"):
+                rows.append([f"`ptlab {line['bench']}`{' ' + size if size else ''}, {configuration(step)}", step.name, _number(line.get("tokensPerSecond")), _percent(line.get("mfu")), _gib(line.get("peakMemoryGiB"))])
+            elif line["bench"] == "train":
+                rows.append([f"plain PyTorch training {size}, batch {line.get('batch')} x {line.get('seq')}", step.name, _number(line.get("tokensPerSecond")), _percent(line.get("mfu")), ""])
+            elif line["bench"] == "generate":
+                rows.append([f"plain generate {size}, batch {line.get('batch')} (new tokens/s)", step.name, _number(line.get("newTokensPerSecond")), _percent(line.get("mfu")), ""])
+    return rows
+
+
+def split_rows(steps: list[Step]) -> list[list[str]]:
+    rows = []
+    for step in steps:
+        for line in step.lines:
+            stages = line.get("stageSecondsPerUpdate")
+            if line["bench"] != "ppo" or not stages:
+                continue
+            other = sum(v for k, v in stages.items() if k not in ("generation", "training"))
+            rows.append([f"{step.header.get('size', '')}, {configuration(step)}", step.name, f"{stages.get('generation', 0):.2f}", f"{stages.get('training', 0):.2f}", f"{other:.2f}", _percent(line.get("generationShare")), _percent(line.get("updateMfu"))])
+    return rows
+
+
+def rollout_rows(steps: list[Step]) -> list[list[str]]:
+    rows = []
+    for step in steps:
+        loops = {line.get("loop"): line for line in step.lines if line["bench"] == "rollout-reference"}
+        for line in step.lines:
+            if line["bench"] == "rollout-reference-ratio":
+                ours, theirs = loops.get("ptlab", {}), loops.get("reference", {})
+                rows.append([step.name, _number(ours.get("answerTokensPerSecond")), _number(theirs.get("answerTokensPerSecond")), f"{line['answerTokensPerSecond']:.1f}x"])
+    return rows
+
+
+def targets(steps: list[Step]) -> list[str]:
+    """Each issue-18 target, the best figure the results hold for it, and met or not."""
+    found = []
+    trainer = [(step, line) for step in steps for line in step.lines if line["bench"] in ("sft", "ppo")]
+    raw = {step.header.get("size"): line.get("mfu") for step in steps for line in step.lines if line["bench"] == "train"}
+    for size, target in SFT_MFU.items():
+        sft = [(line["mfu"], step.name) for step, line in trainer if line["bench"] == "sft" and step.header.get("size") == size and line.get("mfu") is not None]
+        if not sft:
+            found.append(f"- SFT MFU at {size} >= {target:.0%}: no result")
+            continue
+        best, name = max(sft)
+        baseline = raw.get(size)
+        versus = "" if baseline is None else f"; plain PyTorch {_percent(baseline)} in these results: {'at least' if best >= baseline else 'below'} it"
+        found.append(f"- SFT MFU at {size} >= {target:.0%}: best {_percent(best)} ({name}): {'met' if best >= target else 'not met'}{versus}")
+    ppo = [(line, step.name) for step, line in trainer if line["bench"] == "ppo"]
+    shares = [(line["generationShare"], name) for line, name in ppo if line.get("generationShare") is not None]
+    mfus = [(line["updateMfu"], name) for line, name in ppo if line.get("updateMfu") is not None]
+    found.append(_best("PPO generation share of an update", "<=", GENERATION_SHARE, min(shares) if shares else None))
+    found.append(_best("PPO update phase MFU", ">=", UPDATE_MFU, max(mfus) if mfus else None))
+    ratios = [(float(row[3].rstrip("x")), row[0]) for row in rollout_rows(steps)]
+    best_ratio = max(ratios) if ratios else None
+    found.append(f"- rollout answer tokens/s against the reference's loop >= {ROLLOUT_RATIO:.0f}x: " + ("no result" if best_ratio is None else f"best {best_ratio[0]:.1f}x ({best_ratio[1]}): {'met' if best_ratio[0] >= ROLLOUT_RATIO else 'not met'}"))
+    return found
+
+
+def _best(what: str, sense: str, target: float, best: tuple[float, str] | None) -> str:
+    if best is None:
+        return f"- {what} {sense} {target:.0%}: no result"
+    met = best[0] <= target if sense == "<=" else best[0] >= target
+    return f"- {what} {sense} {target:.0%}: best {_percent(best[0])} ({best[1]}): {'met' if met else 'not met'}"
+
+
+def markdown(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render(steps: list[Step]) -> str:
+    devices = sorted({str(step.header["device"]) for step in steps if "device" in step.header})
+    parts = [f"Device: {', '.join(devices) or 'not stated'}; MFU against each result's own peak (bf16 dense).", ""]
+    parts += [markdown(["configuration", "step", "tokens/s", "MFU", "peak GiB"], throughput_rows(steps)), ""]
+    split = split_rows(steps)
+    if split:
+        parts += ["PPO's steady updates by stage (seconds per update):", "", markdown(["configuration", "step", "generation", "training", "other", "generation share", "update MFU"], split), ""]
+    rollouts = rollout_rows(steps)
+    if rollouts:
+        parts += ["Rollouts against the reference's loop (answer tokens/s, same model, GPU and episodes):", "", markdown(["step", "ptlab", "reference", "ratio"], rollouts), ""]
+    parts += ["Targets (issue 18):", *targets(steps)]
+    return "\n".join(parts)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results", nargs="+", type=Path, help="gpu_check.sh output folders ($OUT)")
+    args = parser.parse_args()
+    print(render(read_steps(args.results)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""bench/gpu_table.py: issue 18's table and targets from gpu_check.sh's results, on the
+committed H200 logs of 2026-11-26 and on results in the newer scripts' format."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "bench" / "gpu_table.py"
+
+
+def table(*folders: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCRIPT), *map(str, folders)], capture_output=True, text=True, timeout=60)
+
+
+def test_the_committed_h200_results_give_their_rows_and_unmet_targets():
+    done = table(ROOT / "bench" / "results" / "h200-2026-11-26")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Device: NVIDIA H200" in out
+    assert "| `ptlab sft` 0.5b, defaults | trainer-0.5b | 38,026 | 8.3% |  |" in out
+    assert '| `ptlab ppo` 0.5b, kvCache "static" | trainer-0.5b-static | 21,024 | 3.6% |  |' in out
+    assert "| plain PyTorch training 1.5b, batch 8 x 1024 | raw-1.5b | 34,522 | 37.2% |  |" in out
+    assert "- SFT MFU at 0.5b >= 35%: best 8.3% (trainer-0.5b): not met; plain PyTorch 22.0% in these results: below it" in out
+    assert "- PPO generation share of an update <= 60%: no result" in out
+
+
+def _write(folder: Path, name: str, lines: list) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.log").write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n")
+
+
+def test_newer_results_give_the_stage_split_the_rollout_ratio_and_met_targets(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    header = {"device": "NVIDIA H100 80GB HBM3", "size": "0.5b", "bf16PeakTflops": 989.0, "kvCache": "static", "headChunk": 1024, "ligerKernel": False}
+    stages = {"generation": 4.4, "environment": 0.1, "scoring": 0.5, "training": 3.0, "token_records": 0.0, "checkpoint": 0.0}
+    _write(a, "trainer-0.5b-static", [header, "Loading weights: 100%", {"bench": "sft", "tokensPerSecond": 250000.0, "mfu": 0.36, "peakMemoryGiB": 21.43}, {"bench": "ppo", "tokensPerSecond": 90000.0, "mfu": 0.12, "peakMemoryGiB": 30.0, "stageSecondsPerUpdate": stages, "generationShare": 0.55, "updateMfu": 0.31}])
+    _write(a, "raw-0.5b", [{"device": "NVIDIA H100 80GB HBM3", "size": "0.5b"}, {"bench": "train", "tokensPerSecond": 73000.0, "mfu": 0.22, "batch": 8, "seq": 1024}])
+    _write(b, "rollout-reference-0.5b", [{"bench": "rollout-reference", "loop": "ptlab", "answerTokensPerSecond": 24600.0}, {"bench": "rollout-reference", "loop": "reference", "answerTokensPerSecond": 2000.0}, {"bench": "rollout-reference-ratio", "transitionsPerSecond": 11.9, "answerTokensPerSecond": 12.3}])
+    _write(b, "notes", ["no JSON here", "{broken"])
+    done = table(a, b)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert '| `ptlab sft` 0.5b, kvCache "static", headChunk 1024 | trainer-0.5b-static | 250,000 | 36.0% | 21.4 |' in out
+    assert '| 0.5b, kvCache "static", headChunk 1024 | trainer-0.5b-static | 4.40 | 3.00 | 0.60 | 55.0% | 31.0% |' in out
+    assert "| rollout-reference-0.5b | 24,600 | 2,000 | 12.3x |" in out
+    assert "- SFT MFU at 0.5b >= 35%: best 36.0% (trainer-0.5b-static): met; plain PyTorch 22.0% in these results: at least it" in out
+    assert "- SFT MFU at 1.5b >= 45%: no result" in out
+    assert "- PPO generation share of an update <= 60%: best 55.0% (trainer-0.5b-static): met" in out
+    assert "- PPO update phase MFU >= 30%: best 31.0% (trainer-0.5b-static): met" in out
+    assert "- rollout answer tokens/s against the reference's loop >= 10x: best 12.3x (rollout-reference-0.5b): met" in out
+
+
+def test_a_folder_without_results_fails_saying_so(tmp_path):
+    empty = tmp_path / "out"
+    empty.mkdir()
+    done = table(empty)
+    assert done.returncode != 0 and f"no JSON results in {empty}" in done.stderr
+    missing = table(tmp_path / "nope")
+    assert missing.returncode != 0 and "is not a folder of gpu_check.sh results" in missing.stderr
