@@ -356,15 +356,13 @@ def liger_kernel_refused(data: dict[str, Any]) -> str | None:
 
 
 def head_chunk_refused(data: dict[str, Any]) -> str | None:
-    """What the schema cannot say of ppo.headChunk: the launches whose sharded LM head its
-    chunks cannot call as they do (the model types it applies to are checked at load)."""
+    """What the schema cannot say of ppo.headChunk: the launch it is not checked under (the
+    model types it applies to are checked at load)."""
     ppo, launcher = data.get("ppo", {}), data.get("launcher", {})
     if not ppo.get("headChunk", 0):
         return None
-    if launcher.get("distributed") == "deepspeed-zero3":
-        return 'headChunk: under ZeRO-3 each call of the LM head gathers its weight from every process, and processes score different numbers of response tokens, so of chunks: set it to 0, or use launcher.distributed "ddp" or "deepspeed-zero2"'
     if launcher.get("distributed") == "fsdp":
-        return 'headChunk: not checked under FSDP (GPUs only; the tests run local, DDP and ZeRO-2 launches): set it to 0, or use launcher.distributed "ddp" or "deepspeed-zero2"'
+        return 'headChunk: not checked under FSDP (GPUs only; the tests run local, DDP and DeepSpeed launches): set it to 0, or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"'
     return None
 
 

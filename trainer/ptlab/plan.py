@@ -474,7 +474,7 @@ def whole_logits_note(cfg: Any, vocab: int, strategy: str) -> str:
     temperature-scaled logits of each micro-batch's response tokens, kept for backward), which
     ppo.headChunk does not keep."""
     logits = cfg.microBatchSize * cfg.maxNewTokens * vocab * 4
-    where = " (not under deepspeed-zero3, which refuses it)" if strategy == "deepspeed-zero3" else ""
+    where = " (not under fsdp, which refuses it)" if strategy == "fsdp" else ""
     return f"ppo/update's activations include {_size(logits).strip()} of logits kept for backward ({cfg.microBatchSize} x {cfg.maxNewTokens} response tokens x {vocab:,} vocabulary, fp32): ppo.headChunk keeps none{where}"
 
 

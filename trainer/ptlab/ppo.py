@@ -109,6 +109,7 @@ class HeadPass(NamedTuple):
     temperature: float
     chunk: int
     entropy: str  # core.ENTROPY_MODES
+    calls: int  # head calls to make (core.head_scores): under ZeRO-3 every process's most
 
 
 class PolicyAndValue(torch.nn.Module):
@@ -144,7 +145,7 @@ class PolicyAndValue(torch.nn.Module):
         if head is None:
             return out.logits, values
         picked = hidden[head.rows, positions[head.cols]]
-        return core.head_scores(self._adapted().get_output_embeddings(), picked, head.targets, head.temperature, head.chunk, head.entropy), values
+        return core.head_scores(self._adapted().get_output_embeddings(), picked, head.targets, head.temperature, head.chunk, head.entropy, head.calls), values
 
     def _adapted(self) -> Any:
         """The transformers model: under a LoRA wrapper, the model it adapts (its layers)."""
@@ -389,7 +390,7 @@ def layout(batch: list[Transition], rows: str) -> Layout:
     return Layout(row_of, starts, torch.arange(first, end), (torch.tensor(starts).unsqueeze(1) - first + offsets).clamp(max=end - first - 1))
 
 
-def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False, entropy_grad: bool = True, prepared: ScoreInputs | None = None, rows: str = "padded", head_chunk: int = 0) -> Scored:
+def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int, with_entropy: bool = False, encoder: Any = None, token_entropy: bool = False, entropy_grad: bool = True, prepared: ScoreInputs | None = None, rows: str = "padded", head_chunk: int = 0, sharded: bool = False) -> Scored:
     """Response log-probs (weighted sums and per token), values, entropy (the mean, and with
     `token_entropy` each token's); `scorer` is a
     PolicyAndValue, prepared (training) or plain. Transitions that continue one another
@@ -399,7 +400,8 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     keep its output too, the entropy two more: at the paper's 128k vocabulary each is
     gigabytes): the entropy is computed without a gradient unless `entropy_grad` (a loss with
     an entropy term). With `head_chunk` (ppo.headChunk) not even those: the LM head runs on
-    the response tokens' hidden states that many at a time (core.head_scores)."""
+    the response tokens' hidden states that many at a time (core.head_scores); `sharded`
+    (ZeRO-3: each head call is collective) makes every process call it as often."""
     device = next(scorer.parameters()).device
     inputs = (prepared if prepared is not None else score_inputs(batch, encoder, pad_id, rows)).to(device)
     where = layout(batch, rows)
@@ -412,7 +414,7 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     weights = weights.to(device)
     mask = (weights > 0).float()
     if head_chunk:
-        logp, entropies, values = _chunked_head_pass(scorer, inputs, value_at, keep, batch, where, temperature, head_chunk, "grad" if with_entropy and entropy_grad else "value" if with_entropy or token_entropy else "none")
+        logp, entropies, values = _chunked_head_pass(scorer, inputs, value_at, keep, batch, where, HeadPass(torch.empty(0), torch.empty(0), torch.empty(0), temperature, head_chunk, "grad" if with_entropy and entropy_grad else "value" if with_entropy or token_entropy else "none", 0), sharded)
         with nullcontext() if entropy_grad else torch.no_grad():
             entropy = (entropies * mask).sum() / mask.sum().clamp(min=1) if with_entropy else None
     else:
@@ -444,15 +446,21 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     return Scored(logprobs, values, entropy, token_logprobs, token_weights, read, sum(len(t.images) for t in last.values()), per_token_entropy)
 
 
-def _chunked_head_pass(scorer: Any, inputs: dict[str, torch.Tensor], value_at: tuple[torch.Tensor, torch.Tensor], keep: torch.Tensor, batch: list[Transition], where: Layout, temperature: float, chunk: int, entropy: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-    """score's pass with the LM head in chunks: every response token (weighted or not: the
-    per-token entropy reads them all) is scored from its predecessor's hidden state; returns
-    the (rows, positions) log-probs and entropies (zero elsewhere) and the values."""
+def _chunked_head_pass(scorer: Any, inputs: dict[str, torch.Tensor], value_at: tuple[torch.Tensor, torch.Tensor], keep: torch.Tensor, batch: list[Transition], where: Layout, how: HeadPass, sharded: bool) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """score's pass with the LM head in chunks (`how`'s temperature, chunk and entropy): every
+    response token (weighted or not: the per-token entropy reads them all) is scored from its
+    predecessor's hidden state; returns the (rows, positions) log-probs and entropies (zero
+    elsewhere) and the values. `sharded`: as many head calls as the process that needs most."""
     device = keep.device
     rows = torch.tensor([where.rows[i] for i, t in enumerate(batch) for _ in t.response_ids], device=device)
     cols = torch.cat([where.at[i, : len(t.response_ids)] for i, t in enumerate(batch)]).to(device)
     targets = inputs["input_ids"][rows, keep[cols] + 1]
-    (picked, entropies), values = scorer(inputs, value_at, keep, HeadPass(rows, cols, targets, temperature, chunk, entropy))
+    calls = core.head_calls(len(rows), how.chunk)
+    if sharded:
+        most = torch.tensor([calls], device=device)
+        torch.distributed.all_reduce(most, op=torch.distributed.ReduceOp.MAX)
+        calls = int(most)
+    (picked, entropies), values = scorer(inputs, value_at, keep, how._replace(rows=rows, cols=cols, targets=targets, calls=calls))
     shape = (inputs["input_ids"].shape[0], len(keep))
     logp = torch.zeros(shape, device=device, dtype=picked.dtype).index_put((rows, cols), picked)
     spread = torch.zeros(shape, device=device, dtype=picked.dtype)
@@ -596,7 +604,7 @@ class TokenRecorder:
         with torch.no_grad():
             for r in range(rounds):
                 batch = batches[r] if r < len(batches) else [Transition(0, [eos], [eos], [1.0], 0.0, False)]
-                scored = score(policy.joint, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, token_entropy=True, rows=pass_rows(cfg), head_chunk=cfg.headChunk)
+                scored = score(policy.joint, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, token_entropy=True, rows=pass_rows(cfg), head_chunk=cfg.headChunk, sharded=parallel.sharded(acc))
                 assert scored.token_entropy is not None
                 for i, t in enumerate(batch):
                     if t.tokens is None:
@@ -878,7 +886,7 @@ def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, sharded: bool = Fa
     with torch.no_grad():
         for start in range(0, len(by_length), cfg.microBatchSize):  # forward passes are the memory knob's size
             batch = by_length[start : start + cfg.microBatchSize]
-            scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk)
+            scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk, sharded=sharded)
             for i, t in enumerate(batch):
                 t.old_value = float(scored.values[i]) if scored.values is not None else 0.0
                 if recompute:
@@ -1114,7 +1122,7 @@ def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int
     gradients, so the rest is scored again. Returns the kept transitions and their
     scores. Under ZeRO-3 (`sharded`) every forward is collective: the
     extra one cannot be taken alone, so a non-finite log-prob ends the run."""
-    scored = score(policy.training_pass, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0, rows=pass_rows(cfg), head_chunk=cfg.headChunk)
+    scored = score(policy.training_pass, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0, rows=pass_rows(cfg), head_chunk=cfg.headChunk, sharded=sharded)
     finite = torch.isfinite(scored.logprobs.detach()).tolist()
     if all(finite):
         return batch, scored

@@ -149,22 +149,31 @@ def token_logprobs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 ENTROPY_MODES = ("none", "value", "grad")  # head_scores: no entropy, its value alone, or with a gradient
 
 
-def head_scores(head: Callable[[torch.Tensor], torch.Tensor], hidden: torch.Tensor, targets: torch.Tensor, temperature: float, chunk: int, entropy: str = "none") -> tuple[torch.Tensor, torch.Tensor | None]:
+def head_calls(rows: int, chunk: int) -> int:
+    """The chunks head_scores makes of `rows` rows."""
+    return -(-rows // chunk)
+
+
+def head_scores(head: Callable[[torch.Tensor], torch.Tensor], hidden: torch.Tensor, targets: torch.Tensor, temperature: float, chunk: int, entropy: str = "none", calls: int = 0) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Each row's log-prob of its target token under softmax(head(row) / temperature) and,
     unless `entropy` is "none", that distribution's entropy, `chunk` rows at a time: a chunk's
     logits are made, read and freed, and backward makes them again (torch.utils.checkpoint),
     so no (rows x vocabulary) tensor outlives its chunk. `head` is the LM head module, called
-    as a module (under ZeRO-3 its hooks gather its weight). hidden (N, H), targets (N,) ->
-    (N,), (N,) or None; with entropy "value" the entropy carries no gradient."""
+    as a module (under ZeRO-3 its hooks gather its weight, a collective: `calls` then asks for
+    that many calls, empty chunks after the rows', so that every process makes as many, in
+    forward and in backward). hidden (N, H), targets (N,) -> (N,), (N,) or None; with entropy
+    "value" the entropy carries no gradient."""
     if entropy not in ENTROPY_MODES:
         raise ValueError(f"entropy {entropy!r}: one of {ENTROPY_MODES}")
     if chunk < 1:
         raise ValueError(f"chunk {chunk}: at least one row")
+    if calls and calls < head_calls(hidden.shape[0], chunk):
+        raise ValueError(f"calls {calls}: {hidden.shape[0]} rows in chunks of {chunk} need {head_calls(hidden.shape[0], chunk)}")
     track = torch.is_grad_enabled() and hidden.requires_grad
     logps: list[torch.Tensor] = []
     entropies: list[torch.Tensor] = []
-    for start in range(0, hidden.shape[0], chunk):
-        rows, wanted = hidden[start : start + chunk], targets[start : start + chunk]
+    for start in range(0, max(calls, head_calls(hidden.shape[0], chunk)) * chunk, chunk):
+        rows, wanted = hidden[start : start + chunk], targets[start : start + chunk]  # past the rows: empty
         if track:
             logp, ent = checkpoint(_chunk_scores, head, rows, wanted, temperature, entropy, use_reentrant=False)
         else:

@@ -1192,11 +1192,12 @@ def _moved_alike(env, expected_run: Path, run: Path) -> None:
     assert step > 1e-4 and apart < 0.01 * step, (step, apart)
 
 
-@pytest.mark.parametrize("stage", [0, pytest.param(2, marks=two_processes.needs_deepspeed)], ids=["ddp", "zero2"])
-def test_a_chunked_head_trains_as_whole_logits_under_ddp_and_zero2(tmp_path, env, stage):
-    """ppo.headChunk in two-process runs, DDP and DeepSpeed ZeRO-2 (gradients reduced and
-    partitioned by the engine), value head and entropy term on: the weights of the same run
-    without it. (ZeRO-3 refuses it: config.head_chunk_refused.)"""
+@pytest.mark.parametrize("stage", [0, pytest.param(2, marks=two_processes.needs_deepspeed), pytest.param(3, marks=two_processes.needs_deepspeed)], ids=["ddp", "zero2", "zero3"])
+def test_a_chunked_head_trains_as_whole_logits_under_ddp_and_zero(tmp_path, env, stage):
+    """ppo.headChunk in two-process runs, DDP and DeepSpeed ZeRO-2 and ZeRO-3 (whose hooks
+    gather the LM head's weight at each call, in forward and in backward's recompute: every
+    process makes as many calls, though their rollouts differ in length), value head, entropy
+    term and token records on: the weights of the same run without it."""
     runs = {}
     for chunk in (0, 4):
         data = json.loads(config(tmp_path, 1, 100).read_text())

@@ -144,8 +144,9 @@ def test_the_kl_penalty_pulls_toward_the_reference_on_policy():
 
 def test_head_scores_match_the_whole_softmax_and_refuse_a_silent_pass():
     """core.head_scores against log_softmax over the whole logits, for each entropy mode and
-    chunk size (one that does not divide the rows too); "value" entropies carry no gradient;
-    no rows, a zero chunk or an unknown mode fail loudly."""
+    chunk size (one that does not divide the rows too) and with more calls than the rows need
+    (empty chunks, in forward and backward); "value" entropies carry no gradient; no rows, a
+    zero chunk, too few calls or an unknown mode fail loudly."""
     torch.manual_seed(0)
     head = torch.nn.Linear(6, 11, bias=False)
     hidden = torch.randn(7, 6, requires_grad=True)
@@ -162,9 +163,18 @@ def test_head_scores_match_the_whole_softmax_and_refuse_a_silent_pass():
         torch.testing.assert_close(entropy, expected_entropy)
         (logp.sum() + 0.3 * entropy.sum()).backward()
         torch.testing.assert_close((hidden.grad, head.weight.grad), expected_grads)
+    called = []
+    counted = lambda rows: (called.append(rows.shape[0]), head(rows))[1]  # noqa: E731
+    hidden.grad = head.weight.grad = None
+    logp, entropy = core.head_scores(counted, hidden, targets, 0.7, 3, "grad", calls=5)  # ZeRO-3: as many calls as another process needs
+    assert called == [3, 3, 1, 0, 0]
+    torch.testing.assert_close(logp, expected_logp)
+    (logp.sum() + 0.3 * entropy.sum()).backward()
+    assert called == [3, 3, 1, 0, 0] + [0, 0, 1, 3, 3]  # backward makes every chunk again (last first), the empty ones too
+    torch.testing.assert_close((hidden.grad, head.weight.grad), expected_grads)
     logp, entropy = core.head_scores(head, hidden, targets, 0.7, 3, "value")
     assert logp.requires_grad and not entropy.requires_grad
     assert core.head_scores(head, hidden, targets, 0.7, 3, "none")[1] is None
-    for bad, match in (((hidden[:0], targets[:0], 0.7, 3, "none"), "no rows"), ((hidden, targets, 0.7, 0, "none"), "chunk 0"), ((hidden, targets, 0.7, 3, "all"), "entropy 'all'")):
+    for bad, match in (((hidden[:0], targets[:0], 0.7, 3, "none"), "no rows"), ((hidden, targets, 0.7, 0, "none"), "chunk 0"), ((hidden, targets, 0.7, 3, "all"), "entropy 'all'"), ((hidden, targets, 0.7, 3, "none", 2), "calls 2: 7 rows in chunks of 3 need 3")):
         with pytest.raises(ValueError, match=match):
             core.head_scores(head, *bad)

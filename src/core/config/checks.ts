@@ -300,8 +300,7 @@ function headChunkRefused(config: Json): string | undefined {
   const ppo = isObject(config.ppo) ? config.ppo : {};
   const launcher = isObject(config.launcher) ? config.launcher : {};
   if (!ppo.headChunk) return undefined;
-  if (launcher.distributed === 'deepspeed-zero3') return 'headChunk: under ZeRO-3 each call of the LM head gathers its weight from every process, and processes score different numbers of response tokens, so of chunks: set it to 0, or use launcher.distributed "ddp" or "deepspeed-zero2"';
-  if (launcher.distributed === 'fsdp') return 'headChunk: not checked under FSDP (GPUs only; the tests run local, DDP and ZeRO-2 launches): set it to 0, or use launcher.distributed "ddp" or "deepspeed-zero2"';
+  if (launcher.distributed === 'fsdp') return 'headChunk: not checked under FSDP (GPUs only; the tests run local, DDP and DeepSpeed launches): set it to 0, or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"';
   return undefined;
 }
 

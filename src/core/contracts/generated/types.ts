@@ -586,7 +586,7 @@ export interface Ppo {
    */
   sharedPrefixes?: boolean;
   /**
-   * Response tokens per chunk of the LM head in PPO's scoring and training passes (0: off). Each chunk's logits are made, scored and freed, and backward makes them again, so no (tokens x vocabulary) tensor is kept: at Llama 3.2's 128,256-token vocabulary the one a micro-batch of 8 chats with 2,560 response tokens keeps is 10 GiB. Costs one more LM-head product per chunk in backward. The same log-probs, entropies, values and gradients (tests compare them on each model family's replica, with LoRA, and in DDP and DeepSpeed ZeRO-2 runs). Model types llama, qwen2, mllama, qwen2_vl and llava (what the tests run); not under deepspeed-zero3 (each LM-head call is a collective gather there, and processes make different numbers of chunks) or fsdp (not checked).
+   * Response tokens per chunk of the LM head in PPO's scoring and training passes (0: off). Each chunk's logits are made, scored and freed, and backward makes them again, so no (tokens x vocabulary) tensor is kept: at Llama 3.2's 128,256-token vocabulary the one a micro-batch of 8 chats with 2,560 response tokens keeps is 10 GiB. Costs one more LM-head product per chunk in backward. The same log-probs, entropies, values and gradients (tests compare them on each model family's replica, with LoRA, and in DDP, DeepSpeed ZeRO-2 and ZeRO-3 runs; under ZeRO-3 every process makes as many head calls, each a collective gather). Model types llama, qwen2, mllama, qwen2_vl and llava (what the tests run); not under fsdp (not checked).
    */
   headChunk?: number;
   /**
