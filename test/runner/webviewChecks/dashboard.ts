@@ -274,10 +274,15 @@ checks.push({
       const view = activeWebview();
       const status = view.locator('#status', { hasText: 'Reward (rollout mean) vs' });
       await status.waitFor({ timeout: 30_000 });
-      const text = (await status.textContent()) ?? '';
-      if (!text.includes('1 curve(s)')) throw new Error(`status: ${text}`);
-      const ticked = await view.locator('#run-list input[data-folder]:checked').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('data-folder')));
-      if (ticked.join() !== 'runs/collapsing/ppo') throw new Error(`runs shown: ${ticked.join()}`);
+      // an earlier check's dashboard may still show its run for a moment: wait for the switch
+      const shownBy = Date.now() + 30_000;
+      for (;;) {
+        const text = (await status.textContent()) ?? '';
+        const ticked = await view.locator('#run-list input[data-folder]:checked').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('data-folder')));
+        if (ticked.join() === 'runs/collapsing/ppo' && text.includes('1 curve(s)')) break;
+        if (Date.now() > shownBy) throw new Error(`runs shown: ${ticked.join()}; status: ${text}`);
+        await page.waitForTimeout(250);
+      }
       await expectInk(view, '#curves-chart', 1000, 'the reward chart');
       await page.waitForTimeout(300);
       await screenshot('dashboard-alert');
