@@ -14,16 +14,24 @@ def table(*folders: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(SCRIPT), *map(str, folders)], capture_output=True, text=True, timeout=60)
 
 
-def test_the_committed_h200_results_give_their_rows_and_unmet_targets():
-    done = table(ROOT / "bench" / "results" / "h200-2026-11-26")
+def assert_printed(folders: list[Path], lines: list[str]) -> None:
+    """The table of `folders` prints each of `lines` whole, one per line of its output."""
+    done = table(*folders)
     assert done.returncode == 0, done.stderr
-    out = done.stdout
-    assert "Device: NVIDIA H200" in out
-    assert "| `ptlab sft` 0.5b, defaults | trainer-0.5b | 38,026 | 8.3% |  |" in out
-    assert '| `ptlab ppo` 0.5b, kvCache "static" | trainer-0.5b-static | 21,024 | 3.6% |  |' in out
-    assert "| plain PyTorch training 1.5b, batch 8 x 1024 | raw-1.5b | 34,522 | 37.2% |  |" in out
-    assert "- SFT MFU at 0.5b >= 35%: best 8.3% (trainer-0.5b): not met; plain PyTorch 22.0% in these results: below it" in out
-    assert "- PPO generation share of an update <= 60%: no result" in out
+    printed = set(done.stdout.splitlines())
+    missing = [line for line in lines if line not in printed]
+    assert not missing, f"not printed: {missing}\n{done.stdout}"
+
+
+def test_the_committed_h200_results_give_their_rows_and_unmet_targets():
+    assert_printed([ROOT / "bench" / "results" / "h200-2026-11-26"], [
+        "Device: NVIDIA H200; MFU against each result's own peak (bf16 dense).",
+        "| `ptlab sft` 0.5b, defaults | trainer-0.5b | 38,026 | 8.3% |  |",
+        '| `ptlab ppo` 0.5b, kvCache "static" | trainer-0.5b-static | 21,024 | 3.6% |  |',
+        "| plain PyTorch training 1.5b, batch 8 x 1024 | raw-1.5b | 34,522 | 37.2% |  |",
+        "- SFT MFU at 0.5b >= 35%: best 8.3% (trainer-0.5b): not met; plain PyTorch 22.0% in these results: below it",
+        "- PPO generation share of an update <= 60%: no result",
+    ])
 
 
 def _write(folder: Path, name: str, lines: list) -> None:
@@ -39,17 +47,16 @@ def test_newer_results_give_the_stage_split_the_rollout_ratio_and_met_targets(tm
     _write(a, "raw-0.5b", [{"device": "NVIDIA H100 80GB HBM3", "size": "0.5b"}, {"bench": "train", "tokensPerSecond": 73000.0, "mfu": 0.22, "batch": 8, "seq": 1024}])
     _write(b, "rollout-reference-0.5b", [{"bench": "rollout-reference", "loop": "ptlab", "answerTokensPerSecond": 24600.0}, {"bench": "rollout-reference", "loop": "reference", "answerTokensPerSecond": 2000.0}, {"bench": "rollout-reference-ratio", "transitionsPerSecond": 11.9, "answerTokensPerSecond": 12.3}])
     _write(b, "notes", ["no JSON here", "{broken"])
-    done = table(a, b)
-    assert done.returncode == 0, done.stderr
-    out = done.stdout
-    assert '| `ptlab sft` 0.5b, kvCache "static", headChunk 1024 | trainer-0.5b-static | 250,000 | 36.0% | 21.4 |' in out
-    assert '| 0.5b, kvCache "static", headChunk 1024 | trainer-0.5b-static | 4.40 | 3.00 | 0.60 | 55.0% | 31.0% |' in out
-    assert "| rollout-reference-0.5b | 24,600 | 2,000 | 12.3x |" in out
-    assert "- SFT MFU at 0.5b >= 35%: best 36.0% (trainer-0.5b-static): met; plain PyTorch 22.0% in these results: at least it" in out
-    assert "- SFT MFU at 1.5b >= 45%: no result" in out
-    assert "- PPO generation share of an update <= 60%: best 55.0% (trainer-0.5b-static): met" in out
-    assert "- PPO update phase MFU >= 30%: best 31.0% (trainer-0.5b-static): met" in out
-    assert "- rollout answer tokens/s against the reference's loop >= 10x: best 12.3x (rollout-reference-0.5b): met" in out
+    assert_printed([a, b], [
+        '| `ptlab sft` 0.5b, kvCache "static", headChunk 1024 | trainer-0.5b-static | 250,000 | 36.0% | 21.4 |',
+        '| 0.5b, kvCache "static", headChunk 1024 | trainer-0.5b-static | 4.40 | 3.00 | 0.60 | 55.0% | 31.0% |',
+        "| rollout-reference-0.5b | 24,600 | 2,000 | 12.3x |",
+        "- SFT MFU at 0.5b >= 35%: best 36.0% (trainer-0.5b-static): met; plain PyTorch 22.0% in these results: at least it",
+        "- SFT MFU at 1.5b >= 45%: no result",
+        "- PPO generation share of an update <= 60%: best 55.0% (trainer-0.5b-static): met",
+        "- PPO update phase MFU >= 30%: best 31.0% (trainer-0.5b-static): met",
+        "- rollout answer tokens/s against the reference's loop >= 10x: best 12.3x (rollout-reference-0.5b): met",
+    ])
 
 
 def test_a_folder_without_results_fails_saying_so(tmp_path):
