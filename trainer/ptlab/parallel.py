@@ -272,10 +272,11 @@ def rng_states(acc: Any) -> list[dict[str, Any]]:
 
 def to_device(batch: dict[str, Any], device: Any) -> dict[str, Any]:
     """A collated batch's tensors on `device`; to CUDA from pinned host memory, asynchronously
-    (the copy overlaps the work queued before it)."""
-    if getattr(device, "type", str(device)) != "cuda":
-        return {k: v.to(device) for k, v in batch.items()}
-    return {k: v.pin_memory().to(device, non_blocking=True) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
+    (the copy overlaps the work queued before it; a plain copy from pageable memory would wait
+    for that work: a host-device sync)."""
+    if torch.device(device).type != "cuda":
+        return {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
+    return {k: (v.pin_memory() if v.device.type == "cpu" else v).to(device, non_blocking=True) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
 
 
 def peak_memory_metric(device: Any) -> dict[str, float]:

@@ -186,6 +186,7 @@ class Transition:
     turn: int = 0  # the turn's index in its episode's record
     record_turn: dict[str, Any] | None = None  # that turn in the episode's transcript (episodes.Slot.turns): gets its advantage and return
     tokens: TurnTokens | None = None  # its per-token record, for an episode logging.tokenRecordRate sampled
+    ratio_on_device: torch.Tensor | None = None  # its tokens' ratios in the update's last epoch, until the update reads them
     old_value: float = 0.0
     advantage: float = 0.0
     ret: float = 0.0
@@ -245,9 +246,6 @@ class ScoreInputs:
     caller must build them outside it (the memory planner runs the pass on fake tensors)."""
 
     tensors: dict[str, torch.Tensor]
-
-    def to(self, device: Any) -> dict[str, torch.Tensor]:
-        return {k: v.to(device) for k, v in self.tensors.items()}
 
 
 ROWS = ("padded", "padding-free", "shared-prefixes")
@@ -403,18 +401,23 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     the response tokens' hidden states that many at a time (core.head_scores); `sharded`
     (ZeRO-3: each head call is collective) makes every process call it as often."""
     device = next(scorer.parameters()).device
-    inputs = (prepared if prepared is not None else score_inputs(batch, encoder, pad_id, rows)).to(device)
+    host = (prepared if prepared is not None else score_inputs(batch, encoder, pad_id, rows)).tensors
     where = layout(batch, rows)
-    row_of, keep, at = torch.tensor(where.rows, device=device), where.keep.to(device), where.at.to(device)
-    value_at = (row_of, torch.tensor(where.starts, device=device))
-    within = torch.arange(at.shape[1], device=device) < torch.tensor([len(t.response_ids) for t in batch], device=device).unsqueeze(1)
-    weights = torch.zeros((inputs["input_ids"].shape[0], len(keep)))  # filled on the host, copied once
+    weights = torch.zeros((host["input_ids"].shape[0], len(where.keep)))  # filled on the host, copied once
     for i, t in enumerate(batch):
         weights[where.rows[i], where.at[i, : len(t.response_ids)]] = torch.tensor(t.weights)
-    weights = weights.to(device)
+    # everything the pass indexes by is made on the host and copied without waiting for the device
+    places = {"row_of": torch.tensor(where.rows), "starts": torch.tensor(where.starts), "lengths": torch.tensor([len(t.response_ids) for t in batch]), "keep": where.keep, "at": where.at, "weights": weights}
+    if head_chunk:  # each response token's row and index in keep
+        places["head_rows"] = torch.tensor([where.rows[i] for i, t in enumerate(batch) for _ in t.response_ids])
+        places["head_cols"] = torch.cat([where.at[i, : len(t.response_ids)] for i, t in enumerate(batch)])
+    inputs, placed = parallel.to_device(host, device), parallel.to_device(places, device)
+    row_of, keep, at, weights = placed["row_of"], placed["keep"], placed["at"], placed["weights"]
+    value_at = (row_of, placed["starts"])
+    within = torch.arange(at.shape[1], device=device) < placed["lengths"].unsqueeze(1)
     mask = (weights > 0).float()
     if head_chunk:
-        logp, entropies, values = _chunked_head_pass(scorer, inputs, value_at, keep, batch, where, HeadPass(torch.empty(0), torch.empty(0), torch.empty(0), temperature, head_chunk, "grad" if with_entropy and entropy_grad else "value" if with_entropy or token_entropy else "none", 0), sharded)
+        logp, entropies, values = _chunked_head_pass(scorer, inputs, value_at, keep, (placed["head_rows"], placed["head_cols"]), HeadPass(torch.empty(0), torch.empty(0), torch.empty(0), temperature, head_chunk, "grad" if with_entropy and entropy_grad else "value" if with_entropy or token_entropy else "none", 0), sharded)
         with nullcontext() if entropy_grad else torch.no_grad():
             entropy = (entropies * mask).sum() / mask.sum().clamp(min=1) if with_entropy else None
     else:
@@ -446,14 +449,14 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     return Scored(logprobs, values, entropy, token_logprobs, token_weights, read, sum(len(t.images) for t in last.values()), per_token_entropy)
 
 
-def _chunked_head_pass(scorer: Any, inputs: dict[str, torch.Tensor], value_at: tuple[torch.Tensor, torch.Tensor], keep: torch.Tensor, batch: list[Transition], where: Layout, how: HeadPass, sharded: bool) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+def _chunked_head_pass(scorer: Any, inputs: dict[str, torch.Tensor], value_at: tuple[torch.Tensor, torch.Tensor], keep: torch.Tensor, tokens: tuple[torch.Tensor, torch.Tensor], how: HeadPass, sharded: bool) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
     """score's pass with the LM head in chunks (`how`'s temperature, chunk and entropy): every
-    response token (weighted or not: the per-token entropy reads them all) is scored from its
-    predecessor's hidden state; returns the (rows, positions) log-probs and entropies (zero
-    elsewhere) and the values. `sharded`: as many head calls as the process that needs most."""
+    response token (weighted or not: the per-token entropy reads them all; `tokens`: their rows
+    and indices in `keep`) is scored from its predecessor's hidden state; returns the (rows,
+    positions) log-probs and entropies (zero elsewhere) and the values. `sharded`: as many head
+    calls as the process that needs most."""
     device = keep.device
-    rows = torch.tensor([where.rows[i] for i, t in enumerate(batch) for _ in t.response_ids], device=device)
-    cols = torch.cat([where.at[i, : len(t.response_ids)] for i, t in enumerate(batch)]).to(device)
+    rows, cols = tokens
     targets = inputs["input_ids"][rows, keep[cols] + 1]
     calls = core.head_calls(len(rows), how.chunk)
     if sharded:
@@ -601,26 +604,45 @@ class TokenRecorder:
         batches = [traced[i : i + cfg.microBatchSize] for i in range(0, len(traced), cfg.microBatchSize)]
         rounds = int(max(parallel.gathered(acc, [len(batches)]))) if parallel.sharded(acc) else len(batches)
         eos = policy.text.eos_token_id
+        passes = []  # read once every pass is queued (score_rollout's reason)
         with torch.no_grad():
             for r in range(rounds):
                 batch = batches[r] if r < len(batches) else [Transition(0, [eos], [eos], [1.0], 0.0, False)]
                 scored = score(policy.joint, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, token_entropy=True, rows=pass_rows(cfg), head_chunk=cfg.headChunk, sharded=parallel.sharded(acc))
                 assert scored.token_entropy is not None
-                for i, t in enumerate(batch):
-                    if t.tokens is None:
-                        continue
+                passes.append((batch, scored.token_logprobs, scored.token_entropy, scored.values))
+        for batch, token_logprobs, token_entropy, values in passes:
+            training, entropy = token_logprobs.tolist(), token_entropy.tolist()
+            read_values = values.tolist() if values is not None else None
+            for i, t in enumerate(batch):
+                if t.tokens is not None:
                     n = len(t.response_ids)
-                    t.tokens.training = scored.token_logprobs[i, :n].tolist()
-                    t.tokens.entropy = scored.token_entropy[i, :n].tolist()
-                    t.tokens.value = float(scored.values[i]) if scored.values is not None else None
+                    t.tokens.training, t.tokens.entropy = training[i][:n], entropy[i][:n]
+                    t.tokens.value = read_values[i] if read_values is not None else None
 
     @staticmethod
     def record_ratio(batch: list[Transition], scored: Scored) -> None:
-        """Each sampled turn's per-token ratio to the old policy in this training pass."""
-        for i, t in enumerate(batch):
-            if t.tokens is not None:
-                new = scored.token_logprobs[i, : len(t.response_ids)].detach().float()
-                t.tokens.ratio = torch.exp(new - torch.tensor(t.old_token_logprobs, device=new.device)).tolist()
+        """Each sampled turn's per-token ratio to the old policy in this training pass, kept on
+        the device until the update ends (read_ratios): reading it here would wait for the pass."""
+        traced = [i for i, t in enumerate(batch) if t.tokens is not None]
+        if not traced:
+            return
+        new = scored.token_logprobs.detach().float()
+        old = torch.zeros(new.shape)
+        for i in traced:
+            old[i, : len(batch[i].old_token_logprobs)] = torch.tensor(batch[i].old_token_logprobs)
+        ratios = torch.exp(new - parallel.to_device({"old": old}, new.device)["old"])
+        for i in traced:
+            batch[i].ratio_on_device = ratios[i, : len(batch[i].response_ids)]
+
+    @staticmethod
+    def read_ratios(transitions: list[Transition]) -> None:
+        """The recorded ratios (record_ratio) to the host, after the update's loop."""
+        for t in transitions:
+            if t.ratio_on_device is not None:
+                if t.tokens is not None:
+                    t.tokens.ratio = t.ratio_on_device.tolist()
+                t.ratio_on_device = None
 
     def after_update(self, transitions: list[Transition], update: int) -> None:
         for t in transitions:
@@ -883,22 +905,31 @@ def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, sharded: bool = Fa
     if not recompute and policy.plain_head is None:
         return bootstrap
     by_length = in_episodes(transitions, shuffle=False, group_size=kept_together(cfg))
+    scored_batches = []  # read once every pass is queued: a read per pass would make each wait for the device
     with torch.no_grad():
         for start in range(0, len(by_length), cfg.microBatchSize):  # forward passes are the memory knob's size
             batch = by_length[start : start + cfg.microBatchSize]
             scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk, sharded=sharded)
-            for i, t in enumerate(batch):
-                t.old_value = float(scored.values[i]) if scored.values is not None else 0.0
-                if recompute:
-                    t.old_logprob = float(scored.logprobs[i])
-                    t.old_token_logprobs = scored.token_logprobs[i, : len(t.response_ids)].tolist()
-        if policy.plain_head is not None:
+            scored_batches.append((batch, scored.values, scored.logprobs if recompute else None, scored.token_logprobs if recompute else None))
+        probes: list[Transition] = []
+        if policy.plain_head is not None:  # each cut episode's next state, as many per pass as a micro-batch
             last_of_slot = {t.slot: t for t in transitions}
             for i in range(len(rollout.slots)) if sharded else sorted(s for s, t in last_of_slot.items() if not t.done):
                 messages = rollout.slots[i].messages
                 prompt_ids, prompt_text = _prompt(policy.tokenizer, messages)
-                probe = Transition(i, prompt_ids, [policy.text.eos_token_id], [1.0], 0.0, False, images=tuple(chat.images_in(messages)), prompt_text=prompt_text)
-                bootstrap[i] = float(score(policy.joint, [probe], cfg.temperature, pad_id, encoder=policy.tokenizer).values[0])
+                probes.append(Transition(i, prompt_ids, [policy.text.eos_token_id], [1.0], 0.0, False, images=tuple(chat.images_in(messages)), prompt_text=prompt_text, episode=i))
+        probe_values = [score(policy.joint, probes[start : start + cfg.microBatchSize], cfg.temperature, pad_id, encoder=policy.tokenizer).values for start in range(0, len(probes), cfg.microBatchSize)]
+    for batch, values, logprobs, token_logprobs in scored_batches:
+        read_values = values.tolist() if values is not None else [0.0] * len(batch)
+        read_logprobs = logprobs.tolist() if logprobs is not None else None
+        read_tokens = token_logprobs.tolist() if token_logprobs is not None else None
+        for i, t in enumerate(batch):
+            t.old_value = read_values[i]
+            if read_logprobs is not None and read_tokens is not None:
+                t.old_logprob = read_logprobs[i]
+                t.old_token_logprobs = read_tokens[i][: len(t.response_ids)]
+    for probe, value in zip(probes, (v for values in probe_values for v in values.tolist())):
+        bootstrap[probe.slot] = value
     return bootstrap
 
 
@@ -960,25 +991,31 @@ def sample_transitions(transitions: list[Transition], n: int) -> list[Transition
         return transitions
     return [transitions[i] for i in sorted(random.sample(range(len(transitions)), n))]
 
-def sampling_mismatch(batch: list[Transition], scored: Scored) -> tuple[float, float, int, float]:
+def sampling_mismatch(batch: list[Transition], scored: Scored) -> dict[str, torch.Tensor]:
     """How far the training forward's log-probs are from those the rollout sampled with, over the
-    batch's trained tokens: the sum of |train - sample|, the sum of the k3 estimate of
-    KL(sampler || trainer) per token ((r - 1) - log r, r = p_train / p_sample: unbiased on the
-    sampler's tokens, never negative), their count and the largest |train - sample|."""
+    batch's trained tokens, on the device: the sum of |train - sample| (mismatch_abs), the sum of
+    the k3 estimate of KL(sampler || trainer) per token ((r - 1) - log r, r = p_train / p_sample:
+    unbiased on the sampler's tokens, never negative; mismatch_kl), their count (mismatch_n) and
+    the largest |train - sample| (mismatch_max)."""
     trained = scored.token_logprobs.detach().float()
-    sampled = torch.zeros_like(trained)
-    recorded = torch.zeros_like(scored.token_weights, dtype=torch.bool)
+    sampled = torch.zeros(trained.shape)
+    recorded = torch.zeros(trained.shape, dtype=torch.bool)
     for i, t in enumerate(batch):
         if not t.sampling_token_logprobs:
             continue  # built, not sampled (tests): nothing to compare
         if len(t.sampling_token_logprobs) != len(t.response_ids):
             raise PpoError(f"the rollout recorded {len(t.sampling_token_logprobs)} sampling log-probs for a response of {len(t.response_ids)} tokens")
-        sampled[i, : len(t.response_ids)] = torch.tensor(t.sampling_token_logprobs, device=sampled.device)
+        sampled[i, : len(t.response_ids)] = torch.tensor(t.sampling_token_logprobs)
         recorded[i, : len(t.response_ids)] = True
-    difference = (trained - sampled)[(scored.token_weights > 0) & recorded]
-    if not difference.numel():
-        return 0.0, 0.0, 0, 0.0
-    return float(difference.abs().sum()), float((torch.expm1(difference) - difference).sum()), int(difference.numel()), float(difference.abs().max())
+    given = parallel.to_device({"sampled": sampled, "recorded": recorded}, trained.device)
+    counted = (scored.token_weights > 0) & given["recorded"]
+    difference = torch.where(counted, trained - given["sampled"], 0.0)
+    return {
+        "mismatch_abs": difference.abs().sum(),
+        "mismatch_kl": (torch.expm1(difference) - difference).sum(),
+        "mismatch_n": counted.sum().float(),
+        "mismatch_max": difference.abs().max() if difference.numel() else torch.zeros((), device=trained.device),
+    }
 
 
 def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) -> tuple[dict[str, float], tuple[int, int]]:
@@ -1005,6 +1042,7 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
             by_length = in_episodes(step, shuffle=False, group_size=kept_together(cfg))  # a step's gradient is its micro-batches' sum: their make-up is free
             micro_batches = [by_length[j : j + cfg.microBatchSize] for j in range(0, len(by_length), cfg.microBatchSize)]
             kept = 0
+            step_losses: dict[str, Any] = {}
             policy.optimizer.zero_grad(set_to_none=True)
             for j, micro in enumerate(micro_batches):
                 last = j == len(micro_batches) - 1
@@ -1016,39 +1054,31 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                             zero_backward(cfg, policy, acc, pad_id)  # this backward is DDP's all-reduce (every one DeepSpeed's): take part
                         continue
                     logprobs, values, entropy = scored.logprobs, scored.values, scored.entropy
-                    old = torch.tensor([t.old_logprob for t in batch], device=logprobs.device)
-                    advantages = torch.tensor([t.advantage for t in batch], device=logprobs.device)
+                    given = parallel.to_device(_old_estimates(cfg, batch, scored.token_logprobs), logprobs.device)
                     if cfg.ratio == "token":
-                        old_tokens = torch.zeros(scored.token_logprobs.shape, dtype=scored.token_logprobs.dtype)  # filled on the host, copied once
-                        for i, t in enumerate(batch):
-                            old_tokens[i, : len(t.old_token_logprobs)] = torch.tensor(t.old_token_logprobs)
-                        old_tokens = old_tokens.to(scored.token_logprobs.device)
-                        ploss, clipfrac, approx_kl, guarded = core.token_policy_loss(scored.token_logprobs, old_tokens, advantages, scored.token_weights, cfg.clip, cfg.ratioGuard)
+                        ploss, clipfrac, approx_kl, guarded = core.token_policy_loss(scored.token_logprobs, given["old_tokens"], given["advantages"], scored.token_weights, cfg.clip, cfg.ratioGuard)
                     else:
-                        ploss, clipfrac, approx_kl, guarded = core.policy_loss(logprobs, old, advantages, cfg.clip, cfg.ratioGuard)
+                        ploss, clipfrac, approx_kl, guarded = core.policy_loss(logprobs, given["old"], given["advantages"], cfg.clip, cfg.ratioGuard)
                     if _epoch == cfg.epochs - 1:
                         TokenRecorder.record_ratio(batch, scored)
                     if not sums["steps"]:  # before the update's first step the policy is the rollout's: its log-probs must agree
-                        sums["gap"] += float((logprobs.detach() - old).abs().sum())
+                        _add(on_device, gap=(logprobs.detach() - given["old"]).abs().sum(), **sampling_mismatch(batch, scored))
                         sums["gap_n"] += len(batch)
-                        absolute, kl, count, largest = sampling_mismatch(batch, scored)
-                        sums["mismatch_abs"] += absolute
-                        sums["mismatch_kl"] += kl
-                        sums["mismatch_n"] += count
-                        sums["mismatch_max"] = max(sums["mismatch_max"], largest)
                     loss = ploss
-                    vloss = torch.tensor(0.0)
+                    vloss = torch.zeros((), device=logprobs.device)
                     if values is not None:
-                        vloss = core.value_loss(values, torch.tensor([t.old_value for t in batch], device=values.device), torch.tensor([t.ret for t in batch], device=values.device), cfg.valueClip)
+                        vloss = core.value_loss(values, given["old_values"], given["returns"], cfg.valueClip)
                         loss = loss + cfg.valueCoef * vloss
-                    kl = torch.tensor(0.0)
+                    kl = torch.zeros((), device=logprobs.device)
                     if policy.reference is not None:
                         with torch.no_grad():
                             ref_logprobs = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk).logprobs
                         loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
                         kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value
-                    if not torch.isfinite(loss):
-                        raise PpoError(f"the PPO loss is not finite (policy {float(ploss)}, value {float(vloss)}) with finite log-probs: the old log-probs, values or advantages are broken; lower the learning rate or check the model's dtype")
+                    # read at the step's end (no wait for the device here), or now where the engine steps in this backward
+                    _add(step_losses, policy=ploss.detach(), value=vloss.detach(), nonfinite=(~torch.isfinite(loss.detach())).float())
+                    if engine:
+                        _finite_loss(step_losses)
                     share = len(batch) / len(step)
                     parallel.backward(acc, loss * share - cfg.entropyCoef * entropy * sum(_trained_tokens(t) for t in batch) / max(1, step_tokens))
                 kept += len(batch)
@@ -1057,6 +1087,8 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                 for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl), ("guarded", guarded)):
                     on_device[key] = on_device.get(key, 0) + value.detach() * len(batch)  # read once, after the update
                 sums["trained"] += len(batch)
+            if step_losses:
+                _finite_loss(step_losses)
             # a step averages the transitions it trained on (over every process): skipped ones drop out
             step_size, step_kept = parallel.totals(acc, len(step), kept)
             if engine:  # the engine stepped (and clipped) in the last backward; this is its norm
@@ -1079,9 +1111,43 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
             sums["steps"] += 1
     for key, value in on_device.items():
         sums[key] += float(value)
+    TokenRecorder.read_ratios(transitions)
     if not sums["trained"]:
         raise PpoError(f"every transition's log-prob was non-finite in this update ({int(sums['skipped'])} skipped): the policy has diverged; resume from an earlier checkpoint with a lower learning rate")
     return sums, (train_tokens, train_images)
+
+
+def _old_estimates(cfg: Ppo, batch: list[Transition], token_logprobs: torch.Tensor) -> dict[str, torch.Tensor]:
+    """What the update's losses compare a micro-batch's pass with, made on the host: the old
+    log-probs (per token, too, for ratio "token"), advantages, old values and returns."""
+    estimates = {
+        "old": torch.tensor([t.old_logprob for t in batch]),
+        "advantages": torch.tensor([t.advantage for t in batch]),
+        "old_values": torch.tensor([t.old_value for t in batch]),
+        "returns": torch.tensor([t.ret for t in batch]),
+    }
+    if cfg.ratio == "token":
+        old_tokens = torch.zeros(token_logprobs.shape, dtype=token_logprobs.dtype)
+        for i, t in enumerate(batch):
+            old_tokens[i, : len(t.old_token_logprobs)] = torch.tensor(t.old_token_logprobs)
+        estimates["old_tokens"] = old_tokens
+    return estimates
+
+
+def _add(sums: dict[str, Any], **values: Any) -> None:
+    """Adds each value to its running sum on the device (mismatch_max: keeps the largest)."""
+    for key, value in values.items():
+        if key not in sums:
+            sums[key] = value
+        elif key == "mismatch_max":
+            sums[key] = torch.maximum(sums[key], value)
+        else:
+            sums[key] = sums[key] + value
+
+
+def _finite_loss(step_losses: dict[str, Any]) -> None:
+    if float(step_losses["nonfinite"]):
+        raise PpoError(f"the PPO loss is not finite (policy {float(step_losses['policy'])}, value {float(step_losses['value'])}) with finite log-probs: the old log-probs, values or advantages are broken; lower the learning rate or check the model's dtype")
 
 
 def in_episodes(transitions: list[Transition], shuffle: bool, group_size: int = 1) -> list[Transition]:

@@ -44,6 +44,7 @@ from ptlab.runlog import RunLog, now
 
 IGNORE = -100
 DEFAULT_MAX_LENGTH = 1024
+TARGETS = "targets"  # a micro-batch's loss targets beside its model inputs (loss_inputs), copied to the device with them
 
 
 class SftError(ValueError):
@@ -295,7 +296,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             micro = mine[start : start + sft.microBatchSize]
             if sft.paddingFree:  # the micro-batch's examples end to end in one row
                 micro = [[e for row in micro for e in (row if sft.packing else [row])]]
-            # counted on the host, before the copy: no device sync per micro-batch
+            # counted and spanned on the host, before the copy: a micro-batch's pass reads no device value
             if sft.packing or sft.paddingFree:
                 collated = collate_packed(micro, pad_id)
                 sequence_tokens += collated.pop("tokens")
@@ -304,13 +305,15 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
                 sequence_tokens += int(collated["attention_mask"].sum())
             positions_read += collated["input_ids"].numel()
             assistant_tokens += int((collated["labels"][:, 1:] != IGNORE).sum())
-            micro_batches.append(parallel.to_device(collated, device))
+            inputs, targets, first = loss_inputs(collated)  # the loss's span, read here on the host
+            micro_batches.append((parallel.to_device({**inputs, TARGETS: targets}, device), first))
         global_assistant_tokens = int(parallel.totals(acc, assistant_tokens)[0])
         total_loss: Any = 0.0
-        for i, collated in enumerate(micro_batches):
+        for i, (on_device, first) in enumerate(micro_batches):
             # gradients are averaged over processes: scale so the sum is over the global batch's tokens
             with parallel.micro_batch(acc, model, last=i == len(micro_batches) - 1):
-                loss_sum, _ = token_loss_sum(training_pass, collated, experiment.model.ligerKernel)
+                inputs = {k: v for k, v in on_device.items() if k != TARGETS}
+                loss_sum = span_loss(training_pass, inputs, on_device[TARGETS], first, experiment.model.ligerKernel)
                 parallel.backward(acc, loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
             total_loss = total_loss + loss_sum.detach()  # read once per step, below
         # DeepSpeed clipped and stepped in the last backward (at sft.maxGradNorm, its config's) and reports that norm

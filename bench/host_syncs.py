@@ -1,0 +1,191 @@
+"""Where the trainer's loops make the host wait for the device (issue 18: no CPU-GPU syncs
+inside the loops). A read of a device value on the host (`.item()`, `float()`, `.tolist()`,
+`bool()`, `torch.equal`, a boolean index...) waits for every kernel queued before it, and the
+device then idles while the host prepares the next pass.
+
+    .venv/bin/python bench/host_syncs.py                 # CPU: the embedded tiny model
+    python3 bench/host_syncs.py --size 0.5b              # CUDA: bench/gpu_trainer.py's 0.5B model
+
+Runs `ptlab sft` and `ptlab ppo` in this process on examples/tiny.ptlab.json's recipe (small)
+with every tensor the trainer sends to the device (ptlab.parallel.to_device) tagged, and the
+tag carried by everything computed from it (a __torch_function__ subclass): each host read of
+a tagged value is counted by where it happens (the innermost frame outside torch), and by
+whether it happened inside a micro-batch's forward and backward (ptlab.parallel.micro_batch) or
+between them. On CUDA, torch.cuda.set_sync_debug_mode("warn") inside micro-batches also counts
+every synchronizing call (blocking copies from pageable memory included), wherever its values
+come from. Prints one JSON line per job: micro-batches, then reads per place."""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import json
+import sys
+import tempfile
+import traceback
+import warnings
+from pathlib import Path
+from typing import Any, Iterator
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+# reads of a value's data on the host; Tensor.to and __getitem__ count only when they read (below)
+READS = {
+    torch.Tensor.item, torch.Tensor.tolist, torch.Tensor.numpy, torch.Tensor.cpu, torch.Tensor.__bool__, torch.Tensor.__int__,
+    torch.Tensor.__float__, torch.Tensor.__index__, torch.Tensor.nonzero, torch.nonzero, torch.equal, torch.Tensor.equal,
+    torch.masked_select, torch.Tensor.masked_select, torch.unique, torch.Tensor.unique, torch.Tensor.__repr__, torch.Tensor.__format__,
+}
+
+
+class Counts:
+    def __init__(self) -> None:
+        self.stage = "between micro-batches"
+        self.micro_batches = 0
+        self.reads: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+
+    def record(self, what: str) -> None:
+        self.reads[self.stage][f"{what} @ {place()}"] += 1
+
+    def summary(self) -> dict[str, Any]:
+        return {"microBatches": self.micro_batches, "reads": {stage: dict(counter.most_common()) for stage, counter in self.reads.items()}}
+
+
+def place() -> str:
+    """The innermost frame outside torch and this file, as path:line (function)."""
+    for frame in reversed(traceback.extract_stack()[:-2]):
+        name = frame.filename.replace("\\", "/")
+        if "/torch/" in name or frame.filename == __file__ or name.endswith(("/contextlib.py", "/warnings.py")):
+            continue
+        for marker in ("/ptlab/", "/tests/", "/transformers/", "/peft/", "/accelerate/"):
+            if marker in name:
+                name = marker.strip("/") + "/" + name.split(marker, 1)[1]
+                break
+        return f"{name}:{frame.lineno} ({frame.name})"
+    return "?"
+
+
+class OnDevice(torch.Tensor):
+    """A tensor the trainer sent to the device, or one computed from such a tensor."""
+
+    counts: Counts | None = None
+
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        kwargs = kwargs or {}
+        if cls.counts is not None and _reads(func, args, kwargs):
+            cls.counts.record(getattr(func, "__name__", str(func)))
+        return super().__torch_function__(func, types, args, kwargs)
+
+
+def _reads(func: Any, args: Any, kwargs: Any) -> bool:
+    if func in READS:
+        return True
+    if func is torch.Tensor.to:  # to the host
+        target = kwargs.get("device", args[1] if len(args) > 1 else None)
+        return isinstance(target, (str, torch.device)) and torch.device(target).type == "cpu" and args[0].device.type != "cpu"
+    if func is torch.Tensor.__getitem__:  # a boolean mask's size is read on the host
+        index = args[1] if isinstance(args[1], tuple) else (args[1],)
+        return any(isinstance(i, torch.Tensor) and i.dtype == torch.bool for i in index)
+    return False
+
+
+@contextlib.contextmanager
+def watched() -> Iterator[Counts]:
+    """Inside: ptlab's device copies are tagged and their reads counted (Counts)."""
+    from ptlab import parallel
+
+    counts = Counts()
+    to_device, micro_batch = parallel.to_device, parallel.micro_batch
+
+    def tagged(batch: dict[str, Any], device: Any) -> dict[str, Any]:
+        return {k: v.as_subclass(OnDevice) if isinstance(v, torch.Tensor) else v for k, v in to_device(batch, device).items()}
+
+    @contextlib.contextmanager
+    def counted(*args: Any, **kwargs: Any) -> Iterator[None]:
+        with micro_batch(*args, **kwargs), _cuda_syncs_counted(counts):
+            counts.stage, counts.micro_batches = "in micro-batches", counts.micro_batches + 1
+            try:
+                yield
+            finally:
+                counts.stage = "between micro-batches"
+
+    parallel.to_device, parallel.micro_batch, OnDevice.counts = tagged, counted, counts
+    try:
+        yield counts
+    finally:
+        parallel.to_device, parallel.micro_batch, OnDevice.counts = to_device, micro_batch, None
+
+
+@contextlib.contextmanager
+def _cuda_syncs_counted(counts: Counts) -> Iterator[None]:
+    if not torch.cuda.is_available():
+        yield
+        return
+    shown = warnings.showwarning
+
+    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        if "synchroniz" in str(message):
+            counts.record("cuda sync")
+        else:
+            shown(message, category, *args, **kwargs)
+
+    torch.cuda.set_sync_debug_mode("warn")
+    warnings.showwarning = show
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = show
+            yield
+    finally:
+        torch.cuda.set_sync_debug_mode(0)
+        warnings.showwarning = shown
+
+
+def config(job: str, model: str | None, cuda: bool) -> dict[str, Any]:
+    data = json.loads((ROOT / "examples" / "tiny.ptlab.json").read_text())
+    del data["evaluation"]
+    if model:
+        data["model"].update(name=model, dtype="bf16" if cuda else "fp32")
+    data["sft"].update(steps=3, globalBatchSize=8, microBatchSize=4, saveEverySteps=100_000)
+    data["sft"]["data"]["examples"] = 32
+    data["ppo"].update(updates=2, stepsPerUpdate=16, parallelEnvs=8, miniBatchSize=8, microBatchSize=4, epochs=1, saveEverySteps=100_000, maxNewTokens=24)
+    data["ppo"].pop("init", None)
+    return data
+
+
+def run_job(job: str, data: dict[str, Any], work: Path) -> Counts:
+    from ptlab import cli
+
+    path = work / f"{job}.ptlab.json"
+    path.write_text(json.dumps(data))
+    with watched() as counts:
+        if cli.main([job, "--config", str(path), "--run-dir", str(work / job)]) != 0:
+            sys.exit(f"ptlab {job} failed")
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", default="sft,ppo")
+    parser.add_argument("--size", help="bench/gpu_trainer.py's model of this size with random weights (default: the embedded tiny model)")
+    args = parser.parse_args()
+    cuda = torch.cuda.is_available()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        model = None
+        if args.size:
+            sys.path.insert(0, str(ROOT / "bench"))
+            from gpu_trainer import build_model
+
+            build_model(args.size, work / "model")
+            model = str(work / "model")
+        print(json.dumps({"device": torch.cuda.get_device_name(0) if cuda else "cpu", "size": args.size or "tiny", "torch": torch.__version__}), flush=True)
+        for job in args.jobs.split(","):
+            counts = run_job(job, config(job, model, cuda), work)
+            print(json.dumps({"bench": "host-syncs", "job": job, **counts.summary()}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

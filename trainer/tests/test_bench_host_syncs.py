@@ -1,0 +1,74 @@
+"""No host-device sync inside the trainer's micro-batches (issue 18): bench/host_syncs.py tags
+every tensor the trainer sends to the device and counts the host reads of what is computed from
+them, by place and by whether they happen inside a micro-batch's forward and backward. A read
+added inside the loops (a float(), .tolist() or bool() of a loss, a boolean index) fails here."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+import host_syncs  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _cache(ptlab_cache, monkeypatch):
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+
+
+def places(counts: host_syncs.Counts, stage: str) -> dict[str, int]:
+    """Reads at each function (path (function): count), lines left out."""
+    found: dict[str, int] = {}
+    for key, n in counts.reads.get(stage, {}).items():
+        where = key.split(" @ ", 1)[1]
+        function = where.split(":", 1)[0] + " " + where.rsplit(" ", 1)[1]
+        found[function] = found.get(function, 0) + n
+    return found
+
+
+def test_the_counter_sees_a_read_inside_a_micro_batch():
+    from accelerate import Accelerator
+
+    from ptlab import parallel
+
+    with host_syncs.watched() as counts:
+        x = parallel.to_device({"x": torch.ones(3)}, "cpu")["x"]
+        with parallel.micro_batch(Accelerator(cpu=True), torch.nn.Linear(1, 1), last=True):
+            y = (x * 2).sum()
+            float(y)
+            _ = x[x > 0]
+            _ = (x + 1).tolist()
+        float(y)
+    assert places(counts, "in micro-batches") == {"tests/test_bench_host_syncs.py (test_the_counter_sees_a_read_inside_a_micro_batch)": 3}
+    assert sum(places(counts, "between micro-batches").values()) == 1
+    assert counts.micro_batches == 1
+
+
+def test_sft_reads_nothing_inside_its_micro_batches_and_its_loss_once_per_step(tmp_path):
+    data = host_syncs.config("sft", None, cuda=False)
+    counts = host_syncs.run_job("sft", data, tmp_path)
+    assert counts.micro_batches == 6  # 3 steps of 8 examples in micro-batches of 4
+    assert places(counts, "in micro-batches") == {}
+    assert places(counts, "between micro-batches") == {"ptlab/sft.py (run_sft)": 3}
+
+
+@pytest.mark.parametrize("recipe", [{}, {"ratio": "token", "advantage": "group", "groupSize": 2, "oldLogProbs": "sampling"}], ids=["gae", "group-token"])
+def test_ppo_reads_only_the_finite_check_inside_its_micro_batches(tmp_path, recipe):
+    data = host_syncs.config("ppo", None, cuda=False)
+    data["ppo"].update(recipe, updates=3)  # 48 turns: the 8 slots' first episodes (5 attempts at most) end, with their token records
+    data.setdefault("logging", {})["tokenRecordRate"] = 1.0  # every turn's ratios recorded in the update's passes
+    counts = host_syncs.run_job("ppo", data, tmp_path)
+    assert counts.micro_batches == 12  # 3 updates of 16 transitions in micro-batches of 4
+    # the pass's log-probs: a non-finite one is dropped before backward (train_forward)
+    assert places(counts, "in micro-batches") == {"ptlab/ppo.py (train_forward)": 12}
+    between = places(counts, "between micro-batches")
+    assert between.pop("ptlab/ppo.py (_finite_loss)") == 6  # once per optimizer step: 2 per update
+    assert set(between) <= {"ptlab/ppo.py (update)", "ptlab/ppo.py (read_ratios)", "ptlab/ppo.py (score_rollout)", "ptlab/ppo.py (<genexpr>)", "ptlab/ppo.py (before_update)"}, between
+    # the passes before the update are read once they are all queued: three reads per pass, not per transition
+    assert between.get("ptlab/ppo.py (before_update)", 0) <= 3 * 12 and between.get("ptlab/ppo.py (score_rollout)", 0) <= 3 * 12, between
+    tokens = [json.loads(line) for line in (tmp_path / "ppo" / "tokens.jsonl").read_text().splitlines()]
+    assert tokens and all(len(t["ratio"]) == len(t["ids"]) for t in tokens)
