@@ -3,11 +3,12 @@
     python3 bench/gpu_table.py RESULTS [RESULTS ...]
 
 RESULTS: the folders gpu_check.sh wrote (its $OUT), each step's JSON lines in STEP.log; the
-lines that are not JSON (progress, warnings) are skipped. Rows come from
+lines that are not JSON (progress, warnings) are skipped. Each step's outcome and seconds
+(steps.tsv) close the table, with the steps that gave no result (failed, stopped, skipped). Rows come from
 `bench/gpu_trainer.py` (our `ptlab sft` and `ptlab ppo`, one row per job and configuration),
 `bench/gpu_train.py` (plain PyTorch/transformers training and generation: the baselines) and
 `bench/rollout_reference.py` (our rollouts against the reference's one-step-per-generate
-loop). Prints Markdown. Standard library only: it runs where the results land.
+loop) and `bench/host_syncs.py` (host waits inside the trainer's micro-batches). Prints Markdown. Standard library only: it runs where the results land.
 """
 
 from __future__ import annotations
@@ -34,6 +35,16 @@ class Step:
     lines: list[dict[str, Any]] = field(default_factory=list)
 
 
+def read_outcomes(folders: list[Path]) -> list[list[str]]:
+    """gpu_check.sh's steps.tsv lines (step, outcome, seconds) of each folder that has one."""
+    rows = []
+    for folder in folders:
+        path = folder / "steps.tsv"
+        if path.exists():
+            rows += [line.split("\t") for line in path.read_text(errors="replace").splitlines() if line.count("\t") == 2]
+    return rows
+
+
 def read_steps(folders: list[Path]) -> list[Step]:
     steps = []
     for folder in folders:
@@ -44,8 +55,6 @@ def read_steps(folders: list[Path]) -> list[Step]:
             if records:
                 header = records[0] if "bench" not in records[0] else {}
                 steps.append(Step(log.stem, header, [r for r in records if "bench" in r]))
-    if not steps:
-        raise SystemExit(f"gpu_table: no JSON results in {', '.join(map(str, folders))}")
     return steps
 
 
@@ -115,6 +124,21 @@ def rollout_rows(steps: list[Step]) -> list[list[str]]:
     return rows
 
 
+def sync_rows(steps: list[Step]) -> list[list[str]]:
+    """bench/host_syncs.py: host reads (and, on CUDA, synchronizing calls) inside the trainer's
+    micro-batches, per micro-batch, with the places that make them."""
+    rows = []
+    for step in steps:
+        for line in step.lines:
+            if line["bench"] != "host-syncs":
+                continue
+            inside = line.get("reads", {}).get("in micro-batches", {})
+            per = sum(inside.values()) / line["microBatches"] if line.get("microBatches") else 0.0
+            places = "; ".join(f"{where} x{count}" for where, count in sorted(inside.items(), key=lambda item: -item[1])[:4])
+            rows.append([str(line.get("job", "")), step.name, str(line.get("microBatches", "")), f"{per:.1f}", places])
+    return rows
+
+
 def targets(steps: list[Step]) -> list[str]:
     """Each issue-18 target, the best figure the results hold for it, and met or not."""
     found = []
@@ -153,7 +177,7 @@ def markdown(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def render(steps: list[Step]) -> str:
+def render(steps: list[Step], outcomes: list[list[str]] | None = None) -> str:
     devices = sorted({str(step.header["device"]) for step in steps if "device" in step.header})
     parts = [f"Device: {', '.join(devices) or 'not stated'}; MFU against each result's own peak (bf16 dense).", ""]
     parts += [markdown(["configuration", "step", "tokens/s", "MFU", "peak GiB"], throughput_rows(steps)), ""]
@@ -163,7 +187,13 @@ def render(steps: list[Step]) -> str:
     rollouts = rollout_rows(steps)
     if rollouts:
         parts += ["Rollouts against the reference's loop (answer tokens/s, same model, GPU and episodes):", "", markdown(["step", "ptlab", "reference", "ratio"], rollouts), ""]
+    syncs = sync_rows(steps)
+    if syncs:
+        parts += ["Host waits inside the trainer's micro-batches (bench/host_syncs.py):", "", markdown(["job", "step", "micro-batches", "per micro-batch", "where"], syncs), ""]
     parts += ["Targets (issue 18):", *targets(steps)]
+    if outcomes:
+        missed = [name for name, outcome, _ in outcomes if outcome != "ok"]
+        parts += ["", f"Steps run ({len(outcomes) - len(missed)} of {len(outcomes)} ok{'; without a result: ' + ', '.join(missed) if missed else ''}):", "", markdown(["step", "outcome", "seconds"], outcomes)]
     return "\n".join(parts)
 
 
@@ -171,7 +201,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", nargs="+", type=Path, help="gpu_check.sh output folders ($OUT)")
     args = parser.parse_args()
-    print(render(read_steps(args.results)))
+    steps, outcomes = read_steps(args.results), read_outcomes(args.results)
+    if not steps and not outcomes:
+        raise SystemExit(f"gpu_table: no JSON results in {', '.join(map(str, args.results))}")
+    print(render(steps, outcomes))
     return 0
 
 

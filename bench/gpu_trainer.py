@@ -6,14 +6,14 @@ records, the numbers a user sees on the dashboard.
     .venv/bin/python bench/gpu_trainer.py --size tiny     # a CPU smoke run of the same code
 
 The model is Qwen2-shaped (bench/gpu_train.py's sizes) with the embedded tokenizer's
-vocabulary, saved to a temporary folder and named in an experiment config derived from
+vocabulary, saved to a temporary folder (once per size under $PTLAB_BENCH_MODELS when set) and named in an experiment config derived from
 examples/tiny.ptlab.json. Random weights answer garbage, so every PPO turn runs to
 maxNewTokens: the rollout numbers are the worst case for length. Prints JSON lines.
 MFU = (GFLOPs added between the first and last records) / seconds / bf16 peak; the GFLOPs
 are the trainer's own accounting (6N per trained token, 2N per generated one). Each job's
-line also has the peak CUDA memory of its steps (perf/peak_memory_gib) and, for SFT, the
-padded share of the positions its forwards read; for PPO, the steady updates' seconds by
-stage, generation's share of them and the update phase's own MFU (6N per token its passes
+line also has the peak CUDA memory of its steps (perf/peak_memory_gib), the spread of its steady
+steps' own seconds (stepSeconds: min, median, max) and, for SFT, the padded share of the
+positions its forwards read; for PPO, the steady updates' seconds by stage, generation's share of them and the update phase's own MFU (6N per token its passes
 read over the training seconds). `--attention`, `--padding-free` and `--compile` set model.attention, sft.paddingFree and ppo.paddingFree, and model.compile;
 `--liger` model.ligerKernel (Liger's RMSNorm, RoPE, SwiGLU and SFT's fused cross-entropy);
 `--group-size N` trains PPO with group advantages (groups of N episodes on one hand), and
@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,7 +45,30 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def build_model(size: str, folder: Path) -> int:
-    """A random Qwen2 model of `size` with the embedded tokenizer, saved in `folder`."""
+    """A random Qwen2 model of `size` with the embedded tokenizer, saved in `folder`. With
+    PTLAB_BENCH_MODELS set (bench/gpu_check.sh sets it), each size is built once there and
+    `folder` links to it: the benchmarks of one lease read the same weights, and a step does not
+    spend its seconds building them again."""
+    cache = os.environ.get("PTLAB_BENCH_MODELS")
+    if not cache:
+        return _build(size, folder)
+    cached = Path(cache) / size
+    if not (cached / "config.json").exists():
+        staging = Path(tempfile.mkdtemp(prefix=f".{size}-", dir=_made(Path(cache))))
+        _build(size, staging)
+        shutil.rmtree(cached, ignore_errors=True)  # a half-written one from a stopped step
+        staging.rename(cached)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.symlink_to(cached.resolve(), target_is_directory=True)
+    return int(json.loads((cached / "parameters.json").read_text())["parameters"])
+
+
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _build(size: str, folder: Path) -> int:
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
     tokenizer = models.load_tokenizer("embedded:tiny-lm")
@@ -52,7 +78,9 @@ def build_model(size: str, folder: Path) -> int:
     model = Qwen2ForCausalLM(config)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
-    return sum(p.numel() for p in model.parameters())
+    parameters = sum(p.numel() for p in model.parameters())
+    (folder / "parameters.json").write_text(json.dumps({"parameters": parameters}))
+    return parameters
 
 
 def experiment(model_dir: Path, args: argparse.Namespace, device_is_cuda: bool) -> dict:
@@ -96,6 +124,7 @@ def summarize(name: str, records: list[dict], peak: float | None, wall: float) -
         "achievedTflops": round(achieved, 2),
         "mfu": round(achieved / peak, 4) if peak else None,
         "trainerTokensPerSecond": round(sum(r["metrics"]["perf/tokens_per_second"] for r in records[1:]) / (len(records) - 1), 1),
+        "stepSeconds": step_seconds(records[1:]),
     }
     peaks = [r["metrics"]["perf/peak_memory_gib"] for r in records if "perf/peak_memory_gib" in r["metrics"]]
     result["peakMemoryGiB"] = round(max(peaks), 2) if peaks else None
@@ -106,6 +135,15 @@ def summarize(name: str, records: list[dict], peak: float | None, wall: float) -
         result["responseTokensMean"] = round(sum(r["metrics"]["rollout/response_tokens_mean"] for r in records[1:]) / (len(records) - 1), 1)
         result.update(update_split(records[2:], last["compute"]["parameters"], last["compute"]["trainTokens"] - first["compute"]["trainTokens"], peak))
     return result
+
+
+def step_seconds(records: list[dict]) -> dict:
+    """The spread of the steady steps' (or updates') own seconds: a steady figure far below the
+    per-step rates means a few slow steps (new shapes, allocations), not a slow loop."""
+    seconds = [later["wallSeconds"] - earlier["wallSeconds"] for earlier, later in zip(records, records[1:])]
+    if not seconds:
+        return {}
+    return {"min": round(min(seconds), 3), "median": round(statistics.median(seconds), 3), "max": round(max(seconds), 3)}
 
 
 def update_split(records: list[dict], parameters: int, train_tokens: int, peak: float | None) -> dict:
