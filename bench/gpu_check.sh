@@ -21,9 +21,9 @@ ALL=(trainer-tiny demo-ci ppo-update trainer-0.5b raw-0.5b raw-1.5b generate-0.5
   trainer-0.5b-paged paged-sizes-0.5b trainer-0.5b-compile trainer-0.5b-flex-free trainer-0.5b-flex-free-compile liger-check
   trainer-0.5b-liger rollout-reference rollout-reference-0.5b trainer-0.5b-group trainer-0.5b-group-shared
   trainer-0.5b-head-chunk trainer-1.5b-sft host-syncs plan-check)
-# issue 18's table first: SFT and PPO with the defaults, the kvCache choice, the plain baseline in the same run, the rollout
+# issue 18's table first: SFT and PPO with the defaults, the plain baseline in the same run, the kvCache choice, the rollout
 # ratio, then each way
-ISSUE18=(trainer-0.5b trainer-0.5b-static raw-0.5b rollout-reference-0.5b trainer-0.5b-liger host-syncs trainer-0.5b-compile
+ISSUE18=(trainer-0.5b raw-0.5b trainer-0.5b-static rollout-reference-0.5b trainer-0.5b-liger host-syncs trainer-0.5b-compile
   trainer-1.5b-sft raw-1.5b trainer-0.5b-paged trainer-0.5b-head-chunk liger-check generate-0.5b)
 wanted=()
 for name in "${@:-all}"; do
@@ -105,7 +105,7 @@ run() { # name: the step of that name
     trainer-0.5b-liger) step "$name" $python bench/gpu_trainer.py --size 0.5b --liger ;;
     # PPO rollouts against the reference's loop (one step per generate call), same model and GPU: the demo's gp-base, then 0.5B
     rollout-reference) step "$name" $python bench/rollout_reference.py --updates 2 --reference-steps 128 ;;
-    rollout-reference-0.5b) step "$name" $python bench/rollout_reference.py --size 0.5b --updates 2 --reference-steps 128 ;;
+    rollout-reference-0.5b) step "$name" $python bench/rollout_reference.py --size 0.5b --updates 2 --reference-steps 64 ;;
     # PPO with group advantages (the demo's GRPO-style groups of 4), without and with each group's first prompt read once
     trainer-0.5b-group) step "$name" $python bench/gpu_trainer.py --size 0.5b --jobs ppo --group-size 4 ;;
     trainer-0.5b-group-shared) step "$name" $python bench/gpu_trainer.py --size 0.5b --jobs ppo --group-size 4 --shared-prefixes ;;

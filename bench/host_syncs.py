@@ -126,7 +126,7 @@ def _cuda_syncs_counted(counts: Counts) -> Iterator[None]:
     shown = warnings.showwarning
 
     def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
-        if "synchroniz" in str(message):
+        if "called a synchronizing" in str(message):
             counts.record("cuda sync")
         else:
             shown(message, category, *args, **kwargs)

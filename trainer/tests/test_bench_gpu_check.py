@@ -66,7 +66,7 @@ def test_the_issue18_group_names_only_known_steps(tmp_path):
     done = check(tmp_path, "issue18", DEADLINE=str(TABLE_SECONDS + 1), MIN_STEP="5")  # every step skipped: nothing runs
     assert done.returncode == 0, done.stdout + done.stderr
     names = [row[0] for row in outcomes(tmp_path)]
-    assert names[:3] == ["trainer-0.5b", "trainer-0.5b-static", "raw-0.5b"] and "trainer-1.5b-sft" in names
+    assert names[:3] == ["trainer-0.5b", "raw-0.5b", "trainer-0.5b-static"] and "trainer-1.5b-sft" in names
     assert all(row[1] == "skipped (DEADLINE)" for row in outcomes(tmp_path))
 
 
