@@ -609,6 +609,23 @@ def test_transitions_with_non_finite_log_probs_are_skipped_counted_and_the_step_
         _step_gradients(ppo_module, policy, cfg, acc, transitions, monkeypatch)
 
 
+@pytest.mark.parametrize("broken", ["advantage", "ret"])
+def test_a_non_finite_loss_with_finite_log_probs_fails_before_the_step(tmp_path, env, monkeypatch, broken):
+    """The loss's finiteness is read once per step (no wait inside the micro-batches), but
+    before the optimizer steps: a broken advantage or return ends the run with the weights as
+    they were, naming which loss broke."""
+    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, microBatchSize=3)
+    setattr(transitions[5], broken, float("nan"))  # in the step's second micro-batch
+    before = [p.detach().clone() for p in policy.params]
+    steps = []
+    monkeypatch.setattr(policy.optimizer, "step", lambda: steps.append(1))
+    part = "policy nan" if broken == "advantage" else "value nan"
+    with pytest.raises(ppo_module.PpoError, match=f"the PPO loss is not finite \\(.*{part}.*\\) with finite log-probs"):
+        ppo_module.update(cfg, policy, transitions, acc)
+    assert steps == []
+    assert all(torch.equal(a, b) for a, b in zip(before, policy.params))
+
+
 def dataclasses_replace(cfg, **changes):
     import dataclasses
 
