@@ -1087,10 +1087,12 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                 for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl), ("guarded", guarded)):
                     on_device[key] = on_device.get(key, 0) + value.detach() * len(batch)  # read once, after the update
                 sums["trained"] += len(batch)
-            if step_losses:
-                _finite_loss(step_losses)
-            # a step averages the transitions it trained on (over every process): skipped ones drop out
-            step_size, step_kept = parallel.totals(acc, len(step), kept)
+            # a step averages the transitions it trained on (over every process): skipped ones drop out;
+            # a non-finite loss on any process ends the run on all of them, before the step (one reduction)
+            nonfinite = 0.0 if engine else _loss_nonfinite(step_losses)
+            step_size, step_kept, nonfinite_anywhere = parallel.totals(acc, len(step), kept, nonfinite)
+            if nonfinite_anywhere:
+                _finite_loss(step_losses, elsewhere=not nonfinite)
             if engine:  # the engine stepped (and clipped) in the last backward; this is its norm
                 norm = acc.clip_grad_norm_(policy.params, cfg.maxGradNorm)
                 if norm is not None and not torch.isfinite(torch.as_tensor(norm)):
@@ -1145,9 +1147,18 @@ def _add(sums: dict[str, Any], **values: Any) -> None:
             sums[key] = sums[key] + value
 
 
-def _finite_loss(step_losses: dict[str, Any]) -> None:
+def _loss_nonfinite(step_losses: dict[str, Any]) -> float:
+    """How many of this step's micro-batches had a non-finite loss here (read once per step)."""
+    return float(step_losses["nonfinite"]) if step_losses else 0.0
+
+
+def _finite_loss(step_losses: dict[str, Any], elsewhere: bool = False) -> None:
+    """Fails when this step's loss was not finite here (or, `elsewhere`, on another process)."""
+    advice = "the old log-probs, values or advantages are broken; lower the learning rate or check the model's dtype"
+    if elsewhere:
+        raise PpoError(f"the PPO loss is not finite on another process with finite log-probs: {advice}")
     if float(step_losses["nonfinite"]):
-        raise PpoError(f"the PPO loss is not finite (policy {float(step_losses['policy'])}, value {float(step_losses['value'])}) with finite log-probs: the old log-probs, values or advantages are broken; lower the learning rate or check the model's dtype")
+        raise PpoError(f"the PPO loss is not finite (policy {float(step_losses['policy'])}, value {float(step_losses['value'])}) with finite log-probs: {advice}")
 
 
 def in_episodes(transitions: list[Transition], shuffle: bool, group_size: int = 1) -> list[Transition]:

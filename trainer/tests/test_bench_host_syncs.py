@@ -66,7 +66,7 @@ def test_ppo_reads_only_the_finite_check_inside_its_micro_batches(tmp_path, reci
     # the pass's log-probs: a non-finite one is dropped before backward (train_forward)
     assert places(counts, "in micro-batches") == {"ptlab/ppo.py (train_forward)": 12}
     between = places(counts, "between micro-batches")
-    assert between.pop("ptlab/ppo.py (_finite_loss)") == 6  # once per optimizer step: 2 per update
+    assert between.pop("ptlab/ppo.py (_loss_nonfinite)") == 6  # once per optimizer step: 2 per update
     assert set(between) <= {"ptlab/ppo.py (update)", "ptlab/ppo.py (read_ratios)", "ptlab/ppo.py (score_rollout)", "ptlab/ppo.py (<genexpr>)", "ptlab/ppo.py (before_update)"}, between
     # the passes before the update are read once they are all queued: three reads per pass, not per transition
     assert between.get("ptlab/ppo.py (before_update)", 0) <= 3 * 12 and between.get("ptlab/ppo.py (score_rollout)", 0) <= 3 * 12, between

@@ -455,7 +455,7 @@ def test_cancel_then_resume_equals_an_uninterrupted_run_evaluations_included(tmp
     process = subprocess.Popen([sys.executable, "-m", "ptlab", "ppo", "--config", str(cfg), "--run-dir", str(cancelled)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wait_for_train_record(cancelled, 1)
     process.terminate()
-    _, stderr = process.communicate(timeout=300)
+    _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     step = json.loads((cancelled / "run.json").read_text())["progress"]["step"]
     assert step < 4 and not any(r["kind"] == "eval" and r["step"] == step for r in records(cancelled))
@@ -624,6 +624,42 @@ def test_a_non_finite_loss_with_finite_log_probs_fails_before_the_step(tmp_path,
         ppo_module.update(cfg, policy, transitions, acc)
     assert steps == []
     assert all(torch.equal(a, b) for a, b in zip(before, policy.params))
+
+
+NAN_ADVANTAGES_ON_RANK_1 = """
+import os
+if os.environ.get("RANK") == "1":  # the second of two processes: its advantages broken after it starts
+    import ptlab.ppo as ppo
+
+    made = ppo._old_estimates
+
+    def broken(*args, **kwargs):
+        estimates = made(*args, **kwargs)
+        estimates["advantages"][:] = float("nan")
+        return estimates
+
+    ppo._old_estimates = broken
+"""
+
+
+def test_a_non_finite_loss_on_one_of_two_processes_ends_both(tmp_path, env):
+    """Each process reads its loss's finiteness once per step, and the step's reduction tells the
+    others: both end, before the step, with the loss's error (the main process's run.json saying
+    it broke on another process) instead of the main process failing on the gradient that the
+    all-reduce carried over from the broken one, a message that hides the cause."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(NAN_ADVANTAGES_ON_RANK_1)
+    data = json.loads(config(tmp_path, 1, 100).read_text())
+    del data["evaluation"]
+    path = tmp_path / "ppo.ptlab.json"
+    path.write_text(json.dumps(data))
+    hooked = two_processes.environment({**env, "PYTHONPATH": os.pathsep.join(p for p in (str(hook), env.get("PYTHONPATH", "")) if p)})
+    done = subprocess.run(two_processes.command("ppo", path, tmp_path / "run"), capture_output=True, text=True, env=hooked, timeout=300)
+    assert done.returncode != 0
+    assert "the PPO loss is not finite (policy nan" in done.stderr  # the broken process
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text())  # the main process's
+    assert manifest["status"] == "failed" and "the PPO loss is not finite on another process" in manifest["error"]["message"]
 
 
 def dataclasses_replace(cfg, **changes):
@@ -1172,7 +1208,7 @@ def test_shared_prefixes_are_refused_where_a_pass_cannot_read_them_once(tmp_path
         edit(data)
         path = tmp_path / "refused.ptlab.json"
         path.write_text(json.dumps(data))
-        result = subprocess.run([sys.executable, "-m", "ptlab", "ppo", "--config", str(path), "--run-dir", str(tmp_path / named)], capture_output=True, text=True, env=env, timeout=300)
+        result = subprocess.run([sys.executable, "-m", "ptlab", "ppo", "--config", str(path), "--run-dir", str(tmp_path / named)], capture_output=True, text=True, env=env, timeout=60)
         assert result.returncode != 0 and "ppo.sharedPrefixes" in result.stderr and named in result.stderr, result.stderr[-2000:]
 
 
