@@ -20,11 +20,12 @@ cd "$(dirname "$0")/.."
 ALL=(trainer-tiny demo-ci ppo-update trainer-0.5b raw-0.5b raw-1.5b generate-0.5b trainer-0.5b-dynamic trainer-0.5b-static
   trainer-0.5b-paged paged-sizes-0.5b trainer-0.5b-compile trainer-0.5b-flex-free trainer-0.5b-flex-free-compile liger-check
   trainer-0.5b-liger rollout-reference rollout-reference-0.5b trainer-0.5b-group trainer-0.5b-group-shared
-  trainer-0.5b-head-chunk trainer-1.5b-sft host-syncs plan-check)
+  trainer-0.5b-head-chunk trainer-1.5b-sft host-syncs plan-check varlen-check trainer-0.5b-varlen-free trainer-1.5b-varlen-free)
 # issue 18's table first: SFT and PPO with the defaults, the plain baseline in the same run, the kvCache choice, the rollout
 # ratio, then each way
-ISSUE18=(trainer-0.5b raw-0.5b trainer-0.5b-static rollout-reference-0.5b trainer-0.5b-liger host-syncs trainer-0.5b-compile
-  trainer-1.5b-sft raw-1.5b trainer-0.5b-paged trainer-0.5b-head-chunk liger-check generate-0.5b)
+ISSUE18=(trainer-0.5b raw-0.5b trainer-0.5b-static trainer-0.5b-varlen-free rollout-reference-0.5b trainer-0.5b-liger host-syncs
+  varlen-check trainer-0.5b-compile trainer-1.5b-sft trainer-1.5b-varlen-free raw-1.5b trainer-0.5b-paged trainer-0.5b-head-chunk
+  liger-check generate-0.5b)
 wanted=()
 for name in "${@:-all}"; do
   case $name in
@@ -100,6 +101,11 @@ run() { # name: the step of that name
     trainer-0.5b-compile) step "$name" $python bench/gpu_trainer.py --size 0.5b --compile ;;
     trainer-0.5b-flex-free) step "$name" $python bench/gpu_trainer.py --size 0.5b --attention flex_attention --padding-free ;;
     trainer-0.5b-flex-free-compile) step "$name" $python bench/gpu_trainer.py --size 0.5b --jobs sft --attention flex_attention --padding-free --compile ;;
+    # and under model.attention "varlen" (PyTorch's own variable-length flash kernel): its results against SDPA's over padded
+    # rows in bf16 (the kernel) and fp32 (one SDPA call per sequence), then SFT and PPO with padding-free rows
+    varlen-check) step "$name" bash -c "$python bench/varlen_check.py --device cuda --dtype bf16 llama3 qwen2.5 llama3+lora embedded:gp-base && $python bench/varlen_check.py --device cuda llama3 qwen2.5" ;;
+    trainer-0.5b-varlen-free) step "$name" $python bench/gpu_trainer.py --size 0.5b --attention varlen --padding-free ;;
+    trainer-1.5b-varlen-free) step "$name" $python bench/gpu_trainer.py --size 1.5b --jobs sft --attention varlen --padding-free ;;
     # model.ligerKernel: its kernels against the model's own code (fp32, then bf16), then the 0.5B SFT and PPO with them
     liger-check) step "$name" bash -c "$python bench/liger_check.py --device cuda llama3 qwen2.5 llama3+lora embedded:gp-base && $python bench/liger_check.py --device cuda --dtype bf16 llama3 qwen2.5" ;;
     trainer-0.5b-liger) step "$name" $python bench/gpu_trainer.py --size 0.5b --liger ;;

@@ -9,6 +9,7 @@ from embedded:virl-base), without evaluation, once per variant, from the same In
 - `default`: as the demo ran it before ppo.sharedPrefixes;
 - `shared-prefixes`: ppo.sharedPrefixes (each group's first prompt read once per pass);
 - `padding-free`: ppo.paddingFree (each micro-batch in one row; under SDPA a dense mask);
+- `padding-free-varlen`: the same under model.attention "varlen" (one SDPA call per sequence on CPU);
 - `head-chunk`: ppo.headChunk 256 (the LM head on the response tokens' hidden states, 256 at
   a time, again in backward);
 - `ddp-2`: the default recipe as two processes of one thread each (`accelerate launch`,
@@ -60,6 +61,7 @@ VARIANTS = {
     "default": lambda data: data["ppo"].update(sharedPrefixes=False),
     "shared-prefixes": lambda data: data["ppo"].update(sharedPrefixes=True),
     "padding-free": lambda data: data["ppo"].update(sharedPrefixes=False, paddingFree=True),
+    "padding-free-varlen": lambda data: (data["ppo"].update(sharedPrefixes=False, paddingFree=True), data["model"].update(attention="varlen")),
     "head-chunk": lambda data: data["ppo"].update(sharedPrefixes=False, headChunk=256),
     "ddp-2": lambda data: data.update(ppo=per_process(data["ppo"], 2), launcher={"kind": "accelerate", "cpuProcesses": 2}),
 }

@@ -8,7 +8,10 @@ micro-batches of 16, fp32) from the base, without evaluation, once per variant:
 - `default`: as the demo runs it;
 - `compile`: model.compile (torch.compile of the training passes, dynamic shapes);
 - `padding-free`: sft.paddingFree (each micro-batch in one row; under SDPA a dense mask);
-- `packing`: sft.packing (several examples per row, maxLength 1024; a step then holds more examples).
+- `packing`: sft.packing (several examples per row, maxLength 1024; a step then holds more examples);
+- `padding-free-varlen`, `packing-varlen`: those under model.attention "varlen" (each row
+  attended one example at a time: on CPU one SDPA call per example, on CUDA PyTorch's
+  variable-length kernel).
 
 Prints one JSON line per variant: the process's wall seconds (loading and any compile
 included), the steady seconds per step (from the second record on: the first carries the
@@ -36,6 +39,8 @@ VARIANTS = {
     "compile": lambda data: data["model"].update(compile=True),
     "padding-free": lambda data: data["sft"].update(paddingFree=True),
     "packing": lambda data: (data["sft"].update(packing=True), data["model"].update(maxLength=1024)),
+    "padding-free-varlen": lambda data: (data["sft"].update(paddingFree=True), data["model"].update(attention="varlen")),
+    "packing-varlen": lambda data: (data["sft"].update(packing=True), data["model"].update(maxLength=1024, attention="varlen")),
 }
 
 

@@ -152,7 +152,7 @@ describe('configChecks', () => {
     }
   });
 
-  it('refuses model.kvCache "paged" with an image-text-to-text model or under ZeRO-3, in the trainer\'s words', () => {
+  it('refuses model.kvCache "paged" with an image-text-to-text model, under ZeRO-3 or with varlen attention, in the trainer\'s words', () => {
     const base = { name: 'x', environment: { env: 'generalpoints' } };
     const issues = (model: object, launcher: object = {}) => check({ ...base, model: { name: 'm', kvCache: 'paged', ...model }, launcher }).filter((i) => i.pointer === '/model/kvCache');
     assert.deepEqual(issues({}), []);
@@ -160,6 +160,7 @@ describe('configChecks', () => {
     const refusals: [object, object, RegExp][] = [
       [{ kind: 'image-text-to-text' }, {}, /^kvCache "paged" \(continuous batching\) takes text prompts only/],
       [{}, { kind: 'accelerate', gpus: 2, distributed: 'deepspeed-zero3' }, /^kvCache "paged" decodes with whole weights on each process, not ZeRO-3 shards/],
+      [{ attention: 'varlen' }, {}, /^kvCache "paged": transformers' continuous batching runs under attention "sdpa", "eager" or flash-attention, not "varlen"/],
     ];
     for (const [model, launcher, message] of refusals) {
       const [issue] = issues(model, launcher);

@@ -36,7 +36,7 @@ class Model:
     trustRemoteCode: bool = False
     kvCache: Literal["dynamic", "static", "paged"] = "dynamic"
     ligerKernel: bool = False
-    attention: Literal["auto", "sdpa", "eager", "flash_attention_2", "flash_attention_3", "flex_attention"] = "auto"
+    attention: Literal["auto", "sdpa", "varlen", "eager", "flash_attention_2", "flash_attention_3", "flex_attention"] = "auto"
     generateBatch: int = 32
     maxLength: int | None = None
     lora: Lora | None = None
@@ -329,7 +329,8 @@ def _check_cpu_processes(path: Path, launcher: dict[str, Any]) -> None:
 
 def kv_cache_refused(data: dict[str, Any]) -> str | None:
     """What the schema cannot say of model.kvCache "paged": continuous batching takes token
-    prompts (no images) and decodes with whole weights on each process."""
+    prompts (no images), decodes with whole weights on each process, and runs under the
+    attention implementations transformers names."""
     model, launcher = data.get("model", {}), data.get("launcher", {})
     if model.get("kvCache") != "paged":
         return None
@@ -337,6 +338,8 @@ def kv_cache_refused(data: dict[str, Any]) -> str | None:
         return 'kvCache "paged" (continuous batching) takes text prompts only: use "dynamic" or "static" with an image-text-to-text model'
     if launcher.get("distributed") == "deepspeed-zero3":
         return 'kvCache "paged" decodes with whole weights on each process, not ZeRO-3 shards: use "dynamic" or "static", or another launcher.distributed'
+    if model.get("attention") == "varlen":
+        return 'kvCache "paged": transformers\' continuous batching runs under attention "sdpa", "eager" or flash-attention, not "varlen": use "dynamic" or "static", or another model.attention'
     return None
 
 

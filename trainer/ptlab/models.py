@@ -388,6 +388,10 @@ def load(spec: Any, device: str, folder: Path | None = None, **options: Any) -> 
     if not isinstance(template, str):
         kind = "processor" if hasattr(tokenizer, "image_processor") else "tokenizer"
         raise ModelFamilyError(f"model {source}: its {kind} has no chat template (a single template string), which every prompt and SFT mask is rendered with; use the instruct checkpoint, or set one (save it as chat_template.jinja in the model folder)")
+    if spec.attention == "varlen":
+        from ptlab import attention
+
+        attention.register()
     if spec.attention != "auto":
         options = {"attn_implementation": spec.attention, **options}
     try:

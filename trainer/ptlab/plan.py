@@ -311,6 +311,8 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
     """A micro-batch's forward and backward of the job: (peak bytes beyond the weights and
     gradients, rows, tokens per row, the model's counts). On fake tensors unless `fake` is
     false: then a real model with random weights runs it on `device` (a check at a small size)."""
+    import torch
+
     from ptlab.models import hidden_size
     from ptlab.ppo import PolicyAndValue, ScoreInputs, Transition, ValueHead, score, score_inputs
     from ptlab.sft import loss_inputs, span_loss
@@ -331,7 +333,7 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
     with _tensors(fake, device, "position_ids" in tensors) as convert:
         model = fake_model(experiment, config)
         model.train()
-        given = {k: convert(v) for k, v in tensors.items()}
+        given = {k: convert(v) if isinstance(v, torch.Tensor) else v for k, v in tensors.items()}  # the segments' lengths are ints
         if job == "sft":
             targets = given.pop("targets")
             peak = _peak_beyond_states(model, lambda: span_loss(model, given, targets, first).backward(), training=True)

@@ -65,6 +65,7 @@ from typing import Any, Callable, NamedTuple
 import torch
 
 from ptlab import chat, checkpoints, episodes, parallel, token_records
+from ptlab.attention import segments
 from ptlab import ppo_core as core
 from ptlab.config import Experiment, Model, Ppo
 from ptlab.envs.episode import Episode, Step
@@ -245,7 +246,7 @@ class ScoreInputs:
     """A scoring pass's model inputs (score_inputs), made apart from the pass itself where a
     caller must build them outside it (the memory planner runs the pass on fake tensors)."""
 
-    tensors: dict[str, torch.Tensor]
+    tensors: dict[str, Any]  # tensors, and the segments' longest lengths (ints)
 
 
 ROWS = ("padded", "padding-free", "shared-prefixes")
@@ -321,8 +322,8 @@ def shared_openings(batch: list[Transition]) -> Openings:
 def score_inputs(batch: list[Transition], encoder: Any, pad_id: int, rows: str = "padded") -> ScoreInputs:
     """The model inputs of `score`: one right-padded row per sequence (shared_rows), its
     transitions' prompts and responses; with "padding-free" rows (text only) the sequences end
-    to end in one row, positions restarting at each (transformers keeps attention within each:
-    variable-length kernels under flash-attention); with "shared-prefixes" (text only) the
+    to end in one row, positions restarting at each, with their segments (transformers keeps
+    attention within each: variable-length kernels under "varlen" and flash-attention); with "shared-prefixes" (text only) the
     openings several rows share (shared_openings) are a pass of their own, `opening_ids`, and
     each row holds the rest of its sequence, attending to its opening through the mask, its
     positions continuing the opening's (PolicyAndValue.forward)."""
@@ -335,7 +336,7 @@ def score_inputs(batch: list[Transition], encoder: Any, pad_id: int, rows: str =
     if rows == "padding-free":
         ids = torch.tensor([[token for sequence in sequences for token in sequence]])
         positions = torch.cat([torch.arange(len(sequence)) for sequence in sequences]).unsqueeze(0)
-        return ScoreInputs({"input_ids": ids, "position_ids": positions})
+        return ScoreInputs({"input_ids": ids, "position_ids": positions, **segments([[len(s) for s in sequences]], ids.shape[1])})
     openings = shared_openings(batch) if rows == "shared-prefixes" else None
     if not openings or not openings.ids:
         return ScoreInputs(chat.causal_inputs(chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in last.values()], pad_id)))

@@ -111,15 +111,18 @@ def _open(paths: tuple[Path, ...]) -> list[Any]:
 
 
 def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
-    """Several examples per row, told apart by their positions alone: each example's restart
-    at 0, and so do the padding's after the last one. Without an attention mask transformers
-    reads the restarts as packed sequences (masking_utils.find_packed_sequence_indices) and
-    keeps attention within each, in the way of the model's attention implementation: a
-    block-diagonal causal mask under SDPA or eager, variable-length kernels under
-    flash_attention_2 (no padding FLOPs), a block mask under flex_attention. A packed row
-    computes what its examples would alone (the forward needs use_cache=False: a cache turns
-    the detection off)."""
+    """Several examples per row, their positions restarting at each example, and so do the
+    padding's after the last one. Without an attention mask transformers reads the restarts
+    as packed sequences (masking_utils.find_packed_sequence_indices) and keeps attention
+    within each, in the way of the model's attention implementation: a block-diagonal causal
+    mask under SDPA or eager, a block mask under flex_attention. The rows also carry their
+    segments (attention.segments: transformers' FlashAttentionKwargs), which flash_attention_2/3
+    and "varlen" attend by without reading the positions: variable-length kernels, no padding
+    FLOPs. A packed row computes what its examples would alone (the forward needs
+    use_cache=False: a cache turns the detection off)."""
     import torch
+
+    from ptlab.attention import segments
 
     width = max(sum(len(e.input_ids) for e in row) for row in rows)
     ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
@@ -136,7 +139,8 @@ def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
             at += n
         positions[i, at:] = torch.arange(width - at)
         tokens += at
-    return {"input_ids": ids, "labels": labels, "position_ids": positions, "tokens": tokens}
+    lengths = [[len(e.input_ids) for e in row] for row in rows]
+    return {"input_ids": ids, "labels": labels, "position_ids": positions, **segments(lengths, width), "tokens": tokens}
 
 
 def token_loss_sum(model: Any, batch: dict[str, Any], fused: bool = False) -> tuple[Any, int]:
@@ -203,7 +207,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         if getattr(sft, flag) and any(e.images for e in examples):
             raise SftError(f"sft.{flag}: vision examples are not packed (their image inputs are per sequence); set it to false")
     if sft.paddingFree and experiment.model.attention in ("auto", "sdpa", "eager"):
-        print(f"sft.paddingFree under model.attention {experiment.model.attention!r}: each micro-batch's row is attended through a dense mask over all its examples, slower than padded rows; it pays under flash_attention_2/3 or flex_attention (CUDA)", file=sys.stderr, flush=True)
+        print(f"sft.paddingFree under model.attention {experiment.model.attention!r}: each micro-batch's row is attended through a dense mask over all its examples, slower than padded rows; it pays under \"varlen\", flash_attention_2/3 or flex_attention (CUDA)", file=sys.stderr, flush=True)
 
     # 2-4. schedule, optimizer
     if sft.globalBatchSize % (sft.microBatchSize * world):

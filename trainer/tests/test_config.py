@@ -94,8 +94,9 @@ def test_invalid_config_names_file_and_field(tmp_path):
 @pytest.mark.parametrize(("model", "launcher", "message"), [
     ({"kind": "image-text-to-text"}, {}, 'kvCache "paged" (continuous batching) takes text prompts only'),
     ({}, {"kind": "accelerate", "gpus": 2, "distributed": "deepspeed-zero3"}, 'kvCache "paged" decodes with whole weights on each process, not ZeRO-3 shards'),
+    ({"attention": "varlen"}, {}, 'kvCache "paged": transformers\' continuous batching runs under attention "sdpa", "eager" or flash-attention, not "varlen"'),
 ])
-def test_a_paged_kv_cache_with_images_or_zero3_is_refused_naming_the_field(tmp_path, model, launcher, message):
+def test_a_paged_kv_cache_with_images_zero3_or_varlen_attention_is_refused_naming_the_field(tmp_path, model, launcher, message):
     path = tmp_path / "x.ptlab.json"
     data = {"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m", "kvCache": "paged", **model}, "launcher": launcher}
     path.write_text(json.dumps(data))

@@ -486,7 +486,7 @@ def test_episodes_continue_across_updates_as_in_the_reference(tmp_path, env):
     assert len({e["seed"] for e in finished}) == len(finished)
 
 
-def _policy_and_transitions(tmp_path, monkeypatch, env, **ppo_overrides):
+def _policy_and_transitions(tmp_path, monkeypatch, env, model_overrides=None, **ppo_overrides):
     """The tiny model's policy (value head included) and 8 hand-made transitions of varied
     lengths with advantages, returns and rollout log-probs set."""
     import dataclasses
@@ -497,6 +497,7 @@ def _policy_and_transitions(tmp_path, monkeypatch, env, **ppo_overrides):
 
     monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
     experiment = load_experiment(config(tmp_path, 1, 100))
+    experiment = dataclasses.replace(experiment, model=dataclasses.replace(experiment.model, **(model_overrides or {})))
     acc = parallel.accelerator()
     policy = ppo_module.load_policy(experiment, acc, None, None)
     cfg = dataclasses.replace(experiment.ppo, epochs=1, miniBatchSize=8, maxGradNorm=1e9, **ppo_overrides)
@@ -537,11 +538,13 @@ def test_a_step_accumulated_over_micro_batches_is_one_pass_over_its_mini_batch(t
     assert len(halves) == 2  # two steps of 4: mini-batches, not micro-batches, set the steps
 
 
-def test_a_padding_free_pass_scores_and_trains_as_padded_rows(tmp_path, env, monkeypatch):
+@pytest.mark.parametrize("attention", ["auto", "varlen"])
+def test_a_padding_free_pass_scores_and_trains_as_padded_rows(tmp_path, env, monkeypatch, attention):
     """ppo.paddingFree: a micro-batch's sequences end to end in one row (an episode's
     revisions still one sequence), logits at the responses' positions only: the same
-    log-probs per token, values, entropies and step gradients as right-padded rows."""
-    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, entropyCoef=0.1)
+    log-probs per token, values, entropies and step gradients as right-padded rows (under
+    "varlen" the row is attended by its segments, padded rows by SDPA)."""
+    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, {"attention": attention}, entropyCoef=0.1)
     first, second = transitions[0], transitions[1]
     second.prompt_ids = first.prompt_ids + first.response_ids + second.prompt_ids  # a revision of the same episode
     first.episode = second.episode = 0

@@ -221,11 +221,12 @@ def test_packing_trains(tmp_path, env):
     assert train[-1]["episodes"] > 8 * 8  # more than one example per sequence
 
 
-@pytest.mark.parametrize("attention", ["auto", "eager"])
+@pytest.mark.parametrize("attention", ["auto", "eager", "varlen"])
 def test_padding_free_micro_batches_train_as_padded_ones(tmp_path, env, attention):
     """sft.paddingFree: each micro-batch's examples end to end in one row (packed rows too)
     give the padded run's losses and weights, under each attention implementation that runs
-    on CPU (the packed-sequence mask is transformers' own, from the positions)."""
+    on CPU (the packed-sequence mask is transformers' own, from the positions; "varlen"
+    attends by the rows' segments)."""
     runs = {}
     for packing in (False, True):
         for padding_free in (False, True):

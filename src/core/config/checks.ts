@@ -281,6 +281,7 @@ function kvCacheRefused(config: Json): string | undefined {
   if (model.kvCache !== 'paged') return undefined;
   if ((model.kind ?? 'causal-lm') === 'image-text-to-text') return 'kvCache "paged" (continuous batching) takes text prompts only: use "dynamic" or "static" with an image-text-to-text model';
   if (launcher.distributed === 'deepspeed-zero3') return 'kvCache "paged" decodes with whole weights on each process, not ZeRO-3 shards: use "dynamic" or "static", or another launcher.distributed';
+  if (model.attention === 'varlen') return 'kvCache "paged": transformers\' continuous batching runs under attention "sdpa", "eager" or flash-attention, not "varlen": use "dynamic" or "static", or another model.attention';
   return undefined;
 }
 

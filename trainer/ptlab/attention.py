@@ -1,0 +1,93 @@
+"""model.attention "varlen": SDPA, except for rows laid end to end (sft.packing,
+sft.paddingFree, ppo.paddingFree), which are attended segment by segment with PyTorch's own
+variable-length kernel (torch.nn.attention.varlen, flash-attention inside PyTorch: no
+padding FLOPs, no mask, no flash-attn package).
+
+The segments come with the forward's inputs as transformers' FlashAttentionKwargs
+(`cu_seq_lens_q`, `cu_seq_lens_k`, `max_length_q`, `max_length_k`), built on the host by
+`segments` from lengths the trainer knows, so no layer reads the device to find them (as
+flash_attention_2 would, from the positions, in every layer). Every other forward (padded
+rows, rollouts, evaluation, a KV cache) runs transformers' SDPA with its mask, unchanged.
+On CUDA in bf16 or fp16 the segments go to varlen_attn; elsewhere (CPU, fp32) to one causal
+SDPA call each: the same attention, without padding FLOPs either."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+VARLEN = "varlen"
+SEGMENT_KEYS = ("cu_seq_lens_q", "cu_seq_lens_k", "max_length_q", "max_length_k")
+
+
+def segments(lengths: list[list[int]], width: int) -> dict[str, Any]:
+    """The FlashAttentionKwargs of rows of `width` tokens holding sequences end to end
+    (`lengths`: each row's sequence lengths); a row's padding after its sequences counts as
+    one more segment (its positions restart too). Offsets are into the rows flattened."""
+    bounds = [0]
+    for row in lengths:
+        for n in [*row, width - sum(row)]:
+            if n:
+                bounds.append(bounds[-1] + n)
+    cu = torch.tensor(bounds, dtype=torch.int32)
+    longest = max(b - a for a, b in zip(bounds, bounds[1:]))
+    return {"cu_seq_lens_q": cu, "cu_seq_lens_k": cu, "max_length_q": longest, "max_length_k": longest}
+
+
+def varlen_attention_forward(module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, attention_mask: Any, dropout: float = 0.0, scaling: float | None = None, **kwargs: Any) -> tuple[torch.Tensor, None]:
+    """transformers' attention function for "varlen" (query, key, value: batch x heads x
+    positions x head size; returns batch x positions x heads x head size)."""
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    cu_q, cu_k = kwargs.pop("cu_seq_lens_q", None), kwargs.pop("cu_seq_lens_k", None)
+    max_q, max_k = kwargs.pop("max_length_q", None), kwargs.pop("max_length_k", None)
+    if cu_q is None:
+        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs)
+    unsupported = {"dropout": dropout or None, "sliding_window": kwargs.get("sliding_window"), "softcap": kwargs.get("softcap")}
+    named = [name for name, v in unsupported.items() if v]
+    if named:
+        raise ValueError(f'model.attention "varlen": this model\'s attention uses {", ".join(named)}, which its rows laid end to end do not run; use "sdpa", or flash_attention_2')
+    batch, heads, length, size = query.shape
+    q, k, v = (t.transpose(1, 2).reshape(batch * length, t.shape[1], size) for t in (query, key, value))
+    cu_k = cu_q if cu_k is None else cu_k
+    if query.is_cuda and query.dtype in (torch.float16, torch.bfloat16):
+        out = _kernel(q, k, v, cu_q, cu_k, max_q, max_q if max_k is None else max_k, scaling)
+    else:
+        out = _per_segment(q, k, v, cu_q, cu_k, scaling)
+    return out.view(batch, length, heads, size), None
+
+
+def _per_segment(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, cu_q: torch.Tensor, cu_k: torch.Tensor, scaling: float | None) -> torch.Tensor:
+    bounds_q, bounds_k = cu_q.tolist(), cu_k.tolist()
+    outs = []
+    for (a, b), (c, d) in zip(zip(bounds_q, bounds_q[1:]), zip(bounds_k, bounds_k[1:])):
+        # SDPA's causal mask is upper-left aligned: right for a segment's own queries and keys
+        outs.append(F.scaled_dot_product_attention(q[a:b].transpose(0, 1), k[c:d].transpose(0, 1), v[c:d].transpose(0, 1), is_causal=True, scale=scaling, enable_gqa=q.shape[1] != k.shape[1]).transpose(0, 1))
+    return torch.cat(outs)
+
+
+def _kernel(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, cu_q: torch.Tensor, cu_k: torch.Tensor, max_q: int, max_k: int, scaling: float | None) -> torch.Tensor:
+    from torch.nn.attention.varlen import varlen_attn
+
+    accepts = inspect.signature(varlen_attn).parameters
+    if q.shape[1] != k.shape[1] and "enable_gqa" not in accepts:  # torch before 2.12: each key head repeated for its queries
+        k, v = (t.repeat_interleave(q.shape[1] // t.shape[1], dim=1) for t in (k, v))
+    options: dict[str, Any] = {"scale": scaling} if "scale" in accepts else {}
+    if "enable_gqa" in accepts:
+        options["enable_gqa"] = q.shape[1] != k.shape[1]
+    options.update({"window_size": (-1, 0)} if "window_size" in accepts else {"is_causal": True})  # causal: torch 2.11 on; 2.10's flag
+    if "scale" not in accepts and scaling is not None and scaling != q.shape[-1] ** -0.5:
+        raise ValueError(f"model.attention \"varlen\": torch {torch.__version__}'s varlen_attn takes no scale and this model's is {scaling}; use a newer torch or \"sdpa\"")
+    return varlen_attn(q, k, v, cu_q, cu_k, max_q, max_k, **options)
+
+
+def register() -> None:
+    """Makes "varlen" an attn_implementation transformers loads models with (its masks: SDPA's)."""
+    from transformers import AttentionInterface
+    from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
+
+    AttentionInterface.register(VARLEN, varlen_attention_forward)
+    AttentionMaskInterface.register(VARLEN, sdpa_mask)

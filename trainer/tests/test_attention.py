@@ -1,0 +1,84 @@
+"""model.attention "varlen" (issue 18): rows laid end to end attended one sequence at a time.
+bench/varlen_check.py compares it with SDPA over padded rows on the text families' replicas;
+here on CPU (one SDPA call per sequence), on a GPU bench/gpu_check.sh's varlen-check runs
+PyTorch's variable-length kernel."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from ptlab import attention, models  # noqa: E402
+from ptlab.config import Model  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = ["llama3", "qwen2.5", "llama3+lora", "embedded:gp-base"]
+
+
+def test_packed_and_padding_free_rows_give_padded_rows_losses_gradients_scores_and_answers(ptlab_cache):
+    env = {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache)}
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "varlen_check.py"), *CASES], env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-4000:]
+    results = {r["case"]: r for r in (json.loads(line) for line in run.stdout.splitlines() if line.startswith('{"bench": "varlen-check"'))}
+    assert list(results) == CASES
+    for case, r in results.items():
+        assert r["ok"] and r["varlen"] == "SDPA per sequence", case
+        assert r["gradients"] > 0 and r["gradientNorm"] > 0, case
+        for layout in ("packed", "onerow"):
+            assert r[f"{layout}Loss"] == pytest.approx(r["loss"], rel=1e-6), case
+            assert r[f"{layout}GradientDiff"] <= 1e-6 * max(1.0, r["gradientNorm"]), case
+        if "+lora" not in case:
+            assert r["greedySame"], case
+            assert r["logprobDiff"] <= 1e-6 * r["logprobScale"] and max(r["valueDiff"], r["entropyDiff"]) < 1e-6, case
+
+
+def test_segments_count_each_row_s_padding_as_one_more_sequence():
+    found = attention.segments([[3, 2], [4], [5]], 5)
+    assert found["cu_seq_lens_q"].tolist() == [0, 3, 5, 9, 10, 15]  # row 0 full; row 1's tail of 1; row 2 one sequence
+    assert found["cu_seq_lens_q"].dtype == torch.int32 and found["cu_seq_lens_k"] is found["cu_seq_lens_q"]
+    assert (found["max_length_q"], found["max_length_k"]) == (5, 5)
+
+
+def _qkv(heads: int = 4, kv_heads: int = 2, length: int = 9) -> tuple[torch.Tensor, ...]:
+    generator = torch.Generator().manual_seed(0)
+    return tuple(torch.randn(1, h, length, 8, generator=generator) for h in (heads, kv_heads, kv_heads))
+
+
+def _attention_module() -> torch.nn.Module:
+    module = torch.nn.Module()
+    module.is_causal, module.num_key_value_groups = True, 2  # what transformers' SDPA reads of a layer
+    return module
+
+
+def test_a_row_attends_within_each_segment_and_without_segments_as_sdpa_does():
+    """Each segment computes what it would alone (grouped key heads too); without segments
+    the call is transformers' SDPA with the mask it is given."""
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    module = _attention_module()
+    q, k, v = _qkv()
+    got, _ = attention.varlen_attention_forward(module, q, k, v, None, scaling=0.3, **attention.segments([[4, 5]], 9))
+    for a, b in ((0, 4), (4, 9)):
+        alone, _ = sdpa_attention_forward(module, q[:, :, a:b], k[:, :, a:b], v[:, :, a:b], None, scaling=0.3)
+        torch.testing.assert_close(got[:, a:b], alone)
+    whole, _ = attention.varlen_attention_forward(module, q, k, v, None, scaling=0.3)
+    torch.testing.assert_close(whole, sdpa_attention_forward(module, q, k, v, None, scaling=0.3)[0])
+    assert not torch.allclose(whole[:, 4:], got[:, 4:])  # the second segment no longer reads the first
+
+
+@pytest.mark.parametrize("option,value", [("sliding_window", 4), ("softcap", 30.0), ("dropout", 0.1)])
+def test_an_attention_option_rows_end_to_end_do_not_run_fails_naming_it(option, value):
+    module = _attention_module()
+    with pytest.raises(ValueError, match=rf'model.attention "varlen": this model\'s attention uses {option}'):
+        attention.varlen_attention_forward(module, *_qkv(), None, **{option: value}, **attention.segments([[9]], 9))
+
+
+def test_a_model_loads_with_varlen_attention_by_its_config_name(ptlab_cache, monkeypatch):
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    model, _ = models.load(Model(name="embedded:tiny-lm", attention="varlen"), "cpu")
+    assert model.config._attn_implementation == "varlen"
