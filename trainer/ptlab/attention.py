@@ -53,23 +53,25 @@ def varlen_attention_forward(module: Any, query: torch.Tensor, key: torch.Tensor
     batch, heads, length, size = query.shape
     q, k, v = (t.transpose(1, 2).reshape(batch * length, t.shape[1], size) for t in (query, key, value))
     cu_k = cu_q if cu_k is None else cu_k
+    causal = kwargs.get("is_causal")
+    causal = getattr(module, "is_causal", True) if causal is None else causal  # a vision encoder's layers are not
     if query.is_cuda and query.dtype in (torch.float16, torch.bfloat16):
-        out = _kernel(q, k, v, cu_q, cu_k, max_q, max_q if max_k is None else max_k, scaling)
+        out = _kernel(q, k, v, cu_q, cu_k, max_q, max_q if max_k is None else max_k, scaling, causal)
     else:
-        out = _per_segment(q, k, v, cu_q, cu_k, scaling)
+        out = _per_segment(q, k, v, cu_q, cu_k, scaling, causal)
     return out.view(batch, length, heads, size), None
 
 
-def _per_segment(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, cu_q: torch.Tensor, cu_k: torch.Tensor, scaling: float | None) -> torch.Tensor:
+def _per_segment(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, cu_q: torch.Tensor, cu_k: torch.Tensor, scaling: float | None, causal: bool) -> torch.Tensor:
     bounds_q, bounds_k = cu_q.tolist(), cu_k.tolist()
     outs = []
     for (a, b), (c, d) in zip(zip(bounds_q, bounds_q[1:]), zip(bounds_k, bounds_k[1:])):
         # SDPA's causal mask is upper-left aligned: right for a segment's own queries and keys
-        outs.append(F.scaled_dot_product_attention(q[a:b].transpose(0, 1), k[c:d].transpose(0, 1), v[c:d].transpose(0, 1), is_causal=True, scale=scaling, enable_gqa=q.shape[1] != k.shape[1]).transpose(0, 1))
+        outs.append(F.scaled_dot_product_attention(q[a:b].transpose(0, 1), k[c:d].transpose(0, 1), v[c:d].transpose(0, 1), is_causal=causal, scale=scaling, enable_gqa=q.shape[1] != k.shape[1]).transpose(0, 1))
     return torch.cat(outs)
 
 
-def _kernel(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, cu_q: torch.Tensor, cu_k: torch.Tensor, max_q: int, max_k: int, scaling: float | None) -> torch.Tensor:
+def _kernel(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, cu_q: torch.Tensor, cu_k: torch.Tensor, max_q: int, max_k: int, scaling: float | None, causal: bool) -> torch.Tensor:
     from torch.nn.attention.varlen import varlen_attn
 
     accepts = inspect.signature(varlen_attn).parameters
@@ -78,7 +80,7 @@ def _kernel(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, cu_q: torch.Tenso
     options: dict[str, Any] = {"scale": scaling} if "scale" in accepts else {}
     if "enable_gqa" in accepts:
         options["enable_gqa"] = q.shape[1] != k.shape[1]
-    options.update({"window_size": (-1, 0)} if "window_size" in accepts else {"is_causal": True})  # causal: torch 2.11 on; 2.10's flag
+    options.update({"window_size": (-1, 0 if causal else -1)} if "window_size" in accepts else {"is_causal": causal})  # torch 2.11 on; 2.10's flag
     if "scale" not in accepts and scaling is not None and scaling != q.shape[-1] ** -0.5:
         raise ValueError(f"model.attention \"varlen\": torch {torch.__version__}'s varlen_attn takes no scale and this model's is {scaling}; use a newer torch or \"sdpa\"")
     return varlen_attn(q, k, v, cu_q, cu_k, max_q, max_k, **options)

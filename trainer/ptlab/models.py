@@ -428,7 +428,7 @@ LIGER_MODEL_TYPES = ("llama", "qwen2")  # whose Liger forward the tests run (ben
 def apply_liger_kernels(model: Any, **kernels: bool) -> None:
     """model.ligerKernel: Liger's kernels patched into this model instance (RMSNorm and SwiGLU
     modules, the family's rotary embedding function, and a forward that, given `shift_labels`
-    in training, returns the fused linear cross-entropy without computing logits: sft.span_loss).
+    in training, returns the fused linear cross-entropy without computing logits: sft.predicted_loss).
     `kernels` turns single ones off (tests on CPU run the fused cross-entropy alone, in
     Triton's interpreter). Before LoRA wraps the model: its forward is the patched one."""
     model_type = model.config.model_type

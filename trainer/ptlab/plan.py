@@ -315,12 +315,12 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
 
     from ptlab.models import hidden_size
     from ptlab.ppo import PolicyAndValue, ScoreInputs, Transition, ValueHead, score, score_inputs
-    from ptlab.sft import loss_inputs, span_loss
+    from ptlab.sft import loss_inputs, predicted_loss
 
     if job == "sft":
         batch, rows, tokens = sft_batch(experiment, encoder)
-        inputs, targets, first = loss_inputs(batch)
-        tensors = {**inputs, "targets": targets}
+        inputs, targets, keep = loss_inputs(batch)
+        tensors = {**inputs, "targets": targets, "keep": keep}
     else:
         cfg = experiment.ppo
         prompt_ids, prompt_text, images = max(longest_episode(experiment, encoder, cfg.maxNewTokens), key=lambda p: len(p[0]))
@@ -335,8 +335,8 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
         model.train()
         given = {k: convert(v) if isinstance(v, torch.Tensor) else v for k, v in tensors.items()}  # the segments' lengths are ints
         if job == "sft":
-            targets = given.pop("targets")
-            peak = _peak_beyond_states(model, lambda: span_loss(model, given, targets, first).backward(), training=True)
+            targets, keep = given.pop("targets"), given.pop("keep")
+            peak = _peak_beyond_states(model, lambda: predicted_loss(model, given, targets, keep).backward(), training=True)
         else:
             head = None if cfg.advantage == "group" else ValueHead(hidden_size(model), cfg.valueHead.hidden)
             joint = PolicyAndValue(model, head)

@@ -45,6 +45,7 @@ from ptlab.runlog import RunLog, now
 IGNORE = -100
 DEFAULT_MAX_LENGTH = 1024
 TARGETS = "targets"  # a micro-batch's loss targets beside its model inputs (loss_inputs), copied to the device with them
+KEEP = "keep"  # and the positions they are predicted from
 
 
 class SftError(ValueError):
@@ -145,32 +146,35 @@ def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
 
 def token_loss_sum(model: Any, batch: dict[str, Any], fused: bool = False) -> tuple[Any, int]:
     """Sum of the next-token cross-entropy over assistant tokens, and their count."""
-    inputs, targets, first = loss_inputs(batch)
-    return span_loss(model, inputs, targets, first, fused), int((targets != IGNORE).sum())
+    inputs, targets, keep = loss_inputs(batch)
+    return predicted_loss(model, inputs, targets, keep, fused), int((targets != IGNORE).sum())
 
 
-def loss_inputs(batch: dict[str, Any]) -> tuple[dict[str, Any], Any, int]:
-    """The model inputs of a collated batch and its targets from the first position where some
-    row predicts an assistant token to the last, with that first position. The logits are
-    computed only there (the LM head and its softmax over the prompts cost as much as a layer,
-    and their fp32 logits are the largest tensor at a 128k vocabulary); text-only right-padded
-    rows go without a mask (chat.causal_inputs: SDPA's causal kernel)."""
+def loss_inputs(batch: dict[str, Any]) -> tuple[dict[str, Any], Any, Any]:
+    """The model inputs of a collated batch, the positions where some row predicts an
+    assistant token (`keep`) and every row's targets there. The logits are computed only at
+    those positions (the LM head and its softmax over the prompts cost as much as a layer,
+    and their fp32 logits are the largest tensor at a 128k vocabulary; in a packed row the
+    prompts of every example lie between the answers); text-only right-padded rows go
+    without a mask (chat.causal_inputs: SDPA's causal kernel). Read on the host: the
+    micro-batch's pass then reads nothing."""
+    import torch
+
     targets = batch["labels"][:, 1:]
-    predicted = (targets != IGNORE).any(dim=0).nonzero().flatten().tolist() or [0]
-    first, last = predicted[0], predicted[-1]
+    keep = (targets != IGNORE).any(dim=0).nonzero().flatten()
+    if not len(keep):
+        keep = torch.zeros(1, dtype=torch.long)  # no assistant token in the batch: one position, its targets all ignored
     inputs = chat.causal_inputs({k: v for k, v in batch.items() if k != "labels"})
-    return inputs, targets[:, first : last + 1], first
+    return inputs, targets[:, keep], keep
 
 
-def span_loss(model: Any, inputs: dict[str, Any], targets: Any, first: int, fused: bool = False) -> Any:
-    """The summed cross-entropy of `targets`, predicted from positions `first` on (loss_inputs).
+def predicted_loss(model: Any, inputs: dict[str, Any], targets: Any, keep: Any, fused: bool = False) -> Any:
+    """The summed cross-entropy of `targets`, predicted from positions `keep` (loss_inputs).
     `fused`: the model's forward is Liger's (models.apply_liger_kernels), which, given the
     targets as shift_labels, returns their cross-entropy summed over the tokens (a mean over
     num_items_in_batch, here 1) from the hidden states, chunk by chunk, without the logits."""
-    import torch
     import torch.nn.functional as F
 
-    keep = torch.arange(first, first + targets.shape[1], device=targets.device)
     if fused:
         return model(**inputs, logits_to_keep=keep, shift_labels=targets.contiguous(), num_items_in_batch=1, skip_logits=True, use_cache=False).loss
     logits = model(**inputs, logits_to_keep=keep, use_cache=False).logits
@@ -309,15 +313,15 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
                 sequence_tokens += int(collated["attention_mask"].sum())
             positions_read += collated["input_ids"].numel()
             assistant_tokens += int((collated["labels"][:, 1:] != IGNORE).sum())
-            inputs, targets, first = loss_inputs(collated)  # the loss's span, read here on the host
-            micro_batches.append((parallel.to_device({**inputs, TARGETS: targets}, device), first))
+            inputs, targets, keep = loss_inputs(collated)  # the loss's positions, read here on the host
+            micro_batches.append(parallel.to_device({**inputs, TARGETS: targets, KEEP: keep}, device))
         global_assistant_tokens = int(parallel.totals(acc, assistant_tokens)[0])
         total_loss: Any = 0.0
-        for i, (on_device, first) in enumerate(micro_batches):
+        for i, on_device in enumerate(micro_batches):
             # gradients are averaged over processes: scale so the sum is over the global batch's tokens
             with parallel.micro_batch(acc, model, last=i == len(micro_batches) - 1):
-                inputs = {k: v for k, v in on_device.items() if k != TARGETS}
-                loss_sum = span_loss(training_pass, inputs, on_device[TARGETS], first, experiment.model.ligerKernel)
+                inputs = {k: v for k, v in on_device.items() if k not in (TARGETS, KEEP)}
+                loss_sum = predicted_loss(training_pass, inputs, on_device[TARGETS], on_device[KEEP], experiment.model.ligerKernel)
                 parallel.backward(acc, loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
             total_loss = total_loss + loss_sum.detach()  # read once per step, below
         # DeepSpeed clipped and stepped in the last backward (at sft.maxGradNorm, its config's) and reports that norm

@@ -71,6 +71,22 @@ def test_a_row_attends_within_each_segment_and_without_segments_as_sdpa_does():
     assert not torch.allclose(whole[:, 4:], got[:, 4:])  # the second segment no longer reads the first
 
 
+def test_segments_of_a_bidirectional_layer_attend_both_ways():
+    """A layer that is not causal (a vision encoder's, or one told is_causal=False) attends
+    to its whole segment."""
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    module = _attention_module()
+    module.is_causal = False
+    q, k, v = _qkv()
+    got, _ = attention.varlen_attention_forward(module, q, k, v, None, **attention.segments([[4, 5]], 9))
+    for a, b in ((0, 4), (4, 9)):
+        torch.testing.assert_close(got[:, a:b], sdpa_attention_forward(module, q[:, :, a:b], k[:, :, a:b], v[:, :, a:b], None)[0])
+    module.is_causal = True
+    told, _ = attention.varlen_attention_forward(module, q, k, v, None, is_causal=False, **attention.segments([[4, 5]], 9))
+    torch.testing.assert_close(told, got)
+
+
 @pytest.mark.parametrize("option,value", [("sliding_window", 4), ("softcap", 30.0), ("dropout", 0.1)])
 def test_an_attention_option_rows_end_to_end_do_not_run_fails_naming_it(option, value):
     module = _attention_module()

@@ -207,6 +207,28 @@ def test_the_loss_reads_logits_only_where_an_assistant_token_is_predicted(env, m
     torch.testing.assert_close(mine, torch.autograd.grad(full, model.lm_head.weight)[0], atol=1e-6, rtol=1e-4)
 
 
+def test_a_packed_row_s_loss_reads_logits_at_its_answers_not_at_the_prompts_between_them(env, monkeypatch):
+    """In a row packing two examples the LM head runs on the 4 positions that predict their
+    assistant tokens (not on the second example's prompt between them), with each example's
+    loss alone."""
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    from ptlab import models
+    from ptlab.sft import Example, collate, collate_packed, token_loss_sum
+
+    model = models.load_causal_lm("embedded:tiny-lm", "fp32").eval()
+    a = Example([1, 50, 60, 70, 80, 90, 91], [-100, -100, -100, -100, 80, 90, 91])
+    b = Example([1, 55, 65, 75, 85, 95], [-100, -100, -100, -100, -100, 95])
+    read: list[tuple[int, ...]] = []
+    hook = model.lm_head.register_forward_hook(lambda _module, args, _out: read.append(tuple(args[0].shape)))
+    packed = collate_packed([[a, b]], 0)
+    packed.pop("tokens")
+    loss, count = token_loss_sum(model, packed)
+    hook.remove()
+    assert read == [(1, 4, model.config.hidden_size)] and count == 4  # positions 3, 4, 5 (a) and 11 (b) of 13
+    alone = sum(token_loss_sum(model, collate([e], 0))[0] for e in (a, b))
+    assert loss.item() == pytest.approx(alone.item(), rel=1e-5)
+
+
 def test_packing_trains(tmp_path, env):
     data = json.loads(config(tmp_path, 8, 100).read_text())
     data["sft"]["packing"] = True
