@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 VARLEN = "varlen"
-SEGMENT_KEYS = ("cu_seq_lens_q", "cu_seq_lens_k", "max_length_q", "max_length_k")
+_KERNEL_PARAMETERS: frozenset[str] = frozenset()  # varlen_attn's, set by register()
 
 
 def segments(lengths: list[list[int]], width: int) -> dict[str, Any]:
@@ -74,7 +74,7 @@ def _per_segment(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, cu_q: torch.
 def _kernel(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, cu_q: torch.Tensor, cu_k: torch.Tensor, max_q: int, max_k: int, scaling: float | None, causal: bool) -> torch.Tensor:
     from torch.nn.attention.varlen import varlen_attn
 
-    accepts = inspect.signature(varlen_attn).parameters
+    accepts = _KERNEL_PARAMETERS  # read once, at register(): a compiled pass traces no signature
     if q.shape[1] != k.shape[1] and "enable_gqa" not in accepts:  # torch before 2.12: each key head repeated for its queries
         k, v = (t.repeat_interleave(q.shape[1] // t.shape[1], dim=1) for t in (k, v))
     options: dict[str, Any] = {"scale": scaling} if "scale" in accepts else {}
@@ -86,10 +86,24 @@ def _kernel(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, cu_q: torch.Tenso
     return varlen_attn(q, k, v, cu_q, cu_k, max_q, max_k, **options)
 
 
+def kernel_missing() -> str | None:
+    """Why this PyTorch has no variable-length kernel for CUDA (None: it has)."""
+    try:
+        from torch.nn.attention.varlen import varlen_attn  # noqa: F401
+    except ImportError:
+        return f"torch {torch.__version__} has no torch.nn.attention.varlen (PyTorch 2.10 added it)"
+    return None
+
+
 def register() -> None:
     """Makes "varlen" an attn_implementation transformers loads models with (its masks: SDPA's)."""
     from transformers import AttentionInterface
     from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
 
+    global _KERNEL_PARAMETERS
+    if kernel_missing() is None:
+        from torch.nn.attention.varlen import varlen_attn
+
+        _KERNEL_PARAMETERS = frozenset(inspect.signature(varlen_attn).parameters)
     AttentionInterface.register(VARLEN, varlen_attention_forward)
     AttentionMaskInterface.register(VARLEN, sdpa_mask)

@@ -409,6 +409,12 @@ def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path |
     base (Init or the model) loads, then the checkpoint's adapters or fresh ones."""
     if spec.attention == "flex_attention" and not device.startswith("cuda"):
         raise ModelFamilyError(f"model.attention \"flex_attention\" cannot train on {device}: PyTorch's FlexAttention has no backward pass there; use \"sdpa\" (or \"auto\"), and flex_attention on a CUDA GPU")
+    if spec.attention == "varlen" and device.startswith("cuda"):
+        from ptlab.attention import kernel_missing
+
+        missing = kernel_missing()
+        if missing:
+            raise ModelFamilyError(f'model.attention "varlen" cannot train on {device}: {missing}; use "sdpa", or a newer PyTorch')
     if spec.ligerKernel and not device.startswith("cuda"):
         raise ModelFamilyError(f"model.ligerKernel cannot run on {device}: Liger's kernels are Triton kernels for CUDA GPUs; set it to false here")
     model, tokenizer = load(spec, device, checkpoint if checkpoint is not None and spec.lora is None else init)

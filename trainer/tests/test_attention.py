@@ -98,3 +98,45 @@ def test_a_model_loads_with_varlen_attention_by_its_config_name(ptlab_cache, mon
     monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
     model, _ = models.load(Model(name="embedded:tiny-lm", attention="varlen"), "cpu")
     assert model.config._attn_implementation == "varlen"
+
+
+def test_a_pytorch_without_the_kernel_is_refused_on_cuda_before_the_model_loads(monkeypatch):
+    assert attention.kernel_missing() is None  # this PyTorch has it
+    monkeypatch.setattr(attention, "kernel_missing", lambda: "torch 2.9 has no torch.nn.attention.varlen (PyTorch 2.10 added it)")
+    with pytest.raises(models.ModelFamilyError, match=r'model.attention "varlen" cannot train on cuda: torch 2.9 has no torch.nn.attention.varlen'):
+        models.load_trainable(Model(name="embedded:tiny-lm", attention="varlen"), "cuda", None, None)
+
+
+def _stub_2_10(query, key, value, cu_seq_q, cu_seq_k, max_q, max_k, is_causal=False, return_aux=None):
+    """varlen_attn as PyTorch 2.10 takes it (no scale, no grouped heads), computed by SDPA."""
+    assert query.shape[1] == key.shape[1], "2.10 takes as many key heads as query heads"
+    assert cu_seq_q.dtype == torch.int32 and isinstance(max_q, int) and max_q == max(cu_seq_q.diff().tolist())
+    return attention._per_segment(query, key, value, cu_seq_q, cu_seq_k, None, is_causal)
+
+
+def _stub_2_12(query, key, value, cu_seq_q, cu_seq_k, max_q, max_k, *, return_aux=None, scale=None, window_size=(-1, -1), enable_gqa=False, seqused_k=None, block_table=None, num_splits=None):
+    """varlen_attn as PyTorch 2.12 on takes it."""
+    assert enable_gqa == (query.shape[1] != key.shape[1]) and window_size in ((-1, 0), (-1, -1))
+    return attention._per_segment(query, key, value, cu_seq_q, cu_seq_k, scale, window_size == (-1, 0))
+
+
+@pytest.mark.parametrize("stub", [_stub_2_10, _stub_2_12])
+@pytest.mark.parametrize("causal", [True, False])
+def test_the_kernel_is_called_as_each_pytorch_version_takes_it(monkeypatch, stub, causal):
+    """The CUDA kernel's call (not run here): grouped key heads repeated where the kernel
+    takes none, causality as a flag (2.10) or a window (2.11 on), the scale where it is
+    taken, and the layout (tokens x heads x head size, int32 offsets, int lengths)."""
+    import inspect
+
+    from torch.nn.attention import varlen
+
+    monkeypatch.setattr(varlen, "varlen_attn", stub)
+    monkeypatch.setattr(attention, "_KERNEL_PARAMETERS", frozenset(inspect.signature(stub).parameters))
+    q, k, v = (t[0].transpose(0, 1) for t in _qkv())
+    found = attention.segments([[4, 5]], 9)
+    scaling = 8**-0.5
+    got = attention._kernel(q, k, v, found["cu_seq_lens_q"], found["cu_seq_lens_k"], found["max_length_q"], found["max_length_k"], scaling, causal)
+    torch.testing.assert_close(got, attention._per_segment(q, k, v, found["cu_seq_lens_q"], found["cu_seq_lens_k"], scaling, causal))
+    if stub is _stub_2_10:
+        with pytest.raises(ValueError, match="takes no scale"):
+            attention._kernel(q, k, v, found["cu_seq_lens_q"], found["cu_seq_lens_k"], 5, 5, 0.3, causal)
