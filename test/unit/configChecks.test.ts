@@ -152,6 +152,18 @@ describe('configChecks', () => {
     }
   });
 
+  it('notes rows laid end to end under an attention that reads them through a dense mask, and points to varlen', () => {
+    const base = { name: 'x', environment: { env: 'generalpoints' }, sft: { packing: true, paddingFree: true }, ppo: { paddingFree: true } };
+    const notes = (attention?: string) => check({ ...base, model: attention ? { name: 'm', attention } : { name: 'm' } }).filter((i) => /each row is attended through a dense mask/.test(i.message));
+    for (const attention of [undefined, 'sdpa', 'eager']) {
+      const found = notes(attention);
+      assert.deepEqual(found.map((i) => [i.pointer, i.severity, i.at]), [['/sft/packing', 'info', 'true'], ['/sft/paddingFree', 'info', 'true'], ['/ppo/paddingFree', 'info', 'true']], String(attention));
+      assert.match(found[1]?.message ?? '', new RegExp(`^sft.paddingFree under model.attention "${attention ?? 'auto'}": .* model.attention "varlen" attends one sequence at a time`));
+    }
+    for (const attention of ['varlen', 'flash_attention_2', 'flex_attention']) assert.deepEqual(notes(attention), [], attention);
+    assert.deepEqual(check({ ...base, sft: {}, ppo: { paddingFree: false }, model: { name: 'm' } }).filter((i) => /dense mask/.test(i.message)), []);
+  });
+
   it('refuses model.kvCache "paged" with an image-text-to-text model, under ZeRO-3 or with varlen attention, in the trainer\'s words', () => {
     const base = { name: 'x', environment: { env: 'generalpoints' } };
     const issues = (model: object, launcher: object = {}) => check({ ...base, model: { name: 'm', kvCache: 'paged', ...model }, launcher }).filter((i) => i.pointer === '/model/kvCache');

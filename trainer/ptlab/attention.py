@@ -23,6 +23,14 @@ VARLEN = "varlen"
 _KERNEL_PARAMETERS: frozenset[str] = frozenset()  # varlen_attn's, set by register()
 
 
+def dense_mask_note(field: str, attention: str) -> str | None:
+    """What to say of rows laid end to end (`field`: sft.paddingFree, ppo.paddingFree) under an
+    attention that reads each through one dense mask (the editor says the same)."""
+    if attention not in ("auto", "sdpa", "eager"):
+        return None
+    return f'{field} under model.attention "{attention}": each row is attended through a dense mask over all its sequences, slower than padded rows; model.attention "varlen" attends one sequence at a time (no mask, no padding FLOPs), as do flash_attention_2/3 on CUDA'
+
+
 def segments(lengths: list[list[int]], width: int) -> dict[str, Any]:
     """The FlashAttentionKwargs of rows of `width` tokens holding sequences end to end
     (`lengths`: each row's sequence lengths); a row's padding after its sequences counts as

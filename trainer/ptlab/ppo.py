@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -65,7 +66,7 @@ from typing import Any, Callable, NamedTuple
 import torch
 
 from ptlab import chat, checkpoints, episodes, parallel, token_records
-from ptlab.attention import segments
+from ptlab.attention import dense_mask_note, segments
 from ptlab import ppo_core as core
 from ptlab.config import Experiment, Model, Ppo
 from ptlab.envs.episode import Episode, Step
@@ -675,6 +676,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     for refused in (parallel.fsdp_evaluation_refused(acc, experiment.evaluation), parallel.compile_refused(acc, experiment.model), shared_prefixes_refused(experiment, acc)):
         if refused:
             raise PpoError(refused)
+    if cfg.paddingFree and acc.is_main_process and (note := dense_mask_note("ppo.paddingFree", experiment.model.attention)):
+        print(note, file=sys.stderr, flush=True)
     checkpoint = checkpoints.latest(run) if resume else None
     init = experiment.resolve(cfg.init) if cfg.init else None
     policy = load_policy(experiment, acc, init, checkpoint)

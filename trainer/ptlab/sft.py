@@ -186,6 +186,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     import torch
     from transformers import get_scheduler
 
+    from ptlab.attention import dense_mask_note
+
     sft = experiment.sft
     acc = parallel.accelerator()
     for refused in (parallel.fsdp_evaluation_refused(acc, experiment.evaluation), parallel.compile_refused(acc, experiment.model)):
@@ -210,8 +212,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     for flag in ("packing", "paddingFree"):
         if getattr(sft, flag) and any(e.images for e in examples):
             raise SftError(f"sft.{flag}: vision examples are not packed (their image inputs are per sequence); set it to false")
-    if sft.paddingFree and experiment.model.attention in ("auto", "sdpa", "eager"):
-        print(f"sft.paddingFree under model.attention {experiment.model.attention!r}: each micro-batch's row is attended through a dense mask over all its examples, slower than padded rows; it pays under \"varlen\", flash_attention_2/3 or flex_attention (CUDA)", file=sys.stderr, flush=True)
+    if sft.paddingFree and (note := dense_mask_note("sft.paddingFree", experiment.model.attention)):
+        print(note, file=sys.stderr, flush=True)
 
     # 2-4. schedule, optimizer
     if sft.globalBatchSize % (sft.microBatchSize * world):

@@ -261,6 +261,7 @@ def test_padding_free_micro_batches_train_as_padded_ones(tmp_path, env, attentio
             path.write_text(json.dumps(data))
             result = sft(env, "--config", str(path), "--run-dir", str(tmp_path / name))
             assert result.returncode == 0, result.stderr
+            assert ("each row is attended through a dense mask" in result.stderr) == (padding_free and attention != "varlen")  # and points to varlen
             runs[packing, padding_free] = tmp_path / name
     for packing in (False, True):
         padded, free = (records(runs[packing, f]) for f in (False, True))

@@ -39,6 +39,7 @@ export function checkConfig(text: string, pathExists: PathExists): ConfigIssue[]
     ...checkFiles(config, pathExists),
     ...checkSft(config),
     ...checkPpo(config),
+    ...checkRowsEndToEnd(config),
     ...checkLauncher(config),
   ];
   return found.map((issue) => ({ ...issue, ...locate(tree, issue.pointer) }));
@@ -250,6 +251,25 @@ function checkPpo(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
     issues.push({ pointer: '/evaluation/everySteps', severity: 'info', message: `PPO runs ${number('updates', 15)} updates, fewer than everySteps (${evaluation.everySteps}): it is evaluated only at step 0 and at checkpoints` });
   }
   return issues;
+}
+
+const DENSE_MASK_ATTENTION = ['auto', 'sdpa', 'eager'];
+
+/** Rows laid end to end under an attention that reads them through one dense mask (the trainer's `sft.paddingFree` note). */
+function checkRowsEndToEnd(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
+  const model = isObject(config.model) ? config.model : {};
+  const attention = typeof model.attention === 'string' ? model.attention : 'auto';
+  if (!DENSE_MASK_ATTENTION.includes(attention)) return [];
+  const layouts: [string, Json][] = [['sft', isObject(config.sft) ? config.sft : {}], ['ppo', isObject(config.ppo) ? config.ppo : {}]];
+  return layouts.flatMap(([job, section]) =>
+    (job === 'sft' ? ['packing', 'paddingFree'] : ['paddingFree'])
+      .filter((key) => section[key] === true)
+      .map((key) => ({
+        pointer: `/${job}/${key}`,
+        severity: 'info' as const,
+        message: `${job}.${key} under model.attention "${attention}": each row is attended through a dense mask over all its sequences, slower than padded rows; model.attention "varlen" attends one sequence at a time (no mask, no padding FLOPs), as do flash_attention_2/3 on CUDA`,
+      })),
+  );
 }
 
 function checkLauncher(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
