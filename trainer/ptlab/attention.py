@@ -8,8 +8,9 @@ The segments come with the forward's inputs as transformers' FlashAttentionKwarg
 `segments` from lengths the trainer knows, so no layer reads the device to find them (as
 flash_attention_2 would, from the positions, in every layer). Every other forward (padded
 rows, rollouts, evaluation, a KV cache) runs transformers' SDPA with its mask, unchanged.
-On CUDA in bf16 or fp16 the segments go to varlen_attn; elsewhere (CPU, fp32) to one causal
-SDPA call each: the same attention, without padding FLOPs either."""
+On CUDA in bf16 or fp16 the segments go to varlen_attn; elsewhere (CPU, fp32) to one SDPA
+call each: the same attention, without padding FLOPs either. Causal unless the layer is not
+(a vision encoder's)."""
 
 from __future__ import annotations
 
