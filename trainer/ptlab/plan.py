@@ -140,7 +140,13 @@ def fake_model(experiment: Any, config: Any) -> Any:
 
     spec = experiment.model
     auto = AutoModelForImageTextToText if spec.kind == "image-text-to-text" else AutoModelForCausalLM
-    model = auto.from_config(config, dtype=torch_dtype("bf16" if spec.dtype == "auto" else spec.dtype, "cuda"), trust_remote_code=spec.trustRemoteCode)
+    options = {}
+    if spec.attention == "varlen":  # planned as it attends: rows laid end to end one sequence at a time (others: SDPA)
+        from ptlab import attention
+
+        attention.register()
+        options["attn_implementation"] = "varlen"
+    model = auto.from_config(config, dtype=torch_dtype("bf16" if spec.dtype == "auto" else spec.dtype, "cuda"), trust_remote_code=spec.trustRemoteCode, **options)
     if spec.lora is not None:
         from torch._subclasses.fake_tensor import FakeTensor
 
@@ -333,7 +339,8 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
     with _tensors(fake, device, "position_ids" in tensors) as convert:
         model = fake_model(experiment, config)
         model.train()
-        given = {k: convert(v) if isinstance(v, torch.Tensor) else v for k, v in tensors.items()}  # the segments' lengths are ints
+        # the segments stay real: varlen reads their bounds on the host where the kernel does not run
+        given = {k: convert(v) if isinstance(v, torch.Tensor) and not k.startswith("cu_seq_lens") else v for k, v in tensors.items()}
         if job == "sft":
             targets, keep = given.pop("targets"), given.pop("keep")
             peak = _peak_beyond_states(model, lambda: predicted_loss(model, given, targets, keep).backward(), training=True)

@@ -67,15 +67,16 @@ def test_sharded_states_divide_what_each_strategy_shards() -> None:
     assert plan.state_bytes(lora, "bf16", "ddp", 1) == {"weights": 2_000_000, "gradients": 20_000, "optimizer": 40_000}
 
 
-@pytest.mark.parametrize("job,checkpointing,packing,padding_free,head_chunk", [("sft", False, False, False, 0), ("ppo", False, False, False, 0), ("sft", True, False, False, 0), ("ppo", True, False, False, 0), ("sft", True, True, False, 0), ("sft", False, False, True, 0), ("ppo", False, False, True, 0), ("ppo", False, False, False, 16), ("ppo", True, False, True, 16)])
-def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: str, checkpointing: bool, packing: bool, padding_free: bool, head_chunk: int) -> None:
+@pytest.mark.parametrize("job,checkpointing,packing,padding_free,head_chunk,attention", [("sft", False, False, False, 0, "auto"), ("ppo", False, False, False, 0, "auto"), ("sft", True, False, False, 0, "auto"), ("ppo", True, False, False, 0, "auto"), ("sft", True, True, False, 0, "auto"), ("sft", False, False, True, 0, "auto"), ("ppo", False, False, True, 0, "auto"), ("ppo", False, False, False, 16, "auto"), ("ppo", True, False, True, 16, "auto"), ("sft", False, True, True, 0, "varlen"), ("ppo", False, False, True, 0, "varlen")])
+def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: str, checkpointing: bool, packing: bool, padding_free: bool, head_chunk: int, attention: str) -> None:
     """The check at a small size: the trainer's own SFT loss and PPO scoring pass, forward and
     backward, on fake tensors and then for real (random weights) on the same inputs: the
     same peak, to the byte, with gradient checkpointing (where transformers, unable to read
     fake position ids, would build a full attention mask a real run skips), packed rows, a
-    padding-free micro-batch (one row) and the LM head in chunks (ppo.headChunk)."""
+    padding-free micro-batch (one row), the LM head in chunks (ppo.headChunk) and varlen
+    attention."""
     raw = json.loads(TINY.read_text())
-    raw["model"]["gradientCheckpointing"] = checkpointing
+    raw["model"].update(gradientCheckpointing=checkpointing, attention=attention)
     raw["sft"].update(packing=packing, paddingFree=padding_free)
     raw["ppo"].update(paddingFree=padding_free, headChunk=head_chunk)
     experiment = experiment_from_dict(raw, TINY)
@@ -86,6 +87,20 @@ def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: 
     peak, rows, tokens, _ = fake
     assert rows == (1 if padding_free else experiment.sft.microBatchSize if job == "sft" else experiment.ppo.microBatchSize)
     assert peak > rows * tokens * config.hidden_size * 4  # at least one fp32 hidden state per token
+
+
+@pytest.mark.parametrize("job", ["sft", "ppo"])
+def test_a_padding_free_row_is_planned_lighter_under_varlen_than_through_sdpa_s_dense_mask(job: str) -> None:
+    """varlen attends each sequence of the row alone: no (row x row) mask or scores."""
+    raw = json.loads(TINY.read_text())
+    raw["sft"]["paddingFree"] = raw["ppo"]["paddingFree"] = True
+    peaks = {}
+    for attention in ("auto", "varlen"):
+        raw["model"]["attention"] = attention
+        experiment = experiment_from_dict(raw, TINY)
+        config, encoder = plan.model_config(experiment, None), load_tokenizer(resolve_model_path(experiment.model.name))
+        peaks[attention], rows, tokens, _ = plan.measure_training_step(experiment, config, encoder, job)
+    assert rows == 1 and peaks["varlen"] < peaks["auto"] - tokens * tokens  # at least the row's bool mask fewer bytes
 
 
 def test_a_chunked_head_is_planned_without_the_logits_of_the_whole_pass() -> None:
