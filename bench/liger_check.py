@@ -25,15 +25,15 @@ the largest differences."""
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 from typing import Any
 
 import torch
 
-from ptlab import chat, models, replicas
+import model_check
+from model_check import model_path, pad_id
+from ptlab import chat, models
 from ptlab.config import Lora
 from ptlab.envs import generalpoints as gp
 from ptlab.sft import IGNORE, token_loss_sum
@@ -41,20 +41,11 @@ from ptlab.sft import IGNORE, token_loss_sum
 ON_CPU = {"rope": False, "rms_norm": False, "swiglu": False}  # the fused cross-entropy alone
 
 
-def model_path(family: str) -> str:
-    return models.resolve_model_path(family) if family.startswith("embedded:") else str(replicas.replica_path(family))
-
-
 def chat_rows(encoder: Any) -> tuple[list[tuple[str, list, list[int]]], int]:
     """Two rows: one GP prompt with answers of 6 and 2 tokens; the prompt's length."""
     episode = gp.GeneralPointsEpisode(gp.GeneralPointsConfig(), 5)
     prompt = list(chat.encode(encoder, [chat.user_message(episode.prompt)], [], generation_prompt=True)["input_ids"])
     return [("", [], prompt + answer) for answer in ([40, 41, 42, 43, 44, 45], [50, 51])], len(prompt)
-
-
-def pad_id(encoder: Any) -> int:
-    text = chat.text_tokenizer(encoder)
-    return text.pad_token_id if text.pad_token_id is not None else text.eos_token_id
 
 
 def sft_batch(encoder: Any, device: str) -> dict[str, Any]:
@@ -123,26 +114,21 @@ def compared(case: str, plain: dict[str, Any], liger: dict[str, Any]) -> dict[st
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cases", nargs="+")
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--dtype", default="fp32", help="fp32 compares closely; bf16 is what trains")
-    args = parser.parse_args()
+    args = model_check.arguments(__doc__, "fp32 compares closely; bf16 is what trains")
     on_cpu = not args.device.startswith("cuda")
     if on_cpu and os.environ.get("TRITON_INTERPRET") != "1":
         sys.exit("on CPU, run with TRITON_INTERPRET=1: Liger's kernels run there only in Triton's interpreter")
     plain = {case: measure(case, args.device, args.dtype, None) for case in args.cases}
     kernels = ON_CPU if on_cpu else {}
     tolerance = 1e-5 if on_cpu and args.dtype == "fp32" else 2e-2  # Triton's dots run fp32 inputs as TF32 on GPUs
-    failed = []
-    for case in args.cases:
+
+    def check(case: str) -> dict[str, Any]:
         result = compared(case, plain[case], measure(case, args.device, args.dtype, kernels))
         result["ok"] = result["fusedLmHeadCalls"] == 0 and abs(result["fusedLoss"] - result["loss"]) <= tolerance * abs(result["loss"]) and result["gradientDiff"] <= tolerance * result["gradientNorm"]
-        if not result["ok"]:
-            failed.append(case)
-        print(json.dumps({"bench": "liger-check", "device": args.device, "dtype": args.dtype, "kernels": "fused cross-entropy" if on_cpu else "all", "tolerance": tolerance, **result}), flush=True)
-    if failed:
-        sys.exit(f"Liger's results differ from the model's own beyond {tolerance:g} (relative) in {', '.join(failed)}")
+        return result
+
+    setting = {"device": args.device, "dtype": args.dtype, "kernels": "fused cross-entropy" if on_cpu else "all", "tolerance": tolerance}
+    model_check.report("liger-check", args.cases, check, setting, f"Liger's results differ from the model's own beyond {tolerance:g} (relative)")
 
 
 if __name__ == "__main__":

@@ -18,14 +18,12 @@ the CPU form; bench/gpu_check.sh's varlen-check the kernel."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from typing import Any
 
 import torch
 
-from liger_check import model_path, pad_id  # noqa: E402  (bench/ is on the path when run as a script)
+import model_check
+from model_check import model_path, pad_id
 from ptlab import chat, models
 from ptlab.config import Lora
 from ptlab.envs import generalpoints as gp
@@ -118,22 +116,17 @@ def agrees(result: dict[str, Any], tolerance: float, exact_answers: bool) -> boo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cases", nargs="+")
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--dtype", default="fp32", help="fp32 compares closely; bf16 is what trains (and what the CUDA kernel takes)")
-    args = parser.parse_args()
+    args = model_check.arguments(__doc__, "fp32 compares closely; bf16 is what trains (and what the CUDA kernel takes)")
     tolerance = 1e-5 if args.dtype == "fp32" else 2e-2
     kernel = args.device.startswith("cuda") and args.dtype in ("bf16", "fp16")
-    failed = []
-    for case in args.cases:
+
+    def check(case: str) -> dict[str, Any]:
         result = compared(case, measure(case, args.device, args.dtype, "sdpa"), measure(case, args.device, args.dtype, "varlen"))
         result["ok"] = agrees(result, tolerance, args.dtype == "fp32")
-        if not result["ok"]:
-            failed.append(case)
-        print(json.dumps({"bench": "varlen-check", "device": args.device, "dtype": args.dtype, "varlen": "torch.nn.attention.varlen" if kernel else "SDPA per sequence", "tolerance": tolerance, **result}), flush=True)
-    if failed:
-        sys.exit(f"varlen attention differs from SDPA over padded rows beyond {tolerance:g} (relative) in {', '.join(failed)}")
+        return result
+
+    setting = {"device": args.device, "dtype": args.dtype, "varlen": "torch.nn.attention.varlen" if kernel else "SDPA per sequence", "tolerance": tolerance}
+    model_check.report("varlen-check", args.cases, check, setting, f"varlen attention differs from SDPA over padded rows beyond {tolerance:g} (relative)")
 
 
 if __name__ == "__main__":
