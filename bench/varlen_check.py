@@ -11,13 +11,16 @@ tokens): the summed SFT loss and its gradients over padded rows under SDPA
 each row's padding after its examples one more segment) and end to end in one row under
 "varlen"; without LoRA also PPO's scoring pass (response log-probs, entropy, values) over
 padded rows under SDPA against one padding-free row under "varlen", and greedy answers
-(generate runs SDPA under "varlen"). Exits non-zero when a loss or gradient differs beyond
+(generate runs SDPA under "varlen"); and that no varlen pass with segments had transformers
+search the positions for packed sequences (packedSearches). Exits non-zero when a loss or gradient differs beyond
 the tolerance (1e-5 relative in fp32; 2e-2 in bf16, where a kernel's sums run in another
 order) or an answer differs in fp32. Prints one JSON line per case. test_attention.py runs
 the CPU form; bench/gpu_check.sh's varlen-check the kernel."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -50,10 +53,26 @@ def loaded(path: str, device: str, dtype: str, attention: str, lora: bool) -> An
 
         varlen.register()
     model = models.load_causal_lm(path, dtype, device, attn_implementation=attention)
+    if attention == "varlen":
+        varlen.attach(model)  # as models.load does
     if lora:
         torch.manual_seed(0)
         model = models.add_lora(model, Lora(r=4, alpha=8, dropout=0.0))
     return model
+
+
+@contextlib.contextmanager
+def packed_searches() -> Iterator[list[int]]:
+    """Counts transformers' host-side searches for packed sequences in the positions (one
+    read of the device per forward), which varlen's rows with segments must not need."""
+    from transformers import masking_utils
+
+    found, search = [], masking_utils.find_packed_sequence_indices
+    masking_utils.find_packed_sequence_indices = lambda positions: found.append(1) or search(positions)
+    try:
+        yield found
+    finally:
+        masking_utils.find_packed_sequence_indices = search
 
 
 def sft_pass(model: Any, batch: dict[str, Any], device: str) -> dict[str, Any]:
@@ -78,9 +97,10 @@ def measure(case: str, device: str, dtype: str, attention: str) -> dict[str, Any
         layouts = {"padded": collate(data, pad)}
     else:
         layouts = {"packed": collate_packed([data[:2], data[2:]], pad), "one row": collate_packed([data], pad)}
-    found: dict[str, Any] = {"sft": {name: sft_pass(model, batch, device) for name, batch in layouts.items()}}
+    with packed_searches() as searches:
+        found: dict[str, Any] = {"sft": {name: sft_pass(model, batch, device) for name, batch in layouts.items()}}
     if lora:
-        return found
+        return {**found, "packedSearches": len(searches)}
     model.eval()
     transitions = [Transition(i, e.input_ids[: -n], e.input_ids[-n:], [1.0] * n, 0.0, True, episode=i) for i, (e, n) in enumerate(zip(data, ANSWERS))]
     value = torch.nn.Linear(models.hidden_size(model), 1, device=device, dtype=next(model.parameters()).dtype)
@@ -89,13 +109,14 @@ def measure(case: str, device: str, dtype: str, attention: str) -> dict[str, Any
     prompt = torch.tensor([data[1].input_ids[: -ANSWERS[1]]], device=device)
     with torch.no_grad():
         found["greedy"] = model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=12, do_sample=False, pad_token_id=pad)[0].tolist()
-        found["scored"] = score(PolicyAndValue(model, value), transitions, 0.7, pad, with_entropy=True, encoder=encoder, rows="padded" if attention == "sdpa" else "padding-free")
-    return found
+        with packed_searches() as more:
+            found["scored"] = score(PolicyAndValue(model, value), transitions, 0.7, pad, with_entropy=True, encoder=encoder, rows="padded" if attention == "sdpa" else "padding-free")
+    return {**found, "packedSearches": len(searches) + len(more)}
 
 
 def compared(case: str, sdpa: dict[str, Any], varlen: dict[str, Any]) -> dict[str, Any]:
     padded = sdpa["sft"]["padded"]
-    result: dict[str, Any] = {"case": case, "loss": padded["loss"], "gradients": len(padded["gradients"]), "gradientNorm": max(g.abs().max().item() for g in padded["gradients"].values())}
+    result: dict[str, Any] = {"case": case, "packedSearches": varlen["packedSearches"], "loss": padded["loss"], "gradients": len(padded["gradients"]), "gradientNorm": max(g.abs().max().item() for g in padded["gradients"].values())}
     for name, got in varlen["sft"].items():
         assert got["gradients"].keys() == padded["gradients"].keys() and padded["gradients"], "the same trainable parameters, some"
         key = name.replace(" ", "")
@@ -108,7 +129,7 @@ def compared(case: str, sdpa: dict[str, Any], varlen: dict[str, Any]) -> dict[st
 
 
 def agrees(result: dict[str, Any], tolerance: float, exact_answers: bool) -> bool:
-    sft = all(abs(result[f"{k}Loss"] - result["loss"]) <= tolerance * abs(result["loss"]) and result[f"{k}GradientDiff"] <= tolerance * result["gradientNorm"] for k in ("packed", "onerow"))
+    sft = result["packedSearches"] == 0 and all(abs(result[f"{k}Loss"] - result["loss"]) <= tolerance * abs(result["loss"]) and result[f"{k}GradientDiff"] <= tolerance * result["gradientNorm"] for k in ("packed", "onerow"))
     if "logprobDiff" not in result:
         return sft
     scored = result["logprobDiff"] <= tolerance * max(1.0, result["logprobScale"]) and max(result["valueDiff"], result["entropyDiff"]) <= tolerance * 10

@@ -6,8 +6,11 @@ padding FLOPs, no mask, no flash-attn package).
 The segments come with the forward's inputs as transformers' FlashAttentionKwargs
 (`cu_seq_lens_q`, `cu_seq_lens_k`, `max_length_q`, `max_length_k`), built on the host by
 `segments` from lengths the trainer knows, so no layer reads the device to find them (as
-flash_attention_2 would, from the positions, in every layer). Every other forward (padded
-rows, rollouts, evaluation, a KV cache) runs transformers' SDPA with its mask, unchanged.
+flash_attention_2 would, from the positions, in every layer), and the decoder (`attach`) is
+given a stand-in for the mask, so transformers neither reads the positions to find the
+sequences nor builds the dense mask over the row that the segments make needless. Every other
+forward (padded rows, rollouts, evaluation, a KV cache) runs transformers' SDPA with its mask,
+unchanged.
 On CUDA in bf16 or fp16 the segments go to varlen_attn; elsewhere (CPU, fp32) to one SDPA
 call each: the same attention, without padding FLOPs either. Causal unless the layer is not
 (a vision encoder's)."""
@@ -102,6 +105,25 @@ def kernel_missing() -> str | None:
     except ImportError:
         return f"torch {torch.__version__} has no torch.nn.attention.varlen (PyTorch 2.10 added it)"
     return None
+
+
+def attach(model: Any) -> None:
+    """Lets `model`'s decoder skip transformers' mask for rows that carry their segments: its
+    mask builder takes a 4D mask as given, so a broadcast stand-in (no memory) spares the host
+    read of the positions (find_packed_sequence_indices) and a row x row mask per forward.
+    A hook on the decoder, which every pass calls (under a LoRA wrapper too); only "varlen"
+    models get it, the one attention that reads the segments rather than the mask."""
+    model.get_decoder().register_forward_pre_hook(_segment_mask, with_kwargs=True)
+
+
+def _segment_mask(_module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    if kwargs.get("cu_seq_lens_q") is None or kwargs.get("attention_mask") is not None:
+        return None
+    rows = kwargs.get("input_ids")
+    rows = (args[0] if args else kwargs["inputs_embeds"]) if rows is None else rows
+    batch, width = rows.shape[:2]
+    kwargs["attention_mask"] = torch.ones((), dtype=torch.bool, device=rows.device).expand(batch, 1, width, width)
+    return args, kwargs
 
 
 def register() -> None:

@@ -400,6 +400,8 @@ def load(spec: Any, device: str, folder: Path | None = None, **options: Any) -> 
         if spec.attention == "auto":
             raise
         raise ModelFamilyError(f"model.attention {spec.attention!r}: {exc} Install its package on a CUDA machine, or use \"sdpa\"") from exc
+    if spec.attention == "varlen":
+        attention.attach(model)
     return model, tokenizer
 
 

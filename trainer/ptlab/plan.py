@@ -147,6 +147,8 @@ def fake_model(experiment: Any, config: Any) -> Any:
         attention.register()
         options["attn_implementation"] = "varlen"
     model = auto.from_config(config, dtype=torch_dtype("bf16" if spec.dtype == "auto" else spec.dtype, "cuda"), trust_remote_code=spec.trustRemoteCode, **options)
+    if spec.attention == "varlen":
+        attention.attach(model)
     if spec.lora is not None:
         from torch._subclasses.fake_tensor import FakeTensor
 

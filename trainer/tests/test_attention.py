@@ -27,7 +27,7 @@ def test_packed_and_padding_free_rows_give_padded_rows_losses_gradients_scores_a
     results = {r["case"]: r for r in (json.loads(line) for line in run.stdout.splitlines() if line.startswith('{"bench": "varlen-check"'))}
     assert list(results) == CASES
     for case, r in results.items():
-        assert r["ok"] and r["varlen"] == "SDPA per sequence", case
+        assert r["ok"] and r["varlen"] == "SDPA per sequence" and r["packedSearches"] == 0, case
         assert r["gradients"] > 0 and r["gradientNorm"] > 0, case
         for layout in ("packed", "onerow"):
             assert r[f"{layout}Loss"] == pytest.approx(r["loss"], rel=1e-6), case
@@ -140,3 +140,30 @@ def test_the_kernel_is_called_as_each_pytorch_version_takes_it(monkeypatch, stub
     if stub is _stub_2_10:
         with pytest.raises(ValueError, match="takes no scale"):
             attention._kernel(q, k, v, found["cu_seq_lens_q"], found["cu_seq_lens_k"], 5, 5, 0.3, causal)
+
+
+def test_rows_with_segments_skip_transformers_packed_search_and_dense_mask(ptlab_cache, monkeypatch):
+    """Under varlen the decoder is handed a stand-in mask for rows that carry their segments:
+    transformers neither reads the positions on the host to find the sequences nor builds a
+    row x row mask; padded rows keep their mask. Same logits as without the stand-in."""
+    from transformers import masking_utils
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    model, _ = models.load(Model(name="embedded:tiny-lm", attention="varlen", dtype="fp32"), "cpu")
+    searched, masks = [], []
+    real_search = masking_utils.find_packed_sequence_indices
+    monkeypatch.setattr(masking_utils, "find_packed_sequence_indices", lambda positions: searched.append(positions) or real_search(positions))
+    seen = model.get_decoder().layers[0].self_attn.register_forward_pre_hook(lambda _m, _a, kw: masks.append(kw["attention_mask"]), with_kwargs=True)
+    ids = torch.randint(5, 60, (2, 9), generator=torch.Generator().manual_seed(0))
+    positions = torch.tensor([[0, 1, 2, 3, 0, 1, 2, 3, 4], [0, 1, 2, 3, 4, 5, 0, 1, 2]])
+    lengths = [[4, 5], [6, 3]]
+    with torch.no_grad():
+        got = model(input_ids=ids, position_ids=positions, **attention.segments(lengths, 9)).logits
+        assert searched == [] and masks[-1].shape == (2, 1, 9, 9) and masks[-1].stride() == (0, 0, 0, 0)
+        for row, bounds in enumerate(([0, 4, 9], [0, 6, 9])):
+            for a, b in zip(bounds, bounds[1:]):
+                alone = model(input_ids=ids[row : row + 1, a:b]).logits[0]
+                torch.testing.assert_close(got[row, a:b], alone, rtol=1e-5, atol=1e-5)
+        model(input_ids=ids, attention_mask=torch.ones_like(ids))  # padded rows: transformers' mask, untouched
+    seen.remove()
+    assert masks[-1] is None or masks[-1].stride() != (0, 0, 0, 0)

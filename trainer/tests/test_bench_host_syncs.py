@@ -72,3 +72,20 @@ def test_ppo_reads_only_the_finite_check_inside_its_micro_batches(tmp_path, reci
     assert between.get("ptlab/ppo.py (before_update)", 0) <= 3 * 12 and between.get("ptlab/ppo.py (score_rollout)", 0) <= 3 * 12, between
     tokens = [json.loads(line) for line in (tmp_path / "ppo" / "tokens.jsonl").read_text().splitlines()]
     assert tokens and all(len(t["ratio"]) == len(t["ids"]) for t in tokens)
+
+
+@pytest.mark.parametrize("attention", ["sdpa", "varlen"])
+def test_padding_free_rows_under_varlen_leave_transformers_no_positions_to_read(tmp_path, attention):
+    """Rows laid end to end: under SDPA transformers reads the positions in every forward to
+    find the packed sequences; under varlen the rows carry their segments and the decoder a
+    stand-in mask (attention.attach), so transformers reads nothing; what is read is varlen's
+    CPU path slicing the row at its segments' offsets (on CUDA in bf16 the kernel takes them
+    on the device)."""
+    data = host_syncs.config("sft", None, cuda=False)
+    data["sft"]["paddingFree"] = True
+    data["model"]["attention"] = attention
+    inside = places(host_syncs.run_job("sft", data, tmp_path), "in micro-batches")
+    if attention == "varlen":
+        assert set(inside) == {"ptlab/attention.py (_per_segment)"}
+    else:
+        assert inside == {"transformers/masking_utils.py (find_packed_sequence_indices)": 6}
