@@ -425,7 +425,7 @@ def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path |
     if spec.lora is not None:
         model = add_lora(model, spec.lora, str(checkpoint) if checkpoint else None)
     if spec.gradientCheckpointing:
-        model.gradient_checkpointing_enable()
+        model.activation_checkpointing_enable()  # transformers 5.x: gradient_checkpointing_enable is its deprecated alias
     return model, tokenizer
 
 

@@ -160,7 +160,7 @@ def fake_model(experiment: Any, config: Any) -> Any:
             )
         model = add_lora(model, spec.lora)
     if spec.gradientCheckpointing:
-        model.gradient_checkpointing_enable()
+        model.activation_checkpointing_enable()  # transformers 5.x: gradient_checkpointing_enable is its deprecated alias
     return model
 
 

@@ -109,3 +109,19 @@ def test_a_rank_other_than_0_builds_the_whole_model_into_an_empty_cache(tmp_path
     assert done.returncode == 0, done.stderr[-4000:]
     [built] = (cache / "embedded").iterdir()
     assert {"config.json", "model.safetensors", "tokenizer.json", "ptlab-embedded.json"} <= {p.name for p in built.iterdir()}
+
+
+@pytest.mark.parametrize("lora", [None, {"r": 4}], ids=["full", "lora"])
+def test_gradient_checkpointing_is_on_through_transformers_current_call(embedded, lora):
+    """model.gradientCheckpointing checkpoints every layer (under a LoRA wrapper too), through
+    activation_checkpointing_enable: gradient_checkpointing_enable is its deprecated alias."""
+    import warnings
+
+    from ptlab.config import Lora, Model
+
+    spec = Model(name="embedded:tiny-lm", gradientCheckpointing=True, lora=Lora(**lora) if lora else None)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*gradient_checkpointing_enable.*deprecated", category=FutureWarning)
+        model, _ = models.load_trainable(spec, "cpu", None, None)
+    layers = [m for m in model.modules() if hasattr(m, "gradient_checkpointing")]
+    assert layers and all(m.gradient_checkpointing for m in layers)
