@@ -101,6 +101,20 @@ def throughput_rows(steps: list[Step]) -> list[list[str]]:
     return rows
 
 
+def step_rows(steps: list[Step]) -> list[list[str]]:
+    """Our loops' steady steps: their own seconds' spread (a few slow ones pull tokens/s below
+    the per-step rates) and the wall seconds per step outside them (the GPU waiting for the host)."""
+    rows = []
+    for step in steps:
+        size = step.header.get("size", "")
+        for line in step.lines:
+            spread, between = line.get("stepSeconds") or {}, line.get("betweenStepsSeconds")
+            if line["bench"] in ("sft", "ppo") and (spread or between is not None):
+                seconds = [f"{spread[k]:.3f}" if k in spread else "" for k in ("min", "median", "max")]
+                rows.append([f"`ptlab {line['bench']}`{' ' + size if size else ''}, {configuration(step)}", step.name, *seconds, "" if between is None else f"{between:.4f}"])
+    return rows
+
+
 def split_rows(steps: list[Step]) -> list[list[str]]:
     rows = []
     for step in steps:
@@ -181,6 +195,9 @@ def render(steps: list[Step], outcomes: list[list[str]] | None = None) -> str:
     devices = sorted({str(step.header["device"]) for step in steps if "device" in step.header})
     parts = [f"Device: {', '.join(devices) or 'not stated'}; MFU against each result's own peak (bf16 dense).", ""]
     parts += [markdown(["configuration", "step", "tokens/s", "MFU", "peak GiB"], throughput_rows(steps)), ""]
+    spreads = step_rows(steps)
+    if spreads:
+        parts += ["Steady steps (updates for PPO) of our loops, seconds:", "", markdown(["configuration", "step", "min", "median", "max", "between steps"], spreads), ""]
     split = split_rows(steps)
     if split:
         parts += ["PPO's steady updates by stage (seconds per update):", "", markdown(["configuration", "step", "generation", "training", "other", "generation share", "update MFU"], split), ""]

@@ -12,7 +12,8 @@ maxNewTokens: the rollout numbers are the worst case for length. Prints JSON lin
 MFU = (GFLOPs added between the first and last records) / seconds / bf16 peak; the GFLOPs
 are the trainer's own accounting (6N per trained token, 2N per generated one). Each job's
 line also has the peak CUDA memory of its steps (perf/peak_memory_gib), the spread of its steady
-steps' own seconds (stepSeconds: min, median, max) and, for SFT, the padded share of the
+steps' own seconds (stepSeconds: min, median, max), the wall seconds per step outside them
+(betweenStepsSeconds: writing records and the run manifest, while the GPU waits) and, for SFT, the padded share of the
 positions its forwards read; for PPO, the steady updates' seconds by stage, generation's share of them and the update phase's own MFU (6N per token its passes
 read over the training seconds). `--attention`, `--padding-free` and `--compile` set model.attention, sft.paddingFree and ppo.paddingFree, and model.compile;
 `--liger` model.ligerKernel (Liger's RMSNorm, RoPE, SwiGLU and SFT's fused cross-entropy);
@@ -24,6 +25,7 @@ read over the training seconds). `--attention`, `--padding-free` and `--compile`
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -125,6 +127,7 @@ def summarize(name: str, records: list[dict], peak: float | None, wall: float) -
         "mfu": round(achieved / peak, 4) if peak else None,
         "trainerTokensPerSecond": round(sum(r["metrics"]["perf/tokens_per_second"] for r in records[1:]) / (len(records) - 1), 1),
         "stepSeconds": step_seconds(records[1:]),
+        "betweenStepsSeconds": between_steps(records[1:]),
     }
     peaks = [r["metrics"]["perf/peak_memory_gib"] for r in records if "perf/peak_memory_gib" in r["metrics"]]
     result["peakMemoryGiB"] = round(max(peaks), 2) if peaks else None
@@ -144,6 +147,15 @@ def step_seconds(records: list[dict]) -> dict:
     if not seconds:
         return {}
     return {"min": round(min(seconds), 3), "median": round(statistics.median(seconds), 3), "max": round(max(seconds), 3)}
+
+
+def between_steps(records: list[dict]) -> float | None:
+    """Wall seconds per step spent outside the trainer's own step time (its records, the run
+    manifest, evaluation checks): time the GPU waits for the host, which no step's rate shows."""
+    if len(records) < 2:
+        return None
+    clock = (dt.datetime.fromisoformat(records[-1]["time"].replace("Z", "+00:00")) - dt.datetime.fromisoformat(records[0]["time"].replace("Z", "+00:00"))).total_seconds()
+    return round((clock - (records[-1]["wallSeconds"] - records[0]["wallSeconds"])) / (len(records) - 1), 4)
 
 
 def update_split(records: list[dict], parameters: int, train_tokens: int, peak: float | None) -> dict:
