@@ -25,7 +25,7 @@ SFT_MFU = {"0.5b": 0.35, "1.5b": 0.45}
 GENERATION_SHARE = 0.60
 UPDATE_MFU = 0.30
 ROLLOUT_RATIO = 10.0
-OPTIONS = (("kvCache", "dynamic"), ("attention", "auto"), ("paddingFree", False), ("compile", False), ("ligerKernel", False), ("groupSize", 0), ("sharedPrefixes", False), ("headChunk", 0))
+OPTIONS = (("kvCache", "dynamic"), ("attention", "auto"), ("paddingFree", False), ("compile", False), ("ligerKernel", False), ("groupSize", 0), ("sharedPrefixes", False), ("headChunk", 0), ("PYTORCH_CUDA_ALLOC_CONF", None))
 
 
 @dataclass

@@ -200,7 +200,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         parameters = build_model(args.size, work / "model")
-        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "bf16PeakTflops": peak, "torch": torch.__version__, "kvCache": args.kv_cache, "attention": args.attention, "paddingFree": args.padding_free, "compile": args.compile, "groupSize": args.group_size, "sharedPrefixes": args.shared_prefixes, "headChunk": args.head_chunk, "ligerKernel": args.liger}), flush=True)
+        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "bf16PeakTflops": peak, "torch": torch.__version__, "kvCache": args.kv_cache, "attention": args.attention, "paddingFree": args.padding_free, "compile": args.compile, "groupSize": args.group_size, "sharedPrefixes": args.shared_prefixes, "headChunk": args.head_chunk, "ligerKernel": args.liger, "PYTORCH_CUDA_ALLOC_CONF": os.environ.get("PYTORCH_CUDA_ALLOC_CONF")}), flush=True)
         config_path = work / "bench.ptlab.json"
         config_path.write_text(json.dumps(experiment(work / "model", args, cuda)))
         for command in args.jobs.split(","):

@@ -47,11 +47,13 @@ def test_newer_results_give_the_stage_split_the_rollout_ratio_and_met_targets(tm
     _write(a, "raw-0.5b", [{"device": "NVIDIA H100 80GB HBM3", "size": "0.5b"}, {"bench": "train", "tokensPerSecond": 73000.0, "mfu": 0.22, "batch": 8, "seq": 1024}])
     _write(b, "rollout-reference-0.5b", [{"bench": "rollout-reference", "loop": "ptlab", "answerTokensPerSecond": 24600.0}, {"bench": "rollout-reference", "loop": "reference", "answerTokensPerSecond": 2000.0}, {"bench": "rollout-reference-ratio", "transitionsPerSecond": 11.9, "answerTokensPerSecond": 12.3}])
     _write(b, "notes", ["no JSON here", "{broken"])
+    _write(b, "trainer-0.5b-expandable", [{"device": "NVIDIA H100 80GB HBM3", "size": "0.5b", "bf16PeakTflops": 989.0, "PYTORCH_CUDA_ALLOC_CONF": "expandable_segments:True"}, {"bench": "sft", "tokensPerSecond": 200000.0, "mfu": 0.3, "peakMemoryGiB": 20.0}])
     assert_printed([a, b], [
         '| `ptlab sft` 0.5b, kvCache "static", headChunk 1024 | trainer-0.5b-static | 250,000 | 36.0% | 21.4 |',
         '| 0.5b, kvCache "static", headChunk 1024 | trainer-0.5b-static | 4.40 | 3.00 | 0.60 | 55.0% | 31.0% |',
         '| `ptlab sft` 0.5b, kvCache "static", headChunk 1024 | trainer-0.5b-static | 0.081 | 0.083 | 0.310 | 0.0012 |',
         "| rollout-reference-0.5b | 24,600 | 2,000 | 12.3x |",
+        '| `ptlab sft` 0.5b, PYTORCH_CUDA_ALLOC_CONF "expandable_segments:True" | trainer-0.5b-expandable | 200,000 | 30.0% | 20.0 |',
         "- SFT MFU at 0.5b >= 35%: best 36.0% (trainer-0.5b-static): met; plain PyTorch 22.0% in these results: at least it",
         "- SFT MFU at 1.5b >= 45%: no result",
         "- PPO generation share of an update <= 60%: best 55.0% (trainer-0.5b-static): met",
