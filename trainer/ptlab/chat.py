@@ -31,6 +31,39 @@ def text_tokenizer(encoder: Any) -> Any:
     return encoder.tokenizer if is_multimodal(encoder) else encoder
 
 
+def token_ends(tokenizer: Any, ids: list[int]) -> list[int]:
+    """Where each token's text ends in the decoded `ids`: len(tokenizer.decode(ids[: i + 1],
+    skip_special_tokens=True)) for each i. Stepped through tokenizers' DecodeStream, which
+    decodes a few tokens per step where decoding every prefix is quadratic (a 512-token answer:
+    23 ms a turn, on the host, while the GPU waits). A step that completes no character (a
+    multi-byte one's first bytes, a skipped special token) is decoded whole, as the definition
+    says; a tokenizer without a fast backend, one that cleans up spaces, or a stream whose text
+    does not add up to the whole decode's is decoded prefix by prefix."""
+    def decoded(n: int) -> int:
+        return len(tokenizer.decode(ids[:n], skip_special_tokens=True))
+
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None or getattr(tokenizer, "clean_up_tokenization_spaces", False):
+        return [decoded(i + 1) for i in range(len(ids))]
+    from tokenizers.decoders import DecodeStream
+
+    stream, length, ends, emitted = DecodeStream(skip_special_tokens=True), 0, [], 0
+    try:
+        for i, token in enumerate(ids):
+            piece = stream.step(backend, token)
+            if piece is None:
+                ends.append(decoded(i + 1))
+            else:
+                length += len(piece)
+                ends.append(length)
+                emitted = i + 1
+    except Exception:  # the stream refused a prefix it decoded differently: the definition's way
+        return [decoded(i + 1) for i in range(len(ids))]
+    if emitted and length != decoded(emitted):  # the pieces do not add up to the decode they stand for
+        return [decoded(i + 1) for i in range(len(ids))]
+    return ends
+
+
 def user_message(text: str, image: Any = None) -> dict[str, Any]:
     """A user turn, with the observation image first when there is one."""
     if image is None:

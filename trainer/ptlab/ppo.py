@@ -207,10 +207,6 @@ def _prompt(encoder: Any, messages: list[dict[str, Any]]) -> tuple[list[int], st
     return list(encoded["input_ids"]), encoded["text"]
 
 
-def _token_ends(tokenizer: Any, ids: list[int]) -> list[int]:
-    return [len(tokenizer.decode(ids[: i + 1], skip_special_tokens=True)) for i in range(len(ids))]
-
-
 class Scored(NamedTuple):
     logprobs: torch.Tensor  # (T,) each response's weighted log-prob
     values: torch.Tensor | None  # (T,) on the last prompt token; None without a value head
@@ -867,7 +863,7 @@ def _collect_rounds(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict
             step = episodes.advance(slot, generation)
             inference_tokens += generation.prompt_tokens + generation.answer_tokens
             response_ids = list(generation.ids)  # as sampled: the gradient is taken on what the policy did
-            ends = _token_ends(policy.text, response_ids[: generation.answer_tokens])
+            ends = chat.token_ends(policy.text, response_ids[: generation.answer_tokens])
             weights = core.token_weights(generation.text, ends, answer_key, cfg.thoughtWeight) + [1.0] * generation.stopped
             transitions.append(Transition(i, prompt_ids, response_ids, weights, trained_reward(step, cfg), step.done, slot.index, images, prompt_text, sampling_token_logprobs=list(generation.logprobs), turn=len(slot.turns) - 1, record_turn=slot.turns[-1]))
             if recorder is not None and recorder.wants(slot.index):

@@ -181,3 +181,36 @@ def test_a_processor_without_markers_masks_the_replies_not_the_expanded_image_to
     image_token = marked.tokenizer.convert_tokens_to_ids(models.IMAGE_TOKEN)
     assert ours["input_ids"].count(image_token) == 64 and not any(m for t, m in zip(ours["input_ids"], ours["assistant_masks"]) if t == image_token)
     assert [marked.tokenizer.decode(run) for run in learned_runs(ours)] == ["ok<|end|>", "24 = (3+5)*3<|end|>"]
+
+
+@pytest.mark.parametrize("family", ["llama3", "qwen2.5", "mllama", "qwen2-vl", "llava", "embedded:gp-base", "embedded:tiny-lm"])
+def test_token_ends_are_each_prefix_s_decoded_length_on_every_family(ptlab_cache, monkeypatch, family):
+    """chat.token_ends (the character end of each answer token: token weights, token records)
+    steps a DecodeStream but must equal the definition, len(decode(ids[:i+1])), everywhere: on
+    text with multi-byte characters split across tokens, on special tokens (skipped), on
+    random ids, and with the stream refused (the prefix-by-prefix way)."""
+    import random
+
+    from ptlab import models, replicas
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    path = models.resolve_model_path(family) if family.startswith("embedded:") else str(replicas.replica_path(family))
+    tokenizer = chat.text_tokenizer(models.load_tokenizer(path))
+    text = " ".join(f"Step {i}: (3+4)*2 = 14 ✓, über 😀 Ω — “J Q K” \n\t{14 - i}" for i in range(12))
+    rng = random.Random(0)
+    cases = [tokenizer.encode(text, add_special_tokens=False), [rng.randrange(len(tokenizer)) for _ in range(200)], [*tokenizer.all_special_ids, *tokenizer.encode(" a😀b", add_special_tokens=False)], []]
+    for ids in cases:
+        wanted = [len(tokenizer.decode(ids[: i + 1], skip_special_tokens=True)) for i in range(len(ids))]
+        assert chat.token_ends(tokenizer, ids) == wanted, (family, ids[:20])
+
+    class Refused:
+        def __init__(self, **_):
+            pass
+
+        def step(self, *_):
+            raise RuntimeError("InvalidPrefix")
+
+    import tokenizers.decoders
+
+    monkeypatch.setattr(tokenizers.decoders, "DecodeStream", Refused)
+    assert chat.token_ends(tokenizer, cases[0]) == [len(tokenizer.decode(cases[0][: i + 1], skip_special_tokens=True)) for i in range(len(cases[0]))]
