@@ -43,8 +43,12 @@ def token_ends(tokenizer: Any, ids: list[int]) -> list[int]:
         return len(tokenizer.decode(ids[:n], skip_special_tokens=True))
 
     backend = getattr(tokenizer, "backend_tokenizer", None)
-    if backend is None or getattr(tokenizer, "clean_up_tokenization_spaces", False):
-        return [decoded(i + 1) for i in range(len(ids))]
+    streamed = None if backend is None or getattr(tokenizer, "clean_up_tokenization_spaces", False) else _streamed_ends(backend, ids, decoded)
+    return [decoded(i + 1) for i in range(len(ids))] if streamed is None else streamed
+
+
+def _streamed_ends(backend: Any, ids: list[int], decoded: Any) -> list[int] | None:
+    """token_ends through a DecodeStream; None where it cannot be trusted."""
     from tokenizers.decoders import DecodeStream
 
     stream, length, ends, emitted = DecodeStream(skip_special_tokens=True), 0, [], 0
@@ -57,11 +61,9 @@ def token_ends(tokenizer: Any, ids: list[int]) -> list[int]:
                 length += len(piece)
                 ends.append(length)
                 emitted = i + 1
-    except Exception:  # the stream refused a prefix it decoded differently: the definition's way
-        return [decoded(i + 1) for i in range(len(ids))]
-    if emitted and length != decoded(emitted):  # the pieces do not add up to the decode they stand for
-        return [decoded(i + 1) for i in range(len(ids))]
-    return ends
+    except Exception:  # the stream refused a prefix it decoded differently
+        return None
+    return None if emitted and length != decoded(emitted) else ends  # the pieces must add up to the decode they stand for
 
 
 def user_message(text: str, image: Any = None) -> dict[str, Any]:
