@@ -125,7 +125,7 @@ run() { # name: the step of that name
     # issue 18's SFT target at 1.5B (raw-1.5b is its plain-PyTorch baseline)
     trainer-1.5b-sft) step "$name" $python bench/gpu_trainer.py --size 1.5b --jobs sft ;;
     # every synchronizing CUDA call inside the trainer's micro-batches, by place (the embedded tiny model: the count, not the time)
-    host-syncs) step "$name" $python bench/host_syncs.py ;;
+    host-syncs) step "$name" $python bench/host_syncs.py --sft-steps 12 --sft-batch 32 ;;
     plan-check)
       if [ -f "$paper/config.json" ]; then
         # `ptlab plan`'s fake-tensor peaks against the real 11B architecture's (random weights) on this GPU.

@@ -140,7 +140,9 @@ def rollout_rows(steps: list[Step]) -> list[list[str]]:
 
 def sync_rows(steps: list[Step]) -> list[list[str]]:
     """bench/host_syncs.py: host reads (and, on CUDA, synchronizing calls) inside the trainer's
-    micro-batches, per micro-batch, with the places that make them."""
+    micro-batches, per micro-batch, with the places that make them; and the host's gaps between
+    a read and the next forward, when the device has nothing queued (median ms, batches copied
+    inside them)."""
     rows = []
     for step in steps:
         for line in step.lines:
@@ -149,7 +151,9 @@ def sync_rows(steps: list[Step]) -> list[list[str]]:
             inside = line.get("reads", {}).get("in micro-batches", {})
             per = sum(inside.values()) / line["microBatches"] if line.get("microBatches") else 0.0
             places = "; ".join(f"{where} x{count}" for where, count in sorted(inside.items(), key=lambda item: -item[1])[:4])
-            rows.append([str(line.get("job", "")), step.name, str(line.get("microBatches", "")), f"{per:.1f}", places])
+            gaps = line.get("hostGaps") or {}
+            gap = "" if gaps.get("medianSeconds") is None else f"{gaps['medianSeconds'] * 1e3:.2f} ({gaps.get('copies', 0)})"
+            rows.append([str(line.get("job", "")), step.name, str(line.get("microBatches", "")), f"{per:.1f}", places, gap])
     return rows
 
 
@@ -206,7 +210,7 @@ def render(steps: list[Step], outcomes: list[list[str]] | None = None) -> str:
         parts += ["Rollouts against the reference's loop (answer tokens/s, same model, GPU and episodes):", "", markdown(["step", "ptlab", "reference", "ratio"], rollouts), ""]
     syncs = sync_rows(steps)
     if syncs:
-        parts += ["Host waits inside the trainer's micro-batches (bench/host_syncs.py):", "", markdown(["job", "step", "micro-batches", "per micro-batch", "where"], syncs), ""]
+        parts += ["Host waits inside the trainer's micro-batches (bench/host_syncs.py):", "", markdown(["job", "step", "micro-batches", "per micro-batch", "where", "gap before a forward, median ms (copies)"], syncs), ""]
     parts += ["Targets (issue 18):", *targets(steps)]
     if outcomes:
         missed = [name for name, outcome, _ in outcomes if outcome != "ok"]

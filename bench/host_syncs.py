@@ -13,7 +13,12 @@ a tagged value is counted by where it happens (the innermost frame outside torch
 whether it happened inside a micro-batch's forward and backward (ptlab.parallel.micro_batch) or
 between them. On CUDA, torch.cuda.set_sync_debug_mode("warn") inside micro-batches also counts
 every synchronizing call (blocking copies from pageable memory included), wherever its values
-come from. Prints one JSON line per job: micro-batches, then reads per place."""
+come from. The gradient norm (computed from the parameters' gradients, which are not tagged) is
+tagged where torch clips it. And the host's gaps: after a read between micro-batches the device
+has nothing queued, so the host seconds from such a read to the next micro-batch's forward are
+seconds a GPU sits idle; each gap is timed, with the batches copied to the device inside it (a
+step whose next batches are collated and copied while the device still works has none). Prints one JSON line per job:
+micro-batches, reads per place, then the gaps (count, median and total seconds, copies in them)."""
 
 from __future__ import annotations
 
@@ -21,8 +26,10 @@ import argparse
 import collections
 import contextlib
 import json
+import statistics
 import sys
 import tempfile
+import time
 import traceback
 import warnings
 from pathlib import Path
@@ -44,12 +51,33 @@ class Counts:
         self.stage = "between micro-batches"
         self.micro_batches = 0
         self.reads: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        self.gaps: list[float] = []  # host seconds from a read to the next micro-batch's forward
+        self.copies_in_gaps = 0  # batches sent to the device inside those gaps
+        self._read_at: float | None = None  # the last read's end, while no forward has started since
+        self._copies = 0
 
     def record(self, what: str) -> None:
         self.reads[self.stage][f"{what} @ {place()}"] += 1
 
+    def read_done(self) -> None:
+        self._read_at, self._copies = time.perf_counter(), 0
+
+    def copied(self) -> None:
+        self._copies += 1
+
+    def forward_starts(self) -> None:
+        if self._read_at is not None:
+            self.gaps.append(time.perf_counter() - self._read_at)
+            self.copies_in_gaps += self._copies
+        self._read_at = None
+
+    def backward_queued(self) -> None:
+        """A micro-batch ends with its backward queued: the device has work after any read in it."""
+        self._read_at = None
+
     def summary(self) -> dict[str, Any]:
-        return {"microBatches": self.micro_batches, "reads": {stage: dict(counter.most_common()) for stage, counter in self.reads.items()}}
+        gaps = {"count": len(self.gaps), "medianSeconds": round(statistics.median(self.gaps), 6) if self.gaps else None, "totalSeconds": round(sum(self.gaps), 4), "copies": self.copies_in_gaps}
+        return {"microBatches": self.micro_batches, "reads": {stage: dict(counter.most_common()) for stage, counter in self.reads.items()}, "hostGaps": gaps}
 
 
 def place() -> str:
@@ -74,9 +102,14 @@ class OnDevice(torch.Tensor):
     @classmethod
     def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         kwargs = kwargs or {}
-        if cls.counts is not None and _reads(func, args, kwargs):
-            cls.counts.record(getattr(func, "__name__", str(func)))
-        return super().__torch_function__(func, types, args, kwargs)
+        counts = cls.counts
+        if counts is None or not _reads(func, args, kwargs):
+            return super().__torch_function__(func, types, args, kwargs)
+        counts.record(getattr(func, "__name__", str(func)))
+        try:
+            return super().__torch_function__(func, types, args, kwargs)
+        finally:
+            counts.read_done()
 
 
 def _reads(func: Any, args: Any, kwargs: Any) -> bool:
@@ -97,25 +130,32 @@ def watched() -> Iterator[Counts]:
     from ptlab import parallel
 
     counts = Counts()
-    to_device, micro_batch = parallel.to_device, parallel.micro_batch
+    to_device, micro_batch, clip = parallel.to_device, parallel.micro_batch, torch.nn.utils.clip_grad_norm_
 
     def tagged(batch: dict[str, Any], device: Any) -> dict[str, Any]:
+        counts.copied()
         return {k: v.as_subclass(OnDevice) if isinstance(v, torch.Tensor) else v for k, v in to_device(batch, device).items()}
+
+    def clip_tagged(*args: Any, **kwargs: Any) -> Any:
+        norm = clip(*args, **kwargs)
+        return norm.as_subclass(OnDevice) if isinstance(norm, torch.Tensor) else norm
 
     @contextlib.contextmanager
     def counted(*args: Any, **kwargs: Any) -> Iterator[None]:
         with micro_batch(*args, **kwargs), _cuda_syncs_counted(counts):
+            counts.forward_starts()
             counts.stage, counts.micro_batches = "in micro-batches", counts.micro_batches + 1
             try:
                 yield
             finally:
                 counts.stage = "between micro-batches"
+                counts.backward_queued()
 
-    parallel.to_device, parallel.micro_batch, OnDevice.counts = tagged, counted, counts
+    parallel.to_device, parallel.micro_batch, torch.nn.utils.clip_grad_norm_, OnDevice.counts = tagged, counted, clip_tagged, counts
     try:
         yield counts
     finally:
-        parallel.to_device, parallel.micro_batch, OnDevice.counts = to_device, micro_batch, None
+        parallel.to_device, parallel.micro_batch, torch.nn.utils.clip_grad_norm_, OnDevice.counts = to_device, micro_batch, clip, None
 
 
 @contextlib.contextmanager
@@ -143,13 +183,13 @@ def _cuda_syncs_counted(counts: Counts) -> Iterator[None]:
         warnings.showwarning = shown
 
 
-def config(job: str, model: str | None, cuda: bool) -> dict[str, Any]:
+def config(job: str, model: str | None, cuda: bool, sft_steps: int = 3, sft_batch: int = 8) -> dict[str, Any]:
     data = json.loads((ROOT / "examples" / "tiny.ptlab.json").read_text())
     del data["evaluation"]
     if model:
         data["model"].update(name=model, dtype="bf16" if cuda else "fp32")
-    data["sft"].update(steps=3, globalBatchSize=8, microBatchSize=4, saveEverySteps=100_000)
-    data["sft"]["data"]["examples"] = 32
+    data["sft"].update(steps=sft_steps, globalBatchSize=sft_batch, microBatchSize=min(4, sft_batch), saveEverySteps=100_000)
+    data["sft"]["data"]["examples"] = max(32, sft_steps * sft_batch)
     data["ppo"].update(updates=2, stepsPerUpdate=16, parallelEnvs=8, miniBatchSize=8, microBatchSize=4, epochs=1, saveEverySteps=100_000, maxNewTokens=24)
     data["ppo"].pop("init", None)
     return data
@@ -170,6 +210,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", default="sft,ppo")
     parser.add_argument("--size", help="bench/gpu_trainer.py's model of this size with random weights (default: the embedded tiny model)")
+    parser.add_argument("--sft-steps", type=int, default=3, help="SFT steps (the gaps' count: one fewer)")
+    parser.add_argument("--sft-batch", type=int, default=8, help="SFT examples per step, in micro-batches of 4")
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
     with tempfile.TemporaryDirectory() as tmp:
@@ -183,7 +225,7 @@ def main() -> None:
             model = str(work / "model")
         print(json.dumps({"device": torch.cuda.get_device_name(0) if cuda else "cpu", "size": args.size or "tiny", "torch": torch.__version__}), flush=True)
         for job in args.jobs.split(","):
-            counts = run_job(job, config(job, model, cuda), work)
+            counts = run_job(job, config(job, model, cuda, args.sft_steps, args.sft_batch), work)
             print(json.dumps({"bench": "host-syncs", "job": job, **counts.summary()}), flush=True)
 
 

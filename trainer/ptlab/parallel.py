@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
+import math
 import random
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -245,6 +247,17 @@ def totals(acc: Any, *values: float) -> list[float]:
         return list(values)
     summed = acc.reduce(torch.tensor(values, dtype=torch.float64, device=acc.device), reduction="sum")
     return [float(v) for v in summed.tolist()]
+
+
+def host_values(*values: Any) -> list[float]:
+    """Scalars as host floats (None: NaN), the device's among them read in one transfer: each
+    read waits for everything queued before it, so a step reads its scalars once, at its end."""
+    tensors = [v.full_tensor() if hasattr(v, "full_tensor") else v for v in values if isinstance(v, torch.Tensor)]  # a DTensor (FSDP2) whole
+    read: Iterator[float] = iter(())
+    if tensors:
+        dtype = functools.reduce(torch.promote_types, (t.dtype for t in tensors))
+        read = iter(torch.stack([t.detach().reshape(()).to(tensors[0].device, dtype) for t in tensors]).tolist())
+    return [next(read) if isinstance(v, torch.Tensor) else math.nan if v is None else float(v) for v in values]
 
 
 def any_process(acc: Any, flag: bool) -> bool:

@@ -1111,8 +1111,8 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
                 raise PpoError("the PPO gradient is not finite: lower the learning rate or check the model's dtype")
             policy.optimizer.step()
             sums["steps"] += 1
-    for key, value in on_device.items():
-        sums[key] += float(value)
+    for key, value in zip(on_device, parallel.host_values(*on_device.values())):  # one read
+        sums[key] += value
     TokenRecorder.read_ratios(transitions)
     if not sums["trained"]:
         raise PpoError(f"every transition's log-prob was non-finite in this update ({int(sums['skipped'])} skipped): the policy has diverged; resume from an earlier checkpoint with a lower learning rate")

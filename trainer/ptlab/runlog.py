@@ -33,9 +33,9 @@ from ptlab import token_records, trackers
 from ptlab.contracts import check, load_json_file
 
 HEARTBEAT_SECONDS = 10.0
-# progress reaches run.json at most this often: a GPU step of 0.1 s should not wait each time for
-# a schema-checked, fsync'd manifest (what the step is at is always in memory; every other write,
-# the heartbeat's and the end's included, carries it)
+# progress reaches run.json at most this often, written by the heartbeat's thread: a GPU step of
+# 0.1 s should not wait for a schema-checked, fsync'd manifest (what the step is at is always in
+# memory; every other write, the heartbeat's and the end's included, carries it)
 PROGRESS_SECONDS = 0.5
 CANCEL_SIGNALS = tuple(s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
 PACKAGES = ("ptlab", "torch", "transformers", "tokenizers", "peft", "accelerate", "safetensors", "onnx", "onnxruntime", "numpy")
@@ -123,8 +123,10 @@ class RunLog:
         self.dir = Path(run_dir)
         self.manifest_path = self.dir / "run.json"
         self.cancel_requested = False
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the manifest, while a write takes its snapshot
+        self._writing = threading.Lock()
         self._stop = threading.Event()
+        self._due = threading.Event()  # wakes the heartbeat's thread to write now
         if resume:
             if not self.manifest_path.exists():
                 raise RunFolderError(f"{self.manifest_path}: nothing to resume (no run.json); start the run without --resume")
@@ -183,14 +185,21 @@ class RunLog:
     # ------------------------------------------------------------------ manifest
 
     def _write_manifest(self) -> None:
-        with self._lock:
-            self.manifest["updatedAt"] = self.manifest["heartbeatAt"] = now()
-            check("run-manifest.schema.json", self.manifest, str(self.manifest_path))
-            atomic_write_text(self.manifest_path, json.dumps(self.manifest, indent=2) + "\n")
-            self._written_at = time.monotonic()
+        with self._writing:  # one write at a time: a snapshot is never replaced by an older one
+            with self._lock:  # the snapshot: progress may change it from the training thread meanwhile
+                self.manifest["updatedAt"] = self.manifest["heartbeatAt"] = now()
+                snapshot = json.dumps(self.manifest, indent=2) + "\n"
+                self._written_at = time.monotonic()
+            check("run-manifest.schema.json", json.loads(snapshot), str(self.manifest_path))
+            atomic_write_text(self.manifest_path, snapshot)
 
     def _beat(self) -> None:
-        while not self._stop.wait(HEARTBEAT_SECONDS):
+        """The heartbeat, and progress when due: the training thread only asks (self._due)."""
+        while True:
+            self._due.wait(HEARTBEAT_SECONDS)
+            if self._stop.is_set():
+                return
+            self._due.clear()
             try:
                 self._write_manifest()
             except OSError:
@@ -207,18 +216,25 @@ class RunLog:
 
     def update(self, **fields: Any) -> None:
         """Set manifest fields (parameters, init, ...) and write."""
-        self.manifest.update(fields)
+        with self._lock:
+            self.manifest.update(fields)
         self._write_manifest()
 
     def progress(self, step: int, total: int | None = None) -> None:
-        self.manifest["progress"] = {"step": step, **({"totalSteps": total} if total is not None else {})}
-        if time.monotonic() - self._written_at >= PROGRESS_SECONDS or step == total:
+        """The step the job is at: in run.json within PROGRESS_SECONDS (written by the heartbeat's
+        thread while training goes on), at once at the last step."""
+        with self._lock:
+            self.manifest["progress"] = {"step": step, **({"totalSteps": total} if total is not None else {})}
+        if step == total:
             self._write_manifest()
+        elif time.monotonic() - self._written_at >= PROGRESS_SECONDS:
+            self._due.set()
 
     def checkpoint_saved(self, step: int, path: Path) -> None:
         relative = str(Path(path).resolve().relative_to(self.dir.resolve()))
-        checkpoints = [c for c in self.manifest["checkpoints"] if c["path"] != relative]
-        self.manifest["checkpoints"] = [*checkpoints, {"step": step, "path": relative, "createdAt": now()}]
+        with self._lock:
+            checkpoints = [c for c in self.manifest["checkpoints"] if c["path"] != relative]
+            self.manifest["checkpoints"] = [*checkpoints, {"step": step, "path": relative, "createdAt": now()}]
         self._write_manifest()
 
     # ------------------------------------------------------------------ records
@@ -235,7 +251,8 @@ class RunLog:
         up to it (torn lines go too). `evaluations_at_step=False` also drops the evaluation
         records of that step (metrics of kind "eval", episodes of other splits than "train"):
         the final checkpoint's evaluation, which resuming from it redoes."""
-        self.manifest["segments"][-1]["startStep"] = step
+        with self._lock:
+            self.manifest["segments"][-1]["startStep"] = step
         self.progress(step, self.manifest.get("progress", {}).get("totalSteps"))
         for name in ("metrics.jsonl", "episodes.jsonl", token_records.FILE):
             path = self.dir / name
@@ -290,6 +307,7 @@ class RunLog:
     def finish(self, status: str, error: BaseException | None = None) -> None:
         self._trackers.close()
         self._stop.set()
+        self._due.set()
         self._heartbeat.join(timeout=5)
         ended = now()
         self.manifest["status"] = status
@@ -326,6 +344,7 @@ class RunLogFollower(RunLog):
         self.manifest_path = self.dir / "run.json"
         self.cancel_requested = False
         self.manifest = load_json_file(self.manifest_path, "run-manifest.schema.json") if resume else {"runId": self.dir.name, "status": "running", "checkpoints": [], "segments": []}
+        self._lock, self._due = threading.Lock(), threading.Event()  # progress's, which writes nothing here
         self._trackers = trackers.Trackers((), self.dir)  # the main process reports for all
         self._previous_handlers: dict[int, Any] = {}
         if threading.current_thread() is threading.main_thread():

@@ -7,7 +7,10 @@
   2. an epoch's order is a permutation seeded by (seed, epoch); the data position counts
      examples consumed, so a resumed run sees exactly the examples it would have;
   3. each optimizer step accumulates microBatchSize-sized forward passes up to
-     globalBatchSize sequences; the loss is the mean over the global batch's assistant tokens;
+     globalBatchSize sequences; the loss is the mean over the global batch's assistant tokens.
+     Once a step's work is queued, the host makes the next step's batches (collated, copied
+     from pinned memory) while the device runs it, then reads the step's loss and gradient
+     norm in one transfer: the device never waits for the host's collation;
   4. AdamW, linear warmup then cosine (or linear, constant), gradient clipping;
   5. a metric record per step with exact token counts and GFLOPs (6 N D);
   6. checkpoints (weights, tokenizer, optimizer, scheduler, RNG, data position) every
@@ -58,6 +61,18 @@ class Example:
     labels: list[int]
     images: tuple[Path, ...] = ()  # image files, in the order of their placeholders
     text: str = ""  # the chat as the processor reads it with the images (vision)
+
+
+@dataclass
+class StepBatch:
+    """An optimizer step's micro-batches on the device, with this process's counts of them."""
+
+    micro_batches: list[dict[str, Any]]
+    assistant_tokens: int  # positions whose next token is an assistant token: the loss's
+    sequence_tokens: int  # the examples' own tokens
+    positions_read: int  # padding included
+    images: int
+    end_position: int  # the data position after the step
 
 
 def tokenize(encoder: Any, messages: list[dict[str, Any]], max_length: int, base_dir: Path | None = None, example: str = "an example", assistant_only: bool = True) -> Example:
@@ -268,40 +283,30 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             checkpoints.save(run, name, step, plain, tokenizer, None if engine else optimizer, scheduler, snapshot, rng_states=rng, weights=weights, engine_state=engine_state)
         acc.wait_for_everyone()
 
-    def next_example() -> Example:
-        """The next example of the seeded epoch order; the data position survives resumes."""
-        position = state["dataPosition"]
+    def example_at(position: int) -> Example:
+        """The example at a data position: the seeded epoch order's (positions count examples
+        consumed, so a resumed run sees exactly the examples it would have)."""
         epoch, offset = divmod(position, len(examples))
-        state["dataPosition"] = position + 1
         return examples[epoch_order(len(examples), experiment.seed, epoch)[offset]]
 
-    def next_packed_row() -> list[Example]:
-        row, used = [], 0
-        while True:
-            position = state["dataPosition"]
-            epoch, offset = divmod(position, len(examples))
-            candidate = examples[epoch_order(len(examples), experiment.seed, epoch)[offset]]
-            if row and used + len(candidate.input_ids) > max_length:
-                return row
-            row.append(next_example())
-            used += len(candidate.input_ids)
-
-    if step == 0:
-        maybe_evaluate(0, final=False)  # the starting point of every curve
-    elif step < total_steps and parallel.any_process(acc, main and not run.has_evaluation(step)):
-        maybe_evaluate(step, final=False)  # a cancelled run stopped before this step's evaluation
-    model.train()
-    while step < total_steps:
-        started = time.perf_counter()
-        optimizer.zero_grad(set_to_none=True)
-        # every process draws the whole global batch (the same data position) and keeps its share
-        if sft.packing:
-            mine = [next_packed_row() for _ in range(sft.globalBatchSize)][acc.process_index * share : (acc.process_index + 1) * share]
-        else:
-            mine = [next_example() for _ in range(sft.globalBatchSize)][acc.process_index * share : (acc.process_index + 1) * share]
-        if device.type == "cuda":
-            torch.cuda.reset_peak_memory_stats(device)
-        micro_batches, assistant_tokens, sequence_tokens, positions_read = [], 0, 0, 0
+    def prepare(position: int) -> StepBatch:
+        """A step's micro-batches from a data position, collated and copied to the device. Every
+        process draws the whole global batch (the same data position) and keeps its share."""
+        drawn: list[Any] = []
+        for _ in range(sft.globalBatchSize):
+            if not sft.packing:
+                drawn.append(example_at(position))
+                position += 1
+                continue
+            row: list[Example] = []
+            used = 0
+            while not row or used + len(example_at(position).input_ids) <= max_length:
+                row.append(example_at(position))
+                used += len(row[-1].input_ids)
+                position += 1
+            drawn.append(row)
+        mine = drawn[acc.process_index * share : (acc.process_index + 1) * share]
+        batch = StepBatch([], 0, 0, 0, sum(len(e.images) for row in mine for e in (row if sft.packing else [row])), position)
         for start in range(0, share, sft.microBatchSize):
             micro = mine[start : start + sft.microBatchSize]
             if sft.paddingFree:  # the micro-batch's examples end to end in one row
@@ -309,19 +314,32 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             # counted and spanned on the host, before the copy: a micro-batch's pass reads no device value
             if sft.packing or sft.paddingFree:
                 collated = collate_packed(micro, pad_id)
-                sequence_tokens += collated.pop("tokens")
+                batch.sequence_tokens += collated.pop("tokens")
             else:
                 collated = collate(micro, pad_id, tokenizer)
-                sequence_tokens += int(collated["attention_mask"].sum())
-            positions_read += collated["input_ids"].numel()
-            assistant_tokens += int((collated["labels"][:, 1:] != IGNORE).sum())
+                batch.sequence_tokens += int(collated["attention_mask"].sum())
+            batch.positions_read += collated["input_ids"].numel()
+            batch.assistant_tokens += int((collated["labels"][:, 1:] != IGNORE).sum())
             inputs, targets, keep = loss_inputs(collated)  # the loss's positions, read here on the host
-            micro_batches.append(parallel.to_device({**inputs, TARGETS: targets, KEEP: keep}, device))
-        global_assistant_tokens = int(parallel.totals(acc, assistant_tokens)[0])
+            batch.micro_batches.append(parallel.to_device({**inputs, TARGETS: targets, KEEP: keep}, device))
+        return batch
+
+    if step == 0:
+        maybe_evaluate(0, final=False)  # the starting point of every curve
+    elif step < total_steps and parallel.any_process(acc, main and not run.has_evaluation(step)):
+        maybe_evaluate(step, final=False)  # a cancelled run stopped before this step's evaluation
+    model.train()
+    started = time.perf_counter()
+    batch = prepare(state["dataPosition"])
+    global_assistant_tokens = int(parallel.totals(acc, batch.assistant_tokens)[0])
+    while step < total_steps:
+        optimizer.zero_grad(set_to_none=True)
+        if device.type == "cuda":
+            torch.cuda.reset_peak_memory_stats(device)
         total_loss: Any = 0.0
-        for i, on_device in enumerate(micro_batches):
+        for i, on_device in enumerate(batch.micro_batches):
             # gradients are averaged over processes: scale so the sum is over the global batch's tokens
-            with parallel.micro_batch(acc, model, last=i == len(micro_batches) - 1):
+            with parallel.micro_batch(acc, model, last=i == len(batch.micro_batches) - 1):
                 inputs = {k: v for k, v in on_device.items() if k not in (TARGETS, KEEP)}
                 loss_sum = predicted_loss(training_pass, inputs, on_device[TARGETS], on_device[KEEP], experiment.model.ligerKernel)
                 parallel.backward(acc, loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
@@ -329,14 +347,20 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         # DeepSpeed clipped and stepped in the last backward (at sft.maxGradNorm, its config's) and reports that norm
         # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
         norm = acc.clip_grad_norm_(list(model.parameters()), sft.maxGradNorm)
-        grad_norm = float(norm) if norm is not None else math.nan
         optimizer.step()
         scheduler.step()
         step += 1
-        total_loss, sequence_tokens, positions_read, images = parallel.totals(acc, float(total_loss), sequence_tokens, positions_read, sum(len(e.images) for row in mine for e in (row if sft.packing else [row])))
+        state["dataPosition"] = batch.end_position
+        # the host makes the next step's batches while the device runs this one: the read below waits for it
+        upcoming = prepare(state["dataPosition"]) if step < total_steps else None
+        total_loss, grad_norm = parallel.host_values(total_loss, norm)
+        # one reduction a step: its sums, the next step's assistant tokens (its loss's divisor), a cancel anywhere
+        total_loss, sequence_tokens, positions_read, images, next_assistant_tokens, cancelled = parallel.totals(
+            acc, total_loss, batch.sequence_tokens, batch.positions_read, batch.images, upcoming.assistant_tokens if upcoming else 0, float(run.cancel_requested)
+        )
         if not math.isfinite(total_loss):
             raise SftError(f"the SFT loss is not finite at step {step}: lower sft.learningRate, or check the model's dtype (fp16 overflows where bf16 does not)")
-        assistant_tokens, sequence_tokens = global_assistant_tokens, int(sequence_tokens)
+        assistant_tokens, sequence_tokens, global_assistant_tokens = global_assistant_tokens, int(sequence_tokens), int(next_assistant_tokens)
         elapsed = time.perf_counter() - started
         state["trainTokens"] += sequence_tokens
         state["visualTrainTokens"] = state.get("visualTrainTokens", 0) + int(images) * visual_per_image
@@ -360,13 +384,14 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             },
         })
         run.progress(step, total_steps)
-        if parallel.any_process(acc, run.cancel_requested):
+        if cancelled:
             status = "cancelled"
             break
         if step < total_steps:
             maybe_evaluate(step, final=False)
         if sft.saveEverySteps and step % sft.saveEverySteps == 0 and step < total_steps:
             save(f"step-{step:06d}")
+        batch, started = upcoming, time.perf_counter()
     save("final" if status == "finished" else f"step-{step:06d}")
     if status == "finished":
         maybe_evaluate(step, final=True)

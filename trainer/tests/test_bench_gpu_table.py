@@ -73,8 +73,10 @@ def test_a_folder_without_results_fails_saying_so(tmp_path):
 
 def test_host_sync_counts_give_their_rows(tmp_path):
     reads = {"in micro-batches": {"cuda sync @ ptlab/ppo.py:1189 (train_forward)": 12, "cuda sync @ transformers/masking_utils.py:761 (find_packed_sequence_indices)": 12}, "between micro-batches": {"__float__ @ ptlab/sft.py:326 (run_sft)": 3}}
-    _write(tmp_path / "a", "host-syncs", [{"device": "NVIDIA H100 80GB HBM3", "size": "tiny"}, {"bench": "host-syncs", "job": "ppo", "microBatches": 12, "reads": reads}])
+    gaps = {"count": 2, "medianSeconds": 0.00125, "totalSeconds": 0.003, "copies": 0}
+    _write(tmp_path / "a", "host-syncs", [{"device": "NVIDIA H100 80GB HBM3", "size": "tiny"}, {"bench": "host-syncs", "job": "ppo", "microBatches": 12, "reads": reads}, {"bench": "host-syncs", "job": "sft", "microBatches": 6, "reads": {}, "hostGaps": gaps}])
     assert_printed([tmp_path / "a"], [
         "Host waits inside the trainer's micro-batches (bench/host_syncs.py):",
-        "| ppo | host-syncs | 12 | 2.0 | cuda sync @ ptlab/ppo.py:1189 (train_forward) x12; cuda sync @ transformers/masking_utils.py:761 (find_packed_sequence_indices) x12 |",
+        "| ppo | host-syncs | 12 | 2.0 | cuda sync @ ptlab/ppo.py:1189 (train_forward) x12; cuda sync @ transformers/masking_utils.py:761 (find_packed_sequence_indices) x12 |  |",
+        "| sft | host-syncs | 6 | 0.0 |  | 1.25 (0) |",
     ])

@@ -48,12 +48,14 @@ def test_the_counter_sees_a_read_inside_a_micro_batch():
     assert counts.micro_batches == 1
 
 
-def test_sft_reads_nothing_inside_its_micro_batches_and_its_loss_once_per_step(tmp_path):
+def test_sft_reads_nothing_inside_its_micro_batches_and_once_per_step_with_its_next_batches_copied(tmp_path):
     data = host_syncs.config("sft", None, cuda=False)
     counts = host_syncs.run_job("sft", data, tmp_path)
     assert counts.micro_batches == 6  # 3 steps of 8 examples in micro-batches of 4
     assert places(counts, "in micro-batches") == {}
-    assert places(counts, "between micro-batches") == {"ptlab/sft.py (run_sft)": 3}
+    # the step's loss and gradient norm in one read, with the next step's batches already copied
+    assert places(counts, "between micro-batches") == {"ptlab/parallel.py (host_values)": 3}
+    assert counts.copies_in_gaps == 0 and len(counts.gaps) == 2
 
 
 @pytest.mark.parametrize("recipe", [{}, {"ratio": "token", "advantage": "group", "groupSize": 2, "oldLogProbs": "sampling"}], ids=["gae", "group-token"])
@@ -67,7 +69,9 @@ def test_ppo_reads_only_the_finite_check_inside_its_micro_batches(tmp_path, reci
     assert places(counts, "in micro-batches") == {"ptlab/ppo.py (train_forward)": 12}
     between = places(counts, "between micro-batches")
     assert between.pop("ptlab/ppo.py (_loss_nonfinite)") == 6  # once per optimizer step: 2 per update
-    assert set(between) <= {"ptlab/ppo.py (update)", "ptlab/ppo.py (read_ratios)", "ptlab/ppo.py (score_rollout)", "ptlab/ppo.py (<genexpr>)", "ptlab/ppo.py (before_update)"}, between
+    assert between.pop("ptlab/ppo.py (update)") == 6  # the gradient norm's finite check, once per optimizer step
+    assert between.pop("ptlab/parallel.py (host_values)") == 3  # the update's sums (losses, clip fraction, KL...) in one read
+    assert set(between) <= {"ptlab/ppo.py (read_ratios)", "ptlab/ppo.py (score_rollout)", "ptlab/ppo.py (<genexpr>)", "ptlab/ppo.py (before_update)"}, between
     # the passes before the update are read once they are all queued: three reads per pass, not per transition
     assert between.get("ptlab/ppo.py (before_update)", 0) <= 3 * 12 and between.get("ptlab/ppo.py (score_rollout)", 0) <= 3 * 12, between
     tokens = [json.loads(line) for line in (tmp_path / "ppo" / "tokens.jsonl").read_text().splitlines()]
@@ -89,3 +93,15 @@ def test_padding_free_rows_under_varlen_leave_transformers_no_positions_to_read(
         assert set(inside) == {"ptlab/attention.py (_per_segment)"}
     else:
         assert inside == {"transformers/masking_utils.py (find_packed_sequence_indices)": 6}
+
+
+def test_host_values_reads_a_steps_device_scalars_in_one_transfer():
+    import math
+
+    from ptlab import parallel
+
+    with host_syncs.watched() as counts:
+        on = parallel.to_device({"loss": torch.tensor(1.5), "norm": torch.tensor(3.0, dtype=torch.float64)}, "cpu")
+        values = parallel.host_values(on["loss"] * 2, None, 2, on["norm"])
+    assert values[0] == 3.0 and math.isnan(values[1]) and values[2:] == [2.0, 3.0]
+    assert places(counts, "between micro-batches") == {"ptlab/parallel.py (host_values)": 1}

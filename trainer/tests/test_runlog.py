@@ -1,6 +1,8 @@
 """The run folder's writer (ptlab.runlog.RunLog): what reaches run.json, and when."""
 
 import json
+import threading
+import time
 
 from ptlab import runlog
 from ptlab.runlog import RunLog
@@ -10,29 +12,54 @@ def manifest_step(run_dir) -> int:
     return json.loads((run_dir / "run.json").read_text())["progress"]["step"]
 
 
+def written(writes: list, count: int) -> list:
+    """The writes once `count` have happened (the heartbeat's thread makes progress's)."""
+    deadline = time.monotonic() + 10
+    while len(writes) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return writes
+
+
 def test_progress_reaches_run_json_at_most_every_progress_seconds_the_last_step_always(tmp_path, monkeypatch):
-    """A fast step does not wait for a schema-checked, fsync'd manifest each time: progress is
-    written when PROGRESS_SECONDS have passed since the last write, at the last step, and by
-    every other write (here the end), which carries the step the run is at."""
+    """A fast step waits for no schema-checked, fsync'd manifest: progress is written, by the
+    heartbeat's thread, when PROGRESS_SECONDS have passed since the last write; at the last step
+    at once; and by every other write (here the end), which carries the step the run is at."""
     clock = [100.0]
     monkeypatch.setattr(runlog.time, "monotonic", lambda: clock[0])
     writes = []
     real_write = runlog.atomic_write_text
-    monkeypatch.setattr(runlog, "atomic_write_text", lambda path, text: writes.append(json.loads(text)["progress"]["step"]) or real_write(path, text))
+    monkeypatch.setattr(runlog, "atomic_write_text", lambda path, text: writes.append((json.loads(text)["progress"]["step"], threading.current_thread().name)) or real_write(path, text))
     run_dir = tmp_path / "run"
+    training = threading.current_thread().name
     with RunLog(run_dir, experiment="x", job="sft", config={}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0}) as run:
         for step in range(1, 5):
             clock[0] += 0.1
             run.progress(step, 10)
-        assert manifest_step(run_dir) == 0 and writes == [0]  # 0.4 s since the first write
+        assert manifest_step(run_dir) == 0 and writes == [(0, training)]  # 0.4 s since the first write
         clock[0] += runlog.PROGRESS_SECONDS
         run.progress(5, 10)
+        assert written(writes, 2) == [(0, training), (5, "ptlab-heartbeat")]  # not the training thread's time
         assert manifest_step(run_dir) == 5
         clock[0] += 0.1
         run.progress(6, 10)
         run.progress(10, 10)  # the last step: at once
-        assert manifest_step(run_dir) == 10 and writes == [0, 5, 10]
+        assert manifest_step(run_dir) == 10 and [step for step, _ in writes] == [0, 5, 10]
         run.progress(7, None)  # no total (a data job's): throttled the same way
         assert manifest_step(run_dir) == 10
     manifest = json.loads((run_dir / "run.json").read_text())
     assert (manifest["status"], manifest["progress"]) == ("finished", {"step": 7})
+
+
+def test_a_manifest_write_never_puts_back_an_older_snapshot(tmp_path, monkeypatch):
+    """The heartbeat's thread and the training thread both write run.json: writes are taken one
+    at a time, each snapshot after the one before, so the file ends with the newest state."""
+    run_dir = tmp_path / "run"
+    with RunLog(run_dir, experiment="x", job="sft", config={}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0}) as run:
+        monkeypatch.setattr(runlog, "PROGRESS_SECONDS", 0.0)  # every progress asks the thread to write
+        for step in range(1, 200):
+            run.progress(step, 1000)
+            if step % 20 == 0:
+                run.update(parameters=step)  # the training thread's own writes, meanwhile
+        run.progress(1000, 1000)
+        manifest = json.loads((run_dir / "run.json").read_text())
+        assert (manifest["progress"]["step"], manifest["parameters"]) == (1000, 180)
