@@ -12,6 +12,7 @@ from embedded:virl-base), without evaluation, once per variant, from the same In
 - `padding-free-varlen`: the same under model.attention "varlen" (one SDPA call per sequence on CPU);
 - `head-chunk`: ppo.headChunk 256 (the LM head on the response tokens' hidden states, 256 at
   a time, again in backward);
+- `adam-for-loop`: ppo.adam.implementation "for-loop" (torch's default on CPU; ours is fused);
 - `ddp-2`: the default recipe as two processes of one thread each (`accelerate launch`,
   gloo on CPUs), each with half the environment slots, transitions and mini-batch, so that
   an update trains on as many transitions in as many optimizer steps: whether two
@@ -63,6 +64,7 @@ VARIANTS = {
     "padding-free": lambda data: data["ppo"].update(sharedPrefixes=False, paddingFree=True),
     "padding-free-varlen": lambda data: (data["ppo"].update(sharedPrefixes=False, paddingFree=True), data["model"].update(attention="varlen")),
     "head-chunk": lambda data: data["ppo"].update(sharedPrefixes=False, headChunk=256),
+    "adam-for-loop": lambda data: data["ppo"].update(sharedPrefixes=False, adam={**data["ppo"].get("adam", {}), "implementation": "for-loop"}),
     "ddp-2": lambda data: data.update(ppo=per_process(data["ppo"], 2), launcher={"kind": "accelerate", "cpuProcesses": 2}),
 }
 

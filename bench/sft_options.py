@@ -11,7 +11,8 @@ micro-batches of 16, fp32) from the base, without evaluation, once per variant:
 - `packing`: sft.packing (several examples per row, maxLength 1024; a step then holds more examples);
 - `padding-free-varlen`, `packing-varlen`: those under model.attention "varlen" (each row
   attended one example at a time: on CPU one SDPA call per example, on CUDA PyTorch's
-  variable-length kernel).
+  variable-length kernel);
+- `adam-for-loop`, `adam-foreach`: sft.adam.implementation (the default is fused).
 
 Prints one JSON line per variant: the process's wall seconds (loading and any compile
 included), the steady seconds per step (from the second record on: the first carries the
@@ -41,6 +42,8 @@ VARIANTS = {
     "packing": lambda data: (data["sft"].update(packing=True), data["model"].update(maxLength=1024)),
     "padding-free-varlen": lambda data: (data["sft"].update(paddingFree=True), data["model"].update(attention="varlen")),
     "packing-varlen": lambda data: (data["sft"].update(packing=True), data["model"].update(maxLength=1024, attention="varlen")),
+    "adam-for-loop": lambda data: data["sft"].update(adam={**data["sft"].get("adam", {}), "implementation": "for-loop"}),
+    "adam-foreach": lambda data: data["sft"].update(adam={**data["sft"].get("adam", {}), "implementation": "foreach"}),
 }
 
 

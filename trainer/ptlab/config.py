@@ -47,6 +47,12 @@ class Adam:
     betas: tuple[float, float] = (0.9, 0.98)
     eps: float = 1e-7
     weightDecay: float = 0
+    implementation: Literal["fused", "foreach", "for-loop"] = "fused"
+
+    def torch_options(self) -> dict[str, Any]:
+        """torch.optim.Adam's and AdamW's keyword arguments, the learning rate aside."""
+        kernel = {"fused": {"fused": True}, "foreach": {"foreach": True}, "for-loop": {"foreach": False, "fused": False}}[self.implementation]
+        return {"betas": self.betas, "eps": self.eps, "weight_decay": self.weightDecay, **kernel}
 
 
 @dataclass(frozen=True)

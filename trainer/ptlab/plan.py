@@ -22,7 +22,8 @@ DeepSpeed with bf16 keeps fp32 master weights and moments (12 bytes per trained 
 the ZeRO paper's K) sharded, ZeRO-2 the gradients too, ZeRO-3 the weights as well. Sharded
 weights are gathered a layer at a time: the planner adds two of the largest layers (the
 one computing and the one prefetched). Not counted: communication buckets, the CUDA context
-and allocator fragmentation (typically 1-3 GiB together), and foreach-Adam's temporaries.
+and allocator fragmentation (typically 1-3 GiB together), and, under adam.implementation
+"foreach", its temporaries (the default fused kernel has none).
 """
 
 from __future__ import annotations

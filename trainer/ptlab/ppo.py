@@ -810,7 +810,7 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
             reference = load(experiment.model, device, init)[0].eval()
         reference.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad] + (list(head.parameters()) if head is not None else [])
-    optimizer = torch.optim.Adam(params, lr=cfg.learningRate, betas=cfg.adam.betas, eps=cfg.adam.eps, weight_decay=cfg.adam.weightDecay)
+    optimizer = torch.optim.Adam(params, lr=cfg.learningRate, **cfg.adam.torch_options())
     scheduler = lr_schedule(optimizer, cfg)
     joint = PolicyAndValue(model, head)
     return Policy(joint, joint, PolicyAndValue(reference, None) if reference is not None else None, tokenizer, optimizer, scheduler, params)

@@ -313,6 +313,52 @@ def test_a_compiled_training_pass_gives_the_eager_run_s_losses_and_weights(tmp_p
         torch.testing.assert_close(got[name], tensor, atol=1e-5, rtol=1e-4)
 
 
+def test_each_adam_implementation_gives_the_same_losses_and_weights(tmp_path, env):
+    """sft.adam.implementation picks PyTorch's kernel (fused by default; foreach; the for-loop,
+    torch's own default on CPU): the same run up to float rounding."""
+    runs = {}
+    for implementation in ("for-loop", "foreach", "fused"):
+        data = json.loads(config(tmp_path, 3, 100, examples=48).read_text())
+        data["sft"]["adam"] = {**data["sft"].get("adam", {}), "implementation": implementation, "weightDecay": 0.01}
+        path = tmp_path / f"adam-{implementation}.ptlab.json"
+        path.write_text(json.dumps(data))
+        runs[implementation] = tmp_path / f"adam-{implementation}"
+        result = sft(env, "--config", str(path), "--run-dir", str(runs[implementation]))
+        assert result.returncode == 0, result.stderr
+    expected = weights(runs["for-loop"] / "checkpoints" / "final")
+    losses = [r["metrics"]["train/loss"] for r in records(runs["for-loop"])]
+    for implementation in ("foreach", "fused"):
+        assert [r["metrics"]["train/loss"] for r in records(runs[implementation])] == pytest.approx(losses, rel=1e-5)
+        got = weights(runs[implementation] / "checkpoints" / "final")
+        assert set(got) == set(expected)
+        for name, tensor in expected.items():
+            torch.testing.assert_close(got[name], tensor, atol=1e-6, rtol=1e-5)
+        if implementation == "fused":  # its own kernel ran: it rounds differently (foreach and the for-loop agree to the bit on CPU)
+            assert any(not torch.equal(got[name], tensor) for name, tensor in expected.items())
+
+
+@pytest.mark.parametrize("optimizer", ["Adam", "AdamW"])
+def test_adam_implementations_take_the_same_step(optimizer):
+    """The options each implementation passes (ppo's Adam, sft's AdamW): the same parameters
+    after a few steps with weight decay, the kernel each names in use."""
+    from ptlab.config import Adam
+
+    torch.manual_seed(0)
+    start, grads = torch.randn(300, 7), [torch.randn(300, 7) for _ in range(4)]
+    after = {}
+    for implementation in ("for-loop", "foreach", "fused"):
+        param = torch.nn.Parameter(start.clone())
+        options = Adam(betas=(0.9, 0.999), eps=1e-8, weightDecay=0.1, implementation=implementation).torch_options()
+        opt = getattr(torch.optim, optimizer)([param], lr=1e-2, **options)
+        assert (opt.defaults["fused"], opt.defaults["foreach"]) == {"fused": (True, None), "foreach": (None, True), "for-loop": (False, False)}[implementation]
+        for g in grads:
+            param.grad = g.clone()
+            opt.step()
+        after[implementation] = param.detach()
+    for implementation in ("foreach", "fused"):
+        torch.testing.assert_close(after[implementation], after["for-loop"], atol=1e-6, rtol=1e-5)
+
+
 def test_assistant_only_loss_false_learns_the_prompts_too(tmp_path, env):
     """sft.assistantOnlyLoss false (how embedded:virl-base is pretrained): the same examples,
     the loss on every token but the first of each sequence, the prompts' included."""
