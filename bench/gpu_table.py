@@ -8,7 +8,8 @@ lines that are not JSON (progress, warnings) are skipped. Each step's outcome an
 `bench/gpu_trainer.py` (our `ptlab sft` and `ptlab ppo`, one row per job and configuration),
 `bench/gpu_train.py` (plain PyTorch/transformers training and generation: the baselines) and
 `bench/rollout_reference.py` (our rollouts against the reference's one-step-per-generate
-loop) and `bench/host_syncs.py` (host waits inside the trainer's micro-batches). Prints Markdown. Standard library only: it runs where the results land.
+loop), `bench/host_syncs.py` (host waits inside the trainer's micro-batches) and
+`bench/optimizer_step.py` (an Adam step under each kernel). Prints Markdown. Standard library only: it runs where the results land.
 """
 
 from __future__ import annotations
@@ -157,6 +158,17 @@ def sync_rows(steps: list[Step]) -> list[list[str]]:
     return rows
 
 
+def optimizer_rows(steps: list[Step]) -> list[list[str]]:
+    """bench/optimizer_step.py: one Adam step per model and kernel (adam.implementation), its
+    speed-up over the for-loop and its largest weight difference from the for-loop's."""
+    return [
+        [line["model"], line["dtype"], line["implementation"], f"{line['medianMs']:.3f}", f"{line['speedup']:.2f}x", f"{line['maxDiffFromForLoop']:.1e}"]
+        for step in steps
+        for line in step.lines
+        if line["bench"] == "optimizer-step"
+    ]
+
+
 def targets(steps: list[Step]) -> list[str]:
     """Each issue-18 target, the best figure the results hold for it, and met or not."""
     found = []
@@ -208,6 +220,9 @@ def render(steps: list[Step], outcomes: list[list[str]] | None = None) -> str:
     rollouts = rollout_rows(steps)
     if rollouts:
         parts += ["Rollouts against the reference's loop (answer tokens/s, same model, GPU and episodes):", "", markdown(["step", "ptlab", "reference", "ratio"], rollouts), ""]
+    adam = optimizer_rows(steps)
+    if adam:
+        parts += ["One Adam step under each kernel (bench/optimizer_step.py; adam.implementation):", "", markdown(["model", "dtype", "kernel", "ms", "against for-loop", "max weight difference"], adam), ""]
     syncs = sync_rows(steps)
     if syncs:
         parts += ["Host waits inside the trainer's micro-batches (bench/host_syncs.py):", "", markdown(["job", "step", "micro-batches", "per micro-batch", "where", "gap before a forward, median ms (copies)"], syncs), ""]

@@ -80,3 +80,13 @@ def test_host_sync_counts_give_their_rows(tmp_path):
         "| ppo | host-syncs | 12 | 2.0 | cuda sync @ ptlab/ppo.py:1189 (train_forward) x12; cuda sync @ transformers/masking_utils.py:761 (find_packed_sequence_indices) x12 |  |",
         "| sft | host-syncs | 6 | 0.0 |  | 1.25 (0) |",
     ])
+
+
+def test_optimizer_steps_give_their_rows(tmp_path):
+    lines = [{"bench": "optimizer-step", "model": "0.5b", "dtype": "bfloat16", "implementation": implementation, "medianMs": ms, "speedup": speedup, "maxDiffFromForLoop": diff} for implementation, ms, speedup, diff in (("for-loop", 12.0, 1.0, 0.0), ("fused", 1.5, 8.0, 3e-8))]
+    _write(tmp_path / "a", "optimizer-step", [{"device": "NVIDIA H100 80GB HBM3", "threads": 16}, *lines])
+    assert_printed([tmp_path / "a"], [
+        "One Adam step under each kernel (bench/optimizer_step.py; adam.implementation):",
+        "| 0.5b | bfloat16 | for-loop | 12.000 | 1.00x | 0.0e+00 |",
+        "| 0.5b | bfloat16 | fused | 1.500 | 8.00x | 3.0e-08 |",
+    ])
