@@ -65,7 +65,7 @@ from typing import Any, Callable, NamedTuple
 
 import torch
 
-from ptlab import chat, checkpoints, episodes, parallel, token_records
+from ptlab import chat, checkpoints, episodes, optimizers, parallel, token_records
 from ptlab.attention import dense_mask_note, segments
 from ptlab import ppo_core as core
 from ptlab.config import Experiment, Model, Ppo
@@ -810,7 +810,7 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
             reference = load(experiment.model, device, init)[0].eval()
         reference.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad] + (list(head.parameters()) if head is not None else [])
-    optimizer = torch.optim.Adam(params, lr=cfg.learningRate, **cfg.adam.torch_options())
+    optimizer = optimizers.adam(torch.optim.Adam, params, cfg.learningRate, cfg.adam, "ppo.adam.implementation", PpoError)
     scheduler = lr_schedule(optimizer, cfg)
     joint = PolicyAndValue(model, head)
     return Policy(joint, joint, PolicyAndValue(reference, None) if reference is not None else None, tokenizer, optimizer, scheduler, params)

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ptlab import chat, checkpoints, parallel
+from ptlab import chat, checkpoints, optimizers, parallel
 from ptlab.config import Experiment
 from ptlab.data import SFT_FILE, write_sft_data
 from ptlab.evaluate import due, evaluate
@@ -236,7 +236,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         raise SftError(f"sft.globalBatchSize ({sft.globalBatchSize}) must be a multiple of sft.microBatchSize ({sft.microBatchSize}){processes}")
     share = sft.globalBatchSize // world  # sequences (packed rows) per process per step
     total_steps = sft.steps or max(1, math.ceil(sft.epochs * len(examples) / sft.globalBatchSize))
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=sft.learningRate, **sft.adam.torch_options())
+    optimizer = optimizers.adam(torch.optim.AdamW, [p for p in model.parameters() if p.requires_grad], sft.learningRate, sft.adam, "sft.adam.implementation", SftError)
     scheduler = get_scheduler(sft.schedule if sft.schedule != "constant" else "constant_with_warmup", optimizer, num_warmup_steps=round(sft.warmupRatio * total_steps), num_training_steps=total_steps)
     parameters = parameter_count(model)
     init_tokens = checkpoints.trained_tokens(experiment.resolve(sft.init)) if sft.init else 0

@@ -337,6 +337,19 @@ def test_each_adam_implementation_gives_the_same_losses_and_weights(tmp_path, en
             assert any(not torch.equal(got[name], tensor) for name, tensor in expected.items())
 
 
+def test_a_fused_kernel_missing_where_the_job_runs_fails_before_training_naming_the_field():
+    """torch checks the fused kernel's device and dtype only at the first step: the trainer's
+    probe fails at once, naming the field, and the other kernels are not probed."""
+    from ptlab import optimizers
+    from ptlab.config import Adam
+    from ptlab.sft import SftError
+
+    params = [torch.nn.Parameter(torch.zeros(3)), torch.nn.Parameter(torch.zeros(2, dtype=torch.complex64))]  # no fused kernel for complex
+    with pytest.raises(SftError, match=r'sft.adam.implementation: PyTorch has no fused Adam kernel for torch.complex64 parameters on cpu .*set it to "foreach"'):
+        optimizers.adam(torch.optim.AdamW, params, 1e-3, Adam(), "sft.adam.implementation", SftError)
+    assert optimizers.adam(torch.optim.AdamW, params, 1e-3, Adam(implementation="foreach"), "sft.adam.implementation", SftError).defaults["foreach"]
+
+
 @pytest.mark.parametrize("optimizer", ["Adam", "AdamW"])
 def test_adam_implementations_take_the_same_step(optimizer):
     """The options each implementation passes (ppo's Adam, sft's AdamW): the same parameters
