@@ -26,12 +26,17 @@ class Lora:
 
 
 @dataclass(frozen=True)
+class GradientCheckpointing:
+    everyNLayers: int = 1
+
+
+@dataclass(frozen=True)
 class Model:
     name: str
     kind: Literal["causal-lm", "image-text-to-text"] = "causal-lm"
     revision: str | None = None
     dtype: Literal["auto", "bf16", "fp16", "fp32"] = "auto"
-    gradientCheckpointing: bool = False
+    gradientCheckpointing: bool | GradientCheckpointing = False
     compile: bool = False
     trustRemoteCode: bool = False
     kvCache: Literal["dynamic", "static", "paged"] = "dynamic"
@@ -40,6 +45,12 @@ class Model:
     generateBatch: int = 32
     maxLength: int | None = None
     lora: Lora | None = None
+
+    def checkpointing(self) -> dict[str, Any] | None:
+        """transformers' activation_checkpointing_enable arguments, or None when off."""
+        if isinstance(self.gradientCheckpointing, GradientCheckpointing):
+            return {"every_n_layers": self.gradientCheckpointing.everyNLayers}
+        return {} if self.gradientCheckpointing else None
 
 
 @dataclass(frozen=True)
@@ -270,6 +281,8 @@ def _build(cls: type, raw: dict[str, Any] | None) -> Any:
         Model: {"lora": Lora},
         Alerts: {"rewardCollapse": RewardCollapse, "entropyCollapse": EntropyCollapse, "klSpike": KlSpike, "nonFinite": AlertToggle, "stalledHeartbeat": AlertToggle},
     }
+    if cls is Model and isinstance(raw.get("gradientCheckpointing"), dict):
+        raw["gradientCheckpointing"] = _build(GradientCheckpointing, raw["gradientCheckpointing"])
     for key, sub in nested.get(cls, {}).items():
         if key in raw and raw[key] is not None:
             raw[key] = _build(sub, raw[key])

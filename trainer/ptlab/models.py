@@ -424,8 +424,8 @@ def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path |
         apply_liger_kernels(model)
     if spec.lora is not None:
         model = add_lora(model, spec.lora, str(checkpoint) if checkpoint else None)
-    if spec.gradientCheckpointing:
-        model.activation_checkpointing_enable()  # transformers 5.x: gradient_checkpointing_enable is its deprecated alias
+    if (checkpointing := spec.checkpointing()) is not None:
+        model.activation_checkpointing_enable(**checkpointing)  # transformers 5.x: gradient_checkpointing_enable is its deprecated alias
     return model, tokenizer
 
 

@@ -160,8 +160,8 @@ def fake_model(experiment: Any, config: Any) -> Any:
                 "gradients and optimizer state (every weight trained) an upper bound"
             )
         model = add_lora(model, spec.lora)
-    if spec.gradientCheckpointing:
-        model.activation_checkpointing_enable()  # transformers 5.x: gradient_checkpointing_enable is its deprecated alias
+    if (checkpointing := spec.checkpointing()) is not None:
+        model.activation_checkpointing_enable(**checkpointing)  # transformers 5.x: gradient_checkpointing_enable is its deprecated alias
     return model
 
 

@@ -125,3 +125,29 @@ def test_gradient_checkpointing_is_on_through_transformers_current_call(embedded
         model, _ = models.load_trainable(spec, "cpu", None, None)
     layers = [m for m in model.modules() if hasattr(m, "gradient_checkpointing")]
     assert layers and all(m.gradient_checkpointing for m in layers)
+
+
+def test_checkpointing_every_n_layers_checkpoints_that_many_and_computes_the_same():
+    """model.gradientCheckpointing {"everyNLayers": 2}: decoder layers 0, 2, ... recompute in
+    backward, the others keep their activations; the loss and gradients are those without
+    checkpointing, and with every layer checkpointed."""
+    import torch
+
+    from ptlab.config import GradientCheckpointing, Model
+
+    ids = torch.randint(3, 200, (2, 24))
+    results = {}
+    for checkpointing in (False, GradientCheckpointing(everyNLayers=2), True):
+        model, _ = models.load_trainable(Model(name="embedded:tiny-lm", gradientCheckpointing=checkpointing), "cpu", None, None)
+        layers = [m.gradient_checkpointing for m in model.modules() if type(m).__name__.endswith("DecoderLayer")]
+        assert layers == {False: [False] * len(layers), True: [True] * len(layers)}.get(checkpointing, [i % 2 == 0 for i in range(len(layers))])
+        model.train()
+        loss = model(input_ids=ids, labels=ids).loss
+        loss.backward()
+        results[checkpointing] = (loss.detach(), {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None})
+    expected_loss, expected_grads = results[False]
+    for loss, grads in list(results.values())[1:]:
+        torch.testing.assert_close(loss, expected_loss)
+        assert grads.keys() == expected_grads.keys()
+        for name, grad in grads.items():
+            torch.testing.assert_close(grad, expected_grads[name], rtol=1e-5, atol=1e-7)

@@ -67,8 +67,8 @@ def test_sharded_states_divide_what_each_strategy_shards() -> None:
     assert plan.state_bytes(lora, "bf16", "ddp", 1) == {"weights": 2_000_000, "gradients": 20_000, "optimizer": 40_000}
 
 
-@pytest.mark.parametrize("job,checkpointing,packing,padding_free,head_chunk,attention", [("sft", False, False, False, 0, "auto"), ("ppo", False, False, False, 0, "auto"), ("sft", True, False, False, 0, "auto"), ("ppo", True, False, False, 0, "auto"), ("sft", True, True, False, 0, "auto"), ("sft", False, False, True, 0, "auto"), ("ppo", False, False, True, 0, "auto"), ("ppo", False, False, False, 16, "auto"), ("ppo", True, False, True, 16, "auto"), ("sft", False, True, True, 0, "varlen"), ("ppo", False, False, True, 0, "varlen")])
-def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: str, checkpointing: bool, packing: bool, padding_free: bool, head_chunk: int, attention: str) -> None:
+@pytest.mark.parametrize("job,checkpointing,packing,padding_free,head_chunk,attention", [("sft", False, False, False, 0, "auto"), ("ppo", False, False, False, 0, "auto"), ("sft", True, False, False, 0, "auto"), ("ppo", True, False, False, 0, "auto"), ("sft", True, True, False, 0, "auto"), ("sft", False, False, True, 0, "auto"), ("ppo", False, False, True, 0, "auto"), ("ppo", False, False, False, 16, "auto"), ("ppo", True, False, True, 16, "auto"), ("sft", False, True, True, 0, "varlen"), ("ppo", False, False, True, 0, "varlen"), ("sft", {"everyNLayers": 2}, False, False, 0, "auto"), ("ppo", {"everyNLayers": 2}, False, False, 0, "auto")])
+def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: str, checkpointing: bool | dict, packing: bool, padding_free: bool, head_chunk: int, attention: str) -> None:
     """The check at a small size: the trainer's own SFT loss and PPO scoring pass, forward and
     backward, on fake tensors and then for real (random weights) on the same inputs: the
     same peak, to the byte, with gradient checkpointing (where transformers, unable to read
@@ -87,6 +87,20 @@ def test_a_training_step_on_fake_tensors_allocates_what_the_real_step_does(job: 
     peak, rows, tokens, _ = fake
     assert rows == (1 if padding_free else experiment.sft.microBatchSize if job == "sft" else experiment.ppo.microBatchSize)
     assert peak > rows * tokens * config.hidden_size * 4  # at least one fp32 hidden state per token
+
+
+@pytest.mark.parametrize("job", ["sft", "ppo"])
+def test_checkpointing_every_other_layer_is_planned_between_none_and_every_layer(job: str) -> None:
+    """model.gradientCheckpointing {"everyNLayers": 2}: the layers left unchecked keep their
+    activations, so the step's peak lies strictly between no checkpointing and all of it."""
+    raw = json.loads(TINY.read_text())
+    peaks = []
+    for checkpointing in (False, {"everyNLayers": 2}, True):
+        raw["model"]["gradientCheckpointing"] = checkpointing
+        experiment = experiment_from_dict(raw, TINY)
+        config, encoder = plan.model_config(experiment, None), load_tokenizer(resolve_model_path(experiment.model.name))
+        peaks.append(plan.measure_training_step(experiment, config, encoder, job, fake=True)[0])
+    assert peaks[0] > peaks[1] > peaks[2], peaks
 
 
 @pytest.mark.parametrize("job", ["sft", "ppo"])

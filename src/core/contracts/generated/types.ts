@@ -315,9 +315,16 @@ export interface Model {
    */
   dtype?: 'auto' | 'bf16' | 'fp16' | 'fp32';
   /**
-   * Trade compute for memory during training.
+   * Trade compute for memory during training: each checkpointed decoder layer keeps only its input and runs its forward again in backward. `true` checkpoints every layer; `{"everyNLayers": 2}` every other one, keeping about half the activations for half the recompute (`ptlab plan` shows each setting's memory).
    */
-  gradientCheckpointing?: boolean;
+  gradientCheckpointing?:
+    | boolean
+    | {
+        /**
+         * Checkpoint one decoder layer in this many (transformers' every_n_layers); the others keep their activations. 1 is `true`.
+         */
+        everyNLayers: number;
+      };
   /**
    * torch.compile the training passes (SFT's loss forward, PPO's training forward) with dynamic shapes; rollouts, evaluation and checkpoints use the model as it is. The first passes pay the compile. Local and DDP launches (FSDP and DeepSpeed refuse it). On CPU it gains little (bench/results/cpu-2026-12-04/compile-train.log).
    */
