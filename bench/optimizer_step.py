@@ -38,7 +38,8 @@ def parameters(name: str, device: str, dtype: torch.dtype) -> list[torch.nn.Para
 
         from gpu_train import SIZES
 
-        model = Qwen2ForCausalLM(Qwen2Config(**SIZES[name]))
+        with torch.device(device):  # initialized where it runs: a 1.5B model's init on the host takes a while
+            model = Qwen2ForCausalLM(Qwen2Config(**SIZES[name]))
     return [p for p in model.to(device=device, dtype=dtype).parameters() if p.requires_grad]
 
 
