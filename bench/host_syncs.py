@@ -14,10 +14,11 @@ whether it happened inside a micro-batch's forward and backward (ptlab.parallel.
 between them. On CUDA, torch.cuda.set_sync_debug_mode("warn") inside micro-batches also counts
 every synchronizing call (blocking copies from pageable memory included), wherever its values
 come from. The gradient norm (computed from the parameters' gradients, which are not tagged) is
-tagged where torch clips it. And the host's gaps: after a read between micro-batches the device
-has nothing queued, so the host seconds from such a read to the next micro-batch's forward are
-seconds a GPU sits idle; each gap is timed, with the batches copied to the device inside it (a
-step whose next batches are collated and copied while the device still works has none). Prints one JSON line per job:
+tagged where torch clips it. And the host's gaps: after a read the device has nothing queued,
+so the host seconds from a read between micro-batches to the next micro-batch's forward, or
+from a read inside one to its backward, are seconds a GPU sits idle; each gap is timed, with
+the batches copied to the device inside it (a step whose next batches are collated and copied
+while the device still works has none). Prints one JSON line per job:
 micro-batches, reads per place, then the gaps (count, median and total seconds, copies in them)."""
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ class Counts:
             self.gaps.append(time.perf_counter() - self._read_at)
             self.copies_in_gaps += self._copies
         self._read_at = None
+
+    def backward_starts(self) -> None:
+        """A read inside a micro-batch (before its backward) leaves the device idle while the
+        host builds the loss: timed up to the backward, as a gap."""
+        self.forward_starts()
 
     def backward_queued(self) -> None:
         """A micro-batch ends with its backward queued: the device has work after any read in it."""
@@ -130,7 +136,7 @@ def watched() -> Iterator[Counts]:
     from ptlab import parallel
 
     counts = Counts()
-    to_device, micro_batch, clip = parallel.to_device, parallel.micro_batch, torch.nn.utils.clip_grad_norm_
+    to_device, micro_batch, clip, backward = parallel.to_device, parallel.micro_batch, torch.nn.utils.clip_grad_norm_, parallel.backward
 
     def tagged(batch: dict[str, Any], device: Any) -> dict[str, Any]:
         counts.copied()
@@ -139,6 +145,10 @@ def watched() -> Iterator[Counts]:
     def clip_tagged(*args: Any, **kwargs: Any) -> Any:
         norm = clip(*args, **kwargs)
         return norm.as_subclass(OnDevice) if isinstance(norm, torch.Tensor) else norm
+
+    def timed_backward(*args: Any, **kwargs: Any) -> Any:
+        counts.backward_starts()
+        return backward(*args, **kwargs)
 
     @contextlib.contextmanager
     def counted(*args: Any, **kwargs: Any) -> Iterator[None]:
@@ -151,11 +161,11 @@ def watched() -> Iterator[Counts]:
                 counts.stage = "between micro-batches"
                 counts.backward_queued()
 
-    parallel.to_device, parallel.micro_batch, torch.nn.utils.clip_grad_norm_, OnDevice.counts = tagged, counted, clip_tagged, counts
+    parallel.to_device, parallel.micro_batch, torch.nn.utils.clip_grad_norm_, parallel.backward, OnDevice.counts = tagged, counted, clip_tagged, timed_backward, counts
     try:
         yield counts
     finally:
-        parallel.to_device, parallel.micro_batch, torch.nn.utils.clip_grad_norm_, OnDevice.counts = to_device, micro_batch, clip, None
+        parallel.to_device, parallel.micro_batch, torch.nn.utils.clip_grad_norm_, parallel.backward, OnDevice.counts = to_device, micro_batch, clip, backward, None
 
 
 @contextlib.contextmanager
@@ -183,14 +193,14 @@ def _cuda_syncs_counted(counts: Counts) -> Iterator[None]:
         warnings.showwarning = shown
 
 
-def config(job: str, model: str | None, cuda: bool, sft_steps: int = 3, sft_batch: int = 8) -> dict[str, Any]:
+def config(job: str, model: str | None, cuda: bool, sft_steps: int = 3, sft_batch: int = 8, ppo_updates: int = 2) -> dict[str, Any]:
     data = json.loads((ROOT / "examples" / "tiny.ptlab.json").read_text())
     del data["evaluation"]
     if model:
         data["model"].update(name=model, dtype="bf16" if cuda else "fp32")
     data["sft"].update(steps=sft_steps, globalBatchSize=sft_batch, microBatchSize=min(4, sft_batch), saveEverySteps=100_000)
     data["sft"]["data"]["examples"] = max(32, sft_steps * sft_batch)
-    data["ppo"].update(updates=2, stepsPerUpdate=16, parallelEnvs=8, miniBatchSize=8, microBatchSize=4, epochs=1, saveEverySteps=100_000, maxNewTokens=24)
+    data["ppo"].update(updates=ppo_updates, stepsPerUpdate=16, parallelEnvs=8, miniBatchSize=8, microBatchSize=4, epochs=1, saveEverySteps=100_000, maxNewTokens=24)
     data["ppo"].pop("init", None)
     return data
 
@@ -212,6 +222,7 @@ def main() -> None:
     parser.add_argument("--size", help="bench/gpu_trainer.py's model of this size with random weights (default: the embedded tiny model)")
     parser.add_argument("--sft-steps", type=int, default=3, help="SFT steps (the gaps' count: one fewer)")
     parser.add_argument("--sft-batch", type=int, default=8, help="SFT examples per step, in micro-batches of 4")
+    parser.add_argument("--ppo-updates", type=int, default=2, help="PPO updates (each 2 optimizer steps of 8 transitions, in micro-batches of 4)")
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
     with tempfile.TemporaryDirectory() as tmp:
@@ -225,7 +236,7 @@ def main() -> None:
             model = str(work / "model")
         print(json.dumps({"device": torch.cuda.get_device_name(0) if cuda else "cpu", "size": args.size or "tiny", "torch": torch.__version__}), flush=True)
         for job in args.jobs.split(","):
-            counts = run_job(job, config(job, model, cuda, args.sft_steps, args.sft_batch), work)
+            counts = run_job(job, config(job, model, cuda, args.sft_steps, args.sft_batch, args.ppo_updates), work)
             print(json.dumps({"bench": "host-syncs", "job": job, **counts.summary()}), flush=True)
 
 

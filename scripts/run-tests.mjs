@@ -101,8 +101,9 @@ const suites = [
   {
     name: 'python',
     run: async () => {
-      // two pytest-xdist workers (the 2-core machine); worksteal evens out the slow trainer tests
-      const { code, output } = await run(venvPython, ['-m', 'pytest', 'trainer/tests', '-q', '-p', 'no:cacheprovider', '-n', '2', '--dist', 'worksteal']);
+      // two pytest-xdist workers (the 2-core machine); worksteal evens out the slow trainer tests;
+      // the 25 slowest named in the log (the suite is most of CI's time limit)
+      const { code, output } = await run(venvPython, ['-m', 'pytest', 'trainer/tests', '-q', '-p', 'no:cacheprovider', '-n', '2', '--dist', 'worksteal', '--durations=25']);
       return settle(code, counts.pytest(output));
     },
   },

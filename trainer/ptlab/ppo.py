@@ -54,6 +54,7 @@ generate, score and evaluate in lockstep (the same number of passes each).
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import sys
 import time
@@ -1023,100 +1024,179 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
     accumulates its gradient over micro-batches of `microBatchSize` (DDP synchronizes on the
     last one only): each micro-batch's mean losses are weighted by its share of the mini-batch
     (the entropy's by its share of the tokens), so a step's gradient is the mini-batch's mean
-    gradient, as one forward pass of the whole mini-batch would give. Under DeepSpeed the engine
-    reduces, clips and steps in the last micro-batch's backward, before the processes' skipped
-    transitions are counted: a step then averages over the whole mini-batch, skipped ones as zero
-    gradients. Returns this process's sums over the transitions trained on (losses, counts)
-    and the tokens and images its forward passes read (Scored.tokens, .images)."""
+    gradient, as one forward pass of the whole mini-batch would give. A transition whose
+    log-prob is not finite is skipped: the step's passes run without reading the device, the
+    step's end reads whether every log-prob was finite with its other values, and a step where
+    one was not (anywhere) is redone with each pass checked before its backward (train_forward;
+    its gradient held the non-finite one). Under DeepSpeed the engine reduces, clips and steps in
+    the last micro-batch's backward: each pass is checked, and the processes' skipped
+    transitions are not counted across them: a step then averages over the whole mini-batch,
+    skipped ones as zero gradients. Returns this process's sums over the transitions trained on
+    (losses, counts) and the tokens and images its forward passes read (Scored.tokens, .images)."""
     engine = acc.distributed_type == "DEEPSPEED"
     policy.trained.train()
-    pad_id = policy.text.pad_token_id
     sums = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0, "guarded": 0.0, "trained": 0.0, "skipped": 0.0, "steps": 0.0, "gap": 0.0, "gap_n": 0.0, "mismatch_abs": 0.0, "mismatch_kl": 0.0, "mismatch_n": 0.0, "mismatch_max": 0.0}
     on_device: dict[str, Any] = {}  # the per-micro-batch means, summed where they are computed
     train_tokens = train_images = 0
-    for _epoch in range(cfg.epochs):
+    for epoch in range(cfg.epochs):
         shuffled = in_episodes(transitions, shuffle=True, group_size=kept_together(cfg))
         for start in range(0, len(shuffled), cfg.miniBatchSize):
             step = shuffled[start : start + cfg.miniBatchSize]
-            step_tokens = sum(_trained_tokens(t) for t in step)
-            by_length = in_episodes(step, shuffle=False, group_size=kept_together(cfg))  # a step's gradient is its micro-batches' sum: their make-up is free
-            micro_batches = [by_length[j : j + cfg.microBatchSize] for j in range(0, len(by_length), cfg.microBatchSize)]
-            kept = 0
-            step_losses: dict[str, Any] = {}
+            first, last_epoch = not sums["steps"], epoch == cfg.epochs - 1
             policy.optimizer.zero_grad(set_to_none=True)
-            for j, micro in enumerate(micro_batches):
-                last = j == len(micro_batches) - 1
-                with parallel.micro_batch(acc, policy.trained, last):  # gradients stay local until the mini-batch's last micro-batch
-                    batch, scored = train_forward(cfg, policy, micro, pad_id, parallel.sharded(acc))
-                    sums["skipped"] += len(micro) - len(batch)
-                    if scored is None:
-                        if (last or engine) and acc.num_processes > 1:
-                            zero_backward(cfg, policy, acc, pad_id)  # this backward is DDP's all-reduce (every one DeepSpeed's): take part
-                        continue
-                    logprobs, values, entropy = scored.logprobs, scored.values, scored.entropy
-                    given = parallel.to_device(_old_estimates(cfg, batch, scored.token_logprobs), logprobs.device)
-                    if cfg.ratio == "token":
-                        ploss, clipfrac, approx_kl, guarded = core.token_policy_loss(scored.token_logprobs, given["old_tokens"], given["advantages"], scored.token_weights, cfg.clip, cfg.ratioGuard)
-                    else:
-                        ploss, clipfrac, approx_kl, guarded = core.policy_loss(logprobs, given["old"], given["advantages"], cfg.clip, cfg.ratioGuard)
-                    if _epoch == cfg.epochs - 1:
-                        TokenRecorder.record_ratio(batch, scored)
-                    if not sums["steps"]:  # before the update's first step the policy is the rollout's: its log-probs must agree
-                        _add(on_device, gap=(logprobs.detach() - given["old"]).abs().sum(), **sampling_mismatch(batch, scored))
-                        sums["gap_n"] += len(batch)
-                    loss = ploss
-                    vloss = torch.zeros((), device=logprobs.device)
-                    if values is not None:
-                        vloss = core.value_loss(values, given["old_values"], given["returns"], cfg.valueClip)
-                        loss = loss + cfg.valueCoef * vloss
-                    kl = torch.zeros((), device=logprobs.device)
-                    if policy.reference is not None:
-                        with torch.no_grad():
-                            ref_logprobs = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk).logprobs
-                        loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
-                        kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value
-                    # read at the step's end (no wait for the device here), or now where the engine steps in this backward
-                    _add(step_losses, policy=ploss.detach(), value=vloss.detach(), nonfinite=(~torch.isfinite(loss.detach())).float())
-                    if engine:
-                        _finite_loss(step_losses)
-                    share = len(batch) / len(step)
-                    parallel.backward(acc, loss * share - cfg.entropyCoef * entropy * sum(_trained_tokens(t) for t in batch) / max(1, step_tokens))
-                kept += len(batch)
-                train_tokens += scored.tokens
-                train_images += scored.images
-                for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl), ("guarded", guarded)):
-                    on_device[key] = on_device.get(key, 0) + value.detach() * len(batch)  # read once, after the update
-                sums["trained"] += len(batch)
-            # a step averages the transitions it trained on (over every process): skipped ones drop out;
-            # a non-finite loss on any process ends the run on all of them, before the step (one reduction)
-            nonfinite = 0.0 if engine else _loss_nonfinite(step_losses)
-            step_size, step_kept, nonfinite_anywhere = parallel.totals(acc, len(step), kept, nonfinite)
-            if nonfinite_anywhere:
-                _finite_loss(step_losses, elsewhere=not nonfinite)
-            if engine:  # the engine stepped (and clipped) in the last backward; this is its norm
-                norm = acc.clip_grad_norm_(policy.params, cfg.maxGradNorm)
-                if norm is not None and not torch.isfinite(torch.as_tensor(norm)):
-                    raise PpoError("the PPO gradient is not finite: lower the learning rate or check the model's dtype")
-                sums["steps"] += 1
-                continue
-            if step_kept == 0:
-                continue  # nothing finite to learn from: no step (Adam's moments would still move the weights)
-            if step_kept < step_size:
-                for p in policy.params:
-                    if p.grad is not None:
-                        p.grad.mul_(step_size / step_kept)
-            # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
-            norm = acc.clip_grad_norm_(list(policy.trained.parameters()), cfg.maxGradNorm)
-            if norm is not None and not torch.isfinite(torch.as_tensor(norm)):
-                raise PpoError("the PPO gradient is not finite: lower the learning rate or check the model's dtype")
-            policy.optimizer.step()
-            sums["steps"] += 1
+            passes = step_passes(cfg, policy, acc, step, first, last_epoch, checked=engine)
+            if engine:
+                stepped = _engine_step_end(cfg, policy, acc)
+            else:
+                stepped = _unchecked_step_end(cfg, policy, acc, passes)
+                if stepped is None:  # a log-prob was not finite somewhere, and so is the gradient: again, each pass checked
+                    policy.optimizer.zero_grad(set_to_none=True)
+                    for t in step:
+                        t.ratio_on_device = None
+                    passes = step_passes(cfg, policy, acc, step, first, last_epoch, checked=True)
+                    stepped = _checked_step_end(cfg, policy, acc, step, passes)
+            sums["steps"] += stepped
+            sums["trained"] += passes.kept
+            sums["skipped"] += passes.skipped
+            sums["gap_n"] += passes.gap_n
+            train_tokens += passes.tokens
+            train_images += passes.images
+            _add(on_device, **passes.on_device)
     for key, value in zip(on_device, parallel.host_values(*on_device.values())):  # one read
         sums[key] += value
     TokenRecorder.read_ratios(transitions)
     if not sums["trained"]:
         raise PpoError(f"every transition's log-prob was non-finite in this update ({int(sums['skipped'])} skipped): the policy has diverged; resume from an earlier checkpoint with a lower learning rate")
     return sums, (train_tokens, train_images)
+
+
+@dataclass
+class StepPasses:
+    """One optimizer step's forward and backward passes over its mini-batch, and what they add to
+    the update's sums: kept apart until the step is final (a step redone drops them)."""
+
+    on_device: dict[str, Any] = field(default_factory=dict)  # summed losses, clip fraction, KL...: read once, after the update
+    losses: dict[str, Any] = field(default_factory=dict)  # the step's policy and value losses and its non-finite passes
+    finite: list[Any] = field(default_factory=list)  # unchecked passes: whether every log-prob was finite (on the device)
+    kept: int = 0  # transitions trained on
+    skipped: int = 0  # transitions dropped: a non-finite log-prob (checked passes)
+    gap_n: int = 0  # transitions whose rollout-gap was measured
+    tokens: int = 0
+    images: int = 0
+
+
+def step_passes(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition], first: bool, last_epoch: bool, checked: bool) -> StepPasses:
+    """The forward and backward passes of one optimizer step's mini-batch, in micro-batches.
+    `checked`: each pass's log-probs are read before its backward and a transition whose
+    log-prob is not finite is dropped (train_forward); otherwise nothing is read: whether each
+    pass's log-probs were finite waits on the device for the step's end. `first`: before the
+    update's first step the policy is the rollout's: the gap to its log-probs is measured."""
+    engine = acc.distributed_type == "DEEPSPEED"
+    pad_id = policy.text.pad_token_id
+    sharded = parallel.sharded(acc)
+    step_tokens = sum(_trained_tokens(t) for t in step)
+    by_length = in_episodes(step, shuffle=False, group_size=kept_together(cfg))  # a step's gradient is its micro-batches' sum: their make-up is free
+    micro_batches = [by_length[j : j + cfg.microBatchSize] for j in range(0, len(by_length), cfg.microBatchSize)]
+    passes = StepPasses()
+    for j, micro in enumerate(micro_batches):
+        last = j == len(micro_batches) - 1
+        with parallel.micro_batch(acc, policy.trained, last):  # gradients stay local until the mini-batch's last micro-batch
+            if checked:
+                batch, scored = train_forward(cfg, policy, micro, pad_id, sharded)
+            else:
+                batch, scored = micro, training_pass(cfg, policy, micro, pad_id, sharded)
+                passes.finite.append(torch.isfinite(scored.logprobs.detach()).all())
+            passes.skipped += len(micro) - len(batch)
+            if scored is None:
+                if (last or engine) and acc.num_processes > 1:
+                    zero_backward(cfg, policy, acc, pad_id)  # this backward is DDP's all-reduce (every one DeepSpeed's): take part
+                continue
+            logprobs, values, entropy = scored.logprobs, scored.values, scored.entropy
+            given = parallel.to_device(_old_estimates(cfg, batch, scored.token_logprobs), logprobs.device)
+            if cfg.ratio == "token":
+                ploss, clipfrac, approx_kl, guarded = core.token_policy_loss(scored.token_logprobs, given["old_tokens"], given["advantages"], scored.token_weights, cfg.clip, cfg.ratioGuard)
+            else:
+                ploss, clipfrac, approx_kl, guarded = core.policy_loss(logprobs, given["old"], given["advantages"], cfg.clip, cfg.ratioGuard)
+            if last_epoch:
+                TokenRecorder.record_ratio(batch, scored)
+            if first:  # the policy is the rollout's: its log-probs must agree
+                _add(passes.on_device, gap=(logprobs.detach() - given["old"]).abs().sum(), **sampling_mismatch(batch, scored))
+                passes.gap_n += len(batch)
+            loss = ploss
+            vloss = torch.zeros((), device=logprobs.device)
+            if values is not None:
+                vloss = core.value_loss(values, given["old_values"], given["returns"], cfg.valueClip)
+                loss = loss + cfg.valueCoef * vloss
+            kl = torch.zeros((), device=logprobs.device)
+            if policy.reference is not None:
+                with torch.no_grad():
+                    ref_logprobs = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk).logprobs
+                loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
+                kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value
+            # read at the step's end (no wait for the device here), or now where the engine steps in this backward
+            _add(passes.losses, policy=ploss.detach(), value=vloss.detach(), nonfinite=(~torch.isfinite(loss.detach())).float())
+            if engine:
+                _finite_loss(passes.losses)
+            share = len(batch) / len(step)
+            parallel.backward(acc, loss * share - cfg.entropyCoef * entropy * sum(_trained_tokens(t) for t in batch) / max(1, step_tokens))
+        passes.kept += len(batch)
+        passes.tokens += scored.tokens
+        passes.images += scored.images
+        _add(passes.on_device, **{key: value.detach() * len(batch) for key, value in (("policy", ploss), ("value", vloss), ("clipfrac", clipfrac), ("approx_kl", approx_kl), ("entropy", entropy), ("kl", kl), ("guarded", guarded))})
+    return passes
+
+
+def _unchecked_step_end(cfg: Ppo, policy: Policy, acc: Any, passes: StepPasses) -> bool | None:
+    """Clips and steps after unchecked passes (step_passes), reading the device once: whether
+    each pass's log-probs were finite, whether the loss was, and the gradient's norm (clipped
+    before the read, so the read waits once). None: a log-prob was not finite on some process
+    (every gradient holds it after DDP's all-reduce): the step is to be redone, checked."""
+    norm = acc.clip_grad_norm_(list(policy.trained.parameters()), cfg.maxGradNorm)  # all the parameters: see _checked_step_end
+    *finite, nonfinite, norm_value = parallel.host_values(*passes.finite, passes.losses.get("nonfinite", 0.0), norm if norm is not None else 0.0)
+    redo = not all(finite)
+    nonfinite_anywhere, redo_anywhere = parallel.totals(acc, 0.0 if redo else nonfinite, float(redo))
+    if redo_anywhere:
+        return None
+    if nonfinite_anywhere:
+        _finite_loss(passes.losses, elsewhere=not nonfinite)
+    if not math.isfinite(norm_value):
+        raise PpoError(NONFINITE_GRADIENT)
+    policy.optimizer.step()
+    return True
+
+
+def _checked_step_end(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition], passes: StepPasses) -> bool:
+    """Clips and steps after checked passes (step_passes): the step averages the transitions it
+    trained on (over every process): skipped ones drop out; a non-finite loss on any process
+    ends the run on all of them, before the step (one reduction). False: nothing finite to
+    learn from, no step (Adam's moments would still move the weights)."""
+    nonfinite = _loss_nonfinite(passes.losses)
+    step_size, step_kept, nonfinite_anywhere = parallel.totals(acc, len(step), passes.kept, nonfinite)
+    if nonfinite_anywhere:
+        _finite_loss(passes.losses, elsewhere=not nonfinite)
+    if step_kept == 0:
+        return False
+    if step_kept < step_size:
+        for p in policy.params:
+            if p.grad is not None:
+                p.grad.mul_(step_size / step_kept)
+    # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
+    norm = acc.clip_grad_norm_(list(policy.trained.parameters()), cfg.maxGradNorm)
+    if norm is not None and not torch.isfinite(torch.as_tensor(norm)):
+        raise PpoError(NONFINITE_GRADIENT)
+    policy.optimizer.step()
+    return True
+
+
+def _engine_step_end(cfg: Ppo, policy: Policy, acc: Any) -> bool:
+    """DeepSpeed's engine stepped (and clipped) in the last backward; this reads its norm."""
+    norm = acc.clip_grad_norm_(policy.params, cfg.maxGradNorm)
+    if norm is not None and not torch.isfinite(torch.as_tensor(norm)):
+        raise PpoError(NONFINITE_GRADIENT)
+    return True
+
+
+NONFINITE_GRADIENT = "the PPO gradient is not finite: lower the learning rate or check the model's dtype"
 
 
 def _old_estimates(cfg: Ppo, batch: list[Transition], token_logprobs: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -1199,7 +1279,7 @@ def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int
     gradients, so the rest is scored again. Returns the kept transitions and their
     scores. Under ZeRO-3 (`sharded`) every forward is collective: the
     extra one cannot be taken alone, so a non-finite log-prob ends the run."""
-    scored = score(policy.training_pass, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0, rows=pass_rows(cfg), head_chunk=cfg.headChunk, sharded=sharded)
+    scored = training_pass(cfg, policy, batch, pad_id, sharded)
     finite = torch.isfinite(scored.logprobs.detach()).tolist()
     if all(finite):
         return batch, scored
@@ -1210,6 +1290,11 @@ def train_forward(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int
     if not kept:
         return [], None
     return train_forward(cfg, policy, kept, pad_id, sharded)
+
+
+def training_pass(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int, sharded: bool = False) -> Scored:
+    """The update's forward over a micro-batch: log-probs with their graph, values, entropy."""
+    return score(policy.training_pass, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0, rows=pass_rows(cfg), head_chunk=cfg.headChunk, sharded=sharded)
 
 
 def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int) -> None:

@@ -665,6 +665,46 @@ def test_a_non_finite_loss_on_one_of_two_processes_ends_both(tmp_path, env):
     assert manifest["status"] == "failed" and "the PPO loss is not finite on another process" in manifest["error"]["message"]
 
 
+NAN_LOG_PROB_ON_RANK_1 = """
+import os
+if os.environ.get("RANK") == "1":  # the second of two processes: the first transition of its first training pass diverged
+    import torch
+    import ptlab.ppo as ppo
+
+    made, broken = ppo.training_pass, set()
+
+    def diverged(cfg, policy, batch, *args, **kwargs):
+        scored = made(cfg, policy, batch, *args, **kwargs)
+        if not broken:
+            broken.add(id(batch[0]))
+        nan = torch.tensor([float("nan") if id(t) in broken else 0.0 for t in batch])
+        return scored._replace(logprobs=scored.logprobs + nan)
+
+    ppo.training_pass = diverged
+"""
+
+
+def test_a_non_finite_log_prob_on_one_of_two_processes_redoes_the_step_on_both(tmp_path, env):
+    """The update's passes read nothing; a step's end reads whether every log-prob was finite,
+    and the step's reduction tells the other process: both redo the step with each pass
+    checked, the broken transition skipped (once per epoch), and the run goes on. A process that
+    did not redo would step on the gradient the all-reduce carried over from the other."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(NAN_LOG_PROB_ON_RANK_1)
+    data = json.loads(config(tmp_path, 1, 100).read_text())
+    del data["evaluation"]
+    path = tmp_path / "ppo.ptlab.json"
+    path.write_text(json.dumps(data))
+    hooked = two_processes.environment({**env, "PYTHONPATH": os.pathsep.join(p for p in (str(hook), env.get("PYTHONPATH", "")) if p)})
+    done = subprocess.run(two_processes.command("ppo", path, tmp_path / "run"), capture_output=True, text=True, env=hooked, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    (train,) = [r for r in records(tmp_path / "run") if r["kind"] == "train"]
+    assert train["metrics"]["ppo/nonfinite_skipped"] == 2  # epochs
+    assert train["metrics"]["ppo/optimizer_steps"] == 2 * 16 // 8
+    assert all(math.isfinite(train["metrics"][k]) for k in ("ppo/policy_loss", "ppo/value_loss", "ppo/approx_kl"))
+
+
 def dataclasses_replace(cfg, **changes):
     import dataclasses
 
