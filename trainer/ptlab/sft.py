@@ -196,6 +196,28 @@ def predicted_loss(model: Any, inputs: dict[str, Any], targets: Any, keep: Any, 
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
 
 
+class StepRecord:
+    """A step's train record (metrics.jsonl) and run.json's progress, held until the next step's
+    work is queued: writing them (a schema check, a line appended) then takes host time while
+    the device is busy instead of while it waits for the next step. Flushed before an
+    evaluation, a checkpoint and the run's end (an error included: run_sft's caller sees the
+    records of every step that ended)."""
+
+    def __init__(self, run: RunLog, total_steps: int) -> None:
+        self.run, self.total_steps = run, total_steps
+        self.held: dict[str, Any] | None = None
+
+    def hold(self, record: dict[str, Any]) -> None:
+        self.flush()
+        self.held = record
+
+    def flush(self) -> None:
+        if self.held is not None:
+            record, self.held = self.held, None
+            self.run.metric(record)
+            self.run.progress(record["step"], self.total_steps)
+
+
 def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     """Train; returns the final status ("finished" or "cancelled")."""
     import torch
@@ -268,14 +290,18 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
 
     evaluation = experiment.evaluation
 
+    record = StepRecord(run, total_steps)
+
     def maybe_evaluate(at_step: int, final: bool) -> None:
         if evaluation is None:
             return
+        record.flush()  # the step's train record before its evaluation's
         if due(evaluation, at_step, sft.saveEverySteps, final) and (main or parallel.sharded(acc)):  # sharded: all generate together
             evaluate(experiment, run, plain, tokenizer, at_step, compute(), synced_gpus=parallel.sharded(acc))
         acc.wait_for_everyone()
 
     def save(name: str) -> None:
+        record.flush()  # a resumed run keeps the records up to its checkpoint's step
         rng, weights = parallel.rng_states(acc), parallel.full_state_dict(acc, model)  # every process takes part
         engine_state = checkpoints.save_engine(run, name, model) if engine else None  # every process writes its shard
         if main:
@@ -332,66 +358,69 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     started = time.perf_counter()
     batch = prepare(state["dataPosition"])
     global_assistant_tokens = int(parallel.totals(acc, batch.assistant_tokens)[0])
-    while step < total_steps:
-        optimizer.zero_grad(set_to_none=True)
-        if device.type == "cuda":
-            torch.cuda.reset_peak_memory_stats(device)
-        total_loss: Any = 0.0
-        for i, on_device in enumerate(batch.micro_batches):
-            # gradients are averaged over processes: scale so the sum is over the global batch's tokens
-            with parallel.micro_batch(acc, model, last=i == len(batch.micro_batches) - 1):
-                inputs = {k: v for k, v in on_device.items() if k not in (TARGETS, KEEP)}
-                loss_sum = predicted_loss(training_pass, inputs, on_device[TARGETS], on_device[KEEP], experiment.model.ligerKernel)
-                parallel.backward(acc, loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
-            total_loss = total_loss + loss_sum.detach()  # read once per step, below
-        # DeepSpeed clipped and stepped in the last backward (at sft.maxGradNorm, its config's) and reports that norm
-        # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
-        norm = acc.clip_grad_norm_(list(model.parameters()), sft.maxGradNorm)
-        optimizer.step()
-        scheduler.step()
-        step += 1
-        state["dataPosition"] = batch.end_position
-        # the host makes the next step's batches while the device runs this one: the read below waits for it
-        upcoming = prepare(state["dataPosition"]) if step < total_steps else None
-        total_loss, grad_norm = parallel.host_values(total_loss, norm)
-        # one reduction a step: its sums, the next step's assistant tokens (its loss's divisor), a cancel anywhere
-        total_loss, sequence_tokens, positions_read, images, next_assistant_tokens, cancelled = parallel.totals(
-            acc, total_loss, batch.sequence_tokens, batch.positions_read, batch.images, upcoming.assistant_tokens if upcoming else 0, float(run.cancel_requested)
-        )
-        if not math.isfinite(total_loss):
-            raise SftError(f"the SFT loss is not finite at step {step}: lower sft.learningRate, or check the model's dtype (fp16 overflows where bf16 does not)")
-        assistant_tokens, sequence_tokens, global_assistant_tokens = global_assistant_tokens, int(sequence_tokens), int(next_assistant_tokens)
-        elapsed = time.perf_counter() - started
-        state["trainTokens"] += sequence_tokens
-        state["visualTrainTokens"] = state.get("visualTrainTokens", 0) + int(images) * visual_per_image
-        state["wallSeconds"] += elapsed
-        run.metric({
-            "kind": "train",
-            "step": step,
-            "time": now(),
-            "wallSeconds": round(state["wallSeconds"], 3),
-            "segment": segment,
-            "episodes": state["dataPosition"],
-            "compute": compute(),
-            "metrics": {
-                "train/loss": total_loss / max(1, assistant_tokens),
-                "train/lr": scheduler.get_last_lr()[0],
-                "train/grad_norm": grad_norm if math.isfinite(grad_norm) else None,
-                "train/assistant_tokens": assistant_tokens,
-                "perf/tokens_per_second": sequence_tokens / elapsed if elapsed > 0 else None,
-                "perf/padding_fraction": 1 - sequence_tokens / positions_read,
-                **parallel.peak_memory_metric(device),
-            },
-        })
-        run.progress(step, total_steps)
-        if cancelled:
-            status = "cancelled"
-            break
-        if step < total_steps:
-            maybe_evaluate(step, final=False)
-        if sft.saveEverySteps and step % sft.saveEverySteps == 0 and step < total_steps:
-            save(f"step-{step:06d}")
-        batch, started = upcoming, time.perf_counter()
+    try:
+        while step < total_steps:
+            optimizer.zero_grad(set_to_none=True)
+            if device.type == "cuda":
+                torch.cuda.reset_peak_memory_stats(device)
+            total_loss: Any = 0.0
+            for i, on_device in enumerate(batch.micro_batches):
+                # gradients are averaged over processes: scale so the sum is over the global batch's tokens
+                with parallel.micro_batch(acc, model, last=i == len(batch.micro_batches) - 1):
+                    inputs = {k: v for k, v in on_device.items() if k not in (TARGETS, KEEP)}
+                    loss_sum = predicted_loss(training_pass, inputs, on_device[TARGETS], on_device[KEEP], experiment.model.ligerKernel)
+                    parallel.backward(acc, loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
+                total_loss = total_loss + loss_sum.detach()  # read once per step, below
+            # DeepSpeed clipped and stepped in the last backward (at sft.maxGradNorm, its config's) and reports that norm
+            # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
+            norm = acc.clip_grad_norm_(list(model.parameters()), sft.maxGradNorm)
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            state["dataPosition"] = batch.end_position
+            # the host makes the next step's batches, and writes the last step's record, while the device runs this one
+            upcoming = prepare(state["dataPosition"]) if step < total_steps else None
+            record.flush()
+            total_loss, grad_norm = parallel.host_values(total_loss, norm)
+            # one reduction a step: its sums, the next step's assistant tokens (its loss's divisor), a cancel anywhere
+            total_loss, sequence_tokens, positions_read, images, next_assistant_tokens, cancelled = parallel.totals(
+                acc, total_loss, batch.sequence_tokens, batch.positions_read, batch.images, upcoming.assistant_tokens if upcoming else 0, float(run.cancel_requested)
+            )
+            if not math.isfinite(total_loss):
+                raise SftError(f"the SFT loss is not finite at step {step}: lower sft.learningRate, or check the model's dtype (fp16 overflows where bf16 does not)")
+            assistant_tokens, sequence_tokens, global_assistant_tokens = global_assistant_tokens, int(sequence_tokens), int(next_assistant_tokens)
+            elapsed = time.perf_counter() - started
+            state["trainTokens"] += sequence_tokens
+            state["visualTrainTokens"] = state.get("visualTrainTokens", 0) + int(images) * visual_per_image
+            state["wallSeconds"] += elapsed
+            record.hold({
+                "kind": "train",
+                "step": step,
+                "time": now(),
+                "wallSeconds": round(state["wallSeconds"], 3),
+                "segment": segment,
+                "episodes": state["dataPosition"],
+                "compute": compute(),
+                "metrics": {
+                    "train/loss": total_loss / max(1, assistant_tokens),
+                    "train/lr": scheduler.get_last_lr()[0],
+                    "train/grad_norm": grad_norm if math.isfinite(grad_norm) else None,
+                    "train/assistant_tokens": assistant_tokens,
+                    "perf/tokens_per_second": sequence_tokens / elapsed if elapsed > 0 else None,
+                    "perf/padding_fraction": 1 - sequence_tokens / positions_read,
+                    **parallel.peak_memory_metric(device),
+                },
+            })
+            if cancelled:
+                status = "cancelled"
+                break
+            if step < total_steps:
+                maybe_evaluate(step, final=False)
+            if sft.saveEverySteps and step % sft.saveEverySteps == 0 and step < total_steps:
+                save(f"step-{step:06d}")
+            batch, started = upcoming, time.perf_counter()
+    finally:
+        record.flush()  # the last step that ended, whatever ended the loop
     save("final" if status == "finished" else f"step-{step:06d}")
     if status == "finished":
         maybe_evaluate(step, final=True)

@@ -62,6 +62,9 @@ def test_loss_falls_and_checkpoints_are_written(tmp_path, env):
     assert [r["step"] for r in train] == list(range(1, 21))
     evals = [(r["step"], r["split"]) for r in records(run) if r["kind"] == "eval"]
     assert evals == [(s, split) for s in (0, 10, 20) for split in ("id", "ood-rule")]
+    # a step's record is written during the next step (sft.StepRecord), yet before its step's evaluation
+    order = [(r["kind"], r["step"]) for r in records(run)]
+    assert order == [("eval", 0)] * 2 + [("train", s) for s in range(1, 11)] + [("eval", 10)] * 2 + [("train", s) for s in range(11, 21)] + [("eval", 20)] * 2
     episodes = [json.loads(line) for line in (run / "episodes.jsonl").read_text().splitlines()]
     assert len(episodes) == 3 * 2 * 3 and all(e["turns"][0]["prompt"].startswith("\n[Task Description]") for e in episodes)
     assert sum(losses[-3:]) / 3 < losses[0] - 1.0
@@ -72,6 +75,38 @@ def test_loss_falls_and_checkpoints_are_written(tmp_path, env):
     assert last["compute"]["gflops"] == pytest.approx(6 * manifest["parameters"] * last["compute"]["trainTokens"] / 1e9)
     state = json.loads((run / "checkpoints" / "final" / "trainer_state.json").read_text())
     assert state["step"] == 20 and state["dataPosition"] == 160
+
+
+@pytest.mark.parametrize("failure", ["non-finite", "error"])
+def test_a_step_that_fails_leaves_the_records_of_every_step_before_it(tmp_path, env, monkeypatch, failure):
+    """Each step's record waits for the next step's work to be queued: a run that fails at
+    step 4 (a non-finite loss, read at the step's end, or an error in its forward pass, such
+    as running out of memory) still writes the records of steps 1 to 3."""
+    from ptlab import cli
+    from ptlab import sft as sft_module
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    made, calls = sft_module.predicted_loss, []
+
+    def broken_at_step_4(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 6 and failure == "error":  # 2 micro-batches a step
+            raise RuntimeError("out of memory")
+        loss = made(*args, **kwargs)
+        return loss * float("nan") if len(calls) > 6 else loss
+
+    monkeypatch.setattr(sft_module, "predicted_loss", broken_at_step_4)
+    run = tmp_path / "run"
+    arguments = ["sft", "--config", str(config(tmp_path, 6, 100)), "--run-dir", str(run)]
+    if failure == "error":
+        with pytest.raises(RuntimeError, match="out of memory"):  # an unforeseen error goes on with its traceback
+            cli.main(arguments)
+    else:
+        assert cli.main(arguments) == 2
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["status"] == "failed" and ("not finite at step 4" if failure == "non-finite" else "out of memory") in manifest["error"]["message"]
+    assert [r["step"] for r in records(run)] == [1, 2, 3]
+    assert manifest["progress"]["step"] == 3
 
 
 def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
