@@ -1150,8 +1150,11 @@ def _unchecked_step_end(cfg: Ppo, policy: Policy, acc: Any, passes: StepPasses) 
     """Clips and steps after unchecked passes (step_passes), reading the device once: whether
     each pass's log-probs were finite, whether the loss was, and the gradient's norm (clipped
     before the read, so the read waits once). None: a log-prob was not finite on some process
-    (every gradient holds it after DDP's all-reduce): the step is to be redone, checked."""
-    norm = acc.clip_grad_norm_(list(policy.trained.parameters()), cfg.maxGradNorm)  # all the parameters: see _checked_step_end
+    (every gradient holds it after DDP's all-reduce): the step is to be redone, checked. Under
+    fp16's gradient scaler the clip (which unscales the gradients, once per optimizer step)
+    waits for that verdict: a second read."""
+    scaled = getattr(acc, "scaler", None) is not None
+    norm = None if scaled else _clip(cfg, policy, acc)
     *finite, nonfinite, norm_value = parallel.host_values(*passes.finite, passes.losses.get("nonfinite", 0.0), norm if norm is not None else 0.0)
     redo = not all(finite)
     nonfinite_anywhere, redo_anywhere = parallel.totals(acc, 0.0 if redo else nonfinite, float(redo))
@@ -1159,10 +1162,19 @@ def _unchecked_step_end(cfg: Ppo, policy: Policy, acc: Any, passes: StepPasses) 
         return None
     if nonfinite_anywhere:
         _finite_loss(passes.losses, elsewhere=not nonfinite)
+    if scaled:
+        norm = _clip(cfg, policy, acc)
+        norm_value = float(norm) if norm is not None else 0.0
     if not math.isfinite(norm_value):
         raise PpoError(NONFINITE_GRADIENT)
     policy.optimizer.step()
     return True
+
+
+def _clip(cfg: Ppo, policy: Policy, acc: Any) -> Any:
+    """The gradient clipped to maxGradNorm; its norm before clipping. All the parameters (frozen
+    ones have no gradient): accelerate clips an FSDP model through it only when given its whole list."""
+    return acc.clip_grad_norm_(list(policy.trained.parameters()), cfg.maxGradNorm)
 
 
 def _checked_step_end(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition], passes: StepPasses) -> bool:
@@ -1180,8 +1192,7 @@ def _checked_step_end(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition]
         for p in policy.params:
             if p.grad is not None:
                 p.grad.mul_(step_size / step_kept)
-    # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
-    norm = acc.clip_grad_norm_(list(policy.trained.parameters()), cfg.maxGradNorm)
+    norm = _clip(cfg, policy, acc)
     if norm is not None and not torch.isfinite(torch.as_tensor(norm)):
         raise PpoError(NONFINITE_GRADIENT)
     policy.optimizer.step()

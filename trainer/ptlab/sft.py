@@ -198,10 +198,11 @@ def predicted_loss(model: Any, inputs: dict[str, Any], targets: Any, keep: Any, 
 
 class StepRecord:
     """A step's train record (metrics.jsonl) and run.json's progress, held until the next step's
-    work is queued: writing them (a schema check, a line appended) then takes host time while
-    the device is busy instead of while it waits for the next step. Flushed before an
-    evaluation, a checkpoint and the run's end (an error included: run_sft's caller sees the
-    records of every step that ended)."""
+    first pass is queued: writing them (a schema check, a line appended) then takes host time
+    while the device is busy instead of while it waits for that pass, and a crash loses no more
+    than before (the record is held for the time the host takes to queue one pass). Flushed
+    before an evaluation, a checkpoint and the run's end (an error included: run_sft's caller
+    sees the records of every step that ended)."""
 
     def __init__(self, run: RunLog, total_steps: int) -> None:
         self.run, self.total_steps = run, total_steps
@@ -371,6 +372,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
                     loss_sum = predicted_loss(training_pass, inputs, on_device[TARGETS], on_device[KEEP], experiment.model.ligerKernel)
                     parallel.backward(acc, loss_sum * world / max(1, global_assistant_tokens) if world > 1 else loss_sum / max(1, global_assistant_tokens))
                 total_loss = total_loss + loss_sum.detach()  # read once per step, below
+                if i == 0:
+                    record.flush()  # the last step's record, while the device runs this pass
             # DeepSpeed clipped and stepped in the last backward (at sft.maxGradNorm, its config's) and reports that norm
             # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
             norm = acc.clip_grad_norm_(list(model.parameters()), sft.maxGradNorm)
@@ -378,9 +381,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             scheduler.step()
             step += 1
             state["dataPosition"] = batch.end_position
-            # the host makes the next step's batches, and writes the last step's record, while the device runs this one
+            # the host makes the next step's batches while the device runs this one: the read below waits for it
             upcoming = prepare(state["dataPosition"]) if step < total_steps else None
-            record.flush()
             total_loss, grad_norm = parallel.host_values(total_loss, norm)
             # one reduction a step: its sums, the next step's assistant tokens (its loss's divisor), a cancel anywhere
             total_loss, sequence_tokens, positions_read, images, next_assistant_tokens, cancelled = parallel.totals(

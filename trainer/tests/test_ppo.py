@@ -612,6 +612,34 @@ def test_transitions_with_non_finite_log_probs_are_skipped_counted_and_the_step_
         _step_gradients(ppo_module, policy, cfg, acc, transitions, monkeypatch)
 
 
+def test_a_step_redone_under_fp16s_gradient_scaler_unscales_its_gradient_once(tmp_path, env, monkeypatch):
+    """Under launcher.mixedPrecision "fp16" accelerate's clip unscales the gradients through
+    torch's GradScaler, which allows one unscale per optimizer step: a step redone for a
+    non-finite log-prob clips only once it knows it is not to be redone. (accelerate gives a
+    CPU run no scaler: the clip and step are its, through a real GradScaler.)"""
+    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, microBatchSize=3)
+    broken = {id(transitions[1])}
+    real_score = ppo_module.score
+
+    def nan_for_broken(scorer, batch, *args, **kwargs):
+        scored = real_score(scorer, batch, *args, **kwargs)
+        return scored._replace(logprobs=scored.logprobs + torch.tensor([float("nan") if id(t) in broken else 0.0 for t in batch]))
+
+    monkeypatch.setattr(ppo_module, "score", nan_for_broken)
+    scaler, real_step = torch.amp.GradScaler("cpu", init_scale=1.0), policy.optimizer.step
+    monkeypatch.setattr(acc, "scaler", scaler, raising=False)
+
+    def unscaled_clip(parameters, max_norm):
+        scaler.unscale_(policy.optimizer)  # a second call before the step's update() raises
+        return torch.nn.utils.clip_grad_norm_(parameters, max_norm)
+
+    steps = []
+    monkeypatch.setattr(acc, "clip_grad_norm_", unscaled_clip)
+    monkeypatch.setattr(policy.optimizer, "step", lambda: (steps.append(1), real_step(), scaler.update()))
+    sums, _ = ppo_module.update(cfg, policy, transitions, acc)
+    assert steps == [1] and sums["skipped"] == 1 and sums["trained"] == 7
+
+
 @pytest.mark.parametrize("broken", ["advantage", "ret"])
 def test_a_non_finite_loss_with_finite_log_probs_fails_before_the_step(tmp_path, env, monkeypatch, broken):
     """The loss's finiteness is read once per step (no wait inside the micro-batches), but
