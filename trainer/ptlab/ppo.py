@@ -1035,7 +1035,7 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
     (losses, counts) and the tokens and images its forward passes read (Scored.tokens, .images)."""
     engine = acc.distributed_type == "DEEPSPEED"
     policy.trained.train()
-    sums = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0, "guarded": 0.0, "trained": 0.0, "skipped": 0.0, "steps": 0.0, "gap": 0.0, "gap_n": 0.0, "mismatch_abs": 0.0, "mismatch_kl": 0.0, "mismatch_n": 0.0, "mismatch_max": 0.0}
+    sums = {"policy": 0.0, "value": 0.0, "clipfrac": 0.0, "approx_kl": 0.0, "entropy": 0.0, "kl": 0.0, "guarded": 0.0, "trained": 0.0, "skipped": 0.0, "steps": 0.0, "overflows": 0.0, "gap": 0.0, "gap_n": 0.0, "mismatch_abs": 0.0, "mismatch_kl": 0.0, "mismatch_n": 0.0, "mismatch_max": 0.0}
     on_device: dict[str, Any] = {}  # the per-micro-batch means, summed where they are computed
     train_tokens = train_images = 0
     for epoch in range(cfg.epochs):
@@ -1046,16 +1046,17 @@ def update(cfg: Ppo, policy: Policy, transitions: list[Transition], acc: Any) ->
             policy.optimizer.zero_grad(set_to_none=True)
             passes = step_passes(cfg, policy, acc, step, first, last_epoch, checked=engine)
             if engine:
-                stepped = _engine_step_end(cfg, policy, acc)
+                outcome = _engine_step_end(cfg, policy, acc)
             else:
-                stepped = _unchecked_step_end(cfg, policy, acc, passes)
-                if stepped is None:  # a log-prob was not finite somewhere, and so is the gradient: again, each pass checked
+                outcome = _unchecked_step_end(cfg, policy, acc, passes)
+                if outcome == "redo":  # a log-prob was not finite somewhere, and so is the gradient: again, each pass checked
                     policy.optimizer.zero_grad(set_to_none=True)
                     for t in step:
                         t.ratio_on_device = None
                     passes = step_passes(cfg, policy, acc, step, first, last_epoch, checked=True)
-                    stepped = _checked_step_end(cfg, policy, acc, step, passes)
-            sums["steps"] += stepped
+                    outcome = _checked_step_end(cfg, policy, acc, step, passes)
+            sums["steps"] += outcome == "stepped"
+            sums["overflows"] += outcome == "overflow"
             sums["trained"] += passes.kept
             sums["skipped"] += passes.skipped
             sums["gap_n"] += passes.gap_n
@@ -1146,29 +1147,37 @@ def step_passes(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition], firs
     return passes
 
 
-def _unchecked_step_end(cfg: Ppo, policy: Policy, acc: Any, passes: StepPasses) -> bool | None:
+def _unchecked_step_end(cfg: Ppo, policy: Policy, acc: Any, passes: StepPasses) -> str:
     """Clips and steps after unchecked passes (step_passes), reading the device once: whether
     each pass's log-probs were finite, whether the loss was, and the gradient's norm (clipped
-    before the read, so the read waits once). None: a log-prob was not finite on some process
+    before the read, so the read waits once). "redo": a log-prob was not finite on some process
     (every gradient holds it after DDP's all-reduce): the step is to be redone, checked. Under
     fp16's gradient scaler the clip (which unscales the gradients, once per optimizer step)
-    waits for that verdict: a second read."""
+    waits for that verdict: a second read. Otherwise _optimizer_step's outcome."""
     scaled = getattr(acc, "scaler", None) is not None
     norm = None if scaled else _clip(cfg, policy, acc)
     *finite, nonfinite, norm_value = parallel.host_values(*passes.finite, passes.losses.get("nonfinite", 0.0), norm if norm is not None else 0.0)
     redo = not all(finite)
     nonfinite_anywhere, redo_anywhere = parallel.totals(acc, 0.0 if redo else nonfinite, float(redo))
     if redo_anywhere:
-        return None
+        return "redo"
     if nonfinite_anywhere:
         _finite_loss(passes.losses, elsewhere=not nonfinite)
     if scaled:
         norm = _clip(cfg, policy, acc)
         norm_value = float(norm) if norm is not None else 0.0
-    if not math.isfinite(norm_value):
+    return _optimizer_step(policy, acc, math.isfinite(norm_value))
+
+
+def _optimizer_step(policy: Policy, acc: Any, finite_norm: bool) -> str:
+    """The optimizer's step after the clip: "stepped"; "overflow" where the gradient is not
+    finite under fp16's gradient scaler, whose step then skips the update and lowers the scale
+    (a scale too high for the gradient is how it finds its scale: not an error); elsewhere a
+    non-finite gradient ends the run."""
+    if not finite_norm and getattr(acc, "scaler", None) is None:
         raise PpoError(NONFINITE_GRADIENT)
     policy.optimizer.step()
-    return True
+    return "stepped" if finite_norm else "overflow"
 
 
 def _clip(cfg: Ppo, policy: Policy, acc: Any) -> Any:
@@ -1177,34 +1186,32 @@ def _clip(cfg: Ppo, policy: Policy, acc: Any) -> Any:
     return acc.clip_grad_norm_(list(policy.trained.parameters()), cfg.maxGradNorm)
 
 
-def _checked_step_end(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition], passes: StepPasses) -> bool:
+def _checked_step_end(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition], passes: StepPasses) -> str:
     """Clips and steps after checked passes (step_passes): the step averages the transitions it
     trained on (over every process): skipped ones drop out; a non-finite loss on any process
-    ends the run on all of them, before the step (one reduction). False: nothing finite to
-    learn from, no step (Adam's moments would still move the weights)."""
+    ends the run on all of them, before the step (one reduction). "none": nothing finite to
+    learn from, no step (Adam's moments would still move the weights); otherwise
+    _optimizer_step's outcome."""
     nonfinite = _loss_nonfinite(passes.losses)
     step_size, step_kept, nonfinite_anywhere = parallel.totals(acc, len(step), passes.kept, nonfinite)
     if nonfinite_anywhere:
         _finite_loss(passes.losses, elsewhere=not nonfinite)
     if step_kept == 0:
-        return False
+        return "none"
     if step_kept < step_size:
         for p in policy.params:
             if p.grad is not None:
                 p.grad.mul_(step_size / step_kept)
     norm = _clip(cfg, policy, acc)
-    if norm is not None and not torch.isfinite(torch.as_tensor(norm)):
-        raise PpoError(NONFINITE_GRADIENT)
-    policy.optimizer.step()
-    return True
+    return _optimizer_step(policy, acc, norm is None or bool(torch.isfinite(torch.as_tensor(norm))))
 
 
-def _engine_step_end(cfg: Ppo, policy: Policy, acc: Any) -> bool:
+def _engine_step_end(cfg: Ppo, policy: Policy, acc: Any) -> str:
     """DeepSpeed's engine stepped (and clipped) in the last backward; this reads its norm."""
     norm = acc.clip_grad_norm_(policy.params, cfg.maxGradNorm)
     if norm is not None and not torch.isfinite(torch.as_tensor(norm)):
         raise PpoError(NONFINITE_GRADIENT)
-    return True
+    return "stepped"
 
 
 NONFINITE_GRADIENT = "the PPO gradient is not finite: lower the learning rate or check the model's dtype"
@@ -1338,7 +1345,7 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
         acc, len(transitions), sum(t.reward for t in transitions), sum(t.ret for t in transitions), sum(len(t.response_ids) for t in transitions),
         sum(1 for slot in rollout.finished if slot.env.success), state["episodesStarted"], sum(len(t.prompt_ids) + len(t.response_ids) for t in transitions),
     )
-    steps = sums["steps"]  # the same on every process
+    steps, overflows = sums.pop("steps"), sums.pop("overflows")  # the same on every process
     largest = max(parallel.gathered(acc, [sums.pop("mismatch_max")]))
     totals = dict(zip(sums, parallel.totals(acc, *sums.values())))
     mismatch_n = totals["mismatch_n"]
@@ -1366,6 +1373,7 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
             "ppo/ratio_guarded": totals["guarded"] / totals["trained"],
             "ppo/nonfinite_skipped": int(totals["skipped"]),
             "ppo/optimizer_steps": int(steps),
+            **({"ppo/fp16_overflow_steps": int(overflows)} if getattr(acc, "scaler", None) is not None else {}),
             "ppo/first_step_logprob_gap": totals["gap"] / totals["gap_n"] if totals["gap_n"] else None,
             "mismatch/logprob_abs_mean": totals["mismatch_abs"] / mismatch_n if mismatch_n else None,
             "mismatch/logprob_abs_max": largest if mismatch_n else None,

@@ -640,6 +640,41 @@ def test_a_step_redone_under_fp16s_gradient_scaler_unscales_its_gradient_once(tm
     assert steps == [1] and sums["skipped"] == 1 and sums["trained"] == 7
 
 
+def test_an_fp16_overflow_is_the_scalers_skipped_step_counted_and_an_error_without_a_scaler(tmp_path, env, monkeypatch):
+    """fp16's GradScaler finds its scale by overflowing: a step whose gradient is not finite
+    (the loss finite) goes to the scaler, which skips it and halves its scale, and the update
+    counts it (ppo/fp16_overflow_steps); without a scaler the same gradient ends the run. (The
+    scaler's unscale, step and update are a real torch GradScaler's, as accelerate calls them.)"""
+    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, microBatchSize=3)
+    scaler, inner, steps = torch.amp.GradScaler("cpu", init_scale=1024.0), policy.optimizer, []
+
+    def unscaled_clip(parameters, max_norm):
+        scaler.unscale_(inner)
+        return torch.nn.utils.clip_grad_norm_(parameters, max_norm)
+
+    class Scaled:  # accelerate's AcceleratedOptimizer under fp16
+        def zero_grad(self, set_to_none=True):
+            inner.zero_grad(set_to_none=set_to_none)
+
+        def step(self):
+            steps.append(1)
+            scaler.step(inner)
+            scaler.update()
+
+    monkeypatch.setattr(acc, "scaler", scaler, raising=False)
+    monkeypatch.setattr(acc, "clip_grad_norm_", unscaled_clip)
+    monkeypatch.setattr(policy, "optimizer", Scaled())
+    overflow = policy.params[0].register_hook(lambda grad: grad * float("inf"))
+    before = [p.detach().clone() for p in policy.params]
+    sums, _ = ppo_module.update(cfg, policy, transitions, acc)
+    assert steps == [1] and sums["steps"] == 0 and sums["overflows"] == 1 and scaler.get_scale() == 512.0
+    assert all(torch.equal(a, b) for a, b in zip(before, policy.params))
+    monkeypatch.undo()
+    with pytest.raises(ppo_module.PpoError, match="the PPO gradient is not finite"):
+        ppo_module.update(cfg, policy, transitions, acc)
+    overflow.remove()
+
+
 @pytest.mark.parametrize("broken", ["advantage", "ret"])
 def test_a_non_finite_loss_with_finite_log_probs_fails_before_the_step(tmp_path, env, monkeypatch, broken):
     """The loss's finiteness is read once per step (no wait inside the micro-batches), but
