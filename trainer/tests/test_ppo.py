@@ -692,6 +692,20 @@ def test_a_non_finite_loss_with_finite_log_probs_fails_before_the_step(tmp_path,
     assert all(torch.equal(a, b) for a, b in zip(before, policy.params))
 
 
+def two_processes_hooked(tmp_path: Path, env, sitecustomize: str) -> subprocess.CompletedProcess[str]:
+    """A one-update two-process run of the small config without evaluation (in tmp_path/run),
+    each process starting with `sitecustomize` imported (a hook that breaks something)."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(sitecustomize)
+    data = json.loads(config(tmp_path, 1, 100).read_text())
+    del data["evaluation"]
+    path = tmp_path / "ppo.ptlab.json"
+    path.write_text(json.dumps(data))
+    hooked = two_processes.environment({**env, "PYTHONPATH": os.pathsep.join(p for p in (str(hook), env.get("PYTHONPATH", "")) if p)})
+    return subprocess.run(two_processes.command("ppo", path, tmp_path / "run"), capture_output=True, text=True, env=hooked, timeout=300)
+
+
 NAN_ADVANTAGES_ON_RANK_1 = """
 import os
 if os.environ.get("RANK") == "1":  # the second of two processes: its advantages broken after it starts
@@ -713,15 +727,7 @@ def test_a_non_finite_loss_on_one_of_two_processes_ends_both(tmp_path, env):
     others: both end, before the step, with the loss's error (the main process's run.json saying
     it broke on another process) instead of the main process failing on the gradient that the
     all-reduce carried over from the broken one, a message that hides the cause."""
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(NAN_ADVANTAGES_ON_RANK_1)
-    data = json.loads(config(tmp_path, 1, 100).read_text())
-    del data["evaluation"]
-    path = tmp_path / "ppo.ptlab.json"
-    path.write_text(json.dumps(data))
-    hooked = two_processes.environment({**env, "PYTHONPATH": os.pathsep.join(p for p in (str(hook), env.get("PYTHONPATH", "")) if p)})
-    done = subprocess.run(two_processes.command("ppo", path, tmp_path / "run"), capture_output=True, text=True, env=hooked, timeout=300)
+    done = two_processes_hooked(tmp_path, env, NAN_ADVANTAGES_ON_RANK_1)
     assert done.returncode != 0
     assert "the PPO loss is not finite (policy nan" in done.stderr  # the broken process
     manifest = json.loads((tmp_path / "run" / "run.json").read_text())  # the main process's
@@ -752,15 +758,7 @@ def test_a_non_finite_log_prob_on_one_of_two_processes_redoes_the_step_on_both(t
     and the step's reduction tells the other process: both redo the step with each pass
     checked, the broken transition skipped (once per epoch), and the run goes on. A process that
     did not redo would step on the gradient the all-reduce carried over from the other."""
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(NAN_LOG_PROB_ON_RANK_1)
-    data = json.loads(config(tmp_path, 1, 100).read_text())
-    del data["evaluation"]
-    path = tmp_path / "ppo.ptlab.json"
-    path.write_text(json.dumps(data))
-    hooked = two_processes.environment({**env, "PYTHONPATH": os.pathsep.join(p for p in (str(hook), env.get("PYTHONPATH", "")) if p)})
-    done = subprocess.run(two_processes.command("ppo", path, tmp_path / "run"), capture_output=True, text=True, env=hooked, timeout=300)
+    done = two_processes_hooked(tmp_path, env, NAN_LOG_PROB_ON_RANK_1)
     assert done.returncode == 0, done.stderr[-3000:]
     (train,) = [r for r in records(tmp_path / "run") if r["kind"] == "train"]
     assert train["metrics"]["ppo/nonfinite_skipped"] == 2  # epochs
