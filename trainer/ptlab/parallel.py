@@ -97,6 +97,26 @@ def deepspeed_stage(acc: Any) -> int:
     return int(acc.state.deepspeed_plugin.deepspeed_config.get("zero_optimization", {}).get("stage", 0))
 
 
+def engine_dtype(acc: Any) -> torch.dtype:
+    """The dtype of the prepared module's weights under a DeepSpeed launch, bf16 or fp16 under
+    its mixed precision (its optimizer keeps float32 masters): ZeRO-2's engine casts the module
+    to it, ZeRO-3 partitions every weight in it and refuses a module of two dtypes. float32 for
+    any other launch (DDP and FSDP keep the weights' dtype and autocast)."""
+    if getattr(acc, "distributed_type", None) != "DEEPSPEED":
+        return torch.float32
+    config = acc.state.deepspeed_plugin.deepspeed_config
+    enabled = {name: str(config.get(name, {}).get("enabled", False)).lower() == "true" for name in ("bf16", "fp16")}
+    return torch.bfloat16 if enabled["bf16"] else torch.float16 if enabled["fp16"] else torch.float32
+
+
+def loss_scaled(acc: Any) -> bool:
+    """Whether fp16's dynamic loss scaling steps the optimizer: accelerate's GradScaler, or a
+    DeepSpeed engine in fp16. Either starts at a scale of 2**16 and finds its scale by
+    overflowing: a step whose gradient is not finite is skipped there, the scale lowered, not
+    an error."""
+    return getattr(acc, "scaler", None) is not None or engine_dtype(acc) == torch.float16
+
+
 def configure_deepspeed(acc: Any, micro_batch: int, accumulation: int, max_grad_norm: float) -> None:
     """Before `prepare` under DeepSpeed, the engine's config from the experiment: accelerate
     reads the micro-batch size from a prepared DataLoader and we prepare none; the gradient

@@ -99,7 +99,9 @@ class ValueHead(torch.nn.Module):
         self.net = torch.nn.Sequential(*layers)
 
     def forward(self, hidden: torch.Tensor) -> torch.Tensor:
-        return self.net(hidden.float()).squeeze(-1)
+        """Values in float32. The head is float32 except under a DeepSpeed engine in bf16 or
+        fp16 (parallel.engine_dtype)."""
+        return self.net(hidden.to(self.net[0].weight.dtype)).float().squeeze(-1)
 
 
 class HeadPass(NamedTuple):
@@ -804,7 +806,7 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
     # Seed after loading: building the embedded model on first use draws from the global RNG.
     torch.manual_seed(experiment.seed + acc.process_index)
     random.seed(experiment.seed + acc.process_index)
-    head = None if cfg.advantage == "group" else ValueHead(hidden_size(model), cfg.valueHead.hidden).to(device)
+    head = None if cfg.advantage == "group" else ValueHead(hidden_size(model), cfg.valueHead.hidden).to(device, parallel.engine_dtype(acc))
     reference = None
     if cfg.klCoef > 0:
         with parallel.whole_on_every_process(acc):
@@ -1154,7 +1156,7 @@ def _unchecked_step_end(cfg: Ppo, policy: Policy, acc: Any, passes: StepPasses) 
     (every gradient holds it after DDP's all-reduce): the step is to be redone, checked. Under
     fp16's gradient scaler the clip (which unscales the gradients, once per optimizer step)
     waits for that verdict: a second read. Otherwise _optimizer_step's outcome."""
-    scaled = getattr(acc, "scaler", None) is not None
+    scaled = parallel.loss_scaled(acc)
     norm = None if scaled else _clip(cfg, policy, acc)
     *finite, nonfinite, norm_value = parallel.host_values(*passes.finite, passes.losses.get("nonfinite", 0.0), norm if norm is not None else 0.0)
     redo = not all(finite)
@@ -1174,7 +1176,7 @@ def _optimizer_step(policy: Policy, acc: Any, finite_norm: bool) -> str:
     finite under fp16's gradient scaler, whose step then skips the update and lowers the scale
     (a scale too high for the gradient is how it finds its scale: not an error); elsewhere a
     non-finite gradient ends the run."""
-    if not finite_norm and getattr(acc, "scaler", None) is None:
+    if not finite_norm and not parallel.loss_scaled(acc):
         raise PpoError(NONFINITE_GRADIENT)
     policy.optimizer.step()
     return "stepped" if finite_norm else "overflow"
@@ -1207,11 +1209,15 @@ def _checked_step_end(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition]
 
 
 def _engine_step_end(cfg: Ppo, policy: Policy, acc: Any) -> str:
-    """DeepSpeed's engine stepped (and clipped) in the last backward; this reads its norm."""
+    """DeepSpeed's engine stepped (and clipped) in the last backward; this reads its norm,
+    infinite where the engine skipped the step: "overflow" in fp16 (its loss scaler finding
+    its scale), an error otherwise."""
     norm = acc.clip_grad_norm_(policy.params, cfg.maxGradNorm)
-    if norm is not None and not torch.isfinite(torch.as_tensor(norm)):
+    if norm is None or torch.isfinite(torch.as_tensor(norm)):
+        return "stepped"
+    if not parallel.loss_scaled(acc):
         raise PpoError(NONFINITE_GRADIENT)
-    return "stepped"
+    return "overflow"
 
 
 NONFINITE_GRADIENT = "the PPO gradient is not finite: lower the learning rate or check the model's dtype"
@@ -1373,7 +1379,7 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
             "ppo/ratio_guarded": totals["guarded"] / totals["trained"],
             "ppo/nonfinite_skipped": int(totals["skipped"]),
             "ppo/optimizer_steps": int(steps),
-            **({"ppo/fp16_overflow_steps": int(overflows)} if getattr(acc, "scaler", None) is not None else {}),
+            **({"ppo/fp16_overflow_steps": int(overflows)} if parallel.loss_scaled(acc) else {}),
             "ppo/first_step_logprob_gap": totals["gap"] / totals["gap_n"] if totals["gap_n"] else None,
             "mismatch/logprob_abs_mean": totals["mismatch_abs"] / mismatch_n if mismatch_n else None,
             "mismatch/logprob_abs_max": largest if mismatch_n else None,

@@ -804,6 +804,29 @@ def test_deepspeed_zero_two_processes_train_as_ddp_save_full_weights_and_resume(
     assert json.loads((zero / "run.json").read_text())["status"] == "finished"
 
 
+@two_processes.needs_deepspeed
+@pytest.mark.parametrize("precision,stage", [("bf16", 3), pytest.param("fp16", 2, marks=two_processes.needs_cpu_fp16)], ids=["bf16-zero3", "fp16-zero2"])
+def test_deepspeed_mixed_precision_trains_the_value_head_in_the_engines_dtype_and_counts_fp16_overflows(tmp_path, env, precision, stage):
+    """The paper presets' launch (DeepSpeed, bf16): the engine trains the policy and value head
+    in one dtype (ZeRO-2 casts the module, ZeRO-3 refuses a module of two dtypes). In fp16 the
+    engine's loss scaler starts at 2**16 and finds its scale by overflowing: those steps are
+    skipped by the engine and counted (ppo/fp16_overflow_steps), not an error; the rest step."""
+    data = json.loads(config(tmp_path, 1, 100).read_text())
+    del data["evaluation"]
+    path, run = tmp_path / "no-eval.ptlab.json", tmp_path / "run"
+    path.write_text(json.dumps(data))
+    two_processes.run("ppo", path, run, env, deepspeed_stage=stage, mixed_precision=precision)
+    (train,) = [r for r in records(run) if r["kind"] == "train"]
+    metrics = train["metrics"]
+    assert all(math.isfinite(metrics[k]) for k in ("ppo/policy_loss", "ppo/value_loss", "ppo/entropy"))
+    if precision == "fp16":
+        assert metrics["ppo/fp16_overflow_steps"] >= 1 and metrics["ppo/optimizer_steps"] + metrics["ppo/fp16_overflow_steps"] == 2 * 16 // 8
+    else:
+        assert "ppo/fp16_overflow_steps" not in metrics and metrics["ppo/optimizer_steps"] == 2 * 16 // 8
+    head = torch.load(run / "checkpoints" / "final" / "value_head.pt", weights_only=True)
+    assert {v.dtype for v in head.values()} == {getattr(torch, {"bf16": "bfloat16", "fp16": "float16"}[precision])}
+
+
 def test_evaluation_during_fsdp_training_is_refused_with_what_to_do(tmp_path, env, monkeypatch):
     """FSDP (GPUs only, not run here): evaluation would generate with the unwrapped model, whose
     flattened parameters only the wrapper gathers; fail before any work, saying what to do."""

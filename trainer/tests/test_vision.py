@@ -5,6 +5,7 @@ reports recognition accuracy, V-IRL-VL street-view grids train and evaluate, and
 export refuses a VLM with a clear message."""
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+import two_processes  # noqa: E402
 from ptlab.contracts import errors  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -139,6 +141,23 @@ def test_ppo_updates_on_card_images_run_end_to_end(tmp_path, env, advantage):
     assert {r["split"] for r in records(run) if r["kind"] == "eval" and "recognition" in r} == {"id", "ood-rule", "ood-visual"}
     # prompts carry the image tokens: 64 per image on top of the text
     assert min(t["promptTokens"] for e in rollout for t in e["turns"]) > 64 + 100
+
+
+@two_processes.needs_deepspeed
+def test_the_vl_presets_launch_sft_and_ppo_as_deepspeed_zero3_in_bf16(tmp_path, env):
+    """The -VL presets' launch (two DeepSpeed ZeRO-3 processes in bf16): every weight is
+    partitioned in bf16, the image inputs meet the vision tower in its dtype, PPO's value head
+    trains in the engine's dtype, and both jobs finish with finite losses."""
+    data = json.loads(config(tmp_path, "vl", steps=2, save_every=100, evaluate=False).read_text())
+    data["ppo"]["updates"] = 1
+    path = tmp_path / "vl-one-update.ptlab.json"
+    path.write_text(json.dumps(data))
+    two_processes.run("sft", path, tmp_path / "sft", env, deepspeed_stage=3, mixed_precision="bf16")
+    two_processes.run("ppo", path, tmp_path / "ppo", env, deepspeed_stage=3, mixed_precision="bf16")
+    sft_losses = [r["metrics"]["train/loss"] for r in records(tmp_path / "sft") if r["kind"] == "train"]
+    (ppo_train,) = [r for r in records(tmp_path / "ppo") if r["kind"] == "train"]
+    assert len(sft_losses) == 2 and all(math.isfinite(v) for v in sft_losses)
+    assert all(math.isfinite(ppo_train["metrics"][k]) for k in ("ppo/policy_loss", "ppo/value_loss", "rollout/reward_mean"))
 
 
 def test_virl_vision_trains_and_evaluates_on_street_view_grids(tmp_path, env):

@@ -29,12 +29,22 @@ def launch() -> list[str]:
 needs_deepspeed = pytest.mark.skipif(importlib.util.find_spec("deepspeed") is None, reason="deepspeed is not installed (the trainer's test extra pins it: pip install -r trainer/requirements.lock)")
 
 
-def launch_deepspeed(stage: int) -> list[str]:
+def _cpu_has_fp16() -> bool:
+    import torch
+
+    return bool(torch.ops.mkldnn._is_mkldnn_fp16_supported())
+
+
+# DeepSpeed's CPU accelerator offers fp16 only where oneDNN computes in it (AVX512-FP16 or AMX).
+needs_cpu_fp16 = pytest.mark.skipif(not _cpu_has_fp16(), reason="this CPU has no fp16 arithmetic in oneDNN (AVX512-FP16 or AMX-FP16): DeepSpeed's CPU accelerator refuses fp16")
+
+
+def launch_deepspeed(stage: int, mixed_precision: str = "no") -> list[str]:
     """`accelerate launch` of two DeepSpeed ZeRO-`stage` processes: with no GPU, DeepSpeed's CPU
     accelerator, over gloo (ptlab.parallel names it). No ACCELERATE_USE_CPU: with it accelerate
     ignores DeepSpeed and runs plain DDP."""
     return [sys.executable, "-m", "accelerate.commands.launch", "--use_deepspeed", "--zero_stage", str(stage), "--num_processes", "2", "--num_machines", "1",
-            "--main_process_port", str(free_port()), "--mixed_precision", "no", "--dynamo_backend", "no"]
+            "--main_process_port", str(free_port()), "--mixed_precision", mixed_precision, "--dynamo_backend", "no"]
 
 
 def environment(env: dict) -> dict:
@@ -66,14 +76,15 @@ def kill_everything(launcher_pid: int, run_dir: Path) -> None:
             pass
 
 
-def command(job: str, config: Path, run: Path, *extra: str, deepspeed_stage: int = 0) -> list[str]:
-    """`job` as two processes: DDP, or DeepSpeed ZeRO-`deepspeed_stage`."""
-    return [*(launch_deepspeed(deepspeed_stage) if deepspeed_stage else launch()), "--module", "ptlab", job, "--config", str(config), "--run-dir", str(run), *extra]
+def command(job: str, config: Path, run: Path, *extra: str, deepspeed_stage: int = 0, mixed_precision: str = "no") -> list[str]:
+    """`job` as two processes: DDP, or DeepSpeed ZeRO-`deepspeed_stage` (in `mixed_precision`)."""
+    return [*(launch_deepspeed(deepspeed_stage, mixed_precision) if deepspeed_stage else launch()), "--module", "ptlab", job, "--config", str(config), "--run-dir", str(run), *extra]
 
 
-def run(job: str, config: Path, run_dir: Path, env: dict, *extra: str, deepspeed_stage: int = 0) -> None:
-    """`job` as two processes to its end (DDP, or DeepSpeed ZeRO-`deepspeed_stage`); it must succeed."""
-    done = subprocess.run(command(job, config, run_dir, *extra, deepspeed_stage=deepspeed_stage), capture_output=True, text=True, env=env if deepspeed_stage else environment(env), timeout=600)
+def run(job: str, config: Path, run_dir: Path, env: dict, *extra: str, deepspeed_stage: int = 0, mixed_precision: str = "no") -> None:
+    """`job` as two processes to its end (DDP, or DeepSpeed ZeRO-`deepspeed_stage` in
+    `mixed_precision`); it must succeed."""
+    done = subprocess.run(command(job, config, run_dir, *extra, deepspeed_stage=deepspeed_stage, mixed_precision=mixed_precision), capture_output=True, text=True, env=env if deepspeed_stage else environment(env), timeout=600)
     assert done.returncode == 0, done.stderr
 
 
