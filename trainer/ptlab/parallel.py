@@ -82,12 +82,19 @@ def main_only(make: Callable[[], T]) -> T | None:
         state.wait_for_everyone()
 
 
-def accelerator() -> Any:
-    """The job's Accelerator (device, process group, mixed precision from `accelerate launch`)."""
+def accelerator(model: Any = None) -> Any:
+    """The job's Accelerator (device, process group, mixed precision from `accelerate launch`).
+    For an image-text-to-text `model` (its config section) DDP looks for parameters a pass did
+    not reach: a vision-language model carries some (LLaVA reads its vision tower's hidden
+    states before the tower's final norm, and none past vision_feature_layer), and DDP would
+    otherwise fail the second step waiting for their gradients. One search of the autograd
+    graph per backward; a no-op for one process, DeepSpeed and FSDP."""
     from accelerate import Accelerator
+    from accelerate.utils import DistributedDataParallelKwargs
 
     _state()
-    return Accelerator()
+    vision = model is not None and model.kind == "image-text-to-text"
+    return Accelerator(kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=vision)])
 
 
 def deepspeed_stage(acc: Any) -> int:

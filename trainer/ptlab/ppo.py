@@ -667,7 +667,7 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     if cfg.miniBatchSize > cfg.stepsPerUpdate:
         raise PpoError(f"ppo.miniBatchSize ({cfg.miniBatchSize}) is larger than the rollout buffer (ppo.stepsPerUpdate {cfg.stepsPerUpdate}): lower it, or collect more steps per update")
     env_config = experiment.environment_for()
-    acc = parallel.accelerator()
+    acc = parallel.accelerator(experiment.model)
     if group and parallel.sharded(acc):
         # a group's episodes run to their end: processes would generate different numbers of rounds, and under ZeRO-3 every generate is collective
         raise PpoError('advantage "group" under launcher.distributed "deepspeed-zero3" is not supported (its waves take a different number of generation rounds on each process); use "deepspeed-zero2" or "ddp", or advantage "gae"')

@@ -227,7 +227,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     from ptlab.attention import dense_mask_note
 
     sft = experiment.sft
-    acc = parallel.accelerator()
+    acc = parallel.accelerator(experiment.model)
     for refused in (parallel.fsdp_evaluation_refused(acc, experiment.evaluation), parallel.compile_refused(acc, experiment.model)):
         if refused:
             raise SftError(refused)

@@ -143,17 +143,20 @@ def test_ppo_updates_on_card_images_run_end_to_end(tmp_path, env, advantage):
     assert min(t["promptTokens"] for e in rollout for t in e["turns"]) > 64 + 100
 
 
-@two_processes.needs_deepspeed
-def test_the_vl_presets_launch_sft_and_ppo_as_deepspeed_zero3_in_bf16(tmp_path, env):
-    """The -VL presets' launch (two DeepSpeed ZeRO-3 processes in bf16): every weight is
-    partitioned in bf16, the image inputs meet the vision tower in its dtype, PPO's value head
-    trains in the engine's dtype, and both jobs finish with finite losses."""
+@pytest.mark.parametrize("stage,precision", [(0, "no"), pytest.param(3, "bf16", marks=two_processes.needs_deepspeed)], ids=["ddp", "deepspeed-zero3-bf16"])
+def test_two_processes_run_vision_sft_and_ppo(tmp_path, env, stage, precision):
+    """-VL jobs as two processes, gradient checkpointing on (as the -VL presets): DDP, where the
+    vision tower's final norm never reaches the loss (LLaVA reads the hidden states before it)
+    and DDP must not wait for its gradient; the presets' DeepSpeed ZeRO-3 in bf16, where every
+    weight is partitioned in bf16, the image inputs meet the vision tower in its dtype and PPO's
+    value head trains in the engine's dtype. Both jobs finish with finite losses."""
     data = json.loads(config(tmp_path, "vl", steps=2, save_every=100, evaluate=False).read_text())
     data["ppo"]["updates"] = 1
-    path = tmp_path / "vl-one-update.ptlab.json"
+    data["model"]["gradientCheckpointing"] = True
+    path = tmp_path / "vl-two-processes.ptlab.json"
     path.write_text(json.dumps(data))
-    two_processes.run("sft", path, tmp_path / "sft", env, deepspeed_stage=3, mixed_precision="bf16")
-    two_processes.run("ppo", path, tmp_path / "ppo", env, deepspeed_stage=3, mixed_precision="bf16")
+    two_processes.run("sft", path, tmp_path / "sft", env, deepspeed_stage=stage, mixed_precision=precision)
+    two_processes.run("ppo", path, tmp_path / "ppo", env, deepspeed_stage=stage, mixed_precision=precision)
     sft_losses = [r["metrics"]["train/loss"] for r in records(tmp_path / "sft") if r["kind"] == "train"]
     (ppo_train,) = [r for r in records(tmp_path / "ppo") if r["kind"] == "train"]
     assert len(sft_losses) == 2 and all(math.isfinite(v) for v in sft_losses)

@@ -18,12 +18,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def launch() -> list[str]:
+def launch(mixed_precision: str = "no") -> list[str]:
     """`accelerate launch` for two CPU processes. (`--cpu --num_processes 2` starts one process
     without MPI; torchrun-style launching with ACCELERATE_USE_CPU gives real CPU DDP.) Each
     launch gets a free rendezvous port: two jobs on the default one would meet each other."""
     return [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
-            "--main_process_port", str(free_port()), "--mixed_precision", "no", "--dynamo_backend", "no"]
+            "--main_process_port", str(free_port()), "--mixed_precision", mixed_precision, "--dynamo_backend", "no"]
 
 
 needs_deepspeed = pytest.mark.skipif(importlib.util.find_spec("deepspeed") is None, reason="deepspeed is not installed (the trainer's test extra pins it: pip install -r trainer/requirements.lock)")
@@ -77,13 +77,13 @@ def kill_everything(launcher_pid: int, run_dir: Path) -> None:
 
 
 def command(job: str, config: Path, run: Path, *extra: str, deepspeed_stage: int = 0, mixed_precision: str = "no") -> list[str]:
-    """`job` as two processes: DDP, or DeepSpeed ZeRO-`deepspeed_stage` (in `mixed_precision`)."""
-    return [*(launch_deepspeed(deepspeed_stage, mixed_precision) if deepspeed_stage else launch()), "--module", "ptlab", job, "--config", str(config), "--run-dir", str(run), *extra]
+    """`job` as two processes in `mixed_precision`: DDP, or DeepSpeed ZeRO-`deepspeed_stage`."""
+    return [*(launch_deepspeed(deepspeed_stage, mixed_precision) if deepspeed_stage else launch(mixed_precision)), "--module", "ptlab", job, "--config", str(config), "--run-dir", str(run), *extra]
 
 
 def run(job: str, config: Path, run_dir: Path, env: dict, *extra: str, deepspeed_stage: int = 0, mixed_precision: str = "no") -> None:
-    """`job` as two processes to its end (DDP, or DeepSpeed ZeRO-`deepspeed_stage` in
-    `mixed_precision`); it must succeed."""
+    """`job` as two processes in `mixed_precision` to its end (DDP, or DeepSpeed
+    ZeRO-`deepspeed_stage`); it must succeed."""
     done = subprocess.run(command(job, config, run_dir, *extra, deepspeed_stage=deepspeed_stage, mixed_precision=mixed_precision), capture_output=True, text=True, env=env if deepspeed_stage else environment(env), timeout=600)
     assert done.returncode == 0, done.stderr
 
