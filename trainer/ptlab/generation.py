@@ -36,6 +36,18 @@ def stop_tokens(model: Any, tokenizer: Any) -> list[int]:
     return list(dict.fromkeys(t for t in [*listed, tokenizer.eos_token_id] if t is not None))
 
 
+def placeholder_tokens(model: Any) -> list[int]:
+    """The ids that stand for an image (or a video) in a vision-language model's prompt, where
+    its head can produce them (LLaVA's <image>, Qwen2-VL's <|image_pad|> and <|video_pad|>;
+    Mllama's <|image|> lies past its head). They are not words of an answer: sampled into one,
+    the answer holds a placeholder with no image behind it, and the model's next pass over it
+    (PPO's scoring, the chat's next turn) fails on the count of image features."""
+    config = model.config
+    vocabulary = config.get_text_config().vocab_size
+    ids = [getattr(config, name, None) for name in ("image_token_id", "video_token_id")]
+    return sorted({i for i in ids if isinstance(i, int) and 0 <= i < vocabulary})
+
+
 def policy_sampling(temperature: float) -> dict[str, Any]:
     """generate's arguments to sample from the policy itself: its softmax at `temperature`,
     untruncated (generate's default top_k of 50 off). With them, `generate` also sets aside
@@ -278,7 +290,9 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     them, so a process whose answers are done keeps decoding until every process's are.
     `prefixes`, with a key per chat (`keys`, an episode's), carries the KV cache from one
     turn of a chat to its next (PrefixCache); the answers are those of a full prefill up to
-    float rounding. At most `batch_size` chats go into one `generate` call (model.generateBatch)."""
+    float rounding. At most `batch_size` chats go into one `generate` call (model.generateBatch).
+    An image placeholder (placeholder_tokens) is never generated: the policy samples from its
+    softmax over the other tokens (the recorded log-probs are that distribution's)."""
     import torch
 
     tokenizer = chat.text_tokenizer(encoder)
@@ -292,6 +306,7 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
         options["cache_implementation"] = "static"
     if synced_gpus:
         options["synced_gpus"] = True
+    suppressed = placeholder_tokens(model)
     reuse = prefixes is not None and _reusable(model, encoder, kv_cache)
     keys = list(keys) if keys is not None else list(range(len(chats)))
     order = list(range(len(chats)))
@@ -313,7 +328,7 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
             cache = _growing_cache(model, width + max_new_tokens)  # read back below
         recorder = _SampledLogprobs(temperature) if record_logprobs else None
         with torch.no_grad(), _stated_decoding(model, options):
-            out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **({"cache": cache} if cache is not None else {}), **({"logits_processor": [recorder]} if recorder else {}), **options)
+            out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **({"cache": cache} if cache is not None else {}), **({"logits_processor": [recorder]} if recorder else {}), **({"suppress_tokens": suppressed} if suppressed else {}), **options)
         new = out[:, width:]
         logprobs = recorder.per_token(new).tolist() if recorder else None
         for r, (j, row) in enumerate(zip(chunk, new)):

@@ -12,6 +12,7 @@ test_sft.py, test_ppo.py, test_vision.py and test_export.py; here they share the
 """
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -316,3 +317,36 @@ def test_a_paged_kv_cache_answers_as_generate_and_records_the_training_forward_s
         trained = score(PolicyAndValue(model, None), transitions, 0.7, pad, encoder=tokenizer, rows="padded")
     for i, g in enumerate(sampled):
         torch.testing.assert_close(trained.token_logprobs[i, : len(g.ids)], torch.tensor(g.logprobs), atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize("family", [*replicas.VISION_FAMILIES, "embedded:tiny-vlm"])
+def test_an_image_placeholder_is_never_generated(cache, family):
+    """A policy that prefers an image placeholder above every word (its logit raised by a hook
+    on the head, as a random or diverging model may put it first): greedy and sampled answers
+    never hold one, and the recorded log-probs are the sampler's over the other tokens, so the
+    chat's next pass finds as many placeholders as images. Mllama's <|image|> lies past its
+    head: nothing to hold back there."""
+    from PIL import Image
+
+    from ptlab import generation
+
+    model = models.load_causal_lm(model_path(family), "fp32").eval()
+    encoder = models.load_tokenizer(model_path(family))
+    placeholders = generation.placeholder_tokens(model)
+    head = model.get_output_embeddings()
+    if family == "mllama":
+        assert placeholders == [] and model.config.image_token_id >= head.weight.shape[0]
+        return
+    assert placeholders and all(i < head.weight.shape[0] for i in placeholders)
+    raised = head.register_forward_hook(lambda _m, _args, out: out.index_fill(-1, torch.tensor(placeholders), 1e4))
+    chats = [[chat.user_message("Which card is it?", Image.new("RGB", (90, 60), color))] for color in ("red", "blue")]
+    with torch.no_grad():
+        batch = chat.generation_batch(encoder, chats)
+        assert model(**batch).logits[:, -1].argmax(-1).tolist() == [placeholders[0]] * 2  # the hook makes it the model's first choice
+    torch.manual_seed(0)
+    greedy = generation.generate(model, encoder, chats, 6, 0.0)
+    sampled = generation.generate(model, encoder, chats, 6, 1.0, record_logprobs=True)
+    raised.remove()
+    for answer in greedy + sampled:
+        assert len(answer.ids) > 0 and not set(answer.ids) & set(placeholders)
+    assert all(math.isfinite(p) for answer in sampled for p in answer.logprobs)

@@ -163,6 +163,29 @@ def test_two_processes_run_vision_sft_and_ppo(tmp_path, env, stage, precision):
     assert all(math.isfinite(ppo_train["metrics"][k]) for k in ("ppo/policy_loss", "ppo/value_loss", "rollout/reward_mean"))
 
 
+@pytest.mark.parametrize("family", ["llava", "qwen2-vl", "mllama"])
+def test_ppo_and_its_evaluation_run_on_each_vision_family_replica(tmp_path, env, family):
+    """PPO on card images with each vision family's own classes, processor and chat template
+    (random-weight replicas, in bf16 as the presets): rollouts, scoring, the update and the
+    evaluation splits. (A random LLaVA samples its <image> placeholder: the scoring pass then
+    failed on the count of image features, before generation held placeholders back.)"""
+    from ptlab import replicas
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+        name = str(replicas.replica_path(family))
+    data = json.loads(config(tmp_path, family).read_text())
+    data["model"] = {"name": name, "kind": "image-text-to-text", "dtype": "bf16"}
+    data["ppo"]["updates"] = 1
+    path, run = tmp_path / f"{family}.ptlab.json", tmp_path / family
+    path.write_text(json.dumps(data))
+    result = ptlab(env, "ppo", "--config", str(path), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr[-3000:]
+    (train,) = [r for r in records(run) if r["kind"] == "train"]
+    assert all(math.isfinite(train["metrics"][k]) for k in ("ppo/policy_loss", "ppo/value_loss", "ppo/entropy"))
+    assert {r["split"] for r in records(run) if r["kind"] == "eval"} == {"id", "ood-rule", "ood-visual"}
+
+
 def test_virl_vision_trains_and_evaluates_on_street_view_grids(tmp_path, env):
     data = json.loads(config(tmp_path, "virl", steps=2, save_every=100).read_text())
     data["environment"] = {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 8}}, "actionSpace": "absolute", "modality": "vision", "verifier": "strict", "maxVerify": 1}
