@@ -104,16 +104,23 @@ def deepspeed_stage(acc: Any) -> int:
     return int(acc.state.deepspeed_plugin.deepspeed_config.get("zero_optimization", {}).get("stage", 0))
 
 
-def engine_dtype(acc: Any) -> torch.dtype:
-    """The dtype of the prepared module's weights under a DeepSpeed launch, bf16 or fp16 under
-    its mixed precision (its optimizer keeps float32 masters): ZeRO-2's engine casts the module
-    to it, ZeRO-3 partitions every weight in it and refuses a module of two dtypes. float32 for
-    any other launch (DDP and FSDP keep the weights' dtype and autocast)."""
+def _deepspeed_precision(acc: Any) -> str | None:
+    """"bf16" or "fp16" where a DeepSpeed launch trains in that precision; None otherwise."""
+    if getattr(acc, "distributed_type", None) != "DEEPSPEED":
+        return None
+    config = acc.state.deepspeed_plugin.deepspeed_config
+    return next((name for name in ("bf16", "fp16") if str(config.get(name, {}).get("enabled", False)).lower() == "true"), None)
+
+
+def companion_dtype(acc: Any, model: Any) -> torch.dtype:
+    """The dtype of a module trained in one prepared module with `model` (PPO's value head).
+    Under DeepSpeed, that of `model`'s trained weights: ZeRO-3 refuses trained weights of two
+    dtypes (the model's are partitioned in the launch's precision as they load; LoRA's
+    adapters stay float32, as PEFT keeps them), and ZeRO-2's engine casts the whole module to
+    its precision anyway. float32 for any other launch (DDP keeps each weight's dtype)."""
     if getattr(acc, "distributed_type", None) != "DEEPSPEED":
         return torch.float32
-    config = acc.state.deepspeed_plugin.deepspeed_config
-    enabled = {name: str(config.get(name, {}).get("enabled", False)).lower() == "true" for name in ("bf16", "fp16")}
-    return torch.bfloat16 if enabled["bf16"] else torch.float16 if enabled["fp16"] else torch.float32
+    return next(p.dtype for p in model.parameters() if p.requires_grad)
 
 
 def loss_scaled(acc: Any) -> bool:
@@ -121,7 +128,7 @@ def loss_scaled(acc: Any) -> bool:
     DeepSpeed engine in fp16. Either starts at a scale of 2**16 and finds its scale by
     overflowing: a step whose gradient is not finite is skipped there, the scale lowered, not
     an error."""
-    return getattr(acc, "scaler", None) is not None or engine_dtype(acc) == torch.float16
+    return getattr(acc, "scaler", None) is not None or _deepspeed_precision(acc) == "fp16"
 
 
 def configure_deepspeed(acc: Any, micro_batch: int, accumulation: int, max_grad_norm: float) -> None:

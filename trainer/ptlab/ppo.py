@@ -99,8 +99,8 @@ class ValueHead(torch.nn.Module):
         self.net = torch.nn.Sequential(*layers)
 
     def forward(self, hidden: torch.Tensor) -> torch.Tensor:
-        """Values in float32. The head is float32 except under a DeepSpeed engine in bf16 or
-        fp16 (parallel.engine_dtype)."""
+        """Values in float32. The head is float32 except under DeepSpeed, where it takes the
+        dtype of the model's trained weights (parallel.companion_dtype) or the engine's."""
         return self.net(hidden.to(self.net[0].weight.dtype)).float().squeeze(-1)
 
 
@@ -806,7 +806,7 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
     # Seed after loading: building the embedded model on first use draws from the global RNG.
     torch.manual_seed(experiment.seed + acc.process_index)
     random.seed(experiment.seed + acc.process_index)
-    head = None if cfg.advantage == "group" else ValueHead(hidden_size(model), cfg.valueHead.hidden).to(device, parallel.engine_dtype(acc))
+    head = None if cfg.advantage == "group" else ValueHead(hidden_size(model), cfg.valueHead.hidden).to(device, parallel.companion_dtype(acc, model))
     reference = None
     if cfg.klCoef > 0:
         with parallel.whole_on_every_process(acc):

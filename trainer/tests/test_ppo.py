@@ -805,14 +805,18 @@ def test_deepspeed_zero_two_processes_train_as_ddp_save_full_weights_and_resume(
 
 
 @two_processes.needs_deepspeed
-@pytest.mark.parametrize("precision,stage", [("bf16", 3), pytest.param("fp16", 2, marks=two_processes.needs_cpu_fp16)], ids=["bf16-zero3", "fp16-zero2"])
-def test_deepspeed_mixed_precision_trains_the_value_head_in_the_engines_dtype_and_counts_fp16_overflows(tmp_path, env, precision, stage):
-    """The paper presets' launch (DeepSpeed, bf16): the engine trains the policy and value head
-    in one dtype (ZeRO-2 casts the module, ZeRO-3 refuses a module of two dtypes). In fp16 the
-    engine's loss scaler starts at 2**16 and finds its scale by overflowing: those steps are
-    skipped by the engine and counted (ppo/fp16_overflow_steps), not an error; the rest step."""
+@pytest.mark.parametrize("precision,stage,lora", [("bf16", 3, False), ("bf16", 3, True), pytest.param("fp16", 2, False, marks=two_processes.needs_cpu_fp16)], ids=["bf16-zero3", "bf16-zero3-lora", "fp16-zero2"])
+def test_deepspeed_mixed_precision_trains_the_value_head_with_the_model_and_counts_fp16_overflows(tmp_path, env, precision, stage, lora):
+    """The paper presets' launch (DeepSpeed, bf16): the value head trains in one prepared module
+    with the policy, in the dtype of its trained weights (ZeRO-3 refuses two: bf16 as the
+    weights are partitioned, float32 for LoRA's adapters) or the engine's (ZeRO-2 casts the
+    module). In fp16 the engine's loss scaler starts at 2**16 and finds its scale by
+    overflowing: those steps are skipped by the engine and counted (ppo/fp16_overflow_steps),
+    not an error; the rest step."""
     data = json.loads(config(tmp_path, 1, 100).read_text())
     del data["evaluation"]
+    if lora:
+        data["model"]["lora"] = {"r": 4, "alpha": 8, "dropout": 0.0}
     path, run = tmp_path / "no-eval.ptlab.json", tmp_path / "run"
     path.write_text(json.dumps(data))
     two_processes.run("ppo", path, run, env, deepspeed_stage=stage, mixed_precision=precision)
@@ -824,7 +828,7 @@ def test_deepspeed_mixed_precision_trains_the_value_head_in_the_engines_dtype_an
     else:
         assert "ppo/fp16_overflow_steps" not in metrics and metrics["ppo/optimizer_steps"] == 2 * 16 // 8
     head = torch.load(run / "checkpoints" / "final" / "value_head.pt", weights_only=True)
-    assert {v.dtype for v in head.values()} == {getattr(torch, {"bf16": "bfloat16", "fp16": "float16"}[precision])}
+    assert {v.dtype for v in head.values()} == {torch.float32 if lora else getattr(torch, {"bf16": "bfloat16", "fp16": "float16"}[precision])}
 
 
 def test_evaluation_during_fsdp_training_is_refused_with_what_to_do(tmp_path, env, monkeypatch):
