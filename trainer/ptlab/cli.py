@@ -72,12 +72,13 @@ def _train(args: argparse.Namespace, job: str, keep_group: bool = False) -> int:
     from ptlab.runlog import RunFolderError
     from ptlab.chat import ChatMaskError
     from ptlab.checkpoints import CheckpointError
-    from ptlab.evaluate import EvaluationError
+    from ptlab.evaluate import EvaluationError, check_splits
     from ptlab.models import ModelFamilyError
     from ptlab.sft import SftError, run_sft
 
     try:
         experiment = load_experiment(Path(args.config))
+        check_splits(experiment)
         init = experiment.sft.init if job == "sft" else experiment.ppo.init
         if init and not is_checkpoint(experiment.resolve(init)):
             print(f"ptlab {job}: {experiment.source}: /{job}/init: {experiment.resolve(init)} is not a checkpoint folder; train it first", file=sys.stderr)
@@ -111,7 +112,7 @@ def _eval(args: argparse.Namespace) -> int:
     import json
 
     from ptlab.config import load_experiment
-    from ptlab.evaluate import evaluate, write_summary
+    from ptlab.evaluate import check_splits, evaluate, write_summary
     from ptlab.models import load, parameter_count
     from ptlab.runlog import RunFolderError
 
@@ -124,6 +125,7 @@ def _eval(args: argparse.Namespace) -> int:
         if experiment.evaluation is None:
             print(f"ptlab eval: {experiment.source}: /evaluation: the config has no evaluation splits", file=sys.stderr)
             return 2
+        check_splits(experiment)
         checkpoint = Path(args.checkpoint).resolve() if args.checkpoint else None
         from ptlab.models import is_checkpoint
 

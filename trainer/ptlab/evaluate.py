@@ -66,17 +66,33 @@ class EvaluationError(ValueError):
     """An evaluation split asks for something it cannot do; the message says what to change."""
 
 
+def check_split(experiment: Experiment, split: Split) -> None:
+    """Raises EvaluationError for a split that cannot run as configured (eachRouteOnce on a
+    split that is not V-IRL, or with another number of episodes than its routes)."""
+    if not split.eachRouteOnce:
+        return
+    env_config = experiment.environment_for(split)
+    if not isinstance(env_config, VirlConfig):
+        raise EvaluationError(f"evaluation split {split.name}: eachRouteOnce is for V-IRL splits (it runs each route once); this one is {env_config.env}")
+    routes = env_config.route_count(experiment.base_dir)
+    if split.episodes != routes:
+        raise EvaluationError(f"evaluation split {split.name}: eachRouteOnce runs each of the split's {routes} routes once, in order; set episodes to {routes} (it is {split.episodes})")
+
+
+def check_splits(experiment: Experiment) -> None:
+    """check_split for every evaluation split: before a job loads anything, rather than at its
+    first evaluation."""
+    for split in experiment.evaluation.splits if experiment.evaluation is not None else []:
+        check_split(experiment, split)
+
+
 def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None, synced_gpus: bool = False) -> tuple[list[Slot], dict[str, Any]]:
     assert experiment.evaluation is not None
     env_config = experiment.environment_for(split)
     new_episode = env_config.episodes(experiment.base_dir)
     seeds = [(experiment.evaluation.seed + i) & 0xFFFFFFFF for i in range(split.episodes)]
     if split.eachRouteOnce:  # episode i on route i (the reference's `order=True`, its VLN-mini evaluation)
-        if not isinstance(env_config, VirlConfig):
-            raise EvaluationError(f"evaluation split {split.name}: eachRouteOnce is for V-IRL splits (it runs each route once); this one is {env_config.env}")
-        routes = env_config.route_count(experiment.base_dir)
-        if split.episodes != routes:
-            raise EvaluationError(f"evaluation split {split.name}: eachRouteOnce runs each of the split's {routes} routes once, in order; set episodes to {routes} (it is {split.episodes})")
+        check_split(experiment, split)
         slots = [episodes.start(new_episode(seed, route=i), i) for i, seed in enumerate(seeds)]
     else:
         slots = [episodes.start(new_episode(seed), i) for i, seed in enumerate(seeds)]
