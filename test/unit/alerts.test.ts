@@ -69,6 +69,9 @@ describe('run alerts', () => {
       seriesAlerts(series, DEFAULT_ALERT_RULES).map((a) => [a.rule, a.step]),
       [['non-finite', 2]],
     );
+    // fp16: a step the loss scaler skipped has no norm either, and is no alarm
+    const scaled = (step: number, norm: number | null) => train(step, { 'train/loss': 2, 'train/grad_norm': norm, 'train/fp16_overflow_steps': norm === null ? 1 : 0 });
+    assert.deepEqual(seriesAlerts(seriesOf([scaled(1, null), scaled(2, null), scaled(3, 1)]), DEFAULT_ALERT_RULES), []);
     const now = Date.parse('2026-12-02T10:05:00Z');
     const failed = manifestAlerts({ status: 'failed', heartbeatAt: '2026-12-02T10:00:00Z', progress: { step: 7 }, error: { message: 'PpoError: the PPO loss is not finite (policy nan, value 0.1)' } }, 'failed', DEFAULT_ALERT_RULES, now);
     assert.deepEqual(

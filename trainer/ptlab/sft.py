@@ -378,7 +378,10 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
             norm = acc.clip_grad_norm_(list(model.parameters()), sft.maxGradNorm)
             optimizer.step()
-            scheduler.step()
+            # fp16's loss scaler skips a step whose gradient overflowed (it read that already): the schedule waits too, as HF's Trainer's
+            overflowed = parallel.loss_scaled(acc) and acc.optimizer_step_was_skipped
+            if not overflowed:
+                scheduler.step()
             step += 1
             state["dataPosition"] = batch.end_position
             # the host makes the next step's batches while the device runs this one: the read below waits for it
@@ -390,6 +393,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             )
             if not math.isfinite(total_loss):
                 raise SftError(f"the SFT loss is not finite at step {step}: lower sft.learningRate, or check the model's dtype (fp16 overflows where bf16 does not)")
+            if norm is not None and not math.isfinite(grad_norm) and not overflowed:  # without loss scaling a diverged run: DDP stepped on it, DeepSpeed's engine skipped it unsaid
+                raise SftError(f"the SFT gradient is not finite at step {step} (its loss is): lower sft.learningRate, or check the model's dtype")
             assistant_tokens, sequence_tokens, global_assistant_tokens = global_assistant_tokens, int(sequence_tokens), int(next_assistant_tokens)
             elapsed = time.perf_counter() - started
             state["trainTokens"] += sequence_tokens
@@ -407,6 +412,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
                     "train/loss": total_loss / max(1, assistant_tokens),
                     "train/lr": scheduler.get_last_lr()[0],
                     "train/grad_norm": grad_norm if math.isfinite(grad_norm) else None,
+                    **({"train/fp16_overflow_steps": int(overflowed)} if parallel.loss_scaled(acc) else {}),
                     "train/assistant_tokens": assistant_tokens,
                     "perf/tokens_per_second": sequence_tokens / elapsed if elapsed > 0 else None,
                     "perf/padding_fraction": 1 - sequence_tokens / positions_read,

@@ -695,15 +695,11 @@ def test_a_non_finite_loss_with_finite_log_probs_fails_before_the_step(tmp_path,
 def two_processes_hooked(tmp_path: Path, env, sitecustomize: str) -> subprocess.CompletedProcess[str]:
     """A one-update two-process run of the small config without evaluation (in tmp_path/run),
     each process starting with `sitecustomize` imported (a hook that breaks something)."""
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(sitecustomize)
     data = json.loads(config(tmp_path, 1, 100).read_text())
     del data["evaluation"]
     path = tmp_path / "ppo.ptlab.json"
     path.write_text(json.dumps(data))
-    hooked = two_processes.environment({**env, "PYTHONPATH": os.pathsep.join(p for p in (str(hook), env.get("PYTHONPATH", "")) if p)})
-    return subprocess.run(two_processes.command("ppo", path, tmp_path / "run"), capture_output=True, text=True, env=hooked, timeout=300)
+    return two_processes.launched("ppo", path, tmp_path / "run", two_processes.hooked(env, tmp_path, sitecustomize))
 
 
 NAN_ADVANTAGES_ON_RANK_1 = """

@@ -14,6 +14,8 @@ import two_processes
 
 torch = pytest.importorskip("torch")
 
+from diverged import infinite_gradient  # noqa: E402
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -77,11 +79,12 @@ def test_loss_falls_and_checkpoints_are_written(tmp_path, env):
     assert state["step"] == 20 and state["dataPosition"] == 160
 
 
-@pytest.mark.parametrize("failure", ["non-finite", "error"])
+@pytest.mark.parametrize("failure", ["non-finite", "gradient", "error"])
 def test_a_step_that_fails_leaves_the_records_of_every_step_before_it(tmp_path, env, monkeypatch, failure):
     """Each step's record waits for the next step's work to be queued: a run that fails at
-    step 4 (a non-finite loss, read at the step's end, or an error in its forward pass, such
-    as running out of memory) still writes the records of steps 1 to 3."""
+    step 4 (a non-finite loss, or a non-finite gradient of a finite loss, read at the step's
+    end, or an error in its forward pass, such as running out of memory) still writes the
+    records of steps 1 to 3."""
     from ptlab import cli
     from ptlab import sft as sft_module
 
@@ -93,7 +96,9 @@ def test_a_step_that_fails_leaves_the_records_of_every_step_before_it(tmp_path, 
         if len(calls) > 6 and failure == "error":  # 2 micro-batches a step
             raise RuntimeError("out of memory")
         loss = made(*args, **kwargs)
-        return loss * float("nan") if len(calls) > 6 else loss
+        if len(calls) > 6:
+            return loss * float("nan") if failure == "non-finite" else infinite_gradient(loss)
+        return loss
 
     monkeypatch.setattr(sft_module, "predicted_loss", broken_at_step_4)
     run = tmp_path / "run"
@@ -104,7 +109,8 @@ def test_a_step_that_fails_leaves_the_records_of_every_step_before_it(tmp_path, 
     else:
         assert cli.main(arguments) == 2
     manifest = json.loads((run / "run.json").read_text())
-    assert manifest["status"] == "failed" and ("not finite at step 4" if failure == "non-finite" else "out of memory") in manifest["error"]["message"]
+    expected = {"non-finite": "the SFT loss is not finite at step 4", "gradient": "the SFT gradient is not finite at step 4 (its loss is)", "error": "out of memory"}[failure]
+    assert manifest["status"] == "failed" and expected in manifest["error"]["message"]
     assert [r["step"] for r in records(run)] == [1, 2, 3]
     assert manifest["progress"]["step"] == 3
 
@@ -497,6 +503,50 @@ def test_deepspeed_zero_two_processes_match_ddp_and_save_full_weights(tmp_path, 
 
     loaded = AutoModelForCausalLM.from_pretrained(zero / "checkpoints" / "final")
     assert all(p.numel() > 0 for p in loaded.parameters())
+
+
+INFINITE_GRADIENT_AT_STEP_2_ON_RANK_1 = f"""
+import os
+if os.environ.get("RANK") == "1":  # the second of two processes: its second step's backward diverges, its loss finite
+    import sys
+
+    sys.path.insert(0, {str(Path(__file__).parent)!r})
+    import ptlab.sft as sft
+    from diverged import infinite_gradient
+
+    made, calls = sft.predicted_loss, []
+
+    def diverged(*args, **kwargs):
+        calls.append(1)
+        loss = made(*args, **kwargs)
+        return infinite_gradient(loss) if len(calls) == 2 else loss  # one micro-batch a step
+
+    sft.predicted_loss = diverged
+"""
+
+
+@two_processes.needs_deepspeed
+@pytest.mark.parametrize("precision", [pytest.param("fp16", marks=two_processes.needs_cpu_fp16), "bf16"])
+def test_deepspeed_a_non_finite_gradient_is_fp16s_skipped_step_and_elsewhere_an_error(tmp_path, env, precision):
+    """One process's gradient at step 2 is not finite (its loss is). In fp16 the DeepSpeed
+    engine's loss scaler skips that step everywhere: the run goes on, the step recorded with
+    no grad norm and as an overflow, the learning-rate schedule held for it (as HF's Trainer
+    holds it). In bf16 the engine would skip it too, unsaid: the run fails at that step,
+    naming the gradient, with the records before it."""
+    run = tmp_path / "run"
+    done = two_processes.launched("sft", config(tmp_path, 4, 100), run, two_processes.hooked(env, tmp_path, INFINITE_GRADIENT_AT_STEP_2_ON_RANK_1), deepspeed_stage=2, mixed_precision=precision)
+    if precision == "bf16":
+        assert done.returncode != 0
+        manifest = json.loads((run / "run.json").read_text())
+        assert manifest["status"] == "failed" and "the SFT gradient is not finite at step 2 (its loss is)" in manifest["error"]["message"]
+        assert [r["step"] for r in records(run)] == [1]
+        return
+    assert done.returncode == 0, done.stderr[-3000:]
+    metrics = [r["metrics"] for r in records(run)]
+    assert [m["train/fp16_overflow_steps"] for m in metrics] == [0, 1, 0, 0]
+    assert metrics[1]["train/grad_norm"] is None and all(m["train/grad_norm"] > 0 for i, m in enumerate(metrics) if i != 1)
+    lrs = [m["train/lr"] for m in metrics]
+    assert lrs[1] == lrs[0] and lrs[0] > lrs[2] > lrs[3]  # the cosine's second value, held for the skipped step
 
 
 @two_processes.needs_deepspeed

@@ -81,11 +81,24 @@ def command(job: str, config: Path, run: Path, *extra: str, deepspeed_stage: int
     return [*(launch_deepspeed(deepspeed_stage, mixed_precision) if deepspeed_stage else launch(mixed_precision)), "--module", "ptlab", job, "--config", str(config), "--run-dir", str(run), *extra]
 
 
+def launched(job: str, config: Path, run_dir: Path, env: dict, *extra: str, deepspeed_stage: int = 0, mixed_precision: str = "no") -> subprocess.CompletedProcess[str]:
+    """`job` as two processes in `mixed_precision` to its end (DDP, or DeepSpeed ZeRO-`deepspeed_stage`)."""
+    return subprocess.run(command(job, config, run_dir, *extra, deepspeed_stage=deepspeed_stage, mixed_precision=mixed_precision), capture_output=True, text=True, env=env if deepspeed_stage else environment(env), timeout=600)
+
+
 def run(job: str, config: Path, run_dir: Path, env: dict, *extra: str, deepspeed_stage: int = 0, mixed_precision: str = "no") -> None:
-    """`job` as two processes in `mixed_precision` to its end (DDP, or DeepSpeed
-    ZeRO-`deepspeed_stage`); it must succeed."""
-    done = subprocess.run(command(job, config, run_dir, *extra, deepspeed_stage=deepspeed_stage, mixed_precision=mixed_precision), capture_output=True, text=True, env=env if deepspeed_stage else environment(env), timeout=600)
+    """launched(...), which must succeed."""
+    done = launched(job, config, run_dir, env, *extra, deepspeed_stage=deepspeed_stage, mixed_precision=mixed_precision)
     assert done.returncode == 0, done.stderr
+
+
+def hooked(env: dict, folder: Path, sitecustomize: str) -> dict:
+    """`env` with `sitecustomize` (in folder/hook) imported first by every process: a hook that
+    breaks something in one of them (os.environ["RANK"] tells which)."""
+    hook = folder / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(sitecustomize)
+    return {**env, "PYTHONPATH": os.pathsep.join(p for p in (str(hook), env.get("PYTHONPATH", "")) if p)}
 
 
 def ddp_and_deepspeed(job: str, config: Path, folder: Path, env: dict, stage: int) -> tuple[Path, Path]:

@@ -57,6 +57,7 @@ const ENTROPY = 'ppo/entropy';
 const KL = 'ppo/approx_kl';
 const SKIPPED = 'ppo/nonfinite_skipped';
 const GRAD_NORM = 'train/grad_norm';
+const OVERFLOW = 'train/fp16_overflow_steps';
 
 /** The training records' values the rules read, one entry per training record, in file order. */
 export class AlertSeries {
@@ -76,7 +77,8 @@ export class AlertSeries {
     this.entropy.push(value(ENTROPY));
     this.kl.push(value(KL));
     const skipped = value(SKIPPED);
-    const nonFiniteNorm = GRAD_NORM in metrics && metrics[GRAD_NORM] === null; // SFT records a non-finite gradient norm as null
+    // SFT records a non-finite gradient norm as null; under fp16 a step the loss scaler skipped (its scale search) is no alarm
+    const nonFiniteNorm = GRAD_NORM in metrics && metrics[GRAD_NORM] === null && value(OVERFLOW) !== 1;
     this.nonFinite.push((Number.isFinite(skipped) ? skipped : 0) + (nonFiniteNorm ? 1 : 0));
   }
 }
