@@ -147,7 +147,7 @@ def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[An
         ids, mask = _mask_by_prefixes(encoder, bound, images, example)
     if not any(mask):
         raise ChatMaskError(f"{example}: no assistant tokens for model {_model_name(encoder)} with its chat template ({_describe(template)}); the chat needs an assistant message the template renders")
-    _check_spans(encoder, messages, ids, mask, template, example)
+    _check_spans(encoder, bound, ids, mask, template, example)
     trained = _without_untrained(messages, mask)
     if not any(trained):
         raise ChatMaskError(f"{example}: every assistant message is marked \"train\": false; nothing to learn from this chat")
@@ -244,19 +244,34 @@ def _describe(template: str) -> str:
     return f"{'with' if GENERATION_MARKER.search(template) else 'without'} {{% generation %}} markers, beginning {head!r}"
 
 
+def placeholder_strings(encoder: Any) -> list[str]:
+    """The text a processor expands into an image's (or a video's) tokens: LLaVA's <image>,
+    Qwen2-VL's <|image_pad|> and <|video_pad|>, Mllama's <|image|>."""
+    return [t for t in (getattr(encoder, "image_token", None), getattr(encoder, "video_token", None)) if isinstance(t, str) and t]
+
+
+def _escaped(text: str, placeholders: list[str]) -> str:
+    """`text` with each placeholder string broken by a space: a model's answer may spell one
+    out in ordinary tokens, and read back in the chat's next turn it would ask the processor
+    for an image that is not there."""
+    for placeholder in placeholders:
+        text = text.replace(placeholder, f"{placeholder[0]} {placeholder[1:]}")
+    return text
+
+
 def for_encoder(encoder: Any, messages: list[dict[str, Any]], images: list[Any]) -> list[dict[str, Any]]:
     """The chat as the encoder's template reads it. Processors' templates (LLaVA's, Qwen2-VL's,
     Mllama's) take every message's content as a list of typed items, each image item with
-    its loaded image; a tokenizer's takes the chat as it is."""
+    its loaded image, and every text without a placeholder string (_escaped: images come as
+    image items only); a tokenizer's takes the chat as it is."""
     if not is_multimodal(encoder):
         return messages
+    placeholders = placeholder_strings(encoder)
     loaded = iter(images)
     out = []
     for message in messages:
-        if isinstance(message["content"], str):
-            out.append({**message, "content": [{"type": "text", "text": message["content"]}]})
-            continue
-        content = [{"type": "image", "image": next(loaded)} if item.get("type") == "image" else item for item in message["content"]]
+        items = [{"type": "text", "text": message["content"]}] if isinstance(message["content"], str) else message["content"]
+        content = [{"type": "image", "image": next(loaded)} if item.get("type") == "image" else {**item, "text": _escaped(item["text"], placeholders)} if item.get("type") == "text" else item for item in items]
         out.append({**message, "content": content})
     return out
 

@@ -67,14 +67,19 @@ class EvaluationError(ValueError):
 
 
 def check_split(experiment: Experiment, split: Split) -> None:
-    """Raises EvaluationError for a split that cannot run as configured (eachRouteOnce on a
-    split that is not V-IRL, or with another number of episodes than its routes)."""
+    """Raises EvaluationError, naming the split, for a split that cannot run as configured: its
+    environment (the training one with its overrides) or its V-IRL routes do not load, or
+    eachRouteOnce is set on a split that is not V-IRL, or with another number of episodes
+    than its routes."""
+    try:
+        env_config = experiment.environment_for(split)
+        routes = env_config.route_count(experiment.base_dir) if isinstance(env_config, VirlConfig) else None
+    except ValueError as exc:  # EnvConfigError, RouteFormatError, a missing routes file
+        raise EvaluationError(f"evaluation split {split.name}: {exc}") from exc
     if not split.eachRouteOnce:
         return
-    env_config = experiment.environment_for(split)
-    if not isinstance(env_config, VirlConfig):
+    if routes is None:
         raise EvaluationError(f"evaluation split {split.name}: eachRouteOnce is for V-IRL splits (it runs each route once); this one is {env_config.env}")
-    routes = env_config.route_count(experiment.base_dir)
     if split.episodes != routes:
         raise EvaluationError(f"evaluation split {split.name}: eachRouteOnce runs each of the split's {routes} routes once, in order; set episodes to {routes} (it is {split.episodes})")
 

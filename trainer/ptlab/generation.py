@@ -307,6 +307,8 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     if synced_gpus:
         options["synced_gpus"] = True
     suppressed = placeholder_tokens(model)
+    if not options:  # the checkpoint's decoding: its own suppressed tokens too (the argument replaces its list)
+        suppressed = sorted({*suppressed, *(model.generation_config.suppress_tokens or [])})
     reuse = prefixes is not None and _reusable(model, encoder, kv_cache)
     keys = list(keys) if keys is not None else list(range(len(chats)))
     order = list(range(len(chats)))

@@ -114,13 +114,15 @@ def _deepspeed_precision(acc: Any) -> str | None:
 
 def companion_dtype(acc: Any, model: Any) -> torch.dtype:
     """The dtype of a module trained in one prepared module with `model` (PPO's value head).
-    Under DeepSpeed, that of `model`'s trained weights: ZeRO-3 refuses trained weights of two
-    dtypes (the model's are partitioned in the launch's precision as they load; LoRA's
-    adapters stay float32, as PEFT keeps them), and ZeRO-2's engine casts the whole module to
-    its precision anyway. float32 for any other launch (DDP keeps each weight's dtype)."""
-    if getattr(acc, "distributed_type", None) != "DEEPSPEED":
+    Under a sharding launch, that of `model`'s trained weights: DeepSpeed ZeRO-3 refuses
+    trained weights of two dtypes (the model's are partitioned in the launch's precision as
+    they load; LoRA's adapters stay float32, as PEFT keeps them), ZeRO-2's engine casts the
+    whole module to its precision anyway, and FSDP flattens a unit's weights into one tensor
+    (not run here: FSDP needs GPUs). float32 for any other launch (DDP keeps each weight's
+    dtype)."""
+    if getattr(acc, "distributed_type", None) not in ("DEEPSPEED", "FSDP"):
         return torch.float32
-    return next(p.dtype for p in model.parameters() if p.requires_grad)
+    return next((p.dtype for p in model.parameters() if p.requires_grad), torch.float32)
 
 
 def loss_scaled(acc: Any) -> bool:

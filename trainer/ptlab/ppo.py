@@ -73,7 +73,7 @@ from ptlab.config import Experiment, Model, Ppo
 from ptlab.envs.episode import Episode, Step
 from ptlab.episodes import Slot
 from ptlab.evaluate import due, evaluate
-from ptlab.generation import PrefixCache, generate
+from ptlab.generation import PrefixCache, generate, placeholder_tokens
 from ptlab.models import hidden_size, load, load_trainable, parameter_count, visual_tokens_per_image
 from ptlab.runlog import RunLog, now
 from ptlab.token_records import TurnTokens
@@ -117,6 +117,9 @@ class HeadPass(NamedTuple):
     calls: int  # head calls to make (core.head_scores): under ZeRO-3 every process's most
 
 
+MASKED_LOGIT = -1e4  # exp(-1e4) is 0 in float32, whatever the temperature; representable in fp16 and bf16
+
+
 class PolicyAndValue(torch.nn.Module):
     """The policy and its value head (None with group advantages) as one module: what is
     prepared for DDP or DeepSpeed (whose engine trains one module; accelerate refuses a second).
@@ -126,6 +129,8 @@ class PolicyAndValue(torch.nn.Module):
         super().__init__()
         self.policy = policy
         self.value_head = value_head
+        self.placeholders = placeholder_tokens(policy)
+        self._placeholder_index: dict[torch.device, torch.Tensor] = {}
 
     def forward(self, inputs: dict[str, torch.Tensor], value_at: tuple[torch.Tensor, torch.Tensor], positions: torch.Tensor, head: HeadPass | None = None) -> tuple[Any, torch.Tensor | None]:
         """The logits at `positions` (B, len(positions), V), and the values at `value_at`, the
@@ -148,9 +153,24 @@ class PolicyAndValue(torch.nn.Module):
             raise PpoError("ppo.sharedPrefixes: the rows' pass did not read the shared openings' keys and values (a layer dropped its cache: gradient checkpointing does); set ppo.sharedPrefixes to false")
         values = None if self.value_head is None else self.value_head(hidden[value_at])
         if head is None:
-            return out.logits, values
+            return self._without_placeholders(out.logits), values
         picked = hidden[head.rows, positions[head.cols]]
-        return core.head_scores(self._adapted().get_output_embeddings(), picked, head.targets, head.temperature, head.chunk, head.entropy, head.calls), values
+        lm_head = self._adapted().get_output_embeddings()
+        scored_head = (lambda rows: self._without_placeholders(lm_head(rows))) if self.placeholders else lm_head
+        return core.head_scores(scored_head, picked, head.targets, head.temperature, head.chunk, head.entropy, head.calls), values
+
+    def _without_placeholders(self, logits: torch.Tensor) -> torch.Tensor:
+        """The policy is the model's softmax over every token but its image placeholders, which
+        generation never samples (generation.placeholder_tokens): their logits are set far
+        below the rest (in place: the head's backward does not read its output), so that
+        scoring and training give the log-probs the sampler drew with. Finite, so that an
+        entropy's 0 * log 0 stays 0."""
+        if not self.placeholders:
+            return logits
+        index = self._placeholder_index.get(logits.device)
+        if index is None:
+            index = self._placeholder_index[logits.device] = torch.tensor(self.placeholders, device=logits.device)
+        return logits.index_fill_(-1, index, MASKED_LOGIT)
 
     def _adapted(self) -> Any:
         """The transformers model: under a LoRA wrapper, the model it adapts (its layers)."""

@@ -320,15 +320,16 @@ def test_a_paged_kv_cache_answers_as_generate_and_records_the_training_forward_s
 
 
 @pytest.mark.parametrize("family", [*replicas.VISION_FAMILIES, "embedded:tiny-vlm"])
-def test_an_image_placeholder_is_never_generated(cache, family):
+def test_an_image_placeholder_is_never_generated_and_the_policy_is_the_softmax_without_them(cache, family):
     """A policy that prefers an image placeholder above every word (its logit raised by a hook
     on the head, as a random or diverging model may put it first): greedy and sampled answers
-    never hold one, and the recorded log-probs are the sampler's over the other tokens, so the
-    chat's next pass finds as many placeholders as images. Mllama's <|image|> lies past its
-    head: nothing to hold back there."""
+    never hold one (the checkpoint's own decoding too, whose suppressed tokens stay
+    suppressed), and PPO's scoring pass, whole or in head chunks, gives the sampled tokens the
+    log-probs the sampler recorded: both are the softmax over the other tokens. Mllama's
+    <|image|> lies past its head: nothing to hold back there."""
     from PIL import Image
 
-    from ptlab import generation
+    from ptlab import generation, ppo
 
     model = models.load_causal_lm(model_path(family), "fp32").eval()
     encoder = models.load_tokenizer(model_path(family))
@@ -338,15 +339,55 @@ def test_an_image_placeholder_is_never_generated(cache, family):
         assert placeholders == [] and model.config.image_token_id >= head.weight.shape[0]
         return
     assert placeholders and all(i < head.weight.shape[0] for i in placeholders)
-    raised = head.register_forward_hook(lambda _m, _args, out: out.index_fill(-1, torch.tensor(placeholders), 1e4))
-    chats = [[chat.user_message("Which card is it?", Image.new("RGB", (90, 60), color))] for color in ("red", "blue")]
+    own = 7  # a token the checkpoint's generation_config suppresses
+    model.generation_config.suppress_tokens = [own]
+    raised = head.register_forward_hook(lambda _m, _args, out: out.index_fill(-1, torch.tensor([own]), 1e4).index_fill(-1, torch.tensor(placeholders), 2e4))
+    images = [Image.new("RGB", (90, 60), color) for color in ("red", "blue")]
+    chats = [[chat.user_message("Which card is it?", image)] for image in images]
     with torch.no_grad():
         batch = chat.generation_batch(encoder, chats)
         assert model(**batch).logits[:, -1].argmax(-1).tolist() == [placeholders[0]] * 2  # the hook makes it the model's first choice
     torch.manual_seed(0)
     greedy = generation.generate(model, encoder, chats, 6, 0.0)
+    defaults = generation.generate(model, encoder, chats, 6, 0.0, sampling={})  # the checkpoint's decoding
     sampled = generation.generate(model, encoder, chats, 6, 1.0, record_logprobs=True)
-    raised.remove()
     for answer in greedy + sampled:
         assert len(answer.ids) > 0 and not set(answer.ids) & set(placeholders)
-    assert all(math.isfinite(p) for answer in sampled for p in answer.logprobs)
+    assert all(len(answer.ids) > 0 and not set(answer.ids) & {*placeholders, own} for answer in defaults)
+    transitions = []
+    for i, (messages, image, answer) in enumerate(zip(chats, images, sampled)):
+        encoded = chat.encode(encoder, messages, [image], generation_prompt=True)
+        transitions.append(ppo.Transition(i, list(encoded["input_ids"]), list(answer.ids), [1.0] * len(answer.ids), 0.0, False, episode=i, images=(image,), prompt_text=encoded["text"]))
+    text = chat.text_tokenizer(encoder)
+    pad = text.pad_token_id if text.pad_token_id is not None else text.eos_token_id
+    with torch.no_grad():
+        for chunk in (0, 3):
+            scored = ppo.score(ppo.PolicyAndValue(model, None), transitions, 1.0, pad, encoder=encoder, head_chunk=chunk)
+            for i, answer in enumerate(sampled):
+                torch.testing.assert_close(scored.token_logprobs[i, : len(answer.ids)], torch.tensor(answer.logprobs), atol=1e-4, rtol=1e-4)
+    raised.remove()
+
+
+@pytest.mark.parametrize("family", [*replicas.VISION_FAMILIES, "embedded:tiny-vlm"])
+def test_an_answer_that_spells_a_placeholder_is_read_back_as_text(cache, family):
+    """A model may spell an image placeholder out in ordinary tokens (a random LLaVA writes
+    <image> in five pieces). Read back in the chat's next turn it must stay text: the next
+    prompt holds the one image's tokens only, and the processor does not ask for a second
+    image."""
+    from PIL import Image
+
+    encoder = models.load_tokenizer(model_path(family))
+    placeholders = chat.placeholder_strings(encoder)
+    assert placeholders
+    image = Image.new("RGB", (90, 60), "red")
+    first = [chat.user_message("Which card is it?", image)]
+    answer = f"It is {' and '.join(placeholders)}, I think."
+    later = [*first, {"role": "assistant", "content": answer}, chat.user_message("Look again.")]
+    expected = chat.encode(encoder, first, [image], generation_prompt=True)["input_ids"]
+    ids = chat.encode(encoder, later, [image], generation_prompt=True)["input_ids"]
+    text = chat.text_tokenizer(encoder)
+    for placeholder in placeholders:
+        token = text.convert_tokens_to_ids(placeholder)
+        assert list(ids).count(token) == list(expected).count(token)
+    assert chat.generation_batch(encoder, [later])["input_ids"].shape[0] == 1
+    assert "It is" in text.decode(ids)
