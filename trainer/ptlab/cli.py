@@ -72,13 +72,15 @@ def _train(args: argparse.Namespace, job: str, keep_group: bool = False) -> int:
     from ptlab.runlog import RunFolderError
     from ptlab.chat import ChatMaskError
     from ptlab.checkpoints import CheckpointError
-    from ptlab.evaluate import EvaluationError, check_splits
+    from ptlab.envs.generalpoints import EnvConfigError
+    from ptlab.envs.virl import RouteFormatError
+    from ptlab.evaluate import EvaluationError, check_environments
     from ptlab.models import ModelFamilyError
     from ptlab.sft import SftError, run_sft
 
     try:
         experiment = load_experiment(Path(args.config))
-        check_splits(experiment)
+        check_environments(experiment)
         init = experiment.sft.init if job == "sft" else experiment.ppo.init
         if init and not is_checkpoint(experiment.resolve(init)):
             print(f"ptlab {job}: {experiment.source}: /{job}/init: {experiment.resolve(init)} is not a checkpoint folder; train it first", file=sys.stderr)
@@ -97,7 +99,7 @@ def _train(args: argparse.Namespace, job: str, keep_group: bool = False) -> int:
             raise
         if not keep_group:
             parallel.finish()
-    except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError, ModelFamilyError, EvaluationError, CheckpointError) as exc:
+    except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError, ModelFamilyError, EvaluationError, CheckpointError, EnvConfigError, RouteFormatError) as exc:
         print(f"ptlab {job}: {exc}", file=sys.stderr)
         return 2
     print(f"{args.run_dir}: {status}")
@@ -112,7 +114,7 @@ def _eval(args: argparse.Namespace) -> int:
     import json
 
     from ptlab.config import load_experiment
-    from ptlab.evaluate import check_splits, evaluate, write_summary
+    from ptlab.evaluate import check_environments, evaluate, write_summary
     from ptlab.models import load, parameter_count
     from ptlab.runlog import RunFolderError
 
@@ -125,7 +127,7 @@ def _eval(args: argparse.Namespace) -> int:
         if experiment.evaluation is None:
             print(f"ptlab eval: {experiment.source}: /evaluation: the config has no evaluation splits", file=sys.stderr)
             return 2
-        check_splits(experiment)
+        check_environments(experiment, training=False)
         checkpoint = Path(args.checkpoint).resolve() if args.checkpoint else None
         from ptlab.models import is_checkpoint
 

@@ -84,9 +84,13 @@ def check_split(experiment: Experiment, split: Split) -> None:
         raise EvaluationError(f"evaluation split {split.name}: eachRouteOnce runs each of the split's {routes} routes once, in order; set episodes to {routes} (it is {split.episodes})")
 
 
-def check_splits(experiment: Experiment) -> None:
-    """check_split for every evaluation split: before a job loads anything, rather than at its
-    first evaluation."""
+def check_environments(experiment: Experiment, training: bool = True) -> None:
+    """Before a job loads anything: with `training`, the training environment loads (its V-IRL
+    routes; an EnvConfigError or RouteFormatError naming the field otherwise), and check_split
+    for every evaluation split, rather than failing at the first rollout or evaluation."""
+    env_config = experiment.environment_for()
+    if training and isinstance(env_config, VirlConfig):
+        env_config.route_count(experiment.base_dir)
     for split in experiment.evaluation.splits if experiment.evaluation is not None else []:
         check_split(experiment, split)
 

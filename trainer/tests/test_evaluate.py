@@ -169,10 +169,16 @@ def test_each_route_once_runs_every_route_of_the_split_once_in_order(tmp_path, e
     missing["evaluation"]["splits"][0]["overrides"]["routes"] = {"file": "no-such-routes.json"}
     unreadable = tmp_path / "missing-routes.ptlab.json"
     unreadable.write_text(json.dumps(missing))
+    training = json.loads(json.dumps(data))
+    training["environment"]["routes"] = {"file": "no-such-routes.json"}
+    training["evaluation"]["splits"][0]["episodes"] = 4
+    untrainable = tmp_path / "missing-training-routes.ptlab.json"
+    untrainable.write_text(json.dumps(training))
     expected = {config: "evaluation split ood-visual: eachRouteOnce runs each of the split's 4 routes once, in order; set episodes to 4 (it is 18)",
-                unreadable: "evaluation split ood-visual: environment.routes.file: cannot read"}
+                unreadable: "evaluation split ood-visual: environment.routes.file: cannot read",
+                untrainable: "environment.routes.file: cannot read"}
     for path, message in expected.items():
-        for job in ("eval", "sft", "ppo"):  # before any work: no run folder, no data, no model
+        for job in ("eval", "sft", "ppo") if path != untrainable else ("sft", "ppo"):  # before any work: no run folder, no data, no model
             result = subprocess.run([sys.executable, "-m", "ptlab", job, "--config", str(path), "--run-dir", str(tmp_path / f"wrong-{job}")], capture_output=True, text=True, env=env, timeout=600)
             assert result.returncode == 2 and message in result.stderr, (job, result.stderr[-2000:])
             assert not (tmp_path / f"wrong-{job}").exists(), job
