@@ -838,7 +838,7 @@ def test_evaluation_during_fsdp_training_is_refused_with_what_to_do(tmp_path, en
     from ptlab import ppo as ppo_module
     from ptlab.config import load_experiment
 
-    monkeypatch.setattr(parallel, "accelerator", lambda: SimpleNamespace(distributed_type=DistributedType.FSDP))
+    monkeypatch.setattr(parallel, "accelerator", lambda model=None: SimpleNamespace(distributed_type=DistributedType.FSDP))
     with pytest.raises(ppo_module.PpoError, match='"fsdp" with an evaluation section.*`ptlab eval` on the checkpoints'):
         ppo_module.run_ppo(load_experiment(config(tmp_path, 1, 100)), None, resume=False)
 
