@@ -186,6 +186,35 @@ def test_ppo_and_its_evaluation_run_on_each_vision_family_replica(tmp_path, env,
     assert {r["split"] for r in records(run) if r["kind"] == "eval"} == {"id", "ood-rule", "ood-visual"}
 
 
+def test_a_compiled_vision_update_gives_the_eager_one(tmp_path, env):
+    """model.compile on an image-text-to-text model: the training passes torch.compile'd with
+    pixel inputs and the image placeholder's logit masked (PolicyAndValue's placeholder index,
+    made at its first use inside the compiled pass): the eager update's losses and weights."""
+    runs = {}
+    for compiled in (False, True):
+        data = json.loads(config(tmp_path, f"compile-{compiled}", evaluate=False).read_text())
+        data["ppo"].update(updates=1, stepsPerUpdate=8)
+        data["model"]["compile"] = compiled
+        path, runs[compiled] = tmp_path / f"compile-{compiled}.ptlab.json", tmp_path / f"compile-{compiled}"
+        path.write_text(json.dumps(data))
+        inductor = tmp_path / f"inductor-{compiled}"  # its own cache: the compile runs
+        result = ptlab({**env, "TORCHINDUCTOR_CACHE_DIR": str(inductor)}, "ppo", "--config", str(path), "--run-dir", str(runs[compiled]))
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert any(inductor.rglob("*.py")) == compiled
+    (eager,), (got,) = ([r for r in records(runs[c]) if r["kind"] == "train"] for c in (False, True))
+    assert got["metrics"]["rollout/reward_mean"] == eager["metrics"]["rollout/reward_mean"]  # the same rollout
+    for key in ("ppo/policy_loss", "ppo/value_loss", "ppo/approx_kl", "ppo/entropy"):
+        assert got["metrics"][key] == pytest.approx(eager["metrics"][key], rel=1e-4, abs=1e-5), key  # a loss near 0: float rounding in absolute terms
+    # the compiled pass's log-probs are the sampler's (per token) and the eager scorer's (per answer)
+    assert got["metrics"]["mismatch/logprob_abs_max"] < 1e-5 and got["metrics"]["ppo/first_step_logprob_gap"] < 1e-4
+    from safetensors.torch import load_file
+
+    expected, trained = (load_file(str(runs[c] / "checkpoints" / "final" / "model.safetensors")) for c in (False, True))
+    assert set(trained) == set(expected)
+    for name, tensor in expected.items():
+        torch.testing.assert_close(trained[name], tensor, atol=1e-5, rtol=1e-4)
+
+
 def test_virl_vision_trains_and_evaluates_on_street_view_grids(tmp_path, env):
     data = json.loads(config(tmp_path, "virl", steps=2, save_every=100).read_text())
     data["environment"] = {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 8}}, "actionSpace": "absolute", "modality": "vision", "verifier": "strict", "maxVerify": 1}
