@@ -287,7 +287,9 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     generation_config says). `record_logprobs` (sampling at `temperature` only): each
     Generation carries its tokens' sampling log-probs. `synced_gpus`: the model's parameters
     are sharded over the processes (ZeRO-3), which all call this together: each forward gathers
-    them, so a process whose answers are done keeps decoding until every process's are.
+    them, so a process whose answers are done keeps decoding until every process's are, and
+    every process makes as many forwards (chats that start in this call are prefilled by
+    generate, not apart: how many start differs between processes).
     `prefixes`, with a key per chat (`keys`, an episode's), carries the KV cache from one
     turn of a chat to its next (PrefixCache); the answers are those of a full prefill up to
     float rounding. At most `batch_size` chats go into one `generate` call (model.generateBatch).
@@ -315,8 +317,9 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     if reuse:  # batch rows with as many tokens to prefill together: a batch prefills its longest
         texts = [chat.render(encoder, c, [], generation_prompt=True) for c in chats]
         all_ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
-        with torch.no_grad():
-            _prefill_new_chats(model, prefixes, keys, all_ids, batch_size, tokenizer.pad_token_id if tokenizer.pad_token_id is not None else stop[0])
+        if not synced_gpus:  # its forwards are as many as this process's new prompts: sharded, generate prefills them
+            with torch.no_grad():
+                _prefill_new_chats(model, prefixes, keys, all_ids, batch_size, tokenizer.pad_token_id if tokenizer.pad_token_id is not None else stop[0])
         order.sort(key=lambda j: len(all_ids[j]) - prefixes.usable(keys[j], all_ids[j]))
     results: dict[int, Generation] = {}
     kept: dict[Any, _Prefix] = {}

@@ -217,6 +217,14 @@ class Transition:
     ret: float = 0.0
 
 
+def stand_in(like: Transition) -> Transition:
+    """A pass that only keeps the processes' forwards in step under ZeRO-3 (each gathers every
+    module's weights as it runs, so all must run the same modules): `like`'s prompt and images
+    (a text-only pass would skip a vision model's tower and cross-attention layers) with a
+    one-token answer, recording nothing."""
+    return Transition(like.slot, like.prompt_ids, like.response_ids[:1], [1.0], 0.0, False, like.episode, like.images, like.prompt_text)
+
+
 def trained_reward(step: Step, cfg: Ppo) -> float:
     """The reward PPO trains on for one attempt: the verifier's (the paper's), or with
     `reward: "outcome"` 1 for an accepted attempt and 0 otherwise; times rewardScale."""
@@ -624,11 +632,10 @@ class TokenRecorder:
         traced = in_episodes([t for t in transitions if t.tokens is not None], shuffle=False, group_size=kept_together(cfg))
         batches = [traced[i : i + cfg.microBatchSize] for i in range(0, len(traced), cfg.microBatchSize)]
         rounds = int(max(parallel.gathered(acc, [len(batches)]))) if parallel.sharded(acc) else len(batches)
-        eos = policy.text.eos_token_id
         passes = []  # read once every pass is queued (score_rollout's reason)
         with torch.no_grad():
             for r in range(rounds):
-                batch = batches[r] if r < len(batches) else [Transition(0, [eos], [eos], [1.0], 0.0, False)]
+                batch = batches[r] if r < len(batches) else [stand_in(transitions[0])]
                 scored = score(policy.joint, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, token_entropy=True, rows=pass_rows(cfg), head_chunk=cfg.headChunk, sharded=parallel.sharded(acc))
                 assert scored.token_entropy is not None
                 passes.append((batch, scored.token_logprobs, scored.token_entropy, scored.values))

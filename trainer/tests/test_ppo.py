@@ -827,6 +827,46 @@ def test_deepspeed_mixed_precision_trains_the_value_head_with_the_model_and_coun
     assert {v.dtype for v in head.values()} == {torch.float32 if lora else getattr(torch, {"bf16": "bfloat16", "fp16": "float16"}[precision])}
 
 
+RANK_1_DIFFERS = """
+import dataclasses, os
+if os.environ.get("RANK") == "1":  # the second of two processes: every answer ends its episode; no turn's tokens recorded
+    import ptlab.episodes as episodes
+    import ptlab.ppo as ppo
+
+    advance = episodes.advance
+    episodes.advance = lambda slot, generation: dataclasses.replace(advance(slot, generation), done=True, next_prompt=None)
+    ppo.TokenRecorder.wants = lambda self, episode: False
+"""
+
+
+@two_processes.needs_deepspeed
+@pytest.mark.parametrize("model", ["text", "vision"])
+def test_under_zero3_processes_whose_rollouts_differ_make_the_same_forwards(tmp_path, env, model):
+    """ZeRO-3 gathers each module's weights as it runs, so every process must run the same
+    modules in the same order (or both wait forever). Rank 1's episodes end at every answer
+    (it starts new chats every round, rank 0 in the first only) and it records no turn's
+    tokens (rank 0 records every turn): a text model's new chats were prefilled apart, one
+    forward per round on rank 1 only; a vision model's token-record passes were matched on
+    rank 1 by text-only stand-ins, which skip the vision tower. Both hung (the paper presets:
+    deepspeed-zero3, tokenRecordRate 0.1 by default)."""
+    if model == "vision":
+        data = json.loads((EXAMPLES / "tiny-vl.ptlab.json").read_text())
+        del data["ppo"]["init"], data["evaluation"]
+        data["environment"]["maxVerify"] = 2
+        data["ppo"].update(updates=1, stepsPerUpdate=16, parallelEnvs=8, epochs=1, miniBatchSize=8, microBatchSize=4, maxNewTokens=16, temperature=1.0)
+    else:
+        data = json.loads(config(tmp_path, 1, 100).read_text())
+        del data["evaluation"]
+        data["ppo"].update(epochs=1, microBatchSize=4)
+    data["logging"] = {"tokenRecordRate": 1.0}
+    path, run = tmp_path / f"{model}.ptlab.json", tmp_path / "run"
+    path.write_text(json.dumps(data))
+    done = two_processes.launched("ppo", path, run, two_processes.hooked(env, tmp_path, RANK_1_DIFFERS), deepspeed_stage=3, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    (train,) = [r for r in records(run) if r["kind"] == "train"]
+    assert train["metrics"]["ppo/optimizer_steps"] == 16 // 8 and math.isfinite(train["metrics"]["ppo/policy_loss"])
+
+
 def test_evaluation_during_fsdp_training_is_refused_with_what_to_do(tmp_path, env, monkeypatch):
     """FSDP (GPUs only, not run here): evaluation would generate with the unwrapped model, whose
     flattened parameters only the wrapper gathers; fail before any work, saying what to do."""

@@ -85,9 +85,18 @@ def command(job: str, config: Path, run: Path, *extra: str, deepspeed_stage: int
     return [*(launch_deepspeed(deepspeed_stage, mixed_precision) if deepspeed_stage else launch(mixed_precision)), "--module", "ptlab", job, "--config", str(config), "--run-dir", str(run), *extra]
 
 
-def launched(job: str, config: Path, run_dir: Path, env: dict, *extra: str, deepspeed_stage: int = 0, mixed_precision: str = "no") -> subprocess.CompletedProcess[str]:
-    """`job` as two processes in `mixed_precision` to its end (DDP, or DeepSpeed ZeRO-`deepspeed_stage`)."""
-    return subprocess.run(command(job, config, run_dir, *extra, deepspeed_stage=deepspeed_stage, mixed_precision=mixed_precision), capture_output=True, text=True, env=env if deepspeed_stage else environment(env), timeout=600)
+def launched(job: str, config: Path, run_dir: Path, env: dict, *extra: str, deepspeed_stage: int = 0, mixed_precision: str = "no", timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    """`job` as two processes in `mixed_precision` to its end (DDP, or DeepSpeed ZeRO-`deepspeed_stage`);
+    after `timeout` seconds (processes waiting on each other forever) every process is killed
+    and the test fails."""
+    process = subprocess.Popen(command(job, config, run_dir, *extra, deepspeed_stage=deepspeed_stage, mixed_precision=mixed_precision), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env if deepspeed_stage else environment(env), start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_everything(process.pid, run_dir)
+        out, err = process.communicate()
+        pytest.fail(f"{job} did not end in {timeout} s (processes waiting on each other?): {err[-3000:]}")
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 def run(job: str, config: Path, run_dir: Path, env: dict, *extra: str, deepspeed_stage: int = 0, mixed_precision: str = "no") -> None:
