@@ -217,12 +217,13 @@ class Transition:
     ret: float = 0.0
 
 
-def stand_in(like: Transition) -> Transition:
-    """A pass that only keeps the processes' forwards in step under ZeRO-3 (each gathers every
-    module's weights as it runs, so all must run the same modules): `like`'s prompt and images
-    (a text-only pass would skip a vision model's tower and cross-attention layers) with a
-    one-token answer, recording nothing."""
-    return Transition(like.slot, like.prompt_ids, like.response_ids[:1], [1.0], 0.0, False, like.episode, like.images, like.prompt_text)
+def stand_in(like: Transition, eos: int) -> Transition:
+    """A pass that only keeps the processes in step: under ZeRO-3 each forward gathers every
+    module's weights as it runs, and under ZeRO-2 each backward reduces the gradients in
+    buckets filled as they come, so all processes must run the same modules. `like`'s prompt
+    and images (a text-only pass would skip a vision model's tower and cross-attention layers)
+    answered by `eos`, recording nothing."""
+    return Transition(like.slot, like.prompt_ids, [eos], [1.0], 0.0, False, like.episode, like.images, like.prompt_text)
 
 
 def trained_reward(step: Step, cfg: Ppo) -> float:
@@ -635,7 +636,7 @@ class TokenRecorder:
         passes = []  # read once every pass is queued (score_rollout's reason)
         with torch.no_grad():
             for r in range(rounds):
-                batch = batches[r] if r < len(batches) else [stand_in(transitions[0])]
+                batch = batches[r] if r < len(batches) else [stand_in(transitions[0], policy.text.eos_token_id)]
                 scored = score(policy.joint, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, token_entropy=True, rows=pass_rows(cfg), head_chunk=cfg.headChunk, sharded=parallel.sharded(acc))
                 assert scored.token_entropy is not None
                 passes.append((batch, scored.token_logprobs, scored.token_entropy, scored.values))
@@ -1139,7 +1140,7 @@ def step_passes(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition], firs
             passes.skipped += len(micro) - len(batch)
             if scored is None:
                 if (last or engine) and acc.num_processes > 1:
-                    zero_backward(cfg, policy, acc, pad_id)  # this backward is DDP's all-reduce (every one DeepSpeed's): take part
+                    zero_backward(cfg, policy, acc, pad_id, micro[0])  # this backward is DDP's all-reduce (every one DeepSpeed's): take part
                 continue
             logprobs, values, entropy = scored.logprobs, scored.values, scored.entropy
             given = parallel.to_device(_old_estimates(cfg, batch, scored.token_logprobs), logprobs.device)
@@ -1348,11 +1349,11 @@ def training_pass(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int
     return score(policy.training_pass, batch, cfg.temperature, pad_id, with_entropy=True, encoder=policy.tokenizer, entropy_grad=cfg.entropyCoef != 0, rows=pass_rows(cfg), head_chunk=cfg.headChunk, sharded=sharded)
 
 
-def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int) -> None:
+def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int, like: Transition) -> None:
     """A backward with a zero gradient through the trained modules: a process with nothing to
-    learn from in a mini-batch's last micro-batch still takes part in DDP's all-reduce."""
-    eos = policy.text.eos_token_id
-    scored = score(policy.training_pass, [Transition(0, [eos], [eos], [1.0], 0.0, False)], cfg.temperature, pad_id, encoder=policy.tokenizer, head_chunk=cfg.headChunk)
+    learn from in a mini-batch's last micro-batch still takes part in DDP's all-reduce (and in
+    each of DeepSpeed's), through `like`'s prompt (stand_in: a vision model's tower included)."""
+    scored = score(policy.training_pass, [stand_in(like, policy.text.eos_token_id)], cfg.temperature, pad_id, encoder=policy.tokenizer, head_chunk=cfg.headChunk)
     parallel.backward(acc, 0 * (scored.logprobs.sum() + (scored.values.sum() if scored.values is not None else 0)))
 
 

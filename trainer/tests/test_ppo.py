@@ -827,6 +827,15 @@ def test_deepspeed_mixed_precision_trains_the_value_head_with_the_model_and_coun
     assert {v.dtype for v in head.values()} == {torch.float32 if lora else getattr(torch, {"bf16": "bfloat16", "fp16": "float16"}[precision])}
 
 
+def vision_config() -> dict:
+    """One small PPO update of the tiny -VL config (card images), without evaluation."""
+    data = json.loads((EXAMPLES / "tiny-vl.ptlab.json").read_text())
+    del data["ppo"]["init"], data["evaluation"]
+    data["environment"]["maxVerify"] = 2
+    data["ppo"].update(updates=1, stepsPerUpdate=16, parallelEnvs=8, epochs=1, miniBatchSize=8, microBatchSize=4, maxNewTokens=16, temperature=1.0)
+    return data
+
+
 RANK_1_DIFFERS = """
 import dataclasses, os
 if os.environ.get("RANK") == "1":  # the second of two processes: every answer ends its episode; no turn's tokens recorded
@@ -850,10 +859,7 @@ def test_under_zero3_processes_whose_rollouts_differ_make_the_same_forwards(tmp_
     rank 1 by text-only stand-ins, which skip the vision tower. Both hung (the paper presets:
     deepspeed-zero3, tokenRecordRate 0.1 by default)."""
     if model == "vision":
-        data = json.loads((EXAMPLES / "tiny-vl.ptlab.json").read_text())
-        del data["ppo"]["init"], data["evaluation"]
-        data["environment"]["maxVerify"] = 2
-        data["ppo"].update(updates=1, stepsPerUpdate=16, parallelEnvs=8, epochs=1, miniBatchSize=8, microBatchSize=4, maxNewTokens=16, temperature=1.0)
+        data = vision_config()
     else:
         data = json.loads(config(tmp_path, 1, 100).read_text())
         del data["evaluation"]
@@ -865,6 +871,37 @@ def test_under_zero3_processes_whose_rollouts_differ_make_the_same_forwards(tmp_
     assert done.returncode == 0, done.stderr[-3000:]
     (train,) = [r for r in records(run) if r["kind"] == "train"]
     assert train["metrics"]["ppo/optimizer_steps"] == 16 // 8 and math.isfinite(train["metrics"]["ppo/policy_loss"])
+
+
+NAN_MICRO_BATCH_ON_RANK_1 = """
+import os
+if os.environ.get("RANK") == "1":  # the second of two processes: every log-prob of its first training pass diverged
+    import ptlab.ppo as ppo
+
+    made, calls = ppo.training_pass, []
+
+    def diverged(*args, **kwargs):
+        scored = made(*args, **kwargs)
+        calls.append(1)
+        return scored._replace(logprobs=scored.logprobs + float("nan")) if len(calls) == 1 else scored
+
+    ppo.training_pass = diverged
+"""
+
+
+@two_processes.needs_deepspeed
+def test_a_process_with_nothing_to_learn_from_in_a_micro_batch_takes_part_in_zero2s_reduction_with_its_images(tmp_path, env):
+    """Under DeepSpeed every backward reduces the gradients, in buckets filled as they come:
+    a process whose micro-batch has no finite log-prob still runs a backward (zero_backward),
+    through one of its prompts with its images. Its text-only stand-in skipped a vision model's
+    tower, so its buckets were not the other process's and the reduction crashed."""
+    path, run = tmp_path / "vl.ptlab.json", tmp_path / "run"
+    path.write_text(json.dumps(vision_config()))
+    done = two_processes.launched("ppo", path, run, two_processes.hooked(env, tmp_path, NAN_MICRO_BATCH_ON_RANK_1), deepspeed_stage=2, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    (train,) = [r for r in records(run) if r["kind"] == "train"]
+    assert train["metrics"]["ppo/nonfinite_skipped"] == 4 and train["metrics"]["ppo/optimizer_steps"] == 16 // 8  # rank 1's first micro-batch
+    assert math.isfinite(train["metrics"]["ppo/policy_loss"])
 
 
 def test_evaluation_during_fsdp_training_is_refused_with_what_to_do(tmp_path, env, monkeypatch):
