@@ -212,6 +212,20 @@ describe('configChecks', () => {
     assert.equal(issue.at, '256');
   });
 
+  it('refuses rows laid end to end (sft.packing, sft.paddingFree, ppo.paddingFree, ppo.sharedPrefixes) with vision observations, in the trainer\'s words', () => {
+    const base = { name: 'x', model: { name: 'm', kind: 'image-text-to-text' } };
+    const fields = [['sft', 'packing'], ['sft', 'paddingFree'], ['ppo', 'paddingFree'], ['ppo', 'sharedPrefixes']] as const;
+    for (const [section, field] of fields) {
+      const issues = (modality: string, options: object = {}) => check({ ...base, environment: { env: 'generalpoints', modality }, [section]: { [field]: true, ...options } }).filter((i) => i.pointer === `/${section}/${field}` && i.severity === 'error');
+      assert.deepEqual(issues('language'), [], field);
+      const [issue] = issues('vision');
+      assert.equal(issue?.severity, 'error', `${section}.${field}`);
+      assert.equal(issue.message, `${field}: image inputs are per sequence and this environment's observations are images (environment.modality "vision"): set it to false`);
+      assert.equal(issue.at, 'true');
+      if (section === 'sft') assert.deepEqual(issues('vision', { data: { source: 'pretraining-corpus' } }), [], 'the corpus is text');
+    }
+  });
+
   it('returns nothing for text that is not JSON (the schema validator reports it)', () => {
     assert.deepEqual(checkConfig('{"name": ', everythingExists), []);
     assert.deepEqual(checkConfig('[1, 2]', everythingExists), []);

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from ptlab.contracts import load_json_file
 from ptlab.envs.generalpoints import GeneralPointsConfig
@@ -388,7 +388,29 @@ def head_chunk_refused(data: dict[str, Any]) -> str | None:
     return None
 
 
-CHOICES_REFUSED = {"/model/kvCache": kv_cache_refused, "/model/ligerKernel": liger_kernel_refused, "/ppo/headChunk": head_chunk_refused}
+def end_to_end_refused(section: str, field: str) -> Callable[[dict[str, Any]], str | None]:
+    """What the schema cannot say of a layout that lays sequences end to end in one row
+    (sft.packing, sft.paddingFree, ppo.paddingFree, ppo.sharedPrefixes): a row's image inputs
+    are per sequence, so not with an environment whose observations are images (for SFT, when
+    its examples are the environment's)."""
+
+    def refused(data: dict[str, Any]) -> str | None:
+        options = data.get(section, {})
+        if not options.get(field, False) or data.get("environment", {}).get("modality") != "vision":
+            return None
+        if section == "sft" and options.get("data", {}).get("source", "environment") != "environment":
+            return None
+        return f'{field}: image inputs are per sequence and this environment\'s observations are images (environment.modality "vision"): set it to false'
+
+    return refused
+
+
+CHOICES_REFUSED = {
+    "/model/kvCache": kv_cache_refused,
+    "/model/ligerKernel": liger_kernel_refused,
+    "/ppo/headChunk": head_chunk_refused,
+    **{f"/{section}/{field}": end_to_end_refused(section, field) for section, field in (("sft", "packing"), ("sft", "paddingFree"), ("ppo", "paddingFree"), ("ppo", "sharedPrefixes"))},
+}
 
 
 def _check_choices(path: Path, data: dict[str, Any]) -> None:

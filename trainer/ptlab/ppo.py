@@ -788,14 +788,13 @@ def shared_prefixes_refused(experiment: Experiment, acc: Any) -> str | None:
     """Why ppo.sharedPrefixes cannot apply to this run, if so. A pass reads the openings,
     then the rows through the openings' cache, in one forward of the prepared module: DDP
     sees one forward; FSDP's and DeepSpeed's hooks would see each layer run twice.
-    Gradient checkpointing drops a layer's cache; images are per sequence."""
+    Gradient checkpointing drops a layer's cache. (Images, per sequence: the config's check,
+    config.end_to_end_refused.)"""
     cfg, where = experiment.ppo, "ppo.sharedPrefixes"
     if not cfg.sharedPrefixes:
         return None
     if cfg.paddingFree:
         return f"{where} and ppo.paddingFree are two layouts of one pass: set one of them to false"
-    if experiment.environment_for().modality == "vision":
-        return f"{where}: image inputs are per sequence; set it to false for vision"
     if experiment.model.gradientCheckpointing:
         return f"{where} with model.gradientCheckpointing: a checkpointed layer drops the shared openings' cache; set one of them to false"
     if acc.distributed_type in ("FSDP", "DEEPSPEED"):

@@ -129,6 +129,24 @@ def test_liger_kernels_on_cpus_with_images_or_under_zero3_are_refused_naming_the
     assert cfg.load_experiment(path).model.ligerKernel is True
 
 
+@pytest.mark.parametrize(("section", "field"), [("sft", "packing"), ("sft", "paddingFree"), ("ppo", "paddingFree"), ("ppo", "sharedPrefixes")])
+def test_rows_laid_end_to_end_with_vision_observations_are_refused_naming_the_field(tmp_path, section, field):
+    """Refused as the config loads, not after the model and a rollout (a row's image inputs are
+    per sequence); the corpus's SFT examples are text."""
+    path = tmp_path / "x.ptlab.json"
+    data = {"name": "x", "environment": {"env": "generalpoints", "modality": "vision"}, "model": {"name": "m", "kind": "image-text-to-text"}, section: {field: True}}
+    path.write_text(json.dumps(data))
+    with pytest.raises(ContractViolation) as refused:
+        cfg.load_experiment(path)
+    assert f'{path}: /{section}/{field}: {field}: image inputs are per sequence and this environment\'s observations are images (environment.modality "vision"): set it to false' in str(refused.value)
+    for environment, options in (({"env": "generalpoints"}, {field: True}), ({"env": "generalpoints", "modality": "vision"}, {field: False})):
+        path.write_text(json.dumps({**data, "environment": environment, section: options}))
+        cfg.load_experiment(path)
+    if section == "sft":
+        path.write_text(json.dumps({**data, "environment": {"env": "generalpoints", "modality": "vision"}, "sft": {field: True, "data": {"source": "pretraining-corpus"}}}))
+        cfg.load_experiment(path)
+
+
 def test_a_chunked_head_under_fsdp_is_refused_naming_the_field(tmp_path):
     path = tmp_path / "x.ptlab.json"
     data = {"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"}, "ppo": {"headChunk": 256}, "launcher": {"kind": "accelerate", "gpus": 2, "distributed": "fsdp"}}

@@ -325,11 +325,25 @@ function headChunkRefused(config: Json): string | undefined {
   return undefined;
 }
 
-/** The trainer's CHOICES_REFUSED: fields whose value the launch or the model kind rules out, by pointer. */
+/** The trainer's `end_to_end_refused` (trainer/ptlab/config.py), in the same words: a layout that
+ * lays sequences end to end in one row, whose image inputs are per sequence. */
+function endToEndRefused(section: 'sft' | 'ppo', field: string): (config: Json) => string | undefined {
+  return (config) => {
+    const options = isObject(config[section]) ? config[section] : {};
+    const environment = isObject(config.environment) ? config.environment : {};
+    if (options[field] !== true || environment.modality !== 'vision') return undefined;
+    const data = isObject(options.data) ? options.data : {};
+    if (section === 'sft' && (data.source ?? 'environment') !== 'environment') return undefined;
+    return `${field}: image inputs are per sequence and this environment's observations are images (environment.modality "vision"): set it to false`;
+  };
+}
+
+/** The trainer's CHOICES_REFUSED: fields whose value the launch, the model kind or the environment rules out, by pointer. */
 const CHOICES_REFUSED: [string, (config: Json) => string | undefined][] = [
   ['/model/kvCache', kvCacheRefused],
   ['/model/ligerKernel', ligerKernelRefused],
   ['/ppo/headChunk', headChunkRefused],
+  ...([['sft', 'packing'], ['sft', 'paddingFree'], ['ppo', 'paddingFree'], ['ppo', 'sharedPrefixes']] as const).map(([section, field]): [string, (config: Json) => string | undefined] => [`/${section}/${field}`, endToEndRefused(section, field)]),
 ];
 
 function isObject(value: unknown): value is Json {
