@@ -46,16 +46,17 @@ describe('Language-model tools', () => {
     assert.ok(trl.includes('(completions/completions_00002.parquet row 0)'), trl);
   });
 
-  it("summarise a run's alerts: a reward collapse and a KL spike from the experiment's rules; a running run's are notified once", async () => {
+  it("summarise a run's alerts: a reward collapse and a KL spike from the experiment's rules, a job that stopped moving; a running run's are notified once", async () => {
     const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const folder = join(root, 'runs', 'alerting', 'ppo');
     const beat = new Date().toISOString();
+    const lastMove = new Date(Date.now() - 20 * 60_000).toISOString(); // a hang: the heartbeat goes on
     mkdirSync(folder, { recursive: true });
     const rewards = [-8, -7, -6, -5, -4, -3, -3, -3, -3, -3, -6, -7, -8, -8, -8, -8];
     const compute = { parameters: 1000, trainTokens: 100, inferenceTokens: 500, gflops: 1 };
     const records = rewards.map((r, i) => ({ kind: 'train', step: i + 1, time: beat, compute, metrics: { 'rollout/reward_mean': r, 'ppo/entropy': 1, 'ppo/approx_kl': i === 4 ? 0.08 : 0.01, 'ppo/nonfinite_skipped': 0 } }));
     writeFileSync(join(folder, 'metrics.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    const manifest = { schemaVersion: 1, runId: 'ppo', experiment: 'alerting', job: 'ppo', status: 'running', createdAt: beat, updatedAt: beat, heartbeatAt: beat, config: { alerts: { klSpike: { max: 0.05 } } }, command: ['python', '-m', 'ptlab', 'ppo'], seeds: { global: 0 }, host: { hostname: 'here', platform: 'linux' }, progress: { step: 16 }, checkpoints: [] };
+    const manifest = { schemaVersion: 1, runId: 'ppo', experiment: 'alerting', job: 'ppo', status: 'running', createdAt: beat, updatedAt: beat, heartbeatAt: beat, activeAt: lastMove, config: { alerts: { klSpike: { max: 0.05 } } }, command: ['python', '-m', 'ptlab', 'ppo'], seeds: { global: 0 }, host: { hostname: 'here', platform: 'linux', pid: 4242 }, progress: { step: 16 }, checkpoints: [] };
     writeFileSync(join(folder, 'run.json'), JSON.stringify(manifest));
     try {
       let text = '';
@@ -63,20 +64,22 @@ describe('Language-model tools', () => {
         text = await invoke('ptlab_runAlerts', { run: 'runs/alerting/ppo' }).catch((err: Error) => err.message);
         if (!text.startsWith('runs/alerting/ppo (running)')) await new Promise((r) => setTimeout(r, 200));
       }
-      assert.ok(text.startsWith('runs/alerting/ppo (running): rules on: rewardCollapse, entropyCollapse, klSpike, nonFinite, stalledHeartbeat'), text);
+      assert.ok(text.startsWith('runs/alerting/ppo (running): rules on: rewardCollapse, entropyCollapse, klSpike, nonFinite, stalledHeartbeat, stalledProgress'), text);
       assert.ok(text.includes('- reward collapse from step 13 (held on 4 updates since): rollout/reward_mean over the last 5 updates fell to -5.40, 2.40 below its best 5-update mean -3.00 (alerts.rewardCollapse.drop 2).'), text);
       assert.ok(text.includes('- KL spike from step 5: ppo/approx_kl reached 0.080 at update 5, above alerts.klSpike.max 0.05'), text);
+      assert.ok(text.includes("- stalled progress from step 16: the trainer's heartbeat goes on but its job has not moved for 20 min (alerts.stalledProgress.minutes 15): its processes may wait on each other in a collective (a hang) (`py-spy dump --pid 4242` shows where it waits)"), text);
       const notified = (await vscode.commands.executeCommand<NotifiedAlert[]>('ptlab.checkRunAlerts')).filter((a) => a.folder === folder);
       assert.deepEqual(
         notified.map((a) => [a.rule, a.step]),
         [
           ['reward-collapse', 13],
           ['kl-spike', 5],
+          ['stalled-progress', 16],
         ],
       );
       assert.match(notified[0]!.text, /^Post-Training Lab: runs\/alerting\/ppo: reward collapse at step 13\. rollout\/reward_mean over the last 5 updates/);
       const again = (await vscode.commands.executeCommand<NotifiedAlert[]>('ptlab.checkRunAlerts')).filter((a) => a.folder === folder);
-      assert.equal(again.length, 2, 'notified once per run and rule');
+      assert.equal(again.length, 3, 'notified once per run and rule');
       const quiet = await invoke('ptlab_runAlerts', { run: 'runs/gp-l/ppo-s0' });
       assert.match(quiet, /\nNo alert: no rule fires on its records\.$/);
     } finally {

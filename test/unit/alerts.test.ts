@@ -86,4 +86,25 @@ describe('run alerts', () => {
     assert.deepEqual(manifestAlerts({ status: 'running', heartbeatAt: '2026-12-02T10:04:55Z' }, 'running', DEFAULT_ALERT_RULES, now), []);
     assert.deepEqual(manifestAlerts({ status: 'failed', heartbeatAt: '2026-12-02T10:00:00Z', error: { message: 'SftError: model.maxLength too small' } }, 'failed', DEFAULT_ALERT_RULES, now), []);
   });
+
+  it('flag a running run whose heartbeat goes on while its job has not moved for alerts.stalledProgress.minutes (a hang in a collective)', () => {
+    const now = Date.parse('2026-12-02T10:30:00Z');
+    const beating = { status: 'running' as const, heartbeatAt: '2026-12-02T10:29:55Z', progress: { step: 1 }, host: { hostname: 'gpu-1', platform: 'linux', pid: 4242 } };
+    const hung = manifestAlerts({ ...beating, activeAt: '2026-12-02T10:10:00Z' }, 'running', DEFAULT_ALERT_RULES, now);
+    assert.deepEqual(
+      hung.map((a) => [a.rule, a.step, a.message]),
+      [['stalled-progress', 1, "the trainer's heartbeat goes on but its job has not moved for 20 min (alerts.stalledProgress.minutes 15): its processes may wait on each other in a collective (a hang) (`py-spy dump --pid 4242` shows where it waits), or one call runs that long"]],
+    );
+    assert.deepEqual(manifestAlerts({ ...beating, activeAt: '2026-12-02T10:16:00Z' }, 'running', DEFAULT_ALERT_RULES, now), [], '14 minutes: under the default');
+    const patient = alertRules({ alerts: { stalledProgress: { minutes: 30 } } });
+    assert.deepEqual(manifestAlerts({ ...beating, activeAt: '2026-12-02T10:10:00Z' }, 'running', patient, now), []);
+    const off = alertRules({ alerts: { stalledProgress: { enabled: false } } });
+    assert.deepEqual(manifestAlerts({ ...beating, activeAt: '2026-12-02T09:00:00Z' }, 'running', off, now), []);
+    // a run of an earlier trainer says nothing of its moves; a stale run is the heartbeat rule's
+    assert.deepEqual(manifestAlerts(beating, 'running', DEFAULT_ALERT_RULES, now), []);
+    assert.deepEqual(
+      manifestAlerts({ ...beating, heartbeatAt: '2026-12-02T10:10:00Z', activeAt: '2026-12-02T10:10:00Z' }, 'stale', DEFAULT_ALERT_RULES, now).map((a) => a.rule),
+      ['stalled-heartbeat'],
+    );
+  });
 });

@@ -24,6 +24,12 @@ describe('runTree', () => {
     assert.deepEqual(entry.checkpoints.map((c) => c.step), [2, 4]);
     assert.equal(entry.pid, 42);
     assert.equal(describeRun(entry), 'running · step 3/10 · heartbeat 5 s ago');
+    assert.equal(entry.idleSeconds, undefined, 'a trainer that does not say when it moved');
+    assert.equal(describeRun(runEntry('/w/runs/tiny/sft-init', manifest({ activeAt: '2026-11-25T11:59:10Z' }), now)), 'running · step 3/10 · heartbeat 5 s ago', 'moved 50 s ago');
+    const hung = runEntry('/w/runs/tiny/sft-init', manifest({ activeAt: '2026-11-25T11:46:00Z' }), now);
+    assert.equal(hung.idleSeconds, 14 * 60);
+    assert.equal(describeRun(hung), 'running · step 3/10 · heartbeat 5 s ago · no progress for 14 min');
+    assert.equal(runEntry('/w/runs/tiny/sft-init', manifest({ status: 'finished', activeAt: '2026-11-25T11:00:00Z' }), now).idleSeconds, undefined);
     const torn = runEntry('/w/runs/tiny/ppo', '{"status": "runn', now);
     assert.equal(torn.state, 'unknown');
     assert.equal(torn.runId, 'ppo');

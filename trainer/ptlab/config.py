@@ -216,6 +216,12 @@ class AlertToggle:
 
 
 @dataclass(frozen=True)
+class StalledProgress:
+    enabled: bool = True
+    minutes: float = 15
+
+
+@dataclass(frozen=True)
 class Alerts:
     """The rules the extension checks on the experiment's runs (src/core/runs/alerts.ts); the
     trainer only keeps them in run.json's config snapshot, defaults filled in."""
@@ -225,6 +231,7 @@ class Alerts:
     klSpike: KlSpike = field(default_factory=KlSpike)
     nonFinite: AlertToggle = field(default_factory=AlertToggle)
     stalledHeartbeat: AlertToggle = field(default_factory=AlertToggle)
+    stalledProgress: StalledProgress = field(default_factory=StalledProgress)
 
 
 @dataclass(frozen=True)
@@ -279,7 +286,7 @@ def _build(cls: type, raw: dict[str, Any] | None) -> Any:
         Ppo: {"adam": Adam, "valueHead": ValueHead},
         Launcher: {"slurm": Slurm},
         Model: {"lora": Lora},
-        Alerts: {"rewardCollapse": RewardCollapse, "entropyCollapse": EntropyCollapse, "klSpike": KlSpike, "nonFinite": AlertToggle, "stalledHeartbeat": AlertToggle},
+        Alerts: {"rewardCollapse": RewardCollapse, "entropyCollapse": EntropyCollapse, "klSpike": KlSpike, "nonFinite": AlertToggle, "stalledHeartbeat": AlertToggle, "stalledProgress": StalledProgress},
     }
     if cls is Model and isinstance(raw.get("gradientCheckpointing"), dict):
         raw["gradientCheckpointing"] = _build(GradientCheckpointing, raw["gradientCheckpointing"])

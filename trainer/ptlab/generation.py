@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ptlab import chat
+from ptlab import chat, runlog
 
 @dataclass(frozen=True)
 class Generation:
@@ -334,6 +334,7 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
         recorder = _SampledLogprobs(temperature) if record_logprobs else None
         with torch.no_grad(), _stated_decoding(model, options):
             out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **({"cache": cache} if cache is not None else {}), **({"logits_processor": [recorder]} if recorder else {}), **({"suppress_tokens": suppressed} if suppressed else {}), **options)
+        runlog.moved()
         new = out[:, width:]
         logprobs = recorder.per_token(new).tolist() if recorder else None
         for r, (j, row) in enumerate(zip(chunk, new)):
@@ -449,6 +450,7 @@ class _PagedSession:
                 raise RuntimeError(f'continuous batching (model.kvCache "paged") failed on a request: {out.error}')
             if out.is_finished():
                 done[out.request_id] = out
+                runlog.moved()
         return [done[name] for name in names]
 
     def close(self) -> None:

@@ -75,7 +75,7 @@ from ptlab.episodes import Slot
 from ptlab.evaluate import due, evaluate
 from ptlab.generation import PrefixCache, generate, placeholder_tokens
 from ptlab.models import hidden_size, load, load_trainable, parameter_count, visual_tokens_per_image
-from ptlab.runlog import RunLog, now
+from ptlab.runlog import RunLog, moved, now
 from ptlab.token_records import TurnTokens
 
 PAPER_LAMBDA = {"generalpoints": 6.0, "virl": 5.1}
@@ -476,6 +476,7 @@ def score(scorer: Any, batch: list[Transition], temperature: float, pad_id: int,
     if rows == "shared-prefixes":  # each opening once
         openings = shared_openings(batch)
         read += sum(len(o) for o in openings.ids) - sum(openings.lengths)
+    moved()
     return Scored(logprobs, values, entropy, token_logprobs, token_weights, read, sum(len(t.images) for t in last.values()), per_token_entropy)
 
 

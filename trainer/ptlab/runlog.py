@@ -41,8 +41,22 @@ CANCEL_SIGNALS = tuple(s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", Non
 PACKAGES = ("ptlab", "torch", "transformers", "tokenizers", "peft", "accelerate", "safetensors", "onnx", "onnxruntime", "numpy")
 
 
-def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def now(at: float | None = None) -> str:
+    """UTC ISO time of `at` (time.time()), or of now."""
+    when = dt.datetime.now(dt.timezone.utc) if at is None else dt.datetime.fromtimestamp(at, dt.timezone.utc)
+    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+_moved_at = time.time()  # time.time() of the job's last move (moved())
+
+
+def moved() -> None:
+    """The job moved on: a generate call returned, a scoring or training micro-batch ran, a
+    record was written. run.json's activeAt says when (the heartbeat's thread writes it), so a
+    job whose thread waits on a collective shows as alive but not moving. Process-wide: the
+    loops that move have no run log at hand."""
+    global _moved_at
+    _moved_at = time.time()
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -171,6 +185,7 @@ class RunLog:
                 "segments": [{"index": 0, "startedAt": started, "startStep": 0}],
                 "files": {"metrics": "metrics.jsonl", "episodes": "episodes.jsonl", "log": "train.log"},
             }
+        moved()  # the job starts: an earlier job of this process moved before it
         reported = config.get("logging", {}).get("reportTo", [])
         trackers.check_available(reported, str(config_path or self.manifest_path))
         self._trackers = trackers.Trackers(reported, self.dir, self.manifest)
@@ -188,6 +203,7 @@ class RunLog:
         with self._writing:  # one write at a time: a snapshot is never replaced by an older one
             with self._lock:  # the snapshot: progress may change it from the training thread meanwhile
                 self.manifest["updatedAt"] = self.manifest["heartbeatAt"] = now()
+                self.manifest["activeAt"] = now(_moved_at)
                 snapshot = json.dumps(self.manifest, indent=2) + "\n"
                 self._written_at = time.monotonic()
             check("run-manifest.schema.json", json.loads(snapshot), str(self.manifest_path))
@@ -223,6 +239,7 @@ class RunLog:
     def progress(self, step: int, total: int | None = None) -> None:
         """The step the job is at: in run.json within PROGRESS_SECONDS (written by the heartbeat's
         thread while training goes on), at once at the last step."""
+        moved()
         with self._lock:
             self.manifest["progress"] = {"step": step, **({"totalSteps": total} if total is not None else {})}
         if step == total:
@@ -241,6 +258,7 @@ class RunLog:
 
     def _append(self, name: str, schema: str, record: dict[str, Any]) -> None:
         check(schema, record, f"{self.dir / name} record")
+        moved()
         line = json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n"
         with open(self.dir / name, "a", encoding="utf-8") as f:
             f.write(line)

@@ -34,6 +34,7 @@ MIRRORS = [
     (cfg.KlSpike, DEFS["alerts"]["properties"]["klSpike"]),
     (cfg.AlertToggle, DEFS["alerts"]["properties"]["nonFinite"]),
     (cfg.AlertToggle, DEFS["alerts"]["properties"]["stalledHeartbeat"]),
+    (cfg.StalledProgress, DEFS["alerts"]["properties"]["stalledProgress"]),
     (GeneralPointsConfig, DEFS["generalPoints"]),
     (VirlConfig, DEFS["virl"]),
 ]
@@ -180,6 +181,7 @@ def test_alert_rules_reach_the_run_manifest_snapshot_with_defaults_filled(tmp_pa
         "klSpike": {"enabled": True, "max": 0.02},
         "nonFinite": {"enabled": True},
         "stalledHeartbeat": {"enabled": True},
+        "stalledProgress": {"enabled": True, "minutes": 15},
     }
     assert snapshot["logging"]["tokenRecordRate"] == 0.1
     assert errors("experiment.schema.json", snapshot) == []

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -902,6 +903,59 @@ def test_a_process_with_nothing_to_learn_from_in_a_micro_batch_takes_part_in_zer
     (train,) = [r for r in records(run) if r["kind"] == "train"]
     assert train["metrics"]["ppo/nonfinite_skipped"] == 4 and train["metrics"]["ppo/optimizer_steps"] == 16 // 8  # rank 1's first micro-batch
     assert math.isfinite(train["metrics"]["ppo/policy_loss"])
+
+
+RANK_1_STOPS_AT_UPDATE_2 = """
+import os, time
+import ptlab.runlog as runlog
+
+runlog.HEARTBEAT_SECONDS = 0.2
+if os.environ.get("RANK") == "1":  # the second of two processes never starts its second update: the first waits on it
+    import ptlab.ppo as ppo
+
+    made, calls = ppo.update, []
+
+    def stops(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            time.sleep(3600)
+        return made(*args, **kwargs)
+
+    ppo.update = stops
+"""
+
+
+def test_a_job_waiting_on_a_collective_beats_but_its_active_time_stays(tmp_path, env):
+    """A hang under a collective: one process never joins the second update's reductions, the
+    other waits in them (gloo's timeout is 30 minutes). The main process's heartbeat goes on,
+    so the run shows as running; run.json's activeAt (the extension's stalledProgress alert)
+    stays at the job's last move: the first update's record or after it, before the hang."""
+    data = json.loads(config(tmp_path, 2, 100).read_text())
+    del data["evaluation"]
+    data["ppo"].update(epochs=1, microBatchSize=4)
+    path, run = tmp_path / "hang.ptlab.json", tmp_path / "run"
+    path.write_text(json.dumps(data))
+    env = two_processes.environment(two_processes.hooked(env, tmp_path, RANK_1_STOPS_AT_UPDATE_2))
+    process = subprocess.Popen(two_processes.command("ppo", path, run), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seconds = lambda at: datetime.fromisoformat(at).timestamp()
+    try:
+        deadline, manifest = time.time() + 300, {}
+        while not (manifest.get("progress", {}).get("step") == 1 and seconds(manifest["heartbeatAt"]) - seconds(manifest["activeAt"]) > 3):
+            assert time.time() < deadline and process.poll() is None, f"the run never hung: {process.poll()}"
+            time.sleep(0.2)
+            try:
+                manifest = json.loads((run / "run.json").read_text())
+            except (OSError, ValueError):
+                pass
+        (first,) = [r for r in records(run) if r["kind"] == "train"]
+        assert manifest["status"] == "running" and seconds(manifest["activeAt"]) >= seconds(first["time"])
+        time.sleep(1)
+        later = json.loads((run / "run.json").read_text())
+        assert seconds(later["heartbeatAt"]) > seconds(manifest["heartbeatAt"]) and later["activeAt"] == manifest["activeAt"]
+        assert errors("run-manifest.schema.json", later) == []
+    finally:
+        two_processes.kill_everything(process.pid, run)
+        process.communicate()
 
 
 def test_evaluation_during_fsdp_training_is_refused_with_what_to_do(tmp_path, env, monkeypatch):

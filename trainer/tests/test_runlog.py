@@ -63,3 +63,29 @@ def test_a_manifest_write_never_puts_back_an_older_snapshot(tmp_path, monkeypatc
         run.progress(1000, 1000)
         manifest = json.loads((run_dir / "run.json").read_text())
         assert (manifest["progress"]["step"], manifest["parameters"]) == (1000, 180)
+
+
+def test_active_at_is_the_jobs_last_move_while_the_heartbeat_goes_on(tmp_path, monkeypatch):
+    """run.json's activeAt: when the job last moved (moved(): a generate call, a micro-batch, a
+    record, progress), written with every beat; a job that does nothing keeps beating."""
+    monkeypatch.setattr(runlog, "HEARTBEAT_SECONDS", 0.05)
+    run_dir = tmp_path / "run"
+
+    def manifest_after_beats() -> dict:
+        first = json.loads((run_dir / "run.json").read_text())["heartbeatAt"]
+        deadline = time.monotonic() + 10
+        while (manifest := json.loads((run_dir / "run.json").read_text()))["heartbeatAt"] == first and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return manifest
+
+    with RunLog(run_dir, experiment="x", job="sft", config={}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0}) as run:
+        started = json.loads((run_dir / "run.json").read_text())["activeAt"]
+        time.sleep(0.1)
+        idle = manifest_after_beats()
+        assert idle["activeAt"] == started and idle["heartbeatAt"] > started
+        runlog.moved()
+        moved = manifest_after_beats()["activeAt"]
+        assert moved > started
+        time.sleep(0.01)
+        run.metric({"kind": "train", "step": 1, "time": runlog.now(), "compute": {"parameters": 1, "trainTokens": 1, "inferenceTokens": 0, "gflops": 0.0}, "metrics": {"train/loss": 1.0}})
+        assert manifest_after_beats()["activeAt"] > moved

@@ -1,12 +1,12 @@
 // Alerts on a run: reward collapse, entropy collapse, a KL spike, a non-finite loss, a stalled
-// heartbeat. The rules come from the experiment's `alerts` (schemas/experiment.schema.json),
+// heartbeat, stalled progress (a live process whose job stopped moving: a hang). The rules come from the experiment's `alerts` (schemas/experiment.schema.json),
 // defaults filled in; the metric series they read are kept by MetricsTail as the metrics
 // worker follows a run's metrics.jsonl. Each rule reports its first firing (where, and how
 // many updates it held on since). Pure: the extension notifies, the assistant's tool lists.
 import type { MetricRecord, RunManifest, TrainingRecord } from '../contracts/generated/types';
 import type { RunState } from './runFolder';
 
-export type AlertRule = 'reward-collapse' | 'entropy-collapse' | 'kl-spike' | 'non-finite' | 'stalled-heartbeat';
+export type AlertRule = 'reward-collapse' | 'entropy-collapse' | 'kl-spike' | 'non-finite' | 'stalled-heartbeat' | 'stalled-progress';
 
 export interface AlertRules {
   rewardCollapse: { enabled: boolean; window: number; drop: number };
@@ -14,6 +14,7 @@ export interface AlertRules {
   klSpike: { enabled: boolean; max: number };
   nonFinite: { enabled: boolean };
   stalledHeartbeat: { enabled: boolean };
+  stalledProgress: { enabled: boolean; minutes: number };
 }
 
 export const DEFAULT_ALERT_RULES: AlertRules = {
@@ -22,6 +23,7 @@ export const DEFAULT_ALERT_RULES: AlertRules = {
   klSpike: { enabled: true, max: 0.1 },
   nonFinite: { enabled: true },
   stalledHeartbeat: { enabled: true },
+  stalledProgress: { enabled: true, minutes: 15 },
 };
 
 /** The experiment's rules (its config's `alerts`, as run.json keeps it) over the defaults. */
@@ -50,6 +52,7 @@ export const ALERT_NAMES: Record<AlertRule, string> = {
   'kl-spike': 'KL spike',
   'non-finite': 'non-finite loss',
   'stalled-heartbeat': 'stalled heartbeat',
+  'stalled-progress': 'stalled progress',
 };
 
 const REWARD = 'rollout/reward_mean';
@@ -144,8 +147,15 @@ export function seriesAlerts(series: AlertSeries, rules: AlertRules): RunAlert[]
   return alerts;
 }
 
-/** What the manifest says: a run that failed on a non-finite loss or gradient, a running run whose heartbeat stopped. */
-export function manifestAlerts(manifest: Pick<RunManifest, 'status' | 'heartbeatAt' | 'error' | 'progress'> | undefined, state: RunState, rules: AlertRules, nowMs: number): RunAlert[] {
+/** Seconds since a running run's job last moved (run.json's activeAt); undefined for other runs and for runs of trainers that do not say. */
+export function idleSeconds(manifest: Pick<RunManifest, 'activeAt'> | undefined, state: RunState, nowMs: number): number | undefined {
+  const active = Date.parse(manifest?.activeAt ?? '');
+  return state === 'running' && Number.isFinite(active) ? Math.max(0, Math.round((nowMs - active) / 1000)) : undefined;
+}
+
+/** What the manifest says: a run that failed on a non-finite loss or gradient, a running run
+ * whose heartbeat stopped, a running run whose heartbeat goes on while its job does not move. */
+export function manifestAlerts(manifest: (Pick<RunManifest, 'status' | 'heartbeatAt' | 'activeAt' | 'error' | 'progress'> & { host?: { pid?: number } }) | undefined, state: RunState, rules: AlertRules, nowMs: number): RunAlert[] {
   if (!manifest) return [];
   const alerts: RunAlert[] = [];
   const step = manifest.progress?.step;
@@ -156,5 +166,22 @@ export function manifestAlerts(manifest: Pick<RunManifest, 'status' | 'heartbeat
     const seconds = Math.round((nowMs - Date.parse(manifest.heartbeatAt ?? '')) / 1000);
     alerts.push({ rule: 'stalled-heartbeat', ...(step !== undefined ? { step } : {}), updates: 1, message: `no heartbeat for ${seconds} s (ptlab.staleAfterSeconds): the trainer stopped without a word, or its machine is unreachable` });
   }
+  const idle = idleSeconds(manifest, state, nowMs);
+  if (rules.stalledProgress.enabled && idle !== undefined && idle >= rules.stalledProgress.minutes * 60) {
+    const where = manifest.host?.pid !== undefined ? ` (\`py-spy dump --pid ${manifest.host.pid}\` shows where it waits)` : '';
+    alerts.push({
+      rule: 'stalled-progress',
+      ...(step !== undefined ? { step } : {}),
+      updates: 1,
+      message: `the trainer's heartbeat goes on but its job has not moved for ${formatDuration(idle)} (alerts.stalledProgress.minutes ${rules.stalledProgress.minutes}): its processes may wait on each other in a collective (a hang)${where}, or one call runs that long`,
+    });
+  }
   return alerts;
+}
+
+/** `45 s`, `12 min`, `3 h 5 min`. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 120 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

@@ -1,5 +1,6 @@
 // The Runs view's model: run folders grouped by experiment, each with its live state and
 // checkpoints. Pure: derived from the run folders (readRunFolder) and the clock.
+import { formatDuration, idleSeconds } from './alerts';
 import { DEFAULT_STALE_SECONDS, runIdentity, runState, type RunFolder, type RunIdentity, type RunState } from './runFolder';
 
 export interface RunEntry extends RunIdentity {
@@ -9,6 +10,8 @@ export interface RunEntry extends RunIdentity {
   updatedAt: string | undefined;
   /** Seconds since the last heartbeat, for running and stale runs. */
   heartbeatAgeSeconds: number | undefined;
+  /** Seconds since a running run's job last moved (run.json's activeAt): a hang beats but does not move. */
+  idleSeconds: number | undefined;
   checkpoints: { step: number; path: string }[];
   error: string | undefined;
   pid: number | undefined;
@@ -34,6 +37,7 @@ export function runEntry(run: RunFolder, nowMs: number, staleSeconds = DEFAULT_S
     totalSteps: manifest?.progress?.totalSteps ?? run.imported?.totalSteps,
     updatedAt: manifest?.updatedAt,
     heartbeatAgeSeconds: (state === 'running' || state === 'stale') && Number.isFinite(heartbeat) ? Math.max(0, Math.round((nowMs - heartbeat) / 1000)) : undefined,
+    idleSeconds: idleSeconds(manifest, state, nowMs),
     checkpoints: [...(manifest?.checkpoints ?? run.imported?.checkpoints ?? [])].sort((a, b) => a.step - b.step).map((c) => ({ step: c.step, path: c.path })),
     error: manifest?.error?.message,
     pid: manifest?.host.pid,
@@ -51,10 +55,14 @@ export function groupByExperiment(runs: RunEntry[]): ExperimentEntry[] {
     .map(([name, entries]) => ({ name, runs: entries.sort((a, b) => a.folder.localeCompare(b.folder)) }));
 }
 
-/** One line under the run's name: `running · step 12/40 · heartbeat 3 s ago`. */
+/** A job that moves does so every few seconds (each generate call, each micro-batch): a minute without is worth showing. */
+const SHOWN_IDLE_SECONDS = 60;
+
+/** One line under the run's name: `running · step 12/40 · heartbeat 3 s ago`, and `· no progress for 14 min` for a job that stopped moving. */
 export function describeRun(run: RunEntry): string {
   const parts: string[] = [run.state];
   if (run.step !== undefined) parts.push(`step ${run.step}${run.totalSteps !== undefined ? `/${run.totalSteps}` : ''}`);
   if (run.heartbeatAgeSeconds !== undefined) parts.push(`heartbeat ${run.heartbeatAgeSeconds} s ago`);
+  if (run.idleSeconds !== undefined && run.idleSeconds >= SHOWN_IDLE_SECONDS) parts.push(`no progress for ${formatDuration(run.idleSeconds)}`);
   return parts.join(' · ');
 }

@@ -813,6 +813,13 @@ export interface Alerts {
   stalledHeartbeat?: {
     enabled?: boolean;
   };
+  /**
+   * A running run's heartbeat goes on but its job has not moved (run.json's activeAt: a generate call returned, a scoring or training micro-batch ran, a record was written) for `minutes` minutes: its processes wait on each other in a collective (a hang; NCCL's watchdog ends it after its timeout, 10 to 30 minutes), or one call takes that long.
+   */
+  stalledProgress?: {
+    enabled?: boolean;
+    minutes?: number;
+  };
 }
 /**
  * Where jobs run: this machine (one process), several GPUs (or CPU processes) through accelerate, or a Slurm cluster.
@@ -885,6 +892,10 @@ export interface RunManifest {
    * Refreshed periodically while the process is alive.
    */
   heartbeatAt: string;
+  /**
+   * When the job last moved: a generate call returned, a scoring or training micro-batch ran, a record was written or the step advanced. The heartbeat (heartbeatAt) goes on while the job waits on a collective; this does not. Absent in runs of earlier versions.
+   */
+  activeAt?: string;
   endedAt?: string;
   /**
    * The experiment file the run was launched from.

@@ -3147,10 +3147,10 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const experiment = validate29;
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/experiment.schema.json","title":"Post-Training Lab experiment (*.ptlab.json)","description":"One experiment: the training environment variant, the evaluation splits (ID and OOD variants), the model, the SFT and PPO recipes, the evaluation schedule and the launcher. Defaults are the paper's reference recipe (shared/spec/training.md).","type":"object","required":["name","environment","model"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema (optional; VS Code applies it to *.ptlab.json automatically)."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Experiment name: letters, digits, '.', '_' or '-' (at most 64). Run folders are named after it."},"description":{"type":"string","description":"Free text shown in the Runs view and the dashboard."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Global seed (32-bit unsigned) for data generation, model initialisation and sampling."},"outputDir":{"type":"string","minLength":1,"default":"runs","description":"Folder, relative to this file, that receives the run folders."},"environment":{"$ref":"#/$defs/environment","description":"The training environment: the variant SFT data is drawn from and PPO is trained on. Evaluation splits override some of its keys."},"model":{"$ref":"#/$defs/model"},"sft":{"$ref":"#/$defs/sft"},"ppo":{"$ref":"#/$defs/ppo"},"evaluation":{"$ref":"#/$defs/evaluation"},"logging":{"$ref":"#/$defs/logging"},"alerts":{"$ref":"#/$defs/alerts"},"launcher":{"$ref":"#/$defs/launcher"}},"$defs":{"alerts":{"type":"object","description":"Rules the extension checks on this experiment's runs while they run (from run.json's copy of this config): each sends a VS Code notification once per run with a link to the point in the dashboard, and the assistant's ptlab_runAlerts tool lists them. Every rule is on by default; `enabled: false` turns one off.","additionalProperties":false,"properties":{"rewardCollapse":{"type":"object","additionalProperties":false,"description":"The mean of rollout/reward_mean over the last `window` updates falls `drop` or more (reward units) below its best `window`-update mean so far.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":5},"drop":{"type":"number","exclusiveMinimum":0,"default":2}}},"entropyCollapse":{"type":"object","additionalProperties":false,"description":"ppo/entropy stays below `fraction` of its first update's value for `window` updates in a row.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":3},"fraction":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.1}}},"klSpike":{"type":"object","additionalProperties":false,"description":"ppo/approx_kl (how far an update moved the policy from the rollout's, per transition) exceeds `max`.","properties":{"enabled":{"type":"boolean","default":true},"max":{"type":"number","exclusiveMinimum":0,"default":0.1}}},"nonFinite":{"type":"object","additionalProperties":false,"description":"A loss or gradient is not finite: the run failed on it, PPO skipped transitions with non-finite log-probs (ppo/nonfinite_skipped), or an SFT step's gradient norm was not finite.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledHeartbeat":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat (run.json's heartbeatAt, every 10 s) is older than the ptlab.staleAfterSeconds setting.","properties":{"enabled":{"type":"boolean","default":true}}}}},"logging":{"type":"object","description":"Where the trainer's metric records go besides metrics.jsonl.","additionalProperties":false,"properties":{"reportTo":{"type":"array","items":{"enum":["tensorboard","wandb"]},"uniqueItems":true,"default":[],"description":"Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`. `wandb`: a W&B run in RUN/wandb under the same names, offline unless WANDB_MODE says otherwise (`wandb sync` uploads it; needs pip install -e 'trainer[wandb]'), one W&B run per process lifetime grouped by the run id."},"tokenRecordRate":{"type":"number","minimum":0,"maximum":1,"default":0.1,"description":"The share of PPO rollout episodes whose turns get per-token records in RUN/tokens.jsonl (token-record.schema.json): each generated token's sampling and training log-probs, entropy, weight and ratio at the update, with the turn's advantage, value and return; the transcript viewer shows them as heatmaps. Episodes are drawn by a hash of the run's seed and the episode's number (no random stream is touched). Costs a no-grad forward pass over the sampled turns per update; 0 turns it off."}}},"environment":{"description":"An environment variant: GeneralPoints or V-IRL with every key of shared/spec/environments.md.","type":"object","required":["env"],"discriminator":{"propertyName":"env"},"oneOf":[{"$ref":"#/$defs/generalPoints"},{"$ref":"#/$defs/virl"}]},"verifier":{"enum":["reference","strict"],"description":"`reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).","default":"strict"},"modality":{"enum":["language","vision"],"description":"`language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).","default":"language"},"generalPoints":{"type":"object","title":"GeneralPoints","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"generalpoints","description":"Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL)."},"target":{"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."},"faceCards":{"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."},"sampling":{"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."},"draw":{"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."},"suits":{"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":5,"description":"Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations."},"verifier":{"$ref":"#/$defs/verifier"}}},"virl":{"type":"object","title":"V-IRL","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"virl","description":"Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL)."},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."},"maxStraight":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."},"dropRate":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":2,"description":"Scored attempts per position; the budget resets whenever the agent moves."},"verifier":{"$ref":"#/$defs/verifier"},"panoramas":{"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."}}},"routeSource":{"description":"Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.","oneOf":[{"type":"object","title":"Route file","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1,"description":"Path (relative to the config) of a route_infos.json: a route dict or a list of them."}}},{"type":"object","title":"Synthetic city","required":["synthetic"],"additionalProperties":false,"properties":{"synthetic":{"type":"object","additionalProperties":false,"required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"City style name; distinct cities look different (for visual OOD)."},"routes":{"type":"integer","minimum":1,"maximum":1000000,"default":1000,"description":"Number of routes to generate."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Seed of the city generator."}}}}}]},"environmentOverrides":{"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false},"split":{"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."},"eachRouteOnce":{"type":"boolean","default":false,"description":"V-IRL only: episode i runs route i of the split's routes, each route exactly once, in order (the reference's `order=True`, its VLN-mini evaluation: 18 routes, 9 cities). `episodes` must equal the number of routes, else the evaluation stops with an error."}}},"model":{"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` or `embedded:virl-base` (pretrained by the project for GeneralPoints and V-IRL, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (their random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","embedded:gp-base","embedded:virl-base","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"oneOf":[{"type":"boolean"},{"type":"object","additionalProperties":false,"required":["everyNLayers"],"properties":{"everyNLayers":{"type":"integer","minimum":1,"maximum":1024,"description":"Checkpoint one decoder layer in this many (transformers' every_n_layers); the others keep their activations. 1 is `true`."}}}],"default":false,"description":"Trade compute for memory during training: each checkpointed decoder layer keeps only its input and runs its forward again in backward. `true` checkpoints every layer; `{\"everyNLayers\": 2}` every other one, keeping about half the activations for half the recompute (`ptlab plan` shows each setting's memory)."},"compile":{"type":"boolean","default":false,"description":"torch.compile the training passes (SFT's loss forward, PPO's training forward) with dynamic shapes; rollouts, evaluation and checkpoints use the model as it is. The first passes pay the compile. Local and DDP launches (FSDP and DeepSpeed refuse it). On CPU it gains little (bench/results/cpu-2026-12-04/compile-train.log)."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static","paged"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed. `paged`: transformers' continuous batching, one session per rollout or evaluation: a paged cache, each round's chats scheduled as requests that join the decoding batch as others finish (no decoding past a short answer's end), requests sharing the cache blocks of the prompt tokens they have in common (a GRPO group's hand, a chat's earlier turns); greedy answers are generate's, sampled ones are drawn from the same distribution with their log-probs recorded. Text models only, not under deepspeed-zero3. Meant for flash-attention's paged kernels (attention flash_attention_2/3, CUDA): under SDPA or eager attention each forward attends over every request's cache through one dense mask, a cost that grows with the square of the batch (22x slower than dynamic at 128 chats on a 2-core CPU)."},"ligerKernel":{"type":"boolean","default":false,"description":"Liger's Triton kernels (the liger-kernel package) for training on CUDA GPUs: RMSNorm, RoPE and SwiGLU in every forward, and in SFT the fused linear cross-entropy, which computes the loss from the hidden states chunk by chunk and never holds the logits (the largest tensor at a 128k-152k vocabulary). Text models of the families liger-kernel patches (Llama, Qwen2/2.5, Mistral, Gemma, ...; the embedded models are Llama). Refused for image-text-to-text models (liger-kernel 0.8.5's patches do not fit transformers 5.24's vision classes), on CPU (cpuProcesses, or a job without a GPU) and under deepspeed-zero3."},"attention":{"enum":["auto","sdpa","varlen","eager","flash_attention_2","flash_attention_3","flex_attention"],"default":"auto","description":"transformers' attention implementation (attn_implementation) for training, rollouts and evaluation. `auto`: transformers' choice (SDPA where the model supports it). `varlen`: SDPA, except that rows laid end to end (sft.packing, sft.paddingFree, ppo.paddingFree) are attended one sequence at a time: on CUDA in bf16/fp16 by PyTorch's own variable-length flash kernel (torch.nn.attention.varlen, no flash-attn package), elsewhere by one causal SDPA call per sequence; no padding FLOPs, no mask; not with kvCache \"paged\". `flash_attention_2`/`3` need the flash-attn package and a CUDA GPU, and with them those rows run variable-length kernels too. `flex_attention` (PyTorch's FlexAttention, compiled) trains on CUDA only: it has no backward pass on CPU."},"generateBatch":{"type":"integer","minimum":1,"maximum":65536,"default":32,"description":"Most sequences in one batched generate call (PPO rollouts and evaluation): a memory knob; larger batches decode faster where memory allows (the KV cache grows with it). Greedy answers are the same at any size up to float rounding; sampled ones are drawn in another order."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}},"adam":{"type":"object","additionalProperties":false,"properties":{"betas":{"type":"array","prefixItems":[{"type":"number","minimum":0,"exclusiveMaximum":1},{"type":"number","minimum":0,"exclusiveMaximum":1}],"minItems":2,"maxItems":2,"description":"Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT. Its PPO uses torch's default (0.9, 0.999), which the paper presets set in ppo.adam.","default":[0.9,0.98]},"eps":{"type":"number","exclusiveMinimum":0,"description":"Adam epsilon (1e-7 in the reference recipe).","default":1e-7},"weightDecay":{"type":"number","minimum":0,"default":0,"description":"Decoupled weight decay (AdamW)."},"implementation":{"enum":["fused","foreach","for-loop"],"default":"fused","description":"PyTorch's Adam kernel (the same update up to float rounding; a test compares SFT losses). `fused`: one kernel over every parameter (transformers' Trainer default since torch 2.8; no temporaries). `foreach`: torch's multi-tensor kernels (its default on CUDA). `for-loop`: a parameter at a time (its default on CPU). On the project's 2-core CPU the fused step is several times faster than the for-loop (README, Speed options)."}}},"checkpointRef":{"type":"string","minLength":1,"description":"A checkpoint folder (relative to the config), e.g. `runs/gp-l/sft-init/checkpoints/step-000100`."},"sft":{"type":"object","description":"Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only, unless `assistantOnlyLoss` is false).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"Start from this checkpoint instead of the base model (e.g. to scale SFT from Init)."},"data":{"type":"object","additionalProperties":false,"properties":{"source":{"enum":["environment","pretraining-corpus"],"default":"environment","description":"`environment`: expert examples of this experiment's environment. `pretraining-corpus`: the synthetic corpus embedded:gp-base is pretrained on (card values under stated face-card rules, exact arithmetic, make-a-target puzzles in plain words and in GeneralPoints' format with targets other than 24, revisions after the verifier's message, and, when `mix` asks for it, the 24 game under face rules other than the evaluation's; docs/base-model.md); `trajectories` does not apply."},"examples":{"type":"integer","minimum":1,"maximum":100000000,"default":10000,"description":"Expert examples (sampled states) to generate, or corpus examples."},"trajectories":{"enum":["optimal","suboptimal"],"default":"optimal","description":"`optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation)."},"wrongAttempts":{"type":"integer","minimum":0,"maximum":100,"default":2,"description":"Most wrong attempts before the correct one in a sub-optimal trajectory."},"mix":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"card-values":{"type":"integer","minimum":0,"maximum":1000},"arithmetic":{"type":"integer","minimum":0,"maximum":1000},"make-target":{"type":"integer","minimum":0,"maximum":1000},"card-puzzle":{"type":"integer","minimum":0,"maximum":1000},"revision":{"type":"integer","minimum":0,"maximum":1000},"twenty-four":{"type":"integer","minimum":0,"maximum":1000},"navigation":{"type":"integer","minimum":0,"maximum":1000},"navigation-revision":{"type":"integer","minimum":0,"maximum":1000},"route-reading":{"type":"integer","minimum":0,"maximum":1000},"repeat":{"type":"integer","minimum":0,"maximum":1000},"repeat-long":{"type":"integer","minimum":0,"maximum":1000}},"description":"`pretraining-corpus` only: each task's share of the corpus in thousandths, adding up to 1000 (default: card-values 150, arithmetic 200, make-target 150, card-puzzle 350, revision 150). `twenty-four` is the 24 game in GeneralPoints' format under face rules other than the evaluation's two (docs/base-model.md); `navigation` and `navigation-revision` are V-IRL-L's prompt on routes of cities other than the evaluation's, under several action-space conventions, and `route-reading` short questions on a route's text (the sentence after an observed landmark, a sentence quoted, a turn sentence's action, an observation quoted), `repeat`, text to repeat word for word (6-24 places, made-up names, directions, numbers), and `repeat-long`, the same with 40-90 items (a look-up 120-490 tokens back) (embedded:virl-base's corpus)."}}},"steps":{"type":"integer","minimum":1,"maximum":100000000,"description":"Optimizer steps (default: one epoch over the data)."},"epochs":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Passes over the data when `steps` is not given."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks)."},"schedule":{"enum":["cosine","linear","constant"],"default":"cosine","description":"Learning-rate schedule after warmup."},"warmupRatio":{"type":"number","minimum":0,"maximum":1,"default":0.03,"description":"Fraction of steps spent warming up linearly."},"adam":{"$ref":"#/$defs/adam"},"globalBatchSize":{"type":"integer","minimum":1,"maximum":1048576,"default":128,"description":"Sequences per optimizer step over all processes (reached by gradient accumulation)."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Sequences per forward pass per process."},"packing":{"type":"boolean","default":false,"description":"Pack several examples into each sequence (attention kept within each example)."},"paddingFree":{"type":"boolean","default":false,"description":"Each forward pass reads its micro-batch's sequences end to end as one row, without padding, positions restarting at each example (TRL's padding_free): the same loss and gradient as padded rows. It pays with model.attention varlen or flash_attention_2/3 (variable-length kernels) or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only."},"assistantOnlyLoss":{"type":"boolean","default":true,"description":"true (SFT): the loss is on the assistant messages' tokens only (TRL's assistant_only_loss). false: on every token of each chat, the prompts' too, as pretraining learns a document, except the assistant messages marked `\"train\": false` (context such as a wrong answer, never learned); the recipe of embedded:virl-base uses it (docs/base-model.md). Text models only."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Gradient clipping norm."},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N optimizer steps (and always at the end)."}}},"ppo":{"type":"object","description":"Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails)."},"updates":{"type":"integer","minimum":1,"maximum":100000000,"default":15,"description":"PPO updates (each: collect a rollout buffer, then optimize). The reference runs 20 for GeneralPoints and 15 for V-IRL (its launch scripts' num_updates)."},"stepsPerUpdate":{"type":"integer","minimum":1,"maximum":100000000,"default":256,"description":"Environment steps (verification attempts) collected per process per update (the reference: 256 on each of 8 processes, its launch scripts' num_steps). Episodes unfinished at the end of an update continue in the next, as in the reference."},"parallelEnvs":{"type":"integer","minimum":1,"maximum":65536,"default":16,"description":"Episodes that advance together: each round generates one answer for each, in generate calls of at most model.generateBatch."},"epochs":{"type":"integer","minimum":1,"maximum":1000,"default":4,"description":"Optimization passes over each rollout buffer."},"miniBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":128,"description":"Transitions per optimizer step, per process: each epoch takes the rollout in random mini-batches of this many, one Adam step each, averaging their gradient (over every process under DDP). The reference: 128 (grad_accum_steps 128 of a mini-batch of one), so 2 steps per epoch of 256 transitions, 8 per update, each over 1,024 transitions on 8 processes. Must not exceed stepsPerUpdate."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Most transitions per forward/backward pass (a memory knob, not a hyperparameter): a mini-batch's gradient is accumulated over passes of this many, each weighted by its share, so the step is the same as one pass over the whole mini-batch (the reference passes one transition at a time)."},"gamma":{"type":"number","minimum":0,"maximum":1,"default":0.9,"description":"Discount."},"lambda":{"type":"number","minimum":0,"maximum":1,"default":0.95,"description":"GAE lambda."},"clip":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.1,"description":"Policy ratio clip."},"ratioGuard":{"type":"number","exclusiveMinimum":1,"default":10,"description":"A transition whose probability ratio (new / rollout policy) exceeds this keeps only the clipped term of the surrogate, so it gives no gradient (the reference's rule, decided per mini-batch of one transition; counted as ppo/ratio_guarded). A very large value turns it off."},"valueClip":{"type":"number","exclusiveMinimum":0,"default":0.1,"description":"Value prediction clip (clipped value loss)."},"valueCoef":{"type":"number","minimum":0,"default":0.5,"description":"Value loss coefficient."},"entropyCoef":{"type":"number","minimum":0,"default":0,"description":"Entropy bonus coefficient (0 in the paper)."},"klCoef":{"type":"number","minimum":0,"default":0,"description":"KL penalty to the Init policy (0: off): klCoef x mean (log pi - log pi_Init)^2 / 2 over the rollout's responses, whose gradient is that of KL(pi || Init)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":0.01,"description":"Gradient clipping norm."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Initial learning rate (the reference: 1e-6, 1e-7 for V-IRL-VL)."},"finalLearningRate":{"type":"number","minimum":0,"maximum":1,"default":1e-9,"description":"The cosine schedule's floor, reached after lrCosineUpdates updates (torch's CosineAnnealingLR eta_min; the reference's end_lr 1e-9)."},"lrCosineUpdates":{"type":"integer","minimum":1,"maximum":100000000,"description":"Updates over which the learning rate follows the cosine from learningRate to finalLearningRate (torch's CosineAnnealingLR T_max, stepped once per update; afterwards it stays at finalLearningRate). Default: updates, so it reaches finalLearningRate at the end. The reference's lr_max_steps: 100 for GeneralPoints' 20 updates (the rate barely decays), 20 for V-IRL's 15."},"adam":{"$ref":"#/$defs/adam"},"temperature":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.2,"description":"Sampling temperature (log-probs use the same scaled logits)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."},"thoughtWeight":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Log-prob weight of tokens before the answer key (`\"formula\":` or `\"action\":`), located by character offsets."},"ratio":{"enum":["sequence","token"],"default":"sequence","description":"`sequence` (the reference): one probability ratio per response, from the sum of its tokens' weighted log-probs, clipped as a whole. `token` (PPO as LLM trainers such as TRL and OpenRLHF run it): a ratio per token, each clipped, the surrogate averaged over the response's tokens with the thought weights. A whole response's ratio leaves the clip range after small per-token changes (0.01 nats over 50 tokens is a ratio of 1.65), so clipping stops most of a small model's learning; per-token clipping bounds each token's change instead."},"oldLogProbs":{"enum":["recompute","sampling"],"default":"recompute","description":"Where the ratio's old log-probs come from. `recompute` (the reference, verl, OpenRLHF): a forward pass of the rollout policy over the rollout before the update. `sampling`: the log-probs the rollout sampled each token with, recorded during generation, which saves that pass (with `advantage: group` there is then none); they equal the recomputed ones up to float rounding when generation and training run the same model in the same precision (fp32 on CPU: about 1e-6, the update's first-step gap metric shows it); in bf16 or with a separate inference engine they differ, which is why the GPU trainers recompute."},"paddingFree":{"type":"boolean","default":false,"description":"Each scoring and training forward reads its micro-batch's sequences end to end in one row, without padding, positions restarting at each sequence, and computes logits at the responses' positions only: the same log-probs, values and gradients as padded rows. It pays with model.attention varlen, flash_attention_2/3 or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only."},"sharedPrefixes":{"type":"boolean","default":false,"description":"Each scoring and training forward reads once the opening that consecutive rows of its micro-batch share (with advantage \"group\", a group's first prompt: the update then keeps each group's episodes together in its mini-batches and micro-batches): one pass over the openings, whose keys and values each row attends to through its mask, then the rows' own tokens. The same log-probs, values and gradients as padded rows, with fewer tokens read (on the demo's GP-L recipe, 2 cores: see README). Text models; local and DDP launches; not with model.gradientCheckpointing or ppo.paddingFree."},"headChunk":{"type":"integer","minimum":0,"maximum":1048576,"default":0,"description":"Response tokens per chunk of the LM head in PPO's scoring and training passes (0: off). Each chunk's logits are made, scored and freed, and backward makes them again, so no (tokens x vocabulary) tensor is kept: at Llama 3.2's 128,256-token vocabulary the one a micro-batch of 8 chats with 2,560 response tokens keeps is 10 GiB. Costs one more LM-head product per chunk in backward. The same log-probs, entropies, values and gradients (tests compare them on each model family's replica, with LoRA, and in DDP, DeepSpeed ZeRO-2 and ZeRO-3 runs; under ZeRO-3 every process makes as many head calls, each a collective gather). Model types llama, qwen2, mllama, qwen2_vl and llava (what the tests run); not under fsdp (not checked)."},"advantage":{"enum":["gae","group"],"default":"gae","description":"`gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head)."},"groupSize":{"type":"integer","minimum":2,"maximum":65536,"default":4,"description":"With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it."},"groupStd":{"type":"boolean","default":true,"description":"With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline."},"groupCredit":{"enum":["episode","turn"],"default":"episode","description":"With `advantage: group`: `episode` (GRPO): every step of an episode gets the episode's return minus the group's mean return. `turn`: each step (verification attempt) gets its return-to-go, its reward and the later ones, minus the mean return-to-go of the group's episodes at the same turn, so a revision after the verifier's message is judged against the other revisions of the same hand at that turn rather than against first attempts that ended their episodes."},"reward":{"enum":["verifier","outcome"],"default":"verifier","description":"What PPO trains on. `verifier` (the paper's): the verifier's reward of each attempt (+5 solved, -1 wrong value, -2 per wrong number, -3 illegal, ...). `outcome`: 1 for an attempt the verifier accepts (a solved hand, a right V-IRL action), 0 otherwise, so that success alone drives learning rather than the size of the penalties. Episodes, messages and the recorded rewards stay the verifier's."},"rewardScale":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Multiply the rewards PPO trains on by this."},"valueHead":{"type":"object","additionalProperties":false,"properties":{"hidden":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65536},"minItems":1,"default":[1024,512],"description":"Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state."}}},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N updates (and always at the end)."}}},"evaluation":{"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init, where every curve starts), every checkpoint saved every sft.saveEverySteps / ppo.saveEverySteps and the final one, each once (a checkpoint written on cancel is not on the schedule)."},"atStart":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init) when the schedule includes it. false: another run from the same Init evaluates it on the same splits and seeds (a study's SFT arm, say), so Init is evaluated once; the paper view and `ptlab report` start this run's curves at that run's Init point."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy). Ignored with `sampling: model-defaults`."},"topP":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,"description":"Nucleus sampling at evaluation when temperature > 0 (1: off; no top-k cut either). Ignored with `sampling: model-defaults`."},"sampling":{"enum":["configured","model-defaults"],"default":"configured","description":"`configured`: temperature and topP above, and nothing else (the checkpoint's top_k, repetition penalty and other processors are set aside). `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}},"launcher":{"type":"object","description":"Where jobs run: this machine (one process), several GPUs (or CPU processes) through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs, or `cpuProcesses` CPU processes. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"cpuProcesses":{"type":"integer","minimum":2,"description":"With kind `accelerate`: run the job as this many processes on the CPUs instead of GPUs (DDP over gloo), each with an equal share of the cores as its threads. On a few cores, small models train and decode faster as single-threaded processes than as one process's threads. Not with `gpus`; DDP only."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}}}};
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/experiment.schema.json","title":"Post-Training Lab experiment (*.ptlab.json)","description":"One experiment: the training environment variant, the evaluation splits (ID and OOD variants), the model, the SFT and PPO recipes, the evaluation schedule and the launcher. Defaults are the paper's reference recipe (shared/spec/training.md).","type":"object","required":["name","environment","model"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema (optional; VS Code applies it to *.ptlab.json automatically)."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Experiment name: letters, digits, '.', '_' or '-' (at most 64). Run folders are named after it."},"description":{"type":"string","description":"Free text shown in the Runs view and the dashboard."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Global seed (32-bit unsigned) for data generation, model initialisation and sampling."},"outputDir":{"type":"string","minLength":1,"default":"runs","description":"Folder, relative to this file, that receives the run folders."},"environment":{"$ref":"#/$defs/environment","description":"The training environment: the variant SFT data is drawn from and PPO is trained on. Evaluation splits override some of its keys."},"model":{"$ref":"#/$defs/model"},"sft":{"$ref":"#/$defs/sft"},"ppo":{"$ref":"#/$defs/ppo"},"evaluation":{"$ref":"#/$defs/evaluation"},"logging":{"$ref":"#/$defs/logging"},"alerts":{"$ref":"#/$defs/alerts"},"launcher":{"$ref":"#/$defs/launcher"}},"$defs":{"alerts":{"type":"object","description":"Rules the extension checks on this experiment's runs while they run (from run.json's copy of this config): each sends a VS Code notification once per run with a link to the point in the dashboard, and the assistant's ptlab_runAlerts tool lists them. Every rule is on by default; `enabled: false` turns one off.","additionalProperties":false,"properties":{"rewardCollapse":{"type":"object","additionalProperties":false,"description":"The mean of rollout/reward_mean over the last `window` updates falls `drop` or more (reward units) below its best `window`-update mean so far.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":5},"drop":{"type":"number","exclusiveMinimum":0,"default":2}}},"entropyCollapse":{"type":"object","additionalProperties":false,"description":"ppo/entropy stays below `fraction` of its first update's value for `window` updates in a row.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":3},"fraction":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.1}}},"klSpike":{"type":"object","additionalProperties":false,"description":"ppo/approx_kl (how far an update moved the policy from the rollout's, per transition) exceeds `max`.","properties":{"enabled":{"type":"boolean","default":true},"max":{"type":"number","exclusiveMinimum":0,"default":0.1}}},"nonFinite":{"type":"object","additionalProperties":false,"description":"A loss or gradient is not finite: the run failed on it, PPO skipped transitions with non-finite log-probs (ppo/nonfinite_skipped), or an SFT step's gradient norm was not finite.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledHeartbeat":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat (run.json's heartbeatAt, every 10 s) is older than the ptlab.staleAfterSeconds setting.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledProgress":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat goes on but its job has not moved (run.json's activeAt: a generate call returned, a scoring or training micro-batch ran, a record was written) for `minutes` minutes: its processes wait on each other in a collective (a hang; NCCL's watchdog ends it after its timeout, 10 to 30 minutes), or one call takes that long.","properties":{"enabled":{"type":"boolean","default":true},"minutes":{"type":"number","exclusiveMinimum":0,"default":15}}}}},"logging":{"type":"object","description":"Where the trainer's metric records go besides metrics.jsonl.","additionalProperties":false,"properties":{"reportTo":{"type":"array","items":{"enum":["tensorboard","wandb"]},"uniqueItems":true,"default":[],"description":"Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`. `wandb`: a W&B run in RUN/wandb under the same names, offline unless WANDB_MODE says otherwise (`wandb sync` uploads it; needs pip install -e 'trainer[wandb]'), one W&B run per process lifetime grouped by the run id."},"tokenRecordRate":{"type":"number","minimum":0,"maximum":1,"default":0.1,"description":"The share of PPO rollout episodes whose turns get per-token records in RUN/tokens.jsonl (token-record.schema.json): each generated token's sampling and training log-probs, entropy, weight and ratio at the update, with the turn's advantage, value and return; the transcript viewer shows them as heatmaps. Episodes are drawn by a hash of the run's seed and the episode's number (no random stream is touched). Costs a no-grad forward pass over the sampled turns per update; 0 turns it off."}}},"environment":{"description":"An environment variant: GeneralPoints or V-IRL with every key of shared/spec/environments.md.","type":"object","required":["env"],"discriminator":{"propertyName":"env"},"oneOf":[{"$ref":"#/$defs/generalPoints"},{"$ref":"#/$defs/virl"}]},"verifier":{"enum":["reference","strict"],"description":"`reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).","default":"strict"},"modality":{"enum":["language","vision"],"description":"`language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).","default":"language"},"generalPoints":{"type":"object","title":"GeneralPoints","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"generalpoints","description":"Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL)."},"target":{"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."},"faceCards":{"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."},"sampling":{"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."},"draw":{"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."},"suits":{"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":5,"description":"Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations."},"verifier":{"$ref":"#/$defs/verifier"}}},"virl":{"type":"object","title":"V-IRL","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"virl","description":"Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL)."},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."},"maxStraight":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."},"dropRate":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":2,"description":"Scored attempts per position; the budget resets whenever the agent moves."},"verifier":{"$ref":"#/$defs/verifier"},"panoramas":{"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."}}},"routeSource":{"description":"Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.","oneOf":[{"type":"object","title":"Route file","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1,"description":"Path (relative to the config) of a route_infos.json: a route dict or a list of them."}}},{"type":"object","title":"Synthetic city","required":["synthetic"],"additionalProperties":false,"properties":{"synthetic":{"type":"object","additionalProperties":false,"required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"City style name; distinct cities look different (for visual OOD)."},"routes":{"type":"integer","minimum":1,"maximum":1000000,"default":1000,"description":"Number of routes to generate."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Seed of the city generator."}}}}}]},"environmentOverrides":{"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false},"split":{"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."},"eachRouteOnce":{"type":"boolean","default":false,"description":"V-IRL only: episode i runs route i of the split's routes, each route exactly once, in order (the reference's `order=True`, its VLN-mini evaluation: 18 routes, 9 cities). `episodes` must equal the number of routes, else the evaluation stops with an error."}}},"model":{"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` or `embedded:virl-base` (pretrained by the project for GeneralPoints and V-IRL, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (their random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","embedded:gp-base","embedded:virl-base","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"oneOf":[{"type":"boolean"},{"type":"object","additionalProperties":false,"required":["everyNLayers"],"properties":{"everyNLayers":{"type":"integer","minimum":1,"maximum":1024,"description":"Checkpoint one decoder layer in this many (transformers' every_n_layers); the others keep their activations. 1 is `true`."}}}],"default":false,"description":"Trade compute for memory during training: each checkpointed decoder layer keeps only its input and runs its forward again in backward. `true` checkpoints every layer; `{\"everyNLayers\": 2}` every other one, keeping about half the activations for half the recompute (`ptlab plan` shows each setting's memory)."},"compile":{"type":"boolean","default":false,"description":"torch.compile the training passes (SFT's loss forward, PPO's training forward) with dynamic shapes; rollouts, evaluation and checkpoints use the model as it is. The first passes pay the compile. Local and DDP launches (FSDP and DeepSpeed refuse it). On CPU it gains little (bench/results/cpu-2026-12-04/compile-train.log)."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static","paged"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed. `paged`: transformers' continuous batching, one session per rollout or evaluation: a paged cache, each round's chats scheduled as requests that join the decoding batch as others finish (no decoding past a short answer's end), requests sharing the cache blocks of the prompt tokens they have in common (a GRPO group's hand, a chat's earlier turns); greedy answers are generate's, sampled ones are drawn from the same distribution with their log-probs recorded. Text models only, not under deepspeed-zero3. Meant for flash-attention's paged kernels (attention flash_attention_2/3, CUDA): under SDPA or eager attention each forward attends over every request's cache through one dense mask, a cost that grows with the square of the batch (22x slower than dynamic at 128 chats on a 2-core CPU)."},"ligerKernel":{"type":"boolean","default":false,"description":"Liger's Triton kernels (the liger-kernel package) for training on CUDA GPUs: RMSNorm, RoPE and SwiGLU in every forward, and in SFT the fused linear cross-entropy, which computes the loss from the hidden states chunk by chunk and never holds the logits (the largest tensor at a 128k-152k vocabulary). Text models of the families liger-kernel patches (Llama, Qwen2/2.5, Mistral, Gemma, ...; the embedded models are Llama). Refused for image-text-to-text models (liger-kernel 0.8.5's patches do not fit transformers 5.24's vision classes), on CPU (cpuProcesses, or a job without a GPU) and under deepspeed-zero3."},"attention":{"enum":["auto","sdpa","varlen","eager","flash_attention_2","flash_attention_3","flex_attention"],"default":"auto","description":"transformers' attention implementation (attn_implementation) for training, rollouts and evaluation. `auto`: transformers' choice (SDPA where the model supports it). `varlen`: SDPA, except that rows laid end to end (sft.packing, sft.paddingFree, ppo.paddingFree) are attended one sequence at a time: on CUDA in bf16/fp16 by PyTorch's own variable-length flash kernel (torch.nn.attention.varlen, no flash-attn package), elsewhere by one causal SDPA call per sequence; no padding FLOPs, no mask; not with kvCache \"paged\". `flash_attention_2`/`3` need the flash-attn package and a CUDA GPU, and with them those rows run variable-length kernels too. `flex_attention` (PyTorch's FlexAttention, compiled) trains on CUDA only: it has no backward pass on CPU."},"generateBatch":{"type":"integer","minimum":1,"maximum":65536,"default":32,"description":"Most sequences in one batched generate call (PPO rollouts and evaluation): a memory knob; larger batches decode faster where memory allows (the KV cache grows with it). Greedy answers are the same at any size up to float rounding; sampled ones are drawn in another order."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}},"adam":{"type":"object","additionalProperties":false,"properties":{"betas":{"type":"array","prefixItems":[{"type":"number","minimum":0,"exclusiveMaximum":1},{"type":"number","minimum":0,"exclusiveMaximum":1}],"minItems":2,"maxItems":2,"description":"Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT. Its PPO uses torch's default (0.9, 0.999), which the paper presets set in ppo.adam.","default":[0.9,0.98]},"eps":{"type":"number","exclusiveMinimum":0,"description":"Adam epsilon (1e-7 in the reference recipe).","default":1e-7},"weightDecay":{"type":"number","minimum":0,"default":0,"description":"Decoupled weight decay (AdamW)."},"implementation":{"enum":["fused","foreach","for-loop"],"default":"fused","description":"PyTorch's Adam kernel (the same update up to float rounding; a test compares SFT losses). `fused`: one kernel over every parameter (transformers' Trainer default since torch 2.8; no temporaries). `foreach`: torch's multi-tensor kernels (its default on CUDA). `for-loop`: a parameter at a time (its default on CPU). On the project's 2-core CPU the fused step is several times faster than the for-loop (README, Speed options)."}}},"checkpointRef":{"type":"string","minLength":1,"description":"A checkpoint folder (relative to the config), e.g. `runs/gp-l/sft-init/checkpoints/step-000100`."},"sft":{"type":"object","description":"Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only, unless `assistantOnlyLoss` is false).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"Start from this checkpoint instead of the base model (e.g. to scale SFT from Init)."},"data":{"type":"object","additionalProperties":false,"properties":{"source":{"enum":["environment","pretraining-corpus"],"default":"environment","description":"`environment`: expert examples of this experiment's environment. `pretraining-corpus`: the synthetic corpus embedded:gp-base is pretrained on (card values under stated face-card rules, exact arithmetic, make-a-target puzzles in plain words and in GeneralPoints' format with targets other than 24, revisions after the verifier's message, and, when `mix` asks for it, the 24 game under face rules other than the evaluation's; docs/base-model.md); `trajectories` does not apply."},"examples":{"type":"integer","minimum":1,"maximum":100000000,"default":10000,"description":"Expert examples (sampled states) to generate, or corpus examples."},"trajectories":{"enum":["optimal","suboptimal"],"default":"optimal","description":"`optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation)."},"wrongAttempts":{"type":"integer","minimum":0,"maximum":100,"default":2,"description":"Most wrong attempts before the correct one in a sub-optimal trajectory."},"mix":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"card-values":{"type":"integer","minimum":0,"maximum":1000},"arithmetic":{"type":"integer","minimum":0,"maximum":1000},"make-target":{"type":"integer","minimum":0,"maximum":1000},"card-puzzle":{"type":"integer","minimum":0,"maximum":1000},"revision":{"type":"integer","minimum":0,"maximum":1000},"twenty-four":{"type":"integer","minimum":0,"maximum":1000},"navigation":{"type":"integer","minimum":0,"maximum":1000},"navigation-revision":{"type":"integer","minimum":0,"maximum":1000},"route-reading":{"type":"integer","minimum":0,"maximum":1000},"repeat":{"type":"integer","minimum":0,"maximum":1000},"repeat-long":{"type":"integer","minimum":0,"maximum":1000}},"description":"`pretraining-corpus` only: each task's share of the corpus in thousandths, adding up to 1000 (default: card-values 150, arithmetic 200, make-target 150, card-puzzle 350, revision 150). `twenty-four` is the 24 game in GeneralPoints' format under face rules other than the evaluation's two (docs/base-model.md); `navigation` and `navigation-revision` are V-IRL-L's prompt on routes of cities other than the evaluation's, under several action-space conventions, and `route-reading` short questions on a route's text (the sentence after an observed landmark, a sentence quoted, a turn sentence's action, an observation quoted), `repeat`, text to repeat word for word (6-24 places, made-up names, directions, numbers), and `repeat-long`, the same with 40-90 items (a look-up 120-490 tokens back) (embedded:virl-base's corpus)."}}},"steps":{"type":"integer","minimum":1,"maximum":100000000,"description":"Optimizer steps (default: one epoch over the data)."},"epochs":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Passes over the data when `steps` is not given."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks)."},"schedule":{"enum":["cosine","linear","constant"],"default":"cosine","description":"Learning-rate schedule after warmup."},"warmupRatio":{"type":"number","minimum":0,"maximum":1,"default":0.03,"description":"Fraction of steps spent warming up linearly."},"adam":{"$ref":"#/$defs/adam"},"globalBatchSize":{"type":"integer","minimum":1,"maximum":1048576,"default":128,"description":"Sequences per optimizer step over all processes (reached by gradient accumulation)."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Sequences per forward pass per process."},"packing":{"type":"boolean","default":false,"description":"Pack several examples into each sequence (attention kept within each example)."},"paddingFree":{"type":"boolean","default":false,"description":"Each forward pass reads its micro-batch's sequences end to end as one row, without padding, positions restarting at each example (TRL's padding_free): the same loss and gradient as padded rows. It pays with model.attention varlen or flash_attention_2/3 (variable-length kernels) or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only."},"assistantOnlyLoss":{"type":"boolean","default":true,"description":"true (SFT): the loss is on the assistant messages' tokens only (TRL's assistant_only_loss). false: on every token of each chat, the prompts' too, as pretraining learns a document, except the assistant messages marked `\"train\": false` (context such as a wrong answer, never learned); the recipe of embedded:virl-base uses it (docs/base-model.md). Text models only."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Gradient clipping norm."},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N optimizer steps (and always at the end)."}}},"ppo":{"type":"object","description":"Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails)."},"updates":{"type":"integer","minimum":1,"maximum":100000000,"default":15,"description":"PPO updates (each: collect a rollout buffer, then optimize). The reference runs 20 for GeneralPoints and 15 for V-IRL (its launch scripts' num_updates)."},"stepsPerUpdate":{"type":"integer","minimum":1,"maximum":100000000,"default":256,"description":"Environment steps (verification attempts) collected per process per update (the reference: 256 on each of 8 processes, its launch scripts' num_steps). Episodes unfinished at the end of an update continue in the next, as in the reference."},"parallelEnvs":{"type":"integer","minimum":1,"maximum":65536,"default":16,"description":"Episodes that advance together: each round generates one answer for each, in generate calls of at most model.generateBatch."},"epochs":{"type":"integer","minimum":1,"maximum":1000,"default":4,"description":"Optimization passes over each rollout buffer."},"miniBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":128,"description":"Transitions per optimizer step, per process: each epoch takes the rollout in random mini-batches of this many, one Adam step each, averaging their gradient (over every process under DDP). The reference: 128 (grad_accum_steps 128 of a mini-batch of one), so 2 steps per epoch of 256 transitions, 8 per update, each over 1,024 transitions on 8 processes. Must not exceed stepsPerUpdate."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Most transitions per forward/backward pass (a memory knob, not a hyperparameter): a mini-batch's gradient is accumulated over passes of this many, each weighted by its share, so the step is the same as one pass over the whole mini-batch (the reference passes one transition at a time)."},"gamma":{"type":"number","minimum":0,"maximum":1,"default":0.9,"description":"Discount."},"lambda":{"type":"number","minimum":0,"maximum":1,"default":0.95,"description":"GAE lambda."},"clip":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.1,"description":"Policy ratio clip."},"ratioGuard":{"type":"number","exclusiveMinimum":1,"default":10,"description":"A transition whose probability ratio (new / rollout policy) exceeds this keeps only the clipped term of the surrogate, so it gives no gradient (the reference's rule, decided per mini-batch of one transition; counted as ppo/ratio_guarded). A very large value turns it off."},"valueClip":{"type":"number","exclusiveMinimum":0,"default":0.1,"description":"Value prediction clip (clipped value loss)."},"valueCoef":{"type":"number","minimum":0,"default":0.5,"description":"Value loss coefficient."},"entropyCoef":{"type":"number","minimum":0,"default":0,"description":"Entropy bonus coefficient (0 in the paper)."},"klCoef":{"type":"number","minimum":0,"default":0,"description":"KL penalty to the Init policy (0: off): klCoef x mean (log pi - log pi_Init)^2 / 2 over the rollout's responses, whose gradient is that of KL(pi || Init)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":0.01,"description":"Gradient clipping norm."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Initial learning rate (the reference: 1e-6, 1e-7 for V-IRL-VL)."},"finalLearningRate":{"type":"number","minimum":0,"maximum":1,"default":1e-9,"description":"The cosine schedule's floor, reached after lrCosineUpdates updates (torch's CosineAnnealingLR eta_min; the reference's end_lr 1e-9)."},"lrCosineUpdates":{"type":"integer","minimum":1,"maximum":100000000,"description":"Updates over which the learning rate follows the cosine from learningRate to finalLearningRate (torch's CosineAnnealingLR T_max, stepped once per update; afterwards it stays at finalLearningRate). Default: updates, so it reaches finalLearningRate at the end. The reference's lr_max_steps: 100 for GeneralPoints' 20 updates (the rate barely decays), 20 for V-IRL's 15."},"adam":{"$ref":"#/$defs/adam"},"temperature":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.2,"description":"Sampling temperature (log-probs use the same scaled logits)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."},"thoughtWeight":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Log-prob weight of tokens before the answer key (`\"formula\":` or `\"action\":`), located by character offsets."},"ratio":{"enum":["sequence","token"],"default":"sequence","description":"`sequence` (the reference): one probability ratio per response, from the sum of its tokens' weighted log-probs, clipped as a whole. `token` (PPO as LLM trainers such as TRL and OpenRLHF run it): a ratio per token, each clipped, the surrogate averaged over the response's tokens with the thought weights. A whole response's ratio leaves the clip range after small per-token changes (0.01 nats over 50 tokens is a ratio of 1.65), so clipping stops most of a small model's learning; per-token clipping bounds each token's change instead."},"oldLogProbs":{"enum":["recompute","sampling"],"default":"recompute","description":"Where the ratio's old log-probs come from. `recompute` (the reference, verl, OpenRLHF): a forward pass of the rollout policy over the rollout before the update. `sampling`: the log-probs the rollout sampled each token with, recorded during generation, which saves that pass (with `advantage: group` there is then none); they equal the recomputed ones up to float rounding when generation and training run the same model in the same precision (fp32 on CPU: about 1e-6, the update's first-step gap metric shows it); in bf16 or with a separate inference engine they differ, which is why the GPU trainers recompute."},"paddingFree":{"type":"boolean","default":false,"description":"Each scoring and training forward reads its micro-batch's sequences end to end in one row, without padding, positions restarting at each sequence, and computes logits at the responses' positions only: the same log-probs, values and gradients as padded rows. It pays with model.attention varlen, flash_attention_2/3 or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only."},"sharedPrefixes":{"type":"boolean","default":false,"description":"Each scoring and training forward reads once the opening that consecutive rows of its micro-batch share (with advantage \"group\", a group's first prompt: the update then keeps each group's episodes together in its mini-batches and micro-batches): one pass over the openings, whose keys and values each row attends to through its mask, then the rows' own tokens. The same log-probs, values and gradients as padded rows, with fewer tokens read (on the demo's GP-L recipe, 2 cores: see README). Text models; local and DDP launches; not with model.gradientCheckpointing or ppo.paddingFree."},"headChunk":{"type":"integer","minimum":0,"maximum":1048576,"default":0,"description":"Response tokens per chunk of the LM head in PPO's scoring and training passes (0: off). Each chunk's logits are made, scored and freed, and backward makes them again, so no (tokens x vocabulary) tensor is kept: at Llama 3.2's 128,256-token vocabulary the one a micro-batch of 8 chats with 2,560 response tokens keeps is 10 GiB. Costs one more LM-head product per chunk in backward. The same log-probs, entropies, values and gradients (tests compare them on each model family's replica, with LoRA, and in DDP, DeepSpeed ZeRO-2 and ZeRO-3 runs; under ZeRO-3 every process makes as many head calls, each a collective gather). Model types llama, qwen2, mllama, qwen2_vl and llava (what the tests run); not under fsdp (not checked)."},"advantage":{"enum":["gae","group"],"default":"gae","description":"`gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head)."},"groupSize":{"type":"integer","minimum":2,"maximum":65536,"default":4,"description":"With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it."},"groupStd":{"type":"boolean","default":true,"description":"With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline."},"groupCredit":{"enum":["episode","turn"],"default":"episode","description":"With `advantage: group`: `episode` (GRPO): every step of an episode gets the episode's return minus the group's mean return. `turn`: each step (verification attempt) gets its return-to-go, its reward and the later ones, minus the mean return-to-go of the group's episodes at the same turn, so a revision after the verifier's message is judged against the other revisions of the same hand at that turn rather than against first attempts that ended their episodes."},"reward":{"enum":["verifier","outcome"],"default":"verifier","description":"What PPO trains on. `verifier` (the paper's): the verifier's reward of each attempt (+5 solved, -1 wrong value, -2 per wrong number, -3 illegal, ...). `outcome`: 1 for an attempt the verifier accepts (a solved hand, a right V-IRL action), 0 otherwise, so that success alone drives learning rather than the size of the penalties. Episodes, messages and the recorded rewards stay the verifier's."},"rewardScale":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Multiply the rewards PPO trains on by this."},"valueHead":{"type":"object","additionalProperties":false,"properties":{"hidden":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65536},"minItems":1,"default":[1024,512],"description":"Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state."}}},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N updates (and always at the end)."}}},"evaluation":{"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init, where every curve starts), every checkpoint saved every sft.saveEverySteps / ppo.saveEverySteps and the final one, each once (a checkpoint written on cancel is not on the schedule)."},"atStart":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init) when the schedule includes it. false: another run from the same Init evaluates it on the same splits and seeds (a study's SFT arm, say), so Init is evaluated once; the paper view and `ptlab report` start this run's curves at that run's Init point."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy). Ignored with `sampling: model-defaults`."},"topP":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,"description":"Nucleus sampling at evaluation when temperature > 0 (1: off; no top-k cut either). Ignored with `sampling: model-defaults`."},"sampling":{"enum":["configured","model-defaults"],"default":"configured","description":"`configured`: temperature and topP above, and nothing else (the checkpoint's top_k, repetition penalty and other processors are set aside). `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}},"launcher":{"type":"object","description":"Where jobs run: this machine (one process), several GPUs (or CPU processes) through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs, or `cpuProcesses` CPU processes. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"cpuProcesses":{"type":"integer","minimum":2,"description":"With kind `accelerate`: run the job as this many processes on the CPUs instead of GPUs (DDP over gloo), each with an equal share of the cores as its threads. On a few cores, small models train and decode faster as single-threaded processes than as one process's threads. Not with `gpus`; DDP only."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}}}};
 const schema62 = {"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` or `embedded:virl-base` (pretrained by the project for GeneralPoints and V-IRL, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (their random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","embedded:gp-base","embedded:virl-base","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"oneOf":[{"type":"boolean"},{"type":"object","additionalProperties":false,"required":["everyNLayers"],"properties":{"everyNLayers":{"type":"integer","minimum":1,"maximum":1024,"description":"Checkpoint one decoder layer in this many (transformers' every_n_layers); the others keep their activations. 1 is `true`."}}}],"default":false,"description":"Trade compute for memory during training: each checkpointed decoder layer keeps only its input and runs its forward again in backward. `true` checkpoints every layer; `{\"everyNLayers\": 2}` every other one, keeping about half the activations for half the recompute (`ptlab plan` shows each setting's memory)."},"compile":{"type":"boolean","default":false,"description":"torch.compile the training passes (SFT's loss forward, PPO's training forward) with dynamic shapes; rollouts, evaluation and checkpoints use the model as it is. The first passes pay the compile. Local and DDP launches (FSDP and DeepSpeed refuse it). On CPU it gains little (bench/results/cpu-2026-12-04/compile-train.log)."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static","paged"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed. `paged`: transformers' continuous batching, one session per rollout or evaluation: a paged cache, each round's chats scheduled as requests that join the decoding batch as others finish (no decoding past a short answer's end), requests sharing the cache blocks of the prompt tokens they have in common (a GRPO group's hand, a chat's earlier turns); greedy answers are generate's, sampled ones are drawn from the same distribution with their log-probs recorded. Text models only, not under deepspeed-zero3. Meant for flash-attention's paged kernels (attention flash_attention_2/3, CUDA): under SDPA or eager attention each forward attends over every request's cache through one dense mask, a cost that grows with the square of the batch (22x slower than dynamic at 128 chats on a 2-core CPU)."},"ligerKernel":{"type":"boolean","default":false,"description":"Liger's Triton kernels (the liger-kernel package) for training on CUDA GPUs: RMSNorm, RoPE and SwiGLU in every forward, and in SFT the fused linear cross-entropy, which computes the loss from the hidden states chunk by chunk and never holds the logits (the largest tensor at a 128k-152k vocabulary). Text models of the families liger-kernel patches (Llama, Qwen2/2.5, Mistral, Gemma, ...; the embedded models are Llama). Refused for image-text-to-text models (liger-kernel 0.8.5's patches do not fit transformers 5.24's vision classes), on CPU (cpuProcesses, or a job without a GPU) and under deepspeed-zero3."},"attention":{"enum":["auto","sdpa","varlen","eager","flash_attention_2","flash_attention_3","flex_attention"],"default":"auto","description":"transformers' attention implementation (attn_implementation) for training, rollouts and evaluation. `auto`: transformers' choice (SDPA where the model supports it). `varlen`: SDPA, except that rows laid end to end (sft.packing, sft.paddingFree, ppo.paddingFree) are attended one sequence at a time: on CUDA in bf16/fp16 by PyTorch's own variable-length flash kernel (torch.nn.attention.varlen, no flash-attn package), elsewhere by one causal SDPA call per sequence; no padding FLOPs, no mask; not with kvCache \"paged\". `flash_attention_2`/`3` need the flash-attn package and a CUDA GPU, and with them those rows run variable-length kernels too. `flex_attention` (PyTorch's FlexAttention, compiled) trains on CUDA only: it has no backward pass on CPU."},"generateBatch":{"type":"integer","minimum":1,"maximum":65536,"default":32,"description":"Most sequences in one batched generate call (PPO rollouts and evaluation): a memory knob; larger batches decode faster where memory allows (the KV cache grows with it). Greedy answers are the same at any size up to float rounding; sampled ones are drawn in another order."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}};
 const schema84 = {"type":"object","description":"Where the trainer's metric records go besides metrics.jsonl.","additionalProperties":false,"properties":{"reportTo":{"type":"array","items":{"enum":["tensorboard","wandb"]},"uniqueItems":true,"default":[],"description":"Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`. `wandb`: a W&B run in RUN/wandb under the same names, offline unless WANDB_MODE says otherwise (`wandb sync` uploads it; needs pip install -e 'trainer[wandb]'), one W&B run per process lifetime grouped by the run id."},"tokenRecordRate":{"type":"number","minimum":0,"maximum":1,"default":0.1,"description":"The share of PPO rollout episodes whose turns get per-token records in RUN/tokens.jsonl (token-record.schema.json): each generated token's sampling and training log-probs, entropy, weight and ratio at the update, with the turn's advantage, value and return; the transcript viewer shows them as heatmaps. Episodes are drawn by a hash of the run's seed and the episode's number (no random stream is touched). Costs a no-grad forward pass over the sampled turns per update; 0 turns it off."}}};
-const schema85 = {"type":"object","description":"Rules the extension checks on this experiment's runs while they run (from run.json's copy of this config): each sends a VS Code notification once per run with a link to the point in the dashboard, and the assistant's ptlab_runAlerts tool lists them. Every rule is on by default; `enabled: false` turns one off.","additionalProperties":false,"properties":{"rewardCollapse":{"type":"object","additionalProperties":false,"description":"The mean of rollout/reward_mean over the last `window` updates falls `drop` or more (reward units) below its best `window`-update mean so far.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":5},"drop":{"type":"number","exclusiveMinimum":0,"default":2}}},"entropyCollapse":{"type":"object","additionalProperties":false,"description":"ppo/entropy stays below `fraction` of its first update's value for `window` updates in a row.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":3},"fraction":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.1}}},"klSpike":{"type":"object","additionalProperties":false,"description":"ppo/approx_kl (how far an update moved the policy from the rollout's, per transition) exceeds `max`.","properties":{"enabled":{"type":"boolean","default":true},"max":{"type":"number","exclusiveMinimum":0,"default":0.1}}},"nonFinite":{"type":"object","additionalProperties":false,"description":"A loss or gradient is not finite: the run failed on it, PPO skipped transitions with non-finite log-probs (ppo/nonfinite_skipped), or an SFT step's gradient norm was not finite.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledHeartbeat":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat (run.json's heartbeatAt, every 10 s) is older than the ptlab.staleAfterSeconds setting.","properties":{"enabled":{"type":"boolean","default":true}}}}};
+const schema85 = {"type":"object","description":"Rules the extension checks on this experiment's runs while they run (from run.json's copy of this config): each sends a VS Code notification once per run with a link to the point in the dashboard, and the assistant's ptlab_runAlerts tool lists them. Every rule is on by default; `enabled: false` turns one off.","additionalProperties":false,"properties":{"rewardCollapse":{"type":"object","additionalProperties":false,"description":"The mean of rollout/reward_mean over the last `window` updates falls `drop` or more (reward units) below its best `window`-update mean so far.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":5},"drop":{"type":"number","exclusiveMinimum":0,"default":2}}},"entropyCollapse":{"type":"object","additionalProperties":false,"description":"ppo/entropy stays below `fraction` of its first update's value for `window` updates in a row.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":3},"fraction":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.1}}},"klSpike":{"type":"object","additionalProperties":false,"description":"ppo/approx_kl (how far an update moved the policy from the rollout's, per transition) exceeds `max`.","properties":{"enabled":{"type":"boolean","default":true},"max":{"type":"number","exclusiveMinimum":0,"default":0.1}}},"nonFinite":{"type":"object","additionalProperties":false,"description":"A loss or gradient is not finite: the run failed on it, PPO skipped transitions with non-finite log-probs (ppo/nonfinite_skipped), or an SFT step's gradient norm was not finite.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledHeartbeat":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat (run.json's heartbeatAt, every 10 s) is older than the ptlab.staleAfterSeconds setting.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledProgress":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat goes on but its job has not moved (run.json's activeAt: a generate call returned, a scoring or training micro-batch ran, a record was written) for `minutes` minutes: its processes wait on each other in a collective (a hang; NCCL's watchdog ends it after its timeout, 10 to 30 minutes), or one call takes that long.","properties":{"enabled":{"type":"boolean","default":true},"minutes":{"type":"number","exclusiveMinimum":0,"default":15}}}}};
 const schema86 = {"type":"object","description":"Where jobs run: this machine (one process), several GPUs (or CPU processes) through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs, or `cpuProcesses` CPU processes. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"cpuProcesses":{"type":"integer","minimum":2,"description":"With kind `accelerate`: run the job as this many processes on the CPUs instead of GPUs (DDP over gloo), each with an equal share of the cores as its threads. On a few cores, small models train and decode faster as single-threaded processes than as one process's threads. Not with `gpus`; DDP only."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}};
 const func0 = runtime1.default;
 const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
@@ -8264,7 +8264,7 @@ if(data.alerts !== undefined){
 let data33 = data.alerts;
 if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
 for(const key5 in data33){
-if(!(((((key5 === "rewardCollapse") || (key5 === "entropyCollapse")) || (key5 === "klSpike")) || (key5 === "nonFinite")) || (key5 === "stalledHeartbeat"))){
+if(!((((((key5 === "rewardCollapse") || (key5 === "entropyCollapse")) || (key5 === "klSpike")) || (key5 === "nonFinite")) || (key5 === "stalledHeartbeat")) || (key5 === "stalledProgress"))){
 const err65 = {instancePath:instancePath+"/alerts",schemaPath:"#/$defs/alerts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err65];
@@ -8605,9 +8605,12 @@ vErrors.push(err91);
 errors++;
 }
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/alerts",schemaPath:"#/$defs/alerts/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data33.stalledProgress !== undefined){
+let data49 = data33.stalledProgress;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+for(const key11 in data49){
+if(!((key11 === "enabled") || (key11 === "minutes"))){
+const err92 = {instancePath:instancePath+"/alerts/stalledProgress",schemaPath:"#/$defs/alerts/properties/stalledProgress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -8617,12 +8620,9 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data.launcher !== undefined){
-let data49 = data.launcher;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-for(const key11 in data49){
-if(!((((((key11 === "kind") || (key11 === "gpus")) || (key11 === "distributed")) || (key11 === "cpuProcesses")) || (key11 === "mixedPrecision")) || (key11 === "slurm"))){
-const err93 = {instancePath:instancePath+"/launcher",schemaPath:"#/$defs/launcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data49.enabled !== undefined){
+if(typeof data49.enabled !== "boolean"){
+const err93 = {instancePath:instancePath+"/alerts/stalledProgress/enabled",schemaPath:"#/$defs/alerts/properties/stalledProgress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -8632,10 +8632,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data49.kind !== undefined){
-let data50 = data49.kind;
-if(!(((data50 === "local") || (data50 === "accelerate")) || (data50 === "slurm"))){
-const err94 = {instancePath:instancePath+"/launcher/kind",schemaPath:"#/$defs/launcher/properties/kind/enum",keyword:"enum",params:{allowedValues: schema86.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(data49.minutes !== undefined){
+let data51 = data49.minutes;
+if(typeof data51 == "number"){
+if(data51 <= 0 || isNaN(data51)){
+const err94 = {instancePath:instancePath+"/alerts/stalledProgress/minutes",schemaPath:"#/$defs/alerts/properties/stalledProgress/properties/minutes/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -8645,18 +8646,8 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data49.gpus !== undefined){
-let data51 = data49.gpus;
-const _errs114 = errors;
-let valid23 = false;
-let passing1 = null;
-const _errs115 = errors;
-if(Array.isArray(data51)){
-const len2 = data51.length;
-for(let i4=0; i4<len2; i4++){
-let data52 = data51[i4];
-if(!((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52)))){
-const err95 = {instancePath:instancePath+"/launcher/gpus/" + i4,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err95 = {instancePath:instancePath+"/alerts/stalledProgress/minutes",schemaPath:"#/$defs/alerts/properties/stalledProgress/properties/minutes/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -8665,9 +8656,10 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(typeof data52 == "number"){
-if(data52 < 0 || isNaN(data52)){
-const err96 = {instancePath:instancePath+"/launcher/gpus/" + i4,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/alerts/stalledProgress",schemaPath:"#/$defs/alerts/properties/stalledProgress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -8678,23 +8670,95 @@ errors++;
 }
 }
 }
-let i5 = data51.length;
-let j2;
-if(i5 > 1){
-const indices1 = {};
-for(;i5--;){
-let item1 = data51[i5];
-if(!((typeof item1 == "number") && (!(item1 % 1) && !isNaN(item1)))){
-continue;
-}
-if(typeof indices1[item1] == "number"){
-j2 = indices1[item1];
-const err97 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)"};
+else {
+const err97 = {instancePath:instancePath+"/alerts",schemaPath:"#/$defs/alerts/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err97];
 }
 else {
 vErrors.push(err97);
+}
+errors++;
+}
+}
+if(data.launcher !== undefined){
+let data52 = data.launcher;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+for(const key12 in data52){
+if(!((((((key12 === "kind") || (key12 === "gpus")) || (key12 === "distributed")) || (key12 === "cpuProcesses")) || (key12 === "mixedPrecision")) || (key12 === "slurm"))){
+const err98 = {instancePath:instancePath+"/launcher",schemaPath:"#/$defs/launcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data52.kind !== undefined){
+let data53 = data52.kind;
+if(!(((data53 === "local") || (data53 === "accelerate")) || (data53 === "slurm"))){
+const err99 = {instancePath:instancePath+"/launcher/kind",schemaPath:"#/$defs/launcher/properties/kind/enum",keyword:"enum",params:{allowedValues: schema86.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+if(data52.gpus !== undefined){
+let data54 = data52.gpus;
+const _errs121 = errors;
+let valid24 = false;
+let passing1 = null;
+const _errs122 = errors;
+if(Array.isArray(data54)){
+const len2 = data54.length;
+for(let i4=0; i4<len2; i4++){
+let data55 = data54[i4];
+if(!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))){
+const err100 = {instancePath:instancePath+"/launcher/gpus/" + i4,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+if(typeof data55 == "number"){
+if(data55 < 0 || isNaN(data55)){
+const err101 = {instancePath:instancePath+"/launcher/gpus/" + i4,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+}
+let i5 = data54.length;
+let j2;
+if(i5 > 1){
+const indices1 = {};
+for(;i5--;){
+let item1 = data54[i5];
+if(!((typeof item1 == "number") && (!(item1 % 1) && !isNaN(item1)))){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j2 = indices1[item1];
+const err102 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
 }
 errors++;
 break;
@@ -8704,93 +8768,7 @@ indices1[item1] = i5;
 }
 }
 else {
-const err98 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-var _valid1 = _errs115 === errors;
-if(_valid1){
-valid23 = true;
-passing1 = 0;
-}
-const _errs119 = errors;
-if(!((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51)))){
-const err99 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-if(typeof data51 == "number"){
-if(data51 < 0 || isNaN(data51)){
-const err100 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-}
-var _valid1 = _errs119 === errors;
-if(_valid1 && valid23){
-valid23 = false;
-passing1 = [passing1, 1];
-}
-else {
-if(_valid1){
-valid23 = true;
-passing1 = 1;
-}
-}
-if(!valid23){
-const err101 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-else {
-errors = _errs114;
-if(vErrors !== null){
-if(_errs114){
-vErrors.length = _errs114;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data49.distributed !== undefined){
-let data53 = data49.distributed;
-if(!((((data53 === "ddp") || (data53 === "fsdp")) || (data53 === "deepspeed-zero2")) || (data53 === "deepspeed-zero3"))){
-const err102 = {instancePath:instancePath+"/launcher/distributed",schemaPath:"#/$defs/launcher/properties/distributed/enum",keyword:"enum",params:{allowedValues: schema86.properties.distributed.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-}
-if(data49.cpuProcesses !== undefined){
-let data54 = data49.cpuProcesses;
-if(!((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54)))){
-const err103 = {instancePath:instancePath+"/launcher/cpuProcesses",schemaPath:"#/$defs/launcher/properties/cpuProcesses/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err103 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -8799,9 +8777,14 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(typeof data54 == "number"){
-if(data54 < 2 || isNaN(data54)){
-const err104 = {instancePath:instancePath+"/launcher/cpuProcesses",schemaPath:"#/$defs/launcher/properties/cpuProcesses/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+var _valid1 = _errs122 === errors;
+if(_valid1){
+valid24 = true;
+passing1 = 0;
+}
+const _errs126 = errors;
+if(!((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54)))){
+const err104 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -8810,12 +8793,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-}
-if(data49.mixedPrecision !== undefined){
-let data55 = data49.mixedPrecision;
-if(!(((data55 === "no") || (data55 === "bf16")) || (data55 === "fp16"))){
-const err105 = {instancePath:instancePath+"/launcher/mixedPrecision",schemaPath:"#/$defs/launcher/properties/mixedPrecision/enum",keyword:"enum",params:{allowedValues: schema86.properties.mixedPrecision.enum},message:"must be equal to one of the allowed values"};
+if(typeof data54 == "number"){
+if(data54 < 0 || isNaN(data54)){
+const err105 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -8825,12 +8805,19 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data49.slurm !== undefined){
-let data56 = data49.slurm;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key12 in data56){
-if(!((((((((key12 === "partition") || (key12 === "account")) || (key12 === "qos")) || (key12 === "nodes")) || (key12 === "gpusPerNode")) || (key12 === "cpusPerTask")) || (key12 === "time")) || (key12 === "extraDirectives"))){
-const err106 = {instancePath:instancePath+"/launcher/slurm",schemaPath:"#/$defs/launcher/properties/slurm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+var _valid1 = _errs126 === errors;
+if(_valid1 && valid24){
+valid24 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid24 = true;
+passing1 = 1;
+}
+}
+if(!valid24){
+const err106 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -8839,12 +8826,22 @@ vErrors.push(err106);
 }
 errors++;
 }
+else {
+errors = _errs121;
+if(vErrors !== null){
+if(_errs121){
+vErrors.length = _errs121;
 }
-if(data56.partition !== undefined){
-let data57 = data56.partition;
-if(typeof data57 === "string"){
-if(func2(data57) < 1){
-const err107 = {instancePath:instancePath+"/launcher/slurm/partition",schemaPath:"#/$defs/launcher/properties/slurm/properties/partition/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data52.distributed !== undefined){
+let data56 = data52.distributed;
+if(!((((data56 === "ddp") || (data56 === "fsdp")) || (data56 === "deepspeed-zero2")) || (data56 === "deepspeed-zero3"))){
+const err107 = {instancePath:instancePath+"/launcher/distributed",schemaPath:"#/$defs/launcher/properties/distributed/enum",keyword:"enum",params:{allowedValues: schema86.properties.distributed.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -8854,8 +8851,10 @@ vErrors.push(err107);
 errors++;
 }
 }
-else {
-const err108 = {instancePath:instancePath+"/launcher/slurm/partition",schemaPath:"#/$defs/launcher/properties/slurm/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data52.cpuProcesses !== undefined){
+let data57 = data52.cpuProcesses;
+if(!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))){
+const err108 = {instancePath:instancePath+"/launcher/cpuProcesses",schemaPath:"#/$defs/launcher/properties/cpuProcesses/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -8864,12 +8863,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-if(data56.account !== undefined){
-let data58 = data56.account;
-if(typeof data58 === "string"){
-if(func2(data58) < 1){
-const err109 = {instancePath:instancePath+"/launcher/slurm/account",schemaPath:"#/$defs/launcher/properties/slurm/properties/account/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(typeof data57 == "number"){
+if(data57 < 2 || isNaN(data57)){
+const err109 = {instancePath:instancePath+"/launcher/cpuProcesses",schemaPath:"#/$defs/launcher/properties/cpuProcesses/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -8879,8 +8875,11 @@ vErrors.push(err109);
 errors++;
 }
 }
-else {
-const err110 = {instancePath:instancePath+"/launcher/slurm/account",schemaPath:"#/$defs/launcher/properties/slurm/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data52.mixedPrecision !== undefined){
+let data58 = data52.mixedPrecision;
+if(!(((data58 === "no") || (data58 === "bf16")) || (data58 === "fp16"))){
+const err110 = {instancePath:instancePath+"/launcher/mixedPrecision",schemaPath:"#/$defs/launcher/properties/mixedPrecision/enum",keyword:"enum",params:{allowedValues: schema86.properties.mixedPrecision.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -8890,11 +8889,12 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data56.qos !== undefined){
-let data59 = data56.qos;
-if(typeof data59 === "string"){
-if(func2(data59) < 1){
-const err111 = {instancePath:instancePath+"/launcher/slurm/qos",schemaPath:"#/$defs/launcher/properties/slurm/properties/qos/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data52.slurm !== undefined){
+let data59 = data52.slurm;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+for(const key13 in data59){
+if(!((((((((key13 === "partition") || (key13 === "account")) || (key13 === "qos")) || (key13 === "nodes")) || (key13 === "gpusPerNode")) || (key13 === "cpusPerTask")) || (key13 === "time")) || (key13 === "extraDirectives"))){
+const err111 = {instancePath:instancePath+"/launcher/slurm",schemaPath:"#/$defs/launcher/properties/slurm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -8904,8 +8904,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-else {
-const err112 = {instancePath:instancePath+"/launcher/slurm/qos",schemaPath:"#/$defs/launcher/properties/slurm/properties/qos/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data59.partition !== undefined){
+let data60 = data59.partition;
+if(typeof data60 === "string"){
+if(func2(data60) < 1){
+const err112 = {instancePath:instancePath+"/launcher/slurm/partition",schemaPath:"#/$defs/launcher/properties/slurm/properties/partition/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -8915,10 +8918,8 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data56.nodes !== undefined){
-let data60 = data56.nodes;
-if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
-const err113 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err113 = {instancePath:instancePath+"/launcher/slurm/partition",schemaPath:"#/$defs/launcher/properties/slurm/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -8927,9 +8928,12 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(typeof data60 == "number"){
-if(data60 < 1 || isNaN(data60)){
-const err114 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data59.account !== undefined){
+let data61 = data59.account;
+if(typeof data61 === "string"){
+if(func2(data61) < 1){
+const err114 = {instancePath:instancePath+"/launcher/slurm/account",schemaPath:"#/$defs/launcher/properties/slurm/properties/account/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -8939,11 +8943,8 @@ vErrors.push(err114);
 errors++;
 }
 }
-}
-if(data56.gpusPerNode !== undefined){
-let data61 = data56.gpusPerNode;
-if(!((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61)))){
-const err115 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err115 = {instancePath:instancePath+"/launcher/slurm/account",schemaPath:"#/$defs/launcher/properties/slurm/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -8952,9 +8953,12 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(typeof data61 == "number"){
-if(data61 < 1 || isNaN(data61)){
-const err116 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data59.qos !== undefined){
+let data62 = data59.qos;
+if(typeof data62 === "string"){
+if(func2(data62) < 1){
+const err116 = {instancePath:instancePath+"/launcher/slurm/qos",schemaPath:"#/$defs/launcher/properties/slurm/properties/qos/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -8964,11 +8968,8 @@ vErrors.push(err116);
 errors++;
 }
 }
-}
-if(data56.cpusPerTask !== undefined){
-let data62 = data56.cpusPerTask;
-if(!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))){
-const err117 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err117 = {instancePath:instancePath+"/launcher/slurm/qos",schemaPath:"#/$defs/launcher/properties/slurm/properties/qos/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -8977,9 +8978,11 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(typeof data62 == "number"){
-if(data62 < 1 || isNaN(data62)){
-const err118 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data59.nodes !== undefined){
+let data63 = data59.nodes;
+if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
+const err118 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -8988,13 +8991,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-}
-if(data56.time !== undefined){
-let data63 = data56.time;
-if(typeof data63 === "string"){
-if(!pattern7.test(data63)){
-const err119 = {instancePath:instancePath+"/launcher/slurm/time",schemaPath:"#/$defs/launcher/properties/slurm/properties/time/pattern",keyword:"pattern",params:{pattern: "^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$"},message:"must match pattern \""+"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$"+"\""};
+if(typeof data63 == "number"){
+if(data63 < 1 || isNaN(data63)){
+const err119 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -9004,8 +9003,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-else {
-const err120 = {instancePath:instancePath+"/launcher/slurm/time",schemaPath:"#/$defs/launcher/properties/slurm/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data59.gpusPerNode !== undefined){
+let data64 = data59.gpusPerNode;
+if(!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))){
+const err120 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -9014,16 +9016,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-if(data56.extraDirectives !== undefined){
-let data64 = data56.extraDirectives;
-if(Array.isArray(data64)){
-const len3 = data64.length;
-for(let i6=0; i6<len3; i6++){
-let data65 = data64[i6];
-if(typeof data65 === "string"){
-if(!pattern8.test(data65)){
-const err121 = {instancePath:instancePath+"/launcher/slurm/extraDirectives/" + i6,schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/items/pattern",keyword:"pattern",params:{pattern: "^--[a-z-]+(=.*)?$"},message:"must match pattern \""+"^--[a-z-]+(=.*)?$"+"\""};
+if(typeof data64 == "number"){
+if(data64 < 1 || isNaN(data64)){
+const err121 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -9033,8 +9028,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-else {
-const err122 = {instancePath:instancePath+"/launcher/slurm/extraDirectives/" + i6,schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data59.cpusPerTask !== undefined){
+let data65 = data59.cpusPerTask;
+if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
+const err122 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -9043,10 +9041,9 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-}
-else {
-const err123 = {instancePath:instancePath+"/launcher/slurm/extraDirectives",schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data65 == "number"){
+if(data65 < 1 || isNaN(data65)){
+const err123 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -9057,8 +9054,11 @@ errors++;
 }
 }
 }
-else {
-const err124 = {instancePath:instancePath+"/launcher/slurm",schemaPath:"#/$defs/launcher/properties/slurm/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data59.time !== undefined){
+let data66 = data59.time;
+if(typeof data66 === "string"){
+if(!pattern7.test(data66)){
+const err124 = {instancePath:instancePath+"/launcher/slurm/time",schemaPath:"#/$defs/launcher/properties/slurm/properties/time/pattern",keyword:"pattern",params:{pattern: "^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$"},message:"must match pattern \""+"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$"+"\""};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -9068,9 +9068,8 @@ vErrors.push(err124);
 errors++;
 }
 }
-}
 else {
-const err125 = {instancePath:instancePath+"/launcher",schemaPath:"#/$defs/launcher/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err125 = {instancePath:instancePath+"/launcher/slurm/time",schemaPath:"#/$defs/launcher/properties/slurm/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -9080,14 +9079,79 @@ vErrors.push(err125);
 errors++;
 }
 }
-}
-else {
-const err126 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data59.extraDirectives !== undefined){
+let data67 = data59.extraDirectives;
+if(Array.isArray(data67)){
+const len3 = data67.length;
+for(let i6=0; i6<len3; i6++){
+let data68 = data67[i6];
+if(typeof data68 === "string"){
+if(!pattern8.test(data68)){
+const err126 = {instancePath:instancePath+"/launcher/slurm/extraDirectives/" + i6,schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/items/pattern",keyword:"pattern",params:{pattern: "^--[a-z-]+(=.*)?$"},message:"must match pattern \""+"^--[a-z-]+(=.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err126];
 }
 else {
 vErrors.push(err126);
+}
+errors++;
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/launcher/slurm/extraDirectives/" + i6,schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/launcher/slurm/extraDirectives",schemaPath:"#/$defs/launcher/properties/slurm/properties/extraDirectives/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+}
+else {
+const err129 = {instancePath:instancePath+"/launcher/slurm",schemaPath:"#/$defs/launcher/properties/slurm/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/launcher",schemaPath:"#/$defs/launcher/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+}
+else {
+const err131 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
 }
 errors++;
 }
@@ -10527,7 +10591,7 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const runManifest = validate46;
-const schema87 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/run-manifest.schema.json","title":"Post-Training Lab run manifest (run.json)","description":"Written by the trainer at the root of every run folder, replaced atomically on each change. The Runs view reads status and heartbeat from it.","type":"object","required":["schemaVersion","runId","experiment","job","status","createdAt","updatedAt","heartbeatAt","config","command","seeds","host"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1,"description":"Version of this contract."},"runId":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","description":"Unique within the experiment's output folder; also the run folder's name."},"experiment":{"type":"string","minLength":1,"description":"The experiment config's `name`."},"job":{"enum":["data","sft","ppo","eval","export"],"description":"What this run does."},"status":{"enum":["running","finished","failed","cancelled"],"description":"`running` until the process ends; a running manifest whose heartbeat is old is shown as stale."},"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"},"heartbeatAt":{"type":"string","format":"date-time","description":"Refreshed periodically while the process is alive."},"endedAt":{"type":"string","format":"date-time"},"configPath":{"type":"string","description":"The experiment file the run was launched from."},"config":{"type":"object","description":"Snapshot of the experiment config with defaults filled in (valid against experiment.schema.json)."},"configSha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"command":{"type":"array","items":{"type":"string"},"minItems":1,"description":"argv of the trainer process."},"cwd":{"type":"string"},"init":{"type":"string","description":"The checkpoint this run started from, if any."},"git":{"type":["object","null"],"additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"type":"string","pattern":"^[0-9a-f]{40}$"},"dirty":{"type":"boolean","description":"Uncommitted changes were present."}},"description":"null when the trainer is not in a git checkout."},"packages":{"type":"object","additionalProperties":{"type":"string"},"description":"Versions of python, torch, transformers, peft, accelerate, ptlab, ..."},"seeds":{"type":"object","required":["global"],"additionalProperties":{"type":"integer","minimum":0},"properties":{"global":{"type":"integer","minimum":0}}},"host":{"type":"object","required":["hostname","platform"],"additionalProperties":false,"properties":{"hostname":{"type":"string"},"platform":{"type":"string"},"python":{"type":"string"},"cpuCount":{"type":"integer","minimum":1},"pid":{"type":"integer","minimum":1},"slurmJobId":{"type":"string"}}},"gpus":{"type":"array","items":{"type":"object","required":["index","name"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"name":{"type":"string"},"memoryMiB":{"type":"integer","minimum":0}}}},"parameters":{"type":"integer","minimum":0,"description":"Model parameters N used in compute accounting."},"progress":{"type":"object","additionalProperties":false,"required":["step"],"properties":{"step":{"type":"integer","minimum":0,"description":"Last completed global step."},"totalSteps":{"type":"integer","minimum":0}}},"checkpoints":{"type":"array","items":{"type":"object","required":["step","path","createdAt"],"additionalProperties":false,"properties":{"step":{"type":"integer","minimum":0},"path":{"type":"string","description":"Relative to the run folder."},"createdAt":{"type":"string","format":"date-time"}}}},"segments":{"type":"array","description":"One entry per process lifetime: a resumed run has several, joined by global step.","items":{"type":"object","required":["index","startedAt","startStep"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"startedAt":{"type":"string","format":"date-time"},"startStep":{"type":"integer","minimum":0},"endedAt":{"type":"string","format":"date-time"},"endStatus":{"enum":["finished","failed","cancelled","crashed"]}}}},"error":{"type":"object","required":["message"],"additionalProperties":false,"properties":{"message":{"type":"string"},"traceback":{"type":"string"}}},"files":{"type":"object","additionalProperties":false,"description":"Files of the run folder, relative to it.","properties":{"metrics":{"type":"string","default":"metrics.jsonl"},"episodes":{"type":"string","default":"episodes.jsonl"},"log":{"type":"string","default":"train.log"},"tokens":{"type":"string","default":"tokens.jsonl","description":"Per-token records of sampled PPO rollout turns (token-record.schema.json); PPO runs with logging.tokenRecordRate above 0."}}},"evaluationDecoding":{"$ref":"metric-record.schema.json#/$defs/decoding","description":"How this run's evaluations decode (written at its first evaluation)."}}};
+const schema87 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/run-manifest.schema.json","title":"Post-Training Lab run manifest (run.json)","description":"Written by the trainer at the root of every run folder, replaced atomically on each change. The Runs view reads status and heartbeat from it.","type":"object","required":["schemaVersion","runId","experiment","job","status","createdAt","updatedAt","heartbeatAt","config","command","seeds","host"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1,"description":"Version of this contract."},"runId":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","description":"Unique within the experiment's output folder; also the run folder's name."},"experiment":{"type":"string","minLength":1,"description":"The experiment config's `name`."},"job":{"enum":["data","sft","ppo","eval","export"],"description":"What this run does."},"status":{"enum":["running","finished","failed","cancelled"],"description":"`running` until the process ends; a running manifest whose heartbeat is old is shown as stale."},"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"},"heartbeatAt":{"type":"string","format":"date-time","description":"Refreshed periodically while the process is alive."},"activeAt":{"type":"string","format":"date-time","description":"When the job last moved: a generate call returned, a scoring or training micro-batch ran, a record was written or the step advanced. The heartbeat (heartbeatAt) goes on while the job waits on a collective; this does not. Absent in runs of earlier versions."},"endedAt":{"type":"string","format":"date-time"},"configPath":{"type":"string","description":"The experiment file the run was launched from."},"config":{"type":"object","description":"Snapshot of the experiment config with defaults filled in (valid against experiment.schema.json)."},"configSha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"command":{"type":"array","items":{"type":"string"},"minItems":1,"description":"argv of the trainer process."},"cwd":{"type":"string"},"init":{"type":"string","description":"The checkpoint this run started from, if any."},"git":{"type":["object","null"],"additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"type":"string","pattern":"^[0-9a-f]{40}$"},"dirty":{"type":"boolean","description":"Uncommitted changes were present."}},"description":"null when the trainer is not in a git checkout."},"packages":{"type":"object","additionalProperties":{"type":"string"},"description":"Versions of python, torch, transformers, peft, accelerate, ptlab, ..."},"seeds":{"type":"object","required":["global"],"additionalProperties":{"type":"integer","minimum":0},"properties":{"global":{"type":"integer","minimum":0}}},"host":{"type":"object","required":["hostname","platform"],"additionalProperties":false,"properties":{"hostname":{"type":"string"},"platform":{"type":"string"},"python":{"type":"string"},"cpuCount":{"type":"integer","minimum":1},"pid":{"type":"integer","minimum":1},"slurmJobId":{"type":"string"}}},"gpus":{"type":"array","items":{"type":"object","required":["index","name"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"name":{"type":"string"},"memoryMiB":{"type":"integer","minimum":0}}}},"parameters":{"type":"integer","minimum":0,"description":"Model parameters N used in compute accounting."},"progress":{"type":"object","additionalProperties":false,"required":["step"],"properties":{"step":{"type":"integer","minimum":0,"description":"Last completed global step."},"totalSteps":{"type":"integer","minimum":0}}},"checkpoints":{"type":"array","items":{"type":"object","required":["step","path","createdAt"],"additionalProperties":false,"properties":{"step":{"type":"integer","minimum":0},"path":{"type":"string","description":"Relative to the run folder."},"createdAt":{"type":"string","format":"date-time"}}}},"segments":{"type":"array","description":"One entry per process lifetime: a resumed run has several, joined by global step.","items":{"type":"object","required":["index","startedAt","startStep"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"startedAt":{"type":"string","format":"date-time"},"startStep":{"type":"integer","minimum":0},"endedAt":{"type":"string","format":"date-time"},"endStatus":{"enum":["finished","failed","cancelled","crashed"]}}}},"error":{"type":"object","required":["message"],"additionalProperties":false,"properties":{"message":{"type":"string"},"traceback":{"type":"string"}}},"files":{"type":"object","additionalProperties":false,"description":"Files of the run folder, relative to it.","properties":{"metrics":{"type":"string","default":"metrics.jsonl"},"episodes":{"type":"string","default":"episodes.jsonl"},"log":{"type":"string","default":"train.log"},"tokens":{"type":"string","default":"tokens.jsonl","description":"Per-token records of sampled PPO rollout turns (token-record.schema.json); PPO runs with logging.tokenRecordRate above 0."}}},"evaluationDecoding":{"$ref":"metric-record.schema.json#/$defs/decoding","description":"How this run's evaluations decode (written at its first evaluation)."}}};
 const pattern9 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", "u");
 const pattern10 = new RegExp("^[0-9a-f]{64}$", "u");
 const pattern11 = new RegExp("^[0-9a-f]{40}$", "u");
@@ -10839,11 +10903,11 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.endedAt !== undefined){
-let data8 = data.endedAt;
+if(data.activeAt !== undefined){
+let data8 = data.activeAt;
 if(typeof data8 === "string"){
 if(!(formats0.validate(data8))){
-const err26 = {instancePath:instancePath+"/endedAt",schemaPath:"#/properties/endedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+const err26 = {instancePath:instancePath+"/activeAt",schemaPath:"#/properties/activeAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -10854,7 +10918,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/endedAt",schemaPath:"#/properties/endedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err27 = {instancePath:instancePath+"/activeAt",schemaPath:"#/properties/activeAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -10864,9 +10928,11 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.configPath !== undefined){
-if(typeof data.configPath !== "string"){
-const err28 = {instancePath:instancePath+"/configPath",schemaPath:"#/properties/configPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.endedAt !== undefined){
+let data9 = data.endedAt;
+if(typeof data9 === "string"){
+if(!(formats0.validate(data9))){
+const err28 = {instancePath:instancePath+"/endedAt",schemaPath:"#/properties/endedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -10876,10 +10942,8 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.config !== undefined){
-let data10 = data.config;
-if(!(data10 && typeof data10 == "object" && !Array.isArray(data10))){
-const err29 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+else {
+const err29 = {instancePath:instancePath+"/endedAt",schemaPath:"#/properties/endedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -10889,11 +10953,9 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data.configSha256 !== undefined){
-let data11 = data.configSha256;
-if(typeof data11 === "string"){
-if(!pattern10.test(data11)){
-const err30 = {instancePath:instancePath+"/configSha256",schemaPath:"#/properties/configSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(data.configPath !== undefined){
+if(typeof data.configPath !== "string"){
+const err30 = {instancePath:instancePath+"/configPath",schemaPath:"#/properties/configPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -10903,8 +10965,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/configSha256",schemaPath:"#/properties/configSha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config !== undefined){
+let data11 = data.config;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+const err31 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -10914,11 +10978,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data.command !== undefined){
-let data12 = data.command;
-if(Array.isArray(data12)){
-if(data12.length < 1){
-const err32 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.configSha256 !== undefined){
+let data12 = data.configSha256;
+if(typeof data12 === "string"){
+if(!pattern10.test(data12)){
+const err32 = {instancePath:instancePath+"/configSha256",schemaPath:"#/properties/configSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -10927,10 +10991,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-const len0 = data12.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data12[i0] !== "string"){
-const err33 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err33 = {instancePath:instancePath+"/configSha256",schemaPath:"#/properties/configSha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -10940,9 +11003,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.command !== undefined){
+let data13 = data.command;
+if(Array.isArray(data13)){
+if(data13.length < 1){
+const err34 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -10951,10 +11016,10 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-if(data.cwd !== undefined){
-if(typeof data.cwd !== "string"){
-const err35 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len0 = data13.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data13[i0] !== "string"){
+const err35 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -10964,9 +11029,9 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data.init !== undefined){
-if(typeof data.init !== "string"){
-const err36 = {instancePath:instancePath+"/init",schemaPath:"#/properties/init/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err36 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -10976,10 +11041,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data.git !== undefined){
-let data16 = data.git;
-if((!(data16 && typeof data16 == "object" && !Array.isArray(data16))) && (data16 !== null)){
-const err37 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: schema87.properties.git.type},message:"must be object,null"};
+if(data.cwd !== undefined){
+if(typeof data.cwd !== "string"){
+const err37 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -10988,9 +11052,10 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.commit === undefined){
-const err38 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/required",keyword:"required",params:{missingProperty: "commit"},message:"must have required property '"+"commit"+"'"};
+}
+if(data.init !== undefined){
+if(typeof data.init !== "string"){
+const err38 = {instancePath:instancePath+"/init",schemaPath:"#/properties/init/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -10999,8 +11064,11 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(data16.dirty === undefined){
-const err39 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/required",keyword:"required",params:{missingProperty: "dirty"},message:"must have required property '"+"dirty"+"'"};
+}
+if(data.git !== undefined){
+let data17 = data.git;
+if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
+const err39 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: schema87.properties.git.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -11009,9 +11077,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-for(const key1 in data16){
-if(!((key1 === "commit") || (key1 === "dirty"))){
-const err40 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.commit === undefined){
+const err40 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/required",keyword:"required",params:{missingProperty: "commit"},message:"must have required property '"+"commit"+"'"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -11020,12 +11088,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-if(data16.commit !== undefined){
-let data17 = data16.commit;
-if(typeof data17 === "string"){
-if(!pattern11.test(data17)){
-const err41 = {instancePath:instancePath+"/git/commit",schemaPath:"#/properties/git/properties/commit/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{40}$"},message:"must match pattern \""+"^[0-9a-f]{40}$"+"\""};
+if(data17.dirty === undefined){
+const err41 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/required",keyword:"required",params:{missingProperty: "dirty"},message:"must have required property '"+"dirty"+"'"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -11034,9 +11098,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/git/commit",schemaPath:"#/properties/git/properties/commit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key1 in data17){
+if(!((key1 === "commit") || (key1 === "dirty"))){
+const err42 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -11046,9 +11110,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data16.dirty !== undefined){
-if(typeof data16.dirty !== "boolean"){
-const err43 = {instancePath:instancePath+"/git/dirty",schemaPath:"#/properties/git/properties/dirty/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data17.commit !== undefined){
+let data18 = data17.commit;
+if(typeof data18 === "string"){
+if(!pattern11.test(data18)){
+const err43 = {instancePath:instancePath+"/git/commit",schemaPath:"#/properties/git/properties/commit/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{40}$"},message:"must match pattern \""+"^[0-9a-f]{40}$"+"\""};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -11058,14 +11124,8 @@ vErrors.push(err43);
 errors++;
 }
 }
-}
-}
-if(data.packages !== undefined){
-let data19 = data.packages;
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-for(const key2 in data19){
-if(typeof data19[key2] !== "string"){
-const err44 = {instancePath:instancePath+"/packages/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/packages/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err44 = {instancePath:instancePath+"/git/commit",schemaPath:"#/properties/git/properties/commit/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -11075,9 +11135,9 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/packages",schemaPath:"#/properties/packages/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data17.dirty !== undefined){
+if(typeof data17.dirty !== "boolean"){
+const err45 = {instancePath:instancePath+"/git/dirty",schemaPath:"#/properties/git/properties/dirty/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -11087,11 +11147,14 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data.seeds !== undefined){
-let data21 = data.seeds;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-if(data21.global === undefined){
-const err46 = {instancePath:instancePath+"/seeds",schemaPath:"#/properties/seeds/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
+}
+}
+if(data.packages !== undefined){
+let data20 = data.packages;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key2 in data20){
+if(typeof data20[key2] !== "string"){
+const err46 = {instancePath:instancePath+"/packages/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/packages/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -11100,11 +11163,10 @@ vErrors.push(err46);
 }
 errors++;
 }
-for(const key3 in data21){
-if(!(key3 === "global")){
-let data22 = data21[key3];
-if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
-const err47 = {instancePath:instancePath+"/seeds/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seeds/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/packages",schemaPath:"#/properties/packages/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -11113,9 +11175,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(typeof data22 == "number"){
-if(data22 < 0 || isNaN(data22)){
-const err48 = {instancePath:instancePath+"/seeds/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seeds/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.seeds !== undefined){
+let data22 = data.seeds;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.global === undefined){
+const err48 = {instancePath:instancePath+"/seeds",schemaPath:"#/properties/seeds/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -11124,13 +11189,11 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-}
-}
-if(data21.global !== undefined){
-let data23 = data21.global;
+for(const key3 in data22){
+if(!(key3 === "global")){
+let data23 = data22[key3];
 if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
-const err49 = {instancePath:instancePath+"/seeds/global",schemaPath:"#/properties/seeds/properties/global/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err49 = {instancePath:instancePath+"/seeds/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seeds/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -11141,7 +11204,7 @@ errors++;
 }
 if(typeof data23 == "number"){
 if(data23 < 0 || isNaN(data23)){
-const err50 = {instancePath:instancePath+"/seeds/global",schemaPath:"#/properties/seeds/properties/global/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err50 = {instancePath:instancePath+"/seeds/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seeds/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -11153,8 +11216,10 @@ errors++;
 }
 }
 }
-else {
-const err51 = {instancePath:instancePath+"/seeds",schemaPath:"#/properties/seeds/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data22.global !== undefined){
+let data24 = data22.global;
+if(!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))){
+const err51 = {instancePath:instancePath+"/seeds/global",schemaPath:"#/properties/seeds/properties/global/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -11163,12 +11228,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-if(data.host !== undefined){
-let data24 = data.host;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.hostname === undefined){
-const err52 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/required",keyword:"required",params:{missingProperty: "hostname"},message:"must have required property '"+"hostname"+"'"};
+if(typeof data24 == "number"){
+if(data24 < 0 || isNaN(data24)){
+const err52 = {instancePath:instancePath+"/seeds/global",schemaPath:"#/properties/seeds/properties/global/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -11177,8 +11239,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data24.platform === undefined){
-const err53 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/required",keyword:"required",params:{missingProperty: "platform"},message:"must have required property '"+"platform"+"'"};
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/seeds",schemaPath:"#/properties/seeds/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -11187,9 +11252,12 @@ vErrors.push(err53);
 }
 errors++;
 }
-for(const key4 in data24){
-if(!((((((key4 === "hostname") || (key4 === "platform")) || (key4 === "python")) || (key4 === "cpuCount")) || (key4 === "pid")) || (key4 === "slurmJobId"))){
-const err54 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+if(data.host !== undefined){
+let data25 = data.host;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.hostname === undefined){
+const err54 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/required",keyword:"required",params:{missingProperty: "hostname"},message:"must have required property '"+"hostname"+"'"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -11198,10 +11266,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-if(data24.hostname !== undefined){
-if(typeof data24.hostname !== "string"){
-const err55 = {instancePath:instancePath+"/host/hostname",schemaPath:"#/properties/host/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data25.platform === undefined){
+const err55 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/required",keyword:"required",params:{missingProperty: "platform"},message:"must have required property '"+"platform"+"'"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -11210,10 +11276,9 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-if(data24.platform !== undefined){
-if(typeof data24.platform !== "string"){
-const err56 = {instancePath:instancePath+"/host/platform",schemaPath:"#/properties/host/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key4 in data25){
+if(!((((((key4 === "hostname") || (key4 === "platform")) || (key4 === "python")) || (key4 === "cpuCount")) || (key4 === "pid")) || (key4 === "slurmJobId"))){
+const err56 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -11223,9 +11288,9 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data24.python !== undefined){
-if(typeof data24.python !== "string"){
-const err57 = {instancePath:instancePath+"/host/python",schemaPath:"#/properties/host/properties/python/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data25.hostname !== undefined){
+if(typeof data25.hostname !== "string"){
+const err57 = {instancePath:instancePath+"/host/hostname",schemaPath:"#/properties/host/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -11235,10 +11300,9 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data24.cpuCount !== undefined){
-let data28 = data24.cpuCount;
-if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
-const err58 = {instancePath:instancePath+"/host/cpuCount",schemaPath:"#/properties/host/properties/cpuCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data25.platform !== undefined){
+if(typeof data25.platform !== "string"){
+const err58 = {instancePath:instancePath+"/host/platform",schemaPath:"#/properties/host/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -11247,9 +11311,10 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(typeof data28 == "number"){
-if(data28 < 1 || isNaN(data28)){
-const err59 = {instancePath:instancePath+"/host/cpuCount",schemaPath:"#/properties/host/properties/cpuCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data25.python !== undefined){
+if(typeof data25.python !== "string"){
+const err59 = {instancePath:instancePath+"/host/python",schemaPath:"#/properties/host/properties/python/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -11259,11 +11324,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-}
-if(data24.pid !== undefined){
-let data29 = data24.pid;
+if(data25.cpuCount !== undefined){
+let data29 = data25.cpuCount;
 if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
-const err60 = {instancePath:instancePath+"/host/pid",schemaPath:"#/properties/host/properties/pid/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err60 = {instancePath:instancePath+"/host/cpuCount",schemaPath:"#/properties/host/properties/cpuCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -11274,7 +11338,7 @@ errors++;
 }
 if(typeof data29 == "number"){
 if(data29 < 1 || isNaN(data29)){
-const err61 = {instancePath:instancePath+"/host/pid",schemaPath:"#/properties/host/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err61 = {instancePath:instancePath+"/host/cpuCount",schemaPath:"#/properties/host/properties/cpuCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -11285,9 +11349,10 @@ errors++;
 }
 }
 }
-if(data24.slurmJobId !== undefined){
-if(typeof data24.slurmJobId !== "string"){
-const err62 = {instancePath:instancePath+"/host/slurmJobId",schemaPath:"#/properties/host/properties/slurmJobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data25.pid !== undefined){
+let data30 = data25.pid;
+if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+const err62 = {instancePath:instancePath+"/host/pid",schemaPath:"#/properties/host/properties/pid/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -11296,10 +11361,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data30 == "number"){
+if(data30 < 1 || isNaN(data30)){
+const err63 = {instancePath:instancePath+"/host/pid",schemaPath:"#/properties/host/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -11309,15 +11373,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data.gpus !== undefined){
-let data31 = data.gpus;
-if(Array.isArray(data31)){
-const len1 = data31.length;
-for(let i1=0; i1<len1; i1++){
-let data32 = data31[i1];
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.index === undefined){
-const err64 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
+}
+if(data25.slurmJobId !== undefined){
+if(typeof data25.slurmJobId !== "string"){
+const err64 = {instancePath:instancePath+"/host/slurmJobId",schemaPath:"#/properties/host/properties/slurmJobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -11326,8 +11385,10 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data32.name === undefined){
-const err65 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -11336,9 +11397,16 @@ vErrors.push(err65);
 }
 errors++;
 }
-for(const key5 in data32){
-if(!(((key5 === "index") || (key5 === "name")) || (key5 === "memoryMiB"))){
-const err66 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+if(data.gpus !== undefined){
+let data32 = data.gpus;
+if(Array.isArray(data32)){
+const len1 = data32.length;
+for(let i1=0; i1<len1; i1++){
+let data33 = data32[i1];
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.index === undefined){
+const err66 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -11347,11 +11415,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data32.index !== undefined){
-let data33 = data32.index;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-const err67 = {instancePath:instancePath+"/gpus/" + i1+"/index",schemaPath:"#/properties/gpus/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data33.name === undefined){
+const err67 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -11360,9 +11425,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(typeof data33 == "number"){
-if(data33 < 0 || isNaN(data33)){
-const err68 = {instancePath:instancePath+"/gpus/" + i1+"/index",schemaPath:"#/properties/gpus/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key5 in data33){
+if(!(((key5 === "index") || (key5 === "name")) || (key5 === "memoryMiB"))){
+const err68 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -11372,10 +11437,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-}
-if(data32.name !== undefined){
-if(typeof data32.name !== "string"){
-const err69 = {instancePath:instancePath+"/gpus/" + i1+"/name",schemaPath:"#/properties/gpus/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data33.index !== undefined){
+let data34 = data33.index;
+if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+const err69 = {instancePath:instancePath+"/gpus/" + i1+"/index",schemaPath:"#/properties/gpus/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -11384,11 +11449,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data32.memoryMiB !== undefined){
-let data35 = data32.memoryMiB;
-if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
-const err70 = {instancePath:instancePath+"/gpus/" + i1+"/memoryMiB",schemaPath:"#/properties/gpus/items/properties/memoryMiB/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data34 == "number"){
+if(data34 < 0 || isNaN(data34)){
+const err70 = {instancePath:instancePath+"/gpus/" + i1+"/index",schemaPath:"#/properties/gpus/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -11397,9 +11460,11 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(typeof data35 == "number"){
-if(data35 < 0 || isNaN(data35)){
-const err71 = {instancePath:instancePath+"/gpus/" + i1+"/memoryMiB",schemaPath:"#/properties/gpus/items/properties/memoryMiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data33.name !== undefined){
+if(typeof data33.name !== "string"){
+const err71 = {instancePath:instancePath+"/gpus/" + i1+"/name",schemaPath:"#/properties/gpus/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -11409,10 +11474,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
-}
-else {
-const err72 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data33.memoryMiB !== undefined){
+let data36 = data33.memoryMiB;
+if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+const err72 = {instancePath:instancePath+"/gpus/" + i1+"/memoryMiB",schemaPath:"#/properties/gpus/items/properties/memoryMiB/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -11421,10 +11486,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-}
-else {
-const err73 = {instancePath:instancePath+"/gpus",schemaPath:"#/properties/gpus/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data36 == "number"){
+if(data36 < 0 || isNaN(data36)){
+const err73 = {instancePath:instancePath+"/gpus/" + i1+"/memoryMiB",schemaPath:"#/properties/gpus/items/properties/memoryMiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -11434,10 +11498,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data.parameters !== undefined){
-let data36 = data.parameters;
-if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
-const err74 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -11446,9 +11510,10 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(typeof data36 == "number"){
-if(data36 < 0 || isNaN(data36)){
-const err75 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/gpus",schemaPath:"#/properties/gpus/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -11458,12 +11523,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-}
-if(data.progress !== undefined){
-let data37 = data.progress;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.step === undefined){
-const err76 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
+if(data.parameters !== undefined){
+let data37 = data.parameters;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+const err76 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -11472,9 +11535,9 @@ vErrors.push(err76);
 }
 errors++;
 }
-for(const key6 in data37){
-if(!((key6 === "step") || (key6 === "totalSteps"))){
-const err77 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(typeof data37 == "number"){
+if(data37 < 0 || isNaN(data37)){
+const err77 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -11484,10 +11547,12 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data37.step !== undefined){
-let data38 = data37.step;
-if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
-const err78 = {instancePath:instancePath+"/progress/step",schemaPath:"#/properties/progress/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data.progress !== undefined){
+let data38 = data.progress;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.step === undefined){
+const err78 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -11496,9 +11561,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(typeof data38 == "number"){
-if(data38 < 0 || isNaN(data38)){
-const err79 = {instancePath:instancePath+"/progress/step",schemaPath:"#/properties/progress/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key6 in data38){
+if(!((key6 === "step") || (key6 === "totalSteps"))){
+const err79 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -11508,11 +11573,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-}
-if(data37.totalSteps !== undefined){
-let data39 = data37.totalSteps;
+if(data38.step !== undefined){
+let data39 = data38.step;
 if(!((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39)))){
-const err80 = {instancePath:instancePath+"/progress/totalSteps",schemaPath:"#/properties/progress/properties/totalSteps/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err80 = {instancePath:instancePath+"/progress/step",schemaPath:"#/properties/progress/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -11523,7 +11587,7 @@ errors++;
 }
 if(typeof data39 == "number"){
 if(data39 < 0 || isNaN(data39)){
-const err81 = {instancePath:instancePath+"/progress/totalSteps",schemaPath:"#/properties/progress/properties/totalSteps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err81 = {instancePath:instancePath+"/progress/step",schemaPath:"#/properties/progress/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -11534,9 +11598,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err82 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data38.totalSteps !== undefined){
+let data40 = data38.totalSteps;
+if(!((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40)))){
+const err82 = {instancePath:instancePath+"/progress/totalSteps",schemaPath:"#/properties/progress/properties/totalSteps/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -11545,16 +11610,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-if(data.checkpoints !== undefined){
-let data40 = data.checkpoints;
-if(Array.isArray(data40)){
-const len2 = data40.length;
-for(let i2=0; i2<len2; i2++){
-let data41 = data40[i2];
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.step === undefined){
-const err83 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
+if(typeof data40 == "number"){
+if(data40 < 0 || isNaN(data40)){
+const err83 = {instancePath:instancePath+"/progress/totalSteps",schemaPath:"#/properties/progress/properties/totalSteps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -11563,8 +11621,11 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(data41.path === undefined){
-const err84 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+}
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -11573,8 +11634,16 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(data41.createdAt === undefined){
-const err85 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'"};
+}
+if(data.checkpoints !== undefined){
+let data41 = data.checkpoints;
+if(Array.isArray(data41)){
+const len2 = data41.length;
+for(let i2=0; i2<len2; i2++){
+let data42 = data41[i2];
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.step === undefined){
+const err85 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -11583,9 +11652,8 @@ vErrors.push(err85);
 }
 errors++;
 }
-for(const key7 in data41){
-if(!(((key7 === "step") || (key7 === "path")) || (key7 === "createdAt"))){
-const err86 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(data42.path === undefined){
+const err86 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -11594,11 +11662,8 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-if(data41.step !== undefined){
-let data42 = data41.step;
-if(!((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42)))){
-const err87 = {instancePath:instancePath+"/checkpoints/" + i2+"/step",schemaPath:"#/properties/checkpoints/items/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data42.createdAt === undefined){
+const err87 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -11607,9 +11672,9 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(typeof data42 == "number"){
-if(data42 < 0 || isNaN(data42)){
-const err88 = {instancePath:instancePath+"/checkpoints/" + i2+"/step",schemaPath:"#/properties/checkpoints/items/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key7 in data42){
+if(!(((key7 === "step") || (key7 === "path")) || (key7 === "createdAt"))){
+const err88 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -11619,10 +11684,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-}
-if(data41.path !== undefined){
-if(typeof data41.path !== "string"){
-const err89 = {instancePath:instancePath+"/checkpoints/" + i2+"/path",schemaPath:"#/properties/checkpoints/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data42.step !== undefined){
+let data43 = data42.step;
+if(!((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43)))){
+const err89 = {instancePath:instancePath+"/checkpoints/" + i2+"/step",schemaPath:"#/properties/checkpoints/items/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -11631,12 +11696,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-if(data41.createdAt !== undefined){
-let data44 = data41.createdAt;
-if(typeof data44 === "string"){
-if(!(formats0.validate(data44))){
-const err90 = {instancePath:instancePath+"/checkpoints/" + i2+"/createdAt",schemaPath:"#/properties/checkpoints/items/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(typeof data43 == "number"){
+if(data43 < 0 || isNaN(data43)){
+const err90 = {instancePath:instancePath+"/checkpoints/" + i2+"/step",schemaPath:"#/properties/checkpoints/items/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -11646,8 +11708,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-else {
-const err91 = {instancePath:instancePath+"/checkpoints/" + i2+"/createdAt",schemaPath:"#/properties/checkpoints/items/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data42.path !== undefined){
+if(typeof data42.path !== "string"){
+const err91 = {instancePath:instancePath+"/checkpoints/" + i2+"/path",schemaPath:"#/properties/checkpoints/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -11657,9 +11721,11 @@ vErrors.push(err91);
 errors++;
 }
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data42.createdAt !== undefined){
+let data45 = data42.createdAt;
+if(typeof data45 === "string"){
+if(!(formats0.validate(data45))){
+const err92 = {instancePath:instancePath+"/checkpoints/" + i2+"/createdAt",schemaPath:"#/properties/checkpoints/items/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -11669,9 +11735,8 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
 else {
-const err93 = {instancePath:instancePath+"/checkpoints",schemaPath:"#/properties/checkpoints/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err93 = {instancePath:instancePath+"/checkpoints/" + i2+"/createdAt",schemaPath:"#/properties/checkpoints/items/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -11681,15 +11746,9 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data.segments !== undefined){
-let data45 = data.segments;
-if(Array.isArray(data45)){
-const len3 = data45.length;
-for(let i3=0; i3<len3; i3++){
-let data46 = data45[i3];
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-if(data46.index === undefined){
-const err94 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
+}
+else {
+const err94 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -11698,8 +11757,10 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(data46.startedAt === undefined){
-const err95 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'"};
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/checkpoints",schemaPath:"#/properties/checkpoints/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -11708,8 +11769,16 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data46.startStep === undefined){
-const err96 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/required",keyword:"required",params:{missingProperty: "startStep"},message:"must have required property '"+"startStep"+"'"};
+}
+if(data.segments !== undefined){
+let data46 = data.segments;
+if(Array.isArray(data46)){
+const len3 = data46.length;
+for(let i3=0; i3<len3; i3++){
+let data47 = data46[i3];
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+if(data47.index === undefined){
+const err96 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -11718,9 +11787,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-for(const key8 in data46){
-if(!(((((key8 === "index") || (key8 === "startedAt")) || (key8 === "startStep")) || (key8 === "endedAt")) || (key8 === "endStatus"))){
-const err97 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(data47.startedAt === undefined){
+const err97 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -11729,11 +11797,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data46.index !== undefined){
-let data47 = data46.index;
-if(!((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47)))){
-const err98 = {instancePath:instancePath+"/segments/" + i3+"/index",schemaPath:"#/properties/segments/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data47.startStep === undefined){
+const err98 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/required",keyword:"required",params:{missingProperty: "startStep"},message:"must have required property '"+"startStep"+"'"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -11742,9 +11807,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(typeof data47 == "number"){
-if(data47 < 0 || isNaN(data47)){
-const err99 = {instancePath:instancePath+"/segments/" + i3+"/index",schemaPath:"#/properties/segments/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key8 in data47){
+if(!(((((key8 === "index") || (key8 === "startedAt")) || (key8 === "startStep")) || (key8 === "endedAt")) || (key8 === "endStatus"))){
+const err99 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -11754,12 +11819,10 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-if(data46.startedAt !== undefined){
-let data48 = data46.startedAt;
-if(typeof data48 === "string"){
-if(!(formats0.validate(data48))){
-const err100 = {instancePath:instancePath+"/segments/" + i3+"/startedAt",schemaPath:"#/properties/segments/items/properties/startedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data47.index !== undefined){
+let data48 = data47.index;
+if(!((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48)))){
+const err100 = {instancePath:instancePath+"/segments/" + i3+"/index",schemaPath:"#/properties/segments/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -11768,9 +11831,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-else {
-const err101 = {instancePath:instancePath+"/segments/" + i3+"/startedAt",schemaPath:"#/properties/segments/items/properties/startedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data48 == "number"){
+if(data48 < 0 || isNaN(data48)){
+const err101 = {instancePath:instancePath+"/segments/" + i3+"/index",schemaPath:"#/properties/segments/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -11780,10 +11843,12 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data46.startStep !== undefined){
-let data49 = data46.startStep;
-if(!((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49)))){
-const err102 = {instancePath:instancePath+"/segments/" + i3+"/startStep",schemaPath:"#/properties/segments/items/properties/startStep/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data47.startedAt !== undefined){
+let data49 = data47.startedAt;
+if(typeof data49 === "string"){
+if(!(formats0.validate(data49))){
+const err102 = {instancePath:instancePath+"/segments/" + i3+"/startedAt",schemaPath:"#/properties/segments/items/properties/startedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -11792,9 +11857,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(typeof data49 == "number"){
-if(data49 < 0 || isNaN(data49)){
-const err103 = {instancePath:instancePath+"/segments/" + i3+"/startStep",schemaPath:"#/properties/segments/items/properties/startStep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err103 = {instancePath:instancePath+"/segments/" + i3+"/startedAt",schemaPath:"#/properties/segments/items/properties/startedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -11804,12 +11869,10 @@ vErrors.push(err103);
 errors++;
 }
 }
-}
-if(data46.endedAt !== undefined){
-let data50 = data46.endedAt;
-if(typeof data50 === "string"){
-if(!(formats0.validate(data50))){
-const err104 = {instancePath:instancePath+"/segments/" + i3+"/endedAt",schemaPath:"#/properties/segments/items/properties/endedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data47.startStep !== undefined){
+let data50 = data47.startStep;
+if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
+const err104 = {instancePath:instancePath+"/segments/" + i3+"/startStep",schemaPath:"#/properties/segments/items/properties/startStep/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -11818,9 +11881,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-else {
-const err105 = {instancePath:instancePath+"/segments/" + i3+"/endedAt",schemaPath:"#/properties/segments/items/properties/endedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data50 == "number"){
+if(data50 < 0 || isNaN(data50)){
+const err105 = {instancePath:instancePath+"/segments/" + i3+"/startStep",schemaPath:"#/properties/segments/items/properties/startStep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -11830,10 +11893,12 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data46.endStatus !== undefined){
-let data51 = data46.endStatus;
-if(!((((data51 === "finished") || (data51 === "failed")) || (data51 === "cancelled")) || (data51 === "crashed"))){
-const err106 = {instancePath:instancePath+"/segments/" + i3+"/endStatus",schemaPath:"#/properties/segments/items/properties/endStatus/enum",keyword:"enum",params:{allowedValues: schema87.properties.segments.items.properties.endStatus.enum},message:"must be equal to one of the allowed values"};
+}
+if(data47.endedAt !== undefined){
+let data51 = data47.endedAt;
+if(typeof data51 === "string"){
+if(!(formats0.validate(data51))){
+const err106 = {instancePath:instancePath+"/segments/" + i3+"/endedAt",schemaPath:"#/properties/segments/items/properties/endedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -11843,9 +11908,8 @@ vErrors.push(err106);
 errors++;
 }
 }
-}
 else {
-const err107 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err107 = {instancePath:instancePath+"/segments/" + i3+"/endedAt",schemaPath:"#/properties/segments/items/properties/endedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -11855,9 +11919,10 @@ vErrors.push(err107);
 errors++;
 }
 }
-}
-else {
-const err108 = {instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data47.endStatus !== undefined){
+let data52 = data47.endStatus;
+if(!((((data52 === "finished") || (data52 === "failed")) || (data52 === "cancelled")) || (data52 === "crashed"))){
+const err108 = {instancePath:instancePath+"/segments/" + i3+"/endStatus",schemaPath:"#/properties/segments/items/properties/endStatus/enum",keyword:"enum",params:{allowedValues: schema87.properties.segments.items.properties.endStatus.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -11867,11 +11932,9 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data.error !== undefined){
-let data52 = data.error;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.message === undefined){
-const err109 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+}
+else {
+const err109 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -11880,9 +11943,10 @@ vErrors.push(err109);
 }
 errors++;
 }
-for(const key9 in data52){
-if(!((key9 === "message") || (key9 === "traceback"))){
-const err110 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -11892,9 +11956,11 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data52.message !== undefined){
-if(typeof data52.message !== "string"){
-const err111 = {instancePath:instancePath+"/error/message",schemaPath:"#/properties/error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.error !== undefined){
+let data53 = data.error;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.message === undefined){
+const err111 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -11903,10 +11969,9 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-if(data52.traceback !== undefined){
-if(typeof data52.traceback !== "string"){
-const err112 = {instancePath:instancePath+"/error/traceback",schemaPath:"#/properties/error/properties/traceback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key9 in data53){
+if(!((key9 === "message") || (key9 === "traceback"))){
+const err112 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -11916,9 +11981,9 @@ vErrors.push(err112);
 errors++;
 }
 }
-}
-else {
-const err113 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data53.message !== undefined){
+if(typeof data53.message !== "string"){
+const err113 = {instancePath:instancePath+"/error/message",schemaPath:"#/properties/error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -11928,12 +11993,9 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data.files !== undefined){
-let data55 = data.files;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-for(const key10 in data55){
-if(!((((key10 === "metrics") || (key10 === "episodes")) || (key10 === "log")) || (key10 === "tokens"))){
-const err114 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(data53.traceback !== undefined){
+if(typeof data53.traceback !== "string"){
+const err114 = {instancePath:instancePath+"/error/traceback",schemaPath:"#/properties/error/properties/traceback/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -11943,9 +12005,9 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data55.metrics !== undefined){
-if(typeof data55.metrics !== "string"){
-const err115 = {instancePath:instancePath+"/files/metrics",schemaPath:"#/properties/files/properties/metrics/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err115 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -11955,9 +12017,12 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data55.episodes !== undefined){
-if(typeof data55.episodes !== "string"){
-const err116 = {instancePath:instancePath+"/files/episodes",schemaPath:"#/properties/files/properties/episodes/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.files !== undefined){
+let data56 = data.files;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key10 in data56){
+if(!((((key10 === "metrics") || (key10 === "episodes")) || (key10 === "log")) || (key10 === "tokens"))){
+const err116 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -11967,9 +12032,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data55.log !== undefined){
-if(typeof data55.log !== "string"){
-const err117 = {instancePath:instancePath+"/files/log",schemaPath:"#/properties/files/properties/log/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data56.metrics !== undefined){
+if(typeof data56.metrics !== "string"){
+const err117 = {instancePath:instancePath+"/files/metrics",schemaPath:"#/properties/files/properties/metrics/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -11979,9 +12044,9 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data55.tokens !== undefined){
-if(typeof data55.tokens !== "string"){
-const err118 = {instancePath:instancePath+"/files/tokens",schemaPath:"#/properties/files/properties/tokens/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data56.episodes !== undefined){
+if(typeof data56.episodes !== "string"){
+const err118 = {instancePath:instancePath+"/files/episodes",schemaPath:"#/properties/files/properties/episodes/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -11991,9 +12056,9 @@ vErrors.push(err118);
 errors++;
 }
 }
-}
-else {
-const err119 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data56.log !== undefined){
+if(typeof data56.log !== "string"){
+const err119 = {instancePath:instancePath+"/files/log",schemaPath:"#/properties/files/properties/log/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -12003,11 +12068,9 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data.evaluationDecoding !== undefined){
-let data60 = data.evaluationDecoding;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-if(data60.source === undefined){
-const err120 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
+if(data56.tokens !== undefined){
+if(typeof data56.tokens !== "string"){
+const err120 = {instancePath:instancePath+"/files/tokens",schemaPath:"#/properties/files/properties/tokens/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -12016,8 +12079,10 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data60.doSample === undefined){
-const err121 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "doSample"},message:"must have required property '"+"doSample"+"'"};
+}
+}
+else {
+const err121 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -12026,8 +12091,12 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data60.maxNewTokens === undefined){
-const err122 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "maxNewTokens"},message:"must have required property '"+"maxNewTokens"+"'"};
+}
+if(data.evaluationDecoding !== undefined){
+let data61 = data.evaluationDecoding;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(data61.source === undefined){
+const err122 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -12036,9 +12105,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-for(const key11 in data60){
-if(!((((((key11 === "source") || (key11 === "doSample")) || (key11 === "temperature")) || (key11 === "topP")) || (key11 === "topK")) || (key11 === "maxNewTokens"))){
-const err123 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data61.doSample === undefined){
+const err123 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "doSample"},message:"must have required property '"+"doSample"+"'"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -12047,11 +12115,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-if(data60.source !== undefined){
-let data61 = data60.source;
-if(!((data61 === "configured") || (data61 === "model-defaults"))){
-const err124 = {instancePath:instancePath+"/evaluationDecoding/source",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/source/enum",keyword:"enum",params:{allowedValues: schema45.properties.source.enum},message:"must be equal to one of the allowed values"};
+if(data61.maxNewTokens === undefined){
+const err124 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "maxNewTokens"},message:"must have required property '"+"maxNewTokens"+"'"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -12060,10 +12125,9 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-if(data60.doSample !== undefined){
-if(typeof data60.doSample !== "boolean"){
-const err125 = {instancePath:instancePath+"/evaluationDecoding/doSample",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/doSample/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+for(const key11 in data61){
+if(!((((((key11 === "source") || (key11 === "doSample")) || (key11 === "temperature")) || (key11 === "topP")) || (key11 === "topK")) || (key11 === "maxNewTokens"))){
+const err125 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -12073,11 +12137,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data60.temperature !== undefined){
-let data63 = data60.temperature;
-if(typeof data63 == "number"){
-if(data63 < 0 || isNaN(data63)){
-const err126 = {instancePath:instancePath+"/evaluationDecoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data61.source !== undefined){
+let data62 = data61.source;
+if(!((data62 === "configured") || (data62 === "model-defaults"))){
+const err126 = {instancePath:instancePath+"/evaluationDecoding/source",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/source/enum",keyword:"enum",params:{allowedValues: schema45.properties.source.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -12087,8 +12150,9 @@ vErrors.push(err126);
 errors++;
 }
 }
-else {
-const err127 = {instancePath:instancePath+"/evaluationDecoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data61.doSample !== undefined){
+if(typeof data61.doSample !== "boolean"){
+const err127 = {instancePath:instancePath+"/evaluationDecoding/doSample",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/doSample/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -12098,11 +12162,11 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data60.topP !== undefined){
-let data64 = data60.topP;
+if(data61.temperature !== undefined){
+let data64 = data61.temperature;
 if(typeof data64 == "number"){
-if(data64 > 1 || isNaN(data64)){
-const err128 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data64 < 0 || isNaN(data64)){
+const err128 = {instancePath:instancePath+"/evaluationDecoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -12111,8 +12175,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data64 < 0 || isNaN(data64)){
-const err129 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err129 = {instancePath:instancePath+"/evaluationDecoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -12122,8 +12187,11 @@ vErrors.push(err129);
 errors++;
 }
 }
-else {
-const err130 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data61.topP !== undefined){
+let data65 = data61.topP;
+if(typeof data65 == "number"){
+if(data65 > 1 || isNaN(data65)){
+const err130 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -12132,11 +12200,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-if(data60.topK !== undefined){
-let data65 = data60.topK;
-if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
-const err131 = {instancePath:instancePath+"/evaluationDecoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data65 < 0 || isNaN(data65)){
+const err131 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -12145,9 +12210,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(typeof data65 == "number"){
-if(data65 < 0 || isNaN(data65)){
-const err132 = {instancePath:instancePath+"/evaluationDecoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err132 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -12157,11 +12222,10 @@ vErrors.push(err132);
 errors++;
 }
 }
-}
-if(data60.maxNewTokens !== undefined){
-let data66 = data60.maxNewTokens;
+if(data61.topK !== undefined){
+let data66 = data61.topK;
 if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
-const err133 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err133 = {instancePath:instancePath+"/evaluationDecoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -12171,8 +12235,8 @@ vErrors.push(err133);
 errors++;
 }
 if(typeof data66 == "number"){
-if(data66 < 1 || isNaN(data66)){
-const err134 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data66 < 0 || isNaN(data66)){
+const err134 = {instancePath:instancePath+"/evaluationDecoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -12183,9 +12247,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err135 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data61.maxNewTokens !== undefined){
+let data67 = data61.maxNewTokens;
+if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
+const err135 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -12194,15 +12259,39 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-}
-else {
-const err136 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data67 == "number"){
+if(data67 < 1 || isNaN(data67)){
+const err136 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err136];
 }
 else {
 vErrors.push(err136);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err137 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+}
+else {
+const err138 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
 }
 errors++;
 }
