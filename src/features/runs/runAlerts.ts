@@ -5,6 +5,7 @@
 // The metrics worker reads the files (RunFolders owns it); run.json changes and a timer
 // (a stopped heartbeat changes nothing) drive the checks.
 import * as vscode from 'vscode';
+import { coalesced } from '../../core/coalesce';
 import { ALERT_NAMES, alertRules, manifestAlerts, type RunAlert } from '../../core/runs/alerts';
 import { DEFAULT_STALE_SECONDS, runState, type RunFolder } from '../../core/runs/runFolder';
 import { debounce } from '../debounce';
@@ -24,8 +25,9 @@ export class RunAlerts implements vscode.Disposable {
   /** `folder\u0000rule`: what was notified already. */
   private readonly sent = new Set<string>();
   readonly notified: NotifiedAlert[] = [];
-  private checking: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
+  /** Check the running runs and notify what is new: one pass at a time, and one more after it
+   * for the calls that came during it (it may have read the runs before they changed). */
+  readonly check = coalesced(() => this.checkRuns());
   private readonly disposables: vscode.Disposable[] = [];
 
   static register(context: vscode.ExtensionContext, runs: RunFolders): RunAlerts {
@@ -48,20 +50,6 @@ export class RunAlerts implements vscode.Disposable {
     const config = run.manifest.config;
     const fromMetrics = await this.runs.metrics('alerts', { path: `${run.folder}/${run.metricsFile}`, config });
     return [...fromMetrics, ...manifestAlerts(run.manifest, runState(run.manifest, nowMs, staleSeconds()), alertRules(config), nowMs)];
-  }
-
-  /** Check the running runs and notify what is new: one pass at a time, and one more after it
-   * for the calls that came during it (it may have read the runs before they changed). */
-  check(): Promise<void> {
-    if (!this.checking) {
-      this.checking = this.checkRuns().finally(() => (this.checking = undefined));
-      return this.checking;
-    }
-    this.queued ??= this.checking.then(() => {
-      this.queued = undefined;
-      return this.check();
-    });
-    return this.queued;
   }
 
   private async checkRuns(): Promise<void> {

@@ -5,6 +5,7 @@
 // views) and the jobs (progress).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { coalesced } from '../../core/coalesce';
 import { readRunFolder, tensorBoardFolder, trainerFolder, type RunFolder } from '../../core/runs/runFolder';
 import type { MetricsEvents, MetricsRequests } from '../../workers/metrics';
 import { WorkerClient, workerFile } from '../../workers/rpc';
@@ -23,6 +24,8 @@ export class RunFolders implements vscode.Disposable {
   /** run folder (absolute) -> its run.json text and what was read from it */
   private runs = new Map<string, Known>();
   private loaded: Promise<void> | undefined;
+  /** Scans one at a time: overlapping ones could end out of order, an older snapshot last. */
+  private readonly scans = coalesced(() => this.scan());
   private readonly changed = new vscode.EventEmitter<void>();
   /** A run folder appeared, changed or went. */
   readonly onDidChange = this.changed.event;
@@ -66,19 +69,19 @@ export class RunFolders implements vscode.Disposable {
 
   /** Every run folder, by folder (the first call scans the workspace). */
   async all(): Promise<RunFolder[]> {
-    await (this.loaded ??= this.scan());
+    await (this.loaded ??= this.scans());
     return [...this.runs.values()].map((r) => r.run).sort((a, b) => a.folder.localeCompare(b.folder));
   }
 
   /** Scan the workspace again, for runs whose creation no watcher event reported. */
   rescan(): Promise<void> {
-    this.loaded = this.scan();
+    this.loaded = this.scans();
     return this.loaded;
   }
 
   /** These folders' run.json read again now (file events can be lost); undefined where there is none. */
   async reread(folders: readonly string[]): Promise<(RunFolder | undefined)[]> {
-    await (this.loaded ??= this.scan());
+    await (this.loaded ??= this.scans());
     const texts = await Promise.all(folders.map((folder) => readText(path.join(folder, 'run.json'))));
     let changed = false;
     const runs = folders.map((folder, i) => {
