@@ -5,7 +5,9 @@ episodes; a V-IRL split with `eachRouteOnce` runs episode i on route i (VLN mini
 routes, each once, in order). All episodes of a split advance together: each round builds every unfinished
 episode's chat, generates one answer per episode in batched `generate` calls, and steps
 the environments (sequential revision: a rejected answer gets the verifier's message
-appended; a V-IRL move starts a fresh chat). Every episode becomes a transcript record;
+appended; a V-IRL move starts a fresh chat). In a distributed job each process plays its
+share of the episodes (every N-th) and the main process gathers their records. Every
+episode becomes a transcript record;
 each split a metric record (success with its standard error, per-step accuracy for V-IRL
 twice: ours over scored attempts, the reference's over every model call, recognition for
 vision, failure-mode counts); the whole an eval-summary.json.
@@ -95,59 +97,91 @@ def check_environments(experiment: Experiment, training: bool = True) -> None:
         check_split(experiment, split)
 
 
-def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None, synced_gpus: bool = False) -> tuple[list[Slot], dict[str, Any]]:
+def play_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None, acc: Any = None) -> list[Slot]:
+    """This process's share of the split's episodes, played to their ends: episode i is process
+    i % N's of N (`acc`, the job's accelerator; None: one process, every episode). Under
+    ZeRO-3 every forward is collective, so the processes also make as many generate calls each
+    round: one with fewer answers to make fills its calls with stand-ins (the split's first
+    chat, images and all: the same modules run), one done with its episodes goes on with
+    stand-ins until every process is."""
     assert experiment.evaluation is not None
     env_config = experiment.environment_for(split)
     new_episode = env_config.episodes(experiment.base_dir)
-    seeds = [(experiment.evaluation.seed + i) & 0xFFFFFFFF for i in range(split.episodes)]
-    if split.eachRouteOnce:  # episode i on route i (the reference's `order=True`, its VLN-mini evaluation)
+    if split.eachRouteOnce:
         check_split(experiment, split)
-        slots = [episodes.start(new_episode(seed, route=i), i) for i, seed in enumerate(seeds)]
-    else:
-        slots = [episodes.start(new_episode(seed), i) for i, seed in enumerate(seeds)]
+
+    def opening(i: int) -> Slot:
+        seed = (experiment.evaluation.seed + i) & 0xFFFFFFFF
+        # eachRouteOnce: episode i on route i (the reference's `order=True`, its VLN-mini evaluation)
+        return episodes.start(new_episode(seed, route=i) if split.eachRouteOnce else new_episode(seed), i)
+
+    from ptlab import parallel
+
+    rank, world = (acc.process_index, acc.num_processes) if acc is not None else (0, 1)
+    sharded = acc is not None and parallel.sharded(acc)
+    slots = [opening(i) for i in range(rank, split.episodes, world)]
+    stand_in = opening(0).messages if sharded else []
+    batch = experiment.model.generateBatch
     active = list(slots)
     prefixes = PrefixCache()
     try:
-        while active:
-            answers = generate(model, tokenizer, [slot.messages for slot in active], experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, synced_gpus, prefixes, [slot.index for slot in active], batch_size=experiment.model.generateBatch)
+        while True:
+            chats, keys = [slot.messages for slot in active], [slot.index for slot in active]
+            if sharded:
+                calls = max(parallel.gathered(acc, [-(-len(chats) // batch)]))
+                filler = max(0, (calls - 1) * batch + 1 - len(chats)) if calls else 0
+                chats, keys = chats + [stand_in] * filler, keys + [-1 - j for j in range(filler)]
+            if not chats:
+                break
+            answers = generate(model, tokenizer, chats, experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, sharded, prefixes, keys, batch_size=batch)
             active = [slot for slot, generation in zip(active, answers) if not episodes.advance(slot, generation).done]
     finally:
         if prefixes is not None:  # a benchmark's baseline may run without one
             prefixes.close()
-    return slots, summarize(split, env_config, slots)
+    return slots
 
 
-def summarize(split: Split, env_config: EnvironmentConfig, slots: list[Slot]) -> dict[str, Any]:
-    successes = sum(1 for e in slots if e.env.success)
-    attempts = [t for e in slots for t in e.turns if t.get("failureMode") != "budget-exhausted"]
-    failures = Counter(t["failureMode"] for e in slots for t in e.turns if "failureMode" in t)
+def run_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None) -> tuple[list[Slot], dict[str, Any]]:
+    """Every episode of the split in this process, and its summary."""
+    env_config = experiment.environment_for(split)
+    slots = play_split(experiment, split, model, tokenizer, sampling)
+    return slots, summarize(split, env_config, [episodes.record("", 0, split.name, split.kind, slot, env_config) for slot in slots])
+
+
+def summarize(split: Split, env_config: EnvironmentConfig, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The split's figures from its episode records (episodes.record)."""
+    successes = sum(1 for r in records if r["success"])
+    turns = [t for r in records for t in r["turns"]]
+    attempts = [t for t in turns if t.get("failureMode") != "budget-exhausted"]
+    failures = Counter(t["failureMode"] for t in turns if "failureMode" in t)
     result: dict[str, Any] = {
         "name": split.name,
         "kind": split.kind,
         "environment": env_config.to_dict(),
-        "episodes": len(slots),
-        "success": rate(successes, len(slots)),
-        "meanReward": sum(t["reward"] for e in slots for t in e.turns) / max(1, len(slots)),
-        "meanAttempts": len(attempts) / max(1, len(slots)),
+        "episodes": len(records),
+        "success": rate(successes, len(records)),
+        "meanReward": sum(t["reward"] for t in turns) / max(1, len(records)),
+        "meanAttempts": len(attempts) / max(1, len(records)),
         "failureModes": dict(sorted(failures.items())),
     }
     if env_config.env == "virl":  # an episode is many moves: how many attempts were right
         correct = sum(1 for t in attempts if t["reward"] == 1)
         result["perStepAccuracy"] = rate(correct, len(attempts))
         # the paper's: the reference counts every model call, the one past the budget too (scored -1, never verified)
-        result["perStepAccuracyReference"] = rate(correct, sum(len(e.turns) for e in slots))
+        result["perStepAccuracyReference"] = rate(correct, len(turns))
     if env_config.env == "generalpoints" and env_config.modality == "vision":
-        result["recognition"] = rate(sum(e.recognized for e in slots), len(attempts))
+        result["recognition"] = rate(sum(1 for t in turns if t.get("recognized")), len(attempts))
     return result
 
 
-def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, step: int, compute: dict[str, Any], checkpoint: str | None = None, synced_gpus: bool = False) -> list[dict[str, Any]]:
+def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, step: int, compute: dict[str, Any], checkpoint: str | None = None, acc: Any = None) -> list[dict[str, Any]]:
     """Every split: episode records and a metric record each; returns the split summaries.
     Sampled decoding draws from its own generator seeded by evaluation.seed: every checkpoint
-    meets the same draws, and training's random stream is left as it was. `synced_gpus`: a
-    model sharded over the processes (ZeRO-3) is evaluated by all of them together, each
-    running the same episodes with the same draws (so the same rounds of generation); only the
-    main process's `run` writes."""
+    meets the same draws, and training's random stream is left as it was. With `acc` (a
+    distributed job's accelerator, every process calling) each process plays its share of the
+    episodes (play_split) and the main process's `run` writes them all; greedy answers are
+    one process's, sampled ones draw from per-process streams (so they depend on the number of
+    processes, as their batches do)."""
     import torch
 
     assert experiment.evaluation is not None
@@ -160,10 +194,16 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
     for split in experiment.evaluation.splits:
         with torch.random.fork_rng(devices=[model.device] if model.device.type == "cuda" else []):
             torch.manual_seed(experiment.evaluation.seed)
-            slots, summary = run_split(experiment, split, model, tokenizer, sampling, synced_gpus)
+            slots = play_split(experiment, split, model, tokenizer, sampling, acc)
         env_config = experiment.environment_for(split)
-        for slot in slots:
-            run.episode(episodes.record(run.manifest["runId"], step, split.name, split.kind, slot, env_config, checkpoint))
+        records = [episodes.record(run.manifest["runId"], step, split.name, split.kind, slot, env_config, checkpoint) for slot in slots]
+        if acc is not None and acc.num_processes > 1:
+            from ptlab import parallel
+
+            records = sorted(parallel.gathered(acc, records), key=lambda r: r["episode"])
+        summary = summarize(split, env_config, records)
+        for record in records:
+            run.episode(record)
         metric = {
             "kind": "eval",
             "step": step,

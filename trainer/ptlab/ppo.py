@@ -1450,12 +1450,12 @@ def compute(state: dict[str, Any], parameters: int, lam: float) -> dict[str, Any
 
 
 def maybe_evaluate(experiment: Experiment, run: RunLog, acc: Any, policy: Policy, update: int, compute_record: dict[str, Any], final: bool) -> None:
-    """Evaluation on the schedule, by the main process (by all together under ZeRO-3, the main one writing)."""
+    """Evaluation on the schedule, by every process together (each its share of the episodes), the main one writing."""
     evaluation = experiment.evaluation
     if evaluation is None:
         return
-    if due(evaluation, update, experiment.ppo.saveEverySteps, final) and (acc.is_main_process or parallel.sharded(acc)):
-        evaluate(experiment, run, policy.plain, policy.tokenizer, update, compute_record, synced_gpus=parallel.sharded(acc))
+    if due(evaluation, update, experiment.ppo.saveEverySteps, final):  # every process plays its share of the episodes
+        evaluate(experiment, run, policy.plain, policy.tokenizer, update, compute_record, acc=acc)
     acc.wait_for_everyone()
 
 

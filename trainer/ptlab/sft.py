@@ -20,10 +20,11 @@ checkpoint and drops metric records past it, so no step is duplicated or missing
 Under `accelerate launch` (ptlab/parallel.py) every process walks the same data position and
 takes its contiguous share of each global batch (globalBatchSize / processes sequences);
 the loss is normalized by the global assistant-token count, so the update equals the
-single-process one; the main process writes records, evaluates and saves checkpoints.
-Under DeepSpeed the engine takes the step at the global batch's last micro-batch (clipping at
-sft.maxGradNorm) and every process writes its optimizer shard; under ZeRO-3 all processes
-evaluate together and gather the full weights a checkpoint holds.
+single-process one; the main process writes records and saves checkpoints; each process
+evaluates its share of the episodes (evaluate.play_split). Under DeepSpeed the engine takes
+the step at the global batch's last micro-batch (clipping at sft.maxGradNorm) and every
+process writes its optimizer shard; under ZeRO-3 all processes gather the full weights a
+checkpoint holds.
 """
 
 from __future__ import annotations
@@ -297,8 +298,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         if evaluation is None:
             return
         record.flush()  # the step's train record before its evaluation's
-        if due(evaluation, at_step, sft.saveEverySteps, final) and (main or parallel.sharded(acc)):  # sharded: all generate together
-            evaluate(experiment, run, plain, tokenizer, at_step, compute(), synced_gpus=parallel.sharded(acc))
+        if due(evaluation, at_step, sft.saveEverySteps, final):  # every process plays its share of the episodes
+            evaluate(experiment, run, plain, tokenizer, at_step, compute(), acc=acc)
         acc.wait_for_everyone()
 
     def save(name: str) -> None:

@@ -132,18 +132,15 @@ def test_the_evaluation_schedule():
 def test_per_step_accuracy_ours_over_scored_attempts_the_references_over_every_call():
     """The reference (utils_general.py StatLogger) divides by every env.step, the call past the
     budget included; ours by the attempts the verifier scored."""
-    from types import SimpleNamespace
-
     from ptlab.config import Split
     from ptlab.envs.virl import VirlConfig, routes_for
     from ptlab.evaluate import summarize
 
     wrong, right = {"reward": -1, "failureMode": "wrong-action"}, {"reward": 1}
     over_budget = {"reward": -1, "failureMode": "budget-exhausted"}
-    slots = [SimpleNamespace(env=SimpleNamespace(success=False), turns=[right, wrong, wrong, over_budget], recognized=0),
-             SimpleNamespace(env=SimpleNamespace(success=True), turns=[wrong, right, right], recognized=0)]
+    records = [{"success": False, "turns": [right, wrong, wrong, over_budget]}, {"success": True, "turns": [wrong, right, right]}]
     config = VirlConfig.from_dict({"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 2}}, "verifier": "reference"})
-    summary = summarize(Split("id", "id", 2), config, slots)
+    summary = summarize(Split("id", "id", 2), config, records)
     assert (summary["perStepAccuracy"]["rate"], summary["perStepAccuracy"]["n"]) == (pytest.approx(3 / 6), 6)
     assert (summary["perStepAccuracyReference"]["rate"], summary["perStepAccuracyReference"]["n"]) == (pytest.approx(3 / 7), 7)
 

@@ -905,6 +905,71 @@ def test_a_process_with_nothing_to_learn_from_in_a_micro_batch_takes_part_in_zer
     assert math.isfinite(train["metrics"]["ppo/policy_loss"])
 
 
+PLAYED = """
+import json, os
+import ptlab.evaluate as evaluate
+
+play = evaluate.play_split
+
+def logged(experiment, split, *args, **kwargs):
+    slots = play(experiment, split, *args, **kwargs)
+    with open(os.environ["PTLAB_TEST_PLAYED"], "a") as f:
+        f.write(json.dumps([int(os.environ.get("RANK", "0")), split.name, [s.index for s in slots]]) + "\\n")
+    return slots
+
+evaluate.play_split = logged
+
+# episode i ends after 3, 3, 2, 2 turns (even i) or 1 (odd i): the processes' episodes end at other rounds
+import dataclasses
+import ptlab.episodes as episodes
+
+advance = episodes.advance
+
+def ends(slot, generation):
+    step = advance(slot, generation)
+    if not step.done and len(slot.turns) >= (1 if slot.index % 2 else 3 - slot.index // 4):
+        return dataclasses.replace(step, done=True, next_prompt=None)
+    return step
+
+episodes.advance = ends
+"""
+
+
+@pytest.mark.parametrize("stage", [0, pytest.param(3, marks=two_processes.needs_deepspeed)])
+def test_each_process_evaluates_its_share_of_the_episodes_and_the_records_are_one_processs(tmp_path, env, stage):
+    """In a distributed job each process plays every other episode of a split (the main process
+    gathers and writes them): greedy answers are those of one process playing them all. Under
+    ZeRO-3 (stage 3) every forward is collective: with two answers per generate call, a process
+    with fewer episodes left fills its calls with stand-ins, and one done goes on with them (here
+    rank 1's episodes all end at the first answer, rank 0's go on for two more rounds)."""
+    data = json.loads(config(tmp_path, 1, 100, max_verify=3).read_text())
+    data["model"]["generateBatch"] = 2
+    for split in data["evaluation"]["splits"]:
+        split["episodes"] = 7
+    path = tmp_path / "shares.ptlab.json"
+    path.write_text(json.dumps(data))
+    single, shared = tmp_path / "single", tmp_path / "shared"
+    played = tmp_path / "played.jsonl"
+    hooked = {**two_processes.hooked(env, tmp_path, PLAYED), "PTLAB_TEST_PLAYED": str(played)}
+    assert ppo(hooked, "--config", str(path), "--run-dir", str(single)).returncode == 0
+    assert sorted(json.loads(line)[1:] for line in played.read_text().splitlines()) == [[split, list(range(7))] for split in ("id", "id", "ood-rule", "ood-rule")]
+    played.unlink()
+    done = two_processes.launched("ppo", path, shared, hooked, deepspeed_stage=stage, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    shares = [json.loads(line) for line in played.read_text().splitlines()]
+    assert sorted(shares) == sorted([rank, split, list(range(rank, 7, 2))] for rank in (0, 1) for split in ("id", "ood-rule") for _ in (0, 1))  # steps 0 and 1
+
+    def init_evaluation(run: Path) -> list[dict]:
+        return [{k: v for k, v in e.items() if k != "runId"} for e in records(run, "episodes.jsonl") if e["split"] != "train" and e["step"] == 0]
+
+    ours, theirs = init_evaluation(shared), init_evaluation(single)
+    assert [(e["split"], e["episode"]) for e in ours] == [(split, i) for split in ("id", "ood-rule") for i in range(7)]
+    assert ours == theirs
+    assert [len(e["turns"]) for e in ours[:7]] == [3, 1, 3, 1, 2, 1, 2]
+    evaluations = lambda run: [{k: r[k] for k in ("split", "success", "meanReward", "failureModes")} for r in records(run) if r["kind"] == "eval" and r["step"] == 0]  # noqa: E731
+    assert evaluations(shared) == evaluations(single)
+
+
 RANK_1_STOPS_AT_UPDATE_2 = """
 import os, time
 import ptlab.runlog as runlog
