@@ -111,49 +111,55 @@ def _sft(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    """Under `accelerate launch` every process loads the whole model and plays its share of the
+    episodes (evaluate.play_split); the main process writes the run."""
     import json
 
+    from ptlab import parallel
     from ptlab.config import load_experiment
     from ptlab.evaluate import check_environments, evaluate, write_summary
     from ptlab.models import load, parameter_count
     from ptlab.runlog import RunFolderError
 
-    from ptlab.parallel import is_main_process
-
-    if not is_main_process():
-        return 0  # evaluation runs in one process; the others of an `accelerate launch` leave at once
+    main = parallel.is_main_process()
     try:
         experiment = load_experiment(Path(args.config))
         if experiment.evaluation is None:
-            print(f"ptlab eval: {experiment.source}: /evaluation: the config has no evaluation splits", file=sys.stderr)
-            return 2
+            raise ValueError(f"{experiment.source}: /evaluation: the config has no evaluation splits")
         check_environments(experiment, training=False)
         checkpoint = Path(args.checkpoint).resolve() if args.checkpoint else None
         from ptlab.models import is_checkpoint
 
         if checkpoint is not None and not is_checkpoint(checkpoint):
-            print(f"ptlab eval: {checkpoint}: not a checkpoint folder (no config.json or adapter_config.json)", file=sys.stderr)
-            return 2
-        with _open_run(args, experiment, "eval", {"global": experiment.seed, "evaluation": experiment.evaluation.seed}) as run:
-            import torch
+            raise ValueError(f"{checkpoint}: not a checkpoint folder (no config.json or adapter_config.json)")
+        acc = parallel.accelerator()
+        try:
+            with _open_run(args, experiment, "eval", {"global": experiment.seed, "evaluation": experiment.evaluation.seed}, follower=not main) as run:
+                with parallel.whole_on_every_process(acc):  # generation only: no engine shards it
+                    model, tokenizer = load(experiment.model, str(acc.device), checkpoint)
+                from ptlab.checkpoints import STATE_FILE
 
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-            model, tokenizer = load(experiment.model, device, checkpoint)
-            from ptlab.checkpoints import STATE_FILE
-
-            state_file = checkpoint / STATE_FILE if checkpoint else None
-            state = json.loads(state_file.read_text()) if state_file and state_file.exists() else {}
-            parameters = parameter_count(model)
-            tokens = state.get("compute", {}).get("totalTrainTokens", 0)
-            compute = {"parameters": parameters, "initTokens": tokens, "trainTokens": 0, "inferenceTokens": 0, "gflops": 6 * parameters * tokens / 1e9, "gflopsPaperApprox": 6 * parameters * tokens / 1e9}
-            step = int(state.get("step", 0))
-            run.clear_records()  # an evaluation is redone whole
-            run.update(parameters=parameters, **({"init": str(checkpoint)} if checkpoint else {}))
-            summaries = evaluate(experiment, run, model, tokenizer, step, compute, str(checkpoint) if checkpoint else experiment.model.name)
-            summary = write_summary(run, experiment, model, step, str(checkpoint) if checkpoint else experiment.model.name, compute, summaries)
+                state_file = checkpoint / STATE_FILE if checkpoint else None
+                state = json.loads(state_file.read_text()) if state_file and state_file.exists() else {}
+                parameters = parameter_count(model)
+                tokens = state.get("compute", {}).get("totalTrainTokens", 0)
+                compute = {"parameters": parameters, "initTokens": tokens, "trainTokens": 0, "inferenceTokens": 0, "gflops": 6 * parameters * tokens / 1e9, "gflopsPaperApprox": 6 * parameters * tokens / 1e9}
+                step = int(state.get("step", 0))
+                run.clear_records()  # an evaluation is redone whole
+                run.update(parameters=parameters, **({"init": str(checkpoint)} if checkpoint else {}))
+                name = str(checkpoint) if checkpoint else experiment.model.name
+                summaries = evaluate(experiment, run, model, tokenizer, step, compute, name, acc=acc)
+                summary = write_summary(run, experiment, model, step, name, compute, summaries) if main else None
+        except BaseException as exc:
+            parallel.finish(failed=True, error=exc)  # the process group too goes before the interpreter does
+            raise
+        parallel.finish()
     except (ContractViolation, RunFolderError, ValueError) as exc:
-        print(f"ptlab eval: {exc}", file=sys.stderr)
+        if main:
+            print(f"ptlab eval: {exc}", file=sys.stderr)
         return 2
+    if not main:
+        return 0
     for s in summaries:
         print(f"{s['name']:>12} ({s['kind']}): success {100 * s['success']['rate']:.1f}% ± {100 * s['success']['stderr']:.1f} (n={s['episodes']})")
     print(summary)

@@ -97,10 +97,11 @@ def check_environments(experiment: Experiment, training: bool = True) -> None:
         check_split(experiment, split)
 
 
-def play_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None, acc: Any = None) -> list[Slot]:
+def play_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None, acc: Any = None, synced_gpus: bool = False) -> list[Slot]:
     """This process's share of the split's episodes, played to their ends: episode i is process
-    i % N's of N (`acc`, the job's accelerator; None: one process, every episode). Under
-    ZeRO-3 every forward is collective, so the processes also make as many generate calls each
+    i % N's of N (`acc`, the job's accelerator; None: one process, every episode). With
+    `synced_gpus` (the model sharded over the processes: ZeRO-3) every forward is collective,
+    so the processes also make as many generate calls each
     round: one with fewer answers to make fills its calls with stand-ins (the split's first
     chat, images and all: the same modules run), one done with its episodes goes on with
     stand-ins until every process is."""
@@ -118,7 +119,7 @@ def play_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any,
     from ptlab import parallel
 
     rank, world = (acc.process_index, acc.num_processes) if acc is not None else (0, 1)
-    sharded = acc is not None and parallel.sharded(acc)
+    sharded = synced_gpus and world > 1
     slots = [opening(i) for i in range(rank, split.episodes, world)]
     stand_in = opening(0).messages if sharded else []
     batch = experiment.model.generateBatch
@@ -174,12 +175,13 @@ def summarize(split: Split, env_config: EnvironmentConfig, records: list[dict[st
     return result
 
 
-def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, step: int, compute: dict[str, Any], checkpoint: str | None = None, acc: Any = None) -> list[dict[str, Any]]:
+def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, step: int, compute: dict[str, Any], checkpoint: str | None = None, acc: Any = None, synced_gpus: bool = False) -> list[dict[str, Any]]:
     """Every split: episode records and a metric record each; returns the split summaries.
     Sampled decoding draws from its own generator seeded by evaluation.seed: every checkpoint
     meets the same draws, and training's random stream is left as it was. With `acc` (a
     distributed job's accelerator, every process calling) each process plays its share of the
-    episodes (play_split) and the main process's `run` writes them all; greedy answers are
+    episodes (play_split; `synced_gpus`: ZeRO-3 shards) and the main process's `run` writes
+    them all; greedy answers are
     one process's, sampled ones draw from per-process streams (so they depend on the number of
     processes, as their batches do)."""
     import torch
@@ -194,7 +196,7 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
     for split in experiment.evaluation.splits:
         with torch.random.fork_rng(devices=[model.device] if model.device.type == "cuda" else []):
             torch.manual_seed(experiment.evaluation.seed)
-            slots = play_split(experiment, split, model, tokenizer, sampling, acc)
+            slots = play_split(experiment, split, model, tokenizer, sampling, acc, synced_gpus)
         env_config = experiment.environment_for(split)
         records = [episodes.record(run.manifest["runId"], step, split.name, split.kind, slot, env_config, checkpoint) for slot in slots]
         if acc is not None and acc.num_processes > 1:

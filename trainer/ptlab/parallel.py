@@ -30,7 +30,9 @@ import torch
 
 T = TypeVar("T")
 
-# The other processes wait while the main one evaluates: give collectives that long.
+# The other processes wait while the main one writes what they all read (sft.data: 100,000
+# examples for the paper presets, images included) or a checkpoint: give collectives that long.
+# A hang holds the GPUs as long: the extension's stalledProgress alert says so long before.
 COLLECTIVE_TIMEOUT = datetime.timedelta(hours=2)
 
 

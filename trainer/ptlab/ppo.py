@@ -1455,7 +1455,7 @@ def maybe_evaluate(experiment: Experiment, run: RunLog, acc: Any, policy: Policy
     if evaluation is None:
         return
     if due(evaluation, update, experiment.ppo.saveEverySteps, final):  # every process plays its share of the episodes
-        evaluate(experiment, run, policy.plain, policy.tokenizer, update, compute_record, acc=acc)
+        evaluate(experiment, run, policy.plain, policy.tokenizer, update, compute_record, acc=acc, synced_gpus=parallel.sharded(acc))
     acc.wait_for_everyone()
 
 

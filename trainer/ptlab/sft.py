@@ -299,7 +299,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             return
         record.flush()  # the step's train record before its evaluation's
         if due(evaluation, at_step, sft.saveEverySteps, final):  # every process plays its share of the episodes
-            evaluate(experiment, run, plain, tokenizer, at_step, compute(), acc=acc)
+            evaluate(experiment, run, plain, tokenizer, at_step, compute(), acc=acc, synced_gpus=parallel.sharded(acc))
         acc.wait_for_everyone()
 
     def save(name: str) -> None:

@@ -2,11 +2,13 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import two_processes
 
 pytest.importorskip("torch")
 
@@ -64,6 +66,28 @@ def test_the_same_episodes_every_time(tmp_path, env):
         assert ptlab_eval(env, "--config", str(config), "--run-dir", str(tmp_path / name)).returncode == 0
     strip = lambda path: [{k: v for k, v in json.loads(line).items() if k != "runId"} for line in path.read_text().splitlines()]  # noqa: E731
     assert strip(tmp_path / "a" / "episodes.jsonl") == strip(tmp_path / "b" / "episodes.jsonl")
+
+
+@pytest.mark.parametrize("stage", [0, pytest.param(3, marks=two_processes.needs_deepspeed)])
+def test_ptlab_eval_as_two_processes_shares_the_episodes_and_writes_one_processs_run(tmp_path, env, stage):
+    """`ptlab eval` under `accelerate launch` (DDP, or the paper presets' ZeRO-3 launch, which
+    it loads whole models under): each process plays its share, the main process writes
+    the run: the episodes and summary of one process."""
+    config = eval_config(tmp_path)
+    single, shared = tmp_path / "single", tmp_path / "shared"
+    assert ptlab_eval(env, "--config", str(config), "--run-dir", str(single)).returncode == 0
+    played = tmp_path / "played.jsonl"
+    hooked = {**two_processes.hooked(env, tmp_path, two_processes.SHARES_HOOK), "OMP_NUM_THREADS": "1", "PTLAB_TEST_PLAYED": str(played)}
+    done = two_processes.launched("eval", config, shared, hooked, deepspeed_stage=stage, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert two_processes.shares(played) == [[0, "id", [0, 2]], [0, "ood-rule", [0, 2]], [1, "id", [1, 3]], [1, "ood-rule", [1, 3]]]
+    strip = lambda path: [{k: v for k, v in json.loads(line).items() if k not in ("runId", "time")} for line in path.read_text().splitlines()]  # noqa: E731
+    assert strip(shared / "episodes.jsonl") == strip(single / "episodes.jsonl")
+    assert strip(shared / "metrics.jsonl") == strip(single / "metrics.jsonl")
+    summary = lambda run: {k: v for k, v in json.loads((run / "eval-summary.json").read_text()).items() if k not in ("runId", "createdAt")}  # noqa: E731
+    assert summary(shared) == summary(single)
+    assert json.loads((shared / "run.json").read_text())["status"] == "finished"
+    assert len(re.findall(r"^ *\S+ \(\S+\): success ", done.stdout, re.MULTILINE)) == 2  # the main process's two splits
 
 
 def test_virl_per_step_accuracy(tmp_path, env):

@@ -905,20 +905,7 @@ def test_a_process_with_nothing_to_learn_from_in_a_micro_batch_takes_part_in_zer
     assert math.isfinite(train["metrics"]["ppo/policy_loss"])
 
 
-PLAYED = """
-import json, os
-import ptlab.evaluate as evaluate
-
-play = evaluate.play_split
-
-def logged(experiment, split, *args, **kwargs):
-    slots = play(experiment, split, *args, **kwargs)
-    with open(os.environ["PTLAB_TEST_PLAYED"], "a") as f:
-        f.write(json.dumps([int(os.environ.get("RANK", "0")), split.name, [s.index for s in slots]]) + "\\n")
-    return slots
-
-evaluate.play_split = logged
-
+ENDS_AT_OTHER_ROUNDS = """
 # episode i ends after 3, 3, 2, 2 turns (even i) or 1 (odd i): the processes' episodes end at other rounds
 import dataclasses
 import ptlab.episodes as episodes
@@ -950,14 +937,13 @@ def test_each_process_evaluates_its_share_of_the_episodes_and_the_records_are_on
     path.write_text(json.dumps(data))
     single, shared = tmp_path / "single", tmp_path / "shared"
     played = tmp_path / "played.jsonl"
-    hooked = {**two_processes.hooked(env, tmp_path, PLAYED), "PTLAB_TEST_PLAYED": str(played)}
+    hooked = {**two_processes.hooked(env, tmp_path, two_processes.SHARES_HOOK + ENDS_AT_OTHER_ROUNDS), "PTLAB_TEST_PLAYED": str(played)}
     assert ppo(hooked, "--config", str(path), "--run-dir", str(single)).returncode == 0
-    assert sorted(json.loads(line)[1:] for line in played.read_text().splitlines()) == [[split, list(range(7))] for split in ("id", "id", "ood-rule", "ood-rule")]
+    assert two_processes.shares(played) == [[0, split, list(range(7))] for split in ("id", "id", "ood-rule", "ood-rule")]
     played.unlink()
     done = two_processes.launched("ppo", path, shared, hooked, deepspeed_stage=stage, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    shares = [json.loads(line) for line in played.read_text().splitlines()]
-    assert sorted(shares) == sorted([rank, split, list(range(rank, 7, 2))] for rank in (0, 1) for split in ("id", "ood-rule") for _ in (0, 1))  # steps 0 and 1
+    assert two_processes.shares(played) == sorted([rank, split, list(range(rank, 7, 2))] for rank in (0, 1) for split in ("id", "ood-rule") for _ in (0, 1))  # steps 0 and 1
 
     def init_evaluation(run: Path) -> list[dict]:
         return [{k: v for k, v in e.items() if k != "runId"} for e in records(run, "episodes.jsonl") if e["split"] != "train" and e["step"] == 0]

@@ -1,6 +1,7 @@
 """Helpers for the tests that run a job as two CPU processes under accelerate (gloo)."""
 
 import importlib.util
+import json
 import os
 import signal
 import socket
@@ -140,3 +141,26 @@ def straight_crashed_resumed(job: str, config: Path, folder: Path, env: dict, cr
     time.sleep(0.5)  # what the workers wrote last has settled
     run(job, config, crashed, env, "--resume", deepspeed_stage=deepspeed_stage)
     return straight, crashed
+
+
+# A hook (hooked) that logs, in the file PTLAB_TEST_PLAYED names, each process's share of each
+# split it evaluated: a JSON line [rank, split, [episode, ...]] (ptlab.evaluate.play_split).
+SHARES_HOOK = """
+import json, os
+import ptlab.evaluate as evaluate
+
+play = evaluate.play_split
+
+def logged(experiment, split, *args, **kwargs):
+    slots = play(experiment, split, *args, **kwargs)
+    with open(os.environ["PTLAB_TEST_PLAYED"], "a") as f:
+        f.write(json.dumps([int(os.environ.get("RANK", "0")), split.name, [s.index for s in slots]]) + "\\n")
+    return slots
+
+evaluate.play_split = logged
+"""
+
+
+def shares(played: Path) -> list:
+    """SHARES_HOOK's lines, sorted."""
+    return sorted(json.loads(line) for line in played.read_text().splitlines())

@@ -814,7 +814,7 @@ export interface Alerts {
     enabled?: boolean;
   };
   /**
-   * A running run's heartbeat goes on but its job has not moved (run.json's activeAt: a generate call returned, a scoring or training micro-batch ran, a record was written) for `minutes` minutes: its processes wait on each other in a collective (a hang; NCCL's watchdog ends it after its timeout, 10 to 30 minutes), or one call takes that long.
+   * A running run's heartbeat goes on but its job has not moved (run.json's activeAt: a generate call returned, a scoring or training micro-batch ran, a record was written) for `minutes` minutes: its processes wait on each other in a collective (a hang, which the job's collective timeout ends only after 2 hours), or one call takes that long.
    */
   stalledProgress?: {
     enabled?: boolean;
