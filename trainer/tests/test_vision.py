@@ -163,6 +163,27 @@ def test_two_processes_run_vision_sft_and_ppo(tmp_path, env, stage, precision):
     assert all(math.isfinite(ppo_train["metrics"][k]) for k in ("ppo/policy_loss", "ppo/value_loss", "rollout/reward_mean"))
 
 
+@two_processes.needs_deepspeed
+def test_under_zero3_a_process_with_fewer_evaluation_answers_fills_its_calls_with_image_chats(tmp_path, env):
+    """ZeRO-3 evaluation of card images, each process its share: three episodes a split over two
+    processes, one answer per generate call, so rank 0 makes two calls a round and rank 1 one
+    and a stand-in: the split's first chat with its image (a text-only one would skip the
+    vision tower, whose weights the other process then waits to gather). Every episode is
+    evaluated at update 0 and 1."""
+    data = json.loads(config(tmp_path, "vl", steps=2, save_every=100).read_text())
+    data["ppo"]["updates"] = 1
+    data["model"]["generateBatch"] = 1
+    for split in data["evaluation"]["splits"]:
+        split["episodes"] = 3
+    path, run = tmp_path / "vl-shares.ptlab.json", tmp_path / "run"
+    path.write_text(json.dumps(data))
+    done = two_processes.launched("ppo", path, run, env, deepspeed_stage=3, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    splits = [split["name"] for split in data["evaluation"]["splits"]]
+    evaluated = sorted((e["step"], e["split"], e["episode"]) for e in records(run, "episodes.jsonl") if e["split"] != "train")
+    assert evaluated == sorted((step, split, i) for step in (0, 1) for split in splits for i in range(3))
+
+
 @pytest.mark.parametrize("family", ["llava", "qwen2-vl", "mllama"])
 def test_ppo_and_its_evaluation_run_on_each_vision_family_replica(tmp_path, env, family):
     """PPO on card images with each vision family's own classes, processor and chat template
