@@ -572,8 +572,9 @@ def test_deepspeed_zero_killed_with_sigkill_then_resumed_equal_an_uninterrupted_
 @two_processes.needs_deepspeed
 def test_deepspeed_zero3_two_processes_evaluate_together(tmp_path, env):
     """Under ZeRO-3 every forward gathers the parameters from every process: evaluation with
-    the main process alone would hang. Both processes run the same episodes (generate with
-    synced_gpus), the main one writes: the records are a DDP run's."""
+    the main process alone would hang. Each process plays its share of the episodes, their
+    generate calls in step (synced_gpus, stand-ins), the main one writes: the records are a
+    DDP run's."""
     cfg = config(tmp_path, 4, 2, examples=64, evaluate=True)
     ddp, zero = two_processes.ddp_and_deepspeed("sft", cfg, tmp_path, env, 3)
     expected = [(step, split) for step in (0, 2, 4) for split in ("id", "ood-rule")]
