@@ -7,8 +7,7 @@ episode's chat, generates one answer per episode in batched `generate` calls, an
 the environments (sequential revision: a rejected answer gets the verifier's message
 appended; a V-IRL move starts a fresh chat). In a distributed job each process plays its
 share of the episodes (every N-th) and the main process gathers their records. Every
-episode becomes a transcript record;
-each split a metric record (success with its standard error, per-step accuracy for V-IRL
+episode becomes a transcript record; each split a metric record (success with its standard error, per-step accuracy for V-IRL
 twice: ours over scored attempts, the reference's over every model call, recognition for
 vision, failure-mode counts); the whole an eval-summary.json.
 """
@@ -101,10 +100,9 @@ def play_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any,
     """This process's share of the split's episodes, played to their ends: episode i is process
     i % N's of N (`acc`, the job's accelerator; None: one process, every episode). With
     `synced_gpus` (the model sharded over the processes: ZeRO-3) every forward is collective,
-    so the processes also make as many generate calls each
-    round: one with fewer answers to make fills its calls with stand-ins (the split's first
-    chat, images and all: the same modules run), one done with its episodes goes on with
-    stand-ins until every process is."""
+    so the processes also make as many generate calls each round: one with fewer answers to
+    make fills its calls with stand-ins (the split's first chat, images and all: the same
+    modules run), one done with its episodes goes on with stand-ins until every process is."""
     assert experiment.evaluation is not None
     env_config = experiment.environment_for(split)
     new_episode = env_config.episodes(experiment.base_dir)
@@ -181,9 +179,8 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
     meets the same draws, and training's random stream is left as it was. With `acc` (a
     distributed job's accelerator, every process calling) each process plays its share of the
     episodes (play_split; `synced_gpus`: ZeRO-3 shards) and the main process's `run` writes
-    them all; greedy answers are
-    one process's, sampled ones draw from per-process streams (so they depend on the number of
-    processes, as their batches do)."""
+    them all: greedy answers are one process's, sampled ones draw from per-process streams
+    (so they depend on the number of processes, as their batches do)."""
     import torch
 
     assert experiment.evaluation is not None
