@@ -26,6 +26,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+from ptlab import runlog
+
 EMBEDDED_PREFIX = "embedded:"
 EMBEDDED_VERSION = 1  # bump when the corpus, tokenizer or architecture changes
 
@@ -378,6 +380,7 @@ def _require_generative(auto: Any, path: str, revision: str | None, trust_remote
     )
 
 
+@runlog.busy()  # a first download can take an hour: the job is not stalled
 def load(spec: Any, device: str, folder: Path | None = None, **options: Any) -> tuple[Any, Any]:
     """The experiment's model (config.Model) and its tokenizer or processor: from a local
     folder (a checkpoint or Init) when given, else `spec.name` at `spec.revision`; in
@@ -405,6 +408,7 @@ def load(spec: Any, device: str, folder: Path | None = None, **options: Any) -> 
     return model, tokenizer
 
 
+@runlog.busy()
 def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path | None) -> tuple[Any, Any]:
     """The model to train and its tokenizer or processor: the checkpoint when resuming, else
     Init, else the model by name. With LoRA (spec.lora) a checkpoint holds adapters: the

@@ -10,6 +10,7 @@ ends, and the manifest says `cancelled`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import threading
 import traceback
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from types import TracebackType
@@ -48,6 +50,7 @@ def now(at: float | None = None) -> str:
 
 
 _moved_at = time.time()  # time.time() of the job's last move (moved())
+_busy = 0  # how many busy() sections run now
 
 
 def moved() -> None:
@@ -57,6 +60,24 @@ def moved() -> None:
     loops that move have no run log at hand."""
     global _moved_at
     _moved_at = time.time()
+
+
+@contextlib.contextmanager
+def busy() -> Iterator[None]:
+    """A long call that moves on its own (a model's first download can take an hour): the job
+    counts as moving while it runs, and moved when it ends. Also a decorator."""
+    global _busy
+    _busy += 1
+    try:
+        yield
+    finally:
+        _busy -= 1
+        moved()
+
+
+def active_at() -> str:
+    """run.json's activeAt: now inside busy(), else the last move."""
+    return now() if _busy else now(_moved_at)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -203,7 +224,7 @@ class RunLog:
         with self._writing:  # one write at a time: a snapshot is never replaced by an older one
             with self._lock:  # the snapshot: progress may change it from the training thread meanwhile
                 self.manifest["updatedAt"] = self.manifest["heartbeatAt"] = now()
-                self.manifest["activeAt"] = now(_moved_at)
+                self.manifest["activeAt"] = active_at()
                 snapshot = json.dumps(self.manifest, indent=2) + "\n"
                 self._written_at = time.monotonic()
             check("run-manifest.schema.json", json.loads(snapshot), str(self.manifest_path))

@@ -88,4 +88,12 @@ def test_active_at_is_the_jobs_last_move_while_the_heartbeat_goes_on(tmp_path, m
         assert moved > started
         time.sleep(0.01)
         run.metric({"kind": "train", "step": 1, "time": runlog.now(), "compute": {"parameters": 1, "trainTokens": 1, "inferenceTokens": 0, "gflops": 0.0}, "metrics": {"train/loss": 1.0}})
-        assert manifest_after_beats()["activeAt"] > moved
+        recorded = manifest_after_beats()["activeAt"]
+        assert recorded > moved
+        with runlog.busy():  # a model's download: it moves on its own
+            time.sleep(0.1)
+            during = manifest_after_beats()
+            assert during["activeAt"] >= during["heartbeatAt"] > recorded  # now, at every beat
+        time.sleep(0.1)
+        after = manifest_after_beats()
+        assert after["activeAt"] < after["heartbeatAt"]  # the last move: busy()'s end

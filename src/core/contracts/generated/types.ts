@@ -893,7 +893,7 @@ export interface RunManifest {
    */
   heartbeatAt: string;
   /**
-   * When the job last moved: a generate call returned, a scoring or training micro-batch ran, a record was written or the step advanced. The heartbeat (heartbeatAt) goes on while the job waits on a collective; this does not. Absent in runs of earlier versions.
+   * When the job last moved: a generate call returned, a scoring or training micro-batch ran, a record was written or the step advanced; while a model downloads and loads, the time of each write. The heartbeat (heartbeatAt) goes on while the job waits on a collective; this does not. Absent in runs of earlier versions.
    */
   activeAt?: string;
   endedAt?: string;
