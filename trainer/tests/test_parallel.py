@@ -68,3 +68,36 @@ def test_finish_joins_the_gloo_threads_before_the_interpreter_exits(tmp_path: Pa
         running, after = (out / rank).read_text().splitlines()
         assert "gloo" in running, running  # the group ran on gloo's threads,
         assert "gloo" not in after, f"rank {rank}: {after}"  # which finish joined
+
+
+AT_EXIT = """
+import atexit, os
+
+atexit.register(lambda: open(os.path.join(os.environ["PTLAB_TEST_EXITS"], os.environ.get("RANK", "launcher")), "w").close())
+"""
+
+
+def test_a_distributed_jobs_processes_end_without_the_interpreters_finalization(tmp_path: Path, ptlab_cache: Path) -> None:
+    """`python -m ptlab` as a process of a distributed job leaves with os._exit once the job is
+    done (ptlab/__main__.py): objects a library still holds are never freed while Python shuts
+    down, where a gloo thread could abort the process after the job succeeded. The launcher,
+    and a job of one process, end as usual (their atexit handlers run)."""
+    import json
+
+    data = json.loads((Path(__file__).resolve().parents[2] / "examples" / "tiny.ptlab.json").read_text())
+    data["evaluation"].update(maxNewTokens=8)
+    for split in data["evaluation"]["splits"]:
+        split["episodes"] = 2
+    config, exits = tmp_path / "exits.ptlab.json", tmp_path / "exits"
+    config.write_text(json.dumps(data))
+    exits.mkdir()
+    env = {**two_processes.hooked({**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache), "OMP_NUM_THREADS": "1"}, tmp_path, AT_EXIT), "PTLAB_TEST_EXITS": str(exits)}
+    done = two_processes.launched("eval", config, tmp_path / "two", env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads((tmp_path / "two" / "run.json").read_text())["status"] == "finished"
+    assert sorted(p.name for p in exits.iterdir()) == ["launcher"]
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    single = subprocess.run([sys.executable, "-m", "ptlab", "eval", "--config", str(config), "--run-dir", str(tmp_path / "one")], capture_output=True, text=True, env={**env, "PTLAB_TEST_EXITS": str(alone)}, timeout=300)
+    assert single.returncode == 0, single.stderr[-3000:]
+    assert [p.name for p in alone.iterdir()] == ["launcher"]  # no RANK: the one process's own exit
