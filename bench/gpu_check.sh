@@ -21,12 +21,12 @@ ALL=(trainer-tiny demo-ci ppo-update trainer-0.5b raw-0.5b raw-1.5b generate-0.5
   trainer-0.5b-paged paged-sizes-0.5b trainer-0.5b-compile trainer-0.5b-flex-free trainer-0.5b-flex-free-compile liger-check
   trainer-0.5b-liger rollout-reference rollout-reference-0.5b trainer-0.5b-group trainer-0.5b-group-shared
   trainer-0.5b-head-chunk trainer-1.5b-sft host-syncs plan-check varlen-check trainer-0.5b-varlen-free trainer-1.5b-varlen-free
-  trainer-0.5b-varlen-free-compile trainer-0.5b-expandable optimizer-step)
+  trainer-0.5b-varlen-free-compile trainer-0.5b-expandable optimizer-step sampling-draws)
 # issue 18's table first: SFT and PPO with the defaults, the plain baseline in the same run, the kvCache choice, the rollout
 # ratio, then each way
 ISSUE18=(trainer-0.5b raw-0.5b trainer-0.5b-static trainer-0.5b-varlen-free rollout-reference-0.5b trainer-0.5b-liger host-syncs
   varlen-check trainer-0.5b-compile trainer-1.5b-sft trainer-1.5b-varlen-free raw-1.5b trainer-0.5b-paged trainer-0.5b-head-chunk
-  liger-check trainer-0.5b-expandable optimizer-step generate-0.5b)
+  liger-check trainer-0.5b-expandable optimizer-step generate-0.5b sampling-draws)
 wanted=()
 for name in "${@:-all}"; do
   case $name in
@@ -112,6 +112,8 @@ run() { # name: the step of that name
     trainer-0.5b-expandable) step "$name" env PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True $python bench/gpu_trainer.py --size 0.5b ;;
     # adam.implementation: one AdamW step at 0.5B and 1.5B in bf16 under each kernel (fused is the default)
     optimizer-step) step "$name" $python bench/optimizer_step.py --models 0.5b,1.5b --dtype bf16 ;;
+    # evaluation's keyed draws (one uniform per row, inverse CDF) against generate's multinomial, per decoding step
+    sampling-draws) step "$name" $python bench/sampling_draws.py --device cuda --dtype bf16 --rows 64,256 ;;
     trainer-0.5b-varlen-free-compile) step "$name" $python bench/gpu_trainer.py --size 0.5b --jobs sft --attention varlen --padding-free --compile ;;
     # model.ligerKernel: its kernels against the model's own code (fp32, then bf16), then the 0.5B SFT and PPO with them
     liger-check) step "$name" bash -c "$python bench/liger_check.py --device cuda llama3 qwen2.5 llama3+lora embedded:gp-base && $python bench/liger_check.py --device cuda --dtype bf16 llama3 qwen2.5" ;;

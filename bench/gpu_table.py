@@ -169,6 +169,17 @@ def optimizer_rows(steps: list[Step]) -> list[list[str]]:
     ]
 
 
+def draw_rows(steps: list[Step]) -> list[list[str]]:
+    """bench/sampling_draws.py: one decoding step's token choice, generate's multinomial against
+    evaluation's keyed draws."""
+    return [
+        [str(line["vocab"]), str(line["rows"]), line["decoding"], f"{line['multinomialMs']:.3f}", f"{line['keyedMs']:.3f}", f"{line['keyedOverMultinomial']:.2f}x"]
+        for step in steps
+        for line in step.lines
+        if line["bench"] == "sampling-draws" and "keyedMs" in line
+    ]
+
+
 def targets(steps: list[Step]) -> list[str]:
     """Each issue-18 target, the best figure the results hold for it, and met or not."""
     found = []
@@ -223,6 +234,9 @@ def render(steps: list[Step], outcomes: list[list[str]] | None = None) -> str:
     adam = optimizer_rows(steps)
     if adam:
         parts += ["One Adam step under each kernel (bench/optimizer_step.py; adam.implementation):", "", markdown(["model", "dtype", "kernel", "ms", "against for-loop", "max weight difference"], adam), ""]
+    draws = draw_rows(steps)
+    if draws:
+        parts += ["A decoding step's token choice (bench/sampling_draws.py; evaluation's per-episode draws):", "", markdown(["vocabulary", "rows", "decoding", "multinomial ms", "keyed ms", "keyed / multinomial"], draws), ""]
     syncs = sync_rows(steps)
     if syncs:
         parts += ["Host waits inside the trainer's micro-batches (bench/host_syncs.py):", "", markdown(["job", "step", "micro-batches", "per micro-batch", "where", "gap before a forward, median ms (copies)"], syncs), ""]

@@ -25,7 +25,7 @@ from ptlab.config import Evaluation, Experiment, Split
 from ptlab.envs.episode import EnvironmentConfig
 from ptlab.envs.virl import VirlConfig
 from ptlab.episodes import Slot
-from ptlab.generation import PrefixCache, generate
+from ptlab.generation import PrefixCache, draw_key, generate
 from ptlab.runlog import RunLog, atomic_write_text, now
 
 
@@ -47,20 +47,23 @@ def rate(successes: int, n: int) -> dict[str, Any]:
     return {"rate": p, "stderr": math.sqrt(p * (1 - p) / n) if n else 0.0, "n": n}
 
 
-def decoding(evaluation: Evaluation, model: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def decoding(evaluation: Evaluation, model: Any, kv_cache: str = "dynamic") -> tuple[dict[str, Any], dict[str, Any]]:
     """generate's sampling arguments, and the decoding as records state it (metric-record
     schema's `decoding`): the configured temperature / topP, or the model's generation_config
-    (what the reference's evaluation uses: it passes generate only max_new_tokens)."""
+    (what the reference's evaluation uses: it passes generate only max_new_tokens). Sampled
+    decoding draws per episode (play_split's keys), except under continuous batching
+    (`kv_cache` "paged"), which samples from each process's stream."""
+    draws = {"draws": "per-process" if kv_cache == "paged" else "per-episode"}
     if evaluation.sampling == "model-defaults":
         config = model.generation_config
         stated: dict[str, Any] = {"source": "model-defaults", "doSample": bool(config.do_sample), "maxNewTokens": evaluation.maxNewTokens}
         if config.do_sample:
-            stated |= {"temperature": float(config.temperature if config.temperature is not None else 1.0), "topP": float(config.top_p if config.top_p is not None else 1.0), "topK": int(config.top_k or 0)}
+            stated |= {"temperature": float(config.temperature if config.temperature is not None else 1.0), "topP": float(config.top_p if config.top_p is not None else 1.0), "topK": int(config.top_k or 0)} | draws
         return {}, stated
     if evaluation.temperature == 0:
         return {"do_sample": False}, {"source": "configured", "doSample": False, "maxNewTokens": evaluation.maxNewTokens}
     arguments = {"do_sample": True, "temperature": evaluation.temperature, "top_p": evaluation.topP, "top_k": 0}
-    return arguments, {"source": "configured", "doSample": True, "temperature": evaluation.temperature, "topP": evaluation.topP, "topK": 0, "maxNewTokens": evaluation.maxNewTokens}
+    return arguments, {"source": "configured", "doSample": True, "temperature": evaluation.temperature, "topP": evaluation.topP, "topK": 0, "maxNewTokens": evaluation.maxNewTokens} | draws
 
 
 class EvaluationError(ValueError):
@@ -121,6 +124,13 @@ def play_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any,
     slots = [opening(i) for i in range(rank, split.episodes, world)]
     stand_in = opening(0).messages if sharded else []
     batch = experiment.model.generateBatch
+
+    def draws(playing: list[Slot], calls: int) -> list[int] | None:
+        """Each answer's key to its random draws: its split, episode and attempt (stand-ins: 0)."""
+        if experiment.model.kvCache == "paged":  # continuous batching samples from the session's stream
+            return None
+        return [draw_key(experiment.evaluation.seed, split.name, slot.index, len(slot.turns)) for slot in playing] + [0] * (calls - len(playing))
+
     active = list(slots)
     prefixes = PrefixCache()
     try:
@@ -132,7 +142,7 @@ def play_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any,
                 chats, keys = chats + [stand_in] * filler, keys + [-1 - j for j in range(filler)]
             if not chats:
                 break
-            answers = generate(model, tokenizer, chats, experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, sharded, prefixes, keys, batch_size=batch)
+            answers = generate(model, tokenizer, chats, experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, sharded, prefixes, keys, batch_size=batch, draws=draws(active, len(chats)))
             active = [slot for slot, generation in zip(active, answers) if not episodes.advance(slot, generation).done]
     finally:
         if prefixes is not None:  # a benchmark's baseline may run without one
@@ -175,18 +185,20 @@ def summarize(split: Split, env_config: EnvironmentConfig, records: list[dict[st
 
 def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, step: int, compute: dict[str, Any], checkpoint: str | None = None, acc: Any = None, synced_gpus: bool = False) -> list[dict[str, Any]]:
     """Every split: episode records and a metric record each; returns the split summaries.
-    Sampled decoding draws from its own generator seeded by evaluation.seed: every checkpoint
-    meets the same draws, and training's random stream is left as it was. With `acc` (a
+    Sampled decoding draws from keys made from evaluation.seed (continuous batching from a
+    generator seeded by it): every checkpoint meets the same draws, and training's random
+    stream is left as it was. With `acc` (a
     distributed job's accelerator, every process calling) each process plays its share of the
     episodes (play_split; `synced_gpus`: ZeRO-3 shards) and the main process's `run` writes
-    them all: greedy answers are one process's, sampled ones draw from per-process streams
-    (so they depend on the number of processes, as their batches do)."""
+    them all, the answers one process gives: a sampled answer draws from its episode's and
+    attempt's key (generation.draw_key), not from a process's stream (under continuous
+    batching, model.kvCache "paged", it does: its answers depend on the number of processes)."""
     import torch
 
     assert experiment.evaluation is not None
     was_training = model.training
     model.eval()
-    sampling, stated = decoding(experiment.evaluation, model)
+    sampling, stated = decoding(experiment.evaluation, model, experiment.model.kvCache)
     if run.manifest.get("evaluationDecoding") != stated:
         run.update(evaluationDecoding=stated)
     summaries = []
@@ -237,7 +249,7 @@ def write_summary(run: RunLog, experiment: Experiment, model: Any, step: int, ch
         "createdAt": now(),
         "seed": experiment.evaluation.seed,
         "temperature": experiment.evaluation.temperature,
-        "decoding": decoding(experiment.evaluation, model)[1],
+        "decoding": decoding(experiment.evaluation, model, experiment.model.kvCache)[1],
         "episodesFile": "episodes.jsonl",
         "compute": compute,
         "splits": summaries,

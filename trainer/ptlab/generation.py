@@ -102,6 +102,96 @@ class _SampledLogprobs:
         return torch.stack(steps, dim=1)
 
 
+MASK32 = 0xFFFFFFFF
+
+
+def _mul32(x: Any, c: int) -> Any:
+    """x * c modulo 2**32, for an int or an int64 tensor x below 2**32: the product is taken in
+    16-bit halves of c, so no intermediate passes 2**49 (int64 overflow is undefined in C++)."""
+    return (x * (c & 0xFFFF) + (((x * (c >> 16)) & 0xFFFF) << 16)) & MASK32
+
+
+def _mix32(x: Any) -> Any:
+    """A 32-bit integer hash (Chris Wellons' lowbias32), of an int or elementwise of an int64 tensor."""
+    x = x ^ (x >> 16)
+    x = _mul32(x, 0x7FEB352D)
+    x = x ^ (x >> 15)
+    x = _mul32(x, 0x846CA68B)
+    return x ^ (x >> 16)
+
+
+def draw_key(*parts: Any) -> int:
+    """A 32-bit key for one answer's random draws (generate's `draws`), from what identifies it:
+    evaluation uses (seed, split, episode, attempt)."""
+    import hashlib
+
+    return int.from_bytes(hashlib.blake2b("/".join(map(str, parts)).encode(), digest_size=4).digest(), "little")
+
+
+def keyed_uniforms(keys: Any, step: int) -> Any:
+    """One uniform in (0, 1) per key (an int64 tensor of 32-bit keys) for decoding step `step`: a
+    counter-based draw, the same on every device and in any batch."""
+    import torch
+
+    return (_mix32(keys ^ _mix32(step & MASK32)).to(torch.float64) + 0.5) / 2.0**32
+
+
+def _sampling_config(model: Any, options: dict[str, Any]) -> Any:
+    """The GenerationConfig whose sampling `options` states (the checkpoint's own when they are
+    empty), or None when it decodes greedily."""
+    from transformers import GenerationConfig
+
+    config = GenerationConfig(**options) if options else model.generation_config
+    return config if config.do_sample else None
+
+
+# GenerationConfig's sampling warpers, which generate applies only when it samples itself
+_WARPER_FIELDS = ("temperature", "top_k", "top_p", "min_p", "typical_p", "epsilon_cutoff", "eta_cutoff", "top_h")
+
+
+def _warpers(config: Any) -> list[Any]:
+    """transformers' warpers for a sampling GenerationConfig, in generate's order (temperature,
+    top-k, top-p, min-p); the rarer ones (typical_p, epsilon and eta cutoffs, top_h) are refused."""
+    from transformers import MinPLogitsWarper, TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper
+
+    rare = {"typical_p": lambda p: p < 1.0, "epsilon_cutoff": lambda e: 0.0 < e < 1.0, "eta_cutoff": lambda e: 0.0 < e < 1.0, "top_h": lambda _: True}
+    used = [f"{name}={value}" for name, applies in rare.items() if (value := getattr(config, name, None)) is not None and applies(value)]
+    if used:
+        raise ValueError(f"sampling with {', '.join(used)} is not supported in evaluation's per-episode draws: set evaluation.sampling to \"configured\" (temperature, topP)")
+    warpers: list[Any] = []
+    if config.temperature is not None and config.temperature != 1.0:
+        warpers.append(TemperatureLogitsWarper(config.temperature))
+    if config.top_k:
+        warpers.append(TopKLogitsWarper(top_k=config.top_k))
+    if config.top_p is not None and config.top_p < 1.0:
+        warpers.append(TopPLogitsWarper(top_p=config.top_p))
+    if config.min_p is not None:
+        warpers.append(MinPLogitsWarper(min_p=config.min_p))
+    return warpers
+
+
+class _KeyedDraws:
+    """A logits processor that samples each row's next token itself, from the row's own
+    randomness: its key and the step (keyed_uniforms), by inverse CDF over the warped softmax
+    (exact sampling, any order of the vocabulary will do). It returns scores that leave only
+    the drawn token, so generate decodes greedily (do_sample False) what was sampled here. A
+    row's answer then depends on its chat, its key and the weights alone, not on the other rows
+    of its call or the process's random stream."""
+
+    def __init__(self, warpers: list[Any], keys: Any, width: int) -> None:
+        self.warpers, self.keys, self.width = warpers, keys, width
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import torch
+
+        for warper in self.warpers:
+            scores = warper(input_ids, scores)
+        cdf = torch.softmax(scores.float(), dim=-1).cumsum(-1, dtype=torch.float64)
+        target = keyed_uniforms(self.keys, input_ids.shape[1] - self.width) * cdf[:, -1]
+        drawn = torch.searchsorted(cdf, target.unsqueeze(1), right=True).clamp_(max=scores.shape[-1] - 1)
+        return torch.full_like(scores, float("-inf")).scatter_(1, drawn, 0.0)
+
+
 @dataclass
 class _Prefix:
     ids: list[int]  # the tokens whose keys and values are held, the row's padding dropped
@@ -276,7 +366,7 @@ def _prefilled(model: Any, rows: list[list[int]], width: int, cache: PrefixCache
     return _growing_cache(model, capacity, layers), length
 
 
-def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None, synced_gpus: bool = False, prefixes: PrefixCache | None = None, keys: list[Any] | None = None, record_logprobs: bool = False, batch_size: int = 32) -> list[Generation]:
+def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int, temperature: float, kv_cache: str = "dynamic", sampling: dict[str, Any] | None = None, synced_gpus: bool = False, prefixes: PrefixCache | None = None, keys: list[Any] | None = None, record_logprobs: bool = False, batch_size: int = 32, draws: list[int] | None = None) -> list[Generation]:
     """A Generation for each chat, batched, left-padded; `encoder` is the tokenizer or, for
     image-text-to-text models, the processor (chats with images). `kv_cache` is the config's
     model.kvCache: "static" preallocates the cache, and on CUDA generate compiles decoding;
@@ -294,7 +384,11 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     turn of a chat to its next (PrefixCache); the answers are those of a full prefill up to
     float rounding. At most `batch_size` chats go into one `generate` call (model.generateBatch).
     An image placeholder (placeholder_tokens) is never generated: the policy samples from its
-    softmax over the other tokens (the recorded log-probs are that distribution's)."""
+    softmax over the other tokens (the recorded log-probs are that distribution's).
+    `draws`, a key per chat (draw_key), makes sampled decoding draw each answer's tokens from
+    its key (_KeyedDraws) rather than from torch's stream: the same answers whatever else is in
+    the call, at any `batch_size`, on any number of processes (up to float rounding, as greedy
+    answers). Not with `record_logprobs` or "paged" (continuous batching samples itself)."""
     import torch
 
     tokenizer = chat.text_tokenizer(encoder)
@@ -302,12 +396,19 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     options = dict(sampling) if sampling is not None else policy_sampling(temperature) if temperature > 0 else {"do_sample": False}
     if record_logprobs and (sampling is not None or temperature <= 0):
         raise ValueError("record_logprobs needs sampling at a temperature (policy_sampling)")
+    if draws is not None and (record_logprobs or kv_cache == "paged"):
+        raise ValueError('keyed draws are for generate\'s own decoding: not with record_logprobs or model.kvCache "paged"')
     if kv_cache == "paged":
         return _generate_paged(model, encoder, chats, max_new_tokens, options, stop, record_logprobs, synced_gpus, batch_size, prefixes)
+    sampler = _sampling_config(model, options) if draws is not None else None
+    warpers = _warpers(sampler) if sampler is not None else []
+    arguments = dict(options)  # generate's: the decoding's, and how to run it
+    if sampler is not None:  # _KeyedDraws samples; generate takes the drawn token greedily
+        arguments |= {"do_sample": False, **dict.fromkeys(_WARPER_FIELDS)}
     if kv_cache == "static":
-        options["cache_implementation"] = "static"
+        arguments["cache_implementation"] = "static"
     if synced_gpus:
-        options["synced_gpus"] = True
+        arguments["synced_gpus"] = True
     suppressed = placeholder_tokens(model)
     if not options:  # the checkpoint's decoding: its own suppressed tokens too (the argument replaces its list)
         suppressed = sorted({*suppressed, *(model.generation_config.suppress_tokens or [])})
@@ -332,8 +433,10 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
         if reuse and cache is None:
             cache = _growing_cache(model, width + max_new_tokens)  # read back below
         recorder = _SampledLogprobs(temperature) if record_logprobs else None
+        drawer = _KeyedDraws(warpers, torch.tensor([draws[j] for j in chunk], device=model.device), width) if sampler is not None and draws is not None else None
+        processors = [p for p in (recorder, drawer) if p is not None]
         with torch.no_grad(), _stated_decoding(model, options):
-            out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **({"cache": cache} if cache is not None else {}), **({"logits_processor": [recorder]} if recorder else {}), **({"suppress_tokens": suppressed} if suppressed else {}), **options)
+            out = model.generate(**batch, max_new_tokens=max_new_tokens, eos_token_id=stop, pad_token_id=tokenizer.pad_token_id, **({"cache": cache} if cache is not None else {}), **({"logits_processor": processors} if processors else {}), **({"suppress_tokens": suppressed} if suppressed else {}), **arguments)
         runlog.moved()
         new = out[:, width:]
         logprobs = recorder.per_token(new).tolist() if recorder else None

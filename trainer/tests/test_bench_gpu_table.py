@@ -90,3 +90,12 @@ def test_optimizer_steps_give_their_rows(tmp_path):
         "| 0.5b | bfloat16 | for-loop | 12.000 | 1.00x | 0.0e+00 |",
         "| 0.5b | bfloat16 | fused | 1.500 | 8.00x | 3.0e-08 |",
     ])
+
+
+def test_sampling_draws_give_their_rows(tmp_path):
+    line = {"bench": "sampling-draws", "vocab": 128256, "rows": 64, "decoding": "llama-3.2-vision", "dtype": "bf16", "multinomialMs": 0.5, "keyedMs": 0.6, "keyedOverMultinomial": 1.2}
+    _write(tmp_path / "a", "sampling-draws", [{"device": "NVIDIA H100 80GB HBM3", "threads": 16}, line])
+    assert_printed([tmp_path / "a"], [
+        "A decoding step's token choice (bench/sampling_draws.py; evaluation's per-episode draws):",
+        "| 128256 | 64 | llama-3.2-vision | 0.500 | 0.600 | 1.20x |",
+    ])

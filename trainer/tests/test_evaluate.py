@@ -68,12 +68,17 @@ def test_the_same_episodes_every_time(tmp_path, env):
     assert strip(tmp_path / "a" / "episodes.jsonl") == strip(tmp_path / "b" / "episodes.jsonl")
 
 
-@pytest.mark.parametrize("stage", [0, pytest.param(3, marks=two_processes.needs_deepspeed)])
-def test_ptlab_eval_as_two_processes_shares_the_episodes_and_writes_one_processs_run(tmp_path, env, stage):
+@pytest.mark.parametrize(("stage", "sampled"), [(0, False), (0, True), pytest.param(3, True, marks=two_processes.needs_deepspeed)], ids=["ddp-greedy", "ddp-sampled", "zero3-sampled"])
+def test_ptlab_eval_as_two_processes_shares_the_episodes_and_writes_one_processs_run(tmp_path, env, stage, sampled):
     """`ptlab eval` under `accelerate launch` (DDP, or the paper presets' ZeRO-3 launch, which
     it loads whole models under): each process plays its share, the main process writes
-    the run: the episodes and summary of one process."""
+    the run: the episodes and summary of one process, greedy or sampled (an answer's draws
+    come from its episode and attempt, not from the stream of the process playing it)."""
     config = eval_config(tmp_path)
+    if sampled:
+        data = json.loads(config.read_text())
+        data["evaluation"].update(temperature=1.0, topP=0.9)
+        config.write_text(json.dumps(data))
     single, shared = tmp_path / "single", tmp_path / "shared"
     assert ptlab_eval(env, "--config", str(config), "--run-dir", str(single)).returncode == 0
     played = tmp_path / "played.jsonl"
@@ -222,9 +227,10 @@ def test_decoding_is_configured_or_the_models_and_stated():
     splits = (Split("id", "id", 1),)
     llama = SimpleNamespace(generation_config=SimpleNamespace(do_sample=True, temperature=0.6, top_p=0.9, top_k=50))
     arguments, stated = decoding(Evaluation(splits, sampling="model-defaults", maxNewTokens=256), llama)
-    assert arguments == {} and stated == {"source": "model-defaults", "doSample": True, "temperature": 0.6, "topP": 0.9, "topK": 50, "maxNewTokens": 256}
+    assert arguments == {} and stated == {"source": "model-defaults", "doSample": True, "temperature": 0.6, "topP": 0.9, "topK": 50, "maxNewTokens": 256, "draws": "per-episode"}
     arguments, stated = decoding(Evaluation(splits, temperature=0.7, topP=0.95), llama)
-    assert arguments == {"do_sample": True, "temperature": 0.7, "top_p": 0.95, "top_k": 0} and stated["topP"] == 0.95
+    assert arguments == {"do_sample": True, "temperature": 0.7, "top_p": 0.95, "top_k": 0} and stated["topP"] == 0.95 and stated["draws"] == "per-episode"
+    assert decoding(Evaluation(splits, temperature=0.7), llama, "paged")[1]["draws"] == "per-process"  # continuous batching samples from its session's stream
     assert decoding(Evaluation(splits), llama) == ({"do_sample": False}, {"source": "configured", "doSample": False, "maxNewTokens": 512})
 
 
@@ -240,9 +246,44 @@ def test_sampled_evaluation_is_seeded_and_stated(tmp_path, env):
         assert result.returncode == 0, result.stderr
     outputs = lambda name: [[t["output"] for t in json.loads(line)["turns"]] for line in (tmp_path / name / "episodes.jsonl").read_text().splitlines()]  # noqa: E731
     assert outputs("a") == outputs("b")
-    stated = {"source": "configured", "doSample": True, "temperature": 1.0, "topP": 0.9, "topK": 0, "maxNewTokens": 16}
+    stated = {"source": "configured", "doSample": True, "temperature": 1.0, "topP": 0.9, "topK": 0, "maxNewTokens": 16, "draws": "per-episode"}
     assert json.loads((tmp_path / "a" / "eval-summary.json").read_text())["decoding"] == stated
     assert json.loads((tmp_path / "a" / "run.json").read_text())["evaluationDecoding"] == stated
+
+
+def test_the_checkpoint_s_sampling_holds_with_a_static_cache_and_sharded_weights(ptlab_cache, monkeypatch):
+    """evaluation.sampling "model-defaults" samples as the checkpoint's generation_config says
+    (Llama 3's: temperature 0.6, top-p 0.9) whatever runs the decoding: a static KV cache
+    gives the dynamic cache's keyed answers (not greedy ones: the cache's argument once
+    replaced the checkpoint's decoding), and under ZeRO-3 (synced_gpus) generate still sees
+    the checkpoint's generation_config."""
+    from transformers import GenerationConfig
+
+    from ptlab import generation
+    from ptlab.config import load_experiment
+    from ptlab.envs import generalpoints as gp
+    from ptlab.models import load
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    model, tokenizer = load(load_experiment(gp_base_config(ptlab_cache.parent / "checkpoint-sampling.ptlab.json", {})).model, "cpu")
+    saved = model.generation_config
+    model.generation_config = GenerationConfig(bos_token_id=saved.bos_token_id, eos_token_id=saved.eos_token_id, pad_token_id=saved.pad_token_id, do_sample=True, temperature=1.5, top_p=0.95)
+    chats = [[{"role": "user", "content": gp.GeneralPointsEpisode(gp.GeneralPointsConfig(), 40 + i).prompt}] for i in range(4)]
+    draws = [generation.draw_key("checkpoint-sampling", i) for i in range(4)]
+    answers = {cache: [g.ids for g in generation.generate(model, tokenizer, chats, 24, 0.0, cache, {}, draws=draws)] for cache in ("dynamic", "static")}
+    greedy = [g.ids for g in generation.generate(model, tokenizer, chats, 24, 0.0, "dynamic", {"do_sample": False})]
+    assert answers["static"] == answers["dynamic"] and answers["dynamic"] != greedy
+
+    seen = []
+    real_generate = model.generate
+
+    def recording_generate(**kwargs):
+        seen.append((model.generation_config.temperature, kwargs.pop("synced_gpus")))
+        return real_generate(**kwargs)
+
+    monkeypatch.setattr(model, "generate", recording_generate)
+    sharded = [g.ids for g in generation.generate(model, tokenizer, chats, 24, 0.0, "dynamic", {}, synced_gpus=True, draws=draws)]
+    assert seen == [(1.5, True)] and sharded == answers["dynamic"]
 
 
 def test_the_growing_kv_cache_holds_what_dynamic_concatenation_does_and_decodes_the_same(ptlab_cache, monkeypatch):
@@ -361,10 +402,12 @@ def test_chats_that_open_alike_are_prefilled_once_and_answer_as_each_alone(ptlab
     assert [g.ids for g in together] == alone
 
 
-def test_model_generate_batch_sets_the_rows_of_each_generate_call_not_the_answers(ptlab_cache, monkeypatch):
+@pytest.mark.parametrize("sampling", [{"do_sample": False}, {"do_sample": True, "temperature": 1.0, "top_p": 0.9, "top_k": 0}], ids=["greedy", "sampled"])
+def test_model_generate_batch_sets_the_rows_of_each_generate_call_not_the_answers(ptlab_cache, tmp_path, monkeypatch, sampling):
     """model.generateBatch is a memory knob: each round's chats go to `generate` in calls of at
-    most that many rows, and greedy episodes are the same at any size (up to float rounding:
-    these are exactly equal)."""
+    most that many rows, and the episodes are the same at any size (up to float rounding:
+    these are exactly equal), greedy or sampled (each answer draws from its episode's and
+    attempt's key, not from the stream its batch would consume)."""
     import dataclasses
 
     import torch
@@ -373,7 +416,7 @@ def test_model_generate_batch_sets_the_rows_of_each_generate_call_not_the_answer
     from ptlab.models import load
 
     monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
-    model, tokenizer = load(load_experiment(gp_base_config(ptlab_cache.parent / "generate-batch.ptlab.json", {})).model, "cpu")
+    model, tokenizer = load(load_experiment(gp_base_config(tmp_path / "generate-batch.ptlab.json", {})).model, "cpu")
     real_generate = model.generate
     rows: list[int] = []
 
@@ -384,11 +427,11 @@ def test_model_generate_batch_sets_the_rows_of_each_generate_call_not_the_answer
     monkeypatch.setattr(model, "generate", recording_generate)
     runs = {}
     for size in (2, 5, 32):
-        experiment = load_experiment(gp_base_config(ptlab_cache.parent / "generate-batch.ptlab.json", {"generateBatch": size}))
+        experiment = load_experiment(gp_base_config(tmp_path / "generate-batch.ptlab.json", {"generateBatch": size}))
         split = dataclasses.replace(experiment.evaluation.splits[0], episodes=7)
         rows.clear()
         with torch.no_grad():
-            slots, _ = evaluate.run_split(experiment, split, model, tokenizer, {"do_sample": False})
+            slots, _ = evaluate.run_split(experiment, split, model, tokenizer, sampling)
         runs[size] = ([[t["output"] for t in slot.turns] for slot in slots], list(rows))
     assert runs[2][1][:4] == [2, 2, 2, 1] and max(runs[2][1]) == 2
     assert runs[5][1][:2] == [5, 2] and runs[32][1][0] == 7

@@ -391,3 +391,26 @@ def test_an_answer_that_spells_a_placeholder_is_read_back_as_text(cache, family)
         assert list(ids).count(token) == list(expected).count(token)
     assert chat.generation_batch(encoder, [later])["input_ids"].shape[0] == 1
     assert "It is" in text.decode(ids)
+
+
+@pytest.mark.parametrize("family", replicas.FAMILIES)
+def test_the_checkpoint_s_own_sampling_draws_each_answer_from_its_key(cache, family):
+    """evaluation.sampling "model-defaults" under each family's own generation_config.json
+    (Llama 3's temperature and top-p, Qwen2.5's top-k and repetition penalty too): with keyed
+    draws (evaluation's), a chat's answer is the same alone as among others of other lengths
+    in one call, card images included, and it is sampled: not the greedy answer."""
+    from PIL import Image
+
+    from ptlab import generation
+
+    model = models.load_causal_lm(model_path(family), "fp32").eval()
+    encoder = models.load_tokenizer(model_path(family))
+    assert model.generation_config.do_sample and model.generation_config.temperature < 1
+    vision = family in VISION
+    prompts = [gp.GeneralPointsEpisode(gp.GeneralPointsConfig(), 60 + i).prompt + " Be brief." * i for i in range(3)]
+    chats = [[chat.user_message(p, Image.new("RGB", (90, 60), c) if vision else None)] for p, c in zip(prompts, ("red", "blue", "green"))]
+    draws = [generation.draw_key("family", family, i) for i in range(3)]
+    together = [g.ids for g in generation.generate(model, encoder, chats, 8, 0.0, sampling={}, draws=draws)]
+    alone = [generation.generate(model, encoder, [c], 8, 0.0, sampling={}, draws=[d])[0].ids for c, d in zip(chats, draws)]
+    greedy = [g.ids for g in generation.generate(model, encoder, chats, 8, 0.0)]
+    assert together == alone and together != greedy

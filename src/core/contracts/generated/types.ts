@@ -673,7 +673,7 @@ export interface Evaluation {
    */
   topP?: number;
   /**
-   * `configured`: temperature and topP above, and nothing else (the checkpoint's top_k, repetition penalty and other processors are set aside). `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used.
+   * `configured`: temperature and topP above, and nothing else (the checkpoint's top_k, repetition penalty and other processors are set aside). `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. Either way a sampled token draws from its answer's own key (evaluation seed, split, episode, attempt), not from a process's random stream: the answers do not depend on model.generateBatch or on the number of processes (except under model.kvCache `paged`, whose continuous batching samples itself). The eval-summary and run manifest state what was used.
    */
   sampling?: 'configured' | 'model-defaults';
   /**
@@ -1012,6 +1012,10 @@ export interface Decoding {
    * 0: no top-k cut.
    */
   topK?: number;
+  /**
+   * Sampled decoding: where each token's randomness comes from. `per-episode`: from the episode, its attempt and the token's position alone, so the answers do not depend on how the episodes were batched or shared out among processes; `per-process`: each process's random stream (continuous batching, model.kvCache "paged"), so they do. Absent in records of earlier versions.
+   */
+  draws?: 'per-episode' | 'per-process';
   maxNewTokens: number;
 }
 /**
@@ -1326,6 +1330,10 @@ export interface Decoding1 {
    * 0: no top-k cut.
    */
   topK?: number;
+  /**
+   * Sampled decoding: where each token's randomness comes from. `per-episode`: from the episode, its attempt and the token's position alone, so the answers do not depend on how the episodes were batched or shared out among processes; `per-process`: each process's random stream (continuous batching, model.kvCache "paged"), so they do. Absent in records of earlier versions.
+   */
+  draws?: 'per-episode' | 'per-process';
   maxNewTokens: number;
 }
 /**

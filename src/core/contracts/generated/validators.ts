@@ -1508,7 +1508,7 @@ validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const evalSummary = validate23;
 const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/eval-summary.schema.json","title":"Post-Training Lab evaluation summary (eval-summary.json)","description":"Result of evaluating one checkpoint on every split of an experiment, written atomically by `ptlab eval` next to its episode records.","type":"object","required":["schemaVersion","runId","checkpoint","step","createdAt","seed","splits"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"runId":{"type":"string","minLength":1},"checkpoint":{"type":"string","minLength":1,"description":"Checkpoint evaluated."},"step":{"type":"integer","minimum":0},"createdAt":{"type":"string","format":"date-time"},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"description":"Episode seed base (episode i uses seed + i)."},"temperature":{"type":"number","minimum":0,"description":"evaluation.temperature as configured (see `decoding` for what was used)."},"decoding":{"$ref":"metric-record.schema.json#/$defs/decoding"},"episodesFile":{"type":"string","description":"Episode records of this evaluation, relative to this file."},"compute":{"$ref":"metric-record.schema.json#/$defs/compute"},"splits":{"type":"array","minItems":1,"items":{"type":"object","required":["name","kind","episodes","success","environment"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"kind":{"enum":["id","rule-ood","visual-ood"]},"environment":{"type":"object","required":["env"],"description":"The split's full environment variant."},"episodes":{"type":"integer","minimum":0},"success":{"$ref":"metric-record.schema.json#/$defs/rate"},"perStepAccuracy":{"$ref":"metric-record.schema.json#/$defs/rate","description":"V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt)."},"perStepAccuracyReference":{"$ref":"metric-record.schema.json#/$defs/rate","description":"V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call."},"recognition":{"$ref":"metric-record.schema.json#/$defs/rate"},"meanReward":{"type":"number"},"meanAttempts":{"type":"number","minimum":0},"failureModes":{"$ref":"metric-record.schema.json#/$defs/failureCounts"}}}}}};
-const schema45 = {"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json, as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"maxNewTokens":{"type":"integer","minimum":1}}};
+const schema45 = {"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json, as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"draws":{"enum":["per-episode","per-process"],"description":"Sampled decoding: where each token's randomness comes from. `per-episode`: from the episode, its attempt and the token's position alone, so the answers do not depend on how the episodes were batched or shared out among processes; `per-process`: each process's random stream (continuous batching, model.kvCache \"paged\"), so they do. Absent in records of earlier versions."},"maxNewTokens":{"type":"integer","minimum":1}}};
 const schema44 = {"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"visualTrainTokens":{"type":"integer","minimum":0,"description":"Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops."},"visualInferenceTokens":{"type":"integer","minimum":0,"description":"The same for the prompts of rollout generation: part of D_inference in gflops."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}};
 const schema38 = {"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}};
 const formats0 = runtime0.fullFormats["date-time"];
@@ -1891,7 +1891,7 @@ vErrors.push(err24);
 errors++;
 }
 for(const key1 in data7){
-if(!((((((key1 === "source") || (key1 === "doSample")) || (key1 === "temperature")) || (key1 === "topP")) || (key1 === "topK")) || (key1 === "maxNewTokens"))){
+if(!(((((((key1 === "source") || (key1 === "doSample")) || (key1 === "temperature")) || (key1 === "topP")) || (key1 === "topK")) || (key1 === "draws")) || (key1 === "maxNewTokens"))){
 const err25 = {instancePath:instancePath+"/decoding",schemaPath:"metric-record.schema.json#/$defs/decoding/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err25];
@@ -2012,10 +2012,10 @@ errors++;
 }
 }
 }
-if(data7.maxNewTokens !== undefined){
-let data13 = data7.maxNewTokens;
-if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-const err35 = {instancePath:instancePath+"/decoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data7.draws !== undefined){
+let data13 = data7.draws;
+if(!((data13 === "per-episode") || (data13 === "per-process"))){
+const err35 = {instancePath:instancePath+"/decoding/draws",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/draws/enum",keyword:"enum",params:{allowedValues: schema45.properties.draws.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2024,9 +2024,11 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(typeof data13 == "number"){
-if(data13 < 1 || isNaN(data13)){
-const err36 = {instancePath:instancePath+"/decoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data7.maxNewTokens !== undefined){
+let data14 = data7.maxNewTokens;
+if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+const err36 = {instancePath:instancePath+"/decoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2035,11 +2037,9 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err37 = {instancePath:instancePath+"/decoding",schemaPath:"metric-record.schema.json#/$defs/decoding/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data14 == "number"){
+if(data14 < 1 || isNaN(data14)){
+const err37 = {instancePath:instancePath+"/decoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2049,9 +2049,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data.episodesFile !== undefined){
-if(typeof data.episodesFile !== "string"){
-const err38 = {instancePath:instancePath+"/episodesFile",schemaPath:"#/properties/episodesFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/decoding",schemaPath:"metric-record.schema.json#/$defs/decoding/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2061,11 +2062,9 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data.compute !== undefined){
-let data15 = data.compute;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.parameters === undefined){
-const err39 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "parameters"},message:"must have required property '"+"parameters"+"'"};
+if(data.episodesFile !== undefined){
+if(typeof data.episodesFile !== "string"){
+const err39 = {instancePath:instancePath+"/episodesFile",schemaPath:"#/properties/episodesFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2074,8 +2073,12 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data15.trainTokens === undefined){
-const err40 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "trainTokens"},message:"must have required property '"+"trainTokens"+"'"};
+}
+if(data.compute !== undefined){
+let data16 = data.compute;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.parameters === undefined){
+const err40 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "parameters"},message:"must have required property '"+"parameters"+"'"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2084,8 +2087,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data15.inferenceTokens === undefined){
-const err41 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "inferenceTokens"},message:"must have required property '"+"inferenceTokens"+"'"};
+if(data16.trainTokens === undefined){
+const err41 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "trainTokens"},message:"must have required property '"+"trainTokens"+"'"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2094,8 +2097,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data15.gflops === undefined){
-const err42 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "gflops"},message:"must have required property '"+"gflops"+"'"};
+if(data16.inferenceTokens === undefined){
+const err42 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "inferenceTokens"},message:"must have required property '"+"inferenceTokens"+"'"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2104,9 +2107,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-for(const key2 in data15){
-if(!((((((((key2 === "parameters") || (key2 === "initTokens")) || (key2 === "trainTokens")) || (key2 === "inferenceTokens")) || (key2 === "visualTrainTokens")) || (key2 === "visualInferenceTokens")) || (key2 === "gflops")) || (key2 === "gflopsPaperApprox"))){
-const err43 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data16.gflops === undefined){
+const err43 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/required",keyword:"required",params:{missingProperty: "gflops"},message:"must have required property '"+"gflops"+"'"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2115,11 +2117,9 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-if(data15.parameters !== undefined){
-let data16 = data15.parameters;
-if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-const err44 = {instancePath:instancePath+"/compute/parameters",schemaPath:"metric-record.schema.json#/$defs/compute/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key2 in data16){
+if(!((((((((key2 === "parameters") || (key2 === "initTokens")) || (key2 === "trainTokens")) || (key2 === "inferenceTokens")) || (key2 === "visualTrainTokens")) || (key2 === "visualInferenceTokens")) || (key2 === "gflops")) || (key2 === "gflopsPaperApprox"))){
+const err44 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2128,9 +2128,11 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(typeof data16 == "number"){
-if(data16 < 0 || isNaN(data16)){
-const err45 = {instancePath:instancePath+"/compute/parameters",schemaPath:"metric-record.schema.json#/$defs/compute/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data16.parameters !== undefined){
+let data17 = data16.parameters;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err45 = {instancePath:instancePath+"/compute/parameters",schemaPath:"metric-record.schema.json#/$defs/compute/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2139,12 +2141,9 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-}
-if(data15.initTokens !== undefined){
-let data17 = data15.initTokens;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-const err46 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/initTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data17 == "number"){
+if(data17 < 0 || isNaN(data17)){
+const err46 = {instancePath:instancePath+"/compute/parameters",schemaPath:"metric-record.schema.json#/$defs/compute/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2153,9 +2152,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(typeof data17 == "number"){
-if(data17 < 0 || isNaN(data17)){
-const err47 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/initTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data16.initTokens !== undefined){
+let data18 = data16.initTokens;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+const err47 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/initTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2164,12 +2166,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-}
-if(data15.trainTokens !== undefined){
-let data18 = data15.trainTokens;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
-const err48 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/trainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data18 == "number"){
+if(data18 < 0 || isNaN(data18)){
+const err48 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/initTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2178,9 +2177,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(typeof data18 == "number"){
-if(data18 < 0 || isNaN(data18)){
-const err49 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/trainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data16.trainTokens !== undefined){
+let data19 = data16.trainTokens;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+const err49 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/trainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2189,12 +2191,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-}
-if(data15.inferenceTokens !== undefined){
-let data19 = data15.inferenceTokens;
-if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
-const err50 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/inferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data19 == "number"){
+if(data19 < 0 || isNaN(data19)){
+const err50 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/trainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2203,9 +2202,12 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(typeof data19 == "number"){
-if(data19 < 0 || isNaN(data19)){
-const err51 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/inferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data16.inferenceTokens !== undefined){
+let data20 = data16.inferenceTokens;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err51 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/inferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2214,12 +2216,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-}
-if(data15.visualTrainTokens !== undefined){
-let data20 = data15.visualTrainTokens;
-if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
-const err52 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualTrainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data20 == "number"){
+if(data20 < 0 || isNaN(data20)){
+const err52 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/inferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2228,9 +2227,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(typeof data20 == "number"){
-if(data20 < 0 || isNaN(data20)){
-const err53 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualTrainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data16.visualTrainTokens !== undefined){
+let data21 = data16.visualTrainTokens;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+const err53 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualTrainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2239,12 +2241,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-}
-if(data15.visualInferenceTokens !== undefined){
-let data21 = data15.visualInferenceTokens;
-if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
-const err54 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualInferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data21 == "number"){
+if(data21 < 0 || isNaN(data21)){
+const err54 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualTrainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2253,9 +2252,12 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(typeof data21 == "number"){
-if(data21 < 0 || isNaN(data21)){
-const err55 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualInferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data16.visualInferenceTokens !== undefined){
+let data22 = data16.visualInferenceTokens;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+const err55 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualInferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2264,13 +2266,9 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-}
-if(data15.gflops !== undefined){
-let data22 = data15.gflops;
 if(typeof data22 == "number"){
 if(data22 < 0 || isNaN(data22)){
-const err56 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err56 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualInferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2280,8 +2278,12 @@ vErrors.push(err56);
 errors++;
 }
 }
-else {
-const err57 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+if(data16.gflops !== undefined){
+let data23 = data16.gflops;
+if(typeof data23 == "number"){
+if(data23 < 0 || isNaN(data23)){
+const err57 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2291,11 +2293,8 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data15.gflopsPaperApprox !== undefined){
-let data23 = data15.gflopsPaperApprox;
-if(typeof data23 == "number"){
-if(data23 < 0 || isNaN(data23)){
-const err58 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err58 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2305,8 +2304,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-else {
-const err59 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data16.gflopsPaperApprox !== undefined){
+let data24 = data16.gflopsPaperApprox;
+if(typeof data24 == "number"){
+if(data24 < 0 || isNaN(data24)){
+const err59 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2316,9 +2318,8 @@ vErrors.push(err59);
 errors++;
 }
 }
-}
 else {
-const err60 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err60 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2328,11 +2329,9 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data.splits !== undefined){
-let data24 = data.splits;
-if(Array.isArray(data24)){
-if(data24.length < 1){
-const err61 = {instancePath:instancePath+"/splits",schemaPath:"#/properties/splits/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err61 = {instancePath:instancePath+"/compute",schemaPath:"metric-record.schema.json#/$defs/compute/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2341,12 +2340,12 @@ vErrors.push(err61);
 }
 errors++;
 }
-const len0 = data24.length;
-for(let i0=0; i0<len0; i0++){
-let data25 = data24[i0];
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.name === undefined){
-const err62 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data.splits !== undefined){
+let data25 = data.splits;
+if(Array.isArray(data25)){
+if(data25.length < 1){
+const err62 = {instancePath:instancePath+"/splits",schemaPath:"#/properties/splits/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2355,8 +2354,12 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data25.kind === undefined){
-const err63 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+const len0 = data25.length;
+for(let i0=0; i0<len0; i0++){
+let data26 = data25[i0];
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.name === undefined){
+const err63 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2365,8 +2368,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(data25.episodes === undefined){
-const err64 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "episodes"},message:"must have required property '"+"episodes"+"'"};
+if(data26.kind === undefined){
+const err64 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2375,8 +2378,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data25.success === undefined){
-const err65 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
+if(data26.episodes === undefined){
+const err65 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "episodes"},message:"must have required property '"+"episodes"+"'"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2385,8 +2388,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(data25.environment === undefined){
-const err66 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
+if(data26.success === undefined){
+const err66 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2395,9 +2398,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-for(const key3 in data25){
-if(!(func1.call(schema36.properties.splits.items.properties, key3))){
-const err67 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data26.environment === undefined){
+const err67 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2406,12 +2408,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data25.name !== undefined){
-let data26 = data25.name;
-if(typeof data26 === "string"){
-if(func2(data26) < 1){
-const err68 = {instancePath:instancePath+"/splits/" + i0+"/name",schemaPath:"#/properties/splits/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key3 in data26){
+if(!(func1.call(schema36.properties.splits.items.properties, key3))){
+const err68 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2421,8 +2420,11 @@ vErrors.push(err68);
 errors++;
 }
 }
-else {
-const err69 = {instancePath:instancePath+"/splits/" + i0+"/name",schemaPath:"#/properties/splits/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data26.name !== undefined){
+let data27 = data26.name;
+if(typeof data27 === "string"){
+if(func2(data27) < 1){
+const err69 = {instancePath:instancePath+"/splits/" + i0+"/name",schemaPath:"#/properties/splits/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2432,10 +2434,8 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data25.kind !== undefined){
-let data27 = data25.kind;
-if(!(((data27 === "id") || (data27 === "rule-ood")) || (data27 === "visual-ood"))){
-const err70 = {instancePath:instancePath+"/splits/" + i0+"/kind",schemaPath:"#/properties/splits/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema36.properties.splits.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
+else {
+const err70 = {instancePath:instancePath+"/splits/" + i0+"/name",schemaPath:"#/properties/splits/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2445,11 +2445,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data25.environment !== undefined){
-let data28 = data25.environment;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.env === undefined){
-const err71 = {instancePath:instancePath+"/splits/" + i0+"/environment",schemaPath:"#/properties/splits/items/properties/environment/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data26.kind !== undefined){
+let data28 = data26.kind;
+if(!(((data28 === "id") || (data28 === "rule-ood")) || (data28 === "visual-ood"))){
+const err71 = {instancePath:instancePath+"/splits/" + i0+"/kind",schemaPath:"#/properties/splits/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema36.properties.splits.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2459,8 +2458,11 @@ vErrors.push(err71);
 errors++;
 }
 }
-else {
-const err72 = {instancePath:instancePath+"/splits/" + i0+"/environment",schemaPath:"#/properties/splits/items/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data26.environment !== undefined){
+let data29 = data26.environment;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.env === undefined){
+const err72 = {instancePath:instancePath+"/splits/" + i0+"/environment",schemaPath:"#/properties/splits/items/properties/environment/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2470,10 +2472,8 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data25.episodes !== undefined){
-let data29 = data25.episodes;
-if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
-const err73 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err73 = {instancePath:instancePath+"/splits/" + i0+"/environment",schemaPath:"#/properties/splits/items/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2482,9 +2482,11 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(typeof data29 == "number"){
-if(data29 < 0 || isNaN(data29)){
-const err74 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data26.episodes !== undefined){
+let data30 = data26.episodes;
+if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+const err74 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2493,13 +2495,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-}
-if(data25.success !== undefined){
-let data30 = data25.success;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.rate === undefined){
-const err75 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(typeof data30 == "number"){
+if(data30 < 0 || isNaN(data30)){
+const err75 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2508,8 +2506,13 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data30.stderr === undefined){
-const err76 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+}
+if(data26.success !== undefined){
+let data31 = data26.success;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.rate === undefined){
+const err76 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2518,8 +2521,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data30.n === undefined){
-const err77 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(data31.stderr === undefined){
+const err77 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2528,9 +2531,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-for(const key4 in data30){
-if(!(((key4 === "rate") || (key4 === "stderr")) || (key4 === "n"))){
-const err78 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data31.n === undefined){
+const err78 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2539,12 +2541,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-if(data30.rate !== undefined){
-let data31 = data30.rate;
-if(typeof data31 == "number"){
-if(data31 > 1 || isNaN(data31)){
-const err79 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+for(const key4 in data31){
+if(!(((key4 === "rate") || (key4 === "stderr")) || (key4 === "n"))){
+const err79 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2553,8 +2552,12 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(data31 < 0 || isNaN(data31)){
-const err80 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data31.rate !== undefined){
+let data32 = data31.rate;
+if(typeof data32 == "number"){
+if(data32 > 1 || isNaN(data32)){
+const err80 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2563,9 +2566,8 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-else {
-const err81 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data32 < 0 || isNaN(data32)){
+const err81 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2575,11 +2577,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data30.stderr !== undefined){
-let data32 = data30.stderr;
-if(typeof data32 == "number"){
-if(data32 < 0 || isNaN(data32)){
-const err82 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err82 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2589,8 +2588,11 @@ vErrors.push(err82);
 errors++;
 }
 }
-else {
-const err83 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data31.stderr !== undefined){
+let data33 = data31.stderr;
+if(typeof data33 == "number"){
+if(data33 < 0 || isNaN(data33)){
+const err83 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2600,10 +2602,8 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data30.n !== undefined){
-let data33 = data30.n;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-const err84 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err84 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2612,9 +2612,11 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(typeof data33 == "number"){
-if(data33 < 0 || isNaN(data33)){
-const err85 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data31.n !== undefined){
+let data34 = data31.n;
+if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+const err85 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2623,11 +2625,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err86 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data34 == "number"){
+if(data34 < 0 || isNaN(data34)){
+const err86 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2637,11 +2637,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data25.perStepAccuracy !== undefined){
-let data34 = data25.perStepAccuracy;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.rate === undefined){
-const err87 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/splits/" + i0+"/success",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2650,8 +2649,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(data34.stderr === undefined){
-const err88 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+if(data26.perStepAccuracy !== undefined){
+let data35 = data26.perStepAccuracy;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.rate === undefined){
+const err88 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2660,8 +2663,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(data34.n === undefined){
-const err89 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(data35.stderr === undefined){
+const err89 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2670,9 +2673,8 @@ vErrors.push(err89);
 }
 errors++;
 }
-for(const key5 in data34){
-if(!(((key5 === "rate") || (key5 === "stderr")) || (key5 === "n"))){
-const err90 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data35.n === undefined){
+const err90 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2681,12 +2683,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data34.rate !== undefined){
-let data35 = data34.rate;
-if(typeof data35 == "number"){
-if(data35 > 1 || isNaN(data35)){
-const err91 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+for(const key5 in data35){
+if(!(((key5 === "rate") || (key5 === "stderr")) || (key5 === "n"))){
+const err91 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2695,8 +2694,12 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data35 < 0 || isNaN(data35)){
-const err92 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data35.rate !== undefined){
+let data36 = data35.rate;
+if(typeof data36 == "number"){
+if(data36 > 1 || isNaN(data36)){
+const err92 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2705,9 +2708,8 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-else {
-const err93 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data36 < 0 || isNaN(data36)){
+const err93 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2717,11 +2719,8 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data34.stderr !== undefined){
-let data36 = data34.stderr;
-if(typeof data36 == "number"){
-if(data36 < 0 || isNaN(data36)){
-const err94 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err94 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2731,8 +2730,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-else {
-const err95 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data35.stderr !== undefined){
+let data37 = data35.stderr;
+if(typeof data37 == "number"){
+if(data37 < 0 || isNaN(data37)){
+const err95 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2742,10 +2744,8 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data34.n !== undefined){
-let data37 = data34.n;
-if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
-const err96 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err96 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2754,9 +2754,11 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(typeof data37 == "number"){
-if(data37 < 0 || isNaN(data37)){
-const err97 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data35.n !== undefined){
+let data38 = data35.n;
+if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
+const err97 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2765,11 +2767,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err98 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data38 == "number"){
+if(data38 < 0 || isNaN(data38)){
+const err98 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2779,11 +2779,10 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data25.perStepAccuracyReference !== undefined){
-let data38 = data25.perStepAccuracyReference;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.rate === undefined){
-const err99 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+}
+}
+else {
+const err99 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2792,8 +2791,12 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data38.stderr === undefined){
-const err100 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+if(data26.perStepAccuracyReference !== undefined){
+let data39 = data26.perStepAccuracyReference;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.rate === undefined){
+const err100 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2802,8 +2805,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data38.n === undefined){
-const err101 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(data39.stderr === undefined){
+const err101 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2812,9 +2815,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-for(const key6 in data38){
-if(!(((key6 === "rate") || (key6 === "stderr")) || (key6 === "n"))){
-const err102 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data39.n === undefined){
+const err102 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2823,12 +2825,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-if(data38.rate !== undefined){
-let data39 = data38.rate;
-if(typeof data39 == "number"){
-if(data39 > 1 || isNaN(data39)){
-const err103 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+for(const key6 in data39){
+if(!(((key6 === "rate") || (key6 === "stderr")) || (key6 === "n"))){
+const err103 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2837,8 +2836,12 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(data39 < 0 || isNaN(data39)){
-const err104 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data39.rate !== undefined){
+let data40 = data39.rate;
+if(typeof data40 == "number"){
+if(data40 > 1 || isNaN(data40)){
+const err104 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2847,9 +2850,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-else {
-const err105 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data40 < 0 || isNaN(data40)){
+const err105 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2859,11 +2861,8 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data38.stderr !== undefined){
-let data40 = data38.stderr;
-if(typeof data40 == "number"){
-if(data40 < 0 || isNaN(data40)){
-const err106 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err106 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2873,8 +2872,11 @@ vErrors.push(err106);
 errors++;
 }
 }
-else {
-const err107 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data39.stderr !== undefined){
+let data41 = data39.stderr;
+if(typeof data41 == "number"){
+if(data41 < 0 || isNaN(data41)){
+const err107 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2884,10 +2886,8 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data38.n !== undefined){
-let data41 = data38.n;
-if(!((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41)))){
-const err108 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err108 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2896,9 +2896,11 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(typeof data41 == "number"){
-if(data41 < 0 || isNaN(data41)){
-const err109 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data39.n !== undefined){
+let data42 = data39.n;
+if(!((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42)))){
+const err109 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2907,11 +2909,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err110 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data42 == "number"){
+if(data42 < 0 || isNaN(data42)){
+const err110 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2921,11 +2921,10 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data25.recognition !== undefined){
-let data42 = data25.recognition;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.rate === undefined){
-const err111 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2934,8 +2933,12 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data42.stderr === undefined){
-const err112 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+if(data26.recognition !== undefined){
+let data43 = data26.recognition;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.rate === undefined){
+const err112 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2944,8 +2947,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data42.n === undefined){
-const err113 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(data43.stderr === undefined){
+const err113 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2954,9 +2957,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-for(const key7 in data42){
-if(!(((key7 === "rate") || (key7 === "stderr")) || (key7 === "n"))){
-const err114 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(data43.n === undefined){
+const err114 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2965,12 +2967,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-if(data42.rate !== undefined){
-let data43 = data42.rate;
-if(typeof data43 == "number"){
-if(data43 > 1 || isNaN(data43)){
-const err115 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+for(const key7 in data43){
+if(!(((key7 === "rate") || (key7 === "stderr")) || (key7 === "n"))){
+const err115 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2979,8 +2978,12 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data43 < 0 || isNaN(data43)){
-const err116 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data43.rate !== undefined){
+let data44 = data43.rate;
+if(typeof data44 == "number"){
+if(data44 > 1 || isNaN(data44)){
+const err116 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2989,9 +2992,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-else {
-const err117 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data44 < 0 || isNaN(data44)){
+const err117 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3001,11 +3003,8 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data42.stderr !== undefined){
-let data44 = data42.stderr;
-if(typeof data44 == "number"){
-if(data44 < 0 || isNaN(data44)){
-const err118 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err118 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3015,8 +3014,11 @@ vErrors.push(err118);
 errors++;
 }
 }
-else {
-const err119 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data43.stderr !== undefined){
+let data45 = data43.stderr;
+if(typeof data45 == "number"){
+if(data45 < 0 || isNaN(data45)){
+const err119 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3026,10 +3028,8 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data42.n !== undefined){
-let data45 = data42.n;
-if(!((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45)))){
-const err120 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err120 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -3038,9 +3038,11 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(typeof data45 == "number"){
-if(data45 < 0 || isNaN(data45)){
-const err121 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data43.n !== undefined){
+let data46 = data43.n;
+if(!((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46)))){
+const err121 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -3049,11 +3051,9 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err122 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data46 == "number"){
+if(data46 < 0 || isNaN(data46)){
+const err122 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -3063,9 +3063,10 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data25.meanReward !== undefined){
-if(!(typeof data25.meanReward == "number")){
-const err123 = {instancePath:instancePath+"/splits/" + i0+"/meanReward",schemaPath:"#/properties/splits/items/properties/meanReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/splits/" + i0+"/recognition",schemaPath:"metric-record.schema.json#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -3075,11 +3076,9 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data25.meanAttempts !== undefined){
-let data47 = data25.meanAttempts;
-if(typeof data47 == "number"){
-if(data47 < 0 || isNaN(data47)){
-const err124 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data26.meanReward !== undefined){
+if(!(typeof data26.meanReward == "number")){
+const err124 = {instancePath:instancePath+"/splits/" + i0+"/meanReward",schemaPath:"#/properties/splits/items/properties/meanReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -3089,8 +3088,11 @@ vErrors.push(err124);
 errors++;
 }
 }
-else {
-const err125 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data26.meanAttempts !== undefined){
+let data48 = data26.meanAttempts;
+if(typeof data48 == "number"){
+if(data48 < 0 || isNaN(data48)){
+const err125 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -3100,15 +3102,8 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data25.failureModes !== undefined){
-if(!(validate27(data25.failureModes, {instancePath:instancePath+"/splits/" + i0+"/failureModes",parentData:data25,parentDataProperty:"failureModes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-}
-}
 else {
-const err126 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err126 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -3118,9 +3113,15 @@ vErrors.push(err126);
 errors++;
 }
 }
+if(data26.failureModes !== undefined){
+if(!(validate27(data26.failureModes, {instancePath:instancePath+"/splits/" + i0+"/failureModes",parentData:data26,parentDataProperty:"failureModes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err127 = {instancePath:instancePath+"/splits",schemaPath:"#/properties/splits/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err127 = {instancePath:instancePath+"/splits/" + i0,schemaPath:"#/properties/splits/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -3132,12 +3133,24 @@ errors++;
 }
 }
 else {
-const err128 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err128 = {instancePath:instancePath+"/splits",schemaPath:"#/properties/splits/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err128];
 }
 else {
 vErrors.push(err128);
+}
+errors++;
+}
+}
+}
+else {
+const err129 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
 }
 errors++;
 }
@@ -3147,7 +3160,7 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const experiment = validate29;
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/experiment.schema.json","title":"Post-Training Lab experiment (*.ptlab.json)","description":"One experiment: the training environment variant, the evaluation splits (ID and OOD variants), the model, the SFT and PPO recipes, the evaluation schedule and the launcher. Defaults are the paper's reference recipe (shared/spec/training.md).","type":"object","required":["name","environment","model"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema (optional; VS Code applies it to *.ptlab.json automatically)."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Experiment name: letters, digits, '.', '_' or '-' (at most 64). Run folders are named after it."},"description":{"type":"string","description":"Free text shown in the Runs view and the dashboard."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Global seed (32-bit unsigned) for data generation, model initialisation and sampling."},"outputDir":{"type":"string","minLength":1,"default":"runs","description":"Folder, relative to this file, that receives the run folders."},"environment":{"$ref":"#/$defs/environment","description":"The training environment: the variant SFT data is drawn from and PPO is trained on. Evaluation splits override some of its keys."},"model":{"$ref":"#/$defs/model"},"sft":{"$ref":"#/$defs/sft"},"ppo":{"$ref":"#/$defs/ppo"},"evaluation":{"$ref":"#/$defs/evaluation"},"logging":{"$ref":"#/$defs/logging"},"alerts":{"$ref":"#/$defs/alerts"},"launcher":{"$ref":"#/$defs/launcher"}},"$defs":{"alerts":{"type":"object","description":"Rules the extension checks on this experiment's runs while they run (from run.json's copy of this config): each sends a VS Code notification once per run with a link to the point in the dashboard, and the assistant's ptlab_runAlerts tool lists them. Every rule is on by default; `enabled: false` turns one off.","additionalProperties":false,"properties":{"rewardCollapse":{"type":"object","additionalProperties":false,"description":"The mean of rollout/reward_mean over the last `window` updates falls `drop` or more (reward units) below its best `window`-update mean so far.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":5},"drop":{"type":"number","exclusiveMinimum":0,"default":2}}},"entropyCollapse":{"type":"object","additionalProperties":false,"description":"ppo/entropy stays below `fraction` of its first update's value for `window` updates in a row.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":3},"fraction":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.1}}},"klSpike":{"type":"object","additionalProperties":false,"description":"ppo/approx_kl (how far an update moved the policy from the rollout's, per transition) exceeds `max`.","properties":{"enabled":{"type":"boolean","default":true},"max":{"type":"number","exclusiveMinimum":0,"default":0.1}}},"nonFinite":{"type":"object","additionalProperties":false,"description":"A loss or gradient is not finite: the run failed on it, PPO skipped transitions with non-finite log-probs (ppo/nonfinite_skipped), or an SFT step's gradient norm was not finite.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledHeartbeat":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat (run.json's heartbeatAt, every 10 s) is older than the ptlab.staleAfterSeconds setting.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledProgress":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat goes on but its job has not moved (run.json's activeAt: a generate call returned, a scoring or training micro-batch ran, a record was written) for `minutes` minutes: its processes wait on each other in a collective (a hang, which the job's collective timeout ends only after 2 hours), or one call takes that long.","properties":{"enabled":{"type":"boolean","default":true},"minutes":{"type":"number","exclusiveMinimum":0,"default":15}}}}},"logging":{"type":"object","description":"Where the trainer's metric records go besides metrics.jsonl.","additionalProperties":false,"properties":{"reportTo":{"type":"array","items":{"enum":["tensorboard","wandb"]},"uniqueItems":true,"default":[],"description":"Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`. `wandb`: a W&B run in RUN/wandb under the same names, offline unless WANDB_MODE says otherwise (`wandb sync` uploads it; needs pip install -e 'trainer[wandb]'), one W&B run per process lifetime grouped by the run id."},"tokenRecordRate":{"type":"number","minimum":0,"maximum":1,"default":0.1,"description":"The share of PPO rollout episodes whose turns get per-token records in RUN/tokens.jsonl (token-record.schema.json): each generated token's sampling and training log-probs, entropy, weight and ratio at the update, with the turn's advantage, value and return; the transcript viewer shows them as heatmaps. Episodes are drawn by a hash of the run's seed and the episode's number (no random stream is touched). Costs a no-grad forward pass over the sampled turns per update; 0 turns it off."}}},"environment":{"description":"An environment variant: GeneralPoints or V-IRL with every key of shared/spec/environments.md.","type":"object","required":["env"],"discriminator":{"propertyName":"env"},"oneOf":[{"$ref":"#/$defs/generalPoints"},{"$ref":"#/$defs/virl"}]},"verifier":{"enum":["reference","strict"],"description":"`reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).","default":"strict"},"modality":{"enum":["language","vision"],"description":"`language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).","default":"language"},"generalPoints":{"type":"object","title":"GeneralPoints","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"generalpoints","description":"Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL)."},"target":{"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."},"faceCards":{"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."},"sampling":{"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."},"draw":{"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."},"suits":{"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":5,"description":"Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations."},"verifier":{"$ref":"#/$defs/verifier"}}},"virl":{"type":"object","title":"V-IRL","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"virl","description":"Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL)."},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."},"maxStraight":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."},"dropRate":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":2,"description":"Scored attempts per position; the budget resets whenever the agent moves."},"verifier":{"$ref":"#/$defs/verifier"},"panoramas":{"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."}}},"routeSource":{"description":"Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.","oneOf":[{"type":"object","title":"Route file","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1,"description":"Path (relative to the config) of a route_infos.json: a route dict or a list of them."}}},{"type":"object","title":"Synthetic city","required":["synthetic"],"additionalProperties":false,"properties":{"synthetic":{"type":"object","additionalProperties":false,"required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"City style name; distinct cities look different (for visual OOD)."},"routes":{"type":"integer","minimum":1,"maximum":1000000,"default":1000,"description":"Number of routes to generate."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Seed of the city generator."}}}}}]},"environmentOverrides":{"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false},"split":{"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."},"eachRouteOnce":{"type":"boolean","default":false,"description":"V-IRL only: episode i runs route i of the split's routes, each route exactly once, in order (the reference's `order=True`, its VLN-mini evaluation: 18 routes, 9 cities). `episodes` must equal the number of routes, else the evaluation stops with an error."}}},"model":{"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` or `embedded:virl-base` (pretrained by the project for GeneralPoints and V-IRL, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (their random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","embedded:gp-base","embedded:virl-base","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"oneOf":[{"type":"boolean"},{"type":"object","additionalProperties":false,"required":["everyNLayers"],"properties":{"everyNLayers":{"type":"integer","minimum":1,"maximum":1024,"description":"Checkpoint one decoder layer in this many (transformers' every_n_layers); the others keep their activations. 1 is `true`."}}}],"default":false,"description":"Trade compute for memory during training: each checkpointed decoder layer keeps only its input and runs its forward again in backward. `true` checkpoints every layer; `{\"everyNLayers\": 2}` every other one, keeping about half the activations for half the recompute (`ptlab plan` shows each setting's memory)."},"compile":{"type":"boolean","default":false,"description":"torch.compile the training passes (SFT's loss forward, PPO's training forward) with dynamic shapes; rollouts, evaluation and checkpoints use the model as it is. The first passes pay the compile. Local and DDP launches (FSDP and DeepSpeed refuse it). On CPU it gains little (bench/results/cpu-2026-12-04/compile-train.log)."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static","paged"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed. `paged`: transformers' continuous batching, one session per rollout or evaluation: a paged cache, each round's chats scheduled as requests that join the decoding batch as others finish (no decoding past a short answer's end), requests sharing the cache blocks of the prompt tokens they have in common (a GRPO group's hand, a chat's earlier turns); greedy answers are generate's, sampled ones are drawn from the same distribution with their log-probs recorded. Text models only, not under deepspeed-zero3. Meant for flash-attention's paged kernels (attention flash_attention_2/3, CUDA): under SDPA or eager attention each forward attends over every request's cache through one dense mask, a cost that grows with the square of the batch (22x slower than dynamic at 128 chats on a 2-core CPU)."},"ligerKernel":{"type":"boolean","default":false,"description":"Liger's Triton kernels (the liger-kernel package) for training on CUDA GPUs: RMSNorm, RoPE and SwiGLU in every forward, and in SFT the fused linear cross-entropy, which computes the loss from the hidden states chunk by chunk and never holds the logits (the largest tensor at a 128k-152k vocabulary). Text models of the families liger-kernel patches (Llama, Qwen2/2.5, Mistral, Gemma, ...; the embedded models are Llama). Refused for image-text-to-text models (liger-kernel 0.8.5's patches do not fit transformers 5.24's vision classes), on CPU (cpuProcesses, or a job without a GPU) and under deepspeed-zero3."},"attention":{"enum":["auto","sdpa","varlen","eager","flash_attention_2","flash_attention_3","flex_attention"],"default":"auto","description":"transformers' attention implementation (attn_implementation) for training, rollouts and evaluation. `auto`: transformers' choice (SDPA where the model supports it). `varlen`: SDPA, except that rows laid end to end (sft.packing, sft.paddingFree, ppo.paddingFree) are attended one sequence at a time: on CUDA in bf16/fp16 by PyTorch's own variable-length flash kernel (torch.nn.attention.varlen, no flash-attn package), elsewhere by one causal SDPA call per sequence; no padding FLOPs, no mask; not with kvCache \"paged\". `flash_attention_2`/`3` need the flash-attn package and a CUDA GPU, and with them those rows run variable-length kernels too. `flex_attention` (PyTorch's FlexAttention, compiled) trains on CUDA only: it has no backward pass on CPU."},"generateBatch":{"type":"integer","minimum":1,"maximum":65536,"default":32,"description":"Most sequences in one batched generate call (PPO rollouts and evaluation): a memory knob; larger batches decode faster where memory allows (the KV cache grows with it). Greedy answers are the same at any size up to float rounding; sampled ones are drawn in another order."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}},"adam":{"type":"object","additionalProperties":false,"properties":{"betas":{"type":"array","prefixItems":[{"type":"number","minimum":0,"exclusiveMaximum":1},{"type":"number","minimum":0,"exclusiveMaximum":1}],"minItems":2,"maxItems":2,"description":"Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT. Its PPO uses torch's default (0.9, 0.999), which the paper presets set in ppo.adam.","default":[0.9,0.98]},"eps":{"type":"number","exclusiveMinimum":0,"description":"Adam epsilon (1e-7 in the reference recipe).","default":1e-7},"weightDecay":{"type":"number","minimum":0,"default":0,"description":"Decoupled weight decay (AdamW)."},"implementation":{"enum":["fused","foreach","for-loop"],"default":"fused","description":"PyTorch's Adam kernel (the same update up to float rounding; a test compares SFT losses). `fused`: one kernel over every parameter (transformers' Trainer default since torch 2.8; no temporaries). `foreach`: torch's multi-tensor kernels (its default on CUDA). `for-loop`: a parameter at a time (its default on CPU). On the project's 2-core CPU the fused step is several times faster than the for-loop (README, Speed options)."}}},"checkpointRef":{"type":"string","minLength":1,"description":"A checkpoint folder (relative to the config), e.g. `runs/gp-l/sft-init/checkpoints/step-000100`."},"sft":{"type":"object","description":"Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only, unless `assistantOnlyLoss` is false).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"Start from this checkpoint instead of the base model (e.g. to scale SFT from Init)."},"data":{"type":"object","additionalProperties":false,"properties":{"source":{"enum":["environment","pretraining-corpus"],"default":"environment","description":"`environment`: expert examples of this experiment's environment. `pretraining-corpus`: the synthetic corpus embedded:gp-base is pretrained on (card values under stated face-card rules, exact arithmetic, make-a-target puzzles in plain words and in GeneralPoints' format with targets other than 24, revisions after the verifier's message, and, when `mix` asks for it, the 24 game under face rules other than the evaluation's; docs/base-model.md); `trajectories` does not apply."},"examples":{"type":"integer","minimum":1,"maximum":100000000,"default":10000,"description":"Expert examples (sampled states) to generate, or corpus examples."},"trajectories":{"enum":["optimal","suboptimal"],"default":"optimal","description":"`optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation)."},"wrongAttempts":{"type":"integer","minimum":0,"maximum":100,"default":2,"description":"Most wrong attempts before the correct one in a sub-optimal trajectory."},"mix":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"card-values":{"type":"integer","minimum":0,"maximum":1000},"arithmetic":{"type":"integer","minimum":0,"maximum":1000},"make-target":{"type":"integer","minimum":0,"maximum":1000},"card-puzzle":{"type":"integer","minimum":0,"maximum":1000},"revision":{"type":"integer","minimum":0,"maximum":1000},"twenty-four":{"type":"integer","minimum":0,"maximum":1000},"navigation":{"type":"integer","minimum":0,"maximum":1000},"navigation-revision":{"type":"integer","minimum":0,"maximum":1000},"route-reading":{"type":"integer","minimum":0,"maximum":1000},"repeat":{"type":"integer","minimum":0,"maximum":1000},"repeat-long":{"type":"integer","minimum":0,"maximum":1000}},"description":"`pretraining-corpus` only: each task's share of the corpus in thousandths, adding up to 1000 (default: card-values 150, arithmetic 200, make-target 150, card-puzzle 350, revision 150). `twenty-four` is the 24 game in GeneralPoints' format under face rules other than the evaluation's two (docs/base-model.md); `navigation` and `navigation-revision` are V-IRL-L's prompt on routes of cities other than the evaluation's, under several action-space conventions, and `route-reading` short questions on a route's text (the sentence after an observed landmark, a sentence quoted, a turn sentence's action, an observation quoted), `repeat`, text to repeat word for word (6-24 places, made-up names, directions, numbers), and `repeat-long`, the same with 40-90 items (a look-up 120-490 tokens back) (embedded:virl-base's corpus)."}}},"steps":{"type":"integer","minimum":1,"maximum":100000000,"description":"Optimizer steps (default: one epoch over the data)."},"epochs":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Passes over the data when `steps` is not given."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks)."},"schedule":{"enum":["cosine","linear","constant"],"default":"cosine","description":"Learning-rate schedule after warmup."},"warmupRatio":{"type":"number","minimum":0,"maximum":1,"default":0.03,"description":"Fraction of steps spent warming up linearly."},"adam":{"$ref":"#/$defs/adam"},"globalBatchSize":{"type":"integer","minimum":1,"maximum":1048576,"default":128,"description":"Sequences per optimizer step over all processes (reached by gradient accumulation)."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Sequences per forward pass per process."},"packing":{"type":"boolean","default":false,"description":"Pack several examples into each sequence (attention kept within each example)."},"paddingFree":{"type":"boolean","default":false,"description":"Each forward pass reads its micro-batch's sequences end to end as one row, without padding, positions restarting at each example (TRL's padding_free): the same loss and gradient as padded rows. It pays with model.attention varlen or flash_attention_2/3 (variable-length kernels) or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only."},"assistantOnlyLoss":{"type":"boolean","default":true,"description":"true (SFT): the loss is on the assistant messages' tokens only (TRL's assistant_only_loss). false: on every token of each chat, the prompts' too, as pretraining learns a document, except the assistant messages marked `\"train\": false` (context such as a wrong answer, never learned); the recipe of embedded:virl-base uses it (docs/base-model.md). Text models only."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Gradient clipping norm."},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N optimizer steps (and always at the end)."}}},"ppo":{"type":"object","description":"Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails)."},"updates":{"type":"integer","minimum":1,"maximum":100000000,"default":15,"description":"PPO updates (each: collect a rollout buffer, then optimize). The reference runs 20 for GeneralPoints and 15 for V-IRL (its launch scripts' num_updates)."},"stepsPerUpdate":{"type":"integer","minimum":1,"maximum":100000000,"default":256,"description":"Environment steps (verification attempts) collected per process per update (the reference: 256 on each of 8 processes, its launch scripts' num_steps). Episodes unfinished at the end of an update continue in the next, as in the reference."},"parallelEnvs":{"type":"integer","minimum":1,"maximum":65536,"default":16,"description":"Episodes that advance together: each round generates one answer for each, in generate calls of at most model.generateBatch."},"epochs":{"type":"integer","minimum":1,"maximum":1000,"default":4,"description":"Optimization passes over each rollout buffer."},"miniBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":128,"description":"Transitions per optimizer step, per process: each epoch takes the rollout in random mini-batches of this many, one Adam step each, averaging their gradient (over every process under DDP). The reference: 128 (grad_accum_steps 128 of a mini-batch of one), so 2 steps per epoch of 256 transitions, 8 per update, each over 1,024 transitions on 8 processes. Must not exceed stepsPerUpdate."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Most transitions per forward/backward pass (a memory knob, not a hyperparameter): a mini-batch's gradient is accumulated over passes of this many, each weighted by its share, so the step is the same as one pass over the whole mini-batch (the reference passes one transition at a time)."},"gamma":{"type":"number","minimum":0,"maximum":1,"default":0.9,"description":"Discount."},"lambda":{"type":"number","minimum":0,"maximum":1,"default":0.95,"description":"GAE lambda."},"clip":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.1,"description":"Policy ratio clip."},"ratioGuard":{"type":"number","exclusiveMinimum":1,"default":10,"description":"A transition whose probability ratio (new / rollout policy) exceeds this keeps only the clipped term of the surrogate, so it gives no gradient (the reference's rule, decided per mini-batch of one transition; counted as ppo/ratio_guarded). A very large value turns it off."},"valueClip":{"type":"number","exclusiveMinimum":0,"default":0.1,"description":"Value prediction clip (clipped value loss)."},"valueCoef":{"type":"number","minimum":0,"default":0.5,"description":"Value loss coefficient."},"entropyCoef":{"type":"number","minimum":0,"default":0,"description":"Entropy bonus coefficient (0 in the paper)."},"klCoef":{"type":"number","minimum":0,"default":0,"description":"KL penalty to the Init policy (0: off): klCoef x mean (log pi - log pi_Init)^2 / 2 over the rollout's responses, whose gradient is that of KL(pi || Init)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":0.01,"description":"Gradient clipping norm."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Initial learning rate (the reference: 1e-6, 1e-7 for V-IRL-VL)."},"finalLearningRate":{"type":"number","minimum":0,"maximum":1,"default":1e-9,"description":"The cosine schedule's floor, reached after lrCosineUpdates updates (torch's CosineAnnealingLR eta_min; the reference's end_lr 1e-9)."},"lrCosineUpdates":{"type":"integer","minimum":1,"maximum":100000000,"description":"Updates over which the learning rate follows the cosine from learningRate to finalLearningRate (torch's CosineAnnealingLR T_max, stepped once per update; afterwards it stays at finalLearningRate). Default: updates, so it reaches finalLearningRate at the end. The reference's lr_max_steps: 100 for GeneralPoints' 20 updates (the rate barely decays), 20 for V-IRL's 15."},"adam":{"$ref":"#/$defs/adam"},"temperature":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.2,"description":"Sampling temperature (log-probs use the same scaled logits)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."},"thoughtWeight":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Log-prob weight of tokens before the answer key (`\"formula\":` or `\"action\":`), located by character offsets."},"ratio":{"enum":["sequence","token"],"default":"sequence","description":"`sequence` (the reference): one probability ratio per response, from the sum of its tokens' weighted log-probs, clipped as a whole. `token` (PPO as LLM trainers such as TRL and OpenRLHF run it): a ratio per token, each clipped, the surrogate averaged over the response's tokens with the thought weights. A whole response's ratio leaves the clip range after small per-token changes (0.01 nats over 50 tokens is a ratio of 1.65), so clipping stops most of a small model's learning; per-token clipping bounds each token's change instead."},"oldLogProbs":{"enum":["recompute","sampling"],"default":"recompute","description":"Where the ratio's old log-probs come from. `recompute` (the reference, verl, OpenRLHF): a forward pass of the rollout policy over the rollout before the update. `sampling`: the log-probs the rollout sampled each token with, recorded during generation, which saves that pass (with `advantage: group` there is then none); they equal the recomputed ones up to float rounding when generation and training run the same model in the same precision (fp32 on CPU: about 1e-6, the update's first-step gap metric shows it); in bf16 or with a separate inference engine they differ, which is why the GPU trainers recompute."},"paddingFree":{"type":"boolean","default":false,"description":"Each scoring and training forward reads its micro-batch's sequences end to end in one row, without padding, positions restarting at each sequence, and computes logits at the responses' positions only: the same log-probs, values and gradients as padded rows. It pays with model.attention varlen, flash_attention_2/3 or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only."},"sharedPrefixes":{"type":"boolean","default":false,"description":"Each scoring and training forward reads once the opening that consecutive rows of its micro-batch share (with advantage \"group\", a group's first prompt: the update then keeps each group's episodes together in its mini-batches and micro-batches): one pass over the openings, whose keys and values each row attends to through its mask, then the rows' own tokens. The same log-probs, values and gradients as padded rows, with fewer tokens read (on the demo's GP-L recipe, 2 cores: see README). Text models; local and DDP launches; not with model.gradientCheckpointing or ppo.paddingFree."},"headChunk":{"type":"integer","minimum":0,"maximum":1048576,"default":0,"description":"Response tokens per chunk of the LM head in PPO's scoring and training passes (0: off). Each chunk's logits are made, scored and freed, and backward makes them again, so no (tokens x vocabulary) tensor is kept: at Llama 3.2's 128,256-token vocabulary the one a micro-batch of 8 chats with 2,560 response tokens keeps is 10 GiB. Costs one more LM-head product per chunk in backward. The same log-probs, entropies, values and gradients (tests compare them on each model family's replica, with LoRA, and in DDP, DeepSpeed ZeRO-2 and ZeRO-3 runs; under ZeRO-3 every process makes as many head calls, each a collective gather). Model types llama, qwen2, mllama, qwen2_vl and llava (what the tests run); not under fsdp (not checked)."},"advantage":{"enum":["gae","group"],"default":"gae","description":"`gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head)."},"groupSize":{"type":"integer","minimum":2,"maximum":65536,"default":4,"description":"With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it."},"groupStd":{"type":"boolean","default":true,"description":"With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline."},"groupCredit":{"enum":["episode","turn"],"default":"episode","description":"With `advantage: group`: `episode` (GRPO): every step of an episode gets the episode's return minus the group's mean return. `turn`: each step (verification attempt) gets its return-to-go, its reward and the later ones, minus the mean return-to-go of the group's episodes at the same turn, so a revision after the verifier's message is judged against the other revisions of the same hand at that turn rather than against first attempts that ended their episodes."},"reward":{"enum":["verifier","outcome"],"default":"verifier","description":"What PPO trains on. `verifier` (the paper's): the verifier's reward of each attempt (+5 solved, -1 wrong value, -2 per wrong number, -3 illegal, ...). `outcome`: 1 for an attempt the verifier accepts (a solved hand, a right V-IRL action), 0 otherwise, so that success alone drives learning rather than the size of the penalties. Episodes, messages and the recorded rewards stay the verifier's."},"rewardScale":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Multiply the rewards PPO trains on by this."},"valueHead":{"type":"object","additionalProperties":false,"properties":{"hidden":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65536},"minItems":1,"default":[1024,512],"description":"Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state."}}},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N updates (and always at the end)."}}},"evaluation":{"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init, where every curve starts), every checkpoint saved every sft.saveEverySteps / ppo.saveEverySteps and the final one, each once (a checkpoint written on cancel is not on the schedule)."},"atStart":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init) when the schedule includes it. false: another run from the same Init evaluates it on the same splits and seeds (a study's SFT arm, say), so Init is evaluated once; the paper view and `ptlab report` start this run's curves at that run's Init point."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy). Ignored with `sampling: model-defaults`."},"topP":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,"description":"Nucleus sampling at evaluation when temperature > 0 (1: off; no top-k cut either). Ignored with `sampling: model-defaults`."},"sampling":{"enum":["configured","model-defaults"],"default":"configured","description":"`configured`: temperature and topP above, and nothing else (the checkpoint's top_k, repetition penalty and other processors are set aside). `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}},"launcher":{"type":"object","description":"Where jobs run: this machine (one process), several GPUs (or CPU processes) through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs, or `cpuProcesses` CPU processes. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"cpuProcesses":{"type":"integer","minimum":2,"description":"With kind `accelerate`: run the job as this many processes on the CPUs instead of GPUs (DDP over gloo), each with an equal share of the cores as its threads. On a few cores, small models train and decode faster as single-threaded processes than as one process's threads. Not with `gpus`; DDP only."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}}}};
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/experiment.schema.json","title":"Post-Training Lab experiment (*.ptlab.json)","description":"One experiment: the training environment variant, the evaluation splits (ID and OOD variants), the model, the SFT and PPO recipes, the evaluation schedule and the launcher. Defaults are the paper's reference recipe (shared/spec/training.md).","type":"object","required":["name","environment","model"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema (optional; VS Code applies it to *.ptlab.json automatically)."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Experiment name: letters, digits, '.', '_' or '-' (at most 64). Run folders are named after it."},"description":{"type":"string","description":"Free text shown in the Runs view and the dashboard."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Global seed (32-bit unsigned) for data generation, model initialisation and sampling."},"outputDir":{"type":"string","minLength":1,"default":"runs","description":"Folder, relative to this file, that receives the run folders."},"environment":{"$ref":"#/$defs/environment","description":"The training environment: the variant SFT data is drawn from and PPO is trained on. Evaluation splits override some of its keys."},"model":{"$ref":"#/$defs/model"},"sft":{"$ref":"#/$defs/sft"},"ppo":{"$ref":"#/$defs/ppo"},"evaluation":{"$ref":"#/$defs/evaluation"},"logging":{"$ref":"#/$defs/logging"},"alerts":{"$ref":"#/$defs/alerts"},"launcher":{"$ref":"#/$defs/launcher"}},"$defs":{"alerts":{"type":"object","description":"Rules the extension checks on this experiment's runs while they run (from run.json's copy of this config): each sends a VS Code notification once per run with a link to the point in the dashboard, and the assistant's ptlab_runAlerts tool lists them. Every rule is on by default; `enabled: false` turns one off.","additionalProperties":false,"properties":{"rewardCollapse":{"type":"object","additionalProperties":false,"description":"The mean of rollout/reward_mean over the last `window` updates falls `drop` or more (reward units) below its best `window`-update mean so far.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":5},"drop":{"type":"number","exclusiveMinimum":0,"default":2}}},"entropyCollapse":{"type":"object","additionalProperties":false,"description":"ppo/entropy stays below `fraction` of its first update's value for `window` updates in a row.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":3},"fraction":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.1}}},"klSpike":{"type":"object","additionalProperties":false,"description":"ppo/approx_kl (how far an update moved the policy from the rollout's, per transition) exceeds `max`.","properties":{"enabled":{"type":"boolean","default":true},"max":{"type":"number","exclusiveMinimum":0,"default":0.1}}},"nonFinite":{"type":"object","additionalProperties":false,"description":"A loss or gradient is not finite: the run failed on it, PPO skipped transitions with non-finite log-probs (ppo/nonfinite_skipped), or an SFT step's gradient norm was not finite.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledHeartbeat":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat (run.json's heartbeatAt, every 10 s) is older than the ptlab.staleAfterSeconds setting.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledProgress":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat goes on but its job has not moved (run.json's activeAt: a generate call returned, a scoring or training micro-batch ran, a record was written) for `minutes` minutes: its processes wait on each other in a collective (a hang, which the job's collective timeout ends only after 2 hours), or one call takes that long.","properties":{"enabled":{"type":"boolean","default":true},"minutes":{"type":"number","exclusiveMinimum":0,"default":15}}}}},"logging":{"type":"object","description":"Where the trainer's metric records go besides metrics.jsonl.","additionalProperties":false,"properties":{"reportTo":{"type":"array","items":{"enum":["tensorboard","wandb"]},"uniqueItems":true,"default":[],"description":"Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`. `wandb`: a W&B run in RUN/wandb under the same names, offline unless WANDB_MODE says otherwise (`wandb sync` uploads it; needs pip install -e 'trainer[wandb]'), one W&B run per process lifetime grouped by the run id."},"tokenRecordRate":{"type":"number","minimum":0,"maximum":1,"default":0.1,"description":"The share of PPO rollout episodes whose turns get per-token records in RUN/tokens.jsonl (token-record.schema.json): each generated token's sampling and training log-probs, entropy, weight and ratio at the update, with the turn's advantage, value and return; the transcript viewer shows them as heatmaps. Episodes are drawn by a hash of the run's seed and the episode's number (no random stream is touched). Costs a no-grad forward pass over the sampled turns per update; 0 turns it off."}}},"environment":{"description":"An environment variant: GeneralPoints or V-IRL with every key of shared/spec/environments.md.","type":"object","required":["env"],"discriminator":{"propertyName":"env"},"oneOf":[{"$ref":"#/$defs/generalPoints"},{"$ref":"#/$defs/virl"}]},"verifier":{"enum":["reference","strict"],"description":"`reference` reproduces the authors' code quirk for quirk (comparable with the paper); `strict` is exact and tolerant (the project's definition).","default":"strict"},"modality":{"enum":["language","vision"],"description":"`language`: observations as text (GP-L, V-IRL-L). `vision`: observations as an image (GP-VL cards, V-IRL-VL 2x2 street-view grid).","default":"language"},"generalPoints":{"type":"object","title":"GeneralPoints","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"generalpoints","description":"Which environment: `generalpoints`: the 24-points card game (GP-L, GP-VL)."},"target":{"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."},"faceCards":{"enum":["all-10","11-12-13"],"default":"all-10","description":"Face-card rule: `all-10` (J, Q, K count as 10; the training rule) or `11-12-13` (J=11, Q=12, K=13; the rule-OOD variant)."},"sampling":{"enum":["any","at-least-one-face"],"default":"any","description":"`any` hand, or `at-least-one-face` (three ranks uniform 1..13 plus one uniform 11..13, shuffled; used for rule-OOD evaluation)."},"draw":{"enum":["deck","independent"],"default":"independent","description":"`deck`: 4 cards without replacement from 52. `independent`: each rank uniform 1..13 and suit uniform, duplicates allowed (the reference code's behaviour)."},"suits":{"enum":["all","black","red"],"default":"all","description":"Suits drawn: `all`, `black` (spades, clubs; GP-VL training) or `red` (hearts, diamonds; GP-VL visual OOD)."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":5,"description":"Scored attempts per episode (sequential revision). 5 in the paper; 1 for recognition evaluations."},"verifier":{"$ref":"#/$defs/verifier"}}},"virl":{"type":"object","title":"V-IRL","required":["env"],"additionalProperties":false,"properties":{"env":{"const":"virl","description":"Which environment: `virl`: visual navigation along city routes (V-IRL-L, V-IRL-VL)."},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"enum":["absolute","relative"],"default":"absolute","description":"`absolute` (north, northeast, ...; training) or `relative` (left, right, slightly left, slightly right; rule OOD)."},"maxStraight":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most interpolated forward() points per straight segment of the expert rail."},"dropRate":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Probability that each interpolated forward() point is dropped."},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"default":2,"description":"Scored attempts per position; the budget resets whenever the agent moves."},"verifier":{"$ref":"#/$defs/verifier"},"panoramas":{"type":"string","minLength":1,"description":"Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own."}}},"routeSource":{"description":"Where routes come from: a reference-format route_infos.json file, or an offline synthetic city.","oneOf":[{"type":"object","title":"Route file","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1,"description":"Path (relative to the config) of a route_infos.json: a route dict or a list of them."}}},{"type":"object","title":"Synthetic city","required":["synthetic"],"additionalProperties":false,"properties":{"synthetic":{"type":"object","additionalProperties":false,"required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"City style name; distinct cities look different (for visual OOD)."},"routes":{"type":"integer","minimum":1,"maximum":1000000,"default":1000,"description":"Number of routes to generate."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":0,"description":"Seed of the city generator."}}}}}]},"environmentOverrides":{"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false},"split":{"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."},"eachRouteOnce":{"type":"boolean","default":false,"description":"V-IRL only: episode i runs route i of the split's routes, each route exactly once, in order (the reference's `order=True`, its VLN-mini evaluation: 18 routes, 9 cities). `episodes` must equal the number of routes, else the evaluation stops with an error."}}},"model":{"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` or `embedded:virl-base` (pretrained by the project for GeneralPoints and V-IRL, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (their random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","embedded:gp-base","embedded:virl-base","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"oneOf":[{"type":"boolean"},{"type":"object","additionalProperties":false,"required":["everyNLayers"],"properties":{"everyNLayers":{"type":"integer","minimum":1,"maximum":1024,"description":"Checkpoint one decoder layer in this many (transformers' every_n_layers); the others keep their activations. 1 is `true`."}}}],"default":false,"description":"Trade compute for memory during training: each checkpointed decoder layer keeps only its input and runs its forward again in backward. `true` checkpoints every layer; `{\"everyNLayers\": 2}` every other one, keeping about half the activations for half the recompute (`ptlab plan` shows each setting's memory)."},"compile":{"type":"boolean","default":false,"description":"torch.compile the training passes (SFT's loss forward, PPO's training forward) with dynamic shapes; rollouts, evaluation and checkpoints use the model as it is. The first passes pay the compile. Local and DDP launches (FSDP and DeepSpeed refuse it). On CPU it gains little (bench/results/cpu-2026-12-04/compile-train.log)."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static","paged"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed. `paged`: transformers' continuous batching, one session per rollout or evaluation: a paged cache, each round's chats scheduled as requests that join the decoding batch as others finish (no decoding past a short answer's end), requests sharing the cache blocks of the prompt tokens they have in common (a GRPO group's hand, a chat's earlier turns); greedy answers are generate's, sampled ones are drawn from the same distribution with their log-probs recorded. Text models only, not under deepspeed-zero3. Meant for flash-attention's paged kernels (attention flash_attention_2/3, CUDA): under SDPA or eager attention each forward attends over every request's cache through one dense mask, a cost that grows with the square of the batch (22x slower than dynamic at 128 chats on a 2-core CPU)."},"ligerKernel":{"type":"boolean","default":false,"description":"Liger's Triton kernels (the liger-kernel package) for training on CUDA GPUs: RMSNorm, RoPE and SwiGLU in every forward, and in SFT the fused linear cross-entropy, which computes the loss from the hidden states chunk by chunk and never holds the logits (the largest tensor at a 128k-152k vocabulary). Text models of the families liger-kernel patches (Llama, Qwen2/2.5, Mistral, Gemma, ...; the embedded models are Llama). Refused for image-text-to-text models (liger-kernel 0.8.5's patches do not fit transformers 5.24's vision classes), on CPU (cpuProcesses, or a job without a GPU) and under deepspeed-zero3."},"attention":{"enum":["auto","sdpa","varlen","eager","flash_attention_2","flash_attention_3","flex_attention"],"default":"auto","description":"transformers' attention implementation (attn_implementation) for training, rollouts and evaluation. `auto`: transformers' choice (SDPA where the model supports it). `varlen`: SDPA, except that rows laid end to end (sft.packing, sft.paddingFree, ppo.paddingFree) are attended one sequence at a time: on CUDA in bf16/fp16 by PyTorch's own variable-length flash kernel (torch.nn.attention.varlen, no flash-attn package), elsewhere by one causal SDPA call per sequence; no padding FLOPs, no mask; not with kvCache \"paged\". `flash_attention_2`/`3` need the flash-attn package and a CUDA GPU, and with them those rows run variable-length kernels too. `flex_attention` (PyTorch's FlexAttention, compiled) trains on CUDA only: it has no backward pass on CPU."},"generateBatch":{"type":"integer","minimum":1,"maximum":65536,"default":32,"description":"Most sequences in one batched generate call (PPO rollouts and evaluation): a memory knob; larger batches decode faster where memory allows (the KV cache grows with it). Greedy answers are the same at any size up to float rounding; sampled ones are drawn in another order."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}},"adam":{"type":"object","additionalProperties":false,"properties":{"betas":{"type":"array","prefixItems":[{"type":"number","minimum":0,"exclusiveMaximum":1},{"type":"number","minimum":0,"exclusiveMaximum":1}],"minItems":2,"maxItems":2,"description":"Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT. Its PPO uses torch's default (0.9, 0.999), which the paper presets set in ppo.adam.","default":[0.9,0.98]},"eps":{"type":"number","exclusiveMinimum":0,"description":"Adam epsilon (1e-7 in the reference recipe).","default":1e-7},"weightDecay":{"type":"number","minimum":0,"default":0,"description":"Decoupled weight decay (AdamW)."},"implementation":{"enum":["fused","foreach","for-loop"],"default":"fused","description":"PyTorch's Adam kernel (the same update up to float rounding; a test compares SFT losses). `fused`: one kernel over every parameter (transformers' Trainer default since torch 2.8; no temporaries). `foreach`: torch's multi-tensor kernels (its default on CUDA). `for-loop`: a parameter at a time (its default on CPU). On the project's 2-core CPU the fused step is several times faster than the for-loop (README, Speed options)."}}},"checkpointRef":{"type":"string","minLength":1,"description":"A checkpoint folder (relative to the config), e.g. `runs/gp-l/sft-init/checkpoints/step-000100`."},"sft":{"type":"object","description":"Supervised fine-tuning on expert data from the training environment (loss on assistant tokens only, unless `assistantOnlyLoss` is false).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"Start from this checkpoint instead of the base model (e.g. to scale SFT from Init)."},"data":{"type":"object","additionalProperties":false,"properties":{"source":{"enum":["environment","pretraining-corpus"],"default":"environment","description":"`environment`: expert examples of this experiment's environment. `pretraining-corpus`: the synthetic corpus embedded:gp-base is pretrained on (card values under stated face-card rules, exact arithmetic, make-a-target puzzles in plain words and in GeneralPoints' format with targets other than 24, revisions after the verifier's message, and, when `mix` asks for it, the 24 game under face rules other than the evaluation's; docs/base-model.md); `trajectories` does not apply."},"examples":{"type":"integer","minimum":1,"maximum":100000000,"default":10000,"description":"Expert examples (sampled states) to generate, or corpus examples."},"trajectories":{"enum":["optimal","suboptimal"],"default":"optimal","description":"`optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation)."},"wrongAttempts":{"type":"integer","minimum":0,"maximum":100,"default":2,"description":"Most wrong attempts before the correct one in a sub-optimal trajectory."},"mix":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"card-values":{"type":"integer","minimum":0,"maximum":1000},"arithmetic":{"type":"integer","minimum":0,"maximum":1000},"make-target":{"type":"integer","minimum":0,"maximum":1000},"card-puzzle":{"type":"integer","minimum":0,"maximum":1000},"revision":{"type":"integer","minimum":0,"maximum":1000},"twenty-four":{"type":"integer","minimum":0,"maximum":1000},"navigation":{"type":"integer","minimum":0,"maximum":1000},"navigation-revision":{"type":"integer","minimum":0,"maximum":1000},"route-reading":{"type":"integer","minimum":0,"maximum":1000},"repeat":{"type":"integer","minimum":0,"maximum":1000},"repeat-long":{"type":"integer","minimum":0,"maximum":1000}},"description":"`pretraining-corpus` only: each task's share of the corpus in thousandths, adding up to 1000 (default: card-values 150, arithmetic 200, make-target 150, card-puzzle 350, revision 150). `twenty-four` is the 24 game in GeneralPoints' format under face rules other than the evaluation's two (docs/base-model.md); `navigation` and `navigation-revision` are V-IRL-L's prompt on routes of cities other than the evaluation's, under several action-space conventions, and `route-reading` short questions on a route's text (the sentence after an observed landmark, a sentence quoted, a turn sentence's action, an observation quoted), `repeat`, text to repeat word for word (6-24 places, made-up names, directions, numbers), and `repeat-long`, the same with 40-90 items (a look-up 120-490 tokens back) (embedded:virl-base's corpus)."}}},"steps":{"type":"integer","minimum":1,"maximum":100000000,"description":"Optimizer steps (default: one epoch over the data)."},"epochs":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Passes over the data when `steps` is not given."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Peak learning rate (1e-6 in the paper; 5e-7 for VL tasks)."},"schedule":{"enum":["cosine","linear","constant"],"default":"cosine","description":"Learning-rate schedule after warmup."},"warmupRatio":{"type":"number","minimum":0,"maximum":1,"default":0.03,"description":"Fraction of steps spent warming up linearly."},"adam":{"$ref":"#/$defs/adam"},"globalBatchSize":{"type":"integer","minimum":1,"maximum":1048576,"default":128,"description":"Sequences per optimizer step over all processes (reached by gradient accumulation)."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Sequences per forward pass per process."},"packing":{"type":"boolean","default":false,"description":"Pack several examples into each sequence (attention kept within each example)."},"paddingFree":{"type":"boolean","default":false,"description":"Each forward pass reads its micro-batch's sequences end to end as one row, without padding, positions restarting at each example (TRL's padding_free): the same loss and gradient as padded rows. It pays with model.attention varlen or flash_attention_2/3 (variable-length kernels) or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only."},"assistantOnlyLoss":{"type":"boolean","default":true,"description":"true (SFT): the loss is on the assistant messages' tokens only (TRL's assistant_only_loss). false: on every token of each chat, the prompts' too, as pretraining learns a document, except the assistant messages marked `\"train\": false` (context such as a wrong answer, never learned); the recipe of embedded:virl-base uses it (docs/base-model.md). Text models only."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Gradient clipping norm."},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N optimizer steps (and always at the end)."}}},"ppo":{"type":"object","description":"Multi-turn PPO with verifier rewards and sequential revision (defaults: the paper's).","additionalProperties":false,"properties":{"init":{"$ref":"#/$defs/checkpointRef","description":"The Init checkpoint (an SFT checkpoint; RL from a model that cannot follow the format fails)."},"updates":{"type":"integer","minimum":1,"maximum":100000000,"default":15,"description":"PPO updates (each: collect a rollout buffer, then optimize). The reference runs 20 for GeneralPoints and 15 for V-IRL (its launch scripts' num_updates)."},"stepsPerUpdate":{"type":"integer","minimum":1,"maximum":100000000,"default":256,"description":"Environment steps (verification attempts) collected per process per update (the reference: 256 on each of 8 processes, its launch scripts' num_steps). Episodes unfinished at the end of an update continue in the next, as in the reference."},"parallelEnvs":{"type":"integer","minimum":1,"maximum":65536,"default":16,"description":"Episodes that advance together: each round generates one answer for each, in generate calls of at most model.generateBatch."},"epochs":{"type":"integer","minimum":1,"maximum":1000,"default":4,"description":"Optimization passes over each rollout buffer."},"miniBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":128,"description":"Transitions per optimizer step, per process: each epoch takes the rollout in random mini-batches of this many, one Adam step each, averaging their gradient (over every process under DDP). The reference: 128 (grad_accum_steps 128 of a mini-batch of one), so 2 steps per epoch of 256 transitions, 8 per update, each over 1,024 transitions on 8 processes. Must not exceed stepsPerUpdate."},"microBatchSize":{"type":"integer","minimum":1,"maximum":65536,"default":8,"description":"Most transitions per forward/backward pass (a memory knob, not a hyperparameter): a mini-batch's gradient is accumulated over passes of this many, each weighted by its share, so the step is the same as one pass over the whole mini-batch (the reference passes one transition at a time)."},"gamma":{"type":"number","minimum":0,"maximum":1,"default":0.9,"description":"Discount."},"lambda":{"type":"number","minimum":0,"maximum":1,"default":0.95,"description":"GAE lambda."},"clip":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.1,"description":"Policy ratio clip."},"ratioGuard":{"type":"number","exclusiveMinimum":1,"default":10,"description":"A transition whose probability ratio (new / rollout policy) exceeds this keeps only the clipped term of the surrogate, so it gives no gradient (the reference's rule, decided per mini-batch of one transition; counted as ppo/ratio_guarded). A very large value turns it off."},"valueClip":{"type":"number","exclusiveMinimum":0,"default":0.1,"description":"Value prediction clip (clipped value loss)."},"valueCoef":{"type":"number","minimum":0,"default":0.5,"description":"Value loss coefficient."},"entropyCoef":{"type":"number","minimum":0,"default":0,"description":"Entropy bonus coefficient (0 in the paper)."},"klCoef":{"type":"number","minimum":0,"default":0,"description":"KL penalty to the Init policy (0: off): klCoef x mean (log pi - log pi_Init)^2 / 2 over the rollout's responses, whose gradient is that of KL(pi || Init)."},"maxGradNorm":{"type":"number","exclusiveMinimum":0,"default":0.01,"description":"Gradient clipping norm."},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.000001,"description":"Initial learning rate (the reference: 1e-6, 1e-7 for V-IRL-VL)."},"finalLearningRate":{"type":"number","minimum":0,"maximum":1,"default":1e-9,"description":"The cosine schedule's floor, reached after lrCosineUpdates updates (torch's CosineAnnealingLR eta_min; the reference's end_lr 1e-9)."},"lrCosineUpdates":{"type":"integer","minimum":1,"maximum":100000000,"description":"Updates over which the learning rate follows the cosine from learningRate to finalLearningRate (torch's CosineAnnealingLR T_max, stepped once per update; afterwards it stays at finalLearningRate). Default: updates, so it reaches finalLearningRate at the end. The reference's lr_max_steps: 100 for GeneralPoints' 20 updates (the rate barely decays), 20 for V-IRL's 15."},"adam":{"$ref":"#/$defs/adam"},"temperature":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.2,"description":"Sampling temperature (log-probs use the same scaled logits)."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."},"thoughtWeight":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":"Log-prob weight of tokens before the answer key (`\"formula\":` or `\"action\":`), located by character offsets."},"ratio":{"enum":["sequence","token"],"default":"sequence","description":"`sequence` (the reference): one probability ratio per response, from the sum of its tokens' weighted log-probs, clipped as a whole. `token` (PPO as LLM trainers such as TRL and OpenRLHF run it): a ratio per token, each clipped, the surrogate averaged over the response's tokens with the thought weights. A whole response's ratio leaves the clip range after small per-token changes (0.01 nats over 50 tokens is a ratio of 1.65), so clipping stops most of a small model's learning; per-token clipping bounds each token's change instead."},"oldLogProbs":{"enum":["recompute","sampling"],"default":"recompute","description":"Where the ratio's old log-probs come from. `recompute` (the reference, verl, OpenRLHF): a forward pass of the rollout policy over the rollout before the update. `sampling`: the log-probs the rollout sampled each token with, recorded during generation, which saves that pass (with `advantage: group` there is then none); they equal the recomputed ones up to float rounding when generation and training run the same model in the same precision (fp32 on CPU: about 1e-6, the update's first-step gap metric shows it); in bf16 or with a separate inference engine they differ, which is why the GPU trainers recompute."},"paddingFree":{"type":"boolean","default":false,"description":"Each scoring and training forward reads its micro-batch's sequences end to end in one row, without padding, positions restarting at each sequence, and computes logits at the responses' positions only: the same log-probs, values and gradients as padded rows. It pays with model.attention varlen, flash_attention_2/3 or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only."},"sharedPrefixes":{"type":"boolean","default":false,"description":"Each scoring and training forward reads once the opening that consecutive rows of its micro-batch share (with advantage \"group\", a group's first prompt: the update then keeps each group's episodes together in its mini-batches and micro-batches): one pass over the openings, whose keys and values each row attends to through its mask, then the rows' own tokens. The same log-probs, values and gradients as padded rows, with fewer tokens read (on the demo's GP-L recipe, 2 cores: see README). Text models; local and DDP launches; not with model.gradientCheckpointing or ppo.paddingFree."},"headChunk":{"type":"integer","minimum":0,"maximum":1048576,"default":0,"description":"Response tokens per chunk of the LM head in PPO's scoring and training passes (0: off). Each chunk's logits are made, scored and freed, and backward makes them again, so no (tokens x vocabulary) tensor is kept: at Llama 3.2's 128,256-token vocabulary the one a micro-batch of 8 chats with 2,560 response tokens keeps is 10 GiB. Costs one more LM-head product per chunk in backward. The same log-probs, entropies, values and gradients (tests compare them on each model family's replica, with LoRA, and in DDP, DeepSpeed ZeRO-2 and ZeRO-3 runs; under ZeRO-3 every process makes as many head calls, each a collective gather). Model types llama, qwen2, mllama, qwen2_vl and llava (what the tests run); not under fsdp (not checked)."},"advantage":{"enum":["gae","group"],"default":"gae","description":"`gae` (the paper: value head and GAE) or `group` (GRPO-style: `groupSize` episodes share a seed, and every step of an episode gets its return minus the group's mean return; no value head)."},"groupSize":{"type":"integer","minimum":2,"maximum":65536,"default":4,"description":"With `advantage: group`: episodes per group (same seed, sampled independently); `parallelEnvs` must be a multiple of it."},"groupStd":{"type":"boolean","default":true,"description":"With `advantage: group`: divide by the group's return standard deviation (GRPO); false keeps the plain mean baseline."},"groupCredit":{"enum":["episode","turn"],"default":"episode","description":"With `advantage: group`: `episode` (GRPO): every step of an episode gets the episode's return minus the group's mean return. `turn`: each step (verification attempt) gets its return-to-go, its reward and the later ones, minus the mean return-to-go of the group's episodes at the same turn, so a revision after the verifier's message is judged against the other revisions of the same hand at that turn rather than against first attempts that ended their episodes."},"reward":{"enum":["verifier","outcome"],"default":"verifier","description":"What PPO trains on. `verifier` (the paper's): the verifier's reward of each attempt (+5 solved, -1 wrong value, -2 per wrong number, -3 illegal, ...). `outcome`: 1 for an attempt the verifier accepts (a solved hand, a right V-IRL action), 0 otherwise, so that success alone drives learning rather than the size of the penalties. Episodes, messages and the recorded rewards stay the verifier's."},"rewardScale":{"type":"number","exclusiveMinimum":0,"default":1,"description":"Multiply the rewards PPO trains on by this."},"valueHead":{"type":"object","additionalProperties":false,"properties":{"hidden":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65536},"minItems":1,"default":[1024,512],"description":"Hidden sizes of the value MLP (ReLU) on the last prompt token's final hidden state."}}},"saveEverySteps":{"type":"integer","minimum":1,"description":"Checkpoint every N updates (and always at the end)."}}},"evaluation":{"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init, where every curve starts), every checkpoint saved every sft.saveEverySteps / ppo.saveEverySteps and the final one, each once (a checkpoint written on cancel is not on the schedule)."},"atStart":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init) when the schedule includes it. false: another run from the same Init evaluates it on the same splits and seeds (a study's SFT arm, say), so Init is evaluated once; the paper view and `ptlab report` start this run's curves at that run's Init point."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy). Ignored with `sampling: model-defaults`."},"topP":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,"description":"Nucleus sampling at evaluation when temperature > 0 (1: off; no top-k cut either). Ignored with `sampling: model-defaults`."},"sampling":{"enum":["configured","model-defaults"],"default":"configured","description":"`configured`: temperature and topP above, and nothing else (the checkpoint's top_k, repetition penalty and other processors are set aside). `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. Either way a sampled token draws from its answer's own key (evaluation seed, split, episode, attempt), not from a process's random stream: the answers do not depend on model.generateBatch or on the number of processes (except under model.kvCache `paged`, whose continuous batching samples itself). The eval-summary and run manifest state what was used."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}},"launcher":{"type":"object","description":"Where jobs run: this machine (one process), several GPUs (or CPU processes) through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs, or `cpuProcesses` CPU processes. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"cpuProcesses":{"type":"integer","minimum":2,"description":"With kind `accelerate`: run the job as this many processes on the CPUs instead of GPUs (DDP over gloo), each with an equal share of the cores as its threads. On a few cores, small models train and decode faster as single-threaded processes than as one process's threads. Not with `gpus`; DDP only."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate mixed precision."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1},"account":{"type":"string","minLength":1},"qos":{"type":"string","minLength":1},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=.*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G`."}}}}}}};
 const schema62 = {"type":"object","description":"The base model: the embedded tiny default, or any Hugging Face causal LM or image-text-to-text model by name or local path.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"`embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` or `embedded:virl-base` (pretrained by the project for GeneralPoints and V-IRL, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (their random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.","examples":["embedded:tiny-lm","embedded:tiny-vlm","embedded:gp-base","embedded:virl-base","Qwen/Qwen2.5-0.5B-Instruct","meta-llama/Llama-3.2-11B-Vision-Instruct"]},"kind":{"enum":["causal-lm","image-text-to-text"],"default":"causal-lm","description":"`causal-lm` for language tasks, `image-text-to-text` for vision-language tasks."},"revision":{"type":"string","minLength":1,"description":"Hugging Face revision (branch, tag or commit)."},"dtype":{"enum":["auto","bf16","fp16","fp32"],"default":"auto","description":"Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU."},"gradientCheckpointing":{"oneOf":[{"type":"boolean"},{"type":"object","additionalProperties":false,"required":["everyNLayers"],"properties":{"everyNLayers":{"type":"integer","minimum":1,"maximum":1024,"description":"Checkpoint one decoder layer in this many (transformers' every_n_layers); the others keep their activations. 1 is `true`."}}}],"default":false,"description":"Trade compute for memory during training: each checkpointed decoder layer keeps only its input and runs its forward again in backward. `true` checkpoints every layer; `{\"everyNLayers\": 2}` every other one, keeping about half the activations for half the recompute (`ptlab plan` shows each setting's memory)."},"compile":{"type":"boolean","default":false,"description":"torch.compile the training passes (SFT's loss forward, PPO's training forward) with dynamic shapes; rollouts, evaluation and checkpoints use the model as it is. The first passes pay the compile. Local and DDP launches (FSDP and DeepSpeed refuse it). On CPU it gains little (bench/results/cpu-2026-12-04/compile-train.log)."},"trustRemoteCode":{"type":"boolean","default":false,"description":"Allow the model repository's own Python code (only for models you trust)."},"kvCache":{"enum":["dynamic","static","paged"],"default":"dynamic","description":"KV cache for generation (PPO rollouts and evaluation). `dynamic`: transformers' default. `static`: preallocated; on CUDA, generate then compiles the decoding step (torch.compile, CUDA graphs): about 3x the rollout tokens/s after a compile of about 30 s on the first call (0.5B model, H200). No effect on CPU speed. `paged`: transformers' continuous batching, one session per rollout or evaluation: a paged cache, each round's chats scheduled as requests that join the decoding batch as others finish (no decoding past a short answer's end), requests sharing the cache blocks of the prompt tokens they have in common (a GRPO group's hand, a chat's earlier turns); greedy answers are generate's, sampled ones are drawn from the same distribution with their log-probs recorded. Text models only, not under deepspeed-zero3. Meant for flash-attention's paged kernels (attention flash_attention_2/3, CUDA): under SDPA or eager attention each forward attends over every request's cache through one dense mask, a cost that grows with the square of the batch (22x slower than dynamic at 128 chats on a 2-core CPU)."},"ligerKernel":{"type":"boolean","default":false,"description":"Liger's Triton kernels (the liger-kernel package) for training on CUDA GPUs: RMSNorm, RoPE and SwiGLU in every forward, and in SFT the fused linear cross-entropy, which computes the loss from the hidden states chunk by chunk and never holds the logits (the largest tensor at a 128k-152k vocabulary). Text models of the families liger-kernel patches (Llama, Qwen2/2.5, Mistral, Gemma, ...; the embedded models are Llama). Refused for image-text-to-text models (liger-kernel 0.8.5's patches do not fit transformers 5.24's vision classes), on CPU (cpuProcesses, or a job without a GPU) and under deepspeed-zero3."},"attention":{"enum":["auto","sdpa","varlen","eager","flash_attention_2","flash_attention_3","flex_attention"],"default":"auto","description":"transformers' attention implementation (attn_implementation) for training, rollouts and evaluation. `auto`: transformers' choice (SDPA where the model supports it). `varlen`: SDPA, except that rows laid end to end (sft.packing, sft.paddingFree, ppo.paddingFree) are attended one sequence at a time: on CUDA in bf16/fp16 by PyTorch's own variable-length flash kernel (torch.nn.attention.varlen, no flash-attn package), elsewhere by one causal SDPA call per sequence; no padding FLOPs, no mask; not with kvCache \"paged\". `flash_attention_2`/`3` need the flash-attn package and a CUDA GPU, and with them those rows run variable-length kernels too. `flex_attention` (PyTorch's FlexAttention, compiled) trains on CUDA only: it has no backward pass on CPU."},"generateBatch":{"type":"integer","minimum":1,"maximum":65536,"default":32,"description":"Most sequences in one batched generate call (PPO rollouts and evaluation): a memory knob; larger batches decode faster where memory allows (the KV cache grows with it). Greedy answers are the same at any size up to float rounding; sampled ones are drawn in another order."},"maxLength":{"type":"integer","minimum":16,"maximum":1048576,"description":"Longest sequence (prompt + response) in tokens."},"lora":{"type":"object","description":"Train LoRA adapters (peft) instead of all weights.","additionalProperties":false,"required":["r"],"properties":{"r":{"type":"integer","minimum":1,"maximum":4096,"description":"LoRA rank."},"alpha":{"type":"number","exclusiveMinimum":0,"default":16,"description":"LoRA scaling alpha."},"dropout":{"type":"number","minimum":0,"maximum":1,"default":0.05},"targetModules":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true,"description":"Module names to adapt, e.g. [\"q_proj\", \"v_proj\"]; default: all linear layers."}}}}};
 const schema84 = {"type":"object","description":"Where the trainer's metric records go besides metrics.jsonl.","additionalProperties":false,"properties":{"reportTo":{"type":"array","items":{"enum":["tensorboard","wandb"]},"uniqueItems":true,"default":[],"description":"Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`. `wandb`: a W&B run in RUN/wandb under the same names, offline unless WANDB_MODE says otherwise (`wandb sync` uploads it; needs pip install -e 'trainer[wandb]'), one W&B run per process lifetime grouped by the run id."},"tokenRecordRate":{"type":"number","minimum":0,"maximum":1,"default":0.1,"description":"The share of PPO rollout episodes whose turns get per-token records in RUN/tokens.jsonl (token-record.schema.json): each generated token's sampling and training log-probs, entropy, weight and ratio at the update, with the turn's advantage, value and return; the transcript viewer shows them as heatmaps. Episodes are drawn by a hash of the run's seed and the episode's number (no random stream is touched). Costs a no-grad forward pass over the sampled turns per update; 0 turns it off."}}};
 const schema85 = {"type":"object","description":"Rules the extension checks on this experiment's runs while they run (from run.json's copy of this config): each sends a VS Code notification once per run with a link to the point in the dashboard, and the assistant's ptlab_runAlerts tool lists them. Every rule is on by default; `enabled: false` turns one off.","additionalProperties":false,"properties":{"rewardCollapse":{"type":"object","additionalProperties":false,"description":"The mean of rollout/reward_mean over the last `window` updates falls `drop` or more (reward units) below its best `window`-update mean so far.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":5},"drop":{"type":"number","exclusiveMinimum":0,"default":2}}},"entropyCollapse":{"type":"object","additionalProperties":false,"description":"ppo/entropy stays below `fraction` of its first update's value for `window` updates in a row.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":3},"fraction":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.1}}},"klSpike":{"type":"object","additionalProperties":false,"description":"ppo/approx_kl (how far an update moved the policy from the rollout's, per transition) exceeds `max`.","properties":{"enabled":{"type":"boolean","default":true},"max":{"type":"number","exclusiveMinimum":0,"default":0.1}}},"nonFinite":{"type":"object","additionalProperties":false,"description":"A loss or gradient is not finite: the run failed on it, PPO skipped transitions with non-finite log-probs (ppo/nonfinite_skipped), or an SFT step's gradient norm was not finite.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledHeartbeat":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat (run.json's heartbeatAt, every 10 s) is older than the ptlab.staleAfterSeconds setting.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledProgress":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat goes on but its job has not moved (run.json's activeAt: a generate call returned, a scoring or training micro-batch ran, a record was written) for `minutes` minutes: its processes wait on each other in a collective (a hang, which the job's collective timeout ends only after 2 hours), or one call takes that long.","properties":{"enabled":{"type":"boolean","default":true},"minutes":{"type":"number","exclusiveMinimum":0,"default":15}}}}};
@@ -6309,7 +6322,7 @@ return errors === 0;
 }
 validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema69 = {"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init, where every curve starts), every checkpoint saved every sft.saveEverySteps / ppo.saveEverySteps and the final one, each once (a checkpoint written on cancel is not on the schedule)."},"atStart":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init) when the schedule includes it. false: another run from the same Init evaluates it on the same splits and seeds (a study's SFT arm, say), so Init is evaluated once; the paper view and `ptlab report` start this run's curves at that run's Init point."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy). Ignored with `sampling: model-defaults`."},"topP":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,"description":"Nucleus sampling at evaluation when temperature > 0 (1: off; no top-k cut either). Ignored with `sampling: model-defaults`."},"sampling":{"enum":["configured","model-defaults"],"default":"configured","description":"`configured`: temperature and topP above, and nothing else (the checkpoint's top_k, repetition penalty and other processors are set aside). `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. The eval-summary and run manifest state what was used."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}};
+const schema69 = {"type":"object","description":"Which splits to evaluate, on what schedule.","required":["splits"],"additionalProperties":false,"properties":{"splits":{"type":"array","items":{"$ref":"#/$defs/split"},"minItems":1,"description":"Evaluation splits: one `id` split (the training variant) and the OOD variants."},"everySteps":{"type":"integer","minimum":1,"description":"Evaluate every N training steps (SFT optimizer steps or PPO updates)."},"atCheckpoints":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init, where every curve starts), every checkpoint saved every sft.saveEverySteps / ppo.saveEverySteps and the final one, each once (a checkpoint written on cancel is not on the schedule)."},"atStart":{"type":"boolean","default":true,"description":"Evaluate step 0 (Init) when the schedule includes it. false: another run from the same Init evaluates it on the same splits and seeds (a study's SFT arm, say), so Init is evaluated once; the paper view and `ptlab report` start this run's curves at that run's Init point."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"default":1234,"description":"Episode seed base: episode i of a split uses seed + i, so every checkpoint sees the same episodes."},"temperature":{"type":"number","minimum":0,"maximum":10,"default":0,"description":"Sampling temperature at evaluation (0: greedy). Ignored with `sampling: model-defaults`."},"topP":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,"description":"Nucleus sampling at evaluation when temperature > 0 (1: off; no top-k cut either). Ignored with `sampling: model-defaults`."},"sampling":{"enum":["configured","model-defaults"],"default":"configured","description":"`configured`: temperature and topP above, and nothing else (the checkpoint's top_k, repetition penalty and other processors are set aside). `model-defaults`: decode as the checkpoint's generation_config.json says (do_sample, temperature, top_p, top_k), as the reference's evaluation does: it passes only max_new_tokens (256) to generate, so Llama-3.2-Vision samples with its shipped defaults. Either way a sampled token draws from its answer's own key (evaluation seed, split, episode, attempt), not from a process's random stream: the answers do not depend on model.generateBatch or on the number of processes (except under model.kvCache `paged`, whose continuous batching samples itself). The eval-summary and run manifest state what was used."},"maxNewTokens":{"type":"integer","minimum":1,"maximum":65536,"default":512,"description":"Most tokens per response."}}};
 const schema70 = {"type":"object","required":["name","kind","episodes"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"Split name used in records and curves, e.g. `id`, `ood-rule`, `ood-visual`."},"kind":{"enum":["id","rule-ood","visual-ood"],"description":"In-distribution (the training variant), rule OOD (held-out rule) or visual OOD (held-out look)."},"episodes":{"type":"integer","minimum":1,"maximum":1000000,"description":"Seeded episodes evaluated per point (234 for GeneralPoints, 48 or 18 for V-IRL in the paper)."},"overrides":{"$ref":"#/$defs/environmentOverrides"},"recognition":{"type":"boolean","default":false,"description":"Vision only: also measure card recognition (one attempt, no verification)."},"eachRouteOnce":{"type":"boolean","default":false,"description":"V-IRL only: episode i runs route i of the split's routes, each route exactly once, in order (the reference's `order=True`, its VLN-mini evaluation: 18 routes, 9 cities). `episodes` must equal the number of routes, else the evaluation stops with an error."}}};
 const schema71 = {"type":"object","description":"Keys of the training environment that this split changes; every other key is inherited. `env` cannot change.","not":{"required":["env"]},"properties":{"target":{"$ref":"#/$defs/generalPoints/properties/target"},"faceCards":{"$ref":"#/$defs/generalPoints/properties/faceCards"},"sampling":{"$ref":"#/$defs/generalPoints/properties/sampling"},"draw":{"$ref":"#/$defs/generalPoints/properties/draw"},"suits":{"$ref":"#/$defs/generalPoints/properties/suits"},"modality":{"$ref":"#/$defs/modality"},"maxVerify":{"type":"integer","minimum":1,"maximum":100,"description":"Scored attempts (GeneralPoints: per episode; V-IRL: per position)."},"verifier":{"$ref":"#/$defs/verifier"},"routes":{"$ref":"#/$defs/routeSource"},"actionSpace":{"$ref":"#/$defs/virl/properties/actionSpace"},"maxStraight":{"$ref":"#/$defs/virl/properties/maxStraight"},"dropRate":{"$ref":"#/$defs/virl/properties/dropRate"},"panoramas":{"$ref":"#/$defs/virl/properties/panoramas"}},"additionalProperties":false};
 const schema72 = {"type":"integer","minimum":1,"maximum":1000000,"default":24,"description":"The number the formula must reach (24 in the paper)."};
@@ -9161,7 +9174,7 @@ return errors === 0;
 validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const metricRecord = validate24;
-const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/metric-record.schema.json","title":"Post-Training Lab metric record (one line of metrics.jsonl)","description":"Append-only, one JSON object per line, flushed per record. `kind` tells a training record (per SFT logging step or PPO update) from an evaluation record (one split at one step). Every record carries the compute spent so far.","type":"object","required":["kind","step","time","compute"],"properties":{"kind":{"enum":["train","eval"]},"step":{"type":"integer","minimum":0,"description":"Global step: SFT optimizer step or PPO update, continuous across resumes."},"time":{"type":"string","format":"date-time"},"wallSeconds":{"type":"number","minimum":0,"description":"Seconds of training wall time so far (summed over segments)."},"segment":{"type":"integer","minimum":0,"description":"Process lifetime (0, then 1 after the first resume, ...)."},"episodes":{"type":"integer","minimum":0,"description":"Training episodes (PPO) or examples (SFT) consumed so far."},"checkpoint":{"type":"string","description":"Checkpoint evaluated (eval records), relative to the run folder."},"compute":{"$ref":"#/$defs/compute"}},"oneOf":[{"title":"Training record","properties":{"kind":{"const":"train"},"metrics":{"type":"object","description":"Namespaced scalars, e.g. `train/loss`, `train/lr`, `ppo/policy_loss`, `ppo/value_loss`, `ppo/clipfrac`, `ppo/approx_kl`, `ppo/entropy`, `rollout/reward_mean`, `rollout/return_mean`, `rollout/response_tokens_mean`, `perf/tokens_per_second`.","propertyNames":{"pattern":"^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"},"additionalProperties":{"type":["number","null"]}}},"required":["metrics"]},{"title":"Evaluation record","properties":{"kind":{"const":"eval"},"split":{"type":"string","minLength":1},"splitKind":{"enum":["id","rule-ood","visual-ood"]},"episodesEvaluated":{"type":"integer","minimum":0},"success":{"$ref":"#/$defs/rate"},"perStepAccuracy":{"$ref":"#/$defs/rate","description":"V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt)."},"perStepAccuracyReference":{"$ref":"#/$defs/rate","description":"V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call."},"recognition":{"$ref":"#/$defs/rate","description":"Vision: attempts with all cards recognised / attempts."},"meanReward":{"type":"number"},"failureModes":{"$ref":"#/$defs/failureCounts"}},"required":["split","splitKind","episodesEvaluated","success"]}],"$defs":{"rate":{"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}},"failureCounts":{"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}},"compute":{"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"visualTrainTokens":{"type":"integer","minimum":0,"description":"Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops."},"visualInferenceTokens":{"type":"integer","minimum":0,"description":"The same for the prompts of rollout generation: part of D_inference in gflops."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}},"decoding":{"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json, as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"maxNewTokens":{"type":"integer","minimum":1}}}},"unevaluatedProperties":false};
+const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/metric-record.schema.json","title":"Post-Training Lab metric record (one line of metrics.jsonl)","description":"Append-only, one JSON object per line, flushed per record. `kind` tells a training record (per SFT logging step or PPO update) from an evaluation record (one split at one step). Every record carries the compute spent so far.","type":"object","required":["kind","step","time","compute"],"properties":{"kind":{"enum":["train","eval"]},"step":{"type":"integer","minimum":0,"description":"Global step: SFT optimizer step or PPO update, continuous across resumes."},"time":{"type":"string","format":"date-time"},"wallSeconds":{"type":"number","minimum":0,"description":"Seconds of training wall time so far (summed over segments)."},"segment":{"type":"integer","minimum":0,"description":"Process lifetime (0, then 1 after the first resume, ...)."},"episodes":{"type":"integer","minimum":0,"description":"Training episodes (PPO) or examples (SFT) consumed so far."},"checkpoint":{"type":"string","description":"Checkpoint evaluated (eval records), relative to the run folder."},"compute":{"$ref":"#/$defs/compute"}},"oneOf":[{"title":"Training record","properties":{"kind":{"const":"train"},"metrics":{"type":"object","description":"Namespaced scalars, e.g. `train/loss`, `train/lr`, `ppo/policy_loss`, `ppo/value_loss`, `ppo/clipfrac`, `ppo/approx_kl`, `ppo/entropy`, `rollout/reward_mean`, `rollout/return_mean`, `rollout/response_tokens_mean`, `perf/tokens_per_second`.","propertyNames":{"pattern":"^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"},"additionalProperties":{"type":["number","null"]}}},"required":["metrics"]},{"title":"Evaluation record","properties":{"kind":{"const":"eval"},"split":{"type":"string","minLength":1},"splitKind":{"enum":["id","rule-ood","visual-ood"]},"episodesEvaluated":{"type":"integer","minimum":0},"success":{"$ref":"#/$defs/rate"},"perStepAccuracy":{"$ref":"#/$defs/rate","description":"V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt)."},"perStepAccuracyReference":{"$ref":"#/$defs/rate","description":"V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call."},"recognition":{"$ref":"#/$defs/rate","description":"Vision: attempts with all cards recognised / attempts."},"meanReward":{"type":"number"},"failureModes":{"$ref":"#/$defs/failureCounts"}},"required":["split","splitKind","episodesEvaluated","success"]}],"$defs":{"rate":{"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}},"failureCounts":{"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}},"compute":{"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"visualTrainTokens":{"type":"integer","minimum":0,"description":"Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops."},"visualInferenceTokens":{"type":"integer","minimum":0,"description":"The same for the prompts of rollout generation: part of D_inference in gflops."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}},"decoding":{"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json, as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"draws":{"enum":["per-episode","per-process"],"description":"Sampled decoding: where each token's randomness comes from. `per-episode`: from the episode, its attempt and the token's position alone, so the answers do not depend on how the episodes were batched or shared out among processes; `per-process`: each process's random stream (continuous batching, model.kvCache \"paged\"), so they do. Absent in records of earlier versions."},"maxNewTokens":{"type":"integer","minimum":1}}}},"unevaluatedProperties":false};
 const pattern4 = new RegExp("^[a-z0-9_]+(/[a-z0-9_@.-]+)+$", "u");
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -12126,7 +12139,7 @@ vErrors.push(err124);
 errors++;
 }
 for(const key11 in data61){
-if(!((((((key11 === "source") || (key11 === "doSample")) || (key11 === "temperature")) || (key11 === "topP")) || (key11 === "topK")) || (key11 === "maxNewTokens"))){
+if(!(((((((key11 === "source") || (key11 === "doSample")) || (key11 === "temperature")) || (key11 === "topP")) || (key11 === "topK")) || (key11 === "draws")) || (key11 === "maxNewTokens"))){
 const err125 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err125];
@@ -12247,10 +12260,10 @@ errors++;
 }
 }
 }
-if(data61.maxNewTokens !== undefined){
-let data67 = data61.maxNewTokens;
-if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
-const err135 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data61.draws !== undefined){
+let data67 = data61.draws;
+if(!((data67 === "per-episode") || (data67 === "per-process"))){
+const err135 = {instancePath:instancePath+"/evaluationDecoding/draws",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/draws/enum",keyword:"enum",params:{allowedValues: schema45.properties.draws.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -12259,9 +12272,11 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(typeof data67 == "number"){
-if(data67 < 1 || isNaN(data67)){
-const err136 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data61.maxNewTokens !== undefined){
+let data68 = data61.maxNewTokens;
+if(!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))){
+const err136 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -12270,11 +12285,9 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err137 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data68 == "number"){
+if(data68 < 1 || isNaN(data68)){
+const err137 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -12285,13 +12298,26 @@ errors++;
 }
 }
 }
+}
 else {
-const err138 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err138 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err138];
 }
 else {
 vErrors.push(err138);
+}
+errors++;
+}
+}
+}
+else {
+const err139 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
 }
 errors++;
 }

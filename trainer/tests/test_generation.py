@@ -1,0 +1,95 @@
+"""Keyed draws (generation._KeyedDraws): sampled answers drawn from each answer's own key, so
+evaluation's answers do not depend on its batches or its processes. The answers themselves
+on real models: test_evaluate (batches, processes, caches) and test_families (each family's
+own generation_config)."""
+
+import math
+import random
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from ptlab import generation  # noqa: E402
+
+
+def lowbias32(x: int) -> int:
+    """Chris Wellons' lowbias32, in Python's unbounded integers."""
+    x ^= x >> 16
+    x = (x * 0x7FEB352D) & 0xFFFFFFFF
+    x ^= x >> 15
+    x = (x * 0x846CA68B) & 0xFFFFFFFF
+    return x ^ (x >> 16)
+
+
+def test_the_tensor_hash_is_lowbias32_on_every_32_bit_value():
+    values = [0, 1, 2**31 - 1, 2**31, 2**32 - 1, *random.Random(0).sample(range(2**32), 2000)]
+    hashed = generation._mix32(torch.tensor(values, dtype=torch.int64)).tolist()
+    assert hashed == [lowbias32(v) for v in values]
+    assert lowbias32(0x12345678) == generation._mix32(0x12345678)
+
+
+def test_keyed_uniforms_lie_in_the_open_interval_and_depend_on_the_key_and_step_alone():
+    keys = torch.tensor([generation.draw_key(1234, "id", i, 0) for i in range(5000)])
+    u = generation.keyed_uniforms(keys, 7)
+    assert u.dtype == torch.float64 and 0 < u.min() and u.max() < 1
+    assert abs(u.mean().item() - 0.5) < 0.02 and abs(u.var().item() - 1 / 12) < 0.005
+    assert torch.equal(generation.keyed_uniforms(keys[[3, 1, 4]], 7), u[[3, 1, 4]])  # a row's draw is its own
+    assert not torch.equal(generation.keyed_uniforms(keys, 8), u)
+    assert generation.draw_key(1234, "id", 0, 0) != generation.draw_key(1234, "id", 0, 1) != generation.draw_key(1234, "ood-rule", 0, 1)
+
+
+def sampled_distribution(temperature: float, top_p: float, scores: list[float]) -> list[float]:
+    """What transformers' warpers leave to sample from: softmax at `temperature`, top-p's nucleus."""
+    weights = [math.exp(s / temperature) for s in scores]
+    probs = [w / sum(weights) for w in weights]
+    kept, mass = set(), 0.0
+    for i in sorted(range(len(probs)), key=lambda i: -probs[i]):
+        if mass >= top_p:
+            break
+        kept.add(i)
+        mass += probs[i]
+    total = sum(probs[i] for i in kept)
+    return [probs[i] / total if i in kept else 0.0 for i in range(len(probs))]
+
+
+def test_keyed_draws_sample_the_warped_softmax():
+    """Over 40,000 keys, each token is drawn as often as the softmax at the temperature, cut to
+    top-p, gives it (within 4.5 standard errors); tokens outside the nucleus never."""
+    from transformers import GenerationConfig
+
+    scores = [2.0, 1.5, 1.0, 0.2, -1.0, -3.0]
+    config = GenerationConfig(do_sample=True, temperature=0.7, top_p=0.9)
+    n = 40_000
+    keys = torch.tensor([generation.draw_key("test", i) for i in range(n)])
+    drawer = generation._KeyedDraws(generation._warpers(config), keys, width=3)
+    out = drawer(torch.zeros((n, 5), dtype=torch.long), torch.tensor([scores] * n))
+    assert torch.isfinite(out).sum(dim=1).eq(1).all()  # one token left per row: generate takes it greedily
+    counts = torch.bincount(out.argmax(dim=1), minlength=len(scores)).tolist()
+    for count, p in zip(counts, sampled_distribution(0.7, 0.9, scores)):
+        assert abs(count / n - p) <= 4.5 * math.sqrt(max(p * (1 - p), 1e-12) / n), (counts, p)
+    assert counts[-1] == 0
+
+
+def test_keyed_draws_of_a_row_depend_on_its_key_and_step_not_its_neighbours():
+    from transformers import GenerationConfig
+
+    g = torch.Generator().manual_seed(0)
+    scores = torch.randn((8, 50), generator=g)
+    keys = torch.tensor([generation.draw_key(9, i) for i in range(8)])
+    warpers = generation._warpers(GenerationConfig(do_sample=True, temperature=1.0))
+    together = generation._KeyedDraws(warpers, keys, 4)(torch.zeros((8, 6), dtype=torch.long), scores.clone()).argmax(1)
+    alone = [generation._KeyedDraws(warpers, keys[i : i + 1], 2)(torch.zeros((1, 4), dtype=torch.long), scores[i : i + 1].clone()).argmax(1).item() for i in range(8)]
+    assert together.tolist() == alone  # the same step (2 tokens past each call's prompt), alone or in a batch
+    later = generation._KeyedDraws(warpers, keys, 4)(torch.zeros((8, 7), dtype=torch.long), scores.clone()).argmax(1)
+    assert later.tolist() != together.tolist()
+
+
+def test_warpers_follow_generate_and_refuse_what_they_do_not_apply():
+    from transformers import GenerationConfig, TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper
+
+    qwen = GenerationConfig(do_sample=True, temperature=0.7, top_p=0.8, top_k=20, repetition_penalty=1.05)
+    assert [type(w) for w in generation._warpers(qwen)] == [TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper]
+    assert generation._warpers(GenerationConfig(do_sample=True, temperature=1.0, top_k=0, top_p=1.0)) == []
+    with pytest.raises(ValueError, match=r"typical_p=0.5 .*evaluation.sampling"):
+        generation._warpers(GenerationConfig(do_sample=True, typical_p=0.5))
