@@ -1,6 +1,6 @@
 """`ptlab eval` as one process and as processes sharing the episodes, on this machine.
 
-    .venv/bin/python bench/evaluation_shares.py [--episodes 64] [--rounds 2] [--processes 2]
+    .venv/bin/python bench/evaluation_shares.py [--episodes 64] [--rounds 2] [--processes 2] [--temperature 0.7]
 
 The demo's GP-L evaluation (ptlab.demo: embedded:gp-base, greedy, ID and OOD-rule splits of
 `--episodes` episodes, up to 5 attempts each, fp32) launched by `ptlab launch --job eval`:
@@ -14,8 +14,9 @@ The variants run in turn, `--rounds` times (ABAB: a shared VM's speed drifts wit
 Prints one JSON line per run (the launch's wall seconds, model loading and process start
 included, and the seconds from the run's creation to its end), then the ratio of `shared`
 to `one-process` from the sums over the rounds, and whether every run wrote the same
-episodes (greedy answers do not depend on how episodes are shared out). On GPUs the
-processes are GPUs: the paper presets' 8 share a checkpoint's evaluation eight ways.
+episodes (answers do not depend on how episodes are shared out: greedy ones, and with
+`--temperature` sampled ones, which draw from each answer's own key). On GPUs the processes
+are GPUs: the paper presets' 8 share a checkpoint's evaluation eight ways.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ from typing import Any
 from ptlab import demo
 
 
-def config(episodes: int, processes: int) -> dict[str, Any]:
+def config(episodes: int, processes: int, temperature: float) -> dict[str, Any]:
     data = json.loads(json.dumps(demo.BASE))
     data["name"] = "evaluation-shares"
+    data["evaluation"]["temperature"] = temperature
     for split in data["evaluation"]["splits"]:
         split["episodes"] = episodes
     data["launcher"] = {"kind": "accelerate", "cpuProcesses": processes} if processes > 1 else {"kind": "local"}
@@ -53,9 +55,9 @@ def seconds(manifest: dict[str, Any]) -> float:
     return (parse(manifest["endedAt"]) - parse(manifest["createdAt"])).total_seconds()
 
 
-def measure(name: str, processes: int, episodes: int, workdir: Path, round_: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def measure(name: str, processes: int, episodes: int, temperature: float, workdir: Path, round_: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     path = workdir / f"{name}-{round_}.ptlab.json"
-    path.write_text(json.dumps(config(episodes, processes)))
+    path.write_text(json.dumps(config(episodes, processes, temperature)))
     run_dir = workdir / f"{name}-{round_}"
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "ptlab", "launch", "--job", "eval", "--config", str(path), "--run-dir", str(run_dir)], capture_output=True, text=True)
@@ -69,6 +71,7 @@ def measure(name: str, processes: int, episodes: int, workdir: Path, round_: int
         "variant": name,
         "round": round_,
         "processes": processes,
+        "temperature": temperature,
         "episodes": sum(s["episodes"] for s in summary["splits"]),
         "attempts": sum(round(s["meanAttempts"] * s["episodes"]) for s in summary["splits"]),
         "processSeconds": round(wall, 1),
@@ -91,6 +94,7 @@ def main() -> int:
     parser.add_argument("--episodes", type=int, default=64, help="episodes per split (the demo's 64)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--temperature", type=float, default=0.0, help="evaluation.temperature (0: greedy, the demo's)")
     args = parser.parse_args()
     print(json.dumps({"bench": "evaluation-shares", "cpu": cpu_name(), "cores": os.cpu_count(), "python": platform.python_version()}), flush=True)
     variants = {"one-process": 1, "shared": args.processes}
@@ -99,7 +103,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ptlab-eval-shares-") as tmp:
         for round_ in range(args.rounds):
             for name, processes in variants.items():
-                line, records = measure(name, processes, args.episodes, Path(tmp), round_)
+                line, records = measure(name, processes, args.episodes, args.temperature, Path(tmp), round_)
                 print(json.dumps(line), flush=True)
                 lines.append(line)
                 written.append(records)
