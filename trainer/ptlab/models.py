@@ -335,10 +335,12 @@ def load_tokenizer(name: str, revision: str | None = None, trust_remote_code: bo
 
 
 def torch_dtype(dtype: str, device: str) -> Any:
+    """model.dtype as torch's: "auto" is bf16 on a CUDA GPU that has it ("cuda", or "cuda:N" as
+    each process of a distributed launch names its own), else fp32."""
     import torch
 
     if dtype == "auto":
-        return torch.bfloat16 if device == "cuda" and torch.cuda.is_bf16_supported() else torch.float32
+        return torch.bfloat16 if device.startswith("cuda") and torch.cuda.is_bf16_supported() else torch.float32
     return {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[dtype]
 
 

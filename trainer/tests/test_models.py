@@ -151,3 +151,14 @@ def test_checkpointing_every_n_layers_checkpoints_that_many_and_computes_the_sam
         assert grads.keys() == expected_grads.keys()
         for name, grad in grads.items():
             torch.testing.assert_close(grad, expected_grads[name], rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("device", ["cuda", "cuda:0", "cuda:3"])
+def test_auto_dtype_is_bf16_on_every_process_s_gpu(monkeypatch, device):
+    """model.dtype "auto" on a bf16 GPU: each process of an accelerate launch names its own
+    device ("cuda:N"), and loads bf16 as a one-GPU run does ("cuda"), not fp32."""
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: True)
+    assert models.torch_dtype("auto", device) is torch.bfloat16
+    assert models.torch_dtype("auto", "cpu") is torch.float32 and models.torch_dtype("fp32", device) is torch.float32
