@@ -334,6 +334,22 @@ def load_tokenizer(name: str, revision: str | None = None, trust_remote_code: bo
     return tokenizer
 
 
+def disable_dropout(model: Any) -> int:
+    """Sets every dropout of `model` to 0 (its torch Dropout modules, LoRA's among them, and the
+    attention layers' `attention_dropout`, which transformers applies in training mode), as TRL's
+    PPO does: the update's forwards then compute the function the rollout sampled from and
+    scoring scored. Returns how many were above 0."""
+    import torch
+
+    dropped = 0
+    for module in model.modules():
+        if isinstance(module, torch.nn.modules.dropout._DropoutNd) and module.p > 0:
+            module.p, dropped = 0.0, dropped + 1
+        if isinstance(getattr(module, "attention_dropout", None), float) and module.attention_dropout > 0:
+            module.attention_dropout, dropped = 0.0, dropped + 1
+    return dropped
+
+
 def torch_dtype(dtype: str, device: str) -> Any:
     """model.dtype as torch's: "auto" is bf16 on a CUDA GPU that has it ("cuda", or "cuda:N" as
     each process of a distributed launch names its own), else fp32."""

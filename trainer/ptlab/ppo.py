@@ -74,7 +74,7 @@ from ptlab.envs.episode import Episode, Step
 from ptlab.episodes import Slot
 from ptlab.evaluate import due, evaluate
 from ptlab.generation import PrefixCache, generate, placeholder_tokens
-from ptlab.models import hidden_size, load, load_trainable, parameter_count, visual_tokens_per_image
+from ptlab.models import disable_dropout, hidden_size, load, load_trainable, parameter_count, visual_tokens_per_image
 from ptlab.runlog import RunLog, moved, now
 from ptlab.token_records import TurnTokens
 
@@ -829,6 +829,7 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
     cfg = experiment.ppo
     device = str(acc.device)
     model, tokenizer = load_trainable(experiment.model, device, init, checkpoint)
+    disable_dropout(model)  # the rollout and scoring run in eval mode: the update's forwards must compute what they did
     if experiment.environment_for().modality == "vision" and not chat.is_multimodal(tokenizer):
         raise PpoError("environment.modality: vision PPO needs an image-text-to-text model (model.kind \"image-text-to-text\", e.g. embedded:tiny-vlm); this model reads text only")
     # Seed after loading: building the embedded model on first use draws from the global RNG.

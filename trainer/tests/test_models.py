@@ -162,3 +162,44 @@ def test_auto_dtype_is_bf16_on_every_process_s_gpu(monkeypatch, device):
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: True)
     assert models.torch_dtype("auto", device) is torch.bfloat16
     assert models.torch_dtype("auto", "cpu") is torch.float32 and models.torch_dtype("fp32", device) is torch.float32
+
+
+def test_a_ppo_policy_trains_without_dropout(embedded):
+    """PPO's update forwards (training mode) compute the function the rollout sampled from and
+    scoring scored (eval mode): LoRA's dropout (model.lora.dropout, here 0.5) is off in the
+    policy, so the first step's ratios are 1, not dropout's noise."""
+    import json
+    from pathlib import Path
+
+    from ptlab import parallel, ppo
+    from ptlab.config import experiment_from_dict
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "tiny.ptlab.json"
+    data = json.loads(example.read_text())
+    data["ppo"].pop("init", None)
+    data["model"]["lora"] = {"r": 4, "dropout": 0.5}
+    model = ppo.load_policy(experiment_from_dict(data, example), parallel.accelerator(), None, None).trained.policy
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if "lora_B" in name:
+                parameter.normal_(0, 0.5)  # fresh adapters are zero: dropout before them would change nothing
+        ids = torch.randint(10, 200, (2, 12))
+        model.eval()
+        scored = model(input_ids=ids).logits
+        model.train()
+        trained = [model(input_ids=ids).logits for _ in range(2)]
+    torch.testing.assert_close(trained[0], scored)
+    torch.testing.assert_close(trained[1], scored)
+
+
+def test_disable_dropout_sets_every_dropout_of_a_model_to_0():
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    model = LlamaForCausalLM(LlamaConfig(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, attention_dropout=0.3))
+    model.train()
+    ids = torch.randint(0, 64, (1, 8))
+    assert models.disable_dropout(model) == 2  # each layer's attention
+    with torch.no_grad():
+        torch.testing.assert_close(model(input_ids=ids).logits, model(input_ids=ids).logits)
+    assert models.disable_dropout(model) == 0

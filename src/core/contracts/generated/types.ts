@@ -366,6 +366,9 @@ export interface Model {
      * LoRA scaling alpha.
      */
     alpha?: number;
+    /**
+     * LoRA's dropout in SFT. PPO trains without dropout (this one and the model's own), as TRL's PPO does: its update's forwards compute the function the rollout sampled from and scoring scored (both in eval mode), so the first step's ratios are 1.
+     */
     dropout?: number;
     /**
      * Module names to adapt, e.g. ["q_proj", "v_proj"]; default: all linear layers.
