@@ -52,7 +52,7 @@ def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimize
     if engine_state is not None:
         shutil.move(engine_state, staging / ENGINE_DIR)
     torch.save(scheduler.state_dict(), staging / "scheduler.pt")
-    rng = {"torch": torch.get_rng_state(), "python": random.getstate()}
+    rng = rng_state()
     if rng_states and len(rng_states) > 1:
         rng = {**rng_states[0], "processes": rng_states}
     torch.save(rng, staging / "rng.pt")
@@ -74,10 +74,26 @@ def restore(checkpoint: Path, optimizer: Any | None, scheduler: Any, modules: di
         optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=False))
     scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt", weights_only=False))
     rng = torch.load(checkpoint / "rng.pt", weights_only=False)
-    rng = rng["processes"][process] if process < len(rng.get("processes", [])) else rng
-    torch.set_rng_state(rng["torch"])
-    random.setstate(rng["python"])
+    set_rng_state(rng["processes"][process] if process < len(rng.get("processes", [])) else rng)
     return json.loads((checkpoint / STATE_FILE).read_text())
+
+
+def rng_state() -> dict[str, Any]:
+    """This process's random state: Python's, torch's on the host and, once the job has used
+    CUDA, its current GPU's (where generate samples and dropout draws)."""
+    state = {"torch": torch.get_rng_state(), "python": random.getstate()}
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        state["cuda"] = torch.cuda.get_rng_state()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """rng_state's state back. A GPU state restores on a job that uses CUDA (a checkpoint saved
+    on one and resumed on the host has nowhere to put it, and needs none)."""
+    torch.set_rng_state(state["torch"])
+    random.setstate(state["python"])
+    if "cuda" in state and torch.cuda.is_available() and torch.cuda.is_initialized():
+        torch.cuda.set_rng_state(state["cuda"])
 
 
 def trained_tokens(checkpoint: Path) -> int:

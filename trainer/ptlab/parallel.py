@@ -21,7 +21,6 @@ import contextlib
 import datetime
 import functools
 import math
-import random
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -312,12 +311,10 @@ def gathered(acc: Any, items: list[Any]) -> list[Any]:
     return list(gather_object(items))
 
 
-def rng_state() -> dict[str, Any]:
-    return {"torch": torch.get_rng_state(), "python": random.getstate()}
-
-
 def rng_states(acc: Any) -> list[dict[str, Any]]:
-    """Every process's RNG state, in process order (checkpoints keep one per process)."""
+    """Every process's RNG state (checkpoints.rng_state), in process order (checkpoints keep one per process)."""
+    from ptlab.checkpoints import rng_state
+
     return gathered(acc, [rng_state()])
 
 
