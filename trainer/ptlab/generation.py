@@ -521,6 +521,10 @@ class _PagedSession:
         from transformers import ContinuousBatchingConfig
 
         self.config, self.record_logprobs, self.batch_size = config, record_logprobs, batch_size
+        # continuous batching builds generate's processors (this private method) and drops, with a log line, those it cannot run per request
+        dropped = [type(p).__name__ for p in model._get_logits_processor(config) if getattr(p, "supports_continuous_batching", None) is False]
+        if dropped:
+            raise ValueError(f'model.kvCache "paged": continuous batching cannot apply {", ".join(dropped)}, which this decoding asks for (a checkpoint\'s repetition_penalty under evaluation.sampling "model-defaults", say); use "dynamic" or "static", or evaluation.sampling "configured"')
         sizes = paged_cache_sizes(list(map(len, rows)), max_new_tokens, batch_size)
         self.pages_per_request = (sizes["num_blocks"] - 1) // batch_size
         self.batch_tokens = sizes["max_batch_tokens"]

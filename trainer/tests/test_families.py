@@ -414,3 +414,20 @@ def test_the_checkpoint_s_own_sampling_draws_each_answer_from_its_key(cache, fam
     alone = [generation.generate(model, encoder, [c], 8, 0.0, sampling={}, draws=[d])[0].ids for c, d in zip(chats, draws)]
     greedy = [g.ids for g in generation.generate(model, encoder, chats, 8, 0.0)]
     assert together == alone and together != greedy
+
+
+@pytest.mark.parametrize("family", [f for f in replicas.FAMILIES if f not in replicas.VISION_FAMILIES])
+def test_continuous_batching_refuses_a_decoding_it_would_apply_in_part(cache, family):
+    """The checkpoint's own decoding (evaluation.sampling "model-defaults") under model.kvCache
+    "paged": Qwen2.5-Instruct's repetition penalty is a processor continuous batching drops (it
+    only logs so): refused, naming it and what to use; Llama 3's (temperature, top-p) runs."""
+    from ptlab import generation
+
+    model = models.load_causal_lm(model_path(family), "fp32").eval()
+    tokenizer = models.load_tokenizer(model_path(family))
+    chats = [[chat.user_message(gp.GeneralPointsEpisode(gp.GeneralPointsConfig(), 80).prompt)]]
+    if family == "qwen2.5":
+        with pytest.raises(ValueError, match=r'paged.*RepetitionPenaltyLogitsProcessor.*use "dynamic" or "static"'):
+            generation.generate(model, tokenizer, chats, 6, 0.0, "paged", sampling={})
+    else:
+        assert len(generation.generate(model, tokenizer, chats, 6, 0.0, "paged", sampling={})[0].ids) > 0
