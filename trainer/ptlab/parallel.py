@@ -89,13 +89,17 @@ def accelerator(model: Any = None) -> Any:
     not reach: a vision-language model carries some (LLaVA reads its vision tower's hidden
     states before the tower's final norm, and none past vision_feature_layer), and DDP would
     otherwise fail the second step waiting for their gradients. One search of the autograd
-    graph per backward; a no-op for one process, DeepSpeed and FSDP."""
+    graph per backward; a no-op for one process, DeepSpeed and FSDP. DDP does not broadcast the
+    model's buffers (rotary frequencies, position ids: made alike from the config in every
+    process, and never trained) before each forward: that made every synchronizing forward a
+    collective, so a forward one process takes alone (PPO's pass again without a non-finite
+    transition) waited forever for the others."""
     from accelerate import Accelerator
     from accelerate.utils import DistributedDataParallelKwargs
 
     _state()
     vision = model is not None and model.kind == "image-text-to-text"
-    return Accelerator(kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=vision)])
+    return Accelerator(kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=vision, broadcast_buffers=False)])
 
 
 def deepspeed_stage(acc: Any) -> int:

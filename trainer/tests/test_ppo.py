@@ -733,15 +733,17 @@ def test_a_non_finite_loss_on_one_of_two_processes_ends_both(tmp_path, env):
 
 NAN_LOG_PROB_ON_RANK_1 = """
 import os
-if os.environ.get("RANK") == "1":  # the second of two processes: the first transition of its first training pass diverged
+if os.environ.get("RANK") == "1":  # the second of two processes: the first transition of one of its training passes diverged
     import torch
     import ptlab.ppo as ppo
 
-    made, broken = ppo.training_pass, set()
+    made, broken, passes = ppo.training_pass, set(), []
+    which = int(os.environ["PTLAB_TEST_BROKEN_PASS"])  # 0: the mini-batch's first micro-batch; 2: its last (3 + 3 + 2)
 
     def diverged(cfg, policy, batch, *args, **kwargs):
         scored = made(cfg, policy, batch, *args, **kwargs)
-        if not broken:
+        passes.append(len(batch))
+        if not broken and len(passes) == which + 1:
             broken.add(id(batch[0]))
         nan = torch.tensor([float("nan") if id(t) in broken else 0.0 for t in batch])
         return scored._replace(logprobs=scored.logprobs + nan)
@@ -750,12 +752,15 @@ if os.environ.get("RANK") == "1":  # the second of two processes: the first tran
 """
 
 
-def test_a_non_finite_log_prob_on_one_of_two_processes_redoes_the_step_on_both(tmp_path, env):
+@pytest.mark.parametrize("micro_batch", [0, 2], ids=["first-micro-batch", "last-micro-batch"])
+def test_a_non_finite_log_prob_on_one_of_two_processes_redoes_the_step_on_both(tmp_path, env, micro_batch):
     """The update's passes read nothing; a step's end reads whether every log-prob was finite,
     and the step's reduction tells the other process: both redo the step with each pass
     checked, the broken transition skipped (once per epoch), and the run goes on. A process that
-    did not redo would step on the gradient the all-reduce carried over from the other."""
-    done = two_processes_hooked(tmp_path, env, NAN_LOG_PROB_ON_RANK_1)
+    did not redo would step on the gradient the all-reduce carried over from the other. In the
+    mini-batch's last micro-batch (DDP's synchronizing one) the broken process's second forward
+    is its own: DDP must not make a collective of it (its buffers' broadcast once hung there)."""
+    done = two_processes_hooked(tmp_path, {**env, "PTLAB_TEST_BROKEN_PASS": str(micro_batch)}, NAN_LOG_PROB_ON_RANK_1)
     assert done.returncode == 0, done.stderr[-3000:]
     (train,) = [r for r in records(tmp_path / "run") if r["kind"] == "train"]
     assert train["metrics"]["ppo/nonfinite_skipped"] == 2  # epochs
