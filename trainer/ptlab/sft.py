@@ -152,6 +152,7 @@ def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
             n = len(e.input_ids)
             ids[i, at : at + n] = torch.tensor(e.input_ids)
             labels[i, at : at + n] = torch.tensor(e.labels)
+            labels[i, at] = IGNORE  # nothing before an example predicts its first token (alone, no position does)
             positions[i, at : at + n] = torch.arange(n)
             at += n
         positions[i, at:] = torch.arange(width - at)

@@ -223,6 +223,25 @@ def test_a_packed_row_computes_what_its_examples_compute_alone(env, monkeypatch)
     assert row_b[0].item() == pytest.approx(alone[1][0].item(), rel=1e-5)
 
 
+def test_a_packed_row_learns_no_example_s_first_token_from_the_one_before(env, monkeypatch):
+    """With whole-chat labels (sft.assistantOnlyLoss false) every token is a target but the
+    first, which no position predicts in a row of its own; packed, the previous example's last
+    position must not be made to predict it: the same targets and loss as the padded rows."""
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    from ptlab import models
+    from ptlab.sft import Example, collate, collate_packed, token_loss_sum
+
+    model = models.load_causal_lm("embedded:tiny-lm", "fp32").eval()
+    a, b = Example([1, 50, 60, 70], [1, 50, 60, 70]), Example([2, 55, 65, 75], [2, 55, 65, 75])
+    with torch.no_grad():
+        padded = token_loss_sum(model, collate([a, b], 0))
+        packed_batch = collate_packed([[a, b]], 0)
+        packed_batch.pop("tokens")
+        packed = token_loss_sum(model, packed_batch)
+    assert packed[1] == padded[1] == 6
+    assert packed[0].item() == pytest.approx(padded[0].item(), rel=1e-5)
+
+
 def test_the_loss_reads_logits_only_where_an_assistant_token_is_predicted(env, monkeypatch):
     """token_loss_sum computes the LM head from the first position that predicts an assistant
     token (in any row) to the last, on rows without a mask (right padding under causal
