@@ -33,10 +33,11 @@ def latest(run: RunLog) -> Path | None:
     return run.dir / checkpoints[-1]["path"] if checkpoints else None
 
 
-def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimizer: Any | None, scheduler: Any, state: dict[str, Any], modules: dict[str, Any] | None = None, rng_states: list[dict[str, Any]] | None = None, weights: dict[str, Any] | None = None, engine_state: Path | None = None) -> Path:
+def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimizer: Any | None, scheduler: Any, state: dict[str, Any], modules: dict[str, Any] | None = None, rng_states: list[dict[str, Any]] | None = None, weights: dict[str, Any] | None = None, engine_state: Path | None = None, scaler: Any | None = None) -> Path:
     """Write checkpoints/NAME; `modules` are extra torch modules (or their state dicts) saved
     as NAME.pt (e.g. the value head); `rng_states`, one per process of a distributed job (this
-    process's alone by default);
+    process's alone by default); `scaler`, fp16's gradient scaler (accelerate's, under DDP or
+    FSDP: its scale and growth count, which a resumed run goes on from);
     `weights`, the model's full state dict when its own is sharded (parallel.full_state_dict);
     `engine_state`, the folder save_engine wrote (the optimizer is then None: the engine's)."""
     target = run.dir / "checkpoints" / name
@@ -52,6 +53,8 @@ def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimize
     if engine_state is not None:
         shutil.move(engine_state, staging / ENGINE_DIR)
     torch.save(scheduler.state_dict(), staging / "scheduler.pt")
+    if scaler is not None:
+        torch.save(scaler.state_dict(), staging / "scaler.pt")
     rng = rng_state()
     if rng_states and len(rng_states) > 1:
         rng = {**rng_states[0], "processes": rng_states}
@@ -62,18 +65,23 @@ def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimize
     return target
 
 
-def restore(checkpoint: Path, optimizer: Any | None, scheduler: Any, modules: dict[str, Any] | None = None, process: int = 0) -> dict[str, Any]:
-    """Load the optimizer (None: the engine's, restore_engine), scheduler, RNG (this process's)
-    and extra modules; returns the loop's state."""
+def restore(checkpoint: Path, optimizer: Any | None, scheduler: Any, modules: dict[str, Any] | None = None, process: int = 0, scaler: Any | None = None) -> dict[str, Any]:
+    """Load the optimizer (None: the engine's, restore_engine), scheduler, RNG (this process's),
+    extra modules and fp16's `scaler` (a checkpoint saved without one leaves it at its initial
+    scale); returns the loop's state. Tensors load on the host, and each goes to its
+    parameter's device from there: saved from the main process's GPU, they would otherwise
+    all land on that GPU first, in every process."""
     for file, module in (modules or {}).items():
-        module.load_state_dict(torch.load(checkpoint / f"{file}.pt", weights_only=True))
+        module.load_state_dict(torch.load(checkpoint / f"{file}.pt", weights_only=True, map_location="cpu"))
     if optimizer is not None:
         if not (checkpoint / "optimizer.pt").is_file():
             saved_by = f"a DeepSpeed run (its optimizer state is the engine's shards in {ENGINE_DIR}/)" if (checkpoint / ENGINE_DIR).is_dir() else "no optimizer state"
             raise CheckpointError(f"{checkpoint} has no optimizer.pt: it holds {saved_by}; resume it with the launcher it was trained with (launcher.distributed), or start a new run from it with init")
-        optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=False))
-    scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt", weights_only=False))
-    rng = torch.load(checkpoint / "rng.pt", weights_only=False)
+        optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=False, map_location="cpu"))
+    scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt", weights_only=False, map_location="cpu"))
+    if scaler is not None and (checkpoint / "scaler.pt").is_file():
+        scaler.load_state_dict(torch.load(checkpoint / "scaler.pt", weights_only=False, map_location="cpu"))
+    rng = torch.load(checkpoint / "rng.pt", weights_only=False, map_location="cpu")
     set_rng_state(rng["processes"][process] if process < len(rng.get("processes", [])) else rng)
     return json.loads((checkpoint / STATE_FILE).read_text())
 

@@ -717,7 +717,7 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     state: dict[str, Any] = {"update": 0, "episodesStarted": 0, "trainTokens": 0, "inferenceTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": checkpoints.trained_tokens(init) if init else 0}}
     in_flight: list[dict[str, Any]] = []
     if checkpoint is not None:
-        state = checkpoints.restore(checkpoint, None if engine else policy.optimizer, policy.scheduler, policy.modules, process=acc.process_index)
+        state = checkpoints.restore(checkpoint, None if engine else policy.optimizer, policy.scheduler, policy.modules, process=acc.process_index, scaler=getattr(acc, "scaler", None))
         state["episodesStarted"] = state.pop("episodesStartedByProcess", [state["episodesStarted"]] * acc.num_processes)[acc.process_index]
         in_flight = state.pop("inFlightByProcess", [[]] * acc.num_processes)[acc.process_index]
     policy.prepare(acc, cfg, experiment.model)
@@ -1476,5 +1476,5 @@ def save(run: RunLog, acc: Any, name: str, state: dict[str, Any], slots: list[Sl
             model_weights = {k.removeprefix("policy."): v for k, v in weights.items() if k.startswith("policy.")}
             if policy.plain_head is not None:
                 modules["value_head"] = {k.removeprefix("value_head."): v for k, v in weights.items() if k.startswith("value_head.")}
-        checkpoints.save(run, name, state["update"], policy.plain, policy.tokenizer, None if engine_state else policy.optimizer, policy.scheduler, snapshot, modules, rng_states=rng, weights=model_weights if weights is not None else None, engine_state=engine_state)
+        checkpoints.save(run, name, state["update"], policy.plain, policy.tokenizer, None if engine_state else policy.optimizer, policy.scheduler, snapshot, modules, rng_states=rng, weights=model_weights if weights is not None else None, engine_state=engine_state, scaler=getattr(acc, "scaler", None))
     acc.wait_for_everyone()

@@ -269,7 +269,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     step = 0
     engine = acc.distributed_type == "DEEPSPEED"  # its optimizer state is sharded: saved and restored by the engine
     if checkpoint is not None:
-        state = checkpoints.restore(checkpoint, None if engine else optimizer, scheduler, process=acc.process_index)
+        state = checkpoints.restore(checkpoint, None if engine else optimizer, scheduler, process=acc.process_index, scaler=getattr(acc, "scaler", None))
         step = state["step"]
     parallel.configure_deepspeed(acc, sft.microBatchSize, share // sft.microBatchSize, sft.maxGradNorm)
     model, optimizer = acc.prepare(model, optimizer)  # the scheduler steps once per step, ours
@@ -309,7 +309,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         engine_state = checkpoints.save_engine(run, name, model) if engine else None  # every process writes its shard
         if main:
             snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"] + state.get("visualTrainTokens", 0)}}
-            checkpoints.save(run, name, step, plain, tokenizer, None if engine else optimizer, scheduler, snapshot, rng_states=rng, weights=weights, engine_state=engine_state)
+            checkpoints.save(run, name, step, plain, tokenizer, None if engine else optimizer, scheduler, snapshot, rng_states=rng, weights=weights, engine_state=engine_state, scaler=getattr(acc, "scaler", None))
         acc.wait_for_everyone()
 
     def example_at(position: int) -> Example:

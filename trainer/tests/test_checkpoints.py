@@ -50,3 +50,30 @@ def test_the_random_state_holds_the_gpu_s_once_the_job_uses_cuda(monkeypatch):
     gpu["state"] = torch.zeros(8, dtype=torch.uint8)
     checkpoints.set_rng_state(saved)  # on the host: nothing to set
     assert "cuda" not in checkpoints.rng_state() and not gpu["state"].any()
+
+
+def test_fp16_s_scaler_resumes_at_its_scale_and_every_tensor_loads_on_the_host(tmp_path, monkeypatch):
+    """accelerate's GradScaler (fp16 under DDP or FSDP) is saved and restored: a resumed run goes
+    on at the scale the run had found (not 2**16 again, skipping steps to find it); every
+    tensor of a checkpoint loads on the host first (map_location), then goes to its parameter's
+    device: saved from the main process's GPU, each process would otherwise load it all onto
+    that GPU."""
+    from types import SimpleNamespace
+
+    run = SimpleNamespace(dir=tmp_path, checkpoint_saved=lambda *args: None)
+    writes = SimpleNamespace(save_pretrained=lambda path, **kwargs: None)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(_optimizer(), lambda step: 1.0)
+    scaler = torch.amp.GradScaler("cpu", init_scale=1024.0)
+    scaler.scale(torch.ones(()))  # its scale is made at first use
+    scaler.update(new_scale=256.0)
+    saved = checkpoints.save(run, "step-1", 1, writes, writes, _optimizer(), scheduler, {"compute": {}}, scaler=scaler)
+    loads = []
+    real_load = torch.load
+    monkeypatch.setattr(torch, "load", lambda *args, **kwargs: loads.append(kwargs.get("map_location")) or real_load(*args, **kwargs))
+    resumed = torch.amp.GradScaler("cpu", init_scale=1024.0)
+    checkpoints.restore(saved, _optimizer(), scheduler, scaler=resumed)
+    assert resumed.get_scale() == 256.0 and loads == ["cpu"] * 4  # optimizer, scheduler, scaler, rng
+    (saved / "scaler.pt").unlink()  # a checkpoint of a run without one
+    fresh = torch.amp.GradScaler("cpu", init_scale=1024.0)
+    checkpoints.restore(saved, _optimizer(), scheduler, scaler=fresh)
+    assert fresh.get_scale() == 1024.0
