@@ -44,11 +44,22 @@ def _gpu_count(launcher: Launcher) -> int:
 
 
 def accelerate_args(launcher: Launcher, processes: int, machines: int = 1) -> list[str]:
-    args = ["-m", "accelerate.commands.launch", "--num_processes", str(processes), "--num_machines", str(machines), "--mixed_precision", launcher.mixedPrecision]
+    """`accelerate launch`'s arguments for the launcher, each stated rather than left to
+    accelerate's defaults or a default_config.yaml on the machine: no dynamo (model.compile is
+    the trainer's own); FSDP wraps each decoder layer (the model's _no_split_modules; the
+    default wraps nothing, gathering the whole model for every forward, which `ptlab plan`
+    does not count on) and every process loads the weights (accelerate's default has the
+    others load empty ones for rank 0's broadcast, which the trainer's loader does not
+    expect); DeepSpeed over several nodes starts through torch's launcher on each node, as
+    srun places them (accelerate's default is pdsh, which would start the whole job from
+    every node)."""
+    args = ["-m", "accelerate.commands.launch", "--num_processes", str(processes), "--num_machines", str(machines), "--mixed_precision", launcher.mixedPrecision, "--dynamo_backend", "no"]
     if launcher.distributed == "fsdp":
-        args.append("--use_fsdp")
+        args += ["--use_fsdp", "--fsdp_auto_wrap_policy", "TRANSFORMER_BASED_WRAP", "--fsdp_cpu_ram_efficient_loading", "false"]
     elif launcher.distributed.startswith("deepspeed-zero"):
         args += ["--use_deepspeed", "--zero_stage", launcher.distributed[-1]]
+        if machines > 1:
+            args += ["--deepspeed_multinode_launcher", "standard"]
     elif processes > 1 or machines > 1:
         args.append("--multi_gpu")
     if isinstance(launcher.gpus, tuple):

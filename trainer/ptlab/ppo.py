@@ -132,6 +132,12 @@ class PolicyAndValue(torch.nn.Module):
         self.placeholders = placeholder_tokens(policy)
         self._placeholder_index: dict[torch.device, torch.Tensor] = {}
 
+    @property
+    def _no_split_modules(self) -> Any:
+        """The policy's decoder layer classes: FSDP's transformer-based wrap (accelerate reads
+        them from the module it prepares, this one) then wraps each of the policy's layers."""
+        return getattr(self.policy, "_no_split_modules", None)
+
     def forward(self, inputs: dict[str, torch.Tensor], value_at: tuple[torch.Tensor, torch.Tensor], positions: torch.Tensor, head: HeadPass | None = None) -> tuple[Any, torch.Tensor | None]:
         """The logits at `positions` (B, len(positions), V), and the values at `value_at`, the
         (row, position) pairs of the transitions' last prompt tokens (None without a head).

@@ -36,6 +36,9 @@ def test_accelerate_strategies():
     assert zero3[zero3.index("--zero_stage") + 1] == "3" and zero3[zero3.index("--gpu_ids") + 1] == "0,1"
     fsdp = plan(experiment({"kind": "accelerate", "gpus": 8, "distributed": "fsdp", "mixedPrecision": "fp16"}), "sft", Path("c"), Path("r"), python="py").argv
     assert "--use_fsdp" in fsdp and fsdp[fsdp.index("--mixed_precision") + 1] == "fp16"
+    assert fsdp[fsdp.index("--fsdp_auto_wrap_policy") + 1] == "TRANSFORMER_BASED_WRAP" and fsdp[fsdp.index("--fsdp_cpu_ram_efficient_loading") + 1] == "false"
+    assert all(argv[argv.index("--dynamo_backend") + 1] == "no" for argv in (ddp, zero3, fsdp))  # not a default_config.yaml's
+    assert "--deepspeed_multinode_launcher" not in zero3  # one node: accelerate starts the processes itself
 
 
 def test_cpu_processes_share_out_the_cores_as_threads_under_gloo_ddp():
@@ -81,6 +84,7 @@ def test_slurm_script():
     words = shlex.split(inner)
     assert words[words.index("--num_processes") + 1] == "8" and words[words.index("--num_machines") + 1] == "2"
     assert words[words.index("--machine_rank") + 1] == "$SLURM_NODEID"
+    assert words[words.index("--deepspeed_multinode_launcher") + 1] == "standard"  # each node's processes from its own srun task, not pdsh
     assert words[words.index("--config") + 1] == "/cfg dir/x.ptlab.json" and words[words.index("--run-dir") + 1] == "/runs/my run"
 
 

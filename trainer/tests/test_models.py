@@ -203,3 +203,22 @@ def test_disable_dropout_sets_every_dropout_of_a_model_to_0():
     with torch.no_grad():
         torch.testing.assert_close(model(input_ids=ids).logits, model(input_ids=ids).logits)
     assert models.disable_dropout(model) == 0
+
+
+@pytest.mark.parametrize("lora", [False, True])
+def test_fsdp_wraps_each_decoder_layer_of_the_ppo_policy(embedded, lora):
+    """Under FSDP accelerate prepares PPO's policy-and-value module and wraps the classes its
+    _no_split_modules names (the launcher's TRANSFORMER_BASED_WRAP): the policy's decoder
+    layers, LoRA's PeftModel too; without them it would wrap nothing."""
+    from accelerate.utils import FullyShardedDataParallelPlugin
+
+    from ptlab.ppo import PolicyAndValue, ValueHead
+
+    model = models.load_causal_lm(embedded, "fp32")
+    if lora:
+        from peft import LoraConfig, get_peft_model
+
+        model = get_peft_model(model, LoraConfig(r=4, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM"))
+    plugin = FullyShardedDataParallelPlugin(auto_wrap_policy="transformer_based_wrap")
+    plugin.set_auto_wrap_policy(PolicyAndValue(model, ValueHead(models.hidden_size(model), (16, 8))))
+    assert {cls.__name__ for cls in plugin.auto_wrap_policy.keywords["transformer_layer_cls"]} == {"LlamaDecoderLayer"}
