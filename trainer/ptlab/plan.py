@@ -94,6 +94,15 @@ def processes(launcher: Any) -> int:
     return len(gpus) if isinstance(gpus, tuple) else int(gpus or 1)
 
 
+def distributed_strategy(launcher: Any, world: int) -> str:
+    """What keeps the training state: DeepSpeed's engine wherever accelerate launches it (on
+    one GPU too: fp32 master weights and moments), FSDP or DDP over several processes; a
+    local job or a single accelerate process without DeepSpeed, plain PyTorch (as "ddp")."""
+    if launcher.kind != "local" and launcher.distributed.startswith("deepspeed"):
+        return launcher.distributed
+    return launcher.distributed if world > 1 else "ddp"
+
+
 def state_bytes(counts: Counts, dtype: str, strategy: str, world: int) -> dict[str, int]:
     """Weights, gradients and optimizer state each GPU keeps between steps (see the module's docstring)."""
     w = DTYPE_BYTES[dtype]
@@ -450,7 +459,7 @@ def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = N
     except OSError as exc:
         raise PlanError(f"model {spec.name}: its tokenizer is not on this machine, and the job's lengths are measured with it; pass --tokenizer with a local copy (a folder with its tokenizer or processor files)") from exc
     world = processes(launcher)
-    strategy = launcher.distributed if world > 1 else "ddp"
+    strategy = distributed_strategy(launcher, world)
     peak, rows, tokens, counts = measure_training_step(experiment, config, encoder, job)
     states = state_bytes(counts, spec.dtype, strategy, world)
     gathered = gathered_bytes(counts, spec.dtype, strategy, world)

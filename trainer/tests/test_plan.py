@@ -193,6 +193,18 @@ def test_sharded_launch_plans_a_share_of_the_states_and_gathered_layers() -> Non
     assert step.parts["gathered layers"] == 2 * result.counts.largest_layer * 4
 
 
+def test_deepspeed_on_one_gpu_keeps_its_fp32_master_state_and_a_local_job_plain_pytorch_s() -> None:
+    """accelerate launches DeepSpeed's engine on one GPU too: fp32 master weights and moments
+    (12 bytes per trained parameter), not plain Adam's; a local job runs without it."""
+    raw = json.loads(TINY.read_text())
+    raw["launcher"] = {"kind": "accelerate", "gpus": 1, "distributed": "deepspeed-zero2"}
+    result = plan.plan(experiment_from_dict(raw, TINY), "sft", 80)
+    (step,) = [s for s in result.stages if s.name == "sft/step"]
+    assert result.processes == 1 and result.strategy == "deepspeed-zero2" and step.parts["optimizer"] == 12 * result.counts.trained
+    raw["launcher"] = {"kind": "local", "distributed": "deepspeed-zero2"}
+    assert plan.plan(experiment_from_dict(raw, TINY), "sft", 80).strategy == "ddp"
+
+
 def test_cpu_processes_are_planned_as_ddp_replicas() -> None:
     raw = json.loads(TINY.read_text())
     raw["launcher"] = {"kind": "accelerate", "cpuProcesses": 2}
