@@ -67,11 +67,26 @@ def varlen_attention_forward(module: Any, query: torch.Tensor, key: torch.Tensor
     cu_k = cu_q if cu_k is None else cu_k
     causal = kwargs.get("is_causal")
     causal = getattr(module, "is_causal", True) if causal is None else causal  # a vision encoder's layers are not
-    if query.is_cuda and query.dtype in (torch.float16, torch.bfloat16):
+    dtype = kernel_dtype(query.is_cuda, query.dtype, torch.is_autocast_enabled("cuda"), torch.get_autocast_dtype("cuda"))
+    if dtype is not None:
+        q, k, v = (t.to(dtype) for t in (q, k, v))
         out = _kernel(q, k, v, cu_q, cu_k, max_q, max_q if max_k is None else max_k, scaling, causal)
     else:
         out = _per_segment(q, k, v, cu_q, cu_k, scaling, causal)
     return out.view(batch, length, heads, size), None
+
+
+def kernel_dtype(cuda: bool, dtype: torch.dtype, autocast: bool, autocast_dtype: torch.dtype) -> torch.dtype | None:
+    """The half precision the variable-length kernel runs in, or None (one SDPA call per
+    segment): on CUDA, the inputs' own, or under autocast to bf16/fp16 (fp32 weights with
+    launcher.mixedPrecision) autocast's, as SDPA would cast them (the rotary embedding's fp32
+    cos/sin leave the query and key fp32 there, the value in half precision)."""
+    halves = (torch.float16, torch.bfloat16)
+    if not cuda:
+        return None
+    if autocast and autocast_dtype in halves:
+        return autocast_dtype
+    return dtype if dtype in halves else None
 
 
 def _per_segment(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, cu_q: torch.Tensor, cu_k: torch.Tensor, scaling: float | None, causal: bool) -> torch.Tensor:

@@ -167,3 +167,17 @@ def test_rows_with_segments_skip_transformers_packed_search_and_dense_mask(ptlab
         model(input_ids=ids, attention_mask=torch.ones_like(ids))  # padded rows: transformers' mask, untouched
     seen.remove()
     assert masks[-1] is None or masks[-1].stride() != (0, 0, 0, 0)
+
+
+def test_the_kernel_runs_in_half_precision_on_cuda_autocast_s_too():
+    """On CUDA the kernel takes half-precision inputs: the inputs' own, or autocast's (fp32
+    weights under launcher.mixedPrecision leave the query and key fp32 after the rotary
+    embedding, the value bf16: they go to the kernel in bf16, as SDPA would cast them, not
+    one SDPA call per segment); on the host, never."""
+    from ptlab.attention import kernel_dtype
+
+    bf16, fp16, fp32 = torch.bfloat16, torch.float16, torch.float32
+    assert kernel_dtype(True, bf16, False, bf16) is bf16 and kernel_dtype(True, fp16, False, bf16) is fp16
+    assert kernel_dtype(True, fp32, True, bf16) is bf16 and kernel_dtype(True, fp32, True, fp16) is fp16
+    assert kernel_dtype(True, fp32, False, bf16) is None
+    assert kernel_dtype(False, bf16, True, bf16) is None
