@@ -195,6 +195,8 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
     batching, model.kvCache "paged", it does: its answers depend on the number of processes)."""
     import torch
 
+    from ptlab import parallel
+
     assert experiment.evaluation is not None
     was_training = model.training
     model.eval()
@@ -205,12 +207,11 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
     for split in experiment.evaluation.splits:
         with torch.random.fork_rng(devices=[model.device] if model.device.type == "cuda" else []):
             torch.manual_seed(experiment.evaluation.seed)
-            slots = play_split(experiment, split, model, tokenizer, sampling, acc, synced_gpus)
+            with parallel.computing(acc):
+                slots = play_split(experiment, split, model, tokenizer, sampling, acc, synced_gpus)
         env_config = experiment.environment_for(split)
         records = [episodes.record(run.manifest["runId"], step, split.name, split.kind, slot, env_config, checkpoint) for slot in slots]
         if acc is not None and acc.num_processes > 1:
-            from ptlab import parallel
-
             records = sorted(parallel.gathered(acc, records), key=lambda r: r["episode"])
         summary = summarize(split, env_config, records)
         for record in records:

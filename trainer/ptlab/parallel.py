@@ -83,6 +83,16 @@ def main_only(make: Callable[[], T]) -> T | None:
         state.wait_for_everyone()
 
 
+def computing(acc: Any) -> contextlib.AbstractContextManager[None]:
+    """The launch's mixed precision (`accelerate launch --mixed_precision`: autocast, with
+    fp32 weights under DDP or FSDP) for the forwards outside the prepared module: the rollout's
+    decoding, the KL reference, evaluation. accelerate runs the prepared module's own forward
+    under it; without this these ran in fp32, and the sampler's log-probs, the reference's and
+    the evaluated answers were another precision's than training's. Nothing for one local
+    process (no mixed precision) or DeepSpeed (the engine casts the weights)."""
+    return acc.autocast() if acc is not None else contextlib.nullcontext()
+
+
 def accelerator(model: Any = None) -> Any:
     """The job's Accelerator (device, process group, mixed precision from `accelerate launch`).
     For an image-text-to-text `model` (its config section) DDP looks for parameters a pass did

@@ -752,7 +752,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         started = time.perf_counter()
         if device.type == "cuda":
             torch.cuda.reset_peak_memory_stats(device)
-        rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model, parallel.sharded(acc), timeline=timeline, recorder=recorder)  # 1
+        with parallel.computing(acc):  # the sampler's log-probs in training's precision
+            rollout = collect(cfg, policy, source, state, slots, answer_key, experiment.model, parallel.sharded(acc), timeline=timeline, recorder=recorder)  # 1
         if group:  # 3, then 2 on the transitions trained
             group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd, cfg.groupCredit)
             note_advantages(rollout.transitions)
@@ -1167,7 +1168,7 @@ def step_passes(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition], firs
                 loss = loss + cfg.valueCoef * vloss
             kl = torch.zeros((), device=logprobs.device)
             if policy.reference is not None:
-                with torch.no_grad():
+                with torch.no_grad(), parallel.computing(acc):  # as the trained forward: Init's KL is 0
                     ref_logprobs = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk).logprobs
                 loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
                 kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value

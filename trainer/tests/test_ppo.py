@@ -854,6 +854,43 @@ if os.environ.get("RANK") == "1":  # the second of two processes: every answer e
 """
 
 
+GENERATE_CALLS_NOTED = """
+import json, os
+if os.environ.get("RANK") is not None:  # the job's processes, not the launcher
+    import torch
+    from ptlab import generation
+
+    made = generation.generate
+
+    def noted(*args, **kwargs):
+        with open(os.path.join(os.environ["PTLAB_TEST_NOTES"], os.environ["RANK"]), "a") as notes:
+            notes.write(json.dumps({"rollout": kwargs.get("record_logprobs", False), "autocast": torch.is_autocast_enabled("cpu"), "dtype": str(torch.get_autocast_dtype("cpu"))}) + "\\n")
+        return made(*args, **kwargs)
+
+    generation.generate = noted  # before ptlab.ppo and ptlab.evaluate import it
+"""
+
+
+def test_ddp_mixed_precision_rolls_out_scores_init_and_evaluates_in_the_training_precision(tmp_path, env):
+    """fp32 weights under `accelerate launch --mixed_precision bf16` (DDP): accelerate runs the
+    prepared module's forward under autocast; the rollout's decoding (the sampler's log-probs,
+    oldLogProbs "sampling"), the KL reference and evaluation run under it as well. They ran in
+    fp32: the only step's KL to Init (the policy is Init before it) was 6.7e-4, not 0."""
+    data = json.loads(config(tmp_path, 1, 100).read_text())
+    data["ppo"].update(klCoef=0.5, oldLogProbs="sampling", epochs=1, miniBatchSize=16, microBatchSize=8)
+    path, run, notes = tmp_path / "mixed.ptlab.json", tmp_path / "run", tmp_path / "notes"
+    path.write_text(json.dumps(data))
+    notes.mkdir()
+    hooked = two_processes.hooked({**env, "PTLAB_TEST_NOTES": str(notes)}, tmp_path, GENERATE_CALLS_NOTED)
+    done = two_processes.launched("ppo", path, run, hooked, mixed_precision="bf16")
+    assert done.returncode == 0, done.stderr
+    (train,) = [r["metrics"] for r in records(run) if r["kind"] == "train"]
+    assert train["ppo/optimizer_steps"] == 1 and train["ppo/kl_to_init"] == 0.0, train
+    calls = [json.loads(line) for rank in ("0", "1") for line in (notes / rank).read_text().splitlines()]
+    assert {c["rollout"] for c in calls} == {True, False}  # the rollout's and evaluation's
+    assert all(c["autocast"] and c["dtype"] == "torch.bfloat16" for c in calls), calls
+
+
 @two_processes.needs_deepspeed
 @pytest.mark.parametrize("model", ["text", "vision"])
 def test_under_zero3_processes_whose_rollouts_differ_make_the_same_forwards(tmp_path, env, model):

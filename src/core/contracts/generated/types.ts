@@ -845,7 +845,7 @@ export interface Launcher {
    */
   cpuProcesses?: number;
   /**
-   * accelerate's mixed precision (autocast, and fp16's loss scaling) under `accelerate` and `slurm` launches. A `local` job computes in model.dtype: set that to bf16 for a one-GPU run in bf16.
+   * accelerate's mixed precision (autocast of training's forwards, the rollout's decoding, the KL reference and evaluation; fp16's loss scaling) under `accelerate` and `slurm` launches. A `local` job computes in model.dtype: set that to bf16 for a one-GPU run in bf16.
    */
   mixedPrecision?: 'no' | 'bf16' | 'fp16';
   slurm?: {
