@@ -116,7 +116,22 @@ def render(encoder: Any, messages: list[dict[str, Any]], images: list[Any], gene
 def _ids(encoder: Any, text: str, images: list[Any]) -> list[int]:
     if not is_multimodal(encoder):
         return list(encoder(text, add_special_tokens=False)["input_ids"])
-    return list(encoder(text=[text], images=[images] if images else None, add_special_tokens=False)["input_ids"][0])
+    return list(encoder(text=[text], images=[images] if images else None, add_special_tokens=special_tokens(encoder, [text]))["input_ids"][0])
+
+
+def special_tokens(encoder: Any, texts: list[str]) -> bool:
+    """Whether rendered chats are read with the tokenizer's special tokens, as transformers'
+    apply_chat_template reads them: a tokenizer's never (its templates write them); a
+    processor's unless the text starts with the tokenizer's BOS (LLaVA 1.5's template writes
+    none, and its Llama tokenizer adds <s>; Llama 3.2 Vision's writes <|begin_of_text|>).
+    Every reader of a rendered chat asks here, so prompts, training rows and masks agree."""
+    if not is_multimodal(encoder):
+        return False
+    bos = text_tokenizer(encoder).bos_token
+    starts = {bool(bos) and text.startswith(bos) for text in texts}
+    if len(starts) > 1:
+        raise ChatMaskError(f"model {_model_name(encoder)}: some rendered chats start with its BOS token {bos!r} and some do not; render every chat with its chat template")
+    return not starts or not starts.pop()
 
 
 def chat_template(encoder: Any) -> str:
@@ -175,7 +190,7 @@ def _mask_by_prefixes(encoder: Any, messages: list[dict[str, Any]], images: list
             )
         spans.append((len(before), len(before) + len(through[len(before):].rstrip())))
     tokenizer = text_tokenizer(encoder)
-    encoded = tokenizer(full, add_special_tokens=False, return_offsets_mapping=True)
+    encoded = tokenizer(full, add_special_tokens=special_tokens(encoder, [full]), return_offsets_mapping=True)
     text_ids = list(encoded["input_ids"])
     text_mask = [int(any(start <= first < end for start, end in spans)) for first, _ in encoded["offset_mapping"]]
     if not is_multimodal(encoder):
@@ -285,7 +300,7 @@ def generation_batch(encoder: Any, chats: list[list[dict[str, Any]]]) -> Any:
     texts = [render(encoder, chat, images, generation_prompt=True) for chat, images in zip(chats, per_chat)]
     if not is_multimodal(encoder):
         return encoder(texts, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=False)
-    return encoder(text=texts, images=per_chat if any(per_chat) else None, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=False)
+    return encoder(text=texts, images=per_chat if any(per_chat) else None, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=special_tokens(encoder, texts))
 
 
 def causal_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -325,7 +340,8 @@ def batch_inputs(encoder: Any, rows: list[tuple[str, list[Any], list[int]]], pad
     if not any(images for _, images, _ in rows):
         return inputs
     require_multimodal(encoder, True, "a training batch")
-    read = encoder(text=[text for text, _, _ in rows], images=[images for _, images, _ in rows], return_tensors="pt", padding=True, padding_side="right", add_special_tokens=False)
+    texts = [text for text, _, _ in rows]
+    read = encoder(text=texts, images=[images for _, images, _ in rows], return_tensors="pt", padding=True, padding_side="right", add_special_tokens=special_tokens(encoder, texts))
     lengths = read["attention_mask"].sum(dim=1).tolist()
     for i, (n, (_, _, row)) in enumerate(zip(lengths, rows)):
         if read["input_ids"][i, :n].tolist() != list(row[:n]):

@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-REPLICA_VERSION = 3  # bump when a replica changes (the cache is keyed by it)
+REPLICA_VERSION = 4  # bump when a replica changes (the cache is keyed by it)
 MARKER = "ptlab-replica.json"
 
 LLAMA3_SPECIAL = ["<|begin_of_text|>", "<|end_of_text|>", "<|finetune_right_pad_id|>", "<|start_header_id|>", "<|end_header_id|>", "<|eom_id|>", "<|eot_id|>", "<|python_tag|>"]
@@ -142,10 +142,15 @@ def _bpe(first: list[str]) -> Any:
 
 
 def _tokenizer(special_after: list[str], first: list[str] = (), **tokens: str | None) -> Any:
+    """The family's tokenizer; with a `bos_token` it adds it to what it reads with its special
+    tokens, as the real Llama 3 and Llama 2 (LLaVA 1.5) tokenizers' post-processors do."""
+    from tokenizers import processors
     from transformers import PreTrainedTokenizerFast
 
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=_bpe(list(first)), **{k: v for k, v in tokens.items() if v is not None})
     tokenizer.add_special_tokens({"additional_special_tokens": [t for t in special_after if t not in tokenizer.get_vocab()]})
+    if (bos := tokens.get("bos_token")) is not None:
+        tokenizer.backend_tokenizer.post_processor = processors.TemplateProcessing(single=f"{bos} $A", pair=f"{bos} $A {bos} $B", special_tokens=[(bos, tokenizer.convert_tokens_to_ids(bos))])
     return tokenizer
 
 

@@ -86,6 +86,37 @@ def test_the_sft_mask_is_exactly_each_reply_and_its_end_of_turn(cache, family):
         assert image_tokens and not any(m for t, m in zip(encoded["input_ids"], encoded["assistant_masks"]) if t in image_tokens)
 
 
+BOS_ONCE = {"llama3": "<|begin_of_text|>", "mllama": "<|begin_of_text|>", "llava": "<s>"}
+
+
+@pytest.mark.parametrize("family", [*replicas.FAMILIES, "embedded:tiny-lm", "embedded:tiny-vlm"])
+def test_prompts_and_training_chats_read_as_transformers_apply_chat_template_reads_them(cache, family):
+    """Prompts (rollouts, scoring, evaluation), training chats and the rows that batch them are
+    the ids transformers' own apply_chat_template gives: its BOS once where the family has one.
+    LLaVA 1.5's template writes no <s> and its processor adds it; the prompts lacked it."""
+    encoder = models.load_tokenizer(model_path(family))
+    messages = trajectory(family in VISION)
+    images = chat.images_in(messages)
+    bound = chat.for_encoder(encoder, messages, images)
+    opening = chat.for_encoder(encoder, messages[:1], images)
+
+    def theirs(chat_messages, generation_prompt):
+        ids = encoder.apply_chat_template(chat_messages, tokenize=True, return_dict=True, add_generation_prompt=generation_prompt)["input_ids"]
+        return list(ids[0]) if chat.is_multimodal(encoder) else list(ids)
+
+    prompt = chat.encode(encoder, messages[:1], images, generation_prompt=True)
+    trained = chat.encode(encoder, messages, images, generation_prompt=False)
+    assert prompt["input_ids"] == theirs(opening, True) and trained["input_ids"] == theirs(bound, False)
+    batch = chat.generation_batch(encoder, [messages[:1]])
+    assert batch["input_ids"][0].tolist() == prompt["input_ids"]
+    pad = chat.text_tokenizer(encoder).pad_token_id or 0
+    rows = chat.batch_inputs(encoder, [(trained["text"], images, trained["input_ids"]), (prompt["text"], images, prompt["input_ids"])], pad)
+    assert rows["input_ids"][0].tolist() == trained["input_ids"]
+    if family in BOS_ONCE:
+        bos = chat.text_tokenizer(encoder).convert_tokens_to_ids(BOS_ONCE[family])
+        assert prompt["input_ids"][0] == bos and prompt["input_ids"].count(bos) == 1 and trained["input_ids"].count(bos) == 1
+
+
 def config(tmp_path: Path, family: str, **ppo) -> Path:
     vision = family in VISION
     data = json.loads((EXAMPLES / ("tiny-vl.ptlab.json" if vision else "tiny.ptlab.json")).read_text())
@@ -231,7 +262,7 @@ def test_a_chunked_head_scores_and_trains_as_the_model_s_own_logits(cache, famil
     encoder = models.load_tokenizer(model_path(family))
     model = models.load_causal_lm(model_path(family), "fp32")
     if family == "llama3":
-        model = models.add_lora(model, SimpleNamespace(r=4, alpha=8, dropout=0.0, targetModules=None))
+        model = models.add_lora(model, SimpleNamespace(r=4, alpha=8, dropout=0.0, targetModules=None), seed=0)
     assert model.config.model_type in ppo.HEAD_CHUNK_MODEL_TYPES
     text = chat.text_tokenizer(encoder)
     pad = text.pad_token_id if text.pad_token_id is not None else text.eos_token_id
