@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 
-from ptlab.runlog import RunLog, atomic_write_text, now, replace_dir
+from ptlab.runlog import RunLog, atomic_write_text, now, recovered, replace_dir
 
 STATE_FILE = "trainer_state.json"
 ENGINE_DIR = "deepspeed"  # DeepSpeed's optimizer shards (and its fp32 copy of the weights)
@@ -30,7 +30,7 @@ class CheckpointError(ValueError):
 def latest(run: RunLog) -> Path | None:
     """The run's most recent checkpoint folder, if it has one."""
     checkpoints = sorted(run.manifest.get("checkpoints", []), key=lambda c: c["step"])
-    return run.dir / checkpoints[-1]["path"] if checkpoints else None
+    return recovered(run.dir / checkpoints[-1]["path"]) if checkpoints else None
 
 
 def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimizer: Any | None, scheduler: Any, state: dict[str, Any], modules: dict[str, Any] | None = None, rng_states: list[dict[str, Any]] | None = None, weights: dict[str, Any] | None = None, engine_state: Path | None = None, scaler: Any | None = None) -> Path:
@@ -75,7 +75,7 @@ def restore(checkpoint: Path, optimizer: Any | None, scheduler: Any, modules: di
         module.load_state_dict(torch.load(checkpoint / f"{file}.pt", weights_only=True, map_location="cpu"))
     if optimizer is not None:
         if not (checkpoint / "optimizer.pt").is_file():
-            saved_by = f"a DeepSpeed run (its optimizer state is the engine's shards in {ENGINE_DIR}/)" if (checkpoint / ENGINE_DIR).is_dir() else "no optimizer state"
+            saved_by = f"a DeepSpeed run (its optimizer state is the engine's shards in {ENGINE_DIR}/)" if (checkpoint / ENGINE_DIR).is_dir() else "no optimizer state (an FSDP run saves none: each process holds a shard of it)"
             raise CheckpointError(f"{checkpoint} has no optimizer.pt: it holds {saved_by}; resume it with the launcher it was trained with (launcher.distributed), or start a new run from it with init")
         optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=False, map_location="cpu"))
     scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt", weights_only=False, map_location="cpu"))

@@ -248,6 +248,13 @@ def full_state_dict(acc: Any, model: Any) -> dict[str, Any] | None:
     return None
 
 
+def saved_optimizer(acc: Any, optimizer: Any) -> Any:
+    """The optimizer a checkpoint saves as optimizer.pt: None under DeepSpeed (the engine saves
+    its shards) and FSDP, whose state each process holds a shard of (the main process's alone
+    would resume every process on it: the checkpoint says it holds none instead)."""
+    return None if acc.distributed_type in ("DEEPSPEED", "FSDP") else optimizer
+
+
 def finish(failed: bool = False, error: BaseException | None = None) -> None:
     """The end of a job in every process: the process group is torn down before the interpreter
     exits, its gloo threads joined while Python still runs. Left to the interpreter's exit, a

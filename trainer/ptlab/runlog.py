@@ -96,14 +96,53 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def replace_dir(staging: Path, target: Path) -> None:
-    """Put a finished folder in place of `target`: the old one moves aside first and goes
-    only after the new one is in, so a crash leaves one whole folder (maybe under .old)."""
+    """Put a finished folder in place of `target`: its files reach the disk first (a power
+    loss must not leave a published checkpoint's weights in the page cache only, with run.json
+    naming it); the old one moves aside and goes only after the new one is in, so a crash
+    leaves one whole folder, maybe under .old, which `recovered` puts back."""
     old = target.with_name(f".{target.name}.old")
+    _synced(staging)
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     staging.rename(target)
+    _fsync_dir(target.parent)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def recovered(target: Path) -> Path:
+    """`target`, put back from the .old folder replace_dir moved it to when a crash came
+    between its two renames (every process of a job may ask: one renames)."""
+    old = target.with_name(f".{target.name}.old")
+    if not target.exists() and old.exists():
+        try:
+            old.rename(target)
+        except OSError:
+            if not target.exists():
+                raise
+    return target
+
+
+def _synced(folder: Path) -> None:
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            fd = os.open(os.path.join(directory, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(directory))
+
+
+def _fsync_dir(folder: Path) -> None:
+    """A folder's entries on disk (POSIX; Windows cannot open a folder to sync it)."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def git_state(folder: Path) -> dict[str, Any] | None:
@@ -149,6 +188,19 @@ class RunFolderError(RuntimeError):
     """The run folder cannot be used as asked; the message says what to do."""
 
 
+_UNSET = object()
+
+
+def config_changes(before: Any, after: Any, path: str = "") -> list[tuple[str, str, str]]:
+    """Where two experiment configs (JSON values) differ: (dotted path, old, new), in order."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [change for key in sorted(before.keys() | after.keys()) for change in config_changes(before.get(key, _UNSET), after.get(key, _UNSET), f"{path}.{key}" if path else key)]
+    if before == after:
+        return []
+    shown = ["(unset)" if value is _UNSET else json.dumps(value) for value in (before, after)]
+    return [(path or "(the config)", shown[0], shown[1])]
+
+
 class RunLog:
     """The writer (the main process of a distributed job); `RunLogFollower` for the others."""
 
@@ -168,6 +220,12 @@ class RunLog:
             self.manifest = load_json_file(self.manifest_path, "run-manifest.schema.json")
             if self.manifest["job"] != job:
                 raise RunFolderError(f"{self.manifest_path}: this run is a {self.manifest['job']} job, not {job}")
+            if changed := config_changes(self.manifest["config"], json.loads(json.dumps(config))):  # as run.json holds it (lists, not tuples)
+                shown = "; ".join(f"{path}: {before} -> {after}" for path, before, after in changed[:8]) + ("; ..." if len(changed) > 8 else "")
+                raise RunFolderError(
+                    f"{self.manifest_path}: --resume continues the run with its own experiment config, and {config_path or 'this config'} differs from it at {len(changed)} "
+                    f"field(s) ({shown}); resume with the run's config (run.json's `config`) or start a new run in another --run-dir"
+                )
             step = self.manifest.get("progress", {}).get("step", 0)
             segments = self.manifest.get("segments", [])
             if segments and "endedAt" not in segments[-1]:  # the last process died without a word

@@ -77,3 +77,59 @@ def test_fp16_s_scaler_resumes_at_its_scale_and_every_tensor_loads_on_the_host(t
     fresh = torch.amp.GradScaler("cpu", init_scale=1024.0)
     checkpoints.restore(saved, _optimizer(), scheduler, scaler=fresh)
     assert fresh.get_scale() == 1024.0
+
+
+def _saved(tmp_path, name: str = "step-1"):
+    from types import SimpleNamespace
+
+    saved = []
+    run = SimpleNamespace(dir=tmp_path, checkpoint_saved=lambda step, path: saved.append(path), manifest={"checkpoints": []})
+    writes = SimpleNamespace(save_pretrained=lambda path, **kwargs: (path / "model.safetensors").write_bytes(b"weights"))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(_optimizer(), lambda step: 1.0)
+    return run, lambda: checkpoints.save(run, name, 1, writes, writes, _optimizer(), scheduler, {"compute": {}})
+
+
+def test_a_checkpoint_s_files_reach_the_disk_before_it_is_published(tmp_path, monkeypatch):
+    """Every file and folder of a checkpoint is fsync'd before the rename that puts it in
+    place, and the checkpoints folder after it, before run.json names it: a power loss would
+    otherwise leave a named checkpoint whose weights were only in the page cache."""
+    import os
+    from pathlib import Path
+
+    events = []
+    real_fsync, real_rename = os.fsync, Path.rename
+    monkeypatch.setattr(os, "fsync", lambda fd: events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}"))) or real_fsync(fd))
+    monkeypatch.setattr(Path, "rename", lambda self, target: events.append(("rename", str(self))) or real_rename(self, target))
+    run, save = _saved(tmp_path)
+    final = save()
+    published = events.index(("rename", str(final.with_name(".step-1.tmp"))))
+    synced = {path for kind, path in events[:published] if kind == "fsync"}
+    files = {str(final.with_name(".step-1.tmp") / p.name) for p in final.iterdir()}
+    assert files and files | {str(final.with_name(".step-1.tmp"))} <= synced
+    assert ("fsync", str(final.parent)) in events[published:]
+
+
+def test_a_crash_between_the_renames_of_a_replaced_checkpoint_resumes_from_it(tmp_path):
+    """Re-saving a checkpoint name (a resumed finished run saves `final` again) moves the old
+    folder aside first: a crash before the new one is in left only .final.old, and the run's
+    latest checkpoint named nothing. It is put back."""
+    run, save = _saved(tmp_path, "final")
+    final = save()
+    run.manifest["checkpoints"] = [{"step": 1, "path": "checkpoints/final"}]
+    final.rename(final.with_name(".final.old"))  # replace_dir's first rename, then the crash
+    assert checkpoints.latest(run) == final and (final / "model.safetensors").read_bytes() == b"weights"
+    assert not final.with_name(".final.old").exists()
+
+
+def test_fsdp_and_deepspeed_checkpoints_save_no_optimizer_pt_and_resuming_one_says_why(tmp_path):
+    """Under FSDP each process holds a shard of the optimizer state: the main process's alone,
+    saved, would resume every process on its shard. A checkpoint holds none (DeepSpeed's engine
+    saves its own); resuming it says so and what to do."""
+    from types import SimpleNamespace
+
+    from ptlab import parallel
+
+    optimizer = _optimizer()
+    assert [parallel.saved_optimizer(SimpleNamespace(distributed_type=kind), optimizer) for kind in ("NO", "MULTI_GPU", "FSDP", "DEEPSPEED")] == [optimizer, optimizer, None, None]
+    with pytest.raises(checkpoints.CheckpointError, match=r"no optimizer state \(an FSDP run saves none: each process holds a shard of it\).*start a new run from it with init"):
+        checkpoints.restore(tmp_path, optimizer, None)

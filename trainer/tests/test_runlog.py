@@ -97,3 +97,30 @@ def test_active_at_is_the_jobs_last_move_while_the_heartbeat_goes_on(tmp_path, m
         time.sleep(0.1)
         after = manifest_after_beats()
         assert after["activeAt"] < after["heartbeatAt"]  # the last move: busy()'s end
+
+
+def test_resume_refuses_a_config_that_differs_from_the_runs_naming_each_field(tmp_path):
+    """--resume goes on with the run's own experiment: a changed config (a learning rate, a
+    longer schedule) would train another experiment than run.json records, its schedule's base
+    rate the old one's. Refused before anything is written, naming each field; the same config
+    resumes."""
+    import pytest
+
+    from ptlab.runlog import RunFolderError
+
+    run_dir = tmp_path / "run"
+    config = {"name": "x", "sft": {"learningRate": 0.001, "steps": 8, "packing": True}}
+    with RunLog(run_dir, experiment="x", job="sft", config=config, config_path=None, command=["ptlab", "sft"], seeds={"global": 0}):
+        pass
+    before = (run_dir / "run.json").read_text()
+    changed = {"name": "x", "sft": {"learningRate": 0.5, "steps": 12}}
+    with pytest.raises(RunFolderError, match=r"differs from it at 3 field\(s\) \(sft.learningRate: 0.001 -> 0.5; sft.packing: true -> \(unset\); sft.steps: 8 -> 12\)"):
+        RunLog(run_dir, experiment="x", job="sft", config=changed, config_path=tmp_path / "x.ptlab.json", command=["ptlab", "sft"], seeds={"global": 0}, resume=True)
+    assert (run_dir / "run.json").read_text() == before
+    with RunLog(run_dir, experiment="x", job="sft", config=json.loads(json.dumps(config)), config_path=None, command=["ptlab", "sft"], seeds={"global": 0}, resume=True) as run:
+        assert len(run.manifest["segments"]) == 2
+    other = tmp_path / "tuples"
+    with RunLog(other, experiment="x", job="sft", config={"adam": {"betas": (0.9, 0.98)}}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0}):
+        pass
+    with RunLog(other, experiment="x", job="sft", config={"adam": {"betas": (0.9, 0.98)}}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0}, resume=True):
+        pass  # a config as Python makes it: its tuples are run.json's lists
