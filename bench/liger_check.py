@@ -62,7 +62,7 @@ def loaded(path: str, device: str, dtype: str, kernels: dict[str, bool] | None, 
         models.apply_liger_kernels(model, **kernels)
     if lora:
         torch.manual_seed(0)
-        model = models.add_lora(model, Lora(r=4, alpha=8, dropout=0.0))
+        model = models.add_lora(model, Lora(r=4, alpha=8, dropout=0.0), seed=0)
     return model
 
 

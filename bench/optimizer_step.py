@@ -4,8 +4,9 @@ for-loop, foreach, fused), on this machine, and how far each lands from the for-
     .venv/bin/python bench/optimizer_step.py                         # CPU: the embedded models, fp32
     python3 bench/optimizer_step.py --models 0.5b --dtype bf16       # CUDA: bench/gpu_trainer.py's 0.5B shape
 
-The optimizers are the trainer's (torch.optim.AdamW with sft.adam's options from
-ptlab.config.Adam.torch_options, weight decay 0.01); the gradients are fixed random tensors,
+The optimizers are the trainer's (ptlab.optimizers.adam: torch.optim.AdamW with sft.adam's
+options, weight decay 0.01; bf16 weights stepped through fp32 copies, the copies in and out
+included in a step's time); the gradients are fixed random tensors,
 the same for every kernel. Each kernel starts from the same weights and takes `--steps`
 steps; the median step of the steps after the first two is reported, with the largest
 difference of its weights from the for-loop's at the end. Prints JSON lines.
@@ -24,7 +25,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ptlab import models  # noqa: E402
+from ptlab import models, optimizers  # noqa: E402
 from ptlab.config import Adam, Model  # noqa: E402
 
 IMPLEMENTATIONS = ("for-loop", "foreach", "fused")
@@ -58,7 +59,7 @@ def bench(name: str, device: str, dtype: torch.dtype, steps: int) -> list[dict]:
         with torch.no_grad():
             for p, s in zip(params, start):
                 p.copy_(s)
-        optimizer = torch.optim.AdamW(params, lr=1e-3, **Adam(weightDecay=0.01, implementation=implementation).torch_options())
+        optimizer = optimizers.adam(torch.optim.AdamW, params, 1e-3, Adam(weightDecay=0.01, implementation=implementation), "sft.adam.implementation", ValueError)
         seconds = []
         for _ in range(steps):
             for p, g in zip(params, grads):

@@ -57,7 +57,7 @@ def loaded(path: str, device: str, dtype: str, attention: str, lora: bool) -> An
         varlen.attach(model)  # as models.load does
     if lora:
         torch.manual_seed(0)
-        model = models.add_lora(model, Lora(r=4, alpha=8, dropout=0.0))
+        model = models.add_lora(model, Lora(r=4, alpha=8, dropout=0.0), seed=0)
     return model
 
 

@@ -336,7 +336,8 @@ def load_tokenizer(name: str, revision: str | None = None, trust_remote_code: bo
 
 def disable_dropout(model: Any) -> int:
     """Sets every dropout of `model` to 0 (its torch Dropout modules, LoRA's among them, and the
-    attention layers' `attention_dropout`, which transformers applies in training mode), as TRL's
+    attention layers' rate, `attention_dropout` or `dropout`, which transformers applies in
+    training mode), as TRL's
     PPO does: the update's forwards then compute the function the rollout sampled from and
     scoring scored. Returns how many were above 0."""
     import torch
@@ -345,8 +346,10 @@ def disable_dropout(model: Any) -> int:
     for module in model.modules():
         if isinstance(module, torch.nn.modules.dropout._DropoutNd) and module.p > 0:
             module.p, dropped = 0.0, dropped + 1
-        if isinstance(getattr(module, "attention_dropout", None), float) and module.attention_dropout > 0:
-            module.attention_dropout, dropped = 0.0, dropped + 1
+        for rate in ("attention_dropout", "dropout"):  # the attention's own rate: CLIP's and Mllama's attention keep it as `dropout`
+            if isinstance(getattr(module, rate, None), float) and getattr(module, rate) > 0:
+                setattr(module, rate, 0.0)
+                dropped += 1
     return dropped
 
 
@@ -362,8 +365,8 @@ def torch_dtype(dtype: str, device: str) -> Any:
 
 def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision: str | None = None, trust_remote_code: bool = False, **options: Any) -> Any:
     """A causal LM or image-text-to-text model by name or folder; a LoRA checkpoint
-    (adapter_config.json) loads onto its base model and is merged, so every consumer sees
-    plain weights."""
+    (adapter_config.json) loads onto its base model (itself merged first when it holds
+    adapters) and is merged, so every consumer sees plain weights."""
     from transformers import AutoModelForCausalLM, AutoModelForImageTextToText
 
     _quiet_transformers()
@@ -375,8 +378,8 @@ def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision
     if adapter.exists():
         from peft import PeftModel
 
-        base = json.loads(adapter.read_text())["base_model_name_or_path"]
-        model = auto.from_pretrained(resolve_model_path(base), dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code, **options)
+        base = json.loads(adapter.read_text())["base_model_name_or_path"]  # adapters themselves when trained from a LoRA Init
+        model = load_causal_lm(base, dtype, device, trust_remote_code=trust_remote_code, **options)
         return PeftModel.from_pretrained(model, path).merge_and_unload().to(device)
     model = auto.from_pretrained(path, revision=revision, dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code, **options)
     return model.to(device)
@@ -427,10 +430,10 @@ def load(spec: Any, device: str, folder: Path | None = None, **options: Any) -> 
 
 
 @runlog.busy()
-def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path | None) -> tuple[Any, Any]:
+def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path | None, seed: int) -> tuple[Any, Any]:
     """The model to train and its tokenizer or processor: the checkpoint when resuming, else
     Init, else the model by name. With LoRA (spec.lora) a checkpoint holds adapters: the
-    base (Init or the model) loads, then the checkpoint's adapters or fresh ones."""
+    base (Init or the model) loads, then the checkpoint's adapters or fresh ones (from `seed`)."""
     if spec.attention == "flex_attention" and not device.startswith("cuda"):
         raise ModelFamilyError(f"model.attention \"flex_attention\" cannot train on {device}: PyTorch's FlexAttention has no backward pass there; use \"sdpa\" (or \"auto\"), and flex_attention on a CUDA GPU")
     if spec.attention == "varlen" and device.startswith("cuda"):
@@ -445,7 +448,7 @@ def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path |
     if spec.ligerKernel:
         apply_liger_kernels(model)
     if spec.lora is not None:
-        model = add_lora(model, spec.lora, str(checkpoint) if checkpoint else None)
+        model = add_lora(model, spec.lora, seed, str(checkpoint) if checkpoint else None, init)
     if (checkpointing := spec.checkpointing()) is not None:
         model.activation_checkpointing_enable(**checkpointing)  # transformers 5.x: gradient_checkpointing_enable is its deprecated alias
     return model, tokenizer
@@ -472,15 +475,26 @@ def apply_liger_kernels(model: Any, **kernels: bool) -> None:
     _apply_liger_kernel_to_instance(model=model, **chosen)
 
 
-def add_lora(model: Any, lora: Any, adapter_from: str | None = None) -> Any:
-    """Wrap `model` with trainable LoRA adapters (config.Lora), fresh or loaded from a
-    checkpoint folder, leaving the base weights frozen."""
+def add_lora(model: Any, lora: Any, seed: int, adapter_from: str | None = None, base: Path | None = None) -> Any:
+    """Wrap `model` with trainable LoRA adapters (config.Lora), loaded from a checkpoint
+    folder or fresh, leaving the base weights frozen. Fresh adapters draw their random A
+    matrices from `seed` (apart from the job's stream: two runs of one config start alike) and
+    name `base` (Init's folder, when the model is Init) as what they sit on: Init may itself be
+    a LoRA checkpoint, merged into `model` here, whose adapters a consumer of these
+    (load_causal_lm) must merge first; peft would name Init's own base."""
+    import torch
     from peft import LoraConfig, PeftModel, get_peft_model
 
     if adapter_from is not None:
         return PeftModel.from_pretrained(model, adapter_from, is_trainable=True)
     targets = list(lora.targetModules) if lora.targetModules else "all-linear"
-    return get_peft_model(model, LoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout, target_modules=targets, task_type="CAUSAL_LM"))
+    device = next(model.parameters()).device
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+        torch.manual_seed(seed)
+        wrapped = get_peft_model(model, LoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout, target_modules=targets, task_type="CAUSAL_LM"))
+    if base is not None:
+        wrapped.peft_config["default"].base_model_name_or_path = str(base)
+    return wrapped
 
 
 def is_checkpoint(folder: Path) -> bool:

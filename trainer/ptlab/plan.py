@@ -16,8 +16,10 @@ Stages (per GPU, each with the states alive at that time):
   ppo/update     a micro-batch's forward and backward through the policy and value head
   evaluation     greedy generation at the evaluation's maxNewTokens
 
-What the states assume (`state_bytes`): DDP keeps everything on every GPU, with Adam's two
-moments in the parameters' dtype (torch creates them with zeros_like); FSDP shards all three;
+What the states assume (`state_bytes`): DDP keeps everything on every GPU, Adam's two moments
+in fp32 and, for bf16 or fp16 weights, an fp32 copy of each trained one that the optimizer
+steps (optimizers.MasterWeights: 12 bytes per trained parameter); FSDP shards all three (in
+fp32: the job refuses low-precision trained weights under FSDP);
 DeepSpeed with bf16 keeps fp32 master weights and moments (12 bytes per trained parameter,
 the ZeRO paper's K) sharded, ZeRO-2 the gradients too, ZeRO-3 the weights as well. Sharded
 weights are gathered a layer at a time: the planner adds two of the largest layers (the
@@ -106,10 +108,11 @@ def distributed_strategy(launcher: Any, world: int) -> str:
 def state_bytes(counts: Counts, dtype: str, strategy: str, world: int) -> dict[str, int]:
     """Weights, gradients and optimizer state each GPU keeps between steps (see the module's docstring)."""
     w = DTYPE_BYTES[dtype]
+    adam = 12 if w < 4 else 8  # Adam's fp32 moments, and fp32 copies of bf16/fp16 weights (optimizers.MasterWeights)
     if strategy == "ddp":
-        return {"weights": counts.parameters * w, "gradients": counts.trained * w, "optimizer": 2 * counts.trained * w}
+        return {"weights": counts.parameters * w, "gradients": counts.trained * w, "optimizer": adam * counts.trained}
     if strategy == "fsdp":
-        return {"weights": counts.parameters * w // world, "gradients": counts.trained * w // world, "optimizer": 2 * counts.trained * w // world}
+        return {"weights": counts.parameters * w // world, "gradients": counts.trained * w // world, "optimizer": adam * counts.trained // world}
     master = 12 * counts.trained // world  # fp32 weights, momentum and variance
     if strategy == "deepspeed-zero2":
         return {"weights": counts.parameters * w, "gradients": counts.trained * w // world, "optimizer": master}
@@ -168,7 +171,7 @@ def fake_model(experiment: Any, config: Any) -> Any:
                 "parameters on fake tensors. Plan the config without the lora section: its activations are about the same, and its "
                 "gradients and optimizer state (every weight trained) an upper bound"
             )
-        model = add_lora(model, spec.lora)
+        model = add_lora(model, spec.lora, seed=0)
     if (checkpointing := spec.checkpointing()) is not None:
         model.activation_checkpointing_enable(**checkpointing)  # transformers 5.x: gradient_checkpointing_enable is its deprecated alias
     return model
@@ -460,6 +463,8 @@ def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = N
         raise PlanError(f"model {spec.name}: its tokenizer is not on this machine, and the job's lengths are measured with it; pass --tokenizer with a local copy (a folder with its tokenizer or processor files)") from exc
     world = processes(launcher)
     strategy = distributed_strategy(launcher, world)
+    if strategy == "fsdp" and DTYPE_BYTES[spec.dtype] < 4:
+        raise PlanError(f'model.dtype "{spec.dtype}" under FSDP: the job refuses low-precision trained weights there (FSDP steps its shards in their dtype, where Adam\'s steps round away); set model.dtype to "fp32" (FSDP computes in launcher.mixedPrecision), or use DeepSpeed')
     peak, rows, tokens, counts = measure_training_step(experiment, config, encoder, job)
     states = state_bytes(counts, spec.dtype, strategy, world)
     gathered = gathered_bytes(counts, spec.dtype, strategy, world)

@@ -770,12 +770,12 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
             recorder.before_update(cfg, policy, rollout.transitions, acc)
         with timeline.stage("training"):
             sums, trained = update(cfg, policy, rollout.transitions, acc)  # 4
-        policy.scheduler.step()
         state["update"] += 1
         recorder.after_update(rollout.transitions, state["update"])
         elapsed = time.perf_counter() - started
         state["wallSeconds"] += elapsed
-        log(run, acc, cfg, policy, state, rollout, sums, trained, elapsed, segment, env_config, parameters, lam, timeline.take(), recorder)  # 5
+        log(run, acc, cfg, policy, state, rollout, sums, trained, elapsed, segment, env_config, parameters, lam, timeline.take(), recorder)  # 5, with the update's learning rate
+        policy.scheduler.step()
         if parallel.any_process(acc, run.cancel_requested):
             status = "cancelled"
             break
@@ -835,7 +835,7 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
     schedule; not yet prepared."""
     cfg = experiment.ppo
     device = str(acc.device)
-    model, tokenizer = load_trainable(experiment.model, device, init, checkpoint)
+    model, tokenizer = load_trainable(experiment.model, device, init, checkpoint, experiment.seed)
     disable_dropout(model)  # the rollout and scoring run in eval mode: the update's forwards must compute what they did
     if experiment.environment_for().modality == "vision" and not chat.is_multimodal(tokenizer):
         raise PpoError("environment.modality: vision PPO needs an image-text-to-text model (model.kind \"image-text-to-text\", e.g. embedded:tiny-vlm); this model reads text only")
@@ -849,7 +849,7 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
             reference = load(experiment.model, device, init)[0].eval()
         reference.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad] + (list(head.parameters()) if head is not None else [])
-    optimizer = optimizers.adam(torch.optim.Adam, params, cfg.learningRate, cfg.adam, "ppo.adam.implementation", PpoError)
+    optimizer = optimizers.adam(torch.optim.Adam, params, cfg.learningRate, cfg.adam, "ppo.adam.implementation", PpoError, acc.distributed_type)
     scheduler = lr_schedule(optimizer, cfg)
     joint = PolicyAndValue(model, head)
     return Policy(joint, joint, PolicyAndValue(reference, None) if reference is not None else None, tokenizer, optimizer, scheduler, params)
@@ -1483,5 +1483,5 @@ def save(run: RunLog, acc: Any, name: str, state: dict[str, Any], slots: list[Sl
             model_weights = {k.removeprefix("policy."): v for k, v in weights.items() if k.startswith("policy.")}
             if policy.plain_head is not None:
                 modules["value_head"] = {k.removeprefix("value_head."): v for k, v in weights.items() if k.startswith("value_head.")}
-        checkpoints.save(run, name, state["update"], policy.plain, policy.tokenizer, None if engine_state else policy.optimizer, policy.scheduler, snapshot, modules, rng_states=rng, weights=model_weights if weights is not None else None, engine_state=engine_state, scaler=getattr(acc, "scaler", None))
+        checkpoints.save(run, name, state["update"], policy.plain, policy.tokenizer, parallel.saved_optimizer(acc, policy.optimizer), policy.scheduler, snapshot, modules, rng_states=rng, weights=model_weights if weights is not None else None, engine_state=engine_state, scaler=getattr(acc, "scaler", None))
     acc.wait_for_everyone()

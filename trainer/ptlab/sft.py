@@ -241,7 +241,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     if not written or not data_path.exists():
         return "cancelled"
     checkpoint = checkpoints.latest(run) if resume else None
-    model, tokenizer = load_trainable(experiment.model, str(acc.device), experiment.resolve(sft.init) if sft.init else None, checkpoint)
+    model, tokenizer = load_trainable(experiment.model, str(acc.device), experiment.resolve(sft.init) if sft.init else None, checkpoint, experiment.seed)
     # Seed after loading: building the embedded model on first use draws from the global RNG.
     torch.manual_seed(experiment.seed)
     random.seed(experiment.seed)
@@ -261,7 +261,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         raise SftError(f"sft.globalBatchSize ({sft.globalBatchSize}) must be a multiple of sft.microBatchSize ({sft.microBatchSize}){processes}")
     share = sft.globalBatchSize // world  # sequences (packed rows) per process per step
     total_steps = sft.steps or max(1, math.ceil(sft.epochs * len(examples) / sft.globalBatchSize))
-    optimizer = optimizers.adam(torch.optim.AdamW, [p for p in model.parameters() if p.requires_grad], sft.learningRate, sft.adam, "sft.adam.implementation", SftError)
+    optimizer = optimizers.adam(torch.optim.AdamW, [p for p in model.parameters() if p.requires_grad], sft.learningRate, sft.adam, "sft.adam.implementation", SftError, acc.distributed_type)
     scheduler = get_scheduler(sft.schedule if sft.schedule != "constant" else "constant_with_warmup", optimizer, num_warmup_steps=round(sft.warmupRatio * total_steps), num_training_steps=total_steps)
     parameters = parameter_count(model)
     init_tokens = checkpoints.trained_tokens(experiment.resolve(sft.init)) if sft.init else 0
@@ -309,7 +309,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         engine_state = checkpoints.save_engine(run, name, model) if engine else None  # every process writes its shard
         if main:
             snapshot = {**state, "compute": {**state["compute"], "totalTrainTokens": state["compute"]["initTokens"] + state["trainTokens"] + state.get("visualTrainTokens", 0)}}
-            checkpoints.save(run, name, step, plain, tokenizer, None if engine else optimizer, scheduler, snapshot, rng_states=rng, weights=weights, engine_state=engine_state, scaler=getattr(acc, "scaler", None))
+            checkpoints.save(run, name, step, plain, tokenizer, parallel.saved_optimizer(acc, optimizer), scheduler, snapshot, rng_states=rng, weights=weights, engine_state=engine_state, scaler=getattr(acc, "scaler", None))
         acc.wait_for_everyone()
 
     def example_at(position: int) -> Example:
@@ -379,6 +379,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             # DeepSpeed clipped and stepped in the last backward (at sft.maxGradNorm, its config's) and reports that norm
             # all the parameters (frozen ones have no gradient): accelerate clips an FSDP model through it only when given its whole list
             norm = acc.clip_grad_norm_(list(model.parameters()), sft.maxGradNorm)
+            learning_rate = scheduler.get_last_lr()[0]  # this step's (as HF's Trainer logs it), before the schedule moves on
             optimizer.step()
             # fp16's loss scaler skips a step whose gradient overflowed (it read that already): the schedule waits too, as HF's Trainer's
             overflowed = parallel.loss_scaled(acc) and acc.optimizer_step_was_skipped
@@ -412,7 +413,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
                 "compute": compute(),
                 "metrics": {
                     "train/loss": total_loss / max(1, assistant_tokens),
-                    "train/lr": scheduler.get_last_lr()[0],
+                    "train/lr": learning_rate,
                     "train/grad_norm": grad_norm if math.isfinite(grad_norm) else None,
                     **({"train/fp16_overflow_steps": int(overflowed)} if parallel.loss_scaled(acc) else {}),
                     "train/assistant_tokens": assistant_tokens,

@@ -104,7 +104,7 @@ def test_a_pytorch_without_the_kernel_is_refused_on_cuda_before_the_model_loads(
     assert attention.kernel_missing() is None  # this PyTorch has it
     monkeypatch.setattr(attention, "kernel_missing", lambda: "torch 2.9 has no torch.nn.attention.varlen (PyTorch 2.10 added it)")
     with pytest.raises(models.ModelFamilyError, match=r'model.attention "varlen" cannot train on cuda: torch 2.9 has no torch.nn.attention.varlen'):
-        models.load_trainable(Model(name="embedded:tiny-lm", attention="varlen"), "cuda", None, None)
+        models.load_trainable(Model(name="embedded:tiny-lm", attention="varlen"), "cuda", None, None, 0)
 
 
 def _stub_2_10(query, key, value, cu_seq_q, cu_seq_k, max_q, max_k, is_causal=False, return_aux=None):

@@ -38,7 +38,7 @@ def test_the_fused_cross_entropy_gives_sft_s_loss_and_gradients_and_liger_s_forw
 
 def test_liger_kernels_are_refused_on_cpu_before_the_model_loads():
     with pytest.raises(models.ModelFamilyError, match=r"model\.ligerKernel cannot run on cpu: Liger's kernels are Triton kernels for CUDA GPUs"):
-        models.load_trainable(Model(name="embedded:no-such-model", ligerKernel=True), "cpu", None, None)
+        models.load_trainable(Model(name="embedded:no-such-model", ligerKernel=True), "cpu", None, None, 0)
 
 
 def test_a_model_type_the_tests_do_not_run_is_refused_naming_it():

@@ -122,9 +122,60 @@ def test_gradient_checkpointing_is_on_through_transformers_current_call(embedded
     spec = Model(name="embedded:tiny-lm", gradientCheckpointing=True, lora=Lora(**lora) if lora else None)
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*gradient_checkpointing_enable.*deprecated", category=FutureWarning)
-        model, _ = models.load_trainable(spec, "cpu", None, None)
+        model, _ = models.load_trainable(spec, "cpu", None, None, 0)
     layers = [m for m in model.modules() if hasattr(m, "gradient_checkpointing")]
     assert layers and all(m.gradient_checkpointing for m in layers)
+
+
+def _trained_lora(spec, init, seed: int, folder):
+    """load_trainable's fresh adapters with B moved off zero (what training does), saved as a
+    checkpoint saves them; the PeftModel."""
+    model, tokenizer = models.load_trainable(spec, "cpu", init, None, seed)
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if "lora_B" in name:
+                parameter.normal_(0, 0.5, generator=torch.Generator().manual_seed(hash(str(folder)) % 2**31))
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return model
+
+
+def test_lora_trained_from_a_lora_init_loads_with_init_merged_first(embedded, tmp_path):
+    """SFT with LoRA, then PPO with LoRA from its checkpoint: the PPO adapters sit on Init (the
+    base plus SFT's adapters, merged), and every consumer of the PPO checkpoint (ptlab eval,
+    export, compare, a later Init) gets that model. peft named the root base as theirs: the
+    checkpoint loaded as the base plus PPO's adapters alone, SFT's training dropped."""
+    from ptlab.config import Lora, Model
+
+    spec = Model(name="embedded:tiny-lm", dtype="fp32", lora=Lora(r=4))
+    sft, ppo = tmp_path / "sft", tmp_path / "ppo"
+    _trained_lora(spec, None, 0, sft)
+    trained = _trained_lora(spec, sft, 0, ppo).eval()
+    ids = torch.tensor([[1, 40, 41, 42, 43, 44]])
+    with torch.no_grad():
+        expected = trained(input_ids=ids).logits
+        loaded = models.load_causal_lm(str(ppo), "fp32")(input_ids=ids).logits
+        sft_alone = models.load_causal_lm(str(sft), "fp32")(input_ids=ids).logits
+    assert torch.allclose(loaded, expected, atol=1e-5) and not torch.allclose(loaded, sft_alone, atol=1e-3)
+
+
+def test_fresh_lora_adapters_start_from_the_experiment_seed(embedded):
+    """Two runs of one LoRA config start from the same adapters whatever the job's random
+    stream did before (A matrices are random; B is zero): they drew from it, and two SFT runs
+    of one seed parted at their third step."""
+    from ptlab.config import Lora, Model
+
+    spec = Model(name="embedded:tiny-lm", dtype="fp32", lora=Lora(r=4))
+
+    def adapters(seed: int, stream: int) -> dict:
+        torch.manual_seed(stream)
+        torch.rand(17)
+        model, _ = models.load_trainable(spec, "cpu", None, None, seed)
+        return {k: v.detach().clone() for k, v in model.named_parameters() if "lora_" in k}
+
+    first, again, other = adapters(0, 1), adapters(0, 2), adapters(1, 1)
+    assert first and all(torch.equal(first[k], again[k]) for k in first)
+    assert not all(torch.equal(first[k], other[k]) for k in first)
 
 
 def test_checkpointing_every_n_layers_checkpoints_that_many_and_computes_the_same():
@@ -138,7 +189,7 @@ def test_checkpointing_every_n_layers_checkpoints_that_many_and_computes_the_sam
     ids = torch.randint(3, 200, (2, 24))
     results = {}
     for checkpointing in (False, GradientCheckpointing(everyNLayers=2), True):
-        model, _ = models.load_trainable(Model(name="embedded:tiny-lm", gradientCheckpointing=checkpointing), "cpu", None, None)
+        model, _ = models.load_trainable(Model(name="embedded:tiny-lm", gradientCheckpointing=checkpointing), "cpu", None, None, 0)
         layers = [m.gradient_checkpointing for m in model.modules() if type(m).__name__.endswith("DecoderLayer")]
         assert layers == {False: [False] * len(layers), True: [True] * len(layers)}.get(checkpointing, [i % 2 == 0 for i in range(len(layers))])
         model.train()
@@ -203,6 +254,20 @@ def test_disable_dropout_sets_every_dropout_of_a_model_to_0():
     with torch.no_grad():
         torch.testing.assert_close(model(input_ids=ids).logits, model(input_ids=ids).logits)
     assert models.disable_dropout(model) == 0
+
+
+def test_disable_dropout_reaches_the_vision_tower_s_attention():
+    """CLIP's attention (LLaVA's vision tower) keeps its rate as a float named `dropout`, as
+    Mllama's does; it was left at its value: the update's forwards dropped out of the image's
+    features while the rollout's had not."""
+    from transformers import CLIPVisionConfig, LlamaConfig, LlavaConfig, LlavaForConditionalGeneration
+
+    vision = CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2, image_size=28, patch_size=14, attention_dropout=0.3)
+    text = LlamaConfig(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=4, num_key_value_heads=2)
+    model = LlavaForConditionalGeneration(LlavaConfig(vision_config=vision, text_config=text, image_token_id=63))
+    assert models.disable_dropout(model) == 2  # each vision layer's attention
+    rates = [getattr(m, rate) for m in model.modules() for rate in ("dropout", "attention_dropout") if isinstance(getattr(m, rate, None), float)]
+    assert rates and not any(rates)
 
 
 @pytest.mark.parametrize("lora", [False, True])

@@ -55,8 +55,10 @@ def test_model_states_are_the_bytes_a_real_training_step_keeps() -> None:
 def test_sharded_states_divide_what_each_strategy_shards() -> None:
     counts = plan.Counts(parameters=1_000_000, trained=1_000_000, largest_layer=50_000)
     ddp = plan.state_bytes(counts, "bf16", "ddp", 8)
-    assert ddp == {"weights": 2_000_000, "gradients": 2_000_000, "optimizer": 4_000_000}
-    assert plan.state_bytes(counts, "bf16", "fsdp", 8) == {k: v // 8 for k, v in ddp.items()}
+    assert ddp == {"weights": 2_000_000, "gradients": 2_000_000, "optimizer": 12_000_000}  # fp32 copies of the weights and fp32 moments
+    assert plan.state_bytes(counts, "fp32", "ddp", 8)["optimizer"] == 8_000_000
+    fp32 = plan.state_bytes(counts, "fp32", "ddp", 8)
+    assert plan.state_bytes(counts, "fp32", "fsdp", 8) == {k: v // 8 for k, v in fp32.items()}
     zero2 = plan.state_bytes(counts, "bf16", "deepspeed-zero2", 8)
     assert zero2 == {"weights": 2_000_000, "gradients": 250_000, "optimizer": 1_500_000}  # fp32 master + 2 moments: 12 bytes / 8
     zero3 = plan.state_bytes(counts, "bf16", "deepspeed-zero3", 8)
@@ -64,7 +66,7 @@ def test_sharded_states_divide_what_each_strategy_shards() -> None:
     assert plan.gathered_bytes(counts, "bf16", "deepspeed-zero3", 8) == 2 * 50_000 * 2
     assert plan.gathered_bytes(counts, "bf16", "deepspeed-zero2", 8) == 0
     lora = plan.Counts(parameters=1_000_000, trained=10_000, largest_layer=50_000)
-    assert plan.state_bytes(lora, "bf16", "ddp", 1) == {"weights": 2_000_000, "gradients": 20_000, "optimizer": 40_000}
+    assert plan.state_bytes(lora, "bf16", "ddp", 1) == {"weights": 2_000_000, "gradients": 20_000, "optimizer": 120_000}
 
 
 @pytest.mark.parametrize("job,checkpointing,packing,padding_free,head_chunk,attention", [("sft", False, False, False, 0, "auto"), ("ppo", False, False, False, 0, "auto"), ("sft", True, False, False, 0, "auto"), ("ppo", True, False, False, 0, "auto"), ("sft", True, True, False, 0, "auto"), ("sft", False, False, True, 0, "auto"), ("ppo", False, False, True, 0, "auto"), ("ppo", False, False, False, 16, "auto"), ("ppo", True, False, True, 16, "auto"), ("sft", False, True, True, 0, "varlen"), ("ppo", False, False, True, 0, "varlen"), ("sft", {"everyNLayers": 2}, False, False, 0, "auto"), ("ppo", {"everyNLayers": 2}, False, False, 0, "auto")])

@@ -117,6 +117,8 @@ def test_updates_run_end_to_end_and_log_everything(tmp_path, env):
     for key in ("rollout/reward_mean", "rollout/return_mean", "rollout/response_tokens_mean", "ppo/policy_loss", "ppo/value_loss", "ppo/clipfrac", "ppo/approx_kl", "ppo/entropy", "ppo/ratio_guarded", "train/lr", "perf/tokens_per_second"):
         assert all(r["metrics"][key] is not None for r in train), key
     assert all(r["metrics"]["ppo/optimizer_steps"] == 2 * 16 // 8 and r["metrics"]["ppo/nonfinite_skipped"] == 0 for r in train)  # epochs x mini-batches
+    lrs = [r["metrics"]["train/lr"] for r in train]  # each update's own: the first trains at ppo.learningRate
+    assert lrs[0] == json.loads(config(tmp_path, 3, 2).read_text())["ppo"]["learningRate"] and lrs[0] > lrs[1] > lrs[2]
     # before an update's first step the trained policy is the rollout's: the training forward scores its samples alike
     assert all(0 <= r["metrics"]["ppo/first_step_logprob_gap"] < 1e-4 for r in train), [r["metrics"]["ppo/first_step_logprob_gap"] for r in train]
     assert all(r["compute"]["inferenceTokens"] > 0 and r["compute"]["gflops"] > 0 for r in train)
