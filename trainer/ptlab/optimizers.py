@@ -14,10 +14,12 @@ from ptlab.config import Adam
 LOW_PRECISION = (torch.bfloat16, torch.float16)
 
 
-def adam(kind: type[torch.optim.Optimizer], params: list[Any], lr: float, options: Adam, field: str, error: type[Exception], distributed: str = "NO") -> torch.optim.Optimizer:
+def adam(kind: type[torch.optim.Optimizer], params: list[Any], lr: float, options: Adam, field: str, error: type[Exception], distributed: str = "NO", grad_scaler: bool = False) -> torch.optim.Optimizer:
     """`kind` over `params`, under `distributed` (accelerate's distributed type). Weights in bf16
-    or fp16 are stepped through fp32 copies (MasterWeights); DeepSpeed's engine keeps its own
-    and FSDP steps its shards in their dtype, which is refused. PyTorch checks the fused
+    or fp16 are stepped through fp32 copies (MasterWeights); DeepSpeed's engine keeps its own.
+    Refused: FSDP's (it steps its shards in their dtype) and accelerate's fp16 `grad_scaler`
+    (launcher.mixedPrecision "fp16": it unscales the gradients of the optimizer's parameters,
+    the copies, which get theirs in the step). PyTorch checks the fused
     kernel's device and dtype only at the first step, mid-job: a one-element probe of each
     (device, dtype) the stepped parameters have steps here first, and a kernel missing there
     fails with `error` naming `field`."""
@@ -25,6 +27,8 @@ def adam(kind: type[torch.optim.Optimizer], params: list[Any], lr: float, option
     if low and distributed == "FSDP":
         raise error(f"model.dtype: FSDP would step the {' and '.join(low)} trained weights in their own precision, where an Adam step (about the learning rate) rounds away for most weights; set model.dtype to \"fp32\" (FSDP computes in launcher.mixedPrecision), or use launcher.distributed \"deepspeed-zero2\"/\"deepspeed-zero3\"")
     masters = bool(low) and distributed != "DEEPSPEED"
+    if masters and grad_scaler:
+        raise error(f'model.dtype: {" and ".join(low)} trained weights under launcher.mixedPrecision "fp16" (its loss scaling): set model.dtype to "fp32", which mixed precision computes in fp16, or launcher.mixedPrecision to "bf16"')
     stepped = [MasterWeights.copy_of(p) for p in params] if masters else params
     if options.implementation == "fused":
         for device, dtype in {(p.device, p.dtype) for p in stepped}:

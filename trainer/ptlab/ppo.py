@@ -849,7 +849,7 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
             reference = load(experiment.model, device, init)[0].eval()
         reference.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad] + (list(head.parameters()) if head is not None else [])
-    optimizer = optimizers.adam(torch.optim.Adam, params, cfg.learningRate, cfg.adam, "ppo.adam.implementation", PpoError, acc.distributed_type)
+    optimizer = optimizers.adam(torch.optim.Adam, params, cfg.learningRate, cfg.adam, "ppo.adam.implementation", PpoError, acc.distributed_type, getattr(acc, "scaler", None) is not None)
     scheduler = lr_schedule(optimizer, cfg)
     joint = PolicyAndValue(model, head)
     return Policy(joint, joint, PolicyAndValue(reference, None) if reference is not None else None, tokenizer, optimizer, scheduler, params)

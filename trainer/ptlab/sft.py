@@ -261,7 +261,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         raise SftError(f"sft.globalBatchSize ({sft.globalBatchSize}) must be a multiple of sft.microBatchSize ({sft.microBatchSize}){processes}")
     share = sft.globalBatchSize // world  # sequences (packed rows) per process per step
     total_steps = sft.steps or max(1, math.ceil(sft.epochs * len(examples) / sft.globalBatchSize))
-    optimizer = optimizers.adam(torch.optim.AdamW, [p for p in model.parameters() if p.requires_grad], sft.learningRate, sft.adam, "sft.adam.implementation", SftError, acc.distributed_type)
+    optimizer = optimizers.adam(torch.optim.AdamW, [p for p in model.parameters() if p.requires_grad], sft.learningRate, sft.adam, "sft.adam.implementation", SftError, acc.distributed_type, getattr(acc, "scaler", None) is not None)
     scheduler = get_scheduler(sft.schedule if sft.schedule != "constant" else "constant_with_warmup", optimizer, num_warmup_steps=round(sft.warmupRatio * total_steps), num_training_steps=total_steps)
     parameters = parameter_count(model)
     init_tokens = checkpoints.trained_tokens(experiment.resolve(sft.init)) if sft.init else 0

@@ -60,8 +60,11 @@ def test_a_state_dict_carries_the_copies_and_a_resumed_optimizer_goes_on_as_one_
     assert all(torch.equal(x, y) for x, y in zip(a.copies, c.copies))
 
 
-def test_fp32_weights_and_deepspeed_step_as_before_and_fsdp_refuses_low_precision_weights():
+def test_fp32_weights_and_deepspeed_step_as_before_and_fsdp_and_fp16_loss_scaling_refuse_low_precision_weights():
     assert type(optimizers.adam(torch.optim.Adam, _weights(torch.float32), 1e-6, Adam(), "ppo.adam.implementation", ValueError)) is torch.optim.Adam
     assert type(optimizers.adam(torch.optim.Adam, _weights(torch.bfloat16), 1e-6, Adam(), "ppo.adam.implementation", ValueError, "DEEPSPEED")) is torch.optim.Adam  # the engine keeps fp32 copies
     with pytest.raises(ValueError, match=r'model.dtype: FSDP would step the bfloat16 trained weights in their own precision.*set model.dtype to "fp32"'):
         optimizers.adam(torch.optim.Adam, _weights(torch.bfloat16), 1e-6, Adam(), "ppo.adam.implementation", ValueError, "FSDP")
+    with pytest.raises(ValueError, match=r'bfloat16 trained weights under launcher.mixedPrecision "fp16" \(its loss scaling\): set model.dtype to "fp32"'):
+        optimizers.adam(torch.optim.Adam, _weights(torch.bfloat16), 1e-6, Adam(), "ppo.adam.implementation", ValueError, "MULTI_GPU", grad_scaler=True)
+    assert type(optimizers.adam(torch.optim.Adam, _weights(torch.float32), 1e-6, Adam(), "ppo.adam.implementation", ValueError, "MULTI_GPU", grad_scaler=True)) is torch.optim.Adam
