@@ -205,6 +205,7 @@ class RunLog:
     """The writer (the main process of a distributed job); `RunLogFollower` for the others."""
 
     _written_at = float("-inf")  # time.monotonic() of the last manifest write
+    _resume: trackers.Resume | None = None  # where a resumed segment's records start (truncate_records_after)
 
     def __init__(self, run_dir: Path, *, experiment: str, job: str, config: dict[str, Any], config_path: Path | None, command: list[str], seeds: dict[str, int], resume: bool = False) -> None:
         self.dir = Path(run_dir)
@@ -351,6 +352,7 @@ class RunLog:
         with self._lock:
             self.manifest["segments"][-1]["startStep"] = step
         self.progress(step, self.manifest.get("progress", {}).get("totalSteps"))
+        kept_at_step: list[dict[str, Any]] = []
         for name in ("metrics.jsonl", "episodes.jsonl", token_records.FILE):
             path = self.dir / name
             if not path.exists():
@@ -366,7 +368,10 @@ class RunLog:
                 if record["step"] == step and not evaluations_at_step and (record.get("kind") == "eval" or record.get("split", "train") != "train"):
                     continue
                 kept.append(line + "\n")
+                if name == "metrics.jsonl" and record["step"] == step:
+                    kept_at_step.append(record)
             atomic_write_text(path, "".join(kept))
+        self._resume = trackers.Resume(step, not evaluations_at_step, tuple(kept_at_step))
 
     def has_evaluation(self, step: int) -> bool:
         """Whether metrics.jsonl holds an evaluation record of `step`."""
@@ -390,7 +395,7 @@ class RunLog:
     def metric(self, record: dict[str, Any]) -> None:
         self._append("metrics.jsonl", "metric-record.schema.json", record)
         segments = self.manifest.get("segments", [])
-        self._trackers.log(record, segments[-1]["startStep"] if len(segments) > 1 else None)
+        self._trackers.log(record, (self._resume or trackers.Resume(segments[-1]["startStep"])) if len(segments) > 1 else None)
 
     def episode(self, record: dict[str, Any]) -> None:
         self._append("episodes.jsonl", "episode-record.schema.json", record)

@@ -7,7 +7,8 @@ names: a training record's metrics as they are (`train/loss`, `ppo/approx_kl`, .
 evaluation record's rates as `eval/{split}/success` (and `_stderr`, `per_step_accuracy`,
 `recognition`, `mean_reward`), and `compute/gflops` with both; the step is the record's step,
 the wall time the record's time. On resume the writer purges what TensorBoard holds past the
-checkpoint the run resumed from, as metrics.jsonl drops those records.
+checkpoint the run resumed from, as metrics.jsonl drops those records (from the checkpoint's
+own step where the resumed run redoes its evaluations, writing that step's kept records again).
 
 `wandb`: a W&B run in RUN/wandb under the same names, offline (WANDB_MODE overrides it): project
 the experiment's name, group the run id, the run's config as W&B config; `wandb sync` uploads it.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -133,6 +135,18 @@ def check_available(names: list[str] | tuple[str, ...], where: str) -> None:
             raise TrackerError(f"{where}: logging.reportTo asks for {name}, which is not installed here ({exc}); {_INSTALL[name]}") from exc
 
 
+@dataclass(frozen=True)
+class Resume:
+    """Where a resumed segment's records start: past `step` (its checkpoint's), or at it where
+    the segment redoes that step's evaluations (`redone`: a final checkpoint's, or step 0's
+    without one); `kept` are the records of that step metrics.jsonl keeps (its train record),
+    which TensorBoard's purge takes with the evaluations and are written to it again."""
+
+    step: int
+    redone: bool = False
+    kept: tuple[dict[str, Any], ...] = ()
+
+
 class Trackers:
     """The trackers of one run, opened at its first record (a resumed run knows by then the
     step it resumed from)."""
@@ -143,21 +157,27 @@ class Trackers:
         self.manifest = manifest or {}
         self.open: list[Tracker] | None = None
 
-    def log(self, record: dict[str, Any], resumed_from: int | None) -> None:
+    def log(self, record: dict[str, Any], resumed: Resume | None) -> None:
         if not self.names:
             return
         if self.open is None:
-            self.open = [self._start(name, resumed_from) for name in self.names]
+            self.open = [self._start(name, resumed) for name in self.names]
         for tracker in self.open:
             tracker.log(record)
 
-    def _start(self, name: str, resumed_from: int | None) -> Tracker:
+    def _start(self, name: str, resumed: Resume | None) -> Tracker:
         if name == "wandb":
-            return WandB(self.run_dir, self.manifest)
+            return WandB(self.run_dir, self.manifest)  # a resumed segment is a new W&B run of the group
         # TensorBoard takes a run's first SessionLog START as its start and purges at later
         # ones only: a fresh run writes that first START (purge_step 0) so that a resume's
-        # START at the checkpoint's next step purges what came after the checkpoint.
-        return TensorBoard(self.run_dir, 0 if resumed_from is None else resumed_from + 1)
+        # START purges what came after the checkpoint (its step too where that step's
+        # evaluations are redone: what the run keeps of that step is written again).
+        if resumed is None:
+            return TensorBoard(self.run_dir, 0)
+        board = TensorBoard(self.run_dir, resumed.step if resumed.redone else resumed.step + 1)
+        for kept in resumed.kept if resumed.redone else ():
+            board.log(kept)
+        return board
 
     def close(self) -> None:
         for tracker in self.open or []:

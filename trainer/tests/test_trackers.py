@@ -116,15 +116,49 @@ def record(step: int, loss: float) -> dict:
 def test_a_resumed_run_replaces_what_tensorboard_holds_past_its_checkpoint(tmp_path: Path) -> None:
     first = trackers.Trackers(["tensorboard"], tmp_path)
     for step in range(1, 6):
-        first.log(record(step, 10.0 + step), resumed_from=None)
+        first.log(record(step, 10.0 + step), None)
     first.close()
     resumed = trackers.Trackers(["tensorboard"], tmp_path)  # resumed from the checkpoint at step 3
     for step in (4, 5, 6):
-        resumed.log(record(step, 20.0 + step), resumed_from=3)
+        resumed.log(record(step, 20.0 + step), trackers.Resume(3))
     resumed.close()
     seen = tensorboard_scalars(tmp_path / "tensorboard")
     assert seen["train/loss"] == [(1, 11.0), (2, 12.0), (3, 13.0), (4, 24.0), (5, 25.0), (6, 26.0)]
     assert "train/lr" not in seen  # a null metric is not a point
+
+
+def test_a_run_resumed_from_its_final_checkpoint_redoes_that_step_s_evaluation_once_in_tensorboard(tmp_path: Path) -> None:
+    """Resumed from `final` (or from nothing: step 0), the run redoes that step's evaluation,
+    as metrics.jsonl drops it: TensorBoard held it twice (its purge started past the step). It
+    now purges from the step and gets that step's kept train record again."""
+    evaluation = lambda step, rate: {"kind": "eval", "step": step, "time": f"2026-12-02T08:01:{step:02d}.000Z", "split": "id", "splitKind": "id", "compute": {"parameters": 1, "trainTokens": step, "inferenceTokens": 0, "gflops": step / 10}, "success": {"rate": rate, "stderr": 0.1, "successes": 1, "n": 2}, "episodesEvaluated": 2, "meanReward": 0.0, "failureModes": {}}  # noqa: E731
+    first = trackers.Trackers(["tensorboard"], tmp_path)
+    for step in (1, 2):
+        first.log(record(step, 10.0 + step), None)
+    first.log(evaluation(2, 0.5), None)
+    first.close()
+    resumed = trackers.Trackers(["tensorboard"], tmp_path)
+    resumed.log(evaluation(2, 0.5), trackers.Resume(2, redone=True, kept=(record(2, 12.0),)))
+    resumed.close()
+    seen = tensorboard_scalars(tmp_path / "tensorboard")
+    assert seen["train/loss"] == [(1, 11.0), (2, 12.0)] and seen["eval/id/success"] == [(2, 0.5)]
+
+
+def test_an_sft_run_resumed_from_final_holds_in_tensorboard_what_metrics_jsonl_holds(tmp_path: Path, ptlab_cache: Path) -> None:
+    """--resume of a finished run goes on from its final checkpoint and redoes that step's
+    evaluation: metrics.jsonl and TensorBoard each hold it once, the step's train record too."""
+    run = tmp_path / "run"
+    env = {**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache), "OMP_NUM_THREADS": "1"}
+    config = str(tiny_config(tmp_path, ["tensorboard"]))
+    for extra in ((), ("--resume",)):
+        result = subprocess.run([sys.executable, "-m", "ptlab", "sft", "--config", config, "--run-dir", str(run), *extra], capture_output=True, text=True, env=env, timeout=600)
+        assert result.returncode == 0, result.stderr
+    expected: dict[str, list[int]] = {}
+    for record in map(json.loads, (run / "metrics.jsonl").read_text().splitlines()):
+        for tag in trackers.scalars(record):
+            expected.setdefault(tag, []).append(record["step"])
+    assert expected["eval/id/success"] == [0, 3, 6] and expected["train/loss"] == [1, 2, 3, 4, 5, 6]
+    assert {tag: [step for step, _ in points] for tag, points in tensorboard_scalars(run / "tensorboard").items()} == expected
 
 
 def test_eval_records_name_their_split_and_rates() -> None:
@@ -168,7 +202,7 @@ def test_a_resumed_run_is_a_new_wandb_run_in_the_runs_group(tmp_path: Path, monk
     manifest = {"runId": "ppo s1", "experiment": "gp-l rl", "job": "ppo", "config": {"seed": 1}, "segments": [{"index": 0}, {"index": 1}]}
     resumed = trackers.Trackers(["wandb"], tmp_path, manifest)
     for step in (4, 5):
-        resumed.log(record(step, 1.0 / step), resumed_from=3)
+        resumed.log(record(step, 1.0 / step), trackers.Resume(3))
     resumed.close()
     [folder] = tmp_path.glob("wandb/offline-run-*")
     assert folder.name.endswith("-ppo-s1-resume1")
