@@ -1147,8 +1147,8 @@ def step_passes(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition], firs
                 passes.finite.append(torch.isfinite(scored.logprobs.detach()).all())
             passes.skipped += len(micro) - len(batch)
             if scored is None:
-                if (last or engine) and acc.num_processes > 1:
-                    zero_backward(cfg, policy, acc, pad_id, micro[0])  # this backward is DDP's all-reduce (every one DeepSpeed's): take part
+                if engine or (last and acc.num_processes > 1):  # DDP's all-reduce is this backward; every one is DeepSpeed's collective and counts to its step, one process too
+                    zero_backward(cfg, policy, acc, pad_id, micro[0])
                 continue
             logprobs, values, entropy = scored.logprobs, scored.values, scored.entropy
             given = parallel.to_device(_old_estimates(cfg, batch, scored.token_logprobs), logprobs.device)
@@ -1360,7 +1360,9 @@ def training_pass(cfg: Ppo, policy: Policy, batch: list[Transition], pad_id: int
 def zero_backward(cfg: Ppo, policy: Policy, acc: Any, pad_id: int, like: Transition) -> None:
     """A backward with a zero gradient through the trained modules: a process with nothing to
     learn from in a mini-batch's last micro-batch still takes part in DDP's all-reduce (and in
-    each of DeepSpeed's), through `like`'s prompt (stand_in: a vision model's tower included)."""
+    each of DeepSpeed's, whose engine counts every backward to its step, on one process too:
+    without it the step waited for the next mini-batch's), through `like`'s prompt (stand_in:
+    a vision model's tower included)."""
     scored = score(policy.training_pass, [stand_in(like, policy.text.eos_token_id)], cfg.temperature, pad_id, encoder=policy.tokenizer, head_chunk=cfg.headChunk)
     parallel.backward(acc, 0 * (scored.logprobs.sum() + (scored.values.sum() if scored.values is not None else 0)))
 

@@ -770,6 +770,51 @@ def test_a_non_finite_log_prob_on_one_of_two_processes_redoes_the_step_on_both(t
     assert all(math.isfinite(train["metrics"][k]) for k in ("ppo/policy_loss", "ppo/value_loss", "ppo/approx_kl"))
 
 
+NAN_LAST_MICRO_BATCH_NOTING_ENGINE_STEPS = """
+import json, os
+if os.environ.get("RANK") is not None:  # the job's process, not the launcher
+    import ptlab.ppo as ppo
+
+    made_pass, passes = ppo.training_pass, []
+
+    def diverged(cfg, policy, batch, *args, **kwargs):
+        scored = made_pass(cfg, policy, batch, *args, **kwargs)
+        passes.append(len(batch))
+        if len(passes) == 3:  # the first mini-batch's last micro-batch (3 + 3 + 2): every transition diverged
+            return scored._replace(logprobs=scored.logprobs + float("nan"))
+        return scored
+
+    made_update = ppo.update
+
+    def noted(cfg, policy, transitions, acc):
+        out = made_update(cfg, policy, transitions, acc)
+        with open(os.environ["PTLAB_TEST_NOTES"], "w") as notes:
+            json.dump({"engine_steps": policy.trained.global_steps}, notes)
+        return out
+
+    ppo.training_pass, ppo.update = diverged, noted
+"""
+
+
+@two_processes.needs_deepspeed
+def test_deepspeed_on_one_process_steps_a_mini_batch_whose_last_micro_batch_had_nothing_finite(tmp_path, env):
+    """DeepSpeed's engine counts every backward to its step: a mini-batch whose last
+    micro-batch held only non-finite log-probs still takes the zero backward (it did only with
+    several processes), so the engine steps that mini-batch. It did not, on one process: the
+    gradient waited for the next mini-batch's, and 3 engine steps were taken (4 reported)."""
+    data = json.loads(config(tmp_path, 1, 100).read_text())
+    del data["evaluation"]
+    path, run, notes = tmp_path / "one.ptlab.json", tmp_path / "run", tmp_path / "notes.json"
+    path.write_text(json.dumps(data))
+    hooked = two_processes.hooked({**env, "PTLAB_TEST_NOTES": str(notes)}, tmp_path, NAN_LAST_MICRO_BATCH_NOTING_ENGINE_STEPS)
+    command = [*two_processes.launch_deepspeed(2, processes=1), "--module", "ptlab", "ppo", "--config", str(path), "--run-dir", str(run)]
+    done = subprocess.run(command, capture_output=True, text=True, env=hooked, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    (train,) = [r["metrics"] for r in records(run) if r["kind"] == "train"]
+    assert train["ppo/nonfinite_skipped"] == 2 and train["ppo/optimizer_steps"] == 2 * 16 // 8
+    assert json.loads(notes.read_text())["engine_steps"] == train["ppo/optimizer_steps"]
+
+
 def dataclasses_replace(cfg, **changes):
     import dataclasses
 

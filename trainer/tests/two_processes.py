@@ -44,11 +44,11 @@ def _cpu_has_fp16() -> bool:
 needs_cpu_fp16 = pytest.mark.skipif(not _cpu_has_fp16(), reason="this CPU has no fp16 arithmetic in oneDNN (AVX512-FP16 or AMX-FP16): DeepSpeed's CPU accelerator refuses fp16")
 
 
-def launch_deepspeed(stage: int, mixed_precision: str = "no") -> list[str]:
+def launch_deepspeed(stage: int, mixed_precision: str = "no", processes: int = 2) -> list[str]:
     """`accelerate launch` of two DeepSpeed ZeRO-`stage` processes: with no GPU, DeepSpeed's CPU
     accelerator, over gloo (ptlab.parallel names it). No ACCELERATE_USE_CPU: with it accelerate
     ignores DeepSpeed and runs plain DDP."""
-    return [sys.executable, "-m", "accelerate.commands.launch", "--use_deepspeed", "--zero_stage", str(stage), "--num_processes", "2", "--num_machines", "1",
+    return [sys.executable, "-m", "accelerate.commands.launch", "--use_deepspeed", "--zero_stage", str(stage), "--num_processes", str(processes), "--num_machines", "1",
             "--main_process_port", str(free_port()), "--mixed_precision", mixed_precision, "--dynamo_backend", "no"]
 
 
