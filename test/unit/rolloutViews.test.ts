@@ -3,7 +3,7 @@
 // grows, decoded, and what the heatmap makes of them (src/core/transcripts/tokenHeatmap.ts);
 // a GRPO group and an evaluation seed through training (src/core/transcripts/related.ts).
 import { strict as assert } from 'node:assert';
-import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
@@ -70,6 +70,23 @@ describe('per-token records: a real PPO run', () => {
     assert.deepEqual(grown.problems, ['line 3: not JSON (a torn or garbage line)']);
     writeFileSync(path, `${same[0]}\n`);
     assert.equal((await file.episode(first.step, first.split, first.episode))!.turns.length, 1);
+  });
+
+  it('indexes again a file a resumed run rewrote (another inode) and appended to past what was indexed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-tokens-'));
+    const path = join(dir, 'tokens.jsonl');
+    const all = lines('tokens.jsonl').slice(0, 4);
+    writeFileSync(path, `${all[0]}\n${all[1]}\n`);
+    const file = new TokenRecordFile(path);
+    const keys = all.map((l) => JSON.parse(l) as { step: number; split: string; episode: number });
+    await file.episode(keys[0]!.step, keys[0]!.split, keys[0]!.episode);
+    writeFileSync(join(dir, 'resumed'), `${all[0]}\n${all[2]}\n${all[3]}\n${all[1]}\n`); // kept, then appended: longer than before
+    renameSync(join(dir, 'resumed'), path);
+    for (const k of keys) {
+      const found = (await file.episode(k.step, k.split, k.episode))!;
+      assert.deepEqual(found.problems, []);
+      assert.deepEqual(found, await new TokenRecordFile(path).episode(k.step, k.split, k.episode));
+    }
   });
 
   it('names what is wrong with a line: a schema violation, arrays of the wrong length', () => {

@@ -1,7 +1,7 @@
 // Per-token records of PPO rollout turns: a run's tokens.jsonl (schemas/token-record.schema.json,
 // written by trainer/ptlab/token_records.py), indexed by the episode each line belongs to (its
 // record's step, split and episode number) and decoded from base64 little-endian arrays.
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { contractErrors } from '../contracts/contracts';
 import type { TokenRecord } from '../contracts/generated/types';
 import { LineSplitter } from './episodeIndex';
@@ -66,6 +66,7 @@ export class TokenRecordFile {
   private readonly lines = new Map<string, LineAt[]>();
   private splitter = new LineSplitter();
   private indexed = 0;
+  private inode = -1;
   private lineCount = 0;
   private readonly skipped: string[] = [];
 
@@ -73,14 +74,13 @@ export class TokenRecordFile {
 
   /** The turns recorded for one episode, in turn order; undefined when the run has no tokens.jsonl. */
   async episode(step: number, split: string, episode: number): Promise<EpisodeTokens | undefined> {
-    const size = await stat(this.path).then(
-      (s) => s.size,
-      () => undefined,
-    );
-    if (size === undefined) return undefined;
-    const handle = await open(this.path, 'r');
+    const handle = await open(this.path, 'r').catch(() => undefined);
+    if (!handle) return undefined;
     try {
-      if (size < this.indexed) this.reset(); // rewritten (a resumed run truncates its records)
+      const { size, ino } = await handle.stat();
+      // rewritten: a resumed run writes the records it keeps to a new file, then appends (it may
+      // have grown past what was indexed by now): another inode, or a shorter file
+      if (ino !== this.inode || size < this.indexed) this.reset(ino);
       await this.extend(handle, size);
       const problems = [...this.skipped];
       const turns: TurnTokens[] = [];
@@ -100,7 +100,8 @@ export class TokenRecordFile {
     }
   }
 
-  private reset(): void {
+  private reset(inode: number): void {
+    this.inode = inode;
     this.lines.clear();
     this.skipped.length = 0;
     this.indexed = this.lineCount = 0;
