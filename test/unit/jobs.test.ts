@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkpointLabel, configFacts, defaultRunDir, experimentConfig, freshName, jobCommand, parseGpuList } from '../../src/core/jobs/jobs';
+import { checkpointLabel, configFacts, defaultRunDir, experimentConfig, freshName, jobCommand, parseGpuList, scancelArgs } from '../../src/core/jobs/jobs';
 
 const tiny = configFacts({ name: 'tiny-gp-l', launcher: { kind: 'local' } })!;
 
@@ -39,5 +39,12 @@ describe('jobs', () => {
       { index: 1, name: 'NVIDIA H100 80GB HBM3', memory: '81559 MiB' },
     ]);
     assert.deepEqual(parseGpuList('NVIDIA-SMI has failed\n'), []);
+  });
+
+  it("passes scancel a run.json's Slurm job id only, after its options", () => {
+    assert.deepEqual(scancelArgs('4242'), ['--signal=TERM', '--', '4242']);
+    assert.deepEqual(scancelArgs('4242_7'), ['--signal=TERM', '--', '4242_7']);
+    assert.deepEqual(scancelArgs('4242.0'), ['--signal=TERM', '--', '4242.0']);
+    for (const planted of ['--me', '--user=alice', '-u alice', '4242 --me', '', '42;rm']) assert.equal(scancelArgs(planted), undefined, planted);
   });
 });

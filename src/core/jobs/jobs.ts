@@ -104,3 +104,11 @@ export function parseGpuList(text: string): { index: number; name: string; memor
     .filter((cols) => cols.length >= 2 && /^\d+$/.test(cols[0] ?? ''))
     .map(([index, name, memory]) => ({ index: Number(index), name: name ?? '', memory: memory ?? '' }));
 }
+
+/** scancel's arguments for a run's Slurm job (run.json's host.slurmJobId, as Slurm names one:
+ * 123, an array task 123_4, a step 123.0); undefined for anything else: a value from a file
+ * in the workspace must never reach scancel as an option (`--me` would signal every job of
+ * the user's). */
+export function scancelArgs(slurmJobId: string): string[] | undefined {
+  return /^\d+(_\d+)?(\.\d+)?$/.test(slurmJobId) ? ['--signal=TERM', '--', slurmJobId] : undefined;
+}

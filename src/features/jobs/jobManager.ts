@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunManifest } from '../../core/contracts/generated/types';
-import { checkpointLabel, freshName, parseGpuList, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
+import { checkpointLabel, freshName, parseGpuList, scancelArgs, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
 import { memoryPlanMarkdown, parseMemoryPlan, type MemoryPlan } from '../../core/jobs/memoryPlan';
 import { describeProgress, type JobProgress } from '../../core/runs/metricsTail';
 import { runState } from '../../core/runs/runFolder';
@@ -321,10 +321,10 @@ function runTrainer(python: string, args: string[], cwd: string, token: vscode.C
 }
 
 /** Whether the workspace is trusted; if not, says why that matters and offers to manage trust. */
-async function trusted(): Promise<boolean> {
+async function trusted(why = 'launching jobs runs code from this workspace (configs, checkpoints, Python)'): Promise<boolean> {
   if (vscode.workspace.isTrusted) return true;
   const manage = 'Manage Workspace Trust';
-  const picked = await vscode.window.showWarningMessage('Post-Training Lab: launching jobs runs code from this workspace (configs, checkpoints, Python). Trust the workspace first.', manage);
+  const picked = await vscode.window.showWarningMessage(`Post-Training Lab: ${why}. Trust the workspace first.`, manage);
   if (picked === manage) await vscode.commands.executeCommand('workbench.trust.manage');
   return false;
 }
@@ -379,6 +379,7 @@ async function runTarget(runs: RunFolders, target: RunTarget | vscode.Uri | unde
 
 /** A run not started by this window (a terminal, another window, Slurm): SIGTERM its process, or its Slurm job's steps. */
 async function cancelForeignRun(runs: RunFolders, folder: string): Promise<void> {
+  if (!(await trusted('stopping a run this window did not start signals the process or Slurm job its run.json names'))) return;
   const [run] = await runs.reread([folder]);
   const manifest = run?.manifest;
   const pid = manifest?.host?.pid;
@@ -388,10 +389,15 @@ async function cancelForeignRun(runs: RunFolders, folder: string): Promise<void>
   }
   const slurmJob = manifest.host?.slurmJobId;
   if (slurmJob) {
+    const args = scancelArgs(slurmJob);
+    if (!args) {
+      void vscode.window.showErrorMessage(`Post-Training Lab: ${folder}/run.json names Slurm job ${JSON.stringify(slurmJob)}, not a Slurm job id; cancel it with scancel yourself.`);
+      return;
+    }
     const confirmSlurm = 'scancel --signal=TERM';
     const picked = await vscode.window.showWarningMessage(`Stop Slurm job ${slurmJob}? Its steps get SIGTERM, checkpoint and end as cancelled.`, { modal: true }, confirmSlurm);
     if (picked !== confirmSlurm) return;
-    execFile('scancel', ['--signal=TERM', slurmJob], { timeout: 30_000 }, (err, _out, stderr) => {
+    execFile('scancel', args, { timeout: 30_000 }, (err, _out, stderr) => {
       if (err) void vscode.window.showErrorMessage(`Post-Training Lab: scancel ${slurmJob} failed: ${(stderr || err.message).trim()}`);
       else log().info(`cancel ${folder}: scancel --signal=TERM ${slurmJob}`);
     });
