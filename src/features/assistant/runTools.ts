@@ -12,7 +12,7 @@ import { describeComparison, describeRun, METRICS_TAIL_BYTES, summarizeRun, tail
 import type { TranscriptQuery } from '../../core/transcripts/types';
 import { TranscriptClient } from '../../workers/transcripts';
 import type { RunAlerts } from '../runs/runAlerts';
-import type { RunFolders } from '../runs/runFolders';
+import { runName, type RunFolders } from '../runs/runFolders';
 import { ALERT_NAMES, alertRules } from '../../core/runs/alerts';
 
 export interface ListRunsInput {
@@ -43,7 +43,7 @@ export interface FindEpisodesInput {
 
 /** Where an episode is: a parquet file's row (0-based, as pandas counts), a JSON-lines file's line. */
 const where = (r: { file?: string; line: number }): string => (r.file?.endsWith('.parquet') ? ` (${r.file} row ${r.line - 1})` : ` (${r.file ? `${r.file} ` : ''}line ${r.line})`);
-const relative = (folder: string): string => vscode.workspace.asRelativePath(vscode.Uri.file(folder), false);
+const relative = (folder: string): string => runName(folder);
 const result = (text: string) => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
 
 /** The end of a run's metrics file: its latest records. */

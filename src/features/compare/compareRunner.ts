@@ -13,6 +13,7 @@ import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
 import { episodeRecord, playSplit, type ChatGenerator, type SplitPlan } from '../../core/compare/evaluation';
 import type { InferenceClient } from '../../workers/inference';
 import type { CompareSource, ComparisonView, PairRow } from '../../protocol/compare';
+import { runName } from '../runs/runFolders';
 
 export interface LocatedSource extends CompareSource {
   runUri: vscode.Uri;
@@ -42,7 +43,7 @@ export async function findSources(runs: readonly RunFolder[], token?: vscode.Can
       const prefix = `${runUri.path}/onnx/`;
       const names = exports.filter((e) => e.path.startsWith(prefix)).map((e) => ({ name: e.path.slice(prefix.length).split('/')[0]! }));
       const metrics = await readText(vscode.Uri.joinPath(runUri, metricsFile));
-      const run = vscode.workspace.asRelativePath(runUri, false);
+      const run = runName(runUri);
       return sourcesOfRun(run, manifest, metrics, names).map((s) => ({ ...s, runUri, manifest }));
     }),
   );

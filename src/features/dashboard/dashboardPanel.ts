@@ -7,7 +7,7 @@ import type { RunSource } from '../../core/runs/runFolder';
 import { runInfo } from '../../core/runs/runInfo';
 import type { ViewRequest } from '../../core/dashboard/view';
 import { DASHBOARD_VIEW_TYPE, type DashboardMark, type FromDashboard, type ToDashboard } from '../../protocol/dashboard';
-import type { RunFolders } from '../runs/runFolders';
+import { runName, type RunFolders } from '../runs/runFolders';
 import type { MetricsRequests } from '../../workers/metrics';
 import { webviewHtml, webviewOptions } from '../webview/html';
 import type { OpenTranscriptsArgs } from '../transcripts/transcriptsPanel';
@@ -144,7 +144,7 @@ export class DashboardPanel {
   async refresh(): Promise<void> {
     const folders = await this.runs.all();
     this.shown = folders
-      .map((run) => ({ info: runInfo(run, vscode.workspace.asRelativePath(vscode.Uri.file(run.folder), false)), folder: run.folder, metricsFile: path.join(run.folder, run.metricsFile), source: run.source }))
+      .map((run) => ({ info: runInfo(run, runName(run.folder)), folder: run.folder, metricsFile: path.join(run.folder, run.metricsFile), source: run.source }))
       .sort((a, b) => a.info.folder.localeCompare(b.info.folder));
     this.post({ type: 'runs/set', runs: this.shown.map((r) => r.info) });
     this.toWorker('show', { runs: this.shown.map((r) => r.info), files: this.shown.map((r) => ({ folder: r.info.folder, path: r.source === 'ptlab' ? r.metricsFile : r.folder, source: r.source })) });
@@ -193,7 +193,7 @@ export class DashboardPanel {
 
 function focusOf(target: OpenDashboardArgument): Focus | undefined {
   if (target === undefined) return undefined;
-  const relative = (uris: vscode.Uri[]) => uris.map((uri) => vscode.workspace.asRelativePath(uri, false));
+  const relative = (uris: vscode.Uri[]) => uris.map(runName);
   if (target instanceof vscode.Uri) return { folders: relative([target]) };
   if (Array.isArray(target)) return { folders: relative(target) };
   return { folders: relative(target.runs.map((uri) => vscode.Uri.from(uri))), ...(target.metric ? { metric: target.metric } : {}), ...(target.mark ? { mark: target.mark } : {}) };

@@ -9,7 +9,7 @@ import { coalesced } from '../../core/coalesce';
 import { ALERT_NAMES, alertRules, manifestAlerts, type RunAlert } from '../../core/runs/alerts';
 import { DEFAULT_STALE_SECONDS, runState, type RunFolder } from '../../core/runs/runFolder';
 import { debounce } from '../debounce';
-import type { RunFolders } from './runFolders';
+import { runName, type RunFolders } from './runFolders';
 
 const CHECK_EVERY_MS = 15_000;
 
@@ -74,7 +74,7 @@ export class RunAlerts implements vscode.Disposable {
     const key = `${run.folder}\u0000${alert.rule}`;
     if (this.sent.has(key)) return;
     this.sent.add(key);
-    const name = vscode.workspace.asRelativePath(vscode.Uri.file(run.folder), false);
+    const name = runName(run.folder);
     const where = alert.step !== undefined ? ` at step ${alert.step}` : '';
     const text = `Post-Training Lab: ${name}: ${ALERT_NAMES[alert.rule]}${where}. ${alert.message}.`;
     this.notified.push({ ...alert, folder: run.folder, text });

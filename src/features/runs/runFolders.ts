@@ -12,6 +12,13 @@ import { WorkerClient, workerFile } from '../../workers/rpc';
 import { debounce } from '../debounce';
 
 const EXCLUDE = '**/{node_modules,.git,.venv}/**';
+
+/** A run folder's name in the workspace, unique over its roots: in a multi-root workspace it
+ * starts with the root's name (two roots' runs/x/ppo would otherwise be one run to the
+ * dashboard's records and compare's sources). */
+export function runName(folder: string | vscode.Uri): string {
+  return vscode.workspace.asRelativePath(typeof folder === 'string' ? vscode.Uri.file(folder) : folder);
+}
 const TENSORBOARD_GLOB = 'events.out.tfevents.*';
 const decoder = new TextDecoder();
 
