@@ -79,6 +79,9 @@ describe('compare sources', () => {
     );
     assert.deepEqual(sources[2]!.splits, ['id', 'ood-rule']);
     assert.equal(sourcesOfRun('runs/r', { ...withCheckpoints, configPath: '' }, metrics, []).filter((s) => s.kind === 'checkpoint').length, 0, 'no config to evaluate with');
+    // a config snapshot that is no experiment (run.json's contract takes any object): its evaluations, nothing from the config
+    const edited = sourcesOfRun('runs/r', { ...withCheckpoints, config: { evaluation: { temperature: 0 } } }, metrics, [{ name: 'step-40' }]);
+    assert.deepEqual(edited.map((s) => [s.kind, s.splits]), [['onnx', []], ['evaluation', ['id', 'ood-rule']]]);
   });
 });
 

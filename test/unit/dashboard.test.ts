@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetricRecord } from '../../src/core/contracts/generated/types';
+import type { MetricRecord, RunManifest } from '../../src/core/contracts/generated/types';
 import { batchOf, metricById, mismatchWarning, paperColumns, RunRecords, stepTimeline, toCsv, type RunInfo } from '../../src/core/dashboard/model';
 import { m4Indices } from '../../src/core/dashboard/decimate';
 import { curveCsv, curveSeries } from '../../src/core/dashboard/series';
@@ -118,6 +118,17 @@ describe('dashboard: runs and records', () => {
     assert.equal(checkpointRun('/abs/runs/x/init/checkpoints/final/'), '/abs/runs/x/init');
     const broken = runInfo(readRunFolder('runs/broken', '{"runId": 3'));
     assert.match(broken.problems[0]!, /run\.json is not valid JSON/);
+  });
+
+  it("keeps run.json's files and checkpoints inside the run folder", () => {
+    const folder = join(fixtureRunsRoot, 'gp-l', 'ppo-s0');
+    const manifest = JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')) as RunManifest;
+    const planted = { ...manifest, files: { ...manifest.files, metrics: '../../../../dev/zero' }, checkpoints: [...(manifest.checkpoints ?? []), { step: 99, path: '/etc', createdAt: '2026-12-06T00:00:00Z' }, { step: 100, path: '../sft-s0/checkpoints/final', createdAt: '2026-12-06T00:00:00Z' }] };
+    const run = readRunFolder(folder, JSON.stringify(planted));
+    assert.equal(run.metricsFile, 'metrics.jsonl');
+    assert.deepEqual(run.manifest!.checkpoints, manifest.checkpoints);
+    assert.deepEqual(run.problems, ['run.json /files/metrics: "../../../../dev/zero" is not inside the run folder (ignored)', 'run.json /checkpoints/' + String(manifest.checkpoints!.length) + '/path: "/etc" is not inside the run folder (ignored)', 'run.json /checkpoints/' + String(manifest.checkpoints!.length + 1) + '/path: "../sft-s0/checkpoints/final" is not inside the run folder (ignored)']);
+    assert.deepEqual(readRunFolder(folder, JSON.stringify(manifest)).problems, []);
   });
 
   it('aggregates seeds with N in the label and SEM bands; per run, binomial bands', () => {

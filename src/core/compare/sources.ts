@@ -2,7 +2,7 @@
 // run's checkpoints (played here with onnxruntime-node) and evaluations already written
 // (eval metric records; their episodes are in the run's episodes.jsonl). Pure.
 import type { ExperimentConfig, RunManifest } from '../contracts/generated/types';
-import type { OwnEpisode } from '../contracts/contracts';
+import { contractErrors, type OwnEpisode } from '../contracts/contracts';
 import type { CompareSource } from './compare';
 import { evaluationPlan, type SplitPlan } from './evaluation';
 import { parseMetricsJsonl } from '../runs/runs';
@@ -15,7 +15,9 @@ export interface OnnxExport {
 const basename = (path: string) => path.replace(/\/+$/, '').split('/').pop() ?? path;
 
 export function sourcesOfRun(run: string, manifest: RunManifest, metricsText: string | undefined, exports: readonly OnnxExport[]): CompareSource[] {
-  const config = manifest.config as unknown as ExperimentConfig | undefined;
+  // run.json's contract holds its config snapshot as any object: one that is not an experiment
+  // (edited by hand, an older trainer's) gives no split names and no checkpoint to evaluate
+  const config = contractErrors('experiment.schema.json', manifest.config).length ? undefined : (manifest.config as unknown as ExperimentConfig);
   const configSplits = config?.evaluation?.splits.map((s) => s.name) ?? [];
   const sources: CompareSource[] = [];
   for (const onnx of exports) {
