@@ -54,6 +54,19 @@ describe('checkpoint comparison', () => {
     assert.deepEqual(result.pairs.filter((p) => p.outcomeDiffers).map((p) => `${p.split}/${p.seed}`), ['id/2', 'ood/1']);
   });
 
+  it('leaves unpaired the records of one split and seed that are other episodes: another environment, hand or route', () => {
+    const hand = (cards: string[]) => ({ cards, values: [1, 2, 3, 4] }) as unknown as OwnEpisode['state'];
+    const a = [episode('ood', 1, true, ['x']), { ...episode('ood', 2, true, ['x']), state: hand(['A', '2', '3', '4']) }, { ...episode('ood', 3, true, ['x']), state: { routeId: 'r1', position: 5 } }] as OwnEpisode[];
+    const b: OwnEpisode[] = [
+      { ...episode('ood', 1, false, ['x']), environment: { env: 'generalpoints', faceCards: '11-12-13' } as OwnEpisode['environment'] },
+      { ...episode('ood', 2, false, ['x']), state: hand(['A', '2', '3', '5']) },
+      { ...episode('ood', 3, false, ['y']), state: { routeId: 'r1', position: 2 } }, // one route, ended elsewhere: one episode
+    ];
+    const result = compareEpisodes(a, b);
+    assert.deepEqual(result.pairs.map((p) => p.seed), [3]);
+    assert.deepEqual(result.unmatched, [1, 2].flatMap((seed) => [{ side: 'a', split: 'ood', seed, differs: true }, { side: 'b', split: 'ood', seed, differs: true }]));
+  });
+
   it('finds the first divergence: turn, field and character', () => {
     assert.equal(firstDivergence(episode('id', 1, true, ['abc']), episode('id', 1, true, ['abc'])), undefined);
     assert.deepEqual(firstDivergence(episode('id', 1, false, ['abc', 'hello']), episode('id', 1, false, ['abc', 'help'])), { turn: 1, field: 'output', offset: 3 });

@@ -163,8 +163,11 @@ function fillSelect(select: Select, selected: string | undefined): void {
 
 function describeSpeed(v: ComparisonView): string {
   const speed = (side: 'a' | 'b') => (v.tokensPerSecond?.[side] ? `${side.toUpperCase()} generated ${v.tokensPerSecond[side]!.toFixed(0)} tokens/s` : '');
-  const unmatched = v.unmatched.length ? `${v.unmatched.length} episode(s) only one side has were left out` : '';
-  return [speed('a'), speed('b'), unmatched].filter(Boolean).join(' · ');
+  const differ = v.unmatched.filter((u) => u.differs).length / 2;
+  const alone = v.unmatched.length - 2 * differ;
+  const unmatched = alone ? `${alone} episode(s) only one side has were left out` : '';
+  const others = differ ? `${differ} split-and-seed pair(s) that are other episodes on each side (another environment, hand or route) were left out` : '';
+  return [speed('a'), speed('b'), unmatched, others].filter(Boolean).join(' · ');
 }
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -3,6 +3,7 @@
 // where two transcripts first diverge. Pure: the compare view and the CLI share it.
 import type { EpisodeRecord } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
+import { canonicalJson } from '../canonicalJson';
 
 /** Something to compare: an exported checkpoint run here with onnxruntime-node, the
  *  episodes an evaluation already wrote (`python -m ptlab eval`, or the evaluations inside a
@@ -65,8 +66,10 @@ export interface EpisodePair {
 export interface Comparison {
   splits: PairedSplit[];
   pairs: EpisodePair[];
-  /** Episodes only one side has (different splits, seeds or episode counts). */
-  unmatched: { side: 'a' | 'b'; split: string; seed: number }[];
+  /** Episodes only one side has (different splits, seeds or episode counts); `differs`: both
+   * sides have the split and seed, but as other episodes (another environment variant, hand or
+   * route: two configs can name their splits alike), left unpaired. */
+  unmatched: { side: 'a' | 'b'; split: string; seed: number; differs?: true }[];
 }
 
 function sideRate(successes: number, n: number): SideRate {
@@ -119,7 +122,16 @@ export function firstDivergence(a: OwnEpisode, b: OwnEpisode): Divergence | unde
 
 const key = (r: OwnEpisode) => `${r.split}\u0000${r.seed}`;
 
-/** Pairs the episodes of two evaluations by split and seed and summarises each split. */
+/** What an episode starts from: its environment variant and its hand (GeneralPoints) or route
+ * (V-IRL); not where it ended. */
+function start(r: OwnEpisode): string {
+  const s = r.state;
+  const begins = s === undefined ? null : 'routeId' in s ? { routeId: s.routeId, city: s.city } : { cards: s.cards, suits: s.suits, values: s.values };
+  return canonicalJson({ environment: r.environment, begins });
+}
+
+/** Pairs the episodes of two evaluations by split and seed, when they are one episode (start),
+ * and summarises each split. */
 export function compareEpisodes(a: readonly OwnEpisode[], b: readonly OwnEpisode[]): Comparison {
   const byKey = new Map(b.map((r) => [key(r), r]));
   const seen = new Set<string>();
@@ -132,6 +144,10 @@ export function compareEpisodes(a: readonly OwnEpisode[], b: readonly OwnEpisode
       continue;
     }
     seen.add(key(x));
+    if (start(x) !== start(y)) {
+      unmatched.push({ side: 'a', split: x.split, seed: x.seed, differs: true }, { side: 'b', split: y.split, seed: y.seed, differs: true });
+      continue;
+    }
     pairs.push({ split: x.split, seed: x.seed, episode: x.episode, a: x, b: y, outcomeDiffers: x.success !== y.success, divergence: firstDivergence(x, y) });
   }
   for (const y of b) if (!seen.has(key(y))) unmatched.push({ side: 'b', split: y.split, seed: y.seed });

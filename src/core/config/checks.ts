@@ -4,6 +4,7 @@
 import * as jsonc from 'jsonc-parser';
 import experimentSchema from '../../../schemas/experiment.schema.json';
 import { pointerSegments } from '../contracts/contracts';
+import { canonicalJson } from '../canonicalJson';
 
 export type CheckSeverity = 'error' | 'warning' | 'info';
 
@@ -71,13 +72,7 @@ function refDefault(ref: string | undefined): unknown {
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
-  return JSON.stringify(value);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 function checkSplits(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {

@@ -4,7 +4,6 @@
 import type { RunManifest } from '../contracts/generated/types';
 import { contractErrors } from '../contracts/contracts';
 import { readTrainerState } from '../imports/trainerState';
-import { insideRunFolder } from '../transcripts/episodeDetail';
 
 export interface RunFolder {
   /** The run folder (absolute on the host; as the caller names it elsewhere). */
@@ -73,7 +72,7 @@ export function readRunFolder(folder: string, manifestText: string | undefined):
     try {
       const value: unknown = JSON.parse(manifestText);
       const errors = contractErrors('run-manifest.schema.json', value);
-      if (errors.length === 0) manifest = confined(folder, value as RunManifest, problems);
+      if (errors.length === 0) manifest = confined(value as RunManifest, problems);
       else problems.push(...errors.slice(0, 3).map((e) => `run.json ${e.pointer || '/'}: ${e.message}`));
     } catch (err) {
       problems.push(`run.json is not valid JSON: ${(err as Error).message}`);
@@ -85,15 +84,21 @@ export function readRunFolder(folder: string, manifestText: string | undefined):
 /** The manifest without the paths (its files, its checkpoints) that lead out of the run folder,
  * a problem for each: a run.json in a cloned repository must not have the views read another
  * file (`../../../dev/zero`) or a job pass the trainer another folder as a checkpoint. */
-function confined(folder: string, manifest: RunManifest, problems: string[]): RunManifest {
+function confined(manifest: RunManifest, problems: string[]): RunManifest {
   const inside = (path: string, where: string): boolean => {
-    if (insideRunFolder(folder, path) !== undefined) return true;
+    if (staysInside(path)) return true;
     problems.push(`run.json ${where}: ${JSON.stringify(path)} is not inside the run folder (ignored)`);
     return false;
   };
   const files = Object.fromEntries(Object.entries(manifest.files ?? {}).filter(([name, path]) => inside(path, `/files/${name}`)));
   const checkpoints = (manifest.checkpoints ?? []).filter((c, i) => inside(c.path, `/checkpoints/${i}/path`));
   return { ...manifest, ...(manifest.files ? { files } : {}), ...(manifest.checkpoints ? { checkpoints } : {}) };
+}
+
+/** Whether a relative path stays in its folder: not absolute (/x, C:\\x, \\\\host), no URL, no `..` segment. */
+export function staysInside(path: string): boolean {
+  if (!path || /^([a-z][a-z0-9+.-]*:|[\\/])/i.test(path)) return false;
+  return !path.split(/[\\/]/).includes('..');
 }
 
 /** How views name a run's source. */

@@ -2,17 +2,8 @@
 // (runs sharing one form an SFT-vs-RL comparison), and its seed group (config minus seed).
 import { taskName } from '../envs/views';
 import type { RunInfo } from '../dashboard/model';
+import { canonicalJson } from '../canonicalJson';
 import { runIdentity, type RunFolder } from './runFolder';
-
-/** Stable JSON (sorted keys), for keys built from configs. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** The run folder a checkpoint lives in: runs/gp-l/init/checkpoints/final -> runs/gp-l/init. */
 export function checkpointRun(checkpoint: string): string {
