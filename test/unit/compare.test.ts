@@ -5,7 +5,7 @@ import { compareEpisodes, firstDivergence, mcnemarExact } from '../../src/core/c
 import { newEpisodes, type SplitPlan } from '../../src/core/compare/evaluation';
 import { EnvServer } from '../../src/core/envs/server';
 import { virlConfig, type VirlEpisode } from '../../src/core/envs/virl';
-import { sourcesOfRun } from '../../src/core/compare/sources';
+import { plansFromEpisodes, sourcesOfRun } from '../../src/core/compare/sources';
 import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
 
@@ -95,6 +95,17 @@ describe('compare sources', () => {
     // a config snapshot that is no experiment (run.json's contract takes any object): its evaluations, nothing from the config
     const edited = sourcesOfRun('runs/r', { ...withCheckpoints, config: { evaluation: { temperature: 0 } } }, metrics, [{ name: 'step-40' }]);
     assert.deepEqual(edited.map((s) => [s.kind, s.splits]), [['onnx', []], ['evaluation', ['id', 'ood-rule']]]);
+  });
+});
+
+describe('compare: replaying recorded evaluations', () => {
+  it("rebuilds each split's plan from its episodes, and eachRouteOnce from the config's split of that name", () => {
+    const virl = { env: 'virl', routes: { synthetic: { city: 'vln-mini', routes: 4 } } } as unknown as OwnEpisode['environment'];
+    const records = [1234, 1235, 1236, 1237].map((seed) => ({ ...episode('ood-visual', seed, false, ['x']), splitKind: 'visual-ood', environment: virl }) as OwnEpisode);
+    const configured: SplitPlan[] = [{ name: 'ood-visual', kind: 'visual-ood', environment: {}, episodes: 4, seed: 1234, eachRouteOnce: true }];
+    assert.deepEqual(plansFromEpisodes(records, configured), [{ name: 'ood-visual', kind: 'visual-ood', environment: virl, episodes: 4, seed: 1234, eachRouteOnce: true }]);
+    assert.equal(plansFromEpisodes(records)[0]!.eachRouteOnce, undefined);
+    assert.throws(() => plansFromEpisodes(records.slice(1).concat(records[0]!).filter((r) => r.seed !== 1235)), /seeds are not consecutive/);
   });
 });
 

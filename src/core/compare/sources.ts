@@ -60,15 +60,18 @@ export function evaluationEpisodes(records: Iterable<OwnEpisode>, step: number, 
   return picked;
 }
 
-/** The split plans that reproduce a set of evaluation episodes (their environment, seeds). */
-export function plansFromEpisodes(records: readonly OwnEpisode[]): SplitPlan[] {
+/** The split plans that reproduce a set of evaluation episodes (their environment, seeds);
+ * a split's `eachRouteOnce` (V-IRL: episode i on route i, not a route drawn from its seed),
+ * which records do not carry, from the config's split of that name (`configured`). */
+export function plansFromEpisodes(records: readonly OwnEpisode[], configured: readonly SplitPlan[] = []): SplitPlan[] {
   const bySplit = new Map<string, OwnEpisode[]>();
   for (const r of records) bySplit.set(r.split, [...(bySplit.get(r.split) ?? []), r]);
   return [...bySplit].map(([name, episodes]) => {
     const seeds = episodes.map((e) => e.seed).sort((x, y) => x - y);
     const contiguous = seeds.every((s, i) => s === seeds[0]! + i);
     if (!contiguous) throw new Error(`split ${name}: its episodes' seeds are not consecutive, so they cannot be replayed as a seeded split`);
-    return { name, kind: (episodes[0]!.splitKind ?? 'id') as SplitPlan['kind'], environment: episodes[0]!.environment as Record<string, unknown>, episodes: seeds.length, seed: seeds[0]! };
+    const eachRouteOnce = configured.find((p) => p.name === name)?.eachRouteOnce;
+    return { name, kind: (episodes[0]!.splitKind ?? 'id') as SplitPlan['kind'], environment: episodes[0]!.environment as Record<string, unknown>, episodes: seeds.length, seed: seeds[0]!, ...(eachRouteOnce ? { eachRouteOnce } : {}) };
   });
 }
 

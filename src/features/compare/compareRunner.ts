@@ -133,7 +133,7 @@ export async function runComparison(request: CompareRequest): Promise<{ view: Co
   if (onnxSide) {
     const fromConfig = plansFromConfig(config(onnxSide), request.episodes, request.splits);
     sampling = { temperature: fromConfig.temperature, topP: fromConfig.topP, maxNewTokens: fromConfig.maxNewTokens };
-    plans = reference ? plansFromEpisodes(recorded.get(reference.id)!) : fromConfig.plans;
+    plans = reference ? plansFromEpisodes(recorded.get(reference.id)!, fromConfig.plans) : fromConfig.plans;
   }
   const tokensPerSecond: { a?: number; b?: number } = {};
   const episodes = async (source: LocatedSource, side: 'a' | 'b') => {
