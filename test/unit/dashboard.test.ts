@@ -190,6 +190,21 @@ describe('dashboard: runs and records', () => {
     assert.ok(rlFinal.n === 1 && Math.abs(rlFinal.sem - binomial(0.5)) < 1e-12);
   });
 
+  it("shows every run's rule-OOD split in the OOD row, whatever order its config lists its OOD splits in", () => {
+    const init = 'runs/vl/init/checkpoints/final';
+    const run = (job: 'sft' | 'ppo', records: MetricRecord[]) => {
+      const info = { ...fixtures().find((r) => r.info.task === 'GP-L' && r.info.job === job)!.info, folder: `runs/vl/${job}`, init };
+      const set = new RunRecords();
+      set.add(records);
+      return { info, records: set };
+    };
+    const visual = (step: number, rate: number) => ({ ...evaluation(step, 'ood-visual', rate), splitKind: 'visual-ood' }) as MetricRecord;
+    const sft = run('sft', [evaluation(0, 'ood-rule', 0.3), visual(0, 0.9), evaluation(10, 'ood-rule', 0.2), visual(10, 0.9)]);
+    const rl = run('ppo', [visual(0, 0.9), evaluation(0, 'ood-rule', 0.3), visual(8, 0.9), evaluation(8, 'ood-rule', 0.5)]);
+    const ood = paperColumns([sft, rl])[0]!.rows[1]!;
+    assert.deepEqual(ood.methods.map((m) => m.curve.map((p) => p.y)), [[0.3, 0.2], [0.3, 0.5]]);
+  });
+
   it("draws V-IRL's paper view with the reference's per-step accuracy where the runs record it", () => {
     const runs = fixtures();
     for (const run of runs.filter((r) => r.info.task.startsWith('V-IRL'))) {

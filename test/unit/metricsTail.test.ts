@@ -11,18 +11,17 @@ const trainLine = (step: number, reward?: number) => JSON.stringify({ kind: 'tra
 
 describe('metricsTail', () => {
   it('follows a growing file chunk by chunk, a line split across chunks included', () => {
-    const text = [evalLine(0, 'id', 'id', 0.25), evalLine(0, 'ood', 'rule-ood', 0.1), trainLine(1, -1.5), evalLine(2, 'id', 'id', 0.5), evalLine(2, 'ood-a', 'rule-ood', 0.2), evalLine(2, 'ood-b', 'visual-ood', 0.4), ''].join('\n');
+    const text = [evalLine(0, 'id', 'id', 0.25), evalLine(0, 'ood', 'rule-ood', 0.1), trainLine(1, -1.5), evalLine(2, 'id', 'id', 0.5), evalLine(2, 'ood-b', 'visual-ood', 0.4), evalLine(2, 'ood-a', 'rule-ood', 0.2), evalLine(2, 'id-recognition', 'id', 0.9), evalLine(2, 'ood-visual-recognition', 'visual-ood', 0.8), ''].join('\n');
     const bytes = encoder.encode(text);
     const state = new MetricsTail();
     for (let at = 0; at < bytes.length; at += 37) state.push(bytes.subarray(at, Math.min(bytes.length, at + 37)));
     assert.equal(state.offset, bytes.length);
-    assert.equal(state.progress.records, 6);
+    assert.equal(state.progress.records, 8);
     assert.equal(state.progress.step, 2);
-    assert.deepEqual(state.progress.id, { step: 2, rate: 0.5 });
-    assert.equal(state.progress.ood?.step, 2);
-    assert.ok(Math.abs(state.progress.ood!.rate - 0.3) < 1e-12, 'the OOD splits at the latest step are averaged');
+    assert.deepEqual(state.progress.id, { step: 2, rate: 0.5 }, "the first id split's (a recognition split comes after the task's)");
+    assert.deepEqual(state.progress.ood, { step: 2, rate: 0.2, kind: 'rule-ood' }, 'the rule-OOD split before the visual ones');
     assert.equal(state.progress.reward, -1.5);
-    assert.equal(describeProgress(state.progress, 10), 'step 2/10 · ID 50% · OOD 30%');
+    assert.equal(describeProgress(state.progress, 10), 'step 2/10 · ID 50% · OOD 20%');
   });
 
   it('keeps an unfinished last line for later and skips garbage', () => {

@@ -526,8 +526,13 @@ export function paperColumns(runs: readonly { info: RunInfo; records: RunRecords
 }
 
 function paperPanel(splitKind: 'id' | 'ood', members: readonly { info: RunInfo; records: RunRecords }[], metric: MetricDef): PaperPanel {
-  // One OOD split per run: the first OOD kind the run evaluated (rule before visual).
-  const evaluated = (records: RunRecords): CurvePoint[] => records.curves(metric, 'gflops')[0]?.points ?? [];
+  // One split per run and row: a rule-OOD split before a visual one, and else the first the run
+  // evaluated (the config's order: the task's own splits before recognition-only ones), so
+  // every run of a panel shows the same split whatever order its config lists them in.
+  const evaluated = (records: RunRecords): CurvePoint[] => {
+    const curves = records.curves(metric, 'gflops');
+    return (curves.find((c) => c.splitKind === 'rule-ood') ?? curves[0])?.points ?? [];
+  };
   const initPoints = members.map((m) => evaluated(m.records).find((p) => p.step === 0)).filter((p): p is CurvePoint => p !== undefined);
   const starts = initPoints.map((p) => p.y);
   // A run that left Init to a sibling (evaluation.atStart false) starts at the sibling's Init point.

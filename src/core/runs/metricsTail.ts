@@ -9,9 +9,11 @@ import { isMetricRecordShape } from './metricShape';
 
 export interface JobProgress {
   step: number | undefined;
-  /** Latest evaluation success rate of the `id` splits, and of the OOD ones (mean over them at that step). */
+  /** Latest evaluation success rate of the first `id` split at its step, and of the first OOD
+   * one, a rule-OOD split before a visual one (the config's order: the task's own splits come
+   * before recognition-only ones, which a mean or the last would have shown instead). */
   id: { step: number; rate: number } | undefined;
-  ood: { step: number; rate: number } | undefined;
+  ood: { step: number; rate: number; kind: EvaluationRecord['splitKind'] } | undefined;
   /** Latest PPO rollout reward mean, when the job reports one. */
   reward: number | undefined;
   records: number;
@@ -26,8 +28,6 @@ export class MetricsTail {
   readonly alertSeries = new AlertSeries();
   /** The line reader; it keeps an incomplete last line for the next chunk. */
   private readonly lines = new JsonlTail(isMetricRecordShape);
-  /** OOD rates at the latest OOD step, to average several OOD splits. */
-  private oodAtStep: number[] = [];
 
   /** The last line received so far without its newline ('' when none). */
   get pendingLine(): string {
@@ -57,13 +57,10 @@ export class MetricsTail {
     const { success, splitKind } = record as EvaluationRecord;
     const rate = success.rate;
     if (splitKind === 'id') {
-      if (!progress.id || step >= progress.id.step) progress.id = { step, rate };
-    } else if (!progress.ood || step > progress.ood.step) {
-      this.oodAtStep = [rate];
-      progress.ood = { step, rate };
-    } else if (step === progress.ood.step) {
-      this.oodAtStep.push(rate);
-      progress.ood = { step, rate: this.oodAtStep.reduce((a, b) => a + b, 0) / this.oodAtStep.length };
+      if (!progress.id || step > progress.id.step) progress.id = { step, rate };
+    } else if (splitKind === 'rule-ood' || splitKind === 'visual-ood') {
+      const current = progress.ood;
+      if (!current || step > current.step || (step === current.step && splitKind === 'rule-ood' && current.kind !== 'rule-ood')) progress.ood = { step, rate, kind: splitKind };
     }
   }
 }
