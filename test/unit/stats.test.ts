@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aggregateByStep, binomialStderr, emaDebiased, mean, savgol, sem, studentTQuantile, tConfidenceHalfWidth, type SeriesPoint } from '../../src/core/dashboard/stats';
+import { aggregateByStep, binomialStderr, emaDebiased, emaDebiasedStderr, mean, savgol, savgolStderr, sem, studentTQuantile, tConfidenceHalfWidth, type SeriesPoint } from '../../src/core/dashboard/stats';
 
 // Written by trainer/tests/stats_vectors.py with scipy and numpy.
 const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'vectors', 'stats.json'), 'utf8')) as {
@@ -58,5 +58,24 @@ describe('stats against scipy reference vectors', () => {
       close(p.sem, e.sem, 1e-12, 'sem');
       close(p.ci95, e.ci95, 1e-9, 'ci95');
     });
+  });
+
+  it("gives a smoothed point the standard error of its filter's weighted sum, never a negative one", () => {
+    // the filters are linear: their matrix, read off impulses, gives each output's SE √(Σ_k W_ik² se_k²)
+    const n = 30;
+    const se = Array.from({ length: n }, (_, i) => 0.02 + 0.05 * Math.abs(Math.sin(i * 1.7)));
+    const impulse = (k: number) => Array.from({ length: n }, (_, i) => (i === k ? 1 : 0));
+    const byMatrix = (filter: (y: number[]) => ArrayLike<number>) => {
+      const columns = Array.from({ length: n }, (_, k) => filter(impulse(k)));
+      return Array.from({ length: n }, (_, i) => Math.sqrt(columns.reduce((sum, column, k) => sum + column[i]! ** 2 * se[k]! ** 2, 0)));
+    };
+    const sg = savgolStderr(se, 9, 3);
+    byMatrix((y) => savgol(y, 9, 3)).forEach((want, i) => assert.ok(Math.abs(sg[i]! - want) < 1e-12, `savgol ${i}: ${sg[i]} ${want}`));
+    const ys = Array.from({ length: n }, (_, i) => i / n);
+    const ema = emaDebiasedStderr(ys, se, 0.6);
+    byMatrix((y) => emaDebiased(y, 0.6)).forEach((want, i) => assert.ok(Math.abs(ema[i]! - want) < 1e-12, `ema ${i}: ${ema[i]} ${want}`));
+    // a spike among zeros: the filtered SEs went negative, the band's low edge above its high edge
+    const spiky = [0, 0, 0, 0, 0.5, 0, 0, 0, 0, 0, 0, 0].map((r) => binomialStderr(r, 8));
+    assert.ok(Array.from(savgol(spiky, 9, 3)).some((w) => w < 0) && Array.from(savgolStderr(spiky, 9, 3)).every((w) => w >= 0));
   });
 });

@@ -2,7 +2,7 @@
 // (mean with SEM or 95% t band, N in the legend), smoothed; and the CSV of what is drawn.
 // Pure, shared by the webview and unit tests.
 import { toCsv, type CurveColumns, type MetricDef, type PaperColumn, type RunInfo, type RunRecords, type XKey } from './model';
-import { aggregateColumns, emaDebiased, savgol, Z95 } from './stats';
+import { aggregateColumns, emaDebiased, emaDebiasedStderr, savgol, savgolStderr, Z95 } from './stats';
 
 /** 'savgol:<window>' (order 3, the paper's), 'ema:<weight>' (TensorBoard's), or 'none'. */
 export type Smoothing = `savgol:${number}` | `ema:${number}` | 'none';
@@ -38,13 +38,20 @@ interface Options {
   aggregate: boolean;
 }
 
-/** Smoothed series with their band moved along (both filters are linear). */
+/** The half-widths of the smoothed series: each point's, through the filter's weights squared. */
+function smoothedHalfWidths(ys: ArrayLike<number>, halfWidths: ArrayLike<number>, smoothing: Smoothing): ArrayLike<number> {
+  if (smoothing === 'none') return halfWidths;
+  const [kind, parameter] = smoothing.split(':') as [string, string];
+  return kind === 'savgol' ? savgolStderr(halfWidths, Number(parameter), 3) : emaDebiasedStderr(ys, halfWidths, Number(parameter));
+}
+
+/** Smoothed series with their band: the smoothed value's standard error (both filters are linear). */
 function finish(series: Omit<DisplaySeries, 'smoothed' | 'band'>, halfWidths: ArrayLike<number> | undefined, smoothing: Smoothing): DisplaySeries {
   const smoothed = smooth(series.ys, smoothing);
   const centre = smoothed ?? series.ys;
   const out: DisplaySeries = { ...series, ...(smoothed ? { smoothed } : {}) };
   if (halfWidths && Array.prototype.some.call(halfWidths, (h: number) => h > 0)) {
-    const widths = smooth(halfWidths, smoothing) ?? halfWidths;
+    const widths = smoothedHalfWidths(series.ys, halfWidths, smoothing);
     const lo = new Float64Array(centre.length);
     const hi = new Float64Array(centre.length);
     for (let i = 0; i < centre.length; i++) {

@@ -117,6 +117,56 @@ function centreWeights(xs: number[], order: number): Float64Array {
   return weights;
 }
 
+/** Weights w with sum(w_k y_k) = the polynomial fitted to the window, at xs[at] (an edge point's value). */
+function pointWeights(xs: number[], order: number, at: number): Float64Array {
+  const key = `${xs.length}/${order}/${at}`;
+  const cached = weightCache.get(key);
+  if (cached) return cached;
+  const weights = Float64Array.from(xs, (_, k) => polyval(polyfit(xs, xs.map((__, i) => (i === k ? 1 : 0)), order), xs[at]!));
+  weightCache.set(key, weights);
+  return weights;
+}
+
+/**
+ * The standard errors of savgol(y, requestedWindow, order) given each point's own `se`
+ * (independent): each output is Σ_k w_k y_k, its SE √(Σ_k w_k² se_k²), with the weights of
+ * the convolution inside and of the end windows' fitted polynomials at the edges. (Filtering
+ * the SEs themselves, as the values are, gives no SE: its negative weights can make it
+ * negative.)
+ */
+export function savgolStderr(se: ArrayLike<number>, requestedWindow: number, order = 3): Float64Array {
+  const n = se.length;
+  const window = savgolWindow(requestedWindow, n, order);
+  if (window === 0) return Float64Array.from(se);
+  const half = (window - 1) / 2;
+  const centred = Array.from({ length: window }, (_, i) => (i - half) / Math.max(half, 1));
+  const variance = Float64Array.from(se, (s) => s * s);
+  const through = (weights: Float64Array, first: number) => Math.sqrt(weights.reduce((sum, w, k) => sum + w * w * variance[first + k]!, 0));
+  const out = new Float64Array(n);
+  const centre = centreWeights(centred, order);
+  for (let i = half; i < n - half; i++) out[i] = through(centre, i - half);
+  for (let j = 0; j < half; j++) {
+    out[j] = through(pointWeights(centred, order, j), 0);
+    out[n - half + j] = through(pointWeights(centred, order, half + 1 + j), n - window);
+  }
+  return out;
+}
+
+/** The standard errors of emaDebiased(y, weight) given each point's own `se` (independent);
+ * `y` for the points it passes through (non-finite) and its constant case. */
+export function emaDebiasedStderr(y: ArrayLike<number>, se: ArrayLike<number>, weight: number): number[] {
+  const values = Array.from(y);
+  if (values.every((v) => v === values[0])) return Array.from(se);
+  let variance = 0;
+  let count = 0;
+  return values.map((v, i) => {
+    if (!Number.isFinite(v)) return se[i]!;
+    variance = variance * weight * weight + (1 - weight) ** 2 * se[i]! ** 2;
+    count++;
+    return weight === 1 ? Math.sqrt(variance) : Math.sqrt(variance) / (1 - weight ** count);
+  });
+}
+
 /**
  * TensorBoard's scalar smoothing: an exponential moving average debiased like Adam's
  * moments (last / (1 - weight^k)), so early points are not pulled towards zero. Non-finite
