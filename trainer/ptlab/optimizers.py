@@ -50,8 +50,9 @@ class MasterWeights(torch.optim.Optimizer):
     a model's weights (1e-6 against 6e-5 at 0.016): stepped in place, they stay as they were
     (1.9% of a model's entries moved in 8 steps at 1e-6). Each step reads the weights'
     gradients in fp32, steps the copies and writes them back rounded to the weights' dtype.
-    param_groups and state are the inner optimizer's (learning-rate schedules set them); a
-    state dict holds the copies too, so a resumed run goes on from them."""
+    The inner optimizer (torch's Adam/AdamW over the copies) shares this one's param_groups
+    and state, which learning-rate schedules and accelerate read and set; a state dict holds
+    the copies too, so a resumed run goes on from them."""
 
     def __init__(self, weights: list[torch.nn.Parameter], copies: list[torch.nn.Parameter], make: Callable[[list[torch.nn.Parameter]], torch.optim.Optimizer]) -> None:
         self.weights, self.copies = weights, copies
