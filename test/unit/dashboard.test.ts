@@ -29,6 +29,16 @@ const evaluation = (step: number, split: string, rate: number, n = 100): MetricR
     success: { rate, stderr: Math.sqrt((rate * (1 - rate)) / n), n },
   }) as MetricRecord;
 
+/** A GP-L SFT or RL run of a study under `folder` (its Init at folder/init), holding `records`. */
+const studyRun =
+  (folder: string) =>
+  (job: 'sft' | 'ppo', records: MetricRecord[]): { info: RunInfo; records: RunRecords } => {
+    const info = { ...fixtures().find((r) => r.info.task === 'GP-L' && r.info.job === job)!.info, folder: `${folder}/${job}`, init: `${folder}/init/checkpoints/final` };
+    const set = new RunRecords();
+    set.add(records);
+    return { info, records: set };
+  };
+
 function fixtures(): { info: RunInfo; records: RunRecords }[] {
   const { runs, updates } = fixtureRuns(fixtureRunsRoot);
   return runs.map((info) => {
@@ -168,13 +178,7 @@ describe('dashboard: runs and records', () => {
   });
 
   it('starts an arm that left Init to its sibling (evaluation.atStart false) at the sibling\'s Init point', () => {
-    const init = 'runs/study/init/checkpoints/final';
-    const run = (job: 'sft' | 'ppo', records: MetricRecord[]) => {
-      const info = { ...fixtures().find((r) => r.info.task === 'GP-L' && r.info.job === job)!.info, folder: `runs/study/${job}`, init };
-      const set = new RunRecords();
-      set.add(records);
-      return { info, records: set };
-    };
+    const run = studyRun('runs/study');
     const sft = run('sft', [evaluation(0, 'ood-rule', 0.3), evaluation(10, 'ood-rule', 0.2)]);
     const rl = run('ppo', [evaluation(4, 'ood-rule', 0.4), evaluation(8, 'ood-rule', 0.5)]);
     const ood = paperColumns([sft, rl])[0]!.rows[1]!;
@@ -191,13 +195,7 @@ describe('dashboard: runs and records', () => {
   });
 
   it("shows every run's rule-OOD split in the OOD row, whatever order its config lists its OOD splits in", () => {
-    const init = 'runs/vl/init/checkpoints/final';
-    const run = (job: 'sft' | 'ppo', records: MetricRecord[]) => {
-      const info = { ...fixtures().find((r) => r.info.task === 'GP-L' && r.info.job === job)!.info, folder: `runs/vl/${job}`, init };
-      const set = new RunRecords();
-      set.add(records);
-      return { info, records: set };
-    };
+    const run = studyRun('runs/vl');
     const visual = (step: number, rate: number) => ({ ...evaluation(step, 'ood-visual', rate), splitKind: 'visual-ood' }) as MetricRecord;
     const sft = run('sft', [evaluation(0, 'ood-rule', 0.3), visual(0, 0.9), evaluation(10, 'ood-rule', 0.2), visual(10, 0.9)]);
     const rl = run('ppo', [visual(0, 0.9), evaluation(0, 'ood-rule', 0.3), visual(8, 0.9), evaluation(8, 'ood-rule', 0.5)]);

@@ -46,6 +46,15 @@ export function savgolWindow(requested: number, n: number, order: number): numbe
   return window > order ? window : 0;
 }
 
+/** The window used for n points, its half, and its x positions scaled to [-1, 1] (which keeps
+ * the normal equations well conditioned for wide windows); undefined when no window fits. */
+function savgolFrame(requested: number, n: number, order: number): { window: number; half: number; centred: number[] } | undefined {
+  const window = savgolWindow(requested, n, order);
+  if (window === 0) return undefined;
+  const half = (window - 1) / 2;
+  return { window, half, centred: Array.from({ length: window }, (_, i) => (i - half) / Math.max(half, 1)) };
+}
+
 /**
  * Savitzky-Golay smoothing over equally spaced samples, as scipy.signal.savgol_filter(y,
  * window, order) with its default mode 'interp': interior points by the convolution, the
@@ -55,11 +64,9 @@ export function savgolWindow(requested: number, n: number, order: number): numbe
  */
 export function savgol(y: ArrayLike<number>, requestedWindow: number, order = 3): Float64Array {
   const n = y.length;
-  const window = savgolWindow(requestedWindow, n, order);
-  if (window === 0) return Float64Array.from(y);
-  const half = (window - 1) / 2;
-  // x scaled to [-1, 1] keeps the normal equations well conditioned for wide windows.
-  const centred = Array.from({ length: window }, (_, i) => (i - half) / Math.max(half, 1));
+  const frame = savgolFrame(requestedWindow, n, order);
+  if (!frame) return Float64Array.from(y);
+  const { window, half, centred } = frame;
   const weights = centreWeights(centred, order);
   const out = new Float64Array(n);
   convolveValid(y instanceof Float64Array ? y : Float64Array.from(y), weights, out, half);
@@ -136,10 +143,9 @@ function pointWeights(xs: number[], order: number, at: number): Float64Array {
  */
 export function savgolStderr(se: ArrayLike<number>, requestedWindow: number, order = 3): Float64Array {
   const n = se.length;
-  const window = savgolWindow(requestedWindow, n, order);
-  if (window === 0) return Float64Array.from(se);
-  const half = (window - 1) / 2;
-  const centred = Array.from({ length: window }, (_, i) => (i - half) / Math.max(half, 1));
+  const frame = savgolFrame(requestedWindow, n, order);
+  if (!frame) return Float64Array.from(se);
+  const { window, half, centred } = frame;
   const variance = Float64Array.from(se, (s) => s * s);
   const through = (weights: Float64Array, first: number) => Math.sqrt(weights.reduce((sum, w, k) => sum + w * w * variance[first + k]!, 0));
   const out = new Float64Array(n);
