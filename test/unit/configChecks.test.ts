@@ -212,6 +212,16 @@ describe('configChecks', () => {
     assert.equal(issue.at, '256');
   });
 
+  it("refuses low-precision trained weights under FSDP, in the trainer's words", () => {
+    const issues = (model: Record<string, unknown>, distributed: string) => check({ name: 'x', environment: { env: 'generalpoints' }, model: { name: 'm', ...model }, launcher: { kind: 'accelerate', gpus: 2, distributed } }).filter((i) => i.pointer === '/model/dtype');
+    for (const model of [{}, { dtype: 'bf16' }, { dtype: 'fp16' }]) {
+      const [issue] = issues(model, 'fsdp');
+      assert.equal(issue?.severity, 'error', JSON.stringify(model));
+      assert.match(issue.message, /^dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step \(about the learning rate\) rounds away for most weights: set it to "fp32"/);
+    }
+    for (const [model, distributed] of [[{ dtype: 'fp32' }, 'fsdp'], [{ lora: { r: 4 } }, 'fsdp'], [{}, 'ddp'], [{ dtype: 'bf16' }, 'deepspeed-zero3']] as const) assert.deepEqual(issues(model, distributed), [], `${JSON.stringify(model)} ${distributed}`);
+  });
+
   it('refuses rows laid end to end (sft.packing, sft.paddingFree, ppo.paddingFree, ppo.sharedPrefixes) with vision observations, in the trainer\'s words', () => {
     const base = { name: 'x', model: { name: 'm', kind: 'image-text-to-text' } };
     const fields = [['sft', 'packing'], ['sft', 'paddingFree'], ['ppo', 'paddingFree'], ['ppo', 'sharedPrefixes']] as const;

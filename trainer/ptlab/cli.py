@@ -27,6 +27,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _open_run(args: argparse.Namespace, experiment: Any, job: str, seeds: dict[str, int], follower: bool = False) -> Any:
     """The job's run folder (created, or continued with --resume) with the config snapshot;
     a follower (a non-main process of a distributed job) reads it and writes nothing."""
+    from ptlab.config import experiment_from_dict
     from ptlab.runlog import RunLog, RunLogFollower
 
     return (RunLogFollower if follower else RunLog)(
@@ -38,6 +39,7 @@ def _open_run(args: argparse.Namespace, experiment: Any, job: str, seeds: dict[s
         command=[sys.executable, "-m", "ptlab", *sys.argv[1:]],
         seeds=seeds,
         resume=args.resume,
+        current=lambda stored: experiment_from_dict(stored).to_dict(),
     )
 
 
@@ -187,7 +189,9 @@ def _export(args: argparse.Namespace) -> int:
             if not checkpoints:
                 print(f"ptlab export: {manifest_path}: the run has no checkpoint yet", file=sys.stderr)
                 return 2
-            checkpoint = run_dir / checkpoints[-1]["path"]
+            from ptlab.runlog import recovered
+
+            checkpoint = recovered(run_dir / checkpoints[-1]["path"])
         from ptlab.models import is_checkpoint
 
         if not is_checkpoint(checkpoint):

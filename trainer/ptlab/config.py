@@ -395,6 +395,16 @@ def head_chunk_refused(data: dict[str, Any]) -> str | None:
     return None
 
 
+def fsdp_dtype_refused(data: dict[str, Any]) -> str | None:
+    """What the schema cannot say of model.dtype: FSDP steps its shards in their own dtype
+    (ptlab.optimizers: elsewhere bf16/fp16 weights step through fp32 copies); "auto" is bf16 on
+    a GPU. LoRA's adapters are fp32 whatever the base's dtype."""
+    model, launcher = data.get("model", {}), data.get("launcher", {})
+    if launcher.get("distributed") != "fsdp" or model.get("dtype", "auto") == "fp32" or model.get("lora") is not None:
+        return None
+    return 'dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights: set it to "fp32" (FSDP computes in launcher.mixedPrecision), or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"'
+
+
 def end_to_end_refused(section: str, field: str) -> Callable[[dict[str, Any]], str | None]:
     """What the schema cannot say of a layout that lays sequences end to end in one row
     (sft.packing, sft.paddingFree, ppo.paddingFree, ppo.sharedPrefixes): a row's image inputs
@@ -417,6 +427,7 @@ CHOICES_REFUSED = {
     "/model/ligerKernel": liger_kernel_refused,
     "/ppo/headChunk": head_chunk_refused,
     **{f"/{section}/{field}": end_to_end_refused(section, field) for section, field in (("sft", "packing"), ("sft", "paddingFree"), ("ppo", "paddingFree"), ("ppo", "sharedPrefixes"))},
+    "/model/dtype": fsdp_dtype_refused,
 }
 
 

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from types import TracebackType
@@ -124,9 +124,10 @@ def recovered(target: Path) -> Path:
 
 
 def _synced(folder: Path) -> None:
+    readable = os.O_RDWR if os.name == "nt" else os.O_RDONLY  # Windows flushes (FlushFileBuffers) only what it may write
     for directory, _, files in os.walk(folder):
         for name in files:
-            fd = os.open(os.path.join(directory, name), os.O_RDONLY)
+            fd = os.open(os.path.join(directory, name), readable)
             try:
                 os.fsync(fd)
             finally:
@@ -191,6 +192,17 @@ class RunFolderError(RuntimeError):
 _UNSET = object()
 
 
+def _as_current(stored: dict[str, Any], current: Callable[[dict[str, Any]], dict[str, Any]] | None) -> Any:
+    """A run's config snapshot as this trainer fills it in: a field added since an older trainer
+    wrote it is no change; one it cannot read is compared as it is."""
+    if current is None:
+        return stored
+    try:
+        return json.loads(json.dumps(current(stored)))
+    except (KeyError, TypeError, ValueError):
+        return stored
+
+
 def config_changes(before: Any, after: Any, path: str = "") -> list[tuple[str, str, str]]:
     """Where two experiment configs (JSON values) differ: (dotted path, old, new), in order."""
     if isinstance(before, dict) and isinstance(after, dict):
@@ -207,7 +219,9 @@ class RunLog:
     _written_at = float("-inf")  # time.monotonic() of the last manifest write
     _resume: trackers.Resume | None = None  # where a resumed segment's records start (truncate_records_after)
 
-    def __init__(self, run_dir: Path, *, experiment: str, job: str, config: dict[str, Any], config_path: Path | None, command: list[str], seeds: dict[str, int], resume: bool = False) -> None:
+    def __init__(self, run_dir: Path, *, experiment: str, job: str, config: dict[str, Any], config_path: Path | None, command: list[str], seeds: dict[str, int], resume: bool = False, current: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
+        """`current`: a config snapshot as this trainer fills it in (fields added since with their
+        defaults), what a resume compares with `config` (the job's, filled in alike)."""
         self.dir = Path(run_dir)
         self.manifest_path = self.dir / "run.json"
         self.cancel_requested = False
@@ -221,7 +235,7 @@ class RunLog:
             self.manifest = load_json_file(self.manifest_path, "run-manifest.schema.json")
             if self.manifest["job"] != job:
                 raise RunFolderError(f"{self.manifest_path}: this run is a {self.manifest['job']} job, not {job}")
-            if changed := config_changes(self.manifest["config"], json.loads(json.dumps(config))):  # as run.json holds it (lists, not tuples)
+            if changed := config_changes(_as_current(self.manifest["config"], current), json.loads(json.dumps(config))):  # as run.json holds it (lists, not tuples)
                 shown = "; ".join(f"{path}: {before} -> {after}" for path, before, after in changed[:8]) + ("; ..." if len(changed) > 8 else "")
                 raise RunFolderError(
                     f"{self.manifest_path}: --resume continues the run with its own experiment config, and {config_path or 'this config'} differs from it at {len(changed)} "

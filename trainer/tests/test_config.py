@@ -124,7 +124,7 @@ def test_liger_kernels_on_cpus_with_images_or_under_zero3_are_refused_naming_the
     data["model"]["ligerKernel"] = False
     path.write_text(json.dumps(data))
     assert cfg.load_experiment(path).model.ligerKernel is False
-    data["model"] = {"name": "m", "ligerKernel": True}
+    data["model"] = {"name": "m", "ligerKernel": True, "dtype": "fp32"}
     data["launcher"] = {"kind": "accelerate", "gpus": 2, "distributed": "fsdp"}
     path.write_text(json.dumps(data))
     assert cfg.load_experiment(path).model.ligerKernel is True
@@ -150,7 +150,7 @@ def test_rows_laid_end_to_end_with_vision_observations_are_refused_naming_the_fi
 
 def test_a_chunked_head_under_fsdp_is_refused_naming_the_field(tmp_path):
     path = tmp_path / "x.ptlab.json"
-    data = {"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"}, "ppo": {"headChunk": 256}, "launcher": {"kind": "accelerate", "gpus": 2, "distributed": "fsdp"}}
+    data = {"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m", "dtype": "fp32"}, "ppo": {"headChunk": 256}, "launcher": {"kind": "accelerate", "gpus": 2, "distributed": "fsdp"}}
     path.write_text(json.dumps(data))
     with pytest.raises(ContractViolation) as refused:
         cfg.load_experiment(path)
@@ -158,6 +158,22 @@ def test_a_chunked_head_under_fsdp_is_refused_naming_the_field(tmp_path):
     for ppo, distributed in (({"headChunk": 0}, "fsdp"), ({"headChunk": 256}, "deepspeed-zero2"), ({"headChunk": 256}, "deepspeed-zero3")):
         path.write_text(json.dumps({**data, "ppo": ppo, "launcher": {**data["launcher"], "distributed": distributed}}))
         assert cfg.load_experiment(path).ppo.headChunk == ppo["headChunk"]
+
+
+def test_low_precision_trained_weights_under_fsdp_are_refused_naming_the_field(tmp_path):
+    """FSDP steps its shards in their own dtype (elsewhere bf16 weights step through fp32
+    copies): bf16, fp16 and "auto" (bf16 on a GPU) are refused as the config loads, before a
+    model does; fp32 and LoRA (fp32 adapters) are not, nor other launches."""
+    path = tmp_path / "x.ptlab.json"
+    data = {"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"}, "launcher": {"kind": "accelerate", "gpus": 2, "distributed": "fsdp"}}
+    for model in ({"name": "m"}, {"name": "m", "dtype": "bf16"}, {"name": "m", "dtype": "fp16"}):
+        path.write_text(json.dumps({**data, "model": model}))
+        with pytest.raises(ContractViolation) as refused:
+            cfg.load_experiment(path)
+        assert f'{path}: /model/dtype: dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights: set it to "fp32"' in str(refused.value)
+    for model, distributed in (({"name": "m", "dtype": "fp32"}, "fsdp"), ({"name": "m", "lora": {"r": 4}}, "fsdp"), ({"name": "m"}, "ddp"), ({"name": "m"}, "deepspeed-zero3")):
+        path.write_text(json.dumps({**data, "model": model, "launcher": {**data["launcher"], "distributed": distributed}}))
+        cfg.load_experiment(path)
 
 
 def test_relative_paths_resolve_against_the_config(tmp_path):

@@ -1,6 +1,7 @@
 """The run folder's writer (ptlab.runlog.RunLog): what reaches run.json, and when."""
 
 import json
+from pathlib import Path
 import threading
 import time
 
@@ -124,3 +125,30 @@ def test_resume_refuses_a_config_that_differs_from_the_runs_naming_each_field(tm
         pass
     with RunLog(other, experiment="x", job="sft", config={"adam": {"betas": (0.9, 0.98)}}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0}, resume=True):
         pass  # a config as Python makes it: its tuples are run.json's lists
+
+
+def test_resume_takes_fields_a_newer_trainer_added_for_no_change(tmp_path):
+    """A run started by an older trainer has no snapshot of fields added since; this trainer
+    fills them in with their defaults (config.experiment_from_dict), as it does the job's: the
+    same file resumes. Compared as stored, every such run was refused."""
+    import pytest
+
+    from ptlab.config import experiment_from_dict, load_experiment
+    from ptlab.runlog import RunFolderError
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "tiny.ptlab.json"
+    config = load_experiment(path).to_dict()
+    older = json.loads(json.dumps(config))
+    del older["alerts"]["stalledProgress"]  # a field added after the run started
+    run_dir = tmp_path / "run"
+    with RunLog(run_dir, experiment="tiny", job="sft", config=older, config_path=path, command=["ptlab", "sft"], seeds={"global": 0}):
+        pass
+    current = lambda stored: experiment_from_dict(stored).to_dict()  # noqa: E731 (what ptlab.cli passes)
+    with pytest.raises(RunFolderError, match=r"alerts.stalledProgress: \(unset\) ->"):
+        RunLog(run_dir, experiment="tiny", job="sft", config=config, config_path=path, command=["ptlab", "sft"], seeds={"global": 0}, resume=True)
+    with RunLog(run_dir, experiment="tiny", job="sft", config=config, config_path=path, command=["ptlab", "sft"], seeds={"global": 0}, resume=True, current=current) as run:
+        assert len(run.manifest["segments"]) == 2
+    changed = json.loads(json.dumps(config))
+    changed["sft"]["learningRate"] = 0.5
+    with pytest.raises(RunFolderError, match=r"sft.learningRate: 0.001 -> 0.5\)"):
+        RunLog(run_dir, experiment="tiny", job="sft", config=changed, config_path=path, command=["ptlab", "sft"], seeds={"global": 0}, resume=True, current=current)

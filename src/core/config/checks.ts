@@ -320,6 +320,15 @@ function headChunkRefused(config: Json): string | undefined {
   return undefined;
 }
 
+/** The trainer's `fsdp_dtype_refused` (trainer/ptlab/config.py), in the same words: FSDP steps its
+ * shards in their own dtype ("auto" is bf16 on a GPU); LoRA's adapters are fp32. */
+function fsdpDtypeRefused(config: Json): string | undefined {
+  const model = isObject(config.model) ? config.model : {};
+  const launcher = isObject(config.launcher) ? config.launcher : {};
+  if (launcher.distributed !== 'fsdp' || (model.dtype ?? 'auto') === 'fp32' || (model.lora !== undefined && model.lora !== null)) return undefined;
+  return 'dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights: set it to "fp32" (FSDP computes in launcher.mixedPrecision), or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"';
+}
+
 /** The trainer's `end_to_end_refused` (trainer/ptlab/config.py), in the same words: a layout that
  * lays sequences end to end in one row, whose image inputs are per sequence. */
 function endToEndRefused(section: 'sft' | 'ppo', field: string): (config: Json) => string | undefined {
@@ -339,6 +348,7 @@ const CHOICES_REFUSED: [string, (config: Json) => string | undefined][] = [
   ['/model/ligerKernel', ligerKernelRefused],
   ['/ppo/headChunk', headChunkRefused],
   ...([['sft', 'packing'], ['sft', 'paddingFree'], ['ppo', 'paddingFree'], ['ppo', 'sharedPrefixes']] as const).map(([section, field]): [string, (config: Json) => string | undefined] => [`/${section}/${field}`, endToEndRefused(section, field)]),
+  ['/model/dtype', fsdpDtypeRefused],
 ];
 
 function isObject(value: unknown): value is Json {
