@@ -13,6 +13,7 @@ const plan = {
   stages: [
     { name: 'ppo/rollout', rows: 32, tokens: 3352, parts: { weights: 2.48 * GIB, optimizer: 14.91 * GIB, 'kv cache and prefill': 37.78 * GIB }, total: 55.17 * GIB },
     { name: 'ppo/update', rows: 8, tokens: 3352, parts: { weights: 2.48 * GIB, gradients: 2.48 * GIB, optimizer: 14.91 * GIB, 'reference model': 0, activations: 99.73 * GIB }, total: 119.6 * GIB },
+    { name: 'ppo/optimizer step', rows: 0, tokens: 0, parts: { weights: 2.48 * GIB, optimizer: 14.91 * GIB, gradients: 7.45 * GIB, 'optimizer temporaries': 0 }, total: 24.84 * GIB },
   ],
   notes: ['lengths measured with the tokenizer of /tmp/a|b'],
   peak: 'ppo/update',
@@ -24,8 +25,9 @@ describe('memory plan (ptlab plan --json)', () => {
     const markdown = memoryPlanMarkdown(parseMemoryPlan(JSON.stringify(plan)));
     assert.match(markdown, /^# Memory per GPU: PPO of meta-llama\/Llama-3.2-11B-Vision-Instruct$/m);
     assert.match(markdown, /\*\*Peak: ppo\/update, 119\.60 GiB per GPU: does not fit in 80\.00 GiB\.\*\*/);
-    assert.match(markdown, /^\| per GPU \| ppo\/rollout \| ppo\/update \|$/m);
-    assert.match(markdown, /^\| gradients \|  \| 2\.48 GiB \|$/m);
+    assert.match(markdown, /^\| per GPU \| ppo\/rollout \| ppo\/update \| ppo\/optimizer step \|$/m);
+    assert.match(markdown, /^\| rows x tokens \| 32 x 3352 \| 8 x 3352 \|  \|$/m, 'the optimizer step has no rows');
+    assert.match(markdown, /^\| gradients \|  \| 2\.48 GiB \| 7\.45 GiB \|$/m);
     assert.doesNotMatch(markdown, /reference model/, 'a part no stage has is left out');
     assert.match(markdown, /10,670,220,835 parameters/);
     assert.match(markdown, /tokenizer of \/tmp\/a\\\|b/, 'a pipe in a string from the trainer cannot break the table');

@@ -14,6 +14,9 @@ Stages (per GPU, each with the states alive at that time):
   ppo/rollout    one generate call's rows at the longest context: KV cache and prefill
                  (model.kvCache "paged": its session's footprint as transformers sizes it)
   ppo/update     a micro-batch's forward and backward through the policy and value head
+  sft/optimizer step, ppo/optimizer step
+                 the step itself: the fp32 gradients it reads and Adam's temporaries
+                 (`step_bytes`), without the activations, which backward has freed
   evaluation     greedy generation at the evaluation's maxNewTokens
 
 What the states assume (`state_bytes`): DDP keeps everything on every GPU, Adam's two moments
@@ -24,8 +27,7 @@ DeepSpeed with bf16 keeps fp32 master weights and moments (12 bytes per trained 
 the ZeRO paper's K) sharded, ZeRO-2 the gradients too, ZeRO-3 the weights as well. Sharded
 weights are gathered a layer at a time: the planner adds two of the largest layers (the
 one computing and the one prefetched). Not counted: communication buckets, the CUDA context
-and allocator fragmentation (typically 1-3 GiB together), and, under adam.implementation
-"foreach", its temporaries (the default fused kernel has none).
+and allocator fragmentation (typically 1-3 GiB together).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Counts:
     parameters: int  # every weight of the model
     trained: int  # those the optimizer steps (LoRA: the adapters)
     largest_layer: int  # parameters of the largest repeated block (what FSDP and ZeRO-3 gather at once)
+    largest_trained: int = 0  # elements of the largest trained tensor (Adam's for-loop kernel's temporaries)
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,34 @@ def state_bytes(counts: Counts, dtype: str, strategy: str, world: int) -> dict[s
     return {"weights": counts.parameters * w // world, "gradients": counts.trained * w // world, "optimizer": master}
 
 
+DEEPSPEED_SUB_GROUP = 10**9  # ZeRO-3's sub_group_size default: the fp32 gradients it steps at once
+
+
+def step_bytes(counts: Counts, dtype: str, strategy: str, world: int, implementation: str) -> dict[str, int]:
+    """The optimizer step's gradients and temporaries per GPU (it holds the model states but no
+    activations). Gradients: low-precision ones are read as fp32 ones, which the step holds
+    all at once (optimizers.MasterWeights frees each bf16 gradient once it has read it; DeepSpeed
+    makes its partition's fp32 gradients beside the bf16 ones, ZeRO-3 a sub-group at a time).
+    Adam's temporaries, fp32 like the stepped parameters: "foreach" takes the square root of
+    every second moment at once, "for-loop" one tensor at a time (the root and its quotient,
+    beside the previous tensor's quotient: three of the largest at most; DeepSpeed's partition
+    is one flat tensor: two), "fused" none."""
+    w = DTYPE_BYTES[dtype]
+    states = state_bytes(counts, dtype, strategy, world)
+    if strategy.startswith("deepspeed"):
+        shard = counts.trained // world
+        gradients = states["gradients"] + 4 * (min(shard, DEEPSPEED_SUB_GROUP) if strategy == "deepspeed-zero3" else shard) if w < 4 else states["gradients"]
+        loop = 2 * 4 * shard
+    else:
+        gradients = 4 * counts.trained // (world if strategy == "fsdp" else 1)
+        if w < 4 and strategy == "ddp":  # each bf16 gradient is freed once its fp32 one is made: one of them at most beside those
+            gradients += w * counts.largest_trained
+        loop = 3 * 4 * counts.largest_trained
+    stepped = 4 * (counts.trained if strategy == "ddp" else counts.trained // world)
+    temporaries = {"fused": 0, "foreach": stepped, "for-loop": loop}[implementation]
+    return {"gradients": gradients, "optimizer temporaries": temporaries}
+
+
 def gathered_bytes(counts: Counts, dtype: str, strategy: str, world: int) -> int:
     """Whole layers held while sharded weights compute: the current one and the prefetched one."""
     if world > 1 and strategy in ("fsdp", "deepspeed-zero3"):
@@ -181,7 +212,8 @@ def counts_of(model: Any) -> Counts:
     repeated = set(getattr(model, "_no_split_modules", None) or getattr(getattr(model, "base_model", None), "_no_split_modules", None) or [])
     layers = [m for m in model.modules() if type(m).__name__ in repeated]
     largest = max((sum(p.numel() for p in m.parameters()) for m in layers), default=0)
-    return Counts(sum(p.numel() for p in model.parameters()), sum(p.numel() for p in model.parameters() if p.requires_grad), largest)
+    trained = [p.numel() for p in model.parameters() if p.requires_grad]
+    return Counts(sum(p.numel() for p in model.parameters()), sum(trained), largest, max(trained, default=0))
 
 
 @contextlib.contextmanager
@@ -474,6 +506,8 @@ def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = N
         extras["reference model"] = counts.parameters * w  # a whole copy on every process (ppo.load_policy)
     stages = [Stage(f"{job}/{'step' if job == 'sft' else 'update'}", rows, tokens, {**states, **extras, "gathered layers": gathered, "activations": peak})]
     between_steps = {"weights": states["weights"], "optimizer": states["optimizer"], **extras, "gathered layers": gathered}
+    adam = (experiment.sft if job == "sft" else experiment.ppo).adam
+    stages.append(Stage(f"{job}/optimizer step", 0, 0, {"weights": states["weights"], "optimizer": states["optimizer"], **extras, **step_bytes(counts, spec.dtype, strategy, world, adam.implementation)}))
     if job == "ppo":
         cfg = experiment.ppo
         gen_rows = min(spec.generateBatch, cfg.parallelEnvs)
@@ -516,7 +550,8 @@ def render(result: Plan) -> str:
         f"  {c.parameters:,} parameters, {c.trained:,} trained; {result.processes} process(es), {result.strategy}",
     ]
     for stage in result.stages:
-        lines.append(f"  {stage.name:<12} {stage.rows} rows x {stage.tokens} tokens: {_size(stage.total)}")
+        shape = f" {stage.rows} rows x {stage.tokens} tokens" if stage.rows else ""
+        lines.append(f"  {stage.name:<12}{shape}: {_size(stage.total)}")
         lines += [f"    {name:<22} {_size(value)}" for name, value in stage.parts.items() if value]
     peak = result.peak
     verdict = "fits" if peak.total <= result.gpu_bytes else "does NOT fit"

@@ -52,6 +52,49 @@ def test_model_states_are_the_bytes_a_real_training_step_keeps() -> None:
     assert counts.parameters == sum(p.numel() for p in model.parameters()) and counts.largest_layer > 0
 
 
+@pytest.mark.parametrize("dtype", ["fp32", "bf16"])
+@pytest.mark.parametrize("implementation", ["fused", "foreach"])
+def test_the_optimizer_step_holds_the_gradients_and_temporaries_planned(dtype: str, implementation: str) -> None:
+    """The trainer's own optimizer (fp32 copies of bf16 weights, each Adam kernel) stepping a
+    model: the most gradient and temporary storage alive at once, its gradients made in the
+    count as backward makes them, against step_bytes. (The for-loop kernel's temporaries, freed
+    one at a time, are freed later than this count sees: planned from torch's source.)"""
+    from ptlab import optimizers
+    from ptlab.config import Adam
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Embedding(300, 64), torch.nn.Linear(64, 256), torch.nn.Linear(256, 64)).to(getattr(torch, {"fp32": "float32", "bf16": "bfloat16"}[dtype]))
+    params = list(model.parameters())
+    optimizer = optimizers.adam(torch.optim.AdamW, params, 1e-3, Adam(implementation=implementation), "sft.adam.implementation", ValueError)
+    for p in params:
+        p.grad = torch.randn_like(p)
+    optimizer.step()  # Adam's state made
+    optimizer.zero_grad()
+    states = [v for state in optimizer.state.values() for v in state.values()]
+    tracker = plan._PeakBytes([*params, *states, *getattr(optimizer, "copies", [])])
+    with tracker.mode:
+        for p in params:
+            p.grad = torch.randn_like(p)
+        optimizer.step()
+    counts = plan.counts_of(model)
+    assert counts.largest_trained == 300 * 64  # the embedding
+    planned = sum(plan.step_bytes(counts, dtype, "ddp", 1, implementation).values())
+    if dtype == "fp32":
+        assert tracker.peak == planned
+    else:  # the bf16 gradient read last but one is alive beside its fp32 one: one of the largest bounds it
+        assert planned - 2 * counts.largest_trained <= tracker.peak <= planned
+
+
+def test_the_optimizer_step_of_sharded_states_is_planned_per_shard() -> None:
+    counts = plan.Counts(parameters=1_000_000, trained=800_000, largest_layer=50_000, largest_trained=100_000)
+    assert plan.step_bytes(counts, "bf16", "ddp", 8, "fused") == {"gradients": 3_200_000 + 200_000, "optimizer temporaries": 0}  # fp32 copies' gradients
+    assert plan.step_bytes(counts, "fp32", "fsdp", 8, "foreach") == {"gradients": 400_000, "optimizer temporaries": 400_000}
+    zero2 = plan.step_bytes(counts, "bf16", "deepspeed-zero2", 8, "for-loop")
+    assert zero2 == {"gradients": 200_000 + 400_000, "optimizer temporaries": 800_000}  # the bf16 partition and its fp32 copy; one flat tensor
+    assert plan.step_bytes(counts, "fp32", "ddp", 1, "for-loop")["optimizer temporaries"] == 3 * 4 * 100_000
+    assert plan.step_bytes(counts, "bf16", "deepspeed-zero3", 8, "fused")["gradients"] == 600_000
+
+
 def test_sharded_states_divide_what_each_strategy_shards() -> None:
     counts = plan.Counts(parameters=1_000_000, trained=1_000_000, largest_layer=50_000)
     ddp = plan.state_bytes(counts, "bf16", "ddp", 8)
@@ -163,7 +206,9 @@ def test_the_longest_episode_runs_every_attempt_to_the_token_limit() -> None:
 def test_plan_command_prints_the_stages_and_whether_the_peak_fits(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", str(TINY), "--json", "--gpu-memory", "0.25"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert [s["name"] for s in result["stages"]] == ["ppo/rollout", "ppo/update", "evaluation"]
+    assert [s["name"] for s in result["stages"]] == ["ppo/rollout", "ppo/update", "ppo/optimizer step", "evaluation"]
+    step = result["stages"][2]
+    assert step["rows"] == 0 and "activations" not in step["parts"] and step["parts"]["gradients"] == result["counts"]["trained"] * 4
     update = result["stages"][1]
     assert update["parts"]["weights"] == result["counts"]["parameters"] * 4  # fp32
     assert sum("ppo.headChunk keeps none" in note for note in result["notes"]) == 1
@@ -171,7 +216,7 @@ def test_plan_command_prints_the_stages_and_whether_the_peak_fits(capsys: pytest
     assert result["peak"] == "ppo/update" and result["fits"] is False
     assert main(["plan", str(TINY), "--job", "sft"]) == 0
     out = capsys.readouterr().out
-    assert "sft/step" in out and "fits in 80 GiB" in out
+    assert "sft/step" in out and "sft/optimizer step:" in out and "fits in 80 GiB" in out
 
 
 def test_plan_of_a_model_not_on_this_machine_says_what_to_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

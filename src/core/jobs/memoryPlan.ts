@@ -17,7 +17,7 @@ export interface MemoryPlan {
   strategy: string;
   processes: number;
   gpu_bytes: number;
-  counts: { parameters: number; trained: number; largest_layer: number };
+  counts: { parameters: number; trained: number; largest_layer: number; largest_trained?: number };
   stages: PlanStage[];
   notes: string[];
   peak: string;
@@ -64,7 +64,7 @@ export function memoryPlanMarkdown(plan: MemoryPlan): string {
     '',
     `| per GPU | ${plan.stages.map((s) => cell(s.name)).join(' | ')} |`,
     `|---|${plan.stages.map(() => '---:').join('|')}|`,
-    `| rows x tokens | ${plan.stages.map((s) => `${s.rows} x ${s.tokens}`).join(' | ')} |`,
+    `| rows x tokens | ${plan.stages.map((s) => (s.rows ? `${s.rows} x ${s.tokens}` : '')).join(' | ')} |`,
     ...parts.map((part) => `| ${cell(part)} | ${plan.stages.map((s) => (s.parts[part] ? formatBytes(s.parts[part]) : '')).join(' | ')} |`),
     `| **total** | ${plan.stages.map((s) => `**${formatBytes(s.total)}**`).join(' | ')} |`,
     '',
