@@ -10,16 +10,19 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from ptlab.envs.generalpoints import (
+    MAX_NESTING,
     GeneralPointsConfig,
     deal,
     GeneralPointsEpisode,
     Hand,
     card_value,
     expert_response,
+    nesting,
     solutions,
     verify,
 )
@@ -47,6 +50,12 @@ def _answer(formula: str, cards: list[str] | None = None, numbers: str = "[1, 2,
     """The reference's response layout (single quotes, trailing comma: not JSON)."""
     shown = "[" + ", ".join(f"'{c}'" for c in (cards or [])) + "]"
     return f'\n{{\n  "cards": {shown},\n  "number": {numbers},\n  "formula": "{formula}",\n}}'
+
+
+def _nested(formula: str, depth: int) -> str:
+    """The formula in as many parentheses as make it `depth` deep."""
+    wrap = depth - nesting(re.findall(r"[0-9]+|[+\-*/()]", formula))
+    return "(" * wrap + formula + ")" * wrap
 
 
 def _outputs(hand: Hand, target: int) -> list[tuple[str, str]]:
@@ -103,6 +112,9 @@ def _outputs(hand: Hand, target: int) -> list[tuple[str, str]]:
         ("control characters", _answer(first + "\u0000\u001b", cards)),
         ("two formula fields", f'"formula": "{wrong_value}" and "formula": "{first}"'),
         ("deeply nested JSON", '{"formula": "' + first + '", "x": ' + "[" * 600 + "]" * 600 + "}"),
+        ("a formula as deep as Python's parser takes", _answer(_nested(first, MAX_NESTING), cards)),
+        ("a formula deeper than Python's parser takes", _answer(_nested(first, MAX_NESTING + 1), cards)),
+        ("a formula a thousand parentheses deep", _answer(_nested(first, 1000), cards)),
     ]
     partial = next((s[:-1] for s in hand.solutions if s.endswith(")")), None)
     if partial is not None:

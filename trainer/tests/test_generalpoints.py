@@ -169,7 +169,19 @@ def test_invalid_config_names_the_field(raw, field):
         GeneralPointsConfig.from_dict(raw)
 
 
-@pytest.mark.parametrize("output", ["", "\x00" * 10, "\ud800", "9" * 100_000, "(" * 50_000, "{" * 5000, "٣" * 1000, "{\"formula\": \"" + "1+" * 20000 + "1\"}"])
+@pytest.mark.parametrize("depth", [199, 200, 201, 5000])
+def test_the_reference_evaluates_as_python_s_eval_at_its_parser_s_nesting_limit(depth):
+    from ptlab.envs.generalpoints import _python_eval
+
+    formula = "(" * depth + "6*4" + ")" * depth
+    try:
+        expected = eval(formula)  # noqa: S307 (the reference's own evaluation, on a formula made here)
+    except (SyntaxError, RecursionError, MemoryError):
+        expected = None
+    assert _python_eval(["("] * depth + ["6", "*", "4"] + [")"] * depth) == expected
+
+
+@pytest.mark.parametrize("output", ["", "\x00" * 10, "\ud800", "9" * 100_000, "(" * 50_000, '{"formula": "' + "(" * 50_000 + "6*4" + ")" * 50_000 + '"}', "{" * 5000, "٣" * 1000, "{\"formula\": \"" + "1+" * 20000 + "1\"}"])
 @pytest.mark.parametrize("verifier", ["reference", "strict"])
 def test_any_output_gets_a_defined_verdict(output, verifier):
     config = GeneralPointsConfig(verifier=verifier, modality="vision")

@@ -125,7 +125,22 @@ class FormulaError extends Error {}
 
 const isAsciiDigits = (t: string): boolean => /^[0-9]+$/.test(t);
 
-/** Recursive descent over tokens with the usual precedence, evaluated exactly. */
+/** CPython's parser: "too many nested parentheses" beyond it. */
+export const MAX_NESTING = 200;
+
+/** The deepest parenthesis level among the tokens (unbalanced ones counted as they open). */
+export function nesting(tokens: string[]): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const t of tokens) {
+    if (t === '(') deepest = Math.max(deepest, ++depth);
+    else if (t === ')') depth--;
+  }
+  return deepest;
+}
+
+/** Recursive descent over tokens with the usual precedence, evaluated exactly; nesting
+ * deeper than MAX_NESTING is a FormulaError (the recursion could not descend it). */
 class ExactParser {
   private pos = 0;
   divisionByZero = false;
@@ -133,6 +148,7 @@ class ExactParser {
   constructor(private readonly tokens: string[]) {}
 
   parse(): Rational {
+    if (nesting(this.tokens) > MAX_NESTING) throw new FormulaError(`parentheses nested deeper than ${MAX_NESTING} levels`);
     const value = this.sum();
     if (this.pos !== this.tokens.length) throw new FormulaError(`unexpected '${this.tokens[this.pos]}' at token ${this.pos + 1}`);
     return value;
@@ -641,8 +657,10 @@ const OPENERS = new Set(['+', '-', '*', '/', '(']);
 const SYMBOLS = new Set(['+', '-', '*', '/', '(', ')']);
 
 /** Python's eval of a formula over these tokens: IEEE doubles with true division; undefined
- * where eval raises (syntax error, a leading-zero number, division by zero). */
+ * where eval raises (syntax error, a leading-zero number, division by zero, parentheses
+ * nested deeper than its parser takes). */
 function pythonEval(tokens: string[]): number | undefined {
+  if (nesting(tokens) > MAX_NESTING) return undefined;
   for (const t of tokens) {
     if (SYMBOLS.has(t)) continue;
     if (!isAsciiDigits(t)) return undefined; // SyntaxError: Python literals are ASCII digits only

@@ -124,9 +124,25 @@ def format_rational(r: Rational) -> str:
     return str(r[0]) if r[1] == 1 else f"{r[0]}/{r[1]}"
 
 
+MAX_NESTING = 200  # CPython's parser: "too many nested parentheses" beyond it
+
+
+def nesting(tokens: list[str]) -> int:
+    """The deepest parenthesis level among the tokens (unbalanced ones counted as they open)."""
+    depth = deepest = 0
+    for t in tokens:
+        if t == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif t == ")":
+            depth -= 1
+    return deepest
+
+
 class _ExactParser:
     """Recursive descent over tokens (numbers as digit strings, operators, parentheses)
-    with the usual precedence, evaluated exactly. Raises _FormulaError on bad syntax."""
+    with the usual precedence, evaluated exactly. Raises _FormulaError on bad syntax, and on
+    nesting deeper than MAX_NESTING (which the recursion could not descend)."""
 
     def __init__(self, tokens: list[str]) -> None:
         self.tokens = tokens
@@ -134,6 +150,8 @@ class _ExactParser:
         self.division_by_zero = False
 
     def parse(self) -> Rational:
+        if nesting(self.tokens) > MAX_NESTING:
+            raise _FormulaError(f"parentheses nested deeper than {MAX_NESTING} levels")
         value = self._sum()
         if self.pos != len(self.tokens):
             raise _FormulaError(f"unexpected '{self.tokens[self.pos]}' at token {self.pos + 1}")
@@ -629,7 +647,10 @@ _SYMBOLS = frozenset("+-*/()")
 
 def _python_eval(tokens: list[str]) -> float | None:
     """Python's eval of a formula over these tokens: IEEE doubles with true division; None
-    where eval raises (syntax error, a leading-zero number, division by zero)."""
+    where eval raises (syntax error, a leading-zero number, division by zero, parentheses
+    nested deeper than its parser takes)."""
+    if nesting(tokens) > MAX_NESTING:
+        return None
     for t in tokens:
         if t in _SYMBOLS:
             continue
