@@ -97,6 +97,19 @@ def test_prompt_matches_the_spec_text():
     assert "[Output]\nYour response should be a valid json file in the following format:\n{" in vision
 
 
+def test_the_expert_answer_is_one_the_verifier_rewards():
+    """The first exact solution of J 2 6 5 is 2/5*6*10, 24.000000000000004 in Python's floats,
+    which the reference verifier scores 0: the expert answers with the first that eval makes 24."""
+    config = GeneralPointsConfig(verifier="reference")
+    hand = Hand(["J", "2", "6", "5"], ["spades"] * 4, [10, 2, 6, 5], reference_solutions((10, 2, 6, 5), 24))
+    assert hand.solutions[0] == "2/5*6*10" and verify(config, hand, expert_response(hand, hand.solutions[0])).reward == 0
+    assert verify(config, hand, expert_response(hand)).reward == 5
+    for raw in ({"verifier": "reference"}, {"verifier": "strict"}, {"verifier": "reference", "faceCards": "11-12-13", "modality": "vision"}):
+        config = GeneralPointsConfig.from_dict({"env": "generalpoints", **raw})
+        rewards = [verify(config, hand, expert_response(hand)).reward for hand in (deal(config, seed) for seed in range(1000))]
+        assert rewards.count(5) >= 998, raw  # the rest: hands no float-exact formula solves (8/(3-8/3))
+
+
 def test_expert_response_format():
     hand = Hand(["A", "5", "10", "K"], ["spades"] * 4, [1, 5, 10, 10], ("10+10+5-1",))
     assert expert_response(hand) == '\n{\n  "cards": [\'A\', \'5\', \'10\', \'K\'],\n  "number": [1, 5, 10, 10],\n  "formula": "10+10+5-1",\n}'

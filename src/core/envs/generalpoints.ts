@@ -434,8 +434,22 @@ export function prompt(config: GeneralPointsConfig, hand: Hand): string {
   );
 }
 
+/** The expert's formula: the first solution that Python's float eval (the reference
+ * verifier's) also makes exact. Solutions equal the target in exact fractions, and about 1%
+ * of hands' first one does not in floats (2/5*6*10 is 24.000000000000004), which the
+ * reference verifier scores 0; where no solution does (8/(3-8/3)), the first. */
+export function expertFormula(hand: Hand): string {
+  for (const formula of hand.solutions) {
+    const tokens = formula.match(/[0-9]+|[+\-*/()]/g) ?? [];
+    const exact = evalTokens(tokens);
+    const value = pythonEval(tokens);
+    if (exact !== undefined && value !== undefined && value === exact[0] / exact[1]) return formula;
+  }
+  return hand.solutions[0]!;
+}
+
 /** The SFT target, in the reference's format (quirk: a trailing comma, not valid JSON). */
-export function expertResponse(hand: Hand, formula: string = hand.solutions[0]!): string {
+export function expertResponse(hand: Hand, formula: string = expertFormula(hand)): string {
   return `\n{\n  "cards": ${pyListRepr(hand.cards)},\n  "number": [${hand.values.join(', ')}],\n  "formula": "${formula}",\n}`;
 }
 

@@ -426,9 +426,22 @@ def prompt(config: GeneralPointsConfig, hand: Hand) -> str:
     )
 
 
+def expert_formula(hand: Hand) -> str:
+    """The expert's formula: the first solution that Python's float eval (the reference
+    verifier's) also makes exact. Solutions equal the target in exact fractions, and about 1%
+    of hands' first one does not in floats (2/5*6*10 is 24.000000000000004), which the
+    reference verifier scores 0; where no solution does (8/(3-8/3)), the first."""
+    for formula in hand.solutions:
+        tokens = _STRICT_TOKEN_RE.findall(formula)
+        exact, value = _eval_tokens(tokens), _python_eval(tokens)
+        if exact is not None and value is not None and value == exact[0] / exact[1]:
+            return formula
+    return hand.solutions[0]
+
+
 def expert_response(hand: Hand, formula: str | None = None) -> str:
     """The SFT target, in the reference's format (quirk: a trailing comma, not valid JSON)."""
-    formula = hand.solutions[0] if formula is None else formula
+    formula = expert_formula(hand) if formula is None else formula
     numbers = ", ".join(str(v) for v in hand.values)
     return f'\n{{\n  "cards": {_py_list_repr(hand.cards)},\n  "number": [{numbers}],\n  "formula": "{formula}",\n}}'
 
