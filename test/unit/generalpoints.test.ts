@@ -23,6 +23,7 @@ const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test'
   episodes: { config: Record<string, unknown>; seed: number; prompt: string; actions: string[]; steps: Record<string, unknown>[] }[];
   solutions: { values: number[]; target: number; reference: string[]; complete: string[] }[];
   trajectories: { config: Record<string, unknown>; seed: number; wrongAttempts: number; turns: { output: string; reward: number; message: string }[] }[];
+  refused: { config: Record<string, unknown>; seed: number; error: string }[];
 };
 
 // Node encodes lone surrogates as U+FFFD in UTF-8; hash as Python does with surrogatepass.
@@ -80,6 +81,11 @@ describe('GeneralPoints: shared verify vectors', () => {
 });
 
 describe('GeneralPoints: shared deal and episode vectors', () => {
+  for (const c of vectors.refused) {
+    it(`refuses ${JSON.stringify(c.config)} (seed ${c.seed}) in the same words`, () => {
+      assert.throws(() => deal(generalPointsConfig(c.config), c.seed), (err: Error) => err.message === c.error);
+    });
+  }
   for (const c of vectors.deal) {
     it(`deals ${JSON.stringify(c.config)} seed ${c.seed}`, () => {
       const config = generalPointsConfig(c.config);

@@ -16,6 +16,7 @@ from typing import Any
 
 from ptlab.envs.generalpoints import (
     MAX_NESTING,
+    EnvConfigError,
     GeneralPointsConfig,
     deal,
     GeneralPointsEpisode,
@@ -328,6 +329,27 @@ def trajectory_cases() -> list[dict[str, Any]]:
     return cases
 
 
+REFUSED_CONFIGS = [
+    ({"env": "generalpoints", "target": 10001}, 0),
+    ({"env": "generalpoints", "target": 28562, "faceCards": "11-12-13"}, 0),
+    ({"env": "generalpoints", "target": 9973, "verifier": "strict"}, 0),
+    ({"env": "generalpoints", "target": 28561, "faceCards": "11-12-13", "draw": "deck", "suits": "black"}, 3),
+]
+
+
+def refusal_cases() -> list[dict[str, Any]]:
+    """Configs refused as they load, or as an episode deals (a target no hand reaches)."""
+    cases = []
+    for raw, seed in REFUSED_CONFIGS:
+        try:
+            deal(GeneralPointsConfig.from_dict(raw), seed)
+        except EnvConfigError as exc:
+            cases.append({"config": raw, "seed": seed, "error": str(exc)})
+        else:
+            raise AssertionError(f"{raw} dealt a hand")
+    return cases
+
+
 def build() -> dict[str, Any]:
     return {
         "about": "Shared GeneralPoints vectors, written by `.venv/bin/python trainer/tests/env_vectors.py --write`; checked by trainer/tests/test_generalpoints.py and test/unit/generalpoints.test.ts.",
@@ -336,6 +358,7 @@ def build() -> dict[str, Any]:
         "episodes": episode_cases(),
         "solutions": solver_cases(),
         "trajectories": trajectory_cases(),
+        "refused": refusal_cases(),
     }
 
 

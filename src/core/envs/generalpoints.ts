@@ -78,6 +78,9 @@ export function generalPointsConfig(raw: unknown): GeneralPointsConfig {
   }
   const config = { ...GENERALPOINTS_DEFAULTS };
   for (const key of known) if (key in record) (config as Record<string, unknown>)[key] = record[key];
+  if (config.target > highestReachable(config.faceCards)) {
+    throw new EnvConfigError(`environment.target: four cards reach at most ${highestReachable(config.faceCards)} under faceCards '${config.faceCards}' (the four highest multiplied), got ${config.target}`);
+  }
   return config;
 }
 
@@ -393,9 +396,18 @@ function drawRanksAndSuits(config: GeneralPointsConfig, rng: Rng): [number[], Su
 
 /** The hand of the episode with this seed: drawn until the solver finds a solution
  * (and, for `deck` draws with `at-least-one-face`, until a face card is in it). */
+/** The largest number four cards make: the highest value's fourth power. */
+export const highestReachable = (faceCards: GeneralPointsConfig['faceCards']): number => cardValue('K', faceCards) ** 4;
+
+/** Hands drawn for one episode before its target counts as one no hand reaches. */
+export const MAX_DEALS = 1000;
+
+/** The hand of the episode with this seed: drawn until the solver finds a solution (and, for
+ * `deck` draws with `at-least-one-face`, until a face card is in it); a target that none of
+ * MAX_DEALS hands reaches is refused rather than drawn for forever. */
 export function deal(config: GeneralPointsConfig, seed: number): Hand {
   const rng = new Rng(seed);
-  for (;;) {
+  for (let drawn = 0; drawn < MAX_DEALS; drawn++) {
     const [ranks, suits] = drawRanksAndSuits(config, rng);
     if (config.sampling === 'at-least-one-face' && Math.max(...ranks) < 11) continue;
     const cards = ranks.map((r) => RANKS[r - 1]!);
@@ -403,6 +415,7 @@ export function deal(config: GeneralPointsConfig, seed: number): Hand {
     const found = solutions(values, config.target, config.verifier);
     if (found.length > 0) return { cards, suits, values, solutions: found };
   }
+  throw new EnvConfigError(`environment.target: none of ${MAX_DEALS} hands dealt for seed ${seed} reaches ${config.target} under faceCards '${config.faceCards}': choose a target more hands reach (24 in the paper)`);
 }
 
 // ---------------------------------------------------------------------------- prompts

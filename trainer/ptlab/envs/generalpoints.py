@@ -73,7 +73,10 @@ class GeneralPointsConfig:
         for key, high in (("target", 1_000_000), ("maxVerify", 100)):
             if key in raw and (not isinstance(raw[key], int) or isinstance(raw[key], bool) or not 1 <= raw[key] <= high):
                 raise EnvConfigError(f"environment.{key}: must be an integer in [1, {high}], got {raw[key]!r}")
-        return GeneralPointsConfig(**{k: v for k, v in raw.items() if k != "env"})
+        config = GeneralPointsConfig(**{k: v for k, v in raw.items() if k != "env"})
+        if config.target > highest_reachable(config.faceCards):
+            raise EnvConfigError(f"environment.target: four cards reach at most {highest_reachable(config.faceCards)} under faceCards {config.faceCards!r} (the four highest multiplied), got {config.target}")
+        return config
 
     def to_dict(self) -> dict[str, Any]:
         return {"env": "generalpoints", **asdict(self)}
@@ -81,6 +84,11 @@ class GeneralPointsConfig:
     def episodes(self, base_dir: Path) -> Callable[[int], GeneralPointsEpisode]:
         """This environment's episode for a seed (`base_dir` is where V-IRL finds route files)."""
         return lambda seed: GeneralPointsEpisode(self, seed)
+
+
+def highest_reachable(face_cards: str) -> int:
+    """The largest number four cards make: the highest value's fourth power."""
+    return card_value("K", face_cards) ** 4
 
 
 def card_value(rank: str, face_cards: str) -> int:
@@ -375,11 +383,15 @@ def _draw_ranks_and_suits(config: GeneralPointsConfig, rng: Rng) -> tuple[list[i
     return ranks, [suits[rng.below(len(suits))] for _ in range(4)]
 
 
+MAX_DEALS = 1000  # hands drawn for one episode before its target counts as one no hand reaches
+
+
 def deal(config: GeneralPointsConfig, seed: int) -> Hand:
     """The hand of the episode with this seed: drawn until the solver finds a solution
-    (and, for `deck` draws with `at-least-one-face`, until a face card is in it)."""
+    (and, for `deck` draws with `at-least-one-face`, until a face card is in it); a target
+    that none of MAX_DEALS hands reaches is refused rather than drawn for forever."""
     rng = Rng(seed)
-    while True:
+    for _ in range(MAX_DEALS):
         ranks, suits = _draw_ranks_and_suits(config, rng)
         if config.sampling == "at-least-one-face" and max(ranks) < 11:
             continue
@@ -388,6 +400,7 @@ def deal(config: GeneralPointsConfig, seed: int) -> Hand:
         found = solutions(values, config.target, config.verifier)
         if found:
             return Hand(cards, suits, values, found)
+    raise EnvConfigError(f"environment.target: none of {MAX_DEALS} hands dealt for seed {seed} reaches {config.target} under faceCards {config.faceCards!r}: choose a target more hands reach (24 in the paper)")
 
 
 # ---------------------------------------------------------------------------- prompts

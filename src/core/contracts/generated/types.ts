@@ -202,7 +202,7 @@ export interface GeneralPoints {
    */
   env: 'generalpoints';
   /**
-   * The number the formula must reach (24 in the paper).
+   * The number the formula must reach (24 in the paper). At most what four cards make (10000 under faceCards all-10, 28561 under 11-12-13); a target that none of 1000 hands dealt for an episode reaches is refused then.
    */
   target?: number;
   /**
@@ -712,7 +712,7 @@ export interface Split {
  */
 export interface EnvironmentOverrides {
   /**
-   * The number the formula must reach (24 in the paper).
+   * The number the formula must reach (24 in the paper). At most what four cards make (10000 under faceCards all-10, 28561 under 11-12-13); a target that none of 1000 hands dealt for an episode reaches is refused then.
    */
   target?: number;
   /**
