@@ -576,11 +576,27 @@ export interface ParsedAnswer {
   numbers: string[];
 }
 
+// Python's int() of a string: its whitespace (ASCII, and the non-ASCII that str.isspace
+// takes), a sign, decimal digits with single underscores between them.
+const PY_INT_SPACE = '[\\t\\n\\v\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*';
+const PY_INT_RE = new RegExp(`^${PY_INT_SPACE}[+-]?\\p{Nd}(?:_?\\p{Nd})*${PY_INT_SPACE}$`, 'u');
+
+/** The cards field as the reference reads it (quirk: a list the regex finds whose items are
+ * all Python ints, `"cards": [2, 3, 4, 10]`, becomes a list of ints, whose clean-up fails:
+ * no cards recognized). */
+function referenceCards(output: string): string[] {
+  const parsed = jsonObject(output);
+  if (parsed !== undefined && has(parsed, 'cards')) return referenceList(parsed.cards);
+  const match = CARDS_RE.exec(output);
+  if (!match || match[1]!.split(', ').every((item) => PY_INT_RE.test(item))) return [];
+  return referenceList(match[1]);
+}
+
 export function parseReference(output: string): ParsedAnswer {
   const [formula, found] = referenceFormula(output);
   return {
     formula: found ? formula : undefined,
-    cards: referenceList(referenceField(output, 'cards', CARDS_RE)),
+    cards: referenceCards(output),
     numbers: referenceList(referenceField(output, 'number', NUMBER_RE)),
   };
 }

@@ -585,9 +585,31 @@ class ParsedAnswer:
     numbers: list[str]  # the "number" field's items ([] when absent or malformed)
 
 
+def _python_ints(items: list[str]) -> bool:
+    """Whether Python's int() reads every item."""
+    try:
+        [int(item) for item in items]
+    except ValueError:
+        return False
+    return True
+
+
+def _reference_cards(output: str) -> list[str]:
+    """The cards field as the reference reads it (quirk: a list the regex finds whose items
+    are all Python ints, `"cards": [2, 3, 4, 10]`, becomes a list of ints, whose clean-up
+    fails: no cards recognized)."""
+    parsed = json_object(output)
+    if parsed is not None and "cards" in parsed:
+        return _reference_list(parsed["cards"])
+    match = _CARDS_RE.search(output)
+    if match is None or _python_ints(match.group(1).split(", ")):
+        return []
+    return _reference_list(match.group(1))
+
+
 def parse_reference(output: str) -> ParsedAnswer:
     formula, found = reference_formula(output)
-    cards = _reference_list(_reference_field(output, "cards", _CARDS_RE))
+    cards = _reference_cards(output)
     numbers = _reference_list(_reference_field(output, "number", _NUMBER_RE))
     return ParsedAnswer(formula if found else None, cards, numbers)
 
