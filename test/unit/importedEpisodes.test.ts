@@ -135,6 +135,21 @@ describe("transcripts: verl's generation dumps", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("reads a sample whose score Python wrote as NaN (json.dumps' bare word) with no reward, not as a torn line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-verl-'));
+    try {
+      writeFileSync(join(dir, '11.jsonl'), '{"input": "a", "output": "b", "score": NaN, "step": 11}\n{"input": "c", "output": "d", "score": 0.5, "step": 11}\n');
+      const file = await opened(dir);
+      assert.deepEqual(file.progress().skippedExamples, []);
+      const r = (await file.readRow(0)).record as EpisodeRecord;
+      assert.deepEqual([r.totalReward, r.source?.fields], [0, { score: null }]);
+      assert.deepEqual((await file.query({}, 0, 10)).rows.map((row) => row.totalReward), [0, 0.5]);
+      await file.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('transcripts: what a folder holds', () => {

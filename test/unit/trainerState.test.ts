@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parsePythonJson } from '../../src/core/imports/pythonJson';
 import { readTrainerState } from '../../src/core/imports/trainerState';
 import { trainerFolder } from '../../src/core/runs/runFolder';
 import { runInfo } from '../../src/core/runs/runInfo';
@@ -27,6 +28,43 @@ describe('Hugging Face Trainer runs (TRL)', () => {
     const keys = new Set(history.flatMap((e) => Object.keys(e).filter((k) => k !== 'step' && typeof e[k] === 'number')));
     assert.deepEqual(new Set(state.points.map((p) => p.tag)), keys);
     for (const tag of ['loss', 'rewards/verifier/mean', 'frac_reward_zero_std', 'completions/mean_length', 'learning_rate']) assert.ok(keys.has(tag), tag);
+  });
+
+  it("a diverged run's NaN and Infinity metrics are gaps, and every finite point of the run still shows", () => {
+    // What transformers' TrainerState.save_to_json wrote (json.dumps: bare NaN / Infinity / -Infinity).
+    const diverged = `{
+  "global_step": 3,
+  "log_history": [
+    {
+      "grad_norm": 0.3,
+      "loss": 1.5,
+      "step": 1
+    },
+    {
+      "grad_norm": Infinity,
+      "loss": NaN,
+      "step": 2
+    },
+    {
+      "grad_norm": -Infinity,
+      "learning_rate": 1e-05,
+      "loss": 1.25,
+      "step": 3
+    }
+  ],
+  "max_steps": 10
+}
+`;
+    const state = readTrainerState(diverged);
+    assert.deepEqual(state.points.map((p) => [p.tag, p.step, p.value]), [['grad_norm', 1, 0.3], ['loss', 1, 1.5], ['learning_rate', 3, 1e-5], ['loss', 3, 1.25]]);
+    const folder = trainerFolder('diverged', [{ path: join('checkpoint-3', 'trainer_state.json'), text: diverged }]);
+    assert.deepEqual([folder.problems, folder.imported?.step], [[], 3]);
+  });
+
+  it("Python's JSON: only bare NaN and Infinity words become null, never text inside a string", () => {
+    assert.deepEqual(parsePythonJson('{"note": "NaN, -Infinity and \\"NaN\\"", "x": [NaN, -Infinity, Infinity, 2]}'), { note: 'NaN, -Infinity and "NaN"', x: [null, null, null, 2] });
+    assert.throws(() => parsePythonJson('{"loss": NaN'), SyntaxError);
+    assert.throws(() => parsePythonJson('{"loss": nan}'), SyntaxError);
   });
 
   it('a bad trainer_state.json says what is wrong', () => {

@@ -15,6 +15,7 @@
 // (success is left unset, never guessed from a reward) and a verifier's message.
 // Pure: callers read the files (src/core/transcripts/episodeSources.ts).
 import type { EpisodeRecord } from '../contracts/generated/types';
+import { parsePythonJson } from './pythonJson';
 
 export type ImportedFormat = NonNullable<EpisodeRecord['source']>['format'];
 
@@ -139,12 +140,12 @@ export function noEpisodesMessage(path: string): string {
   return `${path} holds no episodes: looked for episodes.jsonl (our runs), completions/completions_<step>.parquet (TRL GRPOTrainer with log_completions) and <step>.jsonl (verl's rollout_data_dir or validation_data_dir)`;
 }
 
-/** One JSON-lines line as an object, or why it is not one ('empty line' for a blank one). */
+/** One JSON-lines line as an object (Python's NaN as null: verl's json.dumps), or why it is not one ('empty line' for a blank one). */
 export function jsonObjectLine(text: string): Record<string, unknown> | string {
   if (!text.trim()) return 'empty line';
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parsePythonJson(text);
   } catch {
     return 'not JSON (a torn or garbage line)';
   }

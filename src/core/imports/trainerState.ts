@@ -4,6 +4,7 @@
 // entry per logging step with the trainer's metrics under their own names. Pure: callers pass
 // the text; the metrics worker and the Runs view read the files.
 import { batchOfScalars, type MetricBatch } from '../dashboard/model';
+import { parsePythonJson } from './pythonJson';
 
 export interface TrainerState {
   globalStep: number;
@@ -15,9 +16,9 @@ export interface TrainerState {
 /** `checkpoint-N` folder names, as the Trainer writes them. */
 export const CHECKPOINT_FOLDER = /^checkpoint-(\d+)$/;
 
-/** Parse a trainer_state.json; throws with what is wrong. */
+/** Parse a trainer_state.json (a diverged step's NaN loss is no point); throws with what is wrong. */
 export function readTrainerState(text: string): TrainerState {
-  const state = JSON.parse(text) as { global_step?: unknown; max_steps?: unknown; log_history?: unknown };
+  const state = parsePythonJson(text) as { global_step?: unknown; max_steps?: unknown; log_history?: unknown };
   if (!state || typeof state !== 'object' || !Array.isArray(state.log_history)) throw new Error('no "log_history" list');
   const points: TrainerState['points'] = [];
   for (const entry of state.log_history as unknown[]) {
