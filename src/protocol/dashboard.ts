@@ -11,6 +11,8 @@ export type ToDashboard =
   | { type: 'runs/changed'; folder: string }
   /** The figures for the webview's request `id` (computed in the metrics worker). */
   | { type: 'view'; id: number; view: DashboardView }
+  /** The view for request `id` could not be computed (the metrics worker failed): why. */
+  | { type: 'view/failed'; id: number; message: string }
   /** Show these runs (ptlab.openDashboard called with run folders), with a metric and a marked step (an alert's point). */
   | { type: 'focus'; folders: string[]; metric?: string; mark?: DashboardMark }
   /** The settings the dashboard reads (ptlab.mismatchKlWarning). */
@@ -19,7 +21,7 @@ export type ToDashboard =
 export type FromDashboard =
   | { type: 'ready' }
   | { type: 'runs/refresh' }
-  /** What the webview shows now; answered by a `view` message with this id. */
+  /** What the webview shows now; answered by a `view` (or `view/failed`) message with this id. */
   | { type: 'view'; id: number; request: ViewRequest }
   | { type: 'open/transcripts'; folder: string; step: number; split: string }
   /** Save what is shown: PNG as a data: URL; CSV of `request`, written by the metrics worker at full resolution. */

@@ -69,17 +69,23 @@ export async function post(page: Page, messages: ToDashboard[]): Promise<void> {
 
 /**
  * Answers the dashboard page's view requests from `data`, as the extension host does with the
- * metrics worker's: each request's view computed here and posted back. Requests posted before
- * this call are answered too. Returns the milliseconds each answer took to compute.
+ * metrics worker's: each request's view computed here and posted back (a view that throws as
+ * `view/failed`). Requests posted before this call are answered too. Returns the milliseconds
+ * each answer took to compute.
  */
 export async function serveDashboard(page: Page, data: DashboardData): Promise<number[]> {
   const times: number[] = [];
   const answer = async (message: FromDashboard): Promise<void> => {
     if (message.type !== 'view') return;
     const t0 = performance.now();
-    const view = data.view(message.request);
+    let reply: ToDashboard;
+    try {
+      reply = { type: 'view', id: message.id, view: data.view(message.request) };
+    } catch (err) {
+      reply = { type: 'view/failed', id: message.id, message: (err as Error).message };
+    }
     times.push(performance.now() - t0);
-    await page.evaluate((m) => window.postMessage(m, '*'), { type: 'view', id: message.id, view } satisfies ToDashboard);
+    await page.evaluate((m) => window.postMessage(m, '*'), reply);
   };
   // A request still being answered when the page closes has nobody to answer.
   await page.exposeFunction('__host', (message: FromDashboard) => void answer(message).catch((err: Error) => page.isClosed() || console.error(err)));

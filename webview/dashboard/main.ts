@@ -8,7 +8,7 @@ import type { FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
 import '../shared/elements';
 import { connectHost, el } from '../shared/host';
 import type { Band, Smoothing } from '../../src/core/dashboard/series';
-import type { CurvesFigure, DashboardSettings, DashboardView, ViewRequest } from '../../src/core/dashboard/view';
+import type { CurvesFigure, DashboardSettings, DashboardView, DashboardViewKind, ViewRequest } from '../../src/core/dashboard/view';
 import { curvesPlot, type CurvePoint, type CurvesPlot } from './curves';
 import { paperFigure } from './paper';
 import { palette, snapshotPng, valueOf } from './draw';
@@ -16,9 +16,6 @@ import { palette, snapshotPng, valueOf } from './draw';
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
 
 type State = DashboardSettings;
-
-const host = connectHost<FromDashboard, State>();
-const state: State = { view: 'curves', metric: 'id/success', xKey: 'gflops', smoothing: 'savgol:9', band: 'se', aggregate: true, selected: null, ...host.getState() };
 let runs: RunInfo[] = [];
 let haveRuns = false;
 /** ptlab.mismatchKlWarning, as the host last sent it. */
@@ -54,6 +51,37 @@ const BANDS: readonly (readonly [Band, string])[] = [
   ['ci95', '95% CI'],
   ['none', 'No band'],
 ];
+const VIEWS: readonly (readonly [DashboardViewKind, string])[] = [
+  ['curves', 'Curves'],
+  ['paper', 'Paper view (ID vs OOD)'],
+  ['time', 'Step time'],
+];
+
+const isOption = <T extends string>(value: unknown, options: readonly (readonly [T, string])[]): value is T => options.some(([option]) => option === value);
+
+/**
+ * The settings the page saved before a reload, each kept only where it is still one of this
+ * page's options: a state saved by an older version can hold a setting since removed, which the
+ * metrics worker would refuse on every view.
+ */
+function restoredState(saved: Partial<State> | undefined): State {
+  const state: State = { view: 'curves', metric: 'id/success', xKey: 'gflops', smoothing: 'savgol:9', band: 'se', aggregate: true, selected: null };
+  if (typeof saved !== 'object' || saved === null) return state;
+  if (isOption(saved.view, VIEWS)) state.view = saved.view;
+  if (typeof saved.metric === 'string') state.metric = saved.metric;
+  const axis = X_AXES.find((a) => a.key === saved.xKey);
+  if (axis) state.xKey = axis.key;
+  if (isOption(saved.smoothing, SMOOTHING)) state.smoothing = saved.smoothing;
+  if (isOption(saved.band, BANDS)) state.band = saved.band;
+  if (typeof saved.aggregate === 'boolean') state.aggregate = saved.aggregate;
+  if (Array.isArray(saved.selected) && saved.selected.every((f) => typeof f === 'string')) state.selected = saved.selected;
+  const mark = saved.mark;
+  if (mark && typeof mark.folder === 'string' && typeof mark.step === 'number' && typeof mark.label === 'string') state.mark = mark;
+  return state;
+}
+
+const host = connectHost<FromDashboard, State>();
+const state = restoredState(host.getState());
 
 const metricSelect = el('vscode-single-select', { id: 'metric-select', 'aria-label': 'Metric' });
 metricSelect.addEventListener('change', () => {
@@ -103,7 +131,7 @@ document.getElementById('root')!.append(
   el('div', { class: 'dashboard-body' }, runList, el('main', { class: 'figure-area' }, curvesBox, paperBox, timeBox)),
   empty,
 );
-for (const [view, text] of [['curves', 'Curves'], ['paper', 'Paper view (ID vs OOD)'], ['time', 'Step time']] as const) {
+for (const [view, text] of VIEWS) {
   const tab = el('button', { class: 'view-tab', id: `view-${view}`, role: 'tab' }, text);
   tab.addEventListener('click', () => {
     state.view = view;
@@ -137,6 +165,9 @@ window.addEventListener('message', (event: MessageEvent<ToDashboard>) => {
       break;
     case 'view':
       received(message.id, message.view);
+      return;
+    case 'view/failed':
+      failed(message.id, message.message);
       return;
     case 'focus':
       state.selected = message.folders;
@@ -203,6 +234,14 @@ function received(id: number, answer: DashboardView): void {
     host.setState(state);
   }
   render();
+  if (stale) requestView();
+}
+
+/** The host could not compute the view asked for (the metrics worker failed): say why, and ask again for any change since. */
+function failed(id: number, message: string): void {
+  if (id !== requested) return; // an earlier request's: the latest is coming
+  inFlight = false;
+  status.textContent = `This view could not be drawn: ${message}`;
   if (stale) requestView();
 }
 

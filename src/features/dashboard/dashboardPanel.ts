@@ -162,12 +162,12 @@ export class DashboardPanel {
     }
   }
 
-  /** The figures for the webview's request, from the metrics worker (a failed view is reported, and the webview asks again on the next change). */
+  /** The figures for the webview's request, from the metrics worker; a failure is answered too (the webview waits for an answer before it asks again). */
   private async answerView(id: number, request: ViewRequest): Promise<void> {
     try {
       this.post({ type: 'view', id, view: await this.runs.metrics('view', { request }) });
     } catch (err) {
-      void vscode.window.showErrorMessage(`Post-Training Lab dashboard: ${(err as Error).message}`);
+      this.post({ type: 'view/failed', id, message: (err as Error).message });
     }
   }
 
