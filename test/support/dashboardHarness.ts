@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { DashboardData } from '../../src/core/dashboard/view';
 import type { FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
+import type { ToTranscripts } from '../../src/protocol/transcripts';
 
 export { fixtureDashboard, fixtureRuns } from './fixtureRuns';
 
@@ -60,7 +61,8 @@ export async function openWebviewPage(browser: Browser, bundle: string, styles: 
   return page;
 }
 
-export async function post(page: Page, messages: ToDashboard[]): Promise<void> {
+/** Host messages to the page, in order. */
+export async function post(page: Page, messages: ToDashboard[] | ToTranscripts[]): Promise<void> {
   await page.evaluate((ms) => {
     for (const m of ms) window.postMessage(m, '*');
   }, messages);

@@ -76,9 +76,16 @@ function fill(target: Field, options: [string, string][], selected: string): voi
   target.value = selected;
 }
 
-fill(sortSelect, [['file', 'file order'], ['step', 'step'], ['reward', 'total reward'], ['turns', 'turns'], ['seed', 'seed'], ['episode', 'episode']], state.query.sort?.key ?? 'file');
-fill(successSelect, [['', 'all'], ['true', 'solved'], ['false', 'failed']], state.query.success === undefined ? '' : String(state.query.success));
-if (state.query.sort?.descending) descending.checked = true;
+/** Every control from state.query, so that the list shown (the query's) is the one the controls say. */
+function fillControls(): void {
+  search.value = state.query.text ?? '';
+  fill(sortSelect, [['file', 'file order'], ['step', 'step'], ['reward', 'total reward'], ['turns', 'turns'], ['seed', 'seed'], ['episode', 'episode']], state.query.sort?.key ?? 'file');
+  descending.checked = state.query.sort?.descending === true;
+  fill(successSelect, [['', 'all'], ['true', 'solved'], ['false', 'failed']], state.query.success === undefined ? '' : String(state.query.success));
+  fillNumbers();
+  if (facets) fillFacets(facets);
+}
+fillControls();
 
 function fillFacets(f: TranscriptFacets): void {
   const kindLabels: Record<string, string> = { train: 'training', id: 'ID', 'rule-ood': 'OOD (rule)', 'visual-ood': 'OOD (visual)' };
@@ -415,16 +422,15 @@ window.addEventListener('message', (event: MessageEvent<ToTranscripts>) => {
   const message = event.data;
   switch (message.type) {
     case 'open':
-      state.query = { ...message.view.query, sort: state.query.sort };
+      state.query = message.view.query; // the host answers this query itself: the controls show it, whatever they showed before
       state.fsPath = message.view.fsPath;
       host.setState(state);
       document.title = message.view.title;
-      generation = 0; // the host answers this query itself
+      generation = 0;
       rows.clear();
       requested.clear();
       requested.add(0);
-      fillNumbers();
-      if (facets) fillFacets(facets);
+      fillControls();
       return;
     case 'progress': {
       const wasPartial = partial;
