@@ -1,10 +1,14 @@
 // The inference worker thread: owns the onnxruntime sessions so generation never blocks
-// the extension host. Decoders are cached per model folder; requests run one at a time.
-import { OnnxDecoder } from '../core/inference/onnxDecoder';
+// the extension host. Decoders are cached per model folder, as long as the folder holds the
+// same export; requests run one at a time.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { METADATA_FILE, MODEL_FILE, OnnxDecoder } from '../core/inference/onnxDecoder';
 import type { InferenceRequests } from './inference';
 import { serveWorker } from './rpc';
 
-const decoders = new Map<string, Promise<OnnxDecoder>>();
+/** By model folder: the decoder, and the export it was loaded from. */
+const decoders = new Map<string, { exported: string; loading: Promise<OnnxDecoder> }>();
 let queue: Promise<unknown> = Promise.resolve();
 
 /** Runs `task` after every request before it (failed or not). */
@@ -14,14 +18,24 @@ function inTurn<T>(task: () => Promise<T>): Promise<T> {
   return turn;
 }
 
-function decoder(model: string): Promise<OnnxDecoder> {
-  let loading = decoders.get(model);
-  if (!loading) {
-    loading = OnnxDecoder.load(model);
-    loading.catch(() => decoders.delete(model));
-    decoders.set(model, loading);
-  }
-  return loading;
+/**
+ * Which export the folder holds: its model's and metadata's files as they are now. A checkpoint
+ * exported again into the same folder (onnx/final after a resumed run) replaces both.
+ */
+async function exportIdentity(model: string): Promise<string> {
+  const files = await Promise.all([MODEL_FILE, METADATA_FILE].map((name) => stat(join(model, name)).catch(() => undefined)));
+  return files.map((s) => (s ? `${s.ino}:${s.size}:${s.mtimeMs}` : 'missing')).join('|');
+}
+
+async function decoder(model: string): Promise<OnnxDecoder> {
+  const exported = await exportIdentity(model);
+  const cached = decoders.get(model);
+  if (cached?.exported === exported) return cached.loading;
+  void cached?.loading.then((old) => old.release(), () => undefined); // requests run one at a time: nothing uses it now
+  const entry = { exported, loading: OnnxDecoder.load(model) };
+  entry.loading.catch(() => decoders.get(model) === entry && decoders.delete(model));
+  decoders.set(model, entry);
+  return entry.loading;
 }
 
 serveWorker<InferenceRequests>({
@@ -37,7 +51,7 @@ serveWorker<InferenceRequests>({
       return { promptIds, ...result };
     }),
   unload: ({ model }) => {
-    const loading = decoders.get(model);
+    const loading = decoders.get(model)?.loading;
     decoders.delete(model);
     return inTurn(async () => (await loading?.catch(() => undefined))?.release());
   },

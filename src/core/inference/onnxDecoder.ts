@@ -51,6 +51,7 @@ export interface Generation {
 }
 
 export const METADATA_FILE = 'ptlab-onnx.json';
+export const MODEL_FILE = 'model.onnx';
 
 export function readMetadata(dir: string): OnnxMetadata {
   const file = join(dir, METADATA_FILE);
@@ -85,7 +86,7 @@ export class OnnxDecoder {
   static async load(dir: string, sessionOptions: ort.InferenceSession.SessionOptions = {}): Promise<OnnxDecoder> {
     const metadata = readMetadata(dir);
     const tokenizer = ChatTokenizer.load(dir, metadata.chatTemplate, metadata.cleanUpTokenizationSpaces);
-    const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...sessionOptions });
+    const session = await ort.InferenceSession.create(join(dir, MODEL_FILE), { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...sessionOptions });
     return new OnnxDecoder(dir, metadata, tokenizer, session);
   }
 
