@@ -9,6 +9,7 @@ import { EnvServer } from './core/envs/server';
 import { checkJsonText, formatLocated } from './core/contracts/contracts';
 import type { ExperimentConfig } from './core/contracts/generated/types';
 import { episodeRecord, evaluationPlan, playSplit, type ChatGenerator } from './core/compare/evaluation';
+import { drawKey } from './core/inference/sampling';
 import { InferenceClient } from './workers/inference';
 import { buildReport, reportHtml, studyTitle, type RunFiles } from './core/report/report';
 import { nameProblem, sftVsRlSuite, TEMPLATES } from './core/config/templates';
@@ -21,7 +22,8 @@ commands:
                  --model DIR (a \`python -m ptlab export\` folder)
                  --prompt TEXT | --prompt-file FILE   (a user message, chat-templated;
                  --raw to use the text as is)  --max-new-tokens N (128)
-                 --temperature T (0: greedy)  --top-p P  --seed S  --json
+                 --temperature T (0: greedy)  --top-p P  --seed S (the draws'
+                 key, the trainer's draw_key(S))  --json
   eval         play an experiment's evaluation splits with an exported checkpoint, the
                trainer's protocol and seeds (\`python -m ptlab eval\` on ONNX, in Node);
                episode records as JSON lines:
@@ -74,7 +76,7 @@ async function generate(args: string[]): Promise<number> {
         maxNewTokens: integerOption('max-new-tokens', values['max-new-tokens']),
         temperature: Number(values.temperature),
         topP: Number(values['top-p']),
-        seed: integerOption('seed', values.seed),
+        drawKey: drawKey(integerOption('seed', values.seed)),
       },
       signal: abort.signal,
     });
@@ -115,10 +117,10 @@ async function evaluate(args: string[]): Promise<number> {
   const client = new InferenceClient();
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
-  const generateAll: ChatGenerator = async (chats) => {
+  const generateAll: ChatGenerator = async (chats, drawKeys) => {
     const answers = [];
-    for (const messages of chats) {
-      const result = await client.generate({ model: values.model!, prompt: { messages }, options: { maxNewTokens: plan.maxNewTokens, temperature: plan.temperature, topP: plan.topP }, signal: abort.signal });
+    for (const [i, messages] of chats.entries()) {
+      const result = await client.generate({ model: values.model!, prompt: { messages }, options: { maxNewTokens: plan.maxNewTokens, temperature: plan.temperature, topP: plan.topP, drawKey: drawKeys[i] }, signal: abort.signal });
       answers.push({ text: result.text, promptTokens: result.promptIds.length, outputTokens: result.tokens.length });
     }
     return answers;

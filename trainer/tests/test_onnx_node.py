@@ -95,15 +95,22 @@ def test_a_folder_that_is_not_an_export_is_refused(tmp_path):
     assert result.returncode == 1 and "ptlab-onnx.json" in result.stderr and "python -m ptlab export" in result.stderr
 
 
-def _experiment(environment: dict, splits: list[dict]) -> dict:
+def _experiment(environment: dict, splits: list[dict], **sampling: float) -> dict:
     tiny = json.loads((REPO / "examples" / "tiny.ptlab.json").read_text())
-    return {**tiny, "environment": environment, "evaluation": {"splits": splits, "seed": 99, "maxNewTokens": 40}}
+    return {**tiny, "environment": environment, "evaluation": {"splits": splits, "seed": 99, "maxNewTokens": 40, **sampling}}
 
 
 EXPERIMENTS = {
     "gp": _experiment(
         {"env": "generalpoints", "verifier": "reference", "maxVerify": 3},
         [{"name": "id", "kind": "id", "episodes": 5}, {"name": "ood-rule", "kind": "rule-ood", "episodes": 5, "overrides": {"faceCards": "11-12-13"}}],
+    ),
+    # sampled: each answer draws from its (seed, split, episode, attempt) key in both languages
+    "gp-sampled": _experiment(
+        {"env": "generalpoints", "verifier": "reference", "maxVerify": 3},
+        [{"name": "id", "kind": "id", "episodes": 5}, {"name": "ood-rule", "kind": "rule-ood", "episodes": 5, "overrides": {"faceCards": "11-12-13"}}],
+        temperature=1.0,
+        topP=0.9,
     ),
     "virl": _experiment(
         {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 12}}, "maxVerify": 2},
@@ -116,7 +123,8 @@ COMPARED = ("split", "splitKind", "episode", "seed", "environment", "state", "tu
 @pytest.mark.parametrize("name", sorted(EXPERIMENTS))
 def test_typescript_evaluation_writes_the_trainers_episode_records(lively_checkpoint, tmp_path, name):
     """`npx ptlab eval` on the ONNX export plays the same episodes, turn for turn, as
-    `python -m ptlab eval` on the PyTorch checkpoint: same seeds, prompts, outputs, rewards."""
+    `python -m ptlab eval` on the PyTorch checkpoint: same seeds, prompts, outputs, rewards;
+    sampled, the same draws."""
     if NODE is None or not CLI.exists():
         pytest.skip("needs node and dist/cli.js")
     _, _, onnx, checkpoint = lively_checkpoint

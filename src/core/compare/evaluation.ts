@@ -1,13 +1,15 @@
 // Evaluation of a chat model on one split, in TypeScript: the trainer's protocol
 // (trainer/ptlab/evaluate.py and episodes.py) step for step, so a checkpoint evaluated here (with the ONNX
 // export and onnxruntime-node) writes the same episode records as `python -m ptlab eval`.
-// Episode i uses seed `seed + i`; a rejected answer gets the verifier's message appended
+// Episode i uses seed `seed + i`, and a sampled answer draws from the key of (seed, split,
+// episode, attempt), as the trainer's; a rejected answer gets the verifier's message appended
 // (sequential revision); a V-IRL move starts a fresh chat.
 import type { EpisodeRecord, ExperimentConfig, Turn } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
 import { EnvConfigError, GeneralPointsEpisode, generalPointsConfig, type Step } from '../envs/generalpoints';
 import type { EnvServer } from '../envs/server';
 import { instructionSentences, VirlEpisode, virlConfig, type VirlStep } from '../envs/virl';
+import { drawKey } from '../inference/sampling';
 import type { ChatMessage } from '../inference/tokenizer';
 import experimentSchema from '../../../schemas/experiment.schema.json';
 
@@ -30,8 +32,8 @@ export interface ChatAnswer {
   outputTokens: number;
 }
 
-/** One answer per chat, in order. */
-export type ChatGenerator = (chats: ChatMessage[][]) => Promise<ChatAnswer[]>;
+/** One answer per chat, in order; a sampled answer draws from its key in `drawKeys` (answerDrawKey). */
+export type ChatGenerator = (chats: ChatMessage[][], drawKeys: number[]) => Promise<ChatAnswer[]>;
 
 export interface Rate {
   rate: number;
@@ -110,13 +112,19 @@ function turnOf(episode: PlayedEpisode, answer: ChatAnswer, step: Step | VirlSte
   return turn as Turn;
 }
 
+/** The key of the episode's next answer's random draws, the trainer's (evaluate.py's play_split):
+ * the evaluation seed, the split, the episode and the attempt. */
+export function answerDrawKey(plan: SplitPlan, episode: PlayedEpisode): number {
+  return drawKey(plan.seed, plan.name, episode.index, episode.turns.length);
+}
+
 /** Plays every episode of the split to its end, all advancing together round by round. */
 export async function playSplit(plan: SplitPlan, server: EnvServer, generate: ChatGenerator, signal?: AbortSignal): Promise<{ episodes: PlayedEpisode[]; summary: SplitSummary }> {
   const episodes = newEpisodes(plan, server);
   let active = episodes;
   while (active.length > 0) {
     signal?.throwIfAborted();
-    const answers = await generate(active.map((e) => e.messages));
+    const answers = await generate(active.map((e) => e.messages), active.map((e) => answerDrawKey(plan, e)));
     const still: PlayedEpisode[] = [];
     active.forEach((episode, i) => {
       if (!advance(episode, answers[i]!)) still.push(episode);

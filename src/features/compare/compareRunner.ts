@@ -95,10 +95,10 @@ async function play(source: LocatedSource, plans: SplitPlan[], sampling: { tempe
   let done = 0;
   let tokens = 0;
   let seconds = 0;
-  const generate: ChatGenerator = async (chats) => {
+  const generate: ChatGenerator = async (chats, drawKeys) => {
     const answers = [];
-    for (const messages of chats) {
-      const result = await client.generate({ model, prompt: { messages }, options: sampling, signal: request.signal });
+    for (const [i, messages] of chats.entries()) {
+      const result = await client.generate({ model, prompt: { messages }, options: { ...sampling, drawKey: drawKeys[i] }, signal: request.signal });
       tokens += result.tokens.length;
       seconds += result.seconds;
       answers.push({ text: result.text, promptTokens: result.promptIds.length, outputTokens: result.tokens.length });
