@@ -48,6 +48,8 @@ export interface PlayState {
   done: boolean;
   success: boolean;
   totalReward: number;
+  /** Sampled decoding: whose random draws the next proposal takes (the evaluation's for this episode and attempt). */
+  draws?: string;
 }
 
 export type FromCompare =

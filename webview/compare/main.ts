@@ -87,7 +87,7 @@ function fillPlaySplits(): void {
 
 function renderPlay(state: PlayState): void {
   const record = { runId: '', step: 0, split: state.split, episode: 0, seed: state.seed, environment: { env: 'generalpoints' }, turns: state.turns, success: state.success, totalReward: state.totalReward } as unknown as OwnEpisode;
-  playTranscript.replaceChildren(el('div', { class: 'turn-label' }, `${state.source} · ${state.split} · seed ${state.seed}`));
+  playTranscript.replaceChildren(el('div', { class: 'turn-label' }, `${state.source} · ${state.split} · seed ${state.seed}${state.draws ? ` · ${state.draws}` : ''}`));
   if (state.turns.length > 0) playTranscript.append(transcript(record, state.done ? 'episode over' : 'so far'));
   playTurn.hidden = state.done;
   playNext.textContent = state.next ? ('prompt' in state.next ? state.next.prompt : state.next.promptDelta) : '';
