@@ -82,6 +82,7 @@ VIRL_BASE = "embedded:virl-base"
 PRETRAINED = (GP_BASE, VIRL_BASE)  # shipped in WEIGHTS_DIR, each built by `python -m ptlab pretrain --base NAME` (its recipe in examples/)
 GP_BASE_LM = {**TINY_LM, "hidden_size": 192, "intermediate_size": 512, "num_hidden_layers": 6, "num_attention_heads": 6, "num_key_value_heads": 2}
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+EMBEDDED_TOKENIZER = WEIGHTS_DIR / "embedded-tokenizer" / "tokenizer.json"
 MANIFEST = "ptlab-pretrained.json"
 
 
@@ -101,8 +102,8 @@ def cache_dir() -> Path:
 
 
 def environment_corpus(seeds: int = 400) -> Iterator[str]:
-    """The text the embedded tokenizer is trained on: every prompt variant, expert answers
-    and verifier messages of both environments."""
+    """Every prompt variant, expert answer and verifier message of both environments: what
+    the replicas' tokenizers are trained on, and the embedded one was (EMBEDDED_TOKENIZER)."""
     from ptlab.envs import generalpoints as gp
     from ptlab.envs import virl
 
@@ -137,16 +138,15 @@ def _spec_hash(name: str) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
 
 
-def build_tokenizer(corpus: Iterator[str], vocab_size: int) -> Any:
-    """A byte-level BPE tokenizer (HF tokenizers) wrapped for transformers, with the chat template."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+def embedded_tokenizer() -> Any:
+    """tiny-lm's tokenizer, and through it every embedded model's: a byte-level BPE (HF
+    tokenizers) trained once on environment_corpus() as the environments then were, kept in
+    EMBEDDED_TOKENIZER: the published bases were trained with it, and the environments' texts
+    change (retraining it on them would change the vocabulary under the bases)."""
+    from tokenizers import Tokenizer
     from transformers import PreTrainedTokenizerFast
 
-    tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tokenizer.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    tokenizer.train_from_iterator(corpus, trainer=trainer)
+    tokenizer = Tokenizer.from_file(str(EMBEDDED_TOKENIZER))
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tokenizer,
         bos_token="<|bos|>",
@@ -174,7 +174,7 @@ def _tiny_lm(seed: int) -> tuple[Any, Any]:
     import torch
     from transformers import LlamaForCausalLM
 
-    tokenizer = build_tokenizer(environment_corpus(), TINY_LM["vocab_size"])
+    tokenizer = embedded_tokenizer()
     torch.manual_seed(seed)
     return LlamaForCausalLM(_text_config(tokenizer)), tokenizer
 

@@ -34,6 +34,18 @@ def test_tokenizer_round_trips_the_environments_text(embedded):
     assert len(tokenizer(gp.prompt(config, hand))["input_ids"]) < len(gp.prompt(config, hand)) / 2  # it learned the domain
 
 
+def test_the_embedded_tokenizer_is_the_vocabulary_the_published_bases_were_trained_with(embedded):
+    """Frozen in a file: the environments' texts change (V-IRL's rails and prompts did), and a
+    tokenizer retrained on them moved every token id under gp-base and virl-base."""
+    import json
+
+    frozen = json.loads(models.EMBEDDED_TOKENIZER.read_text())
+    for base in ("gp-base", "virl-base"):
+        assert json.loads((models.WEIGHTS_DIR / base / "tokenizer.json").read_text())["model"] == frozen["model"]
+    built = json.loads(models.load_tokenizer(embedded).backend_tokenizer.to_str())
+    assert built["model"] == frozen["model"] and built["added_tokens"] == frozen["added_tokens"]
+
+
 def test_chat_template_marks_only_assistant_tokens(embedded):
     tokenizer = models.load_tokenizer(embedded)
     messages = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "{\"formula\": \"1+2\"}"}, {"role": "user", "content": "again"}, {"role": "assistant", "content": "ok"}]
@@ -156,7 +168,8 @@ def test_lora_trained_from_a_lora_init_loads_with_init_merged_first(embedded, tm
         expected = trained(input_ids=ids).logits
         loaded = models.load_causal_lm(str(ppo), "fp32")(input_ids=ids).logits
         sft_alone = models.load_causal_lm(str(sft), "fp32")(input_ids=ids).logits
-    assert torch.allclose(loaded, expected, atol=1e-5) and not torch.allclose(loaded, sft_alone, atol=1e-3)
+    # merged adapters sum in another order than the unmerged forward: float32 rounding, up to about 1e-5 here
+    assert torch.allclose(loaded, expected, atol=1e-4) and (loaded - sft_alone).abs().max() > 1e-2
 
 
 def test_fresh_lora_adapters_start_from_the_experiment_seed(embedded):

@@ -99,6 +99,23 @@ def test_prompt_keeps_the_reference_typos():
     assert "identify the next sentence to be executed. \nThen" in ep.prompt
     assert "[front, right\n back, left]" in ep.prompt
     assert "O_1: You observe an image of 4 views; \nA_1: \n\n\n[Output]" in ep.prompt
+    # the reference's instruction text ends each numbered line with a newline, before the template's own two
+    assert "on your left.\n\n\n[Observation format]" in ep.prompt
+
+
+@pytest.mark.parametrize("max_straight,drop_rate,low,high", [(5, 0.0, 5, 5), (0, 0.0, 0, 0), (5, 1.0, 0, 0), (5, 0.5, 0, 5)])
+def test_each_straight_segment_gets_up_to_max_straight_forwards(max_straight, drop_rate, low, high):
+    """As the reference interpolates them: maxStraight points a segment, each dropped with
+    probability dropRate; a turn may lead straight to the next turn."""
+    counts = []
+    for seed in range(20):
+        _, ep = _episode({"env": "virl", "routes": {"file": vectors.VIRL_ROUTES}, "maxStraight": max_straight, "dropRate": drop_rate}, seed)
+        actions = [p.absolute_action for p in ep.rail]
+        turns = [i for i, a in enumerate(actions) if a != "forward()"]
+        counts += [b - a - 1 for a, b in zip(turns, turns[1:])]
+    assert low <= min(counts) and max(counts) <= high
+    if drop_rate == 0.5:
+        assert min(counts) == 0 and max(counts) == 5 and 2.0 < sum(counts) / len(counts) < 3.0
 
 
 @pytest.mark.parametrize(

@@ -208,7 +208,7 @@ export function buildRail(route: Route, config: VirlConfig, rng: Rng): Position[
   route.milestones.forEach((m, s) => {
     const landmark = s === 0 ? NO_LANDMARKS : route.milestones[s - 1]!.landmarks;
     rail.push({ landmark, atIntersection: s > 0, absoluteAction: `turn_direction(${m.direction})`, relativeAction: `turn_direction(${relativeDirection(m.previousHeading, m.heading, wrap)})`, sentence: 2 * s, heading: m.previousHeading });
-    let kept = 1;
+    let kept = 0; // up to maxStraight, as the reference
     for (let i = 0; i < config.maxStraight; i++) if (rng.random() >= config.dropRate) kept++;
     for (let i = 0; i < kept; i++) rail.push({ landmark: NO_LANDMARKS, atIntersection: false, absoluteAction: 'forward()', relativeAction: 'forward()', sentence: 2 * s + 1, heading: m.heading });
     if (s === last) rail.push({ landmark: m.landmarks, atIntersection: false, absoluteAction: 'stop()', relativeAction: 'stop()', sentence: 2 * s + 1, heading: m.heading });
@@ -230,8 +230,8 @@ export function obsActSequence(rail: Position[], position: number, space: VirlCo
 export function prompt(config: VirlConfig, route: Route, rail: Position[], position: number): string {
   const vision = config.modality === 'vision';
   const instruction = instructionSentences(route, config.verifier === 'strict')
-    .map((s, i) => `${i + 1}. ${s}`)
-    .join('\n');
+    .map((s, i) => `${i + 1}. ${s}\n`) // each line ends with one, as the reference's
+    .join('');
   const observationFormat = vision
     ? '[Observation format]\nYou observe a 2x2 grid of streetview images with the following headings:\n' +
       '[front, right\n back, left]\n' +

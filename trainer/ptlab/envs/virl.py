@@ -286,7 +286,7 @@ def build_rail(route: Route, config: VirlConfig, rng: Rng) -> list[Position]:
         turn_abs, turn_rel = f"turn_direction({m.direction})", f"turn_direction({relative_direction(m.previous_heading, m.heading, wrap)})"
         landmark = NO_LANDMARKS if s == 0 else route.milestones[s - 1].landmarks
         rail.append(Position(landmark, s > 0, turn_abs, turn_rel, 2 * s, m.previous_heading))
-        kept = 1 + sum(1 for _ in range(config.maxStraight) if rng.random() >= config.dropRate)
+        kept = sum(1 for _ in range(config.maxStraight) if rng.random() >= config.dropRate)  # up to maxStraight, as the reference
         rail.extend(Position(NO_LANDMARKS, False, "forward()", "forward()", 2 * s + 1, m.heading) for _ in range(kept))
         if s == last:
             rail.append(Position(m.landmarks, False, "stop()", "stop()", 2 * s + 1, m.heading))
@@ -308,7 +308,7 @@ def obs_act_sequence(rail: list[Position], position: int, space: str, vision: bo
 
 def prompt(config: VirlConfig, route: Route, rail: list[Position], position: int) -> str:
     vision = config.modality == "vision"
-    instruction = "\n".join(f"{i}. {s}" for i, s in enumerate(instruction_sentences(route, config.verifier == "strict"), start=1))
+    instruction = "".join(f"{i}. {s}\n" for i, s in enumerate(instruction_sentences(route, config.verifier == "strict"), start=1))  # each line ends with one, as the reference's
     observation_format = (
         "[Observation format]\nYou observe a 2x2 grid of streetview images with the following headings:\n"
         "[front, right\n back, left]\n"
