@@ -224,7 +224,11 @@ def _launch(args: argparse.Namespace) -> int:
         return 2
     config = Path(args.config).resolve()
     run_dir = Path(args.run_dir).resolve()
-    launch = plan(experiment, args.job, config, run_dir, args.resume)
+    try:
+        launch = plan(experiment, args.job, config, run_dir, args.resume)
+    except ValueError as exc:
+        print(f"ptlab launch: {exc}", file=sys.stderr)
+        return 2
     if args.print:
         print(json.dumps({"argv": launch.argv, "env": launch.env, "script": launch.script}, indent=2))
         return 0

@@ -1,13 +1,15 @@
 """The JSON Schema contracts in schemas/, shared with the TypeScript side.
 
 One validator per schema, with cross-file `$ref`s resolved locally (never over the
-network), formats checked (date-time), and errors reported as `file: /json/pointer: what`.
+network), formats checked (date-time), `pattern` read as ajv reads it (ECMA-262: `ecma_regex`),
+and errors reported as `file: /json/pointer: what`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,12 +47,47 @@ def _registry() -> tuple[Registry, dict[str, dict[str, Any]]]:
     return registry, schemas
 
 
+ECMA_LINE_TERMINATORS = "\\n\\r\\u2028\\u2029"
+
+
+@cache
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A schema's `pattern` as the TypeScript side's ajv applies it (ECMA-262, flag "u"), where
+    Python's reading differs: `$` matches only at the very end (Python's also before a final
+    "\\n"), `.` matches no line terminator (Python's only excludes "\\n"), and \\d, \\w and \\b
+    are ASCII (Python's \\d takes any Unicode digit). The schemas' patterns use no \\s."""
+    translated, in_class, i = [], False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            translated.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        elif char == ".":
+            char = f"[^{ECMA_LINE_TERMINATORS}]"
+        translated.append(char)
+        i += 1
+    return re.compile("".join(translated), re.ASCII)
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @cache
 def validator(schema_file: str) -> jsonschema.protocols.Validator:
     registry, schemas = _registry()
     schema = schemas[schema_file]
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
+    base = jsonschema.validators.validator_for(schema)
+    base.check_schema(schema)
+    cls = jsonschema.validators.extend(base, {"pattern": _ecma_pattern})
     return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
 
 

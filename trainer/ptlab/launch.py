@@ -12,6 +12,7 @@ Commands are argument lists, never shell strings; the sbatch script quotes every
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import socket
 import sys
@@ -21,6 +22,7 @@ from pathlib import Path
 from ptlab.config import Experiment, Launcher
 
 JOBS = ("data", "sft", "ppo", "eval", "export")
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")  # what the schema refuses in the config's Slurm fields
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,9 @@ def plan(experiment: Experiment, job: str, config: Path, run_dir: Path, resume: 
         if value is not None:
             directives.append(f"--{key}={value}")
     directives += list(slurm.extraDirectives)
+    for directive in directives:  # shlex.quote protects nothing in a comment line: a line break would start a command
+        if CONTROL_CHARACTERS.search(directive):
+            raise ValueError(f"#SBATCH {directive!r}: a line break or other control character would end the directive's line; remove it (from the run folder's path, or outputDir)")
     launch = [python, *accelerate_args(launcher, nodes * per_node, nodes), "--machine_rank", "$SLURM_NODEID", "--main_process_ip", "$MAIN_HOST", "--main_process_port", "29500", "--module", "ptlab", *ptlab]
     quoted = " ".join(word if word.startswith("$") else shlex.quote(word) for word in launch)
     script = "\n".join([

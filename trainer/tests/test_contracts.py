@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ptlab.contracts import SCHEMA_FILES, error_pointers, schemas_dir, validator
+from ptlab.contracts import SCHEMA_FILES, ecma_regex, error_pointers, schemas_dir, validator
 
 FIXTURES = sorted((schemas_dir() / "fixtures").glob("*.cases.json"))
 EXAMPLES = sorted((schemas_dir().parent / "examples").glob("*.ptlab.json"))
@@ -39,3 +39,19 @@ def test_fixture(schema_file, case):
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_examples_are_valid(example):
     assert error_pointers("experiment.schema.json", json.loads(example.read_text())) == set()
+
+
+@pytest.mark.parametrize(("pattern", "text", "matches"), [
+    ("^a$", "a\n", False),  # Python's $ also matches before a final newline
+    ("^a.$", "a\u2028", False),  # ECMA-262's . takes no line terminator
+    ("^a.$", "a\r", False),
+    ("^a.$", "ab", True),
+    (r"^\d$", "\u0661", False),  # Python's \d takes any Unicode digit
+    (r"^\w$", "é", False),
+    ("^[$.]+$", "$.", True),  # in a class, $ and . are themselves
+    (r"^\$\.$", "$.", True),
+    (r"^\$\.$", "$x", False),
+])
+def test_patterns_read_as_ecma_262(pattern, text, matches):
+    """The TypeScript side's ajv reads a schema's `pattern` as ECMA-262 does."""
+    assert bool(ecma_regex(pattern).search(text)) is matches

@@ -88,6 +88,16 @@ def test_slurm_script():
     assert words[words.index("--config") + 1] == "/cfg dir/x.ptlab.json" and words[words.index("--run-dir") + 1] == "/runs/my run"
 
 
+def test_a_slurm_field_with_a_line_break_is_refused_as_the_config_loads_and_a_run_folder_with_one_as_the_script_is_written(tmp_path):
+    """shlex.quote protects nothing in a `#SBATCH` comment line: a line break would start a command."""
+    path = tmp_path / "x.ptlab.json"
+    path.write_text(json.dumps({**BASE, "launcher": {"kind": "slurm", "slurm": {"partition": "gpu\necho INJECTED #"}}}))
+    with pytest.raises(ContractViolation, match="/launcher/slurm/partition"):
+        load_experiment(path)
+    with pytest.raises(ValueError, match="a line break or other control character would end the directive's line"):
+        plan(experiment({"kind": "slurm"}), "sft", Path("c"), Path("/runs/x\necho INJECTED #"), python="py")
+
+
 def test_cli_print_and_a_real_local_launch(tmp_path):
     config = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
     config["sft"]["data"]["examples"] = 5

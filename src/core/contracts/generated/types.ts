@@ -849,8 +849,17 @@ export interface Launcher {
    */
   mixedPrecision?: 'no' | 'bf16' | 'fp16';
   slurm?: {
+    /**
+     * Written into a `#SBATCH` line: one line, no control characters.
+     */
     partition?: string;
+    /**
+     * Written into a `#SBATCH` line: one line, no control characters.
+     */
     account?: string;
+    /**
+     * Written into a `#SBATCH` line: one line, no control characters.
+     */
     qos?: string;
     nodes?: number;
     gpusPerNode?: number;
@@ -860,7 +869,7 @@ export interface Launcher {
      */
     time?: string;
     /**
-     * More `#SBATCH` options, each like `--mem=200G`.
+     * More `#SBATCH` options, each like `--mem=200G` (one line each, no control characters).
      */
     extraDirectives?: string[];
   };
