@@ -14,7 +14,27 @@ function check(config: unknown, exists = everythingExists): (ConfigIssue & { at:
   return checkConfig(text, exists).map((i) => ({ ...i, at: text.slice(i.offset, i.offset + i.length) }));
 }
 
+interface RefusalCase {
+  name: string;
+  config: Record<string, unknown>;
+  refused: { pointer: string; message: string } | null;
+}
+const refusals = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'fixtures', 'experiment.refusals.json'), 'utf8')) as { base: Record<string, unknown>; cases: RefusalCase[] };
+
+function merged(base: unknown, patch: unknown): unknown {
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isRecord(base) || !isRecord(patch)) return patch;
+  return { ...base, ...Object.fromEntries(Object.entries(patch).map(([key, value]) => [key, merged(base[key], value)])) };
+}
+
 describe('configChecks', () => {
+  for (const refusal of refusals.cases) {
+    it(`shares the trainer's refusal (schemas/fixtures/experiment.refusals.json): ${refusal.name}`, () => {
+      const errors = check(merged(refusals.base, refusal.config)).filter((i) => i.severity === 'error').map((i) => ({ pointer: i.pointer, message: i.message }));
+      assert.deepEqual(errors, refusal.refused ? [refusal.refused] : []);
+    });
+  }
+
   it('finds nothing wrong in the paper presets and the tiny config when their checkpoints exist', () => {
     for (const name of ['gp-l', 'gp-vl', 'virl-l', 'virl-vl', 'tiny']) {
       const problems = check(example(`${name}.ptlab.json`)).filter((i) => i.severity !== 'info');
@@ -102,7 +122,7 @@ describe('configChecks', () => {
     config.environment.modality = 'vision';
     const issues = check(config);
     const at = (pointer: string) => issues.find((i) => i.pointer === pointer);
-    assert.match(at('/sft/globalBatchSize')!.message, /must be a multiple of sft.microBatchSize \(16\)/);
+    assert.match(at('/sft/globalBatchSize')!.message, /must be a multiple of sft.microBatchSize \(16\): gradient accumulation takes whole micro-batches on each process/);
     assert.equal(at('/sft/globalBatchSize')!.at, '30');
     assert.match(at('/sft/warmupRatio')!.message, /never decays/);
     assert.match(at('/ppo/miniBatchSize')!.message, /larger than the rollout buffer/);
@@ -131,7 +151,7 @@ describe('configChecks', () => {
     config.ppo.parallelEnvs = 32;
     assert.equal(check(config).find((i) => i.pointer.startsWith('/ppo/advantage') || i.pointer === '/ppo/parallelEnvs'), undefined);
     config.ppo.parallelEnvs = 30;
-    assert.match(check(config).find((i) => i.pointer === '/ppo/parallelEnvs')!.message, /must be a multiple of groupSize \(4\)/);
+    assert.match(check(config).find((i) => i.pointer === '/ppo/parallelEnvs')!.message, /must be a multiple of ppo.groupSize \(4\)/);
   });
 
   it('refuses launcher.cpuProcesses outside accelerate, with GPUs or with sharding, in the trainer\'s words', () => {

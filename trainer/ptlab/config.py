@@ -328,8 +328,26 @@ def load_experiment(path: Path) -> Experiment:
     data = load_json_file(path, "experiment.schema.json")
     _check_corpus_mix(path, data.get("sft", {}).get("data", {}))
     _check_cpu_processes(path, data.get("launcher", {}))
-    _check_choices(path, data)
+    _check_choices(path, data, configured_launch(data))
     return experiment_from_dict(data, path.resolve())
+
+
+@dataclass(frozen=True)
+class Launch:
+    """What keeps the training state (ptlab.plan.distributed_strategy: "ddp" for a local job or
+    one process without DeepSpeed) and how many training processes there are."""
+
+    strategy: str
+    world: int
+
+
+def configured_launch(data: dict[str, Any]) -> Launch:
+    """The launch the config's launcher section starts (ptlab.plan's account of it)."""
+    from ptlab.plan import distributed_strategy, processes
+
+    launcher = _build(Launcher, data.get("launcher"))
+    world = processes(launcher)
+    return Launch(distributed_strategy(launcher, world), world)
 
 
 def cpu_processes_refused(launcher: dict[str, Any]) -> str | None:
@@ -353,7 +371,7 @@ def _check_cpu_processes(path: Path, launcher: dict[str, Any]) -> None:
         raise ContractViolation(f"{path}: /launcher/cpuProcesses: {refused}")
 
 
-def kv_cache_refused(data: dict[str, Any]) -> str | None:
+def kv_cache_refused(data: dict[str, Any], launch: Launch) -> str | None:
     """What the schema cannot say of model.kvCache "paged": continuous batching takes token
     prompts (no images), decodes with whole weights on each process, and runs under the
     attention implementations transformers names."""
@@ -369,7 +387,7 @@ def kv_cache_refused(data: dict[str, Any]) -> str | None:
     return None
 
 
-def liger_kernel_refused(data: dict[str, Any]) -> str | None:
+def liger_kernel_refused(data: dict[str, Any], launch: Launch) -> str | None:
     """What the schema cannot say of model.ligerKernel: Triton kernels for CUDA, and a fused
     cross-entropy that reads the LM head's weight whole."""
     model, launcher = data.get("model", {}), data.get("launcher", {})
@@ -384,7 +402,7 @@ def liger_kernel_refused(data: dict[str, Any]) -> str | None:
     return None
 
 
-def head_chunk_refused(data: dict[str, Any]) -> str | None:
+def head_chunk_refused(data: dict[str, Any], launch: Launch) -> str | None:
     """What the schema cannot say of ppo.headChunk: the launch it is not checked under (the
     model types it applies to are checked at load)."""
     ppo, launcher = data.get("ppo", {}), data.get("launcher", {})
@@ -395,7 +413,7 @@ def head_chunk_refused(data: dict[str, Any]) -> str | None:
     return None
 
 
-def fsdp_dtype_refused(data: dict[str, Any]) -> str | None:
+def fsdp_dtype_refused(data: dict[str, Any], launch: Launch) -> str | None:
     """What the schema cannot say of model.dtype: FSDP steps its shards in their own dtype
     (ptlab.optimizers: elsewhere bf16/fp16 weights step through fp32 copies); "auto" is bf16 on
     a GPU. LoRA's adapters are fp32 whatever the base's dtype."""
@@ -405,13 +423,70 @@ def fsdp_dtype_refused(data: dict[str, Any]) -> str | None:
     return 'dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights: set it to "fp32" (FSDP computes in launcher.mixedPrecision), or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"'
 
 
-def end_to_end_refused(section: str, field: str) -> Callable[[dict[str, Any]], str | None]:
+def sft_batch_refused(data: dict[str, Any], launch: Launch) -> str | None:
+    """What the schema cannot say of sft.globalBatchSize: each process takes an equal share of a
+    step in whole micro-batches. Only for a config with an sft section: a PPO-only config's SFT
+    defaults do not matter."""
+    if "sft" not in data:
+        return None
+    sft = data["sft"]
+    global_batch, micro_batch = sft.get("globalBatchSize", 128), sft.get("microBatchSize", 8)
+    if global_batch % (micro_batch * launch.world) == 0:
+        return None
+    processes = f" x {launch.world} processes" if launch.world > 1 else ""
+    return f"sft.globalBatchSize ({global_batch}) must be a multiple of sft.microBatchSize ({micro_batch}){processes}: gradient accumulation takes whole micro-batches on each process"
+
+
+def group_waves_refused(data: dict[str, Any], launch: Launch) -> str | None:
+    """What the schema cannot say of ppo.parallelEnvs with group advantages: a wave starts whole groups."""
+    ppo = data.get("ppo", {})
+    envs, group = ppo.get("parallelEnvs", 16), ppo.get("groupSize", 4)
+    if ppo.get("advantage", "gae") != "group" or envs % group == 0:
+        return None
+    return f'ppo.parallelEnvs ({envs}) must be a multiple of ppo.groupSize ({group}) with advantage "group": a wave starts whole groups'
+
+
+def mini_batch_refused(data: dict[str, Any], launch: Launch) -> str | None:
+    """What the schema cannot say of ppo.miniBatchSize: a mini-batch is drawn from one rollout."""
+    ppo = data.get("ppo", {})
+    mini_batch, buffer = ppo.get("miniBatchSize", 128), ppo.get("stepsPerUpdate", 256)
+    if mini_batch <= buffer:
+        return None
+    return f"ppo.miniBatchSize ({mini_batch}) is larger than the rollout buffer (ppo.stepsPerUpdate {buffer}): lower it, or collect more steps per update"
+
+
+def group_advantage_refused(data: dict[str, Any], launch: Launch) -> str | None:
+    """What the schema cannot say of ppo.advantage "group": a group's episodes run to their end,
+    so processes generate different numbers of rounds, and under ZeRO-3 every generate is collective."""
+    if data.get("ppo", {}).get("advantage", "gae") != "group" or launch.strategy != "deepspeed-zero3":
+        return None
+    return 'advantage "group" under launcher.distributed "deepspeed-zero3" is not supported (its waves take a different number of generation rounds on each process); use "deepspeed-zero2" or "ddp", or advantage "gae"'
+
+
+def compile_refused(data: dict[str, Any], launch: Launch) -> str | None:
+    """What the schema cannot say of model.compile: FSDP's flattened parameters and DeepSpeed's
+    engine have compile paths of their own that ptlab does not drive."""
+    if not data.get("model", {}).get("compile", False) or launch.strategy == "ddp":
+        return None
+    return f'compile: torch.compile is applied under local and DDP launches only, not launcher.distributed "{launch.strategy}": set it to false'
+
+
+def fsdp_evaluation_refused(data: dict[str, Any], launch: Launch) -> str | None:
+    """What the schema cannot say of an evaluation section under FSDP: evaluation would generate
+    with the unwrapped model, whose flattened parameters only the FSDP wrapper's forward gathers
+    (it would fail or hang)."""
+    if "evaluation" not in data or launch.strategy != "fsdp":
+        return None
+    return 'evaluation during launcher.distributed "fsdp" training is not supported: remove this section and evaluate the checkpoints (full weights) with `ptlab eval` under a config with another launcher.distributed, or use "deepspeed-zero3"'
+
+
+def end_to_end_refused(section: str, field: str) -> Callable[[dict[str, Any], Launch], str | None]:
     """What the schema cannot say of a layout that lays sequences end to end in one row
     (sft.packing, sft.paddingFree, ppo.paddingFree, ppo.sharedPrefixes): a row's image inputs
     are per sequence, so not with an environment whose observations are images (for SFT, when
     its examples are the environment's)."""
 
-    def refused(data: dict[str, Any]) -> str | None:
+    def refused(data: dict[str, Any], launch: Launch) -> str | None:
         options = data.get(section, {})
         if not options.get(field, False) or data.get("environment", {}).get("modality") != "vision":
             return None
@@ -428,14 +503,32 @@ CHOICES_REFUSED = {
     "/ppo/headChunk": head_chunk_refused,
     **{f"/{section}/{field}": end_to_end_refused(section, field) for section, field in (("sft", "packing"), ("sft", "paddingFree"), ("ppo", "paddingFree"), ("ppo", "sharedPrefixes"))},
     "/model/dtype": fsdp_dtype_refused,
+    "/model/compile": compile_refused,
+    "/evaluation": fsdp_evaluation_refused,
+    "/sft/globalBatchSize": sft_batch_refused,
+    "/ppo/parallelEnvs": group_waves_refused,
+    "/ppo/miniBatchSize": mini_batch_refused,
+    "/ppo/advantage": group_advantage_refused,
 }
+LAUNCH_REFUSED = ("/model/compile", "/evaluation", "/ppo/advantage")  # what a job checks again under the launch it runs in
 
 
-def _check_choices(path: Path, data: dict[str, Any]) -> None:
+def launch_refused(experiment: Experiment, launch: Launch, pointers: tuple[str, ...] = LAUNCH_REFUSED) -> str | None:
+    """The first of these refusals of the experiment under the launch a job runs in (an
+    `accelerate launch` of the job's own may start another than the config's), as
+    "pointer: reason"; None when none applies."""
+    data = experiment.to_dict()
+    for pointer in pointers:
+        if reason := CHOICES_REFUSED[pointer](data, launch):
+            return f"{pointer}: {reason}"
+    return None
+
+
+def _check_choices(path: Path, data: dict[str, Any], launch: Launch) -> None:
     from ptlab.contracts import ContractViolation
 
     for pointer, refused in CHOICES_REFUSED.items():
-        reason = refused(data)
+        reason = refused(data, launch)
         if reason:
             raise ContractViolation(f"{path}: {pointer}: {reason}")
 

@@ -215,21 +215,12 @@ def whole_on_every_process(acc: Any) -> Iterator[None]:
         acc.state.deepspeed_plugin.set_deepspeed_weakref()
 
 
-def fsdp_evaluation_refused(acc: Any, evaluation: Any) -> str | None:
-    """Why a training job cannot evaluate as it goes, if so: under FSDP, evaluation would
-    generate with the unwrapped model, whose flattened parameters only the FSDP wrapper's
-    forward gathers (it would fail or hang)."""
-    if acc.distributed_type == "FSDP" and evaluation is not None:
-        return 'launcher.distributed "fsdp" with an evaluation section: evaluation during FSDP training is not supported; drop the section and run `ptlab eval` on the checkpoints (full weights), or use "deepspeed-zero3"'
-    return None
+def launch(acc: Any) -> Any:
+    """The launch this process runs in, as the config's refusals take it (ptlab.config.Launch)."""
+    from ptlab.config import Launch
 
-
-def compile_refused(acc: Any, spec: Any) -> str | None:
-    """Why model.compile cannot apply to this launch, if so: FSDP's flattened parameters and
-    DeepSpeed's engine have compile paths of their own that ptlab does not drive."""
-    if spec.compile and acc.distributed_type in ("FSDP", "DEEPSPEED"):
-        return f'model.compile with launcher.distributed "{acc.distributed_type.lower()}": torch.compile is applied under local and DDP launches only; set model.compile to false'
-    return None
+    strategy = {"FSDP": "fsdp", "DEEPSPEED": f"deepspeed-zero{deepspeed_stage(acc)}"}.get(acc.distributed_type, "ddp")
+    return Launch(strategy, acc.num_processes)
 
 
 def for_training(module: Any, spec: Any) -> Any:

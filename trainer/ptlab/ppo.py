@@ -69,7 +69,7 @@ import torch
 from ptlab import chat, checkpoints, episodes, optimizers, parallel, token_records
 from ptlab.attention import dense_mask_note, segments
 from ptlab import ppo_core as core
-from ptlab.config import Experiment, Model, Ppo
+from ptlab.config import Experiment, Model, Ppo, launch_refused
 from ptlab.envs.episode import Episode, Step
 from ptlab.episodes import Slot
 from ptlab.evaluate import due, evaluate
@@ -697,19 +697,11 @@ class TokenRecorder:
 def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     cfg = experiment.ppo
     group = cfg.advantage == "group"
-    if group and cfg.parallelEnvs % cfg.groupSize:
-        raise PpoError(f'ppo.parallelEnvs ({cfg.parallelEnvs}) must be a multiple of ppo.groupSize ({cfg.groupSize}) with advantage "group"')
-    if cfg.miniBatchSize > cfg.stepsPerUpdate:
-        raise PpoError(f"ppo.miniBatchSize ({cfg.miniBatchSize}) is larger than the rollout buffer (ppo.stepsPerUpdate {cfg.stepsPerUpdate}): lower it, or collect more steps per update")
     env_config = experiment.environment_for()
     acc = parallel.accelerator(experiment.model)
-    if group and parallel.sharded(acc):
-        # a group's episodes run to their end: processes would generate different numbers of rounds, and under ZeRO-3 every generate is collective
-        raise PpoError('advantage "group" under launcher.distributed "deepspeed-zero3" is not supported (its waves take a different number of generation rounds on each process); use "deepspeed-zero2" or "ddp", or advantage "gae"')
+    if refused := launch_refused(experiment, parallel.launch(acc)) or shared_prefixes_refused(experiment, acc):
+        raise PpoError(refused)
     engine = acc.distributed_type == "DEEPSPEED"  # accelerate's DistributedType is a str enum; the engine owns the (sharded) optimizer state
-    for refused in (parallel.fsdp_evaluation_refused(acc, experiment.evaluation), parallel.compile_refused(acc, experiment.model), shared_prefixes_refused(experiment, acc)):
-        if refused:
-            raise PpoError(refused)
     if cfg.paddingFree and acc.is_main_process and (note := dense_mask_note("ppo.paddingFree", experiment.model.attention)):
         print(note, file=sys.stderr, flush=True)
     checkpoint = checkpoints.latest(run) if resume else None

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ptlab import chat, checkpoints, optimizers, parallel
-from ptlab.config import Experiment
+from ptlab.config import LAUNCH_REFUSED, Experiment, launch_refused
 from ptlab.data import SFT_FILE, write_sft_data
 from ptlab.evaluate import due, evaluate
 from ptlab.models import load_trainable, parameter_count, visual_tokens_per_image
@@ -230,9 +230,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
 
     sft = experiment.sft
     acc = parallel.accelerator(experiment.model)
-    for refused in (parallel.fsdp_evaluation_refused(acc, experiment.evaluation), parallel.compile_refused(acc, experiment.model)):
-        if refused:
-            raise SftError(refused)
+    if refused := launch_refused(experiment, parallel.launch(acc), (*LAUNCH_REFUSED, "/sft/globalBatchSize")):
+        raise SftError(refused)
     world, main = acc.num_processes, acc.is_main_process
     # 1. data (written by the main process; the others wait for it)
     data_path = run.dir / SFT_FILE
@@ -256,9 +255,6 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         print(note, file=sys.stderr, flush=True)
 
     # 2-4. schedule, optimizer
-    if sft.globalBatchSize % (sft.microBatchSize * world):
-        processes = f" x {world} processes" if world > 1 else ""
-        raise SftError(f"sft.globalBatchSize ({sft.globalBatchSize}) must be a multiple of sft.microBatchSize ({sft.microBatchSize}){processes}")
     share = sft.globalBatchSize // world  # sequences (packed rows) per process per step
     total_steps = sft.steps or max(1, math.ceil(sft.epochs * len(examples) / sft.globalBatchSize))
     optimizer = optimizers.adam(torch.optim.AdamW, [p for p in model.parameters() if p.requires_grad], sft.learningRate, sft.adam, "sft.adam.implementation", SftError, acc.distributed_type, getattr(acc, "scaler", None) is not None)

@@ -176,6 +176,42 @@ def test_low_precision_trained_weights_under_fsdp_are_refused_naming_the_field(t
         cfg.load_experiment(path)
 
 
+REFUSALS = json.loads((schemas_dir() / "fixtures" / "experiment.refusals.json").read_text(encoding="utf-8"))
+
+
+def _merged(base, patch):
+    if not (isinstance(base, dict) and isinstance(patch, dict)):
+        return patch
+    return {**base, **{key: _merged(base.get(key), value) for key, value in patch.items()}}
+
+
+@pytest.mark.parametrize("case", REFUSALS["cases"], ids=lambda case: case["name"])
+def test_shared_refusals_in_the_editors_words(tmp_path, case):
+    """schemas/fixtures/experiment.refusals.json: refused as the config loads (before any job
+    starts), naming the file and the field, as the editor reports it (configChecks.test.ts)."""
+    path = tmp_path / "x.ptlab.json"
+    path.write_text(json.dumps(_merged(REFUSALS["base"], case["config"])))
+    if case["refused"] is None:
+        cfg.load_experiment(path)
+        return
+    with pytest.raises(ContractViolation) as refused:
+        cfg.load_experiment(path)
+    assert str(refused.value) == f"{path}: {case['refused']['pointer']}: {case['refused']['message']}"
+
+
+def test_a_job_checks_the_refusals_again_under_the_launch_it_runs_in(tmp_path):
+    """An `accelerate launch` of the user's own may start FSDP for a config that says DDP."""
+    from ptlab import parallel
+
+    path = tmp_path / "x.ptlab.json"
+    path.write_text(json.dumps({**REFUSALS["base"], "model": {"name": "embedded:tiny-lm", "compile": True}, "evaluation": {"splits": [{"name": "id", "kind": "id", "episodes": 8}]}}))
+    experiment = cfg.load_experiment(path)
+    assert parallel.launch(parallel.accelerator()) == cfg.Launch("ddp", 1)
+    assert cfg.launch_refused(experiment, cfg.Launch("ddp", 1)) is None
+    assert cfg.launch_refused(experiment, cfg.Launch("fsdp", 2)).startswith('/model/compile: compile: torch.compile is applied under local and DDP launches only, not launcher.distributed "fsdp"')
+    assert cfg.launch_refused(experiment, cfg.Launch("fsdp", 2), ("/evaluation",)).startswith('/evaluation: evaluation during launcher.distributed "fsdp" training is not supported')
+
+
 def test_relative_paths_resolve_against_the_config(tmp_path):
     (tmp_path / "sub").mkdir()
     path = tmp_path / "sub" / "e.ptlab.json"

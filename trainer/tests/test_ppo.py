@@ -1099,8 +1099,9 @@ def test_a_job_waiting_on_a_collective_beats_but_its_active_time_stays(tmp_path,
 
 
 def test_evaluation_during_fsdp_training_is_refused_with_what_to_do(tmp_path, env, monkeypatch):
-    """FSDP (GPUs only, not run here): evaluation would generate with the unwrapped model, whose
-    flattened parameters only the wrapper gathers; fail before any work, saying what to do."""
+    """FSDP (GPUs only, not run here) from an `accelerate launch` of the user's own (the config's
+    own FSDP launcher is refused as it loads): evaluation would generate with the unwrapped model,
+    whose flattened parameters only the wrapper gathers; fail before any work, saying what to do."""
     from types import SimpleNamespace
 
     from accelerate.utils import DistributedType
@@ -1109,8 +1110,8 @@ def test_evaluation_during_fsdp_training_is_refused_with_what_to_do(tmp_path, en
     from ptlab import ppo as ppo_module
     from ptlab.config import load_experiment
 
-    monkeypatch.setattr(parallel, "accelerator", lambda model=None: SimpleNamespace(distributed_type=DistributedType.FSDP))
-    with pytest.raises(ppo_module.PpoError, match='"fsdp" with an evaluation section.*`ptlab eval` on the checkpoints'):
+    monkeypatch.setattr(parallel, "accelerator", lambda model=None: SimpleNamespace(distributed_type=DistributedType.FSDP, num_processes=2))
+    with pytest.raises(ppo_module.PpoError, match='/evaluation: evaluation during launcher.distributed "fsdp" training is not supported.*`ptlab eval`'):
         ppo_module.run_ppo(load_experiment(config(tmp_path, 1, 100)), None, resume=False)
 
 

@@ -136,8 +136,9 @@ function checkModel(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'of
   if (vision && (kind !== 'image-text-to-text' || EMBEDDED_TEXT_MODELS.includes(name))) {
     issues.push({ pointer: kind !== 'image-text-to-text' ? '/model/kind' : '/model/name', severity: 'error', message: `vision observations need an image-text-to-text model (model.kind "image-text-to-text")${EMBEDDED_TEXT_MODELS.includes(name) ? `; ${name} reads text only` : ''}` });
   }
+  const launch = configuredLaunch(config);
   for (const [pointer, refused] of CHOICES_REFUSED) {
-    const reason = refused(config);
+    const reason = refused(config, launch);
     if (reason) issues.push({ pointer, severity: 'error', message: reason });
   }
   if (typeof model.maxLength === 'number') {
@@ -182,10 +183,6 @@ function checkSft(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
   const issues: Omit<ConfigIssue, 'offset' | 'length'>[] = [];
   const sft = isObject(config.sft) ? config.sft : {};
   const globalBatch = typeof sft.globalBatchSize === 'number' ? sft.globalBatchSize : 128;
-  const microBatch = typeof sft.microBatchSize === 'number' ? sft.microBatchSize : 8;
-  if (globalBatch % microBatch !== 0) {
-    issues.push({ pointer: isObject(config.sft) && 'globalBatchSize' in sft ? '/sft/globalBatchSize' : '/sft/microBatchSize', severity: 'error', message: `sft.globalBatchSize (${globalBatch}) must be a multiple of sft.microBatchSize (${microBatch}): gradient accumulation takes whole micro-batches` });
-  }
   const data = isObject(sft.data) ? sft.data : {};
   const examples = typeof data.examples === 'number' ? data.examples : 10000;
   if (sft.steps === undefined && globalBatch > examples) {
@@ -225,18 +222,12 @@ function checkPpo(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
   }
   const miniBatch = number('miniBatchSize', 128);
   const buffer = number('stepsPerUpdate', 256);
-  if (miniBatch > buffer) {
-    issues.push({ pointer: '/ppo/miniBatchSize', severity: 'error', message: `miniBatchSize (${miniBatch}) is larger than the rollout buffer (stepsPerUpdate ${buffer})` });
-  } else if (buffer % miniBatch) {
+  if (miniBatch <= buffer && buffer % miniBatch) {
     issues.push({ pointer: '/ppo/miniBatchSize', severity: 'warning', message: `stepsPerUpdate (${buffer}) is not a multiple of miniBatchSize (${miniBatch}): the last Adam step of each epoch averages only ${buffer % miniBatch} transitions` });
   }
   const updates = number('updates', 15);
   if (number('lrCosineUpdates', updates) < updates) {
     issues.push({ pointer: '/ppo/lrCosineUpdates', severity: 'info', message: `the cosine reaches finalLearningRate after ${number('lrCosineUpdates', updates)} updates and stays there for the last ${updates - number('lrCosineUpdates', updates)} of ${updates}` });
-  }
-  const groupSize = number('groupSize', 4);
-  if (ppo.advantage === 'group' && number('parallelEnvs', 16) % groupSize) {
-    issues.push({ pointer: '/ppo/parallelEnvs', severity: 'error', message: `parallelEnvs (${number('parallelEnvs', 16)}) must be a multiple of groupSize (${groupSize}) with advantage "group": a wave starts whole groups` });
   }
   if (ppo.init === undefined) {
     issues.push({ pointer: '/ppo', severity: 'info', message: 'no ppo.init: PPO starts from the base model; the paper starts RL from an SFT (Init) checkpoint that follows the output format' });
@@ -290,7 +281,7 @@ function cpuProcessesRefused(launcher: Json): string | undefined {
 }
 
 /** The trainer's `kv_cache_refused` (trainer/ptlab/config.py), in the same words. */
-function kvCacheRefused(config: Json): string | undefined {
+function kvCacheRefused(config: Json, _launch: Launch): string | undefined {
   const model = isObject(config.model) ? config.model : {};
   const launcher = isObject(config.launcher) ? config.launcher : {};
   if (model.kvCache !== 'paged') return undefined;
@@ -301,7 +292,7 @@ function kvCacheRefused(config: Json): string | undefined {
 }
 
 /** The trainer's `liger_kernel_refused` (trainer/ptlab/config.py), in the same words. */
-function ligerKernelRefused(config: Json): string | undefined {
+function ligerKernelRefused(config: Json, _launch: Launch): string | undefined {
   const model = isObject(config.model) ? config.model : {};
   const launcher = isObject(config.launcher) ? config.launcher : {};
   if (model.ligerKernel !== true) return undefined;
@@ -312,7 +303,7 @@ function ligerKernelRefused(config: Json): string | undefined {
 }
 
 /** The trainer's `head_chunk_refused` (trainer/ptlab/config.py), in the same words. */
-function headChunkRefused(config: Json): string | undefined {
+function headChunkRefused(config: Json, _launch: Launch): string | undefined {
   const ppo = isObject(config.ppo) ? config.ppo : {};
   const launcher = isObject(config.launcher) ? config.launcher : {};
   if (!ppo.headChunk) return undefined;
@@ -322,16 +313,65 @@ function headChunkRefused(config: Json): string | undefined {
 
 /** The trainer's `fsdp_dtype_refused` (trainer/ptlab/config.py), in the same words: FSDP steps its
  * shards in their own dtype ("auto" is bf16 on a GPU); LoRA's adapters are fp32. */
-function fsdpDtypeRefused(config: Json): string | undefined {
+function fsdpDtypeRefused(config: Json, _launch: Launch): string | undefined {
   const model = isObject(config.model) ? config.model : {};
   const launcher = isObject(config.launcher) ? config.launcher : {};
   if (launcher.distributed !== 'fsdp' || (model.dtype ?? 'auto') === 'fp32' || (model.lora !== undefined && model.lora !== null)) return undefined;
   return 'dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights: set it to "fp32" (FSDP computes in launcher.mixedPrecision), or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"';
 }
 
+/** The trainer's `sft_batch_refused` (trainer/ptlab/config.py), in the same words: each process
+ * takes an equal share of a step in whole micro-batches (only with an sft section). */
+function sftBatchRefused(config: Json, launch: Launch): string | undefined {
+  if (!isObject(config.sft)) return undefined;
+  const globalBatch = numberOr(config.sft.globalBatchSize, 128);
+  const microBatch = numberOr(config.sft.microBatchSize, 8);
+  if (globalBatch % (microBatch * launch.world) === 0) return undefined;
+  const processes = launch.world > 1 ? ` x ${launch.world} processes` : '';
+  return `sft.globalBatchSize (${globalBatch}) must be a multiple of sft.microBatchSize (${microBatch})${processes}: gradient accumulation takes whole micro-batches on each process`;
+}
+
+/** The trainer's `group_waves_refused` (trainer/ptlab/config.py), in the same words. */
+function groupWavesRefused(config: Json, _launch: Launch): string | undefined {
+  const ppo = isObject(config.ppo) ? config.ppo : {};
+  const envs = numberOr(ppo.parallelEnvs, 16);
+  const group = numberOr(ppo.groupSize, 4);
+  if (ppo.advantage !== 'group' || envs % group === 0) return undefined;
+  return `ppo.parallelEnvs (${envs}) must be a multiple of ppo.groupSize (${group}) with advantage "group": a wave starts whole groups`;
+}
+
+/** The trainer's `mini_batch_refused` (trainer/ptlab/config.py), in the same words. */
+function miniBatchRefused(config: Json, _launch: Launch): string | undefined {
+  const ppo = isObject(config.ppo) ? config.ppo : {};
+  const miniBatch = numberOr(ppo.miniBatchSize, 128);
+  const buffer = numberOr(ppo.stepsPerUpdate, 256);
+  if (miniBatch <= buffer) return undefined;
+  return `ppo.miniBatchSize (${miniBatch}) is larger than the rollout buffer (ppo.stepsPerUpdate ${buffer}): lower it, or collect more steps per update`;
+}
+
+/** The trainer's `group_advantage_refused` (trainer/ptlab/config.py), in the same words. */
+function groupAdvantageRefused(config: Json, launch: Launch): string | undefined {
+  const ppo = isObject(config.ppo) ? config.ppo : {};
+  if (ppo.advantage !== 'group' || launch.strategy !== 'deepspeed-zero3') return undefined;
+  return 'advantage "group" under launcher.distributed "deepspeed-zero3" is not supported (its waves take a different number of generation rounds on each process); use "deepspeed-zero2" or "ddp", or advantage "gae"';
+}
+
+/** The trainer's `compile_refused` (trainer/ptlab/config.py), in the same words. */
+function compileRefused(config: Json, launch: Launch): string | undefined {
+  const model = isObject(config.model) ? config.model : {};
+  if (model.compile !== true || launch.strategy === 'ddp') return undefined;
+  return `compile: torch.compile is applied under local and DDP launches only, not launcher.distributed "${launch.strategy}": set it to false`;
+}
+
+/** The trainer's `fsdp_evaluation_refused` (trainer/ptlab/config.py), in the same words. */
+function fsdpEvaluationRefused(config: Json, launch: Launch): string | undefined {
+  if (config.evaluation === undefined || launch.strategy !== 'fsdp') return undefined;
+  return 'evaluation during launcher.distributed "fsdp" training is not supported: remove this section and evaluate the checkpoints (full weights) with `ptlab eval` under a config with another launcher.distributed, or use "deepspeed-zero3"';
+}
+
 /** The trainer's `end_to_end_refused` (trainer/ptlab/config.py), in the same words: a layout that
  * lays sequences end to end in one row, whose image inputs are per sequence. */
-function endToEndRefused(section: 'sft' | 'ppo', field: string): (config: Json) => string | undefined {
+function endToEndRefused(section: 'sft' | 'ppo', field: string): Refusal {
   return (config) => {
     const options = isObject(config[section]) ? config[section] : {};
     const environment = isObject(config.environment) ? config.environment : {};
@@ -343,13 +383,54 @@ function endToEndRefused(section: 'sft' | 'ppo', field: string): (config: Json) 
 }
 
 /** The trainer's CHOICES_REFUSED: fields whose value the launch, the model kind or the environment rules out, by pointer. */
-const CHOICES_REFUSED: [string, (config: Json) => string | undefined][] = [
+const CHOICES_REFUSED: [string, Refusal][] = [
   ['/model/kvCache', kvCacheRefused],
   ['/model/ligerKernel', ligerKernelRefused],
   ['/ppo/headChunk', headChunkRefused],
-  ...([['sft', 'packing'], ['sft', 'paddingFree'], ['ppo', 'paddingFree'], ['ppo', 'sharedPrefixes']] as const).map(([section, field]): [string, (config: Json) => string | undefined] => [`/${section}/${field}`, endToEndRefused(section, field)]),
+  ...([['sft', 'packing'], ['sft', 'paddingFree'], ['ppo', 'paddingFree'], ['ppo', 'sharedPrefixes']] as const).map(([section, field]): [string, Refusal] => [`/${section}/${field}`, endToEndRefused(section, field)]),
   ['/model/dtype', fsdpDtypeRefused],
+  ['/model/compile', compileRefused],
+  ['/evaluation', fsdpEvaluationRefused],
+  ['/sft/globalBatchSize', sftBatchRefused],
+  ['/ppo/parallelEnvs', groupWavesRefused],
+  ['/ppo/miniBatchSize', miniBatchRefused],
+  ['/ppo/advantage', groupAdvantageRefused],
 ];
+
+/** The trainer's `Launch` (trainer/ptlab/config.py): what keeps the training state and how many training processes there are. */
+export interface Launch {
+  strategy: string;
+  world: number;
+}
+
+type Refusal = (config: Json, launch: Launch) => string | undefined;
+
+/** The trainer's `configured_launch`: ptlab.plan's `processes` and `distributed_strategy` of the launcher section. */
+export function configuredLaunch(config: Json): Launch {
+  const launcher = isObject(config.launcher) ? config.launcher : {};
+  const world = processes(launcher);
+  const distributed = typeof launcher.distributed === 'string' ? launcher.distributed : 'ddp';
+  const kind = launcher.kind ?? 'local';
+  if (kind !== 'local' && distributed.startsWith('deepspeed')) return { strategy: distributed, world };
+  return { strategy: world > 1 ? distributed : 'ddp', world };
+}
+
+/** The trainer's `plan.processes`: one per GPU (or cpuProcesses); a local job has one. */
+function processes(launcher: Json): number {
+  const kind = launcher.kind ?? 'local';
+  if (kind === 'local') return 1;
+  if (typeof launcher.cpuProcesses === 'number' && launcher.cpuProcesses > 0) return launcher.cpuProcesses;
+  if (kind === 'slurm') {
+    const slurm = isObject(launcher.slurm) ? launcher.slurm : {};
+    return numberOr(slurm.nodes, 1) * numberOr(slurm.gpusPerNode, 8);
+  }
+  if (Array.isArray(launcher.gpus)) return launcher.gpus.length;
+  return typeof launcher.gpus === 'number' && launcher.gpus > 0 ? launcher.gpus : 1;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' ? value : fallback;
+}
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
