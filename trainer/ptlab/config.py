@@ -328,6 +328,7 @@ def load_experiment(path: Path) -> Experiment:
     data = load_json_file(path, "experiment.schema.json")
     _check_corpus_mix(path, data.get("sft", {}).get("data", {}))
     _check_cpu_processes(path, data.get("launcher", {}))
+    _check_split_names(path, data.get("evaluation", {}).get("splits", []))
     _check_choices(path, data, configured_launch(data))
     return experiment_from_dict(data, path.resolve())
 
@@ -531,6 +532,17 @@ def _check_choices(path: Path, data: dict[str, Any], launch: Launch) -> None:
         reason = refused(data, launch)
         if reason:
             raise ContractViolation(f"{path}: {pointer}: {reason}")
+
+
+def _check_split_names(path: Path, splits: list[dict[str, Any]]) -> None:
+    """What the schema cannot say of evaluation.splits: one name each (records and curves are keyed by it)."""
+    from ptlab.contracts import ContractViolation
+
+    first: dict[str, int] = {}
+    for i, split in enumerate(splits):
+        if split["name"] in first:
+            raise ContractViolation(f'{path}: /evaluation/splits/{i}/name: split name "{split["name"]}" is already used by split {first[split["name"]]}; records and curves are keyed by name')
+        first[split["name"]] = i
 
 
 def _check_corpus_mix(path: Path, data: dict[str, Any]) -> None:

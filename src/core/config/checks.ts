@@ -141,15 +141,6 @@ function checkModel(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'of
     const reason = refused(config, launch);
     if (reason) issues.push({ pointer, severity: 'error', message: reason });
   }
-  if (typeof model.maxLength === 'number') {
-    for (const section of ['ppo', 'evaluation'] as const) {
-      const value = config[section];
-      const tokens = isObject(value) && typeof value.maxNewTokens === 'number' ? value.maxNewTokens : 512;
-      if (tokens >= model.maxLength) {
-        issues.push({ pointer: '/model/maxLength', severity: 'error', message: `model.maxLength (${model.maxLength}) leaves no room for a prompt: ${section}.maxNewTokens is ${tokens}` });
-      }
-    }
-  }
   return issues;
 }
 

@@ -351,7 +351,7 @@ export interface Model {
    */
   generateBatch?: number;
   /**
-   * Longest sequence (prompt + response) in tokens.
+   * Longest SFT example (prompt + response) in tokens, 1024 when absent: longer text examples are cut (one cut before its first assistant token is refused), a longer vision example is refused. Rollouts and evaluation are bounded per response by maxNewTokens instead.
    */
   maxLength?: number;
   /**
