@@ -13,15 +13,32 @@ describe('jobs', () => {
   });
 
   it('runs the local launcher as the task\'s own process and the others through ptlab launch, with argument arrays', () => {
-    const sft = jobCommand({ type: 'ptlab', job: 'sft', config: 'c' }, '/w/my config.ptlab.json', '/w/runs/x/sft-init', 'local');
+    const sft = jobCommand({ type: 'ptlab', job: 'sft', config: 'c' }, '/w/my config.ptlab.json', '/w/runs/x/sft-init', { launcher: 'local' });
     assert.deepEqual(sft.args, ['-m', 'ptlab', 'sft', '--config', '/w/my config.ptlab.json', '--run-dir', '/w/runs/x/sft-init']);
     assert.equal(sft.env.CUDA_VISIBLE_DEVICES, undefined);
-    const ppo = jobCommand({ type: 'ptlab', job: 'ppo', config: 'c', resume: true, gpus: '0,1' }, '/w/c.ptlab.json', '/w/r', 'accelerate');
+    const ppo = jobCommand({ type: 'ptlab', job: 'ppo', config: 'c', resume: true, gpus: '0,1' }, '/w/c.ptlab.json', '/w/r', { launcher: 'accelerate', gpus: 2 });
     assert.deepEqual(ppo.args, ['-m', 'ptlab', 'launch', '--job', 'ppo', '--config', '/w/c.ptlab.json', '--run-dir', '/w/r', '--resume']);
     assert.equal(ppo.env.CUDA_VISIBLE_DEVICES, '0,1');
-    const evaluation = jobCommand({ type: 'ptlab', job: 'eval', config: 'c', checkpoint: '/w/ck', gpus: '' }, '/w/c.ptlab.json', '/w/e', 'slurm');
+    const evaluation = jobCommand({ type: 'ptlab', job: 'eval', config: 'c', checkpoint: '/w/ck', gpus: '' }, '/w/c.ptlab.json', '/w/e', { launcher: 'slurm' });
     assert.deepEqual(evaluation.args, ['-m', 'ptlab', 'eval', '--config', '/w/c.ptlab.json', '--run-dir', '/w/e', '--checkpoint', '/w/ck']);
     assert.equal(evaluation.env.CUDA_VISIBLE_DEVICES, '');
+  });
+
+  it('makes the processes the launcher starts and the GPUs they see agree: a selection that contradicts launcher.gpus is refused, saying what to change', () => {
+    const command = (facts: Parameters<typeof jobCommand>[3], selected?: string, job: 'sft' | 'eval' = 'sft') =>
+      jobCommand({ type: 'ptlab', job, config: 'c', ...(job === 'eval' ? { checkpoint: '/w/ck' } : {}) }, '/w/c.ptlab.json', '/w/r', facts, selected).env.CUDA_VISIBLE_DEVICES;
+    assert.equal(command({ launcher: 'local', gpus: [1] }), '1'); // as `ptlab launch --print` sets it
+    assert.equal(command({ launcher: 'local', gpus: [1] }, '1'), '1');
+    assert.throws(() => command({ launcher: 'local', gpus: [1] }, '0'), /launcher.gpus is \[1\] but GPUs "0" are selected: clear the selection .* or set launcher.gpus to \[0\]/);
+    assert.equal(command({ launcher: 'local' }, '3'), '3');
+    assert.throws(() => command({ launcher: 'accelerate', gpus: 8 }, '0,1,2,3'), /launcher.gpus is 8 \(one process per GPU\) but 4 GPUs are selected \("0,1,2,3"\): set launcher.gpus to 4, or select 8 GPUs/);
+    assert.equal(command({ launcher: 'accelerate', gpus: 4 }, '4,5,6,7'), '4,5,6,7');
+    assert.equal(command({ launcher: 'accelerate', gpus: 4 }), undefined);
+    assert.throws(() => command({ launcher: 'accelerate', gpus: [0, 1, 2, 3, 4, 5, 6, 7] }, '4,5,6,7'), /accelerate's --gpu_ids would use launcher.gpus\): clear the selection .* or set launcher.gpus to \[4, 5, 6, 7\]/);
+    assert.equal(command({ launcher: 'accelerate', gpus: [4, 5] }, '4,5'), '4,5');
+    assert.equal(command({ launcher: 'accelerate', cpuProcesses: 2 }, '0'), undefined); // CPU processes: ptlab launch hides the GPUs
+    assert.equal(command({ launcher: 'slurm', gpus: 4 }, '0,1'), undefined); // Slurm allocates the GPUs
+    assert.equal(command({ launcher: 'accelerate', gpus: 8 }, '5', 'eval'), '5'); // an evaluation of a checkpoint is one process
   });
 
   it('reads what a job needs from a config, and refuses what is not one', () => {

@@ -481,6 +481,22 @@ def fsdp_evaluation_refused(data: dict[str, Any], launch: Launch) -> str | None:
     return 'evaluation during launcher.distributed "fsdp" training is not supported: remove this section and evaluate the checkpoints (full weights) with `ptlab eval` under a config with another launcher.distributed, or use "deepspeed-zero3"'
 
 
+def gpus_refused(data: dict[str, Any], launch: Launch) -> str | None:
+    """What the schema cannot say of launcher.gpus: accelerate starts a process per GPU (none
+    would start one anyway), and a Slurm job starts gpusPerNode on each node."""
+    launcher = data.get("launcher", {})
+    if "gpus" not in launcher or "cpuProcesses" in launcher:
+        return None
+    gpus, kind = launcher["gpus"], launcher.get("kind", "local")
+    count = len(gpus) if isinstance(gpus, list) else gpus
+    if kind == "accelerate" and count == 0:
+        return 'accelerate needs at least one GPU; use launcher.kind "local" on CPU'
+    per_node = launcher.get("slurm", {}).get("gpusPerNode", 8)
+    if kind == "slurm" and count != per_node:
+        return f"gpus: a Slurm job starts launcher.slurm.gpusPerNode ({per_node}) processes on each node, on the GPUs Slurm allocates: remove gpus, or make it {per_node} GPUs"
+    return None
+
+
 def end_to_end_refused(section: str, field: str) -> Callable[[dict[str, Any], Launch], str | None]:
     """What the schema cannot say of a layout that lays sequences end to end in one row
     (sft.packing, sft.paddingFree, ppo.paddingFree, ppo.sharedPrefixes): a row's image inputs
@@ -510,6 +526,7 @@ CHOICES_REFUSED = {
     "/ppo/parallelEnvs": group_waves_refused,
     "/ppo/miniBatchSize": mini_batch_refused,
     "/ppo/advantage": group_advantage_refused,
+    "/launcher/gpus": gpus_refused,
 }
 LAUNCH_REFUSED = ("/model/compile", "/evaluation", "/ppo/advantage")  # what a job checks again under the launch it runs in
 

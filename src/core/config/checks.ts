@@ -254,11 +254,19 @@ function checkLauncher(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
   if (!isObject(launcher)) return [];
   const cpu = cpuProcessesRefused(launcher);
   if (cpu) return [{ pointer: '/launcher/cpuProcesses', severity: 'error', message: cpu }];
-  if (launcher.kind !== 'accelerate' || launcher.cpuProcesses !== undefined) return [];
-  if (launcher.gpus === 0 || (Array.isArray(launcher.gpus) && launcher.gpus.length === 0)) {
-    return [{ pointer: '/launcher/gpus', severity: 'error', message: 'accelerate needs at least one GPU; use launcher.kind "local" on CPU' }];
-  }
   return [];
+}
+
+/** The trainer's `gpus_refused` (trainer/ptlab/config.py), in the same words. */
+function gpusRefused(config: Json, _launch: Launch): string | undefined {
+  const launcher = isObject(config.launcher) ? config.launcher : {};
+  if (launcher.gpus === undefined || launcher.cpuProcesses !== undefined) return undefined;
+  const kind = launcher.kind ?? 'local';
+  const count = Array.isArray(launcher.gpus) ? launcher.gpus.length : numberOr(launcher.gpus, 1);
+  if (kind === 'accelerate' && count === 0) return 'accelerate needs at least one GPU; use launcher.kind "local" on CPU';
+  const perNode = numberOr(isObject(launcher.slurm) ? launcher.slurm.gpusPerNode : undefined, 8);
+  if (kind === 'slurm' && count !== perNode) return `gpus: a Slurm job starts launcher.slurm.gpusPerNode (${perNode}) processes on each node, on the GPUs Slurm allocates: remove gpus, or make it ${perNode} GPUs`;
+  return undefined;
 }
 
 /** The trainer's `cpu_processes_refused` (trainer/ptlab/config.py), in the same words. */
@@ -386,6 +394,7 @@ const CHOICES_REFUSED: [string, Refusal][] = [
   ['/ppo/parallelEnvs', groupWavesRefused],
   ['/ppo/miniBatchSize', miniBatchRefused],
   ['/ppo/advantage', groupAdvantageRefused],
+  ['/launcher/gpus', gpusRefused],
 ];
 
 /** The trainer's `Launch` (trainer/ptlab/config.py): what keeps the training state and how many training processes there are. */

@@ -29,6 +29,10 @@ export interface ConfigFacts {
   outputDir: string;
   launcher: LauncherKind;
   sftInit?: string | undefined;
+  /** launcher.gpus: how many GPUs, or which. */
+  gpus?: number | number[] | undefined;
+  /** launcher.cpuProcesses: accelerate over CPU processes (no GPUs). */
+  cpuProcesses?: number | undefined;
 }
 
 /** An experiment config file's text, checked against its contract; throws what is wrong, with positions. */
@@ -39,7 +43,10 @@ export function experimentConfig(text: string, file: string): ExperimentConfig {
 }
 
 export function configFacts(config: Pick<ExperimentConfig, 'name' | 'outputDir' | 'launcher' | 'sft'>): ConfigFacts {
-  return { name: config.name, outputDir: config.outputDir ?? 'runs', launcher: config.launcher?.kind ?? 'local', sftInit: config.sft?.init };
+  const facts: ConfigFacts = { name: config.name, outputDir: config.outputDir ?? 'runs', launcher: config.launcher?.kind ?? 'local', sftInit: config.sft?.init };
+  if (config.launcher?.gpus !== undefined) facts.gpus = config.launcher.gpus;
+  if (config.launcher?.cpuProcesses !== undefined) facts.cpuProcesses = config.launcher.cpuProcesses;
+  return facts;
 }
 
 /**
@@ -81,14 +88,42 @@ export interface JobCommand {
  * reads the config's launcher section. An evaluation of a given checkpoint is one process
  * (`ptlab eval` uses one device) and runs directly.
  */
-export function jobCommand(definition: PtlabTaskDefinition, configPath: string, runDir: string, launcher: LauncherKind): JobCommand {
+export function jobCommand(definition: PtlabTaskDefinition, configPath: string, runDir: string, facts: Pick<ConfigFacts, 'launcher' | 'gpus' | 'cpuProcesses'>, selected?: string): JobCommand {
   const common = ['--config', configPath, '--run-dir', runDir, ...(definition.resume ? ['--resume'] : [])];
   const checkpoint = definition.checkpoint && (definition.job === 'eval' || definition.job === 'export') ? ['--checkpoint', definition.checkpoint] : [];
-  const direct = launcher === 'local' || checkpoint.length > 0;
+  const direct = facts.launcher === 'local' || checkpoint.length > 0;
   const args = direct ? ['-m', 'ptlab', definition.job, ...common, ...checkpoint] : ['-m', 'ptlab', 'launch', '--job', definition.job, ...common];
   const env: Record<string, string> = { PYTHONUNBUFFERED: '1' };
-  if (definition.gpus !== undefined) env.CUDA_VISIBLE_DEVICES = definition.gpus;
+  const devices = visibleDevices(facts, direct, definition.gpus ?? selected);
+  if (devices !== undefined) env.CUDA_VISIBLE_DEVICES = devices;
   return { args, env };
+}
+
+/**
+ * CUDA_VISIBLE_DEVICES for a job, so that the processes the launcher starts and the GPUs they
+ * see agree: the selection (the task's `gpus`, else Select GPUs' `ptlab.gpus`) or, with none, a
+ * local job's launcher.gpus list (as `ptlab launch` sets it). A selection that contradicts
+ * launcher.gpus is refused, saying what to change: accelerate starts a process per configured
+ * GPU and `--gpu_ids` overrides the environment. Slurm allocates its own GPUs: no selection applies.
+ */
+export function visibleDevices(facts: Pick<ConfigFacts, 'launcher' | 'gpus' | 'cpuProcesses'>, direct: boolean, selected: string | undefined): string | undefined {
+  const listed = Array.isArray(facts.gpus) ? facts.gpus.join(',') : undefined;
+  if (direct) {
+    if (facts.launcher === 'local' && selected !== undefined && listed !== undefined && selected !== listed) {
+      throw new Error(`launcher.gpus is [${listed}] but GPUs "${selected}" are selected: clear the selection (Select GPUs, or the task's gpus) or set launcher.gpus to [${selected}]`);
+    }
+    return selected ?? (facts.launcher === 'local' ? listed : undefined);
+  }
+  if (facts.launcher === 'slurm' || facts.cpuProcesses !== undefined || selected === undefined) return undefined;
+  const chosen = selected.split(',').filter((g) => g.trim() !== '');
+  if (listed !== undefined && selected !== listed) {
+    throw new Error(`launcher.gpus is [${listed}] but GPUs "${selected}" are selected (accelerate's --gpu_ids would use launcher.gpus): clear the selection (Select GPUs, or the task's gpus) or set launcher.gpus to [${chosen.join(', ')}]`);
+  }
+  const count = typeof facts.gpus === 'number' ? facts.gpus : 1;
+  if (listed === undefined && chosen.length !== count) {
+    throw new Error(`launcher.gpus is ${count} (one process per GPU) but ${chosen.length} GPUs are selected ("${selected}"): set launcher.gpus to ${chosen.length}, or select ${count} GPUs`);
+  }
+  return selected;
 }
 
 /** The task's name in Run Task: `sft: tiny-gp-l (runs/tiny-gp-l/sft-init)`. */

@@ -122,7 +122,13 @@ export class JobManager implements vscode.Disposable {
     }
     const python = await readyPython(job.configUri, this.extensionUri);
     if (!python) return undefined;
-    const task = await buildTask(job, python);
+    let task: vscode.Task;
+    try {
+      task = await buildTask(job, python);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Post-Training Lab: ${job.configUri.fsPath}: ${(err as Error).message}`);
+      return undefined;
+    }
     log().info(`launch ${definition.job}: ${python} ${(task.execution as vscode.ProcessExecution).args.join(' ')}`);
     this.launched.set(JSON.stringify(task.definition), job);
     return vscode.tasks.executeTask(task);

@@ -50,9 +50,7 @@ export async function buildTask(job: ResolvedJob, python?: string): Promise<vsco
   const configDir = path.dirname(job.configUri.fsPath);
   const definition = job.definition;
   const resolvedDefinition = definition.checkpoint ? { ...definition, checkpoint: path.resolve(configDir, definition.checkpoint) } : definition;
-  const command = jobCommand(resolvedDefinition, job.configUri.fsPath, job.runDir, configFacts(job.config).launcher);
-  const gpus = definition.gpus ?? selectedGpus(job.configUri);
-  if (gpus !== undefined && definition.gpus === undefined) command.env.CUDA_VISIBLE_DEVICES = gpus;
+  const command = jobCommand(resolvedDefinition, job.configUri.fsPath, job.runDir, configFacts(job.config), selectedGpus(job.configUri));
   const execution = new vscode.ProcessExecution(interpreter, command.args, { cwd: configDir, env: command.env });
   const shown = job.folder ? path.relative(job.folder.uri.fsPath, job.runDir) : job.runDir;
   const task = new vscode.Task(definition, job.folder ?? vscode.TaskScope.Workspace, taskName(definition, shown), TASK_SOURCE, execution, []);
@@ -83,7 +81,10 @@ export class PtlabTaskProvider implements vscode.TaskProvider {
       const file = folder ? path.relative(folder.uri.fsPath, configUri.fsPath) : configUri.fsPath;
       const config = await readConfig(configUri).catch(() => undefined); // an invalid config has no tasks; its diagnostics say why
       if (!config) continue;
-      for (const job of PROVIDED_JOBS) tasks.push(await buildTask(await resolveJob({ type: TASK_TYPE, job, config: file }, folder, config)));
+      for (const job of PROVIDED_JOBS) {
+        const task = await buildTask(await resolveJob({ type: TASK_TYPE, job, config: file }, folder, config)).catch(() => undefined); // a selection the launcher contradicts: Run SFT/PPO says why
+        if (task) tasks.push(task);
+      }
     }
     return tasks;
   }
