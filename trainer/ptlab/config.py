@@ -405,11 +405,11 @@ def liger_kernel_refused(data: dict[str, Any], launch: Launch) -> str | None:
 
 def head_chunk_refused(data: dict[str, Any], launch: Launch) -> str | None:
     """What the schema cannot say of ppo.headChunk: the launch it is not checked under (the
-    model types it applies to are checked at load)."""
-    ppo, launcher = data.get("ppo", {}), data.get("launcher", {})
+    model types it applies to are checked at load); only where FSDP runs (several processes)."""
+    ppo = data.get("ppo", {})
     if not ppo.get("headChunk", 0):
         return None
-    if launcher.get("distributed") == "fsdp":
+    if launch.strategy == "fsdp":
         return 'headChunk: not checked under FSDP (GPUs only; the tests run local, DDP and DeepSpeed launches): set it to 0, or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"'
     return None
 
@@ -417,9 +417,10 @@ def head_chunk_refused(data: dict[str, Any], launch: Launch) -> str | None:
 def fsdp_dtype_refused(data: dict[str, Any], launch: Launch) -> str | None:
     """What the schema cannot say of model.dtype: FSDP steps its shards in their own dtype
     (ptlab.optimizers: elsewhere bf16/fp16 weights step through fp32 copies); "auto" is bf16 on
-    a GPU. LoRA's adapters are fp32 whatever the base's dtype."""
-    model, launcher = data.get("model", {}), data.get("launcher", {})
-    if launcher.get("distributed") != "fsdp" or model.get("dtype", "auto") == "fp32" or model.get("lora") is not None:
+    a GPU. LoRA's adapters are fp32 whatever the base's dtype. Only where FSDP runs: a local job
+    or one process is plain PyTorch (plan.distributed_strategy)."""
+    model = data.get("model", {})
+    if launch.strategy != "fsdp" or model.get("dtype", "auto") == "fp32" or model.get("lora") is not None:
         return None
     return 'dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights: set it to "fp32" (FSDP computes in launcher.mixedPrecision), or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"'
 

@@ -302,20 +302,18 @@ function ligerKernelRefused(config: Json, _launch: Launch): string | undefined {
 }
 
 /** The trainer's `head_chunk_refused` (trainer/ptlab/config.py), in the same words. */
-function headChunkRefused(config: Json, _launch: Launch): string | undefined {
+function headChunkRefused(config: Json, launch: Launch): string | undefined {
   const ppo = isObject(config.ppo) ? config.ppo : {};
-  const launcher = isObject(config.launcher) ? config.launcher : {};
   if (!ppo.headChunk) return undefined;
-  if (launcher.distributed === 'fsdp') return 'headChunk: not checked under FSDP (GPUs only; the tests run local, DDP and DeepSpeed launches): set it to 0, or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"';
+  if (launch.strategy === 'fsdp') return 'headChunk: not checked under FSDP (GPUs only; the tests run local, DDP and DeepSpeed launches): set it to 0, or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"';
   return undefined;
 }
 
 /** The trainer's `fsdp_dtype_refused` (trainer/ptlab/config.py), in the same words: FSDP steps its
  * shards in their own dtype ("auto" is bf16 on a GPU); LoRA's adapters are fp32. */
-function fsdpDtypeRefused(config: Json, _launch: Launch): string | undefined {
+function fsdpDtypeRefused(config: Json, launch: Launch): string | undefined {
   const model = isObject(config.model) ? config.model : {};
-  const launcher = isObject(config.launcher) ? config.launcher : {};
-  if (launcher.distributed !== 'fsdp' || (model.dtype ?? 'auto') === 'fp32' || (model.lora !== undefined && model.lora !== null)) return undefined;
+  if (launch.strategy !== 'fsdp' || (model.dtype ?? 'auto') === 'fp32' || (model.lora !== undefined && model.lora !== null)) return undefined;
   return 'dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights: set it to "fp32" (FSDP computes in launcher.mixedPrecision), or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"';
 }
 
