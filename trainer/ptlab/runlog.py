@@ -95,6 +95,34 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+def create_text(path: Path, text: str) -> bool:
+    """Write `path` whole unless it exists: False, and nothing written, when it does. Written
+    to a temp file, then linked in under its name: a link never replaces a file, so of two
+    writers one wins, and nobody reads a partial file. Where the file system has no hard
+    links, an exclusive create claims the name and the text replaces it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # no hard links here (FAT, some network file systems)
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return False
+            os.replace(tmp, path)
+        _fsync_dir(path.parent)
+        return True
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 def replace_dir(staging: Path, target: Path) -> None:
     """Put a finished folder in place of `target`: its files reach the disk first (a power
     loss must not leave a published checkpoint's weights in the page cache only, with run.json
@@ -213,6 +241,34 @@ def config_changes(before: Any, after: Any, path: str = "") -> list[tuple[str, s
     return [(path or "(the config)", shown[0], shown[1])]
 
 
+def _existing_run(run_dir: Path) -> RunFolderError:
+    return RunFolderError(f"{run_dir}: a run already lives here; pass --resume to continue it, or choose another --run-dir")
+
+
+def refuse_existing_run(run_dir: Path) -> None:
+    """Raises RunFolderError when a run already lives in `run_dir` (a new run goes elsewhere)."""
+    if (run_dir / "run.json").exists():
+        raise _existing_run(run_dir)
+
+
+def resumable_manifest(run_dir: Path, job: str, config: dict[str, Any], config_path: Path | None, current: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The manifest of the run `--resume` continues in `run_dir`; RunFolderError when there is
+    none, it is another job's, or `config` (filled in by `current` as RunLog's) differs from its own."""
+    manifest_path = run_dir / "run.json"
+    if not manifest_path.exists():
+        raise RunFolderError(f"{manifest_path}: nothing to resume (no run.json); start the run without --resume")
+    manifest = load_json_file(manifest_path, "run-manifest.schema.json")
+    if manifest["job"] != job:
+        raise RunFolderError(f"{manifest_path}: this run is a {manifest['job']} job, not {job}")
+    if changed := config_changes(_as_current(manifest["config"], current), json.loads(json.dumps(config))):  # as run.json holds it (lists, not tuples)
+        shown = "; ".join(f"{path}: {before} -> {after}" for path, before, after in changed[:8]) + ("; ..." if len(changed) > 8 else "")
+        raise RunFolderError(
+            f"{manifest_path}: --resume continues the run with its own experiment config, and {config_path or 'this config'} differs from it at {len(changed)} "
+            f"field(s) ({shown}); resume with the run's config (run.json's `config`) or start a new run in another --run-dir"
+        )
+    return manifest
+
+
 class RunLog:
     """The writer (the main process of a distributed job); `RunLogFollower` for the others."""
 
@@ -230,17 +286,7 @@ class RunLog:
         self._stop = threading.Event()
         self._due = threading.Event()  # wakes the heartbeat's thread to write now
         if resume:
-            if not self.manifest_path.exists():
-                raise RunFolderError(f"{self.manifest_path}: nothing to resume (no run.json); start the run without --resume")
-            self.manifest = load_json_file(self.manifest_path, "run-manifest.schema.json")
-            if self.manifest["job"] != job:
-                raise RunFolderError(f"{self.manifest_path}: this run is a {self.manifest['job']} job, not {job}")
-            if changed := config_changes(_as_current(self.manifest["config"], current), json.loads(json.dumps(config))):  # as run.json holds it (lists, not tuples)
-                shown = "; ".join(f"{path}: {before} -> {after}" for path, before, after in changed[:8]) + ("; ..." if len(changed) > 8 else "")
-                raise RunFolderError(
-                    f"{self.manifest_path}: --resume continues the run with its own experiment config, and {config_path or 'this config'} differs from it at {len(changed)} "
-                    f"field(s) ({shown}); resume with the run's config (run.json's `config`) or start a new run in another --run-dir"
-                )
+            self.manifest = resumable_manifest(self.dir, job, config, config_path, current)
             step = self.manifest.get("progress", {}).get("step", 0)
             segments = self.manifest.get("segments", [])
             if segments and "endedAt" not in segments[-1]:  # the last process died without a word
@@ -250,8 +296,7 @@ class RunLog:
             self.manifest.pop("endedAt", None)
             self.manifest.pop("error", None)
         else:
-            if self.manifest_path.exists():
-                raise RunFolderError(f"{self.dir}: a run already lives here; pass --resume to continue it, or choose another --run-dir")
+            refuse_existing_run(self.dir)  # before the git and package look-ups; the manifest's first write claims the folder
             self.dir.mkdir(parents=True, exist_ok=True)
             text = json.dumps(config, sort_keys=True)
             started = now()
@@ -283,7 +328,7 @@ class RunLog:
         reported = config.get("logging", {}).get("reportTo", [])
         trackers.check_available(reported, str(config_path or self.manifest_path))
         self._trackers = trackers.Trackers(reported, self.dir, self.manifest)
-        self._write_manifest()
+        self._write_manifest(create=not resume)
         self._previous_handlers: dict[int, Any] = {}
         if threading.current_thread() is threading.main_thread():
             for signum in CANCEL_SIGNALS:
@@ -293,7 +338,9 @@ class RunLog:
 
     # ------------------------------------------------------------------ manifest
 
-    def _write_manifest(self) -> None:
+    def _write_manifest(self, create: bool = False) -> None:
+        """`create`: a new run's first write, which claims the folder: refused when another
+        job's run.json got there first (two launches into one --run-dir at once)."""
         with self._writing:  # one write at a time: a snapshot is never replaced by an older one
             with self._lock:  # the snapshot: progress may change it from the training thread meanwhile
                 self.manifest["updatedAt"] = self.manifest["heartbeatAt"] = now()
@@ -301,7 +348,10 @@ class RunLog:
                 snapshot = json.dumps(self.manifest, indent=2) + "\n"
                 self._written_at = time.monotonic()
             check("run-manifest.schema.json", json.loads(snapshot), str(self.manifest_path))
-            atomic_write_text(self.manifest_path, snapshot)
+            if not create:
+                atomic_write_text(self.manifest_path, snapshot)
+            elif not create_text(self.manifest_path, snapshot):
+                raise _existing_run(self.dir)
 
     def _beat(self) -> None:
         """The heartbeat, and progress when due: the training thread only asks (self._due)."""
@@ -467,7 +517,7 @@ class RunLogFollower(RunLog):
             for signum in CANCEL_SIGNALS:
                 self._previous_handlers[signum] = signal.signal(signum, self._on_cancel_signal)
 
-    def _write_manifest(self) -> None:
+    def _write_manifest(self, create: bool = False) -> None:
         pass
 
     def _append(self, name: str, schema: str, record: dict[str, Any]) -> None:

@@ -28,8 +28,9 @@ def test_progress_reaches_run_json_at_most_every_progress_seconds_the_last_step_
     clock = [100.0]
     monkeypatch.setattr(runlog.time, "monotonic", lambda: clock[0])
     writes = []
-    real_write = runlog.atomic_write_text
-    monkeypatch.setattr(runlog, "atomic_write_text", lambda path, text: writes.append((json.loads(text)["progress"]["step"], threading.current_thread().name)) or real_write(path, text))
+    for name in ("atomic_write_text", "create_text"):  # every write, and the first, which claims the folder
+        real_write = getattr(runlog, name)
+        monkeypatch.setattr(runlog, name, lambda path, text, real_write=real_write: writes.append((json.loads(text)["progress"]["step"], threading.current_thread().name)) or real_write(path, text))
     run_dir = tmp_path / "run"
     training = threading.current_thread().name
     with RunLog(run_dir, experiment="x", job="sft", config={}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0}) as run:
@@ -152,3 +153,33 @@ def test_resume_takes_fields_a_newer_trainer_added_for_no_change(tmp_path):
     changed["sft"]["learningRate"] = 0.5
     with pytest.raises(RunFolderError, match=r"sft.learningRate: 0.001 -> 0.5\)"):
         RunLog(run_dir, experiment="tiny", job="sft", config=changed, config_path=path, command=["ptlab", "sft"], seeds={"global": 0}, resume=True, current=current)
+
+
+def test_two_jobs_started_in_one_run_folder_at_once_one_is_refused(tmp_path, monkeypatch):
+    """Two launches into one --run-dir (Run SFT clicked twice): both pass the look for run.json
+    before either writes it (the git and package look-ups come between); the first manifest
+    write claims the folder, so the other job is refused and its run.json is not the one kept."""
+    from ptlab.runlog import RunFolderError
+
+    run_dir = tmp_path / "run"
+    both_looked = threading.Barrier(2)
+    monkeypatch.setattr(runlog, "git_state", lambda folder: (both_looked.wait(timeout=30), None)[1])
+    outcomes: dict[str, str] = {}
+
+    def start(name: str) -> None:
+        try:
+            with RunLog(run_dir, experiment="x", job="sft", config={"name": "x"}, config_path=None, command=[name], seeds={"global": 0}):
+                outcomes[name] = "opened"
+        except RunFolderError as exc:
+            outcomes[name] = str(exc)
+
+    threads = [threading.Thread(target=start, args=(name,)) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes.values()) == [f"{run_dir}: a run already lives here; pass --resume to continue it, or choose another --run-dir", "opened"]
+    winner = next(name for name, outcome in outcomes.items() if outcome == "opened")
+    manifest = json.loads((run_dir / "run.json").read_text())
+    assert manifest["command"] == [winner] and manifest["status"] == "finished"
+    assert [p.name for p in run_dir.iterdir()] == ["run.json"]  # no temp file left behind
