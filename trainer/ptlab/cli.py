@@ -24,10 +24,16 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _filled_in(stored: dict[str, Any]) -> dict[str, Any]:
+    """A run's config snapshot as this trainer fills it in (what --resume compares)."""
+    from ptlab.config import experiment_from_dict
+
+    return experiment_from_dict(stored).to_dict()
+
+
 def _open_run(args: argparse.Namespace, experiment: Any, job: str, seeds: dict[str, int], follower: bool = False) -> Any:
     """The job's run folder (created, or continued with --resume) with the config snapshot;
     a follower (a non-main process of a distributed job) reads it and writes nothing."""
-    from ptlab.config import experiment_from_dict
     from ptlab.runlog import RunLog, RunLogFollower
 
     return (RunLogFollower if follower else RunLog)(
@@ -39,8 +45,19 @@ def _open_run(args: argparse.Namespace, experiment: Any, job: str, seeds: dict[s
         command=[sys.executable, "-m", "ptlab", *sys.argv[1:]],
         seeds=seeds,
         resume=args.resume,
-        current=lambda stored: experiment_from_dict(stored).to_dict(),
+        current=_filled_in,
     )
+
+
+def _check_run_folder(run_dir: Path, experiment: Any, job: str, resume: bool) -> None:
+    """What the job's RunLog will refuse, refused before launching it (RunFolderError): a new
+    run where one lives, a resume where none does, or of another job or config."""
+    from ptlab.runlog import refuse_existing_run, resumable_manifest
+
+    if resume:
+        resumable_manifest(run_dir, job, experiment.to_dict(), experiment.source, _filled_in)
+    else:
+        refuse_existing_run(run_dir)
 
 
 def _data(args: argparse.Namespace) -> int:
@@ -215,7 +232,7 @@ def _launch(args: argparse.Namespace) -> int:
 
     from ptlab.config import load_experiment
     from ptlab.launch import plan
-    from ptlab.runlog import atomic_write_text
+    from ptlab.runlog import RunFolderError, atomic_write_text
 
     try:
         experiment = load_experiment(Path(args.config))
@@ -226,7 +243,9 @@ def _launch(args: argparse.Namespace) -> int:
     run_dir = Path(args.run_dir).resolve()
     try:
         launch = plan(experiment, args.job, config, run_dir, args.resume)
-    except ValueError as exc:
+        if not args.print and args.job != "export":  # export writes into a training run's folder
+            _check_run_folder(run_dir, experiment, args.job, args.resume)  # before a Slurm job queues only to be refused
+    except (ValueError, RunFolderError) as exc:
         print(f"ptlab launch: {exc}", file=sys.stderr)
         return 2
     if args.print:

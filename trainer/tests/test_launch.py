@@ -127,3 +127,34 @@ def test_a_real_cpu_processes_launch_runs_ppo_as_two_processes(tmp_path, ptlab_c
         assert ran.returncode == 0, ran.stderr
     one, two = ([json.loads(line) for line in (runs[n] / "metrics.jsonl").read_text().splitlines() if '"train"' in line] for n in ("one", "two"))
     assert [r["episodes"] for r in two] == [2 * r["episodes"] for r in one]
+
+
+def test_a_slurm_launch_is_refused_before_submitting_where_the_job_would_refuse_the_run_folder(tmp_path):
+    """A new run into a folder a run lives in, or --resume into one without a run: refused as
+    the job's RunLog would refuse it, before the sbatch script is written and queued (the job
+    used to fail only once Slurm started it, the finished run's script replaced); a resume of
+    the folder's run with its config is submitted."""
+    from ptlab.runlog import RunLog
+
+    path = tmp_path / "slurm.ptlab.json"
+    path.write_text(json.dumps({**BASE, "launcher": {"kind": "slurm", "slurm": {"nodes": 1, "gpusPerNode": 1}}}))
+    bin_dir, submitted = tmp_path / "bin", tmp_path / "submitted.txt"
+    bin_dir.mkdir()
+    (bin_dir / "sbatch").write_text(f'#!/bin/sh\necho "$*" >> {shlex.quote(str(submitted))}\necho 4242\n')
+    (bin_dir / "sbatch").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    finished = tmp_path / "finished"
+    with RunLog(finished, experiment="exp", job="sft", config=load_experiment(path).to_dict(), config_path=path, command=["ptlab", "sft"], seeds={"global": 0}):
+        pass
+
+    def launch(run_dir: Path, *resume: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "ptlab", "launch", "--config", str(path), "--job", "sft", "--run-dir", str(run_dir), *resume], capture_output=True, text=True, env=env, timeout=120)
+
+    again = launch(finished)
+    assert again.returncode == 2 and f"ptlab launch: {finished}: a run already lives here; pass --resume" in again.stderr
+    nothing = launch(tmp_path / "empty", "--resume")
+    assert nothing.returncode == 2 and f"ptlab launch: {tmp_path / 'empty' / 'run.json'}: nothing to resume" in nothing.stderr
+    assert not submitted.exists() and not (finished / "launch-sft.sbatch").exists() and not (tmp_path / "empty" / "launch-sft.sbatch").exists()
+    resumed = launch(finished, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert submitted.read_text().split() == ["--parsable", str(finished / "launch-sft.sbatch")]
