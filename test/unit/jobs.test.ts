@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkpointLabel, configFacts, defaultRunDir, experimentConfig, freshName, jobCommand, parseGpuList, scancelArgs } from '../../src/core/jobs/jobs';
+import { checkpointLabel, configFacts, defaultRunDir, experimentConfig, freshName, jobCommand, parseGpuList, resumeDefinition, scancelArgs } from '../../src/core/jobs/jobs';
 
 const tiny = configFacts({ name: 'tiny-gp-l', launcher: { kind: 'local' } })!;
 
@@ -39,6 +39,16 @@ describe('jobs', () => {
     assert.equal(command({ launcher: 'accelerate', cpuProcesses: 2 }, '0'), undefined); // CPU processes: ptlab launch hides the GPUs
     assert.equal(command({ launcher: 'slurm', gpus: 4 }, '0,1'), undefined); // Slurm allocates the GPUs
     assert.equal(command({ launcher: 'accelerate', gpus: 8 }, '5', 'eval'), '5'); // an evaluation of a checkpoint is one process
+  });
+
+  it('resumes a run from its run.json, an evaluation of the checkpoint it evaluated (its init), not of the config\'s model', () => {
+    const init = '/w/runs/x/sft-init/checkpoints/final';
+    const evaluation = resumeDefinition('/w/runs/x/eval-sft-init-final', { configPath: '/w/x.ptlab.json', job: 'eval', init });
+    assert.deepEqual(evaluation, { type: 'ptlab', job: 'eval', config: '/w/x.ptlab.json', runDir: '/w/runs/x/eval-sft-init-final', resume: true, checkpoint: init });
+    assert.deepEqual(jobCommand(evaluation!, '/w/x.ptlab.json', '/w/runs/x/eval-sft-init-final', { launcher: 'slurm' }).args, ['-m', 'ptlab', 'eval', '--config', '/w/x.ptlab.json', '--run-dir', '/w/runs/x/eval-sft-init-final', '--resume', '--checkpoint', init]);
+    assert.equal(resumeDefinition('/w/e', { configPath: '/w/x.ptlab.json', job: 'eval' })?.checkpoint, undefined); // the config's model
+    assert.equal(resumeDefinition('/w/p', { configPath: '/w/x.ptlab.json', job: 'ppo', init })?.checkpoint, undefined); // training continues from its own checkpoints
+    assert.equal(resumeDefinition('/w/p', { job: 'ppo' }), undefined);
   });
 
   it('reads what a job needs from a config, and refuses what is not one', () => {

@@ -129,6 +129,26 @@ def _sft(args: argparse.Namespace) -> int:
     return _train(args, "sft")
 
 
+def _evaluated_checkpoint(args: argparse.Namespace, model_name: str) -> Path | None:
+    """The checkpoint to evaluate: --checkpoint, else the config's model (None). --resume
+    redoes the run's own evaluation: of run.json's `init` (the config's model without one),
+    refused for any other --checkpoint."""
+    given = Path(args.checkpoint).resolve() if args.checkpoint else None
+    manifest_path = Path(args.run_dir) / "run.json"
+    if not args.resume or not manifest_path.exists():
+        return given  # (RunLog says there is nothing to resume)
+    manifest = load_json_file(manifest_path, "run-manifest.schema.json")
+    if manifest["job"] != "eval":
+        return given  # (RunLog refuses another job's run)
+    evaluated = Path(manifest["init"]).resolve() if manifest.get("init") else None
+    if args.checkpoint and given != evaluated:
+        raise ValueError(
+            f"{manifest_path}: --resume redoes this run's evaluation, of {evaluated or f'the config model {model_name}'}, not of --checkpoint {given}; "
+            "leave out --checkpoint, or evaluate that checkpoint in another --run-dir"
+        )
+    return evaluated
+
+
 def _eval(args: argparse.Namespace) -> int:
     """Under `accelerate launch` every process loads the whole model and plays its share of the
     episodes (evaluate.play_split); the main process writes the run."""
@@ -146,7 +166,7 @@ def _eval(args: argparse.Namespace) -> int:
         if experiment.evaluation is None:
             raise ValueError(f"{experiment.source}: /evaluation: the config has no evaluation splits")
         check_environments(experiment, training=False)
-        checkpoint = Path(args.checkpoint).resolve() if args.checkpoint else None
+        checkpoint = _evaluated_checkpoint(args, experiment.model.name)
         from ptlab.models import is_checkpoint
 
         if checkpoint is not None and not is_checkpoint(checkpoint):
@@ -376,7 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Train with PPO into RUN_DIR (checkpoints with the value head, metrics.jsonl, episodes.jsonl, run.json).", fresh_or_resumed, "continue from the run's last checkpoint")
     job("eval", _eval, "evaluate a checkpoint (or the base model) on the config's ID and OOD splits",
         "Evaluate on every evaluation split: episodes.jsonl, metrics.jsonl and eval-summary.json in RUN_DIR.", "run folder to create (or redo with --resume)", "redo the evaluation in RUN_DIR",
-        ).add_argument("--checkpoint", help="checkpoint folder to evaluate (default: the config's model)")
+        ).add_argument("--checkpoint", help="checkpoint folder to evaluate (default: the config's model; with --resume, the one the run evaluated)")
     job("export", _export, "export a checkpoint to ONNX (decoder with KV cache) with its tokenizer",
         "Write RUN_DIR/onnx/<checkpoint>/: model.onnx, tokenizer.json, ptlab-onnx.json (checked against PyTorch).",
         "the training run whose last checkpoint is exported (and where onnx/ goes)", None,

@@ -112,6 +112,28 @@ def test_virl_per_step_accuracy(tmp_path, env):
     assert episode["state"]["routeId"].startswith("nyc-") and "expertAction" in episode["turns"][0]
 
 
+def test_resume_redoes_the_evaluation_of_the_runs_checkpoint_and_refuses_another(tmp_path, env, ptlab_cache, monkeypatch):
+    """--resume without --checkpoint evaluates run.json's `init` again (it evaluated the config's
+    base model, clearing the checkpoint's records); another --checkpoint is refused, naming both,
+    before the run folder changes."""
+    from ptlab.models import resolve_model_path
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    checkpoint = Path(resolve_model_path("embedded:tiny-lm")).resolve()
+    config, run = eval_config(tmp_path), tmp_path / "eval"
+    assert ptlab_eval(env, "--config", str(config), "--run-dir", str(run), "--checkpoint", str(checkpoint)).returncode == 0
+    resumed = ptlab_eval(env, "--config", str(config), "--run-dir", str(run), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads((run / "eval-summary.json").read_text())["checkpoint"] == str(checkpoint)
+    assert {json.loads(line)["checkpoint"] for line in (run / "episodes.jsonl").read_text().splitlines()} == {str(checkpoint)}
+    manifest = (run / "run.json").read_text()
+    assert json.loads(manifest)["init"] == str(checkpoint)
+    other = ptlab_eval(env, "--config", str(config), "--run-dir", str(run), "--resume", "--checkpoint", str(tmp_path))
+    assert other.returncode == 2
+    assert f"{run / 'run.json'}: --resume redoes this run's evaluation, of {checkpoint}, not of --checkpoint {tmp_path}; leave out --checkpoint" in other.stderr
+    assert (run / "run.json").read_text() == manifest
+
+
 def test_not_a_checkpoint(tmp_path, env):
     result = ptlab_eval(env, "--config", str(eval_config(tmp_path)), "--run-dir", str(tmp_path / "x"), "--checkpoint", str(tmp_path))
     assert result.returncode == 2 and "not a checkpoint folder" in result.stderr

@@ -2,7 +2,7 @@
 // the argument array that runs it. Pure: the task provider, the commands and the tests share it.
 import { posix } from 'node:path';
 import { checkJsonText, formatLocated } from '../contracts/contracts';
-import type { ExperimentConfig } from '../contracts/generated/types';
+import type { ExperimentConfig, RunManifest } from '../contracts/generated/types';
 
 export const JOBS = ['data', 'sft', 'ppo', 'eval', 'export'] as const;
 export type Job = (typeof JOBS)[number];
@@ -124,6 +124,17 @@ export function visibleDevices(facts: Pick<ConfigFacts, 'launcher' | 'gpus' | 'c
     throw new Error(`launcher.gpus is ${count} (one process per GPU) but ${chosen.length} GPUs are selected ("${selected}"): set launcher.gpus to ${chosen.length}, or select ${count} GPUs`);
   }
   return selected;
+}
+
+/**
+ * The task that resumes the run in `folder`, from its run.json: its config and job, and for an
+ * evaluation the checkpoint it evaluated (`init`; none: the config's model), which `ptlab eval
+ * --resume` redoes. Undefined when run.json does not say which config and job made the run.
+ */
+export function resumeDefinition(folder: string, manifest: Pick<RunManifest, 'configPath' | 'job' | 'init'> | undefined): PtlabTaskDefinition | undefined {
+  if (!manifest?.configPath || !manifest.job) return undefined;
+  const checkpoint = manifest.job === 'eval' && manifest.init ? { checkpoint: manifest.init } : {};
+  return { type: 'ptlab', job: manifest.job, config: manifest.configPath, runDir: folder, resume: true, ...checkpoint };
 }
 
 /** The task's name in Run Task: `sft: tiny-gp-l (runs/tiny-gp-l/sft-init)`. */

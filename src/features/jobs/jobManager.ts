@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunManifest } from '../../core/contracts/generated/types';
-import { checkpointLabel, freshName, parseGpuList, scancelArgs, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
+import { checkpointLabel, freshName, parseGpuList, resumeDefinition, scancelArgs, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
 import { memoryPlanMarkdown, parseMemoryPlan, type MemoryPlan } from '../../core/jobs/memoryPlan';
 import { describeProgress, type JobProgress } from '../../core/runs/metricsTail';
 import { runState } from '../../core/runs/runFolder';
@@ -98,11 +98,12 @@ export class JobManager implements vscode.Disposable {
   async resume(target?: RunTarget | vscode.Uri): Promise<vscode.TaskExecution | undefined> {
     const run = await runTarget(this.runs, target, (r) => r.state === 'cancelled' || r.state === 'failed' || r.state === 'stale', 'Resume which run?');
     if (!run) return undefined;
-    if (!run.configPath || !run.job) {
+    const definition = resumeDefinition(run.folder, run.manifest);
+    if (!definition) {
       void vscode.window.showErrorMessage(`Post-Training Lab: ${run.folder}/run.json does not say which config and job made it; it cannot be resumed.`);
       return undefined;
     }
-    return this.launch({ type: TASK_TYPE, job: run.job as Job, config: run.configPath, runDir: run.folder, resume: true });
+    return this.launch(definition);
   }
 
   async launch(definition: PtlabTaskDefinition): Promise<vscode.TaskExecution | undefined> {
@@ -363,21 +364,20 @@ async function pickCheckpoint(runs: RunFolders, configUri: vscode.Uri): Promise<
 
 interface RunChoice {
   folder: string;
-  configPath?: string | undefined;
-  job?: string | undefined;
+  manifest: RunManifest | undefined;
   state: string;
 }
 
 async function runTarget(runs: RunFolders, target: RunTarget | vscode.Uri | undefined, eligible: (r: RunChoice) => boolean, placeHolder: string): Promise<RunChoice | undefined> {
   const folder = target instanceof vscode.Uri ? target.fsPath : target?.folder;
-  const choice = ({ folder, manifest }: { folder: string; manifest: RunManifest | undefined }): RunChoice => ({ folder, configPath: manifest?.configPath, job: manifest?.job, state: runState(manifest, Date.now()) });
+  const choice = ({ folder, manifest }: { folder: string; manifest: RunManifest | undefined }): RunChoice => ({ folder, manifest, state: runState(manifest, Date.now()) });
   if (folder) {
     const [run] = await runs.reread([folder]);
     return choice({ folder, manifest: run?.manifest });
   }
   const choices = (await runs.all()).map(choice).filter(eligible);
   const picked = await vscode.window.showQuickPick(
-    choices.map((c) => ({ label: vscode.workspace.asRelativePath(c.folder), description: `${c.job ?? '?'} · ${c.state}`, choice: c })),
+    choices.map((c) => ({ label: vscode.workspace.asRelativePath(c.folder), description: `${c.manifest?.job ?? '?'} · ${c.state}`, choice: c })),
     { placeHolder: choices.length ? placeHolder : 'No run to resume: cancelled, failed and stale runs can be resumed' },
   );
   return picked?.choice;
