@@ -156,7 +156,7 @@ def _eval(args: argparse.Namespace) -> int:
 
     from ptlab import parallel
     from ptlab.config import load_experiment
-    from ptlab.evaluate import check_environments, evaluate, write_summary
+    from ptlab.evaluate import SUMMARY_FILE, check_environments, evaluate, write_summary
     from ptlab.models import load, parameter_count
     from ptlab.runlog import RunFolderError
 
@@ -184,11 +184,13 @@ def _eval(args: argparse.Namespace) -> int:
                 tokens = state.get("compute", {}).get("totalTrainTokens", 0)
                 compute = {"parameters": parameters, "initTokens": tokens, "trainTokens": 0, "inferenceTokens": 0, "gflops": 6 * parameters * tokens / 1e9, "gflopsPaperApprox": 6 * parameters * tokens / 1e9}
                 step = int(state.get("step", 0))
-                run.clear_records()  # an evaluation is redone whole
+                run.clear_records(SUMMARY_FILE)  # an evaluation is redone whole
                 run.update(parameters=parameters, **({"init": str(checkpoint)} if checkpoint else {}))
                 name = str(checkpoint) if checkpoint else experiment.model.name
-                summaries = evaluate(experiment, run, model, tokenizer, step, compute, name, acc=acc)
-                summary = write_summary(run, experiment, model, step, name, compute, summaries) if main else None
+                summaries = evaluate(experiment, run, model, tokenizer, step, compute, name, acc=acc, cancellable=True)
+                if summaries is None:
+                    run.finish("cancelled")
+                summary = write_summary(run, experiment, model, step, name, compute, summaries) if main and summaries is not None else None
         except BaseException as exc:
             parallel.finish(failed=True, error=exc)  # the process group too goes before the interpreter does
             raise
@@ -197,6 +199,10 @@ def _eval(args: argparse.Namespace) -> int:
         if main:
             print(f"ptlab eval: {exc}", file=sys.stderr)
         return 2
+    if summaries is None:
+        if main:
+            print(f"{args.run_dir}: cancelled; metrics.jsonl and episodes.jsonl hold the splits evaluated before it, and no {SUMMARY_FILE} was written")
+        return 130
     if not main:
         return 0
     for s in summaries:

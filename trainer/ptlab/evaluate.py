@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ from ptlab.envs.virl import VirlConfig
 from ptlab.episodes import Slot
 from ptlab.generation import PrefixCache, draw_key, generate
 from ptlab.runlog import RunLog, atomic_write_text, now
+
+SUMMARY_FILE = "eval-summary.json"
 
 
 def due(evaluation: Evaluation | None, step: int, save_every: int | None, final: bool) -> bool:
@@ -99,13 +102,15 @@ def check_environments(experiment: Experiment, training: bool = True) -> None:
         check_split(experiment, split)
 
 
-def play_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None, acc: Any = None, synced_gpus: bool = False) -> list[Slot]:
+def play_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None, acc: Any = None, synced_gpus: bool = False, cancelled: Callable[[], bool] | None = None) -> list[Slot]:
     """This process's share of the split's episodes, played to their ends: episode i is process
     i % N's of N (`acc`, the job's accelerator; None: one process, every episode). With
     `synced_gpus` (the model sharded over the processes: ZeRO-3) every forward is collective,
     so the processes also make as many generate calls each round: one with fewer answers to
     make fills its calls with stand-ins (the split's first chat, images and all: the same
-    modules run), one done with its episodes goes on with stand-ins until every process is."""
+    modules run), one done with its episodes goes on with stand-ins until every process is.
+    `cancelled` true before a round stops the play there, the episodes unfinished (sharded:
+    every process stops at the same round)."""
     assert experiment.evaluation is not None
     env_config = experiment.environment_for(split)
     new_episode = env_config.episodes(experiment.base_dir)
@@ -135,12 +140,14 @@ def play_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any,
     prefixes = PrefixCache()
     try:
         while True:
+            stop = cancelled is not None and cancelled()
             chats, keys = [slot.messages for slot in active], [slot.index for slot in active]
             if sharded:
-                calls = max(parallel.gathered(acc, [-(-len(chats) // batch)]))
+                wanted = parallel.gathered(acc, [(-(-len(chats) // batch), stop)])
+                calls, stop = max(n for n, _ in wanted), any(asked for _, asked in wanted)
                 filler = max(0, (calls - 1) * batch + 1 - len(chats)) if calls else 0
                 chats, keys = chats + [stand_in] * filler, keys + [-1 - j for j in range(filler)]
-            if not chats:
+            if not chats or stop:
                 break
             answers = generate(model, tokenizer, chats, experiment.evaluation.maxNewTokens, experiment.evaluation.temperature, experiment.model.kvCache, sampling, sharded, prefixes, keys, batch_size=batch, draws=draws(active, len(chats)))
             active = [slot for slot, generation in zip(active, answers) if not episodes.advance(slot, generation).done]
@@ -183,8 +190,12 @@ def summarize(split: Split, env_config: EnvironmentConfig, records: list[dict[st
     return result
 
 
-def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, step: int, compute: dict[str, Any], checkpoint: str | None = None, acc: Any = None, synced_gpus: bool = False) -> list[dict[str, Any]]:
+def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, step: int, compute: dict[str, Any], checkpoint: str | None = None, acc: Any = None, synced_gpus: bool = False, cancellable: bool = False) -> list[dict[str, Any]] | None:
     """Every split: episode records and a metric record each; returns the split summaries.
+    `cancellable` (`ptlab eval`; a training run's evaluation ends first, its step's records
+    whole): a cancel (run.cancel_requested, on any process) stops the split being played
+    between generate rounds, and None is returned; that split writes nothing, the splits done
+    keep their records.
     Sampled decoding draws from keys made from evaluation.seed (continuous batching from a
     generator seeded by it): every checkpoint meets the same draws, and training's random
     stream is left as it was. With `acc` (a
@@ -203,12 +214,17 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
     sampling, stated = decoding(experiment.evaluation, model, experiment.model.kvCache)
     if run.manifest.get("evaluationDecoding") != stated:
         run.update(evaluationDecoding=stated)
-    summaries = []
+    summaries: list[dict[str, Any]] = []
+    cancelled = (lambda: run.cancel_requested) if cancellable else None
+    stopped = False
     for split in experiment.evaluation.splits:
         with torch.random.fork_rng(devices=[model.device] if model.device.type == "cuda" else []):
             torch.manual_seed(experiment.evaluation.seed)
             with parallel.computing(acc):
-                slots = play_split(experiment, split, model, tokenizer, sampling, acc, synced_gpus)
+                slots = play_split(experiment, split, model, tokenizer, sampling, acc, synced_gpus, cancelled)
+        if cancellable and (parallel.any_process(acc, run.cancel_requested) if acc is not None else run.cancel_requested):
+            stopped = True
+            break
         env_config = experiment.environment_for(split)
         records = [episodes.record(run.manifest["runId"], step, split.name, split.kind, slot, env_config, checkpoint) for slot in slots]
         if acc is not None and acc.num_processes > 1:
@@ -237,7 +253,7 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
         summaries.append(summary)
     if was_training:
         model.train()
-    return summaries
+    return None if stopped else summaries
 
 
 def write_summary(run: RunLog, experiment: Experiment, model: Any, step: int, checkpoint: str, compute: dict[str, Any], summaries: list[dict[str, Any]]) -> Path:
@@ -257,7 +273,7 @@ def write_summary(run: RunLog, experiment: Experiment, model: Any, step: int, ch
     }
     from ptlab.contracts import check
 
-    path = run.dir / "eval-summary.json"
+    path = run.dir / SUMMARY_FILE
     check("eval-summary.schema.json", summary, str(path))
     atomic_write_text(path, json.dumps(summary, indent=2) + "\n")
     return path

@@ -451,9 +451,10 @@ class RunLog:
                 return True
         return False
 
-    def clear_records(self) -> None:
-        """For jobs redone whole on resume (evaluation): forget the previous attempt's records."""
-        for name in ("metrics.jsonl", "episodes.jsonl", token_records.FILE):
+    def clear_records(self, *outputs: str) -> None:
+        """For jobs redone whole on resume (evaluation): forget the previous attempt's records,
+        and its `outputs` (files in the run folder made from them)."""
+        for name in ("metrics.jsonl", "episodes.jsonl", token_records.FILE, *outputs):
             (self.dir / name).unlink(missing_ok=True)
 
     def metric(self, record: dict[str, Any]) -> None:
@@ -526,7 +527,7 @@ class RunLogFollower(RunLog):
     def truncate_records_after(self, step: int, evaluations_at_step: bool = True) -> None:
         pass
 
-    def clear_records(self) -> None:
+    def clear_records(self, *outputs: str) -> None:
         pass
 
     def finish(self, status: str, error: BaseException | None = None) -> None:

@@ -3,8 +3,10 @@
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,6 +134,70 @@ def test_resume_redoes_the_evaluation_of_the_runs_checkpoint_and_refuses_another
     assert other.returncode == 2
     assert f"{run / 'run.json'}: --resume redoes this run's evaluation, of {checkpoint}, not of --checkpoint {tmp_path}; leave out --checkpoint" in other.stderr
     assert (run / "run.json").read_text() == manifest
+
+
+def cancelled_after_the_first_split(command: list[str], env, run: Path, segments: int = 1) -> subprocess.CompletedProcess[str]:
+    """`command` (`ptlab eval` into `run`) sent SIGTERM once its `segments`-th segment has written the first split's metric record."""
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+    def first_split_done() -> bool:
+        try:
+            return len(json.loads((run / "run.json").read_text())["segments"]) == segments and (run / "metrics.jsonl").read_text().count("\n") == 1
+        except (OSError, ValueError, KeyError):
+            return False
+
+    deadline = time.time() + 300
+    while time.time() < deadline and process.poll() is None and not first_split_done():
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=300)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def long_second_split(tmp_path: Path) -> Path:
+    config = json.loads(eval_config(tmp_path).read_text())
+    config["evaluation"]["splits"][1]["episodes"] = 16  # rounds long enough that the cancel comes in the first
+    path = tmp_path / "long.ptlab.json"
+    path.write_text(json.dumps(config))
+    return path
+
+
+def assert_cancelled_after_the_first_split(run: Path, result: subprocess.CompletedProcess[str]) -> None:
+    assert json.loads((run / "run.json").read_text())["status"] == "cancelled", result.stderr[-3000:]
+    assert not (run / "eval-summary.json").exists()
+    metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    episodes = [json.loads(line) for line in (run / "episodes.jsonl").read_text().splitlines()]
+    assert [m["split"] for m in metrics] == ["id"] and [e["split"] for e in episodes] == ["id"] * 4
+    assert all(errors("metric-record.schema.json", m) == [] for m in metrics) and all(errors("episode-record.schema.json", e) == [] for e in episodes)
+
+
+def test_sigterm_stops_ptlab_eval_between_generate_rounds_and_keeps_the_splits_done(tmp_path, env):
+    """Cancel (SIGTERM; SIGHUP from a closed task terminal) ends `ptlab eval` at its next
+    generate round, as it ends SFT and PPO: exit 130, run.json cancelled; the splits evaluated
+    keep their valid records, the split it stopped in writes none, and there is no
+    eval-summary.json (it used to play every split to the end, then say cancelled). A resume
+    redoes it whole; cancelled again, the finished attempt's summary goes with its records."""
+    path, run = long_second_split(tmp_path), tmp_path / "eval"
+    eval_command = [sys.executable, "-m", "ptlab", "eval", "--config", str(path), "--run-dir", str(run)]
+    for segments, resume in ((1, []), (3, ["--resume"])):
+        if resume:
+            resumed = ptlab_eval(env, "--config", str(path), "--run-dir", str(run), "--resume")
+            assert resumed.returncode == 0, resumed.stderr
+            assert [s["episodes"] for s in json.loads((run / "eval-summary.json").read_text())["splits"]] == [4, 16]
+        result = cancelled_after_the_first_split([*eval_command, *resume], env, run, segments)
+        assert result.returncode == 130 and f"{run}: cancelled" in result.stdout, result.stderr
+        assert_cancelled_after_the_first_split(run, result)
+
+
+def test_two_evaluating_processes_cancelled_through_the_launcher_stop_together(tmp_path, env):
+    """Under `accelerate launch` (DDP: each process plays its share in its own rounds) the cancel
+    reaching the launcher stops both processes' play; they agree at the split's end, write
+    nothing of it, and none is left."""
+    path, run = long_second_split(tmp_path), tmp_path / "eval"
+    result = cancelled_after_the_first_split(two_processes.command("eval", path, run), two_processes.environment({**env, "OMP_NUM_THREADS": "1"}), run)
+    assert_cancelled_after_the_first_split(run, result)
+    time.sleep(1)
+    assert two_processes.processes_naming(run) == []
 
 
 def test_not_a_checkpoint(tmp_path, env):
