@@ -51,6 +51,13 @@ describe('jobs', () => {
     assert.equal(resumeDefinition('/w/p', { job: 'ppo' }), undefined);
   });
 
+  it('refuses an export task with resume (ptlab export has no --resume), in the words ptlab launch uses', () => {
+    const message = "export takes no --resume: it exports the run's last checkpoint (or --checkpoint) anew each time; leave resume out";
+    assert.throws(() => jobCommand({ type: 'ptlab', job: 'export', config: 'c', resume: true }, '/w/c.ptlab.json', '/w/r', { launcher: 'local' }), { message });
+    assert.throws(() => jobCommand({ type: 'ptlab', job: 'export', config: 'c', resume: true }, '/w/c.ptlab.json', '/w/r', { launcher: 'slurm' }), { message });
+    assert.deepEqual(jobCommand({ type: 'ptlab', job: 'export', config: 'c' }, '/w/c.ptlab.json', '/w/r', { launcher: 'slurm' }).args, ['-m', 'ptlab', 'launch', '--job', 'export', '--config', '/w/c.ptlab.json', '--run-dir', '/w/r']);
+  });
+
   it('reads what a job needs from a config, and refuses what is not one', () => {
     assert.deepEqual(configFacts({ name: 'a', outputDir: 'out', launcher: { kind: 'slurm' }, sft: { init: 'x' } }), { name: 'a', outputDir: 'out', launcher: 'slurm', sftInit: 'x' });
     assert.throws(() => experimentConfig('{"nom": "a"}', 'a.ptlab.json'), /a\.ptlab\.json is not a valid experiment config/);

@@ -271,7 +271,7 @@ def _launch(args: argparse.Namespace) -> int:
         launch = plan(experiment, args.job, config, run_dir, args.resume)
         if not args.print and args.job != "export":  # export writes into a training run's folder
             _check_run_folder(run_dir, experiment, args.job, args.resume)  # before a Slurm job queues only to be refused
-    except (ValueError, RunFolderError) as exc:
+    except (ValueError, RunFolderError) as exc:  # ContractViolation, launch.job_args's refusals
         print(f"ptlab launch: {exc}", file=sys.stderr)
         return 2
     if args.print:

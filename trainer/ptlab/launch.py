@@ -23,6 +23,8 @@ from ptlab.config import Experiment, Launcher
 
 JOBS = ("data", "sft", "ppo", "eval", "export")
 CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")  # what the schema refuses in the config's Slurm fields
+# the extension's task builder (src/core/jobs/jobs.ts) refuses an export task with resume in the same words
+EXPORT_RESUME_REFUSED = "export takes no --resume: it exports the run's last checkpoint (or --checkpoint) anew each time; leave resume out"
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Plan:
 def job_args(job: str, config: Path, run_dir: Path, resume: bool) -> list[str]:
     if job not in JOBS:
         raise ValueError(f"job must be one of {', '.join(JOBS)}, got {job!r}")
+    if job == "export" and resume:
+        raise ValueError(EXPORT_RESUME_REFUSED)
     return [job, "--config", str(config), "--run-dir", str(run_dir), *(["--resume"] if resume else [])]
 
 

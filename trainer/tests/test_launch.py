@@ -158,3 +158,18 @@ def test_a_slurm_launch_is_refused_before_submitting_where_the_job_would_refuse_
     resumed = launch(finished, "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert submitted.read_text().split() == ["--parsable", str(finished / "launch-sft.sbatch")]
+
+
+def test_export_with_resume_is_refused_in_the_task_builders_words(tmp_path):
+    """`ptlab export` has no --resume (it exports anew each time): launch built an argv export
+    refused as an unrecognized argument; now launch refuses it, saying what to do, in the words
+    the extension's task builder uses for an export task with resume."""
+    from ptlab.launch import EXPORT_RESUME_REFUSED
+
+    path = tmp_path / "x.ptlab.json"
+    path.write_text(json.dumps(BASE))
+    refused = subprocess.run([sys.executable, "-m", "ptlab", "launch", "--config", str(path), "--job", "export", "--run-dir", str(tmp_path / "r"), "--resume"], capture_output=True, text=True, timeout=60)
+    assert (refused.returncode, refused.stderr) == (2, f"ptlab launch: {EXPORT_RESUME_REFUSED}\n")
+    assert plan(experiment({"kind": "local"}), "export", Path("c"), Path("r"), python="py").argv == ["py", "-m", "ptlab", "export", "--config", "c", "--run-dir", "r"]
+    jobs_ts = (Path(__file__).resolve().parents[2] / "src" / "core" / "jobs" / "jobs.ts").read_text()
+    assert f"EXPORT_RESUME_REFUSED = {json.dumps(EXPORT_RESUME_REFUSED)};" in jobs_ts

@@ -82,6 +82,14 @@ export interface JobCommand {
   env: Record<string, string>;
 }
 
+/** `ptlab launch` (trainer/ptlab/launch.py) refuses an export with --resume in the same words. */
+export const EXPORT_RESUME_REFUSED = "export takes no --resume: it exports the run's last checkpoint (or --checkpoint) anew each time; leave resume out";
+
+/** Throws what a task definition asks that its job cannot do (ptlab would refuse its arguments). */
+export function checkDefinition(definition: PtlabTaskDefinition): void {
+  if (definition.job === 'export' && definition.resume) throw new Error(EXPORT_RESUME_REFUSED);
+}
+
 /**
  * The local launcher runs `python -m ptlab JOB` as the task's own process (so ending the
  * task signals the trainer itself); accelerate and Slurm go through `ptlab launch`, which
@@ -89,6 +97,7 @@ export interface JobCommand {
  * (`ptlab eval` uses one device) and runs directly.
  */
 export function jobCommand(definition: PtlabTaskDefinition, configPath: string, runDir: string, facts: Pick<ConfigFacts, 'launcher' | 'gpus' | 'cpuProcesses'>, selected?: string): JobCommand {
+  checkDefinition(definition);
   const common = ['--config', configPath, '--run-dir', runDir, ...(definition.resume ? ['--resume'] : [])];
   const checkpoint = definition.checkpoint && (definition.job === 'eval' || definition.job === 'export') ? ['--checkpoint', definition.checkpoint] : [];
   const direct = facts.launcher === 'local' || checkpoint.length > 0;

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExperimentConfig } from '../../core/contracts/generated/types';
-import { configFacts, defaultRunDir, experimentConfig, jobCommand, taskName, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
+import { checkDefinition, configFacts, defaultRunDir, experimentConfig, jobCommand, taskName, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
 import { pythonFor } from './python';
 
 export const TASK_TYPE = 'ptlab';
@@ -27,6 +27,7 @@ export function isPtlabDefinition(definition: vscode.TaskDefinition): definition
 
 /** The job's config file, read and checked once (unless `config` is that file, already read). */
 export async function resolveJob(definition: PtlabTaskDefinition, folder: vscode.WorkspaceFolder | undefined, config?: ExperimentConfig): Promise<ResolvedJob> {
+  checkDefinition(definition);
   const base = folder ?? vscode.workspace.workspaceFolders?.[0];
   const configUri = path.isAbsolute(definition.config) || !base ? vscode.Uri.file(definition.config) : vscode.Uri.joinPath(base.uri, definition.config);
   config ??= await readConfig(configUri);
