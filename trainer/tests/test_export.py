@@ -60,3 +60,35 @@ def test_greedy_tokens_match_pytorch(exported):
 def test_a_folder_without_a_model_is_refused(tmp_path, exported):
     result = subprocess.run([sys.executable, "-m", "ptlab", "export", "--config", str(EXAMPLES / "tiny.ptlab.json"), "--run-dir", str(tmp_path), "--checkpoint", str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "not a checkpoint folder" in result.stderr
+
+
+def test_a_checkpoint_with_non_finite_logits_is_refused_and_the_export_there_kept(exported, tmp_path):
+    """A diverged checkpoint (a NaN weight): NaN > tolerance is False, so the check passed,
+    wrote "fullMaxAbsDiff": NaN (invalid JSON) and replaced the good export in the folder."""
+    from ptlab.export import ExportError, export_onnx
+
+    checkpoint, folder = exported
+    model = models.load_causal_lm(str(checkpoint), "fp32")
+    with torch.no_grad():
+        next(model.parameters()).view(-1)[5] = float("nan")
+    diverged = tmp_path / "diverged"
+    model.save_pretrained(diverged)
+    models.load_tokenizer(str(checkpoint)).save_pretrained(diverged)
+    before = (folder / "ptlab-onnx.json").read_bytes()
+    with pytest.raises(ExportError, match="not finite"):
+        export_onnx(diverged, folder, "Cards: ['A', '5', '10', 'K']")
+    assert (folder / "ptlab-onnx.json").read_bytes() == before
+
+
+def test_the_export_records_whether_decode_cleans_up_spaces_not_the_ignored_setting(exported):
+    """transformers 5 ignores clean_up_tokenization_spaces for BPE models (Llama 3's config sets
+    it): the extension must keep the spaces the trainer's decode keeps."""
+    from ptlab.export import decode_cleans_up_spaces
+
+    checkpoint, folder = exported
+    tokenizer = models.load_tokenizer(str(checkpoint))
+    tokenizer.clean_up_tokenization_spaces = True
+    assert decode_cleans_up_spaces(tokenizer) is False
+    tokenizer.clean_up_tokenization_spaces_for_bpe_even_though_it_will_corrupt_output = True
+    assert decode_cleans_up_spaces(tokenizer) is True
+    assert json.loads((folder / "ptlab-onnx.json").read_text())["cleanUpTokenizationSpaces"] is False

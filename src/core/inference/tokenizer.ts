@@ -42,12 +42,14 @@ export class ChatTokenizer {
 
   /** `dir` holds tokenizer.json and tokenizer_config.json; the chat template comes from the
    *  export's metadata, else chat_template.jinja, else the config's `chat_template`.
-   *  `cleanUpSpaces`: the trainer tokenizer's `clean_up_tokenization_spaces` (the export
-   *  records it); else the config's, else false as in transformers 5 (tokenizers.js would
-   *  default to true and drop spaces before punctuation that the trainer keeps). */
+   *  `cleanUpSpaces`: whether the trainer tokenizer's decode cleans up spaces (the export
+   *  records it); else as transformers 5 reads the config: its `clean_up_tokenization_spaces`,
+   *  ignored for a BPE model unless forced, else false (tokenizers.js would default to true
+   *  and drop spaces before punctuation that the trainer keeps). */
   static load(dir: string, chatTemplate?: string | null, cleanUpSpaces?: boolean): ChatTokenizer {
     const config = readJson(join(dir, 'tokenizer_config.json')) as TokenizerConfig;
-    const tokenizer = new Tokenizer(readJson(join(dir, 'tokenizer.json')) as object, config);
+    const definition = readJson(join(dir, 'tokenizer.json')) as { model?: { type?: string } };
+    const tokenizer = new Tokenizer(definition, config);
     let template = chatTemplate ?? undefined;
     if (template === undefined) {
       try {
@@ -56,7 +58,7 @@ export class ChatTokenizer {
         template = typeof config.chat_template === 'string' ? config.chat_template : undefined;
       }
     }
-    const cleanUp = cleanUpSpaces ?? (typeof config.clean_up_tokenization_spaces === 'boolean' ? config.clean_up_tokenization_spaces : false);
+    const cleanUp = cleanUpSpaces ?? (config.clean_up_tokenization_spaces === true && (definition.model?.type !== 'BPE' || config.clean_up_tokenization_spaces_for_bpe_even_though_it_will_corrupt_output === true));
     return new ChatTokenizer(tokenizer, config, template, cleanUp);
   }
 
