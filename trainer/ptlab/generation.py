@@ -442,7 +442,7 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
         logprobs = recorder.per_token(new).tolist() if recorder else None
         for r, (j, row) in enumerate(zip(chunk, new)):
             ids = row.tolist()
-            end = next((i for i, t in enumerate(ids) if t in stop or t == tokenizer.pad_token_id), len(ids))
+            end = next((i for i, t in enumerate(ids) if t in stop), len(ids))  # generate pads only after a stop: a sampled pad token is an answer token
             stopped = end < len(ids)
             results[j] = Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), len(rows[r]), tuple(ids[: end + stopped]), stopped, tuple(logprobs[r][: end + stopped]) if logprobs else ())
             if reuse:  # the prompt and every answer token but the last, which was never fed back

@@ -93,3 +93,19 @@ def test_warpers_follow_generate_and_refuse_what_they_do_not_apply():
     assert generation._warpers(GenerationConfig(do_sample=True, temperature=1.0, top_k=0, top_p=1.0)) == []
     with pytest.raises(ValueError, match=r"typical_p=0.5 .*evaluation.sampling"):
         generation._warpers(GenerationConfig(do_sample=True, typical_p=0.5))
+
+
+def test_a_generated_pad_token_is_an_answer_token_not_its_end(ptlab_cache, monkeypatch):
+    """generate pads a row only after it stops: a pad the model itself picks (here every step:
+    all its logits equal, and the pad is token 0) is part of the answer, as the extension's
+    decoder reads it, not the end of the turn."""
+    from ptlab import models
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    path = models.resolve_model_path("embedded:tiny-lm")
+    model, tokenizer = models.load_causal_lm(path, "fp32"), models.load_tokenizer(path)
+    assert tokenizer.pad_token_id == 0
+    with torch.no_grad():
+        model.get_output_embeddings().weight.zero_()
+    (answer,) = generation.generate(model, tokenizer, [[{"role": "user", "content": "Cards: ['A', '5', '10', 'K']"}]], 6, 0.0, sampling={"do_sample": False})
+    assert answer.ids == (0,) * 6 and not answer.stopped
