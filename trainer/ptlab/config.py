@@ -515,6 +515,14 @@ def end_to_end_refused(section: str, field: str) -> Callable[[dict[str, Any], La
     return refused
 
 
+def suboptimal_trajectories_refused(data: dict[str, Any], launch: Launch) -> str | None:
+    """V-IRL has no sub-optimal SFT data: its examples would silently be the expert's."""
+    trajectories = data.get("sft", {}).get("data", {}).get("trajectories")
+    if trajectories == "suboptimal" and data.get("environment", {}).get("env") == "virl":
+        return "trajectories \"suboptimal\" (wrong answers and the verifier's messages before the expert's) is GeneralPoints' ablation (the paper's figure 15); V-IRL's SFT data is one expert step per example: use \"optimal\""
+    return None
+
+
 CHOICES_REFUSED = {
     "/model/kvCache": kv_cache_refused,
     "/model/ligerKernel": liger_kernel_refused,
@@ -528,6 +536,7 @@ CHOICES_REFUSED = {
     "/ppo/miniBatchSize": mini_batch_refused,
     "/ppo/advantage": group_advantage_refused,
     "/launcher/gpus": gpus_refused,
+    "/sft/data/trajectories": suboptimal_trajectories_refused,
 }
 LAUNCH_REFUSED = ("/model/compile", "/evaluation", "/ppo/advantage")  # what a job checks again under the launch it runs in
 

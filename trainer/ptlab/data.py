@@ -51,8 +51,8 @@ def _generalpoints_example(episode: gp.GeneralPointsEpisode, index: int, experim
     messages = [_user(gp.prompt(config, hand), image)]
     if experiment.sft.data.trajectories == "suboptimal":
         turns = gp.suboptimal_trajectory(config, hand, seed, experiment.sft.data.wrongAttempts)
-        for turn in turns[:-1]:
-            messages += [{"role": "assistant", "content": turn.output}, {"role": "user", "content": gp.failure_turn(turn.message)}]
+        for turn in turns[:-1]:  # the wrong answers are the prompt's context, not answers to learn (the paper's figure 15)
+            messages += [{"role": "assistant", "content": turn.output, "train": False}, {"role": "user", "content": gp.failure_turn(turn.message)}]
         messages.append({"role": "assistant", "content": turns[-1].output})
     else:
         messages.append({"role": "assistant", "content": gp.expert_response(hand)})

@@ -62,6 +62,9 @@ def test_suboptimal_trajectories_and_vision_images(tmp_path):
     roles = [[m["role"] for m in e["messages"]] for e in examples]
     assert all(r[0] == "user" and r[-1] == "assistant" and len(r) % 2 == 0 for r in roles)
     assert any(len(r) > 2 for r in roles)
+    # the wrong answers are context the expert's answer follows (figure 15), never answers to learn
+    assistants = [[m.get("train", True) for m in e["messages"] if m["role"] == "assistant"] for e in examples]
+    assert all(trained[-1] is True and not any(trained[:-1]) for trained in assistants)
     image = examples[0]["messages"][0]["content"][0]
     assert image["type"] == "image" and (run / image["path"]).read_bytes()[:4] == b"\x89PNG"
 

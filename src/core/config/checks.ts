@@ -379,6 +379,14 @@ function endToEndRefused(section: 'sft' | 'ppo', field: string): Refusal {
   };
 }
 
+/** The trainer's `suboptimal_trajectories_refused`: V-IRL has no sub-optimal SFT data. */
+function suboptimalTrajectoriesRefused(config: Json, _launch: Launch): string | undefined {
+  const sft = isObject(config.sft) ? config.sft : {};
+  const data = isObject(sft.data) ? sft.data : {};
+  const environment = isObject(config.environment) ? config.environment : {};
+  return data.trajectories === 'suboptimal' && environment.env === 'virl' ? "trajectories \"suboptimal\" (wrong answers and the verifier's messages before the expert's) is GeneralPoints' ablation (the paper's figure 15); V-IRL's SFT data is one expert step per example: use \"optimal\"" : undefined;
+}
+
 /** The trainer's CHOICES_REFUSED: fields whose value the launch, the model kind or the environment rules out, by pointer. */
 const CHOICES_REFUSED: [string, Refusal][] = [
   ['/model/kvCache', kvCacheRefused],
@@ -393,6 +401,7 @@ const CHOICES_REFUSED: [string, Refusal][] = [
   ['/ppo/miniBatchSize', miniBatchRefused],
   ['/ppo/advantage', groupAdvantageRefused],
   ['/launcher/gpus', gpusRefused],
+  ['/sft/data/trajectories', suboptimalTrajectoriesRefused],
 ];
 
 /** The trainer's `Launch` (trainer/ptlab/config.py): what keeps the training state and how many training processes there are. */

@@ -396,7 +396,7 @@ export interface Sft {
      */
     examples?: number;
     /**
-     * `optimal`: one single-turn prompt -> expert response per state. `suboptimal`: multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation).
+     * `optimal`: one single-turn prompt -> expert response per state. `suboptimal` (GeneralPoints): multi-turn trajectories with wrong attempts and verifier messages (figure 15 ablation); the wrong attempts are context, the loss is on the expert's final answer only.
      */
     trajectories?: 'optimal' | 'suboptimal';
     /**
