@@ -11,6 +11,7 @@ same path as the embedded tiny-vlm.
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 from typing import Any
@@ -99,24 +100,106 @@ def require_multimodal(encoder: Any, has_images: bool, where: str) -> None:
 
 
 def encode(encoder: Any, messages: list[dict[str, Any]], images: list[Any], generation_prompt: bool, example: str = "a chat", whole_chat: bool = False) -> dict[str, Any]:
-    """Token ids of one chat (image placeholders expanded) and, for training examples
-    (generation_prompt False), the mask of the tokens learned (`assistant_mask`)."""
+    """Token ids of one chat (image placeholders expanded), read in its `pieces` (turn_pieces)
+    as every reader of a chat reads it, and, for training examples (generation_prompt False),
+    the mask of the tokens learned (`assistant_mask`)."""
     require_multimodal(encoder, bool(images), "chat")
     if generation_prompt:
-        text = render(encoder, messages, images, generation_prompt=True)
-        return {"input_ids": _ids(encoder, text, images), "text": text}
+        pieces = prompt_pieces(encoder, messages, images)
+        return {"input_ids": _tokens(encoder, pieces, images)[0], "pieces": pieces}
     return assistant_mask(encoder, messages, images, example, whole_chat)
 
 
 def render(encoder: Any, messages: list[dict[str, Any]], images: list[Any], generation_prompt: bool) -> str:
     """The chat as its template writes it (what a processor reads along with the images)."""
-    return encoder.apply_chat_template(for_encoder(encoder, messages, images), tokenize=False, add_generation_prompt=generation_prompt)
+    return _render(encoder, for_encoder(encoder, messages, images), generation_prompt)
 
 
-def _ids(encoder: Any, text: str, images: list[Any]) -> list[int]:
+def _render(encoder: Any, bound: list[dict[str, Any]], generation_prompt: bool) -> str:
+    return encoder.apply_chat_template(bound, tokenize=False, add_generation_prompt=generation_prompt)
+
+
+def prompt_pieces(encoder: Any, messages: list[dict[str, Any]], images: list[Any]) -> tuple[str, ...]:
+    """The chat with the generation prompt, in the pieces it is tokenized in (turn_pieces);
+    the whole text in one piece where the template does not render the chat prefix by prefix."""
+    return turn_pieces(encoder, for_encoder(encoder, messages, images), generation_prompt=True) or (render(encoder, messages, images, generation_prompt=True),)
+
+
+def turn_pieces(encoder: Any, bound: list[dict[str, Any]], generation_prompt: bool) -> tuple[str, ...] | None:
+    """The chat as its template writes it, cut around each assistant turn: the odd pieces are
+    the turns (from where the generation prompt ends through the template's end-of-turn), the
+    even ones what lies between. Each piece is tokenized on its own, so a turn's ids are what
+    generation reads and writes there: the chat before it with the generation prompt, then the
+    answer's own tokens. Tokenized whole, a merge across a cut would change them (ChatML's
+    "assistant\n" before an answer starting with "\n" reads one "\n\n" token). Found by
+    rendering the chat prefix by prefix, as TRL and verl find a turn in templates without
+    {% generation %} markers; None where the template does not render it so."""
+    text = _render(encoder, bound, generation_prompt)
+    pieces, at = [], 0
+    for i, message in enumerate(bound):
+        if message["role"] != "assistant":
+            continue
+        before, through = _render(encoder, bound[:i], True), _render(encoder, bound[: i + 1], False)
+        if not (through.startswith(before) and text.startswith(through) and len(before) >= at):
+            return None
+        end = len(before) + len(through[len(before) :].rstrip())
+        pieces += [text[at : len(before)], text[len(before) : end]]
+        at = end
+    return (*pieces, text[at:])
+
+
+def _piece_tokens(tokenizer: Any, pieces: tuple[str, ...], special: bool, offsets: bool = False) -> tuple[list[int], list[int], list[int]]:
+    """The pieces' ids, each piece tokenized on its own (the first with the special tokens
+    when `special`): ids, each token's start in the joined text (with `offsets`), its piece."""
+    ids: list[int] = []
+    starts: list[int] = []
+    piece_of: list[int] = []
+    at = 0
+    for k, piece in enumerate(pieces):
+        if piece or (k == 0 and special):
+            encoded = tokenizer(piece, add_special_tokens=special and k == 0, return_offsets_mapping=offsets)
+            ids += encoded["input_ids"]
+            starts += [at + start for start, _ in encoded["offset_mapping"]] if offsets else []
+            piece_of += [k] * len(encoded["input_ids"])
+        at += len(piece)
+    return ids, starts, piece_of
+
+
+def _tokens(encoder: Any, pieces: tuple[str, ...], images: list[Any]) -> tuple[list[int], list[int | None]]:
+    """The chat's ids, read piece by piece, and each id's piece (None: an image placeholder
+    the processor repeated)."""
+    tokenizer = text_tokenizer(encoder)
     if not is_multimodal(encoder):
-        return list(encoder(text, add_special_tokens=False)["input_ids"])
-    return list(encoder(text=[text], images=[images] if images else None, add_special_tokens=special_tokens(encoder, [text]))["input_ids"][0])
+        ids, _, piece_of = _piece_tokens(tokenizer, pieces, False)
+        return ids, list(piece_of)
+    text = "".join(pieces)
+    special = special_tokens(encoder, [text])
+    expanded = list(encoder(text=[text], images=[images] if images else None, add_special_tokens=special)["input_ids"][0])
+    ids, _, piece_of = _pieces_in_expanded(tokenizer, pieces, expanded, special)
+    return ids, piece_of
+
+
+def _pieces_in_expanded(tokenizer: Any, pieces: tuple[str, ...], expanded: list[int], special: bool) -> tuple[list[int], list[int], list[int | None]]:
+    """A processor's ids for the joined pieces (`expanded`: the whole text tokenized, its image
+    placeholders repeated) with the text's tokens replaced by the pieces' own: the ids, for
+    each the position in `expanded` whose per-token inputs it takes (the whole-text token its
+    characters start in), and its piece (None: a repeated placeholder)."""
+    text = "".join(pieces)
+    whole = tokenizer(text, add_special_tokens=special, return_offsets_mapping=True)
+    ids, starts, piece_of = _piece_tokens(tokenizer, pieces, special, offsets=True)
+    matched = _matched(expanded, list(whole["input_ids"]))
+    lead = len(tokenizer("", add_special_tokens=True)["input_ids"]) if special else 0  # the tokens the tokenizer adds before a text
+    whole_starts = [start for start, _ in whole["offset_mapping"]]
+    owners: dict[int, list[int]] = {}
+    for k, start in enumerate(starts):
+        owners.setdefault(k if k < lead else max(lead, bisect.bisect_right(whole_starts, start, lead) - 1), []).append(k)
+    out, sources, pieces_out = [], [], []
+    for position, (token, j) in enumerate(zip(expanded, matched)):
+        for k in [None] if j is None else owners.get(j, []):
+            out.append(token if k is None else ids[k])
+            sources.append(position)
+            pieces_out.append(None if k is None else piece_of[k])
+    return out, sources, pieces_out
 
 
 def special_tokens(encoder: Any, texts: list[str]) -> bool:
@@ -144,22 +227,31 @@ def chat_template(encoder: Any) -> str:
 def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[Any], example: str, whole_chat: bool = False) -> dict[str, Any]:
     """The chat's token ids and which of them the model must learn to say (`assistant_masks`):
     each assistant message (but those marked `"train": false`) and the template's end-of-turn
-    after it. A template with `{% generation %}`
-    markers says so itself; otherwise each assistant message's characters are found by
-    rendering the chat prefix by prefix (what precedes it with the generation prompt, then
-    through it), as TRL and verl do for templates without markers. Each span must decode to
-    its message, and a chat without assistant tokens is an error, never a zero loss.
+    after it, as turn_pieces finds them: each turn's ids are those generation reads at it (the
+    chat before it with the generation prompt) followed by the answer's own tokens. A template
+    with `{% generation %}` markers that does not render the chat prefix by prefix says where
+    its turns are itself (the chat then tokenized whole: no prompt generation reads is a
+    prefix of it). Each span must decode to its message, and a chat without assistant tokens
+    is an error, never a zero loss.
     `whole_chat` (sft.assistantOnlyLoss false): every token of the chat instead, the prompts'
     too, as pretraining learns a document, except the assistant messages marked `"train":
     false` (a wrong answer is context, never something to learn to say); text models only."""
     template = chat_template(encoder)
     bound = for_encoder(encoder, messages, images)
-    if GENERATION_MARKER.search(template):
+    pieces = turn_pieces(encoder, bound, generation_prompt=False)
+    if pieces is not None:
+        ids, piece_of = _tokens(encoder, pieces, images)
+        mask = [int(piece is not None and piece % 2 == 1) for piece in piece_of]
+    elif GENERATION_MARKER.search(template):
         encoded = encoder.apply_chat_template(bound, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
         ids, mask = encoded["input_ids"], encoded["assistant_masks"]
         ids, mask = (list(ids[0]), list(mask[0])) if is_multimodal(encoder) else (list(ids), list(mask))
+        pieces = (_render(encoder, bound, False),)
     else:
-        ids, mask = _mask_by_prefixes(encoder, bound, images, example)
+        raise ChatMaskError(
+            f"{example}: model {_model_name(encoder)}'s chat template ({_describe(template)}) does not render the chat prefix by prefix, "
+            "so its assistant tokens cannot be found; add {% generation %} markers around assistant messages to the template"
+        )
     if not any(mask):
         raise ChatMaskError(f"{example}: no assistant tokens for model {_model_name(encoder)} with its chat template ({_describe(template)}); the chat needs an assistant message the template renders")
     _check_spans(encoder, bound, ids, mask, template, example)
@@ -170,46 +262,22 @@ def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[An
         if is_multimodal(encoder):
             raise ChatMaskError(f"{example}: sft.assistantOnlyLoss false (a loss on every token) is for text models; model {_model_name(encoder)} is image-text-to-text, whose image placeholder tokens are not text to learn: set it to true")
         trained = [0 if assistant and not learned else 1 for assistant, learned in zip(mask, trained)]
-    return {"input_ids": ids, "assistant_masks": trained, "text": render(encoder, messages, images, generation_prompt=False)}
+    return {"input_ids": ids, "assistant_masks": trained, "pieces": pieces}
 
 
-def _mask_by_prefixes(encoder: Any, messages: list[dict[str, Any]], images: list[Any], example: str) -> tuple[list[int], list[int]]:
-    def render(chat: list[dict[str, Any]], generation_prompt: bool) -> str:
-        return encoder.apply_chat_template(chat, tokenize=False, add_generation_prompt=generation_prompt)
-
-    full = render(messages, False)
-    spans = []
-    for i, message in enumerate(messages):
-        if message["role"] != "assistant":
-            continue
-        before, through = render(messages[:i], True), render(messages[: i + 1], False)
-        if not (through.startswith(before) and full.startswith(through)):
-            raise ChatMaskError(
-                f"{example}: model {_model_name(encoder)}'s chat template ({_describe(chat_template(encoder))}) does not render the chat prefix by prefix, "
-                "so its assistant tokens cannot be found; add {% generation %} markers around assistant messages to the template"
-            )
-        spans.append((len(before), len(before) + len(through[len(before):].rstrip())))
-    tokenizer = text_tokenizer(encoder)
-    encoded = tokenizer(full, add_special_tokens=special_tokens(encoder, [full]), return_offsets_mapping=True)
-    text_ids = list(encoded["input_ids"])
-    text_mask = [int(any(start <= first < end for start, end in spans)) for first, _ in encoded["offset_mapping"]]
-    if not is_multimodal(encoder):
-        return text_ids, text_mask
-    return _align_expanded(_ids(encoder, full, images), text_ids, text_mask)
-
-
-def _align_expanded(expanded: list[int], text_ids: list[int], text_mask: list[int]) -> tuple[list[int], list[int]]:
-    """The mask for the processor's ids, which repeat image placeholder tokens (never learned)."""
-    mask, at = [], 0
+def _matched(expanded: list[int], text_ids: list[int]) -> list[int | None]:
+    """For each of the processor's ids, the text token it is (None: a repeated image placeholder)."""
+    matched: list[int | None] = []
+    at = 0
     for token in expanded:
         if at < len(text_ids) and token == text_ids[at]:
-            mask.append(text_mask[at])
+            matched.append(at)
             at += 1
         else:
-            mask.append(0)
+            matched.append(None)
     if at != len(text_ids):
         raise ChatMaskError("the processor's token ids do not extend the tokenizer's (only image placeholders may be repeated)")
-    return expanded, mask
+    return matched
 
 
 def _check_spans(encoder: Any, messages: list[dict[str, Any]], ids: list[int], mask: list[int], template: str, example: str) -> None:
@@ -292,15 +360,48 @@ def for_encoder(encoder: Any, messages: list[dict[str, Any]], images: list[Any])
 
 
 def generation_batch(encoder: Any, chats: list[list[dict[str, Any]]]) -> Any:
-    """Left-padded model inputs for a batch of chats, ready for `generate`: every tensor the
-    processor returns (pixels, grid sizes, aspect ratios, cross-attention masks), the
-    images grouped per chat."""
+    """Left-padded model inputs for a batch of chats, ready for `generate`, read as `encode`
+    reads them: every tensor the processor returns (pixels, grid sizes, aspect ratios,
+    cross-attention masks), the images grouped per chat."""
     per_chat = [images_in(chat) for chat in chats]
     require_multimodal(encoder, any(per_chat), "generate")
-    texts = [render(encoder, chat, images, generation_prompt=True) for chat, images in zip(chats, per_chat)]
+    pieces = [prompt_pieces(encoder, chat, images) for chat, images in zip(chats, per_chat)]
     if not is_multimodal(encoder):
-        return encoder(texts, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=False)
-    return encoder(text=texts, images=per_chat if any(per_chat) else None, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=special_tokens(encoder, texts))
+        return encoder.pad({"input_ids": [_tokens(encoder, p, [])[0] for p in pieces]}, padding=True, padding_side="left", return_tensors="pt")
+    return _read(encoder, pieces, per_chat if any(per_chat) else None, "left")
+
+
+def _read(encoder: Any, pieces: list[tuple[str, ...]], images: list[list[Any]] | None, padding_side: str) -> Any:
+    """The processor's padded inputs for chats given in pieces: what it returns for the joined
+    texts, with each row's text tokens those of its pieces (_pieces_in_expanded) and its
+    per-token tensors (Mllama's cross-attention mask, Qwen2-VL's token types) moved with them."""
+    import torch
+
+    texts = ["".join(p) for p in pieces]
+    special = special_tokens(encoder, texts)
+    read = encoder(text=texts, images=images, return_tensors="pt", padding=True, padding_side=padding_side, add_special_tokens=special)
+    shape = tuple(read["input_ids"].shape)
+    rows, changed = [], False
+    for i, chat_pieces in enumerate(pieces):
+        at = read["attention_mask"][i].nonzero().flatten().tolist()
+        expanded = read["input_ids"][i, at].tolist()
+        ids, sources, _ = _pieces_in_expanded(text_tokenizer(encoder), chat_pieces, expanded, special)
+        rows.append((ids, [at[s] for s in sources]))
+        changed = changed or ids != expanded
+    if not changed:
+        return read
+    width = max(len(ids) for ids, _ in rows)
+    per_token = [k for k, v in read.items() if k != "input_ids" and v.dim() >= 2 and tuple(v.shape[:2]) == shape]
+    pad = text_tokenizer(encoder).pad_token_id or 0
+    out = {"input_ids": torch.full((shape[0], width), pad, dtype=read["input_ids"].dtype)} | {k: read[k].new_zeros((shape[0], width, *read[k].shape[2:])) for k in per_token}
+    for i, (ids, sources) in enumerate(rows):
+        place = slice(width - len(ids), width) if padding_side == "left" else slice(0, len(ids))
+        out["input_ids"][i, place] = torch.tensor(ids)
+        for k in per_token:
+            out[k][i, place] = read[k][i, sources]
+    for k, v in out.items():
+        read[k] = v
+    return read
 
 
 def causal_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -321,10 +422,10 @@ def causal_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
     return {"input_ids": inputs["input_ids"]}
 
 
-def batch_inputs(encoder: Any, rows: list[tuple[str, list[Any], list[int]]], pad_id: int) -> dict[str, Any]:
+def batch_inputs(encoder: Any, rows: list[tuple[tuple[str, ...], list[Any], list[int]]], pad_id: int) -> dict[str, Any]:
     """Right-padded model inputs for sequences that continue what a processor read: each row
-    is (text, its images, ids), the ids beginning with the processor's ids for the text (a
-    prompt, then a sampled response; or a whole training chat). `input_ids` and
+    is (pieces, their images, ids), the ids beginning with `encode`'s for the chat in pieces
+    (a prompt, then a sampled response; or a whole training chat). `input_ids` and
     `attention_mask`, and with images every other tensor the processor returns, as it batches
     them: per-token ones (Mllama's cross-attention mask, Qwen2-VL's token types) extended
     over the continuation with the text's last position, the image tensors as they are."""
@@ -340,12 +441,11 @@ def batch_inputs(encoder: Any, rows: list[tuple[str, list[Any], list[int]]], pad
     if not any(images for _, images, _ in rows):
         return inputs
     require_multimodal(encoder, True, "a training batch")
-    texts = [text for text, _, _ in rows]
-    read = encoder(text=texts, images=[images for _, images, _ in rows], return_tensors="pt", padding=True, padding_side="right", add_special_tokens=special_tokens(encoder, texts))
+    read = _read(encoder, [pieces for pieces, _, _ in rows], [images for _, images, _ in rows], "right")
     lengths = read["attention_mask"].sum(dim=1).tolist()
     for i, (n, (_, _, row)) in enumerate(zip(lengths, rows)):
         if read["input_ids"][i, :n].tolist() != list(row[:n]):
-            raise ValueError(f"batch row {i}: the processor's ids for its text differ from the sequence's first {n} ids (was the text rendered by another template or processor?)")
+            raise ValueError(f"batch row {i}: the processor's ids for its chat differ from the sequence's first {n} ids (was the chat rendered by another template or processor?)")
     for key, value in read.items():
         if key in inputs:
             continue

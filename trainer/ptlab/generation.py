@@ -416,8 +416,7 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     keys = list(keys) if keys is not None else list(range(len(chats)))
     order = list(range(len(chats)))
     if reuse:  # batch rows with as many tokens to prefill together: a batch prefills its longest
-        texts = [chat.render(encoder, c, [], generation_prompt=True) for c in chats]
-        all_ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
+        all_ids = [chat.encode(encoder, c, [], generation_prompt=True)["input_ids"] for c in chats]
         if not synced_gpus:  # its forwards are as many as this process's new prompts: sharded, generate prefills them
             with torch.no_grad():
                 _prefill_new_chats(model, prefixes, keys, all_ids, batch_size, tokenizer.pad_token_id if tokenizer.pad_token_id is not None else stop[0])

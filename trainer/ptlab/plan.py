@@ -337,9 +337,9 @@ def sft_batch(experiment: Any, encoder: Any) -> tuple[dict[str, Any], int, int]:
     return batch, rows, len(longest.input_ids)
 
 
-def longest_episode(experiment: Any, encoder: Any, max_new_tokens: int) -> list[tuple[list[int], str, list[Any]]]:
+def longest_episode(experiment: Any, encoder: Any, max_new_tokens: int) -> list[tuple[list[int], tuple[str, ...], list[Any]]]:
     """The prompts of the training environment's first episode when every attempt runs to
-    `max_new_tokens` without a valid answer (the longest an episode gets): ids, text, images."""
+    `max_new_tokens` without a valid answer (the longest an episode gets): ids, text (in chat.encode's pieces), images."""
     from ptlab import chat, episodes
     from ptlab.ppo import _prompt
 
@@ -376,10 +376,10 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
         tensors = {**inputs, "targets": targets, "keep": keep}
     else:
         cfg = experiment.ppo
-        prompt_ids, prompt_text, images = max(longest_episode(experiment, encoder, cfg.maxNewTokens), key=lambda p: len(p[0]))
+        prompt_ids, prompt_pieces, images = max(longest_episode(experiment, encoder, cfg.maxNewTokens), key=lambda p: len(p[0]))
         response = [chat_eos(encoder)] * cfg.maxNewTokens
         rows, tokens = cfg.microBatchSize, len(prompt_ids) + len(response)
-        transitions = [Transition(i, prompt_ids, response, [1.0] * len(response), 0.0, False, episode=i, images=tuple(images), prompt_text=prompt_text) for i in range(rows)]
+        transitions = [Transition(i, prompt_ids, response, [1.0] * len(response), 0.0, False, episode=i, images=tuple(images), prompt_pieces=prompt_pieces) for i in range(rows)]
         tensors = score_inputs(transitions, encoder, chat_pad(encoder), "padding-free" if cfg.paddingFree else "padded").tensors  # shared openings only lower the peak: planned without
         if cfg.paddingFree:  # the micro-batch end to end in one row
             rows, tokens = 1, rows * tokens
@@ -412,9 +412,9 @@ def measure_generation(experiment: Any, config: Any, encoder: Any, rows: int, ma
 
     from ptlab import chat
 
-    prompt_ids, prompt_text, images = max(longest_episode(experiment, encoder, max_new_tokens), key=lambda p: len(p[0]))
+    prompt_ids, prompt_pieces, images = max(longest_episode(experiment, encoder, max_new_tokens), key=lambda p: len(p[0]))
     ids = prompt_ids + [chat_eos(encoder)] * max_new_tokens
-    inputs = chat.batch_inputs(encoder, [(prompt_text, images, ids)] * rows, chat_pad(encoder))
+    inputs = chat.batch_inputs(encoder, [(prompt_pieces, images, ids)] * rows, chat_pad(encoder))
     with _tensors(fake, device, "position_ids" in inputs) as convert:
         model = fake_model(experiment, config)
         model.eval()

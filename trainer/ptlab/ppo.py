@@ -210,7 +210,7 @@ class Transition:
     done: bool
     episode: int = 0  # the episode's number in this process (group mode: its group is episode // groupSize)
     images: tuple[Any, ...] = ()  # the prompt's images (vision), in placeholder order
-    prompt_text: str = ""  # the prompt as the processor read it with its images (vision)
+    prompt_pieces: tuple[str, ...] = ()  # the prompt as the processor read it with its images (vision), in chat.encode's pieces
     old_logprob: float = 0.0
     old_token_logprobs: list[float] = field(default_factory=list)  # ppo.ratio "token"
     sampling_token_logprobs: list[float] = field(default_factory=list)  # each response token's log-prob under the distribution it was sampled from
@@ -229,7 +229,7 @@ def stand_in(like: Transition, eos: int) -> Transition:
     buckets filled as they come, so all processes must run the same modules. `like`'s prompt
     and images (a text-only pass would skip a vision model's tower and cross-attention layers)
     answered by `eos`, recording nothing."""
-    return Transition(like.slot, like.prompt_ids, [eos], [1.0], 0.0, False, like.episode, like.images, like.prompt_text)
+    return Transition(like.slot, like.prompt_ids, [eos], [1.0], 0.0, False, like.episode, like.images, like.prompt_pieces)
 
 
 def trained_reward(step: Step, cfg: Ppo) -> float:
@@ -239,10 +239,10 @@ def trained_reward(step: Step, cfg: Ppo) -> float:
     return reward * cfg.rewardScale
 
 
-def _prompt(encoder: Any, messages: list[dict[str, Any]]) -> tuple[list[int], str]:
-    """The chat's prompt ids (with the generation prompt) and its text as the template wrote it."""
+def _prompt(encoder: Any, messages: list[dict[str, Any]]) -> tuple[list[int], tuple[str, ...]]:
+    """The chat's prompt ids (with the generation prompt) and its text as the template wrote it, in pieces (chat.turn_pieces)."""
     encoded = chat.encode(encoder, messages, chat.images_in(messages), generation_prompt=True)
-    return list(encoded["input_ids"]), encoded["text"]
+    return list(encoded["input_ids"]), encoded["pieces"]
 
 
 class Scored(NamedTuple):
@@ -374,7 +374,7 @@ def score_inputs(batch: list[Transition], encoder: Any, pad_id: int, rows: str =
         return ScoreInputs({"input_ids": ids, "position_ids": positions, **segments([[len(s) for s in sequences]], ids.shape[1])})
     openings = shared_openings(batch) if rows == "shared-prefixes" else None
     if not openings or not openings.ids:
-        return ScoreInputs(chat.causal_inputs(chat.batch_inputs(encoder, [(t.prompt_text, list(t.images), t.prompt_ids + t.response_ids) for t in last.values()], pad_id)))
+        return ScoreInputs(chat.causal_inputs(chat.batch_inputs(encoder, [(t.prompt_pieces, list(t.images), t.prompt_ids + t.response_ids) for t in last.values()], pad_id)))
     opened = max(len(o) for o in openings.ids)
     rests = [sequence[n:] for sequence, n in zip(sequences, openings.lengths)]
     width = max(len(rest) for rest in rests)
@@ -888,7 +888,7 @@ def _collect_rounds(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict
             answers = generate(policy.plain, policy.tokenizer, [slots[i].messages for i in active], cfg.maxNewTokens, cfg.temperature, model.kvCache, synced_gpus=sharded, prefixes=prefixes, keys=[slots[i].index for i in active], record_logprobs=True, batch_size=model.generateBatch)
         environment_started = time.perf_counter()
         still = []
-        for i, (prompt_ids, prompt_text), generation in zip(active, prompts, answers):
+        for i, (prompt_ids, prompt_pieces), generation in zip(active, prompts, answers):
             slot = slots[i]
             images = tuple(chat.images_in(slot.messages))  # the prompt's, before the slot moves on
             step = episodes.advance(slot, generation)
@@ -896,7 +896,7 @@ def _collect_rounds(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict
             response_ids = list(generation.ids)  # as sampled: the gradient is taken on what the policy did
             ends = chat.token_ends(policy.text, response_ids[: generation.answer_tokens])
             weights = core.token_weights(generation.text, ends, answer_key, cfg.thoughtWeight) + [1.0] * generation.stopped
-            transitions.append(Transition(i, prompt_ids, response_ids, weights, trained_reward(step, cfg), step.done, slot.index, images, prompt_text, sampling_token_logprobs=list(generation.logprobs), turn=len(slot.turns) - 1, record_turn=slot.turns[-1]))
+            transitions.append(Transition(i, prompt_ids, response_ids, weights, trained_reward(step, cfg), step.done, slot.index, images, prompt_pieces, sampling_token_logprobs=list(generation.logprobs), turn=len(slot.turns) - 1, record_turn=slot.turns[-1]))
             if recorder is not None and recorder.wants(slot.index):
                 transitions[-1].tokens = TurnTokens(response_ids, token_records.utf16_ends(generation.text, ends, len(response_ids)), list(generation.logprobs), weights, transitions[-1].reward)
             if sampled_old:
@@ -947,8 +947,8 @@ def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, sharded: bool = Fa
             last_of_slot = {t.slot: t for t in transitions}
             for i in range(len(rollout.slots)) if sharded else sorted(s for s, t in last_of_slot.items() if not t.done):
                 messages = rollout.slots[i].messages
-                prompt_ids, prompt_text = _prompt(policy.tokenizer, messages)
-                probes.append(Transition(i, prompt_ids, [policy.text.eos_token_id], [1.0], 0.0, False, images=tuple(chat.images_in(messages)), prompt_text=prompt_text, episode=i))
+                prompt_ids, prompt_pieces = _prompt(policy.tokenizer, messages)
+                probes.append(Transition(i, prompt_ids, [policy.text.eos_token_id], [1.0], 0.0, False, images=tuple(chat.images_in(messages)), prompt_pieces=prompt_pieces, episode=i))
         probe_values = [score(policy.joint, probes[start : start + cfg.microBatchSize], cfg.temperature, pad_id, encoder=policy.tokenizer).values for start in range(0, len(probes), cfg.microBatchSize)]
     for batch, values, logprobs, token_logprobs in scored_batches:
         read_values = values.tolist() if values is not None else [0.0] * len(batch)

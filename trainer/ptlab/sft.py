@@ -61,7 +61,7 @@ class Example:
     input_ids: list[int]
     labels: list[int]
     images: tuple[Path, ...] = ()  # image files, in the order of their placeholders
-    text: str = ""  # the chat as the processor reads it with the images (vision)
+    pieces: tuple[str, ...] = ()  # the chat as the processor reads it with the images (vision), in chat.encode's pieces
 
 
 @dataclass
@@ -87,7 +87,7 @@ def tokenize(encoder: Any, messages: list[dict[str, Any]], max_length: int, base
     mask = list(encoded["assistant_masks"])[:max_length]
     if not any(mask):
         raise SftError(f"{example}: model.maxLength ({max_length}) cuts every assistant token of this example ({len(encoded['input_ids'])} tokens); raise it")
-    return Example(ids, [t if m else IGNORE for t, m in zip(ids, mask)], paths, encoded["text"] if paths else "")
+    return Example(ids, [t if m else IGNORE for t, m in zip(ids, mask)], paths, encoded["pieces"] if paths else ())
 
 
 def load_examples(path: Path, tokenizer: Any, max_length: int, assistant_only: bool = True) -> list[Example]:
@@ -116,7 +116,7 @@ def collate(batch: list[Example], pad_id: int, encoder: Any = None) -> dict[str,
     """Right-padded ids, labels and mask; with `encoder` (a processor), every image input it returns."""
     import torch
 
-    rows = [(e.text, _open(e.images), e.input_ids) for e in batch]
+    rows = [(e.pieces, _open(e.images), e.input_ids) for e in batch]
     labels = torch.full((len(batch), max(len(e.input_ids) for e in batch)), IGNORE, dtype=torch.long)
     for i, e in enumerate(batch):
         labels[i, : len(e.labels)] = torch.tensor(e.labels)

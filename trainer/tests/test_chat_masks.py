@@ -89,7 +89,7 @@ def test_an_assistant_message_marked_train_false_is_context_not_learned(embedded
     tokenizer = AutoTokenizer.from_pretrained(embedded) if template == "markers" else chatml_tokenizer(embedded)
     marked = [TRAJECTORY[0], {**TRAJECTORY[1], "train": False}, *TRAJECTORY[2:]]
     full, partial = chat.encode(tokenizer, TRAJECTORY, [], generation_prompt=False), chat.encode(tokenizer, marked, [], generation_prompt=False)
-    assert partial["input_ids"] == full["input_ids"] and partial["text"] == full["text"]
+    assert partial["input_ids"] == full["input_ids"] and partial["pieces"] == full["pieces"]
     assert learned_runs(partial) == learned_runs(full)[1:]
     with pytest.raises(ChatMaskError, match=r"sft.jsonl:3: every assistant message is marked \"train\": false"):
         chat.encode(tokenizer, [{**m, "train": False} for m in TRAJECTORY], [], generation_prompt=False, example="sft.jsonl:3")
@@ -106,7 +106,7 @@ def test_whole_chat_learns_every_token_but_an_untrained_reply(embedded, template
     marked = [TRAJECTORY[0], {**TRAJECTORY[1], "train": False}, *TRAJECTORY[2:]]
     assistant_only = chat.encode(tokenizer, marked, [], generation_prompt=False)
     whole = chat.encode(tokenizer, marked, [], generation_prompt=False, whole_chat=True)
-    assert whole["input_ids"] == assistant_only["input_ids"] and whole["text"] == assistant_only["text"]
+    assert whole["input_ids"] == assistant_only["input_ids"] and whole["pieces"] == assistant_only["pieces"]
     assert all(w for w, a in zip(whole["assistant_masks"], assistant_only["assistant_masks"]) if a)  # every reply learned is still learned
     unlearned = [token for token, learned in zip(whole["input_ids"], whole["assistant_masks"]) if not learned]
     assert tokenizer.decode(unlearned).strip() == tokenizer.decode(tokenizer(TRAJECTORY[1]["content"], add_special_tokens=False)["input_ids"] + [tokenizer.convert_tokens_to_ids(tokenizer.eos_token)]).strip()

@@ -31,7 +31,9 @@ from ptlab.envs import generalpoints as gp  # noqa: E402
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 # What each family's template puts after an assistant reply: the tokens SFT learns with it.
-END_OF_TURN = {"llama3": "<|eot_id|>", "qwen2.5": "<|im_end|>", "mllama": "<|eot_id|>", "qwen2-vl": "<|im_end|>", "llava": " ", "embedded:tiny-lm": "<|end|>", "embedded:tiny-vlm": "<|end|>"}
+# LLaVA 1.5's writes no end-of-turn token, only the space before the next "USER: " (a
+# separator, as ChatML's newline after <|im_end|>).
+END_OF_TURN = {"llama3": "<|eot_id|>", "qwen2.5": "<|im_end|>", "mllama": "<|eot_id|>", "qwen2-vl": "<|im_end|>", "llava": "", "embedded:tiny-lm": "<|end|>", "embedded:tiny-vlm": "<|end|>"}
 VISION = {*replicas.VISION_FAMILIES, "embedded:tiny-vlm"}
 EXPECTED_CLASS = {"llama3": "LlamaForCausalLM", "qwen2.5": "Qwen2ForCausalLM", "mllama": "MllamaForConditionalGeneration", "qwen2-vl": "Qwen2VLForConditionalGeneration", "llava": "LlavaForConditionalGeneration"}
 
@@ -72,18 +74,71 @@ def test_the_sft_mask_is_exactly_each_reply_and_its_end_of_turn(cache, family):
     encoded = chat.encode(encoder, messages, chat.images_in(messages), generation_prompt=False)
     tokenizer = chat.text_tokenizer(encoder)
     runs = learned_runs(encoded)
-    # Leading whitespace may be trimmed by the template (Llama 3) or share a token with the
-    # template's own newline (ChatML): the learned run then starts at the reply's first word.
+    # Each run is the reply as the template writes it after the generation prompt (Llama 3
+    # trims it; ChatML keeps its leading "\n"; LLaVA's starts with the space after "ASSISTANT:").
     decoded = [tokenizer.decode(run) for run in runs]
     assert len(decoded) == len(replies)
     for text, reply in zip(decoded, replies):
-        assert text.endswith(END_OF_TURN[family]) and text.removesuffix(END_OF_TURN[family]) == reply[len(reply) - len(text) + len(END_OF_TURN[family]) :], (text, reply)
-        assert reply[: len(reply) - len(text) + len(END_OF_TURN[family])].isspace() or len(text) == len(reply) + len(END_OF_TURN[family])
+        assert text.endswith(END_OF_TURN[family]) and text.removesuffix(END_OF_TURN[family]).strip() == reply.strip(), (text, reply)
     unlearned = tokenizer.decode([t for t, m in zip(encoded["input_ids"], encoded["assistant_masks"]) if not m])
     assert not any(reply in unlearned for reply in replies)
     if family in VISION:  # the processor's expanded image tokens are in the ids, never learned
         image_tokens = [t for t in encoded["input_ids"] if tokenizer.convert_ids_to_tokens(t) in ("<|image|>", "<|image_pad|>", "<image>")]
         assert image_tokens and not any(m for t, m in zip(encoded["input_ids"], encoded["assistant_masks"]) if t in image_tokens)
+
+
+@pytest.mark.parametrize("family", [*replicas.FAMILIES, "embedded:tiny-lm", "embedded:tiny-vlm"])
+def test_each_turn_is_trained_on_the_ids_generation_reads_then_the_answer_s_own(cache, family):
+    """A sub-optimal GP trajectory whose answers start with "\\n" (the reference's format): its
+    training ids begin with exactly the ids a rollout or evaluation feeds the model at each
+    turn (the chat before it with the generation prompt, as generation_batch reads it too),
+    and the learned run there is the answer's own tokens and the end-of-turn. Tokenized whole,
+    ChatML's "assistant\\n" and the answer's "\\n" read as one "\\n\\n" token: the answer's first
+    character was never learned, and after "assistant\\n" the model had never seen a "\\n"."""
+    encoder = models.load_tokenizer(model_path(family))
+    tokenizer = chat.text_tokenizer(encoder)
+    messages = trajectory(family in VISION)
+    assert all(m["content"].startswith("\n") for m in messages if m["role"] == "assistant")
+    trained = chat.encode(encoder, messages, chat.images_in(messages), generation_prompt=False)
+    ids, mask = trained["input_ids"], trained["assistant_masks"]
+    for turn in [i for i, m in enumerate(messages) if m["role"] == "assistant"]:
+        prompt = chat.encode(encoder, messages[:turn], chat.images_in(messages[:turn]), generation_prompt=True)["input_ids"]
+        batch = chat.generation_batch(encoder, [messages[:turn]])
+        assert batch["input_ids"][0][batch["attention_mask"][0].bool()].tolist() == prompt
+        assert ids[: len(prompt)] == prompt, (family, turn, tokenizer.convert_ids_to_tokens(ids[len(prompt) - 3 : len(prompt) + 2]), tokenizer.convert_ids_to_tokens(prompt[-3:]))
+        end = mask.index(0, len(prompt)) if 0 in mask[len(prompt) :] else len(ids)
+        assert not mask[len(prompt) - 1] and end > len(prompt)
+        written = tokenizer.decode(ids[len(prompt) : end]).removesuffix(END_OF_TURN[family])
+        assert written.strip() == messages[turn]["content"].strip()
+        assert ids[len(prompt) : end] == tokenizer(written, add_special_tokens=False)["input_ids"] + tokenizer(END_OF_TURN[family], add_special_tokens=False)["input_ids"]
+
+
+@pytest.mark.parametrize("family", ["qwen2-vl"])
+def test_a_processor_reads_turns_whose_ids_differ_from_the_whole_text_s_as_generation_does(cache, family):
+    """Where the turn-by-turn ids differ from the processor's own for the whole text (Qwen2-VL's
+    "assistant\\n" before "\\n\\n"), the training chat, the generation batch of a later turn
+    and the training rows carry the turn-by-turn ids, with the image placeholders expanded and
+    every per-token tensor moved with the tokens, and the model reads them."""
+    from PIL import Image
+
+    encoder = models.load_tokenizer(model_path(family))
+    model = models.load_causal_lm(model_path(family), "fp32").eval()
+    image = Image.new("RGB", (90, 60), "red")
+    messages = [chat.user_message("Which card is it?", image), {"role": "assistant", "content": "\n\ns ok: 24"},
+                {"role": "user", "content": "Try again."}, {"role": "assistant", "content": "\n\ns ok: 12"}]
+    text = chat.render(encoder, messages, [image], generation_prompt=False)
+    whole = encoder(text=[text], images=[[image]], add_special_tokens=chat.special_tokens(encoder, [text]))
+    trained = chat.encode(encoder, messages, [image], generation_prompt=False)
+    assert trained["input_ids"] != list(whole["input_ids"][0])  # the case at hand
+    prompt = chat.encode(encoder, messages[:3], [image], generation_prompt=True)
+    assert trained["input_ids"][: len(prompt["input_ids"])] == prompt["input_ids"]
+    batch = chat.generation_batch(encoder, [messages[:3], messages[:1]])
+    assert batch["input_ids"][0][batch["attention_mask"][0].bool()].tolist() == prompt["input_ids"] and batch["attention_mask"][0, 0] == 1
+    pad = chat.text_tokenizer(encoder).pad_token_id or 0
+    rows = chat.batch_inputs(encoder, [(trained["pieces"], [image], trained["input_ids"]), (prompt["pieces"], [image], prompt["input_ids"] + [5])], pad)
+    assert rows["input_ids"][0].tolist() == trained["input_ids"]
+    with torch.no_grad():
+        assert torch.isfinite(model(**rows).logits).all()
 
 
 BOS_ONCE = {"llama3": "<|begin_of_text|>", "mllama": "<|begin_of_text|>", "llava": "<s>"}
@@ -106,11 +161,14 @@ def test_prompts_and_training_chats_read_as_transformers_apply_chat_template_rea
 
     prompt = chat.encode(encoder, messages[:1], images, generation_prompt=True)
     trained = chat.encode(encoder, messages, images, generation_prompt=False)
-    assert prompt["input_ids"] == theirs(opening, True) and trained["input_ids"] == theirs(bound, False)
+    # the training chat is the same text, read turn by turn (its ids differ where a merge
+    # crossed a turn's start: test_each_turn_is_trained_on_the_ids_generation_reads)
+    text = chat.text_tokenizer(encoder)
+    assert prompt["input_ids"] == theirs(opening, True) and text.decode(trained["input_ids"]) == text.decode(theirs(bound, False))
     batch = chat.generation_batch(encoder, [messages[:1]])
     assert batch["input_ids"][0].tolist() == prompt["input_ids"]
     pad = chat.text_tokenizer(encoder).pad_token_id or 0
-    rows = chat.batch_inputs(encoder, [(trained["text"], images, trained["input_ids"]), (prompt["text"], images, prompt["input_ids"])], pad)
+    rows = chat.batch_inputs(encoder, [(trained["pieces"], images, trained["input_ids"]), (prompt["pieces"], images, prompt["input_ids"])], pad)
     assert rows["input_ids"][0].tolist() == trained["input_ids"]
     if family in BOS_ONCE:
         bos = chat.text_tokenizer(encoder).convert_tokens_to_ids(BOS_ONCE[family])
@@ -234,10 +292,10 @@ def test_training_batches_carry_every_tensor_the_processor_returns_and_the_image
         image = Image.new("RGB", (90, 60), color)
         messages = [chat.user_message("Which card is it?", image)]
         prompt = chat.encode(encoder, messages, [image], generation_prompt=True)
-        return [(prompt["text"], [image], prompt["input_ids"] + [5, 6, 7]), (prompt["text"], [image], prompt["input_ids"] + [8])]
+        return [(prompt["pieces"], [image], prompt["input_ids"] + [5, 6, 7]), (prompt["pieces"], [image], prompt["input_ids"] + [8])]
 
     batch = chat.batch_inputs(encoder, rows("red"), pad)
-    read = encoder(text=[r[0] for r in rows("red")], images=[r[1] for r in rows("red")], return_tensors="pt", padding=True, add_special_tokens=False)
+    read = encoder(text=["".join(r[0]) for r in rows("red")], images=[r[1] for r in rows("red")], return_tensors="pt", padding=True, add_special_tokens=False)
     assert set(read) <= set(batch)
     width = len(rows("red")[0][2])
     for key, value in batch.items():
@@ -273,7 +331,7 @@ def test_a_chunked_head_scores_and_trains_as_the_model_s_own_logits(cache, famil
         messages = [chat.user_message(gp.GeneralPointsEpisode(gp.GeneralPointsConfig(), 30 + episode).prompt, image)]
         encoded = chat.encode(encoder, messages, [image] if vision else [], generation_prompt=True)
         response = torch.randint(10, 200, (4 + 3 * episode,), generator=generator).tolist()
-        transitions.append(ppo.Transition(episode, list(encoded["input_ids"]), response, [0.5, 0.0] + [1.0] * (len(response) - 2), 0.0, False, episode=episode, images=(image,) if vision else (), prompt_text=encoded["text"]))
+        transitions.append(ppo.Transition(episode, list(encoded["input_ids"]), response, [0.5, 0.0] + [1.0] * (len(response) - 2), 0.0, False, episode=episode, images=(image,) if vision else (), prompt_pieces=encoded["pieces"]))
     torch.manual_seed(0)
     joint = ppo.PolicyAndValue(model, ppo.ValueHead(models.hidden_size(model), (8,)))
     seen = []
@@ -388,7 +446,7 @@ def test_an_image_placeholder_is_never_generated_and_the_policy_is_the_softmax_w
     transitions = []
     for i, (messages, image, answer) in enumerate(zip(chats, images, sampled)):
         encoded = chat.encode(encoder, messages, [image], generation_prompt=True)
-        transitions.append(ppo.Transition(i, list(encoded["input_ids"]), list(answer.ids), [1.0] * len(answer.ids), 0.0, False, episode=i, images=(image,), prompt_text=encoded["text"]))
+        transitions.append(ppo.Transition(i, list(encoded["input_ids"]), list(answer.ids), [1.0] * len(answer.ids), 0.0, False, episode=i, images=(image,), prompt_pieces=encoded["pieces"]))
     text = chat.text_tokenizer(encoder)
     pad = text.pad_token_id if text.pad_token_id is not None else text.eos_token_id
     with torch.no_grad():
