@@ -30,4 +30,25 @@ describe('chat tokenizer (tokenizers.js)', () => {
     assert.equal(roundTrip(ChatTokenizer.load(dir, undefined, false), text), text);
     assert.equal(roundTrip(ChatTokenizer.load(dir, undefined, true), text), "(6 - 4) * (5 + 7) = 24. Done, it's right!");
   });
+
+  it("reads a chat in the trainer's pieces (chat.turn_pieces): each turn's ids are the generation prompt's, then the answer's", () => {
+    // a generation prompt ending inside a word the answer finishes: tokenized whole, "formula" is one token
+    const template = "{% for message in messages %}{% if message['role'] == 'assistant' %}form{{ message['content'] }}<|end|>\n{% else %}{{ message['content'] }}<|end|>\n{% endif %}{% endfor %}{% if add_generation_prompt %}form{% endif %}";
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ chat_template: template }));
+    const tokenizer = ChatTokenizer.load(dir);
+    const chat = [
+      { role: 'user' as const, content: "Cards: ['A', '5', '10', 'K']" },
+      { role: 'assistant' as const, content: 'ula: 10+10+5-1' },
+      { role: 'user' as const, content: 'You failed this trial because your formula is incorrect.' },
+    ];
+    const prompt = tokenizer.encodeChat(chat.slice(0, 1));
+    const pieces = tokenizer.chatPieces(chat);
+    assert.deepEqual(pieces, ["Cards: ['A', '5', '10', 'K']<|end|>\nform", 'ula: 10+10+5-1<|end|>', '\nYou failed this trial because your formula is incorrect.<|end|>\nform']);
+    const ids = tokenizer.encodeChat(chat);
+    assert.deepEqual(ids.slice(0, prompt.length), prompt, 'the second turn reads the first as generation read it');
+    assert.deepEqual(ids, pieces.flatMap((piece) => tokenizer.encode(piece)));
+    assert.notDeepEqual(ids, tokenizer.encode(pieces.join('')), 'tokenized whole, a token merges across the turn\'s start');
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ chat_template: '{{ messages | length }}{% if add_generation_prompt %}!{% endif %}' }));
+    assert.deepEqual(ChatTokenizer.load(dir).chatPieces(chat), ['3!'], 'a template that does not render the chat prefix by prefix: one piece');
+  });
 });

@@ -87,7 +87,34 @@ export class ChatTokenizer {
     });
   }
 
+  /** The chat's ids as the trainer reads them (chat.turn_pieces): each piece tokenized on its
+   *  own, so a turn's ids are the prompt's generation reads there, then the answer's. */
   encodeChat(messages: readonly ChatMessage[], addGenerationPrompt = true): number[] {
-    return this.encode(this.renderChat(messages, addGenerationPrompt));
+    return this.chatPieces(messages, addGenerationPrompt).flatMap((piece) => (piece ? this.encode(piece) : []));
   }
+
+  /** The chat's text cut around each assistant turn: where the generation prompt before it
+   *  ends, and where its end-of-turn ends (trailing whitespace left out), found by rendering the
+   *  chat prefix by prefix; the whole text where the template does not render it so. */
+  chatPieces(messages: readonly ChatMessage[], addGenerationPrompt = true): string[] {
+    const text = this.renderChat(messages, addGenerationPrompt);
+    const pieces: string[] = [];
+    let at = 0;
+    for (let i = 0; i < messages.length; i++) {
+      if (messages[i]!.role !== 'assistant') continue;
+      const before = this.renderChat(messages.slice(0, i), true);
+      const through = this.renderChat(messages.slice(0, i + 1), false);
+      if (!(through.startsWith(before) && text.startsWith(through) && before.length >= at)) return [text];
+      const end = before.length + pythonRstrip(through.slice(before.length)).length;
+      pieces.push(text.slice(at, before.length), text.slice(before.length, end));
+      at = end;
+    }
+    pieces.push(text.slice(at));
+    return pieces;
+  }
+}
+
+/** Python's str.rstrip(): the characters str.isspace takes (not JavaScript's trimEnd set). */
+function pythonRstrip(text: string): string {
+  return text.replace(/[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/u, '');
 }
