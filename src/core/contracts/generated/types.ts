@@ -699,7 +699,7 @@ export interface Split {
   episodes: number;
   overrides?: EnvironmentOverrides;
   /**
-   * Vision only: also measure card recognition (one attempt, no verification).
+   * Vision only: marks a split that measures card recognition. Every vision split's records report recognition accuracy (the fraction of attempts whose cards were recognized); the reference's recognition evaluation plays one attempt without verification, which a split gets with `"maxVerify": 1` in its overrides (as the GP-VL presets do).
    */
   recognition?: boolean;
   /**
