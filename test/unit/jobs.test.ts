@@ -19,9 +19,12 @@ describe('jobs', () => {
     const ppo = jobCommand({ type: 'ptlab', job: 'ppo', config: 'c', resume: true, gpus: '0,1' }, '/w/c.ptlab.json', '/w/r', { launcher: 'accelerate', gpus: 2 });
     assert.deepEqual(ppo.args, ['-m', 'ptlab', 'launch', '--job', 'ppo', '--config', '/w/c.ptlab.json', '--run-dir', '/w/r', '--resume']);
     assert.equal(ppo.env.CUDA_VISIBLE_DEVICES, '0,1');
-    const evaluation = jobCommand({ type: 'ptlab', job: 'eval', config: 'c', checkpoint: '/w/ck', gpus: '' }, '/w/c.ptlab.json', '/w/e', { launcher: 'slurm' });
-    assert.deepEqual(evaluation.args, ['-m', 'ptlab', 'eval', '--config', '/w/c.ptlab.json', '--run-dir', '/w/e', '--checkpoint', '/w/ck']);
-    assert.equal(evaluation.env.CUDA_VISIBLE_DEVICES, '');
+    const evaluation = jobCommand({ type: 'ptlab', job: 'eval', config: 'c', checkpoint: '/w/ck' }, '/w/c.ptlab.json', '/w/e', { launcher: 'slurm' });
+    assert.deepEqual(evaluation.args, ['-m', 'ptlab', 'launch', '--job', 'eval', '--config', '/w/c.ptlab.json', '--run-dir', '/w/e', '--checkpoint', '/w/ck']); // on the cluster, not this machine
+    assert.equal(evaluation.env.CUDA_VISIBLE_DEVICES, undefined);
+    const local = jobCommand({ type: 'ptlab', job: 'eval', config: 'c', checkpoint: '/w/ck', gpus: '' }, '/w/c.ptlab.json', '/w/e', { launcher: 'local' });
+    assert.deepEqual(local.args, ['-m', 'ptlab', 'eval', '--config', '/w/c.ptlab.json', '--run-dir', '/w/e', '--checkpoint', '/w/ck']);
+    assert.equal(local.env.CUDA_VISIBLE_DEVICES, '');
   });
 
   it('makes the processes the launcher starts and the GPUs they see agree: a selection that contradicts launcher.gpus is refused, saying what to change', () => {
@@ -38,14 +41,14 @@ describe('jobs', () => {
     assert.equal(command({ launcher: 'accelerate', gpus: [4, 5] }, '4,5'), '4,5');
     assert.equal(command({ launcher: 'accelerate', cpuProcesses: 2 }, '0'), undefined); // CPU processes: ptlab launch hides the GPUs
     assert.equal(command({ launcher: 'slurm', gpus: 4 }, '0,1'), undefined); // Slurm allocates the GPUs
-    assert.equal(command({ launcher: 'accelerate', gpus: 8 }, '5', 'eval'), '5'); // an evaluation of a checkpoint is one process
+    assert.equal(command({ launcher: 'accelerate', gpus: 2 }, '4,5', 'eval'), '4,5'); // an evaluation of a checkpoint shares its episodes over the launcher's processes
   });
 
   it('resumes a run from its run.json, an evaluation of the checkpoint it evaluated (its init), not of the config\'s model', () => {
     const init = '/w/runs/x/sft-init/checkpoints/final';
     const evaluation = resumeDefinition('/w/runs/x/eval-sft-init-final', { configPath: '/w/x.ptlab.json', job: 'eval', init });
     assert.deepEqual(evaluation, { type: 'ptlab', job: 'eval', config: '/w/x.ptlab.json', runDir: '/w/runs/x/eval-sft-init-final', resume: true, checkpoint: init });
-    assert.deepEqual(jobCommand(evaluation!, '/w/x.ptlab.json', '/w/runs/x/eval-sft-init-final', { launcher: 'slurm' }).args, ['-m', 'ptlab', 'eval', '--config', '/w/x.ptlab.json', '--run-dir', '/w/runs/x/eval-sft-init-final', '--resume', '--checkpoint', init]);
+    assert.deepEqual(jobCommand(evaluation!, '/w/x.ptlab.json', '/w/runs/x/eval-sft-init-final', { launcher: 'slurm' }).args, ['-m', 'ptlab', 'launch', '--job', 'eval', '--config', '/w/x.ptlab.json', '--run-dir', '/w/runs/x/eval-sft-init-final', '--resume', '--checkpoint', init]);
     assert.equal(resumeDefinition('/w/e', { configPath: '/w/x.ptlab.json', job: 'eval' })?.checkpoint, undefined); // the config's model
     assert.equal(resumeDefinition('/w/p', { configPath: '/w/x.ptlab.json', job: 'ppo', init })?.checkpoint, undefined); // training continues from its own checkpoints
     assert.equal(resumeDefinition('/w/p', { job: 'ppo' }), undefined);

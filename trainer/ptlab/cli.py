@@ -268,7 +268,7 @@ def _launch(args: argparse.Namespace) -> int:
     config = Path(args.config).resolve()
     run_dir = Path(args.run_dir).resolve()
     try:
-        launch = plan(experiment, args.job, config, run_dir, args.resume)
+        launch = plan(experiment, args.job, config, run_dir, args.resume, checkpoint=Path(args.checkpoint).resolve() if args.checkpoint else None)
         if not args.print and args.job != "export":  # export writes into a training run's folder
             _check_run_folder(run_dir, experiment, args.job, args.resume)  # before a Slurm job queues only to be refused
     except (ValueError, RunFolderError) as exc:  # ContractViolation, launch.job_args's refusals
@@ -411,6 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
                  "Run JOB with the config's launcher; --print shows the command (and sbatch script) instead.", "the job's run folder", "continue the run in RUN_DIR")
     launch.add_argument("--job", required=True, choices=["data", "sft", "ppo", "eval", "export"])
     launch.add_argument("--print", action="store_true", help="print the plan as JSON instead of running it")
+    launch.add_argument("--checkpoint", help="eval and export: the checkpoint folder (as `ptlab eval` and `ptlab export` take it), run under the config's launcher")
 
     from ptlab.models import EMBEDDED_PREFIX, PRETRAINED
 

@@ -35,12 +35,14 @@ class Plan:
     script_path: Path | None = None
 
 
-def job_args(job: str, config: Path, run_dir: Path, resume: bool) -> list[str]:
+def job_args(job: str, config: Path, run_dir: Path, resume: bool, checkpoint: Path | None = None) -> list[str]:
     if job not in JOBS:
         raise ValueError(f"job must be one of {', '.join(JOBS)}, got {job!r}")
     if job == "export" and resume:
         raise ValueError(EXPORT_RESUME_REFUSED)
-    return [job, "--config", str(config), "--run-dir", str(run_dir), *(["--resume"] if resume else [])]
+    if checkpoint is not None and job not in ("eval", "export"):
+        raise ValueError(f"--checkpoint is for eval and export, not {job} (which starts from the config's model or sft.init / ppo.init)")
+    return [job, "--config", str(config), "--run-dir", str(run_dir), *(["--resume"] if resume else []), *(["--checkpoint", str(checkpoint)] if checkpoint is not None else [])]
 
 
 def _gpu_count(launcher: Launcher) -> int:
@@ -86,9 +88,9 @@ def cpu_plan(processes: int, ptlab: list[str], python: str) -> Plan:
     return Plan(argv, {"ACCELERATE_USE_CPU": "true", "OMP_NUM_THREADS": str(threads), "CUDA_VISIBLE_DEVICES": ""})
 
 
-def plan(experiment: Experiment, job: str, config: Path, run_dir: Path, resume: bool = False, python: str = sys.executable) -> Plan:
+def plan(experiment: Experiment, job: str, config: Path, run_dir: Path, resume: bool = False, python: str = sys.executable, checkpoint: Path | None = None) -> Plan:
     launcher = experiment.launcher
-    ptlab = job_args(job, config, run_dir, resume)
+    ptlab = job_args(job, config, run_dir, resume, checkpoint)
     if launcher.kind == "local" or job in ("data", "export"):  # single-process jobs
         env = {"CUDA_VISIBLE_DEVICES": ",".join(map(str, launcher.gpus))} if isinstance(launcher.gpus, tuple) else {}
         return Plan([python, "-m", "ptlab", *ptlab], env)

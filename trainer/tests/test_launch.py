@@ -173,3 +173,20 @@ def test_export_with_resume_is_refused_in_the_task_builders_words(tmp_path):
     assert plan(experiment({"kind": "local"}), "export", Path("c"), Path("r"), python="py").argv == ["py", "-m", "ptlab", "export", "--config", "c", "--run-dir", "r"]
     jobs_ts = (Path(__file__).resolve().parents[2] / "src" / "core" / "jobs" / "jobs.ts").read_text()
     assert f"EXPORT_RESUME_REFUSED = {json.dumps(EXPORT_RESUME_REFUSED)};" in jobs_ts
+
+
+def test_a_checkpoint_is_evaluated_under_the_config_s_launcher(tmp_path):
+    """The extension ran an evaluation of a checkpoint directly, on the machine VS Code runs on,
+    whatever the launcher (Slurm's login node); `ptlab launch --checkpoint` runs it under it."""
+    ck = Path("/ck/final")
+    slurm = plan(experiment({"kind": "slurm", "slurm": {"nodes": 1, "gpusPerNode": 2}}), "eval", Path("c"), Path("r"), python="py", checkpoint=ck)
+    assert slurm.script is not None and "ptlab eval --config c --run-dir r --checkpoint /ck/final" in slurm.script
+    shared = plan(experiment({"kind": "accelerate", "gpus": 2}), "eval", Path("c"), Path("r"), python="py", checkpoint=ck).argv
+    assert shared[shared.index("--num_processes") + 1] == "2" and shared[-2:] == ["--checkpoint", "/ck/final"]
+    with pytest.raises(ValueError, match="--checkpoint is for eval and export, not sft"):
+        plan(experiment({"kind": "local"}), "sft", Path("c"), Path("r"), python="py", checkpoint=ck)
+    path = tmp_path / "x.ptlab.json"
+    path.write_text(json.dumps({**BASE, "launcher": {"kind": "accelerate", "gpus": 2}}))
+    printed = subprocess.run([sys.executable, "-m", "ptlab", "launch", "--config", str(path), "--job", "eval", "--run-dir", str(tmp_path / "r"), "--checkpoint", str(tmp_path / "ck"), "--print"], capture_output=True, text=True, timeout=60)
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(printed.stdout)["argv"][-2:] == ["--checkpoint", str(tmp_path / "ck")]

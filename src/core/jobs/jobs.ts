@@ -93,15 +93,16 @@ export function checkDefinition(definition: PtlabTaskDefinition): void {
 /**
  * The local launcher runs `python -m ptlab JOB` as the task's own process (so ending the
  * task signals the trainer itself); accelerate and Slurm go through `ptlab launch`, which
- * reads the config's launcher section. An evaluation of a given checkpoint is one process
- * (`ptlab eval` uses one device) and runs directly.
+ * reads the config's launcher section, an evaluation or export of a given checkpoint too
+ * (`ptlab eval` shares the episodes over accelerate's processes; under Slurm it runs on the
+ * cluster, not the machine VS Code runs on).
  */
 export function jobCommand(definition: PtlabTaskDefinition, configPath: string, runDir: string, facts: Pick<ConfigFacts, 'launcher' | 'gpus' | 'cpuProcesses'>, selected?: string): JobCommand {
   checkDefinition(definition);
   const common = ['--config', configPath, '--run-dir', runDir, ...(definition.resume ? ['--resume'] : [])];
   const checkpoint = definition.checkpoint && (definition.job === 'eval' || definition.job === 'export') ? ['--checkpoint', definition.checkpoint] : [];
-  const direct = facts.launcher === 'local' || checkpoint.length > 0;
-  const args = direct ? ['-m', 'ptlab', definition.job, ...common, ...checkpoint] : ['-m', 'ptlab', 'launch', '--job', definition.job, ...common];
+  const direct = facts.launcher === 'local';
+  const args = direct ? ['-m', 'ptlab', definition.job, ...common, ...checkpoint] : ['-m', 'ptlab', 'launch', '--job', definition.job, ...common, ...checkpoint];
   const env: Record<string, string> = { PYTHONUNBUFFERED: '1' };
   const devices = visibleDevices(facts, direct, definition.gpus ?? selected);
   if (devices !== undefined) env.CUDA_VISIBLE_DEVICES = devices;
