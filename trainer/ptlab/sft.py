@@ -5,7 +5,9 @@
      model's chat template; labels are -100 outside the assistant's tokens; vision examples
      (image-text-to-text models) keep their image files, read into pixel inputs per batch;
   2. an epoch's order is a permutation seeded by (seed, epoch); the data position counts
-     examples consumed, so a resumed run sees exactly the examples it would have;
+     examples consumed, so a resumed run sees exactly the examples it would have (DataOrder:
+     which examples make each step); without sft.steps the run ends where the position
+     reaches epochs x examples, however many examples a packed sequence holds;
   3. each optimizer step accumulates microBatchSize-sized forward passes up to
      globalBatchSize sequences; the loss is the mean over the global batch's assistant tokens.
      Once a step's work is queued, the host makes the next step's batches (collated, copied
@@ -35,7 +37,7 @@ import random
 import sys
 from functools import lru_cache
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +112,63 @@ def epoch_order(n: int, seed: int, epoch: int) -> tuple[int, ...]:
 
     generator = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
     return tuple(torch.randperm(n, generator=generator).tolist())
+
+
+@dataclass(frozen=True)
+class DataOrder:
+    """Which examples make each step, from a data position (examples consumed along the epochs'
+    seeded orders, epoch_order): a step holds `rows` sequences, each one example or, with
+    `packing`, as many consecutive examples as fit in `max_length` tokens. No sequence reads at
+    or past `end` (sft.epochs' passes, in examples): the last step's sequences hold what is left
+    and the rest are empty."""
+
+    lengths: tuple[int, ...]  # each example's tokens
+    seed: int
+    rows: int
+    max_length: int
+    packing: bool
+    end: int | None  # None: the orders go on (sft.steps)
+
+    def example(self, position: int) -> int:
+        epoch, offset = divmod(position, len(self.lengths))
+        return epoch_order(len(self.lengths), self.seed, epoch)[offset]
+
+    def step(self, position: int) -> tuple[list[list[int]], int]:
+        """The step's sequences (example indices) from a data position, and the position after it."""
+        rows: list[list[int]] = []
+        for _ in range(self.rows):
+            row: list[int] = []
+            used = 0
+            while self.end is None or position < self.end:
+                n = self.lengths[self.example(position)]
+                if row and (not self.packing or used + n > self.max_length):
+                    break
+                row.append(self.example(position))
+                used += n
+                position += 1
+            rows.append(row)
+        return rows, position
+
+    def steps(self) -> int:
+        """The steps that reach `end`: packed sequences counted by the examples they hold."""
+        assert self.end is not None, "the orders go on: sft.steps says how many steps"
+        steps = position = 0
+        while position < self.end:
+            position = self.step(position)[1]
+            steps += 1
+        return steps
+
+
+def data_order(sft: Any, examples: list[Example], seed: int, max_length: int) -> DataOrder:
+    end = None if sft.steps else max(1, round(sft.epochs * len(examples)))
+    return DataOrder(tuple(len(e.input_ids) for e in examples), seed, sft.globalBatchSize, max_length, sft.packing, end)
+
+
+def idle(example: Example) -> Example:
+    """The example with no loss target: the pass of a micro-batch whose sequences the data's end
+    left empty, so that every process runs as many passes as the others (DDP's reduction,
+    ZeRO-3's gathers) and the update gets nothing from it."""
+    return replace(example, labels=[IGNORE] * len(example.labels))
 
 
 def collate(batch: list[Example], pad_id: int, encoder: Any = None) -> dict[str, Any]:
@@ -256,7 +315,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
 
     # 2-4. schedule, optimizer
     share = sft.globalBatchSize // world  # sequences (packed rows) per process per step
-    total_steps = sft.steps or max(1, math.ceil(sft.epochs * len(examples) / sft.globalBatchSize))
+    order = data_order(sft, examples, experiment.seed, max_length)
+    total_steps = sft.steps or order.steps()
     optimizer = optimizers.adam(torch.optim.AdamW, [p for p in model.parameters() if p.requires_grad], sft.learningRate, sft.adam, "sft.adam.implementation", SftError, acc.distributed_type, getattr(acc, "scaler", None) is not None)
     scheduler = get_scheduler(sft.schedule if sft.schedule != "constant" else "constant_with_warmup", optimizer, num_warmup_steps=round(sft.warmupRatio * total_steps), num_training_steps=total_steps)
     parameters = parameter_count(model)
@@ -308,41 +368,27 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             checkpoints.save(run, name, step, plain, tokenizer, parallel.saved_optimizer(acc, optimizer), scheduler, snapshot, rng_states=rng, weights=weights, engine_state=engine_state, scaler=getattr(acc, "scaler", None))
         acc.wait_for_everyone()
 
-    def example_at(position: int) -> Example:
-        """The example at a data position: the seeded epoch order's (positions count examples
-        consumed, so a resumed run sees exactly the examples it would have)."""
-        epoch, offset = divmod(position, len(examples))
-        return examples[epoch_order(len(examples), experiment.seed, epoch)[offset]]
-
     def prepare(position: int) -> StepBatch:
-        """A step's micro-batches from a data position, collated and copied to the device. Every
-        process draws the whole global batch (the same data position) and keeps its share."""
-        drawn: list[Any] = []
-        for _ in range(sft.globalBatchSize):
-            if not sft.packing:
-                drawn.append(example_at(position))
-                position += 1
-                continue
-            row: list[Example] = []
-            used = 0
-            while not row or used + len(example_at(position).input_ids) <= max_length:
-                row.append(example_at(position))
-                used += len(row[-1].input_ids)
-                position += 1
-            drawn.append(row)
-        mine = drawn[acc.process_index * share : (acc.process_index + 1) * share]
-        batch = StepBatch([], 0, 0, 0, sum(len(e.images) for row in mine for e in (row if sft.packing else [row])), position)
+        """A step's micro-batches from a data position (order.step), collated and copied to the
+        device. Every process draws the whole global batch (the same data position) and keeps its share."""
+        drawn, end_position = order.step(position)
+        mine = [[examples[i] for i in row] for row in drawn[acc.process_index * share : (acc.process_index + 1) * share]]
+        batch = StepBatch([], 0, 0, 0, sum(len(e.images) for row in mine for e in row), end_position)
         for start in range(0, share, sft.microBatchSize):
-            micro = mine[start : start + sft.microBatchSize]
+            micro = [row for row in mine[start : start + sft.microBatchSize] if row]
+            trains = bool(micro)
+            if not trains:  # the data ended before these sequences: one pass that trains nothing
+                micro = [[idle(examples[order.example(position)])]]
             if sft.paddingFree:  # the micro-batch's examples end to end in one row
-                micro = [[e for row in micro for e in (row if sft.packing else [row])]]
+                micro = [[e for row in micro for e in row]]
             # counted and spanned on the host, before the copy: a micro-batch's pass reads no device value
             if sft.packing or sft.paddingFree:
                 collated = collate_packed(micro, pad_id)
-                batch.sequence_tokens += collated.pop("tokens")
+                tokens = collated.pop("tokens")
             else:
-                collated = collate(micro, pad_id, tokenizer)
-                batch.sequence_tokens += int(collated["attention_mask"].sum())
+                collated = collate([row[0] for row in micro], pad_id, tokenizer)
+                tokens = int(collated["attention_mask"].sum())
+            batch.sequence_tokens += tokens if trains else 0
             batch.positions_read += collated["input_ids"].numel()
             batch.assistant_tokens += int((collated["labels"][:, 1:] != IGNORE).sum())
             inputs, targets, keep = loss_inputs(collated)  # the loss's positions, read here on the host

@@ -311,6 +311,104 @@ def test_packing_trains(tmp_path, env):
     assert train[-1]["episodes"] > 8 * 8  # more than one example per sequence
 
 
+def epochs_config(tmp_path: Path, packing: bool, epochs: float, micro_batch: int = 4, save_every: int | None = None) -> Path:
+    """No sft.steps: 64 examples (230 tokens each: 4 to a packed row of 1024), 4 sequences a step."""
+    data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    data["sft"].update(epochs=epochs, globalBatchSize=4, microBatchSize=micro_batch, packing=packing, saveEverySteps=save_every or 1000)
+    data["sft"]["data"]["examples"] = 64
+    data["model"]["maxLength"] = 1024
+    del data["evaluation"]
+    path = tmp_path / f"epochs-{epochs}-packing-{packing}-micro-{micro_batch}.ptlab.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def trained_examples(monkeypatch) -> list:
+    """Every example that a micro-batch trains on, as the trainer's own collate functions receive them."""
+    from ptlab import sft as sft_module
+
+    seen: list = []
+    real_collate, real_packed = sft_module.collate, sft_module.collate_packed
+
+    def keep(examples):
+        seen.extend(e for e in examples if any(label != sft_module.IGNORE for label in e.labels))
+
+    def collate(batch, *args, **kwargs):
+        keep(batch)
+        return real_collate(batch, *args, **kwargs)
+
+    def collate_packed(rows, *args, **kwargs):
+        keep([e for row in rows for e in row])
+        return real_packed(rows, *args, **kwargs)
+
+    monkeypatch.setattr(sft_module, "collate", collate)
+    monkeypatch.setattr(sft_module, "collate_packed", collate_packed)
+    return seen
+
+
+@pytest.mark.parametrize("packing,epochs,micro_batch", [(False, 1, 4), (True, 1, 4), (False, 2.5, 4), (True, 2.5, 4), (True, 1.03125, 1), (False, 1.03125, 1)])
+def test_epochs_train_on_each_example_epochs_times(tmp_path, env, monkeypatch, packing, epochs, micro_batch):
+    """Without sft.steps the run ends where it has read epochs x the examples, with packed rows
+    (several examples each) as with one example a sequence: the schedule spans those steps and
+    the counters say so. 1.03125 epochs (66 examples) end inside a step: its sequences hold the
+    2 examples left and the micro-batches the data does not reach train nothing."""
+    from collections import Counter
+
+    from ptlab import cli
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    seen = trained_examples(monkeypatch)
+    run = tmp_path / "run"
+    assert cli.main(["sft", "--config", str(epochs_config(tmp_path, packing, epochs, micro_batch)), "--run-dir", str(run)]) == 0
+    total = round(64 * epochs)
+    per_step = 16 if packing else 4
+    train = [r for r in records(run) if r["kind"] == "train"]
+    assert [r["step"] for r in train] == list(range(1, -(-total // per_step) + 1))
+    assert [r["episodes"] for r in train] == [min(total, per_step * r["step"]) for r in train]
+    assert json.loads((run / "checkpoints" / "final" / "trainer_state.json").read_text())["dataPosition"] == total
+    assert json.loads((run / "run.json").read_text())["progress"] == {"step": len(train), "totalSteps": len(train)}
+    assert train[-1]["metrics"]["train/lr"] < 0.15 * 1e-3  # the cosine's end: the schedule's steps are the run's
+    assert train[-1]["compute"]["trainTokens"] == sum(len(e.input_ids) for e in seen)  # the passes that train nothing are not counted
+    times = Counter(id(e) for e in seen)  # the trainer's examples live through the run
+    whole = int(epochs)
+    assert len(seen) == total and len(times) == 64
+    assert sorted(times.values()) == [whole] * (64 * (whole + 1) - total) + [whole + 1] * (total - 64 * whole)
+
+
+def test_kill_9_then_resume_mid_epoch_under_packing_equals_an_uninterrupted_run(tmp_path, env):
+    """Packed rows and epochs: a run killed after its checkpoint at step 3 (48 examples, within
+    the first pass) and resumed reads the same rows at every step: the same losses, example
+    counts and weights, and the same number of steps."""
+    cfg = epochs_config(tmp_path, True, 2.5, save_every=3)
+    straight = tmp_path / "straight"
+    assert sft(env, "--config", str(cfg), "--run-dir", str(straight)).returncode == 0
+
+    crashed = tmp_path / "crashed"
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        metrics = crashed / "metrics.jsonl"
+        if metrics.exists() and len(metrics.read_text().splitlines()) >= 4:
+            break
+        time.sleep(0.02)
+    process.kill()
+    process.wait()
+    assert json.loads((crashed / "run.json").read_text())["status"] == "running"
+
+    resumed = sft(env, "--config", str(cfg), "--run-dir", str(crashed), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert [r["step"] for r in records(crashed)] == list(range(1, 11))
+    for key in ("episodes", "compute"):
+        assert [r[key] for r in records(crashed)] == [r[key] for r in records(straight)]
+    assert [r["metrics"]["train/loss"] for r in records(crashed)] == [r["metrics"]["train/loss"] for r in records(straight)]
+    a, b = weights(straight / "checkpoints" / "final"), weights(crashed / "checkpoints" / "final")
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    starts = [s["startStep"] for s in json.loads((crashed / "run.json").read_text())["segments"]]
+    assert starts[0] == 0 and starts[1] in (3, 6, 9), starts
+    assert sft(env, "--config", str(cfg), "--run-dir", str(crashed), "--resume").returncode == 0  # at the data's end: nothing left to train
+    assert [r["step"] for r in records(crashed)] == list(range(1, 11))
+
+
 @pytest.mark.parametrize("attention", ["auto", "eager", "varlen"])
 def test_padding_free_micro_batches_train_as_padded_ones(tmp_path, env, attention):
     """sft.paddingFree: each micro-batch's examples end to end in one row (packed rows too)
@@ -499,6 +597,26 @@ def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_r
     starts = [s["startStep"] for s in manifest["segments"]]
     assert starts[0] == 0 and starts[1] in range(3, 30, 3) and len(starts) == 2, starts  # from the last checkpoint before the kill
     assert [s.get("endStatus") for s in manifest["segments"]] == ["crashed", "finished"]
+
+
+@pytest.mark.parametrize("stage", [0, pytest.param(3, marks=two_processes.needs_deepspeed)])
+def test_two_processes_whose_data_ends_inside_a_step_match_one_process(tmp_path, env, stage):
+    """Packed rows and 1.03125 epochs (66 examples): the last step's 2 examples fill one row of
+    the first process's share; the other process has none, and its passes (as many as the
+    first's: DDP reduces after the last, ZeRO-3 gathers the weights in each) train nothing.
+    The run ends, as one process's does, with its losses, counts and weights."""
+    cfg = epochs_config(tmp_path, True, 1.03125, micro_batch=1)
+    single, two = tmp_path / "single", tmp_path / "two"
+    assert sft(env, "--config", str(cfg), "--run-dir", str(single)).returncode == 0
+    two_processes.run("sft", cfg, two, env, deepspeed_stage=stage)
+    ours, theirs = records(two), records(single)
+    assert [r["step"] for r in ours] == [1, 2, 3, 4, 5] and ours[-1]["episodes"] == 66
+    for a, b in zip(ours, theirs):
+        assert a["compute"]["trainTokens"] == b["compute"]["trainTokens"] and a["episodes"] == b["episodes"]
+        assert a["metrics"]["train/assistant_tokens"] == b["metrics"]["train/assistant_tokens"]
+        assert a["metrics"]["train/loss"] == pytest.approx(b["metrics"]["train/loss"], rel=1e-4)
+    a, b = weights(two / "checkpoints" / "final"), weights(single / "checkpoints" / "final")
+    assert max((a[k] - b[k]).abs().max().item() for k in a) < 1e-4
 
 
 @two_processes.needs_deepspeed
