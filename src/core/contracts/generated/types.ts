@@ -421,11 +421,11 @@ export interface Sft {
     };
   };
   /**
-   * Optimizer steps (default: one epoch over the data).
+   * Optimizer steps (default: `epochs` passes over the examples).
    */
   steps?: number;
   /**
-   * Passes over the data when `steps` is not given.
+   * Passes over the examples when `steps` is not given: the run ends once it has read epochs x the examples, however many a packed sequence holds (its last step takes what is left).
    */
   epochs?: number;
   /**
@@ -450,7 +450,7 @@ export interface Sft {
    */
   microBatchSize?: number;
   /**
-   * Pack several examples into each sequence (attention kept within each example).
+   * Pack several examples into each sequence (attention kept within each example), up to model.maxLength tokens: a step then reads several times more examples, and an epoch takes as many fewer steps.
    */
   packing?: boolean;
   /**
