@@ -36,16 +36,22 @@ describe('Runs of other trainers', () => {
     const source = vscode.Uri.joinPath(ours, '..', '..', '..', 'imported', 'tensorboard', 'sft-classic');
     const [name] = (await vscode.workspace.fs.readDirectory(source)).map(([n]) => n).filter((n) => n.startsWith('events.out.tfevents.'));
     await vscode.workspace.fs.copy(vscode.Uri.joinPath(source, name!), vscode.Uri.joinPath(copy, name!), { overwrite: true });
+    // A log inside another (add_scalars' subruns: LOG/grp_a), listed whichever folder comes first.
+    const nested = vscode.Uri.joinPath(source, 'grp_a');
+    await vscode.workspace.fs.copy(vscode.Uri.joinPath(source, name!), vscode.Uri.joinPath(nested, name!), { overwrite: true });
     try {
       await vscode.commands.executeCommand('ptlab.runs.refresh');
       const experiments = await api.runs();
       const logs = experiments.find((e) => e.name === 'TensorBoard: tensorboard');
       assert.ok(logs, `experiments were ${JSON.stringify(experiments.map((e) => e.name))}`);
       assert.deepEqual(logs.runs.map((r) => [r.runId, r.source, r.job]), [
+        ['histogram-first', 'tensorboard', 'unknown'],
         ['ppo-new-style', 'tensorboard', 'unknown'],
         ['restarted-without-a-start', 'tensorboard', 'unknown'],
         ['sft-classic', 'tensorboard', 'unknown'],
       ]);
+      const subruns = experiments.find((e) => e.name === 'TensorBoard: sft-classic'); // grouped by their log dir, as TensorBoard does
+      assert.deepEqual(subruns?.runs.map((r) => [r.runId, r.source]), [['grp_a', 'tensorboard']]);
       const all = experiments.flatMap((e) => e.runs.map((r) => r.folder));
       assert.ok(!all.includes(copy.fsPath), 'RUN/tensorboard is not a second run');
       assert.ok(all.includes(ours.fsPath));
@@ -55,6 +61,7 @@ describe('Runs of other trainers', () => {
       assert.ok(!experiments.some((e) => e.name === 'TensorBoard: runs'), `experiments were ${JSON.stringify(experiments.map((e) => e.name))}`);
     } finally {
       await vscode.workspace.fs.delete(copy, { recursive: true });
+      await vscode.workspace.fs.delete(nested, { recursive: true });
     }
   });
 });

@@ -9,6 +9,7 @@ from typing import Any
 
 from ptlab import __version__
 from ptlab.contracts import ContractViolation, load_json_file
+from ptlab.trackers import TrackerError
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -69,7 +70,7 @@ def _data(args: argparse.Namespace) -> int:
         experiment = load_experiment(Path(args.config))
         with _open_run(args, experiment, "data", {"global": experiment.seed, "data": data_seed(experiment)}) as run:
             written = write_sft_data(experiment, run)
-    except (ContractViolation, RunFolderError) as exc:
+    except (ContractViolation, RunFolderError, TrackerError) as exc:
         print(f"ptlab data: {exc}", file=sys.stderr)
         return 2
     if written is None:
@@ -118,7 +119,7 @@ def _train(args: argparse.Namespace, job: str, keep_group: bool = False) -> int:
             raise
         if not keep_group:
             parallel.finish()
-    except (ContractViolation, RunFolderError, SftError, PpoError, ChatMaskError, ModelFamilyError, EvaluationError, CheckpointError, EnvConfigError, RouteFormatError) as exc:
+    except (ContractViolation, RunFolderError, TrackerError, SftError, PpoError, ChatMaskError, ModelFamilyError, EvaluationError, CheckpointError, EnvConfigError, RouteFormatError) as exc:
         print(f"ptlab {job}: {exc}", file=sys.stderr)
         return 2
     print(f"{args.run_dir}: {status}")
@@ -195,7 +196,7 @@ def _eval(args: argparse.Namespace) -> int:
             parallel.finish(failed=True, error=exc)  # the process group too goes before the interpreter does
             raise
         parallel.finish()
-    except (ContractViolation, RunFolderError, ValueError) as exc:
+    except (ContractViolation, RunFolderError, TrackerError, ValueError) as exc:
         if main:
             print(f"ptlab eval: {exc}", file=sys.stderr)
         return 2

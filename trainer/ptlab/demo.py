@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ptlab.runlog import atomic_write_text
+from ptlab.runlog import atomic_write_text, jsonl_lines
 
 
 def greedy_evaluation(ood_overrides: dict[str, Any], max_new_tokens: int) -> dict[str, Any]:
@@ -231,7 +231,7 @@ def _manifest(run: Path) -> dict[str, Any] | None:
 def _latest_success(run: Path) -> str:
     """`ID 0.42 OOD 0.03` from the run's last evaluation records."""
     try:
-        lines = (run / "metrics.jsonl").read_text().splitlines()
+        lines = jsonl_lines(run / "metrics.jsonl")
     except OSError:
         return ""
     latest: dict[str, float] = {}

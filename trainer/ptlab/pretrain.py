@@ -33,7 +33,7 @@ from typing import Any
 from ptlab import corpus
 from ptlab.data import SFT_FILE
 from ptlab.models import EMBEDDED_PREFIX, GP_BASE, MANIFEST, PRETRAINED, VIRL_BASE, WEIGHTS_DIR
-from ptlab.runlog import atomic_write_text, host_info, package_versions, replace_dir
+from ptlab.runlog import atomic_write_text, host_info, jsonl_lines, package_versions, replace_dir
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -82,7 +82,7 @@ def cpu_model() -> str:
 
 
 def train_records(run_dir: Path) -> list[dict[str, Any]]:
-    lines = (run_dir / "metrics.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = jsonl_lines(run_dir / "metrics.jsonl")
     return [record for record in map(json.loads, lines) if record["kind"] == "train"]
 
 

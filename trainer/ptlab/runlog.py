@@ -95,6 +95,13 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+def jsonl_lines(path: Path) -> list[str]:
+    """A JSON Lines file's lines, split at "\n" only: str.splitlines also splits at U+2028,
+    U+2029, U+0085 and other characters that json.dumps(ensure_ascii=False) leaves in a
+    record's strings (a model's output), which would cut the record in two."""
+    return [line for line in path.read_text(encoding="utf-8").split("\n") if line]
+
+
 def create_text(path: Path, text: str) -> bool:
     """Write `path` whole unless it exists: False, and nothing written, when it does. Written
     to a temp file, then linked in under its name: a link never replaces a file, so of two
@@ -285,6 +292,8 @@ class RunLog:
         self._writing = threading.Lock()
         self._stop = threading.Event()
         self._due = threading.Event()  # wakes the heartbeat's thread to write now
+        reported = config.get("logging", {}).get("reportTo", [])
+        trackers.check_available(reported, str(config_path or self.manifest_path))  # before the folder is made
         if resume:
             self.manifest = resumable_manifest(self.dir, job, config, config_path, current)
             step = self.manifest.get("progress", {}).get("step", 0)
@@ -325,8 +334,6 @@ class RunLog:
                 "files": {"metrics": "metrics.jsonl", "episodes": "episodes.jsonl", "log": "train.log"},
             }
         moved()  # the job starts: an earlier job of this process moved before it
-        reported = config.get("logging", {}).get("reportTo", [])
-        trackers.check_available(reported, str(config_path or self.manifest_path))
         self._trackers = trackers.Trackers(reported, self.dir, self.manifest)
         self._write_manifest(create=not resume)
         self._previous_handlers: dict[int, Any] = {}
@@ -422,7 +429,7 @@ class RunLog:
             if not path.exists():
                 continue
             kept = []
-            for line in path.read_text(encoding="utf-8").splitlines():
+            for line in jsonl_lines(path):
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError:
@@ -442,7 +449,7 @@ class RunLog:
         path = self.dir / "metrics.jsonl"
         if not path.exists():
             return False
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in jsonl_lines(path):
             try:
                 record = json.loads(line)
             except json.JSONDecodeError:
@@ -456,6 +463,7 @@ class RunLog:
         and its `outputs` (files in the run folder made from them)."""
         for name in ("metrics.jsonl", "episodes.jsonl", token_records.FILE, *outputs):
             (self.dir / name).unlink(missing_ok=True)
+        self._resume = trackers.Resume(0, redone=True)  # TensorBoard forgets them too, step 0's included
 
     def metric(self, record: dict[str, Any]) -> None:
         self._append("metrics.jsonl", "metric-record.schema.json", record)

@@ -183,3 +183,18 @@ def test_two_jobs_started_in_one_run_folder_at_once_one_is_refused(tmp_path, mon
     manifest = json.loads((run_dir / "run.json").read_text())
     assert manifest["command"] == [winner] and manifest["status"] == "finished"
     assert [p.name for p in run_dir.iterdir()] == ["run.json"]  # no temp file left behind
+
+
+def test_a_resume_keeps_records_whose_text_holds_a_line_separator(tmp_path):
+    """json.dumps(ensure_ascii=False) leaves U+2028, U+2029 and U+0085 in a model's output; the
+    resume's rewrite read the file with str.splitlines, which splits there too, and dropped
+    both halves of each such record."""
+    with RunLog(tmp_path / "run", experiment="x", job="ppo", config={}, config_path=None, command=["ptlab"], seeds={"global": 0}) as run:
+        for step, text in ((1, "plain"), (2, "a\u2028b"), (3, "c\u0085d\u2029e")):
+            run.metric({"kind": "train", "step": step, "time": "2026-12-02T08:01:00.000Z", "compute": {"parameters": 1, "trainTokens": step, "inferenceTokens": 0, "gflops": 0.0}, "metrics": {}})
+            (tmp_path / "run" / "episodes.jsonl").open("a", encoding="utf-8").write(json.dumps({"step": step, "output": text}, ensure_ascii=False) + "\n")
+    with RunLog(tmp_path / "run", experiment="x", job="ppo", config={}, config_path=None, command=["ptlab"], seeds={"global": 0}, resume=True) as run:
+        run.truncate_records_after(5)
+    kept = [json.loads(line) for line in runlog.jsonl_lines(tmp_path / "run" / "episodes.jsonl")]
+    assert [(r["step"], r["output"]) for r in kept] == [(1, "plain"), (2, "a\u2028b"), (3, "c\u0085d\u2029e")]
+    assert len(runlog.jsonl_lines(tmp_path / "run" / "metrics.jsonl")) == 3

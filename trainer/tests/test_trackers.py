@@ -174,7 +174,32 @@ def test_a_tracker_that_is_not_installed_stops_the_run_before_it_starts(name: st
     monkeypatch.setitem(sys.modules, name, None)  # the import now raises ImportError
     with pytest.raises(trackers.TrackerError, match=rf"logging\.reportTo asks for {name}, which is not installed.*pip install -e 'trainer\[{name}\]'"):
         RunLog(tmp_path / "run", experiment="x", job="sft", config={"logging": {"reportTo": [name]}}, config_path=tmp_path / "x.ptlab.json", command=[], seeds={})
-    assert not (tmp_path / "run" / "run.json").exists()
+    assert not (tmp_path / "run").exists()  # not even the folder
+
+
+def test_a_missing_tracker_is_a_one_line_error_naming_the_fix(tmp_path: Path) -> None:
+    path = tiny_config(tmp_path, ["wandb"])
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "wandb.py").write_text("raise ImportError('no wandb here')\n")
+    result = subprocess.run([sys.executable, "-m", "ptlab", "data", "--config", str(path), "--run-dir", str(tmp_path / "run")], capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": os.pathsep.join([str(hooks), os.environ.get("PYTHONPATH", "")])})
+    assert result.returncode == 2 and result.stderr.startswith("ptlab data: ") and "Traceback" not in result.stderr and "pip install -e 'trainer[wandb]'" in result.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_an_evaluation_redone_whole_on_resume_replaces_its_step_0_points_in_tensorboard(tmp_path: Path) -> None:
+    """ptlab eval --resume redoes the evaluation whole (clear_records): TensorBoard held the
+    failed attempt's step-0 points beside the new ones (its purge started at step 1)."""
+    from ptlab.runlog import RunLog
+
+    evaluation = lambda rate: {"kind": "eval", "step": 0, "time": "2026-12-02T08:01:00Z", "split": "id", "splitKind": "id", "compute": {"parameters": 1, "trainTokens": 0, "inferenceTokens": 0, "gflops": 0.0}, "success": {"rate": rate, "stderr": 0.1, "n": 4}, "episodesEvaluated": 4, "meanReward": 0.0}  # noqa: E731
+    config = {"logging": {"reportTo": ["tensorboard"]}}
+    with RunLog(tmp_path / "run", experiment="x", job="eval", config=config, config_path=None, command=["ptlab"], seeds={"global": 0}) as run:
+        run.metric(evaluation(0.25))
+    with RunLog(tmp_path / "run", experiment="x", job="eval", config=config, config_path=None, command=["ptlab"], seeds={"global": 0}, resume=True) as run:
+        run.clear_records()
+        run.metric(evaluation(0.75))
+    assert tensorboard_scalars(tmp_path / "run" / "tensorboard")["eval/id/success"] == [(0, 0.75)]
 
 
 def test_the_config_names_an_unknown_tracker(tmp_path: Path) -> None:

@@ -174,7 +174,8 @@ function tensorValue(bytes: Uint8Array): TensorValue {
 }
 
 /** Which tags hold scalars: decided by a tag's first metadata, as TensorBoard decides (a
- * writer sends a tag's metadata once; `simple_value` counts as the scalars plugin). */
+ * writer sends a tag's metadata once; `simple_value` counts as the scalars plugin, and an
+ * image, histogram or audio value without metadata as its plugin, as its data_compat reads them). */
 export type TagKinds = Map<string, { scalar: boolean }>;
 
 function summaryValue(bytes: Uint8Array, kinds: TagKinds): { tag: string; value: number } | undefined {
@@ -182,17 +183,22 @@ function summaryValue(bytes: Uint8Array, kinds: TagKinds): { tag: string; value:
   let simple: number | undefined;
   let tensor: TensorValue | undefined;
   let plugin: string | undefined;
+  let legacy = false;
   fields(bytes, (field, wireType, r) => {
     if (field === 1 && wireType === 2) tag = text.decode(r.bytesField());
     else if (field === 2 && wireType === 5) simple = r.float();
     else if (field === 8 && wireType === 2) tensor = tensorValue(r.bytesField());
+    else if ((field === 4 || field === 5 || field === 6) && wireType === 2) {
+      legacy = true; // an image, histogram or audio value without metadata: TensorBoard's data_compat makes the tag that plugin's
+      r.bytesField();
+    }
     else if (field === 9 && wireType === 2) {
       plugin = '';
       fields(r.bytesField(), (f, w, m) => (f === 1 && w === 2 ? (fields(m.bytesField(), (pf, pw, p) => (pf === 1 && pw === 2 ? ((plugin = text.decode(p.bytesField())), true) : false)), true) : false));
     } else return false;
     return true;
   });
-  if (!kinds.has(tag) && (plugin !== undefined || simple !== undefined)) kinds.set(tag, { scalar: simple !== undefined || plugin === 'scalars' });
+  if (!kinds.has(tag) && (plugin !== undefined || simple !== undefined || legacy)) kinds.set(tag, { scalar: simple !== undefined || plugin === 'scalars' });
   if (!kinds.get(tag)?.scalar) return undefined;
   if (simple !== undefined) return { tag, value: simple };
   const t = tensor as TensorValue | undefined;

@@ -150,10 +150,12 @@ export class RunFolders implements vscode.Disposable {
       const known = previous.get(folder);
       this.runs.set(folder, known?.text === text ? known : { text, run: trainerFolder(folder, relative.map((file, i) => ({ path: file, text: texts[i] }))) });
     }
+    const notTensorBoard = new Set(this.runs.keys()); // our runs and Trainers', not the logs found below
     for (const folder of new Set(eventFiles.map((uri) => path.dirname(uri.fsPath)))) {
       // Our own runs' TensorBoard copies (logging.reportTo: RUN/tensorboard) are shown as the runs
       // themselves, and so are a Trainer's (report_to tensorboard: output_dir/runs/<date_host>).
-      if (this.runs.has(folder) || this.runs.has(path.dirname(folder)) || trainerStates.has(path.dirname(path.dirname(folder)))) continue;
+      // A log inside another log (add_scalars' and add_hparams' subruns) is a run of its own, as TensorBoard lists it.
+      if (notTensorBoard.has(folder) || notTensorBoard.has(path.dirname(folder)) || trainerStates.has(path.dirname(path.dirname(folder)))) continue;
       const known = previous.get(folder);
       this.runs.set(folder, known?.run.source === 'tensorboard' ? known : { text: undefined, run: tensorBoardFolder(folder) });
     }
