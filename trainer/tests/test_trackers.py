@@ -216,7 +216,7 @@ def test_the_dashboards_tensorboard_fixture_is_what_tensorboard_reads() -> None:
 
     module = load_script(EXAMPLES.parent / "test" / "fixtures" / "scripts" / "make_tensorboard_logs.py")
     expected = json.loads((module.ROOT / "expected.json").read_text())
-    assert sorted(expected) == ["ppo-new-style", "restarted-without-a-start", "sft-classic"]
+    assert sorted(expected) == ["histogram-first", "ppo-new-style", "restarted-without-a-start", "sft-classic"]
     for run, tags in expected.items():
         assert module.read_back(module.ROOT / run) == tags, run
 
