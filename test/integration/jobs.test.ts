@@ -129,16 +129,17 @@ describe('Post-Training Lab jobs, Runs view and config editing', function () {
   it('plans the memory of a config\'s job with the trainer and shows it per GPU', async () => {
     const config = quickConfig('planned', 4);
     config.launcher = { kind: 'accelerate', gpus: 2, distributed: 'deepspeed-zero3' };
+    config.sft.microBatchSize = 4; // a global batch of 8 in whole micro-batches on each of the 2 processes
     const uri = writeConfig('planned.ptlab.json', config);
     const plan = await vscode.commands.executeCommand<MemoryPlan | undefined>('ptlab.planMemory', uri);
     assert.ok(plan, 'the trainer planned the config');
     assert.equal(plan.job, 'sft'); // the config has no ppo section
     assert.equal(plan.processes, 2);
-    assert.deepEqual(plan.stages.map((s) => s.name), ['sft/step', 'evaluation']);
+    assert.deepEqual(plan.stages.map((s) => s.name), ['sft/step', 'sft/optimizer step', 'evaluation']);
     assert.ok(plan.fits);
     const shown = vscode.window.activeTextEditor?.document;
     assert.equal(shown?.languageId, 'markdown');
-    assert.match(shown.getText(), /\| per GPU \| sft\/step \| evaluation \|/);
+    assert.match(shown.getText(), /\| per GPU \| sft\/step \| sft\/optimizer step \| evaluation \|/);
     assert.match(shown.getText(), /deepspeed-zero3/);
   });
 

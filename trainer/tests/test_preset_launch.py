@@ -31,6 +31,7 @@ def shrunk(name: str, model: str, folder: Path) -> Path:
     data["model"]["name"] = model
     data["sft"]["data"]["examples"] = 32
     data["sft"].update(steps=2, globalBatchSize=8, microBatchSize=2)
+    data["launcher"]["gpus"] = 2  # the two processes the test launches (the config's batch arithmetic is checked against it)
     data["ppo"].update(init=str(folder / "sft" / "checkpoints" / "final"), updates=1, stepsPerUpdate=16, parallelEnvs=8, epochs=1, miniBatchSize=8, microBatchSize=4, maxNewTokens=24)
     for split in data["evaluation"]["splits"]:
         if not split.get("eachRouteOnce"):
