@@ -10,12 +10,12 @@ check the file is current and the TypeScript unit tests check sampling.ts agains
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from vectors_cli import print_or_write
 
 VECTORS_FILE = Path(__file__).resolve().parents[2] / "test" / "vectors" / "sampling.json"
 
@@ -84,17 +84,7 @@ def render() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--write", action="store_true", help=f"write {VECTORS_FILE}")
-    args = parser.parse_args()
-    text = render()
-    if not args.write:
-        print(text, end="")
-        return
-    tmp = VECTORS_FILE.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(VECTORS_FILE)
-    print(f"wrote {VECTORS_FILE}")
+    print_or_write(__doc__, VECTORS_FILE, render)
 
 
 if __name__ == "__main__":
