@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import two_processes
+from crashes import killed_after
 
 torch = pytest.importorskip("torch")
 
@@ -129,15 +130,7 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env, dtype):
     assert sft(env, "--config", str(cfg), "--run-dir", str(straight)).returncode == 0
 
     crashed = tmp_path / "crashed"
-    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        metrics = crashed / "metrics.jsonl"
-        if metrics.exists() and len(metrics.read_text().splitlines()) >= 6:
-            break
-        time.sleep(0.02)
-    process.kill()  # SIGKILL: no chance to clean up
-    process.wait()
+    killed_after("sft", cfg, crashed, env, 6)
     assert json.loads((crashed / "run.json").read_text())["status"] == "running"  # it died mid-run
 
     resumed = sft(env, "--config", str(cfg), "--run-dir", str(crashed), "--resume")
@@ -384,15 +377,7 @@ def test_kill_9_then_resume_mid_epoch_under_packing_equals_an_uninterrupted_run(
     assert sft(env, "--config", str(cfg), "--run-dir", str(straight)).returncode == 0
 
     crashed = tmp_path / "crashed"
-    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        metrics = crashed / "metrics.jsonl"
-        if metrics.exists() and len(metrics.read_text().splitlines()) >= 4:
-            break
-        time.sleep(0.02)
-    process.kill()
-    process.wait()
+    killed_after("sft", cfg, crashed, env, 4)
     assert json.loads((crashed / "run.json").read_text())["status"] == "running"
 
     resumed = sft(env, "--config", str(cfg), "--run-dir", str(crashed), "--resume")

@@ -9,7 +9,6 @@ import math
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import two_processes  # noqa: E402
+from crashes import killed_after  # noqa: E402
 from ptlab.contracts import errors  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -107,15 +107,7 @@ def test_kill_9_then_resume_equals_an_uninterrupted_vision_run(tmp_path, env):
     straight = tmp_path / "straight"
     assert ptlab(env, "sft", "--config", str(cfg), "--run-dir", str(straight)).returncode == 0
     crashed = tmp_path / "crashed"
-    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(crashed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        metrics = crashed / "metrics.jsonl"
-        if metrics.exists() and len(metrics.read_text().splitlines()) >= 3:
-            break
-        time.sleep(0.02)
-    process.kill()
-    process.wait()
+    killed_after("sft", cfg, crashed, env, 3)
     resumed = ptlab(env, "sft", "--config", str(cfg), "--run-dir", str(crashed), "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert [r["step"] for r in records(crashed)] == list(range(1, 7))
