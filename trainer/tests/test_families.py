@@ -141,6 +141,39 @@ def test_a_processor_reads_turns_whose_ids_differ_from_the_whole_text_s_as_gener
         assert torch.isfinite(model(**rows).logits).all()
 
 
+@pytest.mark.parametrize("family", replicas.VISION_FAMILIES)
+def test_per_token_tensors_move_with_the_tokens_when_pieces_are_read_on_their_own(cache, family):
+    """A chat cut mid-word after its image (so the pieces' ids differ from the whole text's):
+    the processor's per-token tensors follow the re-read tokens. Mllama's cross-attention
+    mask opens at the <|image|> token and stays open for every later token; Qwen2-VL's token
+    types mark exactly its image pads; LLaVA keeps its expanded image tokens."""
+    from PIL import Image
+
+    encoder = models.load_tokenizer(model_path(family))
+    tokenizer = chat.text_tokenizer(encoder)
+    image = Image.new("RGB", (90, 60), "red")
+    text = chat.render(encoder, [chat.user_message("Which card is it? Consider everything", image)], [image], generation_prompt=True)
+    cut = text.index("everything") + 4
+    whole = encoder(text=[text], images=[[image]], return_tensors="pt", add_special_tokens=chat.special_tokens(encoder, [text]))
+    read = chat._read(encoder, [(text[:cut], text[cut:])], [[image]], "right")
+    ids = read["input_ids"][0].tolist()
+    assert ids != whole["input_ids"][0].tolist() and tokenizer.decode(ids) == tokenizer.decode(whole["input_ids"][0])
+    image_ids = set(tokenizer.convert_tokens_to_ids(chat.placeholder_strings(encoder)))
+    assert [t for t in ids if t in image_ids] == [t for t in whole["input_ids"][0].tolist() if t in image_ids]
+    per_token = [k for k, v in whole.items() if k not in ("input_ids", "attention_mask") and v.dim() >= 2 and v.shape[:2] == whole["input_ids"].shape]
+    if family == "mllama":
+        assert per_token == ["cross_attention_mask"]
+        opened = ids.index(tokenizer.convert_tokens_to_ids("<|image|>"))
+        reads_image = read["cross_attention_mask"][0].flatten(1).any(dim=1).tolist()
+        assert reads_image == [t >= opened for t in range(len(ids))]
+    for key in per_token:
+        if key in ("token_type_ids", "mm_token_type_ids"):
+            assert read[key][0].bool().tolist() == [t in image_ids for t in ids], key
+    model = models.load_causal_lm(model_path(family), "fp32").eval()
+    with torch.no_grad():
+        assert torch.isfinite(model(**read).logits).all()
+
+
 BOS_ONCE = {"llama3": "<|begin_of_text|>", "mllama": "<|begin_of_text|>", "llava": "<s>"}
 
 
