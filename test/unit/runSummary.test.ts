@@ -2,23 +2,57 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRunFolder } from '../../src/core/runs/runFolder';
-import { compareRuns, describeRun, summarizeRun, tailRecords } from '../../src/core/runs/runSummary';
+import { parseMetricsJsonl } from '../../src/core/runs/runs';
+import { compareRuns, configuredSplits, describeRun, METRICS_CHUNK_BYTES, summarizeRun, summaryRecords } from '../../src/core/runs/runSummary';
 
 const runs = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs');
 const read = (run: string, file: string) => readFileSync(join(runs, run, file), 'utf8');
+const ppo = () => readRunFolder(join(runs, 'gp-l', 'ppo-s0'), read('gp-l/ppo-s0', 'run.json'));
+const wholeRecords = (text: string) => parseMetricsJsonl(text).records;
+
+/** A file's bytes as summaryRecords reads them, and the reads it made. */
+function fileOf(text: string) {
+  const bytes = Buffer.from(text);
+  const reads: number[] = [];
+  const readAt = async (position: number, length: number) => {
+    reads.push(position);
+    return bytes.subarray(position, position + length);
+  };
+  return { size: bytes.length, readAt, reads };
+}
 
 describe('run summaries for language-model tools', () => {
-  it("reads a metrics file's tail, dropping the line the cut went through", () => {
+  it('reads a metrics file from its end in chunks, lines cut by a chunk or longer than one, as the whole file reads', async () => {
     const text = read('gp-l/ppo-s0', 'metrics.jsonl');
-    const cut = text.slice(text.length - 3000);
-    const records = tailRecords(cut, false);
-    assert.ok(records.length > 0 && records.every((r) => typeof r.step === 'number'));
-    assert.equal(tailRecords(text, true).length, text.trim().split('\n').length);
+    const whole = summarizeRun(ppo(), 'runs/gp-l/ppo-s0', wholeRecords(text));
+    for (const chunk of [100, 1000, 7777]) {
+      for (const splits of [configuredSplits(ppo()), undefined]) {
+        const { size, readAt } = fileOf(text);
+        assert.deepEqual(summarizeRun(ppo(), 'runs/gp-l/ppo-s0', await summaryRecords(size, readAt, splits, chunk)), whole, `chunks of ${chunk}, splits ${splits}`);
+      }
+    }
+  });
+
+  it("finds each split's latest evaluation however far back it lies, and reads no further", async () => {
+    const [idInit, oodInit, firstTrain] = read('gp-l/ppo-s0', 'metrics.jsonl').trim().split('\n');
+    const train = (step: number) => JSON.stringify({ ...JSON.parse(firstTrain!), step });
+    // Evaluated at Init only so far: hundreds of updates' records lie after it.
+    const lines = [idInit, oodInit, ...Array.from({ length: 1000 }, (_, i) => train(i + 1))];
+    const file = fileOf(`${lines.join('\n')}\n`);
+    assert.ok(file.size > 2 * METRICS_CHUNK_BYTES);
+    const summary = summarizeRun(ppo(), 'runs/gp-l/ppo-s0', await summaryRecords(file.size, file.readAt, configuredSplits(ppo())));
+    assert.deepEqual(summary.evaluations.map((e) => [e.split, e.step, e.rate]), [['id', 0, 0.304688], ['ood-rule', 0, 0.117188]]);
+    assert.equal(summary.step, 1000);
+    assert.equal(summary.training['rollout/reward_mean'], -2.0988);
+
+    const evaluatedLast = fileOf(`${[...lines, idInit, oodInit].map((l, i) => (i >= lines.length ? l!.replace('"step": 0', '"step": 1000') : l)).join('\n')}\n`);
+    await summaryRecords(evaluatedLast.size, evaluatedLast.readAt, configuredSplits(ppo()));
+    assert.deepEqual(evaluatedLast.reads, [evaluatedLast.size - METRICS_CHUNK_BYTES]);
   });
 
   it('keeps each split\'s latest evaluation and the latest training scalars', () => {
     const folder = join(runs, 'gp-l', 'ppo-s0');
-    const summary = summarizeRun(readRunFolder(folder, read('gp-l/ppo-s0', 'run.json')), 'runs/gp-l/ppo-s0', tailRecords(read('gp-l/ppo-s0', 'metrics.jsonl'), true));
+    const summary = summarizeRun(readRunFolder(folder, read('gp-l/ppo-s0', 'run.json')), 'runs/gp-l/ppo-s0', wholeRecords(read('gp-l/ppo-s0', 'metrics.jsonl')));
     assert.deepEqual(
       summary.evaluations.map((e) => [e.split, e.step, e.rate, e.n]),
       [
@@ -29,7 +63,7 @@ describe('run summaries for language-model tools', () => {
     assert.equal(summary.step, 30);
     assert.ok('rollout/reward_mean' in summary.training);
     assert.match(describeRun(summary), /^runs\/gp-l\/ppo-s0: ppo run of gp-l, finished at step 30\n {2}id \(id\) success 73\.4% ± 2\.8% \(SE, n=256\) at step 30/);
-    const sft = summarizeRun(readRunFolder(join(runs, 'gp-l', 'sft-s0'), read('gp-l/sft-s0', 'run.json')), 'runs/gp-l/sft-s0', tailRecords(read('gp-l/sft-s0', 'metrics.jsonl'), true));
+    const sft = summarizeRun(readRunFolder(join(runs, 'gp-l', 'sft-s0'), read('gp-l/sft-s0', 'run.json')), 'runs/gp-l/sft-s0', wholeRecords(read('gp-l/sft-s0', 'metrics.jsonl')));
     const [id, ood] = compareRuns(sft, summary);
     assert.ok(Math.abs(ood!.difference - (0.160156 - 0.023438)) < 1e-12 && Math.abs(ood!.stderr - Math.hypot(0.022922, 0.009456)) < 1e-12);
     assert.equal(id!.split, 'id');

@@ -1,13 +1,14 @@
 // What an assistant is told about a run (src/features/assistant/runTools.ts): its identity and
 // status, its latest evaluation of each split and its latest training scalars, read from the
-// tail of its metrics.jsonl (the trainer appends in step order, so the end holds the latest);
-// and the comparison of two runs' latest evaluations. Pure: callers read the files.
+// end of its metrics.jsonl backwards (the trainer appends in step order, so the end holds the
+// latest); and the comparison of two runs' latest evaluations. Pure: callers read the files.
 import type { MetricRecord } from '../contracts/generated/types';
+import { concat } from './jsonlTail';
 import { parseMetricsJsonl } from './runs';
 import { runIdentity, type RunFolder } from './runFolder';
 
-/** How much of a metrics.jsonl's end is read: a few hundred records, every split's last evaluation among them. */
-export const METRICS_TAIL_BYTES = 256 * 1024;
+/** How much of a metrics.jsonl is read at a time, from its end: a few hundred records. */
+export const METRICS_CHUNK_BYTES = 256 * 1024;
 
 export interface SplitResult {
   split: string;
@@ -34,11 +35,55 @@ export interface RunSummary {
 
 const HEADLINE = ['rollout/reward_mean', 'rollout/success_rate', 'train/loss', 'ppo/approx_kl', 'ppo/entropy', 'ppo/clipfrac', 'mismatch/kl'];
 
-/** The records of a metrics.jsonl's tail; `fromStart` false: its first line may be cut, so it is dropped. */
-export function tailRecords(text: string, fromStart: boolean): MetricRecord[] {
-  const whole = fromStart ? text : text.slice(text.indexOf('\n') + 1);
-  return parseMetricsJsonl(whole).records;
+/** `length` bytes of a file from `position` (fewer only at its end). */
+export type ReadAt = (position: number, length: number) => Promise<Uint8Array>;
+
+const NEWLINE = 0x0a;
+const utf8 = new TextDecoder('utf-8');
+
+/** The split names run.json's copy of the config evaluates; undefined when it names none. */
+export function configuredSplits(run: RunFolder): string[] | undefined {
+  const evaluation = (run.manifest?.config as { evaluation?: { splits?: unknown } } | undefined)?.evaluation;
+  if (!Array.isArray(evaluation?.splits)) return undefined;
+  const names = evaluation.splits.map((s: unknown) => (s as { name?: unknown } | null)?.name);
+  return names.length && names.every((n): n is string => typeof n === 'string') ? names : undefined;
 }
+
+/**
+ * What summarizeRun needs of a metrics file of `size` bytes, in file order: every record from
+ * its latest training record on (the latest step and training scalars) and, before those, read
+ * a chunk at a time backwards, the evaluations of splits not yet seen, until each of `splits`
+ * has its latest (all of them, undefined: to the file's start). A split evaluated rarely falls
+ * out of any fixed tail: a PPO update's record is over a kilobyte.
+ */
+export async function summaryRecords(size: number, readAt: ReadAt, splits: readonly string[] | undefined, chunkBytes = METRICS_CHUNK_BYTES): Promise<MetricRecord[]> {
+  const seen = new Set<string>();
+  let trained = false;
+  const chunks: MetricRecord[][] = [];
+  /** The head of the later chunk, up to its first newline: a line the cut may have gone through. */
+  let carry: Uint8Array = new Uint8Array(0);
+  for (let end = size; end > 0 && !(trained && splits?.every((s) => seen.has(s))); ) {
+    const start = Math.max(0, end - chunkBytes);
+    const bytes = concat(await readAt(start, end - start), carry);
+    end = start;
+    const cut = start > 0 ? bytes.indexOf(NEWLINE) + 1 : 0;
+    carry = bytes.subarray(0, cut);
+    if (start > 0 && cut === 0) {
+      carry = bytes; // no line starts in it: one line longer than a chunk
+      continue;
+    }
+    const records = parseMetricsJsonl(utf8.decode(bytes.subarray(cut))).records;
+    const kept = trained ? records.filter((r) => r.kind === 'eval' && !seen.has(splitOf(r))) : records;
+    for (const r of kept) {
+      if (r.kind === 'eval') seen.add(splitOf(r));
+      else trained = true;
+    }
+    chunks.push(kept);
+  }
+  return chunks.reverse().flat();
+}
+
+const splitOf = (record: MetricRecord): string => (record as MetricRecord & { split: string }).split;
 
 export function summarizeRun(run: RunFolder, folder: string, records: readonly MetricRecord[]): RunSummary {
   const identity = runIdentity(run, folder);

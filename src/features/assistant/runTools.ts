@@ -3,12 +3,12 @@
 // two runs' latest evaluations, find episodes by failure mode, split, outcome, reward or text,
 // summarise a run's alerts.
 // Each answer is text the model reads; the numbers come from the run folders' own files
-// (metrics.jsonl's tail, episodes through the transcript worker), never from a cache.
+// (metrics.jsonl read from its end, episodes through the transcript worker), never from a cache.
 import { open } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunFolder } from '../../core/runs/runFolder';
-import { describeComparison, describeRun, METRICS_TAIL_BYTES, summarizeRun, tailRecords, type RunSummary } from '../../core/runs/runSummary';
+import { configuredSplits, describeComparison, describeRun, summarizeRun, summaryRecords, type RunSummary } from '../../core/runs/runSummary';
 import type { TranscriptQuery } from '../../core/transcripts/types';
 import { TranscriptClient } from '../../workers/transcripts';
 import type { RunAlerts } from '../runs/runAlerts';
@@ -46,17 +46,18 @@ const where = (r: { file?: string; line: number }): string => (r.file?.endsWith(
 const relative = (folder: string): string => runName(folder);
 const result = (text: string) => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
 
-/** The end of a run's metrics file: its latest records. */
+/** The records of a run's metrics file that its summary needs: the latest ones and each split's latest evaluation. */
 async function latestRecords(run: RunFolder) {
   if (run.source !== 'ptlab') return [];
   const handle = await open(join(run.folder, run.metricsFile)).catch(() => undefined);
   if (!handle) return [];
   try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, METRICS_TAIL_BYTES);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    return tailRecords(buffer.toString('utf8'), length === size);
+    const readAt = async (position: number, length: number) => {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, position);
+      return buffer.subarray(0, bytesRead);
+    };
+    return await summaryRecords((await handle.stat()).size, readAt, configuredSplits(run));
   } finally {
     await handle.close();
   }
