@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRunFolder } from '../../src/core/runs/runFolder';
 import { parseMetricsJsonl } from '../../src/core/runs/runs';
-import { compareRuns, configuredSplits, describeRun, METRICS_CHUNK_BYTES, summarizeRun, summaryRecords } from '../../src/core/runs/runSummary';
+import { compareRuns, configuredSplits, describeComparison, describeRun, METRICS_CHUNK_BYTES, summarizeRun, summaryRecords } from '../../src/core/runs/runSummary';
 
 const runs = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs');
 const read = (run: string, file: string) => readFileSync(join(runs, run, file), 'utf8');
@@ -67,5 +67,17 @@ describe('run summaries for language-model tools', () => {
     const [id, ood] = compareRuns(sft, summary);
     assert.ok(Math.abs(ood!.difference - (0.160156 - 0.023438)) < 1e-12 && Math.abs(ood!.stderr - Math.hypot(0.022922, 0.009456)) < 1e-12);
     assert.equal(id!.split, 'id');
+  });
+
+  it('claims no significance from a standard error of 0 (rates of 0% or 100%)', () => {
+    const at = (folder: string, rate: number) => ({
+      ...summarizeRun(ppo(), folder, []),
+      evaluations: [{ split: 'ood-rule', splitKind: 'rule-ood', step: 100, rate, stderr: Math.sqrt((rate * (1 - rate)) / 64), n: 64 }],
+    });
+    const verdict = (a: number, b: number) => describeComparison(at('runs/a', a), at('runs/b', b)).split('\n').at(-1);
+    assert.equal(verdict(0, 0), 'ood-rule: B - A = +0.0 points (SE 0.0, unpaired; no difference)');
+    assert.equal(verdict(1, 1), 'ood-rule: B - A = +0.0 points (SE 0.0, unpaired; no difference)');
+    assert.equal(verdict(0, 1), 'ood-rule: B - A = +100.0 points (SE 0.0, unpaired; SE undefined: both rates are 0% or 100%, so no significance is claimed)');
+    assert.match(verdict(0, 0.5)!, /\(SE 6\.3, unpaired; beyond 2 SE\)$/);
   });
 });

@@ -149,9 +149,13 @@ export function describeComparison(a: RunSummary, b: RunSummary): string {
   const splits = compareRuns(a, b);
   const lines = [`A = ${a.folder}, B = ${b.folder}`, describeRun(a), describeRun(b)];
   if (!splits.length) lines.push('No split evaluated by both runs: nothing to compare.');
-  for (const c of splits) {
-    const z = c.stderr > 0 ? c.difference / c.stderr : Infinity;
-    lines.push(`${c.split}: B - A = ${pts(c.difference)} points (SE ${(c.stderr * 100).toFixed(1)}, unpaired; ${Math.abs(z) >= 2 ? 'beyond' : 'within'} 2 SE)`);
-  }
+  for (const c of splits) lines.push(`${c.split}: B - A = ${pts(c.difference)} points (SE ${(c.stderr * 100).toFixed(1)}, unpaired; ${significance(c)})`);
   return lines.join('\n');
+}
+
+/** Whether the difference lies beyond 2 SE. The trainer's binomial SE is 0 at a rate of 0% or
+ * 100%: with both sides there the SE gives no scale, so no claim is made either way. */
+function significance(c: SplitComparison): string {
+  if (c.stderr === 0) return c.difference === 0 ? 'no difference' : 'SE undefined: both rates are 0% or 100%, so no significance is claimed';
+  return `${Math.abs(c.difference / c.stderr) >= 2 ? 'beyond' : 'within'} 2 SE`;
 }
