@@ -41,6 +41,8 @@ describe('Language-model tools', () => {
     const collapse = await invoke('ptlab_findEpisodes', { run: 'runs/compare/sft-final', failureMode: 'rule-collapse', limit: 3 });
     assert.match(collapse, /^runs\/compare\/sft-final: 6 episode\(s\) match; the first 3\./);
     assert.equal(collapse.split('\n').filter((l) => l.startsWith('- ood-rule step 100 episode ') && l.includes('failed (rule-collapse)')).length, 3, collapse);
+    const searched = await invoke('ptlab_findEpisodes', { run: 'runs/compare/sft-final', text: 'evaluates to', limit: 2 });
+    assert.ok(searched.includes("episode 0 seed 500 (line 1): failed (arithmetic), 5 turn(s), reward -5; match in turn 1's verifier message: your formula evaluates to 34, not 24."), searched);
     const trl = await invoke('ptlab_findEpisodes', { run: 'imported/trl/grpo-gp-l', step: 2 });
     assert.match(trl, /^imported\/trl\/grpo-gp-l: 4 episode\(s\) match\./);
     assert.ok(trl.includes('(completions/completions_00002.parquet row 0)'), trl);

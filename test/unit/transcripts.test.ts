@@ -84,6 +84,17 @@ describe('transcripts: an episodes file', () => {
     assert.deepEqual(second.rows.map((r) => r.row), rewarded.rows.slice(10, 15).map((r) => r.row));
   });
 
+  it("says where a text search's snippet comes from (turn and field); without text it is the last output", async () => {
+    const [prompt] = (await file.query({ text: 'Cards: [' }, 0, 1)).rows;
+    assert.deepEqual(prompt!.match, { turn: 1, field: 'prompt' });
+    assert.match(prompt!.snippet, /Cards: \[/);
+    const [verifier] = (await file.query({ text: 'EVALUATES TO' }, 0, 1)).rows;
+    assert.deepEqual(verifier!.match, { turn: 1, field: 'verifier message' });
+    assert.match(verifier!.snippet, /^your formula evaluates to/);
+    const [plain] = (await file.query({ splits: ['id'] }, 0, 1)).rows;
+    assert.equal(plain!.match, undefined);
+  });
+
   it('searches prompts, outputs and verifier messages in any case, with quotes and newlines', async () => {
     const message = JSON.parse(good.find((l) => l.includes('rule-collapse'))!) as EpisodeRecord;
     const verifier = message.turns.find((t) => t.failureMode === 'rule-collapse')!.message;

@@ -144,7 +144,7 @@ export class EpisodeFile {
     const rows: EpisodeRow[] = [];
     wanted.forEach((i, k) => {
       const record = this.parse(i, lines[k]!);
-      rows.push(this.row(i, typeof record === 'string' ? '' : snippetOf(record, selection.needle)));
+      rows.push(this.row(i, typeof record === 'string' ? { snippet: '' } : snippetOf(record, selection.needle)));
     });
     return { generation, total: selection.rows.length, start, rows, partial: selection.partial };
   }
@@ -201,8 +201,9 @@ export class EpisodeFile {
   }
 
   /** The list's row i: with its file when the source has several. */
-  private row(i: number, snippet: string): EpisodeRow {
+  private row(i: number, { snippet, match }: Pick<EpisodeRow, 'snippet' | 'match'>): EpisodeRow {
     const row = this.index.row(i, snippet);
+    if (match) row.match = match;
     if (this.source && this.source.kind !== 'ptlab') row.file = this.segments[this.index.location(i).segment]!.name;
     return row;
   }

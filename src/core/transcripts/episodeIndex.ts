@@ -284,20 +284,21 @@ export function recordMatches(record: EpisodeRecord, needle: string): boolean {
   return false;
 }
 
-/** A one-line excerpt of the episode for the list: around the match, else the last output. */
-export function snippetOf(record: EpisodeRecord, needle?: string, width = 120): string {
+/** A one-line excerpt of the episode for the list: around the match (with where it is), else the last output. */
+export function snippetOf(record: EpisodeRecord, needle?: string, width = 120): Pick<EpisodeRow, 'snippet' | 'match'> {
   const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
   if (needle) {
-    for (const t of record.turns) {
-      for (const field of [t.output, t.message, t.promptDelta, t.prompt]) {
+    for (const [i, t] of record.turns.entries()) {
+      const fields = [[t.output, 'output'], [t.message, 'verifier message'], [t.promptDelta, 'prompt'], [t.prompt, 'prompt']] as const;
+      for (const [field, name] of fields) {
         if (typeof field !== 'string') continue;
         const at = field.toLowerCase().indexOf(needle);
         if (at === -1) continue;
         const from = Math.max(0, at - 40);
-        return `${from > 0 ? '…' : ''}${flat(field.slice(from, from + width))}`;
+        return { snippet: `${from > 0 ? '…' : ''}${flat(field.slice(from, from + width))}`, match: { turn: i + 1, field: name } };
       }
     }
   }
   const last = record.turns[record.turns.length - 1];
-  return flat(String(last?.output ?? '')).slice(0, width);
+  return { snippet: flat(String(last?.output ?? '')).slice(0, width) };
 }

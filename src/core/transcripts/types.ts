@@ -45,7 +45,10 @@ export interface EpisodeRow {
   /** Undefined: no outcome recorded (another trainer's episode: only its reward). */
   success?: boolean;
   failureMode?: string;
+  /** A one-line excerpt: around the text searched for, else of the last output. */
   snippet: string;
+  /** Where the snippet's match is (turn 1-based); absent: the snippet is the last output. */
+  match?: { turn: number; field: 'output' | 'verifier message' | 'prompt' };
 }
 
 export interface TranscriptFacets {
