@@ -85,6 +85,15 @@ describe('run alerts', () => {
     );
     assert.deepEqual(manifestAlerts({ status: 'running', heartbeatAt: '2026-12-02T10:04:55Z' }, 'running', DEFAULT_ALERT_RULES, now), []);
     assert.deepEqual(manifestAlerts({ status: 'failed', heartbeatAt: '2026-12-02T10:00:00Z', error: { message: 'SftError: model.maxLength too small' } }, 'failed', DEFAULT_ALERT_RULES, now), []);
+    // the trainer's own words for a diverged run, and "nan" only as a word, not inside one
+    const diverged = [
+      'SftError: the SFT loss is not finite at step 3: lower sft.learningRate',
+      "PpoError: every transition's log-prob was non-finite in this update (4 skipped): the policy has diverged",
+      "RuntimeError: Function 'MulBackward0' returned nan values in its 0th output.",
+    ];
+    for (const message of diverged) assert.deepEqual(manifestAlerts({ status: 'failed', heartbeatAt: '2026-12-02T10:00:00Z', error: { message } }, 'failed', DEFAULT_ALERT_RULES, now).map((a) => a.rule), ['non-finite'], message);
+    const unrelated = ['OSError: qnguyen3/nanoLLaVA-1.5 does not appear to have a file named config.json', 'RuntimeError: CUDA error (node down for maintenance)'];
+    for (const message of unrelated) assert.deepEqual(manifestAlerts({ status: 'failed', heartbeatAt: '2026-12-02T10:00:00Z', error: { message } }, 'failed', DEFAULT_ALERT_RULES, now), [], message);
   });
 
   it('flag a running run whose heartbeat goes on while its job has not moved for alerts.stalledProgress.minutes (a hang in a collective)', () => {

@@ -159,7 +159,7 @@ export function manifestAlerts(manifest: (Pick<RunManifest, 'status' | 'heartbea
   if (!manifest) return [];
   const alerts: RunAlert[] = [];
   const step = manifest.progress?.step;
-  if (rules.nonFinite.enabled && manifest.status === 'failed' && /not finite|non-finite|nan/i.test(manifest.error?.message ?? '')) {
+  if (rules.nonFinite.enabled && manifest.status === 'failed' && /not finite|non-finite|\bnan\b/i.test(manifest.error?.message ?? '')) {
     alerts.push({ rule: 'non-finite', ...(step !== undefined ? { step } : {}), updates: 1, message: `the run failed: ${manifest.error!.message.split('\n')[0]}` });
   }
   if (rules.stalledHeartbeat.enabled && state === 'stale') {
