@@ -101,11 +101,22 @@ describe('compare sources', () => {
 describe('compare: replaying recorded evaluations', () => {
   it("rebuilds each split's plan from its episodes, and eachRouteOnce from the config's split of that name", () => {
     const virl = { env: 'virl', routes: { synthetic: { city: 'vln-mini', routes: 4 } } } as unknown as OwnEpisode['environment'];
-    const records = [1234, 1235, 1236, 1237].map((seed) => ({ ...episode('ood-visual', seed, false, ['x']), splitKind: 'visual-ood', environment: virl }) as OwnEpisode);
+    const records = [1234, 1235, 1236, 1237].map((seed, i) => ({ ...episode('ood-visual', seed, false, ['x']), episode: i, splitKind: 'visual-ood', environment: virl }) as OwnEpisode);
     const configured: SplitPlan[] = [{ name: 'ood-visual', kind: 'visual-ood', environment: {}, episodes: 4, seed: 1234, eachRouteOnce: true }];
     assert.deepEqual(plansFromEpisodes(records, configured), [{ name: 'ood-visual', kind: 'visual-ood', environment: virl, episodes: 4, seed: 1234, eachRouteOnce: true }]);
     assert.equal(plansFromEpisodes(records)[0]!.eachRouteOnce, undefined);
-    assert.throws(() => plansFromEpisodes(records.slice(1).concat(records[0]!).filter((r) => r.seed !== 1235)), /seeds are not consecutive/);
+    assert.equal(plansFromEpisodes([...records].reverse())[0]!.seed, 1234, 'in any order');
+    const missing = /split ood-visual: its episodes are not episodes 0 to 2 on seeds \(episode 0's seed \+ episode\), so they cannot be replayed/;
+    assert.throws(() => plansFromEpisodes(records.filter((r) => r.seed !== 1235)), missing);
+    assert.throws(() => plansFromEpisodes(records.slice(1)), missing, 'no episode 0');
+  });
+
+  it('replays an evaluation whose seeds wrap past 2^32 - 1 from its seed, as the trainer numbers them', () => {
+    const seeds = [4294967294, 4294967295, 0, 1];
+    const records = seeds.map((seed, i) => ({ ...episode('id', seed, false, ['x']), episode: i }) as OwnEpisode);
+    const [plan] = plansFromEpisodes(records);
+    assert.deepEqual([plan!.seed, plan!.episodes], [4294967294, 4]);
+    assert.deepEqual(newEpisodes(plan!, new EnvServer()).map((e) => e.seed), seeds, 'the local side plays the same seeds');
   });
 });
 

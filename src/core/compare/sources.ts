@@ -67,11 +67,13 @@ export function plansFromEpisodes(records: readonly OwnEpisode[], configured: re
   const bySplit = new Map<string, OwnEpisode[]>();
   for (const r of records) bySplit.set(r.split, [...(bySplit.get(r.split) ?? []), r]);
   return [...bySplit].map(([name, episodes]) => {
-    const seeds = episodes.map((e) => e.seed).sort((x, y) => x - y);
-    const contiguous = seeds.every((s, i) => s === seeds[0]! + i);
-    if (!contiguous) throw new Error(`split ${name}: its episodes' seeds are not consecutive, so they cannot be replayed as a seeded split`);
+    // the trainer's episode i plays seed (evaluation.seed + i) wrapped to 32 bits
+    const ordered = [...episodes].sort((x, y) => x.episode - y.episode);
+    const seed = ordered[0]!.seed;
+    const seeded = ordered.every((r, i) => r.episode === i && r.seed === (seed + i) >>> 0);
+    if (!seeded) throw new Error(`split ${name}: its episodes are not episodes 0 to ${ordered.length - 1} on seeds (episode 0's seed + episode), so they cannot be replayed as a seeded split`);
     const eachRouteOnce = configured.find((p) => p.name === name)?.eachRouteOnce;
-    return { name, kind: (episodes[0]!.splitKind ?? 'id') as SplitPlan['kind'], environment: episodes[0]!.environment as Record<string, unknown>, episodes: seeds.length, seed: seeds[0]!, ...(eachRouteOnce ? { eachRouteOnce } : {}) };
+    return { name, kind: (ordered[0]!.splitKind ?? 'id') as SplitPlan['kind'], environment: ordered[0]!.environment as Record<string, unknown>, episodes: ordered.length, seed, ...(eachRouteOnce ? { eachRouteOnce } : {}) };
   });
 }
 
