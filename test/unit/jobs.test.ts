@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkpointLabel, configFacts, defaultRunDir, experimentConfig, freshName, jobCommand, parseGpuList, resumeDefinition, scancelArgs } from '../../src/core/jobs/jobs';
+import { checkpointLabel, configFacts, defaultRunDir, experimentConfig, freshName, jobCommand, parseGpuList, resumeDefinition, scancelArgs, startCancellable } from '../../src/core/jobs/jobs';
 
 const tiny = configFacts({ name: 'tiny-gp-l', launcher: { kind: 'local' } })!;
 
@@ -83,5 +83,37 @@ describe('jobs', () => {
     assert.deepEqual(scancelArgs('4242_7'), ['--signal=TERM', '--', '4242_7']);
     assert.deepEqual(scancelArgs('4242.0'), ['--signal=TERM', '--', '4242.0']);
     for (const planted of ['--me', '--user=alice', '-u alice', '4242 --me', '', '42;rm']) assert.equal(scancelArgs(planted), undefined, planted);
+  });
+});
+
+describe('jobs: starting a task that can be cancelled', () => {
+  const task = () => {
+    const handle = { terminated: 0, terminate: () => void handle.terminated++ };
+    return handle;
+  };
+
+  it('terminates a task whose start was still under way when the user cancelled', async () => {
+    const controller = new AbortController();
+    const handle = task();
+    let started!: (h: typeof handle) => void;
+    const starting = startCancellable(controller.signal, () => new Promise<typeof handle>((done) => (started = done)));
+    controller.abort();
+    started(handle);
+    assert.equal(await starting, handle);
+    assert.equal(handle.terminated, 1);
+  });
+
+  it('starts nothing once cancelled, and terminates a started task on a later cancel, once', async () => {
+    const cancelled = new AbortController();
+    cancelled.abort();
+    let calls = 0;
+    assert.equal(await startCancellable(cancelled.signal, async () => (calls++, task())), undefined);
+    assert.equal(calls, 0);
+    const controller = new AbortController();
+    const handle = (await startCancellable(controller.signal, async () => task()))!;
+    assert.equal(handle.terminated, 0);
+    controller.abort();
+    controller.abort();
+    assert.equal(handle.terminated, 1);
   });
 });

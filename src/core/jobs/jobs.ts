@@ -168,3 +168,15 @@ export function parseGpuList(text: string): { index: number; name: string; memor
 export function scancelArgs(slurmJobId: string): string[] | undefined {
   return /^\d+(_\d+)?(\.\d+)?$/.test(slurmJobId) ? ['--signal=TERM', '--', slurmJobId] : undefined;
 }
+
+/** Starts what takes a while to start (a task: the trust check, the interpreter, the launch) and
+ * terminates it when `signal` aborts, also an abort that comes while it starts: nothing is started
+ * once aborted, and what started meanwhile is terminated as soon as it is there. */
+export async function startCancellable<T extends { terminate(): void }>(signal: AbortSignal, start: () => PromiseLike<T | undefined>): Promise<T | undefined> {
+  if (signal.aborted) return undefined;
+  const started = await start();
+  if (!started) return undefined;
+  if (signal.aborted) started.terminate();
+  else signal.addEventListener('abort', () => started.terminate(), { once: true });
+  return started;
+}

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExperimentConfig } from '../../core/contracts/generated/types';
-import { configFacts, defaultRunDir } from '../../core/jobs/jobs';
+import { configFacts, defaultRunDir, startCancellable } from '../../core/jobs/jobs';
 import { readRunFolder } from '../../core/runs/runFolder';
 import type { RunTarget } from '../jobs/jobManager';
 import type { LocatedSource } from './compareRunner';
@@ -40,8 +40,7 @@ export async function evaluateCheckpoint(source: LocatedSource, signal: AbortSig
       listeners.forEach((l) => l.dispose());
       done(code);
     };
-    signal.addEventListener('abort', () => execution?.terminate(), { once: true });
-    void Promise.resolve(vscode.commands.executeCommand<vscode.TaskExecution | undefined>('ptlab.evaluate', target)).then((started) => {
+    void startCancellable(signal, () => vscode.commands.executeCommand<vscode.TaskExecution | undefined>('ptlab.evaluate', target)).then((started) => {
       if (!started) finish(-1);
       execution = started;
     });
