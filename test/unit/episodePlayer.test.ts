@@ -1,6 +1,9 @@
 // Playing an episode by hand (src/features/compare/episodePlayer.ts): its proposals decode as
 // the evaluation of its split does, drawing from the evaluation's key for the episode and attempt.
 import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { EpisodePlayer } from '../../src/features/compare/episodePlayer';
 import type { LocatedSource } from '../../src/features/compare/compareRunner';
 import { drawKey } from '../../src/core/inference/sampling';
@@ -23,5 +26,23 @@ describe('episode player', () => {
     const player = EpisodePlayer.start(source({}), 'id', 0);
     assert.equal(player.proposalOptions().temperature, 0);
     assert.equal(player.state().draws, undefined);
+  });
+
+  it("reads a V-IRL route file relative to the run's config, as the trainer does, not to the run folder", () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'ptlab-player-'));
+    try {
+      copyFileSync(resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'preview-xss-routes.json'), join(workspace, 'routes.json'));
+      const config = { name: 'exp', environment: { env: 'virl', routes: { file: 'routes.json' } }, model: { name: 'embedded:tiny-lm' }, evaluation: { splits: [{ name: 'id', kind: 'id', episodes: 1 }] } };
+      const configPath = join(workspace, 'exp.ptlab.json');
+      writeFileSync(configPath, JSON.stringify(config));
+      const run = join(workspace, 'runs', 'exp', 'sft');
+      mkdirSync(run, { recursive: true });
+      const source = (manifest: Record<string, unknown>) => ({ kind: 'onnx', id: 'onnx:runs/exp/sft:final', label: 'sft final', run: 'runs/exp/sft', exportName: 'final', runUri: { fsPath: run }, manifest: { config, ...manifest } }) as unknown as LocatedSource;
+      const player = EpisodePlayer.start(source({ configPath }), 'id', 0);
+      assert.ok(player.state().next, 'the episode starts on a route of the config\'s file');
+      assert.throws(() => EpisodePlayer.start(source({ configPath: '' }), 'id', 0), new RegExp(`environment.routes.file: routes.json is relative to the run's config, but ${join(run, 'run.json')} has no configPath`));
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 // Finds compare sources in the workspace and produces both sides' episodes: read from an
 // evaluation's episodes.jsonl, or played here with an ONNX export on the same seeds.
 import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
 import { compareEpisodes, type Comparison } from '../../core/compare/compare';
@@ -9,7 +10,7 @@ import type { EpisodeRecord, ExperimentConfig, RunManifest } from '../../core/co
 import { isOwnEpisode, type OwnEpisode } from '../../core/contracts/contracts';
 import type { RunFolder } from '../../core/runs/runFolder';
 import { EnvServer } from '../../core/envs/server';
-import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
+import { runRouteFileLoader } from '../../core/envs/routeFiles';
 import { episodeRecord, playSplit, type ChatGenerator, type SplitPlan } from '../../core/compare/evaluation';
 import type { InferenceClient } from '../../workers/inference';
 import type { CompareSource, ComparisonView, PairRow } from '../../protocol/compare';
@@ -105,7 +106,7 @@ async function play(source: LocatedSource, plans: SplitPlan[], sampling: { tempe
     }
     return answers;
   };
-  const server = new EnvServer(nodeRouteFileLoader(source.runUri.fsPath));
+  const server = new EnvServer(runRouteFileLoader(join(source.runUri.fsPath, 'run.json'), source.manifest));
   const records: OwnEpisode[] = [];
   for (const plan of plans) {
     request.progress(`${side}: playing ${plan.name} (${plan.episodes} episodes) with ${source.label}`, done / Math.max(1, total));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { plansFromConfig } from '../../core/compare/sources';
 import type { ExperimentConfig } from '../../core/contracts/generated/types';
 import { EnvServer } from '../../core/envs/server';
-import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
+import { runRouteFileLoader } from '../../core/envs/routeFiles';
 import { advance, answerDrawKey, newEpisodes, type PlayedEpisode, type SplitPlan } from '../../core/compare/evaluation';
 import type { InferenceClient, WorkerGenerateOptions } from '../../workers/inference';
 import type { PlayState } from '../../protocol/compare';
@@ -34,7 +34,7 @@ export class EpisodePlayer {
     const { plans, temperature, topP, maxNewTokens } = plansFromConfig(config, undefined, [split]);
     const plan = plans[0];
     if (!plan) throw new Error(`${source.run}: its config has no split ${split}`);
-    const [episode] = newEpisodes(plan, new EnvServer(nodeRouteFileLoader(source.runUri.fsPath)), index);
+    const [episode] = newEpisodes(plan, new EnvServer(runRouteFileLoader(join(source.runUri.fsPath, 'run.json'), source.manifest)), index);
     return new EpisodePlayer(source, plan, episode!, { temperature, topP, maxNewTokens });
   }
 
