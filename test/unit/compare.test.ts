@@ -6,7 +6,8 @@ import { newEpisodes, type SplitPlan } from '../../src/core/compare/evaluation';
 import { EnvServer } from '../../src/core/envs/server';
 import { virlConfig, type VirlEpisode } from '../../src/core/envs/virl';
 import { plansFromEpisodes, sourcesOfRun } from '../../src/core/compare/sources';
-import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
+import { localPlay, type ComparedSide } from '../../src/core/compare/protocol';
+import type { Decoding, EpisodeRecord, RunManifest } from '../../src/core/contracts/generated/types';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
 
 function episode(split: string, seed: number, success: boolean, outputs: string[]): OwnEpisode {
@@ -140,5 +141,70 @@ describe('compare: evaluation splits', () => {
 
   it('eachRouteOnce with another episode count than routes is an error naming the count to set', () => {
     assert.throws(() => newEpisodes(plan(18), new EnvServer()), /set episodes to 4 \(it is 18\)/);
+  });
+});
+
+describe('compare: what the local side plays, and which sides do not pair', () => {
+  const fixture = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'compare', 'sft-final', 'run.json'), 'utf8')) as RunManifest;
+  type Config = { environment: Record<string, unknown>; evaluation: Record<string, unknown> & { splits: Record<string, unknown>[] } };
+  const config = (change: (c: Config) => void = () => {}) => {
+    const c = structuredClone(fixture.config) as unknown as Config;
+    change(c);
+    return c;
+  };
+  const records = (split: string, environment: Record<string, unknown>, seed = 500) => [0, 1, 2].map((i) => ({ ...episode(split, seed + i, false, ['x']), episode: i, environment }) as unknown as OwnEpisode);
+  const gp = config().environment;
+  const evaluation = (side: string, decoding?: Decoding, episodes = [...records('id', gp), ...records('ood-rule', { ...gp, faceCards: '11-12-13' })]): ComparedSide =>
+    ({ side, label: `eval-${side}`, runJson: `/w/eval-${side}/run.json`, kind: 'evaluation', manifest: { ...fixture, ...(decoding ? { evaluationDecoding: decoding } : {}) }, episodes });
+  const onnx = (side: string, c: Config): ComparedSide => ({ side, label: `export-${side}`, runJson: `/w/export-${side}/run.json`, kind: 'onnx', manifest: { ...fixture, config: c as unknown as RunManifest['config'] } });
+  const greedy: Decoding = { source: 'configured', doSample: false, maxNewTokens: 96 };
+  const sampled: Decoding = { source: 'configured', doSample: true, temperature: 0.7, topP: 0.9, topK: 0, maxNewTokens: 64, draws: 'per-episode' };
+
+  it("decodes an export as the evaluation it faces decoded (run.json's evaluationDecoding), not as the export's run config says", () => {
+    const export8 = onnx('B', config((c) => Object.assign(c.evaluation, { temperature: 1, maxNewTokens: 8 })));
+    const against = (decoding?: Decoding) => localPlay(evaluation('A', decoding), export8)!;
+    assert.deepEqual(against(greedy).decoding, { temperature: 0, topP: 1, maxNewTokens: 96 });
+    assert.deepEqual(against(sampled).decoding, { temperature: 0.7, topP: 0.9, maxNewTokens: 64 });
+    assert.deepEqual(against(undefined).decoding, { temperature: 0, topP: 1, maxNewTokens: 96 }, "an earlier trainer's run.json: its config's evaluation");
+    const play = against(greedy);
+    assert.equal(play.replays?.side, 'A', "the evaluation's route files, relative to its config");
+    assert.deepEqual(play.plans.map((p) => [p.name, p.seed, p.episodes]), [['id', 500, 3], ['ood-rule', 500, 3]]);
+    assert.deepEqual(localPlay(export8, evaluation('B', greedy))!.decoding.maxNewTokens, 96, 'either side');
+  });
+
+  it('refuses to replay a decoding the local side cannot draw again, saying why and what to do', () => {
+    const export0 = onnx('B', config());
+    const refused = (decoding: Decoding, why: RegExp) => assert.throws(() => localPlay(evaluation('A', decoding), export0), why);
+    refused({ source: 'model-defaults', doSample: true, temperature: 0.6, topP: 0.95, topK: 20, maxNewTokens: 96, draws: 'per-episode' }, /A \(eval-A\): its evaluation decoded with the checkpoint's generation_config.json \(evaluation.sampling model-defaults\), so the local side cannot decode as it did \(\/w\/eval-A\/run.json: evaluationDecoding\); compare the export's checkpoint through the trainer instead/);
+    refused({ ...sampled, draws: 'per-process' }, /sampled from each process's random stream \(draws per-process\)/);
+    const { draws: _, ...undrawn } = sampled;
+    refused(undrawn, /draws not recorded: an earlier trainer/);
+  });
+
+  it('refuses two exports whose runs play other environments, splits or decoding, naming the field and both values', () => {
+    const gpConfig = config();
+    const virl = config((c) => {
+      c.environment = { env: 'virl', routes: { synthetic: { city: 'nyc', routes: 10 } } };
+      c.evaluation.splits = [{ name: 'id', kind: 'id', episodes: 12 }, { name: 'ood-rule', kind: 'rule-ood', episodes: 12, overrides: { actionSpace: 'relative' } }];
+    });
+    assert.throws(() => localPlay(onnx('A', gpConfig), onnx('B', virl)), /A \(export-A\) and B \(export-B\) would not play the same episodes: split id: environment.env "generalpoints" in A \(export-A\), "virl" in B \(export-B\)/);
+    const oneSplit = config((c) => void c.evaluation.splits.pop());
+    assert.throws(() => localPlay(onnx('A', gpConfig), onnx('B', oneSplit)), /split ood-rule: A \(export-A\) has it, B \(export-B\) has not/);
+    assert.ok(localPlay(onnx('A', gpConfig), onnx('B', oneSplit), { splits: ['id'] }), 'the splits asked for agree');
+    const seeded = config((c) => void (c.evaluation.seed = 7));
+    assert.throws(() => localPlay(onnx('A', gpConfig), onnx('B', seeded)), /split id: seed 500 in A \(export-A\), 7 in B \(export-B\)/);
+    const hot = config((c) => void (c.evaluation.temperature = 1));
+    assert.throws(() => localPlay(onnx('A', gpConfig), onnx('B', hot)), /evaluation.temperature: 0 in A \(export-A\), 1 in B \(export-B\)/);
+    const longer = config((c) => void (c.evaluation.topP = 0.5));
+    assert.deepEqual(localPlay(onnx('A', gpConfig), onnx('B', longer))!.decoding, { temperature: 0, topP: 1, maxNewTokens: 96 }, 'greedy: top-p plays no part');
+  });
+
+  it('refuses two evaluations that decoded otherwise or played other seeds or environments in a split they share', () => {
+    assert.equal(localPlay(evaluation('A', greedy), evaluation('B')), undefined, 'alike (B: its config says greedy, 96 tokens)');
+    assert.throws(() => localPlay(evaluation('A', greedy), evaluation('B', sampled)), /A \(eval-A\) and B \(eval-B\) were not evaluated alike, so their episodes do not pair: evaluation decoding doSample: false in A \(eval-A\), true in B \(eval-B\); evaluate both checkpoints with one config/);
+    assert.throws(() => localPlay(evaluation('A', greedy), evaluation('B', { ...greedy, maxNewTokens: 16 })), /evaluation decoding maxNewTokens: 96 in A \(eval-A\), 16 in B \(eval-B\)/);
+    assert.throws(() => localPlay(evaluation('A', greedy), evaluation('B', greedy, records('id', gp, 900))), /split id: seed 500 in A \(eval-A\), 900 in B \(eval-B\)/);
+    assert.throws(() => localPlay(evaluation('A', greedy), evaluation('B', greedy, records('id', { ...gp, target: 10 }))), /split id: environment.target 24 in A \(eval-A\), 10 in B \(eval-B\)/);
+    assert.equal(localPlay(evaluation('A', greedy), evaluation('B', greedy, records('id', gp))), undefined, 'a split only one has is left unpaired');
   });
 });

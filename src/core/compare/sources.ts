@@ -63,7 +63,7 @@ export function evaluationEpisodes(records: Iterable<OwnEpisode>, step: number, 
 /** The split plans that reproduce a set of evaluation episodes (their environment, seeds);
  * a split's `eachRouteOnce` (V-IRL: episode i on route i, not a route drawn from its seed),
  * which records do not carry, from the config's split of that name (`configured`). */
-export function plansFromEpisodes(records: readonly OwnEpisode[], configured: readonly SplitPlan[] = []): SplitPlan[] {
+export function plansFromEpisodes(records: readonly OwnEpisode[], configured: readonly Pick<SplitPlan, 'name' | 'eachRouteOnce'>[] = []): SplitPlan[] {
   const bySplit = new Map<string, OwnEpisode[]>();
   for (const r of records) bySplit.set(r.split, [...(bySplit.get(r.split) ?? []), r]);
   return [...bySplit].map(([name, episodes]) => {

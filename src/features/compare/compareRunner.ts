@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
 import { compareEpisodes, type Comparison } from '../../core/compare/compare';
-import { evaluationEpisodes, plansFromConfig, plansFromEpisodes, sourcesOfRun } from '../../core/compare/sources';
-import type { EpisodeRecord, ExperimentConfig, RunManifest } from '../../core/contracts/generated/types';
+import { evaluationEpisodes, sourcesOfRun } from '../../core/compare/sources';
+import { localPlay, type ComparedSide, type LocalPlay } from '../../core/compare/protocol';
+import type { EpisodeRecord, RunManifest } from '../../core/contracts/generated/types';
 import { isOwnEpisode, type OwnEpisode } from '../../core/contracts/contracts';
 import type { RunFolder } from '../../core/runs/runFolder';
 import { EnvServer } from '../../core/envs/server';
 import { runRouteFileLoader } from '../../core/envs/routeFiles';
-import { episodeRecord, playSplit, type ChatGenerator, type SplitPlan } from '../../core/compare/evaluation';
+import { episodeRecord, playSplit, type ChatGenerator } from '../../core/compare/evaluation';
 import type { InferenceClient } from '../../workers/inference';
 import type { CompareSource, ComparisonView, PairRow } from '../../protocol/compare';
 import { runName } from '../runs/runFolders';
@@ -83,15 +84,10 @@ export interface CompareRequest {
   signal: AbortSignal;
 }
 
-function config(source: LocatedSource): ExperimentConfig {
-  const value = source.manifest.config as unknown as ExperimentConfig | undefined;
-  if (!value?.evaluation) throw new Error(`${source.run}/run.json: its config has no evaluation splits to play`);
-  return value;
-}
-
-async function play(source: LocatedSource, plans: SplitPlan[], sampling: { temperature: number; topP: number; maxNewTokens: number }, request: CompareRequest, side: string): Promise<{ records: OwnEpisode[]; tokensPerSecond: number }> {
+async function play(source: LocatedSource, local: LocalPlay, request: CompareRequest, side: string): Promise<{ records: OwnEpisode[]; tokensPerSecond: number }> {
   const client = request.inference();
   const model = vscode.Uri.joinPath(source.runUri, 'onnx', source.exportName!).fsPath;
+  const { plans, decoding } = local;
   const total = plans.reduce((n, p) => n + p.episodes, 0);
   let done = 0;
   let tokens = 0;
@@ -99,14 +95,16 @@ async function play(source: LocatedSource, plans: SplitPlan[], sampling: { tempe
   const generate: ChatGenerator = async (chats, drawKeys) => {
     const answers = [];
     for (const [i, messages] of chats.entries()) {
-      const result = await client.generate({ model, prompt: { messages }, options: { ...sampling, drawKey: drawKeys[i] }, signal: request.signal });
+      const result = await client.generate({ model, prompt: { messages }, options: { ...decoding, drawKey: drawKeys[i] }, signal: request.signal });
       tokens += result.tokens.length;
       seconds += result.seconds;
       answers.push({ text: result.text, promptTokens: result.promptIds.length, outputTokens: result.tokens.length });
     }
     return answers;
   };
-  const server = new EnvServer(runRouteFileLoader(join(source.runUri.fsPath, 'run.json'), source.manifest));
+  // route files are relative to the config of the run whose environment is played
+  const routes = local.replays ? runRouteFileLoader(local.replays.runJson, local.replays.manifest) : runRouteFileLoader(join(source.runUri.fsPath, 'run.json'), source.manifest);
+  const server = new EnvServer(routes);
   const records: OwnEpisode[] = [];
   for (const plan of plans) {
     request.progress(`${side}: playing ${plan.name} (${plan.episodes} episodes) with ${source.label}`, done / Math.max(1, total));
@@ -127,19 +125,12 @@ export async function runComparison(request: CompareRequest): Promise<{ view: Co
   const b = await evaluated(request.b, 'B');
   const recorded = new Map<string, OwnEpisode[]>();
   for (const side of [a, b]) if (side.kind === 'evaluation' && !recorded.has(side.id)) recorded.set(side.id, await recordedEpisodes(side, request.splits));
-  const reference = [a, b].find((s) => s.kind === 'evaluation');
-  const onnxSide = [a, b].find((s) => s.kind === 'onnx');
-  let plans: SplitPlan[] = [];
-  let sampling = { temperature: 0, topP: 1, maxNewTokens: 512 };
-  if (onnxSide) {
-    const fromConfig = plansFromConfig(config(onnxSide), request.episodes, request.splits);
-    sampling = { temperature: fromConfig.temperature, topP: fromConfig.topP, maxNewTokens: fromConfig.maxNewTokens };
-    plans = reference ? plansFromEpisodes(recorded.get(reference.id)!, fromConfig.plans) : fromConfig.plans;
-  }
+  const compared = (source: LocatedSource, side: string): ComparedSide => ({ side, label: source.label, runJson: join(source.runUri.fsPath, 'run.json'), kind: source.kind === 'evaluation' ? 'evaluation' : 'onnx', manifest: source.manifest, episodes: recorded.get(source.id) });
+  const local = localPlay(compared(a, 'A'), compared(b, 'B'), { episodes: request.episodes, splits: request.splits });
   const tokensPerSecond: { a?: number; b?: number } = {};
   const episodes = async (source: LocatedSource, side: 'a' | 'b') => {
     if (source.kind === 'evaluation') return recorded.get(source.id)!;
-    const played = await play(source, plans, sampling, request, side.toUpperCase());
+    const played = await play(source, local!, request, side.toUpperCase());
     tokensPerSecond[side] = played.tokensPerSecond;
     return played.records;
   };
