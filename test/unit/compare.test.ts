@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareEpisodes, firstDivergence, mcnemarExact } from '../../src/core/compare/compare';
 import { newEpisodes, type SplitPlan } from '../../src/core/compare/evaluation';
@@ -7,7 +8,8 @@ import { EnvServer } from '../../src/core/envs/server';
 import { virlConfig, type VirlEpisode } from '../../src/core/envs/virl';
 import { plansFromEpisodes, sourcesOfRun } from '../../src/core/compare/sources';
 import { localPlay, type ComparedSide } from '../../src/core/compare/protocol';
-import type { Decoding, EpisodeRecord, RunManifest } from '../../src/core/contracts/generated/types';
+import { evaluationProtocol, evaluationRunDir } from '../../src/core/compare/evaluationRuns';
+import type { Decoding, EpisodeRecord, ExperimentConfig, RunManifest } from '../../src/core/contracts/generated/types';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
 
 function episode(split: string, seed: number, success: boolean, outputs: string[]): OwnEpisode {
@@ -206,5 +208,61 @@ describe('compare: what the local side plays, and which sides do not pair', () =
     assert.throws(() => localPlay(evaluation('A', greedy), evaluation('B', greedy, records('id', gp, 900))), /split id: seed 500 in A \(eval-A\), 900 in B \(eval-B\)/);
     assert.throws(() => localPlay(evaluation('A', greedy), evaluation('B', greedy, records('id', { ...gp, target: 10 }))), /split id: environment.target 24 in A \(eval-A\), 10 in B \(eval-B\)/);
     assert.equal(localPlay(evaluation('A', greedy), evaluation('B', greedy, records('id', gp))), undefined, 'a split only one has is left unpaired');
+  });
+});
+
+describe('compare: reusing the trainer\'s evaluation of a checkpoint', () => {
+  const fixture = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'compare', 'sft-final', 'run.json'), 'utf8')) as RunManifest;
+  const snapshot = fixture.config as unknown as ExperimentConfig; // the trainer's, defaults filled in
+  // the config file as written: the same experiment, defaults left out
+  const written = {
+    name: 'compare-fixture',
+    environment: { env: 'generalpoints', verifier: 'strict' },
+    model: { name: 'embedded:tiny-lm' },
+    evaluation: { splits: [{ name: 'id', kind: 'id', episodes: 12 }, { name: 'ood-rule', kind: 'rule-ood', episodes: 12, overrides: { faceCards: '11-12-13' } }], seed: 500, temperature: 0, maxNewTokens: 96 },
+  };
+  let workspace: string;
+  let run: string;
+  let target: Parameters<typeof evaluationRunDir>[0];
+  const evalDir = () => join(workspace, 'runs', 'compare-fixture', 'eval-ppo-final');
+  const writeEval = (dir: string, manifest: Partial<RunManifest>) => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...fixture, runId: 'eval-ppo-final', init: join(run, 'checkpoints', 'final'), createdAt: '2026-12-03T09:00:00.000Z', ...manifest }));
+  };
+
+  beforeEach(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'ptlab-eval-reuse-'));
+    const configPath = join(workspace, 'exp.ptlab.json');
+    writeFileSync(configPath, JSON.stringify(written));
+    run = join(workspace, 'runs', 'compare-fixture', 'ppo');
+    mkdirSync(join(run, 'checkpoints', 'final'), { recursive: true });
+    target = { runFolder: run, checkpoint: 'checkpoints/final', manifest: { configPath, config: fixture.config, checkpoints: [{ step: 20, path: 'checkpoints/final', createdAt: '2026-12-02T10:00:00.000Z' }] } };
+  });
+  afterEach(() => rmSync(workspace, { recursive: true, force: true }));
+
+  it("compares a config's evaluation with the schema's defaults filled in", () => {
+    assert.equal(evaluationProtocol(written as unknown as ExperimentConfig), evaluationProtocol(snapshot));
+    assert.notEqual(evaluationProtocol({ ...written, evaluation: { ...written.evaluation, temperature: 0.7 } } as unknown as ExperimentConfig), evaluationProtocol(snapshot));
+  });
+
+  it('reuses a finished evaluation of this checkpoint made after it with the evaluation the config says now', () => {
+    assert.deepEqual(evaluationRunDir(target), { runDir: evalDir(), reuse: false }, 'none yet');
+    writeEval(evalDir(), {});
+    assert.deepEqual(evaluationRunDir(target), { runDir: evalDir(), reuse: true });
+    writeEval(evalDir(), { status: 'running' });
+    assert.deepEqual(evaluationRunDir(target), { runDir: `${evalDir()}-2`, reuse: false }, 'one still running is left alone');
+  });
+
+  it('evaluates again, into a fresh folder, when the evaluation there is of an older checkpoint, another checkpoint or another config', () => {
+    const fresh = { runDir: `${evalDir()}-2`, reuse: false };
+    writeEval(evalDir(), { createdAt: '2026-11-25T12:00:00.000Z' }); // the run was trained again since
+    assert.deepEqual(evaluationRunDir(target), fresh);
+    writeEval(evalDir(), { init: join(workspace, 'runs', 'other', 'checkpoints', 'final') });
+    assert.deepEqual(evaluationRunDir(target), fresh);
+    writeEval(evalDir(), { config: { ...fixture.config, evaluation: { ...snapshot.evaluation!, splits: [snapshot.evaluation!.splits[0]!] } } as unknown as RunManifest['config'] });
+    assert.deepEqual(evaluationRunDir(target), fresh);
+    writeEval(`${evalDir()}-2`, {});
+    assert.deepEqual(evaluationRunDir(target), { runDir: `${evalDir()}-2`, reuse: true }, 'the fresh one, once finished, is reused');
+    assert.match(readFileSync(join(evalDir(), 'run.json'), 'utf8'), /"splits":\[\{"name":"id"[^\]]*\]/, 'the stale one is left as it was');
   });
 });

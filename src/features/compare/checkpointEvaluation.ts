@@ -1,11 +1,12 @@
 // A checkpoint of any size compared through the trainer: `python -m ptlab eval` of it runs
 // as a ptlab task (the jobs' interpreter, launcher and trust rules), into a run folder named
-// after the checkpoint; a finished evaluation there is reused.
+// after the checkpoint; a finished evaluation there of this checkpoint, made after it with the
+// config's current evaluation, is reused (core/compare/evaluationRuns.ts).
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ExperimentConfig } from '../../core/contracts/generated/types';
-import { configFacts, defaultRunDir, startCancellable } from '../../core/jobs/jobs';
+import { evaluationRunDir } from '../../core/compare/evaluationRuns';
+import { startCancellable } from '../../core/jobs/jobs';
 import { readRunFolder } from '../../core/runs/runFolder';
 import type { RunTarget } from '../jobs/jobManager';
 import type { LocatedSource } from './compareRunner';
@@ -15,20 +16,10 @@ function finished(runDir: string): boolean {
   return readRunFolder(runDir, existsSync(file) ? readFileSync(file, 'utf8') : undefined).manifest?.status === 'finished';
 }
 
-/** Where the evaluation of `source` goes: as the Evaluate command names it, or a fresh folder beside an unfinished one. */
-export function evaluationRunDir(source: LocatedSource): string {
-  const configPath = source.manifest.configPath!;
-  const facts = configFacts(source.manifest.config as unknown as ExperimentConfig); // the trainer checked the snapshot against the contract
-  const checkpoint = join(source.runUri.fsPath, source.checkpoint!);
-  const runDir = resolve(dirname(configPath), defaultRunDir(facts, 'eval', checkpoint));
-  if (!existsSync(join(runDir, 'run.json')) || finished(runDir)) return runDir;
-  for (let i = 2; ; i++) if (!existsSync(join(`${runDir}-${i}`, 'run.json')) || finished(`${runDir}-${i}`)) return `${runDir}-${i}`;
-}
-
-/** Evaluates the checkpoint (unless done before) and resolves with the evaluation's run folder. */
+/** Evaluates the checkpoint (unless a finished evaluation stands for it) and resolves with the evaluation's run folder. */
 export async function evaluateCheckpoint(source: LocatedSource, signal: AbortSignal): Promise<string> {
-  const runDir = evaluationRunDir(source);
-  if (finished(runDir)) return runDir;
+  const { runDir, reuse } = evaluationRunDir({ runFolder: source.runUri.fsPath, checkpoint: source.checkpoint!, manifest: source.manifest });
+  if (reuse) return runDir;
   const target: RunTarget = { folder: source.runUri.fsPath, configPath: source.manifest.configPath!, checkpoint: join(source.runUri.fsPath, source.checkpoint!), runDir };
   const ended = new Promise<number | undefined>((done) => {
     let execution: vscode.TaskExecution | undefined;
