@@ -722,7 +722,7 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     if engine and checkpoint is not None:
         checkpoints.restore_engine(checkpoint, policy.trained)
     if resume:  # a final checkpoint's evaluation comes after it, step 0's without a checkpoint may be partial: redone below, so dropped here
-        run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is not None and checkpoint.name != "final")
+        run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is not None and checkpoint.name != "final", splits=tuple(s.name for s in experiment.evaluation.splits) if experiment.evaluation else ())
     run.update(parameters=parameters, **({"init": str(init)} if init else {}))
     run.progress(state["update"], cfg.updates)
     seed_base = zlib.crc32(f"ptlab-ppo-episodes:{experiment.seed}".encode())

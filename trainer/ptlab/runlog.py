@@ -420,14 +420,20 @@ class RunLog:
             f.write(line)
             f.flush()
 
-    def truncate_records_after(self, step: int, evaluations_at_step: bool = True) -> None:
+    def truncate_records_after(self, step: int, evaluations_at_step: bool = True, splits: tuple[str, ...] = ()) -> None:
         """On resume: restart this segment at the checkpoint's step, and keep only the records
         up to it (torn lines go too). `evaluations_at_step=False` also drops the evaluation
         records of that step (metrics of kind "eval", episodes of other splits than "train"):
-        the final checkpoint's evaluation, which resuming from it redoes."""
+        the final checkpoint's evaluation, which resuming from it redoes. So does an evaluation
+        of that step without an eval record of each of `splits` (a job killed between two
+        splits): kept, has_evaluation would skip the splits it lacks."""
         with self._lock:
             self.manifest["segments"][-1]["startStep"] = step
         self.progress(step, self.manifest.get("progress", {}).get("totalSteps"))
+        evaluated = self._evaluated_splits(step)
+        episodes_written = any(r.get("split", "train") != "train" for r in self._records_at("episodes.jsonl", step))
+        if (evaluated or episodes_written) and not evaluated >= set(splits):
+            evaluations_at_step = False
         kept_at_step: list[dict[str, Any]] = []
         for name in ("metrics.jsonl", "episodes.jsonl", token_records.FILE):
             path = self.dir / name
@@ -451,17 +457,23 @@ class RunLog:
 
     def has_evaluation(self, step: int) -> bool:
         """Whether metrics.jsonl holds an evaluation record of `step`."""
-        path = self.dir / "metrics.jsonl"
+        return bool(self._evaluated_splits(step))
+
+    def _evaluated_splits(self, step: int) -> set[str]:
+        """The splits of `step`'s evaluation records in metrics.jsonl."""
+        return {r.get("split") for r in self._records_at("metrics.jsonl", step) if r.get("kind") == "eval"}
+
+    def _records_at(self, name: str, step: int) -> Iterator[dict[str, Any]]:
+        path = self.dir / name
         if not path.exists():
-            return False
+            return
         for line in jsonl_lines(path):
             try:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            if isinstance(record, dict) and record.get("kind") == "eval" and record.get("step") == step:
-                return True
-        return False
+            if isinstance(record, dict) and record.get("step") == step:
+                yield record
 
     def clear_records(self, *outputs: str) -> None:
         """For jobs redone whole on resume (evaluation): forget the previous attempt's records,
@@ -537,7 +549,7 @@ class RunLogFollower(RunLog):
     def _append(self, name: str, schema: str, record: dict[str, Any]) -> None:
         pass
 
-    def truncate_records_after(self, step: int, evaluations_at_step: bool = True) -> None:
+    def truncate_records_after(self, step: int, evaluations_at_step: bool = True, splits: tuple[str, ...] = ()) -> None:
         pass
 
     def clear_records(self, *outputs: str) -> None:

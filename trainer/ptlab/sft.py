@@ -334,7 +334,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     plain = acc.unwrap_model(model)
     training_pass = parallel.for_training(model, experiment.model)
     if resume:  # records written after the checkpoint are redone (step 0's evaluation without one, a final checkpoint's too)
-        run.truncate_records_after(step, evaluations_at_step=checkpoint is not None and checkpoint.name != "final")
+        run.truncate_records_after(step, evaluations_at_step=checkpoint is not None and checkpoint.name != "final", splits=tuple(s.name for s in experiment.evaluation.splits) if experiment.evaluation else ())
     run.update(parameters=parameters, **({"init": str(experiment.resolve(sft.init))} if sft.init else {}))
     run.progress(step, total_steps)
     segment = len(run.manifest.get("segments", [])) - 1

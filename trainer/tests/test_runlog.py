@@ -198,3 +198,38 @@ def test_a_resume_keeps_records_whose_text_holds_a_line_separator(tmp_path):
     kept = [json.loads(line) for line in runlog.jsonl_lines(tmp_path / "run" / "episodes.jsonl")]
     assert [(r["step"], r["output"]) for r in kept] == [(1, "plain"), (2, "a\u2028b"), (3, "c\u0085d\u2029e")]
     assert len(runlog.jsonl_lines(tmp_path / "run" / "metrics.jsonl")) == 3
+
+
+def test_a_resume_drops_a_checkpoint_steps_evaluation_that_lacks_a_split(tmp_path):
+    """A job killed between two evaluation splits at a checkpoint's step (the evaluation a
+    cancelled run stopped before, redone on resume) left the first split's records; kept, they
+    made has_evaluation skip the rest. Now the step's evaluation is dropped and redone whole,
+    as is one whose episodes were written without their metric record; a whole one is kept."""
+    compute = {"parameters": 1, "trainTokens": 1, "inferenceTokens": 0, "gflops": 0.0}
+    rate = {"rate": 0.0, "stderr": 0.0, "n": 1}
+    evaluation = {"kind": "eval", "step": 5, "time": "2026-12-02T08:01:00.000Z", "compute": compute, "splitKind": "id", "episodesEvaluated": 1, "success": rate, "meanReward": 0.0, "failureModes": {}}
+
+    def resumed(splits_done: tuple[str, ...], episodes: tuple[str, ...]) -> RunLog:
+        run_dir = tmp_path / "-".join(("run", *splits_done, *episodes))
+        with RunLog(run_dir, experiment="x", job="ppo", config={}, config_path=None, command=["ptlab"], seeds={"global": 0}) as run:
+            run.metric({"kind": "train", "step": 5, "time": "2026-12-02T08:00:00.000Z", "compute": compute, "metrics": {}})
+            for split in splits_done:
+                run.metric({**evaluation, "split": split})
+            with (run_dir / "episodes.jsonl").open("a", encoding="utf-8") as f:
+                for split in ("train", *episodes):
+                    f.write(json.dumps({"step": 5, "split": split}) + "\n")
+        with RunLog(run_dir, experiment="x", job="ppo", config={}, config_path=None, command=["ptlab"], seeds={"global": 0}, resume=True) as run:
+            run.truncate_records_after(5, evaluations_at_step=True, splits=("id", "ood"))
+            return run
+
+    def kept(run: RunLog) -> tuple[list[str], list[str]]:
+        metrics = [json.loads(line) for line in runlog.jsonl_lines(run.dir / "metrics.jsonl")]
+        episodes = [json.loads(line) for line in runlog.jsonl_lines(run.dir / "episodes.jsonl")]
+        return [m.get("split", m["kind"]) for m in metrics], [e["split"] for e in episodes]
+
+    partial = resumed(("id",), ("id",))
+    assert kept(partial) == (["train"], ["train"]) and not partial.has_evaluation(5)
+    assert kept(resumed((), ("id",))) == (["train"], ["train"])  # its metric record never written
+    whole = resumed(("id", "ood"), ("id", "ood"))
+    assert kept(whole) == (["train", "id", "ood"], ["train", "id", "ood"]) and whole.has_evaluation(5)
+    assert kept(resumed((), ())) == (["train"], ["train"])  # a step without an evaluation
