@@ -72,6 +72,15 @@ describe('study report', () => {
     assert.throws(() => buildReport('GP-L', [], [rl]), /at least one SFT run and one RL run/);
   });
 
+  it('refuses runs whose evaluations do not pair: another decoding, or a split played from another seed', () => {
+    const rl = files('rl-final');
+    const manifest = JSON.parse(rl.manifest!) as RunManifest;
+    const sampled: RunFiles = { ...rl, manifest: JSON.stringify({ ...manifest, evaluationDecoding: { source: 'configured', doSample: true, temperature: 0.7, topP: 1, topK: 0, maxNewTokens: 96, draws: 'per-episode' } }) };
+    assert.throws(() => buildReport('GP-L', [files('sft-final')], [sampled]), /not evaluated alike.*evaluation decoding doSample: false in SFT \(runs\/compare\/sft-final\), true in RL \(runs\/compare\/rl-final\)/);
+    const reseeded: RunFiles = { ...rl, episodes: rl.episodes.map((e) => ({ ...e, seed: e.seed + 1000 })) };
+    assert.throws(() => buildReport('GP-L', [files('sft-final')], [reseeded]), /not evaluated alike.*split id: seed/);
+  });
+
   it('shows failures first among the OOD samples', () => {
     const sft = data.samples.find((s) => s.method === 'SFT')!.records;
     assert.equal(sft.length, 3);

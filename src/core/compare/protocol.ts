@@ -137,9 +137,21 @@ function splitDifference(a: ComparedSide, x: Map<string, SplitFacts>, b: Compare
   return onlyB === undefined ? undefined : `split ${onlyB}: ${who(b)} has it, ${who(a)} has not`;
 }
 
+/** How a side's evaluation decoded, where its run.json says (undefined: a run.json without a config's evaluation). */
+function knownDecoding(side: ComparedSide): StatedDecoding | undefined {
+  return side.manifest.evaluationDecoding ?? ((side.manifest.config as unknown as ExperimentConfig | undefined)?.evaluation ? recordedDecoding(side) : undefined);
+}
+
+/** The first way two recorded evaluations did not play alike: a common split's environment or
+ * seed, or (where both run.json say) their decoding; undefined when their episodes pair. */
+export function evaluationDifference(a: ComparedSide, b: ComparedSide): string | undefined {
+  const [x, y] = [knownDecoding(a), knownDecoding(b)];
+  return splitDifference(a, recordedSplits(a.episodes ?? []), b, recordedSplits(b.episodes ?? []), false) ?? (x && y ? decodingDifference(a, x, b, y) : undefined);
+}
+
 /** Refuses two evaluations that did not play their common splits alike (environment, seeds) or did not decode alike. */
 function checkSameEvaluation(a: ComparedSide, b: ComparedSide): void {
-  const difference = splitDifference(a, recordedSplits(a.episodes ?? []), b, recordedSplits(b.episodes ?? []), false) ?? decodingDifference(a, recordedDecoding(a), b, recordedDecoding(b));
+  const difference = evaluationDifference(a, b);
   if (difference) {
     throw new Error(`${who(a)} and ${who(b)} were not evaluated alike, so their episodes do not pair: ${difference}; evaluate both checkpoints with one config (python -m ptlab eval --config FILE --checkpoint DIR)`);
   }

@@ -1,6 +1,7 @@
 // The study report: what `npx ptlab report` puts in a self-contained HTML page. Pure:
 // callers pass the run folders' file contents. The page (webview/report/main.ts) draws it.
 import { compareEpisodes, type PairedSplit } from '../compare/compare';
+import { evaluationDifference, type ComparedSide } from '../compare/protocol';
 import type { RunManifest } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
 import { metricById, paperColumns, paperField, RunRecords, type PaperColumn, type PaperField } from '../dashboard/model';
@@ -83,6 +84,19 @@ export function studyTitle(manifest: string | undefined): string {
   return `${task}SFT vs RL from the same Init${typeof model === 'string' ? ` (${model})` : ''}`;
 }
 
+/** Refuses a study whose runs' evaluations do not pair: a split both played on another
+ * environment or seed, or another decoding (the verdict and the paired examples compare them
+ * episode by episode). */
+function checkEvaluatedAlike(runs: { method: string; files: RunFiles; manifest: RunManifest | undefined }[]): void {
+  const sides: ComparedSide[] = runs.flatMap(({ method, files, manifest }) =>
+    manifest ? [{ side: method, label: files.folder, runJson: `${files.folder}/run.json`, kind: 'evaluation' as const, manifest, episodes: files.episodes.filter((e) => e.split !== 'train') }] : [],
+  );
+  for (const other of sides.slice(1)) {
+    const difference = evaluationDifference(sides[0]!, other);
+    if (difference) throw new Error(`the study's runs were not evaluated alike, so their results do not compare: ${difference}; evaluate every run with one evaluation config (same splits, seeds and decoding)`);
+  }
+}
+
 /**
  * The study of `sftRuns` and `rlRuns` (one run per training seed, at least one each) from one
  * Init: the paper view of all of them (the seed mean and its spread with several), each run's
@@ -92,6 +106,7 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
   if (sftRuns.length === 0 || rlRuns.length === 0) throw new Error('a study report needs at least one SFT run and one RL run');
   const all = [...sftRuns.map((files) => ['SFT', files] as const), ...rlRuns.map((files) => ['RL', files] as const)];
   const folders = all.map(([, files]) => readRunFolder(files.folder, files.manifest));
+  checkEvaluatedAlike(all.map(([method, files], index) => ({ method, files, manifest: folders[index]!.manifest })));
   const parsed = all.map(([, files]) => parseMetricsJsonl(files.metrics ?? '').records);
   const recorded = parsed.map((metrics, index) => {
     const records = new RunRecords();
