@@ -23,17 +23,22 @@ export async function evaluateCheckpoint(source: LocatedSource, signal: AbortSig
   const target: RunTarget = { folder: source.runUri.fsPath, configPath: source.manifest.configPath!, checkpoint: join(source.runUri.fsPath, source.checkpoint!), runDir };
   const ended = new Promise<number | undefined>((done) => {
     let execution: vscode.TaskExecution | undefined;
-    const listeners = [
-      vscode.tasks.onDidEndTaskProcess((e) => e.execution === execution && finish(e.exitCode)),
-      vscode.tasks.onDidEndTask((e) => e.execution === execution && finish(undefined)),
-    ];
+    // tasks that end before the command hands their execution back (a launch that fails at once)
+    const endedEarly = new Map<vscode.TaskExecution, number | undefined>();
+    const ends = (which: vscode.TaskExecution, code: number | undefined) => {
+      if (execution === undefined) {
+        if (!endedEarly.has(which)) endedEarly.set(which, code);
+      } else if (which === execution) finish(code);
+    };
+    const listeners = [vscode.tasks.onDidEndTaskProcess((e) => ends(e.execution, e.exitCode)), vscode.tasks.onDidEndTask((e) => ends(e.execution, undefined))];
     const finish = (code: number | undefined) => {
       listeners.forEach((l) => l.dispose());
       done(code);
     };
     void startCancellable(signal, () => vscode.commands.executeCommand<vscode.TaskExecution | undefined>('ptlab.evaluate', target)).then((started) => {
-      if (!started) finish(-1);
+      if (!started) return finish(-1);
       execution = started;
+      if (endedEarly.has(started)) finish(endedEarly.get(started));
     });
   });
   const code = await ended;
