@@ -126,6 +126,26 @@ describe('preview: a V-IRL episode by hand', () => {
     for (const [x, y] of rail) assert.ok((y === 0 && x >= 0 && x <= 80) || (x === 80 && y <= 0 && y >= -120), `(${x}, ${y}) lies on the route`);
   });
 
+  it("plays the route evaluation plays at a seed of an eachRouteOnce split (route i at evaluation.seed + i)", () => {
+    const experiment = JSON.parse(readFileSync(join(repo, 'examples', 'virl-vl.ptlab.json'), 'utf8')) as ExperimentConfig;
+    const example: PreviewSource = { configUri: 'file:///virl-vl.ptlab.json', configPath: 'virl-vl.ptlab.json', experiment: experiment.name, variants: previewVariants(experiment) };
+    const split = example.variants.find((v) => v.id === 'split:ood-visual')!;
+    assert.ok(split.eachRouteOnce && split.firstSeed === 1234);
+    const config = virlConfig(split.environment);
+    const routes = parseRoutes(generateRoutes('vln-mini', 18, 0), 'synthetic');
+    for (let i = 0; i < routes.length; i++) {
+      const view = new PreviewEpisode(example, split.id, 1234 + i, loader).view();
+      assert.equal(view.virl!.routeId, routes[i]!.routeId, `episode ${i} plays route ${i}`);
+      assert.equal(view.prompt, new VirlEpisode(config, routes, 1234 + i, i).prompt);
+    }
+    for (const seed of [1233, 1234 + 18]) {
+      assert.throws(() => new PreviewEpisode(example, split.id, seed, loader), new RegExp(`split ood-visual runs each of its 18 routes once, at seeds 1234 to 1251: seed ${seed} is none of its episodes`));
+    }
+    const wrapped = { ...example, variants: example.variants.map((v) => (v === split ? { ...v, firstSeed: 0xfffffff0 } : v)) };
+    assert.equal(new PreviewEpisode(wrapped, split.id, 1, loader).view().virl!.routeId, routes[17]!.routeId, 'seeds wrap at 2**32 as evaluation.seed + i does');
+    assert.equal(new PreviewEpisode(example, 'split:id', 1234, loader).variant.eachRouteOnce, false);
+  });
+
   it('names a missing route file', () => {
     const broken = source('preview-xss.ptlab.json');
     broken.variants[0]!.environment = { ...broken.variants[0]!.environment, routes: { file: 'missing.json' } };

@@ -133,6 +133,7 @@ function render(next: EpisodeView): void {
     `up to ${next.maxVerify} attempt(s)${next.env === 'virl' ? ' per position' : ''}`,
     ...(variant?.overrides.length ? [`overrides ${variant.overrides.join(', ')}`] : []),
     ...(variant?.recognition ? ['recognition split'] : []),
+    ...(variant?.eachRouteOnce ? [`each route once: seed ${variant.firstSeed} + i plays route i`] : []),
   ].join(' · ');
   renderObservation(next);
   promptText.textContent = next.prompt;

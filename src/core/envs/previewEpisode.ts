@@ -32,6 +32,8 @@ export interface VariantInfo {
   /** The split's overrides as `key: value` lines (empty for the training variant). */
   overrides: string[];
   recognition: boolean;
+  /** V-IRL: the split plays route i at seed firstSeed + i, each route once, as `ptlab eval` does. */
+  eachRouteOnce: boolean;
   /** The seed of the split's first evaluation episode (evaluation.seed), or the experiment's seed. */
   firstSeed: number;
 }
@@ -110,7 +112,7 @@ export interface Variant extends VariantInfo {
 export function previewVariants(experiment: ExperimentConfig): Variant[] {
   const base = experiment.environment as unknown as Record<string, unknown>;
   const variants: Variant[] = [
-    { id: 'train', name: 'training', kind: 'train', task: taskName(base), overrides: [], recognition: false, firstSeed: experiment.seed ?? 0, environment: base },
+    { id: 'train', name: 'training', kind: 'train', task: taskName(base), overrides: [], recognition: false, eachRouteOnce: false, firstSeed: experiment.seed ?? 0, environment: base },
   ];
   for (const split of experiment.evaluation?.splits ?? []) {
     const overrides = (split.overrides ?? {}) as Record<string, unknown>;
@@ -122,11 +124,22 @@ export function previewVariants(experiment: ExperimentConfig): Variant[] {
       task: taskName(environment),
       overrides: Object.entries(overrides).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`),
       recognition: split.recognition ?? false,
+      eachRouteOnce: split.eachRouteOnce ?? false,
       firstSeed: experiment.evaluation?.seed ?? 1234,
       environment,
     });
   }
   return variants;
+}
+
+/** eachRouteOnce: the route evaluation's episode at this seed plays (episode i, seed firstSeed + i, route i). */
+function evaluationRoute(variant: Variant, seed: number, routes: number): number {
+  const episode = (seed - variant.firstSeed) >>> 0;
+  if (episode >= routes) {
+    const last = (variant.firstSeed + routes - 1) >>> 0;
+    throw new EnvConfigError(`split ${variant.name} runs each of its ${routes} routes once, at seeds ${variant.firstSeed} to ${last}: seed ${seed} is none of its episodes`);
+  }
+  return episode;
 }
 
 // ---------------------------------------------------------------------------- one episode
@@ -156,7 +169,8 @@ export class PreviewEpisode {
     this.variant = variant;
     if (variant.environment.env === 'virl') {
       const config = virlConfig(variant.environment);
-      this.episode = new VirlEpisode(config, loadRoutes(config, loadRouteFile), seed);
+      const routes = loadRoutes(config, loadRouteFile);
+      this.episode = new VirlEpisode(config, routes, seed, variant.eachRouteOnce ? evaluationRoute(variant, seed, routes.length) : undefined);
       this.transcript.push({ kind: 'prompt', text: this.episode.prompt, newChat: true, position: 0 });
     } else {
       this.episode = new GeneralPointsEpisode(generalPointsConfig(variant.environment), seed);
