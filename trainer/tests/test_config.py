@@ -219,6 +219,26 @@ def test_relative_paths_resolve_against_the_config(tmp_path):
     assert cfg.load_experiment(path).resolve("runs") == (tmp_path / "sub" / "runs").resolve()
 
 
+def test_panoramas_resolve_against_the_config_not_the_working_folder(tmp_path, monkeypatch):
+    """A V-IRL-VL episode reads `panoramas` relative to its config's folder, as the preview
+    shows them, from whatever folder the job was started in."""
+    from PIL import Image
+
+    (tmp_path / "sub").mkdir()
+    path = tmp_path / "sub" / "e.ptlab.json"
+    environment = {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 5}}, "modality": "vision", "panoramas": "panos"}
+    path.write_text(json.dumps({"name": "x", "environment": environment, "model": {"name": "m"}, "evaluation": {"splits": [{"name": "ood", "kind": "visual-ood", "episodes": 2, "overrides": {"panoramas": "other"}}]}}))
+    monkeypatch.chdir(tmp_path)
+    experiment = cfg.load_experiment(path)
+    assert experiment.environment_for().panoramas == str(tmp_path.resolve() / "sub" / "panos")
+    assert experiment.environment_for(experiment.evaluation.splits[0]).panoramas == str(tmp_path.resolve() / "sub" / "other")
+    episode = experiment.environment_for().episodes(experiment.base_dir)(7)
+    (tmp_path / "sub" / "panos" / episode.route.route_id).mkdir(parents=True)
+    Image.new("RGB", (64, 32), (255, 0, 0)).save(tmp_path / "sub" / "panos" / episode.route.route_id / "0.jpg")
+    red, green, blue = episode.observation_image().getpixel((10, 10))
+    assert red > 200 and green < 60 and blue < 60, "the grid is cut from the config's panorama"
+
+
 def test_alert_rules_reach_the_run_manifest_snapshot_with_defaults_filled(tmp_path):
     """The extension reads a run's alert rules from run.json's config (Experiment.to_dict): the
     rules set keep their values, the others their defaults."""

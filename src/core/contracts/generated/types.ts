@@ -268,7 +268,7 @@ export interface VIRL {
    */
   verifier?: 'reference' | 'strict';
   /**
-   * Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own.
+   * Folder (relative to the config) of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own.
    */
   panoramas?: string;
 }
@@ -760,7 +760,7 @@ export interface EnvironmentOverrides {
    */
   dropRate?: number;
   /**
-   * Folder of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own.
+   * Folder (relative to the config) of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own.
    */
   panoramas?: string;
 }
