@@ -15,21 +15,34 @@ const ROUTES = 'test/vectors/virl-routes.json';
 describe('environments: TypeScript and Python agree (differential fuzz)', function () {
   this.timeout(300_000);
 
-  async function agree(requests: string[]): Promise<void> {
+  /** The TypeScript server's answers, once they are checked to be Python's. */
+  async function agree(requests: string[]): Promise<Record<string, unknown>[]> {
     const python = await askPython(requests);
     const typescript = new EnvServer(nodeRouteFileLoader(repoRoot));
     const mismatches: string[] = [];
-    requests.forEach((request, i) => {
-      const ours = JSON.parse(typescript.answer(request)) as unknown;
+    const answers = requests.map((request, i) => {
+      const ours = JSON.parse(typescript.answer(request)) as Record<string, unknown>;
       const theirs = JSON.parse(python[i]!) as unknown;
       try {
         assert.deepEqual(ours, theirs);
       } catch {
         mismatches.push(`request ${request}\n  typescript ${JSON.stringify(ours)}\n  python     ${JSON.stringify(theirs)}`);
       }
+      return ours;
     });
     assert.equal(mismatches.length, 0, `${mismatches.length} of ${requests.length} answers differ; first ones:\n${mismatches.slice(0, 5).join('\n')}`);
+    return answers;
   }
+
+  it('V-IRL synthetic cities: out-of-schema fields are refused naming them, integers written 5.0 are integers', async () => {
+    const reset = (synthetic: string) => `{"op":"reset","config":{"env":"virl","routes":{"synthetic":${synthetic}}},"seed":3}`;
+    const answers = await agree([reset('{"city":"nyc","routes":"10"}'), reset('{"city":"nyc","routes":5,"seed":"7"}'), reset('{"city":7}'), reset('{"city":"nyc","routes":5.0,"seed":7.0}')]);
+    assert.deepEqual(
+      answers.slice(0, 3).map((a) => a.error),
+      ['environment.routes.synthetic.routes: must be an integer in [1, 1000000]', 'environment.routes.synthetic.seed: must be an integer in [0, 4294967295]', 'environment.routes.synthetic.city: required, a non-empty string'],
+    );
+    assert.equal(typeof answers[3]!.prompt, 'string');
+  });
 
   it(`on ${CASES} random GeneralPoints requests (seed ${SEED})`, async () => {
     await agree([...fuzzRequests(SEED, CASES)]);

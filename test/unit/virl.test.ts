@@ -14,6 +14,7 @@ const vectors = JSON.parse(readFileSync(join(repo, 'test', 'vectors', 'virl.json
   verify: { name: string; config: Record<string, unknown>; seed: number; position: number; output: string; expect: Record<string, unknown> }[];
   cities: { city: string; routes: number; seed: number; generated: unknown[] }[];
   episodes: { config: Record<string, unknown>; seed: number; prompt: string; actions: string[]; steps: Record<string, unknown>[]; state: Record<string, unknown> }[];
+  refused: { config: Record<string, unknown>; error: string }[];
 };
 const loader = nodeRouteFileLoader(repo);
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -35,6 +36,11 @@ describe('V-IRL: synthetic cities', () => {
   for (const c of vectors.cities) {
     it(`generate the same ${c.city} routes as Python (${c.routes}, seed ${c.seed})`, () => {
       assert.deepEqual(JSON.parse(JSON.stringify(generateRoutes(c.city, c.routes, c.seed))), c.generated);
+    });
+  }
+  for (const c of vectors.refused) {
+    it(`refuse ${JSON.stringify(c.config.routes)} in Python's words`, () => {
+      assert.throws(() => virlConfig(c.config), (err: Error) => err.message === c.error);
     });
   }
   it('name the field of an unknown city', () => {

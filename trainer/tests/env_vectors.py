@@ -313,7 +313,43 @@ def virl_cases() -> dict[str, Any]:
         "verify": verifies,
         "episodes": episodes,
         "cities": generated,
+        "refused": virl_refusal_cases(),
     }
+
+
+VIRL_REFUSED_SYNTHETIC = [
+    {"city": "nyc", "routes": "10"},
+    {"city": "nyc", "routes": 2.5},
+    {"city": "nyc", "routes": 0},
+    {"city": "nyc", "routes": 1000001},
+    {"city": "nyc", "routes": True},
+    {"city": "nyc", "seed": "7"},
+    {"city": "nyc", "seed": -1},
+    {"city": "nyc", "seed": 4294967296},
+    {"city": "nyc", "seed": 1.5},
+    {"city": "nyc", "seed": None},
+    {"city": "nyc", "route": 5},
+    {"city": "nyc", "zz": 1, "count": 2},
+    {"city": 7},
+    {"city": ""},
+    {"routes": 5},
+]
+
+
+def virl_refusal_cases() -> list[dict[str, Any]]:
+    """Configs refused as they load, with the error naming the field."""
+    from ptlab.envs import virl
+
+    cases = []
+    for synthetic in VIRL_REFUSED_SYNTHETIC:
+        raw = {"env": "virl", "routes": {"synthetic": synthetic}}
+        try:
+            virl.VirlConfig.from_dict(raw)
+        except EnvConfigError as exc:
+            cases.append({"config": raw, "error": str(exc)})
+        else:
+            raise AssertionError(f"{raw} was accepted")
+    return cases
 
 
 def trajectory_cases() -> list[dict[str, Any]]:

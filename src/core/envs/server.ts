@@ -105,13 +105,12 @@ export class EnvServer {
       const { path, data } = this.loadRouteFile(cfg.routes.file);
       return parseRoutes(data, path);
     }
-    const spec = cfg.routes.synthetic as { city?: unknown; routes?: unknown; seed?: unknown };
-    const key = JSON.stringify([spec.city, spec.routes, spec.seed]);
+    const { city, routes: count = 1000, seed: citySeed = 0 } = cfg.routes.synthetic;
+    const key = JSON.stringify([city, count, citySeed]);
     if (this.synthetic?.key !== key) {
-      const city = typeof spec.city === 'string' ? spec.city : '';
       let generated: Record<string, unknown>[];
       try {
-        generated = generateRoutes(city, typeof spec.routes === 'number' ? spec.routes : 1000, typeof spec.seed === 'number' ? spec.seed : 0);
+        generated = generateRoutes(city, count, citySeed);
       } catch (err) {
         if (err instanceof UnknownCity) throw new EnvConfigError(err.message);
         throw err;

@@ -34,13 +34,12 @@ export function loadRoutes(config: VirlConfig, loadRouteFile: RouteFileLoader): 
     const { path, data } = loadRouteFile(config.routes.file);
     return parseRoutes(data, path);
   }
-  const spec = config.routes.synthetic as { city?: unknown; routes?: unknown; seed?: unknown };
-  const key = JSON.stringify([spec.city, spec.routes, spec.seed]);
+  const { city, routes: count = 1000, seed = 0 } = config.routes.synthetic;
+  const key = JSON.stringify([city, count, seed]);
   let routes = syntheticRoutes.get(key);
   if (!routes) {
-    const city = typeof spec.city === 'string' ? spec.city : '';
     try {
-      routes = parseRoutes(generateRoutes(city, typeof spec.routes === 'number' ? spec.routes : 1000, typeof spec.seed === 'number' ? spec.seed : 0), `synthetic city ${city}`);
+      routes = parseRoutes(generateRoutes(city, count, seed), `synthetic city ${city}`);
     } catch (err) {
       if (err instanceof UnknownCity) throw new EnvConfigError(err.message);
       throw err;

@@ -42,7 +42,7 @@ const BUDGET = 'Exceed maximum verify steps';
 // ---------------------------------------------------------------------------- config
 
 export interface VirlConfig {
-  routes: { file: string } | { synthetic: Record<string, unknown> };
+  routes: { file: string } | { synthetic: SyntheticRoutes };
   actionSpace: 'absolute' | 'relative';
   maxStraight: number;
   dropRate: number;
@@ -50,6 +50,13 @@ export interface VirlConfig {
   maxVerify: number;
   verifier: 'reference' | 'strict';
   panoramas?: string;
+}
+
+/** An offline synthetic city (src/core/envs/cities.ts); absent keys take the schema's defaults. */
+export interface SyntheticRoutes {
+  city: string;
+  routes?: number;
+  seed?: number;
 }
 
 const VIRL_DEFAULTS: Omit<VirlConfig, 'routes'> = { actionSpace: 'absolute', maxStraight: 5, dropRate: 0.5, modality: 'language', maxVerify: 2, verifier: 'strict' };
@@ -77,12 +84,29 @@ export function virlConfig(raw: unknown): VirlConfig {
     throw new EnvConfigError(`environment.dropRate: must be a number in [0, 1], got ${JSON.stringify(r.dropRate)}`);
   }
   const routes = r.routes as Record<string, unknown> | undefined;
-  if (!(typeof routes === 'object' && routes !== null && (typeof routes.file === 'string' || (typeof routes.synthetic === 'object' && routes.synthetic !== null)))) {
+  if (!(typeof routes === 'object' && routes !== null && (typeof routes.file === 'string' || isObject(routes.synthetic)))) {
     throw new EnvConfigError('environment.routes: required, {"file": "route_infos.json"} or {"synthetic": {"city": ...}}');
   }
+  if (!('file' in routes)) checkSynthetic(routes.synthetic as Record<string, unknown>);
   const config = { ...VIRL_DEFAULTS, routes } as VirlConfig;
   for (const key of KNOWN) if (key in r) (config as unknown as Record<string, unknown>)[key] = r[key];
   return config;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const SYNTHETIC_KEYS = ['city', 'routes', 'seed'];
+
+/** The schema's bounds; the same words as the Python twin (VirlConfig.from_dict). */
+function checkSynthetic(synthetic: Record<string, unknown>): void {
+  const at = 'environment.routes.synthetic';
+  const unknown = Object.keys(synthetic).filter((key) => !SYNTHETIC_KEYS.includes(key)).sort();
+  if (unknown.length > 0) throw new EnvConfigError(`${at}.${unknown[0]}: unknown key (known: ${SYNTHETIC_KEYS.join(', ')})`);
+  if (typeof synthetic.city !== 'string' || synthetic.city === '') throw new EnvConfigError(`${at}.city: required, a non-empty string`);
+  for (const [key, low, high] of [['routes', 1, 1_000_000], ['seed', 0, 0xffffffff]] as const) {
+    const v = synthetic[key];
+    if (key in synthetic && !(Number.isInteger(v) && (v as number) >= low && (v as number) <= high)) throw new EnvConfigError(`${at}.${key}: must be an integer in [${low}, ${high}]`);
+  }
 }
 
 // ---------------------------------------------------------------------------- routes

@@ -98,6 +98,8 @@ class VirlConfig:
         routes = raw.get("routes")
         if not (isinstance(routes, dict) and (isinstance(routes.get("file"), str) or isinstance(routes.get("synthetic"), dict))):
             raise EnvConfigError('environment.routes: required, {"file": "route_infos.json"} or {"synthetic": {"city": ...}}')
+        if "file" not in routes:
+            _check_synthetic(routes["synthetic"])
         return VirlConfig(**{k: v for k, v in raw.items() if k != "env"})
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,6 +113,27 @@ class VirlConfig:
 
     def route_count(self, base_dir: Path) -> int:
         return len(routes_for(self, base_dir))
+
+
+_SYNTHETIC_KEYS = ("city", "routes", "seed")
+
+
+def _is_integer(value: Any) -> bool:
+    """A JSON integer, 5.0 included (JSON Schema's, and TypeScript's, whose JSON.parse makes 5.0 an integer)."""
+    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, float) and value.is_integer())
+
+
+def _check_synthetic(synthetic: dict[str, Any]) -> None:
+    """The schema's bounds; the same words as the TypeScript twin (virlConfig)."""
+    at = "environment.routes.synthetic"
+    unknown = sorted(key for key in synthetic if key not in _SYNTHETIC_KEYS)
+    if unknown:
+        raise EnvConfigError(f"{at}.{unknown[0]}: unknown key (known: {', '.join(_SYNTHETIC_KEYS)})")
+    if not isinstance(synthetic.get("city"), str) or synthetic["city"] == "":
+        raise EnvConfigError(f"{at}.city: required, a non-empty string")
+    for key, low, high in (("routes", 1, 1_000_000), ("seed", 0, 0xFFFFFFFF)):
+        if key in synthetic and not (_is_integer(synthetic[key]) and low <= synthetic[key] <= high):
+            raise EnvConfigError(f"{at}.{key}: must be an integer in [{low}, {high}]")
 
 
 # ---------------------------------------------------------------------------- routes
@@ -216,7 +239,7 @@ def routes_for(config: VirlConfig, base: Path) -> list[Route]:
     key = ("synthetic", json.dumps(synthetic, sort_keys=True))
     if key not in _SYNTHETIC_CACHE:
         try:
-            generated = cities.generate_routes(synthetic.get("city", ""), synthetic.get("routes", 1000), synthetic.get("seed", 0))
+            generated = cities.generate_routes(synthetic["city"], int(synthetic.get("routes", 1000)), int(synthetic.get("seed", 0)))
         except cities.UnknownCity as exc:
             raise EnvConfigError(str(exc)) from exc
         _SYNTHETIC_CACHE.clear()
