@@ -34,6 +34,15 @@ describe('environments: TypeScript and Python agree (differential fuzz)', functi
     return answers;
   }
 
+  it('a reset that fails leaves no episode under its name to step', async () => {
+    const reset = (episode: string, seed: number) => JSON.stringify({ op: 'reset', episode, config: { env: 'generalpoints' }, seed });
+    const step = (episode: string) => JSON.stringify({ op: 'step', episode, action: '{"cards": [], "formula": "1"}' });
+    const answers = await agree([reset('a', 3), reset('b', 3), reset('a', -1), step('a'), step('b')]);
+    assert.equal(answers[2]!.error, '"seed" must be an integer in [0, 2**32)');
+    assert.equal(answers[3]!.error, 'no episode "a": send a reset first');
+    assert.equal(answers[4]!.done, false, 'the other names keep their episodes');
+  });
+
   it('V-IRL synthetic cities: out-of-schema fields are refused naming them, integers written 5.0 are integers', async () => {
     const reset = (synthetic: string) => `{"op":"reset","config":{"env":"virl","routes":{"synthetic":${synthetic}}},"seed":3}`;
     const answers = await agree([reset('{"city":"nyc","routes":"10"}'), reset('{"city":"nyc","routes":5,"seed":"7"}'), reset('{"city":7}'), reset('{"city":"nyc","routes":5.0,"seed":7.0}')]);

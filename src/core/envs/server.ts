@@ -7,7 +7,8 @@
 // For V-IRL, "state" in verify is {"seed": N, "position": K}: the position K on the rail of
 // the episode with that seed. Route files are read through the loader the host passes in.
 // Errors answer {"error": "..."} and the server keeps serving. A request may carry "id"
-// (echoed) and "episode" (a name, to keep several episodes open; default "default").
+// (echoed) and "episode" (a name, to keep several episodes open; default "default"); a reset
+// that fails leaves no episode under its name.
 import {
   cardValue,
   EnvConfigError,
@@ -127,6 +128,7 @@ export class EnvServer {
     if (typeof name !== 'string') throw new RequestError('"episode" must be a string');
     switch (r.op) {
       case 'reset': {
+        this.episodes.delete(name); // a failed reset leaves no episode to step under this name
         const cfg = config(r.config);
         const s = seed(r.seed);
         let episode: GeneralPointsEpisode | VirlEpisode;

@@ -9,7 +9,7 @@ For V-IRL, "state" in verify is {"seed": N, "position": K}: the position K on th
 the episode with that seed. Route files are read relative to the server's working folder.
 Errors answer {"error": "..."} and the server keeps serving. ENV is the experiment schema's
 environment object. A request may carry "id" (echoed) and "episode" (a name, to keep
-several episodes open; default "default").
+several episodes open; default "default"); a reset that fails leaves no episode under its name.
 """
 
 from __future__ import annotations
@@ -106,6 +106,7 @@ class EnvServer:
         if not isinstance(name, str):
             raise RequestError('"episode" must be a string')
         if op == "reset":
+            self.episodes.pop(name, None)  # a failed reset leaves no episode to step under this name
             config = _config(request.get("config"))
             seed = _seed(request.get("seed"))
             if isinstance(config, virl.VirlConfig):
