@@ -81,7 +81,7 @@ describe('preview: a GeneralPoints episode by hand', () => {
     assert.ok(last.kind === 'verdict' && last.reward === 5 && last.message === 'Correct solution.' && last.success);
     assert.equal(view.done, true);
     assert.equal(view.expertAnswer, undefined);
-    assert.throws(() => preview.answer('again'), /episode is over/);
+    assert.equal(preview.answer('again'), false, 'an answer after the end is ignored');
   });
 });
 
@@ -110,6 +110,14 @@ describe('preview: a V-IRL episode by hand', () => {
     view = preview.view();
     assert.ok(view.success);
     assert.equal(view.virl!.map.agent, view.virl!.railLength - 1);
+  });
+
+  it('ignores an answer sent after the episode ended (a second submit in flight), keeping the episode', () => {
+    const preview = new PreviewEpisode(source('preview-virl.ptlab.json'), 'train', 5, loader);
+    while (!preview.done) assert.equal(preview.answer(preview.view().expertAnswer!), true);
+    const ended = preview.view();
+    assert.equal(preview.answer(''), false);
+    assert.deepEqual(preview.view(), ended);
   });
 
   it('draws the route by dead reckoning, north up, rail points on their segments', () => {

@@ -182,9 +182,10 @@ export class PreviewEpisode {
     return this.episode.done;
   }
 
-  /** One attempt: the verifier's reward and message are appended to the transcript. */
-  answer(text: string): void {
-    if (this.episode.done) throw new EnvConfigError('the episode is over: restart it or pick another seed');
+  /** One attempt: the verifier's reward and message are appended to the transcript. An answer
+   * after the end (a second submit sent before the first's verdict came back) is ignored: false. */
+  answer(text: string): boolean {
+    if (this.episode.done) return false;
     const step: Step | VirlStep = this.episode.step(text);
     this.answers.push(text);
     this.transcript.push(
@@ -204,6 +205,7 @@ export class PreviewEpisode {
       const newChat = 'newChat' in step && step.newChat;
       this.transcript.push({ kind: 'prompt', text: step.nextPrompt, newChat, ...(this.episode instanceof VirlEpisode ? { position: this.episode.position } : {}) });
     }
+    return true;
   }
 
   view(): EpisodeView {

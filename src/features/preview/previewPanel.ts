@@ -90,9 +90,7 @@ export class PreviewPanel {
         if (this.episode) this.start(this.episode.variant.id, this.episode.seed);
         return;
       case 'episode/answer':
-        if (!this.episode) return;
-        this.guard(() => this.episode!.answer(message.text));
-        this.publish();
+        if (this.episode?.answer(message.text)) this.publish();
         return;
     }
   }
@@ -118,28 +116,22 @@ export class PreviewPanel {
 
   private async restore(state: PreviewState): Promise<void> {
     await this.load(vscode.Uri.parse(state.configUri), state.variantId, state.seed);
-    for (const answer of state.answers) if (this.episode && !this.episode.done) this.episode.answer(answer);
+    for (const answer of state.answers) this.episode?.answer(answer);
     this.publish();
   }
 
   private start(variantId: string, seed: number): PreviewEpisode | undefined {
-    if (!this.config) return undefined;
     const config = this.config;
-    this.guard(() => {
+    if (!config) return undefined;
+    try {
       this.episode = new PreviewEpisode(config, variantId, seed, nodeRouteFileLoader(dirname(config.uri.fsPath)));
-    });
+    } catch (err) {
+      // Environment errors (a bad route file, an unknown city) are shown in the panel.
+      this.episode = undefined;
+      this.post({ type: 'error', message: `${config.configPath}: ${(err as Error).message}` });
+    }
     this.publish();
     return this.episode;
-  }
-
-  /** Environment errors (a bad route file, an unknown city) are shown in the panel. */
-  private guard(action: () => void): void {
-    try {
-      action();
-    } catch (err) {
-      this.episode = undefined;
-      this.post({ type: 'error', message: `${this.config?.configPath ?? 'config'}: ${(err as Error).message}` });
-    }
   }
 
   private publish(): void {
