@@ -48,6 +48,16 @@ describe('Post-Training Lab: Preview Environment', () => {
     assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ptlab.preview')).length, 1);
   });
 
+  it('shows the config previewed last when an earlier one is still being read', async () => {
+    // preview-virl is open (its document is at hand); preview-xss has to be read from disk.
+    const open = await vscode.workspace.openTextDocument(workspaceFile('preview-virl.ptlab.json'));
+    const slow = vscode.commands.executeCommand<EpisodeView | undefined>('ptlab.previewEnvironment', workspaceFile('preview-xss.ptlab.json'));
+    const last = vscode.commands.executeCommand<EpisodeView | undefined>('ptlab.previewEnvironment', open.uri);
+    assert.equal((await last)?.experiment, 'preview-virl');
+    assert.equal((await slow)?.experiment, undefined, 'the earlier preview, superseded, shows nothing');
+    await previewTitled('Preview: preview-virl.ptlab.json');
+  });
+
   it('shows no episode for an invalid config', async () => {
     const view = await vscode.commands.executeCommand<EpisodeView | undefined>('ptlab.previewEnvironment', workspaceFile('bad.ptlab.json'));
     assert.equal(view, undefined);

@@ -20,6 +20,8 @@ export class PreviewPanel {
   private pending: ToPreview | undefined;
   private config: LoadedConfig | undefined;
   private episode: PreviewEpisode | undefined;
+  /** Counts load() calls: a load whose document arrives after a newer load began is dropped. */
+  private loads = 0;
   private readonly streetViews = new StreetViewRenderer();
 
   static register(context: vscode.ExtensionContext): void {
@@ -97,8 +99,10 @@ export class PreviewPanel {
 
   /** Reads and validates the config (unsaved edits included) and starts its first variant. */
   async load(uri: vscode.Uri, variantId?: string, seed?: number): Promise<EpisodeView | undefined> {
+    const load = ++this.loads;
     this.episode = undefined;
     const document = await vscode.workspace.openTextDocument(uri);
+    if (load !== this.loads) return undefined; // superseded: the newer load shows its config
     const file = vscode.workspace.asRelativePath(uri);
     this.panel.title = `Preview: ${file.split('/').pop()}`;
     const { value, errors } = checkJsonText('experiment.schema.json', document.getText());
@@ -115,7 +119,7 @@ export class PreviewPanel {
   }
 
   private async restore(state: PreviewState): Promise<void> {
-    await this.load(vscode.Uri.parse(state.configUri), state.variantId, state.seed);
+    if (!(await this.load(vscode.Uri.parse(state.configUri), state.variantId, state.seed))) return; // invalid, or superseded
     for (const answer of state.answers) this.episode?.answer(answer);
     this.publish();
   }
