@@ -258,12 +258,10 @@ class Experiment:
         return (self.base_dir / relative).resolve()
 
     def environment_for(self, split: Split | None = None) -> GeneralPointsConfig | VirlConfig:
-        """The training environment, or a split's (the training one with its overrides), its
-        panorama folder resolved against the config's folder as the editor's preview does."""
-        raw = {**self.environment, **(split.overrides if split else {})}
-        if isinstance(raw.get("panoramas"), str):
-            raw["panoramas"] = str(self.resolve(raw["panoramas"]))
-        return environment_config(raw)  # type: ignore[return-value]
+        """The training environment, or a split's (the training one with its overrides). Its
+        files (routes.file, panoramas) stay as the config writes them, as its records keep them;
+        its episodes read them relative to the config's folder (`episodes(base_dir)`)."""
+        return environment_config({**self.environment, **(split.overrides if split else {})})  # type: ignore[return-value]
 
     def to_dict(self) -> dict[str, Any]:
         """Back to the file's shape, defaults filled in (the run manifest's config snapshot)."""

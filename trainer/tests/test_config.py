@@ -230,9 +230,10 @@ def test_panoramas_resolve_against_the_config_not_the_working_folder(tmp_path, m
     path.write_text(json.dumps({"name": "x", "environment": environment, "model": {"name": "m"}, "evaluation": {"splits": [{"name": "ood", "kind": "visual-ood", "episodes": 2, "overrides": {"panoramas": "other"}}]}}))
     monkeypatch.chdir(tmp_path)
     experiment = cfg.load_experiment(path)
-    assert experiment.environment_for().panoramas == str(tmp_path.resolve() / "sub" / "panos")
-    assert experiment.environment_for(experiment.evaluation.splits[0]).panoramas == str(tmp_path.resolve() / "sub" / "other")
+    # the records keep the config's words (the extension's episodes write the same environment)
+    assert experiment.environment_for().to_dict()["panoramas"] == "panos"
     episode = experiment.environment_for().episodes(experiment.base_dir)(7)
+    assert experiment.environment_for(experiment.evaluation.splits[0]).episodes(experiment.base_dir)(7).panoramas == (tmp_path / "sub" / "other").resolve()
     (tmp_path / "sub" / "panos" / episode.route.route_id).mkdir(parents=True)
     Image.new("RGB", (64, 32), (255, 0, 0)).save(tmp_path / "sub" / "panos" / episode.route.route_id / "0.jpg")
     red, green, blue = episode.observation_image().getpixel((10, 10))

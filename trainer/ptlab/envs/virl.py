@@ -107,9 +107,11 @@ class VirlConfig:
 
     def episodes(self, base_dir: Path) -> Callable[..., VirlEpisode]:
         """This environment's episode for a seed, on the route the seed draws or on `route`
-        (an index in the routes' order); the routes are read once, relative to `base_dir`."""
+        (an index in the routes' order); the routes are read once and the panoramas found,
+        relative to `base_dir` (the config's folder)."""
         routes = routes_for(self, base_dir)
-        return lambda seed, route=None: VirlEpisode(self, routes, seed, route)
+        panoramas = (base_dir / self.panoramas).resolve() if self.panoramas else None
+        return lambda seed, route=None: VirlEpisode(self, routes, seed, route, panoramas)
 
     def route_count(self, base_dir: Path) -> int:
         return len(routes_for(self, base_dir))
@@ -482,11 +484,13 @@ class Step:
 
 
 class VirlEpisode:
-    def __init__(self, config: VirlConfig, routes: list[Route], seed: int, route: int | None = None) -> None:
+    def __init__(self, config: VirlConfig, routes: list[Route], seed: int, route: int | None = None, panoramas: Path | None = None) -> None:
         """On the route the seed draws, or on routes[route] (the draw still happens, so the
-        rail's dropped points come from the same random stream either way)."""
+        rail's dropped points come from the same random stream either way). `panoramas`: the
+        folder config.panoramas names, found (default: relative to the working folder)."""
         rng = Rng(seed)
         self.config = config
+        self.panoramas = panoramas if panoramas is not None else Path(config.panoramas) if config.panoramas else None
         self.seed = seed
         drawn = rng.below(len(routes))
         self.route = routes[drawn if route is None else route]
@@ -542,8 +546,7 @@ class VirlEpisode:
 
         position = min(self.position, len(self.rail) - 1)
         p = self.rail[position]
-        panoramas = Path(self.config.panoramas) if self.config.panoramas else None
-        return streetview.observation_grid(self.route.city, self.route.route_id, position, p.landmark, p.at_intersection, p.heading, panoramas)
+        return streetview.observation_grid(self.route.city, self.route.route_id, position, p.landmark, p.at_intersection, p.heading, self.panoramas)
 
     def record_state(self) -> dict[str, Any]:
         """The episode record's `state`: the route, how far along it the episode got, its instruction."""
