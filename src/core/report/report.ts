@@ -1,7 +1,7 @@
 // The study report: what `npx ptlab report` puts in a self-contained HTML page. Pure:
 // callers pass the run folders' file contents. The page (webview/report/main.ts) draws it.
 import { compareEpisodes, type PairedSplit } from '../compare/compare';
-import { evaluationDifference, type ComparedSide } from '../compare/protocol';
+import { evaluationDifference, type ComparedSide } from '../compare/pairing';
 import type { RunManifest } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
 import { metricById, paperColumns, paperField, RunRecords, type PaperColumn, type PaperField } from '../dashboard/model';
