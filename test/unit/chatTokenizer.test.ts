@@ -1,11 +1,20 @@
-// The extension's tokenizer decodes as the trainer's transformers 5 tokenizer does.
+// The extension's tokenizer decodes as the trainer's transformers 5 tokenizer does, and renders
+// chats as the trainer does.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChatTokenizer } from '../../src/core/inference/tokenizer';
+import { ChatMessage, ChatTokenizer, TEMPLATE_DATE } from '../../src/core/inference/tokenizer';
 
 const BPE_TOKENIZER = join(__dirname, '..', '..', '..', 'trainer', 'ptlab', 'weights', 'embedded-tokenizer', 'tokenizer.json');
+// Written by trainer/tests/chat_vectors.py: chats as the trainer renders and reads them (ptlab.chat).
+const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'vectors', 'chat-templates.json'), 'utf8')) as {
+  templateDate: string;
+  bosToken: string;
+  templates: Record<string, string>;
+  cases: { template: string; messages: ChatMessage[]; addGenerationPrompt: boolean; pieces: string[]; ids: number[] }[];
+};
 
 describe('chat tokenizer (tokenizers.js)', () => {
   let dir: string;
@@ -50,5 +59,33 @@ describe('chat tokenizer (tokenizers.js)', () => {
     assert.notDeepEqual(ids, tokenizer.encode(pieces.join('')), 'tokenized whole, a token merges across the turn\'s start');
     writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ chat_template: '{{ messages | length }}{% if add_generation_prompt %}!{% endif %}' }));
     assert.deepEqual(ChatTokenizer.load(dir).chatPieces(chat), ['3!'], 'a template that does not render the chat prefix by prefix: one piece');
+  });
+
+  const withTemplate = (template: string) => {
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ chat_template: template, bos_token: vectors.bosToken }));
+    return ChatTokenizer.load(dir);
+  };
+
+  it("renders and reads Llama 3.2's dated templates as the trainer does, with the trainer's pinned date (test/vectors/chat-templates.json)", () => {
+    assert.equal(TEMPLATE_DATE, vectors.templateDate);
+    for (const { template, messages, addGenerationPrompt, pieces, ids } of vectors.cases) {
+      const tokenizer = withTemplate(vectors.templates[template]!);
+      assert.deepEqual(tokenizer.chatPieces(messages, addGenerationPrompt), pieces, `${template}: ${JSON.stringify(messages)}`);
+      assert.deepEqual(tokenizer.encodeChat(messages, addGenerationPrompt), ids, `${template}: ${JSON.stringify(messages)}`);
+    }
+  });
+
+  it("dates a chat with the pinned date in any locale (the template's strftime_now names months in the system's language)", () => {
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ chat_template: vectors.templates.llama3, bos_token: vectors.bosToken }));
+    const script = `
+      const { ChatTokenizer } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'inference', 'tokenizer.js'))});
+      const text = ChatTokenizer.load(${JSON.stringify(dir)}).renderChat([{ role: 'user', content: 'Make 24.' }]);
+      console.log(JSON.stringify({ locale: Intl.DateTimeFormat().resolvedOptions().locale, dated: text.split('\\n').find((line) => line.startsWith('Today Date:')) }));`;
+    for (const locale of ['de_DE.UTF-8', 'fr_FR.UTF-8']) {
+      const env = { ...process.env, LANG: locale, LC_ALL: locale };
+      const rendered = JSON.parse(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8' })) as { locale: string; dated: string };
+      assert.equal(rendered.locale, locale.slice(0, 5).replace('_', '-'), 'the child runs in that locale');
+      assert.equal(rendered.dated, `Today Date: ${TEMPLATE_DATE}`);
+    }
   });
 });

@@ -17,6 +17,11 @@ from pathlib import Path
 from typing import Any
 
 GENERATION_MARKER = re.compile(r"\{%-?\s*generation\s*-?%\}")
+# The date every chat is rendered with, as `date_string`: Llama 3.x Instruct's templates write
+# "Today Date: " + date_string, else today's (strftime_now) in the system turn, so a prompt's ids
+# would change from day to day. This is the templates' own fallback (a chat rendered without a
+# clock); src/core/inference/tokenizer.ts renders with the same (test/vectors/chat-templates.json).
+TEMPLATE_DATE = "26 Jul 2024"
 
 
 class ChatMaskError(ValueError):
@@ -116,7 +121,13 @@ def render(encoder: Any, messages: list[dict[str, Any]], images: list[Any], gene
 
 
 def _render(encoder: Any, bound: list[dict[str, Any]], generation_prompt: bool) -> str:
-    return encoder.apply_chat_template(bound, tokenize=False, add_generation_prompt=generation_prompt)
+    return encoder.apply_chat_template(bound, tokenize=False, add_generation_prompt=generation_prompt, **template_context(encoder))
+
+
+def template_context(encoder: Any) -> dict[str, str]:
+    """What every chat is rendered with besides the chat: the pinned TEMPLATE_DATE, for a template
+    that reads `date_string` (a processor takes any other keyword for itself, and warns)."""
+    return {"date_string": TEMPLATE_DATE} if "date_string" in chat_template(encoder) else {}
 
 
 def prompt_pieces(encoder: Any, messages: list[dict[str, Any]], images: list[Any]) -> tuple[str, ...]:
@@ -243,7 +254,7 @@ def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[An
         ids, piece_of = _tokens(encoder, pieces, images)
         mask = [int(piece is not None and piece % 2 == 1) for piece in piece_of]
     elif GENERATION_MARKER.search(template):
-        encoded = encoder.apply_chat_template(bound, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
+        encoded = encoder.apply_chat_template(bound, tokenize=True, return_dict=True, return_assistant_tokens_mask=True, **template_context(encoder))
         ids, mask = encoded["input_ids"], encoded["assistant_masks"]
         ids, mask = (list(ids[0]), list(mask[0])) if is_multimodal(encoder) else (list(ids), list(mask))
         pieces = (_render(encoder, bound, False),)

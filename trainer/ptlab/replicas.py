@@ -21,16 +21,29 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-REPLICA_VERSION = 5  # bump when a replica changes (the cache is keyed by it)
+REPLICA_VERSION = 6  # bump when a replica changes (the cache is keyed by it)
 MARKER = "ptlab-replica.json"
 
 LLAMA3_SPECIAL = ["<|begin_of_text|>", "<|end_of_text|>", "<|finetune_right_pad_id|>", "<|start_header_id|>", "<|end_header_id|>", "<|eom_id|>", "<|eot_id|>", "<|python_tag|>"]
 
-# Llama 3.1 / 3.2 Instruct's template without its tool-calling branches.
+# Llama 3.2 Instruct's (and Llama 3.2 Vision Instruct's) choice of the system turn's date, as
+# published: the caller's `date_string`, else today's, else a fixed one. The trainer and the
+# extension pass `date_string` (chat.TEMPLATE_DATE), so a prompt is the same ids on every day.
+LLAMA32_DATE = (
+    "{%- if not date_string is defined %}"
+    "{%- if strftime_now is defined %}"
+    '{%- set date_string = strftime_now("%d %b %Y") %}'
+    "{%- else %}"
+    '{%- set date_string = "26 Jul 2024" %}'
+    "{%- endif %}"
+    "{%- endif %}"
+)
+
+# Llama 3.2 Instruct's template without its tool-calling branches.
 LLAMA3_TEMPLATE = (
     "{{- bos_token }}"
-    "{%- if not date_string is defined %}{%- set date_string = '26 Jul 2024' %}{%- endif %}"
-    "{%- if messages[0]['role'] == 'system' %}{%- set system_message = messages[0]['content']|trim %}{%- set messages = messages[1:] %}"
+    + LLAMA32_DATE
+    + "{%- if messages[0]['role'] == 'system' %}{%- set system_message = messages[0]['content']|trim %}{%- set messages = messages[1:] %}"
     "{%- else %}{%- set system_message = '' %}{%- endif %}"
     "{{- '<|start_header_id|>system<|end_header_id|>\\n\\n' }}"
     "{{- 'Cutting Knowledge Date: December 2023\\n' }}"
@@ -47,7 +60,8 @@ LLAMA3_TEMPLATE = (
 # the chat has images, `<|image|>` where the image item is.
 MLLAMA_TEMPLATE = (
     "{{- bos_token }}"
-    "{%- if messages[0]['role'] == 'system' %}{%- set system_message = messages[0]['content']|trim %}{%- set messages = messages[1:] %}"
+    + LLAMA32_DATE
+    + "{%- if messages[0]['role'] == 'system' %}{%- set system_message = messages[0]['content']|trim %}{%- set messages = messages[1:] %}"
     "{%- else %}{%- set system_message = '' %}{%- endif %}"
     "{%- set image_ns = namespace(has_images=false) %}"
     "{%- for message in messages %}{%- if message['content'] is not string %}{%- for content in message['content'] %}"
@@ -57,7 +71,7 @@ MLLAMA_TEMPLATE = (
     "{%- if not image_ns.has_images %}"
     "{{- '<|start_header_id|>system<|end_header_id|>\\n\\n' }}"
     "{{- 'Cutting Knowledge Date: December 2023\\n' }}"
-    "{{- 'Today Date: 26 Jul 2024\\n\\n' }}"
+    "{{- 'Today Date: ' + date_string + '\\n\\n' }}"
     "{{- system_message }}"
     "{{- '<|eot_id|>' }}"
     "{%- endif %}"

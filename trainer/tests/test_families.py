@@ -189,7 +189,7 @@ def test_prompts_and_training_chats_read_as_transformers_apply_chat_template_rea
     opening = chat.for_encoder(encoder, messages[:1], images)
 
     def theirs(chat_messages, generation_prompt):
-        ids = encoder.apply_chat_template(chat_messages, tokenize=True, return_dict=True, add_generation_prompt=generation_prompt)["input_ids"]
+        ids = encoder.apply_chat_template(chat_messages, tokenize=True, return_dict=True, add_generation_prompt=generation_prompt, **chat.template_context(encoder))["input_ids"]
         return list(ids[0]) if chat.is_multimodal(encoder) else list(ids)
 
     prompt = chat.encode(encoder, messages[:1], images, generation_prompt=True)
@@ -553,3 +553,39 @@ def test_continuous_batching_refuses_a_decoding_it_would_apply_in_part(cache, fa
             generation.generate(model, tokenizer, chats, 6, 0.0, "paged", sampling={})
     else:
         assert len(generation.generate(model, tokenizer, chats, 6, 0.0, "paged", sampling={})[0].ids) > 0
+
+
+class _StoppedClock:
+    """transformers' clock (the `datetime` its templates' strftime_now reads) at one moment."""
+
+    def __init__(self, moment):
+        self.moment = moment
+
+    def now(self):
+        return self.moment
+
+
+@pytest.mark.parametrize("family", ["llama3", "mllama"])
+def test_a_chat_is_the_same_ids_on_every_day(cache, family, monkeypatch):
+    """Llama 3.2 Instruct's templates write today's date (strftime_now) in the system turn
+    unless given `date_string`; the trainer renders every chat with chat.TEMPLATE_DATE, so SFT
+    rows, rollout and evaluation prompts, and a run reproduced from its manifest read the same
+    ids on any day."""
+    import datetime as dt
+
+    import transformers.utils.chat_template_utils as clock
+
+    encoder = models.load_tokenizer(model_path(family))
+    messages = trajectory(vision=False)
+
+    def read_on(day):
+        monkeypatch.setattr(clock, "datetime", _StoppedClock(dt.datetime(*day, 12)))
+        unpinned = encoder.apply_chat_template(messages[:1], tokenize=False, add_generation_prompt=True)
+        prompt = chat.encode(encoder, messages[:1], [], generation_prompt=True)["input_ids"]
+        trained = chat.encode(encoder, messages, [], generation_prompt=False)["input_ids"]
+        return unpinned, (prompt, trained)
+
+    unpinned, ids = read_on((2026, 12, 7))
+    assert "Today Date: 07 Dec 2026\n" in unpinned  # the template reads the clock, as published
+    assert read_on((2026, 12, 8))[1] == ids
+    assert f"Today Date: {chat.TEMPLATE_DATE}\n" in chat.text_tokenizer(encoder).decode(ids[0])

@@ -13,6 +13,13 @@ export interface ChatMessage {
 
 type TokenizerConfig = Record<string, unknown>;
 
+/** The date every chat is rendered with, as `date_string`: Llama 3.x Instruct's templates write
+ *  "Today Date: " + date_string, else today's (strftime_now, whose month @huggingface/jinja names
+ *  in the system locale: "Dez" in de-DE). The templates' own fallback, as the trainer's
+ *  chat.TEMPLATE_DATE (test/vectors/chat-templates.json), so a prompt is the same ids on any day
+ *  and in any locale. */
+export const TEMPLATE_DATE = '26 Jul 2024';
+
 function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
@@ -84,6 +91,7 @@ export class ChatTokenizer {
       bos_token: tokenText(this.config.bos_token) ?? '',
       eos_token: tokenText(this.config.eos_token) ?? '',
       pad_token: tokenText(this.config.pad_token) ?? '',
+      date_string: TEMPLATE_DATE,
     });
   }
 

@@ -1,0 +1,60 @@
+"""Shared test vectors for rendering chats: test/vectors/chat-templates.json.
+
+Llama 3.2 Instruct's published templates (the llama3 and mllama replicas') write the system
+turn's date from `date_string`, else from the clock. Each case is a chat as the trainer renders
+it (ptlab.chat, with chat.TEMPLATE_DATE) through the embedded tokenizer given that template: its
+text in its pieces (chat.turn_pieces) and its ids. The TypeScript tests check the extension's
+ChatTokenizer (src/core/inference/tokenizer.ts) renders and reads each the same.
+
+`.venv/bin/python trainer/tests/chat_vectors.py --write` writes the file; the Python tests check it is current.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from vectors_cli import print_or_write
+
+VECTORS_FILE = Path(__file__).resolve().parents[2] / "test" / "vectors" / "chat-templates.json"
+
+SYSTEM = {"role": "system", "content": "Answer with one formula."}
+PROMPT = {"role": "user", "content": "Cards: ['A', '5', '10', 'K']. Make 24."}
+ANSWER = {"role": "assistant", "content": '{"formula": "10+10+5-1"}'}
+RETRY = {"role": "user", "content": "You failed this trial because your formula is incorrect."}
+CHATS = [([PROMPT], True), ([SYSTEM, PROMPT], True), ([PROMPT, ANSWER, RETRY], True), ([PROMPT, ANSWER], False)]
+
+
+def templates() -> dict[str, str]:
+    from ptlab import replicas
+
+    return {"llama3": replicas.LLAMA3_TEMPLATE, "mllama": replicas.MLLAMA_TEMPLATE}
+
+
+def cases() -> list[dict[str, Any]]:
+    from ptlab import chat, models
+
+    tokenizer = models.embedded_tokenizer()
+    out = []
+    for family, template in templates().items():
+        tokenizer.chat_template = template
+        for messages, generation_prompt in CHATS:
+            encoded = chat.encode(tokenizer, messages, [], generation_prompt)
+            out.append({"template": family, "messages": messages, "addGenerationPrompt": generation_prompt, "pieces": list(encoded["pieces"]), "ids": encoded["input_ids"]})
+    return out
+
+
+def render() -> str:
+    from ptlab import chat, models
+
+    vectors = {"about": __doc__.splitlines()[0], "templateDate": chat.TEMPLATE_DATE, "bosToken": models.embedded_tokenizer().bos_token, "templates": templates(), "cases": cases()}
+    return json.dumps(vectors, indent=1, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    print_or_write(__doc__, VECTORS_FILE, render)
+
+
+if __name__ == "__main__":
+    main()
