@@ -38,9 +38,11 @@ BATCH = 32
 def generate(model: Any, tokenizer: Any, chats: list[list[dict[str, Any]]], max_new_tokens: int) -> list[str]:
     import torch
 
+    from ptlab import chat
+
     texts = []
     for start in range(0, len(chats), BATCH):
-        prompts = [tokenizer.apply_chat_template([{"role": m["role"], "content": m["content"]} for m in chat], tokenize=False, add_generation_prompt=True) for chat in chats[start : start + BATCH]]
+        prompts = [chat.render(tokenizer, [{"role": m["role"], "content": m["content"]} for m in messages], [], generation_prompt=True) for messages in chats[start : start + BATCH]]
         batch = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
         with torch.no_grad():
             out = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id)
@@ -155,7 +157,7 @@ def virl_teacher_forced_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[s
     (every token of it right: at a turn, the direction taken from the sentence)."""
     import torch
 
-    from ptlab import demo
+    from ptlab import chat, demo
     from ptlab.envs import virl
 
     environment = {k: v for k, v in demo.VIRL_BASE["environment"].items() if k != "env"}
@@ -166,7 +168,7 @@ def virl_teacher_forced_rows(model: Any, tokenizer: Any, n: int) -> list[tuple[s
     for episode in (make(PROBE_SEED + k) for k in range(n)):
         for i, point in enumerate(episode.rail):
             answer = virl.expert_response(config, episode.route, episode.rail, i)
-            text = tokenizer.apply_chat_template([{"role": "user", "content": virl.prompt(config, episode.route, episode.rail, i)}, {"role": "assistant", "content": answer}], tokenize=False)
+            text = chat.render(tokenizer, [chat.user_message(virl.prompt(config, episode.route, episode.rail, i)), {"role": "assistant", "content": answer}], [], generation_prompt=False)
             encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
             ids = torch.tensor([encoded["input_ids"]])
             with torch.no_grad():
@@ -206,8 +208,10 @@ def repeat_tokens(model: Any, tokenizer: Any, items: list[str], separator: str) 
     first copy, in the question, is."""
     import torch
 
+    from ptlab import chat
+
     answer = separator.join(items)
-    text = tokenizer.apply_chat_template([{"role": "user", "content": f"Repeat exactly:\n{answer}"}, {"role": "assistant", "content": answer}], tokenize=False)
+    text = chat.render(tokenizer, [chat.user_message(f"Repeat exactly:\n{answer}"), {"role": "assistant", "content": answer}], [], generation_prompt=False)
     encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
     offsets = encoded["offset_mapping"]
     ids = torch.tensor([encoded["input_ids"]])

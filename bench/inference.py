@@ -48,10 +48,11 @@ def build(size: str, folder: Path) -> Path:
 
 
 def prompts(tokenizer, count: int) -> list[list[int]]:
+    from ptlab import chat
     from ptlab.envs import generalpoints as gp
 
     config = gp.GeneralPointsConfig()
-    return [tokenizer.apply_chat_template([{"role": "user", "content": gp.prompt(config, gp.deal(config, seed))}], add_generation_prompt=True, tokenize=True, return_dict=False) for seed in range(count)]
+    return [chat.encode(tokenizer, [chat.user_message(gp.prompt(config, gp.deal(config, seed)))], [], generation_prompt=True)["input_ids"] for seed in range(count)]
 
 
 def main() -> int:

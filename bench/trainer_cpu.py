@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-from ptlab import models
+from ptlab import chat, models
 from ptlab.envs import generalpoints as gp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +42,7 @@ def rollout_tokens_per_second(batch: int, new_tokens: int = 96) -> dict:
     model = models.load_causal_lm("embedded:tiny-lm", "fp32", "cuda" if torch.cuda.is_available() else "cpu").eval()
     tokenizer.padding_side = "left"
     config = gp.GeneralPointsConfig()
-    texts = [tokenizer.apply_chat_template([{"role": "user", "content": gp.prompt(config, gp.deal(config, s))}], tokenize=False, add_generation_prompt=True) for s in range(batch)]
+    texts = [chat.render(tokenizer, [chat.user_message(gp.prompt(config, gp.deal(config, s)))], [], generation_prompt=True) for s in range(batch)]
     inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
     with torch.no_grad():
         model.generate(**inputs, max_new_tokens=4, min_new_tokens=4, do_sample=False, pad_token_id=tokenizer.pad_token_id)  # warm-up
