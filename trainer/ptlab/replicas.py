@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-REPLICA_VERSION = 6  # bump when a replica changes (the cache is keyed by it)
+REPLICA_VERSION = 7  # bump when a replica changes (the cache is keyed by it)
 MARKER = "ptlab-replica.json"
 
 LLAMA3_SPECIAL = ["<|begin_of_text|>", "<|end_of_text|>", "<|finetune_right_pad_id|>", "<|start_header_id|>", "<|end_header_id|>", "<|eom_id|>", "<|eot_id|>", "<|python_tag|>"]
@@ -174,6 +174,7 @@ def _ids(tokenizer: Any, *tokens: str) -> list[int]:
 
 LLAMA_SAMPLING = {"do_sample": True, "temperature": 0.6, "top_p": 0.9}
 QWEN25_SAMPLING = {"do_sample": True, "temperature": 0.7, "top_p": 0.8, "top_k": 20, "repetition_penalty": 1.05}  # Qwen2.5-Instruct's generation_config.json
+QWEN2VL_SAMPLING = {"do_sample": True, "temperature": 0.01, "top_p": 0.001, "top_k": 1, "repetition_penalty": 1.0}  # Qwen2-VL-Instruct's: greedy in effect (top_k 1)
 
 
 def _generation_config(eos: list[int], pad: int | None, bos: int | None, sampling: dict[str, Any] = LLAMA_SAMPLING) -> Any:
@@ -200,7 +201,7 @@ def qwen25() -> tuple[Any, Any, Any]:
     tokenizer = _tokenizer(QWEN_SPECIAL, eos_token="<|im_end|>", pad_token="<|endoftext|>")
     tokenizer.chat_template = QWEN25_TEMPLATE
     end, im_end = _ids(tokenizer, "<|endoftext|>", "<|im_end|>")
-    config = Qwen2Config(**TEXT, vocab_size=len(tokenizer), bos_token_id=end, eos_token_id=end, tie_word_embeddings=True)
+    config = Qwen2Config(**TEXT, vocab_size=len(tokenizer), bos_token_id=end, eos_token_id=im_end, tie_word_embeddings=True)
     return Qwen2ForCausalLM(config), tokenizer, _generation_config([im_end, end], end, end, QWEN25_SAMPLING)
 
 
@@ -245,7 +246,7 @@ def qwen2_vl() -> tuple[Any, Any, Any]:
     config = Qwen2VLConfig(text_config=text, vision_config=vision, image_token_id=image, video_token_id=video, vision_start_token_id=vision_start, vision_end_token_id=vision_end, tie_word_embeddings=True)
     image_processor = Qwen2VLImageProcessor(min_pixels=56 * 56, max_pixels=112 * 112)
     processor = Qwen2VLProcessor(image_processor=image_processor, tokenizer=tokenizer, video_processor=Qwen2VLVideoProcessor(), chat_template=QWEN2VL_TEMPLATE)
-    return Qwen2VLForConditionalGeneration(config), processor, _generation_config([im_end, end], end, None)
+    return Qwen2VLForConditionalGeneration(config), processor, _generation_config([im_end, end], end, end, QWEN2VL_SAMPLING)
 
 
 def llava() -> tuple[Any, Any, Any]:

@@ -298,6 +298,21 @@ def test_the_replica_command_writes_a_checkpoint_the_auto_classes_load(cache, tm
     assert set(tokenizer.convert_ids_to_tokens(ends)) == {"<|end_of_text|>", "<|eom_id|>", "<|eot_id|>"}
 
 
+def test_the_qwen_replicas_end_and_decode_as_the_published_instruct_checkpoints(cache):
+    """Qwen2.5-Instruct's config.json ends at <|im_end|> (151645); Qwen2-VL-Instruct's
+    generation_config.json starts and pads with <|endoftext|>, ends at <|im_end|> or it, and
+    decodes at temperature 0.01, top-p 0.001, top-k 1 (greedy in effect)."""
+    from transformers import AutoConfig, GenerationConfig
+
+    qwen25 = replicas.replica_path("qwen2.5")
+    assert models.load_tokenizer(str(qwen25)).convert_ids_to_tokens(AutoConfig.from_pretrained(qwen25).eos_token_id) == "<|im_end|>"
+    qwen2_vl = replicas.replica_path("qwen2-vl")
+    tokens = chat.text_tokenizer(models.load_tokenizer(str(qwen2_vl))).convert_ids_to_tokens
+    decoding = GenerationConfig.from_pretrained(qwen2_vl)
+    assert (tokens(decoding.bos_token_id), tokens(decoding.pad_token_id), tokens(decoding.eos_token_id)) == ("<|endoftext|>", "<|endoftext|>", ["<|im_end|>", "<|endoftext|>"])
+    assert (decoding.temperature, decoding.top_p, decoding.top_k, decoding.repetition_penalty) == (0.01, 0.001, 1, 1.0)
+
+
 def test_a_checkpoint_without_a_chat_template_fails_at_load(cache, tmp_path):
     import shutil
 
@@ -520,7 +535,8 @@ def test_the_checkpoint_s_own_sampling_draws_each_answer_from_its_key(cache, fam
     """evaluation.sampling "model-defaults" under each family's own generation_config.json
     (Llama 3's temperature and top-p, Qwen2.5's top-k and repetition penalty too): with keyed
     draws (evaluation's), a chat's answer is the same alone as among others of other lengths
-    in one call, card images included, and it is sampled: not the greedy answer."""
+    in one call, card images included, and it is sampled: not the greedy answer, but where the
+    checkpoint's decoding keeps only the top token (Qwen2-VL-Instruct's top_k 1)."""
     from PIL import Image
 
     from ptlab import generation
@@ -535,7 +551,8 @@ def test_the_checkpoint_s_own_sampling_draws_each_answer_from_its_key(cache, fam
     together = [g.ids for g in generation.generate(model, encoder, chats, 8, 0.0, sampling={}, draws=draws)]
     alone = [generation.generate(model, encoder, [c], 8, 0.0, sampling={}, draws=[d])[0].ids for c, d in zip(chats, draws)]
     greedy = [g.ids for g in generation.generate(model, encoder, chats, 8, 0.0)]
-    assert together == alone and together != greedy
+    assert together == alone
+    assert (together == greedy) == (model.generation_config.top_k == 1)
 
 
 @pytest.mark.parametrize("family", [f for f in replicas.FAMILIES if f not in replicas.VISION_FAMILIES])
