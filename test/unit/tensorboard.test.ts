@@ -7,23 +7,27 @@ import { tensorBoardFolder } from '../../src/core/runs/runFolder';
 import { runInfo } from '../../src/core/runs/runInfo';
 import { MetricsFiles, type MetricsUpdate } from '../../src/workers/metrics';
 
-// Event files written by torch's SummaryWriter, and what TensorBoard's own reader reads from
-// them (test/fixtures/scripts/make_tensorboard_logs.py writes both).
+// Event files written by torch's SummaryWriter and TensorBoard's EventFileWriter, and what
+// TensorBoard's own reader reads from them (test/fixtures/scripts/make_tensorboard_logs.py and
+// make_tensorboard_edge_cases.py write both).
 const repo = join(__dirname, '..', '..', '..');
 const logs = join(repo, 'test', 'fixtures', 'workspace', 'imported', 'tensorboard');
-const expected = JSON.parse(readFileSync(join(logs, 'expected.json'), 'utf8')) as Record<string, Record<string, [number, number, number][]>>;
+const edgeCases = join(repo, 'test', 'fixtures', 'tensorboard');
+type Expected = Record<string, Record<string, [number, number, number][]>>;
+const expectedIn = (root: string) => JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8')) as Expected;
+const expected = expectedIn(logs);
 
-function eventFiles(run: string): string[] {
-  return readdirSync(join(logs, run))
+function eventFiles(run: string, root = logs): string[] {
+  return readdirSync(join(root, run))
     .filter((name) => name.startsWith('events.out.tfevents.'))
     .sort()
-    .map((name) => join(logs, run, name));
+    .map((name) => join(root, run, name));
 }
 
 /** The run read file by file in chunks of `chunk` bytes, as the worker reads a growing file. */
-function read(run: string, chunk: number): ScalarRun {
+function read(run: string, chunk: number, root = logs): ScalarRun {
   const scalars = new ScalarRun();
-  for (const file of eventFiles(run)) {
+  for (const file of eventFiles(run, root)) {
     const bytes = readFileSync(file);
     const tail = new TfEventsTail(scalars.kinds);
     for (let at = 0; at < bytes.length; at += chunk) {
@@ -37,13 +41,20 @@ function read(run: string, chunk: number): ScalarRun {
 }
 
 describe('TensorBoard event files', () => {
+  const scalarsOf = (run: ScalarRun) => Object.fromEntries([...run.scalars()].map(([tag, points]) => [tag, points.map((p) => [p.step, p.wallTime, p.value])]));
   for (const run of Object.keys(expected)) {
     for (const chunk of [1 << 20, 7, 1]) {
       it(`${run}, read in chunks of ${chunk} bytes: the scalars TensorBoard reads, purges applied`, () => {
-        const got = Object.fromEntries([...read(run, chunk).scalars()].map(([tag, points]) => [tag, points.map((p) => [p.step, p.wallTime, p.value])]));
-        assert.deepEqual(got, expected[run]);
+        assert.deepEqual(scalarsOf(read(run, chunk)), expected[run]);
       });
     }
+  }
+
+  // Negative int32/int64 values and steps are ten-byte varints; a one-element tensor of any shape is a scalar.
+  for (const [run, points] of Object.entries(expectedIn(edgeCases))) {
+    it(`${run}: the values and steps TensorBoard reads, exactly`, () => {
+      assert.deepEqual(scalarsOf(read(run, 1 << 20, edgeCases)), points);
+    });
   }
 
   it('skips text and histograms: only scalar tags come out', () => {

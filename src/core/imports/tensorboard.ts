@@ -1,8 +1,8 @@
 // TensorBoard event files (events.out.tfevents.*) read incrementally: the TFRecord framing
 // with its masked CRC-32C checks, and of each Event protobuf only what the dashboard draws:
 // scalar summaries, in either encoding writers use (`simple_value`, as torch's SummaryWriter
-// and tensorboardX write by default; or a rank-0 tensor under the `scalars` plugin, as
-// TensorFlow 2's tf.summary and SummaryWriter(new_style=True) write), and the SessionLog
+// and tensorboardX write by default; or a one-element tensor under the `scalars` plugin, of
+// rank 0 as TensorFlow 2's tf.summary and SummaryWriter(new_style=True) write), and the SessionLog
 // START events with which a restarted writer purges the steps it will write again.
 // Pure: the metrics worker feeds it file chunks, tests feed it bytes.
 //
@@ -65,6 +65,18 @@ class Reader {
       result += (byte & 0x7f) * scale;
       if (byte < 0x80) return result;
       scale *= 128;
+    }
+    throw new Error('varint longer than 10 bytes');
+  }
+
+  /** A varint as a signed 64-bit integer, exactly (a negative one is ten bytes: 2^64 + value). */
+  int64(): bigint {
+    let result = 0n;
+    for (let shift = 0n; shift < 70n; shift += 7n) {
+      if (this.pos >= this.bytes.length) throw new Error('truncated varint');
+      const byte = this.bytes[this.pos++]!;
+      result |= BigInt(byte & 0x7f) << shift;
+      if (byte < 0x80) return BigInt.asIntN(64, result);
     }
     throw new Error('varint longer than 10 bytes');
   }
@@ -133,7 +145,8 @@ const DT_BFLOAT16 = 14;
 
 interface TensorValue {
   dtype: number;
-  rank: number;
+  /** The product of the shape's sizes (1 for rank 0; NaN for an unknown rank or size). */
+  elements: number;
   value: number | undefined;
 }
 
@@ -147,17 +160,18 @@ function halfToFloat(h: number): number {
 }
 
 function tensorValue(bytes: Uint8Array): TensorValue {
-  const tensor: TensorValue = { dtype: 0, rank: 0, value: undefined };
+  const tensor: TensorValue = { dtype: 0, elements: 1, value: undefined };
   let content: Uint8Array | undefined;
   fields(bytes, (field, wireType, r) => {
     if (field === 1 && wireType === 0) tensor.dtype = r.varint();
-    else if (field === 2 && wireType === 2) fields(r.bytesField(), (f, w, s) => (f === 2 && w === 2 ? (s.bytesField(), tensor.rank++, true) : false));
+    else if (field === 2 && wireType === 2) tensor.elements = shapeElements(r.bytesField());
     else if (field === 4 && wireType === 2) content = r.bytesField();
     else if (field === 5) tensor.value = wireType === 2 ? new Reader(r.bytesField()).float() : r.float();
     else if (field === 6) tensor.value = wireType === 2 ? new Reader(r.bytesField()).double() : r.double();
     else if ((field === 7 || field === 10 || field === 13) && (wireType === 0 || wireType === 2)) {
-      const raw = wireType === 2 ? new Reader(r.bytesField()).varint() : r.varint();
-      tensor.value = field === 13 ? halfToFloat(raw) : raw > 2 ** 63 ? raw - 2 ** 64 : field === 7 && raw >= 2 ** 31 ? raw - 2 ** 32 : raw;
+      // int_val and half_val are proto int32s, written sign-extended to 64 bits; int64_val is int64.
+      const raw = wireType === 2 ? new Reader(r.bytesField()).int64() : r.int64();
+      tensor.value = field === 13 ? halfToFloat(Number(raw & 0xffffn)) : Number(field === 7 ? BigInt.asIntN(32, raw) : raw);
     } else return false;
     return true;
   });
@@ -171,6 +185,22 @@ function tensorValue(bytes: Uint8Array): TensorValue {
     else if (tensor.dtype === DT_BFLOAT16 && content.length >= 2) tensor.value = new Float32Array(new Uint32Array([view.getUint16(0, true) << 16]).buffer)[0];
   }
   return tensor;
+}
+
+/** The number of elements a TensorShapeProto holds: the product of its dims' sizes. */
+function shapeElements(bytes: Uint8Array): number {
+  let elements = 1;
+  fields(bytes, (field, wireType, r) => {
+    if (field === 2 && wireType === 2) {
+      let size = 0;
+      fields(r.bytesField(), (f, w, d) => (f === 1 && w === 0 ? ((size = Number(d.int64())), true) : false));
+      elements *= size < 0 ? NaN : size;
+    } else if (field === 3 && wireType === 0) {
+      if (r.varint()) elements = NaN; // unknown_rank
+    } else return false;
+    return true;
+  });
+  return elements;
 }
 
 /** Which tags hold scalars: decided by a tag's first metadata, as TensorBoard decides (a
@@ -202,7 +232,7 @@ function summaryValue(bytes: Uint8Array, kinds: TagKinds): { tag: string; value:
   if (!kinds.get(tag)?.scalar) return undefined;
   if (simple !== undefined) return { tag, value: simple };
   const t = tensor as TensorValue | undefined;
-  if (!t || t.rank !== 0 || t.value === undefined) return undefined;
+  if (!t || t.elements !== 1 || t.value === undefined) return undefined; // TensorBoard reads any one-element tensor (.item())
   return { tag, value: t.value };
 }
 
@@ -224,10 +254,8 @@ export function decodeEvent(bytes: Uint8Array, kinds: TagKinds): DecodedEvent {
   let summary: Uint8Array | undefined;
   fields(bytes, (field, wireType, r) => {
     if (field === 1 && wireType === 1) event.wallTime = r.double();
-    else if (field === 2 && wireType === 0) {
-      const raw = r.varint();
-      event.step = raw >= 2 ** 63 ? raw - 2 ** 64 : raw;
-    } else if (field === 3 && wireType === 2) {
+    else if (field === 2 && wireType === 0) event.step = Number(r.int64());
+    else if (field === 3 && wireType === 2) {
       const version = Number(text.decode(r.bytesField()).split('brain.Event:').pop());
       if (Number.isFinite(version)) event.fileVersion = version;
     } else if (field === 5 && wireType === 2) summary = r.bytesField();
