@@ -169,8 +169,10 @@ async function listFolder(folder: string): Promise<string[] | undefined> {
 interface ImportedLog {
   rewind(): void;
   /** What to send since the last read; undefined when the files are gone. */
-  read(): Promise<{ reset: boolean; batch: MetricBatch } | undefined>;
+  read(): Promise<ImportedUpdate | undefined>;
 }
+
+type ImportedUpdate = Pick<MetricsUpdate, 'reset' | 'batch' | 'logProblems'>;
 
 /**
  * A Hugging Face Trainer's output_dir: its latest trainer_state.json (the highest checkpoint-N's,
@@ -186,7 +188,7 @@ class TrainerStateLog implements ImportedLog {
     this.sent = undefined;
   }
 
-  async read(): Promise<{ reset: boolean; batch: MetricBatch } | undefined> {
+  async read(): Promise<ImportedUpdate | undefined> {
     const names = await listFolder(this.folder);
     if (!names) return undefined;
     const checkpoints = names.map((n) => CHECKPOINT_FOLDER.exec(n)).filter((m): m is RegExpExecArray => m !== null).sort((a, b) => Number(b[1]) - Number(a[1]));
@@ -229,7 +231,7 @@ class TensorBoardLog implements ImportedLog {
   }
 
   /** What to send since the last read; undefined when the folder is gone. */
-  async read(): Promise<{ reset: boolean; batch: MetricBatch } | undefined> {
+  async read(): Promise<ImportedUpdate | undefined> {
     const names = (await listFolder(this.folder))?.filter((name) => TENSORBOARD_EVENT_FILE.test(name)).sort();
     if (!names) return undefined;
     const added: ScalarPoint[] = [];
@@ -260,15 +262,16 @@ class TensorBoardLog implements ImportedLog {
       }
     }
     this.startTime ??= added[0]?.wallTime;
+    const logProblems = [...this.tails].flatMap(([name, { tail }]) => tail.problems().map((p) => `${name}: ${p}`));
     if (this.run.purges !== this.sentPurges || !this.sentAll) {
       this.sentPurges = this.run.purges;
       this.sentAll = true;
-      return { reset: true, batch: this.everything() };
+      return { reset: true, batch: this.everything(), logProblems };
     }
-    return { reset: false, batch: batchOfScalars(added, this.startTime ?? 0) };
+    return { reset: false, batch: batchOfScalars(added, this.startTime ?? 0), logProblems };
   }
 
-  private async restart(): Promise<{ reset: boolean; batch: MetricBatch } | undefined> {
+  private async restart(): Promise<ImportedUpdate | undefined> {
     this.run = new ScalarRun();
     this.tails = new Map();
     this.startTime = undefined;

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { crc32c, maskedCrc32c, ScalarRun, TfEventsTail } from '../../src/core/imports/tensorboard';
 import { tensorBoardFolder } from '../../src/core/runs/runFolder';
 import { runInfo } from '../../src/core/runs/runInfo';
+import { DashboardData } from '../../src/core/dashboard/view';
 import { MetricsFiles, type MetricsUpdate } from '../../src/workers/metrics';
 
 // Event files written by torch's SummaryWriter and TensorBoard's EventFileWriter, and what
@@ -141,6 +142,45 @@ describe('the metrics worker follows a TensorBoard log folder', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a damaged TensorBoard log in the dashboard', () => {
+  it("names each damaged file and the byte where reading stopped, and a Git LFS pointer as one, in the run's problems", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-tb-'));
+    const [file] = eventFiles('sft-classic');
+    const bytes = Buffer.from(readFileSync(file!));
+    // Flip a bit in the length of the first record past a third of the file.
+    let at = 0;
+    while (at < bytes.length / 3) at += 16 + Number(bytes.readBigUInt64LE(at));
+    bytes[at] = bytes[at]! ^ 0x01;
+    const lfs = 'events.out.tfevents.1700000000.host.2';
+    writeFileSync(join(dir, basename(file!)), bytes);
+    writeFileSync(join(dir, lfs), 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n');
+    const data = new DashboardData();
+    data.setRuns([runInfo(tensorBoardFolder('imported/sft'), 'imported/sft')!]);
+    const files = new MetricsFiles((u) => data.apply(u));
+    try {
+      files.show([{ folder: 'imported/sft', path: dir, source: 'tensorboard' }]);
+      await files.poll();
+      const view = data.view({ view: 'curves', metric: 'train/loss', xKey: 'step', smoothing: 'none', band: 'none', aggregate: false, selected: null, width: 800, mismatchKlWarning: 1e-3 });
+      assert.deepEqual(view.problems, [
+        `imported/sft: ${lfs}: a Git LFS pointer, not the event file: no points read (git lfs pull fetches the file)`,
+        `imported/sft: ${basename(file!)}: damaged at byte ${at} of ${bytes.length}: a record's length fails its checksum, so reading stopped there and the points after it are missing (TensorBoard stops there too)`,
+      ]);
+      assert.ok(view.curves!.curves[0]!.count > 0); // the points before the damage are drawn
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts damaged records it skipped, naming the first one', () => {
+    const bytes = Uint8Array.from(readFileSync(eventFiles('sft-classic')[0]!));
+    const first = 16 + Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    bytes[first + 14] = bytes[first + 14]! ^ 0xff; // the second record's data
+    const tail = new TfEventsTail(new Map());
+    tail.push(bytes);
+    assert.deepEqual(tail.problems(), [`skipped 1 damaged record(s) (checksum or decoding failed), the first at byte ${first}`]);
   });
 });
 

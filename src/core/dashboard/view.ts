@@ -107,6 +107,7 @@ interface RunData {
   records: RunRecords;
   skippedLines: number[];
   pendingLine: boolean;
+  logProblems: string[];
 }
 
 /** New records of one run's metrics file (the metrics worker's update). */
@@ -117,6 +118,8 @@ export interface RecordsUpdate {
   batch: MetricBatch;
   skippedLines: number[];
   pendingLine: boolean;
+  /** Another trainer's log: what could not be read of its files so far, each naming its file (replaces the last update's). */
+  logProblems?: string[];
 }
 
 /** The dashboard's runs and their records, as the metrics worker keeps them. */
@@ -136,10 +139,11 @@ export class DashboardData {
 
   apply(update: RecordsUpdate): void {
     let run = this.data.get(update.folder);
-    if (!run || update.reset) this.data.set(update.folder, (run = { records: new RunRecords(), skippedLines: [], pendingLine: false }));
+    if (!run || update.reset) this.data.set(update.folder, (run = { records: new RunRecords(), skippedLines: [], pendingLine: false, logProblems: [] }));
     run.records.addBatch(update.batch);
     for (const line of update.skippedLines) run.skippedLines.push(line);
     run.pendingLine = update.pendingLine;
+    if (update.logProblems) run.logProblems = [...update.logProblems];
   }
 
   private all(): { info: RunInfo; records: RunRecords }[] {
@@ -220,6 +224,7 @@ export class DashboardData {
       items.push(...run.problems.map((p) => `${run.folder}: ${p}`));
       if (d && d.skippedLines.length > 0) items.push(`${run.folder}: metrics.jsonl: skipped ${d.skippedLines.length} bad line(s), first at line ${d.skippedLines[0]}`);
       if (d?.pendingLine && run.status !== 'running') items.push(`${run.folder}: metrics.jsonl: the last line is incomplete (torn) and was not read`);
+      items.push(...(d?.logProblems ?? []).map((p) => `${run.folder}: ${p}`));
       const mismatch = d && mismatchWarning(d.records, mismatchKlWarning);
       if (mismatch) {
         items.push(

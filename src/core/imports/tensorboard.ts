@@ -292,7 +292,11 @@ export class TfEventsTail {
   /** Bytes read from the file so far (a partial record included): where the next read starts. */
   offset = 0;
   private pending: Uint8Array = new Uint8Array(0);
-  private broken = false;
+  /** Where reading stopped for good: a record's length failed its checksum there. */
+  private brokenAt: number | undefined;
+  private lfsPointer = false;
+  private damagedRecords = 0;
+  private firstDamagedAt = 0;
 
   /** `kinds` is shared by the files of one run (a tag's metadata comes once per run). */
   constructor(private readonly kinds: TagKinds) {}
@@ -300,35 +304,54 @@ export class TfEventsTail {
   push(chunk: Uint8Array): TailBatch {
     this.offset += chunk.length;
     const batch: TailBatch = { events: [], damaged: 0 };
-    if (this.broken) return batch;
+    if (this.brokenAt !== undefined) return batch;
     const bytes = this.pending.length ? concat(this.pending, chunk) : chunk;
+    const start = this.offset - bytes.length;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const damaged = (at: number) => {
+      if (this.damagedRecords++ === 0) this.firstDamagedAt = start + at;
+      batch.damaged++;
+    };
     let at = 0;
     while (bytes.length - at >= 12) {
       if (maskedCrc32c(bytes.subarray(at, at + 8)) !== view.getUint32(at + 8, true)) {
         // A corrupt length: nothing after it can be framed (TensorBoard stops there too).
         batch.damaged++;
-        this.broken = true;
+        this.brokenAt = start + at;
+        this.lfsPointer = this.brokenAt === 0 && LFS_POINTER.test(text.decode(bytes.subarray(0, 64)));
         break;
       }
       const length = Number(view.getBigUint64(at, true));
       if (bytes.length - at < 16 + length) break; // the record is still being written
       const data = bytes.subarray(at + 12, at + 12 + length);
+      const recordAt = at;
       at += 16 + length;
       if (maskedCrc32c(data) !== view.getUint32(at - 4, true)) {
-        batch.damaged++;
+        damaged(recordAt);
         continue;
       }
       try {
         batch.events.push(decodeEvent(data, this.kinds));
       } catch {
-        batch.damaged++;
+        damaged(recordAt);
       }
     }
-    this.pending = this.broken ? new Uint8Array(0) : bytes.slice(at);
+    this.pending = this.brokenAt !== undefined ? new Uint8Array(0) : bytes.slice(at);
     return batch;
   }
+
+  /** What was lost from this file so far, for the user (empty when it read whole). */
+  problems(): string[] {
+    const problems: string[] = [];
+    if (this.damagedRecords > 0) problems.push(`skipped ${this.damagedRecords} damaged record(s) (checksum or decoding failed), the first at byte ${this.firstDamagedAt}`);
+    if (this.lfsPointer) problems.push('a Git LFS pointer, not the event file: no points read (git lfs pull fetches the file)');
+    else if (this.brokenAt !== undefined) problems.push(`damaged at byte ${this.brokenAt} of ${this.offset}: a record's length fails its checksum, so reading stopped there and the points after it are missing (TensorBoard stops there too)`);
+    return problems;
+  }
 }
+
+/** The first line of a Git LFS pointer file (a checkout without `git lfs pull`). */
+const LFS_POINTER = /^version https:\/\/git-lfs\b/;
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
