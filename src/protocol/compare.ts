@@ -1,7 +1,6 @@
 // The whole host <-> compare webview contract. Imported by both sides.
 import type { CompareSource, Comparison, Divergence, PairedSplit } from '../core/compare/compare';
-import type { Turn } from '../core/contracts/generated/types';
-import type { OwnEpisode } from '../core/contracts/contracts';
+import type { OwnEpisode, OwnTurn } from '../core/contracts/contracts';
 export type { CompareSource } from '../core/compare/compare';
 
 export interface PairRow {
@@ -42,7 +41,7 @@ export interface PlayState {
   source: string;
   split: string;
   seed: number;
-  turns: Turn[];
+  turns: OwnTurn[];
   /** What the model is shown next: the whole prompt (a new chat) or what the turn appends. */
   next: { prompt: string } | { promptDelta: string } | undefined;
   done: boolean;

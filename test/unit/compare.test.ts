@@ -9,7 +9,7 @@ import { virlConfig, type VirlEpisode } from '../../src/core/envs/virl';
 import { plansFromEpisodes, sourcesOfRun } from '../../src/core/compare/sources';
 import { localPlay, type ComparedSide } from '../../src/core/compare/protocol';
 import { evaluationProtocol, evaluationRunDir } from '../../src/core/compare/evaluationRuns';
-import type { Decoding, EpisodeRecord, ExperimentConfig, RunManifest } from '../../src/core/contracts/generated/types';
+import type { Decoding, ExperimentConfig, RunManifest } from '../../src/core/contracts/generated/types';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
 
 function episode(split: string, seed: number, success: boolean, outputs: string[]): OwnEpisode {
@@ -21,7 +21,7 @@ function episode(split: string, seed: number, success: boolean, outputs: string[
     episode: seed,
     seed,
     environment: { env: 'generalpoints' },
-    turns: outputs.map((output, index) => ({ index, ...(index === 0 ? { prompt: 'P' } : { promptDelta: `retry ${index}` }), output, reward: 0, message: '', done: index === outputs.length - 1 })) as EpisodeRecord['turns'],
+    turns: outputs.map((output, index) => ({ index, ...(index === 0 ? { prompt: 'P' } : { promptDelta: `retry ${index}` }), output, reward: 0, message: '', done: index === outputs.length - 1 })) as OwnEpisode['turns'],
     success,
     totalReward: success ? 5 : -1,
   };

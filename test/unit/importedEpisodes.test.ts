@@ -74,6 +74,59 @@ describe('transcripts: TRL GRPOTrainer completions', () => {
   });
 });
 
+describe("transcripts: TRL completions with reward functions' extra columns", () => {
+  // A real GRPOTrainer run with two reward functions, one logging numeric extra columns (test/fixtures/scripts/make_trl_log_extra_run.py).
+  const LOG_EXTRA = join(repo, 'test', 'fixtures', 'trl', 'grpo-log-extra');
+
+  async function records(path: string): Promise<{ file: EpisodeFile; rows: EpisodeRecord[] }> {
+    const file = await opened(path);
+    const rows = await Promise.all((await file.query({}, 0, 100)).rows.map(async (r) => (await file.readRow(r.row)).record as EpisodeRecord));
+    return { file, rows };
+  }
+
+  it("sums only the reward functions trainer_state.json names, not log_extra's numbers", async () => {
+    const { file, rows } = await records(LOG_EXTRA);
+    // accuracy (0) + brevity per row, as float32 (TRL's reward tensor); golden_answer (72, 10) and num_tokens are not rewards
+    const rewards = [-0.24, -0.3, -0.28, -0.29].map(Math.fround);
+    assert.deepEqual(rows.map((r) => r.totalReward), rewards);
+    assert.deepEqual(rows.map((r) => r.turns[0]!.reward), rewards);
+    assert.deepEqual(rows.map((r) => [r.source?.fields?.golden_answer, r.source?.fields?.accuracy]), [[72, 0], [72, 0], [10, 0], [10, 0]]);
+    assert.deepEqual(file.progress().notes, []);
+    await file.close();
+  });
+
+  it('shows no reward, and says why, where no trainer_state.json names the reward functions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-trl-'));
+    try {
+      mkdirSync(join(dir, 'completions'));
+      copyFileSync(join(LOG_EXTRA, 'completions', 'completions_00001.parquet'), join(dir, 'completions', 'completions_00001.parquet'));
+      const { file, rows } = await records(dir);
+      assert.equal(rows.length, 4);
+      assert.ok(rows.every((r) => r.totalReward === undefined && r.turns[0]!.reward === undefined && contractErrors('episode-record.schema.json', r).length === 0));
+      assert.deepEqual(file.progress().notes, [
+        "No rewards shown: no trainer_state.json in the output_dir or its checkpoint-N folders names the reward functions (rewards/<name>/mean), so which columns are rewards is unknown (the extra columns reward functions log are numbers too); every column is in the episode's fields",
+      ]);
+      const listed = await file.query({ sort: { key: 'reward', descending: true } }, 0, 10);
+      assert.ok(listed.rows.every((r) => r.totalReward === undefined));
+      assert.equal((await file.query({ rewardMin: -100 }, 0, 10)).total, 0); // an unknown reward is in no range
+      await file.close();
+
+      writeFileSync(join(dir, 'trainer_state.json'), JSON.stringify({ global_step: 1, log_history: [{ step: 1, 'rewards/accuracy/mean': 0, 'rewards/format/mean': 1 }] }));
+      const { file: again, rows: unread } = await records(dir);
+      assert.ok(unread.every((r) => r.totalReward === undefined));
+      assert.deepEqual(again.progress().notes, ['No rewards shown for completions/completions_00001.parquet: trainer_state.json names reward function(s) accuracy, format but the file has no column format']);
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses our own episode record without its rewards (only another trainer's may lack them)", () => {
+    const own = { runId: 'r', step: 0, split: 'id', episode: 0, seed: 1, environment: { env: 'generalpoints' }, success: false, turns: [{ index: 0, prompt: 'p', output: 'o', message: '', done: true }] };
+    assert.deepEqual(contractErrors('episode-record.schema.json', own).map((e) => e.message), ['missing required property "reward"', 'missing required property "totalReward"']);
+  });
+});
+
 describe("transcripts: verl's generation dumps", () => {
   let rollouts: EpisodeFile;
   let validation: EpisodeFile;

@@ -205,7 +205,7 @@ describe("related episodes: another trainer's GRPO group", () => {
         const group = episodeGroup(samePrompt(record, await file.records({ stepMin: 5, stepMax: 5 })))!;
         assert.ok(group.members.length >= 2 && group.seed === undefined);
         for (const m of group.members) {
-          const expected = group.std > 0 ? (m.return - group.mean) / group.std : 0;
+          const expected = group.std > 0 ? (m.return! - group.mean) / group.std : 0;
           assert.ok(Math.abs(m.advantages[0]! - expected) < 1e-3, `advantage ${m.advantages[0]} vs (return - mean) / std ${expected}`);
         }
         groups++;

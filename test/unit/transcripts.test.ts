@@ -74,12 +74,12 @@ describe('transcripts: an episodes file', () => {
     assert.equal(collapsed.rows.length, 3);
     assert.ok(collapsed.rows.every((r) => !r.success && r.failureMode === 'rule-collapse'));
     const byReward = await file.query({ sort: { key: 'reward', descending: true } }, 0, 100);
-    const rewards = byReward.rows.map((r) => r.totalReward);
+    const rewards = byReward.rows.map((r) => r.totalReward!);
     assert.deepEqual(rewards, [...rewards].sort((a, b) => b - a));
     const none = await file.query({ stepMin: 101 }, 0, 10);
     assert.equal(none.total, 0);
     const rewarded = await file.query({ rewardMin: 5, splits: ['id'] }, 0, 100);
-    assert.ok(rewarded.total > 0 && rewarded.rows.every((r) => r.totalReward >= 5 && r.split === 'id'));
+    assert.ok(rewarded.total > 0 && rewarded.rows.every((r) => r.totalReward! >= 5 && r.split === 'id'));
     const second = await file.window(10, 5);
     assert.deepEqual(second.rows.map((r) => r.row), rewarded.rows.slice(10, 15).map((r) => r.row));
   });

@@ -1,5 +1,5 @@
 """The other trainers' runs our views read (test/unit/tensorboard.test.ts, trainerState.test.ts)
-come from the real tools: the committed TRL fixture is what the pinned TRL writes today."""
+come from the real tools: the committed TRL fixtures are what the pinned TRL writes today."""
 
 from __future__ import annotations
 
@@ -38,6 +38,25 @@ def test_the_trl_fixture_is_what_grpo_trainer_writes(tmp_path: Path, ptlab_cache
     ours, theirs = state(fresh), state(committed)
     assert (ours["global_step"], ours["max_steps"]) == (theirs["global_step"], theirs["max_steps"]) == (6, 6)
     assert [sorted(e) for e in ours["log_history"]] == [sorted(e) for e in theirs["log_history"]]
+
+
+def test_the_trl_log_extra_fixture_is_what_grpo_trainer_writes(tmp_path: Path, ptlab_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reward functions' columns beside numeric log_extra columns; trainer_state.json names the reward functions."""
+    pandas = pytest.importorskip("pandas")
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    module = _script(SCRIPT.with_name("make_trl_log_extra_run.py"))
+    fresh = module.main(tmp_path / "grpo-log-extra")
+
+    def columns(run: Path) -> list[str]:
+        return list(pandas.read_parquet(run / "completions" / "completions_00001.parquet").columns)
+
+    def reward_keys(run: Path) -> list[str]:
+        state = json.loads((run / "checkpoint-1" / "trainer_state.json").read_text())
+        return sorted(k for entry in state["log_history"] for k in entry if k.startswith("rewards/"))
+
+    expected = ["step", "prompt", "completion", "accuracy", "brevity", "golden_answer", "num_tokens", "advantage"]
+    assert columns(fresh) == columns(module.OUT) == expected
+    assert reward_keys(fresh) == reward_keys(module.OUT) == ["rewards/accuracy/mean", "rewards/accuracy/std", "rewards/brevity/mean", "rewards/brevity/std"]
 
 
 VERL_SCRIPT = SCRIPT.with_name("make_verl_dumps.py")

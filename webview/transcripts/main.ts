@@ -204,7 +204,7 @@ function episodeRow(i: number, row: EpisodeRow): HTMLElement {
       { class: 'row-line' },
       outcome(row.success, row.totalReward),
       el('span', { class: 'row-id' }, `${row.split} · step ${row.step} · ep ${row.episode}${row.seed >= 0 ? ` · seed ${row.seed}` : ''}`),
-      el('span', { class: 'row-meta' }, `${row.task} · ${row.turns} turn${row.turns === 1 ? '' : 's'} · reward ${formatNumber(row.totalReward)}${row.failureMode ? ` · ${row.failureMode}` : ''}`),
+      el('span', { class: 'row-meta' }, `${row.task} · ${row.turns} turn${row.turns === 1 ? '' : 's'} · reward ${rewardText(row.totalReward)}${row.failureMode ? ` · ${row.failureMode}` : ''}`),
     ),
     el('div', { class: 'row-snippet' }, row.snippet || ' '),
   );
@@ -244,7 +244,7 @@ function renderStatus(): void {
     if (progress.skipped) parts.push(`${progress.skipped} line${progress.skipped === 1 ? '' : 's'} skipped (torn or not episodes)`);
   }
   status.textContent = parts.join(' · ');
-  problems.replaceChildren(...(progress?.skippedExamples ?? []).map((p) => el('li', {}, p)));
+  problems.replaceChildren(...[...(progress?.notes ?? []), ...(progress?.skippedExamples ?? [])].map((p) => el('li', {}, p)));
 }
 
 // ---------------------------------------------------------------------------- failure summary
@@ -284,6 +284,8 @@ function renderSummary(groups: FailureGroup[]): void {
 // ---------------------------------------------------------------------------- the detail
 
 const formatNumber = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
+/** Another trainer's episode may have no known reward (the problems list says why). */
+const rewardText = (x: number | undefined) => (x === undefined ? 'unknown' : formatNumber(x));
 
 function highlightedOutput(output: string): HTMLElement {
   const pre = el('pre', { class: 'turn-text output' });
@@ -292,9 +294,15 @@ function highlightedOutput(output: string): HTMLElement {
 }
 
 /** Solved or failed; another trainer's episode has no outcome, only its reward. */
-function outcome(success: boolean | undefined, reward: number): HTMLElement {
-  if (success === undefined) return el('span', { class: `chip ${reward > 0 ? 'ok' : reward < 0 ? 'fail' : 'zero'}`, title: 'no outcome recorded: the reward' }, `reward ${formatNumber(reward)}`);
+function outcome(success: boolean | undefined, reward: number | undefined): HTMLElement {
+  if (success === undefined) return rewardChip(reward, { title: 'no outcome recorded: the reward' });
   return el('span', { class: success ? 'chip ok' : 'chip fail' }, success ? 'solved' : 'failed');
+}
+
+function rewardChip(reward: number | undefined, options: { signed?: boolean; title?: string }): HTMLElement {
+  const tone = reward === undefined ? 'zero' : reward > 0 ? 'ok' : reward < 0 ? 'fail' : 'zero';
+  const sign = options.signed && reward !== undefined && reward > 0 ? '+' : '';
+  return el('span', { class: `chip ${tone}`, ...(options.title ? { title: options.title } : {}) }, `reward ${sign}${rewardText(reward)}`);
 }
 
 const SOURCE_NAMES: Record<NonNullable<EpisodeDetail['record']['source']>['format'], string> = {
@@ -316,7 +324,7 @@ function renderDetail(d: EpisodeDetail): void {
       'div',
       { class: 'detail-meta' },
       ...(r.success !== undefined ? [outcome(r.success, r.totalReward)] : []),
-      el('span', { class: 'chip reward' }, `total reward ${formatNumber(r.totalReward)}`),
+      el('span', { class: 'chip reward' }, `total reward ${rewardText(r.totalReward)}`),
       ...(r.failureMode ? [el('span', { class: 'chip mode' }, r.failureMode)] : []),
       el('span', { class: 'status' }, [r.runId, r.checkpoint, where, r.source ? SOURCE_NAMES[r.source.format] : `${d.maxVerify} attempt${d.maxVerify === 1 ? '' : 's'}${virl ? ' per position' : ''}`].filter(Boolean).join(' · ')),
     ),
@@ -403,7 +411,7 @@ function turnsList(d: EpisodeDetail, tokens: TokenView | undefined): HTMLElement
       el(
         'div',
         { class: 'verdict' },
-        el('span', { class: `chip ${turn.reward > 0 ? 'ok' : turn.reward < 0 ? 'fail' : 'zero'}` }, `reward ${turn.reward > 0 ? '+' : ''}${formatNumber(turn.reward)}`),
+        rewardChip(turn.reward, { signed: true }),
         el('span', { class: 'message' }, turn.message),
         ...(turn.failureMode ? [el('span', { class: 'chip mode' }, turn.failureMode)] : []),
         ...(turn.expertAction !== undefined ? [el('span', { class: 'status' }, `expert: ${turn.expertAction}`)] : []),

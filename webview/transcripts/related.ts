@@ -30,7 +30,7 @@ export function groupSection(group: EpisodeGroup, currentRow: number, open: (row
       el('td', {}, `episode ${m.episode}`),
       el('td', {}, outcomeChip(m.success)),
       el('td', { class: 'num' }, String(m.turns)),
-      el('td', { class: 'num' }, formatValue(m.return)),
+      el('td', { class: 'num' }, m.return === undefined ? '—' : formatValue(m.return)),
       el('td', { class: 'num mono group-advantages' }, advantages(m.advantages)),
     );
     if (m.row !== currentRow) {
@@ -50,7 +50,7 @@ export function groupSection(group: EpisodeGroup, currentRow: number, open: (row
     'details',
     { id: 'episode-group', class: 'related', open: '' },
     el('summary', {}, group.seed !== undefined ? `Group: ${group.members.length} episodes of seed ${group.seed} at update ${group.step}` : `Group: ${group.members.length} completions of this prompt at step ${group.step}`),
-    el('p', { id: 'group-stats', class: 'status' }, `returns: mean ${formatValue(group.mean)}, std ${spread} (n − 1). An advantage is a return minus its group's mean (over the std with ppo.groupStd); with ppo.groupCredit "turn", each attempt's return-to-go against the group's attempts at the same turn.`),
+    el('p', { id: 'group-stats', class: 'status' }, `returns: mean ${Number.isFinite(group.mean) ? formatValue(group.mean) : '— (not known)'}, std ${spread} (n − 1). An advantage is a return minus its group's mean (over the std with ppo.groupStd); with ppo.groupCredit "turn", each attempt's return-to-go against the group's attempts at the same turn.`),
     table,
   );
 }

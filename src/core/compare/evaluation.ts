@@ -4,8 +4,8 @@
 // Episode i uses seed `seed + i`, and a sampled answer draws from the key of (seed, split,
 // episode, attempt), as the trainer's; a rejected answer gets the verifier's message appended
 // (sequential revision); a V-IRL move starts a fresh chat.
-import type { EpisodeRecord, ExperimentConfig, Turn } from '../contracts/generated/types';
-import type { OwnEpisode } from '../contracts/contracts';
+import type { EpisodeRecord, ExperimentConfig } from '../contracts/generated/types';
+import type { OwnEpisode, OwnTurn } from '../contracts/contracts';
 import { EnvConfigError, GeneralPointsEpisode, generalPointsConfig, type Step } from '../envs/generalpoints';
 import type { EnvServer } from '../envs/server';
 import { instructionSentences, VirlEpisode, virlConfig, type VirlStep } from '../envs/virl';
@@ -63,7 +63,7 @@ export interface PlayedEpisode {
   env: GeneralPointsEpisode | VirlEpisode;
   environment: Record<string, unknown>;
   messages: ChatMessage[];
-  turns: Turn[];
+  turns: OwnTurn[];
   pendingPrompt: { prompt: string } | { promptDelta: string };
   recognized: number;
 }
@@ -100,7 +100,7 @@ export function newEpisodes(plan: SplitPlan, server: EnvServer, only?: number): 
   });
 }
 
-function turnOf(episode: PlayedEpisode, answer: ChatAnswer, step: Step | VirlStep, expertAction: string | undefined): Turn {
+function turnOf(episode: PlayedEpisode, answer: ChatAnswer, step: Step | VirlStep, expertAction: string | undefined): OwnTurn {
   // Key order as the trainer writes them, so the JSON lines match byte for byte.
   const turn: Record<string, unknown> = { index: episode.turns.length, ...episode.pendingPrompt, output: answer.text, reward: step.reward, message: step.message, done: step.done, outputTokens: answer.outputTokens, promptTokens: answer.promptTokens };
   if (expertAction !== undefined) turn.expertAction = expertAction;
@@ -109,7 +109,7 @@ function turnOf(episode: PlayedEpisode, answer: ChatAnswer, step: Step | VirlSte
     episode.recognized += Number(step.recognized);
   }
   if (step.failureMode !== undefined) turn.failureMode = step.failureMode;
-  return turn as Turn;
+  return turn as OwnTurn;
 }
 
 /** The key of the episode's next answer's random draws, the trainer's (evaluate.py's play_split):

@@ -3,7 +3,7 @@
 // validators are generated ahead of time into generated/validators.ts (npm run gen:types).
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import * as jsonc from 'jsonc-parser';
-import type { EpisodeRecord } from './generated/types';
+import type { EpisodeRecord, Turn } from './generated/types';
 import episodeRecordSchema from '../../../schemas/episode-record.schema.json';
 import evalSummarySchema from '../../../schemas/eval-summary.schema.json';
 import experimentSchema from '../../../schemas/experiment.schema.json';
@@ -22,12 +22,23 @@ export const SCHEMAS = {
 
 export type SchemaFile = keyof typeof SCHEMAS;
 
-/** An episode our trainer or evaluator wrote (no `source`): it carries the seed, environment and outcome that reproduce it. */
-export type OwnEpisode = EpisodeRecord & Required<Pick<EpisodeRecord, 'seed' | 'environment' | 'success'>>;
+/** A turn of our episodes: its reward always recorded. */
+export type OwnTurn = Turn & { reward: number };
+
+/** An episode our trainer or evaluator wrote (no `source`): it carries the seed, environment, outcome and rewards that reproduce it. */
+export type OwnEpisode = Omit<EpisodeRecord, 'turns'> & Required<Pick<EpisodeRecord, 'seed' | 'environment' | 'success' | 'totalReward'>> & { turns: [OwnTurn, ...OwnTurn[]] };
 
 /** Whether a record is one of ours rather than another trainer's episode read by the transcript viewer. */
 export function isOwnEpisode(record: EpisodeRecord): record is OwnEpisode {
-  return record.source === undefined && typeof record.seed === 'number' && typeof record.success === 'boolean' && typeof record.environment === 'object' && record.environment !== null;
+  return (
+    record.source === undefined &&
+    typeof record.seed === 'number' &&
+    typeof record.success === 'boolean' &&
+    typeof record.environment === 'object' &&
+    record.environment !== null &&
+    typeof record.totalReward === 'number' &&
+    record.turns.every((t) => typeof t.reward === 'number')
+  );
 }
 
 export interface ContractError {

@@ -4,7 +4,9 @@
 // - TRL's GRPOTrainer with `log_completions=True` writes, at every logging step,
 //   `<output_dir>/completions/completions_<global_step:05d>.parquet`: columns `step`, `prompt`
 //   and `completion` (a chat's messages, or plain text for non-conversational data), one
-//   column per reward function (named after it), any extra logged columns, and `advantage`.
+//   column per reward function (named after it), the columns reward functions add with
+//   `log_extra` (ground truths, token counts: numbers too), and `advantage`. Which columns are
+//   rewards only the run's trainer_state.json says (`rewards/<name>/mean`).
 // - verl's trainer (trainer.rollout_data_dir / trainer.validation_data_dir) writes, per step,
 //   `<dir>/<global_step>.jsonl`: one JSON object per sample with `input` (the decoded prompt,
 //   chat template applied), `output`, `score`, `step`, optionally `gts`, and the reward
@@ -78,14 +80,15 @@ export interface ImportContext {
 }
 
 /**
- * One row of a TRL completions file. The total reward is the sum of the reward functions'
- * columns (the numeric columns other than step and advantage), as GRPOTrainer adds them with
- * its default reward_weights of 1 (the file does not record other weights).
+ * One row of a TRL completions file. `rewardFunctions`: the run's reward functions
+ * (trlRewardColumns). The total reward is the sum of their columns, as GRPOTrainer adds them
+ * with its default reward_weights of 1 (no file records other weights), skipping a function
+ * that returned None (NaN); none known, or none that scored the row: no reward.
  */
-export function trlCompletionRecord(row: Record<string, unknown>, index: number, context: ImportContext): EpisodeRecord {
+export function trlCompletionRecord(row: Record<string, unknown>, index: number, context: ImportContext, rewardFunctions: readonly string[] | undefined): EpisodeRecord {
   const { step, prompt, completion, advantage, ...rest } = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
-  const rewards = Object.entries(rest).filter(([, v]) => finite(v)) as [string, number][];
-  const total = rewards.reduce((sum, [, v]) => sum + v, 0);
+  const rewards = (rewardFunctions ?? []).map((name) => rest[name]).filter(finite);
+  const total = rewards.length ? rewards.reduce((sum, v) => sum + v, 0) : undefined;
   const fields: Record<string, unknown> = { ...rest };
   if (advantage !== undefined) fields.advantage = advantage;
   return {
@@ -94,10 +97,24 @@ export function trlCompletionRecord(row: Record<string, unknown>, index: number,
     split: 'train',
     splitKind: 'train',
     episode: index,
-    turns: [{ index: 0, prompt: chatText(prompt, 'user'), output: chatText(completion, 'assistant'), reward: total, message: '', done: true }],
-    totalReward: total,
+    turns: [{ index: 0, prompt: chatText(prompt, 'user'), output: chatText(completion, 'assistant'), ...(total !== undefined ? { reward: total } : {}), message: '', done: true }],
+    ...(total !== undefined ? { totalReward: total } : {}),
     source: { format: 'trl-completions', file: context.file, row: index, fields },
   };
+}
+
+/**
+ * Which of a completions file's columns are rewards: the reward functions the run's
+ * trainer_state.json names, when the file has a column for each; otherwise undefined, with
+ * why (a note for the viewer). `names`: from trainer_state.json, undefined when none was found.
+ */
+export function trlRewardColumns(names: readonly string[] | undefined, columns: readonly string[], file: string): { rewardFunctions?: readonly string[]; note?: string } {
+  if (!names?.length) {
+    return { note: 'No rewards shown: no trainer_state.json in the output_dir or its checkpoint-N folders names the reward functions (rewards/<name>/mean), so which columns are rewards is unknown (the extra columns reward functions log are numbers too); every column is in the episode\'s fields' };
+  }
+  const missing = names.filter((name) => !columns.includes(name));
+  if (missing.length) return { note: `No rewards shown for ${file}: trainer_state.json names reward function(s) ${names.join(', ')} but the file has no column ${missing.join(', ')}` };
+  return { rewardFunctions: names };
 }
 
 /**

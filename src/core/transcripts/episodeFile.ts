@@ -23,6 +23,8 @@ export class EpisodeFile {
   private source: EpisodeSource | undefined;
   /** The segments indexed so far, and where each starts in the index's byte space. */
   private readonly segments: Segment[] = [];
+  /** The segments' notes, each once. */
+  private readonly notes = new Set<string>();
   private readonly starts: number[] = [];
   /** Source bytes (on disk) indexed so far. */
   private position = 0;
@@ -55,6 +57,7 @@ export class EpisodeFile {
       const start = end;
       this.segments.push(segment);
       this.starts.push(start);
+      for (const note of segment.notes ?? []) this.notes.add(note);
       const splitter = new LineSplitter();
       let line = 0;
       const add = (bytes: Buffer, offset: number) => this.index.addLine(bytes, offset, { line: ++line, segment: s, ...(several ? { file: segment.name } : {}) }, segment.parse);
@@ -96,6 +99,7 @@ export class EpisodeFile {
       episodes: this.index.size,
       skipped: this.index.skipped.count,
       skippedExamples: this.index.skipped.examples.map((e) => `${e.file ? `${e.file} ` : ''}line ${e.line}: ${e.reason}`),
+      notes: [...this.notes],
       done: this.done,
     };
   }

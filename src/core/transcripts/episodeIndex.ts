@@ -137,7 +137,7 @@ export class EpisodeIndex {
     this.episode[i] = typeof r.episode === 'number' ? r.episode : -1;
     this.seed[i] = typeof r.seed === 'number' ? r.seed : -1;
     this.turns[i] = Math.min(r.turns.length, 0xffff);
-    this.reward[i] = typeof r.totalReward === 'number' ? r.totalReward : 0;
+    this.reward[i] = typeof r.totalReward === 'number' ? r.totalReward : NaN; // NaN: not known
     this.success[i] = r.success === true ? 1 : r.success === false ? 0 : UNKNOWN;
     this.split[i] = this.strings.id(r.split);
     this.splitKind[i] = this.strings.id(r.splitKind);
@@ -174,7 +174,7 @@ export class EpisodeIndex {
       episode: this.episode[i]!,
       seed: this.seed[i]!,
       turns: this.turns[i]!,
-      totalReward: this.reward[i]!,
+      ...(Number.isNaN(this.reward[i]!) ? {} : { totalReward: this.reward[i]! }),
       success: this.success[i] === UNKNOWN ? undefined : this.success[i] === 1,
       failureMode: text(this.failureMode),
       snippet,
@@ -202,8 +202,8 @@ export class EpisodeIndex {
       if (query.success !== undefined && this.success[i] !== (query.success ? 1 : 0)) continue;
       if (query.stepMin !== undefined && this.step[i]! < query.stepMin) continue;
       if (query.stepMax !== undefined && this.step[i]! > query.stepMax) continue;
-      if (query.rewardMin !== undefined && this.reward[i]! < query.rewardMin) continue;
-      if (query.rewardMax !== undefined && this.reward[i]! > query.rewardMax) continue;
+      if (query.rewardMin !== undefined && !(this.reward[i]! >= query.rewardMin)) continue; // an unknown reward (NaN) is in no range
+      if (query.rewardMax !== undefined && !(this.reward[i]! <= query.rewardMax)) continue;
       if (textMatches && textMatches[i] !== 1) continue;
       out[n++] = i;
     }
@@ -215,7 +215,8 @@ export class EpisodeIndex {
     const column = { step: this.step, reward: this.reward, turns: this.turns, seed: this.seed, episode: this.episode }[sort.key];
     const sign = sort.descending ? -1 : 1;
     // stable: ties stay in file order
-    return Uint32Array.from(rows).sort((a, b) => sign * (column[a]! - column[b]!) || a - b);
+    const known = (i: number) => (Number.isNaN(column[i]!) ? 1 : 0); // unknown rewards last, either way
+    return Uint32Array.from(rows).sort((a, b) => known(a) - known(b) || sign * (column[a]! - column[b]!) || a - b);
   }
 
   facets(): TranscriptFacets {

@@ -8,7 +8,8 @@ import { open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises
 import { basename, join, relative } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import type { EpisodeRecord } from '../contracts/generated/types';
-import { episodesIn, isValidationFolder, noEpisodesMessage, TRL_COMPLETIONS_FILE, trlCompletionRecord, VERL_DUMP_FILE, verlGenerationRecord, type ImportedFormat } from '../imports/episodes';
+import { episodesIn, isValidationFolder, noEpisodesMessage, TRL_COMPLETIONS_FILE, trlCompletionRecord, trlRewardColumns, VERL_DUMP_FILE, verlGenerationRecord, type ImportedFormat } from '../imports/episodes';
+import { CHECKPOINT_FOLDER, readTrainerState } from '../imports/trainerState';
 import { summarizeLine } from './episodeIndex';
 
 export type EpisodeSourceKind = 'ptlab' | ImportedFormat;
@@ -23,6 +24,8 @@ export interface Segment {
   /** Line `line` (1-based) as an episode record, or why it is skipped. */
   parse(text: string, line: number): EpisodeRecord | string;
   close(): Promise<void>;
+  /** What the conversion could not tell (TRL: which columns are rewards), for the viewer. */
+  notes?: string[];
 }
 
 export interface EpisodeSource {
@@ -59,8 +62,8 @@ function memorySegment(name: string, bytes: Buffer): Segment {
   };
 }
 
-/** A TRL completions parquet file as JSON lines of episode records. */
-export async function trlSegment(path: string, name: string, runId: string): Promise<Segment> {
+/** A TRL completions parquet file as JSON lines of episode records; `rewardNames`: the run's reward functions (trlRewardFunctions). */
+export async function trlSegment(path: string, name: string, runId: string, rewardNames: readonly string[] | undefined): Promise<Segment> {
   let rows: Record<string, unknown>[];
   try {
     const bytes = await readFile(path);
@@ -69,8 +72,26 @@ export async function trlSegment(path: string, name: string, runId: string): Pro
     throw new Error(`${name}: not a readable parquet file (${(err as Error).message})`);
   }
   const fileStep = Number(TRL_COMPLETIONS_FILE.exec(basename(path))?.[1] ?? 0);
-  const lines = rows.map((row, i) => JSON.stringify(trlCompletionRecord(row, i, { runId, file: name, fileStep })));
-  return memorySegment(name, Buffer.from(lines.length ? `${lines.join('\n')}\n` : '', 'utf8'));
+  const { rewardFunctions, note } = trlRewardColumns(rewardNames, Object.keys(rows[0] ?? {}), name);
+  const lines = rows.map((row, i) => JSON.stringify(trlCompletionRecord(row, i, { runId, file: name, fileStep }, rewardFunctions)));
+  return { ...memorySegment(name, Buffer.from(lines.length ? `${lines.join('\n')}\n` : '', 'utf8')), ...(note && rows.length ? { notes: [note] } : {}) };
+}
+
+/** The reward functions a TRL output_dir's trainer_state.json names: its own, else its latest checkpoint's that names any. */
+export async function trlRewardFunctions(root: string): Promise<string[] | undefined> {
+  const checkpoints = (await readdir(root).catch(() => [] as string[]))
+    .map((n) => CHECKPOINT_FOLDER.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => Number(b[1]) - Number(a[1]));
+  for (const state of [join(root, 'trainer_state.json'), ...checkpoints.map((m) => join(root, m[0], 'trainer_state.json'))]) {
+    try {
+      const names = readTrainerState(await readFile(state, 'utf8')).rewardFunctions;
+      if (names.length) return names;
+    } catch {
+      // absent, being rewritten, or not a Trainer's
+    }
+  }
+  return undefined;
 }
 
 const byStep = (pattern: RegExp) => (a: string, b: string) => Number(pattern.exec(a)![1]) - Number(pattern.exec(b)![1]);
@@ -115,12 +136,13 @@ export async function openEpisodeSource(path: string): Promise<EpisodeSource> {
 async function trlSource(folder: string, names: string[], runId: string, root: string): Promise<EpisodeSource> {
   const paths = names.map((n) => join(folder, n));
   const fileBytes = await sizes(paths);
+  const rewardNames = await trlRewardFunctions(root);
   return {
     kind: 'trl-completions',
     path: root,
     bytes: fileBytes.reduce((a, b) => a + b, 0),
     fileBytes,
-    segment: (i) => trlSegment(paths[i]!, relative(root, paths[i]!).replace(/\\/g, '/'), runId),
+    segment: (i) => trlSegment(paths[i]!, relative(root, paths[i]!).replace(/\\/g, '/'), runId, rewardNames),
   };
 }
 

@@ -10,8 +10,8 @@ export interface GroupMember {
   episode: number;
   success?: boolean;
   turns: number;
-  /** The episode's return as the update computed it (its first attempt's), else its total reward. */
-  return: number;
+  /** The episode's return as the update computed it (its first attempt's), else its total reward; undefined: not known. */
+  return?: number;
   /** Each attempt's advantage, when the run recorded them. */
   advantages: (number | undefined)[];
 }
@@ -35,16 +35,18 @@ export function episodeGroup(rows: readonly { row: number; record: EpisodeRecord
       episode: record.episode,
       ...(record.success !== undefined ? { success: record.success } : {}),
       turns: record.turns.length,
-      return: record.turns[0]?.return ?? record.totalReward,
+      ...knownReturn(record.turns[0]?.return ?? record.totalReward),
       advantages: record.source ? [importedAdvantage(record)] : record.turns.map((t) => t.advantage),
     }))
     .sort((a, b) => a.episode - b.episode);
-  const returns = members.map((m) => m.return);
-  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+  const returns = members.map((m) => m.return).filter((r) => r !== undefined);
+  const mean = returns.reduce((a, b) => a + b, 0) / returns.length; // NaN when none is known
   const std = Math.sqrt(returns.reduce((sum, r) => sum + (r - mean) ** 2, 0) / (returns.length - 1));
   const seed = rows[0]!.record.seed;
   return { step: rows[0]!.record.step, ...(seed !== undefined && seed >= 0 ? { seed } : {}), members, mean, std };
 }
+
+const knownReturn = (value: number | undefined): { return?: number } => (value === undefined ? {} : { return: value });
 
 /** Another trainer's logged advantage (TRL's completions have an `advantage` column). */
 function importedAdvantage(record: EpisodeRecord): number | undefined {
@@ -64,7 +66,7 @@ export interface HistoryPoint {
   checkpoint?: string;
   success?: boolean;
   turns: number;
-  totalReward: number;
+  totalReward?: number;
   /** The first attempt's output, and its answer field (the formula or action) when it has one. */
   firstOutput: string;
   answer?: string;
@@ -102,7 +104,7 @@ export function seedHistory(rows: readonly { row: number; record: EpisodeRecord 
       ...(record.checkpoint ? { checkpoint: record.checkpoint } : {}),
       ...(record.success !== undefined ? { success: record.success } : {}),
       turns: record.turns.length,
-      totalReward: record.totalReward,
+      ...(record.totalReward !== undefined ? { totalReward: record.totalReward } : {}),
       firstOutput,
       ...(answer !== firstOutput.trim() ? { answer } : {}),
       changed,

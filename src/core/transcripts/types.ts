@@ -41,7 +41,8 @@ export interface EpisodeRow {
   /** -1: none recorded (another trainer's episode). */
   seed: number;
   turns: number;
-  totalReward: number;
+  /** Undefined: another trainer's episode whose reward its files do not tell. */
+  totalReward?: number;
   /** Undefined: no outcome recorded (another trainer's episode: only its reward). */
   success?: boolean;
   failureMode?: string;
@@ -79,6 +80,8 @@ export interface IndexProgress {
   skipped: number;
   /** "line 12: not JSON (a torn or garbage line)", the first few. */
   skippedExamples: string[];
+  /** What reading another trainer's files could not tell (which TRL columns are rewards). */
+  notes?: string[];
   done: boolean;
 }
 

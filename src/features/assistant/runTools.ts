@@ -114,7 +114,7 @@ export async function findEpisodes(runs: RunFolders, input: FindEpisodesInput): 
     const lines = [`${relative(run.folder)}: ${found.total} episode(s) match${found.total > found.rows.length ? `; the first ${found.rows.length}` : ''}.`];
     for (const r of found.rows) {
       const outcome = r.success === undefined ? '' : r.success ? ' solved' : ` failed${r.failureMode ? ` (${r.failureMode})` : ''}`;
-      lines.push(`- ${r.split} step ${r.step} episode ${r.episode}${r.seed >= 0 ? ` seed ${r.seed}` : ''}${where(r)}:${outcome}, ${r.turns} turn(s), reward ${r.totalReward}; ${r.match ? `match in turn ${r.match.turn}'s ${r.match.field}` : 'last output'}: ${r.snippet}`);
+      lines.push(`- ${r.split} step ${r.step} episode ${r.episode}${r.seed >= 0 ? ` seed ${r.seed}` : ''}${where(r)}:${outcome}, ${r.turns} turn(s), reward ${r.totalReward ?? 'unknown'}; ${r.match ? `match in turn ${r.match.turn}'s ${r.match.field}` : 'last output'}: ${r.snippet}`);
     }
     if (found.total === 0 && facets) lines.push(`The run has splits ${facets.splits.join(', ') || 'none'}, failure modes ${facets.failureModes.join(', ') || 'none'}, steps ${facets.stepMin ?? '?'}-${facets.stepMax ?? '?'}.`);
     return lines.join('\n');

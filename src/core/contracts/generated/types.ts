@@ -49,7 +49,7 @@ export type Turn = {
    * The model's raw output.
    */
   output: string;
-  reward: number;
+  reward?: number;
   /**
    * The verifier's message.
    */
@@ -114,7 +114,7 @@ export type Turn = {
      * The model's raw output.
      */
     output: string;
-    reward: number;
+    reward?: number;
     /**
      * The verifier's message.
      */
@@ -1133,7 +1133,7 @@ export interface FailureCounts {
   [k: string]: number | undefined;
 }
 /**
- * One whole multi-turn episode (sequential revision): the first turn carries the full prompt, each later turn only what it appends. Written for every training rollout episode and every evaluation episode. The transcript viewer also reads other trainers' rollout dumps as records of this shape, marked by `source` (never written by ptlab): those may lack what the dump does not know (seed, environment, success).
+ * One whole multi-turn episode (sequential revision): the first turn carries the full prompt, each later turn only what it appends. Written for every training rollout episode and every evaluation episode. The transcript viewer also reads other trainers' rollout dumps as records of this shape, marked by `source` (never written by ptlab): those may lack what the dump does not know (seed, environment, success, and a reward when the dump does not say which of its columns are rewards).
  */
 export interface EpisodeRecord {
   runId: string;
@@ -1177,7 +1177,10 @@ export interface EpisodeRecord {
    */
   turns: [Turn, ...Turn[]];
   success?: boolean;
-  totalReward: number;
+  /**
+   * The episode's reward (the sum of its turns'). Another trainer's episode (`source`) lacks it when its files do not say which columns are rewards.
+   */
+  totalReward?: number;
   /**
    * Failure-mode label of a failed attempt (shared/spec/environments.md).
    */

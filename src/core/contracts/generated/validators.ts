@@ -6,12 +6,12 @@ import * as runtime1 from 'ajv/dist/runtime/equal';
 import * as runtime2 from 'ajv/dist/runtime/ucs2length';
 
 export const episodeRecord = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/episode-record.schema.json","title":"Post-Training Lab episode record (one line of episodes.jsonl)","description":"One whole multi-turn episode (sequential revision): the first turn carries the full prompt, each later turn only what it appends. Written for every training rollout episode and every evaluation episode. The transcript viewer also reads other trainers' rollout dumps as records of this shape, marked by `source` (never written by ptlab): those may lack what the dump does not know (seed, environment, success).","type":"object","required":["runId","step","split","episode","turns","totalReward"],"additionalProperties":false,"properties":{"runId":{"type":"string","minLength":1},"step":{"type":"integer","minimum":0,"description":"Global training step at which the episode ran."},"split":{"type":"string","minLength":1,"description":"`train` for rollout episodes, else the evaluation split's name."},"splitKind":{"enum":["train","id","rule-ood","visual-ood"]},"checkpoint":{"type":"string","description":"Checkpoint that played the episode, relative to the run folder."},"episode":{"type":"integer","minimum":0,"description":"Index within the split at this step."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"description":"Seed that reproduces the episode's state in both languages."},"environment":{"type":"object","required":["env"],"properties":{"env":{"enum":["generalpoints","virl"]}},"description":"The environment variant (experiment.schema.json#/$defs/environment) with every key filled in."},"state":{"$ref":"#/$defs/state"},"image":{"type":"string","description":"Observation image of the first turn, relative to the run folder."},"turns":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/turn"}},"success":{"type":"boolean"},"totalReward":{"type":"number"},"failureMode":{"$ref":"#/$defs/failureMode","description":"Failure mode of the last failed attempt when the episode failed."},"truncated":{"type":"boolean","description":"Ended by the attempt budget rather than by success."},"source":{"type":"object","description":"Set only on an episode read from another trainer's files by the transcript viewer: which file and row it came from, and the row's fields that no other field of the record holds.","required":["format","file","row"],"additionalProperties":false,"properties":{"format":{"enum":["trl-completions","verl-generations"],"description":"`trl-completions`: a row of TRL GRPOTrainer's completions/completions_<step>.parquet (log_completions); `verl-generations`: a line of verl's <step>.jsonl rollout or validation dump."},"file":{"type":"string","minLength":1,"description":"The file, relative to the folder opened."},"row":{"type":"integer","minimum":0,"description":"0-based row of the parquet file or line of the JSONL file."},"fields":{"type":"object","description":"The row's other columns as the source wrote them: reward functions' scores, advantage, ground truth, reward extras.","additionalProperties":true}}}},"if":{"not":{"required":["source"]}},"then":{"required":["seed","environment","success"]},"$defs":{"state":{"description":"What the episode is about: the hand (GeneralPoints) or the route and position (V-IRL).","oneOf":[{"type":"object","title":"GeneralPoints hand","required":["cards","values"],"additionalProperties":false,"properties":{"cards":{"type":"array","items":{"enum":["A","2","3","4","5","6","7","8","9","10","J","Q","K"]},"minItems":4,"maxItems":4},"suits":{"type":"array","items":{"enum":["spades","clubs","hearts","diamonds"]},"minItems":4,"maxItems":4},"values":{"type":"array","items":{"type":"integer","minimum":1,"maximum":13},"minItems":4,"maxItems":4},"solutions":{"type":"array","items":{"type":"string"},"description":"Solver solutions (possibly truncated)."}}},{"type":"object","title":"V-IRL route","required":["routeId","position"],"additionalProperties":false,"properties":{"routeId":{"type":"string"},"city":{"type":"string"},"position":{"type":"integer","minimum":0,"description":"Index on the expert rail."},"railLength":{"type":"integer","minimum":1},"instruction":{"type":"string"}}}]},"turn":{"type":"object","required":["index","output","reward","message","done"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"prompt":{"type":"string","description":"Full prompt (first turn, and V-IRL turns after a move, where the prompt is rebuilt)."},"promptDelta":{"type":"string","description":"Only what this turn appends to the chat (the verifier's failure message turn)."},"image":{"type":"string","description":"Observation image for this turn, relative to the run folder."},"output":{"type":"string","description":"The model's raw output."},"reward":{"type":"number"},"message":{"type":"string","description":"The verifier's message."},"done":{"type":"boolean"},"expertAction":{"type":"string","description":"V-IRL: the correct action at this position."},"recognized":{"type":"boolean","description":"Vision: the four cards were recognised."},"failureMode":{"$ref":"#/$defs/failureMode"},"outputTokens":{"type":"integer","minimum":0},"promptTokens":{"type":"integer","minimum":0},"advantage":{"type":"number","description":"PPO rollout turns: the advantage the update computed for this attempt (after the rollout's normalization with GAE; over the group's std with ppo.groupStd), whether or not the update drew the attempt to train on."},"return":{"type":"number","description":"PPO rollout turns: the return the advantage came from (GAE's return; with group advantages the episode's return, or with ppo.groupCredit \"turn\" the return-to-go from this attempt)."}},"oneOf":[{"required":["prompt"],"not":{"required":["promptDelta"]}},{"required":["promptDelta"],"not":{"required":["prompt"]}}]},"failureMode":{"enum":["format","illegal-formula","wrong-numbers","arithmetic","rule-collapse","recognition","wrong-turn","missed-intersection","phantom-intersection","premature-stop","action-space-confusion","budget-exhausted"],"description":"Failure-mode label of a failed attempt (shared/spec/environments.md)."}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/episode-record.schema.json","title":"Post-Training Lab episode record (one line of episodes.jsonl)","description":"One whole multi-turn episode (sequential revision): the first turn carries the full prompt, each later turn only what it appends. Written for every training rollout episode and every evaluation episode. The transcript viewer also reads other trainers' rollout dumps as records of this shape, marked by `source` (never written by ptlab): those may lack what the dump does not know (seed, environment, success, and a reward when the dump does not say which of its columns are rewards).","type":"object","required":["runId","step","split","episode","turns"],"additionalProperties":false,"properties":{"runId":{"type":"string","minLength":1},"step":{"type":"integer","minimum":0,"description":"Global training step at which the episode ran."},"split":{"type":"string","minLength":1,"description":"`train` for rollout episodes, else the evaluation split's name."},"splitKind":{"enum":["train","id","rule-ood","visual-ood"]},"checkpoint":{"type":"string","description":"Checkpoint that played the episode, relative to the run folder."},"episode":{"type":"integer","minimum":0,"description":"Index within the split at this step."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"description":"Seed that reproduces the episode's state in both languages."},"environment":{"type":"object","required":["env"],"properties":{"env":{"enum":["generalpoints","virl"]}},"description":"The environment variant (experiment.schema.json#/$defs/environment) with every key filled in."},"state":{"$ref":"#/$defs/state"},"image":{"type":"string","description":"Observation image of the first turn, relative to the run folder."},"turns":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/turn"}},"success":{"type":"boolean"},"totalReward":{"type":"number","description":"The episode's reward (the sum of its turns'). Another trainer's episode (`source`) lacks it when its files do not say which columns are rewards."},"failureMode":{"$ref":"#/$defs/failureMode","description":"Failure mode of the last failed attempt when the episode failed."},"truncated":{"type":"boolean","description":"Ended by the attempt budget rather than by success."},"source":{"type":"object","description":"Set only on an episode read from another trainer's files by the transcript viewer: which file and row it came from, and the row's fields that no other field of the record holds.","required":["format","file","row"],"additionalProperties":false,"properties":{"format":{"enum":["trl-completions","verl-generations"],"description":"`trl-completions`: a row of TRL GRPOTrainer's completions/completions_<step>.parquet (log_completions); `verl-generations`: a line of verl's <step>.jsonl rollout or validation dump."},"file":{"type":"string","minLength":1,"description":"The file, relative to the folder opened."},"row":{"type":"integer","minimum":0,"description":"0-based row of the parquet file or line of the JSONL file."},"fields":{"type":"object","description":"The row's other columns as the source wrote them: reward functions' scores, advantage, ground truth, reward extras.","additionalProperties":true}}}},"if":{"not":{"required":["source"]}},"then":{"required":["seed","environment","success","totalReward"],"properties":{"turns":{"items":{"required":["reward"]}}}},"$defs":{"state":{"description":"What the episode is about: the hand (GeneralPoints) or the route and position (V-IRL).","oneOf":[{"type":"object","title":"GeneralPoints hand","required":["cards","values"],"additionalProperties":false,"properties":{"cards":{"type":"array","items":{"enum":["A","2","3","4","5","6","7","8","9","10","J","Q","K"]},"minItems":4,"maxItems":4},"suits":{"type":"array","items":{"enum":["spades","clubs","hearts","diamonds"]},"minItems":4,"maxItems":4},"values":{"type":"array","items":{"type":"integer","minimum":1,"maximum":13},"minItems":4,"maxItems":4},"solutions":{"type":"array","items":{"type":"string"},"description":"Solver solutions (possibly truncated)."}}},{"type":"object","title":"V-IRL route","required":["routeId","position"],"additionalProperties":false,"properties":{"routeId":{"type":"string"},"city":{"type":"string"},"position":{"type":"integer","minimum":0,"description":"Index on the expert rail."},"railLength":{"type":"integer","minimum":1},"instruction":{"type":"string"}}}]},"turn":{"type":"object","required":["index","output","message","done"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"prompt":{"type":"string","description":"Full prompt (first turn, and V-IRL turns after a move, where the prompt is rebuilt)."},"promptDelta":{"type":"string","description":"Only what this turn appends to the chat (the verifier's failure message turn)."},"image":{"type":"string","description":"Observation image for this turn, relative to the run folder."},"output":{"type":"string","description":"The model's raw output."},"reward":{"type":"number"},"message":{"type":"string","description":"The verifier's message."},"done":{"type":"boolean"},"expertAction":{"type":"string","description":"V-IRL: the correct action at this position."},"recognized":{"type":"boolean","description":"Vision: the four cards were recognised."},"failureMode":{"$ref":"#/$defs/failureMode"},"outputTokens":{"type":"integer","minimum":0},"promptTokens":{"type":"integer","minimum":0},"advantage":{"type":"number","description":"PPO rollout turns: the advantage the update computed for this attempt (after the rollout's normalization with GAE; over the group's std with ppo.groupStd), whether or not the update drew the attempt to train on."},"return":{"type":"number","description":"PPO rollout turns: the return the advantage came from (GAE's return; with group advantages the episode's return, or with ppo.groupCredit \"turn\" the return-to-go from this attempt)."}},"oneOf":[{"required":["prompt"],"not":{"required":["promptDelta"]}},{"required":["promptDelta"],"not":{"required":["prompt"]}}]},"failureMode":{"enum":["format","illegal-formula","wrong-numbers","arithmetic","rule-collapse","recognition","wrong-turn","missed-intersection","phantom-intersection","premature-stop","action-space-confusion","budget-exhausted"],"description":"Failure-mode label of a failed attempt (shared/spec/environments.md)."}}};
 const schema32 = {"description":"What the episode is about: the hand (GeneralPoints) or the route and position (V-IRL).","oneOf":[{"type":"object","title":"GeneralPoints hand","required":["cards","values"],"additionalProperties":false,"properties":{"cards":{"type":"array","items":{"enum":["A","2","3","4","5","6","7","8","9","10","J","Q","K"]},"minItems":4,"maxItems":4},"suits":{"type":"array","items":{"enum":["spades","clubs","hearts","diamonds"]},"minItems":4,"maxItems":4},"values":{"type":"array","items":{"type":"integer","minimum":1,"maximum":13},"minItems":4,"maxItems":4},"solutions":{"type":"array","items":{"type":"string"},"description":"Solver solutions (possibly truncated)."}}},{"type":"object","title":"V-IRL route","required":["routeId","position"],"additionalProperties":false,"properties":{"routeId":{"type":"string"},"city":{"type":"string"},"position":{"type":"integer","minimum":0,"description":"Index on the expert rail."},"railLength":{"type":"integer","minimum":1},"instruction":{"type":"string"}}}]};
 const schema34 = {"enum":["format","illegal-formula","wrong-numbers","arithmetic","rule-collapse","recognition","wrong-turn","missed-intersection","phantom-intersection","premature-stop","action-space-confusion","budget-exhausted"],"description":"Failure-mode label of a failed attempt (shared/spec/environments.md)."};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = runtime2.default;
-const schema33 = {"type":"object","required":["index","output","reward","message","done"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"prompt":{"type":"string","description":"Full prompt (first turn, and V-IRL turns after a move, where the prompt is rebuilt)."},"promptDelta":{"type":"string","description":"Only what this turn appends to the chat (the verifier's failure message turn)."},"image":{"type":"string","description":"Observation image for this turn, relative to the run folder."},"output":{"type":"string","description":"The model's raw output."},"reward":{"type":"number"},"message":{"type":"string","description":"The verifier's message."},"done":{"type":"boolean"},"expertAction":{"type":"string","description":"V-IRL: the correct action at this position."},"recognized":{"type":"boolean","description":"Vision: the four cards were recognised."},"failureMode":{"$ref":"#/$defs/failureMode"},"outputTokens":{"type":"integer","minimum":0},"promptTokens":{"type":"integer","minimum":0},"advantage":{"type":"number","description":"PPO rollout turns: the advantage the update computed for this attempt (after the rollout's normalization with GAE; over the group's std with ppo.groupStd), whether or not the update drew the attempt to train on."},"return":{"type":"number","description":"PPO rollout turns: the return the advantage came from (GAE's return; with group advantages the episode's return, or with ppo.groupCredit \"turn\" the return-to-go from this attempt)."}},"oneOf":[{"required":["prompt"],"not":{"required":["promptDelta"]}},{"required":["promptDelta"],"not":{"required":["prompt"]}}]};
+const schema33 = {"type":"object","required":["index","output","message","done"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"prompt":{"type":"string","description":"Full prompt (first turn, and V-IRL turns after a move, where the prompt is rebuilt)."},"promptDelta":{"type":"string","description":"Only what this turn appends to the chat (the verifier's failure message turn)."},"image":{"type":"string","description":"Observation image for this turn, relative to the run folder."},"output":{"type":"string","description":"The model's raw output."},"reward":{"type":"number"},"message":{"type":"string","description":"The verifier's message."},"done":{"type":"boolean"},"expertAction":{"type":"string","description":"V-IRL: the correct action at this position."},"recognized":{"type":"boolean","description":"Vision: the four cards were recognised."},"failureMode":{"$ref":"#/$defs/failureMode"},"outputTokens":{"type":"integer","minimum":0},"promptTokens":{"type":"integer","minimum":0},"advantage":{"type":"number","description":"PPO rollout turns: the advantage the update computed for this attempt (after the rollout's normalization with GAE; over the group's std with ppo.groupStd), whether or not the update drew the attempt to train on."},"return":{"type":"number","description":"PPO rollout turns: the return the advantage came from (GAE's return; with group advantages the episode's return, or with ppo.groupCredit \"turn\" the return-to-go from this attempt)."}},"oneOf":[{"required":["prompt"],"not":{"required":["promptDelta"]}},{"required":["promptDelta"],"not":{"required":["prompt"]}}]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -184,8 +184,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data.reward === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reward"},message:"must have required property '"+"reward"+"'"};
+if(data.message === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -194,8 +194,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data.message === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(data.done === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "done"},message:"must have required property '"+"done"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -204,8 +204,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data.done === undefined){
-const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "done"},message:"must have required property '"+"done"+"'"};
+for(const key0 in data){
+if(!(func1.call(schema33.properties, key0))){
+const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -214,9 +215,11 @@ vErrors.push(err11);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func1.call(schema33.properties, key0))){
-const err12 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+}
+if(data.index !== undefined){
+let data0 = data.index;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err12 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -225,11 +228,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-if(data.index !== undefined){
-let data0 = data.index;
-if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-const err13 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data0 == "number"){
+if(data0 < 0 || isNaN(data0)){
+const err13 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -238,9 +239,11 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(typeof data0 == "number"){
-if(data0 < 0 || isNaN(data0)){
-const err14 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.prompt !== undefined){
+if(typeof data.prompt !== "string"){
+const err14 = {instancePath:instancePath+"/prompt",schemaPath:"#/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -250,10 +253,9 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-if(data.prompt !== undefined){
-if(typeof data.prompt !== "string"){
-const err15 = {instancePath:instancePath+"/prompt",schemaPath:"#/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.promptDelta !== undefined){
+if(typeof data.promptDelta !== "string"){
+const err15 = {instancePath:instancePath+"/promptDelta",schemaPath:"#/properties/promptDelta/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -263,9 +265,9 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.promptDelta !== undefined){
-if(typeof data.promptDelta !== "string"){
-const err16 = {instancePath:instancePath+"/promptDelta",schemaPath:"#/properties/promptDelta/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.image !== undefined){
+if(typeof data.image !== "string"){
+const err16 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -275,9 +277,9 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.image !== undefined){
-if(typeof data.image !== "string"){
-const err17 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.output !== undefined){
+if(typeof data.output !== "string"){
+const err17 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -287,9 +289,9 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.output !== undefined){
-if(typeof data.output !== "string"){
-const err18 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.reward !== undefined){
+if(!(typeof data.reward == "number")){
+const err18 = {instancePath:instancePath+"/reward",schemaPath:"#/properties/reward/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -299,9 +301,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.reward !== undefined){
-if(!(typeof data.reward == "number")){
-const err19 = {instancePath:instancePath+"/reward",schemaPath:"#/properties/reward/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.message !== undefined){
+if(typeof data.message !== "string"){
+const err19 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -311,9 +313,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.message !== undefined){
-if(typeof data.message !== "string"){
-const err20 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.done !== undefined){
+if(typeof data.done !== "boolean"){
+const err20 = {instancePath:instancePath+"/done",schemaPath:"#/properties/done/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -323,9 +325,9 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.done !== undefined){
-if(typeof data.done !== "boolean"){
-const err21 = {instancePath:instancePath+"/done",schemaPath:"#/properties/done/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.expertAction !== undefined){
+if(typeof data.expertAction !== "string"){
+const err21 = {instancePath:instancePath+"/expertAction",schemaPath:"#/properties/expertAction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -335,9 +337,9 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.expertAction !== undefined){
-if(typeof data.expertAction !== "string"){
-const err22 = {instancePath:instancePath+"/expertAction",schemaPath:"#/properties/expertAction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.recognized !== undefined){
+if(typeof data.recognized !== "boolean"){
+const err22 = {instancePath:instancePath+"/recognized",schemaPath:"#/properties/recognized/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -347,9 +349,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.recognized !== undefined){
-if(typeof data.recognized !== "boolean"){
-const err23 = {instancePath:instancePath+"/recognized",schemaPath:"#/properties/recognized/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.failureMode !== undefined){
+let data10 = data.failureMode;
+if(!((((((((((((data10 === "format") || (data10 === "illegal-formula")) || (data10 === "wrong-numbers")) || (data10 === "arithmetic")) || (data10 === "rule-collapse")) || (data10 === "recognition")) || (data10 === "wrong-turn")) || (data10 === "missed-intersection")) || (data10 === "phantom-intersection")) || (data10 === "premature-stop")) || (data10 === "action-space-confusion")) || (data10 === "budget-exhausted"))){
+const err23 = {instancePath:instancePath+"/failureMode",schemaPath:"#/$defs/failureMode/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -359,10 +362,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.failureMode !== undefined){
-let data10 = data.failureMode;
-if(!((((((((((((data10 === "format") || (data10 === "illegal-formula")) || (data10 === "wrong-numbers")) || (data10 === "arithmetic")) || (data10 === "rule-collapse")) || (data10 === "recognition")) || (data10 === "wrong-turn")) || (data10 === "missed-intersection")) || (data10 === "phantom-intersection")) || (data10 === "premature-stop")) || (data10 === "action-space-confusion")) || (data10 === "budget-exhausted"))){
-const err24 = {instancePath:instancePath+"/failureMode",schemaPath:"#/$defs/failureMode/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
+if(data.outputTokens !== undefined){
+let data11 = data.outputTokens;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+const err24 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/properties/outputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -371,11 +374,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-if(data.outputTokens !== undefined){
-let data11 = data.outputTokens;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-const err25 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/properties/outputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data11 == "number"){
+if(data11 < 0 || isNaN(data11)){
+const err25 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/properties/outputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -384,9 +385,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(typeof data11 == "number"){
-if(data11 < 0 || isNaN(data11)){
-const err26 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/properties/outputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.promptTokens !== undefined){
+let data12 = data.promptTokens;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+const err26 = {instancePath:instancePath+"/promptTokens",schemaPath:"#/properties/promptTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -395,12 +399,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-}
-if(data.promptTokens !== undefined){
-let data12 = data.promptTokens;
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
-const err27 = {instancePath:instancePath+"/promptTokens",schemaPath:"#/properties/promptTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data12 == "number"){
+if(data12 < 0 || isNaN(data12)){
+const err27 = {instancePath:instancePath+"/promptTokens",schemaPath:"#/properties/promptTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -409,9 +410,11 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(typeof data12 == "number"){
-if(data12 < 0 || isNaN(data12)){
-const err28 = {instancePath:instancePath+"/promptTokens",schemaPath:"#/properties/promptTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.advantage !== undefined){
+if(!(typeof data.advantage == "number")){
+const err28 = {instancePath:instancePath+"/advantage",schemaPath:"#/properties/advantage/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -421,10 +424,9 @@ vErrors.push(err28);
 errors++;
 }
 }
-}
-if(data.advantage !== undefined){
-if(!(typeof data.advantage == "number")){
-const err29 = {instancePath:instancePath+"/advantage",schemaPath:"#/properties/advantage/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.return !== undefined){
+if(!(typeof data.return == "number")){
+const err29 = {instancePath:instancePath+"/return",schemaPath:"#/properties/return/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -434,26 +436,14 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data.return !== undefined){
-if(!(typeof data.return == "number")){
-const err30 = {instancePath:instancePath+"/return",schemaPath:"#/properties/return/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+else {
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err30];
 }
 else {
 vErrors.push(err30);
-}
-errors++;
-}
-}
-}
-else {
-const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
 }
 errors++;
 }
@@ -557,12 +547,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-var _valid0 = _errs5 === errors;
-valid0 = _valid0;
-}
-if(!valid0){
-const err5 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data.totalReward === undefined){
+const err5 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "totalReward"},message:"must have required property '"+"totalReward"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -571,9 +557,15 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.runId === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};
+if(data.turns !== undefined){
+let data0 = data.turns;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.reward === undefined){
+const err6 = {instancePath:instancePath+"/turns/" + i0,schemaPath:"#/then/properties/turns/items/required",keyword:"required",params:{missingProperty: "reward"},message:"must have required property '"+"reward"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -582,8 +574,20 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.step === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
+}
+}
+}
+}
+}
+var _valid0 = _errs5 === errors;
+valid0 = _valid0;
+if(valid0){
+var props0 = {};
+props0.turns = true;
+}
+}
+if(!valid0){
+const err7 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -592,8 +596,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data.split === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "split"},message:"must have required property '"+"split"+"'"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.runId === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -602,8 +607,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data.episode === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "episode"},message:"must have required property '"+"episode"+"'"};
+if(data.step === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -612,8 +617,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data.turns === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turns"},message:"must have required property '"+"turns"+"'"};
+if(data.split === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "split"},message:"must have required property '"+"split"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -622,8 +627,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data.totalReward === undefined){
-const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "totalReward"},message:"must have required property '"+"totalReward"+"'"};
+if(data.episode === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "episode"},message:"must have required property '"+"episode"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -632,9 +637,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func1.call(schema31.properties, key0))){
-const err12 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.turns === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turns"},message:"must have required property '"+"turns"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -643,12 +647,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-if(data.runId !== undefined){
-let data0 = data.runId;
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err13 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key0 in data){
+if(!(func1.call(schema31.properties, key0))){
+const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -658,8 +659,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.runId !== undefined){
+let data2 = data.runId;
+if(typeof data2 === "string"){
+if(func2(data2) < 1){
+const err14 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -669,10 +673,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.step !== undefined){
-let data1 = data.step;
-if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-const err15 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err15 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -681,9 +683,11 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(typeof data1 == "number"){
-if(data1 < 0 || isNaN(data1)){
-const err16 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.step !== undefined){
+let data3 = data.step;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err16 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -692,13 +696,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-}
-if(data.split !== undefined){
-let data2 = data.split;
-if(typeof data2 === "string"){
-if(func2(data2) < 1){
-const err17 = {instancePath:instancePath+"/split",schemaPath:"#/properties/split/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(typeof data3 == "number"){
+if(data3 < 0 || isNaN(data3)){
+const err17 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -708,8 +708,12 @@ vErrors.push(err17);
 errors++;
 }
 }
-else {
-const err18 = {instancePath:instancePath+"/split",schemaPath:"#/properties/split/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.split !== undefined){
+let data4 = data.split;
+if(typeof data4 === "string"){
+if(func2(data4) < 1){
+const err18 = {instancePath:instancePath+"/split",schemaPath:"#/properties/split/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -719,10 +723,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.splitKind !== undefined){
-let data3 = data.splitKind;
-if(!((((data3 === "train") || (data3 === "id")) || (data3 === "rule-ood")) || (data3 === "visual-ood"))){
-const err19 = {instancePath:instancePath+"/splitKind",schemaPath:"#/properties/splitKind/enum",keyword:"enum",params:{allowedValues: schema31.properties.splitKind.enum},message:"must be equal to one of the allowed values"};
+else {
+const err19 = {instancePath:instancePath+"/split",schemaPath:"#/properties/split/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -732,9 +734,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.checkpoint !== undefined){
-if(typeof data.checkpoint !== "string"){
-const err20 = {instancePath:instancePath+"/checkpoint",schemaPath:"#/properties/checkpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.splitKind !== undefined){
+let data5 = data.splitKind;
+if(!((((data5 === "train") || (data5 === "id")) || (data5 === "rule-ood")) || (data5 === "visual-ood"))){
+const err20 = {instancePath:instancePath+"/splitKind",schemaPath:"#/properties/splitKind/enum",keyword:"enum",params:{allowedValues: schema31.properties.splitKind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -744,10 +747,9 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.episode !== undefined){
-let data5 = data.episode;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err21 = {instancePath:instancePath+"/episode",schemaPath:"#/properties/episode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.checkpoint !== undefined){
+if(typeof data.checkpoint !== "string"){
+const err21 = {instancePath:instancePath+"/checkpoint",schemaPath:"#/properties/checkpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -756,9 +758,11 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(typeof data5 == "number"){
-if(data5 < 0 || isNaN(data5)){
-const err22 = {instancePath:instancePath+"/episode",schemaPath:"#/properties/episode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.episode !== undefined){
+let data7 = data.episode;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err22 = {instancePath:instancePath+"/episode",schemaPath:"#/properties/episode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -767,12 +771,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
-if(data.seed !== undefined){
-let data6 = data.seed;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-const err23 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data7 == "number"){
+if(data7 < 0 || isNaN(data7)){
+const err23 = {instancePath:instancePath+"/episode",schemaPath:"#/properties/episode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -781,9 +782,12 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(typeof data6 == "number"){
-if(data6 > 4294967295 || isNaN(data6)){
-const err24 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
+}
+}
+if(data.seed !== undefined){
+let data8 = data.seed;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err24 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -792,8 +796,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data6 < 0 || isNaN(data6)){
-const err25 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data8 == "number"){
+if(data8 > 4294967295 || isNaN(data8)){
+const err25 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -802,13 +807,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-}
-if(data.environment !== undefined){
-let data7 = data.environment;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.env === undefined){
-const err26 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data8 < 0 || isNaN(data8)){
+const err26 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -817,10 +817,13 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data7.env !== undefined){
-let data8 = data7.env;
-if(!((data8 === "generalpoints") || (data8 === "virl"))){
-const err27 = {instancePath:instancePath+"/environment/env",schemaPath:"#/properties/environment/properties/env/enum",keyword:"enum",params:{allowedValues: schema31.properties.environment.properties.env.enum},message:"must be equal to one of the allowed values"};
+}
+}
+if(data.environment !== undefined){
+let data9 = data.environment;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.env === undefined){
+const err27 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -829,10 +832,10 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data9.env !== undefined){
+let data10 = data9.env;
+if(!((data10 === "generalpoints") || (data10 === "virl"))){
+const err28 = {instancePath:instancePath+"/environment/env",schemaPath:"#/properties/environment/properties/env/enum",keyword:"enum",params:{allowedValues: schema31.properties.environment.properties.env.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -842,15 +845,9 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.state !== undefined){
-let data9 = data.state;
-const _errs25 = errors;
-let valid5 = false;
-let passing0 = null;
-const _errs26 = errors;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.cards === undefined){
-const err29 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/required",keyword:"required",params:{missingProperty: "cards"},message:"must have required property '"+"cards"+"'"};
+}
+else {
+const err29 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -859,8 +856,16 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data9.values === undefined){
-const err30 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'"};
+}
+if(data.state !== undefined){
+let data11 = data.state;
+const _errs27 = errors;
+let valid8 = false;
+let passing0 = null;
+const _errs28 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.cards === undefined){
+const err30 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/required",keyword:"required",params:{missingProperty: "cards"},message:"must have required property '"+"cards"+"'"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -869,9 +874,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-for(const key1 in data9){
-if(!((((key1 === "cards") || (key1 === "suits")) || (key1 === "values")) || (key1 === "solutions"))){
-const err31 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data11.values === undefined){
+const err31 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -880,12 +884,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-if(data9.cards !== undefined){
-let data10 = data9.cards;
-if(Array.isArray(data10)){
-if(data10.length > 4){
-const err32 = {instancePath:instancePath+"/state/cards",schemaPath:"#/$defs/state/oneOf/0/properties/cards/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+for(const key1 in data11){
+if(!((((key1 === "cards") || (key1 === "suits")) || (key1 === "values")) || (key1 === "solutions"))){
+const err32 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -894,8 +895,12 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(data10.length < 4){
-const err33 = {instancePath:instancePath+"/state/cards",schemaPath:"#/$defs/state/oneOf/0/properties/cards/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items"};
+}
+if(data11.cards !== undefined){
+let data12 = data11.cards;
+if(Array.isArray(data12)){
+if(data12.length > 4){
+const err33 = {instancePath:instancePath+"/state/cards",schemaPath:"#/$defs/state/oneOf/0/properties/cards/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -904,11 +909,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-let data11 = data10[i0];
-if(!(((((((((((((data11 === "A") || (data11 === "2")) || (data11 === "3")) || (data11 === "4")) || (data11 === "5")) || (data11 === "6")) || (data11 === "7")) || (data11 === "8")) || (data11 === "9")) || (data11 === "10")) || (data11 === "J")) || (data11 === "Q")) || (data11 === "K"))){
-const err34 = {instancePath:instancePath+"/state/cards/" + i0,schemaPath:"#/$defs/state/oneOf/0/properties/cards/items/enum",keyword:"enum",params:{allowedValues: schema32.oneOf[0].properties.cards.items.enum},message:"must be equal to one of the allowed values"};
+if(data12.length < 4){
+const err34 = {instancePath:instancePath+"/state/cards",schemaPath:"#/$defs/state/oneOf/0/properties/cards/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -917,10 +919,11 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-}
-else {
-const err35 = {instancePath:instancePath+"/state/cards",schemaPath:"#/$defs/state/oneOf/0/properties/cards/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len1 = data12.length;
+for(let i1=0; i1<len1; i1++){
+let data13 = data12[i1];
+if(!(((((((((((((data13 === "A") || (data13 === "2")) || (data13 === "3")) || (data13 === "4")) || (data13 === "5")) || (data13 === "6")) || (data13 === "7")) || (data13 === "8")) || (data13 === "9")) || (data13 === "10")) || (data13 === "J")) || (data13 === "Q")) || (data13 === "K"))){
+const err35 = {instancePath:instancePath+"/state/cards/" + i1,schemaPath:"#/$defs/state/oneOf/0/properties/cards/items/enum",keyword:"enum",params:{allowedValues: schema32.oneOf[0].properties.cards.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -930,11 +933,9 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data9.suits !== undefined){
-let data12 = data9.suits;
-if(Array.isArray(data12)){
-if(data12.length > 4){
-const err36 = {instancePath:instancePath+"/state/suits",schemaPath:"#/$defs/state/oneOf/0/properties/suits/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+}
+else {
+const err36 = {instancePath:instancePath+"/state/cards",schemaPath:"#/$defs/state/oneOf/0/properties/cards/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -943,8 +944,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data12.length < 4){
-const err37 = {instancePath:instancePath+"/state/suits",schemaPath:"#/$defs/state/oneOf/0/properties/suits/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items"};
+}
+if(data11.suits !== undefined){
+let data14 = data11.suits;
+if(Array.isArray(data14)){
+if(data14.length > 4){
+const err37 = {instancePath:instancePath+"/state/suits",schemaPath:"#/$defs/state/oneOf/0/properties/suits/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -953,11 +958,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-let data13 = data12[i1];
-if(!((((data13 === "spades") || (data13 === "clubs")) || (data13 === "hearts")) || (data13 === "diamonds"))){
-const err38 = {instancePath:instancePath+"/state/suits/" + i1,schemaPath:"#/$defs/state/oneOf/0/properties/suits/items/enum",keyword:"enum",params:{allowedValues: schema32.oneOf[0].properties.suits.items.enum},message:"must be equal to one of the allowed values"};
+if(data14.length < 4){
+const err38 = {instancePath:instancePath+"/state/suits",schemaPath:"#/$defs/state/oneOf/0/properties/suits/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -966,10 +968,11 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-}
-else {
-const err39 = {instancePath:instancePath+"/state/suits",schemaPath:"#/$defs/state/oneOf/0/properties/suits/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len2 = data14.length;
+for(let i2=0; i2<len2; i2++){
+let data15 = data14[i2];
+if(!((((data15 === "spades") || (data15 === "clubs")) || (data15 === "hearts")) || (data15 === "diamonds"))){
+const err39 = {instancePath:instancePath+"/state/suits/" + i2,schemaPath:"#/$defs/state/oneOf/0/properties/suits/items/enum",keyword:"enum",params:{allowedValues: schema32.oneOf[0].properties.suits.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -979,11 +982,9 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data9.values !== undefined){
-let data14 = data9.values;
-if(Array.isArray(data14)){
-if(data14.length > 4){
-const err40 = {instancePath:instancePath+"/state/values",schemaPath:"#/$defs/state/oneOf/0/properties/values/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+}
+else {
+const err40 = {instancePath:instancePath+"/state/suits",schemaPath:"#/$defs/state/oneOf/0/properties/suits/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -992,8 +993,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data14.length < 4){
-const err41 = {instancePath:instancePath+"/state/values",schemaPath:"#/$defs/state/oneOf/0/properties/values/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items"};
+}
+if(data11.values !== undefined){
+let data16 = data11.values;
+if(Array.isArray(data16)){
+if(data16.length > 4){
+const err41 = {instancePath:instancePath+"/state/values",schemaPath:"#/$defs/state/oneOf/0/properties/values/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1002,11 +1007,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-const len2 = data14.length;
-for(let i2=0; i2<len2; i2++){
-let data15 = data14[i2];
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err42 = {instancePath:instancePath+"/state/values/" + i2,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data16.length < 4){
+const err42 = {instancePath:instancePath+"/state/values",schemaPath:"#/$defs/state/oneOf/0/properties/values/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1015,9 +1017,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(typeof data15 == "number"){
-if(data15 > 13 || isNaN(data15)){
-const err43 = {instancePath:instancePath+"/state/values/" + i2,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 13},message:"must be <= 13"};
+const len3 = data16.length;
+for(let i3=0; i3<len3; i3++){
+let data17 = data16[i3];
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err43 = {instancePath:instancePath+"/state/values/" + i3,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1026,8 +1030,9 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data15 < 1 || isNaN(data15)){
-const err44 = {instancePath:instancePath+"/state/values/" + i2,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data17 == "number"){
+if(data17 > 13 || isNaN(data17)){
+const err44 = {instancePath:instancePath+"/state/values/" + i3,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 13},message:"must be <= 13"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1036,11 +1041,8 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/state/values",schemaPath:"#/$defs/state/oneOf/0/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data17 < 1 || isNaN(data17)){
+const err45 = {instancePath:instancePath+"/state/values/" + i3,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1050,13 +1052,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data9.solutions !== undefined){
-let data16 = data9.solutions;
-if(Array.isArray(data16)){
-const len3 = data16.length;
-for(let i3=0; i3<len3; i3++){
-if(typeof data16[i3] !== "string"){
-const err46 = {instancePath:instancePath+"/state/solutions/" + i3,schemaPath:"#/$defs/state/oneOf/0/properties/solutions/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/state/values",schemaPath:"#/$defs/state/oneOf/0/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1066,9 +1065,13 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
-else {
-const err47 = {instancePath:instancePath+"/state/solutions",schemaPath:"#/$defs/state/oneOf/0/properties/solutions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data11.solutions !== undefined){
+let data18 = data11.solutions;
+if(Array.isArray(data18)){
+const len4 = data18.length;
+for(let i4=0; i4<len4; i4++){
+if(typeof data18[i4] !== "string"){
+const err47 = {instancePath:instancePath+"/state/solutions/" + i4,schemaPath:"#/$defs/state/oneOf/0/properties/solutions/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1080,7 +1083,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err48 = {instancePath:instancePath+"/state/solutions",schemaPath:"#/$defs/state/oneOf/0/properties/solutions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1089,16 +1092,10 @@ vErrors.push(err48);
 }
 errors++;
 }
-var _valid1 = _errs26 === errors;
-if(_valid1){
-valid5 = true;
-passing0 = 0;
-var props0 = true;
 }
-const _errs43 = errors;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.routeId === undefined){
-const err49 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/required",keyword:"required",params:{missingProperty: "routeId"},message:"must have required property '"+"routeId"+"'"};
+}
+else {
+const err49 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1107,8 +1104,16 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data9.position === undefined){
-const err50 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/required",keyword:"required",params:{missingProperty: "position"},message:"must have required property '"+"position"+"'"};
+var _valid1 = _errs28 === errors;
+if(_valid1){
+valid8 = true;
+passing0 = 0;
+var props1 = true;
+}
+const _errs45 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.routeId === undefined){
+const err50 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/required",keyword:"required",params:{missingProperty: "routeId"},message:"must have required property '"+"routeId"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1117,9 +1122,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-for(const key2 in data9){
-if(!(((((key2 === "routeId") || (key2 === "city")) || (key2 === "position")) || (key2 === "railLength")) || (key2 === "instruction"))){
-const err51 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data11.position === undefined){
+const err51 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/required",keyword:"required",params:{missingProperty: "position"},message:"must have required property '"+"position"+"'"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1128,10 +1132,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-if(data9.routeId !== undefined){
-if(typeof data9.routeId !== "string"){
-const err52 = {instancePath:instancePath+"/state/routeId",schemaPath:"#/$defs/state/oneOf/1/properties/routeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key2 in data11){
+if(!(((((key2 === "routeId") || (key2 === "city")) || (key2 === "position")) || (key2 === "railLength")) || (key2 === "instruction"))){
+const err52 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1141,9 +1144,9 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data9.city !== undefined){
-if(typeof data9.city !== "string"){
-const err53 = {instancePath:instancePath+"/state/city",schemaPath:"#/$defs/state/oneOf/1/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data11.routeId !== undefined){
+if(typeof data11.routeId !== "string"){
+const err53 = {instancePath:instancePath+"/state/routeId",schemaPath:"#/$defs/state/oneOf/1/properties/routeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1153,10 +1156,9 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data9.position !== undefined){
-let data20 = data9.position;
-if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
-const err54 = {instancePath:instancePath+"/state/position",schemaPath:"#/$defs/state/oneOf/1/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data11.city !== undefined){
+if(typeof data11.city !== "string"){
+const err54 = {instancePath:instancePath+"/state/city",schemaPath:"#/$defs/state/oneOf/1/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1165,9 +1167,11 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(typeof data20 == "number"){
-if(data20 < 0 || isNaN(data20)){
-const err55 = {instancePath:instancePath+"/state/position",schemaPath:"#/$defs/state/oneOf/1/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data11.position !== undefined){
+let data22 = data11.position;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+const err55 = {instancePath:instancePath+"/state/position",schemaPath:"#/$defs/state/oneOf/1/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1176,12 +1180,9 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-}
-if(data9.railLength !== undefined){
-let data21 = data9.railLength;
-if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
-const err56 = {instancePath:instancePath+"/state/railLength",schemaPath:"#/$defs/state/oneOf/1/properties/railLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data22 == "number"){
+if(data22 < 0 || isNaN(data22)){
+const err56 = {instancePath:instancePath+"/state/position",schemaPath:"#/$defs/state/oneOf/1/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1190,9 +1191,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(typeof data21 == "number"){
-if(data21 < 1 || isNaN(data21)){
-const err57 = {instancePath:instancePath+"/state/railLength",schemaPath:"#/$defs/state/oneOf/1/properties/railLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data11.railLength !== undefined){
+let data23 = data11.railLength;
+if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
+const err57 = {instancePath:instancePath+"/state/railLength",schemaPath:"#/$defs/state/oneOf/1/properties/railLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1201,11 +1205,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-}
-if(data9.instruction !== undefined){
-if(typeof data9.instruction !== "string"){
-const err58 = {instancePath:instancePath+"/state/instruction",schemaPath:"#/$defs/state/oneOf/1/properties/instruction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data23 == "number"){
+if(data23 < 1 || isNaN(data23)){
+const err58 = {instancePath:instancePath+"/state/railLength",schemaPath:"#/$defs/state/oneOf/1/properties/railLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1216,8 +1218,9 @@ errors++;
 }
 }
 }
-else {
-const err59 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data11.instruction !== undefined){
+if(typeof data11.instruction !== "string"){
+const err59 = {instancePath:instancePath+"/state/instruction",schemaPath:"#/$defs/state/oneOf/1/properties/instruction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1226,22 +1229,10 @@ vErrors.push(err59);
 }
 errors++;
 }
-var _valid1 = _errs43 === errors;
-if(_valid1 && valid5){
-valid5 = false;
-passing0 = [passing0, 1];
+}
 }
 else {
-if(_valid1){
-valid5 = true;
-passing0 = 1;
-if(props0 !== true){
-props0 = true;
-}
-}
-}
-if(!valid5){
-const err60 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err60 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1250,11 +1241,35 @@ vErrors.push(err60);
 }
 errors++;
 }
+var _valid1 = _errs45 === errors;
+if(_valid1 && valid8){
+valid8 = false;
+passing0 = [passing0, 1];
+}
 else {
-errors = _errs25;
+if(_valid1){
+valid8 = true;
+passing0 = 1;
+if(props1 !== true){
+props1 = true;
+}
+}
+}
+if(!valid8){
+const err61 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/state/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+else {
+errors = _errs27;
 if(vErrors !== null){
-if(_errs25){
-vErrors.length = _errs25;
+if(_errs27){
+vErrors.length = _errs27;
 }
 else {
 vErrors = null;
@@ -1264,21 +1279,7 @@ vErrors = null;
 }
 if(data.image !== undefined){
 if(typeof data.image !== "string"){
-const err61 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-}
-if(data.turns !== undefined){
-let data24 = data.turns;
-if(Array.isArray(data24)){
-if(data24.length < 1){
-const err62 = {instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+const err62 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1287,16 +1288,12 @@ vErrors.push(err62);
 }
 errors++;
 }
-const len4 = data24.length;
-for(let i4=0; i4<len4; i4++){
-if(!(validate21(data24[i4], {instancePath:instancePath+"/turns/" + i4,parentData:data24,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
 }
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.turns !== undefined){
+let data26 = data.turns;
+if(Array.isArray(data26)){
+if(data26.length < 1){
+const err63 = {instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1305,10 +1302,16 @@ vErrors.push(err63);
 }
 errors++;
 }
+const len5 = data26.length;
+for(let i5=0; i5<len5; i5++){
+if(!(validate21(data26[i5], {instancePath:instancePath+"/turns/" + i5,parentData:data26,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
 }
-if(data.success !== undefined){
-if(typeof data.success !== "boolean"){
-const err64 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1318,9 +1321,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data.totalReward !== undefined){
-if(!(typeof data.totalReward == "number")){
-const err65 = {instancePath:instancePath+"/totalReward",schemaPath:"#/properties/totalReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.success !== undefined){
+if(typeof data.success !== "boolean"){
+const err65 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1330,10 +1333,9 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data.failureMode !== undefined){
-let data28 = data.failureMode;
-if(!((((((((((((data28 === "format") || (data28 === "illegal-formula")) || (data28 === "wrong-numbers")) || (data28 === "arithmetic")) || (data28 === "rule-collapse")) || (data28 === "recognition")) || (data28 === "wrong-turn")) || (data28 === "missed-intersection")) || (data28 === "phantom-intersection")) || (data28 === "premature-stop")) || (data28 === "action-space-confusion")) || (data28 === "budget-exhausted"))){
-const err66 = {instancePath:instancePath+"/failureMode",schemaPath:"#/$defs/failureMode/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
+if(data.totalReward !== undefined){
+if(!(typeof data.totalReward == "number")){
+const err66 = {instancePath:instancePath+"/totalReward",schemaPath:"#/properties/totalReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1343,9 +1345,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data.truncated !== undefined){
-if(typeof data.truncated !== "boolean"){
-const err67 = {instancePath:instancePath+"/truncated",schemaPath:"#/properties/truncated/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.failureMode !== undefined){
+let data30 = data.failureMode;
+if(!((((((((((((data30 === "format") || (data30 === "illegal-formula")) || (data30 === "wrong-numbers")) || (data30 === "arithmetic")) || (data30 === "rule-collapse")) || (data30 === "recognition")) || (data30 === "wrong-turn")) || (data30 === "missed-intersection")) || (data30 === "phantom-intersection")) || (data30 === "premature-stop")) || (data30 === "action-space-confusion")) || (data30 === "budget-exhausted"))){
+const err67 = {instancePath:instancePath+"/failureMode",schemaPath:"#/$defs/failureMode/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1355,11 +1358,9 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data.source !== undefined){
-let data30 = data.source;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.format === undefined){
-const err68 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
+if(data.truncated !== undefined){
+if(typeof data.truncated !== "boolean"){
+const err68 = {instancePath:instancePath+"/truncated",schemaPath:"#/properties/truncated/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1368,8 +1369,12 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data30.file === undefined){
-const err69 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+}
+if(data.source !== undefined){
+let data32 = data.source;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.format === undefined){
+const err69 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1378,8 +1383,8 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data30.row === undefined){
-const err70 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "row"},message:"must have required property '"+"row"+"'"};
+if(data32.file === undefined){
+const err70 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1388,9 +1393,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-for(const key3 in data30){
-if(!((((key3 === "format") || (key3 === "file")) || (key3 === "row")) || (key3 === "fields"))){
-const err71 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data32.row === undefined){
+const err71 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "row"},message:"must have required property '"+"row"+"'"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1399,11 +1403,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-if(data30.format !== undefined){
-let data31 = data30.format;
-if(!((data31 === "trl-completions") || (data31 === "verl-generations"))){
-const err72 = {instancePath:instancePath+"/source/format",schemaPath:"#/properties/source/properties/format/enum",keyword:"enum",params:{allowedValues: schema31.properties.source.properties.format.enum},message:"must be equal to one of the allowed values"};
+for(const key3 in data32){
+if(!((((key3 === "format") || (key3 === "file")) || (key3 === "row")) || (key3 === "fields"))){
+const err72 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1413,11 +1415,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data30.file !== undefined){
-let data32 = data30.file;
-if(typeof data32 === "string"){
-if(func2(data32) < 1){
-const err73 = {instancePath:instancePath+"/source/file",schemaPath:"#/properties/source/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data32.format !== undefined){
+let data33 = data32.format;
+if(!((data33 === "trl-completions") || (data33 === "verl-generations"))){
+const err73 = {instancePath:instancePath+"/source/format",schemaPath:"#/properties/source/properties/format/enum",keyword:"enum",params:{allowedValues: schema31.properties.source.properties.format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1427,8 +1428,11 @@ vErrors.push(err73);
 errors++;
 }
 }
-else {
-const err74 = {instancePath:instancePath+"/source/file",schemaPath:"#/properties/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.file !== undefined){
+let data34 = data32.file;
+if(typeof data34 === "string"){
+if(func2(data34) < 1){
+const err74 = {instancePath:instancePath+"/source/file",schemaPath:"#/properties/source/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1438,10 +1442,8 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data30.row !== undefined){
-let data33 = data30.row;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-const err75 = {instancePath:instancePath+"/source/row",schemaPath:"#/properties/source/properties/row/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err75 = {instancePath:instancePath+"/source/file",schemaPath:"#/properties/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1450,9 +1452,11 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(typeof data33 == "number"){
-if(data33 < 0 || isNaN(data33)){
-const err76 = {instancePath:instancePath+"/source/row",schemaPath:"#/properties/source/properties/row/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data32.row !== undefined){
+let data35 = data32.row;
+if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
+const err76 = {instancePath:instancePath+"/source/row",schemaPath:"#/properties/source/properties/row/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1461,14 +1465,9 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-}
-if(data30.fields !== undefined){
-let data34 = data30.fields;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-}
-else {
-const err77 = {instancePath:instancePath+"/source/fields",schemaPath:"#/properties/source/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data35 == "number"){
+if(data35 < 0 || isNaN(data35)){
+const err77 = {instancePath:instancePath+"/source/row",schemaPath:"#/properties/source/properties/row/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1479,8 +1478,12 @@ errors++;
 }
 }
 }
+if(data32.fields !== undefined){
+let data36 = data32.fields;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+}
 else {
-const err78 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err78 = {instancePath:instancePath+"/source/fields",schemaPath:"#/properties/source/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1492,12 +1495,24 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err79 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err79];
 }
 else {
 vErrors.push(err79);
+}
+errors++;
+}
+}
+}
+else {
+const err80 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
 }
 errors++;
 }
