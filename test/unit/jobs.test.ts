@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkpointLabel, configFacts, defaultRunDir, experimentConfig, freshName, jobCommand, parseGpuList, resumeDefinition, scancelArgs, startCancellable } from '../../src/core/jobs/jobs';
+import { checkpointLabel, configFacts, defaultRunDir, existingRunQuestion, experimentConfig, freshName, jobCommand, parseGpuList, resumeDefinition, scancelArgs, startCancellable } from '../../src/core/jobs/jobs';
 
 const tiny = configFacts({ name: 'tiny-gp-l', launcher: { kind: 'local' } })!;
 
@@ -65,6 +65,14 @@ describe('jobs', () => {
     assert.deepEqual(configFacts({ name: 'a', outputDir: 'out', launcher: { kind: 'slurm' }, sft: { init: 'x' } }), { name: 'a', outputDir: 'out', launcher: 'slurm', sftInit: 'x' });
     assert.throws(() => experimentConfig('{"nom": "a"}', 'a.ptlab.json'), /a\.ptlab\.json is not a valid experiment config/);
     assert.throws(() => experimentConfig('null', 'a.ptlab.json'), /a\.ptlab\.json is not a valid experiment config/);
+  });
+
+  it('offers no Resume for a run folder whose job still runs, but cancelling it first', () => {
+    // A resume there made two jobs write one folder (interleaved metrics, a lost segment).
+    for (const state of ['cancelled', 'failed', 'stale', 'finished'] as const) assert.deepEqual(existingRunQuestion('/r/sft', state, undefined), { message: 'A run already lives in /r/sft.', choices: ['resume', 'new'] });
+    const live = existingRunQuestion('/r/sft', 'running', { hostname: 'gpu-node-7', platform: 'Linux', python: '3.11', cpuCount: 8, pid: 4321, slurmJobId: '99' });
+    assert.deepEqual(live.choices, ['new', 'cancel']);
+    assert.equal(live.message, 'A run still running lives in /r/sft (pid 4321 on gpu-node-7, Slurm job 99): a second job would write the same folder. Start a new run beside it, or cancel it first and then resume it.');
   });
 
   it('finds a fresh name and parses nvidia-smi', () => {

@@ -35,6 +35,9 @@ from ptlab import token_records, trackers
 from ptlab.contracts import check, load_json_file
 
 HEARTBEAT_SECONDS = 10.0
+# A running run whose heartbeat is older than this has lost its process; the extension's
+# DEFAULT_STALE_SECONDS (src/core/runs/runFolder.ts) is the same.
+STALE_SECONDS = 60.0
 # progress reaches run.json at most this often, written by the heartbeat's thread: a GPU step of
 # 0.1 s should not wait for a schema-checked, fsync'd manifest (what the step is at is always in
 # memory; every other write, the heartbeat's and the end's included, carries it)
@@ -263,13 +266,54 @@ def refuse_existing_run(run_dir: Path) -> None:
         raise _existing_run(run_dir)
 
 
+def _ended_here(host: dict[str, Any]) -> bool:
+    """Whether run.json's process ran on this machine and has ended (a zombie has). False where
+    this machine cannot tell: another host, no pid, or Windows (whose os.kill would end it)."""
+    pid = host.get("pid")
+    if os.name == "nt" or not isinstance(pid, int) or host.get("hostname") != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # another user's
+    with contextlib.suppress(OSError, IndexError):
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z"
+    return False
+
+
+def live_process(manifest: dict[str, Any]) -> str | None:
+    """Where a manifest's job still runs ("pid P on HOST, heartbeat N s ago"), or None: not
+    running, its process ended on this machine (what a SIGKILL leaves: a heartbeat seconds
+    old), or its heartbeat STALE_SECONDS old (a crash elsewhere; here, a stopped process or
+    its pid reused)."""
+    if manifest.get("status") != "running":
+        return None
+    host = manifest.get("host") or {}
+    try:
+        age = time.time() - dt.datetime.fromisoformat(manifest["heartbeatAt"].replace("Z", "+00:00")).timestamp()
+    except (KeyError, ValueError, AttributeError):
+        return None
+    if age > STALE_SECONDS or _ended_here(host):
+        return None
+    process = " ".join(part for part in (f"pid {host['pid']}" if "pid" in host else "", f"on {host['hostname']}" if "hostname" in host else "") if part)
+    slurm = f"Slurm job {host['slurmJobId']}" if "slurmJobId" in host else ""
+    return ", ".join(part for part in (process, slurm, f"heartbeat {max(0.0, age):.0f} s ago") if part)
+
+
 def resumable_manifest(run_dir: Path, job: str, config: dict[str, Any], config_path: Path | None, current: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> dict[str, Any]:
     """The manifest of the run `--resume` continues in `run_dir`; RunFolderError when there is
-    none, it is another job's, or `config` (filled in by `current` as RunLog's) differs from its own."""
+    none, its job still runs (live_process), it is another job's, or `config` (filled in by `current` as RunLog's) differs from its own."""
     manifest_path = run_dir / "run.json"
     if not manifest_path.exists():
         raise RunFolderError(f"{manifest_path}: nothing to resume (no run.json); start the run without --resume")
     manifest = load_json_file(manifest_path, "run-manifest.schema.json")
+    if live := live_process(manifest):
+        raise RunFolderError(
+            f"{manifest_path}: this run is still running ({live}); a second job would write the same folder. "
+            f"Cancel it first, or, if its process is gone without a word (a crash on another machine), resume once its heartbeat is {STALE_SECONDS:.0f} s old"
+        )
     if manifest["job"] != job:
         raise RunFolderError(f"{manifest_path}: this run is a {manifest['job']} job, not {job}")
     if changed := config_changes(_as_current(manifest["config"], current), json.loads(json.dumps(config))):  # as run.json holds it (lists, not tuples)

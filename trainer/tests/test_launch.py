@@ -130,10 +130,11 @@ def test_a_real_cpu_processes_launch_runs_ppo_as_two_processes(tmp_path, ptlab_c
 
 
 def test_a_slurm_launch_is_refused_before_submitting_where_the_job_would_refuse_the_run_folder(tmp_path):
-    """A new run into a folder a run lives in, or --resume into one without a run: refused as
-    the job's RunLog would refuse it, before the sbatch script is written and queued (the job
+    """A new run into a folder a run lives in, --resume into one without a run or into one
+    whose job still runs: refused as the job's RunLog would refuse it, before the sbatch script is written and queued (the job
     used to fail only once Slurm started it, the finished run's script replaced); a resume of
     the folder's run with its config is submitted."""
+    from ptlab import runlog
     from ptlab.runlog import RunLog
 
     path = tmp_path / "slurm.ptlab.json"
@@ -155,6 +156,12 @@ def test_a_slurm_launch_is_refused_before_submitting_where_the_job_would_refuse_
     nothing = launch(tmp_path / "empty", "--resume")
     assert nothing.returncode == 2 and f"ptlab launch: {tmp_path / 'empty' / 'run.json'}: nothing to resume" in nothing.stderr
     assert not submitted.exists() and not (finished / "launch-sft.sbatch").exists() and not (tmp_path / "empty" / "launch-sft.sbatch").exists()
+    manifest = json.loads((finished / "run.json").read_text())
+    (finished / "run.json").write_text(json.dumps({**manifest, "status": "running", "heartbeatAt": runlog.now(), "host": {**manifest["host"], "hostname": "gpu-node-7", "slurmJobId": "4241"}}))
+    live = launch(finished, "--resume")  # its Slurm job still runs
+    assert live.returncode == 2 and f"ptlab launch: {finished / 'run.json'}: this run is still running (pid {manifest['host']['pid']} on gpu-node-7, Slurm job 4241, heartbeat " in live.stderr
+    assert not submitted.exists() and not (finished / "launch-sft.sbatch").exists()
+    (finished / "run.json").write_text(json.dumps(manifest))
     resumed = launch(finished, "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert submitted.read_text().split() == ["--parsable", str(finished / "launch-sft.sbatch")]

@@ -1,6 +1,8 @@
 """The run folder's writer (ptlab.runlog.RunLog): what reaches run.json, and when."""
 
 import json
+import os
+import socket
 from pathlib import Path
 import threading
 import time
@@ -233,3 +235,47 @@ def test_a_resume_drops_a_checkpoint_steps_evaluation_that_lacks_a_split(tmp_pat
     whole = resumed(("id", "ood"), ("id", "ood"))
     assert kept(whole) == (["train", "id", "ood"], ["train", "id", "ood"]) and whole.has_evaluation(5)
     assert kept(resumed((), ())) == (["train"], ["train"])  # a step without an evaluation
+
+
+def as_left_by(run_dir: Path, heartbeat_age: float, **host) -> None:
+    """run.json as a job that still says `running` left it: its heartbeat `heartbeat_age` s old, run by `host`."""
+    manifest = json.loads((run_dir / "run.json").read_text())
+    manifest.pop("endedAt", None)
+    for key in ("endedAt", "endStatus"):
+        manifest["segments"][-1].pop(key, None)
+    manifest.update(status="running", heartbeatAt=runlog.now(time.time() - heartbeat_age), host={**manifest["host"], **host})
+    (run_dir / "run.json").write_text(json.dumps(manifest))
+
+
+def test_resume_refuses_a_run_whose_job_still_runs_and_takes_one_whose_process_is_gone(tmp_path):
+    """--resume into a folder whose job still runs (started from a terminal, another window or
+    Slurm) made two writers of one folder: interleaved metrics, one segment lost, a checkpoint
+    run.json does not list. Refused, naming the process, while its heartbeat is fresh; a job
+    ended on this machine (a SIGKILL's fresh heartbeat) or a heartbeat STALE_SECONDS old resumes."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    from ptlab.runlog import STALE_SECONDS, RunFolderError
+
+    run_dir = tmp_path / "run"
+    opened = dict(experiment="x", job="sft", config={"name": "x"}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0})
+    with RunLog(run_dir, **opened):
+        before = (run_dir / "run.json").read_text()
+        with pytest.raises(RunFolderError, match=rf"run.json: this run is still running \(pid {os.getpid()} on {socket.gethostname()}, heartbeat 0 s ago\); .*Cancel it first, or, if its process is gone without a word \(a crash on another machine\), resume once its heartbeat is 60 s old"):
+            RunLog(run_dir, **opened, resume=True)
+        assert (run_dir / "run.json").read_text() == before
+    elsewhere = {"hostname": "gpu-node-7", "pid": os.getpid(), "slurmJobId": "4242"}
+    as_left_by(run_dir, 5, **elsewhere)
+    with pytest.raises(RunFolderError, match=r"still running \(pid \d+ on gpu-node-7, Slurm job 4242, heartbeat 5 s ago\)"):
+        RunLog(run_dir, **opened, resume=True)
+    as_left_by(run_dir, STALE_SECONDS + 1, **elsewhere)  # crashed elsewhere: its heartbeat stopped
+    with RunLog(run_dir, **opened, resume=True) as run:
+        assert run.manifest["segments"][-2]["endStatus"] == "crashed"
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    as_left_by(run_dir, 1, hostname=socket.gethostname(), pid=int(ended.stdout))  # killed here a second ago
+    with RunLog(run_dir, **opened, resume=True) as run:
+        assert len(run.manifest["segments"]) == 3
+    run_folder_ts = (Path(__file__).resolve().parents[2] / "src" / "core" / "runs" / "runFolder.ts").read_text()
+    assert f"DEFAULT_STALE_SECONDS = {STALE_SECONDS:.0f};" in run_folder_ts  # the extension shows such a run as stale

@@ -3,6 +3,7 @@
 import { posix } from 'node:path';
 import { checkJsonText, formatLocated } from '../contracts/contracts';
 import type { ExperimentConfig, RunManifest } from '../contracts/generated/types';
+import type { RunState } from '../runs/runFolder';
 
 export const JOBS = ['data', 'sft', 'ppo', 'eval', 'export'] as const;
 export type Job = (typeof JOBS)[number];
@@ -74,6 +75,22 @@ export function checkpointLabel(checkpoint: string): string {
 export function freshName(name: string, taken: (candidate: string) => boolean): string {
   if (!taken(name)) return name;
   for (let i = 2; ; i++) if (!taken(`${name}-${i}`)) return `${name}-${i}`;
+}
+
+/**
+ * What Run SFT / Run PPO offers for a run folder a run already lives in (its run.json's
+ * `state`): Resume, or a new run beside it; while its job still runs (from a terminal, another
+ * window, Slurm) no Resume, which would make two jobs write one folder (the trainer refuses it
+ * too), but cancelling it first. The question names the running job's process.
+ */
+export function existingRunQuestion(runDir: string, state: RunState, host: RunManifest['host'] | undefined): { message: string; choices: ('resume' | 'new' | 'cancel')[] } {
+  if (state !== 'running') return { message: `A run already lives in ${runDir}.`, choices: ['resume', 'new'] };
+  const process = [host?.pid !== undefined ? `pid ${host.pid}` : '', host?.hostname ? `on ${host.hostname}` : ''].filter(Boolean).join(' ');
+  const where = [process, host?.slurmJobId ? `Slurm job ${host.slurmJobId}` : ''].filter(Boolean).join(', ');
+  return {
+    message: `A run still running lives in ${runDir}${where ? ` (${where})` : ''}: a second job would write the same folder. Start a new run beside it, or cancel it first and then resume it.`,
+    choices: ['new', 'cancel'],
+  };
 }
 
 export interface JobCommand {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunManifest } from '../../core/contracts/generated/types';
-import { checkpointLabel, freshName, parseGpuList, resumeDefinition, scancelArgs, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
+import { checkpointLabel, existingRunQuestion, freshName, parseGpuList, resumeDefinition, scancelArgs, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
 import { memoryPlanMarkdown, parseMemoryPlan, type MemoryPlan } from '../../core/jobs/memoryPlan';
 import { describeProgress, type JobProgress } from '../../core/runs/metricsTail';
 import { runState } from '../../core/runs/runFolder';
@@ -98,6 +98,10 @@ export class JobManager implements vscode.Disposable {
   async resume(target?: RunTarget | vscode.Uri): Promise<vscode.TaskExecution | undefined> {
     const run = await runTarget(this.runs, target, (r) => r.state === 'cancelled' || r.state === 'failed' || r.state === 'stale', 'Resume which run?');
     if (!run) return undefined;
+    if (run.state === 'running') {
+      void vscode.window.showErrorMessage(`Post-Training Lab: ${existingRunQuestion(run.folder, run.state, run.manifest?.host).message}`);
+      return undefined;
+    }
     const definition = resumeDefinition(run.folder, run.manifest);
     if (!definition) {
       void vscode.window.showErrorMessage(`Post-Training Lab: ${run.folder}/run.json does not say which config and job made it; it cannot be resumed.`);
@@ -164,14 +168,16 @@ export class JobManager implements vscode.Disposable {
   private async askAboutExistingRun(job: ResolvedJob): Promise<ResolvedJob | undefined> {
     const parent = path.dirname(job.runDir);
     const fresh = freshName(path.basename(job.runDir), (name) => existsSync(path.join(parent, name)));
-    const resume = 'Resume It';
-    const newRun = `New Run (${fresh})`;
-    const picked = await vscode.window.showWarningMessage(`A run already lives in ${job.runDir}.`, { modal: true }, resume, newRun);
-    if (picked === resume) return { ...job, definition: { ...job.definition, runDir: job.runDir, resume: true } };
-    if (picked === newRun) {
+    const [run] = await this.runs.reread([job.runDir]);
+    const question = existingRunQuestion(job.runDir, runState(run?.manifest, Date.now()), run?.manifest?.host);
+    const labels = { resume: 'Resume It', new: `New Run (${fresh})`, cancel: 'Cancel It' } as const;
+    const picked = await vscode.window.showWarningMessage(question.message, { modal: true }, ...question.choices.map((choice) => labels[choice]));
+    if (picked === labels.resume) return { ...job, definition: { ...job.definition, runDir: job.runDir, resume: true } };
+    if (picked === labels.new) {
       const runDir = path.join(parent, fresh);
       return { ...job, runDir, definition: { ...job.definition, runDir } };
     }
+    if (picked === labels.cancel) await this.cancel({ folder: job.runDir });
     return undefined;
   }
 
