@@ -70,6 +70,20 @@ def test_data_and_export_stay_single_process():
     assert p.argv == ["py", "-m", "ptlab", "data", "--config", "c", "--run-dir", "r"]
 
 
+def test_accelerate_launches_give_their_workers_time_to_checkpoint_after_a_cancel(monkeypatch):
+    """torch's elastic agent passes a cancel on to the workers and SIGKILLs them after
+    TORCH_ELASTIC_SHUTDOWN_TIMEOUT (default 30 s): a worker still finishing its PPO update or
+    saving its checkpoint was killed, its run left `running`. Every accelerate launch sets it,
+    unless the environment does."""
+    from ptlab.launch import SHUTDOWN_SECONDS
+
+    monkeypatch.delenv("TORCH_ELASTIC_SHUTDOWN_TIMEOUT", raising=False)
+    for launcher in ({"kind": "accelerate", "gpus": 2}, {"kind": "accelerate", "cpuProcesses": 2}):
+        assert plan(experiment(launcher), "ppo", Path("c"), Path("r"), python="py").env["TORCH_ELASTIC_SHUTDOWN_TIMEOUT"] == str(SHUTDOWN_SECONDS) == "1800"
+    monkeypatch.setenv("TORCH_ELASTIC_SHUTDOWN_TIMEOUT", "600")
+    assert plan(experiment({"kind": "accelerate", "gpus": 2}), "ppo", Path("c"), Path("r"), python="py").env["TORCH_ELASTIC_SHUTDOWN_TIMEOUT"] == "600"
+
+
 def test_slurm_script():
     launcher = {"kind": "slurm", "distributed": "deepspeed-zero2", "slurm": {"partition": "gpu", "nodes": 2, "gpusPerNode": 4, "time": "12:00:00", "extraDirectives": ["--mem=200G"]}}
     p = plan(experiment(launcher), "sft", Path("/cfg dir/x.ptlab.json"), Path("/runs/my run"), python="/venv/bin/python")
@@ -86,6 +100,7 @@ def test_slurm_script():
     assert words[words.index("--machine_rank") + 1] == "$SLURM_NODEID"
     assert words[words.index("--deepspeed_multinode_launcher") + 1] == "standard"  # each node's processes from its own srun task, not pdsh
     assert words[words.index("--config") + 1] == "/cfg dir/x.ptlab.json" and words[words.index("--run-dir") + 1] == "/runs/my run"
+    assert "export MAIN_HOST TORCH_ELASTIC_SHUTDOWN_TIMEOUT=${TORCH_ELASTIC_SHUTDOWN_TIMEOUT:-1800}" in lines  # the workers' time to checkpoint after a cancel
 
 
 def test_a_slurm_field_with_a_line_break_is_refused_as_the_config_loads_and_a_run_folder_with_one_as_the_script_is_written(tmp_path):
@@ -197,3 +212,44 @@ def test_a_checkpoint_is_evaluated_under_the_config_s_launcher(tmp_path):
     printed = subprocess.run([sys.executable, "-m", "ptlab", "launch", "--config", str(path), "--job", "eval", "--run-dir", str(tmp_path / "r"), "--checkpoint", str(tmp_path / "ck"), "--print"], capture_output=True, text=True, timeout=60)
     assert printed.returncode == 0, printed.stderr
     assert json.loads(printed.stdout)["argv"][-2:] == ["--checkpoint", str(tmp_path / "ck")]
+
+
+def test_a_cancelled_two_process_launch_whose_checkpoint_takes_over_30_s_ends_cancelled_with_it(tmp_path, ptlab_cache):
+    """SIGTERM to `ptlab launch` (the elastic agent): the workers checkpoint and the run ends
+    `cancelled`, though the save takes longer than torch's default 30 s grace, after which the
+    agent used to SIGKILL them mid-save (no checkpoint, run.json left `running`)."""
+    import signal
+    import time
+
+    import two_processes
+
+    config = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    config["sft"].update(steps=400, globalBatchSize=8, microBatchSize=4, saveEverySteps=1000)
+    config["sft"]["data"]["examples"] = 96
+    del config["evaluation"]
+    path = tmp_path / "slow.ptlab.json"
+    path.write_text(json.dumps({**config, "launcher": {"kind": "accelerate", "cpuProcesses": 2}}))
+    slow_save = """import os
+if os.environ.get("RANK"):  # the workers, not the agent
+    import time
+    import ptlab.checkpoints as checkpoints
+    save = checkpoints.save
+    checkpoints.save = lambda *args, **kwargs: (time.sleep(40), save(*args, **kwargs))[1]
+"""
+    env = two_processes.hooked({**os.environ, "PTLAB_CACHE_DIR": str(ptlab_cache)}, tmp_path, slow_save)
+    env.pop("TORCH_ELASTIC_SHUTDOWN_TIMEOUT", None)
+    run = tmp_path / "run"
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "launch", "--config", str(path), "--job", "sft", "--run-dir", str(run)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.time() + 180
+        while not ((run / "metrics.jsonl").exists() and (run / "metrics.jsonl").read_text().count("\n") >= 2):
+            assert process.poll() is None and time.time() < deadline, "the launch ended or stalled before its second step"
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)  # what Cancel sends a run started elsewhere
+        process.wait(timeout=120)
+    finally:
+        if process.poll() is None:
+            two_processes.kill_everything(process.pid, run)
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["status"] == "cancelled"
+    assert manifest["checkpoints"][-1]["step"] == manifest["progress"]["step"] >= 2
