@@ -4,7 +4,8 @@
 - accelerate: `accelerate launch` over the GPUs (DDP, FSDP or DeepSpeed ZeRO-2/3), or over
   `cpuProcesses` CPU processes (DDP over gloo, the cores shared out as their threads);
 - slurm: an sbatch script (written into the run folder) whose `srun` starts one
-  `accelerate launch` per node, submitted with `sbatch`.
+  `accelerate launch` per node (data and export: one process on one node), submitted with `sbatch`.
+data and export run as one process under local and accelerate launchers.
 Commands are argument lists, never shell strings; the sbatch script quotes every word.
 `python -m ptlab launch --config X --job sft --run-dir R --print` shows what would run.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 from ptlab.config import Experiment, Launcher
 
 JOBS = ("data", "sft", "ppo", "eval", "export")
+SINGLE_PROCESS_JOBS = ("data", "export")
 # torch's elastic agent (inside accelerate launch) passes a SIGTERM or SIGHUP on to the workers
 # and SIGKILLs them after this many seconds (its default: 30). A worker reads the cancel when
 # its step or PPO update ends and then saves a checkpoint: minutes for a large model's update
@@ -103,16 +105,24 @@ def cpu_plan(processes: int, ptlab: list[str], python: str) -> Plan:
 def plan(experiment: Experiment, job: str, config: Path, run_dir: Path, resume: bool = False, python: str = sys.executable, checkpoint: Path | None = None) -> Plan:
     launcher = experiment.launcher
     ptlab = job_args(job, config, run_dir, resume, checkpoint)
-    if launcher.kind == "local" or job in ("data", "export"):  # single-process jobs
+    if launcher.kind == "local" or (launcher.kind == "accelerate" and job in SINGLE_PROCESS_JOBS):
         env = {"CUDA_VISIBLE_DEVICES": ",".join(map(str, launcher.gpus))} if isinstance(launcher.gpus, tuple) else {}
         return Plan([python, "-m", "ptlab", *ptlab], env)
     if launcher.kind == "accelerate" and launcher.cpuProcesses:
         return cpu_plan(launcher.cpuProcesses, ptlab, python)
     if launcher.kind == "accelerate":
         return Plan([python, *accelerate_args(launcher, _gpu_count(launcher)), "--module", "ptlab", *ptlab], shutdown_env())
-    slurm = launcher.slurm
-    nodes, per_node = slurm.nodes, slurm.gpusPerNode
-    directives = [f"--job-name=ptlab-{experiment.name}-{job}", f"--nodes={nodes}", "--ntasks-per-node=1", f"--gpus-per-node={per_node}", f"--output={run_dir / 'slurm-%j.out'}"]
+    return slurm_plan(experiment, job, run_dir, ptlab, python)
+
+
+def slurm_plan(experiment: Experiment, job: str, run_dir: Path, ptlab: list[str], python: str) -> Plan:
+    """An sbatch script in the run folder, submitted by the plan's argv: data and export as one
+    process on one node (they use no GPU), the other jobs as one `accelerate launch` per node.
+    The nodes meet on a port of the job's own (two jobs may share their first node)."""
+    slurm = experiment.launcher.slurm
+    single = job in SINGLE_PROCESS_JOBS
+    nodes, per_node = (1, 0) if single else (slurm.nodes, slurm.gpusPerNode)
+    directives = [f"--job-name=ptlab-{experiment.name}-{job}", f"--nodes={nodes}", "--ntasks-per-node=1", *([f"--gpus-per-node={per_node}"] if per_node else []), f"--output={run_dir / 'slurm-%j.out'}"]
     for key, value in (("partition", slurm.partition), ("account", slurm.account), ("qos", slurm.qos), ("time", slurm.time), ("cpus-per-task", slurm.cpusPerTask)):
         if value is not None:
             directives.append(f"--{key}={value}")
@@ -120,15 +130,23 @@ def plan(experiment: Experiment, job: str, config: Path, run_dir: Path, resume: 
     for directive in directives:  # shlex.quote protects nothing in a comment line: a line break would start a command
         if CONTROL_CHARACTERS.search(directive):
             raise ValueError(f"#SBATCH {directive!r}: a line break or other control character would end the directive's line; remove it (from the run folder's path, or outputDir)")
-    launch = [python, *accelerate_args(launcher, nodes * per_node, nodes), "--machine_rank", "$SLURM_NODEID", "--main_process_ip", "$MAIN_HOST", "--main_process_port", "29500", "--module", "ptlab", *ptlab]
+    if single:
+        launch = [python, "-m", "ptlab", *ptlab]
+        preamble = []
+    else:
+        launch = [python, *accelerate_args(experiment.launcher, nodes * per_node, nodes), "--machine_rank", "$SLURM_NODEID", "--main_process_ip", "$MAIN_HOST", "--main_process_port", "$MAIN_PORT", "--module", "ptlab", *ptlab]
+        preamble = [
+            'MAIN_HOST=$(scontrol show hostnames "$SLURM_JOB_NODELIST" | sed -n 1p)',  # head would end the pipe early: SIGPIPE, which pipefail makes fatal
+            "MAIN_PORT=$((20000 + SLURM_JOB_ID % 10000))  # below Linux's ephemeral ports (32768-)",
+            f"export MAIN_HOST MAIN_PORT {SHUTDOWN_TIMEOUT}=${{{SHUTDOWN_TIMEOUT}:-{SHUTDOWN_SECONDS}}}",
+        ]
     quoted = " ".join(word if word.startswith("$") else shlex.quote(word) for word in launch)
     script = "\n".join([
         "#!/bin/bash",
         *(f"#SBATCH {shlex.quote(d)}" for d in directives),
         "# Generated by `ptlab launch` from the experiment config; edit the config, not this file.",
         "set -euo pipefail",
-        'MAIN_HOST=$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)',
-        f"export MAIN_HOST {SHUTDOWN_TIMEOUT}=${{{SHUTDOWN_TIMEOUT}:-{SHUTDOWN_SECONDS}}}",
+        *preamble,
         f"srun --kill-on-bad-exit=1 bash -c {shlex.quote(quoted)}",
         "",
     ])

@@ -100,7 +100,44 @@ def test_slurm_script():
     assert words[words.index("--machine_rank") + 1] == "$SLURM_NODEID"
     assert words[words.index("--deepspeed_multinode_launcher") + 1] == "standard"  # each node's processes from its own srun task, not pdsh
     assert words[words.index("--config") + 1] == "/cfg dir/x.ptlab.json" and words[words.index("--run-dir") + 1] == "/runs/my run"
-    assert "export MAIN_HOST TORCH_ELASTIC_SHUTDOWN_TIMEOUT=${TORCH_ELASTIC_SHUTDOWN_TIMEOUT:-1800}" in lines  # the workers' time to checkpoint after a cancel
+
+
+def slurm_script_run(tmp_path: Path, script: str, job_id: str) -> str:
+    """What the sbatch script starts on the first node (SLURM_NODEID 0) of job `job_id`: srun
+    and scontrol stand-ins, and a `python` that prints its arguments and the shutdown timeout."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name, body in (("srun", 'shift; exec "$@"'), ("scontrol", "printf 'node1\\nnode2\\n'"), ("python", 'echo "$* timeout=${TORCH_ELASTIC_SHUTDOWN_TIMEOUT:-unset}"')):
+        (bin_dir / name).write_text(f"#!/bin/bash\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "SLURM_JOB_ID": job_id, "SLURM_NODEID": "0", "SLURM_JOB_NODELIST": "node[1-2]"}
+    ran = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, timeout=30)
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout.strip()
+
+
+def test_a_slurm_script_meets_on_a_port_of_its_job_and_gives_its_workers_time_to_checkpoint(tmp_path):
+    """Every multi-node job met on port 29500, so two jobs whose first node is the same one
+    collided; each now meets on 20000 + its job id mod 10000. The script also gives torch's
+    elastic agent the shutdown timeout a cancel's checkpoint needs."""
+    launcher = {"kind": "slurm", "slurm": {"nodes": 2, "gpusPerNode": 4}}
+    script = plan(experiment(launcher), "ppo", Path("c"), Path("r"), python="python").script
+    first = slurm_script_run(tmp_path, script, "1234567")
+    assert "--machine_rank 0 --main_process_ip node1 --main_process_port 24567 --module ptlab ppo" in first and first.endswith("timeout=1800")
+    assert "--main_process_port 24568 " in slurm_script_run(tmp_path, script, "1234568")
+
+
+def test_under_slurm_data_and_export_run_on_the_cluster_as_one_process(tmp_path):
+    """`ptlab launch --job export` under Slurm ran the export on the machine it was called on
+    (VS Code's: the login node), though the README says it runs on the cluster; data and export
+    now go in a one-node sbatch script of one process, with no GPU (they use none)."""
+    launcher = {"kind": "slurm", "slurm": {"nodes": 2, "gpusPerNode": 4, "partition": "gpu"}}
+    for job in ("data", "export"):
+        p = plan(experiment(launcher), job, Path("c"), Path("/r"), python="python", checkpoint=Path("/ck") if job == "export" else None)
+        assert p.argv == ["sbatch", "--parsable", f"/r/launch-{job}.sbatch"]
+        lines = p.script.splitlines()
+        assert "#SBATCH --nodes=1" in lines and "#SBATCH --partition=gpu" in lines and not any("gpus" in line for line in lines)
+        assert slurm_script_run(tmp_path, p.script, "7") == f"-m ptlab {job} --config c --run-dir /r{' --checkpoint /ck' if job == 'export' else ''} timeout=unset"
 
 
 def test_a_slurm_field_with_a_line_break_is_refused_as_the_config_loads_and_a_run_folder_with_one_as_the_script_is_written(tmp_path):
