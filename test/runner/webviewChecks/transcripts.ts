@@ -267,8 +267,9 @@ export const checks: WebviewCheck[] = [
         field.value = String(step);
         field.dispatchEvent(new Event('change'));
       }, chosen.step);
-      await view.locator('#episode-list .episode-row', { hasText: `step ${chosen.step} · ep ${chosen.episode} ` }).first().click();
-      await view.locator('#detail h2', { hasText: `step ${chosen.step} · episode ${chosen.episode} ` }).waitFor({ timeout: 30_000 });
+      // the rollout's row, not an evaluation episode of the same number at that step
+      await view.locator('#episode-list .episode-row', { hasText: `train · step ${chosen.step} · ep ${chosen.episode} ` }).first().click();
+      await view.locator('#detail h2', { hasText: `train · step ${chosen.step} · episode ${chosen.episode} ` }).waitFor({ timeout: 30_000 });
       const bar = view.locator('#token-bar');
       const head = (await bar.locator('p').first().textContent()) ?? '';
       if (!head.startsWith('Per-token records of 5 of 5 turn(s), trained at update')) throw new Error(`token bar: ${head}`);
