@@ -53,6 +53,17 @@ describe('environments: TypeScript and Python agree (differential fuzz)', functi
     assert.equal(typeof answers[3]!.prompt, 'string');
   });
 
+  it('integers written 24.0 are integers everywhere (seed, target, maxVerify, maxStraight, a position), and a null position is position 0', async () => {
+    const gp = `{"env":"generalpoints","target":24.0,"maxVerify":3.0}`;
+    const virl = `{"env":"virl","routes":{"synthetic":{"city":"nyc","routes":5}},"maxStraight":4.0}`;
+    const verify = (position: string) => `{"op":"verify","config":${virl},"state":{"seed":2.0,"position":${position}},"output":"{\\"action\\": \\"forward()\\"}"}`;
+    const answers = await agree([`{"op":"reset","episode":"g","config":${gp},"seed":1.0}`, `{"op":"reset","episode":"v","config":${virl},"seed":3.0}`, verify('1.0'), verify('null'), verify('0'), verify('1.5')]);
+    assert.ok(answers.slice(0, 2).every((a) => typeof a.prompt === 'string'), JSON.stringify(answers.slice(0, 2)));
+    assert.deepEqual(answers[3], answers[4], 'null is position 0');
+    assert.equal(typeof answers[2]!.reward, 'number');
+    assert.match(String(answers[5]!.error), /"state.position" must be an integer/);
+  });
+
   it(`on ${CASES} random GeneralPoints requests (seed ${SEED})`, async () => {
     await agree([...fuzzRequests(SEED, CASES)]);
   });

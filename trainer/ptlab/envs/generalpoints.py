@@ -71,8 +71,11 @@ class GeneralPointsConfig:
             if key in raw and raw[key] not in options:
                 raise EnvConfigError(f"environment.{key}: must be one of {', '.join(map(repr, options))}, got {raw[key]!r}")
         for key, high in (("target", 1_000_000), ("maxVerify", 100)):
-            if key in raw and (not isinstance(raw[key], int) or isinstance(raw[key], bool) or not 1 <= raw[key] <= high):
-                raise EnvConfigError(f"environment.{key}: must be an integer in [1, {high}], got {raw[key]!r}")
+            if key in raw:
+                value = json_integer(raw[key])
+                if value is None or not 1 <= value <= high:
+                    raise EnvConfigError(f"environment.{key}: must be an integer in [1, {high}], got {raw[key]!r}")
+                raw = {**raw, key: value}
         config = GeneralPointsConfig(**{k: v for k, v in raw.items() if k != "env"})
         if config.target > highest_reachable(config.faceCards):
             raise EnvConfigError(f"environment.target: four cards reach at most {highest_reachable(config.faceCards)} under faceCards {config.faceCards!r} (the four highest multiplied), got {config.target}")
@@ -527,6 +530,16 @@ def _json_depth_within(text: str, limit: int) -> bool:
             depth -= 1
         i += 1
     return True
+
+
+def json_integer(value: Any) -> int | None:
+    """A JSON integer as JSON Schema and TypeScript read one (5.0 included: JSON.parse makes it
+    the number 5), as an int; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, float) and value.is_integer() else None
 
 
 def json_object(output: str) -> dict[str, Any] | None:

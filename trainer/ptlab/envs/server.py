@@ -26,6 +26,7 @@ from ptlab.envs.generalpoints import (
     GeneralPointsEpisode,
     Hand,
     card_value,
+    json_integer,
     solutions,
     verify,
 )
@@ -48,9 +49,10 @@ def _config(raw: Any) -> GeneralPointsConfig | virl.VirlConfig:
 
 
 def _seed(raw: Any) -> int:
-    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= 0xFFFFFFFF:
+    seed = json_integer(raw)
+    if seed is None or not 0 <= seed <= 0xFFFFFFFF:
         raise RequestError('"seed" must be an integer in [0, 2**32)')
-    return raw
+    return seed
 
 
 def _text(request: dict[str, Any], key: str) -> str:
@@ -135,8 +137,8 @@ class EnvServer:
             if isinstance(config, virl.VirlConfig):
                 state = request.get("state") if isinstance(request.get("state"), dict) else {}
                 episode = _virl_episode(config, _seed(state.get("seed")))
-                position = state.get("position", 0)
-                if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position < len(episode.rail):
+                position = 0 if state.get("position") is None else json_integer(state["position"])  # null: not given, as in TypeScript
+                if position is None or not 0 <= position < len(episode.rail):
                     raise RequestError(f'"state.position" must be an integer in [0, {len(episode.rail)})')
                 verdict = virl.verify(config, episode.rail[position], output)
                 return {"reward": verdict.reward, "message": verdict.message, "correct": verdict.correct, "failureMode": verdict.failure_mode}

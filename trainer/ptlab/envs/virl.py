@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, ClassVar, Literal
 
 from ptlab.envs.generalpoints import EnvConfigError
-from ptlab.envs.generalpoints import json_object  # one JSON reading for every environment
+from ptlab.envs.generalpoints import json_integer, json_object  # one JSON reading for every environment
 from ptlab.envs.prng import Rng
 from ptlab.envs.virl_geometry import ABSOLUTE, direction_name
 
@@ -91,15 +91,20 @@ class VirlConfig:
             if key in raw and raw[key] not in options:
                 raise EnvConfigError(f"environment.{key}: must be one of {', '.join(map(repr, options))}, got {raw[key]!r}")
         for key, low, high in (("maxStraight", 0, 100), ("maxVerify", 1, 100)):
-            if key in raw and (not isinstance(raw[key], int) or isinstance(raw[key], bool) or not low <= raw[key] <= high):
-                raise EnvConfigError(f"environment.{key}: must be an integer in [{low}, {high}], got {raw[key]!r}")
+            if key in raw:
+                value = json_integer(raw[key])
+                if value is None or not low <= value <= high:
+                    raise EnvConfigError(f"environment.{key}: must be an integer in [{low}, {high}], got {raw[key]!r}")
+                raw = {**raw, key: value}
         if "dropRate" in raw and (isinstance(raw["dropRate"], bool) or not isinstance(raw["dropRate"], (int, float)) or not 0 <= raw["dropRate"] <= 1):
             raise EnvConfigError(f"environment.dropRate: must be a number in [0, 1], got {raw['dropRate']!r}")
         routes = raw.get("routes")
         if not (isinstance(routes, dict) and (isinstance(routes.get("file"), str) or isinstance(routes.get("synthetic"), dict))):
             raise EnvConfigError('environment.routes: required, {"file": "route_infos.json"} or {"synthetic": {"city": ...}}')
         if "file" not in routes:
-            _check_synthetic(routes["synthetic"])
+            synthetic = routes["synthetic"]
+            _check_synthetic(synthetic)
+            raw = {**raw, "routes": {**routes, "synthetic": {k: v if k == "city" else json_integer(v) for k, v in synthetic.items()}}}
         return VirlConfig(**{k: v for k, v in raw.items() if k != "env"})
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,11 +125,6 @@ class VirlConfig:
 _SYNTHETIC_KEYS = ("city", "routes", "seed")
 
 
-def _is_integer(value: Any) -> bool:
-    """A JSON integer, 5.0 included (JSON Schema's, and TypeScript's, whose JSON.parse makes 5.0 an integer)."""
-    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, float) and value.is_integer())
-
-
 def _check_synthetic(synthetic: dict[str, Any]) -> None:
     """The schema's bounds; the same words as the TypeScript twin (virlConfig)."""
     at = "environment.routes.synthetic"
@@ -134,7 +134,7 @@ def _check_synthetic(synthetic: dict[str, Any]) -> None:
     if not isinstance(synthetic.get("city"), str) or synthetic["city"] == "":
         raise EnvConfigError(f"{at}.city: required, a non-empty string")
     for key, low, high in (("routes", 1, 1_000_000), ("seed", 0, 0xFFFFFFFF)):
-        if key in synthetic and not (_is_integer(synthetic[key]) and low <= synthetic[key] <= high):
+        if key in synthetic and not ((value := json_integer(synthetic[key])) is not None and low <= value <= high):
             raise EnvConfigError(f"{at}.{key}: must be an integer in [{low}, {high}]")
 
 
