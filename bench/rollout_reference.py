@@ -11,7 +11,9 @@ round in groups of 4, GP-L with 5 attempts, 64 new tokens, sampled at 0.7) from
 random weights, whose answers all run to the token limit; `--config`: an experiment config
 of one's own), its
 rollouts (ppo.collect) timed: batched generate calls, each revision round prefilling only
-what is new, log-probs recorded while sampling.
+what is new, log-probs recorded while sampling. Its transitions and answer tokens are those
+each rollout generated (with group advantages, whole waves: more than the stepsPerUpdate
+that the update then trains on), counted when collect returns.
 
 `reference`: the loop of the paper's code (LeslieTrue/SFTvsRL, rl/trainer/llama_trainer.py
 collect_trajectories and model_tz_llama.py act_oneline): one environment, one step at a time;
@@ -69,12 +71,14 @@ def experiment_data(args: argparse.Namespace, workdir: Path) -> tuple[dict[str, 
 def run_ptlab(data: dict[str, Any], workdir: Path) -> dict[str, Any]:
     """`ptlab ppo` with its rollouts timed."""
     collect = ppo_module.collect
-    rollouts: list[tuple[float, Any]] = []
+    rollouts: list[tuple[float, int, int]] = []  # seconds, transitions, answer tokens
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         rollout = collect(*args, **kwargs)
-        rollouts.append((time.perf_counter() - start, rollout))
+        # counted now: with group advantages ppo.train then cuts rollout.transitions to the
+        # stepsPerUpdate it trains on, while the seconds went into every wave generated
+        rollouts.append((time.perf_counter() - start, len(rollout.transitions), sum(len(t.response_ids) for t in rollout.transitions)))
         return rollout
 
     path = workdir / "ptlab.ptlab.json"
@@ -85,9 +89,7 @@ def run_ptlab(data: dict[str, Any], workdir: Path) -> dict[str, Any]:
             raise SystemExit("the ptlab PPO run failed")
     finally:
         ppo_module.collect = collect
-    seconds = sum(s for s, _ in rollouts)
-    transitions = sum(len(r.transitions) for _, r in rollouts)
-    tokens = sum(len(t.response_ids) for _, r in rollouts for t in r.transitions)
+    seconds, transitions, tokens = (sum(column) for column in zip(*rollouts))
     return summary("ptlab", seconds, transitions, tokens, rollouts=len(rollouts))
 
 
