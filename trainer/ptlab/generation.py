@@ -21,6 +21,11 @@ class Generation:
     ids: tuple[int, ...]
     stopped: bool
     logprobs: tuple[float, ...] = ()  # with record_logprobs: each of `ids`' log-prob under the distribution it was sampled from
+    # The positions the model computed for this answer, padding excluded: its prompt tokens not
+    # read from a KV cache (a prompt several chats share counted once, on the first of them) and
+    # each answer token fed back to sample the next. prompt_tokens + answer_tokens is what the
+    # run's compute accounting charges (the spec's convention); this is what was forwarded.
+    forwarded_tokens: int = 0
 
     @property
     def answer_tokens(self) -> int:
@@ -313,13 +318,14 @@ def _growing_cache(model: Any, capacity: int, layers: list[tuple[Any, Any]] | No
     return cache
 
 
-def _prefill_new_chats(model: Any, cache: PrefixCache, keys: list[Any], rows: list[list[int]], batch_size: int, pad_id: int) -> None:
+def _prefill_new_chats(model: Any, cache: PrefixCache, keys: list[Any], rows: list[list[int]], batch_size: int, pad_id: int) -> dict[int, int]:
     """Enter in `cache` the keys and values of every token but the last of each row it holds
     nothing of (a chat's first turn), so that `generate` decodes from them as from a chat's
     earlier turn. Rows with the same tokens (GRPO's group of episodes on one hand) are computed
     once (a quarter of the first round's prefill at the demo's groups of 4), in batches of
     `batch_size` distinct prompts, shortest first, padded on the right: a row's keys and
-    values are its first tokens', at the positions generate's left-padded prefill gives them."""
+    values are its first tokens', at the positions generate's left-padded prefill gives them.
+    Returns the tokens prefilled (padding excluded) by the first row of each distinct prompt."""
     import torch
     from transformers import DynamicCache
 
@@ -339,6 +345,7 @@ def _prefill_new_chats(model: Any, cache: PrefixCache, keys: list[Any], rows: li
             entry = _Prefix(list(prompt), [(layer.keys[i, :, : len(prompt)], layer.values[i, :, : len(prompt)]) for layer in held.layers])
             for j in distinct[prompt]:
                 cache.entries[keys[j]] = entry
+    return {group[0]: len(prompt) for prompt, group in distinct.items()}
 
 
 def _prefilled(model: Any, rows: list[list[int]], width: int, cache: PrefixCache, keys: list[Any], capacity: int) -> tuple[Any, int]:
@@ -415,11 +422,12 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     reuse = prefixes is not None and _reusable(model, encoder, kv_cache)
     keys = list(keys) if keys is not None else list(range(len(chats)))
     order = list(range(len(chats)))
+    prefilled: dict[int, int] = {}  # chat: the tokens _prefill_new_chats forwarded for it
     if reuse:  # batch rows with as many tokens to prefill together: a batch prefills its longest
         all_ids = [chat.encode(encoder, c, [], generation_prompt=True)["input_ids"] for c in chats]
         if not synced_gpus:  # its forwards are as many as this process's new prompts: sharded, generate prefills them
             with torch.no_grad():
-                _prefill_new_chats(model, prefixes, keys, all_ids, batch_size, tokenizer.pad_token_id if tokenizer.pad_token_id is not None else stop[0])
+                prefilled = _prefill_new_chats(model, prefixes, keys, all_ids, batch_size, tokenizer.pad_token_id if tokenizer.pad_token_id is not None else stop[0])
         order.sort(key=lambda j: len(all_ids[j]) - prefixes.usable(keys[j], all_ids[j]))
     results: dict[int, Generation] = {}
     kept: dict[Any, _Prefix] = {}
@@ -428,7 +436,7 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
         batch = chat.generation_batch(encoder, [chats[j] for j in chunk]).to(model.device)
         width = batch["input_ids"].shape[1]
         rows = [row[mask.bool()].tolist() for row, mask in zip(batch["input_ids"], batch["attention_mask"])]
-        cache, _ = _prefilled(model, rows, width, prefixes, [keys[j] for j in chunk], width + max_new_tokens) if reuse else (None, 0)
+        cache, cached = _prefilled(model, rows, width, prefixes, [keys[j] for j in chunk], width + max_new_tokens) if reuse else (None, 0)
         if reuse and cache is None:
             cache = _growing_cache(model, width + max_new_tokens)  # read back below
         recorder = _SampledLogprobs(temperature) if record_logprobs else None
@@ -443,7 +451,10 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
             ids = row.tolist()
             end = next((i for i, t in enumerate(ids) if t in stop), len(ids))  # generate pads only after a stop: a sampled pad token is an answer token
             stopped = end < len(ids)
-            results[j] = Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), len(rows[r]), tuple(ids[: end + stopped]), stopped, tuple(logprobs[r][: end + stopped]) if logprobs else ())
+            answer = ids[: end + stopped]
+            prompt_forwarded = len(rows[r]) - max(0, cached - (width - len(rows[r])))  # the cache's first `cached` of `width` positions were not forwarded
+            forwarded = prefilled.get(j, 0) + prompt_forwarded + len(answer) - 1
+            results[j] = Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), len(rows[r]), tuple(answer), stopped, tuple(logprobs[r][: end + stopped]) if logprobs else (), forwarded)
             if reuse:  # the prompt and every answer token but the last, which was never fed back
                 fed = len(results[j].ids) - 1
                 begin = width - len(rows[r])
@@ -487,7 +498,8 @@ def _generate_paged(model: Any, encoder: Any, chats: list[list[dict[str, Any]]],
         logprobs = tuple(out.logprobs[: end + stopped]) if record_logprobs else ()
         if record_logprobs and len(logprobs) != end + stopped:
             raise RuntimeError(f"continuous batching returned {len(out.logprobs)} log-probs for {len(ids)} tokens (chat {i})")
-        results.append(Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), len(row), tuple(ids[: end + stopped]), stopped, logprobs))
+        # forwarded: the whole prompt, though the session may read blocks it shares with an earlier request from its cache
+        results.append(Generation(tokenizer.decode(ids[:end], skip_special_tokens=True), len(row), tuple(ids[: end + stopped]), stopped, logprobs, len(row) + end + stopped - 1))
     return results
 
 

@@ -590,7 +590,8 @@ class Rollout:
     transitions: list[Transition]  # (stepsPerUpdate,) in collection order
     finished: list[Slot]  # episodes that ended, in the order they ended
     slots: list[Slot]  # each environment slot's episode at the end (bootstraps a cut one; goes on next update)
-    inference_tokens: int
+    inference_tokens: int  # each generation's prompt and answer tokens: what the run's compute charges 2N for
+    forwarded_tokens: int = 0  # the positions generation actually computed (Generation.forwarded_tokens)
 
 
 class Timeline:
@@ -875,7 +876,7 @@ def _collect_rounds(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict
     if not group and not slots:  # the run's first update
         slots.extend(source.open(state) for _ in range(cfg.parallelEnvs))
     active = [] if group else list(range(len(slots)))
-    inference_tokens = 0
+    inference_tokens = forwarded_tokens = 0
     sampled_old = cfg.oldLogProbs == "sampling"
     while True:
         if group and not active and len(transitions) < cfg.stepsPerUpdate:
@@ -893,6 +894,7 @@ def _collect_rounds(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict
             images = tuple(chat.images_in(slot.messages))  # the prompt's, before the slot moves on
             step = episodes.advance(slot, generation)
             inference_tokens += generation.prompt_tokens + generation.answer_tokens
+            forwarded_tokens += generation.forwarded_tokens
             response_ids = list(generation.ids)  # as sampled: the gradient is taken on what the policy did
             ends = chat.token_ends(policy.text, response_ids[: generation.answer_tokens])
             weights = core.token_weights(generation.text, ends, answer_key, cfg.thoughtWeight) + [1.0] * generation.stopped
@@ -912,7 +914,7 @@ def _collect_rounds(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict
         active = still
         if timeline:
             timeline.seconds["environment"] += time.perf_counter() - environment_started
-    return Rollout(transitions, finished, list(slots), inference_tokens)
+    return Rollout(transitions, finished, list(slots), inference_tokens, forwarded_tokens)
 
 
 def _set_old_logprobs(t: Transition, token_logprobs: tuple[float, ...]) -> None:
@@ -1364,7 +1366,7 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
     Training tokens and images are those the update's forward passes read (an episode's
     revisions share theirs); inference ones, each generation's."""
     transitions = rollout.transitions
-    inference_tokens, train_tokens, images, train_images = parallel.totals(acc, rollout.inference_tokens, trained[0], sum(len(t.images) for t in transitions), trained[1])
+    inference_tokens, train_tokens, images, train_images, forwarded_tokens = parallel.totals(acc, rollout.inference_tokens, trained[0], sum(len(t.images) for t in transitions), trained[1], rollout.forwarded_tokens)
     state["inferenceTokens"] += int(inference_tokens)
     state["trainTokens"] += int(train_tokens)
     state["visualInferenceTokens"] = state.get("visualInferenceTokens", 0) + int(images) * policy.visual_tokens_per_image
@@ -1417,6 +1419,7 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
             "mismatch/tokens": int(mismatch_n),
             "train/lr": policy.scheduler.get_last_lr()[0],
             "perf/tokens_per_second": rollout_tokens * (cfg.epochs + 1) / elapsed,
+            "perf/generation_forwarded_tokens": int(forwarded_tokens),  # compute.inferenceTokens charges more where caches were reused
             **stage_metrics(seconds or {}, sum(len(t.response_ids) for t in transitions), trained[0]),  # this process's tokens and seconds
             **parallel.peak_memory_metric(next(policy.plain.parameters()).device),  # the main process's, rollout and update
         },

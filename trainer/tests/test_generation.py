@@ -109,3 +109,39 @@ def test_a_generated_pad_token_is_an_answer_token_not_its_end(ptlab_cache, monke
         model.get_output_embeddings().weight.zero_()
     (answer,) = generation.generate(model, tokenizer, [[{"role": "user", "content": "Cards: ['A', '5', '10', 'K']"}]], 6, 0.0, sampling={"do_sample": False})
     assert answer.ids == (0,) * 6 and not answer.stopped
+
+
+def _positions_counted(model):
+    """The positions each forward of `model` receives (input_ids' size, padding included)."""
+    seen = []
+    model.register_forward_pre_hook(lambda module, args, kwargs: seen.append(kwargs["input_ids"].numel()), with_kwargs=True)
+    return seen
+
+
+@pytest.mark.parametrize("kv_cache", ["dynamic", "static"])
+def test_forwarded_tokens_are_the_positions_the_model_computed(ptlab_cache, monkeypatch, kv_cache):
+    """Generation.forwarded_tokens counts what the forwards read: a group's shared prompt once
+    and, under the dynamic cache, a chat's next turn only past what its last turn cached; the
+    run's compute accounting charges prompt_tokens + answer_tokens every time. Greedy answers of
+    equal chats are equal, so no row is padded and the hook's count is exact."""
+    from ptlab import models
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    path = models.resolve_model_path("embedded:tiny-lm")
+    model, tokenizer = models.load_causal_lm(path, "fp32"), models.load_tokenizer(path)
+    seen = _positions_counted(model)
+    group = [[{"role": "user", "content": "Cards: ['A', '5', '10', 'K']"}] for _ in range(3)]
+    prefixes = generation.PrefixCache()
+    first = generation.generate(model, tokenizer, group, 6, 0.0, kv_cache=kv_cache, prefixes=prefixes, keys=[0, 1, 2])
+    assert sum(g.forwarded_tokens for g in first) == sum(seen)
+    seen.clear()
+    turn = [[*chat, {"role": "assistant", "content": g.text}, {"role": "user", "content": "Try again."}] for chat, g in zip(group, first)]
+    second = generation.generate(model, tokenizer, turn, 6, 0.0, kv_cache=kv_cache, prefixes=prefixes, keys=[0, 1, 2])
+    assert sum(g.forwarded_tokens for g in second) == sum(seen)
+    charged = sum(g.prompt_tokens + g.answer_tokens for g in first + second)
+    forwarded = sum(g.forwarded_tokens for g in first + second)
+    if kv_cache == "dynamic":
+        assert first[0].forwarded_tokens > first[1].forwarded_tokens == first[2].forwarded_tokens == len(first[1].ids)  # the prompt's last token, then its answer's fed back
+        assert forwarded < charged
+    else:
+        assert forwarded == sum(g.prompt_tokens + len(g.ids) - 1 for g in first + second)

@@ -1443,12 +1443,14 @@ def test_the_generation_vs_training_mismatch_and_the_step_timeline_are_recorded_
     agreeing = metrics("agree")
     timeline = {k: v for k, v in [r for r in records(tmp_path / "agree") if r["kind"] == "train"][0]["metrics"].items() if k.startswith(("time/", "perf/"))}
     stages = ("generation", "environment", "scoring", "token_records", "training", "evaluation", "checkpoint")
-    assert set(timeline) == {f"time/{s}_s" for s in stages} | {"perf/tokens_per_second", "perf/generation_tokens_per_second", "perf/training_tokens_per_second"}, timeline
+    assert set(timeline) == {f"time/{s}_s" for s in stages} | {"perf/tokens_per_second", "perf/generation_tokens_per_second", "perf/training_tokens_per_second", "perf/generation_forwarded_tokens"}, timeline
     assert timeline["time/generation_s"] > 0 and timeline["time/environment_s"] > 0 and timeline["time/training_s"] > 0
     assert (timeline["time/scoring_s"] > 0) == (old_logprobs == "recompute")  # group advantages with sampled log-probs score nothing
     assert timeline["time/token_records_s"] > 0  # the config's logging.tokenRecordRate 0.5
     assert timeline["time/evaluation_s"] == timeline["time/checkpoint_s"] == 0  # none ran before the first update's record
     assert timeline["perf/generation_tokens_per_second"] > 0 and timeline["perf/training_tokens_per_second"] > 0
+    charged = [r for r in records(tmp_path / "agree") if r["kind"] == "train"][0]["compute"]["inferenceTokens"]
+    assert 0 < timeline["perf/generation_forwarded_tokens"] < charged  # each group's prompt prefilled once
     assert agreeing["tokens"] > 0 and agreeing["logprob_abs_max"] < 1e-3 and 0 <= agreeing["kl"] < 1e-6, agreeing
     real_per_token = generation._SampledLogprobs.per_token
     monkeypatch.setattr(generation._SampledLogprobs, "per_token", lambda self, ids: real_per_token(self, ids) - 0.05)
