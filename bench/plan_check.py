@@ -2,8 +2,11 @@
 
 For each config, the planner's fake-tensor peak of a training micro-batch (SFT or PPO) and of a
 generate call's prefill is printed next to the same step run for real with random weights: on
-a GPU, the peak its caching allocator reports; on CPU, torch's MemTracker over real tensors.
-Nothing is held between the rows; the ratio fake / real is the planner's error there.
+a GPU, the peak its caching allocator reports; on CPU, the planner's own storage tracker
+(plan._PeakBytes, the same one as the fake side's) over real tensors: there the check is of the
+fake tensors' shapes and lifetimes, not of the tracker, which a test compares with the torch
+profiler's allocation totals. Nothing is held between the rows; the ratio fake / real is the
+planner's error there.
 
     .venv/bin/python bench/plan_check.py examples/tiny.ptlab.json [--device cuda] [--dtype bf16]
     python3 bench/plan_check.py examples/paper/gp-vl/3-rl.ptlab.json --device cuda --jobs ppo,generate \

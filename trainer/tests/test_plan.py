@@ -319,6 +319,26 @@ def test_the_peak_counter_agrees_with_torch_memtracker() -> None:
     assert ours == theirs > 32 * 256 * 4
 
 
+def test_the_peak_counter_agrees_with_the_profiler_s_allocations_without_gradients(tmp_path: Path) -> None:
+    """bench/plan_check.py's real CPU side is our counter too: on a no-grad step (which
+    MemTracker cannot follow) it agrees with the torch profiler's running allocation total."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 64))
+    x = torch.randn(128, 64)
+
+    def step() -> None:
+        with torch.no_grad():
+            model(x).softmax(-1).sum()
+
+    ours = plan._peak_beyond_states(model, step, training=False)
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU], profile_memory=True) as profiler:
+        step()
+    profiler.export_chrome_trace(str(tmp_path / "trace.json"))
+    events = [e["args"] for e in json.loads((tmp_path / "trace.json").read_text())["traceEvents"] if e.get("name") == "[memory]"]
+    before = events[0]["Total Allocated"] - events[0]["Bytes"]
+    assert ours == max(e["Total Allocated"] for e in events) - before > 128 * 512 * 4
+
+
 def test_a_lora_config_is_refused_with_what_to_plan_instead() -> None:
     raw = json.loads(TINY.read_text())
     raw["model"]["lora"] = {"r": 8}
