@@ -90,7 +90,7 @@ run() { # name: the step of that name
     ppo-update) step "$name" $python bench/ppo_update.py --updates 2 ;;
     trainer-0.5b) step "$name" $python bench/gpu_trainer.py --size 0.5b ;;
     raw-0.5b) step "$name" $python bench/gpu_train.py --size 0.5b ;;
-    raw-1.5b) step "$name" $python bench/gpu_train.py --size 1.5b --batch 8 --seq 1024 ;;
+    raw-1.5b) step "$name" $python bench/gpu_train.py --size 1.5b ;;
     generate-0.5b) step "$name" $python bench/gpu_generate.py --size 0.5b ;;
     trainer-0.5b-dynamic) step "$name" $python bench/gpu_trainer.py --size 0.5b --jobs ppo --kv-cache dynamic --ppo-updates 4 ;;
     trainer-0.5b-static) step "$name" $python bench/gpu_trainer.py --size 0.5b --jobs ppo --kv-cache static --ppo-updates 4 ;;

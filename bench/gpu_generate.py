@@ -76,7 +76,7 @@ def main() -> None:
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
     torch.manual_seed(0)
-    config = Qwen2Config(**SIZES[args.size], max_position_embeddings=4096, tie_word_embeddings=True)
+    config = Qwen2Config(**SIZES[args.size], max_position_embeddings=4096)
     model = Qwen2ForCausalLM(config).to("cuda" if cuda else "cpu", torch.bfloat16 if cuda else torch.float32).eval()
     print(json.dumps({"device": torch.cuda.get_device_name(0) if cuda else "cpu", "size": args.size, "batch": args.batch, "newTokens": args.new_tokens, "torch": torch.__version__}), flush=True)
     for mode in args.modes.split(","):

@@ -6,7 +6,9 @@ RESULTS: the folders gpu_check.sh wrote (its $OUT), each step's JSON lines in ST
 lines that are not JSON (progress, warnings) are skipped. Each step's outcome and seconds
 (steps.tsv) close the table, with the steps that gave no result (failed, stopped, skipped). Rows come from
 `bench/gpu_trainer.py` (our `ptlab sft` and `ptlab ppo`, one row per job and configuration),
-`bench/gpu_train.py` (plain PyTorch/transformers training and generation: the baselines) and
+`bench/gpu_train.py` (plain PyTorch/transformers training and generation: the baselines, set
+beside ours only when their model is ours: a baseline whose header names another model, or
+other parameters, is marked not comparable in its row and in the targets) and
 `bench/rollout_reference.py` (our rollouts against the reference's one-step-per-generate
 loop), `bench/host_syncs.py` (host waits inside the trainer's micro-batches) and
 `bench/optimizer_step.py` (an Adam step under each kernel). Prints Markdown. Standard library only: it runs where the results land.
@@ -88,6 +90,31 @@ def _gib(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
+def _model(step: Step) -> dict[str, Any]:
+    """The model a step ran (its header's `model`; older results state only the parameters)."""
+    return step.header.get("model") or {"parameters": step.header.get("parameters")}
+
+
+def _described(model: dict[str, Any]) -> str:
+    parameters = model.get("parameters")
+    words = [f"{parameters:,} parameters" if isinstance(parameters, int) else "parameters not stated"]
+    if "vocab_size" in model:
+        words.append(f"vocabulary {model['vocab_size']:,}")
+    if "tieWordEmbeddings" in model:
+        words.append("tied embeddings" if model["tieWordEmbeddings"] else "untied embeddings")
+    return ", ".join(words)
+
+
+def not_comparable(baseline: Step, steps: list[Step]) -> str | None:
+    """Why a plain-PyTorch baseline cannot stand beside our loops of its size: another model
+    (issue 18's ratios are on the same model in the same run). None when it is ours, or when no
+    result of ours at its size is there to compare."""
+    ours = [step for step in steps if step.header.get("size") == baseline.header.get("size") and any(line["bench"] in ("sft", "ppo") for line in step.lines)]
+    if not ours or _model(baseline) == _model(ours[0]):
+        return None
+    return f"not comparable: another model ({_described(_model(baseline))}; ours {_described(_model(ours[0]))})"
+
+
 def throughput_rows(steps: list[Step]) -> list[list[str]]:
     rows = []
     for step in steps:
@@ -95,10 +122,12 @@ def throughput_rows(steps: list[Step]) -> list[list[str]]:
         for line in step.lines:
             if line["bench"] in ("sft", "ppo"):
                 rows.append([f"`ptlab {line['bench']}`{' ' + size if size else ''}, {configuration(step)}", step.name, _number(line.get("tokensPerSecond")), _percent(line.get("mfu")), _gib(line.get("peakMemoryGiB"))])
-            elif line["bench"] == "train":
-                rows.append([f"plain PyTorch training {size}, batch {line.get('batch')} x {line.get('seq')}", step.name, _number(line.get("tokensPerSecond")), _percent(line.get("mfu")), ""])
-            elif line["bench"] == "generate":
-                rows.append([f"plain generate {size}, batch {line.get('batch')} (new tokens/s)", step.name, _number(line.get("newTokensPerSecond")), _percent(line.get("mfu")), ""])
+            elif line["bench"] in ("train", "generate"):
+                data = f"batch {line.get('batch')} x {line.get('seq')}" if "seq" in line else f"{line.get('batch')} rows of `ptlab sft`'s data per step" if line["bench"] == "train" else f"batch {line.get('batch')} (new tokens/s)"
+                what = f"plain PyTorch training {size}, {data}" if line["bench"] == "train" else f"plain generate {size}, {data}"
+                why = not_comparable(step, steps)
+                rate = line.get("tokensPerSecond") if line["bench"] == "train" else line.get("newTokensPerSecond")
+                rows.append([what + (f" ({why})" if why else ""), step.name, _number(rate), _percent(line.get("mfu")), ""])
     return rows
 
 
@@ -184,15 +213,20 @@ def targets(steps: list[Step]) -> list[str]:
     """Each issue-18 target, the best figure the results hold for it, and met or not."""
     found = []
     trainer = [(step, line) for step in steps for line in step.lines if line["bench"] in ("sft", "ppo")]
-    raw = {step.header.get("size"): line.get("mfu") for step in steps for line in step.lines if line["bench"] == "train"}
+    raw = {step.header.get("size"): (line.get("mfu"), not_comparable(step, steps)) for step in steps for line in step.lines if line["bench"] == "train"}
     for size, target in SFT_MFU.items():
         sft = [(line["mfu"], step.name) for step, line in trainer if line["bench"] == "sft" and step.header.get("size") == size and line.get("mfu") is not None]
         if not sft:
             found.append(f"- SFT MFU at {size} >= {target:.0%}: no result")
             continue
         best, name = max(sft)
-        baseline = raw.get(size)
-        versus = "" if baseline is None else f"; plain PyTorch {_percent(baseline)} in these results: {'at least' if best >= baseline else 'below'} it"
+        baseline, why = raw.get(size, (None, None))
+        if baseline is None:
+            versus = ""
+        elif why:
+            versus = f"; plain PyTorch {_percent(baseline)} in these results, {why}"
+        else:
+            versus = f"; plain PyTorch {_percent(baseline)} in these results: {'at least' if best >= baseline else 'below'} it"
         found.append(f"- SFT MFU at {size} >= {target:.0%}: best {_percent(best)} ({name}): {'met' if best >= target else 'not met'}{versus}")
     ppo = [(line, step.name) for step, line in trainer if line["bench"] == "ppo"]
     shares = [(line["generationShare"], name) for line, name in ppo if line.get("generationShare") is not None]

@@ -8,9 +8,16 @@ records, the numbers a user sees on the dashboard.
 The model is Qwen2-shaped (bench/gpu_train.py's sizes) with the embedded tokenizer's
 vocabulary, saved to a temporary folder (once per size under $PTLAB_BENCH_MODELS when set) and named in an experiment config derived from
 examples/tiny.ptlab.json. Random weights answer garbage, so every PPO turn runs to
-maxNewTokens: the rollout numbers are the worst case for length. Prints JSON lines.
-MFU = (GFLOPs added between the first and last records) / seconds / bf16 peak; the GFLOPs
-are the trainer's own accounting (6N per trained token, 2N per generated one). Each job's
+maxNewTokens: the rollout numbers are the worst case for length. Prints JSON lines: the
+device and model (gpu_train.model_facts), then a line per job.
+MFU = FLOPs computed between the first and last steady records / seconds / bf16 peak, with
+N = gpu_train.flops_parameters (the plain baseline's rule): SFT 6N per token its steps trained
+on (compute.trainTokens, padding not counted); PPO 6N per token its training passes read plus
+2N per position its generate calls forwarded (perf/generation_forwarded_tokens: prompt tokens
+not read from a KV cache, a group's shared prompt once, answer tokens fed back; padding not
+counted). Not the run's compute.gflops: by the spec's convention that charges 2N for every
+prompt token of every generation (compute.inferenceTokens, printed too), which the dynamic
+cache reads once. tokensPerSecond counts the same tokens. Each job's
 line also has the peak CUDA memory of its steps (perf/peak_memory_gib), the spread of its steady
 steps' own seconds (stepSeconds: min, median, max), the wall seconds per step outside them
 (betweenStepsSeconds: writing records and the run manifest, while the GPU waits) and, for SFT, the padded share of the
@@ -39,7 +46,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gpu_train import SIZES, peak_tflops  # noqa: E402
+from gpu_train import SIZES, model_facts, peak_tflops  # noqa: E402
 
 from ptlab import models  # noqa: E402
 
@@ -75,7 +82,7 @@ def _build(size: str, folder: Path) -> int:
 
     tokenizer = models.load_tokenizer("embedded:tiny-lm")
     shape = {**SIZES[size], "vocab_size": len(tokenizer)}
-    config = Qwen2Config(**shape, max_position_embeddings=4096, tie_word_embeddings=True, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    config = Qwen2Config(**shape, max_position_embeddings=4096, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
     torch.manual_seed(0)
     model = Qwen2ForCausalLM(config)
     model.save_pretrained(folder)
@@ -108,15 +115,23 @@ def run(command: str, config_path: Path, run_dir: Path) -> tuple[list[dict], flo
     return [r for r in records if r.get("kind") == "train"], time.perf_counter() - started
 
 
-def summarize(name: str, records: list[dict], peak: float | None, wall: float) -> dict:
+def computed(name: str, records: list[dict]) -> tuple[int, int]:
+    """The steady records' (after the first) trained tokens and generation's forwarded
+    positions: what their FLOPs were spent on."""
+    trained = records[-1]["compute"]["trainTokens"] - records[0]["compute"]["trainTokens"]
+    forwarded = sum(int(r["metrics"]["perf/generation_forwarded_tokens"]) for r in records[1:]) if name == "ppo" else 0
+    return trained, forwarded
+
+
+def summarize(name: str, records: list[dict], peak: float | None, wall: float, flops_parameters: int) -> dict:
     """Steady state: from the second record to the last (the first carries warm-up)."""
     if len(records) < 3:
         sys.exit(f"{name}: {len(records)} training records; the steady state needs 3 or more (raise --sft-steps / --ppo-updates)")
     first, last = records[1], records[-1]
     seconds = last["wallSeconds"] - first["wallSeconds"]
-    gflops = last["compute"]["gflops"] - first["compute"]["gflops"]
-    tokens = (last["compute"]["trainTokens"] + last["compute"]["inferenceTokens"]) - (first["compute"]["trainTokens"] + first["compute"]["inferenceTokens"])
-    achieved = gflops / seconds / 1e3
+    trained, forwarded = computed(name, records[1:])
+    tokens = trained + forwarded
+    achieved = (6 * trained + 2 * forwarded) * flops_parameters / seconds / 1e12
     result = {
         "bench": name,
         "records": len(records),
@@ -134,9 +149,10 @@ def summarize(name: str, records: list[dict], peak: float | None, wall: float) -
     if name == "sft":
         result["paddingFraction"] = round(sum(r["metrics"]["perf/padding_fraction"] for r in records[1:]) / (len(records) - 1), 4)
     if name == "ppo":
-        result["inferenceTokens"] = last["compute"]["inferenceTokens"] - first["compute"]["inferenceTokens"]
+        result["inferenceTokens"] = last["compute"]["inferenceTokens"] - first["compute"]["inferenceTokens"]  # the run's charge
+        result["forwardedTokens"] = forwarded
         result["responseTokensMean"] = round(sum(r["metrics"]["rollout/response_tokens_mean"] for r in records[1:]) / (len(records) - 1), 1)
-        result.update(update_split(records[2:], last["compute"]["parameters"], last["compute"]["trainTokens"] - first["compute"]["trainTokens"], peak))
+        result.update(update_split(records[2:], flops_parameters, trained, peak))
     return result
 
 
@@ -200,12 +216,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         parameters = build_model(args.size, work / "model")
-        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "bf16PeakTflops": peak, "torch": torch.__version__, "kvCache": args.kv_cache, "attention": args.attention, "paddingFree": args.padding_free, "compile": args.compile, "groupSize": args.group_size, "sharedPrefixes": args.shared_prefixes, "headChunk": args.head_chunk, "ligerKernel": args.liger, "PYTORCH_CUDA_ALLOC_CONF": os.environ.get("PYTORCH_CUDA_ALLOC_CONF")}), flush=True)
+        facts = model_facts(work / "model")
+        print(json.dumps({"device": name, "size": args.size, "parameters": parameters, "model": facts, "bf16PeakTflops": peak, "torch": torch.__version__, "kvCache": args.kv_cache, "attention": args.attention, "paddingFree": args.padding_free, "compile": args.compile, "groupSize": args.group_size, "sharedPrefixes": args.shared_prefixes, "headChunk": args.head_chunk, "ligerKernel": args.liger, "PYTORCH_CUDA_ALLOC_CONF": os.environ.get("PYTORCH_CUDA_ALLOC_CONF")}), flush=True)
         config_path = work / "bench.ptlab.json"
         config_path.write_text(json.dumps(experiment(work / "model", args, cuda)))
         for command in args.jobs.split(","):
             records, wall = run(command, config_path, work / command)
-            print(json.dumps(summarize(command, records, peak, wall)), flush=True)
+            print(json.dumps(summarize(command, records, peak, wall, facts["flopsParameters"])), flush=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 STEPS = {  # gpu_check.sh's step: its benchmark at a CPU size
     "trainer-0.5b": ["bench/gpu_trainer.py", "--size", "tiny", "--sft-steps", "3", "--sft-batch", "8", "--ppo-updates", "3", "--ppo-steps", "16", "--ppo-envs", "8", "--ppo-minibatch", "8"],
-    "raw-0.5b": ["bench/gpu_train.py", "--size", "tiny", "--batch", "2", "--seq", "128"],
+    "raw-0.5b": ["bench/gpu_train.py", "--size", "tiny", "--batch", "2", "--steps", "2"],
     "rollout-reference-0.5b": ["bench/rollout_reference.py", "--size", "tiny", "--updates", "1", "--reference-steps", "4"],
 }
 
@@ -37,4 +37,5 @@ def test_the_first_gpu_benchmarks_run_on_cpu_and_make_the_table(tmp_path, ptlab_
     rows = [line for line in table.stdout.splitlines() if line.startswith("| ")]
     for expected in ("| `ptlab sft` tiny, defaults | trainer-0.5b |", "| `ptlab ppo` tiny, defaults | trainer-0.5b |", "| plain PyTorch training tiny", "rollout-reference-0.5b"):
         assert any(expected in row for row in rows), f"no row with {expected!r}:\n{table.stdout}"
+    assert not any("not comparable" in row for row in rows), table.stdout  # the baseline is our model (gpu_trainer.build_model)
     assert "Steps run (3 of 3 ok):" in table.stdout

@@ -29,7 +29,9 @@ def test_the_committed_h200_results_give_their_rows_and_unmet_targets():
         "| `ptlab sft` 0.5b, defaults | trainer-0.5b | 38,026 | 8.3% |  |",
         '| `ptlab ppo` 0.5b, kvCache "static" | trainer-0.5b-static | 21,024 | 3.6% |  |',
         "| plain PyTorch training 1.5b, batch 8 x 1024 | raw-1.5b | 34,522 | 37.2% |  |",
-        "- SFT MFU at 0.5b >= 35%: best 8.3% (trainer-0.5b): not met; plain PyTorch 22.0% in these results: below it",
+        # that baseline was another model (151,936-token vocabulary, random 1,024-token rows): not set beside ours
+        "| plain PyTorch training 0.5b, batch 8 x 1024 (not comparable: another model (494,032,768 parameters; ours 358,989,440 parameters)) | raw-0.5b | 73,537 | 22.0% |  |",
+        "- SFT MFU at 0.5b >= 35%: best 8.3% (trainer-0.5b): not met; plain PyTorch 22.0% in these results, not comparable: another model (494,032,768 parameters; ours 358,989,440 parameters)",
         "- PPO generation share of an update <= 60%: no result",
     ])
 
@@ -59,6 +61,25 @@ def test_newer_results_give_the_stage_split_the_rollout_ratio_and_met_targets(tm
         "- PPO generation share of an update <= 60%: best 55.0% (trainer-0.5b-static): met",
         "- PPO update phase MFU >= 30%: best 31.0% (trainer-0.5b-static): met",
         "- rollout answer tokens/s against the reference's loop >= 10x: best 12.3x (rollout-reference-0.5b): met",
+    ])
+
+
+def test_a_baseline_is_set_beside_ours_only_on_the_same_model(tmp_path):
+    ours = {"parameters": 358989440, "flopsParameters": 358989440, "tieWordEmbeddings": True, "hidden_size": 896, "vocab_size": 1218}
+    other = {**ours, "parameters": 494032768, "flopsParameters": 494032768, "vocab_size": 151936}
+    sft = {"bench": "sft", "tokensPerSecond": 100000.0, "mfu": 0.3, "peakMemoryGiB": 20.0}
+    train = {"bench": "train", "tokensPerSecond": 90000.0, "mfu": 0.25, "batch": 32, "meanRowTokens": 231.0}
+    for folder, baseline in (("same", ours), ("other", other)):
+        _write(tmp_path / folder, "trainer-0.5b", [{"device": "NVIDIA H200", "size": "0.5b", "parameters": ours["parameters"], "model": ours}, sft])
+        _write(tmp_path / folder, "raw-0.5b", [{"device": "NVIDIA H200", "size": "0.5b", "parameters": baseline["parameters"], "model": baseline}, train])
+    assert_printed([tmp_path / "same"], [
+        "| plain PyTorch training 0.5b, 32 rows of `ptlab sft`'s data per step | raw-0.5b | 90,000 | 25.0% |  |",
+        "- SFT MFU at 0.5b >= 35%: best 30.0% (trainer-0.5b): not met; plain PyTorch 25.0% in these results: at least it",
+    ])
+    why = "not comparable: another model (494,032,768 parameters, vocabulary 151,936, tied embeddings; ours 358,989,440 parameters, vocabulary 1,218, tied embeddings)"
+    assert_printed([tmp_path / "other"], [
+        f"| plain PyTorch training 0.5b, 32 rows of `ptlab sft`'s data per step ({why}) | raw-0.5b | 90,000 | 25.0% |  |",
+        f"- SFT MFU at 0.5b >= 35%: best 30.0% (trainer-0.5b): not met; plain PyTorch 25.0% in these results, {why}",
     ])
 
 
