@@ -37,6 +37,8 @@ interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
   onProgress?: (progress: unknown) => void;
+  /** Removes the request's abort listener from the caller's signal, which may outlive it. */
+  detach(): void;
 }
 
 export class WorkerClient<R extends RequestMap, E extends EventMap = Record<never, never>> {
@@ -81,8 +83,11 @@ export class WorkerClient<R extends RequestMap, E extends EventMap = Record<neve
     if (this.ended) return Promise.reject(this.ended);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress as ((p: unknown) => void) | undefined });
-      options.signal?.addEventListener('abort', () => this.post({ kind: 'cancel', id }), { once: true });
+      const { signal } = options;
+      const cancel = () => this.post({ kind: 'cancel', id });
+      const detach = () => signal?.removeEventListener('abort', cancel);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress as ((p: unknown) => void) | undefined, detach });
+      signal?.addEventListener('abort', cancel, { once: true });
       this.post({ kind: 'request', id, method, params });
     });
   }
@@ -100,6 +105,7 @@ export class WorkerClient<R extends RequestMap, E extends EventMap = Record<neve
   private settle(message: Extract<Wire, { kind: 'result' }>): void {
     const waiting = this.pending.get(message.id);
     this.pending.delete(message.id);
+    waiting?.detach();
     if (message.ok) waiting?.resolve(message.value);
     else waiting?.reject(new Error(message.error));
   }
@@ -108,7 +114,10 @@ export class WorkerClient<R extends RequestMap, E extends EventMap = Record<neve
     if (this.ended) return;
     this.ended = error;
     this.onStop?.(error);
-    for (const waiting of this.pending.values()) waiting.reject(error);
+    for (const waiting of this.pending.values()) {
+      waiting.detach();
+      waiting.reject(error);
+    }
     this.pending.clear();
   }
 }

@@ -1,5 +1,6 @@
 // The worker convention (src/workers/rpc.ts) over a real worker thread.
 import * as assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { WorkerClient, workerFile } from '../../src/workers/rpc';
 import type { EchoEvents, EchoRequests } from '../support/echoProtocol';
@@ -29,6 +30,16 @@ describe('worker rpc', () => {
     const result = await counting;
     assert.equal(result.cancelled, true);
     assert.ok(result.reached < 10_000);
+  });
+
+  it('leaves no abort listener on the caller\'s signal once its requests settle', async () => {
+    const abort = new AbortController();
+    const before = getEventListeners(abort.signal, 'abort').length;
+    for (let i = 0; i < 12; i++) await client.request('echo', { text: `${i}` }, { signal: abort.signal });
+    await assert.rejects(client.request('fail', { message: 'bad file' }, { signal: abort.signal }), /bad file/);
+    assert.equal(getEventListeners(abort.signal, 'abort').length, before);
+    await assert.rejects(client.request('exit', {}, { signal: abort.signal }), /exited/);
+    assert.equal(getEventListeners(abort.signal, 'abort').length, before);
   });
 
   it('rejects with the handler\'s error, and events arrive', async () => {
