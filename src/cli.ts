@@ -107,12 +107,12 @@ async function evaluate(args: string[]): Promise<number> {
       step: { type: 'string', default: '0' },
     },
   });
-  if (!values.model || !values.config) throw new UsageError('evaluate: --model DIR and --config X.ptlab.json are required');
+  if (!values.model || !values.config) throw new UsageError('eval: --model DIR and --config X.ptlab.json are required');
   const configFile = resolve(values.config);
   const plan = evaluationPlan(loadExperiment(configFile));
   const wanted = values.split ?? plan.splits.map((s) => s.name);
   const unknown = wanted.filter((name) => !plan.splits.some((s) => s.name === name));
-  if (unknown.length > 0) throw new UsageError(`evaluate: no split ${unknown.join(', ')} in ${configFile} (splits: ${plan.splits.map((s) => s.name).join(', ')})`);
+  if (unknown.length > 0) throw new UsageError(`eval: no split ${unknown.join(', ')} in ${configFile} (splits: ${plan.splits.map((s) => s.name).join(', ')})`);
   const episodes = values.episodes === undefined ? undefined : integerOption('episodes', values.episodes);
   const client = new InferenceClient();
   const abort = new AbortController();

@@ -88,6 +88,13 @@ def test_sampling_is_seeded(lively_checkpoint):
     assert first["tokens"] == again["tokens"] and first["tokens"] != other["tokens"]
 
 
+def test_eval_without_its_options_names_itself(tmp_path):
+    if NODE is None or not CLI.exists():
+        pytest.skip("needs node and dist/cli.js")
+    result = subprocess.run([NODE, str(CLI), "eval"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stderr.startswith("ptlab: eval: --model DIR and --config X.ptlab.json are required")
+
+
 def test_a_folder_that_is_not_an_export_is_refused(tmp_path):
     if NODE is None or not CLI.exists():
         pytest.skip("needs node and dist/cli.js")
