@@ -275,7 +275,9 @@ def run_stage(index: int, count: int, stage: Stage, out: Path, configs: Path) ->
                 time.sleep(2)
                 progress.show(run, stage, time.monotonic() - started)
         except KeyboardInterrupt:
-            process.terminate()  # the job checkpoints and ends as cancelled; rerun to resume
+            # The terminal's Ctrl+C reached the job too; a SIGINT sent to the demo alone did not.
+            # Either way the job checkpoints and ends as cancelled; rerun to resume
+            process.terminate()
             process.wait()
             raise
     if process.returncode != 0:

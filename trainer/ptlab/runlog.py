@@ -3,9 +3,10 @@
 A run folder holds `run.json` (schemas/run-manifest.schema.json), replaced atomically on
 every change and refreshed by a heartbeat thread while the process lives; append-only
 `metrics.jsonl` and `episodes.jsonl` (one validated record per line, flushed per record);
-and whatever the job writes under it. SIGTERM, or SIGHUP (VS Code ends a task by closing
-its terminal), asks the job to stop: `cancel_requested` turns true, the job checkpoints and
-ends, and the manifest says `cancelled`.
+and whatever the job writes under it. SIGTERM, SIGHUP (VS Code ends a task by closing
+its terminal) or SIGINT (Ctrl+C) asks the job to stop: `cancel_requested` turns true, the job
+checkpoints and ends, and the manifest says `cancelled`. Ctrl+C again aborts at once, with no
+checkpoint (KeyboardInterrupt; the run ends `cancelled`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,11 @@ STALE_SECONDS = 60.0
 # 0.1 s should not wait for a schema-checked, fsync'd manifest (what the step is at is always in
 # memory; every other write, the heartbeat's and the end's included, carries it)
 PROGRESS_SECONDS = 0.5
-CANCEL_SIGNALS = tuple(s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
+CANCEL_SIGNALS = tuple(s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None), signal.SIGINT) if s is not None)
+# A second SIGINT aborts only this long after the first: torch's elastic agent passes the
+# terminal's Ctrl+C on to its workers, which the terminal has already sent it to, so a worker
+# hears one Ctrl+C twice within milliseconds
+REPEATED_INTERRUPT_SECONDS = 1.0
 PACKAGES = ("ptlab", "torch", "transformers", "tokenizers", "peft", "accelerate", "safetensors", "onnx", "onnxruntime", "numpy")
 
 
@@ -385,10 +390,7 @@ class RunLog:
         moved()  # the job starts: an earlier job of this process moved before it
         self._trackers = trackers.Trackers(reported, self.dir, self.manifest)
         self._write_manifest(create=not resume)
-        self._previous_handlers: dict[int, Any] = {}
-        if threading.current_thread() is threading.main_thread():
-            for signum in CANCEL_SIGNALS:
-                self._previous_handlers[signum] = signal.signal(signum, self._on_cancel_signal)
+        self._hear_cancel_signals()
         self._heartbeat = threading.Thread(target=self._beat, name="ptlab-heartbeat", daemon=True)
         self._heartbeat.start()
 
@@ -421,7 +423,24 @@ class RunLog:
             except OSError:
                 pass  # a full disk must not kill training; the next beat tries again
 
+    def _hear_cancel_signals(self) -> None:
+        """CANCEL_SIGNALS set cancel_requested while the run is open (finish puts the previous
+        handlers back). A SIGINT the process was started ignoring (a shell's background job)
+        stays ignored."""
+        self._previous_handlers: dict[int, Any] = {}
+        self._interrupted_at: float | None = None
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in CANCEL_SIGNALS:
+            if signum == signal.SIGINT and signal.getsignal(signum) == signal.SIG_IGN:
+                continue
+            self._previous_handlers[signum] = signal.signal(signum, self._on_cancel_signal)
+
     def _on_cancel_signal(self, signum: int, frame: Any) -> None:
+        if signum == signal.SIGINT:
+            if self._interrupted_at is not None and time.monotonic() - self._interrupted_at >= REPEATED_INTERRUPT_SECONDS:
+                raise KeyboardInterrupt
+            self._interrupted_at = self._interrupted_at or time.monotonic()
         self.cancel_requested = True
         if signum == getattr(signal, "SIGHUP", None):
             # The terminal is gone: later prints would fail with EIO, so they go nowhere.
@@ -573,7 +592,7 @@ class RunLog:
 
 class RunLogFollower(RunLog):
     """A non-main process of a distributed job: reads the run folder (the checkpoints to
-    resume from), hears SIGTERM and SIGHUP, writes nothing; the main process's RunLog writes for all."""
+    resume from), hears CANCEL_SIGNALS, writes nothing; the main process's RunLog writes for all."""
 
     def __init__(self, run_dir: Path, *, resume: bool = False, **_: Any) -> None:
         self.dir = Path(run_dir)
@@ -582,10 +601,7 @@ class RunLogFollower(RunLog):
         self.manifest = load_json_file(self.manifest_path, "run-manifest.schema.json") if resume else {"runId": self.dir.name, "status": "running", "checkpoints": [], "segments": []}
         self._lock, self._due = threading.Lock(), threading.Event()  # progress's, which writes nothing here
         self._trackers = trackers.Trackers((), self.dir)  # the main process reports for all
-        self._previous_handlers: dict[int, Any] = {}
-        if threading.current_thread() is threading.main_thread():
-            for signum in CANCEL_SIGNALS:
-                self._previous_handlers[signum] = signal.signal(signum, self._on_cancel_signal)
+        self._hear_cancel_signals()
 
     def _write_manifest(self, create: bool = False) -> None:
         pass

@@ -2,10 +2,13 @@
 
 import json
 import os
+import signal
 import socket
 from pathlib import Path
 import threading
 import time
+
+import pytest
 
 from ptlab import runlog
 from ptlab.runlog import RunLog
@@ -280,3 +283,26 @@ def test_resume_refuses_a_run_whose_job_still_runs_and_takes_one_whose_process_i
         assert len(run.manifest["segments"]) == 3
     run_folder_ts = (Path(__file__).resolve().parents[2] / "src" / "core" / "runs" / "runFolder.ts").read_text()
     assert f"DEFAULT_STALE_SECONDS = {STALE_SECONDS:.0f};" in run_folder_ts  # the extension shows such a run as stale
+
+
+def test_ctrl_c_asks_the_job_to_cancel_and_a_second_one_later_aborts(tmp_path, monkeypatch):
+    """Ctrl+C is a cancel, as SIGTERM is: the job checkpoints and ends. One heard twice at once
+    (torch's elastic agent passes the terminal's on to its workers) is still one; Ctrl+C again
+    later aborts at once. A SIGINT the process ignored stays ignored; the end puts the handler back."""
+    clock = [100.0]
+    monkeypatch.setattr(runlog.time, "monotonic", lambda: clock[0])
+    with RunLog(tmp_path / "run", experiment="x", job="sft", config={}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0}) as run:
+        os.kill(os.getpid(), signal.SIGINT)
+        assert run.cancel_requested
+        clock[0] += 0.01
+        os.kill(os.getpid(), signal.SIGINT)  # the agent's copy of the same Ctrl+C
+        clock[0] += runlog.REPEATED_INTERRUPT_SECONDS
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with RunLog(tmp_path / "background", experiment="x", job="sft", config={}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0}) as run:
+            assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)

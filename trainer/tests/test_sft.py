@@ -160,6 +160,30 @@ def test_sigterm_checkpoints_and_cancels(tmp_path, env):
     assert manifest["checkpoints"][-1] == {**manifest["checkpoints"][-1], "step": step, "path": f"checkpoints/step-{step:06d}"}
 
 
+def test_ctrl_c_checkpoints_cancels_and_resume_goes_on_from_there(tmp_path, env):
+    """Ctrl+C in the job's terminal (SIGINT to its process group, as `npm run demo` and a bare
+    `ptlab sft` get it) is a cancel: the job checkpoints where it is, and --resume starts there."""
+    cfg, run = config(tmp_path, 400, 1000), tmp_path / "interrupted"
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(run)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 300
+    while time.time() < deadline and not ((run / "metrics.jsonl").exists() and (run / "metrics.jsonl").read_text().count("\n") >= 2):
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr
+    manifest = json.loads((run / "run.json").read_text())
+    step = manifest["progress"]["step"]
+    assert manifest["status"] == "cancelled" and manifest["checkpoints"][-1]["path"] == f"checkpoints/step-{step:06d}"
+    resumed = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(run), "--resume"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline and (run / "metrics.jsonl").read_text().count("\n") <= step:
+        time.sleep(0.05)
+    resumed.send_signal(signal.SIGTERM)
+    resumed.wait(timeout=300)
+    assert [r["step"] for r in records(run)][: step + 1] == list(range(1, step + 2))
+    assert [s["startStep"] for s in json.loads((run / "run.json").read_text())["segments"]] == [0, step]
+
+
 def test_unsupported_options_say_what_to_change(tmp_path, env):
     data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
     data["sft"].update(globalBatchSize=10, microBatchSize=4)
