@@ -192,10 +192,10 @@ def summarize(split: Split, env_config: EnvironmentConfig, records: list[dict[st
 
 def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, step: int, compute: dict[str, Any], checkpoint: str | None = None, acc: Any = None, synced_gpus: bool = False, cancellable: bool = False) -> list[dict[str, Any]] | None:
     """Every split: episode records and a metric record each; returns the split summaries.
-    `cancellable` (`ptlab eval`; a training run's evaluation ends first, its step's records
-    whole): a cancel (run.cancel_requested, on any process) stops the split being played
-    between generate rounds, and None is returned; that split writes nothing, the splits done
-    keep their records.
+    `cancellable` (`ptlab eval`, and a training run's evaluations but its final one): a cancel
+    (run.cancel_requested, on any process) stops the split being played between generate
+    rounds, and None is returned; that split writes nothing, the splits done keep their
+    records (a resumed training run drops that step's partial evaluation and plays it whole).
     Sampled decoding draws from keys made from evaluation.seed (continuous batching from a
     generator seeded by it): every checkpoint meets the same draws, and training's random
     stream is left as it was. With `acc` (a

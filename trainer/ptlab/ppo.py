@@ -733,15 +733,16 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     segment = len(run.manifest.get("segments", [])) - 1
 
     # at the start, or the evaluation a cancelled run stopped before
-    if state["update"] == 0 or (state["update"] < cfg.updates and parallel.any_process(acc, acc.is_main_process and not run.has_evaluation(state["update"]))):
-        maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False)
     status = "finished"
+    if state["update"] == 0 or (state["update"] < cfg.updates and parallel.any_process(acc, acc.is_main_process and not run.has_evaluation(state["update"]))):
+        if maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False):
+            status = "cancelled"
     timeline = Timeline()
     recorder = TokenRecorder(experiment.logging.tokenRecordRate, experiment.seed, acc.process_index, cfg.clip)
     if recorder.rate > 0:
         run.update(files={**run.manifest.get("files", {}), "tokens": token_records.FILE})
     device = next(policy.plain.parameters()).device
-    while state["update"] < cfg.updates:
+    while state["update"] < cfg.updates and status == "finished":
         started = time.perf_counter()
         if device.type == "cuda":
             torch.cuda.reset_peak_memory_stats(device)
@@ -775,7 +776,10 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         if state["update"] < cfg.updates:  # evaluate, then save: a checkpoint's records are complete
             evaluating = experiment.evaluation is not None and due(experiment.evaluation, state["update"], cfg.saveEverySteps, False)
             with timeline.stage("evaluation") if evaluating else nullcontext():
-                maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False)
+                stopped = maybe_evaluate(experiment, run, acc, policy, state["update"], compute(state, parameters, lam), final=False)
+            if stopped:
+                status = "cancelled"
+                break
         if cfg.saveEverySteps and state["update"] % cfg.saveEverySteps == 0 and state["update"] < cfg.updates:
             with timeline.stage("checkpoint"):
                 save(run, acc, f"update-{state['update']:06d}", state, slots, policy)
@@ -1454,14 +1458,19 @@ def compute(state: dict[str, Any], parameters: int, lam: float) -> dict[str, Any
     }
 
 
-def maybe_evaluate(experiment: Experiment, run: RunLog, acc: Any, policy: Policy, update: int, compute_record: dict[str, Any], final: bool) -> None:
-    """Evaluation on the schedule, by every process together (each its share of the episodes), the main one writing."""
+def maybe_evaluate(experiment: Experiment, run: RunLog, acc: Any, policy: Policy, update: int, compute_record: dict[str, Any], final: bool) -> bool:
+    """Evaluation on the schedule, by every process together (each its share of the episodes),
+    the main one writing. True when a cancel stopped a mid-run evaluation: the run ends at
+    that update, and a resume drops its partial evaluation and plays it whole. The final one
+    runs to its end."""
     evaluation = experiment.evaluation
     if evaluation is None:
-        return
+        return False
+    stopped = False
     if due(evaluation, update, experiment.ppo.saveEverySteps, final):  # every process plays its share of the episodes
-        evaluate(experiment, run, policy.plain, policy.tokenizer, update, compute_record, acc=acc, synced_gpus=parallel.sharded(acc))
+        stopped = evaluate(experiment, run, policy.plain, policy.tokenizer, update, compute_record, acc=acc, synced_gpus=parallel.sharded(acc), cancellable=not final) is None
     acc.wait_for_everyone()
+    return stopped
 
 
 def save(run: RunLog, acc: Any, name: str, state: dict[str, Any], slots: list[Slot], policy: Policy) -> None:

@@ -351,13 +351,18 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
 
     record = StepRecord(run, total_steps)
 
-    def maybe_evaluate(at_step: int, final: bool) -> None:
+    def maybe_evaluate(at_step: int, final: bool) -> bool:
+        """Evaluate at a step when due; True when a cancel stopped a mid-run evaluation (the run
+        then ends there: its checkpoint is at that step, and a resume drops the step's partial
+        evaluation and plays it whole). The final one runs to its end."""
         if evaluation is None:
-            return
+            return False
         record.flush()  # the step's train record before its evaluation's
+        stopped = False
         if due(evaluation, at_step, sft.saveEverySteps, final):  # every process plays its share of the episodes
-            evaluate(experiment, run, plain, tokenizer, at_step, compute(), acc=acc, synced_gpus=parallel.sharded(acc))
+            stopped = evaluate(experiment, run, plain, tokenizer, at_step, compute(), acc=acc, synced_gpus=parallel.sharded(acc), cancellable=not final) is None
         acc.wait_for_everyone()
+        return stopped
 
     def save(name: str) -> None:
         record.flush()  # a resumed run keeps the records up to its checkpoint's step
@@ -396,15 +401,17 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         return batch
 
     if step == 0:
-        maybe_evaluate(0, final=False)  # the starting point of every curve
-    elif step < total_steps and parallel.any_process(acc, main and not run.has_evaluation(step)):
-        maybe_evaluate(step, final=False)  # a cancelled run stopped before this step's evaluation
+        stopped = maybe_evaluate(0, final=False)  # the starting point of every curve
+    else:  # a cancelled run stopped before (or during) this step's evaluation
+        stopped = step < total_steps and parallel.any_process(acc, main and not run.has_evaluation(step)) and maybe_evaluate(step, final=False)
+    if stopped:
+        status = "cancelled"
     model.train()
     started = time.perf_counter()
     batch = prepare(state["dataPosition"])
     global_assistant_tokens = int(parallel.totals(acc, batch.assistant_tokens)[0])
     try:
-        while step < total_steps:
+        while step < total_steps and status == "finished":
             optimizer.zero_grad(set_to_none=True)
             if device.type == "cuda":
                 torch.cuda.reset_peak_memory_stats(device)
@@ -467,8 +474,9 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
             if cancelled:
                 status = "cancelled"
                 break
-            if step < total_steps:
-                maybe_evaluate(step, final=False)
+            if step < total_steps and maybe_evaluate(step, final=False):
+                status = "cancelled"
+                break
             if sft.saveEverySteps and step % sft.saveEverySteps == 0 and step < total_steps:
                 save(f"step-{step:06d}")
             batch, started = upcoming, time.perf_counter()

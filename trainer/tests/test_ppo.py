@@ -467,6 +467,34 @@ def test_cancel_then_resume_equals_an_uninterrupted_run_evaluations_included(tmp
     assert_same_records(records(cancelled), records(straight))
 
 
+def test_a_cancel_during_an_evaluation_stops_it_and_resume_plays_it_whole(tmp_path, env):
+    """SIGTERM while update 1's evaluation plays (its first split written, the second playing):
+    the evaluation stops between generate rounds, the run ends at update 1 with no further
+    update, and --resume plays update 1's evaluation whole: every record as an uninterrupted run's."""
+    data = json.loads(config(tmp_path, 3, 100).read_text())
+    data["evaluation"].update(everySteps=1, maxNewTokens=24)
+    data["evaluation"]["splits"][1]["episodes"] = 48  # rounds enough to be cancelled while it plays
+    cfg = tmp_path / "long-eval.ptlab.json"
+    cfg.write_text(json.dumps(data))
+    straight, cancelled = tmp_path / "straight", tmp_path / "cancelled"
+    assert ppo(env, "--config", str(cfg), "--run-dir", str(straight)).returncode == 0
+    first = data["evaluation"]["splits"][0]["name"]
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "ppo", "--config", str(cfg), "--run-dir", str(cancelled)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 300
+    while not any(r["kind"] == "eval" and r["step"] == 1 and r["split"] == first for r in (records(cancelled) if (cancelled / "metrics.jsonl").exists() else [])):
+        assert time.time() < deadline, "no evaluation of update 1"
+        time.sleep(0.05)
+    process.terminate()
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    manifest = json.loads((cancelled / "run.json").read_text())
+    assert manifest["progress"]["step"] == 1 and manifest["checkpoints"][-1]["path"] == "checkpoints/update-000001"
+    assert [(r["kind"], r["step"]) for r in records(cancelled)][-2:] == [("train", 1), ("eval", 1)]  # the second split stopped, no update after
+    resumed = ppo(env, "--config", str(cfg), "--run-dir", str(cancelled), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_records(records(cancelled), records(straight))
+
+
 def test_episodes_continue_across_updates_as_in_the_reference(tmp_path, env):
     """An update is 2 rounds of the 8 slots here, episodes up to 6 attempts (5 verifications and
     the reference's step-limit turn): they finish whole in a later update, every attempt of every

@@ -184,6 +184,35 @@ def test_ctrl_c_checkpoints_cancels_and_resume_goes_on_from_there(tmp_path, env)
     assert [s["startStep"] for s in json.loads((run / "run.json").read_text())["segments"]] == [0, step]
 
 
+def test_a_cancel_during_an_evaluation_stops_it_there_and_resume_plays_it_whole(tmp_path, env):
+    """SIGTERM while step 0's evaluation plays (its first split written, the second playing):
+    the evaluation stops between generate rounds and the run ends cancelled at step 0, no step
+    trained after the cancel; --resume drops the partial evaluation and plays step 0's whole."""
+    cfg = config(tmp_path, 4, 2, evaluate=True)
+    data = json.loads(cfg.read_text())
+    data["evaluation"].update(maxNewTokens=96)
+    data["evaluation"]["splits"][1]["episodes"] = 64  # rounds enough to be cancelled while it plays
+    cfg.write_text(json.dumps(data))
+    run = tmp_path / "run"
+    process = subprocess.Popen([sys.executable, "-m", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(run)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = data["evaluation"]["splits"][0]["name"]
+    deadline = time.time() + 300
+    while time.time() < deadline and not ((run / "metrics.jsonl").exists() and f'"split": "{first}"' in (run / "metrics.jsonl").read_text()):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["status"] == "cancelled" and manifest["progress"]["step"] == 0
+    assert manifest["checkpoints"][-1]["path"] == "checkpoints/step-000000"
+    assert [(r["kind"], r["step"], r.get("split")) for r in records(run)] == [("eval", 0, first)]  # the second split stopped, nothing trained
+    resumed = sft(env, "--config", str(cfg), "--run-dir", str(run), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    evaluations = [(r["step"], r["split"]) for r in records(run) if r["kind"] == "eval"]
+    splits = [s["name"] for s in data["evaluation"]["splits"]]
+    assert evaluations[: len(splits)] == [(0, name) for name in splits], evaluations
+
+
 def test_unsupported_options_say_what_to_change(tmp_path, env):
     data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
     data["sft"].update(globalBatchSize=10, microBatchSize=4)
