@@ -13,8 +13,9 @@ What a pretrained instruction model brings to GeneralPoints, and nothing of its 
                  `"train": false`), the verifier's message, then a right answer;
   - twenty-four  the 24 game as a pretrained model knows it: GeneralPoints' prompt with the
                  target 24, a solvable hand with at least one face card, under a face rule
-                 that is neither of the evaluation's (all 10; 11, 12, 13), so no episode of
-                 either rule (ID or OOD, any seed) is in it; not in the default mix.
+                 that gives the hand's face cards numbers neither evaluation rule (all 10;
+                 11, 12, 13) gives them, so no episode of either rule (ID or OOD, any seed)
+                 is in it; not in the default mix.
 The default mix (MIX, the one embedded:gp-base v1 was built from) has no example with the
 target 24. A recipe may name another mix (`sft.data.mix`); tasks keep their order, so the
 default mix's corpus is the same whatever tasks are added after it.
@@ -208,24 +209,28 @@ def revision(rng: Rng) -> list[dict[str, Any]]:
     return messages
 
 
-def other_face_values(rng: Rng) -> dict[str, int]:
-    """A face rule other than GeneralPoints' two: each face any value 1-13."""
+def other_face_values(rng: Rng, cards: list[str]) -> dict[str, int]:
+    """A face rule under which these cards' numbers are neither evaluation rule's, so the hand
+    with its answer is no episode of either. A rule differing from both is not enough: under
+    J, Q, K = 11, 10, 13 a hand whose one face card is a J is the OOD rule's episode."""
     while True:
         faces = {face: rng.between(1, 13) for face in FACES}
-        if faces not in EVALUATION_RULES:
+        values = [value_of(card, faces) for card in cards]
+        if all(values != [value_of(card, rule) for card in cards] for rule in EVALUATION_RULES):
             return faces
 
 
 def twenty_four(rng: Rng) -> list[dict[str, Any]]:
     """GeneralPoints' prompt with the target 24 for a solvable hand holding a face card, under
-    a rule that is not one of the evaluation's; the answer is the expert's (the first solution
-    of the hand's value multiset, as GeneralPoints' SFT data writes it): one answer per multiset
-    is what a small model can learn in CPU minutes, where random solutions split its probability."""
+    a rule under which the hand's numbers are neither evaluation rule's. The answer is
+    the expert's (the first solution of the hand's value multiset, as GeneralPoints' SFT data
+    writes it): one answer per multiset is what a small model can learn in CPU minutes, where
+    random solutions split its probability."""
     while True:
         cards = [gp.RANKS[rng.below(13)] for _ in range(4)]
         if not any(card in FACES for card in cards):
             continue
-        faces = other_face_values(rng)
+        faces = other_face_values(rng, cards)
         hand = _hand(cards, faces)
         found = gp.solutions(list(hand.values), GP_TARGET, "strict")
         if found:

@@ -2,7 +2,8 @@
 GeneralPoints' target), embedded:virl-base's (V-IRL-L's prompt on other cities' routes, the
 experts' answers under the stated action space), their published weights (intact, the size the
 issue allows) and their recipes (the first steps reproduce the published run's losses on the
-same corpus)."""
+same corpus; gp-base's corpus predates the twenty-four task's fix, so its recipe is checked as
+recorded)."""
 
 import collections
 import json
@@ -14,6 +15,7 @@ import sys
 import time
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,11 +78,12 @@ def test_every_corpus_answer_is_right_and_no_example_asks_for_24():
 
 def test_the_twenty_four_task_is_the_24_game_under_rules_the_evaluation_never_uses():
     """Asked for in a mix: GeneralPoints' prompt with the target 24, a hand with a face card,
-    a face rule that is neither all-10 nor 11-12-13 (stated in the prompt), the expert's answer:
-    the first solution of the hand's values, as GeneralPoints' SFT data answers that multiset."""
-    mix = {"card-puzzle": 500, "twenty-four": 500}
-    examples = [e for e in corpus.corpus(5, 400, mix) if e["meta"]["task"] == "twenty-four"]
-    assert 150 < len(examples) < 250
+    a face rule (stated in the prompt) under which the hand's numbers are neither all-10's nor
+    11-12-13's, so no evaluation episode; the expert's answer: the first solution of the hand's
+    values, as GeneralPoints' SFT data answers that multiset."""
+    mix = {"card-puzzle": 200, "twenty-four": 800}
+    examples = [e for e in corpus.corpus(5, 600, mix) if e["meta"]["task"] == "twenty-four"]
+    assert 420 < len(examples) < 540
     rules = set()
     for example in examples:
         prompt, answer = example["messages"][0]["content"], example["messages"][-1]["content"]
@@ -92,7 +95,8 @@ def test_the_twenty_four_task_is_the_24_game_under_rules_the_evaluation_never_us
         assert formula == gp.solutions(numbers, 24, "strict")[0]
         assert all(n == gp.RANKS.index(c) + 1 for c, n in zip(cards, numbers) if c not in corpus.FACES)
         rule = _stated_rule(prompt)
-        assert rule not in corpus.EVALUATION_RULES and all(rule[c] == n for c, n in zip(cards, numbers) if c in corpus.FACES)
+        assert all(rule[c] == n for c, n in zip(cards, numbers) if c in corpus.FACES)
+        assert all(numbers != [gp.card_value(c, evaluation_rule) for c in cards] for evaluation_rule in ("all-10", "11-12-13")), (cards, rule)
         rules.add(tuple(rule.values()))
     assert len(rules) > 100  # rules vary
 
@@ -156,7 +160,32 @@ def test_the_published_base_is_intact_and_loads(base):
     assert len(manifest["firstLosses"]) == pretrain.FIRST_STEPS
 
 
-@pytest.mark.parametrize("base", SHIPPED)
+# The published gp-base was trained on the corpus from before the twenty-four task checked the
+# hand's numbers against the evaluation rules (docs/base-model.md, "The published base's corpus"):
+# the recipe run now writes another corpus. Republishing from it (python -m ptlab pretrain)
+# replaces this and puts gp-base back in the reproduction test below.
+GP_BASE_CORPUS_BEFORE_THE_FIX = "bfef2b5453111eacf5919caf6b41402db7858a7753e9685775ef546cd429198f"
+
+
+def test_the_published_gp_base_is_the_recipes_run_on_the_corpus_before_the_fix():
+    """What the recipe says, but the twenty-four task's code: the recorded run's settings are
+    the recipe's (its description aside) and its corpus is the one from before the fix."""
+    from ptlab import pretrain
+
+    manifest = json.loads((models.WEIGHTS_DIR / "gp-base" / models.MANIFEST).read_text())
+    recipe = json.loads(pretrain.RECIPE.read_text())
+    del recipe["description"]
+    assert _recorded(recipe, manifest["recipe"]) == recipe  # the recorded config adds the defaults
+    assert manifest["corpus"]["mix"] == recipe["sft"]["data"]["mix"] and manifest["corpus"]["examples"] == recipe["sft"]["data"]["examples"]
+    assert manifest["corpus"]["sha256"] == GP_BASE_CORPUS_BEFORE_THE_FIX
+
+
+def _recorded(fields: Any, record: Any) -> Any:
+    """The record's values of these (nested) fields."""
+    return {key: _recorded(value, record.get(key)) for key, value in fields.items()} if isinstance(fields, dict) and isinstance(record, dict) else record
+
+
+@pytest.mark.parametrize("base", [base for base in SHIPPED if base != "gp-base"])
 def test_the_recipe_reproduces_the_published_corpus_and_first_steps(tmp_path, ptlab_cache, base):
     """The recipe's first stage run again from scratch (cancelled after its first steps): the
     same corpus file byte for byte, and the same losses as the published run's first steps."""
