@@ -15,7 +15,8 @@ What a pretrained instruction model brings to GeneralPoints, and nothing of its 
                  target 24, a solvable hand with at least one face card, under a face rule
                  that gives the hand's face cards numbers neither evaluation rule (all 10;
                  11, 12, 13) gives them, so no episode of either rule (ID or OOD, any seed)
-                 is in it; not in the default mix.
+                 is in it; half the rules J = Q = K (worded as the ID prompt words its
+                 rule), half not (as the OOD prompt does); not in the default mix.
 The default mix (MIX, the one embedded:gp-base v1 was built from) has no example with the
 target 24. A recipe may name another mix (`sft.data.mix`); tasks keep their order, so the
 default mix's corpus is the same whatever tasks are added after it.
@@ -209,12 +210,16 @@ def revision(rng: Rng) -> list[dict[str, Any]]:
     return messages
 
 
-def other_face_values(rng: Rng, cards: list[str]) -> dict[str, int]:
+def other_face_values(rng: Rng, cards: list[str], same_value: bool) -> dict[str, int]:
     """A face rule under which these cards' numbers are neither evaluation rule's, so the hand
     with its answer is no episode of either. A rule differing from both is not enough: under
-    J, Q, K = 11, 10, 13 a hand whose one face card is a J is the OOD rule's episode."""
+    J, Q, K = 11, 10, 13 a hand whose one face card is a J is the OOD rule's episode.
+    same_value: J = Q = K (never 10, the ID rule), else each face any value."""
     while True:
-        faces = {face: rng.between(1, 13) for face in FACES}
+        if same_value:
+            faces = dict.fromkeys(FACES, rng.between(1, 13))
+        else:
+            faces = {face: rng.between(1, 13) for face in FACES}
         values = [value_of(card, faces) for card in cards]
         if all(values != [value_of(card, rule) for card in cards] for rule in EVALUATION_RULES):
             return faces
@@ -222,15 +227,18 @@ def other_face_values(rng: Rng, cards: list[str]) -> dict[str, int]:
 
 def twenty_four(rng: Rng) -> list[dict[str, Any]]:
     """GeneralPoints' prompt with the target 24 for a solvable hand holding a face card, under
-    a rule under which the hand's numbers are neither evaluation rule's. The answer is
-    the expert's (the first solution of the hand's value multiset, as GeneralPoints' SFT data
-    writes it): one answer per multiset is what a small model can learn in CPU minutes, where
-    random solutions split its probability."""
+    a rule under which the hand's numbers are neither evaluation rule's; half the rules give J,
+    Q and K one value, so GeneralPoints' wording of a one-value rule (the ID prompt's) is as
+    common as its three-value one (the OOD prompt's). The answer is the expert's (the first
+    solution of the hand's value multiset, as GeneralPoints' SFT data writes it): one answer
+    per multiset is what a small model can learn in CPU minutes, where random solutions split
+    its probability."""
+    same_value = rng.below(2) == 0
     while True:
         cards = [gp.RANKS[rng.below(13)] for _ in range(4)]
         if not any(card in FACES for card in cards):
             continue
-        faces = other_face_values(rng, cards)
+        faces = other_face_values(rng, cards, same_value)
         hand = _hand(cards, faces)
         found = gp.solutions(list(hand.values), GP_TARGET, "strict")
         if found:

@@ -79,12 +79,13 @@ def test_every_corpus_answer_is_right_and_no_example_asks_for_24():
 def test_the_twenty_four_task_is_the_24_game_under_rules_the_evaluation_never_uses():
     """Asked for in a mix: GeneralPoints' prompt with the target 24, a hand with a face card,
     a face rule (stated in the prompt) under which the hand's numbers are neither all-10's nor
-    11-12-13's, so no evaluation episode; the expert's answer: the first solution of the hand's
-    values, as GeneralPoints' SFT data answers that multiset."""
+    11-12-13's, so no evaluation episode, half the rules J = Q = K, so the ID prompt's wording of
+    its rule is as common as the OOD prompt's; the expert's answer: the first solution of the
+    hand's values, as GeneralPoints' SFT data answers that multiset."""
     mix = {"card-puzzle": 200, "twenty-four": 800}
     examples = [e for e in corpus.corpus(5, 600, mix) if e["meta"]["task"] == "twenty-four"]
     assert 420 < len(examples) < 540
-    rules = set()
+    rules, same_value, id_wording = set(), 0, 0
     for example in examples:
         prompt, answer = example["messages"][0]["content"], example["messages"][-1]["content"]
         assert "expert 24 points card game player" in prompt and "equals 24'" in prompt
@@ -98,7 +99,10 @@ def test_the_twenty_four_task_is_the_24_game_under_rules_the_evaluation_never_us
         assert all(rule[c] == n for c, n in zip(cards, numbers) if c in corpus.FACES)
         assert all(numbers != [gp.card_value(c, evaluation_rule) for c in cards] for evaluation_rule in ("all-10", "11-12-13")), (cards, rule)
         rules.add(tuple(rule.values()))
+        same_value += rule["J"] == rule["Q"] == rule["K"]
+        id_wording += bool(re.search(r"count as '\d+'\.", prompt))
     assert len(rules) > 100  # rules vary
+    assert 0.4 < same_value / len(examples) < 0.6 and 0.2 < id_wording / len(examples) < 0.4
 
 
 def _stated_rule(prompt: str) -> dict[str, int]:
