@@ -256,6 +256,28 @@ describe('configChecks', () => {
     }
   });
 
+  it('marks a refused field left at its default at the key of its nearest present ancestor, never the whole file', () => {
+    const base = { name: 'x', environment: { env: 'generalpoints' }, model: { name: 'm' } };
+    const at = (config: Record<string, unknown>, pointer: string) => check({ ...base, ...config }).filter((i) => i.pointer === pointer).map((i) => i.at);
+    assert.deepEqual(at({ ppo: { stepsPerUpdate: 64 } }, '/ppo/miniBatchSize'), ['"ppo"']);
+    assert.deepEqual(at({ sft: { microBatchSize: 7 } }, '/sft/globalBatchSize'), ['"sft"']);
+    assert.deepEqual(at({ ppo: { advantage: 'group', groupSize: 5, init: 'c' } }, '/ppo/parallelEnvs'), ['"ppo"']);
+    assert.deepEqual(at({ environment: { env: 'generalpoints', modality: 'vision' } }, '/model/kind'), ['"model"']);
+    assert.deepEqual(at({ launcher: { kind: 'accelerate', gpus: 2, distributed: 'fsdp' } }, '/model/dtype'), ['"model"']);
+    assert.deepEqual(at({ ppo: {} }, '/ppo/init'), ['"ppo"'], 'no ppo.init');
+    const text = '{"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"}, "sft": {"microBatchSize": 7}}';
+    const refused = checkConfig(text, everythingExists).find((i) => i.pointer === '/sft/globalBatchSize');
+    assert.equal(refused && text.slice(refused.offset, refused.offset + refused.length), '"sft"');
+  });
+
+  it('marks the last of duplicate keys, the value the trainer reads, not the ignored first', () => {
+    const text = '{"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"},\n "ppo": {"miniBatchSize": 64, "stepsPerUpdate": 64, "miniBatchSize": 512, "init": "c"}}';
+    const [issue] = checkConfig(text, everythingExists).filter((i) => i.pointer === '/ppo/miniBatchSize');
+    assert.ok(issue);
+    assert.match(issue.message, /ppo.miniBatchSize \(512\) is larger than the rollout buffer/);
+    assert.equal(text.slice(issue.offset, issue.offset + issue.length), '512');
+  });
+
   it('returns nothing for text that is not JSON (the schema validator reports it)', () => {
     assert.deepEqual(checkConfig('{"name": ', everythingExists), []);
     assert.deepEqual(checkConfig('[1, 2]', everythingExists), []);

@@ -13,7 +13,7 @@ export interface ConfigIssue {
   pointer: string;
   message: string;
   severity: CheckSeverity;
-  /** Character range in the text (the property's value, or the whole document). */
+  /** Character range in the text: the value, or for an absent field the key of its nearest present ancestor. */
   offset: number;
   length: number;
 }
@@ -46,10 +46,36 @@ export function checkConfig(text: string, pathExists: PathExists): ConfigIssue[]
   return found.map((issue) => ({ ...issue, ...locate(tree, issue.pointer) }));
 }
 
+/** The pointed-at value; for a field left at its default (absent), the key of its nearest
+ * present ancestor, so the mark sits where the field would be written, not on the whole file. */
 function locate(tree: jsonc.Node, pointer: string): { offset: number; length: number } {
-  const node = jsonc.findNodeAtLocation(tree, pointerSegments(pointer));
-  const target = node ?? tree;
-  return { offset: target.offset, length: target.length };
+  let node = tree;
+  for (const segment of pointerSegments(pointer)) {
+    const child = childAt(node, segment);
+    if (!child) return rangeOf(keyOf(node) ?? openingBrace(node));
+    node = child;
+  }
+  return rangeOf(node);
+}
+
+/** An object's member (the last of duplicate keys: JSON.parse and Python keep the last) or an array's element. */
+function childAt(node: jsonc.Node, segment: string | number): jsonc.Node | undefined {
+  if (node.type === 'array') return typeof segment === 'number' ? node.children?.[segment] : undefined;
+  if (node.type !== 'object') return undefined;
+  const property = node.children?.filter((p) => p.children?.[0]?.value === String(segment)).pop();
+  return property?.children?.[1];
+}
+
+function keyOf(value: jsonc.Node): jsonc.Node | undefined {
+  return value.parent?.type === 'property' ? value.parent.children?.[0] : undefined;
+}
+
+function openingBrace(node: jsonc.Node): jsonc.Node {
+  return { ...node, length: 1 };
+}
+
+function rangeOf(node: jsonc.Node): { offset: number; length: number } {
+  return { offset: node.offset, length: node.length };
 }
 
 // ------------------------------------------------------------------ splits
@@ -221,7 +247,7 @@ function checkPpo(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
     issues.push({ pointer: '/ppo/lrCosineUpdates', severity: 'info', message: `the cosine reaches finalLearningRate after ${number('lrCosineUpdates', updates)} updates and stays there for the last ${updates - number('lrCosineUpdates', updates)} of ${updates}` });
   }
   if (ppo.init === undefined) {
-    issues.push({ pointer: '/ppo', severity: 'info', message: 'no ppo.init: PPO starts from the base model; the paper starts RL from an SFT (Init) checkpoint that follows the output format' });
+    issues.push({ pointer: '/ppo/init', severity: 'info', message: 'no ppo.init: PPO starts from the base model; the paper starts RL from an SFT (Init) checkpoint that follows the output format' });
   }
   const evaluation = isObject(config.evaluation) ? config.evaluation : {};
   if (typeof evaluation.everySteps === 'number' && evaluation.everySteps > number('updates', 15)) {
