@@ -13,10 +13,13 @@ from ptlab.trackers import TrackerError
 
 
 def _validate(args: argparse.Namespace) -> int:
+    """What a job's load refuses (the schema, then the refusals the schema cannot say)."""
+    from ptlab.config import load_experiment
+
     failed = 0
     for path in args.config:
         try:
-            load_json_file(Path(path), "experiment.schema.json")
+            load_experiment(Path(path))
         except ContractViolation as exc:
             print(exc, file=sys.stderr)
             failed += 1
@@ -378,8 +381,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate",
-        help="check experiment configs (*.ptlab.json) against schemas/experiment.schema.json",
-        description="Check experiment configs against the schema; errors name the file and the field.",
+        help="check experiment configs (*.ptlab.json) as a job loads them: schemas/experiment.schema.json and the trainer's refusals",
+        description="Check experiment configs against the schema and the refusals a job would make at load; errors name the file and the field.",
     )
     validate.add_argument("config", nargs="+", help="experiment config files")
     validate.set_defaults(run=_validate)

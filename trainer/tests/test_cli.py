@@ -41,3 +41,15 @@ def test_validate_reports_json_syntax_with_line(tmp_path):
     result = ptlab("validate", str(bad))
     assert result.returncode == 1
     assert f"{bad}:3:" in result.stderr and "invalid JSON" in result.stderr
+
+
+def test_validate_refuses_what_a_job_refuses_at_load(tmp_path):
+    config = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    config["ppo"]["miniBatchSize"] = config["ppo"]["stepsPerUpdate"] * 2
+    bad = tmp_path / "bad.ptlab.json"
+    bad.write_text(json.dumps(config))
+    result = ptlab("validate", str(bad))
+    assert result.returncode == 1
+    assert str(bad) in result.stderr
+    assert "is larger than the rollout buffer (ppo.stepsPerUpdate" in result.stderr
+    assert ": ok" not in result.stdout
