@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from ptlab.contracts import load_json_file
+from ptlab.contracts import load_json_file, with_integers
 from ptlab.envs.generalpoints import GeneralPointsConfig
 from ptlab.envs.virl import VirlConfig
 from ptlab.envs.episode import environment_config
@@ -302,6 +302,7 @@ def _build(cls: type, raw: dict[str, Any] | None) -> Any:
 
 
 def experiment_from_dict(data: dict[str, Any], source: Path | None = None) -> Experiment:
+    data = with_integers("experiment.schema.json", data)
     evaluation = None
     if "evaluation" in data:
         raw = dict(data["evaluation"])

@@ -152,6 +152,53 @@ def check(schema_file: str, instance: Any, source: str) -> None:
         raise ContractViolation(f"{source} does not match {schema_file}:\n{shown}{more}")
 
 
+def with_integers(schema_file: str, instance: Any) -> Any:
+    """The instance with each integral float where the schema says "integer" (4000.0, 1e1) as an
+    int: JSON Schema and JSON.parse take them as the integers they equal, Python's range() does not."""
+    registry, schemas = _registry()
+    schema = schemas[schema_file]
+    return _integers(schema, registry.resolver(base_uri=schema["$id"]), instance)
+
+
+def _integers(schema: Any, resolver: Any, value: Any) -> Any:
+    if not isinstance(schema, dict):
+        return value
+    if "$ref" in schema:
+        resolved = resolver.lookup(schema["$ref"])
+        value = _integers(resolved.contents, resolved.resolver, value)
+    for branch in schema.get("allOf", []) + [b for b in schema.get("oneOf", []) + schema.get("anyOf", []) if _fits(b, resolver, value)]:
+        value = _integers(branch, resolver, value)
+    types = schema.get("type", [])
+    if isinstance(value, float) and value.is_integer() and "integer" in (types if isinstance(types, list) else [types]):
+        return int(value)
+    if isinstance(value, dict):
+        properties, rest = schema.get("properties", {}), schema.get("additionalProperties")
+        return {key: _integers(properties.get(key, rest), resolver, item) for key, item in value.items()}
+    if isinstance(value, list):
+        prefix, rest = schema.get("prefixItems", []), schema.get("items")
+        return [_integers(prefix[i] if i < len(prefix) else rest, resolver, item) for i, item in enumerate(value)]
+    return value
+
+
+_JSON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+
+
+def _fits(schema: Any, resolver: Any, value: Any) -> bool:
+    """Whether a oneOf/anyOf branch is the value's: its type, and the consts (discriminators) it sets."""
+    while isinstance(schema, dict) and "$ref" in schema:
+        resolved = resolver.lookup(schema["$ref"])
+        schema, resolver = resolved.contents, resolved.resolver
+    if not isinstance(schema, dict):
+        return False
+    declared = schema.get("type")
+    if isinstance(declared, str) and declared in _JSON_TYPES and not isinstance(value, _JSON_TYPES[declared]):
+        return False
+    if declared in ("integer", "number") and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return False
+    consts = {k: p["const"] for k, p in schema.get("properties", {}).items() if isinstance(p, dict) and "const" in p}
+    return not isinstance(value, dict) or all(value.get(k, c) == c for k, c in consts.items())
+
+
 def load_json_file(path: Path, schema_file: str) -> Any:
     """Read a JSON file and validate it; errors name the file, the line or the field."""
     try:
@@ -163,4 +210,4 @@ def load_json_file(path: Path, schema_file: str) -> Any:
     except json.JSONDecodeError as exc:
         raise ContractViolation(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
     check(schema_file, data, str(path))
-    return data
+    return with_integers(schema_file, data)

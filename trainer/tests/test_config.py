@@ -212,6 +212,24 @@ def test_a_job_checks_the_refusals_again_under_the_launch_it_runs_in(tmp_path):
     assert cfg.launch_refused(experiment, cfg.Launch("fsdp", 2), ("/evaluation",)).startswith('/evaluation: evaluation during launcher.distributed "fsdp" training is not supported')
 
 
+def test_schema_integers_written_as_floats_load_as_ints(tmp_path):
+    path = tmp_path / "floats.ptlab.json"
+    path.write_text("""{"name": "x", "environment": {"env": "generalpoints", "target": 24.0, "maxVerify": 5e0},
+      "model": {"name": "m", "gradientCheckpointing": {"everyNLayers": 2.0}},
+      "sft": {"data": {"examples": 4000.0}, "maxGradNorm": 1.0},
+      "ppo": {"updates": 1e1, "stepsPerUpdate": 256.0, "miniBatchSize": 128.0},
+      "evaluation": {"splits": [{"name": "id", "kind": "id", "episodes": 8.0}, {"name": "ood", "kind": "rule-ood", "episodes": 8, "overrides": {"target": 21.0}}]},
+      "launcher": {"kind": "accelerate", "gpus": [0.0, 1.0]}}""")
+    experiment = cfg.load_experiment(path)
+    integers = [experiment.environment["target"], experiment.environment["maxVerify"], experiment.model.gradientCheckpointing.everyNLayers,
+                experiment.sft.data.examples, experiment.ppo.updates, experiment.ppo.stepsPerUpdate, experiment.ppo.miniBatchSize,
+                experiment.evaluation.splits[0].episodes, experiment.evaluation.splits[1].overrides["target"], *experiment.launcher.gpus]
+    assert integers == [24, 5, 2, 4000, 10, 256, 128, 8, 21, 0, 1]
+    assert all(type(n) is int for n in integers)
+    assert type(experiment.sft.maxGradNorm) is float, "a schema number stays a float"
+    assert list(range(experiment.ppo.updates)) == list(range(10))
+
+
 def test_relative_paths_resolve_against_the_config(tmp_path):
     (tmp_path / "sub").mkdir()
     path = tmp_path / "sub" / "e.ptlab.json"

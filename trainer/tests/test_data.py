@@ -112,3 +112,17 @@ def test_sigterm_cancels_without_a_partial_file(tmp_path):
     assert manifest["status"] == "cancelled"
     assert not (run / "sft.jsonl").exists()
     assert [p.name for p in run.iterdir() if p.name.startswith(".")] == []
+
+
+def test_whole_numbers_written_as_floats_are_the_integers_they_equal(tmp_path):
+    config = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    config["sft"]["data"]["examples"] = 40.0
+    config["ppo"]["updates"] = 10.0
+    path = tmp_path / "floats.ptlab.json"
+    path.write_text(json.dumps(config).replace('"updates": 10.0', '"updates": 1e1'))
+    run = tmp_path / "runs" / "data"
+    result = ptlab("data", "--config", str(path), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr
+    assert len((run / "sft.jsonl").read_text().splitlines()) == 40
+    manifest = json.loads((run / "run.json").read_text())
+    assert (manifest["config"]["sft"]["data"]["examples"], manifest["config"]["ppo"]["updates"]) == (40, 10)
