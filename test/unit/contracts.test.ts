@@ -70,4 +70,18 @@ describe('contracts: located errors', () => {
     assert.equal(errors[0]?.line, 3);
     assert.match(errors[0]!.message, /invalid JSON/);
   });
+
+  it('reads past a UTF-8 byte order mark, as the editor and the trainer do', () => {
+    const { value, errors } = checkJsonText('experiment.schema.json', '\uFEFF{"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"}}');
+    assert.deepEqual(errors, []);
+    assert.equal((value as { name: string }).name, 'x');
+  });
+
+  it('refuses NaN and Infinity as invalid JSON, as the trainer does', () => {
+    for (const token of ['NaN', 'Infinity', '-Infinity']) {
+      const { errors } = checkJsonText('experiment.schema.json', `{"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"},\n "ppo": {"learningRate": ${token}}}`);
+      assert.equal(errors[0]?.line, 2, token);
+      assert.match(errors[0]!.message, /^invalid JSON/, token);
+    }
+  });
 });

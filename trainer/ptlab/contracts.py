@@ -199,15 +199,41 @@ def _fits(schema: Any, resolver: Any, value: Any) -> bool:
     return not isinstance(value, dict) or all(value.get(k, c) == c for k, c in consts.items())
 
 
+class _NotJson(ValueError):
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def _not_json(token: str) -> Any:
+    """json.loads' NaN, Infinity and -Infinity, which JSON (and the editor's parser) has not:
+    read, they would pass the schema's bounds, as every comparison with NaN is false."""
+    raise _NotJson(token)
+
+
+_STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _position(text: str, token: str) -> tuple[int, int]:
+    """Line and column (1-based) of the first token outside strings: json.loads reads in order
+    and stops at it, so it is the one refused."""
+    offset = next((m.start(1) for m in _STRING_OR_CONSTANT.finditer(text) if m.group(1) == token), 0)
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def load_json_file(path: Path, schema_file: str) -> Any:
     """Read a JSON file and validate it; errors name the file, the line or the field."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM, as editors and JSON.parse's readers skip it
     except OSError as exc:
         raise ContractViolation(f"{path}: cannot read: {exc.strerror or exc}") from exc
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_not_json)
     except json.JSONDecodeError as exc:
         raise ContractViolation(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
+    except _NotJson as exc:
+        line, column = _position(text, exc.token)
+        raise ContractViolation(f"{path}:{line}:{column}: invalid JSON: {exc.token} is not a JSON number (JSON has no NaN or Infinity; write a finite number)") from exc
     check(schema_file, data, str(path))
     return with_integers(schema_file, data)

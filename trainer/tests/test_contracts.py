@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ptlab.contracts import SCHEMA_FILES, ecma_regex, error_pointers, schemas_dir, validator
+from ptlab.contracts import SCHEMA_FILES, ContractViolation, ecma_regex, error_pointers, load_json_file, schemas_dir, validator
 
 FIXTURES = sorted((schemas_dir() / "fixtures").glob("*.cases.json"))
 EXAMPLES = sorted((schemas_dir().parent / "examples").glob("*.ptlab.json"))
@@ -55,3 +55,18 @@ def test_examples_are_valid(example):
 def test_patterns_read_as_ecma_262(pattern, text, matches):
     """The TypeScript side's ajv reads a schema's `pattern` as ECMA-262 does."""
     assert bool(ecma_regex(pattern).search(text)) is matches
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_invalid_json_naming_file_line_and_token(tmp_path, token):
+    path = tmp_path / "e.ptlab.json"
+    path.write_text('{"name": "NaN Infinity", "environment": {"env": "generalpoints"},\n "model": {"name": "m"},\n "ppo": {"learningRate": ' + token + "}}")
+    with pytest.raises(ContractViolation) as refused:
+        load_json_file(path, "experiment.schema.json")
+    assert str(refused.value) == f"{path}:3:26: invalid JSON: {token} is not a JSON number (JSON has no NaN or Infinity; write a finite number)"
+
+
+def test_a_utf8_bom_is_read_past_as_editors_do(tmp_path):
+    path = tmp_path / "e.ptlab.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"}}).encode())
+    assert load_json_file(path, "experiment.schema.json")["name"] == "x"

@@ -115,7 +115,8 @@ export interface LocatedError extends ContractError {
 }
 
 /** Parse a JSON document and validate it; syntax and schema errors come back with positions. */
-export function checkJsonText(schema: SchemaFile, text: string): { value: unknown; errors: LocatedError[] } {
+export function checkJsonText(schema: SchemaFile, source: string): { value: unknown; errors: LocatedError[] } {
+  const text = source.replace(/^\uFEFF/, ''); // as VS Code's documents and the trainer (utf-8-sig) read it
   const syntax: jsonc.ParseError[] = [];
   const tree = jsonc.parseTree(text, syntax, { disallowComments: true, allowTrailingComma: false });
   if (syntax.length > 0 || !tree) {
