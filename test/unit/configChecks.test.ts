@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkConfig, isLocalPath, withDefaults, type ConfigIssue } from '../../src/core/config/checks';
+import { checkConfig, isLocalPath, withDefaults, type ConfigIssue, type PathExists } from '../../src/core/config/checks';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
 const example = (name: string) => JSON.parse(readFileSync(join(examples, name), 'utf8')) as Record<string, any>;
@@ -9,7 +9,7 @@ const nothingExists = () => false;
 const everythingExists = () => true;
 
 /** Checks a config written as a JSON text; each issue with the text it points at. */
-function check(config: unknown, exists = everythingExists): (ConfigIssue & { at: string })[] {
+function check(config: unknown, exists: PathExists = everythingExists): (ConfigIssue & { at: string })[] {
   const text = JSON.stringify(config, null, 2);
   return checkConfig(text, exists).map((i) => ({ ...i, at: text.slice(i.offset, i.offset + i.length) }));
 }
@@ -99,6 +99,22 @@ describe('configChecks', () => {
     assert.equal(isLocalPath('Qwen/Qwen2.5-0.5B'), false);
     assert.equal(isLocalPath('/models/qwen'), true);
     assert.equal(isLocalPath('models/qwen/v2'), true);
+  });
+
+  it('says "~" is not expanded where a path starting with it is missing (the trainer joins it to the config\'s folder as written)', () => {
+    const config = example('virl-l.ptlab.json');
+    config.model.name = '~/models/mine';
+    config.ppo.init = '~/ckpt/final';
+    config.environment.routes = { file: '~/routes.json' };
+    config.environment.panoramas = '~';
+    const asked: string[] = [];
+    const issues = check(config, (p: string) => (asked.push(p), false));
+    for (const pointer of ['/model/name', '/ppo/init', '/environment/routes/file', '/environment/panoramas']) {
+      assert.match(issues.find((i) => i.pointer === pointer)?.message ?? '', /; "~" is not expanded \(jobs run without a shell\): it is a folder named ~ beside this file; write the absolute path$/, pointer);
+    }
+    assert.ok(asked.includes('~/ckpt/final'), 'the path is asked about as written');
+    config.ppo.init = 'runs/~x/final';
+    assert.doesNotMatch(check(config, nothingExists).find((i) => i.pointer === '/ppo/init')!.message, /not expanded/);
   });
 
   it('reports missing route files and panoramas, in the environment and in split overrides', () => {

@@ -237,6 +237,13 @@ def test_relative_paths_resolve_against_the_config(tmp_path):
     assert cfg.load_experiment(path).resolve("runs") == (tmp_path / "sub" / "runs").resolve()
 
 
+def test_a_tilde_is_a_folder_beside_the_config_not_the_home_folder(tmp_path):
+    """Jobs run without a shell; the editor checks such paths as written too (and says so)."""
+    path = tmp_path / "e.ptlab.json"
+    path.write_text(json.dumps({"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"}}))
+    assert cfg.load_experiment(path).resolve("~/ckpt") == tmp_path / "~" / "ckpt"
+
+
 def test_panoramas_resolve_against_the_config_not_the_working_folder(tmp_path, monkeypatch):
     """A V-IRL-VL episode reads `panoramas` relative to its config's folder, as the preview
     shows them, from whatever folder the job was started in."""

@@ -154,7 +154,7 @@ function checkModel(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'of
   if (name.startsWith('embedded:') && !EMBEDDED_MODELS.includes(name)) {
     issues.push({ pointer: '/model/name', severity: 'error', message: `unknown embedded model "${name}": use ${EMBEDDED_MODELS.join(' or ')}` });
   } else if (isLocalPath(name) && !pathExists(name)) {
-    issues.push({ pointer: '/model/name', severity: 'error', message: `model folder ${name} does not exist (paths are relative to this file)` });
+    issues.push({ pointer: '/model/name', severity: 'error', message: `model folder ${name} does not exist (paths are relative to this file)${tildeNote(name)}` });
   }
   const environment = config.environment;
   const vision = isObject(environment) && environment.modality === 'vision';
@@ -176,7 +176,7 @@ function checkFiles(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'of
     const section = config[job];
     if (isObject(section) && typeof section.init === 'string' && !pathExists(section.init)) {
       const hint = job === 'ppo' ? 'run SFT first (it writes the Init checkpoint) or point at an existing checkpoint' : 'train it first or point at an existing checkpoint';
-      issues.push({ pointer: `/${job}/init`, severity: 'warning', message: `checkpoint ${section.init} does not exist yet: ${hint}` });
+      issues.push({ pointer: `/${job}/init`, severity: 'warning', message: `checkpoint ${section.init} does not exist yet: ${hint}${tildeNote(section.init)}` });
     }
   }
   const environments: [string, unknown][] = [['/environment', config.environment]];
@@ -185,13 +185,18 @@ function checkFiles(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'of
   for (const [at, environment] of environments) {
     if (!isObject(environment)) continue;
     if (isObject(environment.routes) && typeof environment.routes.file === 'string' && !pathExists(environment.routes.file)) {
-      issues.push({ pointer: `${at}/routes/file`, severity: 'error', message: `route file ${environment.routes.file} does not exist (paths are relative to this file)` });
+      issues.push({ pointer: `${at}/routes/file`, severity: 'error', message: `route file ${environment.routes.file} does not exist (paths are relative to this file)${tildeNote(environment.routes.file)}` });
     }
     if (typeof environment.panoramas === 'string' && !pathExists(environment.panoramas)) {
-      issues.push({ pointer: `${at}/panoramas`, severity: 'error', message: `panorama folder ${environment.panoramas} does not exist` });
+      issues.push({ pointer: `${at}/panoramas`, severity: 'error', message: `panorama folder ${environment.panoramas} does not exist${tildeNote(environment.panoramas)}` });
     }
   }
   return issues;
+}
+
+/** Jobs run without a shell and the trainer joins paths to the config's folder as written. */
+function tildeNote(path: string): string {
+  return /^~(?=$|[\\/])/.test(path) ? '; "~" is not expanded (jobs run without a shell): it is a folder named ~ beside this file; write the absolute path' : '';
 }
 
 // ------------------------------------------------------------------ recipes

@@ -57,7 +57,7 @@ function semanticDiagnostics(document: vscode.TextDocument): vscode.Diagnostic[]
     const folder = path.dirname(document.uri.fsPath);
     const exists = (p: string) => {
       try {
-        statSync(path.resolve(folder, p.replace(/^~(?=$|[\\/])/, process.env.HOME ?? '~')));
+        statSync(path.resolve(folder, p)); // "~" literally, as the trainer reads it
         return true;
       } catch {
         return false;
