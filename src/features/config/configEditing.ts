@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkConfig, type CheckSeverity } from '../../core/config/checks';
+import { debounce } from '../debounce';
 import { timed } from '../timing';
 
 function severity(of: CheckSeverity): vscode.DiagnosticSeverity {
@@ -27,13 +28,19 @@ export class ConfigEditing implements vscode.CodeLensProvider {
       clearTimeout(pending.get(key));
       pending.set(key, setTimeout(() => check(document), 300));
     };
+    // A checkpoint, model or route file appearing or going (written by a job, not only through
+    // VS Code) changes what the checks say; file events come in bursts.
+    const pathsChanged = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
+    const recheckOpen = debounce(() => vscode.workspace.textDocuments.forEach(check), 500);
     context.subscriptions.push(
       diagnostics,
       vscode.workspace.onDidOpenTextDocument(check),
       vscode.workspace.onDidChangeTextDocument((e) => checkSoon(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
-      // A checkpoint or route file appearing changes what the checks say.
-      vscode.workspace.onDidCreateFiles(() => vscode.workspace.textDocuments.forEach(checkSoon)),
+      pathsChanged,
+      pathsChanged.onDidCreate(recheckOpen),
+      pathsChanged.onDidDelete(recheckOpen),
+      { dispose: () => recheckOpen.cancel() },
       vscode.languages.registerCodeLensProvider({ pattern: '**/*.ptlab.json' }, new ConfigEditing()),
     );
     vscode.workspace.textDocuments.forEach(checkSoon);

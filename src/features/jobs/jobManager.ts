@@ -145,7 +145,7 @@ export class JobManager implements vscode.Disposable {
    */
   async planMemory(uri?: vscode.Uri): Promise<MemoryPlan | undefined> {
     const configUri = uri instanceof vscode.Uri ? uri : await pickConfig();
-    if (!configUri || !(await trusted())) return undefined;
+    if (!configUri || !(await trusted()) || !(await savedIfOpen(configUri))) return undefined;
     const python = await readyPython(configUri, this.extensionUri);
     if (!python) return undefined;
     const args = ['-m', 'ptlab', 'plan', configUri.fsPath, '--json'];
@@ -450,4 +450,10 @@ function throttle(fn: () => void, ms: number): () => void {
       fn();
     }, ms);
   };
+}
+
+/** The trainer reads the file: an editor's unsaved edits are saved first, as VS Code's run commands do (false: the save failed). */
+async function savedIfOpen(uri: vscode.Uri): Promise<boolean> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  return !open?.isDirty || (await open.save());
 }
