@@ -7,7 +7,7 @@ field and default here matches the schema.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Literal
 
@@ -301,6 +301,16 @@ def _build(cls: type, raw: dict[str, Any] | None) -> Any:
     return cls(**raw)
 
 
+def _model_beside(model: Model, source: Path | None) -> Model:
+    """model.name read as the editor reads it: a folder relative to the config, where one is
+    there (as transformers prefers a local folder to a hub id); else as written (a hub id, an
+    embedded model, an absolute path)."""
+    if source is None or model.name.startswith("embedded:") or Path(model.name).is_absolute():
+        return model
+    beside = source.parent / model.name
+    return replace(model, name=str(beside.resolve())) if beside.is_dir() else model
+
+
 def experiment_from_dict(data: dict[str, Any], source: Path | None = None) -> Experiment:
     data = with_integers("experiment.schema.json", data)
     evaluation = None
@@ -311,7 +321,7 @@ def experiment_from_dict(data: dict[str, Any], source: Path | None = None) -> Ex
     return Experiment(
         name=data["name"],
         environment=dict(data["environment"]),
-        model=_build(Model, data["model"]),
+        model=_model_beside(_build(Model, data["model"]), source),
         description=data.get("description", ""),
         seed=data.get("seed", 0),
         outputDir=data.get("outputDir", "runs"),

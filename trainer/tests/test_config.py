@@ -237,6 +237,17 @@ def test_relative_paths_resolve_against_the_config(tmp_path):
     assert cfg.load_experiment(path).resolve("runs") == (tmp_path / "sub" / "runs").resolve()
 
 
+def test_a_local_model_folder_is_read_beside_the_config_as_the_editor_reads_it(tmp_path, monkeypatch):
+    """model.name naming a folder beside the config is that folder from any working folder; a
+    hub id (no such folder) and an embedded name stay as written."""
+    (tmp_path / "sub" / "models" / "mine").mkdir(parents=True)
+    path = tmp_path / "sub" / "e.ptlab.json"
+    monkeypatch.chdir(tmp_path)
+    for name, expected in (("models/mine", str((tmp_path / "sub" / "models" / "mine").resolve())), ("Qwen/Qwen2.5-0.5B-Instruct", "Qwen/Qwen2.5-0.5B-Instruct"), ("embedded:tiny-lm", "embedded:tiny-lm")):
+        path.write_text(json.dumps({"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": name}}))
+        assert cfg.load_experiment(path).model.name == expected
+
+
 def test_a_tilde_is_a_folder_beside_the_config_not_the_home_folder(tmp_path):
     """Jobs run without a shell; the editor checks such paths as written too (and says so)."""
     path = tmp_path / "e.ptlab.json"

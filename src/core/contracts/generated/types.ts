@@ -299,7 +299,7 @@ export interface SyntheticCity {
  */
 export interface Model {
   /**
-   * `embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` or `embedded:virl-base` (pretrained by the project for GeneralPoints and V-IRL, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (their random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path.
+   * `embedded:tiny-lm` or `embedded:tiny-vlm` (random weights, built locally, no download), `embedded:gp-base` or `embedded:virl-base` (pretrained by the project for GeneralPoints and V-IRL, shipped with it; docs/base-model.md) or `embedded:gp-base-init` (their random weights, what `ptlab pretrain` starts from), a Hugging Face model id, or a local path (relative to the config: a folder there is preferred to a hub id of the same name).
    */
   name: string;
   /**
