@@ -111,7 +111,7 @@ export class JobManager implements vscode.Disposable {
   }
 
   async launch(definition: PtlabTaskDefinition): Promise<vscode.TaskExecution | undefined> {
-    if (!(await trusted())) return undefined;
+    if (!(await trusted()) || !(await savedIfOpen(vscode.Uri.file(definition.config)))) return undefined;
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(definition.config));
     let job: ResolvedJob;
     try {
