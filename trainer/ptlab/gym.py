@@ -33,6 +33,8 @@ from typing import Any, Callable
 import gymnasium
 import numpy as np
 from gymnasium import spaces
+from gymnasium.error import CustomSpaceError
+from gymnasium.vector.utils import create_shared_memory
 
 from ptlab import episodes
 from ptlab.envs import virl
@@ -56,6 +58,17 @@ class UnicodeText(spaces.Text):
 
     def __repr__(self) -> str:
         return f"UnicodeText({self.max_length})"
+
+
+@create_shared_memory.register(UnicodeText)
+def _no_shared_memory(space: UnicodeText, n: int = 1, ctx: Any = None) -> Any:
+    """Gymnasium's async vector env reads a Text space's shared memory once, as it is at its
+    start (a string is no live view), so every observation would read as "000..."; and its
+    charset (printable ASCII) cannot hold a prompt's characters. Refused, saying what works."""
+    raise CustomSpaceError(
+        "ptlab's text observations cannot go through shared memory (Gymnasium reads a Text space's once, so every "
+        'observation would read "000..."): pass vector_kwargs={"shared_memory": False} to gymnasium.make_vec(..., vectorization_mode="async"), or use "sync"'
+    )
 
 
 def _text_only(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:

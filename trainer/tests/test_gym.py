@@ -162,6 +162,24 @@ def test_ansi_render_is_the_transcript() -> None:
     assert text.startswith(f"[user]\n{observation}") and "[assistant]\nno idea\n[verifier] -3 " in text
 
 
+def test_async_vector_environments_read_each_prompt_or_refuse_shared_memory_saying_what_works() -> None:
+    """Gymnasium's async mode reads a Text observation's shared memory once: every prompt read
+    "000...". Its default (shared memory) is refused saying what to pass; without it, each
+    observation is the prompt a sync vector environment reads."""
+    with pytest.raises(ValueError, match="shared_memory=False") as refused:  # Gymnasium's words, ours as the cause
+        gymnasium.make_vec("ptlab/GeneralPoints-v0", num_envs=2, vectorization_mode="async")
+    assert 'vector_kwargs={"shared_memory": False}' in str(refused.value.__cause__)
+    synced = gymnasium.make_vec("ptlab/GeneralPoints-v0", num_envs=2, vectorization_mode="sync")
+    separate = gymnasium.make_vec("ptlab/GeneralPoints-v0", num_envs=2, vectorization_mode="async", vector_kwargs={"shared_memory": False})
+    try:
+        expected, _ = synced.reset(seed=[7, 8])
+        observed, _ = separate.reset(seed=[7, 8])
+        assert list(observed) == list(expected) and "cards" in observed[0]
+    finally:
+        synced.close()
+        separate.close()
+
+
 def test_vector_environments_step_many_episodes() -> None:
     envs = gymnasium.make_vec("ptlab/GeneralPoints-v0", num_envs=3, vectorization_mode="sync", maxVerify=2)
     _, info = envs.reset(seed=5)
