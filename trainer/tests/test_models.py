@@ -1,5 +1,7 @@
 """The embedded tiny model: built locally on first use, a real transformers model and tokenizer."""
 
+import zlib
+
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -146,7 +148,7 @@ def _trained_lora(spec, init, seed: int, folder):
     with torch.no_grad():
         for name, parameter in model.named_parameters():
             if "lora_B" in name:
-                parameter.normal_(0, 0.5, generator=torch.Generator().manual_seed(hash(str(folder)) % 2**31))
+                parameter.normal_(0, 0.5, generator=torch.Generator().manual_seed(zlib.crc32(folder.name.encode())))
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return model
@@ -168,8 +170,9 @@ def test_lora_trained_from_a_lora_init_loads_with_init_merged_first(embedded, tm
         expected = trained(input_ids=ids).logits
         loaded = models.load_causal_lm(str(ppo), "fp32")(input_ids=ids).logits
         sft_alone = models.load_causal_lm(str(sft), "fp32")(input_ids=ids).logits
-    # merged adapters sum in another order than the unmerged forward: float32 rounding, up to about 1e-5 here
-    assert torch.allclose(loaded, expected, atol=1e-4) and (loaded - sft_alone).abs().max() > 1e-2
+    # merged adapters sum in another order than the unmerged forward: float32 rounding, up to about
+    # 5e-5 over adapter draws, against a gap of about 1 to SFT's model alone
+    assert (loaded - expected).abs().max() < 1e-3 and (loaded - sft_alone).abs().max() > 0.1
 
 
 def test_fresh_lora_adapters_start_from_the_experiment_seed(embedded):
