@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 import { repo, type Outcome } from './workspace';
 import { removeSandbox } from './processes';
 import type { ReportData } from '../../src/core/report/report';
+import type { PaperField } from '../../src/core/dashboard/model';
 
 const outcomes: Outcome[] = [];
 async function check(title: string, body: () => void | Promise<void>): Promise<void> {
@@ -43,9 +44,10 @@ function runDemo(args: string[], runs: string[]): void {
  * error or network request. Saves a screenshot. */
 /** The report's numbers agree with themselves: each arm's change from Init that the verdict computed
  * from the episodes (paired) is the change between the evaluation records' rates in the finals. */
-function checkReportData(report: string, field: ReportData['field']): void {
+function checkReportData(report: string, field: PaperField): void {
   const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(readFileSync(report, 'utf8'))![1]!) as ReportData;
-  if (data.field !== field || data.verdict.field !== field) throw new Error(`the report measures ${data.field}, the verdict ${data.verdict.field}; expected ${field}`);
+  const measured = [...data.finals.map((f) => data.measures[f.splitKind].field), ...data.verdict.effects.map((e) => e.field)];
+  if (measured.some((m) => m !== field)) throw new Error(`the report measures ${[...new Set(measured)].join(', ')}; expected ${field}`);
   for (const effect of data.verdict.effects) {
     const method = effect.claim.startsWith('SFT ') ? 'SFT' : effect.claim.startsWith('RL raises') ? 'RL' : undefined;
     if (!method || effect.pairing !== 'paired') continue; // RL vs SFT has no Init side
@@ -54,7 +56,7 @@ function checkReportData(report: string, field: ReportData['field']): void {
   }
 }
 
-async function checkReport(report: string, seeds: number, screenshot: string, field: ReportData['field']): Promise<void> {
+async function checkReport(report: string, seeds: number, screenshot: string, field: PaperField): Promise<void> {
   if (!existsSync(report)) throw new Error('no report to open');
   checkReportData(report, field);
   const browser = await chromium.launch({ executablePath: process.env.PTLAB_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });

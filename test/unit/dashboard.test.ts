@@ -163,9 +163,9 @@ describe('dashboard: runs and records', () => {
 
   it('builds the paper view: one column per Init with SFT and RL, ID/OOD rows, Init baseline and final deltas', () => {
     const columns = paperColumns(fixtures());
-    assert.deepEqual(columns.map((c) => [c.task, c.init, c.metric.id]), [
-      ['GP-L', 'runs/gp-l/init', 'id/success'],
-      ['V-IRL-L', 'runs/virl-l/init', 'id/perStepAccuracy'],
+    assert.deepEqual(columns.map((c) => [c.task, c.init, c.rows.map((r) => r.measure.field)]), [
+      ['GP-L', 'runs/gp-l/init', ['success', 'success']],
+      ['V-IRL-L', 'runs/virl-l/init', ['perStepAccuracy', 'perStepAccuracy']],
     ]);
     const [gp] = columns;
     assert.deepEqual(gp!.rows.map((r) => r.splitKind), ['id', 'ood']);
@@ -210,8 +210,28 @@ describe('dashboard: runs and records', () => {
       run.records.add([{ ...record, perStepAccuracyReference: { rate: 0.4, stderr: 0.05, n: 100 } } as MetricRecord]);
     }
     const virl = paperColumns(runs).find((c) => c.task.startsWith('V-IRL'))!;
-    assert.equal(virl.metric.id, 'id/perStepAccuracyReference');
+    assert.equal(virl.rows[0]!.measure.field, 'perStepAccuracyReference');
     assert.equal(virl.rows[0]!.init, 0.4);
+  });
+
+  it("draws a V-IRL-VL study's visual-OOD row (VLN mini) in route success, its ID row in per-step accuracy", () => {
+    // per-step accuracy and route success move apart: SFT gets more moves right and finishes fewer routes
+    const virl = (step: number, split: string, splitKind: 'id' | 'rule-ood' | 'visual-ood', success: number, perStep: number) =>
+      ({ ...evaluation(step, split, success), splitKind, perStepAccuracyReference: { rate: perStep, stderr: 0.01, n: 500 } }) as MetricRecord;
+    const vl = (job: 'sft' | 'ppo', records: MetricRecord[]) => {
+      const run = studyRun('runs/virl-vl')(job, records);
+      return { ...run, info: { ...run.info, task: 'V-IRL-VL' } };
+    };
+    const sft = vl('sft', [virl(0, 'id', 'id', 0.1, 0.5), virl(0, 'vln-mini', 'visual-ood', 0.4, 0.6), virl(10, 'id', 'id', 0.2, 0.9), virl(10, 'vln-mini', 'visual-ood', 0.1, 0.7)]);
+    const rl = vl('ppo', [virl(8, 'id', 'id', 0.3, 0.8), virl(8, 'vln-mini', 'visual-ood', 0.7, 0.5)]);
+    const [id, ood] = paperColumns([sft, rl])[0]!.rows;
+    assert.deepEqual([id!.measure.name, id!.measure.field, id!.init], ['per-step accuracy', 'perStepAccuracyReference', 0.5]);
+    assert.deepEqual([ood!.measure.name, ood!.measure.field, ood!.init], ['route success', 'success', 0.4]);
+    assert.deepEqual(ood!.methods.map((m) => m.final.mean), [0.1, 0.7]);
+    // with a rule-OOD split too, the OOD row shows that one (figure 6), in per-step accuracy
+    const withRule = (run: { info: RunInfo; records: RunRecords }, step: number, perStep: number) => (run.records.add([virl(step, 'ood-rule', 'rule-ood', 0, perStep)]), run);
+    const ruleRow = paperColumns([withRule(withRule(sft, 0, 0.3), 10, 0.1), withRule(rl, 8, 0.6)])[0]!.rows[1]!;
+    assert.deepEqual([ruleRow.measure.field, ruleRow.init, ruleRow.methods.map((m) => m.final.mean)], ['perStepAccuracyReference', 0.3, [0.1, 0.6]]);
   });
 
   it('CSV quotes what needs it', () => {

@@ -95,13 +95,74 @@ describe('study report', () => {
     };
     const study = buildReport('V-IRL-L', [virl('sft-s0')], [virl('ppo-s0')], '2026-11-25T12:00:00Z');
     // these older runs record our per-step accuracy only (not the reference's)
-    assert.equal(study.field, 'perStepAccuracy');
-    assert.equal(study.verdict.field, 'perStepAccuracy');
+    assert.equal(study.measures.id.field, 'perStepAccuracy');
+    assert.ok(study.verdict.effects.every((e) => e.field === 'perStepAccuracy'));
     const atInit = readFileSync(join(runs, '..', 'virl-l', 'sft-s0', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; step: number; split: string; perStepAccuracy?: { rate: number } }).filter((r) => r.kind === 'eval' && r.step === 0);
     assert.deepEqual(study.init.map((p) => [p.split, p.rate]), atInit.map((r) => [r.split, r.perStepAccuracy!.rate]));
     assert.ok(study.runs.every((r) => r.curves.every((c) => c.points.every((p) => p.n === 1280))), 'per-step accuracy counts calls (256 episodes of 5)');
-    assert.ok(study.verdict.effects.length === 5 && study.verdict.effects.every((e) => e.claim.includes('per-step accuracy') || e.claim.startsWith('RL ends above SFT')));
-    assert.equal(data.field, 'success');
+    assert.ok(study.verdict.effects.length === 5 && study.verdict.effects.every((e) => e.claim.includes('per-step accuracy')));
+    assert.equal(data.measures.id.field, 'success');
+  });
+
+  describe('V-IRL-VL: the visual-OOD split (VLN mini) judged in route success, ID in per-step accuracy (the paper\'s figure 7 and 5)', () => {
+    type Call = 'right' | 'wrong';
+    const moves = (...calls: [Call, number][]): Call[] => calls.flatMap(([call, times]) => Array<Call>(times).fill(call));
+    const followed = moves(['right', 5]); // 5 of 5 moves right: the route's end reached
+    const revised = Array.from({ length: 5 }, () => moves(['wrong', 1], ['right', 1])).flat(); // reached, each move on its second attempt: 5 of 10
+    const lost = moves(['wrong', 2]); // 0 of 2
+    const lostLate = moves(['right', 4], ['wrong', 2]); // 4 of 6, the route not finished
+    const environment = { env: 'virl', modality: 'vision' };
+    /** A split's episodes at `step`: `count` episodes making each group's calls, in seed order. */
+    function played(split: string, splitKind: OwnEpisode['splitKind'], step: number, groups: [number, Call[]][]): OwnEpisode[] {
+      const each = groups.flatMap(([count, calls]) => Array<Call[]>(count).fill(calls));
+      return each.map((calls, episode) => {
+        const success = calls.filter((c) => c === 'right').length === 5;
+        const turns = calls.map((c, index) => ({ index, output: '', message: '', done: index === calls.length - 1, reward: c === 'right' ? 1 : -1, ...(c === 'wrong' ? { failureMode: 'wrong-turn' } : {}) }));
+        return { runId: 'r', step, split, splitKind, episode, seed: 1000 + episode, environment, success, totalReward: turns.reduce((a, t) => a + t.reward, 0), turns } as unknown as OwnEpisode;
+      });
+    }
+    /** The evaluation record of a split's episodes, its rates as ptlab's evaluation counts them. */
+    function recorded(episodes: OwnEpisode[]): string {
+      const rate = (hits: number, n: number) => ({ rate: hits / n, stderr: Math.sqrt((hits / n) * (1 - hits / n) / n), n });
+      const calls = episodes.flatMap((e) => e.turns);
+      const right = calls.filter((t) => t.reward === 1).length;
+      const { step, split, splitKind } = episodes[0]!;
+      return JSON.stringify({
+        kind: 'eval', step, time: '2026-11-25T10:00:00Z', compute: { parameters: 10, trainTokens: step * 100, inferenceTokens: 0, gflops: step * 2 },
+        split, splitKind, episodesEvaluated: episodes.length, success: rate(episodes.filter((e) => e.success).length, episodes.length),
+        perStepAccuracy: rate(right, calls.length), perStepAccuracyReference: rate(right, calls.length),
+      });
+    }
+    /** A run of the study: a V-IRL fixture's run.json made vision, with these evaluations. */
+    function study(job: 'sft-s0' | 'ppo-s0', evaluations: OwnEpisode[][]): RunFiles {
+      const manifest = JSON.parse(readFileSync(join(runs, '..', 'virl-l', job, 'run.json'), 'utf8')) as { config: { environment: { modality: string } } };
+      manifest.config.environment.modality = 'vision';
+      return { folder: `runs/virl-vl/${job}`, manifest: JSON.stringify(manifest), metrics: evaluations.map(recorded).join('\n') + '\n', episodes: evaluations.flat() };
+    }
+    // ID: per-step accuracy rises in both arms while fewer routes are finished (the ID effects hold in per-step accuracy)
+    const id = (step: number) => (step === 0 ? played('id', 'id', 0, [[50, revised], [50, lost]]) : played('id', 'id', step, [[20, followed], [80, lostLate]]));
+    // VLN mini: SFT gets more moves right but finishes fewer routes; RL the other way round
+    const sft = study('sft-s0', [id(0), played('vln-mini', 'visual-ood', 0, [[40, followed], [60, lost]]), id(10), played('vln-mini', 'visual-ood', 10, [[10, followed], [90, lostLate]])]);
+    const rl = study('ppo-s0', [id(8), played('vln-mini', 'visual-ood', 8, [[70, revised], [30, lost]])]);
+    const data = buildReport('V-IRL-VL', [sft], [rl], '2026-11-25T12:00:00Z');
+    const effect = (claim: string) => data.verdict.effects.find((e) => e.claim.startsWith(claim) && e.split === 'vln-mini')!;
+
+    it('decides the visual-OOD effects on route success, where per-step accuracy moves the other way', () => {
+      assert.deepEqual(data.finals.filter((f) => f.split === 'vln-mini').map((f) => [f.method, f.rate]), [['SFT', 0.1], ['RL', 0.7]]);
+      assert.equal(data.init.find((p) => p.split === 'vln-mini')!.rate, 0.4);
+      assert.ok(Math.abs(effect('SFT lowers OOD route success').difference - -0.3) < 1e-12 && effect('SFT lowers OOD route success').holds);
+      assert.ok(Math.abs(effect('RL raises OOD route success').difference - 0.3) < 1e-12 && effect('RL raises OOD route success').holds);
+      assert.ok(Math.abs(effect('RL ends above SFT on OOD route success').difference - 0.6) < 1e-12);
+      assert.equal(data.verdict.outcome, 'reproduced', data.verdict.sentence);
+      assert.match(data.verdict.sentence, /; id in per-step accuracy, .*; vln-mini in route success, the paper's V-IRL visual-OOD measure/);
+    });
+
+    it('keeps per-step accuracy for ID', () => {
+      const sftId = data.verdict.effects.find((e) => e.split === 'id')!;
+      assert.match(sftId.claim, /^SFT raises ID per-step accuracy/);
+      assert.ok(Math.abs(sftId.difference - (420 / 580 - 250 / 600)) < 1e-12);
+      assert.deepEqual(data.finals.filter((f) => f.split === 'id').map((f) => f.rate), [420 / 580, 420 / 580]);
+    });
   });
 
   it("names the study's task and base model from the SFT run's config", () => {

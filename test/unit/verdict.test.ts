@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
+import { paperMeasures } from '../../src/core/dashboard/model';
 import { episodeScore, studyVerdict, type SplitResult } from '../../src/core/report/verdict';
 
 /** A split's result with `successes` of `n` seeded episodes succeeding (the first ones, or those listed). */
@@ -21,7 +22,7 @@ describe('study verdict', () => {
       ['RL raises ID success', 25, 'paired', true],
       ["SFT lowers OOD success below Init's", -15, 'paired', true],
       ["RL raises OOD success above Init's", 20, 'paired', true],
-      ['RL ends above SFT on OOD', 35, 'paired', true],
+      ['RL ends above SFT on OOD success', 35, 'paired', true],
     ]);
     // nested successes: each pair differs by 0 or 1 in one direction; SE of the mean paired difference
     const sftOod = v.effects[2]!;
@@ -123,21 +124,21 @@ describe('study verdict', () => {
       const init = [virl('id', 'id', 100, () => calls(2, 3)), virl('ood-rule', 'rule-ood', 100, () => calls(2, 3))];
       const sft = [virl('id', 'id', 100, (s) => calls(4, 1 + (s % 2))), virl('ood-rule', 'rule-ood', 100, () => calls(1, 4))];
       const rl = [virl('id', 'id', 100, () => calls(4, 1)), virl('ood-rule', 'rule-ood', 100, (s) => calls(3 + (s % 2), 2))];
-      const v = studyVerdict(init, [sft], [rl], 'perStepAccuracyReference');
-      assert.equal(v.field, 'perStepAccuracyReference');
+      const v = studyVerdict(init, [sft], [rl], paperMeasures('V-IRL-L', true));
+      assert.ok(v.effects.every((e) => e.field === 'perStepAccuracyReference'));
       assert.equal(v.outcome, 'reproduced');
-      assert.deepEqual(v.effects.map((e) => e.claim.split(' (')[0]), ['SFT raises ID per-step accuracy', 'RL raises ID per-step accuracy', "SFT lowers OOD per-step accuracy below Init's", "RL raises OOD per-step accuracy above Init's", 'RL ends above SFT on OOD']);
+      assert.deepEqual(v.effects.map((e) => e.claim.split(' (')[0]), ['SFT raises ID per-step accuracy', 'RL raises ID per-step accuracy', "SFT lowers OOD per-step accuracy below Init's", "RL raises OOD per-step accuracy above Init's", 'RL ends above SFT on OOD per-step accuracy']);
       assert.ok(v.effects.every((e) => e.pairing === 'paired' && Math.abs(e.difference - e.perSeed[0]!) < 1e-12));
       // pooled over calls: SFT's ID episodes make 5 or 6 calls with 4 right, 400 of 550
       assert.ok(Math.abs(v.effects[0]!.difference - (400 / 550 - 0.4)) < 1e-12);
       assert.match(v.sentence, /effects beyond 2 standard errors, in per-step accuracy, the paper's V-IRL measure: correct attempts over every model call\)\./);
-      assert.equal(studyVerdict(init, [[init[0]!, init[1]!]], [[init[0]!, init[1]!]], 'perStepAccuracyReference').outcome, 'not reproduced', 'no change is no effect');
+      assert.equal(studyVerdict(init, [[init[0]!, init[1]!]], [[init[0]!, init[1]!]], paperMeasures('V-IRL-L', true)).outcome, 'not reproduced', 'no change is no effect');
     });
 
     it('pairs episodes for the SE: with equal calls per episode, the SE of the mean paired change in each episode\'s accuracy', () => {
       const before = (s: number) => calls(s % 5, 5 - (s % 5));
       const after = (s: number) => calls((s * 7) % 6, 5 - ((s * 7) % 6));
-      const v = studyVerdict([virl('ood-rule', 'rule-ood', 60, before)], [[virl('ood-rule', 'rule-ood', 60, after)]], [[virl('ood-rule', 'rule-ood', 60, after)]], 'perStepAccuracyReference');
+      const v = studyVerdict([virl('ood-rule', 'rule-ood', 60, before)], [[virl('ood-rule', 'rule-ood', 60, after)]], [[virl('ood-rule', 'rule-ood', 60, after)]], paperMeasures('V-IRL-L', true));
       const d = Array.from({ length: 60 }, (_, s) => ((s * 7) % 6) / 5 - (s % 5) / 5);
       const mean = d.reduce((a, x) => a + x, 0) / 60;
       const se = Math.sqrt(d.reduce((a, x) => a + (x - mean) ** 2, 0)) / 60;
@@ -150,7 +151,7 @@ describe('study verdict', () => {
       // episode 0 makes 10 calls, episode 1 two: pooled 11/12 after, 1/12 before (not the mean of the episodes' 0.95 and 0.5)
       const before = (s: number) => (s === 0 ? calls(1, 9) : calls(0, 2));
       const after = (s: number) => (s === 0 ? calls(10, 0) : calls(1, 1));
-      const v = studyVerdict([virl('id', 'id', 2, before)], [[virl('id', 'id', 2, after)]], [[virl('id', 'id', 2, after)]], 'perStepAccuracyReference');
+      const v = studyVerdict([virl('id', 'id', 2, before)], [[virl('id', 'id', 2, after)]], [[virl('id', 'id', 2, after)]], paperMeasures('V-IRL-L', true));
       assert.ok(Math.abs(v.effects[0]!.difference - (11 / 12 - 1 / 12)) < 1e-12);
     });
   });

@@ -49,7 +49,7 @@ export function paperFigure(box: HTMLElement, columns: readonly PaperColumn[], o
     for (const column of columns) {
       const canvas = el('canvas', { class: 'paper-curve', 'aria-label': `${column.task} ${ROW_NAMES[column.rows[row]!.splitKind]}` });
       grid.append(el('div', { class: 'panel' }, canvas));
-      charts.push(curveChart(canvas, column, column.rows[row]!, options));
+      charts.push(curveChart(canvas, column.rows[row]!, options));
     }
   }
   grid.append(el('div', { class: 'row-label figure-text' }, 'Final'));
@@ -63,7 +63,7 @@ export function paperFigure(box: HTMLElement, columns: readonly PaperColumn[], o
 
 type Point = { x: number; y: number };
 
-function curveChart(canvas: HTMLCanvasElement, column: PaperColumn, panel: PaperPanel, options: Options): Chart {
+function curveChart(canvas: HTMLCanvasElement, panel: PaperPanel, options: Options): Chart {
   const datasets: ChartDataset<'line', Point[]>[] = [];
   const xs = panel.methods.flatMap((m) => m.curve.map((p) => p.x));
   const [xMin, xMax] = [Math.min(...xs), Math.max(...xs)];
@@ -72,8 +72,8 @@ function curveChart(canvas: HTMLCanvasElement, column: PaperColumn, panel: Paper
   }
   for (const m of panel.methods) datasets.push(...methodDatasets(m, options));
   const c = colors();
-  const field = column.metric.source.kind === 'eval' ? column.metric.source.field : undefined;
-  const metric = field === 'perStepAccuracyReference' ? "Per-step acc., reference's (%)" : field === 'perStepAccuracy' ? 'Per-step acc. (%)' : 'Success (%)';
+  const { field, name } = panel.measure;
+  const metric = field === 'perStepAccuracyReference' ? "Per-step acc., reference's (%)" : field === 'perStepAccuracy' ? 'Per-step acc. (%)' : `${name.charAt(0).toUpperCase()}${name.slice(1)} (%)`;
   return new Chart<'line', Point[]>(canvas, {
     type: 'line',
     data: { datasets },

@@ -1,11 +1,10 @@
 // The study report page (written by `npx ptlab report`, opened from disk in any browser):
-// the paper's view of the user's own runs — ID and OOD success (V-IRL: per-step accuracy) against training GFLOPs for
+// the paper's view of the user's own runs — ID and OOD success (V-IRL: per-step accuracy, route success on visual OOD) against training GFLOPs for
 // SFT and RL from the same Init, the final numbers with their change from Init, the final
 // checkpoints compared episode by episode, and sample transcripts. Data comes from the
 // page's JSON block; every string is set as text.
 import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import type { ReportData } from '../../src/core/report/report';
-import { MEASURE_NAMES } from '../../src/core/report/verdict';
 import { el } from '../shared/host';
 import { transcript } from '../shared/transcript';
 import { paperFigure } from '../dashboard/paper';
@@ -19,9 +18,12 @@ const rowName = (kind: string) => (kind === 'id' ? 'In distribution (ID)' : kind
 const clock = (s: number | undefined) => (s === undefined ? 'unfinished' : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`);
 
 const root = document.getElementById('root')!;
-/** The study's measure: success for GeneralPoints, per-step accuracy for V-IRL (the paper's). */
-const measure = MEASURE_NAMES[data.field];
-const Measure = measure.charAt(0).toUpperCase() + measure.slice(1);
+/** The measures named, e.g. "Per-step accuracy and route success" (the paper's for each split kind). */
+function measureList(names: string[]): string {
+  const text = [...new Set(names)].join(' and ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+const measureOf = (splitKind: keyof ReportData['measures']) => data.measures[splitKind];
 
 function header(): HTMLElement {
   const runs = data.runs.map((r) => `${r.method}: ${r.folder} (${r.status}, ${clock(r.seconds)})`).join(' · ');
@@ -31,7 +33,8 @@ function header(): HTMLElement {
 /** The dashboard's paper view: ID and OOD against GFLOPs from the shared Init, final bars. */
 function paper(): HTMLElement {
   const box = el('div', { class: 'paper', id: 'paper-view' });
-  const section = el('section', {}, el('h2', {}, `${Measure} against training compute (the paper's figures 5-7)`), box);
+  const shown = data.paper.length ? data.paper.flatMap((c) => c.rows.map((r) => r.measure.name)) : data.finals.map((f) => measureOf(f.splitKind).name);
+  const section = el('section', {}, el('h2', {}, `${measureList(shown)} against training compute (the paper's figures 5-7)`), box);
   root.append(section); // charts size themselves from attached canvases
   if (data.paper.length === 0) box.append(el('p', { class: 'muted' }, 'No SFT and RL runs from one Init checkpoint were found.'));
   else paperFigure(box, data.paper, { smoothing: 'none', band: 'se' });
@@ -55,9 +58,9 @@ function verdict(): HTMLElement {
 function finals(): HTMLElement {
   const section = el('section', { id: 'finals' }, el('h2', {}, 'Final checkpoints against Init'));
   const rows = data.finals.map((f) =>
-    el('tr', {}, el('td', {}, f.method), el('td', {}, f.folder), el('td', {}, rowName(f.splitKind)), el('td', {}, `${pct(f.rate)} ± ${(f.stderr * 100).toFixed(1)} (n=${f.n})`), f.delta === undefined ? el('td', { class: 'muted' }, 'no Init point') : el('td', { class: f.delta >= 0 ? 'up' : 'down' }, pts(f.delta)), el('td', {}, `step ${f.step}, ${f.gflops.toFixed(1)} GFLOPs`), el('td', { class: 'failure-modes' }, failureText(f.failureModes))),
+    el('tr', {}, el('td', {}, f.method), el('td', {}, f.folder), el('td', {}, rowName(f.splitKind)), el('td', {}, measureOf(f.splitKind).name), el('td', {}, `${pct(f.rate)} ± ${(f.stderr * 100).toFixed(1)} (n=${f.n})`), f.delta === undefined ? el('td', { class: 'muted' }, 'no Init point') : el('td', { class: f.delta >= 0 ? 'up' : 'down' }, pts(f.delta)), el('td', {}, `step ${f.step}, ${f.gflops.toFixed(1)} GFLOPs`), el('td', { class: 'failure-modes' }, failureText(f.failureModes))),
   );
-  const table = el('table', { id: 'final-table' }, el('thead', {}, el('tr', {}, ...['method', 'run', 'split', measure, 'vs Init', 'at', 'failed attempts by failure mode'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
+  const table = el('table', { id: 'final-table' }, el('thead', {}, el('tr', {}, ...['method', 'run', 'split', 'measure', 'final', 'vs Init', 'at', 'failed attempts by failure mode'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
   section.append(table);
   return section;
 }
@@ -69,7 +72,7 @@ function failureText(modes: Record<string, number>): string {
 
 function comparison(): HTMLElement {
   const several = data.runs.length > 2;
-  const section = el('section', { id: 'comparison' }, el('h2', {}, `Final SFT and RL checkpoints on the same episodes${data.field === 'success' ? '' : ', by episode success'}${several ? ` (${data.comparison.sft} and ${data.comparison.rl})` : ''}`));
+  const section = el('section', { id: 'comparison' }, el('h2', {}, `Final SFT and RL checkpoints on the same episodes${data.finals.every((f) => measureOf(f.splitKind).field === 'success') ? '' : ', by episode success'}${several ? ` (${data.comparison.sft} and ${data.comparison.rl})` : ''}`));
   const rows = data.comparison.splits.map((s) =>
     el('tr', {}, el('td', {}, `${s.split} (n=${s.pairs})`), el('td', {}, pct(s.a.rate)), el('td', {}, pct(s.b.rate)), el('td', {}, `${s.onlyA} / ${s.onlyB}`), el('td', {}, s.mcnemarP < 0.001 ? s.mcnemarP.toExponential(1) : s.mcnemarP.toFixed(3))),
   );

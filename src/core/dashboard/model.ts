@@ -15,13 +15,39 @@ export const X_AXES: readonly { key: XKey; label: string }[] = [
 
 export type SplitKind = EvaluationRecord['splitKind'];
 type RateField = 'success' | 'perStepAccuracy' | 'perStepAccuracyReference' | 'recognition';
-/** The paper's measure of a task: episode success for GeneralPoints, per-step accuracy for V-IRL. */
+/** A rate field of the evaluation records that the paper reports. */
 export type PaperField = 'success' | 'perStepAccuracy' | 'perStepAccuracyReference';
 
-/** The paper's measure for `task` (e.g. "V-IRL-L"): for V-IRL the reference's per-step accuracy
- * (every model call counted) where the runs record it, ours where only that is (older runs). */
-export function paperField(task: string, recordsReference: boolean): PaperField {
-  return task.startsWith('V-IRL') ? (recordsReference ? 'perStepAccuracyReference' : 'perStepAccuracy') : 'success';
+/** What one split is judged in: the record's field and how the report and the claims name it. */
+export interface PaperMeasure {
+  field: PaperField;
+  /** As the claims name it, e.g. "per-step accuracy". */
+  name: string;
+  /** In full, for the verdict's sentence. */
+  description: string;
+}
+
+/** The paper's measure of each split kind of a task. */
+export type PaperMeasures = Record<SplitKind, PaperMeasure>;
+
+const EPISODE_SUCCESS: PaperMeasure = { field: 'success', name: 'success', description: 'episode success' };
+const ROUTE_SUCCESS: PaperMeasure = { field: 'success', name: 'route success', description: "route success, the paper's V-IRL visual-OOD measure (VLN mini): routes followed to their end" };
+const PER_STEP: PaperMeasure = { field: 'perStepAccuracy', name: 'per-step accuracy', description: 'per-step accuracy: correct attempts over verified attempts' };
+const PER_STEP_REFERENCE: PaperMeasure = { field: 'perStepAccuracyReference', name: 'per-step accuracy', description: "per-step accuracy, the paper's V-IRL measure: correct attempts over every model call" };
+
+/** The paper's measures for `task` (e.g. "V-IRL-VL"): episode success for GeneralPoints; for
+ * V-IRL per-step accuracy on ID and rule OOD (figures 5-6) and route success on visual OOD (VLN
+ * mini, figure 7), the reference's per-step accuracy (every model call counted) where the runs
+ * record it, ours where only that is (older runs). */
+export function paperMeasures(task: string, recordsReference: boolean): PaperMeasures {
+  if (!task.startsWith('V-IRL')) return { id: EPISODE_SUCCESS, 'rule-ood': EPISODE_SUCCESS, 'visual-ood': EPISODE_SUCCESS };
+  const perStep = recordsReference ? PER_STEP_REFERENCE : PER_STEP;
+  return { id: perStep, 'rule-ood': perStep, 'visual-ood': ROUTE_SUCCESS };
+}
+
+/** The paper's measures for a study's runs (one task, one Init): the first run's task. */
+export function studyMeasures(runs: readonly { info: RunInfo; records: RunRecords }[]): PaperMeasures {
+  return paperMeasures(runs[0]?.info.task ?? '', runs.some((r) => r.records.has(metricById('id/perStepAccuracyReference'))));
 }
 export type MetricSource = { kind: 'eval'; field: RateField | 'meanReward'; splitKinds: SplitKind[] } | { kind: 'train'; name: string };
 
@@ -487,6 +513,8 @@ export interface MethodPanel {
 
 export interface PaperPanel {
   splitKind: 'id' | 'ood';
+  /** What the row is drawn in: the paper's measure of the split kind it shows. */
+  measure: PaperMeasure;
   /** The shared Init checkpoint's value: the mean of the runs' step-0 evaluations. */
   init: number | undefined;
   methods: MethodPanel[];
@@ -496,14 +524,14 @@ export interface PaperColumn {
   /** The Init run folder the column's runs started from. */
   init: string;
   task: string;
-  metric: MetricDef;
   rows: PaperPanel[];
 }
 
 /**
  * The paper's figures 5-7 for the workspace: one column per comparison, i.e. per Init
- * checkpoint that both SFT and PPO runs started from; rows ID and OOD; the metric is the
- * paper's (success for GeneralPoints, per-step accuracy for V-IRL, the reference's denominator).
+ * checkpoint that both SFT and PPO runs started from; rows ID and OOD; each in the paper's
+ * measure of the split kind it shows (studyMeasures: success for GeneralPoints; for V-IRL
+ * per-step accuracy, the reference's denominator, and route success on visual OOD).
  */
 export function paperColumns(runs: readonly { info: RunInfo; records: RunRecords }[]): PaperColumn[] {
   const byInit = new Map<string, { info: RunInfo; records: RunRecords }[]>();
@@ -515,24 +543,26 @@ export function paperColumns(runs: readonly { info: RunInfo; records: RunRecords
   for (const [init, members] of [...byInit.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if (!members.some((m) => m.info.job === 'sft') || !members.some((m) => m.info.job === 'ppo')) continue;
     const task = members[0]!.info.task;
-    const field = paperField(task, members.some((m) => m.records.has(metricById('id/perStepAccuracyReference'))));
-    const rows = (['id', 'ood'] as const).map((row) => {
-      const metric = metricById(`${row}/${field}`);
-      return paperPanel(row, members, metric);
-    });
-    columns.push({ init, task, metric: metricById(`id/${field}`), rows });
+    const measures = studyMeasures(members);
+    columns.push({ init, task, rows: (['id', 'ood'] as const).map((row) => paperPanel(row, members, measures)) });
   }
   return columns;
 }
 
-function paperPanel(splitKind: 'id' | 'ood', members: readonly { info: RunInfo; records: RunRecords }[], metric: MetricDef): PaperPanel {
-  // One split per run and row: a rule-OOD split before a visual one, and else the first the run
-  // evaluated (the config's order: the task's own splits before recognition-only ones), so
-  // every run of a panel shows the same split whatever order its config lists them in.
-  const evaluated = (records: RunRecords): CurvePoint[] => {
-    const curves = records.curves(metric, 'gflops');
-    return (curves.find((c) => c.splitKind === 'rule-ood') ?? curves[0])?.points ?? [];
-  };
+/** The split kind an OOD row shows: rule OOD (figure 6) where a run evaluated it, else visual OOD (figure 7). */
+function oodKind(members: readonly { records: RunRecords }[]): SplitKind {
+  const evaluated = (kind: SplitKind) => members.some((m) => [...m.records.splits.values()].includes(kind));
+  return evaluated('rule-ood') || !evaluated('visual-ood') ? 'rule-ood' : 'visual-ood';
+}
+
+function paperPanel(row: 'id' | 'ood', members: readonly { info: RunInfo; records: RunRecords }[], measures: PaperMeasures): PaperPanel {
+  const kind = row === 'id' ? 'id' : oodKind(members);
+  const measure = measures[kind];
+  const metric = metricById(`${row}/${measure.field}`);
+  // One split per run: the first of the row's kind the run evaluated (the config's order: the
+  // task's own splits before recognition-only ones), so every run of a panel shows the same
+  // split whatever order its config lists them in.
+  const evaluated = (records: RunRecords): CurvePoint[] => records.curves(metric, 'gflops').find((c) => c.splitKind === kind)?.points ?? [];
   const initPoints = members.map((m) => evaluated(m.records).find((p) => p.step === 0)).filter((p): p is CurvePoint => p !== undefined);
   const starts = initPoints.map((p) => p.y);
   // A run that left Init to a sibling (evaluation.atStart false) starts at the sibling's Init point.
@@ -555,7 +585,7 @@ function paperPanel(splitKind: 'id' | 'ood', members: readonly { info: RunInfo; 
       final: { mean: finals.length ? mean(finals) : Number.NaN, sem: single ? (single[single.length - 1]!.se ?? 0) : sem(finals), n: finals.length },
     };
   });
-  return { splitKind, init: starts.length ? mean(starts) : undefined, methods };
+  return { splitKind: row, measure, init: starts.length ? mean(starts) : undefined, methods };
 }
 
 // ------------------------------------------------------------------ export

@@ -4,7 +4,7 @@ import { compareEpisodes, type PairedSplit } from '../compare/compare';
 import { evaluationDifference, type ComparedSide } from '../compare/pairing';
 import type { RunManifest } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
-import { metricById, paperColumns, paperField, RunRecords, type PaperColumn, type PaperField } from '../dashboard/model';
+import { paperColumns, RunRecords, studyMeasures, type PaperColumn, type PaperMeasures } from '../dashboard/model';
 import { readRunFolder } from '../runs/runFolder';
 import { runInfo } from '../runs/runInfo';
 import { parseMetricsJsonl, rateCurves, summarizeRun, type SplitCurve } from '../runs/runs';
@@ -32,8 +32,9 @@ export interface SplitPoint {
 export interface ReportData {
   title: string;
   createdAt: string;
-  /** The measure of `init`, `finals` and the verdict: the paper's for the study's task. */
-  field: PaperField;
+  /** The measure of each split kind in `init`, `finals`, the curves and the verdict: the paper's
+   * for the study's task (V-IRL: per-step accuracy, route success on visual OOD). */
+  measures: PaperMeasures;
   /** The dashboard's paper view of the two runs (drawn by webview/dashboard/paper.ts). */
   paper: PaperColumn[];
   runs: { method: Method; folder: string; status: string; seconds: number | undefined; curves: SplitCurve[] }[];
@@ -114,11 +115,11 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
     return { info: runInfo(folders[index]!), records };
   });
   const paper = paperColumns(recorded);
-  const field = paperField(recorded[0]!.info.task, recorded.some((r) => r.records.has(metricById('id/perStepAccuracyReference'))));
-  // every number below is in the task's measure
+  const measures = studyMeasures(recorded);
+  // every number below is in its split kind's measure
   const runs = all.map(([method, files], index) => {
     const summary = summarizeRun(folders[index]!, files.metrics);
-    return { method, folder: files.folder, status: summary.status, seconds: runSeconds(folders[index]!.manifest), curves: rateCurves(parsed[index]!, field) };
+    return { method, folder: files.folder, status: summary.status, seconds: runSeconds(folders[index]!.manifest), curves: rateCurves(parsed[index]!, (kind) => measures[kind].field) };
   });
   // Init: step 0 of the first run that evaluated it (a run with evaluation.atStart false leaves it to another)
   const initIndex = Math.max(0, runs.findIndex((run) => run.curves.some((c) => c.points.some((p) => p.step === 0))));
@@ -156,7 +157,7 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
   const rlFinal = finalEpisodes(rl);
   const comparison = compareEpisodes(sftFinal, rlFinal);
   const initEpisodes = all[initIndex]![1].episodes.filter((e) => e.split !== 'train' && e.step === 0);
-  const verdict = studyVerdict(init.map((p) => result(p, initEpisodes)), armResults(sftRuns), armResults(rlRuns), field);
+  const verdict = studyVerdict(init.map((p) => result(p, initEpisodes)), armResults(sftRuns), armResults(rlRuns), measures);
   const examples = comparison.pairs
     .filter((p) => p.outcomeDiffers)
     .sort((x, y) => Number(y.a.splitKind !== 'id') - Number(x.a.splitKind !== 'id'))
@@ -165,7 +166,7 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
   return {
     title,
     createdAt,
-    field,
+    measures,
     paper,
     runs,
     init,

@@ -1,26 +1,13 @@
 // Whether a study reproduces the paper's finding for its task, decided from its numbers: the
 // five effects the paper reports (SFT Memorizes, RL Generalizes, figures 5-7), each a change
-// in the task's measure (episode success for GeneralPoints, per-step accuracy for V-IRL) with
-// its standard error. Pure: the report page and `ptlab report` share it.
-import type { EpisodeRecord } from '../contracts/generated/types';
+// in the paper's measure of the split (paperMeasures: episode success for GeneralPoints; for
+// V-IRL per-step accuracy, and route success on visual OOD) with its standard error. Pure: the
+// report page and `ptlab report` share it.
+import type { EvaluationRecord } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
-import type { PaperField } from '../dashboard/model';
+import { paperMeasures, type PaperField, type PaperMeasure, type PaperMeasures } from '../dashboard/model';
 
-export type SplitKind = EpisodeRecord['splitKind'];
-
-/** What the effects are measured in, as the claims name it. */
-export const MEASURE_NAMES: Record<PaperField, string> = {
-  success: 'success',
-  perStepAccuracy: 'per-step accuracy',
-  perStepAccuracyReference: 'per-step accuracy',
-};
-
-/** The measure in full, for the verdict's sentence. */
-export const MEASURE_DESCRIPTIONS: Record<PaperField, string> = {
-  success: 'episode success',
-  perStepAccuracy: 'per-step accuracy: correct attempts over verified attempts',
-  perStepAccuracyReference: "per-step accuracy, the paper's V-IRL measure: correct attempts over every model call",
-};
+export type SplitKind = EvaluationRecord['splitKind'];
 
 /** One episode's share of a split's rate: `hits` of `count` (success: 0 or 1 of 1; per-step
  * accuracy: its correct attempts of its model calls, counted as the evaluation record counts them). */
@@ -46,6 +33,8 @@ export interface Effect {
   claim: string;
   split: string;
   splitKind: SplitKind;
+  /** The measure the change is in: the paper's for the split's kind. */
+  field: PaperField;
   /** later - earlier (RL - SFT for the comparison of the two arms), as a fraction; with several
    * training seeds per arm, the mean over them of each seed's difference. */
   difference: number;
@@ -68,8 +57,6 @@ export interface Effect {
 }
 
 export interface Verdict {
-  /** The measure the effects are changes in: the paper's for the task. */
-  field: PaperField;
   outcome: 'reproduced' | 'partly' | 'not reproduced' | 'undecided';
   effects: Effect[];
   /** Training seeds per arm the effects average over. */
@@ -151,10 +138,26 @@ function change(claim: string, pairs: [SplitResult, SplitResult][], expected: Ef
   const pairing = changes.every((c) => c.pairing === 'paired') ? 'paired' : 'independent';
   const signed = expected === 'up' ? difference : -difference;
   const [first] = pairs[0]!;
-  return { claim, split: first.split, splitKind: first.splitKind, difference, stderr, pairing, n: changes.reduce((a, c) => a + c.n, 0), perSeed, expected, holds: signed > 0 && signed > THRESHOLD_SE * stderr };
+  return { claim, split: first.split, splitKind: first.splitKind, field, difference, stderr, pairing, n: changes.reduce((a, c) => a + c.n, 0), perSeed, expected, holds: signed > 0 && signed > THRESHOLD_SE * stderr };
 }
 
 const pts = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
+
+/** What the sentence says the effects are changes in: ", in <measure>", or "; <splits> in
+ * <measure>" for each where splits differ in measure; nothing for episode success alone (GeneralPoints). */
+function measuresText(effects: Effect[], measures: PaperMeasures): string {
+  if (effects.every((e) => measures[e.splitKind].name === 'success')) return '';
+  const splitsOf = new Map<string, string[]>();
+  for (const e of effects) {
+    const { description } = measures[e.splitKind];
+    const splits = splitsOf.get(description) ?? [];
+    if (!splits.includes(e.split)) splits.push(e.split);
+    splitsOf.set(description, splits);
+  }
+  const used = [...splitsOf];
+  if (used.length === 1) return `, in ${used[0]![0]}`;
+  return `; ${used.map(([description, splits]) => `${splits.join(', ')} in ${description}`).join('; ')}`;
+}
 
 /**
  * The paper's finding on a study with one Init and an SFT and an RL arm from it, each split
@@ -163,12 +166,12 @@ const pts = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1
  * direction by more than two standard errors. Reproduced when every effect holds, partly when
  * some OOD effect does, not reproduced when none does, undecided without an OOD split at both ends.
  * `sft` and `rl` hold each training seed's final results (one entry per seed; the arms'
- * seeds are matched by position for RL vs SFT, so both should have as many). The results' rates
- * are in `field`, the paper's measure for the task, and so are the changes computed from episodes.
+ * seeds are matched by position for RL vs SFT, so both should have as many). Each split's
+ * results are in its kind's measure of `measures` (the paper's for the task, GeneralPoints'
+ * by default), and so are the changes computed from its episodes.
  */
-export function studyVerdict(init: SplitResult[], sft: SplitResult[][], rl: SplitResult[][], field: PaperField = 'success'): Verdict {
+export function studyVerdict(init: SplitResult[], sft: SplitResult[][], rl: SplitResult[][], measures: PaperMeasures = paperMeasures('GP-L', false)): Verdict {
   const effects: Effect[] = [];
-  const measure = MEASURE_NAMES[field];
   const seeds = Math.min(sft.length, rl.length);
   for (const start of init) {
     const s = sft.slice(0, seeds).map((results) => results.find((r) => r.split === start.split));
@@ -176,6 +179,7 @@ export function studyVerdict(init: SplitResult[], sft: SplitResult[][], rl: Spli
     if (seeds === 0 || s.some((x) => !x) || r.some((x) => !x)) continue;
     const sfts = s as SplitResult[];
     const rls = r as SplitResult[];
+    const { field, name: measure }: PaperMeasure = measures[start.splitKind];
     const fromInit = (arm: SplitResult[]) => arm.map((x): [SplitResult, SplitResult] => [x, start]);
     if (start.splitKind === 'id') {
       effects.push(change(`SFT raises ID ${measure} (${start.split})`, fromInit(sfts), 'up', field), change(`RL raises ID ${measure} (${start.split})`, fromInit(rls), 'up', field));
@@ -183,7 +187,7 @@ export function studyVerdict(init: SplitResult[], sft: SplitResult[][], rl: Spli
       effects.push(
         change(`SFT lowers OOD ${measure} below Init's (${start.split})`, fromInit(sfts), 'down', field),
         change(`RL raises OOD ${measure} above Init's (${start.split})`, fromInit(rls), 'up', field),
-        change(`RL ends above SFT on OOD (${start.split})`, rls.map((x, i): [SplitResult, SplitResult] => [x, sfts[i]!]), 'up', field),
+        change(`RL ends above SFT on OOD ${measure} (${start.split})`, rls.map((x, i): [SplitResult, SplitResult] => [x, sfts[i]!]), 'up', field),
       );
     }
   }
@@ -193,10 +197,10 @@ export function studyVerdict(init: SplitResult[], sft: SplitResult[][], rl: Spli
   const outcome = ood.length === 0 ? 'undecided' : held === effects.length ? 'reproduced' : ood.some((e) => e.holds) ? 'partly' : 'not reproduced';
   const perSeed = (e: Effect) => (e.perSeed.length > 1 ? `, per seed ${e.perSeed.map(pts).join(' ')}` : '');
   const numbers = effects.map((e) => `${e.claim}: ${pts(e.difference)} pts (SE ${(e.stderr * 100).toFixed(1)}, n=${e.n}${perSeed(e)}) ${e.holds ? 'holds' : 'does not hold'}`).join('; ');
-  const over = `${seeds > 1 ? ` over ${seeds} training seeds per arm` : ''}${field === 'success' ? '' : `, in ${MEASURE_DESCRIPTIONS[field]}`}`;
+  const over = `${seeds > 1 ? ` over ${seeds} training seeds per arm` : ''}${measuresText(effects, measures)}`;
   const head =
     outcome === 'undecided'
       ? 'Undecided: the study has no OOD split evaluated at Init and at both final checkpoints.'
       : `The paper's finding is ${outcome === 'partly' ? 'partly reproduced' : outcome} (${held} of ${effects.length} effects beyond ${THRESHOLD_SE} standard errors${over}).`;
-  return { field, outcome, effects, seeds, sentence: numbers ? `${head} ${numbers}.` : head };
+  return { outcome, effects, seeds, sentence: numbers ? `${head} ${numbers}.` : head };
 }

@@ -38,17 +38,18 @@ export function parseMetricsJsonl(text: string): ParsedJsonl<MetricRecord> {
 
 /** Evaluation success curves, one per split, ordered by step (a later record for the same step wins). */
 export function successCurves(records: MetricRecord[]): SplitCurve[] {
-  return rateCurves(records, 'success');
+  return rateCurves(records, () => 'success');
 }
 
-/** One rate of the evaluation records (success, or V-IRL's per-step accuracy) per split, ordered
- * by step (a later record for the same step wins); records without the rate are left out. */
-export function rateCurves(records: MetricRecord[], field: 'success' | 'perStepAccuracy' | 'perStepAccuracyReference'): SplitCurve[] {
+/** One rate of the evaluation records per split, the one `fieldOf` its kind (success, or V-IRL's
+ * per-step accuracy), ordered by step (a later record for the same step wins); records without
+ * the rate are left out. */
+export function rateCurves(records: MetricRecord[], fieldOf: (splitKind: SplitCurve['splitKind']) => 'success' | 'perStepAccuracy' | 'perStepAccuracyReference'): SplitCurve[] {
   const bySplit = new Map<string, { kind: SplitCurve['splitKind']; points: Map<number, CurvePoint> }>();
   for (const r of records) {
     if (r.kind !== 'eval') continue;
     const ev = r as MetricRecord & EvaluationRecord;
-    const value = ev[field];
+    const value = ev[fieldOf(ev.splitKind)];
     if (!value) continue;
     let entry = bySplit.get(ev.split);
     if (!entry) bySplit.set(ev.split, (entry = { kind: ev.splitKind, points: new Map() }));
