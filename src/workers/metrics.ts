@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { batchOf, batchOfScalars, type MetricBatch, type RunInfo } from '../core/dashboard/model';
 import type { DashboardView, RecordsUpdate, ViewRequest } from '../core/dashboard/view';
-import { ScalarRun, TfEventsTail, type ScalarPoint } from '../core/imports/tensorboard';
+import { logProblems, ScalarRun, TfEventsTail, type DecodedEvent, type ScalarPoint, type TagKinds } from '../core/imports/tensorboard';
 import { CHECKPOINT_FOLDER, readTrainerState, trainerStateBatch } from '../core/imports/trainerState';
 import { alertRules, seriesAlerts, type RunAlert } from '../core/runs/alerts';
 import { MetricsTail, type JobProgress } from '../core/runs/metricsTail';
@@ -30,6 +30,8 @@ export type MetricsRequests = {
   progress: { params: { path: string }; result: JobProgress | undefined };
   /** The alerts a run's metrics file raises under its experiment's rules (`config`: run.json's copy of the experiment). */
   alerts: { params: { path: string; config: unknown }; result: RunAlert[] };
+  /** What could not be read of a TensorBoard log folder's event files, each naming its file (undefined when the folder is gone). */
+  logProblems: { params: { folder: string }; result: string[] | undefined };
 };
 
 /** `changed`: a shown run's records changed (the dashboard asks for its view again). */
@@ -60,6 +62,8 @@ interface Followed {
 
 export class MetricsFiles {
   private readonly files = new Map<string, Followed>();
+  /** TensorBoard log folders the Runs view asked about. */
+  private readonly checks = new Map<string, EventFilesCheck>();
 
   constructor(private readonly emit: (update: MetricsUpdate) => void) {}
 
@@ -97,6 +101,14 @@ export class MetricsFiles {
     const f = this.followed(path);
     f.forJobs = true;
     return (await this.inTurn(f, () => this.read(f))) ? seriesAlerts(f.tail.alertSeries, alertRules(config)) : [];
+  }
+
+  async logProblems(folder: string): Promise<string[] | undefined> {
+    let check = this.checks.get(folder);
+    if (!check) this.checks.set(folder, (check = new EventFilesCheck(folder)));
+    const problems = await check.problems();
+    if (!problems) this.checks.delete(folder);
+    return problems;
   }
 
   private followed(path: string): Followed {
@@ -219,7 +231,7 @@ class TrainerStateLog implements ImportedLog {
  */
 class TensorBoardLog implements ImportedLog {
   private run = new ScalarRun();
-  private tails = new Map<string, { tail: TfEventsTail; inode: number }>();
+  private tails: EventTails = new Map();
   private sentPurges = 0;
   private startTime: number | undefined;
   private sentAll = false;
@@ -232,43 +244,20 @@ class TensorBoardLog implements ImportedLog {
 
   /** What to send since the last read; undefined when the folder is gone. */
   async read(): Promise<ImportedUpdate | undefined> {
-    const names = (await listFolder(this.folder))?.filter((name) => TENSORBOARD_EVENT_FILE.test(name)).sort();
-    if (!names) return undefined;
     const added: ScalarPoint[] = [];
-    for (const name of names) {
-      const file = nodePath.join(this.folder, name);
-      let stat;
-      try {
-        stat = await fs.stat(file);
-      } catch {
-        continue;
-      }
-      const known = this.tails.get(name);
-      if (known && (known.inode !== stat.ino || stat.size < known.tail.offset)) return this.restart();
-      const followed = known ?? { tail: new TfEventsTail(this.run.kinds), inode: stat.ino };
-      this.tails.set(name, followed);
-      if (stat.size > followed.tail.offset) {
-        const handle = await fs.open(file, 'r');
-        try {
-          const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-          while (followed.tail.offset < stat.size) {
-            const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, stat.size - followed.tail.offset), followed.tail.offset);
-            if (bytesRead === 0) break;
-            for (const point of this.run.apply(followed.tail.push(buffer.subarray(0, bytesRead)).events)) added.push(point);
-          }
-        } finally {
-          await handle.close();
-        }
-      }
-    }
+    const read = await readEventFiles(this.folder, this.tails, this.run.kinds, (events) => {
+      for (const point of this.run.apply(events)) added.push(point);
+    });
+    if (read === 'replaced') return this.restart();
+    if (!read) return undefined;
     this.startTime ??= added[0]?.wallTime;
-    const logProblems = [...this.tails].flatMap(([name, { tail }]) => tail.problems().map((p) => `${name}: ${p}`));
+    const problems = logProblems(this.tails);
     if (this.run.purges !== this.sentPurges || !this.sentAll) {
       this.sentPurges = this.run.purges;
       this.sentAll = true;
-      return { reset: true, batch: this.everything(), logProblems };
+      return { reset: true, batch: this.everything(), logProblems: problems };
     }
-    return { reset: false, batch: batchOfScalars(added, this.startTime ?? 0), logProblems };
+    return { reset: false, batch: batchOfScalars(added, this.startTime ?? 0), logProblems: problems };
   }
 
   private async restart(): Promise<ImportedUpdate | undefined> {
@@ -284,5 +273,63 @@ class TensorBoardLog implements ImportedLog {
     const start = points.reduce((min, p) => Math.min(min, p.wallTime), Infinity);
     if (Number.isFinite(start)) this.startTime = start;
     return batchOfScalars(points, this.startTime ?? 0);
+  }
+}
+
+/** A log folder's event files as followed: name -> its tail, and the file it read (a new inode is another file). */
+type EventTails = Map<string, { tail: TfEventsTail; inode: number }>;
+
+/**
+ * Reads what was appended to a log folder's event files, in name order, and hands each chunk's
+ * events on: 'read', 'replaced' when a file was replaced or shrank (read it all again, from new
+ * tails), undefined when the folder is gone.
+ */
+async function readEventFiles(folder: string, tails: EventTails, kinds: TagKinds, take: (events: DecodedEvent[]) => void): Promise<'read' | 'replaced' | undefined> {
+  const names = (await listFolder(folder))?.filter((name) => TENSORBOARD_EVENT_FILE.test(name)).sort();
+  if (!names) return undefined;
+  for (const name of names) {
+    const file = nodePath.join(folder, name);
+    let stat;
+    try {
+      stat = await fs.stat(file);
+    } catch {
+      continue;
+    }
+    const known = tails.get(name);
+    if (known && (known.inode !== stat.ino || stat.size < known.tail.offset)) return 'replaced';
+    const followed = known ?? { tail: new TfEventsTail(kinds), inode: stat.ino };
+    tails.set(name, followed);
+    if (stat.size <= followed.tail.offset) continue;
+    const handle = await fs.open(file, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      while (followed.tail.offset < stat.size) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, stat.size - followed.tail.offset), followed.tail.offset);
+        if (bytesRead === 0) break;
+        take(followed.tail.push(buffer.subarray(0, bytesRead)).events);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+  return 'read';
+}
+
+/** A TensorBoard log folder's event files followed for the Runs view: what could not be read of them (their points are not kept). */
+class EventFilesCheck {
+  private tails: EventTails = new Map();
+  private kinds: TagKinds = new Map();
+
+  constructor(private readonly folder: string) {}
+
+  /** Undefined when the folder is gone. */
+  async problems(): Promise<string[] | undefined> {
+    const read = await readEventFiles(this.folder, this.tails, this.kinds, () => undefined);
+    if (read === 'replaced') {
+      this.tails = new Map();
+      this.kinds = new Map();
+      return this.problems();
+    }
+    return read && logProblems(this.tails);
   }
 }

@@ -20,4 +20,5 @@ const { emit } = serveWorker<MetricsRequests, MetricsEvents>({
   csv: ({ request }) => dashboard.csv(request),
   progress: ({ path }) => metrics.progress(path),
   alerts: ({ path, config }) => metrics.alerts(path, config),
+  logProblems: ({ folder }) => metrics.logProblems(folder),
 });

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { crc32c, maskedCrc32c, ScalarRun, TfEventsTail } from '../../src/core/imports/tensorboard';
 import { tensorBoardFolder } from '../../src/core/runs/runFolder';
+import { describeLog, runEntry } from '../../src/core/runs/runTree';
 import { runInfo } from '../../src/core/runs/runInfo';
 import { DashboardData } from '../../src/core/dashboard/view';
 import { MetricsFiles, type MetricsUpdate } from '../../src/workers/metrics';
@@ -174,6 +175,14 @@ describe('a damaged TensorBoard log in the dashboard', () => {
     }
   });
 
+  it('says where a file truncated mid-record ends: the record it cut is not read', () => {
+    const bytes = readFileSync(eventFiles('sft-classic')[0]!);
+    const second = 16 + Number(bytes.readBigUInt64LE(0));
+    const tail = new TfEventsTail(new Map());
+    assert.equal(tail.push(bytes.subarray(0, second + 20)).events.length, 1);
+    assert.deepEqual(tail.problems(), [`ends inside a record at byte ${second} of ${second + 20}: truncated, unless its writer is still writing it (the points in it are not read)`]);
+  });
+
   it('counts damaged records it skipped, naming the first one', () => {
     const bytes = Uint8Array.from(readFileSync(eventFiles('sft-classic')[0]!));
     const first = 16 + Number(new DataView(bytes.buffer).getBigUint64(0, true));
@@ -181,6 +190,35 @@ describe('a damaged TensorBoard log in the dashboard', () => {
     const tail = new TfEventsTail(new Map());
     tail.push(bytes);
     assert.deepEqual(tail.problems(), [`skipped 1 damaged record(s) (checksum or decoding failed), the first at byte ${first}`]);
+  });
+});
+
+describe('a damaged TensorBoard log in the Runs view', () => {
+  it('is listed with what is wrong with each damaged file, beside the intact logs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-tb-'));
+    const [file] = eventFiles('sft-classic');
+    const bytes = Buffer.from(readFileSync(file!));
+    const name = basename(file!);
+    const second = 16 + Number(bytes.readBigUInt64LE(0));
+    const logs = { intact: bytes, truncated: bytes.subarray(0, Math.floor(bytes.length / 2)), 'bad-crc': Buffer.from(bytes) };
+    logs['bad-crc'][second + 14] = logs['bad-crc'][second + 14]! ^ 0xff; // the second record's data
+    const files = new MetricsFiles(() => undefined);
+    try {
+      const entries = [];
+      for (const [log, content] of Object.entries(logs)) {
+        mkdirSync(join(dir, log));
+        writeFileSync(join(dir, log, name), content);
+        entries.push(runEntry(tensorBoardFolder(join(dir, log), await files.logProblems(join(dir, log))), Date.now()));
+      }
+      const [intact, truncated, badCrc] = entries;
+      assert.deepEqual([intact!.problems, describeLog(intact!)], [[], 'TensorBoard log']);
+      assert.match(truncated!.problems.join('\n'), new RegExp(`^${name}: ends inside a record at byte \\d+ of ${logs.truncated.length}: truncated`));
+      assert.deepEqual(badCrc!.problems, [`${name}: skipped 1 damaged record(s) (checksum or decoding failed), the first at byte ${second}`]);
+      assert.equal(describeLog(badCrc!), `TensorBoard log · ${badCrc!.problems[0]}`);
+      assert.equal(await files.logProblems(join(dir, 'gone')), undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

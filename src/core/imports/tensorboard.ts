@@ -346,8 +346,15 @@ export class TfEventsTail {
     if (this.damagedRecords > 0) problems.push(`skipped ${this.damagedRecords} damaged record(s) (checksum or decoding failed), the first at byte ${this.firstDamagedAt}`);
     if (this.lfsPointer) problems.push('a Git LFS pointer, not the event file: no points read (git lfs pull fetches the file)');
     else if (this.brokenAt !== undefined) problems.push(`damaged at byte ${this.brokenAt} of ${this.offset}: a record's length fails its checksum, so reading stopped there and the points after it are missing (TensorBoard stops there too)`);
+    // A writer's buffered flushes can leave a live file ending mid-record for a while too.
+    else if (this.pending.length > 0) problems.push(`ends inside a record at byte ${this.offset - this.pending.length} of ${this.offset}: truncated, unless its writer is still writing it (the points in it are not read)`);
     return problems;
   }
+}
+
+/** What could not be read of a log folder's event files (file name -> its tail), each naming its file. */
+export function logProblems(files: Iterable<[string, { tail: TfEventsTail }]>): string[] {
+  return [...files].flatMap(([name, { tail }]) => tail.problems().map((p) => `${name}: ${p}`));
 }
 
 /** The first line of a Git LFS pointer file (a checkout without `git lfs pull`). */

@@ -134,9 +134,10 @@ export function trainerFolder(folder: string, states: readonly { path: string; t
   return { folder, manifest: undefined, problems, metricsFile: best?.path ?? '', source: 'hf-trainer', imported };
 }
 
-/** A folder holding TensorBoard event files (and no run.json): a run of another trainer. */
-export function tensorBoardFolder(folder: string): RunFolder {
-  return { folder, manifest: undefined, problems: [], metricsFile: '', source: 'tensorboard' };
+/** A folder holding TensorBoard event files (and no run.json): a run of another trainer, with
+ * what could not be read of its event files (logProblems), each naming its file. */
+export function tensorBoardFolder(folder: string, problems: readonly string[] = []): RunFolder {
+  return { folder, manifest: undefined, problems: [...problems], metricsFile: '', source: 'tensorboard' };
 }
 
 /** Live state: a `running` manifest whose heartbeat stopped is `stale` (the process died without a word). */

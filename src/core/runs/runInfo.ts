@@ -35,7 +35,8 @@ function importedInfo(run: RunFolder, folder: string): RunInfo {
     groupKey: `${run.source}:${logDir}/${base}`,
     groupLabel: `${logDir ? `${logDir}/` : ''}${base}`,
     segments: [],
-    problems: run.problems,
+    // A log's event files: the metrics worker names their problems as it reads them (logProblems), live.
+    problems: run.source === 'tensorboard' ? [] : run.problems,
   };
 }
 

@@ -66,3 +66,10 @@ export function describeRun(run: RunEntry): string {
   if (run.idleSeconds !== undefined && run.idleSeconds >= SHOWN_IDLE_SECONDS) parts.push(`no progress for ${formatDuration(run.idleSeconds)}`);
   return parts.join(' · ');
 }
+
+/** One line under a TensorBoard log's name: `TensorBoard log`, then what is wrong with its event files (the file, what). */
+export function describeLog(run: RunEntry): string {
+  const [first, ...more] = run.problems;
+  if (first === undefined) return 'TensorBoard log';
+  return `TensorBoard log · ${first}${more.length ? ` (+${more.length} more)` : ''}`;
+}

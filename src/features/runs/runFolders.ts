@@ -23,6 +23,7 @@ const TENSORBOARD_GLOB = 'events.out.tfevents.*';
 const decoder = new TextDecoder();
 
 interface Known {
+  /** What the run was read from: run.json's text, a Trainer's states, or a log's problems. */
   text: string | undefined;
   run: RunFolder;
 }
@@ -151,14 +152,17 @@ export class RunFolders implements vscode.Disposable {
       this.runs.set(folder, known?.text === text ? known : { text, run: trainerFolder(folder, relative.map((file, i) => ({ path: file, text: texts[i] }))) });
     }
     const notTensorBoard = new Set(this.runs.keys()); // our runs and Trainers', not the logs found below
-    for (const folder of new Set(eventFiles.map((uri) => path.dirname(uri.fsPath)))) {
-      // Our own runs' TensorBoard copies (logging.reportTo: RUN/tensorboard) are shown as the runs
-      // themselves, and so are a Trainer's (report_to tensorboard: output_dir/runs/<date_host>).
-      // A log inside another log (add_scalars' and add_hparams' subruns) is a run of its own, as TensorBoard lists it.
-      if (notTensorBoard.has(folder) || notTensorBoard.has(path.dirname(folder)) || trainerStates.has(path.dirname(path.dirname(folder)))) continue;
+    // Our own runs' TensorBoard copies (logging.reportTo: RUN/tensorboard) are shown as the runs
+    // themselves, and so are a Trainer's (report_to tensorboard: output_dir/runs/<date_host>).
+    // A log inside another log (add_scalars' and add_hparams' subruns) is a run of its own, as TensorBoard lists it.
+    const logs = [...new Set(eventFiles.map((uri) => path.dirname(uri.fsPath)))].filter((folder) => !notTensorBoard.has(folder) && !notTensorBoard.has(path.dirname(folder)) && !trainerStates.has(path.dirname(path.dirname(folder))));
+    // The metrics worker reads the event files (off the extension host): what is damaged in them is the run's problem, shown with it.
+    const problems = await Promise.all(logs.map((folder) => this.metrics('logProblems', { folder }).catch(() => undefined)));
+    logs.forEach((folder, i) => {
+      const text = (problems[i] ?? []).join('\n');
       const known = previous.get(folder);
-      this.runs.set(folder, known?.run.source === 'tensorboard' ? known : { text: undefined, run: tensorBoardFolder(folder) });
-    }
+      this.runs.set(folder, known?.run.source === 'tensorboard' && known.text === text ? known : { text, run: tensorBoardFolder(folder, problems[i]) });
+    });
     if (this.runs.size !== previous.size || [...this.runs].some(([folder, known]) => previous.get(folder) !== known)) this.changed.fire();
   }
 

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunState } from '../../core/runs/runFolder';
-import { describeRun, groupByExperiment, runEntry, type ExperimentEntry, type RunEntry } from '../../core/runs/runTree';
+import { describeLog, describeRun, groupByExperiment, runEntry, type ExperimentEntry, type RunEntry } from '../../core/runs/runTree';
 import { log } from '../log';
 import { timed } from '../timing';
 import type { RunFolders } from './runFolders';
@@ -140,9 +140,9 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       const run = node.entry;
       const item = new vscode.TreeItem(path.basename(run.folder), run.checkpoints.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       const imported = run.source === 'tensorboard';
-      const [icon, color] = imported ? ['graph-line', undefined] : STATE_ICONS[run.state];
+      const [icon, color] = !imported ? STATE_ICONS[run.state] : run.problems.length ? ['warning', 'charts.yellow'] : ['graph-line', undefined];
       item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-      item.description = imported ? 'TensorBoard log' : run.source === 'hf-trainer' ? `Trainer · ${describeRun(run)}` : `${run.job} · ${describeRun(run)}`;
+      item.description = imported ? describeLog(run) : run.source === 'hf-trainer' ? `Trainer · ${describeRun(run)}` : `${run.job} · ${describeRun(run)}`;
       item.tooltip = new vscode.MarkdownString(
         [`**${run.runId}** (${run.job}): ${run.state}`, `\`${run.folder}\``, run.error ? `Error: ${run.error}` : '', ...run.problems, run.state === 'stale' ? 'The process stopped beating without ending the run (killed or crashed): resume it from its last checkpoint.' : '']
           .filter(Boolean)
