@@ -130,6 +130,20 @@ describe('dashboard: runs and records', () => {
     assert.match(broken.problems[0]!, /run\.json is not valid JSON/);
   });
 
+  it("groups a study's seed runs, which differ in seed, name, output folder and who evaluates Init; not runs of another recipe", () => {
+    const manifest = JSON.parse(readFileSync(join(fixtureRunsRoot, 'gp-l', 'ppo-s0', 'run.json'), 'utf8')) as RunManifest & { config: Record<string, any> };
+    const key = (edit: (config: Record<string, any>) => void, experiment = manifest.experiment) => {
+      const config = structuredClone(manifest.config);
+      edit(config);
+      return runInfo(readRunFolder('runs/x', JSON.stringify({ ...manifest, experiment, config }))).groupKey;
+    };
+    const seed0 = key(() => {});
+    const seed1 = key((c) => Object.assign(c, { seed: 1, name: 'demo-rl-seed1', outputDir: 'elsewhere', evaluation: { ...c.evaluation, atStart: false } }), 'demo-rl-seed1');
+    assert.equal(seed1, seed0);
+    assert.notEqual(key((c) => (c.ppo.learningRate = 3e-5)), seed0);
+    assert.notEqual(key((c) => (c.evaluation.seed = 7)), seed0, 'other evaluation episodes are another comparison');
+  });
+
   it("keeps run.json's files and checkpoints inside the run folder", () => {
     const folder = join(fixtureRunsRoot, 'gp-l', 'ppo-s0');
     const manifest = JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')) as RunManifest;

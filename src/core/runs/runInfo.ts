@@ -2,8 +2,8 @@
 // (runs sharing one form an SFT-vs-RL comparison), and its seed group (config minus seed).
 import { taskName } from '../envs/views';
 import type { RunInfo } from '../dashboard/model';
-import { canonicalJson } from '../canonicalJson';
 import { runIdentity, type RunFolder } from './runFolder';
+import { seedGroupKey } from './seedGroup';
 
 /** The run folder a checkpoint lives in: runs/gp-l/init/checkpoints/final -> runs/gp-l/init. */
 export function checkpointRun(checkpoint: string): string {
@@ -47,7 +47,6 @@ export function runInfo(run: RunFolder, folder = run.folder): RunInfo {
   const config = (manifest?.config ?? {}) as Record<string, unknown>;
   const job = manifest?.job ?? 'unknown';
   const init = manifest?.init ?? ((config[job] as { init?: string } | undefined)?.init || undefined);
-  const { seed: _seed, name: _name, description: _description, ...configWithoutSeed } = config;
   const task = taskName(config.environment);
   const method = job === 'ppo' ? 'RL' : job === 'sft' ? 'SFT' : job;
   return {
@@ -55,7 +54,7 @@ export function runInfo(run: RunFolder, folder = run.folder): RunInfo {
     seed: manifest?.seeds.global,
     task,
     init: init === undefined ? undefined : checkpointRun(init),
-    groupKey: manifest ? canonicalJson({ job, init: init ?? null, experiment: manifest.experiment, config: configWithoutSeed }) : `folder:${folder}`,
+    groupKey: manifest ? seedGroupKey(job, init, config) : `folder:${folder}`,
     groupLabel: manifest ? `${task} ${method}${init ? ` from ${shortPath(checkpointRun(init))}` : ''}` : folder,
     segments: (manifest?.segments ?? []).map((s) => ({ index: s.index, startStep: s.startStep, ...(s.endStatus ? { endStatus: s.endStatus } : {}) })),
     problems,
