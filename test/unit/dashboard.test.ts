@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { MetricRecord, RunManifest } from '../../src/core/contracts/generated/types';
 import { batchOf, metricById, mismatchWarning, paperColumns, RunRecords, stepTimeline, toCsv, type RunInfo } from '../../src/core/dashboard/model';
 import { m4Indices } from '../../src/core/dashboard/decimate';
-import { curveCsv, curveSeries } from '../../src/core/dashboard/series';
+import { curveCsv, curveSeries, paperCsv } from '../../src/core/dashboard/series';
 import { aggregateByStep, aggregateColumns } from '../../src/core/dashboard/stats';
 import { JsonlTail } from '../../src/core/runs/jsonlTail';
 import { readRunFolder } from '../../src/core/runs/runFolder';
@@ -189,6 +189,36 @@ describe('dashboard: runs and records', () => {
     assert.equal(sft.final.n, 3);
     assert.equal(rl.runs.length, 3);
     assert.ok(ood.init !== undefined && sft.final.mean < ood.init && rl.final.mean > ood.init, 'the fixtures have the paper shape: SFT falls OOD, RL rises');
+  });
+
+  it('draws one curve and bar per arm: PPO runs of two learning rates from one Init are two arms, three seeds of one SFT config one', () => {
+    const manifest = (job: 'sft' | 'ppo') => JSON.parse(readFileSync(join(fixtureRunsRoot, 'gp-l', `${job}-s0`, 'run.json'), 'utf8')) as RunManifest & { config: Record<string, any> };
+    const run = (job: 'sft' | 'ppo', seed: number, learningRate: number, final: number) => {
+      const m = manifest(job);
+      const config: Record<string, any> = { ...structuredClone(m.config), seed, name: `${job}-seed${seed}` };
+      config[job].learningRate = learningRate;
+      const folder = `runs/arms/${job}-lr${learningRate}-s${seed}`;
+      const records = new RunRecords();
+      records.add([evaluation(0, 'ood-rule', 0.3), evaluation(10, 'ood-rule', final)]);
+      return { info: runInfo(readRunFolder(folder, JSON.stringify({ ...m, runId: folder.split('/').pop(), experiment: config.name, config, seeds: { global: seed } }))), records };
+    };
+    const runs = [run('sft', 0, 3e-4, 0.2), run('sft', 1, 3e-4, 0.1), run('sft', 2, 3e-4, 0.15), run('ppo', 0, 1e-5, 0.5), run('ppo', 1, 1e-5, 0.6), run('ppo', 0, 1e-6, 0.35)];
+    const [column, ...others] = paperColumns(runs);
+    assert.equal(others.length, 0, 'one Init, one column');
+    const ood = column!.rows[1]!;
+    assert.deepEqual(
+      ood.methods.map((m) => [m.method, m.label, m.final.n, Math.round(m.final.mean * 1000) / 1000]),
+      [
+        ['SFT', 'SFT', 3, 0.15],
+        ['RL', 'RL (ppo.learningRate=0.00001)', 2, 0.55],
+        ['RL', 'RL (ppo.learningRate=0.000001)', 1, 0.35],
+      ],
+    );
+    assert.deepEqual(ood.methods[1]!.runs, ['runs/arms/ppo-lr0.00001-s0', 'runs/arms/ppo-lr0.00001-s1']);
+    assert.ok(Math.abs(ood.methods[1]!.final.sem - 0.05) < 1e-12, "the SEM of the arm's two seeds, not of all three PPO runs");
+    assert.equal(ood.init, 0.3);
+    const finals = paperCsv([column!]).split('\r\n').filter((line) => line.includes(',ood,') && line.includes(',final,'));
+    assert.deepEqual(finals.map((line) => line.split(',').pop()), ['SFT', 'RL (ppo.learningRate=0.00001)', 'RL (ppo.learningRate=0.000001)']);
   });
 
   it('starts an arm that left Init to its sibling (evaluation.atStart false) at the sibling\'s Init point', () => {

@@ -72,6 +72,30 @@ describe('study report', () => {
     assert.throws(() => buildReport('GP-L', [], [rl]), /at least one SFT run and one RL run/);
   });
 
+  it('keeps RL runs of two learning rates apart: each arm its own effects, named, and its own finals', () => {
+    const rl = files('rl-final');
+    const atInit = (line: string) => line.replace('"step": 100', '"step": 0');
+    const withInit: RunFiles = { ...rl, metrics: rl.metrics!.trim().split('\n').map(atInit).join('\n') + '\n' + rl.metrics, episodes: [...rl.episodes.map((e) => ({ ...e, step: 0, success: false })), ...rl.episodes] };
+    const manifest = JSON.parse(rl.manifest!) as RunManifest & { config: { ppo: Record<string, unknown> } };
+    const fasterLr: RunFiles = { ...rl, folder: 'runs/compare/rl-lr3e-5', manifest: JSON.stringify({ ...manifest, config: { ...manifest.config, ppo: { ...manifest.config.ppo, learningRate: 3e-5 } } }) };
+    const study = buildReport('GP-L', [files('sft-final')], [withInit, fasterLr], '2026-11-25T12:00:00Z');
+    const [slow, fast] = ['RL (ppo.learningRate=0.00001)', 'RL (ppo.learningRate=0.00003)'];
+    assert.deepEqual(study.verdict.effects.map((e) => e.claim), [
+      'SFT raises ID success (id)',
+      `${slow} raises ID success (id)`,
+      `${fast} raises ID success (id)`,
+      "SFT lowers OOD success below Init's (ood-rule)",
+      `${slow} raises OOD success above Init's (ood-rule)`,
+      `${fast} raises OOD success above Init's (ood-rule)`,
+      `${slow} ends above SFT on OOD success (ood-rule)`,
+      `${fast} ends above SFT on OOD success (ood-rule)`,
+    ]);
+    assert.ok(study.verdict.effects.every((e) => e.perSeed.length === 1), 'no arm averages the other\'s run as a seed');
+    assert.equal(study.verdict.seeds, 1);
+    assert.deepEqual(study.finals.filter((f) => f.split === 'id').map((f) => [f.arm, f.folder]), [['SFT', 'runs/compare/sft-final'], [slow, 'runs/compare/rl-final'], [fast, 'runs/compare/rl-lr3e-5']]);
+    assert.match(study.verdict.sentence, /RL \(ppo\.learningRate=0\.00003\) raises OOD success above Init's \(ood-rule\): \+\d+\.\d pts \(SE \d+\.\d, n=12\)/);
+  });
+
   it('refuses runs whose evaluations do not pair: another decoding, or a split played from another seed', () => {
     const rl = files('rl-final');
     const manifest = JSON.parse(rl.manifest!) as RunManifest;

@@ -1,6 +1,7 @@
 // The paper's figures 5-7 for the workspace's runs: per comparison (task and Init checkpoint)
 // a column with ID and OOD curves of SFT and RL against GFLOPs from the shared Init (dashed),
-// and the final-performance bars with their change from Init.
+// and the final-performance bars with their change from Init; one curve and bar per arm (several
+// arms of a method, named by how their configs differ, in shades of its colour).
 import { Chart, type ChartDataset, type Plugin } from 'chart.js';
 import type { MethodPanel, PaperColumn, PaperPanel } from '../../src/core/dashboard/model';
 import { smooth, type Band, type Smoothing } from '../../src/core/dashboard/series';
@@ -19,6 +20,23 @@ export function methodColor(method: 'SFT' | 'RL' | 'Init'): string {
   return withAlpha(themeColor('--vscode-foreground', '#cccccc'), 0.75);
 }
 
+/** A method's further arms: after its own colour, these (then again, fainter). */
+const MORE_ARMS = { SFT: [['--vscode-charts-orange', '#d18616'], ['--vscode-charts-yellow', '#cca700']], RL: [['--vscode-charts-purple', '#b180d7'], ['--vscode-charts-green', '#89d185']] } as const;
+
+/** The colour of the `index`th arm of `method` in a column. */
+export function armColor(method: 'SFT' | 'RL', index: number): string {
+  if (index === 0) return methodColor(method);
+  const more = MORE_ARMS[method];
+  const [variable, fallback] = more[(index - 1) % more.length]!;
+  const color = themeColor(variable, fallback);
+  return index > more.length ? withAlpha(color, 0.55) : color;
+}
+
+/** Each arm of a panel with its colour (panels of a column list the same arms in the same order). */
+function armsOf(panel: PaperPanel): { arm: MethodPanel; color: string }[] {
+  return panel.methods.map((arm) => ({ arm, color: armColor(arm.method, panel.methods.filter((m) => m.method === arm.method).indexOf(arm)) }));
+}
+
 function colors(): { text: string; grid: string } {
   const text = themeColor('--vscode-foreground', '#ccc');
   return { text, grid: withAlpha(text, 0.12) };
@@ -30,13 +48,15 @@ const ROW_NAMES = { id: 'In-distribution', ood: 'Out-of-distribution' } as const
 export function paperFigure(box: HTMLElement, columns: readonly PaperColumn[], options: Options): Chart[] {
   box.replaceChildren();
   if (columns.length === 0) return [];
+  const entries = new Map<string, string>([['Init (shared checkpoint)', methodColor('Init')]]);
+  for (const column of columns) for (const { arm, color } of armsOf(column.rows[0]!)) if (!entries.has(arm.label)) entries.set(arm.label, color);
   const legend = el(
     'div',
     { class: 'paper-legend' },
-    ...(['Init', 'SFT', 'RL'] as const).map((m) => {
-      const swatch = el('span', { class: `swatch${m === 'Init' ? ' dashed' : ''}` });
-      swatch.style.backgroundColor = methodColor(m);
-      return el('span', { class: 'legend-item' }, swatch, el('span', { class: 'figure-text' }, m === 'Init' ? 'Init (shared checkpoint)' : m));
+    ...[...entries].map(([label, color], i) => {
+      const swatch = el('span', { class: `swatch${i === 0 ? ' dashed' : ''}` });
+      swatch.style.backgroundColor = color;
+      return el('span', { class: 'legend-item' }, swatch, el('span', { class: 'figure-text' }, label));
     }),
   );
   const grid = el('div', { class: 'paper-grid', id: 'paper-grid' });
@@ -70,7 +90,7 @@ function curveChart(canvas: HTMLCanvasElement, panel: PaperPanel, options: Optio
   if (panel.init !== undefined && xs.length) {
     datasets.push({ label: 'Init', data: [{ x: xMin, y: panel.init * 100 }, { x: xMax, y: panel.init * 100 }], borderColor: methodColor('Init'), borderDash: [5, 4], borderWidth: 1.5, pointRadius: 0 });
   }
-  for (const m of panel.methods) datasets.push(...methodDatasets(m, options));
+  for (const { arm, color } of armsOf(panel)) datasets.push(...armDatasets(arm, color, options));
   const c = colors();
   const { field, name } = panel.measure;
   const metric = field === 'perStepAccuracyReference' ? "Per-step acc., reference's (%)" : field === 'perStepAccuracy' ? 'Per-step acc. (%)' : `${name.charAt(0).toUpperCase()}${name.slice(1)} (%)`;
@@ -97,8 +117,7 @@ function curveChart(canvas: HTMLCanvasElement, panel: PaperPanel, options: Optio
   });
 }
 
-function methodDatasets(m: MethodPanel, options: Options): ChartDataset<'line', Point[]>[] {
-  const color = methodColor(m.method);
+function armDatasets(m: MethodPanel, color: string, options: Options): ChartDataset<'line', Point[]>[] {
   const ys = m.curve.map((p) => p.y * 100);
   const smoothed = smooth(ys, options.smoothing);
   const centre = smoothed ?? ys;
@@ -110,7 +129,7 @@ function methodDatasets(m: MethodPanel, options: Options): ChartDataset<'line', 
     out.push({ data: m.curve.map((p, i) => ({ x: p.x, y: centre[i]! + widths[i]! })), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: withAlpha(color, 0.2) });
   }
   if (smoothed) out.push({ data: m.curve.map((p, i) => ({ x: p.x, y: ys[i]! })), borderColor: withAlpha(color, 0.3), borderWidth: 1, pointRadius: 1.5, pointBackgroundColor: withAlpha(color, 0.35) });
-  out.push({ label: `${m.method} (N=${m.runs.length})`, data: m.curve.map((p, i) => ({ x: p.x, y: centre[i]! })), borderColor: color, backgroundColor: color, borderWidth: 2.2, pointRadius: 0, pointHitRadius: 6 });
+  out.push({ label: `${m.label} (N=${m.runs.length})`, data: m.curve.map((p, i) => ({ x: p.x, y: centre[i]! })), borderColor: color, backgroundColor: color, borderWidth: 2.2, pointRadius: 0, pointHitRadius: 6 });
   return out;
 }
 
@@ -122,7 +141,8 @@ export function shortNumber(v: number): string {
   return `${+v.toPrecision(3)}`;
 }
 
-/** Value labels above the bars (SFT and RL also show their change from Init) and SEM whiskers. */
+/** Value labels above the bars (each arm also shows its change from Init) and SEM whiskers;
+ * dataset 0 is Init's, dataset k the panels' arm k - 1. */
 function barAnnotations(column: PaperColumn): Plugin<'bar'> {
   return {
     id: 'barAnnotations',
@@ -137,7 +157,7 @@ function barAnnotations(column: PaperColumn): Plugin<'bar'> {
           const panel = column.rows[i]!;
           const value = dataset.data[i] as number;
           if (!Number.isFinite(value)) return;
-          const method = panel.methods.find((m) => m.method === dataset.label);
+          const method = d === 0 ? undefined : panel.methods[d - 1];
           const { x, y } = bar.getProps(['x', 'y'], true) as { x: number; y: number };
           let top = y;
           if (method && method.final.sem > 0) {
@@ -165,20 +185,17 @@ function barAnnotations(column: PaperColumn): Plugin<'bar'> {
 
 function barChart(canvas: HTMLCanvasElement, column: PaperColumn): Chart {
   const c = colors();
-  const value = (panel: PaperPanel, method: 'Init' | 'SFT' | 'RL'): number =>
-    method === 'Init' ? (panel.init ?? Number.NaN) * 100 : (panel.methods.find((m) => m.method === method)?.final.mean ?? Number.NaN) * 100;
-  const max = Math.max(...column.rows.flatMap((panel) => (['Init', 'SFT', 'RL'] as const).map((m) => value(panel, m))).filter(Number.isFinite));
+  const arms = armsOf(column.rows[0]!);
+  const bars = [
+    { label: 'Init', color: methodColor('Init'), fill: withAlpha(themeColor('--vscode-foreground', '#ccc'), 0.35), value: (panel: PaperPanel) => (panel.init ?? Number.NaN) * 100 },
+    ...arms.map(({ arm, color }, k) => ({ label: arm.label, color, fill: withAlpha(color, 0.8), value: (panel: PaperPanel) => (panel.methods[k]?.final.mean ?? Number.NaN) * 100 })),
+  ];
+  const max = Math.max(...column.rows.flatMap((panel) => bars.map((bar) => bar.value(panel))).filter(Number.isFinite));
   return new Chart<'bar', number[]>(canvas, {
     type: 'bar',
     data: {
       labels: column.rows.map((r) => (r.splitKind === 'id' ? 'ID' : 'OOD')),
-      datasets: (['Init', 'SFT', 'RL'] as const).map((m) => ({
-        label: m,
-        data: column.rows.map((panel) => value(panel, m)),
-        backgroundColor: m === 'Init' ? withAlpha(themeColor('--vscode-foreground', '#ccc'), 0.35) : withAlpha(methodColor(m), 0.8),
-        borderColor: methodColor(m),
-        borderWidth: 1,
-      })),
+      datasets: bars.map((bar) => ({ label: bar.label, data: column.rows.map(bar.value), backgroundColor: bar.fill, borderColor: bar.color, borderWidth: 1 })),
     },
     plugins: [barAnnotations(column)],
     options: {

@@ -58,9 +58,9 @@ function verdict(): HTMLElement {
 function finals(): HTMLElement {
   const section = el('section', { id: 'finals' }, el('h2', {}, 'Final checkpoints against Init'));
   const rows = data.finals.map((f) =>
-    el('tr', {}, el('td', {}, f.method), el('td', {}, f.folder), el('td', {}, rowName(f.splitKind)), el('td', {}, measureOf(f.splitKind).name), el('td', {}, `${pct(f.rate)} ± ${(f.stderr * 100).toFixed(1)} (n=${f.n})`), f.delta === undefined ? el('td', { class: 'muted' }, 'no Init point') : el('td', { class: f.delta >= 0 ? 'up' : 'down' }, pts(f.delta)), el('td', {}, `step ${f.step}, ${f.gflops.toFixed(1)} GFLOPs`), el('td', { class: 'failure-modes' }, failureText(f.failureModes))),
+    el('tr', {}, el('td', {}, f.arm), el('td', {}, f.folder), el('td', {}, rowName(f.splitKind)), el('td', {}, measureOf(f.splitKind).name), el('td', {}, `${pct(f.rate)} ± ${(f.stderr * 100).toFixed(1)} (n=${f.n})`), f.delta === undefined ? el('td', { class: 'muted' }, 'no Init point') : el('td', { class: f.delta >= 0 ? 'up' : 'down' }, pts(f.delta)), el('td', {}, `step ${f.step}, ${f.gflops.toFixed(1)} GFLOPs`), el('td', { class: 'failure-modes' }, failureText(f.failureModes))),
   );
-  const table = el('table', { id: 'final-table' }, el('thead', {}, el('tr', {}, ...['method', 'run', 'split', 'measure', 'final', 'vs Init', 'at', 'failed attempts by failure mode'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
+  const table = el('table', { id: 'final-table' }, el('thead', {}, el('tr', {}, ...['arm', 'run', 'split', 'measure', 'final', 'vs Init', 'at', 'failed attempts by failure mode'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
   section.append(table);
   return section;
 }

@@ -2,6 +2,7 @@
 // vscode): the webview renders it, the host and unit tests share it.
 import type { EvaluationRecord, MetricRecord, TrainingRecord } from '../contracts/generated/types';
 import type { RunIdentity } from '../runs/runFolder';
+import { groupDifferences } from '../runs/seedGroup';
 import { aggregateByStep, binomialStderr, mean, sem, Z95, type AggregatePoint, type SeriesPoint } from './stats';
 
 export type XKey = 'gflops' | 'step' | 'tokens' | 'episodes' | 'wallSeconds';
@@ -504,6 +505,8 @@ export function metricById(id: string): MetricDef {
 
 export interface MethodPanel {
   method: 'SFT' | 'RL';
+  /** The arm: its method, and with several arms of it from the Init how its config differs. */
+  label: string;
   runs: string[];
   /** Seeds aggregated by step, x = GFLOPs. */
   curve: AggregatePoint[];
@@ -527,9 +530,43 @@ export interface PaperColumn {
   rows: PaperPanel[];
 }
 
+/** Runs of one method that are seeds of one arm: their configs differ only in the seed. */
+export interface Arm<T> {
+  method: 'SFT' | 'RL';
+  /** "SFT" or "RL" when it is the method's only arm, else with the config fields in which it
+   * differs from the method's other arms, e.g. "RL (ppo.learningRate=0.00001)". */
+  label: string;
+  runs: T[];
+}
+
+const SHOWN_DIFFERENCES = 3;
+
+/** `runs` (SFT and PPO runs from one Init) as arms by seed group, SFT's first, each method's in
+ * the order of their first runs; `methodOf` says a run's method (by default its job). */
+export function paperArms<T extends { info: RunInfo }>(runs: readonly T[], methodOf = (run: T): 'SFT' | 'RL' => (run.info.job === 'ppo' ? 'RL' : 'SFT')): Arm<T>[] {
+  const groups = new Map<string, { method: 'SFT' | 'RL'; key: string; runs: T[] }>();
+  for (const run of runs) {
+    const method = methodOf(run);
+    const id = `${method}\u0000${run.info.groupKey}`;
+    const group = groups.get(id) ?? { method, key: run.info.groupKey, runs: [] };
+    groups.set(id, group);
+    group.runs.push(run);
+  }
+  return (['SFT', 'RL'] as const).flatMap((method) => {
+    const arms = [...groups.values()].filter((g) => g.method === method);
+    const differences = groupDifferences(arms.map((a) => a.key));
+    return arms.map((arm, i): Arm<T> => {
+      const fields = differences[i]!;
+      const shown = fields.slice(0, SHOWN_DIFFERENCES).join(', ') + (fields.length > SHOWN_DIFFERENCES ? `, +${fields.length - SHOWN_DIFFERENCES} more` : '');
+      return { method, label: arms.length > 1 ? `${method} (${shown})` : method, runs: arm.runs };
+    });
+  });
+}
+
 /**
  * The paper's figures 5-7 for the workspace: one column per comparison, i.e. per Init
- * checkpoint that both SFT and PPO runs started from; rows ID and OOD; each in the paper's
+ * checkpoint that both SFT and PPO runs started from; rows ID and OOD, one curve and bar per
+ * arm in each (its seeds averaged, never runs of different configs); each row in the paper's
  * measure of the split kind it shows (studyMeasures: success for GeneralPoints; for V-IRL
  * per-step accuracy, the reference's denominator, and route success on visual OOD).
  */
@@ -570,14 +607,14 @@ function paperPanel(row: 'id' | 'ood', members: readonly { info: RunInfo; record
     const points = evaluated(records);
     return points.length && points[0]!.step !== 0 && initPoints[0] ? [initPoints[0], ...points] : points;
   };
-  const methods = (['SFT', 'RL'] as const).map((method): MethodPanel => {
-    const runs = members.filter((m) => (m.info.job === 'ppo' ? 'RL' : 'SFT') === method);
+  const methods = paperArms(members).map(({ method, label, runs }): MethodPanel => {
     const curves = runs.map((m) => curveOf(m.records)).filter((c) => c.length > 0);
     const finals = curves.map((c) => c[c.length - 1]!.y);
     // One run: its binomial error (the paper's error bars), as in the Curves view; several: the spread over seeds.
     const single = curves.length === 1 ? curves[0]! : undefined;
     return {
       method,
+      label,
       runs: runs.map((m) => m.info.folder),
       curve: single
         ? single.map((p): AggregatePoint => ({ step: p.step, x: p.x, y: p.y, n: 1, sem: p.se ?? 0, ci95: (p.se ?? 0) * Z95 }))

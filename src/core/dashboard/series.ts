@@ -132,15 +132,15 @@ export function curveCsv(series: readonly DisplaySeries[], xLabel: string): stri
   return toCsv(rows);
 }
 
-/** The paper view's numbers: every aggregated curve point, then the final values with deltas to Init. */
+/** The paper view's numbers: every aggregated curve point, then the final values with deltas to Init; per arm, named last. */
 export function paperCsv(columns: readonly PaperColumn[]): string {
-  const rows: (string | number | undefined)[][] = [['task', 'init', 'split', 'method', 'step', 'gflops', 'value', 'sem', 'n_runs', 'final', 'final_sem', 'init_value', 'delta']];
+  const rows: (string | number | undefined)[][] = [['task', 'init', 'split', 'method', 'step', 'gflops', 'value', 'sem', 'n_runs', 'final', 'final_sem', 'init_value', 'delta', 'arm']];
   for (const column of columns) {
     for (const panel of column.rows) {
       for (const m of panel.methods) {
-        for (const p of m.curve) rows.push([column.task, column.init, panel.splitKind, m.method, p.step, p.x, p.y, p.sem, p.n]);
+        for (const p of m.curve) rows.push([column.task, column.init, panel.splitKind, m.method, p.step, p.x, p.y, p.sem, p.n, undefined, undefined, undefined, undefined, m.label]);
         const delta = panel.init === undefined ? undefined : m.final.mean - panel.init;
-        rows.push([column.task, column.init, panel.splitKind, m.method, 'final', undefined, undefined, undefined, m.final.n, m.final.mean, m.final.sem, panel.init, delta]);
+        rows.push([column.task, column.init, panel.splitKind, m.method, 'final', undefined, undefined, undefined, m.final.n, m.final.mean, m.final.sem, panel.init, delta, m.label]);
       }
     }
   }

@@ -4,11 +4,11 @@ import { compareEpisodes, type PairedSplit } from '../compare/compare';
 import { evaluationDifference, type ComparedSide } from '../compare/pairing';
 import type { RunManifest } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
-import { paperColumns, RunRecords, studyMeasures, type PaperColumn, type PaperMeasures } from '../dashboard/model';
+import { paperArms, paperColumns, RunRecords, studyMeasures, type PaperColumn, type PaperMeasures } from '../dashboard/model';
 import { readRunFolder } from '../runs/runFolder';
 import { runInfo } from '../runs/runInfo';
 import { parseMetricsJsonl, rateCurves, summarizeRun, type SplitCurve } from '../runs/runs';
-import { studyVerdict, type SplitResult, type Verdict } from './verdict';
+import { armsVerdict, type ArmResults, type SplitResult, type Verdict } from './verdict';
 
 export type Method = 'SFT' | 'RL';
 
@@ -40,8 +40,9 @@ export interface ReportData {
   runs: { method: Method; folder: string; status: string; seconds: number | undefined; curves: SplitCurve[] }[];
   /** Init's rate: step 0 of the SFT run, or of the RL run when the SFT run left Init to it. */
   init: SplitPoint[];
-  /** Each run's final evaluation per split (several rows per method with several training seeds). */
-  finals: (SplitPoint & { method: Method; folder: string; step: number; gflops: number; delta: number | undefined; failureModes: Record<string, number> })[];
+  /** Each run's final evaluation per split (several rows per arm with several training seeds);
+   * `arm` names the run's arm, as the verdict's effects do. */
+  finals: (SplitPoint & { method: Method; arm: string; folder: string; step: number; gflops: number; delta: number | undefined; failureModes: Record<string, number> })[];
   /** The first SFT and RL runs' final checkpoints (training seed 0's with several). */
   comparison: { sft: string; rl: string; splits: PairedSplit[]; examples: { split: string; seed: number; sft: OwnEpisode; rl: OwnEpisode }[] };
   /** Whether the study reproduces the paper's finding, from the numbers above. */
@@ -102,6 +103,8 @@ function checkEvaluatedAlike(runs: { method: string; files: RunFiles; manifest: 
  * The study of `sftRuns` and `rlRuns` (one run per training seed, at least one each) from one
  * Init: the paper view of all of them (the seed mean and its spread with several), each run's
  * finals, the verdict over the seeds, and the first SFT and RL runs compared episode by episode.
+ * Runs of a method whose configs differ in more than the seed are separate arms (paperArms),
+ * each averaged over its own seeds and named in the verdict's effects.
  */
 export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles[], createdAt = new Date().toISOString()): ReportData {
   if (sftRuns.length === 0 || rlRuns.length === 0) throw new Error('a study report needs at least one SFT run and one RL run');
@@ -115,6 +118,8 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
     return { info: runInfo(folders[index]!), records };
   });
   const paper = paperColumns(recorded);
+  const arms = paperArms(recorded.map((run, index) => ({ ...run, index })), ({ index }) => all[index]![0]);
+  const armOf = (index: number) => arms.find((arm) => arm.runs.some((run) => run.index === index))!.label;
   const measures = studyMeasures(recorded);
   // every number below is in its split kind's measure
   const runs = all.map(([method, files], index) => {
@@ -139,7 +144,7 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
       const base = init.find((i) => i.split === c.split)?.rate;
       const delta = base === undefined ? undefined : last.rate - base;
       const modes = failureModes(index, c.split, last.step);
-      return [{ method: run.method, folder: run.folder, split: c.split, splitKind: c.splitKind, rate: last.rate, stderr: last.stderr, n: last.n, step: last.step, gflops: last.gflops, delta, failureModes: modes }];
+      return [{ method: run.method, arm: armOf(index), folder: run.folder, split: c.split, splitKind: c.splitKind, rate: last.rate, stderr: last.stderr, n: last.n, step: last.step, gflops: last.gflops, delta, failureModes: modes }];
     }),
   );
   const finalEpisodes = (files: RunFiles) => {
@@ -147,17 +152,23 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
     return files.episodes.filter((e) => e.split !== 'train' && e.step === step);
   };
   const result = (point: SplitPoint, episodes: OwnEpisode[]): SplitResult => ({ ...point, episodes: episodes.filter((e) => e.split === point.split) });
-  const armResults = (arm: RunFiles[]) =>
-    arm.map((files) => {
-      const episodes = finalEpisodes(files);
-      return finals.filter((f) => f.folder === files.folder).map((f) => result(f, episodes));
-    });
+  const armResults = (method: Method): ArmResults[] =>
+    arms
+      .filter((arm) => arm.method === method)
+      .map((arm) => ({
+        label: arm.label,
+        seeds: arm.runs.map(({ index }) => {
+          const files = all[index]![1];
+          const episodes = finalEpisodes(files);
+          return finals.filter((f) => f.folder === files.folder).map((f) => result(f, episodes));
+        }),
+      }));
   const [sft, rl] = [sftRuns[0]!, rlRuns[0]!];
   const sftFinal = finalEpisodes(sft);
   const rlFinal = finalEpisodes(rl);
   const comparison = compareEpisodes(sftFinal, rlFinal);
   const initEpisodes = all[initIndex]![1].episodes.filter((e) => e.split !== 'train' && e.step === 0);
-  const verdict = studyVerdict(init.map((p) => result(p, initEpisodes)), armResults(sftRuns), armResults(rlRuns), measures);
+  const verdict = armsVerdict(init.map((p) => result(p, initEpisodes)), armResults('SFT'), armResults('RL'), measures);
   const examples = comparison.pairs
     .filter((p) => p.outcomeDiffers)
     .sort((x, y) => Number(y.a.splitKind !== 'id') - Number(x.a.splitKind !== 'id'))

@@ -159,36 +159,51 @@ function measuresText(effects: Effect[], measures: PaperMeasures): string {
   return `; ${used.map(([description, splits]) => `${splits.join(', ')} in ${description}`).join('; ')}`;
 }
 
+/** An arm's final results, one entry per training seed. */
+export interface ArmResults {
+  /** The arm as its claims name it: "SFT", "RL", or with how its config differs from its method's
+   * other arms, e.g. "RL (ppo.learningRate=0.00001)" (the dashboard's paperArms). */
+  label: string;
+  seeds: SplitResult[][];
+}
+
+/** The verdict on a study with one SFT and one RL arm: `armsVerdict` of the arms "SFT" and "RL". */
+export function studyVerdict(init: SplitResult[], sft: SplitResult[][], rl: SplitResult[][], measures: PaperMeasures = paperMeasures('GP-L', false)): Verdict {
+  return armsVerdict(init, [{ label: 'SFT', seeds: sft }], [{ label: 'RL', seeds: rl }], measures);
+}
+
 /**
- * The paper's finding on a study with one Init and an SFT and an RL arm from it, each split
- * evaluated at Init and at the arms' final checkpoints: on ID both arms rise; on each OOD
- * split SFT falls below Init, RL rises above it, and RL ends above SFT; each in the expected
- * direction by more than two standard errors. Reproduced when every effect holds, partly when
+ * The paper's finding on a study with one Init and SFT and RL arms from it, each split
+ * evaluated at Init and at the arms' final checkpoints: on ID every arm rises; on each OOD
+ * split each SFT arm falls below Init, each RL arm rises above it and ends above each SFT arm;
+ * each in the expected direction by more than two standard errors. Reproduced when every effect holds, partly when
  * some OOD effect does, not reproduced when none does, undecided without an OOD split at both ends.
- * `sft` and `rl` hold each training seed's final results (one entry per seed; the arms'
- * seeds are matched by position for RL vs SFT, so both should have as many). Each split's
+ * An arm's seeds are averaged; arms never are (each effect names its arm). The arms' seeds are
+ * matched by position for RL vs SFT, so all arms should have as many (the fewest are used). Each split's
  * results are in its kind's measure of `measures` (the paper's for the task, GeneralPoints'
  * by default), and so are the changes computed from its episodes.
  */
-export function studyVerdict(init: SplitResult[], sft: SplitResult[][], rl: SplitResult[][], measures: PaperMeasures = paperMeasures('GP-L', false)): Verdict {
+export function armsVerdict(init: SplitResult[], sftArms: ArmResults[], rlArms: ArmResults[], measures: PaperMeasures = paperMeasures('GP-L', false)): Verdict {
   const effects: Effect[] = [];
-  const seeds = Math.min(sft.length, rl.length);
+  const seeds = sftArms.length && rlArms.length ? Math.min(...[...sftArms, ...rlArms].map((arm) => arm.seeds.length)) : 0;
   for (const start of init) {
-    const s = sft.slice(0, seeds).map((results) => results.find((r) => r.split === start.split));
-    const r = rl.slice(0, seeds).map((results) => results.find((x) => x.split === start.split));
-    if (seeds === 0 || s.some((x) => !x) || r.some((x) => !x)) continue;
-    const sfts = s as SplitResult[];
-    const rls = r as SplitResult[];
+    // each arm's seeds' results on this split; the split counts only where every arm has it
+    const onSplit = (arm: ArmResults): { label: string; results: SplitResult[] }[] => {
+      const results = arm.seeds.slice(0, seeds).map((seed) => seed.find((r) => r.split === start.split));
+      return results.every((r) => r !== undefined) ? [{ label: arm.label, results: results as SplitResult[] }] : [];
+    };
+    const [sfts, rls] = [sftArms.flatMap(onSplit), rlArms.flatMap(onSplit)];
+    if (seeds === 0 || sfts.length < sftArms.length || rls.length < rlArms.length) continue;
     const { field, name: measure }: PaperMeasure = measures[start.splitKind];
     const fromInit = (arm: SplitResult[]) => arm.map((x): [SplitResult, SplitResult] => [x, start]);
     if (start.splitKind === 'id') {
-      effects.push(change(`SFT raises ID ${measure} (${start.split})`, fromInit(sfts), 'up', field), change(`RL raises ID ${measure} (${start.split})`, fromInit(rls), 'up', field));
+      for (const arm of [...sfts, ...rls]) effects.push(change(`${arm.label} raises ID ${measure} (${start.split})`, fromInit(arm.results), 'up', field));
     } else {
-      effects.push(
-        change(`SFT lowers OOD ${measure} below Init's (${start.split})`, fromInit(sfts), 'down', field),
-        change(`RL raises OOD ${measure} above Init's (${start.split})`, fromInit(rls), 'up', field),
-        change(`RL ends above SFT on OOD ${measure} (${start.split})`, rls.map((x, i): [SplitResult, SplitResult] => [x, sfts[i]!]), 'up', field),
-      );
+      for (const sft of sfts) effects.push(change(`${sft.label} lowers OOD ${measure} below Init's (${start.split})`, fromInit(sft.results), 'down', field));
+      for (const rl of rls) effects.push(change(`${rl.label} raises OOD ${measure} above Init's (${start.split})`, fromInit(rl.results), 'up', field));
+      for (const rl of rls) {
+        for (const sft of sfts) effects.push(change(`${rl.label} ends above ${sft.label} on OOD ${measure} (${start.split})`, rl.results.map((x, i): [SplitResult, SplitResult] => [x, sft.results[i]!]), 'up', field));
+      }
     }
   }
   const ood = effects.filter((e) => e.splitKind !== 'id');

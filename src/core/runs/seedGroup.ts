@@ -1,5 +1,6 @@
 // A ptlab run's seed group: the runs that are seeds of one arm, whose configs differ only in
-// the seed. Its key is what the dashboard aggregates by.
+// the seed. Its key is what the dashboard aggregates by; `groupDifferences` reads keys back to
+// tell arms apart. Pure and light (the webviews bundle it through the dashboard's model).
 import { canonicalJson } from '../canonicalJson';
 
 /** The key of a run of `job` from `init` with `config`: canonical JSON of them, the config without
@@ -13,4 +14,28 @@ export function seedGroupKey(job: string, init: string | undefined, config: Reco
     arm.evaluation = evaluation;
   }
   return canonicalJson({ job, init: init ?? null, config: arm });
+}
+
+/** For each key, the fields in which it differs from the others as `path=value` (config fields
+ * by their path, e.g. `ppo.learningRate=0.00001`); none where all keys are equal. */
+export function groupDifferences(keys: readonly string[]): string[][] {
+  const fields = keys.map((key) => {
+    const flat = new Map<string, string>();
+    try {
+      flatten(JSON.parse(key), '', flat);
+    } catch {
+      flat.set('run', key); // not a seedGroupKey: an imported run's, naming its folder
+    }
+    return flat;
+  });
+  const paths = [...new Set(fields.flatMap((f) => [...f.keys()]))].filter((path) => new Set(fields.map((f) => f.get(path))).size > 1);
+  const shown = (value: string | undefined) => (value === undefined ? 'unset' : value.length > 40 ? `${value.slice(0, 39)}…` : value);
+  return fields.map((f) => paths.map((path) => `${path}=${shown(f.get(path))}`));
+}
+
+/** Leaves by dotted path, a config's without the `config.` prefix; arrays whole. */
+function flatten(value: unknown, path: string, into: Map<string, string>): void {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value)) flatten(child, path === '' || path === 'config' ? key : `${path}.${key}`, into);
+  } else into.set(path, typeof value === 'string' ? value : canonicalJson(value));
 }
