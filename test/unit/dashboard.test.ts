@@ -175,6 +175,20 @@ describe('dashboard: runs and records', () => {
     assert.equal(csv.length, single.steps.length + 2);
   });
 
+  it('names aggregated arms of one task and Init apart by the config fields in which they differ', () => {
+    const runs = fixtures().filter((r) => r.info.folder.startsWith('runs/gp-l/ppo-'));
+    const otherRate = (run: (typeof runs)[number]) => {
+      const key = JSON.parse(run.info.groupKey) as { config: { ppo: { learningRate: number } } };
+      key.config.ppo.learningRate = 3e-5;
+      return { ...run, info: { ...run.info, groupKey: JSON.stringify(key) } };
+    };
+    const arms = [runs[0]!, runs[1]!, otherRate(runs[2]!)];
+    const labels = curveSeries(arms, metricById('ood/success'), 'gflops', { smoothing: 'none', band: 'se', aggregate: true }, (i) => `c${i}`).map((s) => s.label);
+    assert.equal(new Set(labels).size, 2);
+    assert.ok(labels.some((l) => /^GP-L RL from gp-l\/init \(ppo\.learningRate=\S+\) · ood-rule \(N=2\)$/.test(l)), labels.join(' | '));
+    assert.ok(labels.some((l) => l === 'GP-L RL from gp-l/init (ppo.learningRate=0.00003) · ood-rule (N=1)'), labels.join(' | '));
+  });
+
   it('builds the paper view: one column per Init with SFT and RL, ID/OOD rows, Init baseline and final deltas', () => {
     const columns = paperColumns(fixtures());
     assert.deepEqual(columns.map((c) => [c.task, c.init, c.rows.map((r) => r.measure.field)]), [

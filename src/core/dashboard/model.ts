@@ -2,7 +2,7 @@
 // vscode): the webview renders it, the host and unit tests share it.
 import type { EvaluationRecord, MetricRecord, TrainingRecord } from '../contracts/generated/types';
 import type { RunIdentity } from '../runs/runFolder';
-import { groupDifferences } from '../runs/seedGroup';
+import { differenceLabel, groupDifferences } from '../runs/seedGroup';
 import { aggregateByStep, binomialStderr, mean, sem, Z95, type AggregatePoint, type SeriesPoint } from './stats';
 
 export type XKey = 'gflops' | 'step' | 'tokens' | 'episodes' | 'wallSeconds';
@@ -539,8 +539,6 @@ export interface Arm<T> {
   runs: T[];
 }
 
-const SHOWN_DIFFERENCES = 3;
-
 /** `runs` (SFT and PPO runs from one Init) as arms by seed group, SFT's first, each method's in
  * the order of their first runs; `methodOf` says a run's method (by default its job). */
 export function paperArms<T extends { info: RunInfo }>(runs: readonly T[], methodOf = (run: T): 'SFT' | 'RL' => (run.info.job === 'ppo' ? 'RL' : 'SFT')): Arm<T>[] {
@@ -555,11 +553,7 @@ export function paperArms<T extends { info: RunInfo }>(runs: readonly T[], metho
   return (['SFT', 'RL'] as const).flatMap((method) => {
     const arms = [...groups.values()].filter((g) => g.method === method);
     const differences = groupDifferences(arms.map((a) => a.key));
-    return arms.map((arm, i): Arm<T> => {
-      const fields = differences[i]!;
-      const shown = fields.slice(0, SHOWN_DIFFERENCES).join(', ') + (fields.length > SHOWN_DIFFERENCES ? `, +${fields.length - SHOWN_DIFFERENCES} more` : '');
-      return { method, label: arms.length > 1 ? `${method} (${shown})` : method, runs: arm.runs };
-    });
+    return arms.map((arm, i): Arm<T> => ({ method, label: arms.length > 1 ? `${method} (${differenceLabel(differences[i]!)})` : method, runs: arm.runs }));
   });
 }
 

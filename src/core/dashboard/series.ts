@@ -3,6 +3,7 @@
 // Pure, shared by the webview and unit tests.
 import { toCsv, type CurveColumns, type MetricDef, type PaperColumn, type RunInfo, type RunRecords, type XKey } from './model';
 import { aggregateColumns, emaDebiased, emaDebiasedStderr, savgol, savgolStderr, Z95 } from './stats';
+import { differenceLabel, groupDifferences } from '../runs/seedGroup';
 
 /** 'savgol:<window>' (order 3, the paper's), 'ema:<weight>' (TensorBoard's), or 'none'. */
 export type Smoothing = `savgol:${number}` | `ema:${number}` | 'none';
@@ -96,7 +97,7 @@ export function curveSeries(
     group.folders.push(item.run.folder);
     group.curves.push(item);
   }
-  return [...groups.values()].map((group, i) => {
+  return distinctLabels([...groups.values()]).map((group, i) => {
     const n = group.curves.length;
     const single = n === 1 ? group.curves[0]!.curve : undefined;
     const aggregated = single ? undefined : aggregateColumns(group.curves.map(({ curve }) => curve));
@@ -118,6 +119,19 @@ export function curveSeries(
       halfWidths,
       options.smoothing,
     );
+  });
+}
+
+/** Groups that share a label (arms of one task and Init, e.g. two learning rates) named apart by
+ * the config fields in which their seed groups differ. */
+function distinctLabels<G extends { label: string; curves: readonly { run: RunInfo }[] }>(groups: G[]): G[] {
+  const byLabel = new Map<string, G[]>();
+  for (const group of groups) byLabel.set(group.label, [...(byLabel.get(group.label) ?? []), group]);
+  return groups.map((group) => {
+    const namesakes = [...new Set(byLabel.get(group.label)!.map((g) => g.curves[0]!.run.groupKey))];
+    if (namesakes.length < 2) return group;
+    const fields = groupDifferences(namesakes)[namesakes.indexOf(group.curves[0]!.run.groupKey)]!;
+    return { ...group, label: `${group.label} (${differenceLabel(fields)})` };
   });
 }
 

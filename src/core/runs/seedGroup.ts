@@ -33,6 +33,11 @@ export function groupDifferences(keys: readonly string[]): string[][] {
   return fields.map((f) => paths.map((path) => `${path}=${shown(f.get(path))}`));
 }
 
+/** What tells arms apart, for a label: at most `shown` differing fields, then "+N more". */
+export function differenceLabel(fields: readonly string[], shown = 3): string {
+  return fields.slice(0, shown).join(', ') + (fields.length > shown ? `, +${fields.length - shown} more` : '');
+}
+
 /** Leaves by dotted path, a config's without the `config.` prefix; arrays whole. */
 function flatten(value: unknown, path: string, into: Map<string, string>): void {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
