@@ -31,7 +31,6 @@ TRAJECTORY = [
 
 @pytest.fixture(scope="module")
 def embedded(ptlab_cache):
-    os.environ["PTLAB_CACHE_DIR"] = str(ptlab_cache)
     from ptlab.models import embedded_path
 
     return embedded_path("embedded:tiny-lm")

@@ -1666,7 +1666,6 @@ def _moved_alike(env, expected_run: Path, run: Path) -> None:
 
     from ptlab import models
 
-    os.environ["PTLAB_CACHE_DIR"] = env["PTLAB_CACHE_DIR"]
     base = dict(models.load_causal_lm("embedded:tiny-lm", dtype="fp32").state_dict())
     expected, got = (load_file(str(r / "checkpoints" / "final" / "model.safetensors")) for r in (expected_run, run))
     step = max(float((tensor - base[name]).abs().max()) for name, tensor in expected.items())
