@@ -196,7 +196,7 @@ describe('dashboard: runs and records', () => {
       ['V-IRL-L', 'runs/virl-l/init', ['perStepAccuracy', 'perStepAccuracy']],
     ]);
     const [gp] = columns;
-    assert.deepEqual(gp!.rows.map((r) => r.splitKind), ['id', 'ood']);
+    assert.deepEqual(gp!.rows.map((r) => r.splitKind), ['id', 'rule-ood']);
     const ood = gp!.rows[1]!;
     const sft = ood.methods.find((m) => m.method === 'SFT')!;
     const rl = ood.methods.find((m) => m.method === 'RL')!;
@@ -231,7 +231,7 @@ describe('dashboard: runs and records', () => {
     assert.deepEqual(ood.methods[1]!.runs, ['runs/arms/ppo-lr0.00001-s0', 'runs/arms/ppo-lr0.00001-s1']);
     assert.ok(Math.abs(ood.methods[1]!.final.sem - 0.05) < 1e-12, "the SEM of the arm's two seeds, not of all three PPO runs");
     assert.equal(ood.init, 0.3);
-    const finals = paperCsv([column!]).split('\r\n').filter((line) => line.includes(',ood,') && line.includes(',final,'));
+    const finals = paperCsv([column!]).split('\r\n').filter((line) => line.includes(',rule-ood,') && line.includes(',final,'));
     assert.deepEqual(finals.map((line) => line.split(',').pop()), ['SFT', 'RL (ppo.learningRate=0.00001)', 'RL (ppo.learningRate=0.000001)']);
   });
 
@@ -252,13 +252,14 @@ describe('dashboard: runs and records', () => {
     assert.ok(rlFinal.n === 1 && Math.abs(rlFinal.sem - binomial(0.5)) < 1e-12);
   });
 
-  it("shows every run's rule-OOD split in the OOD row, whatever order its config lists its OOD splits in", () => {
+  it("shows every run's rule-OOD split in the rule-OOD row and its visual one in the visual row, whatever order its config lists them in", () => {
     const run = studyRun('runs/vl');
     const visual = (step: number, rate: number) => ({ ...evaluation(step, 'ood-visual', rate), splitKind: 'visual-ood' }) as MetricRecord;
-    const sft = run('sft', [evaluation(0, 'ood-rule', 0.3), visual(0, 0.9), evaluation(10, 'ood-rule', 0.2), visual(10, 0.9)]);
-    const rl = run('ppo', [visual(0, 0.9), evaluation(0, 'ood-rule', 0.3), visual(8, 0.9), evaluation(8, 'ood-rule', 0.5)]);
-    const ood = paperColumns([sft, rl])[0]!.rows[1]!;
-    assert.deepEqual(ood.methods.map((m) => m.curve.map((p) => p.y)), [[0.3, 0.2], [0.3, 0.5]]);
+    const sft = run('sft', [evaluation(0, 'ood-rule', 0.3), visual(0, 0.9), evaluation(10, 'ood-rule', 0.2), visual(10, 0.8)]);
+    const rl = run('ppo', [visual(0, 0.9), evaluation(0, 'ood-rule', 0.3), visual(8, 0.7), evaluation(8, 'ood-rule', 0.5)]);
+    const [, ruleRow, visualRow] = paperColumns([sft, rl])[0]!.rows;
+    assert.deepEqual(ruleRow!.methods.map((m) => m.curve.map((p) => p.y)), [[0.3, 0.2], [0.3, 0.5]]);
+    assert.deepEqual(visualRow!.methods.map((m) => m.curve.map((p) => p.y)), [[0.9, 0.8], [0.9, 0.7]]);
   });
 
   it("draws V-IRL's paper view with the reference's per-step accuracy where the runs record it", () => {
@@ -286,10 +287,16 @@ describe('dashboard: runs and records', () => {
     assert.deepEqual([id!.measure.name, id!.measure.field, id!.init], ['per-step accuracy', 'perStepAccuracyReference', 0.5]);
     assert.deepEqual([ood!.measure.name, ood!.measure.field, ood!.init], ['route success', 'success', 0.4]);
     assert.deepEqual(ood!.methods.map((m) => m.final.mean), [0.1, 0.7]);
-    // with a rule-OOD split too, the OOD row shows that one (figure 6), in per-step accuracy
+    // with a rule-OOD split too (the paper preset's), both OOD rows: rule OOD (figure 6) in
+    // per-step accuracy, then visual OOD (figure 7) still in route success
     const withRule = (run: { info: RunInfo; records: RunRecords }, step: number, perStep: number) => (run.records.add([virl(step, 'ood-rule', 'rule-ood', 0, perStep)]), run);
-    const ruleRow = paperColumns([withRule(withRule(sft, 0, 0.3), 10, 0.1), withRule(rl, 8, 0.6)])[0]!.rows[1]!;
-    assert.deepEqual([ruleRow.measure.field, ruleRow.init, ruleRow.methods.map((m) => m.final.mean)], ['perStepAccuracyReference', 0.3, [0.1, 0.6]]);
+    const rows = paperColumns([withRule(withRule(sft, 0, 0.3), 10, 0.1), withRule(rl, 8, 0.6)])[0]!.rows;
+    assert.deepEqual(rows.map((r) => r.splitKind), ['id', 'rule-ood', 'visual-ood']);
+    const [, ruleRow, visualRow] = rows;
+    assert.deepEqual([ruleRow!.measure.field, ruleRow!.init, ruleRow!.methods.map((m) => m.final.mean)], ['perStepAccuracyReference', 0.3, [0.1, 0.6]]);
+    assert.deepEqual([visualRow!.measure.name, visualRow!.init, visualRow!.methods.map((m) => m.final.mean)], ['route success', 0.4, [0.1, 0.7]]);
+    const csv = paperCsv(paperColumns([sft, rl])).split('\r\n');
+    assert.ok(csv.some((line) => line.includes(',visual-ood,SFT,final,')) && csv.some((line) => line.includes(',rule-ood,RL,final,')));
   });
 
   it('CSV quotes what needs it', () => {

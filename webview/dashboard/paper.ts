@@ -42,7 +42,8 @@ function colors(): { text: string; grid: string } {
   return { text, grid: withAlpha(text, 0.12) };
 }
 
-const ROW_NAMES = { id: 'In-distribution', ood: 'Out-of-distribution' } as const;
+const ROW_NAMES = { id: 'In-distribution', 'rule-ood': 'Out-of-distribution (rule)', 'visual-ood': 'Out-of-distribution (visual)' } as const;
+const ROW_LABELS = { id: 'ID', 'rule-ood': 'OOD rule', 'visual-ood': 'OOD visual' } as const;
 
 /** Builds the figure into `box`; returns its charts (the caller destroys them). */
 export function paperFigure(box: HTMLElement, columns: readonly PaperColumn[], options: Options): Chart[] {
@@ -64,8 +65,8 @@ export function paperFigure(box: HTMLElement, columns: readonly PaperColumn[], o
   box.append(legend, grid); // charts are sized from their attached canvases' boxes
   grid.append(el('div', {}), ...columns.map((c) => el('div', { class: 'paper-title figure-text', title: c.init }, `${c.task} · Init: ${c.init.split('/').slice(-2).join('/')}`)));
   const charts: Chart[] = [];
-  for (const row of [0, 1] as const) {
-    grid.append(el('div', { class: 'row-label figure-text' }, row === 0 ? 'ID' : 'OOD'));
+  for (const [row, { splitKind }] of columns[0]!.rows.entries()) {
+    grid.append(el('div', { class: 'row-label figure-text' }, ROW_LABELS[splitKind]));
     for (const column of columns) {
       const canvas = el('canvas', { class: 'paper-curve', 'aria-label': `${column.task} ${ROW_NAMES[column.rows[row]!.splitKind]}` });
       grid.append(el('div', { class: 'panel' }, canvas));
@@ -194,7 +195,7 @@ function barChart(canvas: HTMLCanvasElement, column: PaperColumn): Chart {
   return new Chart<'bar', number[]>(canvas, {
     type: 'bar',
     data: {
-      labels: column.rows.map((r) => (r.splitKind === 'id' ? 'ID' : 'OOD')),
+      labels: column.rows.map((r) => ROW_LABELS[r.splitKind]),
       datasets: bars.map((bar) => ({ label: bar.label, data: column.rows.map(bar.value), backgroundColor: bar.fill, borderColor: bar.color, borderWidth: 1 })),
     },
     plugins: [barAnnotations(column)],

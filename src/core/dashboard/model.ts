@@ -515,7 +515,8 @@ export interface MethodPanel {
 }
 
 export interface PaperPanel {
-  splitKind: 'id' | 'ood';
+  /** The row: ID (figure 5), rule OOD (figure 6) or visual OOD (figure 7). */
+  splitKind: SplitKind;
   /** What the row is drawn in: the paper's measure of the split kind it shows. */
   measure: PaperMeasure;
   /** The shared Init checkpoint's value: the mean of the runs' step-0 evaluations. */
@@ -559,7 +560,7 @@ export function paperArms<T extends { info: RunInfo }>(runs: readonly T[], metho
 
 /**
  * The paper's figures 5-7 for the workspace: one column per comparison, i.e. per Init
- * checkpoint that both SFT and PPO runs started from; rows ID and OOD, one curve and bar per
+ * checkpoint that both SFT and PPO runs started from; rows ID and each OOD kind (paperRows), one curve and bar per
  * arm in each (its seeds averaged, never runs of different configs); each row in the paper's
  * measure of the split kind it shows (studyMeasures: success for GeneralPoints; for V-IRL
  * per-step accuracy, the reference's denominator, and route success on visual OOD).
@@ -570,26 +571,27 @@ export function paperColumns(runs: readonly { info: RunInfo; records: RunRecords
     if (!run.info.init || (run.info.job !== 'sft' && run.info.job !== 'ppo')) continue;
     byInit.set(run.info.init, [...(byInit.get(run.info.init) ?? []), run]);
   }
-  const columns: PaperColumn[] = [];
-  for (const [init, members] of [...byInit.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!members.some((m) => m.info.job === 'sft') || !members.some((m) => m.info.job === 'ppo')) continue;
-    const task = members[0]!.info.task;
+  const compared = [...byInit.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .filter(([, members]) => members.some((m) => m.info.job === 'sft') && members.some((m) => m.info.job === 'ppo'));
+  const rows = paperRows(compared.flatMap(([, members]) => members));
+  return compared.map(([init, members]) => {
     const measures = studyMeasures(members);
-    columns.push({ init, task, rows: (['id', 'ood'] as const).map((row) => paperPanel(row, members, measures)) });
-  }
-  return columns;
+    return { init, task: members[0]!.info.task, rows: rows.map((kind) => paperPanel(kind, members, measures)) };
+  });
 }
 
-/** The split kind an OOD row shows: rule OOD (figure 6) where a run evaluated it, else visual OOD (figure 7). */
-function oodKind(members: readonly { records: RunRecords }[]): SplitKind {
-  const evaluated = (kind: SplitKind) => members.some((m) => [...m.records.splits.values()].includes(kind));
-  return evaluated('rule-ood') || !evaluated('visual-ood') ? 'rule-ood' : 'visual-ood';
+/** The rows of every column (a grid): ID, then each OOD kind a run evaluated, rule OOD (figure 6)
+ * before visual OOD (figure 7); an empty rule-OOD row where none did. */
+function paperRows(runs: readonly { records: RunRecords }[]): SplitKind[] {
+  const evaluated = new Set(runs.flatMap((m) => [...m.records.splits.values()]));
+  const ood = (['rule-ood', 'visual-ood'] as const).filter((kind) => evaluated.has(kind));
+  return ['id', ...(ood.length ? ood : (['rule-ood'] as const))];
 }
 
-function paperPanel(row: 'id' | 'ood', members: readonly { info: RunInfo; records: RunRecords }[], measures: PaperMeasures): PaperPanel {
-  const kind = row === 'id' ? 'id' : oodKind(members);
+function paperPanel(kind: SplitKind, members: readonly { info: RunInfo; records: RunRecords }[], measures: PaperMeasures): PaperPanel {
   const measure = measures[kind];
-  const metric = metricById(`${row}/${measure.field}`);
+  const metric = metricById(`${kind === 'id' ? 'id' : 'ood'}/${measure.field}`);
   // One split per run: the first of the row's kind the run evaluated (the config's order: the
   // task's own splits before recognition-only ones), so every run of a panel shows the same
   // split whatever order its config lists them in.
@@ -616,7 +618,7 @@ function paperPanel(row: 'id' | 'ood', members: readonly { info: RunInfo; record
       final: { mean: finals.length ? mean(finals) : Number.NaN, sem: single ? (single[single.length - 1]!.se ?? 0) : sem(finals), n: finals.length },
     };
   });
-  return { splitKind: row, measure, init: starts.length ? mean(starts) : undefined, methods };
+  return { splitKind: kind, measure, init: starts.length ? mean(starts) : undefined, methods };
 }
 
 // ------------------------------------------------------------------ export
