@@ -371,6 +371,19 @@ def _replica(args: argparse.Namespace) -> int:
     return 0
 
 
+def gibibytes(text: str) -> float:
+    """--gpu-memory: a finite number of GiB above 0."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a memory size: give the GiB of one GPU, a number above 0 (e.g. 80)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ptlab",
@@ -448,7 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     planner.add_argument("config", help="experiment config (*.ptlab.json)")
     planner.add_argument("--job", choices=["sft", "ppo"], help="default: ppo when the config has a ppo section, else sft")
-    planner.add_argument("--gpu-memory", type=float, default=80, metavar="GIB", help="memory of one GPU (default 80)")
+    planner.add_argument("--gpu-memory", type=gibibytes, default=80, metavar="GIB", help="memory of one GPU (default 80)")
     planner.add_argument("--model-config", help="the model's config.json, when it is not on this machine")
     planner.add_argument("--tokenizer", help="a folder with the model's tokenizer or processor, when it is not on this machine")
     planner.add_argument("--json", action="store_true", help="print the plan as JSON")

@@ -168,11 +168,26 @@ def model_config(experiment: Any, config_file: Path | None) -> Any:
     from ptlab.models import resolve_model_path
 
     if config_file is not None:
-        return AutoConfig.from_pretrained(str(config_file))
+        return given_config(config_file)
     try:
         return AutoConfig.from_pretrained(resolve_model_path(experiment.model.name), revision=experiment.model.revision, trust_remote_code=experiment.model.trustRemoteCode)
     except OSError as exc:
         raise PlanError(f"model {experiment.model.name}: its config.json is not on this machine ({exc.__class__.__name__}); pass --model-config with a copy of it (only its sizes are read)") from exc
+
+
+def given_config(config_file: Path) -> Any:
+    """--model-config's file, read as transformers reads a model's config.json."""
+    from transformers import AutoConfig
+
+    where = f"--model-config {config_file}"
+    if not config_file.is_file():
+        found = "a folder, not a file" if config_file.is_dir() else "no such file"
+        raise PlanError(f"{where}: {found}; pass the path of the model's config.json (a copy of the one in its repository)")
+    try:
+        return AutoConfig.from_pretrained(str(config_file))
+    except (OSError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        raise PlanError(f"{where}: not a transformers model config ({reason}); pass the model's own config.json, which names its model_type") from exc
 
 
 def fake_model(experiment: Any, config: Any) -> Any:

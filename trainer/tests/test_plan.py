@@ -228,6 +228,23 @@ def test_plan_of_a_model_not_on_this_machine_says_what_to_pass(tmp_path: Path, c
     assert "--model-config" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("given,says", [("absent/config.json", "no such file"), ("model.json", "not a transformers model config"), ("", "a folder, not a file")])
+def test_a_model_config_that_is_not_one_is_named_with_what_to_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, says: str) -> None:
+    (tmp_path / "model.json").write_text('{"hidden_size": 16}')  # no model_type
+    path = tmp_path / given
+    assert main(["plan", str(TINY), "--model-config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"ptlab plan: --model-config {path}: {says}" in err and "config.json" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("given", ["nan", "inf", "-5", "0", "lots"])
+def test_gpu_memory_must_be_a_size_above_zero(capsys: pytest.CaptureFixture[str], given: str) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["plan", str(TINY), f"--gpu-memory={given}"])
+    assert raised.value.code == 2
+    assert f"argument --gpu-memory: '{given}' is not a memory size: give the GiB of one GPU, a number above 0" in capsys.readouterr().err
+
+
 def test_sharded_launch_plans_a_share_of_the_states_and_gathered_layers() -> None:
     raw = json.loads(TINY.read_text())
     raw["launcher"] = {"kind": "accelerate", "gpus": 4, "distributed": "deepspeed-zero3"}
