@@ -352,13 +352,13 @@ def sft_batch(experiment: Any, encoder: Any) -> tuple[dict[str, Any], int, int]:
     return batch, rows, len(longest.input_ids)
 
 
-def longest_episode(experiment: Any, encoder: Any, max_new_tokens: int) -> list[tuple[list[int], tuple[str, ...], list[Any]]]:
-    """The prompts of the training environment's first episode when every attempt runs to
+def longest_episode(experiment: Any, encoder: Any, max_new_tokens: int, env: Any = None) -> list[tuple[list[int], tuple[str, ...], list[Any]]]:
+    """The prompts of an environment's first episode (default: the training one) when every attempt runs to
     `max_new_tokens` without a valid answer (the longest an episode gets): ids, text (in chat.encode's pieces), images."""
     from ptlab import chat, episodes
     from ptlab.ppo import _prompt
 
-    env = experiment.environment_for()
+    env = env or experiment.environment_for()
     slot = episodes.start(env.episodes(experiment.base_dir)(experiment.seed), 0)
     text = chat.text_tokenizer(encoder)
     filler = text.decode([text.encode(" x", add_special_tokens=False)[-1]] * max_new_tokens)
@@ -370,6 +370,12 @@ def longest_episode(experiment: Any, encoder: Any, max_new_tokens: int) -> list[
         if step.done or len(prompts) >= 100:
             return prompts
         slot.messages, slot.shown = episodes.follow_up(slot.messages, filler, step, slot.env)
+
+
+def longest_prompt(experiment: Any, encoder: Any, max_new_tokens: int, environments: list[Any] | None = None) -> tuple[list[int], tuple[str, ...], list[Any]]:
+    """The longest prompt of longest_episode over `environments` (default: the training one;
+    an evaluation's: each split's, whose overrides may raise maxVerify or lengthen routes)."""
+    return max((p for env in environments or [None] for p in longest_episode(experiment, encoder, max_new_tokens, env)), key=lambda p: len(p[0]))
 
 
 # ---- stages -------------------------------------------------------------------------------------
@@ -391,7 +397,7 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
         tensors = {**inputs, "targets": targets, "keep": keep}
     else:
         cfg = experiment.ppo
-        prompt_ids, prompt_pieces, images = max(longest_episode(experiment, encoder, cfg.maxNewTokens), key=lambda p: len(p[0]))
+        prompt_ids, prompt_pieces, images = longest_prompt(experiment, encoder, cfg.maxNewTokens)
         response = [chat_eos(encoder)] * cfg.maxNewTokens
         rows, tokens = cfg.microBatchSize, len(prompt_ids) + len(response)
         transitions = [Transition(i, prompt_ids, response, [1.0] * len(response), 0.0, False, episode=i, images=tuple(images), prompt_pieces=prompt_pieces) for i in range(rows)]
@@ -419,15 +425,16 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
     return peak, rows, tokens, counts
 
 
-def measure_generation(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, fake: bool = True, device: str = "cpu") -> tuple[int, int]:
-    """One generate call's peak beyond the weights: `rows` chats at the longest episode's last
-    prompt plus `max_new_tokens`, prefilled at once without gradients, the KV cache kept (the
-    cache at its longest, and a prefill's temporaries); and the tokens per row."""
+def measure_generation(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, fake: bool = True, device: str = "cpu", environments: list[Any] | None = None) -> tuple[int, int]:
+    """One generate call's peak beyond the weights: `rows` chats at the longest prompt of
+    `environments`' episodes (longest_prompt) plus `max_new_tokens`, prefilled at once without
+    gradients, the KV cache kept (the cache at its longest, and a prefill's temporaries); and
+    the tokens per row."""
     import torch
 
     from ptlab import chat
 
-    prompt_ids, prompt_pieces, images = max(longest_episode(experiment, encoder, max_new_tokens), key=lambda p: len(p[0]))
+    prompt_ids, prompt_pieces, images = longest_prompt(experiment, encoder, max_new_tokens, environments)
     ids = prompt_ids + [chat_eos(encoder)] * max_new_tokens
     inputs = chat.batch_inputs(encoder, [(prompt_pieces, images, ids)] * rows, chat_pad(encoder))
     with _tensors(fake, device, "position_ids" in inputs) as convert:
@@ -443,13 +450,13 @@ def measure_generation(experiment: Any, config: Any, encoder: Any, rows: int, ma
     return peak, len(ids)
 
 
-def paged_generation(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, record_logprobs: bool) -> tuple[int, int]:
+def paged_generation(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, record_logprobs: bool, environments: list[Any] | None = None) -> tuple[int, int]:
     """model.kvCache "paged": the footprint (paged_footprint) of the continuous-batching
-    session a generate call of `rows` chats at the longest episode's last prompt opens, and
-    the tokens per row."""
+    session a generate call of `rows` chats at the longest prompt of `environments`'
+    episodes opens, and the tokens per row."""
     from ptlab.generation import paged_cache_sizes
 
-    prompt_ids, _, _ = max(longest_episode(experiment, encoder, max_new_tokens), key=lambda p: len(p[0]))
+    prompt_ids, _, _ = longest_prompt(experiment, encoder, max_new_tokens, environments)
     sizes = paged_cache_sizes([len(prompt_ids)] * rows, max_new_tokens, rows)
     return paged_footprint(config, sizes, experiment.model.attention, experiment.model.dtype, record_logprobs), len(prompt_ids) + max_new_tokens
 
@@ -478,11 +485,11 @@ def paged_footprint(config: Any, sizes: dict[str, int], attention: str, dtype: s
     return handler.compute_memory_footprint(cache.max_batch_tokens, cache.num_sectors)
 
 
-def generation_stage(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, record_logprobs: bool) -> tuple[int, int, str]:
+def generation_stage(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, record_logprobs: bool, environments: list[Any] | None = None) -> tuple[int, int, str]:
     """A generate call's memory beyond the states, its tokens per row, and what the memory is."""
     if experiment.model.kvCache == "paged":
-        return (*paged_generation(experiment, config, encoder, rows, max_new_tokens, record_logprobs), "paged session")
-    return (*measure_generation(experiment, config, encoder, rows, max_new_tokens), "kv cache and prefill")
+        return (*paged_generation(experiment, config, encoder, rows, max_new_tokens, record_logprobs, environments), "paged session")
+    return (*measure_generation(experiment, config, encoder, rows, max_new_tokens, environments=environments), "kv cache and prefill")
 
 
 def chat_pad(encoder: Any) -> int:
@@ -531,7 +538,7 @@ def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = N
     if experiment.evaluation is not None:
         ev = experiment.evaluation
         ev_rows = min(spec.generateBatch, max(s.episodes for s in ev.splits))
-        kv, ev_tokens, name = generation_stage(experiment, config, encoder, ev_rows, ev.maxNewTokens, False)
+        kv, ev_tokens, name = generation_stage(experiment, config, encoder, ev_rows, ev.maxNewTokens, False, [experiment.environment_for(split) for split in ev.splits])
         stages.append(Stage("evaluation", ev_rows, ev_tokens, {**between_steps, name: kv}))
     notes = [
         f"lengths measured with the tokenizer of {source}",

@@ -245,6 +245,22 @@ def test_gpu_memory_must_be_a_size_above_zero(capsys: pytest.CaptureFixture[str]
     assert f"argument --gpu-memory: '{given}' is not a memory size: give the GiB of one GPU, a number above 0" in capsys.readouterr().err
 
 
+def test_the_evaluation_is_planned_at_the_longest_of_its_splits_episodes() -> None:
+    """A split whose overrides raise maxVerify plays longer chats than training: the evaluation
+    stage's KV cache is sized at the longest of the splits' episodes, not the training one's."""
+    raw = json.loads(TINY.read_text())
+    raw["environment"]["maxVerify"] = 1
+    raw["evaluation"]["splits"][1]["overrides"]["maxVerify"] = 5
+    experiment = experiment_from_dict(raw, TINY)
+    (evaluation,) = [s for s in plan.plan(experiment, "sft", 80).stages if s.name == "evaluation"]
+    _, _, encoder = _tiny()
+    new_tokens = experiment.evaluation.maxNewTokens
+    longest = plan.longest_episode(experiment, encoder, new_tokens, experiment.environment_for(experiment.evaluation.splits[1]))
+    training = plan.longest_episode(experiment, encoder, new_tokens)
+    assert (len(longest), len(training)) == (5, 1)
+    assert evaluation.tokens == max(len(ids) for ids, _, _ in longest) + new_tokens > len(training[0][0]) + new_tokens
+
+
 def test_sharded_launch_plans_a_share_of_the_states_and_gathered_layers() -> None:
     raw = json.loads(TINY.read_text())
     raw["launcher"] = {"kind": "accelerate", "gpus": 4, "distributed": "deepspeed-zero3"}
