@@ -26,8 +26,16 @@ fp32: the job refuses low-precision trained weights under FSDP);
 DeepSpeed with bf16 keeps fp32 master weights and moments (12 bytes per trained parameter,
 the ZeRO paper's K) sharded, ZeRO-2 the gradients too, ZeRO-3 the weights as well. Sharded
 weights are gathered a layer at a time: the planner adds two of the largest layers (the
-one computing and the one prefetched). Not counted: communication buckets, the CUDA context
-and allocator fragmentation (typically 1-3 GiB together).
+one computing and the one prefetched), FSDP's in the launch's mixed precision (its param_dtype).
+Not counted: communication buckets, the CUDA context and allocator fragmentation (typically
+1-3 GiB together).
+
+Mixed precision (`launch_precision`): an accelerate or Slurm launch other than DeepSpeed runs
+the trained module's forward under autocast in launcher.mixedPrecision, its outputs cast back
+to fp32, and generation under autocast (parallel.computing); the planner measures its passes
+the same way (FSDP's with the weights in that dtype, as it gathers them). It measures on CPU,
+under CPU autocast, whose lists of ops kept in fp32 differ from CUDA's (CUDA also keeps softmax,
+log-softmax, sums and a few others in fp32): a GPU's activations may differ somewhat.
 """
 
 from __future__ import annotations
@@ -151,10 +159,50 @@ def step_bytes(counts: Counts, dtype: str, strategy: str, world: int, implementa
 
 
 def gathered_bytes(counts: Counts, dtype: str, strategy: str, world: int) -> int:
-    """Whole layers held while sharded weights compute: the current one and the prefetched one."""
+    """Whole layers held while sharded weights compute, in `dtype` (Precision.weights): the current one and the prefetched one."""
     if world > 1 and strategy in ("fsdp", "deepspeed-zero3"):
         return 2 * counts.largest_layer * DTYPE_BYTES[dtype]
     return 0
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How a launch computes its passes: under autocast in `autocast` ("bf16", "fp16"; None:
+    without), with the weights in `weights` (FSDP's param_dtype; None: model.dtype)."""
+
+    autocast: str | None = None
+    weights: str | None = None
+
+
+def launch_precision(launcher: Any, strategy: str) -> Precision:
+    """launcher.mixedPrecision as the launch applies it: accelerate's autocast, under FSDP with
+    the shards gathered in it too; nothing for a local job (no accelerate launch) or DeepSpeed
+    (its engine keeps the weights in their dtype and adds no autocast)."""
+    mixed = launcher.mixedPrecision
+    if launcher.kind == "local" or mixed == "no" or strategy.startswith("deepspeed"):
+        return Precision()
+    return Precision(mixed, mixed if strategy == "fsdp" else None)
+
+
+def _as_launched(module: Any, precision: Precision) -> Any:
+    """`module` with its forward as accelerate's prepare makes it under mixed precision:
+    autocast, the outputs cast back to fp32 (accelerate's own convert_outputs_to_fp32)."""
+    if precision.autocast is not None:
+        from accelerate.utils import convert_outputs_to_fp32
+
+        module.forward = convert_outputs_to_fp32(_autocast(module, precision)(module.forward))
+    return module
+
+
+def _autocast(module: Any, precision: Precision) -> Any:
+    """torch.autocast in the launch's dtype on the module's device type; nothing without mixed precision."""
+    if precision.autocast is None:
+        return contextlib.nullcontext()
+    import torch
+
+    from ptlab.models import torch_dtype
+
+    return torch.autocast(next(module.parameters()).device.type, dtype=torch_dtype(precision.autocast, "cuda"))
 
 
 # ---- the model, on fake tensors -------------------------------------------------------------
@@ -190,9 +238,10 @@ def given_config(config_file: Path) -> Any:
         raise PlanError(f"{where}: not a transformers model config ({reason}); pass the model's own config.json, which names its model_type") from exc
 
 
-def fake_model(experiment: Any, config: Any) -> Any:
+def fake_model(experiment: Any, config: Any, dtype: str | None = None) -> Any:
     """The model with LoRA and gradient checkpointing as the trainer sets them, on fake tensors
-    inside a FakeTensorMode (`_tensors`), else real with random weights."""
+    inside a FakeTensorMode (`_tensors`), else real with random weights; its weights in
+    `dtype` (default model.dtype)."""
     from transformers import AutoModelForCausalLM, AutoModelForImageTextToText
 
     from ptlab.models import add_lora, torch_dtype
@@ -205,7 +254,8 @@ def fake_model(experiment: Any, config: Any) -> Any:
 
         attention.register()
         options["attn_implementation"] = "varlen"
-    model = auto.from_config(config, dtype=torch_dtype("bf16" if spec.dtype == "auto" else spec.dtype, "cuda"), trust_remote_code=spec.trustRemoteCode, **options)
+    dtype = dtype or spec.dtype
+    model = auto.from_config(config, dtype=torch_dtype("bf16" if dtype == "auto" else dtype, "cuda"), trust_remote_code=spec.trustRemoteCode, **options)
     if spec.attention == "varlen":
         attention.attach(model)
     if spec.lora is not None:
@@ -381,10 +431,11 @@ def longest_prompt(experiment: Any, encoder: Any, max_new_tokens: int, environme
 # ---- stages -------------------------------------------------------------------------------------
 
 
-def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, fake: bool = True, device: str = "cpu") -> tuple[int, int, int, Counts]:
-    """A micro-batch's forward and backward of the job: (peak bytes beyond the weights and
-    gradients, rows, tokens per row, the model's counts). On fake tensors unless `fake` is
-    false: then a real model with random weights runs it on `device` (a check at a small size)."""
+def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, fake: bool = True, device: str = "cpu", precision: Precision = Precision()) -> tuple[int, int, int, Counts]:
+    """A micro-batch's forward and backward of the job, the trained module computing in the
+    launch's `precision`: (peak bytes beyond the weights and gradients, rows, tokens per row,
+    the model's counts). On fake tensors unless `fake` is false: then a real model with
+    random weights runs it on `device` (a check at a small size)."""
     import torch
 
     from ptlab.models import hidden_size
@@ -405,16 +456,17 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
         if cfg.paddingFree:  # the micro-batch end to end in one row
             rows, tokens = 1, rows * tokens
     with _tensors(fake, device, "position_ids" in tensors) as convert:
-        model = fake_model(experiment, config)
+        model = fake_model(experiment, config, precision.weights)
         model.train()
         # the segments stay real: varlen reads their bounds on the host where the kernel does not run
         given = {k: convert(v) if isinstance(v, torch.Tensor) and not k.startswith("cu_seq_lens") else v for k, v in tensors.items()}
         if job == "sft":
             targets, keep = given.pop("targets"), given.pop("keep")
+            _as_launched(model, precision)
             peak = _peak_beyond_states(model, lambda: predicted_loss(model, given, targets, keep).backward(), training=True)
         else:
             head = None if cfg.advantage == "group" else ValueHead(hidden_size(model), cfg.valueHead.hidden)
-            joint = PolicyAndValue(model, head)
+            joint = _as_launched(PolicyAndValue(model, head), precision)
 
             def step() -> None:
                 scored = score(joint, transitions, cfg.temperature, chat_pad(encoder), with_entropy=True, encoder=encoder, entropy_grad=cfg.entropyCoef != 0, prepared=ScoreInputs(given), rows="padding-free" if cfg.paddingFree else "padded", head_chunk=cfg.headChunk)
@@ -425,11 +477,11 @@ def measure_training_step(experiment: Any, config: Any, encoder: Any, job: str, 
     return peak, rows, tokens, counts
 
 
-def measure_generation(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, fake: bool = True, device: str = "cpu", environments: list[Any] | None = None) -> tuple[int, int]:
+def measure_generation(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, fake: bool = True, device: str = "cpu", precision: Precision = Precision(), environments: list[Any] | None = None) -> tuple[int, int]:
     """One generate call's peak beyond the weights: `rows` chats at the longest prompt of
     `environments`' episodes (longest_prompt) plus `max_new_tokens`, prefilled at once without
-    gradients, the KV cache kept (the cache at its longest, and a prefill's temporaries); and
-    the tokens per row."""
+    gradients in the launch's `precision`, the KV cache kept (the cache at its longest, and a
+    prefill's temporaries); and the tokens per row."""
     import torch
 
     from ptlab import chat
@@ -438,12 +490,12 @@ def measure_generation(experiment: Any, config: Any, encoder: Any, rows: int, ma
     ids = prompt_ids + [chat_eos(encoder)] * max_new_tokens
     inputs = chat.batch_inputs(encoder, [(prompt_pieces, images, ids)] * rows, chat_pad(encoder))
     with _tensors(fake, device, "position_ids" in inputs) as convert:
-        model = fake_model(experiment, config)
+        model = fake_model(experiment, config, precision.weights)
         model.eval()
         given = {k: convert(v) for k, v in inputs.items()}
 
         def step() -> None:
-            with torch.no_grad():
+            with torch.no_grad(), _autocast(model, precision):
                 model(**given, use_cache=True, logits_to_keep=1)
 
         peak = _peak_beyond_states(model, step, training=False)
@@ -485,11 +537,12 @@ def paged_footprint(config: Any, sizes: dict[str, int], attention: str, dtype: s
     return handler.compute_memory_footprint(cache.max_batch_tokens, cache.num_sectors)
 
 
-def generation_stage(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, record_logprobs: bool, environments: list[Any] | None = None) -> tuple[int, int, str]:
-    """A generate call's memory beyond the states, its tokens per row, and what the memory is."""
+def generation_stage(experiment: Any, config: Any, encoder: Any, rows: int, max_new_tokens: int, record_logprobs: bool, precision: Precision, environments: list[Any] | None = None) -> tuple[int, int, str]:
+    """A generate call's memory beyond the states, its tokens per row, and what the memory is.
+    (The paged cache is allocated in model.dtype, whatever autocast computes in.)"""
     if experiment.model.kvCache == "paged":
         return (*paged_generation(experiment, config, encoder, rows, max_new_tokens, record_logprobs, environments), "paged session")
-    return (*measure_generation(experiment, config, encoder, rows, max_new_tokens, environments=environments), "kv cache and prefill")
+    return (*measure_generation(experiment, config, encoder, rows, max_new_tokens, precision=precision, environments=environments), "kv cache and prefill")
 
 
 def chat_pad(encoder: Any) -> int:
@@ -519,9 +572,10 @@ def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = N
     strategy = distributed_strategy(launcher, world)
     if strategy == "fsdp" and DTYPE_BYTES[spec.dtype] < 4:
         raise PlanError(f'model.dtype "{spec.dtype}" under FSDP: the job refuses low-precision trained weights there (FSDP steps its shards in their dtype, where Adam\'s steps round away); set model.dtype to "fp32" (FSDP computes in launcher.mixedPrecision), or use DeepSpeed')
-    peak, rows, tokens, counts = measure_training_step(experiment, config, encoder, job)
+    precision = launch_precision(launcher, strategy)
+    peak, rows, tokens, counts = measure_training_step(experiment, config, encoder, job, precision=precision)
     states = state_bytes(counts, spec.dtype, strategy, world)
-    gathered = gathered_bytes(counts, spec.dtype, strategy, world)
+    gathered = gathered_bytes(counts, precision.weights or spec.dtype, strategy, world)
     w = DTYPE_BYTES[spec.dtype]
     extras: dict[str, int] = {}
     if job == "ppo" and experiment.ppo.klCoef > 0:
@@ -533,12 +587,12 @@ def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = N
     if job == "ppo":
         cfg = experiment.ppo
         gen_rows = min(spec.generateBatch, cfg.parallelEnvs)
-        kv, gen_tokens, name = generation_stage(experiment, config, encoder, gen_rows, cfg.maxNewTokens, True)
+        kv, gen_tokens, name = generation_stage(experiment, config, encoder, gen_rows, cfg.maxNewTokens, True, precision)
         stages.insert(0, Stage("ppo/rollout", gen_rows, gen_tokens, {**between_steps, name: kv}))
     if experiment.evaluation is not None:
         ev = experiment.evaluation
         ev_rows = min(spec.generateBatch, max(s.episodes for s in ev.splits))
-        kv, ev_tokens, name = generation_stage(experiment, config, encoder, ev_rows, ev.maxNewTokens, False, [experiment.environment_for(split) for split in ev.splits])
+        kv, ev_tokens, name = generation_stage(experiment, config, encoder, ev_rows, ev.maxNewTokens, False, precision, [experiment.environment_for(split) for split in ev.splits])
         stages.append(Stage("evaluation", ev_rows, ev_tokens, {**between_steps, name: kv}))
     notes = [
         f"lengths measured with the tokenizer of {source}",
@@ -546,6 +600,8 @@ def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = N
     ]
     if job == "ppo" and not experiment.ppo.headChunk:
         notes.append(whole_logits_note(experiment.ppo, config.get_text_config().vocab_size, strategy))
+    if precision.autocast is not None:
+        notes.append(f"activations and KV cache measured under {precision.autocast} autocast (launcher.mixedPrecision) on CPU, whose ops kept in fp32 differ from CUDA's (which also keeps softmax, log-softmax and sums in fp32): a GPU's may differ somewhat")
     if spec.kvCache == "paged":
         notes.append("paged session: transformers' own plan of the continuous-batching session a generate call opens (its cache, its largest forward's buffers and activations, and under SDPA or eager attention its dense attention masks)")
     return Plan(str(experiment.source), job, spec.name, strategy, world, int(gpu_gib * GIB), counts, stages, notes)

@@ -261,6 +261,42 @@ def test_the_evaluation_is_planned_at_the_longest_of_its_splits_episodes() -> No
     assert evaluation.tokens == max(len(ids) for ids, _, _ in longest) + new_tokens > len(training[0][0]) + new_tokens
 
 
+@pytest.mark.parametrize("job", ["sft", "ppo"])
+def test_a_mixed_precision_step_on_fake_tensors_allocates_what_the_real_step_does(job: str) -> None:
+    """The trained module's forward as accelerate launches it under bf16 mixed precision
+    (autocast, outputs cast back to fp32): fake and real (CPU autocast) allocate the same, and
+    less than the fp32 step; so does a generate call."""
+    experiment, config, encoder = _tiny()
+    mixed = plan.Precision("bf16")
+    fake = plan.measure_training_step(experiment, config, encoder, job, fake=True, precision=mixed)
+    assert fake == plan.measure_training_step(experiment, config, encoder, job, fake=False, precision=mixed)
+    assert fake[0] < plan.measure_training_step(experiment, config, encoder, job, fake=True)[0]
+    if job == "ppo":
+        assert plan.measure_generation(experiment, config, encoder, 8, 32, precision=mixed)[0] < plan.measure_generation(experiment, config, encoder, 8, 32)[0]
+
+
+def test_launcher_mixed_precision_is_planned_as_the_launch_computes() -> None:
+    """launcher.mixedPrecision "bf16" (the accelerate and Slurm default) plans less activation
+    memory than "no", which plans as a local job (no accelerate launch: no autocast); DeepSpeed
+    adds no autocast; FSDP gathers its fp32 shards in the mixed precision."""
+    raw = json.loads(TINY.read_text())
+
+    def planned(**launcher: object) -> plan.Plan:
+        raw["launcher"] = {"kind": "accelerate", "gpus": 1, **launcher}
+        return plan.plan(experiment_from_dict(raw, TINY), "ppo", 80)
+
+    def activations(result: plan.Plan) -> int:
+        return next(s for s in result.stages if s.name == "ppo/update").parts["activations"]
+
+    mixed, full = planned(mixedPrecision="bf16"), planned(mixedPrecision="no")
+    assert activations(mixed) < activations(full) == activations(plan.plan(experiment_from_dict({**raw, "launcher": {"kind": "local"}}, TINY), "ppo", 80))
+    assert any("bf16 autocast" in note and "CUDA" in note for note in mixed.notes) and not any("autocast" in note for note in full.notes)
+    assert activations(planned(distributed="deepspeed-zero2", mixedPrecision="bf16")) == activations(full)
+    for precision, width in (("bf16", 2), ("no", 4)):
+        sharded = planned(gpus=4, distributed="fsdp", mixedPrecision=precision)
+        assert next(s for s in sharded.stages if s.name == "ppo/update").parts["gathered layers"] == 2 * sharded.counts.largest_layer * width
+
+
 def test_sharded_launch_plans_a_share_of_the_states_and_gathered_layers() -> None:
     raw = json.loads(TINY.read_text())
     raw["launcher"] = {"kind": "accelerate", "gpus": 4, "distributed": "deepspeed-zero3"}
