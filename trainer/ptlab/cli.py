@@ -153,6 +153,18 @@ def _evaluated_checkpoint(args: argparse.Namespace, model_name: str) -> Path | N
     return evaluated
 
 
+def _checkpoint_compute(experiment: Any, state: dict[str, Any], parameters: int) -> dict[str, Any]:
+    """The compute a checkpoint's trainer_state.json records, as the run that saved it records
+    it for its own evaluations (PPO's, with rollout inference, when it counts inferenceTokens;
+    SFT's otherwise): evaluated apart, the same weights plot at the same GFLOPs. A model
+    without one (a base model) has none."""
+    from ptlab import ppo, sft
+
+    if "inferenceTokens" in state:
+        return ppo.compute(state, parameters, ppo.PAPER_LAMBDA[experiment.environment_for().env])
+    return sft.compute(state or {"trainTokens": 0, "compute": {"initTokens": 0}}, parameters)
+
+
 def _eval(args: argparse.Namespace) -> int:
     """Under `accelerate launch` every process loads the whole model and plays its share of the
     episodes (evaluate.play_split); the main process writes the run."""
@@ -185,8 +197,7 @@ def _eval(args: argparse.Namespace) -> int:
                 state_file = checkpoint / STATE_FILE if checkpoint else None
                 state = json.loads(state_file.read_text()) if state_file and state_file.exists() else {}
                 parameters = parameter_count(model)
-                tokens = state.get("compute", {}).get("totalTrainTokens", 0)
-                compute = {"parameters": parameters, "initTokens": tokens, "trainTokens": 0, "inferenceTokens": 0, "gflops": 6 * parameters * tokens / 1e9, "gflopsPaperApprox": 6 * parameters * tokens / 1e9}
+                compute = _checkpoint_compute(experiment, state, parameters)
                 step = int(state.get("step", 0))
                 run.clear_records(SUMMARY_FILE)  # an evaluation is redone whole
                 run.update(parameters=parameters, **({"init": str(checkpoint)} if checkpoint else {}))

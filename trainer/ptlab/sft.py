@@ -257,6 +257,14 @@ def predicted_loss(model: Any, inputs: dict[str, Any], targets: Any, keep: Any, 
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
 
 
+def compute(state: dict[str, Any], parameters: int) -> dict[str, Any]:
+    """Token counts and GFLOPs of an SFT run's state (6 N D; visual tokens that input_ids do
+    not hold, models.visual_tokens_per_image, added to D)."""
+    visual = state.get("visualTrainTokens", 0)
+    gflops = 6 * parameters * (state["compute"]["initTokens"] + state["trainTokens"] + visual) / 1e9
+    return {"parameters": parameters, "initTokens": state["compute"]["initTokens"], "trainTokens": state["trainTokens"], "inferenceTokens": 0, "visualTrainTokens": visual, "visualInferenceTokens": 0, "gflops": gflops, "gflopsPaperApprox": gflops}
+
+
 class StepRecord:
     """A step's train record (metrics.jsonl) and run.json's progress, held until the next step's
     first pass is queued: writing them (a schema check, a line appended) then takes host time
@@ -342,11 +350,6 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
 
     visual_per_image = visual_tokens_per_image(plain)  # tokens an image adds beyond input_ids (cross-attention models)
 
-    def compute() -> dict[str, Any]:
-        visual = state.get("visualTrainTokens", 0)
-        gflops = 6 * parameters * (state["compute"]["initTokens"] + state["trainTokens"] + visual) / 1e9
-        return {"parameters": parameters, "initTokens": state["compute"]["initTokens"], "trainTokens": state["trainTokens"], "inferenceTokens": 0, "visualTrainTokens": visual, "visualInferenceTokens": 0, "gflops": gflops, "gflopsPaperApprox": gflops}
-
     evaluation = experiment.evaluation
 
     record = StepRecord(run, total_steps)
@@ -360,7 +363,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         record.flush()  # the step's train record before its evaluation's
         stopped = False
         if due(evaluation, at_step, sft.saveEverySteps, final):  # every process plays its share of the episodes
-            stopped = evaluate(experiment, run, plain, tokenizer, at_step, compute(), acc=acc, synced_gpus=parallel.sharded(acc), cancellable=not final) is None
+            stopped = evaluate(experiment, run, plain, tokenizer, at_step, compute(state, parameters), acc=acc, synced_gpus=parallel.sharded(acc), cancellable=not final) is None
         acc.wait_for_everyone()
         return stopped
 
@@ -459,7 +462,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
                 "wallSeconds": round(state["wallSeconds"], 3),
                 "segment": segment,
                 "episodes": state["dataPosition"],
-                "compute": compute(),
+                "compute": compute(state, parameters),
                 "metrics": {
                     "train/loss": total_loss / max(1, assistant_tokens),
                     "train/lr": learning_rate,

@@ -200,6 +200,32 @@ def test_two_evaluating_processes_cancelled_through_the_launcher_stop_together(t
     assert two_processes.processes_naming(run) == []
 
 
+def test_a_checkpoint_is_evaluated_at_the_compute_its_run_recorded_for_it(tmp_path, env):
+    """`ptlab eval` of an SFT run's final checkpoint, and of a PPO run's from it, records the
+    compute the run's own final evaluation of the same weights recorded: PPO's rollout
+    inference counted and the paper's approximation with GeneralPoints' lambda, so both
+    evaluations plot at the same GFLOPs."""
+    data = json.loads(eval_config(tmp_path).read_text())
+    data["sft"].update(steps=2, globalBatchSize=4, microBatchSize=4, saveEverySteps=100)
+    data["sft"]["data"]["examples"] = 16
+    data["ppo"].update(init=str(tmp_path / "sft" / "checkpoints" / "final"), updates=1, stepsPerUpdate=8, parallelEnvs=4, epochs=1, miniBatchSize=4, microBatchSize=4, maxNewTokens=16, saveEverySteps=100)
+    data["evaluation"].update(everySteps=100)
+    for split in data["evaluation"]["splits"]:
+        split["episodes"] = 2
+    config = tmp_path / "trained.ptlab.json"
+    config.write_text(json.dumps(data))
+    for job in ("sft", "ppo"):
+        trained = subprocess.run([sys.executable, "-m", "ptlab", job, "--config", str(config), "--run-dir", str(tmp_path / job)], capture_output=True, text=True, env=env, timeout=600)
+        assert trained.returncode == 0, trained.stderr
+        result = ptlab_eval(env, "--config", str(config), "--run-dir", str(tmp_path / f"eval-{job}"), "--checkpoint", str(tmp_path / job / "checkpoints" / "final"))
+        assert result.returncode == 0, result.stderr
+        final = [json.loads(line) for line in (tmp_path / job / "metrics.jsonl").read_text().splitlines()][-1]
+        evaluated = [json.loads(line) for line in (tmp_path / f"eval-{job}" / "metrics.jsonl").read_text().splitlines()]
+        assert final["kind"] == "eval" and final["compute"]["trainTokens"] > 0
+        assert [r["compute"] for r in evaluated] == [final["compute"]] * 2
+    assert final["compute"]["inferenceTokens"] > 0 and final["compute"]["initTokens"] > 0 and final["compute"]["gflopsPaperApprox"] != final["compute"]["gflops"]
+
+
 def test_not_a_checkpoint(tmp_path, env):
     result = ptlab_eval(env, "--config", str(eval_config(tmp_path)), "--run-dir", str(tmp_path / "x"), "--checkpoint", str(tmp_path))
     assert result.returncode == 2 and "not a checkpoint folder" in result.stderr
