@@ -592,6 +592,7 @@ class Rollout:
     slots: list[Slot]  # each environment slot's episode at the end (bootstraps a cut one; goes on next update)
     inference_tokens: int  # each generation's prompt and answer tokens: what the run's compute charges 2N for
     forwarded_tokens: int = 0  # the positions generation actually computed (Generation.forwarded_tokens)
+    inference_images: int = 0  # each generation's prompt images (group advantages train on a sample of the transitions: counted here, not from them)
 
 
 class Timeline:
@@ -880,7 +881,7 @@ def _collect_rounds(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict
     if not group and not slots:  # the run's first update
         slots.extend(source.open(state) for _ in range(cfg.parallelEnvs))
     active = [] if group else list(range(len(slots)))
-    inference_tokens = forwarded_tokens = 0
+    inference_tokens = forwarded_tokens = inference_images = 0
     sampled_old = cfg.oldLogProbs == "sampling"
     while True:
         if group and not active and len(transitions) < cfg.stepsPerUpdate:
@@ -898,6 +899,7 @@ def _collect_rounds(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict
             images = tuple(chat.images_in(slot.messages))  # the prompt's, before the slot moves on
             step = episodes.advance(slot, generation)
             inference_tokens += generation.prompt_tokens + generation.answer_tokens
+            inference_images += len(images)
             forwarded_tokens += generation.forwarded_tokens
             response_ids = list(generation.ids)  # as sampled: the gradient is taken on what the policy did
             ends = chat.token_ends(policy.text, response_ids[: generation.answer_tokens])
@@ -918,7 +920,7 @@ def _collect_rounds(cfg: Ppo, policy: Policy, source: EpisodeSource, state: dict
         active = still
         if timeline:
             timeline.seconds["environment"] += time.perf_counter() - environment_started
-    return Rollout(transitions, finished, list(slots), inference_tokens, forwarded_tokens)
+    return Rollout(transitions, finished, list(slots), inference_tokens, forwarded_tokens, inference_images)
 
 
 def _set_old_logprobs(t: Transition, token_logprobs: tuple[float, ...]) -> None:
@@ -1370,10 +1372,10 @@ def log(run: RunLog, acc: Any, cfg: Ppo, policy: Policy, state: dict[str, Any], 
     Training tokens and images are those the update's forward passes read (an episode's
     revisions share theirs); inference ones, each generation's."""
     transitions = rollout.transitions
-    inference_tokens, train_tokens, images, train_images, forwarded_tokens = parallel.totals(acc, rollout.inference_tokens, trained[0], sum(len(t.images) for t in transitions), trained[1], rollout.forwarded_tokens)
+    inference_tokens, train_tokens, inference_images, train_images, forwarded_tokens = parallel.totals(acc, rollout.inference_tokens, trained[0], rollout.inference_images, trained[1], rollout.forwarded_tokens)
     state["inferenceTokens"] += int(inference_tokens)
     state["trainTokens"] += int(train_tokens)
-    state["visualInferenceTokens"] = state.get("visualInferenceTokens", 0) + int(images) * policy.visual_tokens_per_image
+    state["visualInferenceTokens"] = state.get("visualInferenceTokens", 0) + int(inference_images) * policy.visual_tokens_per_image
     state["visualTrainTokens"] = state.get("visualTrainTokens", 0) + int(train_images) * policy.visual_tokens_per_image
     run_id = run.manifest["runId"]
     # each process's finished episodes, numbered in process order; a sampled one's token records under the same number

@@ -199,6 +199,36 @@ def test_ppo_and_its_evaluation_run_on_each_vision_family_replica(tmp_path, env,
     assert {r["split"] for r in records(run) if r["kind"] == "eval"} == {"id", "ood-rule", "ood-visual"}
 
 
+def test_group_advantages_count_the_images_of_every_generation_in_compute(tmp_path, env):
+    """Mllama cross-attends to each image's patches apart from input_ids, which compute adds
+    (visual tokens): for the rollout, those of every generation, with group advantages too,
+    whose waves run whole while the update trains on a sample of stepsPerUpdate transitions."""
+    from types import SimpleNamespace
+
+    from transformers import AutoConfig
+
+    from ptlab import replicas
+    from ptlab.models import visual_tokens_per_image
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+        name = str(replicas.replica_path("mllama"))
+    data = json.loads(config(tmp_path, "group", evaluate=False, advantage="group", groupSize=2).read_text())
+    data["model"] = {"name": name, "kind": "image-text-to-text", "dtype": "fp32"}
+    data["environment"]["maxVerify"] = 3
+    data["ppo"].update(updates=1, stepsPerUpdate=2, miniBatchSize=2, microBatchSize=2, maxNewTokens=8)
+    path, run = tmp_path / "group-mllama.ptlab.json", tmp_path / "group-mllama"
+    path.write_text(json.dumps(data))
+    result = ptlab(env, "ppo", "--config", str(path), "--run-dir", str(run))
+    assert result.returncode == 0, result.stderr[-3000:]
+    (train,) = [r for r in records(run) if r["kind"] == "train"]
+    generations = sum(len(e["turns"]) for e in records(run, "episodes.jsonl") if e["split"] == "train")  # every wave's episodes end within the update
+    per_image = visual_tokens_per_image(SimpleNamespace(config=AutoConfig.from_pretrained(name)))
+    assert per_image > 0 and generations > 2
+    assert train["compute"]["visualInferenceTokens"] == generations * per_image  # one card image in each prompt
+    assert train["compute"]["visualTrainTokens"] <= 2 * per_image
+
+
 def test_a_compiled_vision_update_gives_the_eager_one(tmp_path, env):
     """model.compile on an image-text-to-text model: the training passes torch.compile'd with
     pixel inputs and the image placeholder's logit masked (PolicyAndValue's placeholder index,
