@@ -6,9 +6,12 @@ a GPU, the peak its caching allocator reports; on CPU, the planner's own storage
 (plan._PeakBytes, the same one as the fake side's) over real tensors: there the check is of the
 fake tensors' shapes and lifetimes, not of the tracker, which a test compares with the torch
 profiler's allocation totals. Nothing is held between the rows; the ratio fake / real is the
-planner's error there.
+planner's error there. With --mixed-precision both sides run as an accelerate launch in that
+precision computes (plan.Precision: autocast, the trained module's outputs back in fp32): the
+fake side under CPU autocast, as `ptlab plan` measures, the real one under the device's, so
+on a GPU the ratio is what CUDA's autocast (other ops kept in fp32) changes.
 
-    .venv/bin/python bench/plan_check.py examples/tiny.ptlab.json [--device cuda] [--dtype bf16]
+    .venv/bin/python bench/plan_check.py examples/tiny.ptlab.json [--device cuda] [--dtype bf16] [--mixed-precision bf16]
     python3 bench/plan_check.py examples/paper/gp-vl/3-rl.ptlab.json --device cuda --jobs ppo,generate \
         --micro-batch 1 --generate-rows 8 --model-config DIR/config.json --tokenizer DIR   # DIR: bench/paper_model_files.py
 """
@@ -30,6 +33,7 @@ def main() -> None:
     parser.add_argument("configs", nargs="+")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--dtype", help="override model.dtype (e.g. bf16 on a GPU)")
+    parser.add_argument("--mixed-precision", choices=["no", "bf16", "fp16"], default="no", help="measure as a launch with this launcher.mixedPrecision computes (DDP's autocast)")
     parser.add_argument("--model-config", help="a config.json to use instead of the config's model (its sizes)")
     parser.add_argument("--tokenizer", help="a tokenizer or processor folder for the lengths")
     parser.add_argument("--jobs", default="sft,ppo,generate", help="which of sft, ppo, generate (comma-separated)")
@@ -53,10 +57,11 @@ def main() -> None:
         config = plan.model_config(experiment, Path(args.model_config) if args.model_config else None)
         encoder = load_tokenizer(args.tokenizer or resolve_model_path(experiment.model.name))
         jobs = args.jobs.split(",")
-        stages = [(job, lambda fake, job=job: plan.measure_training_step(experiment, config, encoder, job, fake=fake, device=args.device)[:3]) for job in ("sft", "ppo") if job in jobs]
+        precision = plan.Precision(None if args.mixed_precision == "no" else args.mixed_precision)
+        stages = [(job, lambda fake, job=job: plan.measure_training_step(experiment, config, encoder, job, fake=fake, device=args.device, precision=precision)[:3]) for job in ("sft", "ppo") if job in jobs]
         rows = args.generate_rows or min(experiment.model.generateBatch, experiment.ppo.parallelEnvs)
         if "generate" in jobs:
-            stages.append(("generate", lambda fake: (lambda peak, tokens: (peak, rows, tokens))(*plan.measure_generation(experiment, config, encoder, rows, experiment.ppo.maxNewTokens, fake=fake, device=args.device))))
+            stages.append(("generate", lambda fake: (lambda peak, tokens: (peak, rows, tokens))(*plan.measure_generation(experiment, config, encoder, rows, experiment.ppo.maxNewTokens, fake=fake, device=args.device, precision=precision))))
         for name, measure in stages:
             started = time.perf_counter()
             fake, n, tokens = measure(True)
