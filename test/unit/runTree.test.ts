@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { endedHere } from '../../src/core/runs/processEnded';
 import { readRunFolder, runState } from '../../src/core/runs/runFolder';
 import { describeRun, groupByExperiment, runEntry as entryOf } from '../../src/core/runs/runTree';
 
@@ -15,6 +18,20 @@ describe('runTree', () => {
     assert.equal(runState({ status: 'running', heartbeatAt: '2026-11-25T11:58:30Z' }, now, 60), 'stale');
     assert.equal(runState({ status: 'cancelled', heartbeatAt: '2020-01-01T00:00:00Z' }, now, 60), 'cancelled');
     assert.equal(runState({ status: 'finished', heartbeatAt: '2020-01-01T00:00:00Z' }, now, 60), 'finished');
+  });
+
+  it("is stale at once when the run's process ended on this machine (a SIGKILL leaves a fresh heartbeat), as the trainer's resume check decides", () => {
+    const exited = spawnSync(process.execPath, ['-e', '']).pid!; // ran and was reaped: its pid names no process
+    const host = (pid: number, name = hostname()) => ({ hostname: name, platform: 'linux', pid });
+    const fresh = { status: 'running' as const, heartbeatAt: '2026-11-25T11:59:55Z' };
+    assert.equal(endedHere(host(exited)), true);
+    assert.equal(endedHere(host(process.pid)), false, 'alive');
+    assert.equal(endedHere(host(exited, `${hostname()}-elsewhere`)), false, 'another machine cannot be looked at');
+    assert.equal(endedHere({ hostname: hostname(), platform: 'linux' }), false, 'no pid');
+    assert.equal(runState({ ...fresh, host: host(exited) }, now, 60, endedHere), 'stale');
+    assert.equal(runState({ ...fresh, host: host(process.pid) }, now, 60, endedHere), 'running');
+    assert.equal(runState({ ...fresh, host: host(exited) }, now, 60), 'running', 'without a host to look: the heartbeat alone');
+    assert.equal(entryOf(readRunFolder('/w/runs/tiny/sft-init', manifest({ host: host(exited) })), now, 60, endedHere).state, 'stale');
   });
 
   it('reads a run entry with checkpoints by step, and survives torn or foreign manifests', () => {

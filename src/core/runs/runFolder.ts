@@ -140,10 +140,16 @@ export function tensorBoardFolder(folder: string, problems: readonly string[] = 
   return { folder, manifest: undefined, problems: [...problems], metricsFile: '', source: 'tensorboard' };
 }
 
-/** Live state: a `running` manifest whose heartbeat stopped is `stale` (the process died without a word). */
-export function runState(manifest: Pick<RunManifest, 'status' | 'heartbeatAt'> | undefined, nowMs: number, staleSeconds = DEFAULT_STALE_SECONDS): RunState {
+/** Whether a run's process ran on this machine and has ended: the extension host can look
+ * (features/runs/localProcess.ts), pure code and webviews cannot. */
+export type EndedHere = (host: RunManifest['host']) => boolean;
+
+/** Live state: a `running` manifest whose heartbeat stopped, or whose process `endedHere` (what a
+ * SIGKILL leaves: a heartbeat seconds old), is `stale` (the process died without a word). */
+export function runState(manifest: (Pick<RunManifest, 'status' | 'heartbeatAt'> & { host?: RunManifest['host'] }) | undefined, nowMs: number, staleSeconds = DEFAULT_STALE_SECONDS, endedHere?: EndedHere): RunState {
   if (!manifest) return 'unknown';
   if (manifest.status !== 'running') return manifest.status;
   const beat = Date.parse(manifest.heartbeatAt);
-  return Number.isFinite(beat) && nowMs - beat > staleSeconds * 1000 ? 'stale' : 'running';
+  if (Number.isFinite(beat) && nowMs - beat > staleSeconds * 1000) return 'stale';
+  return manifest.host && endedHere?.(manifest.host) ? 'stale' : 'running';
 }

@@ -11,6 +11,7 @@ import { memoryPlanMarkdown, parseMemoryPlan, type MemoryPlan } from '../../core
 import { describeProgress, type JobProgress } from '../../core/runs/metricsTail';
 import { runState } from '../../core/runs/runFolder';
 import { log } from '../log';
+import { endedHere, staleSeconds } from '../runs/liveness';
 import type { RunFolders } from '../runs/runFolders';
 import { timed } from '../timing';
 import { readyPython } from './python';
@@ -169,7 +170,7 @@ export class JobManager implements vscode.Disposable {
     const parent = path.dirname(job.runDir);
     const fresh = freshName(path.basename(job.runDir), (name) => existsSync(path.join(parent, name)));
     const [run] = await this.runs.reread([job.runDir]);
-    const question = existingRunQuestion(job.runDir, runState(run?.manifest, Date.now()), run?.manifest?.host);
+    const question = existingRunQuestion(job.runDir, runState(run?.manifest, Date.now(), staleSeconds(), endedHere), run?.manifest?.host);
     const labels = { resume: 'Resume It', new: `New Run (${fresh})`, cancel: 'Cancel It' } as const;
     const picked = await vscode.window.showWarningMessage(question.message, { modal: true }, ...question.choices.map((choice) => labels[choice]));
     if (picked === labels.resume) return { ...job, definition: { ...job.definition, runDir: job.runDir, resume: true } };
@@ -376,7 +377,7 @@ interface RunChoice {
 
 async function runTarget(runs: RunFolders, target: RunTarget | vscode.Uri | undefined, eligible: (r: RunChoice) => boolean, placeHolder: string): Promise<RunChoice | undefined> {
   const folder = target instanceof vscode.Uri ? target.fsPath : target?.folder;
-  const choice = ({ folder, manifest }: { folder: string; manifest: RunManifest | undefined }): RunChoice => ({ folder, manifest, state: runState(manifest, Date.now()) });
+  const choice = ({ folder, manifest }: { folder: string; manifest: RunManifest | undefined }): RunChoice => ({ folder, manifest, state: runState(manifest, Date.now(), staleSeconds(), endedHere) });
   if (folder) {
     const [run] = await runs.reread([folder]);
     return choice({ folder, manifest: run?.manifest });

@@ -7,8 +7,9 @@
 import * as vscode from 'vscode';
 import { coalesced } from '../../core/coalesce';
 import { ALERT_NAMES, alertRules, manifestAlerts, type RunAlert } from '../../core/runs/alerts';
-import { DEFAULT_STALE_SECONDS, runState, type RunFolder } from '../../core/runs/runFolder';
+import { runState, type RunFolder } from '../../core/runs/runFolder';
 import { debounce } from '../debounce';
+import { endedHere, staleSeconds } from './liveness';
 import { runName, type RunFolders } from './runFolders';
 
 const CHECK_EVERY_MS = 15_000;
@@ -49,14 +50,14 @@ export class RunAlerts implements vscode.Disposable {
     if (run.source !== 'ptlab' || !run.manifest) return [];
     const config = run.manifest.config;
     const fromMetrics = await this.runs.metrics('alerts', { path: `${run.folder}/${run.metricsFile}`, config });
-    return [...fromMetrics, ...manifestAlerts(run.manifest, runState(run.manifest, nowMs, staleSeconds()), alertRules(config), nowMs)];
+    return [...fromMetrics, ...manifestAlerts(run.manifest, runState(run.manifest, nowMs, staleSeconds(), endedHere), alertRules(config), nowMs)];
   }
 
   private async checkRuns(): Promise<void> {
     const now = Date.now();
     for (const run of await this.runs.all()) {
       if (run.source !== 'ptlab' || !run.manifest) continue;
-      const state = runState(run.manifest, now, staleSeconds());
+      const state = runState(run.manifest, now, staleSeconds(), endedHere);
       if (state === 'running') this.watched.add(run.folder);
       if (!this.watched.has(run.folder)) continue; // ended (or went stale) before this window saw it run
       if (state !== 'running' && state !== 'stale') this.watched.delete(run.folder); // one last look: a run that failed on a non-finite loss
@@ -89,8 +90,4 @@ export class RunAlerts implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function staleSeconds(): number {
-  return vscode.workspace.getConfiguration('ptlab').get<number>('staleAfterSeconds', DEFAULT_STALE_SECONDS);
 }

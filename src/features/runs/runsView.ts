@@ -6,6 +6,7 @@ import type { RunState } from '../../core/runs/runFolder';
 import { describeLog, describeRun, groupByExperiment, runEntry, type ExperimentEntry, type RunEntry } from '../../core/runs/runTree';
 import { log } from '../log';
 import { timed } from '../timing';
+import { endedHere, staleSeconds } from './liveness';
 import type { RunFolders } from './runFolders';
 
 export type RunsNode =
@@ -88,9 +89,9 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
   private async update(force = false): Promise<void> {
     const folders = await this.runs.all();
     timed('runs view update', () => {
-      const staleSeconds = vscode.workspace.getConfiguration('ptlab').get<number>('staleAfterSeconds', 60);
       const now = Date.now();
-      const next = folders.map((run) => runEntry(run, now, staleSeconds));
+      const stale = staleSeconds();
+      const next = folders.map((run) => runEntry(run, now, stale, endedHere));
       const key = (entries: RunEntry[]) => entries.map((e) => `${e.folder}|${e.state}|${e.step}|${e.checkpoints.length}`).join('\n');
       const differs = force || key(next) !== key(this.entries);
       this.entries = next;
