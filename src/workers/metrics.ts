@@ -287,6 +287,7 @@ type EventTails = Map<string, { tail: TfEventsTail; inode: number }>;
 async function readEventFiles(folder: string, tails: EventTails, kinds: TagKinds, take: (events: DecodedEvent[]) => void): Promise<'read' | 'replaced' | undefined> {
   const names = (await listFolder(folder))?.filter((name) => TENSORBOARD_EVENT_FILE.test(name)).sort();
   if (!names) return undefined;
+  for (const gone of [...tails.keys()].filter((name) => !names.includes(name))) tails.delete(gone); // its problems went with it
   for (const name of names) {
     const file = nodePath.join(folder, name);
     let stat;

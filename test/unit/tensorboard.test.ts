@@ -77,6 +77,20 @@ describe('TensorBoard event files', () => {
     assert.equal(maskedCrc32c(new Uint8Array(0)), 0xa282ead8);
   });
 
+  it('reads chunks handed in one buffer its reader refills, as the metrics worker reads, without problems', () => {
+    const bytes = readFileSync(eventFiles('sft-classic')[0]!);
+    const run = new ScalarRun();
+    const tail = new TfEventsTail(run.kinds);
+    const buffer = Buffer.allocUnsafe(50); // records straddle every chunk: a kept partial record must be a copy
+    let events = 0;
+    for (let at = 0; at < bytes.length; at += buffer.length) {
+      const n = bytes.copy(buffer, 0, at, at + buffer.length);
+      events += tail.push(buffer.subarray(0, n)).events.length;
+    }
+    assert.deepEqual(tail.problems(), []);
+    assert.equal(events, new TfEventsTail(new ScalarRun().kinds).push(bytes).events.length);
+  });
+
   it('a record still being written waits; a damaged record is counted and skipped, not misread', () => {
     const bytes = readFileSync(eventFiles('sft-classic')[0]!);
     const whole = new ScalarRun();
@@ -216,6 +230,10 @@ describe('a damaged TensorBoard log in the Runs view', () => {
       assert.deepEqual(badCrc!.problems, [`${name}: skipped 1 damaged record(s) (checksum or decoding failed), the first at byte ${second}`]);
       assert.equal(describeLog(badCrc!), `TensorBoard log · ${badCrc!.problems[0]}`);
       assert.equal(await files.logProblems(join(dir, 'gone')), undefined);
+      // a damaged file deleted (the log's intact one kept): its problems go with it
+      writeFileSync(join(dir, 'bad-crc', `${name}.2`), bytes);
+      rmSync(join(dir, 'bad-crc', name));
+      assert.deepEqual(await files.logProblems(join(dir, 'bad-crc')), []);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

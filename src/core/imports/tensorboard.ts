@@ -336,7 +336,8 @@ export class TfEventsTail {
         damaged(recordAt);
       }
     }
-    this.pending = this.brokenAt !== undefined ? new Uint8Array(0) : bytes.slice(at);
+    // a copy: `chunk` may be a Buffer its reader refills (Buffer#slice would be a view of it)
+    this.pending = this.brokenAt !== undefined ? new Uint8Array(0) : new Uint8Array(bytes.subarray(at));
     return batch;
   }
 
