@@ -156,14 +156,28 @@ export class RunFolders implements vscode.Disposable {
     // themselves, and so are a Trainer's (report_to tensorboard: output_dir/runs/<date_host>).
     // A log inside another log (add_scalars' and add_hparams' subruns) is a run of its own, as TensorBoard lists it.
     const logs = [...new Set(eventFiles.map((uri) => path.dirname(uri.fsPath)))].filter((folder) => !notTensorBoard.has(folder) && !notTensorBoard.has(path.dirname(folder)) && !trainerStates.has(path.dirname(path.dirname(folder))));
-    // The metrics worker reads the event files (off the extension host): what is damaged in them is the run's problem, shown with it.
-    const problems = await Promise.all(logs.map((folder) => this.metrics('logProblems', { folder }).catch(() => undefined)));
-    logs.forEach((folder, i) => {
-      const text = (problems[i] ?? []).join('\n');
+    for (const folder of logs) {
       const known = previous.get(folder);
-      this.runs.set(folder, known?.run.source === 'tensorboard' && known.text === text ? known : { text, run: tensorBoardFolder(folder, problems[i]) });
-    });
+      this.runs.set(folder, known?.run.source === 'tensorboard' ? known : { text: '', run: tensorBoardFolder(folder) });
+    }
     if (this.runs.size !== previous.size || [...this.runs].some(([folder, known]) => previous.get(folder) !== known)) this.changed.fire();
+    void this.checkLogs(logs);
+  }
+
+  /** The metrics worker reads the logs' event files (off the extension host, after the listing:
+   * a workspace of large logs is listed at once): what is damaged in a log is its run's problem,
+   * shown with it when the worker has read it. */
+  private async checkLogs(logs: readonly string[]): Promise<void> {
+    const problems = await Promise.all(logs.map((folder) => this.metrics('logProblems', { folder }).catch(() => undefined)));
+    let changed = false;
+    logs.forEach((folder, i) => {
+      const known = this.runs.get(folder);
+      const text = (problems[i] ?? []).join('\n');
+      if (known?.run.source !== 'tensorboard' || known.text === text) return; // gone, or unchanged
+      this.runs.set(folder, { text, run: tensorBoardFolder(folder, problems[i]) });
+      changed = true;
+    });
+    if (changed) this.changed.fire();
   }
 
   dispose(): void {
