@@ -157,12 +157,16 @@ def _checkpoint_compute(experiment: Any, state: dict[str, Any], parameters: int)
     """The compute a checkpoint's trainer_state.json records, as the run that saved it records
     it for its own evaluations (PPO's, with rollout inference, when it counts inferenceTokens;
     SFT's otherwise): evaluated apart, the same weights plot at the same GFLOPs. A model
-    without one (a base model) has none."""
+    without ptlab's (a base model, or a Hugging Face Trainer's checkpoint-N, whose
+    trainer_state.json counts no tokens of ours) has none."""
     from ptlab import ppo, sft
 
+    ours = isinstance(state.get("trainTokens"), int) and isinstance(state.get("compute"), dict) and "initTokens" in state["compute"]
+    if not ours:
+        return sft.compute({"trainTokens": 0, "compute": {"initTokens": 0}}, parameters)
     if "inferenceTokens" in state:
         return ppo.compute(state, parameters, ppo.PAPER_LAMBDA[experiment.environment_for().env])
-    return sft.compute(state or {"trainTokens": 0, "compute": {"initTokens": 0}}, parameters)
+    return sft.compute(state, parameters)
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -226,6 +226,19 @@ def test_a_checkpoint_is_evaluated_at_the_compute_its_run_recorded_for_it(tmp_pa
     assert final["compute"]["inferenceTokens"] > 0 and final["compute"]["initTokens"] > 0 and final["compute"]["gflopsPaperApprox"] != final["compute"]["gflops"]
 
 
+def test_a_hugging_face_trainer_checkpoint_is_evaluated_at_no_compute_of_ours():
+    """A Trainer's or TRL's checkpoint-N holds a trainer_state.json that counts no tokens of
+    ours: its evaluation records zero compute, as a base model's does, never a KeyError."""
+    from ptlab.cli import _checkpoint_compute
+    from ptlab.config import load_experiment
+
+    experiment = load_experiment(EXAMPLES / "tiny.ptlab.json")
+    trl = json.loads((EXAMPLES.parent / "test" / "fixtures" / "workspace" / "imported" / "trl" / "grpo-gp-l" / "checkpoint-2" / "trainer_state.json").read_text())
+    for state in (trl, {}):
+        compute = _checkpoint_compute(experiment, state, 1000)
+        assert (compute["trainTokens"], compute["inferenceTokens"], compute["gflops"]) == (0, 0, 0)
+
+
 def test_not_a_checkpoint(tmp_path, env):
     result = ptlab_eval(env, "--config", str(eval_config(tmp_path)), "--run-dir", str(tmp_path / "x"), "--checkpoint", str(tmp_path))
     assert result.returncode == 2 and "not a checkpoint folder" in result.stderr
