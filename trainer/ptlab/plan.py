@@ -224,13 +224,16 @@ def model_config(experiment: Any, config_file: Path | None) -> Any:
 
 
 def given_config(config_file: Path) -> Any:
-    """--model-config's file, read as transformers reads a model's config.json."""
+    """--model-config's file (or a folder holding config.json), read as transformers reads a
+    model's config.json."""
     from transformers import AutoConfig
 
     where = f"--model-config {config_file}"
+    if config_file.is_dir() and (config_file / "config.json").is_file():
+        config_file = config_file / "config.json"
     if not config_file.is_file():
-        found = "a folder, not a file" if config_file.is_dir() else "no such file"
-        raise PlanError(f"{where}: {found}; pass the path of the model's config.json (a copy of the one in its repository)")
+        found = "a folder without a config.json" if config_file.is_dir() else "no such file"
+        raise PlanError(f"{where}: {found}; pass the path of the model's config.json (a copy of the one in its repository), or a folder holding it")
     try:
         return AutoConfig.from_pretrained(str(config_file))
     except (OSError, ValueError) as exc:

@@ -228,13 +228,22 @@ def test_plan_of_a_model_not_on_this_machine_says_what_to_pass(tmp_path: Path, c
     assert "--model-config" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("given,says", [("absent/config.json", "no such file"), ("model.json", "not a transformers model config"), ("", "a folder, not a file")])
+@pytest.mark.parametrize("given,says", [("absent/config.json", "no such file"), ("model.json", "not a transformers model config"), ("", "a folder without a config.json")])
 def test_a_model_config_that_is_not_one_is_named_with_what_to_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, says: str) -> None:
     (tmp_path / "model.json").write_text('{"hidden_size": 16}')  # no model_type
     path = tmp_path / given
     assert main(["plan", str(TINY), "--model-config", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"ptlab plan: --model-config {path}: {says}" in err and "config.json" in err and "Traceback" not in err
+
+
+def test_a_model_config_folder_is_read_by_its_config_json(tmp_path: Path) -> None:
+    """--model-config takes the model's folder as well as its config.json, as transformers does."""
+    from ptlab.models import embedded_path
+
+    (tmp_path / "config.json").write_text((Path(embedded_path("embedded:tiny-lm")) / "config.json").read_text())
+    assert type(plan.given_config(tmp_path)) is type(plan.given_config(tmp_path / "config.json"))
+    assert plan.given_config(tmp_path).to_dict() == plan.given_config(tmp_path / "config.json").to_dict()
 
 
 @pytest.mark.parametrize("given", ["nan", "inf", "-5", "0", "lots"])
