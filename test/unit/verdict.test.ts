@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
 import { paperMeasures } from '../../src/core/dashboard/model';
-import { episodeScore, studyVerdict, type SplitResult } from '../../src/core/report/verdict';
+import { armsVerdict, episodeScore, studyVerdict, type SplitResult } from '../../src/core/report/verdict';
 
 /** A split's result with `successes` of `n` seeded episodes succeeding (the first ones, or those listed). */
 function result(split: string, splitKind: SplitResult['splitKind'], n: number, succeeded: (seed: number) => boolean, withEpisodes = true): SplitResult {
@@ -53,6 +53,21 @@ describe('study verdict', () => {
     assert.ok(v.effects.every((e) => e.pairing === 'independent'));
     assert.ok(Math.abs(v.effects[0]!.stderr - Math.hypot(Math.sqrt(0.24 / 100), Math.sqrt(0.09 / 100))) < 1e-12);
     assert.equal(v.outcome, 'reproduced');
+  });
+
+  it("averages each arm's change from Init over all its seeds, and pairs RL with SFT over the seeds both have", () => {
+    const id = (k: number) => result('id', 'id', 200, below(k));
+    const ood = (k: number) => result('ood-rule', 'rule-ood', 200, below(k));
+    const sft = { label: 'SFT', seeds: [[id(120), ood(38)], [id(120), ood(20)], [id(120), ood(20)]] };
+    const rlA = { label: 'RL (a)', seeds: [[id(110), ood(80)], [id(110), ood(80)], [id(110), ood(80)]] };
+    const rlB = { label: 'RL (b)', seeds: [[id(110), ood(80)]] };
+    const v = armsVerdict(init, [sft], [rlA, rlB]);
+    const effect = (claim: string) => v.effects.find((e) => e.claim.startsWith(claim))!;
+    assert.equal(effect('SFT lowers OOD').perSeed.length, 3, "a one-seed RL arm does not cut SFT's seeds");
+    assert.equal(effect('RL (a) ends above SFT').perSeed.length, 3);
+    assert.equal(effect('RL (b) ends above SFT').perSeed.length, 1);
+    assert.deepEqual([v.seeds, v.mostSeeds], [1, 3]);
+    assert.match(v.sentence, / over 1 to 3 training seeds per arm\)/);
   });
 
   it('averages each effect over training seeds, its SE their spread and the evaluation noise combined', () => {

@@ -5,6 +5,7 @@
 // page's JSON block; every string is set as text.
 import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import type { ReportData } from '../../src/core/report/report';
+import { seedsPhrase } from '../../src/core/report/verdict';
 import { el } from '../shared/host';
 import { transcript } from '../shared/transcript';
 import { paperFigure } from '../dashboard/paper';
@@ -46,7 +47,7 @@ function verdict(): HTMLElement {
   const v = data.verdict;
   const section = el('section', { id: 'verdict', class: `verdict ${v.outcome.replace(' ', '-')}` }, el('h2', {}, 'Verdict'));
   const held = v.effects.filter((e) => e.holds).length;
-  const title = v.outcome === 'undecided' ? 'Undecided: no OOD split was evaluated at Init and at both final checkpoints.' : `The paper's finding is ${v.outcome === 'partly' ? 'partly reproduced' : v.outcome}: ${held} of ${v.effects.length} effects beyond 2 standard errors${v.seeds > 1 ? `, averaged over ${v.seeds} training seeds per arm` : ''}.`;
+  const title = v.outcome === 'undecided' ? 'Undecided: no OOD split was evaluated at Init and at both final checkpoints.' : `The paper's finding is ${v.outcome === 'partly' ? 'partly reproduced' : v.outcome}: ${held} of ${v.effects.length} effects beyond 2 standard errors${seedsPhrase(v, ', averaged over')}.`;
   section.append(el('p', { id: 'verdict-outcome' }, title));
   const rows = v.effects.map((e) =>
     el('tr', {}, el('td', {}, e.claim), el('td', { class: e.difference > 0 ? 'up' : e.difference < 0 ? 'down' : '' }, pts(e.difference)), el('td', {}, `${(e.stderr * 100).toFixed(1)} (${e.pairing}, n=${e.n}${e.perSeed.length > 1 ? `; per seed ${e.perSeed.map(pts).join(', ')}` : ''})`), el('td', { class: e.holds ? 'holds' : 'fails' }, e.holds ? 'holds' : 'does not hold')),

@@ -59,8 +59,10 @@ export interface Effect {
 export interface Verdict {
   outcome: 'reproduced' | 'partly' | 'not reproduced' | 'undecided';
   effects: Effect[];
-  /** Training seeds per arm the effects average over. */
+  /** Training seeds per arm the effects average over: the fewest of any arm's, and the most
+   * (each arm's changes from Init average all its seeds; RL vs SFT pairs the first of both). */
   seeds: number;
+  mostSeeds: number;
   /** One sentence with the numbers, for the report's top and the CLI. */
   sentence: string;
 }
@@ -178,18 +180,20 @@ export function studyVerdict(init: SplitResult[], sft: SplitResult[][], rl: Spli
  * split each SFT arm falls below Init, each RL arm rises above it and ends above each SFT arm;
  * each in the expected direction by more than two standard errors. Reproduced when every effect holds, partly when
  * some OOD effect does, not reproduced when none does, undecided without an OOD split at both ends.
- * An arm's seeds are averaged; arms never are (each effect names its arm). The arms' seeds are
- * matched by position for RL vs SFT, so all arms should have as many (the fewest are used). Each split's
+ * An arm's seeds are averaged; arms never are (each effect names its arm). An arm's change from
+ * Init averages all its seeds; RL vs SFT matches the two arms' seeds by position (the fewer of
+ * the two are used). Each split's
  * results are in its kind's measure of `measures` (the paper's for the task, GeneralPoints'
  * by default), and so are the changes computed from its episodes.
  */
 export function armsVerdict(init: SplitResult[], sftArms: ArmResults[], rlArms: ArmResults[], measures: PaperMeasures = paperMeasures('GP-L', false)): Verdict {
   const effects: Effect[] = [];
-  const seeds = sftArms.length && rlArms.length ? Math.min(...[...sftArms, ...rlArms].map((arm) => arm.seeds.length)) : 0;
+  const counts = sftArms.length && rlArms.length ? [...sftArms, ...rlArms].map((arm) => arm.seeds.length) : [0];
+  const seeds = Math.min(...counts);
   for (const start of init) {
     // each arm's seeds' results on this split; the split counts only where every arm has it
     const onSplit = (arm: ArmResults): { label: string; results: SplitResult[] }[] => {
-      const results = arm.seeds.slice(0, seeds).map((seed) => seed.find((r) => r.split === start.split));
+      const results = arm.seeds.map((seed) => seed.find((r) => r.split === start.split));
       return results.every((r) => r !== undefined) ? [{ label: arm.label, results: results as SplitResult[] }] : [];
     };
     const [sfts, rls] = [sftArms.flatMap(onSplit), rlArms.flatMap(onSplit)];
@@ -202,7 +206,10 @@ export function armsVerdict(init: SplitResult[], sftArms: ArmResults[], rlArms: 
       for (const sft of sfts) effects.push(change(`${sft.label} lowers OOD ${measure} below Init's (${start.split})`, fromInit(sft.results), 'down', field));
       for (const rl of rls) effects.push(change(`${rl.label} raises OOD ${measure} above Init's (${start.split})`, fromInit(rl.results), 'up', field));
       for (const rl of rls) {
-        for (const sft of sfts) effects.push(change(`${rl.label} ends above ${sft.label} on OOD ${measure} (${start.split})`, rl.results.map((x, i): [SplitResult, SplitResult] => [x, sft.results[i]!]), 'up', field));
+        for (const sft of sfts) {
+          const paired = rl.results.slice(0, sft.results.length).map((x, i): [SplitResult, SplitResult] => [x, sft.results[i]!]);
+          effects.push(change(`${rl.label} ends above ${sft.label} on OOD ${measure} (${start.split})`, paired, 'up', field));
+        }
       }
     }
   }
@@ -212,10 +219,17 @@ export function armsVerdict(init: SplitResult[], sftArms: ArmResults[], rlArms: 
   const outcome = ood.length === 0 ? 'undecided' : held === effects.length ? 'reproduced' : ood.some((e) => e.holds) ? 'partly' : 'not reproduced';
   const perSeed = (e: Effect) => (e.perSeed.length > 1 ? `, per seed ${e.perSeed.map(pts).join(' ')}` : '');
   const numbers = effects.map((e) => `${e.claim}: ${pts(e.difference)} pts (SE ${(e.stderr * 100).toFixed(1)}, n=${e.n}${perSeed(e)}) ${e.holds ? 'holds' : 'does not hold'}`).join('; ');
-  const over = `${seeds > 1 ? ` over ${seeds} training seeds per arm` : ''}${measuresText(effects, measures)}`;
+  const mostSeeds = Math.max(...counts);
+  const over = `${seedsPhrase({ seeds, mostSeeds }, ' over')}${measuresText(effects, measures)}`;
   const head =
     outcome === 'undecided'
       ? 'Undecided: the study has no OOD split evaluated at Init and at both final checkpoints.'
       : `The paper's finding is ${outcome === 'partly' ? 'partly reproduced' : outcome} (${held} of ${effects.length} effects beyond ${THRESHOLD_SE} standard errors${over}).`;
-  return { outcome, effects, seeds, sentence: numbers ? `${head} ${numbers}.` : head };
+  return { outcome, effects, seeds, mostSeeds, sentence: numbers ? `${head} ${numbers}.` : head };
+}
+
+/** "`lead` 3 training seeds per arm" ("2 to 3" where arms differ); empty with one seed each. */
+export function seedsPhrase({ seeds, mostSeeds }: Pick<Verdict, 'seeds' | 'mostSeeds'>, lead: string): string {
+  if (mostSeeds <= 1) return '';
+  return `${lead} ${seeds === mostSeeds ? seeds : `${seeds} to ${mostSeeds}`} training seeds per arm`;
 }
