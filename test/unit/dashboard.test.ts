@@ -3,6 +3,7 @@ import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import type { MetricRecord, RunManifest } from '../../src/core/contracts/generated/types';
 import { batchOf, metricById, mismatchWarning, paperColumns, RunRecords, stepTimeline, toCsv, type RunInfo } from '../../src/core/dashboard/model';
+import { groupDifferences } from '../../src/core/runs/seedGroup';
 import { m4Indices } from '../../src/core/dashboard/decimate';
 import { curveCsv, curveSeries, paperCsv } from '../../src/core/dashboard/series';
 import { aggregateByStep, aggregateColumns } from '../../src/core/dashboard/stats';
@@ -173,6 +174,14 @@ describe('dashboard: runs and records', () => {
     const csv = curveCsv([single], 'step').split('\r\n');
     assert.equal(csv[0], 'series,runs,split,step,step,value,smoothed,band_low,band_high,n_runs');
     assert.equal(csv.length, single.steps.length + 2);
+  });
+
+  it('tells long values that share their start apart by where they differ', () => {
+    const key = (file: string | undefined) => JSON.stringify({ job: 'sft', init: 'runs/init', config: { sft: { data: file === undefined ? {} : { file } } } });
+    const [a, b, c] = groupDifferences([key('data/gp-l/trajectories-optimal-4000-examples.jsonl'), key('data/gp-l/trajectories-optimal-4000-examples-v2.jsonl'), key(undefined)]);
+    assert.deepEqual([a, b, c], [['sft.data.file=…0-examples.jsonl'], ['sft.data.file=…0-examples-v2.jsonl'], ['sft.data.file=unset']]);
+    const [long] = groupDifferences([key(`${'x'.repeat(30)}A${'y'.repeat(60)}`), key(`${'x'.repeat(30)}B${'y'.repeat(60)}`)]);
+    assert.equal(long![0], `sft.data.file=…${'x'.repeat(10)}A${'y'.repeat(28)}…`);
   });
 
   it('names aggregated arms of one task and Init apart by the config fields in which they differ', () => {

@@ -29,8 +29,26 @@ export function groupDifferences(keys: readonly string[]): string[][] {
     return flat;
   });
   const paths = [...new Set(fields.flatMap((f) => [...f.keys()]))].filter((path) => new Set(fields.map((f) => f.get(path))).size > 1);
-  const shown = (value: string | undefined) => (value === undefined ? 'unset' : value.length > 40 ? `${value.slice(0, 39)}…` : value);
-  return fields.map((f) => paths.map((path) => `${path}=${shown(f.get(path))}`));
+  const from = new Map(paths.map((path) => [path, commonPrefix(fields.flatMap((f) => f.get(path) ?? []))]));
+  return fields.map((f) => paths.map((path) => `${path}=${shown(f.get(path), from.get(path)!)}`));
+}
+
+const SHOWN_CHARACTERS = 40;
+
+/** A long value from a little before where it differs from the others' (`differsAt`), so long
+ * values that share a start (file paths) stay told apart. */
+function shown(value: string | undefined, differsAt: number): string {
+  if (value === undefined) return 'unset';
+  if (value.length <= SHOWN_CHARACTERS) return value;
+  const start = Math.max(0, differsAt - 10);
+  const rest = value.slice(start);
+  return `${start > 0 ? '…' : ''}${rest.length > SHOWN_CHARACTERS ? `${rest.slice(0, SHOWN_CHARACTERS - 1)}…` : rest}`;
+}
+
+function commonPrefix(values: readonly string[]): number {
+  let at = 0;
+  while (values.every((v) => at < v.length && v[at] === values[0]![at])) at++;
+  return at;
 }
 
 /** What tells arms apart, for a label: at most `shown` differing fields, then "+N more". */
