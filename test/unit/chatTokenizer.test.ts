@@ -66,7 +66,7 @@ describe('chat tokenizer (tokenizers.js)', () => {
     return ChatTokenizer.load(dir);
   };
 
-  it("renders and reads Llama 3.2's dated templates as the trainer does, with the trainer's pinned date (test/vectors/chat-templates.json)", () => {
+  it("renders and reads the vector chats as the trainer does (test/vectors/chat-templates.json): Llama 3.2's dated templates with the pinned date, a sampled answer without the separator LLaVA 1.5's template writes", () => {
     assert.equal(TEMPLATE_DATE, vectors.templateDate);
     for (const { template, messages, addGenerationPrompt, pieces, ids } of vectors.cases) {
       const tokenizer = withTemplate(vectors.templates[template]!);

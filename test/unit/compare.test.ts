@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareEpisodes, firstDivergence, mcnemarExact } from '../../src/core/compare/compare';
-import { newEpisodes, type SplitPlan } from '../../src/core/compare/evaluation';
+import { newEpisodes, playSplit, type SplitPlan } from '../../src/core/compare/evaluation';
+import type { ChatMessage } from '../../src/core/inference/tokenizer';
 import { EnvServer } from '../../src/core/envs/server';
 import { virlConfig, type VirlEpisode } from '../../src/core/envs/virl';
 import { plansFromEpisodes, sourcesOfRun } from '../../src/core/compare/sources';
@@ -143,6 +144,17 @@ describe('compare: evaluation splits', () => {
 
   it('eachRouteOnce with another episode count than routes is an error naming the count to set', () => {
     assert.throws(() => newEpisodes(plan(18), new EnvServer()), /set episodes to 4 \(it is 18\)/);
+  });
+
+  it("reads a rejected answer back in the next chat as a sampled answer (the trainer's chat.sampled_answer), so the template's separator is not written twice", async () => {
+    const revisions: SplitPlan = { name: 'id', kind: 'id', environment: { env: 'generalpoints', maxVerify: 2 }, episodes: 1, seed: 7, eachRouteOnce: false };
+    const chats: ChatMessage[][] = [];
+    await playSplit(revisions, new EnvServer(), async (asked) => {
+      chats.push(...asked);
+      return asked.map(() => ({ text: ' \n{"formula": "1+1"}', promptTokens: 1, outputTokens: 1 }));
+    });
+    assert.equal(chats.length, 2);
+    assert.deepEqual(chats[1]![1], { role: 'assistant', content: ' \n{"formula": "1+1"}', sampled: true });
   });
 });
 

@@ -72,6 +72,13 @@ def _streamed_ends(backend: Any, ids: list[int], decoded: Any) -> list[int] | No
     return None if emitted and length != decoded(emitted) else ends  # the pieces must add up to the decode they stand for
 
 
+def sampled_answer(text: str) -> dict[str, Any]:
+    """The assistant message of an answer the model sampled (`text` as decoded): read back
+    without the text its template writes between the generation prompt and a message's content
+    (answer_separator), which the model said itself."""
+    return {"role": "assistant", "content": text, "sampled": True}
+
+
 def user_message(text: str, image: Any = None) -> dict[str, Any]:
     """A user turn, with the observation image first when there is one."""
     if image is None:
@@ -357,9 +364,10 @@ def for_encoder(encoder: Any, messages: list[dict[str, Any]], images: list[Any])
     """The chat as the encoder's template reads it. Processors' templates (LLaVA's, Qwen2-VL's,
     Mllama's) take every message's content as a list of typed items, each image item with
     its loaded image, and every text without a placeholder string (_escaped: images come as
-    image items only); a tokenizer's takes the chat as it is."""
+    image items only); a tokenizer's takes the chat as it is. Both read each sampled answer
+    as generation wrote it (_as_sampled)."""
     if not is_multimodal(encoder):
-        return messages
+        return _as_sampled(encoder, messages)
     placeholders = placeholder_strings(encoder)
     loaded = iter(images)
     out = []
@@ -367,7 +375,46 @@ def for_encoder(encoder: Any, messages: list[dict[str, Any]], images: list[Any])
         items = [{"type": "text", "text": message["content"]}] if isinstance(message["content"], str) else message["content"]
         content = [{"type": "image", "image": next(loaded)} if item.get("type") == "image" else {**item, "text": _escaped(item["text"], placeholders)} if item.get("type") == "text" else item for item in items]
         out.append({**message, "content": content})
+    return _as_sampled(encoder, out)
+
+
+ANSWER_MARKER = "<ptlab-answer>"
+
+
+def _as_sampled(encoder: Any, bound: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bound chat with each sampled answer (sampled_answer) rid of its template's
+    answer_separator, where it starts with it: generation read the separator's text as its own
+    (LLaVA 1.5's generation prompt ends "ASSISTANT:", its assistant turns read "ASSISTANT: " +
+    content, and a model trained on them says " \n{..."), so the chat then reads the
+    generation prompt and the answer as generated, as the training rows read them."""
+    if not any(message.get("sampled") for message in bound):
+        return bound
+    out: list[dict[str, Any]] = []
+    for message in bound:
+        if message.get("sampled"):
+            message = {**message, "content": _without_lead(message["content"], answer_separator(encoder, out, message))}
+        out.append(message)
     return out
+
+
+def answer_separator(encoder: Any, before: list[dict[str, Any]], message: dict[str, Any]) -> str:
+    """What the template writes between the generation prompt after `before` (a bound chat) and
+    the content of the assistant `message` there; "" where the generation prompt is not a
+    prefix of the message's rendering."""
+    marked = {**message, "content": _with_text(message["content"], ANSWER_MARKER)}
+    prompt, written = _render(encoder, before, True), _render(encoder, [*before, marked], False)
+    at = written.find(ANSWER_MARKER, len(prompt))
+    return written[len(prompt) : at] if written.startswith(prompt) and at >= 0 else ""
+
+
+def _with_text(content: Any, text: str) -> Any:
+    return text if isinstance(content, str) else [{"type": "text", "text": text}]
+
+
+def _without_lead(content: Any, lead: str) -> Any:
+    if isinstance(content, str):
+        return content.removeprefix(lead)
+    return [{**item, "text": item["text"].removeprefix(lead)} if item.get("type") == "text" and k == 0 else item for k, item in enumerate(content)]
 
 
 def generation_batch(encoder: Any, chats: list[list[dict[str, Any]]]) -> Any:

@@ -60,7 +60,7 @@ def follow_up(messages: list[dict[str, Any]], answer: str, step: Step, env: Epis
     assert step.next_prompt is not None, "the episode is over: there is no next attempt"
     if step.new_chat:
         return [chat.user_message(step.next_prompt, env.observation_image())], {"prompt": step.next_prompt}
-    return [*messages, {"role": "assistant", "content": answer}, {"role": "user", "content": step.next_prompt}], {"promptDelta": step.next_prompt}
+    return [*messages, chat.sampled_answer(answer), {"role": "user", "content": step.next_prompt}], {"promptDelta": step.next_prompt}
 
 
 def record(run_id: str, step: int, split: str, split_kind: str, slot: Slot, env_config: EnvironmentConfig, checkpoint: str | None = None) -> dict[str, Any]:

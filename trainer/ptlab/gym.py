@@ -14,7 +14,9 @@ verifier's. `terminated` when the episode is solved (GeneralPoints) or the desti
 user turn the next answer replies to: the task prompt, or after a rejected answer the verifier's
 message (GeneralPoints, and V-IRL at the same position), or the prompt of V-IRL's next position.
 `info["messages"]` is the whole chat the next answer replies to, exactly as the trainer builds it,
-with `{"type": "image"}` where the observation's image goes; `info["new_chat"]` says the chat
+with `{"type": "image"}` where the observation's image goes and `"sampled": true` on the answers
+(ptlab.chat reads one without the text its template writes before an answer: LLaVA 1.5's space
+after "ASSISTANT:", which the model says itself); `info["new_chat"]` says the chat
 restarted. -VL observations are `{"text": str, "image": uint8 array (height, width, 3)}`, the image
 the current position shows (the same cards through a GeneralPoints episode); the observation at the
 episode's end has empty text.
@@ -78,7 +80,7 @@ def _text_only(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
         content = message["content"]
         if not isinstance(content, str):
             content = [{"type": "image"} if item.get("type") == "image" else dict(item) for item in content]
-        out.append({"role": message["role"], "content": content})
+        out.append({**message, "content": content})
     return out
 
 

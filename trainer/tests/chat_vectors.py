@@ -1,10 +1,12 @@
 """Shared test vectors for rendering chats: test/vectors/chat-templates.json.
 
 Llama 3.2 Instruct's published templates (the llama3 and mllama replicas') write the system
-turn's date from `date_string`, else from the clock. Each case is a chat as the trainer renders
-it (ptlab.chat, with chat.TEMPLATE_DATE) through the embedded tokenizer given that template: its
-text in its pieces (chat.turn_pieces) and its ids. The TypeScript tests check the extension's
-ChatTokenizer (src/core/inference/tokenizer.ts) renders and reads each the same.
+turn's date from `date_string`, else from the clock. LLaVA 1.5's template, over text messages (Vicuna's), writes a space between its
+generation prompt "ASSISTANT:" and an answer, which a sampled answer (chat.sampled_answer) says
+itself. Each case is a chat as the trainer renders it (ptlab.chat, with chat.TEMPLATE_DATE)
+through the embedded tokenizer given that template: its text in its pieces (chat.turn_pieces)
+and its ids. The TypeScript tests check the extension's ChatTokenizer
+(src/core/inference/tokenizer.ts) renders and reads each the same.
 
 `.venv/bin/python trainer/tests/chat_vectors.py --write` writes the file; the Python tests check it is current.
 """
@@ -26,10 +28,32 @@ RETRY = {"role": "user", "content": "You failed this trial because your formula 
 CHATS = [([PROMPT], True), ([SYSTEM, PROMPT], True), ([PROMPT, ANSWER, RETRY], True), ([PROMPT, ANSWER], False)]
 
 
+def sampled(content: str) -> dict[str, Any]:
+    """An answer as a model may sample it (chat.sampled_answer)."""
+    return {"role": "assistant", "content": content, "sampled": True}
+
+
+# An answer that says the space LLaVA 1.5's template writes after "ASSISTANT:" itself, as the training row taught.
+SEPARATED_CHATS = [([PROMPT, sampled(" " + ANSWER["content"]), RETRY], True), ([PROMPT, ANSWER, RETRY], True), ([PROMPT, sampled(" " + ANSWER["content"]), RETRY, ANSWER], False)]
+DATED = ("llama3", "mllama")
+# LLaVA 1.5's (replicas.LLAVA_TEMPLATE) over text messages.
+LLAVA_TEXT_TEMPLATE = (
+    "{% for message in messages %}"
+    "{% if message['role'] != 'system' %}{{ message['role'].upper() + ': '}}{% endif %}"
+    "{{ message['content'] + ' ' }}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ 'ASSISTANT:' }}{% endif %}"
+)
+
+
 def templates() -> dict[str, str]:
     from ptlab import replicas
 
-    return {"llama3": replicas.LLAMA3_TEMPLATE, "mllama": replicas.MLLAMA_TEMPLATE}
+    return {"llama3": replicas.LLAMA3_TEMPLATE, "mllama": replicas.MLLAMA_TEMPLATE, "llava-text": LLAVA_TEXT_TEMPLATE}
+
+
+def chats(family: str) -> list[tuple[list[dict[str, Any]], bool]]:
+    return SEPARATED_CHATS if family == "llava-text" else CHATS
 
 
 def cases() -> list[dict[str, Any]]:
@@ -39,7 +63,7 @@ def cases() -> list[dict[str, Any]]:
     out = []
     for family, template in templates().items():
         tokenizer.chat_template = template
-        for messages, generation_prompt in CHATS:
+        for messages, generation_prompt in chats(family):
             encoded = chat.encode(tokenizer, messages, [], generation_prompt)
             out.append({"template": family, "messages": messages, "addGenerationPrompt": generation_prompt, "pieces": list(encoded["pieces"]), "ids": encoded["input_ids"]})
     return out

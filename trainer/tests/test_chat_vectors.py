@@ -18,4 +18,4 @@ def test_chat_vectors_file_is_current():
 
 def test_every_vector_chat_is_dated_with_the_pinned_date():
     vectors = json.loads(chat_vectors.render())
-    assert all(f"Today Date: {vectors['templateDate']}\n" in "".join(case["pieces"]) for case in vectors["cases"])
+    assert all(f"Today Date: {vectors['templateDate']}\n" in "".join(case["pieces"]) for case in vectors["cases"] if case["template"] in chat_vectors.DATED)

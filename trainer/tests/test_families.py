@@ -113,6 +113,29 @@ def test_each_turn_is_trained_on_the_ids_generation_reads_then_the_answer_s_own(
         assert ids[len(prompt) : end] == tokenizer(written, add_special_tokens=False)["input_ids"] + tokenizer(END_OF_TURN[family], add_special_tokens=False)["input_ids"]
 
 
+@pytest.mark.parametrize("family", [*replicas.FAMILIES, "embedded:tiny-lm", "embedded:tiny-vlm"])
+def test_a_sampled_answer_read_back_in_the_next_turn_reads_as_the_sft_row(cache, family):
+    """The model says at the first turn what SFT taught it there (the learned run, decoded as
+    generation decodes it: LLaVA 1.5's starts with the space after "ASSISTANT:", which its
+    template writes again before an assistant message's content). The next turn's prompt, in
+    a rollout or an evaluation (episodes.advance), is the SFT row's prefix: the chat reads the
+    generation prompt and the answer as generated, never "ASSISTANT:  \n{" (two spaces)."""
+    from ptlab import episodes
+    from ptlab.generation import Generation
+
+    encoder = models.load_tokenizer(model_path(family))
+    messages = trajectory(family in VISION)
+    trained = chat.encode(encoder, messages, chat.images_in(messages), generation_prompt=False)
+    said = chat.text_tokenizer(encoder).decode(learned_runs(trained)[0], skip_special_tokens=True)
+    slot = episodes.start(gp.GeneralPointsEpisode(gp.GeneralPointsConfig(modality="vision" if family in VISION else "language", verifier="reference"), 5), 0)
+    episodes.advance(slot, Generation(said, 0, (), True))
+    assert slot.turns[0]["output"] == said and slot.messages[2] == messages[2]
+    prompt = chat.encode(encoder, slot.messages, chat.images_in(slot.messages), generation_prompt=True)["input_ids"]
+    assert trained["input_ids"][: len(prompt)] == prompt, (family, repr(chat.render(encoder, slot.messages, chat.images_in(slot.messages), True)[-400:]))
+    batch = chat.generation_batch(encoder, [slot.messages])
+    assert batch["input_ids"][0][batch["attention_mask"][0].bool()].tolist() == prompt
+
+
 @pytest.mark.parametrize("family", ["qwen2-vl"])
 def test_a_processor_reads_turns_whose_ids_differ_from_the_whole_text_s_as_generation_does(cache, family):
     """Where the turn-by-turn ids differ from the processor's own for the whole text (Qwen2-VL's

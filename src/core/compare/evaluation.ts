@@ -146,7 +146,7 @@ export function advance(episode: PlayedEpisode, answer: ChatAnswer): boolean {
     episode.messages = [{ role: 'user', content: next }];
     episode.pendingPrompt = { prompt: next };
   } else {
-    episode.messages = [...episode.messages, { role: 'assistant', content: answer.text }, { role: 'user', content: next }];
+    episode.messages = [...episode.messages, { role: 'assistant', content: answer.text, sampled: true }, { role: 'user', content: next }];
     episode.pendingPrompt = { promptDelta: next };
   }
   return false;

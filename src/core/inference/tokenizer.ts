@@ -9,7 +9,14 @@ import { Tokenizer } from '@huggingface/tokenizers';
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
+  /** An answer the model sampled (`content` as decoded), read back as generation wrote it:
+   *  without the text the template writes between the generation prompt and a message's
+   *  content (the trainer's chat.sampled_answer). */
+  sampled?: boolean;
 }
+
+/** The content that finds a template's answer separator (the trainer's chat.ANSWER_MARKER). */
+const ANSWER_MARKER = '<ptlab-answer>';
 
 type TokenizerConfig = Record<string, unknown>;
 
@@ -84,6 +91,10 @@ export class ChatTokenizer {
 
   /** The chat template's text for `messages` (with the assistant's opening when asked). */
   renderChat(messages: readonly ChatMessage[], addGenerationPrompt = true): string {
+    return this.render(this.asSampled(messages), addGenerationPrompt);
+  }
+
+  private render(messages: readonly ChatMessage[], addGenerationPrompt: boolean): string {
     if (!this.template) throw new Error('this tokenizer has no chat template; pass the prompt as raw text');
     return this.template.render({
       messages,
@@ -95,6 +106,28 @@ export class ChatTokenizer {
     });
   }
 
+  /** The chat with each sampled answer rid of its template's answer separator, where it starts
+   *  with it, as the trainer's chat._as_sampled: generation read the separator's text as its own
+   *  (LLaVA 1.5's generation prompt ends "ASSISTANT:", its turns read "ASSISTANT: " + content). */
+  private asSampled(messages: readonly ChatMessage[]): readonly ChatMessage[] {
+    if (!messages.some((message) => message.sampled)) return messages;
+    const out: ChatMessage[] = [];
+    for (const message of messages) {
+      const lead = message.sampled ? this.answerSeparator(out, message) : '';
+      out.push(lead && message.content.startsWith(lead) ? { ...message, content: message.content.slice(lead.length) } : message);
+    }
+    return out;
+  }
+
+  /** What the template writes between the generation prompt after `before` and the content of
+   *  the assistant `message` there; '' where the generation prompt is not a prefix of it. */
+  private answerSeparator(before: readonly ChatMessage[], message: ChatMessage): string {
+    const prompt = this.render(before, true);
+    const written = this.render([...before, { ...message, content: ANSWER_MARKER }], false);
+    const at = written.indexOf(ANSWER_MARKER, prompt.length);
+    return written.startsWith(prompt) && at >= 0 ? written.slice(prompt.length, at) : '';
+  }
+
   /** The chat's ids as the trainer reads them (chat.turn_pieces): each piece tokenized on its
    *  own, so a turn's ids are the prompt's generation reads there, then the answer's. */
   encodeChat(messages: readonly ChatMessage[], addGenerationPrompt = true): number[] {
@@ -104,14 +137,15 @@ export class ChatTokenizer {
   /** The chat's text cut around each assistant turn: where the generation prompt before it
    *  ends, and where its end-of-turn ends (trailing whitespace left out), found by rendering the
    *  chat prefix by prefix; the whole text where the template does not render it so. */
-  chatPieces(messages: readonly ChatMessage[], addGenerationPrompt = true): string[] {
-    const text = this.renderChat(messages, addGenerationPrompt);
+  chatPieces(chat: readonly ChatMessage[], addGenerationPrompt = true): string[] {
+    const messages = this.asSampled(chat);
+    const text = this.render(messages, addGenerationPrompt);
     const pieces: string[] = [];
     let at = 0;
     for (let i = 0; i < messages.length; i++) {
       if (messages[i]!.role !== 'assistant') continue;
-      const before = this.renderChat(messages.slice(0, i), true);
-      const through = this.renderChat(messages.slice(0, i + 1), false);
+      const before = this.render(messages.slice(0, i), true);
+      const through = this.render(messages.slice(0, i + 1), false);
       if (!(through.startsWith(before) && text.startsWith(through) && before.length >= at)) return [text];
       const end = before.length + pythonRstrip(through.slice(before.length)).length;
       pieces.push(text.slice(at, before.length), text.slice(before.length, end));
