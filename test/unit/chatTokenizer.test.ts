@@ -66,13 +66,20 @@ describe('chat tokenizer (tokenizers.js)', () => {
     return ChatTokenizer.load(dir);
   };
 
-  it("renders and reads the vector chats as the trainer does (test/vectors/chat-templates.json): Llama 3.2's dated templates with the pinned date, a sampled answer without the separator LLaVA 1.5's template writes", () => {
+  it("renders and reads the vector chats as the trainer does (test/vectors/chat-templates.json): Llama 3.2's dated templates with the pinned date, their `| trim` as Python's str.strip, a sampled answer without the separator LLaVA 1.5's template writes", () => {
     assert.equal(TEMPLATE_DATE, vectors.templateDate);
     for (const { template, messages, addGenerationPrompt, pieces, ids } of vectors.cases) {
       const tokenizer = withTemplate(vectors.templates[template]!);
       assert.deepEqual(tokenizer.chatPieces(messages, addGenerationPrompt), pieces, `${template}: ${JSON.stringify(messages)}`);
       assert.deepEqual(tokenizer.encodeChat(messages, addGenerationPrompt), ids, `${template}: ${JSON.stringify(messages)}`);
     }
+  });
+
+  it("strips as Python's Jinja does: `| trim` and `.strip()`, `.lstrip()`, `.rstrip()` take str.isspace's characters (\\x1c-\\x1f, \\x85; not U+FEFF)", () => {
+    const content = "messages[0]['content']";
+    const tokenizer = withTemplate(`{{ ${content} | trim }}|{{ ${content}.strip() }}|{{ ${content}.lstrip() }}|{{ ${content}.rstrip() }}|{{ ${content} | trim('\x1c ') }}`);
+    // jinja2's ImmutableSandboxedEnvironment renders '\ufeff a|\ufeff a|\ufeff a \x85|\x1c\ufeff a|\ufeff a \x85'
+    assert.equal(tokenizer.renderChat([{ role: 'user', content: '\x1c\ufeff a \x85' }]), '\ufeff a|\ufeff a|\ufeff a \x85|\x1c\ufeff a|\ufeff a \x85');
   });
 
   it("dates a chat with the pinned date in any locale (the template's strftime_now names months in the system's language)", () => {

@@ -1,7 +1,9 @@
 """Shared test vectors for rendering chats: test/vectors/chat-templates.json.
 
 Llama 3.2 Instruct's published templates (the llama3 and mllama replicas') write the system
-turn's date from `date_string`, else from the clock. LLaVA 1.5's template, over text messages (Vicuna's), writes a space between its
+turn's date from `date_string`, else from the clock, and trim each message as Python's str.strip
+does (answers that end in \x85 or \x1c, or start with U+FEFF, which JavaScript's trim treats
+otherwise). LLaVA 1.5's template, over text messages (Vicuna's), writes a space between its
 generation prompt "ASSISTANT:" and an answer, which a sampled answer (chat.sampled_answer) says
 itself. Each case is a chat as the trainer renders it (ptlab.chat, with chat.TEMPLATE_DATE)
 through the embedded tokenizer given that template: its text in its pieces (chat.turn_pieces)
@@ -33,6 +35,8 @@ def sampled(content: str) -> dict[str, Any]:
     return {"role": "assistant", "content": content, "sampled": True}
 
 
+# Answers whose whitespace Python's str.strip and JavaScript's trim strip differently.
+TRIMMED_CHATS = [([PROMPT, sampled(text), RETRY], True) for text in (ANSWER["content"] + "\x85", ANSWER["content"] + "\x1c", ANSWER["content"] + " \ufeff", "\ufeff" + ANSWER["content"])]
 # An answer that says the space LLaVA 1.5's template writes after "ASSISTANT:" itself, as the training row taught.
 SEPARATED_CHATS = [([PROMPT, sampled(" " + ANSWER["content"]), RETRY], True), ([PROMPT, ANSWER, RETRY], True), ([PROMPT, sampled(" " + ANSWER["content"]), RETRY, ANSWER], False)]
 DATED = ("llama3", "mllama")
@@ -53,7 +57,7 @@ def templates() -> dict[str, str]:
 
 
 def chats(family: str) -> list[tuple[list[dict[str, Any]], bool]]:
-    return SEPARATED_CHATS if family == "llava-text" else CHATS
+    return SEPARATED_CHATS if family == "llava-text" else CHATS + TRIMMED_CHATS if family == "llama3" else CHATS
 
 
 def cases() -> list[dict[str, Any]]:

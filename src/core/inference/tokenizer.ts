@@ -51,7 +51,7 @@ export class ChatTokenizer {
     chatTemplate: string | undefined,
     private readonly cleanUpSpaces: boolean,
   ) {
-    this.template = chatTemplate ? new Template(chatTemplate) : undefined;
+    this.template = chatTemplate ? withPythonStrip(new Template(chatTemplate)) : undefined;
   }
 
   /** `dir` holds tokenizer.json and tokenizer_config.json; the chat template comes from the
@@ -103,6 +103,7 @@ export class ChatTokenizer {
       eos_token: tokenText(this.config.eos_token) ?? '',
       pad_token: tokenText(this.config.pad_token) ?? '',
       date_string: TEMPLATE_DATE,
+      ...PYTHON_STRIPS,
     });
   }
 
@@ -147,7 +148,7 @@ export class ChatTokenizer {
       const before = this.render(messages.slice(0, i), true);
       const through = this.render(messages.slice(0, i + 1), false);
       if (!(through.startsWith(before) && text.startsWith(through) && before.length >= at)) return [text];
-      const end = before.length + pythonRstrip(through.slice(before.length)).length;
+      const end = before.length + pythonStrip(through.slice(before.length), null, 'end').length;
       pieces.push(text.slice(at, before.length), text.slice(before.length, end));
       at = end;
     }
@@ -156,7 +157,65 @@ export class ChatTokenizer {
   }
 }
 
-/** Python's str.rstrip(): the characters str.isspace takes (not JavaScript's trimEnd set). */
-function pythonRstrip(text: string): string {
-  return text.replace(/[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/u, '');
+/** The characters Python's str.isspace takes: JavaScript's trim set has U+FEFF, and lacks
+ *  \x1c-\x1f and \x85. */
+const PYTHON_SPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
+
+/** Python's str.strip / lstrip / rstrip (`chars` null: whitespace as str.isspace says). */
+function pythonStrip(text: string, chars: unknown, side: 'both' | 'start' | 'end'): string {
+  const stripped = typeof chars === 'string' ? (c: string) => chars.includes(c) : (c: string) => PYTHON_SPACE.test(c);
+  const points = Array.from(text);
+  let start = 0;
+  let end = points.length;
+  while (side !== 'end' && start < end && stripped(points[start]!)) start++;
+  while (side !== 'start' && end > start && stripped(points[end - 1]!)) end--;
+  return points.slice(start, end).join('');
+}
+
+/** The functions a template's `| trim` and `.strip()`, `.lstrip()`, `.rstrip()` become
+ *  (withPythonStrip), given to every render. */
+const PYTHON_STRIPS = {
+  ptlab_python_strip: (value: unknown, chars: unknown) => pythonStrip(asString(value), chars, 'both'),
+  ptlab_python_lstrip: (value: unknown, chars: unknown) => pythonStrip(asString(value), chars, 'start'),
+  ptlab_python_rstrip: (value: unknown, chars: unknown) => pythonStrip(asString(value), chars, 'end'),
+};
+const STRIP_CALLS: Record<string, keyof typeof PYTHON_STRIPS> = { strip: 'ptlab_python_strip', lstrip: 'ptlab_python_lstrip', rstrip: 'ptlab_python_rstrip' };
+
+function asString(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+}
+
+type Node = { type?: unknown; [field: string]: unknown };
+
+/** `template` with its `| trim` filters and `.strip()`, `.lstrip()`, `.rstrip()` calls made calls
+ *  of PYTHON_STRIPS: @huggingface/jinja strips with JavaScript's trim set, Python's Jinja with
+ *  str.strip's (Llama 3's templates render `message['content'] | trim`), and it takes no filter of
+ *  one's own, so the parsed template is rewritten in place. */
+function withPythonStrip(template: Template): Template {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node instanceof Map) return node.forEach((value, key) => (visit(key), visit(value)));
+    if (!node || typeof node !== 'object') return;
+    const expression = node as Node;
+    const filter = expression.filter as Node | undefined;
+    const callee = expression.callee as Node | undefined;
+    if (expression.type === 'FilterExpression' && filter) {
+      const name = (filter.type === 'CallExpression' ? filter.callee : filter) as Node;
+      if (name.type === 'Identifier' && name.value === 'trim') {
+        name.value = STRIP_CALLS.strip;
+        Object.assign(expression, { type: 'CallExpression', callee: name, args: [expression.operand, ...((filter.args as unknown[] | undefined) ?? [])] });
+        delete expression.operand;
+        delete expression.filter;
+      }
+    } else if (expression.type === 'CallExpression' && callee?.type === 'MemberExpression' && !callee.computed) {
+      const method = callee.property as Node;
+      if (method.type === 'Identifier' && typeof method.value === 'string' && Object.hasOwn(STRIP_CALLS, method.value)) {
+        method.value = STRIP_CALLS[method.value];
+        Object.assign(expression, { callee: method, args: [callee.object, ...(expression.args as unknown[])] });
+      }
+    }
+    Object.values(expression).forEach(visit);
+  };
+  visit(template.parsed);
+  return template;
 }
