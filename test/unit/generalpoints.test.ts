@@ -132,6 +132,19 @@ describe('GeneralPoints: bad input', () => {
     }
   });
 
+  it('a vision answer with no cards field is format (same reward and message); a misread hand is recognition', () => {
+    for (const verifier of ['reference', 'strict']) {
+      const config = generalPointsConfig({ env: 'generalpoints', verifier, modality: 'vision' });
+      const hand = deal(config, 0);
+      const misread = verify(config, hand, '{"cards": ["2", "2", "2", "2"], "formula": "1+2"}');
+      assert.equal(misread.failureMode, 'recognition');
+      for (const output of ['I am not sure.', '', '{"formula": "1+2"}']) {
+        const v = verify(config, hand, output);
+        assert.deepEqual([v.reward, v.message, v.recognized, v.failureMode], [misread.reward, misread.message, false, 'format'], output);
+      }
+    }
+  });
+
   it('an invalid config names the field', () => {
     assert.throws(() => generalPointsConfig({ env: 'generalpoints', faceCards: 'all-11' }), /environment\.faceCards: must be one of 'all-10', '11-12-13'/);
     assert.throws(() => generalPointsConfig({ env: 'generalpoints', target: 0 }), /environment\.target/);

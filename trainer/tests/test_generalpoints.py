@@ -161,6 +161,17 @@ def test_episode_budget_reference_vs_strict():
         strict.step("x")
 
 
+@pytest.mark.parametrize("verifier", ["reference", "strict"])
+def test_vision_output_with_no_cards_field_is_format_not_recognition(verifier):
+    config = GeneralPointsConfig(verifier=verifier, modality="vision")
+    hand = deal(config, 0)
+    misread = verify(config, hand, '{"cards": ["2", "2", "2", "2"], "formula": "1+2"}')
+    assert misread.failure_mode == "recognition"
+    for output in ("I am not sure.", "", '{"formula": "1+2"}'):
+        verdict = verify(config, hand, output)
+        assert (verdict.reward, verdict.message, verdict.recognized, verdict.failure_mode) == (misread.reward, misread.message, False, "format"), output
+
+
 def test_failure_turn_is_the_sequential_revision_message():
     ep = GeneralPointsEpisode(GeneralPointsConfig(verifier="reference"), 5)
     step = ep.step("nothing")

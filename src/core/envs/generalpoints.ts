@@ -574,6 +574,8 @@ export interface ParsedAnswer {
   formula: string | undefined;
   cards: string[];
   numbers: string[];
+  /** False: no cards field at all (unreadable output, not a misread). */
+  cardsFound: boolean;
 }
 
 // Python's int() of a string: its whitespace (ASCII, and the non-ASCII that str.isspace
@@ -583,21 +585,24 @@ const PY_INT_RE = new RegExp(`^${PY_INT_SPACE}[+-]?\\p{Nd}(?:_?\\p{Nd})*${PY_INT
 
 /** The cards field as the reference reads it (quirk: a list the regex finds whose items are
  * all Python ints, `"cards": [2, 3, 4, 10]`, becomes a list of ints, whose clean-up fails:
- * no cards recognized). */
-function referenceCards(output: string): string[] {
+ * no cards recognized); undefined when there is none. */
+function referenceCards(output: string): string[] | undefined {
   const parsed = jsonObject(output);
   if (parsed !== undefined && has(parsed, 'cards')) return referenceList(parsed.cards);
   const match = CARDS_RE.exec(output);
-  if (!match || match[1]!.split(', ').every((item) => PY_INT_RE.test(item))) return [];
+  if (!match) return undefined;
+  if (match[1]!.split(', ').every((item) => PY_INT_RE.test(item))) return [];
   return referenceList(match[1]);
 }
 
 export function parseReference(output: string): ParsedAnswer {
   const [formula, found] = referenceFormula(output);
+  const cards = referenceCards(output);
   return {
     formula: found ? formula : undefined,
-    cards: referenceCards(output),
+    cards: cards ?? [],
     numbers: referenceList(referenceField(output, 'number', NUMBER_RE)),
+    cardsFound: cards !== undefined,
   };
 }
 
@@ -644,15 +649,15 @@ export function parseStrict(output: string): ParsedAnswer {
     const match = STRICT_FORMULA_RE.exec(output);
     if (match) formula = match[1] ?? match[2];
   }
-  const lists = {} as Record<'cards' | 'number', string[]>;
+  const lists = {} as Record<'cards' | 'number', string[] | undefined>;
   for (const key of ['cards', 'number'] as const) {
     if (parsed !== undefined && has(parsed, key)) lists[key] = strictItems(parsed[key]);
     else {
       const match = STRICT_LIST_RE[key].exec(output);
-      lists[key] = match ? strictItems(match[1]) : [];
+      lists[key] = match ? strictItems(match[1]) : undefined;
     }
   }
-  return { formula, cards: lists.cards.map(normalizeLabel), numbers: lists.number };
+  return { formula, cards: (lists.cards ?? []).map(normalizeLabel), numbers: lists.number ?? [], cardsFound: lists.cards !== undefined };
 }
 
 // ---------------------------------------------------------------------------- verifiers
@@ -764,10 +769,15 @@ function recognizedCards(config: GeneralPointsConfig, hand: Hand, answer: Parsed
   return sortedEqual(answer.cards, hand.cards);
 }
 
+/** A misread hand is recognition; an answer with no cards field at all is format. */
+function unrecognizedMode(answer: ParsedAnswer): GeneralPointsFailureMode {
+  return answer.cardsFound ? 'recognition' : 'format';
+}
+
 export function verifyReference(config: GeneralPointsConfig, hand: Hand, output: string): Verdict {
   const answer = parseReference(output);
   const recognized = recognizedCards(config, hand, answer);
-  if (recognized === false) return { reward: -1.5, message: 'you recognized wrong cards', recognized: false, failureMode: 'recognition' };
+  if (recognized === false) return { reward: -1.5, message: 'you recognized wrong cards', recognized: false, failureMode: unrecognizedMode(answer) };
   const formula = answer.formula ?? 'None';
   const tokens = formula.match(REFERENCE_TOKEN_RE) ?? [];
   if (tokens.join('') !== formula) {
@@ -846,7 +856,7 @@ const STRICT_ALPHABET = new Set('0123456789+-*/()');
 export function verifyStrict(config: GeneralPointsConfig, hand: Hand, output: string): Verdict {
   const answer = parseStrict(output);
   const recognized = recognizedCards(config, hand, answer);
-  if (recognized === false) return { reward: -1.5, message: 'you recognized the wrong cards.', recognized: false, failureMode: 'recognition' };
+  if (recognized === false) return { reward: -1.5, message: 'you recognized the wrong cards.', recognized: false, failureMode: unrecognizedMode(answer) };
   if (answer.formula === undefined) {
     return { reward: -3, message: 'no formula found: answer with a JSON object that has a "formula" field.', recognized, failureMode: 'format' };
   }

@@ -596,6 +596,7 @@ class ParsedAnswer:
     formula: str | None  # None: no formula field found
     cards: list[str]  # recognized card labels ([] when absent or malformed)
     numbers: list[str]  # the "number" field's items ([] when absent or malformed)
+    cards_found: bool  # False: no cards field at all (unreadable output, not a misread)
 
 
 def _python_ints(items: list[str]) -> bool:
@@ -607,15 +608,17 @@ def _python_ints(items: list[str]) -> bool:
     return True
 
 
-def _reference_cards(output: str) -> list[str]:
-    """The cards field as the reference reads it (quirk: a list the regex finds whose items
-    are all Python ints, `"cards": [2, 3, 4, 10]`, becomes a list of ints, whose clean-up
-    fails: no cards recognized)."""
+def _reference_cards(output: str) -> list[str] | None:
+    """The cards field as the reference reads it, None when there is none (quirk: a list the
+    regex finds whose items are all Python ints, `"cards": [2, 3, 4, 10]`, becomes a list of
+    ints, whose clean-up fails: no cards recognized)."""
     parsed = json_object(output)
     if parsed is not None and "cards" in parsed:
         return _reference_list(parsed["cards"])
     match = _CARDS_RE.search(output)
-    if match is None or _python_ints(match.group(1).split(", ")):
+    if match is None:
+        return None
+    if _python_ints(match.group(1).split(", ")):
         return []
     return _reference_list(match.group(1))
 
@@ -624,7 +627,7 @@ def parse_reference(output: str) -> ParsedAnswer:
     formula, found = reference_formula(output)
     cards = _reference_cards(output)
     numbers = _reference_list(_reference_field(output, "number", _NUMBER_RE))
-    return ParsedAnswer(formula if found else None, cards, numbers)
+    return ParsedAnswer(formula if found else None, cards or [], numbers, cards is not None)
 
 
 # Strict parsing: JSON first, then tolerant field patterns (single or double quotes,
@@ -665,14 +668,15 @@ def parse_strict(output: str) -> ParsedAnswer:
         match = _STRICT_FORMULA_RE.search(output)
         if match:
             formula = match.group(1) if match.group(1) is not None else match.group(2)
-    lists = {}
+    lists: dict[str, list[str] | None] = {}
     for key, pattern in _STRICT_LIST_RE.items():
         if parsed is not None and key in parsed:
             lists[key] = _strict_items(parsed[key])
         else:
             match = pattern.search(output)
-            lists[key] = _strict_items(match.group(1)) if match else []
-    return ParsedAnswer(formula, [normalize_label(c) for c in lists["cards"]], lists["number"])
+            lists[key] = _strict_items(match.group(1)) if match else None
+    cards = lists["cards"]
+    return ParsedAnswer(formula, [normalize_label(c) for c in cards or []], lists["number"] or [], cards is not None)
 
 
 # ---------------------------------------------------------------------------- verifiers
@@ -788,11 +792,16 @@ def _recognized(config: GeneralPointsConfig, hand: Hand, answer: ParsedAnswer) -
     return sorted(answer.cards) == sorted(hand.cards)
 
 
+def _unrecognized_mode(answer: ParsedAnswer) -> str:
+    """A misread hand is recognition; an answer with no cards field at all is format."""
+    return "recognition" if answer.cards_found else "format"
+
+
 def verify_reference(config: GeneralPointsConfig, hand: Hand, output: str) -> Verdict:
     answer = parse_reference(output)
     recognized = _recognized(config, hand, answer)
     if recognized is False:
-        return Verdict(-1.5, "you recognized wrong cards", False, "recognition")
+        return Verdict(-1.5, "you recognized wrong cards", False, _unrecognized_mode(answer))
     formula = answer.formula if answer.formula is not None else "None"
     tokens = _REFERENCE_TOKEN_RE.findall(formula)
     if "".join(tokens) != formula:
@@ -885,7 +894,7 @@ def verify_strict(config: GeneralPointsConfig, hand: Hand, output: str) -> Verdi
     answer = parse_strict(output)
     recognized = _recognized(config, hand, answer)
     if recognized is False:
-        return Verdict(-1.5, "you recognized the wrong cards.", False, "recognition")
+        return Verdict(-1.5, "you recognized the wrong cards.", False, _unrecognized_mode(answer))
     if answer.formula is None:
         return Verdict(-3, 'no formula found: answer with a JSON object that has a "formula" field.', recognized, "format")
     formula = answer.formula.split("=")[0].replace("\u00d7", "*").replace("\u00f7", "/")
