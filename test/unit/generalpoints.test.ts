@@ -11,6 +11,7 @@ import {
   generalPointsConfig,
   prompt,
   referenceSolutions,
+  solutions,
   suboptimalTrajectory,
   verify,
 } from '../../src/core/envs/generalpoints';
@@ -142,6 +143,22 @@ describe('GeneralPoints: bad input', () => {
         const v = verify(config, hand, output);
         assert.deepEqual([v.reward, v.message, v.recognized, v.failureMode], [misread.reward, misread.message, false, 'format'], output);
       }
+    }
+  });
+
+  it("the reference's formulas that Python cannot evaluate are illegal-formula, scored as the reference scores them", () => {
+    const config = generalPointsConfig({ env: 'generalpoints', verifier: 'reference' });
+    const hand = { cards: ['6', '6', '6', '6'], suits: ['spades', 'spades', 'spades', 'spades'], values: [6, 6, 6, 6], solutions: solutions([6, 6, 6, 6], 24, 'reference') } as Parameters<typeof verify>[1];
+    const cases: [string, number, string, string][] = [
+      ['(6+6)+(6+6', 1, 'partial solution.', 'illegal-formula'],
+      ['(6+6+6+6', -1, '(6+6+6 is partially correct but the full formula does not match any solution.', 'illegal-formula'],
+      ['6+6+6+6+', -1, '6+6+6+6 is partially correct but the full formula does not match any solution.', 'illegal-formula'],
+      ['6/(6-6)+6', -1, '6 is partially correct but the full formula does not match any solution.', 'illegal-formula'],
+      ['6+6+6-6', -1, '6+6+6 is partially correct but the full formula does not match any solution.', 'arithmetic'],
+    ];
+    for (const [formula, reward, message, mode] of cases) {
+      const v = verify(config, hand, `{"formula": "${formula}"}`);
+      assert.deepEqual([v.reward, v.message, v.failureMode], [reward, message, mode], formula);
     }
   });
 

@@ -15,6 +15,7 @@ from ptlab.envs.generalpoints import (
     expert_response,
     prompt,
     reference_solutions,
+    solutions,
     verify,
 )
 from ptlab.envs.prng import Rng
@@ -170,6 +171,21 @@ def test_vision_output_with_no_cards_field_is_format_not_recognition(verifier):
     for output in ("I am not sure.", "", '{"formula": "1+2"}'):
         verdict = verify(config, hand, output)
         assert (verdict.reward, verdict.message, verdict.recognized, verdict.failure_mode) == (misread.reward, misread.message, False, "format"), output
+
+
+def test_reference_formulas_python_cannot_evaluate_are_illegal_with_the_reference_s_score():
+    config = GeneralPointsConfig(verifier="reference")
+    hand = Hand(["6"] * 4, ["spades"] * 4, [6] * 4, solutions([6] * 4, 24, "reference"))
+    cases = {
+        "(6+6)+(6+6": (1, "partial solution.", "illegal-formula"),
+        "(6+6+6+6": (-1, "(6+6+6 is partially correct but the full formula does not match any solution.", "illegal-formula"),
+        "6+6+6+6+": (-1, "6+6+6+6 is partially correct but the full formula does not match any solution.", "illegal-formula"),
+        "6/(6-6)+6": (-1, "6 is partially correct but the full formula does not match any solution.", "illegal-formula"),
+        "6+6+6-6": (-1, "6+6+6 is partially correct but the full formula does not match any solution.", "arithmetic"),
+    }
+    for formula, expected in cases.items():
+        verdict = verify(config, hand, '{"formula": "' + formula + '"}')
+        assert (verdict.reward, verdict.message, verdict.failure_mode) == expected, formula
 
 
 def test_failure_turn_is_the_sequential_revision_message():

@@ -835,19 +835,21 @@ export function verifyReference(config: GeneralPointsConfig, hand: Hand, output:
 
   const value = pythonEval(tokens);
   if (value !== undefined && value === config.target) return { reward: CORRECT_REWARD, message: 'Correct solution.', recognized, failureMode: undefined };
+  // the reference scores a formula eval refuses (unclosed "(", a trailing operator, division by zero) as a wrong value
+  const failureMode = value === undefined ? 'illegal-formula' : 'arithmetic';
   if (value === undefined && hand.solutions.some((s) => s.startsWith(formula))) {
-    return { reward: 1, message: 'partial solution.', recognized, failureMode: 'arithmetic' };
+    return { reward: 1, message: 'partial solution.', recognized, failureMode };
   }
   let prefix = '';
   for (let i = 0; i < tokens.length; i++) {
     const candidate = prefix + tokens[i];
     if (!hand.solutions.some((s) => s.startsWith(candidate))) {
       const message = i === 0 ? 'your formula does not match any solution' : `${prefix} is partially correct but the full formula does not match any solution`;
-      return { reward: -1, message: `${message}.`, recognized, failureMode: 'arithmetic' };
+      return { reward: -1, message: `${message}.`, recognized, failureMode };
     }
     prefix = candidate;
   }
-  return { reward: 0, message: '.', recognized, failureMode: 'arithmetic' }; // quirk: e.g. 8/(3-8/3) is 23.999...
+  return { reward: 0, message: '.', recognized, failureMode }; // quirk: e.g. 8/(3-8/3) is 23.999...
 }
 
 const STRICT_SPACE = new Set([' ', '\t', '\n', '\r', '\f', '\v']);

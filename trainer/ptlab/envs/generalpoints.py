@@ -869,8 +869,10 @@ def verify_reference(config: GeneralPointsConfig, hand: Hand, output: str) -> Ve
     value = _python_eval(tokens)
     if value is not None and value == config.target:
         return Verdict(CORRECT_REWARD, "Correct solution.", recognized, None)
+    # the reference scores a formula eval refuses (unclosed "(", a trailing operator, division by zero) as a wrong value
+    mode = "illegal-formula" if value is None else "arithmetic"
     if value is None and any(s.startswith(formula) for s in hand.solutions):
-        return Verdict(1, "partial solution.", recognized, "arithmetic")
+        return Verdict(1, "partial solution.", recognized, mode)
     prefix = ""
     for i, t in enumerate(tokens):
         candidate = prefix + t
@@ -880,9 +882,9 @@ def verify_reference(config: GeneralPointsConfig, hand: Hand, output: str) -> Ve
                 if i == 0
                 else f"{prefix} is partially correct but the full formula does not match any solution"
             )
-            return Verdict(-1, message + ".", recognized, "arithmetic")
+            return Verdict(-1, message + ".", recognized, mode)
         prefix = candidate
-    return Verdict(0, ".", recognized, "arithmetic")  # quirk: e.g. 8/(3-8/3) is 23.999...
+    return Verdict(0, ".", recognized, mode)  # quirk: e.g. 8/(3-8/3) is 23.999...
 
 
 _STRICT_SPACE = " \t\n\r\f\v"
