@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareEpisodes, firstDivergence, mcnemarExact } from '../../src/core/compare/compare';
-import { newEpisodes, playSplit, type SplitPlan } from '../../src/core/compare/evaluation';
+import { newEpisodes, playSplit, summarize, type PlayedEpisode, type SplitPlan } from '../../src/core/compare/evaluation';
 import type { ChatMessage } from '../../src/core/inference/tokenizer';
 import { EnvServer } from '../../src/core/envs/server';
 import { virlConfig, type VirlEpisode } from '../../src/core/envs/virl';
@@ -144,6 +144,15 @@ describe('compare: evaluation splits', () => {
 
   it('eachRouteOnce with another episode count than routes is an error naming the count to set', () => {
     assert.throws(() => newEpisodes(plan(18), new EnvServer()), /set episodes to 4 \(it is 18\)/);
+  });
+
+  it('a split summary has a recognition rate for GeneralPoints-VL only, not for V-IRL-VL (as the trainer)', () => {
+    const summary = (environment: Record<string, unknown>) => {
+      const played = { index: 0, seed: 0, environment, env: { success: true }, recognized: 0, turns: [{ index: 0, prompt: 'P', output: 'x', reward: 1, message: 'Correct action.', done: true }] } as unknown as PlayedEpisode;
+      return summarize({ name: 'id', kind: 'id', environment, episodes: 1, seed: 0 }, [played]);
+    };
+    assert.equal(summary({ env: 'virl', modality: 'vision' }).recognition, undefined);
+    assert.ok(summary({ env: 'generalpoints', modality: 'vision' }).recognition);
   });
 
   it("reads a rejected answer back in the next chat as a sampled answer (the trainer's chat.sampled_answer), so the template's separator is not written twice", async () => {

@@ -173,7 +173,7 @@ export function summarize(plan: SplitPlan, episodes: PlayedEpisode[]): SplitSumm
     summary.perStepAccuracy = rate(correct, attempts.length);
     summary.perStepAccuracyReference = rate(correct, turns.length);
   }
-  if (environment.modality === 'vision') summary.recognition = rate(episodes.reduce((s, e) => s + e.recognized, 0), attempts.length);
+  if (environment.env === 'generalpoints' && environment.modality === 'vision') summary.recognition = rate(episodes.reduce((s, e) => s + e.recognized, 0), attempts.length);
   return summary;
 }
 
