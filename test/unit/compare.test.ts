@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareEpisodes, firstDivergence, mcnemarExact } from '../../src/core/compare/compare';
-import { newEpisodes, playSplit, summarize, type PlayedEpisode, type SplitPlan } from '../../src/core/compare/evaluation';
+import { evaluationPlan, newEpisodes, playSplit, summarize, type PlayedEpisode, type SplitPlan } from '../../src/core/compare/evaluation';
+import { cardValue, type Rank } from '../../src/core/envs/generalpoints';
 import type { ChatMessage } from '../../src/core/inference/tokenizer';
 import { EnvServer } from '../../src/core/envs/server';
 import { virlConfig, type VirlEpisode } from '../../src/core/envs/virl';
@@ -144,6 +145,27 @@ describe('compare: evaluation splits', () => {
 
   it('eachRouteOnce with another episode count than routes is an error naming the count to set', () => {
     assert.throws(() => newEpisodes(plan(18), new EnvServer()), /set episodes to 4 \(it is 18\)/);
+  });
+
+  it("rule collapse is the training rule's values on a split of another rule, not on the training rule's own (as the trainer)", async () => {
+    const experiment = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'examples', 'tiny.ptlab.json'), 'utf8')) as ExperimentConfig;
+    // a model that answers by the rule it was not told: trained on all-10, the ID split is all-10, ood-rule 11-12-13
+    const theOtherRule = async (chats: ChatMessage[][]) =>
+      chats.map((chat) => {
+        const text = chat[0]!.content as string;
+        const cards = /Cards: \[(.*?)\]/.exec(text)![1]!.replaceAll("'", '').split(', ') as Rank[];
+        const other = text.includes("count as '10'") ? '11-12-13' : 'all-10';
+        return { text: JSON.stringify({ cards, formula: cards.map((c) => cardValue(c, other)).join('+') }), promptTokens: 1, outputTokens: 1 };
+      });
+    const modes: Record<string, Set<string>> = {};
+    for (const plan of evaluationPlan(experiment).splits) {
+      const { episodes } = await playSplit({ ...plan, episodes: 8 }, new EnvServer(), theOtherRule);
+      modes[plan.name] = new Set(episodes.flatMap((e) => e.turns.map((t) => t.failureMode ?? '')));
+    }
+    assert.ok(modes.id!.has('wrong-numbers') && !modes.id!.has('rule-collapse'), [...modes.id!].join());
+    assert.ok(modes['ood-rule']!.has('rule-collapse'), [...modes['ood-rule']!].join());
+    const replayed = plansFromEpisodes([{ ...episode('ood-rule', 5, false, ['x']), episode: 0 }], [], experiment.environment as unknown as Record<string, unknown>);
+    assert.deepEqual(replayed[0]!.training, experiment.environment, 'a replayed evaluation measures collapse against its config');
   });
 
   it('a split summary has a recognition rate for GeneralPoints-VL only, not for V-IRL-VL (as the trainer)', () => {

@@ -19,7 +19,7 @@ import { Rng } from '../../src/core/envs/prng';
 import { EnvServer } from '../../src/core/envs/server';
 
 const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'vectors', 'generalpoints.json'), 'utf8')) as {
-  verify: { name: string; config: Record<string, unknown>; cards: string[]; output: string; expect: Record<string, unknown> }[];
+  verify: { name: string; config: Record<string, unknown>; cards: string[]; trainingFaceCards: string; output: string; expect: Record<string, unknown> }[];
   deal: { config: Record<string, unknown>; seed: number; cards: string[]; suits: string[]; values: number[]; solutions: number; firstSolution: string; promptSha256: string; expert: string }[];
   episodes: { config: Record<string, unknown>; seed: number; prompt: string; actions: string[]; steps: Record<string, unknown>[] }[];
   solutions: { values: number[]; target: number; reference: string[]; complete: string[] }[];
@@ -75,7 +75,7 @@ describe('GeneralPoints: shared verify vectors', () => {
   for (const c of vectors.verify) {
     const { verifier, modality, faceCards } = c.config as Record<string, string>;
     it(`${verifier}-${modality}-${faceCards} ${c.cards.join('')}: ${c.name}`, () => {
-      const answer = JSON.parse(server.answer(JSON.stringify({ op: 'verify', config: c.config, state: { cards: c.cards }, output: c.output }))) as Record<string, unknown>;
+      const answer = JSON.parse(server.answer(JSON.stringify({ op: 'verify', config: c.config, state: { cards: c.cards, trainingFaceCards: c.trainingFaceCards }, output: c.output }))) as Record<string, unknown>;
       assert.deepEqual(answer, c.expect);
     });
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 import { answerSegments } from '../../src/core/transcripts/answerFields';
+import { ruleCollapseNote } from '../../src/core/transcripts/ruleCollapse';
 import { insideRunFolder, turnContexts } from '../../src/core/transcripts/episodeDetail';
 import { EpisodeFile } from '../../src/core/transcripts/episodeFile';
 import { LineSplitter, textNeedle } from '../../src/core/transcripts/episodeIndex';
@@ -120,6 +121,14 @@ describe('transcripts: an episodes file', () => {
     assert.equal(collapse.examples.length, 3);
     const example = (await file.readRow(collapse.examples[0]!.row)).record as EpisodeRecord;
     assert.equal(example.failureMode, 'rule-collapse');
+  });
+
+  it("calls out rule collapse on rule-OOD splits only (on the training rule's own split it is not one)", async () => {
+    await file.query({}, 0, 1);
+    const ood = file.failureSummary()[1]!;
+    assert.match(ruleCollapseNote(ood)!, /^Rule collapse: 6 of 6 failures/);
+    assert.equal(ruleCollapseNote({ ...ood, splitKind: 'id' }), undefined);
+    assert.equal(ruleCollapseNote({ ...ood, splitKind: 'visual-ood' }), undefined);
   });
 });
 

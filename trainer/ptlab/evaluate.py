@@ -113,7 +113,7 @@ def play_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any,
     every process stops at the same round)."""
     assert experiment.evaluation is not None
     env_config = experiment.environment_for(split)
-    new_episode = env_config.episodes(experiment.base_dir)
+    new_episode = env_config.episodes(experiment.base_dir, experiment.environment_for())  # the training rule: rule collapse
     if split.eachRouteOnce:
         check_split(experiment, split)
 

@@ -14,6 +14,7 @@ import two_processes
 
 pytest.importorskip("torch")
 
+from ptlab import episodes  # noqa: E402
 from ptlab.contracts import errors  # noqa: E402
 from ptlab.evaluate import rate  # noqa: E402
 
@@ -45,6 +46,33 @@ def ptlab_eval(env, *args: str) -> subprocess.CompletedProcess[str]:
 def test_rate_and_standard_error():
     assert rate(1, 4) == {"rate": 0.25, "stderr": pytest.approx((0.25 * 0.75 / 4) ** 0.5), "n": 4}
     assert rate(0, 0) == {"rate": 0.0, "stderr": 0.0, "n": 0}
+
+
+def test_rule_collapse_is_the_training_rule_s_values_on_a_split_of_another_rule(tmp_path, monkeypatch):
+    """Trained on all-10: an ID split's answer valuing J, Q, K as 11, 12, 13 is wrong numbers;
+    the rule-OOD split's (11-12-13) answer valuing them as 10 is rule collapse."""
+    from ptlab import evaluate
+    from ptlab.config import load_experiment
+    from ptlab.envs.generalpoints import card_value
+    from ptlab.generation import Generation
+
+    def the_other_rule_s_values(model, tokenizer, chats, *args, **kwargs):  # a model that answers by the rule it was not told
+        answers = []
+        for chat in chats:
+            text = chat[0]["content"]
+            cards = re.search(r"Cards: \[(.*?)\]", text).group(1).replace("'", "").split(", ")
+            other = "11-12-13" if "count as '10'" in text else "all-10"
+            answers.append(Generation(json.dumps({"cards": cards, "formula": "+".join(str(card_value(c, other)) for c in cards)}), 1, (), True))
+        return answers
+
+    monkeypatch.setattr(evaluate, "generate", the_other_rule_s_values)
+    experiment = load_experiment(eval_config(tmp_path))
+    modes = {}
+    for split in experiment.evaluation.splits:
+        slots = evaluate.play_split(experiment, split, None, None)
+        modes[split.name] = {t["failureMode"] for s in slots for t in episodes.record("", 0, split.name, split.kind, s, experiment.environment_for(split))["turns"] if "failureMode" in t}
+    assert "wrong-numbers" in modes["id"] and "rule-collapse" not in modes["id"]
+    assert "rule-collapse" in modes["ood-rule"]
 
 
 def test_generalpoints_id_and_ood(tmp_path, env):

@@ -121,7 +121,7 @@ def test_verify_vector(case):
     config = GeneralPointsConfig.from_dict(case["config"])
     from ptlab.envs.server import _hand
 
-    verdict = verify(config, _hand(config, {"cards": case["cards"], "suits": ["spades", "hearts", "clubs", "diamonds"]}), case["output"])
+    verdict = verify(config, _hand(config, {"cards": case["cards"], "suits": ["spades", "hearts", "clubs", "diamonds"]}), case["output"], case["trainingFaceCards"])
     got = {"reward": verdict.reward, "message": verdict.message, "recognized": verdict.recognized, "failureMode": verdict.failure_mode}
     assert got == case["expect"]
 

@@ -3,6 +3,7 @@
 // answered by the host's worker, a failure-mode summary per split and step, and the detail of
 // one episode turn by turn. Every string from a record goes in as text (el() / textContent).
 import { answerSegments } from '../../src/core/transcripts/answerFields';
+import { ruleCollapseNote } from '../../src/core/transcripts/ruleCollapse';
 import type { EpisodeDetail, EpisodeRow, FailureGroup, FromTranscripts, IndexProgress, QueryResult, SortKey, ToTranscripts, TranscriptFacets, TranscriptQuery, TranscriptsState } from '../../src/protocol/transcripts';
 import '../shared/elements';
 import { connectHost, el } from '../shared/host';
@@ -256,13 +257,9 @@ function renderSummary(groups: FailureGroup[]): void {
   }
   summaryBody.replaceChildren(
     ...groups.map((g) => {
-      const collapse = g.modes.find((m) => m.mode === 'rule-collapse');
+      const collapse = ruleCollapseNote(g);
       const box = el('div', { class: 'failure-group' }, el('h4', {}, `${g.split}${g.splitKind && g.splitKind !== g.split ? ` (${g.splitKind})` : ''} · step ${g.step}`, el('span', { class: 'status' }, g.unknown === g.episodes ? ` — ${g.episodes} episodes` : ` — ${g.failures} of ${g.episodes} failed`)));
-      if (collapse) {
-        box.append(
-          el('p', { class: 'rule-collapse', role: 'note' }, `Rule collapse: ${collapse.count} of ${g.failures} failures answer with the other rule's numbers (J, Q, K counted as the training rule says) — memorized, not reasoned.`),
-        );
-      }
+      if (collapse) box.append(el('p', { class: 'rule-collapse', role: 'note' }, collapse));
       const table = el('table', { class: 'compare-table failure-table' }, el('thead', {}, el('tr', {}, el('th', {}, 'failure mode'), el('th', {}, 'count'), el('th', {}, 'share'), el('th', {}, 'examples'))));
       const body = el('tbody');
       for (const m of g.modes) {

@@ -6,7 +6,7 @@
 // (sequential revision); a V-IRL move starts a fresh chat.
 import type { EpisodeRecord, ExperimentConfig } from '../contracts/generated/types';
 import type { OwnEpisode, OwnTurn } from '../contracts/contracts';
-import { EnvConfigError, GeneralPointsEpisode, generalPointsConfig, type Step } from '../envs/generalpoints';
+import { EnvConfigError, GeneralPointsEpisode, generalPointsConfig, type GeneralPointsConfig, type Step } from '../envs/generalpoints';
 import type { EnvServer } from '../envs/server';
 import { instructionSentences, VirlEpisode, virlConfig, type VirlStep } from '../envs/virl';
 import { drawKey } from '../inference/sampling';
@@ -20,6 +20,8 @@ export interface SplitPlan {
   kind: 'id' | 'rule-ood' | 'visual-ood';
   /** The training environment with the split's overrides applied. */
   environment: Record<string, unknown>;
+  /** The training environment (GeneralPoints: rule collapse is an answer with its faceCards' values under another rule); absent: the split's own. */
+  training?: Record<string, unknown>;
   episodes: number;
   seed: number;
   /** V-IRL: episode i runs route i, each route once, in order (the split's `eachRouteOnce`). */
@@ -78,6 +80,11 @@ export function splitEnvironment(training: Record<string, unknown>, overrides: R
   return { ...training, ...(overrides ?? {}) };
 }
 
+/** The training rule of a GeneralPoints split's plan (undefined: the split's own). */
+function trainingFaceCards(plan: SplitPlan): GeneralPointsConfig['faceCards'] | undefined {
+  return plan.training && plan.training.env !== 'virl' ? generalPointsConfig(plan.training).faceCards : undefined;
+}
+
 /** The split's episodes (or only episode `only`, for playing one by hand), not yet played. */
 export function newEpisodes(plan: SplitPlan, server: EnvServer, only?: number): PlayedEpisode[] {
   const raw = plan.environment;
@@ -95,7 +102,7 @@ export function newEpisodes(plan: SplitPlan, server: EnvServer, only?: number): 
   const indices = only === undefined ? Array.from({ length: plan.episodes }, (_, index) => index) : [only];
   return indices.map((index) => {
     const seed = (plan.seed + index) >>> 0;
-    const env = isVirl ? new VirlEpisode(virlConfig(raw), routes, seed, plan.eachRouteOnce ? index : undefined) : new GeneralPointsEpisode(generalPointsConfig(raw), seed);
+    const env = isVirl ? new VirlEpisode(virlConfig(raw), routes, seed, plan.eachRouteOnce ? index : undefined) : new GeneralPointsEpisode(generalPointsConfig(raw), seed, trainingFaceCards(plan));
     return { index, seed, env, environment, messages: [{ role: 'user', content: env.prompt }], turns: [], pendingPrompt: { prompt: env.prompt }, recognized: 0 };
   });
 }
@@ -231,6 +238,7 @@ export function evaluationPlan(experiment: ExperimentConfig): EvaluationPlan {
       name: split.name,
       kind: split.kind,
       environment: splitEnvironment(experiment.environment as unknown as Record<string, unknown>, split.overrides as Record<string, unknown> | undefined),
+      training: experiment.environment as unknown as Record<string, unknown>,
       episodes: split.episodes,
       seed,
       ...(split.eachRouteOnce ? { eachRouteOnce: true } : {}),

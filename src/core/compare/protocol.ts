@@ -58,8 +58,9 @@ export function localPlay(a: ComparedSide, b: ComparedSide, options: { episodes?
   const reference = recorded[0];
   if (reference) {
     // how the evaluation played each split (eachRouteOnce is in no record): its own config's
-    const configured = (reference.manifest.config as unknown as ExperimentConfig | undefined)?.evaluation?.splits ?? [];
-    return { plans: plansFromEpisodes(reference.episodes ?? [], configured), decoding: replayDecoding(reference, recordedDecoding(reference)), replays: reference };
+    const config = reference.manifest.config as unknown as ExperimentConfig | undefined;
+    const training = config?.environment as unknown as Record<string, unknown> | undefined;
+    return { plans: plansFromEpisodes(reference.episodes ?? [], config?.evaluation?.splits ?? [], training), decoding: replayDecoding(reference, recordedDecoding(reference)), replays: reference };
   }
   const [x, y] = [a, b].map((s) => plansFromConfig(experimentOf(s), options.episodes, options.splits));
   const decoding = (p: typeof x): LocalDecoding => (p!.temperature > 0 ? { temperature: p!.temperature, topP: p!.topP, maxNewTokens: p!.maxNewTokens } : { temperature: 0, topP: 1, maxNewTokens: p!.maxNewTokens });

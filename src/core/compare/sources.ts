@@ -62,8 +62,9 @@ export function evaluationEpisodes(records: Iterable<OwnEpisode>, step: number, 
 
 /** The split plans that reproduce a set of evaluation episodes (their environment, seeds);
  * a split's `eachRouteOnce` (V-IRL: episode i on route i, not a route drawn from its seed),
- * which records do not carry, from the config's split of that name (`configured`). */
-export function plansFromEpisodes(records: readonly OwnEpisode[], configured: readonly Pick<SplitPlan, 'name' | 'eachRouteOnce'>[] = []): SplitPlan[] {
+ * which records do not carry, from the config's split of that name (`configured`), and the
+ * training environment (`training`, the config's: rule collapse is measured against it). */
+export function plansFromEpisodes(records: readonly OwnEpisode[], configured: readonly Pick<SplitPlan, 'name' | 'eachRouteOnce'>[] = [], training?: Record<string, unknown>): SplitPlan[] {
   const bySplit = new Map<string, OwnEpisode[]>();
   for (const r of records) bySplit.set(r.split, [...(bySplit.get(r.split) ?? []), r]);
   return [...bySplit].map(([name, episodes]) => {
@@ -73,7 +74,7 @@ export function plansFromEpisodes(records: readonly OwnEpisode[], configured: re
     const seeded = ordered.every((r, i) => r.episode === i && r.seed === (seed + i) >>> 0);
     if (!seeded) throw new Error(`split ${name}: its episodes are not episodes 0 to ${ordered.length - 1} on seeds (episode 0's seed + episode), so they cannot be replayed as a seeded split`);
     const eachRouteOnce = configured.find((p) => p.name === name)?.eachRouteOnce;
-    return { name, kind: (ordered[0]!.splitKind ?? 'id') as SplitPlan['kind'], environment: ordered[0]!.environment as Record<string, unknown>, episodes: ordered.length, seed, ...(eachRouteOnce ? { eachRouteOnce } : {}) };
+    return { name, kind: (ordered[0]!.splitKind ?? 'id') as SplitPlan['kind'], environment: ordered[0]!.environment as Record<string, unknown>, ...(training ? { training } : {}), episodes: ordered.length, seed, ...(eachRouteOnce ? { eachRouteOnce } : {}) };
   });
 }
 

@@ -757,11 +757,14 @@ function pythonEval(tokens: string[]): number | undefined {
   }
 }
 
-function usesOtherRule(numbers: string[], hand: Hand, faceCards: GeneralPointsConfig['faceCards']): boolean {
-  const other = faceCards === 'all-10' ? '11-12-13' : 'all-10';
-  const otherValues = hand.cards.map((c) => String(cardValue(c, other)));
-  if (sortedEqual(otherValues, hand.values.map(String))) return false;
-  return sortedEqual(numbers, otherValues);
+type FaceCards = GeneralPointsConfig['faceCards'];
+
+/** Rule collapse: under a rule other than the training one, the formula's numbers are the
+ * hand's valued by the training rule. */
+function ruleCollapsed(numbers: string[], hand: Hand, faceCards: FaceCards, trainingFaceCards: FaceCards): boolean {
+  if (trainingFaceCards === faceCards) return false;
+  const trained = hand.cards.map((c) => String(cardValue(c, trainingFaceCards)));
+  return !sortedEqual(trained, hand.values.map(String)) && sortedEqual(numbers, trained);
 }
 
 function recognizedCards(config: GeneralPointsConfig, hand: Hand, answer: ParsedAnswer): boolean | undefined {
@@ -774,7 +777,7 @@ function unrecognizedMode(answer: ParsedAnswer): GeneralPointsFailureMode {
   return answer.cardsFound ? 'recognition' : 'format';
 }
 
-export function verifyReference(config: GeneralPointsConfig, hand: Hand, output: string): Verdict {
+export function verifyReference(config: GeneralPointsConfig, hand: Hand, output: string, trainingFaceCards: FaceCards = config.faceCards): Verdict {
   const answer = parseReference(output);
   const recognized = recognizedCards(config, hand, answer);
   if (recognized === false) return { reward: -1.5, message: 'you recognized wrong cards', recognized: false, failureMode: unrecognizedMode(answer) };
@@ -829,7 +832,7 @@ export function verifyReference(config: GeneralPointsConfig, hand: Hand, output:
   }
 
   if (messages.length > 0) {
-    const failureMode = usesOtherRule(numbers, hand, config.faceCards) ? 'rule-collapse' : illegal ? 'illegal-formula' : 'wrong-numbers';
+    const failureMode = ruleCollapsed(numbers, hand, config.faceCards, trainingFaceCards) ? 'rule-collapse' : illegal ? 'illegal-formula' : 'wrong-numbers';
     return { reward, message: `${messages.join(', ')}.`, recognized, failureMode };
   }
 
@@ -855,7 +858,7 @@ export function verifyReference(config: GeneralPointsConfig, hand: Hand, output:
 const STRICT_SPACE = new Set([' ', '\t', '\n', '\r', '\f', '\v']);
 const STRICT_ALPHABET = new Set('0123456789+-*/()');
 
-export function verifyStrict(config: GeneralPointsConfig, hand: Hand, output: string): Verdict {
+export function verifyStrict(config: GeneralPointsConfig, hand: Hand, output: string, trainingFaceCards: FaceCards = config.faceCards): Verdict {
   const answer = parseStrict(output);
   const recognized = recognizedCards(config, hand, answer);
   if (recognized === false) return { reward: -1.5, message: 'you recognized the wrong cards.', recognized: false, failureMode: unrecognizedMode(answer) };
@@ -881,7 +884,7 @@ export function verifyStrict(config: GeneralPointsConfig, hand: Hand, output: st
   }
   const numbers = tokens.filter(isAsciiDigits).map((t) => t.replace(/^0+/, '') || '0');
   if (!sortedEqual(numbers, hand.values.map(String))) {
-    const failureMode = usesOtherRule(numbers, hand, config.faceCards) ? 'rule-collapse' : 'wrong-numbers';
+    const failureMode = ruleCollapsed(numbers, hand, config.faceCards, trainingFaceCards) ? 'rule-collapse' : 'wrong-numbers';
     const message = `use each card's number exactly once: the cards are [${hand.values.join(', ')}], your formula uses [${numbers.join(', ')}].`;
     return { reward: -2, message, recognized, failureMode };
   }
@@ -890,9 +893,11 @@ export function verifyStrict(config: GeneralPointsConfig, hand: Hand, output: st
   return { reward: -1, message: `your formula evaluates to ${formatRational(value)}, not ${config.target}.`, recognized, failureMode: 'arithmetic' };
 }
 
-/** Reward and message of one attempt. Defined for every string, never throws. */
-export function verify(config: GeneralPointsConfig, hand: Hand, output: string): Verdict {
-  return config.verifier === 'reference' ? verifyReference(config, hand, output) : verifyStrict(config, hand, output);
+/** Reward and message of one attempt. Defined for every string, never throws.
+ * `trainingFaceCards`: the training environment's faceCards, against which an answer is rule
+ * collapse (default: this environment's own, so none is). */
+export function verify(config: GeneralPointsConfig, hand: Hand, output: string, trainingFaceCards: FaceCards = config.faceCards): Verdict {
+  return config.verifier === 'reference' ? verifyReference(config, hand, output, trainingFaceCards) : verifyStrict(config, hand, output, trainingFaceCards);
 }
 
 // ---------------------------------------------------------------------------- episodes
@@ -920,6 +925,8 @@ export class GeneralPointsEpisode {
   constructor(
     readonly config: GeneralPointsConfig,
     readonly seed: number,
+    /** The training environment's rule, against which an answer is rule collapse. */
+    readonly trainingFaceCards: FaceCards = config.faceCards,
   ) {
     this.hand = deal(config, seed);
     this.prompt = prompt(config, this.hand);
@@ -933,7 +940,7 @@ export class GeneralPointsEpisode {
       return { reward: -1, message: 'step_limit_reached', done: true, success: false, truncated: true, nextPrompt: undefined, recognized: undefined, failureMode: 'budget-exhausted' };
     }
     this.attempts++;
-    const verdict = verify(this.config, this.hand, output);
+    const verdict = verify(this.config, this.hand, output, this.trainingFaceCards);
     this.success = verdict.reward === CORRECT_REWARD;
     const outOfAttempts = this.config.verifier === 'strict' && this.attempts >= this.config.maxVerify;
     this.done = this.success || outOfAttempts;

@@ -4,6 +4,8 @@
 //   {"op": "step", "action": TEXT}                    -> reward, message, done, success, prompt, ...
 //   {"op": "verify", "config": ENV, "state": {"cards": [...]}, "output": TEXT}
 //                                                     -> the first attempt's reward and message
+// GeneralPoints' verify state may add "trainingFaceCards" (the training environment's rule, when
+// ENV is an evaluation split's): an answer with that rule's values under ENV's is rule collapse.
 // For V-IRL, "state" in verify is {"seed": N, "position": K}: the position K on the rail of
 // the episode with that seed. Route files are read through the loader the host passes in.
 // Errors answer {"error": "..."} and the server keeps serving. A request may carry "id"
@@ -70,6 +72,12 @@ function hand(cfg: GeneralPointsConfig, state: unknown): Hand {
   const values = (cards as Rank[]).map((c) => cardValue(c, cfg.faceCards));
   const suits = ((state as { suits?: Suit[] }).suits ?? ['spades', 'spades', 'spades', 'spades']) as Suit[];
   return { cards: cards as Rank[], suits, values, solutions: solutions(values, cfg.target, cfg.verifier) };
+}
+
+function trainingFaceCards(state: unknown): GeneralPointsConfig['faceCards'] | undefined {
+  const value = typeof state === 'object' && state !== null ? (state as { trainingFaceCards?: unknown }).trainingFaceCards : undefined;
+  if (value !== undefined && value !== null && value !== 'all-10' && value !== '11-12-13') throw new RequestError('"state.trainingFaceCards" must be "all-10" or "11-12-13"');
+  return value ?? undefined;
 }
 
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
@@ -167,7 +175,7 @@ export class EnvServer {
           const verdict = verifyVirl(cfg, episode.rail[position as number]!, output);
           return { reward: verdict.reward, message: verdict.message, correct: verdict.correct, failureMode: orNull(verdict.failureMode) };
         }
-        const verdict = verify(cfg, hand(cfg, r.state), output);
+        const verdict = verify(cfg, hand(cfg, r.state), output, trainingFaceCards(r.state));
         return { reward: verdict.reward, message: verdict.message, recognized: orNull(verdict.recognized), failureMode: orNull(verdict.failureMode) };
       }
       default:

@@ -84,9 +84,12 @@ class GeneralPointsConfig:
     def to_dict(self) -> dict[str, Any]:
         return {"env": "generalpoints", **asdict(self)}
 
-    def episodes(self, base_dir: Path) -> Callable[[int], GeneralPointsEpisode]:
-        """This environment's episode for a seed (`base_dir` is where V-IRL finds route files)."""
-        return lambda seed: GeneralPointsEpisode(self, seed)
+    def episodes(self, base_dir: Path, training: Any = None) -> Callable[[int], GeneralPointsEpisode]:
+        """This environment's episode for a seed (`base_dir` is where V-IRL finds route files);
+        `training`, the experiment's training environment when this is an evaluation split's:
+        its faceCards is the rule an answer collapses to (default: this one's)."""
+        trained_on = training.faceCards if isinstance(training, GeneralPointsConfig) else None
+        return lambda seed: GeneralPointsEpisode(self, seed, trained_on)
 
 
 def highest_reachable(face_cards: str) -> int:
@@ -775,15 +778,13 @@ def _python_eval(tokens: list[str]) -> float | None:
         return None
 
 
-def _other_rule_values(hand: Hand, face_cards: str) -> list[int] | None:
-    other = "11-12-13" if face_cards == "all-10" else "all-10"
-    values = [card_value(c, other) for c in hand.cards]
-    return None if sorted(values) == sorted(hand.values) else values
-
-
-def _uses_other_rule(numbers: list[str], hand: Hand, face_cards: str) -> bool:
-    other = _other_rule_values(hand, face_cards)
-    return other is not None and sorted(numbers) == sorted(str(v) for v in other)
+def _rule_collapsed(numbers: list[str], hand: Hand, face_cards: str, training_face_cards: str) -> bool:
+    """Rule collapse: under a rule other than the training one, the formula's numbers are the
+    hand's valued by the training rule."""
+    if training_face_cards == face_cards:
+        return False
+    trained = [card_value(c, training_face_cards) for c in hand.cards]
+    return sorted(trained) != sorted(hand.values) and sorted(numbers) == sorted(str(v) for v in trained)
 
 
 def _recognized(config: GeneralPointsConfig, hand: Hand, answer: ParsedAnswer) -> bool | None:
@@ -797,7 +798,7 @@ def _unrecognized_mode(answer: ParsedAnswer) -> str:
     return "recognition" if answer.cards_found else "format"
 
 
-def verify_reference(config: GeneralPointsConfig, hand: Hand, output: str) -> Verdict:
+def verify_reference(config: GeneralPointsConfig, hand: Hand, output: str, training_face_cards: str) -> Verdict:
     answer = parse_reference(output)
     recognized = _recognized(config, hand, answer)
     if recognized is False:
@@ -860,7 +861,7 @@ def verify_reference(config: GeneralPointsConfig, hand: Hand, output: str) -> Ve
         messages.append(f"you didn't use numbers: {_py_int_list(unused)}")
 
     if messages:
-        if _uses_other_rule(numbers, hand, config.faceCards):
+        if _rule_collapsed(numbers, hand, config.faceCards, training_face_cards):
             mode = "rule-collapse"
         else:
             mode = "illegal-formula" if illegal else "wrong-numbers"
@@ -892,7 +893,7 @@ _STRICT_TOKEN_RE = re.compile(r"[0-9]+|[+\-*/()]")
 _STRICT_ALPHABET = frozenset("0123456789+-*/()")
 
 
-def verify_strict(config: GeneralPointsConfig, hand: Hand, output: str) -> Verdict:
+def verify_strict(config: GeneralPointsConfig, hand: Hand, output: str, training_face_cards: str) -> Verdict:
     answer = parse_strict(output)
     recognized = _recognized(config, hand, answer)
     if recognized is False:
@@ -914,7 +915,7 @@ def verify_strict(config: GeneralPointsConfig, hand: Hand, output: str) -> Verdi
         return Verdict(-3, f"illegal formula: {exc}.", recognized, "illegal-formula")
     numbers = [t.lstrip("0") or "0" for t in tokens if t.isdigit()]
     if sorted(numbers) != sorted(str(v) for v in hand.values):
-        mode = "rule-collapse" if _uses_other_rule(numbers, hand, config.faceCards) else "wrong-numbers"
+        mode = "rule-collapse" if _rule_collapsed(numbers, hand, config.faceCards, training_face_cards) else "wrong-numbers"
         used = ", ".join(numbers)
         cards = ", ".join(str(v) for v in hand.values)
         return Verdict(-2, f"use each card's number exactly once: the cards are [{cards}], your formula uses [{used}].", recognized, mode)
@@ -925,11 +926,14 @@ def verify_strict(config: GeneralPointsConfig, hand: Hand, output: str) -> Verdi
     return Verdict(-1, f"your formula evaluates to {format_rational(value)}, not {config.target}.", recognized, "arithmetic")
 
 
-def verify(config: GeneralPointsConfig, hand: Hand, output: str) -> Verdict:
-    """Reward and message of one attempt. Defined for every string, never raises."""
+def verify(config: GeneralPointsConfig, hand: Hand, output: str, training_face_cards: str | None = None) -> Verdict:
+    """Reward and message of one attempt. Defined for every string, never raises.
+    `training_face_cards`: the training environment's faceCards, against which an answer is
+    rule collapse (default: this environment's own, so none is)."""
+    training = training_face_cards or config.faceCards
     if config.verifier == "reference":
-        return verify_reference(config, hand, output)
-    return verify_strict(config, hand, output)
+        return verify_reference(config, hand, output, training)
+    return verify_strict(config, hand, output, training)
 
 
 # ---------------------------------------------------------------------------- episodes
@@ -956,9 +960,10 @@ class Step:
 class GeneralPointsEpisode:
     """One episode with sequential revision: up to maxVerify scored attempts."""
 
-    def __init__(self, config: GeneralPointsConfig, seed: int) -> None:
+    def __init__(self, config: GeneralPointsConfig, seed: int, training_face_cards: str | None = None) -> None:
         self.config = config
         self.seed = seed
+        self.training_face_cards = training_face_cards  # the rule collapse is measured against (None: config's)
         self.hand = deal(config, seed)
         self.prompt = prompt(config, self.hand)
         self.attempts = 0
@@ -972,7 +977,7 @@ class GeneralPointsEpisode:
             self.done = True
             return Step(-1, "step_limit_reached", True, False, True, None, None, "budget-exhausted")
         self.attempts += 1
-        verdict = verify(self.config, self.hand, output)
+        verdict = verify(self.config, self.hand, output, self.training_face_cards)
         self.success = verdict.reward == CORRECT_REWARD
         out_of_attempts = self.config.verifier == "strict" and self.attempts >= self.config.maxVerify
         self.done = self.success or out_of_attempts

@@ -5,6 +5,8 @@ Each request line gets exactly one response line:
   {"op": "step", "action": TEXT}                        -> reward, message, done, success, prompt, ...
   {"op": "verify", "config": ENV, "state": {"cards": [...]}, "output": TEXT}
                                                         -> the first attempt's reward and message
+GeneralPoints' verify state may add "trainingFaceCards" (the training environment's rule, when
+ENV is an evaluation split's): an answer with that rule's values under ENV's is rule collapse.
 For V-IRL, "state" in verify is {"seed": N, "position": K}: the position K on the rail of
 the episode with that seed. Route files are read relative to the server's working folder.
 Errors answer {"error": "..."} and the server keeps serving. ENV is the experiment schema's
@@ -69,6 +71,13 @@ def _hand(config: GeneralPointsConfig, state: Any) -> Hand:
     values = [card_value(c, config.faceCards) for c in cards]
     suits = state.get("suits") or ["spades"] * 4
     return Hand(list(cards), list(suits), values, solutions(values, config.target, config.verifier))
+
+
+def _training_face_cards(state: Any) -> str | None:
+    value = state.get("trainingFaceCards") if isinstance(state, dict) else None
+    if value is not None and value not in ("all-10", "11-12-13"):
+        raise RequestError('"state.trainingFaceCards" must be "all-10" or "11-12-13"')
+    return value
 
 
 def _virl_episode(config: virl.VirlConfig, seed: int) -> virl.VirlEpisode:
@@ -142,7 +151,8 @@ class EnvServer:
                     raise RequestError(f'"state.position" must be an integer in [0, {len(episode.rail)})')
                 verdict = virl.verify(config, episode.rail[position], output)
                 return {"reward": verdict.reward, "message": verdict.message, "correct": verdict.correct, "failureMode": verdict.failure_mode}
-            verdict = verify(config, _hand(config, request.get("state")), output)
+            state = request.get("state")
+            verdict = verify(config, _hand(config, state), output, _training_face_cards(state))
             return {"reward": verdict.reward, "message": verdict.message, "recognized": verdict.recognized, "failureMode": verdict.failure_mode}
         raise RequestError(f'"op" must be "reset", "step" or "verify", got {op!r}')
 

@@ -110,10 +110,11 @@ class VirlConfig:
     def to_dict(self) -> dict[str, Any]:
         return {"env": "virl", **{k: v for k, v in asdict(self).items() if v is not None}}
 
-    def episodes(self, base_dir: Path) -> Callable[..., VirlEpisode]:
+    def episodes(self, base_dir: Path, training: Any = None) -> Callable[..., VirlEpisode]:
         """This environment's episode for a seed, on the route the seed draws or on `route`
         (an index in the routes' order); the routes are read once and the panoramas found,
-        relative to `base_dir` (the config's folder)."""
+        relative to `base_dir` (the config's folder). `training` (the training environment,
+        GeneralPoints' rule collapse) changes nothing here."""
         routes = routes_for(self, base_dir)
         panoramas = (base_dir / self.panoramas).resolve() if self.panoramas else None
         return lambda seed, route=None: VirlEpisode(self, routes, seed, route, panoramas)
