@@ -162,6 +162,15 @@ describe('GeneralPoints: bad input', () => {
     }
   });
 
+  it('some face cards valued by the training rule (J as 10 when J = 11) are rule collapse', () => {
+    for (const verifier of ['reference', 'strict'] as const) {
+      const config = generalPointsConfig({ env: 'generalpoints', verifier, faceCards: '11-12-13' }); // a rule-OOD split, trained on all-10
+      const hand = { cards: ['J', 'Q', '2', '3'], suits: ['spades', 'spades', 'spades', 'spades'], values: [11, 12, 2, 3], solutions: solutions([11, 12, 2, 3], 24, verifier) } as Parameters<typeof verify>[1];
+      const mode = (formula: string) => verify(config, hand, `{"formula": "${formula}"}`, 'all-10').failureMode;
+      assert.deepEqual(['10+12+2*3', '11+10+2+3', '10+10+2+3', '10+12+2*4', '10+13+2+3'].map(mode), ['rule-collapse', 'rule-collapse', 'rule-collapse', 'wrong-numbers', 'wrong-numbers']);
+    }
+  });
+
   it('an invalid config names the field', () => {
     assert.throws(() => generalPointsConfig({ env: 'generalpoints', faceCards: 'all-11' }), /environment\.faceCards: must be one of 'all-10', '11-12-13'/);
     assert.throws(() => generalPointsConfig({ env: 'generalpoints', target: 0 }), /environment\.target/);

@@ -53,6 +53,15 @@ def _answer(formula: str, cards: list[str] | None = None, numbers: str = "[1, 2,
     return f'\n{{\n  "cards": {shown},\n  "number": {numbers},\n  "formula": "{formula}",\n}}'
 
 
+def _first_face(cards: list[str]) -> int | None:
+    return next((i for i, c in enumerate(cards) if c in "JQK"), None)
+
+
+def _other_value(card: str, value: int) -> str:
+    """A face card's value by the other rule than the one that gave it `value`."""
+    return str(card_value(card, "all-10" if value > 10 else "11-12-13"))
+
+
 def _nested(formula: str, depth: int) -> str:
     """The formula in as many parentheses as make it `depth` deep."""
     wrap = depth - nesting(re.findall(r"[0-9]+|[+\-*/()]", formula))
@@ -101,6 +110,7 @@ def _outputs(hand: Hand, target: int) -> list[tuple[str, str]]:
         ("division by zero", _answer(f"{v[0]}/({v[1]}-{v[1]})+{v[2]}+{v[3]}", cards)),
         ("all-10 values", _answer("+".join(str(card_value(c, "all-10")) for c in cards), cards)),
         ("11-12-13 values", _answer("+".join(str(card_value(c, "11-12-13")) for c in cards), cards)),
+        ("the first face card's other values", _answer("+".join(_other_value(c, int(x)) if i == _first_face(cards) else x for i, (c, x) in enumerate(zip(cards, v))), cards)),
         ("Arabic-Indic digits", _answer("+".join("".join(chr(0x660 + int(d)) for d in x) for x in v), cards)),
         ("fullwidth digits", _answer("+".join("".join(chr(0xFF10 + int(d)) for d in x) for x in v), cards)),
         ("wrong cards recognized", _answer(first, ["2", "2", "2", "2"])),
@@ -149,7 +159,7 @@ def verify_cases() -> list[dict[str, Any]]:
         for cards in HANDS:
             hand = _hand(config, cards)
             for name, output in _outputs(hand, config.target):
-                trainings = ("all-10", "11-12-13") if name.endswith(" values") else (TRAINING_RULE,)
+                trainings = ("all-10", "11-12-13") if name.endswith("values") else (TRAINING_RULE,)
                 for training in trainings:
                     named = name if training == TRAINING_RULE else f"{name} (trained on {training})"
                     expect = _verdict(verify(config, hand, output, training))

@@ -188,6 +188,16 @@ def test_reference_formulas_python_cannot_evaluate_are_illegal_with_the_referenc
         assert (verdict.reward, verdict.message, verdict.failure_mode) == expected, formula
 
 
+@pytest.mark.parametrize("verifier", ["reference", "strict"])
+def test_rule_collapse_of_some_face_cards_is_rule_collapse(verifier):
+    config = GeneralPointsConfig(verifier=verifier, faceCards="11-12-13")  # a rule-OOD split, trained on all-10
+    hand = Hand(["J", "Q", "2", "3"], ["spades"] * 4, [11, 12, 2, 3], solutions([11, 12, 2, 3], 24, verifier))
+    for formula in ("10+12+2*3", "11+10+2+3", "10+10+2+3"):
+        assert verify(config, hand, '{"formula": "' + formula + '"}', "all-10").failure_mode == "rule-collapse", formula
+    for formula in ("10+12+2*4", "10+13+2+3"):
+        assert verify(config, hand, '{"formula": "' + formula + '"}', "all-10").failure_mode == "wrong-numbers", formula
+
+
 def test_failure_turn_is_the_sequential_revision_message():
     ep = GeneralPointsEpisode(GeneralPointsConfig(verifier="reference"), 5)
     step = ep.step("nothing")

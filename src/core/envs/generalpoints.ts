@@ -760,11 +760,17 @@ function pythonEval(tokens: string[]): number | undefined {
 type FaceCards = GeneralPointsConfig['faceCards'];
 
 /** Rule collapse: under a rule other than the training one, the formula's numbers are the
- * hand's valued by the training rule. */
+ * hand's with one or more face cards valued by the training rule (J as 10 when J = 11). */
 function ruleCollapsed(numbers: string[], hand: Hand, faceCards: FaceCards, trainingFaceCards: FaceCards): boolean {
   if (trainingFaceCards === faceCards) return false;
-  const trained = hand.cards.map((c) => String(cardValue(c, trainingFaceCards)));
-  return !sortedEqual(trained, hand.values.map(String)) && sortedEqual(numbers, trained);
+  const trained = hand.cards.map((c) => cardValue(c, trainingFaceCards));
+  const collapsible = hand.values.flatMap((value, i) => (value !== trained[i] ? [i] : []));
+  for (let chosen = 1; chosen < 1 << collapsible.length; chosen++) {
+    // each non-empty set of face cards valued the training way
+    const values = hand.values.map((v, i) => (collapsible.includes(i) && (chosen >> collapsible.indexOf(i)) & 1 ? trained[i]! : v));
+    if (sortedEqual(values.map(String), numbers)) return true;
+  }
+  return false;
 }
 
 function recognizedCards(config: GeneralPointsConfig, hand: Hand, answer: ParsedAnswer): boolean | undefined {

@@ -780,11 +780,17 @@ def _python_eval(tokens: list[str]) -> float | None:
 
 def _rule_collapsed(numbers: list[str], hand: Hand, face_cards: str, training_face_cards: str) -> bool:
     """Rule collapse: under a rule other than the training one, the formula's numbers are the
-    hand's valued by the training rule."""
+    hand's with one or more face cards valued by the training rule (J as 10 when J = 11)."""
     if training_face_cards == face_cards:
         return False
     trained = [card_value(c, training_face_cards) for c in hand.cards]
-    return sorted(trained) != sorted(hand.values) and sorted(numbers) == sorted(str(v) for v in trained)
+    collapsible = [i for i, (value, t) in enumerate(zip(hand.values, trained)) if value != t]
+    used = sorted(numbers)
+    for chosen in range(1, 1 << len(collapsible)):  # each non-empty set of face cards valued the training way
+        values = [trained[i] if i in collapsible and chosen >> collapsible.index(i) & 1 else v for i, v in enumerate(hand.values)]
+        if sorted(str(v) for v in values) == used:
+            return True
+    return False
 
 
 def _recognized(config: GeneralPointsConfig, hand: Hand, answer: ParsedAnswer) -> bool | None:
