@@ -85,6 +85,23 @@ describe('V-IRL: shared episode vectors', () => {
   }
 });
 
+describe('V-IRL: failure modes', () => {
+  for (const verifier of ['reference', 'strict']) {
+    it(`${verifier}: going on is a missed intersection only at an intersection; at the start a wrong turn, at the destination a missed stop`, () => {
+      const [config, ep] = episode({ ...vectors.verify[0]!.config, verifier }, 0);
+      const forward = JSON.stringify({ 'current observation': 'No landmarks nearby; ', 'current instruction': 'x', action: 'forward()' });
+      const mode = (i: number) => verifyVirl(config, ep.rail[i]!, forward).failureMode;
+      const last = ep.rail.length - 1;
+      assert.equal(ep.rail[0]!.atIntersection, false);
+      assert.equal(mode(0), 'wrong-turn');
+      const intersections = ep.rail.flatMap((p, i) => (p.atIntersection ? [i] : []));
+      assert.ok(intersections.length > 0 && intersections.every((i) => mode(i) === 'missed-intersection'));
+      assert.equal(actionOf(ep.rail[last]!, config.actionSpace), 'stop()');
+      assert.equal(mode(last), 'missed-stop');
+    });
+  }
+});
+
 describe('V-IRL: bad input', () => {
   it('an invalid config names the field', () => {
     assert.throws(() => virlConfig({ env: 'virl' }), /environment\.routes: required/);

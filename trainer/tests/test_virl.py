@@ -40,7 +40,19 @@ def test_vectors_cover_every_branch():
     messages = {c["expect"]["message"] for c in VECTORS["verify"]}
     assert {virl.CORRECT, virl.NOT_AT_INTERSECTION, virl.AT_AN_INTERSECTION, virl.INCORRECT} <= messages
     modes = {c["expect"]["failureMode"] for c in VECTORS["verify"]}
-    assert {None, "format", "wrong-turn", "missed-intersection", "phantom-intersection", "premature-stop", "action-space-confusion"} <= modes
+    assert {None, "format", "wrong-turn", "missed-intersection", "phantom-intersection", "premature-stop", "missed-stop", "action-space-confusion"} <= modes
+
+
+@pytest.mark.parametrize("verifier", ["reference", "strict"])
+def test_going_on_is_a_missed_intersection_only_at_an_intersection(verifier):
+    config, ep = _episode({**vectors.VIRL_CONFIGS[0], "verifier": verifier}, 0)
+    forward = json.dumps({"current observation": "No landmarks nearby; ", "current instruction": "x", "action": "forward()"})
+    mode = lambda p: virl.verify(config, p, forward).failure_mode  # noqa: E731
+    start, destination = ep.rail[0], ep.rail[-1]
+    assert (start.at_intersection, start.action(config.actionSpace).startswith("turn_direction(")) == (False, True)
+    assert mode(start) == "wrong-turn", "the start's orientation turn"
+    assert [mode(p) for p in ep.rail if p.at_intersection] and all(mode(p) == "missed-intersection" for p in ep.rail if p.at_intersection)
+    assert destination.action(config.actionSpace) == "stop()" and mode(destination) == "missed-stop"
 
 
 @pytest.mark.skipif(not SHARED_ROUTES.is_dir(), reason="shared/data/virl is not beside the checkout")

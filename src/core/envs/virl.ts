@@ -317,7 +317,7 @@ function turnTarget(action: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-export type VirlFailureMode = 'format' | 'wrong-turn' | 'missed-intersection' | 'phantom-intersection' | 'premature-stop' | 'action-space-confusion' | 'budget-exhausted';
+export type VirlFailureMode = 'format' | 'wrong-turn' | 'missed-intersection' | 'phantom-intersection' | 'premature-stop' | 'missed-stop' | 'action-space-confusion' | 'budget-exhausted';
 
 const WELL_FORMED = new Set(['forward()', 'stop()', ...[...ABSOLUTE, ...RELATIVE].map((d) => `turn_direction(${d})`)]);
 
@@ -328,8 +328,9 @@ export function failureMode(expert: string, action: string | undefined, space: V
   if (target !== undefined && other.includes(target)) return 'action-space-confusion';
   if (action === 'stop()' && expert !== 'stop()') return 'premature-stop';
   if (claimsIntersection && !atIntersection) return 'phantom-intersection';
-  if (expert.startsWith('turn_direction(') && target !== undefined) return 'wrong-turn';
-  if (expert.startsWith('turn_direction(') || expert === 'stop()') return 'missed-intersection';
+  if (expert === 'stop()') return 'missed-stop'; // went on at the destination
+  // the start's orientation turn is at no intersection: answered otherwise, a wrong turn
+  if (expert.startsWith('turn_direction(')) return target === undefined && atIntersection ? 'missed-intersection' : 'wrong-turn';
   return 'phantom-intersection'; // a turn where the rail goes straight
 }
 

@@ -410,10 +410,11 @@ def failure_mode(expert: str, action: str | None, space: str, claims_intersectio
         return "premature-stop"
     if claims_intersection and not at_intersection:
         return "phantom-intersection"
-    if expert.startswith("turn_direction(") and target is not None:
-        return "wrong-turn"
-    if expert.startswith("turn_direction(") or expert == "stop()":
-        return "missed-intersection"
+    if expert == "stop()":
+        return "missed-stop"  # went on at the destination
+    if expert.startswith("turn_direction("):
+        # the start's orientation turn is at no intersection: answered otherwise, a wrong turn
+        return "missed-intersection" if target is None and at_intersection else "wrong-turn"
     return "phantom-intersection"  # a turn where the rail goes straight
 
 

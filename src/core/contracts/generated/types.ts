@@ -77,6 +77,7 @@ export type Turn = {
     | 'missed-intersection'
     | 'phantom-intersection'
     | 'premature-stop'
+    | 'missed-stop'
     | 'action-space-confusion'
     | 'budget-exhausted';
   outputTokens?: number;
@@ -142,6 +143,7 @@ export type Turn = {
       | 'missed-intersection'
       | 'phantom-intersection'
       | 'premature-stop'
+      | 'missed-stop'
       | 'action-space-confusion'
       | 'budget-exhausted';
     outputTokens?: number;
@@ -1195,6 +1197,7 @@ export interface EpisodeRecord {
     | 'missed-intersection'
     | 'phantom-intersection'
     | 'premature-stop'
+    | 'missed-stop'
     | 'action-space-confusion'
     | 'budget-exhausted';
   /**
