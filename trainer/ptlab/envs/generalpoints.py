@@ -778,10 +778,11 @@ def _python_eval(tokens: list[str]) -> float | None:
         return None
 
 
-def _rule_collapsed(numbers: list[str], hand: Hand, face_cards: str, training_face_cards: str) -> bool:
-    """Rule collapse: under a rule other than the training one, the formula's numbers are the
-    hand's with one or more face cards valued by the training rule (J as 10 when J = 11)."""
-    if training_face_cards == face_cards:
+def _rule_collapsed(numbers: list[str], hand: Hand, face_cards: str, training_face_cards: str | None) -> bool:
+    """Rule collapse: under a rule other than the training one (None: this one, so none is), the
+    formula's numbers are the hand's with one or more face cards valued by the training rule (J as
+    10 when J = 11)."""
+    if training_face_cards is None or training_face_cards == face_cards:
         return False
     trained = [card_value(c, training_face_cards) for c in hand.cards]
     collapsible = [i for i, (value, t) in enumerate(zip(hand.values, trained)) if value != t]
@@ -804,7 +805,7 @@ def _unrecognized_mode(answer: ParsedAnswer) -> str:
     return "recognition" if answer.cards_found else "format"
 
 
-def verify_reference(config: GeneralPointsConfig, hand: Hand, output: str, training_face_cards: str) -> Verdict:
+def verify_reference(config: GeneralPointsConfig, hand: Hand, output: str, training_face_cards: str | None = None) -> Verdict:
     answer = parse_reference(output)
     recognized = _recognized(config, hand, answer)
     if recognized is False:
@@ -899,7 +900,7 @@ _STRICT_TOKEN_RE = re.compile(r"[0-9]+|[+\-*/()]")
 _STRICT_ALPHABET = frozenset("0123456789+-*/()")
 
 
-def verify_strict(config: GeneralPointsConfig, hand: Hand, output: str, training_face_cards: str) -> Verdict:
+def verify_strict(config: GeneralPointsConfig, hand: Hand, output: str, training_face_cards: str | None = None) -> Verdict:
     answer = parse_strict(output)
     recognized = _recognized(config, hand, answer)
     if recognized is False:
