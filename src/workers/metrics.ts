@@ -104,9 +104,9 @@ export class MetricsFiles {
   }
 
   async logProblems(folder: string): Promise<string[] | undefined> {
-    let check = this.checks.get(folder);
-    if (!check) this.checks.set(folder, (check = new EventFilesCheck(folder)));
-    const problems = await check.problems();
+    const check = this.checks.get(folder) ?? new EventFilesCheck(folder);
+    this.checks.set(folder, check);
+    const problems = await this.inTurn(check, () => check.problems()); // overlapping reads would push the same chunk twice
     if (!problems) this.checks.delete(folder);
     return problems;
   }
@@ -124,7 +124,8 @@ export class MetricsFiles {
     });
   }
 
-  private inTurn<T>(f: Followed, task: () => Promise<T>): Promise<T | undefined> {
+  /** Runs `task` after the reads already queued on this file or log folder. */
+  private inTurn<T>(f: { busy: Promise<unknown> }, task: () => Promise<T>): Promise<T | undefined> {
     const turn = f.busy.then(task).catch(() => undefined);
     f.busy = turn;
     return turn;
@@ -320,6 +321,8 @@ async function readEventFiles(folder: string, tails: EventTails, kinds: TagKinds
 class EventFilesCheck {
   private tails: EventTails = new Map();
   private kinds: TagKinds = new Map();
+  /** Checks of this folder, one at a time (MetricsFiles.inTurn). */
+  busy: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly folder: string) {}
 

@@ -238,6 +238,19 @@ describe('a damaged TensorBoard log in the Runs view', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('finds nothing wrong with a large intact log checked again before the last check ended (the Runs view rescans every 15 s)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-tb-'));
+    const [file] = eventFiles('sft-classic');
+    const bytes = readFileSync(file!);
+    writeFileSync(join(dir, basename(file!)), Buffer.concat(Array.from({ length: 60 }, () => bytes))); // several of the worker's chunks
+    const files = new MetricsFiles(() => undefined);
+    try {
+      assert.deepEqual(await Promise.all([files.logProblems(dir), files.logProblems(dir)]), [[], []]);
+      assert.deepEqual(await files.logProblems(dir), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('TensorBoard runs in the dashboard', () => {
