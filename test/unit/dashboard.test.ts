@@ -182,6 +182,9 @@ describe('dashboard: runs and records', () => {
     assert.deepEqual([a, b, c], [['sft.data.file=…0-examples.jsonl'], ['sft.data.file=…0-examples-v2.jsonl'], ['sft.data.file=unset']]);
     const [long] = groupDifferences([key(`${'x'.repeat(30)}A${'y'.repeat(60)}`), key(`${'x'.repeat(30)}B${'y'.repeat(60)}`)]);
     assert.equal(long![0], `sft.data.file=…${'x'.repeat(10)}A${'y'.repeat(28)}…`);
+    // a third arm's short value shares no start with them: the two are still cut where they differ from each other
+    const withShort = groupDifferences([key('data/gp-l/trajectories-optimal-4000-examples.jsonl'), key('data/gp-l/trajectories-optimal-4000-examples-v2.jsonl'), key('d.jsonl')]);
+    assert.deepEqual(withShort, [['sft.data.file=…0-examples.jsonl'], ['sft.data.file=…0-examples-v2.jsonl'], ['sft.data.file=d.jsonl']]);
   });
 
   it('names aggregated arms of one task and Init apart by the config fields in which they differ', () => {

@@ -29,25 +29,27 @@ export function groupDifferences(keys: readonly string[]): string[][] {
     return flat;
   });
   const paths = [...new Set(fields.flatMap((f) => [...f.keys()]))].filter((path) => new Set(fields.map((f) => f.get(path))).size > 1);
-  const from = new Map(paths.map((path) => [path, commonPrefix(fields.flatMap((f) => f.get(path) ?? []))]));
-  return fields.map((f) => paths.map((path) => `${path}=${shown(f.get(path), from.get(path)!)}`));
+  const values = new Map(paths.map((path) => [path, [...new Set(fields.flatMap((f) => f.get(path) ?? []))]]));
+  return fields.map((f) => paths.map((path) => `${path}=${shown(f.get(path), values.get(path)!)}`));
 }
 
 const SHOWN_CHARACTERS = 40;
 
-/** A long value from a little before where it differs from the others' (`differsAt`), so long
- * values that share a start (file paths) stay told apart. */
-function shown(value: string | undefined, differsAt: number): string {
+/** A long value from a little before where it differs from the one most like it among the
+ * field's `values`, so long values that share a start (file paths) stay told apart however
+ * short a third value is. */
+function shown(value: string | undefined, values: readonly string[]): string {
   if (value === undefined) return 'unset';
   if (value.length <= SHOWN_CHARACTERS) return value;
+  const differsAt = Math.max(0, ...values.filter((v) => v !== value).map((v) => commonPrefix(value, v)));
   const start = Math.max(0, differsAt - 10);
   const rest = value.slice(start);
   return `${start > 0 ? '…' : ''}${rest.length > SHOWN_CHARACTERS ? `${rest.slice(0, SHOWN_CHARACTERS - 1)}…` : rest}`;
 }
 
-function commonPrefix(values: readonly string[]): number {
+function commonPrefix(a: string, b: string): number {
   let at = 0;
-  while (values.every((v) => at < v.length && v[at] === values[0]![at])) at++;
+  while (at < a.length && a[at] === b[at]) at++;
   return at;
 }
 
