@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ExperimentConfig } from '../../src/core/contracts/generated/types';
 import { renderHandSvg } from '../../src/core/envs/cards';
 import { generateRoutes } from '../../src/core/envs/cities';
-import { completeSolutions, expertResponse, GeneralPointsEpisode, generalPointsConfig, verify } from '../../src/core/envs/generalpoints';
+import { cardValue, completeSolutions, expertResponse, GeneralPointsEpisode, generalPointsConfig, verify, type Rank } from '../../src/core/envs/generalpoints';
 import { nodeRouteFileLoader } from '../../src/core/envs/routeFiles';
 import { parseRoutes, VirlEpisode, virlConfig, verifyVirl } from '../../src/core/envs/virl';
 import { routeMap } from '../../src/core/envs/views';
@@ -82,6 +82,17 @@ describe('preview: a GeneralPoints episode by hand', () => {
     assert.equal(view.done, true);
     assert.equal(view.expertAnswer, undefined);
     assert.equal(preview.answer('again'), false, 'an answer after the end is ignored');
+  });
+
+  it("calls an answer valuing the face cards by the training rule on the rule-OOD split 'rule-collapse', as the evaluations do", () => {
+    const experiment = JSON.parse(readFileSync(join(repo, 'examples', 'gp-l.ptlab.json'), 'utf8')) as ExperimentConfig;
+    const preview = new PreviewEpisode({ configUri: 'file:///gp-l.ptlab.json', configPath: 'gp-l.ptlab.json', experiment: experiment.name, variants: previewVariants(experiment) }, 'split:ood-rule', 1234, loader);
+    const cards = preview.view().generalPoints!.cards as Rank[];
+    assert.deepEqual(cards, ['8', 'Q', '2', 'Q']);
+    const trained = cards.map((c) => cardValue(c, 'all-10'));
+    preview.answer(`{"cards": ${JSON.stringify(cards)}, "number": ${JSON.stringify(trained)}, "formula": "${trained.join('+')}"}`);
+    const verdict = preview.view().transcript.find((t) => t.kind === 'verdict');
+    assert.equal(verdict?.kind === 'verdict' && verdict.failureMode, 'rule-collapse');
   });
 });
 

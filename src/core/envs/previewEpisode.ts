@@ -9,6 +9,7 @@ import {
   expertResponse as generalPointsExpert,
   GeneralPointsEpisode,
   generalPointsConfig,
+  type GeneralPointsConfig,
   type Step,
 } from './generalpoints';
 import { loadRoutes, routeMap, svgDataUri, taskName, type RouteMapView } from './views';
@@ -142,6 +143,13 @@ function evaluationRoute(variant: Variant, seed: number, routes: number): number
   return episode;
 }
 
+/** A split's training rule, against which its answers are rule collapse, as the evaluations judge
+ * them (undefined: the variant's own, the training variant's). */
+function trainingFaceCards(source: PreviewSource, variant: Variant): GeneralPointsConfig['faceCards'] | undefined {
+  const training = source.variants.find((v) => v.kind === 'train');
+  return variant.kind !== 'train' && training ? generalPointsConfig(training.environment).faceCards : undefined;
+}
+
 // ---------------------------------------------------------------------------- one episode
 
 export interface PreviewSource {
@@ -173,7 +181,7 @@ export class PreviewEpisode {
       this.episode = new VirlEpisode(config, routes, seed, variant.eachRouteOnce ? evaluationRoute(variant, seed, routes.length) : undefined);
       this.transcript.push({ kind: 'prompt', text: this.episode.prompt, newChat: true, position: 0 });
     } else {
-      this.episode = new GeneralPointsEpisode(generalPointsConfig(variant.environment), seed);
+      this.episode = new GeneralPointsEpisode(generalPointsConfig(variant.environment), seed, trainingFaceCards(source, variant));
       this.transcript.push({ kind: 'prompt', text: this.episode.prompt, newChat: true });
     }
   }
