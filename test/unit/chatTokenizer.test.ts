@@ -75,11 +75,17 @@ describe('chat tokenizer (tokenizers.js)', () => {
     }
   });
 
-  it("strips as Python's Jinja does: `| trim` and `.strip()`, `.lstrip()`, `.rstrip()` take str.isspace's characters (\\x1c-\\x1f, \\x85; not U+FEFF)", () => {
+  it("strips as Python's Jinja does: `| trim`, `{% filter trim %}` and `.strip()`, `.lstrip()`, `.rstrip()` take str.isspace's characters (\\x1c-\\x1f, \\x85; not U+FEFF)", () => {
     const content = "messages[0]['content']";
     const tokenizer = withTemplate(`{{ ${content} | trim }}|{{ ${content}.strip() }}|{{ ${content}.lstrip() }}|{{ ${content}.rstrip() }}|{{ ${content} | trim('\x1c ') }}`);
     // jinja2's ImmutableSandboxedEnvironment renders '\ufeff a|\ufeff a|\ufeff a \x85|\x1c\ufeff a|\ufeff a \x85'
     assert.equal(tokenizer.renderChat([{ role: 'user', content: '\x1c\ufeff a \x85' }]), '\ufeff a|\ufeff a|\ufeff a \x85|\x1c\ufeff a|\ufeff a \x85');
+    const blocks = withTemplate(
+      `{% filter trim %}{{ ${content} }}{% endfilter %}|{% filter trim('\x1c ') %}{{ ${content} }}{% endfilter %}|` +
+        '{% for m in messages %}{% filter trim %} {{ m.content }} {% filter trim %}{{ m.content }}{% endfilter %}{% endfilter %}{% endfor %}',
+    );
+    // jinja2 renders '\ufeff a|\ufeff a \x85|\ufeff a \x85 \ufeff a'
+    assert.equal(blocks.renderChat([{ role: 'user', content: '\x1c\ufeff a \x85' }]), '\ufeff a|\ufeff a \x85|\ufeff a \x85 \ufeff a');
   });
 
   it("dates a chat with the pinned date in any locale (the template's strftime_now names months in the system's language)", () => {

@@ -3,7 +3,7 @@
 // `tokenizer.apply_chat_template(messages, add_generation_prompt=True)`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Template } from '@huggingface/jinja';
+import { parse, Template, tokenize } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 
 export interface ChatMessage {
@@ -181,32 +181,54 @@ const PYTHON_STRIPS = {
 };
 const STRIP_CALLS: Record<string, keyof typeof PYTHON_STRIPS> = { strip: 'ptlab_python_strip', lstrip: 'ptlab_python_lstrip', rstrip: 'ptlab_python_rstrip' };
 
+/** A `trim` filter's name and arguments (`trim` or `trim(chars)`); undefined for another filter. */
+function trimFilter(filter: Node): { name: Node; args: unknown[] } | undefined {
+  const name = (filter.type === 'CallExpression' ? filter.callee : filter) as Node;
+  return name.type === 'Identifier' && name.value === 'trim' ? { name, args: (filter.args as unknown[] | undefined) ?? [] } : undefined;
+}
+
+const FILTERED_BLOCK = 'ptlab_filtered_block';
+
+/** A `{% filter trim %}body{% endfilter %}` statement as `{% set ptlab_filtered_block %}body{% endset %}`
+ *  and a PYTHON_STRIPS call of it (the nodes @huggingface/jinja's parser makes of them); another
+ *  statement as it is. */
+function withPythonStripBlock(statement: unknown): unknown[] {
+  const node = statement as Node | null;
+  const trim = node?.type === 'FilterStatement' ? trimFilter(node.filter as Node) : undefined;
+  if (!trim) return [statement];
+  const [set, strip] = parse(tokenize(`{% set ${FILTERED_BLOCK} %}{% endset %}{{ ${STRIP_CALLS.strip}(${FILTERED_BLOCK}) }}`)).body as unknown as Node[];
+  set!.body = node!.body;
+  (strip!.args as unknown[]).push(...trim.args);
+  return [set, strip];
+}
+
 function asString(value: unknown): string {
   return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 }
 
 type Node = { type?: unknown; [field: string]: unknown };
 
-/** `template` with its `| trim` filters and `.strip()`, `.lstrip()`, `.rstrip()` calls made calls
- *  of PYTHON_STRIPS: @huggingface/jinja strips with JavaScript's trim set, Python's Jinja with
- *  str.strip's (Llama 3's templates render `message['content'] | trim`), and it takes no filter of
- *  one's own, so the parsed template is rewritten in place. */
+/** `template` with its `| trim` filters, `{% filter trim %}` blocks and `.strip()`, `.lstrip()`,
+ *  `.rstrip()` calls made calls of PYTHON_STRIPS: @huggingface/jinja strips with JavaScript's trim
+ *  set, Python's Jinja with str.strip's (Llama 3's templates render `message['content'] | trim`),
+ *  and it takes no filter of one's own, so the parsed template is rewritten in place. */
 function withPythonStrip(template: Template): Template {
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.splice(0, node.length, ...node.flatMap(withPythonStripBlock));
+      return node.forEach(visit);
+    }
     if (node instanceof Map) return node.forEach((value, key) => (visit(key), visit(value)));
     if (!node || typeof node !== 'object') return;
     const expression = node as Node;
     const filter = expression.filter as Node | undefined;
     const callee = expression.callee as Node | undefined;
-    if (expression.type === 'FilterExpression' && filter) {
-      const name = (filter.type === 'CallExpression' ? filter.callee : filter) as Node;
-      if (name.type === 'Identifier' && name.value === 'trim') {
-        name.value = STRIP_CALLS.strip;
-        Object.assign(expression, { type: 'CallExpression', callee: name, args: [expression.operand, ...((filter.args as unknown[] | undefined) ?? [])] });
-        delete expression.operand;
-        delete expression.filter;
-      }
+    const trim = filter && expression.type === 'FilterExpression' ? trimFilter(filter) : undefined;
+    if (trim) {
+      trim.name.value = STRIP_CALLS.strip;
+      Object.assign(expression, { type: 'CallExpression', callee: trim.name, args: [expression.operand, ...trim.args] });
+      delete expression.operand;
+      delete expression.filter;
     } else if (expression.type === 'CallExpression' && callee?.type === 'MemberExpression' && !callee.computed) {
       const method = callee.property as Node;
       if (method.type === 'Identifier' && typeof method.value === 'string' && Object.hasOwn(STRIP_CALLS, method.value)) {
