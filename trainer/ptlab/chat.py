@@ -160,10 +160,17 @@ def turn_pieces(encoder: Any, bound: list[dict[str, Any]], generation_prompt: bo
         before, through = _render(encoder, bound[:i], True), _render(encoder, bound[: i + 1], False)
         if not (through.startswith(before) and text.startswith(through) and len(before) >= at):
             return None
-        end = len(before) + len(through[len(before) :].rstrip())
+        end = _turn_end(before, through)
         pieces += [text[at : len(before)], text[len(before) : end]]
         at = end
     return (*pieces, text[at:])
+
+
+def _turn_end(prompt: str, through: str) -> int:
+    """Where the assistant turn that `through` (a chat rendered through an assistant message)
+    ends, `prompt` being the chat before it with the generation prompt: after the template's
+    end-of-turn, before the whitespace it writes between turns."""
+    return len(prompt) + len(through[len(prompt) :].rstrip())
 
 
 def _piece_tokens(tokenizer: Any, pieces: tuple[str, ...], special: bool, offsets: bool = False) -> tuple[list[int], list[int], list[int]]:
@@ -401,10 +408,32 @@ def answer_separator(encoder: Any, before: list[dict[str, Any]], message: dict[s
     """What the template writes between the generation prompt after `before` (a bound chat) and
     the content of the assistant `message` there; "" where the generation prompt is not a
     prefix of the message's rendering."""
+    return _around_content(encoder, before, message)[0]
+
+
+def end_of_turn_tokens(encoder: Any) -> list[int]:
+    """The special tokens the template writes after an assistant message's content to end the
+    turn (through the turn's end as turn_pieces cuts it), which SFT teaches the model to say
+    after each answer (assistant_mask): ChatML's <|im_end|>, Llama 3's <|eot_id|>. Generation
+    stops at them. None (an empty list) where the template ends a turn with text alone (LLaVA 1.5's " ")."""
+    tokenizer = text_tokenizer(encoder)
+    bound = for_encoder(encoder, [user_message("?"), {"role": "assistant", "content": "!"}], [])
+    closing = _around_content(encoder, bound[:1], bound[1])[1]
+    special = {i for i, token in tokenizer.added_tokens_decoder.items() if token.special} | set(tokenizer.all_special_ids)
+    return [i for i in tokenizer(closing, add_special_tokens=False)["input_ids"] if i in special]
+
+
+def _around_content(encoder: Any, before: list[dict[str, Any]], message: dict[str, Any]) -> tuple[str, str]:
+    """What the template writes around the content of the assistant `message` after `before` (a
+    bound chat): from the generation prompt's end to the content, and from the content to the
+    turn's end (_turn_end); ("", "") where the generation prompt is not a prefix of the
+    message's rendering."""
     marked = {**message, "content": _with_text(message["content"], ANSWER_MARKER)}
     prompt, written = _render(encoder, before, True), _render(encoder, [*before, marked], False)
     at = written.find(ANSWER_MARKER, len(prompt))
-    return written[len(prompt) : at] if written.startswith(prompt) and at >= 0 else ""
+    if not written.startswith(prompt) or at < 0:
+        return "", ""
+    return written[len(prompt) : at], written[at + len(ANSWER_MARKER) : _turn_end(prompt, written)]
 
 
 def _with_text(content: Any, text: str) -> Any:

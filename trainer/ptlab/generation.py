@@ -33,12 +33,16 @@ class Generation:
         return len(self.ids) - self.stopped
 
 
-def stop_tokens(model: Any, tokenizer: Any) -> list[int]:
+def stop_tokens(model: Any, encoder: Any) -> list[int]:
     """The tokens that end a turn: the checkpoint's generation config's (Llama 3 lists
-    <|eot_id|>, <|eom_id|> and <|end_of_text|>; Qwen <|im_end|> and <|endoftext|>) and the tokenizer's eos."""
+    <|eot_id|>, <|eom_id|> and <|end_of_text|>; Qwen <|im_end|> and <|endoftext|>), the
+    tokenizer's eos, and the chat template's end-of-turn (chat.end_of_turn_tokens), which the
+    model learns to say after each answer: a base checkpoint's generation config knows only its
+    end of text (Qwen2.5's <|endoftext|>, where its ChatML template ends a turn with <|im_end|>)."""
     configured = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
     listed = configured if isinstance(configured, list) else [configured]
-    return list(dict.fromkeys(t for t in [*listed, tokenizer.eos_token_id] if t is not None))
+    ends = [*listed, chat.text_tokenizer(encoder).eos_token_id, *chat.end_of_turn_tokens(encoder)]
+    return list(dict.fromkeys(t for t in ends if t is not None))
 
 
 def placeholder_tokens(model: Any) -> list[int]:
@@ -399,7 +403,7 @@ def generate(model: Any, encoder: Any, chats: list[list[dict[str, Any]]], max_ne
     import torch
 
     tokenizer = chat.text_tokenizer(encoder)
-    stop = stop_tokens(model, tokenizer)
+    stop = stop_tokens(model, encoder)
     options = dict(sampling) if sampling is not None else policy_sampling(temperature) if temperature > 0 else {"do_sample": False}
     if record_logprobs and (sampling is not None or temperature <= 0):
         raise ValueError("record_logprobs needs sampling at a temperature (policy_sampling)")

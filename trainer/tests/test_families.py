@@ -336,6 +336,40 @@ def test_the_qwen_replicas_end_and_decode_as_the_published_instruct_checkpoints(
     assert (decoding.temperature, decoding.top_p, decoding.top_k, decoding.repetition_penalty) == (0.01, 0.001, 1, 1.0)
 
 
+@pytest.mark.parametrize("family", [*replicas.FAMILIES, "embedded:tiny-lm", "embedded:tiny-vlm"])
+def test_generation_stops_at_the_end_of_turn_sft_teaches(cache, family):
+    """The template's end-of-turn token, learned after each reply, ends a generated turn (and
+    an exported model's); LLaVA 1.5's template ends a turn with a space, no token."""
+    from ptlab.generation import stop_tokens
+
+    encoder = models.load_tokenizer(model_path(family))
+    end = [chat.text_tokenizer(encoder).convert_tokens_to_ids(END_OF_TURN[family])] if END_OF_TURN[family] else []
+    assert chat.end_of_turn_tokens(encoder) == end
+    assert set(end) <= set(stop_tokens(models.load_causal_lm(model_path(family), "fp32"), encoder))
+
+
+def test_a_base_checkpoint_stops_at_its_template_s_end_of_turn_not_only_its_end_of_text(cache, tmp_path):
+    """Qwen2.5 base ships the ChatML template, whose turns end with <|im_end|>, while its
+    generation config and tokenizer end at <|endoftext|> alone. A model that learned the format
+    says <|im_end|> after its answer: the turn ends there, not at maxNewTokens with what follows
+    trained on, verified and read back into the next turn."""
+    import shutil
+
+    from ptlab.generation import generate
+
+    folder = tmp_path / "qwen2.5-base"
+    shutil.copytree(model_path("qwen2.5"), folder)
+    tokenizer = models.load_tokenizer(str(folder))
+    text_end, im_end = tokenizer.convert_tokens_to_ids(["<|endoftext|>", "<|im_end|>"])
+    for name, field, value in [("generation_config.json", "eos_token_id", text_end), ("tokenizer_config.json", "eos_token", "<|endoftext|>")]:
+        (folder / name).write_text(json.dumps(json.loads((folder / name).read_text()) | {field: value}))
+    model, tokenizer = models.load_causal_lm(str(folder), "fp32"), models.load_tokenizer(str(folder))
+    assert (model.generation_config.eos_token_id, tokenizer.eos_token_id) == (text_end, text_end)
+    # the model saying <|im_end|> first: the SFT row's end, its answer aside
+    (answer,) = generate(model, tokenizer, [[{"role": "user", "content": "Cards: ['3', '8', 'Q', 'A']"}]], 8, 0.0, sampling={"do_sample": False, "sequence_bias": {(im_end,): 100.0}})
+    assert answer.ids == (im_end,) and answer.stopped and answer.answer_tokens == 0
+
+
 def test_a_checkpoint_without_a_chat_template_fails_at_load(cache, tmp_path):
     import shutil
 
