@@ -26,7 +26,7 @@ from ptlab.config import Evaluation, Experiment, Split
 from ptlab.envs.episode import EnvironmentConfig
 from ptlab.envs.virl import VirlConfig
 from ptlab.episodes import Slot
-from ptlab.generation import PrefixCache, draw_key, generate
+from ptlab.generation import PrefixCache, decoding_config, draw_key, generate
 from ptlab.runlog import RunLog, atomic_write_text, now
 
 SUMMARY_FILE = "eval-summary.json"
@@ -58,10 +58,10 @@ def decoding(evaluation: Evaluation, model: Any, kv_cache: str = "dynamic") -> t
     (`kv_cache` "paged"), which samples from each process's stream."""
     draws = {"draws": "per-process" if kv_cache == "paged" else "per-episode"}
     if evaluation.sampling == "model-defaults":
-        config = model.generation_config
+        config = decoding_config(model, {})  # what the checkpoint leaves unset at generate's defaults (top_k 50)
         stated: dict[str, Any] = {"source": "model-defaults", "doSample": bool(config.do_sample), "maxNewTokens": evaluation.maxNewTokens}
         if config.do_sample:
-            stated |= {"temperature": float(config.temperature if config.temperature is not None else 1.0), "topP": float(config.top_p if config.top_p is not None else 1.0), "topK": int(config.top_k or 0)} | draws
+            stated |= {"temperature": float(config.temperature), "topP": float(config.top_p), "topK": int(config.top_k or 0)} | draws
         return {}, stated
     if evaluation.temperature == 0:
         return {"do_sample": False}, {"source": "configured", "doSample": False, "maxNewTokens": evaluation.maxNewTokens}

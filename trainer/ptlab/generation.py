@@ -145,12 +145,20 @@ def keyed_uniforms(keys: Any, step: int) -> Any:
     return (_mix32(keys ^ _mix32(step & MASK32)).to(torch.float64) + 0.5) / 2.0**32
 
 
-def _sampling_config(model: Any, options: dict[str, Any]) -> Any:
-    """The GenerationConfig whose sampling `options` states (the checkpoint's own when they are
-    empty), or None when it decodes greedily."""
-    from transformers import GenerationConfig
+def decoding_config(model: Any, options: dict[str, Any]) -> Any:
+    """The GenerationConfig generate decodes with under `options` (_stated_decoding): `options`
+    over the checkpoint's generation_config (its special tokens alone when `options` is not
+    empty), and each field both leave unset at transformers' default, as generate fills it
+    (top_k 50 for a checkpoint that sets none, as Llama 3.2's)."""
+    with _stated_decoding(model, options):
+        config, _ = model._prepare_generation_config(None, **options)
+    return config
 
-    config = GenerationConfig(**options) if options else model.generation_config
+
+def _sampling_config(model: Any, options: dict[str, Any]) -> Any:
+    """The GenerationConfig generate would sample with under `options` (decoding_config), or
+    None when it decodes greedily."""
+    config = decoding_config(model, options)
     return config if config.do_sample else None
 
 
@@ -581,15 +589,9 @@ class _PagedSession:
 
 
 def _paged_generation_config(model: Any, options: dict[str, Any], stop: list[int], pad_id: int | None, max_new_tokens: int) -> Any:
-    """The GenerationConfig continuous batching decodes with: `options` alone over the
-    checkpoint's special tokens (as _stated_decoding gives generate), or the checkpoint's
-    own decoding when `options` is empty; stopping at `stop`."""
-    import copy
-
-    from transformers import GenerationConfig
-
-    saved = model.generation_config
-    config = GenerationConfig(bos_token_id=saved.bos_token_id, eos_token_id=saved.eos_token_id, pad_token_id=saved.pad_token_id, **options) if options else copy.deepcopy(saved)
+    """The GenerationConfig continuous batching decodes with: generate's under `options`
+    (decoding_config; continuous batching fills no unset field itself), stopping at `stop`."""
+    config = decoding_config(model, options)
     config.eos_token_id, config.max_new_tokens = stop, max_new_tokens
     if pad_id is not None:
         config.pad_token_id = pad_id

@@ -371,16 +371,19 @@ def test_each_route_once_runs_every_route_of_the_split_once_in_order(tmp_path, e
     assert drawn != routes
 
 
-def test_decoding_is_configured_or_the_models_and_stated():
-    """`model-defaults` decodes as the checkpoint's generation_config (the reference passes
-    generate only max_new_tokens); `configured` from temperature / topP, no hidden top-k."""
-    from types import SimpleNamespace
-
+def test_decoding_is_configured_or_the_models_and_stated(ptlab_cache, monkeypatch):
+    """`model-defaults` decodes as generate does with the checkpoint's generation_config (the
+    reference passes generate only max_new_tokens): Llama 3.2's sets temperature 0.6 and top-p
+    0.9 but no top-k, which generate takes at its default, 50. `configured` from temperature /
+    topP, no hidden top-k."""
+    from ptlab import models, replicas
     from ptlab.config import Evaluation, Split
     from ptlab.evaluate import decoding
 
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
     splits = (Split("id", "id", 1),)
-    llama = SimpleNamespace(generation_config=SimpleNamespace(do_sample=True, temperature=0.6, top_p=0.9, top_k=50))
+    llama = models.load_causal_lm(str(replicas.replica_path("llama3")), "fp32")
+    assert llama.generation_config.top_k is None
     arguments, stated = decoding(Evaluation(splits, sampling="model-defaults", maxNewTokens=256), llama)
     assert arguments == {} and stated == {"source": "model-defaults", "doSample": True, "temperature": 0.6, "topP": 0.9, "topK": 50, "maxNewTokens": 256, "draws": "per-episode"}
     arguments, stated = decoding(Evaluation(splits, temperature=0.7, topP=0.95), llama)

@@ -95,6 +95,31 @@ def test_warpers_follow_generate_and_refuse_what_they_do_not_apply():
         generation._warpers(GenerationConfig(do_sample=True, typical_p=0.5))
 
 
+def _described(processors):
+    return [(type(p).__name__, vars(p)) for p in processors]
+
+
+def test_keyed_draws_and_continuous_batching_sample_as_generate_with_the_checkpoint_s_config(ptlab_cache, monkeypatch):
+    """evaluation.sampling "model-defaults" (sampling {}): generate fills what the checkpoint's
+    generation_config leaves unset from transformers' defaults. Llama 3.2's sets temperature
+    0.6 and top-p 0.9 and no top-k: generate samples with top-k 50, and so do the keyed draws'
+    warpers and the paged session's config. Stated options keep their own top-k (0: none)."""
+    from ptlab import models, replicas
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    model = models.load_causal_lm(str(replicas.replica_path("llama3")), "fp32")
+    assert model.generation_config.top_k is None
+    stop = model.generation_config.eos_token_id
+    for options in ({}, generation.policy_sampling(0.7)):
+        with generation._stated_decoding(model, options):
+            prepared, _ = model._prepare_generation_config(None, **options)
+        by_generate = _described(model._get_logits_processor(prepared))
+        assert _described(generation._warpers(generation._sampling_config(model, options))) == by_generate
+        assert _described(model._get_logits_processor(generation._paged_generation_config(model, options, stop, None, 8))) == by_generate
+    assert [name for name, _ in by_generate] == ["TemperatureLogitsWarper"]  # policy sampling: untruncated
+    assert dict(_described(generation._warpers(generation._sampling_config(model, {}))))["TopKLogitsWarper"]["top_k"] == 50
+
+
 def test_a_generated_pad_token_is_an_answer_token_not_its_end(ptlab_cache, monkeypatch):
     """generate pads a row only after it stops: a pad the model itself picks (here every step:
     all its logits equal, and the pad is token 0) is part of the answer, as the extension's
