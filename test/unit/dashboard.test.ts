@@ -185,6 +185,15 @@ describe('dashboard: runs and records', () => {
     // a third arm's short value shares no start with them: the two are still cut where they differ from each other
     const withShort = groupDifferences([key('data/gp-l/trajectories-optimal-4000-examples.jsonl'), key('data/gp-l/trajectories-optimal-4000-examples-v2.jsonl'), key('d.jsonl')]);
     assert.deepEqual(withShort, [['sft.data.file=…0-examples.jsonl'], ['sft.data.file=…0-examples-v2.jsonl'], ['sft.data.file=d.jsonl']]);
+    // two folders each with a v1 and a v2 file: cut where each differs from its nearest, a and b's v1 would read alike
+    const files = ['a', 'b'].flatMap((folder) => ['v1', 'v2'].map((v) => `data/${folder}/gp-l-trajectories-4000-opt-${v}.jsonl`));
+    const twoByTwo = groupDifferences(files.map(key)).map(([label]) => label!);
+    assert.equal(new Set(twoByTwo).size, 4, twoByTwo.join(' | '));
+    assert.deepEqual(twoByTwo, files.map((f) => `sft.data.file=${f.slice(0, 20)}…${f.slice(-20)}`));
+    // and where start and end are alike too, the whole value
+    const deep = ['a', 'b'].flatMap((folder) => ['v1', 'v2'].map((v) => `data/gp-l/${folder}/trajectories-optimal-4000-examples-${v}.jsonl`));
+    const deepLabels = groupDifferences(deep.map(key)).map(([label]) => label!);
+    assert.equal(new Set(deepLabels).size, 4, deepLabels.join(' | '));
   });
 
   it('names aggregated arms of one task and Init apart by the config fields in which they differ', () => {

@@ -29,8 +29,31 @@ export function groupDifferences(keys: readonly string[]): string[][] {
     return flat;
   });
   const paths = [...new Set(fields.flatMap((f) => [...f.keys()]))].filter((path) => new Set(fields.map((f) => f.get(path))).size > 1);
-  const values = new Map(paths.map((path) => [path, [...new Set(fields.flatMap((f) => f.get(path) ?? []))]]));
-  return fields.map((f) => paths.map((path) => `${path}=${shown(f.get(path), values.get(path)!)}`));
+  const labels = new Map(paths.map((path) => [path, distinctlyShown([...new Set(fields.flatMap((f) => f.get(path) ?? []))])]));
+  return fields.map((f) => paths.map((path) => {
+    const value = f.get(path);
+    return `${path}=${value === undefined ? 'unset' : labels.get(path)!.get(value)!}`;
+  }));
+}
+
+/** Each of a field's distinct values shown short (`shown`), and where two come out alike (two
+ * folders each with a v1 and a v2 file), those shown by their start and end, or else whole:
+ * every value keeps a label of its own (the paper legend is keyed by label). */
+function distinctlyShown(values: readonly string[]): Map<string, string> {
+  const labels = new Map(values.map((value) => [value, shown(value, values)]));
+  for (const relabel of [startAndEnd, (value: string) => value]) {
+    const uses = new Map<string, number>();
+    for (const label of labels.values()) uses.set(label, (uses.get(label) ?? 0) + 1);
+    const alike = values.filter((value) => uses.get(labels.get(value)!)! > 1);
+    if (alike.length === 0) break;
+    for (const value of alike) labels.set(value, relabel(value));
+  }
+  return labels;
+}
+
+function startAndEnd(value: string): string {
+  const half = SHOWN_CHARACTERS / 2;
+  return value.length <= SHOWN_CHARACTERS ? value : `${value.slice(0, half)}…${value.slice(-half)}`;
 }
 
 const SHOWN_CHARACTERS = 40;
@@ -38,8 +61,7 @@ const SHOWN_CHARACTERS = 40;
 /** A long value from a little before where it differs from the one most like it among the
  * field's `values`, so long values that share a start (file paths) stay told apart however
  * short a third value is. */
-function shown(value: string | undefined, values: readonly string[]): string {
-  if (value === undefined) return 'unset';
+function shown(value: string, values: readonly string[]): string {
   if (value.length <= SHOWN_CHARACTERS) return value;
   const differsAt = Math.max(0, ...values.filter((v) => v !== value).map((v) => commonPrefix(value, v)));
   const start = Math.max(0, differsAt - 10);
