@@ -12,6 +12,7 @@ const BPE_TOKENIZER = join(__dirname, '..', '..', '..', 'trainer', 'ptlab', 'wei
 const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'vectors', 'chat-templates.json'), 'utf8')) as {
   templateDate: string;
   bosToken: string;
+  eosToken: string;
   templates: Record<string, string>;
   cases: { template: string; messages: ChatMessage[]; addGenerationPrompt: boolean; pieces: string[]; ids: number[] }[];
 };
@@ -62,11 +63,11 @@ describe('chat tokenizer (tokenizers.js)', () => {
   });
 
   const withTemplate = (template: string) => {
-    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ chat_template: template, bos_token: vectors.bosToken }));
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ chat_template: template, bos_token: vectors.bosToken, eos_token: vectors.eosToken }));
     return ChatTokenizer.load(dir);
   };
 
-  it("renders and reads the vector chats as the trainer does (test/vectors/chat-templates.json): Llama 3.2's dated templates with the pinned date, their `| trim` as Python's str.strip, a sampled answer without the separator LLaVA 1.5's template writes", () => {
+  it("renders and reads the vector chats as the trainer does (test/vectors/chat-templates.json): Llama 3.2's dated templates with the pinned date, their `| trim` as Python's str.strip, a sampled answer without the separator LLaVA 1.5's template writes, each reply ended with the eos where the template writes no end-of-turn token", () => {
     assert.equal(TEMPLATE_DATE, vectors.templateDate);
     for (const { template, messages, addGenerationPrompt, pieces, ids } of vectors.cases) {
       const tokenizer = withTemplate(vectors.templates[template]!);

@@ -151,8 +151,11 @@ def turn_pieces(encoder: Any, bound: list[dict[str, Any]], generation_prompt: bo
     answer's own tokens. Tokenized whole, a merge across a cut would change them (ChatML's
     "assistant\n" before an answer starting with "\n" reads one "\n\n" token). Found by
     rendering the chat prefix by prefix, as TRL and verl find a turn in templates without
-    {% generation %} markers; None where the template does not render it so."""
+    {% generation %} markers; None where the template does not render it so. Each turn ends
+    with reply_end's eos where the template's turn has no end-of-turn token (and the reply
+    does not end with the eos already)."""
     text = _render(encoder, bound, generation_prompt)
+    closing = reply_end(encoder) if any(message["role"] == "assistant" for message in bound) else ""
     pieces, at = [], 0
     for i, message in enumerate(bound):
         if message["role"] != "assistant":
@@ -161,9 +164,23 @@ def turn_pieces(encoder: Any, bound: list[dict[str, Any]], generation_prompt: bo
         if not (through.startswith(before) and text.startswith(through) and len(before) >= at):
             return None
         end = _turn_end(before, through)
-        pieces += [text[at : len(before)], text[len(before) : end]]
+        turn = text[len(before) : end]
+        pieces += [text[at : len(before)], turn if turn.endswith(closing) else turn + closing]
         at = end
     return (*pieces, text[at:])
+
+
+def reply_end(encoder: Any) -> str:
+    """What ends each assistant turn beyond the template's text: the tokenizer's eos where the
+    template writes no end-of-turn token (end_of_turn_tokens), else nothing. LLaVA 1.5's
+    template ends a reply with the space before the next "USER: "; generation stops at its
+    generation config's eos, </s>, so a model SFT'd on the template's text alone never learns to
+    stop. LLaVA's own training ended each reply with </s> (its vicuna_v1 conversation's sep2),
+    and a rollout's later turn reads each earlier reply as the model said it, </s> included:
+    the chat the model is trained on and the one it reads stay the same ids."""
+    if end_of_turn_tokens(encoder):
+        return ""
+    return text_tokenizer(encoder).eos_token or ""
 
 
 def _turn_end(prompt: str, through: str) -> int:
@@ -252,12 +269,13 @@ def chat_template(encoder: Any) -> str:
 def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[Any], example: str, whole_chat: bool = False) -> dict[str, Any]:
     """The chat's token ids and which of them the model must learn to say (`assistant_masks`):
     each assistant message (but those marked `"train": false`) and the template's end-of-turn
-    after it, as turn_pieces finds them: each turn's ids are those generation reads at it (the
-    chat before it with the generation prompt) followed by the answer's own tokens. A template
+    after it (the eos where the template writes none: reply_end), as turn_pieces finds them:
+    each turn's ids are those generation reads at it (the chat before it with the generation
+    prompt) followed by the answer's own tokens. A template
     with `{% generation %}` markers that does not render the chat prefix by prefix says where
     its turns are itself (the chat then tokenized whole: no prompt generation reads is a
-    prefix of it). Each span must decode to its message, and a chat without assistant tokens
-    is an error, never a zero loss.
+    prefix of it; each span must end with a special token, _check_marked_ends). Each span must
+    decode to its message, and a chat without assistant tokens is an error, never a zero loss.
     `whole_chat` (sft.assistantOnlyLoss false): every token of the chat instead, the prompts'
     too, as pretraining learns a document, except the assistant messages marked `"train":
     false` (a wrong answer is context, never something to learn to say); text models only."""
@@ -272,6 +290,7 @@ def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[An
         ids, mask = encoded["input_ids"], encoded["assistant_masks"]
         ids, mask = (list(ids[0]), list(mask[0])) if is_multimodal(encoder) else (list(ids), list(mask))
         pieces = (_render(encoder, bound, False),)
+        _check_marked_ends(encoder, ids, mask, template, example)
     else:
         raise ChatMaskError(
             f"{example}: model {_model_name(encoder)}'s chat template ({_describe(template)}) does not render the chat prefix by prefix, "
@@ -323,6 +342,21 @@ def _check_spans(encoder: Any, messages: list[dict[str, Any]], ids: list[int], m
         raise ChatMaskError(
             f"{example}: model {_model_name(encoder)}'s assistant tokens (chat template {_describe(template)}) decode to {decoded[:3]!r}, "
             f"not to its {len(replies)} assistant message(s) {[r[:60] for r in replies[:3]]!r}"
+        )
+
+
+def _check_marked_ends(encoder: Any, ids: list[int], mask: list[int], template: str, example: str) -> None:
+    """Each {% generation %} span (the chat tokenized whole, as the template writes it, where
+    reply_end cannot add the eos) ends with a special token, an end-of-turn or the eos: else SFT
+    never teaches the model where an answer ends, and every answer runs to maxNewTokens."""
+    tokenizer = text_tokenizer(encoder)
+    ends = [k for k, learned in enumerate(mask) if learned and (k + 1 == len(mask) or not mask[k + 1])]
+    unended = [tokenizer.decode(ids[max(0, k - 2) : k + 1]) for k in ends if ids[k] not in _special_ids(tokenizer)]
+    if unended:
+        raise ChatMaskError(
+            f"{example}: model {_model_name(encoder)}'s chat template ({_describe(template)}) does not render the chat prefix by prefix and its "
+            f"{{% generation %}} spans end without an end-of-turn token (they end {unended[:2]!r}), "
+            f"so SFT would never teach the model to stop: put the end-of-turn, or the eos {tokenizer.eos_token!r}, inside each {{% generation %}} block"
         )
 
 
@@ -415,12 +449,17 @@ def end_of_turn_tokens(encoder: Any) -> list[int]:
     """The special tokens the template writes after an assistant message's content to end the
     turn (through the turn's end as turn_pieces cuts it), which SFT teaches the model to say
     after each answer (assistant_mask): ChatML's <|im_end|>, Llama 3's <|eot_id|>. Generation
-    stops at them. None (an empty list) where the template ends a turn with text alone (LLaVA 1.5's " ")."""
+    stops at them. None (an empty list) where the template ends a turn with text alone (LLaVA
+    1.5's " "): the turn then ends with the tokenizer's eos (reply_end)."""
     tokenizer = text_tokenizer(encoder)
     bound = for_encoder(encoder, [user_message("?"), {"role": "assistant", "content": "!"}], [])
     closing = _around_content(encoder, bound[:1], bound[1])[1]
-    special = {i for i, token in tokenizer.added_tokens_decoder.items() if token.special} | set(tokenizer.all_special_ids)
+    special = _special_ids(tokenizer)
     return [i for i in tokenizer(closing, add_special_tokens=False)["input_ids"] if i in special]
+
+
+def _special_ids(tokenizer: Any) -> set[int]:
+    return {i for i, token in tokenizer.added_tokens_decoder.items() if token.special} | set(tokenizer.all_special_ids)
 
 
 def _around_content(encoder: Any, before: list[dict[str, Any]], message: dict[str, Any]) -> tuple[str, str]:

@@ -7,7 +7,9 @@ otherwise). LLaVA 1.5's template, over text messages (Vicuna's), writes a space 
 generation prompt "ASSISTANT:" and an answer, which a sampled answer (chat.sampled_answer) says
 itself. Each case is a chat as the trainer renders it (ptlab.chat, with chat.TEMPLATE_DATE)
 through the embedded tokenizer given that template: its text in its pieces (chat.turn_pieces)
-and its ids. The TypeScript tests check the extension's ChatTokenizer
+and its ids. None of these templates writes an end-of-turn token of that tokenizer (Llama 3's
+<|eot_id|> is text to it), so each reply ends with its eos, <|end|> (chat.reply_end), as
+LLaVA 1.5's replies end with </s>. The TypeScript tests check the extension's ChatTokenizer
 (src/core/inference/tokenizer.ts) renders and reads each the same.
 
 `.venv/bin/python trainer/tests/chat_vectors.py --write` writes the file; the Python tests check it is current.
@@ -76,7 +78,8 @@ def cases() -> list[dict[str, Any]]:
 def render() -> str:
     from ptlab import chat, models
 
-    vectors = {"about": __doc__.splitlines()[0], "templateDate": chat.TEMPLATE_DATE, "bosToken": models.embedded_tokenizer().bos_token, "templates": templates(), "cases": cases()}
+    tokenizer = models.embedded_tokenizer()
+    vectors = {"about": __doc__.splitlines()[0], "templateDate": chat.TEMPLATE_DATE, "bosToken": tokenizer.bos_token, "eosToken": tokenizer.eos_token, "templates": templates(), "cases": cases()}
     return json.dumps(vectors, indent=1, ensure_ascii=False) + "\n"
 
 

@@ -136,6 +136,36 @@ def test_a_chat_without_assistant_tokens_is_an_error_naming_model_template_and_e
         chat.encode(chatml_tokenizer(embedded), TRAJECTORY[:1], [], generation_prompt=False, example="sft.jsonl:8")
 
 
+# LLaVA 1.5's template over text messages (a reply ends with a space, no end-of-turn token),
+# made not to render the chat prefix by prefix (the message count first), with its markers.
+COUNTED_LLAVA = (
+    "{{ messages | length }} {% for message in messages %}{{ message['role'].upper() + ': ' }}"
+    "{% if message['role'] == 'assistant' %}{% generation %}{{ message['content'] + ' ' }}{% endgeneration %}"
+    "{% else %}{{ message['content'] + ' ' }}{% endif %}{% endfor %}{% if add_generation_prompt %}{{ 'ASSISTANT:' }}{% endif %}"
+)
+
+
+def test_a_reply_ends_with_the_eos_where_the_template_writes_no_end_of_turn_and_is_refused_where_it_cannot(embedded):
+    """A template whose reply ends with text alone (LLaVA 1.5's space) never teaches the model to
+    stop: rendered prefix by prefix, each learned run ends with the tokenizer's eos, which the
+    next turn reads too; found by {% generation %} markers (the chat tokenized whole, as the
+    template writes it), a span that does not end with a special token is an error saying what to do."""
+    from transformers import AutoTokenizer
+
+    from chat_vectors import LLAVA_TEXT_TEMPLATE
+
+    tokenizer = AutoTokenizer.from_pretrained(embedded)
+    tokenizer.chat_template = LLAVA_TEXT_TEMPLATE
+    encoded = chat.encode(tokenizer, TRAJECTORY, [], generation_prompt=False)
+    assert [tokenizer.decode(run) for run in learned_runs(encoded)] == [f" {m['content']}<|end|>" for m in TRAJECTORY if m["role"] == "assistant"]
+    assert "".join(encoded["pieces"]).startswith("".join(chat.encode(tokenizer, TRAJECTORY[:3], [], generation_prompt=True)["pieces"]))
+    tokenizer.chat_template = COUNTED_LLAVA
+    with pytest.raises(ChatMaskError, match=r"sft.jsonl:4: .*does not render the chat prefix by prefix and its \{% generation %\} spans end without an end-of-turn token .*put the end-of-turn, or the eos '<\|end\|>', inside"):
+        chat.encode(tokenizer, TRAJECTORY, [], generation_prompt=False, example="sft.jsonl:4")
+    tokenizer.chat_template = COUNTED_LLAVA.replace("message['content'] + ' ' }}{% endgeneration %}", "message['content'] + '<|end|>' }}{% endgeneration %}")
+    assert [tokenizer.decode(run) for run in learned_runs(chat.encode(tokenizer, TRAJECTORY, [], generation_prompt=False))] == [f"{m['content']}<|end|>" for m in TRAJECTORY if m["role"] == "assistant"]
+
+
 def test_sft_of_a_qwen2_checkpoint_with_a_plain_chatml_template_trains_its_assistant_tokens(tmp_path, embedded, ptlab_cache):
     from transformers import Qwen2Config, Qwen2ForCausalLM
 

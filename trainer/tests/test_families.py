@@ -30,10 +30,12 @@ from ptlab.envs import generalpoints as gp  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
-# What each family's template puts after an assistant reply: the tokens SFT learns with it.
-# LLaVA 1.5's writes no end-of-turn token, only the space before the next "USER: " (a
-# separator, as ChatML's newline after <|im_end|>).
-END_OF_TURN = {"llama3": "<|eot_id|>", "qwen2.5": "<|im_end|>", "mllama": "<|eot_id|>", "qwen2-vl": "<|im_end|>", "llava": "", "embedded:tiny-lm": "<|end|>", "embedded:tiny-vlm": "<|end|>"}
+# What SFT learns after each assistant reply, where generation stops: the family's end-of-turn
+# token, which its template writes there. LLaVA 1.5's template writes none, only the space before
+# the next "USER: " (a separator, as ChatML's newline after <|im_end|>): its reply ends with the
+# tokenizer's eos, </s>, as LLaVA's own training ended each reply (NO_END_OF_TURN).
+END_OF_TURN = {"llama3": "<|eot_id|>", "qwen2.5": "<|im_end|>", "mllama": "<|eot_id|>", "qwen2-vl": "<|im_end|>", "llava": "</s>", "embedded:tiny-lm": "<|end|>", "embedded:tiny-vlm": "<|end|>"}
+NO_END_OF_TURN = {"llava"}
 VISION = {*replicas.VISION_FAMILIES, "embedded:tiny-vlm"}
 EXPECTED_CLASS = {"llama3": "LlamaForCausalLM", "qwen2.5": "Qwen2ForCausalLM", "mllama": "MllamaForConditionalGeneration", "qwen2-vl": "Qwen2VLForConditionalGeneration", "llava": "LlavaForConditionalGeneration"}
 
@@ -204,7 +206,8 @@ BOS_ONCE = {"llama3": "<|begin_of_text|>", "mllama": "<|begin_of_text|>", "llava
 def test_prompts_and_training_chats_read_as_transformers_apply_chat_template_reads_them(cache, family):
     """Prompts (rollouts, scoring, evaluation), training chats and the rows that batch them are
     the ids transformers' own apply_chat_template gives: its BOS once where the family has one.
-    LLaVA 1.5's template writes no <s> and its processor adds it; the prompts lacked it."""
+    LLaVA 1.5's template writes no <s> and its processor adds it; the prompts lacked it. A
+    training chat of LLaVA 1.5 reads </s> after each reply besides (chat.reply_end)."""
     encoder = models.load_tokenizer(model_path(family))
     messages = trajectory(family in VISION)
     images = chat.images_in(messages)
@@ -220,7 +223,10 @@ def test_prompts_and_training_chats_read_as_transformers_apply_chat_template_rea
     # the training chat is the same text, read turn by turn (its ids differ where a merge
     # crossed a turn's start: test_each_turn_is_trained_on_the_ids_generation_reads)
     text = chat.text_tokenizer(encoder)
-    assert prompt["input_ids"] == theirs(opening, True) and text.decode(trained["input_ids"]) == text.decode(theirs(bound, False))
+    written = text.decode(theirs(bound, False))
+    for reply in [m["content"] for m in messages if m["role"] == "assistant" and family in NO_END_OF_TURN]:
+        written = written.replace(f"{reply} ", f"{reply}{text.eos_token} ")
+    assert prompt["input_ids"] == theirs(opening, True) and text.decode(trained["input_ids"]) == written
     batch = chat.generation_batch(encoder, [messages[:1]])
     assert batch["input_ids"][0].tolist() == prompt["input_ids"]
     pad = chat.text_tokenizer(encoder).pad_token_id or 0
@@ -338,14 +344,48 @@ def test_the_qwen_replicas_end_and_decode_as_the_published_instruct_checkpoints(
 
 @pytest.mark.parametrize("family", [*replicas.FAMILIES, "embedded:tiny-lm", "embedded:tiny-vlm"])
 def test_generation_stops_at_the_end_of_turn_sft_teaches(cache, family):
-    """The template's end-of-turn token, learned after each reply, ends a generated turn (and
-    an exported model's); LLaVA 1.5's template ends a turn with a space, no token."""
+    """The token learned after each reply (the template's end-of-turn; the eos where it writes
+    none: LLaVA 1.5's template ends a turn with a space) ends a generated turn (and an exported
+    model's)."""
     from ptlab.generation import stop_tokens
 
     encoder = models.load_tokenizer(model_path(family))
-    end = [chat.text_tokenizer(encoder).convert_tokens_to_ids(END_OF_TURN[family])] if END_OF_TURN[family] else []
-    assert chat.end_of_turn_tokens(encoder) == end
-    assert set(end) <= set(stop_tokens(models.load_causal_lm(model_path(family), "fp32"), encoder))
+    end = chat.text_tokenizer(encoder).convert_tokens_to_ids(END_OF_TURN[family])
+    assert chat.end_of_turn_tokens(encoder) == ([] if family in NO_END_OF_TURN else [end])
+    assert end in stop_tokens(models.load_causal_lm(model_path(family), "fp32"), encoder)
+
+
+@pytest.mark.parametrize("family", [*replicas.FAMILIES, "embedded:tiny-lm", "embedded:tiny-vlm"])
+def test_sft_teaches_each_reply_to_end_where_generation_stops(cache, family):
+    """Every learned run of a multi-turn chat (each reply, not only the last) ends with a token
+    generation stops at, and holds no other: a model SFT'd on LLaVA 1.5's template, which ends a
+    reply with a space, had never learned </s> and answered to maxNewTokens every time."""
+    from ptlab.generation import stop_tokens
+
+    encoder = models.load_tokenizer(model_path(family))
+    messages = trajectory(family in VISION)
+    stop = set(stop_tokens(models.load_causal_lm(model_path(family), "fp32"), encoder))
+    runs = learned_runs(chat.encode(encoder, messages, chat.images_in(messages), generation_prompt=False))
+    assert len(runs) == 2 and all(run[-1] in stop and not stop & set(run[:-1]) for run in runs), [chat.text_tokenizer(encoder).decode(run[-3:]) for run in runs]
+
+
+@pytest.mark.parametrize("family", [*replicas.FAMILIES, "embedded:tiny-lm", "embedded:tiny-vlm"])
+def test_a_training_chat_is_its_template_s_text_with_the_eos_after_each_reply_only_where_it_writes_no_end_of_turn(cache, family):
+    """The chat SFT trains on (and a rollout's later turn reads, the earlier replies as the model
+    said them) is exactly what the template writes, cut in turn pieces: byte for byte the
+    template's text for a family with an end-of-turn token; LLaVA 1.5's with </s> after each
+    reply, before the space its template writes between turns ("ASSISTANT: ...}</s> USER: ...")."""
+    encoder = models.load_tokenizer(model_path(family))
+    messages = trajectory(family in VISION)
+    images = chat.images_in(messages)
+    rendered = chat.render(encoder, messages, images, generation_prompt=False)
+    if family in NO_END_OF_TURN:
+        for reply in [m["content"] for m in messages if m["role"] == "assistant"]:
+            rendered = rendered.replace(f"{reply} ", f"{reply}{chat.text_tokenizer(encoder).eos_token} ")
+    assert "".join(chat.encode(encoder, messages, images, generation_prompt=False)["pieces"]) == rendered
+    for turn in [i for i, m in enumerate(messages) if m["role"] == "assistant"][1:]:
+        prompt = "".join(chat.encode(encoder, messages[:turn], chat.images_in(messages[:turn]), generation_prompt=True)["pieces"])
+        assert rendered.startswith(prompt), (family, prompt[-80:])
 
 
 def test_a_base_checkpoint_stops_at_its_template_s_end_of_turn_not_only_its_end_of_text(cache, tmp_path):

@@ -123,10 +123,38 @@ export class ChatTokenizer {
   /** What the template writes between the generation prompt after `before` and the content of
    *  the assistant `message` there; '' where the generation prompt is not a prefix of it. */
   private answerSeparator(before: readonly ChatMessage[], message: ChatMessage): string {
+    return this.aroundContent(before, message)[0];
+  }
+
+  /** What ends each assistant turn beyond the template's text, as the trainer's chat.reply_end:
+   *  the eos where the template writes no end-of-turn token after a reply's content (LLaVA 1.5's
+   *  turn ends with a space), else ''. SFT taught the model to say it there, and generation
+   *  stopped at it. */
+  private replyEnd(): string {
+    const closing = this.aroundContent([{ role: 'user', content: '?' }], { role: 'assistant', content: '!' })[1];
+    const special = this.specialIds();
+    return this.encode(closing).some((id) => special.has(id)) ? '' : (tokenText(this.config.eos_token) ?? '');
+  }
+
+  /** The ids the trainer's tokenizer counts as special: the added tokens marked special and
+   *  the config's named tokens. */
+  private specialIds(): Set<number> {
+    const added = [...this.tokenizer.get_added_tokens_decoder()].filter(([, token]) => token.special).map(([id]) => id);
+    const named = ['bos_token', 'eos_token', 'unk_token', 'sep_token', 'pad_token', 'cls_token', 'mask_token'].map((name) => tokenText(this.config[name]));
+    const namedIds = named.map((token) => (token === undefined ? undefined : this.tokenId(token)));
+    return new Set([...added, ...namedIds.filter((id): id is number => id !== undefined)]);
+  }
+
+  /** What the template writes around the content of the assistant `message` after `before`:
+   *  from the generation prompt's end to the content, and from the content to the turn's end
+   *  (trailing whitespace left out); ['', ''] where the generation prompt is not a prefix of it. */
+  private aroundContent(before: readonly ChatMessage[], message: ChatMessage): [string, string] {
     const prompt = this.render(before, true);
     const written = this.render([...before, { ...message, content: ANSWER_MARKER }], false);
     const at = written.indexOf(ANSWER_MARKER, prompt.length);
-    return written.startsWith(prompt) && at >= 0 ? written.slice(prompt.length, at) : '';
+    if (!written.startsWith(prompt) || at < 0) return ['', ''];
+    const end = prompt.length + pythonStrip(written.slice(prompt.length), null, 'end').length;
+    return [written.slice(prompt.length, at), written.slice(at + ANSWER_MARKER.length, end)];
   }
 
   /** The chat's ids as the trainer reads them (chat.turn_pieces): each piece tokenized on its
@@ -137,10 +165,13 @@ export class ChatTokenizer {
 
   /** The chat's text cut around each assistant turn: where the generation prompt before it
    *  ends, and where its end-of-turn ends (trailing whitespace left out), found by rendering the
-   *  chat prefix by prefix; the whole text where the template does not render it so. */
+   *  chat prefix by prefix; the whole text where the template does not render it so. Each turn
+   *  ends with replyEnd's eos where the template writes no end-of-turn token (and the reply does
+   *  not end with it already). */
   chatPieces(chat: readonly ChatMessage[], addGenerationPrompt = true): string[] {
     const messages = this.asSampled(chat);
     const text = this.render(messages, addGenerationPrompt);
+    const closing = messages.some((message) => message.role === 'assistant') ? this.replyEnd() : '';
     const pieces: string[] = [];
     let at = 0;
     for (let i = 0; i < messages.length; i++) {
@@ -149,7 +180,8 @@ export class ChatTokenizer {
       const through = this.render(messages.slice(0, i + 1), false);
       if (!(through.startsWith(before) && text.startsWith(through) && before.length >= at)) return [text];
       const end = before.length + pythonStrip(through.slice(before.length), null, 'end').length;
-      pieces.push(text.slice(at, before.length), text.slice(before.length, end));
+      const turn = text.slice(before.length, end);
+      pieces.push(text.slice(at, before.length), turn.endsWith(closing) ? turn : turn + closing);
       at = end;
     }
     pieces.push(text.slice(at));
