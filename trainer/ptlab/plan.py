@@ -13,7 +13,9 @@ Stages (per GPU, each with the states alive at that time):
   sft/step       a micro-batch's forward and backward (gradient checkpointing as configured)
   ppo/rollout    one generate call's rows at the longest context: KV cache and prefill
                  (model.kvCache "paged": its session's footprint as transformers sizes it)
-  ppo/update     a micro-batch's forward and backward through the policy and value head
+  ppo/update     a micro-batch's forward and backward through the policy and value head (the
+                 KL reference's log-probs are scored before the update, without a gradient,
+                 so its forwards never run beside these activations)
   sft/optimizer step, ppo/optimizer step
                  the step itself: the fp32 gradients it reads and Adam's temporaries
                  (`step_bytes`), without the activations, which backward has freed
@@ -582,7 +584,7 @@ def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = N
     w = DTYPE_BYTES[spec.dtype]
     extras: dict[str, int] = {}
     if job == "ppo" and experiment.ppo.klCoef > 0:
-        extras["reference model"] = counts.parameters * w  # a whole copy on every process (ppo.load_policy)
+        extras["reference model"] = counts.parameters * w  # a whole copy on every process (ppo.load_policy); its forwards run in the scoring stage
     stages = [Stage(f"{job}/{'step' if job == 'sft' else 'update'}", rows, tokens, {**states, **extras, "gathered layers": gathered, "activations": peak})]
     between_steps = {"weights": states["weights"], "optimizer": states["optimizer"], **extras, "gathered layers": gathered}
     adam = (experiment.sft if job == "sft" else experiment.ppo).adam

@@ -13,7 +13,9 @@
      scaled token log-probs, tokens before the answer key weighted `thoughtWeight`, found
      by character offsets) and the value head's estimate on the last prompt token (with
      `oldLogProbs: "sampling"` the log-probs are those the rollout sampled with; with group
-     advantages only the transitions drawn for training are scored). An
+     advantages only the transitions drawn for training are scored); with `klCoef` also the
+     frozen Init's log-prob, in the same micro-batches: it never changes, so every epoch of
+     the update reads it (one reference pass per micro-batch of the rollout, not per epoch). An
      episode's attempts whose prompts continue one another (the chat so far, the sampled ids
      rendered back) share one row of the forward pass (`shared_rows`): a 5-attempt GP
      episode is read once, not five times with its chat repeated;
@@ -213,6 +215,7 @@ class Transition:
     prompt_pieces: tuple[str, ...] = ()  # the prompt as the processor read it with its images (vision), in chat.encode's pieces
     old_logprob: float = 0.0
     old_token_logprobs: list[float] = field(default_factory=list)  # ppo.ratio "token"
+    ref_logprob: float = 0.0  # the frozen Init's log-prob of the response (ppo.klCoef), scored with the old ones
     sampling_token_logprobs: list[float] = field(default_factory=list)  # each response token's log-prob under the distribution it was sampled from
     turn: int = 0  # the turn's index in its episode's record
     record_turn: dict[str, Any] | None = None  # that turn in the episode's transcript (episodes.Slot.turns): gets its advantage and return
@@ -598,7 +601,8 @@ class Rollout:
 class Timeline:
     """Seconds this process spent in each stage of the loop since the last training record
     (its `time/<stage>_s` metrics): generation (generate calls), environment (stepping the
-    episodes: verifier, messages), scoring (the no-grad old log-prob and value pass),
+    episodes: verifier, messages), scoring (the no-grad old log-prob and value pass, and the
+    KL reference's),
     token_records (the no-grad pass over the turns with per-token records), training (the update's forward and backward passes and steps), evaluation and checkpoint
     (those that ran after the previous update)."""
 
@@ -753,12 +757,12 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
             group_advantages(rollout.transitions, cfg.groupSize, cfg.groupStd, cfg.groupCredit)
             note_advantages(rollout.transitions)
             rollout.transitions[:] = sample_transitions(rollout.transitions, cfg.stepsPerUpdate)  # whole waves ran; every process trains on stepsPerUpdate
-            if cfg.oldLogProbs == "recompute" or policy.plain_head is not None:  # else there is nothing to score: time/scoring_s stays 0
+            if rollout_scored(cfg, policy):  # else there is nothing to score: time/scoring_s stays 0
                 with timeline.stage("scoring"):
-                    score_rollout(cfg, policy, rollout, parallel.sharded(acc))
+                    score_rollout(cfg, policy, rollout, acc)
         else:  # 2, 3
             with timeline.stage("scoring"):
-                bootstrap = score_rollout(cfg, policy, rollout, parallel.sharded(acc))
+                bootstrap = score_rollout(cfg, policy, rollout, acc)
             gae_advantages(rollout.transitions, bootstrap, cfg.gamma, cfg.lambda_)
             note_advantages(rollout.transitions)
         with timeline.stage("token_records"):
@@ -931,25 +935,36 @@ def _set_old_logprobs(t: Transition, token_logprobs: tuple[float, ...]) -> None:
     t.old_logprob = float(core.sequence_logprob(torch.tensor([t.old_token_logprobs]), torch.tensor([t.weights]), torch.tensor([[float(w > 0) for w in t.weights]]))[0])
 
 
-def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, sharded: bool = False) -> dict[int, float]:
+def rollout_scored(cfg: Ppo, policy: Policy) -> bool:
+    """Whether score_rollout has a pass to run: old log-probs to recompute, values, or the KL
+    reference's log-probs."""
+    return cfg.oldLogProbs == "recompute" or policy.plain_head is not None or policy.reference is not None
+
+
+def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, acc: Any = None) -> dict[int, float]:
     """2. score with the rollout policy: the old log-probs (oldLogProbs "recompute"; "sampling"
-    recorded them in the rollout) and values; returns each cut episode's next-state value by
-    slot (GAE's bootstrap). With group advantages and sampled log-probs there is nothing to
-    score. `sharded` (ZeRO-3, every forward collective): every slot is probed, so each
-    process runs as many forwards."""
+    recorded them in the rollout) and values, and with klCoef the frozen Init's log-probs
+    (they never change: once per rollout, not per epoch); returns each cut episode's
+    next-state value by slot (GAE's bootstrap). With group advantages, sampled log-probs and
+    no KL there is nothing to score. Under ZeRO-3 (`acc`'s, every forward of the policy
+    collective) every slot is probed, so each process runs as many forwards; the reference's
+    are local."""
     pad_id = policy.text.pad_token_id
+    sharded = acc is not None and parallel.sharded(acc)
     transitions = rollout.transitions
     bootstrap: dict[int, float] = {}
     recompute = cfg.oldLogProbs == "recompute"
-    if not recompute and policy.plain_head is None:
+    if not rollout_scored(cfg, policy):
         return bootstrap
+    by_policy = recompute or policy.plain_head is not None
     by_length = in_episodes(transitions, shuffle=False, group_size=kept_together(cfg))
     scored_batches = []  # read once every pass is queued: a read per pass would make each wait for the device
     with torch.no_grad():
         for start in range(0, len(by_length), cfg.microBatchSize):  # forward passes are the memory knob's size
             batch = by_length[start : start + cfg.microBatchSize]
-            scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk, sharded=sharded)
-            scored_batches.append((batch, scored.values, scored.logprobs if recompute else None, scored.token_logprobs if recompute else None))
+            scored = score(policy.joint, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk, sharded=sharded) if by_policy else None
+            reference = reference_logprobs(cfg, policy, batch, acc) if policy.reference is not None else None
+            scored_batches.append((batch, scored.values if scored is not None else None, scored.logprobs if recompute else None, scored.token_logprobs if recompute else None, reference))
         probes: list[Transition] = []
         if policy.plain_head is not None:  # each cut episode's next state, as many per pass as a micro-batch
             last_of_slot = {t.slot: t for t in transitions}
@@ -958,18 +973,29 @@ def score_rollout(cfg: Ppo, policy: Policy, rollout: Rollout, sharded: bool = Fa
                 prompt_ids, prompt_pieces = _prompt(policy.tokenizer, messages)
                 probes.append(Transition(i, prompt_ids, [policy.text.eos_token_id], [1.0], 0.0, False, images=tuple(chat.images_in(messages)), prompt_pieces=prompt_pieces, episode=i))
         probe_values = [score(policy.joint, probes[start : start + cfg.microBatchSize], cfg.temperature, pad_id, encoder=policy.tokenizer).values for start in range(0, len(probes), cfg.microBatchSize)]
-    for batch, values, logprobs, token_logprobs in scored_batches:
+    for batch, values, logprobs, token_logprobs, reference in scored_batches:
         read_values = values.tolist() if values is not None else [0.0] * len(batch)
         read_logprobs = logprobs.tolist() if logprobs is not None else None
         read_tokens = token_logprobs.tolist() if token_logprobs is not None else None
+        read_reference = reference.tolist() if reference is not None else None
         for i, t in enumerate(batch):
             t.old_value = read_values[i]
             if read_logprobs is not None and read_tokens is not None:
                 t.old_logprob = read_logprobs[i]
                 t.old_token_logprobs = read_tokens[i][: len(t.response_ids)]
+            if read_reference is not None:
+                t.ref_logprob = read_reference[i]
     for probe, value in zip(probes, (v for values in probe_values for v in values.tolist())):
         bootstrap[probe.slot] = value
     return bootstrap
+
+
+def reference_logprobs(cfg: Ppo, policy: Policy, batch: list[Transition], acc: Any) -> torch.Tensor:
+    """The frozen Init's log-probs of a micro-batch's responses (the KL penalty's), in the
+    precision the trained forward computes in (parallel.computing): at Init the KL is 0. Its
+    forwards are local (a whole copy on every process, under ZeRO-3 too)."""
+    with torch.no_grad(), parallel.computing(acc):
+        return score(policy.reference, batch, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk).logprobs
 
 
 def gae_advantages(transitions: list[Transition], bootstrap: dict[int, float], gamma: float, lam: float) -> None:
@@ -1167,11 +1193,9 @@ def step_passes(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition], firs
                 vloss = core.value_loss(values, given["old_values"], given["returns"], cfg.valueClip)
                 loss = loss + cfg.valueCoef * vloss
             kl = torch.zeros((), device=logprobs.device)
-            if policy.reference is not None:
-                with torch.no_grad(), parallel.computing(acc):  # as the trained forward: Init's KL is 0
-                    ref_logprobs = score(policy.reference, batch, cfg.temperature, pad_id, encoder=policy.tokenizer, rows=pass_rows(cfg), head_chunk=cfg.headChunk).logprobs
-                loss = loss + cfg.klCoef * core.kl_penalty(logprobs, ref_logprobs)
-                kl = (logprobs - ref_logprobs).mean().detach()  # reported: the unbiased estimate of its value
+            if policy.reference is not None:  # its log-probs scored with the rollout's (score_rollout)
+                loss = loss + cfg.klCoef * core.kl_penalty(logprobs, given["reference"])
+                kl = (logprobs - given["reference"]).mean().detach()  # reported: the unbiased estimate of its value
             # read at the step's end (no wait for the device here), or now where the engine steps in this backward
             _add(passes.losses, policy=ploss.detach(), value=vloss.detach(), nonfinite=(~torch.isfinite(loss.detach())).float())
             if engine:
@@ -1261,12 +1285,14 @@ NONFINITE_GRADIENT = "the PPO gradient is not finite: lower the learning rate or
 
 def _old_estimates(cfg: Ppo, batch: list[Transition], token_logprobs: torch.Tensor) -> dict[str, torch.Tensor]:
     """What the update's losses compare a micro-batch's pass with, made on the host: the old
-    log-probs (per token, too, for ratio "token"), advantages, old values and returns."""
+    log-probs (per token, too, for ratio "token"), advantages, old values, returns and the
+    KL reference's log-probs."""
     estimates = {
         "old": torch.tensor([t.old_logprob for t in batch]),
         "advantages": torch.tensor([t.advantage for t in batch]),
         "old_values": torch.tensor([t.old_value for t in batch]),
         "returns": torch.tensor([t.ret for t in batch]),
+        "reference": torch.tensor([t.ref_logprob for t in batch]),
     }
     if cfg.ratio == "token":
         old_tokens = torch.zeros(token_logprobs.shape, dtype=token_logprobs.dtype)

@@ -177,6 +177,16 @@ def test_the_kl_penalty_to_init_trains_and_is_reported(tmp_path, env):
     assert all(k != 0.0 for k in kl)  # the policy moves off Init within each update's minibatches
 
 
+def test_at_init_the_kl_to_init_is_zero(tmp_path, env):
+    """One optimizer step per update (a mini-batch of all 16 transitions, in micro-batches of
+    3): the update's policy is the rollout's, Init, so its KL to Init is 0 (fp32 CPU, padded
+    rows: the reference scores as the trained forward computes, in the scoring stage's
+    micro-batches, which the update's shuffled mini-batch need not repeat)."""
+    run = run_variant(tmp_path, env, "kl-at-init", lambda data: data["ppo"].update(klCoef=0.5, epochs=1, miniBatchSize=16, microBatchSize=3))
+    (train,) = [r["metrics"] for r in records(run) if r["kind"] == "train"]
+    assert train["ppo/optimizer_steps"] == 1 and train["ppo/kl_to_init"] == 0.0, train
+
+
 def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path, env):
     cfg = config(tmp_path, 4, 2, max_verify=3)  # 3 attempts over 2-round updates: episodes in flight at every checkpoint
     straight = tmp_path / "straight"
@@ -528,10 +538,10 @@ def _policy_and_transitions(tmp_path, monkeypatch, env, model_overrides=None, **
 
     monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
     experiment = load_experiment(config(tmp_path, 1, 100))
-    experiment = dataclasses.replace(experiment, model=dataclasses.replace(experiment.model, **(model_overrides or {})))
+    experiment = dataclasses.replace(experiment, model=dataclasses.replace(experiment.model, **(model_overrides or {})), ppo=dataclasses.replace(experiment.ppo, **ppo_overrides))
     acc = parallel.accelerator()
     policy = ppo_module.load_policy(experiment, acc, None, None)
-    cfg = dataclasses.replace(experiment.ppo, epochs=1, miniBatchSize=8, maxGradNorm=1e9, **ppo_overrides)
+    cfg = dataclasses.replace(experiment.ppo, **{"epochs": 1, "miniBatchSize": 8, "maxGradNorm": 1e9, **ppo_overrides})
     tokenizer = policy.text
     generator = torch.Generator().manual_seed(0)
     transitions = []
@@ -552,6 +562,51 @@ def _step_gradients(ppo_module, policy, cfg, acc, transitions, monkeypatch) -> t
     torch.manual_seed(0)  # the same mini-batch order
     sums, _ = ppo_module.update(cfg, policy, transitions, acc)
     return grads, sums
+
+
+KL_UPDATE_SUMS = {  # recorded from the update that scored the reference in its micro-batches
+    "gae": {"policy": -3.5545225143432617, "value": 4.161811828613281, "kl": 1.2659835815429688, "approx_kl": 0.21046441793441772, "entropy": 113.27490997314453, "clipfrac": 6.0},
+    "token-ratio-head-chunks": {"policy": -3.1091771125793457, "value": 4.133326053619385, "kl": 0.7433319091796875, "approx_kl": 0.0019329696660861373, "entropy": 113.27500915527344, "clipfrac": 0.0},
+    "group-sampled-padding-free": {"policy": -3.561544418334961, "value": 0.0, "kl": 1.3112297058105469, "approx_kl": 0.2171417474746704, "entropy": 113.27490234375, "clipfrac": 6.0},
+}
+KL_PATHS = {
+    "gae": {},
+    "token-ratio-head-chunks": {"ratio": "token", "headChunk": 16},
+    "group-sampled-padding-free": {"advantage": "group", "oldLogProbs": "sampling", "paddingFree": True},
+}
+
+
+@pytest.mark.parametrize("path", list(KL_PATHS))
+def test_the_kl_reference_scores_a_rollout_once_and_every_epoch_reads_it(tmp_path, env, monkeypatch, path):
+    """ppo.klCoef: the frozen Init's log-prob of a transition never changes, so the scoring stage
+    computes it, one pass per micro-batch (with group advantages and sampled old log-probs too,
+    where nothing else is scored), and the update's epochs read it: 3 reference passes for 8
+    transitions in micro-batches of 3. They ran in the update, one per micro-batch of every
+    epoch: 8 here (2 epochs of 2 mini-batches of 4, each in 2 micro-batches), beside the
+    activations kept for backward. The update's sums (losses, KL to Init) are those of the
+    update that ran them (recorded from it: tiny model, fp32 CPU)."""
+    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, klCoef=0.5, epochs=2, miniBatchSize=4, microBatchSize=3, **KL_PATHS[path])
+    if cfg.oldLogProbs == "sampling":  # the sampler's: the policy's own
+        with torch.no_grad():
+            own = ppo_module.score(policy.joint, transitions, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer).logprobs.tolist()
+        for t, logprob in zip(transitions, own):
+            t.old_logprob = logprob
+    for t in transitions:
+        t.done = True  # no cut episode: no bootstrap value to score
+    calls = []
+    forward = policy.reference.forward
+    monkeypatch.setattr(policy.reference, "forward", lambda *args, **kwargs: (calls.append(1), forward(*args, **kwargs))[1])
+    ppo_module.score_rollout(cfg, policy, ppo_module.Rollout(transitions, [], [], 0))
+    torch.manual_seed(0)  # the mini-batches' order
+    sums, _ = ppo_module.update(cfg, policy, transitions, acc)
+    assert len(calls) == 3, len(calls)
+    assert sums["trained"] == 16 and sums["steps"] == 4
+    # a padding-free row's log-probs move by a float32 ulp (7.6e-6 at 64 to 128) with the
+    # sequences beside them, and the reference's row is now the scoring stage's: up to one per
+    # transition trained, in the KL and, through the steps, in the rest
+    layout = 16 * 7.7e-6 if cfg.paddingFree else 0.0
+    for key, value in KL_UPDATE_SUMS[path].items():
+        assert sums[key] == pytest.approx(value, rel=1e-6, abs=1e-6 + layout), key
 
 
 def test_a_step_accumulated_over_micro_batches_is_one_pass_over_its_mini_batch(tmp_path, env, monkeypatch):
