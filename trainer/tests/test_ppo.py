@@ -1001,13 +1001,16 @@ if os.environ.get("RANK") is not None:  # the job's processes, not the launcher
 """
 
 
-def test_ddp_mixed_precision_rolls_out_scores_init_and_evaluates_in_the_training_precision(tmp_path, env):
+@pytest.mark.parametrize("old_logprobs", ["sampling", "recompute"])
+def test_ddp_mixed_precision_rolls_out_scores_init_and_evaluates_in_the_training_precision(tmp_path, env, old_logprobs):
     """fp32 weights under `accelerate launch --mixed_precision bf16` (DDP): accelerate runs the
     prepared module's forward under autocast; the rollout's decoding (the sampler's log-probs,
     oldLogProbs "sampling"), the KL reference and evaluation run under it as well. They ran in
-    fp32: the only step's KL to Init (the policy is Init before it) was 6.7e-4, not 0."""
+    fp32: the only step's KL to Init (the policy is Init before it) was 6.7e-4, not 0. The
+    recomputed old log-probs (oldLogProbs "recompute") come from the prepared module's own
+    forward, autocast by accelerate: the first step's ratio is exactly 1."""
     data = json.loads(config(tmp_path, 1, 100).read_text())
-    data["ppo"].update(klCoef=0.5, oldLogProbs="sampling", epochs=1, miniBatchSize=16, microBatchSize=8)
+    data["ppo"].update(klCoef=0.5, oldLogProbs=old_logprobs, epochs=1, miniBatchSize=16, microBatchSize=8)
     path, run, notes = tmp_path / "mixed.ptlab.json", tmp_path / "run", tmp_path / "notes"
     path.write_text(json.dumps(data))
     notes.mkdir()
@@ -1016,6 +1019,8 @@ def test_ddp_mixed_precision_rolls_out_scores_init_and_evaluates_in_the_training
     assert done.returncode == 0, done.stderr
     (train,) = [r["metrics"] for r in records(run) if r["kind"] == "train"]
     assert train["ppo/optimizer_steps"] == 1 and train["ppo/kl_to_init"] == 0.0, train
+    if old_logprobs == "recompute":
+        assert train["ppo/first_step_logprob_gap"] == 0.0, train
     calls = [json.loads(line) for rank in ("0", "1") for line in (notes / rank).read_text().splitlines()]
     assert {c["rollout"] for c in calls} == {True, False}  # the rollout's and evaluation's
     assert all(c["autocast"] and c["dtype"] == "torch.bfloat16" for c in calls), calls
