@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRunFolder } from '../../src/core/runs/runFolder';
+import { folderState, readRunFolder } from '../../src/core/runs/runFolder';
+import { runEntry } from '../../src/core/runs/runTree';
 import { parseMetricsJsonl } from '../../src/core/runs/runs';
 import { compareRuns, configuredSplits, describeComparison, describeRun, METRICS_CHUNK_BYTES, summarizeRun, summaryRecords } from '../../src/core/runs/runSummary';
 
@@ -24,11 +25,11 @@ function fileOf(text: string) {
 describe('run summaries for language-model tools', () => {
   it('reads a metrics file from its end in chunks, lines cut by a chunk or longer than one, as the whole file reads', async () => {
     const text = read('gp-l/ppo-s0', 'metrics.jsonl');
-    const whole = summarizeRun(ppo(), 'runs/gp-l/ppo-s0', wholeRecords(text));
+    const whole = summarizeRun(ppo(), 'runs/gp-l/ppo-s0', wholeRecords(text), 'finished');
     for (const chunk of [100, 1000, 7777]) {
       for (const splits of [configuredSplits(ppo()), undefined]) {
         const { size, readAt } = fileOf(text);
-        assert.deepEqual(summarizeRun(ppo(), 'runs/gp-l/ppo-s0', await summaryRecords(size, readAt, splits, chunk)), whole, `chunks of ${chunk}, splits ${splits}`);
+        assert.deepEqual(summarizeRun(ppo(), 'runs/gp-l/ppo-s0', await summaryRecords(size, readAt, splits, chunk), 'finished'), whole, `chunks of ${chunk}, splits ${splits}`);
       }
     }
   });
@@ -40,7 +41,7 @@ describe('run summaries for language-model tools', () => {
     const lines = [idInit, oodInit, ...Array.from({ length: 1000 }, (_, i) => train(i + 1))];
     const file = fileOf(`${lines.join('\n')}\n`);
     assert.ok(file.size > 2 * METRICS_CHUNK_BYTES);
-    const summary = summarizeRun(ppo(), 'runs/gp-l/ppo-s0', await summaryRecords(file.size, file.readAt, configuredSplits(ppo())));
+    const summary = summarizeRun(ppo(), 'runs/gp-l/ppo-s0', await summaryRecords(file.size, file.readAt, configuredSplits(ppo())), 'finished');
     assert.deepEqual(summary.evaluations.map((e) => [e.split, e.step, e.rate]), [['id', 0, 0.304688], ['ood-rule', 0, 0.117188]]);
     assert.equal(summary.step, 1000);
     assert.equal(summary.training['rollout/reward_mean'], -2.0988);
@@ -52,7 +53,7 @@ describe('run summaries for language-model tools', () => {
 
   it('keeps each split\'s latest evaluation and the latest training scalars', () => {
     const folder = join(runs, 'gp-l', 'ppo-s0');
-    const summary = summarizeRun(readRunFolder(folder, read('gp-l/ppo-s0', 'run.json')), 'runs/gp-l/ppo-s0', wholeRecords(read('gp-l/ppo-s0', 'metrics.jsonl')));
+    const summary = summarizeRun(readRunFolder(folder, read('gp-l/ppo-s0', 'run.json')), 'runs/gp-l/ppo-s0', wholeRecords(read('gp-l/ppo-s0', 'metrics.jsonl')), 'finished');
     assert.deepEqual(
       summary.evaluations.map((e) => [e.split, e.step, e.rate, e.n]),
       [
@@ -63,15 +64,25 @@ describe('run summaries for language-model tools', () => {
     assert.equal(summary.step, 30);
     assert.ok('rollout/reward_mean' in summary.training);
     assert.match(describeRun(summary), /^runs\/gp-l\/ppo-s0: ppo run of gp-l, finished at step 30\n {2}id \(id\) success 73\.4% ± 2\.8% \(SE, n=256\) at step 30/);
-    const sft = summarizeRun(readRunFolder(join(runs, 'gp-l', 'sft-s0'), read('gp-l/sft-s0', 'run.json')), 'runs/gp-l/sft-s0', wholeRecords(read('gp-l/sft-s0', 'metrics.jsonl')));
+    const sft = summarizeRun(readRunFolder(join(runs, 'gp-l', 'sft-s0'), read('gp-l/sft-s0', 'run.json')), 'runs/gp-l/sft-s0', wholeRecords(read('gp-l/sft-s0', 'metrics.jsonl')), 'finished');
     const [id, ood] = compareRuns(sft, summary);
     assert.ok(Math.abs(ood!.difference - (0.160156 - 0.023438)) < 1e-12 && Math.abs(ood!.stderr - Math.hypot(0.022922, 0.009456)) < 1e-12);
     assert.equal(id!.split, 'id');
   });
 
+  it("names a run's live state as the Runs view does: a running run whose heartbeat stopped is stale", () => {
+    const manifest = { ...JSON.parse(read('gp-l/ppo-s0', 'run.json')), status: 'running', heartbeatAt: '2026-11-18T12:00:00Z' };
+    const run = readRunFolder(join(runs, 'gp-l', 'ppo-s0'), JSON.stringify(manifest));
+    const now = Date.parse('2026-11-18T13:00:00Z');
+    assert.equal(folderState(run, now), runEntry(run, now).state);
+    const summary = summarizeRun(run, 'runs/gp-l/ppo-s0', wholeRecords(read('gp-l/ppo-s0', 'metrics.jsonl')), folderState(run, now));
+    assert.match(describeRun(summary), /^runs\/gp-l\/ppo-s0: ppo run of gp-l, stale at step 30\n/);
+    assert.match(describeComparison(summary, summary), /\nruns\/gp-l\/ppo-s0: ppo run of gp-l, stale at step 30\n/);
+  });
+
   it('claims no significance from a standard error of 0 (rates of 0% or 100%)', () => {
     const at = (folder: string, rate: number) => ({
-      ...summarizeRun(ppo(), folder, []),
+      ...summarizeRun(ppo(), folder, [], 'finished'),
       evaluations: [{ split: 'ood-rule', splitKind: 'rule-ood', step: 100, rate, stderr: Math.sqrt((rate * (1 - rate)) / 64), n: 64 }],
     });
     const verdict = (a: number, b: number) => describeComparison(at('runs/a', a), at('runs/b', b)).split('\n').at(-1);

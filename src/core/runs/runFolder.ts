@@ -144,6 +144,12 @@ export function tensorBoardFolder(folder: string, problems: readonly string[] = 
  * (features/runs/localProcess.ts), pure code and webviews cannot. */
 export type EndedHere = (host: RunManifest['host']) => boolean;
 
+/** A run folder's live state, as every view names it: its manifest's (runState); another
+ * trainer's run is finished when its files say so, else unknown, as is an off-contract run.json. */
+export function folderState(run: RunFolder, nowMs: number, staleSeconds = DEFAULT_STALE_SECONDS, endedHere?: EndedHere): RunState {
+  return run.manifest ? runState(run.manifest, nowMs, staleSeconds, endedHere) : run.imported?.finished ? 'finished' : 'unknown';
+}
+
 /** Live state: a `running` manifest whose heartbeat stopped, or whose process `endedHere` (what a
  * SIGKILL leaves: a heartbeat seconds old), is `stale` (the process died without a word). */
 export function runState(manifest: (Pick<RunManifest, 'status' | 'heartbeatAt'> & { host?: RunManifest['host'] }) | undefined, nowMs: number, staleSeconds = DEFAULT_STALE_SECONDS, endedHere?: EndedHere): RunState {

@@ -1,11 +1,11 @@
 // What an assistant is told about a run (src/features/assistant/runTools.ts): its identity and
-// status, its latest evaluation of each split and its latest training scalars, read from the
+// live state (the Runs view's: stale once its heartbeat stops), its latest evaluation of each split and its latest training scalars, read from the
 // end of its metrics.jsonl backwards (the trainer appends in step order, so the end holds the
 // latest); and the comparison of two runs' latest evaluations. Pure: callers read the files.
 import type { MetricRecord } from '../contracts/generated/types';
 import { concat } from './jsonlTail';
 import { parseMetricsJsonl } from './runs';
-import { runIdentity, type RunFolder } from './runFolder';
+import { runIdentity, type RunFolder, type RunState } from './runFolder';
 
 /** How much of a metrics.jsonl is read at a time, from its end: a few hundred records. */
 export const METRICS_CHUNK_BYTES = 256 * 1024;
@@ -23,7 +23,8 @@ export interface RunSummary {
   folder: string;
   experiment: string;
   job: string;
-  status: string;
+  /** The live state (folderState): `stale` for a running run whose heartbeat or process stopped. */
+  state: RunState;
   source: string;
   /** The last global step recorded (training or evaluation). */
   step: number | undefined;
@@ -85,7 +86,9 @@ export async function summaryRecords(size: number, readAt: ReadAt, splits: reado
 
 const splitOf = (record: MetricRecord): string => (record as MetricRecord & { split: string }).split;
 
-export function summarizeRun(run: RunFolder, folder: string, records: readonly MetricRecord[]): RunSummary {
+/** The run's summary from its metrics `records`; `state` is its live state (folderState: the
+ * caller has the clock and the stale setting). */
+export function summarizeRun(run: RunFolder, folder: string, records: readonly MetricRecord[], state: RunState): RunSummary {
   const identity = runIdentity(run, folder);
   const evaluations = new Map<string, SplitResult>();
   let training: Record<string, number> = {};
@@ -104,7 +107,7 @@ export function summarizeRun(run: RunFolder, folder: string, records: readonly M
     folder,
     experiment: identity.experiment,
     job: identity.job,
-    status: identity.status,
+    state,
     source: identity.source,
     step: step ?? run.manifest?.progress?.step ?? run.imported?.step,
     evaluations: [...evaluations.values()],
@@ -136,7 +139,7 @@ const pts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`
 
 /** One run as lines of text for a language model. */
 export function describeRun(s: RunSummary): string {
-  const lines = [`${s.folder}: ${s.job} run of ${s.experiment}, ${s.status}${s.step !== undefined ? ` at step ${s.step}` : ''}${s.source !== 'ptlab' ? ` (${s.source} run)` : ''}`];
+  const lines = [`${s.folder}: ${s.job} run of ${s.experiment}, ${s.state}${s.step !== undefined ? ` at step ${s.step}` : ''}${s.source !== 'ptlab' ? ` (${s.source} run)` : ''}`];
   for (const e of s.evaluations) lines.push(`  ${e.split} (${e.splitKind}) success ${pct(e.rate)} ± ${pct(e.stderr)} (SE, n=${e.n}) at step ${e.step}`);
   const scalars = Object.entries(s.training);
   if (scalars.length) lines.push(`  latest training: ${scalars.map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join(', ')}`);

@@ -1,7 +1,7 @@
 // The Runs view's model: run folders grouped by experiment, each with its live state and
 // checkpoints. Pure: derived from the run folders (readRunFolder) and the clock.
 import { formatDuration, idleSeconds } from './alerts';
-import { DEFAULT_STALE_SECONDS, runIdentity, runState, type EndedHere, type RunFolder, type RunIdentity, type RunState } from './runFolder';
+import { DEFAULT_STALE_SECONDS, folderState, runIdentity, type EndedHere, type RunFolder, type RunIdentity, type RunState } from './runFolder';
 
 export interface RunEntry extends RunIdentity {
   state: RunState;
@@ -28,7 +28,7 @@ export interface ExperimentEntry {
 
 export function runEntry(run: RunFolder, nowMs: number, staleSeconds = DEFAULT_STALE_SECONDS, endedHere?: EndedHere): RunEntry {
   const { manifest } = run;
-  const state = manifest ? runState(manifest, nowMs, staleSeconds, endedHere) : run.imported?.finished ? 'finished' : 'unknown';
+  const state = folderState(run, nowMs, staleSeconds, endedHere);
   const heartbeat = manifest ? Date.parse(manifest.heartbeatAt) : NaN;
   return {
     ...runIdentity(run),

@@ -7,10 +7,11 @@
 import { open } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { RunFolder } from '../../core/runs/runFolder';
+import { folderState, type RunFolder } from '../../core/runs/runFolder';
 import { configuredSplits, describeComparison, describeRun, summarizeRun, summaryRecords, type RunSummary } from '../../core/runs/runSummary';
 import type { TranscriptQuery } from '../../core/transcripts/types';
 import { TranscriptClient } from '../../workers/transcripts';
+import { endedHere, staleSeconds } from '../runs/liveness';
 import type { RunAlerts } from '../runs/runAlerts';
 import { runName, type RunFolders } from '../runs/runFolders';
 import { ALERT_NAMES, alertRules } from '../../core/runs/alerts';
@@ -63,8 +64,11 @@ async function latestRecords(run: RunFolder) {
   }
 }
 
+/** The run's live state as the Runs view and the alerts judge it (a dead run is stale, not running). */
+const stateOf = (run: RunFolder) => folderState(run, Date.now(), staleSeconds(), endedHere);
+
 async function summary(run: RunFolder): Promise<RunSummary> {
-  return summarizeRun(run, relative(run.folder), await latestRecords(run));
+  return summarizeRun(run, relative(run.folder), await latestRecords(run), stateOf(run));
 }
 
 /** The run a model names: its folder relative to the workspace (as listRuns says it) or absolute. */
@@ -129,7 +133,7 @@ export async function runAlertsTool(runs: RunFolders, alerts: RunAlerts, input: 
   const found = await alerts.alertsOf(run);
   const rules = alertRules(run.manifest?.config);
   const on = (Object.keys(rules) as (keyof typeof rules)[]).filter((k) => rules[k].enabled);
-  const head = `${relative(run.folder)} (${run.manifest?.status ?? 'no run.json'}): rules on: ${on.join(', ') || 'none'} (the experiment's alerts, defaults filled in).`;
+  const head = `${relative(run.folder)} (${stateOf(run)}): rules on: ${on.join(', ') || 'none'} (the experiment's alerts, defaults filled in).`;
   if (!found.length) return `${head}\nNo alert: no rule fires on its records.`;
   return [head, ...found.map((a) => `- ${ALERT_NAMES[a.rule]}${a.step !== undefined ? ` from step ${a.step}` : ''}${a.updates > 1 ? ` (held on ${a.updates} updates since)` : ''}: ${a.message}.`)].join('\n');
 }
