@@ -1,7 +1,10 @@
 // Alert rules over a run's metric records and manifest (src/core/runs/alerts.ts), fed as the
 // metrics worker feeds them: through MetricsTail, line by line.
 import { strict as assert } from 'node:assert';
-import { AlertSeries, alertRules, manifestAlerts, seriesAlerts, DEFAULT_ALERT_RULES } from '../../src/core/runs/alerts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AlertSeries, alertRules, describeRunAlerts, manifestAlerts, seriesAlerts, DEFAULT_ALERT_RULES } from '../../src/core/runs/alerts';
+import { readRunFolder } from '../../src/core/runs/runFolder';
 import { MetricsTail } from '../../src/core/runs/metricsTail';
 import type { MetricRecord } from '../../src/core/contracts/generated/types';
 
@@ -16,6 +19,8 @@ function seriesOf(records: MetricRecord[]): AlertSeries {
   tail.push(new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join('\n') + '\n'));
   return tail.alertSeries;
 }
+
+const validManifest = () => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'gp-l', 'ppo-s0', 'run.json'), 'utf8')) as object;
 
 const ppo = (step: number, reward: number, entropy = 1, kl = 0.01, skipped = 0) => train(step, { 'rollout/reward_mean': reward, 'ppo/entropy': entropy, 'ppo/approx_kl': kl, 'ppo/nonfinite_skipped': skipped });
 
@@ -115,5 +120,15 @@ describe('run alerts', () => {
       manifestAlerts({ ...beating, heartbeatAt: '2026-12-02T10:10:00Z', activeAt: '2026-12-02T10:10:00Z' }, 'stale', DEFAULT_ALERT_RULES, now).map((a) => a.rule),
       ['stalled-heartbeat'],
     );
+  });
+
+  it("are not claimed absent for a run whose run.json fails the contract: its rules are unknown, and it says why", () => {
+    const offContract = readRunFolder('/w/runs/x', JSON.stringify({ schemaVersion: 1, runId: 'x', fieldOfANewerTrainer: 1 }));
+    const text = describeRunAlerts('runs/x', offContract, 'unknown', []);
+    assert.doesNotMatch(text, /No alert/);
+    assert.match(text, /^runs\/x \(unknown\): its alerts could not be checked: its experiment's alert rules come from its run\.json, which is missing or fails the contract \(run\.json \/: /);
+    assert.match(describeRunAlerts('runs/y', readRunFolder('/w/runs/y', undefined), 'unknown', []), /could not be checked: .*run\.json is missing/);
+    const quiet = describeRunAlerts('runs/gp-l/ppo-s0', readRunFolder('/w/runs/gp-l/ppo-s0', JSON.stringify(validManifest())), 'finished', []);
+    assert.match(quiet, /^runs\/gp-l\/ppo-s0 \(finished\): rules on: rewardCollapse, .*\nNo alert: no rule fires on its records\.$/);
   });
 });

@@ -14,7 +14,7 @@ import { TranscriptClient } from '../../workers/transcripts';
 import { endedHere, staleSeconds } from '../runs/liveness';
 import type { RunAlerts } from '../runs/runAlerts';
 import { runName, type RunFolders } from '../runs/runFolders';
-import { ALERT_NAMES, alertRules } from '../../core/runs/alerts';
+import { describeRunAlerts } from '../../core/runs/alerts';
 
 export interface ListRunsInput {
   /** Only runs whose experiment name or folder contains this. */
@@ -130,12 +130,7 @@ export async function findEpisodes(runs: RunFolders, input: FindEpisodesInput): 
 export async function runAlertsTool(runs: RunFolders, alerts: RunAlerts, input: RunAlertsInput): Promise<string> {
   const run = await findRun(runs, input.run);
   if (run.source !== 'ptlab') return `${relative(run.folder)} is another trainer's run: alerts read our runs' metrics.jsonl and run.json.`;
-  const found = await alerts.alertsOf(run);
-  const rules = alertRules(run.manifest?.config);
-  const on = (Object.keys(rules) as (keyof typeof rules)[]).filter((k) => rules[k].enabled);
-  const head = `${relative(run.folder)} (${stateOf(run)}): rules on: ${on.join(', ') || 'none'} (the experiment's alerts, defaults filled in).`;
-  if (!found.length) return `${head}\nNo alert: no rule fires on its records.`;
-  return [head, ...found.map((a) => `- ${ALERT_NAMES[a.rule]}${a.step !== undefined ? ` from step ${a.step}` : ''}${a.updates > 1 ? ` (held on ${a.updates} updates since)` : ''}: ${a.message}.`)].join('\n');
+  return describeRunAlerts(relative(run.folder), run, stateOf(run), await alerts.alertsOf(run));
 }
 
 export function registerRunTools(context: vscode.ExtensionContext, runs: RunFolders, alerts: RunAlerts): void {
