@@ -33,8 +33,8 @@ describe('Language-model tools', () => {
 
   it('compare two runs split by split with the difference and its standard error', async () => {
     const text = await invoke('ptlab_compareRuns', { a: 'runs/gp-l/sft-s0', b: 'runs/gp-l/ppo-s0' });
-    assert.ok(text.includes('ood-rule: B - A = +13.7 points (SE 2.5, unpaired; beyond 2 SE)'), text);
-    assert.ok(text.includes('id: B - A = -10.9 points (SE 3.6, unpaired; beyond 2 SE)'), text);
+    assert.ok(text.includes('ood-rule success: B - A = +13.7 points (SE 2.5, unpaired; beyond 2 SE)'), text);
+    assert.ok(text.includes('id success: B - A = -10.9 points (SE 3.6, unpaired; beyond 2 SE)'), text);
   });
 
   it("find a run's episodes by failure mode, and another trainer's by step", async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { folderState, readRunFolder } from '../../src/core/runs/runFolder';
 import { runEntry } from '../../src/core/runs/runTree';
 import { parseMetricsJsonl } from '../../src/core/runs/runs';
+import { paperMeasures } from '../../src/core/dashboard/model';
 import { compareRuns, configuredSplits, describeComparison, describeRun, METRICS_CHUNK_BYTES, summarizeRun, summaryRecords } from '../../src/core/runs/runSummary';
 
 const runs = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs');
@@ -80,15 +81,34 @@ describe('run summaries for language-model tools', () => {
     assert.match(describeComparison(summary, summary), /\nruns\/gp-l\/ppo-s0: ppo run of gp-l, stale at step 30\n/);
   });
 
+  it("judges each split in the paper's measure, as the report and dashboard do (V-IRL: per-step accuracy on ID and rule OOD), and names it", () => {
+    const virl = (name: string) => {
+      const folder = join(runs, 'virl-l', name);
+      return summarizeRun(readRunFolder(folder, read(`virl-l/${name}`, 'run.json')), `runs/virl-l/${name}`, wholeRecords(read(`virl-l/${name}`, 'metrics.jsonl')), 'finished');
+    };
+    const [sft, rl] = [virl('sft-s0'), virl('ppo-s0')];
+    assert.match(describeRun(rl), /\n {2}ood-rule \(rule-ood\) per-step accuracy 89\.1% ± 0\.9% \(SE, n=1280\) at step 30/);
+    const ood = compareRuns(sft, rl).find((c) => c.split === 'ood-rule')!;
+    assert.ok(Math.abs(ood.b.rate - ood.a.rate - (0.891406 - 0.413281)) < 1e-12, 'per-step accuracy, not episode success');
+    assert.match(describeComparison(sft, rl), /\nood-rule per-step accuracy: /);
+    // a run that records the reference's per-step accuracy is judged in it, and not against a run that does not
+    const withReference = wholeRecords(read('virl-l/ppo-s0', 'metrics.jsonl')).map((r) => (r.kind === 'eval' ? { ...r, perStepAccuracyReference: r.perStepAccuracy } : r));
+    const rlReference = summarizeRun(readRunFolder(join(runs, 'virl-l', 'ppo-s0'), read('virl-l/ppo-s0', 'run.json')), 'runs/virl-l/ppo-s0', withReference, 'finished');
+    assert.deepEqual(compareRuns(sft, rlReference), []);
+    assert.match(describeComparison(sft, rlReference), /\nood-rule: not compared: A's is in perStepAccuracy, B's in perStepAccuracyReference\n/);
+    // GeneralPoints: episode success
+    assert.match(describeRun(summarizeRun(ppo(), 'runs/gp-l/ppo-s0', wholeRecords(read('gp-l/ppo-s0', 'metrics.jsonl')), 'finished')), /\n {2}id \(id\) success 73\.4% ± 2\.8% \(SE, n=256\) at step 30/);
+  });
+
   it('claims no significance from a standard error of 0 (rates of 0% or 100%)', () => {
     const at = (folder: string, rate: number) => ({
       ...summarizeRun(ppo(), folder, [], 'finished'),
-      evaluations: [{ split: 'ood-rule', splitKind: 'rule-ood', step: 100, rate, stderr: Math.sqrt((rate * (1 - rate)) / 64), n: 64 }],
+      evaluations: [{ split: 'ood-rule', splitKind: 'rule-ood', measure: paperMeasures('GP-L', false)['rule-ood'], step: 100, rate, stderr: Math.sqrt((rate * (1 - rate)) / 64), n: 64 }],
     });
     const verdict = (a: number, b: number) => describeComparison(at('runs/a', a), at('runs/b', b)).split('\n').at(-1);
-    assert.equal(verdict(0, 0), 'ood-rule: B - A = +0.0 points (SE 0.0, unpaired; no difference)');
-    assert.equal(verdict(1, 1), 'ood-rule: B - A = +0.0 points (SE 0.0, unpaired; no difference)');
-    assert.equal(verdict(0, 1), 'ood-rule: B - A = +100.0 points (SE 0.0, unpaired; SE undefined: both rates are 0% or 100%, so no significance is claimed)');
+    assert.equal(verdict(0, 0), 'ood-rule success: B - A = +0.0 points (SE 0.0, unpaired; no difference)');
+    assert.equal(verdict(1, 1), 'ood-rule success: B - A = +0.0 points (SE 0.0, unpaired; no difference)');
+    assert.equal(verdict(0, 1), 'ood-rule success: B - A = +100.0 points (SE 0.0, unpaired; SE undefined: both rates are 0% or 100%, so no significance is claimed)');
     assert.match(verdict(0, 0.5)!, /\(SE 6\.3, unpaired; beyond 2 SE\)$/);
   });
 });

@@ -1,8 +1,12 @@
 // What an assistant is told about a run (src/features/assistant/runTools.ts): its identity and
-// live state (the Runs view's: stale once its heartbeat stops), its latest evaluation of each split and its latest training scalars, read from the
-// end of its metrics.jsonl backwards (the trainer appends in step order, so the end holds the
-// latest); and the comparison of two runs' latest evaluations. Pure: callers read the files.
-import type { MetricRecord } from '../contracts/generated/types';
+// live state (the Runs view's: stale once its heartbeat stops), its latest evaluation of each
+// split in the paper's measure of the split (paperMeasures, as the report and the dashboard
+// judge it) and its latest training scalars, read from the end of its metrics.jsonl backwards
+// (the trainer appends in step order, so the end holds the latest); and the comparison of two
+// runs' latest evaluations. Pure: callers read the files.
+import type { EvaluationRecord, MetricRecord } from '../contracts/generated/types';
+import { paperMeasures, type PaperMeasure } from '../dashboard/model';
+import { taskName } from '../envs/views';
 import { concat } from './jsonlTail';
 import { parseMetricsJsonl } from './runs';
 import { runIdentity, type RunFolder, type RunState } from './runFolder';
@@ -13,6 +17,8 @@ export const METRICS_CHUNK_BYTES = 256 * 1024;
 export interface SplitResult {
   split: string;
   splitKind: string;
+  /** The paper's measure of the split's kind (paperMeasures), which rate, stderr and n are of. */
+  measure: PaperMeasure;
   step: number;
   rate: number;
   stderr: number;
@@ -90,14 +96,19 @@ const splitOf = (record: MetricRecord): string => (record as MetricRecord & { sp
  * caller has the clock and the stale setting). */
 export function summarizeRun(run: RunFolder, folder: string, records: readonly MetricRecord[], state: RunState): RunSummary {
   const identity = runIdentity(run, folder);
+  const evaluated = records.filter((r): r is MetricRecord & EvaluationRecord => r.kind === 'eval');
+  // as the report and the dashboard judge a run (studyMeasures): the reference's per-step accuracy where recorded
+  const measures = paperMeasures(taskName((run.manifest?.config as { environment?: unknown } | undefined)?.environment), evaluated.some((r) => r.perStepAccuracyReference));
   const evaluations = new Map<string, SplitResult>();
   let training: Record<string, number> = {};
   let step: number | undefined;
   for (const record of records) {
     step = Math.max(step ?? 0, record.step);
     if (record.kind === 'eval') {
-      const r = record as MetricRecord & { split: string; splitKind: string; success: { rate: number; stderr: number; n: number } };
-      evaluations.set(r.split, { split: r.split, splitKind: r.splitKind, step: r.step, rate: r.success.rate, stderr: r.success.stderr, n: r.success.n });
+      const r = record as MetricRecord & EvaluationRecord;
+      const measure = measures[r.splitKind];
+      const value = r[measure.field];
+      if (value) evaluations.set(r.split, { split: r.split, splitKind: r.splitKind, measure, step: r.step, rate: value.rate, stderr: value.stderr, n: value.n });
     } else {
       const metrics = (record as MetricRecord & { metrics: Record<string, number | null> }).metrics;
       training = Object.fromEntries(HEADLINE.flatMap((name) => (typeof metrics[name] === 'number' ? [[name, metrics[name] as number]] : [])));
@@ -120,17 +131,17 @@ export interface SplitComparison {
   split: string;
   a: SplitResult;
   b: SplitResult;
-  /** b - a, in success-rate units. */
+  /** b - a, in units of the split's measure (a rate). */
   difference: number;
   /** Unpaired: sqrt(se_a^2 + se_b^2). */
   stderr: number;
 }
 
-/** The splits both runs evaluated, latest against latest. */
+/** The splits both runs evaluated in one measure, latest against latest. */
 export function compareRuns(a: RunSummary, b: RunSummary): SplitComparison[] {
   return a.evaluations.flatMap((x) => {
     const y = b.evaluations.find((e) => e.split === x.split);
-    return y ? [{ split: x.split, a: x, b: y, difference: y.rate - x.rate, stderr: Math.sqrt(x.stderr ** 2 + y.stderr ** 2) }] : [];
+    return y && y.measure.field === x.measure.field ? [{ split: x.split, a: x, b: y, difference: y.rate - x.rate, stderr: Math.sqrt(x.stderr ** 2 + y.stderr ** 2) }] : [];
   });
 }
 
@@ -140,7 +151,7 @@ const pts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`
 /** One run as lines of text for a language model. */
 export function describeRun(s: RunSummary): string {
   const lines = [`${s.folder}: ${s.job} run of ${s.experiment}, ${s.state}${s.step !== undefined ? ` at step ${s.step}` : ''}${s.source !== 'ptlab' ? ` (${s.source} run)` : ''}`];
-  for (const e of s.evaluations) lines.push(`  ${e.split} (${e.splitKind}) success ${pct(e.rate)} ± ${pct(e.stderr)} (SE, n=${e.n}) at step ${e.step}`);
+  for (const e of s.evaluations) lines.push(`  ${e.split} (${e.splitKind}) ${e.measure.name} ${pct(e.rate)} ± ${pct(e.stderr)} (SE, n=${e.n}) at step ${e.step}`);
   const scalars = Object.entries(s.training);
   if (scalars.length) lines.push(`  latest training: ${scalars.map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join(', ')}`);
   for (const p of s.problems) lines.push(`  problem: ${p}`);
@@ -151,8 +162,12 @@ export function describeRun(s: RunSummary): string {
 export function describeComparison(a: RunSummary, b: RunSummary): string {
   const splits = compareRuns(a, b);
   const lines = [`A = ${a.folder}, B = ${b.folder}`, describeRun(a), describeRun(b)];
-  if (!splits.length) lines.push('No split evaluated by both runs: nothing to compare.');
-  for (const c of splits) lines.push(`${c.split}: B - A = ${pts(c.difference)} points (SE ${(c.stderr * 100).toFixed(1)}, unpaired; ${significance(c)})`);
+  for (const x of a.evaluations) {
+    const y = b.evaluations.find((e) => e.split === x.split);
+    if (y && y.measure.field !== x.measure.field) lines.push(`${x.split}: not compared: A's is in ${x.measure.field}, B's in ${y.measure.field}`);
+  }
+  if (!splits.length) lines.push('No split evaluated by both runs in one measure: nothing to compare.');
+  for (const c of splits) lines.push(`${c.split} ${c.a.measure.name}: B - A = ${pts(c.difference)} points (SE ${(c.stderr * 100).toFixed(1)}, unpaired; ${significance(c)})`);
   return lines.join('\n');
 }
 

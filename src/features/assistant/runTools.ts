@@ -1,5 +1,5 @@
 // Language-model tools (package.json languageModelTools): an assistant in VS Code asks about the
-// workspace's runs. Read-only: list runs with their status and latest ID/OOD success, compare
+// workspace's runs. Read-only: list runs with their state and latest ID/OOD results, compare
 // two runs' latest evaluations, find episodes by failure mode, split, outcome, reward or text,
 // summarise a run's alerts.
 // Each answer is text the model reads; the numbers come from the run folders' own files
@@ -91,7 +91,7 @@ export async function listRuns(runs: RunFolders, input: ListRunsInput): Promise<
   const summaries = await Promise.all((await runs.all()).map(summary));
   const shown = summaries.filter((s) => !filter || s.folder.toLowerCase().includes(filter) || s.experiment.toLowerCase().includes(filter));
   if (!shown.length) return filter ? `No run matches "${input.filter}" (${summaries.length} run(s) in the workspace).` : 'No runs in the workspace yet.';
-  return [`${shown.length} run(s); success rates are the latest evaluation of each split, ± one standard error.`, ...shown.map(describeRun)].join('\n');
+  return [`${shown.length} run(s); each split's latest evaluation in the paper's measure (episode success; V-IRL: per-step accuracy on ID and rule OOD, route success on visual OOD), ± one standard error.`, ...shown.map(describeRun)].join('\n');
 }
 
 export async function compareRunsTool(runs: RunFolders, input: CompareRunsInput): Promise<string> {
