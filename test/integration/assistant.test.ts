@@ -31,10 +31,13 @@ describe('Language-model tools', () => {
     assert.ok(all.includes('imported/trl/grpo-gp-l: ') && all.includes('runs/tiny-gp-l/ppo: '), all.slice(0, 500));
   });
 
-  it('compare two runs split by split with the difference and its standard error', async () => {
+  it('compare two runs split by split with the difference A - B and its standard error, paired where both have the same seeds', async () => {
     const text = await invoke('ptlab_compareRuns', { a: 'runs/gp-l/sft-s0', b: 'runs/gp-l/ppo-s0' });
-    assert.ok(text.includes('ood-rule success: B - A = +13.7 points (SE 2.5, unpaired; beyond 2 SE)'), text);
-    assert.ok(text.includes('id success: B - A = -10.9 points (SE 3.6, unpaired; beyond 2 SE)'), text);
+    assert.ok(text.includes('ood-rule success: A - B = -13.7 points (SE 2.5, unpaired: A has no ood-rule episodes at step 60; beyond 2 SE)'), text);
+    assert.ok(text.includes('id success: A - B = +10.9 points (SE 3.6, unpaired: A has no id episodes at step 60; beyond 2 SE)'), text);
+    // two evaluations of the same seeds: the compare view's paired numbers
+    const paired = await invoke('ptlab_compareRuns', { a: 'runs/compare/sft-final', b: 'runs/compare/rl-final' });
+    assert.ok(paired.includes('ood-rule success: A - B = -25.0 points (paired SE 12.5 over 12 episodes on the same seeds; exact McNemar p = 0.250, A only 0 / B only 3)'), paired);
   });
 
   it("find a run's episodes by failure mode, and another trainer's by step", async () => {

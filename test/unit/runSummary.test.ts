@@ -5,7 +5,9 @@ import { folderState, readRunFolder } from '../../src/core/runs/runFolder';
 import { runEntry } from '../../src/core/runs/runTree';
 import { parseMetricsJsonl } from '../../src/core/runs/runs';
 import { paperMeasures } from '../../src/core/dashboard/model';
-import { compareRuns, configuredSplits, describeComparison, describeRun, METRICS_CHUNK_BYTES, summarizeRun, summaryRecords } from '../../src/core/runs/runSummary';
+import { compareRuns, configuredSplits, describeComparison, describeRun, METRICS_CHUNK_BYTES, pairedSplit, summarizeRun, summaryRecords } from '../../src/core/runs/runSummary';
+import { compareEpisodes, type PairedSplit } from '../../src/core/compare/compare';
+import type { OwnEpisode } from '../../src/core/contracts/contracts';
 
 const runs = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs');
 const read = (run: string, file: string) => readFileSync(join(runs, run, file), 'utf8');
@@ -67,7 +69,7 @@ describe('run summaries for language-model tools', () => {
     assert.match(describeRun(summary), /^runs\/gp-l\/ppo-s0: ppo run of gp-l, finished at step 30\n {2}id \(id\) success 73\.4% ± 2\.8% \(SE, n=256\) at step 30/);
     const sft = summarizeRun(readRunFolder(join(runs, 'gp-l', 'sft-s0'), read('gp-l/sft-s0', 'run.json')), 'runs/gp-l/sft-s0', wholeRecords(read('gp-l/sft-s0', 'metrics.jsonl')), 'finished');
     const [id, ood] = compareRuns(sft, summary);
-    assert.ok(Math.abs(ood!.difference - (0.160156 - 0.023438)) < 1e-12 && Math.abs(ood!.stderr - Math.hypot(0.022922, 0.009456)) < 1e-12);
+    assert.ok(Math.abs(ood!.difference - (0.023438 - 0.160156)) < 1e-12 && Math.abs(ood!.stderr - Math.hypot(0.022922, 0.009456)) < 1e-12);
     assert.equal(id!.split, 'id');
   });
 
@@ -100,15 +102,36 @@ describe('run summaries for language-model tools', () => {
     assert.match(describeRun(summarizeRun(ppo(), 'runs/gp-l/ppo-s0', wholeRecords(read('gp-l/ppo-s0', 'metrics.jsonl')), 'finished')), /\n {2}id \(id\) success 73\.4% ± 2\.8% \(SE, n=256\) at step 30/);
   });
 
+  it("compares two evaluations of the same seeds as the compare view does: paired SE and exact McNemar p, signed A - B", () => {
+    const summary = (name: string) => summarizeRun(readRunFolder(join(runs, 'compare', name), read(`compare/${name}`, 'run.json')), `runs/compare/${name}`, wholeRecords(read(`compare/${name}`, 'metrics.jsonl')), 'finished');
+    const episodes = (name: string, split: string) => read(`compare/${name}`, 'episodes.jsonl').trim().split('\n').map((l) => JSON.parse(l) as OwnEpisode).filter((e) => e.split === split);
+    const [a, b] = [summary('sft-final'), summary('rl-final')];
+    const view = compareEpisodes(episodes('sft-final', 'ood-rule'), episodes('rl-final', 'ood-rule')).splits[0]!;
+    const ood = compareRuns(a, b).find((c) => c.split === 'ood-rule')!;
+    const paired = pairedSplit(ood, episodes('sft-final', 'ood-rule'), episodes('rl-final', 'ood-rule'));
+    assert.deepEqual(paired, view);
+    const [withPairs] = compareRuns(a, b, new Map([['ood-rule', paired]])).filter((c) => c.split === 'ood-rule');
+    assert.equal(withPairs!.difference, view.difference, 'A - B, as the compare view');
+    assert.equal(withPairs!.stderr, view.differenceStderr);
+    assert.ok(view.difference < 0 && b.evaluations[1]!.rate > a.evaluations[1]!.rate);
+    const text = describeComparison(a, b, new Map<string, PairedSplit | string>([['ood-rule', paired], ['id', 'runs/compare/rl-final has no episodes at step 100']]));
+    assert.match(text, /\nood-rule success: A - B = -25\.0 points \(paired SE [\d.]+ over 12 episodes on the same seeds; exact McNemar p = [\d.]+, A only \d+ \/ B only \d+\)/);
+    assert.ok(text.includes(`paired SE ${(view.differenceStderr * 100).toFixed(1)} over`) && text.includes(`McNemar p = ${view.mcnemarP.toFixed(3)},`), text);
+    assert.match(text, /\nid success: A - B = \+8\.3 points \(SE 18\.5, unpaired: runs\/compare\/rl-final has no episodes at step 100; within 2 SE\)/);
+    // episodes that do not cover the evaluation, or other seeds, are not paired
+    assert.match(pairedSplit(ood, episodes('sft-final', 'ood-rule').slice(1), episodes('rl-final', 'ood-rule')) as string, /^the episodes at these steps are not the same 12 seeds of each: 11 paired/);
+    assert.match(pairedSplit(ood, [], episodes('rl-final', 'ood-rule')) as string, /^A has no ood-rule episodes at step 100$/);
+  });
+
   it('claims no significance from a standard error of 0 (rates of 0% or 100%)', () => {
     const at = (folder: string, rate: number) => ({
       ...summarizeRun(ppo(), folder, [], 'finished'),
       evaluations: [{ split: 'ood-rule', splitKind: 'rule-ood', measure: paperMeasures('GP-L', false)['rule-ood'], step: 100, rate, stderr: Math.sqrt((rate * (1 - rate)) / 64), n: 64 }],
     });
     const verdict = (a: number, b: number) => describeComparison(at('runs/a', a), at('runs/b', b)).split('\n').at(-1);
-    assert.equal(verdict(0, 0), 'ood-rule success: B - A = +0.0 points (SE 0.0, unpaired; no difference)');
-    assert.equal(verdict(1, 1), 'ood-rule success: B - A = +0.0 points (SE 0.0, unpaired; no difference)');
-    assert.equal(verdict(0, 1), 'ood-rule success: B - A = +100.0 points (SE 0.0, unpaired; SE undefined: both rates are 0% or 100%, so no significance is claimed)');
-    assert.match(verdict(0, 0.5)!, /\(SE 6\.3, unpaired; beyond 2 SE\)$/);
+    assert.equal(verdict(0, 0), 'ood-rule success: A - B = +0.0 points (SE 0.0, unpaired: no episodes read; no difference)');
+    assert.equal(verdict(1, 1), 'ood-rule success: A - B = +0.0 points (SE 0.0, unpaired: no episodes read; no difference)');
+    assert.equal(verdict(0, 1), 'ood-rule success: A - B = -100.0 points (SE 0.0, unpaired: no episodes read; SE undefined: both rates are 0% or 100%, so no significance is claimed)');
+    assert.match(verdict(0, 0.5)!, /\(SE 6\.3, unpaired: no episodes read; beyond 2 SE\)$/);
   });
 });

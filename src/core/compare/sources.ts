@@ -53,11 +53,10 @@ export function sourcesOfRun(run: string, manifest: RunManifest, metricsText: st
   return sources;
 }
 
-/** The evaluation's episodes of a source: its step's records, training rollouts excluded. */
-export function evaluationEpisodes(records: Iterable<OwnEpisode>, step: number, splits?: readonly string[]): OwnEpisode[] {
-  const picked: OwnEpisode[] = [];
-  for (const r of records) if (r.step === step && r.split !== 'train' && (!splits || splits.includes(r.split))) picked.push(r);
-  return picked;
+/** Whether a record is one of the evaluation's episodes of a source: its step's records,
+ * training rollouts excluded. */
+export function isEvaluationEpisode(r: OwnEpisode, step: number, splits?: readonly string[]): boolean {
+  return r.step === step && r.split !== 'train' && (!splits || splits.includes(r.split));
 }
 
 /** The split plans that reproduce a set of evaluation episodes (their environment, seeds);

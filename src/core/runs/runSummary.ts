@@ -4,6 +4,8 @@
 // judge it) and its latest training scalars, read from the end of its metrics.jsonl backwards
 // (the trainer appends in step order, so the end holds the latest); and the comparison of two
 // runs' latest evaluations. Pure: callers read the files.
+import { compareEpisodes, type PairedSplit } from '../compare/compare';
+import type { OwnEpisode } from '../contracts/contracts';
 import type { EvaluationRecord, MetricRecord } from '../contracts/generated/types';
 import { paperMeasures, type PaperMeasure } from '../dashboard/model';
 import { taskName } from '../envs/views';
@@ -131,22 +133,52 @@ export interface SplitComparison {
   split: string;
   a: SplitResult;
   b: SplitResult;
-  /** b - a, in units of the split's measure (a rate). */
+  /** a - b (A - B, as the compare view signs it), in units of the split's measure (a rate). */
   difference: number;
-  /** Unpaired: sqrt(se_a^2 + se_b^2). */
+  /** Paired (the compare view's, over the same seeds) where `paired` is set, else sqrt(se_a^2 + se_b^2). */
   stderr: number;
+  /** The compare view's numbers for the split (compareEpisodes), where both runs' episodes pair up. */
+  paired?: PairedSplit;
+  /** Why the comparison is unpaired. */
+  unpaired?: string;
 }
 
-/** The splits both runs evaluated in one measure, latest against latest. */
-export function compareRuns(a: RunSummary, b: RunSummary): SplitComparison[] {
-  return a.evaluations.flatMap((x) => {
+/** The splits both runs evaluated in one measure, latest against latest: paired where `pairs`
+ * holds the split's PairedSplit (pairedSplit), unpaired otherwise, with the reason it holds. */
+export function compareRuns(a: RunSummary, b: RunSummary, pairs: ReadonlyMap<string, PairedSplit | string> = new Map()): SplitComparison[] {
+  return a.evaluations.flatMap((x): SplitComparison[] => {
     const y = b.evaluations.find((e) => e.split === x.split);
-    return y && y.measure.field === x.measure.field ? [{ split: x.split, a: x, b: y, difference: y.rate - x.rate, stderr: Math.sqrt(x.stderr ** 2 + y.stderr ** 2) }] : [];
+    if (!y || y.measure.field !== x.measure.field) return [];
+    const paired = pairs.get(x.split);
+    if (typeof paired === 'object') return [{ split: x.split, a: x, b: y, difference: paired.difference, stderr: paired.differenceStderr, paired }];
+    return [{ split: x.split, a: x, b: y, difference: x.rate - y.rate, stderr: Math.sqrt(x.stderr ** 2 + y.stderr ** 2), unpaired: paired ?? 'no episodes read' }];
   });
+}
+
+/**
+ * The compare view's paired numbers for a split of two runs' latest evaluations (compareEpisodes:
+ * paired SE, exact McNemar), from each run's episodes of that split at its evaluation's step
+ * (`episodesA`, `episodesB`); or why they cannot stand for the evaluations: the measure is no
+ * episode outcome (V-IRL's per-step accuracy), a side has no episodes, or they are not the same
+ * seeds, all of the evaluation's episodes on each side.
+ */
+export function pairedSplit(c: Pick<SplitComparison, 'split' | 'a' | 'b'>, episodesA: readonly OwnEpisode[], episodesB: readonly OwnEpisode[]): PairedSplit | string {
+  if (c.a.measure.field !== 'success') return `${c.a.measure.name} is not an episode's outcome, which pairing compares`;
+  if (!episodesA.length) return `A has no ${c.split} episodes at step ${c.a.step}`;
+  if (!episodesB.length) return `B has no ${c.split} episodes at step ${c.b.step}`;
+  const comparison = compareEpisodes(episodesA, episodesB);
+  const split = comparison.splits.find((s) => s.split === c.split);
+  const pairs = split?.pairs ?? 0;
+  if (!split || comparison.unmatched.length || pairs !== c.a.n || pairs !== c.b.n) {
+    return `the episodes at these steps are not the same ${c.a.n === c.b.n ? c.a.n : `${c.a.n} and ${c.b.n}`} seeds of each: ${pairs} paired`;
+  }
+  return split;
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const pts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
+/** As the compare view writes a p-value. */
+const pValue = (p: number): string => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
 
 /** One run as lines of text for a language model. */
 export function describeRun(s: RunSummary): string {
@@ -158,17 +190,22 @@ export function describeRun(s: RunSummary): string {
   return lines.join('\n');
 }
 
-/** Two runs' comparison as text: each shared split's difference with its standard error. */
-export function describeComparison(a: RunSummary, b: RunSummary): string {
-  const splits = compareRuns(a, b);
-  const lines = [`A = ${a.folder}, B = ${b.folder}`, describeRun(a), describeRun(b)];
+/** Two runs' comparison as text: each shared split's difference A - B with its standard error,
+ * paired with McNemar's p where `pairs` has the split's PairedSplit (see compareRuns). */
+export function describeComparison(a: RunSummary, b: RunSummary, pairs?: ReadonlyMap<string, PairedSplit | string>): string {
+  const splits = compareRuns(a, b, pairs);
+  const lines = [`A = ${a.folder}, B = ${b.folder}; differences are A - B in points of the split's measure, as the compare view gives them`, describeRun(a), describeRun(b)];
   for (const x of a.evaluations) {
     const y = b.evaluations.find((e) => e.split === x.split);
     if (y && y.measure.field !== x.measure.field) lines.push(`${x.split}: not compared: A's is in ${x.measure.field}, B's in ${y.measure.field}`);
   }
   if (!splits.length) lines.push('No split evaluated by both runs in one measure: nothing to compare.');
-  for (const c of splits) lines.push(`${c.split} ${c.a.measure.name}: B - A = ${pts(c.difference)} points (SE ${(c.stderr * 100).toFixed(1)}, unpaired; ${significance(c)})`);
+  for (const c of splits) lines.push(`${c.split} ${c.a.measure.name}: A - B = ${pts(c.difference)} points (${c.paired ? pairedText(c.paired) : `SE ${(c.stderr * 100).toFixed(1)}, unpaired: ${c.unpaired}; ${significance(c)}`})`);
   return lines.join('\n');
+}
+
+function pairedText(p: PairedSplit): string {
+  return `paired SE ${(p.differenceStderr * 100).toFixed(1)} over ${p.pairs} episodes on the same seeds; exact McNemar p = ${pValue(p.mcnemarP)}, A only ${p.onlyA} / B only ${p.onlyB}`;
 }
 
 /** Whether the difference lies beyond 2 SE. The trainer's binomial SE is 0 at a rate of 0% or

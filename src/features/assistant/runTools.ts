@@ -1,17 +1,21 @@
 // Language-model tools (package.json languageModelTools): an assistant in VS Code asks about the
 // workspace's runs. Read-only: list runs with their state and latest ID/OOD results, compare
-// two runs' latest evaluations, find episodes by failure mode, split, outcome, reward or text,
-// summarise a run's alerts.
+// two runs' latest evaluations (paired over the same seeds where both runs' episodes allow),
+// find episodes by failure mode, split, outcome, reward or text, summarise a run's alerts.
 // Each answer is text the model reads; the numbers come from the run folders' own files
-// (metrics.jsonl read from its end, episodes through the transcript worker), never from a cache.
+// (metrics.jsonl read from its end; episodes through the transcript worker, and as the compare
+// view reads an evaluation's), never from a cache.
 import { open } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { folderState, type RunFolder } from '../../core/runs/runFolder';
-import { configuredSplits, describeComparison, describeRun, summarizeRun, summaryRecords, type RunSummary } from '../../core/runs/runSummary';
+import type { PairedSplit } from '../../core/compare/compare';
+import type { OwnEpisode } from '../../core/contracts/contracts';
+import { compareRuns, configuredSplits, describeComparison, describeRun, pairedSplit, summarizeRun, summaryRecords, type RunSummary } from '../../core/runs/runSummary';
 import type { TranscriptQuery } from '../../core/transcripts/types';
 import { TranscriptClient } from '../../workers/transcripts';
 import { endedHere, staleSeconds } from '../runs/liveness';
+import { recordedEpisodes } from '../compare/compareRunner';
 import type { RunAlerts } from '../runs/runAlerts';
 import { runName, type RunFolders } from '../runs/runFolders';
 import { describeRunAlerts } from '../../core/runs/alerts';
@@ -96,7 +100,20 @@ export async function listRuns(runs: RunFolders, input: ListRunsInput): Promise<
 
 export async function compareRunsTool(runs: RunFolders, input: CompareRunsInput): Promise<string> {
   const [a, b] = await Promise.all([findRun(runs, input.a), findRun(runs, input.b)]);
-  return describeComparison(await summary(a), await summary(b));
+  const [summaryA, summaryB] = await Promise.all([summary(a), summary(b)]);
+  const read = new Map<string, Promise<OwnEpisode[]>>();
+  const evaluated = (run: RunFolder, step: number) => {
+    const key = `${run.folder}\u0000${step}`;
+    if (!read.has(key)) read.set(key, recordedEpisodes(run.folder, step).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err))));
+    return read.get(key)!;
+  };
+  const pairs = new Map<string, PairedSplit | string>();
+  for (const c of compareRuns(summaryA, summaryB)) {
+    // pairing compares episode outcomes: for another measure pairedSplit says so without episodes
+    const episodes = async (run: RunFolder, step: number) => (c.a.measure.field === 'success' ? (await evaluated(run, step)).filter((e) => e.split === c.split) : []);
+    pairs.set(c.split, pairedSplit(c, await episodes(a, c.a.step), await episodes(b, c.b.step)));
+  }
+  return describeComparison(summaryA, summaryB, pairs);
 }
 
 export async function findEpisodes(runs: RunFolders, input: FindEpisodesInput): Promise<string> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
 import { compareEpisodes, type Comparison } from '../../core/compare/compare';
-import { evaluationEpisodes, sourcesOfRun } from '../../core/compare/sources';
+import { isEvaluationEpisode, sourcesOfRun } from '../../core/compare/sources';
 import { localPlay, type ComparedSide, type LocalPlay } from '../../core/compare/protocol';
 import type { EpisodeRecord, RunManifest } from '../../core/contracts/generated/types';
 import { isOwnEpisode, type OwnEpisode } from '../../core/contracts/contracts';
@@ -53,8 +53,8 @@ export async function findSources(runs: readonly RunFolder[], token?: vscode.Can
 }
 
 /** Episode records of a JSON-lines file, torn or invalid lines skipped. */
-async function* readEpisodes(uri: vscode.Uri): AsyncGenerator<OwnEpisode> {
-  const lines = createInterface({ input: createReadStream(uri.fsPath, { encoding: 'utf8' }), crlfDelay: Infinity });
+async function* readEpisodes(path: string): AsyncGenerator<OwnEpisode> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
     try {
@@ -66,10 +66,12 @@ async function* readEpisodes(uri: vscode.Uri): AsyncGenerator<OwnEpisode> {
   }
 }
 
-async function recordedEpisodes(source: LocatedSource, splits?: readonly string[]): Promise<OwnEpisode[]> {
-  const all: OwnEpisode[] = [];
-  for await (const r of readEpisodes(vscode.Uri.joinPath(source.runUri, 'episodes.jsonl'))) all.push(r);
-  return evaluationEpisodes(all, source.step, splits);
+/** The episodes of a run's evaluation at `step` (isEvaluationEpisode), from its episodes.jsonl,
+ * kept as they are read: most of a PPO run's file is training rollouts. */
+export async function recordedEpisodes(runFolder: string, step: number, splits?: readonly string[]): Promise<OwnEpisode[]> {
+  const picked: OwnEpisode[] = [];
+  for await (const r of readEpisodes(join(runFolder, 'episodes.jsonl'))) if (isEvaluationEpisode(r, step, splits)) picked.push(r);
+  return picked;
 }
 
 export interface CompareRequest {
@@ -124,7 +126,7 @@ export async function runComparison(request: CompareRequest): Promise<{ view: Co
   const a = await evaluated(request.a, 'A');
   const b = await evaluated(request.b, 'B');
   const recorded = new Map<string, OwnEpisode[]>();
-  for (const side of [a, b]) if (side.kind === 'evaluation' && !recorded.has(side.id)) recorded.set(side.id, await recordedEpisodes(side, request.splits));
+  for (const side of [a, b]) if (side.kind === 'evaluation' && !recorded.has(side.id)) recorded.set(side.id, await recordedEpisodes(side.runUri.fsPath, side.step, request.splits));
   const compared = (source: LocatedSource, side: string): ComparedSide => ({ side, label: source.label, runJson: join(source.runUri.fsPath, 'run.json'), kind: source.kind === 'evaluation' ? 'evaluation' : 'onnx', manifest: source.manifest, episodes: recorded.get(source.id) });
   const local = localPlay(compared(a, 'A'), compared(b, 'B'), { episodes: request.episodes, splits: request.splits });
   const tokensPerSecond: { a?: number; b?: number } = {};
