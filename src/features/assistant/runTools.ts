@@ -12,6 +12,7 @@ import { folderState, type RunFolder } from '../../core/runs/runFolder';
 import type { PairedSplit } from '../../core/compare/compare';
 import type { OwnEpisode } from '../../core/contracts/contracts';
 import { compareRuns, configuredSplits, describeComparison, describeRun, pairedSplit, summarizeRun, summaryRecords, type RunSummary } from '../../core/runs/runSummary';
+import { findEpisodeRows } from '../../core/transcripts/episodeAnswer';
 import type { TranscriptQuery } from '../../core/transcripts/types';
 import { TranscriptClient } from '../../workers/transcripts';
 import { endedHere, staleSeconds } from '../runs/liveness';
@@ -46,8 +47,6 @@ export interface FindEpisodesInput {
   limit?: number;
 }
 
-/** Where an episode is: a parquet file's row (0-based, as pandas counts), a JSON-lines file's line. */
-const where = (r: { file?: string; line: number }): string => (r.file?.endsWith('.parquet') ? ` (${r.file} row ${r.line - 1})` : ` (${r.file ? `${r.file} ` : ''}line ${r.line})`);
 const relative = (folder: string): string => runName(folder);
 const result = (text: string) => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
 
@@ -130,15 +129,8 @@ export async function findEpisodes(runs: RunFolders, input: FindEpisodesInput): 
   const client = new TranscriptClient(run.folder);
   try {
     await client.indexed();
-    const found = await client.request('query', { query, start: 0, count: limit });
-    const facets = client.facets;
-    const lines = [`${relative(run.folder)}: ${found.total} episode(s) match${found.total > found.rows.length ? `; the first ${found.rows.length}` : ''}.`];
-    for (const r of found.rows) {
-      const outcome = r.success === undefined ? '' : r.success ? ' solved' : ` failed${r.failureMode ? ` (${r.failureMode})` : ''}`;
-      lines.push(`- ${r.split} step ${r.step} episode ${r.episode}${r.seed >= 0 ? ` seed ${r.seed}` : ''}${where(r)}:${outcome}, ${r.turns} turn(s), reward ${r.totalReward ?? 'unknown'}; ${r.match ? `match in turn ${r.match.turn}'s ${r.match.field}` : 'last output'}: ${r.snippet}`);
-    }
-    if (found.total === 0 && facets) lines.push(`The run has splits ${facets.splits.join(', ') || 'none'}, failure modes ${facets.failureModes.join(', ') || 'none'}, steps ${facets.stepMin ?? '?'}-${facets.stepMax ?? '?'}.`);
-    return lines.join('\n');
+    const search = { query: (q: TranscriptQuery, start: number, count: number) => client.request('query', { query: q, start, count }), failureSummary: () => client.request('summary', {}), facets: () => client.facets };
+    return await findEpisodeRows(search, relative(run.folder), query, limit);
   } finally {
     await client.dispose();
   }
