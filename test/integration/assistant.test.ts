@@ -92,7 +92,10 @@ describe('Language-model tools', () => {
     }
   });
 
-  it('name what is wrong with a run that does not exist', async () => {
+  it('name what is wrong with a run that does not exist, or with an input off its schema', async () => {
     await assert.rejects(invoke('ptlab_compareRuns', { a: 'runs/nope', b: 'runs/gp-l/ppo-s0' }), /no run folder "runs\/nope" in the workspace: ptlab_listRuns names them/);
+    // invokeTool passes a model's input unchecked: each tool checks it against its inputSchema
+    await assert.rejects(invoke('ptlab_findEpisodes', { run: 'runs/compare/sft-final', success: 'false' }), /ptlab_findEpisodes: success takes true or false, not "false"/);
+    await assert.rejects(invoke('ptlab_findEpisodes', {}), /ptlab_findEpisodes: run is required: a string/);
   });
 });

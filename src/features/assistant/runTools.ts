@@ -8,6 +8,7 @@
 import { open } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
+import { checkToolInput, toolSchemas } from '../../core/contracts/toolInput';
 import { folderState, type RunFolder } from '../../core/runs/runFolder';
 import type { PairedSplit } from '../../core/compare/compare';
 import type { OwnEpisode } from '../../core/contracts/contracts';
@@ -117,7 +118,7 @@ export async function compareRunsTool(runs: RunFolders, input: CompareRunsInput)
 
 export async function findEpisodes(runs: RunFolders, input: FindEpisodesInput): Promise<string> {
   const run = await findRun(runs, input.run);
-  const limit = Math.max(1, Math.min(input.limit ?? 10, 50));
+  const limit = input.limit ?? 10;
   const query: TranscriptQuery = {};
   if (input.failureMode) query.failureModes = [input.failureMode];
   if (input.split) query.splits = [input.split];
@@ -144,10 +145,12 @@ export async function runAlertsTool(runs: RunFolders, alerts: RunAlerts, input: 
 
 export function registerRunTools(context: vscode.ExtensionContext, runs: RunFolders, alerts: RunAlerts): void {
   if (typeof vscode.lm?.registerTool !== 'function') return; // a VS Code without language-model tools
+  const schemas = toolSchemas(context.extension.packageJSON);
   const tool = <T>(name: string, message: string, answer: (input: T) => Promise<string>) =>
     vscode.lm.registerTool<T>(name, {
       prepareInvocation: () => ({ invocationMessage: message }),
-      invoke: async (options) => result(await answer(options.input)),
+      // invokeTool does not check the model's input against the tool's inputSchema: each field's type is checked first
+      invoke: async (options) => result(await answer(checkToolInput<T>(name, schemas[name]!, options.input))),
     });
   context.subscriptions.push(
     tool<ListRunsInput>('ptlab_listRuns', 'Reading the runs and their latest evaluations', (input) => listRuns(runs, input)),
