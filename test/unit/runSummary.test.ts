@@ -5,7 +5,7 @@ import { folderState, readRunFolder } from '../../src/core/runs/runFolder';
 import { runEntry } from '../../src/core/runs/runTree';
 import { parseMetricsJsonl } from '../../src/core/runs/runs';
 import { paperMeasures } from '../../src/core/dashboard/model';
-import { compareRuns, configuredSplits, describeComparison, describeRun, METRICS_CHUNK_BYTES, pairedSplit, summarizeRun, summaryRecords } from '../../src/core/runs/runSummary';
+import { compareRuns, configuredSplits, describeComparison, describeRun, describeRuns, listedRuns, LISTED_RUNS, METRICS_CHUNK_BYTES, pairedSplit, summarizeRun, summaryRecords } from '../../src/core/runs/runSummary';
 import { compareEpisodes, type PairedSplit } from '../../src/core/compare/compare';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
 
@@ -121,6 +121,26 @@ describe('run summaries for language-model tools', () => {
     // episodes that do not cover the evaluation, or other seeds, are not paired
     assert.match(pairedSplit(ood, episodes('sft-final', 'ood-rule').slice(1), episodes('rl-final', 'ood-rule')) as string, /^the episodes at these steps are not the same 12 seeds of each: 11 paired/);
     assert.match(pairedSplit(ood, [], episodes('rl-final', 'ood-rule')) as string, /^A has no ood-rule episodes at step 100$/);
+  });
+
+  it('lists the runs a filter names (folder or experiment) before reading any metrics, newest first, at most LISTED_RUNS', () => {
+    const manifest = JSON.parse(read('gp-l/ppo-s0', 'run.json')) as Record<string, unknown>;
+    const at = (i: number) => new Date(Date.parse('2026-11-18T00:00:00Z') + i * 60_000).toISOString();
+    const all = Array.from({ length: 150 }, (_, i) => readRunFolder(`/w/runs/sweep/run-${i}`, JSON.stringify({ ...manifest, experiment: i % 2 ? 'odd' : 'even', updatedAt: at(i) })));
+    const name = (folder: string) => folder.replace('/w/', '');
+    const { shown, matched } = listedRuns(all, name, undefined);
+    assert.equal(matched, 150);
+    assert.equal(shown.length, LISTED_RUNS);
+    assert.deepEqual(shown.slice(0, 2).map((r) => name(r.folder)), ['runs/sweep/run-149', 'runs/sweep/run-148']);
+    assert.deepEqual(listedRuns(all, name, 'ODD').shown.map((r) => r.manifest!.experiment), Array(75).fill('odd'));
+    assert.deepEqual(listedRuns(all, name, 'run-14').shown.map((r) => name(r.folder)), ['runs/sweep/run-149', 'runs/sweep/run-148', 'runs/sweep/run-147', 'runs/sweep/run-146', 'runs/sweep/run-145', 'runs/sweep/run-144', 'runs/sweep/run-143', 'runs/sweep/run-142', 'runs/sweep/run-141', 'runs/sweep/run-140', 'runs/sweep/run-14']);
+    const summaries = shown.map((r) => summarizeRun(r, name(r.folder), [], 'finished'));
+    const text = describeRuns(summaries, matched, 150);
+    assert.match(text, /^150 run\(s\); the 100 most recently updated are listed, 50 more: narrow them with filter \(folder or experiment\)\. /);
+    assert.equal(text.split('\n').length, 101);
+    assert.match(describeRuns(summaries.slice(0, 1), 1, 150), /^1 run\(s\); each split's latest evaluation/);
+    assert.equal(describeRuns([], 0, 150, 'nothing'), 'No run matches "nothing" (150 run(s) in the workspace).');
+    assert.equal(describeRuns([], 0, 0), 'No runs in the workspace yet.');
   });
 
   it('claims no significance from a standard error of 0 (rates of 0% or 100%)', () => {

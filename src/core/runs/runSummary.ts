@@ -129,6 +129,31 @@ export function summarizeRun(run: RunFolder, folder: string, records: readonly M
   };
 }
 
+/** The most runs ptlab_listRuns lists: a workspace of sweeps holds thousands, and each is a few lines. */
+export const LISTED_RUNS = 100;
+
+/**
+ * The runs a listing shows: those whose folder (as `name` gives it) or experiment contains
+ * `filter` (any case), most recently updated first (other trainers' runs, undated, after ours,
+ * by folder), at most `cap` of them; and how many matched. Reads no metrics file: only the
+ * shown runs are summarised.
+ */
+export function listedRuns(runs: readonly RunFolder[], name: (folder: string) => string, filter: string | undefined, cap = LISTED_RUNS): { shown: RunFolder[]; matched: number } {
+  const wanted = filter?.toLowerCase();
+  const named = runs.map((run) => ({ run, identity: runIdentity(run, name(run.folder)), updated: Date.parse(run.manifest?.updatedAt ?? '') }));
+  const matching = named.filter(({ identity }) => !wanted || identity.folder.toLowerCase().includes(wanted) || identity.experiment.toLowerCase().includes(wanted));
+  const newest = (x: number, y: number) => (Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : Number.isNaN(y) ? -1 : y - x);
+  matching.sort((x, y) => newest(x.updated, y.updated) || x.identity.folder.localeCompare(y.identity.folder));
+  return { shown: matching.slice(0, cap).map((m) => m.run), matched: matching.length };
+}
+
+/** A listing as text: the shown runs' summaries, of `matched` runs matching `filter`, of `total`. */
+export function describeRuns(shown: readonly RunSummary[], matched: number, total: number, filter?: string): string {
+  if (!matched) return filter ? `No run matches "${filter}" (${total} run(s) in the workspace).` : 'No runs in the workspace yet.';
+  const more = matched > shown.length ? `; the ${shown.length} most recently updated are listed, ${matched - shown.length} more: narrow them with filter (folder or experiment).` : ';';
+  return [`${matched} run(s)${more} each split's latest evaluation in the paper's measure (episode success; V-IRL: per-step accuracy on ID and rule OOD, route success on visual OOD), ± one standard error.`, ...shown.map(describeRun)].join('\n');
+}
+
 export interface SplitComparison {
   split: string;
   a: SplitResult;

@@ -12,7 +12,7 @@ import { checkToolInput, toolSchemas } from '../../core/contracts/toolInput';
 import { folderState, type RunFolder } from '../../core/runs/runFolder';
 import type { PairedSplit } from '../../core/compare/compare';
 import type { OwnEpisode } from '../../core/contracts/contracts';
-import { compareRuns, configuredSplits, describeComparison, describeRun, pairedSplit, summarizeRun, summaryRecords, type RunSummary } from '../../core/runs/runSummary';
+import { compareRuns, configuredSplits, describeComparison, describeRuns, listedRuns, pairedSplit, summarizeRun, summaryRecords, type RunSummary } from '../../core/runs/runSummary';
 import { findEpisodeRows } from '../../core/transcripts/episodeAnswer';
 import type { TranscriptQuery } from '../../core/transcripts/types';
 import { TranscriptClient } from '../../workers/transcripts';
@@ -91,11 +91,9 @@ async function findRun(runs: RunFolders, name: string): Promise<RunFolder> {
 }
 
 export async function listRuns(runs: RunFolders, input: ListRunsInput): Promise<string> {
-  const filter = input.filter?.toLowerCase();
-  const summaries = await Promise.all((await runs.all()).map(summary));
-  const shown = summaries.filter((s) => !filter || s.folder.toLowerCase().includes(filter) || s.experiment.toLowerCase().includes(filter));
-  if (!shown.length) return filter ? `No run matches "${input.filter}" (${summaries.length} run(s) in the workspace).` : 'No runs in the workspace yet.';
-  return [`${shown.length} run(s); each split's latest evaluation in the paper's measure (episode success; V-IRL: per-step accuracy on ID and rule OOD, route success on visual OOD), ± one standard error.`, ...shown.map(describeRun)].join('\n');
+  const all = await runs.all();
+  const { shown, matched } = listedRuns(all, relative, input.filter);
+  return describeRuns(await Promise.all(shown.map(summary)), matched, all.length, input.filter);
 }
 
 export async function compareRunsTool(runs: RunFolders, input: CompareRunsInput): Promise<string> {
