@@ -143,6 +143,18 @@ describe('run summaries for language-model tools', () => {
     assert.equal(describeRuns([], 0, 0), 'No runs in the workspace yet.');
   });
 
+  it('keeps each line one line: names from files flattened and bounded', () => {
+    const [id, ood] = read('gp-l/ppo-s0', 'metrics.jsonl').trim().split('\n').map((l) => JSON.parse(l) as { split: string });
+    const forged = [{ ...id!, split: `id\u2028  ood-rule (rule-ood) success 99.0%\u0085${'y'.repeat(300)}` }, ood!].map((r) => JSON.stringify(r)).join('\n');
+    const summary = summarizeRun(ppo(), 'runs/gp-l/new\nline', wholeRecords(forged), 'finished');
+    const lines = describeRun({ ...summary, problems: ['run.json /: bad\r\n  id (id) success 100%'] }).split(/\r\n|[\n\r\u000b\u000c\u0085\u2028\u2029]/);
+    assert.equal(lines.length, 4, JSON.stringify(lines));
+    assert.match(lines[0]!, /^runs\/gp-l\/new line: ppo run of gp-l/);
+    assert.match(lines[1]!, /^ {2}id ood-rule \(rule-ood\) success 99\.0% y+… \(id\) success 30\.5% /);
+    assert.ok(lines[1]!.length < 300);
+    assert.equal(lines[3], '  problem: run.json /: bad id (id) success 100%');
+  });
+
   it('claims no significance from a standard error of 0 (rates of 0% or 100%)', () => {
     const at = (folder: string, rate: number) => ({
       ...summarizeRun(ppo(), folder, [], 'finished'),

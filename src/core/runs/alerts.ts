@@ -4,6 +4,7 @@
 // worker follows a run's metrics.jsonl. Each rule reports its first firing (where, and how
 // many updates it held on since). Pure: the extension notifies, the assistant's tool lists.
 import type { MetricRecord, RunManifest, TrainingRecord } from '../contracts/generated/types';
+import { NAME_WIDTH, oneLine, shownName } from '../oneLine';
 import type { RunFolder, RunState } from './runFolder';
 
 export type AlertRule = 'reward-collapse' | 'entropy-collapse' | 'kl-spike' | 'non-finite' | 'stalled-heartbeat' | 'stalled-progress';
@@ -189,8 +190,9 @@ export function formatDuration(seconds: number): string {
 /** A run's alerts as the assistant's ptlab_runAlerts tells them (`found`: RunAlerts.alertsOf's).
  * A run whose run.json fails the contract has no known rules (its experiment's `alerts`) nor
  * heartbeat, so nothing is checked: it says so and what is wrong, never "no alert". */
-export function describeRunAlerts(name: string, run: Pick<RunFolder, 'manifest' | 'problems'>, state: RunState, found: readonly RunAlert[]): string {
-  if (!run.manifest) return `${name} (${state}): its alerts could not be checked: its experiment's alert rules come from its run.json, which is missing or fails the contract (${run.problems.join('; ')}).`;
+export function describeRunAlerts(folder: string, run: Pick<RunFolder, 'manifest' | 'problems'>, state: RunState, found: readonly RunAlert[]): string {
+  const name = shownName(folder);
+  if (!run.manifest) return `${name} (${state}): its alerts could not be checked: its experiment's alert rules come from its run.json, which is missing or fails the contract (${oneLine(run.problems.join('; '), 4 * NAME_WIDTH)}).`;
   const rules = alertRules(run.manifest.config);
   const on = (Object.keys(rules) as (keyof AlertRules)[]).filter((k) => rules[k].enabled);
   const head = `${name} (${state}): rules on: ${on.join(', ') || 'none'} (the experiment's alerts, defaults filled in).`;

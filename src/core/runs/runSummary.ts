@@ -9,6 +9,7 @@ import type { OwnEpisode } from '../contracts/contracts';
 import type { EvaluationRecord, MetricRecord } from '../contracts/generated/types';
 import { paperMeasures, type PaperMeasure } from '../dashboard/model';
 import { taskName } from '../envs/views';
+import { NAME_WIDTH, oneLine, shownName } from '../oneLine';
 import { concat } from './jsonlTail';
 import { parseMetricsJsonl } from './runs';
 import { runIdentity, type RunFolder, type RunState } from './runFolder';
@@ -189,8 +190,8 @@ export function compareRuns(a: RunSummary, b: RunSummary, pairs: ReadonlyMap<str
  */
 export function pairedSplit(c: Pick<SplitComparison, 'split' | 'a' | 'b'>, episodesA: readonly OwnEpisode[], episodesB: readonly OwnEpisode[]): PairedSplit | string {
   if (c.a.measure.field !== 'success') return `${c.a.measure.name} is not an episode's outcome, which pairing compares`;
-  if (!episodesA.length) return `A has no ${c.split} episodes at step ${c.a.step}`;
-  if (!episodesB.length) return `B has no ${c.split} episodes at step ${c.b.step}`;
+  if (!episodesA.length) return `A has no ${shownName(c.split)} episodes at step ${c.a.step}`;
+  if (!episodesB.length) return `B has no ${shownName(c.split)} episodes at step ${c.b.step}`;
   const comparison = compareEpisodes(episodesA, episodesB);
   const split = comparison.splits.find((s) => s.split === c.split);
   const pairs = split?.pairs ?? 0;
@@ -205,13 +206,13 @@ const pts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`
 /** As the compare view writes a p-value. */
 const pValue = (p: number): string => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
 
-/** One run as lines of text for a language model. */
+/** One run as lines of text for a language model, one line each whatever its files hold. */
 export function describeRun(s: RunSummary): string {
-  const lines = [`${s.folder}: ${s.job} run of ${s.experiment}, ${s.state}${s.step !== undefined ? ` at step ${s.step}` : ''}${s.source !== 'ptlab' ? ` (${s.source} run)` : ''}`];
-  for (const e of s.evaluations) lines.push(`  ${e.split} (${e.splitKind}) ${e.measure.name} ${pct(e.rate)} ± ${pct(e.stderr)} (SE, n=${e.n}) at step ${e.step}`);
+  const lines = [`${shownName(s.folder)}: ${s.job} run of ${shownName(s.experiment)}, ${s.state}${s.step !== undefined ? ` at step ${s.step}` : ''}${s.source !== 'ptlab' ? ` (${s.source} run)` : ''}`];
+  for (const e of s.evaluations) lines.push(`  ${shownName(e.split)} (${e.splitKind}) ${e.measure.name} ${pct(e.rate)} ± ${pct(e.stderr)} (SE, n=${e.n}) at step ${e.step}`);
   const scalars = Object.entries(s.training);
   if (scalars.length) lines.push(`  latest training: ${scalars.map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join(', ')}`);
-  for (const p of s.problems) lines.push(`  problem: ${p}`);
+  for (const p of s.problems) lines.push(`  problem: ${oneLine(p, 2 * NAME_WIDTH)}`);
   return lines.join('\n');
 }
 
@@ -219,13 +220,13 @@ export function describeRun(s: RunSummary): string {
  * paired with McNemar's p where `pairs` has the split's PairedSplit (see compareRuns). */
 export function describeComparison(a: RunSummary, b: RunSummary, pairs?: ReadonlyMap<string, PairedSplit | string>): string {
   const splits = compareRuns(a, b, pairs);
-  const lines = [`A = ${a.folder}, B = ${b.folder}; differences are A - B in points of the split's measure, as the compare view gives them`, describeRun(a), describeRun(b)];
+  const lines = [`A = ${shownName(a.folder)}, B = ${shownName(b.folder)}; differences are A - B in points of the split's measure, as the compare view gives them`, describeRun(a), describeRun(b)];
   for (const x of a.evaluations) {
     const y = b.evaluations.find((e) => e.split === x.split);
-    if (y && y.measure.field !== x.measure.field) lines.push(`${x.split}: not compared: A's is in ${x.measure.field}, B's in ${y.measure.field}`);
+    if (y && y.measure.field !== x.measure.field) lines.push(`${shownName(x.split)}: not compared: A's is in ${x.measure.field}, B's in ${y.measure.field}`);
   }
   if (!splits.length) lines.push('No split evaluated by both runs in one measure: nothing to compare.');
-  for (const c of splits) lines.push(`${c.split} ${c.a.measure.name}: A - B = ${pts(c.difference)} points (${c.paired ? pairedText(c.paired) : `SE ${(c.stderr * 100).toFixed(1)}, unpaired: ${c.unpaired}; ${significance(c)}`})`);
+  for (const c of splits) lines.push(`${shownName(c.split)} ${c.a.measure.name}: A - B = ${pts(c.difference)} points (${c.paired ? pairedText(c.paired) : `SE ${(c.stderr * 100).toFixed(1)}, unpaired: ${c.unpaired}; ${significance(c)}`})`);
   return lines.join('\n');
 }
 

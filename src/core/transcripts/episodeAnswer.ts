@@ -3,6 +3,7 @@
 // outcome filter cannot see: other trainers' episodes record no outcome (only a reward), so
 // success and failureMode select none of them, which must not read as "nothing failed". Pure:
 // the transcript worker's index answers (EpisodeFile, or its client).
+import { shownName } from '../oneLine';
 import type { EpisodeRow, FailureGroup, QueryResult, TranscriptFacets, TranscriptQuery } from './types';
 
 /** The index's answers the tool reads. */
@@ -22,7 +23,7 @@ export async function findEpisodeRows(episodes: EpisodeSearch, name: string, que
   if (outcomes?.unknown) lines.push(outcomeNote(outcomes.unknown, outcomes.selected));
   for (const r of found.rows) lines.push(episodeLine(r));
   const facets = episodes.facets();
-  if (found.total === 0 && facets) lines.push(`The run has splits ${facets.splits.join(', ') || 'none'}, failure modes ${facets.failureModes.join(', ') || 'none recorded'}, steps ${facets.stepMin ?? '?'}-${facets.stepMax ?? '?'}.`);
+  if (found.total === 0 && facets) lines.push(`The run has splits ${facets.splits.map(shownName).join(', ') || 'none'}, failure modes ${facets.failureModes.map(shownName).join(', ') || 'none recorded'}, steps ${facets.stepMin ?? '?'}-${facets.stepMax ?? '?'}.`);
   return lines.join('\n');
 }
 
@@ -42,11 +43,12 @@ function outcomeNote(unknown: number, selected: number): string {
 }
 
 /** Where an episode is: a parquet file's row (0-based, as pandas counts), a JSON-lines file's line. */
-const where = (r: { file?: string; line: number }): string => (r.file?.endsWith('.parquet') ? ` (${r.file} row ${r.line - 1})` : ` (${r.file ? `${r.file} ` : ''}line ${r.line})`);
+const where = (r: { file?: string; line: number }): string => (r.file?.endsWith('.parquet') ? ` (${shownName(r.file)} row ${r.line - 1})` : ` (${r.file ? `${shownName(r.file)} ` : ''}line ${r.line})`);
 
-/** One episode: where it is, its outcome ('outcome unknown' where none is recorded), turns, reward and excerpt. */
+/** One episode, on one line whatever its record holds: where it is, its outcome ('outcome
+ * unknown' where none is recorded), turns, reward and excerpt. */
 export function episodeLine(r: EpisodeRow): string {
-  const outcome = r.success === undefined ? 'outcome unknown' : r.success ? 'solved' : `failed${r.failureMode ? ` (${r.failureMode})` : ''}`;
+  const outcome = r.success === undefined ? 'outcome unknown' : r.success ? 'solved' : `failed${r.failureMode ? ` (${shownName(r.failureMode)})` : ''}`;
   const excerpt = r.match ? `match in turn ${r.match.turn}'s ${r.match.field}` : 'last output';
-  return `- ${r.split} step ${r.step} episode ${r.episode}${r.seed >= 0 ? ` seed ${r.seed}` : ''}${where(r)}: ${outcome}, ${r.turns} turn(s), reward ${r.totalReward ?? 'unknown'}; ${excerpt}: ${r.snippet}`;
+  return `- ${shownName(r.split)} step ${r.step} episode ${r.episode}${r.seed >= 0 ? ` seed ${r.seed}` : ''}${where(r)}: ${outcome}, ${r.turns} turn(s), reward ${r.totalReward ?? 'unknown'}; ${excerpt}: ${r.snippet}`;
 }

@@ -4,6 +4,7 @@
 // summary. Pure: the worker (src/workers/transcripts.worker.ts) feeds it bytes and reads lines by offset.
 import type { EpisodeRecord } from '../contracts/generated/types';
 import { IMPORTED_TASKS, jsonObjectLine } from '../imports/episodes';
+import { oneLine } from '../oneLine';
 import type { EpisodeRow, FailureGroup, TranscriptFacets, TranscriptQuery } from './types';
 
 const NEWLINE = 0x0a;
@@ -287,7 +288,6 @@ export function recordMatches(record: EpisodeRecord, needle: string): boolean {
 
 /** A one-line excerpt of the episode for the list: around the match (with where it is), else the last output. */
 export function snippetOf(record: EpisodeRecord, needle?: string, width = 120): Pick<EpisodeRow, 'snippet' | 'match'> {
-  const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
   if (needle) {
     for (const [i, t] of record.turns.entries()) {
       const fields = [[t.output, 'output'], [t.message, 'verifier message'], [t.promptDelta, 'prompt'], [t.prompt, 'prompt']] as const;
@@ -296,10 +296,10 @@ export function snippetOf(record: EpisodeRecord, needle?: string, width = 120): 
         const at = field.toLowerCase().indexOf(needle);
         if (at === -1) continue;
         const from = Math.max(0, at - 40);
-        return { snippet: `${from > 0 ? '…' : ''}${flat(field.slice(from, from + width))}`, match: { turn: i + 1, field: name } };
+        return { snippet: `${from > 0 ? '…' : ''}${oneLine(field.slice(from, from + width))}`, match: { turn: i + 1, field: name } };
       }
     }
   }
   const last = record.turns[record.turns.length - 1];
-  return { snippet: flat(String(last?.output ?? '')).slice(0, width) };
+  return { snippet: oneLine(String(last?.output ?? '')).slice(0, width) };
 }
