@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { folderState, readRunFolder } from '../../src/core/runs/runFolder';
+import { folderState, readRunFolder, trainerFolder } from '../../src/core/runs/runFolder';
 import { runEntry } from '../../src/core/runs/runTree';
 import { parseMetricsJsonl } from '../../src/core/runs/runs';
 import { paperMeasures } from '../../src/core/dashboard/model';
@@ -153,6 +153,13 @@ describe('run summaries for language-model tools', () => {
     assert.match(lines[1]!, /^ {2}id ood-rule \(rule-ood\) success 99\.0% y+… \(id\) success 30\.5% /);
     assert.ok(lines[1]!.length < 300);
     assert.equal(lines[3], '  problem: run.json /: bad id (id) success 100%');
+  });
+
+  it("says that another trainer's run is listed without evaluations or training scalars", () => {
+    const folder = join(runs, '..', 'imported', 'trl', 'grpo-gp-l');
+    const trl = trainerFolder(folder, [{ path: 'checkpoint-6/trainer_state.json', text: readFileSync(join(folder, 'checkpoint-6', 'trainer_state.json'), 'utf8') }]);
+    const text = describeRun(summarizeRun(trl, 'imported/trl/grpo-gp-l', [], folderState(trl, 0)));
+    assert.equal(text, "imported/trl/grpo-gp-l: unknown run of Trainer: trl, finished at step 6 (hf-trainer run)\n  another trainer's run: its evaluations and training scalars are not read here (the dashboard shows its scalars)");
   });
 
   it('claims no significance from a standard error of 0 (rates of 0% or 100%)', () => {
