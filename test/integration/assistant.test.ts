@@ -40,7 +40,7 @@ describe('Language-model tools', () => {
     assert.ok(paired.includes('ood-rule success: A - B = -25.0 points (paired SE 12.5 over 12 episodes on the same seeds; exact McNemar p = 0.250, A only 0 / B only 3)'), paired);
   });
 
-  it("find a run's episodes by failure mode, and another trainer's by step", async () => {
+  it("find a run's episodes by failure mode, and another trainer's by step (with no outcome to filter by)", async () => {
     const collapse = await invoke('ptlab_findEpisodes', { run: 'runs/compare/sft-final', failureMode: 'rule-collapse', limit: 3 });
     assert.match(collapse, /^runs\/compare\/sft-final: 6 episode\(s\) match; the first 3\./);
     assert.equal(collapse.split('\n').filter((l) => l.startsWith('- ood-rule step 100 episode ') && l.includes('failed (rule-collapse)')).length, 3, collapse);
@@ -48,7 +48,10 @@ describe('Language-model tools', () => {
     assert.ok(searched.includes("episode 0 seed 500 (line 1): failed (arithmetic), 5 turn(s), reward -5; match in turn 1's verifier message: your formula evaluates to 34, not 24."), searched);
     const trl = await invoke('ptlab_findEpisodes', { run: 'imported/trl/grpo-gp-l', step: 2 });
     assert.match(trl, /^imported\/trl\/grpo-gp-l: 4 episode\(s\) match\./);
-    assert.ok(trl.includes('(completions/completions_00002.parquet row 0)'), trl);
+    assert.ok(trl.includes('(completions/completions_00002.parquet row 0): outcome unknown, 1 turn(s), '), trl);
+    // TRL records no outcome: an outcome filter says it cannot apply, not that nothing failed
+    const failed = await invoke('ptlab_findEpisodes', { run: 'imported/trl/grpo-gp-l', success: false });
+    assert.ok(failed.includes("\nThese 24 episode(s) record no outcome (another trainer's: only a reward), so success and failureMode cannot apply to them"), failed);
   });
 
   it("summarise a run's alerts: a reward collapse and a KL spike from the experiment's rules, a job that stopped moving; a running run's are notified once", async () => {
