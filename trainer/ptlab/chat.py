@@ -347,17 +347,27 @@ def _check_spans(encoder: Any, messages: list[dict[str, Any]], ids: list[int], m
 
 def _check_marked_ends(encoder: Any, ids: list[int], mask: list[int], template: str, example: str) -> None:
     """Each {% generation %} span (the chat tokenized whole, as the template writes it, where
-    reply_end cannot add the eos) ends with a special token, an end-of-turn or the eos: else SFT
-    never teaches the model where an answer ends, and every answer runs to maxNewTokens."""
+    reply_end cannot add the eos) ends with a special token, an end-of-turn or the eos, before
+    any whitespace (TRL's training templates mark "<|im_end|>\\n"): else SFT never teaches the
+    model where an answer ends, and every answer runs to maxNewTokens."""
     tokenizer = text_tokenizer(encoder)
+    special = _special_ids(tokenizer)
     ends = [k for k, learned in enumerate(mask) if learned and (k + 1 == len(mask) or not mask[k + 1])]
-    unended = [tokenizer.decode(ids[max(0, k - 2) : k + 1]) for k in ends if ids[k] not in _special_ids(tokenizer)]
+    unended = [tokenizer.decode(ids[max(0, k - 2) : k + 1]) for k in ends if _last_said(tokenizer, ids, mask, k, special) not in special]
     if unended:
         raise ChatMaskError(
             f"{example}: model {_model_name(encoder)}'s chat template ({_describe(template)}) does not render the chat prefix by prefix and its "
             f"{{% generation %}} spans end without an end-of-turn token (they end {unended[:2]!r}), "
             f"so SFT would never teach the model to stop: put the end-of-turn, or the eos {tokenizer.eos_token!r}, inside each {{% generation %}} block"
         )
+
+
+def _last_said(tokenizer: Any, ids: list[int], mask: list[int], end: int, special: set[int]) -> int | None:
+    """The last token of the learned span ending at `end` that is not whitespace alone (None: all of it is)."""
+    k = end
+    while k >= 0 and mask[k] and ids[k] not in special and not tokenizer.decode([ids[k]]).strip():
+        k -= 1
+    return ids[k] if k >= 0 and mask[k] else None
 
 
 def _without_untrained(messages: list[dict[str, Any]], mask: list[int]) -> list[int]:

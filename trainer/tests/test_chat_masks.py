@@ -166,6 +166,28 @@ def test_a_reply_ends_with_the_eos_where_the_template_writes_no_end_of_turn_and_
     assert [tokenizer.decode(run) for run in learned_runs(chat.encode(tokenizer, TRAJECTORY, [], generation_prompt=False))] == [f"{m['content']}<|end|>" for m in TRAJECTORY if m["role"] == "assistant"]
 
 
+def test_a_marked_span_that_ends_with_the_end_of_turn_then_whitespace_is_ended(ptlab_cache, monkeypatch):
+    """TRL's own training templates (nemotron_3_nano_training, as TRL 1.16 ships it) put the
+    newline after the end-of-turn inside the {% generation %} block ("<|im_end|>\\n"): the span
+    is ended by its last token that is not whitespace, a special token, and learned through the
+    newline as the template marks it. The same span without the special token is still refused."""
+    trl = pytest.importorskip("trl")
+    from ptlab import models, replicas
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    tokenizer = models.load_tokenizer(str(replicas.replica_path("qwen2.5")))  # <|im_end|> is special in it
+    template = (Path(trl.__file__).parent / "chat_templates" / "nemotron_3_nano_training.jinja").read_text()
+    tokenizer.chat_template = template
+    assert chat.turn_pieces(tokenizer, chat.for_encoder(tokenizer, TRAJECTORY, []), False) is None  # read by its markers
+    encoded = chat.encode(tokenizer, TRAJECTORY, [], generation_prompt=False)
+    assert [tokenizer.decode(run) for run in learned_runs(encoded)] == [f"<think></think>{m['content']}<|im_end|>\n" for m in TRAJECTORY if m["role"] == "assistant"]
+    ended = " ~ '<|im_end|>\\n' }}"  # each reply's line in the template (history and last)
+    assert template.count(ended) == 2
+    tokenizer.chat_template = template.replace(ended, " ~ '\\n' }}")
+    with pytest.raises(ChatMaskError, match=r"sft.jsonl:2: .*\{% generation %\} spans end without an end-of-turn token \(they end \['\"\}\\n', '\"\}\\n'\]\)"):
+        chat.encode(tokenizer, TRAJECTORY, [], generation_prompt=False, example="sft.jsonl:2")
+
+
 def test_sft_of_a_qwen2_checkpoint_with_a_plain_chatml_template_trains_its_assistant_tokens(tmp_path, embedded, ptlab_cache):
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
