@@ -153,7 +153,7 @@ def turn_pieces(encoder: Any, bound: list[dict[str, Any]], generation_prompt: bo
     rendering the chat prefix by prefix, as TRL and verl find a turn in templates without
     {% generation %} markers; None where the template does not render it so. Each turn ends
     with reply_end's eos where the template's turn has no end-of-turn token (and the reply
-    does not end with the eos already)."""
+    does not end with the eos already), after the reply's own trailing whitespace."""
     text = _render(encoder, bound, generation_prompt)
     closing = reply_end(encoder) if any(message["role"] == "assistant" for message in bound) else ""
     pieces, at = [], 0
@@ -165,9 +165,22 @@ def turn_pieces(encoder: Any, bound: list[dict[str, Any]], generation_prompt: bo
             return None
         end = _turn_end(before, through)
         turn = text[len(before) : end]
-        pieces += [text[at : len(before)], turn if turn.endswith(closing) else turn + closing]
+        if not turn.endswith(closing):
+            turn = _with_trailing_space(turn, through[len(before) :], _text_of(message["content"]))
+            end = len(before) + len(turn)
+            turn += closing
+        pieces += [text[at : len(before)], turn]
         at = end
     return (*pieces, text[at:])
+
+
+def _with_trailing_space(turn: str, written: str, reply: str) -> str:
+    """The turn (cut before the whitespace that ends `written`, the turn as rendered) through the
+    reply's own trailing whitespace, where the template wrote the reply last in it: reply_end's
+    eos goes after all the reply says ("}\\n</s>", as a model that said it reads it back)."""
+    said = reply.rstrip()
+    space = reply[len(said) :]
+    return turn + space if space and turn.endswith(said) and written[len(turn) :].startswith(space) else turn
 
 
 def reply_end(encoder: Any) -> str:

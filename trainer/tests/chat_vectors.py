@@ -39,8 +39,10 @@ def sampled(content: str) -> dict[str, Any]:
 
 # Answers whose whitespace Python's str.strip and JavaScript's trim strip differently.
 TRIMMED_CHATS = [([PROMPT, sampled(text), RETRY], True) for text in (ANSWER["content"] + "\x85", ANSWER["content"] + "\x1c", ANSWER["content"] + " \ufeff", "\ufeff" + ANSWER["content"])]
-# An answer that says the space LLaVA 1.5's template writes after "ASSISTANT:" itself, as the training row taught.
-SEPARATED_CHATS = [([PROMPT, sampled(" " + ANSWER["content"]), RETRY], True), ([PROMPT, ANSWER, RETRY], True), ([PROMPT, sampled(" " + ANSWER["content"]), RETRY, ANSWER], False)]
+# An answer that says the space LLaVA 1.5's template writes after "ASSISTANT:" itself, as the training row taught;
+# one that ends with a newline, which the eos follows.
+SEPARATED_CHATS = [([PROMPT, sampled(" " + ANSWER["content"]), RETRY], True), ([PROMPT, ANSWER, RETRY], True), ([PROMPT, sampled(" " + ANSWER["content"]), RETRY, ANSWER], False),
+                   ([PROMPT, sampled(" " + ANSWER["content"] + "\n"), RETRY, {**ANSWER, "content": ANSWER["content"] + "\n"}], False)]
 DATED = ("llama3", "mllama")
 # LLaVA 1.5's (replicas.LLAVA_TEMPLATE) over text messages.
 LLAVA_TEXT_TEMPLATE = (

@@ -388,6 +388,23 @@ def test_a_training_chat_is_its_template_s_text_with_the_eos_after_each_reply_on
         assert rendered.startswith(prompt), (family, prompt[-80:])
 
 
+def test_the_eos_after_a_reply_follows_the_reply_s_own_trailing_whitespace(cache):
+    """Where the eos ends a reply (LLaVA 1.5's template writes no end-of-turn), it goes after all
+    the reply says, its trailing newline too: a model that said "}\\n</s>" is trained on
+    "}\\n</s>" and reads it back so in the next turn, never "}</s>\\n" (the eos before the
+    newline, the newline after it never learned)."""
+    encoder = models.load_tokenizer(model_path("llava"))
+    tokenizer = chat.text_tokenizer(encoder)
+    said = ' \n{"a": 1}\n'
+    rollout = [chat.user_message("hi"), chat.sampled_answer(said), chat.user_message("again")]
+    prompt = chat.encode(encoder, rollout, [], generation_prompt=True)
+    assert prompt["pieces"][1:] == (' \n{"a": 1}\n</s>', " USER: again ASSISTANT:")
+    row = [rollout[0], {"role": "assistant", "content": said.removeprefix(" ")}, rollout[2], {"role": "assistant", "content": '\n{"b": 2}\n'}]
+    trained = chat.encode(encoder, row, [], generation_prompt=False)
+    assert [tokenizer.decode(run) for run in learned_runs(trained)] == [' \n{"a": 1}\n</s>', ' \n{"b": 2}\n</s>']
+    assert trained["input_ids"][: len(prompt["input_ids"])] == prompt["input_ids"]
+
+
 def test_a_base_checkpoint_stops_at_its_template_s_end_of_turn_not_only_its_end_of_text(cache, tmp_path):
     """Qwen2.5 base ships the ChatML template, whose turns end with <|im_end|>, while its
     generation config and tokenizer end at <|endoftext|> alone. A model that learned the format

@@ -167,7 +167,7 @@ export class ChatTokenizer {
    *  ends, and where its end-of-turn ends (trailing whitespace left out), found by rendering the
    *  chat prefix by prefix; the whole text where the template does not render it so. Each turn
    *  ends with replyEnd's eos where the template writes no end-of-turn token (and the reply does
-   *  not end with it already). */
+   *  not end with it already), after the reply's own trailing whitespace. */
   chatPieces(chat: readonly ChatMessage[], addGenerationPrompt = true): string[] {
     const messages = this.asSampled(chat);
     const text = this.render(messages, addGenerationPrompt);
@@ -179,14 +179,28 @@ export class ChatTokenizer {
       const before = this.render(messages.slice(0, i), true);
       const through = this.render(messages.slice(0, i + 1), false);
       if (!(through.startsWith(before) && text.startsWith(through) && before.length >= at)) return [text];
-      const end = before.length + pythonStrip(through.slice(before.length), null, 'end').length;
-      const turn = text.slice(before.length, end);
-      pieces.push(text.slice(at, before.length), turn.endsWith(closing) ? turn : turn + closing);
+      let end = before.length + pythonStrip(through.slice(before.length), null, 'end').length;
+      let turn = text.slice(before.length, end);
+      if (!turn.endsWith(closing)) {
+        turn = withTrailingSpace(turn, through.slice(before.length), messages[i]!.content);
+        end = before.length + turn.length;
+        turn += closing;
+      }
+      pieces.push(text.slice(at, before.length), turn);
       at = end;
     }
     pieces.push(text.slice(at));
     return pieces;
   }
+}
+
+/** The turn (cut before the whitespace that ends `written`, the turn as rendered) through the
+ *  reply's own trailing whitespace, where the template wrote the reply last in it, as the
+ *  trainer's chat._with_trailing_space: replyEnd's eos goes after all the reply says. */
+function withTrailingSpace(turn: string, written: string, reply: string): string {
+  const said = pythonStrip(reply, null, 'end');
+  const space = reply.slice(said.length);
+  return space && turn.endsWith(said) && written.slice(turn.length).startsWith(space) ? turn + space : turn;
 }
 
 /** The characters Python's str.isspace takes: JavaScript's trim set has U+FEFF, and lacks
