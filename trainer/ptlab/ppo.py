@@ -215,7 +215,7 @@ class Transition:
     prompt_pieces: tuple[str, ...] = ()  # the prompt as the processor read it with its images (vision), in chat.encode's pieces
     old_logprob: float = 0.0
     old_token_logprobs: list[float] = field(default_factory=list)  # ppo.ratio "token"
-    ref_logprob: float = 0.0  # the frozen Init's log-prob of the response (ppo.klCoef), scored with the old ones
+    ref_logprob: float | None = None  # the frozen Init's log-prob of the response (ppo.klCoef), scored with the old ones (score_rollout)
     sampling_token_logprobs: list[float] = field(default_factory=list)  # each response token's log-prob under the distribution it was sampled from
     turn: int = 0  # the turn's index in its episode's record
     record_turn: dict[str, Any] | None = None  # that turn in the episode's transcript (episodes.Slot.turns): gets its advantage and return
@@ -1177,7 +1177,7 @@ def step_passes(cfg: Ppo, policy: Policy, acc: Any, step: list[Transition], firs
                     zero_backward(cfg, policy, acc, pad_id, micro[0])
                 continue
             logprobs, values, entropy = scored.logprobs, scored.values, scored.entropy
-            given = parallel.to_device(_old_estimates(cfg, batch, scored.token_logprobs), logprobs.device)
+            given = parallel.to_device(_old_estimates(cfg, batch, scored.token_logprobs, policy.reference is not None), logprobs.device)
             if cfg.ratio == "token":
                 ploss, clipfrac, approx_kl, guarded = core.token_policy_loss(scored.token_logprobs, given["old_tokens"], given["advantages"], scored.token_weights, cfg.clip, cfg.ratioGuard)
             else:
@@ -1283,23 +1283,33 @@ def _engine_step_end(cfg: Ppo, policy: Policy, acc: Any) -> str:
 NONFINITE_GRADIENT = "the PPO gradient is not finite: lower the learning rate or check the model's dtype"
 
 
-def _old_estimates(cfg: Ppo, batch: list[Transition], token_logprobs: torch.Tensor) -> dict[str, torch.Tensor]:
+def _old_estimates(cfg: Ppo, batch: list[Transition], token_logprobs: torch.Tensor, referenced: bool) -> dict[str, torch.Tensor]:
     """What the update's losses compare a micro-batch's pass with, made on the host: the old
-    log-probs (per token, too, for ratio "token"), advantages, old values, returns and the
-    KL reference's log-probs."""
+    log-probs (per token, too, for ratio "token"), advantages, old values, returns and, where
+    the KL penalty has a reference (`referenced`), its log-probs."""
     estimates = {
         "old": torch.tensor([t.old_logprob for t in batch]),
         "advantages": torch.tensor([t.advantage for t in batch]),
         "old_values": torch.tensor([t.old_value for t in batch]),
         "returns": torch.tensor([t.ret for t in batch]),
-        "reference": torch.tensor([t.ref_logprob for t in batch]),
     }
+    if referenced:
+        estimates["reference"] = torch.tensor(_reference_logprobs(batch))
     if cfg.ratio == "token":
         old_tokens = torch.zeros(token_logprobs.shape, dtype=token_logprobs.dtype)
         for i, t in enumerate(batch):
             old_tokens[i, : len(t.old_token_logprobs)] = torch.tensor(t.old_token_logprobs)
         estimates["old_tokens"] = old_tokens
     return estimates
+
+
+def _reference_logprobs(batch: list[Transition]) -> list[float]:
+    """The KL reference's log-prob of each transition, as score_rollout scored it: one missing
+    would have its KL to Init taken against 0."""
+    scored = [t.ref_logprob for t in batch]
+    if any(logprob is None for logprob in scored):
+        raise PpoError("internal error: a transition reached the update with no log-prob of the KL reference (ppo.klCoef); score_rollout scores every transition before the update")
+    return [float(logprob) for logprob in scored if logprob is not None]
 
 
 def _add(sums: dict[str, Any], **values: Any) -> None:

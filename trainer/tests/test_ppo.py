@@ -609,6 +609,15 @@ def test_the_kl_reference_scores_a_rollout_once_and_every_epoch_reads_it(tmp_pat
         assert sums[key] == pytest.approx(value, rel=1e-6, abs=1e-6 + layout), key
 
 
+def test_an_update_with_the_kl_penalty_on_transitions_the_reference_never_scored_is_an_error(tmp_path, env, monkeypatch):
+    """The reference's log-probs come from score_rollout; an update that reads a transition
+    without one would take its KL to Init against 0 (a sum of -570 here), silently."""
+    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, klCoef=0.5, microBatchSize=8)
+    assert policy.reference is not None
+    with pytest.raises(ppo_module.PpoError, match=r"internal error: .*no log-prob of the KL reference .*score_rollout"):
+        ppo_module.update(cfg, policy, transitions, acc)
+
+
 def test_a_step_accumulated_over_micro_batches_is_one_pass_over_its_mini_batch(tmp_path, env, monkeypatch):
     """miniBatchSize transitions per optimizer step, microBatchSize per forward pass: the step's
     gradient is the same whatever the micro-batches (entropy term included)."""
