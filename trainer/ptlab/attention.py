@@ -13,10 +13,16 @@ forward (padded rows, rollouts, evaluation, a KV cache) runs transformers' SDPA 
 unchanged.
 On CUDA in bf16 or fp16 the segments go to varlen_attn; elsewhere (CPU, fp32) to one SDPA
 call each: the same attention, without padding FLOPs either. Causal unless the layer is not
-(a vision encoder's)."""
+(a vision encoder's).
+
+Every model that lays rows end to end is first checked to keep their sequences apart
+(packed_rows_refused): transformers does so from the restarting positions only where a
+decoder hands them to its mask builder, and several do not (OPT's, BioGPT's, XGLM's, Bloom's,
+Qwen2-VL's text model), so a row would get one causal mask over all its sequences."""
 
 from __future__ import annotations
 
+import copy
 import inspect
 from typing import Any
 
@@ -33,6 +39,109 @@ def dense_mask_note(field: str, attention: str) -> str | None:
     if attention not in ("auto", "sdpa", "eager"):
         return None
     return f'{field} under model.attention "{attention}": each row is attended through a dense mask over all its sequences, slower than padded rows; model.attention "varlen" attends one sequence at a time (no mask, no padding FLOPs), as do flash_attention_2/3 on CUDA'
+
+
+PROBE_VOCAB = 256
+PROBE_SEQUENCE = (3, 40, 41, 42, 43, 44)
+PROBE_OPENINGS = ((3, 100, 101, 102, 103), (3, 200, 201, 202, 203, 204, 205))  # what comes before it in a row
+UNPROBED = ("flash_attention_2", "flash_attention_3", "flex_attention")  # CUDA kernels (FlexAttention compiled): the check runs on CPU
+_mixes: dict[tuple[Any, ...], bool] = {}  # sequences_mix's answers by (decoder class, tiny config, attention)
+
+
+def packed_rows_refused(field: str, model: Any) -> str | None:
+    """Why `model` cannot lay sequences end to end in a row (`field`: sft.packing,
+    sft.paddingFree, ppo.paddingFree), if so: its decoder (a vision model's language model:
+    these rows are text only) would let them read one another (sequences_mix), or that could
+    not be checked. Not checked under flash-attention or FlexAttention, which run on CUDA only."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model  # under a LoRA wrapper
+    decoder = base.get_decoder()
+    attention = decoder.config._attn_implementation
+    if attention in UNPROBED:
+        return None
+    try:
+        mixed = sequences_mix(decoder)
+    except Exception as exc:  # an architecture whose small copy does not build or run
+        return f'{field}: could not check that this model keeps the sequences of a row laid end to end apart (a small copy of its decoder, {type(decoder).__name__}, under attention "{attention}" failed: {type(exc).__name__}: {exc}); set {field} to false'
+    if not mixed:
+        return None
+    fix = f'model.attention "varlen" (one sequence at a time), or {field} to false' if attention != VARLEN else f"{field} to false"
+    return f'{field}: this model\'s decoder ({type(decoder).__name__}) under attention "{attention}" lets each sequence of a row laid end to end read the ones before it (a small random copy of it gives a sequence other outputs after another one than alone), so the loss and gradients would not be the sequences\' own; set {fix}'
+
+
+def sequences_mix(decoder: Any) -> bool:
+    """Whether a sequence laid after another in a row reads it: the decoder's class, built
+    small with random weights on the CPU from a copy of its config (tiny_config: its
+    architecture and attention settings, not its weights; the model itself is not touched),
+    gives PROBE_SEQUENCE other hidden states after an opening than alone, fed the positions
+    and segments the trainer's rows carry. Cached per class, config and attention; a few
+    milliseconds."""
+    tiny = tiny_config(decoder.config)
+    key = (type(decoder), tiny.to_json_string(), tiny._attn_implementation)
+    if key not in _mixes:
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # tiny operations: more threads only wait on each other
+        try:
+            _mixes[key] = _reads_openings(type(decoder), tiny)
+        finally:
+            torch.set_num_threads(threads)
+    return _mixes[key]
+
+
+def _reads_openings(decoder_class: Any, tiny: Any) -> bool:
+    with torch.device("cpu"), torch.random.fork_rng(devices=[]):  # the job's random streams stay as they were
+        torch.manual_seed(0)
+        decoder = decoder_class(tiny).eval()  # not from_config: under ZeRO-3 that would partition it
+    if tiny._attn_implementation == VARLEN:
+        attach(decoder)
+
+    def hidden(opening: tuple[int, ...]) -> torch.Tensor:
+        lengths = [n for n in (len(opening), len(PROBE_SEQUENCE)) if n]
+        ids = torch.tensor([[*opening, *PROBE_SEQUENCE]])
+        positions = torch.cat([torch.arange(n) for n in lengths]).unsqueeze(0)
+        with torch.no_grad():
+            out = decoder(input_ids=ids, position_ids=positions, use_cache=False, **segments([lengths], ids.shape[1]))
+        return out.last_hidden_state[:, -len(PROBE_SEQUENCE) :]
+
+    alone = hidden(())
+    return any(not torch.allclose(hidden(opening), alone, rtol=1e-4, atol=1e-4) for opening in PROBE_OPENINGS)
+
+
+def tiny_config(config: Any) -> Any:
+    """A copy of a decoder's config at a size that builds and runs in milliseconds: two
+    attention heads of the model's own head size (rotary and multimodal-rotary settings fit
+    it), its grouped key/value heads kept grouped, one layer of each of its layer types (two
+    without types), small MLPs and expert counts, a PROBE_VOCAB-token vocabulary; everything
+    else (model type, attention settings, positions) as it is."""
+    tiny = copy.deepcopy(config)
+    heads = getattr(tiny, "num_attention_heads", None)
+    if isinstance(heads, int):
+        head = getattr(tiny, "head_dim", None) or tiny.hidden_size // heads
+        kv_heads = getattr(tiny, "num_key_value_heads", None)
+        tiny.hidden_size, tiny.num_attention_heads = 2 * head, 2
+        if _settable(tiny, "num_key_value_heads"):
+            tiny.num_key_value_heads = 2 if kv_heads == heads else 1
+    else:
+        tiny.hidden_size = 64
+    types = getattr(tiny, "layer_types", None)
+    kinds = list(dict.fromkeys(types)) if isinstance(types, list) and not isinstance(getattr(type(tiny), "layer_types", None), property) else None
+    if kinds:
+        tiny.layer_types = kinds
+    tiny.num_hidden_layers = len(kinds) if kinds else 2
+    for name, most in (("intermediate_size", 128), ("ffn_dim", 128), ("moe_intermediate_size", 64), ("shared_expert_intermediate_size", 64), ("num_experts", 4), ("num_local_experts", 4), ("n_routed_experts", 4), ("num_experts_per_tok", 2), ("n_group", 1), ("topk_group", 1)):
+        if _settable(tiny, name):
+            setattr(tiny, name, min(getattr(tiny, name), most))
+    tiny.vocab_size = PROBE_VOCAB
+    for name in ("pad_token_id", "bos_token_id", "eos_token_id"):
+        value = getattr(tiny, name, None)
+        if isinstance(value, int) and value >= PROBE_VOCAB:
+            setattr(tiny, name, 0)
+        elif isinstance(value, list):
+            setattr(tiny, name, [v if v < PROBE_VOCAB else 0 for v in value])
+    return tiny
+
+
+def _settable(config: Any, name: str) -> bool:
+    return isinstance(getattr(config, name, None), int) and not isinstance(getattr(type(config), name, None), property)
 
 
 def segments(lengths: list[list[int]], width: int) -> dict[str, Any]:

@@ -69,7 +69,7 @@ from typing import Any, Callable, NamedTuple
 import torch
 
 from ptlab import chat, checkpoints, episodes, optimizers, parallel, token_records
-from ptlab.attention import dense_mask_note, segments
+from ptlab.attention import dense_mask_note, packed_rows_refused, segments
 from ptlab import ppo_core as core
 from ptlab.config import Experiment, Model, Ppo, launch_refused
 from ptlab.envs.episode import Episode, Step
@@ -361,7 +361,8 @@ def score_inputs(batch: list[Transition], encoder: Any, pad_id: int, rows: str =
     """The model inputs of `score`: one right-padded row per sequence (shared_rows), its
     transitions' prompts and responses; with "padding-free" rows (text only) the sequences end
     to end in one row, positions restarting at each, with their segments (transformers keeps
-    attention within each: variable-length kernels under "varlen" and flash-attention); with "shared-prefixes" (text only) the
+    attention within each: variable-length kernels under "varlen" and flash-attention; run_ppo
+    refuses a model whose decoder would not, attention.packed_rows_refused); with "shared-prefixes" (text only) the
     openings several rows share (shared_openings) are a pass of their own, `opening_ids`, and
     each row holds the rest of its sequence, attending to its opening through the mask, its
     positions continuing the opening's (PolicyAndValue.forward)."""
@@ -713,7 +714,7 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     checkpoint = checkpoints.latest(run) if resume else None
     init = experiment.resolve(cfg.init) if cfg.init else None
     policy = load_policy(experiment, acc, init, checkpoint)
-    if refused := head_chunk_model_refused(cfg, policy.plain):
+    if refused := head_chunk_model_refused(cfg, policy.plain) or (cfg.paddingFree and packed_rows_refused("ppo.paddingFree", policy.plain)):
         raise PpoError(refused)
     if cfg.sharedPrefixes and not plain_dynamic_cache(policy.plain):
         raise PpoError("ppo.sharedPrefixes: this model's KV cache has layers other than plain dynamic ones (sliding-window or linear attention), which a shared opening cannot be gathered into; set ppo.sharedPrefixes to false")

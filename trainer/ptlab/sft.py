@@ -195,7 +195,8 @@ def collate_packed(rows: list[list[Example]], pad_id: int) -> dict[str, Any]:
     segments (attention.segments: transformers' FlashAttentionKwargs), which flash_attention_2/3
     and "varlen" attend by without reading the positions: variable-length kernels, no padding
     FLOPs. A packed row computes what its examples would alone (the forward needs
-    use_cache=False: a cache turns the detection off)."""
+    use_cache=False: a cache turns the detection off) where the model's decoder reads the
+    positions into its mask, which run_sft checks first (attention.packed_rows_refused)."""
     import torch
 
     from ptlab.attention import segments
@@ -293,7 +294,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     import torch
     from transformers import get_scheduler
 
-    from ptlab.attention import dense_mask_note
+    from ptlab.attention import dense_mask_note, packed_rows_refused
 
     sft = experiment.sft
     acc = parallel.accelerator(experiment.model)
@@ -318,6 +319,8 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     for flag in ("packing", "paddingFree"):
         if getattr(sft, flag) and any(e.images for e in examples):
             raise SftError(f"sft.{flag}: vision examples are not packed (their image inputs are per sequence); set it to false")
+        if getattr(sft, flag) and (refused := packed_rows_refused(f"sft.{flag}", model)):
+            raise SftError(refused)
     if sft.paddingFree and (note := dense_mask_note("sft.paddingFree", experiment.model.attention)):
         print(note, file=sys.stderr, flush=True)
 

@@ -36,3 +36,28 @@ def ptlab_cache(tmp_path_factory) -> Path:
             mp.setenv("PTLAB_CACHE_DIR", str(cache))
             models.resolve_model_path("embedded:tiny-lm")
     return cache
+
+
+
+@pytest.fixture(scope="session")
+def tiny_opt(tmp_path_factory) -> Path:
+    """A tiny OPT checkpoint (random weights, no dropout, the embedded tokenizer and chat
+    template): a decoder that does not read restarting positions into its mask, so sequences
+    laid end to end in a row attend to one another under SDPA or eager attention."""
+    shared = _shared_temp(tmp_path_factory)
+    target = shared / "tiny-opt"
+    with FileLock(str(shared / "tiny-opt.lock")):
+        if not (target / "tokenizer_config.json").exists():  # written last
+            torch = pytest.importorskip("torch")
+            from transformers import OPTConfig, OPTForCausalLM
+
+            from ptlab import models
+
+            tokenizer = models.embedded_tokenizer()
+            sizes = {"hidden_size": 64, "ffn_dim": 128, "word_embed_proj_dim": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "max_position_embeddings": 1024}
+            no_dropout = {"dropout": 0.0, "attention_dropout": 0.0, "activation_dropout": 0.0, "layerdrop": 0.0}
+            config = OPTConfig(**sizes, **no_dropout, vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
+            torch.manual_seed(0)
+            OPTForCausalLM(config).save_pretrained(target)
+            tokenizer.save_pretrained(target)
+    return target

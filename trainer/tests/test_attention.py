@@ -182,3 +182,58 @@ def test_the_kernel_runs_in_half_precision_on_cuda_autocast_s_too():
     assert kernel_dtype(True, fp32, True, bf16) is bf16 and kernel_dtype(True, fp32, True, fp16) is fp16
     assert kernel_dtype(True, fp32, False, bf16) is None
     assert kernel_dtype(False, bf16, True, bf16) is None
+
+
+
+def _tiny_lm(model_type: str, implementation: str = "sdpa") -> torch.nn.Module:
+    """A small causal LM of a model type with random weights, loaded as the trainer loads one."""
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    if implementation == "varlen":
+        attention.register()
+    sizes = {"hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 128, "pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2}
+    sizes |= {"ffn_dim": 128, "word_embed_proj_dim": 64} if model_type == "opt" else {"intermediate_size": 128, "num_key_value_heads": 2}
+    model = AutoModelForCausalLM.from_config(AutoConfig.for_model(model_type, **sizes), attn_implementation=implementation).eval()
+    if implementation == "varlen":
+        attention.attach(model)
+    return model
+
+
+
+def _packed_logits_differ(model: torch.nn.Module) -> bool:
+    """Whether an example packed after another in a row (sft.collate_packed) gets other logits than alone."""
+    from ptlab.sft import Example, collate, collate_packed, loss_inputs
+
+    b = Example([1, 55, 65, 75, 85, 95], [-100, -100, 65, 75, 85, 95])
+    a = Example([1, 10, 11, 12, 13], [-100] * 5)
+    packed = collate_packed([[a, b]], 0)
+    packed.pop("tokens")
+    with torch.no_grad():
+        alone = model(**loss_inputs(collate([b], 0))[0], use_cache=False).logits[0]
+        after = model(**loss_inputs(packed)[0], use_cache=False).logits[0, 5:]
+    return not torch.allclose(after, alone, rtol=1e-4, atol=1e-4)
+
+@pytest.mark.parametrize("model_type,implementation,refused", [("opt", "sdpa", True), ("opt", "eager", True), ("opt", "varlen", False), ("llama", "sdpa", False), ("llama", "eager", False), ("llama", "varlen", False)])
+def test_a_model_whose_packed_sequences_would_read_one_another_is_refused(model_type, implementation, refused):
+    """OPT's decoder builds its mask without the positions, so transformers never sees that a
+    row packs several sequences: under SDPA or eager each reads the ones before it, and packing
+    is refused, naming the field and "varlen" (which attends one sequence at a time, and is
+    accepted). Llama's reads them: accepted. The check builds a small copy of the decoder
+    (the model is not run) and leaves the random streams and the thread count as they were."""
+    model = _tiny_lm(model_type, implementation)
+    assert _packed_logits_differ(model) == refused  # what the check must find
+    threads, state = torch.get_num_threads(), torch.get_rng_state()
+    found = attention.packed_rows_refused("sft.packing", model)
+    assert torch.equal(torch.get_rng_state(), state) and torch.get_num_threads() == threads
+    if not refused:
+        assert found is None
+        return
+    assert found.startswith("sft.packing: this model's decoder (OPTDecoder)") and 'set model.attention "varlen" (one sequence at a time), or sft.packing to false' in found
+    assert attention.packed_rows_refused("ppo.paddingFree", model).startswith("ppo.paddingFree:")  # the answer is cached, the field named anew
+
+
+def test_the_check_reads_the_decoder_under_a_lora_wrapper():
+    from peft import LoraConfig, get_peft_model
+
+    wrapped = get_peft_model(_tiny_lm("opt"), LoraConfig(r=2, target_modules=["q_proj", "v_proj"]))
+    assert attention.packed_rows_refused("sft.paddingFree", wrapped).startswith("sft.paddingFree: this model's decoder (OPTDecoder)")

@@ -1710,6 +1710,20 @@ def test_shared_prefixes_are_refused_where_a_pass_cannot_read_them_once(tmp_path
         assert result.returncode != 0 and "ppo.sharedPrefixes" in result.stderr and named in result.stderr, result.stderr[-2000:]
 
 
+
+def test_padding_free_rows_are_refused_for_a_model_whose_sequences_would_read_one_another(tmp_path, env, tiny_opt):
+    """ppo.paddingFree on OPT, whose decoder builds its mask without the positions
+    (attention.packed_rows_refused): the run fails at its start, naming the field and
+    model.attention "varlen"."""
+    data = json.loads(config(tmp_path, 1, 100).read_text())
+    data["model"]["name"] = str(tiny_opt)
+    data["ppo"]["paddingFree"] = True
+    path = tmp_path / "opt.ptlab.json"
+    path.write_text(json.dumps(data))
+    result = ppo(env, "--config", str(path), "--run-dir", str(tmp_path / "opt"))
+    assert result.returncode != 0 and 'ppo.paddingFree: this model\'s decoder (OPTDecoder) under attention "sdpa"' in result.stderr, result.stderr[-2000:]
+    assert 'set model.attention "varlen" (one sequence at a time), or ppo.paddingFree to false' in result.stderr
+
 def test_a_run_with_shared_openings_trains_as_one_without(tmp_path, env):
     """ppo.sharedPrefixes in a whole run with group advantages (its groups kept together in
     the update's passes), one optimizer step per update so that the order of the transitions

@@ -357,6 +357,30 @@ def test_packing_trains(tmp_path, env):
     assert train[-1]["episodes"] > 8 * 8  # more than one example per sequence
 
 
+
+def test_rows_end_to_end_are_refused_for_a_model_whose_sequences_would_read_one_another(tmp_path, env, tiny_opt):
+    """OPT's decoder builds its mask without the positions, so its packed examples would read
+    the ones before them in their row (attention.packed_rows_refused): sft.packing and
+    sft.paddingFree fail before the first step, naming the field and model.attention
+    "varlen", under which packing trains."""
+
+    def sft_on_opt(name: str, attention: str, **options: bool) -> tuple[subprocess.CompletedProcess[str], Path]:
+        data = json.loads(config(tmp_path, 1, 100, examples=16).read_text())
+        data["model"].update(name=str(tiny_opt), attention=attention)
+        data["sft"].update(options)
+        path = tmp_path / f"{name}.ptlab.json"
+        path.write_text(json.dumps(data))
+        return sft(env, "--config", str(path), "--run-dir", str(tmp_path / name)), tmp_path / name
+
+    for flag in ("packing", "paddingFree"):
+        result, run = sft_on_opt(flag, "auto", **{flag: True})
+        assert result.returncode != 0 and f'sft.{flag}: this model\'s decoder (OPTDecoder) under attention "sdpa"' in result.stderr, result.stderr[-2000:]
+        assert f'set model.attention "varlen" (one sequence at a time), or sft.{flag} to false' in result.stderr
+        assert not (run / "metrics.jsonl").exists() or not [r for r in records(run) if r["kind"] == "train"]
+    result, run = sft_on_opt("varlen", "varlen", packing=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [r["step"] for r in records(run) if r["kind"] == "train"] == [1]
+
 def epochs_config(tmp_path: Path, packing: bool, epochs: float, micro_batch: int = 4, save_every: int | None = None) -> Path:
     """No sft.steps: 64 examples (230 tokens each: 4 to a packed row of 1024), 4 sequences a step."""
     data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())

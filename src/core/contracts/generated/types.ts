@@ -452,11 +452,11 @@ export interface Sft {
    */
   microBatchSize?: number;
   /**
-   * Pack several examples into each sequence (attention kept within each example), up to model.maxLength tokens: a step then reads several times more examples, and an epoch takes as many fewer steps.
+   * Pack several examples into each sequence (attention kept within each example), up to model.maxLength tokens: a step then reads several times more examples, and an epoch takes as many fewer steps. Refused at the start for a model whose decoder would let the packed examples read one another under its attention (checked on a small random copy of it: OPT's and BioGPT's do under SDPA or eager; model.attention varlen keeps them apart).
    */
   packing?: boolean;
   /**
-   * Each forward pass reads its micro-batch's sequences end to end as one row, without padding, positions restarting at each example (TRL's padding_free): the same loss and gradient as padded rows. It pays with model.attention varlen or flash_attention_2/3 (variable-length kernels) or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only.
+   * Each forward pass reads its micro-batch's sequences end to end as one row, without padding, positions restarting at each example (TRL's padding_free): the same loss and gradient as padded rows. It pays with model.attention varlen or flash_attention_2/3 (variable-length kernels) or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only; refused at the start for a model whose decoder would let the row's sequences read one another (as sft.packing).
    */
   paddingFree?: boolean;
   /**
@@ -595,7 +595,7 @@ export interface Ppo {
    */
   oldLogProbs?: 'recompute' | 'sampling';
   /**
-   * Each scoring and training forward reads its micro-batch's sequences end to end in one row, without padding, positions restarting at each sequence, and computes logits at the responses' positions only: the same log-probs, values and gradients as padded rows. It pays with model.attention varlen, flash_attention_2/3 or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only.
+   * Each scoring and training forward reads its micro-batch's sequences end to end in one row, without padding, positions restarting at each sequence, and computes logits at the responses' positions only: the same log-probs, values and gradients as padded rows. It pays with model.attention varlen, flash_attention_2/3 or flex_attention; under SDPA or eager attention the row's mask is dense over the whole micro-batch, slower than padding. Text models only; refused at the start for a model whose decoder would let the row's sequences read one another (as sft.packing).
    */
   paddingFree?: boolean;
   /**
