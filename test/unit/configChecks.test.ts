@@ -126,6 +126,18 @@ describe('configChecks', () => {
     assert.ok(pointers.includes('/evaluation/splits/1/overrides/panoramas'));
   });
 
+  it("counts warmup steps as the trainer does, Python's round (a tie to the even step): 0.5 of 1 step is 0 steps, 0.9 of 5 is 4", () => {
+    const warned = (warmupRatio: number, steps: number) => {
+      const config = example('tiny.ptlab.json');
+      Object.assign(config.sft, { warmupRatio, steps, saveEverySteps: steps });
+      return check(config).find((i) => i.pointer === '/sft/warmupRatio')?.message;
+    };
+    assert.equal(warned(0.5, 1), undefined);
+    assert.equal(warned(0.9, 5), undefined);
+    assert.equal(warned(1, 5), 'warmup (5 steps) takes the whole run of 5 steps: the schedule never decays');
+    assert.equal(warned(0.875, 4), 'warmup (4 steps) takes the whole run of 4 steps: the schedule never decays'); // 3.5: a tie to the even 4
+  });
+
   it('reports impossible recipes: batch not divisible, warmup over the whole run, PPO minibatch over the buffer or not dividing it, a cosine shorter than the run, final LR above the initial one, vision on a text model; not a maxLength under maxNewTokens (it bounds SFT examples only)', () => {
     const config = example('tiny.ptlab.json');
     config.sft.globalBatchSize = 30;

@@ -201,6 +201,14 @@ function tildeNote(path: string): string {
 
 // ------------------------------------------------------------------ recipes
 
+/** The SFT trainer's warmup steps, round(warmupRatio x steps) in Python: a tie (x.5) goes to the even step, not up. */
+function warmupSteps(ratio: number, steps: number): number {
+  const exact = ratio * steps;
+  const below = Math.floor(exact);
+  const rest = exact - below;
+  return rest > 0.5 || (rest === 0.5 && below % 2 === 1) ? below + 1 : below;
+}
+
 function checkSft(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
   const issues: Omit<ConfigIssue, 'offset' | 'length'>[] = [];
   const sft = isObject(config.sft) ? config.sft : {};
@@ -210,8 +218,9 @@ function checkSft(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
   if (sft.steps === undefined && globalBatch > examples) {
     issues.push({ pointer: '/sft/globalBatchSize', severity: 'warning', message: `one batch (${globalBatch}) is more than all the data (${examples} examples): one epoch is a single step` });
   }
-  if (typeof sft.steps === 'number' && typeof sft.warmupRatio === 'number' && Math.round(sft.warmupRatio * sft.steps) >= sft.steps) {
-    issues.push({ pointer: '/sft/warmupRatio', severity: 'warning', message: `warmup (${Math.round(sft.warmupRatio * sft.steps)} steps) takes the whole run of ${sft.steps} steps: the schedule never decays` });
+  const warmup = typeof sft.steps === 'number' && typeof sft.warmupRatio === 'number' ? warmupSteps(sft.warmupRatio, sft.steps) : 0;
+  if (typeof sft.steps === 'number' && warmup >= sft.steps) {
+    issues.push({ pointer: '/sft/warmupRatio', severity: 'warning', message: `warmup (${warmup} steps) takes the whole run of ${sft.steps} steps: the schedule never decays` });
   }
   if (typeof sft.saveEverySteps === 'number' && typeof sft.steps === 'number' && sft.saveEverySteps > sft.steps) {
     issues.push({ pointer: '/sft/saveEverySteps', severity: 'info', message: `saveEverySteps (${sft.saveEverySteps}) is more than steps (${sft.steps}): only the final checkpoint is saved` });
