@@ -291,7 +291,8 @@ def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[An
     decode to its message, and a chat without assistant tokens is an error, never a zero loss.
     `whole_chat` (sft.assistantOnlyLoss false): every token of the chat instead, the prompts'
     too, as pretraining learns a document, except the assistant messages marked `"train":
-    false` (a wrong answer is context, never something to learn to say); text models only."""
+    false` (a wrong answer is context, never something to learn to say); text models only.
+    `replies` marks the assistant tokens learned either way (what a cut must keep some of)."""
     template = chat_template(encoder)
     bound = for_encoder(encoder, messages, images)
     pieces = turn_pieces(encoder, bound, generation_prompt=False)
@@ -315,11 +316,12 @@ def assistant_mask(encoder: Any, messages: list[dict[str, Any]], images: list[An
     trained = _without_untrained(messages, mask)
     if not any(trained):
         raise ChatMaskError(f"{example}: every assistant message is marked \"train\": false; nothing to learn from this chat")
+    learned = trained
     if whole_chat:
         if is_multimodal(encoder):
             raise ChatMaskError(f"{example}: sft.assistantOnlyLoss false (a loss on every token) is for text models; model {_model_name(encoder)} is image-text-to-text, whose image placeholder tokens are not text to learn: set it to true")
-        trained = [0 if assistant and not learned else 1 for assistant, learned in zip(mask, trained)]
-    return {"input_ids": ids, "assistant_masks": trained, "pieces": pieces}
+        learned = [0 if assistant and not reply else 1 for assistant, reply in zip(mask, trained)]
+    return {"input_ids": ids, "assistant_masks": learned, "replies": trained, "pieces": pieces}
 
 
 def _matched(expanded: list[int], text_ids: list[int]) -> list[int | None]:

@@ -87,7 +87,7 @@ def tokenize(encoder: Any, messages: list[dict[str, Any]], max_length: int, base
         raise SftError(f"model.maxLength ({max_length}) would cut a vision example of {len(encoded['input_ids'])} tokens (image tokens included); raise it")
     ids = list(encoded["input_ids"])[:max_length]
     mask = list(encoded["assistant_masks"])[:max_length]
-    if not any(mask):
+    if not any(encoded["replies"][:max_length]):  # with assistantOnlyLoss false the prompt alone would still be learned
         raise SftError(f"{example}: model.maxLength ({max_length}) cuts every assistant token of this example ({len(encoded['input_ids'])} tokens); raise it")
     return Example(ids, [t if m else IGNORE for t, m in zip(ids, mask)], paths, encoded["pieces"] if paths else ())
 

@@ -385,13 +385,14 @@ def test_every_pretrained_base_has_a_recipe_and_pretrain_names_it(tmp_path, monk
 
 
 def _small(stage, folder: Path, steps: int):
-    """The stage's recipe at a few steps of a few short examples."""
+    """The stage's recipe at a few steps of a few examples (at its own maxLength: the later
+    stages' chats can start their answer past 256 tokens, and an example cut before its
+    answer is refused)."""
     from ptlab import pretrain
 
     config = json.loads(stage.recipe.read_text())
     config["sft"].update(steps=steps, globalBatchSize=2, microBatchSize=2, saveEverySteps=steps)
     config["sft"]["data"]["examples"] = 8
-    config["model"]["maxLength"] = 256
     path = folder / stage.recipe.name
     path.write_text(json.dumps(config))
     return pretrain.Stage(stage.name, path)

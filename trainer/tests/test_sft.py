@@ -343,6 +343,23 @@ def test_a_packed_row_s_loss_reads_logits_at_its_answers_not_at_the_prompts_betw
     assert loss.item() == pytest.approx(alone.item(), rel=1e-5)
 
 
+
+@pytest.mark.parametrize("assistant_only", [True, False])
+def test_an_example_cut_before_its_first_assistant_token_is_refused_whatever_the_loss_covers(assistant_only):
+    """model.maxLength cutting an example before its first assistant token is refused, with
+    sft.assistantOnlyLoss false too (the prompt's tokens would be learned without the answer);
+    a cut after it keeps the example."""
+    from ptlab import chat, models
+    from ptlab.sft import SftError, tokenize
+
+    tokenizer = models.embedded_tokenizer()
+    messages = [{"role": "user", "content": "word " * 100}, {"role": "assistant", "content": "the answer"}]
+    first = chat.encode(tokenizer, messages, [], generation_prompt=False)["assistant_masks"].index(1)
+    with pytest.raises(SftError, match=rf"model.maxLength \({first}\) cuts every assistant token of this example"):
+        tokenize(tokenizer, messages, first, assistant_only=assistant_only)
+    kept = tokenize(tokenizer, messages, first + 1, assistant_only=assistant_only)
+    assert kept.labels[first] == kept.input_ids[first] and (kept.labels[0] == kept.input_ids[0]) != assistant_only
+
 def test_packing_trains(tmp_path, env):
     data = json.loads(config(tmp_path, 8, 100).read_text())
     data["sft"]["packing"] = True
