@@ -2,6 +2,7 @@
 // scripts/build.mjs first), the test in the host's place.
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import type { EpisodeRow } from '../../src/core/transcripts/types';
 import type { TranscriptQuery, TranscriptsView } from '../../src/protocol/transcripts';
 import { launchChromium, openWebviewPage, post } from '../support/dashboardHarness';
 
@@ -28,6 +29,12 @@ async function controls(page: Page): Promise<Record<string, string | boolean>> {
 }
 
 const lastQuery = (page: Page) => page.evaluate(() => (window as unknown as { __posted: { type: string; query?: TranscriptQuery }[] }).__posted.filter((m) => m.type === 'query').at(-1)?.query);
+
+/** The host's answer to the page's last query: all of `rows`, the index complete. */
+async function answerLastQuery(page: Page, rows: EpisodeRow[]): Promise<void> {
+  const generation = await page.evaluate(() => (window as unknown as { __posted: { type: string; generation: number }[] }).__posted.filter((m) => m.type === 'query').at(-1)!.generation);
+  await post(page, [{ type: 'rows', result: { generation, total: rows.length, start: 0, rows, partial: false } }]);
+}
 
 describe('transcripts webview (Chromium)', function () {
   this.timeout(60_000);
@@ -60,5 +67,32 @@ describe('transcripts webview (Chromium)', function () {
     // and the next change asks for that list, changed
     await setControl(page, '#sort-descending', true);
     assert.deepEqual(await lastQuery(page), { splits: ['train'], stepMin: 40, stepMax: 40, sort: { key: 'file', descending: true } });
+  });
+
+  it('a filter change takes the old list down at once: a row of it scrolled into view before the answer does not leave the new list scrolled past its first rows', async () => {
+    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
+    const view: TranscriptsView = { title: 'runs/tokens/ppo', file: 'runs/tokens/ppo/episodes.jsonl', fsPath: '/w/runs/tokens/ppo/episodes.jsonl', query: {} };
+    const facets = { splits: ['train', 'id'], splitKinds: ['train', 'id'], tasks: ['GP-L'], checkpoints: [], failureModes: [], stepMin: 0, stepMax: 1 };
+    // 16 evaluation episodes at step 0, then the rollouts of update 1
+    const row = (i: number): EpisodeRow => ({ row: i, line: i + 1, step: i < 16 ? 0 : 1, split: i < 16 ? 'id' : 'train', task: 'GP-L', episode: i < 16 ? i : i - 16, seed: i, turns: 1, totalReward: 0, success: false, snippet: '' });
+    const all = Array.from({ length: 48 }, (_, i) => row(i));
+    await post(page, [
+      { type: 'open', view },
+      { type: 'progress', progress: { bytes: 10, size: 10, episodes: all.length, skipped: 0, skippedExamples: [], done: true }, facets },
+    ]);
+    await answerLastQuery(page, all);
+    const rollout = page.locator('#episode-list .episode-row', { hasText: 'train · step 1 · ep 0 ' });
+    await rollout.waitFor({ state: 'attached' });
+
+    await setControl(page, '#step-min', '1');
+    assert.equal(await page.locator('#episode-list').getAttribute('aria-busy'), 'true');
+    assert.equal(await rollout.count(), 0, "the old list's rows stay clickable while the filtered one is asked for");
+    // what a click inside a webview does first: its target scrolled into view (the old list's, if it is still there)
+    await page.evaluate(() => Array.from(document.querySelectorAll('#episode-list .episode-row')).find((r) => r.textContent?.includes('train · step 1 · ep 0 '))?.scrollIntoView({ block: 'center' }));
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.deepEqual(await lastQuery(page), { stepMin: 1, sort: { key: 'file', descending: false } });
+    await answerLastQuery(page, all.filter((r) => r.step >= 1));
+    await rollout.waitFor({ state: 'visible', timeout: 5_000 });
+    assert.equal(await page.locator('#episode-list').getAttribute('aria-busy'), 'false');
   });
 });

@@ -48,7 +48,8 @@ const sortSelect = select('sort', 'Sort by');
 const descending = el('vscode-checkbox', { id: 'sort-descending' }, 'descending') as HTMLElement & { checked: boolean };
 const status = el('div', { id: 'status', class: 'status', role: 'status' });
 const problems = el('ul', { id: 'problems', class: 'problems' });
-const viewport = el('div', { id: 'episode-list', class: 'episode-list', role: 'listbox', tabindex: '0', 'aria-label': 'Episodes' });
+/** aria-busy while a query's answer is awaited. */
+const viewport = el('div', { id: 'episode-list', class: 'episode-list', role: 'listbox', tabindex: '0', 'aria-label': 'Episodes', 'aria-busy': 'true' });
 const spacer = el('div', { class: 'episode-spacer' });
 viewport.append(spacer);
 const summary = el('details', { id: 'failure-summary', class: 'failure-summary' }, el('summary', {}, 'Failure modes per split and step'));
@@ -139,9 +140,11 @@ function runQuery(keepScroll = false): void {
   rows.clear();
   requested.clear();
   requested.add(0);
+  viewport.setAttribute('aria-busy', 'true');
   if (!keepScroll) viewport.scrollTop = 0;
   const first = keepScroll ? Math.floor(viewport.scrollTop / ROW_HEIGHT / WINDOW) * WINDOW : 0;
   host.post({ type: 'query', query: state.query, generation, start: first, count: WINDOW });
+  if (!keepScroll) renderVisible(); // the old query's rows are not this one's: none stays to be clicked or scrolled to
   if (state.query.text) status.textContent = 'searching…';
   if (summary.open) host.post({ type: 'summary' });
 }
@@ -161,6 +164,7 @@ function onRows(result: QueryResult): void {
   if (result.generation !== generation) return; // an older query's answer
   total = result.total;
   partial = result.partial;
+  viewport.setAttribute('aria-busy', 'false');
   result.rows.forEach((row, i) => rows.set(result.start + i, row));
   spacer.style.height = `${total * ROW_HEIGHT}px`;
   renderStatus();
@@ -435,6 +439,7 @@ window.addEventListener('message', (event: MessageEvent<ToTranscripts>) => {
       rows.clear();
       requested.clear();
       requested.add(0);
+      viewport.setAttribute('aria-busy', 'true');
       fillControls();
       return;
     case 'progress': {
