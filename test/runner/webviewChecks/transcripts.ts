@@ -26,6 +26,7 @@ export async function openTranscripts({ runCommand, page, activeWebview }: Webvi
   const view = activeWebview();
   await view.locator('#episode-list .episode-row[data-row]').first().waitFor({ timeout: 60_000 });
   await view.locator('#status', { hasText: 'indexed' }).waitFor({ timeout: 30_000 });
+  await view.locator('#episode-list[aria-busy="false"]').waitFor({ timeout: 30_000 }); // the re-query of the completed index answered
   return view;
 }
 
@@ -267,6 +268,10 @@ export const checks: WebviewCheck[] = [
         field.value = String(step);
         field.dispatchEvent(new Event('change'));
       }, chosen.step);
+      // the filtered list's answer before a click on it (until then the list is placeholders)
+      const shown = jsonLines<{ step: number }>(context.workspace, 'runs', 'tokens', 'gp-l-ppo', 'episodes.jsonl').filter((r) => r.step >= chosen.step).length;
+      await view.locator('#episode-list[aria-busy="false"]').waitFor({ timeout: 30_000 });
+      await view.locator('#status', { hasText: new RegExp(`^${shown} episodes`) }).waitFor({ timeout: 30_000 });
       // the rollout's row, not an evaluation episode of the same number at that step
       await view.locator('#episode-list .episode-row', { hasText: `train · step ${chosen.step} · ep ${chosen.episode} ` }).first().click();
       await view.locator('#detail h2', { hasText: `train · step ${chosen.step} · episode ${chosen.episode} ` }).waitFor({ timeout: 30_000 });
