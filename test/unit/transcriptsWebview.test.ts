@@ -36,6 +36,16 @@ async function answerLastQuery(page: Page, rows: EpisodeRow[]): Promise<void> {
   await post(page, [{ type: 'rows', result: { generation, total: rows.length, start: 0, rows, partial: false } }]);
 }
 
+type Posted = { type: string; generation: number; start: number; count: number };
+
+/** Answers every query and window the page asked for since the last call, from `all` (`done`: the index complete). */
+async function answerRequests(page: Page, all: EpisodeRow[], done: boolean, from: { seen: number }): Promise<void> {
+  const asked = await page.evaluate((seen) => (window as unknown as { __posted: Posted[] }).__posted.slice(seen), from.seen);
+  from.seen += asked.length;
+  const answers = asked.filter((m) => m.type === 'query' || m.type === 'window').map((m) => ({ type: 'rows' as const, result: { generation: m.generation, total: all.length, start: m.start, rows: all.slice(m.start, m.start + m.count), partial: !done } }));
+  await post(page, answers);
+}
+
 describe('transcripts webview (Chromium)', function () {
   this.timeout(60_000);
   let browser: Browser;
@@ -94,5 +104,31 @@ describe('transcripts webview (Chromium)', function () {
     await answerLastQuery(page, all.filter((r) => r.step >= 1));
     await rollout.waitFor({ state: 'visible', timeout: 5_000 });
     assert.equal(await page.locator('#episode-list').getAttribute('aria-busy'), 'false');
+  });
+
+  it('a list scrolled past its first window while the file was indexed loads its first rows again after the re-query of the complete index', async () => {
+    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
+    const view: TranscriptsView = { title: 'runs/big', file: 'runs/big/episodes.jsonl', fsPath: '/w/runs/big/episodes.jsonl', query: {} };
+    const facets = { splits: ['train'], splitKinds: ['train'], tasks: ['GP-L'], checkpoints: [], failureModes: [], stepMin: 0, stepMax: 0 };
+    const all = Array.from({ length: 300 }, (_, i): EpisodeRow => ({ row: i, line: i + 1, step: 0, split: 'train', task: 'GP-L', episode: i, seed: i, turns: 1, totalReward: 0, success: false, snippet: '' }));
+    const progress = (done: boolean) => ({ type: 'progress' as const, progress: { bytes: done ? 10 : 5, size: 10, episodes: all.length, skipped: 0, skippedExamples: [], done }, facets });
+    const host = { seen: 0 };
+    await post(page, [{ type: 'open', view }, progress(false)]);
+    await answerRequests(page, all, false, host);
+    await page.locator('#episode-list .episode-row', { hasText: 'train · step 0 · ep 0 ' }).waitFor({ state: 'attached' });
+    // the user reads on past the first window while the index is still being built
+    await page.locator('#episode-list').evaluate((list) => (list.scrollTop = 150 * 46));
+    await page.locator('#episode-list .episode-row.loading').first().waitFor({ state: 'attached' });
+    await answerRequests(page, all, false, host);
+    await page.locator('#episode-list .episode-row', { hasText: 'train · step 0 · ep 150 ' }).waitFor({ state: 'attached' });
+    // the index completes: the list is asked again where the user is
+    await post(page, [progress(true)]);
+    await answerRequests(page, all, true, host);
+    await page.locator('#episode-list[aria-busy="false"]').waitFor({ state: 'attached' });
+    // and back at the top, the first window is asked for again and shown
+    await page.locator('#episode-list').evaluate((list) => (list.scrollTop = 0));
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await answerRequests(page, all, true, host);
+    await page.locator('#episode-list .episode-row', { hasText: 'train · step 0 · ep 0 ' }).waitFor({ state: 'attached', timeout: 5_000 });
   });
 });

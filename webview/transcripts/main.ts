@@ -139,10 +139,10 @@ function runQuery(keepScroll = false): void {
   generation++;
   rows.clear();
   requested.clear();
-  requested.add(0);
   viewport.setAttribute('aria-busy', 'true');
   if (!keepScroll) viewport.scrollTop = 0;
   const first = keepScroll ? Math.floor(viewport.scrollTop / ROW_HEIGHT / WINDOW) * WINDOW : 0;
+  requested.add(first); // the query answers this window; any other is asked for when in view
   host.post({ type: 'query', query: state.query, generation, start: first, count: WINDOW });
   if (!keepScroll) renderVisible(); // the old query's rows are not this one's: none stays to be clicked or scrolled to
   if (state.query.text) status.textContent = 'searching…';
