@@ -44,7 +44,7 @@ def dense_mask_note(field: str, attention: str) -> str | None:
 PROBE_VOCAB = 256
 PROBE_SEQUENCE = (3, 40, 41, 42, 43, 44)
 PROBE_OPENINGS = ((3, 100, 101, 102, 103), (3, 200, 201, 202, 203, 204, 205))  # what comes before it in a row
-UNPROBED = ("flash_attention_2", "flash_attention_3", "flex_attention")  # CUDA kernels (FlexAttention compiled): the check runs on CPU
+PROBED_AS = {"flash_attention_2": VARLEN, "flash_attention_3": VARLEN, "flex_attention": "sdpa"}  # see packed_rows_refused
 _mixes: dict[tuple[Any, ...], bool] = {}  # sequences_mix's answers by (decoder class, tiny config, attention)
 
 
@@ -52,31 +52,51 @@ def packed_rows_refused(field: str, model: Any) -> str | None:
     """Why `model` cannot lay sequences end to end in a row (`field`: sft.packing,
     sft.paddingFree, ppo.paddingFree), if so: its decoder (a vision model's language model:
     these rows are text only) would let them read one another (sequences_mix), or that could
-    not be checked. Not checked under flash-attention or FlexAttention, which run on CUDA only."""
+    not be checked. The check runs on the CPU, so a model under flash_attention_2/3 (CUDA
+    only) is checked under "varlen", which reads the row's segments from the same kwargs the
+    decoder passes its layers, and one under flex_attention (whose CPU compile takes tens of
+    seconds) under SDPA, which gets the same mask, built from the positions where the decoder
+    hands them to its mask builder. "varlen" is suggested only where it keeps them apart."""
     base = model.get_base_model() if hasattr(model, "get_base_model") else model  # under a LoRA wrapper
     decoder = base.get_decoder()
     attention = decoder.config._attn_implementation
-    if attention in UNPROBED:
-        return None
+    probed = PROBED_AS.get(attention, attention)
     try:
-        mixed = sequences_mix(decoder)
+        mixed = sequences_mix(decoder, probed)
     except Exception as exc:  # an architecture whose small copy does not build or run
-        return f'{field}: could not check that this model keeps the sequences of a row laid end to end apart (a small copy of its decoder, {type(decoder).__name__}, under attention "{attention}" failed: {type(exc).__name__}: {exc}); set {field} to false'
+        failed = f'(a small copy of its decoder, {type(decoder).__name__}, under attention "{probed}" failed: {type(exc).__name__}: {exc})'
+        if probed == VARLEN:
+            return f"{field}: this model's decoder does not run rows laid end to end under attention \"{attention}\" {failed}; set {_fix(field, decoder, attention)}"
+        return f"{field}: could not check that this model keeps the sequences of a row laid end to end apart {failed}; set {_fix(field, decoder, attention)}"
     if not mixed:
         return None
-    fix = f'model.attention "varlen" (one sequence at a time), or {field} to false' if attention != VARLEN else f"{field} to false"
-    return f'{field}: this model\'s decoder ({type(decoder).__name__}) under attention "{attention}" lets each sequence of a row laid end to end read the ones before it (a small random copy of it gives a sequence other outputs after another one than alone), so the loss and gradients would not be the sequences\' own; set {fix}'
+    return f'{field}: this model\'s decoder ({type(decoder).__name__}) under attention "{attention}" lets each sequence of a row laid end to end read the ones before it (a small random copy of it gives a sequence other outputs after another one than alone), so the loss and gradients would not be the sequences\' own; set {_fix(field, decoder, attention)}'
 
 
-def sequences_mix(decoder: Any) -> bool:
-    """Whether a sequence laid after another in a row reads it: the decoder's class, built
-    small with random weights on the CPU from a copy of its config (tiny_config: its
-    architecture and attention settings, not its weights; the model itself is not touched),
+def _fix(field: str, decoder: Any, attention: str) -> str:
+    """What to set instead: "varlen" where the decoder's small copy keeps the sequences apart under it."""
+    if PROBED_AS.get(attention, attention) != VARLEN and _varlen_keeps_apart(decoder):
+        return f'model.attention "varlen" (one sequence at a time), or {field} to false'
+    return f"{field} to false"
+
+
+def _varlen_keeps_apart(decoder: Any) -> bool:
+    try:
+        return not sequences_mix(decoder, VARLEN)
+    except Exception:  # its decoder cannot run the row under "varlen" (Bloom's ALiBi reads a 2D mask)
+        return False
+
+
+def sequences_mix(decoder: Any, attention: str) -> bool:
+    """Whether a sequence laid after another in a row reads it under `attention`: the decoder's
+    class, built small with random weights on the CPU from a copy of its config (tiny_config:
+    its architecture and attention settings, not its weights; the model itself is not touched),
     gives PROBE_SEQUENCE other hidden states after an opening than alone, fed the positions
     and segments the trainer's rows carry. Cached per class, config and attention; a few
     milliseconds."""
     tiny = tiny_config(decoder.config)
-    key = (type(decoder), tiny.to_json_string(), tiny._attn_implementation)
+    tiny._attn_implementation = attention
+    key = (type(decoder), tiny.to_json_string(), attention)
     if key not in _mixes:
         threads = torch.get_num_threads()
         torch.set_num_threads(1)  # tiny operations: more threads only wait on each other
@@ -88,6 +108,8 @@ def sequences_mix(decoder: Any) -> bool:
 
 
 def _reads_openings(decoder_class: Any, tiny: Any) -> bool:
+    if tiny._attn_implementation == VARLEN:
+        register()  # a model loaded under another attention, asked whether "varlen" would do
     with torch.device("cpu"), torch.random.fork_rng(devices=[]):  # the job's random streams stay as they were
         torch.manual_seed(0)
         decoder = decoder_class(tiny).eval()  # not from_config: under ZeRO-3 that would partition it

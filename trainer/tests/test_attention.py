@@ -192,7 +192,7 @@ def _tiny_lm(model_type: str, implementation: str = "sdpa") -> torch.nn.Module:
     if implementation == "varlen":
         attention.register()
     sizes = {"hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 128, "pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2}
-    sizes |= {"ffn_dim": 128, "word_embed_proj_dim": 64} if model_type == "opt" else {"intermediate_size": 128, "num_key_value_heads": 2}
+    sizes |= {"opt": {"ffn_dim": 128, "word_embed_proj_dim": 64}, "xglm": {"ffn_dim": 128, "d_model": 64, "attention_heads": 4, "num_layers": 2}, "bloom": {"n_head": 4, "n_layer": 2}}.get(model_type, {"intermediate_size": 128, "num_key_value_heads": 2})
     model = AutoModelForCausalLM.from_config(AutoConfig.for_model(model_type, **sizes), attn_implementation=implementation).eval()
     if implementation == "varlen":
         attention.attach(model)
@@ -230,6 +230,35 @@ def test_a_model_whose_packed_sequences_would_read_one_another_is_refused(model_
         return
     assert found.startswith("sft.packing: this model's decoder (OPTDecoder)") and 'set model.attention "varlen" (one sequence at a time), or sft.packing to false' in found
     assert attention.packed_rows_refused("ppo.paddingFree", model).startswith("ppo.paddingFree:")  # the answer is cached, the field named anew
+
+
+@pytest.mark.parametrize("model_type,refused", [("opt", True), ("llama", False)])
+def test_flex_attention_is_checked_through_the_mask_it_is_given(model_type, refused):
+    """FlexAttention reads nothing but the mask transformers builds (as SDPA's, from the
+    positions where the decoder hands them over), and compiles for tens of seconds on the CPU:
+    its model is checked under SDPA. OPT's hands none: refused, varlen suggested."""
+    found = attention.packed_rows_refused("sft.packing", _tiny_lm(model_type, "flex_attention"))
+    if not refused:
+        assert found is None
+        return
+    assert found.startswith('sft.packing: this model\'s decoder (OPTDecoder) under attention "flex_attention"') and 'model.attention "varlen"' in found
+
+
+def test_flash_attention_is_checked_through_varlen_which_reads_the_same_segments():
+    """flash_attention_2/3 (CUDA only) read a row's segments from the kwargs the decoder passes
+    its layers, as "varlen" does: OPT's passes them (accepted), XGLM's has no attention that does."""
+    model = _tiny_lm("opt")
+    model.get_decoder().config._attn_implementation = "flash_attention_2"
+    assert attention.packed_rows_refused("sft.packing", model) is None
+
+
+@pytest.mark.parametrize("model_type,implementation", [("xglm", "eager"), ("xglm", "varlen"), ("bloom", "eager"), ("bloom", "varlen")])
+def test_the_refusal_suggests_varlen_only_where_it_keeps_the_sequences_apart(model_type, implementation):
+    """XGLM's and Bloom's decoders mix a row's sequences under every attention they load with;
+    Bloom's cannot run such a row under "varlen" at all (its ALiBi reads a 2D mask)."""
+    found = attention.packed_rows_refused("sft.packing", _tiny_lm(model_type, implementation))
+    assert found.startswith("sft.packing: this model's decoder") and found.endswith("set sft.packing to false")
+    assert "could not check" not in found and '"varlen" (one' not in found
 
 
 def test_the_check_reads_the_decoder_under_a_lora_wrapper():
