@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { folderState, readRunFolder, trainerFolder } from '../../src/core/runs/runFolder';
+import { folderState, readRunFolder, tensorBoardFolder, trainerFolder } from '../../src/core/runs/runFolder';
 import { runEntry } from '../../src/core/runs/runTree';
 import { parseMetricsJsonl } from '../../src/core/runs/runs';
 import { paperMeasures } from '../../src/core/dashboard/model';
@@ -160,6 +160,12 @@ describe('run summaries for language-model tools', () => {
     const trl = trainerFolder(folder, [{ path: 'checkpoint-6/trainer_state.json', text: readFileSync(join(folder, 'checkpoint-6', 'trainer_state.json'), 'utf8') }]);
     const text = describeRun(summarizeRun(trl, 'imported/trl/grpo-gp-l', [], folderState(trl, 0)));
     assert.equal(text, "imported/trl/grpo-gp-l: unknown run of Trainer: trl, finished at step 6 (hf-trainer run)\n  another trainer's run: its evaluations and training scalars are not read here (the dashboard shows its scalars)");
+  });
+
+  it("says that a TensorBoard folder is listed by its name only: its event files give no state or step here", () => {
+    const tb = tensorBoardFolder('/ws/tb-run');
+    const text = describeRun(summarizeRun(tb, 'tb-run', [], folderState(tb, 0)));
+    assert.equal(text, "tb-run: unknown run of TensorBoard: ., unknown (tensorboard run)\n  another trainer's run: its state, step, evaluations and training scalars are not read here (the dashboard shows its scalars)");
   });
 
   it('claims no significance from a standard error of 0 (rates of 0% or 100%)', () => {

@@ -211,7 +211,8 @@ export function describeRun(s: RunSummary): string {
   const lines = [`${shownName(s.folder)}: ${s.job} run of ${shownName(s.experiment)}, ${s.state}${s.step !== undefined ? ` at step ${s.step}` : ''}${s.source !== 'ptlab' ? ` (${s.source} run)` : ''}`];
   for (const e of s.evaluations) lines.push(`  ${shownName(e.split)} (${e.splitKind}) ${e.measure.name} ${pct(e.rate)} ± ${pct(e.stderr)} (SE, n=${e.n}) at step ${e.step}`);
   const scalars = Object.entries(s.training);
-  if (s.source !== 'ptlab') lines.push("  another trainer's run: its evaluations and training scalars are not read here (the dashboard shows its scalars)");
+  const unread = s.source === 'tensorboard' ? 'state, step, evaluations and training scalars' : 'evaluations and training scalars'; // event files are read in the metrics worker only
+  if (s.source !== 'ptlab') lines.push(`  another trainer's run: its ${unread} are not read here (the dashboard shows its scalars)`);
   if (scalars.length) lines.push(`  latest training: ${scalars.map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join(', ')}`);
   for (const p of s.problems) lines.push(`  problem: ${oneLine(p, 2 * NAME_WIDTH)}`);
   return lines.join('\n');
