@@ -591,7 +591,7 @@ export interface Ppo {
    */
   ratio?: 'sequence' | 'token';
   /**
-   * Where the ratio's old log-probs come from. `recompute` (the reference, verl, OpenRLHF): a forward pass of the rollout policy over the rollout before the update. `sampling`: the log-probs the rollout sampled each token with, recorded during generation, which saves that pass (with `advantage: group` there is then none); they equal the recomputed ones up to float rounding when generation and training run the same model in the same precision (fp32 on CPU: about 1e-6, the update's first-step gap metric shows it); in bf16 or with a separate inference engine they differ, which is why the GPU trainers recompute.
+   * Where the ratio's old log-probs come from. `recompute` (the reference, verl, OpenRLHF): a forward pass of the rollout policy over the rollout before the update. `sampling`: the log-probs the rollout sampled each token with, recorded during generation, which saves that pass (with `advantage: group` and no `klCoef` there is then none: the KL reference's pass runs in the same scoring stage); they equal the recomputed ones up to float rounding when generation and training run the same model in the same precision (fp32 on CPU: about 1e-6, the update's first-step gap metric shows it); in bf16 or with a separate inference engine they differ, which is why the GPU trainers recompute.
    */
   oldLogProbs?: 'recompute' | 'sampling';
   /**
