@@ -83,6 +83,11 @@ def restore(checkpoint: Path, optimizer: Any | None, scheduler: Any, modules: di
         scaler.load_state_dict(torch.load(checkpoint / "scaler.pt", weights_only=False, map_location="cpu"))
     rng = torch.load(checkpoint / "rng.pt", weights_only=False, map_location="cpu")
     set_rng_state(rng["processes"][process] if process < len(rng.get("processes", [])) else rng)
+    return loop_state(checkpoint)
+
+
+def loop_state(checkpoint: Path) -> dict[str, Any]:
+    """The loop's state a checkpoint saved (what restore returns), read without restoring anything."""
     return json.loads((checkpoint / STATE_FILE).read_text())
 
 

@@ -456,6 +456,28 @@ def test_two_processes_killed_with_sigkill_then_resumed_equal_an_uninterrupted_r
     assert all(torch.equal(a[k], b[k]) for k in a)
 
 
+def test_a_resume_under_another_number_of_processes_is_refused_on_every_process(tmp_path, env):
+    """A checkpoint numbers each process's episodes (seed base + k * processes + rank) and keeps
+    each one's in flight: resumed by another number of processes, episodes would be played twice
+    and others dropped (2 -> 1), or a process would find no share (1 -> 2). Both are refused on
+    every process before any collective (no hang), naming the counts; run.json records it."""
+    data = json.loads(config(tmp_path, 1, 100).read_text())
+    del data["evaluation"]
+    cfg = tmp_path / "short.ptlab.json"
+    cfg.write_text(json.dumps(data))
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert ppo(env, "--config", str(cfg), "--run-dir", str(one)).returncode == 0
+    two_processes.run("ppo", cfg, two, env)
+    as_two = two_processes.launched("ppo", cfg, one, env, "--resume", timeout=300)
+    as_one = ppo(env, "--config", str(cfg), "--run-dir", str(two), "--resume")
+    for run, done, saved, now in ((one, as_two, 1, 2), (two, as_one, 2, 1)):
+        refusal = f"saved by {saved} process{'es' if saved > 1 else ''}, resumed by {now}"
+        assert done.returncode != 0 and done.stderr.count(refusal) == now, done.stderr[-3000:]
+        manifest = json.loads((run / "run.json").read_text())
+        assert manifest["status"] == "failed" and manifest["error"]["message"].startswith("CheckpointError:") and refusal in manifest["error"]["message"]
+        assert f"relaunch with {saved} process" in manifest["error"]["message"]
+
+
 def test_cancel_then_resume_equals_an_uninterrupted_run_evaluations_included(tmp_path, env):
     """SIGTERM ends an update before its evaluation; --resume does that evaluation first, so
     every record (evaluations at every update included) matches an uninterrupted run."""
