@@ -73,6 +73,8 @@ def _data(args: argparse.Namespace) -> int:
         experiment = load_experiment(Path(args.config))
         with _open_run(args, experiment, "data", {"global": experiment.seed, "data": data_seed(experiment)}) as run:
             written = write_sft_data(experiment, run)
+            if written is None:
+                run.finish("cancelled")
     except (ContractViolation, RunFolderError, TrackerError) as exc:
         print(f"ptlab data: {exc}", file=sys.stderr)
         return 2

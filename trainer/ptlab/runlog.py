@@ -5,7 +5,9 @@ every change and refreshed by a heartbeat thread while the process lives; append
 `metrics.jsonl` and `episodes.jsonl` (one validated record per line, flushed per record);
 and whatever the job writes under it. SIGTERM, SIGHUP (VS Code ends a task by closing
 its terminal) or SIGINT (Ctrl+C) asks the job to stop: `cancel_requested` turns true, the job
-checkpoints and ends, and the manifest says `cancelled`. Ctrl+C again aborts at once, with no
+checkpoints and ends, says so (`finish("cancelled")`), and the manifest says `cancelled`. A job
+that returns without saying so ran to its end (a cancel heard during its final checkpoint or
+evaluation, which run to their end, included): `finished`. Ctrl+C again aborts at once, with no
 checkpoint (KeyboardInterrupt; the run ends `cancelled`).
 """
 
@@ -582,8 +584,8 @@ class RunLog:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         if self.manifest["status"] != "running":
             return
-        if error is None:
-            self.finish("cancelled" if self.cancel_requested else "finished")
+        if error is None:  # a job that stopped early said so (finish("cancelled")); this one ran to its end
+            self.finish("finished")
         elif isinstance(error, KeyboardInterrupt):
             self.finish("cancelled")
         else:

@@ -217,6 +217,27 @@ def test_sigterm_stops_ptlab_eval_between_generate_rounds_and_keeps_the_splits_d
         assert_cancelled_after_the_first_split(run, result)
 
 
+def test_a_cancel_after_every_split_was_played_ends_ptlab_eval_finished(tmp_path, env, monkeypatch):
+    """SIGTERM once the last split's last round was played (here while the summary is written):
+    the evaluation is whole, the job prints its summary and exits 0, and run.json says
+    finished (it said cancelled: the compare view read such a run as one that did not finish)."""
+    from ptlab import cli, evaluate
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    write_summary = evaluate.write_summary
+
+    def cancelled_while_summing_up(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        return write_summary(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate, "write_summary", cancelled_while_summing_up)
+    run = tmp_path / "eval"
+    assert cli.main(["eval", "--config", str(eval_config(tmp_path)), "--run-dir", str(run)]) == 0
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["status"] == manifest["segments"][-1]["endStatus"] == "finished"
+    assert (run / "eval-summary.json").is_file()
+
+
 def test_two_evaluating_processes_cancelled_through_the_launcher_stop_together(tmp_path, env):
     """Under `accelerate launch` (DDP: each process plays its share in its own rounds) the cancel
     reaching the launcher stops both processes' play; they agree at the split's end, write

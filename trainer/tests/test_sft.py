@@ -809,6 +809,38 @@ def test_deepspeed_zero3_two_processes_evaluate_together(tmp_path, env):
     assert ours == [(r["step"], r["split"], r["success"]["n"]) for r in records(ddp) if r["kind"] == "eval"]
 
 
+@pytest.mark.parametrize("during", ["final save", "final evaluation"])
+def test_a_cancel_during_the_final_save_or_evaluation_ends_the_run_finished(tmp_path, env, monkeypatch, during):
+    """The final checkpoint and its evaluation run to their end whatever a cancel says: the job
+    returns finished, exits 0, and run.json says finished too (it said cancelled, so Resume was
+    offered and redid the final evaluation)."""
+    from ptlab import checkpoints, cli
+    from ptlab import sft as sft_module
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    save, evaluate = checkpoints.save, sft_module.evaluate
+
+    def cancelled_in_final_save(run, name, *args, **kwargs):
+        if name == "final":
+            os.kill(os.getpid(), signal.SIGTERM)
+        return save(run, name, *args, **kwargs)
+
+    def cancelled_in_final_evaluation(*args, **kwargs):
+        if not kwargs["cancellable"]:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return evaluate(*args, **kwargs)
+
+    if during == "final save":
+        monkeypatch.setattr(checkpoints, "save", cancelled_in_final_save)
+    else:
+        monkeypatch.setattr(sft_module, "evaluate", cancelled_in_final_evaluation)
+    run = tmp_path / "run"
+    assert cli.main(["sft", "--config", str(config(tmp_path, 2, 100, evaluate=True)), "--run-dir", str(run)]) == 0
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["status"] == manifest["segments"][-1]["endStatus"] == "finished"
+    assert [(r["step"], r["split"]) for r in records(run) if r["kind"] == "eval" and r["step"] == 2] == [(2, "id"), (2, "ood-rule")]
+
+
 def test_resuming_a_finished_run_redoes_its_final_evaluation_without_duplicates(tmp_path, env):
     """--resume on a finished run starts from the final checkpoint: its evaluation is redone
     in place of the old one (same records), never appended twice."""
