@@ -306,3 +306,23 @@ def test_ctrl_c_asks_the_job_to_cancel_and_a_second_one_later_aborts(tmp_path, m
             assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_a_resume_describes_the_machine_and_code_of_its_own_process(tmp_path, monkeypatch):
+    """run.json's command, cwd, git, packages, host and gpus are the latest segment's process's:
+    a run resumed on another machine (other GPUs, packages, commit) said only its host changed."""
+    opened = {"experiment": "x", "job": "sft", "config": {}, "config_path": None, "seeds": {"global": 0}}
+    monkeypatch.setattr(runlog, "gpu_info", lambda: [{"index": 0, "name": "first machine's GPU", "memoryMiB": 1}])
+    with RunLog(tmp_path / "run", **opened, command=["ptlab", "sft"]):
+        pass
+    first = json.loads((tmp_path / "run" / "run.json").read_text())
+    first.update(cwd="/elsewhere", git={"commit": "0" * 40, "dirty": True}, packages={"python": "3.0.0", "torch": "0.1"})
+    (tmp_path / "run" / "run.json").write_text(json.dumps(first))
+    now = [{"index": 0, "name": "NVIDIA H100", "memoryMiB": 81559}, {"index": 1, "name": "NVIDIA H100", "memoryMiB": 81559}]
+    monkeypatch.setattr(runlog, "gpu_info", lambda: now)
+    with RunLog(tmp_path / "run", **opened, command=["ptlab", "sft", "--resume"], resume=True):
+        pass
+    resumed = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert resumed["gpus"] == now and resumed["command"] == ["ptlab", "sft", "--resume"] and resumed["cwd"] == os.getcwd()
+    assert resumed["packages"] == runlog.package_versions() and resumed["git"] == runlog.git_state(Path(runlog.__file__).resolve().parent)
+    assert resumed["host"]["pid"] == os.getpid() and resumed["createdAt"] == first["createdAt"]
