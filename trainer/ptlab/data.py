@@ -23,7 +23,7 @@ from ptlab.config import Experiment
 from ptlab.envs import generalpoints as gp
 from ptlab.envs import virl
 from ptlab.envs.prng import Rng
-from ptlab.runlog import RunLog
+from ptlab.runlog import RunLog, moved
 
 MASK = 0xFFFFFFFF
 SFT_FILE = "sft.jsonl"
@@ -85,8 +85,10 @@ def sft_examples(experiment: Experiment, run_dir: Path) -> Iterator[dict[str, An
         yield example(new_episode((base + i) & MASK), i, experiment, run_dir)
 
 
-def write_sft_data(experiment: Experiment, run: RunLog) -> Path | None:
-    """Write sft.jsonl; None when cancelled (nothing half-written is left)."""
+def write_sft_data(experiment: Experiment, run: RunLog, as_progress: bool = True) -> Path | None:
+    """Write sft.jsonl; None when cancelled (nothing half-written is left). `as_progress`: the
+    examples written are the run's progress (the data job's steps); SFT writing its data before
+    its first step reports none (its steps are training's), only that it moves."""
     total = experiment.sft.data.examples
     target = run.dir / SFT_FILE
     tmp = run.dir / f".{SFT_FILE}.tmp"
@@ -94,7 +96,8 @@ def write_sft_data(experiment: Experiment, run: RunLog) -> Path | None:
         with open(tmp, "w", encoding="utf-8") as f:
             for i, example in enumerate(sft_examples(experiment, run.dir), start=1):
                 f.write(json.dumps(example, ensure_ascii=False) + "\n")
-                if i % 500 == 0 or i == total:
+                moved()
+                if as_progress and (i % 500 == 0 or i == total):
                     run.progress(i, total)
                 if run.cancel_requested:
                     return None

@@ -303,7 +303,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     world, main = acc.num_processes, acc.is_main_process
     # 1. data (written by the main process; the others wait for it)
     data_path = run.dir / SFT_FILE
-    written = data_path.exists() or not main or write_sft_data(experiment, run) is not None
+    written = data_path.exists() or not main or write_sft_data(experiment, run, as_progress=False) is not None
     acc.wait_for_everyone()
     if not written or not data_path.exists():
         return "cancelled"

@@ -809,6 +809,32 @@ def test_deepspeed_zero3_two_processes_evaluate_together(tmp_path, env):
     assert ours == [(r["step"], r["split"], r["success"]["n"]) for r in records(ddp) if r["kind"] == "eval"]
 
 
+def test_writing_its_data_counts_as_no_training_step(tmp_path, env, monkeypatch):
+    """SFT writes sft.jsonl before its first step: the examples written are not steps. They
+    were reported as progress (step 1000 of totalSteps 1200 here, cancelled while writing):
+    the Runs view showed them, and the next resume's segment started at that step."""
+    from ptlab import cli, data
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    examples = data.sft_examples
+
+    def cancelled_while_written(*args, **kwargs):
+        for i, example in enumerate(examples(*args, **kwargs), start=1):
+            if i == 1001:
+                os.kill(os.getpid(), signal.SIGTERM)
+            yield example
+
+    monkeypatch.setattr(data, "sft_examples", cancelled_while_written)
+    run, cfg = tmp_path / "run", config(tmp_path, 2, 100, examples=1200)
+    assert cli.main(["sft", "--config", str(cfg), "--run-dir", str(run)]) == 130
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["status"] == "cancelled" and manifest["progress"] == {"step": 0} and not (run / "sft.jsonl").exists()
+    monkeypatch.setattr(data, "sft_examples", examples)
+    assert cli.main(["sft", "--config", str(cfg), "--run-dir", str(run), "--resume"]) == 0
+    manifest = json.loads((run / "run.json").read_text())
+    assert [s["startStep"] for s in manifest["segments"]] == [0, 0] and manifest["progress"] == {"step": 2, "totalSteps": 2}
+
+
 @pytest.mark.parametrize("during", ["final save", "final evaluation"])
 def test_a_cancel_during_the_final_save_or_evaluation_ends_the_run_finished(tmp_path, env, monkeypatch, during):
     """The final checkpoint and its evaluation run to their end whatever a cancel says: the job
