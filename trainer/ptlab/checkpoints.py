@@ -23,6 +23,21 @@ ENGINE_DIR = "deepspeed"  # DeepSpeed's optimizer shards (and its fp32 copy of t
 ENGINE_TAG = "state"
 
 
+def staged(folder: Path, name: str) -> Path:
+    """Where a save writes `name` before publishing it (save's checkpoint, save_engine's shards)."""
+    return folder / f".{name}.tmp"
+
+
+def remove_staged(run_dir: Path) -> None:
+    """The staged folders of saves cut short (a kill, or a cancel's save at an irregular step:
+    .step-000009.tmp), each checkpoint-sized, which no later save of another name replaces.
+    Called by the run's writer (the main process) as a resumed job starts, before any save."""
+    folder = run_dir / "checkpoints"
+    for path in folder.glob(".*.tmp") if folder.is_dir() else ():  # staged()'s names
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
 class CheckpointError(ValueError):
     """A checkpoint that cannot be resumed as asked; the message names it and what to do."""
 
@@ -41,7 +56,7 @@ def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimize
     `weights`, the model's full state dict when its own is sharded (parallel.full_state_dict);
     `engine_state`, the folder save_engine wrote (the optimizer is then None: the engine's)."""
     target = run.dir / "checkpoints" / name
-    staging = target.with_name(f".{name}.tmp")
+    staging = staged(target.parent, name)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     model.save_pretrained(staging, **({"state_dict": weights} if weights is not None else {}))
@@ -118,7 +133,7 @@ def trained_tokens(checkpoint: Path) -> int:
 def save_engine(run: RunLog, name: str, engine: Any) -> Path:
     """DeepSpeed's state (every process writes its optimizer shard; all must call it) in a
     folder beside the checkpoint's staging one, which `save` moves in."""
-    folder = run.dir / "checkpoints" / f".{name}.{ENGINE_DIR}.tmp"
+    folder = staged(run.dir / "checkpoints", f"{name}.{ENGINE_DIR}")
     if engine.global_rank == 0:
         shutil.rmtree(folder, ignore_errors=True)  # a crashed save's
     torch.distributed.barrier()

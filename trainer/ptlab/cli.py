@@ -96,7 +96,7 @@ def _train(args: argparse.Namespace, job: str, keep_group: bool = False) -> int:
     from ptlab.ppo import PpoError, run_ppo
     from ptlab.runlog import RunFolderError
     from ptlab.chat import ChatMaskError
-    from ptlab.checkpoints import CheckpointError
+    from ptlab.checkpoints import CheckpointError, remove_staged
     from ptlab.envs.generalpoints import EnvConfigError
     from ptlab.envs.virl import RouteFormatError
     from ptlab.evaluate import EvaluationError, check_environments
@@ -116,6 +116,8 @@ def _train(args: argparse.Namespace, job: str, keep_group: bool = False) -> int:
 
         try:
             with _open_run(args, experiment, job, seeds, follower=not is_main_process()) as run:
+                if args.resume and is_main_process():  # the run's writer, before any save of this job
+                    remove_staged(run.dir)
                 status = (run_sft if job == "sft" else run_ppo)(experiment, run, args.resume)
                 if status == "cancelled":
                     run.finish("cancelled")

@@ -133,3 +133,18 @@ def test_fsdp_and_deepspeed_checkpoints_save_no_optimizer_pt_and_resuming_one_sa
     assert [parallel.saved_optimizer(SimpleNamespace(distributed_type=kind), optimizer) for kind in ("NO", "MULTI_GPU", "FSDP", "DEEPSPEED")] == [optimizer, optimizer, None, None]
     with pytest.raises(checkpoints.CheckpointError, match=r"no optimizer state \(an FSDP run saves none: each process holds a shard of it\).*start a new run from it with init"):
         checkpoints.restore(tmp_path, optimizer, None)
+
+
+def test_stale_staged_checkpoints_are_removed_and_nothing_else(tmp_path):
+    """A save cut short (a kill, or a cancel's save at an irregular step: .step-000009.tmp)
+    leaves a checkpoint-sized staged folder that no later save of that name comes to replace.
+    remove_staged takes save's and save_engine's staged folders; published checkpoints, a
+    .NAME.old that recovered may still put back, and files stay."""
+    folder = tmp_path / "checkpoints"
+    for name in ("step-000004", ".step-000009.tmp", f".step-000009.{checkpoints.ENGINE_DIR}.tmp", ".final.old"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "model.safetensors").write_bytes(b"weights")
+    (folder / ".notes.tmp").write_text("not a folder of ours")
+    checkpoints.remove_staged(tmp_path)
+    assert sorted(p.name for p in folder.iterdir()) == [".final.old", ".notes.tmp", "step-000004"]
+    checkpoints.remove_staged(tmp_path / "no-checkpoints-yet")

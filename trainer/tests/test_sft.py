@@ -835,6 +835,21 @@ def test_writing_its_data_counts_as_no_training_step(tmp_path, env, monkeypatch)
     assert [s["startStep"] for s in manifest["segments"]] == [0, 0] and manifest["progress"] == {"step": 2, "totalSteps": 2}
 
 
+def test_a_resume_removes_the_staged_checkpoints_a_cut_save_left(tmp_path, env, monkeypatch):
+    """A save cut short left .step-000009.tmp, as large as a checkpoint, which no later save
+    replaces (the next is at another step): the resumed job, the run's writer, removes it."""
+    from ptlab import cli
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    run, cfg = tmp_path / "run", config(tmp_path, 2, 1)
+    assert cli.main(["sft", "--config", str(cfg), "--run-dir", str(run)]) == 0
+    staged = run / "checkpoints" / ".step-000009.tmp"
+    staged.mkdir()
+    (staged / "model.safetensors").write_bytes(b"weights")
+    assert cli.main(["sft", "--config", str(cfg), "--run-dir", str(run), "--resume"]) == 0
+    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == ["final", "step-000001"]
+
+
 @pytest.mark.parametrize("during", ["final save", "final evaluation"])
 def test_a_cancel_during_the_final_save_or_evaluation_ends_the_run_finished(tmp_path, env, monkeypatch, during):
     """The final checkpoint and its evaluation run to their end whatever a cancel says: the job
