@@ -44,7 +44,8 @@ def dense_mask_note(field: str, attention: str) -> str | None:
 PROBE_VOCAB = 256
 PROBE_SEQUENCE = (3, 40, 41, 42, 43, 44)
 PROBE_OPENINGS = ((3, 100, 101, 102, 103), (3, 200, 201, 202, 203, 204, 205))  # what comes before it in a row
-PROBED_AS = {"flash_attention_2": VARLEN, "flash_attention_3": VARLEN, "flex_attention": "sdpa"}  # see packed_rows_refused
+FLASH = ("flash_attention_2", "flash_attention_3")
+PROBED_AS = {**{flash: VARLEN for flash in FLASH}, "flex_attention": "sdpa"}  # see packed_rows_refused
 _mixes: dict[tuple[Any, ...], bool] = {}  # sequences_mix's answers by (decoder class, tiny config, attention)
 
 
@@ -55,14 +56,19 @@ def packed_rows_refused(field: str, model: Any) -> str | None:
     not be checked. The check runs on the CPU, so a model under flash_attention_2/3 (CUDA
     only) is checked under "varlen", which reads the row's segments from the same kwargs the
     decoder passes its layers, and one under flex_attention (whose CPU compile takes tens of
-    seconds) under SDPA, which gets the same mask, built from the positions where the decoder
-    hands them to its mask builder. "varlen" is suggested only where it keeps them apart."""
+    seconds) under SDPA (eager for a class without it), which gets the same mask, built from the
+    positions where the decoder hands them to its mask builder. Flash attention's sliding
+    window and softcap, which "varlen" does not run, are left out of the flash check's copy:
+    they change what a query reads within its sequence, not whether the segments reach the
+    layers. "varlen" is suggested only where it keeps them apart."""
     base = model.get_base_model() if hasattr(model, "get_base_model") else model  # under a LoRA wrapper
     decoder = base.get_decoder()
     attention = decoder.config._attn_implementation
     probed = PROBED_AS.get(attention, attention)
+    if attention == "flex_attention" and not getattr(decoder, "_supports_sdpa", True):
+        probed = "eager"
     try:
-        mixed = sequences_mix(decoder, probed)
+        mixed = sequences_mix(decoder, probed, within_sequence_plain=attention in FLASH)
     except Exception as exc:  # an architecture whose small copy does not build or run
         failed = f'(a small copy of its decoder, {type(decoder).__name__}, under attention "{probed}" failed: {type(exc).__name__}: {exc})'
         if probed == VARLEN:
@@ -87,14 +93,16 @@ def _varlen_keeps_apart(decoder: Any) -> bool:
         return False
 
 
-def sequences_mix(decoder: Any, attention: str) -> bool:
+def sequences_mix(decoder: Any, attention: str, within_sequence_plain: bool = False) -> bool:
     """Whether a sequence laid after another in a row reads it under `attention`: the decoder's
     class, built small with random weights on the CPU from a copy of its config (tiny_config:
     its architecture and attention settings, not its weights; the model itself is not touched),
     gives PROBE_SEQUENCE other hidden states after an opening than alone, fed the positions
     and segments the trainer's rows carry. Cached per class, config and attention; a few
-    milliseconds."""
+    milliseconds. `within_sequence_plain`: the copy without a sliding window or softcap."""
     tiny = tiny_config(decoder.config)
+    if within_sequence_plain:
+        without_window_and_softcap(tiny)
     tiny._attn_implementation = attention
     key = (type(decoder), tiny.to_json_string(), attention)
     if key not in _mixes:
@@ -160,6 +168,19 @@ def tiny_config(config: Any) -> Any:
         elif isinstance(value, list):
             setattr(tiny, name, [v if v < PROBE_VOCAB else 0 for v in value])
     return tiny
+
+
+def without_window_and_softcap(config: Any) -> None:
+    """`config` with full attention in every layer and no attention-logit softcap."""
+    for name in ("sliding_window", "attn_logit_softcapping"):
+        if getattr(config, name, None) is not None:
+            setattr(config, name, None)
+    if getattr(config, "use_sliding_window", False):
+        config.use_sliding_window = False
+    types = getattr(config, "layer_types", None)
+    if isinstance(types, list) and not isinstance(getattr(type(config), "layer_types", None), property):
+        config.layer_types = list(dict.fromkeys("full_attention" if t == "sliding_attention" else t for t in types))
+        config.num_hidden_layers = len(config.layer_types)
 
 
 def _settable(config: Any, name: str) -> bool:

@@ -252,6 +252,22 @@ def test_flash_attention_is_checked_through_varlen_which_reads_the_same_segments
     assert attention.packed_rows_refused("sft.packing", model) is None
 
 
+@pytest.mark.parametrize("model_type,window", [("mistral", {"sliding_window": 4096}), ("qwen2", {"sliding_window": 32768, "use_sliding_window": True, "max_window_layers": 1}), ("gemma2", {"sliding_window": 4096, "attn_logit_softcapping": 50.0, "head_dim": 16})])
+def test_flash_attention_s_sliding_window_and_softcap_do_not_refuse_a_decoder_that_passes_the_segments(model_type, window):
+    """Flash attention runs a sliding window and a softcap over a row's segments; "varlen",
+    through which the flash check runs, does not: the check's copy leaves them out (they change
+    what a query reads within its sequence). Mistral's, Qwen2's with its window on and Gemma 2's
+    (softcapped, sliding layers) decoders were refused under flash_attention_2. Gemma 2 has no
+    SDPA: under flex_attention it is checked under eager."""
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    sizes = {"hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 128, "vocab_size": 128, "pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2}
+    model = AutoModelForCausalLM.from_config(AutoConfig.for_model(model_type, **sizes, **window), attn_implementation="eager").eval()
+    for implementation in ("flash_attention_2", "flex_attention") if model_type == "gemma2" else ("flash_attention_2",):
+        model.get_decoder().config._attn_implementation = implementation
+        assert attention.packed_rows_refused("sft.packing", model) is None, implementation
+
+
 @pytest.mark.parametrize("model_type,implementation", [("xglm", "eager"), ("xglm", "varlen"), ("bloom", "eager"), ("bloom", "varlen")])
 def test_the_refusal_suggests_varlen_only_where_it_keeps_the_sequences_apart(model_type, implementation):
     """XGLM's and Bloom's decoders mix a row's sequences under every attention they load with;

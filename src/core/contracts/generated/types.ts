@@ -452,7 +452,7 @@ export interface Sft {
    */
   microBatchSize?: number;
   /**
-   * Pack several examples into each sequence (attention kept within each example), up to model.maxLength tokens: a step then reads several times more examples, and an epoch takes as many fewer steps. Refused at the start for a model whose decoder would let the packed examples read one another under its attention (checked on the CPU on a small random copy of it: under flash_attention_2/3 as under varlen, which reads the same segments; under flex_attention as under SDPA, whose mask it is given. OPT's, BioGPT's and Qwen2-VL's text model do under SDPA, eager or flex_attention, and model.attention varlen keeps them apart; XGLM's and Bloom's do under every attention they load with, and the refusal then says to turn this off).
+   * Pack several examples into each sequence (attention kept within each example), up to model.maxLength tokens: a step then reads several times more examples, and an epoch takes as many fewer steps. Refused at the start for a model whose decoder would let the packed examples read one another under its attention (checked on the CPU on a small random copy of it: under flash_attention_2/3 as under varlen, which reads the same segments (its copy without a sliding window or softcap, which flash attention runs within a segment and varlen does not); under flex_attention as under SDPA, whose mask it is given. OPT's, BioGPT's and Qwen2-VL's text model do under SDPA, eager or flex_attention, and model.attention varlen keeps them apart; XGLM's and Bloom's do under every attention they load with, and the refusal then says to turn this off).
    */
   packing?: boolean;
   /**
