@@ -235,11 +235,11 @@ def gpu_info() -> list[dict[str, Any]]:
     return [{"index": i, "name": torch.cuda.get_device_name(i), "memoryMiB": torch.cuda.get_device_properties(i).total_memory // 2**20} for i in range(torch.cuda.device_count())]
 
 
-def this_process(command: list[str]) -> dict[str, Any]:
-    """run.json's account of the process that runs the job: its command, where and what code
-    it runs, and on which machine. A resume writes its own: the manifest describes the process
-    of its latest segment."""
-    return {"command": command, "cwd": os.getcwd(), "git": git_state(Path(__file__).resolve().parent), "packages": package_versions(), "host": host_info(), "gpus": gpu_info()}
+def this_process(command: list[str], config_path: Path | None) -> dict[str, Any]:
+    """run.json's account of the process that runs the job: its command and config file, where
+    and what code it runs, and on which machine. A resume writes its own: the manifest
+    describes the process of its latest segment."""
+    return {"command": command, "configPath": str(config_path) if config_path else "", "cwd": os.getcwd(), "git": git_state(Path(__file__).resolve().parent), "packages": package_versions(), "host": host_info(), "gpus": gpu_info()}
 
 
 class RunFolderError(RuntimeError):
@@ -364,7 +364,7 @@ class RunLog:
             if segments and "endedAt" not in segments[-1]:  # the last process died without a word
                 segments[-1].update(endedAt=self.manifest["heartbeatAt"], endStatus="crashed")
             self.manifest["segments"] = [*segments, {"index": len(segments), "startedAt": now(), "startStep": step}]
-            self.manifest.update(status="running", **this_process(command))
+            self.manifest.update(status="running", **this_process(command, config_path))
             self.manifest.pop("endedAt", None)
             self.manifest.pop("error", None)
         else:
@@ -381,10 +381,9 @@ class RunLog:
                 "createdAt": started,
                 "updatedAt": started,
                 "heartbeatAt": started,
-                "configPath": str(config_path) if config_path else "",
                 "config": config,
                 "configSha256": hashlib.sha256(text.encode()).hexdigest(),
-                **this_process(command),
+                **this_process(command, config_path),
                 "seeds": seeds,
                 "progress": {"step": 0},
                 "checkpoints": [],

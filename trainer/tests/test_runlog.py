@@ -326,3 +326,18 @@ def test_a_resume_describes_the_machine_and_code_of_its_own_process(tmp_path, mo
     assert resumed["gpus"] == now and resumed["command"] == ["ptlab", "sft", "--resume"] and resumed["cwd"] == os.getcwd()
     assert resumed["packages"] == runlog.package_versions() and resumed["git"] == runlog.git_state(Path(runlog.__file__).resolve().parent)
     assert resumed["host"]["pid"] == os.getpid() and resumed["createdAt"] == first["createdAt"]
+
+
+def test_a_resume_records_the_config_file_it_was_launched_with(tmp_path):
+    """run.json's configPath is the latest segment's config file, as its command is: a run
+    resumed from a copy of its config elsewhere (another checkout, a moved folder) kept the
+    first file's path, which Resume and the route files then read instead of the one in use."""
+    first_config, moved_config = tmp_path / "first" / "x.ptlab.json", tmp_path / "moved" / "x.ptlab.json"
+    opened = {"experiment": "x", "job": "sft", "config": {}, "seeds": {"global": 0}}
+    with RunLog(tmp_path / "run", **opened, config_path=first_config, command=["ptlab", "sft", "--config", str(first_config)]):
+        pass
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["configPath"] == str(first_config)
+    with RunLog(tmp_path / "run", **opened, config_path=moved_config, command=["ptlab", "sft", "--config", str(moved_config), "--resume"], resume=True):
+        pass
+    resumed = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert resumed["configPath"] == str(moved_config) and resumed["command"][3] == str(moved_config)

@@ -15,7 +15,7 @@ export interface RunEntry extends RunIdentity {
   checkpoints: { step: number; path: string }[];
   error: string | undefined;
   pid: number | undefined;
-  /** The experiment file the run was launched from (resume and evaluate use it). */
+  /** The experiment file of the run's latest launch (resume and evaluate use it). */
   configPath: string | undefined;
   /** What is wrong with its run.json (an unknown run says why). */
   problems: string[];

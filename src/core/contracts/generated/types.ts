@@ -912,7 +912,7 @@ export interface RunManifest {
   activeAt?: string;
   endedAt?: string;
   /**
-   * The experiment file the run was launched from.
+   * The experiment file of the run's latest launch: a resume writes its own, as it does command, cwd, git, packages, host and gpus.
    */
   configPath?: string;
   /**
