@@ -31,7 +31,10 @@ def staged(folder: Path, name: str) -> Path:
 def remove_staged(run_dir: Path) -> None:
     """The staged folders of saves cut short (a kill, or a cancel's save at an irregular step:
     .step-000009.tmp), each checkpoint-sized, which no later save of another name replaces.
-    Called by the run's writer (the main process) as a resumed job starts, before any save."""
+    Called by the run's writer (the main process) as a resumed job starts, before any save,
+    and only once its RunLog has opened the run: that refuses a resume while run.json's job
+    still runs (runlog.live_process), whose save under way would be one of these folders.
+    (run.json is no lock: two resumes launched at the same instant would both pass.)"""
     folder = run_dir / "checkpoints"
     for path in folder.glob(".*.tmp") if folder.is_dir() else ():  # staged()'s names
         if path.is_dir():

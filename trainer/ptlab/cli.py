@@ -116,7 +116,7 @@ def _train(args: argparse.Namespace, job: str, keep_group: bool = False) -> int:
 
         try:
             with _open_run(args, experiment, job, seeds, follower=not is_main_process()) as run:
-                if args.resume and is_main_process():  # the run's writer, before any save of this job
+                if args.resume and is_main_process():  # the run's writer, before any save of this job (RunLog has refused a run whose job still runs)
                     remove_staged(run.dir)
                 status = (run_sft if job == "sft" else run_ppo)(experiment, run, args.resume)
                 if status == "cancelled":

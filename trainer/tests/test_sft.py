@@ -850,6 +850,30 @@ def test_a_resume_removes_the_staged_checkpoints_a_cut_save_left(tmp_path, env, 
     assert sorted(p.name for p in (run / "checkpoints").iterdir()) == ["final", "step-000001"]
 
 
+def test_a_resume_while_the_run_s_job_still_runs_is_refused_before_it_removes_any_staged_save(tmp_path, env, monkeypatch, capsys):
+    """remove_staged trusts that the run is the resumed job's alone: a staged folder may be a
+    live job's save under way. A resume while run.json's job still runs (its heartbeat fresh,
+    its pid alive here) is refused as it opens the run, before remove_staged: that job's
+    staged save is left as it is."""
+    from ptlab import checkpoints, cli, runlog
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    run, cfg = tmp_path / "run", config(tmp_path, 2, 1)
+    assert cli.main(["sft", "--config", str(cfg), "--run-dir", str(run)]) == 0
+    manifest = json.loads((run / "run.json").read_text())
+    manifest.update(status="running", heartbeatAt=runlog.now(), host={**manifest["host"], "pid": os.getpid()})  # a job of this machine, alive
+    (run / "run.json").write_text(json.dumps(manifest))
+    saving = run / "checkpoints" / ".step-000003.tmp"
+    saving.mkdir()
+    (saving / "model.safetensors").write_bytes(b"weights being written")
+    removed = []
+    monkeypatch.setattr(checkpoints, "remove_staged", removed.append)
+    capsys.readouterr()
+    assert cli.main(["sft", "--config", str(cfg), "--run-dir", str(run), "--resume"]) == 2
+    assert f"this run is still running (pid {os.getpid()}" in capsys.readouterr().err
+    assert removed == [] and (saving / "model.safetensors").read_bytes() == b"weights being written"
+
+
 @pytest.mark.parametrize("during", ["final save", "final evaluation"])
 def test_a_cancel_during_the_final_save_or_evaluation_ends_the_run_finished(tmp_path, env, monkeypatch, during):
     """The final checkpoint and its evaluation run to their end whatever a cancel says: the job
