@@ -109,6 +109,27 @@ def loop_state(checkpoint: Path) -> dict[str, Any]:
     return json.loads((checkpoint / STATE_FILE).read_text())
 
 
+def saved_processes(checkpoint: Path) -> int:
+    """How many processes saved a checkpoint: rng.pt holds each one's random state (save's
+    rng_states; one process saves its own alone)."""
+    rng = torch.load(checkpoint / "rng.pt", weights_only=False, map_location="cpu")
+    return len(rng.get("processes", [])) or 1
+
+
+def refuse_other_processes(checkpoint: Path, processes: int, why: str, otherwise: str) -> None:
+    """CheckpointError for a resume by another number of processes than saved `checkpoint`,
+    whose state is each process's (`why` says how); `otherwise`: what else to do than relaunch
+    with the saved number. Every process reads the checkpoint and refuses alike, before any
+    collective: none is left waiting."""
+    saved = saved_processes(checkpoint)
+    if saved != processes:
+        as_saved = f"{saved} process{'es' if saved > 1 else ''}"
+        raise CheckpointError(
+            f"{checkpoint}: saved by {as_saved}, resumed by {processes}: {why}, so it resumes only as {as_saved}; "
+            f"relaunch with {as_saved} (launcher.gpus or launcher.cpuProcesses, accelerate launch --num_processes {saved}), or {otherwise}"
+        )
+
+
 def rng_state() -> dict[str, Any]:
     """This process's random state: Python's, torch's on the host and, once the job has used
     CUDA, its current GPU's (where generate samples and dropout draws)."""

@@ -798,26 +798,11 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     return status
 
 
-def saved_processes(state: dict[str, Any]) -> int:
-    """How many processes saved a checkpoint's loop state: its per-process lists hold an entry
-    each (one process saves no episodesStartedByProcess)."""
-    per_process = state.get("inFlightByProcess", state.get("episodesStartedByProcess"))
-    return len(per_process) if per_process else 1
-
-
 def refuse_other_processes(checkpoint: Path, processes: int) -> None:
     """CheckpointError for a resume by another number of processes than saved `checkpoint`: its
     episodes are each process's (EpisodeSource's seeds, the episodes in flight), so some would
-    be played twice and others dropped, or a process would have none. Every process reads the
-    checkpoint and refuses alike, before any collective: none is left waiting."""
-    saved = saved_processes(checkpoints.loop_state(checkpoint))
-    if saved != processes:
-        as_saved = f"{saved} process{'es' if saved > 1 else ''}"
-        raise checkpoints.CheckpointError(
-            f"{checkpoint}: saved by {as_saved}, resumed by {processes}: PPO's episodes (their seeds, those in flight) are each process's, "
-            f"so the run goes on only as {as_saved}; relaunch with {as_saved} (launcher.gpus or launcher.cpuProcesses, "
-            f"accelerate launch --num_processes {saved}), or start a new run from the checkpoint with ppo.init"
-        )
+    be played twice and others dropped, or a process would have none."""
+    checkpoints.refuse_other_processes(checkpoint, processes, "PPO's episodes (their seeds, those in flight) are each process's", "start a new run from the checkpoint with ppo.init")
 
 
 def shared_prefixes_refused(experiment: Experiment, acc: Any) -> str | None:

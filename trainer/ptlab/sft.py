@@ -289,6 +289,18 @@ class StepRecord:
             self.run.progress(record["step"], self.total_steps)
 
 
+def refuse_other_engine_processes(checkpoint: Path, processes: int) -> None:
+    """CheckpointError for a DeepSpeed resume of `checkpoint` by another number of processes than
+    saved its ZeRO optimizer shards (one per process): the engine cannot partition them anew.
+    A checkpoint without shards is left to restore_engine; under DDP the optimizer state is
+    whole (optimizer.pt) and each step the same global batch, so any number resumes."""
+    if (checkpoint / checkpoints.ENGINE_DIR).is_dir():
+        checkpoints.refuse_other_processes(
+            checkpoint, processes, "its optimizer state is DeepSpeed's ZeRO shards, one per process",
+            "start a new run from the checkpoint with sft.init (under DDP a run resumes under any number of processes)",
+        )
+
+
 def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     """Train; returns the final status ("finished" or "cancelled")."""
     import torch
@@ -308,6 +320,9 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     if not written or not data_path.exists():
         return "cancelled"
     checkpoint = checkpoints.latest(run) if resume else None
+    engine = acc.distributed_type == "DEEPSPEED"  # its optimizer state is sharded: saved and restored by the engine
+    if engine and checkpoint is not None:
+        refuse_other_engine_processes(checkpoint, world)
     model, tokenizer = load_trainable(experiment.model, str(acc.device), experiment.resolve(sft.init) if sft.init else None, checkpoint, experiment.seed)
     # Seed after loading: building the embedded model on first use draws from the global RNG.
     torch.manual_seed(experiment.seed)
@@ -334,7 +349,6 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     init_tokens = checkpoints.trained_tokens(experiment.resolve(sft.init)) if sft.init else 0
     state = {"dataPosition": 0, "trainTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": init_tokens}}
     step = 0
-    engine = acc.distributed_type == "DEEPSPEED"  # its optimizer state is sharded: saved and restored by the engine
     if checkpoint is not None:
         state = checkpoints.restore(checkpoint, None if engine else optimizer, scheduler, process=acc.process_index, scaler=getattr(acc, "scaler", None))
         step = state["step"]

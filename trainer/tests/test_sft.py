@@ -793,6 +793,58 @@ def test_deepspeed_zero_killed_with_sigkill_then_resumed_equal_an_uninterrupted_
     assert (crashed / "checkpoints" / "final" / "deepspeed").is_dir() and not (crashed / "checkpoints" / "final" / "optimizer.pt").exists()
 
 
+def saved_by(folder: Path, processes: int, deepspeed: bool) -> Path:
+    """A checkpoint as `processes` processes save it (checkpoints.save with each one's random
+    state) and, under DeepSpeed, with the engine's shards folder (save_engine's, made here
+    without DeepSpeed)."""
+    from types import SimpleNamespace
+
+    from ptlab import checkpoints
+
+    run = SimpleNamespace(dir=folder, checkpoint_saved=lambda *args: None)
+    writes = SimpleNamespace(save_pretrained=lambda path, **kwargs: None)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1), lambda step: 1.0)
+    engine_state = None
+    if deepspeed:
+        engine_state = checkpoints.staged(folder / "checkpoints", f"final.{checkpoints.ENGINE_DIR}")
+        (engine_state / checkpoints.ENGINE_TAG).mkdir(parents=True)
+    return checkpoints.save(run, "final", 4, writes, writes, None, scheduler, {"dataPosition": 32, "compute": {}}, rng_states=[checkpoints.rng_state()] * processes, engine_state=engine_state)
+
+
+@pytest.mark.parametrize("saved, resumed", [(2, 1), (1, 2), (2, 4)])
+def test_a_deepspeed_checkpoint_resumed_by_another_number_of_processes_is_refused_naming_both(tmp_path, saved, resumed):
+    """DeepSpeed's ZeRO optimizer state is saved in one shard per process (checkpoints/NAME/
+    deepspeed): read back by another number of processes, the engine failed obscurely or
+    restored shards that do not match its partitions. The resume is refused, naming the
+    checkpoint, both counts and what to do; the saved count resumes, and a DDP checkpoint
+    (the whole optimizer state in optimizer.pt) resumes under any count."""
+    from ptlab.checkpoints import CheckpointError
+    from ptlab.sft import refuse_other_engine_processes
+
+    checkpoint = saved_by(tmp_path / "zero", saved, deepspeed=True)
+    as_saved = f"{saved} process{'es' if saved > 1 else ''}"
+    refusal = (rf"{checkpoint}: saved by {as_saved}, resumed by {resumed}: its optimizer state is DeepSpeed's ZeRO shards, one per process, .*"
+               rf"relaunch with {as_saved} \(.*accelerate launch --num_processes {saved}\), or start a new run from the checkpoint with sft.init \(under DDP a run resumes under any number of processes\)")
+    with pytest.raises(CheckpointError, match=refusal):
+        refuse_other_engine_processes(checkpoint, resumed)
+    refuse_other_engine_processes(checkpoint, saved)
+    refuse_other_engine_processes(saved_by(tmp_path / "ddp", saved, deepspeed=False), resumed)  # no shards: restore_engine says it is no DeepSpeed run's
+
+
+@two_processes.needs_deepspeed
+def test_deepspeed_a_resume_by_another_number_of_processes_is_refused_before_any_collective(tmp_path, env):
+    """Two ZeRO-2 processes save the run's checkpoint; its resume by one DeepSpeed process is
+    refused before the engine reads a shard, naming the counts, and run.json records it."""
+    cfg, run = config(tmp_path, 2, 100, examples=32), tmp_path / "run"
+    two_processes.run("sft", cfg, run, env, deepspeed_stage=2)
+    command = [*two_processes.launch_deepspeed(2, processes=1), "--module", "ptlab", "sft", "--config", str(cfg), "--run-dir", str(run), "--resume"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    refusal = "saved by 2 processes, resumed by 1: its optimizer state is DeepSpeed's ZeRO shards, one per process"
+    assert done.returncode != 0 and done.stderr.count(refusal) == 1, done.stderr[-3000:]
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["status"] == "failed" and manifest["error"]["message"].startswith("CheckpointError:") and refusal in manifest["error"]["message"]
+
+
 @two_processes.needs_deepspeed
 def test_deepspeed_zero3_two_processes_evaluate_together(tmp_path, env):
     """Under ZeRO-3 every forward gathers the parameters from every process: evaluation with
