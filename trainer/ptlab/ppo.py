@@ -801,8 +801,17 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
 def refuse_other_processes(checkpoint: Path, processes: int) -> None:
     """CheckpointError for a resume by another number of processes than saved `checkpoint`: its
     episodes are each process's (EpisodeSource's seeds, the episodes in flight), so some would
-    be played twice and others dropped, or a process would have none."""
-    checkpoints.refuse_other_processes(checkpoint, processes, "PPO's episodes (their seeds, those in flight) are each process's", "start a new run from the checkpoint with ppo.init")
+    be played twice and others dropped, or a process would have none. `final` too: a resume
+    from it trains no further (the run's config, ppo.updates included), but replays its
+    episodes in flight to save it again before the final evaluation."""
+    if checkpoint.name == "final":
+        checkpoints.refuse_other_processes(
+            checkpoint, processes,
+            "a resume from the final checkpoint trains no further, but replays each process's episodes in flight from their seeds, which are each process's, to save it again before redoing the final evaluation",
+            f"evaluate it under any number of processes with ptlab eval --checkpoint {checkpoint} (another --run-dir), or start a new run from it with ppo.init",
+        )
+    else:
+        checkpoints.refuse_other_processes(checkpoint, processes, "PPO's episodes (their seeds, those in flight) are each process's", "start a new run from the checkpoint with ppo.init")
 
 
 def shared_prefixes_refused(experiment: Experiment, acc: Any) -> str | None:

@@ -478,6 +478,37 @@ def test_a_resume_under_another_number_of_processes_is_refused_on_every_process(
         assert f"relaunch with {saved} process" in manifest["error"]["message"]
 
 
+def test_a_final_checkpoint_keeps_each_process_s_episodes_in_flight_and_a_resume_from_it_replays_them(tmp_path, env, monkeypatch):
+    """Is `final` free of per-process loop state, so that a resume from it could take another
+    number of processes? No: episodes go on across updates, so `final` keeps the episodes in
+    flight (and counts each process's); a resume from it trains no further (--resume keeps the
+    run's config, ppo.updates too) but replays them from their seeds to save `final` again,
+    then redoes the final evaluation. Under another number of processes their seeds (base +
+    k * processes + rank) would be other episodes': the refusal stands, and says so."""
+    from ptlab import checkpoints, cli
+    from ptlab import ppo as ppo_module
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    data = json.loads(config(tmp_path, 1, 100, max_verify=3).read_text())
+    del data["evaluation"]
+    cfg, run = tmp_path / "final.ptlab.json", tmp_path / "run"
+    cfg.write_text(json.dumps(data))
+    assert cli.main(["ppo", "--config", str(cfg), "--run-dir", str(run)]) == 0
+    final = run / "checkpoints" / "final"
+    (in_flight,) = json.loads((final / "trainer_state.json").read_text())["inFlightByProcess"]
+    assert len(in_flight) == data["ppo"]["parallelEnvs"] and any(saved["turns"] for saved in in_flight)
+    replayed, replay = [], ppo_module.EpisodeSource.replay
+    monkeypatch.setattr(ppo_module.EpisodeSource, "replay", lambda self, saved: replayed.append(saved["episode"]) or replay(self, saved))
+    assert cli.main(["ppo", "--config", str(cfg), "--run-dir", str(run), "--resume"]) == 0
+    assert replayed == [saved["episode"] for saved in in_flight]
+    assert json.loads((final / "trainer_state.json").read_text())["inFlightByProcess"] == [in_flight]
+    refusal = (rf"{final}: saved by 1 process, resumed by 2: a resume from the final checkpoint trains no further, but replays each process's episodes in flight "
+               rf"from their seeds, which are each process's, to save it again before redoing the final evaluation, so it resumes only as 1 process; "
+               rf"relaunch with 1 process \(.*\), or evaluate it under any number of processes with ptlab eval --checkpoint {final} \(another --run-dir\), or start a new run from it with ppo.init")
+    with pytest.raises(checkpoints.CheckpointError, match=refusal):
+        ppo_module.refuse_other_processes(final, 2)
+
+
 def test_cancel_then_resume_equals_an_uninterrupted_run_evaluations_included(tmp_path, env):
     """SIGTERM ends an update before its evaluation; --resume does that evaluation first, so
     every record (evaluations at every update included) matches an uninterrupted run."""
