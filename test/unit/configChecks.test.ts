@@ -138,7 +138,7 @@ describe('configChecks', () => {
     assert.equal(warned(0.875, 4), 'warmup (4 steps) takes the whole run of 4 steps: the schedule never decays'); // 3.5: a tie to the even 4
   });
 
-  it('reports impossible recipes: batch not divisible, warmup over the whole run, PPO minibatch over the buffer or not dividing it, a cosine shorter than the run, final LR above the initial one, vision on a text model; not a maxLength under maxNewTokens (it bounds SFT examples only)', () => {
+  it('reports impossible recipes: batch not divisible, warmup over the whole run, PPO minibatch over the buffer or not dividing it, a cosine shorter than the run (it rises again), final LR above the initial one, vision on a text model; not a maxLength under maxNewTokens (it bounds SFT examples only)', () => {
     const config = example('tiny.ptlab.json');
     config.sft.globalBatchSize = 30;
     config.sft.microBatchSize = 16;
@@ -167,7 +167,9 @@ describe('configChecks', () => {
     ppo.ppo.lrCosineUpdates = 5;
     const schedule = check(ppo);
     assert.match(schedule.find((i) => i.pointer === '/ppo/miniBatchSize')!.message, /last Adam step of each epoch averages only 56 transitions/);
-    assert.match(schedule.find((i) => i.pointer === '/ppo/lrCosineUpdates')!.message, /stays there for the last 15 of 20/);
+    assert.equal(schedule.find((i) => i.pointer === '/ppo/lrCosineUpdates')!.message, 'the cosine reaches finalLearningRate after 5 of 20 updates, then rises back to learningRate over as many (torch\'s CosineAnnealingLR is periodic)');
+    ppo.ppo.lrCosineUpdates = 12.5; // the paper presets: the reference's T_max 100 over 8 processes
+    assert.match(check(ppo).find((i) => i.pointer === '/ppo/lrCosineUpdates')!.message, /after 12.5 of 20 updates/);
     assert.equal(at('/model/maxLength'), undefined);
     assert.match(at('/model/kind')!.message, /image-text-to-text/);
   });

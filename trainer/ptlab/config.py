@@ -119,7 +119,7 @@ class Ppo:
     maxGradNorm: float = 0.01
     learningRate: float = 1e-6
     finalLearningRate: float = 1e-9
-    lrCosineUpdates: int | None = None
+    lrCosineUpdates: float | None = None
     adam: Adam = field(default_factory=Adam)
     temperature: float = 0.2
     maxNewTokens: int = 512

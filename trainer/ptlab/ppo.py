@@ -33,8 +33,8 @@
      surrogate (only the clipped term for a transition whose ratio exceeds `ratioGuard`) +
      valueCoef x clipped value loss (- entropyCoef x entropy, + klCoef x KL to Init);
      transitions whose log-prob is not finite are skipped and counted; gradient clipping;
-     the learning rate follows a cosine from learningRate to finalLearningRate over
-     `lrCosineUpdates` updates, stepped once per update;
+     the learning rate follows torch's cosine from learningRate to finalLearningRate over
+     `lrCosineUpdates` updates (and back up past them), stepped once per update;
   5. log: a metric record per update (reward, returns, losses, clip fraction, approx KL, the
      log-prob gap between the rollout and the training forward before the first step (0 when
      they agree, as they must), and per token over that first mini-batch the generation vs
@@ -879,7 +879,7 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
 
 def lr_schedule(optimizer: torch.optim.Optimizer, cfg: Ppo) -> torch.optim.lr_scheduler.LambdaLR:
     """The cosine from learningRate to finalLearningRate over lrCosineUpdates (default: all the
-    updates), stepped once per update (ppo_core.cosine_lr)."""
+    updates) and back up past it, stepped once per update (ppo_core.cosine_lr)."""
     period = cfg.lrCosineUpdates or cfg.updates
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: core.cosine_lr(u, period, cfg.learningRate, cfg.finalLearningRate) / cfg.learningRate)
 

@@ -218,8 +218,10 @@ def kl_penalty(logprobs: torch.Tensor, ref_logprobs: torch.Tensor) -> torch.Tens
     return 0.5 * (logprobs - ref_logprobs).pow(2).mean()
 
 
-def cosine_lr(update: int, period: int, initial: float, final: float) -> float:
-    """The learning rate of update `update` (from 0): a cosine from `initial` to `final` over
-    `period` updates, then `final`. Within the period it is torch's CosineAnnealingLR(T_max=period,
-    eta_min=final) stepped once per update, as the reference steps it (T_max = its lr_max_steps)."""
-    return final + (initial - final) * 0.5 * (1 + math.cos(math.pi * min(update, period) / period))
+def cosine_lr(update: int, period: float, initial: float, final: float) -> float:
+    """The learning rate of update `update` (from 0): torch's CosineAnnealingLR(T_max=period,
+    eta_min=final) in closed form, a cosine from `initial` down to `final` over `period`
+    updates and back up over the next `period` (torch's is periodic, not clamped at its floor).
+    `period` need not be whole: the reference's cosine advances once per process each update
+    (accelerate's scheduler wrapper), so its T_max of lr_max_steps is lr_max_steps / 8 updates."""
+    return final + (initial - final) * 0.5 * (1 + math.cos(math.pi * update / period))

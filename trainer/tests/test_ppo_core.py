@@ -77,18 +77,24 @@ def test_token_ratios_equal_the_sequence_surrogate_for_one_token_responses():
         assert a.item() == pytest.approx(b.item())
 
 
-def test_the_cosine_learning_rate_is_torchs_cosine_annealing_stepped_once_per_update():
-    for updates, period in ((20, 100), (15, 20), (10, 10)):  # the reference's GP and V-IRL schedules, and ours by default
+def test_the_cosine_learning_rate_is_torchs_cosine_annealing_in_updates():
+    """torch's CosineAnnealingLR(T_max, eta_min) stepped k times per update is cosine_lr with a
+    period of T_max / k updates, past T_max too (torch's cosine is periodic: it rises again).
+    k = 8 is the reference's: accelerate steps its scheduler once per process."""
+    for updates, t_max, steps_per_update in ((20, 100, 1), (15, 20, 1), (10, 10, 1), (20, 100, 8), (15, 20, 8), (30, 10, 1)):
         optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1e-6)
-        torch_schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=period, eta_min=1e-9)
+        torch_schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=t_max, eta_min=1e-9)
         expected = []
         for _ in range(updates):
             expected.append(optimizer.param_groups[0]["lr"])
             optimizer.step()
-            torch_schedule.step()
-        assert [core.cosine_lr(u, period, 1e-6, 1e-9) for u in range(updates)] == pytest.approx(expected, rel=1e-9, abs=1e-18)
-    assert core.cosine_lr(19, 100, 1e-6, 1e-9) > 0.9e-6  # GP: barely decays over its 20 updates
-    assert core.cosine_lr(30, 20, 1e-6, 1e-9) == 1e-9  # past the period: the floor (torch's would rise again)
+            for _ in range(steps_per_update):
+                torch_schedule.step()
+        period = t_max / steps_per_update
+        assert [core.cosine_lr(u, period, 1e-6, 1e-9) for u in range(updates)] == pytest.approx(expected, rel=1e-6, abs=1e-15)
+    assert core.cosine_lr(19, 100, 1e-6, 1e-9) > 0.9e-6  # 100 updates: barely decays over 20
+    assert core.cosine_lr(12.5, 12.5, 1e-6, 1e-9) == pytest.approx(1e-9)  # the floor at the period's end
+    assert core.cosine_lr(30, 20, 1e-6, 1e-9) == pytest.approx(core.cosine_lr(10, 20, 1e-6, 1e-9))  # then back up
 
 
 def test_clipped_value_loss_by_hand():

@@ -257,8 +257,9 @@ function checkPpo(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
     issues.push({ pointer: '/ppo/miniBatchSize', severity: 'warning', message: `stepsPerUpdate (${buffer}) is not a multiple of miniBatchSize (${miniBatch}): the last Adam step of each epoch averages only ${buffer % miniBatch} transitions` });
   }
   const updates = number('updates', 15);
-  if (number('lrCosineUpdates', updates) < updates) {
-    issues.push({ pointer: '/ppo/lrCosineUpdates', severity: 'info', message: `the cosine reaches finalLearningRate after ${number('lrCosineUpdates', updates)} updates and stays there for the last ${updates - number('lrCosineUpdates', updates)} of ${updates}` });
+  const cosine = number('lrCosineUpdates', updates);
+  if (cosine < updates) {
+    issues.push({ pointer: '/ppo/lrCosineUpdates', severity: 'info', message: `the cosine reaches finalLearningRate after ${cosine} of ${updates} updates, then rises back to learningRate over as many (torch's CosineAnnealingLR is periodic)` });
   }
   if (ppo.init === undefined) {
     issues.push({ pointer: '/ppo/init', severity: 'info', message: 'no ppo.init: PPO starts from the base model; the paper starts RL from an SFT (Init) checkpoint that follows the output format' });

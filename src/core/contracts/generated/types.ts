@@ -570,7 +570,7 @@ export interface Ppo {
    */
   finalLearningRate?: number;
   /**
-   * Updates over which the learning rate follows the cosine from learningRate to finalLearningRate (torch's CosineAnnealingLR T_max, stepped once per update; afterwards it stays at finalLearningRate). Default: updates, so it reaches finalLearningRate at the end. The reference's lr_max_steps: 100 for GeneralPoints' 20 updates (the rate barely decays), 20 for V-IRL's 15.
+   * Updates (a whole number or not) over which the learning rate follows the cosine from learningRate down to finalLearningRate: torch's CosineAnnealingLR with T_max = this, stepped once per update, in closed form, so past it the rate rises back to learningRate over as many updates (torch's cosine is periodic). Default: updates, so it reaches finalLearningRate at the end. The reference sets T_max = lr_max_steps (100 for GeneralPoints, 20 for V-IRL), but accelerate steps its scheduler once per process at each update (8 processes), so its cosine spans lr_max_steps / 8 updates: 12.5 of GeneralPoints' 20 (down to 1e-9 by update 12.5, then up again), 2.5 of V-IRL's 15 (three cycles); the paper presets set those.
    */
   lrCosineUpdates?: number;
   adam?: Adam;
