@@ -126,16 +126,19 @@ describe('configChecks', () => {
     assert.ok(pointers.includes('/evaluation/splits/1/overrides/panoramas'));
   });
 
-  it("counts warmup steps as the trainer does, Python's round (a tie to the even step): 0.5 of 1 step is 0 steps, 0.9 of 5 is 4", () => {
-    const warned = (warmupRatio: number, steps: number) => {
+  it("counts warmup steps as the trainer does, ceil(steps x warmupRatio) as HF's Trainer: 0.1 of 5 steps is 1 step, 0.9 of 5 is 5; a log warmup at least 2", () => {
+    const warned = (warmupRatio: number, steps: number, warmupShape = 'linear') => {
       const config = example('tiny.ptlab.json');
-      Object.assign(config.sft, { warmupRatio, steps, saveEverySteps: steps });
+      Object.assign(config.sft, { warmupRatio, steps, warmupShape, saveEverySteps: steps });
       return check(config).find((i) => i.pointer === '/sft/warmupRatio')?.message;
     };
-    assert.equal(warned(0.5, 1), undefined);
-    assert.equal(warned(0.9, 5), undefined);
+    assert.equal(warned(0.1, 5), undefined);
+    assert.equal(warned(0.7, 5), undefined); // 3.5: 4 steps
     assert.equal(warned(1, 5), 'warmup (5 steps) takes the whole run of 5 steps: the schedule never decays');
-    assert.equal(warned(0.875, 4), 'warmup (4 steps) takes the whole run of 4 steps: the schedule never decays'); // 3.5: a tie to the even 4
+    assert.equal(warned(0.9, 5), 'warmup (5 steps) takes the whole run of 5 steps: the schedule never decays'); // 4.5: 5 steps
+    assert.equal(warned(0.8, 4), 'warmup (4 steps) takes the whole run of 4 steps: the schedule never decays'); // 3.2: 4 steps
+    assert.equal(warned(0.5, 2), undefined);
+    assert.equal(warned(0.5, 2, 'log'), 'warmup (2 steps) takes the whole run of 2 steps: the schedule never decays'); // DeepSpeed's log warmup takes at least 2
   });
 
   it('reports impossible recipes: batch not divisible, warmup over the whole run, PPO minibatch over the buffer or not dividing it, a cosine shorter than the run (it rises again), final LR above the initial one, vision on a text model; not a maxLength under maxNewTokens (it bounds SFT examples only)', () => {

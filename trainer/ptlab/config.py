@@ -84,6 +84,7 @@ class Sft:
     learningRate: float = 1e-6
     schedule: Literal["cosine", "linear", "constant"] = "cosine"
     warmupRatio: float = 0.03
+    warmupShape: Literal["linear", "log"] = "linear"
     adam: Adam = field(default_factory=Adam)
     globalBatchSize: int = 128
     microBatchSize: int = 8

@@ -13,7 +13,7 @@
      Once a step's work is queued, the host makes the next step's batches (collated, copied
      from pinned memory) while the device runs it, then reads the step's loss and gradient
      norm in one transfer: the device never waits for the host's collation;
-  4. AdamW, linear warmup then cosine (or linear, constant), gradient clipping;
+  4. AdamW, warmup (linear, or DeepSpeed's log) then cosine (or linear, constant), gradient clipping;
   5. a metric record per step with exact token counts and GFLOPs (6 N D);
   6. checkpoints (weights, tokenizer, optimizer, scheduler, RNG, data position) every
      saveEverySteps and at the end, written under a temp name and renamed.
@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from ptlab import chat, checkpoints, optimizers, parallel
-from ptlab.config import LAUNCH_REFUSED, Experiment, launch_refused
+from ptlab.config import LAUNCH_REFUSED, Experiment, Sft, launch_refused
 from ptlab.data import SFT_FILE, write_sft_data
 from ptlab.evaluate import due, evaluate
 from ptlab.models import load_trainable, parameter_count, visual_tokens_per_image
@@ -301,10 +301,36 @@ def refuse_other_engine_processes(checkpoint: Path, processes: int) -> None:
         )
 
 
+def warmup_steps(sft: Sft, total_steps: int) -> int:
+    """HF's Trainer's count (TrainingArguments.get_warmup_steps): ceil(steps x warmupRatio)."""
+    return math.ceil(total_steps * sft.warmupRatio)
+
+
+def log_warmup(step: int, warmup: int) -> float:
+    """DeepSpeed's WarmupLR, warmup_type "log": the optimizer's step `step` follows the
+    scheduler's step()-th call, at ln(step) / ln(warmup) of the rate (0 at step 0)."""
+    return math.log(step) / math.log(warmup) if step > 0 else 0.0
+
+
+def lr_schedule(optimizer: Any, sft: Sft, total_steps: int) -> Any:
+    """sft.schedule after a warmup of warmup_steps, linear as HF's Trainer warms up or log as
+    DeepSpeed's WarmupLR does (over at least 2 steps, as it does), stepped once per step."""
+    from torch.optim.lr_scheduler import LambdaLR
+    from transformers import get_scheduler
+
+    warmup = warmup_steps(sft, total_steps)
+    if sft.warmupShape == "log" and warmup > 0:
+        warmup = max(2, warmup)
+    after = get_scheduler(sft.schedule if sft.schedule != "constant" else "constant_with_warmup", optimizer, num_warmup_steps=warmup, num_training_steps=total_steps)
+    if sft.warmupShape == "linear":
+        return after
+    decay = after.lr_lambdas[0]
+    return LambdaLR(optimizer, lambda step: log_warmup(step, warmup) if step < warmup else decay(step))
+
+
 def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     """Train; returns the final status ("finished" or "cancelled")."""
     import torch
-    from transformers import get_scheduler
 
     from ptlab.attention import dense_mask_note, packed_rows_refused
 
@@ -344,7 +370,7 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
     order = data_order(sft, examples, experiment.seed, max_length)
     total_steps = sft.steps or order.steps()
     optimizer = optimizers.adam(torch.optim.AdamW, [p for p in model.parameters() if p.requires_grad], sft.learningRate, sft.adam, "sft.adam.implementation", SftError, acc.distributed_type, getattr(acc, "scaler", None) is not None)
-    scheduler = get_scheduler(sft.schedule if sft.schedule != "constant" else "constant_with_warmup", optimizer, num_warmup_steps=round(sft.warmupRatio * total_steps), num_training_steps=total_steps)
+    scheduler = lr_schedule(optimizer, sft, total_steps)
     parameters = parameter_count(model)
     init_tokens = checkpoints.trained_tokens(experiment.resolve(sft.init)) if sft.init else 0
     state = {"dataPosition": 0, "trainTokens": 0, "wallSeconds": 0.0, "compute": {"initTokens": init_tokens}}

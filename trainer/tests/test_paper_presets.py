@@ -3,6 +3,7 @@ equals the reference's value (shared/spec/training.md; the reference's configs, 
 evaluation scripts) unless docs/reproduce.md's table of differences lists it, and every
 setting that table lists does differ somewhere (no stale rows)."""
 
+import math
 import re
 from dataclasses import asdict
 from pathlib import Path
@@ -15,6 +16,7 @@ from accelerate.scheduler import AcceleratedScheduler
 
 from ptlab.config import load_experiment
 from ptlab.ppo import lr_schedule
+from ptlab.sft import lr_schedule as sft_lr_schedule
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITES = ("gp-l", "gp-vl", "virl-l", "virl-vl")
@@ -45,8 +47,9 @@ def reference(suite: str, stage: str) -> dict[str, object]:
         return values | {
             "launcher.distributed": "deepspeed-zero3",
             "sft.learningRate": 5e-7 if vision else 1e-6,
-            "sft.schedule": "cosine",
+            "sft.schedule": "constant",  # --lr_scheduler_type cosine, overridden by zero3_offload.json's WarmupLR
             "sft.warmupRatio": 0.03,
+            "sft.warmupShape": "log",
             "sft.adam.betas": (0.9, 0.98),
             "sft.adam.eps": 1e-7,
             "sft.adam.weightDecay": 0,
@@ -137,13 +140,13 @@ def reference_learning_rates(suite: str) -> list[float]:
     optimizer = torch.optim.Adam([torch.zeros(1, requires_grad=True)], lr=init_lr)
     cosine = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=lr_max_steps, eta_min=1e-9)
     with mock.patch("accelerate.scheduler.AcceleratorState", lambda: SimpleNamespace(num_processes=8)), mock.patch("accelerate.scheduler.GradientState", lambda: SimpleNamespace(sync_gradients=True, adjust_scheduler=False)):
-        return rates_per_update(optimizer, AcceleratedScheduler(cosine, SimpleNamespace(step_was_skipped=False), split_batches=False), updates)
+        return rates_per_step(optimizer, AcceleratedScheduler(cosine, SimpleNamespace(step_was_skipped=False), split_batches=False), updates)
 
 
-def rates_per_update(optimizer: torch.optim.Optimizer, scheduler, updates: int) -> list[float]:
-    """The learning rate of each update's Adam steps, the scheduler stepped once after each."""
+def rates_per_step(optimizer: torch.optim.Optimizer, scheduler, steps: int) -> list[float]:
+    """The learning rate of each of `steps` steps (a PPO update, an SFT step), the scheduler stepped after each."""
     rates = []
-    for _ in range(updates):
+    for _ in range(steps):
         rates.append(optimizer.param_groups[0]["lr"])
         optimizer.step()
         scheduler.step()
@@ -160,7 +163,27 @@ def test_the_reference_schedule_in_numbers(suite):
     assert rl.ppo.stepsPerUpdate // rl.ppo.miniBatchSize * rl.ppo.epochs == 8
     assert rl.ppo.miniBatchSize * rl.launcher.gpus == 1024
     optimizer = torch.optim.Adam([torch.zeros(1, requires_grad=True)], lr=rl.ppo.learningRate)
-    ours = rates_per_update(optimizer, lr_schedule(optimizer, rl.ppo), rl.ppo.updates)
+    ours = rates_per_step(optimizer, lr_schedule(optimizer, rl.ppo), rl.ppo.updates)
     expected = reference_learning_rates(suite)
     assert ours == pytest.approx(expected, rel=1e-6, abs=1e-15)
     assert min(expected) < 0.15 * rl.ppo.learningRate and expected[-1] > 0.5 * rl.ppo.learningRate  # down, and up again
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_the_reference_sft_schedule_in_numbers(suite):
+    """sft/sft_scripts/gp_l.sh passes --lr_scheduler_type cosine but also --deepspeed
+    zero3_offload.json, whose "scheduler" is WarmupLR: HF's Trainer then leaves the schedule to
+    DeepSpeed (transformers' deepspeed_optim_sched: a DummyScheduler), filling warmup_min_lr 0,
+    warmup_max_lr learning_rate and warmup_num_steps get_warmup_steps(steps) = ceil(steps x
+    0.03). WarmupLR's log warmup (deepspeed 0.15.1 lr_schedules.py): after its i-th step() the
+    rate is lr x ln(i) / ln(W) while i <= W, then lr, constant to the end; before its first
+    step() it sets no rate, so step 0 ran at the optimizer's own, lr (ours: 0, as DeepSpeed's
+    later versions; docs/reproduce.md). One epoch of 100k examples at 128 a step: 782 steps, W = 24."""
+    init = load_experiment(ROOT / "examples" / "paper" / suite / "1-init.ptlab.json")
+    steps = math.ceil(init.sft.data.examples / init.sft.globalBatchSize)
+    lr, warmup = init.sft.learningRate, math.ceil(steps * 0.03)
+    reference = [lr] + [lr * math.log(i) / math.log(warmup) for i in range(1, warmup)] + [lr] * (steps - warmup)
+    optimizer = torch.optim.AdamW([torch.zeros(1, requires_grad=True)], lr=lr)
+    ours = rates_per_step(optimizer, sft_lr_schedule(optimizer, init.sft, steps), steps)
+    assert ours[0] == 0 and ours[1:] == pytest.approx(reference[1:], rel=1e-12, abs=0)
+    assert sum(reference) / steps > 0.95 * lr  # a cosine from lr would average about half of it

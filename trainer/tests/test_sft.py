@@ -2,6 +2,7 @@
 uninterrupted run's steps and weights, SIGTERM checkpoints and cancels."""
 
 import json
+import math
 import os
 import signal
 import subprocess
@@ -615,6 +616,48 @@ def test_adam_implementations_take_the_same_step(optimizer):
         after[implementation] = param.detach()
     for implementation in ("foreach", "fused"):
         torch.testing.assert_close(after[implementation], after["for-loop"], atol=1e-6, rtol=1e-5)
+
+
+def sft_rates(steps: int, **options) -> list[float]:
+    """The learning rate of each of `steps` optimizer steps under sft.lr_schedule."""
+    from ptlab.config import Sft
+    from ptlab.sft import lr_schedule
+
+    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-6)
+    scheduler = lr_schedule(optimizer, Sft(learningRate=1e-6, **options), steps)
+    rates = []
+    for _ in range(steps):
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    return rates
+
+
+def test_warmup_steps_round_up_as_hfs_trainer_counts_them():
+    """HF's TrainingArguments.get_warmup_steps: ceil(steps x warmup_ratio); 3% of 10 steps is one."""
+    assert sft_rates(10, schedule="cosine", warmupRatio=0.03)[:2] == [0, 1e-6]
+    assert sft_rates(10, schedule="constant", warmupRatio=0) == [1e-6] * 10
+
+
+def test_log_warmup_is_deepspeeds_warmup_lr():
+    """DeepSpeed's WarmupLR (deepspeed/runtime/lr_schedules.py, warmup_type "log", its default):
+    after its i-th step() the rate is min + (max - min) x ln(i) / ln(W) while i <= W (W =
+    max(2, warmup_num_steps)), then max; the optimizer's step s follows the scheduler's s-th
+    step(), at ln(s) / ln(W) of the rate, 0 at step 0 (where the installed DeepSpeed sets
+    warmup_min_lr when built; 0.15.1, the reference's, left the optimizer's: docs/reproduce.md)."""
+    warmup = math.ceil(200 * 0.03)  # 6
+    expected = [0.0] + [1e-6 * math.log(s) / math.log(warmup) for s in range(1, warmup)] + [1e-6] * (200 - warmup)
+    assert sft_rates(200, schedule="constant", warmupRatio=0.03, warmupShape="log") == pytest.approx(expected, rel=1e-12, abs=0)
+    assert sft_rates(10, schedule="constant", warmupRatio=0.03, warmupShape="log")[:3] == [0, 0, 1e-6]  # one warmup step: DeepSpeed's least, 2
+    lr_schedules = pytest.importorskip("deepspeed.runtime.lr_schedules")
+    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-6)
+    deepspeed = lr_schedules.WarmupLR(optimizer, warmup_min_lr=0, warmup_max_lr=1e-6, warmup_num_steps=warmup)
+    theirs = []
+    for _ in range(200):
+        theirs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        deepspeed.step()
+    assert theirs == pytest.approx(expected, rel=1e-12, abs=0)
 
 
 def test_assistant_only_loss_false_learns_the_prompts_too(tmp_path, env):

@@ -201,12 +201,11 @@ function tildeNote(path: string): string {
 
 // ------------------------------------------------------------------ recipes
 
-/** The SFT trainer's warmup steps, round(warmupRatio x steps) in Python: a tie (x.5) goes to the even step, not up. */
-function warmupSteps(ratio: number, steps: number): number {
-  const exact = ratio * steps;
-  const below = Math.floor(exact);
-  const rest = exact - below;
-  return rest > 0.5 || (rest === 0.5 && below % 2 === 1) ? below + 1 : below;
+/** The SFT trainer's warmup steps (sft.py's lr_schedule): ceil(steps x warmupRatio) as HF's Trainer counts
+ * them, the same float product; a log warmup (DeepSpeed's WarmupLR) takes at least 2. */
+function warmupSteps(ratio: number, steps: number, shape: unknown): number {
+  const warmup = Math.ceil(steps * ratio);
+  return shape === 'log' && warmup > 0 ? Math.max(2, warmup) : warmup;
 }
 
 function checkSft(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
@@ -218,7 +217,7 @@ function checkSft(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
   if (sft.steps === undefined && globalBatch > examples) {
     issues.push({ pointer: '/sft/globalBatchSize', severity: 'warning', message: `one batch (${globalBatch}) is more than all the data (${examples} examples): one epoch is a single step` });
   }
-  const warmup = typeof sft.steps === 'number' && typeof sft.warmupRatio === 'number' ? warmupSteps(sft.warmupRatio, sft.steps) : 0;
+  const warmup = typeof sft.steps === 'number' && typeof sft.warmupRatio === 'number' ? warmupSteps(sft.warmupRatio, sft.steps, sft.warmupShape) : 0;
   if (typeof sft.steps === 'number' && warmup >= sft.steps) {
     issues.push({ pointer: '/sft/warmupRatio', severity: 'warning', message: `warmup (${warmup} steps) takes the whole run of ${sft.steps} steps: the schedule never decays` });
   }

@@ -439,9 +439,13 @@ export interface Sft {
    */
   schedule?: 'cosine' | 'linear' | 'constant';
   /**
-   * Fraction of steps spent warming up linearly.
+   * Fraction of steps spent warming up: ceil(warmupRatio x steps) steps, as HF's Trainer counts them.
    */
   warmupRatio?: number;
+  /**
+   * How the rate rises from 0 during the W warmup steps. `linear` (HF's Trainer): step s runs at learningRate x s / W. `log` (DeepSpeed's WarmupLR and its default warmup_type): learningRate x ln(s) / ln(W), 0 at steps 0 and 1, W at least 2. The reference's SFT ran `log` then `constant`: its launch script asks HF for a cosine, but its DeepSpeed config (sft_scripts/zero3_offload.json) names the WarmupLR scheduler, which HF's Trainer then leaves to DeepSpeed; the paper presets set both.
+   */
+  warmupShape?: 'linear' | 'log';
   adam?: Adam;
   /**
    * Sequences per optimizer step over all processes (reached by gradient accumulation).
