@@ -55,6 +55,8 @@ class Model:
 
 @dataclass(frozen=True)
 class Adam:
+    """SFT's: torch's AdamW (decoupled weight decay) with the reference's SFT betas."""
+
     betas: tuple[float, float] = (0.9, 0.98)
     eps: float = 1e-7
     weightDecay: float = 0
@@ -64,6 +66,13 @@ class Adam:
         """torch.optim.Adam's and AdamW's keyword arguments, the learning rate aside."""
         kernel = {"fused": {"fused": True}, "foreach": {"foreach": True}, "for-loop": {"foreach": False, "fused": False}}[self.implementation]
         return {"betas": self.betas, "eps": self.eps, "weight_decay": self.weightDecay, **kernel}
+
+
+@dataclass(frozen=True)
+class PpoAdam(Adam):
+    """PPO's: torch's Adam (weightDecay an L2 term in the gradient) with torch's default betas, as the reference's PPO."""
+
+    betas: tuple[float, float] = (0.9, 0.999)
 
 
 @dataclass(frozen=True)
@@ -121,7 +130,7 @@ class Ppo:
     learningRate: float = 1e-6
     finalLearningRate: float = 1e-9
     lrCosineUpdates: float | None = None
-    adam: Adam = field(default_factory=Adam)
+    adam: PpoAdam = field(default_factory=PpoAdam)
     temperature: float = 0.2
     maxNewTokens: int = 512
     thoughtWeight: float = 0.5
@@ -286,7 +295,7 @@ def _build(cls: type, raw: dict[str, Any] | None) -> Any:
         raw["lambda_"] = raw.pop("lambda")
     nested = {
         Sft: {"data": SftData, "adam": Adam},
-        Ppo: {"adam": Adam, "valueHead": ValueHead},
+        Ppo: {"adam": PpoAdam, "valueHead": ValueHead},
         Launcher: {"slurm": Slurm},
         Model: {"lora": Lora},
         Alerts: {"rewardCollapse": RewardCollapse, "entropyCollapse": EntropyCollapse, "klSpike": KlSpike, "nonFinite": AlertToggle, "stalledHeartbeat": AlertToggle, "stalledProgress": StalledProgress},

@@ -18,6 +18,7 @@ MIRRORS = [
     (cfg.Model, DEFS["model"]),
     (cfg.Lora, DEFS["model"]["properties"]["lora"]),
     (cfg.Adam, DEFS["adam"]),
+    (cfg.PpoAdam, DEFS["ppoAdam"]),
     (cfg.Sft, DEFS["sft"]),
     (cfg.SftData, DEFS["sft"]["properties"]["data"]),
     (cfg.Ppo, DEFS["ppo"]),
@@ -75,6 +76,18 @@ def test_examples_load_and_round_trip(path):
     assert cfg.experiment_from_dict(snapshot, experiment.source) == experiment
     for split in experiment.evaluation.splits if experiment.evaluation else []:  # the pretraining recipe evaluates nothing
         experiment.environment_for(split)
+
+
+def test_each_section_s_adam_defaults_to_the_reference_s():
+    """The reference's SFT sets AdamW's betas (0.9, 0.98); its PPO builds torch.optim.Adam with
+    torch's default betas (0.9, 0.999) (rl/trainer/llama_trainer.py), which the spec keeps as
+    PPO's default."""
+    experiment = cfg.experiment_from_dict({"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "embedded:tiny-lm"}})
+    assert experiment.sft.adam.betas == (0.9, 0.98)
+    assert experiment.ppo.adam.betas == (0.9, 0.999)
+    assert DEFS["ppoAdam"]["properties"]["betas"]["default"] == [0.9, 0.999]
+    partial = cfg.experiment_from_dict({"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "embedded:tiny-lm"}, "ppo": {"adam": {"eps": 1e-8}}})
+    assert partial.ppo.adam.betas == (0.9, 0.999)
 
 
 def test_split_overrides_the_training_environment():

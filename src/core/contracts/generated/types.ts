@@ -4,6 +4,13 @@
  */
 export type Environment = GeneralPoints | VIRL;
 /**
+ * Adam (beta1, beta2); the reference's PPO leaves torch's default (0.9, 0.999).
+ *
+ * @minItems 2
+ * @maxItems 2
+ */
+export type Betas = [unknown, unknown];
+/**
  * Append-only, one JSON object per line, flushed per record. `kind` tells a training record (per SFT logging step or PPO update) from an evaluation record (one split at one step). Every record carries the compute spent so far.
  */
 export type MetricRecord = {
@@ -476,9 +483,12 @@ export interface Sft {
    */
   saveEverySteps?: number;
 }
+/**
+ * SFT's optimizer: torch's AdamW, as the reference's SFT (DeepSpeed's AdamW from its config).
+ */
 export interface Adam {
   /**
-   * Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT. Its PPO uses torch's default (0.9, 0.999), which the paper presets set in ppo.adam.
+   * Adam (beta1, beta2); (0.9, 0.98) in the reference's SFT.
    *
    * @minItems 2
    * @maxItems 2
@@ -489,7 +499,7 @@ export interface Adam {
    */
   eps?: number;
   /**
-   * Decoupled weight decay (AdamW).
+   * Decoupled weight decay (AdamW): each step also shrinks every trained weight by learningRate x weightDecay x the weight, biases and norm weights included, as the reference's DeepSpeed-built AdamW over all the parameters does (HF's Trainer exempts them only where it makes the optimizer itself). 0 in the reference.
    */
   weightDecay?: number;
   /**
@@ -577,7 +587,7 @@ export interface Ppo {
    * Updates (a whole number or not) over which the learning rate follows the cosine from learningRate down to finalLearningRate: torch's CosineAnnealingLR with T_max = this, stepped once per update, in closed form, so past it the rate rises back to learningRate over as many updates (torch's cosine is periodic). Default: updates, so it reaches finalLearningRate at the end. The reference sets T_max = lr_max_steps (100 for GeneralPoints, 20 for V-IRL), but accelerate steps its scheduler once per process at each update (8 processes), so its cosine spans lr_max_steps / 8 updates: 12.5 of GeneralPoints' 20 (down to 1e-9 by update 12.5, then up again), 2.5 of V-IRL's 15 (three cycles); the paper presets set those.
    */
   lrCosineUpdates?: number;
-  adam?: Adam;
+  adam?: PpoAdam;
   /**
    * Sampling temperature (log-probs use the same scaled logits).
    */
@@ -646,6 +656,24 @@ export interface Ppo {
    * Checkpoint every N updates (and always at the end).
    */
   saveEverySteps?: number;
+}
+/**
+ * PPO's optimizer: torch's Adam, as the reference's PPO (torch.optim.Adam, rl/trainer/llama_trainer.py).
+ */
+export interface PpoAdam {
+  betas?: Betas;
+  /**
+   * Adam epsilon (1e-7 in the reference recipe).
+   */
+  eps?: number;
+  /**
+   * L2 weight decay, torch's Adam's weight_decay: weightDecay x the weight is added to the gradient before Adam's moments (not AdamW's decoupled shrink), as the reference's torch.optim.Adam. 0 in the reference.
+   */
+  weightDecay?: number;
+  /**
+   * PyTorch's Adam kernel (the same update up to float rounding; a test compares SFT losses). `fused`: one kernel over every parameter (transformers' Trainer default since torch 2.8; no temporaries). `foreach`: torch's multi-tensor kernels (its default on CUDA). `for-loop`: a parameter at a time (its default on CPU). On the project's 2-core CPU the fused step is several times faster than the for-loop (README, Speed options).
+   */
+  implementation?: 'fused' | 'foreach' | 'for-loop';
 }
 /**
  * Which splits to evaluate, on what schedule.
