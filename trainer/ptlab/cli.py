@@ -28,16 +28,10 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _filled_in(stored: dict[str, Any]) -> dict[str, Any]:
-    """A run's config snapshot as this trainer fills it in (what --resume compares)."""
-    from ptlab.config import experiment_from_dict
-
-    return experiment_from_dict(stored).to_dict()
-
-
 def _open_run(args: argparse.Namespace, experiment: Any, job: str, seeds: dict[str, int], follower: bool = False) -> Any:
     """The job's run folder (created, or continued with --resume) with the config snapshot;
     a follower (a non-main process of a distributed job) reads it and writes nothing."""
+    from ptlab.config import filled_in
     from ptlab.runlog import RunLog, RunLogFollower
 
     return (RunLogFollower if follower else RunLog)(
@@ -49,17 +43,18 @@ def _open_run(args: argparse.Namespace, experiment: Any, job: str, seeds: dict[s
         command=[sys.executable, "-m", "ptlab", *sys.argv[1:]],
         seeds=seeds,
         resume=args.resume,
-        current=_filled_in,
+        current=filled_in,
     )
 
 
 def _check_run_folder(run_dir: Path, experiment: Any, job: str, resume: bool) -> None:
     """What the job's RunLog will refuse, refused before launching it (RunFolderError): a new
     run where one lives, a resume where none does, or of another job or config."""
+    from ptlab.config import filled_in
     from ptlab.runlog import refuse_existing_run, resumable_manifest
 
     if resume:
-        resumable_manifest(run_dir, job, experiment.to_dict(), experiment.source, _filled_in)
+        resumable_manifest(run_dir, job, experiment.to_dict(), experiment.source, filled_in)
     else:
         refuse_existing_run(run_dir)
 
@@ -239,25 +234,12 @@ def _export(args: argparse.Namespace) -> int:
 
     from ptlab.config import load_experiment
     from ptlab.envs import generalpoints as gp
-    from ptlab.export import ExportError, export_onnx
+    from ptlab.export import ExportError, export_onnx, last_checkpoint
 
     try:
         experiment = load_experiment(Path(args.config))
         run_dir = Path(args.run_dir)
-        if args.checkpoint:
-            checkpoint = Path(args.checkpoint)
-        else:
-            manifest_path = run_dir / "run.json"
-            if not manifest_path.exists():
-                print(f"ptlab export: {manifest_path}: no run here; pass --checkpoint or a training run folder", file=sys.stderr)
-                return 2
-            checkpoints = sorted(json.loads(manifest_path.read_text())["checkpoints"], key=lambda c: c["step"])
-            if not checkpoints:
-                print(f"ptlab export: {manifest_path}: the run has no checkpoint yet", file=sys.stderr)
-                return 2
-            from ptlab.runlog import recovered
-
-            checkpoint = recovered(run_dir / checkpoints[-1]["path"])
+        checkpoint = Path(args.checkpoint) if args.checkpoint else last_checkpoint(run_dir)
         from ptlab.models import is_checkpoint
 
         if not is_checkpoint(checkpoint):

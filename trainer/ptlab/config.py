@@ -345,6 +345,11 @@ def experiment_from_dict(data: dict[str, Any], source: Path | None = None) -> Ex
     )
 
 
+def filled_in(stored: dict[str, Any]) -> dict[str, Any]:
+    """A run's config snapshot as this trainer fills it in (what --resume compares)."""
+    return experiment_from_dict(stored).to_dict()
+
+
 def load_experiment(path: Path) -> Experiment:
     """Read, validate against the schema (errors name the file and the field), and fill defaults."""
     path = Path(path)

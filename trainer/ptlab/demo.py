@@ -250,16 +250,47 @@ def _clock(seconds: float) -> str:
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
+def own_manifest(out: Path, stage: Stage, configs: Path) -> dict[str, Any] | None:
+    """The training stage's run.json, None before it ran; SystemExit where its folder holds a
+    run of another job or config (another --size's, say), which is neither kept nor resumed."""
+    from ptlab.config import filled_in, load_experiment
+    from ptlab.runlog import config_differences
+
+    run = out / stage.name
+    manifest = _manifest(run)
+    if manifest is None:
+        return None
+    config = configs / stage.config
+    differs = f"a {manifest.get('job')} job, not {stage.job}" if manifest.get("job") != stage.job else config_differences(manifest, load_experiment(config).to_dict(), filled_in)
+    if differs:
+        raise SystemExit(
+            f"demo: {run} holds another run than this study's {stage.name} ({config} differs from its run.json at {differs}); "
+            f"the demo keeps or resumes only its own runs: pass another --out for this study, or delete {out} to start it over"
+        )
+    return manifest
+
+
+def _exported(run: Path) -> bool:
+    """Whether the run's last checkpoint has its export (not one of another checkpoint)."""
+    from ptlab.export import ExportError, last_checkpoint, made_from
+
+    try:
+        checkpoint = last_checkpoint(run)
+    except (ExportError, OSError, ValueError):
+        return False
+    return made_from(run / "onnx" / checkpoint.resolve().name, checkpoint)
+
+
 def run_stage(index: int, count: int, stage: Stage, out: Path, configs: Path) -> None:
     run = out / stage.name
     header = f"[{index}/{count}] {stage.title}"
     command = [sys.executable, "-m", "ptlab", stage.job, "--config", str(configs / stage.config), "--run-dir", str(run)]
     if stage.job == "export":
-        if (run / "onnx").is_dir() and any((run / "onnx").glob("*/ptlab-onnx.json")):
+        if _exported(run):
             print(f"{header}: done before, kept", flush=True)
             return
     else:
-        manifest = _manifest(run)
+        manifest = own_manifest(out, stage, configs)
         if manifest and manifest["status"] == "finished":
             print(f"{header}: finished before, kept ({_latest_success(run)})", flush=True)
             return
@@ -331,6 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{study.title}, SFT vs RL, from {study.base['model']['name']} ({args.size}, {args.seeds} training seed{'s' if args.seeds > 1 else ''} per arm); runs in {out}", flush=True)
     started = time.monotonic()
     plan = stages(args.seeds)
+    for stage in plan:  # every stage's folder before the first job, not hours into the study
+        if stage.job != "export":
+            own_manifest(out, stage, configs)
     for index, stage in enumerate(plan, start=1):
         run_stage(index, len(plan), stage, out, configs)
     print(f"all stages done in {_clock(time.monotonic() - started)}", flush=True)

@@ -27,6 +27,27 @@ class ExportError(RuntimeError):
     pass
 
 
+def last_checkpoint(run_dir: Path) -> Path:
+    """The training run's last checkpoint (what an export without --checkpoint exports)."""
+    from ptlab.runlog import recovered
+
+    manifest_path = run_dir / "run.json"
+    if not manifest_path.exists():
+        raise ExportError(f"{manifest_path}: no run here; pass --checkpoint or a training run folder")
+    checkpoints = sorted(json.loads(manifest_path.read_text())["checkpoints"], key=lambda c: c["step"])
+    if not checkpoints:
+        raise ExportError(f"{manifest_path}: the run has no checkpoint yet")
+    return recovered(run_dir / checkpoints[-1]["path"])
+
+
+def made_from(export: Path, checkpoint: Path) -> bool:
+    """Whether `export` is a finished export of `checkpoint` (its metadata's source)."""
+    try:
+        return json.loads((export / "ptlab-onnx.json").read_text(encoding="utf-8")).get("source") == str(checkpoint.resolve())
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _names(layers: int) -> tuple[list[str], list[str]]:
     past = [f"past_key_values.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]
     present = [f"present.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]

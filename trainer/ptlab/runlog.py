@@ -330,13 +330,22 @@ def resumable_manifest(run_dir: Path, job: str, config: dict[str, Any], config_p
         )
     if manifest["job"] != job:
         raise RunFolderError(f"{manifest_path}: this run is a {manifest['job']} job, not {job}")
-    if changed := config_changes(_as_current(manifest["config"], current), json.loads(json.dumps(config))):  # as run.json holds it (lists, not tuples)
-        shown = "; ".join(f"{path}: {before} -> {after}" for path, before, after in changed[:8]) + ("; ..." if len(changed) > 8 else "")
+    if changed := config_differences(manifest, config, current):
         raise RunFolderError(
-            f"{manifest_path}: --resume continues the run with its own experiment config, and {config_path or 'this config'} differs from it at {len(changed)} "
-            f"field(s) ({shown}); resume with the run's config (run.json's `config`) or start a new run in another --run-dir"
+            f"{manifest_path}: --resume continues the run with its own experiment config, and {config_path or 'this config'} differs from it at {changed}; "
+            "resume with the run's config (run.json's `config`) or start a new run in another --run-dir"
         )
     return manifest
+
+
+def config_differences(manifest: dict[str, Any], config: dict[str, Any], current: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> str:
+    """Where `config` differs from the run's own (`manifest`'s, filled in by `current` as
+    RunLog's): "N field(s) (path: old -> new; ...)", or "" where it does not."""
+    changed = config_changes(_as_current(manifest["config"], current), json.loads(json.dumps(config)))  # as run.json holds it (lists, not tuples)
+    if not changed:
+        return ""
+    shown = "; ".join(f"{path}: {before} -> {after}" for path, before, after in changed[:8]) + ("; ..." if len(changed) > 8 else "")
+    return f"{len(changed)} field(s) ({shown})"
 
 
 class RunLog:

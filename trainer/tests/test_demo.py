@@ -1,6 +1,9 @@
 """The demo's study plan: its configs and stages, one training seed per arm or several."""
 
+import json
 from pathlib import Path
+
+import pytest
 
 from ptlab import demo
 from ptlab.config import experiment_from_dict
@@ -58,3 +61,64 @@ def test_a_study_whose_base_is_not_installed_stops_before_any_stage_and_says_how
     assert demo.main(["--task", "virl-l", "--size", "ci", "--out", str(tmp_path / "out")]) == 2
     assert "python -m ptlab pretrain --base virl-base" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def _finished_run(run_dir: Path, config_path: Path, job: str = "sft", checkpoints: tuple[str, ...] = ()) -> None:
+    """A finished run of `config_path` in `run_dir`, as the stage's job leaves it (no training)."""
+    from ptlab.config import load_experiment
+    from ptlab.runlog import RunLog
+
+    experiment = load_experiment(config_path)
+    with RunLog(run_dir, experiment=experiment.name, job=job, config=experiment.to_dict(), config_path=config_path, command=["ptlab", job], seeds={"global": 0}) as run:
+        for step, name in enumerate(checkpoints, start=1):
+            (run_dir / "checkpoints" / name).mkdir(parents=True)
+            run.checkpoint_saved(step, run_dir / "checkpoints" / name)
+
+
+def _no_jobs(monkeypatch) -> None:
+    def started(command, **_):
+        raise AssertionError(f"a stage's job started: {command}")
+
+    monkeypatch.setattr(demo.subprocess, "Popen", started)
+
+
+def test_the_ci_size_s_runs_are_not_kept_as_the_full_demo_s_the_folder_is_refused_before_any_job(tmp_path, monkeypatch, capsys):
+    """`npm run demo -- --size ci` then `npm run demo` (the README's order), both into runs/demo:
+    a finished stage of another config (2 PPO updates, not 32) is refused, naming the run and
+    the config's fields, with the way out (another --out); no stage's job starts."""
+    out = tmp_path / "demo"
+    configs = demo.write_configs(out, "ci")
+    _finished_run(out / "sft-init", configs / "sft-init.ptlab.json")
+    _no_jobs(monkeypatch)
+    with pytest.raises(SystemExit) as refused:
+        demo.main(["--size", "full", "--out", str(out)])
+    message = str(refused.value)
+    assert str(out / "sft-init") in message and "sft.steps: 2 -> 4" in message and "--out" in message
+    assert "finished before, kept" not in capsys.readouterr().out
+
+
+def test_a_finished_stage_of_the_same_config_is_kept(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "demo"
+    configs = demo.write_configs(out, "ci")
+    _finished_run(out / "sft-init", configs / "sft-init.ptlab.json")
+    _no_jobs(monkeypatch)
+    demo.run_stage(1, 5, demo.stages()[0], out, configs)
+    assert "finished before, kept" in capsys.readouterr().out
+
+
+def test_an_export_is_kept_only_when_made_from_the_run_s_last_checkpoint(tmp_path, monkeypatch, capsys):
+    """An export of another checkpoint (a user's of step 1, here) is no export of the final one."""
+    out = tmp_path / "demo"
+    configs = demo.write_configs(out, "ci")
+    run = out / "ppo"
+    _finished_run(run, configs / "ppo.ptlab.json", job="ppo", checkpoints=("step-1", "final"))
+    export = next(s for s in demo.stages() if s.job == "export" and s.name == "ppo")
+    for name in ("step-1", "final"):
+        (run / "onnx" / name).mkdir(parents=True)
+    (run / "onnx" / "step-1" / "ptlab-onnx.json").write_text(json.dumps({"source": str((run / "checkpoints" / "step-1").resolve())}))
+    _no_jobs(monkeypatch)
+    with pytest.raises(AssertionError, match="a stage's job started"):
+        demo.run_stage(5, 5, export, out, configs)
+    (run / "onnx" / "final" / "ptlab-onnx.json").write_text(json.dumps({"source": str((run / "checkpoints" / "final").resolve())}))
+    demo.run_stage(5, 5, export, out, configs)
+    assert "done before, kept" in capsys.readouterr().out
