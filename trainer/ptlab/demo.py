@@ -25,16 +25,19 @@ The report is written afterwards by `npx ptlab report` (scripts/demo.sh runs bot
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import json
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ptlab.runlog import atomic_write_text, jsonl_lines
+from ptlab.runlog import CANCEL_SIGNALS, atomic_write_text, jsonl_lines
 
 
 def greedy_evaluation(ood_overrides: dict[str, Any], max_new_tokens: int) -> dict[str, Any]:
@@ -281,6 +284,33 @@ def _exported(run: Path) -> bool:
     return made_from(run / "onnx" / checkpoint.resolve().name, checkpoint)
 
 
+class Stopped(Exception):
+    """SIGTERM or SIGHUP reached the demo (`kill`, a closed terminal) while a stage's job ran."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def stopped_by_signals() -> Any:
+    """SIGTERM and SIGHUP raise Stopped, as Ctrl+C raises KeyboardInterrupt: their default would
+    end the demo at once and leave its stage's job training, an orphan."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, _stop) for signum in CANCEL_SIGNALS if signum != signal.SIGINT}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def run_stage(index: int, count: int, stage: Stage, out: Path, configs: Path) -> None:
     run = out / stage.name
     header = f"[{index}/{count}] {stage.title}"
@@ -300,15 +330,15 @@ def run_stage(index: int, count: int, stage: Stage, out: Path, configs: Path) ->
     log.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     progress = Progress(header)
-    with log.open("a", encoding="utf-8") as sink:
+    with log.open("a", encoding="utf-8") as sink, stopped_by_signals():
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
         try:
             while process.poll() is None:
                 time.sleep(2)
                 progress.show(run, stage, time.monotonic() - started)
-        except KeyboardInterrupt:
-            # The terminal's Ctrl+C reached the job too; a SIGINT sent to the demo alone did not.
-            # Either way the job checkpoints and ends as cancelled; rerun to resume
+        except (KeyboardInterrupt, Stopped):
+            # The terminal's Ctrl+C (or SIGHUP) reached the job too; a signal sent to the demo alone
+            # did not. Either way the job checkpoints and ends as cancelled; rerun to resume
             process.terminate()
             process.wait()
             raise
@@ -365,8 +395,13 @@ def main(argv: list[str] | None = None) -> int:
     for stage in plan:  # every stage's folder before the first job, not hours into the study
         if stage.job != "export":
             own_manifest(out, stage, configs)
-    for index, stage in enumerate(plan, start=1):
-        run_stage(index, len(plan), stage, out, configs)
+    try:
+        for index, stage in enumerate(plan, start=1):
+            run_stage(index, len(plan), stage, out, configs)
+    except Stopped as stop:
+        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+            print(f"\ndemo: stopped by {stop}; the running stage's job was cancelled: run the demo again to resume", file=sys.stderr, flush=True)
+        return 128 + stop.signum
     print(f"all stages done in {_clock(time.monotonic() - started)}", flush=True)
     return 0
 

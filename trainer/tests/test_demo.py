@@ -1,6 +1,12 @@
 """The demo's study plan: its configs and stages, one training seed per arm or several."""
 
+import contextlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -122,3 +128,37 @@ def test_an_export_is_kept_only_when_made_from_the_run_s_last_checkpoint(tmp_pat
     (run / "onnx" / "final" / "ptlab-onnx.json").write_text(json.dumps({"source": str((run / "checkpoints" / "final").resolve())}))
     demo.run_stage(5, 5, export, out, configs)
     assert "done before, kept" in capsys.readouterr().out
+
+
+STAGE_JOB_STAND_IN = """
+import subprocess, sys
+from ptlab import demo
+
+out, pid_file = sys.argv[1:]
+job = [sys.executable, "-c", f"import os, time; open({pid_file!r}, 'w').write(str(os.getpid())); time.sleep(60)"]
+real_popen = subprocess.Popen
+demo.subprocess.Popen = lambda command, **options: real_popen(job, **options)  # the stage's job, a sleeper
+sys.exit(demo.main(["--size", "ci", "--out", out]))
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_or_sighup_to_the_demo_ends_its_stage_s_job_and_exits_non_zero(tmp_path, sig):
+    """`kill`, or a closed terminal's SIGHUP, ends the demo as Ctrl+C does: the running stage's job
+    is ended and waited for, not left training as an orphan; the demo exits non-zero."""
+    pid_file = tmp_path / "job.pid"
+    demo_process = subprocess.Popen([sys.executable, "-c", STAGE_JOB_STAND_IN, str(tmp_path / "demo"), str(pid_file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text()) and demo_process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    job = int(pid_file.read_text())
+    try:
+        demo_process.send_signal(sig)
+        _, err = demo_process.communicate(timeout=30)
+        assert demo_process.returncode == 128 + sig, err
+        assert "run the demo again to resume" in err
+        with pytest.raises(ProcessLookupError):
+            os.kill(job, 0)  # ended and reaped by the demo
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(job, signal.SIGKILL)
