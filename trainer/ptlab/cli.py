@@ -230,11 +230,13 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    import contextlib
     import json
 
     from ptlab.config import load_experiment
     from ptlab.envs import generalpoints as gp
-    from ptlab.export import ExportError, export_onnx, last_checkpoint
+    from ptlab.export import ExportCancelled, ExportError, export_onnx, last_checkpoint
+    from ptlab.runlog import signals_raise
 
     try:
         experiment = load_experiment(Path(args.config))
@@ -247,7 +249,12 @@ def _export(args: argparse.Namespace) -> int:
             return 2
         env = experiment.environment_for()
         sample = gp.prompt(env, gp.deal(env, 0)) if isinstance(env, gp.GeneralPointsConfig) else "\n[Task Description]\nYou are an expert in navigation."
-        target = export_onnx(checkpoint.resolve(), run_dir / "onnx" / checkpoint.name, sample)
+        with signals_raise(ExportCancelled):  # not the default's end, past export_onnx's removal of its staging folder
+            target = export_onnx(checkpoint.resolve(), run_dir / "onnx" / checkpoint.name, sample)
+    except ExportCancelled as exc:
+        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+            print(f"ptlab export: {exc}", file=sys.stderr)
+        return 130
     except (ContractViolation, ExportError) as exc:
         print(f"ptlab export: {exc}", file=sys.stderr)
         return 2

@@ -31,13 +31,12 @@ import json
 import signal
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ptlab.runlog import CANCEL_SIGNALS, atomic_write_text, jsonl_lines
+from ptlab.runlog import atomic_write_text, jsonl_lines, signals_raise
 
 
 def greedy_evaluation(ood_overrides: dict[str, Any], max_new_tokens: int) -> dict[str, Any]:
@@ -292,25 +291,6 @@ class Stopped(Exception):
         self.signum = signum
 
 
-def _stop(signum: int, frame: Any) -> None:
-    raise Stopped(signum)
-
-
-@contextlib.contextmanager
-def stopped_by_signals() -> Any:
-    """SIGTERM and SIGHUP raise Stopped, as Ctrl+C raises KeyboardInterrupt: their default would
-    end the demo at once and leave its stage's job training, an orphan."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {signum: signal.signal(signum, _stop) for signum in CANCEL_SIGNALS if signum != signal.SIGINT}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
 def run_stage(index: int, count: int, stage: Stage, out: Path, configs: Path) -> None:
     run = out / stage.name
     header = f"[{index}/{count}] {stage.title}"
@@ -330,7 +310,7 @@ def run_stage(index: int, count: int, stage: Stage, out: Path, configs: Path) ->
     log.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     progress = Progress(header)
-    with log.open("a", encoding="utf-8") as sink, stopped_by_signals():
+    with log.open("a", encoding="utf-8") as sink, signals_raise(Stopped):  # not the default's end, leaving the job an orphan
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
         try:
             while process.poll() is None:

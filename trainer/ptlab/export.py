@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,13 @@ OPSET = 17
 
 class ExportError(RuntimeError):
     pass
+
+
+class ExportCancelled(ExportError):
+    """SIGTERM or SIGHUP (Cancel, a closed terminal) ended the export before it was kept."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"cancelled by {signal.Signals(signum).name}; nothing was written")
 
 
 def last_checkpoint(run_dir: Path) -> Path:
@@ -123,8 +132,20 @@ def check_parity(session: Any, model: Any, ids: list[int]) -> dict[str, float]:
     return {"fullMaxAbsDiff": float(np.abs(full - reference).max()), "cachedStepMaxAbsDiff": float(np.abs(step - reference[-1]).max())}
 
 
+def remove_stale_staging(target: Path) -> None:
+    """The staging folders of `target` a killed export left (SIGKILL, a power loss): private
+    (mkdtemp's 0700), maybe with a whole model.onnx. mkdtemp adds 8 characters to the prefix,
+    so another checkpoint's (`.NAME-10-xxxxxxxx` beside `.NAME-xxxxxxxx`) never matches."""
+    staged = re.compile(rf"\.{re.escape(target.name)}-[a-z0-9_]{{8}}")
+    for folder in target.parent.glob(f".{target.name}-*"):
+        if staged.fullmatch(folder.name) and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
-    """Export `checkpoint` to `target` (replaced whole, only after the parity check passes)."""
+    """Export `checkpoint` to `target` (replaced whole, only after the parity check passes).
+    The staging folder goes on any exception: under signals_raise(ExportCancelled), on
+    SIGTERM and SIGHUP too."""
     import onnxruntime as ort
     import torch
     from ptlab.generation import stop_tokens
@@ -150,6 +171,7 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
     axes.update({n: {0: "batch", 2: "past"} for n in inputs[3:]})
     axes.update({n: {0: "batch", 2: "total"} for n in outputs[1:]})
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         import warnings

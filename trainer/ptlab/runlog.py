@@ -53,6 +53,26 @@ REPEATED_INTERRUPT_SECONDS = 1.0
 PACKAGES = ("ptlab", "torch", "transformers", "tokenizers", "peft", "accelerate", "safetensors", "onnx", "onnxruntime", "numpy")
 
 
+@contextlib.contextmanager
+def signals_raise(make: Callable[[int], BaseException]) -> Iterator[None]:
+    """While open, SIGTERM and SIGHUP raise make(signum), as Ctrl+C raises KeyboardInterrupt:
+    their default ends the process at once, past its `except` and `finally` clauses (a child
+    left running, a staging folder left behind). Python runs handlers in the main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise make(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in CANCEL_SIGNALS if signum != signal.SIGINT}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def now(at: float | None = None) -> str:
     """UTC ISO time of `at` (time.time()), or of now."""
     when = dt.datetime.now(dt.timezone.utc) if at is None else dt.datetime.fromtimestamp(at, dt.timezone.utc)

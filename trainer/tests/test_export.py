@@ -2,8 +2,10 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,49 @@ def test_the_export_records_whether_decode_cleans_up_spaces_not_the_ignored_sett
     tokenizer.clean_up_tokenization_spaces_for_bpe_even_though_it_will_corrupt_output = True
     assert decode_cleans_up_spaces(tokenizer) is True
     assert json.loads((folder / "ptlab-onnx.json").read_text())["cleanUpTokenizationSpaces"] is False
+
+
+SLOW_PARITY_EXPORT = """
+import sys, time
+from ptlab import cli, export
+
+ready, *args = sys.argv[1:]
+def parity_check_that_waits(*_, **__):  # model.onnx is in the staging folder by now
+    open(ready, "w").close()
+    time.sleep(60)
+export.check_parity = parity_check_that_waits
+sys.exit(cli.main(args))
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_an_export_ended_by_sigterm_or_sighup_leaves_no_staging_folder(exported, tmp_path, sig):
+    """Cancel (SIGTERM; SIGHUP from a closed task terminal) during an export: its hidden
+    staging folder, model.onnx written, goes with it; the job ends as cancelled (130)."""
+    checkpoint, _ = exported
+    ready, run = tmp_path / "ready", tmp_path / "run"
+    command = [sys.executable, "-c", SLOW_PARITY_EXPORT, str(ready), "export", "--config", str(EXAMPLES / "tiny.ptlab.json"), "--run-dir", str(run), "--checkpoint", str(checkpoint)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [p.name for p in (run / "onnx").iterdir()][0].startswith(f".{checkpoint.name}-")
+    process.send_signal(sig)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and "cancelled" in err, err
+    assert list((run / "onnx").iterdir()) == []
+
+
+def test_an_export_removes_the_staging_folders_a_killed_export_left_not_another_checkpoint_s(exported, tmp_path):
+    """SIGKILL (or a power loss) leaves `.NAME-xxxxxxxx/`, private, maybe a whole model.onnx:
+    the next export of NAME removes it; `.NAME-10-xxxxxxxx/` is checkpoint NAME-10's."""
+    from ptlab.export import export_onnx
+
+    checkpoint, _ = exported
+    target = tmp_path / "onnx" / "step-1"
+    left, others = target.parent / ".step-1-a1b2c_d3", target.parent / ".step-1-0-a1b2c_d3"
+    for folder in (left, others):
+        folder.mkdir(parents=True)
+        (folder / "model.onnx").write_bytes(b"onnx")
+    export_onnx(checkpoint, target, "Cards: ['A', '5', '10', 'K']")
+    assert sorted(p.name for p in target.parent.iterdir()) == [others.name, "step-1"]
