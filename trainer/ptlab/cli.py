@@ -235,22 +235,23 @@ def _export(args: argparse.Namespace) -> int:
 
     from ptlab.config import load_experiment
     from ptlab.envs import generalpoints as gp
-    from ptlab.export import ExportCancelled, ExportError, export_onnx, last_checkpoint
+    from ptlab.export import ExportCancelled, ExportError, export_onnx, export_target, last_checkpoint
     from ptlab.runlog import signals_raise
 
     try:
         experiment = load_experiment(Path(args.config))
         run_dir = Path(args.run_dir)
-        checkpoint = Path(args.checkpoint) if args.checkpoint else last_checkpoint(run_dir)
+        checkpoint = (Path(args.checkpoint) if args.checkpoint else last_checkpoint(run_dir)).resolve()
         from ptlab.models import is_checkpoint
 
         if not is_checkpoint(checkpoint):
             print(f"ptlab export: {checkpoint}: not a checkpoint folder (no config.json or adapter_config.json)", file=sys.stderr)
             return 2
+        target = export_target(run_dir, checkpoint)
         env = experiment.environment_for()
         sample = gp.prompt(env, gp.deal(env, 0)) if isinstance(env, gp.GeneralPointsConfig) else "\n[Task Description]\nYou are an expert in navigation."
         with signals_raise(ExportCancelled):  # not the default's end, past export_onnx's removal of its staging folder
-            target = export_onnx(checkpoint.resolve(), run_dir / "onnx" / checkpoint.name, sample)
+            target = export_onnx(checkpoint, target, sample)
     except ExportCancelled as exc:
         with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
             print(f"ptlab export: {exc}", file=sys.stderr)

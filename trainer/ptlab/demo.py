@@ -274,13 +274,13 @@ def own_manifest(out: Path, stage: Stage, configs: Path) -> dict[str, Any] | Non
 
 def _exported(run: Path) -> bool:
     """Whether the run's last checkpoint has its export (not one of another checkpoint)."""
-    from ptlab.export import ExportError, last_checkpoint, made_from
+    from ptlab.export import ExportError, export_target, last_checkpoint, made_from
 
     try:
         checkpoint = last_checkpoint(run)
+        return made_from(export_target(run, checkpoint), checkpoint)
     except (ExportError, OSError, ValueError):
         return False
-    return made_from(run / "onnx" / checkpoint.resolve().name, checkpoint)
 
 
 class Stopped(Exception):

@@ -49,6 +49,20 @@ def last_checkpoint(run_dir: Path) -> Path:
     return recovered(run_dir / checkpoints[-1]["path"])
 
 
+def export_target(run_dir: Path, checkpoint: Path) -> Path:
+    """Where `checkpoint` is exported: RUN_DIR/onnx/<its resolved name> (`.` names no folder).
+    ExportError for a folder of the run that is not one of its checkpoints (the run itself,
+    checkpoints/, onnx/..., one inside a checkpoint): its name could make onnx/ itself or
+    another export the target, which the export replaces whole. One outside the run is its
+    own (a base model, another run's checkpoint)."""
+    checkpoint, run = checkpoint.resolve(), run_dir.resolve()
+    if (checkpoint == run or run in checkpoint.parents) and checkpoint.parent != run / "checkpoints":
+        raise ExportError(f"{checkpoint}: not one of the run's checkpoints (a folder in {run / 'checkpoints'}); pass one of those, or leave --checkpoint out for the run's last")
+    if not checkpoint.name:
+        raise ExportError(f"{checkpoint}: not a checkpoint folder")
+    return run_dir / "onnx" / checkpoint.name
+
+
 def made_from(export: Path, checkpoint: Path) -> bool:
     """Whether `export` is a finished export of `checkpoint` (its metadata's source)."""
     try:

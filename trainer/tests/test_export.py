@@ -140,3 +140,52 @@ def test_an_export_removes_the_staging_folders_a_killed_export_left_not_another_
         (folder / "model.onnx").write_bytes(b"onnx")
     export_onnx(checkpoint, target, "Cards: ['A', '5', '10', 'K']")
     assert sorted(p.name for p in target.parent.iterdir()) == [others.name, "step-1"]
+
+
+@pytest.fixture
+def run_with_exports(tmp_path, monkeypatch):
+    """A run folder with checkpoints/final and an export of step 5 in onnx/; `ptlab export`'s
+    export_onnx records what it was asked (checkpoint, target) instead of exporting."""
+    from ptlab import export
+
+    run = tmp_path / "run"
+    (run / "checkpoints" / "final" / "sub").mkdir(parents=True)
+    (run / "checkpoints" / "final" / "config.json").write_text("{}")
+    (run / "onnx" / "step-5").mkdir(parents=True)
+    written = tmp_path / "written"
+    written.mkdir()
+    (written / "ptlab-onnx.json").write_text(json.dumps({"parity": {"fullMaxAbsDiff": 0.0}}))
+    asked = []
+    monkeypatch.setattr(export, "export_onnx", lambda checkpoint, target, sample: asked.append((checkpoint, target)) or written)
+    return run, asked
+
+
+def export_from(where: Path, run: Path, checkpoint: str) -> int:
+    from ptlab import cli
+
+    previous = os.getcwd()
+    os.chdir(where)
+    try:
+        return cli.main(["export", "--config", str(EXAMPLES / "tiny.ptlab.json"), "--run-dir", str(run), "--checkpoint", checkpoint])
+    finally:
+        os.chdir(previous)
+
+
+def test_a_checkpoint_given_as_dot_or_dot_dot_is_exported_under_its_own_name(run_with_exports):
+    """`--checkpoint .` from inside checkpoints/final named onnx/'' (onnx/ itself, which the
+    export replaces whole: the run's other exports went); `..` from a folder inside it, onnx/..
+    (an OSError)."""
+    run, asked = run_with_exports
+    final = run / "checkpoints" / "final"
+    assert export_from(final, run, ".") == 0
+    assert export_from(final / "sub", run, "..") == 0
+    assert asked == [(final, run / "onnx" / "final")] * 2
+
+
+@pytest.mark.parametrize("folder", ["", "checkpoints", "checkpoints/final/sub", "onnx/step-5"])
+def test_a_folder_of_the_run_other_than_one_of_its_checkpoints_is_refused(run_with_exports, capsys, folder):
+    run, asked = run_with_exports
+    (run / folder / "config.json").write_text("{}")  # a model's files, wherever they are
+    assert export_from(run, run, str(run / folder)) == 2
+    assert f"not one of the run's checkpoints (a folder in {run / 'checkpoints'})" in capsys.readouterr().err
+    assert asked == []
