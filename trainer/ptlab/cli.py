@@ -373,9 +373,13 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _replica(args: argparse.Namespace) -> int:
-    from ptlab.replicas import build
+    from ptlab.replicas import build, out_refused
 
-    target = build(args.family, Path(args.out), args.seed)
+    target = Path(args.out).resolve()
+    if refused := out_refused(target):
+        print(f"ptlab replica: {refused}", file=sys.stderr)
+        return 2
+    build(args.family, target, args.seed)
     print(f"ptlab replica: {args.family} written to {target}")
     return 0
 
@@ -484,7 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write a tiny random-weight checkpoint of FAMILY to --out: a model.name for trying a family's code path without a download.",
     )
     replica.add_argument("family", choices=list(FAMILIES))
-    replica.add_argument("--out", required=True, help="folder to write (replaced)")
+    replica.add_argument("--out", required=True, help="folder to write: a new or empty one, or a replica's (replaced whole)")
     replica.add_argument("--seed", type=int, default=0, help="weight initialisation seed")
     replica.set_defaults(run=_replica)
     return parser

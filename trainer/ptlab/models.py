@@ -233,7 +233,7 @@ def write_model_folder(model: Any, encoder: Any, target: Path, marker: dict[str,
     """Save a model and its tokenizer or processor into a temp folder, the marker file last,
     then rename it to `target`. A cache entry (replace False) another process wrote first is
     kept (theirs is as good as ours); with `replace` an existing folder is swapped out whole."""
-    from ptlab.runlog import replace_dir
+    from ptlab.runlog import readable_by_all, replace_dir
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
@@ -243,6 +243,7 @@ def write_model_folder(model: Any, encoder: Any, target: Path, marker: dict[str,
         if not (staging / "config.json").is_file():  # transformers saves nothing off rank 0 of a process group
             raise RuntimeError(f"{target}: save_pretrained wrote no model (a process other than rank 0 of a process group?); build it outside the group")
         (staging / marker_name).write_text(json.dumps(marker))
+        readable_by_all(staging)
         if replace:
             replace_dir(staging, target)
             return target

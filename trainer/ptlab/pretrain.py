@@ -33,7 +33,7 @@ from typing import Any
 from ptlab import corpus
 from ptlab.data import SFT_FILE
 from ptlab.models import EMBEDDED_PREFIX, GP_BASE, MANIFEST, PRETRAINED, VIRL_BASE, WEIGHTS_DIR
-from ptlab.runlog import atomic_write_text, host_info, jsonl_lines, package_versions, replace_dir
+from ptlab.runlog import atomic_write_text, host_info, jsonl_lines, package_versions, readable_by_all, replace_dir
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -175,11 +175,10 @@ def publish(run_dir: Path, target: Path | None = None, name: str = GP_BASE) -> P
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        staging.chmod(0o755)  # mkdtemp's 0700 would make an installed package's folder private
         for file in files:
             shutil.copyfile(checkpoint / file, staging / file)
-            (staging / file).chmod(0o644)
         (staging / MANIFEST).write_text(json.dumps(manifest(run_dirs, checkpoint, files, name), indent=2) + "\n", encoding="utf-8")
+        readable_by_all(staging)  # an installed package's folder
         replace_dir(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

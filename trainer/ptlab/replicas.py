@@ -272,6 +272,18 @@ FAMILIES: dict[str, Callable[[], tuple[Any, Any, Any]]] = {"llama3": llama3, "qw
 VISION_FAMILIES = ("mllama", "qwen2-vl", "llava")
 
 
+def out_refused(target: Path) -> str | None:
+    """Why `ptlab replica --out` cannot be `target` (resolved), which build replaces whole: a
+    file, a folder of files that are not a replica's, or the current folder (or one holding it)."""
+    if target.exists() and not target.is_dir():
+        return f"{target}: a file, not a folder; --out is the replica's folder: pass a new one"
+    if Path.cwd().is_relative_to(target):
+        return f"{target}: the current folder (or one holding it), which --out would replace whole; pass a new folder"
+    if target.is_dir() and not (target / MARKER).is_file() and any(target.iterdir()):
+        return f"{target}: a folder with files that are not a replica's (no {MARKER}); --out replaces its folder whole, so pass a new or empty folder, or a replica's"
+    return None
+
+
 def build(family: str, target: Path, seed: int = 0, replace: bool = True) -> Path:
     """Write the family's replica (model, tokenizer or processor, generation config) to
     `target`, replacing what is there (or, `replace` False, keeping a folder already built)."""

@@ -180,6 +180,15 @@ def replace_dir(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def readable_by_all(folder: Path) -> None:
+    """A folder made to be read (a published base, a model folder) as anyone may read it:
+    mkdtemp makes it 0700 and safetensors writes its weights 0600, which would make it private."""
+    folder.chmod(0o755)
+    for file in folder.iterdir():
+        if file.is_file():
+            file.chmod(0o644)
+
+
 def recovered(target: Path) -> Path:
     """`target`, put back from the .old folder replace_dir moved it to when a crash came
     between its two renames (every process of a job may ask: one renames)."""

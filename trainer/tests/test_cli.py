@@ -53,3 +53,34 @@ def test_validate_refuses_what_a_job_refuses_at_load(tmp_path):
     assert str(bad) in result.stderr
     assert "is larger than the rollout buffer (ppo.stepsPerUpdate" in result.stderr
     assert ": ok" not in result.stdout
+
+
+def test_replica_out_refuses_a_folder_of_other_files_a_file_and_the_current_folder(tmp_path):
+    """--out is replaced whole: a folder of the user's files or a regular file went without a
+    word, and `--out .` ended in a ValueError traceback."""
+    notes = tmp_path / "mine" / "notes.txt"
+    notes.parent.mkdir()
+    notes.write_text("mine")
+    result = ptlab("replica", "llama3", "--out", str(notes.parent))
+    assert result.returncode == 2 and f"{notes.parent}: a folder with files that are not a replica's (no ptlab-replica.json)" in result.stderr, result.stderr
+    result = ptlab("replica", "llama3", "--out", str(notes))
+    assert result.returncode == 2 and f"{notes}: a file" in result.stderr, result.stderr
+    assert notes.read_text() == "mine"
+    here = tmp_path / "empty"
+    here.mkdir()
+    result = subprocess.run([sys.executable, "-m", "ptlab", "replica", "llama3", "--out", "."], capture_output=True, text=True, timeout=60, cwd=here)
+    assert result.returncode == 2 and f"{here}: the current folder" in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_replica_out_replaces_a_replica_with_one_anyone_can_read(tmp_path):
+    """A replica's folder (its marker) is replaced whole; the new one is 0755 with 0644 files,
+    as a published base is (mkdtemp made it 0700, safetensors its weights 0600)."""
+    out = tmp_path / "replica"
+    out.mkdir()
+    (out / "ptlab-replica.json").write_text("{}")
+    (out / "old.bin").write_text("old")
+    result = subprocess.run([sys.executable, "-m", "ptlab", "replica", "llama3", "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert not (out / "old.bin").exists() and (out / "model.safetensors").is_file()
+    assert oct(out.stat().st_mode & 0o777) == oct(0o755)
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in out.iterdir()} == {p.name: oct(0o644) for p in out.iterdir()}
