@@ -31,6 +31,7 @@ commands:
                  [--episodes N] [--out FILE.jsonl (default: stdout)] [--run-id ID] [--step N]
   new-suite    the paper's SFT-vs-RL suite for a preset (what New Experiment writes):
                  --preset gp-l|gp-vl|virl-l|virl-vl|tiny  [--name NAME]  [--out DIR (.)]
+                 [--force (overwrite the suite's files where they exist; else refused)]
   report       a self-contained HTML report of an SFT-vs-RL study (the demo's layout):
                  --runs DIR (holding sft-more/ and ppo/, and sft-more-seedK/ and ppo-seedK/ for more
                  training seeds per arm)  [--out FILE.html]  [--title TEXT]
@@ -193,17 +194,20 @@ async function report(args: string[]): Promise<number> {
 }
 
 function newSuite(args: string[]): number {
-  const { values } = parseArgs({ args, options: { preset: { type: 'string' }, name: { type: 'string' }, out: { type: 'string', default: '.' } } });
+  const { values } = parseArgs({ args, options: { preset: { type: 'string' }, name: { type: 'string' }, out: { type: 'string', default: '.' }, force: { type: 'boolean', default: false } } });
   const template = TEMPLATES.find((t) => t.id === values.preset);
   if (!template) throw new UsageError(`new-suite: --preset must be one of ${TEMPLATES.map((t) => t.id).join(', ')}`);
   const name = values.name ?? template.id;
   const problem = nameProblem(name);
   if (problem) throw new UsageError(`new-suite: --name ${JSON.stringify(name)}: ${problem}`);
   const example = readFileSync(join(__dirname, '..', 'examples', template.example), 'utf8');
-  for (const file of sftVsRlSuite(example, name, template.label)) {
-    const target = join(values.out!, file.path);
+  const files = sftVsRlSuite(example, name, template.label).map((file) => ({ ...file, target: join(values.out!, file.path) }));
+  // as New Experiment does: an edited config is not overwritten, and no file is written
+  const existing = files.filter((file) => existsSync(file.target)).map((file) => file.target);
+  if (existing.length > 0 && !values.force) throw new UsageError(`new-suite: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; choose another --name or --out, or pass --force to overwrite`);
+  for (const { target, text } of files) {
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(`${target}.tmp`, file.text);
+    writeFileSync(`${target}.tmp`, text);
     renameSync(`${target}.tmp`, target);
     process.stdout.write(`${target}\n`);
   }

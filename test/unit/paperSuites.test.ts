@@ -18,7 +18,7 @@ describe('the paper suites in examples/paper', () => {
       const files = sftVsRlSuite(readFileSync(join(root, 'examples', template.example), 'utf8'), task, template.label);
       for (const file of files) {
         const committed = readFileSync(join(paper, file.path), 'utf8');
-        assert.equal(committed, file.text, `${file.path} is stale: node dist/cli.js new-suite --preset ${task} --out examples/paper`);
+        assert.equal(committed, file.text, `${file.path} is stale: node dist/cli.js new-suite --preset ${task} --out examples/paper --force`);
         if (file.path.endsWith('.ptlab.json')) assert.deepEqual(checkJsonText('experiment.schema.json', committed).errors, [], file.path);
       }
     });
