@@ -1,8 +1,8 @@
 // The metrics worker (metrics.worker.ts): follows run folders' metrics files off the
-// extension host, one stat/offset/inode loop per file, for two readers: the dashboard (the
+// extension host, one stat/offset/inode loop per file, for its readers: the dashboard (the
 // new records of the files it shows, as columns, kept in the worker's DashboardData, which
-// answers the dashboard's views; a `changed` event tells the host) and the jobs (a job's
-// progress, on request). A file that shrank or was replaced (a resume drops records
+// answers the dashboard's views; a `changed` event tells the host), and on request the jobs (a
+// job's progress), the alerts and compare (a run's evaluations). A file that shrank or was replaced (a resume drops records
 // after its checkpoint, atomically) is read again from the start.
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
@@ -11,7 +11,7 @@ import type { DashboardView, RecordsUpdate, ViewRequest } from '../core/dashboar
 import { logProblems, ScalarRun, TfEventsTail, type DecodedEvent, type ScalarPoint, type TagKinds } from '../core/imports/tensorboard';
 import { CHECKPOINT_FOLDER, readTrainerState, trainerStateBatch } from '../core/imports/trainerState';
 import { alertRules, seriesAlerts, type RunAlert } from '../core/runs/alerts';
-import { MetricsTail, type JobProgress } from '../core/runs/metricsTail';
+import { MetricsTail, type JobProgress, type RecordedEvaluation } from '../core/runs/metricsTail';
 import { TENSORBOARD_EVENT_FILE, type RunSource } from '../core/runs/runFolder';
 
 /** New records of a shown file, as columns (what DashboardData applies). */
@@ -28,6 +28,8 @@ export type MetricsRequests = {
   poll: { params: { folders?: string[] }; result: void };
   /** A job's progress in its metrics file (undefined until the file exists). */
   progress: { params: { path: string }; result: JobProgress | undefined };
+  /** The evaluations a run's metrics file records, by step (compare's sources; [] until the file exists). */
+  evaluations: { params: { path: string }; result: RecordedEvaluation[] };
   /** The alerts a run's metrics file raises under its experiment's rules (`config`: run.json's copy of the experiment). */
   alerts: { params: { path: string; config: unknown }; result: RunAlert[] };
   /** What could not be read of a TensorBoard log folder's event files, each naming its file (undefined when the folder is gone). */
@@ -56,8 +58,8 @@ interface Followed {
   busy: Promise<unknown>;
   /** The dashboard's name for it, while shown there. */
   folder: string | undefined;
-  /** A job asked for its progress: kept when the dashboard stops showing it. */
-  forJobs: boolean;
+  /** A job, the alerts or compare asked about it: kept (and read on from where it stopped) when the dashboard stops showing it. */
+  asked: boolean;
 }
 
 export class MetricsFiles {
@@ -73,7 +75,7 @@ export class MetricsFiles {
     for (const f of this.files.values()) {
       if (f.folder === undefined || wanted.get(f.path) === f.folder) continue;
       f.folder = undefined;
-      if (!f.forJobs) this.files.delete(f.path);
+      if (!f.asked) this.files.delete(f.path);
     }
     for (const [path, folder] of wanted) {
       const f = this.followed(path);
@@ -92,15 +94,18 @@ export class MetricsFiles {
   }
 
   async progress(path: string): Promise<JobProgress | undefined> {
-    const f = this.followed(path);
-    f.forJobs = true;
+    const f = this.askedAbout(path);
     return (await this.inTurn(f, () => this.read(f))) ? f.tail.progress : undefined;
   }
 
   async alerts(path: string, config: unknown): Promise<RunAlert[]> {
-    const f = this.followed(path);
-    f.forJobs = true;
+    const f = this.askedAbout(path);
     return (await this.inTurn(f, () => this.read(f))) ? seriesAlerts(f.tail.alertSeries, alertRules(config)) : [];
+  }
+
+  async evaluations(path: string): Promise<RecordedEvaluation[]> {
+    const f = this.askedAbout(path);
+    return (await this.inTurn(f, () => this.read(f))) ? f.tail.evaluations : [];
   }
 
   async logProblems(folder: string): Promise<string[] | undefined> {
@@ -113,7 +118,13 @@ export class MetricsFiles {
 
   private followed(path: string): Followed {
     let f = this.files.get(path);
-    if (!f) this.files.set(path, (f = { path, log: undefined, inode: -1, tail: new MetricsTail(), busy: Promise.resolve(), folder: undefined, forJobs: false }));
+    if (!f) this.files.set(path, (f = { path, log: undefined, inode: -1, tail: new MetricsTail(), busy: Promise.resolve(), folder: undefined, asked: false }));
+    return f;
+  }
+
+  private askedAbout(path: string): Followed {
+    const f = this.followed(path);
+    f.asked = true;
     return f;
   }
 

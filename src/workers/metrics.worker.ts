@@ -20,5 +20,6 @@ const { emit } = serveWorker<MetricsRequests, MetricsEvents>({
   csv: ({ request }) => dashboard.csv(request),
   progress: ({ path }) => metrics.progress(path),
   alerts: ({ path, config }) => metrics.alerts(path, config),
+  evaluations: ({ path }) => metrics.evaluations(path),
   logProblems: ({ folder }) => metrics.logProblems(folder),
 });

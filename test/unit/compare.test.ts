@@ -9,6 +9,7 @@ import type { ChatMessage } from '../../src/core/inference/tokenizer';
 import { EnvServer } from '../../src/core/envs/server';
 import { virlConfig, type VirlEpisode } from '../../src/core/envs/virl';
 import { plansFromEpisodes, sourcesOfRun } from '../../src/core/compare/sources';
+import { MetricsTail } from '../../src/core/runs/metricsTail';
 import { localPlay, type ComparedSide } from '../../src/core/compare/protocol';
 import { evaluationProtocol, evaluationRunDir } from '../../src/core/compare/evaluationRuns';
 import type { Decoding, ExperimentConfig, RunManifest } from '../../src/core/contracts/generated/types';
@@ -82,7 +83,9 @@ describe('checkpoint comparison', () => {
 describe('compare sources', () => {
   const run = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'compare', 'sft-final');
   const manifest = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
-  const metrics = readFileSync(join(run, 'metrics.jsonl'), 'utf8');
+  const tail = new MetricsTail(); // the metrics worker's reader, which lists a run's evaluations for compare
+  tail.push(readFileSync(join(run, 'metrics.jsonl')));
+  const metrics = tail.evaluations;
 
   it('lists exports, evaluations and, with a config path, checkpoints for the trainer', () => {
     const withCheckpoints = { ...manifest, configPath: '/x/c.ptlab.json', checkpoints: [{ step: 40, path: 'checkpoints/step-40', createdAt: '2026-11-25T12:00:00.000Z' }] };

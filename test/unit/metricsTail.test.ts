@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import { describeProgress, MetricsTail } from '../../src/core/runs/metricsTail';
 import { withFollowedMetrics } from '../support/followedMetrics';
 
@@ -7,6 +7,7 @@ const encoder = new TextEncoder();
 /** What every metric record carries besides its kind (the reader checks the record's shape). */
 const common = { time: '2026-11-25T10:00:00Z', compute: { parameters: 10, trainTokens: 0, inferenceTokens: 0, gflops: 1 } };
 const evalLine = (step: number, split: string, kind: string, rate: number) => JSON.stringify({ kind: 'eval', step, ...common, split, splitKind: kind, success: { rate, stderr: 0, n: 4 } });
+const checkpointEval = (step: number, split: string, checkpoint?: string) => JSON.stringify({ ...JSON.parse(evalLine(step, split, 'id', 0.5)), ...(checkpoint ? { checkpoint } : {}) });
 const trainLine = (step: number, reward?: number) => JSON.stringify({ kind: 'train', step, ...common, metrics: reward === undefined ? { 'train/loss': 1 } : { 'rollout/reward_mean': reward } });
 
 describe('metricsTail', () => {
@@ -39,6 +40,33 @@ describe('metricsTail', () => {
     const state = new MetricsTail();
     state.push(encoder.encode(`${trainLine(3, 0.25)}\n`));
     assert.equal(describeProgress(state.progress), 'step 3 · reward 0.25');
+  });
+
+  it("lists the evaluations recorded, by step: the splits evaluated and the checkpoint (the latest record's naming one)", () => {
+    const state = new MetricsTail();
+    const lines = [checkpointEval(20, 'ood', 'checkpoints/step-20'), trainLine(21), checkpointEval(0, 'id'), checkpointEval(0, 'ood'), checkpointEval(20, 'id', 'checkpoints/step-20b'), checkpointEval(20, 'id'), '{"kind": "eval", "step": 30, "split": "torn'];
+    state.push(encoder.encode(`${lines.join('\n')}\n`));
+    assert.deepEqual(state.evaluations, [
+      { step: 0, splits: ['id', 'ood'] },
+      { step: 20, splits: ['id', 'ood'], checkpoint: 'checkpoints/step-20b' },
+    ]);
+  });
+
+  it("lists a run's evaluations for compare from a file longer than a read, then from what was appended only", async () => {
+    await withFollowedMetrics(async (file, files, updates) => {
+      assert.deepEqual(await files.evaluations(file), [], 'no file yet');
+      const lines: string[] = [];
+      for (let step = 1; step <= 9000; step++) lines.push(trainLine(step, 0.5), ...(step % 1500 === 0 ? [checkpointEval(step, 'id', `checkpoints/step-${step}`)] : []));
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      assert.ok(statSync(file).size > 1024 * 1024, "over the worker's 1 MB read");
+      assert.deepEqual((await files.evaluations(file)).map((e) => [e.step, e.checkpoint]), [1500, 3000, 4500, 6000, 7500, 9000].map((s) => [s, `checkpoints/step-${s}`]));
+      appendFileSync(file, `${checkpointEval(9000, 'ood')}\n`);
+      files.show([]); // compare asked: followed on though the dashboard shows nothing
+      const [last] = (await files.evaluations(file)).slice(-1);
+      assert.deepEqual(last, { step: 9000, splits: ['id', 'ood'], checkpoint: 'checkpoints/step-9000' });
+      assert.equal((await files.progress(file))?.records, 9007, 'each line read once');
+      assert.equal(updates.length, 0);
+    });
   });
 
   it('reads a file once for the dashboard and a job alike: one offset, records to the one, progress to the other', async () => {

@@ -1,11 +1,12 @@
 // What the compare view can put side by side, found in run folders: ONNX exports of a
 // run's checkpoints (played here with onnxruntime-node) and evaluations already written
-// (eval metric records; their episodes are in the run's episodes.jsonl). Pure.
+// (eval metric records, as the metrics worker lists them: RecordedEvaluation; their episodes
+// are in the run's episodes.jsonl). Pure.
 import type { ExperimentConfig, RunManifest } from '../contracts/generated/types';
 import { contractErrors, type OwnEpisode } from '../contracts/contracts';
 import type { CompareSource } from './compare';
 import { evaluationPlan, type SplitPlan } from './evaluation';
-import { parseMetricsJsonl } from '../runs/runs';
+import type { RecordedEvaluation } from '../runs/metricsTail';
 
 export interface OnnxExport {
   /** The export folder's name: its checkpoint folder's name. */
@@ -14,7 +15,7 @@ export interface OnnxExport {
 
 const basename = (path: string) => path.replace(/\/+$/, '').split('/').pop() ?? path;
 
-export function sourcesOfRun(run: string, manifest: RunManifest, metricsText: string | undefined, exports: readonly OnnxExport[]): CompareSource[] {
+export function sourcesOfRun(run: string, manifest: RunManifest, evaluations: readonly RecordedEvaluation[], exports: readonly OnnxExport[]): CompareSource[] {
   // run.json's contract holds its config snapshot as any object: one that is not an experiment
   // (edited by hand, an older trainer's) gives no split names and no checkpoint to evaluate
   const config = contractErrors('experiment.schema.json', manifest.config).length ? undefined : (manifest.config as unknown as ExperimentConfig);
@@ -38,17 +39,9 @@ export function sourcesOfRun(run: string, manifest: RunManifest, metricsText: st
       sources.push({ id: `checkpoint:${run}:${checkpoint.path}`, kind: 'checkpoint', label: `${run} · ${basename(checkpoint.path)} @ ${checkpoint.step} (evaluate with the trainer)`, run, step: checkpoint.step, checkpoint: checkpoint.path, splits: configSplits });
     }
   }
-  const evaluations = new Map<number, { splits: Set<string>; checkpoint?: string }>();
-  for (const record of parseMetricsJsonl(metricsText ?? '').records) {
-    if (record.kind !== 'eval') continue;
-    const entry = evaluations.get(record.step) ?? { splits: new Set<string>() };
-    entry.splits.add(record.split);
-    if (record.checkpoint) entry.checkpoint = record.checkpoint;
-    evaluations.set(record.step, entry);
-  }
-  for (const [step, entry] of [...evaluations].sort(([x], [y]) => x - y)) {
-    const what = entry.checkpoint ? basename(entry.checkpoint) : `step ${step}`;
-    sources.push({ id: `evaluation:${run}:${step}`, kind: 'evaluation', label: `${run} · ${what} @ ${step} (evaluation)`, run, step, checkpoint: entry.checkpoint, splits: [...entry.splits].sort() });
+  for (const { step, splits, checkpoint } of evaluations) {
+    const what = checkpoint ? basename(checkpoint) : `step ${step}`;
+    sources.push({ id: `evaluation:${run}:${step}`, kind: 'evaluation', label: `${run} · ${what} @ ${step} (evaluation)`, run, step, checkpoint, splits });
   }
   return sources;
 }

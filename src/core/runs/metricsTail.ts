@@ -1,6 +1,6 @@
 // Following a growing metrics.jsonl: new bytes in, the new records out (for the dashboard)
 // and a running summary kept (for the jobs: latest step, latest ID and OOD success, latest
-// reward; for the alerts: the series their rules read). Lines are split and parsed by JsonlTail, each checked by isMetricRecordShape.
+// reward; for the alerts: the series their rules read; for compare: the evaluations recorded). Lines are split and parsed by JsonlTail, each checked by isMetricRecordShape.
 // Pure: the metrics worker feeds it file chunks; tests, strings.
 import type { EvaluationRecord, MetricRecord, TrainingRecord } from '../contracts/generated/types';
 import { AlertSeries } from './alerts';
@@ -20,18 +20,34 @@ export interface JobProgress {
   skippedLines: number;
 }
 
+/** The evaluations recorded at one step: the splits evaluated and the checkpoint (the latest record's that names one). */
+export interface RecordedEvaluation {
+  step: number;
+  splits: string[];
+  checkpoint?: string;
+}
+
 export class MetricsTail {
   /** Bytes read from the file so far (the partial line included): where the next read starts. */
   offset = 0;
   readonly progress: JobProgress = { step: undefined, id: undefined, ood: undefined, reward: undefined, records: 0, skippedLines: 0 };
   /** What the alert rules read (src/core/runs/alerts.ts). */
   readonly alertSeries = new AlertSeries();
+  /** step -> what compare lists of its evaluation (src/core/compare/sources.ts). */
+  private readonly evaluated = new Map<number, { splits: Set<string>; checkpoint?: string }>();
   /** The line reader; it keeps an incomplete last line for the next chunk. */
   private readonly lines = new JsonlTail(isMetricRecordShape);
 
   /** The last line received so far without its newline ('' when none). */
   get pendingLine(): string {
     return this.lines.pendingLine;
+  }
+
+  /** The evaluations recorded so far, by step. */
+  get evaluations(): RecordedEvaluation[] {
+    return [...this.evaluated]
+      .sort(([x], [y]) => x - y)
+      .map(([step, { splits, checkpoint }]) => ({ step, splits: [...splits].sort(), ...(checkpoint ? { checkpoint } : {}) }));
   }
 
   /** Consume the bytes that follow `offset`; only whole lines count (the writer flushes per line). */
@@ -54,7 +70,8 @@ export class MetricsTail {
       if (typeof reward === 'number') progress.reward = reward;
       return;
     }
-    const { success, splitKind } = record as EvaluationRecord;
+    const { success, splitKind, split } = record as EvaluationRecord;
+    this.addEvaluation(step, split, record.checkpoint);
     const rate = success.rate;
     if (splitKind === 'id') {
       if (!progress.id || step > progress.id.step) progress.id = { step, rate };
@@ -62,6 +79,14 @@ export class MetricsTail {
       const current = progress.ood;
       if (!current || step > current.step || (step === current.step && splitKind === 'rule-ood' && current.kind !== 'rule-ood')) progress.ood = { step, rate, kind: splitKind };
     }
+  }
+
+  private addEvaluation(step: number, split: string, checkpoint: unknown): void {
+    const evaluated = this.evaluated.get(step) ?? { splits: new Set<string>() };
+    evaluated.splits.add(split);
+    // the shape check leaves checkpoint unchecked (the dashboard does not read it)
+    if (checkpoint && typeof checkpoint === 'string') evaluated.checkpoint = checkpoint;
+    this.evaluated.set(step, evaluated);
   }
 }
 

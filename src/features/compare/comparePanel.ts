@@ -100,7 +100,7 @@ export class ComparePanel {
   /** The sources of the workspace's run folders (`rescan`: look for new ones first). */
   private async refreshSources(rescan = false): Promise<void> {
     if (rescan) await this.runs.rescan();
-    this.sources = await findSources(await this.runs.all());
+    this.sources = await findSources(await this.runs.all(), (path) => this.runs.metrics('evaluations', { path }));
     this.post({ type: 'sources/set', sources: this.sources.map(({ runUri: _u, manifest: _m, ...s }) => s) });
   }
 

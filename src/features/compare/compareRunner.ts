@@ -15,6 +15,8 @@ import { runRouteFileLoader } from '../../core/envs/routeFiles';
 import { episodeRecord, playSplit, type ChatGenerator } from '../../core/compare/evaluation';
 import type { InferenceClient } from '../../workers/inference';
 import type { CompareSource, ComparisonView, PairRow } from '../../protocol/compare';
+import type { RecordedEvaluation } from '../../core/runs/metricsTail';
+import { log } from '../log';
 import { runName } from '../runs/runFolders';
 
 export interface LocatedSource extends CompareSource {
@@ -24,19 +26,15 @@ export interface LocatedSource extends CompareSource {
 
 export type EpisodePair = Comparison['pairs'][number];
 
-const decoder = new TextDecoder();
 const EXCLUDE = '**/{node_modules,.git,.venv}/**';
 
-async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  try {
-    return decoder.decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    return undefined;
-  }
-}
+/** A run's evaluations, by step, as the metrics worker lists them from its metrics file (RunFolders.metrics). */
+export type EvaluationsOf = (metricsFile: string) => Promise<RecordedEvaluation[]>;
 
-/** The compare sources of these run folders (those whose run.json meets the contract). */
-export async function findSources(runs: readonly RunFolder[], token?: vscode.CancellationToken): Promise<LocatedSource[]> {
+/** The compare sources of these run folders (those whose run.json meets the contract). Their
+ * metrics files are read by the metrics worker, off the extension host, and followed there:
+ * a refresh reads only what was appended since. */
+export async function findSources(runs: readonly RunFolder[], evaluationsOf: EvaluationsOf, token?: vscode.CancellationToken): Promise<LocatedSource[]> {
   const exports = await vscode.workspace.findFiles('**/onnx/*/ptlab-onnx.json', EXCLUDE, 2000, token);
   const found = await Promise.all(
     runs.map(async ({ folder, manifest, metricsFile }) => {
@@ -44,9 +42,12 @@ export async function findSources(runs: readonly RunFolder[], token?: vscode.Can
       const runUri = vscode.Uri.file(folder);
       const prefix = `${runUri.path}/onnx/`;
       const names = exports.filter((e) => e.path.startsWith(prefix)).map((e) => ({ name: e.path.slice(prefix.length).split('/')[0]! }));
-      const metrics = await readText(vscode.Uri.joinPath(runUri, metricsFile));
-      const run = runName(runUri);
-      return sourcesOfRun(run, manifest, metrics, names).map((s) => ({ ...s, runUri, manifest }));
+      const file = join(folder, metricsFile);
+      const evaluations = await evaluationsOf(file).catch((err: Error) => {
+        log().warn(`${file}: its evaluations could not be read (${err.message}); the compare view lists none of them`);
+        return [];
+      });
+      return sourcesOfRun(runName(runUri), manifest, evaluations, names).map((s) => ({ ...s, runUri, manifest }));
     }),
   );
   return found.flat().sort((x, y) => x.label.localeCompare(y.label));

@@ -2,7 +2,7 @@
 // manifest read and checked once per change (readRunFolder). The Runs view, the dashboard,
 // the jobs and compare subscribe to it. It also owns the metrics worker, which follows the
 // folders' metrics files for the dashboard (it keeps their records and computes the dashboard's
-// views) and the jobs (progress).
+// views), the jobs (progress), the alerts and compare (a run's evaluations).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { coalesced } from '../../core/coalesce';
