@@ -54,6 +54,26 @@ describe('run summaries for language-model tools', () => {
     assert.deepEqual(evaluatedLast.reads, [evaluatedLast.size - METRICS_CHUNK_BYTES]);
   });
 
+  it('parses only evaluation lines once it has the latest training record, however far back it reads', async () => {
+    const [idInit, oodInit, firstTrain] = read('gp-l/ppo-s0', 'metrics.jsonl').trim().split('\n');
+    const lines = [idInit, oodInit, ...Array.from({ length: 1000 }, (_, i) => JSON.stringify({ ...JSON.parse(firstTrain!), step: i + 1 }))];
+    const file = fileOf(`${lines.join('\n')}\n`);
+    const lastChunkLines = Buffer.from(`${lines.join('\n')}\n`).subarray(file.size - METRICS_CHUNK_BYTES).toString().split('\n').length;
+    const parse = JSON.parse;
+    let parsed = 0;
+    JSON.parse = (...args: Parameters<typeof JSON.parse>) => (parsed++, parse(...args));
+    try {
+      for (const splits of [undefined, ['id', 'ood-rule', 'never-evaluated']]) {
+        parsed = 0;
+        const summary = summarizeRun(ppo(), 'runs/gp-l/ppo-s0', await summaryRecords(file.size, file.readAt, splits), 'finished');
+        assert.deepEqual(summary.evaluations.map((e) => [e.split, e.step]), [['id', 0], ['ood-rule', 0]]);
+        assert.ok(parsed <= lastChunkLines + 2, `${parsed} lines parsed, splits ${splits}: the last chunk's and the 2 evaluations`);
+      }
+    } finally {
+      JSON.parse = parse;
+    }
+  });
+
   it('keeps each split\'s latest evaluation and the latest training scalars', () => {
     const folder = join(runs, 'gp-l', 'ppo-s0');
     const summary = summarizeRun(readRunFolder(folder, read('gp-l/ppo-s0', 'run.json')), 'runs/gp-l/ppo-s0', wholeRecords(read('gp-l/ppo-s0', 'metrics.jsonl')), 'finished');

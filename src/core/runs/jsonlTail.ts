@@ -10,6 +10,8 @@ export interface TailBatch<T> {
 }
 
 export type RecordCheck<T> = (value: unknown) => value is T;
+/** A cheap test of a line's text before JSON.parse: lines it turns down are neither parsed nor skipped. */
+export type LineFilter = (line: string) => boolean;
 
 const NEWLINE = 0x0a;
 const utf8 = new TextDecoder('utf-8');
@@ -26,7 +28,10 @@ export class JsonlTail<T> {
   private partialText = '';
   private lineCount = 0;
 
-  constructor(private readonly isRecord: RecordCheck<T>) {}
+  constructor(
+    private readonly isRecord: RecordCheck<T>,
+    private readonly wanted?: LineFilter,
+  ) {}
 
   /** Complete lines so far (the next line's number is this + 1). */
   get lines(): number {
@@ -62,7 +67,10 @@ export class JsonlTail<T> {
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
       this.lineCount++;
-      if (end > start) this.parseLine(text.slice(start, end), batch);
+      if (end > start) {
+        const line = text.slice(start, end);
+        if (!this.wanted || this.wanted(line)) this.parseLine(line, batch);
+      }
       start = end + 1;
     }
     this.partialText = text.slice(start);

@@ -82,7 +82,7 @@ export async function summaryRecords(size: number, readAt: ReadAt, splits: reado
       carry = bytes; // no line starts in it: one line longer than a chunk
       continue;
     }
-    const records = parseMetricsJsonl(utf8.decode(bytes.subarray(cut))).records;
+    const records = parseMetricsJsonl(utf8.decode(bytes.subarray(cut)), trained).records; // before the latest training record: evaluations only
     const kept = trained ? records.filter((r) => r.kind === 'eval' && !seen.has(splitOf(r))) : records;
     for (const r of kept) {
       if (r.kind === 'eval') seen.add(splitOf(r));

@@ -30,10 +30,17 @@ export type ParsedJsonl<T> = TailBatch<T>;
 
 const isMetricRecord = (value: unknown): value is MetricRecord => contractErrors('metric-record.schema.json', value).length === 0;
 
+/** Whether a metrics line may be an evaluation record, before it is parsed: an eval record's
+ * line holds its kind, "eval"; a training record's that holds the string too is parsed and
+ * turned down by its kind. */
+const mayBeEvaluation = (line: string): boolean => line.includes('"eval"');
+
 /** Parse a whole JSON-lines text; bad lines (torn, garbage or off-contract) are skipped and
- * counted by line number, never fatal. A last line without its newline counts too. */
-export function parseMetricsJsonl(text: string): ParsedJsonl<MetricRecord> {
-  return new JsonlTail(isMetricRecord).push(text.endsWith('\n') ? text : `${text}\n`);
+ * counted by line number, never fatal. A last line without its newline counts too.
+ * `evaluationsOnly`: lines that cannot be evaluation records are passed over unparsed (most
+ * of a PPO run's lines are training records), and not counted as bad. */
+export function parseMetricsJsonl(text: string, evaluationsOnly = false): ParsedJsonl<MetricRecord> {
+  return new JsonlTail(isMetricRecord, evaluationsOnly ? mayBeEvaluation : undefined).push(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /** Evaluation success curves, one per split, ordered by step (a later record for the same step wins). */
