@@ -22,8 +22,8 @@ export type MetricsRequests = {
   show: { params: { runs: RunInfo[]; files: ShownFile[] }; result: void };
   /** The dashboard's figures for what its webview shows (src/core/dashboard/view.ts). */
   view: { params: { request: ViewRequest }; result: DashboardView };
-  /** What the dashboard shows, as CSV at full resolution. */
-  csv: { params: { request: ViewRequest }; result: string };
+  /** Writes what the dashboard shows, as CSV at full resolution, to the file `path` (streamed: it can outgrow a string). */
+  csv: { params: { request: ViewRequest; path: string }; result: void };
   /** Read what was appended to the shown files (those of `folders`, all when omitted). */
   poll: { params: { folders?: string[] }; result: void };
   /** A job's progress in its metrics file (undefined until the file exists). */

@@ -1,5 +1,6 @@
 // The metrics worker thread: see metrics.ts. It keeps the dashboard's records (DashboardData)
 // and answers the dashboard's views from them.
+import { writeCsvFile } from '../core/dashboard/csvFile';
 import { DashboardData } from '../core/dashboard/view';
 import { MetricsFiles, type MetricsEvents, type MetricsRequests } from './metrics';
 import { serveWorker } from './rpc';
@@ -17,7 +18,7 @@ const { emit } = serveWorker<MetricsRequests, MetricsEvents>({
   },
   poll: ({ folders }) => metrics.poll(folders),
   view: ({ request }) => dashboard.view(request),
-  csv: ({ request }) => dashboard.csv(request),
+  csv: ({ request, path }) => writeCsvFile(path, dashboard.csvRows(request)),
   progress: ({ path }) => metrics.progress(path),
   alerts: ({ path, config }) => metrics.alerts(path, config),
   evaluations: ({ path }) => metrics.evaluations(path),

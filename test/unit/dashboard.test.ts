@@ -5,7 +5,7 @@ import type { MetricRecord, RunManifest } from '../../src/core/contracts/generat
 import { batchOf, metricById, mismatchWarning, paperColumns, RunRecords, stepTimeline, toCsv, type RunInfo } from '../../src/core/dashboard/model';
 import { groupDifferences } from '../../src/core/runs/seedGroup';
 import { m4Indices } from '../../src/core/dashboard/decimate';
-import { curveCsv, curveSeries, paperCsv } from '../../src/core/dashboard/series';
+import { curveCsvRows, curveSeries, paperCsvRows } from '../../src/core/dashboard/series';
 import { aggregateByStep, aggregateColumns } from '../../src/core/dashboard/stats';
 import { JsonlTail } from '../../src/core/runs/jsonlTail';
 import { readRunFolder } from '../../src/core/runs/runFolder';
@@ -171,7 +171,7 @@ describe('dashboard: runs and records', () => {
     const n = 256;
     assert.ok(Math.abs(halfWidth - 1.959963984540054 * Math.sqrt((y * (1 - y)) / n)) < 1e-12);
     assert.equal(single.smoothed, undefined);
-    const csv = curveCsv([single], 'step').split('\r\n');
+    const csv = toCsv(curveCsvRows([single], 'step')).split('\r\n');
     assert.equal(csv[0], 'series,runs,split,step,step,value,smoothed,band_low,band_high,n_runs');
     assert.equal(csv.length, single.steps.length + 2);
   });
@@ -252,7 +252,7 @@ describe('dashboard: runs and records', () => {
     assert.deepEqual(ood.methods[1]!.runs, ['runs/arms/ppo-lr0.00001-s0', 'runs/arms/ppo-lr0.00001-s1']);
     assert.ok(Math.abs(ood.methods[1]!.final.sem - 0.05) < 1e-12, "the SEM of the arm's two seeds, not of all three PPO runs");
     assert.equal(ood.init, 0.3);
-    const finals = paperCsv([column!]).split('\r\n').filter((line) => line.includes(',rule-ood,') && line.includes(',final,'));
+    const finals = toCsv(paperCsvRows([column!])).split('\r\n').filter((line) => line.includes(',rule-ood,') && line.includes(',final,'));
     assert.deepEqual(finals.map((line) => line.split(',').pop()), ['SFT', 'RL (ppo.learningRate=0.00001)', 'RL (ppo.learningRate=0.000001)']);
   });
 
@@ -316,7 +316,7 @@ describe('dashboard: runs and records', () => {
     const [, ruleRow, visualRow] = rows;
     assert.deepEqual([ruleRow!.measure.field, ruleRow!.init, ruleRow!.methods.map((m) => m.final.mean)], ['perStepAccuracyReference', 0.3, [0.1, 0.6]]);
     assert.deepEqual([visualRow!.measure.name, visualRow!.init, visualRow!.methods.map((m) => m.final.mean)], ['route success', 0.4, [0.1, 0.7]]);
-    const csv = paperCsv(paperColumns([sft, rl])).split('\r\n');
+    const csv = toCsv(paperCsvRows(paperColumns([sft, rl]))).split('\r\n');
     assert.ok(csv.some((line) => line.includes(',visual-ood,SFT,final,')) && csv.some((line) => line.includes(',rule-ood,RL,final,')));
   });
 

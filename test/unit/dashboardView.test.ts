@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetricRecord } from '../../src/core/contracts/generated/types';
-import { batchOf, type RunInfo } from '../../src/core/dashboard/model';
+import { writeCsvFile } from '../../src/core/dashboard/csvFile';
+import { batchOf, toCsv, type CsvRow, type RunInfo } from '../../src/core/dashboard/model';
 import { DashboardData, POINT_BUDGET, type ViewRequest } from '../../src/core/dashboard/view';
 import { fixtureDashboard } from '../support/fixtureRuns';
 
@@ -88,13 +91,59 @@ describe('dashboard views (the metrics worker)', () => {
 
   it('writes the CSV at full resolution, and the paper and step-time views', () => {
     const data = longRun(3_000);
-    const csv = data.csv(request({ metric: 'rollout/reward_mean', xKey: 'step', width: 100 })).trimEnd().split('\r\n');
+    const csv = toCsv(data.csvRows(request({ metric: 'rollout/reward_mean', xKey: 'step', width: 100 }))).trimEnd().split('\r\n');
     assert.equal(csv.length, 3_001);
     const fixtures = fixtureDashboard(fixtureRunsRoot);
     assert.deepEqual(fixtures.view(request({ view: 'paper' })).paper!.map((c) => c.task), ['GP-L', 'V-IRL-L']);
-    assert.ok(fixtures.csv(request({ view: 'paper' })).startsWith('task,init,split,method,step,gflops,value'));
+    assert.ok(toCsv(fixtures.csvRows(request({ view: 'paper' }))).startsWith('task,init,split,method,step,gflops,value'));
     const time = fixtures.view(request({ view: 'time' }));
     assert.ok(time.timelines!.length > 0 && time.runs.some((r) => r.hasMetric));
-    assert.ok(fixtures.csv(request({ view: 'time' })).startsWith('run,update,stage,share'));
+    assert.ok(toCsv(fixtures.csvRows(request({ view: 'time' }))).startsWith('run,update,stage,share'));
+  });
+
+  it('streams the CSV to its file in chunks under a temporary name, renamed over the file once complete', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-csv-'));
+    try {
+      const file = join(dir, 'curves.csv');
+      const rows = longRun(50).csvRows(request({ metric: 'rollout/reward_mean', xKey: 'step' }));
+      const expected = toCsv(longRun(50).csvRows(request({ metric: 'rollout/reward_mean', xKey: 'step' })));
+      let seenWhileWriting: { file: boolean; written: number } | undefined;
+      function* watched(): Generator<CsvRow> {
+        let n = 0;
+        for (const row of rows) {
+          if (++n === 40) {
+            const temps = readdirSync(dir).filter((name) => name !== 'curves.csv');
+            seenWhileWriting = { file: existsSync(file), written: temps.length === 1 ? readFileSync(join(dir, temps[0]!), 'utf8').length : -1 };
+          }
+          yield row;
+        }
+      }
+      await writeCsvFile(file, watched(), 64);
+      assert.equal(readFileSync(file, 'utf8'), expected);
+      assert.equal(seenWhileWriting?.file, false, 'the file appears only once complete');
+      assert.ok(seenWhileWriting.written > 0 && seenWhileWriting.written < expected.length, `chunks were written as they filled (${seenWhileWriting.written} of ${expected.length} characters at row 40)`);
+      assert.deepEqual(readdirSync(dir), ['curves.csv']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the file as it was when the CSV cannot be written, and fails with why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-csv-'));
+    try {
+      const file = join(dir, 'curves.csv');
+      writeFileSync(file, 'the previous export\r\n');
+      function* failing(): Generator<CsvRow> {
+        for (let i = 0; i < 100; i++) yield ['row', i];
+        throw new RangeError('Invalid string length');
+      }
+      await assert.rejects(writeCsvFile(file, failing(), 16), /Invalid string length/);
+      assert.equal(readFileSync(file, 'utf8'), 'the previous export\r\n');
+      assert.deepEqual(readdirSync(dir), ['curves.csv'], 'no temporary file is left behind');
+      const nowhere = join(dir, 'missing', 'curves.csv');
+      await assert.rejects(writeCsvFile(nowhere, [['a']]), /ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -623,11 +623,18 @@ function paperPanel(kind: SplitKind, members: readonly { info: RunInfo; records:
 
 // ------------------------------------------------------------------ export
 
-/** RFC 4180 CSV: fields with a comma, quote or line break are quoted, quotes doubled. */
-export function toCsv(rows: readonly (readonly (string | number | undefined)[])[]): string {
+export type CsvRow = readonly (string | number | undefined)[];
+
+/** One RFC 4180 CSV line: fields with a comma, quote or line break are quoted, quotes doubled. */
+export function csvLine(row: CsvRow): string {
   const field = (v: string | number | undefined): string => {
     const text = v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? '' : String(v);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  return rows.map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
+  return row.map(field).join(',') + '\r\n';
+}
+
+/** Rows as one CSV string (a small table: an export is streamed by writeCsvFile). */
+export function toCsv(rows: Iterable<CsvRow>): string {
+  return Array.from(rows, csvLine).join('');
 }

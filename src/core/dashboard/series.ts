@@ -1,7 +1,7 @@
 // The curves the dashboard draws: per run (binomial bands for rates) or per seed group
 // (mean with SEM or 95% t band, N in the legend), smoothed; and the CSV of what is drawn.
 // Pure, shared by the webview and unit tests.
-import { toCsv, type CurveColumns, type MetricDef, type PaperColumn, type RunInfo, type RunRecords, type XKey } from './model';
+import { type CsvRow, type CurveColumns, type MetricDef, type PaperColumn, type RunInfo, type RunRecords, type XKey } from './model';
 import { aggregateColumns, emaDebiased, emaDebiasedStderr, savgol, savgolStderr, Z95 } from './stats';
 import { differenceLabel, groupDifferences } from '../runs/seedGroup';
 
@@ -136,27 +136,26 @@ function distinctLabels<G extends { label: string; curves: readonly { run: RunIn
 }
 
 /** One row per drawn point: what the chart shows, raw and smoothed. */
-export function curveCsv(series: readonly DisplaySeries[], xLabel: string): string {
-  const rows: (string | number | undefined)[][] = [['series', 'runs', 'split', 'step', xLabel, 'value', 'smoothed', 'band_low', 'band_high', 'n_runs']];
+export function* curveCsvRows(series: readonly DisplaySeries[], xLabel: string): Generator<CsvRow> {
+  yield ['series', 'runs', 'split', 'step', xLabel, 'value', 'smoothed', 'band_low', 'band_high', 'n_runs'];
   for (const s of series) {
+    const runs = s.folders.join(' ');
     for (let i = 0; i < s.steps.length; i++) {
-      rows.push([s.label, s.folders.join(' '), s.split, s.steps[i], s.xs[i], s.ys[i], s.smoothed?.[i], s.band?.lo[i], s.band?.hi[i], s.ns?.[i] ?? 1]);
+      yield [s.label, runs, s.split, s.steps[i], s.xs[i], s.ys[i], s.smoothed?.[i], s.band?.lo[i], s.band?.hi[i], s.ns?.[i] ?? 1];
     }
   }
-  return toCsv(rows);
 }
 
 /** The paper view's numbers: every aggregated curve point, then the final values with deltas to Init; per arm, named last. */
-export function paperCsv(columns: readonly PaperColumn[]): string {
-  const rows: (string | number | undefined)[][] = [['task', 'init', 'split', 'method', 'step', 'gflops', 'value', 'sem', 'n_runs', 'final', 'final_sem', 'init_value', 'delta', 'arm']];
+export function* paperCsvRows(columns: readonly PaperColumn[]): Generator<CsvRow> {
+  yield ['task', 'init', 'split', 'method', 'step', 'gflops', 'value', 'sem', 'n_runs', 'final', 'final_sem', 'init_value', 'delta', 'arm'];
   for (const column of columns) {
     for (const panel of column.rows) {
       for (const m of panel.methods) {
-        for (const p of m.curve) rows.push([column.task, column.init, panel.splitKind, m.method, p.step, p.x, p.y, p.sem, p.n, undefined, undefined, undefined, undefined, m.label]);
+        for (const p of m.curve) yield [column.task, column.init, panel.splitKind, m.method, p.step, p.x, p.y, p.sem, p.n, undefined, undefined, undefined, undefined, m.label];
         const delta = panel.init === undefined ? undefined : m.final.mean - panel.init;
-        rows.push([column.task, column.init, panel.splitKind, m.method, 'final', undefined, undefined, undefined, m.final.n, m.final.mean, m.final.sem, panel.init, delta, m.label]);
+        yield [column.task, column.init, panel.splitKind, m.method, 'final', undefined, undefined, undefined, m.final.n, m.final.mean, m.final.sem, panel.init, delta, m.label];
       }
     }
   }
-  return toCsv(rows);
 }

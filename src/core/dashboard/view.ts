@@ -5,8 +5,8 @@
 // files hold hundreds of thousands. Pure (no DOM, no vscode, no worker): unit tests and the
 // benchmark call it directly.
 import { m4Indices } from './decimate';
-import { METRICS, RunRecords, X_AXES, lowerBound, metricById, mismatchWarning, paperColumns, stepTimeline, toCsv, TIME_STAGES, type MetricBatch, type PaperColumn, type RunInfo, type StepTimeline, type XKey } from './model';
-import { curveCsv, curveSeries, paperCsv, type Band, type DisplaySeries, type Smoothing } from './series';
+import { METRICS, RunRecords, X_AXES, lowerBound, metricById, mismatchWarning, paperColumns, stepTimeline, TIME_STAGES, type CsvRow, type MetricBatch, type PaperColumn, type RunInfo, type StepTimeline, type XKey } from './model';
+import { curveCsvRows, curveSeries, paperCsvRows, type Band, type DisplaySeries, type Smoothing } from './series';
 
 export type DashboardViewKind = 'curves' | 'paper' | 'time';
 
@@ -203,18 +203,14 @@ export class DashboardData {
     return { series, xKey: request.xKey, xFallback: false };
   }
 
-  /** What is drawn, as CSV at full resolution: the curves' every point, the paper view's numbers, or the step times. */
-  csv(request: ViewRequest): string {
+  /** What is drawn, as CSV rows at full resolution: the curves' every point, the paper view's numbers, or the step times. */
+  csvRows(request: ViewRequest): Iterable<CsvRow> {
     const view = this.view({ ...request, width: 1 });
-    if (request.view === 'paper') return paperCsv(view.paper ?? []);
-    if (request.view === 'time') {
-      const rows: (string | number)[][] = [['run', 'update', 'stage', 'share']];
-      for (const { folder, timeline } of view.timelines ?? []) for (const stage of TIME_STAGES) timeline.steps.forEach((step, i) => rows.push([folder, step, stage, timeline.shares[stage][i]!]));
-      return toCsv(rows);
-    }
+    if (request.view === 'paper') return paperCsvRows(view.paper ?? []);
+    if (request.view === 'time') return timeCsvRows(view.timelines ?? []);
     const shown = this.all().filter((r) => view.runs.some((row) => row.selected && row.folder === r.info.folder));
     const { series, xKey } = this.series(shown, request, view.metric);
-    return curveCsv(series, X_AXES.find((a) => a.key === xKey)!.label);
+    return curveCsvRows(series, X_AXES.find((a) => a.key === xKey)!.label);
   }
 
   private problems(shown: RunInfo[], mismatchKlWarning: number): string[] {
@@ -234,6 +230,11 @@ export class DashboardData {
     }
     return items;
   }
+}
+
+function* timeCsvRows(timelines: readonly { folder: string; timeline: StepTimeline }[]): Generator<CsvRow> {
+  yield ['run', 'update', 'stage', 'share'];
+  for (const { folder, timeline } of timelines) for (const stage of TIME_STAGES) for (let i = 0; i < timeline.steps.length; i++) yield [folder, timeline.steps[i], stage, timeline.shares[stage][i]];
 }
 
 /** The x range of every series: M4's columns span it. */

@@ -178,10 +178,19 @@ export class DashboardPanel {
       filters: message.format === 'png' ? { 'PNG image': ['png'] } : { CSV: ['csv'] },
     });
     if (!target) return;
-    const bytes =
-      message.format === 'png' ? Buffer.from(message.data.slice(message.data.indexOf(',') + 1), 'base64') : Buffer.from(await this.runs.metrics('csv', { request: message.request }), 'utf8');
-    await vscode.workspace.fs.writeFile(target, bytes);
-    void vscode.window.showInformationMessage(`Saved ${vscode.workspace.asRelativePath(target, false)}`);
+    const name = vscode.workspace.asRelativePath(target, false);
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Saving ${name}` }, () => this.save(message, target));
+      void vscode.window.showInformationMessage(`Saved ${name}`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Post-Training Lab: could not save ${name}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The CSV is written by the metrics worker, row by row: at full resolution it can outgrow one string. */
+  private async save(message: Extract<FromDashboard, { type: 'export' }>, target: vscode.Uri): Promise<void> {
+    if (message.format === 'csv') return this.runs.metrics('csv', { request: message.request, path: target.fsPath });
+    await vscode.workspace.fs.writeFile(target, Buffer.from(message.data.slice(message.data.indexOf(',') + 1), 'base64'));
   }
 
   private dispose(): void {

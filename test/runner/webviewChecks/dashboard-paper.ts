@@ -69,7 +69,7 @@ checks.push({
 });
 
 checks.push({
-  title: 'webview: the dashboard exports what it shows as CSV and PNG through the save dialog',
+  title: 'webview: the dashboard exports what it shows as CSV and PNG through the save dialog, and says why a save failed',
   async run({ runCommand, activeWebview, workspace, page, resultsDir }) {
     const { copyFileSync, existsSync, readFileSync } = await import('node:fs');
     await runCommand('Post-Training Lab: Open Dashboard');
@@ -90,5 +90,20 @@ checks.push({
       if (file.endsWith('.png') && (bytes.readUInt32BE(0) !== 0x89504e47 || bytes.length < 20_000)) throw new Error(`PNG of ${bytes.length} bytes`);
       if (file.endsWith('.png')) copyFileSync(path, join(resultsDir, 'dashboard-paper-export.png'));
     }
+    // A save that fails says so, naming the file: nothing can be created in /proc, even by root.
+    const unwritable = '/proc/ptlab-paper-view.csv';
+    await view.locator('#export-csv').click();
+    const dialog = page.locator('.quick-input-widget');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const input = dialog.locator('input');
+    const ready = Date.now() + 30_000; // the dialog fills in its default path once it has listed the folder
+    while (!(await input.inputValue()).endsWith('/ptlab-paper-view.csv') && Date.now() < ready) await page.waitForTimeout(200);
+    await input.fill(unwritable);
+    await page.waitForTimeout(1000); // it lists /proc
+    await dialog.getByRole('button', { name: 'OK' }).click(); // Enter could open the listing's highlighted entry
+    await runCommand('Notifications: Show Notifications'); // a toast may hide: the notification center keeps the message
+    const failed = page.locator('.notifications-center .monaco-list-row', { hasText: `could not save ${unwritable}: ENOENT` });
+    await failed.first().waitFor({ timeout: 30_000 });
+    await runCommand('Notifications: Clear All Notifications');
   },
 });
