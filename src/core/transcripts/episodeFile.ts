@@ -1,8 +1,10 @@
 // The episodes of a source (src/core/transcripts/episodeSources.ts: our episodes.jsonl, or
 // another trainer's dumps) as the transcript viewer reads them: indexed in chunks (the first
 // small, so the first page is there at once), lines read back by byte offset, text search by a
-// sequential pass over the matching rows. Runs inside the worker
+// sequential pass over the matching rows. Our episodes.jsonl is followed as a run writes it: each
+// query first indexes what was appended, or the whole file again when a resume replaced it. Runs inside the worker
 // (src/workers/transcripts.worker.ts); no vscode, so unit tests and the bench drive it directly.
+import { stat } from 'node:fs/promises';
 import type { EpisodeRecord } from '../contracts/generated/types';
 import type { EpisodeRow, FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery } from './types';
 import { EpisodeIndex, LineSplitter, recordMatches, snippetOf, textNeedle } from './episodeIndex';
@@ -19,7 +21,7 @@ interface TextSearch {
 }
 
 export class EpisodeFile {
-  readonly index = new EpisodeIndex();
+  private index = new EpisodeIndex();
   private source: EpisodeSource | undefined;
   /** The segments indexed so far, and where each starts in the index's byte space. */
   private readonly segments: Segment[] = [];
@@ -36,6 +38,12 @@ export class EpisodeFile {
   private generation = 0;
   /** Requests being answered: indexing waits for them (a page matters more than the rest of the index). */
   private answering = 0;
+  /** Our episodes.jsonl as indexed: its inode, and where its next lines go (the splitter holds a last line still being written). */
+  private growing: { inode: number; splitter: LineSplitter; add: (bytes: Buffer, offset: number) => void } | undefined;
+  /** A catch-up with the file in progress: queries that come together wait for the one. */
+  private following: Promise<void> | undefined;
+  private report: (p: IndexProgress) => void = () => undefined;
+  private everyMs = 200;
 
   /** `path`: an episodes.jsonl, a run folder, or another trainer's dump folder (openEpisodeSource). */
   constructor(readonly path: string) {}
@@ -45,9 +53,16 @@ export class EpisodeFile {
     return this.source?.kind;
   }
 
-  /** Indexes every segment, reporting after the first (small) chunk and then every `everyMs`. */
+  /** Indexes every segment, reporting after the first (small) chunk and then every `everyMs` (and after a query found the file changed). */
   async build(report: (p: IndexProgress) => void, everyMs = 200): Promise<IndexProgress> {
-    const source = (this.source = await openEpisodeSource(this.path));
+    this.report = report;
+    this.everyMs = everyMs;
+    return this.indexSource(await openEpisodeSource(this.path));
+  }
+
+  private async indexSource(source: EpisodeSource): Promise<IndexProgress> {
+    this.source = source;
+    const { report, everyMs } = this;
     const several = source.kind !== 'ptlab';
     let chunk = Buffer.alloc(FIRST_CHUNK);
     let last = 0;
@@ -65,7 +80,7 @@ export class EpisodeFile {
       const onDisk = source.fileBytes[s]!;
       const indexed = this.position;
       while (at < segment.size) {
-        while (this.answering > 0) await new Promise((r) => setTimeout(r, 1));
+        await this.afterAnswers();
         const bytesRead = await segment.read(chunk, 0, Math.min(chunk.length, segment.size - at), at);
         if (bytesRead === 0) break;
         splitter.push(chunk.subarray(0, bytesRead), start + at, add);
@@ -81,7 +96,9 @@ export class EpisodeFile {
           last = Date.now();
         }
       }
-      splitter.finish(add);
+      // Our file's last line without its newline is being written: it waits for the rest.
+      if (several) splitter.finish(add);
+      else this.growing = { inode: segment.inode ?? -1, splitter, add };
       this.position = indexed + onDisk;
       end = start + segment.size;
     }
@@ -108,9 +125,63 @@ export class EpisodeFile {
     return this.index.facets();
   }
 
-  /** The query's rows [start, start + count); a text query first finishes its pass over the file. */
+  /** The query's rows [start, start + count), of our file as it is now; a text query first finishes its pass over the file. */
   async query(query: TranscriptQuery, start: number, count: number, onSearch?: (fraction: number) => void): Promise<QueryResult> {
+    await this.follow();
     return this.first(() => this.runQuery(query, start, count, onSearch));
+  }
+
+  /** Once indexed, our episodes.jsonl is caught up with at each query (other trainers' dumps are read as they were at open). */
+  private follow(): Promise<void> {
+    if (this.following) return this.following;
+    if (!this.done || this.closed || !this.growing) return Promise.resolve();
+    this.following = this.catchUp().finally(() => (this.following = undefined));
+    return this.following;
+  }
+
+  /** Indexes what the run appended; a file replaced (a resumed run rewrites it without the episodes after its checkpoint) or shrunk, again from the start. */
+  private async catchUp(): Promise<void> {
+    const segment = this.segments[0]!;
+    const now = await stat(this.source!.path).catch(() => undefined);
+    if (!now || (now.ino === this.growing!.inode && now.size === segment.size)) return; // unchanged, or gone: what was read stays
+    if (now.ino !== this.growing!.inode || now.size < segment.size) await this.reindex();
+    else await this.extend(segment, now.size);
+    this.report(this.progress());
+  }
+
+  /** Indexes our file's lines from where the last read stopped to `size`. */
+  private async extend(segment: Segment, size: number): Promise<void> {
+    const { splitter, add } = this.growing!;
+    const chunk = Buffer.alloc(Math.min(CHUNK, size - segment.size));
+    while (segment.size < size && !this.closed) {
+      await this.afterAnswers();
+      const bytesRead = await segment.read(chunk, 0, Math.min(chunk.length, size - segment.size), segment.size);
+      if (bytesRead === 0) break;
+      splitter.push(chunk.subarray(0, bytesRead), segment.size, add);
+      segment.size += bytesRead;
+    }
+    this.position = this.source!.bytes = this.source!.fileBytes[0] = segment.size;
+  }
+
+  private async reindex(): Promise<void> {
+    const source = await openEpisodeSource(this.path); // before forgetting the old one: a file gone meanwhile leaves it shown
+    this.generation++; // a search of the old file stops
+    await this.afterAnswers();
+    await Promise.all(this.segments.splice(0).map((s) => s.close()));
+    this.starts.length = 0;
+    this.notes.clear();
+    this.index = new EpisodeIndex();
+    this.searches.clear();
+    this.selection = undefined;
+    this.position = 0;
+    this.done = false;
+    this.growing = undefined;
+    await this.indexSource(source);
+  }
+
+  /** Indexing waits for the requests being answered. */
+  private async afterAnswers(): Promise<void> {
+    while (this.answering > 0) await new Promise((r) => setTimeout(r, 1));
   }
 
   private async first<T>(answer: () => Promise<T>): Promise<T> {

@@ -18,8 +18,10 @@ export type EpisodeSourceKind = 'ptlab' | ImportedFormat;
 export interface Segment {
   /** The file, relative to the folder opened (what views show). */
   name: string;
-  /** Bytes of its lines. */
+  /** Bytes of its lines (our growing episodes.jsonl: those read so far). */
   size: number;
+  /** Its file's inode, when it is read from one: a file replaced under its name is another. */
+  inode?: number;
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
   /** Line `line` (1-based) as an episode record, or why it is skipped. */
   parse(text: string, line: number): EpisodeRecord | string;
@@ -42,10 +44,11 @@ export interface EpisodeSource {
 
 async function fileSegment(path: string, name: string, parse: Segment['parse']): Promise<Segment> {
   const handle: FileHandle = await open(path, 'r');
-  const { size } = await handle.stat();
+  const { size, ino } = await handle.stat();
   return {
     name,
     size,
+    inode: ino,
     read: async (buffer, offset, length, position) => (await handle.read(buffer, offset, length, position)).bytesRead,
     parse,
     close: () => handle.close(),
