@@ -163,14 +163,14 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
     import onnxruntime as ort
     import torch
     from ptlab.generation import stop_tokens
-    from ptlab.models import is_vision_model, load_causal_lm, load_tokenizer
+    from ptlab.models import is_vision_model, load_causal_lm, load_tokenizer, merged
     from ptlab.runlog import replace_dir
 
     if is_vision_model(str(checkpoint)):
         # The text decoder alone would be a different model: it never sees the image.
         raise ExportError(f"{checkpoint}: image-text-to-text checkpoints are not exported to ONNX (only causal LMs: a decoder with KV cache); evaluate it with `ptlab eval` instead")
-    # load_causal_lm merges a LoRA checkpoint onto its base; eager attention traces cleanly
-    model = load_causal_lm(str(checkpoint), "fp32", "cpu", attn_implementation="eager").eval()
+    # a LoRA checkpoint's adapters merged in fp32, where their update survives; eager attention traces cleanly
+    model = merged(load_causal_lm(str(checkpoint), "fp32", "cpu", attn_implementation="eager")).eval()
     tokenizer = load_tokenizer(str(checkpoint))
     layers, kv_heads, head_dim = _geometry(model.config)
     inputs, outputs = _names(layers)

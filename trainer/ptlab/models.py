@@ -365,25 +365,43 @@ def torch_dtype(dtype: str, device: str) -> Any:
 
 
 def load_causal_lm(name: str, dtype: str = "auto", device: str = "cpu", revision: str | None = None, trust_remote_code: bool = False, **options: Any) -> Any:
-    """A causal LM or image-text-to-text model by name or folder; a LoRA checkpoint
-    (adapter_config.json) loads onto its base model (itself merged first when it holds
-    adapters) and is merged, so every consumer sees plain weights."""
+    """A causal LM or image-text-to-text model by name or folder. A LoRA checkpoint
+    (adapter_config.json) loads onto its base unmerged, its adapters frozen (a peft
+    PeftModel): every consumer computes what its run trained. Merged into bf16 weights, an
+    update of about the learning rate rounds away for most of them (merged in fp32 and cast
+    to bf16, alike)."""
     from transformers import AutoModelForCausalLM, AutoModelForImageTextToText
 
     _quiet_transformers()
     path = resolve_model_path(name)
-    adapter = Path(path) / "adapter_config.json"
+    if (Path(path) / "adapter_config.json").exists():
+        return _load_adapters(Path(path), dtype, device, trust_remote_code, **options)
     auto = AutoModelForImageTextToText if is_vision_model(name, revision, trust_remote_code) else AutoModelForCausalLM
-    if not adapter.exists():
-        _require_generative(auto, path, revision, trust_remote_code)
-    if adapter.exists():
-        from peft import PeftModel
-
-        base = json.loads(adapter.read_text())["base_model_name_or_path"]  # adapters themselves when trained from a LoRA Init
-        model = load_causal_lm(base, dtype, device, trust_remote_code=trust_remote_code, **options)
-        return PeftModel.from_pretrained(model, path).merge_and_unload().to(device)
+    _require_generative(auto, path, revision, trust_remote_code)
     model = auto.from_pretrained(path, revision=revision, dtype=torch_dtype(dtype, device), trust_remote_code=trust_remote_code, **options)
     return model.to(device)
+
+
+def _load_adapters(folder: Path, dtype: str, device: str, trust_remote_code: bool, **options: Any) -> Any:
+    """A LoRA checkpoint's adapters on its base, unmerged and frozen."""
+    from peft import PeftModel
+
+    base = json.loads((folder / "adapter_config.json").read_text())["base_model_name_or_path"]
+    if (Path(resolve_model_path(base)) / "adapter_config.json").exists():
+        raise ModelFamilyError(
+            f"{folder}: its base {base} is a LoRA checkpoint too (adapters on adapters: a LoRA run from a LoRA Init, trained before ptlab "
+            "continued Init's adapters); ptlab loads one checkpoint's adapters, unmerged. Train the run again from its Init"
+        )
+    model = load_causal_lm(base, dtype, device, trust_remote_code=trust_remote_code, **options)
+    return PeftModel.from_pretrained(model, str(folder)).to(device)
+
+
+def merged(model: Any) -> Any:
+    """`model` with its LoRA adapters (a LoRA checkpoint's, loaded unmerged) merged into its
+    weights, a plain model; for fp32 weights only, where their update survives the merge."""
+    from peft import PeftModel
+
+    return model.merge_and_unload() if isinstance(model, PeftModel) else model
 
 
 def _require_generative(auto: Any, path: str, revision: str | None, trust_remote_code: bool) -> None:
@@ -433,8 +451,9 @@ def load(spec: Any, device: str, folder: Path | None = None, **options: Any) -> 
 @runlog.busy()
 def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path | None, seed: int) -> tuple[Any, Any]:
     """The model to train and its tokenizer or processor: the checkpoint when resuming, else
-    Init, else the model by name. With LoRA (spec.lora) a checkpoint holds adapters: the
-    base (Init or the model) loads, then the checkpoint's adapters or fresh ones (from `seed`)."""
+    Init, else the model by name. With LoRA (spec.lora), the adapters of that checkpoint or
+    Init where it holds some train on (unmerged: the model is the one it was), else fresh
+    ones (from `seed`) on it."""
     if spec.attention == "flex_attention" and not device.startswith("cuda"):
         raise ModelFamilyError(f"model.attention \"flex_attention\" cannot train on {device}: PyTorch's FlexAttention has no backward pass there; use \"sdpa\" (or \"auto\"), and flex_attention on a CUDA GPU")
     if spec.attention == "varlen" and device.startswith("cuda"):
@@ -445,14 +464,41 @@ def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path |
             raise ModelFamilyError(f'model.attention "varlen" cannot train on {device}: {missing}; use "sdpa", or a newer PyTorch')
     if spec.ligerKernel and not device.startswith("cuda"):
         raise ModelFamilyError(f"model.ligerKernel cannot run on {device}: Liger's kernels are Triton kernels for CUDA GPUs; set it to false here")
-    model, tokenizer = load(spec, device, checkpoint if checkpoint is not None and spec.lora is None else init)
+    source = checkpoint if checkpoint is not None else init
+    model, tokenizer = load(spec, device, source)
+    if spec.lora is None:
+        model = _full_weights(model, spec, device, source)
     if spec.ligerKernel:
-        apply_liger_kernels(model)
+        apply_liger_kernels(_plain(model))
     if spec.lora is not None:
-        model = add_lora(model, spec.lora, seed, str(checkpoint) if checkpoint else None, init)
+        model = add_lora(model, spec.lora, seed, source)
     if (checkpointing := spec.checkpointing()) is not None:
         model.activation_checkpointing_enable(**checkpointing)  # transformers 5.x: gradient_checkpointing_enable is its deprecated alias
     return model, tokenizer
+
+
+def _full_weights(model: Any, spec: Any, device: str, init: Path | None) -> Any:
+    """What full fine-tuning trains from a LoRA Init: its adapters merged, in fp32 only. Merged
+    into bf16 or fp16 weights an update of about the learning rate rounds away for most of them
+    (merged in fp32 and cast, alike): the run would start from another model than Init."""
+    import torch
+
+    if _plain(model) is model:
+        return model
+    if torch_dtype(spec.dtype, device) != torch.float32:
+        raise ModelFamilyError(
+            f"{init} holds LoRA adapters, which full fine-tuning (no model.lora) merges into the weights it trains; in model.dtype {spec.dtype!r} "
+            f"({str(torch_dtype(spec.dtype, device)).removeprefix('torch.')} here) the merge rounds most of their update away. "
+            'Set model.dtype to "fp32", or train with model.lora as Init was (its adapters train on, unmerged)'
+        )
+    return merged(model).requires_grad_(True)  # peft froze the base weights
+
+
+def _plain(model: Any) -> Any:
+    """The transformers model under a LoRA wrapper (peft's PeftModel), or `model` itself."""
+    from peft import PeftModel
+
+    return model.get_base_model() if isinstance(model, PeftModel) else model
 
 
 LIGER_VERSION = "0.8.5"
@@ -476,18 +522,17 @@ def apply_liger_kernels(model: Any, **kernels: bool) -> None:
     _apply_liger_kernel_to_instance(model=model, **chosen)
 
 
-def add_lora(model: Any, lora: Any, seed: int, adapter_from: str | None = None, base: Path | None = None) -> Any:
-    """Wrap `model` with trainable LoRA adapters (config.Lora), loaded from a checkpoint
-    folder or fresh, leaving the base weights frozen. Fresh adapters draw their random A
-    matrices from `seed` (apart from the job's stream: two runs of one config start alike) and
-    name `base` (Init's folder, when the model is Init) as what they sit on: Init may itself be
-    a LoRA checkpoint, merged into `model` here, whose adapters a consumer of these
-    (load_causal_lm) must merge first; peft would name Init's own base."""
+def add_lora(model: Any, lora: Any, seed: int, base: Path | None = None) -> Any:
+    """`model` with trainable LoRA adapters (config.Lora), its base weights frozen. A LoRA
+    checkpoint's model (a PeftModel: a resumed run's, or a LoRA Init's) trains its own
+    adapters on, which `lora` must describe. Fresh adapters draw their random A matrices from
+    `seed` (apart from the job's stream: two runs of one config start alike) and name `base`
+    (Init's folder, when the model is Init) as what they sit on."""
     import torch
     from peft import LoraConfig, PeftModel, get_peft_model
 
-    if adapter_from is not None:
-        return PeftModel.from_pretrained(model, adapter_from, is_trainable=True)
+    if isinstance(model, PeftModel):
+        return _adapters_trained_on(model, lora, base)
     targets = list(lora.targetModules) if lora.targetModules else "all-linear"
     device = next(model.parameters()).device
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
@@ -496,6 +541,45 @@ def add_lora(model: Any, lora: Any, seed: int, adapter_from: str | None = None, 
     if base is not None:
         wrapped.peft_config["default"].base_model_name_or_path = str(base)
     return wrapped
+
+
+def _adapters_trained_on(model: Any, lora: Any, folder: Path | None) -> Any:
+    """A LoRA checkpoint's adapters (loaded frozen) made trainable, when model.lora describes
+    them: training them on keeps the checkpoint one set of adapters on one base."""
+    config = model.peft_config["default"]
+    wanted = {"r": lora.r, "alpha": lora.alpha, "dropout": lora.dropout}
+    held = {"r": config.r, "alpha": config.lora_alpha, "dropout": config.lora_dropout}
+    differing = [f"{field} {wanted[field]} (the adapters': {held[field]})" for field in wanted if wanted[field] != held[field]]
+    adapted = _adapted_modules(model)
+    if _targeted_modules(model, lora) != adapted:
+        asked = json.dumps(list(lora.targetModules)) if lora.targetModules else "absent (every linear layer)"
+        differing.append(f"targetModules {asked} (the adapters sit on {json.dumps(sorted({name.rsplit('.', 1)[-1] for name in adapted}))})")
+    if differing:
+        raise ModelFamilyError(
+            f"model.lora: {folder} holds LoRA adapters, which a LoRA run from it trains on, and model.lora describes others: {'; '.join(differing)}. "
+            "Set model.lora as that checkpoint's run had it"
+        )
+    model.set_requires_grad("default", True)
+    config.inference_mode = False
+    return model
+
+
+def _adapted_modules(model: Any) -> set[str]:
+    """The names of the modules a PeftModel's LoRA adapters sit on."""
+    from peft.tuners.lora import LoraLayer
+
+    return {name for name, module in _plain(model).named_modules() if isinstance(module, LoraLayer)}
+
+
+def _targeted_modules(model: Any, lora: Any) -> set[str]:
+    """The names of the modules fresh adapters of `lora` would sit on, as peft matches them
+    (model.lora.targetModules by name's end, or every linear layer but the output head)."""
+    from peft import LoraConfig
+    from peft.tuners.tuners_utils import _maybe_include_all_linear_layers, check_target_module_exists
+
+    config = LoraConfig(r=lora.r, target_modules=list(lora.targetModules) if lora.targetModules else "all-linear", task_type="CAUSAL_LM")
+    config = _maybe_include_all_linear_layers(config, _plain(model))  # peft's own "all-linear" (version pinned)
+    return {name for name, _ in _plain(model).named_modules() if name and check_target_module_exists(config, name)}
 
 
 def is_checkpoint(folder: Path) -> bool:

@@ -141,38 +141,119 @@ def test_gradient_checkpointing_is_on_through_transformers_current_call(embedded
     assert layers and all(m.gradient_checkpointing for m in layers)
 
 
-def _trained_lora(spec, init, seed: int, folder):
-    """load_trainable's fresh adapters with B moved off zero (what training does), saved as a
-    checkpoint saves them; the PeftModel."""
+def _trained_lora(spec, init, seed: int, folder, std: float = 0.5):
+    """load_trainable's adapters (fresh, or Init's) with B moved by about `std` (what training
+    does), saved as a checkpoint saves them; the PeftModel."""
     model, tokenizer = models.load_trainable(spec, "cpu", init, None, seed)
     with torch.no_grad():
         for name, parameter in model.named_parameters():
             if "lora_B" in name:
-                parameter.normal_(0, 0.5, generator=torch.Generator().manual_seed(zlib.crc32(folder.name.encode())))
+                parameter.add_(torch.randn(parameter.shape, generator=torch.Generator().manual_seed(zlib.crc32(folder.name.encode()))) * std)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return model
 
 
-def test_lora_trained_from_a_lora_init_loads_with_init_merged_first(embedded, tmp_path):
-    """SFT with LoRA, then PPO with LoRA from its checkpoint: the PPO adapters sit on Init (the
-    base plus SFT's adapters, merged), and every consumer of the PPO checkpoint (ptlab eval,
-    export, compare, a later Init) gets that model. peft named the root base as theirs: the
-    checkpoint loaded as the base plus PPO's adapters alone, SFT's training dropped."""
+IDS = torch.tensor([[1, 40, 41, 42, 43, 44, 45, 46]])
+
+
+def _logits(model) -> torch.Tensor:
+    with torch.no_grad():
+        return model.eval()(input_ids=IDS).logits.float()
+
+
+def _loss(model) -> float:
+    with torch.no_grad():
+        return model.eval()(input_ids=IDS, labels=IDS).loss.item()
+
+
+def test_a_bf16_lora_checkpoint_loads_as_the_model_its_run_trained(embedded, tmp_path):
+    """model.dtype bf16 ("auto" on a GPU): adapters moved as 20 Adam steps at lr 1e-6 move
+    them. Merged into the bf16 base, most of that update rounded away (merged in fp32 and
+    cast, alike): ptlab eval, compare and a PPO Init scored another model than the run
+    trained, further from it than the base. Loaded unmerged, the checkpoint is that model:
+    its logits and loss are the run's own evaluation's."""
+    from ptlab.config import Lora, Model
+
+    spec = Model(name="embedded:tiny-lm", dtype="bf16", lora=Lora(r=8, dropout=0.0))
+    trained = _trained_lora(spec, None, 0, tmp_path / "final", std=2e-5)
+    loaded, _ = models.load(spec, "cpu", tmp_path / "final")  # what ptlab eval and compare load
+    base, _ = models.load(Model(name="embedded:tiny-lm", dtype="bf16"), "cpu")
+    update = abs(_loss(trained) - _loss(base))
+    assert update > 1e-4 and abs(_loss(loaded) - _loss(trained)) < 0.05 * update
+    torch.testing.assert_close(_logits(loaded), _logits(trained), rtol=0, atol=1e-3)  # the update moves a logit by a bf16 step, 8e-3
+    assert not any(p.requires_grad for p in loaded.parameters())
+
+
+def test_lora_trained_from_a_lora_init_trains_init_s_adapters_on(embedded, tmp_path):
+    """SFT with LoRA, then PPO with LoRA from its checkpoint: the PPO run starts from Init's
+    adapters, unmerged, and trains them on (SFT's training kept, nothing merged into bf16
+    weights); its checkpoint is one set of adapters on the root base, which every consumer
+    (ptlab eval, export, compare, a later Init) loads as the model trained."""
+    import json
+
+    from ptlab.config import Lora, Model
+
+    spec = Model(name="embedded:tiny-lm", dtype="bf16", lora=Lora(r=4))
+    sft, ppo = tmp_path / "sft", tmp_path / "ppo"
+    init = _trained_lora(spec, None, 0, sft, std=1e-3)
+    started, _ = models.load_trainable(spec, "cpu", sft, None, 1)
+    torch.testing.assert_close(_logits(started), _logits(init), rtol=0, atol=0)
+    assert {n for n, p in started.named_parameters() if p.requires_grad} == {n for n, p in init.named_parameters() if p.requires_grad}
+    trained = _trained_lora(spec, sft, 1, ppo, std=1e-3)
+    base = json.loads((sft / "adapter_config.json").read_text())["base_model_name_or_path"]
+    assert json.loads((ppo / "adapter_config.json").read_text())["base_model_name_or_path"] == base
+    loaded = models.load_causal_lm(str(ppo), "bf16")
+    torch.testing.assert_close(_logits(loaded), _logits(trained), rtol=0, atol=0)
+    assert (_logits(loaded) - _logits(init)).abs().max() > 0.01
+
+
+def test_a_lora_init_s_adapters_train_on_only_as_model_lora_describes_them(embedded, tmp_path):
+    import re
+
     from ptlab.config import Lora, Model
 
     spec = Model(name="embedded:tiny-lm", dtype="fp32", lora=Lora(r=4))
-    sft, ppo = tmp_path / "sft", tmp_path / "ppo"
-    _trained_lora(spec, None, 0, sft)
-    trained = _trained_lora(spec, sft, 0, ppo).eval()
-    ids = torch.tensor([[1, 40, 41, 42, 43, 44]])
-    with torch.no_grad():
-        expected = trained(input_ids=ids).logits
-        loaded = models.load_causal_lm(str(ppo), "fp32")(input_ids=ids).logits
-        sft_alone = models.load_causal_lm(str(sft), "fp32")(input_ids=ids).logits
-    # merged adapters sum in another order than the unmerged forward: float32 rounding, up to about
-    # 5e-5 over adapter draws, against a gap of about 1 to SFT's model alone
-    assert (loaded - expected).abs().max() < 1e-3 and (loaded - sft_alone).abs().max() > 0.1
+    _trained_lora(spec, None, 0, tmp_path / "sft")
+    for other, named in ((Lora(r=8), "r 8 (the adapters': 4)"), (Lora(r=4, targetModules=("q_proj", "v_proj")), 'targetModules ["q_proj", "v_proj"] (the adapters sit on ["down_proj", "gate_proj", "k_proj", "o_proj", "q_proj", "up_proj", "v_proj"])'), (Lora(r=4, dropout=0.1), "dropout 0.1 (the adapters': 0.05)")):
+        with pytest.raises(models.ModelFamilyError, match=rf"model.lora: .*sft holds LoRA adapters, .*{re.escape(named)}"):
+            models.load_trainable(Model(name="embedded:tiny-lm", dtype="fp32", lora=other), "cpu", tmp_path / "sft", None, 0)
+    models.load_trainable(Model(name="embedded:tiny-lm", dtype="fp32", lora=Lora(r=4, targetModules=("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"))), "cpu", tmp_path / "sft", None, 0)
+
+
+def test_full_fine_tuning_from_a_lora_init_merges_in_fp32_and_refuses_bf16(embedded, tmp_path):
+    """Without model.lora a run trains full weights, Init's adapters merged into them: in fp32
+    the model is Init's; in bf16 the merge would round most of a trained update away."""
+    from ptlab.config import Lora, Model
+
+    init = _trained_lora(Model(name="embedded:tiny-lm", dtype="fp32", lora=Lora(r=4)), None, 0, tmp_path / "sft", std=1e-3)
+    full, _ = models.load_trainable(Model(name="embedded:tiny-lm", dtype="fp32"), "cpu", tmp_path / "sft", None, 0)
+    assert type(full).__name__ == "LlamaForCausalLM" and all(p.requires_grad for p in full.parameters())
+    torch.testing.assert_close(_logits(full), _logits(init), rtol=0, atol=1e-4)
+    with pytest.raises(models.ModelFamilyError, match=r'sft holds LoRA adapters, .*in model.dtype .bf16. \(bfloat16 here\) the merge rounds most of their update away. Set model.dtype to "fp32", or train with model.lora'):
+        models.load_trainable(Model(name="embedded:tiny-lm", dtype="bf16"), "cpu", tmp_path / "sft", None, 0)
+
+
+def test_a_ppo_run_from_a_lora_init_starts_at_init_and_keeps_it_as_its_kl_reference(embedded, tmp_path):
+    """ppo.klCoef: the reference is Init exactly (its adapters unmerged, frozen), and so is
+    the policy before its first update (Init's adapters, trainable): the first KL is 0."""
+    import json
+    from pathlib import Path
+
+    from ptlab import parallel, ppo
+    from ptlab.config import Lora, Model, experiment_from_dict
+
+    init = _trained_lora(Model(name="embedded:tiny-lm", dtype="bf16", lora=Lora(r=4)), None, 0, tmp_path / "sft", std=1e-3)
+    example = Path(__file__).resolve().parents[2] / "examples" / "tiny.ptlab.json"
+    data = json.loads(example.read_text())
+    data["model"].update(dtype="bf16", lora={"r": 4})
+    data["ppo"].update(init=str(tmp_path / "sft"), klCoef=0.1)
+    policy = ppo.load_policy(experiment_from_dict(data, example), parallel.accelerator(), tmp_path / "sft", None)
+    reference, trained = policy.reference.policy, policy.trained.policy
+    assert not any(p.requires_grad for p in reference.parameters())
+    assert {n for n, p in trained.named_parameters() if p.requires_grad} == {n for n, p in init.named_parameters() if p.requires_grad}
+    torch.testing.assert_close(_logits(reference), _logits(init), rtol=0, atol=0)
+    torch.testing.assert_close(_logits(trained), _logits(init), rtol=0, atol=0)
 
 
 def test_fresh_lora_adapters_start_from_the_experiment_seed(embedded):
