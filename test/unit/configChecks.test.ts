@@ -267,12 +267,12 @@ describe('configChecks', () => {
 
   it("refuses low-precision trained weights under FSDP, in the trainer's words", () => {
     const issues = (model: Record<string, unknown>, distributed: string) => check({ name: 'x', environment: { env: 'generalpoints' }, model: { name: 'm', ...model }, launcher: { kind: 'accelerate', gpus: 2, distributed } }).filter((i) => i.pointer === '/model/dtype');
-    for (const model of [{}, { dtype: 'bf16' }, { dtype: 'fp16' }]) {
+    for (const model of [{}, { dtype: 'bf16' }, { dtype: 'fp16' }, { lora: { r: 4 } }, { dtype: 'bf16', lora: { r: 4 } }]) {
       const [issue] = issues(model, 'fsdp');
       assert.equal(issue?.severity, 'error', JSON.stringify(model));
-      assert.match(issue.message, /^dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step \(about the learning rate\) rounds away for most weights: set it to "fp32"/);
+      assert.match(issue.message, /^dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step \(about the learning rate\) rounds away for most weights \(with model\.lora, it cannot flatten bf16 weights with the fp32 adapters at all\): set it to "fp32"/);
     }
-    for (const [model, distributed] of [[{ dtype: 'fp32' }, 'fsdp'], [{ lora: { r: 4 } }, 'fsdp'], [{}, 'ddp'], [{ dtype: 'bf16' }, 'deepspeed-zero3']] as const) assert.deepEqual(issues(model, distributed), [], `${JSON.stringify(model)} ${distributed}`);
+    for (const [model, distributed] of [[{ dtype: 'fp32' }, 'fsdp'], [{ dtype: 'fp32', lora: { r: 4 } }, 'fsdp'], [{ lora: { r: 4 } }, 'ddp'], [{}, 'ddp'], [{ dtype: 'bf16' }, 'deepspeed-zero3']] as const) assert.deepEqual(issues(model, distributed), [], `${JSON.stringify(model)} ${distributed}`);
   });
 
   it('refuses rows laid end to end (sft.packing, sft.paddingFree, ppo.paddingFree, ppo.sharedPrefixes) with vision observations, in the trainer\'s words', () => {

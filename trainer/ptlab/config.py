@@ -445,12 +445,13 @@ def head_chunk_refused(data: dict[str, Any], launch: Launch) -> str | None:
 def fsdp_dtype_refused(data: dict[str, Any], launch: Launch) -> str | None:
     """What the schema cannot say of model.dtype: FSDP steps its shards in their own dtype
     (ptlab.optimizers: elsewhere bf16/fp16 weights step through fp32 copies); "auto" is bf16 on
-    a GPU. LoRA's adapters are fp32 whatever the base's dtype. Only where FSDP runs: a local job
-    or one process is plain PyTorch (plan.distributed_strategy)."""
+    a GPU. With LoRA, FSDP flattens each layer's bf16 weights with its fp32 adapters into one
+    flat parameter, which takes one dtype: it fails as it wraps the model. Only where FSDP runs:
+    a local job or one process is plain PyTorch (plan.distributed_strategy)."""
     model = data.get("model", {})
-    if launch.strategy != "fsdp" or model.get("dtype", "auto") == "fp32" or model.get("lora") is not None:
+    if launch.strategy != "fsdp" or model.get("dtype", "auto") == "fp32":
         return None
-    return 'dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights: set it to "fp32" (FSDP computes in launcher.mixedPrecision), or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"'
+    return 'dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights (with model.lora, it cannot flatten bf16 weights with the fp32 adapters at all): set it to "fp32" (FSDP computes in launcher.mixedPrecision), or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"'
 
 
 def sft_batch_refused(data: dict[str, Any], launch: Launch) -> str | None:

@@ -176,15 +176,16 @@ def test_a_chunked_head_under_fsdp_is_refused_naming_the_field(tmp_path):
 def test_low_precision_trained_weights_under_fsdp_are_refused_naming_the_field(tmp_path):
     """FSDP steps its shards in their own dtype (elsewhere bf16 weights step through fp32
     copies): bf16, fp16 and "auto" (bf16 on a GPU) are refused as the config loads, before a
-    model does; fp32 and LoRA (fp32 adapters) are not, nor other launches."""
+    model does, with LoRA too (FSDP flattens each layer's weights with its fp32 adapters, one
+    dtype per flat parameter); fp32 is not, nor other launches."""
     path = tmp_path / "x.ptlab.json"
     data = {"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"}, "launcher": {"kind": "accelerate", "gpus": 2, "distributed": "fsdp"}}
-    for model in ({"name": "m"}, {"name": "m", "dtype": "bf16"}, {"name": "m", "dtype": "fp16"}):
+    for model in ({"name": "m"}, {"name": "m", "dtype": "bf16"}, {"name": "m", "dtype": "fp16"}, {"name": "m", "lora": {"r": 4}}, {"name": "m", "dtype": "bf16", "lora": {"r": 4}}):
         path.write_text(json.dumps({**data, "model": model}))
         with pytest.raises(ContractViolation) as refused:
             cfg.load_experiment(path)
-        assert f'{path}: /model/dtype: dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights: set it to "fp32"' in str(refused.value)
-    for model, distributed in (({"name": "m", "dtype": "fp32"}, "fsdp"), ({"name": "m", "lora": {"r": 4}}, "fsdp"), ({"name": "m"}, "ddp"), ({"name": "m"}, "deepspeed-zero3")):
+        assert f'{path}: /model/dtype: dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights (with model.lora, it cannot flatten bf16 weights with the fp32 adapters at all): set it to "fp32"' in str(refused.value)
+    for model, distributed in (({"name": "m", "dtype": "fp32"}, "fsdp"), ({"name": "m", "dtype": "fp32", "lora": {"r": 4}}, "fsdp"), ({"name": "m", "lora": {"r": 4}}, "ddp"), ({"name": "m"}, "deepspeed-zero3")):
         path.write_text(json.dumps({**data, "model": model, "launcher": {**data["launcher"], "distributed": distributed}}))
         cfg.load_experiment(path)
 

@@ -350,11 +350,12 @@ function headChunkRefused(config: Json, launch: Launch): string | undefined {
 }
 
 /** The trainer's `fsdp_dtype_refused` (trainer/ptlab/config.py), in the same words: FSDP steps its
- * shards in their own dtype ("auto" is bf16 on a GPU); LoRA's adapters are fp32. */
+ * shards in their own dtype ("auto" is bf16 on a GPU), and cannot flatten bf16 weights with LoRA's
+ * fp32 adapters. */
 function fsdpDtypeRefused(config: Json, launch: Launch): string | undefined {
   const model = isObject(config.model) ? config.model : {};
-  if (launch.strategy !== 'fsdp' || (model.dtype ?? 'auto') === 'fp32' || (model.lora !== undefined && model.lora !== null)) return undefined;
-  return 'dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights: set it to "fp32" (FSDP computes in launcher.mixedPrecision), or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"';
+  if (launch.strategy !== 'fsdp' || (model.dtype ?? 'auto') === 'fp32') return undefined;
+  return 'dtype: FSDP steps its weight shards in their own dtype, and in bf16 an Adam step (about the learning rate) rounds away for most weights (with model.lora, it cannot flatten bf16 weights with the fp32 adapters at all): set it to "fp32" (FSDP computes in launcher.mixedPrecision), or use launcher.distributed "ddp", "deepspeed-zero2" or "deepspeed-zero3"';
 }
 
 /** The trainer's `sft_batch_refused` (trainer/ptlab/config.py), in the same words: each process
