@@ -156,8 +156,9 @@ def remove_stale_staging(target: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
-    """Export `checkpoint` to `target` (replaced whole, only after the parity check passes).
+def export_onnx(checkpoint: Path, target: Path, sample_text: str, trust_remote_code: bool = False) -> Path:
+    """Export `checkpoint` to `target` (replaced whole, only after the parity check passes),
+    trusting its model's code as model.trustRemoteCode says.
     The staging folder goes on any exception: under signals_raise(ExportCancelled), on
     SIGTERM and SIGHUP too."""
     import onnxruntime as ort
@@ -166,12 +167,12 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str) -> Path:
     from ptlab.models import is_vision_model, load_causal_lm, load_tokenizer, merged
     from ptlab.runlog import replace_dir
 
-    if is_vision_model(str(checkpoint)):
+    if is_vision_model(str(checkpoint), trust_remote_code=trust_remote_code):
         # The text decoder alone would be a different model: it never sees the image.
         raise ExportError(f"{checkpoint}: image-text-to-text checkpoints are not exported to ONNX (only causal LMs: a decoder with KV cache); evaluate it with `ptlab eval` instead")
     # a LoRA checkpoint's adapters merged in fp32, where their update survives; eager attention traces cleanly
-    model = merged(load_causal_lm(str(checkpoint), "fp32", "cpu", attn_implementation="eager")).eval()
-    tokenizer = load_tokenizer(str(checkpoint))
+    model = merged(load_causal_lm(str(checkpoint), "fp32", "cpu", trust_remote_code=trust_remote_code, attn_implementation="eager")).eval()
+    tokenizer = load_tokenizer(str(checkpoint), trust_remote_code=trust_remote_code)
     layers, kv_heads, head_dim = _geometry(model.config)
     inputs, outputs = _names(layers)
     batch, seq, past_len = 2, 5, 3

@@ -311,11 +311,16 @@ def is_vision_model(name: str, revision: str | None = None, trust_remote_code: b
     from transformers import AutoConfig
 
     path = resolve_model_path(name)
-    adapter = Path(path) / "adapter_config.json"
-    if adapter.exists():
-        return is_vision_model(json.loads(adapter.read_text())["base_model_name_or_path"])
+    if (Path(path) / "adapter_config.json").exists():
+        return is_vision_model(*adapter_base(Path(path)), trust_remote_code)
     config = AutoConfig.from_pretrained(path, revision=revision, trust_remote_code=trust_remote_code)
     return getattr(config, "vision_config", None) is not None
+
+
+def adapter_base(folder: Path) -> tuple[str, str | None]:
+    """The model a LoRA checkpoint's adapters sit on, and its revision (adapter_config.json)."""
+    config = json.loads((folder / "adapter_config.json").read_text())
+    return config["base_model_name_or_path"], config.get("revision")
 
 
 def load_tokenizer(name: str, revision: str | None = None, trust_remote_code: bool = False) -> Any:
@@ -386,13 +391,13 @@ def _load_adapters(folder: Path, dtype: str, device: str, trust_remote_code: boo
     """A LoRA checkpoint's adapters on its base, unmerged and frozen."""
     from peft import PeftModel
 
-    base = json.loads((folder / "adapter_config.json").read_text())["base_model_name_or_path"]
+    base, revision = adapter_base(folder)
     if (Path(resolve_model_path(base)) / "adapter_config.json").exists():
         raise ModelFamilyError(
             f"{folder}: its base {base} is a LoRA checkpoint too (adapters on adapters: a LoRA run from a LoRA Init, trained before ptlab "
             "continued Init's adapters); ptlab loads one checkpoint's adapters, unmerged. Train the run again from its Init"
         )
-    model = load_causal_lm(base, dtype, device, trust_remote_code=trust_remote_code, **options)
+    model = load_causal_lm(base, dtype, device, revision, trust_remote_code, **options)
     return PeftModel.from_pretrained(model, str(folder)).to(device)
 
 
@@ -471,7 +476,7 @@ def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path |
     if spec.ligerKernel:
         apply_liger_kernels(_plain(model))
     if spec.lora is not None:
-        model = add_lora(model, spec.lora, seed, source)
+        model = add_lora(model, spec.lora, seed, source, spec.revision if source is None else None)
     if (checkpointing := spec.checkpointing()) is not None:
         model.activation_checkpointing_enable(**checkpointing)  # transformers 5.x: gradient_checkpointing_enable is its deprecated alias
     return model, tokenizer
@@ -522,12 +527,13 @@ def apply_liger_kernels(model: Any, **kernels: bool) -> None:
     _apply_liger_kernel_to_instance(model=model, **chosen)
 
 
-def add_lora(model: Any, lora: Any, seed: int, base: Path | None = None) -> Any:
+def add_lora(model: Any, lora: Any, seed: int, base: Path | None = None, revision: str | None = None) -> Any:
     """`model` with trainable LoRA adapters (config.Lora), its base weights frozen. A LoRA
     checkpoint's model (a PeftModel: a resumed run's, or a LoRA Init's) trains its own
     adapters on, which `lora` must describe. Fresh adapters draw their random A matrices from
     `seed` (apart from the job's stream: two runs of one config start alike) and name `base`
-    (Init's folder, when the model is Init) as what they sit on."""
+    (Init's folder, when the model is Init) as what they sit on, at `revision`
+    (model.revision, for the model by name)."""
     import torch
     from peft import LoraConfig, PeftModel, get_peft_model
 
@@ -537,7 +543,7 @@ def add_lora(model: Any, lora: Any, seed: int, base: Path | None = None) -> Any:
     device = next(model.parameters()).device
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         torch.manual_seed(seed)
-        wrapped = get_peft_model(model, LoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout, target_modules=targets, task_type="CAUSAL_LM"))
+        wrapped = get_peft_model(model, LoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout, target_modules=targets, task_type="CAUSAL_LM", revision=revision))
     if base is not None:
         wrapped.peft_config["default"].base_model_name_or_path = str(base)
     return wrapped

@@ -256,6 +256,61 @@ def test_a_ppo_run_from_a_lora_init_starts_at_init_and_keeps_it_as_its_kl_refere
     torch.testing.assert_close(_logits(trained), _logits(init), rtol=0, atol=0)
 
 
+def test_a_lora_checkpoint_s_base_loads_at_model_revision(embedded, tmp_path, monkeypatch):
+    """model.revision: the adapters record it (adapter_config.json's revision) and their base
+    loads at it; it loaded at the hub's default branch, another model than the one trained."""
+    import json
+
+    import transformers
+
+    from ptlab.config import Lora, Model
+
+    spec = Model(name=embedded, revision="v1.0", dtype="fp32", lora=Lora(r=4))
+    _trained_lora(spec, None, 0, tmp_path / "final")
+    assert json.loads((tmp_path / "final" / "adapter_config.json").read_text())["revision"] == "v1.0"
+    calls = []
+    for auto in (transformers.AutoConfig, transformers.AutoModelForCausalLM, transformers.AutoTokenizer):
+        real = auto.from_pretrained.__func__
+
+        def spy(cls, path, *args, real=real, **kwargs):
+            calls.append((str(path), kwargs.get("revision")))
+            return real(cls, path, *args, **kwargs)
+
+        monkeypatch.setattr(auto, "from_pretrained", classmethod(spy))
+    models.load(spec, "cpu", tmp_path / "final")  # what ptlab eval and a PPO Init load
+    base_loads = [revision for path, revision in calls if path == embedded]
+    assert base_loads and set(base_loads) == {"v1.0"}
+
+
+def test_a_lora_checkpoint_of_a_remote_code_model_loads_trusting_its_code(embedded, tmp_path, monkeypatch):
+    """model.trustRemoteCode: the checkpoint's base (a model of custom classes, auto_map) is
+    read trusting its code, as training read it; its config was read without, and every
+    consumer (ptlab eval, PPO's Init, export) failed."""
+    import json
+    import shutil
+
+    import transformers.dynamic_module_utils
+
+    from ptlab.config import Lora, Model
+
+    monkeypatch.setattr(transformers.dynamic_module_utils, "HF_MODULES_CACHE", str(tmp_path / "modules"))
+    base = tmp_path / "custom"
+    shutil.copytree(embedded, base)
+    (base / "configuration_custom.py").write_text("from transformers import LlamaConfig\n\n\nclass CustomConfig(LlamaConfig):\n    model_type = 'custom-llama'\n")
+    (base / "modeling_custom.py").write_text("from transformers import LlamaForCausalLM\n\nfrom .configuration_custom import CustomConfig\n\n\nclass CustomForCausalLM(LlamaForCausalLM):\n    config_class = CustomConfig\n")
+    config = json.loads((base / "config.json").read_text())
+    config.update(model_type="custom-llama", architectures=["CustomForCausalLM"], auto_map={"AutoConfig": "configuration_custom.CustomConfig", "AutoModelForCausalLM": "modeling_custom.CustomForCausalLM"})
+    (base / "config.json").write_text(json.dumps(config))
+    spec = Model(name=str(base), trustRemoteCode=True, dtype="fp32", lora=Lora(r=4))
+    trained = _trained_lora(spec, None, 0, tmp_path / "final")
+    loaded, _ = models.load(spec, "cpu", tmp_path / "final")
+    assert type(loaded.get_base_model()).__name__ == "CustomForCausalLM"
+    torch.testing.assert_close(_logits(loaded), _logits(trained))
+    from ptlab.export import export_onnx
+
+    assert (export_onnx(tmp_path / "final", tmp_path / "onnx", "hello", trust_remote_code=True) / "model.onnx").exists()
+
+
 def test_fresh_lora_adapters_start_from_the_experiment_seed(embedded):
     """Two runs of one LoRA config start from the same adapters whatever the job's random
     stream did before (A matrices are random; B is zero): they drew from it, and two SFT runs
