@@ -320,7 +320,13 @@ def is_vision_model(name: str, revision: str | None = None, trust_remote_code: b
 def adapter_base(folder: Path) -> tuple[str, str | None]:
     """The model a LoRA checkpoint's adapters sit on, and its revision (adapter_config.json)."""
     config = json.loads((folder / "adapter_config.json").read_text())
-    return config["base_model_name_or_path"], config.get("revision")
+    base = config["base_model_name_or_path"]
+    if Path(base).is_absolute() and not Path(base).exists():
+        raise ModelFamilyError(
+            f"{folder / 'adapter_config.json'}: the adapters' base model {base} (base_model_name_or_path) is not on this machine: copy that "
+            "folder (the model, or the Init checkpoint their run trained on) here and set base_model_name_or_path to where it is"
+        )
+    return base, config.get("revision")
 
 
 def load_tokenizer(name: str, revision: str | None = None, trust_remote_code: bool = False) -> Any:
@@ -476,7 +482,7 @@ def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path |
     if spec.ligerKernel:
         apply_liger_kernels(_plain(model))
     if spec.lora is not None:
-        model = add_lora(model, spec.lora, seed, source, spec.revision if source is None else None)
+        model = add_lora(model, spec.lora, seed, source or spec.name, spec.revision if source is None else None)
     if (checkpointing := spec.checkpointing()) is not None:
         model.activation_checkpointing_enable(**checkpointing)  # transformers 5.x: gradient_checkpointing_enable is its deprecated alias
     return model, tokenizer
@@ -527,13 +533,14 @@ def apply_liger_kernels(model: Any, **kernels: bool) -> None:
     _apply_liger_kernel_to_instance(model=model, **chosen)
 
 
-def add_lora(model: Any, lora: Any, seed: int, base: Path | None = None, revision: str | None = None) -> Any:
+def add_lora(model: Any, lora: Any, seed: int, base: Path | str | None = None, revision: str | None = None) -> Any:
     """`model` with trainable LoRA adapters (config.Lora), its base weights frozen. A LoRA
     checkpoint's model (a PeftModel: a resumed run's, or a LoRA Init's) trains its own
     adapters on, which `lora` must describe. Fresh adapters draw their random A matrices from
     `seed` (apart from the job's stream: two runs of one config start alike) and name `base`
-    (Init's folder, when the model is Init) as what they sit on, at `revision`
-    (model.revision, for the model by name)."""
+    as what they sit on, at `revision`: model.name and model.revision (an embedded model by its
+    name, which resolves on any machine: peft would name this one's cache folder), or Init's
+    folder."""
     import torch
     from peft import LoraConfig, PeftModel, get_peft_model
 

@@ -311,6 +311,39 @@ def test_a_lora_checkpoint_of_a_remote_code_model_loads_trusting_its_code(embedd
     assert (export_onnx(tmp_path / "final", tmp_path / "onnx", "hello", trust_remote_code=True) / "model.onnx").exists()
 
 
+def test_a_lora_checkpoint_of_an_embedded_model_loads_under_another_cache(embedded, tmp_path, monkeypatch):
+    """The adapters name their base as model.name does ("embedded:tiny-lm"), not by this
+    machine's cache folder: the run's checkpoint loads where PTLAB_CACHE_DIR is another (a
+    cluster's cache, another machine), the base built there."""
+    import json
+    import shutil
+
+    from ptlab.config import Lora, Model
+
+    spec = Model(name="embedded:tiny-lm", dtype="fp32", lora=Lora(r=4))
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(tmp_path / "here"))
+    trained = _trained_lora(spec, None, 0, tmp_path / "final")
+    assert json.loads((tmp_path / "final" / "adapter_config.json").read_text())["base_model_name_or_path"] == "embedded:tiny-lm"
+    shutil.rmtree(tmp_path / "here")
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(tmp_path / "elsewhere"))
+    loaded, _ = models.load(spec, "cpu", tmp_path / "final")
+    torch.testing.assert_close(_logits(loaded), _logits(trained))
+
+
+def test_a_lora_checkpoint_whose_base_folder_is_missing_says_what_to_do(embedded, tmp_path):
+    """Adapters trained on a full Init name its folder: where it is not (another machine), the
+    load says so, naming the field to set, rather than asking the hub for a repo of that name."""
+    import shutil
+
+    from ptlab.config import Lora, Model
+
+    shutil.copytree(embedded, tmp_path / "init")
+    _trained_lora(Model(name="embedded:tiny-lm", dtype="fp32", lora=Lora(r=4)), tmp_path / "init", 0, tmp_path / "final")
+    shutil.rmtree(tmp_path / "init")
+    with pytest.raises(models.ModelFamilyError, match=r"final/adapter_config.json: the adapters' base model .*init \(base_model_name_or_path\) is not on this machine"):
+        models.load(Model(name="embedded:tiny-lm", dtype="fp32"), "cpu", tmp_path / "final")
+
+
 def test_fresh_lora_adapters_start_from_the_experiment_seed(embedded):
     """Two runs of one LoRA config start from the same adapters whatever the job's random
     stream did before (A matrices are random; B is zero): they drew from it, and two SFT runs
