@@ -479,6 +479,8 @@ def load_trainable(spec: Any, device: str, init: Path | None, checkpoint: Path |
     model, tokenizer = load(spec, device, source)
     if spec.lora is None:
         model = _full_weights(model, spec, device, source)
+    if refused := output_head_adapter_refused(model, spec):
+        raise ModelFamilyError(refused)
     if spec.ligerKernel:
         apply_liger_kernels(_plain(model))
     if spec.lora is not None:
@@ -503,6 +505,32 @@ def _full_weights(model: Any, spec: Any, device: str, init: Path | None) -> Any:
             'Set model.dtype to "fp32", or train with model.lora as Init was (its adapters train on, unmerged)'
         )
     return merged(model).requires_grad_(True)  # peft froze the base weights
+
+
+def output_head_adapter_refused(model: Any, spec: Any) -> str | None:
+    """model.lora.targetModules naming the output head, where an adapter there is not what
+    trains or what loads: a head that shares its weight with the input embeddings
+    (tie_word_embeddings: tiny-lm, Llama 3.2 1B and 3B, Qwen2.5-0.5B) merges its update into
+    both, and Liger's fused cross-entropy reads the head's weight past the adapter. peft's
+    ensure_weight_tying merges no better."""
+    plain = _plain(model)
+    head = plain.get_output_embeddings()
+    if spec.lora is None or head is None:
+        return None
+    name = next(name for name, module in plain.named_modules() if module is head)
+    if name not in _targeted_modules(model, spec.lora):
+        return None
+    if head.weight is plain.get_input_embeddings().weight:
+        return (
+            f"model.lora.targetModules: {name}, the output head, shares its weight with the input embeddings (tie_word_embeddings): its adapter's update, "
+            "merged (ONNX export, full fine-tuning from the checkpoint), lands in both, and the merged model is not the one trained; leave it out"
+        )
+    if spec.ligerKernel:
+        return (
+            f"model.lora.targetModules: {name}, the output head, under model.ligerKernel: Liger's fused cross-entropy (SFT's loss) reads its weight itself, "
+            "past the adapter, which would not train; leave it out, or set model.ligerKernel to false"
+        )
+    return None
 
 
 def _plain(model: Any) -> Any:

@@ -344,6 +344,49 @@ def test_a_lora_checkpoint_whose_base_folder_is_missing_says_what_to_do(embedded
         models.load(Model(name="embedded:tiny-lm", dtype="fp32"), "cpu", tmp_path / "final")
 
 
+def _untied_lm(folder):
+    """tiny-lm's architecture and tokenizer with an output head of its own (tie_word_embeddings false)."""
+    from transformers import AutoConfig, LlamaForCausalLM
+
+    config = AutoConfig.from_pretrained(models.resolve_model_path("embedded:tiny-lm"))
+    config.tie_word_embeddings = False
+    torch.manual_seed(0)
+    LlamaForCausalLM(config).save_pretrained(folder)
+    models.load_tokenizer("embedded:tiny-lm").save_pretrained(folder)
+    return folder
+
+
+def test_an_adapter_on_a_tied_output_head_is_refused_naming_the_field(embedded, tmp_path):
+    """model.lora.targetModules naming lm_head where the model ties it to its input embeddings
+    (tiny-lm, Llama 3.2 1B/3B, Qwen2.5-0.5B): merged (ONNX export, full fine-tuning from the
+    checkpoint), its update lands in the weight both share, and the merged model is not the
+    one trained (peft warned, unseen). An output head of its own takes one."""
+    from ptlab.config import Lora, Model
+
+    with pytest.raises(models.ModelFamilyError, match=r"model.lora.targetModules: lm_head, the output head, shares its weight with the input embeddings \(tie_word_embeddings\)"):
+        models.load_trainable(Model(name="embedded:tiny-lm", lora=Lora(r=4, targetModules=("q_proj", "lm_head"))), "cpu", None, None, 0)
+    untied = _untied_lm(tmp_path / "untied")
+    model, _ = models.load_trainable(Model(name=str(untied), lora=Lora(r=4, targetModules=("q_proj", "lm_head"))), "cpu", None, None, 0)
+    assert any("lm_head.lora_A" in name for name, _ in model.named_parameters())
+
+
+def test_an_adapter_on_the_output_head_is_refused_under_liger(embedded, tmp_path):
+    """Liger's fused cross-entropy (SFT's loss under model.ligerKernel) reads lm_head.weight
+    itself: an adapter there would be bypassed, never trained. (On a GPU: checked here on the
+    loaded model, as load_trainable checks it.)"""
+    from ptlab.config import Lora, Model
+
+    untied = _untied_lm(tmp_path / "untied")
+    model = models.load_causal_lm(str(untied), "fp32")
+    spec = Model(name=str(untied), ligerKernel=True, lora=Lora(r=4, targetModules=("q_proj", "lm_head")))
+    assert models.output_head_adapter_refused(model, spec) == (
+        "model.lora.targetModules: lm_head, the output head, under model.ligerKernel: Liger's fused cross-entropy (SFT's loss) reads its weight itself, "
+        "past the adapter, which would not train; leave it out, or set model.ligerKernel to false"
+    )
+    for fine in (Model(name=str(untied), ligerKernel=True, lora=Lora(r=4)), Model(name=str(untied), lora=Lora(r=4, targetModules=("lm_head",)))):
+        assert models.output_head_adapter_refused(model, fine) is None
+
+
 def test_fresh_lora_adapters_start_from_the_experiment_seed(embedded):
     """Two runs of one LoRA config start from the same adapters whatever the job's random
     stream did before (A matrices are random; B is zero): they drew from it, and two SFT runs
