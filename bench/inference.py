@@ -66,6 +66,7 @@ def main() -> int:
     import onnxruntime as ort
     from transformers import AutoTokenizer
 
+    from ptlab import models
     from ptlab.export import export_onnx, greedy_onnx
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,7 +92,7 @@ def main() -> int:
 
         node = subprocess.run(["node", str(REPO / "out" / "bench" / "inference.js"), str(onnx), str(prompts_file), str(args.new_tokens), str(args.repeats)], capture_output=True, text=True, check=True)
         ts = json.loads(node.stdout)
-        parameters = sum(p.numel() for p in __import__("ptlab.models", fromlist=["x"]).load_causal_lm(str(checkpoint), "fp32").parameters())
+        parameters = models.parameter_count(models.load_causal_lm(str(checkpoint), "fp32"))
 
     python_rate = python_tokens / python_seconds
     ts_rate = ts["tokens"] / ts["seconds"]

@@ -634,9 +634,11 @@ def hidden_size(model: Any) -> int:
 
 
 def parameter_count(model: Any) -> int:
-    """N of 6 N D. Under ZeRO-3 a parameter's own tensor is this process's shard (loaded
+    """N of 6 N D: the model's parameters, LoRA's adapters left out (a LoRA run's model, and
+    ptlab eval's of its checkpoint, count as the base model: the same weights plot at the same
+    GFLOPs). Under ZeRO-3 a parameter's own tensor is this process's shard (loaded
     partitioned): DeepSpeed keeps the whole one's size as ds_numel."""
-    return sum(getattr(p, "ds_numel", p.numel()) for p in model.parameters())
+    return sum(getattr(p, "ds_numel", p.numel()) for name, p in model.named_parameters() if "lora_" not in name)
 
 
 def visual_tokens_per_image(model: Any) -> int:

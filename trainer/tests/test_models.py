@@ -387,6 +387,17 @@ def test_an_adapter_on_the_output_head_is_refused_under_liger(embedded, tmp_path
         assert models.output_head_adapter_refused(model, fine) is None
 
 
+def test_n_is_the_base_model_s_parameters_in_training_and_in_ptlab_eval(embedded, tmp_path):
+    """N of 6 N D: a LoRA run counted its adapters too, ptlab eval of its checkpoint the merged
+    model, so the same weights plotted at two GFLOPs; both count the base model's parameters."""
+    from ptlab.config import Lora, Model
+
+    spec = Model(name="embedded:tiny-lm", dtype="fp32", lora=Lora(r=8))
+    trained = _trained_lora(spec, None, 0, tmp_path / "final")  # what sft.py and ppo.py count
+    base = models.parameter_count(models.load_causal_lm("embedded:tiny-lm", "fp32"))
+    assert models.parameter_count(trained) == models.parameter_count(models.load(spec, "cpu", tmp_path / "final")[0]) == base  # cli.py's _eval
+
+
 def test_fresh_lora_adapters_start_from_the_experiment_seed(embedded):
     """Two runs of one LoRA config start from the same adapters whatever the job's random
     stream did before (A matrices are random; B is zero): they drew from it, and two SFT runs

@@ -273,6 +273,8 @@ def test_lora_ppo_saves_adapters_and_value_head(tmp_path, env):
     assert result.returncode == 0, result.stderr
     final = run / "checkpoints" / "final"
     assert (final / "adapter_config.json").exists() and (final / "value_head.pt").exists()
+    counted = subprocess.run([sys.executable, "-c", "from ptlab import models; print(models.parameter_count(models.load_causal_lm('embedded:tiny-lm', 'fp32')))"], capture_output=True, text=True, env=env, timeout=300)
+    assert json.loads((run / "run.json").read_text())["parameters"] == int(counted.stdout)  # N: the model's, as ptlab eval of the checkpoint counts it
     resumed = ppo(env, "--config", str(path), "--run-dir", str(run), "--resume")
     assert resumed.returncode == 0, resumed.stderr
 
