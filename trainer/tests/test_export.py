@@ -156,7 +156,7 @@ def run_with_exports(tmp_path, monkeypatch):
     written.mkdir()
     (written / "ptlab-onnx.json").write_text(json.dumps({"parity": {"fullMaxAbsDiff": 0.0}}))
     asked = []
-    monkeypatch.setattr(export, "export_onnx", lambda checkpoint, target, sample: asked.append((checkpoint, target)) or written)
+    monkeypatch.setattr(export, "export_onnx", lambda checkpoint, target, sample, trust_remote_code=False: asked.append((checkpoint, target)) or written)
     return run, asked
 
 
