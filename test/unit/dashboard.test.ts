@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricRecord, RunManifest } from '../../src/core/contracts/generated/types';
-import { batchOf, metricById, mismatchWarning, paperColumns, RunRecords, stepTimeline, toCsv, type RunInfo } from '../../src/core/dashboard/model';
+import { batchOf, metricById, mismatchWarning, paperColumns, recordsStepTimes, RunRecords, stepTimeline, timelineBarTitle, toCsv, type RunInfo } from '../../src/core/dashboard/model';
 import { groupDifferences } from '../../src/core/runs/seedGroup';
 import { m4Indices } from '../../src/core/dashboard/decimate';
 import { curveCsvRows, curveSeries, paperCsvRows } from '../../src/core/dashboard/series';
@@ -370,6 +370,28 @@ describe('dashboard: step time', () => {
     const sft = new RunRecords();
     sft.add([train(1, 2)]);
     assert.equal(stepTimeline(sft), undefined);
+    assert.equal(recordsStepTimes(sft), false);
+  });
+
+  it("averages consecutive updates into at most the chart's bars, each with its update range; the totals stay every update's", () => {
+    const records = new RunRecords();
+    const zero = { environment: 0, scoring: 0, token_records: 0, evaluation: 0, checkpoint: 0 };
+    // step 6 records no time (not an update of the timeline); step 11 only its generation, late
+    records.add([1, 2, 3, 4, 5, 7, 8, 9, 10].map((step) => update(step, { generation: step, training: 10 - step, ...zero })));
+    records.add([update(6, { generation: 0, training: 0, ...zero }), update(11, { generation: 3 })]);
+    const full = stepTimeline(records)!;
+    assert.deepEqual([full.updates, full.steps, full.lastSteps], [10, [1, 2, 3, 4, 5, 7, 8, 9, 10, 11], [1, 2, 3, 4, 5, 7, 8, 9, 10, 11]]);
+    assert.equal(recordsStepTimes(records), true);
+    const bars = stepTimeline(records, 4)!;
+    assert.equal(bars.updates, 10);
+    assert.deepEqual([bars.steps, bars.lastSteps], [[1, 3, 7, 9], [2, 5, 8, 11]]);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.deepEqual(bars.shares.generation, [mean([0.1, 0.2]), mean([0.3, 0.4, 0.5]), mean([0.7, 0.8]), mean([0.9, 1, 1])]);
+    for (let i = 0; i < 4; i++) assert.ok(Math.abs(Object.values(bars.shares).reduce((sum, shares) => sum + shares[i]!, 0) - 1) < 1e-12);
+    assert.deepEqual(bars.totals, full.totals);
+    assert.deepEqual(stepTimeline(records, 10), full);
+    assert.deepEqual([0, 1, 3].map((i) => timelineBarTitle(bars, i)), ['updates 1–2', 'updates 3–5', 'updates 9–11']);
+    assert.equal(timelineBarTitle(full, 5), '7');
   });
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetricRecord } from '../../src/core/contracts/generated/types';
 import { writeCsvFile } from '../../src/core/dashboard/csvFile';
-import { batchOf, toCsv, type CsvRow, type RunInfo } from '../../src/core/dashboard/model';
+import { batchOf, toCsv, type CsvRow, type RunInfo, type StepTimeline } from '../../src/core/dashboard/model';
 import { DashboardData, POINT_BUDGET, type ViewRequest } from '../../src/core/dashboard/view';
 import { fixtureDashboard } from '../support/fixtureRuns';
 
@@ -144,6 +144,31 @@ describe('dashboard views (the metrics worker)', () => {
       await assert.rejects(writeCsvFile(nowhere, [['a']]), /ENOENT/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("computes step times for the ticked runs only, in at most the chart's width of bars; the CSV has every update", () => {
+    const data = new DashboardData();
+    const folders = ['runs/a', 'runs/b', 'runs/c'];
+    data.setRuns([...folders, 'runs/sft'].map((f) => info(f)));
+    const timed = (step: number) => train(step, { 'time/generation_s': 1 + (step % 7), 'time/training_s': 2, 'time/evaluation_s': step % 100 === 0 ? 30 : 0 });
+    for (const f of folders) data.apply({ folder: f, reset: true, batch: batchOf(Array.from({ length: 5_000 }, (_, i) => timed(i + 1))), skippedLines: [], pendingLine: false });
+    data.apply({ folder: 'runs/sft', reset: true, batch: batchOf([train(1, { 'train/loss': 1 })]), skippedLines: [], pendingLine: false });
+    const model = require('../../src/core/dashboard/model') as typeof import('../../src/core/dashboard/model');
+    const computed: number[] = [];
+    const stepTimeline = model.stepTimeline;
+    model.stepTimeline = (records, bars) => (computed.push(records.records), stepTimeline(records, bars));
+    try {
+      const view = data.view(request({ view: 'time', selected: ['runs/b'], width: 300 }));
+      assert.deepEqual(view.runs.map((r) => [r.folder, r.hasMetric, r.selected]), [['runs/a', true, false], ['runs/b', true, true], ['runs/c', true, false], ['runs/sft', false, false]]);
+      assert.deepEqual(computed, [5_000], 'one timeline computed: the ticked run');
+      const [{ folder, timeline }] = view.timelines as [{ folder: string; timeline: StepTimeline }];
+      assert.equal(folder, 'runs/b');
+      assert.deepEqual([timeline.updates, timeline.steps.length, timeline.steps[0], timeline.lastSteps.at(-1)], [5_000, 300, 1, 5_000]);
+      assert.ok(JSON.stringify(view).length < 100_000, `${JSON.stringify(view).length} bytes`);
+      assert.equal(toCsv(data.csvRows(request({ view: 'time', selected: ['runs/b'], width: 300 }))).trimEnd().split('\r\n').length, 1 + 7 * 5_000);
+    } finally {
+      model.stepTimeline = stepTimeline;
     }
   });
 });

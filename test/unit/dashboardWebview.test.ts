@@ -3,7 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { ViewRequest } from '../../src/core/dashboard/view';
+import type { MetricRecord } from '../../src/core/contracts/generated/types';
+import { batchOf, type RunInfo } from '../../src/core/dashboard/model';
+import { DashboardData, type ViewRequest } from '../../src/core/dashboard/view';
 import { fixtureDashboard, launchChromium, openDashboardPage, post, repoRoot, serveDashboard } from '../support/dashboardHarness';
 
 const RUNS = join(repoRoot, 'test', 'fixtures', 'workspace', 'runs');
@@ -39,6 +41,24 @@ describe('dashboard webview (Chromium)', function () {
     await page.locator('#status', { hasText: /comparison/ }).waitFor({ timeout: 10_000 });
     await page.click('#view-curves'); // and the page keeps asking
     await page.locator('#series-list li').first().waitFor({ timeout: 10_000 });
+  });
+
+  it("draws a long run's step times in bars of consecutive updates, and says so", async () => {
+    const data = new DashboardData();
+    const info: RunInfo = { ...fixtureDashboard(RUNS).runs()[0]!, folder: 'runs/long', job: 'ppo' };
+    data.setRuns([info]);
+    const update = (step: number) => ({ kind: 'train', step, time: '2026-12-07T00:00:00Z', segment: 0, compute: { parameters: 1, trainTokens: step, inferenceTokens: 0, gflops: step }, metrics: { 'time/generation_s': 2 + (step % 3), 'time/training_s': 3 } }) as MetricRecord;
+    data.apply({ folder: 'runs/long', reset: true, batch: batchOf(Array.from({ length: 5_000 }, (_, i) => update(i + 1))), skippedLines: [], pendingLine: false });
+    page = await openDashboardPage(browser, { width: 800, height: 900 }, { view: 'time', metric: 'id/success', xKey: 'step', smoothing: 'none', band: 'none', aggregate: false, selected: ['runs/long'] });
+    await post(page, [{ type: 'runs/set', runs: data.runs() }]);
+    await serveDashboard(page, data);
+    const heading = page.locator('#time .timeline-run[data-folder="runs/long"] h3');
+    await heading.waitFor({ timeout: 10_000 });
+    const { request } = (await viewRequests(page))[0]!;
+    const bars = data.view(request).timelines![0]!.timeline.steps.length;
+    assert.ok(bars <= request.width && bars < 5_000, `${bars} bars for a chart ${request.width} pixels wide`);
+    assert.equal(await heading.innerText(), `runs/long · 5000 update(s) · each bar the mean shares of about ${Math.round(5_000 / bars)} consecutive updates`);
+    assert.equal(await page.locator('#time canvas.timeline-chart').count(), 1);
   });
 
   it('a saved state with settings the page does not offer opens on their defaults, keeping the valid ones', async () => {

@@ -1,9 +1,10 @@
 // The step-time view: where each PPO update's time went (generation, environment, scoring,
-// training, evaluation, checkpoint), as shares stacked per update, with each stage's mean
-// seconds, its share of the whole and the tokens/s of generation and training.
+// training, evaluation, checkpoint), as shares stacked per update (per bar of consecutive
+// updates in a long run), with each stage's mean seconds, its share of the whole and the
+// tokens/s of generation and training.
 import { Chart } from 'chart.js';
 import { tickCallback } from '../../src/core/dashboard/ticks';
-import { TIME_STAGES, type RunInfo, type StepTimeline } from '../../src/core/dashboard/model';
+import { TIME_STAGES, timelineBarTitle, type RunInfo, type StepTimeline } from '../../src/core/dashboard/model';
 import { el, themeColor } from '../shared/host';
 import { palette, withAlpha } from './draw';
 
@@ -38,20 +39,30 @@ export function timelineFigure(box: HTMLElement, runs: readonly { info: RunInfo;
       el('tbody', {}, ...rows),
     );
     const speeds = el('p', { class: 'status timeline-speeds' }, `generation ${rate(timeline.tokensPerSecond.generation)} (new tokens) · training ${rate(timeline.tokensPerSecond.training)} (tokens read)`);
-    const section = el('section', { class: 'timeline-run', 'data-folder': info.folder }, el('h3', { class: 'figure-text' }, `${info.folder} · ${timeline.steps.length} update(s)`), el('div', { class: 'timeline-box' }, canvas), table, speeds);
+    // A long run comes in bars of consecutive updates (at most one a pixel column): say so.
+    const averaged = timeline.steps.length < timeline.updates;
+    const heading = `${info.folder} · ${timeline.updates} update(s)${averaged ? ` · each bar the mean shares of about ${Math.round(timeline.updates / timeline.steps.length)} consecutive updates` : ''}`;
+    const section = el('section', { class: 'timeline-run', 'data-folder': info.folder }, el('h3', { class: 'figure-text' }, heading), el('div', { class: 'timeline-box' }, canvas), table, speeds);
     box.append(section); // charts are sized from their attached canvases' boxes
     charts.push(
       new Chart(canvas, {
         type: 'bar',
         data: {
           labels: timeline.steps.map(String),
-          datasets: TIME_STAGES.map((stage, i) => ({ label: STAGE_NAMES[stage], data: timeline.shares[stage].map((share) => share * 100), backgroundColor: palette(i), stack: 'time', borderWidth: 0 })),
+          datasets: TIME_STAGES.map((stage, i) => ({
+            label: STAGE_NAMES[stage],
+            data: timeline.shares[stage].map((share) => share * 100),
+            backgroundColor: palette(i),
+            stack: 'time',
+            borderWidth: 0,
+            ...(averaged ? { barPercentage: 1, categoryPercentage: 1 } : {}),
+          })),
         },
         options: {
           animation: false,
           responsive: true,
           maintainAspectRatio: false,
-          plugins: { legend: { labels: { color: text } }, tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${(item.raw as number).toFixed(1)}%` } } },
+          plugins: { legend: { labels: { color: text } }, tooltip: { callbacks: { title: ([item]) => (item ? timelineBarTitle(timeline, item.dataIndex) : ''), label: (item) => `${item.dataset.label}: ${(item.raw as number).toFixed(1)}%` } } },
           scales: {
             x: { stacked: true, title: { display: true, text: 'update', color: text }, ticks: { color: text }, grid: { color: grid } },
             y: { stacked: true, min: 0, max: 100, title: { display: true, text: "% of the update's time", color: text }, ticks: { color: text, callback: tickCallback }, grid: { color: grid } },

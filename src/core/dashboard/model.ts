@@ -443,8 +443,12 @@ export const TIME_STAGES = ['generation', 'environment', 'scoring', 'token_recor
 export type TimeStage = (typeof TIME_STAGES)[number];
 
 export interface StepTimeline {
+  /** Updates that recorded their time. */
+  updates: number;
+  /** Each bar's first and last update: one update a bar, or consecutive updates where they outnumber the chart's pixel columns. */
   steps: number[];
-  /** Per stage, its share of each update's recorded time (0-1; the shares of an update add up to 1). */
+  lastSteps: number[];
+  /** Per stage, its share of each bar's time: its updates' mean share (0-1; the shares of a bar add up to 1). */
   shares: Record<TimeStage, number[]>;
   /** Per stage, its mean seconds per update and its share of the run's whole recorded time. */
   totals: Record<TimeStage, { meanSeconds: number; share: number }>;
@@ -452,33 +456,97 @@ export interface StepTimeline {
   tokensPerSecond: { generation?: number; training?: number };
 }
 
-/** Where a run's update time went (`time/<stage>_s`), update by update; undefined for a run that does not record it. */
-export function stepTimeline(records: RunRecords): StepTimeline | undefined {
-  const columns = TIME_STAGES.map((stage) => records.curves(metricById(`time/${stage}_s`), 'step')[0]?.points ?? []);
-  const bySteps = new Map<number, number[]>();
-  columns.forEach((points, k) => {
-    for (const p of points) {
-      let row = bySteps.get(p.step);
-      if (!row) bySteps.set(p.step, (row = TIME_STAGES.map(() => 0)));
-      row[k] = p.y;
+/** Each stage's time column (`time/<stage>_s`), absent where the run records none. */
+function stageColumns(records: RunRecords): (CurveColumns | undefined)[] {
+  return TIME_STAGES.map((stage) => records.columns(metricById(`time/${stage}_s`), 'step')[0]);
+}
+
+/** Whether a run records step times: some update with a stage's time above 0 (what stepTimeline draws). */
+export function recordsStepTimes(records: RunRecords): boolean {
+  return stageColumns(records).some((column) => column?.ys.some((seconds) => seconds > 0) ?? false);
+}
+
+/** The ascending union of ascending step columns (one of them when they agree, as a log's do). */
+function unionSteps(columns: readonly Float64Array[]): Float64Array {
+  const [first] = columns;
+  if (!first) return new Float64Array(0);
+  if (columns.every((c) => c.length === first.length && c.every((step, i) => step === first[i]))) return first;
+  const all = new Float64Array(columns.reduce((sum, c) => sum + c.length, 0));
+  columns.reduce((at, c) => (all.set(c, at), at + c.length), 0);
+  all.sort();
+  let kept = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[kept++] = all[i]!;
+  return all.subarray(0, kept);
+}
+
+/** The updates' steps, ascending, and their stage seconds (a row of TIME_STAGES.length per update; 0 where a stage is not recorded); steps of no time left out. */
+function updateRows(records: RunRecords): { steps: Float64Array; seconds: Float64Array } {
+  const columns = stageColumns(records);
+  const union = unionSteps(columns.flatMap((c) => (c ? [c.steps] : [])));
+  const width = columns.length;
+  const seconds = new Float64Array(union.length * width);
+  columns.forEach((c, k) => {
+    for (let i = 0, at = 0; c && i < c.steps.length; i++) {
+      while (union[at] !== c.steps[i]) at++;
+      seconds[at * width + k] = c.ys[i]!;
     }
   });
-  const steps = [...bySteps.keys()].sort((a, b) => a - b).filter((step) => bySteps.get(step)!.some((v) => v > 0));
-  if (!steps.length) return undefined;
-  const rows = steps.map((step) => bySteps.get(step)!);
-  const sums = TIME_STAGES.map((_, k) => rows.reduce((sum, row) => sum + row[k]!, 0));
+  const steps = new Float64Array(union.length);
+  let kept = 0;
+  for (let i = 0; i < union.length; i++) {
+    let timed = false;
+    for (let k = 0; k < width; k++) timed ||= seconds[i * width + k]! > 0;
+    if (!timed) continue;
+    seconds.copyWithin(kept * width, i * width, (i + 1) * width);
+    steps[kept++] = union[i]!;
+  }
+  return { steps: steps.subarray(0, kept), seconds: seconds.subarray(0, kept * width) };
+}
+
+/**
+ * Where a run's update time went (`time/<stage>_s`), update by update, or in `bars` bars where
+ * its updates outnumber them (the chart's pixel columns), each the mean share of its
+ * consecutive updates; undefined for a run that does not record it.
+ */
+export function stepTimeline(records: RunRecords, bars = Infinity): StepTimeline | undefined {
+  const { steps, seconds } = updateRows(records);
+  const n = steps.length;
+  if (!n) return undefined;
+  const width = TIME_STAGES.length;
+  const sums = TIME_STAGES.map(() => 0);
+  const shareSums = TIME_STAGES.map(() => 0);
+  const shares = Object.fromEntries(TIME_STAGES.map((stage) => [stage, [] as number[]])) as StepTimeline['shares'];
+  const barCount = Math.max(1, Math.min(n, Math.floor(bars)));
+  const firsts: number[] = [];
+  const lasts: number[] = [];
+  for (let bar = 0; bar < barCount; bar++) {
+    const [from, to] = [Math.floor((bar * n) / barCount), Math.floor(((bar + 1) * n) / barCount)];
+    shareSums.fill(0);
+    for (let i = from; i < to; i++) {
+      let whole = 0;
+      for (let k = 0; k < width; k++) whole += seconds[i * width + k]!;
+      for (let k = 0; k < width; k++) {
+        sums[k]! += seconds[i * width + k]!;
+        shareSums[k]! += seconds[i * width + k]! / whole;
+      }
+    }
+    TIME_STAGES.forEach((stage, k) => shares[stage].push(shareSums[k]! / (to - from)));
+    firsts.push(steps[from]!);
+    lasts.push(steps[to - 1]!);
+  }
   const whole = sums.reduce((a, b) => a + b, 0);
-  const shares = {} as StepTimeline['shares'];
-  const totals = {} as StepTimeline['totals'];
-  TIME_STAGES.forEach((stage, k) => {
-    shares[stage] = rows.map((row) => row[k]! / row.reduce((a, b) => a + b, 0));
-    totals[stage] = { meanSeconds: sums[k]! / rows.length, share: sums[k]! / whole };
-  });
+  const totals = Object.fromEntries(TIME_STAGES.map((stage, k) => [stage, { meanSeconds: sums[k]! / n, share: sums[k]! / whole }])) as StepTimeline['totals'];
   const mean = (name: string): number | undefined => {
-    const points = records.curves(metricById(name), 'step')[0]?.points ?? [];
-    return points.length ? points.reduce((sum, p) => sum + p.y, 0) / points.length : undefined;
+    const ys = records.columns(metricById(name), 'step')[0]?.ys;
+    return ys?.length ? ys.reduce((sum, y) => sum + y, 0) / ys.length : undefined;
   };
-  return { steps, shares, totals, tokensPerSecond: { generation: mean('perf/generation_tokens_per_second'), training: mean('perf/training_tokens_per_second') } };
+  return { updates: n, steps: firsts, lastSteps: lasts, shares, totals, tokensPerSecond: { generation: mean('perf/generation_tokens_per_second'), training: mean('perf/training_tokens_per_second') } };
+}
+
+/** A bar's tooltip title: its update, or the range of updates it averages. */
+export function timelineBarTitle(timeline: StepTimeline, bar: number): string {
+  const [first, last] = [timeline.steps[bar]!, timeline.lastSteps[bar]!];
+  return first === last ? String(first) : `updates ${first}–${last}`;
 }
 
 /** PPO's per-token KL between the rollout's sampler and the training forward (trainer/ptlab/ppo.py). */

@@ -5,7 +5,7 @@
 // files hold hundreds of thousands. Pure (no DOM, no vscode, no worker): unit tests and the
 // benchmark call it directly.
 import { m4Indices } from './decimate';
-import { METRICS, RunRecords, X_AXES, lowerBound, metricById, mismatchWarning, paperColumns, stepTimeline, TIME_STAGES, type CsvRow, type MetricBatch, type PaperColumn, type RunInfo, type StepTimeline, type XKey } from './model';
+import { METRICS, RunRecords, X_AXES, lowerBound, metricById, mismatchWarning, paperColumns, recordsStepTimes, stepTimeline, TIME_STAGES, type CsvRow, type MetricBatch, type PaperColumn, type RunInfo, type StepTimeline, type XKey } from './model';
 import { curveCsvRows, curveSeries, paperCsvRows, type Band, type DisplaySeries, type Smoothing } from './series';
 
 export type DashboardViewKind = 'curves' | 'paper' | 'time';
@@ -176,12 +176,10 @@ export class DashboardData {
       }));
     const base = { kind: request.view, metric: metricId, extraMetrics, problems };
     if (request.view === 'time') {
-      const withTimes = all.flatMap(({ info, records }) => {
-        const timeline = stepTimeline(records);
-        return timeline ? [{ folder: info.folder, timeline }] : [];
-      });
-      const having = new Set(withTimes.map((t) => t.folder));
-      return { ...base, runs: rows(having), timelines: withTimes.filter((t) => isSelected(t.folder, having)) };
+      const having = new Set(all.filter((r) => recordsStepTimes(r.records)).map((r) => r.info.folder));
+      // The ticked runs' only, in a bar per pixel column at most: a run can hold 200k updates.
+      const timelines = all.filter((r) => having.has(r.info.folder) && isSelected(r.info.folder, having)).map(({ info, records }) => ({ folder: info.folder, timeline: stepTimeline(records, request.width)! }));
+      return { ...base, runs: rows(having), timelines };
     }
     if (request.view === 'paper') return { ...base, runs: rows(metricRuns), paper: paperColumns(all) };
     const shown = all.filter((r) => isSelected(r.info.folder, metricRuns));
@@ -207,7 +205,10 @@ export class DashboardData {
   csvRows(request: ViewRequest): Iterable<CsvRow> {
     const view = this.view({ ...request, width: 1 });
     if (request.view === 'paper') return paperCsvRows(view.paper ?? []);
-    if (request.view === 'time') return timeCsvRows(view.timelines ?? []);
+    if (request.view === 'time') {
+      // every update of each shown run, not the view's bars
+      return timeCsvRows((view.timelines ?? []).map(({ folder }) => ({ folder, timeline: stepTimeline(this.data.get(folder)!.records)! })));
+    }
     const shown = this.all().filter((r) => view.runs.some((row) => row.selected && row.folder === r.info.folder));
     const { series, xKey } = this.series(shown, request, view.metric);
     return curveCsvRows(series, X_AXES.find((a) => a.key === xKey)!.label);
