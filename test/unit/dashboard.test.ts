@@ -335,6 +335,18 @@ describe('dashboard: generation vs training mismatch', () => {
     assert.equal(mismatchWarning(records, 1e-2), undefined);
   });
 
+  it("reads the KL column, not points, once per run until the run's records change", () => {
+    const records = new RunRecords();
+    records.add([update(1, 2e-3), update(2, 1e-5)]);
+    records.curves = () => assert.fail('a CurvePoint per update, on every view');
+    const first = mismatchWarning(records, 1e-3);
+    assert.deepEqual(first, { step: 1, kl: 2e-3, updates: 1 });
+    assert.equal(mismatchWarning(records, 1e-3), first, 'kept until the records change');
+    records.add([update(3, 5e-3)]);
+    assert.deepEqual(mismatchWarning(records, 1e-3), { step: 3, kl: 5e-3, updates: 2 });
+    assert.equal(mismatchWarning(records, 1e-2), undefined);
+  });
+
   it('says nothing for a run that records no mismatch (SFT, another trainer) or only nulls', () => {
     const sft = new RunRecords();
     sft.add([train(1, 2), train(2, 1)]);

@@ -345,7 +345,8 @@ export class RunRecords {
   private readonly axes = new StepColumns(AXES);
   private readonly series = new Map<string, StepColumns<'y' | 'n'>>();
   readonly splits = new Map<string, SplitKind>();
-  private readonly cache = new Map<string, CurveColumns[]>();
+  /** What is computed from the records (columns, warnings), until records are added. */
+  private readonly cache = new Map<string, unknown>();
   records = 0;
 
   add(records: readonly MetricRecord[]): void {
@@ -388,18 +389,22 @@ export class RunRecords {
     return [...this.splits.entries()].filter(([, kind]) => source.splitKinds.includes(kind)).map(([split, splitKind]) => ({ key: `eval:${split}:${source.field}`, split, splitKind }));
   }
 
+  /** `compute()`'s value, kept until records are added; `key` names it and what else it depends on. */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, compute());
+    return this.cache.get(key) as T;
+  }
+
   /** The metric's series (one per split for evaluations) as columns; no copy of the stored values. */
   columns(metric: MetricDef, xKey: XKey): CurveColumns[] {
-    const cacheKey = `${metric.id}\u0000${xKey}`;
-    const cached = this.cache.get(cacheKey);
-    if (cached) return cached;
-    const curves: CurveColumns[] = [];
-    for (const { key, ...where } of this.keysOf(metric)) {
-      const columns = this.seriesColumns(key, xKey);
-      if (columns && columns.steps.length > 0) curves.push({ ...where, ...columns });
-    }
-    this.cache.set(cacheKey, curves);
-    return curves;
+    return this.memo(`columns\u0000${metric.id}\u0000${xKey}`, () => {
+      const curves: CurveColumns[] = [];
+      for (const { key, ...where } of this.keysOf(metric)) {
+        const columns = this.seriesColumns(key, xKey);
+        if (columns && columns.steps.length > 0) curves.push({ ...where, ...columns });
+      }
+      return curves;
+    });
   }
 
   /** The metric's series as points: for the few-point views (evaluations, step times) and tests. */
@@ -552,17 +557,20 @@ export function timelineBarTitle(timeline: StepTimeline, bar: number): string {
 /** PPO's per-token KL between the rollout's sampler and the training forward (trainer/ptlab/ppo.py). */
 export const MISMATCH_KL = 'mismatch/kl';
 
-/** The updates at which a run's generation vs training KL exceeded `threshold`: the worst one and how many; undefined when none did. */
+/** The updates at which a run's generation vs training KL exceeded `threshold`: the worst one and how many; undefined when none did. Every view asks: kept until the run's records change. */
 export function mismatchWarning(records: RunRecords, threshold: number): { step: number; kl: number; updates: number } | undefined {
-  const [curve] = records.curves(metricById(MISMATCH_KL), 'step');
-  let worst: CurvePoint | undefined;
-  let updates = 0;
-  for (const point of curve?.points ?? []) {
-    if (!(point.y > threshold)) continue;
-    updates++;
-    if (!worst || point.y > worst.y) worst = point;
-  }
-  return worst ? { step: worst.step, kl: worst.y, updates } : undefined;
+  return records.memo(`mismatch\u0000${threshold}`, () => {
+    const [column] = records.columns(metricById(MISMATCH_KL), 'step');
+    if (!column) return undefined;
+    let worst = -1;
+    let updates = 0;
+    for (let i = 0; i < column.ys.length; i++) {
+      if (!(column.ys[i]! > threshold)) continue;
+      updates++;
+      if (worst < 0 || column.ys[i]! > column.ys[worst]!) worst = i;
+    }
+    return worst < 0 ? undefined : { step: column.steps[worst]!, kl: column.ys[worst]!, updates };
+  });
 }
 
 export function metricById(id: string): MetricDef {
