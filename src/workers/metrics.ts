@@ -52,6 +52,8 @@ interface Followed {
   path: string;
   /** Another trainer's files, followed instead of `tail`. */
   log: ImportedLog | undefined;
+  /** The log's problems as last sent (JSON). */
+  sentProblems: string | undefined;
   inode: number;
   tail: MetricsTail;
   /** Reads and rewinds of this file, one at a time. */
@@ -118,7 +120,7 @@ export class MetricsFiles {
 
   private followed(path: string): Followed {
     let f = this.files.get(path);
-    if (!f) this.files.set(path, (f = { path, log: undefined, inode: -1, tail: new MetricsTail(), busy: Promise.resolve(), folder: undefined, asked: false }));
+    if (!f) this.files.set(path, (f = { path, log: undefined, sentProblems: undefined, inode: -1, tail: new MetricsTail(), busy: Promise.resolve(), folder: undefined, asked: false }));
     return f;
   }
 
@@ -146,7 +148,7 @@ export class MetricsFiles {
   private async read(f: Followed): Promise<boolean> {
     if (f.log) {
       const update = await f.log.read();
-      if (update && f.folder !== undefined) this.emit({ folder: f.folder, ...update, skippedLines: [], pendingLine: false });
+      if (update && f.folder !== undefined && isNews(f, update)) this.emit({ folder: f.folder, ...update, skippedLines: [], pendingLine: false });
       return update !== undefined;
     }
     let stat;
@@ -179,6 +181,18 @@ export class MetricsFiles {
       await handle.close();
     }
   }
+}
+
+/**
+ * Whether a log's read brings the dashboard anything: a reset, points, or other problems than
+ * it last sent. Another trainer's run is polled every 2 s while its status is unknown: an
+ * update for nothing would be a view for nothing.
+ */
+function isNews(f: Followed, update: ImportedUpdate): boolean {
+  const problems = update.logProblems && JSON.stringify(update.logProblems);
+  const news = update.reset || update.batch.count > 0 || (problems !== undefined && problems !== f.sentProblems);
+  if (news && problems !== undefined) f.sentProblems = problems;
+  return news;
 }
 
 /** A folder's entries; undefined when it is gone. */

@@ -125,7 +125,7 @@ describe('TensorBoard event files', () => {
 });
 
 describe('the metrics worker follows a TensorBoard log folder', () => {
-  it('sends the points as they are written, and everything again when a restarted writer purges', async () => {
+  it('sends the points as they are written, and everything again when a restarted writer purges; an idle log sends nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ptlab-tb-'));
     const updates: MetricsUpdate[] = [];
     const files = new MetricsFiles((u) => updates.push(u));
@@ -137,23 +137,29 @@ describe('the metrics worker follows a TensorBoard log folder', () => {
       await files.poll();
       appendFileSync(join(dir, first!.name), first!.bytes.subarray(half));
       await files.poll();
-      await files.poll(); // nothing new: nothing sent
+      await files.poll(); // nothing new: nothing sent (an idle log is polled every 2 s, each update a view)
       writeFileSync(join(dir, second!.name), second!.bytes);
       await files.poll();
 
       const steps = (u: MetricsUpdate) => [...(u.batch.series['train:rollout/reward_mean']?.steps ?? [])];
       assert.deepEqual(
         updates.map((u) => u.reset),
-        [true, false, false, true],
+        [true, false, true],
       );
-      const [start, rest, none, purged] = updates;
+      const [start, rest, purged] = updates;
       assert.ok(steps(start!).length > 5 && steps(start!).length < 30);
       assert.deepEqual([...steps(start!), ...steps(rest!)], Array.from({ length: 30 }, (_, i) => i + 1));
-      assert.equal(none!.batch.count, 0);
       assert.deepEqual(steps(purged!), Array.from({ length: 35 }, (_, i) => i + 1)); // steps 21-30 are the restarted writer's
       assert.equal(purged!.batch.series['train:rollout/reward_mean']!.ys[25], expected['ppo-new-style']!['rollout/reward_mean']![25]![2]);
       assert.deepEqual([...purged!.batch.axes.gflops.filter((g) => g !== -1)], []); // a TensorBoard log counts no GFLOPs
       assert.equal(purged!.batch.axes.wallSeconds[0], 0);
+      // a problem and no points: sent once, the problems replacing the last ones
+      const lfs = 'events.out.tfevents.1700000000.host.9';
+      writeFileSync(join(dir, lfs), 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n');
+      await files.poll();
+      await files.poll();
+      assert.deepEqual(updates.slice(3).map((u) => [u.reset, u.batch.count, u.logProblems?.length]), [[false, 0, 1]]);
+      assert.match(updates[3]!.logProblems![0]!, /^events\.out\.tfevents\.1700000000\.host\.9: a Git LFS pointer/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

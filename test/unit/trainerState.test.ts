@@ -93,20 +93,18 @@ describe('Hugging Face Trainer runs (TRL)', () => {
       cpSync(join(run, 'checkpoint-4'), join(dir, 'checkpoint-4'), { recursive: true });
       files.show([{ folder: 'trl', path: dir, source: 'hf-trainer' }]);
       await files.poll();
-      await files.poll(); // unchanged: nothing new
+      await files.poll(); // unchanged: nothing sent (a Trainer run's status is unknown: it is polled every 2 s, each update a view)
       cpSync(join(run, 'checkpoint-6'), join(dir, 'checkpoint-6'), { recursive: true });
       await files.poll();
       const steps = (u: MetricsUpdate) => [...(u.batch.series['train:reward']?.steps ?? [])];
       assert.deepEqual(updates.map((u) => [u.reset, steps(u)]), [
         [true, [1, 2, 3, 4]],
-        [false, []],
         [true, [1, 2, 3, 4, 5, 6]],
       ]);
-      assert.deepEqual([...updates[2]!.batch.axes.wallSeconds], [-1, -1, -1, -1, -1, -1]); // log_history has no times
+      assert.deepEqual([...updates[1]!.batch.axes.wallSeconds], [-1, -1, -1, -1, -1, -1]); // log_history has no times
       writeFileSync(join(dir, 'checkpoint-6', 'trainer_state.json'), '{ half written');
       await files.poll(); // a state being rewritten is skipped, not sent half
-      assert.equal(updates.length, 4);
-      assert.equal(updates[3]!.batch.count, 0);
+      assert.equal(updates.length, 2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
