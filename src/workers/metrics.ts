@@ -36,7 +36,7 @@ export type MetricsRequests = {
   logProblems: { params: { folder: string }; result: string[] | undefined };
 };
 
-/** `changed`: a shown run's records changed (the dashboard asks for its view again). */
+/** `changed`: a shown run's records changed (the dashboard asks for its view again): once per read of its file, however many chunks it took. */
 export type MetricsEvents = { changed: { folder: string } };
 
 export interface ShownFile {
@@ -69,7 +69,15 @@ export class MetricsFiles {
   /** TensorBoard log folders the Runs view asked about. */
   private readonly checks = new Map<string, EventFilesCheck>();
 
-  constructor(private readonly emit: (update: MetricsUpdate) => void) {}
+  /**
+   * `emit`: each update, a chunk's records at most (a first read of a long file is many, never
+   * all held at once); `changed`: a shown run's read is done and emitted something (one view,
+   * not one per megabyte).
+   */
+  constructor(
+    private readonly emit: (update: MetricsUpdate) => void,
+    private readonly changed: (folder: string) => void = () => undefined,
+  ) {}
 
   show(files: readonly ShownFile[]): void {
     const wanted = new Map(files.map((f) => [f.path, f.folder]));
@@ -144,11 +152,25 @@ export class MetricsFiles {
     return turn;
   }
 
-  /** Whether the file exists; its new records go to the dashboard (one update per chunk, never all held at once). */
+  /** Whether the file exists; its new records go to the dashboard (one update per chunk, never all held at once), then `changed`. */
   private async read(f: Followed): Promise<boolean> {
+    let emitted: string | undefined;
+    const emit = (update: MetricsUpdate) => {
+      this.emit(update);
+      emitted = update.folder;
+    };
+    try {
+      return await this.readFile(f, emit);
+    } finally {
+      if (emitted !== undefined) this.changed(emitted);
+    }
+  }
+
+  /** The read itself: its updates to `emit`. */
+  private async readFile(f: Followed, emit: (update: MetricsUpdate) => void): Promise<boolean> {
     if (f.log) {
       const update = await f.log.read();
-      if (update && f.folder !== undefined && isNews(f, update)) this.emit({ folder: f.folder, ...update, skippedLines: [], pendingLine: false });
+      if (update && f.folder !== undefined && isNews(f, update)) emit({ folder: f.folder, ...update, skippedLines: [], pendingLine: false });
       return update !== undefined;
     }
     let stat;
@@ -172,7 +194,7 @@ export class MetricsFiles {
         const batch = f.tail.push(buffer.subarray(0, bytesRead));
         const done = bytesRead === 0 || f.tail.offset >= stat.size;
         if (f.folder !== undefined && (batch.records.length > 0 || batch.skippedLines.length > 0 || first || done)) {
-          this.emit({ folder: f.folder, reset: first, batch: batchOf(batch.records), skippedLines: batch.skippedLines, pendingLine: f.tail.pendingLine.trim() !== '' });
+          emit({ folder: f.folder, reset: first, batch: batchOf(batch.records), skippedLines: batch.skippedLines, pendingLine: f.tail.pendingLine.trim() !== '' });
           first = false;
         }
         if (done) return true;

@@ -6,10 +6,10 @@ import { MetricsFiles, type MetricsEvents, type MetricsRequests } from './metric
 import { serveWorker } from './rpc';
 
 const dashboard = new DashboardData();
-const metrics = new MetricsFiles((update) => {
-  dashboard.apply(update);
-  emit('changed', { folder: update.folder });
-});
+const metrics = new MetricsFiles(
+  (update) => dashboard.apply(update),
+  (folder) => emit('changed', { folder }),
+);
 const { emit } = serveWorker<MetricsRequests, MetricsEvents>({
   show: ({ runs, files }) => {
     dashboard.setRuns(runs);

@@ -90,4 +90,22 @@ describe('metricsTail', () => {
       assert.equal(updates.length, 2, 'no longer shown');
     });
   });
+
+  it("tells the dashboard once per read of a run's file, however many chunks it takes", async () => {
+    await withFollowedMetrics(async (file, files, updates, changed) => {
+      const lines = Array.from({ length: 30_000 }, (_, i) => trainLine(i + 1, i / 30_000)); // 3 MB: 1 MB chunks
+      writeFileSync(file, lines.join('\n') + '\n');
+      files.show([{ folder: 'runs/a', path: file }]);
+      await files.poll();
+      assert.ok(updates.length >= 3, `${updates.length} updates`); // a chunk each: the records are never all held at once
+      assert.deepEqual(changed, ['runs/a'], "one 'changed' (a view of the dashboard) for the whole first read");
+      appendFileSync(file, `${trainLine(30_001)}\n`);
+      await files.poll();
+      await files.poll(); // nothing new
+      assert.deepEqual(changed, ['runs/a', 'runs/a']);
+      appendFileSync(file, `${trainLine(30_002)}\n`);
+      await files.progress(file); // a job's read: the dashboard's run changed too
+      assert.deepEqual(changed, ['runs/a', 'runs/a', 'runs/a']);
+    });
+  });
 });
