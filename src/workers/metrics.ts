@@ -18,8 +18,8 @@ import { TENSORBOARD_EVENT_FILE, type RunSource } from '../core/runs/runFolder';
 export type MetricsUpdate = RecordsUpdate;
 
 export type MetricsRequests = {
-  /** The runs the dashboard shows, and their files (run folder -> metrics file, or for a TensorBoard log its folder); a file new to it is read from the start. */
-  show: { params: { runs: RunInfo[]; files: ShownFile[] }; result: void };
+  /** The runs the dashboard shows, and their files (run folder -> metrics file, or for a TensorBoard log its folder); a file new to it is read from the start, the runs of `prefer` (the ticked ones, where known) first. */
+  show: { params: { runs: RunInfo[]; files: ShownFile[]; prefer?: string[] | null }; result: void };
   /** The dashboard's figures for what its webview shows (src/core/dashboard/view.ts). */
   view: { params: { request: ViewRequest }; result: DashboardView };
   /** Writes what the dashboard shows, as CSV at full resolution, to the file `path` (streamed: it can outgrow a string). */
@@ -68,6 +68,8 @@ export class MetricsFiles {
   private readonly files = new Map<string, Followed>();
   /** TensorBoard log folders the Runs view asked about. */
   private readonly checks = new Map<string, EventFilesCheck>();
+  /** Shown runs read before the others: the ticked ones. */
+  private preferred = new Set<string>();
 
   /**
    * `emit`: each update, a chunk's records at most (a first read of a long file is many, never
@@ -97,10 +99,23 @@ export class MetricsFiles {
     }
   }
 
-  /** Read what was appended to the shown files (those of `folders`, all when omitted). */
+  /** The runs to read first from now on (the dashboard's ticked runs); null: none before the others. */
+  prefer(folders: readonly string[] | null): void {
+    this.preferred = new Set(folders ?? []);
+  }
+
+  /**
+   * Read what was appended to the shown files (those of `folders`, all when omitted), one file
+   * at a time, each next one a preferred run's while one is left: a first read of long runs
+   * (seconds each) draws the ticked runs first, whatever the workspace holds besides.
+   */
   async poll(folders?: readonly string[]): Promise<void> {
-    const shown = [...this.files.values()].filter((f) => f.folder !== undefined && (!folders || folders.includes(f.folder)));
-    await Promise.all(shown.map((f) => this.inTurn(f, () => this.read(f))));
+    const waiting = [...this.files.values()].filter((f) => f.folder !== undefined && (!folders || folders.includes(f.folder)));
+    while (waiting.length > 0) {
+      const at = Math.max(0, waiting.findIndex((f) => f.folder !== undefined && this.preferred.has(f.folder)));
+      const [f] = waiting.splice(at, 1);
+      if (f!.folder !== undefined) await this.inTurn(f!, () => this.read(f!)); // else no longer shown
+    }
   }
 
   async progress(path: string): Promise<JobProgress | undefined> {

@@ -11,13 +11,17 @@ const metrics = new MetricsFiles(
   (folder) => emit('changed', { folder }),
 );
 const { emit } = serveWorker<MetricsRequests, MetricsEvents>({
-  show: ({ runs, files }) => {
+  show: ({ runs, files, prefer }) => {
     dashboard.setRuns(runs);
     metrics.show(files);
+    if (prefer !== undefined) metrics.prefer(prefer);
     return metrics.poll();
   },
   poll: ({ folders }) => metrics.poll(folders),
-  view: ({ request }) => dashboard.view(request),
+  view: ({ request }) => {
+    metrics.prefer(request.selected); // a read under way goes on with the runs ticked now
+    return dashboard.view(request);
+  },
   csv: ({ request, path }) => writeCsvFile(path, dashboard.csvRows(request)),
   progress: ({ path }) => metrics.progress(path),
   alerts: ({ path, config }) => metrics.alerts(path, config),

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { appendFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describeProgress, MetricsTail } from '../../src/core/runs/metricsTail';
+import { MetricsFiles } from '../../src/workers/metrics';
 import { withFollowedMetrics } from '../support/followedMetrics';
 
 const encoder = new TextEncoder();
@@ -88,6 +90,25 @@ describe('metricsTail', () => {
       appendFileSync(file, `${trainLine(3)}\n`);
       assert.equal((await files.progress(file))?.step, 3);
       assert.equal(updates.length, 2, 'no longer shown');
+    });
+  });
+
+  it('reads the ticked runs first, as the latest view asked, one file at a time', async () => {
+    await withFollowedMetrics(async (file) => {
+      const shown = ['a', 'b', 'c', 'd'].map((name) => ({ folder: `runs/${name}`, path: join(dirname(file), `${name}.jsonl`) }));
+      for (const { path } of shown) writeFileSync(path, Array.from({ length: 2_000 }, (_, i) => trainLine(i + 1)).join('\n') + '\n');
+      const read: string[] = [];
+      const files = new MetricsFiles(
+        () => undefined,
+        (folder) => {
+          read.push(folder);
+          if (folder === 'runs/c') files.prefer(['runs/d', 'runs/b']); // other runs ticked meanwhile: the next view asks for them
+        },
+      );
+      files.show(shown);
+      files.prefer(['runs/c']);
+      await files.poll();
+      assert.deepEqual(read, ['runs/c', 'runs/b', 'runs/d', 'runs/a']);
     });
   });
 

@@ -39,8 +39,8 @@ export class DashboardPanel {
     context.subscriptions.push(
       vscode.commands.registerCommand('ptlab.openDashboard', (target?: OpenDashboardArgument) => DashboardPanel.show(context.extensionUri, runs, target)),
       vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel) => {
-          DashboardPanel.current = new DashboardPanel(panel, context.extensionUri, runs);
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          DashboardPanel.current = new DashboardPanel(panel, context.extensionUri, runs, tickedIn(state));
         },
       }),
     );
@@ -64,6 +64,8 @@ export class DashboardPanel {
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly runs: RunFolders,
+    /** The runs the webview ticks, as last known (null: every run): the metrics worker reads them first. */
+    private ticked: string[] | null = null,
   ) {
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'dashboard', 'Dashboard');
@@ -106,6 +108,7 @@ export class DashboardPanel {
   /** Show these runs: now, or once the webview is ready (then the user's choices rule). */
   private focusOn(focus: Focus | undefined): void {
     if (!focus) return;
+    this.ticked = focus.folders;
     if (this.ready) this.post({ type: 'focus', ...focus });
     else this.focus = focus;
   }
@@ -147,7 +150,8 @@ export class DashboardPanel {
       .map((run) => ({ info: runInfo(run, runName(run.folder)), folder: run.folder, metricsFile: path.join(run.folder, run.metricsFile), source: run.source }))
       .sort((a, b) => a.info.folder.localeCompare(b.info.folder));
     this.post({ type: 'runs/set', runs: this.shown.map((r) => r.info) });
-    this.toWorker('show', { runs: this.shown.map((r) => r.info), files: this.shown.map((r) => ({ folder: r.info.folder, path: r.source === 'ptlab' ? r.metricsFile : r.folder, source: r.source })) });
+    const files = this.shown.map((r) => ({ folder: r.info.folder, path: r.source === 'ptlab' ? r.metricsFile : r.folder, source: r.source }));
+    this.toWorker('show', { runs: this.shown.map((r) => r.info), files, prefer: this.ticked });
   }
 
   private async openTranscripts(folder: string, step: number, split: string): Promise<void> {
@@ -164,6 +168,7 @@ export class DashboardPanel {
 
   /** The figures for the webview's request, from the metrics worker; a failure is answered too (the webview waits for an answer before it asks again). */
   private async answerView(id: number, request: ViewRequest): Promise<void> {
+    this.ticked = request.selected;
     try {
       this.post({ type: 'view', id, view: await this.runs.metrics('view', { request }) });
     } catch (err) {
@@ -198,6 +203,12 @@ export class DashboardPanel {
     this.toWorker('show', { runs: [], files: [] });
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** The runs ticked in a restored webview's state (null where it has none: every run). */
+function tickedIn(state: unknown): string[] | null {
+  const selected = (state as { selected?: unknown } | undefined)?.selected;
+  return Array.isArray(selected) && selected.every((f) => typeof f === 'string') ? selected : null;
 }
 
 function focusOf(target: OpenDashboardArgument): Focus | undefined {
