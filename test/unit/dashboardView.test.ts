@@ -147,6 +147,47 @@ describe('dashboard views (the metrics worker)', () => {
     }
   });
 
+  it("recomputes a view's curves of the runs that changed only: the others' smoothing, seed means and M4 points are kept", () => {
+    const folders = ['runs/a', 'runs/b', 'runs/c'];
+    const records = (from: number, count: number, r: number) => Array.from({ length: count }, (_, i) => train(from + i, { 'rollout/reward_mean': Math.sin((from + i) / 50 + r) }));
+    const fill = (data: DashboardData, extra: number) => {
+      data.setRuns(folders.map((f, r) => info(f, { groupKey: r < 2 ? 'g' : 'h', groupLabel: r < 2 ? 'g' : 'h' })));
+      folders.forEach((f, r) => data.apply({ folder: f, reset: true, batch: batchOf(records(1, 3_000, r)), skippedLines: [], pendingLine: false }));
+      if (extra) data.apply({ folder: 'runs/a', reset: false, batch: batchOf(records(3_001, extra, 0)), skippedLines: [], pendingLine: false });
+    };
+    const stats = require('../../src/core/dashboard/stats') as typeof import('../../src/core/dashboard/stats');
+    const decimate = require('../../src/core/dashboard/decimate') as typeof import('../../src/core/dashboard/decimate');
+    const [savgol, aggregateColumns, m4Indices] = [stats.savgol, stats.aggregateColumns, decimate.m4Indices];
+    const calls = { savgol: 0, aggregateColumns: 0, m4Indices: 0 };
+    stats.savgol = (...args) => (calls.savgol++, savgol(...args));
+    stats.aggregateColumns = (...args) => (calls.aggregateColumns++, aggregateColumns(...args));
+    decimate.m4Indices = (...args) => (calls.m4Indices++, m4Indices(...args));
+    const counted = (work: () => void) => {
+      Object.assign(calls, { savgol: 0, aggregateColumns: 0, m4Indices: 0 });
+      work();
+      return { ...calls };
+    };
+    try {
+      for (const aggregate of [false, true]) {
+        const asked = request({ metric: 'rollout/reward_mean', xKey: 'step', aggregate, band: 'none' });
+        const data = new DashboardData();
+        fill(data, 0);
+        data.view(asked);
+        assert.deepEqual(counted(() => data.view(asked)), { savgol: 0, aggregateColumns: 0, m4Indices: 0 }, 'nothing changed');
+        data.apply({ folder: 'runs/a', reset: false, batch: batchOf(records(3_001, 10, 0)), skippedLines: [], pendingLine: false });
+        let view = data.view(asked);
+        const changed = counted(() => (data.apply({ folder: 'runs/a', reset: false, batch: batchOf(records(3_011, 10, 0)), skippedLines: [], pendingLine: false }), (view = data.view(asked))));
+        assert.deepEqual([changed.savgol, changed.aggregateColumns], aggregate ? [1, 1] : [1, 0], "runs/a's curve (its seed group's) again, no other");
+        const fresh = new DashboardData();
+        fill(fresh, 20);
+        assert.deepEqual(view, fresh.view(asked), 'what a view computed afresh draws');
+      }
+    } finally {
+      Object.assign(stats, { savgol, aggregateColumns });
+      decimate.m4Indices = m4Indices;
+    }
+  });
+
   it("computes step times for the ticked runs only, in at most the chart's width of bars; the CSV has every update", () => {
     const data = new DashboardData();
     const folders = ['runs/a', 'runs/b', 'runs/c'];

@@ -70,23 +70,50 @@ function binomialHalfWidths(curve: CurveColumns, band: Band): Float64Array {
   return Float64Array.from(curve.ses ?? new Float64Array(curve.steps.length), (se) => (Number.isNaN(se) ? 0 : se * z));
 }
 
+/**
+ * The series of the last view, each kept while the columns it was computed from are the same
+ * objects (RunRecords makes new ones when a run's records change): a live run's poll smooths
+ * and aggregates that run's curve again, not every run's. Holds what the last view used only.
+ */
+export class CurveCache {
+  private kept = new Map<string, { from: readonly CurveColumns[]; series: DisplaySeries }>();
+  private used = new Map<string, { from: readonly CurveColumns[]; series: DisplaySeries }>();
+
+  /** The series `key` names (its settings, label, colour and runs), computed from `from`. */
+  get(key: string, from: readonly CurveColumns[], compute: () => DisplaySeries): DisplaySeries {
+    const hit = this.used.get(key) ?? this.kept.get(key);
+    const series = hit && hit.from.length === from.length && hit.from.every((c, i) => c === from[i]) ? hit.series : compute();
+    this.used.set(key, { from, series });
+    return series;
+  }
+
+  /** A view is done: forget the series it did not use (another metric's, another setting's). */
+  settle(): void {
+    this.kept = this.used;
+    this.used = new Map();
+  }
+}
+
 export function curveSeries(
   runs: readonly { info: RunInfo; records: RunRecords }[],
   metric: MetricDef,
   xKey: XKey,
   options: Options,
   colorAt: (index: number) => string,
+  cache = new CurveCache(),
 ): DisplaySeries[] {
   const curves = runs.flatMap((run) => run.records.columns(metric, xKey).map((curve) => ({ run: run.info, curve })));
   const splitSuffix = (split: string | undefined): string => (split && metric.source.kind === 'eval' ? ` · ${split}` : '');
+  const settings = [metric.id, xKey, options.smoothing, options.band, options.aggregate].join('\u0000');
+  const cached = (label: string, color: string, folders: string[], split: string | undefined, from: CurveColumns[], compute: () => DisplaySeries) =>
+    cache.get([settings, label, color, split ?? '', ...folders].join('\u0000'), from, compute);
   if (!options.aggregate) {
     return curves.map(({ run, curve }, i) => {
-      const halfWidths = options.band === 'none' || !metric.rate ? undefined : binomialHalfWidths(curve, options.band);
-      return finish(
-        { label: `${run.folder}${splitSuffix(curve.split)}`, color: colorAt(i), folders: [run.folder], ...(curve.split ? { split: curve.split } : {}), steps: curve.steps, xs: curve.xs, ys: curve.ys },
-        halfWidths,
-        options.smoothing,
-      );
+      const [label, color] = [`${run.folder}${splitSuffix(curve.split)}`, colorAt(i)];
+      return cached(label, color, [run.folder], curve.split, [curve], () => {
+        const halfWidths = options.band === 'none' || !metric.rate ? undefined : binomialHalfWidths(curve, options.band);
+        return finish({ label, color, folders: [run.folder], ...(curve.split ? { split: curve.split } : {}), steps: curve.steps, xs: curve.xs, ys: curve.ys }, halfWidths, options.smoothing);
+      });
     });
   }
   const groups = new Map<string, { label: string; folders: string[]; split?: string; curves: typeof curves }>();
@@ -99,26 +126,21 @@ export function curveSeries(
   }
   return distinctLabels([...groups.values()]).map((group, i) => {
     const n = group.curves.length;
-    const single = n === 1 ? group.curves[0]!.curve : undefined;
-    const aggregated = single ? undefined : aggregateColumns(group.curves.map(({ curve }) => curve));
-    // One run: its binomial error; several: the spread over seeds.
-    const halfWidths =
-      options.band === 'none' ? undefined : single ? (metric.rate ? binomialHalfWidths(single, options.band) : undefined) : options.band === 'ci95' ? aggregated!.ci95s : aggregated!.sems;
-    const columns = single ? { steps: single.steps, xs: single.xs, ys: single.ys, ns: new Float64Array(single.steps.length).fill(1) } : aggregated!;
-    return finish(
-      {
-        label: `${group.label}${splitSuffix(group.split)} (N=${n})`,
-        color: colorAt(i),
-        folders: group.folders,
-        ...(group.split ? { split: group.split } : {}),
-        steps: columns.steps,
-        xs: columns.xs,
-        ys: columns.ys,
-        ns: columns.ns,
-      },
-      halfWidths,
-      options.smoothing,
-    );
+    const [label, color] = [`${group.label}${splitSuffix(group.split)} (N=${n})`, colorAt(i)];
+    const from = group.curves.map(({ curve }) => curve);
+    return cached(label, color, group.folders, group.split, from, () => {
+      const single = n === 1 ? from[0]! : undefined;
+      const aggregated = single ? undefined : aggregateColumns(from);
+      // One run: its binomial error; several: the spread over seeds.
+      const halfWidths =
+        options.band === 'none' ? undefined : single ? (metric.rate ? binomialHalfWidths(single, options.band) : undefined) : options.band === 'ci95' ? aggregated!.ci95s : aggregated!.sems;
+      const columns = single ? { steps: single.steps, xs: single.xs, ys: single.ys, ns: new Float64Array(single.steps.length).fill(1) } : aggregated!;
+      return finish(
+        { label, color, folders: group.folders, ...(group.split ? { split: group.split } : {}), steps: columns.steps, xs: columns.xs, ys: columns.ys, ns: columns.ns },
+        halfWidths,
+        options.smoothing,
+      );
+    });
   });
 }
 

@@ -6,7 +6,7 @@
 // benchmark call it directly.
 import { m4Indices } from './decimate';
 import { METRICS, RunRecords, X_AXES, lowerBound, metricById, mismatchWarning, paperColumns, recordsStepTimes, stepTimeline, TIME_STAGES, type CsvRow, type MetricBatch, type PaperColumn, type RunInfo, type StepTimeline, type XKey } from './model';
-import { curveCsvRows, curveSeries, paperCsvRows, type Band, type DisplaySeries, type Smoothing } from './series';
+import { CurveCache, curveCsvRows, curveSeries, paperCsvRows, type Band, type DisplaySeries, type Smoothing } from './series';
 
 export type DashboardViewKind = 'curves' | 'paper' | 'time';
 
@@ -126,6 +126,8 @@ export interface RecordsUpdate {
 export class DashboardData {
   private runList: RunInfo[] = [];
   private readonly data = new Map<string, RunData>();
+  /** The last view's curves, reused for the runs whose records did not change since. */
+  private readonly curves = new CurveCache();
 
   /** The runs shown, as the host last set them. */
   runs(): RunInfo[] {
@@ -184,6 +186,7 @@ export class DashboardData {
     if (request.view === 'paper') return { ...base, runs: rows(metricRuns), paper: paperColumns(all) };
     const shown = all.filter((r) => isSelected(r.info.folder, metricRuns));
     const { series, xKey, xFallback } = this.series(shown, request, metricId);
+    this.curves.settle();
     const colors = new Map(series.flatMap((s, i) => s.folders.map((f) => [f, i] as const)));
     return { ...base, runs: rows(metricRuns, colors), curves: curvesFigure(series, metric.rate, shown.map((r) => r.info), xKey, xFallback, request) };
   }
@@ -193,10 +196,10 @@ export class DashboardData {
     const metric = metricById(metricId);
     const options = { smoothing: request.smoothing, band: request.band, aggregate: request.aggregate };
     const colorIndex = (i: number): string => String(i);
-    const series = curveSeries(shown, metric, request.xKey, options, colorIndex);
+    const series = curveSeries(shown, metric, request.xKey, options, colorIndex, this.curves);
     if (series.length === 0 && request.xKey !== 'step' && shown.some((r) => r.records.has(metric))) {
       // Logs of other trainers (TensorBoard) count no GFLOPs, tokens or episodes: fall back to the step.
-      return { series: curveSeries(shown, metric, 'step', options, colorIndex), xKey: 'step', xFallback: true };
+      return { series: curveSeries(shown, metric, 'step', options, colorIndex, this.curves), xKey: 'step', xFallback: true };
     }
     return { series, xKey: request.xKey, xFallback: false };
   }
@@ -238,19 +241,32 @@ function* timeCsvRows(timelines: readonly { folder: string; timeline: StepTimeli
   for (const { folder, timeline } of timelines) for (const stage of TIME_STAGES) for (let i = 0; i < timeline.steps.length; i++) yield [folder, timeline.steps[i], stage, timeline.shares[stage][i]];
 }
 
+/** Each series' x range (a series is kept unchanged while its runs are: CurveCache). */
+const xRanges = new WeakMap<DisplaySeries, [number, number]>();
+
 /** The x range of every series: M4's columns span it. */
 function xRangeOf(series: readonly DisplaySeries[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const s of series) {
-    for (let i = 0; i < s.xs.length; i++) {
-      const x = s.xs[i]!;
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
+    let range = xRanges.get(s);
+    if (!range) {
+      let [first, last] = [Infinity, -Infinity];
+      for (let i = 0; i < s.xs.length; i++) {
+        const x = s.xs[i]!;
+        if (x < first) first = x;
+        if (x > last) last = x;
+      }
+      xRanges.set(s, (range = [first, last]));
     }
+    if (range[0] < lo) lo = range[0];
+    if (range[1] > hi) hi = range[1];
   }
   return [lo, hi];
 }
+
+/** Each series' curve as last sent, with the x range and columns it was decimated to: a run unchanged since (CurveCache keeps its series) is not decimated again. */
+const decimated = new WeakMap<DisplaySeries, { to: string; curve: CurveView }>();
 
 function curvesFigure(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo[], xKey: XKey, xFallback: boolean, request: ViewRequest): CurvesFigure {
   const [x0, x1] = xRangeOf(series);
@@ -266,7 +282,7 @@ function curvesFigure(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo
     const indices = m4Indices(s.xs, ys, x0, x1, columns);
     return { xs: pick(s.xs, indices), ys: pick(ys, indices), steps: pick(s.steps, indices) };
   };
-  const curves = series.map((s, color): CurveView => {
+  const curve = (s: DisplaySeries, color: number): CurveView => {
     const centre = s.smoothed ?? s.ys;
     const indices = m4Indices(s.xs, centre, x0, x1, columns);
     return {
@@ -284,6 +300,14 @@ function curvesFigure(series: DisplaySeries[], rate: boolean, shownRuns: RunInfo
       ...(s.smoothed ? { raw: line(s, s.ys) } : {}),
       ...(s.band ? { band: { lo: line(s, s.band.lo), hi: line(s, s.band.hi) } } : {}),
     };
+  };
+  const curves = series.map((s, color): CurveView => {
+    const to = `${x0}:${x1}:${columns}:${color}`;
+    const last = decimated.get(s);
+    if (last?.to === to) return last.curve;
+    const fresh = curve(s, color);
+    decimated.set(s, { to, curve: fresh });
+    return fresh;
   });
   const xOfStep = (run: RunInfo, step: number): number | undefined => {
     if (xKey === 'step') return step;
