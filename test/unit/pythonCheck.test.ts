@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkTrainer } from '../../src/core/jobs/pythonCheck';
+import { checkTrainer, trainerInstallArgs, TRAINING_PACKAGES } from '../../src/core/jobs/pythonCheck';
 
 const repo = join(__dirname, '..', '..', '..');
 
@@ -23,11 +24,32 @@ describe('pythonCheck', () => {
     assert.match(result.detail, /No module named 'ptlab'/);
   });
 
+  it('says which training packages are missing from an interpreter that has ptlab without its [train] extra', async function () {
+    if (!existsSync('/usr/bin/python3')) this.skip();
+    if (spawnSync('/usr/bin/python3', ['-c', 'import torch, transformers']).status === 0) this.skip(); // this machine's system Python has them
+    const env = { ...process.env, PYTHONPATH: join(repo, 'trainer') };
+    const result = await checkTrainer('/usr/bin/python3', tmpdir(), env);
+    assert.equal(!result.ok && result.missing, 'training packages', JSON.stringify(result));
+    assert.ok(!result.ok);
+    assert.match(result.detail, /torch/);
+    assert.match(result.detail, /No module named 'torch'/);
+  });
+
   it('accepts the project\'s virtual environment and reports the versions', async function () {
     const python = join(repo, '.venv', 'bin', 'python');
     if (!existsSync(python)) this.skip();
     const result = await checkTrainer(python, repo);
     assert.ok(result.ok, JSON.stringify(result));
     assert.match(result.versions, /^3\.\d+\.\d+ \S+$/);
+  });
+
+  it('installs the trainer with the pyproject extra that holds the training packages it checks', () => {
+    const args = trainerInstallArgs('/ext/trainer');
+    assert.deepEqual(args.slice(0, 4), ['-m', 'pip', 'install', '-e']);
+    const extra = /^\/ext\/trainer\[(\w+)\]$/.exec(args[4] ?? '')?.[1];
+    assert.ok(extra, args[4]);
+    const pyproject = readFileSync(join(repo, 'trainer', 'pyproject.toml'), 'utf8');
+    const listed = new RegExp(`^${extra} = \\[([^\\]]*)\\]`, 'm').exec(pyproject)?.[1] ?? '';
+    for (const name of TRAINING_PACKAGES) assert.match(listed, new RegExp(`"${name}==`), `${name} in [${extra}]`);
   });
 });

@@ -1,16 +1,43 @@
-// Can this interpreter run the trainer? `python -c "import ptlab"` with an argument array
-// (no shell). Pure of vscode: the extension and the unit tests share it.
+// Can this interpreter run the trainer? `python -c` imports ptlab, then the training packages
+// of its [train] extra (a `pip install -e trainer` without it imports ptlab but cannot train),
+// with an argument array (no shell). Pure of vscode: the extension and the unit tests share it.
 import { execFile } from 'node:child_process';
 
-export type TrainerCheck = { ok: true; versions: string } | { ok: false; missing: 'python' | 'trainer'; detail: string };
+export type TrainerCheck = { ok: true; versions: string } | { ok: false; missing: 'python' | 'trainer' | 'training packages'; detail: string };
+
+/** trainer/pyproject.toml's extra with the training packages. */
+export const TRAIN_EXTRA = 'train';
+
+/** `python -m pip install -e <trainer>[train]`: the trainer with its training packages. */
+export function trainerInstallArgs(trainerDir: string): string[] {
+  return ['-m', 'pip', 'install', '-e', `${trainerDir}[${TRAIN_EXTRA}]`];
+}
+
+/** The [train] extra's packages a job imports first; each missing one is printed as `missing NAME: ERROR`. */
+export const TRAINING_PACKAGES = ['torch', 'transformers'];
+
+const CHECK = [
+  'import sys, ptlab',
+  `for name in ${JSON.stringify(TRAINING_PACKAGES)}:`,
+  '    try: __import__(name)',
+  '    except Exception as err: print(f"missing {name}: {err}")',
+  'print(sys.version.split()[0], ptlab.__version__)',
+].join('\n');
 
 export function checkTrainer(python: string, cwd?: string, env: NodeJS.ProcessEnv = process.env): Promise<TrainerCheck> {
   return new Promise((resolve) => {
-    execFile(python, ['-c', 'import sys, ptlab; print(sys.version.split()[0], ptlab.__version__)'], { timeout: 60_000, cwd, env }, (err, stdout, stderr) => {
+    execFile(python, ['-c', CHECK], { timeout: 60_000, cwd, env }, (err, stdout, stderr) => {
       const code = (err as NodeJS.ErrnoException | null)?.code;
-      if (!err) resolve({ ok: true, versions: stdout.trim() });
+      if (!err) resolve(trainingPackages(stdout));
       else if (code === 'ENOENT' || code === 'EACCES') resolve({ ok: false, missing: 'python', detail: err.message });
       else resolve({ ok: false, missing: 'trainer', detail: (stderr || err.message).trim().split('\n').pop() ?? '' });
     });
   });
+}
+
+function trainingPackages(stdout: string): TrainerCheck {
+  const lines = stdout.trim().split('\n');
+  const missing = lines.filter((line) => line.startsWith('missing '));
+  if (missing.length === 0) return { ok: true, versions: lines.at(-1) ?? '' };
+  return { ok: false, missing: 'training packages', detail: missing.map((line) => line.slice('missing '.length)).join('; ') };
 }

@@ -3,7 +3,7 @@
 // package gets a message with a one-click fix.
 import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
-import { checkTrainer } from '../../core/jobs/pythonCheck';
+import { checkTrainer, TRAIN_EXTRA, trainerInstallArgs, type TrainerCheck } from '../../core/jobs/pythonCheck';
 import { log } from '../log';
 
 export interface PythonChoice {
@@ -49,21 +49,25 @@ export async function readyPython(resource: vscode.Uri | undefined, extensionUri
   log().error(`${choice.path} (${choice.source}): ${result.detail}`);
   const install = 'Install the Trainer';
   const select = vscode.extensions.getExtension(PYTHON_EXTENSION_ID) ? 'Select Interpreter' : 'Set ptlab.pythonPath';
-  const message =
-    result.missing === 'python'
-      ? `Post-Training Lab: no Python at "${choice.path}" (${choice.source}). Choose the interpreter that has the trainer.`
-      : `Post-Training Lab: ${choice.path} cannot import the trainer package ptlab (${result.detail}). Install it into this interpreter (pip install -e trainer) or choose another one.`;
-  const picked = await vscode.window.showErrorMessage(message, ...(result.missing === 'trainer' ? [install] : []), select);
+  const message = failureMessage(choice, result);
+  const picked = await vscode.window.showErrorMessage(message, ...(result.missing === 'python' ? [] : [install]), select);
   if (picked === install) await installTrainer(choice.path, extensionUri);
   else if (picked === 'Select Interpreter') await vscode.commands.executeCommand('python.setInterpreter');
   else if (picked === select) await vscode.commands.executeCommand('workbench.action.openSettings', 'ptlab.pythonPath');
   return undefined;
 }
 
-/** `python -m pip install -e <extension>/trainer` as a visible task (arguments, not a shell line). */
+function failureMessage(choice: PythonChoice, result: Extract<TrainerCheck, { ok: false }>): string {
+  const install = `pip install -e 'trainer[${TRAIN_EXTRA}]'`;
+  if (result.missing === 'python') return `Post-Training Lab: no Python at "${choice.path}" (${choice.source}). Choose the interpreter that has the trainer.`;
+  if (result.missing === 'trainer') return `Post-Training Lab: ${choice.path} cannot import the trainer package ptlab (${result.detail}). Install it into this interpreter (${install}) or choose another one.`;
+  return `Post-Training Lab: ${choice.path} has the trainer but not its training packages (${result.detail}). Install them into this interpreter (${install}) or choose another one.`;
+}
+
+/** `python -m pip install -e <extension>/trainer[train]` as a visible task (arguments, not a shell line). */
 async function installTrainer(python: string, extensionUri: vscode.Uri): Promise<void> {
   const trainer = vscode.Uri.joinPath(extensionUri, 'trainer').fsPath;
-  const task = new vscode.Task({ type: 'ptlab-install' }, vscode.TaskScope.Workspace, 'install the trainer', 'ptlab', new vscode.ProcessExecution(python, ['-m', 'pip', 'install', '-e', trainer]));
+  const task = new vscode.Task({ type: 'ptlab-install' }, vscode.TaskScope.Workspace, 'install the trainer', 'ptlab', new vscode.ProcessExecution(python, trainerInstallArgs(trainer)));
   const execution = await vscode.tasks.executeTask(task);
   const ended = await new Promise<number | undefined>((resolve) => {
     const listener = vscode.tasks.onDidEndTaskProcess((e) => {
