@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkTrainer, trainerInstallArgs, TRAINING_PACKAGES } from '../../src/core/jobs/pythonCheck';
+import { checkTrainer, configuredInterpreter, trainerInstallArgs, TRAINING_PACKAGES } from '../../src/core/jobs/pythonCheck';
 
 const repo = join(__dirname, '..', '..', '..');
 
@@ -51,5 +51,13 @@ describe('pythonCheck', () => {
     const pyproject = readFileSync(join(repo, 'trainer', 'pyproject.toml'), 'utf8');
     const listed = new RegExp(`^${extra} = \\[([^\\]]*)\\]`, 'm').exec(pyproject)?.[1] ?? '';
     for (const name of TRAINING_PACKAGES) assert.match(listed, new RegExp(`"${name}==`), `${name} in [${extra}]`);
+  });
+
+  it('resolves a relative ptlab.pythonPath against the workspace folder, so the check and the job (run from the config\'s folder) run the same interpreter', () => {
+    assert.equal(configuredInterpreter('.venv/bin/python', '/ws'), '/ws/.venv/bin/python');
+    assert.equal(configuredInterpreter('${workspaceFolder}/.venv/bin/python', '/ws'), '/ws/.venv/bin/python');
+    assert.equal(configuredInterpreter('/opt/py/bin/python', '/ws'), '/opt/py/bin/python');
+    assert.equal(configuredInterpreter('python3.11', '/ws'), 'python3.11'); // a bare name is looked up on PATH
+    assert.equal(configuredInterpreter('.venv/bin/python', undefined), '.venv/bin/python');
   });
 });

@@ -2,8 +2,21 @@
 // of its [train] extra (a `pip install -e trainer` without it imports ptlab but cannot train),
 // with an argument array (no shell). Pure of vscode: the extension and the unit tests share it.
 import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 
 export type TrainerCheck = { ok: true; versions: string } | { ok: false; missing: 'python' | 'trainer' | 'training packages'; detail: string };
+
+/**
+ * `ptlab.pythonPath` as every process is started with: `${workspaceFolder}` expanded and a
+ * relative path made absolute against the workspace folder, since the check runs from that
+ * folder and the jobs from their config's folder. A bare name stays a PATH lookup.
+ */
+export function configuredInterpreter(configured: string, workspaceFolder: string | undefined): string {
+  if (!workspaceFolder) return configured;
+  const expanded = configured.replace(/\$\{workspaceFolder\}/g, workspaceFolder);
+  const bareName = !expanded.includes('/') && !expanded.includes(path.sep);
+  return bareName ? expanded : path.resolve(workspaceFolder, expanded);
+}
 
 /** trainer/pyproject.toml's extra with the training packages. */
 export const TRAIN_EXTRA = 'train';

@@ -3,7 +3,7 @@
 // package gets a message with a one-click fix.
 import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
-import { checkTrainer, TRAIN_EXTRA, trainerInstallArgs, type TrainerCheck } from '../../core/jobs/pythonCheck';
+import { checkTrainer, configuredInterpreter, TRAIN_EXTRA, trainerInstallArgs, type TrainerCheck } from '../../core/jobs/pythonCheck';
 import { log } from '../log';
 
 export interface PythonChoice {
@@ -16,7 +16,7 @@ const verified = new Set<string>();
 
 export async function pythonFor(resource: vscode.Uri | undefined): Promise<PythonChoice> {
   const configured = vscode.workspace.getConfiguration('ptlab', resource).get<string>('pythonPath', '').trim();
-  if (configured) return { path: expandWorkspace(configured, resource), source: 'ptlab.pythonPath' };
+  if (configured) return { path: configuredInterpreter(configured, workspaceFolder(resource)), source: 'ptlab.pythonPath' };
   if (vscode.extensions.getExtension(PYTHON_EXTENSION_ID)) {
     try {
       const api = await PythonExtension.api();
@@ -30,9 +30,9 @@ export async function pythonFor(resource: vscode.Uri | undefined): Promise<Pytho
   return { path: 'python3', source: 'default' };
 }
 
-function expandWorkspace(value: string, resource: vscode.Uri | undefined): string {
+function workspaceFolder(resource: vscode.Uri | undefined): string | undefined {
   const folder = (resource && vscode.workspace.getWorkspaceFolder(resource)) ?? vscode.workspace.workspaceFolders?.[0];
-  return folder ? value.replace(/\$\{workspaceFolder\}/g, folder.uri.fsPath) : value;
+  return folder?.uri.fsPath;
 }
 
 /** The interpreter to run jobs with, or undefined after telling the user what is missing and offering the fix. */
