@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { posix } from 'node:path';
 import { checkpointLabel, configFacts, defaultRunDir, existingRunQuestion, experimentConfig, freshName, jobCommand, parseGpuList, resumeDefinition, scancelArgs, startCancellable } from '../../src/core/jobs/jobs';
 
 const tiny = configFacts({ name: 'tiny-gp-l', launcher: { kind: 'local' } })!;
@@ -10,6 +11,14 @@ describe('jobs', () => {
     assert.equal(defaultRunDir(tiny, 'ppo'), 'runs/tiny-gp-l/ppo');
     assert.equal(defaultRunDir({ ...tiny, outputDir: '../out' }, 'eval', '/w/runs/tiny-gp-l/ppo/checkpoints/step-000005'), '../out/tiny-gp-l/eval-ppo-step-000005');
     assert.equal(checkpointLabel('runs/a/sft-init/checkpoints/final'), 'sft-init-final');
+  });
+
+  it('names an evaluation run folder within the trainer\'s run id (at most 128 characters), with room for a new run\'s -N beside it', () => {
+    const long = `/w/models/${'My Model '.repeat(20)}/checkpoint-100`;
+    const name = posix.basename(defaultRunDir(tiny, 'eval', long));
+    assert.match(name, /^eval-My_Model_My_Model_/);
+    assert.ok(name.length <= 120, `${name.length} characters`);
+    assert.match(freshName(name, (candidate) => candidate === name), /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/);
   });
 
   it('runs the local launcher as the task\'s own process and the others through ptlab launch, with argument arrays', () => {

@@ -49,14 +49,15 @@ def _open_run(args: argparse.Namespace, experiment: Any, job: str, seeds: dict[s
 
 def _check_run_folder(run_dir: Path, experiment: Any, job: str, resume: bool) -> None:
     """What the job's RunLog will refuse, refused before launching it (RunFolderError): a new
-    run where one lives, a resume where none does, or of another job or config."""
+    run where one lives or in a folder whose name cannot be its id, a resume where none does,
+    or of another job or config."""
     from ptlab.config import filled_in
-    from ptlab.runlog import refuse_existing_run, resumable_manifest
+    from ptlab.runlog import check_new_run_folder, resumable_manifest
 
     if resume:
         resumable_manifest(run_dir, job, experiment.to_dict(), experiment.source, filled_in)
     else:
-        refuse_existing_run(run_dir)
+        check_new_run_folder(run_dir)
 
 
 def _data(args: argparse.Namespace) -> int:

@@ -47,6 +47,11 @@ def _registry() -> tuple[Registry, dict[str, dict[str, Any]]]:
     return registry, schemas
 
 
+def schema(schema_file: str) -> dict[str, Any]:
+    """One of SCHEMA_FILES as read (not to be changed)."""
+    return _registry()[1][schema_file]
+
+
 ECMA_LINE_TERMINATORS = "\\n\\r\\u2028\\u2029"
 
 

@@ -35,7 +35,7 @@ from types import TracebackType
 from typing import Any
 
 from ptlab import token_records, trackers
-from ptlab.contracts import check, load_json_file
+from ptlab.contracts import check, ecma_regex, load_json_file, schema
 
 HEARTBEAT_SECONDS = 10.0
 # A running run whose heartbeat is older than this has lost its process; the extension's
@@ -303,8 +303,15 @@ def _existing_run(run_dir: Path) -> RunFolderError:
     return RunFolderError(f"{run_dir}: a run already lives here; pass --resume to continue it, or choose another --run-dir")
 
 
-def refuse_existing_run(run_dir: Path) -> None:
-    """Raises RunFolderError when a run already lives in `run_dir` (a new run goes elsewhere)."""
+def check_new_run_folder(run_dir: Path) -> None:
+    """Raises RunFolderError when a new run cannot go in `run_dir`: its name cannot be the run's
+    id (run.json's runId is the folder's name), or a run already lives there (it goes elsewhere).
+    Before the folder is made, by every job's RunLog and by `ptlab launch`."""
+    if not ecma_regex(schema("run-manifest.schema.json")["properties"]["runId"]["pattern"]).search(run_dir.name):
+        raise RunFolderError(
+            f"{run_dir}: the folder name {run_dir.name!r} cannot be the run's id; "
+            "rename the run folder (letters, digits, . _ -, the first a letter or digit; up to 128)"
+        )
     if (run_dir / "run.json").exists():
         raise _existing_run(run_dir)
 
@@ -406,7 +413,7 @@ class RunLog:
             self.manifest.pop("endedAt", None)
             self.manifest.pop("error", None)
         else:
-            refuse_existing_run(self.dir)  # before the git and package look-ups; the manifest's first write claims the folder
+            check_new_run_folder(self.dir)  # before the git and package look-ups; the manifest's first write claims the folder
             self.dir.mkdir(parents=True, exist_ok=True)
             text = json.dumps(config, sort_keys=True)
             started = now()

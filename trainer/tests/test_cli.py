@@ -84,3 +84,17 @@ def test_replica_out_replaces_a_replica_with_one_anyone_can_read(tmp_path):
     assert not (out / "old.bin").exists() and (out / "model.safetensors").is_file()
     assert oct(out.stat().st_mode & 0o777) == oct(0o755)
     assert {p.name: oct(p.stat().st_mode & 0o777) for p in out.iterdir()} == {p.name: oct(0o644) for p in out.iterdir()}
+
+
+RUN_NAME_FIX = "rename the run folder (letters, digits, . _ -, the first a letter or digit; up to 128)"
+
+
+def test_a_run_folder_whose_name_cannot_be_the_run_id_is_refused_before_it_is_made(tmp_path):
+    """run.json's runId is the folder's name (run-manifest.schema.json's pattern): a name with a
+    space or a non-ASCII letter failed the manifest's schema check after the folder was made."""
+    for name in ("my run", "café", "x" * 129):
+        run_dir = tmp_path / name
+        result = ptlab("data", "--config", str(EXAMPLES / "tiny.ptlab.json"), "--run-dir", str(run_dir))
+        assert result.returncode == 2, result.stderr
+        assert result.stderr == f"ptlab data: {run_dir}: the folder name {name!r} cannot be the run's id; {RUN_NAME_FIX}\n"
+        assert not run_dir.exists()

@@ -219,6 +219,16 @@ def test_a_slurm_launch_is_refused_before_submitting_where_the_job_would_refuse_
     assert submitted.read_text().split() == ["--parsable", str(finished / "launch-sft.sbatch")]
 
 
+def test_a_slurm_launch_into_a_run_folder_whose_name_cannot_be_the_run_id_is_refused_before_submitting(tmp_path):
+    """The job would refuse the name (run.json's runId is the folder's name) once Slurm started it."""
+    path = tmp_path / "slurm.ptlab.json"
+    path.write_text(json.dumps({**BASE, "launcher": {"kind": "slurm", "slurm": {"nodes": 1, "gpusPerNode": 1}}}))
+    run_dir = tmp_path / "my run"
+    refused = subprocess.run([sys.executable, "-m", "ptlab", "launch", "--config", str(path), "--job", "sft", "--run-dir", str(run_dir)], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and refused.stderr.startswith(f"ptlab launch: {run_dir}: the folder name 'my run' cannot be the run's id; rename the run folder")
+    assert not run_dir.exists()
+
+
 def test_export_with_resume_is_refused_in_the_task_builders_words(tmp_path):
     """`ptlab export` has no --resume (it exports anew each time): launch built an argv export
     refused as an unrecognized argument; now launch refuses it, saying what to do, in the words

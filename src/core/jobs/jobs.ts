@@ -50,6 +50,9 @@ export function configFacts(config: Pick<ExperimentConfig, 'name' | 'outputDir' 
   return facts;
 }
 
+/** The longest run folder name: run.json's runId is the folder's name (run-manifest.schema.json). */
+const RUN_NAME_MAX = 128;
+
 /**
  * `<outputDir>/<experiment>/<job>`, relative to the config's folder. SFT from the base model
  * writes the Init checkpoint, so its folder is `sft-init` (the examples' `ppo.init` points at
@@ -58,7 +61,7 @@ export function configFacts(config: Pick<ExperimentConfig, 'name' | 'outputDir' 
 export function defaultRunDir(facts: ConfigFacts, job: Job, checkpoint?: string): string {
   let name: string = job;
   if (job === 'sft' && !facts.sftInit) name = 'sft-init';
-  if (job === 'eval' && checkpoint) name = `eval-${checkpointLabel(checkpoint)}`;
+  if (job === 'eval' && checkpoint) name = `eval-${checkpointLabel(checkpoint)}`.slice(0, RUN_NAME_MAX - 8); // room for freshName's -N
   return posix.join(facts.outputDir.replace(/\\/g, '/'), facts.name, name);
 }
 
