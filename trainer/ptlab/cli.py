@@ -275,7 +275,7 @@ def _launch(args: argparse.Namespace) -> int:
     from ptlab.runlog import RunFolderError, atomic_write_text
 
     try:
-        experiment = load_experiment(Path(args.config))
+        experiment = load_experiment(Path(args.config), model_here=not args.print)  # --print: for a machine that has it
     except ContractViolation as exc:
         print(f"ptlab launch: {exc}", file=sys.stderr)
         return 2
@@ -363,7 +363,7 @@ def _plan(args: argparse.Namespace) -> int:
     from ptlab.plan import PlanError, plan, render
 
     try:
-        experiment = load_experiment(Path(args.config))
+        experiment = load_experiment(Path(args.config), model_here=False)  # plan says to pass --model-config for a model not here
         job = args.job or ("ppo" if "ppo" in load_json_file(Path(args.config), "experiment.schema.json") else "sft")
         result = plan(experiment, job, args.gpu_memory, Path(args.model_config) if args.model_config else None, Path(args.tokenizer) if args.tokenizer else None)
     except (ContractViolation, PlanError) as exc:

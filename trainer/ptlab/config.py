@@ -7,6 +7,7 @@ field and default here matches the schema.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Literal
@@ -350,15 +351,38 @@ def filled_in(stored: dict[str, Any]) -> dict[str, Any]:
     return experiment_from_dict(stored).to_dict()
 
 
-def load_experiment(path: Path) -> Experiment:
-    """Read, validate against the schema (errors name the file and the field), and fill defaults."""
+def load_experiment(path: Path, model_here: bool = True) -> Experiment:
+    """Read, validate against the schema (errors name the file and the field), and fill defaults.
+    `model_here`: a model.name that is a local path must be there (`ptlab plan` reads the sizes
+    of a model not on this machine from --model-config instead; `launch --print` runs nothing)."""
     path = Path(path)
     data = load_json_file(path, "experiment.schema.json")
     _check_corpus_mix(path, data.get("sft", {}).get("data", {}))
     _check_cpu_processes(path, data.get("launcher", {}))
     _check_split_names(path, data.get("evaluation", {}).get("splits", []))
     _check_choices(path, data, configured_launch(data))
+    _check_model_name(path, data["model"]["name"], model_here)
     return experiment_from_dict(data, path.resolve())
+
+
+def is_local_path(name: str) -> bool:
+    """A model name that is a path rather than a Hugging Face id (`org/name`) or an embedded
+    model, as the editor tells them apart (src/core/config/checks.ts isLocalPath)."""
+    return re.match(r"(\.{1,2}[\\/]|[\\/]|~|[A-Za-z]:[\\/])", name) is not None or len(name.split("/")) > 2
+
+
+def _check_model_name(path: Path, name: str, model_here: bool) -> None:
+    """What the schema cannot say of model.name: an embedded model that exists, a local folder
+    that is there (a Hub id is left to the load: it may be in the cache, or be downloaded)."""
+    from ptlab.contracts import ContractViolation
+    from ptlab.models import EMBEDDED_NAMES
+
+    if name.startswith("embedded:") and name not in EMBEDDED_NAMES:
+        raise ContractViolation(f'{path}: /model/name: unknown embedded model "{name}": use {" or ".join(EMBEDDED_NAMES)}')
+    folder = path.resolve().parent / name
+    if model_here and is_local_path(name) and not folder.exists():
+        shown = "" if Path(name).is_absolute() else f" ({folder.resolve()})"
+        raise ContractViolation(f"{path}: /model/name: model folder {name} does not exist{shown}; give the model's folder (absolute or relative to the config) or a Hugging Face model id")
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ GP_BASE_INIT = "embedded:gp-base-init"
 GP_BASE = "embedded:gp-base"
 VIRL_BASE = "embedded:virl-base"
 PRETRAINED = (GP_BASE, VIRL_BASE)  # shipped in WEIGHTS_DIR, each built by `python -m ptlab pretrain --base NAME` (its recipe in examples/)
+EMBEDDED_NAMES = ("embedded:tiny-lm", TINY_VLM_NAME, GP_BASE, VIRL_BASE, GP_BASE_INIT)  # as src/core/config/checks.ts lists them
 GP_BASE_LM = {**TINY_LM, "hidden_size": 192, "intermediate_size": 512, "num_hidden_layers": 6, "num_attention_heads": 6, "num_key_value_heads": 2}
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 EMBEDDED_TOKENIZER = WEIGHTS_DIR / "embedded-tokenizer" / "tokenizer.json"
@@ -224,7 +225,7 @@ def build_embedded(name: str, target: Path, seed: int = 0) -> Path:
     _quiet_transformers()
     builders = {"embedded:tiny-lm": _tiny_lm, TINY_VLM_NAME: _tiny_vlm, GP_BASE_INIT: _gp_base_init}
     if name not in builders:
-        raise ValueError(f"model.name: unknown embedded model {name!r}; available: {', '.join([*builders, *PRETRAINED])}")
+        raise ValueError(f"model.name: unknown embedded model {name!r}; available: {', '.join(EMBEDDED_NAMES)}")
     model, tokenizer = builders[name](seed)
     return write_model_folder(model, tokenizer, target, {"name": name, "version": EMBEDDED_VERSION, "seed": seed}, "ptlab-embedded.json")
 

@@ -98,3 +98,39 @@ def test_a_run_folder_whose_name_cannot_be_the_run_id_is_refused_before_it_is_ma
         assert result.returncode == 2, result.stderr
         assert result.stderr == f"ptlab data: {run_dir}: the folder name {name!r} cannot be the run's id; {RUN_NAME_FIX}\n"
         assert not run_dir.exists()
+
+
+def with_model(tmp_path: Path, name: str) -> Path:
+    config = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    config["model"]["name"] = name
+    path = tmp_path / "model.ptlab.json"
+    path.write_text(json.dumps(config))
+    return path
+
+
+def test_validate_and_the_jobs_refuse_an_unknown_embedded_model_or_a_missing_model_folder(tmp_path):
+    """validate said ok; sft sent the path to the Hub (a raw traceback, the run left failed) and
+    plan raised build_embedded's ValueError. A Hub id is left to the load (it may be cached)."""
+    (tmp_path / "here").mkdir()
+    refused = {
+        "embedded:nope": 'unknown embedded model "embedded:nope": use embedded:tiny-lm or embedded:tiny-vlm or embedded:gp-base or embedded:virl-base or embedded:gp-base-init',
+        "/nonexistent/model": "model folder /nonexistent/model does not exist; give the model's folder (absolute or relative to the config) or a Hugging Face model id",
+        "./absent": f"model folder ./absent does not exist ({tmp_path / 'absent'}); give the model's folder (absolute or relative to the config) or a Hugging Face model id",
+    }
+    for name, message in refused.items():
+        path = with_model(tmp_path, name)
+        result = ptlab("validate", str(path))
+        assert (result.returncode, result.stderr) == (1, f"{path}: /model/name: {message}\n")
+    for name in ("./here", str(tmp_path / "here"), "someorg/some-model"):
+        result = ptlab("validate", str(with_model(tmp_path, name)))
+        assert result.returncode == 0, result.stderr
+    path, run_dir = with_model(tmp_path, "/nonexistent/model"), tmp_path / "sft"
+    sft = ptlab("sft", "--config", str(path), "--run-dir", str(run_dir))
+    assert (sft.returncode, sft.stderr) == (2, f"ptlab sft: {path}: /model/name: {refused['/nonexistent/model']}\n")
+    assert not run_dir.exists()
+    launch = ptlab("launch", "--config", str(path), "--job", "sft", "--run-dir", str(run_dir))
+    assert (launch.returncode, launch.stderr) == (2, f"ptlab launch: {path}: /model/name: {refused['/nonexistent/model']}\n")
+    printed = ptlab("launch", "--config", str(path), "--job", "sft", "--run-dir", str(run_dir), "--print")  # the command for a machine that has the model
+    assert printed.returncode == 0, printed.stderr
+    plan = ptlab("plan", str(with_model(tmp_path, "embedded:nope")))
+    assert (plan.returncode, plan.stderr) == (2, f"ptlab plan: {with_model(tmp_path, 'embedded:nope')}: /model/name: {refused['embedded:nope']}\n")
