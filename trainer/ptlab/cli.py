@@ -13,13 +13,15 @@ from ptlab.trackers import TrackerError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    """What a job's load refuses (the schema, then the refusals the schema cannot say)."""
+    """What a job's load refuses (the schema, then the refusals the schema cannot say, the
+    environments and evaluation splits among them)."""
     from ptlab.config import load_experiment
+    from ptlab.evaluate import check_environments
 
     failed = 0
     for path in args.config:
         try:
-            load_experiment(Path(path))
+            check_environments(load_experiment(Path(path)))
         except ContractViolation as exc:
             print(exc, file=sys.stderr)
             failed += 1

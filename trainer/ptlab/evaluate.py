@@ -23,6 +23,7 @@ from typing import Any
 
 from ptlab import episodes
 from ptlab.config import Evaluation, Experiment, Split
+from ptlab.contracts import ContractViolation
 from ptlab.envs.episode import EnvironmentConfig
 from ptlab.envs.virl import VirlConfig
 from ptlab.episodes import Slot
@@ -92,14 +93,18 @@ def check_split(experiment: Experiment, split: Split) -> None:
 
 
 def check_environments(experiment: Experiment, training: bool = True) -> None:
-    """Before a job loads anything: with `training`, the training environment loads (its V-IRL
-    routes; an EnvConfigError or RouteFormatError naming the field otherwise), and check_split
-    for every evaluation split, rather than failing at the first rollout or evaluation."""
-    env_config = experiment.environment_for()
-    if training and isinstance(env_config, VirlConfig):
-        env_config.route_count(experiment.base_dir)
-    for split in experiment.evaluation.splits if experiment.evaluation is not None else []:
-        check_split(experiment, split)
+    """Before a job loads anything (and in `ptlab validate`): with `training`, the training
+    environment loads (its V-IRL routes), and check_split for every evaluation split, rather
+    than failing at the first rollout or evaluation. A ContractViolation naming the config file
+    and the field otherwise."""
+    try:
+        env_config = experiment.environment_for()
+        if training and isinstance(env_config, VirlConfig):
+            env_config.route_count(experiment.base_dir)
+        for split in experiment.evaluation.splits if experiment.evaluation is not None else []:
+            check_split(experiment, split)
+    except ValueError as exc:  # EnvConfigError, RouteFormatError, EvaluationError
+        raise ContractViolation(f"{experiment.source or 'the config'}: {exc}") from exc
 
 
 def play_split(experiment: Experiment, split: Split, model: Any, tokenizer: Any, sampling: dict[str, Any] | None = None, acc: Any = None, synced_gpus: bool = False, cancelled: Callable[[], bool] | None = None) -> list[Slot]:

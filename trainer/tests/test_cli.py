@@ -134,3 +134,22 @@ def test_validate_and_the_jobs_refuse_an_unknown_embedded_model_or_a_missing_mod
     assert printed.returncode == 0, printed.stderr
     plan = ptlab("plan", str(with_model(tmp_path, "embedded:nope")))
     assert (plan.returncode, plan.stderr) == (2, f"ptlab plan: {with_model(tmp_path, 'embedded:nope')}: /model/name: {refused['embedded:nope']}\n")
+
+
+def test_validate_checks_the_environments_as_the_jobs_do_naming_the_config(tmp_path):
+    """validate skipped the jobs' check_environments: a V-IRL config whose routes file is missing
+    validated ok, and the job's message for it named the routes file but not the config."""
+    config = json.loads((EXAMPLES / "virl-l.ptlab.json").read_text())
+    config["environment"]["routes"] = {"file": "no-such-routes.json"}
+    path = tmp_path / "routes.ptlab.json"
+    path.write_text(json.dumps(config))
+    result = ptlab("validate", str(path))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{path}: environment.routes.file: cannot read {tmp_path / 'no-such-routes.json'}: No such file or directory"), result.stderr
+    assert ": ok" not in result.stdout
+    config["environment"]["routes"] = {"synthetic": {"city": "nyc", "routes": 4}}
+    config["evaluation"]["splits"][0].update(eachRouteOnce=True, episodes=18)
+    path.write_text(json.dumps(config))
+    result = ptlab("validate", str(path))
+    split = config["evaluation"]["splits"][0]["name"]
+    assert (result.returncode, result.stderr) == (1, f"{path}: evaluation split {split}: eachRouteOnce runs each of the split's 4 routes once, in order; set episodes to 4 (it is 18)\n")

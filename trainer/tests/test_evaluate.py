@@ -382,7 +382,7 @@ def test_each_route_once_runs_every_route_of_the_split_once_in_order(tmp_path, e
     for path, message in expected.items():
         for job in ("eval", "sft", "ppo") if path != untrainable else ("sft", "ppo"):  # before any work: no run folder, no data, no model
             result = subprocess.run([sys.executable, "-m", "ptlab", job, "--config", str(path), "--run-dir", str(tmp_path / f"wrong-{job}")], capture_output=True, text=True, env=env, timeout=600)
-            assert result.returncode == 2 and message in result.stderr, (job, result.stderr[-2000:])
+            assert result.returncode == 2 and f"ptlab {job}: {path}: {message}" in result.stderr, (job, result.stderr[-2000:])
             assert not (tmp_path / f"wrong-{job}").exists(), job
     data["evaluation"]["splits"][0]["episodes"] = 4
     data["evaluation"]["splits"][0]["eachRouteOnce"] = False
