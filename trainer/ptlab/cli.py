@@ -270,11 +270,12 @@ def _export(args: argparse.Namespace) -> int:
 def _launch(args: argparse.Namespace) -> int:
     import json
     import os
+    import shutil
     import subprocess
 
     from ptlab.config import load_experiment
     from ptlab.launch import plan
-    from ptlab.runlog import RunFolderError, atomic_write_text
+    from ptlab.runlog import RunFolderError, atomic_write_text, unwritable
 
     try:
         experiment = load_experiment(Path(args.config), model_here=not args.print)  # --print: for a machine that has it
@@ -294,7 +295,14 @@ def _launch(args: argparse.Namespace) -> int:
         print(json.dumps({"argv": launch.argv, "env": launch.env, "script": launch.script}, indent=2))
         return 0
     if launch.script is not None and launch.script_path is not None:
-        atomic_write_text(launch.script_path, launch.script)
+        if shutil.which(launch.argv[0]) is None:  # before the script is written
+            print(f"ptlab launch: {launch.argv[0]}: not found on PATH; launch from a machine with Slurm (a login node), or see the script with --print", file=sys.stderr)
+            return 2
+        try:
+            atomic_write_text(launch.script_path, launch.script)
+        except OSError as exc:
+            print(f"ptlab launch: {unwritable(launch.script_path, exc, 'cannot write')}", file=sys.stderr)
+            return 2
         return subprocess.run(launch.argv, check=False).returncode
     os.execvpe(launch.argv[0], launch.argv, {**os.environ, **launch.env})
     return 0  # not reached

@@ -233,6 +233,8 @@ def load_json_file(path: Path, schema_file: str) -> Any:
         text = path.read_text(encoding="utf-8-sig")  # a BOM, as editors and JSON.parse's readers skip it
     except OSError as exc:
         raise ContractViolation(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:  # UTF-16 as some Windows editors save it, Latin-1, ...
+        raise ContractViolation(f"{path}: cannot read: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); save the file as UTF-8") from exc
     try:
         data = json.loads(text, parse_constant=_not_json)
     except json.JSONDecodeError as exc:

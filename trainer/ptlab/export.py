@@ -43,7 +43,13 @@ def last_checkpoint(run_dir: Path) -> Path:
     manifest_path = run_dir / "run.json"
     if not manifest_path.exists():
         raise ExportError(f"{manifest_path}: no run here; pass --checkpoint or a training run folder")
-    checkpoints = sorted(json.loads(manifest_path.read_text())["checkpoints"], key=lambda c: c["step"])
+    from ptlab.contracts import ContractViolation, load_json_file
+
+    try:
+        manifest = load_json_file(manifest_path, "run-manifest.schema.json")
+    except ContractViolation as exc:
+        raise ExportError(f"{exc}; pass --checkpoint with the checkpoint to export") from exc
+    checkpoints = sorted(manifest["checkpoints"], key=lambda c: c["step"])
     if not checkpoints:
         raise ExportError(f"{manifest_path}: the run has no checkpoint yet")
     return recovered(run_dir / checkpoints[-1]["path"])

@@ -312,8 +312,15 @@ def check_new_run_folder(run_dir: Path) -> None:
             f"{run_dir}: the folder name {run_dir.name!r} cannot be the run's id; "
             "rename the run folder (letters, digits, . _ -, the first a letter or digit; up to 128)"
         )
+    if run_dir.exists() and not run_dir.is_dir():
+        raise RunFolderError(f"{run_dir}: a file, not a folder; choose another --run-dir")
     if (run_dir / "run.json").exists():
         raise _existing_run(run_dir)
+
+
+def unwritable(path: Path, exc: OSError, what: str) -> RunFolderError:
+    """A run folder's file or the folder itself that cannot be written (read-only, no permission)."""
+    return RunFolderError(f"{path}: {what} ({exc.strerror or exc}); choose a --run-dir you can write to")
 
 
 def _ended_here(host: dict[str, Any]) -> bool:
@@ -414,7 +421,10 @@ class RunLog:
             self.manifest.pop("error", None)
         else:
             check_new_run_folder(self.dir)  # before the git and package look-ups; the manifest's first write claims the folder
-            self.dir.mkdir(parents=True, exist_ok=True)
+            try:
+                self.dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # read-only, no permission, a file on the way
+                raise unwritable(self.dir, exc, "cannot make the run folder") from exc
             text = json.dumps(config, sort_keys=True)
             started = now()
             self.manifest = {
@@ -437,7 +447,10 @@ class RunLog:
             }
         moved()  # the job starts: an earlier job of this process moved before it
         self._trackers = trackers.Trackers(reported, self.dir, self.manifest)
-        self._write_manifest(create=not resume)
+        try:
+            self._write_manifest(create=not resume)
+        except OSError as exc:
+            raise unwritable(self.manifest_path, exc, "cannot write") from exc
         self._hear_cancel_signals()
         self._heartbeat = threading.Thread(target=self._beat, name="ptlab-heartbeat", daemon=True)
         self._heartbeat.start()

@@ -153,3 +153,34 @@ def test_validate_checks_the_environments_as_the_jobs_do_naming_the_config(tmp_p
     result = ptlab("validate", str(path))
     split = config["evaluation"]["splits"][0]["name"]
     assert (result.returncode, result.stderr) == (1, f"{path}: evaluation split {split}: eachRouteOnce runs each of the split's 4 routes once, in order; set episodes to 4 (it is 18)\n")
+
+
+def test_ordinary_mistakes_are_told_in_one_line_naming_the_path_and_what_to_do(tmp_path):
+    """Each was a raw traceback with rc 1: FileExistsError, NotADirectoryError,
+    UnicodeDecodeError, JSONDecodeError, FileNotFoundError (no sbatch, after the script was written)."""
+    import os
+
+    tiny = str(EXAMPLES / "tiny.ptlab.json")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    cases = {
+        ("data", "--config", tiny, "--run-dir", str(a_file)): f"ptlab data: {a_file}: a file, not a folder; choose another --run-dir\n",
+        ("data", "--config", tiny, "--run-dir", str(a_file / "run")): f"ptlab data: {a_file / 'run'}: cannot make the run folder (Not a directory); choose a --run-dir you can write to\n",
+    }
+    utf16 = tmp_path / "utf16.ptlab.json"
+    utf16.write_text((EXAMPLES / "tiny.ptlab.json").read_text(), encoding="utf-16")
+    cases[("validate", str(utf16))] = f"{utf16}: cannot read: not UTF-8 text (byte 0xff at offset 0); save the file as UTF-8\n"
+    cases[("sft", "--config", str(utf16), "--run-dir", str(tmp_path / "r"))] = f"ptlab sft: {utf16}: cannot read: not UTF-8 text (byte 0xff at offset 0); save the file as UTF-8\n"
+    torn = tmp_path / "torn"
+    torn.mkdir()
+    (torn / "run.json").write_text('{"schemaVersion": 1, "runId": "to')
+    cases[("export", "--config", tiny, "--run-dir", str(torn))] = f"ptlab export: {torn / 'run.json'}:1:31: invalid JSON: Unterminated string starting at; pass --checkpoint with the checkpoint to export\n"
+    for args, message in cases.items():
+        result = ptlab(*args)
+        assert (result.returncode, result.stderr) == (1 if args[0] == "validate" else 2, message), args
+    slurm = tmp_path / "slurm.ptlab.json"
+    slurm.write_text(json.dumps({**json.loads((EXAMPLES / "tiny.ptlab.json").read_text()), "launcher": {"kind": "slurm", "slurm": {"nodes": 1, "gpusPerNode": 1}}}))
+    run_dir = tmp_path / "sft"
+    no_sbatch = subprocess.run([sys.executable, "-m", "ptlab", "launch", "--config", str(slurm), "--job", "sft", "--run-dir", str(run_dir)], capture_output=True, text=True, timeout=60, env={**os.environ, "PATH": str(tmp_path / "bin")})
+    assert (no_sbatch.returncode, no_sbatch.stderr) == (2, "ptlab launch: sbatch: not found on PATH; launch from a machine with Slurm (a login node), or see the script with --print\n")
+    assert not run_dir.exists()

@@ -229,6 +229,29 @@ def test_a_slurm_launch_into_a_run_folder_whose_name_cannot_be_the_run_id_is_ref
     assert not run_dir.exists()
 
 
+def test_a_slurm_script_that_cannot_be_written_is_refused_saying_so(tmp_path, monkeypatch, capsys):
+    """A run folder on a read-only file system: the script's write was a raw OSError."""
+    import errno
+
+    from ptlab import runlog
+    from ptlab.cli import main
+
+    path = tmp_path / "slurm.ptlab.json"
+    path.write_text(json.dumps({**BASE, "launcher": {"kind": "slurm", "slurm": {"nodes": 1, "gpusPerNode": 1}}}))
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "sbatch").write_text("#!/bin/sh\necho 4242\n")
+    (tmp_path / "bin" / "sbatch").chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+
+    def read_only(path: Path, text: str) -> Path:
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr(runlog, "_synced_temp", read_only)
+    run_dir = tmp_path / "sft"
+    assert main(["launch", "--config", str(path), "--job", "sft", "--run-dir", str(run_dir)]) == 2
+    assert capsys.readouterr().err == f"ptlab launch: {run_dir / 'launch-sft.sbatch'}: cannot write (Read-only file system); choose a --run-dir you can write to\n"
+
+
 def test_export_with_resume_is_refused_in_the_task_builders_words(tmp_path):
     """`ptlab export` has no --resume (it exports anew each time): launch built an argv export
     refused as an unrecognized argument; now launch refuses it, saying what to do, in the words

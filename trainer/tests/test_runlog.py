@@ -191,6 +191,35 @@ def test_two_jobs_started_in_one_run_folder_at_once_one_is_refused(tmp_path, mon
     assert [p.name for p in run_dir.iterdir()] == ["run.json"]  # no temp file left behind
 
 
+def test_a_run_folder_that_cannot_be_written_is_refused_saying_so(tmp_path, monkeypatch):
+    """A --run-dir on a read-only file system, or without write permission, was a raw OSError."""
+    import errno
+
+    from ptlab.runlog import RunFolderError
+
+    def open_run(run_dir: Path) -> None:
+        with RunLog(run_dir, experiment="x", job="sft", config={"name": "x"}, config_path=None, command=["ptlab"], seeds={"global": 0}):
+            pass
+
+    def read_only(self, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(self))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "mkdir", read_only)
+        with pytest.raises(RunFolderError) as refused:
+            open_run(tmp_path / "new")
+    assert str(refused.value) == f"{tmp_path / 'new'}: cannot make the run folder (Read-only file system); choose a --run-dir you can write to"
+
+    def denied(path: Path, text: str) -> Path:
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(runlog, "_synced_temp", denied)
+    (tmp_path / "existing").mkdir()
+    with pytest.raises(RunFolderError) as refused:
+        open_run(tmp_path / "existing")
+    assert str(refused.value) == f"{tmp_path / 'existing' / 'run.json'}: cannot write (Permission denied); choose a --run-dir you can write to"
+
+
 def test_a_resume_keeps_records_whose_text_holds_a_line_separator(tmp_path):
     """json.dumps(ensure_ascii=False) leaves U+2028, U+2029 and U+0085 in a model's output; the
     resume's rewrite read the file with str.splitlines, which splits there too, and dropped
