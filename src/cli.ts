@@ -1,6 +1,6 @@
 // `npx ptlab`: the TypeScript command line (the Python trainer is `python -m ptlab`).
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -115,6 +115,7 @@ async function evaluate(args: string[]): Promise<number> {
   const unknown = wanted.filter((name) => !plan.splits.some((s) => s.name === name));
   if (unknown.length > 0) throw new UsageError(`eval: no split ${unknown.join(', ')} in ${configFile} (splits: ${plan.splits.map((s) => s.name).join(', ')})`);
   const episodes = values.episodes === undefined ? undefined : integerOption('episodes', values.episodes);
+  if (values.out !== undefined) checkWritable('eval', values.out);
   const client = new InferenceClient();
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
@@ -186,6 +187,7 @@ async function report(args: string[]): Promise<number> {
   // the webviews' stylesheet (the paper figure's layout), then the page's own (colours)
   const style = ['webview.css', 'report.css'].map((f) => readFileSync(join(__dirname, '..', 'media', f), 'utf8')).join('\n');
   const out = resolve(values.out ?? join(runs, 'report.html'));
+  checkWritable('report', out);
   const temp = `${out}.${process.pid}.tmp`;
   writeFileSync(temp, reportHtml(data, script, style, randomBytes(16).toString('base64')));
   renameSync(temp, out);
@@ -216,6 +218,22 @@ function newSuite(args: string[]): number {
 
 class UsageError extends Error {}
 
+/** Node's codes for a file or folder that cannot be read or written as asked: answered with 2, as the Python CLI answers them. */
+const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOTDIR', 'EEXIST']);
+
+/** --out's folder exists and takes a file: checked before the work, not after it. */
+function checkWritable(command: string, out: string): void {
+  const folder = dirname(resolve(out));
+  const where = `${command}: --out ${out}: its folder ${folder}`;
+  if (!existsSync(folder)) throw new UsageError(`${where} does not exist; create it or choose another --out`);
+  if (!statSync(folder).isDirectory()) throw new UsageError(`${where} is not a folder; choose another --out`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`${where} cannot be written (${(err as NodeJS.ErrnoException).code}); choose another --out`);
+  }
+}
+
 function integerOption(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
@@ -243,6 +261,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`ptlab: ${(err as Error).message}\n`);
-    process.exitCode = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+    const code = (err as { code?: string }).code ?? '';
+    process.exitCode = err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS') || FILE_ERRORS.has(code) ? 2 : 1;
   },
 );

@@ -83,11 +83,12 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train(args: argparse.Namespace, job: str, keep_group: bool = False) -> int:
+def _train(args: argparse.Namespace, job: str, keep_group: bool = False, command: str | None = None) -> int:
     """sft and ppo: open the run folder, train, and say how it ended (130 when cancelled).
     The process group ends with the job unless `keep_group` (a job of several, `pretrain`'s
     stages: accelerate makes the group once per process and never again after it is destroyed);
-    a failed job ends it whatever `keep_group` says."""
+    a failed job ends it whatever `keep_group` says. Refusals are said as `ptlab COMMAND:`
+    (default: the job's)."""
     from ptlab.config import load_experiment
     from ptlab.data import data_seed
     from ptlab.models import is_checkpoint
@@ -106,7 +107,7 @@ def _train(args: argparse.Namespace, job: str, keep_group: bool = False) -> int:
         check_environments(experiment)
         init = experiment.sft.init if job == "sft" else experiment.ppo.init
         if init and not is_checkpoint(experiment.resolve(init)):
-            print(f"ptlab {job}: {experiment.source}: /{job}/init: {experiment.resolve(init)} is not a checkpoint folder; train it first", file=sys.stderr)
+            print(f"ptlab {command or job}: {experiment.source}: /{job}/init: {experiment.resolve(init)} is not a checkpoint folder; train it first", file=sys.stderr)
             return 2
         seeds = {"global": experiment.seed, **({"data": data_seed(experiment)} if job == "sft" else {})}
         from ptlab import parallel
@@ -125,7 +126,7 @@ def _train(args: argparse.Namespace, job: str, keep_group: bool = False) -> int:
         if not keep_group:
             parallel.finish()
     except (ContractViolation, RunFolderError, TrackerError, SftError, PpoError, ChatMaskError, ModelFamilyError, EvaluationError, CheckpointError, EnvConfigError, RouteFormatError) as exc:
-        print(f"ptlab {job}: {exc}", file=sys.stderr)
+        print(f"ptlab {command or job}: {exc}", file=sys.stderr)
         return 2
     print(f"{args.run_dir}: {status}")
     return 130 if status == "cancelled" else 0
@@ -317,13 +318,19 @@ def _pretrain(args: argparse.Namespace) -> int:
     import dataclasses
     import functools
 
+    from ptlab.config import load_experiment
     from ptlab.models import EMBEDDED_PREFIX
     from ptlab.pretrain import PretrainError, is_finished, publish, stage_config, stage_runs
 
     name = EMBEDDED_PREFIX + args.base
     run_dir = Path(args.run_dir or f"runs/{args.base}")
     stages = stage_runs(name, run_dir)
-    if args.config:  # another recipe for the last stage
+    if args.config:  # another recipe for the last stage, checked before the first stage runs
+        try:
+            load_experiment(Path(args.config))
+        except ContractViolation as exc:
+            print(f"ptlab pretrain: {exc}", file=sys.stderr)
+            return 2
         stages[-1] = (dataclasses.replace(stages[-1][0], recipe=Path(args.config).resolve()), stages[-1][1])
     init = None
     # Under a multi-process launch the stages share one process group (made by the first
@@ -337,7 +344,7 @@ def _pretrain(args: argparse.Namespace) -> int:
                     print(f"ptlab pretrain: {name}, stage {stage.name} ({stage.recipe.name}) in {stage_dir}", flush=True)
                 config = parallel.main_first(functools.partial(stage_config, stage, stage_dir, init))
                 resume = args.resume and (stage_dir / "run.json").is_file()
-                code = _train(argparse.Namespace(**{**vars(args), "config": str(config), "run_dir": str(stage_dir), "resume": resume}), "sft", keep_group=True)
+                code = _train(argparse.Namespace(**{**vars(args), "config": str(config), "run_dir": str(stage_dir), "resume": resume}), "sft", keep_group=True, command="pretrain")
                 if code != 0:
                     parallel.finish(failed=True)
                     return code

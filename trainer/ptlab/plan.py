@@ -562,6 +562,20 @@ def chat_eos(encoder: Any) -> int:
     return chat.text_tokenizer(encoder).eos_token_id
 
 
+def given_tokenizer(folder: Path, trust_remote_code: bool) -> Any:
+    """--tokenizer's folder, read as the job reads the model's tokenizer or processor."""
+    from ptlab.models import load_tokenizer
+
+    fix = "pass the folder of the model's tokenizer or processor files (a copy of them from its repository)"
+    if not folder.is_dir():
+        raise PlanError(f"--tokenizer {folder}: no such folder; {fix}")
+    try:
+        return load_tokenizer(str(folder), None, trust_remote_code)
+    except (OSError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        raise PlanError(f"--tokenizer {folder}: not a tokenizer or processor folder ({reason}); {fix}") from exc
+
+
 def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = None, tokenizer: Path | None = None) -> Plan:
     """The job's memory per GPU, stage by stage (the module's docstring)."""
     from ptlab.models import load_tokenizer, resolve_model_path
@@ -569,10 +583,13 @@ def plan(experiment: Any, job: str, gpu_gib: float, config_file: Path | None = N
     spec, launcher = experiment.model, experiment.launcher
     config = model_config(experiment, config_file)
     source = str(tokenizer) if tokenizer is not None else resolve_model_path(spec.name)
-    try:
-        encoder = load_tokenizer(source, None if tokenizer is not None else spec.revision, spec.trustRemoteCode)
-    except OSError as exc:
-        raise PlanError(f"model {spec.name}: its tokenizer is not on this machine, and the job's lengths are measured with it; pass --tokenizer with a local copy (a folder with its tokenizer or processor files)") from exc
+    if tokenizer is not None:
+        encoder = given_tokenizer(tokenizer, spec.trustRemoteCode)
+    else:
+        try:
+            encoder = load_tokenizer(source, spec.revision, spec.trustRemoteCode)
+        except OSError as exc:
+            raise PlanError(f"model {spec.name}: its tokenizer is not on this machine, and the job's lengths are measured with it; pass --tokenizer with a local copy (a folder with its tokenizer or processor files)") from exc
     world = processes(launcher)
     strategy = distributed_strategy(launcher, world)
     if strategy == "fsdp" and DTYPE_BYTES[spec.dtype] < 4:

@@ -184,3 +184,13 @@ def test_ordinary_mistakes_are_told_in_one_line_naming_the_path_and_what_to_do(t
     no_sbatch = subprocess.run([sys.executable, "-m", "ptlab", "launch", "--config", str(slurm), "--job", "sft", "--run-dir", str(run_dir)], capture_output=True, text=True, timeout=60, env={**os.environ, "PATH": str(tmp_path / "bin")})
     assert (no_sbatch.returncode, no_sbatch.stderr) == (2, "ptlab launch: sbatch: not found on PATH; launch from a machine with Slurm (a login node), or see the script with --print\n")
     assert not run_dir.exists()
+
+
+def test_pretrain_names_itself_and_refuses_a_missing_recipe_before_any_stage(tmp_path):
+    """`pretrain --config /missing` was reported as `ptlab sft:` (its stage's job), and for a
+    recipe of several stages only once the last stage came."""
+    missing = tmp_path / "missing.ptlab.json"
+    for base in ("gp-base", "virl-base"):
+        result = ptlab("pretrain", "--base", base, "--config", str(missing), "--run-dir", str(tmp_path / base))
+        assert (result.returncode, result.stderr) == (2, f"ptlab pretrain: {missing}: cannot read: No such file or directory\n"), base
+        assert not (tmp_path / base).exists()

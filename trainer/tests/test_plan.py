@@ -237,6 +237,17 @@ def test_a_model_config_that_is_not_one_is_named_with_what_to_pass(tmp_path: Pat
     assert f"ptlab plan: --model-config {path}: {says}" in err and "config.json" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("given,says", [("absent", "no such folder"), ("empty", "not a tokenizer or processor folder")])
+def test_a_tokenizer_that_is_not_one_is_named_with_what_to_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, says: str) -> None:
+    """--tokenizer's own path is at fault, not the model's tokenizer (which the message blamed,
+    or a folder without one raised transformers' ValueError)."""
+    (tmp_path / "empty").mkdir()
+    path = tmp_path / given
+    assert main(["plan", str(TINY), "--tokenizer", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ptlab plan: --tokenizer {path}: {says}") and "pass the folder of the model's tokenizer or processor files" in err and "Traceback" not in err
+
+
 def test_a_model_config_folder_is_read_by_its_config_json(tmp_path: Path) -> None:
     """--model-config takes the model's folder as well as its config.json, as transformers does."""
     from ptlab.models import embedded_path
