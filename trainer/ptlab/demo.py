@@ -217,9 +217,10 @@ def experiment_configs(out: Path, size: str, seeds: int = 1, task: str = "gp-l")
     return configs
 
 
-def write_configs(out: Path, size: str, seeds: int = 1, task: str = "gp-l") -> Path:
+def write_configs(out: Path, configs: dict[str, dict[str, Any]]) -> Path:
+    """experiment_configs' `configs` into OUT/configs, the folder returned."""
     folder = out / "configs"
-    for name, value in experiment_configs(out, size, seeds, task).items():
+    for name, value in configs.items():
         atomic_write_text(folder / name, json.dumps(value, indent=2) + "\n")
     return folder
 
@@ -252,10 +253,11 @@ def _clock(seconds: float) -> str:
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
-def own_manifest(out: Path, stage: Stage, configs: Path) -> dict[str, Any] | None:
+def own_manifest(out: Path, stage: Stage, configs: Path, value: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The training stage's run.json, None before it ran; SystemExit where its folder holds a
-    run of another job or config (another --size's, say), which is neither kept nor resumed."""
-    from ptlab.config import filled_in, load_experiment
+    run of another job or config (another --size's, say), which is neither kept nor resumed.
+    `value`: the stage's config before it is written to `configs` (without: read from there)."""
+    from ptlab.config import experiment_from_dict, filled_in, load_experiment
     from ptlab.runlog import config_differences
 
     run = out / stage.name
@@ -263,7 +265,8 @@ def own_manifest(out: Path, stage: Stage, configs: Path) -> dict[str, Any] | Non
     if manifest is None:
         return None
     config = configs / stage.config
-    differs = f"a {manifest.get('job')} job, not {stage.job}" if manifest.get("job") != stage.job else config_differences(manifest, load_experiment(config).to_dict(), filled_in)
+    experiment = load_experiment(config) if value is None else experiment_from_dict(value, config.resolve())
+    differs = f"a {manifest.get('job')} job, not {stage.job}" if manifest.get("job") != stage.job else config_differences(manifest, experiment.to_dict(), filled_in)
     if differs:
         raise SystemExit(
             f"demo: {run} holds another run than this study's {stage.name} ({config} differs from its run.json at {differs}); "
@@ -368,13 +371,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demo: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out or ("runs/demo" if args.task == "gp-l" else f"runs/demo-{args.task}")).resolve()
-    configs = write_configs(out, args.size, args.seeds, args.task)
+    values = experiment_configs(out, args.size, args.seeds, args.task)
     print(f"{study.title}, SFT vs RL, from {study.base['model']['name']} ({args.size}, {args.seeds} training seed{'s' if args.seeds > 1 else ''} per arm); runs in {out}", flush=True)
     started = time.monotonic()
     plan = stages(args.seeds)
     for stage in plan:  # every stage's folder before the first job, not hours into the study
-        if stage.job != "export":
-            own_manifest(out, stage, configs)
+        if stage.job != "export":  # and before the configs are written: a refused folder's runs name theirs (run.json configPath)
+            own_manifest(out, stage, out / "configs", values[stage.config])
+    configs = write_configs(out, values)
     try:
         for index, stage in enumerate(plan, start=1):
             run_stage(index, len(plan), stage, out, configs)

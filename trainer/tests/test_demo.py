@@ -93,7 +93,7 @@ def test_the_ci_size_s_runs_are_not_kept_as_the_full_demo_s_the_folder_is_refuse
     a finished stage of another config (2 PPO updates, not 32) is refused, naming the run and
     the config's fields, with the way out (another --out); no stage's job starts."""
     out = tmp_path / "demo"
-    configs = demo.write_configs(out, "ci")
+    configs = demo.write_configs(out, demo.experiment_configs(out, "ci"))
     _finished_run(out / "sft-init", configs / "sft-init.ptlab.json")
     _no_jobs(monkeypatch)
     with pytest.raises(SystemExit) as refused:
@@ -103,9 +103,22 @@ def test_the_ci_size_s_runs_are_not_kept_as_the_full_demo_s_the_folder_is_refuse
     assert "finished before, kept" not in capsys.readouterr().out
 
 
+def test_a_refused_folder_keeps_its_configs_the_runs_configpath_names(tmp_path, monkeypatch):
+    """`npm run demo -- --size ci` on the full demo's folder is refused before it writes its
+    configs: the full runs' run.json configPath (Resume, Evaluate) still names the full config."""
+    out = tmp_path / "demo"
+    configs = demo.write_configs(out, demo.experiment_configs(out, "full"))
+    _finished_run(out / "sft-init", configs / "sft-init.ptlab.json")
+    written = {path.name: path.read_text() for path in configs.iterdir()}
+    _no_jobs(monkeypatch)
+    with pytest.raises(SystemExit, match="sft.steps: 4 -> 2"):
+        demo.main(["--size", "ci", "--out", str(out)])
+    assert {path.name: path.read_text() for path in configs.iterdir()} == written
+
+
 def test_a_finished_stage_of_the_same_config_is_kept(tmp_path, monkeypatch, capsys):
     out = tmp_path / "demo"
-    configs = demo.write_configs(out, "ci")
+    configs = demo.write_configs(out, demo.experiment_configs(out, "ci"))
     _finished_run(out / "sft-init", configs / "sft-init.ptlab.json")
     _no_jobs(monkeypatch)
     demo.run_stage(1, 5, demo.stages()[0], out, configs)
@@ -115,7 +128,7 @@ def test_a_finished_stage_of_the_same_config_is_kept(tmp_path, monkeypatch, caps
 def test_an_export_is_kept_only_when_made_from_the_run_s_last_checkpoint(tmp_path, monkeypatch, capsys):
     """An export of another checkpoint (a user's of step 1, here) is no export of the final one."""
     out = tmp_path / "demo"
-    configs = demo.write_configs(out, "ci")
+    configs = demo.write_configs(out, demo.experiment_configs(out, "ci"))
     run = out / "ppo"
     _finished_run(run, configs / "ppo.ptlab.json", job="ppo", checkpoints=("step-1", "final"))
     export = next(s for s in demo.stages() if s.job == "export" and s.name == "ppo")
