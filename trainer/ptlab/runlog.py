@@ -373,7 +373,7 @@ def resumable_manifest(run_dir: Path, job: str, config: dict[str, Any], config_p
         )
     if manifest["job"] != job:
         raise RunFolderError(f"{manifest_path}: this run is a {manifest['job']} job, not {job}")
-    if changed := config_differences(manifest, config, current):
+    if changed := config_differences(manifest, config, current, config_path):
         raise RunFolderError(
             f"{manifest_path}: --resume continues the run with its own experiment config, and {config_path or 'this config'} differs from it at {changed}; "
             "resume with the run's config (run.json's `config`) or start a new run in another --run-dir"
@@ -381,14 +381,41 @@ def resumable_manifest(run_dir: Path, job: str, config: dict[str, Any], config_p
     return manifest
 
 
-def config_differences(manifest: dict[str, Any], config: dict[str, Any], current: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> str:
+def config_differences(manifest: dict[str, Any], config: dict[str, Any], current: Callable[[dict[str, Any]], dict[str, Any]] | None = None, config_path: Path | None = None) -> str:
     """Where `config` differs from the run's own (`manifest`'s, filled in by `current` as
-    RunLog's): "N field(s) (path: old -> new; ...)", or "" where it does not."""
+    RunLog's): "N field(s) (path: old -> new; ...)", or "" where it does not. A field that
+    `config_path`'s file leaves out says so: its value is a default, changed since the run began."""
     changed = config_changes(_as_current(manifest["config"], current), json.loads(json.dumps(config)))  # as run.json holds it (lists, not tuples)
     if not changed:
         return ""
-    shown = "; ".join(f"{path}: {before} -> {after}" for path, before, after in changed[:8]) + ("; ..." if len(changed) > 8 else "")
+    written = _written_config(config_path)
+    shown = "; ".join(f"{path}: {before} -> {after}{_unwritten_note(written, config_path, path, before, after)}" for path, before, after in changed[:8]) + ("; ..." if len(changed) > 8 else "")
     return f"{len(changed)} field(s) ({shown})"
+
+
+def _written_config(config_path: Path | None) -> dict[str, Any] | None:
+    """The config file as its author wrote it (no defaults filled in); None where unreadable."""
+    if config_path is None:
+        return None
+    with contextlib.suppress(OSError, ValueError):
+        written = json.loads(Path(config_path).read_text(encoding="utf-8-sig"))
+        return written if isinstance(written, dict) else None
+    return None
+
+
+def _unwritten_note(written: dict[str, Any] | None, config_path: Path | None, path: str, before: str, after: str) -> str:
+    """" (not set in FILE: ...)" where the changed field at `path` is absent from the written config."""
+    if written is None or config_path is None or before == "(unset)":
+        return ""
+    value: Any = written
+    for key in path.split("."):
+        if not isinstance(value, dict):
+            return ""
+        if key not in value:
+            default = f": its default is now {after}" if after != "(unset)" else ""
+            return f" (not set in {Path(config_path).name}{default}; set it to the run's value {before} to resume)"
+        value = value[key]
+    return ""
 
 
 class RunLog:

@@ -161,6 +161,35 @@ def test_resume_takes_fields_a_newer_trainer_added_for_no_change(tmp_path):
         RunLog(run_dir, experiment="tiny", job="sft", config=changed, config_path=path, command=["ptlab", "sft"], seeds={"global": 0}, resume=True, current=current)
 
 
+def test_resume_names_a_changed_default_the_config_file_leaves_out(tmp_path):
+    """PPO's adam.betas default became torch's (0.9, 0.999): a run started under the old
+    default (0.9, 0.98) from a file that omits betas holds the old value in its snapshot. The
+    refusal says the field is not in the file and how to resume, not as though it was edited;
+    a field the file sets is named as before."""
+    import shutil
+
+    import pytest
+
+    from ptlab.config import filled_in, load_experiment
+    from ptlab.runlog import RunFolderError
+
+    path = tmp_path / "tiny.ptlab.json"
+    shutil.copy(Path(__file__).resolve().parents[2] / "examples" / "tiny.ptlab.json", path)
+    config = load_experiment(path).to_dict()
+    assert "adam" not in json.loads(path.read_text())["ppo"] and config["ppo"]["adam"]["betas"] == [0.9, 0.999]
+    older = json.loads(json.dumps(config))
+    older["ppo"]["adam"]["betas"] = [0.9, 0.98]  # the snapshot made under the old default
+    older["ppo"]["learningRate"] = 2e-05  # and a field the file sets, since edited
+    run_dir = tmp_path / "run"
+    with RunLog(run_dir, experiment="tiny", job="ppo", config=older, config_path=path, command=["ptlab", "ppo"], seeds={"global": 0}):
+        pass
+    with pytest.raises(RunFolderError) as refused:
+        RunLog(run_dir, experiment="tiny", job="ppo", config=config, config_path=path, command=["ptlab", "ppo"], seeds={"global": 0}, resume=True, current=filled_in)
+    message = str(refused.value)
+    assert "ppo.adam.betas: [0.9, 0.98] -> [0.9, 0.999] (not set in tiny.ptlab.json: its default is now [0.9, 0.999]; set it to the run's value [0.9, 0.98] to resume)" in message
+    assert "ppo.learningRate: 2e-05 -> 1e-05)" in message  # the last field, no note
+
+
 def test_two_jobs_started_in_one_run_folder_at_once_one_is_refused(tmp_path, monkeypatch):
     """Two launches into one --run-dir (Run SFT clicked twice): both pass the look for run.json
     before either writes it (the git and package look-ups come between); the first manifest
