@@ -254,8 +254,10 @@ def _export(args: argparse.Namespace) -> int:
         target = export_target(run_dir, checkpoint)
         env = experiment.environment_for()
         sample = gp.prompt(env, gp.deal(env, 0)) if isinstance(env, gp.GeneralPointsConfig) else "\n[Task Description]\nYou are an expert in navigation."
-        with signals_raise(ExportCancelled):  # not the default's end, past export_onnx's removal of its staging folder
-            target = export_onnx(checkpoint.resolve(), target, sample, experiment.model.trustRemoteCode)
+        # not the default's end, past export_onnx's removal of its staging folder; only until the
+        # new export is in place (ExportCancelled says nothing was written)
+        with signals_raise(ExportCancelled) as end_cancel:
+            target = export_onnx(checkpoint.resolve(), target, sample, experiment.model.trustRemoteCode, placed=end_cancel)
     except ExportCancelled as exc:
         with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
             print(f"ptlab export: {exc}", file=sys.stderr)

@@ -18,6 +18,7 @@ import re
 import shutil
 import signal
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -155,16 +156,22 @@ def check_parity(session: Any, model: Any, ids: list[int]) -> dict[str, float]:
 def remove_stale_staging(target: Path) -> None:
     """The staging folders of `target` a killed export left (SIGKILL, a power loss): private
     (mkdtemp's 0700), maybe with a whole model.onnx. mkdtemp adds 8 characters to the prefix,
-    so another checkpoint's (`.NAME-10-xxxxxxxx` beside `.NAME-xxxxxxxx`) never matches."""
+    so another checkpoint's (`.NAME-10-xxxxxxxx` beside `.NAME-xxxxxxxx`) never matches.
+    And the previous export replace_dir moved to `.NAME.old`: put back where a crash came
+    between its renames, else removed (a process ended while it went, the new one in place)."""
+    from ptlab.runlog import recovered
+
     staged = re.compile(rf"\.{re.escape(target.name)}-[a-z0-9_]{{8}}")
     for folder in target.parent.glob(f".{target.name}-*"):
         if staged.fullmatch(folder.name) and folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(recovered(target).with_name(f".{target.name}.old"), ignore_errors=True)
 
 
-def export_onnx(checkpoint: Path, target: Path, sample_text: str, trust_remote_code: bool = False) -> Path:
+def export_onnx(checkpoint: Path, target: Path, sample_text: str, trust_remote_code: bool = False, placed: Callable[[], None] | None = None) -> Path:
     """Export `checkpoint` to `target` (replaced whole, only after the parity check passes),
-    trusting its model's code as model.trustRemoteCode says.
+    trusting its model's code as model.trustRemoteCode says; `placed` runs once the new export
+    is in place, before the previous one is removed (replace_dir).
     The staging folder goes on any exception: under signals_raise(ExportCancelled), on
     SIGTERM and SIGHUP too."""
     import onnxruntime as ort
@@ -227,7 +234,7 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str, trust_remote_c
             "versions": {"torch": torch.__version__, "onnxruntime": ort.__version__},
         }
         (staging / "ptlab-onnx.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
-        replace_dir(staging, target)
+        replace_dir(staging, target, placed)
         return target
     finally:
         shutil.rmtree(staging, ignore_errors=True)

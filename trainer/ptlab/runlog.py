@@ -54,23 +54,45 @@ PACKAGES = ("ptlab", "torch", "transformers", "tokenizers", "peft", "accelerate"
 
 
 @contextlib.contextmanager
-def signals_raise(make: Callable[[int], BaseException]) -> Iterator[None]:
+def signals_raise(make: Callable[[int], BaseException]) -> Iterator[Callable[[], None]]:
     """While open, SIGTERM and SIGHUP raise make(signum), as Ctrl+C raises KeyboardInterrupt:
     their default ends the process at once, past its `except` and `finally` clauses (a child
-    left running, a staging folder left behind). Python runs handlers in the main thread only."""
+    left running, a staging folder left behind). Python runs handlers in the main thread only.
+    Yields `end`, which puts their previous handlers back before the block ends (once what
+    make's exception would say is no longer so)."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield lambda: None
         return
 
     def stop(signum: int, frame: Any) -> None:
         raise make(signum)
 
-    previous = {signum: signal.signal(signum, stop) for signum in CANCEL_SIGNALS if signum != signal.SIGINT}
+    previous = {signum: signal.signal(signum, stop) for signum in _RAISED_SIGNALS}
+
+    def end() -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    try:
+        yield end
+    finally:
+        end()
+
+
+_RAISED_SIGNALS = tuple(signum for signum in CANCEL_SIGNALS if signum != signal.SIGINT)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and SIGHUP wait until the block ends, then reach the handlers of that time."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, _RAISED_SIGNALS)
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _RAISED_SIGNALS)
 
 
 def now(at: float | None = None) -> str:
@@ -165,17 +187,22 @@ def create_text(path: Path, text: str) -> bool:
         Path(tmp).unlink(missing_ok=True)
 
 
-def replace_dir(staging: Path, target: Path) -> None:
+def replace_dir(staging: Path, target: Path, placed: Callable[[], None] | None = None) -> None:
     """Put a finished folder in place of `target`: its files reach the disk first (a power
     loss must not leave a published checkpoint's weights in the page cache only, with run.json
     naming it); the old one moves aside and goes only after the new one is in, so a crash
-    leaves one whole folder, maybe under .old, which `recovered` puts back."""
+    leaves one whole folder, maybe under .old, which `recovered` puts back. `placed` runs
+    once the new folder is in, SIGTERM and SIGHUP held from the rename until it returns
+    (signals_raise's `end`, say: a cancel after that point is no cancel of the replacement)."""
     old = target.with_name(f".{target.name}.old")
     _synced(staging)
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
-    staging.rename(target)
+    with _signals_held() if placed else contextlib.nullcontext():
+        staging.rename(target)
+        if placed:
+            placed()
     _fsync_dir(target.parent)
     shutil.rmtree(old, ignore_errors=True)
 

@@ -127,6 +127,57 @@ def test_an_export_ended_by_sigterm_or_sighup_leaves_no_staging_folder(exported,
     assert list((run / "onnx").iterdir()) == []
 
 
+SIGTERM_WHILE_THE_OLD_EXPORT_GOES = """
+import os, shutil, signal, sys
+from ptlab import cli, runlog
+
+real_rmtree = shutil.rmtree
+def rmtree(path, *args, **kwargs):
+    if str(path).endswith(".old") and os.path.exists(path):  # the new export is in place: Cancel comes now
+        os.kill(os.getpid(), signal.SIGTERM)
+    return real_rmtree(path, *args, **kwargs)
+runlog.shutil.rmtree = rmtree
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_cancel_after_the_new_export_is_in_place_does_not_say_nothing_was_written(exported, tmp_path):
+    """SIGTERM while replace_dir removed the previous export (`.NAME.old`) printed "cancelled
+    ... nothing was written" and exited 130, the new export in place. The cancel window ends
+    once the new folder is in: the signal ends the process as by default, and the `.NAME.old`
+    it left goes with the next export's stale staging folders."""
+    import shutil
+
+    from ptlab.export import remove_stale_staging
+
+    checkpoint, first = exported
+    run = tmp_path / "run"
+    target = run / "onnx" / checkpoint.name
+    shutil.copytree(first, target)
+    (target / "ptlab-onnx.json").write_text("{}")  # the previous export's
+    command = [sys.executable, "-c", SIGTERM_WHILE_THE_OLD_EXPORT_GOES, "export", "--config", str(EXAMPLES / "tiny.ptlab.json"), "--run-dir", str(run), "--checkpoint", str(checkpoint)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == -signal.SIGTERM and "nothing was written" not in result.stderr, result.stderr
+    assert "parity" in json.loads((target / "ptlab-onnx.json").read_text())  # the new export
+    old = target.with_name(f".{checkpoint.name}.old")
+    assert old.is_dir()
+    remove_stale_staging(target)
+    assert sorted(p.name for p in target.parent.iterdir()) == [checkpoint.name]
+
+
+def test_a_previous_export_a_crash_left_as_old_is_put_back_not_removed(tmp_path):
+    """A crash between replace_dir's renames leaves the previous export under `.NAME.old` only:
+    the next export's clean-up puts it back (a failed export then keeps it), as `recovered` does."""
+    from ptlab.export import remove_stale_staging
+
+    target = tmp_path / "onnx" / "final"
+    old = target.with_name(".final.old")
+    old.mkdir(parents=True)
+    (old / "model.onnx").write_bytes(b"onnx")
+    remove_stale_staging(target)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["final"] and (target / "model.onnx").read_bytes() == b"onnx"
+
+
 def test_an_export_removes_the_staging_folders_a_killed_export_left_not_another_checkpoint_s(exported, tmp_path):
     """SIGKILL (or a power loss) leaves `.NAME-xxxxxxxx/`, private, maybe a whole model.onnx:
     the next export of NAME removes it; `.NAME-10-xxxxxxxx/` is checkpoint NAME-10's."""
@@ -156,7 +207,7 @@ def run_with_exports(tmp_path, monkeypatch):
     written.mkdir()
     (written / "ptlab-onnx.json").write_text(json.dumps({"parity": {"fullMaxAbsDiff": 0.0}}))
     asked = []
-    monkeypatch.setattr(export, "export_onnx", lambda checkpoint, target, sample, trust_remote_code=False: asked.append((checkpoint, target)) or written)
+    monkeypatch.setattr(export, "export_onnx", lambda checkpoint, target, sample, trust_remote_code=False, **_: asked.append((checkpoint, target)) or written)
     return run, asked
 
 
