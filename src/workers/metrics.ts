@@ -2,7 +2,8 @@
 // extension host, one stat/offset/inode loop per file, for its readers: the dashboard (the
 // new records of the files it shows, as columns, kept in the worker's DashboardData, which
 // answers the dashboard's views; a `changed` event tells the host), and on request the jobs (a
-// job's progress), the alerts and compare (a run's evaluations). A file that shrank or was replaced (a resume drops records
+// job's progress), the alerts and compare (a run's evaluations), until its file is gone or its run
+// leaves the runs list. A file that shrank or was replaced (a resume drops records
 // after its checkpoint, atomically) is read again from the start.
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
@@ -30,6 +31,8 @@ export type MetricsRequests = {
   progress: { params: { path: string }; result: JobProgress | undefined };
   /** The evaluations a run's metrics file records, by step (compare's sources; [] until the file exists). */
   evaluations: { params: { path: string }; result: RecordedEvaluation[] };
+  /** The runs list's folders: a file asked about in none of them (a deleted run's) is followed no longer for its askers. */
+  runs: { params: { folders: string[] }; result: void };
   /** The alerts a run's metrics file raises under its experiment's rules (`config`: run.json's copy of the experiment). */
   alerts: { params: { path: string; config: unknown }; result: RunAlert[] };
   /** What could not be read of a TensorBoard log folder's event files, each naming its file (undefined when the folder is gone). */
@@ -60,8 +63,11 @@ interface Followed {
   busy: Promise<unknown>;
   /** The dashboard's name for it, while shown there. */
   folder: string | undefined;
-  /** A job, the alerts or compare asked about it: kept (and read on from where it stopped) when the dashboard stops showing it. */
+  /** A job, the alerts or compare asked about it: kept (and read on from where it stopped) when
+   * the dashboard stops showing it, until its file is gone or its run leaves the runs list. */
   asked: boolean;
+  /** The alerts asked about it: its tail keeps their series (about 50 bytes a record, which nobody else reads). */
+  alerts: boolean;
 }
 
 export class MetricsFiles {
@@ -120,17 +126,30 @@ export class MetricsFiles {
 
   async progress(path: string): Promise<JobProgress | undefined> {
     const f = this.askedAbout(path);
-    return (await this.inTurn(f, () => this.read(f))) ? f.tail.progress : undefined;
+    return (await this.readAsked(f)) ? f.tail.progress : undefined;
   }
 
   async alerts(path: string, config: unknown): Promise<RunAlert[]> {
     const f = this.askedAbout(path);
-    return (await this.inTurn(f, () => this.read(f))) ? seriesAlerts(f.tail.alertSeries, alertRules(config)) : [];
+    if (!f.alerts) {
+      f.alerts = true;
+      this.rewindFile(f); // read again from the start, into a tail that keeps the series
+    }
+    return (await this.readAsked(f)) && f.tail.alertSeries ? seriesAlerts(f.tail.alertSeries, alertRules(config)) : [];
   }
 
   async evaluations(path: string): Promise<RecordedEvaluation[]> {
     const f = this.askedAbout(path);
-    return (await this.inTurn(f, () => this.read(f))) ? f.tail.evaluations : [];
+    return (await this.readAsked(f)) ? f.tail.evaluations : [];
+  }
+
+  runs(folders: readonly string[]): void {
+    const listed = new Set(folders.map((folder) => nodePath.resolve(folder)));
+    for (const f of this.files.values()) {
+      if (!f.asked || inFolderOf(f.path, listed)) continue;
+      f.asked = false;
+      if (f.folder === undefined) this.files.delete(f.path);
+    }
   }
 
   async logProblems(folder: string): Promise<string[] | undefined> {
@@ -141,10 +160,23 @@ export class MetricsFiles {
     return problems;
   }
 
+  /** What the worker holds for a file: undefined when it follows it for nobody. */
+  held(path: string): { shown: boolean; asked: boolean; alertSeries: boolean } | undefined {
+    const f = this.files.get(path);
+    return f && { shown: f.folder !== undefined, asked: f.asked, alertSeries: f.tail.alertSeries !== undefined };
+  }
+
   private followed(path: string): Followed {
     let f = this.files.get(path);
-    if (!f) this.files.set(path, (f = { path, log: undefined, sentProblems: undefined, inode: -1, tail: new MetricsTail(), busy: Promise.resolve(), folder: undefined, asked: false }));
+    if (!f) this.files.set(path, (f = { path, log: undefined, sentProblems: undefined, inode: -1, tail: new MetricsTail({ alertSeries: false }), busy: Promise.resolve(), folder: undefined, asked: false, alerts: false }));
     return f;
+  }
+
+  /** Whether an asked-about file exists (read on first); one gone is forgotten unless the dashboard shows it. */
+  private async readAsked(f: Followed): Promise<boolean> {
+    const exists = (await this.inTurn(f, () => this.read(f))) === true;
+    if (!exists && f.folder === undefined && this.files.get(f.path) === f) this.files.delete(f.path);
+    return exists;
   }
 
   private askedAbout(path: string): Followed {
@@ -197,7 +229,7 @@ export class MetricsFiles {
     const reset = stat.ino !== f.inode || stat.size < f.tail.offset;
     if (reset) {
       f.inode = stat.ino;
-      f.tail = new MetricsTail();
+      f.tail = new MetricsTail({ alertSeries: f.alerts });
     }
     if (!reset && stat.size === f.tail.offset) return true;
     let first = reset;
@@ -230,6 +262,14 @@ function isNews(f: Followed, update: ImportedUpdate): boolean {
   const news = update.reset || update.batch.count > 0 || (problems !== undefined && problems !== f.sentProblems);
   if (news && problems !== undefined) f.sentProblems = problems;
   return news;
+}
+
+/** Whether `path` lies in one of the (resolved) `folders`. */
+function inFolderOf(path: string, folders: ReadonlySet<string>): boolean {
+  for (let dir = nodePath.dirname(nodePath.resolve(path)); ; dir = nodePath.dirname(dir)) {
+    if (folders.has(dir)) return true;
+    if (nodePath.dirname(dir) === dir) return false;
+  }
 }
 
 /** A folder's entries; undefined when it is gone. */

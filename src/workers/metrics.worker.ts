@@ -24,6 +24,7 @@ const { emit } = serveWorker<MetricsRequests, MetricsEvents>({
   },
   csv: ({ request, path }) => writeCsvFile(path, dashboard.csvRows(request)),
   progress: ({ path }) => metrics.progress(path),
+  runs: ({ folders }) => metrics.runs(folders),
   alerts: ({ path, config }) => metrics.alerts(path, config),
   evaluations: ({ path }) => metrics.evaluations(path),
   logProblems: ({ folder }) => metrics.logProblems(folder),

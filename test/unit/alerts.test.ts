@@ -17,7 +17,7 @@ function train(step: number, metrics: Record<string, number | null>): MetricReco
 function seriesOf(records: MetricRecord[]): AlertSeries {
   const tail = new MetricsTail();
   tail.push(new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join('\n') + '\n'));
-  return tail.alertSeries;
+  return tail.alertSeries!;
 }
 
 const validManifest = () => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'gp-l', 'ppo-s0', 'run.json'), 'utf8')) as object;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describeProgress, MetricsTail } from '../../src/core/runs/metricsTail';
 import { MetricsFiles } from '../../src/workers/metrics';
@@ -68,6 +68,32 @@ describe('metricsTail', () => {
       assert.deepEqual(last, { step: 9000, splits: ['id', 'ood'], checkpoint: 'checkpoints/step-9000' });
       assert.equal((await files.progress(file))?.records, 9007, 'each line read once');
       assert.equal(updates.length, 0);
+    });
+  });
+
+  it("keeps no alert series for compare, and forgets an asked file once it is deleted or its run leaves the runs list", async () => {
+    await withFollowedMetrics(async (file, files) => {
+      const spike = JSON.stringify({ kind: 'train', step: 2, ...common, metrics: { 'rollout/reward_mean': 1, 'ppo/entropy': 1, 'ppo/approx_kl': 0.5 } });
+      writeFileSync(file, `${trainLine(1, 0.5)}\n${spike}\n${checkpointEval(2, 'id')}\n`);
+      assert.deepEqual(await files.evaluations(file), [{ step: 2, splits: ['id'] }]);
+      assert.deepEqual(files.held(file), { shown: false, asked: true, alertSeries: false }, "compare's listing holds no alert series (about 10 MB for a 200k-record run)");
+      assert.deepEqual((await files.alerts(file, {})).map((a) => [a.rule, a.step]), [['kl-spike', 2]], 'the alerts read the file again for theirs');
+      assert.equal(files.held(file)?.alertSeries, true);
+      rmSync(file);
+      assert.deepEqual(await files.evaluations(file), []);
+      assert.equal(files.held(file), undefined, 'a deleted file is forgotten');
+      writeFileSync(file, `${checkpointEval(4, 'id')}\n`);
+      await files.evaluations(file);
+      files.runs([dirname(file)]);
+      assert.equal(files.held(file)?.asked, true, 'its run is listed');
+      files.runs([]);
+      assert.equal(files.held(file), undefined, 'its run left the runs list (deleted)');
+      files.show([{ folder: 'runs/a', path: file }]);
+      await files.evaluations(file);
+      files.runs([]);
+      assert.deepEqual(files.held(file), { shown: true, asked: false, alertSeries: false }, 'the dashboard still shows it');
+      files.show([]);
+      assert.equal(files.held(file), undefined);
     });
   });
 

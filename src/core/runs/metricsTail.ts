@@ -31,12 +31,17 @@ export class MetricsTail {
   /** Bytes read from the file so far (the partial line included): where the next read starts. */
   offset = 0;
   readonly progress: JobProgress = { step: undefined, id: undefined, ood: undefined, reward: undefined, records: 0, skippedLines: 0 };
-  /** What the alert rules read (src/core/runs/alerts.ts). */
-  readonly alertSeries = new AlertSeries();
+  /** What the alert rules read (src/core/runs/alerts.ts); none in a tail made without
+   * (`alertSeries: false`: the metrics worker's for compare, a job or the dashboard, who never read it). */
+  readonly alertSeries: AlertSeries | undefined;
   /** step -> what compare lists of its evaluation (src/core/compare/sources.ts). */
   private readonly evaluated = new Map<number, { splits: Set<string>; checkpoint?: string }>();
   /** The line reader; it keeps an incomplete last line for the next chunk. */
   private readonly lines = new JsonlTail(isMetricRecordShape);
+
+  constructor(options: { alertSeries?: boolean } = {}) {
+    this.alertSeries = options.alertSeries === false ? undefined : new AlertSeries();
+  }
 
   /** The last line received so far without its newline ('' when none). */
   get pendingLine(): string {
@@ -63,7 +68,7 @@ export class MetricsTail {
     const { progress } = this;
     const step = record.step;
     progress.records++;
-    this.alertSeries.add(record);
+    this.alertSeries?.add(record);
     if (progress.step === undefined || step > progress.step) progress.step = step;
     if (record.kind === 'train') {
       const reward = (record as TrainingRecord).metrics['rollout/reward_mean'];

@@ -59,6 +59,7 @@ export class RunFolders implements vscode.Disposable {
     const logsChanged = debounce(() => void this.rescan(), 500);
     this.disposables = [
       this.changed,
+      this.changed.event(() => this.listRunsToWorker()),
       this.metricsUpdated,
       watcher,
       watcher.onDidCreate(reread),
@@ -117,6 +118,11 @@ export class RunFolders implements vscode.Disposable {
       this.worker = new WorkerClient<MetricsRequests, MetricsEvents>(workerFile('metrics'), { name: 'the metrics reader', unref: true, onEvent: (_name, update) => this.metricsUpdated.fire(update) });
     }
     return this.worker.request(method, params);
+  }
+
+  /** The metrics worker forgets what it followed for a job, the alerts or compare in runs no longer listed (deleted). */
+  private listRunsToWorker(): void {
+    if (this.worker && !this.worker.stopped) void this.worker.request('runs', { folders: [...this.runs.keys()] }).catch(() => undefined);
   }
 
   private async scan(): Promise<void> {
