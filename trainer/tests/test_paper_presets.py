@@ -17,6 +17,7 @@ from accelerate.scheduler import AcceleratedScheduler
 from ptlab.config import load_experiment
 from ptlab.ppo import lr_schedule
 from ptlab.sft import lr_schedule as sft_lr_schedule
+from schedules import rates_per_step
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITES = ("gp-l", "gp-vl", "virl-l", "virl-vl")
@@ -141,16 +142,6 @@ def reference_learning_rates(suite: str) -> list[float]:
     cosine = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=lr_max_steps, eta_min=1e-9)
     with mock.patch("accelerate.scheduler.AcceleratorState", lambda: SimpleNamespace(num_processes=8)), mock.patch("accelerate.scheduler.GradientState", lambda: SimpleNamespace(sync_gradients=True, adjust_scheduler=False)):
         return rates_per_step(optimizer, AcceleratedScheduler(cosine, SimpleNamespace(step_was_skipped=False), split_batches=False), updates)
-
-
-def rates_per_step(optimizer: torch.optim.Optimizer, scheduler, steps: int) -> list[float]:
-    """The learning rate of each of `steps` steps (a PPO update, an SFT step), the scheduler stepped after each."""
-    rates = []
-    for _ in range(steps):
-        rates.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
-    return rates
 
 
 @pytest.mark.parametrize("suite", SUITES)

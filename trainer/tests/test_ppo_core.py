@@ -7,6 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from ptlab import ppo_core as core  # noqa: E402
+from schedules import rates_per_step  # noqa: E402
 
 
 def t(*values):
@@ -84,12 +85,7 @@ def test_the_cosine_learning_rate_is_torchs_cosine_annealing_in_updates():
     for updates, t_max, steps_per_update in ((20, 100, 1), (15, 20, 1), (10, 10, 1), (20, 100, 8), (15, 20, 8), (30, 10, 1)):
         optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1e-6)
         torch_schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=t_max, eta_min=1e-9)
-        expected = []
-        for _ in range(updates):
-            expected.append(optimizer.param_groups[0]["lr"])
-            optimizer.step()
-            for _ in range(steps_per_update):
-                torch_schedule.step()
+        expected = rates_per_step(optimizer, torch_schedule, updates, scheduler_steps=steps_per_update)
         period = t_max / steps_per_update
         assert [core.cosine_lr(u, period, 1e-6, 1e-9) for u in range(updates)] == pytest.approx(expected, rel=1e-6, abs=1e-15)
     assert core.cosine_lr(19, 100, 1e-6, 1e-9) > 0.9e-6  # 100 updates: barely decays over 20

@@ -17,6 +17,7 @@ from crashes import killed_after
 torch = pytest.importorskip("torch")
 
 from diverged import infinite_gradient  # noqa: E402
+from schedules import rates_per_step  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -624,13 +625,7 @@ def sft_rates(steps: int, **options) -> list[float]:
     from ptlab.sft import lr_schedule
 
     optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-6)
-    scheduler = lr_schedule(optimizer, Sft(learningRate=1e-6, **options), steps)
-    rates = []
-    for _ in range(steps):
-        rates.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
-    return rates
+    return rates_per_step(optimizer, lr_schedule(optimizer, Sft(learningRate=1e-6, **options), steps), steps)
 
 
 def test_warmup_steps_round_up_as_hfs_trainer_counts_them():
@@ -652,12 +647,7 @@ def test_log_warmup_is_deepspeeds_warmup_lr():
     lr_schedules = pytest.importorskip("deepspeed.runtime.lr_schedules")
     optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-6)
     deepspeed = lr_schedules.WarmupLR(optimizer, warmup_min_lr=0, warmup_max_lr=1e-6, warmup_num_steps=warmup)
-    theirs = []
-    for _ in range(200):
-        theirs.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        deepspeed.step()
-    assert theirs == pytest.approx(expected, rel=1e-12, abs=0)
+    assert rates_per_step(optimizer, deepspeed, 200) == pytest.approx(expected, rel=1e-12, abs=0)
 
 
 def test_assistant_only_loss_false_learns_the_prompts_too(tmp_path, env):
