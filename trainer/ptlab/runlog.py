@@ -58,8 +58,9 @@ def signals_raise(make: Callable[[int], BaseException]) -> Iterator[Callable[[],
     """While open, SIGTERM and SIGHUP raise make(signum), as Ctrl+C raises KeyboardInterrupt:
     their default ends the process at once, past its `except` and `finally` clauses (a child
     left running, a staging folder left behind). Python runs handlers in the main thread only.
-    Yields `end`, which puts their previous handlers back before the block ends (once what
-    make's exception would say is no longer so)."""
+    Yields `end`, which ends the cancel window before the block does (once what make's
+    exception would say is no longer so): the signals are then ignored until the block ends,
+    a cancel come too late to undo anything (the work is done but for its tidying up)."""
     if threading.current_thread() is not threading.main_thread():
         yield lambda: None
         return
@@ -69,12 +70,16 @@ def signals_raise(make: Callable[[int], BaseException]) -> Iterator[Callable[[],
 
     previous = {signum: signal.signal(signum, stop) for signum in _RAISED_SIGNALS}
 
+    def ignore() -> None:
+        for signum in previous:
+            signal.signal(signum, signal.SIG_IGN)
+
     def end() -> None:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
     try:
-        yield end
+        yield ignore
     finally:
         end()
 

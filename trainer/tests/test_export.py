@@ -144,11 +144,9 @@ sys.exit(cli.main(sys.argv[1:]))
 def test_a_cancel_after_the_new_export_is_in_place_does_not_say_nothing_was_written(exported, tmp_path):
     """SIGTERM while replace_dir removed the previous export (`.NAME.old`) printed "cancelled
     ... nothing was written" and exited 130, the new export in place. The cancel window ends
-    once the new folder is in: the signal ends the process as by default, and the `.NAME.old`
-    it left goes with the next export's stale staging folders."""
+    once the new folder is in: a cancel then comes too late and the export finishes, its
+    previous folder removed."""
     import shutil
-
-    from ptlab.export import remove_stale_staging
 
     checkpoint, first = exported
     run = tmp_path / "run"
@@ -157,11 +155,8 @@ def test_a_cancel_after_the_new_export_is_in_place_does_not_say_nothing_was_writ
     (target / "ptlab-onnx.json").write_text("{}")  # the previous export's
     command = [sys.executable, "-c", SIGTERM_WHILE_THE_OLD_EXPORT_GOES, "export", "--config", str(EXAMPLES / "tiny.ptlab.json"), "--run-dir", str(run), "--checkpoint", str(checkpoint)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    assert result.returncode == -signal.SIGTERM and "nothing was written" not in result.stderr, result.stderr
+    assert result.returncode == 0 and "nothing was written" not in result.stderr, result.stderr
     assert "parity" in json.loads((target / "ptlab-onnx.json").read_text())  # the new export
-    old = target.with_name(f".{checkpoint.name}.old")
-    assert old.is_dir()
-    remove_stale_staging(target)
     assert sorted(p.name for p in target.parent.iterdir()) == [checkpoint.name]
 
 
