@@ -35,13 +35,12 @@ import json
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from ptlab import chat, cli, episodes, models
+from ptlab import chat, cli, episodes, models, seeds
 from ptlab import ppo as ppo_module
 from ptlab.config import experiment_from_dict
 from ptlab.generation import Generation
@@ -103,7 +102,7 @@ def run_reference(data: dict[str, Any], base_dir: Path, steps: int) -> dict[str,
     text = chat.text_tokenizer(tokenizer)
     value_head = torch.nn.Linear(models.hidden_size(model), 1, device=device, dtype=next(model.parameters()).dtype)
     cfg = experiment.ppo
-    source = ppo_module.EpisodeSource(experiment.environment_for(None).episodes(experiment.base_dir), zlib.crc32(f"ptlab-ppo-episodes:{experiment.seed}".encode()), 1, 0, 1)
+    source = ppo_module.EpisodeSource(experiment.environment_for(None).episodes(experiment.base_dir), seeds.ppo_episode_base(experiment.seed), 1, 0, 1)
     state = {"episodesStarted": 0}
     slot = source.open(state)
     eos = model.generation_config.eos_token_id

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Literal
 
+from ptlab import seeds
 from ptlab.contracts import load_json_file, with_integers
 from ptlab.envs.generalpoints import GeneralPointsConfig
 from ptlab.envs.virl import VirlConfig
@@ -576,6 +577,37 @@ def suboptimal_trajectories_refused(data: dict[str, Any], launch: Launch) -> str
     return None
 
 
+def training_seeds_refused(data: dict[str, Any], launch: Launch) -> str | None:
+    """What the schema cannot say of seed: the episodes training derives from it (ptlab.seeds:
+    SFT's examples, PPO's episodes on each of the launch's processes) stay apart from those the
+    evaluation plays (evaluation.seed + i), or evaluation scores episodes trained on. Only for
+    the sections the config has (a PPO-only config's SFT defaults do not matter); SFT on the
+    pretraining corpus plays no episodes."""
+    evaluation = data.get("evaluation")
+    if not evaluation:
+        return None
+    start, count = evaluation.get("seed", 1234), max((split.get("episodes", 0) for split in evaluation.get("splits", [])), default=0)
+    seed = data.get("seed", 0)
+    for what, first, taken in _training_seeds(data, seed, launch):
+        if seeds.meet(first, taken, start, count):
+            return (f"seed {seed}: {what} take seeds {seeds.span(first, taken)}, which meet the evaluation's {seeds.span(start, count)} "
+                    f"(evaluation.seed and the largest split's {count} episodes): evaluation would score episodes trained on; pick another seed (or evaluation.seed)")
+    return None
+
+
+def _training_seeds(data: dict[str, Any], seed: int, launch: Launch) -> list[tuple[str, int, int]]:
+    """(what, first seed, how many) of each job's training episodes the config has a section for."""
+    ranges = []
+    sft_data = data.get("sft", {}).get("data", {})
+    if "sft" in data and sft_data.get("source", "environment") == "environment":
+        ranges.append(("SFT's examples", seeds.sft_data_base(seed), sft_data.get("examples", 10000)))
+    if "ppo" in data:
+        ppo = data["ppo"]
+        group = ppo.get("groupSize", 4) if ppo.get("advantage", "gae") == "group" else None
+        ranges.append(("PPO's episodes", seeds.ppo_episode_base(seed), seeds.ppo_episode_seeds(ppo.get("updates", 15), ppo.get("stepsPerUpdate", 256), ppo.get("parallelEnvs", 16), group, launch.world)))
+    return ranges
+
+
 CHOICES_REFUSED = {
     "/model/kvCache": kv_cache_refused,
     "/model/ligerKernel": liger_kernel_refused,
@@ -590,6 +622,7 @@ CHOICES_REFUSED = {
     "/ppo/advantage": group_advantage_refused,
     "/launcher/gpus": gpus_refused,
     "/sft/data/trajectories": suboptimal_trajectories_refused,
+    "/seed": training_seeds_refused,
 }
 LAUNCH_REFUSED = ("/model/compile", "/evaluation", "/ppo/advantage")  # what a job checks again under the launch it runs in
 

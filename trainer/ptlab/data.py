@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import json
 import os
-import zlib
 from pathlib import Path
 from typing import Any, Iterator
 
-from ptlab import corpus
+from ptlab import corpus, seeds
 from ptlab.config import Experiment
 from ptlab.envs import generalpoints as gp
 from ptlab.envs import virl
@@ -30,8 +29,9 @@ SFT_FILE = "sft.jsonl"
 
 
 def data_seed(experiment: Experiment) -> int:
-    """The first training-data seed: apart from the evaluation seeds (evaluation.seed + i)."""
-    return zlib.crc32(f"ptlab-sft-data:{experiment.seed}".encode())
+    """The first training-data seed: apart from the evaluation seeds (evaluation.seed + i), as
+    the config's check keeps it (config.training_seeds_refused)."""
+    return seeds.sft_data_base(experiment.seed)
 
 
 def _user(text: str, image: str | None) -> dict[str, Any]:

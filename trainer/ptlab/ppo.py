@@ -60,7 +60,6 @@ import math
 import random
 import sys
 import time
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -69,7 +68,7 @@ from typing import Any, Callable, NamedTuple
 
 import torch
 
-from ptlab import chat, checkpoints, episodes, optimizers, parallel, token_records
+from ptlab import chat, checkpoints, episodes, optimizers, parallel, seeds, token_records
 from ptlab.attention import dense_mask_note, packed_rows_refused, segments
 from ptlab import ppo_core as core
 from ptlab.config import Experiment, Model, Ppo, launch_refused
@@ -566,7 +565,8 @@ class Policy:
 @dataclass(frozen=True)
 class EpisodeSource:
     """This process's episodes: the k-th has seed base + k * processes + rank, apart from the
-    other processes'; with group advantages `per_seed` (groupSize) consecutive ones share it."""
+    other processes'; with group advantages `per_seed` (groupSize) consecutive ones share it.
+    seeds.ppo_episode_seeds bounds the seeds a run takes (kept apart from evaluation's)."""
 
     new_episode: Callable[[int], Episode]
     base: int
@@ -735,7 +735,7 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
         run.truncate_records_after(state["update"], evaluations_at_step=checkpoint is not None and checkpoint.name != "final", splits=tuple(s.name for s in experiment.evaluation.splits) if experiment.evaluation else ())
     run.update(parameters=parameters, **({"init": str(init)} if init else {}))
     run.progress(state["update"], cfg.updates)
-    seed_base = zlib.crc32(f"ptlab-ppo-episodes:{experiment.seed}".encode())
+    seed_base = seeds.ppo_episode_base(experiment.seed)  # apart from the evaluation's (config.training_seeds_refused)
     source = EpisodeSource(env_config.episodes(experiment.base_dir), seed_base, acc.num_processes, acc.process_index, cfg.groupSize if group else 1)
     slots = [source.replay(saved) for saved in in_flight]  # the episodes in flight go on (none yet: collect opens them)
     answer_key, lam = core.ANSWER_KEYS[env_config.env], PAPER_LAMBDA[env_config.env]

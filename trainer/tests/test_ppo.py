@@ -16,6 +16,7 @@ import two_processes
 
 torch = pytest.importorskip("torch")
 
+from ptlab import seeds as run_seeds  # noqa: E402
 from ptlab.contracts import errors  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -39,6 +40,13 @@ def config(tmp_path: Path, updates: int, save_every: int, max_verify: int = 2) -
     path = tmp_path / f"ppo-{updates}.ptlab.json"
     path.write_text(json.dumps(data))
     return path
+
+
+def within_bounded_seeds(episodes: list[dict], *bound: int | None) -> bool:
+    """Every episode's seed among the first seeds.ppo_episode_seeds(*bound) from the base of the
+    tiny config's seed 0 (what config.training_seeds_refused keeps apart from evaluation's)."""
+    base, count = run_seeds.ppo_episode_base(0), run_seeds.ppo_episode_seeds(*bound)
+    return all((e["seed"] - base) & 0xFFFFFFFF < count for e in episodes)
 
 
 def run_variant(tmp_path: Path, env, name: str, edit, updates: int = 1, save_every: int = 100) -> Path:
@@ -318,6 +326,7 @@ def test_group_baselines_feed_the_loss_each_episode_return_minus_its_group_mean(
             returns = torch.tensor([float(e["totalReward"]) for e in mine if e["seed"] == seed])
             group = ((returns - returns.mean()) / (returns.std() + 1e-6)).tolist()
             expected.append(sorted(a for e, a in zip([e for e in mine if e["seed"] == seed], group) for _ in e["turns"]))
+    assert within_bounded_seeds(episodes, 2, 16, 8, 4, 1)
     per_update = [sum(len(e["turns"]) for e in episodes if e["step"] == u) for u in (1, 2)]
     assert len(fed) == sum(per_update)
     got = [sorted(fed[: per_update[0]]), sorted(fed[per_update[0] :])]
@@ -580,6 +589,7 @@ def test_episodes_continue_across_updates_as_in_the_reference(tmp_path, env):
     assert sum(len(e["turns"]) for e in finished) + sum(len(s["turns"]) for s in in_flight) == 4 * 16
     assert len(finished) + len(in_flight) == state["episodesStarted"]
     assert len({e["seed"] for e in finished}) == len(finished)
+    assert within_bounded_seeds(finished, 4, 16, 8, None, 1) and state["episodesStarted"] <= run_seeds.ppo_episode_seeds(4, 16, 8, None, 1)
 
 
 def _policy_and_transitions(tmp_path, monkeypatch, env, model_overrides=None, **ppo_overrides):

@@ -5,6 +5,7 @@ import * as jsonc from 'jsonc-parser';
 import experimentSchema from '../../../schemas/experiment.schema.json';
 import { pointerSegments } from '../contracts/contracts';
 import { canonicalJson } from '../canonicalJson';
+import { crc32 } from '../crc';
 
 export type CheckSeverity = 'error' | 'warning' | 'info';
 
@@ -428,6 +429,58 @@ function suboptimalTrajectoriesRefused(config: Json, _launch: Launch): string | 
   return data.trajectories === 'suboptimal' && environment.env === 'virl' ? "trajectories \"suboptimal\" (wrong answers and the verifier's messages before the expert's) is GeneralPoints' ablation (the paper's figure 15); V-IRL's SFT data is one expert step per example: use \"optimal\"" : undefined;
 }
 
+/** The trainer's `training_seeds_refused` (trainer/ptlab/config.py), in the same words: the
+ * episodes training derives from seed (trainer/ptlab/seeds.py) stay apart from the evaluation's. */
+function trainingSeedsRefused(config: Json, launch: Launch): string | undefined {
+  if (!isObject(config.evaluation)) return undefined;
+  const evaluation = config.evaluation;
+  const start = numberOr(evaluation.seed, 1234);
+  const splits = Array.isArray(evaluation.splits) ? evaluation.splits : [];
+  const count = Math.max(0, ...splits.map((split: unknown) => (isObject(split) ? numberOr(split.episodes, 0) : 0)));
+  const seed = numberOr(config.seed, 0);
+  for (const [what, first, taken] of trainingSeeds(config, seed, launch)) {
+    if (seedsMeet(first, taken, start, count)) {
+      return `seed ${seed}: ${what} take seeds ${seedSpan(first, taken)}, which meet the evaluation's ${seedSpan(start, count)} (evaluation.seed and the largest split's ${count} episodes): evaluation would score episodes trained on; pick another seed (or evaluation.seed)`;
+    }
+  }
+  return undefined;
+}
+
+/** The trainer's `_training_seeds`: (what, first seed, how many) of each job's training episodes the config has a section for. */
+function trainingSeeds(config: Json, seed: number, launch: Launch): [string, number, number][] {
+  const ranges: [string, number, number][] = [];
+  if (isObject(config.sft)) {
+    const data = isObject(config.sft.data) ? config.sft.data : {};
+    if ((data.source ?? 'environment') === 'environment') ranges.push(["SFT's examples", crc32(`ptlab-sft-data:${seed}`), numberOr(data.examples, 10000)]);
+  }
+  if (isObject(config.ppo)) {
+    const ppo = config.ppo;
+    const group = ppo.advantage === 'group' ? numberOr(ppo.groupSize, 4) : undefined;
+    ranges.push(["PPO's episodes", crc32(`ptlab-ppo-episodes:${seed}`), ppoEpisodeSeeds(numberOr(ppo.updates, 15), numberOr(ppo.stepsPerUpdate, 256), numberOr(ppo.parallelEnvs, 16), group, launch.world)]);
+  }
+  return ranges;
+}
+
+/** The trainer's `seeds.ppo_episode_seeds`: how many seeds from PPO's base a run's episodes may take, at most. */
+function ppoEpisodeSeeds(updates: number, stepsPerUpdate: number, parallelEnvs: number, groupSize: number | undefined, processes: number): number {
+  const perProcess = groupSize === undefined ? parallelEnvs + updates * stepsPerUpdate : updates * Math.ceil(stepsPerUpdate / parallelEnvs) * Math.ceil(parallelEnvs / groupSize);
+  return perProcess * processes;
+}
+
+const SEEDS = 2 ** 32;
+const modSeeds = (n: number): number => ((n % SEEDS) + SEEDS) % SEEDS;
+
+/** The trainer's `seeds.meet`: whether start + i (i < count) and otherStart + j (j < otherCount), mod 2**32, share a seed. */
+function seedsMeet(start: number, count: number, otherStart: number, otherCount: number): boolean {
+  if (count <= 0 || otherCount <= 0) return false;
+  return modSeeds(otherStart - start) < count || modSeeds(start - otherStart) < otherCount;
+}
+
+/** The trainer's `seeds.span`. */
+function seedSpan(start: number, count: number): string {
+  return `${start}..${modSeeds(start + count - 1)}`;
+}
+
 /** The trainer's CHOICES_REFUSED: fields whose value the launch, the model kind or the environment rules out, by pointer. */
 const CHOICES_REFUSED: [string, Refusal][] = [
   ['/model/kvCache', kvCacheRefused],
@@ -443,6 +496,7 @@ const CHOICES_REFUSED: [string, Refusal][] = [
   ['/ppo/advantage', groupAdvantageRefused],
   ['/launcher/gpus', gpusRefused],
   ['/sft/data/trajectories', suboptimalTrajectoriesRefused],
+  ['/seed', trainingSeedsRefused],
 ];
 
 /** The trainer's `Launch` (trainer/ptlab/config.py): what keeps the training state and how many training processes there are. */

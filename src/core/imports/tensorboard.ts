@@ -10,6 +10,8 @@
 // tensor.proto (field numbers below); TFRecord = uint64 length, uint32 masked CRC-32C of
 // the length, the data, uint32 masked CRC-32C of the data (all little-endian).
 
+import { crc32c } from '../crc';
+
 export interface ScalarPoint {
   tag: string;
   step: number;
@@ -20,22 +22,6 @@ export interface ScalarPoint {
 
 
 // ------------------------------------------------------------------ CRC-32C
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-    table[i] = c >>> 0;
-  }
-  return table;
-})();
-
-export function crc32c(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 export function maskedCrc32c(bytes: Uint8Array): number {
   const crc = crc32c(bytes);
