@@ -10,7 +10,11 @@ or through verifiers' own loader and evaluation (`vf eval` / `run_eval`) with th
 `environment` is an experiment config's `environment` object (schemas/experiment.schema.json),
 checked as the trainer checks it; `episodes` tasks play seeds `seed`, `seed + 1`, ... (the
 episodes our trainer, env server, Gymnasium environments and the TypeScript environment play
-for those seeds); `base_dir` is where V-IRL's route files are read from.
+for those seeds); `base_dir` is where V-IRL's route files are read from. The default `seed` is
+where `ptlab ppo` of seed 0 draws its episodes from (ptlab.seeds.ppo_episode_base), apart from
+the seeds `ptlab eval` plays (evaluation.seed + i, 1234 on by default), as the trainer keeps
+training apart from evaluation; to evaluate on ptlab's evaluation episodes, pass
+`seed=evaluation.seed`, and train only on seeds outside those.
 
 An episode is one exchange of the `player` agent: the task prompt, the model's answer, and for
 each rejected answer (while the verification budget lasts) the verifier's message as the next
@@ -36,6 +40,7 @@ import verifiers.v1 as vf
 from openai import AsyncOpenAI
 from pydantic import Field
 
+from ptlab import seeds
 from ptlab.envs.episode import Episode, environment_config
 
 TASKSET_ID = "ptlab-verifiers"
@@ -46,7 +51,8 @@ class PtlabTasksetConfig(vf.TasksetConfig):
     """An experiment config's `environment` object (GeneralPoints or V-IRL, language)."""
     episodes: int = Field(64, ge=1)
     """How many tasks: seeds `seed` .. `seed + episodes - 1`."""
-    seed: int = Field(0, ge=0, lt=2**32)
+    seed: int = Field(seeds.ppo_episode_base(0), ge=0, lt=2**32)
+    """The first task's seed; by default PPO's first episode seed for seed 0, apart from `ptlab eval`'s (1234 on)."""
     base_dir: str = "."
     """The folder V-IRL's `routes.file` is read relative to."""
 

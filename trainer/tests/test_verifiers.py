@@ -186,3 +186,15 @@ def test_load_environment_checks_the_config_as_the_trainer_does() -> None:
         list(ptlab_verifiers.load_environment(environment={"env": "generalpoints", "faceCards": "all-11"}).taskset)
     with pytest.raises(ValueError, match="text only"):
         list(ptlab_verifiers.load_environment(environment={"env": "generalpoints", "modality": "vision"}).taskset)
+
+
+def test_the_default_tasks_are_ptlab_ppo_episodes_apart_from_the_evaluation_seeds() -> None:
+    """By default the taskset plays the seeds `ptlab ppo` of seed 0 trains on, from its crc32
+    base: not 0 on, which ≥ 1235 tasks took into `ptlab eval`'s seeds (evaluation.seed 1234 on)."""
+    from ptlab import seeds
+
+    default = ptlab_verifiers.PtlabTasksetConfig()
+    assert default.seed == seeds.ppo_episode_base(0)
+    assert not seeds.meet(default.seed, 1_000_000, 1234, 10_000)
+    tasks = list(ptlab_verifiers.load_environment(episodes=2).taskset)
+    assert [t.data.info["seed"] for t in tasks] == [default.seed, default.seed + 1]
