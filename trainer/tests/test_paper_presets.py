@@ -5,7 +5,7 @@ setting that table lists does differ somewhere (no stale rows)."""
 
 import math
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
@@ -178,3 +178,19 @@ def test_the_reference_sft_schedule_in_numbers(suite):
     ours = rates_per_step(optimizer, sft_lr_schedule(optimizer, init.sft, steps), steps)
     assert ours[0] == 0 and ours[1:] == pytest.approx(reference[1:], rel=1e-12, abs=0)
     assert sum(reference) / steps > 0.95 * lr  # a cosine from lr would average about half of it
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_2_sft_trains_on_inits_examples_in_inits_order_as_documented(suite):
+    """SFT's data and order come from seed and sft.data, not from sft.init: 2-sft, with
+    1-init's, replays Init's epoch (as the reference's HF Trainer, its sampler seeded alike).
+    docs/reproduce.md, the suite READMEs and sft.init's description say so and name the fix:
+    another seed."""
+    from ptlab.data import data_seed
+    from ptlab.sft import epoch_order
+
+    init, more = (load_experiment(ROOT / "examples" / "paper" / suite / f"{stage}.ptlab.json") for stage in ("1-init", "2-sft"))
+    assert more.sft.init and not init.sft.init
+    assert (more.seed, more.sft.data, data_seed(more)) == (init.seed, init.sft.data, data_seed(init))
+    assert epoch_order(1000, more.seed, 0) == epoch_order(1000, init.seed, 0) != epoch_order(1000, more.seed + 1, 0)
+    assert data_seed(replace(more, seed=more.seed + 1)) != data_seed(init)

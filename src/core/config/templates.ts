@@ -80,7 +80,9 @@ and out of distribution (OOD), and compare success against training compute (GFL
 1. \`1-init.ptlab.json\`: **Run SFT**. SFT from the base model teaches the output format;
    it writes \`${init}\`, the Init both arms start from (RL from a model that cannot follow
    the format fails, section 5.4 of the paper).
-2. \`2-sft.ptlab.json\`: **Run SFT** (from Init, into \`runs/${name}/sft\`).
+2. \`2-sft.ptlab.json\`: **Run SFT** (from Init, into \`runs/${name}/sft\`). With Init's \`seed\`
+   and data it trains on Init's examples again, its first epoch in Init's order, as the
+   reference's HF Trainer (its sampler seeded alike) does; for fresh data give it another \`seed\`.
 3. \`3-rl.ptlab.json\`: **Run PPO** (from Init, into \`runs/${name}/ppo\`).
 4. **Open Dashboard**: ID (top) and OOD (bottom) success vs GFLOPs for both arms. The
    paper's finding: both improve ID; RL improves OOD while SFT degrades it.

@@ -392,7 +392,7 @@ export interface Model {
  */
 export interface Sft {
   /**
-   * Start from this checkpoint instead of the base model (e.g. to scale SFT from Init).
+   * Start from this checkpoint instead of the base model (e.g. to scale SFT from Init). The data and its order still come from `seed` and `data`: with the Init run's seed, SFT trains on Init's examples again, its first epoch in Init's order (as the reference's HF Trainer does); set another `seed` for fresh data.
    */
   init?: string;
   data?: {
