@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ptlab import episodes
+from ptlab import episodes, seeds
 from ptlab.config import Evaluation, Experiment, Split
 from ptlab.contracts import ContractViolation
 from ptlab.envs.episode import EnvironmentConfig
@@ -202,8 +202,8 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
     rounds, and None is returned; that split writes nothing, the splits done keep their
     records (a resumed training run drops that step's partial evaluation and plays it whole).
     Sampled decoding draws from keys made from evaluation.seed (continuous batching from a
-    generator seeded by it): every checkpoint meets the same draws, and training's random
-    stream is left as it was. With `acc` (a
+    generator seeded by it, each process's its own: seeds.process_seed): every checkpoint
+    meets the same draws, and training's random stream is left as it was. With `acc` (a
     distributed job's accelerator, every process calling) each process plays its share of the
     episodes (play_split; `synced_gpus`: ZeRO-3 shards) and the main process's `run` writes
     them all, the answers one process gives: a sampled answer draws from its episode's and
@@ -224,7 +224,7 @@ def evaluate(experiment: Experiment, run: RunLog, model: Any, tokenizer: Any, st
     stopped = False
     for split in experiment.evaluation.splits:
         with torch.random.fork_rng(devices=[model.device] if model.device.type == "cuda" else []):
-            torch.manual_seed(experiment.evaluation.seed)
+            torch.manual_seed(seeds.process_seed("evaluation", experiment.evaluation.seed, acc.process_index if acc is not None else 0))
             with parallel.computing(acc):
                 slots = play_split(experiment, split, model, tokenizer, sampling, acc, synced_gpus, cancelled)
         if cancellable and (parallel.any_process(acc, run.cancel_requested) if acc is not None else run.cancel_requested):

@@ -862,8 +862,8 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
     if experiment.environment_for().modality == "vision" and not chat.is_multimodal(tokenizer):
         raise PpoError("environment.modality: vision PPO needs an image-text-to-text model (model.kind \"image-text-to-text\", e.g. embedded:tiny-vlm); this model reads text only")
     # Seed after loading: building the embedded model on first use draws from the global RNG.
-    torch.manual_seed(experiment.seed + acc.process_index)
-    random.seed(experiment.seed + acc.process_index)
+    torch.manual_seed(seeds.process_seed("ppo", experiment.seed, acc.process_index))
+    random.seed(seeds.process_seed("ppo", experiment.seed, acc.process_index))
     head = None if cfg.advantage == "group" else ValueHead(hidden_size(model), cfg.valueHead.hidden).to(device, parallel.companion_dtype(acc, model))
     reference = None
     if cfg.klCoef > 0:

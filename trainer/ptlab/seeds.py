@@ -49,3 +49,12 @@ def meet(start: int, count: int, other_start: int, other_count: int) -> bool:
 def span(start: int, count: int) -> str:
     """The seeds start .. start + count - 1 as written in messages (mod 2**32: it may wrap)."""
     return f"{start}..{(start + count - 1) & MASK}"
+
+
+def process_seed(purpose: str, seed: int, rank: int) -> int:
+    """The seed of process `rank`'s random streams (torch's, Python's) for `purpose` ("sft",
+    "ppo", "evaluation"). Rank 0 keeps the seed itself, so every single-process run (the
+    committed demo and bench numbers among them) draws what it always drew; the other ranks get a
+    crc32 of their own, where seed + rank gave rank r + 1 of seed s the stream of rank r of
+    seed s + 1 (consecutive seeds shared streams)."""
+    return seed if rank == 0 else zlib.crc32(f"ptlab-process:{purpose}:{seed}:{rank}".encode())

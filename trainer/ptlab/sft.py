@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ptlab import chat, checkpoints, optimizers, parallel
+from ptlab import chat, checkpoints, optimizers, parallel, seeds
 from ptlab.config import LAUNCH_REFUSED, Experiment, Sft, launch_refused
 from ptlab.data import SFT_FILE, write_sft_data
 from ptlab.evaluate import due, evaluate
@@ -351,8 +351,9 @@ def run_sft(experiment: Experiment, run: RunLog, resume: bool) -> str:
         refuse_other_engine_processes(checkpoint, world)
     model, tokenizer = load_trainable(experiment.model, str(acc.device), experiment.resolve(sft.init) if sft.init else None, checkpoint, experiment.seed)
     # Seed after loading: building the embedded model on first use draws from the global RNG.
-    torch.manual_seed(experiment.seed)
-    random.seed(experiment.seed)
+    # Each process its own stream (its dropout masks); the weights are loaded already.
+    torch.manual_seed(seeds.process_seed("sft", experiment.seed, acc.process_index))
+    random.seed(seeds.process_seed("sft", experiment.seed, acc.process_index))
     device = next(model.parameters()).device
     max_length = experiment.model.maxLength or DEFAULT_MAX_LENGTH
     pad_id = chat.text_tokenizer(tokenizer).pad_token_id
