@@ -417,6 +417,19 @@ def test_fresh_lora_adapters_start_from_the_experiment_seed(embedded):
     assert not all(torch.equal(first[k], other[k]) for k in first)
 
 
+def test_an_embedded_models_weights_are_the_same_whatever_the_experiment_seed(embedded):
+    """The embedded models are built once, with seed 0 (build_embedded), and cached: the
+    experiment's seed does not initialise them (the schema's description of seed says so)."""
+    from ptlab.config import Model
+
+    def weights(seed: int) -> dict:
+        model, _ = models.load_trainable(Model(name="embedded:tiny-lm", dtype="fp32"), "cpu", None, None, seed)
+        return {k: v.detach().clone() for k, v in model.named_parameters()}
+
+    zero, seven = weights(0), weights(7)
+    assert zero and all(torch.equal(zero[k], seven[k]) for k in zero)
+
+
 def test_checkpointing_every_n_layers_checkpoints_that_many_and_computes_the_same(embedded):
     """model.gradientCheckpointing {"everyNLayers": 2}: decoder layers 0, 2, ... recompute in
     backward, the others keep their activations; the loss and gradients are those without

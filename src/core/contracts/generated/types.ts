@@ -189,7 +189,7 @@ export interface ExperimentConfig {
    */
   description?: string;
   /**
-   * Global seed (32-bit unsigned) for data generation, model initialisation and sampling.
+   * Global seed (32-bit unsigned) of training: SFT's data, its order and dropout, PPO's episodes, rollout sampling and mini-batches, fresh LoRA adapters and the value head (each process its own stream). Not the model's weights: a checkpoint or a named model loads as saved, and the embedded models are built once with seed 0 whatever this seed. Evaluation draws from evaluation.seed; a seed whose training episodes would meet the evaluation's seeds is refused.
    */
   seed?: number;
   /**
