@@ -61,7 +61,10 @@ describe('study report', () => {
     const rl = files('rl-final');
     const atInit = (line: string) => line.replace('"step": 100', '"step": 0');
     const withInit: RunFiles = { ...rl, metrics: rl.metrics!.trim().split('\n').map(atInit).join('\n') + '\n' + rl.metrics, episodes: [...rl.episodes.map((e) => ({ ...e, step: 0, success: false })), ...rl.episodes] };
-    const seed1 = (run: RunFiles, folder: string): RunFiles => ({ ...run, folder });
+    const seed1 = (run: RunFiles, folder: string): RunFiles => {
+      const manifest = JSON.parse(run.manifest!) as RunManifest & { config: Record<string, unknown> };
+      return { ...run, folder, manifest: JSON.stringify({ ...manifest, seeds: { ...manifest.seeds, global: 1 }, config: { ...manifest.config, seed: 1 } }) };
+    };
     const sft = files('sft-final');
     const study = buildReport('GP-L', [sft, seed1(sft, 'runs/compare/sft-final-seed1')], [withInit, seed1(rl, 'runs/compare/rl-final-seed1')], '2026-11-25T12:00:00Z');
     assert.deepEqual(study.runs.map((r) => [r.method, r.folder]), [['SFT', 'runs/compare/sft-final'], ['SFT', 'runs/compare/sft-final-seed1'], ['RL', 'runs/compare/rl-final'], ['RL', 'runs/compare/rl-final-seed1']]);
@@ -70,6 +73,14 @@ describe('study report', () => {
     assert.ok(study.verdict.effects.length === 5 && study.verdict.effects.every((e) => e.perSeed.length === 2));
     assert.deepEqual([study.comparison.sft, study.comparison.rl], ['runs/compare/sft-final', 'runs/compare/rl-final']);
     assert.throws(() => buildReport('GP-L', [], [rl]), /at least one SFT run and one RL run/);
+  });
+
+  it('refuses two runs of one arm with the same training seed, naming both folders: they would be averaged as two seeds', () => {
+    const sft = files('sft-final');
+    const copy: RunFiles = { ...sft, folder: 'runs/compare/sft-final-seed1' };
+    assert.throws(() => buildReport('GP-L', [sft, copy], [files('rl-final')]), /runs\/compare\/sft-final and runs\/compare\/sft-final-seed1 are runs of SFT with the same seed \(0\)/);
+    const rl = files('rl-final');
+    assert.throws(() => buildReport('GP-L', [sft], [rl, { ...rl, folder: 'runs/compare/rl-final-seed1' }]), /runs\/compare\/rl-final and runs\/compare\/rl-final-seed1 are runs of RL with the same seed \(0\)/);
   });
 
   it('keeps RL runs of two learning rates apart: each arm its own effects, named, and its own finals', () => {

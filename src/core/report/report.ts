@@ -99,6 +99,21 @@ function checkEvaluatedAlike(runs: { method: string; files: RunFiles; manifest: 
   }
 }
 
+/** Refuses an arm two of whose runs trained from one seed (their configs differ in nothing
+ * else): the report would average them as two training seeds, their spread standing for the
+ * seeds' where there is one. The runs are picked by folder name, which says nothing of the seed. */
+function checkSeedsDiffer(arms: { label: string; runs: { index: number; info: { seed?: number } }[] }[], folderOf: (index: number) => string): void {
+  for (const arm of arms) {
+    const first = new Map<number, string>();
+    for (const { index, info } of arm.runs) {
+      if (info.seed === undefined) continue;
+      const earlier = first.get(info.seed);
+      if (earlier !== undefined) throw new Error(`${earlier} and ${folderOf(index)} are runs of ${arm.label} with the same seed (${info.seed}) and config: the report would average them as two training seeds; train one again with another seed in its config, or leave it out of the study`);
+      first.set(info.seed, folderOf(index));
+    }
+  }
+}
+
 /**
  * The study of `sftRuns` and `rlRuns` (one run per training seed, at least one each) from one
  * Init: the paper view of all of them (the seed mean and its spread with several), each run's
@@ -119,6 +134,7 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
   });
   const paper = paperColumns(recorded);
   const arms = paperArms(recorded.map((run, index) => ({ ...run, index })), ({ index }) => all[index]![0]);
+  checkSeedsDiffer(arms, (index) => all[index]![1].folder);
   const armOf = (index: number) => arms.find((arm) => arm.runs.some((run) => run.index === index))!.label;
   const measures = studyMeasures(recorded);
   // every number below is in its split kind's measure
