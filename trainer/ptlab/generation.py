@@ -69,16 +69,22 @@ def policy_sampling(temperature: float) -> dict[str, Any]:
 def _stated_decoding(model: Any, sampling: dict[str, Any]) -> Iterator[None]:
     """Decode with `sampling` only: the checkpoint's generation_config keeps its special
     tokens but not its processors (generate fills whatever `sampling` leaves unset from it).
-    An empty `sampling` means the checkpoint's decoding: left as it is."""
+    An empty `sampling` means the checkpoint's decoding: left as it is. A LoRA model (peft's
+    PeftModel) is stated on the transformers model inside it too, which prepares generate's
+    config from its own; peft's generate copies the wrapper's onto it, undone here."""
     from transformers import GenerationConfig
 
-    saved = model.generation_config
+    holders = [model, *([model.get_base_model()] if hasattr(model, "get_base_model") else [])]
+    saved = [holder.generation_config for holder in holders]
     if sampling:
-        model.generation_config = GenerationConfig(bos_token_id=saved.bos_token_id, eos_token_id=saved.eos_token_id, pad_token_id=saved.pad_token_id)
+        stated = GenerationConfig(bos_token_id=saved[0].bos_token_id, eos_token_id=saved[0].eos_token_id, pad_token_id=saved[0].pad_token_id)
+        for holder in holders:
+            holder.generation_config = stated
     try:
         yield
     finally:
-        model.generation_config = saved
+        for holder, config in zip(holders, saved):
+            holder.generation_config = config
 
 
 class _SampledLogprobs:

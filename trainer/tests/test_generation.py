@@ -170,3 +170,30 @@ def test_forwarded_tokens_are_the_positions_the_model_computed(ptlab_cache, monk
         assert forwarded < charged
     else:
         assert forwarded == sum(g.prompt_tokens + len(g.ids) - 1 for g in first + second)
+
+
+def _decoding(config):
+    return {field: getattr(config, field) for field in ("do_sample", "temperature", "top_p", "top_k", "repetition_penalty")}
+
+
+def test_a_lora_policy_decodes_as_its_plain_model_before_and_after_a_generate(ptlab_cache, monkeypatch):
+    """peft's PeftModel hands _prepare_generation_config to the transformers model inside it,
+    which reads its own generation_config: _stated_decoding states it there too. Else the
+    checkpoint's processors leak into stated sampling (Qwen2.5's repetition penalty 1.05, which
+    the paged cache refuses) until peft's generate copies the wrapper's stated config onto the
+    inner model, and "model-defaults" then reads that config (greedy) and samples."""
+    from peft import LoraConfig, get_peft_model
+
+    from ptlab import models, replicas
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", str(ptlab_cache))
+    path = str(replicas.replica_path("qwen2.5"))
+    plain, tokenizer = models.load_causal_lm(path, "fp32"), models.load_tokenizer(path)
+    wrapped = get_peft_model(models.load_causal_lm(path, "fp32"), LoraConfig(r=4, target_modules=["q_proj"], task_type="CAUSAL_LM"))
+    configured = {"do_sample": True, "temperature": 1.0, "top_p": 1.0, "top_k": 0}
+    chats = [[{"role": "user", "content": "hi"}]]
+    for _ in range(2):
+        for options in ({}, configured, generation.policy_sampling(0.7)):
+            assert _decoding(generation.decoding_config(wrapped, options)) == _decoding(generation.decoding_config(plain, options))
+        generation.generate(wrapped, tokenizer, chats, 2, 1.0)
+    assert _decoding(generation.decoding_config(wrapped, {}))["repetition_penalty"] == 1.05
