@@ -509,26 +509,32 @@ def _full_weights(model: Any, spec: Any, device: str, init: Path | None) -> Any:
 
 
 def output_head_adapter_refused(model: Any, spec: Any) -> str | None:
-    """model.lora.targetModules naming the output head, where an adapter there is not what
-    trains or what loads: a head that shares its weight with the input embeddings
-    (tie_word_embeddings: tiny-lm, Llama 3.2 1B and 3B, Qwen2.5-0.5B) merges its update into
-    both, and Liger's fused cross-entropy reads the head's weight past the adapter. peft's
-    ensure_weight_tying merges no better."""
+    """model.lora.targetModules naming the output head's weight, where an adapter there is not
+    what trains or what loads: a head that shares its weight with the input embeddings
+    (tie_word_embeddings: tiny-lm, Llama 3.2 1B and 3B, Qwen2.5-0.5B) merges an adapter on
+    either into both, and Liger's fused cross-entropy reads the head's weight past the
+    adapter. peft's ensure_weight_tying merges no better."""
     plain = _plain(model)
     head = plain.get_output_embeddings()
     if spec.lora is None or head is None:
         return None
-    name = next(name for name, module in plain.named_modules() if module is head)
-    if name not in _targeted_modules(model, spec.lora):
-        return None
-    if head.weight is plain.get_input_embeddings().weight:
+    targeted = _targeted_modules(model, spec.lora)
+    names = {module: name for name, module in plain.named_modules()}
+    embeddings = plain.get_input_embeddings()
+    tied = head.weight is embeddings.weight
+    if tied and names[head] in targeted:
         return (
-            f"model.lora.targetModules: {name}, the output head, shares its weight with the input embeddings (tie_word_embeddings): its adapter's update, "
+            f"model.lora.targetModules: {names[head]}, the output head, shares its weight with the input embeddings (tie_word_embeddings): its adapter's update, "
             "merged (ONNX export, full fine-tuning from the checkpoint), lands in both, and the merged model is not the one trained; leave it out"
         )
-    if spec.ligerKernel:
+    if tied and names[embeddings] in targeted:
         return (
-            f"model.lora.targetModules: {name}, the output head, under model.ligerKernel: Liger's fused cross-entropy (SFT's loss) reads its weight itself, "
+            f"model.lora.targetModules: {names[embeddings]}, the input embeddings, share their weight with the output head (tie_word_embeddings): its adapter's update, "
+            "merged (ONNX export, full fine-tuning from the checkpoint), changes the output head too, and the merged model is not the one trained; leave it out"
+        )
+    if spec.ligerKernel and names[head] in targeted:
+        return (
+            f"model.lora.targetModules: {names[head]}, the output head, under model.ligerKernel: Liger's fused cross-entropy (SFT's loss) reads its weight itself, "
             "past the adapter, which would not train; leave it out, or set model.ligerKernel to false"
         )
     return None

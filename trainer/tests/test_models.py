@@ -370,6 +370,20 @@ def test_an_adapter_on_a_tied_output_head_is_refused_naming_the_field(embedded, 
     assert any("lm_head.lora_A" in name for name, _ in model.named_parameters())
 
 
+def test_an_adapter_on_tied_input_embeddings_is_refused_naming_the_field(embedded, tmp_path):
+    """model.lora.targetModules naming embed_tokens where the model ties it to its output head:
+    unmerged, the adapter changes the lookup alone; merged (ONNX export, full fine-tuning from
+    the checkpoint) its update lands in the weight both share, so the output head changes too
+    and the merged model is not the one trained. Input embeddings of their own take one."""
+    from ptlab.config import Lora, Model
+
+    with pytest.raises(models.ModelFamilyError, match=r"model.lora.targetModules: model.embed_tokens, the input embeddings, share their weight with the output head \(tie_word_embeddings\)"):
+        models.load_trainable(Model(name="embedded:tiny-lm", lora=Lora(r=4, targetModules=("q_proj", "embed_tokens"))), "cpu", None, None, 0)
+    untied = _untied_lm(tmp_path / "untied")
+    model, _ = models.load_trainable(Model(name=str(untied), lora=Lora(r=4, targetModules=("q_proj", "embed_tokens"))), "cpu", None, None, 0)
+    assert any("embed_tokens.lora_embedding_A" in name for name, _ in model.named_parameters())
+
+
 def test_an_adapter_on_the_output_head_is_refused_under_liger(embedded, tmp_path):
     """Liger's fused cross-entropy (SFT's loss under model.ligerKernel) reads lm_head.weight
     itself: an adapter there would be bypassed, never trained. (On a GPU: checked here on the
