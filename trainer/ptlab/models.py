@@ -400,12 +400,25 @@ def _load_adapters(folder: Path, dtype: str, device: str, trust_remote_code: boo
 
     base, revision = adapter_base(folder)
     if (Path(resolve_model_path(base)) / "adapter_config.json").exists():
-        raise ModelFamilyError(
-            f"{folder}: its base {base} is a LoRA checkpoint too (adapters on adapters: a LoRA run from a LoRA Init, trained before ptlab "
-            "continued Init's adapters); ptlab loads one checkpoint's adapters, unmerged. Train the run again from its Init"
-        )
-    model = load_causal_lm(base, dtype, device, revision, trust_remote_code, **options)
+        model = _merged_adapter_base(folder, base, dtype, device, trust_remote_code, **options)
+    else:
+        model = load_causal_lm(base, dtype, device, revision, trust_remote_code, **options)
     return PeftModel.from_pretrained(model, str(folder)).to(device)
+
+
+def _merged_adapter_base(folder: Path, base: str, dtype: str, device: str, trust_remote_code: bool, **options: Any) -> Any:
+    """The base of a LoRA checkpoint whose base is a LoRA checkpoint too (adapters on adapters:
+    a LoRA run from a LoRA Init, trained before ptlab continued Init's adapters, put fresh ones
+    on Init merged): that base with its adapters merged, as the run trained on it; in fp32 only."""
+    import torch
+
+    if torch_dtype(dtype, device) != torch.float32:
+        raise ModelFamilyError(
+            f"{folder}: its base {base} is a LoRA checkpoint too (adapters on adapters: a LoRA run from a LoRA Init, trained before ptlab continued "
+            f"Init's adapters), whose adapters it trained on merged; in {str(torch_dtype(dtype, device)).removeprefix('torch.')} the merge rounds most of "
+            'their update away. Load it in fp32 (model.dtype "fp32"), or export it (ptlab export merges in fp32)'
+        )
+    return merged(load_causal_lm(base, dtype, device, None, trust_remote_code, **options))
 
 
 def merged(model: Any) -> Any:

@@ -208,6 +208,32 @@ def test_lora_trained_from_a_lora_init_trains_init_s_adapters_on(embedded, tmp_p
     assert (_logits(loaded) - _logits(init)).abs().max() > 0.01
 
 
+def test_a_legacy_lora_checkpoint_on_a_lora_init_loads_in_fp32_and_is_refused_in_bf16(embedded, tmp_path):
+    """Before LoRA runs trained a LoRA Init's adapters on, they put fresh adapters on Init
+    merged, and named Init's folder as their base: adapters on adapters. Such a checkpoint
+    loads in fp32 (Init's adapters merged, its own on top unmerged) as the model trained; in
+    bf16 the merge would round Init's update away, and the load says to use fp32."""
+    from peft import LoraConfig, get_peft_model
+
+    from ptlab.config import Lora, Model
+
+    sft, ppo = tmp_path / "sft", tmp_path / "ppo"
+    _trained_lora(Model(name="embedded:tiny-lm", dtype="fp32", lora=Lora(r=4)), None, 0, sft, std=1e-3)
+    torch.manual_seed(1)  # as the old code wrote the PPO run's checkpoint
+    trained = get_peft_model(models.merged(models.load_causal_lm(str(sft), "fp32")), LoraConfig(r=4, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM"))
+    trained.peft_config["default"].base_model_name_or_path = str(sft)
+    with torch.no_grad():
+        for name, parameter in trained.named_parameters():
+            if "lora_B" in name:
+                parameter.add_(torch.randn_like(parameter) * 1e-2)
+    trained.save_pretrained(ppo)
+    loaded = models.load_causal_lm(str(ppo), "fp32")
+    torch.testing.assert_close(_logits(loaded), _logits(trained), rtol=0, atol=1e-5)
+    assert any("lora_B" in name for name, _ in loaded.named_parameters())  # its own adapters unmerged
+    with pytest.raises(models.ModelFamilyError, match=r'ppo: its base .*sft is a LoRA checkpoint too .*Load it in fp32 \(model.dtype "fp32"\)'):
+        models.load_causal_lm(str(ppo), "bf16")
+
+
 def test_a_lora_init_s_adapters_train_on_only_as_model_lora_describes_them(embedded, tmp_path):
     import re
 
