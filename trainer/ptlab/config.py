@@ -577,18 +577,18 @@ def suboptimal_trajectories_refused(data: dict[str, Any], launch: Launch) -> str
     return None
 
 
-def training_seeds_refused(data: dict[str, Any], launch: Launch) -> str | None:
+def training_seeds_refused(data: dict[str, Any], launch: Launch, jobs: tuple[str, ...] = ("sft", "ppo")) -> str | None:
     """What the schema cannot say of seed: the episodes training derives from it (ptlab.seeds:
     SFT's examples, PPO's episodes on each of the launch's processes) stay apart from those the
     evaluation plays (evaluation.seed + i), or evaluation scores episodes trained on. Only for
-    the sections the config has (a PPO-only config's SFT defaults do not matter); SFT on the
-    pretraining corpus plays no episodes."""
+    the sections the config has (a PPO-only config's SFT defaults do not matter) among `jobs`;
+    SFT on the pretraining corpus plays no episodes."""
     evaluation = data.get("evaluation")
     if not evaluation:
         return None
     start, count = evaluation.get("seed", 1234), max((split.get("episodes", 0) for split in evaluation.get("splits", [])), default=0)
     seed = data.get("seed", 0)
-    for what, first, taken in _training_seeds(data, seed, launch):
+    for what, first, taken in _training_seeds({job: data[job] for job in jobs if job in data}, seed, launch):
         if seeds.meet(first, taken, start, count):
             return (f"seed {seed}: {what} take seeds {seeds.span(first, taken)}, which meet the evaluation's {seeds.span(start, count)} "
                     f"(evaluation.seed and the largest split's {count} episodes): evaluation would score episodes trained on; pick another seed (or evaluation.seed)")
@@ -636,6 +636,15 @@ def launch_refused(experiment: Experiment, launch: Launch, pointers: tuple[str, 
         if reason := CHOICES_REFUSED[pointer](data, launch):
             return f"{pointer}: {reason}"
     return None
+
+
+def ppo_seeds_refused(experiment: Experiment, launch: Launch) -> str | None:
+    """The seed refusal of PPO's episodes under the launch a PPO job runs in, as "/seed: reason":
+    their range grows with its processes, which an `accelerate launch` of the job's own may make
+    more than the config's. Not launch_refused's "/seed": the experiment's to_dict has an SFT
+    section of defaults whether or not the config has one."""
+    reason = training_seeds_refused(experiment.to_dict(), launch, ("ppo",))
+    return f"/seed: {reason}" if reason else None
 
 
 def _check_choices(path: Path, data: dict[str, Any], launch: Launch) -> None:

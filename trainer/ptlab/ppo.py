@@ -71,7 +71,7 @@ import torch
 from ptlab import chat, checkpoints, episodes, optimizers, parallel, seeds, token_records
 from ptlab.attention import dense_mask_note, packed_rows_refused, segments
 from ptlab import ppo_core as core
-from ptlab.config import Experiment, Model, Ppo, launch_refused
+from ptlab.config import Experiment, Model, Ppo, launch_refused, ppo_seeds_refused
 from ptlab.envs.episode import Episode, Step
 from ptlab.episodes import Slot
 from ptlab.evaluate import due, evaluate
@@ -707,7 +707,8 @@ def run_ppo(experiment: Experiment, run: RunLog, resume: bool) -> str:
     group = cfg.advantage == "group"
     env_config = experiment.environment_for()
     acc = parallel.accelerator(experiment.model)
-    if refused := launch_refused(experiment, parallel.launch(acc)) or shared_prefixes_refused(experiment, acc):
+    launch = parallel.launch(acc)
+    if refused := launch_refused(experiment, launch) or ppo_seeds_refused(experiment, launch) or shared_prefixes_refused(experiment, acc):
         raise PpoError(refused)
     engine = acc.distributed_type == "DEEPSPEED"  # accelerate's DistributedType is a str enum; the engine owns the (sharded) optimizer state
     if cfg.paddingFree and acc.is_main_process and (note := dense_mask_note("ppo.paddingFree", experiment.model.attention)):

@@ -226,6 +226,29 @@ def test_a_job_checks_the_refusals_again_under_the_launch_it_runs_in(tmp_path):
     assert cfg.launch_refused(experiment, cfg.Launch("fsdp", 2), ("/evaluation",)).startswith('/evaluation: evaluation during launcher.distributed "fsdp" training is not supported')
 
 
+def test_a_ppo_job_checks_its_seeds_again_under_the_processes_it_runs_on(tmp_path):
+    """PPO's episode seeds grow with the processes: seed 254351 keeps apart from the evaluation's
+    on the config's one process and meets them under an `accelerate launch` of 8. Only PPO's
+    range is checked again: the experiment's to_dict has SFT defaults a PPO-only config does not
+    train with (SFT's examples of this seed do not depend on the processes)."""
+    path = tmp_path / "x.ptlab.json"
+    path.write_text(json.dumps({**REFUSALS["base"], "seed": 254351, "ppo": {}, "evaluation": {"splits": [{"name": "id", "kind": "id", "episodes": 256}]}}))
+    experiment = cfg.load_experiment(path)
+    assert cfg.ppo_seeds_refused(experiment, cfg.Launch("ddp", 1)) is None
+    assert cfg.ppo_seeds_refused(experiment, cfg.Launch("ddp", 8)) == (
+        "/seed: seed 254351: PPO's episodes take seeds 4294946511..10062, which meet the evaluation's 1234..1489 (evaluation.seed and the largest split's 256 episodes): "
+        "evaluation would score episodes trained on; pick another seed (or evaluation.seed)")
+
+
+def test_a_ppo_job_leaves_sft_defaults_out_of_its_seed_check(tmp_path):
+    """Seed 2689721's SFT examples (10000 by default) meet the evaluation's seeds: a PPO-only
+    config with it loads, and its PPO job is not refused for the SFT section it does not have."""
+    path = tmp_path / "x.ptlab.json"
+    path.write_text(json.dumps({**REFUSALS["base"], "seed": 2689721, "ppo": {}, "evaluation": {"splits": [{"name": "id", "kind": "id", "episodes": 256}]}}))
+    experiment = cfg.load_experiment(path)
+    assert cfg.ppo_seeds_refused(experiment, cfg.Launch("ddp", 8)) is None
+
+
 def test_schema_integers_written_as_floats_load_as_ints(tmp_path):
     path = tmp_path / "floats.ptlab.json"
     path.write_text("""{"name": "x", "environment": {"env": "generalpoints", "target": 24.0, "maxVerify": 5e0},
