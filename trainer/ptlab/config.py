@@ -590,7 +590,7 @@ def training_seeds_refused(data: dict[str, Any], launch: Launch, jobs: tuple[str
     seed = data.get("seed", 0)
     for what, first, taken in _training_seeds({job: data[job] for job in jobs if job in data}, seed, launch):
         if seeds.meet(first, taken, start, count):
-            return (f"seed {seed}: {what} take seeds {seeds.span(first, taken)}, which meet the evaluation's {seeds.span(start, count)} "
+            return (f"seed {seed}: {what} take {seeds.span(first, taken)}, which meet the evaluation's {seeds.span(start, count)} "
                     f"(evaluation.seed and the largest split's {count} episodes): evaluation would score episodes trained on; pick another seed (or evaluation.seed)")
     return None
 

@@ -47,8 +47,11 @@ def meet(start: int, count: int, other_start: int, other_count: int) -> bool:
 
 
 def span(start: int, count: int) -> str:
-    """The seeds start .. start + count - 1 as written in messages (mod 2**32: it may wrap)."""
-    return f"{start}..{(start + count - 1) & MASK}"
+    """The seeds start .. start + count - 1 as written in messages: "seeds start..end" (mod
+    2**32: it may wrap), or "every seed" where there are 2**32 or more."""
+    if count > MASK:
+        return "every seed"
+    return f"seeds {start}..{(start + count - 1) & MASK}"
 
 
 def process_seed(purpose: str, seed: int, rank: int) -> int:

@@ -236,7 +236,7 @@ def test_a_ppo_job_checks_its_seeds_again_under_the_processes_it_runs_on(tmp_pat
     experiment = cfg.load_experiment(path)
     assert cfg.ppo_seeds_refused(experiment, cfg.Launch("ddp", 1)) is None
     assert cfg.ppo_seeds_refused(experiment, cfg.Launch("ddp", 8)) == (
-        "/seed: seed 254351: PPO's episodes take seeds 4294946511..10062, which meet the evaluation's 1234..1489 (evaluation.seed and the largest split's 256 episodes): "
+        "/seed: seed 254351: PPO's episodes take seeds 4294946511..10062, which meet the evaluation's seeds 1234..1489 (evaluation.seed and the largest split's 256 episodes): "
         "evaluation would score episodes trained on; pick another seed (or evaluation.seed)")
 
 

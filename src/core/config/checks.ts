@@ -440,7 +440,7 @@ function trainingSeedsRefused(config: Json, launch: Launch): string | undefined 
   const seed = numberOr(config.seed, 0);
   for (const [what, first, taken] of trainingSeeds(config, seed, launch)) {
     if (seedsMeet(first, taken, start, count)) {
-      return `seed ${seed}: ${what} take seeds ${seedSpan(first, taken)}, which meet the evaluation's ${seedSpan(start, count)} (evaluation.seed and the largest split's ${count} episodes): evaluation would score episodes trained on; pick another seed (or evaluation.seed)`;
+      return `seed ${seed}: ${what} take ${seedSpan(first, taken)}, which meet the evaluation's ${seedSpan(start, count)} (evaluation.seed and the largest split's ${count} episodes): evaluation would score episodes trained on; pick another seed (or evaluation.seed)`;
     }
   }
   return undefined;
@@ -476,9 +476,10 @@ function seedsMeet(start: number, count: number, otherStart: number, otherCount:
   return modSeeds(otherStart - start) < count || modSeeds(start - otherStart) < otherCount;
 }
 
-/** The trainer's `seeds.span`. */
+/** The trainer's `seeds.span`: "seeds start..end" (mod 2**32), or "every seed" where there are 2**32 or more (a count past 2**53 is not exact here, and need not be). */
 function seedSpan(start: number, count: number): string {
-  return `${start}..${modSeeds(start + count - 1)}`;
+  if (count >= SEEDS) return 'every seed';
+  return `seeds ${start}..${modSeeds(start + count - 1)}`;
 }
 
 /** The trainer's CHOICES_REFUSED: fields whose value the launch, the model kind or the environment rules out, by pointer. */
