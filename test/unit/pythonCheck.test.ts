@@ -60,4 +60,11 @@ describe('pythonCheck', () => {
     assert.equal(configuredInterpreter('python3.11', '/ws'), 'python3.11'); // a bare name is looked up on PATH
     assert.equal(configuredInterpreter('.venv/bin/python', undefined), '.venv/bin/python');
   });
+
+  it('resolves a relative ptlab.pythonPath against the config\'s folder when there is no workspace folder, so the check (run from the extension host\'s folder) finds the job\'s interpreter', () => {
+    assert.equal(configuredInterpreter('.venv/bin/python', undefined, '/cfg/x.ptlab.json'), '/cfg/.venv/bin/python');
+    assert.equal(configuredInterpreter('${workspaceFolder}/.venv/bin/python', undefined, '/cfg/x.ptlab.json'), '/cfg/.venv/bin/python');
+    assert.equal(configuredInterpreter('.venv/bin/python', '/ws', '/cfg/x.ptlab.json'), '/ws/.venv/bin/python');
+    assert.equal(configuredInterpreter('python3.11', undefined, '/cfg/x.ptlab.json'), 'python3.11');
+  });
 });

@@ -8,14 +8,16 @@ export type TrainerCheck = { ok: true; versions: string } | { ok: false; missing
 
 /**
  * `ptlab.pythonPath` as every process is started with: `${workspaceFolder}` expanded and a
- * relative path made absolute against the workspace folder, since the check runs from that
- * folder and the jobs from their config's folder. A bare name stays a PATH lookup.
+ * relative path made absolute against the workspace folder (the config's own folder where
+ * there is none), since the check runs from the workspace folder (or the extension host's)
+ * and the jobs from their config's folder. A bare name stays a PATH lookup.
  */
-export function configuredInterpreter(configured: string, workspaceFolder: string | undefined): string {
-  if (!workspaceFolder) return configured;
-  const expanded = configured.replace(/\$\{workspaceFolder\}/g, workspaceFolder);
+export function configuredInterpreter(configured: string, workspaceFolder: string | undefined, configFile?: string): string {
+  const base = workspaceFolder ?? (configFile && path.dirname(configFile));
+  if (!base) return configured;
+  const expanded = configured.replace(/\$\{workspaceFolder\}/g, base);
   const bareName = !expanded.includes('/') && !expanded.includes(path.sep);
-  return bareName ? expanded : path.resolve(workspaceFolder, expanded);
+  return bareName ? expanded : path.resolve(base, expanded);
 }
 
 /** trainer/pyproject.toml's extra with the training packages. */

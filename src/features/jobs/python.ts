@@ -16,7 +16,7 @@ const verified = new Set<string>();
 
 export async function pythonFor(resource: vscode.Uri | undefined): Promise<PythonChoice> {
   const configured = vscode.workspace.getConfiguration('ptlab', resource).get<string>('pythonPath', '').trim();
-  if (configured) return { path: configuredInterpreter(configured, workspaceFolder(resource)), source: 'ptlab.pythonPath' };
+  if (configured) return { path: configuredInterpreter(configured, workspaceFolder(resource), resource?.fsPath), source: 'ptlab.pythonPath' };
   if (vscode.extensions.getExtension(PYTHON_EXTENSION_ID)) {
     try {
       const api = await PythonExtension.api();
