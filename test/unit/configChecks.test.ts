@@ -83,6 +83,8 @@ describe('configChecks', () => {
     assert.match(init.message, /run SFT first/);
     config.model.name = './models/mine';
     assert.match(check(config, nothingExists).find((i) => i.pointer === '/model/name')!.message, /model folder \.\/models\/mine does not exist/);
+    assert.match(check(config, (_path, folder) => !folder).find((i) => i.pointer === '/model/name')!.message, /model folder \.\/models\/mine is not a folder/);
+    assert.equal(check(config, everythingExists).filter((i) => i.pointer === '/model/name').length, 0);
     config.model.name = 'embedded:huge-lm';
     assert.match(check(config).find((i) => i.pointer === '/model/name')!.message, /unknown embedded model/);
     for (const name of ['embedded:gp-base', 'embedded:virl-base', 'embedded:gp-base-init']) {

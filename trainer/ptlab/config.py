@@ -381,9 +381,10 @@ def _check_model_name(path: Path, name: str, model_here: bool) -> None:
     if name.startswith("embedded:") and name not in EMBEDDED_NAMES:
         raise ContractViolation(f'{path}: /model/name: unknown embedded model "{name}": use {" or ".join(EMBEDDED_NAMES)}')
     folder = path.resolve().parent / name
-    if model_here and is_local_path(name) and not folder.exists():
+    if model_here and is_local_path(name) and not folder.is_dir():
         shown = "" if Path(name).is_absolute() else f" ({folder.resolve()})"
-        raise ContractViolation(f"{path}: /model/name: model folder {name} does not exist{shown}; give the model's folder (absolute or relative to the config) or a Hugging Face model id")
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise ContractViolation(f"{path}: /model/name: model folder {name} {what}{shown}; give the model's folder (absolute or relative to the config) or a Hugging Face model id")
 
 
 @dataclass(frozen=True)

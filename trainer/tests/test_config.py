@@ -249,6 +249,18 @@ def test_a_ppo_job_leaves_sft_defaults_out_of_its_seed_check(tmp_path):
     assert cfg.ppo_seeds_refused(experiment, cfg.Launch("ddp", 8)) is None
 
 
+def test_a_local_model_name_that_is_a_file_is_refused(tmp_path):
+    """A model is loaded from its folder (a relative name is read beside the config only where it
+    is a folder): an existing file passed for one is refused as the config loads."""
+    (tmp_path / "weights.bin").write_bytes(b"")
+    path = tmp_path / "x.ptlab.json"
+    path.write_text(json.dumps({**REFUSALS["base"], "model": {"name": "./weights.bin"}}))
+    with pytest.raises(ContractViolation) as refused:
+        cfg.load_experiment(path)
+    assert str(refused.value) == (f"{path}: /model/name: model folder ./weights.bin is not a folder ({tmp_path / 'weights.bin'}); "
+                                  "give the model's folder (absolute or relative to the config) or a Hugging Face model id")
+
+
 def test_schema_integers_written_as_floats_load_as_ints(tmp_path):
     path = tmp_path / "floats.ptlab.json"
     path.write_text("""{"name": "x", "environment": {"env": "generalpoints", "target": 24.0, "maxVerify": 5e0},

@@ -19,8 +19,8 @@ export interface ConfigIssue {
   length: number;
 }
 
-/** Answers whether a path, relative to the config's folder (or absolute), exists. */
-export type PathExists = (path: string) => boolean;
+/** Answers whether a path, relative to the config's folder (or absolute), exists (as a folder, with `folder`). */
+export type PathExists = (path: string, folder?: boolean) => boolean;
 
 type Json = Record<string, unknown>;
 
@@ -154,8 +154,9 @@ function checkModel(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'of
   const name = model.name;
   if (name.startsWith('embedded:') && !EMBEDDED_MODELS.includes(name)) {
     issues.push({ pointer: '/model/name', severity: 'error', message: `unknown embedded model "${name}": use ${EMBEDDED_MODELS.join(' or ')}` });
-  } else if (isLocalPath(name) && !pathExists(name)) {
-    issues.push({ pointer: '/model/name', severity: 'error', message: `model folder ${name} does not exist (paths are relative to this file)${tildeNote(name)}` });
+  } else if (isLocalPath(name) && !pathExists(name, true)) {
+    const what = pathExists(name) ? 'is not a folder' : 'does not exist';
+    issues.push({ pointer: '/model/name', severity: 'error', message: `model folder ${name} ${what} (paths are relative to this file)${tildeNote(name)}` });
   }
   const environment = config.environment;
   const vision = isObject(environment) && environment.modality === 'vision';

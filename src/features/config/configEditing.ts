@@ -62,10 +62,10 @@ export class ConfigEditing implements vscode.CodeLensProvider {
 function semanticDiagnostics(document: vscode.TextDocument): vscode.Diagnostic[] {
   return timed('config diagnostics', () => {
     const folder = path.dirname(document.uri.fsPath);
-    const exists = (p: string) => {
+    const exists = (p: string, isFolder?: boolean) => {
       try {
-        statSync(path.resolve(folder, p)); // "~" literally, as the trainer reads it
-        return true;
+        const stat = statSync(path.resolve(folder, p)); // "~" literally, as the trainer reads it
+        return !isFolder || stat.isDirectory();
       } catch {
         return false;
       }
