@@ -320,7 +320,7 @@ export interface Model {
    */
   revision?: string;
   /**
-   * Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU. Trained bf16/fp16 weights are stepped through fp32 copies (Adam's moments in fp32 too: 12 bytes a trained parameter), as DeepSpeed's engine keeps them: an Adam step (about the learning rate) is under half of bf16's spacing for most weights, and would round away. FSDP refuses them: set fp32 there (it computes in launcher.mixedPrecision).
+   * Weights dtype: `auto` picks bf16 on GPUs that support it and fp32 on CPU. Trained bf16/fp16 weights are stepped through fp32 copies (Adam's moments in fp32 too: 12 bytes a trained parameter), as DeepSpeed's engine keeps them: an Adam step (about the learning rate) is under half of bf16's spacing for most weights, and would round away. FSDP refuses any dtype but fp32, LoRA runs too (it cannot flatten bf16 base weights with fp32 adapters): set fp32 there (it computes in launcher.mixedPrecision).
    */
   dtype?: 'auto' | 'bf16' | 'fp16' | 'fp32';
   /**
