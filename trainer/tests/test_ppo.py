@@ -650,7 +650,10 @@ def test_the_kl_reference_scores_a_rollout_once_and_every_epoch_reads_it(tmp_pat
     epoch: 8 here (2 epochs of 2 mini-batches of 4, each in 2 micro-batches), beside the
     activations kept for backward. The update's sums (losses, KL to Init) are those of the
     update that ran them (recorded from it: tiny model, fp32 CPU)."""
-    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, klCoef=0.5, epochs=2, miniBatchSize=4, microBatchSize=3, **KL_PATHS[path])
+    from ptlab.config import PpoAdam
+
+    # betas as the sums were recorded with (PPO's default then)
+    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, klCoef=0.5, epochs=2, miniBatchSize=4, microBatchSize=3, adam=PpoAdam(betas=(0.9, 0.98)), **KL_PATHS[path])
     if cfg.oldLogProbs == "sampling":  # the sampler's: the policy's own
         with torch.no_grad():
             own = ppo_module.score(policy.joint, transitions, cfg.temperature, policy.text.pad_token_id, encoder=policy.tokenizer).logprobs.tolist()

@@ -403,7 +403,7 @@ def test_rows_end_to_end_are_refused_for_a_model_whose_sequences_would_read_one_
 def epochs_config(tmp_path: Path, packing: bool, epochs: float, micro_batch: int = 4, save_every: int | None = None) -> Path:
     """No sft.steps: 64 examples (230 tokens each: 4 to a packed row of 1024), 4 sequences a step."""
     data = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
-    data["sft"].update(epochs=epochs, globalBatchSize=4, microBatchSize=micro_batch, packing=packing, saveEverySteps=save_every or 1000)
+    data["sft"].update(epochs=epochs, globalBatchSize=4, microBatchSize=micro_batch, packing=packing, saveEverySteps=save_every or 1000, warmupRatio=0)  # the cosine from step 0: ceil(ratio x 4 steps) would warm up one
     data["sft"]["data"]["examples"] = 64
     data["model"]["maxLength"] = 1024
     del data["evaluation"]
@@ -791,7 +791,11 @@ def test_deepspeed_a_non_finite_gradient_is_fp16s_skipped_step_and_elsewhere_an_
     holds it). In bf16 the engine would skip it too, unsaid: the run fails at that step,
     naming the gradient, with the records before it."""
     run = tmp_path / "run"
-    done = two_processes.launched("sft", config(tmp_path, 4, 100), run, two_processes.hooked(env, tmp_path, INFINITE_GRADIENT_AT_STEP_2_ON_RANK_1), deepspeed_stage=2, mixed_precision=precision)
+    path = config(tmp_path, 4, 100)
+    data = json.loads(path.read_text())
+    data["sft"]["warmupRatio"] = 0  # the cosine from step 0: ceil(ratio x 4 steps) would warm up one, at rate 0
+    path.write_text(json.dumps(data))
+    done = two_processes.launched("sft", path, run, two_processes.hooked(env, tmp_path, INFINITE_GRADIENT_AT_STEP_2_ON_RANK_1), deepspeed_stage=2, mixed_precision=precision)
     if precision == "bf16":
         assert done.returncode != 0
         manifest = json.loads((run / "run.json").read_text())
