@@ -1,5 +1,6 @@
 """The embedded tiny model: built locally on first use, a real transformers model and tokenizer."""
 
+import re
 import zlib
 
 import pytest
@@ -382,32 +383,28 @@ def _untied_lm(folder):
     return folder
 
 
-def test_an_adapter_on_a_tied_output_head_is_refused_naming_the_field(embedded, tmp_path):
-    """model.lora.targetModules naming lm_head where the model ties it to its input embeddings
-    (tiny-lm, Llama 3.2 1B/3B, Qwen2.5-0.5B): merged (ONNX export, full fine-tuning from the
-    checkpoint), its update lands in the weight both share, and the merged model is not the
-    one trained (peft warned, unseen). An output head of its own takes one."""
+TIED_TARGETS = {
+    "lm_head": ("lm_head, the output head, shares its weight with the input embeddings", "lm_head.lora_A"),
+    "embed_tokens": ("model.embed_tokens, the input embeddings, share their weight with the output head", "embed_tokens.lora_embedding_A"),
+}
+
+
+@pytest.mark.parametrize("target", list(TIED_TARGETS))
+def test_an_adapter_on_tied_embeddings_is_refused_naming_the_field(embedded, tmp_path, target):
+    """model.lora.targetModules naming lm_head or embed_tokens where the model ties the two
+    (tiny-lm, Llama 3.2 1B/3B, Qwen2.5-0.5B): unmerged, the adapter changes one side alone;
+    merged (ONNX export, full fine-tuning from the checkpoint) its update lands in the weight
+    both share, and the merged model is not the one trained (peft warned, unseen). A model
+    whose two are its own takes one."""
     from ptlab.config import Lora, Model
 
-    with pytest.raises(models.ModelFamilyError, match=r"model.lora.targetModules: lm_head, the output head, shares its weight with the input embeddings \(tie_word_embeddings\)"):
-        models.load_trainable(Model(name="embedded:tiny-lm", lora=Lora(r=4, targetModules=("q_proj", "lm_head"))), "cpu", None, None, 0)
+    refused, adapter = TIED_TARGETS[target]
+    lora = Lora(r=4, targetModules=("q_proj", target))
+    with pytest.raises(models.ModelFamilyError, match=re.escape(f"model.lora.targetModules: {refused} (tie_word_embeddings)")):
+        models.load_trainable(Model(name="embedded:tiny-lm", lora=lora), "cpu", None, None, 0)
     untied = _untied_lm(tmp_path / "untied")
-    model, _ = models.load_trainable(Model(name=str(untied), lora=Lora(r=4, targetModules=("q_proj", "lm_head"))), "cpu", None, None, 0)
-    assert any("lm_head.lora_A" in name for name, _ in model.named_parameters())
-
-
-def test_an_adapter_on_tied_input_embeddings_is_refused_naming_the_field(embedded, tmp_path):
-    """model.lora.targetModules naming embed_tokens where the model ties it to its output head:
-    unmerged, the adapter changes the lookup alone; merged (ONNX export, full fine-tuning from
-    the checkpoint) its update lands in the weight both share, so the output head changes too
-    and the merged model is not the one trained. Input embeddings of their own take one."""
-    from ptlab.config import Lora, Model
-
-    with pytest.raises(models.ModelFamilyError, match=r"model.lora.targetModules: model.embed_tokens, the input embeddings, share their weight with the output head \(tie_word_embeddings\)"):
-        models.load_trainable(Model(name="embedded:tiny-lm", lora=Lora(r=4, targetModules=("q_proj", "embed_tokens"))), "cpu", None, None, 0)
-    untied = _untied_lm(tmp_path / "untied")
-    model, _ = models.load_trainable(Model(name=str(untied), lora=Lora(r=4, targetModules=("q_proj", "embed_tokens"))), "cpu", None, None, 0)
-    assert any("embed_tokens.lora_embedding_A" in name for name, _ in model.named_parameters())
+    model, _ = models.load_trainable(Model(name=str(untied), lora=lora), "cpu", None, None, 0)
+    assert any(adapter in name for name, _ in model.named_parameters())
 
 
 def test_an_adapter_on_the_output_head_is_refused_under_liger(embedded, tmp_path):
