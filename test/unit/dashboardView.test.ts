@@ -147,11 +147,28 @@ describe('dashboard views (the metrics worker)', () => {
     }
   });
 
+  it('keeps a run that repeats a seed of its arm apart: its own series and paper arm, named as a problem, not another seed', () => {
+    const key = (lr: number) => JSON.stringify({ job: 'ppo', init: 'runs/init', config: { ppo: { learningRate: lr } } });
+    const arm = (folder: string, seed: number, job: 'ppo' | 'sft' = 'ppo') => info(folder, { seed, job, init: 'runs/init', groupKey: job === 'ppo' ? key(1e-6) : 'sft', groupLabel: job === 'ppo' ? 'GP-L RL' : 'GP-L SFT' });
+    const data = new DashboardData();
+    data.setRuns([arm('runs/s0', 0), arm('runs/s1', 1), arm('runs/s0-copy', 0), arm('runs/sft', 0, 'sft')]);
+    const evaluation = (step: number, success: number) => ({ kind: 'eval', step, time: '2026-12-03T00:00:00Z', compute: { parameters: 1, trainTokens: step, inferenceTokens: 0, gflops: step }, split: 'id', splitKind: 'id', episodesEvaluated: 100, success: { rate: success, stderr: 0.05, n: 100 } }) as unknown as MetricRecord;
+    for (const [folder, success] of [['runs/s0', 0.5], ['runs/s1', 0.7], ['runs/s0-copy', 0.5], ['runs/sft', 0.2]] as const) {
+      data.apply({ folder, reset: true, batch: batchOf([evaluation(0, 0.1), evaluation(1, success)]), skippedLines: [], pendingLine: false });
+    }
+    const view = data.view(request({ smoothing: 'none' }));
+    const labels = view.curves!.curves.map((c) => c.label).sort();
+    assert.deepEqual(labels, ['GP-L RL (N=2)', 'GP-L RL · repeat 1 (N=1)', 'GP-L SFT (N=1)'].map((l) => l.replace(' (', ' · id (')).sort());
+    assert.ok(view.problems.some((p) => p.startsWith('runs/s0-copy: repeats seed 0 of runs/s0 with the same config')), view.problems.join('\n'));
+    const rl = data.view(request({ view: 'paper' })).paper![0]!.rows[0]!.methods.filter((m) => m.method === 'RL');
+    assert.deepEqual(rl.map((m) => [m.label, m.runs, m.final.n]), [['RL (seedRepeat=unset)', ['runs/s0', 'runs/s1'], 2], ['RL (seedRepeat=1)', ['runs/s0-copy'], 1]]);
+  });
+
   it("recomputes a view's curves of the runs that changed only: the others' smoothing, seed means and M4 points are kept", () => {
     const folders = ['runs/a', 'runs/b', 'runs/c'];
     const records = (from: number, count: number, r: number) => Array.from({ length: count }, (_, i) => train(from + i, { 'rollout/reward_mean': Math.sin((from + i) / 50 + r) }));
     const fill = (data: DashboardData, extra: number) => {
-      data.setRuns(folders.map((f, r) => info(f, { groupKey: r < 2 ? 'g' : 'h', groupLabel: r < 2 ? 'g' : 'h' })));
+      data.setRuns(folders.map((f, r) => info(f, { seed: r, groupKey: r < 2 ? 'g' : 'h', groupLabel: r < 2 ? 'g' : 'h' })));
       folders.forEach((f, r) => data.apply({ folder: f, reset: true, batch: batchOf(records(1, 3_000, r)), skippedLines: [], pendingLine: false }));
       if (extra) data.apply({ folder: 'runs/a', reset: false, batch: batchOf(records(3_001, extra, 0)), skippedLines: [], pendingLine: false });
     };

@@ -111,6 +111,8 @@ export interface RunInfo extends RunIdentity {
   /** Runs whose configs differ only in the seed share it (seed aggregation). */
   groupKey: string;
   groupLabel: string;
+  /** The run whose seed this one repeats in its seed group (keepRepeatedSeedsApart): drawn apart, not averaged as another seed. */
+  repeatOf?: string;
   /** Process lifetimes: index > 0 marks a resume at startStep. */
   segments: { index: number; startStep: number; endStatus?: string }[];
   problems: string[];

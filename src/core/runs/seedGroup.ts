@@ -16,6 +16,33 @@ export function seedGroupKey(job: string, init: string | undefined, config: Reco
   return canonicalJson({ job, init: init ?? null, config: arm });
 }
 
+/** A run that repeats the seed of an earlier run of its seed group (a copied folder, a config
+ * run twice): same-seed runs are not independent samples, and averaged as seeds they would
+ * shrink the band. Such a run gets a seed group of its own, `seedRepeat` k in its key (its
+ * arm's label names it) for the k-th repeat, and `repeatOf` names the first run. Runs without
+ * a seed (a log whose name carries none) are kept as they are. */
+export function keepRepeatedSeedsApart<T extends { folder: string; seed: number | undefined; groupKey: string; groupLabel: string }>(runs: readonly T[]): (T & { repeatOf?: string })[] {
+  const seen = new Map<string, string[]>();
+  return runs.map((run) => {
+    if (run.seed === undefined) return run;
+    const id = `${run.groupKey}\u0000${run.seed}`;
+    const earlier = seen.get(id) ?? [];
+    seen.set(id, [...earlier, run.folder]);
+    if (earlier.length === 0) return run;
+    return { ...run, groupKey: withSeedRepeat(run.groupKey, earlier.length), groupLabel: `${run.groupLabel} · repeat ${earlier.length}`, repeatOf: earlier[0]! };
+  });
+}
+
+function withSeedRepeat(key: string, repeat: number): string {
+  try {
+    const parsed: unknown = JSON.parse(key);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return canonicalJson({ ...parsed, seedRepeat: repeat });
+  } catch {
+    // an imported run's key, naming its folder
+  }
+  return `${key}\u0000seedRepeat=${repeat}`;
+}
+
 /** For each key, the fields in which it differs from the others as `path=value` (config fields
  * by their path, e.g. `ppo.learningRate=0.00001`); none where all keys are equal. */
 export function groupDifferences(keys: readonly string[]): string[][] {
