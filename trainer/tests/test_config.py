@@ -7,7 +7,7 @@ import pytest
 
 from ptlab import config as cfg
 from ptlab.contracts import ContractViolation, errors, schemas_dir
-from ptlab.envs.generalpoints import GeneralPointsConfig
+from ptlab.envs.generalpoints import EnvConfigError, GeneralPointsConfig
 from ptlab.envs.virl import VirlConfig
 
 SCHEMA = json.loads((schemas_dir() / "experiment.schema.json").read_text())
@@ -304,6 +304,16 @@ def test_a_tilde_is_a_folder_beside_the_config_not_the_home_folder(tmp_path):
     assert cfg.load_experiment(path).resolve("~/ckpt") == tmp_path / "~" / "ckpt"
 
 
+@pytest.mark.parametrize("made", [None, "file"])
+def test_a_panorama_folder_that_is_missing_or_a_file_is_refused_before_an_episode(tmp_path, made):
+    """Else a language run ignores it and a vision run fails at its first grid, mid-evaluation."""
+    if made == "file":
+        (tmp_path / "panos").write_text("not a folder")
+    config = VirlConfig.from_dict({"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 5}}, "modality": "vision", "panoramas": "panos"})
+    with pytest.raises(EnvConfigError, match=r"environment.panoramas: .*panos (does not exist|is not a folder)"):
+        config.episodes(tmp_path)
+
+
 def test_panoramas_resolve_against_the_config_not_the_working_folder(tmp_path, monkeypatch):
     """A V-IRL-VL episode reads `panoramas` relative to its config's folder, as the preview
     shows them, from whatever folder the job was started in."""
@@ -314,12 +324,14 @@ def test_panoramas_resolve_against_the_config_not_the_working_folder(tmp_path, m
     environment = {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 5}}, "modality": "vision", "panoramas": "panos"}
     path.write_text(json.dumps({"name": "x", "environment": environment, "model": {"name": "m"}, "evaluation": {"splits": [{"name": "ood", "kind": "visual-ood", "episodes": 2, "overrides": {"panoramas": "other"}}]}}))
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub" / "panos").mkdir()
+    (tmp_path / "sub" / "other").mkdir()
     experiment = cfg.load_experiment(path)
     # the records keep the config's words (the extension's episodes write the same environment)
     assert experiment.environment_for().to_dict()["panoramas"] == "panos"
     episode = experiment.environment_for().episodes(experiment.base_dir)(7)
     assert experiment.environment_for(experiment.evaluation.splits[0]).episodes(experiment.base_dir)(7).panoramas == (tmp_path / "sub" / "other").resolve()
-    (tmp_path / "sub" / "panos" / episode.route.route_id).mkdir(parents=True)
+    (tmp_path / "sub" / "panos" / episode.route.route_id).mkdir()
     Image.new("RGB", (64, 32), (255, 0, 0)).save(tmp_path / "sub" / "panos" / episode.route.route_id / "0.jpg")
     red, green, blue = episode.observation_image().getpixel((10, 10))
     assert red > 200 and green < 60 and blue < 60, "the grid is cut from the config's panorama"

@@ -117,6 +117,9 @@ class VirlConfig:
         GeneralPoints' rule collapse) changes nothing here."""
         routes = routes_for(self, base_dir)
         panoramas = (base_dir / self.panoramas).resolve() if self.panoramas else None
+        if panoramas is not None and not panoramas.is_dir():
+            what = "is not a folder" if panoramas.exists() else "does not exist"
+            raise EnvConfigError(f"environment.panoramas: {panoramas} {what}: name the folder of {{route_id}}/{{position}}.jpg panoramas, relative to the config")
         return lambda seed, route=None: VirlEpisode(self, routes, seed, route, panoramas)
 
     def route_count(self, base_dir: Path) -> int:
