@@ -10,7 +10,7 @@ import { actionOf, expertResponse, observationOf, parseRoutes, prompt, virlConfi
 const repo = join(__dirname, '..', '..', '..');
 const vectors = JSON.parse(readFileSync(join(repo, 'test', 'vectors', 'virl.json'), 'utf8')) as {
   routesFile: string;
-  rails: { config: Record<string, unknown>; seed: number; routeId: string; rail: string[][]; promptSha256: string[]; expert: string[] }[];
+  rails: { config: Record<string, unknown>; seed: number; routeId: string; rail: string[][]; places: number[]; promptSha256: string[]; expert: string[] }[];
   verify: { name: string; config: Record<string, unknown>; seed: number; position: number; output: string; expect: Record<string, unknown> }[];
   cities: { city: string; routes: number; seed: number; generated: unknown[] }[];
   episodes: { config: Record<string, unknown>; seed: number; prompt: string; actions: string[]; steps: Record<string, unknown>[]; state: Record<string, unknown> }[];
@@ -54,6 +54,7 @@ describe('V-IRL: shared rail vectors', () => {
       const [config, ep] = episode(c.config, c.seed);
       assert.equal(ep.route.routeId, c.routeId);
       assert.deepEqual(ep.rail.map((p) => [observationOf(p), actionOf(p, config.actionSpace)]), c.rail);
+      assert.deepEqual(ep.rail.map((p) => p.place), c.places);
       assert.deepEqual(ep.rail.map((_, i) => sha256(prompt(config, ep.route, ep.rail, i))), c.promptSha256);
       assert.deepEqual(ep.rail.map((_, i) => expertResponse(config, ep.route, ep.rail, i)), c.expert);
     });

@@ -68,7 +68,7 @@ def _virl_example(episode: virl.VirlEpisode, index: int, _experiment: Experiment
         from ptlab.envs import streetview
 
         image = f"images/virl-{index:07d}.png"
-        streetview.save_png(streetview.observation_grid(episode.route.city, episode.route.route_id, position, p.landmark, p.at_intersection, p.heading, episode.panoramas), run_dir / image)
+        streetview.save_png(streetview.observation_grid(episode.route.city, episode.route.route_id, p.place, p.landmark, p.at_intersection, p.heading, episode.panoramas), run_dir / image)
     messages = [_user(virl.prompt(config, episode.route, episode.rail, position), image), {"role": "assistant", "content": virl.expert_response(config, episode.route, episode.rail, position)}]
     return {"messages": messages, "meta": {"env": "virl", "seed": seed, "routeId": episode.route.route_id, "position": position}}
 

@@ -283,6 +283,7 @@ def virl_cases() -> dict[str, Any]:
                 "seed": seed,
                 "routeId": ep.route.route_id,
                 "rail": [[p.observation, p.action(config.actionSpace)] for p in ep.rail],
+                "places": [p.place for p in ep.rail],
                 "promptSha256": [_sha256(virl.prompt(config, ep.route, ep.rail, i)) for i in range(len(ep.rail))],
                 "expert": [virl.expert_response(config, ep.route, ep.rail, i) for i in range(len(ep.rail))],
             })
@@ -322,6 +323,7 @@ def virl_cases() -> dict[str, Any]:
             "seed": seed,
             "routeId": ep.route.route_id,
             "rail": [[p.observation, p.action(config.actionSpace)] for p in ep.rail],
+            "places": [p.place for p in ep.rail],
             "promptSha256": [_sha256(virl.prompt(config, ep.route, ep.rail, i)) for i in range(len(ep.rail))],
             "expert": [virl.expert_response(config, ep.route, ep.rail, i) for i in range(len(ep.rail))],
         })

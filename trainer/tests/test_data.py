@@ -126,3 +126,29 @@ def test_whole_numbers_written_as_floats_are_the_integers_they_equal(tmp_path):
     assert len((run / "sft.jsonl").read_text().splitlines()) == 40
     manifest = json.loads((run / "run.json").read_text())
     assert (manifest["config"]["sft"]["data"]["examples"], manifest["config"]["ppo"]["updates"]) == (40, 10)
+
+
+def test_virl_vision_examples_show_the_place_s_panorama(tmp_path):
+    """The SFT image is the panorama of the example's place on the route, not the file at its
+    index on this seed's rail (which moves with the dropped forward() points)."""
+    from PIL import Image
+
+    from ptlab import data
+    from ptlab.envs import virl
+
+    routes_file = Path(__file__).resolve().parents[2] / "test" / "vectors" / "virl-routes.json"
+    config = virl.VirlConfig.from_dict({"env": "virl", "routes": {"file": str(routes_file)}, "modality": "vision"})
+    routes = virl.routes_for(config, tmp_path)
+    moma = [r.route_id for r in routes].index("ny_moma")
+    (tmp_path / "panos" / "ny_moma").mkdir(parents=True)
+    for k in range(len(routes[moma].milestones) * (config.maxStraight + 1) + 1):
+        Image.new("RGB", (64, 32), (10 * k,) * 3).save(tmp_path / "panos" / "ny_moma" / f"{k}.jpg")
+    moved = 0
+    for seed in range(6):
+        episode = virl.VirlEpisode(config, routes, seed, moma, tmp_path / "panos")
+        example = data._virl_example(episode, seed, None, tmp_path / "run")
+        place = episode.rail[example["meta"]["position"]].place
+        moved += place != example["meta"]["position"]
+        shown = Image.open(tmp_path / "run" / example["messages"][0]["content"][0]["path"]).getpixel((600, 600))[0]
+        assert round(shown / 10) == place
+    assert moved  # some examples are at a place other than their rail index

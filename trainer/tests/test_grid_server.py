@@ -8,7 +8,7 @@ from PIL import Image
 
 from ptlab.envs import grid_server, streetview
 
-REQUEST = {"city": "nyc", "routeId": "nyc-1", "position": 3, "landmark": "Aritzia is on your left front", "atIntersection": True, "heading": 29.0, "panoramas": None}
+REQUEST = {"city": "nyc", "routeId": "nyc-1", "position": 3, "place": 5, "landmark": "Aritzia is on your left front", "atIntersection": True, "heading": 29.0, "panoramas": None}
 
 
 def _serve(*requests: object) -> list[dict]:
@@ -20,7 +20,7 @@ def _serve(*requests: object) -> list[dict]:
 def test_answers_the_grid_the_model_sees() -> None:
     [answer] = _serve(REQUEST)
     image = Image.open(io.BytesIO(base64.b64decode(answer["png"])))
-    expected = streetview.observation_grid("nyc", "nyc-1", 3, "Aritzia is on your left front", True, 29.0)
+    expected = streetview.observation_grid("nyc", "nyc-1", 5, "Aritzia is on your left front", True, 29.0)
     assert image.size == expected.size
     assert image.convert("RGB").tobytes() == expected.convert("RGB").tobytes()
 
@@ -31,6 +31,6 @@ def test_scales_to_the_width_asked_and_survives_bad_requests() -> None:
     assert Image.open(io.BytesIO(base64.b64decode(scaled["png"]))).width == 300
 
 
-def test_missing_panorama_is_an_error_naming_the_file(tmp_path) -> None:
+def test_missing_panorama_is_an_error_naming_the_place_s_file(tmp_path) -> None:
     [answer] = _serve({**REQUEST, "panoramas": str(tmp_path)})
-    assert "nyc-1" in answer["error"] and "3.jpg" in answer["error"]
+    assert "nyc-1" in answer["error"] and "5.jpg" in answer["error"]

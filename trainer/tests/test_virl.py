@@ -82,6 +82,7 @@ def test_rail_vector(case):
     config, ep = _episode(case["config"], case["seed"])
     assert ep.route.route_id == case["routeId"]
     assert [[p.observation, p.action(config.actionSpace)] for p in ep.rail] == case["rail"]
+    assert [p.place for p in ep.rail] == case["places"]
     assert [vectors._sha256(virl.prompt(config, ep.route, ep.rail, i)) for i in range(len(ep.rail))] == case["promptSha256"]
     assert [virl.expert_response(config, ep.route, ep.rail, i) for i in range(len(ep.rail))] == case["expert"]
 
@@ -128,6 +129,37 @@ def test_each_straight_segment_gets_up_to_max_straight_forwards(max_straight, dr
     assert low <= min(counts) and max(counts) <= high
     if drop_rate == 0.5:
         assert min(counts) == 0 and max(counts) == 5 and 2.0 < sum(counts) / len(counts) < 3.0
+
+
+def _flat_panoramas(folder: Path, count: int) -> None:
+    """{folder}/{k}.jpg for k < count, each one flat grey 10 * k: the grid's colour says which file it shows."""
+    from PIL import Image
+
+    folder.mkdir(parents=True)
+    for k in range(count):
+        Image.new("RGB", (64, 32), (10 * k,) * 3).save(folder / f"{k}.jpg")
+
+
+def test_panoramas_are_the_place_s_on_every_seed(tmp_path):
+    """Dropped forward() points shift rail indices from seed to seed; a panorama is found by
+    its place, the index on the route's full rail (every interpolated point kept)."""
+    config, _ = _episode({"env": "virl", "routes": {"file": vectors.VIRL_ROUTES}, "modality": "vision"}, 0)
+    routes = virl.routes_for(config, vectors.REPO)
+    moma = [r.route_id for r in routes].index("ny_moma")
+    full_rail = len(routes[moma].milestones) * (config.maxStraight + 1) + 1
+    _flat_panoramas(tmp_path / "ny_moma", full_rail)
+    a, b = (virl.VirlEpisode(config, routes, seed, moma, tmp_path) for seed in (0, 1))
+    first_turn = [next(i for i, p in enumerate(ep.rail) if p.at_intersection) for ep in (a, b)]
+    assert first_turn[0] != first_turn[1]  # the two rails differ
+
+    def shown(ep: virl.VirlEpisode, position: int) -> int:
+        ep.position = position
+        return round(ep.observation_image().getpixel((600, 600))[0] / 10)
+
+    assert shown(a, first_turn[0]) == shown(b, first_turn[1]) == config.maxStraight + 1
+    assert a.image()["place"] == b.image()["place"] == config.maxStraight + 1
+    assert shown(a, first_turn[0]) != shown(b, first_turn[0])  # the same rail index, another place
+    assert shown(a, len(a.rail) - 1) == shown(b, len(b.rail) - 1) == full_rail - 1  # the destination
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,8 @@ export interface StreetViewView {
   city: string;
   routeId: string;
   position: number;
+  /** The place on the route's full rail: names the panorama. */
+  place: number;
   heading: number;
   landmark: string;
   atIntersection: boolean;
@@ -290,6 +292,7 @@ function streetView(image: NonNullable<ReturnType<VirlEpisode['image']>>): Stree
     city: image.city,
     routeId: image.routeId,
     position: image.position,
+    place: image.place,
     heading: image.heading,
     landmark: image.landmark,
     atIntersection: image.atIntersection,

@@ -208,6 +208,8 @@ export interface Position {
   sentence: number;
   /** The agent's heading here (before turning, at a turn). */
   heading: number;
+  /** Index on the route's full rail (no point dropped), the same on every seed: names its panorama. */
+  place: number;
 }
 
 export const observationOf = (p: Position) => `${p.landmark}; ${p.atIntersection ? AT_INTERSECTION : ''}`;
@@ -229,13 +231,14 @@ export function buildRail(route: Route, config: VirlConfig, rng: Rng): Position[
   const wrap = config.verifier === 'strict';
   const rail: Position[] = [];
   const last = route.milestones.length - 1;
+  const stride = config.maxStraight + 1; // a segment's places on the full rail: its turn, then its forward() points
   route.milestones.forEach((m, s) => {
     const landmark = s === 0 ? NO_LANDMARKS : route.milestones[s - 1]!.landmarks;
-    rail.push({ landmark, atIntersection: s > 0, absoluteAction: `turn_direction(${m.direction})`, relativeAction: `turn_direction(${relativeDirection(m.previousHeading, m.heading, wrap)})`, sentence: 2 * s, heading: m.previousHeading });
-    let kept = 0; // up to maxStraight, as the reference
-    for (let i = 0; i < config.maxStraight; i++) if (rng.random() >= config.dropRate) kept++;
-    for (let i = 0; i < kept; i++) rail.push({ landmark: NO_LANDMARKS, atIntersection: false, absoluteAction: 'forward()', relativeAction: 'forward()', sentence: 2 * s + 1, heading: m.heading });
-    if (s === last) rail.push({ landmark: m.landmarks, atIntersection: false, absoluteAction: 'stop()', relativeAction: 'stop()', sentence: 2 * s + 1, heading: m.heading });
+    rail.push({ landmark, atIntersection: s > 0, absoluteAction: `turn_direction(${m.direction})`, relativeAction: `turn_direction(${relativeDirection(m.previousHeading, m.heading, wrap)})`, sentence: 2 * s, heading: m.previousHeading, place: s * stride });
+    const kept: number[] = []; // up to maxStraight, as the reference
+    for (let i = 0; i < config.maxStraight; i++) if (rng.random() >= config.dropRate) kept.push(i);
+    for (const i of kept) rail.push({ landmark: NO_LANDMARKS, atIntersection: false, absoluteAction: 'forward()', relativeAction: 'forward()', sentence: 2 * s + 1, heading: m.heading, place: s * stride + 1 + i });
+    if (s === last) rail.push({ landmark: m.landmarks, atIntersection: false, absoluteAction: 'stop()', relativeAction: 'stop()', sentence: 2 * s + 1, heading: m.heading, place: (s + 1) * stride });
   });
   return rail;
 }
@@ -457,10 +460,10 @@ export class VirlEpisode {
   }
 
   /** Vision: what the street-view grid shows here (the Python trainer renders it). */
-  image(): { type: string; city: string; routeId: string; position: number; landmark: string; atIntersection: boolean; heading: number } | null {
+  image(): { type: string; city: string; routeId: string; position: number; place: number; landmark: string; atIntersection: boolean; heading: number } | null {
     if (this.config.modality !== 'vision' || this.done) return null;
     const p = this.rail[this.position]!;
-    return { type: 'virl-streetview', city: this.route.city, routeId: this.route.routeId, position: this.position, landmark: p.landmark, atIntersection: p.atIntersection, heading: p.heading };
+    return { type: 'virl-streetview', city: this.route.city, routeId: this.route.routeId, position: this.position, place: p.place, landmark: p.landmark, atIntersection: p.atIntersection, heading: p.heading };
   }
 
   state(): { routeId: string; position: number; railLength: number; expertAction: string | null; attempts: number; correct: number } {

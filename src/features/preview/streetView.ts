@@ -27,7 +27,7 @@ export class StreetViewRenderer {
 
   /** The grid as a PNG data URI, or the view with a note saying why not; undefined when nothing changed. */
   render(view: StreetViewView, config: vscode.Uri, panoramas: string | undefined): Promise<StreetViewView | undefined> {
-    const key = JSON.stringify([config.toString(), panoramas, view.city, view.routeId, view.position, view.landmark, view.heading]);
+    const key = JSON.stringify([config.toString(), panoramas, view.city, view.routeId, view.place, view.landmark, view.heading]);
     const cached = this.cache.get(key);
     if (cached) return Promise.resolve(cached);
     if (!vscode.workspace.isTrusted) return Promise.resolve({ ...view, note: `${view.note} This workspace is not trusted, so no Python process is started.` });
@@ -36,6 +36,7 @@ export class StreetViewRenderer {
       city: view.city,
       routeId: view.routeId,
       position: view.position,
+      place: view.place,
       landmark: view.landmark,
       atIntersection: view.atIntersection,
       heading: view.heading,

@@ -2,10 +2,12 @@
 
 `python -m ptlab.envs.grid_server` reads one request per line on stdin, the V-IRL-VL image
 descriptor of the environment server's `reset` answer plus where to find panoramas:
-  {"city": "nyc", "routeId": "nyc-3", "position": 4, "landmark": "...", "atIntersection": true,
+  {"city": "nyc", "routeId": "nyc-3", "position": 4, "place": 7, "landmark": "...", "atIntersection": true,
    "heading": 29.0, "panoramas": "/abs/folder" or null, "width": 640}
-and answers one line each: {"png": BASE64} (the grid the model sees, scaled to `width`) or
-{"error": "..."}; it keeps serving after an error.
+drawn at `place` (the point's index on the route's full rail, which names its panorama;
+`position` is the index on this episode's rail), and answers one line each: {"png": BASE64}
+(the grid the model sees, scaled to `width`) or {"error": "..."}; it keeps serving after
+an error.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ def render(request: dict[str, Any]) -> dict[str, Any]:
     image = streetview.observation_grid(
         str(request["city"]),
         str(request["routeId"]),
-        int(request["position"]),
+        int(request["place"]),
         str(request["landmark"]),
         bool(request["atIntersection"]),
         float(request["heading"]),

@@ -22,7 +22,7 @@ def write_samples(out: Path, width: int) -> list[Path]:
     episode = virl.VirlEpisode(vconfig, virl.routes_for(vconfig, Path(".")), 5)
     index = next(i for i, p in enumerate(episode.rail) if p.at_intersection and " is on your " in p.landmark)
     p = episode.rail[index]
-    grid = streetview.observation_grid(episode.route.city, episode.route.route_id, index, p.landmark, p.at_intersection, p.heading)
+    grid = streetview.observation_grid(episode.route.city, episode.route.route_id, p.place, p.landmark, p.at_intersection, p.heading)
     written = []
     for name, image in (("gp-vl-cards.png", cards), ("virl-vl-grid.png", grid)):
         scaled = image.resize((width, round(image.height * width / image.width)))

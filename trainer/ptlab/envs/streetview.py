@@ -5,11 +5,12 @@ headings h-135, h-45, h+45 and h+135 of the agent's heading h, each resized to 1
 and tiled 2x2, row by row, with 5 px black gaps (the prompt calls the layout
 [front, right / back, left]).
 
-Panoramas come from a folder (`panoramas` in the config: `{route_id}/{position}.jpg` with
-an optional `{position}.json` holding the panorama's north `rotation` in degrees), or are
-drawn here for synthetic cities: sky, facades in the city's colours, the road ahead and
-behind, cross streets at intersections, and a sign with the landmark's name on the side
-the route data says it is ("on your left front" is 45 degrees left of the heading).
+Panoramas come from a folder (`panoramas` in the config: `{route_id}/{place}.jpg` with an
+optional `{place}.json` holding the panorama's north `rotation` in degrees; a place is a
+point's index on the route's full rail, virl.Position.place), or are drawn here for
+synthetic cities: sky, facades in the city's colours, the road ahead and behind, cross
+streets at intersections, and a sign with the landmark's name on the side the route data
+says it is ("on your left front" is 45 degrees left of the heading).
 """
 
 from __future__ import annotations
@@ -120,9 +121,9 @@ def grid(panorama: Image.Image, heading: float, north_rotation: float = 0.0) -> 
     return canvas
 
 
-def load_panorama(folder: Path, route_id: str, position: int) -> tuple[Image.Image, float]:
-    """A real panorama and its north rotation, from `{folder}/{route_id}/{position}.jpg`."""
-    image_path = folder / route_id / f"{position}.jpg"
+def load_panorama(folder: Path, route_id: str, place: int) -> tuple[Image.Image, float]:
+    """A real panorama and its north rotation, from `{folder}/{route_id}/{place}.jpg`."""
+    image_path = folder / route_id / f"{place}.jpg"
     try:
         image = Image.open(image_path)
         image.load()
@@ -133,14 +134,14 @@ def load_panorama(folder: Path, route_id: str, position: int) -> tuple[Image.Ima
     return image, rotation
 
 
-def observation_grid(city: str, route_id: str, position: int, landmark: str, at_intersection: bool, heading: float, panoramas: Path | None = None) -> Image.Image:
-    """The agent's 2x2 grid at a rail position. Real panoramas are cropped around the
-    agent's heading (after their own north rotation); synthetic scenes are drawn relative
-    to the agent, who faces their heading 0."""
+def observation_grid(city: str, route_id: str, place: int, landmark: str, at_intersection: bool, heading: float, panoramas: Path | None = None) -> Image.Image:
+    """The agent's 2x2 grid at a place of the route (virl.Position.place). Real panoramas
+    are cropped around the agent's heading (after their own north rotation); synthetic
+    scenes are drawn relative to the agent, who faces their heading 0."""
     if panoramas is not None:
-        image, rotation = load_panorama(panoramas, route_id, position)
+        image, rotation = load_panorama(panoramas, route_id, place)
         return grid(image, heading, rotation)
-    return grid(synthetic_panorama(city, landmark, at_intersection, f"{route_id}/{position}"), 0.0)
+    return grid(synthetic_panorama(city, landmark, at_intersection, f"{route_id}/{place}"), 0.0)
 
 
 def save_png(image: Image.Image, path: Path) -> Path:

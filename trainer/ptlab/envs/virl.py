@@ -7,6 +7,8 @@ the definition. Where they are silent, this module decides and says so:
     `maxStraight` interpolated forward() points, each dropped with probability `dropRate`
     (drawn in order from the episode's PRNG after the route index); at each intersection,
     turn; at the destination, stop();
+  - a rail point's panorama is its place, its index on the route's full rail (no point
+    dropped), so a place looks the same on every seed (`{route_id}/{place}.jpg`);
   - the destination's observation is "{landmarks}; " (it is not an intersection);
   - strict mode compares actions ignoring case and spaces, wraps heading differences to
     [-180, 180), and ends an episode at the `maxVerify`-th failure at one position.
@@ -119,7 +121,7 @@ class VirlConfig:
         panoramas = (base_dir / self.panoramas).resolve() if self.panoramas else None
         if panoramas is not None and not panoramas.is_dir():
             what = "is not a folder" if panoramas.exists() else "does not exist"
-            raise EnvConfigError(f"environment.panoramas: {panoramas} {what}: name the folder of {{route_id}}/{{position}}.jpg panoramas, relative to the config")
+            raise EnvConfigError(f"environment.panoramas: {panoramas} {what}: name the folder of {{route_id}}/{{place}}.jpg panoramas, relative to the config")
         return lambda seed, route=None: VirlEpisode(self, routes, seed, route, panoramas)
 
     def route_count(self, base_dir: Path) -> int:
@@ -285,6 +287,7 @@ class Position:
     relative_action: str
     sentence: int  # index of the instruction sentence being executed
     heading: float  # the agent's heading here (before turning, at a turn)
+    place: int  # index on the route's full rail (no point dropped), the same on every seed: names its panorama
 
     @property
     def observation(self) -> str:
@@ -311,14 +314,15 @@ def build_rail(route: Route, config: VirlConfig, rng: Rng) -> list[Position]:
     wrap = config.verifier == "strict"
     rail = []
     last = len(route.milestones) - 1
+    stride = config.maxStraight + 1  # a segment's places on the full rail: its turn, then its forward() points
     for s, m in enumerate(route.milestones):
         turn_abs, turn_rel = f"turn_direction({m.direction})", f"turn_direction({relative_direction(m.previous_heading, m.heading, wrap)})"
         landmark = NO_LANDMARKS if s == 0 else route.milestones[s - 1].landmarks
-        rail.append(Position(landmark, s > 0, turn_abs, turn_rel, 2 * s, m.previous_heading))
-        kept = sum(1 for _ in range(config.maxStraight) if rng.random() >= config.dropRate)  # up to maxStraight, as the reference
-        rail.extend(Position(NO_LANDMARKS, False, "forward()", "forward()", 2 * s + 1, m.heading) for _ in range(kept))
+        rail.append(Position(landmark, s > 0, turn_abs, turn_rel, 2 * s, m.previous_heading, s * stride))
+        kept = [i for i in range(config.maxStraight) if rng.random() >= config.dropRate]  # up to maxStraight, as the reference
+        rail.extend(Position(NO_LANDMARKS, False, "forward()", "forward()", 2 * s + 1, m.heading, s * stride + 1 + i) for i in kept)
         if s == last:
-            rail.append(Position(m.landmarks, False, "stop()", "stop()", 2 * s + 1, m.heading))
+            rail.append(Position(m.landmarks, False, "stop()", "stop()", 2 * s + 1, m.heading, (s + 1) * stride))
     return rail
 
 
@@ -540,7 +544,7 @@ class VirlEpisode:
         if self.config.modality != "vision" or self.done:
             return None
         p = self.rail[self.position]
-        return {"type": "virl-streetview", "city": self.route.city, "routeId": self.route.route_id, "position": self.position,
+        return {"type": "virl-streetview", "city": self.route.city, "routeId": self.route.route_id, "position": self.position, "place": p.place,
                 "landmark": p.landmark, "atIntersection": p.at_intersection, "heading": p.heading}
 
     def observation_image(self) -> Any:
@@ -549,9 +553,8 @@ class VirlEpisode:
             return None
         from ptlab.envs import streetview
 
-        position = min(self.position, len(self.rail) - 1)
-        p = self.rail[position]
-        return streetview.observation_grid(self.route.city, self.route.route_id, position, p.landmark, p.at_intersection, p.heading, self.panoramas)
+        p = self.rail[min(self.position, len(self.rail) - 1)]
+        return streetview.observation_grid(self.route.city, self.route.route_id, p.place, p.landmark, p.at_intersection, p.heading, self.panoramas)
 
     def record_state(self) -> dict[str, Any]:
         """The episode record's `state`: the route, how far along it the episode got, its instruction."""

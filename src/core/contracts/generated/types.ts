@@ -277,7 +277,7 @@ export interface VIRL {
    */
   verifier?: 'reference' | 'strict';
   /**
-   * Folder (relative to the config) of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own.
+   * Folder (relative to the config) of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files): {route_id}/{place}.jpg and an optional {place}.json with the north rotation, where place is the point's index on the route's full rail, every forward() point kept (each segment's turn, then its maxStraight forward() points; the destination last), so the same on every seed. Synthetic routes render their own.
    */
   panoramas?: string;
 }
@@ -794,7 +794,7 @@ export interface EnvironmentOverrides {
    */
   dropRate?: number;
   /**
-   * Folder (relative to the config) of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files). Synthetic routes render their own.
+   * Folder (relative to the config) of equirectangular panoramas with their metadata JSON (V-IRL-VL with route files): {route_id}/{place}.jpg and an optional {place}.json with the north rotation, where place is the point's index on the route's full rail, every forward() point kept (each segment's turn, then its maxStraight forward() points; the destination last), so the same on every seed. Synthetic routes render their own.
    */
   panoramas?: string;
 }
