@@ -21,6 +21,29 @@ def test_city_vector(case):
     assert len(virl.parse_routes(case["generated"], "generated")) == case["routes"]
 
 
+def _geocode_shape(route: dict) -> tuple[int, int, bool]:
+    """(milestones, geocodes, whether the list ends at the destination)."""
+    geocodes = route["route_results"]["geocode_list"]
+    return len(virl.parse_milestones(route["milestone_info"], "route")), len(geocodes), geocodes[-1] == route["dest_place"]["geocode"]
+
+
+@pytest.mark.parametrize("city", ["nyc", "vln-mini"])
+def test_synthetic_geocode_list_has_the_real_files_shape(city):
+    """One geocode per milestone, its segment's end, as the real route files (the start is
+    start_place's): the reference's reset walks [start] + geocode_list beside the milestones'
+    headings and fails with one more."""
+    from ptlab.envs.cities import generate_routes
+
+    for route in generate_routes(city, 20, 0):
+        milestones, geocodes, ends_at_destination = _geocode_shape(route)
+        assert geocodes == milestones == len(route["route_results"]["distance_list"])
+        assert ends_at_destination
+    if SHARED_ROUTES.is_dir():
+        for name in ("route_infos_ny_moma.json", "route_infos_sf_apple.json"):
+            milestones, geocodes, _ = _geocode_shape(json.loads((SHARED_ROUTES / name).read_text(encoding="utf-8")))
+            assert geocodes == milestones
+
+
 def test_unknown_city_names_the_field():
     config = virl.VirlConfig.from_dict({"env": "virl", "routes": {"synthetic": {"city": "atlantis"}}})
     with pytest.raises(EnvConfigError, match=r"environment\.routes\.synthetic\.city: unknown city 'atlantis'"):

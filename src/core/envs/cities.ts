@@ -86,7 +86,8 @@ export function generateRoute(s: CityStyle, rng: Rng, routeId: string): Record<s
     city: s.name,
     start_place: { name: `${pick(rng, s.streets)} and ${pick(rng, s.streets)}`, geocode: geocode(s, ...start), relocated_geocode: geocode(s, ...start) },
     dest_place: { name: destination, geocode: geocode(s, x, y), relocated_geocode: geocode(s, x, y) },
-    route_results: { geocode_list: [geocode(s, ...start), ...moved.map((p) => geocode(s, ...p))], distance_list: info.map((m) => m[1]), landmark_list: [] },
+    // geocode_list: the segment ends, as the real files (the start is start_place's)
+    route_results: { geocode_list: moved.map((p) => geocode(s, ...p)), distance_list: info.map((m) => m[1]), landmark_list: [] },
     init_heading: 0,
     milestone_info: info.map((m, i) => milestone(i + 1, ...m)).join(''),
   };

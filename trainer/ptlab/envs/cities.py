@@ -119,7 +119,7 @@ def generate_route(style: CityStyle, rng: Rng, route_id: str) -> dict[str, Any]:
         "start_place": {"name": f"{_pick(rng, style.streets)} and {_pick(rng, style.streets)}", "geocode": _geocode(style, *start), "relocated_geocode": _geocode(style, *start)},
         "dest_place": {"name": destination, "geocode": _geocode(style, x, y), "relocated_geocode": _geocode(style, x, y)},
         "route_results": {
-            "geocode_list": [_geocode(style, *start)] + [_geocode(style, *p) for p in blocks_moved],
+            "geocode_list": [_geocode(style, *p) for p in blocks_moved],  # segment ends, as the real files: the start is start_place's
             "distance_list": [d for _, d, _, _ in info],
             "landmark_list": [],
         },
