@@ -3,10 +3,10 @@
 The TypeScript twin is src/core/envs/virl.ts; both give byte-identical prompts, rewards,
 messages and episodes. shared/spec/environments.md and shared/spec/virl-reference.md are
 the definition. Where they are silent, this module decides and says so:
-  - the rail: at the start, turn; each segment then has one departure forward() plus
-    `maxStraight` interpolated forward() points, each dropped with probability `dropRate`
-    (drawn in order from the episode's PRNG after the route index); at each intersection,
-    turn; at the destination, stop();
+  - the rail: at the start, turn; then up to `maxStraight` forward() points per straight
+    segment (its `maxStraight` interpolated points, each dropped with probability `dropRate`,
+    drawn in order from the episode's PRNG after the route index; no departure point, as
+    the reference); at each intersection, turn; at the destination, stop();
   - a rail point's panorama is its place, its index on the route's full rail (no point
     dropped), so a place looks the same on every seed (`{route_id}/{place}.jpg`);
   - the destination's observation is "{landmarks}; " (it is not an intersection);
