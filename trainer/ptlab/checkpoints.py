@@ -9,7 +9,9 @@ checkpointing into the checkpoint's ENGINE_DIR, read back by the engine on --res
 from __future__ import annotations
 
 import json
+import pickle
 import random
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -46,9 +48,16 @@ class CheckpointError(ValueError):
 
 
 def latest(run: RunLog) -> Path | None:
-    """The run's most recent checkpoint folder, if it has one."""
-    checkpoints = sorted(run.manifest.get("checkpoints", []), key=lambda c: c["step"])
-    return recovered(run.dir / checkpoints[-1]["path"]) if checkpoints else None
+    """The run's most recent checkpoint folder, if it has one: inside the run folder, since
+    run.json may come from a shared or copied run and --resume loads what it names."""
+    saved = run.manifest.get("checkpoints", [])
+    if not saved:
+        return None
+    index = max(range(len(saved)), key=lambda i: (saved[i]["step"], i))  # the last saved of a step
+    path = Path(saved[index]["path"])
+    if path.is_absolute() or ".." in path.parts or not (run.dir / path).resolve().is_relative_to(run.dir.resolve()):
+        raise CheckpointError(f"{run.dir / 'run.json'}: checkpoints[{index}].path {str(path)!r} names a folder outside the run folder; a checkpoint is a folder under the run's checkpoints/ (fix or remove that entry)")
+    return recovered(run.dir / path)
 
 
 def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimizer: Any | None, scheduler: Any, state: dict[str, Any], modules: dict[str, Any] | None = None, rng_states: list[dict[str, Any]] | None = None, weights: dict[str, Any] | None = None, engine_state: Path | None = None, scaler: Any | None = None) -> Path:
@@ -83,6 +92,17 @@ def save(run: RunLog, name: str, step: int, model: Any, tokenizer: Any, optimize
     return target
 
 
+def _load(file: Path) -> Any:
+    """A checkpoint file's tensors and plain values, on the host: nothing else is unpickled, so
+    a crafted file in a shared or copied run folder cannot run code as --resume reads it."""
+    try:
+        return torch.load(file, weights_only=True, map_location="cpu")
+    except pickle.UnpicklingError as e:
+        found = re.search(r"Unsupported global: GLOBAL (\S+)", str(e))
+        holds = f"it names {found[1]}" if found else "it holds objects other than tensors and plain values"
+        raise CheckpointError(f"{file}: not a checkpoint file ptlab saved ({holds}, refused unread); resume from a checkpoint this run saved, or start a new run") from None
+
+
 def restore(checkpoint: Path, optimizer: Any | None, scheduler: Any, modules: dict[str, Any] | None = None, process: int = 0, scaler: Any | None = None) -> dict[str, Any]:
     """Load the optimizer (None: the engine's, restore_engine), scheduler, RNG (this process's),
     extra modules and fp16's `scaler` (a checkpoint saved without one leaves it at its initial
@@ -90,16 +110,16 @@ def restore(checkpoint: Path, optimizer: Any | None, scheduler: Any, modules: di
     parameter's device from there: saved from the main process's GPU, they would otherwise
     all land on that GPU first, in every process."""
     for file, module in (modules or {}).items():
-        module.load_state_dict(torch.load(checkpoint / f"{file}.pt", weights_only=True, map_location="cpu"))
+        module.load_state_dict(_load(checkpoint / f"{file}.pt"))
     if optimizer is not None:
         if not (checkpoint / "optimizer.pt").is_file():
             saved_by = f"a DeepSpeed run (its optimizer state is the engine's shards in {ENGINE_DIR}/)" if (checkpoint / ENGINE_DIR).is_dir() else "no optimizer state (an FSDP run saves none: each process holds a shard of it)"
             raise CheckpointError(f"{checkpoint} has no optimizer.pt: it holds {saved_by}; resume it with the launcher it was trained with (launcher.distributed), or start a new run from it with init")
-        optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=False, map_location="cpu"))
-    scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt", weights_only=False, map_location="cpu"))
+        optimizer.load_state_dict(_load(checkpoint / "optimizer.pt"))
+    scheduler.load_state_dict(_load(checkpoint / "scheduler.pt"))
     if scaler is not None and (checkpoint / "scaler.pt").is_file():
-        scaler.load_state_dict(torch.load(checkpoint / "scaler.pt", weights_only=False, map_location="cpu"))
-    rng = torch.load(checkpoint / "rng.pt", weights_only=False, map_location="cpu")
+        scaler.load_state_dict(_load(checkpoint / "scaler.pt"))
+    rng = _load(checkpoint / "rng.pt")
     set_rng_state(rng["processes"][process] if process < len(rng.get("processes", [])) else rng)
     return loop_state(checkpoint)
 
@@ -112,7 +132,7 @@ def loop_state(checkpoint: Path) -> dict[str, Any]:
 def saved_processes(checkpoint: Path) -> int:
     """How many processes saved a checkpoint: rng.pt holds each one's random state (save's
     rng_states; one process saves its own alone)."""
-    rng = torch.load(checkpoint / "rng.pt", weights_only=False, map_location="cpu")
+    rng = _load(checkpoint / "rng.pt")
     return len(rng.get("processes", [])) or 1
 
 

@@ -148,3 +148,52 @@ def test_stale_staged_checkpoints_are_removed_and_nothing_else(tmp_path):
     checkpoints.remove_staged(tmp_path)
     assert sorted(p.name for p in folder.iterdir()) == [".final.old", ".notes.tmp", "step-000004"]
     checkpoints.remove_staged(tmp_path / "no-checkpoints-yet")
+
+
+class _Payload:
+    """A pickle that runs code as it loads: what a crafted file in a shared run folder holds."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (_touch, (str(self.marker),))
+
+
+def _touch(path: str) -> None:
+    open(path, "w").close()
+
+
+@pytest.mark.parametrize("file", ["optimizer.pt", "scheduler.pt", "scaler.pt", "rng.pt"])
+def test_a_checkpoint_file_holding_code_is_refused_not_run(tmp_path, file):
+    """--resume reads the checkpoint files of a run folder that may be shared or copied: one
+    holding anything but tensors and plain values (a pickle that runs code) is refused with
+    its name, and nothing of it runs; what save writes loads as before (the tests above)."""
+    run, save = _saved(tmp_path)
+    saved = save()
+    marker = tmp_path / "ran"
+    torch.save({"processes": [_Payload(marker)]}, saved / file)
+    scaler = torch.amp.GradScaler("cpu")
+    scheduler = torch.optim.lr_scheduler.LambdaLR(_optimizer(), lambda step: 1.0)
+    with pytest.raises(checkpoints.CheckpointError, match=rf"{file}: .*not a checkpoint file ptlab saved"):
+        checkpoints.restore(saved, _optimizer(), scheduler, scaler=scaler)
+    if file == "rng.pt":
+        with pytest.raises(checkpoints.CheckpointError, match=r"rng\.pt: .*not a checkpoint file ptlab saved"):
+            checkpoints.saved_processes(saved)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("path", ["/tmp/elsewhere", "../other-run/checkpoints/final", "checkpoints/../../other-run/final", "link/final"])
+def test_a_checkpoint_path_outside_the_run_folder_is_refused(tmp_path, path):
+    """run.json's checkpoints[].path is the folder --resume loads: one naming a folder outside
+    the run's (absolute, '..', or a link out of it) is refused, naming run.json and the field."""
+    from types import SimpleNamespace
+
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "link").symlink_to(tmp_path)
+    run = SimpleNamespace(dir=run_dir, manifest={"checkpoints": [{"step": 1, "path": "checkpoints/step-1"}, {"step": 2, "path": path}]})
+    with pytest.raises(checkpoints.CheckpointError, match=r"run\.json.*checkpoints\[1\]\.path.*outside the run folder"):
+        checkpoints.latest(run)
+    run.manifest["checkpoints"][1]["path"] = "checkpoints/step-2"
+    assert checkpoints.latest(run) == run_dir / "checkpoints" / "step-2"
