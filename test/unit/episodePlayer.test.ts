@@ -15,7 +15,7 @@ function source(evaluation: Record<string, unknown>): LocatedSource {
 
 describe('episode player', () => {
   it("proposes with the evaluation's temperature, top-p and token limit, from the episode's and attempt's key", () => {
-    const player = EpisodePlayer.start(source({ seed: 77, temperature: 0.7, topP: 0.5, maxNewTokens: 33 }), 'id', 3);
+    const player = EpisodePlayer.start(source({ seed: 77, temperature: 0.7, topP: 0.5, maxNewTokens: 33 }), 'id', 3, []);
     assert.deepEqual(player.proposalOptions(), { temperature: 0.7, topP: 0.5, maxNewTokens: 33, drawKey: drawKey(77, 'id', 3, 0) });
     assert.match(player.state().draws!, /evaluation seed 77, split id, episode 3, attempt 0/);
     player.submit('not a formula');
@@ -23,7 +23,7 @@ describe('episode player', () => {
   });
 
   it('states no draws when decoding is greedy', () => {
-    const player = EpisodePlayer.start(source({}), 'id', 0);
+    const player = EpisodePlayer.start(source({}), 'id', 0, []);
     assert.equal(player.proposalOptions().temperature, 0);
     assert.equal(player.state().draws, undefined);
   });
@@ -38,9 +38,10 @@ describe('episode player', () => {
       const run = join(workspace, 'runs', 'exp', 'sft');
       mkdirSync(run, { recursive: true });
       const source = (manifest: Record<string, unknown>) => ({ kind: 'onnx', id: 'onnx:runs/exp/sft:final', label: 'sft final', run: 'runs/exp/sft', exportName: 'final', runUri: { fsPath: run }, manifest: { config, ...manifest } }) as unknown as LocatedSource;
-      const player = EpisodePlayer.start(source({ configPath }), 'id', 0);
+      const player = EpisodePlayer.start(source({ configPath }), 'id', 0, [workspace]);
       assert.ok(player.state().next, 'the episode starts on a route of the config\'s file');
-      assert.throws(() => EpisodePlayer.start(source({ configPath: '' }), 'id', 0), new RegExp(`environment.routes.file: routes.json is relative to the run's config, but ${join(run, 'run.json')} has no configPath`));
+      assert.throws(() => EpisodePlayer.start(source({ configPath }), 'id', 0, []), /routes\.json is outside the run folder and the workspace folders/);
+      assert.throws(() => EpisodePlayer.start(source({ configPath: '' }), 'id', 0, [workspace]), new RegExp(`environment.routes.file: routes.json is relative to the run's config, but ${join(run, 'run.json')} has no configPath`));
     } finally {
       rmSync(workspace, { recursive: true, force: true });
     }

@@ -134,6 +134,15 @@ export function checkJsonText(schema: SchemaFile, source: string): { value: unkn
   return { value, errors };
 }
 
+/** Where a text first breaks JSON's syntax, and how in jsonc's words: nothing of the text itself
+ * (a file named by a record may hold anything, secrets included); undefined where jsonc finds no fault. */
+export function jsonSyntaxError(text: string): { line: number; column: number; what: string } | undefined {
+  const syntax: jsonc.ParseError[] = [];
+  jsonc.parse(text, syntax, { disallowComments: true, allowTrailingComma: false });
+  const first = syntax[0];
+  return first && { ...position(text, first.offset), what: jsonc.printParseErrorCode(first.error) };
+}
+
 export function pointerSegments(pointer: string): (string | number)[] {
   if (pointer === '') return [];
   return pointer

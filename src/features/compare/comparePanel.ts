@@ -159,7 +159,7 @@ export class ComparePanel {
         if (!this.sources.some((s) => s.id === message.source)) await this.refreshSources();
         const source = this.sources.find((s) => s.id === message.source);
         if (!source) throw new Error(`no checkpoint '${message.source}' in this workspace`);
-        this.player = EpisodePlayer.start(source, message.split, message.episode);
+        this.player = EpisodePlayer.start(source, message.split, message.episode, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
         this.post({ type: 'play/state', state: this.player.state() });
         return;
       }

@@ -106,7 +106,8 @@ async function play(source: LocatedSource, local: LocalPlay, request: CompareReq
     return answers;
   };
   // route files are relative to the config of the run whose environment is played
-  const routes = local.replays ? runRouteFileLoader(local.replays.runJson, local.replays.manifest) : runRouteFileLoader(join(source.runUri.fsPath, 'run.json'), source.manifest);
+  const workspace = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const routes = local.replays ? runRouteFileLoader(local.replays.runJson, local.replays.manifest, workspace) : runRouteFileLoader(join(source.runUri.fsPath, 'run.json'), source.manifest, workspace);
   const server = new EnvServer(routes);
   const records: OwnEpisode[] = [];
   for (const plan of plans) {

@@ -28,13 +28,14 @@ export class EpisodePlayer {
     private readonly sampling: Sampling,
   ) {}
 
-  static start(source: LocatedSource, split: string, index: number): EpisodePlayer {
+  /** `workspaceFolders`: where, besides the run folder, its route files may be read. */
+  static start(source: LocatedSource, split: string, index: number, workspaceFolders: readonly string[]): EpisodePlayer {
     if (source.kind !== 'onnx') throw new Error(`${source.label}: only an exported checkpoint can propose answers; export it with python -m ptlab export`);
     const config = source.manifest.config as unknown as ExperimentConfig;
     const { plans, temperature, topP, maxNewTokens } = plansFromConfig(config, undefined, [split]);
     const plan = plans[0];
     if (!plan) throw new Error(`${source.run}: its config has no split ${split}`);
-    const [episode] = newEpisodes(plan, new EnvServer(runRouteFileLoader(join(source.runUri.fsPath, 'run.json'), source.manifest)), index);
+    const [episode] = newEpisodes(plan, new EnvServer(runRouteFileLoader(join(source.runUri.fsPath, 'run.json'), source.manifest, workspaceFolders)), index);
     return new EpisodePlayer(source, plan, episode!, { temperature, topP, maxNewTokens });
   }
 

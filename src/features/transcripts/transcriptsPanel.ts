@@ -143,7 +143,7 @@ export class TranscriptsPanel {
       if (hand) detail.image = { src: hand, caption: vision ? 'The hand, drawn from the record (the run wrote no image)' : 'The hand, drawn from the record (the model read text only)' };
     }
     const folder = vscode.workspace.getWorkspaceFolder(this.file)?.uri.fsPath ?? this.runDir.fsPath;
-    const route = recordRoute(record, nodeRouteFileLoader(folder));
+    const route = recordRoute(record, nodeRouteFileLoader(folder, [folder, this.runDir.fsPath])); // the record's file: read there only
     if (route.map) detail.route = route.map;
     if (route.note) detail.routeNote = route.note;
     if (!record.source) {

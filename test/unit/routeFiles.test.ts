@@ -1,0 +1,87 @@
+// Route files read for the views: only regular files of a bounded size, those a record or
+// run.json names only inside the run's or the workspace's folders, and no text of them in errors.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAX_ROUTE_FILE_BYTES, nodeRouteFileLoader, runRouteFileLoader } from '../../src/core/envs/routeFiles';
+import { recordRoute } from '../../src/core/transcripts/episodeDetail';
+import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
+
+function workspace(): { root: string; outside: string } {
+  const base = mkdtempSync(join(tmpdir(), 'route-files-'));
+  const root = join(base, 'ws');
+  mkdirSync(join(root, 'experiments'), { recursive: true });
+  mkdirSync(join(root, 'data'));
+  mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
+  writeFileSync(join(root, 'data', 'routes.json'), '[]');
+  writeFileSync(join(root, 'runs', 'r1', 'routes.json'), '[]');
+  const outside = join(base, 'secret.json');
+  writeFileSync(outside, '[]');
+  symlinkSync(outside, join(root, 'data', 'link.json'));
+  return { root, outside };
+}
+
+describe('routeFiles: what the loader reads', () => {
+  it('refuses what is not a regular file (a device would hang the extension host), naming it', () => {
+    const load = nodeRouteFileLoader('/');
+    assert.throws(() => load('/dev/zero'), /environment\.routes\.file: \/dev\/zero is not a regular file/);
+    assert.throws(() => load('/tmp'), /environment\.routes\.file: \/tmp is not a regular file/);
+  });
+
+  it('refuses a file over the size limit before reading it', () => {
+    const { root } = workspace();
+    writeFileSync(join(root, 'data', 'big.json'), Buffer.alloc(MAX_ROUTE_FILE_BYTES + 1, 0x20));
+    assert.throws(() => nodeRouteFileLoader(root)('data/big.json'), /big\.json is larger than 64 MiB/);
+  });
+
+  it('says where a file is not valid JSON without quoting its text', () => {
+    const { root } = workspace();
+    writeFileSync(join(root, 'data', 'token.json'), 'secret-token-1234\n');
+    writeFileSync(join(root, 'data', 'half.json'), '[{"a": 1},\n  secret]');
+    const message = (file: string) => {
+      try {
+        nodeRouteFileLoader(root)(file);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    };
+    assert.match(message('data/token.json'), /token\.json:1:1: invalid JSON: InvalidSymbol$/);
+    assert.match(message('data/half.json'), /half\.json:2:3: invalid JSON: /);
+    assert.doesNotMatch(message('data/token.json') + message('data/half.json'), /secret/);
+  });
+
+  it('reads a config-relative file in the workspace, ../ included, where the files are confined to it', () => {
+    const { root } = workspace();
+    assert.deepEqual(nodeRouteFileLoader(join(root, 'experiments'), [root])('../data/routes.json').data, []);
+    const manifest = { configPath: 'experiments/x.json', cwd: root };
+    assert.deepEqual(runRouteFileLoader(join(root, 'runs', 'r1', 'run.json'), manifest, [root])('../data/routes.json').data, []);
+  });
+});
+
+describe('routeFiles: files a record or run.json names stay in the run or workspace folders', () => {
+  it('refuses an absolute path, a ../ out of the workspace and a link out of it', () => {
+    const { root, outside } = workspace();
+    const load = nodeRouteFileLoader(join(root, 'experiments'), [root]);
+    for (const file of [outside, '../../secret.json', '../data/link.json']) {
+      assert.throws(() => load(file), /environment\.routes\.file: .* is outside the run folder and the workspace folders/, file);
+    }
+  });
+
+  it("a run.json's configPath and cwd lead nowhere else: its route file must be in the run's or a workspace folder", () => {
+    const { root, outside } = workspace();
+    const runJson = join(root, 'runs', 'r1', 'run.json');
+    const elsewhere = runRouteFileLoader(runJson, { configPath: outside, cwd: '/' }, [root]);
+    assert.throws(() => elsewhere('secret.json'), /is outside the run folder and the workspace folders/);
+    assert.deepEqual(runRouteFileLoader(runJson, { configPath: join(root, 'runs', 'r1', 'config.json') }, [])('routes.json').data, []);
+  });
+
+  it("a transcript's record naming a file out of the workspace gets a note, not the file", () => {
+    const { root, outside } = workspace();
+    const record = { step: 0, split: 'id', episode: 0, seed: 1, success: false, turns: [{ output: 'x' }], environment: { env: 'virl', routes: { file: outside } }, state: {} } as unknown as EpisodeRecord;
+    const route = recordRoute(record, nodeRouteFileLoader(root, [root]));
+    assert.equal(route.map, undefined);
+    assert.match(route.note ?? '', /is outside the run folder and the workspace folders/);
+  });
+});
