@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { endedHere } from '../../src/core/runs/processEnded';
 import { readRunFolder, runState } from '../../src/core/runs/runFolder';
-import { describeRun, groupByExperiment, runEntry as entryOf } from '../../src/core/runs/runTree';
+import { describeRun, groupByExperiment, runEntry as entryOf, runTooltip } from '../../src/core/runs/runTree';
 
 const now = Date.parse('2026-11-25T12:00:00Z');
 const at = '2026-11-25T11:00:00Z';
@@ -52,6 +52,18 @@ describe('runTree', () => {
     assert.equal(torn.runId, 'ppo');
     assert.equal(runEntry('/w/r', undefined, now).state, 'unknown');
     assert.equal(runEntry('/w/r', '[]', now).state, 'unknown');
+  });
+
+  it("its tooltip shows what run.json and the folder name say as text: no image, link or emphasis of a cloned run's", () => {
+    const message = '![](https://x/y.png) [a](https://x) __init__';
+    const entry = runEntry('/ws/runs/`x` <b>', manifest({ status: 'failed', runId: 'r_1', error: { message } }), now);
+    const [title, folder, error] = runTooltip(entry).split('\n\n');
+    assert.equal(title, '**r\\_1** (sft): failed');
+    assert.equal(folder, '\\/ws\\/runs\\/\\`x\\` \\<b\\>');
+    assert.equal(error, 'Error: \\!\\[\\]\\(https\\:\\/\\/x\\/y\\.png\\) \\[a\\]\\(https\\:\\/\\/x\\) \\_\\_init\\_\\_');
+    const problems = runTooltip(runEntry('/ws/runs/x', manifest({ files: { metrics: '../![](https://x/y.png)' } }), now)).split('\n\n')[2]!;
+    assert.match(problems, /files\\\/metrics/);
+    assert.doesNotMatch(problems, /(^|[^\\])[![\]()]/, 'a problem quoting run.json is text too');
   });
 
   it('groups runs by experiment, sorted', () => {

@@ -46,6 +46,21 @@ export function runEntry(run: RunFolder, nowMs: number, staleSeconds = DEFAULT_S
   };
 }
 
+/** The Runs view's tooltip of a run, as Markdown: what run.json and the folder's name say is
+ * text (markdownText), since a cloned run's could otherwise show an image that calls home or a link. */
+export function runTooltip(run: RunEntry): string {
+  const stale = run.state === 'stale' ? 'The process stopped beating without ending the run (killed or crashed): resume it from its last checkpoint.' : '';
+  return [`**${markdownText(run.runId)}** (${markdownText(run.job)}): ${run.state}`, markdownText(run.folder), run.error ? `Error: ${markdownText(run.error)}` : '', ...run.problems.map(markdownText), stale]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** `text` shown as it is in Markdown: every ASCII punctuation mark escaped (CommonMark lets a
+ * backslash escape any), so none starts an image, link, autolink, emphasis, code or HTML. */
+export function markdownText(text: string): string {
+  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
 /** Experiments by name, runs by folder. */
 export function groupByExperiment(runs: RunEntry[]): ExperimentEntry[] {
   const byName = new Map<string, RunEntry[]>();

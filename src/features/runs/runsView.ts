@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunState } from '../../core/runs/runFolder';
-import { describeLog, describeRun, groupByExperiment, runEntry, type ExperimentEntry, type RunEntry } from '../../core/runs/runTree';
+import { describeLog, describeRun, groupByExperiment, runEntry, runTooltip, type ExperimentEntry, type RunEntry } from '../../core/runs/runTree';
 import { log } from '../log';
 import { timed } from '../timing';
 import { endedHere, staleSeconds } from './liveness';
@@ -144,11 +144,7 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       const [icon, color] = !imported ? STATE_ICONS[run.state] : run.problems.length ? ['warning', 'charts.yellow'] : ['graph-line', undefined];
       item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
       item.description = imported ? describeLog(run) : run.source === 'hf-trainer' ? `Trainer · ${describeRun(run)}` : `${run.job} · ${describeRun(run)}`;
-      item.tooltip = new vscode.MarkdownString(
-        [`**${run.runId}** (${run.job}): ${run.state}`, `\`${run.folder}\``, run.error ? `Error: ${run.error}` : '', ...run.problems, run.state === 'stale' ? 'The process stopped beating without ending the run (killed or crashed): resume it from its last checkpoint.' : '']
-          .filter(Boolean)
-          .join('\n\n'),
-      );
+      item.tooltip = new vscode.MarkdownString(runTooltip(run));
       item.contextValue = run.source === 'ptlab' ? `run:${run.state}` : `run:${run.source}`;
       item.resourceUri = vscode.Uri.file(run.folder);
       item.id = `run:${run.folder}`;
