@@ -207,7 +207,9 @@ export class JobManager implements vscode.Disposable {
   // ---------------------------------------------------------------- GPUs
 
   async selectGpus(): Promise<void> {
-    const gpus = await listGpus();
+    // no program is run for an untrusted workspace, which may put one of that name where it is looked for
+    const trust = vscode.workspace.isTrusted;
+    const gpus = trust ? await listGpus() : [];
     const current = vscode.workspace.getConfiguration('ptlab').get<string | null>('gpus', null);
     type Item = vscode.QuickPickItem & { index?: number; value?: string | null };
     const items: Item[] = [
@@ -215,7 +217,8 @@ export class JobManager implements vscode.Disposable {
     ];
     let value: string | null | undefined;
     if (gpus.length === 0) {
-      const typed = await vscode.window.showInputBox({ prompt: 'No GPU found by nvidia-smi. CUDA_VISIBLE_DEVICES for jobs (e.g. "0,1"; empty for CPU only; clear the setting for all GPUs)', value: current ?? '' });
+      const found = trust ? 'No GPU found by nvidia-smi.' : 'nvidia-smi is not run in an untrusted workspace.';
+      const typed = await vscode.window.showInputBox({ prompt: `${found} CUDA_VISIBLE_DEVICES for jobs (e.g. "0,1"; empty for CPU only; clear the setting for all GPUs)`, value: current ?? '' });
       value = typed;
     } else {
       const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: 'GPUs for jobs (CUDA_VISIBLE_DEVICES); none picked = CPU only' });
