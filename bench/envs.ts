@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   console.log(`\ndifferential fuzz, GeneralPoints: ${await differential([...fuzzRequests(1, cases)])}`);
   const routesFile = 'test/vectors/virl-routes.json';
   const { path, data } = nodeRouteFileLoader(repoRoot)(routesFile);
-  console.log(`differential fuzz, V-IRL: ${await differential([...virlFuzzRequests(1, cases, routesFile, parseRoutes(data, path))])}`);
+  console.log(`differential fuzz, V-IRL: ${await differential([...virlFuzzRequests(1, cases, { [routesFile]: parseRoutes(data, path) })])}`);
 }
 
 void main();

@@ -116,8 +116,8 @@ export function randomVirlOutput(rng: Rng): string {
   }
 }
 
-function randomVirlConfig(rng: Rng, routesFile: string): Record<string, unknown> {
-  const routes = rng.below(2) ? { file: routesFile } : { synthetic: { city: pick(rng, ['nyc', 'vln-mini', 'lagos']), routes: 40, seed: rng.below(3) } };
+function randomVirlConfig(rng: Rng, routeFiles: string[]): Record<string, unknown> {
+  const routes = rng.below(2) ? { file: pick(rng, routeFiles) } : { synthetic: { city: pick(rng, ['nyc', 'vln-mini', 'lagos']), routes: 40, seed: rng.below(3) } };
   const config: Record<string, unknown> = { env: 'virl', routes, verifier: pick(rng, ['reference', 'strict']) };
   if (rng.below(2)) config.actionSpace = pick(rng, ['absolute', 'relative']);
   if (rng.below(3) === 0) config.modality = 'vision';
@@ -127,22 +127,23 @@ function randomVirlConfig(rng: Rng, routesFile: string): Record<string, unknown>
   return config;
 }
 
-/** V-IRL request lines over the routes in `routesFile` (relative to both servers' folder).
+/** V-IRL request lines over the route files of `routeFiles` (each file, relative to both
+ * servers' folder, with its routes as parsed here) and synthetic cities.
  * Episodes follow the expert most of the time (a local episode says what the expert does),
  * so they reach deep into routes; the servers' answers are what the test compares. */
-export function* virlFuzzRequests(seed: number, count: number, routesFile: string, routes: Route[]): Generator<string> {
+export function* virlFuzzRequests(seed: number, count: number, routeFiles: Record<string, Route[]>): Generator<string> {
   const rng = new Rng(seed);
   let made = 0;
   while (made < count) {
-    const raw = randomVirlConfig(rng, routesFile);
+    const raw = randomVirlConfig(rng, Object.keys(routeFiles));
     if (rng.below(3) === 0) {
       yield JSON.stringify({ op: 'verify', config: raw, state: { seed: rng.below(50), position: rng.below(8) }, output: randomVirlOutput(rng), id: made++ });
       continue;
     }
     const config = virlConfig(raw);
     const episodeSeed = rng.nextU32();
-    const spec = (config.routes as { synthetic?: { city: string; routes: number; seed: number } }).synthetic;
-    const episodeRoutes = spec ? parseRoutes(generateRoutes(spec.city, spec.routes, spec.seed), 'synthetic') : routes;
+    const { file, synthetic: spec } = config.routes as { file?: string; synthetic?: { city: string; routes: number; seed: number } };
+    const episodeRoutes = spec ? parseRoutes(generateRoutes(spec.city, spec.routes, spec.seed), 'synthetic') : routeFiles[file!]!;
     const episode = new VirlEpisode(config, episodeRoutes, episodeSeed);
     yield JSON.stringify({ op: 'reset', config: raw, seed: episodeSeed, id: made++ });
     while (!episode.done && made < count) {

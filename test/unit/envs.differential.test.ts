@@ -10,7 +10,8 @@ import { askPython, repoRoot } from '../support/pythonEnvServer';
 
 const CASES = Number(process.env.PTLAB_FUZZ_CASES ?? 3000);
 const SEED = Number(process.env.PTLAB_FUZZ_SEED ?? 20261125);
-const ROUTES = 'test/vectors/virl-routes.json';
+// the fixtures of the shared vectors: routes of every kind, and as the V-IRL platform writes them
+const ROUTE_FILES = ['test/vectors/virl-routes.json', 'test/vectors/virl-routes-platform.json'];
 
 describe('environments: TypeScript and Python agree (differential fuzz)', function () {
   this.timeout(300_000);
@@ -69,7 +70,8 @@ describe('environments: TypeScript and Python agree (differential fuzz)', functi
   });
 
   it(`on ${CASES} random V-IRL requests (seed ${SEED})`, async () => {
-    const { path, data } = nodeRouteFileLoader(repoRoot)(ROUTES);
-    await agree([...virlFuzzRequests(SEED, CASES, ROUTES, parseRoutes(data, path))]);
+    const load = nodeRouteFileLoader(repoRoot);
+    const routeFiles = Object.fromEntries(ROUTE_FILES.map((file) => [file, parseRoutes(load(file).data, file)]));
+    await agree([...virlFuzzRequests(SEED, CASES, routeFiles)]);
   });
 });

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateRoutes } from '../../src/core/envs/cities';
 import { nodeRouteFileLoader } from '../../src/core/envs/routeFiles';
-import { actionOf, expertResponse, observationOf, parseRoutes, prompt, virlConfig, VirlEpisode, verifyVirl, type Route, type VirlConfig } from '../../src/core/envs/virl';
+import { Rng } from '../../src/core/envs/prng';
+import { actionOf, buildRail, expertResponse, instructionSentences, observationOf, parseRoutes, prompt, virlConfig, VirlEpisode, verifyVirl, type Route, type VirlConfig } from '../../src/core/envs/virl';
 
 const repo = join(__dirname, '..', '..', '..');
 const vectors = JSON.parse(readFileSync(join(repo, 'test', 'vectors', 'virl.json'), 'utf8')) as {
@@ -114,5 +115,20 @@ describe('V-IRL: bad input', () => {
     const data = [{ start_place: {}, dest_place: {}, milestone_info: '{"landmarks": "x", "distance": "far", "human_heading": "0", "to_next_intersection_heading": "90 (east)"}' }];
     assert.throws(() => parseRoutes(data, 'routes.json'), /routes\.json\[0\]\.milestone_info\[0\]: distance 'far'/);
     assert.throws(() => loader('no/such/file.json'), /environment\.routes\.file: cannot read .*no\/such\/file\.json: No such file or directory/);
+  });
+});
+
+describe('V-IRL: route files as the platform writes them', () => {
+  it('an intersection without a landmark ("No landmark nearby", or no landmarks key) is told without one and observed in the platform words', () => {
+    const { path, data } = loader('test/vectors/virl-routes-platform.json');
+    const [noLandmark, destinationUnseen] = parseRoutes(data, path);
+    for (const wrap of [false, true]) {
+      const sentences = instructionSentences(noLandmark!, wrap);
+      assert.equal(sentences[1], 'Move forward until you reach next intersection.');
+      assert.equal(sentences[3], 'Move forward until you reach next intersection.');
+      assert.equal(instructionSentences(destinationUnseen!, wrap)[3], 'Move forward until you reach destination where No landmark nearby.');
+    }
+    const rail = buildRail(noLandmark!, virlConfig({ env: 'virl', routes: { file: '-' }, maxStraight: 0 }), new Rng(0));
+    assert.deepEqual(rail.filter((p) => p.atIntersection).map(observationOf), Array(2).fill('No landmark nearby; You observe an intersection'));
   });
 });

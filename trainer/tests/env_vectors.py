@@ -241,6 +241,9 @@ VIRL_CONFIGS = [
     for space in ("absolute", "relative")
     for modality in ("language", "vision")
 ] + [{"env": "virl", "routes": {"file": VIRL_ROUTES}, "verifier": "strict", "maxStraight": 2, "dropRate": 0.0, "maxVerify": 3}]
+# routes as the V-IRL platform writes them: "No landmark nearby" where it found none, or no landmarks key
+VIRL_PLATFORM_ROUTES = "test/vectors/virl-routes-platform.json"
+VIRL_CONFIGS += [{"env": "virl", "routes": {"file": VIRL_PLATFORM_ROUTES}, "verifier": verifier} for verifier in ("reference", "strict")]
 
 
 def _virl_outputs(expert: str, observation: str, other_space_turn: str) -> list[tuple[str, str]]:

@@ -208,3 +208,16 @@ def test_bad_route_file_names_file_and_place(tmp_path):
     broken.write_text("[{")
     with pytest.raises(virl.RouteFormatError, match=r"broken\.json:1:3: invalid JSON"):
         virl.load_routes(broken)
+
+
+def test_an_intersection_without_a_landmark_is_told_and_observed_as_the_reference_does():
+    """The V-IRL platform writes "No landmark nearby" where it found no landmark, and the
+    reference reads a missing landmarks key the same: no landmark clause in the sentence, and
+    those words as the intersection's observation; at the destination the clause stays."""
+    no_landmark, destination_unseen = virl.load_routes(Path(vectors.REPO) / vectors.VIRL_PLATFORM_ROUTES)
+    for wrap in (False, True):
+        sentences = virl.instruction_sentences(no_landmark, wrap)
+        assert sentences[1] == sentences[3] == "Move forward until you reach next intersection."
+        assert virl.instruction_sentences(destination_unseen, wrap)[3] == "Move forward until you reach destination where No landmark nearby."
+    rail = virl.build_rail(no_landmark, virl.VirlConfig(routes={"file": "-"}, maxStraight=0), virl.Rng(0))
+    assert [p.observation for p in rail if p.at_intersection] == ["No landmark nearby; You observe an intersection"] * 2

@@ -8,6 +8,7 @@ import { Rng } from './prng';
 export const ABSOLUTE = ['north', 'northeast', 'east', 'southeast', 'south', 'southwest', 'west', 'northwest'] as const;
 export const RELATIVE = ['left', 'right', 'slightly left', 'slightly right'] as const;
 const NO_LANDMARKS = 'No landmarks nearby';
+const NO_LANDMARK_FOUND = 'No landmark nearby'; // the V-IRL platform's words for an intersection without one
 const AT_INTERSECTION = 'You observe an intersection';
 
 const PROMPT_L_FIRST_LINE = 'You are an expert in navigation. You will receive a sequence of instructions to follow. You';
@@ -154,14 +155,15 @@ export function parseMilestones(info: string, where: string): Milestone[] {
     const fields: Record<string, string> = {};
     for (const [, k, v] of block[1]!.matchAll(MILESTONE_FIELD_RE)) fields[k!] = v!;
     const at = `${where}.milestone_info[${index}]`;
-    for (const key of ['landmarks', 'distance', 'human_heading', 'to_next_intersection_heading']) {
+    for (const key of ['distance', 'human_heading', 'to_next_intersection_heading']) {
       if (!(key in fields)) throw new RouteFormatError(`${at}: missing "${key}"`);
     }
     const distance = DISTANCE_RE.exec(fields.distance!);
     if (!distance) throw new RouteFormatError(`${at}: distance '${fields.distance}' is not like '16 meters'`);
     const [previousHeading] = parseHeading(fields.human_heading!, at);
     const [heading, name] = parseHeading(fields.to_next_intersection_heading!, at);
-    milestones.push({ landmarks: fields.landmarks!, distanceM: Math.trunc(Number(distance[1])), previousHeading, heading, direction: name ?? directionName(heading) });
+    const landmarks = Object.prototype.hasOwnProperty.call(fields, 'landmarks') ? fields.landmarks! : NO_LANDMARK_FOUND; // as the reference reads a block without one
+    milestones.push({ landmarks, distanceM: Math.trunc(Number(distance[1])), previousHeading, heading, direction: name ?? directionName(heading) });
   });
   if (milestones.length === 0) throw new RouteFormatError(`${where}.milestone_info: no milestone blocks`);
   return milestones;
@@ -221,7 +223,8 @@ export function instructionSentences(route: Route, wrap: boolean): string[] {
   route.milestones.forEach((m, s) => {
     const rel = relativeDirection(m.previousHeading, m.heading, wrap);
     sentences.push(`${s === 0 ? 'First, turn' : 'Turn'} ${rel} to face ${m.direction}.`);
-    if (s < last) sentences.push(m.landmarks ? `Move forward until you reach next intersection where ${m.landmarks}.` : 'Move forward until you reach next intersection.');
+    const said = m.landmarks !== '' && m.landmarks !== NO_LANDMARK_FOUND; // '': the synthetic cities' word for none
+    if (s < last) sentences.push(said ? `Move forward until you reach next intersection where ${m.landmarks}.` : 'Move forward until you reach next intersection.');
     else sentences.push(`Move forward until you reach destination where ${m.landmarks}.`);
   });
   return sentences;

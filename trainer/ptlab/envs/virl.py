@@ -10,6 +10,9 @@ the definition. Where they are silent, this module decides and says so:
   - a rail point's panorama is its place, its index on the route's full rail (no point
     dropped), so a place looks the same on every seed (`{route_id}/{place}.jpg`);
   - the destination's observation is "{landmarks}; " (it is not an intersection);
+  - an intersection whose landmarks are "" (the synthetic cities' none) is told as one
+    with the platform's "No landmark nearby" (no landmark clause; the reference would write
+    "where ."), and observed as "; You observe an intersection";
   - strict mode compares actions ignoring case and spaces, wraps heading differences to
     [-180, 180), and ends an episode at the `maxVerify`-th failure at one position.
 """
@@ -29,6 +32,7 @@ from ptlab.envs.virl_geometry import ABSOLUTE, direction_name
 
 RELATIVE = ("left", "right", "slightly left", "slightly right")
 NO_LANDMARKS = "No landmarks nearby"
+NO_LANDMARK_FOUND = "No landmark nearby"  # the V-IRL platform's words for an intersection without one
 AT_INTERSECTION = "You observe an intersection"
 
 PROMPT_L_FIRST_LINE = "You are an expert in navigation. You will receive a sequence of instructions to follow. You"
@@ -187,7 +191,7 @@ def parse_milestones(info: str, where: str) -> tuple[Milestone, ...]:
     for index, block in enumerate(_MILESTONE_BLOCK_RE.findall(info)):
         fields = dict(_MILESTONE_FIELD_RE.findall(block))
         at = f"{where}.milestone_info[{index}]"
-        for key in ("landmarks", "distance", "human_heading", "to_next_intersection_heading"):
+        for key in ("distance", "human_heading", "to_next_intersection_heading"):
             if key not in fields:
                 raise RouteFormatError(f'{at}: missing "{key}"')
         distance = _DISTANCE_RE.match(fields["distance"])
@@ -195,7 +199,8 @@ def parse_milestones(info: str, where: str) -> tuple[Milestone, ...]:
             raise RouteFormatError(f"{at}: distance {fields['distance']!r} is not like '16 meters'")
         previous, _ = _heading(fields["human_heading"], at)
         heading, name = _heading(fields["to_next_intersection_heading"], at)
-        milestones.append(Milestone(fields["landmarks"], int(float(distance.group(1))), previous, heading, name or direction_name(heading)))
+        landmarks = fields.get("landmarks", NO_LANDMARK_FOUND)  # as the reference reads a block without one
+        milestones.append(Milestone(landmarks, int(float(distance.group(1))), previous, heading, name or direction_name(heading)))
     if not milestones:
         raise RouteFormatError(f"{where}.milestone_info: no milestone blocks")
     return tuple(milestones)
@@ -304,7 +309,8 @@ def instruction_sentences(route: Route, wrap: bool) -> list[str]:
         rel = relative_direction(m.previous_heading, m.heading, wrap)
         sentences.append(f"{'First, turn' if s == 0 else 'Turn'} {rel} to face {m.direction}.")
         if s < last:
-            sentences.append(f"Move forward until you reach next intersection where {m.landmarks}." if m.landmarks else "Move forward until you reach next intersection.")
+            said = m.landmarks not in ("", NO_LANDMARK_FOUND)  # "": the synthetic cities' word for none
+            sentences.append(f"Move forward until you reach next intersection where {m.landmarks}." if said else "Move forward until you reach next intersection.")
         else:
             sentences.append(f"Move forward until you reach destination where {m.landmarks}.")
     return sentences
