@@ -16,6 +16,7 @@ const vectors = JSON.parse(readFileSync(join(repo, 'test', 'vectors', 'virl.json
   cities: { city: string; routes: number; seed: number; generated: unknown[] }[];
   episodes: { config: Record<string, unknown>; seed: number; prompt: string; actions: string[]; steps: Record<string, unknown>[]; state: Record<string, unknown> }[];
   refused: { config: Record<string, unknown>; error: string }[];
+  routeFiles: { name: string; data: unknown; error?: string; routes?: unknown[] }[];
 };
 const loader = nodeRouteFileLoader(repo);
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -131,4 +132,25 @@ describe('V-IRL: route files as the platform writes them', () => {
     const rail = buildRail(noLandmark!, virlConfig({ env: 'virl', routes: { file: '-' }, maxStraight: 0 }), new Rng(0));
     assert.deepEqual(rail.filter((p) => p.atIntersection).map(observationOf), Array(2).fill('No landmark nearby; You observe an intersection'));
   });
+});
+
+describe('V-IRL: shared route-file vectors', () => {
+  for (const c of vectors.routeFiles) {
+    it(`${c.name}: as in Python`, () => {
+      let routes: Route[];
+      try {
+        routes = parseRoutes(c.data, 'routes.json');
+      } catch (err) {
+        assert.deepEqual({ error: (err as Error).message }, { error: c.error });
+        return;
+      }
+      const config = virlConfig({ env: 'virl', routes: { file: 'routes.json' }, maxStraight: 0 });
+      const parsed = routes.map((r) => ({
+        routeId: r.routeId,
+        instruction: { reference: instructionSentences(r, false), strict: instructionSentences(r, true) },
+        observations: buildRail(r, config, new Rng(0)).map(observationOf),
+      }));
+      assert.deepEqual(parsed, c.routes);
+    });
+  }
 });

@@ -241,7 +241,8 @@ VIRL_CONFIGS = [
     for space in ("absolute", "relative")
     for modality in ("language", "vision")
 ] + [{"env": "virl", "routes": {"file": VIRL_ROUTES}, "verifier": "strict", "maxStraight": 2, "dropRate": 0.0, "maxVerify": 3}]
-# routes as the V-IRL platform writes them: "No landmark nearby" where it found none, or no landmarks key
+# routes as the V-IRL platform writes them ("No landmark nearby" where it found none, or no
+# landmarks key), in the authors' file format: [[route, ...], count]
 VIRL_PLATFORM_ROUTES = "test/vectors/virl-routes-platform.json"
 VIRL_CONFIGS += [{"env": "virl", "routes": {"file": VIRL_PLATFORM_ROUTES}, "verifier": verifier} for verifier in ("reference", "strict")]
 
@@ -338,6 +339,7 @@ def virl_cases() -> dict[str, Any]:
         "episodes": episodes,
         "cities": generated,
         "refused": virl_refusal_cases(),
+        "routeFiles": virl_route_file_cases(),
     }
 
 
@@ -358,6 +360,49 @@ VIRL_REFUSED_SYNTHETIC = [
     {"city": ""},
     {"routes": 5},
 ]
+
+
+def _milestone_block(index: int, heading: str, landmarks: str | None = "Oak St is on your front") -> str:
+    landmark_line = "" if landmarks is None else f'"landmarks": "{landmarks}",\n'
+    return f'\n{{\n"intersection_idx": "{index}",\n{landmark_line}"distance": "40 meters",\n"human_heading": "0",\n"to_next_intersection_heading": "{heading}",\n}}\n'
+
+
+def _route(route_id: Any = None, milestone_info: str = _milestone_block(1, "90 (east)")) -> dict[str, Any]:
+    route = {"start_place": {"name": "Pier"}, "dest_place": {"name": "Kiosk"}, "milestone_info": milestone_info}
+    return route if route_id is None else {"route_id": route_id, **route}
+
+
+# route-file values: the formats a file may take, and what is refused (naming the place)
+VIRL_ROUTE_FILES = [
+    ("one route dict", _route("solo")),
+    ("a list of route dicts", [_route("a"), _route()]),
+    ("the authors' [[route, ...], count]", [[_route("a"), _route("b")], 2]),
+    ("the authors' format, the count unread as theirs", [[_route("a")], 1000]),
+    ("the authors' format with no routes", [[], 0]),
+    ("the authors' format without its count", [[_route("a")]]),
+    ("the authors' format with a count that is not an integer", [[_route("a")], "1"]),
+    ("the authors' format with a third item", [[_route("a")], 1, 1]),
+    ("a route in the authors' list that is not an object", [[_route("a"), 5], 2]),
+]
+
+
+def virl_route_file_cases() -> list[dict[str, Any]]:
+    """Route-file values parsed: each route's id, instruction and observations at its turns, or
+    the error naming the place."""
+    from ptlab.envs import virl
+
+    cases = []
+    for name, data in VIRL_ROUTE_FILES:
+        try:
+            routes = virl.parse_routes(data, "routes.json")
+        except virl.RouteFormatError as exc:
+            cases.append({"name": name, "data": data, "error": str(exc)})
+            continue
+        config = virl.VirlConfig(routes={"file": "routes.json"}, maxStraight=0)
+        parsed = [{"routeId": r.route_id, "instruction": {"reference": virl.instruction_sentences(r, False), "strict": virl.instruction_sentences(r, True)},
+                   "observations": [p.observation for p in virl.build_rail(r, config, virl.Rng(0))]} for r in routes]
+        cases.append({"name": name, "data": data, "routes": parsed})
+    return cases
 
 
 def virl_refusal_cases() -> list[dict[str, Any]]:

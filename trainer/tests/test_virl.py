@@ -221,3 +221,26 @@ def test_an_intersection_without_a_landmark_is_told_and_observed_as_the_referenc
         assert virl.instruction_sentences(destination_unseen, wrap)[3] == "Move forward until you reach destination where No landmark nearby."
     rail = virl.build_rail(no_landmark, virl.VirlConfig(routes={"file": "-"}, maxStraight=0), virl.Rng(0))
     assert [p.observation for p in rail if p.at_intersection] == ["No landmark nearby; You observe an intersection"] * 2
+
+
+@pytest.mark.parametrize("case", VECTORS["routeFiles"], ids=lambda c: c["name"])
+def test_route_file_vector(case):
+    try:
+        routes = virl.parse_routes(case["data"], "routes.json")
+    except virl.RouteFormatError as exc:
+        assert {"error": str(exc)} == {"error": case.get("error")}
+        return
+    config = virl.VirlConfig(routes={"file": "routes.json"}, maxStraight=0)
+    assert [{"routeId": r.route_id, "instruction": {"reference": virl.instruction_sentences(r, False), "strict": virl.instruction_sentences(r, True)},
+             "observations": [p.observation for p in virl.build_rail(r, config, virl.Rng(0))]} for r in routes] == case.get("routes")
+
+
+def test_the_authors_route_file_loads(tmp_path):
+    """Their environment reads json.load(f)[0] as the routes and [1] as a count it never uses."""
+    path = tmp_path / "route_infos.json"
+    path.write_text(json.dumps([[_route_dict("a"), _route_dict("b")], 2]))
+    assert [r.route_id for r in virl.load_routes(path)] == ["a", "b"]
+
+
+def _route_dict(route_id):
+    return {"route_id": route_id, **vectors._route()}

@@ -169,11 +169,26 @@ export function parseMilestones(info: string, where: string): Milestone[] {
   return milestones;
 }
 
-/** Routes from a reference route_infos.json value: one route dict or a list of them. */
+/** The route values of a route file, and where its list is (undefined: one route dict). The
+ * authors' files are [[route, ...], count]: their environment reads [0] as the routes and
+ * keeps [1] unread, so any integer count is taken. */
+function routeItems(data: unknown, source: string): [unknown[], string | undefined] {
+  if (!Array.isArray(data)) return [[data], undefined];
+  if (data.length > 0 && Array.isArray(data[0])) {
+    if (data.length !== 2 || !Number.isInteger(data[1])) {
+      throw new RouteFormatError(`${source}: a list that starts with a list is the authors' [[route, ...], count]: two items, the routes and their count (an integer)`);
+    }
+    return [data[0] as unknown[], `${source}[0]`];
+  }
+  return [data, source];
+}
+
+/** Routes from a reference route_infos.json value: one route dict, a list of them, or the
+ * authors' [[route, ...], count]. */
 export function parseRoutes(data: unknown, source: string): Route[] {
-  const items = Array.isArray(data) ? data : [data];
+  const [items, at] = routeItems(data, source);
   const routes = items.map((item: unknown, i): Route => {
-    const where = Array.isArray(data) ? `${source}[${i}]` : source;
+    const where = at === undefined ? source : `${at}[${i}]`;
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new RouteFormatError(`${where}: a route must be an object`);
     const r = item as Record<string, unknown>;
     for (const key of ['start_place', 'dest_place', 'milestone_info']) if (!(key in r)) throw new RouteFormatError(`${where}: missing "${key}"`);

@@ -206,12 +206,26 @@ def parse_milestones(info: str, where: str) -> tuple[Milestone, ...]:
     return tuple(milestones)
 
 
+def _route_items(data: Any, source: str) -> tuple[list[Any], str | None]:
+    """The route values of a route file, and where its list is (None: one route dict). The
+    authors' files are [[route, ...], count]: their environment reads [0] as the routes and
+    keeps [1] unread, so any integer count is taken."""
+    if not isinstance(data, list):
+        return [data], None
+    if data and isinstance(data[0], list):
+        if len(data) != 2 or json_integer(data[1]) is None:
+            raise RouteFormatError(f"{source}: a list that starts with a list is the authors' [[route, ...], count]: two items, the routes and their count (an integer)")
+        return data[0], f"{source}[0]"
+    return data, source
+
+
 def parse_routes(data: Any, source: str) -> list[Route]:
-    """Routes from a reference route_infos.json value: one route dict or a list of them."""
-    items = data if isinstance(data, list) else [data]
+    """Routes from a reference route_infos.json value: one route dict, a list of them, or the
+    authors' [[route, ...], count]."""
+    items, at = _route_items(data, source)
     routes = []
     for i, item in enumerate(items):
-        where = f"{source}[{i}]" if isinstance(data, list) else source
+        where = source if at is None else f"{at}[{i}]"
         if not isinstance(item, dict):
             raise RouteFormatError(f"{where}: a route must be an object")
         for key in ("start_place", "dest_place", "milestone_info"):

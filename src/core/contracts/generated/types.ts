@@ -283,7 +283,7 @@ export interface VIRL {
 }
 export interface RouteFile {
   /**
-   * Path (relative to the config) of a route_infos.json: a route dict or a list of them.
+   * Path (relative to the config) of a route_infos.json: a route dict, a list of them, or the authors' file, [[route, ...], count].
    */
   file: string;
 }
