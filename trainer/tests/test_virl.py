@@ -244,3 +244,13 @@ def test_the_authors_route_file_loads(tmp_path):
 
 def _route_dict(route_id):
     return {"route_id": route_id, **vectors._route()}
+
+
+def test_the_expert_response_is_the_reference_response_template():
+    """The authors' ResponseVIRL (prompt_lib/prompts.py), formatted: a newline before the
+    object and one after its closing brace."""
+    config, ep = _episode(vectors.VIRL_CONFIGS[0], 0)
+    sentence = virl.instruction_sentences(ep.route, False)[0]
+    template = '\n{{\n  "current observation": "{current_observation}",\n  "current instruction": "{current_instruction}",\n  "action": "{action}",\n}}\n'
+    expected = template.format(current_observation="No landmarks nearby; ", current_instruction=sentence, action=ep.rail[0].absolute_action)
+    assert virl.expert_response(config, ep.route, ep.rail, 0) == expected

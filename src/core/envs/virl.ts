@@ -301,10 +301,11 @@ export function prompt(config: VirlConfig, route: Route, rail: Position[], posit
   );
 }
 
+/** The SFT target: the reference's ResponseVIRL, which ends with a newline after its brace. */
 export function expertResponse(config: VirlConfig, route: Route, rail: Position[], position: number): string {
   const p = rail[position]!;
   const sentence = instructionSentences(route, config.verifier === 'strict')[p.sentence]!;
-  return `\n{\n  "current observation": "${observationOf(p)}",\n  "current instruction": "${sentence}",\n  "action": "${actionOf(p, config.actionSpace)}",\n}`;
+  return `\n{\n  "current observation": "${observationOf(p)}",\n  "current instruction": "${sentence}",\n  "action": "${actionOf(p, config.actionSpace)}",\n}\n`;
 }
 
 // ---------------------------------------------------------------------------- verifiers

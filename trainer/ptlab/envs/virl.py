@@ -389,9 +389,10 @@ def prompt(config: VirlConfig, route: Route, rail: list[Position], position: int
 
 
 def expert_response(config: VirlConfig, route: Route, rail: list[Position], position: int) -> str:
+    """The SFT target: the reference's ResponseVIRL, which ends with a newline after its brace."""
     p = rail[position]
     sentence = instruction_sentences(route, config.verifier == "strict")[p.sentence]
-    return f'\n{{\n  "current observation": "{p.observation}",\n  "current instruction": "{sentence}",\n  "action": "{p.action(config.actionSpace)}",\n}}'
+    return f'\n{{\n  "current observation": "{p.observation}",\n  "current instruction": "{sentence}",\n  "action": "{p.action(config.actionSpace)}",\n}}\n'
 
 
 # ---------------------------------------------------------------------------- verifiers
