@@ -254,3 +254,13 @@ def test_the_expert_response_is_the_reference_response_template():
     template = '\n{{\n  "current observation": "{current_observation}",\n  "current instruction": "{current_instruction}",\n  "action": "{action}",\n}}\n'
     expected = template.format(current_observation="No landmarks nearby; ", current_instruction=sentence, action=ep.rail[0].absolute_action)
     assert virl.expert_response(config, ep.route, ep.rail, 0) == expected
+
+
+def test_a_one_milestone_route_says_turn_not_first_turn():
+    """The reference tests for the last milestone before the first: a route of one milestone
+    starts with "Turn ...", in either verifier's text."""
+    route = virl.parse_routes(json.loads((Path(vectors.REPO) / vectors.VIRL_ROUTES).read_text()), "fixture")[2]
+    assert route.route_id == "fixture-single"
+    destination = "Move forward until you reach destination where The destination Pier 9 Market is on your front."
+    assert virl.instruction_sentences(route, wrap=False) == ["Turn right to face west.", destination]  # 270 - 0, not wrapped
+    assert virl.instruction_sentences(route, wrap=True) == ["Turn left to face west.", destination]
