@@ -2,6 +2,8 @@
 // requests (configs, episodes, random and mutated model outputs) identically.
 // PTLAB_FUZZ_CASES sets the size (bench/ runs 100k+), PTLAB_FUZZ_SEED the seed.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EnvServer } from '../../src/core/envs/server';
 import { nodeRouteFileLoader } from '../../src/core/envs/routeFiles';
 import { parseRoutes } from '../../src/core/envs/virl';
@@ -52,6 +54,13 @@ describe('environments: TypeScript and Python agree (differential fuzz)', functi
       ['environment.routes.synthetic.routes: must be an integer in [1, 1000000]', 'environment.routes.synthetic.seed: must be an integer in [0, 4294967295]', 'environment.routes.synthetic.city: required, a non-empty string'],
     );
     assert.equal(typeof answers[3]!.prompt, 'string');
+  });
+
+  it('V-IRL configs out of the schema are refused in the same words (the shared vectors\' refusals)', async () => {
+    const { refused } = JSON.parse(readFileSync(join(repoRoot, 'test', 'vectors', 'virl.json'), 'utf8')) as { refused: { config: { env: string }; error: string }[] };
+    const answers = await agree(refused.map((c) => JSON.stringify({ op: 'reset', config: c.config, seed: 1 })));
+    // the servers pick the environment by `env` first: another name is refused before V-IRL's own checks
+    assert.deepEqual(answers.map((a, i) => (refused[i]!.config.env === 'virl' ? a.error : typeof a.error)), refused.map((c) => (c.config.env === 'virl' ? c.error : 'string')));
   });
 
   it('integers written 24.0 are integers everywhere (seed, target, maxVerify, maxStraight, a position), and a null position is position 0', async () => {

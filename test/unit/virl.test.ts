@@ -41,7 +41,7 @@ describe('V-IRL: synthetic cities', () => {
     });
   }
   for (const c of vectors.refused) {
-    it(`refuse ${JSON.stringify(c.config.routes)} in Python's words`, () => {
+    it(`refuse ${JSON.stringify(c.config)} in Python's words`, () => {
       assert.throws(() => virlConfig(c.config), (err: Error) => err.message === c.error);
     });
   }

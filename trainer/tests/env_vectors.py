@@ -242,7 +242,7 @@ VIRL_CONFIGS = [
     for modality in ("language", "vision")
 ] + [{"env": "virl", "routes": {"file": VIRL_ROUTES}, "verifier": "strict", "maxStraight": 2, "dropRate": 0.0, "maxVerify": 3}]
 # routes as the V-IRL platform writes them ("No landmark nearby" where it found none, or no
-# landmarks key), in the authors' file format: [[route, ...], count]
+# landmarks key), in the authors' file format: [[route, ...], count], one with an integer id
 VIRL_PLATFORM_ROUTES = "test/vectors/virl-routes-platform.json"
 VIRL_CONFIGS += [{"env": "virl", "routes": {"file": VIRL_PLATFORM_ROUTES}, "verifier": verifier} for verifier in ("reference", "strict")]
 
@@ -362,14 +362,17 @@ VIRL_REFUSED_SYNTHETIC = [
 ]
 
 
-def _milestone_block(index: int, heading: str, landmarks: str | None = "Oak St is on your front") -> str:
+def _milestone_block(index: int, heading: str, landmarks: str | None = "Oak St is on your front", distance: str = "40 meters", separator: str = " ") -> str:
     landmark_line = "" if landmarks is None else f'"landmarks": "{landmarks}",\n'
-    return f'\n{{\n"intersection_idx": "{index}",\n{landmark_line}"distance": "40 meters",\n"human_heading": "0",\n"to_next_intersection_heading": "{heading}",\n}}\n'
+    return f'\n{{\n"intersection_idx": "{index}",\n{landmark_line}"distance": "{distance}",\n"human_heading": "0",\n"to_next_intersection_heading":{separator}"{heading}",\n}}\n'
 
 
-def _route(route_id: Any = None, milestone_info: str = _milestone_block(1, "90 (east)")) -> dict[str, Any]:
+_NO_ID = object()
+
+
+def _route(route_id: Any = _NO_ID, milestone_info: str = _milestone_block(1, "90 (east)")) -> dict[str, Any]:
     route = {"start_place": {"name": "Pier"}, "dest_place": {"name": "Kiosk"}, "milestone_info": milestone_info}
-    return route if route_id is None else {"route_id": route_id, **route}
+    return route if route_id is _NO_ID else {"route_id": route_id, **route}
 
 
 # route-file values: the formats a file may take, and what is refused (naming the place)
@@ -383,6 +386,23 @@ VIRL_ROUTE_FILES = [
     ("the authors' format with a count that is not an integer", [[_route("a")], "1"]),
     ("the authors' format with a third item", [[_route("a")], 1, 1]),
     ("a route in the authors' list that is not an object", [[_route("a"), 5], 2]),
+    ("the authors' count beyond JavaScript's exact integers", [[_route("a")], 2**53]),
+    # route ids: strings, and integers written alike in both languages; nothing else
+    ("an integer route_id", [_route(7)]),
+    ("an integer route_id written 7.0", [_route(7.0)]),
+    ("a route_id of null", [_route(None)]),
+    ("a route_id of true", [_route(True)]),
+    ("a route_id that is a list", [_route("a"), _route([1])]),
+    ("a route_id of 1.5", [_route(1.5)]),
+    ("a route_id beyond JavaScript's exact integers", [_route(2**53)]),
+    # headings and distances: ASCII digits and ASCII spacing only, in both languages
+    ("a heading with tabs and newlines around it", [_route("t", _milestone_block(1, "\t90 (east)\n"))]),
+    ("a heading in Arabic-Indic digits", [_route("d", _milestone_block(1, "\u0669\u0660 (east)"))]),
+    ("a heading after a no-break space", [_route("s", _milestone_block(1, "\u00a090 (east)"))]),
+    ("a heading after an information separator", [_route("s", _milestone_block(1, "\x1c90 (east)"))]),
+    ("a heading after a byte-order mark", [_route("s", _milestone_block(1, "\ufeff90 (east)"))]),
+    ("a distance in Arabic-Indic digits", [_route("d", _milestone_block(1, "90 (east)", distance="\u0661\u0666 meters"))]),
+    ("a field after a no-break space", [_route("s", _milestone_block(1, "90 (east)", separator="\u00a0"))]),
 ]
 
 
@@ -405,13 +425,38 @@ def virl_route_file_cases() -> list[dict[str, Any]]:
     return cases
 
 
+_FILE = {"file": "route_infos.json"}
+VIRL_REFUSED_CONFIGS = [
+    {"env": "virl", "routes": {"file": 5, "synthetic": {"city": "nyc"}}},
+    {"env": "virl", "routes": {"file": "route_infos.json", "synthetic": {"city": "nyc"}}},
+    {"env": "virl", "routes": {"file": 5}},
+    {"env": "virl", "routes": {"file": ""}},
+    {"env": "virl", "routes": {"synthetic": "nyc"}},
+    {"env": "virl", "routes": {"file": "route_infos.json", "count": 3}},
+    {"env": "virl", "routes": {}},
+    {"env": "virl", "routes": _FILE, "panoramas": 5},
+    {"env": "virl", "routes": _FILE, "panoramas": ""},
+    {"env": "virl", "routes": _FILE, "panoramas": None},
+    {"env": "VIRL", "routes": _FILE},
+    {"env": "virl", "routes": _FILE, "faceCards": "all-10"},
+    {"env": "virl", "routes": _FILE, "actionSpace": "diagonal"},
+    {"env": "virl", "routes": _FILE, "verifier": True},
+    {"env": "virl", "routes": _FILE, "modality": {"b": [1, 2.5, None, "\u00e9\n"], "2": False, "1": 0.000001}},
+    {"env": "virl", "routes": _FILE, "maxStraight": True},
+    {"env": "virl", "routes": _FILE, "maxStraight": 1e21},
+    {"env": "virl", "routes": _FILE, "maxVerify": 0.5},
+    {"env": "virl", "routes": _FILE, "dropRate": 2.0},
+    {"env": "virl", "routes": _FILE, "dropRate": -1e-7},
+    {"env": "virl", "routes": _FILE, "dropRate": "0.5"},
+]
+
+
 def virl_refusal_cases() -> list[dict[str, Any]]:
     """Configs refused as they load, with the error naming the field."""
     from ptlab.envs import virl
 
     cases = []
-    for synthetic in VIRL_REFUSED_SYNTHETIC:
-        raw = {"env": "virl", "routes": {"synthetic": synthetic}}
+    for raw in [*({"env": "virl", "routes": {"synthetic": synthetic}} for synthetic in VIRL_REFUSED_SYNTHETIC), *VIRL_REFUSED_CONFIGS]:
         try:
             virl.VirlConfig.from_dict(raw)
         except EnvConfigError as exc:

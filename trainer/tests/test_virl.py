@@ -264,3 +264,11 @@ def test_a_one_milestone_route_says_turn_not_first_turn():
     destination = "Move forward until you reach destination where The destination Pier 9 Market is on your front."
     assert virl.instruction_sentences(route, wrap=False) == ["Turn right to face west.", destination]  # 270 - 0, not wrapped
     assert virl.instruction_sentences(route, wrap=True) == ["Turn left to face west.", destination]
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_a_route_file_with_nan_or_infinity_is_refused_as_javascript_refuses_it(tmp_path, constant):
+    path = tmp_path / "routes.json"
+    path.write_text(json.dumps([{"route_id": "a", **vectors._route()}]).replace('"route_id": "a"', f'"route_id": "a", "init_heading": {constant}'))
+    with pytest.raises(virl.RouteFormatError, match=rf"routes\.json: invalid JSON: {constant} is not JSON"):
+        virl.load_routes(path)

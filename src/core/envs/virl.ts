@@ -62,12 +62,13 @@ export interface SyntheticRoutes {
 
 const VIRL_DEFAULTS: Omit<VirlConfig, 'routes'> = { actionSpace: 'absolute', maxStraight: 5, dropRate: 0.5, modality: 'language', maxVerify: 2, verifier: 'strict' };
 const KNOWN = ['routes', 'actionSpace', 'maxStraight', 'dropRate', 'modality', 'maxVerify', 'verifier', 'panoramas'];
+const KNOWN_KEYS = ['env', ...KNOWN].sort(); // as the Python twin lists them
 
 export function virlConfig(raw: unknown): VirlConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new EnvConfigError('environment: must be an object');
   const r = raw as Record<string, unknown>;
   for (const key of Object.keys(r)) {
-    if (key !== 'env' && !KNOWN.includes(key)) throw new EnvConfigError(`environment.${key}: unknown key for virl (known: ${[...KNOWN].sort().join(', ')})`);
+    if (!KNOWN_KEYS.includes(key)) throw new EnvConfigError(`environment.${key}: unknown key for virl (known: ${KNOWN_KEYS.join(', ')})`);
   }
   if ('env' in r && r.env !== 'virl') throw new EnvConfigError(`environment.env: expected 'virl', got ${JSON.stringify(r.env)}`);
   for (const [key, options] of [['actionSpace', ['absolute', 'relative']], ['modality', ['language', 'vision']], ['verifier', ['reference', 'strict']]] as const) {
@@ -84,10 +85,10 @@ export function virlConfig(raw: unknown): VirlConfig {
   if ('dropRate' in r && !(typeof r.dropRate === 'number' && r.dropRate >= 0 && r.dropRate <= 1)) {
     throw new EnvConfigError(`environment.dropRate: must be a number in [0, 1], got ${JSON.stringify(r.dropRate)}`);
   }
-  const routes = r.routes as Record<string, unknown> | undefined;
-  if (!(typeof routes === 'object' && routes !== null && (typeof routes.file === 'string' || isObject(routes.synthetic)))) {
-    throw new EnvConfigError('environment.routes: required, {"file": "route_infos.json"} or {"synthetic": {"city": ...}}');
+  if ('panoramas' in r && !(typeof r.panoramas === 'string' && r.panoramas !== '')) {
+    throw new EnvConfigError(`environment.panoramas: must be a non-empty string (a folder, relative to the config), got ${JSON.stringify(r.panoramas)}`);
   }
+  const routes = checkRoutes(r.routes);
   if (!('file' in routes)) checkSynthetic(routes.synthetic as Record<string, unknown>);
   const config = { ...VIRL_DEFAULTS, routes } as VirlConfig;
   for (const key of KNOWN) if (key in r) (config as unknown as Record<string, unknown>)[key] = r[key];
@@ -95,8 +96,24 @@ export function virlConfig(raw: unknown): VirlConfig {
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
+const ROUTES_KEYS = ['file', 'synthetic'];
 const SYNTHETIC_KEYS = ['city', 'routes', 'seed'];
+
+/** The schema's routeSource: {"file": ...} or {"synthetic": {...}}, one of them; the same words as the Python twin (_check_routes). */
+function checkRoutes(routes: unknown): Record<string, unknown> {
+  const at = 'environment.routes';
+  if (!(isObject(routes) && ROUTES_KEYS.some((key) => has(routes, key)))) throw new EnvConfigError(`${at}: required, {"file": "route_infos.json"} or {"synthetic": {"city": ...}}`);
+  const unknown = Object.keys(routes).filter((key) => !ROUTES_KEYS.includes(key)).sort();
+  if (unknown.length > 0) throw new EnvConfigError(`${at}.${unknown[0]}: unknown key (known: ${ROUTES_KEYS.join(', ')})`);
+  if (has(routes, 'file') && has(routes, 'synthetic')) throw new EnvConfigError(`${at}: either "file" or "synthetic", not both`);
+  if (has(routes, 'file') && !(typeof routes.file === 'string' && routes.file !== '')) {
+    throw new EnvConfigError(`${at}.file: must be a non-empty string (a route file, relative to the config), got ${JSON.stringify(routes.file)}`);
+  }
+  if (has(routes, 'synthetic') && !isObject(routes.synthetic)) throw new EnvConfigError(`${at}.synthetic: must be an object, {"city": ...}, got ${JSON.stringify(routes.synthetic)}`);
+  return routes;
+}
 
 /** The schema's bounds; the same words as the Python twin (VirlConfig.from_dict). */
 function checkSynthetic(synthetic: Record<string, unknown>): void {
@@ -132,10 +149,12 @@ export interface Route {
 
 export class RouteFormatError extends Error {}
 
+// ASCII digits and spacing, spelled out: JavaScript's \s takes other spaces than Python's,
+// whose \d and \s also take other scripts' digits and spaces; both languages read the same files.
 const MILESTONE_BLOCK_RE = /\{([^{}]*)\}/g;
-const MILESTONE_FIELD_RE = /"([a-z_]+)":\s*"([^"]*)"/g;
-const HEADING_RE = /^\s*(-?\d+(?:\.\d+)?)\s*(?:\(([a-z]+)\))?\s*$/;
-const DISTANCE_RE = /^\s*(\d+(?:\.\d+)?)\s*meters?\s*$/;
+const MILESTONE_FIELD_RE = /"([a-z_]+)":[ \t\n\r\f\v]*"([^"]*)"/g;
+const HEADING_RE = /^[ \t\n\r\f\v]*(-?[0-9]+(?:\.[0-9]+)?)[ \t\n\r\f\v]*(?:\(([a-z]+)\))?[ \t\n\r\f\v]*$/;
+const DISTANCE_RE = /^[ \t\n\r\f\v]*([0-9]+(?:\.[0-9]+)?)[ \t\n\r\f\v]*meters?[ \t\n\r\f\v]*$/;
 
 /** The nearest of the 8 absolute directions (45-degree sectors centred on north). */
 export function directionName(heading: number): string {
@@ -175,12 +194,21 @@ export function parseMilestones(info: string, where: string): Milestone[] {
 function routeItems(data: unknown, source: string): [unknown[], string | undefined] {
   if (!Array.isArray(data)) return [[data], undefined];
   if (data.length > 0 && Array.isArray(data[0])) {
-    if (data.length !== 2 || !Number.isInteger(data[1])) {
+    if (data.length !== 2 || !Number.isSafeInteger(data[1])) {
       throw new RouteFormatError(`${source}: a list that starts with a list is the authors' [[route, ...], count]: two items, the routes and their count (an integer)`);
     }
     return [data[0] as unknown[], `${source}[0]`];
   }
   return [data, source];
+}
+
+/** A string as it is, an integer in digits (7 and 7.0 alike); route-{index} without one. */
+function routeId(route: Record<string, unknown>, index: number, where: string): string {
+  if (!has(route, 'route_id')) return `route-${index}`;
+  const value = route.route_id;
+  if (typeof value === 'string') return value;
+  if (!Number.isSafeInteger(value)) throw new RouteFormatError(`${where}.route_id: must be a string or an integer of at most 2**53 - 1, got ${JSON.stringify(value)}`);
+  return String(value);
 }
 
 /** Routes from a reference route_infos.json value: one route dict, a list of them, or the
@@ -195,7 +223,7 @@ export function parseRoutes(data: unknown, source: string): Route[] {
     const name = (place: unknown, fallback: string) => (typeof place === 'object' && place !== null ? String((place as { name?: unknown }).name ?? fallback) : fallback);
     if (typeof r.milestone_info !== 'string') throw new RouteFormatError(`${where}.milestone_info: must be a string of milestone blocks`);
     return {
-      routeId: String(r.route_id ?? `route-${i}`),
+      routeId: routeId(r, i, where),
       start: name(r.start_place, 'start'),
       destination: name(r.dest_place, 'destination'),
       milestones: parseMilestones(r.milestone_info, where),

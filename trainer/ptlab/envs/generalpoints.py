@@ -545,6 +545,61 @@ def json_integer(value: Any) -> int | None:
     return int(value) if isinstance(value, float) and value.is_integer() else None
 
 
+def json_text(value: Any) -> str:
+    """A JSON value as JavaScript's JSON.stringify writes it (true, "x", 2, 1e+21), so that a
+    message quoting a config value reads the same in both languages (repr writes True, 'x', 2.0)."""
+    if value is None or value is True or value is False:
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, (int, float)):
+        return _js_number(value)
+    if isinstance(value, str):
+        return _js_string(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(json_text(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_js_string(key)}:{json_text(value[key])}" for key in _js_key_order(list(value))) + "}"
+    return _js_string(str(value))
+
+
+def _js_number(value: int | float) -> str:
+    """Number.prototype.toString of the double JSON.parse makes of it (Python's repr has the
+    same shortest digits, laid out otherwise)."""
+    try:
+        x = float(value)
+    except OverflowError:
+        return "null"  # JSON.parse makes Infinity of it, which JSON.stringify writes so
+    if x != x or x in (float("inf"), float("-inf")):
+        return "null"
+    if x == 0:
+        return "0"
+    mantissa, _, exponent = repr(abs(x)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    n = len(whole) + int(exponent or 0) - (len(whole + fraction) - len(digits))  # x = 0.digits * 10**n
+    digits = digits.rstrip("0")
+    k = len(digits)
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = f"{digits[:n]}.{digits[n:]}"
+    elif -6 < n <= 0:
+        text = "0." + "0" * -n + digits
+    else:
+        text = digits[0] + (f".{digits[1:]}" if k > 1 else "") + f"e{'+' if n >= 1 else '-'}{abs(n - 1)}"
+    return ("-" if x < 0 else "") + text
+
+
+def _js_string(text: str) -> str:
+    escaped = json.dumps(text, ensure_ascii=False)  # the same escapes as JSON.stringify, but for lone surrogates
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
+
+
+def _js_key_order(keys: list[str]) -> list[str]:
+    """JavaScript's property order: integer-like keys ascending, then the rest as inserted."""
+    index = [key for key in keys if re.fullmatch("0|[1-9][0-9]*", key) and int(key) < 2**32 - 1]
+    return sorted(index, key=int) + [key for key in keys if key not in index]
+
+
 def json_object(output: str) -> dict[str, Any] | None:
     """The output as a JSON object, parsed as JavaScript's JSON.parse does (no NaN or
     Infinity, numbers as doubles), or None."""

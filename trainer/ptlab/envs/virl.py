@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, ClassVar, Literal
 
 from ptlab.envs.generalpoints import EnvConfigError
-from ptlab.envs.generalpoints import json_integer, json_object  # one JSON reading for every environment
+from ptlab.envs.generalpoints import json_integer, json_object, json_text  # one JSON reading for every environment
 from ptlab.envs.prng import Rng
 from ptlab.envs.virl_geometry import ABSOLUTE, direction_name
 
@@ -92,21 +92,22 @@ class VirlConfig:
             if key != "env" and key not in allowed:
                 raise EnvConfigError(f"environment.{key}: unknown key for virl (known: {', '.join(sorted(allowed))})")
         if raw.get("env", "virl") != "virl":
-            raise EnvConfigError(f"environment.env: expected 'virl', got {raw.get('env')!r}")
+            raise EnvConfigError(f"environment.env: expected 'virl', got {json_text(raw.get('env'))}")
         for key, options in (("actionSpace", ("absolute", "relative")), ("modality", ("language", "vision")), ("verifier", ("reference", "strict"))):
             if key in raw and raw[key] not in options:
-                raise EnvConfigError(f"environment.{key}: must be one of {', '.join(map(repr, options))}, got {raw[key]!r}")
+                raise EnvConfigError(f"environment.{key}: must be one of {', '.join(map(repr, options))}, got {json_text(raw[key])}")
         for key, low, high in (("maxStraight", 0, 100), ("maxVerify", 1, 100)):
             if key in raw:
                 value = json_integer(raw[key])
                 if value is None or not low <= value <= high:
-                    raise EnvConfigError(f"environment.{key}: must be an integer in [{low}, {high}], got {raw[key]!r}")
+                    raise EnvConfigError(f"environment.{key}: must be an integer in [{low}, {high}], got {json_text(raw[key])}")
                 raw = {**raw, key: value}
         if "dropRate" in raw and (isinstance(raw["dropRate"], bool) or not isinstance(raw["dropRate"], (int, float)) or not 0 <= raw["dropRate"] <= 1):
-            raise EnvConfigError(f"environment.dropRate: must be a number in [0, 1], got {raw['dropRate']!r}")
+            raise EnvConfigError(f"environment.dropRate: must be a number in [0, 1], got {json_text(raw['dropRate'])}")
+        if "panoramas" in raw and not (isinstance(raw["panoramas"], str) and raw["panoramas"]):
+            raise EnvConfigError(f"environment.panoramas: must be a non-empty string (a folder, relative to the config), got {json_text(raw['panoramas'])}")
         routes = raw.get("routes")
-        if not (isinstance(routes, dict) and (isinstance(routes.get("file"), str) or isinstance(routes.get("synthetic"), dict))):
-            raise EnvConfigError('environment.routes: required, {"file": "route_infos.json"} or {"synthetic": {"city": ...}}')
+        _check_routes(routes)
         if "file" not in routes:
             synthetic = routes["synthetic"]
             _check_synthetic(synthetic)
@@ -132,7 +133,25 @@ class VirlConfig:
         return len(routes_for(self, base_dir))
 
 
+_ROUTES_KEYS = ("file", "synthetic")
 _SYNTHETIC_KEYS = ("city", "routes", "seed")
+
+
+def _check_routes(routes: Any) -> None:
+    """The schema's routeSource: {"file": ...} or {"synthetic": {...}}, one of them; the same
+    words as the TypeScript twin (virlConfig)."""
+    at = "environment.routes"
+    if not (isinstance(routes, dict) and any(key in routes for key in _ROUTES_KEYS)):
+        raise EnvConfigError(f'{at}: required, {{"file": "route_infos.json"}} or {{"synthetic": {{"city": ...}}}}')
+    unknown = sorted(key for key in routes if key not in _ROUTES_KEYS)
+    if unknown:
+        raise EnvConfigError(f"{at}.{unknown[0]}: unknown key (known: {', '.join(_ROUTES_KEYS)})")
+    if "file" in routes and "synthetic" in routes:
+        raise EnvConfigError(f'{at}: either "file" or "synthetic", not both')
+    if "file" in routes and not (isinstance(routes["file"], str) and routes["file"]):
+        raise EnvConfigError(f"{at}.file: must be a non-empty string (a route file, relative to the config), got {json_text(routes['file'])}")
+    if "synthetic" in routes and not isinstance(routes["synthetic"], dict):
+        raise EnvConfigError(f'{at}.synthetic: must be an object, {{"city": ...}}, got {json_text(routes["synthetic"])}')
 
 
 def _check_synthetic(synthetic: dict[str, Any]) -> None:
@@ -173,16 +192,20 @@ class RouteFormatError(ValueError):
     """A route file does not follow the reference route_infos.json format; says where."""
 
 
+# ASCII digits and spacing, spelled out: Python's \d and \s take other scripts' digits and
+# spaces, and JavaScript's \s other spaces than Python's; both languages read the same files.
+_SPACE = "[ \t\n\r\f\v]*"
 _MILESTONE_BLOCK_RE = re.compile(r"\{([^{}]*)\}")
-_MILESTONE_FIELD_RE = re.compile(r'"([a-z_]+)":\s*"([^"]*)"')
-_HEADING_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:\(([a-z]+)\))?\s*$")
-_DISTANCE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*meters?\s*$")
+_MILESTONE_FIELD_RE = re.compile(rf'"([a-z_]+)":{_SPACE}"([^"]*)"')
+_HEADING_RE = re.compile(rf"{_SPACE}(-?[0-9]+(?:\.[0-9]+)?){_SPACE}(?:\(([a-z]+)\))?{_SPACE}")
+_DISTANCE_RE = re.compile(rf"{_SPACE}([0-9]+(?:\.[0-9]+)?){_SPACE}meters?{_SPACE}")
+MAX_SAFE_INTEGER = 2**53 - 1  # beyond it JavaScript reads an integer inexactly
 
 
 def _heading(text: str, where: str) -> tuple[float, str | None]:
-    match = _HEADING_RE.match(text)
+    match = _HEADING_RE.fullmatch(text)
     if not match:
-        raise RouteFormatError(f"{where}: heading {text!r} is not like '298 (northwest)'")
+        raise RouteFormatError(f"{where}: heading '{text}' is not like '298 (northwest)'")  # quoted as the TypeScript twin quotes it
     return float(match.group(1)), match.group(2)
 
 
@@ -194,9 +217,9 @@ def parse_milestones(info: str, where: str) -> tuple[Milestone, ...]:
         for key in ("distance", "human_heading", "to_next_intersection_heading"):
             if key not in fields:
                 raise RouteFormatError(f'{at}: missing "{key}"')
-        distance = _DISTANCE_RE.match(fields["distance"])
+        distance = _DISTANCE_RE.fullmatch(fields["distance"])
         if not distance:
-            raise RouteFormatError(f"{at}: distance {fields['distance']!r} is not like '16 meters'")
+            raise RouteFormatError(f"{at}: distance '{fields['distance']}' is not like '16 meters'")
         previous, _ = _heading(fields["human_heading"], at)
         heading, name = _heading(fields["to_next_intersection_heading"], at)
         landmarks = fields.get("landmarks", NO_LANDMARK_FOUND)  # as the reference reads a block without one
@@ -213,10 +236,28 @@ def _route_items(data: Any, source: str) -> tuple[list[Any], str | None]:
     if not isinstance(data, list):
         return [data], None
     if data and isinstance(data[0], list):
-        if len(data) != 2 or json_integer(data[1]) is None:
+        if len(data) != 2 or _safe_integer(data[1]) is None:
             raise RouteFormatError(f"{source}: a list that starts with a list is the authors' [[route, ...], count]: two items, the routes and their count (an integer)")
         return data[0], f"{source}[0]"
     return data, source
+
+
+def _safe_integer(value: Any) -> int | None:
+    number = json_integer(value)
+    return number if number is not None and abs(number) <= MAX_SAFE_INTEGER else None
+
+
+def _route_id(item: dict[str, Any], index: int, where: str) -> str:
+    """A string as it is, an integer in digits (7 and 7.0 alike); route-{index} without one."""
+    if "route_id" not in item:
+        return f"route-{index}"
+    value = item["route_id"]
+    if isinstance(value, str):
+        return value
+    number = _safe_integer(value)
+    if number is None:
+        raise RouteFormatError(f"{where}.route_id: must be a string or an integer of at most 2**53 - 1, got {json_text(value)}")
+    return str(number)
 
 
 def parse_routes(data: Any, source: str) -> list[Route]:
@@ -236,7 +277,7 @@ def parse_routes(data: Any, source: str) -> list[Route]:
         if not isinstance(item["milestone_info"], str):
             raise RouteFormatError(f"{where}.milestone_info: must be a string of milestone blocks")
         city = item.get("city") if isinstance(item.get("city"), str) else ""
-        routes.append(Route(str(item.get("route_id", f"route-{i}")), start, dest, parse_milestones(item["milestone_info"], where), city))
+        routes.append(Route(_route_id(item, i, where), start, dest, parse_milestones(item["milestone_info"], where), city))
     if not routes:
         raise RouteFormatError(f"{source}: no routes")
     return routes
@@ -275,8 +316,11 @@ def routes_for(config: VirlConfig, base: Path) -> list[Route]:
 
 
 def load_routes(path: Path) -> list[Route]:
+    def refuse(constant: str) -> Any:  # Python's json reads NaN and Infinity; JSON (and JSON.parse) has none
+        raise RouteFormatError(f"{path}: invalid JSON: {constant} is not JSON")
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
     except OSError as exc:
         raise RouteFormatError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except json.JSONDecodeError as exc:
