@@ -98,11 +98,18 @@ export function randomOutput(rng: Rng, config: GeneralPointsConfig, cards: Rank[
 const VIRL_ACTIONS = ['forward()', 'stop()', ...[...ABSOLUTE, ...RELATIVE, 'up', ''].map((d) => `turn_direction(${d})`), 'Forward()', ' turn_direction( North ) ', 'turn_direction(north)\n'];
 const VIRL_OBSERVATIONS = ['No landmarks nearby; ', 'Prince St is on your front; You observe an intersection', 'an INTERSECTION', 'nothing'];
 
+// JSON values of other types than strings, and Python's constants (which its json reads)
+const VIRL_TYPED = ['["intersection"]', '["an intersection"]', '{"intersection": 0}', '{"x": "intersection"}', '5', 'null', 'true', 'NaN', '-Infinity', '[]'];
+
 /** A model output for a V-IRL position: an action in one of several layouts, or noise. */
 export function randomVirlOutput(rng: Rng): string {
   const action = rng.below(5) === 0 ? mutate(rng, pick(rng, VIRL_ACTIONS)) : pick(rng, VIRL_ACTIONS);
   const observation = pick(rng, VIRL_OBSERVATIONS);
-  switch (rng.below(5)) {
+  switch (rng.below(6)) {
+    case 5: {
+      const typed = () => (rng.below(2) ? pick(rng, VIRL_TYPED) : JSON.stringify(pick(rng, [action, observation])));
+      return `{"current observation":${typed()},"action":${rng.below(2) ? JSON.stringify(action) : typed()}${rng.below(2) ? `,"confidence":${pick(rng, ['NaN', 'Infinity', '-NaN', '0.5'])}` : ''}}`;
+    }
     case 0:
       return JSON.stringify({ 'current observation': observation, 'current instruction': 'x', action });
     case 1:

@@ -249,6 +249,7 @@ VIRL_CONFIGS += [{"env": "virl", "routes": {"file": VIRL_PLATFORM_ROUTES}, "veri
 
 def _virl_outputs(expert: str, observation: str, other_space_turn: str) -> list[tuple[str, str]]:
     json_answer = lambda action, obs=observation: json.dumps({"current observation": obs, "current instruction": "x", "action": action})  # noqa: E731
+    compact = lambda value: json.dumps(value, separators=(",", ":"))  # noqa: E731  (no layout the field patterns read)
     layout = lambda action, obs=observation: f'\n{{\n  "current observation": "{obs}",\n  "current instruction": "x",\n  "action": "{action}",\n}}'  # noqa: E731
     return [
         ("expert action, reference layout", layout(expert)),
@@ -265,6 +266,13 @@ def _virl_outputs(expert: str, observation: str, other_space_turn: str) -> list[
         ("empty", ""),
         ("action with a newline", json_answer(expert + "\n")),
         ("script tag", json_answer("<script>alert(1)</script>")),
+        # JSON fields of other types, and Python's NaN: the reference keeps what json.loads
+        # gives and applies Python's `in` to it
+        ("observation a list naming an intersection", compact({"current observation": ["intersection"], "action": "forward()"})),
+        ("observation an object keyed intersection", compact({"current observation": {"intersection": 1}, "action": "forward()"})),
+        ("observation a number", compact({"current observation": 5, "action": "forward()"})),
+        ("action a list", compact({"current observation": observation, "action": [expert]})),
+        ("expert action beside a NaN", compact({"action": expert})[:-1] + ',"confidence":NaN}'),
     ]
 
 

@@ -272,3 +272,24 @@ def test_a_route_file_with_nan_or_infinity_is_refused_as_javascript_refuses_it(t
     path.write_text(json.dumps([{"route_id": "a", **vectors._route()}]).replace('"route_id": "a"', f'"route_id": "a", "init_heading": {constant}'))
     with pytest.raises(virl.RouteFormatError, match=rf"routes\.json: invalid JSON: {constant} is not JSON"):
         virl.load_routes(path)
+
+
+@pytest.mark.parametrize(
+    "output,reward",
+    [
+        ('{"current observation":["intersection"],"action":"forward()"}', -1.5),  # a list holding the word: Python's `in` says so
+        ('{"current observation":["an intersection"],"action":"forward()"}', -1),  # ... holding another string: no
+        ('{"current observation":{"intersection":0},"action":"forward()"}', -1.5),  # an object: its keys
+        ('{"current observation":5,"action":"forward()"}', -1),  # Python's `in` raises: read as no claim
+        ('{"action":"turn_direction(southwest)","confidence":NaN}', 1),  # Python's json reads NaN
+        ('{"action":"turn_direction(southwest)","confidence":-Infinity}', 1),
+        ('{"action":"turn_direction(southwest)","confidence":-NaN}', -1),  # which it does not: the patterns find nothing
+        ('{"action":["turn_direction(southwest)"]}', -1),
+    ],
+)
+def test_the_reference_verifier_reads_json_fields_as_pythons_json_loads_and_in_do(output, reward):
+    """The reference's re_match keeps whatever json.loads returns (NaN included), and its
+    checks apply Python's `in` to it; the strict verifier reads only strings."""
+    config = virl.VirlConfig(routes={"file": "-"}, verifier="reference")
+    turn = virl.Position(virl.NO_LANDMARKS, False, "turn_direction(southwest)", "turn_direction(left)", 0, 0.0)
+    assert virl.verify(config, turn, output).reward == reward

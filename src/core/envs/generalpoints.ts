@@ -529,15 +529,40 @@ function jsonDepthWithin(text: string, limit: number): boolean {
 
 type JsonObject = Record<string, unknown>;
 
-/** The output as a JSON object, or undefined. */
-export function jsonObject(output: string): JsonObject | undefined {
+/** The output as a JSON object, or undefined; `pythonConstants`: NaN, Infinity and -Infinity
+ * read as numbers, as Python's json.loads (the reference's) reads them. */
+export function jsonObject(output: string, pythonConstants = false): JsonObject | undefined {
   if (!jsonDepthWithin(output, MAX_JSON_DEPTH)) return undefined;
   try {
-    const value: unknown = JSON.parse(output);
+    const value: unknown = JSON.parse(pythonConstants ? constantsAsNumbers(output) : output);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Each NaN, Infinity and -Infinity outside strings as ` 0 `: a number where Python's json
+ * reads one (its value unread by the callers), and where it reads none, still no JSON. */
+function constantsAsNumbers(text: string): string {
+  let out = '';
+  let start = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else {
+      const constant = ['-Infinity', 'Infinity', 'NaN'].find((name) => text.startsWith(name, i));
+      if (constant !== undefined) {
+        out += `${text.slice(start, i)} 0 `;
+        i += constant.length - 1;
+        start = i + 1;
+      }
+    }
+  }
+  return out + text.slice(start);
 }
 
 const has = (o: JsonObject, key: string) => Object.prototype.hasOwnProperty.call(o, key);
@@ -547,8 +572,10 @@ const FORMULA_RE = /"formula": "([^\n]*?)"/;
 const CARDS_RE = /"cards": \[([^\]]+)\]/;
 const NUMBER_RE = /"number": \[([^\]]+)\]/;
 
-function referenceField(output: string, key: string, pattern: RegExp): unknown {
-  const parsed = jsonObject(output);
+/** The reference's re_match: the JSON value of any type where the output is a JSON object with
+ * this key, else the pattern's group, else "None". */
+export function referenceField(output: string, key: string, pattern: RegExp, pythonConstants = false): unknown {
+  const parsed = jsonObject(output, pythonConstants);
   if (parsed !== undefined && has(parsed, key)) return parsed[key];
   const match = pattern.exec(output);
   return match ? match[1] : 'None';

@@ -2,7 +2,7 @@
 // The Python twin is trainer/ptlab/envs/virl.py (its docstring lists the decisions taken
 // where the spec is silent); both give byte-identical prompts, rewards, messages and
 // episodes. Pure: callers pass route data, never paths.
-import { EnvConfigError, jsonObject } from './generalpoints';
+import { EnvConfigError, jsonObject, referenceField } from './generalpoints';
 import { Rng } from './prng';
 
 export const ABSOLUTE = ['north', 'northeast', 'east', 'southeast', 'south', 'southwest', 'west', 'northwest'] as const;
@@ -392,13 +392,26 @@ export interface VirlVerdict {
   failureMode: VirlFailureMode | undefined;
 }
 
+/** `needle in container` as Python evaluates it on a JSON value (a substring, a list's item, an
+ * object's key); undefined where it raises TypeError (a number, true, false, null). */
+function pythonIn(needle: string, container: unknown): boolean | undefined {
+  if (typeof container === 'string') return container.includes(needle);
+  if (Array.isArray(container)) return container.some((item) => item === needle);
+  if (isObject(container)) return has(container, needle);
+  return undefined;
+}
+
+/** The reference's step_rewards_virl, its fields as re_match reads them: any JSON value
+ * (json.loads reads NaN and Infinity), else the patterns' strings, else "None". */
 export function verifyReference(config: VirlConfig, p: Position, output: string): VirlVerdict {
   const expert = actionOf(p, config.actionSpace);
-  const action = field(output, 'action', ACTION_RE);
-  const shown = field(output, 'current observation', OBSERVATION_RE) ?? 'None';
-  const claims = shown.includes('intersection');
+  const action = referenceField(output, 'action', ACTION_RE, true);
+  const observation = referenceField(output, 'current observation', OBSERVATION_RE, true);
+  // quirk: on a number, true, false or null observation the reference's `in` raises and its
+  // run stops; read here as no claim
+  const claims = pythonIn('intersection', observation) ?? false;
   if (action === expert) return { reward: 1, message: CORRECT, correct: true, failureMode: undefined };
-  const mode = failureMode(expert, action, config.actionSpace, claims, p.atIntersection);
+  const mode = failureMode(expert, typeof action === 'string' ? action : undefined, config.actionSpace, claims, p.atIntersection);
   // quirk: the expert's landmark text never says "intersection", so this fires for any
   // wrong answer that mentions one, at an intersection or not.
   if (claims && !p.landmark.includes('intersection')) return { reward: -1.5, message: NOT_AT_INTERSECTION, correct: false, failureMode: mode };

@@ -600,9 +600,10 @@ def _js_key_order(keys: list[str]) -> list[str]:
     return sorted(index, key=int) + [key for key in keys if key not in index]
 
 
-def json_object(output: str) -> dict[str, Any] | None:
+def json_object(output: str, python_constants: bool = False) -> dict[str, Any] | None:
     """The output as a JSON object, parsed as JavaScript's JSON.parse does (no NaN or
-    Infinity, numbers as doubles), or None."""
+    Infinity, numbers as doubles), or None; `python_constants`: NaN, Infinity and -Infinity
+    read as numbers, as Python's json.loads (the reference's) reads them."""
 
     def reject(name: str) -> Any:
         raise ValueError(name)
@@ -610,7 +611,7 @@ def json_object(output: str) -> dict[str, Any] | None:
     if not _json_depth_within(output, MAX_JSON_DEPTH):
         return None
     try:
-        value = json.loads(output, parse_int=float, parse_constant=reject)
+        value = json.loads(output, parse_int=float, parse_constant=float if python_constants else reject)
     except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
@@ -622,8 +623,10 @@ _CARDS_RE = re.compile(r'"cards": \[([^\]]+)\]')
 _NUMBER_RE = re.compile(r'"number": \[([^\]]+)\]')
 
 
-def _reference_field(output: str, key: str, pattern: re.Pattern[str]) -> Any:
-    parsed = json_object(output)
+def reference_field(output: str, key: str, pattern: re.Pattern[str], python_constants: bool = False) -> Any:
+    """The reference's re_match: the JSON value of any type where the output is a JSON object
+    with this key, else the pattern's group, else "None"."""
+    parsed = json_object(output, python_constants)
     if parsed is not None and key in parsed:
         return parsed[key]
     match = pattern.search(output)
@@ -684,7 +687,7 @@ def _reference_cards(output: str) -> list[str] | None:
 def parse_reference(output: str) -> ParsedAnswer:
     formula, found = reference_formula(output)
     cards = _reference_cards(output)
-    numbers = _reference_list(_reference_field(output, "number", _NUMBER_RE))
+    numbers = _reference_list(reference_field(output, "number", _NUMBER_RE))
     return ParsedAnswer(formula if found else None, cards or [], numbers, cards is not None)
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, ClassVar, Literal
 
 from ptlab.envs.generalpoints import EnvConfigError
-from ptlab.envs.generalpoints import json_integer, json_object, json_text  # one JSON reading for every environment
+from ptlab.envs.generalpoints import json_integer, json_object, json_text, reference_field  # one JSON reading for every environment
 from ptlab.envs.prng import Rng
 from ptlab.envs.virl_geometry import ABSOLUTE, direction_name
 
@@ -499,15 +499,24 @@ class Verdict:
     failure_mode: str | None
 
 
+def _python_in(needle: str, container: Any) -> bool | None:
+    """`needle in container` as Python evaluates it on a JSON value (a substring, a list's
+    item, an object's key); None where it raises TypeError (a number, true, false, null)."""
+    return needle in container if isinstance(container, (str, list, dict)) else None
+
+
 def verify_reference(config: VirlConfig, p: Position, output: str) -> Verdict:
+    """The reference's step_rewards_virl, its fields as re_match reads them: any JSON value
+    (json.loads reads NaN and Infinity), else the patterns' strings, else "None"."""
     expert = p.action(config.actionSpace)
-    action = _field(output, "action", _ACTION_RE)
-    observation = _field(output, "current observation", _OBSERVATION_RE)
-    shown = observation if observation is not None else "None"
-    claims = "intersection" in shown
+    action = reference_field(output, "action", _ACTION_RE, python_constants=True)
+    observation = reference_field(output, "current observation", _OBSERVATION_RE, python_constants=True)
+    # quirk: on a number, true, false or null observation the reference's `in` raises and its
+    # run stops; read here as no claim
+    claims = bool(_python_in("intersection", observation))
     if action == expert:
         return Verdict(1, CORRECT, True, None)
-    mode = failure_mode(expert, action, config.actionSpace, claims, p.at_intersection)
+    mode = failure_mode(expert, action if isinstance(action, str) else None, config.actionSpace, claims, p.at_intersection)
     # quirk: the expert's landmark text never says "intersection", so the second branch
     # fires for any wrong answer that mentions one, at an intersection or not.
     if claims and "intersection" not in p.landmark:
