@@ -291,5 +291,5 @@ def test_the_reference_verifier_reads_json_fields_as_pythons_json_loads_and_in_d
     """The reference's re_match keeps whatever json.loads returns (NaN included), and its
     checks apply Python's `in` to it; the strict verifier reads only strings."""
     config = virl.VirlConfig(routes={"file": "-"}, verifier="reference")
-    turn = virl.Position(virl.NO_LANDMARKS, False, "turn_direction(southwest)", "turn_direction(left)", 0, 0.0)
+    turn = virl.Position(virl.NO_LANDMARKS, False, "turn_direction(southwest)", "turn_direction(left)", 0, 0.0, 0)
     assert virl.verify(config, turn, output).reward == reward
