@@ -21,6 +21,7 @@ const ajv = new Ajv2020({
   allErrors: true,
   strict: false,
   discriminator: true,
+  strictNumbers: true, // Infinity (JSON.parse's reading of 1e400) and NaN are no numbers: they would pass any bound
   code: { source: true, esm: true, lines: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
 });
 addFormats(ajv);

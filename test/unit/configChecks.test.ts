@@ -42,6 +42,12 @@ describe('configChecks', () => {
     }
   });
 
+  it('reports a number too large for a float at its value, as the trainer refuses it (the schema reads it as Infinity)', () => {
+    const text = '{"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "embedded:tiny-lm"}, "sft": {"epochs": 1e400}}';
+    const issues = checkConfig(text, everythingExists).filter((i) => i.severity === 'error');
+    assert.deepEqual(issues.map((i) => [i.pointer, i.message, text.slice(i.offset, i.offset + i.length)]), [['/sft/epochs', '1e400 is too large a number (it reads as Infinity, and JSON has no Infinity; write a finite number)', '1e400']]);
+  });
+
   it('reports an OOD split equal to the training variant, at its overrides', () => {
     const config = example('tiny.ptlab.json');
     config.evaluation.splits[1].overrides = { faceCards: 'all-10' }; // the training rule again

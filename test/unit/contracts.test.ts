@@ -84,4 +84,11 @@ describe('contracts: located errors', () => {
       assert.match(errors[0]!.message, /^invalid JSON/, token);
     }
   });
+
+  it('refuses a number too large for a float (read as Infinity) as invalid JSON, in the trainer\'s words', () => {
+    for (const literal of ['1e400', '-1E+400', `1${'0'.repeat(400)}`]) {
+      const { errors } = checkJsonText('experiment.schema.json', `{"name": "x", "description": "${literal}", "environment": {"env": "generalpoints"},\n "model": {"name": "m"},\n "sft": {"epochs": ${literal}}}`);
+      assert.deepEqual(errors, [{ pointer: '', message: `invalid JSON: ${literal} is too large a number (it reads as Infinity, and JSON has no Infinity; write a finite number)`, line: 3, column: 20 }], literal);
+    }
+  });
 });

@@ -8,6 +8,7 @@ and errors reported as `file: /json/pointer: what`.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -86,13 +87,18 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str,
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
+def _finite_number(checker: Any, instance: Any) -> bool:
+    """A number as ajv reads one with strictNumbers: inf and nan are none (they would pass any bound)."""
+    return jsonschema.Draft202012Validator.TYPE_CHECKER.is_type(instance, "number") and not (isinstance(instance, float) and not math.isfinite(instance))
+
+
 @cache
 def validator(schema_file: str) -> jsonschema.protocols.Validator:
     registry, schemas = _registry()
     schema = schemas[schema_file]
     base = jsonschema.validators.validator_for(schema)
     base.check_schema(schema)
-    cls = jsonschema.validators.extend(base, {"pattern": _ecma_pattern})
+    cls = jsonschema.validators.extend(base, {"pattern": _ecma_pattern}, type_checker=base.TYPE_CHECKER.redefine("number", _finite_number))
     return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
 
 
@@ -205,24 +211,41 @@ def _fits(schema: Any, resolver: Any, value: Any) -> bool:
 
 
 class _NotJson(ValueError):
-    def __init__(self, token: str) -> None:
+    """A token json.loads would read that is no finite JSON number, and what to say of it."""
+
+    def __init__(self, token: str, why: str) -> None:
         super().__init__(token)
         self.token = token
+        self.why = why
 
 
 def _not_json(token: str) -> Any:
     """json.loads' NaN, Infinity and -Infinity, which JSON (and the editor's parser) has not:
     read, they would pass the schema's bounds, as every comparison with NaN is false."""
-    raise _NotJson(token)
+    raise _NotJson(token, "is not a JSON number (JSON has no NaN or Infinity; write a finite number)")
 
 
-_STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+def _finite_float(token: str) -> float:
+    """A number too large for a float (1e400) reads as inf here and as Infinity in JSON.parse:
+    refused as Infinity is."""
+    value = float(token)
+    if math.isinf(value):
+        raise _NotJson(token, "is too large a number (it reads as Infinity, and JSON has no Infinity; write a finite number)")
+    return value
+
+
+def _finite_int(token: str) -> int:
+    _finite_float(token)  # JSON.parse reads an integer of 400 digits as Infinity too
+    return int(token)
+
+
+_STRING_OR_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)')
 
 
 def _position(text: str, token: str) -> tuple[int, int]:
     """Line and column (1-based) of the first token outside strings: json.loads reads in order
     and stops at it, so it is the one refused."""
-    offset = next((m.start(1) for m in _STRING_OR_CONSTANT.finditer(text) if m.group(1) == token), 0)
+    offset = next((m.start(1) for m in _STRING_OR_NUMBER.finditer(text) if m.group(1) == token), 0)
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
@@ -236,11 +259,11 @@ def load_json_file(path: Path, schema_file: str) -> Any:
     except UnicodeDecodeError as exc:  # UTF-16 as some Windows editors save it, Latin-1, ...
         raise ContractViolation(f"{path}: cannot read: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); save the file as UTF-8") from exc
     try:
-        data = json.loads(text, parse_constant=_not_json)
+        data = json.loads(text, parse_constant=_not_json, parse_float=_finite_float, parse_int=_finite_int)
     except json.JSONDecodeError as exc:
         raise ContractViolation(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
     except _NotJson as exc:
         line, column = _position(text, exc.token)
-        raise ContractViolation(f"{path}:{line}:{column}: invalid JSON: {exc.token} is not a JSON number (JSON has no NaN or Infinity; write a finite number)") from exc
+        raise ContractViolation(f"{path}:{line}:{column}: invalid JSON: {exc.token} {exc.why}") from exc
     check(schema_file, data, str(path))
     return with_integers(schema_file, data)

@@ -523,7 +523,7 @@ class RunLog:
             with self._lock:  # the snapshot: progress may change it from the training thread meanwhile
                 self.manifest["updatedAt"] = self.manifest["heartbeatAt"] = now()
                 self.manifest["activeAt"] = active_at()
-                snapshot = json.dumps(self.manifest, indent=2) + "\n"
+                snapshot = json.dumps(self.manifest, indent=2, allow_nan=False) + "\n"
                 self._written_at = time.monotonic()
             check("run-manifest.schema.json", json.loads(snapshot), str(self.manifest_path))
             if not create:

@@ -70,3 +70,14 @@ def test_a_utf8_bom_is_read_past_as_editors_do(tmp_path):
     path = tmp_path / "e.ptlab.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"}}).encode())
     assert load_json_file(path, "experiment.schema.json")["name"] == "x"
+
+
+@pytest.mark.parametrize("literal", ["1e400", "-1E+400", "1" + "0" * 400])
+def test_a_number_too_large_for_a_float_is_invalid_json_naming_file_line_and_literal(tmp_path, literal):
+    """json.loads read 1e400 as inf (and JSON.parse reads it, or a 400-digit integer, as Infinity):
+    it passed the schema's bounds, and a job then failed on it or wrote a run.json of Infinity."""
+    path = tmp_path / "e.ptlab.json"
+    path.write_text('{"name": "x", "description": "' + literal + '", "environment": {"env": "generalpoints"},\n "model": {"name": "m"},\n "sft": {"epochs": ' + literal + "}}")
+    with pytest.raises(ContractViolation) as refused:
+        load_json_file(path, "experiment.schema.json")
+    assert str(refused.value) == f"{path}:3:20: invalid JSON: {literal} is too large a number (it reads as Infinity, and JSON has no Infinity; write a finite number)"

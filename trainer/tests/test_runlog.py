@@ -399,3 +399,11 @@ def test_a_resume_records_the_config_file_it_was_launched_with(tmp_path):
         pass
     resumed = json.loads((tmp_path / "run" / "run.json").read_text())
     assert resumed["configPath"] == str(moved_config) and resumed["command"][3] == str(moved_config)
+
+
+def test_run_json_never_holds_a_non_finite_number(tmp_path):
+    """json.dumps writes inf as Infinity, which is not JSON: neither the extension nor --resume
+    could read the run.json. Refused as the records are (_append)."""
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        RunLog(tmp_path / "run", experiment="x", job="sft", config={"sft": {"epochs": float("inf")}}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0})
+    assert not (tmp_path / "run" / "run.json").exists()

@@ -3,7 +3,7 @@
 // later. Pure: the caller says which paths exist, so unit tests and the editor share it.
 import * as jsonc from 'jsonc-parser';
 import experimentSchema from '../../../schemas/experiment.schema.json';
-import { pointerSegments } from '../contracts/contracts';
+import { nonFiniteNumbers, pointerOf, pointerSegments, tooLargeNumber } from '../contracts/contracts';
 import { canonicalJson } from '../canonicalJson';
 import { crc32 } from '../crc';
 
@@ -44,7 +44,17 @@ export function checkConfig(text: string, pathExists: PathExists): ConfigIssue[]
     ...checkRowsEndToEnd(config),
     ...checkLauncher(config),
   ];
-  return found.map((issue) => ({ ...issue, ...locate(tree, issue.pointer) }));
+  return [...tooLargeNumbers(tree, text), ...found.map((issue) => ({ ...issue, ...locate(tree, issue.pointer) }))];
+}
+
+/** What the trainer refuses as it reads the file, and the schema (VS Code's JSON service) passes as Infinity. */
+function tooLargeNumbers(tree: jsonc.Node, text: string): ConfigIssue[] {
+  return nonFiniteNumbers(tree).map((node) => ({
+    pointer: pointerOf(jsonc.getNodePath(node)),
+    severity: 'error',
+    message: tooLargeNumber(text.slice(node.offset, node.offset + node.length)),
+    ...rangeOf(node),
+  }));
 }
 
 /** The pointed-at value; for a field left at its default (absent), the key of its nearest

@@ -125,6 +125,11 @@ export function checkJsonText(schema: SchemaFile, source: string): { value: unkn
     const what = first ? jsonc.printParseErrorCode(first.error) : 'empty document';
     return { value: undefined, errors: [{ pointer: '', message: `invalid JSON: ${what}`, line, column }] };
   }
+  const infinite = nonFiniteNumbers(tree)[0];
+  if (infinite) {
+    const literal = text.slice(infinite.offset, infinite.offset + infinite.length);
+    return { value: undefined, errors: [{ pointer: '', message: `invalid JSON: ${tooLargeNumber(literal)}`, ...position(text, infinite.offset) }] };
+  }
   const value = jsonc.getNodeValue(tree) as unknown;
   const errors = contractErrors(schema, value).map((e) => {
     const node = jsonc.findNodeAtLocation(tree, pointerSegments(e.pointer));
@@ -143,6 +148,17 @@ export function jsonSyntaxError(text: string): { line: number; column: number; w
   return first && { ...position(text, first.offset), what: jsonc.printParseErrorCode(first.error) };
 }
 
+/** Number literals too large for a float (1e400), which JSON.parse and the trainer's json.loads read as Infinity, in text order. */
+export function nonFiniteNumbers(tree: jsonc.Node): jsonc.Node[] {
+  if (tree.type === 'number') return Number.isFinite(tree.value) ? [] : [tree];
+  return (tree.children ?? []).flatMap(nonFiniteNumbers);
+}
+
+/** What the trainer (ptlab/contracts.py) says of such a literal. */
+export function tooLargeNumber(literal: string): string {
+  return `${literal} is too large a number (it reads as Infinity, and JSON has no Infinity; write a finite number)`;
+}
+
 export function pointerSegments(pointer: string): (string | number)[] {
   if (pointer === '') return [];
   return pointer
@@ -150,6 +166,11 @@ export function pointerSegments(pointer: string): (string | number)[] {
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
+
+/** The JSON pointer of a path of keys and indices (pointerSegments' inverse). */
+export function pointerOf(segments: (string | number)[]): string {
+  return segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 function position(text: string, offset: number): { line: number; column: number } {

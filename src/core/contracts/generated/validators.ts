@@ -218,7 +218,7 @@ errors++;
 }
 if(data.index !== undefined){
 let data0 = data.index;
-if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
 const err12 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
@@ -228,7 +228,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(typeof data0 == "number"){
+if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
 const err13 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -290,7 +290,8 @@ errors++;
 }
 }
 if(data.reward !== undefined){
-if(!(typeof data.reward == "number")){
+let data5 = data.reward;
+if(!((typeof data5 == "number") && (isFinite(data5)))){
 const err18 = {instancePath:instancePath+"/reward",schemaPath:"#/properties/reward/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err18];
@@ -364,7 +365,7 @@ errors++;
 }
 if(data.outputTokens !== undefined){
 let data11 = data.outputTokens;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
 const err24 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/properties/outputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
@@ -374,7 +375,7 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(typeof data11 == "number"){
+if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 < 0 || isNaN(data11)){
 const err25 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/properties/outputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -389,7 +390,7 @@ errors++;
 }
 if(data.promptTokens !== undefined){
 let data12 = data.promptTokens;
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
 const err26 = {instancePath:instancePath+"/promptTokens",schemaPath:"#/properties/promptTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err26];
@@ -399,7 +400,7 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(typeof data12 == "number"){
+if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 < 0 || isNaN(data12)){
 const err27 = {instancePath:instancePath+"/promptTokens",schemaPath:"#/properties/promptTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -413,7 +414,8 @@ errors++;
 }
 }
 if(data.advantage !== undefined){
-if(!(typeof data.advantage == "number")){
+let data13 = data.advantage;
+if(!((typeof data13 == "number") && (isFinite(data13)))){
 const err28 = {instancePath:instancePath+"/advantage",schemaPath:"#/properties/advantage/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err28];
@@ -425,7 +427,8 @@ errors++;
 }
 }
 if(data.return !== undefined){
-if(!(typeof data.return == "number")){
+let data14 = data.return;
+if(!((typeof data14 == "number") && (isFinite(data14)))){
 const err29 = {instancePath:instancePath+"/return",schemaPath:"#/properties/return/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err29];
@@ -686,7 +689,7 @@ errors++;
 }
 if(data.step !== undefined){
 let data3 = data.step;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err16 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err16];
@@ -696,7 +699,7 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(typeof data3 == "number"){
+if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
 const err17 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -761,7 +764,7 @@ errors++;
 }
 if(data.episode !== undefined){
 let data7 = data.episode;
-if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
 const err22 = {instancePath:instancePath+"/episode",schemaPath:"#/properties/episode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
@@ -771,7 +774,7 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(typeof data7 == "number"){
+if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 < 0 || isNaN(data7)){
 const err23 = {instancePath:instancePath+"/episode",schemaPath:"#/properties/episode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -786,7 +789,7 @@ errors++;
 }
 if(data.seed !== undefined){
 let data8 = data.seed;
-if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
 const err24 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
@@ -796,7 +799,7 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(typeof data8 == "number"){
+if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 4294967295 || isNaN(data8)){
 const err25 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
@@ -1020,7 +1023,7 @@ errors++;
 const len3 = data16.length;
 for(let i3=0; i3<len3; i3++){
 let data17 = data16[i3];
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
 const err43 = {instancePath:instancePath+"/state/values/" + i3,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err43];
@@ -1030,7 +1033,7 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(typeof data17 == "number"){
+if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 13 || isNaN(data17)){
 const err44 = {instancePath:instancePath+"/state/values/" + i3,schemaPath:"#/$defs/state/oneOf/0/properties/values/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 13},message:"must be <= 13"};
 if(vErrors === null){
@@ -1170,7 +1173,7 @@ errors++;
 }
 if(data11.position !== undefined){
 let data22 = data11.position;
-if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
 const err55 = {instancePath:instancePath+"/state/position",schemaPath:"#/$defs/state/oneOf/1/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err55];
@@ -1180,7 +1183,7 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(typeof data22 == "number"){
+if((typeof data22 == "number") && (isFinite(data22))){
 if(data22 < 0 || isNaN(data22)){
 const err56 = {instancePath:instancePath+"/state/position",schemaPath:"#/$defs/state/oneOf/1/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -1195,7 +1198,7 @@ errors++;
 }
 if(data11.railLength !== undefined){
 let data23 = data11.railLength;
-if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
 const err57 = {instancePath:instancePath+"/state/railLength",schemaPath:"#/$defs/state/oneOf/1/properties/railLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err57];
@@ -1205,7 +1208,7 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(typeof data23 == "number"){
+if((typeof data23 == "number") && (isFinite(data23))){
 if(data23 < 1 || isNaN(data23)){
 const err58 = {instancePath:instancePath+"/state/railLength",schemaPath:"#/$defs/state/oneOf/1/properties/railLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -1334,7 +1337,8 @@ errors++;
 }
 }
 if(data.totalReward !== undefined){
-if(!(typeof data.totalReward == "number")){
+let data29 = data.totalReward;
+if(!((typeof data29 == "number") && (isFinite(data29)))){
 const err66 = {instancePath:instancePath+"/totalReward",schemaPath:"#/properties/totalReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err66];
@@ -1455,7 +1459,7 @@ errors++;
 }
 if(data32.row !== undefined){
 let data35 = data32.row;
-if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
+if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
 const err76 = {instancePath:instancePath+"/source/row",schemaPath:"#/properties/source/properties/row/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err76];
@@ -1465,7 +1469,7 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(typeof data35 == "number"){
+if((typeof data35 == "number") && (isFinite(data35))){
 if(data35 < 0 || isNaN(data35)){
 const err77 = {instancePath:instancePath+"/source/row",schemaPath:"#/properties/source/properties/row/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -1566,7 +1570,7 @@ errors++;
 }
 for(const key1 in data){
 let data0 = data[key1];
-if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
 const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1576,7 +1580,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(typeof data0 == "number"){
+if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
 const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -1764,7 +1768,7 @@ errors++;
 }
 if(data.step !== undefined){
 let data3 = data.step;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err13 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err13];
@@ -1774,7 +1778,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(typeof data3 == "number"){
+if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
 const err14 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -1814,7 +1818,7 @@ errors++;
 }
 if(data.seed !== undefined){
 let data5 = data.seed;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err17 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err17];
@@ -1824,7 +1828,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(typeof data5 == "number"){
+if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 4294967295 || isNaN(data5)){
 const err18 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
@@ -1849,7 +1853,7 @@ errors++;
 }
 if(data.temperature !== undefined){
 let data6 = data.temperature;
-if(typeof data6 == "number"){
+if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
 const err20 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -1944,7 +1948,7 @@ errors++;
 }
 if(data7.temperature !== undefined){
 let data10 = data7.temperature;
-if(typeof data10 == "number"){
+if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 0 || isNaN(data10)){
 const err28 = {instancePath:instancePath+"/decoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -1969,7 +1973,7 @@ errors++;
 }
 if(data7.topP !== undefined){
 let data11 = data7.topP;
-if(typeof data11 == "number"){
+if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 > 1 || isNaN(data11)){
 const err30 = {instancePath:instancePath+"/decoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -2004,7 +2008,7 @@ errors++;
 }
 if(data7.topK !== undefined){
 let data12 = data7.topK;
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
 const err33 = {instancePath:instancePath+"/decoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err33];
@@ -2014,7 +2018,7 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(typeof data12 == "number"){
+if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 < 0 || isNaN(data12)){
 const err34 = {instancePath:instancePath+"/decoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2042,7 +2046,7 @@ errors++;
 }
 if(data7.maxNewTokens !== undefined){
 let data14 = data7.maxNewTokens;
-if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
 const err36 = {instancePath:instancePath+"/decoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err36];
@@ -2052,7 +2056,7 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(typeof data14 == "number"){
+if((typeof data14 == "number") && (isFinite(data14))){
 if(data14 < 1 || isNaN(data14)){
 const err37 = {instancePath:instancePath+"/decoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -2146,7 +2150,7 @@ errors++;
 }
 if(data16.parameters !== undefined){
 let data17 = data16.parameters;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
 const err45 = {instancePath:instancePath+"/compute/parameters",schemaPath:"metric-record.schema.json#/$defs/compute/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err45];
@@ -2156,7 +2160,7 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(typeof data17 == "number"){
+if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 < 0 || isNaN(data17)){
 const err46 = {instancePath:instancePath+"/compute/parameters",schemaPath:"metric-record.schema.json#/$defs/compute/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2171,7 +2175,7 @@ errors++;
 }
 if(data16.initTokens !== undefined){
 let data18 = data16.initTokens;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
 const err47 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/initTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err47];
@@ -2181,7 +2185,7 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(typeof data18 == "number"){
+if((typeof data18 == "number") && (isFinite(data18))){
 if(data18 < 0 || isNaN(data18)){
 const err48 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/initTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2196,7 +2200,7 @@ errors++;
 }
 if(data16.trainTokens !== undefined){
 let data19 = data16.trainTokens;
-if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
 const err49 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/trainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
@@ -2206,7 +2210,7 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(typeof data19 == "number"){
+if((typeof data19 == "number") && (isFinite(data19))){
 if(data19 < 0 || isNaN(data19)){
 const err50 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/trainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2221,7 +2225,7 @@ errors++;
 }
 if(data16.inferenceTokens !== undefined){
 let data20 = data16.inferenceTokens;
-if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
 const err51 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/inferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err51];
@@ -2231,7 +2235,7 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(typeof data20 == "number"){
+if((typeof data20 == "number") && (isFinite(data20))){
 if(data20 < 0 || isNaN(data20)){
 const err52 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/inferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2246,7 +2250,7 @@ errors++;
 }
 if(data16.visualTrainTokens !== undefined){
 let data21 = data16.visualTrainTokens;
-if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
 const err53 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualTrainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err53];
@@ -2256,7 +2260,7 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(typeof data21 == "number"){
+if((typeof data21 == "number") && (isFinite(data21))){
 if(data21 < 0 || isNaN(data21)){
 const err54 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualTrainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2271,7 +2275,7 @@ errors++;
 }
 if(data16.visualInferenceTokens !== undefined){
 let data22 = data16.visualInferenceTokens;
-if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
 const err55 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualInferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err55];
@@ -2281,7 +2285,7 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(typeof data22 == "number"){
+if((typeof data22 == "number") && (isFinite(data22))){
 if(data22 < 0 || isNaN(data22)){
 const err56 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"metric-record.schema.json#/$defs/compute/properties/visualInferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2296,7 +2300,7 @@ errors++;
 }
 if(data16.gflops !== undefined){
 let data23 = data16.gflops;
-if(typeof data23 == "number"){
+if((typeof data23 == "number") && (isFinite(data23))){
 if(data23 < 0 || isNaN(data23)){
 const err57 = {instancePath:instancePath+"/compute/gflops",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2321,7 +2325,7 @@ errors++;
 }
 if(data16.gflopsPaperApprox !== undefined){
 let data24 = data16.gflopsPaperApprox;
-if(typeof data24 == "number"){
+if((typeof data24 == "number") && (isFinite(data24))){
 if(data24 < 0 || isNaN(data24)){
 const err59 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"metric-record.schema.json#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2500,7 +2504,7 @@ errors++;
 }
 if(data26.episodes !== undefined){
 let data30 = data26.episodes;
-if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
 const err74 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err74];
@@ -2510,7 +2514,7 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(typeof data30 == "number"){
+if((typeof data30 == "number") && (isFinite(data30))){
 if(data30 < 0 || isNaN(data30)){
 const err75 = {instancePath:instancePath+"/splits/" + i0+"/episodes",schemaPath:"#/properties/splits/items/properties/episodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2570,7 +2574,7 @@ errors++;
 }
 if(data31.rate !== undefined){
 let data32 = data31.rate;
-if(typeof data32 == "number"){
+if((typeof data32 == "number") && (isFinite(data32))){
 if(data32 > 1 || isNaN(data32)){
 const err80 = {instancePath:instancePath+"/splits/" + i0+"/success/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -2605,7 +2609,7 @@ errors++;
 }
 if(data31.stderr !== undefined){
 let data33 = data31.stderr;
-if(typeof data33 == "number"){
+if((typeof data33 == "number") && (isFinite(data33))){
 if(data33 < 0 || isNaN(data33)){
 const err83 = {instancePath:instancePath+"/splits/" + i0+"/success/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2630,7 +2634,7 @@ errors++;
 }
 if(data31.n !== undefined){
 let data34 = data31.n;
-if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
 const err85 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err85];
@@ -2640,7 +2644,7 @@ vErrors.push(err85);
 }
 errors++;
 }
-if(typeof data34 == "number"){
+if((typeof data34 == "number") && (isFinite(data34))){
 if(data34 < 0 || isNaN(data34)){
 const err86 = {instancePath:instancePath+"/splits/" + i0+"/success/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2712,7 +2716,7 @@ errors++;
 }
 if(data35.rate !== undefined){
 let data36 = data35.rate;
-if(typeof data36 == "number"){
+if((typeof data36 == "number") && (isFinite(data36))){
 if(data36 > 1 || isNaN(data36)){
 const err92 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -2747,7 +2751,7 @@ errors++;
 }
 if(data35.stderr !== undefined){
 let data37 = data35.stderr;
-if(typeof data37 == "number"){
+if((typeof data37 == "number") && (isFinite(data37))){
 if(data37 < 0 || isNaN(data37)){
 const err95 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2772,7 +2776,7 @@ errors++;
 }
 if(data35.n !== undefined){
 let data38 = data35.n;
-if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
 const err97 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err97];
@@ -2782,7 +2786,7 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(typeof data38 == "number"){
+if((typeof data38 == "number") && (isFinite(data38))){
 if(data38 < 0 || isNaN(data38)){
 const err98 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracy/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2854,7 +2858,7 @@ errors++;
 }
 if(data39.rate !== undefined){
 let data40 = data39.rate;
-if(typeof data40 == "number"){
+if((typeof data40 == "number") && (isFinite(data40))){
 if(data40 > 1 || isNaN(data40)){
 const err104 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -2889,7 +2893,7 @@ errors++;
 }
 if(data39.stderr !== undefined){
 let data41 = data39.stderr;
-if(typeof data41 == "number"){
+if((typeof data41 == "number") && (isFinite(data41))){
 if(data41 < 0 || isNaN(data41)){
 const err107 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2914,7 +2918,7 @@ errors++;
 }
 if(data39.n !== undefined){
 let data42 = data39.n;
-if(!((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42)))){
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
 const err109 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err109];
@@ -2924,7 +2928,7 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(typeof data42 == "number"){
+if((typeof data42 == "number") && (isFinite(data42))){
 if(data42 < 0 || isNaN(data42)){
 const err110 = {instancePath:instancePath+"/splits/" + i0+"/perStepAccuracyReference/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -2996,7 +3000,7 @@ errors++;
 }
 if(data43.rate !== undefined){
 let data44 = data43.rate;
-if(typeof data44 == "number"){
+if((typeof data44 == "number") && (isFinite(data44))){
 if(data44 > 1 || isNaN(data44)){
 const err116 = {instancePath:instancePath+"/splits/" + i0+"/recognition/rate",schemaPath:"metric-record.schema.json#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -3031,7 +3035,7 @@ errors++;
 }
 if(data43.stderr !== undefined){
 let data45 = data43.stderr;
-if(typeof data45 == "number"){
+if((typeof data45 == "number") && (isFinite(data45))){
 if(data45 < 0 || isNaN(data45)){
 const err119 = {instancePath:instancePath+"/splits/" + i0+"/recognition/stderr",schemaPath:"metric-record.schema.json#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -3056,7 +3060,7 @@ errors++;
 }
 if(data43.n !== undefined){
 let data46 = data43.n;
-if(!((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46)))){
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
 const err121 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err121];
@@ -3066,7 +3070,7 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(typeof data46 == "number"){
+if((typeof data46 == "number") && (isFinite(data46))){
 if(data46 < 0 || isNaN(data46)){
 const err122 = {instancePath:instancePath+"/splits/" + i0+"/recognition/n",schemaPath:"metric-record.schema.json#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -3092,7 +3096,8 @@ errors++;
 }
 }
 if(data26.meanReward !== undefined){
-if(!(typeof data26.meanReward == "number")){
+let data47 = data26.meanReward;
+if(!((typeof data47 == "number") && (isFinite(data47)))){
 const err124 = {instancePath:instancePath+"/splits/" + i0+"/meanReward",schemaPath:"#/properties/splits/items/properties/meanReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err124];
@@ -3105,7 +3110,7 @@ errors++;
 }
 if(data26.meanAttempts !== undefined){
 let data48 = data26.meanAttempts;
-if(typeof data48 == "number"){
+if((typeof data48 == "number") && (isFinite(data48))){
 if(data48 < 0 || isNaN(data48)){
 const err125 = {instancePath:instancePath+"/splits/" + i0+"/meanAttempts",schemaPath:"#/properties/splits/items/properties/meanAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -3237,7 +3242,7 @@ errors++;
 }
 if(data.target !== undefined){
 let data1 = data.target;
-if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err3 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
@@ -3247,7 +3252,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(typeof data1 == "number"){
+if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 1000000 || isNaN(data1)){
 const err4 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
 if(vErrors === null){
@@ -3337,7 +3342,7 @@ errors++;
 }
 if(data.maxVerify !== undefined){
 let data7 = data.maxVerify;
-if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
 const err11 = {instancePath:instancePath+"/maxVerify",schemaPath:"#/properties/maxVerify/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
@@ -3347,7 +3352,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(typeof data7 == "number"){
+if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 100 || isNaN(data7)){
 const err12 = {instancePath:instancePath+"/maxVerify",schemaPath:"#/properties/maxVerify/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
@@ -3594,7 +3599,7 @@ errors++;
 }
 if(data3.routes !== undefined){
 let data5 = data3.routes;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err14 = {instancePath:instancePath+"/routes/synthetic/routes",schemaPath:"#/$defs/routeSource/oneOf/1/properties/synthetic/properties/routes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err14];
@@ -3604,7 +3609,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(typeof data5 == "number"){
+if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 1000000 || isNaN(data5)){
 const err15 = {instancePath:instancePath+"/routes/synthetic/routes",schemaPath:"#/$defs/routeSource/oneOf/1/properties/synthetic/properties/routes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
 if(vErrors === null){
@@ -3629,7 +3634,7 @@ errors++;
 }
 if(data3.seed !== undefined){
 let data6 = data3.seed;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
 const err17 = {instancePath:instancePath+"/routes/synthetic/seed",schemaPath:"#/$defs/routeSource/oneOf/1/properties/synthetic/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err17];
@@ -3639,7 +3644,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(typeof data6 == "number"){
+if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 4294967295 || isNaN(data6)){
 const err18 = {instancePath:instancePath+"/routes/synthetic/seed",schemaPath:"#/$defs/routeSource/oneOf/1/properties/synthetic/properties/seed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
@@ -3736,7 +3741,7 @@ errors++;
 }
 if(data.maxStraight !== undefined){
 let data8 = data.maxStraight;
-if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
 const err24 = {instancePath:instancePath+"/maxStraight",schemaPath:"#/properties/maxStraight/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
@@ -3746,7 +3751,7 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(typeof data8 == "number"){
+if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 100 || isNaN(data8)){
 const err25 = {instancePath:instancePath+"/maxStraight",schemaPath:"#/properties/maxStraight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
@@ -3771,7 +3776,7 @@ errors++;
 }
 if(data.dropRate !== undefined){
 let data9 = data.dropRate;
-if(typeof data9 == "number"){
+if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 1 || isNaN(data9)){
 const err27 = {instancePath:instancePath+"/dropRate",schemaPath:"#/properties/dropRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -3819,7 +3824,7 @@ errors++;
 }
 if(data.maxVerify !== undefined){
 let data11 = data.maxVerify;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
 const err31 = {instancePath:instancePath+"/maxVerify",schemaPath:"#/properties/maxVerify/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err31];
@@ -3829,7 +3834,7 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(typeof data11 == "number"){
+if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 > 100 || isNaN(data11)){
 const err32 = {instancePath:instancePath+"/maxVerify",schemaPath:"#/properties/maxVerify/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
@@ -4066,7 +4071,7 @@ errors++;
 }
 if(data1.examples !== undefined){
 let data3 = data1.examples;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err5 = {instancePath:instancePath+"/data/examples",schemaPath:"#/properties/data/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
@@ -4076,7 +4081,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(typeof data3 == "number"){
+if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100000000 || isNaN(data3)){
 const err6 = {instancePath:instancePath+"/data/examples",schemaPath:"#/properties/data/properties/examples/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000000},message:"must be <= 100000000"};
 if(vErrors === null){
@@ -4114,7 +4119,7 @@ errors++;
 }
 if(data1.wrongAttempts !== undefined){
 let data5 = data1.wrongAttempts;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err9 = {instancePath:instancePath+"/data/wrongAttempts",schemaPath:"#/properties/data/properties/wrongAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err9];
@@ -4124,7 +4129,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(typeof data5 == "number"){
+if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 100 || isNaN(data5)){
 const err10 = {instancePath:instancePath+"/data/wrongAttempts",schemaPath:"#/properties/data/properties/wrongAttempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
@@ -4174,7 +4179,7 @@ errors++;
 }
 if(data6["card-values"] !== undefined){
 let data7 = data6["card-values"];
-if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
 const err14 = {instancePath:instancePath+"/data/mix/card-values",schemaPath:"#/properties/data/properties/mix/properties/card-values/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err14];
@@ -4184,7 +4189,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(typeof data7 == "number"){
+if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 1000 || isNaN(data7)){
 const err15 = {instancePath:instancePath+"/data/mix/card-values",schemaPath:"#/properties/data/properties/mix/properties/card-values/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
@@ -4209,7 +4214,7 @@ errors++;
 }
 if(data6.arithmetic !== undefined){
 let data8 = data6.arithmetic;
-if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
 const err17 = {instancePath:instancePath+"/data/mix/arithmetic",schemaPath:"#/properties/data/properties/mix/properties/arithmetic/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err17];
@@ -4219,7 +4224,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(typeof data8 == "number"){
+if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 1000 || isNaN(data8)){
 const err18 = {instancePath:instancePath+"/data/mix/arithmetic",schemaPath:"#/properties/data/properties/mix/properties/arithmetic/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
@@ -4244,7 +4249,7 @@ errors++;
 }
 if(data6["make-target"] !== undefined){
 let data9 = data6["make-target"];
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
 const err20 = {instancePath:instancePath+"/data/mix/make-target",schemaPath:"#/properties/data/properties/mix/properties/make-target/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err20];
@@ -4254,7 +4259,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(typeof data9 == "number"){
+if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 1000 || isNaN(data9)){
 const err21 = {instancePath:instancePath+"/data/mix/make-target",schemaPath:"#/properties/data/properties/mix/properties/make-target/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
@@ -4279,7 +4284,7 @@ errors++;
 }
 if(data6["card-puzzle"] !== undefined){
 let data10 = data6["card-puzzle"];
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
 const err23 = {instancePath:instancePath+"/data/mix/card-puzzle",schemaPath:"#/properties/data/properties/mix/properties/card-puzzle/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err23];
@@ -4289,7 +4294,7 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(typeof data10 == "number"){
+if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 1000 || isNaN(data10)){
 const err24 = {instancePath:instancePath+"/data/mix/card-puzzle",schemaPath:"#/properties/data/properties/mix/properties/card-puzzle/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
@@ -4314,7 +4319,7 @@ errors++;
 }
 if(data6.revision !== undefined){
 let data11 = data6.revision;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
 const err26 = {instancePath:instancePath+"/data/mix/revision",schemaPath:"#/properties/data/properties/mix/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err26];
@@ -4324,7 +4329,7 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(typeof data11 == "number"){
+if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 > 1000 || isNaN(data11)){
 const err27 = {instancePath:instancePath+"/data/mix/revision",schemaPath:"#/properties/data/properties/mix/properties/revision/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
@@ -4349,7 +4354,7 @@ errors++;
 }
 if(data6["twenty-four"] !== undefined){
 let data12 = data6["twenty-four"];
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
 const err29 = {instancePath:instancePath+"/data/mix/twenty-four",schemaPath:"#/properties/data/properties/mix/properties/twenty-four/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err29];
@@ -4359,7 +4364,7 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(typeof data12 == "number"){
+if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 > 1000 || isNaN(data12)){
 const err30 = {instancePath:instancePath+"/data/mix/twenty-four",schemaPath:"#/properties/data/properties/mix/properties/twenty-four/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
@@ -4384,7 +4389,7 @@ errors++;
 }
 if(data6.navigation !== undefined){
 let data13 = data6.navigation;
-if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
 const err32 = {instancePath:instancePath+"/data/mix/navigation",schemaPath:"#/properties/data/properties/mix/properties/navigation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err32];
@@ -4394,7 +4399,7 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(typeof data13 == "number"){
+if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 > 1000 || isNaN(data13)){
 const err33 = {instancePath:instancePath+"/data/mix/navigation",schemaPath:"#/properties/data/properties/mix/properties/navigation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
@@ -4419,7 +4424,7 @@ errors++;
 }
 if(data6["navigation-revision"] !== undefined){
 let data14 = data6["navigation-revision"];
-if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
 const err35 = {instancePath:instancePath+"/data/mix/navigation-revision",schemaPath:"#/properties/data/properties/mix/properties/navigation-revision/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err35];
@@ -4429,7 +4434,7 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(typeof data14 == "number"){
+if((typeof data14 == "number") && (isFinite(data14))){
 if(data14 > 1000 || isNaN(data14)){
 const err36 = {instancePath:instancePath+"/data/mix/navigation-revision",schemaPath:"#/properties/data/properties/mix/properties/navigation-revision/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
@@ -4454,7 +4459,7 @@ errors++;
 }
 if(data6["route-reading"] !== undefined){
 let data15 = data6["route-reading"];
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
 const err38 = {instancePath:instancePath+"/data/mix/route-reading",schemaPath:"#/properties/data/properties/mix/properties/route-reading/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err38];
@@ -4464,7 +4469,7 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(typeof data15 == "number"){
+if((typeof data15 == "number") && (isFinite(data15))){
 if(data15 > 1000 || isNaN(data15)){
 const err39 = {instancePath:instancePath+"/data/mix/route-reading",schemaPath:"#/properties/data/properties/mix/properties/route-reading/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
@@ -4489,7 +4494,7 @@ errors++;
 }
 if(data6.repeat !== undefined){
 let data16 = data6.repeat;
-if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
 const err41 = {instancePath:instancePath+"/data/mix/repeat",schemaPath:"#/properties/data/properties/mix/properties/repeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err41];
@@ -4499,7 +4504,7 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(typeof data16 == "number"){
+if((typeof data16 == "number") && (isFinite(data16))){
 if(data16 > 1000 || isNaN(data16)){
 const err42 = {instancePath:instancePath+"/data/mix/repeat",schemaPath:"#/properties/data/properties/mix/properties/repeat/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
@@ -4524,7 +4529,7 @@ errors++;
 }
 if(data6["repeat-long"] !== undefined){
 let data17 = data6["repeat-long"];
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
 const err44 = {instancePath:instancePath+"/data/mix/repeat-long",schemaPath:"#/properties/data/properties/mix/properties/repeat-long/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err44];
@@ -4534,7 +4539,7 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(typeof data17 == "number"){
+if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 1000 || isNaN(data17)){
 const err45 = {instancePath:instancePath+"/data/mix/repeat-long",schemaPath:"#/properties/data/properties/mix/properties/repeat-long/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
@@ -4583,7 +4588,7 @@ errors++;
 }
 if(data.steps !== undefined){
 let data18 = data.steps;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
 const err49 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
@@ -4593,7 +4598,7 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(typeof data18 == "number"){
+if((typeof data18 == "number") && (isFinite(data18))){
 if(data18 > 100000000 || isNaN(data18)){
 const err50 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000000},message:"must be <= 100000000"};
 if(vErrors === null){
@@ -4618,7 +4623,7 @@ errors++;
 }
 if(data.epochs !== undefined){
 let data19 = data.epochs;
-if(typeof data19 == "number"){
+if((typeof data19 == "number") && (isFinite(data19))){
 if(data19 <= 0 || isNaN(data19)){
 const err52 = {instancePath:instancePath+"/epochs",schemaPath:"#/properties/epochs/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
@@ -4643,7 +4648,7 @@ errors++;
 }
 if(data.learningRate !== undefined){
 let data20 = data.learningRate;
-if(typeof data20 == "number"){
+if((typeof data20 == "number") && (isFinite(data20))){
 if(data20 > 1 || isNaN(data20)){
 const err54 = {instancePath:instancePath+"/learningRate",schemaPath:"#/properties/learningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -4691,7 +4696,7 @@ errors++;
 }
 if(data.warmupRatio !== undefined){
 let data22 = data.warmupRatio;
-if(typeof data22 == "number"){
+if((typeof data22 == "number") && (isFinite(data22))){
 if(data22 > 1 || isNaN(data22)){
 const err58 = {instancePath:instancePath+"/warmupRatio",schemaPath:"#/properties/warmupRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -4778,7 +4783,7 @@ errors++;
 const len0 = data25.length;
 if(len0 > 0){
 let data26 = data25[0];
-if(typeof data26 == "number"){
+if((typeof data26 == "number") && (isFinite(data26))){
 if(data26 < 0 || isNaN(data26)){
 const err65 = {instancePath:instancePath+"/adam/betas/0",schemaPath:"#/$defs/adam/properties/betas/prefixItems/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -4813,7 +4818,7 @@ errors++;
 }
 if(len0 > 1){
 let data27 = data25[1];
-if(typeof data27 == "number"){
+if((typeof data27 == "number") && (isFinite(data27))){
 if(data27 < 0 || isNaN(data27)){
 const err68 = {instancePath:instancePath+"/adam/betas/1",schemaPath:"#/$defs/adam/properties/betas/prefixItems/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -4860,7 +4865,7 @@ errors++;
 }
 if(data24.eps !== undefined){
 let data28 = data24.eps;
-if(typeof data28 == "number"){
+if((typeof data28 == "number") && (isFinite(data28))){
 if(data28 <= 0 || isNaN(data28)){
 const err72 = {instancePath:instancePath+"/adam/eps",schemaPath:"#/$defs/adam/properties/eps/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
@@ -4885,7 +4890,7 @@ errors++;
 }
 if(data24.weightDecay !== undefined){
 let data29 = data24.weightDecay;
-if(typeof data29 == "number"){
+if((typeof data29 == "number") && (isFinite(data29))){
 if(data29 < 0 || isNaN(data29)){
 const err74 = {instancePath:instancePath+"/adam/weightDecay",schemaPath:"#/$defs/adam/properties/weightDecay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -4935,7 +4940,7 @@ errors++;
 }
 if(data.globalBatchSize !== undefined){
 let data31 = data.globalBatchSize;
-if(!((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31)))){
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
 const err78 = {instancePath:instancePath+"/globalBatchSize",schemaPath:"#/properties/globalBatchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err78];
@@ -4945,7 +4950,7 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(typeof data31 == "number"){
+if((typeof data31 == "number") && (isFinite(data31))){
 if(data31 > 1048576 || isNaN(data31)){
 const err79 = {instancePath:instancePath+"/globalBatchSize",schemaPath:"#/properties/globalBatchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
 if(vErrors === null){
@@ -4970,7 +4975,7 @@ errors++;
 }
 if(data.microBatchSize !== undefined){
 let data32 = data.microBatchSize;
-if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
+if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
 const err81 = {instancePath:instancePath+"/microBatchSize",schemaPath:"#/properties/microBatchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err81];
@@ -4980,7 +4985,7 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(typeof data32 == "number"){
+if((typeof data32 == "number") && (isFinite(data32))){
 if(data32 > 65536 || isNaN(data32)){
 const err82 = {instancePath:instancePath+"/microBatchSize",schemaPath:"#/properties/microBatchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
@@ -5041,7 +5046,7 @@ errors++;
 }
 if(data.maxGradNorm !== undefined){
 let data36 = data.maxGradNorm;
-if(typeof data36 == "number"){
+if((typeof data36 == "number") && (isFinite(data36))){
 if(data36 <= 0 || isNaN(data36)){
 const err87 = {instancePath:instancePath+"/maxGradNorm",schemaPath:"#/properties/maxGradNorm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
@@ -5066,7 +5071,7 @@ errors++;
 }
 if(data.saveEverySteps !== undefined){
 let data37 = data.saveEverySteps;
-if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
 const err89 = {instancePath:instancePath+"/saveEverySteps",schemaPath:"#/properties/saveEverySteps/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err89];
@@ -5076,7 +5081,7 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(typeof data37 == "number"){
+if((typeof data37 == "number") && (isFinite(data37))){
 if(data37 < 1 || isNaN(data37)){
 const err90 = {instancePath:instancePath+"/saveEverySteps",schemaPath:"#/properties/saveEverySteps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -5160,7 +5165,7 @@ errors++;
 const len0 = data0.length;
 if(len0 > 0){
 let data1 = data0[0];
-if(typeof data1 == "number"){
+if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
 const err3 = {instancePath:instancePath+"/betas/0",schemaPath:"#/$defs/adam/properties/betas/prefixItems/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -5195,7 +5200,7 @@ errors++;
 }
 if(len0 > 1){
 let data2 = data0[1];
-if(typeof data2 == "number"){
+if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
 const err6 = {instancePath:instancePath+"/betas/1",schemaPath:"#/$defs/adam/properties/betas/prefixItems/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -5242,7 +5247,7 @@ errors++;
 }
 if(data.eps !== undefined){
 let data3 = data.eps;
-if(typeof data3 == "number"){
+if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 <= 0 || isNaN(data3)){
 const err10 = {instancePath:instancePath+"/eps",schemaPath:"#/$defs/adam/properties/eps/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
@@ -5267,7 +5272,7 @@ errors++;
 }
 if(data.weightDecay !== undefined){
 let data4 = data.weightDecay;
-if(typeof data4 == "number"){
+if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
 const err12 = {instancePath:instancePath+"/weightDecay",schemaPath:"#/properties/weightDecay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -5370,7 +5375,7 @@ errors++;
 }
 if(data.updates !== undefined){
 let data1 = data.updates;
-if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err3 = {instancePath:instancePath+"/updates",schemaPath:"#/properties/updates/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
@@ -5380,7 +5385,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(typeof data1 == "number"){
+if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 100000000 || isNaN(data1)){
 const err4 = {instancePath:instancePath+"/updates",schemaPath:"#/properties/updates/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000000},message:"must be <= 100000000"};
 if(vErrors === null){
@@ -5405,7 +5410,7 @@ errors++;
 }
 if(data.stepsPerUpdate !== undefined){
 let data2 = data.stepsPerUpdate;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err6 = {instancePath:instancePath+"/stepsPerUpdate",schemaPath:"#/properties/stepsPerUpdate/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
@@ -5415,7 +5420,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(typeof data2 == "number"){
+if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 100000000 || isNaN(data2)){
 const err7 = {instancePath:instancePath+"/stepsPerUpdate",schemaPath:"#/properties/stepsPerUpdate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000000},message:"must be <= 100000000"};
 if(vErrors === null){
@@ -5440,7 +5445,7 @@ errors++;
 }
 if(data.parallelEnvs !== undefined){
 let data3 = data.parallelEnvs;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err9 = {instancePath:instancePath+"/parallelEnvs",schemaPath:"#/properties/parallelEnvs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err9];
@@ -5450,7 +5455,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(typeof data3 == "number"){
+if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 65536 || isNaN(data3)){
 const err10 = {instancePath:instancePath+"/parallelEnvs",schemaPath:"#/properties/parallelEnvs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
@@ -5475,7 +5480,7 @@ errors++;
 }
 if(data.epochs !== undefined){
 let data4 = data.epochs;
-if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
 const err12 = {instancePath:instancePath+"/epochs",schemaPath:"#/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
@@ -5485,7 +5490,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(typeof data4 == "number"){
+if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 1000 || isNaN(data4)){
 const err13 = {instancePath:instancePath+"/epochs",schemaPath:"#/properties/epochs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
@@ -5510,7 +5515,7 @@ errors++;
 }
 if(data.miniBatchSize !== undefined){
 let data5 = data.miniBatchSize;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err15 = {instancePath:instancePath+"/miniBatchSize",schemaPath:"#/properties/miniBatchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
@@ -5520,7 +5525,7 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(typeof data5 == "number"){
+if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 65536 || isNaN(data5)){
 const err16 = {instancePath:instancePath+"/miniBatchSize",schemaPath:"#/properties/miniBatchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
@@ -5545,7 +5550,7 @@ errors++;
 }
 if(data.microBatchSize !== undefined){
 let data6 = data.microBatchSize;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
 const err18 = {instancePath:instancePath+"/microBatchSize",schemaPath:"#/properties/microBatchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err18];
@@ -5555,7 +5560,7 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(typeof data6 == "number"){
+if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 65536 || isNaN(data6)){
 const err19 = {instancePath:instancePath+"/microBatchSize",schemaPath:"#/properties/microBatchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
@@ -5580,7 +5585,7 @@ errors++;
 }
 if(data.gamma !== undefined){
 let data7 = data.gamma;
-if(typeof data7 == "number"){
+if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 1 || isNaN(data7)){
 const err21 = {instancePath:instancePath+"/gamma",schemaPath:"#/properties/gamma/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -5615,7 +5620,7 @@ errors++;
 }
 if(data.lambda !== undefined){
 let data8 = data.lambda;
-if(typeof data8 == "number"){
+if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 1 || isNaN(data8)){
 const err24 = {instancePath:instancePath+"/lambda",schemaPath:"#/properties/lambda/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -5650,7 +5655,7 @@ errors++;
 }
 if(data.clip !== undefined){
 let data9 = data.clip;
-if(typeof data9 == "number"){
+if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 10 || isNaN(data9)){
 const err27 = {instancePath:instancePath+"/clip",schemaPath:"#/properties/clip/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
@@ -5685,7 +5690,7 @@ errors++;
 }
 if(data.ratioGuard !== undefined){
 let data10 = data.ratioGuard;
-if(typeof data10 == "number"){
+if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 <= 1 || isNaN(data10)){
 const err30 = {instancePath:instancePath+"/ratioGuard",schemaPath:"#/properties/ratioGuard/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 1},message:"must be > 1"};
 if(vErrors === null){
@@ -5710,7 +5715,7 @@ errors++;
 }
 if(data.valueClip !== undefined){
 let data11 = data.valueClip;
-if(typeof data11 == "number"){
+if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 <= 0 || isNaN(data11)){
 const err32 = {instancePath:instancePath+"/valueClip",schemaPath:"#/properties/valueClip/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
@@ -5735,7 +5740,7 @@ errors++;
 }
 if(data.valueCoef !== undefined){
 let data12 = data.valueCoef;
-if(typeof data12 == "number"){
+if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 < 0 || isNaN(data12)){
 const err34 = {instancePath:instancePath+"/valueCoef",schemaPath:"#/properties/valueCoef/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -5760,7 +5765,7 @@ errors++;
 }
 if(data.entropyCoef !== undefined){
 let data13 = data.entropyCoef;
-if(typeof data13 == "number"){
+if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 < 0 || isNaN(data13)){
 const err36 = {instancePath:instancePath+"/entropyCoef",schemaPath:"#/properties/entropyCoef/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -5785,7 +5790,7 @@ errors++;
 }
 if(data.klCoef !== undefined){
 let data14 = data.klCoef;
-if(typeof data14 == "number"){
+if((typeof data14 == "number") && (isFinite(data14))){
 if(data14 < 0 || isNaN(data14)){
 const err38 = {instancePath:instancePath+"/klCoef",schemaPath:"#/properties/klCoef/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -5810,7 +5815,7 @@ errors++;
 }
 if(data.maxGradNorm !== undefined){
 let data15 = data.maxGradNorm;
-if(typeof data15 == "number"){
+if((typeof data15 == "number") && (isFinite(data15))){
 if(data15 <= 0 || isNaN(data15)){
 const err40 = {instancePath:instancePath+"/maxGradNorm",schemaPath:"#/properties/maxGradNorm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
@@ -5835,7 +5840,7 @@ errors++;
 }
 if(data.learningRate !== undefined){
 let data16 = data.learningRate;
-if(typeof data16 == "number"){
+if((typeof data16 == "number") && (isFinite(data16))){
 if(data16 > 1 || isNaN(data16)){
 const err42 = {instancePath:instancePath+"/learningRate",schemaPath:"#/properties/learningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -5870,7 +5875,7 @@ errors++;
 }
 if(data.finalLearningRate !== undefined){
 let data17 = data.finalLearningRate;
-if(typeof data17 == "number"){
+if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 1 || isNaN(data17)){
 const err45 = {instancePath:instancePath+"/finalLearningRate",schemaPath:"#/properties/finalLearningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -5905,7 +5910,7 @@ errors++;
 }
 if(data.lrCosineUpdates !== undefined){
 let data18 = data.lrCosineUpdates;
-if(typeof data18 == "number"){
+if((typeof data18 == "number") && (isFinite(data18))){
 if(data18 > 100000000 || isNaN(data18)){
 const err48 = {instancePath:instancePath+"/lrCosineUpdates",schemaPath:"#/properties/lrCosineUpdates/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000000},message:"must be <= 100000000"};
 if(vErrors === null){
@@ -5946,7 +5951,7 @@ errors = vErrors.length;
 }
 if(data.temperature !== undefined){
 let data20 = data.temperature;
-if(typeof data20 == "number"){
+if((typeof data20 == "number") && (isFinite(data20))){
 if(data20 > 10 || isNaN(data20)){
 const err51 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
@@ -5981,7 +5986,7 @@ errors++;
 }
 if(data.maxNewTokens !== undefined){
 let data21 = data.maxNewTokens;
-if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
 const err54 = {instancePath:instancePath+"/maxNewTokens",schemaPath:"#/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err54];
@@ -5991,7 +5996,7 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(typeof data21 == "number"){
+if((typeof data21 == "number") && (isFinite(data21))){
 if(data21 > 65536 || isNaN(data21)){
 const err55 = {instancePath:instancePath+"/maxNewTokens",schemaPath:"#/properties/maxNewTokens/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
@@ -6016,7 +6021,7 @@ errors++;
 }
 if(data.thoughtWeight !== undefined){
 let data22 = data.thoughtWeight;
-if(typeof data22 == "number"){
+if((typeof data22 == "number") && (isFinite(data22))){
 if(data22 > 1 || isNaN(data22)){
 const err57 = {instancePath:instancePath+"/thoughtWeight",schemaPath:"#/properties/thoughtWeight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -6101,7 +6106,7 @@ errors++;
 }
 if(data.headChunk !== undefined){
 let data27 = data.headChunk;
-if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
+if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
 const err64 = {instancePath:instancePath+"/headChunk",schemaPath:"#/properties/headChunk/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err64];
@@ -6111,7 +6116,7 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(typeof data27 == "number"){
+if((typeof data27 == "number") && (isFinite(data27))){
 if(data27 > 1048576 || isNaN(data27)){
 const err65 = {instancePath:instancePath+"/headChunk",schemaPath:"#/properties/headChunk/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
 if(vErrors === null){
@@ -6149,7 +6154,7 @@ errors++;
 }
 if(data.groupSize !== undefined){
 let data29 = data.groupSize;
-if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
 const err68 = {instancePath:instancePath+"/groupSize",schemaPath:"#/properties/groupSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err68];
@@ -6159,7 +6164,7 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(typeof data29 == "number"){
+if((typeof data29 == "number") && (isFinite(data29))){
 if(data29 > 65536 || isNaN(data29)){
 const err69 = {instancePath:instancePath+"/groupSize",schemaPath:"#/properties/groupSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
@@ -6222,7 +6227,7 @@ errors++;
 }
 if(data.rewardScale !== undefined){
 let data33 = data.rewardScale;
-if(typeof data33 == "number"){
+if((typeof data33 == "number") && (isFinite(data33))){
 if(data33 <= 0 || isNaN(data33)){
 const err74 = {instancePath:instancePath+"/rewardScale",schemaPath:"#/properties/rewardScale/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
@@ -6276,7 +6281,7 @@ errors++;
 const len0 = data35.length;
 for(let i0=0; i0<len0; i0++){
 let data36 = data35[i0];
-if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
 const err78 = {instancePath:instancePath+"/valueHead/hidden/" + i0,schemaPath:"#/properties/valueHead/properties/hidden/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err78];
@@ -6286,7 +6291,7 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(typeof data36 == "number"){
+if((typeof data36 == "number") && (isFinite(data36))){
 if(data36 > 65536 || isNaN(data36)){
 const err79 = {instancePath:instancePath+"/valueHead/hidden/" + i0,schemaPath:"#/properties/valueHead/properties/hidden/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
@@ -6335,7 +6340,7 @@ errors++;
 }
 if(data.saveEverySteps !== undefined){
 let data37 = data.saveEverySteps;
-if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
 const err83 = {instancePath:instancePath+"/saveEverySteps",schemaPath:"#/properties/saveEverySteps/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err83];
@@ -6345,7 +6350,7 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(typeof data37 == "number"){
+if((typeof data37 == "number") && (isFinite(data37))){
 if(data37 < 1 || isNaN(data37)){
 const err84 = {instancePath:instancePath+"/saveEverySteps",schemaPath:"#/properties/saveEverySteps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -6449,7 +6454,7 @@ errors++;
 }
 if(data.target !== undefined){
 let data0 = data.target;
-if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
 const err3 = {instancePath:instancePath+"/target",schemaPath:"#/$defs/generalPoints/properties/target/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
@@ -6459,7 +6464,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(typeof data0 == "number"){
+if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 1000000 || isNaN(data0)){
 const err4 = {instancePath:instancePath+"/target",schemaPath:"#/$defs/generalPoints/properties/target/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
 if(vErrors === null){
@@ -6549,7 +6554,7 @@ errors++;
 }
 if(data.maxVerify !== undefined){
 let data6 = data.maxVerify;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
 const err11 = {instancePath:instancePath+"/maxVerify",schemaPath:"#/properties/maxVerify/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
@@ -6559,7 +6564,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(typeof data6 == "number"){
+if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 100 || isNaN(data6)){
 const err12 = {instancePath:instancePath+"/maxVerify",schemaPath:"#/properties/maxVerify/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
@@ -6742,7 +6747,7 @@ errors++;
 }
 if(data10.routes !== undefined){
 let data12 = data10.routes;
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
 const err26 = {instancePath:instancePath+"/routes/synthetic/routes",schemaPath:"#/$defs/routeSource/oneOf/1/properties/synthetic/properties/routes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err26];
@@ -6752,7 +6757,7 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(typeof data12 == "number"){
+if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 > 1000000 || isNaN(data12)){
 const err27 = {instancePath:instancePath+"/routes/synthetic/routes",schemaPath:"#/$defs/routeSource/oneOf/1/properties/synthetic/properties/routes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
 if(vErrors === null){
@@ -6777,7 +6782,7 @@ errors++;
 }
 if(data10.seed !== undefined){
 let data13 = data10.seed;
-if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
 const err29 = {instancePath:instancePath+"/routes/synthetic/seed",schemaPath:"#/$defs/routeSource/oneOf/1/properties/synthetic/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err29];
@@ -6787,7 +6792,7 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(typeof data13 == "number"){
+if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 > 4294967295 || isNaN(data13)){
 const err30 = {instancePath:instancePath+"/routes/synthetic/seed",schemaPath:"#/$defs/routeSource/oneOf/1/properties/synthetic/properties/seed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
@@ -6884,7 +6889,7 @@ errors++;
 }
 if(data.maxStraight !== undefined){
 let data15 = data.maxStraight;
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
 const err36 = {instancePath:instancePath+"/maxStraight",schemaPath:"#/$defs/virl/properties/maxStraight/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err36];
@@ -6894,7 +6899,7 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(typeof data15 == "number"){
+if((typeof data15 == "number") && (isFinite(data15))){
 if(data15 > 100 || isNaN(data15)){
 const err37 = {instancePath:instancePath+"/maxStraight",schemaPath:"#/$defs/virl/properties/maxStraight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
@@ -6919,7 +6924,7 @@ errors++;
 }
 if(data.dropRate !== undefined){
 let data16 = data.dropRate;
-if(typeof data16 == "number"){
+if((typeof data16 == "number") && (isFinite(data16))){
 if(data16 > 1 || isNaN(data16)){
 const err39 = {instancePath:instancePath+"/dropRate",schemaPath:"#/$defs/virl/properties/dropRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -7087,7 +7092,7 @@ errors++;
 }
 if(data.episodes !== undefined){
 let data2 = data.episodes;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err7 = {instancePath:instancePath+"/episodes",schemaPath:"#/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err7];
@@ -7097,7 +7102,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(typeof data2 == "number"){
+if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 1000000 || isNaN(data2)){
 const err8 = {instancePath:instancePath+"/episodes",schemaPath:"#/properties/episodes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
 if(vErrors === null){
@@ -7234,7 +7239,7 @@ errors++;
 }
 if(data.everySteps !== undefined){
 let data2 = data.everySteps;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err4 = {instancePath:instancePath+"/everySteps",schemaPath:"#/properties/everySteps/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err4];
@@ -7244,7 +7249,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(typeof data2 == "number"){
+if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 1 || isNaN(data2)){
 const err5 = {instancePath:instancePath+"/everySteps",schemaPath:"#/properties/everySteps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -7283,7 +7288,7 @@ errors++;
 }
 if(data.seed !== undefined){
 let data5 = data.seed;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err8 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err8];
@@ -7293,7 +7298,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(typeof data5 == "number"){
+if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 4294967295 || isNaN(data5)){
 const err9 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
@@ -7318,7 +7323,7 @@ errors++;
 }
 if(data.temperature !== undefined){
 let data6 = data.temperature;
-if(typeof data6 == "number"){
+if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 10 || isNaN(data6)){
 const err11 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
@@ -7353,7 +7358,7 @@ errors++;
 }
 if(data.topP !== undefined){
 let data7 = data.topP;
-if(typeof data7 == "number"){
+if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 1 || isNaN(data7)){
 const err14 = {instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -7401,7 +7406,7 @@ errors++;
 }
 if(data.maxNewTokens !== undefined){
 let data9 = data.maxNewTokens;
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
 const err18 = {instancePath:instancePath+"/maxNewTokens",schemaPath:"#/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err18];
@@ -7411,7 +7416,7 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(typeof data9 == "number"){
+if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 65536 || isNaN(data9)){
 const err19 = {instancePath:instancePath+"/maxNewTokens",schemaPath:"#/properties/maxNewTokens/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
@@ -7556,7 +7561,7 @@ errors++;
 }
 if(data.seed !== undefined){
 let data3 = data.seed;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err8 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err8];
@@ -7566,7 +7571,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(typeof data3 == "number"){
+if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 4294967295 || isNaN(data3)){
 const err9 = {instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
@@ -7768,7 +7773,7 @@ errors++;
 }
 if(data11.everyNLayers !== undefined){
 let data12 = data11.everyNLayers;
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
 const err24 = {instancePath:instancePath+"/model/gradientCheckpointing/everyNLayers",schemaPath:"#/$defs/model/properties/gradientCheckpointing/oneOf/1/properties/everyNLayers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
@@ -7778,7 +7783,7 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(typeof data12 == "number"){
+if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 > 1024 || isNaN(data12)){
 const err25 = {instancePath:instancePath+"/model/gradientCheckpointing/everyNLayers",schemaPath:"#/$defs/model/properties/gradientCheckpointing/oneOf/1/properties/everyNLayers/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"};
 if(vErrors === null){
@@ -7909,7 +7914,7 @@ errors++;
 }
 if(data6.generateBatch !== undefined){
 let data18 = data6.generateBatch;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
 const err34 = {instancePath:instancePath+"/model/generateBatch",schemaPath:"#/$defs/model/properties/generateBatch/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err34];
@@ -7919,7 +7924,7 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(typeof data18 == "number"){
+if((typeof data18 == "number") && (isFinite(data18))){
 if(data18 > 65536 || isNaN(data18)){
 const err35 = {instancePath:instancePath+"/model/generateBatch",schemaPath:"#/$defs/model/properties/generateBatch/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
@@ -7944,7 +7949,7 @@ errors++;
 }
 if(data6.maxLength !== undefined){
 let data19 = data6.maxLength;
-if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
 const err37 = {instancePath:instancePath+"/model/maxLength",schemaPath:"#/$defs/model/properties/maxLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err37];
@@ -7954,7 +7959,7 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(typeof data19 == "number"){
+if((typeof data19 == "number") && (isFinite(data19))){
 if(data19 > 1048576 || isNaN(data19)){
 const err38 = {instancePath:instancePath+"/model/maxLength",schemaPath:"#/$defs/model/properties/maxLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
 if(vErrors === null){
@@ -8004,7 +8009,7 @@ errors++;
 }
 if(data20.r !== undefined){
 let data21 = data20.r;
-if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
 const err42 = {instancePath:instancePath+"/model/lora/r",schemaPath:"#/$defs/model/properties/lora/properties/r/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err42];
@@ -8014,7 +8019,7 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(typeof data21 == "number"){
+if((typeof data21 == "number") && (isFinite(data21))){
 if(data21 > 4096 || isNaN(data21)){
 const err43 = {instancePath:instancePath+"/model/lora/r",schemaPath:"#/$defs/model/properties/lora/properties/r/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096"};
 if(vErrors === null){
@@ -8039,7 +8044,7 @@ errors++;
 }
 if(data20.alpha !== undefined){
 let data22 = data20.alpha;
-if(typeof data22 == "number"){
+if((typeof data22 == "number") && (isFinite(data22))){
 if(data22 <= 0 || isNaN(data22)){
 const err45 = {instancePath:instancePath+"/model/lora/alpha",schemaPath:"#/$defs/model/properties/lora/properties/alpha/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
@@ -8064,7 +8069,7 @@ errors++;
 }
 if(data20.dropout !== undefined){
 let data23 = data20.dropout;
-if(typeof data23 == "number"){
+if((typeof data23 == "number") && (isFinite(data23))){
 if(data23 > 1 || isNaN(data23)){
 const err47 = {instancePath:instancePath+"/model/lora/dropout",schemaPath:"#/$defs/model/properties/lora/properties/dropout/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -8280,7 +8285,7 @@ errors++;
 }
 if(data29.tokenRecordRate !== undefined){
 let data32 = data29.tokenRecordRate;
-if(typeof data32 == "number"){
+if((typeof data32 == "number") && (isFinite(data32))){
 if(data32 > 1 || isNaN(data32)){
 const err61 = {instancePath:instancePath+"/logging/tokenRecordRate",schemaPath:"#/$defs/logging/properties/tokenRecordRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -8369,7 +8374,7 @@ errors++;
 }
 if(data34.window !== undefined){
 let data36 = data34.window;
-if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
 const err68 = {instancePath:instancePath+"/alerts/rewardCollapse/window",schemaPath:"#/$defs/alerts/properties/rewardCollapse/properties/window/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err68];
@@ -8379,7 +8384,7 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(typeof data36 == "number"){
+if((typeof data36 == "number") && (isFinite(data36))){
 if(data36 < 1 || isNaN(data36)){
 const err69 = {instancePath:instancePath+"/alerts/rewardCollapse/window",schemaPath:"#/$defs/alerts/properties/rewardCollapse/properties/window/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -8394,7 +8399,7 @@ errors++;
 }
 if(data34.drop !== undefined){
 let data37 = data34.drop;
-if(typeof data37 == "number"){
+if((typeof data37 == "number") && (isFinite(data37))){
 if(data37 <= 0 || isNaN(data37)){
 const err70 = {instancePath:instancePath+"/alerts/rewardCollapse/drop",schemaPath:"#/$defs/alerts/properties/rewardCollapse/properties/drop/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
@@ -8458,7 +8463,7 @@ errors++;
 }
 if(data38.window !== undefined){
 let data40 = data38.window;
-if(!((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40)))){
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
 const err75 = {instancePath:instancePath+"/alerts/entropyCollapse/window",schemaPath:"#/$defs/alerts/properties/entropyCollapse/properties/window/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err75];
@@ -8468,7 +8473,7 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(typeof data40 == "number"){
+if((typeof data40 == "number") && (isFinite(data40))){
 if(data40 < 1 || isNaN(data40)){
 const err76 = {instancePath:instancePath+"/alerts/entropyCollapse/window",schemaPath:"#/$defs/alerts/properties/entropyCollapse/properties/window/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -8483,7 +8488,7 @@ errors++;
 }
 if(data38.fraction !== undefined){
 let data41 = data38.fraction;
-if(typeof data41 == "number"){
+if((typeof data41 == "number") && (isFinite(data41))){
 if(data41 > 1 || isNaN(data41)){
 const err77 = {instancePath:instancePath+"/alerts/entropyCollapse/fraction",schemaPath:"#/$defs/alerts/properties/entropyCollapse/properties/fraction/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -8557,7 +8562,7 @@ errors++;
 }
 if(data42.max !== undefined){
 let data44 = data42.max;
-if(typeof data44 == "number"){
+if((typeof data44 == "number") && (isFinite(data44))){
 if(data44 <= 0 || isNaN(data44)){
 const err83 = {instancePath:instancePath+"/alerts/klSpike/max",schemaPath:"#/$defs/alerts/properties/klSpike/properties/max/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
@@ -8699,7 +8704,7 @@ errors++;
 }
 if(data49.minutes !== undefined){
 let data51 = data49.minutes;
-if(typeof data51 == "number"){
+if((typeof data51 == "number") && (isFinite(data51))){
 if(data51 <= 0 || isNaN(data51)){
 const err94 = {instancePath:instancePath+"/alerts/stalledProgress/minutes",schemaPath:"#/$defs/alerts/properties/stalledProgress/properties/minutes/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
@@ -8784,7 +8789,7 @@ if(Array.isArray(data54)){
 const len2 = data54.length;
 for(let i4=0; i4<len2; i4++){
 let data55 = data54[i4];
-if(!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))){
+if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
 const err100 = {instancePath:instancePath+"/launcher/gpus/" + i4,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err100];
@@ -8794,7 +8799,7 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(typeof data55 == "number"){
+if((typeof data55 == "number") && (isFinite(data55))){
 if(data55 < 0 || isNaN(data55)){
 const err101 = {instancePath:instancePath+"/launcher/gpus/" + i4,schemaPath:"#/$defs/launcher/properties/gpus/oneOf/0/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -8813,7 +8818,7 @@ if(i5 > 1){
 const indices1 = {};
 for(;i5--;){
 let item1 = data54[i5];
-if(!((typeof item1 == "number") && (!(item1 % 1) && !isNaN(item1)))){
+if(!(((typeof item1 == "number") && (!(item1 % 1) && !isNaN(item1))) && (isFinite(item1)))){
 continue;
 }
 if(typeof indices1[item1] == "number"){
@@ -8848,7 +8853,7 @@ valid24 = true;
 passing1 = 0;
 }
 const _errs126 = errors;
-if(!((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54)))){
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
 const err104 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err104];
@@ -8858,7 +8863,7 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(typeof data54 == "number"){
+if((typeof data54 == "number") && (isFinite(data54))){
 if(data54 < 0 || isNaN(data54)){
 const err105 = {instancePath:instancePath+"/launcher/gpus",schemaPath:"#/$defs/launcher/properties/gpus/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -8918,7 +8923,7 @@ errors++;
 }
 if(data52.cpuProcesses !== undefined){
 let data57 = data52.cpuProcesses;
-if(!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))){
+if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
 const err108 = {instancePath:instancePath+"/launcher/cpuProcesses",schemaPath:"#/$defs/launcher/properties/cpuProcesses/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err108];
@@ -8928,7 +8933,7 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(typeof data57 == "number"){
+if((typeof data57 == "number") && (isFinite(data57))){
 if(data57 < 2 || isNaN(data57)){
 const err109 = {instancePath:instancePath+"/launcher/cpuProcesses",schemaPath:"#/$defs/launcher/properties/cpuProcesses/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
@@ -9076,7 +9081,7 @@ errors++;
 }
 if(data59.nodes !== undefined){
 let data63 = data59.nodes;
-if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
+if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
 const err121 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err121];
@@ -9086,7 +9091,7 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(typeof data63 == "number"){
+if((typeof data63 == "number") && (isFinite(data63))){
 if(data63 < 1 || isNaN(data63)){
 const err122 = {instancePath:instancePath+"/launcher/slurm/nodes",schemaPath:"#/$defs/launcher/properties/slurm/properties/nodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -9101,7 +9106,7 @@ errors++;
 }
 if(data59.gpusPerNode !== undefined){
 let data64 = data59.gpusPerNode;
-if(!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))){
+if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
 const err123 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err123];
@@ -9111,7 +9116,7 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(typeof data64 == "number"){
+if((typeof data64 == "number") && (isFinite(data64))){
 if(data64 < 1 || isNaN(data64)){
 const err124 = {instancePath:instancePath+"/launcher/slurm/gpusPerNode",schemaPath:"#/$defs/launcher/properties/slurm/properties/gpusPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -9126,7 +9131,7 @@ errors++;
 }
 if(data59.cpusPerTask !== undefined){
 let data65 = data59.cpusPerTask;
-if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
 const err125 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err125];
@@ -9136,7 +9141,7 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(typeof data65 == "number"){
+if((typeof data65 == "number") && (isFinite(data65))){
 if(data65 < 1 || isNaN(data65)){
 const err126 = {instancePath:instancePath+"/launcher/slurm/cpusPerTask",schemaPath:"#/$defs/launcher/properties/slurm/properties/cpusPerTask/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -9296,7 +9301,7 @@ errors++;
 }
 for(const key1 in data){
 let data0 = data[key1];
-if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
 const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err2];
@@ -9306,7 +9311,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(typeof data0 == "number"){
+if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
 const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -9405,7 +9410,7 @@ errors++;
 }
 for(const key1 in data1){
 let data2 = data1[key1];
-if((!(typeof data2 == "number")) && (data2 !== null)){
+if((!((typeof data2 == "number") && (isFinite(data2)))) && (data2 !== null)){
 const err4 = {instancePath:instancePath+"/metrics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/oneOf/0/properties/metrics/additionalProperties/type",keyword:"type",params:{type: schema37.oneOf[0].properties.metrics.additionalProperties.type},message:"must be number,null"};
 if(vErrors === null){
 vErrors = [err4];
@@ -9531,7 +9536,7 @@ errors++;
 }
 if(data.episodesEvaluated !== undefined){
 let data6 = data.episodesEvaluated;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
 const err14 = {instancePath:instancePath+"/episodesEvaluated",schemaPath:"#/oneOf/1/properties/episodesEvaluated/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err14];
@@ -9541,7 +9546,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(typeof data6 == "number"){
+if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
 const err15 = {instancePath:instancePath+"/episodesEvaluated",schemaPath:"#/oneOf/1/properties/episodesEvaluated/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -9601,7 +9606,7 @@ errors++;
 }
 if(data7.rate !== undefined){
 let data8 = data7.rate;
-if(typeof data8 == "number"){
+if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 1 || isNaN(data8)){
 const err20 = {instancePath:instancePath+"/success/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -9636,7 +9641,7 @@ errors++;
 }
 if(data7.stderr !== undefined){
 let data9 = data7.stderr;
-if(typeof data9 == "number"){
+if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 < 0 || isNaN(data9)){
 const err23 = {instancePath:instancePath+"/success/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -9661,7 +9666,7 @@ errors++;
 }
 if(data7.n !== undefined){
 let data10 = data7.n;
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
 const err25 = {instancePath:instancePath+"/success/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err25];
@@ -9671,7 +9676,7 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(typeof data10 == "number"){
+if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 0 || isNaN(data10)){
 const err26 = {instancePath:instancePath+"/success/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -9743,7 +9748,7 @@ errors++;
 }
 if(data11.rate !== undefined){
 let data12 = data11.rate;
-if(typeof data12 == "number"){
+if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 > 1 || isNaN(data12)){
 const err32 = {instancePath:instancePath+"/perStepAccuracy/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -9778,7 +9783,7 @@ errors++;
 }
 if(data11.stderr !== undefined){
 let data13 = data11.stderr;
-if(typeof data13 == "number"){
+if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 < 0 || isNaN(data13)){
 const err35 = {instancePath:instancePath+"/perStepAccuracy/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -9803,7 +9808,7 @@ errors++;
 }
 if(data11.n !== undefined){
 let data14 = data11.n;
-if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
 const err37 = {instancePath:instancePath+"/perStepAccuracy/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err37];
@@ -9813,7 +9818,7 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(typeof data14 == "number"){
+if((typeof data14 == "number") && (isFinite(data14))){
 if(data14 < 0 || isNaN(data14)){
 const err38 = {instancePath:instancePath+"/perStepAccuracy/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -9885,7 +9890,7 @@ errors++;
 }
 if(data15.rate !== undefined){
 let data16 = data15.rate;
-if(typeof data16 == "number"){
+if((typeof data16 == "number") && (isFinite(data16))){
 if(data16 > 1 || isNaN(data16)){
 const err44 = {instancePath:instancePath+"/perStepAccuracyReference/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -9920,7 +9925,7 @@ errors++;
 }
 if(data15.stderr !== undefined){
 let data17 = data15.stderr;
-if(typeof data17 == "number"){
+if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 < 0 || isNaN(data17)){
 const err47 = {instancePath:instancePath+"/perStepAccuracyReference/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -9945,7 +9950,7 @@ errors++;
 }
 if(data15.n !== undefined){
 let data18 = data15.n;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
 const err49 = {instancePath:instancePath+"/perStepAccuracyReference/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
@@ -9955,7 +9960,7 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(typeof data18 == "number"){
+if((typeof data18 == "number") && (isFinite(data18))){
 if(data18 < 0 || isNaN(data18)){
 const err50 = {instancePath:instancePath+"/perStepAccuracyReference/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10027,7 +10032,7 @@ errors++;
 }
 if(data19.rate !== undefined){
 let data20 = data19.rate;
-if(typeof data20 == "number"){
+if((typeof data20 == "number") && (isFinite(data20))){
 if(data20 > 1 || isNaN(data20)){
 const err56 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -10062,7 +10067,7 @@ errors++;
 }
 if(data19.stderr !== undefined){
 let data21 = data19.stderr;
-if(typeof data21 == "number"){
+if((typeof data21 == "number") && (isFinite(data21))){
 if(data21 < 0 || isNaN(data21)){
 const err59 = {instancePath:instancePath+"/recognition/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10087,7 +10092,7 @@ errors++;
 }
 if(data19.n !== undefined){
 let data22 = data19.n;
-if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
 const err61 = {instancePath:instancePath+"/recognition/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err61];
@@ -10097,7 +10102,7 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(typeof data22 == "number"){
+if((typeof data22 == "number") && (isFinite(data22))){
 if(data22 < 0 || isNaN(data22)){
 const err62 = {instancePath:instancePath+"/recognition/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10123,7 +10128,8 @@ errors++;
 }
 }
 if(data.meanReward !== undefined){
-if(!(typeof data.meanReward == "number")){
+let data23 = data.meanReward;
+if(!((typeof data23 == "number") && (isFinite(data23)))){
 const err64 = {instancePath:instancePath+"/meanReward",schemaPath:"#/oneOf/1/properties/meanReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err64];
@@ -10253,7 +10259,7 @@ errors++;
 }
 if(data.step !== undefined){
 let data26 = data.step;
-if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
 const err71 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err71];
@@ -10263,7 +10269,7 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(typeof data26 == "number"){
+if((typeof data26 == "number") && (isFinite(data26))){
 if(data26 < 0 || isNaN(data26)){
 const err72 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10303,7 +10309,7 @@ errors++;
 }
 if(data.wallSeconds !== undefined){
 let data28 = data.wallSeconds;
-if(typeof data28 == "number"){
+if((typeof data28 == "number") && (isFinite(data28))){
 if(data28 < 0 || isNaN(data28)){
 const err75 = {instancePath:instancePath+"/wallSeconds",schemaPath:"#/properties/wallSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10328,7 +10334,7 @@ errors++;
 }
 if(data.segment !== undefined){
 let data29 = data.segment;
-if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
 const err77 = {instancePath:instancePath+"/segment",schemaPath:"#/properties/segment/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err77];
@@ -10338,7 +10344,7 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(typeof data29 == "number"){
+if((typeof data29 == "number") && (isFinite(data29))){
 if(data29 < 0 || isNaN(data29)){
 const err78 = {instancePath:instancePath+"/segment",schemaPath:"#/properties/segment/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10353,7 +10359,7 @@ errors++;
 }
 if(data.episodes !== undefined){
 let data30 = data.episodes;
-if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
 const err79 = {instancePath:instancePath+"/episodes",schemaPath:"#/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err79];
@@ -10363,7 +10369,7 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(typeof data30 == "number"){
+if((typeof data30 == "number") && (isFinite(data30))){
 if(data30 < 0 || isNaN(data30)){
 const err80 = {instancePath:instancePath+"/episodes",schemaPath:"#/properties/episodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10445,7 +10451,7 @@ errors++;
 }
 if(data32.parameters !== undefined){
 let data33 = data32.parameters;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
+if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
 const err87 = {instancePath:instancePath+"/compute/parameters",schemaPath:"#/$defs/compute/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err87];
@@ -10455,7 +10461,7 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(typeof data33 == "number"){
+if((typeof data33 == "number") && (isFinite(data33))){
 if(data33 < 0 || isNaN(data33)){
 const err88 = {instancePath:instancePath+"/compute/parameters",schemaPath:"#/$defs/compute/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10470,7 +10476,7 @@ errors++;
 }
 if(data32.initTokens !== undefined){
 let data34 = data32.initTokens;
-if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
 const err89 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"#/$defs/compute/properties/initTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err89];
@@ -10480,7 +10486,7 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(typeof data34 == "number"){
+if((typeof data34 == "number") && (isFinite(data34))){
 if(data34 < 0 || isNaN(data34)){
 const err90 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"#/$defs/compute/properties/initTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10495,7 +10501,7 @@ errors++;
 }
 if(data32.trainTokens !== undefined){
 let data35 = data32.trainTokens;
-if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
+if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
 const err91 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"#/$defs/compute/properties/trainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err91];
@@ -10505,7 +10511,7 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(typeof data35 == "number"){
+if((typeof data35 == "number") && (isFinite(data35))){
 if(data35 < 0 || isNaN(data35)){
 const err92 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"#/$defs/compute/properties/trainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10520,7 +10526,7 @@ errors++;
 }
 if(data32.inferenceTokens !== undefined){
 let data36 = data32.inferenceTokens;
-if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
 const err93 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"#/$defs/compute/properties/inferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err93];
@@ -10530,7 +10536,7 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(typeof data36 == "number"){
+if((typeof data36 == "number") && (isFinite(data36))){
 if(data36 < 0 || isNaN(data36)){
 const err94 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"#/$defs/compute/properties/inferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10545,7 +10551,7 @@ errors++;
 }
 if(data32.visualTrainTokens !== undefined){
 let data37 = data32.visualTrainTokens;
-if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
 const err95 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"#/$defs/compute/properties/visualTrainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err95];
@@ -10555,7 +10561,7 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(typeof data37 == "number"){
+if((typeof data37 == "number") && (isFinite(data37))){
 if(data37 < 0 || isNaN(data37)){
 const err96 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"#/$defs/compute/properties/visualTrainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10570,7 +10576,7 @@ errors++;
 }
 if(data32.visualInferenceTokens !== undefined){
 let data38 = data32.visualInferenceTokens;
-if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
 const err97 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"#/$defs/compute/properties/visualInferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err97];
@@ -10580,7 +10586,7 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(typeof data38 == "number"){
+if((typeof data38 == "number") && (isFinite(data38))){
 if(data38 < 0 || isNaN(data38)){
 const err98 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"#/$defs/compute/properties/visualInferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10595,7 +10601,7 @@ errors++;
 }
 if(data32.gflops !== undefined){
 let data39 = data32.gflops;
-if(typeof data39 == "number"){
+if((typeof data39 == "number") && (isFinite(data39))){
 if(data39 < 0 || isNaN(data39)){
 const err99 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -10620,7 +10626,7 @@ errors++;
 }
 if(data32.gflopsPaperApprox !== undefined){
 let data40 = data32.gflopsPaperApprox;
-if(typeof data40 == "number"){
+if((typeof data40 == "number") && (isFinite(data40))){
 if(data40 < 0 || isNaN(data40)){
 const err101 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -11287,7 +11293,7 @@ errors++;
 for(const key3 in data22){
 if(!(key3 === "global")){
 let data23 = data22[key3];
-if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
 const err49 = {instancePath:instancePath+"/seeds/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seeds/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
@@ -11297,7 +11303,7 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(typeof data23 == "number"){
+if((typeof data23 == "number") && (isFinite(data23))){
 if(data23 < 0 || isNaN(data23)){
 const err50 = {instancePath:instancePath+"/seeds/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seeds/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -11313,7 +11319,7 @@ errors++;
 }
 if(data22.global !== undefined){
 let data24 = data22.global;
-if(!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))){
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
 const err51 = {instancePath:instancePath+"/seeds/global",schemaPath:"#/properties/seeds/properties/global/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err51];
@@ -11323,7 +11329,7 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(typeof data24 == "number"){
+if((typeof data24 == "number") && (isFinite(data24))){
 if(data24 < 0 || isNaN(data24)){
 const err52 = {instancePath:instancePath+"/seeds/global",schemaPath:"#/properties/seeds/properties/global/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -11421,7 +11427,7 @@ errors++;
 }
 if(data25.cpuCount !== undefined){
 let data29 = data25.cpuCount;
-if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
 const err60 = {instancePath:instancePath+"/host/cpuCount",schemaPath:"#/properties/host/properties/cpuCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err60];
@@ -11431,7 +11437,7 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(typeof data29 == "number"){
+if((typeof data29 == "number") && (isFinite(data29))){
 if(data29 < 1 || isNaN(data29)){
 const err61 = {instancePath:instancePath+"/host/cpuCount",schemaPath:"#/properties/host/properties/cpuCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -11446,7 +11452,7 @@ errors++;
 }
 if(data25.pid !== undefined){
 let data30 = data25.pid;
-if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
 const err62 = {instancePath:instancePath+"/host/pid",schemaPath:"#/properties/host/properties/pid/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err62];
@@ -11456,7 +11462,7 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(typeof data30 == "number"){
+if((typeof data30 == "number") && (isFinite(data30))){
 if(data30 < 1 || isNaN(data30)){
 const err63 = {instancePath:instancePath+"/host/pid",schemaPath:"#/properties/host/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -11534,7 +11540,7 @@ errors++;
 }
 if(data33.index !== undefined){
 let data34 = data33.index;
-if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
 const err69 = {instancePath:instancePath+"/gpus/" + i1+"/index",schemaPath:"#/properties/gpus/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err69];
@@ -11544,7 +11550,7 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(typeof data34 == "number"){
+if((typeof data34 == "number") && (isFinite(data34))){
 if(data34 < 0 || isNaN(data34)){
 const err70 = {instancePath:instancePath+"/gpus/" + i1+"/index",schemaPath:"#/properties/gpus/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -11571,7 +11577,7 @@ errors++;
 }
 if(data33.memoryMiB !== undefined){
 let data36 = data33.memoryMiB;
-if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
 const err72 = {instancePath:instancePath+"/gpus/" + i1+"/memoryMiB",schemaPath:"#/properties/gpus/items/properties/memoryMiB/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err72];
@@ -11581,7 +11587,7 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(typeof data36 == "number"){
+if((typeof data36 == "number") && (isFinite(data36))){
 if(data36 < 0 || isNaN(data36)){
 const err73 = {instancePath:instancePath+"/gpus/" + i1+"/memoryMiB",schemaPath:"#/properties/gpus/items/properties/memoryMiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -11620,7 +11626,7 @@ errors++;
 }
 if(data.parameters !== undefined){
 let data37 = data.parameters;
-if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
 const err76 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err76];
@@ -11630,7 +11636,7 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(typeof data37 == "number"){
+if((typeof data37 == "number") && (isFinite(data37))){
 if(data37 < 0 || isNaN(data37)){
 const err77 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -11670,7 +11676,7 @@ errors++;
 }
 if(data38.step !== undefined){
 let data39 = data38.step;
-if(!((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39)))){
+if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
 const err80 = {instancePath:instancePath+"/progress/step",schemaPath:"#/properties/progress/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err80];
@@ -11680,7 +11686,7 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(typeof data39 == "number"){
+if((typeof data39 == "number") && (isFinite(data39))){
 if(data39 < 0 || isNaN(data39)){
 const err81 = {instancePath:instancePath+"/progress/step",schemaPath:"#/properties/progress/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -11695,7 +11701,7 @@ errors++;
 }
 if(data38.totalSteps !== undefined){
 let data40 = data38.totalSteps;
-if(!((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40)))){
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
 const err82 = {instancePath:instancePath+"/progress/totalSteps",schemaPath:"#/properties/progress/properties/totalSteps/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err82];
@@ -11705,7 +11711,7 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(typeof data40 == "number"){
+if((typeof data40 == "number") && (isFinite(data40))){
 if(data40 < 0 || isNaN(data40)){
 const err83 = {instancePath:instancePath+"/progress/totalSteps",schemaPath:"#/properties/progress/properties/totalSteps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -11781,7 +11787,7 @@ errors++;
 }
 if(data42.step !== undefined){
 let data43 = data42.step;
-if(!((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43)))){
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
 const err89 = {instancePath:instancePath+"/checkpoints/" + i2+"/step",schemaPath:"#/properties/checkpoints/items/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err89];
@@ -11791,7 +11797,7 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(typeof data43 == "number"){
+if((typeof data43 == "number") && (isFinite(data43))){
 if(data43 < 0 || isNaN(data43)){
 const err90 = {instancePath:instancePath+"/checkpoints/" + i2+"/step",schemaPath:"#/properties/checkpoints/items/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -11916,7 +11922,7 @@ errors++;
 }
 if(data47.index !== undefined){
 let data48 = data47.index;
-if(!((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48)))){
+if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
 const err100 = {instancePath:instancePath+"/segments/" + i3+"/index",schemaPath:"#/properties/segments/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err100];
@@ -11926,7 +11932,7 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(typeof data48 == "number"){
+if((typeof data48 == "number") && (isFinite(data48))){
 if(data48 < 0 || isNaN(data48)){
 const err101 = {instancePath:instancePath+"/segments/" + i3+"/index",schemaPath:"#/properties/segments/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -11966,7 +11972,7 @@ errors++;
 }
 if(data47.startStep !== undefined){
 let data50 = data47.startStep;
-if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
+if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
 const err104 = {instancePath:instancePath+"/segments/" + i3+"/startStep",schemaPath:"#/properties/segments/items/properties/startStep/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err104];
@@ -11976,7 +11982,7 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(typeof data50 == "number"){
+if((typeof data50 == "number") && (isFinite(data50))){
 if(data50 < 0 || isNaN(data50)){
 const err105 = {instancePath:instancePath+"/segments/" + i3+"/startStep",schemaPath:"#/properties/segments/items/properties/startStep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -12259,7 +12265,7 @@ errors++;
 }
 if(data61.temperature !== undefined){
 let data64 = data61.temperature;
-if(typeof data64 == "number"){
+if((typeof data64 == "number") && (isFinite(data64))){
 if(data64 < 0 || isNaN(data64)){
 const err128 = {instancePath:instancePath+"/evaluationDecoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -12284,7 +12290,7 @@ errors++;
 }
 if(data61.topP !== undefined){
 let data65 = data61.topP;
-if(typeof data65 == "number"){
+if((typeof data65 == "number") && (isFinite(data65))){
 if(data65 > 1 || isNaN(data65)){
 const err130 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
@@ -12319,7 +12325,7 @@ errors++;
 }
 if(data61.topK !== undefined){
 let data66 = data61.topK;
-if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
+if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
 const err133 = {instancePath:instancePath+"/evaluationDecoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err133];
@@ -12329,7 +12335,7 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(typeof data66 == "number"){
+if((typeof data66 == "number") && (isFinite(data66))){
 if(data66 < 0 || isNaN(data66)){
 const err134 = {instancePath:instancePath+"/evaluationDecoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -12357,7 +12363,7 @@ errors++;
 }
 if(data61.maxNewTokens !== undefined){
 let data68 = data61.maxNewTokens;
-if(!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))){
+if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
 const err136 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err136];
@@ -12367,7 +12373,7 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(typeof data68 == "number"){
+if((typeof data68 == "number") && (isFinite(data68))){
 if(data68 < 1 || isNaN(data68)){
 const err137 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -12625,7 +12631,7 @@ errors++;
 }
 if(data.step !== undefined){
 let data1 = data.step;
-if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err19 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err19];
@@ -12635,7 +12641,7 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(typeof data1 == "number"){
+if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
 const err20 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -12675,7 +12681,7 @@ errors++;
 }
 if(data.episode !== undefined){
 let data3 = data.episode;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err23 = {instancePath:instancePath+"/episode",schemaPath:"#/properties/episode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err23];
@@ -12685,7 +12691,7 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(typeof data3 == "number"){
+if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
 const err24 = {instancePath:instancePath+"/episode",schemaPath:"#/properties/episode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -12700,7 +12706,7 @@ errors++;
 }
 if(data.turn !== undefined){
 let data4 = data.turn;
-if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
 const err25 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err25];
@@ -12710,7 +12716,7 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(typeof data4 == "number"){
+if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
 const err26 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
@@ -12725,7 +12731,7 @@ errors++;
 }
 if(data.update !== undefined){
 let data5 = data.update;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err27 = {instancePath:instancePath+"/update",schemaPath:"#/properties/update/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err27];
@@ -12735,7 +12741,7 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(typeof data5 == "number"){
+if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 1 || isNaN(data5)){
 const err28 = {instancePath:instancePath+"/update",schemaPath:"#/properties/update/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -12750,7 +12756,7 @@ errors++;
 }
 if(data.tokens !== undefined){
 let data6 = data.tokens;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
 const err29 = {instancePath:instancePath+"/tokens",schemaPath:"#/properties/tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err29];
@@ -12760,7 +12766,7 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(typeof data6 == "number"){
+if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 1 || isNaN(data6)){
 const err30 = {instancePath:instancePath+"/tokens",schemaPath:"#/properties/tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
@@ -12949,7 +12955,8 @@ errors++;
 }
 }
 if(data.advantage !== undefined){
-if(!(typeof data.advantage == "number")){
+let data14 = data.advantage;
+if(!((typeof data14 == "number") && (isFinite(data14)))){
 const err45 = {instancePath:instancePath+"/advantage",schemaPath:"#/properties/advantage/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err45];
@@ -12962,7 +12969,7 @@ errors++;
 }
 if(data.value !== undefined){
 let data15 = data.value;
-if((!(typeof data15 == "number")) && (data15 !== null)){
+if((!((typeof data15 == "number") && (isFinite(data15)))) && (data15 !== null)){
 const err46 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: schema92.properties.value.type},message:"must be number,null"};
 if(vErrors === null){
 vErrors = [err46];
@@ -12974,7 +12981,8 @@ errors++;
 }
 }
 if(data.return !== undefined){
-if(!(typeof data.return == "number")){
+let data16 = data.return;
+if(!((typeof data16 == "number") && (isFinite(data16)))){
 const err47 = {instancePath:instancePath+"/return",schemaPath:"#/properties/return/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err47];
@@ -12986,7 +12994,8 @@ errors++;
 }
 }
 if(data.reward !== undefined){
-if(!(typeof data.reward == "number")){
+let data17 = data.reward;
+if(!((typeof data17 == "number") && (isFinite(data17)))){
 const err48 = {instancePath:instancePath+"/reward",schemaPath:"#/properties/reward/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err48];
@@ -12999,7 +13008,7 @@ errors++;
 }
 if(data.clip !== undefined){
 let data18 = data.clip;
-if(typeof data18 == "number"){
+if((typeof data18 == "number") && (isFinite(data18))){
 if(data18 <= 0 || isNaN(data18)){
 const err49 = {instancePath:instancePath+"/clip",schemaPath:"#/properties/clip/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
