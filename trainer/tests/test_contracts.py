@@ -81,3 +81,13 @@ def test_a_number_too_large_for_a_float_is_invalid_json_naming_file_line_and_lit
     with pytest.raises(ContractViolation) as refused:
         load_json_file(path, "experiment.schema.json")
     assert str(refused.value) == f"{path}:3:20: invalid JSON: {literal} is too large a number (it reads as Infinity, and JSON has no Infinity; write a finite number)"
+
+
+def test_an_integer_too_large_for_a_float_is_refused_quoting_it_not_as_inf(tmp_path):
+    """An integer field of 1e400 was refused as "inf is not of type 'integer'" (the editor's
+    validator took it: Infinity % 1 is NaN, not nonzero)."""
+    path = tmp_path / "e.ptlab.json"
+    path.write_text('{"name": "x", "environment": {"env": "generalpoints"}, "model": {"name": "m"},\n "sft": {"saveEverySteps": 1e400}}')
+    with pytest.raises(ContractViolation) as refused:
+        load_json_file(path, "experiment.schema.json")
+    assert str(refused.value) == f"{path}:2:28: invalid JSON: 1e400 is too large a number (it reads as Infinity, and JSON has no Infinity; write a finite number)"
