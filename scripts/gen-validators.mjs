@@ -16,6 +16,19 @@ const { _ } = require('ajv');
 
 const out = join(root, 'src/core/contracts/generated/validators.ts');
 const ID_PREFIX = 'https://schemas.ptlab.invalid/';
+/** RFC 3339's date-time as the trainer checks it (rfc3339-validator, through jsonschema, which
+ * reads the text in capitals): a T, Z or an offset ±HH:MM, a date of the calendar (no year 0),
+ * no leap second. ajv-formats' also takes a space for the T, +0000, +00 and second 60. A
+ * regular expression, as the generated code holds one itself. */
+function dateTime() {
+  const dayOfMonth = '(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8])';
+  const leapYear = '(?:\\d\\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)';
+  const date = `(?:\\d{4}-(?:${dayOfMonth})|${leapYear}-02-29)`;
+  const time = '(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?';
+  const offset = '(?:z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)';
+  return new RegExp(`^(?!0000)${date}t${time}${offset}$`, 'i');
+}
+
 // The same options as the runtime used to have (src/core/contracts.ts describes the errors).
 const ajv = new Ajv2020({
   allErrors: true,
@@ -25,6 +38,7 @@ const ajv = new Ajv2020({
   code: { source: true, esm: true, lines: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
 });
 addFormats(ajv);
+ajv.addFormat('date-time', dateTime());
 const files = readdirSync(join(root, 'schemas')).filter((f) => f.endsWith('.schema.json')).sort();
 for (const file of files) ajv.addSchema(JSON.parse(readFileSync(join(root, 'schemas', file), 'utf8')));
 const exportName = (file) => file.replace('.schema.json', '').replace(/-(\w)/g, (_m, c) => c.toUpperCase());

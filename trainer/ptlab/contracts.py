@@ -7,6 +7,7 @@ and errors reported as `file: /json/pointer: what`.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -99,7 +100,15 @@ def validator(schema_file: str) -> jsonschema.protocols.Validator:
     base = jsonschema.validators.validator_for(schema)
     base.check_schema(schema)
     cls = jsonschema.validators.extend(base, {"pattern": _ecma_pattern}, type_checker=base.TYPE_CHECKER.redefine("number", _finite_number))
-    return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
+    return cls(schema, registry=registry, format_checker=_format_checker(cls.FORMAT_CHECKER))
+
+
+def _format_checker(formats: jsonschema.FormatChecker) -> jsonschema.FormatChecker:
+    """The draft's formats, with date-time as the TypeScript side's (scripts/gen-validators.mjs)
+    reads it: rfc3339-validator's `$` also matches before a final "\\n"."""
+    checker = copy.deepcopy(formats)
+    checker.checks("date-time")(lambda instance: not (isinstance(instance, str) and instance.endswith("\n")) and formats.conforms(instance, "date-time"))
+    return checker
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,15 @@
 // Generated from schemas/*.schema.json by scripts/gen-validators.mjs. Do not edit by hand.
 // @ts-nocheck
 /* eslint-disable */
-import * as runtime0 from 'ajv-formats/dist/formats';
-import * as runtime1 from 'ajv/dist/runtime/equal';
-import * as runtime2 from 'ajv/dist/runtime/ucs2length';
+import * as runtime0 from 'ajv/dist/runtime/equal';
+import * as runtime1 from 'ajv/dist/runtime/ucs2length';
 
 export const episodeRecord = validate20;
 const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/episode-record.schema.json","title":"Post-Training Lab episode record (one line of episodes.jsonl)","description":"One whole multi-turn episode (sequential revision): the first turn carries the full prompt, each later turn only what it appends. Written for every training rollout episode and every evaluation episode. The transcript viewer also reads other trainers' rollout dumps as records of this shape, marked by `source` (never written by ptlab): those may lack what the dump does not know (seed, environment, success, and a reward when the dump does not say which of its columns are rewards).","type":"object","required":["runId","step","split","episode","turns"],"additionalProperties":false,"properties":{"runId":{"type":"string","minLength":1},"step":{"type":"integer","minimum":0,"description":"Global training step at which the episode ran."},"split":{"type":"string","minLength":1,"description":"`train` for rollout episodes, else the evaluation split's name."},"splitKind":{"enum":["train","id","rule-ood","visual-ood"]},"checkpoint":{"type":"string","description":"Checkpoint that played the episode, relative to the run folder."},"episode":{"type":"integer","minimum":0,"description":"Index within the split at this step."},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"description":"Seed that reproduces the episode's state in both languages."},"environment":{"type":"object","required":["env"],"properties":{"env":{"enum":["generalpoints","virl"]}},"description":"The environment variant (experiment.schema.json#/$defs/environment) with every key filled in."},"state":{"$ref":"#/$defs/state"},"image":{"type":"string","description":"Observation image of the first turn, relative to the run folder."},"turns":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/turn"}},"success":{"type":"boolean"},"totalReward":{"type":"number","description":"The episode's reward (the sum of its turns'). Another trainer's episode (`source`) lacks it when its files do not say which columns are rewards."},"failureMode":{"$ref":"#/$defs/failureMode","description":"Failure mode of the last failed attempt when the episode failed."},"truncated":{"type":"boolean","description":"Ended by the attempt budget rather than by success."},"source":{"type":"object","description":"Set only on an episode read from another trainer's files by the transcript viewer: which file and row it came from, and the row's fields that no other field of the record holds.","required":["format","file","row"],"additionalProperties":false,"properties":{"format":{"enum":["trl-completions","verl-generations"],"description":"`trl-completions`: a row of TRL GRPOTrainer's completions/completions_<step>.parquet (log_completions); `verl-generations`: a line of verl's <step>.jsonl rollout or validation dump."},"file":{"type":"string","minLength":1,"description":"The file, relative to the folder opened."},"row":{"type":"integer","minimum":0,"description":"0-based row of the parquet file or line of the JSONL file."},"fields":{"type":"object","description":"The row's other columns as the source wrote them: reward functions' scores, advantage, ground truth, reward extras.","additionalProperties":true}}}},"if":{"not":{"required":["source"]}},"then":{"required":["seed","environment","success","totalReward"],"properties":{"turns":{"items":{"required":["reward"]}}}},"$defs":{"state":{"description":"What the episode is about: the hand (GeneralPoints) or the route and position (V-IRL).","oneOf":[{"type":"object","title":"GeneralPoints hand","required":["cards","values"],"additionalProperties":false,"properties":{"cards":{"type":"array","items":{"enum":["A","2","3","4","5","6","7","8","9","10","J","Q","K"]},"minItems":4,"maxItems":4},"suits":{"type":"array","items":{"enum":["spades","clubs","hearts","diamonds"]},"minItems":4,"maxItems":4},"values":{"type":"array","items":{"type":"integer","minimum":1,"maximum":13},"minItems":4,"maxItems":4},"solutions":{"type":"array","items":{"type":"string"},"description":"Solver solutions (possibly truncated)."}}},{"type":"object","title":"V-IRL route","required":["routeId","position"],"additionalProperties":false,"properties":{"routeId":{"type":"string"},"city":{"type":"string"},"position":{"type":"integer","minimum":0,"description":"Index on the expert rail."},"railLength":{"type":"integer","minimum":1},"instruction":{"type":"string"}}}]},"turn":{"type":"object","required":["index","output","message","done"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"prompt":{"type":"string","description":"Full prompt (first turn, and V-IRL turns after a move, where the prompt is rebuilt)."},"promptDelta":{"type":"string","description":"Only what this turn appends to the chat (the verifier's failure message turn)."},"image":{"type":"string","description":"Observation image for this turn, relative to the run folder."},"output":{"type":"string","description":"The model's raw output."},"reward":{"type":"number"},"message":{"type":"string","description":"The verifier's message."},"done":{"type":"boolean"},"expertAction":{"type":"string","description":"V-IRL: the correct action at this position."},"recognized":{"type":"boolean","description":"Vision: the four cards were recognised."},"failureMode":{"$ref":"#/$defs/failureMode"},"outputTokens":{"type":"integer","minimum":0},"promptTokens":{"type":"integer","minimum":0},"advantage":{"type":"number","description":"PPO rollout turns: the advantage the update computed for this attempt (after the rollout's normalization with GAE; over the group's std with ppo.groupStd), whether or not the update drew the attempt to train on."},"return":{"type":"number","description":"PPO rollout turns: the return the advantage came from (GAE's return; with group advantages the episode's return, or with ppo.groupCredit \"turn\" the return-to-go from this attempt)."}},"oneOf":[{"required":["prompt"],"not":{"required":["promptDelta"]}},{"required":["promptDelta"],"not":{"required":["prompt"]}}]},"failureMode":{"enum":["format","illegal-formula","wrong-numbers","arithmetic","rule-collapse","recognition","wrong-turn","missed-intersection","phantom-intersection","premature-stop","missed-stop","action-space-confusion","budget-exhausted"],"description":"Failure-mode label of a failed attempt (shared/spec/environments.md)."}}};
 const schema32 = {"description":"What the episode is about: the hand (GeneralPoints) or the route and position (V-IRL).","oneOf":[{"type":"object","title":"GeneralPoints hand","required":["cards","values"],"additionalProperties":false,"properties":{"cards":{"type":"array","items":{"enum":["A","2","3","4","5","6","7","8","9","10","J","Q","K"]},"minItems":4,"maxItems":4},"suits":{"type":"array","items":{"enum":["spades","clubs","hearts","diamonds"]},"minItems":4,"maxItems":4},"values":{"type":"array","items":{"type":"integer","minimum":1,"maximum":13},"minItems":4,"maxItems":4},"solutions":{"type":"array","items":{"type":"string"},"description":"Solver solutions (possibly truncated)."}}},{"type":"object","title":"V-IRL route","required":["routeId","position"],"additionalProperties":false,"properties":{"routeId":{"type":"string"},"city":{"type":"string"},"position":{"type":"integer","minimum":0,"description":"Index on the expert rail."},"railLength":{"type":"integer","minimum":1},"instruction":{"type":"string"}}}]};
 const schema34 = {"enum":["format","illegal-formula","wrong-numbers","arithmetic","rule-collapse","recognition","wrong-turn","missed-intersection","phantom-intersection","premature-stop","missed-stop","action-space-confusion","budget-exhausted"],"description":"Failure-mode label of a failed attempt (shared/spec/environments.md)."};
 const func1 = Object.prototype.hasOwnProperty;
-const func2 = runtime2.default;
+const func2 = runtime1.default;
 const schema33 = {"type":"object","required":["index","output","message","done"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"prompt":{"type":"string","description":"Full prompt (first turn, and V-IRL turns after a move, where the prompt is rebuilt)."},"promptDelta":{"type":"string","description":"Only what this turn appends to the chat (the verifier's failure message turn)."},"image":{"type":"string","description":"Observation image for this turn, relative to the run folder."},"output":{"type":"string","description":"The model's raw output."},"reward":{"type":"number"},"message":{"type":"string","description":"The verifier's message."},"done":{"type":"boolean"},"expertAction":{"type":"string","description":"V-IRL: the correct action at this position."},"recognized":{"type":"boolean","description":"Vision: the four cards were recognised."},"failureMode":{"$ref":"#/$defs/failureMode"},"outputTokens":{"type":"integer","minimum":0},"promptTokens":{"type":"integer","minimum":0},"advantage":{"type":"number","description":"PPO rollout turns: the advantage the update computed for this attempt (after the rollout's normalization with GAE; over the group's std with ppo.groupStd), whether or not the update drew the attempt to train on."},"return":{"type":"number","description":"PPO rollout turns: the return the advantage came from (GAE's return; with group advantages the episode's return, or with ppo.groupCredit \"turn\" the return-to-go from this attempt)."}},"oneOf":[{"required":["prompt"],"not":{"required":["promptDelta"]}},{"required":["promptDelta"],"not":{"required":["prompt"]}}]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1530,7 +1529,7 @@ const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id"
 const schema45 = {"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json with what it leaves unset at transformers' defaults (top_k 50), as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"draws":{"enum":["per-episode","per-process"],"description":"Sampled decoding: where each token's randomness comes from. `per-episode`: from the episode, its attempt and the token's position alone, so the answers do not depend on how the episodes were batched or shared out among processes; `per-process`: each process's random stream (continuous batching, model.kvCache \"paged\"), so they do. Absent in records of earlier versions."},"maxNewTokens":{"type":"integer","minimum":1}}};
 const schema44 = {"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"visualTrainTokens":{"type":"integer","minimum":0,"description":"Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops."},"visualInferenceTokens":{"type":"integer","minimum":0,"description":"The same for the prompts of rollout generation: part of D_inference in gflops."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}};
 const schema38 = {"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}};
-const formats0 = runtime0.fullFormats["date-time"];
+const formats0 = /^(?!0000)(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))|(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)t(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
 const schema42 = {"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1794,7 +1793,7 @@ errors++;
 if(data.createdAt !== undefined){
 let data4 = data.createdAt;
 if(typeof data4 === "string"){
-if(!(formats0.validate(data4))){
+if(!(formats0.test(data4))){
 const err15 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -3185,7 +3184,7 @@ const schema62 = {"type":"object","description":"The base model: the embedded ti
 const schema87 = {"type":"object","description":"Where the trainer's metric records go besides metrics.jsonl.","additionalProperties":false,"properties":{"reportTo":{"type":"array","items":{"enum":["tensorboard","wandb"]},"uniqueItems":true,"default":[],"description":"Experiment trackers that also receive every metric record, under the same names (none by default). `tensorboard`: event files in RUN/tensorboard (needs the `tensorboard` package: pip install -e 'trainer[tensorboard]'); training metrics keep their names, evaluations are `eval/{split}/success` and the like, with `compute/gflops`. `wandb`: a W&B run in RUN/wandb under the same names, offline unless WANDB_MODE says otherwise (`wandb sync` uploads it; needs pip install -e 'trainer[wandb]'), one W&B run per process lifetime grouped by the run id."},"tokenRecordRate":{"type":"number","minimum":0,"maximum":1,"default":0.1,"description":"The share of PPO rollout episodes whose turns get per-token records in RUN/tokens.jsonl (token-record.schema.json): each generated token's sampling and training log-probs, entropy, weight and ratio at the update, with the turn's advantage, value and return; the transcript viewer shows them as heatmaps. Episodes are drawn by a hash of the run's seed and the episode's number (no random stream is touched). Costs a no-grad forward pass over the sampled turns per update; 0 turns it off."}}};
 const schema88 = {"type":"object","description":"Rules the extension checks on this experiment's runs while they run (from run.json's copy of this config): each sends a VS Code notification once per run with a link to the point in the dashboard, and the assistant's ptlab_runAlerts tool lists them. Every rule is on by default; `enabled: false` turns one off.","additionalProperties":false,"properties":{"rewardCollapse":{"type":"object","additionalProperties":false,"description":"The mean of rollout/reward_mean over the last `window` updates falls `drop` or more (reward units) below its best `window`-update mean so far.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":5},"drop":{"type":"number","exclusiveMinimum":0,"default":2}}},"entropyCollapse":{"type":"object","additionalProperties":false,"description":"ppo/entropy stays below `fraction` of its first update's value for `window` updates in a row.","properties":{"enabled":{"type":"boolean","default":true},"window":{"type":"integer","minimum":1,"default":3},"fraction":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":0.1}}},"klSpike":{"type":"object","additionalProperties":false,"description":"ppo/approx_kl (how far an update moved the policy from the rollout's, per transition) exceeds `max`.","properties":{"enabled":{"type":"boolean","default":true},"max":{"type":"number","exclusiveMinimum":0,"default":0.1}}},"nonFinite":{"type":"object","additionalProperties":false,"description":"A loss or gradient is not finite: the run failed on it, PPO skipped transitions with non-finite log-probs (ppo/nonfinite_skipped), or an SFT step's gradient norm was not finite.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledHeartbeat":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat (run.json's heartbeatAt, every 10 s) is older than the ptlab.staleAfterSeconds setting.","properties":{"enabled":{"type":"boolean","default":true}}},"stalledProgress":{"type":"object","additionalProperties":false,"description":"A running run's heartbeat goes on but its job has not moved (run.json's activeAt: a generate call returned, a scoring or training micro-batch ran, a record was written) for `minutes` minutes: its processes wait on each other in a collective (a hang, which the job's collective timeout ends only after 2 hours), or one call takes that long.","properties":{"enabled":{"type":"boolean","default":true},"minutes":{"type":"number","exclusiveMinimum":0,"default":15}}}}};
 const schema89 = {"type":"object","description":"Where jobs run: this machine (one process), several GPUs (or CPU processes) through accelerate, or a Slurm cluster.","additionalProperties":false,"properties":{"kind":{"enum":["local","accelerate","slurm"],"default":"local","description":"`local`: one process. `accelerate`: `accelerate launch` over several GPUs, or `cpuProcesses` CPU processes. `slurm`: an sbatch script generated from this config."},"gpus":{"description":"GPU indices to use (CUDA_VISIBLE_DEVICES), or a count.","oneOf":[{"type":"array","items":{"type":"integer","minimum":0},"uniqueItems":true},{"type":"integer","minimum":0}]},"distributed":{"enum":["ddp","fsdp","deepspeed-zero2","deepspeed-zero3"],"default":"ddp","description":"Sharding strategy for multi-GPU training (through accelerate)."},"cpuProcesses":{"type":"integer","minimum":2,"description":"With kind `accelerate`: run the job as this many processes on the CPUs instead of GPUs (DDP over gloo), each with an equal share of the cores as its threads. On a few cores, small models train and decode faster as single-threaded processes than as one process's threads. Not with `gpus`; DDP only."},"mixedPrecision":{"enum":["no","bf16","fp16"],"default":"bf16","description":"accelerate's mixed precision (autocast of training's forwards, the rollout's decoding, the KL reference and evaluation; fp16's loss scaling) under `accelerate` and `slurm` launches. A `local` job computes in model.dtype: set that to bf16 for a one-GPU run in bf16."},"slurm":{"type":"object","additionalProperties":false,"properties":{"partition":{"type":"string","minLength":1,"pattern":"^[^\\u0000-\\u001f\\u007f]+$","description":"Written into a `#SBATCH` line: one line, no control characters."},"account":{"type":"string","minLength":1,"pattern":"^[^\\u0000-\\u001f\\u007f]+$","description":"Written into a `#SBATCH` line: one line, no control characters."},"qos":{"type":"string","minLength":1,"pattern":"^[^\\u0000-\\u001f\\u007f]+$","description":"Written into a `#SBATCH` line: one line, no control characters."},"nodes":{"type":"integer","minimum":1,"default":1},"gpusPerNode":{"type":"integer","minimum":1,"default":8},"cpusPerTask":{"type":"integer","minimum":1},"time":{"type":"string","pattern":"^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$","description":"Wall-time limit, e.g. `2-00:00:00` or `12:00:00`."},"extraDirectives":{"type":"array","items":{"type":"string","pattern":"^--[a-z-]+(=[^\\u0000-\\u001f\\u007f]*)?$"},"description":"More `#SBATCH` options, each like `--mem=200G` (one line each, no control characters)."}}}}};
-const func0 = runtime1.default;
+const func0 = runtime0.default;
 const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
 const pattern7 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
 const pattern10 = new RegExp("^(\\d+-)?\\d{1,2}:\\d{2}(:\\d{2})?$", "u");
@@ -10285,7 +10284,7 @@ errors++;
 if(data.time !== undefined){
 let data27 = data.time;
 if(typeof data27 === "string"){
-if(!(formats0.validate(data27))){
+if(!(formats0.test(data27))){
 const err73 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err73];
@@ -10932,7 +10931,7 @@ errors++;
 if(data.createdAt !== undefined){
 let data5 = data.createdAt;
 if(typeof data5 === "string"){
-if(!(formats0.validate(data5))){
+if(!(formats0.test(data5))){
 const err20 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err20];
@@ -10957,7 +10956,7 @@ errors++;
 if(data.updatedAt !== undefined){
 let data6 = data.updatedAt;
 if(typeof data6 === "string"){
-if(!(formats0.validate(data6))){
+if(!(formats0.test(data6))){
 const err22 = {instancePath:instancePath+"/updatedAt",schemaPath:"#/properties/updatedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err22];
@@ -10982,7 +10981,7 @@ errors++;
 if(data.heartbeatAt !== undefined){
 let data7 = data.heartbeatAt;
 if(typeof data7 === "string"){
-if(!(formats0.validate(data7))){
+if(!(formats0.test(data7))){
 const err24 = {instancePath:instancePath+"/heartbeatAt",schemaPath:"#/properties/heartbeatAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err24];
@@ -11007,7 +11006,7 @@ errors++;
 if(data.activeAt !== undefined){
 let data8 = data.activeAt;
 if(typeof data8 === "string"){
-if(!(formats0.validate(data8))){
+if(!(formats0.test(data8))){
 const err26 = {instancePath:instancePath+"/activeAt",schemaPath:"#/properties/activeAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err26];
@@ -11032,7 +11031,7 @@ errors++;
 if(data.endedAt !== undefined){
 let data9 = data.endedAt;
 if(typeof data9 === "string"){
-if(!(formats0.validate(data9))){
+if(!(formats0.test(data9))){
 const err28 = {instancePath:instancePath+"/endedAt",schemaPath:"#/properties/endedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -11825,7 +11824,7 @@ errors++;
 if(data42.createdAt !== undefined){
 let data45 = data42.createdAt;
 if(typeof data45 === "string"){
-if(!(formats0.validate(data45))){
+if(!(formats0.test(data45))){
 const err92 = {instancePath:instancePath+"/checkpoints/" + i2+"/createdAt",schemaPath:"#/properties/checkpoints/items/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err92];
@@ -11948,7 +11947,7 @@ errors++;
 if(data47.startedAt !== undefined){
 let data49 = data47.startedAt;
 if(typeof data49 === "string"){
-if(!(formats0.validate(data49))){
+if(!(formats0.test(data49))){
 const err102 = {instancePath:instancePath+"/segments/" + i3+"/startedAt",schemaPath:"#/properties/segments/items/properties/startedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err102];
@@ -11998,7 +11997,7 @@ errors++;
 if(data47.endedAt !== undefined){
 let data51 = data47.endedAt;
 if(typeof data51 === "string"){
-if(!(formats0.validate(data51))){
+if(!(formats0.test(data51))){
 const err106 = {instancePath:instancePath+"/segments/" + i3+"/endedAt",schemaPath:"#/properties/segments/items/properties/endedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err106];
