@@ -361,6 +361,7 @@ def load_experiment(path: Path, model_here: bool = True) -> Experiment:
     _check_corpus_mix(path, data.get("sft", {}).get("data", {}))
     _check_cpu_processes(path, data.get("launcher", {}))
     _check_split_names(path, data.get("evaluation", {}).get("splits", []))
+    _check_split_variants(path, data["environment"], data.get("evaluation", {}).get("splits", []))
     _check_choices(path, data, configured_launch(data))
     _check_model_name(path, data["model"]["name"], model_here)
     return experiment_from_dict(data, path.resolve())
@@ -666,6 +667,37 @@ def _check_split_names(path: Path, splits: list[dict[str, Any]]) -> None:
         if split["name"] in first:
             raise ContractViolation(f'{path}: /evaluation/splits/{i}/name: split name "{split["name"]}" is already used by split {first[split["name"]]}; records and curves are keyed by name')
         first[split["name"]] = i
+
+
+PROTOCOL_KEYS = ("maxVerify", "verifier")  # how an episode is scored, not which variant it is (checks.ts PROTOCOL_KEYS)
+
+
+def with_defaults(environment: dict[str, Any]) -> dict[str, Any]:
+    """The environment's keys with the defaults filled in (checks.ts withDefaults; the
+    environment configs mirror the schema's defaults)."""
+    kind = VirlConfig if environment["env"] == "virl" else GeneralPointsConfig
+    return {**{f.name: f.default for f in fields(kind) if f.default is not None}, **environment}
+
+
+def split_variant_refused(environment: dict[str, Any], split: dict[str, Any]) -> tuple[str, str] | None:
+    """What the schema cannot say of an OOD split, as the editor says it (checks.ts checkSplits):
+    one that plays the training variant, changing at most how episodes are scored, would draw
+    an "OOD" curve that is ID. (The pointer within the split, the reason), or None."""
+    kind, overrides = split["kind"], split.get("overrides", {})
+    training, effective = with_defaults(environment), with_defaults({**environment, **overrides})
+    if kind == "id" or any(key not in PROTOCOL_KEYS and effective[key] != training.get(key) for key in effective):
+        return None
+    what = "rule (e.g. faceCards, actionSpace)" if kind == "rule-ood" else "look (e.g. suits, routes)"
+    return ("/overrides" if "overrides" in split else "/kind"), f"this {kind} split equals the training variant: add overrides that change the {what}"
+
+
+def _check_split_variants(path: Path, environment: dict[str, Any], splits: list[dict[str, Any]]) -> None:
+    from ptlab.contracts import ContractViolation
+
+    for i, split in enumerate(splits):
+        if refused := split_variant_refused(environment, split):
+            pointer, reason = refused
+            raise ContractViolation(f"{path}: /evaluation/splits/{i}{pointer}: {reason}")
 
 
 def _check_corpus_mix(path: Path, data: dict[str, Any]) -> None:

@@ -27,7 +27,8 @@ type Json = Record<string, unknown>;
 const EMBEDDED_MODELS = ['embedded:tiny-lm', 'embedded:tiny-vlm', 'embedded:gp-base', 'embedded:virl-base', 'embedded:gp-base-init'];
 const EMBEDDED_TEXT_MODELS = ['embedded:tiny-lm', 'embedded:gp-base', 'embedded:virl-base', 'embedded:gp-base-init'];
 const VISUAL_KEYS = new Set(['suits', 'modality', 'panoramas']);
-/** How an episode is scored, not which variant it is: an OOD split changing only these is still ID. */
+/** How an episode is scored, not which variant it is: an OOD split changing only these is still ID
+ * (refused as the trainer refuses it: ptlab/config.py split_variant_refused). */
 const PROTOCOL_KEYS = new Set(['maxVerify', 'verifier']);
 
 /** Every semantic issue of a config text; an unparsable text has none (the schema reports it). */
