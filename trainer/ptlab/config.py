@@ -361,7 +361,7 @@ def load_experiment(path: Path, model_here: bool = True) -> Experiment:
     _check_corpus_mix(path, data.get("sft", {}).get("data", {}))
     _check_cpu_processes(path, data.get("launcher", {}))
     _check_split_names(path, data.get("evaluation", {}).get("splits", []))
-    _check_split_variants(path, data["environment"], data.get("evaluation", {}).get("splits", []))
+    _check_split_overrides(path, data["environment"], data.get("evaluation", {}).get("splits", []))
     _check_choices(path, data, configured_launch(data))
     _check_model_name(path, data["model"]["name"], model_here)
     return experiment_from_dict(data, path.resolve())
@@ -672,11 +672,25 @@ def _check_split_names(path: Path, splits: list[dict[str, Any]]) -> None:
 PROTOCOL_KEYS = ("maxVerify", "verifier")  # how an episode is scored, not which variant it is (checks.ts PROTOCOL_KEYS)
 
 
+def _environment_fields(environment: dict[str, Any]) -> tuple[Any, ...]:
+    """The keys of the environment's kind, with their defaults (they mirror the schema's)."""
+    return fields(VirlConfig if environment["env"] == "virl" else GeneralPointsConfig)
+
+
 def with_defaults(environment: dict[str, Any]) -> dict[str, Any]:
-    """The environment's keys with the defaults filled in (checks.ts withDefaults; the
-    environment configs mirror the schema's defaults)."""
-    kind = VirlConfig if environment["env"] == "virl" else GeneralPointsConfig
-    return {**{f.name: f.default for f in fields(kind) if f.default is not None}, **environment}
+    """The environment's keys with the defaults filled in (checks.ts withDefaults)."""
+    return {**{f.name: f.default for f in _environment_fields(environment) if f.default is not None}, **environment}
+
+
+def split_keys_refused(environment: dict[str, Any], split: dict[str, Any]) -> tuple[str, str] | None:
+    """What the schema cannot say of a split's overrides, as the editor says it (checks.ts
+    checkSplits): they change keys of the training environment's kind (the schema takes those
+    of either kind). (The pointer within the split, the reason), or None."""
+    keys = sorted(f.name for f in _environment_fields(environment))
+    unknown = next((key for key in split.get("overrides", {}) if key not in keys), None)
+    if unknown is None:
+        return None
+    return f"/overrides/{unknown}", f"{unknown} is not a key of {environment['env']} environments, the training environment's env (its keys: {', '.join(keys)})"
 
 
 def split_variant_refused(environment: dict[str, Any], split: dict[str, Any]) -> tuple[str, str] | None:
@@ -691,11 +705,11 @@ def split_variant_refused(environment: dict[str, Any], split: dict[str, Any]) ->
     return ("/overrides" if "overrides" in split else "/kind"), f"this {kind} split equals the training variant: add overrides that change the {what}"
 
 
-def _check_split_variants(path: Path, environment: dict[str, Any], splits: list[dict[str, Any]]) -> None:
+def _check_split_overrides(path: Path, environment: dict[str, Any], splits: list[dict[str, Any]]) -> None:
     from ptlab.contracts import ContractViolation
 
     for i, split in enumerate(splits):
-        if refused := split_variant_refused(environment, split):
+        if refused := split_keys_refused(environment, split) or split_variant_refused(environment, split):
             pointer, reason = refused
             raise ContractViolation(f"{path}: /evaluation/splits/{i}{pointer}: {reason}")
 

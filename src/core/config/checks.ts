@@ -92,10 +92,13 @@ function rangeOf(node: jsonc.Node): { offset: number; length: number } {
 
 // ------------------------------------------------------------------ splits
 
+function variantProperties(env: unknown): Record<string, { default?: unknown; $ref?: string }> {
+  return (experimentSchema.$defs[env === 'virl' ? 'virl' : 'generalPoints'].properties ?? {}) as Record<string, { default?: unknown; $ref?: string }>;
+}
+
 /** The environment's keys with the schema's defaults filled in. */
 export function withDefaults(environment: Json): Json {
-  const variant = environment.env === 'virl' ? 'virl' : 'generalPoints';
-  const properties = (experimentSchema.$defs[variant].properties ?? {}) as Record<string, { default?: unknown; $ref?: string }>;
+  const properties = variantProperties(environment.env);
   const filled: Json = {};
   for (const [key, property] of Object.entries(properties)) {
     const fallback = property.default ?? refDefault(property.$ref);
@@ -124,6 +127,7 @@ function checkSplits(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
     if (!isObject(split)) return;
     const at = `/evaluation/splits/${i}`;
     const overrides = isObject(split.overrides) ? split.overrides : {};
+    issues.push(...foreignOverrides(environment.env, overrides, at));
     const effective = withDefaults({ ...environment, ...overrides });
     const changed = Object.keys(effective).filter((k) => !PROTOCOL_KEYS.has(k) && !sameValue(effective[k], training[k]));
     if (typeof split.name === 'string') {
@@ -149,6 +153,17 @@ function checkSplits(config: Json): Omit<ConfigIssue, 'offset' | 'length'>[] {
     issues.push({ pointer: '/evaluation/splits', severity: 'warning', message: 'no "id" split: ID vs OOD curves need the training variant evaluated too' });
   }
   return issues;
+}
+
+/** Overrides of keys the other kind of environment has (the schema takes either kind's), as the
+ * trainer refuses them (ptlab/config.py split_keys_refused). */
+function foreignOverrides(env: unknown, overrides: Json, at: string): Omit<ConfigIssue, 'offset' | 'length'>[] {
+  if (env !== 'generalpoints' && env !== 'virl') return [];
+  const keys = Object.keys(variantProperties(env)).filter((key) => key !== 'env').sort();
+  const overridable = Object.keys(experimentSchema.$defs.environmentOverrides.properties);
+  return Object.keys(overrides)
+    .filter((key) => overridable.includes(key) && !keys.includes(key))
+    .map((key) => ({ pointer: `${at}/overrides/${key}`, severity: 'error', message: `${key} is not a key of ${env} environments, the training environment's env (its keys: ${keys.join(', ')})` }));
 }
 
 // ------------------------------------------------------------------ model and files
