@@ -65,6 +65,12 @@ describe('contracts: located errors', () => {
     assert.deepEqual(errors, [{ pointer: '/environment', message: 'unknown property "faceCards"' }]);
   });
 
+  it('an environment without env is told env and its values, at the environment (as the trainer words it)', () => {
+    const text = '{\n  "name": "x",\n  "environment": { "draw": "deck", "faceCards": "all-10" },\n  "model": { "name": "m" }\n}\n';
+    const { errors } = checkJsonText('experiment.schema.json', text);
+    assert.deepEqual(errors.map((e) => formatLocated('a.ptlab.json', e)), ['a.ptlab.json:3:3: /environment: missing required property "env": "generalpoints" or "virl"']);
+  });
+
   it('reports JSON syntax errors with their position', () => {
     const { errors } = checkJsonText('experiment.schema.json', '{\n  "name": "x",\n  "model": {,}\n}');
     assert.equal(errors[0]?.line, 3);

@@ -130,11 +130,11 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
     A schema with an OpenAPI-style `discriminator` (as ajv reads it) only reports the
     branches whose discriminating property matches, like ajv does.
     """
-    if not error.context:
+    discriminator = _discriminator(error)
+    if not error.context or _lacks(error, discriminator):  # no branch is the value's: one error, as ajv's
         yield error
         return
     branches = error.context
-    discriminator = error.schema.get("discriminator", {}).get("propertyName") if isinstance(error.schema, dict) else None
     if discriminator:
         mismatched = {
             e.relative_schema_path[0]
@@ -146,12 +146,39 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
         yield from _leaves(sub)
 
 
+def _discriminator(error: ValidationError) -> str | None:
+    return error.schema.get("discriminator", {}).get("propertyName") if isinstance(error.schema, dict) else None
+
+
+def _lacks(error: ValidationError, discriminator: str | None) -> bool:
+    return discriminator is not None and isinstance(error.instance, dict) and discriminator not in error.instance
+
+
+def _message(schema_file: str, error: ValidationError) -> str:
+    """jsonschema's message; for a missing discriminator (environment.env), the one the
+    editor gives (contracts.ts), naming its values, for both the `required` and the `oneOf`."""
+    discriminator = _discriminator(error)
+    about_it = error.validator == "oneOf" or error.message == f"{discriminator!r} is a required property"  # not another required property
+    if not (_lacks(error, discriminator) and about_it):
+        return error.message
+    values = " or ".join(json.dumps(_resolved(schema_file, branch)["properties"][discriminator]["const"]) for branch in error.schema["oneOf"])
+    return f'missing required property "{discriminator}": {values}'
+
+
+def _resolved(schema_file: str, branch: dict[str, Any]) -> dict[str, Any]:
+    """A oneOf branch, its $ref (within the schema file) followed."""
+    if "$ref" not in branch:
+        return branch
+    registry, schemas = _registry()
+    return registry.resolver(base_uri=schemas[schema_file]["$id"]).lookup(branch["$ref"]).contents
+
+
 def errors(schema_file: str, instance: Any) -> list[ContractError]:
     """Every violation, deepest first, de-duplicated, each with its JSON pointer."""
     found: dict[tuple[str, str], ContractError] = {}
     for top in validator(schema_file).iter_errors(instance):
         for err in _leaves(top):
-            item = ContractError(_pointer(err.absolute_path), err.message)
+            item = ContractError(_pointer(err.absolute_path), _message(schema_file, err))
             found.setdefault((item.pointer, item.message), item)
     return sorted(found.values(), key=lambda e: (-e.pointer.count("/"), e.pointer))
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ptlab.contracts import SCHEMA_FILES, ContractViolation, ecma_regex, error_pointers, load_json_file, schemas_dir, validator
+from ptlab.contracts import SCHEMA_FILES, ContractViolation, ecma_regex, error_pointers, errors, load_json_file, schemas_dir, validator
 
 FIXTURES = sorted((schemas_dir() / "fixtures").glob("*.cases.json"))
 EXAMPLES = sorted((schemas_dir().parent / "examples").glob("*.ptlab.json"))
@@ -91,3 +91,10 @@ def test_an_integer_too_large_for_a_float_is_refused_quoting_it_not_as_inf(tmp_p
     with pytest.raises(ContractViolation) as refused:
         load_json_file(path, "experiment.schema.json")
     assert str(refused.value) == f"{path}:2:28: invalid JSON: 1e400 is too large a number (it reads as Infinity, and JSON has no Infinity; write a finite number)"
+
+
+def test_an_environment_without_env_is_told_env_and_its_values_at_the_environment():
+    """Not "'env' is a required property" beside the V-IRL branch's "Additional properties are
+    not allowed ('draw', ...)": the editor's words (contracts.test.ts), at the same place."""
+    found = errors("experiment.schema.json", {"name": "x", "environment": {"draw": "deck", "faceCards": "all-10"}, "model": {"name": "m"}})
+    assert [str(e) for e in found] == ['/environment: missing required property "env": "generalpoints" or "virl"']

@@ -59,7 +59,7 @@ function validatorFor(schema: SchemaFile): ValidateFunction {
   return validators[schema];
 }
 
-function describe(error: ErrorObject): ContractError {
+function describe(schema: SchemaFile, error: ErrorObject): ContractError {
   const params = error.params as Record<string, unknown>;
   const pointer = error.instancePath;
   let message = error.message ?? 'is invalid';
@@ -80,9 +80,36 @@ function describe(error: ErrorObject): ContractError {
       message = `must be ${JSON.stringify(params.allowedValue)}`;
       break;
     case 'discriminator':
+      if (params.tagValue === undefined) return { pointer, message: missingDiscriminator(schema, String(params.tag)) };
       return { pointer: `${pointer}/${String(params.tag)}`, message: `unknown value ${JSON.stringify(params.tagValue)}` };
   }
   return { pointer, message };
+}
+
+/** What a value without its discriminator (environment.env) is told, as the trainer tells it:
+ * the tag and the values of the schema's oneOf branches. */
+function missingDiscriminator(schema: SchemaFile, tag: string): string {
+  const values = discriminatedBranches(SCHEMAS[schema], tag).map((branch) => JSON.stringify(branch.properties?.[tag]?.const));
+  return `missing required property "${tag}": ${values.join(' or ')}`;
+}
+
+type SchemaNode = { discriminator?: { propertyName?: string }; oneOf?: SchemaNode[]; $ref?: string; properties?: Record<string, { const?: unknown }> };
+
+/** The oneOf branches of the schema's discriminator on `tag`, their $refs (within the file) followed. */
+function discriminatedBranches(root: unknown, tag: string): SchemaNode[] {
+  const resolve = (branch: SchemaNode): SchemaNode =>
+    branch.$ref?.startsWith('#/') ? (pointerSegments(branch.$ref.slice(1)).reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], root) as SchemaNode) : branch;
+  const search = (node: unknown): SchemaNode[] | undefined => {
+    if (typeof node !== 'object' || node === null) return undefined;
+    const schemaNode = node as SchemaNode;
+    if (schemaNode.discriminator?.propertyName === tag && schemaNode.oneOf) return schemaNode.oneOf.map(resolve);
+    for (const child of Object.values(node)) {
+      const found = search(child);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return search(root) ?? [];
 }
 
 /** Every violation, deepest first, de-duplicated. Empty when the value satisfies the schema. */
@@ -90,9 +117,12 @@ export function contractErrors(schema: SchemaFile, value: unknown): ContractErro
   const validate = validatorFor(schema);
   if (validate(value)) return [];
   const seen = new Map<string, ContractError>();
-  for (const error of validate.errors ?? []) {
+  const errors = validate.errors ?? [];
+  const lacksTag = (e: ErrorObject) => errors.some((d) => d.keyword === 'discriminator' && d.instancePath === e.instancePath && d.params.tag === e.params.missingProperty);
+  for (const error of errors) {
     if (error.keyword === 'if') continue; // the failing `then` branch explains it
-    const item = describe(error);
+    if (error.keyword === 'required' && lacksTag(error)) continue; // the discriminator's error says it, with its values
+    const item = describe(schema, error);
     seen.set(`${item.pointer}\u0000${item.message}`, item);
   }
   return [...seen.values()].sort(
