@@ -71,6 +71,12 @@ describe('contracts: located errors', () => {
     assert.deepEqual(errors.map((e) => formatLocated('a.ptlab.json', e)), ['a.ptlab.json:3:3: /environment: missing required property "env": "generalpoints" or "virl"']);
   });
 
+  it('places an error of a duplicate key at the last one, whose value is the one read', () => {
+    const text = '{\n  "name": "x",\n  "environment": { "env": "generalpoints" },\n  "environment": { "env": "generalpoints", "faceCards": "all-11" },\n  "model": { "name": "m" }\n}\n';
+    const { errors } = checkJsonText('experiment.schema.json', text);
+    assert.deepEqual(errors.map((e) => formatLocated('a.ptlab.json', e)), ['a.ptlab.json:4:44: /environment/faceCards: must be one of "all-10", "11-12-13"']);
+  });
+
   it('reports JSON syntax errors with their position', () => {
     const { errors } = checkJsonText('experiment.schema.json', '{\n  "name": "x",\n  "model": {,}\n}');
     assert.equal(errors[0]?.line, 3);

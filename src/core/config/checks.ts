@@ -3,7 +3,7 @@
 // later. Pure: the caller says which paths exist, so unit tests and the editor share it.
 import * as jsonc from 'jsonc-parser';
 import experimentSchema from '../../../schemas/experiment.schema.json';
-import { nonFiniteNumbers, pointerOf, pointerSegments, tooLargeNumber } from '../contracts/contracts';
+import { childAt, nonFiniteNumbers, pointerOf, pointerSegments, tooLargeNumber } from '../contracts/contracts';
 import { canonicalJson } from '../canonicalJson';
 import { crc32 } from '../crc';
 
@@ -68,14 +68,6 @@ function locate(tree: jsonc.Node, pointer: string): { offset: number; length: nu
     node = child;
   }
   return rangeOf(node);
-}
-
-/** An object's member (the last of duplicate keys: JSON.parse and Python keep the last) or an array's element. */
-function childAt(node: jsonc.Node, segment: string | number): jsonc.Node | undefined {
-  if (node.type === 'array') return typeof segment === 'number' ? node.children?.[segment] : undefined;
-  if (node.type !== 'object') return undefined;
-  const property = node.children?.filter((p) => p.children?.[0]?.value === String(segment)).pop();
-  return property?.children?.[1];
 }
 
 function keyOf(value: jsonc.Node): jsonc.Node | undefined {

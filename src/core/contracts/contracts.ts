@@ -162,7 +162,7 @@ export function checkJsonText(schema: SchemaFile, source: string): { value: unkn
   }
   const value = jsonc.getNodeValue(tree) as unknown;
   const errors = contractErrors(schema, value).map((e) => {
-    const node = jsonc.findNodeAtLocation(tree, pointerSegments(e.pointer));
+    const node = pointerSegments(e.pointer).reduce<jsonc.Node | undefined>((at, segment) => at && childAt(at, segment), tree);
     const target = node?.parent?.type === 'property' ? node.parent : node;
     return { ...e, ...position(text, target?.offset ?? 0) };
   });
@@ -187,6 +187,14 @@ export function nonFiniteNumbers(tree: jsonc.Node): jsonc.Node[] {
 /** What the trainer (ptlab/contracts.py) says of such a literal. */
 export function tooLargeNumber(literal: string): string {
   return `${literal} is too large a number (it reads as Infinity, and JSON has no Infinity; write a finite number)`;
+}
+
+/** An object's member (the last of duplicate keys: JSON.parse and Python keep the last) or an array's element. */
+export function childAt(node: jsonc.Node, segment: string | number): jsonc.Node | undefined {
+  if (node.type === 'array') return typeof segment === 'number' ? node.children?.[segment] : undefined;
+  if (node.type !== 'object') return undefined;
+  const property = node.children?.filter((p) => p.children?.[0]?.value === String(segment)).pop();
+  return property?.children?.[1];
 }
 
 export function pointerSegments(pointer: string): (string | number)[] {
