@@ -77,6 +77,12 @@ describe('contracts: located errors', () => {
     assert.deepEqual(errors.map((e) => formatLocated('a.ptlab.json', e)), ['a.ptlab.json:4:44: /environment/faceCards: must be one of "all-10", "11-12-13"']);
   });
 
+  it("reports only the branch chosen by a metric record's `kind` (discriminator)", () => {
+    const record = { kind: 'train', step: 1, time: '2026-11-25T10:00:00Z', compute: { parameters: 1, trainTokens: 0, inferenceTokens: 0, gflops: 0 }, metrics: { loss: 1 } };
+    assert.deepEqual(contractErrors('metric-record.schema.json', record), [{ pointer: '/metrics', message: 'must match pattern "^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"' }]);
+    assert.deepEqual(new Set(contractErrors('metric-record.schema.json', { ...record, kind: 'test' }).map((e) => e.pointer)), new Set(['/kind']));
+  });
+
   it('reports JSON syntax errors with their position', () => {
     const { errors } = checkJsonText('experiment.schema.json', '{\n  "name": "x",\n  "model": {,}\n}');
     assert.equal(errors[0]?.line, 3);

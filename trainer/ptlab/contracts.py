@@ -128,7 +128,8 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
     """The most specific errors: for oneOf/anyOf/allOf failures, those of the branches.
 
     A schema with an OpenAPI-style `discriminator` (as ajv reads it) only reports the
-    branches whose discriminating property matches, like ajv does.
+    branches whose discriminating property matches, like ajv does; when none does, only
+    that property's errors.
     """
     discriminator = _discriminator(error)
     if not error.context or _lacks(error, discriminator):  # no branch is the value's: one error, as ajv's
@@ -136,12 +137,9 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
         return
     branches = error.context
     if discriminator:
-        mismatched = {
-            e.relative_schema_path[0]
-            for e in branches
-            if e.validator == "const" and list(e.relative_path) == [discriminator]
-        }
-        branches = [e for e in branches if e.relative_schema_path[0] not in mismatched] or branches
+        tag_errors = [e for e in branches if e.validator == "const" and list(e.relative_path) == [discriminator]]
+        mismatched = {e.relative_schema_path[0] for e in tag_errors}
+        branches = [e for e in branches if e.relative_schema_path[0] not in mismatched] or tag_errors
     for sub in branches:
         yield from _leaves(sub)
 

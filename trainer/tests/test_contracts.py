@@ -98,3 +98,11 @@ def test_an_environment_without_env_is_told_env_and_its_values_at_the_environmen
     not allowed ('draw', ...)": the editor's words (contracts.test.ts), at the same place."""
     found = errors("experiment.schema.json", {"name": "x", "environment": {"draw": "deck", "faceCards": "all-10"}, "model": {"name": "m"}})
     assert [str(e) for e in found] == ['/environment: missing required property "env": "generalpoints" or "virl"']
+
+
+def test_a_training_record_is_told_only_its_own_branchs_errors():
+    """A bad metric name was 7 errors, 6 of them the evaluation record's (required split,
+    splitKind, ...): the records' oneOf is discriminated by kind, as the editor reads it."""
+    record = {"kind": "train", "step": 1, "time": "2026-11-25T10:00:00Z", "compute": {"parameters": 1, "trainTokens": 0, "inferenceTokens": 0, "gflops": 0}, "metrics": {"loss": 1.0}}
+    assert [str(e) for e in errors("metric-record.schema.json", record)] == ["/metrics: 'loss' does not match '^[a-z0-9_]+(/[a-z0-9_@.-]+)+$'"]
+    assert error_pointers("metric-record.schema.json", {**record, "kind": "test"}) == {"/kind"}  # no branch's: only kind's errors

@@ -120,7 +120,7 @@ export function contractErrors(schema: SchemaFile, value: unknown): ContractErro
   const errors = validate.errors ?? [];
   const lacksTag = (e: ErrorObject) => errors.some((d) => d.keyword === 'discriminator' && d.instancePath === e.instancePath && d.params.tag === e.params.missingProperty);
   for (const error of errors) {
-    if (error.keyword === 'if') continue; // the failing `then` branch explains it
+    if (error.keyword === 'if' || error.keyword === 'propertyNames') continue; // the failing `then` branch, the name's own error explains it
     if (error.keyword === 'required' && lacksTag(error)) continue; // the discriminator's error says it, with its values
     const item = describe(schema, error);
     seen.set(`${item.pointer}\u0000${item.message}`, item);

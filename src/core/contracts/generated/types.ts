@@ -1109,6 +1109,13 @@ export interface TrainingRecord {
   metrics: {
     [k: string]: number | null | undefined;
   };
+  step?: unknown;
+  time?: unknown;
+  wallSeconds?: unknown;
+  segment?: unknown;
+  episodes?: unknown;
+  checkpoint?: unknown;
+  compute?: unknown;
 }
 export interface EvaluationRecord {
   kind?: 'eval';
@@ -1121,6 +1128,13 @@ export interface EvaluationRecord {
   recognition?: Rate3;
   meanReward?: number;
   failureModes?: FailureCounts;
+  step?: unknown;
+  time?: unknown;
+  wallSeconds?: unknown;
+  segment?: unknown;
+  episodes?: unknown;
+  checkpoint?: unknown;
+  compute?: unknown;
 }
 export interface Rate {
   rate: number;

@@ -1527,10 +1527,10 @@ validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 export const evalSummary = validate23;
 const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/eval-summary.schema.json","title":"Post-Training Lab evaluation summary (eval-summary.json)","description":"Result of evaluating one checkpoint on every split of an experiment, written atomically by `ptlab eval` next to its episode records.","type":"object","required":["schemaVersion","runId","checkpoint","step","createdAt","seed","splits"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"runId":{"type":"string","minLength":1},"checkpoint":{"type":"string","minLength":1,"description":"Checkpoint evaluated."},"step":{"type":"integer","minimum":0},"createdAt":{"type":"string","format":"date-time"},"seed":{"type":"integer","minimum":0,"maximum":4294967295,"description":"Episode seed base (episode i uses seed + i)."},"temperature":{"type":"number","minimum":0,"description":"evaluation.temperature as configured (see `decoding` for what was used)."},"decoding":{"$ref":"metric-record.schema.json#/$defs/decoding"},"episodesFile":{"type":"string","description":"Episode records of this evaluation, relative to this file."},"compute":{"$ref":"metric-record.schema.json#/$defs/compute"},"splits":{"type":"array","minItems":1,"items":{"type":"object","required":["name","kind","episodes","success","environment"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"kind":{"enum":["id","rule-ood","visual-ood"]},"environment":{"type":"object","required":["env"],"description":"The split's full environment variant."},"episodes":{"type":"integer","minimum":0},"success":{"$ref":"metric-record.schema.json#/$defs/rate"},"perStepAccuracy":{"$ref":"metric-record.schema.json#/$defs/rate","description":"V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt)."},"perStepAccuracyReference":{"$ref":"metric-record.schema.json#/$defs/rate","description":"V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call."},"recognition":{"$ref":"metric-record.schema.json#/$defs/rate"},"meanReward":{"type":"number"},"meanAttempts":{"type":"number","minimum":0},"failureModes":{"$ref":"metric-record.schema.json#/$defs/failureCounts"}}}}}};
 const schema45 = {"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json with what it leaves unset at transformers' defaults (top_k 50), as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"draws":{"enum":["per-episode","per-process"],"description":"Sampled decoding: where each token's randomness comes from. `per-episode`: from the episode, its attempt and the token's position alone, so the answers do not depend on how the episodes were batched or shared out among processes; `per-process`: each process's random stream (continuous batching, model.kvCache \"paged\"), so they do. Absent in records of earlier versions."},"maxNewTokens":{"type":"integer","minimum":1}}};
-const schema44 = {"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"visualTrainTokens":{"type":"integer","minimum":0,"description":"Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops."},"visualInferenceTokens":{"type":"integer","minimum":0,"description":"The same for the prompts of rollout generation: part of D_inference in gflops."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}};
-const schema38 = {"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}};
+const schema38 = {"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"visualTrainTokens":{"type":"integer","minimum":0,"description":"Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops."},"visualInferenceTokens":{"type":"integer","minimum":0,"description":"The same for the prompts of rollout generation: part of D_inference in gflops."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}};
+const schema39 = {"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}};
 const formats0 = /^(?!0000)(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))|(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)t(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
-const schema42 = {"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}};
+const schema43 = {"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9260,7 +9260,7 @@ return errors === 0;
 validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const metricRecord = validate24;
-const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/metric-record.schema.json","title":"Post-Training Lab metric record (one line of metrics.jsonl)","description":"Append-only, one JSON object per line, flushed per record. `kind` tells a training record (per SFT logging step or PPO update) from an evaluation record (one split at one step). Every record carries the compute spent so far.","type":"object","required":["kind","step","time","compute"],"properties":{"kind":{"enum":["train","eval"]},"step":{"type":"integer","minimum":0,"description":"Global step: SFT optimizer step or PPO update, continuous across resumes."},"time":{"type":"string","format":"date-time"},"wallSeconds":{"type":"number","minimum":0,"description":"Seconds of training wall time so far (summed over segments)."},"segment":{"type":"integer","minimum":0,"description":"Process lifetime (0, then 1 after the first resume, ...)."},"episodes":{"type":"integer","minimum":0,"description":"Training episodes (PPO) or examples (SFT) consumed so far."},"checkpoint":{"type":"string","description":"Checkpoint evaluated (eval records), relative to the run folder."},"compute":{"$ref":"#/$defs/compute"}},"oneOf":[{"title":"Training record","properties":{"kind":{"const":"train"},"metrics":{"type":"object","description":"Namespaced scalars, e.g. `train/loss`, `train/lr`, `ppo/policy_loss`, `ppo/value_loss`, `ppo/clipfrac`, `ppo/approx_kl`, `ppo/entropy`, `rollout/reward_mean`, `rollout/return_mean`, `rollout/response_tokens_mean`, `perf/tokens_per_second`.","propertyNames":{"pattern":"^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"},"additionalProperties":{"type":["number","null"]}}},"required":["metrics"]},{"title":"Evaluation record","properties":{"kind":{"const":"eval"},"split":{"type":"string","minLength":1},"splitKind":{"enum":["id","rule-ood","visual-ood"]},"episodesEvaluated":{"type":"integer","minimum":0},"success":{"$ref":"#/$defs/rate"},"perStepAccuracy":{"$ref":"#/$defs/rate","description":"V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt)."},"perStepAccuracyReference":{"$ref":"#/$defs/rate","description":"V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call."},"recognition":{"$ref":"#/$defs/rate","description":"Vision: attempts with all cards recognised / attempts."},"meanReward":{"type":"number"},"failureModes":{"$ref":"#/$defs/failureCounts"}},"required":["split","splitKind","episodesEvaluated","success"]}],"$defs":{"rate":{"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}},"failureCounts":{"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}},"compute":{"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"visualTrainTokens":{"type":"integer","minimum":0,"description":"Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops."},"visualInferenceTokens":{"type":"integer","minimum":0,"description":"The same for the prompts of rollout generation: part of D_inference in gflops."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}},"decoding":{"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json with what it leaves unset at transformers' defaults (top_k 50), as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"draws":{"enum":["per-episode","per-process"],"description":"Sampled decoding: where each token's randomness comes from. `per-episode`: from the episode, its attempt and the token's position alone, so the answers do not depend on how the episodes were batched or shared out among processes; `per-process`: each process's random stream (continuous batching, model.kvCache \"paged\"), so they do. Absent in records of earlier versions."},"maxNewTokens":{"type":"integer","minimum":1}}}},"unevaluatedProperties":false};
+const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/metric-record.schema.json","title":"Post-Training Lab metric record (one line of metrics.jsonl)","description":"Append-only, one JSON object per line, flushed per record. `kind` tells a training record (per SFT logging step or PPO update) from an evaluation record (one split at one step). Every record carries the compute spent so far.","type":"object","required":["kind","step","time","compute"],"properties":{"kind":{"enum":["train","eval"]},"step":{"type":"integer","minimum":0,"description":"Global step: SFT optimizer step or PPO update, continuous across resumes."},"time":{"type":"string","format":"date-time"},"wallSeconds":{"type":"number","minimum":0,"description":"Seconds of training wall time so far (summed over segments)."},"segment":{"type":"integer","minimum":0,"description":"Process lifetime (0, then 1 after the first resume, ...)."},"episodes":{"type":"integer","minimum":0,"description":"Training episodes (PPO) or examples (SFT) consumed so far."},"checkpoint":{"type":"string","description":"Checkpoint evaluated (eval records), relative to the run folder."},"compute":{"$ref":"#/$defs/compute"}},"$comment":"Each branch lists the record's shared properties (true: checked above) and refuses any other: an unevaluatedProperties here would report a failing branch's properties as unknown, and ajv does not count a discriminator's branch as evaluating any (ajv-validator/ajv#1892).","discriminator":{"propertyName":"kind"},"oneOf":[{"title":"Training record","properties":{"kind":{"const":"train"},"metrics":{"type":"object","description":"Namespaced scalars, e.g. `train/loss`, `train/lr`, `ppo/policy_loss`, `ppo/value_loss`, `ppo/clipfrac`, `ppo/approx_kl`, `ppo/entropy`, `rollout/reward_mean`, `rollout/return_mean`, `rollout/response_tokens_mean`, `perf/tokens_per_second`.","propertyNames":{"pattern":"^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"},"additionalProperties":{"type":["number","null"]}},"step":true,"time":true,"wallSeconds":true,"segment":true,"episodes":true,"checkpoint":true,"compute":true},"required":["metrics"],"additionalProperties":false},{"title":"Evaluation record","properties":{"kind":{"const":"eval"},"split":{"type":"string","minLength":1},"splitKind":{"enum":["id","rule-ood","visual-ood"]},"episodesEvaluated":{"type":"integer","minimum":0},"success":{"$ref":"#/$defs/rate"},"perStepAccuracy":{"$ref":"#/$defs/rate","description":"V-IRL, ours: correct attempts / scored attempts (the verifier's verdicts; a call past the attempt budget, failure mode `budget-exhausted`, is not an attempt)."},"perStepAccuracyReference":{"$ref":"#/$defs/rate","description":"V-IRL, the reference code's and so the paper's per-step accuracy: correct attempts / every model call, including the call past the attempt budget that the reference scores -1 without verifying (failure mode `budget-exhausted`). Equals `perStepAccuracy` with the strict verifier, which ends before such a call."},"recognition":{"$ref":"#/$defs/rate","description":"Vision: attempts with all cards recognised / attempts."},"meanReward":{"type":"number"},"failureModes":{"$ref":"#/$defs/failureCounts"},"step":true,"time":true,"wallSeconds":true,"segment":true,"episodes":true,"checkpoint":true,"compute":true},"required":["split","splitKind","episodesEvaluated","success"],"additionalProperties":false}],"$defs":{"rate":{"type":"object","required":["rate","stderr","n"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"stderr":{"type":"number","minimum":0,"description":"sqrt(rate (1 - rate) / n)."},"n":{"type":"integer","minimum":0}}},"failureCounts":{"type":"object","propertyNames":{"$ref":"episode-record.schema.json#/$defs/failureMode"},"additionalProperties":{"type":"integer","minimum":0}},"compute":{"type":"object","description":"Compute accounting (shared/spec/training.md): X_train = 6 N D_train, X_inference = 2 N D_inference, with exact token counts.","required":["parameters","trainTokens","inferenceTokens","gflops"],"additionalProperties":false,"properties":{"parameters":{"type":"integer","minimum":0,"description":"N."},"initTokens":{"type":"integer","minimum":0,"description":"D_init: tokens trained on to make the Init checkpoint."},"trainTokens":{"type":"integer","minimum":0,"description":"D_train so far in this run (SFT: D_SFT; PPO: D_RL)."},"inferenceTokens":{"type":"integer","minimum":0,"description":"Tokens processed while collecting rollouts (D_buffer), counted."},"visualTrainTokens":{"type":"integer","minimum":0,"description":"Image tokens trained on that input_ids do not hold (cross-attention models such as Llama-3.2-Vision: (image_size / patch_size)^2 = 1,600 per image, the reference's count; 0 where the processor expands images into input_ids, as LLaVA and Qwen2-VL do, whose image tokens are already in trainTokens). Part of D_train in gflops."},"visualInferenceTokens":{"type":"integer","minimum":0,"description":"The same for the prompts of rollout generation: part of D_inference in gflops."},"gflops":{"type":"number","minimum":0,"description":"(6 N (D_init + D_train) + 2 N D_inference) / 1e9, visual tokens included."},"gflopsPaperApprox":{"type":"number","minimum":0,"description":"The paper's approximation with D_buffer = lambda D_train (lambda 6 GeneralPoints, 5.1 V-IRL)."}}},"decoding":{"type":"object","description":"How evaluation decodes (greedy or sampled), resolved: `configured` from evaluation.temperature / topP, or `model-defaults` from the checkpoint's generation_config.json with what it leaves unset at transformers' defaults (top_k 50), as the reference's evaluation decodes (it passes only max_new_tokens to generate).","required":["source","doSample","maxNewTokens"],"additionalProperties":false,"properties":{"source":{"enum":["configured","model-defaults"]},"doSample":{"type":"boolean","description":"Sampled (true) or greedy (false)."},"temperature":{"type":"number","minimum":0},"topP":{"type":"number","minimum":0,"maximum":1},"topK":{"type":"integer","minimum":0,"description":"0: no top-k cut."},"draws":{"enum":["per-episode","per-process"],"description":"Sampled decoding: where each token's randomness comes from. `per-episode`: from the episode, its attempt and the token's position alone, so the answers do not depend on how the episodes were batched or shared out among processes; `per-process`: each process's random stream (continuous batching, model.kvCache \"paged\"), so they do. Absent in records of earlier versions."},"maxNewTokens":{"type":"integer","minimum":1}}}}};
 const pattern4 = new RegExp("^[a-z0-9_]+(/[a-z0-9_@.-]+)+$", "u");
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -9351,13 +9351,9 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs1 = errors;
-let valid0 = false;
-let passing0 = null;
-const _errs2 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.metrics === undefined){
-const err0 = {instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
+if(data.kind === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9366,9 +9362,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.kind !== undefined){
-if("train" !== data.kind){
-const err1 = {instancePath:instancePath+"/kind",schemaPath:"#/oneOf/0/properties/kind/const",keyword:"const",params:{allowedValue: "train"},message:"must be equal to constant"};
+if(data.step === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9377,15 +9372,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-if(data.metrics !== undefined){
-let data1 = data.metrics;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-for(const key0 in data1){
-const _errs6 = errors;
-if(typeof key0 === "string"){
-if(!pattern4.test(key0)){
-const err2 = {instancePath:instancePath+"/metrics",schemaPath:"#/oneOf/0/properties/metrics/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"},message:"must match pattern \""+"^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"+"\"",propertyName:key0};
+if(data.time === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "time"},message:"must have required property '"+"time"+"'"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9394,10 +9382,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-const err3 = {instancePath:instancePath+"/metrics",schemaPath:"#/oneOf/0/properties/metrics/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(data.compute === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compute"},message:"must have required property '"+"compute"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9406,11 +9392,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-for(const key1 in data1){
-let data2 = data1[key1];
-if((!((typeof data2 == "number") && (isFinite(data2)))) && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/metrics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/oneOf/0/properties/metrics/additionalProperties/type",keyword:"type",params:{type: schema37.oneOf[0].properties.metrics.additionalProperties.type},message:"must be number,null"};
+if(data.kind !== undefined){
+let data0 = data.kind;
+if(!((data0 === "train") || (data0 === "eval"))){
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema37.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9420,9 +9405,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-else {
-const err5 = {instancePath:instancePath+"/metrics",schemaPath:"#/oneOf/0/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.step !== undefined){
+let data1 = data.step;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err5 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9431,20 +9417,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-var _valid0 = _errs2 === errors;
-if(_valid0){
-valid0 = true;
-passing0 = 0;
-var props0 = {};
-props0.kind = true;
-props0.metrics = true;
-}
-const _errs10 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.split === undefined){
-const err6 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "split"},message:"must have required property '"+"split"+"'"};
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9453,8 +9428,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.splitKind === undefined){
-const err7 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "splitKind"},message:"must have required property '"+"splitKind"+"'"};
+}
+}
+if(data.time !== undefined){
+let data2 = data.time;
+if(typeof data2 === "string"){
+if(!(formats0.test(data2))){
+const err7 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9463,8 +9443,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data.episodesEvaluated === undefined){
-const err8 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "episodesEvaluated"},message:"must have required property '"+"episodesEvaluated"+"'"};
+}
+else {
+const err8 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9473,8 +9454,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data.success === undefined){
-const err9 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
+}
+if(data.wallSeconds !== undefined){
+let data3 = data.wallSeconds;
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/wallSeconds",schemaPath:"#/properties/wallSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9483,9 +9468,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data.kind !== undefined){
-if("eval" !== data.kind){
-const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/oneOf/1/properties/kind/const",keyword:"const",params:{allowedValue: "eval"},message:"must be equal to constant"};
+}
+else {
+const err10 = {instancePath:instancePath+"/wallSeconds",schemaPath:"#/properties/wallSeconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9495,11 +9480,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.split !== undefined){
-let data4 = data.split;
-if(typeof data4 === "string"){
-if(func2(data4) < 1){
-const err11 = {instancePath:instancePath+"/split",schemaPath:"#/oneOf/1/properties/split/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.segment !== undefined){
+let data4 = data.segment;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err11 = {instancePath:instancePath+"/segment",schemaPath:"#/properties/segment/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9508,9 +9492,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-else {
-const err12 = {instancePath:instancePath+"/split",schemaPath:"#/oneOf/1/properties/split/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err12 = {instancePath:instancePath+"/segment",schemaPath:"#/properties/segment/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -9520,10 +9504,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.splitKind !== undefined){
-let data5 = data.splitKind;
-if(!(((data5 === "id") || (data5 === "rule-ood")) || (data5 === "visual-ood"))){
-const err13 = {instancePath:instancePath+"/splitKind",schemaPath:"#/oneOf/1/properties/splitKind/enum",keyword:"enum",params:{allowedValues: schema37.oneOf[1].properties.splitKind.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.episodes !== undefined){
+let data5 = data.episodes;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err13 = {instancePath:instancePath+"/episodes",schemaPath:"#/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -9532,11 +9517,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-if(data.episodesEvaluated !== undefined){
-let data6 = data.episodesEvaluated;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err14 = {instancePath:instancePath+"/episodesEvaluated",schemaPath:"#/oneOf/1/properties/episodesEvaluated/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err14 = {instancePath:instancePath+"/episodes",schemaPath:"#/properties/episodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -9545,9 +9528,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/episodesEvaluated",schemaPath:"#/oneOf/1/properties/episodesEvaluated/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.checkpoint !== undefined){
+if(typeof data.checkpoint !== "string"){
+const err15 = {instancePath:instancePath+"/checkpoint",schemaPath:"#/properties/checkpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -9557,12 +9542,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-}
-if(data.success !== undefined){
-let data7 = data.success;
+if(data.compute !== undefined){
+let data7 = data.compute;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.rate === undefined){
-const err16 = {instancePath:instancePath+"/success",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(data7.parameters === undefined){
+const err16 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "parameters"},message:"must have required property '"+"parameters"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -9571,8 +9555,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data7.stderr === undefined){
-const err17 = {instancePath:instancePath+"/success",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+if(data7.trainTokens === undefined){
+const err17 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "trainTokens"},message:"must have required property '"+"trainTokens"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -9581,8 +9565,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data7.n === undefined){
-const err18 = {instancePath:instancePath+"/success",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(data7.inferenceTokens === undefined){
+const err18 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "inferenceTokens"},message:"must have required property '"+"inferenceTokens"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -9591,9 +9575,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-for(const key2 in data7){
-if(!(((key2 === "rate") || (key2 === "stderr")) || (key2 === "n"))){
-const err19 = {instancePath:instancePath+"/success",schemaPath:"#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data7.gflops === undefined){
+const err19 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "gflops"},message:"must have required property '"+"gflops"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -9602,12 +9585,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-if(data7.rate !== undefined){
-let data8 = data7.rate;
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 1 || isNaN(data8)){
-const err20 = {instancePath:instancePath+"/success/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+for(const key0 in data7){
+if(!((((((((key0 === "parameters") || (key0 === "initTokens")) || (key0 === "trainTokens")) || (key0 === "inferenceTokens")) || (key0 === "visualTrainTokens")) || (key0 === "visualInferenceTokens")) || (key0 === "gflops")) || (key0 === "gflopsPaperApprox"))){
+const err20 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -9616,8 +9596,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data8 < 0 || isNaN(data8)){
-const err21 = {instancePath:instancePath+"/success/rate",schemaPath:"#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data7.parameters !== undefined){
+let data8 = data7.parameters;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err21 = {instancePath:instancePath+"/compute/parameters",schemaPath:"#/$defs/compute/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -9626,9 +9609,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/success/rate",schemaPath:"#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+const err22 = {instancePath:instancePath+"/compute/parameters",schemaPath:"#/$defs/compute/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -9638,11 +9621,11 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data7.stderr !== undefined){
-let data9 = data7.stderr;
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 0 || isNaN(data9)){
-const err23 = {instancePath:instancePath+"/success/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data7.initTokens !== undefined){
+let data9 = data7.initTokens;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err23 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"#/$defs/compute/properties/initTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -9651,9 +9634,9 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-else {
-const err24 = {instancePath:instancePath+"/success/stderr",schemaPath:"#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 0 || isNaN(data9)){
+const err24 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"#/$defs/compute/properties/initTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -9663,10 +9646,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data7.n !== undefined){
-let data10 = data7.n;
+}
+if(data7.trainTokens !== undefined){
+let data10 = data7.trainTokens;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err25 = {instancePath:instancePath+"/success/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err25 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"#/$defs/compute/properties/trainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -9677,7 +9661,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 0 || isNaN(data10)){
-const err26 = {instancePath:instancePath+"/success/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err26 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"#/$defs/compute/properties/trainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -9688,9 +9672,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err27 = {instancePath:instancePath+"/success",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data7.inferenceTokens !== undefined){
+let data11 = data7.inferenceTokens;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err27 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"#/$defs/compute/properties/inferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -9699,12 +9684,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-if(data.perStepAccuracy !== undefined){
-let data11 = data.perStepAccuracy;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.rate === undefined){
-const err28 = {instancePath:instancePath+"/perStepAccuracy",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+const err28 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"#/$defs/compute/properties/inferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -9713,8 +9695,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data11.stderr === undefined){
-const err29 = {instancePath:instancePath+"/perStepAccuracy",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+}
+if(data7.visualTrainTokens !== undefined){
+let data12 = data7.visualTrainTokens;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err29 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"#/$defs/compute/properties/visualTrainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -9723,8 +9709,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data11.n === undefined){
-const err30 = {instancePath:instancePath+"/perStepAccuracy",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
+const err30 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"#/$defs/compute/properties/visualTrainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -9733,9 +9720,12 @@ vErrors.push(err30);
 }
 errors++;
 }
-for(const key3 in data11){
-if(!(((key3 === "rate") || (key3 === "stderr")) || (key3 === "n"))){
-const err31 = {instancePath:instancePath+"/perStepAccuracy",schemaPath:"#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+}
+if(data7.visualInferenceTokens !== undefined){
+let data13 = data7.visualInferenceTokens;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err31 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"#/$defs/compute/properties/visualInferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -9744,12 +9734,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-if(data11.rate !== undefined){
-let data12 = data11.rate;
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 1 || isNaN(data12)){
-const err32 = {instancePath:instancePath+"/perStepAccuracy/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 0 || isNaN(data13)){
+const err32 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"#/$defs/compute/properties/visualInferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -9758,8 +9745,13 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(data12 < 0 || isNaN(data12)){
-const err33 = {instancePath:instancePath+"/perStepAccuracy/rate",schemaPath:"#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data7.gflops !== undefined){
+let data14 = data7.gflops;
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 0 || isNaN(data14)){
+const err33 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -9770,7 +9762,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/perStepAccuracy/rate",schemaPath:"#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err34 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -9780,11 +9772,11 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data11.stderr !== undefined){
-let data13 = data11.stderr;
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 < 0 || isNaN(data13)){
-const err35 = {instancePath:instancePath+"/perStepAccuracy/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data7.gflopsPaperApprox !== undefined){
+let data15 = data7.gflopsPaperApprox;
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 < 0 || isNaN(data15)){
+const err35 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -9795,7 +9787,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/perStepAccuracy/stderr",schemaPath:"#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err36 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -9805,10 +9797,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data11.n !== undefined){
-let data14 = data11.n;
-if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-const err37 = {instancePath:instancePath+"/perStepAccuracy/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err37 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -9817,9 +9808,13 @@ vErrors.push(err37);
 }
 errors++;
 }
-if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 < 0 || isNaN(data14)){
-const err38 = {instancePath:instancePath+"/perStepAccuracy/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+const tag0 = data.kind;
+if(typeof tag0 == "string"){
+if(tag0 === "train"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.metrics === undefined){
+const err38 = {instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -9828,11 +9823,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err39 = {instancePath:instancePath+"/perStepAccuracy",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key1 in data){
+if(!(func1.call(schema37.oneOf[0].properties, key1))){
+const err39 = {instancePath,schemaPath:"#/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -9842,11 +9835,9 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data.perStepAccuracyReference !== undefined){
-let data15 = data.perStepAccuracyReference;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.rate === undefined){
-const err40 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(data.kind !== undefined){
+if("train" !== data.kind){
+const err40 = {instancePath:instancePath+"/kind",schemaPath:"#/oneOf/0/properties/kind/const",keyword:"const",params:{allowedValue: "train"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -9855,8 +9846,15 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data15.stderr === undefined){
-const err41 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+if(data.metrics !== undefined){
+let data17 = data.metrics;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key2 in data17){
+const _errs41 = errors;
+if(typeof key2 === "string"){
+if(!pattern4.test(key2)){
+const err41 = {instancePath:instancePath+"/metrics",schemaPath:"#/oneOf/0/properties/metrics/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"},message:"must match pattern \""+"^[a-z0-9_]+(/[a-z0-9_@.-]+)+$"+"\"",propertyName:key2};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -9865,8 +9863,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data15.n === undefined){
-const err42 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+}
+var valid6 = _errs41 === errors;
+if(!valid6){
+const err42 = {instancePath:instancePath+"/metrics",schemaPath:"#/oneOf/0/properties/metrics/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -9875,9 +9875,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-for(const key4 in data15){
-if(!(((key4 === "rate") || (key4 === "stderr")) || (key4 === "n"))){
-const err43 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+for(const key3 in data17){
+let data18 = data17[key3];
+if((!((typeof data18 == "number") && (isFinite(data18)))) && (data18 !== null)){
+const err43 = {instancePath:instancePath+"/metrics/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/oneOf/0/properties/metrics/additionalProperties/type",keyword:"type",params:{type: schema37.oneOf[0].properties.metrics.additionalProperties.type},message:"must be number,null"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -9887,11 +9889,9 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data15.rate !== undefined){
-let data16 = data15.rate;
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 1 || isNaN(data16)){
-const err44 = {instancePath:instancePath+"/perStepAccuracyReference/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+}
+else {
+const err44 = {instancePath:instancePath+"/metrics",schemaPath:"#/oneOf/0/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -9900,8 +9900,14 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(data16 < 0 || isNaN(data16)){
-const err45 = {instancePath:instancePath+"/perStepAccuracyReference/rate",schemaPath:"#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+var props0 = true;
+}
+else if(tag0 === "eval"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.split === undefined){
+const err45 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "split"},message:"must have required property '"+"split"+"'"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -9910,9 +9916,8 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-else {
-const err46 = {instancePath:instancePath+"/perStepAccuracyReference/rate",schemaPath:"#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.splitKind === undefined){
+const err46 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "splitKind"},message:"must have required property '"+"splitKind"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -9921,12 +9926,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-if(data15.stderr !== undefined){
-let data17 = data15.stderr;
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 < 0 || isNaN(data17)){
-const err47 = {instancePath:instancePath+"/perStepAccuracyReference/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data.episodesEvaluated === undefined){
+const err47 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "episodesEvaluated"},message:"must have required property '"+"episodesEvaluated"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -9935,9 +9936,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/perStepAccuracyReference/stderr",schemaPath:"#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.success === undefined){
+const err48 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -9946,11 +9946,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-if(data15.n !== undefined){
-let data18 = data15.n;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err49 = {instancePath:instancePath+"/perStepAccuracyReference/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key4 in data){
+if(!(func1.call(schema37.oneOf[1].properties, key4))){
+const err49 = {instancePath,schemaPath:"#/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -9959,9 +9957,10 @@ vErrors.push(err49);
 }
 errors++;
 }
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 < 0 || isNaN(data18)){
-const err50 = {instancePath:instancePath+"/perStepAccuracyReference/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.kind !== undefined){
+if("eval" !== data.kind){
+const err50 = {instancePath:instancePath+"/kind",schemaPath:"#/oneOf/1/properties/kind/const",keyword:"const",params:{allowedValue: "eval"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -9971,10 +9970,11 @@ vErrors.push(err50);
 errors++;
 }
 }
-}
-}
-else {
-const err51 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.split !== undefined){
+let data20 = data.split;
+if(typeof data20 === "string"){
+if(func2(data20) < 1){
+const err51 = {instancePath:instancePath+"/split",schemaPath:"#/oneOf/1/properties/split/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -9984,11 +9984,8 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data.recognition !== undefined){
-let data19 = data.recognition;
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.rate === undefined){
-const err52 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+else {
+const err52 = {instancePath:instancePath+"/split",schemaPath:"#/oneOf/1/properties/split/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -9997,8 +9994,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data19.stderr === undefined){
-const err53 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+}
+if(data.splitKind !== undefined){
+let data21 = data.splitKind;
+if(!(((data21 === "id") || (data21 === "rule-ood")) || (data21 === "visual-ood"))){
+const err53 = {instancePath:instancePath+"/splitKind",schemaPath:"#/oneOf/1/properties/splitKind/enum",keyword:"enum",params:{allowedValues: schema37.oneOf[1].properties.splitKind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -10007,8 +10007,11 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data19.n === undefined){
-const err54 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+}
+if(data.episodesEvaluated !== undefined){
+let data22 = data.episodesEvaluated;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err54 = {instancePath:instancePath+"/episodesEvaluated",schemaPath:"#/oneOf/1/properties/episodesEvaluated/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -10017,9 +10020,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-for(const key5 in data19){
-if(!(((key5 === "rate") || (key5 === "stderr")) || (key5 === "n"))){
-const err55 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 0 || isNaN(data22)){
+const err55 = {instancePath:instancePath+"/episodesEvaluated",schemaPath:"#/oneOf/1/properties/episodesEvaluated/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -10029,11 +10032,12 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data19.rate !== undefined){
-let data20 = data19.rate;
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 1 || isNaN(data20)){
-const err56 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+}
+if(data.success !== undefined){
+let data23 = data.success;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.rate === undefined){
+const err56 = {instancePath:instancePath+"/success",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -10042,8 +10046,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data20 < 0 || isNaN(data20)){
-const err57 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data23.stderr === undefined){
+const err57 = {instancePath:instancePath+"/success",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -10052,9 +10056,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data23.n === undefined){
+const err58 = {instancePath:instancePath+"/success",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -10063,12 +10066,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-if(data19.stderr !== undefined){
-let data21 = data19.stderr;
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 < 0 || isNaN(data21)){
-const err59 = {instancePath:instancePath+"/recognition/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key5 in data23){
+if(!(((key5 === "rate") || (key5 === "stderr")) || (key5 === "n"))){
+const err59 = {instancePath:instancePath+"/success",schemaPath:"#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -10078,8 +10078,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-else {
-const err60 = {instancePath:instancePath+"/recognition/stderr",schemaPath:"#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data23.rate !== undefined){
+let data24 = data23.rate;
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 1 || isNaN(data24)){
+const err60 = {instancePath:instancePath+"/success/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -10088,11 +10091,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-if(data19.n !== undefined){
-let data22 = data19.n;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err61 = {instancePath:instancePath+"/recognition/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data24 < 0 || isNaN(data24)){
+const err61 = {instancePath:instancePath+"/success/rate",schemaPath:"#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -10101,9 +10101,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 < 0 || isNaN(data22)){
-const err62 = {instancePath:instancePath+"/recognition/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err62 = {instancePath:instancePath+"/success/rate",schemaPath:"#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -10113,10 +10113,11 @@ vErrors.push(err62);
 errors++;
 }
 }
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data23.stderr !== undefined){
+let data25 = data23.stderr;
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 < 0 || isNaN(data25)){
+const err63 = {instancePath:instancePath+"/success/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -10126,15 +10127,489 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data.meanReward !== undefined){
-let data23 = data.meanReward;
-if(!((typeof data23 == "number") && (isFinite(data23)))){
-const err64 = {instancePath:instancePath+"/meanReward",schemaPath:"#/oneOf/1/properties/meanReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+const err64 = {instancePath:instancePath+"/success/stderr",schemaPath:"#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err64];
 }
 else {
 vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data23.n !== undefined){
+let data26 = data23.n;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err65 = {instancePath:instancePath+"/success/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 < 0 || isNaN(data26)){
+const err66 = {instancePath:instancePath+"/success/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/success",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data.perStepAccuracy !== undefined){
+let data27 = data.perStepAccuracy;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.rate === undefined){
+const err68 = {instancePath:instancePath+"/perStepAccuracy",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+if(data27.stderr === undefined){
+const err69 = {instancePath:instancePath+"/perStepAccuracy",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+if(data27.n === undefined){
+const err70 = {instancePath:instancePath+"/perStepAccuracy",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+for(const key6 in data27){
+if(!(((key6 === "rate") || (key6 === "stderr")) || (key6 === "n"))){
+const err71 = {instancePath:instancePath+"/perStepAccuracy",schemaPath:"#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data27.rate !== undefined){
+let data28 = data27.rate;
+if((typeof data28 == "number") && (isFinite(data28))){
+if(data28 > 1 || isNaN(data28)){
+const err72 = {instancePath:instancePath+"/perStepAccuracy/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+if(data28 < 0 || isNaN(data28)){
+const err73 = {instancePath:instancePath+"/perStepAccuracy/rate",schemaPath:"#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/perStepAccuracy/rate",schemaPath:"#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data27.stderr !== undefined){
+let data29 = data27.stderr;
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 < 0 || isNaN(data29)){
+const err75 = {instancePath:instancePath+"/perStepAccuracy/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/perStepAccuracy/stderr",schemaPath:"#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+if(data27.n !== undefined){
+let data30 = data27.n;
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
+const err77 = {instancePath:instancePath+"/perStepAccuracy/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+if((typeof data30 == "number") && (isFinite(data30))){
+if(data30 < 0 || isNaN(data30)){
+const err78 = {instancePath:instancePath+"/perStepAccuracy/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/perStepAccuracy",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data.perStepAccuracyReference !== undefined){
+let data31 = data.perStepAccuracyReference;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.rate === undefined){
+const err80 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+if(data31.stderr === undefined){
+const err81 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+if(data31.n === undefined){
+const err82 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+for(const key7 in data31){
+if(!(((key7 === "rate") || (key7 === "stderr")) || (key7 === "n"))){
+const err83 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data31.rate !== undefined){
+let data32 = data31.rate;
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 > 1 || isNaN(data32)){
+const err84 = {instancePath:instancePath+"/perStepAccuracyReference/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+if(data32 < 0 || isNaN(data32)){
+const err85 = {instancePath:instancePath+"/perStepAccuracyReference/rate",schemaPath:"#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/perStepAccuracyReference/rate",schemaPath:"#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+if(data31.stderr !== undefined){
+let data33 = data31.stderr;
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 < 0 || isNaN(data33)){
+const err87 = {instancePath:instancePath+"/perStepAccuracyReference/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+else {
+const err88 = {instancePath:instancePath+"/perStepAccuracyReference/stderr",schemaPath:"#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+if(data31.n !== undefined){
+let data34 = data31.n;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err89 = {instancePath:instancePath+"/perStepAccuracyReference/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 < 0 || isNaN(data34)){
+const err90 = {instancePath:instancePath+"/perStepAccuracyReference/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/perStepAccuracyReference",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+if(data.recognition !== undefined){
+let data35 = data.recognition;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.rate === undefined){
+const err92 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+if(data35.stderr === undefined){
+const err93 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "stderr"},message:"must have required property '"+"stderr"+"'"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+if(data35.n === undefined){
+const err94 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+for(const key8 in data35){
+if(!(((key8 === "rate") || (key8 === "stderr")) || (key8 === "n"))){
+const err95 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+if(data35.rate !== undefined){
+let data36 = data35.rate;
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 > 1 || isNaN(data36)){
+const err96 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+if(data36 < 0 || isNaN(data36)){
+const err97 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/recognition/rate",schemaPath:"#/$defs/rate/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data35.stderr !== undefined){
+let data37 = data35.stderr;
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 < 0 || isNaN(data37)){
+const err99 = {instancePath:instancePath+"/recognition/stderr",schemaPath:"#/$defs/rate/properties/stderr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/recognition/stderr",schemaPath:"#/$defs/rate/properties/stderr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+if(data35.n !== undefined){
+let data38 = data35.n;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err101 = {instancePath:instancePath+"/recognition/n",schemaPath:"#/$defs/rate/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 < 0 || isNaN(data38)){
+const err102 = {instancePath:instancePath+"/recognition/n",schemaPath:"#/$defs/rate/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/recognition",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+if(data.meanReward !== undefined){
+let data39 = data.meanReward;
+if(!((typeof data39 == "number") && (isFinite(data39)))){
+const err104 = {instancePath:instancePath+"/meanReward",schemaPath:"#/oneOf/1/properties/meanReward/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
 }
 errors++;
 }
@@ -10146,537 +10621,12 @@ errors = vErrors.length;
 }
 }
 }
-var _valid0 = _errs10 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 1;
 if(props0 !== true){
-props0 = props0 || {};
-props0.kind = true;
-props0.split = true;
-props0.splitKind = true;
-props0.episodesEvaluated = true;
-props0.success = true;
-props0.perStepAccuracy = true;
-props0.perStepAccuracyReference = true;
-props0.recognition = true;
-props0.meanReward = true;
-props0.failureModes = true;
-}
-}
-}
-if(!valid0){
-const err65 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.kind === undefined){
-const err66 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-if(data.step === undefined){
-const err67 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-if(data.time === undefined){
-const err68 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "time"},message:"must have required property '"+"time"+"'"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-if(data.compute === undefined){
-const err69 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compute"},message:"must have required property '"+"compute"+"'"};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-if(props0 !== true){
-props0 = props0 || {};
-props0.kind = true;
-props0.step = true;
-props0.time = true;
-props0.wallSeconds = true;
-props0.segment = true;
-props0.episodes = true;
-props0.checkpoint = true;
-props0.compute = true;
-}
-if(data.kind !== undefined){
-let data25 = data.kind;
-if(!((data25 === "train") || (data25 === "eval"))){
-const err70 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema37.properties.kind.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-if(data.step !== undefined){
-let data26 = data.step;
-if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
-const err71 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-if((typeof data26 == "number") && (isFinite(data26))){
-if(data26 < 0 || isNaN(data26)){
-const err72 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-}
-if(data.time !== undefined){
-let data27 = data.time;
-if(typeof data27 === "string"){
-if(!(formats0.test(data27))){
-const err73 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
+props0 = true;
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-if(data.wallSeconds !== undefined){
-let data28 = data.wallSeconds;
-if((typeof data28 == "number") && (isFinite(data28))){
-if(data28 < 0 || isNaN(data28)){
-const err75 = {instancePath:instancePath+"/wallSeconds",schemaPath:"#/properties/wallSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/wallSeconds",schemaPath:"#/properties/wallSeconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-}
-if(data.segment !== undefined){
-let data29 = data.segment;
-if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-const err77 = {instancePath:instancePath+"/segment",schemaPath:"#/properties/segment/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-if((typeof data29 == "number") && (isFinite(data29))){
-if(data29 < 0 || isNaN(data29)){
-const err78 = {instancePath:instancePath+"/segment",schemaPath:"#/properties/segment/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-}
-if(data.episodes !== undefined){
-let data30 = data.episodes;
-if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
-const err79 = {instancePath:instancePath+"/episodes",schemaPath:"#/properties/episodes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-if((typeof data30 == "number") && (isFinite(data30))){
-if(data30 < 0 || isNaN(data30)){
-const err80 = {instancePath:instancePath+"/episodes",schemaPath:"#/properties/episodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-}
-}
-if(data.checkpoint !== undefined){
-if(typeof data.checkpoint !== "string"){
-const err81 = {instancePath:instancePath+"/checkpoint",schemaPath:"#/properties/checkpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-}
-if(data.compute !== undefined){
-let data32 = data.compute;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.parameters === undefined){
-const err82 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "parameters"},message:"must have required property '"+"parameters"+"'"};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-if(data32.trainTokens === undefined){
-const err83 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "trainTokens"},message:"must have required property '"+"trainTokens"+"'"};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-if(data32.inferenceTokens === undefined){
-const err84 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "inferenceTokens"},message:"must have required property '"+"inferenceTokens"+"'"};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-if(data32.gflops === undefined){
-const err85 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/required",keyword:"required",params:{missingProperty: "gflops"},message:"must have required property '"+"gflops"+"'"};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-for(const key6 in data32){
-if(!((((((((key6 === "parameters") || (key6 === "initTokens")) || (key6 === "trainTokens")) || (key6 === "inferenceTokens")) || (key6 === "visualTrainTokens")) || (key6 === "visualInferenceTokens")) || (key6 === "gflops")) || (key6 === "gflopsPaperApprox"))){
-const err86 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-}
-if(data32.parameters !== undefined){
-let data33 = data32.parameters;
-if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
-const err87 = {instancePath:instancePath+"/compute/parameters",schemaPath:"#/$defs/compute/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-if((typeof data33 == "number") && (isFinite(data33))){
-if(data33 < 0 || isNaN(data33)){
-const err88 = {instancePath:instancePath+"/compute/parameters",schemaPath:"#/$defs/compute/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
-}
-}
-if(data32.initTokens !== undefined){
-let data34 = data32.initTokens;
-if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err89 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"#/$defs/compute/properties/initTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err89];
-}
-else {
-vErrors.push(err89);
-}
-errors++;
-}
-if((typeof data34 == "number") && (isFinite(data34))){
-if(data34 < 0 || isNaN(data34)){
-const err90 = {instancePath:instancePath+"/compute/initTokens",schemaPath:"#/$defs/compute/properties/initTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err90];
-}
-else {
-vErrors.push(err90);
-}
-errors++;
-}
-}
-}
-if(data32.trainTokens !== undefined){
-let data35 = data32.trainTokens;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
-const err91 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"#/$defs/compute/properties/trainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
-}
-if((typeof data35 == "number") && (isFinite(data35))){
-if(data35 < 0 || isNaN(data35)){
-const err92 = {instancePath:instancePath+"/compute/trainTokens",schemaPath:"#/$defs/compute/properties/trainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err92];
-}
-else {
-vErrors.push(err92);
-}
-errors++;
-}
-}
-}
-if(data32.inferenceTokens !== undefined){
-let data36 = data32.inferenceTokens;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err93 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"#/$defs/compute/properties/inferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
-}
-errors++;
-}
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 < 0 || isNaN(data36)){
-const err94 = {instancePath:instancePath+"/compute/inferenceTokens",schemaPath:"#/$defs/compute/properties/inferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err94];
-}
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-}
-}
-if(data32.visualTrainTokens !== undefined){
-let data37 = data32.visualTrainTokens;
-if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err95 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"#/$defs/compute/properties/visualTrainTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err95];
-}
-else {
-vErrors.push(err95);
-}
-errors++;
-}
-if((typeof data37 == "number") && (isFinite(data37))){
-if(data37 < 0 || isNaN(data37)){
-const err96 = {instancePath:instancePath+"/compute/visualTrainTokens",schemaPath:"#/$defs/compute/properties/visualTrainTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-}
-}
-if(data32.visualInferenceTokens !== undefined){
-let data38 = data32.visualInferenceTokens;
-if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
-const err97 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"#/$defs/compute/properties/visualInferenceTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err97];
-}
-else {
-vErrors.push(err97);
-}
-errors++;
-}
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 < 0 || isNaN(data38)){
-const err98 = {instancePath:instancePath+"/compute/visualInferenceTokens",schemaPath:"#/$defs/compute/properties/visualInferenceTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-}
-}
-if(data32.gflops !== undefined){
-let data39 = data32.gflops;
-if((typeof data39 == "number") && (isFinite(data39))){
-if(data39 < 0 || isNaN(data39)){
-const err99 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-}
-else {
-const err100 = {instancePath:instancePath+"/compute/gflops",schemaPath:"#/$defs/compute/properties/gflops/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-}
-if(data32.gflopsPaperApprox !== undefined){
-let data40 = data32.gflopsPaperApprox;
-if((typeof data40 == "number") && (isFinite(data40))){
-if(data40 < 0 || isNaN(data40)){
-const err101 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-}
-else {
-const err102 = {instancePath:instancePath+"/compute/gflopsPaperApprox",schemaPath:"#/$defs/compute/properties/gflopsPaperApprox/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-}
-}
-else {
-const err103 = {instancePath:instancePath+"/compute",schemaPath:"#/$defs/compute/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
-}
-errors++;
-}
-}
-if(props0 !== true){
-for(const key7 in data){
-if(!props0 || !props0[key7]){
-const err104 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key7},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err104];
-}
-else {
-vErrors.push(err104);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err105 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err105 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "kind", tagValue: tag0},message:"value of tag \"kind\" must be in oneOf"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -10685,10 +10635,33 @@ vErrors.push(err105);
 }
 errors++;
 }
+}
+else {
+const err106 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "kind", tagValue: tag0},message:"tag \"kind\" must be string"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+else {
+const err107 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
 validate24.errors = vErrors;
+evaluated0.props = props0;
 return errors === 0;
 }
-validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate24.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 export const runManifest = validate48;
 const schema90 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/run-manifest.schema.json","title":"Post-Training Lab run manifest (run.json)","description":"Written by the trainer at the root of every run folder, replaced atomically on each change. The Runs view reads status and heartbeat from it.","type":"object","required":["schemaVersion","runId","experiment","job","status","createdAt","updatedAt","heartbeatAt","config","command","seeds","host"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1,"description":"Version of this contract."},"runId":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","description":"Unique within the experiment's output folder; also the run folder's name."},"experiment":{"type":"string","minLength":1,"description":"The experiment config's `name`."},"job":{"enum":["data","sft","ppo","eval","export"],"description":"What this run does."},"status":{"enum":["running","finished","failed","cancelled"],"description":"`running` until the process ends; a running manifest whose heartbeat is old is shown as stale."},"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"},"heartbeatAt":{"type":"string","format":"date-time","description":"Refreshed periodically while the process is alive."},"activeAt":{"type":"string","format":"date-time","description":"When the job last moved: a generate call returned, a scoring or training micro-batch ran, a record was written or the step advanced; while a model downloads and loads, the time of each write. The heartbeat (heartbeatAt) goes on while the job waits on a collective; this does not. Absent in runs of earlier versions."},"endedAt":{"type":"string","format":"date-time"},"configPath":{"type":"string","description":"The experiment file of the run's latest launch: a resume writes its own, as it does command, cwd, git, packages, host and gpus."},"config":{"type":"object","description":"Snapshot of the experiment config with defaults filled in (valid against experiment.schema.json)."},"configSha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"command":{"type":"array","items":{"type":"string"},"minItems":1,"description":"argv of the trainer process."},"cwd":{"type":"string"},"init":{"type":"string","description":"The checkpoint this run started from, if any."},"git":{"type":["object","null"],"additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"type":"string","pattern":"^[0-9a-f]{40}$"},"dirty":{"type":"boolean","description":"Uncommitted changes were present."}},"description":"null when the trainer is not in a git checkout."},"packages":{"type":"object","additionalProperties":{"type":"string"},"description":"Versions of python, torch, transformers, peft, accelerate, ptlab, ..."},"seeds":{"type":"object","required":["global"],"additionalProperties":{"type":"integer","minimum":0},"properties":{"global":{"type":"integer","minimum":0}}},"host":{"type":"object","required":["hostname","platform"],"additionalProperties":false,"properties":{"hostname":{"type":"string"},"platform":{"type":"string"},"python":{"type":"string"},"cpuCount":{"type":"integer","minimum":1},"pid":{"type":"integer","minimum":1},"slurmJobId":{"type":"string"}}},"gpus":{"type":"array","items":{"type":"object","required":["index","name"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"name":{"type":"string"},"memoryMiB":{"type":"integer","minimum":0}}}},"parameters":{"type":"integer","minimum":0,"description":"Model parameters N used in compute accounting."},"progress":{"type":"object","additionalProperties":false,"required":["step"],"properties":{"step":{"type":"integer","minimum":0,"description":"Last completed global step."},"totalSteps":{"type":"integer","minimum":0}}},"checkpoints":{"type":"array","items":{"type":"object","required":["step","path","createdAt"],"additionalProperties":false,"properties":{"step":{"type":"integer","minimum":0},"path":{"type":"string","description":"Relative to the run folder."},"createdAt":{"type":"string","format":"date-time"}}}},"segments":{"type":"array","description":"One entry per process lifetime: a resumed run has several, joined by global step.","items":{"type":"object","required":["index","startedAt","startStep"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"startedAt":{"type":"string","format":"date-time"},"startStep":{"type":"integer","minimum":0},"endedAt":{"type":"string","format":"date-time"},"endStatus":{"enum":["finished","failed","cancelled","crashed"]}}}},"error":{"type":"object","required":["message"],"additionalProperties":false,"properties":{"message":{"type":"string"},"traceback":{"type":"string"}}},"files":{"type":"object","additionalProperties":false,"description":"Files of the run folder, relative to it.","properties":{"metrics":{"type":"string","default":"metrics.jsonl"},"episodes":{"type":"string","default":"episodes.jsonl"},"log":{"type":"string","default":"train.log"},"tokens":{"type":"string","default":"tokens.jsonl","description":"Per-token records of sampled PPO rollout turns (token-record.schema.json); PPO runs with logging.tokenRecordRate above 0."}}},"evaluationDecoding":{"$ref":"metric-record.schema.json#/$defs/decoding","description":"How this run's evaluations decode (written at its first evaluation)."}}};
