@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { posix } from 'node:path';
-import { checkpointLabel, configFacts, defaultRunDir, existingRunQuestion, experimentConfig, freshName, jobCommand, parseGpuList, resumeDefinition, scancelArgs, startCancellable } from '../../src/core/jobs/jobs';
+import { spawn, spawnSync } from 'node:child_process';
+import { checkpointLabel, configFacts, defaultRunDir, existingRunQuestion, experimentConfig, foreignCancel, freshName, isRunTrainer, jobCommand, parseGpuList, resumeDefinition, scancelArgs, startCancellable, type HostProcess } from '../../src/core/jobs/jobs';
+import { hostProcess } from '../../src/core/runs/processEnded';
 
 const tiny = configFacts({ name: 'tiny-gp-l', launcher: { kind: 'local' } })!;
 
@@ -100,6 +102,57 @@ describe('jobs', () => {
     assert.deepEqual(scancelArgs('4242_7'), ['--signal=TERM', '--', '4242_7']);
     assert.deepEqual(scancelArgs('4242.0'), ['--signal=TERM', '--', '4242.0']);
     for (const planted of ['--me', '--user=alice', '-u alice', '4242 --me', '', '42;rm']) assert.equal(scancelArgs(planted), undefined, planted);
+  });
+});
+
+describe('jobs: cancelling a run this window did not start', () => {
+  const command: [string, ...string[]] = ['/venv/bin/python', '-m', 'ptlab', 'sft', '--config', 'c.ptlab.json', '--run-dir', 'runs/x/sft'];
+  const running = { status: 'running' as const, command, host: { hostname: 'here', platform: 'linux', pid: 4321 } };
+  const plan = (process: HostProcess, manifest: Parameters<typeof foreignCancel>[1] = running) => foreignCancel('/w/runs/x/sft', manifest, 'here', () => process);
+
+  it('knows the trainer by run.json\'s command: python -m ptlab, accelerate\'s worker (-u), the ptlab script', () => {
+    assert.ok(isRunTrainer(command, command));
+    assert.ok(isRunTrainer(['/usr/bin/python3', '-u', '-m', 'ptlab', 'sft', '--config', 'c.ptlab.json', '--run-dir', 'runs/x/sft'], command));
+    assert.ok(isRunTrainer(['/venv/bin/python', '/venv/bin/ptlab', 'sft', '--config', 'c.ptlab.json', '--run-dir', 'runs/x/sft'], command));
+    assert.ok(!isRunTrainer(['sleep', '600'], command));
+    assert.ok(!isRunTrainer(['/venv/bin/python', '-m', 'ptlab', 'sft', '--config', 'c.ptlab.json', '--run-dir', 'runs/y/sft'], command), 'another run\'s trainer');
+    assert.ok(!isRunTrainer(['/venv/bin/python', '-m', 'other', 'sft', '--config', 'c.ptlab.json', '--run-dir', 'runs/x/sft'], command));
+    assert.ok(!isRunTrainer([], command), 'a zombie or a kernel thread');
+    assert.ok(!isRunTrainer(command, ['python', 'train.py']), 'a command that names no ptlab trainer cannot be matched');
+  });
+
+  it('signals the pid only while it is still this run\'s trainer on this machine', () => {
+    assert.deepEqual(plan({ argv: command }), { action: 'signal', pid: 4321 });
+  });
+
+  it('signals nothing when the pid ended or is now another program (a crash, a reboot), and offers Resume', () => {
+    const gone = plan({ gone: true });
+    assert.equal(gone.action, 'ended');
+    assert.match((gone as { message: string }).message, /^\/w\/runs\/x\/sft: its trainer \(pid 4321\) ended without writing its status/);
+    const reused = plan({ argv: ['sleep', '600'] });
+    assert.equal(reused.action, 'ended');
+    assert.match((reused as { message: string }).message, /pid 4321 is now another program \(sleep\), not this run's trainer/);
+  });
+
+  it('signals nothing it cannot look at: another host, another user\'s process, no run.json command', () => {
+    assert.deepEqual(plan({ argv: command }, { ...running, host: { hostname: 'gpu-7', platform: 'linux', pid: 4321 } }), { action: 'refuse', message: '/w/runs/x/sft runs on gpu-7 (pid 4321); cancel it there (or scancel its Slurm job).' });
+    assert.equal(plan({ unknown: 'another user\'s process' }).action, 'refuse');
+    assert.equal(plan({ argv: command }, { ...running, command: ['python', 'train.py'] }).action, 'refuse');
+    assert.deepEqual(plan({ argv: command }, { ...running, status: 'finished' }), { action: 'none', message: '/w/runs/x/sft is not running.' });
+    assert.deepEqual(plan({ argv: command }, { ...running, host: { hostname: 'gpu-7', platform: 'linux', pid: 4321, slurmJobId: '99' } }), { action: 'scancel', jobId: '99', args: ['--signal=TERM', '--', '99'] });
+    assert.equal(plan({ argv: command }, { ...running, host: { hostname: 'gpu-7', platform: 'linux', slurmJobId: '--me' } }).action, 'refuse');
+  });
+
+  it('reads what a pid is now on this machine: its argv, or gone', async function () {
+    if (process.platform === 'win32') this.skip();
+    const sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
+    try {
+      assert.deepEqual(hostProcess(sleeper.pid!), { argv: ['sleep', '600'] });
+    } finally {
+      sleeper.kill();
+    }
+    const exited = spawnSync(process.execPath, ['-e', '']).pid!;
+    assert.deepEqual(hostProcess(exited), { gone: true });
   });
 });
 

@@ -3,7 +3,10 @@
 import { posix } from 'node:path';
 import { checkJsonText, formatLocated } from '../contracts/contracts';
 import type { ExperimentConfig, RunManifest } from '../contracts/generated/types';
+import type { HostProcess } from '../runs/processEnded';
 import type { RunState } from '../runs/runFolder';
+
+export type { HostProcess };
 
 export const JOBS = ['data', 'sft', 'ppo', 'eval', 'export'] as const;
 export type Job = (typeof JOBS)[number];
@@ -187,6 +190,61 @@ export function parseGpuList(text: string): { index: number; name: string; memor
  * the user's). */
 export function scancelArgs(slurmJobId: string): string[] | undefined {
   return /^\d+(_\d+)?(\.\d+)?$/.test(slurmJobId) ? ['--signal=TERM', '--', slurmJobId] : undefined;
+}
+
+/** What Cancel does for a run this window did not start (a terminal, another window, Slurm). */
+export type ForeignCancel =
+  | { action: 'none' | 'refuse'; message: string }
+  /** run.json still says running but its trainer ended: nothing to signal, the run can be resumed. */
+  | { action: 'ended'; message: string }
+  | { action: 'scancel'; jobId: string; args: string[] }
+  | { action: 'signal'; pid: number };
+
+/**
+ * Cancel for a run from its run.json: scancel its Slurm job, or SIGTERM its pid only while that
+ * pid is still this run's trainer on this machine (`processOf` says what the pid is now). A
+ * run.json left `running` by a crash or a reboot names a pid that may since belong to any
+ * program of the user's.
+ */
+export function foreignCancel(folder: string, manifest: Pick<RunManifest, 'status' | 'host' | 'command'> | undefined, here: string, processOf: (pid: number) => HostProcess): ForeignCancel {
+  const host = manifest?.host;
+  if (manifest?.status !== 'running' || (!host?.pid && !host?.slurmJobId)) return { action: 'none', message: `${folder} is not running.` };
+  if (host.slurmJobId) {
+    const args = scancelArgs(host.slurmJobId);
+    if (args) return { action: 'scancel', jobId: host.slurmJobId, args };
+    return { action: 'refuse', message: `${folder}/run.json names Slurm job ${JSON.stringify(host.slurmJobId)}, not a Slurm job id; cancel it with scancel yourself.` };
+  }
+  const pid = host.pid!;
+  if (host.hostname !== here) return { action: 'refuse', message: `${folder} runs on ${host.hostname} (pid ${pid}); cancel it there (or scancel its Slurm job).` };
+  if (!trainerTail(manifest.command)) return { action: 'refuse', message: `${folder}/run.json's command names no ptlab trainer, so pid ${pid} cannot be told to be its process; stop the run where it runs.` };
+  const now = processOf(pid);
+  const ended = 'without writing its status (run.json still says running); nothing was signalled. Resume the run to continue it from its last checkpoint.';
+  if ('gone' in now) return { action: 'ended', message: `${folder}: its trainer (pid ${pid}) ended ${ended}` };
+  if ('unknown' in now) return { action: 'refuse', message: `${folder}: cannot tell whether pid ${pid} is still this run's trainer (${now.unknown}); stop the run where it runs.` };
+  if (!isRunTrainer(now.argv, manifest.command)) return { action: 'ended', message: `${folder}: pid ${pid} is now another program (${posix.basename(now.argv[0] ?? '?')}), not this run's trainer: the trainer ended ${ended}` };
+  return { action: 'signal', pid };
+}
+
+/**
+ * Whether a process's argv is the trainer run.json's `command` describes: `[python, -m, ptlab,
+ * ...args]` as the trainer writes it, the process's own argv ending in the same args after `-m
+ * ptlab` (accelerate's workers add `-u`) or after the `ptlab` script. Compared as words: `ps`
+ * gives no argv boundaries.
+ */
+export function isRunTrainer(argv: string[], command: string[]): boolean {
+  const tail = trainerTail(command);
+  const words = argv.join(' ').split(/\s+/).filter(Boolean);
+  if (!tail || words.length <= tail.length) return false;
+  const start = words.length - tail.length;
+  const program = words[start - 1]!;
+  return words.slice(start).every((word, i) => word === tail[i]) && (posix.basename(program.replace(/\\/g, '/')) === 'ptlab' || program === '-mptlab');
+}
+
+/** run.json's command's arguments after `-m ptlab`, as words; undefined for no ptlab trainer. */
+function trainerTail(command: string[]): string[] | undefined {
+  const words = command.join(' ').split(/\s+/).filter(Boolean);
+  const module = words.findIndex((word, i) => word === 'ptlab' && words[i - 1] === '-m');
+  return module < 0 || module === words.length - 1 ? undefined : words.slice(module + 1);
 }
 
 /** Starts what takes a while to start (a task: the trust check, the interpreter, the launch) and

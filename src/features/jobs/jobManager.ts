@@ -3,12 +3,14 @@
 // running job. Every `ptlab` task is followed, whether a command, Run Task or tasks.json started it.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunManifest } from '../../core/contracts/generated/types';
-import { checkpointLabel, existingRunQuestion, freshName, parseGpuList, resumeDefinition, scancelArgs, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
+import { checkpointLabel, existingRunQuestion, foreignCancel, freshName, parseGpuList, resumeDefinition, type ForeignCancel, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
 import { memoryPlanMarkdown, parseMemoryPlan, type MemoryPlan } from '../../core/jobs/memoryPlan';
 import { describeProgress, type JobProgress } from '../../core/runs/metricsTail';
+import { hostProcess } from '../../core/runs/processEnded';
 import { runState } from '../../core/runs/runFolder';
 import { log } from '../log';
 import { endedHere, staleSeconds } from '../runs/liveness';
@@ -393,46 +395,44 @@ async function runTarget(runs: RunFolders, target: RunTarget | vscode.Uri | unde
   return picked?.choice;
 }
 
-/** A run not started by this window (a terminal, another window, Slurm): SIGTERM its process, or its Slurm job's steps. */
+/** A run not started by this window (a terminal, another window, Slurm): SIGTERM its process while it is still the run's trainer, or its Slurm job's steps. */
 async function cancelForeignRun(runs: RunFolders, folder: string): Promise<void> {
   if (!(await trusted('stopping a run this window did not start signals the process or Slurm job its run.json names'))) return;
   const [run] = await runs.reread([folder]);
-  const manifest = run?.manifest;
-  const pid = manifest?.host?.pid;
-  if (manifest?.status !== 'running' || !pid) {
-    void vscode.window.showInformationMessage(`Post-Training Lab: ${folder} is not running.`);
-    return;
-  }
-  const slurmJob = manifest.host?.slurmJobId;
-  if (slurmJob) {
-    const args = scancelArgs(slurmJob);
-    if (!args) {
-      void vscode.window.showErrorMessage(`Post-Training Lab: ${folder}/run.json names Slurm job ${JSON.stringify(slurmJob)}, not a Slurm job id; cancel it with scancel yourself.`);
-      return;
-    }
-    const confirmSlurm = 'scancel --signal=TERM';
-    const picked = await vscode.window.showWarningMessage(`Stop Slurm job ${slurmJob}? Its steps get SIGTERM, checkpoint and end as cancelled.`, { modal: true }, confirmSlurm);
-    if (picked !== confirmSlurm) return;
-    execFile('scancel', args, { timeout: 30_000 }, (err, _out, stderr) => {
-      if (err) void vscode.window.showErrorMessage(`Post-Training Lab: scancel ${slurmJob} failed: ${(stderr || err.message).trim()}`);
-      else log().info(`cancel ${folder}: scancel --signal=TERM ${slurmJob}`);
-    });
-    return;
-  }
-  const { hostname } = await import('node:os');
-  if (manifest.host?.hostname !== hostname()) {
-    void vscode.window.showWarningMessage(`Post-Training Lab: ${folder} runs on ${manifest.host?.hostname ?? 'another host'} (pid ${pid}); cancel it there (or scancel its Slurm job).`);
-    return;
-  }
+  const plan = () => foreignCancel(folder, run?.manifest, hostname(), hostProcess);
+  const first = plan();
+  if (first.action === 'scancel') return scancel(folder, first.jobId, first.args);
+  if (first.action !== 'signal') return showForeignCancel(folder, first);
   const confirm = 'Send SIGTERM';
-  const picked = await vscode.window.showWarningMessage(`This run was not started by this window. Stop process ${pid}? It checkpoints and ends as cancelled.`, { modal: true }, confirm);
+  const picked = await vscode.window.showWarningMessage(`This run was not started by this window. Stop process ${first.pid}? It checkpoints and ends as cancelled.`, { modal: true }, confirm);
   if (picked !== confirm) return;
+  const now = plan(); // the pid is looked at again: the trainer may have ended while the question was open
+  if (now.action !== 'signal') return 'message' in now ? showForeignCancel(folder, now) : undefined;
   try {
-    process.kill(pid, 'SIGTERM');
-    log().info(`cancel ${folder}: SIGTERM to pid ${pid}`);
+    process.kill(now.pid, 'SIGTERM');
+    log().info(`cancel ${folder}: SIGTERM to pid ${now.pid}`);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Post-Training Lab: could not signal pid ${pid}: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(`Post-Training Lab: could not signal pid ${now.pid}: ${(err as Error).message}`);
   }
+}
+
+async function scancel(folder: string, slurmJob: string, args: string[]): Promise<void> {
+  const confirmSlurm = 'scancel --signal=TERM';
+  const picked = await vscode.window.showWarningMessage(`Stop Slurm job ${slurmJob}? Its steps get SIGTERM, checkpoint and end as cancelled.`, { modal: true }, confirmSlurm);
+  if (picked !== confirmSlurm) return;
+  execFile('scancel', args, { timeout: 30_000 }, (err, _out, stderr) => {
+    if (err) void vscode.window.showErrorMessage(`Post-Training Lab: scancel ${slurmJob} failed: ${(stderr || err.message).trim()}`);
+    else log().info(`cancel ${folder}: scancel --signal=TERM ${slurmJob}`);
+  });
+}
+
+/** Why nothing was signalled; a run whose trainer ended is offered Resume. */
+async function showForeignCancel(folder: string, plan: Extract<ForeignCancel, { message: string }>): Promise<void> {
+  const message = `Post-Training Lab: ${plan.message}`;
+  if (plan.action === 'none') return void vscode.window.showInformationMessage(message);
+  if (plan.action === 'refuse') return void vscode.window.showWarningMessage(message);
+  const resume = 'Resume';
+  if ((await vscode.window.showWarningMessage(message, resume)) === resume) await vscode.commands.executeCommand('ptlab.resume', { folder } satisfies RunTarget);
 }
 
 function listGpus(): Promise<ReturnType<typeof parseGpuList>> {
