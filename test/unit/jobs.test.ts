@@ -15,6 +15,14 @@ describe('jobs', () => {
     assert.equal(checkpointLabel('runs/a/sft-init/checkpoints/final'), 'sft-init-final');
   });
 
+  it('exports into the training run: the checkpoint\'s run (where Compare lists its onnx/), else the task must name runDir', () => {
+    // ptlab export --run-dir is the training run whose last checkpoint is exported; <outputDir>/<name>/export is none
+    assert.equal(defaultRunDir(tiny, 'export', 'runs/tiny-gp-l/ppo/checkpoints/step-000005'), 'runs/tiny-gp-l/ppo');
+    assert.equal(defaultRunDir(tiny, 'export', '/w/runs/tiny-gp-l/sft-init/checkpoints/final/'), '/w/runs/tiny-gp-l/sft-init');
+    assert.throws(() => defaultRunDir(tiny, 'export'), /^Error: an export task needs runDir: the training run whose last checkpoint is exported/);
+    assert.throws(() => defaultRunDir(tiny, 'export', 'models/base'), /needs runDir.*models\/base is not in a run's checkpoints\/ folder/);
+  });
+
   it('names an evaluation run folder within the trainer\'s run id (at most 128 characters), with room for a new run\'s -N beside it', () => {
     const long = `/w/models/${'My Model '.repeat(20)}/checkpoint-100`;
     const name = posix.basename(defaultRunDir(tiny, 'eval', long));

@@ -18,7 +18,7 @@ export interface PtlabTaskDefinition {
   job: Job;
   /** The experiment config, relative to the workspace folder (or absolute). */
   config: string;
-  /** The run folder, relative to the config's folder (default: see defaultRunDir). */
+  /** The run folder, relative to the config's folder (default: see defaultRunDir); export: the training run exported from. */
   runDir?: string;
   resume?: boolean;
   /** eval and export: the checkpoint folder, relative to the config's folder. */
@@ -60,12 +60,23 @@ const RUN_NAME_MAX = 128;
  * `<outputDir>/<experiment>/<job>`, relative to the config's folder. SFT from the base model
  * writes the Init checkpoint, so its folder is `sft-init` (the examples' `ppo.init` points at
  * `runs/<experiment>/sft-init/checkpoints/final`); an evaluation is named after its checkpoint.
+ * An export's run folder is the training run it exports from (`ptlab export --run-dir`; its
+ * onnx/ is where Compare finds the export): the checkpoint's run, else the task must say.
  */
 export function defaultRunDir(facts: ConfigFacts, job: Job, checkpoint?: string): string {
+  if (job === 'export') return checkpointRun(checkpoint);
   let name: string = job;
   if (job === 'sft' && !facts.sftInit) name = 'sft-init';
   if (job === 'eval' && checkpoint) name = `eval-${checkpointLabel(checkpoint)}`.slice(0, RUN_NAME_MAX - 8); // room for freshName's -N
   return posix.join(facts.outputDir.replace(/\\/g, '/'), facts.name, name);
+}
+
+/** `runs/x/ppo/checkpoints/step-000005` -> `runs/x/ppo`: the run an export of that checkpoint goes into. */
+function checkpointRun(checkpoint: string | undefined): string {
+  const parts = (checkpoint ?? '').replace(/\\/g, '/').split('/').filter((p, i) => (p !== '' || i === 0) && p !== '.');
+  if (parts.length >= 3 && parts[parts.length - 2] === 'checkpoints') return parts.slice(0, -2).join('/') || '/';
+  const why = checkpoint ? `${checkpoint} is not in a run's checkpoints/ folder` : 'it has no checkpoint either';
+  throw new Error(`an export task needs runDir: the training run whose last checkpoint is exported (and whose onnx/ gets the export), relative to the config's folder; ${why}`);
 }
 
 /** `runs/x/sft-init/checkpoints/final` -> `sft-init-final`. */

@@ -123,7 +123,7 @@ export class JobManager implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Post-Training Lab: ${(err as Error).message}`);
       return undefined;
     }
-    if (!definition.resume && !definition.runDir && existsSync(path.join(job.runDir, 'run.json'))) {
+    if (definition.job !== 'export' && !definition.resume && !definition.runDir && existsSync(path.join(job.runDir, 'run.json'))) { // an export goes into its training run
       const choice = await this.askAboutExistingRun(job);
       if (!choice) return undefined;
       job = choice;
