@@ -155,6 +155,26 @@ describe('Post-Training Lab jobs, Runs view and config editing', function () {
     assert.ok(execution.args.includes('--run-dir'));
   });
 
+  it('runs a tasks.json ptlab task that cannot be resolved as one that says why and exits 1, not as "no task provider"', async () => {
+    const tasksJson = join(workspaceRoot().fsPath, '.vscode', 'tasks.json');
+    const definition = { type: 'ptlab', job: 'sft', config: 'missing.ptlab.json' };
+    writeFileSync(tasksJson, JSON.stringify({ version: '2.0.0', tasks: [{ ...definition, label: 'ptlab: a missing config' }] }));
+    try {
+      const task = await until('the tasks.json task among the ptlab tasks', async () => (await vscode.tasks.fetchTasks({ type: 'ptlab' })).find((t) => t.definition.config === definition.config));
+      const ended = new Promise<number | undefined>((resolve) => {
+        const listener = vscode.tasks.onDidEndTaskProcess((e) => {
+          if (e.execution.task.definition.config !== definition.config) return;
+          listener.dispose();
+          resolve(e.exitCode);
+        });
+      });
+      await vscode.tasks.executeTask(task);
+      assert.equal(await ended, 1);
+    } finally {
+      rmSync(tasksJson, { force: true });
+    }
+  });
+
   it('runs the tiny trainer as a task and the Runs view follows it to finished', async () => {
     const uri = vscode.Uri.joinPath(workspaceRoot(), 'quick.ptlab.json');
     const ended = new Promise<number | undefined>((resolve) => {

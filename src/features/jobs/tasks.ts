@@ -93,6 +93,33 @@ export class PtlabTaskProvider implements vscode.TaskProvider {
   async resolveTask(task: vscode.Task): Promise<vscode.Task | undefined> {
     if (!isPtlabDefinition(task.definition) || !vscode.workspace.isTrusted) return undefined;
     const folder = typeof task.scope === 'object' ? task.scope : undefined;
-    return buildTask(await resolveJob(task.definition, folder));
+    try {
+      return await buildTask(await resolveJob(task.definition, folder));
+    } catch (err) {
+      // a rejected or empty resolution makes VS Code say no provider is registered for ptlab
+      const reason = (err as Error).message;
+      void vscode.window.showErrorMessage(`Post-Training Lab: task "${task.name}": ${reason}`);
+      return refusedTask(task, reason);
+    }
   }
+}
+
+/** The task as defined, run as a terminal that says why it cannot run and ends with exit code 1. */
+function refusedTask(task: vscode.Task, reason: string): vscode.Task {
+  const execution = new vscode.CustomExecution(async () => reasonTerminal(`Post-Training Lab: ${reason}`));
+  return new vscode.Task(task.definition, task.scope ?? vscode.TaskScope.Workspace, task.name, TASK_SOURCE, execution, []);
+}
+
+function reasonTerminal(text: string): vscode.Pseudoterminal {
+  const write = new vscode.EventEmitter<string>();
+  const close = new vscode.EventEmitter<number>();
+  return {
+    onDidWrite: write.event,
+    onDidClose: close.event,
+    open: () => {
+      write.fire(`${text.replace(/\r?\n/g, '\r\n')}\r\n`);
+      close.fire(1);
+    },
+    close: () => undefined,
+  };
 }
