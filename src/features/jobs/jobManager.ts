@@ -227,7 +227,9 @@ export class JobManager implements vscode.Disposable {
       value = picked?.map((p) => p.index).join(',');
     }
     if (value === undefined) return;
-    await vscode.workspace.getConfiguration('ptlab').update('gpus', value, vscode.ConfigurationTarget.Workspace);
+    // a window with no folder has no workspace settings to write: the user's settings then
+    const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration('ptlab').update('gpus', value, target);
     log().info(`jobs will run with CUDA_VISIBLE_DEVICES=${JSON.stringify(value)}`);
   }
 
