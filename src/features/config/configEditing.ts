@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkConfig, type CheckSeverity } from '../../core/config/checks';
-import { debounce } from '../debounce';
+import { debounce, debounceEach } from '../debounce';
 import { timed } from '../timing';
 
 function severity(of: CheckSeverity): vscode.DiagnosticSeverity {
@@ -18,15 +18,15 @@ export function isConfigDocument(document: vscode.TextDocument): boolean {
 export class ConfigEditing implements vscode.CodeLensProvider {
   static register(context: vscode.ExtensionContext): void {
     const diagnostics = vscode.languages.createDiagnosticCollection('ptlab');
-    const pending = new Map<string, NodeJS.Timeout>();
     const check = (document: vscode.TextDocument) => {
       if (!isConfigDocument(document)) return;
       diagnostics.set(document.uri, semanticDiagnostics(document));
     };
-    const checkSoon = (document: vscode.TextDocument) => {
-      const key = document.uri.toString();
-      clearTimeout(pending.get(key));
-      pending.set(key, setTimeout(() => check(document), 300));
+    const checkAfterEdits = debounceEach(check, 300);
+    const checkSoon = (document: vscode.TextDocument) => checkAfterEdits(document.uri.toString(), document);
+    const closed = (document: vscode.TextDocument) => {
+      checkAfterEdits.cancel(document.uri.toString()); // a check due after its last edit would bring its diagnostics back
+      diagnostics.delete(document.uri);
     };
     // A checkpoint, model or route file appearing or going (written by a job, not only through
     // VS Code) changes what the checks say; file events come in bursts.
@@ -36,11 +36,12 @@ export class ConfigEditing implements vscode.CodeLensProvider {
       diagnostics,
       vscode.workspace.onDidOpenTextDocument(check),
       vscode.workspace.onDidChangeTextDocument((e) => checkSoon(e.document)),
-      vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
+      vscode.workspace.onDidCloseTextDocument(closed),
       pathsChanged,
       pathsChanged.onDidCreate(recheckOpen),
       pathsChanged.onDidDelete(recheckOpen),
       { dispose: () => recheckOpen.cancel() },
+      checkAfterEdits,
       vscode.languages.registerCodeLensProvider({ pattern: '**/*.ptlab.json' }, new ConfigEditing()),
     );
     vscode.workspace.textDocuments.forEach(checkSoon);
