@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { endedHere } from '../../src/core/runs/processEnded';
 import { readRunFolder, runState } from '../../src/core/runs/runFolder';
-import { describeRun, groupByExperiment, runEntry as entryOf, runTooltip } from '../../src/core/runs/runTree';
+import { deleteRefusal, describeRun, groupByExperiment, runEntry as entryOf, runTooltip } from '../../src/core/runs/runTree';
 
 const now = Date.parse('2026-11-25T12:00:00Z');
 const at = '2026-11-25T11:00:00Z';
@@ -64,6 +64,18 @@ describe('runTree', () => {
     const problems = runTooltip(runEntry('/ws/runs/x', manifest({ files: { metrics: '../![](https://x/y.png)' } }), now)).split('\n\n')[2]!;
     assert.match(problems, /files\\\/metrics/);
     assert.doesNotMatch(problems, /(^|[^\\])[![\]()]/, 'a problem quoting run.json is text too');
+  });
+
+  it('deletes only a run folder inside a workspace folder: never the folder itself (a log or run found at its root), one holding it, or one outside', () => {
+    const roots = ['/w/project', '/w/logs'];
+    assert.equal(deleteRefusal('/w/project/runs/tiny/sft-init', roots), undefined);
+    assert.equal(deleteRefusal('/w/logs/ppo-seed2', roots), undefined);
+    assert.equal(deleteRefusal('/w/logs', roots), '/w/logs is a workspace folder: Delete Run does not delete it (delete its run files yourself).');
+    assert.equal(deleteRefusal('/w/logs/', roots), '/w/logs/ is a workspace folder: Delete Run does not delete it (delete its run files yourself).');
+    assert.match(deleteRefusal('/w', roots) ?? '', /^\/w holds the workspace folder \/w\/project: Delete Run does not delete it\.$/);
+    assert.match(deleteRefusal('/w/projects-old/run', roots) ?? '', /^\/w\/projects-old\/run is not inside a workspace folder/);
+    assert.match(deleteRefusal('/w/project/../elsewhere', roots) ?? '', /not inside a workspace folder/);
+    assert.match(deleteRefusal('/w/project/runs', []) ?? '', /not inside a workspace folder/);
   });
 
   it('groups runs by experiment, sorted', () => {

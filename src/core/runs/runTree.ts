@@ -1,5 +1,6 @@
 // The Runs view's model: run folders grouped by experiment, each with its live state and
 // checkpoints. Pure: derived from the run folders (readRunFolder) and the clock.
+import { isAbsolute, relative, sep } from 'node:path';
 import { formatDuration, idleSeconds } from './alerts';
 import { DEFAULT_STALE_SECONDS, folderState, runIdentity, type EndedHere, type RunFolder, type RunIdentity, type RunState } from './runFolder';
 
@@ -87,4 +88,21 @@ export function describeLog(run: RunEntry): string {
   const [first, ...more] = run.problems;
   if (first === undefined) return 'TensorBoard log';
   return `TensorBoard log · ${first}${more.length ? ` (+${more.length} more)` : ''}`;
+}
+
+/**
+ * Why Delete Run refuses `folder` (deleted recursively), or undefined: it deletes a folder inside a
+ * workspace folder only, never a workspace folder itself (event files, a run.json or a Trainer's
+ * state at its root make it a run), one that holds a workspace folder, or one outside them all.
+ */
+export function deleteRefusal(folder: string, workspaceFolders: readonly string[]): string | undefined {
+  const within = (root: string, inner: string) => {
+    const rel = relative(root, inner);
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  };
+  if (workspaceFolders.some((root) => relative(root, folder) === '')) return `${folder} is a workspace folder: Delete Run does not delete it (delete its run files yourself).`;
+  const held = workspaceFolders.find((root) => within(folder, root));
+  if (held) return `${folder} holds the workspace folder ${held}: Delete Run does not delete it.`;
+  if (!workspaceFolders.some((root) => within(root, folder))) return `${folder} is not inside a workspace folder: Delete Run deletes run folders of the workspace only.`;
+  return undefined;
 }

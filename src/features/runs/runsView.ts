@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunState } from '../../core/runs/runFolder';
-import { describeLog, describeRun, groupByExperiment, runEntry, runTooltip, type ExperimentEntry, type RunEntry } from '../../core/runs/runTree';
+import { deleteRefusal, describeLog, describeRun, groupByExperiment, runEntry, runTooltip, type ExperimentEntry, type RunEntry } from '../../core/runs/runTree';
 import { log } from '../log';
 import { timed } from '../timing';
 import { endedHere, staleSeconds } from './liveness';
@@ -164,6 +164,11 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     if (!node || node.kind !== 'run') return;
     if (node.entry.state === 'running') {
       void vscode.window.showWarningMessage(`Post-Training Lab: ${node.folder} is running; cancel it first.`);
+      return;
+    }
+    const refusal = deleteRefusal(node.folder, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    if (refusal) {
+      void vscode.window.showWarningMessage(`Post-Training Lab: ${refusal}`);
       return;
     }
     const remove = 'Delete Run';
