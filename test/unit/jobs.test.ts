@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { posix } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { checkpointLabel, configFacts, defaultRunDir, existingRunQuestion, experimentConfig, foreignCancel, freshName, isRunTrainer, jobCommand, parseGpuList, resumeDefinition, scancelArgs, startCancellable, type HostProcess } from '../../src/core/jobs/jobs';
+import { checkpointLabel, configFacts, defaultRunDir, existingRunQuestion, experimentConfig, foreignCancel, freshName, isRunTrainer, jobCommand, jobsTooltip, parseGpuList, resumeDefinition, scancelArgs, startCancellable, type HostProcess } from '../../src/core/jobs/jobs';
 import { hostProcess } from '../../src/core/runs/processEnded';
 
 const tiny = configFacts({ name: 'tiny-gp-l', launcher: { kind: 'local' } })!;
@@ -193,5 +193,10 @@ describe('jobs: starting a task that can be cancelled', () => {
     controller.abort();
     controller.abort();
     assert.equal(handle.terminated, 1);
+  });
+
+  it("the status bar's tooltip shows a job's run folder and experiment as text: a backtick or an image in outputDir stays text", () => {
+    const tooltip = jobsTooltip([{ job: 'sft', experiment: 'tiny', progress: 'step 3/10', runDir: '/w/runs/`x` ![](https://x/y.png)' }]);
+    assert.equal(tooltip, '**sft** tiny: step 3\\/10  \n\\/w\\/runs\\/\\`x\\` \\!\\[\\]\\(https\\:\\/\\/x\\/y\\.png\\)\n\nClick to cancel a job.');
   });
 });

@@ -5,6 +5,7 @@ import { checkJsonText, formatLocated } from '../contracts/contracts';
 import type { ExperimentConfig, RunManifest } from '../contracts/generated/types';
 import type { HostProcess } from '../runs/processEnded';
 import type { RunState } from '../runs/runFolder';
+import { markdownText } from '../runs/runTree';
 
 export type { HostProcess };
 
@@ -268,4 +269,10 @@ export async function startCancellable<T extends { terminate(): void }>(signal: 
   if (signal.aborted) started.terminate();
   else signal.addEventListener('abort', () => started.terminate(), { once: true });
   return started;
+}
+
+/** The status bar's tooltip over running jobs, as Markdown: the run folder (from a config's
+ * outputDir) and the experiment are text (markdownText), not code spans a backtick could end. */
+export function jobsTooltip(jobs: readonly { job: string; experiment: string; progress: string; runDir: string }[]): string {
+  return jobs.map((j) => `**${markdownText(j.job)}** ${markdownText(j.experiment)}: ${markdownText(j.progress)}  \n${markdownText(j.runDir)}`).join('\n\n') + '\n\nClick to cancel a job.';
 }

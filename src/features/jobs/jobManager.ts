@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunManifest } from '../../core/contracts/generated/types';
-import { checkpointLabel, existingRunQuestion, foreignCancel, freshName, parseGpuList, resumeDefinition, type ForeignCancel, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
+import { checkpointLabel, existingRunQuestion, foreignCancel, freshName, jobsTooltip, parseGpuList, resumeDefinition, type ForeignCancel, type Job, type PtlabTaskDefinition } from '../../core/jobs/jobs';
 import { memoryPlanMarkdown, parseMemoryPlan, type MemoryPlan } from '../../core/jobs/memoryPlan';
 import { describeProgress, type JobProgress } from '../../core/runs/metricsTail';
 import { hostProcess } from '../../core/runs/processEnded';
@@ -309,7 +309,9 @@ export class JobManager implements vscode.Disposable {
     const first = jobs[0]!;
     const progress = first.progress ? describeProgress(first.progress, first.totalSteps) : 'starting';
     this.statusBar.text = `$(sync~spin) ${first.job.definition.job} ${first.job.experiment}: ${progress}${jobs.length > 1 ? ` (+${jobs.length - 1})` : ''}`;
-    this.statusBar.tooltip = new vscode.MarkdownString(jobs.map((j) => `**${j.job.definition.job}** ${j.job.experiment}: ${j.progress ? describeProgress(j.progress, j.totalSteps) : 'starting'}  \n\`${j.job.runDir}\``).join('\n\n') + '\n\nClick to cancel a job.');
+    this.statusBar.tooltip = new vscode.MarkdownString(
+      jobsTooltip(jobs.map((j) => ({ job: j.job.definition.job, experiment: j.job.experiment, progress: j.progress ? describeProgress(j.progress, j.totalSteps) : 'starting', runDir: j.job.runDir }))),
+    );
     this.statusBar.show();
   }
 
