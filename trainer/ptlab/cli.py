@@ -49,6 +49,11 @@ def _open_run(args: argparse.Namespace, experiment: Any, job: str, seeds: dict[s
     )
 
 
+def _resumed(args: argparse.Namespace) -> Path | None:
+    """The run folder a --resume continues (load_experiment's `resumed`), None for a new run."""
+    return Path(args.run_dir) if args.resume else None
+
+
 def _check_run_folder(run_dir: Path, experiment: Any, job: str, resume: bool) -> None:
     """What the job's RunLog will refuse, refused before launching it (RunFolderError): a new
     run where one lives or in a folder whose name cannot be its id, a resume where none does,
@@ -68,7 +73,7 @@ def _data(args: argparse.Namespace) -> int:
     from ptlab.runlog import RunFolderError
 
     try:
-        experiment = load_experiment(Path(args.config))
+        experiment = load_experiment(Path(args.config), resumed=_resumed(args))
         with _open_run(args, experiment, "data", {"global": experiment.seed, "data": data_seed(experiment)}) as run:
             written = write_sft_data(experiment, run)
             if written is None:
@@ -103,7 +108,7 @@ def _train(args: argparse.Namespace, job: str, keep_group: bool = False, command
     from ptlab.sft import SftError, run_sft
 
     try:
-        experiment = load_experiment(Path(args.config))
+        experiment = load_experiment(Path(args.config), resumed=_resumed(args))
         check_environments(experiment)
         init = experiment.sft.init if job == "sft" else experiment.ppo.init
         if init and not is_checkpoint(experiment.resolve(init)):
@@ -185,7 +190,7 @@ def _eval(args: argparse.Namespace) -> int:
 
     main = parallel.is_main_process()
     try:
-        experiment = load_experiment(Path(args.config))
+        experiment = load_experiment(Path(args.config), resumed=_resumed(args))
         if experiment.evaluation is None:
             raise ValueError(f"{experiment.source}: /evaluation: the config has no evaluation splits")
         check_environments(experiment, training=False)
@@ -281,7 +286,7 @@ def _launch(args: argparse.Namespace) -> int:
     from ptlab.runlog import RunFolderError, atomic_write_text, unwritable
 
     try:
-        experiment = load_experiment(Path(args.config), model_here=not args.print)  # --print: for a machine that has it
+        experiment = load_experiment(Path(args.config), model_here=not args.print, resumed=_resumed(args))  # --print: for a machine that has it
     except ContractViolation as exc:
         print(f"ptlab launch: {exc}", file=sys.stderr)
         return 2

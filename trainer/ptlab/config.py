@@ -8,6 +8,7 @@ field and default here matches the schema.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Literal
@@ -352,16 +353,18 @@ def filled_in(stored: dict[str, Any]) -> dict[str, Any]:
     return experiment_from_dict(stored).to_dict()
 
 
-def load_experiment(path: Path, model_here: bool = True) -> Experiment:
+def load_experiment(path: Path, model_here: bool = True, resumed: Path | None = None) -> Experiment:
     """Read, validate against the schema (errors name the file and the field), and fill defaults.
     `model_here`: a model.name that is a local path must be there (`ptlab plan` reads the sizes
-    of a model not on this machine from --model-config instead; `launch --print` runs nothing)."""
+    of a model not on this machine from --model-config instead; `launch --print` runs nothing).
+    `resumed`: the run folder a --resume continues (its own config may hold what is refused
+    since it began: see _check_split_overrides)."""
     path = Path(path)
     data = load_json_file(path, "experiment.schema.json")
     _check_corpus_mix(path, data.get("sft", {}).get("data", {}))
     _check_cpu_processes(path, data.get("launcher", {}))
     _check_split_names(path, data.get("evaluation", {}).get("splits", []))
-    _check_split_overrides(path, data["environment"], data.get("evaluation", {}).get("splits", []))
+    _check_split_overrides(path, data, resumed)
     _check_choices(path, data, configured_launch(data))
     _check_model_name(path, data["model"]["name"], model_here)
     return experiment_from_dict(data, path.resolve())
@@ -705,13 +708,36 @@ def split_variant_refused(environment: dict[str, Any], split: dict[str, Any]) ->
     return ("/overrides" if "overrides" in split else "/kind"), f"this {kind} split equals the training variant: add overrides that change the {what}"
 
 
-def _check_split_overrides(path: Path, environment: dict[str, Any], splits: list[dict[str, Any]]) -> None:
+def _check_split_overrides(path: Path, data: dict[str, Any], resumed: Path | None) -> None:
+    """An OOD split equal to the training variant is warned of, not refused, in the config of
+    the run `resumed` continues: runs began with one before the trainer refused it."""
     from ptlab.contracts import ContractViolation
 
-    for i, split in enumerate(splits):
-        if refused := split_keys_refused(environment, split) or split_variant_refused(environment, split):
+    environment = data["environment"]
+    for i, split in enumerate(data.get("evaluation", {}).get("splits", [])):
+        if refused := split_keys_refused(environment, split):
+            raise ContractViolation(f"{path}: /evaluation/splits/{i}{refused[0]}: {refused[1]}")
+        if refused := split_variant_refused(environment, split):
             pointer, reason = refused
-            raise ContractViolation(f"{path}: /evaluation/splits/{i}{pointer}: {reason}")
+            if not _is_runs_own_config(resumed, data, path):
+                raise ContractViolation(f"{path}: /evaluation/splits/{i}{pointer}: {reason}")
+            what = reason.partition(":")[0]
+            print(f'{path}: /evaluation/splits/{i}{pointer}: warning: {what}; resumed as the run began, its "{split["name"]}" curve is not OOD', file=sys.stderr)
+
+
+def _is_runs_own_config(run_dir: Path | None, data: dict[str, Any], path: Path) -> bool:
+    """Whether `data` (read from `path`) is the config of the run in `run_dir`, as its
+    run.json holds it (filled in alike, as --resume compares them)."""
+    from ptlab.contracts import ContractViolation
+    from ptlab.runlog import config_differences
+
+    if run_dir is None:
+        return False
+    try:
+        manifest = load_json_file(Path(run_dir) / "run.json", "run-manifest.schema.json")
+    except ContractViolation:
+        return False  # no run to resume: --resume says so
+    return not config_differences(manifest, experiment_from_dict(data, path.resolve()).to_dict(), filled_in)
 
 
 def _check_corpus_mix(path: Path, data: dict[str, Any]) -> None:

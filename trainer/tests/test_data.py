@@ -89,6 +89,27 @@ def test_refuses_an_existing_run_and_resumes_on_request(tmp_path):
     assert [s["endStatus"] for s in manifest["segments"]] == ["finished", "finished"]
 
 
+def test_resumes_a_run_begun_with_an_ood_split_equal_to_the_training_variant(tmp_path):
+    """A run begun before the trainer refused an OOD split equal to the training variant (one
+    attempt is how it is scored, not another rule) resumes with its own config, warned that
+    the split's curve is not OOD; a new run with that config is still refused."""
+    config, run = small_config(tmp_path), tmp_path / "r"
+    assert ptlab("data", "--config", str(config), "--run-dir", str(run)).returncode == 0
+    split = {"name": "ood-1try", "kind": "rule-ood", "episodes": 4, "overrides": {"maxVerify": 1}}
+    written, manifest = json.loads(config.read_text()), json.loads((run / "run.json").read_text())
+    for splits in (written["evaluation"]["splits"], manifest["config"]["evaluation"]["splits"]):  # as that trainer took and kept it
+        splits.append(split)
+    config.write_text(json.dumps(written))
+    (run / "run.json").write_text(json.dumps(manifest))
+    at_split = f"{config}: /evaluation/splits/{len(written['evaluation']['splits']) - 1}/overrides"
+    resumed = ptlab("data", "--config", str(config), "--run-dir", str(run), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f'{at_split}: warning: this rule-ood split equals the training variant; resumed as the run began, its "ood-1try" curve is not OOD' in resumed.stderr
+    new = ptlab("data", "--config", str(config), "--run-dir", str(tmp_path / "new"))
+    assert new.returncode == 2 and f"{at_split}: this rule-ood split equals the training variant: add overrides" in new.stderr
+    assert not (tmp_path / "new").exists()
+
+
 def test_bad_config_names_file_and_field(tmp_path):
     config = small_config(tmp_path, environment={"env": "generalpoints", "faceCards": "all-11"})
     result = ptlab("data", "--config", str(config), "--run-dir", str(tmp_path / "x"))
