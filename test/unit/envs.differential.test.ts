@@ -2,10 +2,11 @@
 // requests (configs, episodes, random and mutated model outputs) identically.
 // PTLAB_FUZZ_CASES sets the size (bench/ runs 100k+), PTLAB_FUZZ_SEED the seed.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvServer } from '../../src/core/envs/server';
-import { nodeRouteFileLoader } from '../../src/core/envs/routeFiles';
+import { MAX_ROUTE_FILE_BYTES, nodeRouteFileLoader } from '../../src/core/envs/routeFiles';
 import { parseRoutes } from '../../src/core/envs/virl';
 import { fuzzRequests, virlFuzzRequests } from '../support/gpFuzz';
 import { askPython, repoRoot } from '../support/pythonEnvServer';
@@ -61,6 +62,19 @@ describe('environments: TypeScript and Python agree (differential fuzz)', functi
     const answers = await agree(refused.map((c) => JSON.stringify({ op: 'reset', config: c.config, seed: 1 })));
     // the servers pick the environment by `env` first: another name is refused before V-IRL's own checks
     assert.deepEqual(answers.map((a, i) => (refused[i]!.config.env === 'virl' ? a.error : typeof a.error)), refused.map((c) => (c.config.env === 'virl' ? c.error : 'string')));
+  });
+
+  it('a route file that is not a regular file, or is over the size limit, is refused before it is read, in the same words', async () => {
+    const big = join(mkdtempSync(join(tmpdir(), 'routes-')), 'big.json');
+    writeFileSync(big, '');
+    truncateSync(big, MAX_ROUTE_FILE_BYTES + 1); // sparse: nothing written
+    const reset = (file: string) => JSON.stringify({ op: 'reset', config: { env: 'virl', routes: { file } }, seed: 1 });
+    const answers = await agree([reset('/dev/zero'), reset('test'), reset(big)]);
+    assert.deepEqual(answers.map((a) => a.error), [
+      'environment.routes.file: /dev/zero is not a regular file; name a JSON file of routes',
+      `environment.routes.file: ${join(repoRoot, 'test')} is not a regular file; name a JSON file of routes`,
+      `environment.routes.file: ${big} is larger than 64 MiB (${MAX_ROUTE_FILE_BYTES + 1} bytes); name a JSON file of routes`,
+    ]);
   });
 
   it('integers written 24.0 are integers everywhere (seed, target, maxVerify, maxStraight, a position), and a null position is position 0', async () => {

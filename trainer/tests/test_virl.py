@@ -210,6 +210,22 @@ def test_bad_route_file_names_file_and_place(tmp_path):
         virl.load_routes(broken)
 
 
+@pytest.mark.parametrize("name", ["folder", "big", "device"])
+def test_a_route_file_that_is_not_a_regular_file_or_too_large_is_refused_unread(tmp_path, name):
+    """As TypeScript's loader refuses them (routeFiles.ts): /dev/zero would be read until memory runs out."""
+    big = tmp_path / "big.json"
+    with big.open("w") as f:
+        f.truncate(virl.MAX_ROUTE_FILE_BYTES + 1)  # sparse: nothing written
+    file, error = {
+        "folder": (tmp_path, f"{tmp_path} is not a regular file"),
+        "big": (big, f"{big} is larger than 64 MiB ({virl.MAX_ROUTE_FILE_BYTES + 1} bytes)"),
+        "device": (Path("/dev/zero"), "/dev/zero is not a regular file"),
+    }[name]
+    with pytest.raises(EnvConfigError) as refused:
+        virl.routes_for(virl.VirlConfig(routes={"file": str(file)}), tmp_path)
+    assert str(refused.value) == f"environment.routes.file: {error}; name a JSON file of routes"
+
+
 def test_an_intersection_without_a_landmark_is_told_and_observed_as_the_reference_does():
     """The V-IRL platform writes "No landmark nearby" where it found no landmark, and the
     reference reads a missing landmarks key the same: no landmark clause in the sentence, and

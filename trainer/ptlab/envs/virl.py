@@ -20,9 +20,11 @@ the definition. Where they are silent, this module decides and says so:
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, Callable, ClassVar, Literal
 
 from ptlab.envs.generalpoints import EnvConfigError
@@ -283,6 +285,7 @@ def parse_routes(data: Any, source: str) -> list[Route]:
     return routes
 
 
+MAX_ROUTE_FILE_BYTES = 64 * 2**20  # the largest route file read: the published V-IRL route sets are a few MiB (routeFiles.ts)
 _ROUTE_CACHE: dict[tuple[str, int, int], list[Route]] = {}
 _SYNTHETIC_CACHE: dict[tuple[str, str], list[Route]] = {}
 
@@ -296,6 +299,7 @@ def routes_for(config: VirlConfig, base: Path) -> list[Route]:
             stat = path.stat()
         except OSError as exc:
             raise EnvConfigError(f"environment.routes.file: cannot read {path}: {exc.strerror or exc}") from exc
+        _check_readable_size(path, stat)
         key = (str(path), stat.st_mtime_ns, stat.st_size)
         if key not in _ROUTE_CACHE:
             _ROUTE_CACHE.clear()
@@ -313,6 +317,15 @@ def routes_for(config: VirlConfig, base: Path) -> list[Route]:
         _SYNTHETIC_CACHE.clear()
         _SYNTHETIC_CACHE[key] = parse_routes(generated, f"synthetic city {synthetic.get('city')}")
     return _SYNTHETIC_CACHE[key]
+
+
+def _check_readable_size(path: Path, stat: os.stat_result) -> None:
+    """Only a regular file of a bounded size is read, as TypeScript's loader reads them
+    (routeFiles.ts): a device such as /dev/zero would be read until memory runs out."""
+    if not S_ISREG(stat.st_mode):
+        raise EnvConfigError(f"environment.routes.file: {path} is not a regular file; name a JSON file of routes")
+    if stat.st_size > MAX_ROUTE_FILE_BYTES:
+        raise EnvConfigError(f"environment.routes.file: {path} is larger than {MAX_ROUTE_FILE_BYTES // 2**20} MiB ({stat.st_size} bytes); name a JSON file of routes")
 
 
 def load_routes(path: Path) -> list[Route]:
