@@ -1,12 +1,13 @@
 // Route files read for the views: only regular files of a bounded size, those a record or
 // run.json names only inside the run's or the workspace's folders, and no text of them in errors.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_ROUTE_FILE_BYTES, nodeRouteFileLoader, runRouteFileLoader } from '../../src/core/envs/routeFiles';
+import { MAX_ROUTE_FILE_BYTES, nodeRouteFileLoader, runFolderRouteFileLoader, runRouteFileLoader } from '../../src/core/envs/routeFiles';
 import { recordRoute } from '../../src/core/transcripts/episodeDetail';
 import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
+import { repoRoot } from '../support/pythonEnvServer';
 
 function workspace(): { root: string; outside: string } {
   const base = mkdtempSync(join(tmpdir(), 'route-files-'));
@@ -79,9 +80,42 @@ describe('routeFiles: files a record or run.json names stay in the run or worksp
 
   it("a transcript's record naming a file out of the workspace gets a note, not the file", () => {
     const { root, outside } = workspace();
-    const record = { step: 0, split: 'id', episode: 0, seed: 1, success: false, turns: [{ output: 'x' }], environment: { env: 'virl', routes: { file: outside } }, state: {} } as unknown as EpisodeRecord;
-    const route = recordRoute(record, nodeRouteFileLoader(root, [root]));
+    writeFileSync(join(root, 'runs', 'r1', 'run.json'), runJson({ configPath: 'experiments/x.ptlab.json', cwd: root }));
+    const route = recordRoute(virlRecord(outside), runFolderRouteFileLoader(join(root, 'runs', 'r1'), [root]));
     assert.equal(route.map, undefined);
     assert.match(route.note ?? '', /is outside the run folder and the workspace folders/);
   });
 });
+
+describe("routeFiles: a transcript's route file, as the trainer read it", () => {
+  it("is relative to the run's config (its run.json's configPath and cwd), not to the workspace folder", () => {
+    const { root } = workspace();
+    const routes = readFileSync(join(repoRoot, 'test', 'vectors', 'virl-routes.json'));
+    writeFileSync(join(root, 'data', 'routes.json'), routes);
+    writeFileSync(join(root, 'experiments', 'routes.json'), routes);
+    const runDir = join(root, 'runs', 'r1');
+    writeFileSync(join(runDir, 'run.json'), runJson({ configPath: 'experiments/x.ptlab.json', cwd: root }));
+    for (const file of ['../data/routes.json', 'routes.json']) {
+      const route = recordRoute(virlRecord(file), runFolderRouteFileLoader(runDir, [root]));
+      assert.equal(route.note, undefined, file);
+      assert.ok(route.map, file);
+    }
+  });
+
+  it('a run folder without a run.json that says where its config is fails naming run.json', () => {
+    const { root } = workspace();
+    const runDir = join(root, 'runs', 'r1');
+    assert.throws(() => runFolderRouteFileLoader(runDir, [root])('routes.json'), /environment\.routes\.file: routes\.json is relative to the run's config, but .*r1\/run\.json cannot say where that is \(run\.json is missing\)/);
+    writeFileSync(join(runDir, 'run.json'), runJson({}));
+    assert.throws(() => runFolderRouteFileLoader(runDir, [root])('routes.json'), /r1\/run\.json has no configPath/);
+  });
+});
+
+function runJson(fields: Record<string, unknown>): string {
+  const at = '2026-11-25T11:00:00Z';
+  return JSON.stringify({ schemaVersion: 1, runId: 'r1', experiment: 'x', job: 'eval', status: 'finished', createdAt: at, updatedAt: at, heartbeatAt: at, config: {}, command: ['ptlab', 'eval'], seeds: { global: 0 }, host: { hostname: 'h', platform: 'linux' }, ...fields });
+}
+
+function virlRecord(file: string): EpisodeRecord {
+  return { step: 0, split: 'id', episode: 0, seed: 1, success: false, turns: [{ output: 'x' }], environment: { env: 'virl', routes: { file } }, state: {} } as unknown as EpisodeRecord;
+}

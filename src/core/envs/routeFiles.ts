@@ -3,9 +3,10 @@
 // Only regular files of a bounded size are read (a device such as /dev/zero would hang the
 // extension host), and no text of a file reaches an error (the views show errors).
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { RunManifest } from '../contracts/generated/types';
 import { jsonSyntaxError } from '../contracts/contracts';
+import { readRunFolder } from '../runs/runFolder';
 import { EnvConfigError } from './generalpoints';
 import { RouteFormatError } from './virl';
 import type { RouteFileLoader } from './server';
@@ -28,6 +29,26 @@ export function runRouteFileLoader(runJson: string, manifest: Pick<RunManifest, 
     };
   }
   return nodeRouteFileLoader(dirname(resolve(cwd ?? '', configPath)), [dirname(runJson), ...workspaceFolders]);
+}
+
+/** The route files an episode record of the run in `runDir` names (its environment.routes.file,
+ * as the run's config wrote it): runRouteFileLoader's, from the run folder's run.json. A run
+ * folder whose run.json is missing or off the contract fails when a route file is read, naming it. */
+export function runFolderRouteFileLoader(runDir: string, workspaceFolders: readonly string[]): RouteFileLoader {
+  const runJson = join(runDir, 'run.json');
+  let text: string | undefined;
+  try {
+    text = readFileSync(runJson, 'utf8');
+  } catch {
+    text = undefined; // readRunFolder says it is missing
+  }
+  const { manifest, problems } = readRunFolder(runDir, text);
+  if (!manifest) {
+    return (file) => {
+      throw new EnvConfigError(`environment.routes.file: ${file} is relative to the run's config, but ${runJson} cannot say where that is (${problems[0]})`);
+    };
+  }
+  return runRouteFileLoader(runJson, manifest, workspaceFolders);
 }
 
 /** Route files relative to `cwd`; with `within` (what a record or run.json names), only those

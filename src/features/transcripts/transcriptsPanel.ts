@@ -5,7 +5,7 @@
 import { basename, dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
+import { runFolderRouteFileLoader } from '../../core/envs/routeFiles';
 import { episodesIn, noEpisodesMessage, VERL_DUMP_FILE } from '../../core/imports/episodes';
 import { handImage, insideRunFolder, maxVerifyOf, recordRoute, turnContexts } from '../../core/transcripts/episodeDetail';
 import { TRANSCRIPTS_VIEW_TYPE, type EpisodeDetail, type FromTranscripts, type ToTranscripts, type TranscriptQuery, type TranscriptsShown, type TranscriptsState } from '../../protocol/transcripts';
@@ -142,8 +142,8 @@ export class TranscriptsPanel {
       const vision = (record.environment as Record<string, unknown> | undefined)?.modality === 'vision';
       if (hand) detail.image = { src: hand, caption: vision ? 'The hand, drawn from the record (the run wrote no image)' : 'The hand, drawn from the record (the model read text only)' };
     }
-    const folder = vscode.workspace.getWorkspaceFolder(this.file)?.uri.fsPath ?? this.runDir.fsPath;
-    const route = recordRoute(record, nodeRouteFileLoader(folder, [folder, this.runDir.fsPath])); // the record's file: read there only
+    const workspaceFolders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const route = recordRoute(record, runFolderRouteFileLoader(this.runDir.fsPath, workspaceFolders)); // relative to the run's config, read in the run's or a workspace folder only
     if (route.map) detail.route = route.map;
     if (route.note) detail.routeNote = route.note;
     if (!record.source) {
