@@ -77,6 +77,25 @@ describe('environments: TypeScript and Python agree (differential fuzz)', functi
     ]);
   });
 
+  it("route files with NaN, Infinity and -Infinity (Python's json.dump writes them) read alike: unread fields load, read ones are refused", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'routes-'));
+    const route = readFileSync(join(repoRoot, 'test', 'vectors', 'virl-routes.json'), 'utf8').match(/"milestone_info": "(?:[^"\\]|\\.)*"/)![0];
+    const file = (name: string, text: string) => {
+      writeFileSync(join(folder, name), text.replace('MILESTONES', route));
+      return JSON.stringify({ op: 'reset', config: { env: 'virl', routes: { file: join(folder, name) } }, seed: 1 });
+    };
+    const answers = await agree([
+      file('unread.json', '[[{"route_id": "a", "start_place": {"name": "P", "rating": NaN, "geocode": [Infinity, -Infinity]}, "dest_place": {}, MILESTONES}], 1]'),
+      file('id-nan.json', '[{"route_id": NaN, "start_place": {}, "dest_place": {}, MILESTONES}]'),
+      file('id-huge.json', '[{"route_id": 1e400, "start_place": {}, "dest_place": {}, MILESTONES}]'),
+      file('count.json', '[[{"route_id": "a", "start_place": {}, "dest_place": {}, MILESTONES}], Infinity]'),
+    ]);
+    assert.equal(typeof answers[0]!.prompt, 'string', JSON.stringify(answers[0]));
+    assert.match(String(answers[1]!.error), /id-nan\.json\[0\]\.route_id: must be a string or an integer of at most 2\*\*53 - 1, got null$/);
+    assert.match(String(answers[2]!.error), /id-huge\.json\[0\]\.route_id: .* got null$/);
+    assert.match(String(answers[3]!.error), /count\.json: a list that starts with a list is the authors' \[\[route, \.\.\.\], count\]/);
+  });
+
   it('integers written 24.0 are integers everywhere (seed, target, maxVerify, maxStraight, a position), and a null position is position 0', async () => {
     const gp = `{"env":"generalpoints","target":24.0,"maxVerify":3.0}`;
     const virl = `{"env":"virl","routes":{"synthetic":{"city":"nyc","routes":5}},"maxStraight":4.0}`;

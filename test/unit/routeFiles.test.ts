@@ -53,6 +53,17 @@ describe('routeFiles: what the loader reads', () => {
     assert.doesNotMatch(message('data/token.json') + message('data/half.json'), /secret/);
   });
 
+  it("reads NaN, Infinity and -Infinity outside strings as non-finite numbers, as Python's json.load reads the platform's files", () => {
+    const { root } = workspace();
+    writeFileSync(join(root, 'data', 'python.json'), '[{"rating": NaN, "up": Infinity, "down": -Infinity, "name": "NaN, Infinity"}]');
+    const [place] = nodeRouteFileLoader(root)('data/python.json').data as Record<string, unknown>[];
+    assert.deepEqual(place, { rating: Infinity, up: Infinity, down: -Infinity, name: 'NaN, Infinity' }); // JSON.parse makes no NaN: any non-finite number is refused alike where it is read
+    for (const [name, text] of [['minus-nan.json', '[-NaN]'], ['joined.json', '[NaNx]'], ['two.json', '[Infinity Infinity]']]) {
+      writeFileSync(join(root, 'data', name!), text!);
+      assert.throws(() => nodeRouteFileLoader(root)(`data/${name}`), new RegExp(`${name!.replace('.', '\\.')}:1:\\d+: invalid JSON`), name);
+    }
+  });
+
   it('reads a config-relative file in the workspace, ../ included, where the files are confined to it', () => {
     const { root } = workspace();
     assert.deepEqual(nodeRouteFileLoader(join(root, 'experiments'), [root])('../data/routes.json').data, []);

@@ -411,6 +411,10 @@ VIRL_ROUTE_FILES = [
     ("a heading after a byte-order mark", [_route("s", _milestone_block(1, "\ufeff90 (east)"))]),
     ("a distance in Arabic-Indic digits", [_route("d", _milestone_block(1, "90 (east)", distance="\u0661\u0666 meters"))]),
     ("a field after a no-break space", [_route("s", _milestone_block(1, "90 (east)", separator="\u00a0"))]),
+    # digits beyond a double read as infinity: refused where the heading or distance is read
+    ("a heading too large to be a finite number", [_route("h", _milestone_block(1, "9" * 400 + " (east)"))]),
+    ("a heading too large to be a finite number, without its direction's name", [_route("h", _milestone_block(1, "9" * 400))]),
+    ("a distance too large to be a finite number", [_route("d", _milestone_block(1, "90 (east)", distance="9" * 400 + " meters"))]),
 ]
 
 

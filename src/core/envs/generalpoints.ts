@@ -534,16 +534,17 @@ type JsonObject = Record<string, unknown>;
 export function jsonObject(output: string, pythonConstants = false): JsonObject | undefined {
   if (!jsonDepthWithin(output, MAX_JSON_DEPTH)) return undefined;
   try {
-    const value: unknown = JSON.parse(pythonConstants ? constantsAsNumbers(output) : output);
+    const value: unknown = JSON.parse(pythonConstants ? withPythonConstants(output, () => ' 0 ') : output);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Each NaN, Infinity and -Infinity outside strings as ` 0 `: a number where Python's json
- * reads one (its value unread by the callers), and where it reads none, still no JSON. */
-function constantsAsNumbers(text: string): string {
+/** Each NaN, Infinity and -Infinity outside strings as `as(constant)`, JSON that makes a number
+ * where Python's json reads one (jsonObject: ` 0 `, the value unread by its callers), so that
+ * where Python reads none (-NaN, NaNx) the text is still no JSON. */
+export function withPythonConstants(text: string, as: (constant: string) => string): string {
   let out = '';
   let start = 0;
   let inString = false;
@@ -556,7 +557,7 @@ function constantsAsNumbers(text: string): string {
     else {
       const constant = ['-Infinity', 'Infinity', 'NaN'].find((name) => text.startsWith(name, i));
       if (constant !== undefined) {
-        out += `${text.slice(start, i)} 0 `;
+        out += text.slice(start, i) + as(constant);
         i += constant.length - 1;
         start = i + 1;
       }

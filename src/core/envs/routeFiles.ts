@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { RunManifest } from '../contracts/generated/types';
 import { jsonSyntaxError } from '../contracts/contracts';
 import { readRunFolder } from '../runs/runFolder';
-import { EnvConfigError } from './generalpoints';
+import { EnvConfigError, withPythonConstants } from './generalpoints';
 import { RouteFormatError } from './virl';
 import type { RouteFileLoader } from './server';
 
@@ -78,12 +78,16 @@ export function nodeRouteFileLoader(cwd: string = process.cwd(), within?: readon
   };
 }
 
-/** The file's JSON; where it is not, the error says where, as the trainer's does, and not what is there. */
+/** The file's JSON, NaN, Infinity and -Infinity read as numbers as the trainer's (and the
+ * reference's) json.load reads them: the V-IRL platform writes its files with json.dump, which
+ * writes NaN for a missing number. JSON.parse makes no NaN, so NaN reads as Infinity: the
+ * numbers the environment reads are refused alike where they are not finite. Where the text is
+ * not JSON, the error says where, as the trainer's does, and not what is there. */
 function parsed(path: string, text: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(withPythonConstants(text, (constant) => (constant === '-Infinity' ? ' -1e999 ' : ' 1e999 ')));
   } catch {
-    const at = jsonSyntaxError(text);
+    const at = jsonSyntaxError(withPythonConstants(text, (constant) => ' 0'.padEnd(constant.length))); // at the file's columns
     throw new RouteFormatError(at ? `${path}:${at.line}:${at.column}: invalid JSON: ${at.what}` : `${path}: invalid JSON`);
   }
 }

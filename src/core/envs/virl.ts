@@ -165,7 +165,14 @@ export function directionName(heading: number): string {
 function parseHeading(text: string, where: string): [number, string | undefined] {
   const m = HEADING_RE.exec(text);
   if (!m) throw new RouteFormatError(`${where}: heading '${text}' is not like '298 (northwest)'`);
-  return [Number(m[1]), m[2]];
+  return [finite(m[1]!, `${where}: heading '${text}' is not a finite number of degrees`), m[2]];
+}
+
+/** The number the digits write, refused beyond a double's range (over 308 digits: Infinity). */
+function finite(digits: string, refusal: string): number {
+  const number = Number(digits);
+  if (!Number.isFinite(number)) throw new RouteFormatError(refusal);
+  return number;
 }
 
 export function parseMilestones(info: string, where: string): Milestone[] {
@@ -179,10 +186,11 @@ export function parseMilestones(info: string, where: string): Milestone[] {
     }
     const distance = DISTANCE_RE.exec(fields.distance!);
     if (!distance) throw new RouteFormatError(`${at}: distance '${fields.distance}' is not like '16 meters'`);
+    const meters = finite(distance[1]!, `${at}: distance '${fields.distance}' is not a finite number of meters`);
     const [previousHeading] = parseHeading(fields.human_heading!, at);
     const [heading, name] = parseHeading(fields.to_next_intersection_heading!, at);
     const landmarks = Object.prototype.hasOwnProperty.call(fields, 'landmarks') ? fields.landmarks! : NO_LANDMARK_FOUND; // as the reference reads a block without one
-    milestones.push({ landmarks, distanceM: Math.trunc(Number(distance[1])), previousHeading, heading, direction: name ?? directionName(heading) });
+    milestones.push({ landmarks, distanceM: Math.trunc(meters), previousHeading, heading, direction: name ?? directionName(heading) });
   });
   if (milestones.length === 0) throw new RouteFormatError(`${where}.milestone_info: no milestone blocks`);
   return milestones;

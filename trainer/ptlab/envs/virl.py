@@ -20,6 +20,7 @@ the definition. Where they are silent, this module decides and says so:
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from dataclasses import asdict, dataclass
@@ -208,7 +209,15 @@ def _heading(text: str, where: str) -> tuple[float, str | None]:
     match = _HEADING_RE.fullmatch(text)
     if not match:
         raise RouteFormatError(f"{where}: heading '{text}' is not like '298 (northwest)'")  # quoted as the TypeScript twin quotes it
-    return float(match.group(1)), match.group(2)
+    return _finite(match.group(1), f"{where}: heading '{text}' is not a finite number of degrees"), match.group(2)
+
+
+def _finite(digits: str, refusal: str) -> float:
+    """The number the digits write, refused beyond a double's range (over 308 digits: infinity)."""
+    number = float(digits)
+    if not math.isfinite(number):
+        raise RouteFormatError(refusal)
+    return number
 
 
 def parse_milestones(info: str, where: str) -> tuple[Milestone, ...]:
@@ -222,10 +231,11 @@ def parse_milestones(info: str, where: str) -> tuple[Milestone, ...]:
         distance = _DISTANCE_RE.fullmatch(fields["distance"])
         if not distance:
             raise RouteFormatError(f"{at}: distance '{fields['distance']}' is not like '16 meters'")
+        meters = _finite(distance.group(1), f"{at}: distance '{fields['distance']}' is not a finite number of meters")
         previous, _ = _heading(fields["human_heading"], at)
         heading, name = _heading(fields["to_next_intersection_heading"], at)
         landmarks = fields.get("landmarks", NO_LANDMARK_FOUND)  # as the reference reads a block without one
-        milestones.append(Milestone(landmarks, int(float(distance.group(1))), previous, heading, name or direction_name(heading)))
+        milestones.append(Milestone(landmarks, int(meters), previous, heading, name or direction_name(heading)))
     if not milestones:
         raise RouteFormatError(f"{where}.milestone_info: no milestone blocks")
     return tuple(milestones)
@@ -329,11 +339,11 @@ def _check_readable_size(path: Path, stat: os.stat_result) -> None:
 
 
 def load_routes(path: Path) -> list[Route]:
-    def refuse(constant: str) -> Any:  # Python's json reads NaN and Infinity; JSON (and JSON.parse) has none
-        raise RouteFormatError(f"{path}: invalid JSON: {constant} is not JSON")
-
+    """NaN, Infinity and -Infinity are read as numbers, as the reference's json.load reads them:
+    the V-IRL platform writes its files with json.dump, which writes NaN for a missing number.
+    The numbers the environment reads are checked where they are read."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+        data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise RouteFormatError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except json.JSONDecodeError as exc:
