@@ -70,7 +70,8 @@ def test_suboptimal_trajectories_and_vision_images(tmp_path):
 
 
 def test_virl_examples_from_a_synthetic_city(tmp_path):
-    config = small_config(tmp_path, environment={"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 20}}})
+    environment = {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 20}}}
+    config = small_config(tmp_path, environment=environment, evaluation={"splits": [{"name": "id", "kind": "id", "episodes": 2}]})
     run = tmp_path / "virl"
     assert ptlab("data", "--config", str(config), "--run-dir", str(run)).returncode == 0, "data job failed"
     example = json.loads((run / "sft.jsonl").read_text().splitlines()[0])
