@@ -188,6 +188,17 @@ def test_reference_formulas_python_cannot_evaluate_are_illegal_with_the_referenc
         assert (verdict.reward, verdict.message, verdict.failure_mode) == expected, formula
 
 
+def test_reference_an_illegal_open_parenthesis_is_not_opened():
+    """The reference pushes '(' only when it is legal, so its ')' is unmatched too."""
+    config = GeneralPointsConfig(verifier="reference")
+    hand = Hand(["2", "3", "4", "10"], ["spades"] * 4, [2, 3, 4, 10], reference_solutions((2, 3, 4, 10), 24))
+    both = "invalid sequence before '(', unmatched closing parenthesis."
+    cases = {"2(10+4)-3": (-6, both), "(2)(10+4)-3": (-6, both), "2*(10+4)(-3)": (-9, "invalid sequence before '(', invalid sequence after operator, unmatched closing parenthesis.")}
+    for formula, expected in cases.items():
+        verdict = verify(config, hand, '{"formula": "' + formula + '"}')
+        assert (verdict.reward, verdict.message) == expected, formula
+
+
 @pytest.mark.parametrize("verifier", ["reference", "strict"])
 def test_rule_collapse_of_some_face_cards_is_rule_collapse(verifier):
     config = GeneralPointsConfig(verifier=verifier, faceCards="11-12-13")  # a rule-OOD split, trained on all-10

@@ -835,7 +835,7 @@ export function verifyReference(config: GeneralPointsConfig, hand: Hand, output:
     const afterValue = previous !== undefined && !OPENERS.has(previous); // a number or ')'
     if (t === '(') {
       if (afterValue) penalize("invalid sequence before '('");
-      depth++;
+      else depth++; // an illegal '(' is not opened, so its ')' is unmatched too
     } else if (t === ')') {
       if (afterValue && depth > 0) depth--;
       else if (afterValue) penalize('unmatched closing parenthesis');

@@ -886,7 +886,8 @@ def verify_reference(config: GeneralPointsConfig, hand: Hand, output: str, train
                 reward -= 3
                 messages.append("invalid sequence before '('")
                 illegal = True
-            depth += 1
+            else:
+                depth += 1  # an illegal '(' is not opened, so its ')' is unmatched too
         elif t == ")":
             if after_value and depth > 0:
                 depth -= 1
