@@ -119,6 +119,8 @@ def _outputs(hand: Hand, target: int) -> list[tuple[str, str]]:
         ("script tag", f'{{"formula": "<script>alert(1)</script>", "cards": {json.dumps(cards)}}}'),
         ("NaN in JSON (not JSON in JavaScript)", '{"formula": "' + first + '", "x": NaN}'),
         ("formula is a number", '{"formula": 24}'),
+        ("NaN in JSON with two formula fields (Python's json reads it: the last counts)", f'{{"formula": "{wrong_value}", "formula": "{first}", "number": [{", ".join(v[:3])}, NaN]}}'),
+        ("-Infinity cards in JSON (Python's json reads it: cards found, none recognized)", f'{{"cards": -Infinity, "formula": "{first}"}}'),
         ("lone surrogate and emoji", _answer(first + "\ud800\U0001f600", cards)),
         ("control characters", _answer(first + "\u0000\u001b", cards)),
         ("two formula fields", f'"formula": "{wrong_value}" and "formula": "{first}"'),

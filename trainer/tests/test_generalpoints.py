@@ -199,6 +199,19 @@ def test_reference_an_illegal_open_parenthesis_is_not_opened():
         assert (verdict.reward, verdict.message) == expected, formula
 
 
+def test_reference_reads_json_with_python_s_constants_as_json_loads_does():
+    """NaN and Infinity make the output no JSON in JavaScript, but the reference's json.loads
+    reads them: its fields are the JSON's (the last of two formulas), not the patterns'."""
+    config = GeneralPointsConfig(verifier="reference")
+    hand = Hand(["2", "3", "4", "10"], ["spades"] * 4, [2, 3, 4, 10], reference_solutions((2, 3, 4, 10), 24))
+    verdict = verify(config, hand, '{"formula": "2*3*4", "formula": "10+2*(4+3)", "number": [2, 3, 4, NaN]}')
+    assert (verdict.reward, verdict.message) == (5, "Correct solution.")
+    verdict = verify(config, hand, '{"cards": -Infinity, "formula": "2*3*4", "formula": "2*10+4"}')
+    assert (verdict.reward, verdict.message) == (-2, "you didn't use numbers: [3].")
+    vision = GeneralPointsConfig(verifier="reference", modality="vision")
+    assert verify(vision, hand, '{"cards": Infinity, "formula": "2*3*4"}').failure_mode == "recognition"
+
+
 @pytest.mark.parametrize("verifier", ["reference", "strict"])
 def test_rule_collapse_of_some_face_cards_is_rule_collapse(verifier):
     config = GeneralPointsConfig(verifier=verifier, faceCards="11-12-13")  # a rule-OOD split, trained on all-10

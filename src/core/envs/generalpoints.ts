@@ -592,7 +592,7 @@ function referenceList(raw: unknown): string[] {
 
 /** The formula cut at its first '=', and whether a formula field was found at all. */
 export function referenceFormula(output: string): [string, boolean] {
-  const parsed = jsonObject(output);
+  const parsed = jsonObject(output, true);
   if (parsed !== undefined && typeof parsed.formula === 'string' && has(parsed, 'formula')) return [parsed.formula.split('=')[0]!, true];
   const match = FORMULA_RE.exec(output);
   return match ? [match[1]!.split('=')[0]!, true] : ['None', false];
@@ -615,7 +615,7 @@ const PY_INT_RE = new RegExp(`^${PY_INT_SPACE}[+-]?\\p{Nd}(?:_?\\p{Nd})*${PY_INT
  * all Python ints, `"cards": [2, 3, 4, 10]`, becomes a list of ints, whose clean-up fails:
  * no cards recognized); undefined when there is none. */
 function referenceCards(output: string): string[] | undefined {
-  const parsed = jsonObject(output);
+  const parsed = jsonObject(output, true);
   if (parsed !== undefined && has(parsed, 'cards')) return referenceList(parsed.cards);
   const match = CARDS_RE.exec(output);
   if (!match) return undefined;
@@ -629,7 +629,7 @@ export function parseReference(output: string): ParsedAnswer {
   return {
     formula: found ? formula : undefined,
     cards: cards ?? [],
-    numbers: referenceList(referenceField(output, 'number', NUMBER_RE)),
+    numbers: referenceList(referenceField(output, 'number', NUMBER_RE, true)),
     cardsFound: cards !== undefined,
   };
 }

@@ -645,7 +645,7 @@ def _reference_list(raw: Any) -> list[str]:
 def reference_formula(output: str) -> tuple[str, bool]:
     """The formula cut at its first '=', and whether a formula field was found at all
     (when not, the reference goes on with the string 'None')."""
-    parsed = json_object(output)
+    parsed = json_object(output, python_constants=True)
     if parsed is not None and isinstance(parsed.get("formula"), str):
         return parsed["formula"].split("=")[0], True
     match = _FORMULA_RE.search(output)
@@ -673,7 +673,7 @@ def _reference_cards(output: str) -> list[str] | None:
     """The cards field as the reference reads it, None when there is none (quirk: a list the
     regex finds whose items are all Python ints, `"cards": [2, 3, 4, 10]`, becomes a list of
     ints, whose clean-up fails: no cards recognized)."""
-    parsed = json_object(output)
+    parsed = json_object(output, python_constants=True)
     if parsed is not None and "cards" in parsed:
         return _reference_list(parsed["cards"])
     match = _CARDS_RE.search(output)
@@ -687,7 +687,7 @@ def _reference_cards(output: str) -> list[str] | None:
 def parse_reference(output: str) -> ParsedAnswer:
     formula, found = reference_formula(output)
     cards = _reference_cards(output)
-    numbers = _reference_list(reference_field(output, "number", _NUMBER_RE))
+    numbers = _reference_list(reference_field(output, "number", _NUMBER_RE, python_constants=True))
     return ParsedAnswer(formula if found else None, cards or [], numbers, cards is not None)
 
 
