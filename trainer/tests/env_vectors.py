@@ -501,6 +501,13 @@ REFUSED_CONFIGS = [
     ({"env": "generalpoints", "target": 28562, "faceCards": "11-12-13"}, 0),
     ({"env": "generalpoints", "target": 9973, "verifier": "strict"}, 0),
     ({"env": "generalpoints", "target": 28561, "faceCards": "11-12-13", "draw": "deck", "suits": "black"}, 3),
+    # the error quotes the value as JSON, and names the first unknown key in sorted order
+    # (JavaScript's objects list integer-like keys first, Python's dicts keep the file's order)
+    ({"env": "generalpoints", "zeta": 1, "0": 2}, 0),
+    ({"env": "generalpoints", "verifier": True}, 0),
+    ({"env": "generalpoints", "target": "24"}, 0),
+    ({"env": "generalpoints", "maxVerify": 0.0}, 0),
+    ({"env": "virl"}, 0),
 ]
 
 

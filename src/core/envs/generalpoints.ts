@@ -59,11 +59,9 @@ export function generalPointsConfig(raw: unknown): GeneralPointsConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new EnvConfigError('environment: must be an object');
   const record = raw as Record<string, unknown>;
   const known = Object.keys(GENERALPOINTS_DEFAULTS);
-  for (const key of Object.keys(record)) {
-    if (key !== 'env' && !known.includes(key)) {
-      throw new EnvConfigError(`environment.${key}: unknown key for generalpoints (known: ${[...known].sort().join(', ')})`);
-    }
-  }
+  const knownKeys = ['env', ...known].sort(); // as the Python twin lists them
+  const unknown = Object.keys(record).filter((key) => !knownKeys.includes(key)).sort(); // one order in both languages
+  if (unknown.length > 0) throw new EnvConfigError(`environment.${unknown[0]}: unknown key for generalpoints (known: ${knownKeys.join(', ')})`);
   if ('env' in record && record.env !== 'generalpoints') throw new EnvConfigError(`environment.env: expected 'generalpoints', got ${JSON.stringify(record.env)}`);
   for (const [key, options] of Object.entries(CHOICES)) {
     if (key in record && !options.includes(record[key] as string)) {

@@ -53,12 +53,12 @@ class GeneralPointsConfig:
         """Build from the experiment schema's environment object (`env` may be present)."""
         if not isinstance(raw, dict):
             raise EnvConfigError("environment: must be an object")
-        allowed = {f for f in GeneralPointsConfig.__dataclass_fields__}
-        for key in raw:
-            if key != "env" and key not in allowed:
-                raise EnvConfigError(f"environment.{key}: unknown key for generalpoints (known: {', '.join(sorted(allowed))})")
+        allowed = set(GeneralPointsConfig.__dataclass_fields__)  # `env` included
+        unknown = sorted(key for key in raw if key not in allowed)  # one order in both languages
+        if unknown:
+            raise EnvConfigError(f"environment.{unknown[0]}: unknown key for generalpoints (known: {', '.join(sorted(allowed))})")
         if raw.get("env", "generalpoints") != "generalpoints":
-            raise EnvConfigError(f"environment.env: expected 'generalpoints', got {raw.get('env')!r}")
+            raise EnvConfigError(f"environment.env: expected 'generalpoints', got {json_text(raw.get('env'))}")
         choices = {
             "faceCards": ("all-10", "11-12-13"),
             "sampling": ("any", "at-least-one-face"),
@@ -69,12 +69,12 @@ class GeneralPointsConfig:
         }
         for key, options in choices.items():
             if key in raw and raw[key] not in options:
-                raise EnvConfigError(f"environment.{key}: must be one of {', '.join(map(repr, options))}, got {raw[key]!r}")
+                raise EnvConfigError(f"environment.{key}: must be one of {', '.join(map(repr, options))}, got {json_text(raw[key])}")
         for key, high in (("target", 1_000_000), ("maxVerify", 100)):
             if key in raw:
                 value = json_integer(raw[key])
                 if value is None or not 1 <= value <= high:
-                    raise EnvConfigError(f"environment.{key}: must be an integer in [1, {high}], got {raw[key]!r}")
+                    raise EnvConfigError(f"environment.{key}: must be an integer in [1, {high}], got {json_text(raw[key])}")
                 raw = {**raw, key: value}
         config = GeneralPointsConfig(**{k: v for k, v in raw.items() if k != "env"})
         if config.target > highest_reachable(config.faceCards):
