@@ -453,6 +453,7 @@ VIRL_REFUSED_CONFIGS = [
     {"env": "virl", "routes": _FILE, "panoramas": None},
     {"env": "VIRL", "routes": _FILE},
     {"env": "virl", "routes": _FILE, "faceCards": "all-10"},
+    {"env": "virl", "routes": _FILE, "zeta": 1, "0": 2},  # the first unknown key in sorted order
     {"env": "virl", "routes": _FILE, "actionSpace": "diagonal"},
     {"env": "virl", "routes": _FILE, "verifier": True},
     {"env": "virl", "routes": _FILE, "modality": {"b": [1, 2.5, None, "\u00e9\n"], "2": False, "1": 0.000001}},

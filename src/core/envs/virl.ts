@@ -67,9 +67,8 @@ const KNOWN_KEYS = ['env', ...KNOWN].sort(); // as the Python twin lists them
 export function virlConfig(raw: unknown): VirlConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new EnvConfigError('environment: must be an object');
   const r = raw as Record<string, unknown>;
-  for (const key of Object.keys(r)) {
-    if (!KNOWN_KEYS.includes(key)) throw new EnvConfigError(`environment.${key}: unknown key for virl (known: ${KNOWN_KEYS.join(', ')})`);
-  }
+  const unknown = Object.keys(r).filter((key) => !KNOWN_KEYS.includes(key)).sort(); // one order in both languages
+  if (unknown.length > 0) throw new EnvConfigError(`environment.${unknown[0]}: unknown key for virl (known: ${KNOWN_KEYS.join(', ')})`);
   if ('env' in r && r.env !== 'virl') throw new EnvConfigError(`environment.env: expected 'virl', got ${JSON.stringify(r.env)}`);
   for (const [key, options] of [['actionSpace', ['absolute', 'relative']], ['modality', ['language', 'vision']], ['verifier', ['reference', 'strict']]] as const) {
     if (key in r && !(options as readonly unknown[]).includes(r[key])) {

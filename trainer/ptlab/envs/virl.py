@@ -91,9 +91,9 @@ class VirlConfig:
         if not isinstance(raw, dict):
             raise EnvConfigError("environment: must be an object")
         allowed = set(VirlConfig.__dataclass_fields__)
-        for key in raw:
-            if key != "env" and key not in allowed:
-                raise EnvConfigError(f"environment.{key}: unknown key for virl (known: {', '.join(sorted(allowed))})")
+        unknown = sorted(key for key in raw if key not in allowed)  # one order in both languages
+        if unknown:
+            raise EnvConfigError(f"environment.{unknown[0]}: unknown key for virl (known: {', '.join(sorted(allowed))})")
         if raw.get("env", "virl") != "virl":
             raise EnvConfigError(f"environment.env: expected 'virl', got {json_text(raw.get('env'))}")
         for key, options in (("actionSpace", ("absolute", "relative")), ("modality", ("language", "vision")), ("verifier", ("reference", "strict"))):
