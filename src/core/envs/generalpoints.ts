@@ -507,10 +507,8 @@ export function suboptimalTrajectory(config: GeneralPointsConfig, hand: Hand, se
 
 const MAX_JSON_DEPTH = 512;
 
-/** Deepest [ or { nesting outside strings; beyond MAX_JSON_DEPTH the JSON path is not
- * taken in either language (Python's json recursion would give up somewhere past it). */
-function jsonDepthWithin(text: string, limit: number): boolean {
-  let depth = 0;
+/** Index of each character of `text` outside JSON strings (the quotes themselves excluded). */
+function* outsideStrings(text: string): Generator<number> {
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -518,7 +516,17 @@ function jsonDepthWithin(text: string, limit: number): boolean {
       if (c === '\\') i++;
       else if (c === '"') inString = false;
     } else if (c === '"') inString = true;
-    else if (c === '[' || c === '{') {
+    else yield i;
+  }
+}
+
+/** Deepest [ or { nesting outside strings; beyond MAX_JSON_DEPTH the JSON path is not
+ * taken in either language (Python's json recursion would give up somewhere past it). */
+function jsonDepthWithin(text: string, limit: number): boolean {
+  let depth = 0;
+  for (const i of outsideStrings(text)) {
+    const c = text[i];
+    if (c === '[' || c === '{') {
       if (++depth > limit) return false;
     } else if (c === ']' || c === '}') depth--;
   }
@@ -545,20 +553,12 @@ export function jsonObject(output: string, pythonConstants = false): JsonObject 
 export function withPythonConstants(text: string, as: (constant: string) => string): string {
   let out = '';
   let start = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else {
-      const constant = ['-Infinity', 'Infinity', 'NaN'].find((name) => text.startsWith(name, i));
-      if (constant !== undefined) {
-        out += text.slice(start, i) + as(constant);
-        i += constant.length - 1;
-        start = i + 1;
-      }
+  for (const i of outsideStrings(text)) {
+    if (i < start) continue; // inside a constant just replaced
+    const constant = ['-Infinity', 'Infinity', 'NaN'].find((name) => text.startsWith(name, i));
+    if (constant !== undefined) {
+      out += text.slice(start, i) + as(constant);
+      start = i + constant.length;
     }
   }
   return out + text.slice(start);
