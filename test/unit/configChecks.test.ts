@@ -132,6 +132,8 @@ describe('configChecks', () => {
     const pointers = check(config, nothingExists).filter((i) => i.severity === 'error').map((i) => i.pointer);
     assert.ok(pointers.includes('/environment/routes/file'));
     assert.ok(pointers.includes('/evaluation/splits/1/overrides/panoramas'));
+    const fileNotFolder = check(config, (_path, folder) => !folder).find((i) => i.pointer === '/evaluation/splits/1/overrides/panoramas');
+    assert.match(fileNotFolder!.message, /panorama folder pano is not a folder/);
   });
 
   it("counts warmup steps as the trainer does, ceil(steps x warmupRatio) as HF's Trainer: 0.1 of 5 steps is 1 step, 0.9 of 5 is 5; a log warmup at least 2", () => {

@@ -207,8 +207,9 @@ function checkFiles(config: Json, pathExists: PathExists): Omit<ConfigIssue, 'of
     if (isObject(environment.routes) && typeof environment.routes.file === 'string' && !pathExists(environment.routes.file)) {
       issues.push({ pointer: `${at}/routes/file`, severity: 'error', message: `route file ${environment.routes.file} does not exist (paths are relative to this file)${tildeNote(environment.routes.file)}` });
     }
-    if (typeof environment.panoramas === 'string' && !pathExists(environment.panoramas)) {
-      issues.push({ pointer: `${at}/panoramas`, severity: 'error', message: `panorama folder ${environment.panoramas} does not exist${tildeNote(environment.panoramas)}` });
+    if (typeof environment.panoramas === 'string' && !pathExists(environment.panoramas, true)) {
+      const what = pathExists(environment.panoramas) ? 'is not a folder' : 'does not exist';
+      issues.push({ pointer: `${at}/panoramas`, severity: 'error', message: `panorama folder ${environment.panoramas} ${what}${tildeNote(environment.panoramas)}` });
     }
   }
   return issues;
