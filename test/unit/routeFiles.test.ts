@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_ROUTE_FILE_BYTES, nodeRouteFileLoader, runFolderRouteFileLoader, runRouteFileLoader } from '../../src/core/envs/routeFiles';
+import { MAX_ROUTE_FILE_BYTES, nodeRouteFileLoader, runFolderPanoramas, runFolderRouteFileLoader, runRouteFileLoader } from '../../src/core/envs/routeFiles';
 import { recordRoute } from '../../src/core/transcripts/episodeDetail';
 import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 import { repoRoot } from '../support/pythonEnvServer';
@@ -119,6 +119,30 @@ describe("routeFiles: a transcript's route file, as the trainer read it", () => 
     assert.throws(() => runFolderRouteFileLoader(runDir, [root])('routes.json'), /environment\.routes\.file: routes\.json is relative to the run's config, but .*r1\/run\.json cannot say where that is \(run\.json is missing\)/);
     writeFileSync(join(runDir, 'run.json'), runJson({}));
     assert.throws(() => runFolderRouteFileLoader(runDir, [root])('routes.json'), /r1\/run\.json has no configPath/);
+  });
+});
+
+describe("routeFiles: a transcript's panoramas folder, as the trainer read it", () => {
+  it("is relative to the run's config and only inside the run's or a workspace folder", () => {
+    const { root, outside } = workspace();
+    mkdirSync(join(root, 'experiments', 'panoramas'));
+    const runDir = join(root, 'runs', 'r1');
+    writeFileSync(join(runDir, 'run.json'), runJson({ configPath: 'experiments/x.ptlab.json', cwd: root }));
+    assert.equal(runFolderPanoramas(runDir, [root], 'panoramas'), join(root, 'experiments', 'panoramas'));
+    assert.throws(() => runFolderPanoramas(runDir, [root], 'missing'), /environment\.panoramas: cannot read .*experiments\/missing: No such file or directory/);
+    symlinkSync(join(outside, '..'), join(root, 'experiments', 'elsewhere'));
+    for (const folder of ['elsewhere', join(outside, '..'), '../..']) {
+      assert.throws(() => runFolderPanoramas(runDir, [root], folder), /environment\.panoramas: .* is outside the run folder and the workspace folders/, folder);
+    }
+  });
+
+  it('a relative folder needs a run.json that says where the config is', () => {
+    const { root } = workspace();
+    const runDir = join(root, 'runs', 'r1');
+    assert.throws(() => runFolderPanoramas(runDir, [root], 'panoramas'), /environment\.panoramas: panoramas is relative to the run's config, but .*r1\/run\.json cannot say where that is \(run\.json is missing\)/);
+    writeFileSync(join(runDir, 'run.json'), runJson({}));
+    assert.throws(() => runFolderPanoramas(runDir, [root], 'panoramas'), /r1\/run\.json has no configPath/);
+    assert.equal(runFolderPanoramas(runDir, [root], join(root, 'data')), join(root, 'data'), 'an absolute folder needs no config');
   });
 });
 

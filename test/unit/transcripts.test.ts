@@ -5,13 +5,17 @@ import { join, resolve } from 'node:path';
 import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 import { answerSegments } from '../../src/core/transcripts/answerFields';
 import { ruleCollapseNote } from '../../src/core/transcripts/ruleCollapse';
-import { insideRunFolder, turnContexts } from '../../src/core/transcripts/episodeDetail';
+import { nodeRouteFileLoader } from '../../src/core/envs/routeFiles';
+import { VirlEpisode, virlConfig } from '../../src/core/envs/virl';
+import { loadRoutes } from '../../src/core/envs/views';
+import { insideRunFolder, recordStreetViews, turnContexts } from '../../src/core/transcripts/episodeDetail';
 import { EpisodeFile } from '../../src/core/transcripts/episodeFile';
 import { LineSplitter, textNeedle } from '../../src/core/transcripts/episodeIndex';
 import { TranscriptClient } from '../../src/workers/transcripts';
 
 const repo = resolve(__dirname, '..', '..', '..');
 const SFT = join(repo, 'test', 'fixtures', 'workspace', 'runs', 'compare', 'sft-final', 'episodes.jsonl');
+const VIRL_VL = join(repo, 'test', 'fixtures', 'workspace', 'runs', 'transcripts', 'virl-vl', 'episodes.jsonl');
 
 describe('transcripts: line index', () => {
   it('splits lines across chunk boundaries with their byte offsets', () => {
@@ -252,5 +256,52 @@ describe('transcripts: answer fields and turns', () => {
     for (const bad of ['../b/x.png', '/etc/hostname', 'images/../../b.png', "javascript:alert(1)", 'file:///etc/passwd', '', 42]) {
       assert.equal(insideRunFolder('/w/runs/a', bad), undefined, String(bad));
     }
+  });
+
+  it('rebuilds the street view a V-IRL-VL record saw at each position it visited, on the turn that opened it', () => {
+    const records = readFileSync(VIRL_VL, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as EpisodeRecord);
+    const noRoutes = () => {
+      throw new Error('synthetic routes read no file');
+    };
+    for (const record of records) {
+      const drawn = recordStreetViews(record, noRoutes);
+      assert.ok(drawn && drawn.note === undefined, `seed ${record.seed}: ${drawn?.note}`);
+      // the episode played again with the record's answers: its grid at each new chat
+      const config = virlConfig(record.environment!);
+      const replay = new VirlEpisode(config, loadRoutes(config, noRoutes), record.seed!);
+      const seen = record.turns.map((turn, t) => {
+        const image = t === 0 ? replay.image() : undefined;
+        const step = replay.step(turn.output);
+        return { image, next: step.newChat ? replay.image() : undefined };
+      });
+      const expected = record.turns.map((_, t) => (t === 0 ? seen[0]!.image : seen[t - 1]!.next) ?? undefined);
+      assert.deepEqual(drawn.views.map((v) => v && { type: 'virl-streetview', city: v.city, routeId: v.routeId, position: v.position, place: v.place, landmark: v.landmark, atIntersection: v.atIntersection, heading: v.heading }), expected, `seed ${record.seed}`);
+      assert.deepEqual(drawn.views.map((v, t) => v && turnContexts(record)[t]!.position), drawn.views.map((v) => v?.position), 'each at its turn\'s position');
+      assert.ok(drawn.views.every((v) => !v || v.routeId === (record.state as { routeId: string }).routeId));
+    }
+    const [first] = records;
+    assert.deepEqual(recordStreetViews(first!, noRoutes)!.views.map((v) => v?.position), [0, 1, undefined, 2, 3, 4, 5]);
+  });
+
+  it('rebuilds the route an eachRouteOnce evaluation ran, not the one its seed draws', () => {
+    const [record] = readFileSync(VIRL_VL, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as EpisodeRecord);
+    const config = virlConfig(record!.environment!);
+    const routes = loadRoutes(config, () => ({ path: '', data: null }));
+    const other = routes.find((r) => r.routeId !== (record!.state as { routeId: string }).routeId)!;
+    const ran = new VirlEpisode(config, routes, record!.seed!, routes.indexOf(other));
+    const views = recordStreetViews({ ...record!, state: { ...record!.state, routeId: other.routeId } as EpisodeRecord['state'] }, () => ({ path: '', data: null }))!.views;
+    assert.deepEqual([views[0]!.routeId, views[0]!.place, views[1]!.place], [other.routeId, ran.rail[0]!.place, ran.rail[1]!.place]);
+  });
+
+  it('gives no street view to a text-only V-IRL record, and says why when the route cannot be rebuilt', () => {
+    const record = JSON.parse(readFileSync(VIRL_VL, 'utf8').split('\n')[0]!) as EpisodeRecord;
+    const load = () => ({ path: '', data: null });
+    assert.equal(recordStreetViews({ ...record, environment: { ...record.environment!, modality: 'language' } as EpisodeRecord['environment'] }, load), undefined);
+    assert.deepEqual(recordStreetViews({ ...record, seed: undefined }, load), { views: [], note: 'No street-view grid: the record has no seed to rebuild its route from' });
+    const fromFile = { ...record, environment: { env: 'virl', routes: { file: 'routes.json' }, modality: 'vision' } } as EpisodeRecord;
+    const missing = recordStreetViews(fromFile, nodeRouteFileLoader(tmpdir()))!;
+    assert.deepEqual(missing.views, []);
+    assert.match(missing.note ?? '', /^No street-view grid: environment\.routes\.file: cannot read .*routes\.json: No such file or directory/);
+    assert.equal(recordStreetViews({ ...record, state: { ...record.state, routeId: 'gone-1' } as EpisodeRecord['state'] }, load)!.note, `No street-view grid: The route of seed ${record.seed} here is nyc-0-0083, and there is no route gone-1: the route file changed since the run.`);
   });
 });

@@ -18,6 +18,7 @@ import {
   expertResponse as virlExpert,
   instructionSentences,
   VirlEpisode,
+  type StreetViewDescriptor,
   virlConfig,
   type VirlStep,
 } from './virl';
@@ -286,7 +287,8 @@ export class PreviewEpisode {
   }
 }
 
-function streetView(image: NonNullable<ReturnType<VirlEpisode['image']>>): StreetViewView {
+/** The street view at a descriptor's position, before the Python trainer draws its grid. */
+export function streetView(image: StreetViewDescriptor): StreetViewView {
   return {
     observation: `You observe an image of 4 views; ${image.atIntersection ? 'You observe an intersection' : ''}`,
     city: image.city,

@@ -1,5 +1,6 @@
 // Reading route files for the env server on Node (the CLI and tests): paths relative to the
-// working folder, parsed once per file version, errors worded as the Python server words them.
+// working folder, parsed once per file version, errors worded as the Python server words them;
+// and finding a run's panoramas folder for the street-view grids.
 // Only regular files of a bounded size are read (a device such as /dev/zero would hang the
 // extension host), and no text of a file reaches an error (the views show errors).
 import { readFileSync, realpathSync, statSync } from 'node:fs';
@@ -36,19 +37,48 @@ export function runRouteFileLoader(runJson: string, manifest: Pick<RunManifest, 
  * folder whose run.json is missing or off the contract fails when a route file is read, naming it. */
 export function runFolderRouteFileLoader(runDir: string, workspaceFolders: readonly string[]): RouteFileLoader {
   const runJson = join(runDir, 'run.json');
-  let text: string | undefined;
-  try {
-    text = readFileSync(runJson, 'utf8');
-  } catch {
-    text = undefined; // readRunFolder says it is missing
-  }
-  const { manifest, problems } = readRunFolder(runDir, text);
+  const { manifest, problems } = readRunJson(runDir);
   if (!manifest) {
     return (file) => {
       throw new EnvConfigError(`environment.routes.file: ${file} is relative to the run's config, but ${runJson} cannot say where that is (${problems[0]})`);
     };
   }
   return runRouteFileLoader(runJson, manifest, workspaceFolders);
+}
+
+/** The panoramas folder an episode record of the run in `runDir` names (its environment.panoramas),
+ * relative to the run's config as the trainer reads it (like its route files), and only inside
+ * the run folder or one of `workspaceFolders`. Throws saying why not. */
+export function runFolderPanoramas(runDir: string, workspaceFolders: readonly string[], panoramas: string): string {
+  const runJson = join(runDir, 'run.json');
+  const { manifest, problems } = isAbsolute(panoramas) ? { manifest: {}, problems: [] } : readRunJson(runDir);
+  if (!manifest) throw new EnvConfigError(`environment.panoramas: ${panoramas} is relative to the run's config, but ${runJson} cannot say where that is (${problems[0]})`);
+  if (!isAbsolute(panoramas) && !manifest.configPath) {
+    throw new EnvConfigError(`environment.panoramas: ${panoramas} is relative to the run's config, but ${runJson} has no configPath to say where that is; launch the run from its config file (python -m ptlab <job> --config FILE)`);
+  }
+  const folder = resolve(dirname(resolve(manifest.cwd ?? '', manifest.configPath ?? '')), panoramas);
+  let real: string;
+  try {
+    real = realpathSync(folder);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new EnvConfigError(`environment.panoramas: cannot read ${folder}: ${OS_ERRORS[code] ?? code}`);
+  }
+  const within = [runDir, ...workspaceFolders];
+  if (!within.some((f) => isInside(real, realFolder(f)))) {
+    throw new EnvConfigError(`environment.panoramas: ${folder} is outside the run folder and the workspace folders (${within.join(', ')}); panoramas named by a run's episodes are read only there: add their folder to the workspace`);
+  }
+  return folder;
+}
+
+function readRunJson(runDir: string): ReturnType<typeof readRunFolder> {
+  let text: string | undefined;
+  try {
+    text = readFileSync(join(runDir, 'run.json'), 'utf8');
+  } catch {
+    text = undefined; // readRunFolder says it is missing
+  }
+  return readRunFolder(runDir, text);
 }
 
 /** Route files relative to `cwd`; with `within` (what a record or run.json names), only those

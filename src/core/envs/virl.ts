@@ -463,6 +463,19 @@ export interface VirlStep {
   failureMode: VirlFailureMode | undefined;
 }
 
+/** The V-IRL-VL observation's descriptor, from which the Python trainer draws the street-view
+ * grid (a type, not an interface: the env server sends it as JSON). */
+export type StreetViewDescriptor = {
+  type: string;
+  city: string;
+  routeId: string;
+  position: number;
+  place: number;
+  landmark: string;
+  atIntersection: boolean;
+  heading: number;
+};
+
 export class VirlEpisode {
   readonly route: Route;
   readonly rail: Position[];
@@ -528,10 +541,15 @@ export class VirlEpisode {
   }
 
   /** Vision: what the street-view grid shows here (the Python trainer renders it). */
-  image(): { type: string; city: string; routeId: string; position: number; place: number; landmark: string; atIntersection: boolean; heading: number } | null {
-    if (this.config.modality !== 'vision' || this.done) return null;
-    const p = this.rail[this.position]!;
-    return { type: 'virl-streetview', city: this.route.city, routeId: this.route.routeId, position: this.position, place: p.place, landmark: p.landmark, atIntersection: p.atIntersection, heading: p.heading };
+  image(): StreetViewDescriptor | null {
+    return this.done ? null : this.imageAt(this.position);
+  }
+
+  /** Vision: what the street-view grid shows at a position of the rail (a transcript's turn). */
+  imageAt(position: number): StreetViewDescriptor | null {
+    const p = this.rail[position];
+    if (this.config.modality !== 'vision' || !p) return null;
+    return { type: 'virl-streetview', city: this.route.city, routeId: this.route.routeId, position, place: p.place, landmark: p.landmark, atIntersection: p.atIntersection, heading: p.heading };
   }
 
   state(): { routeId: string; position: number; railLength: number; expertAction: string | null; attempts: number; correct: number } {

@@ -1,11 +1,13 @@
 // What the transcript detail shows besides the record: per turn, the attempt, the attempts
-// left and (V-IRL) the rail position; the hand's card image; the V-IRL route rebuilt from the
-// record's environment and seed (the TypeScript environments agree with the trainer's).
+// left and (V-IRL) the rail position; the hand's card image; the V-IRL route and (V-IRL-VL)
+// the street view at each position, rebuilt from the record's environment and seed (the
+// TypeScript environments agree with the trainer's).
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { EpisodeRecord } from '../contracts/generated/types';
 import { renderHandSvg } from '../envs/cards';
 import type { Suit } from '../envs/generalpoints';
 import type { RouteFileLoader } from '../envs/server';
+import { streetView, type StreetViewView } from '../envs/previewEpisode';
 import { VirlEpisode, virlConfig } from '../envs/virl';
 import { loadRoutes, routeMap, svgDataUri } from '../envs/views';
 import type { RouteMapView } from '../envs/views';
@@ -42,18 +44,46 @@ export function handImage(record: EpisodeRecord): string | undefined {
 /** The route of a V-IRL record with the agent at its last position, or why it cannot be drawn. */
 export function recordRoute(record: EpisodeRecord, loadRouteFile: RouteFileLoader): { map?: RouteMapView; note?: string } {
   if (record.environment?.env !== 'virl' || record.seed === undefined) return {};
-  const state = record.state as { routeId?: string; position?: number } | undefined;
+  const { episode, note } = recordEpisode(record, loadRouteFile);
+  if (!episode) return { note: `No route map: ${note}` };
+  const state = record.state as { position?: number } | undefined;
+  const last = turnContexts(record).at(-1)?.position ?? 0;
+  const reached = record.success ? episode.rail.length - 1 : Math.max(last, state?.position ?? 0);
+  return { map: routeMap(episode.route, episode.rail, reached, episode.config.actionSpace) };
+}
+
+/** A V-IRL-VL record's street views, by turn: the grid the model saw at each position it
+ * visited (on the first turn and each turn that opened a new chat), rebuilt from the record's
+ * environment and seed for the Python trainer to draw; or why they cannot be. Undefined for a
+ * record that is not V-IRL-VL. */
+export function recordStreetViews(record: EpisodeRecord, loadRouteFile: RouteFileLoader): { views: (StreetViewView | undefined)[]; note?: string } | undefined {
+  if (record.environment?.env !== 'virl' || (record.environment as Record<string, unknown>).modality !== 'vision') return undefined;
+  const { episode, note } = recordEpisode(record, loadRouteFile);
+  if (!episode) return { views: [], note: `No street-view grid: ${note}` };
+  const contexts = turnContexts(record);
+  const views = record.turns.map((turn, t) => {
+    const opensPosition = t === 0 || turn.prompt !== undefined;
+    const image = opensPosition ? episode.imageAt(contexts[t]!.position ?? 0) : null;
+    return image ? streetView(image) : undefined;
+  });
+  return { views };
+}
+
+/** The episode a V-IRL record played, replayed from its environment and seed (an evaluation
+ * with eachRouteOnce ran the record's route, not the drawn one: the draw still happened). */
+function recordEpisode(record: EpisodeRecord, loadRouteFile: RouteFileLoader): { episode?: VirlEpisode; note?: string } {
+  if (record.seed === undefined) return { note: 'the record has no seed to rebuild its route from' };
+  const state = record.state as { routeId?: string } | undefined;
   try {
-    const config = virlConfig(record.environment);
-    const episode = new VirlEpisode(config, loadRoutes(config, loadRouteFile), record.seed);
-    if (state?.routeId !== undefined && episode.route.routeId !== state.routeId) {
-      return { note: `The route of seed ${record.seed} here is ${episode.route.routeId}, not the record's ${state.routeId}: the route file changed since the run.` };
-    }
-    const last = turnContexts(record).at(-1)?.position ?? 0;
-    const reached = record.success ? episode.rail.length - 1 : Math.max(last, state?.position ?? 0);
-    return { map: routeMap(episode.route, episode.rail, reached, config.actionSpace) };
+    const config = virlConfig(record.environment!);
+    const routes = loadRoutes(config, loadRouteFile);
+    const drawn = new VirlEpisode(config, routes, record.seed);
+    if (state?.routeId === undefined || drawn.route.routeId === state.routeId) return { episode: drawn };
+    const index = routes.findIndex((r) => r.routeId === state.routeId);
+    if (index >= 0) return { episode: new VirlEpisode(config, routes, record.seed, index) };
+    return { note: `The route of seed ${record.seed} here is ${drawn.route.routeId}, and there is no route ${state.routeId}: the route file changed since the run.` };
   } catch (err) {
-    return { note: `No route map: ${(err as Error).message}` };
+    return { note: (err as Error).message };
   }
 }
 
