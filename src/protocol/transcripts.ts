@@ -21,10 +21,14 @@ export interface EpisodeDetail {
   raw: string;
   turns: TurnContext[];
   maxVerify: number;
-  /** A webview URI of the record's own image (inside the run folder), or an SVG data URI drawn from the hand. */
+  /** A webview URI of the record's own image (inside the run folder), or a data URI drawn from
+   * the record: an SVG of the hand, a PNG of the first street-view grid (posted once drawn). */
   image?: { src: string; caption: string };
-  /** Webview URIs of the turns' own images (V-IRL: the grid at each new position), by turn. */
+  /** Webview URIs of the turns' own images (V-IRL: the grid at each new position), by turn; or
+   * (V-IRL-VL records that name none) PNG data URIs of the grids drawn from the record. */
   turnImages: (string | undefined)[];
+  /** Why observation images are missing, or that they are being drawn. */
+  imageNote?: string;
   /** V-IRL: the route with the positions the agent reached. */
   route?: RouteMapView;
   routeNote?: string;
@@ -56,6 +60,8 @@ export type ToTranscripts =
   | { type: 'rows'; result: QueryResult }
   | { type: 'summary'; groups: FailureGroup[] }
   | { type: 'detail'; detail: EpisodeDetail }
+  /** The detail's images so far, as the street-view grids drawn from the record arrive. */
+  | { type: 'detail/images'; row: number; image?: EpisodeDetail['image']; turnImages: EpisodeDetail['turnImages']; imageNote?: string }
   | { type: 'error'; message: string };
 
 export type FromTranscripts =

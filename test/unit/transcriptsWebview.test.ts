@@ -1,10 +1,14 @@
 // The transcript viewer's webview in a bare Chromium (dist/webview/transcripts.js: node
 // scripts/build.mjs first), the test in the host's place.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
+import { turnContexts } from '../../src/core/transcripts/episodeDetail';
 import type { EpisodeRow } from '../../src/core/transcripts/types';
-import type { TranscriptQuery, TranscriptsView } from '../../src/protocol/transcripts';
-import { launchChromium, openWebviewPage, post } from '../support/dashboardHarness';
+import type { EpisodeDetail, TranscriptQuery, TranscriptsView } from '../../src/protocol/transcripts';
+import { launchChromium, openWebviewPage, post, repoRoot } from '../support/dashboardHarness';
 
 type Control = HTMLElement & { value: string; checked: boolean };
 
@@ -131,4 +135,34 @@ describe('transcripts webview (Chromium)', function () {
     await answerRequests(page, all, true, host);
     await page.locator('#episode-list .episode-row', { hasText: 'train · step 0 · ep 0 ' }).waitFor({ state: 'attached', timeout: 5_000 });
   });
+
+  it("shows the street-view grids drawn from a record as they arrive, in place: the detail the user opened stays as it is", async () => {
+    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
+    const file = join(repoRoot, 'test', 'fixtures', 'workspace', 'runs', 'transcripts', 'street-views', 'episodes.jsonl');
+    const raw = readFileSync(file, 'utf8').split('\n')[0]!;
+    const record = JSON.parse(raw) as EpisodeRecord;
+    const detail: EpisodeDetail = { row: 0, line: 1, record, raw, turns: turnContexts(record), maxVerify: 2, turnImages: record.turns.map(() => undefined), imageNote: 'Drawing the street-view grid the model saw at each position (the run wrote no image)…' };
+    await post(page, [{ type: 'detail', detail }]);
+    await page.locator('#image-note', { hasText: 'Drawing the street-view grid' }).waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#observation-image').count(), 0);
+    await page.locator('#turns > li[data-turn="1"] .prompt-box').evaluate((d) => ((d as HTMLDetailsElement).open = true)); // the user reads the second prompt
+    const image = { src: PNG, caption: 'The street-view grid at position 1, drawn from the record (the run wrote no image).' };
+    await post(page, [{ type: 'detail/images', row: 0, image, turnImages: [undefined, PNG, undefined], imageNote: detail.imageNote }]);
+    await page.locator('#observation-image img').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#observation-image figcaption').textContent(), image.caption);
+    assert.equal(await page.locator('#turns > li[data-turn="1"] > .turn-image').getAttribute('src'), PNG);
+    assert.equal(await page.locator('#turns > li[data-turn="1"] .prompt-box').evaluate((d) => (d as HTMLDetailsElement).open), true, 'the detail is not drawn again');
+    await post(page, [{ type: 'detail/images', row: 0, image, turnImages: [undefined, PNG, undefined, PNG] }]);
+    await page.locator('#turns > li[data-turn="3"] > .turn-image').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#image-note').count(), 0, 'the note goes once every grid is drawn');
+    assert.equal(await page.locator('#turns .turn-image').count(), 2);
+    // a grid of an episode no longer shown is dropped; a note saying why there is none is shown
+    await post(page, [{ type: 'detail/images', row: 7, turnImages: [undefined, undefined, undefined, undefined, PNG] }, { type: 'detail', detail: { ...detail, row: 1, imageNote: undefined } }]);
+    await post(page, [{ type: 'detail/images', row: 1, turnImages: [], imageNote: 'No street-view grid at position 1: … This workspace is not trusted, so no Python process is started.' }]);
+    await page.locator('#image-note', { hasText: 'not trusted' }).waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#detail img').count(), 0);
+  });
 });
+
+/** A 2x2 PNG, as the grid server's answers are: a data URI. */
+const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGOMqljAwMDAxMDAwMDAAAARPAF2Wd/PIAAAAABJRU5ErkJggg==';

@@ -311,6 +311,9 @@ const SOURCE_NAMES: Record<NonNullable<EpisodeDetail['record']['source']>['forma
   'verl-generations': 'verl generations dump',
 };
 
+/** The episode the detail shows. */
+let shown: EpisodeDetail | undefined;
+
 function renderDetail(d: EpisodeDetail): void {
   const r = d.record;
   const environment = r.environment as Record<string, unknown> | undefined;
@@ -362,9 +365,7 @@ function observation(d: EpisodeDetail, vision: boolean): HTMLElement {
     const position = typeof state?.position === 'number' ? state.position + 1 : '?';
     box.append(el('p', { class: 'status' }, `Route ${String(state?.routeId ?? '?')}${state?.city ? ` (${String(state.city)})` : ''} · reached position ${position} of ${String(state?.railLength ?? '?')}`));
   }
-  if (d.image) {
-    box.append(el('figure', { id: 'observation-image', class: vision ? 'observation-image vision' : 'observation-image' }, el('img', { src: d.image.src, alt: d.image.caption }), el('figcaption', { class: 'status' }, d.image.caption)));
-  }
+  box.append(el('div', { class: 'observation-image-slot' }, ...observationImage(d, vision)));
   if (state && Array.isArray(state.cards)) {
     const values = Array.isArray(state.values) ? ` · numbers [${(state.values as number[]).join(', ')}]` : '';
     box.append(el('p', { class: 'cards' }, `Cards ${(state.cards as string[]).join(' ')}${values}`));
@@ -381,6 +382,35 @@ function observation(d: EpisodeDetail, vision: boolean): HTMLElement {
   return box;
 }
 
+/** The observation image and why it is missing (or still being drawn). */
+function observationImage(d: EpisodeDetail, vision: boolean): HTMLElement[] {
+  const parts: HTMLElement[] = [];
+  if (d.image) parts.push(el('figure', { id: 'observation-image', class: vision ? 'observation-image vision' : 'observation-image' }, el('img', { src: d.image.src, alt: d.image.caption }), el('figcaption', { class: 'status' }, d.image.caption)));
+  if (d.imageNote) parts.push(el('p', { class: 'status', id: 'image-note' }, d.imageNote));
+  return parts;
+}
+
+function turnImage(d: EpisodeDetail, t: number): HTMLElement | undefined {
+  const image = d.turnImages[t];
+  return image ? el('img', { class: 'turn-image', src: image, alt: `Observation at position ${(d.turns[t]?.position ?? 0) + 1}` }) : undefined;
+}
+
+/** The street-view grids drawn from a record arrive after its detail: shown in place, the rest of the detail kept as it is. */
+function updateImages(update: Extract<ToTranscripts, { type: 'detail/images' }>): void {
+  if (shown?.row !== update.row) return; // another episode is shown now
+  const { image, turnImages, imageNote } = update;
+  shown = { ...shown, image, turnImages, imageNote };
+  const d = shown;
+  detail.querySelector('.observation-image-slot')?.replaceChildren(...observationImage(d, (d.record.environment as Record<string, unknown> | undefined)?.modality === 'vision'));
+  for (const item of detail.querySelectorAll<HTMLElement>('#turns > li[data-turn]')) {
+    const t = Number(item.dataset.turn);
+    const fresh = turnImage(d, t);
+    const old = item.querySelector(':scope > .turn-image');
+    if (old && fresh) old.replaceWith(fresh);
+    else if (fresh) item.querySelector(':scope > .prompt-box')?.after(fresh);
+  }
+}
+
 function turnsList(d: EpisodeDetail, tokens: TokenView | undefined): HTMLElement {
   const list = el('ol', { id: 'turns', class: 'turns' });
   d.record.turns.forEach((turn, t) => {
@@ -390,8 +420,8 @@ function turnsList(d: EpisodeDetail, tokens: TokenView | undefined): HTMLElement
       const label = t === 0 ? 'Prompt' : `Prompt at position ${(context.position ?? 0) + 1} (a new chat)`;
       const prompt = el('details', { class: 'prompt-box' }, el('summary', {}, `${label} · ${turn.prompt.length} characters`), el('pre', { class: 'turn-text prompt' }, turn.prompt));
       item.append(prompt);
-      const image = d.turnImages[t];
-      if (image) item.append(el('img', { class: 'turn-image', src: image, alt: `Observation at position ${(context.position ?? 0) + 1}` }));
+      const image = turnImage(d, t);
+      if (image) item.append(image);
     }
     if (turn.promptDelta !== undefined) item.append(el('div', { class: 'turn-label' }, 'User (appended)'), el('pre', { class: 'turn-text delta' }, turn.promptDelta));
     const raw = el('pre', { class: 'turn-text output raw', hidden: '' }, turn.output);
@@ -459,7 +489,11 @@ window.addEventListener('message', (event: MessageEvent<ToTranscripts>) => {
       renderSummary(message.groups);
       return;
     case 'detail':
+      shown = message.detail;
       renderDetail(message.detail);
+      return;
+    case 'detail/images':
+      updateImages(message);
       return;
     case 'error':
       problems.replaceChildren(el('li', {}, message.message));

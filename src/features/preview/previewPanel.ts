@@ -7,7 +7,7 @@ import { nodeRouteFileLoader } from '../../core/envs/routeFiles';
 import { PREVIEW_VIEW_TYPE, type EpisodeView, type FromPreview, type PreviewState, type ToPreview } from '../../protocol/preview';
 import { webviewHtml, webviewOptions } from '../webview/html';
 import { PreviewEpisode, previewVariants, type PreviewSource } from '../../core/envs/previewEpisode';
-import { StreetViewRenderer } from './streetView';
+import { StreetViewRenderer } from '../streetView';
 
 interface LoadedConfig extends PreviewSource {
   uri: vscode.Uri;

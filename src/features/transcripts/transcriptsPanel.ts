@@ -5,12 +5,14 @@
 import { basename, dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { runFolderRouteFileLoader } from '../../core/envs/routeFiles';
+import type { StreetViewView } from '../../core/envs/previewEpisode';
+import { runFolderPanoramas, runFolderRouteFileLoader } from '../../core/envs/routeFiles';
 import { episodesIn, noEpisodesMessage, VERL_DUMP_FILE } from '../../core/imports/episodes';
-import { handImage, insideRunFolder, maxVerifyOf, recordRoute, turnContexts } from '../../core/transcripts/episodeDetail';
+import { handImage, insideRunFolder, maxVerifyOf, recordRoute, recordStreetViews, turnContexts } from '../../core/transcripts/episodeDetail';
 import { TRANSCRIPTS_VIEW_TYPE, type EpisodeDetail, type FromTranscripts, type ToTranscripts, type TranscriptQuery, type TranscriptsShown, type TranscriptsState } from '../../protocol/transcripts';
 import type { EventArgs } from '../../workers/rpc';
 import { TranscriptClient, type TranscriptEvents } from '../../workers/transcripts';
+import { StreetViewRenderer } from '../streetView';
 import { webviewHtml, webviewOptions } from '../webview/html';
 
 /** `ptlab.openTranscripts` arguments: from the dashboard, or a run folder / episodes.jsonl / dump folder URI. */
@@ -28,6 +30,9 @@ export class TranscriptsPanel {
   private ready = false;
   private queue: ToTranscripts[] = [];
   private readonly client: TranscriptClient;
+  private readonly streetViews = new StreetViewRenderer();
+  /** Counts the details asked for: the street views of an episode no longer shown are not drawn. */
+  private details = 0;
 
   static register(context: vscode.ExtensionContext): void {
     context.subscriptions.push(
@@ -120,13 +125,19 @@ export class TranscriptsPanel {
       case 'summary':
         this.post({ type: 'summary', groups: await this.client.request('summary', {}) });
         return;
-      case 'detail':
-        this.post({ type: 'detail', detail: await this.detail(message.row) });
+      case 'detail': {
+        const asked = ++this.details;
+        const { detail, streetViews } = await this.detail(message.row);
+        if (asked !== this.details) return; // another episode was asked for meanwhile
+        this.post({ type: 'detail', detail });
+        if (streetViews) await this.drawStreetViews(detail, streetViews, asked);
         return;
+      }
     }
   }
 
-  private async detail(row: number): Promise<EpisodeDetail> {
+  /** The detail, and (a V-IRL-VL record that names no image) the street views to draw, by turn. */
+  private async detail(row: number): Promise<{ detail: EpisodeDetail; streetViews?: (StreetViewView | undefined)[] }> {
     const { raw, line, file, record } = await this.client.request('record', { row });
     if (typeof record === 'string') throw new Error(`${vscode.workspace.asRelativePath(this.file)}${file ? `/${file}` : ''} line ${line}: ${record} (the file changed since it was indexed: reopen it)`);
     const imageUri = (path: unknown) => {
@@ -135,15 +146,22 @@ export class TranscriptsPanel {
     };
     const turnImages = record.turns.map((t, i) => (i > 0 ? imageUri(t.image) : undefined)); // the first turn's is the record's
     const detail: EpisodeDetail = { row, line, ...(file ? { file } : {}), record, raw, turns: turnContexts(record), maxVerify: maxVerifyOf(record), turnImages };
+    const loadRouteFile = runFolderRouteFileLoader(this.runDir.fsPath, this.workspaceFolders()); // relative to the run's config, read in the run's or a workspace folder only
+    let streetViews: (StreetViewView | undefined)[] | undefined;
     const own = imageUri(record.image);
     if (own) detail.image = { src: own, caption: `${String(record.image)} — the observation the model saw` };
     else {
       const hand = handImage(record);
       const vision = (record.environment as Record<string, unknown> | undefined)?.modality === 'vision';
       if (hand) detail.image = { src: hand, caption: vision ? 'The hand, drawn from the record (the run wrote no image)' : 'The hand, drawn from the record (the model read text only)' };
+      const street = recordStreetViews(record, loadRouteFile);
+      if (street?.note) detail.imageNote = street.note;
+      else if (street) {
+        streetViews = street.views;
+        detail.imageNote = 'Drawing the street-view grid the model saw at each position (the run wrote no image)…';
+      }
     }
-    const workspaceFolders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    const route = recordRoute(record, runFolderRouteFileLoader(this.runDir.fsPath, workspaceFolders)); // relative to the run's config, read in the run's or a workspace folder only
+    const route = recordRoute(record, loadRouteFile);
     if (route.map) detail.route = route.map;
     if (route.note) detail.routeNote = route.note;
     if (!record.source) {
@@ -151,7 +169,39 @@ export class TranscriptsPanel {
       if (tokens && (tokens.turns.length || tokens.problems.length)) detail.tokens = tokens;
     }
     Object.assign(detail, await this.client.request('related', { row }));
-    return detail;
+    return { detail, ...(streetViews ? { streetViews } : {}) };
+  }
+
+  /** Draws the street views through the Python trainer (the preview's renderer), posting the
+   * detail's images as each arrives; stops at the first it cannot draw, saying why, or when
+   * another episode is asked for. */
+  private async drawStreetViews(detail: EpisodeDetail, views: (StreetViewView | undefined)[], asked: number): Promise<void> {
+    const post = (imageNote?: string) => this.post({ type: 'detail/images', row: detail.row, ...(detail.image ? { image: detail.image } : {}), turnImages: detail.turnImages, ...(imageNote ? { imageNote } : {}) });
+    const named = (detail.record.environment as Record<string, unknown>).panoramas;
+    let panoramas: string | undefined;
+    try {
+      panoramas = typeof named === 'string' ? runFolderPanoramas(this.runDir.fsPath, this.workspaceFolders(), named) : undefined;
+    } catch (err) {
+      post(`No street-view grid: ${(err as Error).message}`);
+      return;
+    }
+    const runJson = vscode.Uri.joinPath(this.runDir, 'run.json'); // its folder's interpreter draws; panoramas is absolute
+    for (const [t, view] of views.entries()) {
+      if (!view || detail.turnImages[t]) continue; // a turn's own image stays
+      const drawn = await this.streetViews.render(view, runJson, panoramas);
+      if (asked !== this.details) return;
+      if (!drawn?.image) {
+        post(`No street-view grid at position ${view.position + 1}: ${drawn?.note ?? view.note}`);
+        return;
+      }
+      if (t === 0) detail.image = { src: drawn.image, caption: `The street-view grid at position 1, drawn from the record (the run wrote no image). ${drawn.note}` };
+      else detail.turnImages[t] = drawn.image;
+      post(views.slice(t + 1).some(Boolean) ? detail.imageNote : undefined);
+    }
+  }
+
+  private workspaceFolders(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   }
 
   /** A file the record names, only inside the run folder (the webview may load nothing else). */
@@ -168,6 +218,7 @@ export class TranscriptsPanel {
   private dispose(): void {
     TranscriptsPanel.open.delete(this.file.fsPath);
     void this.client.dispose();
+    this.streetViews.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

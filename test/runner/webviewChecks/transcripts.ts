@@ -148,6 +148,26 @@ export const checks: WebviewCheck[] = [
     },
   },
   {
+    title: 'webview: transcripts draw the street-view grid at each position of a V-IRL-VL episode whose run wrote no image (real grid server)',
+    async run(context) {
+      const { page, screenshot } = context;
+      // the trainer's Python draws the grids: the test workspace's ptlab.pythonPath is this checkout's
+      const view = await openTranscripts(context, 'runs/transcripts/street-views');
+      await openEpisode(view, 'id', 701); // positions 1, 2 and 3: the first turn's, then two new chats
+      await expectImage(view, '#observation-image img', 200);
+      const src = (await view.locator('#observation-image img').getAttribute('src')) ?? '';
+      if (!src.startsWith('data:image/png;base64,')) throw new Error(`the first grid is not the one drawn: ${src.slice(0, 60)}`);
+      const caption = (await view.locator('#observation-image figcaption').textContent()) ?? '';
+      if (!caption.includes('drawn from the record (the run wrote no image)')) throw new Error(`caption: ${caption}`);
+      await view.locator('#turns > li[data-turn="3"] > img.turn-image').waitFor({ timeout: 60_000 });
+      await expectImage(view, '#turns > li[data-turn="1"] > img.turn-image', 200);
+      const shown = await view.locator('#turns img.turn-image').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+      if (shown.length !== 2 || shown.some((w) => w < 600)) throw new Error(`the new positions' grids: ${JSON.stringify(shown)} px wide`);
+      await view.locator('#image-note').waitFor({ state: 'detached', timeout: 30_000 });
+      await screenshotTop(page, view, screenshot, 'transcripts-street-views');
+    },
+  },
+  {
     title: 'webview: the failure summary of an SFT evaluation calls out rule collapse, with links to examples',
     async run(context) {
       const { page, screenshot } = context;

@@ -1,13 +1,13 @@
-// V-IRL-VL street-view grids for the preview, drawn by the Python trainer (only it renders
-// panoramas): one `python -m ptlab.envs.grid_server` per panel, started on first need with
-// an argument array, never in an untrusted workspace. Without it the panel shows the
-// observation's descriptor and says why there is no image.
+// V-IRL-VL street-view grids for the preview and the transcripts, drawn by the Python trainer
+// (only it renders panoramas): one `python -m ptlab.envs.grid_server` per panel, started on
+// first need with an argument array, never in an untrusted workspace. Without it the panel
+// shows the observation's descriptor and says why there is no image.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import type { StreetViewView } from '../../protocol/preview';
-import { pythonFor } from '../jobs/python';
+import type { StreetViewView } from '../protocol/preview';
+import { pythonFor } from './jobs/python';
 
 const GRID_WIDTH = 640;
 
@@ -25,7 +25,9 @@ export class StreetViewRenderer {
   private readonly cache = new Map<string, StreetViewView>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** The grid as a PNG data URI, or the view with a note saying why not; undefined when nothing changed. */
+  /** The grid as a PNG data URI, or the view with a note saying why not; undefined when nothing
+   * changed. `config`: the experiment config (a run's run.json) whose interpreter draws it, from
+   * its folder; `panoramas` is relative to that folder. */
   render(view: StreetViewView, config: vscode.Uri, panoramas: string | undefined): Promise<StreetViewView | undefined> {
     const key = JSON.stringify([config.toString(), panoramas, view.city, view.routeId, view.place, view.landmark, view.heading]);
     const cached = this.cache.get(key);
