@@ -880,7 +880,8 @@ def load_policy(experiment: Experiment, acc: Any, init: Any, checkpoint: Any) ->
 
 def lr_schedule(optimizer: torch.optim.Optimizer, cfg: Ppo) -> torch.optim.lr_scheduler.LambdaLR:
     """The cosine from learningRate to finalLearningRate over lrCosineUpdates (default: all the
-    updates) and back up past it, stepped once per update (ppo_core.cosine_lr)."""
+    updates) and back up past it, stepped once per update (ppo_core.cosine_lr). A change to the
+    rates it gives a config is a new runlog.SCHEDULE_VERSION."""
     period = cfg.lrCosineUpdates or cfg.updates
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: core.cosine_lr(u, period, cfg.learningRate, cfg.finalLearningRate) / cfg.learningRate)
 

@@ -331,6 +331,30 @@ def config_changes(before: Any, after: Any, path: str = "") -> list[tuple[str, s
     return [(path or "(the config)", shown[0], shown[1])]
 
 
+# What the learning-rate schedules (sft.lr_schedule, ppo.lr_schedule) mean, recorded as a training
+# run's scheduleVersion: a resume under other semantics would bend its curve at the checkpoint.
+# Bump it, with what changed, whenever a config's schedule comes out different.
+SCHEDULE_VERSION = 2
+SCHEDULE_CHANGES = {
+    2: "SFT warms up for ceil(steps x warmupRatio) steps (was round) and PPO's cosine rises again past ppo.lrCosineUpdates (was held at finalLearningRate)",
+}
+SCHEDULED_JOBS = ("sft", "ppo")
+
+
+def check_schedule_version(manifest_path: Path, manifest: dict[str, Any]) -> None:
+    """RunFolderError for a training run begun under older learning-rate schedules (its
+    scheduleVersion older, or absent: version 1), which a resume would follow no longer."""
+    recorded = manifest.get("scheduleVersion")
+    if manifest["job"] not in SCHEDULED_JOBS or (recorded or 1) >= SCHEDULE_VERSION:
+        return
+    changes = "; ".join(change for version, change in sorted(SCHEDULE_CHANGES.items()) if version > (recorded or 1))
+    raise RunFolderError(
+        f"{manifest_path}: scheduleVersion {'absent' if recorded is None else f'is {recorded}'} (the learning-rate schedules the run began under), "
+        f"this trainer's are version {SCHEDULE_VERSION}: {changes}; resumed, the run would follow the new schedule from its checkpoint on. "
+        "Finish it with the trainer it began with (run.json's git), or start a new run in another --run-dir (with sft.init or ppo.init its last checkpoint, to go on from its weights)"
+    )
+
+
 def _existing_run(run_dir: Path) -> RunFolderError:
     return RunFolderError(f"{run_dir}: a run already lives here; pass --resume to continue it, or choose another --run-dir")
 
@@ -405,6 +429,7 @@ def resumable_manifest(run_dir: Path, job: str, config: dict[str, Any], config_p
         )
     if manifest["job"] != job:
         raise RunFolderError(f"{manifest_path}: this run is a {manifest['job']} job, not {job}")
+    check_schedule_version(manifest_path, manifest)
     if changed := config_differences(manifest, config, current, config_path):
         raise RunFolderError(
             f"{manifest_path}: --resume continues the run with its own experiment config, and {config_path or 'this config'} differs from it at {changed}; "
@@ -497,6 +522,7 @@ class RunLog:
                 "heartbeatAt": started,
                 "config": config,
                 "configSha256": hashlib.sha256(text.encode()).hexdigest(),
+                **({"scheduleVersion": SCHEDULE_VERSION} if job in SCHEDULED_JOBS else {}),
                 **this_process(command, config_path),
                 "seeds": seeds,
                 "progress": {"step": 0},

@@ -314,7 +314,8 @@ def log_warmup(step: int, warmup: int) -> float:
 
 def lr_schedule(optimizer: Any, sft: Sft, total_steps: int) -> Any:
     """sft.schedule after a warmup of warmup_steps, linear as HF's Trainer warms up or log as
-    DeepSpeed's WarmupLR does (over at least 2 steps, as it does), stepped once per step."""
+    DeepSpeed's WarmupLR does (over at least 2 steps, as it does), stepped once per step.
+    A change to the rates it gives a config is a new runlog.SCHEDULE_VERSION."""
     from torch.optim.lr_scheduler import LambdaLR
     from transformers import get_scheduler
 

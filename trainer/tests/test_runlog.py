@@ -190,6 +190,41 @@ def test_resume_names_a_changed_default_the_config_file_leaves_out(tmp_path):
     assert "ppo.learningRate: 2e-05 -> 1e-05)" in message  # the last field, no note
 
 
+def test_resume_refuses_a_training_run_begun_under_older_learning_rate_schedules(tmp_path):
+    """SFT's warmup became ceil(steps x warmupRatio) steps and PPO's cosine torch's, rising
+    again past lrCosineUpdates: a run begun before, resumed, followed the new schedule from its
+    checkpoint on, a kink in its curve nobody was told of. run.json records the schedules'
+    version (scheduleVersion) of a training job; --resume refuses an older or absent one, naming
+    the field, what changed and what to do; a run of this version resumes, and a job without a
+    schedule (eval) neither records nor checks it."""
+    from ptlab.runlog import SCHEDULE_VERSION, RunFolderError
+
+    for job in ("sft", "ppo"):
+        run_dir = tmp_path / job
+        opened = dict(experiment="x", job=job, config={"name": "x"}, config_path=None, command=["ptlab", job], seeds={"global": 0})
+        with RunLog(run_dir, **opened):
+            pass
+        assert json.loads((run_dir / "run.json").read_text())["scheduleVersion"] == SCHEDULE_VERSION
+        with RunLog(run_dir, **opened, resume=True) as run:
+            assert run.manifest["scheduleVersion"] == SCHEDULE_VERSION and len(run.manifest["segments"]) == 2
+        for older in ({}, {"scheduleVersion": SCHEDULE_VERSION - 1}):
+            manifest = json.loads((run_dir / "run.json").read_text())
+            manifest.pop("scheduleVersion", None)
+            (run_dir / "run.json").write_text(json.dumps({**manifest, **older}))
+            before = (run_dir / "run.json").read_text()
+            recorded = "absent" if not older else f"is {SCHEDULE_VERSION - 1}"
+            with pytest.raises(RunFolderError, match=rf"run.json: scheduleVersion {recorded} \(the learning-rate schedules the run began under\), this trainer's are version {SCHEDULE_VERSION}: SFT warms up for ceil\(steps x warmupRatio\) steps .*; resumed, the run would follow the new schedule from its checkpoint on\. Finish it with the trainer it began with \(run.json's git\), or start a new run in another --run-dir"):
+                RunLog(run_dir, **opened, resume=True)
+            assert (run_dir / "run.json").read_text() == before
+    evaluation = tmp_path / "eval"
+    opened = dict(experiment="x", job="eval", config={"name": "x"}, config_path=None, command=["ptlab", "eval"], seeds={"global": 0})
+    with RunLog(evaluation, **opened):
+        pass
+    assert "scheduleVersion" not in json.loads((evaluation / "run.json").read_text())
+    with RunLog(evaluation, **opened, resume=True):
+        pass
+
+
 def test_two_jobs_started_in_one_run_folder_at_once_one_is_refused(tmp_path, monkeypatch):
     """Two launches into one --run-dir (Run SFT clicked twice): both pass the look for run.json
     before either writes it (the git and package look-ups come between); the first manifest

@@ -951,6 +951,10 @@ export interface RunManifest {
    * Snapshot of the experiment config with defaults filled in (valid against experiment.schema.json).
    */
   config: {};
+  /**
+   * The learning-rate schedules' semantics a training run (sft, ppo) began under, what `--resume` holds it to: 2 since SFT warms up for ceil(steps x warmupRatio) steps (was round) and PPO's cosine is torch's, rising again past ppo.lrCosineUpdates (was held at finalLearningRate). Absent in other jobs' runs and in training runs begun before (version 1), which `--resume` refuses as it does an older version: finish such a run with the trainer it began with, or start a new one.
+   */
+  scheduleVersion?: number;
   configSha256?: string;
   /**
    * argv of the trainer process.

@@ -10664,7 +10664,7 @@ return errors === 0;
 validate24.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 export const runManifest = validate48;
-const schema90 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/run-manifest.schema.json","title":"Post-Training Lab run manifest (run.json)","description":"Written by the trainer at the root of every run folder, replaced atomically on each change. The Runs view reads status and heartbeat from it.","type":"object","required":["schemaVersion","runId","experiment","job","status","createdAt","updatedAt","heartbeatAt","config","command","seeds","host"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1,"description":"Version of this contract."},"runId":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","description":"Unique within the experiment's output folder; also the run folder's name."},"experiment":{"type":"string","minLength":1,"description":"The experiment config's `name`."},"job":{"enum":["data","sft","ppo","eval","export"],"description":"What this run does."},"status":{"enum":["running","finished","failed","cancelled"],"description":"`running` until the process ends; a running manifest whose heartbeat is old is shown as stale."},"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"},"heartbeatAt":{"type":"string","format":"date-time","description":"Refreshed periodically while the process is alive."},"activeAt":{"type":"string","format":"date-time","description":"When the job last moved: a generate call returned, a scoring or training micro-batch ran, a record was written or the step advanced; while a model downloads and loads, the time of each write. The heartbeat (heartbeatAt) goes on while the job waits on a collective; this does not. Absent in runs of earlier versions."},"endedAt":{"type":"string","format":"date-time"},"configPath":{"type":"string","description":"The experiment file of the run's latest launch: a resume writes its own, as it does command, cwd, git, packages, host and gpus."},"config":{"type":"object","description":"Snapshot of the experiment config with defaults filled in (valid against experiment.schema.json)."},"configSha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"command":{"type":"array","items":{"type":"string"},"minItems":1,"description":"argv of the trainer process."},"cwd":{"type":"string"},"init":{"type":"string","description":"The checkpoint this run started from, if any."},"git":{"type":["object","null"],"additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"type":"string","pattern":"^[0-9a-f]{40}$"},"dirty":{"type":"boolean","description":"Uncommitted changes were present."}},"description":"null when the trainer is not in a git checkout."},"packages":{"type":"object","additionalProperties":{"type":"string"},"description":"Versions of python, torch, transformers, peft, accelerate, ptlab, ..."},"seeds":{"type":"object","required":["global"],"additionalProperties":{"type":"integer","minimum":0},"properties":{"global":{"type":"integer","minimum":0}}},"host":{"type":"object","required":["hostname","platform"],"additionalProperties":false,"properties":{"hostname":{"type":"string"},"platform":{"type":"string"},"python":{"type":"string"},"cpuCount":{"type":"integer","minimum":1},"pid":{"type":"integer","minimum":1},"slurmJobId":{"type":"string"}}},"gpus":{"type":"array","items":{"type":"object","required":["index","name"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"name":{"type":"string"},"memoryMiB":{"type":"integer","minimum":0}}}},"parameters":{"type":"integer","minimum":0,"description":"Model parameters N used in compute accounting."},"progress":{"type":"object","additionalProperties":false,"required":["step"],"properties":{"step":{"type":"integer","minimum":0,"description":"Last completed global step."},"totalSteps":{"type":"integer","minimum":0}}},"checkpoints":{"type":"array","items":{"type":"object","required":["step","path","createdAt"],"additionalProperties":false,"properties":{"step":{"type":"integer","minimum":0},"path":{"type":"string","description":"Relative to the run folder."},"createdAt":{"type":"string","format":"date-time"}}}},"segments":{"type":"array","description":"One entry per process lifetime: a resumed run has several, joined by global step.","items":{"type":"object","required":["index","startedAt","startStep"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"startedAt":{"type":"string","format":"date-time"},"startStep":{"type":"integer","minimum":0},"endedAt":{"type":"string","format":"date-time"},"endStatus":{"enum":["finished","failed","cancelled","crashed"]}}}},"error":{"type":"object","required":["message"],"additionalProperties":false,"properties":{"message":{"type":"string"},"traceback":{"type":"string"}}},"files":{"type":"object","additionalProperties":false,"description":"Files of the run folder, relative to it.","properties":{"metrics":{"type":"string","default":"metrics.jsonl"},"episodes":{"type":"string","default":"episodes.jsonl"},"log":{"type":"string","default":"train.log"},"tokens":{"type":"string","default":"tokens.jsonl","description":"Per-token records of sampled PPO rollout turns (token-record.schema.json); PPO runs with logging.tokenRecordRate above 0."}}},"evaluationDecoding":{"$ref":"metric-record.schema.json#/$defs/decoding","description":"How this run's evaluations decode (written at its first evaluation)."}}};
+const schema90 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.ptlab.invalid/run-manifest.schema.json","title":"Post-Training Lab run manifest (run.json)","description":"Written by the trainer at the root of every run folder, replaced atomically on each change. The Runs view reads status and heartbeat from it.","type":"object","required":["schemaVersion","runId","experiment","job","status","createdAt","updatedAt","heartbeatAt","config","command","seeds","host"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1,"description":"Version of this contract."},"runId":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","description":"Unique within the experiment's output folder; also the run folder's name."},"experiment":{"type":"string","minLength":1,"description":"The experiment config's `name`."},"job":{"enum":["data","sft","ppo","eval","export"],"description":"What this run does."},"status":{"enum":["running","finished","failed","cancelled"],"description":"`running` until the process ends; a running manifest whose heartbeat is old is shown as stale."},"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"},"heartbeatAt":{"type":"string","format":"date-time","description":"Refreshed periodically while the process is alive."},"activeAt":{"type":"string","format":"date-time","description":"When the job last moved: a generate call returned, a scoring or training micro-batch ran, a record was written or the step advanced; while a model downloads and loads, the time of each write. The heartbeat (heartbeatAt) goes on while the job waits on a collective; this does not. Absent in runs of earlier versions."},"endedAt":{"type":"string","format":"date-time"},"configPath":{"type":"string","description":"The experiment file of the run's latest launch: a resume writes its own, as it does command, cwd, git, packages, host and gpus."},"config":{"type":"object","description":"Snapshot of the experiment config with defaults filled in (valid against experiment.schema.json)."},"scheduleVersion":{"type":"integer","minimum":1,"description":"The learning-rate schedules' semantics a training run (sft, ppo) began under, what `--resume` holds it to: 2 since SFT warms up for ceil(steps x warmupRatio) steps (was round) and PPO's cosine is torch's, rising again past ppo.lrCosineUpdates (was held at finalLearningRate). Absent in other jobs' runs and in training runs begun before (version 1), which `--resume` refuses as it does an older version: finish such a run with the trainer it began with, or start a new one."},"configSha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"command":{"type":"array","items":{"type":"string"},"minItems":1,"description":"argv of the trainer process."},"cwd":{"type":"string"},"init":{"type":"string","description":"The checkpoint this run started from, if any."},"git":{"type":["object","null"],"additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"type":"string","pattern":"^[0-9a-f]{40}$"},"dirty":{"type":"boolean","description":"Uncommitted changes were present."}},"description":"null when the trainer is not in a git checkout."},"packages":{"type":"object","additionalProperties":{"type":"string"},"description":"Versions of python, torch, transformers, peft, accelerate, ptlab, ..."},"seeds":{"type":"object","required":["global"],"additionalProperties":{"type":"integer","minimum":0},"properties":{"global":{"type":"integer","minimum":0}}},"host":{"type":"object","required":["hostname","platform"],"additionalProperties":false,"properties":{"hostname":{"type":"string"},"platform":{"type":"string"},"python":{"type":"string"},"cpuCount":{"type":"integer","minimum":1},"pid":{"type":"integer","minimum":1},"slurmJobId":{"type":"string"}}},"gpus":{"type":"array","items":{"type":"object","required":["index","name"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"name":{"type":"string"},"memoryMiB":{"type":"integer","minimum":0}}}},"parameters":{"type":"integer","minimum":0,"description":"Model parameters N used in compute accounting."},"progress":{"type":"object","additionalProperties":false,"required":["step"],"properties":{"step":{"type":"integer","minimum":0,"description":"Last completed global step."},"totalSteps":{"type":"integer","minimum":0}}},"checkpoints":{"type":"array","items":{"type":"object","required":["step","path","createdAt"],"additionalProperties":false,"properties":{"step":{"type":"integer","minimum":0},"path":{"type":"string","description":"Relative to the run folder."},"createdAt":{"type":"string","format":"date-time"}}}},"segments":{"type":"array","description":"One entry per process lifetime: a resumed run has several, joined by global step.","items":{"type":"object","required":["index","startedAt","startStep"],"additionalProperties":false,"properties":{"index":{"type":"integer","minimum":0},"startedAt":{"type":"string","format":"date-time"},"startStep":{"type":"integer","minimum":0},"endedAt":{"type":"string","format":"date-time"},"endStatus":{"enum":["finished","failed","cancelled","crashed"]}}}},"error":{"type":"object","required":["message"],"additionalProperties":false,"properties":{"message":{"type":"string"},"traceback":{"type":"string"}}},"files":{"type":"object","additionalProperties":false,"description":"Files of the run folder, relative to it.","properties":{"metrics":{"type":"string","default":"metrics.jsonl"},"episodes":{"type":"string","default":"episodes.jsonl"},"log":{"type":"string","default":"train.log"},"tokens":{"type":"string","default":"tokens.jsonl","description":"Per-token records of sampled PPO rollout turns (token-record.schema.json); PPO runs with logging.tokenRecordRate above 0."}}},"evaluationDecoding":{"$ref":"metric-record.schema.json#/$defs/decoding","description":"How this run's evaluations decode (written at its first evaluation)."}}};
 const pattern12 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", "u");
 const pattern13 = new RegExp("^[0-9a-f]{64}$", "u");
 const pattern14 = new RegExp("^[0-9a-f]{40}$", "u");
@@ -11051,11 +11051,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data.configSha256 !== undefined){
-let data12 = data.configSha256;
-if(typeof data12 === "string"){
-if(!pattern13.test(data12)){
-const err32 = {instancePath:instancePath+"/configSha256",schemaPath:"#/properties/configSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(data.scheduleVersion !== undefined){
+let data12 = data.scheduleVersion;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err32 = {instancePath:instancePath+"/scheduleVersion",schemaPath:"#/properties/scheduleVersion/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -11064,9 +11063,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/configSha256",schemaPath:"#/properties/configSha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 1 || isNaN(data12)){
+const err33 = {instancePath:instancePath+"/scheduleVersion",schemaPath:"#/properties/scheduleVersion/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -11076,11 +11075,12 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data.command !== undefined){
-let data13 = data.command;
-if(Array.isArray(data13)){
-if(data13.length < 1){
-const err34 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+if(data.configSha256 !== undefined){
+let data13 = data.configSha256;
+if(typeof data13 === "string"){
+if(!pattern13.test(data13)){
+const err34 = {instancePath:instancePath+"/configSha256",schemaPath:"#/properties/configSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -11089,10 +11089,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-const len0 = data13.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data13[i0] !== "string"){
-const err35 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err35 = {instancePath:instancePath+"/configSha256",schemaPath:"#/properties/configSha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -11102,9 +11101,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.command !== undefined){
+let data14 = data.command;
+if(Array.isArray(data14)){
+if(data14.length < 1){
+const err36 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -11113,10 +11114,10 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-if(data.cwd !== undefined){
-if(typeof data.cwd !== "string"){
-const err37 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len0 = data14.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data14[i0] !== "string"){
+const err37 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -11126,9 +11127,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data.init !== undefined){
-if(typeof data.init !== "string"){
-const err38 = {instancePath:instancePath+"/init",schemaPath:"#/properties/init/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err38 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -11138,10 +11139,9 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data.git !== undefined){
-let data17 = data.git;
-if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err39 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: schema90.properties.git.type},message:"must be object,null"};
+if(data.cwd !== undefined){
+if(typeof data.cwd !== "string"){
+const err39 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -11150,9 +11150,10 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.commit === undefined){
-const err40 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/required",keyword:"required",params:{missingProperty: "commit"},message:"must have required property '"+"commit"+"'"};
+}
+if(data.init !== undefined){
+if(typeof data.init !== "string"){
+const err40 = {instancePath:instancePath+"/init",schemaPath:"#/properties/init/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -11161,8 +11162,11 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data17.dirty === undefined){
-const err41 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/required",keyword:"required",params:{missingProperty: "dirty"},message:"must have required property '"+"dirty"+"'"};
+}
+if(data.git !== undefined){
+let data18 = data.git;
+if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
+const err41 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: schema90.properties.git.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -11171,9 +11175,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-for(const key1 in data17){
-if(!((key1 === "commit") || (key1 === "dirty"))){
-const err42 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.commit === undefined){
+const err42 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/required",keyword:"required",params:{missingProperty: "commit"},message:"must have required property '"+"commit"+"'"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -11182,12 +11186,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-if(data17.commit !== undefined){
-let data18 = data17.commit;
-if(typeof data18 === "string"){
-if(!pattern14.test(data18)){
-const err43 = {instancePath:instancePath+"/git/commit",schemaPath:"#/properties/git/properties/commit/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{40}$"},message:"must match pattern \""+"^[0-9a-f]{40}$"+"\""};
+if(data18.dirty === undefined){
+const err43 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/required",keyword:"required",params:{missingProperty: "dirty"},message:"must have required property '"+"dirty"+"'"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -11196,9 +11196,9 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-else {
-const err44 = {instancePath:instancePath+"/git/commit",schemaPath:"#/properties/git/properties/commit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key1 in data18){
+if(!((key1 === "commit") || (key1 === "dirty"))){
+const err44 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -11208,9 +11208,11 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data17.dirty !== undefined){
-if(typeof data17.dirty !== "boolean"){
-const err45 = {instancePath:instancePath+"/git/dirty",schemaPath:"#/properties/git/properties/dirty/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data18.commit !== undefined){
+let data19 = data18.commit;
+if(typeof data19 === "string"){
+if(!pattern14.test(data19)){
+const err45 = {instancePath:instancePath+"/git/commit",schemaPath:"#/properties/git/properties/commit/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{40}$"},message:"must match pattern \""+"^[0-9a-f]{40}$"+"\""};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -11220,14 +11222,8 @@ vErrors.push(err45);
 errors++;
 }
 }
-}
-}
-if(data.packages !== undefined){
-let data20 = data.packages;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-for(const key2 in data20){
-if(typeof data20[key2] !== "string"){
-const err46 = {instancePath:instancePath+"/packages/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/packages/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err46 = {instancePath:instancePath+"/git/commit",schemaPath:"#/properties/git/properties/commit/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -11237,9 +11233,9 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
-else {
-const err47 = {instancePath:instancePath+"/packages",schemaPath:"#/properties/packages/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data18.dirty !== undefined){
+if(typeof data18.dirty !== "boolean"){
+const err47 = {instancePath:instancePath+"/git/dirty",schemaPath:"#/properties/git/properties/dirty/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -11249,11 +11245,14 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data.seeds !== undefined){
-let data22 = data.seeds;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(data22.global === undefined){
-const err48 = {instancePath:instancePath+"/seeds",schemaPath:"#/properties/seeds/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
+}
+}
+if(data.packages !== undefined){
+let data21 = data.packages;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key2 in data21){
+if(typeof data21[key2] !== "string"){
+const err48 = {instancePath:instancePath+"/packages/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/packages/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -11262,11 +11261,10 @@ vErrors.push(err48);
 }
 errors++;
 }
-for(const key3 in data22){
-if(!(key3 === "global")){
-let data23 = data22[key3];
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err49 = {instancePath:instancePath+"/seeds/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seeds/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/packages",schemaPath:"#/properties/packages/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -11275,9 +11273,12 @@ vErrors.push(err49);
 }
 errors++;
 }
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 < 0 || isNaN(data23)){
-const err50 = {instancePath:instancePath+"/seeds/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seeds/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.seeds !== undefined){
+let data23 = data.seeds;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.global === undefined){
+const err50 = {instancePath:instancePath+"/seeds",schemaPath:"#/properties/seeds/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -11286,13 +11287,11 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-}
-}
-if(data22.global !== undefined){
-let data24 = data22.global;
+for(const key3 in data23){
+if(!(key3 === "global")){
+let data24 = data23[key3];
 if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err51 = {instancePath:instancePath+"/seeds/global",schemaPath:"#/properties/seeds/properties/global/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err51 = {instancePath:instancePath+"/seeds/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seeds/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -11303,7 +11302,7 @@ errors++;
 }
 if((typeof data24 == "number") && (isFinite(data24))){
 if(data24 < 0 || isNaN(data24)){
-const err52 = {instancePath:instancePath+"/seeds/global",schemaPath:"#/properties/seeds/properties/global/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err52 = {instancePath:instancePath+"/seeds/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seeds/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -11315,8 +11314,10 @@ errors++;
 }
 }
 }
-else {
-const err53 = {instancePath:instancePath+"/seeds",schemaPath:"#/properties/seeds/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data23.global !== undefined){
+let data25 = data23.global;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err53 = {instancePath:instancePath+"/seeds/global",schemaPath:"#/properties/seeds/properties/global/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -11325,12 +11326,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-if(data.host !== undefined){
-let data25 = data.host;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.hostname === undefined){
-const err54 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/required",keyword:"required",params:{missingProperty: "hostname"},message:"must have required property '"+"hostname"+"'"};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 < 0 || isNaN(data25)){
+const err54 = {instancePath:instancePath+"/seeds/global",schemaPath:"#/properties/seeds/properties/global/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -11339,8 +11337,11 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data25.platform === undefined){
-const err55 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/required",keyword:"required",params:{missingProperty: "platform"},message:"must have required property '"+"platform"+"'"};
+}
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/seeds",schemaPath:"#/properties/seeds/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -11349,9 +11350,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-for(const key4 in data25){
-if(!((((((key4 === "hostname") || (key4 === "platform")) || (key4 === "python")) || (key4 === "cpuCount")) || (key4 === "pid")) || (key4 === "slurmJobId"))){
-const err56 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+if(data.host !== undefined){
+let data26 = data.host;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.hostname === undefined){
+const err56 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/required",keyword:"required",params:{missingProperty: "hostname"},message:"must have required property '"+"hostname"+"'"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -11360,10 +11364,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-if(data25.hostname !== undefined){
-if(typeof data25.hostname !== "string"){
-const err57 = {instancePath:instancePath+"/host/hostname",schemaPath:"#/properties/host/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data26.platform === undefined){
+const err57 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/required",keyword:"required",params:{missingProperty: "platform"},message:"must have required property '"+"platform"+"'"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -11372,10 +11374,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-if(data25.platform !== undefined){
-if(typeof data25.platform !== "string"){
-const err58 = {instancePath:instancePath+"/host/platform",schemaPath:"#/properties/host/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key4 in data26){
+if(!((((((key4 === "hostname") || (key4 === "platform")) || (key4 === "python")) || (key4 === "cpuCount")) || (key4 === "pid")) || (key4 === "slurmJobId"))){
+const err58 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -11385,9 +11386,9 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data25.python !== undefined){
-if(typeof data25.python !== "string"){
-const err59 = {instancePath:instancePath+"/host/python",schemaPath:"#/properties/host/properties/python/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data26.hostname !== undefined){
+if(typeof data26.hostname !== "string"){
+const err59 = {instancePath:instancePath+"/host/hostname",schemaPath:"#/properties/host/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -11397,10 +11398,9 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data25.cpuCount !== undefined){
-let data29 = data25.cpuCount;
-if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-const err60 = {instancePath:instancePath+"/host/cpuCount",schemaPath:"#/properties/host/properties/cpuCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data26.platform !== undefined){
+if(typeof data26.platform !== "string"){
+const err60 = {instancePath:instancePath+"/host/platform",schemaPath:"#/properties/host/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -11409,9 +11409,10 @@ vErrors.push(err60);
 }
 errors++;
 }
-if((typeof data29 == "number") && (isFinite(data29))){
-if(data29 < 1 || isNaN(data29)){
-const err61 = {instancePath:instancePath+"/host/cpuCount",schemaPath:"#/properties/host/properties/cpuCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data26.python !== undefined){
+if(typeof data26.python !== "string"){
+const err61 = {instancePath:instancePath+"/host/python",schemaPath:"#/properties/host/properties/python/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -11421,11 +11422,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-if(data25.pid !== undefined){
-let data30 = data25.pid;
+if(data26.cpuCount !== undefined){
+let data30 = data26.cpuCount;
 if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
-const err62 = {instancePath:instancePath+"/host/pid",schemaPath:"#/properties/host/properties/pid/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err62 = {instancePath:instancePath+"/host/cpuCount",schemaPath:"#/properties/host/properties/cpuCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -11436,7 +11436,7 @@ errors++;
 }
 if((typeof data30 == "number") && (isFinite(data30))){
 if(data30 < 1 || isNaN(data30)){
-const err63 = {instancePath:instancePath+"/host/pid",schemaPath:"#/properties/host/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err63 = {instancePath:instancePath+"/host/cpuCount",schemaPath:"#/properties/host/properties/cpuCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -11447,9 +11447,10 @@ errors++;
 }
 }
 }
-if(data25.slurmJobId !== undefined){
-if(typeof data25.slurmJobId !== "string"){
-const err64 = {instancePath:instancePath+"/host/slurmJobId",schemaPath:"#/properties/host/properties/slurmJobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data26.pid !== undefined){
+let data31 = data26.pid;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err64 = {instancePath:instancePath+"/host/pid",schemaPath:"#/properties/host/properties/pid/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -11458,10 +11459,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-}
-else {
-const err65 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 < 1 || isNaN(data31)){
+const err65 = {instancePath:instancePath+"/host/pid",schemaPath:"#/properties/host/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -11471,15 +11471,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data.gpus !== undefined){
-let data32 = data.gpus;
-if(Array.isArray(data32)){
-const len1 = data32.length;
-for(let i1=0; i1<len1; i1++){
-let data33 = data32[i1];
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.index === undefined){
-const err66 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
+}
+if(data26.slurmJobId !== undefined){
+if(typeof data26.slurmJobId !== "string"){
+const err66 = {instancePath:instancePath+"/host/slurmJobId",schemaPath:"#/properties/host/properties/slurmJobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -11488,8 +11483,10 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data33.name === undefined){
-const err67 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -11498,9 +11495,16 @@ vErrors.push(err67);
 }
 errors++;
 }
-for(const key5 in data33){
-if(!(((key5 === "index") || (key5 === "name")) || (key5 === "memoryMiB"))){
-const err68 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+if(data.gpus !== undefined){
+let data33 = data.gpus;
+if(Array.isArray(data33)){
+const len1 = data33.length;
+for(let i1=0; i1<len1; i1++){
+let data34 = data33[i1];
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.index === undefined){
+const err68 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -11509,11 +11513,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-if(data33.index !== undefined){
-let data34 = data33.index;
-if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err69 = {instancePath:instancePath+"/gpus/" + i1+"/index",schemaPath:"#/properties/gpus/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data34.name === undefined){
+const err69 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -11522,9 +11523,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-if((typeof data34 == "number") && (isFinite(data34))){
-if(data34 < 0 || isNaN(data34)){
-const err70 = {instancePath:instancePath+"/gpus/" + i1+"/index",schemaPath:"#/properties/gpus/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key5 in data34){
+if(!(((key5 === "index") || (key5 === "name")) || (key5 === "memoryMiB"))){
+const err70 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -11534,10 +11535,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-}
-if(data33.name !== undefined){
-if(typeof data33.name !== "string"){
-const err71 = {instancePath:instancePath+"/gpus/" + i1+"/name",schemaPath:"#/properties/gpus/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data34.index !== undefined){
+let data35 = data34.index;
+if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
+const err71 = {instancePath:instancePath+"/gpus/" + i1+"/index",schemaPath:"#/properties/gpus/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -11546,11 +11547,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-if(data33.memoryMiB !== undefined){
-let data36 = data33.memoryMiB;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err72 = {instancePath:instancePath+"/gpus/" + i1+"/memoryMiB",schemaPath:"#/properties/gpus/items/properties/memoryMiB/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data35 == "number") && (isFinite(data35))){
+if(data35 < 0 || isNaN(data35)){
+const err72 = {instancePath:instancePath+"/gpus/" + i1+"/index",schemaPath:"#/properties/gpus/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -11559,9 +11558,11 @@ vErrors.push(err72);
 }
 errors++;
 }
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 < 0 || isNaN(data36)){
-const err73 = {instancePath:instancePath+"/gpus/" + i1+"/memoryMiB",schemaPath:"#/properties/gpus/items/properties/memoryMiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data34.name !== undefined){
+if(typeof data34.name !== "string"){
+const err73 = {instancePath:instancePath+"/gpus/" + i1+"/name",schemaPath:"#/properties/gpus/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -11571,10 +11572,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-}
-}
-else {
-const err74 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data34.memoryMiB !== undefined){
+let data37 = data34.memoryMiB;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err74 = {instancePath:instancePath+"/gpus/" + i1+"/memoryMiB",schemaPath:"#/properties/gpus/items/properties/memoryMiB/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -11583,10 +11584,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/gpus",schemaPath:"#/properties/gpus/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 < 0 || isNaN(data37)){
+const err75 = {instancePath:instancePath+"/gpus/" + i1+"/memoryMiB",schemaPath:"#/properties/gpus/items/properties/memoryMiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -11596,10 +11596,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data.parameters !== undefined){
-let data37 = data.parameters;
-if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err76 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/gpus/" + i1,schemaPath:"#/properties/gpus/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -11608,9 +11608,10 @@ vErrors.push(err76);
 }
 errors++;
 }
-if((typeof data37 == "number") && (isFinite(data37))){
-if(data37 < 0 || isNaN(data37)){
-const err77 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/gpus",schemaPath:"#/properties/gpus/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -11620,12 +11621,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-}
-if(data.progress !== undefined){
-let data38 = data.progress;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.step === undefined){
-const err78 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
+if(data.parameters !== undefined){
+let data38 = data.parameters;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err78 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -11634,9 +11633,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-for(const key6 in data38){
-if(!((key6 === "step") || (key6 === "totalSteps"))){
-const err79 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 < 0 || isNaN(data38)){
+const err79 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -11646,10 +11645,12 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data38.step !== undefined){
-let data39 = data38.step;
-if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
-const err80 = {instancePath:instancePath+"/progress/step",schemaPath:"#/properties/progress/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data.progress !== undefined){
+let data39 = data.progress;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.step === undefined){
+const err80 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -11658,9 +11659,9 @@ vErrors.push(err80);
 }
 errors++;
 }
-if((typeof data39 == "number") && (isFinite(data39))){
-if(data39 < 0 || isNaN(data39)){
-const err81 = {instancePath:instancePath+"/progress/step",schemaPath:"#/properties/progress/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key6 in data39){
+if(!((key6 === "step") || (key6 === "totalSteps"))){
+const err81 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -11670,11 +11671,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-}
-if(data38.totalSteps !== undefined){
-let data40 = data38.totalSteps;
+if(data39.step !== undefined){
+let data40 = data39.step;
 if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
-const err82 = {instancePath:instancePath+"/progress/totalSteps",schemaPath:"#/properties/progress/properties/totalSteps/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err82 = {instancePath:instancePath+"/progress/step",schemaPath:"#/properties/progress/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -11685,7 +11685,7 @@ errors++;
 }
 if((typeof data40 == "number") && (isFinite(data40))){
 if(data40 < 0 || isNaN(data40)){
-const err83 = {instancePath:instancePath+"/progress/totalSteps",schemaPath:"#/properties/progress/properties/totalSteps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err83 = {instancePath:instancePath+"/progress/step",schemaPath:"#/properties/progress/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -11696,9 +11696,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err84 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data39.totalSteps !== undefined){
+let data41 = data39.totalSteps;
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+const err84 = {instancePath:instancePath+"/progress/totalSteps",schemaPath:"#/properties/progress/properties/totalSteps/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -11707,16 +11708,9 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-if(data.checkpoints !== undefined){
-let data41 = data.checkpoints;
-if(Array.isArray(data41)){
-const len2 = data41.length;
-for(let i2=0; i2<len2; i2++){
-let data42 = data41[i2];
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.step === undefined){
-const err85 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 < 0 || isNaN(data41)){
+const err85 = {instancePath:instancePath+"/progress/totalSteps",schemaPath:"#/properties/progress/properties/totalSteps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -11725,8 +11719,11 @@ vErrors.push(err85);
 }
 errors++;
 }
-if(data42.path === undefined){
-const err86 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+}
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -11735,8 +11732,16 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data42.createdAt === undefined){
-const err87 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'"};
+}
+if(data.checkpoints !== undefined){
+let data42 = data.checkpoints;
+if(Array.isArray(data42)){
+const len2 = data42.length;
+for(let i2=0; i2<len2; i2++){
+let data43 = data42[i2];
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.step === undefined){
+const err87 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -11745,9 +11750,8 @@ vErrors.push(err87);
 }
 errors++;
 }
-for(const key7 in data42){
-if(!(((key7 === "step") || (key7 === "path")) || (key7 === "createdAt"))){
-const err88 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(data43.path === undefined){
+const err88 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -11756,11 +11760,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data42.step !== undefined){
-let data43 = data42.step;
-if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
-const err89 = {instancePath:instancePath+"/checkpoints/" + i2+"/step",schemaPath:"#/properties/checkpoints/items/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data43.createdAt === undefined){
+const err89 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -11769,9 +11770,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-if((typeof data43 == "number") && (isFinite(data43))){
-if(data43 < 0 || isNaN(data43)){
-const err90 = {instancePath:instancePath+"/checkpoints/" + i2+"/step",schemaPath:"#/properties/checkpoints/items/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key7 in data43){
+if(!(((key7 === "step") || (key7 === "path")) || (key7 === "createdAt"))){
+const err90 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -11781,10 +11782,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-}
-if(data42.path !== undefined){
-if(typeof data42.path !== "string"){
-const err91 = {instancePath:instancePath+"/checkpoints/" + i2+"/path",schemaPath:"#/properties/checkpoints/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data43.step !== undefined){
+let data44 = data43.step;
+if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+const err91 = {instancePath:instancePath+"/checkpoints/" + i2+"/step",schemaPath:"#/properties/checkpoints/items/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -11793,12 +11794,9 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-if(data42.createdAt !== undefined){
-let data45 = data42.createdAt;
-if(typeof data45 === "string"){
-if(!(formats0.test(data45))){
-const err92 = {instancePath:instancePath+"/checkpoints/" + i2+"/createdAt",schemaPath:"#/properties/checkpoints/items/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if((typeof data44 == "number") && (isFinite(data44))){
+if(data44 < 0 || isNaN(data44)){
+const err92 = {instancePath:instancePath+"/checkpoints/" + i2+"/step",schemaPath:"#/properties/checkpoints/items/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -11808,8 +11806,10 @@ vErrors.push(err92);
 errors++;
 }
 }
-else {
-const err93 = {instancePath:instancePath+"/checkpoints/" + i2+"/createdAt",schemaPath:"#/properties/checkpoints/items/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data43.path !== undefined){
+if(typeof data43.path !== "string"){
+const err93 = {instancePath:instancePath+"/checkpoints/" + i2+"/path",schemaPath:"#/properties/checkpoints/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -11819,9 +11819,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-}
-else {
-const err94 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data43.createdAt !== undefined){
+let data46 = data43.createdAt;
+if(typeof data46 === "string"){
+if(!(formats0.test(data46))){
+const err94 = {instancePath:instancePath+"/checkpoints/" + i2+"/createdAt",schemaPath:"#/properties/checkpoints/items/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -11831,9 +11833,8 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
 else {
-const err95 = {instancePath:instancePath+"/checkpoints",schemaPath:"#/properties/checkpoints/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err95 = {instancePath:instancePath+"/checkpoints/" + i2+"/createdAt",schemaPath:"#/properties/checkpoints/items/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -11843,15 +11844,9 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data.segments !== undefined){
-let data46 = data.segments;
-if(Array.isArray(data46)){
-const len3 = data46.length;
-for(let i3=0; i3<len3; i3++){
-let data47 = data46[i3];
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.index === undefined){
-const err96 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
+}
+else {
+const err96 = {instancePath:instancePath+"/checkpoints/" + i2,schemaPath:"#/properties/checkpoints/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -11860,8 +11855,10 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data47.startedAt === undefined){
-const err97 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'"};
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/checkpoints",schemaPath:"#/properties/checkpoints/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -11870,8 +11867,16 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data47.startStep === undefined){
-const err98 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/required",keyword:"required",params:{missingProperty: "startStep"},message:"must have required property '"+"startStep"+"'"};
+}
+if(data.segments !== undefined){
+let data47 = data.segments;
+if(Array.isArray(data47)){
+const len3 = data47.length;
+for(let i3=0; i3<len3; i3++){
+let data48 = data47[i3];
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.index === undefined){
+const err98 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -11880,9 +11885,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-for(const key8 in data47){
-if(!(((((key8 === "index") || (key8 === "startedAt")) || (key8 === "startStep")) || (key8 === "endedAt")) || (key8 === "endStatus"))){
-const err99 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(data48.startedAt === undefined){
+const err99 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -11891,11 +11895,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-if(data47.index !== undefined){
-let data48 = data47.index;
-if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-const err100 = {instancePath:instancePath+"/segments/" + i3+"/index",schemaPath:"#/properties/segments/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data48.startStep === undefined){
+const err100 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/required",keyword:"required",params:{missingProperty: "startStep"},message:"must have required property '"+"startStep"+"'"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -11904,9 +11905,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-if((typeof data48 == "number") && (isFinite(data48))){
-if(data48 < 0 || isNaN(data48)){
-const err101 = {instancePath:instancePath+"/segments/" + i3+"/index",schemaPath:"#/properties/segments/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key8 in data48){
+if(!(((((key8 === "index") || (key8 === "startedAt")) || (key8 === "startStep")) || (key8 === "endedAt")) || (key8 === "endStatus"))){
+const err101 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -11916,12 +11917,10 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
-if(data47.startedAt !== undefined){
-let data49 = data47.startedAt;
-if(typeof data49 === "string"){
-if(!(formats0.test(data49))){
-const err102 = {instancePath:instancePath+"/segments/" + i3+"/startedAt",schemaPath:"#/properties/segments/items/properties/startedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data48.index !== undefined){
+let data49 = data48.index;
+if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
+const err102 = {instancePath:instancePath+"/segments/" + i3+"/index",schemaPath:"#/properties/segments/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -11930,9 +11929,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-else {
-const err103 = {instancePath:instancePath+"/segments/" + i3+"/startedAt",schemaPath:"#/properties/segments/items/properties/startedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data49 == "number") && (isFinite(data49))){
+if(data49 < 0 || isNaN(data49)){
+const err103 = {instancePath:instancePath+"/segments/" + i3+"/index",schemaPath:"#/properties/segments/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -11942,10 +11941,12 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data47.startStep !== undefined){
-let data50 = data47.startStep;
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err104 = {instancePath:instancePath+"/segments/" + i3+"/startStep",schemaPath:"#/properties/segments/items/properties/startStep/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data48.startedAt !== undefined){
+let data50 = data48.startedAt;
+if(typeof data50 === "string"){
+if(!(formats0.test(data50))){
+const err104 = {instancePath:instancePath+"/segments/" + i3+"/startedAt",schemaPath:"#/properties/segments/items/properties/startedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -11954,9 +11955,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 < 0 || isNaN(data50)){
-const err105 = {instancePath:instancePath+"/segments/" + i3+"/startStep",schemaPath:"#/properties/segments/items/properties/startStep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err105 = {instancePath:instancePath+"/segments/" + i3+"/startedAt",schemaPath:"#/properties/segments/items/properties/startedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -11966,12 +11967,10 @@ vErrors.push(err105);
 errors++;
 }
 }
-}
-if(data47.endedAt !== undefined){
-let data51 = data47.endedAt;
-if(typeof data51 === "string"){
-if(!(formats0.test(data51))){
-const err106 = {instancePath:instancePath+"/segments/" + i3+"/endedAt",schemaPath:"#/properties/segments/items/properties/endedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data48.startStep !== undefined){
+let data51 = data48.startStep;
+if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
+const err106 = {instancePath:instancePath+"/segments/" + i3+"/startStep",schemaPath:"#/properties/segments/items/properties/startStep/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -11980,9 +11979,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-else {
-const err107 = {instancePath:instancePath+"/segments/" + i3+"/endedAt",schemaPath:"#/properties/segments/items/properties/endedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data51 == "number") && (isFinite(data51))){
+if(data51 < 0 || isNaN(data51)){
+const err107 = {instancePath:instancePath+"/segments/" + i3+"/startStep",schemaPath:"#/properties/segments/items/properties/startStep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -11992,10 +11991,12 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data47.endStatus !== undefined){
-let data52 = data47.endStatus;
-if(!((((data52 === "finished") || (data52 === "failed")) || (data52 === "cancelled")) || (data52 === "crashed"))){
-const err108 = {instancePath:instancePath+"/segments/" + i3+"/endStatus",schemaPath:"#/properties/segments/items/properties/endStatus/enum",keyword:"enum",params:{allowedValues: schema90.properties.segments.items.properties.endStatus.enum},message:"must be equal to one of the allowed values"};
+}
+if(data48.endedAt !== undefined){
+let data52 = data48.endedAt;
+if(typeof data52 === "string"){
+if(!(formats0.test(data52))){
+const err108 = {instancePath:instancePath+"/segments/" + i3+"/endedAt",schemaPath:"#/properties/segments/items/properties/endedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -12005,9 +12006,8 @@ vErrors.push(err108);
 errors++;
 }
 }
-}
 else {
-const err109 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err109 = {instancePath:instancePath+"/segments/" + i3+"/endedAt",schemaPath:"#/properties/segments/items/properties/endedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -12017,9 +12017,10 @@ vErrors.push(err109);
 errors++;
 }
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data48.endStatus !== undefined){
+let data53 = data48.endStatus;
+if(!((((data53 === "finished") || (data53 === "failed")) || (data53 === "cancelled")) || (data53 === "crashed"))){
+const err110 = {instancePath:instancePath+"/segments/" + i3+"/endStatus",schemaPath:"#/properties/segments/items/properties/endStatus/enum",keyword:"enum",params:{allowedValues: schema90.properties.segments.items.properties.endStatus.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -12029,11 +12030,9 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data.error !== undefined){
-let data53 = data.error;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53.message === undefined){
-const err111 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+}
+else {
+const err111 = {instancePath:instancePath+"/segments/" + i3,schemaPath:"#/properties/segments/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -12042,9 +12041,10 @@ vErrors.push(err111);
 }
 errors++;
 }
-for(const key9 in data53){
-if(!((key9 === "message") || (key9 === "traceback"))){
-const err112 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -12054,9 +12054,11 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data53.message !== undefined){
-if(typeof data53.message !== "string"){
-const err113 = {instancePath:instancePath+"/error/message",schemaPath:"#/properties/error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.error !== undefined){
+let data54 = data.error;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+if(data54.message === undefined){
+const err113 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -12065,10 +12067,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-if(data53.traceback !== undefined){
-if(typeof data53.traceback !== "string"){
-const err114 = {instancePath:instancePath+"/error/traceback",schemaPath:"#/properties/error/properties/traceback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key9 in data54){
+if(!((key9 === "message") || (key9 === "traceback"))){
+const err114 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -12078,9 +12079,9 @@ vErrors.push(err114);
 errors++;
 }
 }
-}
-else {
-const err115 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data54.message !== undefined){
+if(typeof data54.message !== "string"){
+const err115 = {instancePath:instancePath+"/error/message",schemaPath:"#/properties/error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -12090,12 +12091,9 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data.files !== undefined){
-let data56 = data.files;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key10 in data56){
-if(!((((key10 === "metrics") || (key10 === "episodes")) || (key10 === "log")) || (key10 === "tokens"))){
-const err116 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(data54.traceback !== undefined){
+if(typeof data54.traceback !== "string"){
+const err116 = {instancePath:instancePath+"/error/traceback",schemaPath:"#/properties/error/properties/traceback/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -12105,9 +12103,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data56.metrics !== undefined){
-if(typeof data56.metrics !== "string"){
-const err117 = {instancePath:instancePath+"/files/metrics",schemaPath:"#/properties/files/properties/metrics/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err117 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -12117,9 +12115,12 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data56.episodes !== undefined){
-if(typeof data56.episodes !== "string"){
-const err118 = {instancePath:instancePath+"/files/episodes",schemaPath:"#/properties/files/properties/episodes/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.files !== undefined){
+let data57 = data.files;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+for(const key10 in data57){
+if(!((((key10 === "metrics") || (key10 === "episodes")) || (key10 === "log")) || (key10 === "tokens"))){
+const err118 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -12129,9 +12130,9 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data56.log !== undefined){
-if(typeof data56.log !== "string"){
-const err119 = {instancePath:instancePath+"/files/log",schemaPath:"#/properties/files/properties/log/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data57.metrics !== undefined){
+if(typeof data57.metrics !== "string"){
+const err119 = {instancePath:instancePath+"/files/metrics",schemaPath:"#/properties/files/properties/metrics/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -12141,9 +12142,9 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data56.tokens !== undefined){
-if(typeof data56.tokens !== "string"){
-const err120 = {instancePath:instancePath+"/files/tokens",schemaPath:"#/properties/files/properties/tokens/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data57.episodes !== undefined){
+if(typeof data57.episodes !== "string"){
+const err120 = {instancePath:instancePath+"/files/episodes",schemaPath:"#/properties/files/properties/episodes/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -12153,9 +12154,9 @@ vErrors.push(err120);
 errors++;
 }
 }
-}
-else {
-const err121 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data57.log !== undefined){
+if(typeof data57.log !== "string"){
+const err121 = {instancePath:instancePath+"/files/log",schemaPath:"#/properties/files/properties/log/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -12165,11 +12166,9 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data.evaluationDecoding !== undefined){
-let data61 = data.evaluationDecoding;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-if(data61.source === undefined){
-const err122 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
+if(data57.tokens !== undefined){
+if(typeof data57.tokens !== "string"){
+const err122 = {instancePath:instancePath+"/files/tokens",schemaPath:"#/properties/files/properties/tokens/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -12178,8 +12177,10 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data61.doSample === undefined){
-const err123 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "doSample"},message:"must have required property '"+"doSample"+"'"};
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -12188,8 +12189,12 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(data61.maxNewTokens === undefined){
-const err124 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "maxNewTokens"},message:"must have required property '"+"maxNewTokens"+"'"};
+}
+if(data.evaluationDecoding !== undefined){
+let data62 = data.evaluationDecoding;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.source === undefined){
+const err124 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -12198,9 +12203,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-for(const key11 in data61){
-if(!(((((((key11 === "source") || (key11 === "doSample")) || (key11 === "temperature")) || (key11 === "topP")) || (key11 === "topK")) || (key11 === "draws")) || (key11 === "maxNewTokens"))){
-const err125 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data62.doSample === undefined){
+const err125 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "doSample"},message:"must have required property '"+"doSample"+"'"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -12209,11 +12213,8 @@ vErrors.push(err125);
 }
 errors++;
 }
-}
-if(data61.source !== undefined){
-let data62 = data61.source;
-if(!((data62 === "configured") || (data62 === "model-defaults"))){
-const err126 = {instancePath:instancePath+"/evaluationDecoding/source",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/source/enum",keyword:"enum",params:{allowedValues: schema45.properties.source.enum},message:"must be equal to one of the allowed values"};
+if(data62.maxNewTokens === undefined){
+const err126 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/required",keyword:"required",params:{missingProperty: "maxNewTokens"},message:"must have required property '"+"maxNewTokens"+"'"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -12222,10 +12223,9 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-if(data61.doSample !== undefined){
-if(typeof data61.doSample !== "boolean"){
-const err127 = {instancePath:instancePath+"/evaluationDecoding/doSample",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/doSample/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+for(const key11 in data62){
+if(!(((((((key11 === "source") || (key11 === "doSample")) || (key11 === "temperature")) || (key11 === "topP")) || (key11 === "topK")) || (key11 === "draws")) || (key11 === "maxNewTokens"))){
+const err127 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -12235,11 +12235,10 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data61.temperature !== undefined){
-let data64 = data61.temperature;
-if((typeof data64 == "number") && (isFinite(data64))){
-if(data64 < 0 || isNaN(data64)){
-const err128 = {instancePath:instancePath+"/evaluationDecoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data62.source !== undefined){
+let data63 = data62.source;
+if(!((data63 === "configured") || (data63 === "model-defaults"))){
+const err128 = {instancePath:instancePath+"/evaluationDecoding/source",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/source/enum",keyword:"enum",params:{allowedValues: schema45.properties.source.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -12249,8 +12248,9 @@ vErrors.push(err128);
 errors++;
 }
 }
-else {
-const err129 = {instancePath:instancePath+"/evaluationDecoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data62.doSample !== undefined){
+if(typeof data62.doSample !== "boolean"){
+const err129 = {instancePath:instancePath+"/evaluationDecoding/doSample",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/doSample/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -12260,11 +12260,11 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data61.topP !== undefined){
-let data65 = data61.topP;
+if(data62.temperature !== undefined){
+let data65 = data62.temperature;
 if((typeof data65 == "number") && (isFinite(data65))){
-if(data65 > 1 || isNaN(data65)){
-const err130 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data65 < 0 || isNaN(data65)){
+const err130 = {instancePath:instancePath+"/evaluationDecoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -12273,8 +12273,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(data65 < 0 || isNaN(data65)){
-const err131 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err131 = {instancePath:instancePath+"/evaluationDecoding/temperature",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -12284,8 +12285,11 @@ vErrors.push(err131);
 errors++;
 }
 }
-else {
-const err132 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data62.topP !== undefined){
+let data66 = data62.topP;
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 > 1 || isNaN(data66)){
+const err132 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -12294,11 +12298,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-if(data61.topK !== undefined){
-let data66 = data61.topK;
-if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
-const err133 = {instancePath:instancePath+"/evaluationDecoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data66 < 0 || isNaN(data66)){
+const err133 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -12307,9 +12308,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-if((typeof data66 == "number") && (isFinite(data66))){
-if(data66 < 0 || isNaN(data66)){
-const err134 = {instancePath:instancePath+"/evaluationDecoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err134 = {instancePath:instancePath+"/evaluationDecoding/topP",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -12319,11 +12320,10 @@ vErrors.push(err134);
 errors++;
 }
 }
-}
-if(data61.draws !== undefined){
-let data67 = data61.draws;
-if(!((data67 === "per-episode") || (data67 === "per-process"))){
-const err135 = {instancePath:instancePath+"/evaluationDecoding/draws",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/draws/enum",keyword:"enum",params:{allowedValues: schema45.properties.draws.enum},message:"must be equal to one of the allowed values"};
+if(data62.topK !== undefined){
+let data67 = data62.topK;
+if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
+const err135 = {instancePath:instancePath+"/evaluationDecoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -12332,11 +12332,9 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-if(data61.maxNewTokens !== undefined){
-let data68 = data61.maxNewTokens;
-if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
-const err136 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data67 == "number") && (isFinite(data67))){
+if(data67 < 0 || isNaN(data67)){
+const err136 = {instancePath:instancePath+"/evaluationDecoding/topK",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -12345,9 +12343,12 @@ vErrors.push(err136);
 }
 errors++;
 }
-if((typeof data68 == "number") && (isFinite(data68))){
-if(data68 < 1 || isNaN(data68)){
-const err137 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data62.draws !== undefined){
+let data68 = data62.draws;
+if(!((data68 === "per-episode") || (data68 === "per-process"))){
+const err137 = {instancePath:instancePath+"/evaluationDecoding/draws",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/draws/enum",keyword:"enum",params:{allowedValues: schema45.properties.draws.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -12357,10 +12358,10 @@ vErrors.push(err137);
 errors++;
 }
 }
-}
-}
-else {
-const err138 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data62.maxNewTokens !== undefined){
+let data69 = data62.maxNewTokens;
+if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
+const err138 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -12369,15 +12370,39 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-}
-else {
-const err139 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data69 == "number") && (isFinite(data69))){
+if(data69 < 1 || isNaN(data69)){
+const err139 = {instancePath:instancePath+"/evaluationDecoding/maxNewTokens",schemaPath:"metric-record.schema.json#/$defs/decoding/properties/maxNewTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err139];
 }
 else {
 vErrors.push(err139);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err140 = {instancePath:instancePath+"/evaluationDecoding",schemaPath:"metric-record.schema.json#/$defs/decoding/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+}
+else {
+const err141 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
 }
 errors++;
 }
