@@ -26,6 +26,8 @@ export type TranscriptEvents = {
 /** What the worker is started with. */
 export interface TranscriptWorkerData {
   path: string;
+  /** ptlab.staleAfterSeconds: a running run whose heartbeat is older has stopped (its torn last line is reported). */
+  staleSeconds?: number;
 }
 
 export class TranscriptClient {
@@ -39,6 +41,7 @@ export class TranscriptClient {
     readonly path: string,
     listener: (...event: EventArgs<TranscriptEvents>) => void = () => undefined,
     file = workerFile('transcripts'),
+    staleSeconds?: number,
   ) {
     let first: (p: IndexProgress) => void;
     let done: (p: IndexProgress) => void;
@@ -51,7 +54,7 @@ export class TranscriptClient {
     this.finished.catch(() => undefined);
     this.worker = new WorkerClient(file, {
       name: 'the transcript worker',
-      workerData: { path } satisfies TranscriptWorkerData,
+      workerData: { path, staleSeconds } satisfies TranscriptWorkerData,
       onStop: (error) => failed(error),
       onEvent: (...event) => {
         const [name, value] = event;

@@ -10,8 +10,8 @@ import { TOKEN_RECORDS_FILE, TokenRecordFile } from '../core/transcripts/tokenRe
 import { serveWorker } from './rpc';
 import type { TranscriptEvents, TranscriptRequests, TranscriptWorkerData } from './transcripts';
 
-const path = (workerData as TranscriptWorkerData).path;
-const file = new EpisodeFile(path);
+const { path, staleSeconds } = workerData as TranscriptWorkerData;
+const file = new EpisodeFile(path, staleSeconds);
 let tokens: TokenRecordFile | undefined; // our run's tokens.jsonl, next to its episodes.jsonl
 
 /** The per-token records of one of our episodes; other trainers' dumps have none. */

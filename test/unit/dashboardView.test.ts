@@ -80,6 +80,10 @@ describe('dashboard views (the metrics worker)', () => {
     assert.equal(view.metric, 'train/loss');
     assert.equal(view.curves!.curves.length, 1);
     assert.deepEqual(view.problems, ['runs/sft: metrics.jsonl: skipped 1 bad line(s), first at line 4', 'runs/sft: metrics.jsonl: the last line is incomplete (torn) and was not read']);
+    for (const status of ['running', 'unknown'] as const) {
+      data.setRuns([info('runs/sft', { job: 'sft', status }), info('runs/tb', { source: 'tensorboard' })]);
+      assert.deepEqual(data.view(request({ metric: 'id/success', selected: ['runs/sft'] })).problems, ['runs/sft: metrics.jsonl: skipped 1 bad line(s), first at line 4'], `${status}: a line being written (stoppedWriting, the transcripts' rule)`);
+    }
     assert.deepEqual(view.runs.map((r) => [r.folder, r.lastStep]), [['runs/sft', 2], ['runs/tb', undefined]]);
     const scalars = new DashboardData();
     scalars.setRuns([info('runs/tb', { source: 'tensorboard' })]);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 import { answerSegments } from '../../src/core/transcripts/answerFields';
@@ -164,6 +164,33 @@ describe('transcripts: an episodes file a running run writes', () => {
     const read = await file.readRow(5);
     assert.deepEqual([read.raw, read.line], [good[5], 6]);
     assert.equal(file.progress().skipped, 0);
+  });
+
+  it("reports the last line torn once run.json says the run stopped (or its process is gone); a running run's waits", async () => {
+    const manifest = (JSON.parse(readFileSync(join(repo, 'schemas', 'fixtures', 'run-manifest.cases.json'), 'utf8')) as { cases: { name: string; data: Record<string, unknown> }[] }).cases.find((c) => c.name === 'minimal manifest')!.data;
+    const writeRun = (status: string, heartbeatAgoMs: number) =>
+      writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...manifest, status, heartbeatAt: new Date(Date.now() - heartbeatAgoMs).toISOString(), host: { hostname: hostname(), platform: 'Linux', pid: process.pid } }));
+    const torn = 'episodes.jsonl line 6 is incomplete: the run stopped while writing it';
+    writeRun('running', 0);
+    await file.query({}, 0, 10);
+    assert.deepEqual([file.progress().skipped, file.progress().skippedExamples], [0, []], 'being written: it waits');
+    writeRun('failed', 0);
+    await file.query({}, 0, 10);
+    assert.deepEqual([file.progress().skipped, file.progress().skippedExamples], [1, [torn]]);
+    assert.deepEqual(reports.at(-1), { episodes: 5, skipped: 1 }, 'the viewer hears of it');
+    writeRun('running', 3_600_000); // its heartbeat stopped an hour ago: a crash
+    await file.query({}, 0, 10);
+    assert.deepEqual(file.progress().skippedExamples, [torn]);
+    const reopened = new EpisodeFile(path);
+    try {
+      assert.deepEqual((await reopened.build(() => undefined)).skippedExamples, [torn], 'opened after the run stopped');
+    } finally {
+      await reopened.close();
+    }
+    writeRun('running', 0); // resumed: the run rewrites the file
+    appendFileSync(path, `${good[5]!.slice(100)}\n`);
+    await file.query({}, 0, 10);
+    assert.deepEqual([file.progress().episodes, file.progress().skipped, file.progress().skippedExamples], [6, 0, []]);
   });
 
   it('indexes what was appended since the last query: a step the run wrote after the viewer opened is found', async () => {

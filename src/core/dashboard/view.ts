@@ -6,6 +6,7 @@
 // benchmark call it directly.
 import { m4Indices } from './decimate';
 import { METRICS, RunRecords, X_AXES, lowerBound, metricById, mismatchWarning, paperColumns, recordsStepTimes, stepTimeline, TIME_STAGES, type CsvRow, type MetricBatch, type PaperColumn, type RunInfo, type StepTimeline, type XKey } from './model';
+import { stoppedWriting } from '../runs/jsonlTail';
 import { keepRepeatedSeedsApart } from '../runs/seedGroup';
 import { CurveCache, curveCsvRows, curveSeries, paperCsvRows, type Band, type DisplaySeries, type Smoothing } from './series';
 
@@ -225,7 +226,7 @@ export class DashboardData {
       items.push(...run.problems.map((p) => `${run.folder}: ${p}`));
       if (run.repeatOf) items.push(`${run.folder}: repeats seed ${run.seed} of ${run.repeatOf} with the same config: drawn as a series of its own ("${run.groupLabel}"), not averaged as another seed; give each run of an arm its own seed`);
       if (d && d.skippedLines.length > 0) items.push(`${run.folder}: metrics.jsonl: skipped ${d.skippedLines.length} bad line(s), first at line ${d.skippedLines[0]}`);
-      if (d?.pendingLine && run.status !== 'running') items.push(`${run.folder}: metrics.jsonl: the last line is incomplete (torn) and was not read`);
+      if (d?.pendingLine && stoppedWriting(run.status)) items.push(`${run.folder}: metrics.jsonl: the last line is incomplete (torn) and was not read`);
       items.push(...(d?.logProblems ?? []).map((p) => `${run.folder}: ${p}`));
       const mismatch = d && mismatchWarning(d.records, mismatchKlWarning);
       if (mismatch) {

@@ -3,6 +3,20 @@
 // waits and a torn line in the middle is reported by number. Pure: the dashboard's worker
 // feeds it file chunks, tests feed it strings.
 
+import type { RunState } from './runFolder';
+
+/** Whether a run is known to have stopped writing its files: finished, failed, cancelled, or
+ * stale (its process gone). A last line without its newline is then torn; while the run runs, or
+ * where its state is unknown, it is a line being written, which waits for the rest. */
+export function stoppedWriting(state: RunState): boolean {
+  return state !== 'running' && state !== 'unknown';
+}
+
+/** The problem of a run file's torn last line (stoppedWriting). */
+export function tornLastLine(file: string, line: number): string {
+  return `${file} line ${line} is incomplete: the run stopped while writing it`;
+}
+
 export interface TailBatch<T> {
   records: T[];
   /** 1-based line numbers of complete lines that were not valid records. */

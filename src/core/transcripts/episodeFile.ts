@@ -2,9 +2,14 @@
 // another trainer's dumps) as the transcript viewer reads them: indexed in chunks (the first
 // small, so the first page is there at once), lines read back by byte offset, text search by a
 // sequential pass over the matching rows. Our episodes.jsonl is followed as a run writes it: each
-// query first indexes what was appended, or the whole file again when a resume replaced it. Runs inside the worker
+// query first indexes what was appended, or the whole file again when a resume replaced it; its last
+// line without a newline waits while the run runs, and is reported torn once it has stopped. Runs inside the worker
 // (src/workers/transcripts.worker.ts); no vscode, so unit tests and the bench drive it directly.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { endedHere } from '../runs/processEnded';
+import { stoppedWriting, tornLastLine } from '../runs/jsonlTail';
+import { DEFAULT_STALE_SECONDS, folderState, readRunFolder, type RunState } from '../runs/runFolder';
 import type { EpisodeRecord } from '../contracts/generated/types';
 import type { EpisodeRow, FailureGroup, IndexProgress, QueryResult, TranscriptFacets, TranscriptQuery } from './types';
 import { EpisodeIndex, LineSplitter, recordMatches, snippetOf, textNeedle } from './episodeIndex';
@@ -40,13 +45,19 @@ export class EpisodeFile {
   private answering = 0;
   /** Our episodes.jsonl as indexed: its inode, and where its next lines go (the splitter holds a last line still being written). */
   private growing: { inode: number; splitter: LineSplitter; add: (bytes: Buffer, offset: number) => void } | undefined;
+  /** Our file's last line, left without its newline by a run that stopped (tornLastLine). */
+  private torn: string | undefined;
   /** A catch-up with the file in progress: queries that come together wait for the one. */
   private following: Promise<void> | undefined;
   private report: (p: IndexProgress) => void = () => undefined;
   private everyMs = 200;
 
-  /** `path`: an episodes.jsonl, a run folder, or another trainer's dump folder (openEpisodeSource). */
-  constructor(readonly path: string) {}
+  /** `path`: an episodes.jsonl, a run folder, or another trainer's dump folder (openEpisodeSource);
+   * `staleSeconds`: a running run whose heartbeat is older has stopped (runState). */
+  constructor(
+    readonly path: string,
+    private readonly staleSeconds = DEFAULT_STALE_SECONDS,
+  ) {}
 
   /** What was opened: ours or another trainer's, once build() has started. */
   get kind(): EpisodeSource['kind'] | undefined {
@@ -103,6 +114,7 @@ export class EpisodeFile {
       end = start + segment.size;
     }
     if (chunk.length === FIRST_CHUNK) report(this.progress()); // the first page: the whole source was smaller
+    await this.checkTorn();
     this.done = true;
     const final = this.progress();
     report(final);
@@ -110,12 +122,13 @@ export class EpisodeFile {
   }
 
   progress(): IndexProgress {
+    const torn = this.torn ? [this.torn] : [];
     return {
       bytes: this.position,
       size: this.source?.bytes ?? 0,
       episodes: this.index.size,
-      skipped: this.index.skipped.count,
-      skippedExamples: this.index.skipped.examples.map((e) => `${e.file ? `${e.file} ` : ''}line ${e.line}: ${e.reason}`),
+      skipped: this.index.skipped.count + torn.length,
+      skippedExamples: [...this.index.skipped.examples.map((e) => `${e.file ? `${e.file} ` : ''}line ${e.line}: ${e.reason}`), ...torn],
       notes: [...this.notes],
       done: this.done,
     };
@@ -143,10 +156,32 @@ export class EpisodeFile {
   private async catchUp(): Promise<void> {
     const segment = this.segments[0]!;
     const now = await stat(this.source!.path).catch(() => undefined);
-    if (!now || (now.ino === this.growing!.inode && now.size === segment.size)) return; // unchanged, or gone: what was read stays
+    if (!now || (now.ino === this.growing!.inode && now.size === segment.size)) {
+      // unchanged, or gone: what was read stays, its last line torn once the run has stopped
+      const torn = this.torn;
+      if (torn !== (await this.checkTorn())) this.report(this.progress());
+      return;
+    }
     if (now.ino !== this.growing!.inode || now.size < segment.size) await this.reindex();
-    else await this.extend(segment, now.size);
+    else {
+      await this.extend(segment, now.size);
+      await this.checkTorn();
+    }
     this.report(this.progress());
+  }
+
+  /** Whether our file's last line without its newline is torn: its run has stopped writing (run.json beside it says so). */
+  private async checkTorn(): Promise<string | undefined> {
+    const pending = this.growing?.splitter.pending;
+    this.torn = pending && stoppedWriting(await this.runState()) ? tornLastLine(basename(this.source!.path), this.index.lines + 1) : undefined;
+    return this.torn;
+  }
+
+  /** The state of the run writing our file, from the run.json beside it ('unknown' without a valid one). */
+  private async runState(): Promise<RunState> {
+    const folder = dirname(this.source!.path);
+    const text = await readFile(join(folder, 'run.json'), 'utf8').catch(() => undefined);
+    return text === undefined ? 'unknown' : folderState(readRunFolder(folder, text), Date.now(), this.staleSeconds, endedHere);
   }
 
   /** Indexes our file's lines from where the last read stopped to `size`. */
@@ -176,6 +211,7 @@ export class EpisodeFile {
     this.position = 0;
     this.done = false;
     this.growing = undefined;
+    this.torn = undefined;
     await this.indexSource(source);
   }
 

@@ -30,6 +30,11 @@ export class LineSplitter {
     }
   }
 
+  /** Whether a last line waits for its newline (being written, or torn by a writer that stopped). */
+  get pending(): boolean {
+    return this.carry.length > 0;
+  }
+
   /** The last line when the file does not end with a newline (possibly torn by a writer). */
   finish(line: (bytes: Buffer, offset: number) => void): void {
     if (this.carry.length) line(Buffer.concat(this.carry), this.carryStart);

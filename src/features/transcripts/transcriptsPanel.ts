@@ -12,6 +12,7 @@ import { handImage, insideRunFolder, maxVerifyOf, recordRoute, recordStreetViews
 import { TRANSCRIPTS_VIEW_TYPE, type EpisodeDetail, type FromTranscripts, type ToTranscripts, type TranscriptQuery, type TranscriptsShown, type TranscriptsState } from '../../protocol/transcripts';
 import type { EventArgs } from '../../workers/rpc';
 import { TranscriptClient, type TranscriptEvents } from '../../workers/transcripts';
+import { staleSeconds } from '../runs/liveness';
 import { StreetViewRenderer } from '../streetView';
 import { webviewHtml, webviewOptions } from '../webview/html';
 
@@ -89,7 +90,7 @@ export class TranscriptsPanel {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ptlab.svg');
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: FromTranscripts) => void this.onMessage(m).catch((err: Error) => this.post({ type: 'error', message: err.message })), null, this.disposables);
-    this.client = new TranscriptClient(file.fsPath, (...event) => this.onWorkerEvent(...event));
+    this.client = new TranscriptClient(file.fsPath, (...event) => this.onWorkerEvent(...event), undefined, staleSeconds());
   }
 
   private async show(query: TranscriptQuery): Promise<TranscriptsShown> {
