@@ -80,9 +80,11 @@ def test_active_at_is_the_jobs_last_move_while_the_heartbeat_goes_on(tmp_path, m
     run_dir = tmp_path / "run"
 
     def manifest_after_beats() -> dict:
-        first = json.loads((run_dir / "run.json").read_text())["heartbeatAt"]
+        """The first run.json whose beat began after now: one the heartbeat thread snapshotted
+        before the caller's last move, but published after, would not show that move."""
+        since = runlog.now()
         deadline = time.monotonic() + 10
-        while (manifest := json.loads((run_dir / "run.json").read_text()))["heartbeatAt"] == first and time.monotonic() < deadline:
+        while (manifest := json.loads((run_dir / "run.json").read_text()))["heartbeatAt"] <= since and time.monotonic() < deadline:
             time.sleep(0.01)
         return manifest
 
