@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricRecord, RunManifest } from '../../src/core/contracts/generated/types';
-import { batchOf, metricById, mismatchWarning, paperColumns, recordsStepTimes, RunRecords, stepTimeline, timelineBarTitle, toCsv, type RunInfo } from '../../src/core/dashboard/model';
+import { batchOf, batchOfScalars, metricById, mismatchWarning, paperColumns, recordsStepTimes, RunRecords, stepTimeline, timelineBarTitle, toCsv, type RunInfo } from '../../src/core/dashboard/model';
 import { groupDifferences } from '../../src/core/runs/seedGroup';
 import { m4Indices } from '../../src/core/dashboard/decimate';
 import { curveCsvRows, curveSeries, paperCsvRows } from '../../src/core/dashboard/series';
-import { aggregateByStep, aggregateColumns } from '../../src/core/dashboard/stats';
+import { aggregateByStep, aggregateColumns, savgol, savgolStderr } from '../../src/core/dashboard/stats';
 import { JsonlTail } from '../../src/core/runs/jsonlTail';
 import { readRunFolder } from '../../src/core/runs/runFolder';
 import { checkpointRun, runInfo } from '../../src/core/runs/runInfo';
@@ -100,6 +100,11 @@ describe('dashboard: runs and records', () => {
     assert.deepEqual([metricById('perf/padding_fraction').label, metricById('perf/padding_fraction').rate], ['Padded share of the positions read', true]);
   });
 
+  it("measures another trainer's wall time from the log's start, never below 0 (a later file's earlier event)", () => {
+    const batch = batchOfScalars([{ tag: 'loss', step: 1, wallTime: 98, value: 1 }, { tag: 'loss', step: 2, wallTime: 105, value: 0.5 }, { tag: 'loss', step: 3, value: 0.25 }], 100);
+    assert.deepEqual([...batch.axes.wallSeconds], [0, 5, -1]);
+  });
+
   it('puts every x-axis on evaluation points, carried from the training records of the step', () => {
     const records = new RunRecords();
     records.add([evaluation(0, 'id', 0.3), train(1, 2), train(2, 1.9), evaluation(2, 'id', 0.5), evaluation(2, 'ood', 0.1)]);
@@ -174,6 +179,32 @@ describe('dashboard: runs and records', () => {
     const csv = toCsv(curveCsvRows([single], 'step')).split('\r\n');
     assert.equal(csv[0], 'series,runs,split,step,step,value,smoothed,band_low,band_high,n_runs');
     assert.equal(csv.length, single.steps.length + 2);
+  });
+
+  it("smooths with the paper's order-3 Savitzky-Golay and carries each point's SE through the filter's weights", () => {
+    const rates = [0.1, 0.5, 0.2, 0.9, 0.4, 0.35, 0.8, 0.05, 0.6];
+    const one = studyRun('runs/smooth')('sft', rates.map((rate, i) => evaluation(i * 10, 'ood-rule', rate)));
+    const [s] = curveSeries([one], metricById('ood/success'), 'step', { smoothing: 'savgol:5', band: 'se', aggregate: false }, (i) => `c${i}`);
+    const smoothed = savgol(rates, 5, 3);
+    const halfWidths = savgolStderr(rates.map((rate) => Math.sqrt((rate * (1 - rate)) / 100)), 5, 3);
+    rates.forEach((_, i) => {
+      assert.ok(Math.abs(s!.smoothed![i]! - smoothed[i]!) < 1e-12, `smoothed ${i}: ${s!.smoothed![i]} vs ${smoothed[i]}`);
+      assert.ok(Math.abs(s!.band!.hi[i]! - smoothed[i]! - halfWidths[i]!) < 1e-12 && Math.abs(smoothed[i]! - s!.band!.lo[i]! - halfWidths[i]!) < 1e-12, `band ${i}`);
+    });
+  });
+
+  it("draws seeds' 95% band as the t interval of their mean, SE as their SEM, and keeps each split of a kind its own curve", () => {
+    const seed = (folder: string, a: [number, number], b: [number, number]) =>
+      studyRun(folder)('ppo', [evaluation(0, 'ood-a', a[0]), evaluation(0, 'ood-b', b[0]), evaluation(10, 'ood-a', a[1]), evaluation(10, 'ood-b', b[1])]);
+    const seeds = [seed('runs/seed-0', [0.2, 0.4], [0.5, 0.5]), seed('runs/seed-1', [0.3, 0.7], [0.6, 0.9])];
+    const draw = (band: 'se' | 'ci95') => curveSeries(seeds, metricById('ood/success'), 'step', { smoothing: 'none', band, aggregate: true }, (i) => `c${i}`);
+    const [a, b] = draw('ci95');
+    assert.deepEqual([a!.label.endsWith(' · ood-a (N=2)'), b!.label.endsWith(' · ood-b (N=2)')], [true, true], `${a?.label} | ${b?.label}`);
+    assert.ok(Math.abs(a!.ys[1]! - 0.55) < 1e-12 && Math.abs(b!.ys[1]! - 0.7) < 1e-12);
+    // step 10 of ood-a: 0.4 and 0.7, SEM 0.15, t(0.975, df 1) = 12.706...
+    assert.ok(Math.abs(a!.band!.hi[1]! - a!.ys[1]! - 12.706204736174705 * 0.15) < 1e-9, `${a!.band!.hi[1]! - a!.ys[1]!}`);
+    const [se] = draw('se');
+    assert.ok(Math.abs(se!.band!.hi[1]! - se!.ys[1]! - 0.15) < 1e-12);
   });
 
   it('tells long values that share their start apart by where they differ', () => {
@@ -254,6 +285,8 @@ describe('dashboard: runs and records', () => {
     assert.equal(ood.init, 0.3);
     const finals = toCsv(paperCsvRows([column!])).split('\r\n').filter((line) => line.includes(',rule-ood,') && line.includes(',final,'));
     assert.deepEqual(finals.map((line) => line.split(',').pop()), ['SFT', 'RL (ppo.learningRate=0.00001)', 'RL (ppo.learningRate=0.000001)']);
+    // delta: the arm's final mean minus Init's (SFT fell below Init, RL rose above it)
+    assert.deepEqual(finals.map((line) => Number(line.split(',')[12]).toFixed(2)), ['-0.15', '0.25', '0.05']);
   });
 
   it('starts an arm that left Init to its sibling (evaluation.atStart false) at the sibling\'s Init point', () => {
@@ -271,6 +304,13 @@ describe('dashboard: runs and records', () => {
     }
     const rlFinal = ood.methods.find((m) => m.method === 'RL')!.final;
     assert.ok(rlFinal.n === 1 && Math.abs(rlFinal.sem - binomial(0.5)) < 1e-12);
+  });
+
+  it("takes Init's value as the mean of the runs' step-0 evaluations (each run may evaluate Init anew)", () => {
+    const run = studyRun('runs/init-twice');
+    const sft = run('sft', [evaluation(0, 'ood-rule', 0.3), evaluation(10, 'ood-rule', 0.2)]);
+    const rl = run('ppo', [evaluation(0, 'ood-rule', 0.4), evaluation(10, 'ood-rule', 0.5)]);
+    assert.ok(Math.abs(paperColumns([sft, rl])[0]!.rows[1]!.init! - 0.35) < 1e-12);
   });
 
   it("shows every run's rule-OOD split in the rule-OOD row and its visual one in the visual row, whatever order its config lists them in", () => {

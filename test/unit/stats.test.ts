@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aggregateByStep, binomialStderr, emaDebiased, emaDebiasedStderr, mean, savgol, savgolStderr, sem, studentTQuantile, tConfidenceHalfWidth, type SeriesPoint } from '../../src/core/dashboard/stats';
+import { aggregateByStep, binomialStderr, emaDebiased, emaDebiasedStderr, mean, savgol, savgolStderr, savgolWindow, sem, studentTQuantile, tConfidenceHalfWidth, type SeriesPoint } from '../../src/core/dashboard/stats';
 
 // Written by trainer/tests/stats_vectors.py with scipy and numpy.
 const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'vectors', 'stats.json'), 'utf8')) as {
@@ -32,10 +32,26 @@ describe('stats against scipy reference vectors', () => {
     assert.equal(savgol(y, 9, 3).length, 5);
   });
 
+  it('an even Savitzky-Golay window becomes the odd one below it, never one past the series', () => {
+    assert.equal(savgolWindow(10, 100, 3), 9);
+    assert.equal(savgolWindow(9, 8, 3), 7);
+    assert.equal(savgolWindow(4, 100, 3), 0);
+    const y = Array.from({ length: 40 }, (_, i) => Math.sin(i / 3) + 0.1 * Math.cos(i * 7));
+    assert.deepEqual([...savgol(y, 10, 3)], [...savgol(y, 9, 3)]);
+    assert.deepEqual([...savgolStderr(y.map(Math.abs), 10, 3)], [...savgolStderr(y.map(Math.abs), 9, 3)]);
+    const eight = y.slice(0, 8);
+    assert.deepEqual([...savgol(eight, 8, 3)], [...savgol(eight, 7, 3)]);
+  });
+
   it('the EMA is TensorBoard-debiased (equals the lfilter reference)', () => {
     for (const c of vectors.emaDebiased) emaDebiased(c.y, c.weight).forEach((v, i) => close(v, c.expected[i]!, 1e-12, `w=${c.weight} [${i}]`));
     assert.deepEqual(emaDebiased([0.3, 0.3, 0.3], 0.9), [0.3, 0.3, 0.3]);
     assert.ok(Number.isNaN(emaDebiased([0.1, Number.NaN, 0.2], 0.5)[1]));
+  });
+
+  it("leaves a constant series' standard errors as they are under the EMA, as it leaves its values", () => {
+    // emaDebiased returns a constant series unchanged: its band is each point's own SE, not none
+    assert.deepEqual(emaDebiasedStderr([0.3, 0.3, 0.3], [0.01, 0.02, 0.03], 0.9), [0.01, 0.02, 0.03]);
   });
 
   it('binomial standard errors, SEM and Student-t 95% intervals', () => {
