@@ -3,7 +3,7 @@ import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import type { MetricRecord, RunManifest } from '../../src/core/contracts/generated/types';
 import { batchOf, batchOfScalars, metricById, mismatchWarning, paperColumns, recordsStepTimes, RunRecords, stepTimeline, timelineBarTitle, toCsv, type RunInfo } from '../../src/core/dashboard/model';
-import { groupDifferences } from '../../src/core/runs/seedGroup';
+import { differenceLabel, groupDifferences, keepRepeatedSeedsApart, seedGroupKey } from '../../src/core/runs/seedGroup';
 import { m4Indices } from '../../src/core/dashboard/decimate';
 import { curveCsvRows, curveSeries, paperCsvRows } from '../../src/core/dashboard/series';
 import { aggregateByStep, aggregateColumns, savgol, savgolStderr } from '../../src/core/dashboard/stats';
@@ -146,8 +146,19 @@ describe('dashboard: runs and records', () => {
     const seed0 = key(() => {});
     const seed1 = key((c) => Object.assign(c, { seed: 1, name: 'demo-rl-seed1', outputDir: 'elsewhere', evaluation: { ...c.evaluation, atStart: false } }), 'demo-rl-seed1');
     assert.equal(seed1, seed0);
+    // what only names, describes, logs or alerts on a run is no part of its arm either
+    assert.equal(key((c) => Object.assign(c, { seed: 2, description: 'the third seed', logging: { tensorboard: true }, alerts: [{ metric: 'ppo/approx_kl', above: 0.1 }] })), seed0);
+    // nor is the same config from another Init the same arm
+    assert.notEqual(seedGroupKey('ppo', 'runs/a/init', manifest.config), seedGroupKey('ppo', 'runs/b/init', manifest.config));
     assert.notEqual(key((c) => (c.ppo.learningRate = 3e-5)), seed0);
     assert.notEqual(key((c) => (c.evaluation.seed = 7)), seed0, 'other evaluation episodes are another comparison');
+  });
+
+  it('keeps every repeat of a seed apart, each naming the first run of that seed', () => {
+    const run = (folder: string, seed: number) => ({ folder, seed, groupKey: JSON.stringify({ job: 'ppo', config: { lr: 1 } }), groupLabel: 'RL' });
+    const kept = keepRepeatedSeedsApart([run('s0', 0), run('s0-copy', 0), run('s1', 1), run('s0-again', 0)]);
+    assert.deepEqual(kept.map((r) => [r.groupLabel, r.repeatOf]), [['RL', undefined], ['RL · repeat 1', 's0'], ['RL', undefined], ['RL · repeat 2', 's0']]);
+    assert.equal(new Set(kept.map((r) => r.groupKey)).size, 3);
   });
 
   it("keeps run.json's files and checkpoints inside the run folder", () => {
@@ -239,6 +250,9 @@ describe('dashboard: runs and records', () => {
     assert.equal(new Set(labels).size, 2);
     assert.ok(labels.some((l) => /^GP-L RL from gp-l\/init \(ppo\.learningRate=\S+\) · ood-rule \(N=2\)$/.test(l)), labels.join(' | '));
     assert.ok(labels.some((l) => l === 'GP-L RL from gp-l/init (ppo.learningRate=0.00003) · ood-rule (N=1)'), labels.join(' | '));
+    // at most three fields, then how many more: a fourth difference is counted, never dropped unsaid
+    assert.equal(differenceLabel(['a=1', 'b=2', 'c=3']), 'a=1, b=2, c=3');
+    assert.equal(differenceLabel(['a=1', 'b=2', 'c=3', 'd=4']), 'a=1, b=2, c=3, +1 more');
   });
 
   it('builds the paper view: one column per Init with SFT and RL, ID/OOD rows, Init baseline and final deltas', () => {
