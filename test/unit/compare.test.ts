@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareEpisodes, firstDivergence, mcnemarExact } from '../../src/core/compare/compare';
-import { evaluationPlan, newEpisodes, playSplit, summarize, type PlayedEpisode, type SplitPlan } from '../../src/core/compare/evaluation';
+import { episodeRecord, evaluationPlan, newEpisodes, playSplit, summarize, type PlayedEpisode, type SplitPlan } from '../../src/core/compare/evaluation';
 import { cardValue, type Rank } from '../../src/core/envs/generalpoints';
 import type { ChatMessage } from '../../src/core/inference/tokenizer';
 import { EnvServer } from '../../src/core/envs/server';
@@ -55,6 +55,8 @@ describe('checkpoint comparison', () => {
     assert.ok(Math.abs(id.difference - 1 / 3) < 1e-12);
     // d = [0, 1, 0]: mean 1/3, E[d^2] = 1/3, var = 1/3 - 1/9 = 2/9, SE = sqrt(2/27)
     assert.ok(Math.abs(id.differenceStderr - Math.sqrt(2 / 27)) < 1e-12);
+    // each side's binomial SE over the n paired episodes: sqrt(p (1 - p) / n)
+    assert.ok(Math.abs(id.a.stderr - Math.sqrt((2 / 3) * (1 / 3) / 3)) < 1e-12 && Math.abs(id.b.stderr - Math.sqrt((1 / 3) * (2 / 3) / 3)) < 1e-12);
     assert.equal(id.mcnemarP, 1);
     assert.deepEqual(result.unmatched, [{ side: 'a', split: 'id', seed: 9 }, { side: 'b', split: 'ood', seed: 7 }]);
     assert.deepEqual(result.pairs.filter((p) => p.outcomeDiffers).map((p) => `${p.split}/${p.seed}`), ['id/2', 'ood/1']);
@@ -70,6 +72,10 @@ describe('checkpoint comparison', () => {
     ];
     const result = compareEpisodes(a, b);
     assert.deepEqual(result.pairs.map((p) => p.seed), [3]);
+    // one route id in two cities is two routes
+    const inCity = (success: boolean, city: string) => ({ ...episode('ood', 4, success, ['x']), state: { routeId: 'r1', city, position: 0 } }) as unknown as OwnEpisode;
+    assert.deepEqual(compareEpisodes([inCity(true, 'NYC')], [inCity(false, 'Tokyo')]).pairs, []);
+    assert.equal(compareEpisodes([inCity(true, 'NYC')], [inCity(false, 'NYC')]).pairs.length, 1);
     assert.deepEqual(result.unmatched, [1, 2].flatMap((seed) => [{ side: 'a', split: 'ood', seed, differs: true }, { side: 'b', split: 'ood', seed, differs: true }]));
   });
 
@@ -178,6 +184,33 @@ describe('compare: evaluation splits', () => {
     };
     assert.equal(summary({ env: 'virl', modality: 'vision' }).recognition, undefined);
     assert.ok(summary({ env: 'generalpoints', modality: 'vision' }).recognition);
+  });
+
+  it("summarizes a split as the trainer's evaluate.summarize does: the call past the budget is a turn, not an attempt", () => {
+    const turn = (reward: number, failureMode?: string, recognized?: boolean) => ({ index: 0, prompt: 'P', output: 'x', reward, message: '', done: false, ...(failureMode ? { failureMode } : {}), ...(recognized !== undefined ? { recognized } : {}) });
+    const played = (environment: Record<string, unknown>, success: boolean, turns: ReturnType<typeof turn>[], recognized = 0) =>
+      ({ index: 0, seed: 0, environment, env: { success, state: () => ({}) }, recognized, turns }) as unknown as PlayedEpisode;
+    const virl = { env: 'virl' };
+    const plan: SplitPlan = { name: 'ood', kind: 'rule-ood', environment: virl, episodes: 2, seed: 0 };
+    const summary = summarize(plan, [
+      played(virl, true, [turn(1), turn(-1, 'wrong-turn'), turn(1)]),
+      played(virl, false, [turn(-1.5, 'phantom-intersection'), turn(-1, 'wrong-turn'), turn(-1, 'budget-exhausted')]),
+    ]);
+    assert.ok(summary.success.rate === 0.5 && summary.success.n === 2 && Math.abs(summary.success.stderr - Math.sqrt(0.25 / 2)) < 1e-15);
+    assert.equal(summary.meanReward, -2.5 / 2, 'the reward of every turn, per episode');
+    assert.equal(summary.meanAttempts, 5 / 2);
+    assert.deepEqual(summary.failureModes, { 'budget-exhausted': 1, 'phantom-intersection': 1, 'wrong-turn': 2 });
+    assert.deepEqual([summary.perStepAccuracy!.rate, summary.perStepAccuracy!.n], [2 / 5, 5], 'ours: correct over scored attempts');
+    assert.deepEqual([summary.perStepAccuracyReference!.rate, summary.perStepAccuracyReference!.n], [2 / 6, 6], "the reference's: over every model call");
+    // recognition: recognized turns over attempts (the turn past the budget is no attempt)
+    const vision = { env: 'generalpoints', modality: 'vision' };
+    const recognition = summarize({ ...plan, environment: vision }, [played(vision, false, [turn(-2, 'wrong-numbers', true), turn(-1, 'budget-exhausted')], 1)]).recognition!;
+    assert.deepEqual([recognition.rate, recognition.n], [1, 1]);
+    // an episode's failure mode: its last attempt's, the budget's only when nothing else failed
+    const gp = { env: 'generalpoints' };
+    const record = (modes: string[]) => episodeRecord('r', 0, { ...plan, environment: gp }, undefined, played(gp, false, modes.map((m) => turn(-1, m)))).failureMode;
+    assert.equal(record(['wrong-numbers', 'arithmetic', 'budget-exhausted']), 'arithmetic');
+    assert.equal(record(['budget-exhausted']), 'budget-exhausted');
   });
 
   it("reads a rejected answer back in the next chat as a sampled answer (the trainer's chat.sampled_answer), so the template's separator is not written twice", async () => {
