@@ -135,6 +135,52 @@ describe('transcripts: an episodes file', () => {
   });
 });
 
+describe('transcripts: failure modes of mixed episodes', () => {
+  const good = readFileSync(SFT, 'utf8').trimEnd().split('\n');
+  let dir: string;
+  let file: EpisodeFile;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ptlab-transcripts-'));
+    const episode = (i: number, step: number, success: boolean, failureMode?: string) => {
+      const { failureMode: _mode, ...record } = JSON.parse(good[i]!) as EpisodeRecord;
+      return JSON.stringify({ ...record, split: 'ood-rule', splitKind: 'rule-ood', step, success, ...(failureMode ? { failureMode } : {}) });
+    };
+    const lines = [
+      episode(0, 100, false, 'wrong-numbers'),
+      episode(1, 100, false, 'rule-collapse'),
+      episode(2, 100, false),
+      episode(3, 100, false, 'rule-collapse'),
+      episode(4, 100, true, 'arithmetic'), // solved: a mode it carries is no failure
+      episode(5, 200, false, 'rule-collapse'),
+    ];
+    writeFileSync(join(dir, 'episodes.jsonl'), `${lines.join('\n')}\n`);
+    file = new EpisodeFile(join(dir, 'episodes.jsonl'));
+    await file.build(() => {});
+  });
+  after(async () => {
+    await file.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('groups by split and step, most frequent mode first, unlabelled failures named so; a solved episode has no mode', async () => {
+    await file.query({}, 0, 1);
+    const groups = file.failureSummary();
+    assert.deepEqual(groups.map((g) => [g.split, g.step, g.episodes, g.failures]), [['ood-rule', 100, 5, 4], ['ood-rule', 200, 1, 1]]);
+    assert.deepEqual(groups[0]!.modes.map((m) => [m.mode, m.count]), [['rule-collapse', 2], ['unlabelled', 1], ['wrong-numbers', 1]]);
+    assert.equal((await file.query({ failureModes: ['arithmetic'] }, 0, 10)).total, 0);
+    assert.ok(!file.facets().failureModes.includes('arithmetic'));
+  });
+
+  it("counts the rule-collapse mode in the call-out, wherever it ranks, and none where no episode collapsed", async () => {
+    await file.query({}, 0, 1);
+    const [group] = file.failureSummary();
+    const ranked = { ...group!, modes: [...group!.modes].reverse() };
+    assert.match(ruleCollapseNote(ranked)!, /^Rule collapse: 2 of 4 failures/);
+    assert.equal(ruleCollapseNote({ ...group!, modes: group!.modes.filter((m) => m.mode !== 'rule-collapse') }), undefined);
+  });
+});
+
 describe('transcripts: an episodes file a running run writes', () => {
   const good = readFileSync(SFT, 'utf8').trimEnd().split('\n');
   const atStep = (line: string, step: number): string => JSON.stringify({ ...(JSON.parse(line) as EpisodeRecord), step });
