@@ -57,6 +57,22 @@ describe('study report', () => {
     assert.equal(study.verdict.effects.length, 5);
   });
 
+  it("reads each final at its run's last evaluated step: that step's failure modes, its change from Init, its episodes (not Init's, not training rollouts)", () => {
+    const rl = files('rl-final');
+    const lines = rl.metrics!.trim().split('\n');
+    // Init evaluated after the final evaluation in the file (a resumed run's order): the file does not end at the last step
+    const atInit = (line: string) => line.replace('"step": 100', '"step": 0').replace(/"failureModes": \{[^}]*\}/, '"failureModes": {"format": 12}');
+    const rollout = { ...rl.episodes[0]!, split: 'train', step: 150 } as OwnEpisode;
+    const withInit: RunFiles = { ...rl, metrics: `${[...lines, ...lines.map(atInit)].join('\n')}\n`, episodes: [...rl.episodes.map((e) => ({ ...e, step: 0, success: false })), ...rl.episodes, rollout] };
+    const study = buildReport('GP-L', [files('sft-final')], [withInit], '2026-11-25T12:00:00Z');
+    assert.deepEqual(study.finals.find((f) => f.method === 'RL' && f.split === 'id')!.failureModes, { arithmetic: 4, 'wrong-numbers': 16 });
+    const sft = study.finals.filter((f) => f.method === 'SFT');
+    assert.deepEqual(sft.map((f) => [f.split, Math.round(f.delta! * 1e6) / 1e6]), [['id', Math.round((0.75 - 8 / 12) * 1e6) / 1e6], ['ood-rule', -0.25]], 'final minus Init');
+    assert.deepEqual(study.comparison.splits.map((s) => [s.split, s.pairs]), [['id', 12], ['ood-rule', 12]]);
+    assert.equal(study.verdict.effects.length, 5);
+    assert.ok(study.verdict.effects.every((e) => e.pairing === 'paired' && e.n === 12), study.verdict.sentence);
+  });
+
   it('with several training seeds per arm: each run\'s finals, the verdict over the seeds, the first runs compared', () => {
     const rl = files('rl-final');
     const atInit = (line: string) => line.replace('"step": 100', '"step": 0');
@@ -121,6 +137,9 @@ describe('study report', () => {
     assert.equal(sft.length, 3);
     assert.ok(sft.every((r) => r.splitKind === 'rule-ood'));
     assert.equal(sft[0]!.success, false);
+    // RL failed 3 of its 12 OOD episodes: the three samples are those, wherever they are in the file
+    const rl = data.samples.find((s) => s.method === 'RL')!.records;
+    assert.deepEqual(rl.map((r) => r.success), [false, false, false]);
   });
 
   it('measures a V-IRL study in per-step accuracy, GeneralPoints in success (the paper\'s measures)', () => {

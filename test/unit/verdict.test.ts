@@ -53,6 +53,20 @@ describe('study verdict', () => {
     assert.ok(v.effects.every((e) => e.pairing === 'independent'));
     assert.ok(Math.abs(v.effects[0]!.stderr - Math.hypot(Math.sqrt(0.24 / 100), Math.sqrt(0.09 / 100))) < 1e-12);
     assert.equal(v.outcome, 'reproduced');
+    // episodes of only some of the seeds (another evaluation size) do not pair either: the rates are of all of them
+    const half = studyVerdict([result('ood-rule', 'rule-ood', 200, below(80))], [[result('ood-rule', 'rule-ood', 100, below(10))]], [[result('ood-rule', 'rule-ood', 200, below(140))]]);
+    assert.deepEqual(half.effects.map((e) => e.pairing), ['independent', 'paired', 'independent']);
+  });
+
+  it("pairs RL with SFT over the seeds both have when RL has more; a split some arm lacks is no effect", () => {
+    const id = (k: number) => result('id', 'id', 200, below(k));
+    const ood = (k: number) => result('ood-rule', 'rule-ood', 200, below(k));
+    const v = armsVerdict(init, [{ label: 'SFT', seeds: [[id(120), ood(20)]] }], [{ label: 'RL', seeds: [[id(110), ood(80)], [id(110), ood(90)], [id(110), ood(70)]] }]);
+    const above = v.effects.find((e) => e.claim.startsWith('RL ends above SFT'))!;
+    assert.deepEqual(above.perSeed.map((d) => Math.round(d * 1000) / 1000), [0.3]);
+    const lacking = studyVerdict(init, [[id(120), ood(20)]], [[id(110)]]);
+    assert.equal(lacking.outcome, 'undecided');
+    assert.deepEqual(lacking.effects.map((e) => e.splitKind), ['id', 'id']);
   });
 
   it("averages each arm's change from Init over all its seeds, and pairs RL with SFT over the seeds both have", () => {
