@@ -86,6 +86,10 @@ describe('run summaries for language-model tools', () => {
     );
     assert.equal(summary.step, 30);
     assert.ok('rollout/reward_mean' in summary.training);
+    // the last step recorded is the highest, wherever it is in the file (Init evaluated again after a resume)
+    const records = wholeRecords(read('gp-l/ppo-s0', 'metrics.jsonl'));
+    const reevaluated = [...records, { ...records.find((r) => r.kind === 'eval')!, step: 0 }];
+    assert.equal(summarizeRun(readRunFolder(folder, read('gp-l/ppo-s0', 'run.json')), 'runs/gp-l/ppo-s0', reevaluated, 'finished').step, 30);
     assert.match(describeRun(summary), /^runs\/gp-l\/ppo-s0: ppo run of gp-l, finished at step 30\n {2}id \(id\) success 73\.4% ± 2\.8% \(SE, n=256\) at step 30/);
     const sft = summarizeRun(readRunFolder(join(runs, 'gp-l', 'sft-s0'), read('gp-l/sft-s0', 'run.json')), 'runs/gp-l/sft-s0', wholeRecords(read('gp-l/sft-s0', 'metrics.jsonl')), 'finished');
     const [id, ood] = compareRuns(sft, summary);

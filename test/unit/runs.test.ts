@@ -56,6 +56,14 @@ describe('runs: summarizeRun', () => {
     assert.deepEqual(run.problems, ['metrics.jsonl: skipped 1 bad line(s), first at line 8']);
   });
 
+  it("takes the step from run.json's progress (a resume that went back), else the metrics' last step", () => {
+    const manifest = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { progress?: { step: number; totalSteps: number } };
+    const metrics = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8');
+    assert.equal(summarizeRun('runs/tiny-gp-l/ppo', JSON.stringify({ ...manifest, progress: { step: 7, totalSteps: 10 } }), metrics).step, 7);
+    const { progress: _progress, ...withoutProgress } = manifest;
+    assert.equal(summarizeRun('runs/tiny-gp-l/ppo', JSON.stringify(withoutProgress), `${metrics}${evalLine(3, 'id', 0.5)}\n`).step, 10);
+  });
+
   it('reports a missing or invalid manifest instead of failing', () => {
     assert.deepEqual(summarizeRun('r', undefined, undefined).problems, ['run.json is missing']);
     assert.match(summarizeRun('r', '{', undefined).problems[0]!, /run.json is not valid JSON/);
