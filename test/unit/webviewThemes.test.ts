@@ -1,0 +1,58 @@
+// The webviews under VS Code's light and high-contrast themes (their colours as VS Code passes
+// them: test/fixtures/themes/webviewThemes.json), in a bare Chromium (node scripts/build.mjs
+// first): text readable (WCAG AA, 4.5:1) and the current or selected item told apart.
+import * as assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import type { EpisodeView } from '../../src/protocol/preview';
+import { LIGHT_AND_CONTRAST_THEMES, launchChromium, openWebviewPage, textContrast, type WebviewTheme } from '../support/dashboardHarness';
+
+const READABLE = 4.5;
+
+const generalPoints: EpisodeView = {
+  configUri: 'file:///w/gp.ptlab.json',
+  configPath: 'gp.ptlab.json',
+  experiment: 'gp',
+  variants: [{ id: 'train', name: 'train', kind: 'train', task: 'GP-L', overrides: [], recognition: false, eachRouteOnce: false, firstSeed: 0 }],
+  variantId: 'train',
+  seed: 3,
+  env: 'generalpoints',
+  modality: 'language',
+  verifier: 'reference',
+  maxVerify: 5,
+  prompt: 'Cards: 3 5 7 K. Make 24.',
+  transcript: [
+    { kind: 'answer', text: '{"formula": "(7-5)*13-3"}' },
+    { kind: 'verdict', attempt: 1, reward: -1, message: 'not 24', failureMode: 'wrong-answer', correct: false, done: false, success: false },
+    { kind: 'answer', text: '{"formula": "3*(13-5)"}' },
+    { kind: 'verdict', attempt: 2, reward: 5, message: 'correct', failureMode: null, correct: true, done: true, success: true },
+  ],
+  done: true,
+  success: true,
+  attemptsLeft: 3,
+  attemptsNote: 'solved at attempt 2',
+  generalPoints: { cards: ['3', '5', '7', 'K'], suits: ['spades', 'hearts', 'clubs', 'diamonds'], values: [3, 5, 7, 13], solutions: ['3*(13-5)'], verifierSolutions: 1 },
+} as EpisodeView;
+
+describe('webviews under light and high-contrast themes (Chromium)', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let page: Page | undefined;
+  before(async () => (browser = await launchChromium()));
+  afterEach(async () => page?.close());
+  after(async () => browser?.close());
+
+  const openPreview = async (theme: WebviewTheme, view: EpisodeView): Promise<Page> => {
+    const opened = await openWebviewPage(browser, 'preview', ['webview.css', 'preview.css', 'route-map.css'], undefined, undefined, theme);
+    await opened.evaluate((m) => window.postMessage(m, '*'), { type: 'episode/set', view });
+    return opened;
+  };
+
+  for (const theme of LIGHT_AND_CONTRAST_THEMES) {
+    it(`preview, ${theme}: the model's answers are readable`, async () => {
+      page = await openPreview(theme, generalPoints);
+      await page.locator('#transcript .turn-assistant pre').first().waitFor();
+      const ratio = await textContrast(page, '#transcript .turn-assistant pre');
+      assert.ok(ratio >= READABLE, `the answer's text is ${ratio.toFixed(2)}:1 on its background`);
+    });
+  }
+});
