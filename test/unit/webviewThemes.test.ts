@@ -33,6 +33,33 @@ const generalPoints: EpisodeView = {
   generalPoints: { cards: ['3', '5', '7', 'K'], suits: ['spades', 'hearts', 'clubs', 'diamonds'], values: [3, 5, 7, 13], solutions: ['3*(13-5)'], verifierSolutions: 1 },
 } as EpisodeView;
 
+const virl: EpisodeView = {
+  ...generalPoints,
+  env: 'virl',
+  prompt: 'Navigate',
+  transcript: [],
+  done: false,
+  success: false,
+  attemptsNote: '2 attempts left',
+  generalPoints: undefined,
+  virl: {
+    routeId: 'r1',
+    city: 'NYC',
+    position: 1,
+    railLength: 3,
+    instruction: ['Head east.'],
+    map: { start: 'A', destination: 'B', intersections: [{ x: 0, y: 0, landmarks: '' }, { x: 2, y: 0, landmarks: 'Cafe' }], rail: [0, 1, 2].map((i) => ({ x: i, y: 0, heading: 90, action: i === 2 ? 'stop' : 'forward()', observation: `Position ${i}: no landmarks` })), agent: 1 },
+  },
+} as EpisodeView;
+
+/** What tells an element apart at a glance: its colours, border and outline. */
+function look(page: Page, selector: string): Promise<string> {
+  return page.locator(selector).first().evaluate((node) => {
+    const s = getComputedStyle(node);
+    return [s.backgroundColor, s.color, `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`, `${s.borderStyle} ${s.borderWidth} ${s.borderColor}`].join(' / ');
+  });
+}
+
 describe('webviews under light and high-contrast themes (Chromium)', function () {
   this.timeout(60_000);
   let browser: Browser;
@@ -53,6 +80,14 @@ describe('webviews under light and high-contrast themes (Chromium)', function ()
       await page.locator('#transcript .turn-assistant pre').first().waitFor();
       const ratio = await textContrast(page, '#transcript .turn-assistant pre');
       assert.ok(ratio >= READABLE, `the answer's text is ${ratio.toFixed(2)}:1 on its background`);
+    });
+
+    it(`preview V-IRL, ${theme}: the current rail position is readable and marked`, async () => {
+      page = await openPreview(theme, virl);
+      await page.locator('.rail li.current').waitFor();
+      const ratio = await textContrast(page, '.rail li.current span');
+      assert.ok(ratio >= READABLE, `the current position's text is ${ratio.toFixed(2)}:1 on its background`);
+      assert.notEqual(await look(page, '.rail li.current'), await look(page, '.rail li:not(.current)'), 'the current position looks like the others');
     });
   }
 });
