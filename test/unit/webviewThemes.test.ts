@@ -3,8 +3,9 @@
 // first): text readable (WCAG AA, 4.5:1) and the current or selected item told apart.
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import type { EpisodeRow } from '../../src/core/transcripts/types';
 import type { EpisodeView } from '../../src/protocol/preview';
-import { LIGHT_AND_CONTRAST_THEMES, launchChromium, openWebviewPage, textContrast, type WebviewTheme } from '../support/dashboardHarness';
+import { LIGHT_AND_CONTRAST_THEMES, launchChromium, openWebviewPage, post, textContrast, type WebviewTheme } from '../support/dashboardHarness';
 
 const READABLE = 4.5;
 
@@ -74,6 +75,19 @@ describe('webviews under light and high-contrast themes (Chromium)', function ()
     return opened;
   };
 
+  /** The transcript viewer listing `count` episodes, every third solved. */
+  const openTranscripts = async (theme: WebviewTheme, count = 30): Promise<Page> => {
+    const opened = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css'], undefined, undefined, theme);
+    const facets = { splits: ['train'], splitKinds: ['train'], tasks: ['GP-L'], checkpoints: [], failureModes: ['wrong-answer'], stepMin: 0, stepMax: 100 };
+    const view = { title: 'runs/gp-l/ppo', file: 'runs/gp-l/ppo/episodes.jsonl', fsPath: '/w/runs/gp-l/ppo/episodes.jsonl', query: {} };
+    await post(opened, [{ type: 'open', view }, { type: 'progress', progress: { bytes: 10, size: 10, episodes: count, skipped: 0, skippedExamples: [], done: true }, facets }]);
+    const rows = Array.from({ length: count }, (_, i): EpisodeRow => ({ row: i, line: i + 1, step: 100, split: 'train', task: 'GP-L', episode: i, seed: i, turns: 2, totalReward: i % 3 === 0 ? 5 : -1, success: i % 3 === 0, ...(i % 3 === 0 ? {} : { failureMode: 'wrong-answer' }), snippet: `answer ${i}` }));
+    const generation = await opened.evaluate(() => (window as unknown as { __posted: { type: string; generation: number }[] }).__posted.filter((m) => m.type === 'query').at(-1)!.generation);
+    await post(opened, [{ type: 'rows', result: { generation, total: rows.length, start: 0, rows, partial: false } }]);
+    await opened.locator('.episode-row[role=option]').first().waitFor();
+    return opened;
+  };
+
   for (const theme of LIGHT_AND_CONTRAST_THEMES) {
     it(`preview, ${theme}: the model's answers are readable`, async () => {
       page = await openPreview(theme, generalPoints);
@@ -88,6 +102,13 @@ describe('webviews under light and high-contrast themes (Chromium)', function ()
       const ratio = await textContrast(page, '.rail li.current span');
       assert.ok(ratio >= READABLE, `the current position's text is ${ratio.toFixed(2)}:1 on its background`);
       assert.notEqual(await look(page, '.rail li.current'), await look(page, '.rail li:not(.current)'), 'the current position looks like the others');
+    });
+
+    it(`transcripts, ${theme}: the selected episode stands out from the others`, async () => {
+      page = await openTranscripts(theme);
+      await page.locator('.episode-row[data-row="2"]').click();
+      await page.mouse.move(1300, 850); // not hovering any row
+      assert.notEqual(await look(page, '.episode-row[data-row="2"]'), await look(page, '.episode-row[data-row="1"]'), 'the selected row looks like the others');
     });
   }
 });
