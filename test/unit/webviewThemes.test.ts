@@ -110,5 +110,22 @@ describe('webviews under light and high-contrast themes (Chromium)', function ()
       await page.mouse.move(1300, 850); // not hovering any row
       assert.notEqual(await look(page, '.episode-row[data-row="2"]'), await look(page, '.episode-row[data-row="1"]'), 'the selected row looks like the others');
     });
+
+    it(`transcripts, ${theme}: the solved and failed chips are readable`, async () => {
+      page = await openTranscripts(theme);
+      for (const chip of ['.episode-row .chip.ok', '.episode-row .chip.fail']) {
+        const ratio = await textContrast(page, chip);
+        assert.ok(ratio >= READABLE, `${chip} is ${ratio.toFixed(2)}:1 on its background`);
+      }
+    });
+
+    it(`preview, ${theme}: the rewards and the outcome are readable`, async () => {
+      page = await openPreview(theme, generalPoints);
+      await page.locator('#verdict-reward').waitFor();
+      for (const text of ['#verdict-reward', '.turn-verdict.is-success .reward', '.turn-verdict.is-failure .reward', '#attempts']) {
+        const ratio = await textContrast(page, text);
+        assert.ok(ratio >= READABLE, `${text} is ${ratio.toFixed(2)}:1 on its background`);
+      }
+    });
   }
 });
