@@ -71,4 +71,25 @@ describe('dashboard webview (Chromium)', function () {
     const { view, metric, xKey, smoothing, band, aggregate, selected } = (await viewRequests(page))[0]!.request;
     assert.deepEqual({ view, metric, xKey, smoothing, band, aggregate, selected }, { view: 'curves', metric: 'id/success', xKey: 'gflops', smoothing: 'savgol:9', band: 'se', aggregate: false, selected: null });
   });
+
+  it('the view tabs are a tablist: one tab stop, arrow keys move between the views, each tab names its panel', async () => {
+    page = await openDashboardPage(browser);
+    const data = fixtureDashboard(RUNS);
+    await post(page, [{ type: 'runs/set', runs: data.runs() }]);
+    await serveDashboard(page, data);
+    await page.locator('#curves[data-drawn="true"]').waitFor({ timeout: 10_000 });
+    const tabs = () => page!.evaluate(() => Array.from(document.querySelectorAll('[role=tab]')).map((t) => `${t.id} ${t.getAttribute('tabindex')} ${t.getAttribute('aria-selected')} ${document.getElementById(t.getAttribute('aria-controls') ?? '')?.getAttribute('role')}`));
+    assert.deepEqual(await tabs(), ['view-curves 0 true tabpanel', 'view-paper -1 false tabpanel', 'view-time -1 false tabpanel']);
+    await page.focus('#view-curves');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'view-paper');
+    await page.locator('#paper:not([hidden])').waitFor({ timeout: 10_000 });
+    assert.deepEqual(await tabs(), ['view-curves -1 false tabpanel', 'view-paper 0 true tabpanel', 'view-time -1 false tabpanel']);
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowRight'); // from the last, round to the first
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'view-curves');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'view-time');
+    await page.locator('#time:not([hidden])').waitFor({ timeout: 10_000 });
+  });
 });

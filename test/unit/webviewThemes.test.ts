@@ -2,10 +2,11 @@
 // them: test/fixtures/themes/webviewThemes.json), in a bare Chromium (node scripts/build.mjs
 // first): text readable (WCAG AA, 4.5:1) and the current or selected item told apart.
 import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { EpisodeRow } from '../../src/core/transcripts/types';
 import type { EpisodeView } from '../../src/protocol/preview';
-import { LIGHT_AND_CONTRAST_THEMES, launchChromium, openWebviewPage, post, textContrast, type WebviewTheme } from '../support/dashboardHarness';
+import { fixtureDashboard, LIGHT_AND_CONTRAST_THEMES, launchChromium, openDashboardPage, openWebviewPage, post, repoRoot, serveDashboard, textContrast, type WebviewTheme } from '../support/dashboardHarness';
 
 const READABLE = 4.5;
 
@@ -53,11 +54,20 @@ const virl: EpisodeView = {
   },
 } as EpisodeView;
 
-/** What tells an element apart at a glance: its colours, border and outline. */
+/** What tells an element apart at a glance: the colours it is drawn in (its background composited over its ancestors'), its outline and border. */
 function look(page: Page, selector: string): Promise<string> {
   return page.locator(selector).first().evaluate((node) => {
+    const rgba = (css: string): number[] => {
+      const [r, g, b, a] = css.match(/[\d.]+/g)!.map(Number);
+      return [r!, g!, b!, a ?? 1];
+    };
+    const over = (top: number[], under: number[]): number[] => [0, 1, 2].map((i) => Math.round(top[i]! * top[3]! + under[i]! * (1 - top[3]!))).concat(1);
+    const chain: Element[] = [];
+    for (let n: Element | null = node; n; n = n.parentElement) chain.unshift(n);
+    const background = chain.reduce((under, n) => over(rgba(getComputedStyle(n).backgroundColor), under), [255, 255, 255, 1]);
     const s = getComputedStyle(node);
-    return [s.backgroundColor, s.color, `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`, `${s.borderStyle} ${s.borderWidth} ${s.borderColor}`].join(' / ');
+    const line = (style: string, width: string, color: string): string => (style === 'none' || rgba(color)[3] === 0 ? 'none' : `${style} ${width} ${color}`);
+    return [`background ${background.slice(0, 3).join(',')}`, `text ${s.color}`, `outline ${line(s.outlineStyle, s.outlineWidth, s.outlineColor)}`, `border ${line(s.borderStyle, s.borderWidth, s.borderColor)}`].join(' / ');
   });
 }
 
@@ -126,6 +136,15 @@ describe('webviews under light and high-contrast themes (Chromium)', function ()
         const ratio = await textContrast(page, text);
         assert.ok(ratio >= READABLE, `${text} is ${ratio.toFixed(2)}:1 on its background`);
       }
+    });
+
+    it(`dashboard, ${theme}: the selected view tab stands out from the others`, async () => {
+      page = await openDashboardPage(browser, undefined, undefined, theme);
+      const data = fixtureDashboard(join(repoRoot, 'test', 'fixtures', 'workspace', 'runs'));
+      await post(page, [{ type: 'runs/set', runs: data.runs() }]);
+      await serveDashboard(page, data);
+      await page.locator('#view-curves[aria-selected="true"]').waitFor();
+      assert.notEqual(await look(page, '#view-curves'), await look(page, '#view-paper'), 'the selected tab looks like the others');
     });
   }
 });

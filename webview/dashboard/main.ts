@@ -110,9 +110,9 @@ const problems = el('ul', { id: 'problems', class: 'problems' });
 const runList = el('div', { id: 'run-list', class: 'run-list', role: 'group', 'aria-label': 'Runs' });
 /** The curves' legend, as text (the plot below it, its canvas #curves-chart, is drawn by curves.ts). */
 const seriesList = el('ul', { id: 'series-list', class: 'paper-legend curves-legend', 'aria-label': 'Curves shown' });
-const curvesBox = el('div', { class: 'chart-box', id: 'curves' }, seriesList);
-const paperBox = el('div', { id: 'paper', class: 'paper' });
-const timeBox = el('div', { id: 'time', class: 'timeline' });
+const curvesBox = el('div', { class: 'chart-box', id: 'curves', role: 'tabpanel', 'aria-labelledby': 'view-curves' }, seriesList);
+const paperBox = el('div', { id: 'paper', class: 'paper', role: 'tabpanel', 'aria-labelledby': 'view-paper' });
+const timeBox = el('div', { id: 'time', class: 'timeline', role: 'tabpanel', 'aria-labelledby': 'view-time' });
 const empty = el('p', { id: 'empty', class: 'empty' }, 'No runs yet: runs appear here when a folder in the workspace holds a run.json.');
 document.getElementById('root')!.append(
   el(
@@ -132,12 +132,35 @@ document.getElementById('root')!.append(
   empty,
 );
 for (const [view, text] of VIEWS) {
-  const tab = el('button', { class: 'view-tab', id: `view-${view}`, role: 'tab' }, text);
-  tab.addEventListener('click', () => {
-    state.view = view;
-    changed();
-  });
+  const tab = el('button', { class: 'view-tab', id: `view-${view}`, role: 'tab', 'aria-controls': view }, text);
+  tab.addEventListener('click', () => showView(view));
   viewTabs.append(tab);
+}
+// A tablist is one tab stop: the arrow keys (and Home, End) move between its tabs, each showing its view.
+viewTabs.addEventListener('keydown', (event) => {
+  const at = VIEWS.findIndex(([view]) => view === state.view);
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: VIEWS.length - 1 }[event.key];
+  if (to === undefined) return;
+  event.preventDefault();
+  const [view] = VIEWS[(to + VIEWS.length) % VIEWS.length]!;
+  showView(view);
+  document.getElementById(`view-${view}`)!.focus();
+});
+
+markSelectedTab();
+
+function showView(view: DashboardViewKind): void {
+  state.view = view;
+  changed();
+}
+
+/** The selected tab is the tablist's one tab stop. */
+function markSelectedTab(): void {
+  for (const tab of viewTabs.children) {
+    const selected = tab.id === `view-${state.view}`;
+    tab.setAttribute('aria-selected', String(selected));
+    tab.setAttribute('tabindex', selected ? '0' : '-1');
+  }
 }
 refresh.addEventListener('click', () => host.post({ type: 'runs/refresh' }));
 exportPng.addEventListener('click', () => {
@@ -268,7 +291,7 @@ function isShown(folder: string): boolean {
 
 function render(): void {
   empty.hidden = runs.length > 0;
-  for (const tab of viewTabs.children) tab.setAttribute('aria-selected', String(tab.id === `view-${state.view}`));
+  markSelectedTab();
   curveControls.hidden = state.view !== 'curves';
   curvesBox.hidden = state.view !== 'curves';
   paperBox.hidden = state.view !== 'paper';
