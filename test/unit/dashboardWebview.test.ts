@@ -92,4 +92,36 @@ describe('dashboard webview (Chromium)', function () {
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'view-time');
     await page.locator('#time:not([hidden])').waitFor({ timeout: 10_000 });
   });
+
+  it("a curve's points can be read and opened from the keyboard: arrows move a cursor, Enter opens the point's episodes, and only keyboard moves are announced", async () => {
+    page = await openDashboardPage(browser, undefined, { view: 'curves', metric: 'id/success', xKey: 'step', smoothing: 'none', band: 'none', aggregate: false, selected: ['runs/gp-l/ppo-s0', 'runs/gp-l/sft-s0'] });
+    const data = fixtureDashboard(RUNS);
+    await post(page, [{ type: 'runs/set', runs: data.runs() }]);
+    await serveDashboard(page, data);
+    await page.locator('#curves[data-drawn="true"]').waitFor({ timeout: 10_000 });
+    const curves = data.view((await viewRequests(page))[0]!.request).curves!.curves;
+    const chart = page.locator('#curves-chart');
+    assert.deepEqual(await chart.evaluate((c) => [c.tabIndex, c.getAttribute('role'), c.getAttribute('aria-label')?.startsWith('Learning curves')]), [0, 'application', true]);
+    assert.match(await page.locator('#status').innerText(), /arrow keys/);
+    const announced = page.locator('#curves-announcement');
+    // a pointer over the plot shows the tooltip but says nothing
+    const over = (await page.locator('#curves .u-over').boundingBox())!;
+    await page.mouse.move(over.x + over.width * 0.8, over.y + over.height / 2);
+    assert.equal(await page.locator('.chart-tooltip').getAttribute('role'), null);
+    assert.equal(await announced.textContent(), '');
+
+    await chart.focus();
+    await page.keyboard.press('ArrowRight'); // the first curve's first point
+    await page.keyboard.press('ArrowRight'); // its second
+    const second = await announced.textContent();
+    assert.ok(second?.startsWith(`${curves[0]!.label}: `) && second.includes(`step ${curves[0]!.main.steps[1]}`), second ?? '');
+    assert.equal(await page.locator('.chart-tooltip').innerText(), second);
+    await page.keyboard.press('Enter');
+    const opened = await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'open/transcripts'));
+    assert.deepEqual(opened, [{ type: 'open/transcripts', folder: curves[0]!.folders[0], step: curves[0]!.main.steps[1], split: curves[0]!.split ?? 'train' }]);
+    await page.keyboard.press('ArrowDown'); // the next curve, at its point nearest along x
+    assert.ok((await announced.textContent())?.startsWith(`${curves[1]!.label}: `));
+    await page.keyboard.press('ArrowUp');
+    assert.ok((await announced.textContent())?.startsWith(`${curves[0]!.label}: `));
+  });
 });

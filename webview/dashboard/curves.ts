@@ -63,8 +63,10 @@ export function curvesPlot(
     mains.push(curve);
   }
 
-  const tooltip = el('div', { class: 'chart-tooltip', role: 'status' });
+  // The tooltip follows the pointer silently; a keyboard move is announced in the live region.
+  const tooltip = el('div', { class: 'chart-tooltip' });
   tooltip.hidden = true;
+  const announcement = el('div', { id: `${box.id}-announcement`, class: 'visually-hidden', 'aria-live': 'polite' });
   const dot = el('div', { class: 'chart-dot' });
   dot.hidden = true;
   const [x0, x1] = figure.xRange;
@@ -110,10 +112,12 @@ export function curvesPlot(
     aligned(lines.map((l) => l.line)),
     box,
   );
-  plot.ctx.canvas.id = labels.canvasId;
-  plot.ctx.canvas.setAttribute('aria-label', 'Learning curves');
+  const canvas = plot.ctx.canvas;
+  canvas.id = labels.canvasId;
+  // role=application: a screen reader passes the arrow keys through to the chart's cursor
+  for (const [name, value] of Object.entries({ tabindex: '0', role: 'application', 'aria-roledescription': 'chart', 'aria-label': `Learning curves: ${KEYS_HINT}` })) canvas.setAttribute(name, value);
   plot.over.append(dot);
-  box.append(tooltip);
+  box.append(tooltip, announcement);
 
   /** The main line's point nearest the cursor, within PICK_RADIUS pixels along x (the nearest by x when none). */
   const nearest = (u: uPlot): { point: CurvePoint; left: number; top: number } | undefined => {
@@ -140,7 +144,10 @@ export function curvesPlot(
     return best;
   };
   function hover(u: uPlot): void {
-    const hit = nearest(u);
+    show(u, nearest(u));
+  }
+  /** The tooltip and dot at `hit` (in the plot area's pixels); hidden when undefined. */
+  function show(u: uPlot, hit: { point: CurvePoint; left: number; top: number } | undefined): void {
     tooltip.hidden = dot.hidden = !hit;
     if (!hit) return;
     const { curve, k } = hit.point;
@@ -161,13 +168,59 @@ export function curvesPlot(
     if (hit) events.onPick(hit.point);
   });
   plot.over.addEventListener('mouseleave', () => (tooltip.hidden = dot.hidden = true));
+
+  // The keyboard's cursor: a point of one curve's main line.
+  const drawn = mains.filter((curve) => curve.main.xs.some((_x, k) => Number.isFinite(curve.main.ys[k]!)));
+  let cursor: CurvePoint | undefined;
+  const place = (point: CurvePoint): void => {
+    cursor = point;
+    show(plot, { point, left: plot.valToPos(point.curve.main.xs[point.k]!, 'x'), top: plot.valToPos(point.curve.main.ys[point.k]!, 'y') });
+    announcement.textContent = tooltip.textContent;
+  };
+  canvas.addEventListener('keydown', (event) => {
+    if (drawn.length === 0) return;
+    const at = cursor ?? { curve: drawn[0]!, k: -1 };
+    const c = drawn.indexOf(at.curve);
+    let next: CurvePoint | undefined;
+    if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') next = { curve: at.curve, k: finiteFrom(at.curve, at.k, event.key === 'ArrowRight' ? 1 : -1) ?? Math.max(at.k, 0) };
+    else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const curve = drawn[(c + (event.key === 'ArrowDown' ? 1 : drawn.length - 1)) % drawn.length]!;
+      next = { curve, k: nearestAlongX(curve, cursor ? at.curve.main.xs[at.k]! : curve.main.xs[0]!) };
+    } else if ((event.key === 'Enter' || event.key === ' ') && cursor) events.onPick(cursor);
+    else if (event.key === 'Escape') show(plot, undefined);
+    else return;
+    event.preventDefault();
+    if (next && Number.isFinite(next.curve.main.ys[next.k]!)) place(next);
+  });
+  canvas.addEventListener('blur', () => show(plot, undefined));
   return {
     resize: () => plot.setSize(size(box, legend)),
     destroy: () => {
       plot.destroy();
       tooltip.remove();
+      announcement.remove();
     },
   };
+}
+
+/** How the chart's keyboard cursor is moved (the canvas's label, the status line's hint). */
+export const KEYS_HINT = 'Left and Right move along a curve, Up and Down switch curves, Enter opens the point’s episodes';
+
+/** The next point of `curve`'s main line from k in direction `by` with a finite value, if any. */
+function finiteFrom(curve: CurveView, k: number, by: 1 | -1): number | undefined {
+  const { ys } = curve.main;
+  for (let j = k + by; j >= 0 && j < ys.length; j += by) if (Number.isFinite(ys[j]!)) return j;
+  return undefined;
+}
+
+/** The point of `curve`'s main line with a finite value nearest x. */
+function nearestAlongX(curve: CurveView, x: number): number {
+  const { xs } = curve.main;
+  const right = finiteFrom(curve, lowerBound(xs, x) - 1, 1);
+  const left = finiteFrom(curve, Math.min(lowerBound(xs, x), xs.length), -1);
+  if (right === undefined) return left!;
+  if (left === undefined) return right;
+  return Math.abs(xs[left]! - x) <= Math.abs(xs[right]! - x) ? left : right;
 }
 
 /** A curve's point as the tooltip says it: value, band, step and the runs behind it. */

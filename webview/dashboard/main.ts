@@ -329,8 +329,8 @@ function render(): void {
   const shown = runs.filter((r) => isShown(r.folder));
   renderRunList(view);
   const axisNote = figure.xFallback ? ` · ${X_AXES.find((a) => a.key === state.xKey)!.label} not recorded by these runs: shown against step` : '';
-  status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === figure.xKey)!.label} · ${shown.length} of ${runs.length} runs · ${figure.curves.length} curve(s)${axisNote} · click a point to open its episodes`;
-  if (shown.length > 0 && shown.every((r) => r.source !== 'ptlab')) status.textContent = status.textContent.replace(' · click a point to open its episodes', '');
+  const episodesHint = shown.length > 0 && shown.every((r) => r.source !== 'ptlab') ? '' : ' · click a point, or focus the chart and use the arrow keys and Enter, to open its episodes';
+  status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === figure.xKey)!.label} · ${shown.length} of ${runs.length} runs · ${figure.curves.length} curve(s)${axisNote}${episodesHint}`;
   if (shown.length === 1) status.textContent = `${shown[0]!.folder} · ${shown[0]!.source !== 'ptlab' ? describeSource(shown[0]!) : `${shown[0]!.job} · ${shown[0]!.status}`} · ${status.textContent}`;
   charts = [curvesChart(figure, metric.label)];
 }
