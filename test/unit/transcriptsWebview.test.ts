@@ -162,6 +162,50 @@ describe('transcripts webview (Chromium)', function () {
     await page.locator('#image-note', { hasText: 'not trusted' }).waitFor({ state: 'attached' });
     assert.equal(await page.locator('#detail img').count(), 0);
   });
+
+  it('the episode list is a listbox a screen reader can follow: the selected option is the active descendant, its place in the whole list is given, and an opened episode is announced in a line', async () => {
+    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
+    const view: TranscriptsView = { title: 'runs/big', file: 'runs/big/episodes.jsonl', fsPath: '/w/runs/big/episodes.jsonl', query: {} };
+    const facets = { splits: ['train'], splitKinds: ['train'], tasks: ['GP-L'], checkpoints: [], failureModes: [], stepMin: 0, stepMax: 0 };
+    const all = Array.from({ length: 300 }, (_, i): EpisodeRow => ({ row: i, line: i + 1, step: 0, split: 'train', task: 'GP-L', episode: i, seed: i, turns: 1, totalReward: 0, success: false, snippet: '' }));
+    await post(page, [{ type: 'open', view }, { type: 'progress', progress: { bytes: 10, size: 10, episodes: all.length, skipped: 0, skippedExamples: [], done: true }, facets }]);
+    const host = { seen: 0 };
+    await answerRequests(page, all, true, host);
+    await page.locator('#episode-list .episode-row[data-row]').first().waitFor();
+    assert.equal(await page.locator('#detail').getAttribute('aria-live'), null, 'the whole detail is read again on each arrow key');
+
+    const selected = () =>
+      page!.evaluate(() => {
+        const list = document.getElementById('episode-list')!;
+        const option = document.getElementById(list.getAttribute('aria-activedescendant') ?? '');
+        return option && { row: option.dataset.row, selected: option.getAttribute('aria-selected'), position: `${option.getAttribute('aria-posinset')} of ${option.getAttribute('aria-setsize')}` };
+      });
+    const detailsAsked = () => page!.evaluate(() => (window as unknown as { __posted: { type: string; row?: number }[] }).__posted.filter((m) => m.type === 'detail').map((m) => m.row));
+    await page.focus('#episode-list');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.deepEqual(await selected(), { row: '1', selected: 'true', position: '2 of 300' });
+    await page.keyboard.press('PageDown');
+    const page1 = await selected();
+    assert.ok(page1 && Number(page1.row) > 2, `PageDown selected ${JSON.stringify(page1)}`);
+    // End: the last row, fetched first (it is in no window asked for yet)
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => (window as unknown as { __posted: Posted[] }).__posted.some((m) => m.type === 'window' && m.start === 200));
+    await answerRequests(page, all, true, host);
+    await page.waitForFunction(() => document.getElementById('episode-list')!.getAttribute('aria-activedescendant') !== null && document.querySelector('#episode-list [aria-selected=true]')?.getAttribute('data-row') === '299');
+    assert.deepEqual(await selected(), { row: '299', selected: 'true', position: '300 of 300' });
+    await page.keyboard.press('Home'); // its window is still held
+    await page.waitForFunction(() => document.querySelector('#episode-list [aria-selected=true]')?.getAttribute('data-row') === '0');
+    assert.deepEqual((await detailsAsked()).slice(-2), [299, 0]);
+
+    // the detail arrives: a short line says which episode is open
+    const line = readFileSync(join(repoRoot, 'test', 'fixtures', 'workspace', 'runs', 'transcripts', 'gp-vl', 'episodes.jsonl'), 'utf8').split('\n')[0]!;
+    const record = JSON.parse(line) as EpisodeDetail['record'];
+    await post(page, [{ type: 'detail', detail: { row: 0, line: 1, record, raw: line, turns: record.turns.map(() => ({ attempt: 1, attemptsLeft: 4 })), maxVerify: 5, turnImages: [] } as unknown as EpisodeDetail }]);
+    await page.locator('#detail h2').waitFor();
+    const announced = (await page.locator('#detail-announcement').textContent()) ?? '';
+    assert.ok(announced.startsWith(`Episode ${record.split}`) && announced.length < 120, announced);
+  });
 });
 
 /** A 2x2 PNG, as the grid server's answers are: a data URI. */

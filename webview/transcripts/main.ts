@@ -55,7 +55,9 @@ viewport.append(spacer);
 const summary = el('details', { id: 'failure-summary', class: 'failure-summary' }, el('summary', {}, 'Failure modes per split and step'));
 const summaryBody = el('div', { id: 'failure-summary-body' });
 summary.append(summaryBody);
-const detail = el('section', { id: 'detail', class: 'detail', 'aria-live': 'polite' }, el('p', { class: 'empty' }, 'Pick an episode.'));
+const detail = el('section', { id: 'detail', class: 'detail', 'aria-label': 'Episode' }, el('p', { class: 'empty' }, 'Pick an episode.'));
+/** A line for screen readers when an episode opens (the detail itself is too long to be read on each arrow key). */
+const detailAnnouncement = el('div', { id: 'detail-announcement', class: 'visually-hidden', 'aria-live': 'polite' });
 
 function select(id: string, label: string): Field {
   return el('vscode-single-select', { id, 'aria-label': label, title: label }) as Field;
@@ -71,6 +73,7 @@ document.getElementById('root')!.append(
   status,
   problems,
   el('main', { class: 'transcripts-grid' }, el('section', { class: 'list-column' }, viewport, summary), detail),
+  detailAnnouncement,
 );
 
 function fill(target: Field, options: [string, string][], selected: string): void {
@@ -168,6 +171,9 @@ function onRows(result: QueryResult): void {
   result.rows.forEach((row, i) => rows.set(result.start + i, row));
   spacer.style.height = `${total * ROW_HEIGHT}px`;
   renderStatus();
+  const pending = rows.get(pendingIndex ?? -1);
+  pendingIndex = undefined;
+  if (pending) openDetail(pending.row);
   renderVisible();
   if (partial && progress?.done) runQuery(true); // answered from a growing index that has since been completed
 }
@@ -184,6 +190,9 @@ function renderVisible(): void {
   const nodes: HTMLElement[] = [];
   for (let i = first; i < last; i++) nodes.push(rowNode(i, rows.get(i)));
   spacer.replaceChildren(...nodes);
+  const active = nodes.find((node) => node.getAttribute('aria-selected') === 'true');
+  if (active) viewport.setAttribute('aria-activedescendant', active.id);
+  else viewport.removeAttribute('aria-activedescendant');
 }
 
 /** Positioned through the CSSOM (the CSP forbids style attributes). */
@@ -198,8 +207,12 @@ function episodeRow(i: number, row: EpisodeRow): HTMLElement {
     'div',
     {
       class: `episode-row${row.row === state.selected ? ' selected' : ''}`,
+      id: `episode-option-${i}`,
       role: 'option',
       'aria-selected': String(row.row === state.selected),
+      // only the rows in view are in the DOM: each says where it is in the whole list
+      'aria-setsize': String(total),
+      'aria-posinset': String(i + 1),
       'data-row': String(row.row),
       'data-index': String(i),
       title: row.file ? `${row.file} line ${row.line}` : `line ${row.line}`,
@@ -222,12 +235,18 @@ viewport.addEventListener('scroll', () => {
   cancelAnimationFrame(scrolling);
   scrolling = requestAnimationFrame(renderVisible);
 });
+/** A row the keyboard moved to before its window was fetched: opened when it arrives. */
+let pendingIndex: number | undefined;
 viewport.addEventListener('keydown', (event) => {
-  const current = [...rows.entries()].find(([, r]) => r.row === state.selected)?.[0] ?? -1;
-  const next = event.key === 'ArrowDown' ? current + 1 : event.key === 'ArrowUp' ? current - 1 : undefined;
-  if (next === undefined || next < 0 || next >= total) return;
+  if (total === 0) return;
+  const current = pendingIndex ?? [...rows.entries()].find(([, r]) => r.row === state.selected)?.[0] ?? -1;
+  const page = Math.max(1, Math.floor(viewport.clientHeight / ROW_HEIGHT) - 1);
+  const moves: Record<string, number> = { ArrowDown: current + 1, ArrowUp: current - 1, PageDown: current + page, PageUp: current - page, Home: 0, End: total - 1 };
+  if (!(event.key in moves)) return;
   event.preventDefault();
+  const next = Math.min(total - 1, Math.max(0, moves[event.key]!));
   const row = rows.get(next);
+  pendingIndex = row ? undefined : next;
   if (row) openDetail(row.row);
   const top = next * ROW_HEIGHT;
   if (top < viewport.scrollTop) viewport.scrollTop = top;
@@ -320,10 +339,12 @@ function renderDetail(d: EpisodeDetail): void {
   const vision = environment?.modality === 'vision';
   const virl = environment?.env === 'virl';
   const where = d.file ? `${d.file} ${r.source?.format === 'trl-completions' ? `row ${d.line - 1}` : `line ${d.line}`}` : `line ${d.line}`;
+  const title = `${r.split}${r.splitKind && r.splitKind !== r.split ? ` (${r.splitKind})` : ''} · step ${r.step} · episode ${r.episode}${r.seed !== undefined ? ` · seed ${r.seed}` : ''}`;
+  detailAnnouncement.textContent = `Episode ${title}: ${r.success === undefined ? '' : r.success ? 'solved, ' : 'failed, '}total reward ${rewardText(r.totalReward)}`;
   const header = el(
     'div',
     { class: 'detail-header' },
-    el('h2', {}, `${r.split}${r.splitKind && r.splitKind !== r.split ? ` (${r.splitKind})` : ''} · step ${r.step} · episode ${r.episode}${r.seed !== undefined ? ` · seed ${r.seed}` : ''}`),
+    el('h2', {}, title),
     el(
       'div',
       { class: 'detail-meta' },
