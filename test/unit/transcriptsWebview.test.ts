@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 import { turnContexts } from '../../src/core/transcripts/episodeDetail';
 import type { EpisodeRow } from '../../src/core/transcripts/types';
-import type { EpisodeDetail, TranscriptQuery, TranscriptsView } from '../../src/protocol/transcripts';
+import type { EpisodeDetail, TranscriptQuery, TranscriptsView, TurnTokens } from '../../src/protocol/transcripts';
 import { launchChromium, openWebviewPage, post, repoRoot } from '../support/dashboardHarness';
 
 type Control = HTMLElement & { value: string; checked: boolean };
@@ -205,6 +205,34 @@ describe('transcripts webview (Chromium)', function () {
     await page.locator('#detail h2').waitFor();
     const announced = (await page.locator('#detail-announcement').textContent()) ?? '';
     assert.ok(announced.startsWith(`Episode ${record.split}`) && announced.length < 120, announced);
+  });
+
+  it("a turn's token heatmap can be read from the keyboard: a focusable heatmap with a token cursor, each token's values announced", async () => {
+    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css'], undefined, { query: {}, selected: 0, tokenMeasure: 'sampling' });
+    const pieces = ['24', ' =', ' 3*8', ''];
+    const output = pieces.join('');
+    const n = pieces.length;
+    const ends = pieces.map((_, i) => pieces.slice(0, i + 1).join('').length);
+    const tokens: TurnTokens = { turn: 0, update: 1, tokens: n, ids: [10, 11, 12, 2], textEnds: ends, sampling: [-0.1, -0.2, -0.3, -0.4], training: [-0.1, -0.2, -0.3, -0.4], entropy: [1, 1, 1, 1], ratio: [1, 1, 1, 1], weight: [1, 1, 1, 1], advantage: 0.5, value: null, return: 1, reward: 1, clip: 0.2 } as TurnTokens;
+    const record = { runId: 'r', step: 1, split: 'train', splitKind: 'train', episode: 0, seed: 1, environment: { env: 'generalpoints', maxVerify: 1 }, turns: [{ index: 0, prompt: 'Make 24.', output, reward: 1, message: 'correct', done: true, outputTokens: n }], success: true, totalReward: 1 };
+    const detail = { row: 0, line: 1, record, raw: JSON.stringify(record), turns: [{ attempt: 1, attemptsLeft: 0 }], maxVerify: 1, turnImages: [], tokens: { turns: [tokens], problems: [] } } as unknown as EpisodeDetail;
+    await post(page, [{ type: 'detail', detail }]);
+    const heatmap = page.locator('#turns pre.heatmap[data-turn="0"]');
+    await heatmap.waitFor();
+    assert.equal(await heatmap.getAttribute('tabindex'), '0');
+    const announced = page.locator('#token-announcement');
+    await heatmap.locator('.tok').nth(2).hover(); // the pointer's token is shown, not announced
+    assert.match((await page.locator('#token-readout').textContent()) ?? '', /^turn 1, token 3 of 4/);
+    assert.equal(await announced.textContent(), '');
+    await heatmap.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.match((await announced.textContent()) ?? '', /^turn 1, token 2 of 4: " =" \(id 11\) · sampling -0\.2/);
+    assert.equal(await heatmap.locator('.tok-cursor').getAttribute('data-i'), '1');
+    await page.keyboard.press('End');
+    assert.match((await announced.textContent()) ?? '', /^turn 1, token 4 of 4: \(the stop token\)/);
+    await page.keyboard.press('Home');
+    assert.equal(await heatmap.locator('.tok-cursor').getAttribute('data-i'), '0');
   });
 });
 

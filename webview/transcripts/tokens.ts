@@ -28,7 +28,9 @@ interface Heatmap {
 export class TokenView {
   readonly bar: HTMLElement;
   private readonly legend = el('div', { id: 'token-legend', class: 'token-legend' });
-  private readonly readout = el('div', { id: 'token-readout', class: 'status token-readout', 'aria-live': 'polite' }, 'Point at a token for its values.');
+  // The readout follows the pointer silently; a keyboard move is announced in the live region.
+  private readonly readout = el('div', { id: 'token-readout', class: 'status token-readout' }, 'Point at a token, or focus a heatmap and use the arrow keys, for its values.');
+  private readonly announcement = el('div', { id: 'token-announcement', class: 'visually-hidden', 'aria-live': 'polite' });
   private readonly buttons = new Map<MeasureChoice, HTMLElement>();
   private readonly heatmaps = new Map<number, Heatmap>();
   private readonly byTurn = new Map<number, TurnTokens>();
@@ -66,7 +68,7 @@ export class TokenView {
       gap.tokens ? `Training vs sampling log-probs over ${gap.tokens} tokens: mean |Δ| ${formatValue(gap.meanAbs)}, max |Δ| ${formatValue(gap.maxAbs)}${where}.` : 'No token has both log-probs.',
     );
     const problems = tokens.problems.length ? [el('ul', { id: 'token-problems', class: 'problems' }, ...tokens.problems.map((p) => el('li', {}, `tokens.jsonl ${p}`)))] : [];
-    this.bar = el('section', { id: 'token-bar', class: 'token-bar' }, head, choices, this.legend, this.readout, gapLine, ...problems);
+    this.bar = el('section', { id: 'token-bar', class: 'token-bar' }, head, choices, this.legend, this.readout, this.announcement, gapLine, ...problems);
   }
 
   /** The turn's heatmap, drawn under its other views (which it hides while a measure is on); undefined without records. */
@@ -75,7 +77,15 @@ export class TokenView {
     if (!turn) return undefined;
     const pieces = tokenPieces(output, turn);
     if (typeof pieces === 'string') return el('p', { class: 'status token-mismatch' }, `No heatmap for this turn: ${pieces}.`);
-    const pre = el('pre', { class: 'turn-text output heatmap', 'data-turn': String(t) });
+    // role=group keeps the output readable as text; a screen reader's focus mode passes the keys on
+    const pre = el('pre', {
+      class: 'turn-text output heatmap',
+      'data-turn': String(t),
+      tabindex: '0',
+      role: 'group',
+      'aria-roledescription': 'token heatmap',
+      'aria-label': `Turn ${t + 1}'s ${turn.tokens} tokens: Left and Right move from token to token, Home and End to the first and last`,
+    });
     const spans = pieces.map((piece, i) => {
       const stop = piece === '' && i === pieces.length - 1;
       const span = el('span', { class: stop ? 'tok tok-stop' : piece === '' ? 'tok tok-empty' : 'tok', 'data-i': String(i) }, stop ? '⏎' : piece === '' ? '·' : piece);
@@ -85,6 +95,17 @@ export class TokenView {
     pre.addEventListener('mouseover', (event) => {
       const span = (event.target as HTMLElement).closest<HTMLElement>('.tok');
       if (span) this.describe(turn, Number(span.dataset.i), pieces);
+    });
+    let cursor = -1;
+    pre.addEventListener('keydown', (event) => {
+      const to = { ArrowRight: cursor + 1, ArrowLeft: cursor - 1, Home: 0, End: spans.length - 1 }[event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      spans[cursor]?.classList.remove('tok-cursor');
+      cursor = Math.min(spans.length - 1, Math.max(0, to));
+      spans[cursor]!.classList.add('tok-cursor');
+      this.describe(turn, cursor, pieces);
+      this.announcement.textContent = this.readout.textContent;
     });
     this.heatmaps.set(t, { turn, pre, spans, others });
     return pre;
