@@ -123,5 +123,9 @@ describe('dashboard webview (Chromium)', function () {
     assert.ok((await announced.textContent())?.startsWith(`${curves[1]!.label}: `));
     await page.keyboard.press('ArrowUp');
     assert.ok((await announced.textContent())?.startsWith(`${curves[0]!.label}: `));
+    // the run writes on: the curves are drawn again, and the chart keeps the focus
+    await post(page, [{ type: 'runs/changed', folder: 'runs/gp-l/ppo-s0' }]);
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'view').length >= 2);
+    await page.waitForFunction(() => document.activeElement?.id === 'curves-chart' && !document.getElementById('curves-announcement')?.textContent, undefined, { timeout: 5_000 });
   });
 });

@@ -203,8 +203,8 @@ export function curvesPlot(
   };
 }
 
-/** How the chart's keyboard cursor is moved (the canvas's label, the status line's hint). */
-export const KEYS_HINT = 'Left and Right move along a curve, Up and Down switch curves, Enter opens the point’s episodes';
+/** How the chart's keyboard cursor is moved (in the canvas's label). */
+const KEYS_HINT = 'Left and Right move along a curve, Up and Down switch curves, Enter opens the point’s episodes';
 
 /** The next point of `curve`'s main line from k in direction `by` with a finite value, if any. */
 function finiteFrom(curve: CurveView, k: number, by: 1 | -1): number | undefined {

@@ -300,6 +300,8 @@ function render(): void {
   if (!view || view.kind !== state.view) return; // its view is on the way
   fillMetricSelect(view.extraMetrics);
   problems.replaceChildren(...view.problems.map((p) => el('li', {}, p)));
+  // a live run's curves are redrawn as it writes: a focused chart stays focused
+  const chartFocused = document.activeElement?.id === 'curves-chart';
   for (const chart of charts) chart.destroy();
   charts = [];
   if (view.timelines) {
@@ -333,6 +335,7 @@ function render(): void {
   status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === figure.xKey)!.label} · ${shown.length} of ${runs.length} runs · ${figure.curves.length} curve(s)${axisNote}${episodesHint}`;
   if (shown.length === 1) status.textContent = `${shown[0]!.folder} · ${shown[0]!.source !== 'ptlab' ? describeSource(shown[0]!) : `${shown[0]!.job} · ${shown[0]!.status}`} · ${status.textContent}`;
   charts = [curvesChart(figure, metric.label)];
+  if (chartFocused) document.getElementById('curves-chart')?.focus();
 }
 
 /** A run's status, with another trainer's run named for what it is (a TensorBoard log says nothing of its writer's state). */
