@@ -155,14 +155,8 @@ function readIfThere(file: string): string | undefined {
 
 function runFiles(folder: string, base: string): RunFiles {
   if (!existsSync(join(folder, 'run.json'))) throw new UsageError(`report: ${folder} is not a run folder (no run.json); run the study first (npm run demo)`);
-  const episodes = (readIfThere(join(folder, 'episodes.jsonl')) ?? '').split('\n').flatMap((line) => {
-    try {
-      return line.trim() ? [JSON.parse(line) as RunFiles['episodes'][number]] : [];
-    } catch {
-      return []; // a torn line
-    }
-  });
-  return { folder: relative(base, folder) || '.', manifest: readIfThere(join(folder, 'run.json')), metrics: readIfThere(join(folder, 'metrics.jsonl')), episodes };
+  const read = (file: string) => readIfThere(join(folder, file));
+  return { folder: relative(base, folder) || '.', manifest: read('run.json'), metrics: read('metrics.jsonl'), episodes: read('episodes.jsonl') };
 }
 
 /** An arm's run folders, one per training seed: `NAME` (seed 0), then `NAME-seed1`, `NAME-seed2`... (the demo's --seeds). */
@@ -191,6 +185,8 @@ async function report(args: string[]): Promise<number> {
   const temp = `${out}.${process.pid}.tmp`;
   writeFileSync(temp, reportHtml(data, script, style, randomBytes(16).toString('base64')));
   renameSync(temp, out);
+  // what the report left out, beside its verdict: stdout stays the verdict and the page
+  for (const problem of data.problems) process.stderr.write(`ptlab: report: ${problem}\n`);
   process.stdout.write(`${data.verdict.sentence}\n${out}\n`);
   return 0;
 }

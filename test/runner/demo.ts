@@ -42,10 +42,11 @@ function runDemo(args: string[], runs: string[]): void {
 /** Opens a study's report from disk in Chromium and checks what a reader sees: both paper charts drawn, the final
  * and comparison tables, the verdict over `seeds` training seeds per arm, sample transcripts, and no console
  * error or network request. Saves a screenshot. */
-/** The report's numbers agree with themselves: each arm's change from Init that the verdict computed
+/** The report read every file of the demo's runs, and its numbers agree with themselves: each arm's change from Init that the verdict computed
  * from the episodes (paired) is the change between the evaluation records' rates in the finals. */
 function checkReportData(report: string, field: PaperField): void {
   const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(readFileSync(report, 'utf8'))![1]!) as ReportData;
+  if (data.problems.length > 0) throw new Error(`the report left out what it could not read of the demo's finished runs:\n${data.problems.join('\n')}`);
   const measured = [...data.finals.map((f) => data.measures[f.splitKind].field), ...data.verdict.effects.map((e) => e.field)];
   if (measured.some((m) => m !== field)) throw new Error(`the report measures ${[...new Set(measured)].join(', ')}; expected ${field}`);
   for (const effect of data.verdict.effects) {

@@ -9,8 +9,13 @@ const runs = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 
 
 function files(name: string): RunFiles {
   const read = (file: string) => readFileSync(join(runs, name, file), 'utf8');
-  return { folder: `runs/compare/${name}`, manifest: read('run.json'), metrics: read('metrics.jsonl'), episodes: read('episodes.jsonl').trim().split('\n').map((l) => JSON.parse(l) as OwnEpisode) };
+  return { folder: `runs/compare/${name}`, manifest: read('run.json'), metrics: read('metrics.jsonl'), episodes: read('episodes.jsonl') };
 }
+
+/** A run's episode records, from its episodes.jsonl (the fixtures' are whole). */
+const episodesOf = (run: RunFiles) => run.episodes!.trim().split('\n').map((l) => JSON.parse(l) as OwnEpisode);
+/** Records as a JSON-lines file's text. */
+const jsonl = (records: unknown[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
 
 describe('study report', () => {
   const data = buildReport('GP-L', [files('sft-final')], [files('rl-final')], '2026-11-25T12:00:00Z');
@@ -49,7 +54,7 @@ describe('study report', () => {
     const withInit: RunFiles = {
       ...rl,
       metrics: rl.metrics!.trim().split('\n').map(atInit).join('\n') + '\n' + rl.metrics,
-      episodes: [...rl.episodes.map((e) => ({ ...e, step: 0, success: false })), ...rl.episodes],
+      episodes: jsonl([...episodesOf(rl).map((e) => ({ ...e, step: 0, success: false })), ...episodesOf(rl)]),
     };
     const study = buildReport('GP-L', [files('sft-final')], [withInit], '2026-11-25T12:00:00Z');
     assert.deepEqual(study.init.map((p) => [p.split, p.rate]), [['id', 8 / 12], ['ood-rule', 0.75]]);
@@ -62,8 +67,8 @@ describe('study report', () => {
     const lines = rl.metrics!.trim().split('\n');
     // Init evaluated after the final evaluation in the file (a resumed run's order): the file does not end at the last step
     const atInit = (line: string) => line.replace('"step": 100', '"step": 0').replace(/"failureModes": \{[^}]*\}/, '"failureModes": {"format": 12}');
-    const rollout = { ...rl.episodes[0]!, split: 'train', step: 150 } as OwnEpisode;
-    const withInit: RunFiles = { ...rl, metrics: `${[...lines, ...lines.map(atInit)].join('\n')}\n`, episodes: [...rl.episodes.map((e) => ({ ...e, step: 0, success: false })), ...rl.episodes, rollout] };
+    const rollout = { ...episodesOf(rl)[0]!, split: 'train', step: 150 } as OwnEpisode;
+    const withInit: RunFiles = { ...rl, metrics: `${[...lines, ...lines.map(atInit)].join('\n')}\n`, episodes: jsonl([...episodesOf(rl).map((e) => ({ ...e, step: 0, success: false })), ...episodesOf(rl), rollout]) };
     const study = buildReport('GP-L', [files('sft-final')], [withInit], '2026-11-25T12:00:00Z');
     assert.deepEqual(study.finals.find((f) => f.method === 'RL' && f.split === 'id')!.failureModes, { arithmetic: 4, 'wrong-numbers': 16 });
     const sft = study.finals.filter((f) => f.method === 'SFT');
@@ -76,7 +81,7 @@ describe('study report', () => {
   it('with several training seeds per arm: each run\'s finals, the verdict over the seeds, the first runs compared', () => {
     const rl = files('rl-final');
     const atInit = (line: string) => line.replace('"step": 100', '"step": 0');
-    const withInit: RunFiles = { ...rl, metrics: rl.metrics!.trim().split('\n').map(atInit).join('\n') + '\n' + rl.metrics, episodes: [...rl.episodes.map((e) => ({ ...e, step: 0, success: false })), ...rl.episodes] };
+    const withInit: RunFiles = { ...rl, metrics: rl.metrics!.trim().split('\n').map(atInit).join('\n') + '\n' + rl.metrics, episodes: jsonl([...episodesOf(rl).map((e) => ({ ...e, step: 0, success: false })), ...episodesOf(rl)]) };
     const seed1 = (run: RunFiles, folder: string): RunFiles => {
       const manifest = JSON.parse(run.manifest!) as RunManifest & { config: Record<string, unknown> };
       return { ...run, folder, manifest: JSON.stringify({ ...manifest, seeds: { ...manifest.seeds, global: 1 }, config: { ...manifest.config, seed: 1 } }) };
@@ -102,7 +107,7 @@ describe('study report', () => {
   it('keeps RL runs of two learning rates apart: each arm its own effects, named, and its own finals', () => {
     const rl = files('rl-final');
     const atInit = (line: string) => line.replace('"step": 100', '"step": 0');
-    const withInit: RunFiles = { ...rl, metrics: rl.metrics!.trim().split('\n').map(atInit).join('\n') + '\n' + rl.metrics, episodes: [...rl.episodes.map((e) => ({ ...e, step: 0, success: false })), ...rl.episodes] };
+    const withInit: RunFiles = { ...rl, metrics: rl.metrics!.trim().split('\n').map(atInit).join('\n') + '\n' + rl.metrics, episodes: jsonl([...episodesOf(rl).map((e) => ({ ...e, step: 0, success: false })), ...episodesOf(rl)]) };
     const manifest = JSON.parse(rl.manifest!) as RunManifest & { config: { ppo: Record<string, unknown> } };
     const fasterLr: RunFiles = { ...rl, folder: 'runs/compare/rl-lr3e-5', manifest: JSON.stringify({ ...manifest, config: { ...manifest.config, ppo: { ...manifest.config.ppo, learningRate: 3e-5 } } }) };
     const study = buildReport('GP-L', [files('sft-final')], [withInit, fasterLr], '2026-11-25T12:00:00Z');
@@ -128,8 +133,43 @@ describe('study report', () => {
     const manifest = JSON.parse(rl.manifest!) as RunManifest;
     const sampled: RunFiles = { ...rl, manifest: JSON.stringify({ ...manifest, evaluationDecoding: { source: 'configured', doSample: true, temperature: 0.7, topP: 1, topK: 0, maxNewTokens: 96, draws: 'per-episode' } }) };
     assert.throws(() => buildReport('GP-L', [files('sft-final')], [sampled]), /not evaluated alike.*evaluation decoding doSample: false in SFT \(runs\/compare\/sft-final\), true in RL \(runs\/compare\/rl-final\)/);
-    const reseeded: RunFiles = { ...rl, episodes: rl.episodes.map((e) => ({ ...e, seed: e.seed + 1000 })) };
+    const reseeded: RunFiles = { ...rl, episodes: jsonl(episodesOf(rl).map((e) => ({ ...e, seed: e.seed + 1000 }))) };
     assert.throws(() => buildReport('GP-L', [files('sft-final')], [reseeded]), /not evaluated alike.*split id: seed/);
+  });
+
+  it("lists what it could not read of the runs' files, by file and line, and leaves those lines out", () => {
+    assert.deepEqual(data.problems, [], 'the fixtures are whole');
+    const rl = files('rl-final');
+    const [first, ...rest] = episodesOf(rl);
+    const { seed: _seed, ...unseeded } = rest[0]!;
+    const metrics = rl.metrics!.trim().split('\n');
+    const damaged: RunFiles = {
+      ...rl,
+      metrics: `${metrics[0]}\n{"kind": "eval", "step": 100}\n\u0000 garbage\n${metrics.slice(1).join('\n')}\n`,
+      // line 2 off the episode-record contract (no seed), line 3 not JSON, the last line torn
+      episodes: `${jsonl([first])}${JSON.stringify(unseeded)}\nnot json\n${jsonl(rest)}{"runId": "rl-fin`,
+    };
+    const manifest = JSON.parse(files('sft-final').manifest!) as Record<string, unknown>;
+    const sft: RunFiles = { ...files('sft-final'), manifest: JSON.stringify({ ...manifest, status: 'done' }) };
+    const study = buildReport('GP-L', [sft], [damaged], '2026-11-25T12:00:00Z');
+    assert.equal(study.problems.length, 4, study.problems.join('\n'));
+    assert.match(study.problems[0]!, /^runs\/compare\/sft-final\/run\.json \/status: /);
+    assert.deepEqual(study.problems.slice(1), [
+      'runs/compare/rl-final/metrics.jsonl: skipped 2 bad line(s), first at line 2',
+      'runs/compare/rl-final/episodes.jsonl: skipped 2 bad line(s), first at line 2',
+      'runs/compare/rl-final/episodes.jsonl line 27 is incomplete: the run stopped while writing it',
+    ]);
+    assert.equal(study.runs[0]!.status, 'unknown');
+    assert.deepEqual(study.comparison.splits, data.comparison.splits, 'the unseeded episode is not compared');
+    assert.deepEqual(study.finals.map((f) => f.rate), data.finals.map((f) => f.rate));
+  });
+
+  it("lists a running run's last line being written: the report is on a live run", () => {
+    const rl = files('rl-final');
+    const running: RunFiles = { ...rl, manifest: JSON.stringify({ ...(JSON.parse(rl.manifest!) as object), status: 'running' }), episodes: `${rl.episodes}{"runId": "rl-fin` };
+    const study = buildReport('GP-L', [files('sft-final')], [running], '2026-11-25T12:00:00Z');
+    assert.deepEqual(study.problems, ['runs/compare/rl-final/episodes.jsonl line 25 is incomplete: the run is still writing it (the report is on a live run)']);
+    assert.equal(study.runs[1]!.status, 'running');
   });
 
   it('shows failures first among the OOD samples', () => {
@@ -145,7 +185,7 @@ describe('study report', () => {
   it('measures a V-IRL study in per-step accuracy, GeneralPoints in success (the paper\'s measures)', () => {
     const virl = (name: string): RunFiles => {
       const folder = join(runs, '..', 'virl-l', name);
-      return { folder: `runs/virl-l/${name}`, manifest: readFileSync(join(folder, 'run.json'), 'utf8'), metrics: readFileSync(join(folder, 'metrics.jsonl'), 'utf8'), episodes: [] };
+      return { folder: `runs/virl-l/${name}`, manifest: readFileSync(join(folder, 'run.json'), 'utf8'), metrics: readFileSync(join(folder, 'metrics.jsonl'), 'utf8'), episodes: '' };
     };
     const study = buildReport('V-IRL-L', [virl('sft-s0')], [virl('ppo-s0')], '2026-11-25T12:00:00Z');
     // these older runs record our per-step accuracy only (not the reference's)
@@ -171,7 +211,7 @@ describe('study report', () => {
       const each = groups.flatMap(([count, calls]) => Array<Call[]>(count).fill(calls));
       return each.map((calls, episode) => {
         const success = calls.filter((c) => c === 'right').length === 5;
-        const turns = calls.map((c, index) => ({ index, output: '', message: '', done: index === calls.length - 1, reward: c === 'right' ? 1 : -1, ...(c === 'wrong' ? { failureMode: 'wrong-turn' } : {}) }));
+        const turns = calls.map((c, index) => ({ index, promptDelta: '', output: '', message: '', done: index === calls.length - 1, reward: c === 'right' ? 1 : -1, ...(c === 'wrong' ? { failureMode: 'wrong-turn' } : {}) }));
         return { runId: 'r', step, split, splitKind, episode, seed: 1000 + episode, environment, success, totalReward: turns.reduce((a, t) => a + t.reward, 0), turns } as unknown as OwnEpisode;
       });
     }
@@ -191,7 +231,7 @@ describe('study report', () => {
     function study(job: 'sft-s0' | 'ppo-s0', evaluations: OwnEpisode[][]): RunFiles {
       const manifest = JSON.parse(readFileSync(join(runs, '..', 'virl-l', job, 'run.json'), 'utf8')) as { config: { environment: { modality: string } } };
       manifest.config.environment.modality = 'vision';
-      return { folder: `runs/virl-vl/${job}`, manifest: JSON.stringify(manifest), metrics: evaluations.map(recorded).join('\n') + '\n', episodes: evaluations.flat() };
+      return { folder: `runs/virl-vl/${job}`, manifest: JSON.stringify(manifest), metrics: evaluations.map(recorded).join('\n') + '\n', episodes: jsonl(evaluations.flat()) };
     }
     // ID: per-step accuracy rises in both arms while fewer routes are finished (the ID effects hold in per-step accuracy)
     const id = (step: number) => (step === 0 ? played('id', 'id', 0, [[50, revised], [50, lost]]) : played('id', 'id', step, [[20, followed], [80, lostLate]]));
@@ -208,6 +248,7 @@ describe('study report', () => {
       assert.ok(Math.abs(effect('RL raises OOD route success').difference - 0.3) < 1e-12 && effect('RL raises OOD route success').holds);
       assert.ok(Math.abs(effect('RL ends above SFT on OOD route success').difference - 0.6) < 1e-12);
       assert.equal(data.verdict.outcome, 'reproduced', data.verdict.sentence);
+      assert.deepEqual(data.problems, [], 'every episode read');
       assert.match(data.verdict.sentence, /; id in per-step accuracy, .*; vln-mini in route success, the paper's V-IRL visual-OOD measure/);
     });
 

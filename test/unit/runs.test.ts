@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRunFolder } from '../../src/core/runs/runFolder';
-import { parseMetricsJsonl, successCurves, summarizeRun as summarize } from '../../src/core/runs/runs';
+import { parseEpisodesJsonl, parseMetricsJsonl, successCurves, summarizeRun as summarize } from '../../src/core/runs/runs';
 
 /** A run folder's summary from its files' texts: the one reader, then the summary. */
 const summarizeRun = (folder: string, manifest: string | undefined, metrics: string | undefined) => summarize(readRunFolder(folder, manifest), metrics);
@@ -43,6 +43,20 @@ describe('runs: metrics.jsonl', () => {
         ['ood-rule', 'rule-ood', [[0, 0]]],
       ],
     );
+  });
+});
+
+describe('runs: episodes.jsonl', () => {
+  it("skips torn, garbage, off-contract and other trainers' lines with their line numbers", () => {
+    const episodes = join(runDir, '..', '..', 'compare', 'rl-final', 'episodes.jsonl');
+    const [line] = readFileSync(episodes, 'utf8').split('\n');
+    const episode = JSON.parse(line!) as Record<string, unknown>;
+    const { seed: _seed, ...unseeded } = episode;
+    const text = [line, '{"runId": "rl', JSON.stringify(unseeded), JSON.stringify({ ...episode, source: 'trl' }), '', line, line!.slice(0, 40)].join('\n');
+    const parsed = parseEpisodesJsonl(text);
+    assert.equal(parsed.records.length, 2);
+    assert.deepEqual(parsed.skippedLines, [2, 3, 4, 7]);
+    assert.deepEqual(parseEpisodesJsonl(''), { records: [], skippedLines: [] });
   });
 });
 

@@ -1,7 +1,8 @@
 // The study report page (written by `npx ptlab report`, opened from disk in any browser):
 // the paper's view of the user's own runs — ID and OOD success (V-IRL: per-step accuracy, route success on visual OOD) against training GFLOPs for
 // SFT and RL from the same Init, the final numbers with their change from Init, the final
-// checkpoints compared episode by episode, and sample transcripts. Data comes from the
+// checkpoints compared episode by episode, and sample transcripts; first, what could not be read
+// of the runs' files and was left out, when anything was. Data comes from the
 // page's JSON block; every string is set as text.
 import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import type { ReportData } from '../../src/core/report/report';
@@ -29,6 +30,12 @@ const measureOf = (splitKind: keyof ReportData['measures']) => data.measures[spl
 function header(): HTMLElement {
   const runs = data.runs.map((r) => `${r.method}: ${r.folder} (${r.status}, ${clock(r.seconds)})`).join(' · ');
   return el('header', {}, el('h1', {}, data.title), el('p', { class: 'muted' }, `Written ${data.createdAt}. ${runs}`));
+}
+
+/** What the report could not read of the runs' files: shown before any number, which it left out. */
+function problems(): HTMLElement {
+  const items = data.problems.map((problem) => el('li', {}, problem));
+  return el('section', { id: 'problems', class: 'problems' }, el('h2', {}, 'Left out: what could not be read of the runs\' files'), el('p', {}, 'The numbers below are from the rest of the files; repair or re-run these runs for a report on all of their records.'), el('ul', {}, ...items));
 }
 
 /** The dashboard's paper view: ID and OOD against GFLOPs from the shared Init, final bars. */
@@ -98,6 +105,7 @@ function samples(): HTMLElement {
 }
 
 root.append(header());
+if (data.problems.length > 0) root.append(problems());
 paper();
 root.append(verdict());
 root.append(finals(), comparison(), samples());

@@ -2,12 +2,13 @@
 // callers pass the run folders' file contents. The page (webview/report/main.ts) draws it.
 import { compareEpisodes, type PairedSplit } from '../compare/compare';
 import { evaluationDifference, type ComparedSide } from '../compare/pairing';
-import type { RunManifest } from '../contracts/generated/types';
+import type { MetricRecord, RunManifest } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
 import { paperArms, paperColumns, RunRecords, studyMeasures, type PaperColumn, type PaperMeasures } from '../dashboard/model';
-import { readRunFolder } from '../runs/runFolder';
+import { stoppedWriting, tornLastLine } from '../runs/jsonlTail';
+import { folderState, readRunFolder, type RunFolder } from '../runs/runFolder';
 import { runInfo } from '../runs/runInfo';
-import { parseMetricsJsonl, rateCurves, summarizeRun, type SplitCurve } from '../runs/runs';
+import { parseEpisodesJsonl, parseMetricsJsonl, rateCurves, summarizeRun, type SplitCurve } from '../runs/runs';
 import { armsVerdict, type ArmResults, type SplitResult, type Verdict } from './verdict';
 
 export type Method = 'SFT' | 'RL';
@@ -17,8 +18,8 @@ export interface RunFiles {
   folder: string;
   manifest: string | undefined;
   metrics: string | undefined;
-  /** Episode records of its evaluations (training rollouts may be included; they are left out). */
-  episodes: OwnEpisode[];
+  /** Its episodes.jsonl: episode records of its evaluations (training rollouts may be included; they are left out). */
+  episodes: string | undefined;
 }
 
 export interface SplitPoint {
@@ -32,6 +33,10 @@ export interface SplitPoint {
 export interface ReportData {
   title: string;
   createdAt: string;
+  /** What the report could not read of its runs' files and left out, each naming the file (and
+   * line): an off-contract run.json, bad lines of metrics.jsonl and episodes.jsonl, a last line
+   * cut off. Empty when every file was read whole. */
+  problems: string[];
   /** The measure of each split kind in `init`, `finals`, the curves and the verdict: the paper's
    * for the study's task (V-IRL: per-step accuracy, route success on visual OOD). */
   measures: PaperMeasures;
@@ -63,6 +68,50 @@ export function runSeconds(manifest: RunManifest | undefined): number | undefine
   }, 0);
 }
 
+/** A run's files as the report reads them, and what could not be read of them. */
+interface ReadRun {
+  folder: RunFolder;
+  metrics: MetricRecord[];
+  episodes: OwnEpisode[];
+  problems: string[];
+}
+
+function readRun(files: RunFiles, createdAt: string): ReadRun {
+  const folder = readRunFolder(files.folder, files.manifest);
+  const writing = !stoppedWriting(folderState(folder, Date.parse(createdAt)));
+  const metrics = parseMetricsJsonl(files.metrics ?? '');
+  const episodes = parseEpisodesJsonl(files.episodes ?? '');
+  const problems = [
+    ...folder.problems.map((problem) => `${files.folder}/${problem}`),
+    ...lineProblems(`${files.folder}/metrics.jsonl`, files.metrics, metrics.skippedLines, writing),
+    ...lineProblems(`${files.folder}/episodes.jsonl`, files.episodes, episodes.skippedLines, writing),
+  ];
+  return { folder, metrics: metrics.records, episodes: episodes.records, problems };
+}
+
+/** A run file's skipped lines in words: the bad ones, and a last line cut off (no newline, not
+ * JSON): torn by a run that stopped, or still being written by a running one, which the reader
+ * should know the report is on. */
+function lineProblems(file: string, text: string | undefined, skipped: number[], writing: boolean): string[] {
+  const lastLine = text?.slice(text.lastIndexOf('\n') + 1) ?? '';
+  const lastNumber = (text?.match(/\n/g)?.length ?? 0) + 1;
+  const cut = lastLine.trim() !== '' && skipped.at(-1) === lastNumber && !parses(lastLine);
+  const bad = cut ? skipped.slice(0, -1) : skipped;
+  return [
+    ...(bad.length > 0 ? [`${file}: skipped ${bad.length} bad line(s), first at line ${bad[0]}`] : []),
+    ...(!cut ? [] : writing ? [`${file} line ${lastNumber} is incomplete: the run is still writing it (the report is on a live run)`] : [tornLastLine(file, lastNumber)]),
+  ];
+}
+
+function parses(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const lastEvalStep = (episodes: OwnEpisode[]) => episodes.filter((e) => e.split !== 'train').reduce((m, e) => Math.max(m, e.step), -1);
 
 /** A few final OOD episodes per method, failures that show the failure mode first. */
@@ -89,9 +138,9 @@ export function studyTitle(manifest: string | undefined): string {
 /** Refuses a study whose runs' evaluations do not pair: a split both played on another
  * environment or seed, or another decoding (the verdict and the paired examples compare them
  * episode by episode). */
-function checkEvaluatedAlike(runs: { method: string; files: RunFiles; manifest: RunManifest | undefined }[]): void {
-  const sides: ComparedSide[] = runs.flatMap(({ method, files, manifest }) =>
-    manifest ? [{ side: method, label: files.folder, runJson: `${files.folder}/run.json`, kind: 'evaluation' as const, manifest, episodes: files.episodes.filter((e) => e.split !== 'train') }] : [],
+function checkEvaluatedAlike(runs: { method: string; folder: string; manifest: RunManifest | undefined; episodes: OwnEpisode[] }[]): void {
+  const sides: ComparedSide[] = runs.flatMap(({ method, folder, manifest, episodes }) =>
+    manifest ? [{ side: method, label: folder, runJson: `${folder}/run.json`, kind: 'evaluation' as const, manifest, episodes: episodes.filter((e) => e.split !== 'train') }] : [],
   );
   for (const other of sides.slice(1)) {
     const difference = evaluationDifference(sides[0]!, other);
@@ -124,9 +173,10 @@ function checkSeedsDiffer(arms: { label: string; runs: { index: number; info: { 
 export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles[], createdAt = new Date().toISOString()): ReportData {
   if (sftRuns.length === 0 || rlRuns.length === 0) throw new Error('a study report needs at least one SFT run and one RL run');
   const all = [...sftRuns.map((files) => ['SFT', files] as const), ...rlRuns.map((files) => ['RL', files] as const)];
-  const folders = all.map(([, files]) => readRunFolder(files.folder, files.manifest));
-  checkEvaluatedAlike(all.map(([method, files], index) => ({ method, files, manifest: folders[index]!.manifest })));
-  const parsed = all.map(([, files]) => parseMetricsJsonl(files.metrics ?? '').records);
+  const read = all.map(([, files]) => readRun(files, createdAt));
+  const folders = read.map((run) => run.folder);
+  checkEvaluatedAlike(all.map(([method, files], index) => ({ method, folder: files.folder, manifest: folders[index]!.manifest, episodes: read[index]!.episodes })));
+  const parsed = read.map((run) => run.metrics);
   const recorded = parsed.map((metrics, index) => {
     const records = new RunRecords();
     records.add(metrics);
@@ -163,9 +213,10 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
       return [{ method: run.method, arm: armOf(index), folder: run.folder, split: c.split, splitKind: c.splitKind, rate: last.rate, stderr: last.stderr, n: last.n, step: last.step, gflops: last.gflops, delta, failureModes: modes }];
     }),
   );
-  const finalEpisodes = (files: RunFiles) => {
-    const step = lastEvalStep(files.episodes);
-    return files.episodes.filter((e) => e.split !== 'train' && e.step === step);
+  const finalEpisodes = (index: number) => {
+    const { episodes } = read[index]!;
+    const step = lastEvalStep(episodes);
+    return episodes.filter((e) => e.split !== 'train' && e.step === step);
   };
   const result = (point: SplitPoint, episodes: OwnEpisode[]): SplitResult => ({ ...point, episodes: episodes.filter((e) => e.split === point.split) });
   const armResults = (method: Method): ArmResults[] =>
@@ -174,16 +225,15 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
       .map((arm) => ({
         label: arm.label,
         seeds: arm.runs.map(({ index }) => {
-          const files = all[index]![1];
-          const episodes = finalEpisodes(files);
-          return finals.filter((f) => f.folder === files.folder).map((f) => result(f, episodes));
+          const episodes = finalEpisodes(index);
+          return finals.filter((f) => f.folder === all[index]![1].folder).map((f) => result(f, episodes));
         }),
       }));
   const [sft, rl] = [sftRuns[0]!, rlRuns[0]!];
-  const sftFinal = finalEpisodes(sft);
-  const rlFinal = finalEpisodes(rl);
+  const sftFinal = finalEpisodes(0);
+  const rlFinal = finalEpisodes(sftRuns.length);
   const comparison = compareEpisodes(sftFinal, rlFinal);
-  const initEpisodes = all[initIndex]![1].episodes.filter((e) => e.split !== 'train' && e.step === 0);
+  const initEpisodes = read[initIndex]!.episodes.filter((e) => e.split !== 'train' && e.step === 0);
   const verdict = armsVerdict(init.map((p) => result(p, initEpisodes)), armResults('SFT'), armResults('RL'), measures);
   const examples = comparison.pairs
     .filter((p) => p.outcomeDiffers)
@@ -193,6 +243,7 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
   return {
     title,
     createdAt,
+    problems: read.flatMap((run) => run.problems),
     measures,
     paper,
     runs,

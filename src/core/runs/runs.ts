@@ -1,7 +1,8 @@
-// A run folder's metrics.jsonl read whole into success curves, and its summary for the
-// report. Pure: callers pass the run folder (readRunFolder) and the file's text.
-import type { EvaluationRecord, MetricRecord } from '../contracts/generated/types';
-import { contractErrors } from '../contracts/contracts';
+// A run folder's metrics.jsonl read whole into success curves, its episodes.jsonl into episode
+// records, and its summary for the report. Pure: callers pass the run folder (readRunFolder)
+// and the files' text.
+import type { EpisodeRecord, EvaluationRecord, MetricRecord } from '../contracts/generated/types';
+import { contractErrors, isOwnEpisode, type OwnEpisode } from '../contracts/contracts';
 import { JsonlTail, type TailBatch } from './jsonlTail';
 import { runIdentity, type RunFolder, type RunIdentity } from './runFolder';
 
@@ -41,6 +42,15 @@ const mayBeEvaluation = (line: string): boolean => line.includes('"eval"');
  * of a PPO run's lines are training records), and not counted as bad. */
 export function parseMetricsJsonl(text: string, evaluationsOnly = false): ParsedJsonl<MetricRecord> {
   return new JsonlTail(isMetricRecord, evaluationsOnly ? mayBeEvaluation : undefined).push(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+const isEpisodeRecord = (value: unknown): value is OwnEpisode => contractErrors('episode-record.schema.json', value).length === 0 && isOwnEpisode(value as EpisodeRecord);
+
+/** Parse a whole episodes.jsonl as parseMetricsJsonl does its metrics: lines that are not our
+ * episode records (torn, garbage, off the episode-record contract, another trainer's) are
+ * skipped and counted by line number. */
+export function parseEpisodesJsonl(text: string): ParsedJsonl<OwnEpisode> {
+  return new JsonlTail(isEpisodeRecord).push(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /** Evaluation success curves, one per split, ordered by step (a later record for the same step wins). */
