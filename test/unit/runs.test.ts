@@ -1,11 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRunFolder } from '../../src/core/runs/runFolder';
-import { parseEpisodesJsonl, parseMetricsJsonl, successCurves, summarizeRun as summarize } from '../../src/core/runs/runs';
+import { readRunFolder, runIdentity } from '../../src/core/runs/runFolder';
+import { parseEpisodesJsonl, parseMetricsJsonl, rateCurves } from '../../src/core/runs/runs';
 
-/** A run folder's summary from its files' texts: the one reader, then the summary. */
-const summarizeRun = (folder: string, manifest: string | undefined, metrics: string | undefined) => summarize(readRunFolder(folder, manifest), metrics);
 const runDir = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'tiny-gp-l', 'ppo');
 const compute = { parameters: 10, trainTokens: 0, inferenceTokens: 0, gflops: 1 };
 const evalLine = (step: number, split: string, rate: number, gflops = step) =>
@@ -35,7 +33,7 @@ describe('runs: metrics.jsonl', () => {
 
   it('builds one success curve per split, ordered by step, the latest record of a step winning', () => {
     const { records } = parseMetricsJsonl([evalLine(2, 'id', 0.5), evalLine(0, 'id', 0.25), evalLine(0, 'ood-rule', 0), evalLine(2, 'id', 1)].join('\n'));
-    const curves = successCurves(records);
+    const curves = rateCurves(records, () => 'success');
     assert.deepEqual(
       curves.map((c) => [c.split, c.splitKind, c.points.map((p) => [p.step, p.rate])]),
       [
@@ -43,6 +41,13 @@ describe('runs: metrics.jsonl', () => {
         ['ood-rule', 'rule-ood', [[0, 0]]],
       ],
     );
+  });
+
+  it("takes each split kind's own rate, leaving out the records without it", () => {
+    const withAccuracy = (step: number, rate: number) => JSON.stringify({ ...JSON.parse(evalLine(step, 'id', 0)), perStepAccuracy: { rate, stderr: 0.1, n: 20 } });
+    const { records } = parseMetricsJsonl([evalLine(0, 'id', 0.25), withAccuracy(1, 0.6), evalLine(1, 'ood-rule', 0.5)].join('\n'));
+    const curves = rateCurves(records, (kind) => (kind === 'id' ? 'perStepAccuracy' : 'success'));
+    assert.deepEqual(curves.map((c) => [c.split, c.points.map((p) => [p.step, p.rate, p.n])]), [['id', [[1, 0.6, 20]]], ['ood-rule', [[1, 0.5, 4]]]]);
   });
 });
 
@@ -60,29 +65,21 @@ describe('runs: episodes.jsonl', () => {
   });
 });
 
-describe('runs: summarizeRun', () => {
-  it('reads the fixture run: manifest, both curves, and the torn line reported', () => {
-    const run = summarizeRun('runs/tiny-gp-l/ppo', readFileSync(join(runDir, 'run.json'), 'utf8'), readFileSync(join(runDir, 'metrics.jsonl'), 'utf8'));
+describe('runs: run.json (readRunFolder, runIdentity)', () => {
+  it('reads the fixture run and its metrics: status, both curves, the torn line counted', () => {
+    const run = runIdentity(readRunFolder('runs/tiny-gp-l/ppo', readFileSync(join(runDir, 'run.json'), 'utf8')));
     assert.equal(run.runId, 'ppo');
     assert.equal(run.status, 'finished');
-    assert.equal(run.step, 10);
-    assert.deepEqual(run.curves.map((c) => [c.split, c.points.length]), [['id', 11], ['ood-rule', 11]]);
-    assert.deepEqual(run.problems, ['metrics.jsonl: skipped 1 bad line(s), first at line 8']);
+    const metrics = parseMetricsJsonl(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8'));
+    assert.deepEqual(rateCurves(metrics.records, () => 'success').map((c) => [c.split, c.points.length]), [['id', 11], ['ood-rule', 11]]);
+    assert.deepEqual(metrics.skippedLines, [8]);
   });
 
-  it("takes the step from run.json's progress (a resume that went back), else the metrics' last step", () => {
-    const manifest = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { progress?: { step: number; totalSteps: number } };
-    const metrics = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8');
-    assert.equal(summarizeRun('runs/tiny-gp-l/ppo', JSON.stringify({ ...manifest, progress: { step: 7, totalSteps: 10 } }), metrics).step, 7);
-    const { progress: _progress, ...withoutProgress } = manifest;
-    assert.equal(summarizeRun('runs/tiny-gp-l/ppo', JSON.stringify(withoutProgress), `${metrics}${evalLine(3, 'id', 0.5)}\n`).step, 10);
-  });
-
-  it('reports a missing or invalid manifest instead of failing', () => {
-    assert.deepEqual(summarizeRun('r', undefined, undefined).problems, ['run.json is missing']);
-    assert.match(summarizeRun('r', '{', undefined).problems[0]!, /run.json is not valid JSON/);
-    const invalid = summarizeRun('r', '{"schemaVersion": 1}', undefined);
-    assert.equal(invalid.status, 'unknown');
+  it('reports a missing or invalid manifest instead of failing, its status unknown', () => {
+    assert.deepEqual(readRunFolder('r', undefined).problems, ['run.json is missing']);
+    assert.match(readRunFolder('r', '{').problems[0]!, /run.json is not valid JSON/);
+    const invalid = readRunFolder('r', '{"schemaVersion": 1}');
+    assert.equal(runIdentity(invalid).status, 'unknown');
     assert.match(invalid.problems[0]!, /missing required property/);
   });
 });

@@ -6,9 +6,9 @@ import type { MetricRecord, RunManifest } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
 import { paperArms, paperColumns, RunRecords, studyMeasures, type PaperColumn, type PaperMeasures } from '../dashboard/model';
 import { stoppedWriting, tornLastLine } from '../runs/jsonlTail';
-import { folderState, readRunFolder, type RunFolder } from '../runs/runFolder';
+import { folderState, readRunFolder, runIdentity, type RunFolder } from '../runs/runFolder';
 import { runInfo } from '../runs/runInfo';
-import { parseEpisodesJsonl, parseMetricsJsonl, rateCurves, summarizeRun, type SplitCurve } from '../runs/runs';
+import { parseEpisodesJsonl, parseMetricsJsonl, rateCurves, type SplitCurve } from '../runs/runs';
 import { armsVerdict, type ArmResults, type SplitResult, type Verdict } from './verdict';
 
 export type Method = 'SFT' | 'RL';
@@ -188,10 +188,13 @@ export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles
   const armOf = (index: number) => arms.find((arm) => arm.runs.some((run) => run.index === index))!.label;
   const measures = studyMeasures(recorded);
   // every number below is in its split kind's measure
-  const runs = all.map(([method, files], index) => {
-    const summary = summarizeRun(folders[index]!, files.metrics);
-    return { method, folder: files.folder, status: summary.status, seconds: runSeconds(folders[index]!.manifest), curves: rateCurves(parsed[index]!, (kind) => measures[kind].field) };
-  });
+  const runs = all.map(([method, files], index) => ({
+    method,
+    folder: files.folder,
+    status: runIdentity(folders[index]!).status,
+    seconds: runSeconds(folders[index]!.manifest),
+    curves: rateCurves(parsed[index]!, (kind) => measures[kind].field),
+  }));
   // Init: step 0 of the first run that evaluated it (a run with evaluation.atStart false leaves it to another)
   const initIndex = Math.max(0, runs.findIndex((run) => run.curves.some((c) => c.points.some((p) => p.step === 0))));
   const initRun = runs[initIndex]!;

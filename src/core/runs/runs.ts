@@ -1,10 +1,8 @@
-// A run folder's metrics.jsonl read whole into success curves, its episodes.jsonl into episode
-// records, and its summary for the report. Pure: callers pass the run folder (readRunFolder)
-// and the files' text.
+// A run folder's JSON-lines files read whole: metrics.jsonl into rate curves, episodes.jsonl
+// into episode records. Pure: callers pass the files' text.
 import type { EpisodeRecord, EvaluationRecord, MetricRecord } from '../contracts/generated/types';
 import { contractErrors, isOwnEpisode, type OwnEpisode } from '../contracts/contracts';
 import { JsonlTail, type TailBatch } from './jsonlTail';
-import { runIdentity, type RunFolder, type RunIdentity } from './runFolder';
 
 export interface CurvePoint {
   step: number;
@@ -18,13 +16,6 @@ export interface SplitCurve {
   split: string;
   splitKind: EvaluationRecord['splitKind'];
   points: CurvePoint[];
-}
-
-export interface RunSummary extends RunIdentity {
-  step: number | undefined;
-  curves: SplitCurve[];
-  /** Human-readable problems found while reading (invalid manifest, skipped lines). */
-  problems: string[];
 }
 
 export type ParsedJsonl<T> = TailBatch<T>;
@@ -53,11 +44,6 @@ export function parseEpisodesJsonl(text: string): ParsedJsonl<OwnEpisode> {
   return new JsonlTail(isEpisodeRecord).push(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-/** Evaluation success curves, one per split, ordered by step (a later record for the same step wins). */
-export function successCurves(records: MetricRecord[]): SplitCurve[] {
-  return rateCurves(records, () => 'success');
-}
-
 /** One rate of the evaluation records per split, the one `fieldOf` its kind (success, or V-IRL's
  * per-step accuracy), ordered by step (a later record for the same step wins); records without
  * the rate are left out. */
@@ -77,20 +63,4 @@ export function rateCurves(records: MetricRecord[], fieldOf: (splitKind: SplitCu
     splitKind: kind,
     points: [...points.values()].sort((a, b) => a.step - b.step),
   }));
-}
-
-export function summarizeRun(run: RunFolder, metricsText: string | undefined): RunSummary {
-  const { manifest } = run;
-  const problems = [...run.problems];
-  const parsed = parseMetricsJsonl(metricsText ?? '');
-  if (parsed.skippedLines.length > 0) {
-    problems.push(`metrics.jsonl: skipped ${parsed.skippedLines.length} bad line(s), first at line ${parsed.skippedLines[0]}`);
-  }
-  const lastStep = parsed.records.reduce<number | undefined>((m, r) => (m === undefined || r.step > m ? r.step : m), undefined);
-  return {
-    ...runIdentity(run),
-    step: manifest?.progress?.step ?? lastStep,
-    curves: successCurves(parsed.records),
-    problems,
-  };
 }
