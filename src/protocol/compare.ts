@@ -22,6 +22,8 @@ export interface ComparisonView {
   splits: PairedSplit[];
   rows: PairRow[];
   unmatched: Comparison['unmatched'];
+  /** What could not be read of the evaluations' episodes.jsonl (lineProblems): the episodes left out, by file and line. */
+  problems: string[];
   /** Generation speed of local runs, per side. */
   tokensPerSecond?: { a?: number; b?: number };
 }

@@ -34,6 +34,7 @@ describe('Compare Checkpoints', () => {
     assert.equal(view.rows.length, 24);
     assert.ok(view.rows.some((r) => r.successA !== r.successB && r.divergence));
     assert.deepEqual(view.unmatched, []);
+    assert.deepEqual(view.problems, [], 'both episode files read whole');
   });
 
   it('plays an exported checkpoint with onnxruntime-node on the evaluation\'s seeds', async function () {

@@ -1,4 +1,4 @@
-// A webview bundle (the dashboard's, the transcript viewer's) in a bare Chromium page, fed host
+// A webview bundle (the dashboard's, the transcript viewer's, the compare view's) in a bare Chromium page, fed host
 // messages directly: for the rendering benchmarks and quick looks (the real checks run them
 // inside code-server).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { DashboardData } from '../../src/core/dashboard/view';
 import type { FromDashboard, ToDashboard } from '../../src/protocol/dashboard';
 import type { ToTranscripts } from '../../src/protocol/transcripts';
+import type { ToCompare } from '../../src/protocol/compare';
 
 export { fixtureDashboard, fixtureRuns } from './fixtureRuns';
 
@@ -81,7 +82,7 @@ export async function openWebviewPage(browser: Browser, bundle: string, styles: 
 }
 
 /** Host messages to the page, in order. */
-export async function post(page: Page, messages: ToDashboard[] | ToTranscripts[]): Promise<void> {
+export async function post(page: Page, messages: ToDashboard[] | ToTranscripts[] | ToCompare[]): Promise<void> {
   await page.evaluate((ms) => {
     for (const m of ms) window.postMessage(m, '*');
   }, messages);

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { folderState, readRunFolder, tensorBoardFolder, trainerFolder } from '../../src/core/runs/runFolder';
 import { runEntry } from '../../src/core/runs/runTree';
-import { parseMetricsJsonl } from '../../src/core/runs/runs';
+import { parseMetricsJsonl, readEpisodesJsonl, type RecordedEpisodes } from '../../src/core/runs/runs';
+import { lineProblems } from '../../src/core/runs/jsonlTail';
 import { paperMeasures } from '../../src/core/dashboard/model';
-import { compareRuns, configuredSplits, describeComparison, describeRun, describeRuns, listedRuns, LISTED_RUNS, METRICS_CHUNK_BYTES, pairedSplit, summarizeRun, summaryRecords } from '../../src/core/runs/runSummary';
+import { compareRuns, configuredSplits, describeComparison, describePairedComparison, describeRun, describeRuns, listedRuns, LISTED_RUNS, METRICS_CHUNK_BYTES, pairedSplit, summarizeRun, summaryRecords } from '../../src/core/runs/runSummary';
 import { compareEpisodes, type PairedSplit } from '../../src/core/compare/compare';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
 
@@ -145,6 +146,26 @@ describe('run summaries for language-model tools', () => {
     // episodes that do not cover the evaluation, or other seeds, are not paired
     assert.match(pairedSplit(ood, episodes('sft-final', 'ood-rule').slice(1), episodes('rl-final', 'ood-rule')) as string, /^the episodes at these steps are not the same 12 seeds of each: 11 paired/);
     assert.match(pairedSplit(ood, [], episodes('rl-final', 'ood-rule')) as string, /^A has no ood-rule episodes at step 100$/);
+  });
+
+  it("says what could not be read of a run's episodes file, the episodes left out of the pairing (lineProblems)", async () => {
+    const summary = (name: string) => summarizeRun(readRunFolder(join(runs, 'compare', name), read(`compare/${name}`, 'run.json')), `runs/compare/${name}`, wholeRecords(read(`compare/${name}`, 'metrics.jsonl')), 'finished');
+    const lines = read('compare/rl-final', 'episodes.jsonl').trim().split('\n');
+    const damaged = [...lines.slice(0, 14), 'garbage', ...lines.slice(15, -1), lines.at(-1)!.slice(0, 50)].join('\n');
+    const recorded = async (text: string, file: string, step: number): Promise<RecordedEpisodes> => {
+      const read = await readEpisodesJsonl([text], (e) => e.step === step && e.split !== 'train');
+      return { episodes: read.records, problems: lineProblems(file, read, false, 'the comparison') };
+    };
+    const text = await describePairedComparison(summary('sft-final'), summary('rl-final'), (run, step) =>
+      run === 'a' ? recorded(read('compare/sft-final', 'episodes.jsonl'), 'runs/compare/sft-final/episodes.jsonl', step) : recorded(damaged, 'runs/compare/rl-final/episodes.jsonl', step),
+    );
+    assert.ok(text.includes('\n  problem: runs/compare/rl-final/episodes.jsonl: skipped 1 bad line(s), first at line 15\n'), text);
+    assert.ok(text.includes('\n  problem: runs/compare/rl-final/episodes.jsonl line 24 is incomplete: the run stopped while writing it\n'), text);
+    assert.equal(text.match(/problem: /g)!.length, 2, 'once each, though both splits read the file');
+    assert.match(text, /\nood-rule success: A - B = -25\.0 points \(SE [\d.]+, unpaired: the episodes at these steps are not the same 12 seeds of each: 10 paired;/);
+    // the file read whole: paired as the compare view pairs, no problem
+    const clean = await describePairedComparison(summary('sft-final'), summary('rl-final'), (run, step) => recorded(read(`compare/${run === 'a' ? 'sft' : 'rl'}-final`, 'episodes.jsonl'), 'e.jsonl', step));
+    assert.ok(!clean.includes('problem: ') && clean.includes('ood-rule success: A - B = -25.0 points (paired SE 12.5 over 12 episodes on the same seeds'), clean);
   });
 
   it('lists the runs a filter names (folder or experiment) before reading any metrics, newest first, at most LISTED_RUNS', () => {

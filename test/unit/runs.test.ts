@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lineProblems } from '../../src/core/runs/jsonlTail';
 import { readRunFolder, runIdentity } from '../../src/core/runs/runFolder';
-import { parseEpisodesJsonl, parseMetricsJsonl, rateCurves } from '../../src/core/runs/runs';
+import { parseEpisodesJsonl, parseMetricsJsonl, rateCurves, readEpisodesJsonl } from '../../src/core/runs/runs';
 
 const runDir = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'runs', 'tiny-gp-l', 'ppo');
 const compute = { parameters: 10, trainTokens: 0, inferenceTokens: 0, gflops: 1 };
@@ -62,6 +64,33 @@ describe('runs: episodes.jsonl', () => {
     assert.equal(parsed.records.length, 2);
     assert.deepEqual(parsed.skippedLines, [2, 3, 4, 7]);
     assert.deepEqual(parseEpisodesJsonl(''), { records: [], skippedLines: [] });
+  });
+
+  it('reads a file in byte chunks as its whole text reads, naming its bad lines and its cut last line by the run\'s state', async () => {
+    const lines = readFileSync(join(runDir, '..', '..', 'compare', 'rl-final', 'episodes.jsonl'), 'utf8').split('\n');
+    const { seed: _seed, ...unseeded } = JSON.parse(lines[1]!) as Record<string, unknown>;
+    // a garbage middle line, a record off the episode-record contract (no seed), a torn last line
+    const text = [lines[0], 'not json {', lines[2], JSON.stringify(unseeded), lines[3], lines[4]!.slice(0, 60)].join('\n');
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-episodes-'));
+    try {
+      const file = join(dir, 'episodes.jsonl');
+      writeFileSync(file, text);
+      const read = await readEpisodesJsonl(createReadStream(file, { highWaterMark: 97 }), (e) => e.seed !== 502);
+      assert.deepEqual(read.records.map((e) => e.seed), [500, 503]);
+      assert.deepEqual([read.skippedLines, read.cutLine], [[2, 4, 6], 6]);
+      const whole = parseEpisodesJsonl(text);
+      assert.deepEqual([whole.skippedLines, whole.cutLine, whole.records.length], [read.skippedLines, read.cutLine, 3]);
+      assert.deepEqual(lineProblems('runs/x/episodes.jsonl', read, false, 'the comparison'), [
+        'runs/x/episodes.jsonl: skipped 2 bad line(s), first at line 2',
+        'runs/x/episodes.jsonl line 6 is incomplete: the run stopped while writing it',
+      ]);
+      assert.equal(lineProblems('runs/x/episodes.jsonl', read, true, 'the comparison')[1], 'runs/x/episodes.jsonl line 6 is incomplete: the run is still writing it (the comparison is on a live run)');
+      // a last line that is JSON but no episode record is a bad line, not a cut one
+      const offContract = await readEpisodesJsonl([Buffer.from(`${lines[0]}\n{"a": 1}`)], () => true);
+      assert.deepEqual(lineProblems('e.jsonl', offContract, false, 'the comparison'), ['e.jsonl: skipped 1 bad line(s), first at line 2']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

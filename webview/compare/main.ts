@@ -1,6 +1,7 @@
 // Compare webview: two checkpoints on the same seeded episodes. Success per split with
 // standard errors, the paired difference and McNemar's exact test, the episodes whose
-// outcomes differ, and both transcripts side by side from their first divergence.
+// outcomes differ, and both transcripts side by side from their first divergence; above them,
+// what could not be read of the evaluations' episode files, when anything was.
 // Every string from a record is set as text (el() and textContent), never as HTML.
 import type { Divergence } from '../../src/core/compare/compare';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
@@ -31,6 +32,8 @@ const compareButton = el('vscode-button', { id: 'compare' }, 'Compare');
 const cancelButton = el('vscode-button', { id: 'cancel', secondary: '', hidden: '' }, 'Cancel');
 const refreshButton = el('vscode-button', { id: 'refresh', secondary: '' }, 'Refresh');
 const status = el('div', { id: 'status', class: 'status', role: 'status' });
+/** What could not be read of the evaluations' episode files: the episodes the numbers leave out. */
+const problems = el('ul', { id: 'problems', class: 'problems' });
 const summary = el('section', { id: 'summary' });
 const onlyDiffering = el('vscode-checkbox', { id: 'only-differing', ...(state.onlyDiffering ? { checked: '' } : {}) }, 'Only episodes whose outcomes differ');
 const rows = el('section', { id: 'rows', class: 'compare-rows' });
@@ -61,6 +64,7 @@ const play = el(
 document.getElementById('root')!.append(
   el('header', { class: 'toolbar' }, el('vscode-label', {}, 'A'), selectA, el('vscode-label', {}, 'B'), selectB, el('vscode-label', {}, 'Episodes'), episodesField, compareButton, cancelButton, refreshButton),
   status,
+  problems,
   summary,
   el('div', { class: 'toolbar' }, onlyDiffering),
   rows,
@@ -137,6 +141,7 @@ window.addEventListener('message', (event: MessageEvent<ToCompare>) => {
       view = message.view;
       cancelButton.hidden = true;
       status.textContent = describeSpeed(view);
+      problems.replaceChildren(...view.problems.map((p) => el('li', {}, p)));
       renderSummary();
       renderRows();
       detail.replaceChildren();

@@ -5,7 +5,7 @@ import { evaluationDifference, type ComparedSide } from '../compare/pairing';
 import type { MetricRecord, RunManifest } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
 import { paperArms, paperColumns, RunRecords, studyMeasures, type PaperColumn, type PaperMeasures } from '../dashboard/model';
-import { stoppedWriting, tornLastLine } from '../runs/jsonlTail';
+import { lineProblems, stoppedWriting } from '../runs/jsonlTail';
 import { folderState, readRunFolder, runIdentity, type RunFolder } from '../runs/runFolder';
 import { runInfo } from '../runs/runInfo';
 import { parseEpisodesJsonl, parseMetricsJsonl, rateCurves, type SplitCurve } from '../runs/runs';
@@ -83,33 +83,10 @@ function readRun(files: RunFiles, createdAt: string): ReadRun {
   const episodes = parseEpisodesJsonl(files.episodes ?? '');
   const problems = [
     ...folder.problems.map((problem) => `${files.folder}/${problem}`),
-    ...lineProblems(`${files.folder}/metrics.jsonl`, files.metrics, metrics.skippedLines, writing),
-    ...lineProblems(`${files.folder}/episodes.jsonl`, files.episodes, episodes.skippedLines, writing),
+    ...lineProblems(`${files.folder}/metrics.jsonl`, metrics, writing, 'the report'),
+    ...lineProblems(`${files.folder}/episodes.jsonl`, episodes, writing, 'the report'),
   ];
   return { folder, metrics: metrics.records, episodes: episodes.records, problems };
-}
-
-/** A run file's skipped lines in words: the bad ones, and a last line cut off (no newline, not
- * JSON): torn by a run that stopped, or still being written by a running one, which the reader
- * should know the report is on. */
-function lineProblems(file: string, text: string | undefined, skipped: number[], writing: boolean): string[] {
-  const lastLine = text?.slice(text.lastIndexOf('\n') + 1) ?? '';
-  const lastNumber = (text?.match(/\n/g)?.length ?? 0) + 1;
-  const cut = lastLine.trim() !== '' && skipped.at(-1) === lastNumber && !parses(lastLine);
-  const bad = cut ? skipped.slice(0, -1) : skipped;
-  return [
-    ...(bad.length > 0 ? [`${file}: skipped ${bad.length} bad line(s), first at line ${bad[0]}`] : []),
-    ...(!cut ? [] : writing ? [`${file} line ${lastNumber} is incomplete: the run is still writing it (the report is on a live run)`] : [tornLastLine(file, lastNumber)]),
-  ];
-}
-
-function parses(line: string): boolean {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const lastEvalStep = (episodes: OwnEpisode[]) => episodes.filter((e) => e.split !== 'train').reduce((m, e) => Math.max(m, e.step), -1);

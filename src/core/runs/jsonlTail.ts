@@ -17,6 +17,19 @@ export function tornLastLine(file: string, line: number): string {
   return `${file} line ${line} is incomplete: the run stopped while writing it`;
 }
 
+/** What a whole read of a run's JSON-lines file (ended with JsonlTail.end) could not read, in
+ * words alike wherever such a file is read: its bad lines, and a last line cut off: torn by a
+ * run that stopped, or still being written by a running (`writing`) one, which whoever reads
+ * `reader`'s numbers should know they are on a live run. */
+export function lineProblems(file: string, read: TailBatch<unknown> & { cutLine?: number }, writing: boolean, reader: string): string[] {
+  const bad = read.skippedLines.filter((line) => line !== read.cutLine);
+  const cut = read.cutLine;
+  return [
+    ...(bad.length > 0 ? [`${file}: skipped ${bad.length} bad line(s), first at line ${bad[0]}`] : []),
+    ...(cut === undefined ? [] : writing ? [`${file} line ${cut} is incomplete: the run is still writing it (${reader} is on a live run)`] : [tornLastLine(file, cut)]),
+  ];
+}
+
 export interface TailBatch<T> {
   records: T[];
   /** 1-based line numbers of complete lines that were not valid records. */
@@ -61,6 +74,17 @@ export class JsonlTail<T> {
     return typeof chunk === 'string' ? this.pushText(chunk) : this.pushBytes(chunk);
   }
 
+  /** The end of the file: its last line without a newline is read as a line; `cutLine`, its
+   * number, where it is not JSON at all (cut off while it was written, not a bad record). */
+  end(): TailBatch<T> & { cutLine?: number } {
+    const last = this.pendingLine;
+    this.partialBytes = new Uint8Array(0);
+    this.partialText = '';
+    if (last === '') return { records: [], skippedLines: [] };
+    const batch = this.pushText(`${last}\n`);
+    return batch.skippedLines.includes(this.lineCount) && !parses(last) ? { ...batch, cutLine: this.lineCount } : batch;
+  }
+
   private pushBytes(chunk: Uint8Array): TailBatch<T> {
     // Cut at the last newline: a newline byte never occurs inside a multi-byte character.
     const last = chunk.lastIndexOf(NEWLINE);
@@ -101,6 +125,15 @@ export class JsonlTail<T> {
     }
     if (this.isRecord(value)) batch.records.push(value);
     else batch.skippedLines.push(this.lineCount);
+  }
+}
+
+function parses(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
   }
 }
 

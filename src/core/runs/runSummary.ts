@@ -11,7 +11,7 @@ import { paperMeasures, type PaperMeasure } from '../dashboard/model';
 import { taskName } from '../envs/views';
 import { NAME_WIDTH, oneLine, shownName } from '../oneLine';
 import { concat } from './jsonlTail';
-import { parseMetricsJsonl } from './runs';
+import { parseMetricsJsonl, type RecordedEpisodes } from './runs';
 import { runIdentity, type RunFolder, type RunState } from './runFolder';
 
 /** How much of a metrics.jsonl is read at a time, from its end: a few hundred records. */
@@ -230,6 +230,29 @@ export function describeComparison(a: RunSummary, b: RunSummary, pairs?: Readonl
   if (!splits.length) lines.push('No split evaluated by both runs in one measure: nothing to compare.');
   for (const c of splits) lines.push(`${shownName(c.split)} ${c.a.measure.name}: A - B = ${pts(c.difference)} points (${c.paired ? pairedText(c.paired) : `SE ${(c.stderr * 100).toFixed(1)}, unpaired: ${c.unpaired}; ${significance(c)}`})`);
   return lines.join('\n');
+}
+
+/** A run's episodes of its evaluation at `step`, as its episodes file records them. */
+export type EpisodesOf = (run: 'a' | 'b', step: number) => Promise<RecordedEpisodes>;
+
+/** describeComparison, paired (pairedSplit) from the runs' recorded episodes of each shared
+ * split; what could not be read of a run's episodes file is among that run's problems, so the
+ * text says why fewer episodes pair than were evaluated. */
+export async function describePairedComparison(a: RunSummary, b: RunSummary, episodesOf: EpisodesOf): Promise<string> {
+  const problems = { a: new Set<string>(), b: new Set<string>() };
+  const episodes = async (run: 'a' | 'b', split: string, step: number) => {
+    const recorded = await episodesOf(run, step);
+    for (const problem of recorded.problems) problems[run].add(problem);
+    return recorded.episodes.filter((e) => e.split === split);
+  };
+  const pairs = new Map<string, PairedSplit | string>();
+  for (const c of compareRuns(a, b)) {
+    // pairing compares episode outcomes: for another measure pairedSplit says so without episodes
+    const paired = c.a.measure.field === 'success' ? pairedSplit(c, await episodes('a', c.split, c.a.step), await episodes('b', c.split, c.b.step)) : pairedSplit(c, [], []);
+    pairs.set(c.split, paired);
+  }
+  const withProblems = (s: RunSummary, run: 'a' | 'b'): RunSummary => ({ ...s, problems: [...s.problems, ...problems[run]] });
+  return describeComparison(withProblems(a, 'a'), withProblems(b, 'b'), pairs);
 }
 
 function pairedText(p: PairedSplit): string {

@@ -10,9 +10,8 @@ import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { checkToolInput, toolSchemas } from '../../core/contracts/toolInput';
 import { folderState, type RunFolder } from '../../core/runs/runFolder';
-import type { PairedSplit } from '../../core/compare/compare';
-import type { OwnEpisode } from '../../core/contracts/contracts';
-import { compareRuns, configuredSplits, describeComparison, describeRuns, listedRuns, pairedSplit, summarizeRun, summaryRecords, type RunSummary } from '../../core/runs/runSummary';
+import type { RecordedEpisodes } from '../../core/runs/runs';
+import { configuredSplits, describePairedComparison, describeRuns, listedRuns, summarizeRun, summaryRecords, type RunSummary } from '../../core/runs/runSummary';
 import { findEpisodeRows } from '../../core/transcripts/episodeAnswer';
 import type { TranscriptQuery } from '../../core/transcripts/types';
 import { TranscriptClient } from '../../workers/transcripts';
@@ -99,19 +98,13 @@ export async function listRuns(runs: RunFolders, input: ListRunsInput): Promise<
 export async function compareRunsTool(runs: RunFolders, input: CompareRunsInput): Promise<string> {
   const [a, b] = await Promise.all([findRun(runs, input.a), findRun(runs, input.b)]);
   const [summaryA, summaryB] = await Promise.all([summary(a), summary(b)]);
-  const read = new Map<string, Promise<OwnEpisode[]>>();
+  const read = new Map<string, Promise<RecordedEpisodes>>();
   const evaluated = (run: RunFolder, step: number) => {
     const key = `${run.folder}\u0000${step}`;
-    if (!read.has(key)) read.set(key, recordedEpisodes(run.folder, step).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err))));
+    if (!read.has(key)) read.set(key, recordedEpisodes(run.folder, stateOf(run), step).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? { episodes: [], problems: [] } : Promise.reject(err))));
     return read.get(key)!;
   };
-  const pairs = new Map<string, PairedSplit | string>();
-  for (const c of compareRuns(summaryA, summaryB)) {
-    // pairing compares episode outcomes: for another measure pairedSplit says so without episodes
-    const episodes = async (run: RunFolder, step: number) => (c.a.measure.field === 'success' ? (await evaluated(run, step)).filter((e) => e.split === c.split) : []);
-    pairs.set(c.split, pairedSplit(c, await episodes(a, c.a.step), await episodes(b, c.b.step)));
-  }
-  return describeComparison(summaryA, summaryB, pairs);
+  return describePairedComparison(summaryA, summaryB, (run, step) => evaluated(run === 'a' ? a : b, step));
 }
 
 export async function findEpisodes(runs: RunFolders, input: FindEpisodesInput): Promise<string> {

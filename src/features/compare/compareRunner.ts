@@ -2,14 +2,15 @@
 // evaluation's episodes.jsonl, or played here with an ONNX export on the same seeds.
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
 import { compareEpisodes, type Comparison } from '../../core/compare/compare';
 import { isEvaluationEpisode, sourcesOfRun } from '../../core/compare/sources';
 import { localPlay, type ComparedSide, type LocalPlay } from '../../core/compare/protocol';
-import type { EpisodeRecord, RunManifest } from '../../core/contracts/generated/types';
-import { isOwnEpisode, type OwnEpisode } from '../../core/contracts/contracts';
-import type { RunFolder } from '../../core/runs/runFolder';
+import type { RunManifest } from '../../core/contracts/generated/types';
+import type { OwnEpisode } from '../../core/contracts/contracts';
+import { runState, type RunFolder, type RunState } from '../../core/runs/runFolder';
+import { lineProblems, stoppedWriting } from '../../core/runs/jsonlTail';
+import { readEpisodesJsonl, type RecordedEpisodes } from '../../core/runs/runs';
 import { EnvServer } from '../../core/envs/server';
 import { runRouteFileLoader } from '../../core/envs/routeFiles';
 import { episodeRecord, playSplit, type ChatGenerator } from '../../core/compare/evaluation';
@@ -18,6 +19,7 @@ import type { CompareSource, ComparisonView, PairRow } from '../../protocol/comp
 import type { RecordedEvaluation } from '../../core/runs/metricsTail';
 import { log } from '../log';
 import { runName } from '../runs/runFolders';
+import { endedHere, staleSeconds } from '../runs/liveness';
 
 export interface LocatedSource extends CompareSource {
   runUri: vscode.Uri;
@@ -53,26 +55,12 @@ export async function findSources(runs: readonly RunFolder[], evaluationsOf: Eva
   return found.flat().sort((x, y) => x.label.localeCompare(y.label));
 }
 
-/** Episode records of a JSON-lines file, torn or invalid lines skipped. */
-async function* readEpisodes(path: string): AsyncGenerator<OwnEpisode> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (!line.trim()) continue;
-    try {
-      const value = JSON.parse(line) as EpisodeRecord;
-      if (typeof value === 'object' && value && Array.isArray(value.turns) && isOwnEpisode(value)) yield value;
-    } catch {
-      // a torn last line of a running job
-    }
-  }
-}
-
 /** The episodes of a run's evaluation at `step` (isEvaluationEpisode), from its episodes.jsonl,
- * kept as they are read: most of a PPO run's file is training rollouts. */
-export async function recordedEpisodes(runFolder: string, step: number, splits?: readonly string[]): Promise<OwnEpisode[]> {
-  const picked: OwnEpisode[] = [];
-  for await (const r of readEpisodes(join(runFolder, 'episodes.jsonl'))) if (isEvaluationEpisode(r, step, splits)) picked.push(r);
-  return picked;
+ * kept as they are read (most of a PPO run's file is training rollouts), and what could not be
+ * read of the file; `state`, the run's (folderState), tells a torn last line from one being written. */
+export async function recordedEpisodes(runFolder: string, state: RunState, step: number, splits?: readonly string[]): Promise<RecordedEpisodes> {
+  const read = await readEpisodesJsonl(createReadStream(join(runFolder, 'episodes.jsonl')), (r) => isEvaluationEpisode(r, step, splits));
+  return { episodes: read.records, problems: lineProblems(`${runName(runFolder)}/episodes.jsonl`, read, !stoppedWriting(state), 'the comparison') };
 }
 
 export interface CompareRequest {
@@ -127,13 +115,17 @@ export async function runComparison(request: CompareRequest): Promise<{ view: Co
   };
   const a = await evaluated(request.a, 'A');
   const b = await evaluated(request.b, 'B');
-  const recorded = new Map<string, OwnEpisode[]>();
-  for (const side of [a, b]) if (side.kind === 'evaluation' && !recorded.has(side.id)) recorded.set(side.id, await recordedEpisodes(side.runUri.fsPath, side.step, request.splits));
-  const compared = (source: LocatedSource, side: string): ComparedSide => ({ side, label: source.label, runJson: join(source.runUri.fsPath, 'run.json'), kind: source.kind === 'evaluation' ? 'evaluation' : 'onnx', manifest: source.manifest, episodes: recorded.get(source.id) });
+  const recorded = new Map<string, RecordedEpisodes>();
+  for (const side of [a, b]) {
+    if (side.kind !== 'evaluation' || recorded.has(side.id)) continue;
+    const state = runState(side.manifest, Date.now(), staleSeconds(), endedHere);
+    recorded.set(side.id, await recordedEpisodes(side.runUri.fsPath, state, side.step, request.splits));
+  }
+  const compared = (source: LocatedSource, side: string): ComparedSide => ({ side, label: source.label, runJson: join(source.runUri.fsPath, 'run.json'), kind: source.kind === 'evaluation' ? 'evaluation' : 'onnx', manifest: source.manifest, episodes: recorded.get(source.id)?.episodes });
   const local = localPlay(compared(a, 'A'), compared(b, 'B'), { episodes: request.episodes, splits: request.splits });
   const tokensPerSecond: { a?: number; b?: number } = {};
   const episodes = async (source: LocatedSource, side: 'a' | 'b') => {
-    if (source.kind === 'evaluation') return recorded.get(source.id)!;
+    if (source.kind === 'evaluation') return recorded.get(source.id)!.episodes;
     const played = await play(source, local!, request, side.toUpperCase());
     tokensPerSecond[side] = played.tokensPerSecond;
     return played.records;
@@ -154,7 +146,9 @@ export async function runComparison(request: CompareRequest): Promise<{ view: Co
     turnsB: p.b.turns.length,
     divergence: p.divergence,
   }));
-  const view = { a: strip(a), b: strip(b), splits: comparison.splits, rows, unmatched: comparison.unmatched, tokensPerSecond };
+  // both sides may be evaluations of one run: its file's problems once
+  const problems = [...new Set([...recorded.values()].flatMap((r) => r.problems))];
+  const view = { a: strip(a), b: strip(b), splits: comparison.splits, rows, unmatched: comparison.unmatched, problems, tokensPerSecond };
   return { view, pairs: comparison.pairs };
 }
 
