@@ -26,6 +26,9 @@ def test_gae_does_not_bootstrap_across_episode_ends_but_does_at_a_cut():
     assert advantages.tolist() == [1.0, 1.0]
     cut, _ = core.gae(t(0), t(0), t(0), gamma=0.9, lam=0.95, last_value=1.0)
     assert cut.tolist() == pytest.approx([0.9])
+    # the next episode's first value (2.0) must not leak into the step that ended the one before
+    ended, _ = core.gae(t(1, 0), t(0.5, 2.0), t(1, 1), gamma=0.9, lam=0.95)
+    assert ended.tolist() == pytest.approx([0.5, -2.0])
 
 
 def test_clipped_policy_loss_by_hand():
@@ -68,6 +71,25 @@ def test_token_ratios_are_clipped_token_by_token_and_averaged_with_the_thought_w
     (grad,) = torch.autograd.grad(loss, new)
     # the clipped tokens and the padding give no gradient; the others d/dlogp (ratio * A * w / sum w) / 2
     assert grad.flatten().tolist() == pytest.approx([0.0, -1.0 / 2.5 / 2, -1.05 / 2.5 / 2, 0.0, 0.0, 0.0])
+
+
+def test_padding_tokens_neither_overflow_the_loss_nor_count_in_the_token_fractions():
+    # response 0: one real token with ratio 20 (guarded at 10), then padding whose log-probs are
+    # garbage (a log-ratio of 200 would be exp() = inf, and inf * 0 weight NaN); response 1: ratio 1
+    new = torch.tensor([[math.log(20), 200.0, 200.0], [0.0, 0.0, 0.0]], requires_grad=True)
+    weights = torch.tensor([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    loss, clipfrac, approx_kl, guarded = core.token_policy_loss(new, torch.zeros(2, 3), t(-1, 1), weights, clip=0.1, ratio_guard=10)
+    assert loss.item() == pytest.approx(-(-1.1 + 1.0) / 2)
+    assert guarded.item() == pytest.approx(1 / 2) and clipfrac.item() == pytest.approx(1 / 2)  # of the two real tokens, not of six
+    assert approx_kl.item() == pytest.approx((19 - math.log(20)) / 2, rel=1e-5)
+    (grad,) = torch.autograd.grad(loss, new)
+    assert torch.isfinite(grad).all()
+
+
+def test_the_guard_takes_ratios_above_it_not_at_it():
+    # a ratio of exactly 1 against a guard of 1: not guarded (the reference's rule is "exceeds")
+    assert core.policy_loss(t(0), t(0), t(-1), clip=0.1, ratio_guard=1.0)[3].item() == 0.0
+    assert core.token_policy_loss(torch.zeros(1, 1), torch.zeros(1, 1), t(-1), torch.ones(1, 1), clip=0.1, ratio_guard=1.0)[3].item() == 0.0
 
 
 def test_token_ratios_equal_the_sequence_surrogate_for_one_token_responses():
@@ -121,6 +143,9 @@ def test_group_advantages():
 
 def test_normalize_and_entropy():
     assert core.normalize(t(1, 2, 3)).tolist() == pytest.approx([-1, 0, 1], abs=1e-6)
+    assert core.normalize(t(2, 4, 6)).tolist() == pytest.approx([-1, 0, 1], abs=1e-6)  # divided by the std (2), not only centred
+    assert core.normalize(t(1, 3)).tolist() == pytest.approx([-1 / math.sqrt(2), 1 / math.sqrt(2)], abs=1e-6)  # two already have a std
+    assert core.normalize(t(5)).tolist() == [0.0]  # one transition: centred, no std to divide by
     uniform = torch.zeros(1, 2, 4)
     assert core.entropy(uniform, t(1, 1).unsqueeze(0)).item() == pytest.approx(math.log(4))
 
