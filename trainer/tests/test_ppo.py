@@ -366,6 +366,29 @@ def test_turn_credit_judges_each_attempt_against_the_group_s_attempts_at_the_sam
     assert {(t.episode, t.advantage, t.ret) for t in whole} == {(0, 4.0, 5.0), (1, 2.0, 3.0), (2, -6.0, -5.0), (3, -4.0, -3.0), (4, 4.0, 5.0)}
 
 
+def test_gae_advantages_run_along_each_slot_s_chain_bootstrap_a_cut_one_and_normalize_the_rollout():
+    """ppo.advantage "gae": each environment slot's transitions (in collection order, slots
+    interleaved) are one chain for core.gae; a chain cut before its episode's end bootstraps
+    from the slot's next value, an ended one from 0; then the advantages are normalized over
+    the whole rollout, the returns left as they are."""
+    from ptlab import ppo_core as core
+    from ptlab.ppo import Transition, gae_advantages
+
+    # slot 0: rewards 1, 0 (cut: bootstrap 2.0); slot 1: rewards 0, 3 (ended); collected interleaved
+    rows = [(0, 1.0, 0.5, False), (1, 0.0, 0.2, False), (0, 0.0, 0.4, False), (1, 3.0, 1.0, True)]
+    ts = []
+    for slot, reward, value, done in rows:
+        ts.append(Transition(slot, [1], [2], [1.0], reward, done))
+        ts[-1].old_value = value
+    gae_advantages(ts, {0: 2.0, 1: 99.0}, gamma=0.9, lam=0.95)
+    zero, zero_returns = core.gae(torch.tensor([1.0, 0.0]), torch.tensor([0.5, 0.4]), torch.tensor([0.0, 0.0]), 0.9, 0.95, last_value=2.0)
+    one, one_returns = core.gae(torch.tensor([0.0, 3.0]), torch.tensor([0.2, 1.0]), torch.tensor([0.0, 1.0]), 0.9, 0.95)
+    raw = torch.tensor([zero[0], one[0], zero[1], one[1]])
+    assert [t.ret for t in ts] == pytest.approx([zero_returns[0].item(), one_returns[0].item(), zero_returns[1].item(), one_returns[1].item()])
+    assert ts[2].ret == pytest.approx(0.9 * 2.0)  # the cut chain's last return: its bootstrap
+    assert [t.advantage for t in ts] == pytest.approx(((raw - raw.mean()) / raw.std()).tolist(), abs=1e-5)
+
+
 def test_group_waves_past_steps_per_update_train_a_random_sample_that_reaches_the_last_rounds():
     """Whole waves collect more than stepsPerUpdate transitions; the first ones in collection
     order are every episode's first attempts, so keeping them would never train a revision."""
@@ -699,6 +722,27 @@ def test_a_step_accumulated_over_micro_batches_is_one_pass_over_its_mini_batch(t
             assert float((a - b).norm()) <= 1e-5 * float(b.norm()), (micro, float((a - b).norm() / b.norm()))  # float32 sums in another order
     halves, _ = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, miniBatchSize=4, microBatchSize=3), acc, transitions, monkeypatch)
     assert len(halves) == 2  # two steps of 4: mini-batches, not micro-batches, set the steps
+
+
+def test_the_entropy_bonus_raises_the_entropy_and_the_value_loss_is_clipped_around_the_old_values(tmp_path, env, monkeypatch):
+    """ppo.entropyCoef is a bonus: the step's gradient less the one without it points up the
+    policy's entropy (a descent step raises it). ppo.valueClip clips each value's move from its
+    rollout value: the value loss summed is 0.5 * max(unclipped, clipped) squared error per
+    transition, against the transitions' own old values (not the pass's)."""
+    from ptlab import ppo_core as core
+
+    ppo_module, policy, cfg, acc, transitions = _policy_and_transitions(tmp_path, monkeypatch, env, microBatchSize=8)
+    without, sums = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, entropyCoef=0.0), acc, transitions, monkeypatch)
+    with_bonus, _ = _step_gradients(ppo_module, policy, dataclasses_replace(cfg, entropyCoef=0.1), acc, transitions, monkeypatch)
+    scored = ppo_module.score(policy.joint, transitions, cfg.temperature, policy.text.pad_token_id, with_entropy=True, encoder=policy.tokenizer)
+    rising = torch.autograd.grad(scored.entropy, policy.params, allow_unused=True, retain_graph=True)
+    along = sum(float(((b - a) * g).sum()) for a, b, g in zip(without[0], with_bonus[0], rising) if g is not None)
+    assert along < 0  # the bonus's gradient is -0.1 x the entropy's: descending it ascends the entropy
+    values = scored.values.detach()
+    old, returns = torch.tensor([t.old_value for t in transitions]), torch.tensor([t.ret for t in transitions])
+    expected = core.value_loss(values, old, returns, cfg.valueClip).item() * len(transitions)
+    assert expected != pytest.approx(0.5 * float(((values - returns) ** 2).sum()), rel=1e-3)  # the clip matters here
+    assert sums["value"] == pytest.approx(expected, rel=1e-4)
 
 
 @pytest.mark.parametrize("attention", ["auto", "varlen"])
