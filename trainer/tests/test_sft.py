@@ -650,6 +650,26 @@ def test_log_warmup_is_deepspeeds_warmup_lr():
     assert rates_per_step(optimizer, deepspeed, 200) == pytest.approx(expected, rel=1e-12, abs=0)
 
 
+def test_a_step_s_gradient_is_the_mean_over_its_assistant_tokens(tmp_path, env, monkeypatch):
+    """The step's micro-batch losses (summed cross-entropies) are each divided by the global
+    batch's assistant-token count before backward: what backward receives over a step sums to
+    the step's logged loss, the mean per assistant token (not a sum that the optimizer's clip
+    and Adam would mostly hide)."""
+    from ptlab import cli, parallel
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    given: list[float] = []
+    real_backward = parallel.backward
+    monkeypatch.setattr(parallel, "backward", lambda acc, loss: (given.append(loss.item()), real_backward(acc, loss))[1])
+    run = tmp_path / "run"
+    assert cli.main(["sft", "--config", str(config(tmp_path, 2, 100, examples=16, micro_batch=2)), "--run-dir", str(run)]) == 0
+    train = [r for r in records(run) if r["kind"] == "train"]
+    assert len(given) == 2 * 4  # 2 steps of 4 micro-batches
+    for step, record in enumerate(train):
+        assert record["metrics"]["train/assistant_tokens"] > 1
+        assert sum(given[4 * step : 4 * step + 4]) == pytest.approx(record["metrics"]["train/loss"], rel=1e-5)
+
+
 def test_assistant_only_loss_false_learns_the_prompts_too(tmp_path, env):
     """sft.assistantOnlyLoss false (how embedded:virl-base is pretrained): the same examples,
     the loss on every token but the first of each sequence, the prompts' included."""
