@@ -350,6 +350,30 @@ def test_per_step_accuracy_ours_over_scored_attempts_the_references_over_every_c
     assert (summary["perStepAccuracyReference"]["rate"], summary["perStepAccuracyReference"]["n"]) == (pytest.approx(3 / 7), 7)
 
 
+def test_a_split_s_summary_counts_episodes_attempts_rewards_and_recognition():
+    """summarize over episode records: success over episodes (its standard error over them),
+    meanReward the episodes' summed rewards per episode, meanAttempts the scored attempts per
+    episode, failureModes every turn's (the call past the budget's too), and for vision
+    GeneralPoints recognition over the scored attempts."""
+    from ptlab.config import Split
+    from ptlab.envs.generalpoints import GeneralPointsConfig
+    from ptlab.evaluate import summarize
+
+    solved = {"success": True, "turns": [{"reward": -1, "failureMode": "arithmetic", "recognized": True}, {"reward": 5, "recognized": True}]}
+    failed = {"success": False, "turns": [{"reward": -1, "failureMode": "recognition", "recognized": False}, {"reward": -1, "failureMode": "wrong-numbers", "recognized": True}, {"reward": -1, "failureMode": "budget-exhausted"}]}
+    unsolved = {"success": False, "turns": [{"reward": -2, "failureMode": "format", "recognized": False}]}
+    vision = GeneralPointsConfig.from_dict({"env": "generalpoints", "modality": "vision"})
+    summary = summarize(Split("id", "id", 3), vision, [solved, failed, unsolved])
+    assert summary["episodes"] == 3
+    assert summary["success"] == {"rate": pytest.approx(1 / 3), "stderr": pytest.approx((1 / 3 * 2 / 3 / 3) ** 0.5), "n": 3}
+    assert summary["meanReward"] == pytest.approx((4 - 3 - 2) / 3)
+    assert summary["meanAttempts"] == pytest.approx(5 / 3)  # the call past the budget is no attempt
+    assert summary["failureModes"] == {"arithmetic": 1, "budget-exhausted": 1, "format": 1, "recognition": 1, "wrong-numbers": 1}
+    assert summary["recognition"] == {"rate": pytest.approx(3 / 5), "stderr": pytest.approx((0.6 * 0.4 / 5) ** 0.5), "n": 5}
+    language = summarize(Split("id", "id", 3), GeneralPointsConfig.from_dict({"env": "generalpoints"}), [solved, failed, unsolved])
+    assert "recognition" not in language and "perStepAccuracy" not in language
+
+
 def test_each_route_once_runs_every_route_of_the_split_once_in_order(tmp_path, env):
     """VLN mini as the reference evaluates it (`order=True`, num_traj 18): episode i on route i.
     Drawn by seed instead, 4 episodes over 4 routes repeat some and miss others."""
