@@ -288,6 +288,32 @@ def test_a_hugging_face_trainer_checkpoint_is_evaluated_at_no_compute_of_ours():
         assert (compute["trainTokens"], compute["inferenceTokens"], compute["gflops"]) == (0, 0, 0)
 
 
+def test_compute_is_6nd_over_init_and_training_tokens_plus_2nd_inference_and_the_paper_s_lambda_approximation():
+    """shared/spec/training.md, compute accounting: X_SFT = 6N (D_init + D_SFT); X_RL = 6N
+    (D_init + D_RL) + 2N D_buffer with D_buffer the rollouts' real inference tokens, and the
+    paper's approximation D_buffer = lambda D_RL (lambda 6 for GeneralPoints, 5.1 for V-IRL);
+    visual tokens that input_ids do not hold count in D. A checkpoint's trainer_state.json
+    gives the formula of the run that saved it (PPO's where it counts inference tokens)."""
+    from ptlab import ppo, sft
+    from ptlab.cli import _checkpoint_compute
+    from ptlab.config import load_experiment
+
+    n = 1000
+    rl = {"compute": {"initTokens": 300}, "trainTokens": 100, "inferenceTokens": 700, "visualTrainTokens": 20, "visualInferenceTokens": 40}
+    record = ppo.compute(rl, n, 6.0)
+    assert record["gflops"] == pytest.approx((6 * n * (300 + 100 + 20) + 2 * n * (700 + 40)) / 1e9)
+    assert record["gflopsPaperApprox"] == pytest.approx((6 * n * (300 + 100 + 20) + 2 * n * 6.0 * (100 + 20)) / 1e9)
+    assert (record["initTokens"], record["trainTokens"], record["inferenceTokens"]) == (300, 100, 700)
+    supervised = sft.compute({"compute": {"initTokens": 300}, "trainTokens": 100, "visualTrainTokens": 20}, n)
+    assert supervised["gflops"] == supervised["gflopsPaperApprox"] == pytest.approx(6 * n * (300 + 100 + 20) / 1e9)
+    assert supervised["inferenceTokens"] == 0
+    gp = load_experiment(EXAMPLES / "tiny.ptlab.json")
+    assert gp.environment_for().env == "generalpoints" and ppo.PAPER_LAMBDA == {"generalpoints": 6.0, "virl": 5.1}
+    assert _checkpoint_compute(gp, rl, n) == ppo.compute(rl, n, 6.0)
+    without_inference = {k: v for k, v in rl.items() if k not in ("inferenceTokens", "visualInferenceTokens")}
+    assert _checkpoint_compute(gp, without_inference, n) == sft.compute(without_inference, n)
+
+
 def test_not_a_checkpoint(tmp_path, env):
     result = ptlab_eval(env, "--config", str(eval_config(tmp_path)), "--run-dir", str(tmp_path / "x"), "--checkpoint", str(tmp_path))
     assert result.returncode == 2 and "not a checkpoint folder" in result.stderr
