@@ -273,6 +273,9 @@ def test_a_checkpoint_is_evaluated_at_the_compute_its_run_recorded_for_it(tmp_pa
         assert final["kind"] == "eval" and final["compute"]["trainTokens"] > 0
         assert [r["compute"] for r in evaluated] == [final["compute"]] * 2
     assert final["compute"]["inferenceTokens"] > 0 and final["compute"]["initTokens"] > 0 and final["compute"]["gflopsPaperApprox"] != final["compute"]["gflops"]
+    # a run from the PPO checkpoint counts the SFT run's tokens too in its D_init
+    state = json.loads((tmp_path / "ppo" / "checkpoints" / "final" / "trainer_state.json").read_text())
+    assert state["compute"]["totalTrainTokens"] == final["compute"]["initTokens"] + final["compute"]["trainTokens"] + final["compute"]["visualTrainTokens"]
 
 
 def test_a_hugging_face_trainer_checkpoint_is_evaluated_at_no_compute_of_ours():

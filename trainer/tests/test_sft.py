@@ -670,6 +670,30 @@ def test_a_step_s_gradient_is_the_mean_over_its_assistant_tokens(tmp_path, env, 
         assert sum(given[4 * step : 4 * step + 4]) == pytest.approx(record["metrics"]["train/loss"], rel=1e-5)
 
 
+def test_a_run_from_a_checkpoint_counts_every_token_that_checkpoint_was_trained_on_as_its_d_init(tmp_path, env, monkeypatch):
+    """X_SFT = 6N (D_init + D_SFT): a run from a checkpoint of a run that itself started from a
+    checkpoint counts both earlier runs' tokens in D_init (trainer_state's totalTrainTokens
+    holds the chain's), so the third run's GFLOPs are the three runs' tokens."""
+    from ptlab import cli
+
+    monkeypatch.setenv("PTLAB_CACHE_DIR", env["PTLAB_CACHE_DIR"])
+    init, finals = None, []
+    for name in ("first", "second", "third"):
+        data = json.loads(config(tmp_path, 1, 100, examples=8).read_text())
+        if init is not None:
+            data["sft"]["init"] = str(init)
+        path = tmp_path / f"{name}.ptlab.json"
+        path.write_text(json.dumps(data))
+        assert cli.main(["sft", "--config", str(path), "--run-dir", str(tmp_path / name)]) == 0
+        init = tmp_path / name / "checkpoints" / "final"
+        finals.append([r for r in records(tmp_path / name) if r["kind"] == "train"][-1]["compute"])
+    own = [c["trainTokens"] for c in finals]
+    assert all(t > 0 for t in own)
+    assert [c["initTokens"] for c in finals] == [0, own[0], own[0] + own[1]]
+    assert finals[2]["gflops"] == pytest.approx(6 * finals[2]["parameters"] * sum(own) / 1e9)
+    assert json.loads((init / "trainer_state.json").read_text())["compute"]["totalTrainTokens"] == sum(own)
+
+
 def test_assistant_only_loss_false_learns_the_prompts_too(tmp_path, env):
     """sft.assistantOnlyLoss false (how embedded:virl-base is pretrained): the same examples,
     the loss on every token but the first of each sequence, the prompts' included."""
