@@ -389,6 +389,20 @@ def test_gae_advantages_run_along_each_slot_s_chain_bootstrap_a_cut_one_and_norm
     assert [t.advantage for t in ts] == pytest.approx(((raw - raw.mean()) / raw.std()).tolist(), abs=1e-5)
 
 
+def test_the_learning_rate_is_the_cosine_over_all_the_updates_unless_lr_cosine_updates_says():
+    """ppo.lr_schedule, stepped once per update: core.cosine_lr from learningRate to
+    finalLearningRate over ppo.updates (lrCosineUpdates unset) or over lrCosineUpdates."""
+    from ptlab import ppo_core as core
+    from ptlab.config import Ppo
+    from ptlab.ppo import lr_schedule
+    from schedules import rates_per_step
+
+    for cfg, period in ((Ppo(updates=10), 10), (Ppo(updates=10, lrCosineUpdates=4), 4)):
+        optimizer = torch.optim.Adam([torch.zeros(1, requires_grad=True)], lr=cfg.learningRate)
+        expected = [core.cosine_lr(u, period, cfg.learningRate, cfg.finalLearningRate) for u in range(cfg.updates)]
+        assert rates_per_step(optimizer, lr_schedule(optimizer, cfg), cfg.updates) == pytest.approx(expected, rel=1e-9, abs=1e-18)
+
+
 def test_group_waves_past_steps_per_update_train_a_random_sample_that_reaches_the_last_rounds():
     """Whole waves collect more than stepsPerUpdate transitions; the first ones in collection
     order are every episode's first attempts, so keeping them would never train a revision."""

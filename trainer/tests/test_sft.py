@@ -634,6 +634,18 @@ def test_warmup_steps_round_up_as_hfs_trainer_counts_them():
     assert sft_rates(10, schedule="constant", warmupRatio=0) == [1e-6] * 10
 
 
+def test_the_schedules_after_the_warmup_are_hfs_over_the_run_s_steps():
+    """HF's get_scheduler over num_training_steps = the run's steps, after a linear warmup of
+    ceil(steps x warmupRatio): linear from the peak to 0 at the run's end, cosine to 0 at its
+    end, constant after its warmup too; no log warmup where there are no warmup steps."""
+    lr = 1e-6
+    assert sft_rates(10, schedule="cosine", warmupRatio=0) == pytest.approx([lr * 0.5 * (1 + math.cos(math.pi * k / 10)) for k in range(10)], rel=1e-12)
+    assert sft_rates(10, schedule="linear", warmupRatio=0) == pytest.approx([lr * (1 - k / 10) for k in range(10)], rel=1e-12)
+    assert sft_rates(100, schedule="constant", warmupRatio=0.05)[:7] == pytest.approx([0, 0.2 * lr, 0.4 * lr, 0.6 * lr, 0.8 * lr, lr, lr], rel=1e-12)  # linear warmup over 5
+    assert sft_rates(10, schedule="constant", warmupRatio=0.03)[:2] == [0, lr]  # "constant" still warms up
+    assert sft_rates(10, schedule="constant", warmupRatio=0, warmupShape="log") == [lr] * 10
+
+
 def test_log_warmup_is_deepspeeds_warmup_lr():
     """DeepSpeed's WarmupLR (deepspeed/runtime/lr_schedules.py, warmup_type "log", its default):
     after its i-th step() the rate is min + (max - min) x ln(i) / ln(W) while i <= W (W =
