@@ -93,6 +93,18 @@ describe('dashboard webview (Chromium)', function () {
     await page.locator('#time:not([hidden])').waitFor({ timeout: 10_000 });
   });
 
+  it("a run's colour swatch in the run list stays in its column, clear of the run's name", async () => {
+    page = await openDashboardPage(browser, undefined, { view: 'curves', metric: 'id/success', xKey: 'step', smoothing: 'none', band: 'none', aggregate: false, selected: ['runs/gp-l/ppo-s0'] });
+    const data = fixtureDashboard(RUNS);
+    await post(page, [{ type: 'runs/set', runs: data.runs() }]);
+    await serveDashboard(page, data);
+    await page.locator('#curves[data-drawn="true"]').waitFor({ timeout: 10_000 });
+    const run = page.locator('label.run', { hasText: 'runs/gp-l/ppo-s0' });
+    const swatch = (await run.locator('.chip').boundingBox())!;
+    const name = (await run.locator('.run-name').boundingBox())!;
+    assert.ok(swatch.width <= 10.5 && swatch.x + swatch.width <= name.x, `swatch ${JSON.stringify(swatch)} runs into the name at x ${name.x}`);
+  });
+
   it("a curve's points can be read and opened from the keyboard: arrows move a cursor, Enter opens the point's episodes, and only keyboard moves are announced", async () => {
     page = await openDashboardPage(browser, undefined, { view: 'curves', metric: 'id/success', xKey: 'step', smoothing: 'none', band: 'none', aggregate: false, selected: ['runs/gp-l/ppo-s0', 'runs/gp-l/sft-s0'] });
     const data = fixtureDashboard(RUNS);
