@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import platform
 import shutil
@@ -333,24 +334,53 @@ def config_changes(before: Any, after: Any, path: str = "") -> list[tuple[str, s
 
 # What the learning-rate schedules (sft.lr_schedule, ppo.lr_schedule) mean, recorded as a training
 # run's scheduleVersion: a resume under other semantics would bend its curve at the checkpoint.
-# Bump it, with what changed, whenever a config's schedule comes out different.
+# Bump it, with what changed and which runs it changes, whenever a config's schedule comes out different.
 SCHEDULE_VERSION = 2
-SCHEDULE_CHANGES = {
-    2: "SFT warms up for ceil(steps x warmupRatio) steps (was round) and PPO's cosine rises again past ppo.lrCosineUpdates (was held at finalLearningRate)",
-}
 SCHEDULED_JOBS = ("sft", "ppo")
+
+
+def _changed_by_version_2(manifest: dict[str, Any]) -> bool | None:
+    """Whether version 2 gives the run other rates than version 1 (None: cannot tell). Version 1
+    warmed SFT up for round(warmupRatio x steps) steps, and held PPO's cosine at its floor past
+    lrCosineUpdates; a run whose warmup rounds alike, or whose cosine spans all its updates, kept
+    its rates."""
+    from ptlab.config import Ppo, Sft
+
+    config = manifest.get("config") or {}
+    if manifest["job"] == "ppo":
+        ppo = config.get("ppo") or {}
+        period, updates = ppo.get("lrCosineUpdates"), ppo.get("updates", Ppo.updates)
+        return period is not None and period < updates
+    total = (manifest.get("progress") or {}).get("totalSteps")
+    if total is None:
+        return None
+    ratio = (config.get("sft") or {}).get("warmupRatio", Sft.warmupRatio)
+    return round(ratio * total) != math.ceil(total * ratio)
+
+
+SCHEDULE_CHANGES: dict[int, tuple[str, Callable[[dict[str, Any]], bool | None]]] = {
+    2: (
+        "SFT warms up for ceil(steps x warmupRatio) steps (was round) and PPO's cosine rises again past ppo.lrCosineUpdates (was held at finalLearningRate)",
+        _changed_by_version_2,
+    ),
+}
 
 
 def check_schedule_version(manifest_path: Path, manifest: dict[str, Any]) -> None:
     """RunFolderError for a training run begun under older learning-rate schedules (its
-    scheduleVersion older, or absent: version 1), which a resume would follow no longer."""
+    scheduleVersion older, or absent: version 1) whose rates a resume would change (or where
+    that cannot be told); a run the changes leave alone resumes, as this version's from then on."""
     recorded = manifest.get("scheduleVersion")
     if manifest["job"] not in SCHEDULED_JOBS or (recorded or 1) >= SCHEDULE_VERSION:
         return
-    changes = "; ".join(change for version, change in sorted(SCHEDULE_CHANGES.items()) if version > (recorded or 1))
+    later = [(text, changes(manifest)) for version, (text, changes) in sorted(SCHEDULE_CHANGES.items()) if version > (recorded or 1)]
+    if all(changed is False for _, changed in later):
+        manifest["scheduleVersion"] = SCHEDULE_VERSION
+        return
+    consequence = "resumed, the run would follow the new schedule from its checkpoint on" if any(changed for _, changed in later) else "run.json does not tell whether this run's rates change (no progress.totalSteps)"
     raise RunFolderError(
         f"{manifest_path}: scheduleVersion {'absent' if recorded is None else f'is {recorded}'} (the learning-rate schedules the run began under), "
-        f"this trainer's are version {SCHEDULE_VERSION}: {changes}; resumed, the run would follow the new schedule from its checkpoint on. "
+        f"this trainer's are version {SCHEDULE_VERSION}: {'; '.join(text for text, _ in later)}; {consequence}. "
         "Finish it with the trainer it began with (run.json's git), or start a new run in another --run-dir (with sft.init or ppo.init its last checkpoint, to go on from its weights)"
     )
 

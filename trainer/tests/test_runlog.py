@@ -196,14 +196,24 @@ def test_resume_refuses_a_training_run_begun_under_older_learning_rate_schedules
     """SFT's warmup became ceil(steps x warmupRatio) steps and PPO's cosine torch's, rising
     again past lrCosineUpdates: a run begun before, resumed, followed the new schedule from its
     checkpoint on, a kink in its curve nobody was told of. run.json records the schedules'
-    version (scheduleVersion) of a training job; --resume refuses an older or absent one, naming
-    the field, what changed and what to do; a run of this version resumes, and a job without a
-    schedule (eval) neither records nor checks it."""
+    version (scheduleVersion) of a training job; --resume refuses an older or absent one whose
+    rates the change alters (or where run.json cannot tell), naming the field, what changed and
+    what to do; a run the change leaves alone resumes, as this version's from then on; a run of
+    this version resumes; a job without a schedule (eval) neither records nor checks it."""
     from ptlab.runlog import SCHEDULE_VERSION, RunFolderError
 
-    for job in ("sft", "ppo"):
-        run_dir = tmp_path / job
-        opened = dict(experiment="x", job=job, config={"name": "x"}, config_path=None, command=["ptlab", job], seeds={"global": 0})
+    refusal = rf"run.json: scheduleVersion (absent|is {SCHEDULE_VERSION - 1}) \(the learning-rate schedules the run began under\), this trainer's are version {SCHEDULE_VERSION}: SFT warms up for ceil\(steps x warmupRatio\) steps .*; "
+    advice = r"\. Finish it with the trainer it began with \(run.json's git\), or start a new run in another --run-dir"
+    cases = [  # job, config, progress, the change alters its rates (None: cannot tell)
+        ("sft", {"sft": {"warmupRatio": 0.03}}, {"step": 3, "totalSteps": 10}, True),  # round(0.3) = 0 warmup steps, ceil 1
+        ("sft", {"sft": {"warmupRatio": 0.1}}, {"step": 3, "totalSteps": 50}, False),  # 5 either way
+        ("sft", {"sft": {"warmupRatio": 0.1}}, None, None),
+        ("ppo", {"ppo": {"updates": 20, "lrCosineUpdates": 12.5}}, None, True),
+        ("ppo", {"ppo": {"updates": 20}}, None, False),  # the cosine spans every update either way
+    ]
+    for index, (job, config, progress, alters) in enumerate(cases):
+        run_dir = tmp_path / f"{job}-{index}"
+        opened = dict(experiment="x", job=job, config={"name": "x", **config}, config_path=None, command=["ptlab", job], seeds={"global": 0})
         with RunLog(run_dir, **opened):
             pass
         assert json.loads((run_dir / "run.json").read_text())["scheduleVersion"] == SCHEDULE_VERSION
@@ -212,10 +222,16 @@ def test_resume_refuses_a_training_run_begun_under_older_learning_rate_schedules
         for older in ({}, {"scheduleVersion": SCHEDULE_VERSION - 1}):
             manifest = json.loads((run_dir / "run.json").read_text())
             manifest.pop("scheduleVersion", None)
-            (run_dir / "run.json").write_text(json.dumps({**manifest, **older}))
+            manifest.pop("progress", None)
+            (run_dir / "run.json").write_text(json.dumps({**manifest, **older, **({"progress": progress} if progress else {})}))
             before = (run_dir / "run.json").read_text()
-            recorded = "absent" if not older else f"is {SCHEDULE_VERSION - 1}"
-            with pytest.raises(RunFolderError, match=rf"run.json: scheduleVersion {recorded} \(the learning-rate schedules the run began under\), this trainer's are version {SCHEDULE_VERSION}: SFT warms up for ceil\(steps x warmupRatio\) steps .*; resumed, the run would follow the new schedule from its checkpoint on\. Finish it with the trainer it began with \(run.json's git\), or start a new run in another --run-dir"):
+            if alters is False:
+                with RunLog(run_dir, **opened, resume=True) as run:
+                    assert run.manifest["scheduleVersion"] == SCHEDULE_VERSION, (job, config)
+                assert json.loads((run_dir / "run.json").read_text())["scheduleVersion"] == SCHEDULE_VERSION
+                continue
+            consequence = "resumed, the run would follow the new schedule from its checkpoint on" if alters else r"run.json does not tell whether this run's rates change \(no progress.totalSteps\)"
+            with pytest.raises(RunFolderError, match=refusal + consequence + advice):
                 RunLog(run_dir, **opened, resume=True)
             assert (run_dir / "run.json").read_text() == before
     evaluation = tmp_path / "eval"

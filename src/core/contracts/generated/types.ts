@@ -952,7 +952,7 @@ export interface RunManifest {
    */
   config: {};
   /**
-   * The learning-rate schedules' semantics a training run (sft, ppo) began under, what `--resume` holds it to: 2 since SFT warms up for ceil(steps x warmupRatio) steps (was round) and PPO's cosine is torch's, rising again past ppo.lrCosineUpdates (was held at finalLearningRate). Absent in other jobs' runs and in training runs begun before (version 1), which `--resume` refuses as it does an older version: finish such a run with the trainer it began with, or start a new one.
+   * The learning-rate schedules' semantics a training run (sft, ppo) began under, what `--resume` holds it to: 2 since SFT warms up for ceil(steps x warmupRatio) steps (was round) and PPO's cosine is torch's, rising again past ppo.lrCosineUpdates (was held at finalLearningRate). Absent in other jobs' runs and in training runs begun before (version 1). `--resume` refuses an older version whose rates the change alters (or where run.json cannot tell): finish such a run with the trainer it began with, or start a new one; one the change leaves alone resumes as the current version.
    */
   scheduleVersion?: number;
   configSha256?: string;
