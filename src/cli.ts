@@ -12,6 +12,7 @@ import { episodeRecord, evaluationPlan, playSplit, type ChatGenerator } from './
 import { drawKey } from './core/inference/sampling';
 import { InferenceClient } from './workers/inference';
 import { buildReport, reportHtml, studyTitle, type RunFiles } from './core/report/report';
+import { endedHere } from './core/runs/processEnded';
 import { nameProblem, sftVsRlSuite, TEMPLATES } from './core/config/templates';
 
 const USAGE = `usage: ptlab COMMAND
@@ -176,7 +177,7 @@ async function report(args: string[]): Promise<number> {
   const runs = resolve(values.runs!);
   const sft = armFolders(runs, 'sft-more').map((folder) => runFiles(folder, process.cwd()));
   const rl = armFolders(runs, 'ppo').map((folder) => runFiles(folder, process.cwd()));
-  const data = buildReport(values.title ?? studyTitle(sft[0]!.manifest), sft, rl);
+  const data = buildReport(values.title ?? studyTitle(sft[0]!.manifest), sft, rl, undefined, endedHere);
   const script = readFileSync(join(__dirname, 'webview', 'report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
   // the webviews' stylesheet (the paper figure's layout), then the page's own (colours)
   const style = ['webview.css', 'report.css'].map((f) => readFileSync(join(__dirname, '..', 'media', f), 'utf8')).join('\n');

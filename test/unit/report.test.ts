@@ -170,6 +170,9 @@ describe('study report', () => {
     const study = buildReport('GP-L', [files('sft-final')], [running], '2026-11-25T12:00:00Z');
     assert.deepEqual(study.problems, ['runs/compare/rl-final/episodes.jsonl line 25 is incomplete: the run is still writing it (the report is on a live run)']);
     assert.equal(study.runs[1]!.status, 'running');
+    // killed seconds ago on this machine (its heartbeat still fresh): the line is torn, as the other views say
+    const killed = buildReport('GP-L', [files('sft-final')], [running], '2026-11-25T12:00:00Z', () => true);
+    assert.deepEqual(killed.problems, ['runs/compare/rl-final/episodes.jsonl line 25 is incomplete: the run stopped while writing it']);
   });
 
   it('shows failures first among the OOD samples', () => {

@@ -6,7 +6,7 @@ import type { MetricRecord, RunManifest } from '../contracts/generated/types';
 import type { OwnEpisode } from '../contracts/contracts';
 import { paperArms, paperColumns, RunRecords, studyMeasures, type PaperColumn, type PaperMeasures } from '../dashboard/model';
 import { lineProblems, stoppedWriting } from '../runs/jsonlTail';
-import { folderState, readRunFolder, runIdentity, type RunFolder } from '../runs/runFolder';
+import { folderState, readRunFolder, runIdentity, type EndedHere, type RunFolder } from '../runs/runFolder';
 import { runInfo } from '../runs/runInfo';
 import { parseEpisodesJsonl, parseMetricsJsonl, rateCurves, type SplitCurve } from '../runs/runs';
 import { armsVerdict, type ArmResults, type SplitResult, type Verdict } from './verdict';
@@ -76,9 +76,9 @@ interface ReadRun {
   problems: string[];
 }
 
-function readRun(files: RunFiles, createdAt: string): ReadRun {
+function readRun(files: RunFiles, createdAt: string, endedHere?: EndedHere): ReadRun {
   const folder = readRunFolder(files.folder, files.manifest);
-  const writing = !stoppedWriting(folderState(folder, Date.parse(createdAt)));
+  const writing = !stoppedWriting(folderState(folder, Date.parse(createdAt), undefined, endedHere));
   const metrics = parseMetricsJsonl(files.metrics ?? '');
   const episodes = parseEpisodesJsonl(files.episodes ?? '');
   const problems = [
@@ -147,10 +147,10 @@ function checkSeedsDiffer(arms: { label: string; runs: { index: number; info: { 
  * Runs of a method whose configs differ in more than the seed are separate arms (paperArms),
  * each averaged over its own seeds and named in the verdict's effects.
  */
-export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles[], createdAt = new Date().toISOString()): ReportData {
+export function buildReport(title: string, sftRuns: RunFiles[], rlRuns: RunFiles[], createdAt = new Date().toISOString(), endedHere?: EndedHere): ReportData {
   if (sftRuns.length === 0 || rlRuns.length === 0) throw new Error('a study report needs at least one SFT run and one RL run');
   const all = [...sftRuns.map((files) => ['SFT', files] as const), ...rlRuns.map((files) => ['RL', files] as const)];
-  const read = all.map(([, files]) => readRun(files, createdAt));
+  const read = all.map(([, files]) => readRun(files, createdAt, endedHere)); // endedHere: a run killed on this machine stopped, though its heartbeat is fresh
   const folders = read.map((run) => run.folder);
   checkEvaluatedAlike(all.map(([method, files], index) => ({ method, folder: files.folder, manifest: folders[index]!.manifest, episodes: read[index]!.episodes })));
   const parsed = read.map((run) => run.metrics);
