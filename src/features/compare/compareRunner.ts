@@ -1,6 +1,7 @@
 // Finds compare sources in the workspace and produces both sides' episodes: read from an
 // evaluation's episodes.jsonl, or played here with an ONNX export on the same seeds.
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { compareEpisodes, type Comparison } from '../../core/compare/compare';
@@ -8,7 +9,7 @@ import { isEvaluationEpisode, sourcesOfRun } from '../../core/compare/sources';
 import { localPlay, type ComparedSide, type LocalPlay } from '../../core/compare/protocol';
 import type { RunManifest } from '../../core/contracts/generated/types';
 import type { OwnEpisode } from '../../core/contracts/contracts';
-import { runState, type RunFolder, type RunState } from '../../core/runs/runFolder';
+import { readRunFolder, runState, type RunFolder, type RunState } from '../../core/runs/runFolder';
 import { lineProblems, stoppedWriting } from '../../core/runs/jsonlTail';
 import { readEpisodesJsonl, type RecordedEpisodes } from '../../core/runs/runs';
 import { EnvServer } from '../../core/envs/server';
@@ -107,6 +108,13 @@ async function play(source: LocatedSource, local: LocalPlay, request: CompareReq
   return { records, tokensPerSecond: seconds > 0 ? tokens / seconds : 0 };
 }
 
+/** The run's run.json as it is now: the sources' copy is as old as the panel's last refresh, and
+ * a running run's heartbeat in it goes stale, which would call the line it writes torn. */
+async function currentManifest(runFolder: string, listed: RunManifest): Promise<RunManifest | undefined> {
+  const text = await readFile(join(runFolder, 'run.json'), 'utf8').catch(() => undefined);
+  return text === undefined ? listed : readRunFolder(runFolder, text).manifest;
+}
+
 export async function runComparison(request: CompareRequest): Promise<{ view: ComparisonView; pairs: EpisodePair[] }> {
   const evaluated = async (side: LocatedSource, name: string) => {
     if (side.kind !== 'checkpoint') return side;
@@ -118,7 +126,7 @@ export async function runComparison(request: CompareRequest): Promise<{ view: Co
   const recorded = new Map<string, RecordedEpisodes>();
   for (const side of [a, b]) {
     if (side.kind !== 'evaluation' || recorded.has(side.id)) continue;
-    const state = runState(side.manifest, Date.now(), staleSeconds(), endedHere);
+    const state = runState(await currentManifest(side.runUri.fsPath, side.manifest), Date.now(), staleSeconds(), endedHere);
     recorded.set(side.id, await recordedEpisodes(side.runUri.fsPath, state, side.step, request.splits));
   }
   const compared = (source: LocatedSource, side: string): ComparedSide => ({ side, label: source.label, runJson: join(source.runUri.fsPath, 'run.json'), kind: source.kind === 'evaluation' ? 'evaluation' : 'onnx', manifest: source.manifest, episodes: recorded.get(source.id)?.episodes });
