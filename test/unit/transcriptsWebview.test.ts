@@ -207,6 +207,29 @@ describe('transcripts webview (Chromium)', function () {
     assert.ok(announced.startsWith(`Episode ${record.split}`) && announced.length < 120, announced);
   });
 
+  it('a click after a keyboard move into rows not yet fetched wins: the fetched rows do not open the keyboard\'s row over it', async () => {
+    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
+    const view: TranscriptsView = { title: 'runs/big', file: 'runs/big/episodes.jsonl', fsPath: '/w/runs/big/episodes.jsonl', query: {} };
+    const facets = { splits: ['train'], splitKinds: ['train'], tasks: ['GP-L'], checkpoints: [], failureModes: [], stepMin: 0, stepMax: 0 };
+    const all = Array.from({ length: 300 }, (_, i): EpisodeRow => ({ row: i, line: i + 1, step: 0, split: 'train', task: 'GP-L', episode: i, seed: i, turns: 1, totalReward: 0, success: false, snippet: '' }));
+    await post(page, [{ type: 'open', view }, { type: 'progress', progress: { bytes: 10, size: 10, episodes: all.length, skipped: 0, skippedExamples: [], done: true }, facets }]);
+    const host = { seen: 0 };
+    await answerRequests(page, all, true, host);
+    await page.locator('#episode-list .episode-row[data-row]').first().waitFor();
+    await page.focus('#episode-list');
+    await page.keyboard.press('End'); // row 299: its window is asked for, not answered yet
+    await page.waitForFunction(() => (window as unknown as { __posted: Posted[] }).__posted.some((m) => m.type === 'window' && m.start === 200));
+    await page.locator('#episode-list').evaluate((list) => (list.scrollTop = 0));
+    await page.locator('#episode-list .episode-row[data-row="3"]').click();
+    await answerRequests(page, all, true, host);
+    await page.waitForFunction(() => document.querySelector('#episode-list [aria-selected=true]')?.getAttribute('data-row') === '3');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the rows' answer has been handled
+    const asked = await page.evaluate(() => (window as unknown as { __posted: { type: string; row?: number }[] }).__posted.filter((m) => m.type === 'detail').map((m) => m.row));
+    assert.equal(asked.at(-1), 3, `details asked: ${JSON.stringify(asked)}`);
+    await page.keyboard.press('ArrowDown'); // from the clicked row
+    await page.waitForFunction(() => document.querySelector('#episode-list [aria-selected=true]')?.getAttribute('data-row') === '4');
+  });
+
   it("a turn's token heatmap can be read from the keyboard: a focusable heatmap with a token cursor, each token's values announced", async () => {
     page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css'], undefined, { query: {}, selected: 0, tokenMeasure: 'sampling' });
     const pieces = ['24', ' =', ' 3*8', ''];

@@ -254,6 +254,7 @@ viewport.addEventListener('keydown', (event) => {
 });
 
 function openDetail(row: number): void {
+  pendingIndex = undefined; // a row opened otherwise (a click) is not undone by the keyboard's, fetched later
   state.selected = row;
   host.setState(state);
   host.post({ type: 'detail', row });
