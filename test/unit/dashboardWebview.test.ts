@@ -139,5 +139,17 @@ describe('dashboard webview (Chromium)', function () {
     await post(page, [{ type: 'runs/changed', folder: 'runs/gp-l/ppo-s0' }]);
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'view').length >= 2);
     await page.waitForFunction(() => document.activeElement?.id === 'curves-chart' && !document.getElementById('curves-announcement')?.textContent, undefined, { timeout: 5_000 });
+    // ... and the cursor where it was: the next key moves on from it, not from the start
+    const before = await page.locator('.chart-tooltip').innerText();
+    assert.ok(before.startsWith(`${curves[0]!.label}: `), before);
+    await page.keyboard.press('ArrowRight');
+    const moved = (await announced.textContent()) ?? '';
+    const k = curves[0]!.main.steps.findIndex((step) => before.includes(`step ${step}`));
+    assert.ok(k >= 0 && moved.includes(`step ${curves[0]!.main.steps[k + 1]}`), `${before} -> ${moved}`);
+    // Escape hides the cursor, and Enter then opens no hidden point
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Enter');
+    const openedAfter = await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'open/transcripts').length);
+    assert.equal(openedAfter, 1);
   });
 });

@@ -21,6 +21,14 @@ export interface CurvesPlot {
   /** Fits the plot to its box again (the box was resized). */
   resize(): void;
   destroy(): void;
+  /** Where the keyboard's cursor is, for a redraw to put it back (undefined: not placed). */
+  keyboardCursor(): KeyboardCursor | undefined;
+}
+
+/** The keyboard's cursor by curve label and x: what survives a redraw of a live run's curves. */
+export interface KeyboardCursor {
+  label: string;
+  x: number;
 }
 
 /** A curve with 60 points or fewer shows them as dots. */
@@ -38,6 +46,7 @@ export function curvesPlot(
   figure: CurvesFigure,
   labels: { y: string; canvasId: string },
   events: { onDrawn(): void; onPick(point: CurvePoint): void },
+  kept?: KeyboardCursor,
 ): CurvesPlot {
   const { rate } = figure;
   const text = themeColor('--vscode-foreground', '#ccc');
@@ -172,10 +181,14 @@ export function curvesPlot(
   // The keyboard's cursor: a point of one curve's main line.
   const drawn = mains.filter((curve) => curve.main.xs.some((_x, k) => Number.isFinite(curve.main.ys[k]!)));
   let cursor: CurvePoint | undefined;
-  const place = (point: CurvePoint): void => {
+  const place = (point: CurvePoint, announce = true): void => {
     cursor = point;
     show(plot, { point, left: plot.valToPos(point.curve.main.xs[point.k]!, 'x'), top: plot.valToPos(point.curve.main.ys[point.k]!, 'y') });
-    announcement.textContent = tooltip.textContent;
+    if (announce) announcement.textContent = tooltip.textContent;
+  };
+  const hide = (): void => {
+    cursor = undefined; // Enter opens no point it does not show
+    show(plot, undefined);
   };
   canvas.addEventListener('keydown', (event) => {
     if (drawn.length === 0) return;
@@ -187,13 +200,16 @@ export function curvesPlot(
       const curve = drawn[(c + (event.key === 'ArrowDown' ? 1 : drawn.length - 1)) % drawn.length]!;
       next = { curve, k: nearestAlongX(curve, cursor ? at.curve.main.xs[at.k]! : curve.main.xs[0]!) };
     } else if ((event.key === 'Enter' || event.key === ' ') && cursor) events.onPick(cursor);
-    else if (event.key === 'Escape') show(plot, undefined);
+    else if (event.key === 'Escape') hide();
     else return;
     event.preventDefault();
     if (next && Number.isFinite(next.curve.main.ys[next.k]!)) place(next);
   });
-  canvas.addEventListener('blur', () => show(plot, undefined));
+  canvas.addEventListener('blur', hide);
+  const keptCurve = kept && drawn.find((curve) => curve.label === kept.label);
+  if (keptCurve) place({ curve: keptCurve, k: nearestAlongX(keptCurve, kept.x) }, false); // the same point, said once already
   return {
+    keyboardCursor: () => (cursor ? { label: cursor.curve.label, x: cursor.curve.main.xs[cursor.k]! } : undefined),
     resize: () => plot.setSize(size(box, legend)),
     destroy: () => {
       plot.destroy();

@@ -9,7 +9,7 @@ import '../shared/elements';
 import { connectHost, el } from '../shared/host';
 import type { Band, Smoothing } from '../../src/core/dashboard/series';
 import type { CurvesFigure, DashboardSettings, DashboardView, DashboardViewKind, ViewRequest } from '../../src/core/dashboard/view';
-import { curvesPlot, type CurvePoint, type CurvesPlot } from './curves';
+import { curvesPlot, type CurvePoint, type CurvesPlot, type KeyboardCursor } from './curves';
 import { paperFigure } from './paper';
 import { palette, snapshotPng, valueOf } from './draw';
 
@@ -302,6 +302,7 @@ function render(): void {
   problems.replaceChildren(...view.problems.map((p) => el('li', {}, p)));
   // a live run's curves are redrawn as it writes: a focused chart stays focused
   const chartFocused = document.activeElement?.id === 'curves-chart';
+  const keptCursor = chartFocused ? curves?.keyboardCursor() : undefined; // read before the chart goes, and its blur with it
   for (const chart of charts) chart.destroy();
   charts = [];
   if (view.timelines) {
@@ -334,7 +335,7 @@ function render(): void {
   const episodesHint = shown.length > 0 && shown.every((r) => r.source !== 'ptlab') ? '' : ' · click a point, or focus the chart and use the arrow keys and Enter, to open its episodes';
   status.textContent = `${metric.label} vs ${X_AXES.find((a) => a.key === figure.xKey)!.label} · ${shown.length} of ${runs.length} runs · ${figure.curves.length} curve(s)${axisNote}${episodesHint}`;
   if (shown.length === 1) status.textContent = `${shown[0]!.folder} · ${shown[0]!.source !== 'ptlab' ? describeSource(shown[0]!) : `${shown[0]!.job} · ${shown[0]!.status}`} · ${status.textContent}`;
-  charts = [curvesChart(figure, metric.label)];
+  charts = [curvesChart(figure, metric.label, keptCursor)];
   if (chartFocused) document.getElementById('curves-chart')?.focus();
 }
 
@@ -384,7 +385,7 @@ function renderRunList(shownView: DashboardView): void {
 }
 
 /** The curves of `figure` in the curves box; the rendered mark once uPlot has drawn them. */
-function curvesChart(figure: CurvesFigure, metricLabel: string): { destroy(): void } {
+function curvesChart(figure: CurvesFigure, metricLabel: string, keptCursor?: KeyboardCursor): { destroy(): void } {
   decimatedWidth = chartColumns();
   let marked = false;
   curves = curvesPlot(curvesBox, seriesList, figure, { y: metricLabel, canvasId: 'curves-chart' }, {
@@ -393,7 +394,7 @@ function curvesChart(figure: CurvesFigure, metricLabel: string): { destroy(): vo
       marked = true;
     },
     onPick: openEpisodes,
-  });
+  }, keptCursor);
   const plot = curves;
   return { destroy: () => (plot.destroy(), curves === plot && (curves = undefined)) };
 }
