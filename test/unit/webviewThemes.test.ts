@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { EpisodeRow } from '../../src/core/transcripts/types';
 import type { EpisodeView } from '../../src/protocol/preview';
+import type { EpisodeDetail, TurnTokens } from '../../src/protocol/transcripts';
 import { fixtureDashboard, LIGHT_AND_CONTRAST_THEMES, launchChromium, openDashboardPage, openWebviewPage, post, repoRoot, serveDashboard, textContrast, type WebviewTheme } from '../support/dashboardHarness';
 
 const READABLE = 4.5;
@@ -98,6 +99,18 @@ describe('webviews under light and high-contrast themes (Chromium)', function ()
     return opened;
   };
 
+  /** The transcript viewer showing a PPO episode's per-token records, its outputs colored by sampling log-prob. */
+  const openTokens = async (theme: WebviewTheme): Promise<Page> => {
+    const opened = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css'], undefined, { query: {}, selected: 0, tokenMeasure: 'sampling' }, theme);
+    const output = '24 = 3*8';
+    const tokens = { turn: 0, update: 1, tokens: 3, ids: [10, 11, 12], textEnds: [2, 4, 8], sampling: [-0.1, -0.2, -0.3], training: [-0.1, -0.2, -0.3], entropy: [1, 1, 1], ratio: [1, 1, 1], weight: [1, 1, 1], advantage: 0.5, value: null, return: 1, reward: 1, clip: 0.2 } as TurnTokens;
+    const record = { runId: 'r', step: 1, split: 'train', splitKind: 'train', episode: 0, seed: 1, environment: { env: 'generalpoints', maxVerify: 1 }, turns: [{ index: 0, prompt: 'Make 24.', output, reward: 1, message: 'correct', done: true, outputTokens: 3 }], success: true, totalReward: 1 };
+    const detail = { row: 0, line: 1, record, raw: JSON.stringify(record), turns: [{ attempt: 1, attemptsLeft: 0 }], maxVerify: 1, turnImages: [], tokens: { turns: [tokens], problems: [] } } as unknown as EpisodeDetail;
+    await post(opened, [{ type: 'detail', detail }]);
+    await opened.locator('button.token-measure[aria-pressed="true"]').waitFor();
+    return opened;
+  };
+
   for (const theme of LIGHT_AND_CONTRAST_THEMES) {
     it(`preview, ${theme}: the model's answers are readable`, async () => {
       page = await openPreview(theme, generalPoints);
@@ -136,6 +149,12 @@ describe('webviews under light and high-contrast themes (Chromium)', function ()
         const ratio = await textContrast(page, text);
         assert.ok(ratio >= READABLE, `${text} is ${ratio.toFixed(2)}:1 on its background`);
       }
+    });
+
+    it(`transcripts, ${theme}: the pressed "Color tokens by" measure stands out from the others`, async () => {
+      page = await openTokens(theme);
+      await page.mouse.move(1300, 850); // not hovering any button
+      assert.notEqual(await look(page, 'button.token-measure[aria-pressed="true"]'), await look(page, 'button.token-measure[aria-pressed="false"]'), 'the pressed measure looks like the others');
     });
 
     it(`dashboard, ${theme}: the selected view tab stands out from the others`, async () => {
