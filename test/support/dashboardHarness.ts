@@ -120,8 +120,13 @@ export async function serveDashboard(page: Page, data: DashboardData): Promise<n
  * The WCAG contrast ratio of `selector`'s text against the background it is drawn on (each
  * ancestor's background composited over the next, the page white under all).
  */
-export async function textContrast(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).first().evaluate((node) => {
+export function textContrast(page: Page, selector: string): Promise<number> {
+  return paintContrast(page, selector, 'color');
+}
+
+/** As textContrast, for the colour `paint` of `selector` (an SVG shape's fill, say). */
+export async function paintContrast(page: Page, selector: string, paint: 'color' | 'fill' | 'stroke'): Promise<number> {
+  return page.locator(selector).first().evaluate((node, paint) => {
     const rgba = (css: string): number[] => {
       const [r, g, b, a] = css.match(/[\d.]+/g)!.map(Number);
       return [r!, g!, b!, a ?? 1];
@@ -130,12 +135,12 @@ export async function textContrast(page: Page, selector: string): Promise<number
     const chain: Element[] = [];
     for (let n: Element | null = node; n; n = n.parentElement) chain.unshift(n);
     const background = chain.reduce((under, n) => over(rgba(getComputedStyle(n).backgroundColor), under), [255, 255, 255, 1]);
-    const text = over(rgba(getComputedStyle(node).color), background);
+    const text = over(rgba(getComputedStyle(node)[paint]), background);
     const luminance = (c: number[]): number => {
       const channel = (v: number): number => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
       return 0.2126 * channel(c[0]!) + 0.7152 * channel(c[1]!) + 0.0722 * channel(c[2]!);
     };
     const [light, dark] = [luminance(text), luminance(background)].sort((a, b) => b - a);
     return (light! + 0.05) / (dark! + 0.05);
-  });
+  }, paint);
 }

@@ -1,15 +1,18 @@
 // The webviews under VS Code's light and high-contrast themes (their colours as VS Code passes
 // them: test/fixtures/themes/webviewThemes.json), in a bare Chromium (node scripts/build.mjs
-// first): text readable (WCAG AA, 4.5:1) and the current or selected item told apart.
+// first): text readable (WCAG AA, 4.5:1), a graphic's marks seen (3:1) and the current or selected
+// item told apart.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { EpisodeRow } from '../../src/core/transcripts/types';
 import type { EpisodeView } from '../../src/protocol/preview';
 import type { EpisodeDetail, TurnTokens } from '../../src/protocol/transcripts';
-import { fixtureDashboard, LIGHT_AND_CONTRAST_THEMES, launchChromium, openDashboardPage, openWebviewPage, post, repoRoot, serveDashboard, textContrast, type WebviewTheme } from '../support/dashboardHarness';
+import { fixtureDashboard, LIGHT_AND_CONTRAST_THEMES, launchChromium, openDashboardPage, openWebviewPage, paintContrast, post, repoRoot, serveDashboard, textContrast, type WebviewTheme } from '../support/dashboardHarness';
 
 const READABLE = 4.5;
+/** WCAG's contrast for the parts of a graphic that carry its meaning. */
+const GRAPHIC = 3;
 
 const generalPoints: EpisodeView = {
   configUri: 'file:///w/gp.ptlab.json',
@@ -155,6 +158,13 @@ describe('webviews under light and high-contrast themes (Chromium)', function ()
       page = await openTokens(theme);
       await page.mouse.move(1300, 850); // not hovering any button
       assert.notEqual(await look(page, 'button.token-measure[aria-pressed="true"]'), await look(page, 'button.token-measure[aria-pressed="false"]'), 'the pressed measure looks like the others');
+    });
+
+    it(`V-IRL route map, ${theme}: the agent's arrow stands out from the map`, async () => {
+      page = await openPreview(theme, virl);
+      await page.locator('#map-agent polygon').waitFor();
+      const ratio = await paintContrast(page, '#map-agent polygon', 'fill');
+      assert.ok(ratio >= GRAPHIC, `the agent's arrow is ${ratio.toFixed(2)}:1 on the map`);
     });
 
     it(`dashboard, ${theme}: the selected view tab stands out from the others`, async () => {
