@@ -138,12 +138,25 @@ def active_at() -> str:
     return now() if _busy else now(_moved_at)
 
 
+def _process_umask() -> int:
+    mask = os.umask(0)  # the only way to read it; set back at once, before any thread starts
+    os.umask(mask)
+    return mask
+
+
+# What open() gives a new file: mkstemp makes its temp 0600 and the rename keeps that, so
+# run.json and a resumed run's records were private to their writer in a shared run folder.
+NEW_FILE_MODE = 0o666 & ~_process_umask()
+
+
 def _synced_temp(path: Path, text: str) -> Path:
-    """`text` in a temp file beside `path`, on the disk: what a rename or link then publishes."""
+    """`text` in a temp file beside `path`, on the disk: what a rename or link then publishes.
+    Its mode is a plain open()'s."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
+            os.chmod(tmp, NEW_FILE_MODE)
             f.write(text)
             f.flush()
             os.fsync(f.fileno())

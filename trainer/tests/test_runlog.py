@@ -4,6 +4,8 @@ import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 from pathlib import Path
 import threading
 import time
@@ -315,6 +317,27 @@ def test_a_resume_keeps_records_whose_text_holds_a_line_separator(tmp_path):
     kept = [json.loads(line) for line in runlog.jsonl_lines(tmp_path / "run" / "episodes.jsonl")]
     assert [(r["step"], r["output"]) for r in kept] == [(1, "plain"), (2, "a\u2028b"), (3, "c\u0085d\u2029e")]
     assert len(runlog.jsonl_lines(tmp_path / "run" / "metrics.jsonl")) == 3
+
+
+def test_run_json_and_a_resumed_runs_records_are_readable_by_all_under_umask_022(tmp_path):
+    """A teammate reads a shared run folder: the temp file every replace writes through was
+    mkstemp's 0600, which the rename kept, so run.json was always private and metrics.jsonl
+    became private on a resume's rewrite. A fresh process, as the umask is read at import."""
+    script = f"""
+import os, pathlib
+os.umask(0o022)
+from ptlab.runlog import RunLog
+run_dir = pathlib.Path({str(tmp_path / "run")!r})
+opened = dict(experiment="x", job="ppo", config={{}}, config_path=None, command=["ptlab"], seeds={{"global": 0}})
+with RunLog(run_dir, **opened) as run:
+    run.metric({{"kind": "train", "step": 1, "time": "2026-12-02T08:01:00.000Z", "compute": {{"parameters": 1, "trainTokens": 1, "inferenceTokens": 0, "gflops": 0.0}}, "metrics": {{}}}})
+with RunLog(run_dir, **opened, resume=True) as run:
+    run.truncate_records_after(1)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(runlog.__file__).parents[1])})
+    assert done.returncode == 0, done.stderr
+    modes = {name: oct((tmp_path / "run" / name).stat().st_mode & 0o777) for name in ("run.json", "metrics.jsonl")}
+    assert modes == {"run.json": "0o644", "metrics.jsonl": "0o644"}
 
 
 def test_a_resume_drops_a_checkpoint_steps_evaluation_that_lacks_a_split(tmp_path):
