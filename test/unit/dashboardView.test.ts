@@ -132,6 +132,23 @@ describe('dashboard views (the metrics worker)', () => {
     }
   });
 
+  it('leaves one whole export when two Export CSV write one file at once (one worker, one pid)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-csv-'));
+    try {
+      const file = join(dir, 'curves.csv');
+      function* rows(tag: string, n: number): Generator<CsvRow> {
+        for (let i = 0; i < n; i++) yield [tag, i, 'x'.repeat(50)];
+      }
+      const exports = await Promise.allSettled([writeCsvFile(file, rows('A', 2_000), 256), writeCsvFile(file, rows('BBBB', 500), 256)]);
+      assert.deepEqual(exports.map((e) => e.status), ['fulfilled', 'fulfilled']);
+      const text = readFileSync(file, 'utf8');
+      assert.ok(text === toCsv(rows('A', 2_000)) || text === toCsv(rows('BBBB', 500)), `one export whole, not a mix: ${text.length} characters`);
+      assert.deepEqual(readdirSync(dir), ['curves.csv']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the file as it was when the CSV cannot be written, and fails with why', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ptlab-csv-'));
     try {

@@ -1,6 +1,7 @@
 // The dashboard's Export CSV, written by the metrics worker: many runs at full resolution outgrow
 // one string (V8's limit is about 512M characters), so rows are written as they are made.
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { tempBeside } from '../tempFile';
 import { csvLine, type CsvRow } from './model';
 
 const CHUNK_CHARS = 1 << 20;
@@ -10,9 +11,9 @@ const CHUNK_CHARS = 1 << 20;
  * renamed over `file` once complete: a failure leaves `file` as it was (the dashboard says why, naming it).
  */
 export async function writeCsvFile(file: string, rows: Iterable<CsvRow>, chunkChars = CHUNK_CHARS): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
+  const temp = tempBeside(file);
   try {
-    const handle = await open(temp, 'w');
+    const handle = await open(temp, 'wx');
     try {
       await writeChunks(handle, rows, chunkChars);
     } finally {
