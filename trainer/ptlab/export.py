@@ -12,15 +12,22 @@ must match PyTorch within TOLERANCE, else nothing is written.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 TOLERANCE = 1e-3  # max absolute logit difference, fp32 on CPU
 OPSET = 17
@@ -158,7 +165,8 @@ def remove_stale_staging(target: Path) -> None:
     (mkdtemp's 0700), maybe with a whole model.onnx. mkdtemp adds 8 characters to the prefix,
     so another checkpoint's (`.NAME-10-xxxxxxxx` beside `.NAME-xxxxxxxx`) never matches.
     And the previous export replace_dir moved to `.NAME.old`: put back where a crash came
-    between its renames, else removed (a process ended while it went, the new one in place)."""
+    between its renames, else removed (a process ended while it went, the new one in place).
+    Called under only_export_of: no export of `target` still writes one of these."""
     from ptlab.runlog import recovered
 
     staged = re.compile(rf"\.{re.escape(target.name)}-[a-z0-9_]{{8}}")
@@ -168,12 +176,48 @@ def remove_stale_staging(target: Path) -> None:
     shutil.rmtree(recovered(target).with_name(f".{target.name}.old"), ignore_errors=True)
 
 
+@contextlib.contextmanager
+def only_export_of(target: Path) -> Iterator[None]:
+    """Holds `target` for one export: a second would remove the first's staging folder as
+    stale (remove_stale_staging) and race its renames, so it is refused. An flock, which the
+    system lets go when its process ends however it ends. The lock file goes with the lock: a
+    taker that opened it just before finds its file no longer the one at that name, and retries.
+    Where there is no flock (Windows), exports of one target are not kept apart."""
+    if fcntl is None:
+        yield
+        return
+    lock = target.with_name(f".{target.name}.lock")
+    while True:
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ExportError(f"{target}: another export of this checkpoint is under way ({lock} is locked); wait for it to end, then export again") from None
+        with contextlib.suppress(FileNotFoundError):
+            if os.path.samestat(os.fstat(fd), os.stat(lock)):
+                break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+        os.close(fd)
+
+
 def export_onnx(checkpoint: Path, target: Path, sample_text: str, trust_remote_code: bool = False, placed: Callable[[], None] | None = None) -> Path:
     """Export `checkpoint` to `target` (replaced whole, only after the parity check passes),
     trusting its model's code as model.trustRemoteCode says; `placed` runs once the new export
-    is in place, before the previous one is removed (replace_dir).
+    is in place, before the previous one is removed (replace_dir). ExportError at once where
+    another export of `target` is under way (only_export_of).
     The staging folder goes on any exception: under signals_raise(ExportCancelled), on
     SIGTERM and SIGHUP too."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with only_export_of(target):
+        return _export_onnx(checkpoint, target, sample_text, trust_remote_code, placed)
+
+
+def _export_onnx(checkpoint: Path, target: Path, sample_text: str, trust_remote_code: bool, placed: Callable[[], None] | None) -> Path:
     import onnxruntime as ort
     import torch
     from ptlab.generation import stop_tokens
@@ -198,7 +242,6 @@ def export_onnx(checkpoint: Path, target: Path, sample_text: str, trust_remote_c
     axes: dict[str, dict[int, str]] = {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "total"}, "position_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"}}
     axes.update({n: {0: "batch", 2: "past"} for n in inputs[3:]})
     axes.update({n: {0: "batch", 2: "total"} for n in outputs[1:]})
-    target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:

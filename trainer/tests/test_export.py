@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -120,7 +121,7 @@ def test_an_export_ended_by_sigterm_or_sighup_leaves_no_staging_folder(exported,
     deadline = time.monotonic() + 300
     while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert [p.name for p in (run / "onnx").iterdir()][0].startswith(f".{checkpoint.name}-")
+    assert [p.name for p in (run / "onnx").iterdir() if p.is_dir()][0].startswith(f".{checkpoint.name}-")  # beside its .NAME.lock
     process.send_signal(sig)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130 and "cancelled" in err, err
@@ -186,6 +187,42 @@ def test_an_export_removes_the_staging_folders_a_killed_export_left_not_another_
         (folder / "model.onnx").write_bytes(b"onnx")
     export_onnx(checkpoint, target, "Cards: ['A', '5', '10', 'K']")
     assert sorted(p.name for p in target.parent.iterdir()) == [others.name, "step-1"]
+
+
+def test_a_second_export_of_a_target_under_way_is_refused_and_leaves_the_first_alone(exported, tmp_path, monkeypatch):
+    """A second export of one checkpoint (another terminal, a second click) removed every
+    `.NAME-xxxxxxxx` staging folder, the first's too, while the first was still writing it:
+    the first failed, or both raced over the target. One export of a target runs at a time."""
+    import threading
+
+    from ptlab.export import ExportError, export_onnx
+
+    checkpoint, _ = exported
+    target = tmp_path / "onnx" / "final"
+    staged, finish = threading.Event(), threading.Event()
+    real_export = torch.onnx.export
+
+    def slow_export(*args, **kwargs):
+        real_export(*args, **kwargs)
+        if not staged.is_set():  # the first export waits here, its model.onnx in its staging folder
+            staged.set()
+            finish.wait(120)
+
+    monkeypatch.setattr(torch.onnx, "export", slow_export)
+    first: list = []
+    thread = threading.Thread(target=lambda: first.append(export_onnx(checkpoint, target, "Cards: ['A', '5', '10', 'K']")))
+    thread.start()
+    try:
+        assert staged.wait(300)
+        staging = [p for p in target.parent.iterdir() if p.name.startswith(".final-")]
+        with pytest.raises(ExportError, match=rf"{re.escape(str(target))}: another export of this checkpoint is under way"):
+            export_onnx(checkpoint, target, "Cards: ['A', '5', '10', 'K']")
+        assert len(staging) == 1 and (staging[0] / "model.onnx").exists()
+    finally:
+        finish.set()
+        thread.join(300)
+    assert first == [target] and (target / "model.onnx").exists()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["final"]
 
 
 @pytest.fixture
