@@ -1,6 +1,6 @@
 // `npx ptlab`: the TypeScript command line (the Python trainer is `python -m ptlab`).
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ import { InferenceClient } from './workers/inference';
 import { buildReport, reportHtml, studyTitle, type RunFiles } from './core/report/report';
 import { endedHere } from './core/runs/processEnded';
 import { nameProblem, sftVsRlSuite, TEMPLATES } from './core/config/templates';
+import { replaceFileSync, writeAllSync } from './core/tempFile';
 
 const USAGE = `usage: ptlab COMMAND
 
@@ -142,11 +143,7 @@ async function evaluate(args: string[]): Promise<number> {
   }
   const text = lines.map((l) => `${l}\n`).join('');
   if (values.out === undefined) process.stdout.write(text);
-  else {
-    const temp = `${values.out}.${process.pid}.tmp`;
-    writeFileSync(temp, text);
-    renameSync(temp, values.out);
-  }
+  else replaceFileSync(values.out, text);
   return 0;
 }
 
@@ -183,9 +180,7 @@ async function report(args: string[]): Promise<number> {
   const style = ['webview.css', 'report.css'].map((f) => readFileSync(join(__dirname, '..', 'media', f), 'utf8')).join('\n');
   const out = resolve(values.out ?? join(runs, 'report.html'));
   checkWritable('report', out);
-  const temp = `${out}.${process.pid}.tmp`;
-  writeFileSync(temp, reportHtml(data, script, style, randomBytes(16).toString('base64')));
-  renameSync(temp, out);
+  replaceFileSync(out, reportHtml(data, script, style, randomBytes(16).toString('base64')));
   // what the report left out, beside its verdict: stdout stays the verdict and the page
   for (const problem of data.problems) process.stderr.write(`ptlab: report: ${problem}\n`);
   process.stdout.write(`${data.verdict.sentence}\n${out}\n`);
@@ -204,12 +199,8 @@ function newSuite(args: string[]): number {
   // as New Experiment does: an edited config is not overwritten, and no file is written
   const existing = files.filter((file) => existsSync(file.target)).map((file) => file.target);
   if (existing.length > 0 && !values.force) throw new UsageError(`new-suite: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; choose another --name or --out, or pass --force to overwrite`);
-  for (const { target, text } of files) {
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(`${target}.tmp`, text);
-    renameSync(`${target}.tmp`, target);
-    process.stdout.write(`${target}\n`);
-  }
+  writeAllSync(files);
+  for (const { target } of files) process.stdout.write(`${target}\n`);
   return 0;
 }
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,5 +32,15 @@ describe('npx ptlab', () => {
     const underFile = ptlab('eval', '--model', '/nonexistent/model', '--config', config, '--out', join(file, 'x.jsonl'));
     assert.equal(underFile.status, 2, underFile.stderr);
     assert.match(underFile.stderr, /its folder .* is not a folder; choose another --out/);
+  });
+
+  it('eval --out leaves no temporary file when its episodes cannot be put in place', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ptlab-cli-'));
+    const out = join(folder, 'episodes.jsonl');
+    mkdirSync(join(out, 'inside'), { recursive: true }); // a folder where the file goes: the rename fails
+    const failed = ptlab('eval', '--model', '/nonexistent/model', '--config', config, '--episodes', '0', '--out', out);
+    assert.equal(failed.status, 2, failed.stderr);
+    assert.match(failed.stderr, /EISDIR/);
+    assert.deepEqual(readdirSync(folder), ['episodes.jsonl']);
   });
 });

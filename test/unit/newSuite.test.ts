@@ -1,7 +1,7 @@
 // `npx ptlab new-suite` as users run it (dist/cli.js: node scripts/build.mjs first).
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,5 +30,18 @@ describe('npx ptlab new-suite', () => {
     const forced = newSuite('--out', out, '--force');
     assert.equal(forced.status, 0, forced.stderr);
     assert.equal(readFileSync(sft, 'utf8'), generated);
+  });
+
+  it('leaves no file of a suite it could not write whole (no half suite that refuses a retry)', () => {
+    const blocked = join(out, 'study', '3-rl.ptlab.json');
+    mkdirSync(join(blocked, 'inside'), { recursive: true }); // a folder where a config goes: its rename fails
+    const failed = newSuite('--out', out, '--force');
+    assert.equal(failed.status, 2, failed.stderr);
+    assert.match(failed.stderr, /EISDIR/);
+    assert.deepEqual(readdirSync(join(out, 'study')), ['3-rl.ptlab.json'], 'no config written, no temporary file');
+    rmSync(blocked, { recursive: true });
+    const retried = newSuite('--out', out);
+    assert.equal(retried.status, 0, retried.stderr);
+    assert.deepEqual(readdirSync(join(out, 'study')).sort(), ['1-init.ptlab.json', '2-sft.ptlab.json', '3-rl.ptlab.json', 'README.md']);
   });
 });

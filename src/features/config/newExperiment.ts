@@ -60,7 +60,7 @@ async function pickTemplate(baseOnly = false): Promise<string | undefined> {
   return picked?.id;
 }
 
-/** Writes every file, or none when one already exists. */
+/** Writes every file, or none: when one already exists, or when a write fails (those written go). */
 async function writeNew(folder: vscode.Uri, files: NewFile[]): Promise<boolean> {
   for (const file of files) {
     const uri = vscode.Uri.joinPath(folder, file.path);
@@ -73,6 +73,18 @@ async function writeNew(folder: vscode.Uri, files: NewFile[]): Promise<boolean> 
     }
   }
   const encoder = new TextEncoder();
-  for (const file of files) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, file.path), encoder.encode(file.text));
-  return true;
+  const uris = files.map((file) => vscode.Uri.joinPath(folder, file.path));
+  let tried = 0;
+  try {
+    for (const [i, file] of files.entries()) {
+      tried = i + 1;
+      await vscode.workspace.fs.writeFile(uris[i]!, encoder.encode(file.text));
+    }
+    return true;
+  } catch (err) {
+    // none existed (checked above): a half-written suite would only refuse the next try
+    for (const uri of uris.slice(0, tried)) await Promise.resolve(vscode.workspace.fs.delete(uri, { useTrash: false })).catch(() => undefined);
+    void vscode.window.showErrorMessage(`Post-Training Lab: ${vscode.workspace.asRelativePath(uris[tried - 1]!)} could not be written (${(err as Error).message}); no file of the experiment was kept.`);
+    return false;
+  }
 }
