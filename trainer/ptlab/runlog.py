@@ -149,15 +149,15 @@ def _process_umask() -> int:
 NEW_FILE_MODE = 0o666 & ~_process_umask()
 
 
-def _synced_temp(path: Path, text: str) -> Path:
-    """`text` in a temp file beside `path`, on the disk: what a rename or link then publishes.
+def _synced_temp(path: Path, data: str | bytes) -> Path:
+    """`data` in a temp file beside `path`, on the disk: what a rename or link then publishes.
     Its mode is a plain open()'s."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with os.fdopen(fd, "wb") if isinstance(data, bytes) else os.fdopen(fd, "w", encoding="utf-8") as f:
             os.chmod(tmp, NEW_FILE_MODE)
-            f.write(text)
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
     except BaseException:
@@ -168,7 +168,17 @@ def _synced_temp(path: Path, text: str) -> Path:
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write to a temp file in the same folder, fsync, then rename over the target."""
-    tmp = _synced_temp(path, text)
+    _replace(path, text)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """atomic_write_text's, for bytes (an image)."""
+    _replace(path, data)
+
+
+def _replace(path: Path, data: str | bytes) -> None:
+    """The temp has a name of its own (two writers never share one) and goes on any error."""
+    tmp = _synced_temp(path, data)
     try:
         os.replace(tmp, path)
     except BaseException:

@@ -1,5 +1,10 @@
 """GP-VL card images: the reference layout, suit colours, atomic writes."""
 
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
 from ptlab.envs.cards import DESIGN, render_hand, save_hand_png
 
 
@@ -31,3 +36,19 @@ def test_save_is_atomic(tmp_path):
     path = save_hand_png(["A", "5", "10", "K"], ["spades"] * 4, tmp_path / "img" / "hand.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [p.name for p in path.parent.iterdir()] == ["hand.png"]
+
+
+def test_a_save_that_fails_leaves_no_temp_file(tmp_path, monkeypatch):
+    """A save cut short (a full disk) left `hand.png.tmp`, half a PNG, beside the images."""
+    def full_disk(self, fp, *args, **kwargs):
+        if isinstance(fp, (str, Path)):
+            Path(fp).write_bytes(b"\x89PNG")
+        else:
+            fp.write(b"\x89PNG")
+        raise OSError(28, "No space left on device")
+
+    (tmp_path / "img").mkdir()
+    monkeypatch.setattr(Image.Image, "save", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        save_hand_png(["A", "5", "10", "K"], ["spades"] * 4, tmp_path / "img" / "hand.png")
+    assert list((tmp_path / "img").iterdir()) == []

@@ -1,6 +1,7 @@
 """V-IRL-VL street views: the reference crop geometry, the grid layout, landmark placement."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -82,3 +83,21 @@ def test_samples_write_both_images(tmp_path):
     paths = write_samples(tmp_path, 300)
     assert [p.name for p in paths] == ["gp-vl-cards.png", "virl-vl-grid.png"]
     assert all(Image.open(p).size[0] == 300 for p in paths)
+
+
+def test_a_save_that_fails_leaves_no_temp_file(tmp_path, monkeypatch):
+    """A save cut short (a full disk) left `view.png.tmp`, half a PNG, beside the images."""
+    image = Image.new("RGB", (4, 4))
+
+    def full_disk(self, fp, *args, **kwargs):
+        if isinstance(fp, (str, Path)):
+            Path(fp).write_bytes(b"\x89PNG")
+        else:
+            fp.write(b"\x89PNG")
+        raise OSError(28, "No space left on device")
+
+    (tmp_path / "img").mkdir()
+    monkeypatch.setattr(Image.Image, "save", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        streetview.save_png(image, tmp_path / "img" / "view.png")
+    assert list((tmp_path / "img").iterdir()) == []

@@ -6,6 +6,7 @@ The design (trainer/ptlab/envs/card_design.json) is shared with the SVG the webv
 
 from __future__ import annotations
 
+import io
 import json
 from functools import cache
 from pathlib import Path
@@ -55,9 +56,10 @@ def render_hand(cards: list[str], suits: list[str]) -> Image.Image:
 
 
 def save_hand_png(cards: list[str], suits: list[str], path: Path) -> Path:
-    """Write the image atomically (temp name, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    render_hand(cards, suits).save(tmp, format="PNG")
-    tmp.replace(path)
+    """Write the image atomically (runlog.atomic_write_bytes: nothing left on an error)."""
+    from ptlab.runlog import atomic_write_bytes
+
+    png = io.BytesIO()
+    render_hand(cards, suits).save(png, format="PNG")
+    atomic_write_bytes(path, png.getvalue())
     return path

@@ -15,6 +15,7 @@ says it is ("on your left front" is 45 degrees left of the heading).
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import zlib
@@ -145,9 +146,10 @@ def observation_grid(city: str, route_id: str, place: int, landmark: str, at_int
 
 
 def save_png(image: Image.Image, path: Path) -> Path:
-    """Write atomically (temp name, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    image.save(tmp, format="PNG")
-    tmp.replace(path)
+    """Write atomically (runlog.atomic_write_bytes: nothing left on an error)."""
+    from ptlab.runlog import atomic_write_bytes
+
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    atomic_write_bytes(path, png.getvalue())
     return path
