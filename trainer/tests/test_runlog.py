@@ -38,7 +38,8 @@ def test_progress_reaches_run_json_at_most_every_progress_seconds_the_last_step_
     writes = []
     for name in ("atomic_write_text", "create_text"):  # every write, and the first, which claims the folder
         real_write = getattr(runlog, name)
-        monkeypatch.setattr(runlog, name, lambda path, text, real_write=real_write: writes.append((json.loads(text)["progress"]["step"], threading.current_thread().name)) or real_write(path, text))
+        # counted once written: the test reads run.json as soon as it sees the count grow
+        monkeypatch.setattr(runlog, name, lambda path, text, real_write=real_write: (real_write(path, text), writes.append((json.loads(text)["progress"]["step"], threading.current_thread().name)))[0])
     run_dir = tmp_path / "run"
     training = threading.current_thread().name
     with RunLog(run_dir, experiment="x", job="sft", config={}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0}) as run:
