@@ -149,9 +149,9 @@ def _process_umask() -> int:
 NEW_FILE_MODE = 0o666 & ~_process_umask()
 
 
-def _synced_temp(path: Path, data: str | bytes) -> Path:
-    """`data` in a temp file beside `path`, on the disk: what a rename or link then publishes.
-    Its mode is a plain open()'s."""
+def _synced_temp(path: Path, data: str | bytes, durable: bool = True) -> Path:
+    """`data` in a temp file beside `path`, on the disk (`durable`; else in the page cache): what
+    a rename or link then publishes. Its mode is a plain open()'s."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -159,7 +159,8 @@ def _synced_temp(path: Path, data: str | bytes) -> Path:
             os.chmod(tmp, NEW_FILE_MODE)
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -171,14 +172,16 @@ def atomic_write_text(path: Path, text: str) -> None:
     _replace(path, text)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """atomic_write_text's, for bytes (an image)."""
-    _replace(path, data)
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """atomic_write_text's, for bytes (an image). `durable` False: no fsync, whole or absent
+    after a crash of the process but not of the machine (a data job's thousands of images:
+    6 ms each on a disk against 0.1 ms; the file that names them is synced)."""
+    _replace(path, data, durable)
 
 
-def _replace(path: Path, data: str | bytes) -> None:
+def _replace(path: Path, data: str | bytes, durable: bool = True) -> None:
     """The temp has a name of its own (two writers never share one) and goes on any error."""
-    tmp = _synced_temp(path, data)
+    tmp = _synced_temp(path, data, durable)
     try:
         os.replace(tmp, path)
     except BaseException:

@@ -61,5 +61,5 @@ def save_hand_png(cards: list[str], suits: list[str], path: Path) -> Path:
 
     png = io.BytesIO()
     render_hand(cards, suits).save(png, format="PNG")
-    atomic_write_bytes(path, png.getvalue())
+    atomic_write_bytes(path, png.getvalue(), durable=False)
     return path

@@ -151,5 +151,5 @@ def save_png(image: Image.Image, path: Path) -> Path:
 
     png = io.BytesIO()
     image.save(png, format="PNG")
-    atomic_write_bytes(path, png.getvalue())
+    atomic_write_bytes(path, png.getvalue(), durable=False)
     return path
