@@ -197,3 +197,57 @@ def test_a_checkpoint_path_outside_the_run_folder_is_refused(tmp_path, path):
         checkpoints.latest(run)
     run.manifest["checkpoints"][1]["path"] = "checkpoints/step-2"
     assert checkpoints.latest(run) == run_dir / "checkpoints" / "step-2"
+
+
+def test_resume_takes_the_highest_step_s_checkpoint_and_of_one_step_the_last_saved(tmp_path):
+    """A run cancelled at its last step saves step-N, and resumed it finishes and saves final
+    at the same step: a resume after that takes final (whose evaluation it redoes), the last
+    saved of that step; otherwise the highest step, wherever run.json lists it."""
+    from types import SimpleNamespace
+
+    run = SimpleNamespace(dir=tmp_path, manifest={"checkpoints": [{"step": 5, "path": "checkpoints/step-000005"}, {"step": 10, "path": "checkpoints/step-000010"}, {"step": 10, "path": "checkpoints/final"}]})
+    assert checkpoints.latest(run) == tmp_path / "checkpoints" / "final"
+    run.manifest["checkpoints"] = [{"step": 8, "path": "checkpoints/step-000008"}, {"step": 4, "path": "checkpoints/step-000004"}]
+    assert checkpoints.latest(run) == tmp_path / "checkpoints" / "step-000008"
+    assert checkpoints.latest(SimpleNamespace(dir=tmp_path, manifest={"checkpoints": []})) is None
+
+
+def test_run_json_names_a_re_saved_checkpoint_once_at_its_new_step(tmp_path):
+    from ptlab.runlog import RunLog
+
+    with RunLog(tmp_path / "run", experiment="x", job="sft", config={}, config_path=None, command=["ptlab", "sft"], seeds={"global": 0}) as run:
+        for step, name in ((4, "step-000004"), (10, "final"), (10, "final")):
+            (run.dir / "checkpoints" / name).mkdir(parents=True, exist_ok=True)
+            run.checkpoint_saved(step, run.dir / "checkpoints" / name)
+        assert [(c["step"], c["path"]) for c in run.manifest["checkpoints"]] == [(4, "checkpoints/step-000004"), (10, "checkpoints/final")]
+
+
+def test_each_process_resumes_its_own_random_state_and_another_number_of_processes_is_refused(tmp_path):
+    """save's rng_states, one per process, come back each to its process; a checkpoint saved
+    by one process holds its own alone; resuming under another number of processes than saved
+    (more or fewer) is refused."""
+    import random
+    from types import SimpleNamespace
+
+    run = SimpleNamespace(dir=tmp_path, checkpoint_saved=lambda *args: None)
+    writes = SimpleNamespace(save_pretrained=lambda path, **kwargs: None)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(_optimizer(), lambda step: 1.0)
+    states = []
+    for seed in (1, 2):
+        torch.manual_seed(seed)
+        random.seed(seed)
+        states.append(checkpoints.rng_state())
+    two = checkpoints.save(run, "two", 1, writes, writes, _optimizer(), scheduler, {"compute": {}}, rng_states=states)
+    one = checkpoints.save(run, "one", 1, writes, writes, _optimizer(), scheduler, {"compute": {}})
+    assert (checkpoints.saved_processes(two), checkpoints.saved_processes(one)) == (2, 1)
+    for process, seed in ((0, 1), (1, 2)):
+        checkpoints.restore(two, _optimizer(), scheduler, process=process)
+        drawn = (torch.rand(2).tolist(), random.random())
+        torch.manual_seed(seed)
+        random.seed(seed)
+        assert drawn == (torch.rand(2).tolist(), random.random())
+    checkpoints.refuse_other_processes(two, 2, "why", "otherwise")
+    checkpoints.refuse_other_processes(one, 1, "why", "otherwise")
+    for checkpoint, processes in ((two, 1), (two, 3), (one, 2)):
+        with pytest.raises(checkpoints.CheckpointError, match=rf"saved by \d process(es)?, resumed by {processes}"):
+            checkpoints.refuse_other_processes(checkpoint, processes, "why", "otherwise")
