@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 
 from ptlab.contracts import errors
 
@@ -174,3 +175,62 @@ def test_virl_vision_examples_show_the_place_s_panorama(tmp_path):
         shown = Image.open(tmp_path / "run" / example["messages"][0]["content"][0]["path"]).getpixel((600, 600))[0]
         assert round(shown / 10) == place
     assert moved  # some examples are at a place other than their rail index
+
+
+@pytest.mark.parametrize("trajectories", ["optimal", "suboptimal"])
+def test_example_i_is_the_episode_of_seed_base_plus_i_played_as_its_environment_scores_it(tmp_path, trajectories):
+    """Example i is the episode of seed seeds.sft_data_base(seed) + i (the seeds the config's
+    check keeps apart from evaluation's): its prompt the environment's, each wrong answer
+    followed by the message the environment answers it with (never trained on), 1..wrongAttempts
+    of them, and the last answer the expert's, which solves the episode."""
+    from ptlab import data, seeds
+    from ptlab.config import experiment_from_dict
+
+    config = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    config["seed"] = 7
+    config["sft"]["data"] = {"examples": 16, "trajectories": trajectories, "wrongAttempts": 3}
+    experiment = experiment_from_dict(config)
+    new_episode = experiment.environment_for().episodes(experiment.base_dir)
+    examples = list(data.sft_examples(experiment, tmp_path))
+    assert len(examples) == 16
+    wrong = []
+    for i, example in enumerate(examples):
+        seed = (seeds.sft_data_base(7) + i) & 0xFFFFFFFF
+        episode, messages = new_episode(seed), example["messages"]
+        assert example["meta"] == {"env": "generalpoints", "seed": seed, "cards": episode.hand.cards, "values": episode.hand.values}
+        assert messages[0] == {"role": "user", "content": episode.prompt}
+        for answer, reply in zip(messages[1::2], messages[2::2]):
+            step = episode.step(answer["content"])
+            assert answer == {"role": "assistant", "content": answer["content"], "train": False}
+            assert not step.done and not step.success and reply == {"role": "user", "content": step.next_prompt}
+        assert messages[-1] == {"role": "assistant", "content": messages[-1]["content"]}
+        assert episode.step(messages[-1]["content"]).success
+        wrong.append(len(messages) // 2 - 1)
+    assert set(wrong) == ({0} if trajectories == "optimal" else {1, 2, 3})
+
+
+def test_virl_examples_are_expert_answers_at_positions_drawn_over_the_whole_rail(tmp_path):
+    """A V-IRL example is one place on its seed's route (the start and the destination among
+    them: stop() is taught too), its prompt the route's at that place and its answer the one
+    the verifier scores right there."""
+    from ptlab import data, seeds
+    from ptlab.config import experiment_from_dict
+    from ptlab.envs import virl
+
+    config = json.loads((EXAMPLES / "tiny.ptlab.json").read_text())
+    config["environment"] = {"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 20}}}
+    config["evaluation"] = {"splits": [{"name": "id", "kind": "id", "episodes": 2}]}
+    config["sft"]["data"] = {"examples": 40}
+    experiment = experiment_from_dict(config)
+    env = experiment.environment_for()
+    new_episode = env.episodes(experiment.base_dir)
+    ends = set()
+    for i, example in enumerate(data.sft_examples(experiment, tmp_path)):
+        seed = (seeds.sft_data_base(0) + i) & 0xFFFFFFFF
+        episode = new_episode(seed)
+        position = example["meta"]["position"]
+        assert example["meta"] == {"env": "virl", "seed": seed, "routeId": episode.route.route_id, "position": position}
+        assert example["messages"][0] == {"role": "user", "content": virl.prompt(env, episode.route, episode.rail, position)}
+        assert virl.verify(env, episode.rail[position], example["messages"][1]["content"]).correct
+        ends |= {"start"} if position == 0 else {"destination"} if position == len(episode.rail) - 1 else set()
+    assert ends == {"start", "destination"}
