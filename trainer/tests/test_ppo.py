@@ -171,6 +171,54 @@ def test_sampled_episodes_get_per_token_records_of_every_turn(tmp_path, env):
     assert not (off / "tokens.jsonl").exists() and "tokens" not in json.loads((off / "run.json").read_text())["files"]
 
 
+def test_token_records_sample_a_share_of_each_process_s_episodes_by_a_hash():
+    """tokenRecordRate r: about r of the episodes, a hash of the seed, the process and the
+    episode's number (each process its own share, each seed its own); 0 none, 1 all."""
+    from ptlab import token_records
+
+    def chosen(seed, process, rate, n=4000):
+        return {k for k in range(n) if token_records.sampled(seed, process, k, rate)}
+
+    assert chosen(0, 0, 0.0) == set() and chosen(0, 0, 1.0) == set(range(4000))
+    quarter = chosen(3, 0, 0.25)
+    assert 900 <= len(quarter) <= 1100
+    assert quarter < chosen(3, 0, 0.5)  # a higher rate keeps the episodes a lower one sampled
+    assert quarter != chosen(3, 1, 0.25) and quarter != chosen(4, 0, 0.25)
+
+
+def test_token_text_ends_are_utf16_offsets_non_decreasing_and_the_stop_token_ends_at_the_text_s_end():
+    from ptlab.token_records import utf16_ends
+
+    assert utf16_ends("a\U0001F600b", [1, 2, 3], 3) == [1, 3, 4]  # the emoji is two UTF-16 units
+    assert utf16_ends("\uffffx", [1, 2], 2) == [1, 2]  # U+FFFF is one
+    assert utf16_ends("abc", [2, 1, 3], 3) == [2, 2, 3]
+    assert utf16_ends("abc", [1, 7], 2) == [1, 3]  # an end past the text (a token decoding to more) stops at its end
+    assert utf16_ends("abc", [1], 3) == [1, 3, 3]  # the stop token and what follows it
+
+
+def test_a_token_line_round_trips_through_read_and_a_torn_last_line_is_left_out(tmp_path):
+    from ptlab import token_records
+
+    turn = token_records.TurnTokens(ids=[5, 6, 7], text_ends=[1, 2, 2], sampling=[-0.5, -1.0, -2.0], weight=[1.0, 1.0, 0.5], reward=-1.0)
+    assert not turn.complete()
+    turn.training, turn.entropy = [-0.5, -1.0, -2.0], [0.1, 0.2, 0.3]
+    assert not turn.complete()  # the update's last epoch has not given its ratios yet
+    turn.ratio, turn.value, turn.advantage, turn.ret, turn.update = [1.0, 1.5, 0.5], 0.25, 0.75, -0.5, 2
+    assert turn.complete()
+    line = turn.line("run", 3, "train", 9, 1, 0.1)
+    assert {k: line[k] for k in ("runId", "step", "split", "episode", "turn", "update", "tokens", "advantage", "value", "return", "reward", "clip")} == {
+        "runId": "run", "step": 3, "split": "train", "episode": 9, "turn": 1, "update": 2, "tokens": 3, "advantage": 0.75, "value": 0.25, "return": -0.5, "reward": -1.0, "clip": 0.1}
+    path = tmp_path / token_records.FILE
+    path.write_text(json.dumps(line) + "\n" + json.dumps(line)[:40])
+    (record,) = token_records.read(path)
+    assert record["ids"].tolist() == [5, 6, 7] and record["textEnds"].tolist() == [1, 2, 2]
+    assert record["ratio"].tolist() == [1.0, 1.5, 0.5] and record["weight"].tolist() == [1.0, 1.0, 0.5]
+    longer = dict(line, ids=token_records.encode([5, 6, 7, 8], "<i4"))
+    path.write_text(json.dumps(longer) + "\n")
+    with pytest.raises(ValueError, match=r"line 1: ids: 4 values where the record has 3 tokens"):
+        list(token_records.read(path))
+
+
 def test_the_kl_penalty_to_init_trains_and_is_reported(tmp_path, env):
     path = config(tmp_path, 2, 5)
     data = json.loads(path.read_text())
