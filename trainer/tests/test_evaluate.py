@@ -682,3 +682,89 @@ def test_a_prefix_cache_reuses_the_longest_prefix_a_chat_shares_with_its_last_ge
     assert cache.usable("e", [1, 2, 3, 9, 5, 6]) == 3  # parts at the fourth token
     assert cache.usable("e", [1, 2, 3]) == 2 and cache.usable("e", [1, 2, 3, 4, 5]) == 4  # one token left to prefill
     assert cache.usable("e", [7, 2, 3]) == 0 and cache.usable("other", [1, 2, 3]) == 0
+
+
+def test_an_episode_record_labels_a_failed_episode_by_its_last_real_failure():
+    """episodes.record: every turn numbered with its reward and failure mode; a failed
+    episode's failureMode is its last failure other than running out of attempts (that only
+    where nothing else failed), a solved one has none; totalReward sums the turns', and
+    truncated is not success."""
+    from ptlab import episodes
+    from ptlab.envs import generalpoints as gp
+    from ptlab.generation import Generation
+
+    config = gp.GeneralPointsConfig(verifier="reference", maxVerify=2)
+    seed = next(s for s in range(100) if sum(gp.deal(config, s).values) != 24)
+    hand = gp.deal(config, seed)
+    wrong_numbers = gp.expert_response(hand, "1+1")
+    arithmetic = gp.expert_response(hand, "+".join(str(v) for v in hand.values))
+
+    def played(*answers):
+        slot = episodes.start(gp.GeneralPointsEpisode(config, seed), 4)
+        for answer in answers:
+            episodes.advance(slot, Generation(answer, 10, (1, 2), True))
+        return slot
+
+    failed = episodes.record("run", 3, "id", "id", played(wrong_numbers, arithmetic, arithmetic), config, "checkpoints/step-000003")
+    assert [(t["index"], t["failureMode"]) for t in failed["turns"]] == [(0, "wrong-numbers"), (1, "arithmetic"), (2, "budget-exhausted")]
+    assert (failed["failureMode"], failed["success"], failed["truncated"], failed["episode"], failed["seed"]) == ("arithmetic", False, True, 4, seed)
+    assert failed["totalReward"] == sum(t["reward"] for t in failed["turns"]) and failed["turns"][-1]["reward"] == -1
+    assert failed["checkpoint"] == "checkpoints/step-000003" and "checkpoint" not in episodes.record("run", 3, "id", "id", played(arithmetic), config)
+    solved = episodes.record("run", 3, "id", "id", played(wrong_numbers, gp.expert_response(hand)), config)
+    assert (solved["success"], solved["truncated"], "failureMode" in solved) == (True, False, False)
+    assert solved["turns"][0]["failureMode"] == "wrong-numbers" and "failureMode" not in solved["turns"][1]
+    strict = gp.GeneralPointsConfig(verifier="strict", maxVerify=1)
+    slot = episodes.start(gp.GeneralPointsEpisode(strict, seed), 0)
+    episodes.advance(slot, Generation(arithmetic, 10, (1,), True))
+    assert episodes.record("run", 0, "id", "id", slot, strict)["failureMode"] == "arithmetic"
+
+
+def test_a_v_irl_turn_records_the_expert_s_action_where_it_stood_and_a_move_starts_a_fresh_chat():
+    """A V-IRL turn keeps the expert's action at the place the answer was given (before the
+    step moves on); a wrong answer gets the verifier's message appended to the chat (recorded
+    as a promptDelta), a move starts a fresh chat at the new place (recorded as its prompt)."""
+    from pathlib import Path
+
+    from ptlab import episodes
+    from ptlab.envs import virl
+    from ptlab.generation import Generation
+
+    config = virl.VirlConfig.from_dict({"env": "virl", "routes": {"synthetic": {"city": "nyc", "routes": 2}}})
+    episode = config.episodes(Path("."))(7)
+    slot = episodes.start(episode, 0)
+    expected = []
+    for answer in ["no idea", *[None] * len(episode.rail)]:
+        expected.append(episode.rail[episode.position].action(config.actionSpace))
+        text = answer or virl.expert_response(config, episode.route, episode.rail, episode.position)
+        if episodes.advance(slot, Generation(text, 10, (1,), True)).done:
+            break
+        assert len(slot.messages) == (3 if answer else 1)  # the message appended, or a fresh chat
+    turns = slot.turns
+    assert episode.success and [t["expertAction"] for t in turns] == expected and len(turns) == len(episode.rail) + 1
+    assert [t["index"] for t in turns] == list(range(len(turns)))
+    assert "prompt" in turns[0] and turns[1]["promptDelta"].startswith("You failed this trial because")
+    assert all("prompt" in t and "promptDelta" not in t for t in turns[2:])
+    assert turns[0]["failureMode"] == "format" and all("failureMode" not in t for t in turns[1:])
+
+
+def test_an_episode_in_flight_replays_from_its_saved_answers_and_one_that_replays_otherwise_is_refused():
+    """episodes.saved keeps an episode's turns without their prompts; replay steps the answers
+    through a fresh environment of the same seed back to the same transcript and chat. A turn
+    that comes out otherwise (a nondeterministic environment) is an error, not a silent
+    different episode."""
+    from ptlab import episodes
+    from ptlab.envs import generalpoints as gp
+    from ptlab.generation import Generation
+
+    config = gp.GeneralPointsConfig(verifier="strict", maxVerify=3)
+    hand = gp.deal(config, 9)
+    slot = episodes.start(gp.GeneralPointsEpisode(config, 9), 2)
+    for answer in (gp.expert_response(hand, "1+1"), "no formula"):
+        episodes.advance(slot, Generation(answer, 10, (1, 2, 3), True))
+    state = episodes.saved(slot)
+    assert all("prompt" not in t and "promptDelta" not in t for t in state["turns"])
+    again = episodes.replay(gp.GeneralPointsEpisode(config, 9), state)
+    assert (again.index, again.turns, again.messages) == (slot.index, slot.turns, slot.messages)
+    state["turns"][1]["reward"] = 5
+    with pytest.raises(RuntimeError, match=r"episode 2 \(seed 9\) replayed differently from its checkpoint"):
+        episodes.replay(gp.GeneralPointsEpisode(config, 9), state)
