@@ -188,6 +188,16 @@ def test_reference_formulas_python_cannot_evaluate_are_illegal_with_the_referenc
         assert (verdict.reward, verdict.message, verdict.failure_mode) == expected, formula
 
 
+def test_strict_division_by_zero_with_every_card_is_an_illegal_formula_not_arithmetic():
+    """The strict verifier reads the formula whole (exact rationals) and checks the cards first:
+    one that uses every card and divides by zero is an illegal formula, never a wrong value."""
+    config = GeneralPointsConfig(verifier="strict")
+    hand = Hand(["10", "A", "10", "3"], ["spades"] * 4, [10, 1, 10, 3], solutions([10, 1, 10, 3], 24, "strict"))
+    for formula in ("1*3/(10-10)", "(3-1)/(10-10)"):
+        verdict = verify(config, hand, '{"formula": "' + formula + '"}')
+        assert (verdict.reward, verdict.message, verdict.failure_mode) == (-3, "illegal formula: division by zero.", "illegal-formula"), formula
+
+
 def test_reference_an_illegal_open_parenthesis_is_not_opened():
     """The reference pushes '(' only when it is legal, so its ')' is unmatched too."""
     config = GeneralPointsConfig(verifier="reference")
