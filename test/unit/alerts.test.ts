@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AlertSeries, alertRules, describeRunAlerts, manifestAlerts, seriesAlerts, DEFAULT_ALERT_RULES } from '../../src/core/runs/alerts';
+import { AlertSeries, alertRules, describeRunAlerts, formatDuration, idleSeconds, manifestAlerts, seriesAlerts, DEFAULT_ALERT_RULES } from '../../src/core/runs/alerts';
 import { readRunFolder } from '../../src/core/runs/runFolder';
 import { MetricsTail } from '../../src/core/runs/metricsTail';
 import type { MetricRecord } from '../../src/core/contracts/generated/types';
@@ -130,5 +130,62 @@ describe('run alerts', () => {
     assert.match(describeRunAlerts('runs/y', readRunFolder('/w/runs/y', undefined), 'unknown', []), /could not be checked: .*run\.json is missing/);
     const quiet = describeRunAlerts('runs/gp-l/ppo-s0', readRunFolder('/w/runs/gp-l/ppo-s0', JSON.stringify(validManifest())), 'finished', []);
     assert.match(quiet, /^runs\/gp-l\/ppo-s0 \(finished\): rules on: rewardCollapse, .*\nNo alert: no rule fires on its records\.$/);
+  });
+  it('hold their thresholds as the schema words them: drop or more, below a fraction, above max, for minutes', () => {
+    // entropy at exactly fraction × its first value is not below it; approx_kl at exactly max does not exceed it
+    const edge = [ppo(1, -5, 2), ppo(2, -5, 0.2, 0.1), ppo(3, -5, 0.2, 0.1), ppo(4, -5, 0.2, 0.1), ppo(5, -5, 0.2)];
+    assert.deepEqual(seriesAlerts(seriesOf(edge), DEFAULT_ALERT_RULES), []);
+    // exactly minutes without a move is a stall
+    const now = Date.parse('2026-12-02T10:30:00Z');
+    const beating = { status: 'running' as const, heartbeatAt: '2026-12-02T10:29:55Z', progress: { step: 1 } };
+    assert.deepEqual(manifestAlerts({ ...beating, activeAt: '2026-12-02T10:15:00Z' }, 'running', DEFAULT_ALERT_RULES, now).map((a) => a.rule), ['stalled-progress']);
+    // a clock a little ahead of ours is no negative idle time
+    assert.equal(idleSeconds({ activeAt: '2026-12-02T10:30:05Z' }, 'running', now), 0);
+    assert.equal(idleSeconds({ activeAt: '2026-12-02T10:15:00Z' }, 'finished', now), undefined);
+  });
+
+  it("see a reward collapse past an update that logged no reward: that window is skipped, not the rule's memory of its best", () => {
+    const rules = alertRules({ alerts: { rewardCollapse: { window: 2, drop: 2 } } });
+    const records = [ppo(1, -1), ppo(2, -1), train(3, { 'ppo/entropy': 1, 'ppo/approx_kl': 0.01 }), ppo(4, -1), ppo(5, -1), ppo(6, -4), ppo(7, -4)];
+    assert.deepEqual(
+      seriesAlerts(seriesOf(records), rules).map((a) => [a.rule, a.step, a.value]),
+      [['reward-collapse', 7, -4]],
+    );
+  });
+
+  it('keep quiet on each rule turned off', () => {
+    const off = alertRules({ alerts: { rewardCollapse: { enabled: false }, entropyCollapse: { enabled: false }, klSpike: { enabled: false }, nonFinite: { enabled: false }, stalledHeartbeat: { enabled: false }, stalledProgress: { enabled: false } } });
+    const records = [ppo(1, -1, 2), ppo(2, -1, 0.01, 0.3, 2), ppo(3, -9, 0.01, 0.3, 2), ppo(4, -9, 0.01, 0.3, 2), ppo(5, -9, 0.01), ppo(6, -9, 0.01), ppo(7, -9, 0.01), ppo(8, -9, 0.01), ppo(9, -9, 0.01), ppo(10, -9, 0.01)];
+    assert.equal(seriesAlerts(seriesOf(records), DEFAULT_ALERT_RULES).length, 4, 'each rule fires with the defaults');
+    assert.deepEqual(seriesAlerts(seriesOf(records), off), []);
+    const now = Date.parse('2026-12-02T10:30:00Z');
+    const failed = { status: 'failed' as const, heartbeatAt: '2026-12-02T10:00:00Z', error: { message: 'PpoError: the PPO loss is not finite' } };
+    assert.equal(manifestAlerts(failed, 'failed', DEFAULT_ALERT_RULES, now).length, 1);
+    assert.deepEqual(manifestAlerts(failed, 'failed', off, now), []);
+    const stale = { status: 'running' as const, heartbeatAt: '2026-12-02T10:00:00Z' };
+    assert.equal(manifestAlerts(stale, 'stale', DEFAULT_ALERT_RULES, now).length, 1);
+    assert.deepEqual(manifestAlerts(stale, 'stale', off, now), []);
+  });
+
+  it('tell durations in seconds under 2 minutes, minutes under 2 hours, then hours and minutes', () => {
+    assert.deepEqual([119, 120, 7140, 7170, 7500].map(formatDuration), ['119 s', '2 min', '119 min', '2 h 0 min', '2 h 5 min']);
+  });
+
+  it('list the rules that are on and how long each alert held', () => {
+    const manifest = validManifest() as { config: Record<string, unknown> };
+    manifest.config.alerts = { klSpike: { enabled: false }, stalledProgress: { enabled: false } };
+    const run = readRunFolder('/w/runs/gp-l/ppo-s0', JSON.stringify(manifest));
+    const found = [
+      { rule: 'kl-spike' as const, step: 3, updates: 1, message: 'm1' },
+      { rule: 'entropy-collapse' as const, step: 4, updates: 3, message: 'm2' },
+    ];
+    assert.equal(
+      describeRunAlerts('runs/gp-l/ppo-s0', run, 'running', found),
+      [
+        'runs/gp-l/ppo-s0 (running): rules on: rewardCollapse, entropyCollapse, nonFinite, stalledHeartbeat (the experiment\'s alerts, defaults filled in).',
+        '- KL spike from step 3: m1.',
+        '- entropy collapse from step 4 (held on 3 updates since): m2.',
+      ].join('\n'),
+    );
   });
 });
