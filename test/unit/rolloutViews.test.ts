@@ -68,8 +68,31 @@ describe('per-token records: a real PPO run', () => {
     const grown = (await file.episode(first.step, first.split, first.episode))!;
     assert.equal(grown.turns.length, 2);
     assert.deepEqual(grown.problems, ['line 3: not JSON (a torn or garbage line)']);
-    writeFileSync(path, `${same[0]}\n`);
-    assert.equal((await file.episode(first.step, first.split, first.episode))!.turns.length, 1);
+    writeFileSync(path, `${same[0]}\n`); // shrunk in place (same inode): indexed again, nothing read past its end
+    const shrunk = (await file.episode(first.step, first.split, first.episode))!;
+    assert.equal(shrunk.turns.length, 1);
+    assert.deepEqual(shrunk.problems, []);
+  });
+
+  it("gives an episode's turns in turn order whatever the file's order, and names at most 3 lines it could not place", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptlab-tokens-'));
+    const path = join(dir, 'tokens.jsonl');
+    const all = lines('tokens.jsonl');
+    const first = JSON.parse(all[0]!) as { step: number; split: string; episode: number; clip: number };
+    const same = all.filter((l) => {
+      const v = JSON.parse(l) as typeof first;
+      return v.step === first.step && v.split === first.split && v.episode === first.episode;
+    });
+    assert.ok(same.length >= 3);
+    writeFileSync(path, `${[...same].reverse().join('\n')}\ngarbage 1\ngarbage 2\n{}\ngarbage 4\n`);
+    const found = (await new TokenRecordFile(path).episode(first.step, first.split, first.episode))!;
+    assert.deepEqual(found.turns.map((t) => t.turn), same.map((_, i) => i));
+    assert.deepEqual(found.problems, [
+      `line ${same.length + 1}: not JSON (a torn or garbage line)`,
+      `line ${same.length + 2}: not JSON (a torn or garbage line)`,
+      `line ${same.length + 3}: not a token record (needs step, split, episode)`,
+    ]);
+    assert.equal(found.turns[0]!.clip, first.clip);
   });
 
   it('indexes again a file a resumed run rewrote (another inode) and appended to past what was indexed', async () => {
@@ -108,6 +131,7 @@ describe('per-token heatmap', () => {
     assert.match(String(tokenPieces('abc', turn({}))), /do not fit the turn's output \(3 characters\)/);
     assert.match(String(tokenPieces('abcdef', turn({}))), /cover 4 of the output's 6 characters/);
     assert.match(String(tokenPieces('abcd', turn({ textEnds: [2, 4] }))), /2 text offsets for 3 tokens/);
+    assert.match(String(tokenPieces('abcd', turn({ textEnds: [3, 1, 4] }))), /do not fit the turn's output/, 'offsets that go back');
   });
 
   it('gives each measure its values and one scale over the episode', () => {
@@ -131,6 +155,15 @@ describe('per-token heatmap', () => {
     assert.ok(beyondClip(1.3, 0.2) && !beyondClip(0.95, 0.2) && beyondClip(0.7, 0.2) && !beyondClip(5, undefined));
     const flat = tokenScale([turn({ training: [-0.1, -2, -0.5] })], 'diff');
     assert.equal(intensity(flat, 0), 0);
+    // a turn whose ratios all sit inside the clip range: the scale spans the clip range, not less
+    const inside = tokenScale([turn({ ratio: [1, 1.1, 0.95] })], 'ratio');
+    assert.ok(Math.abs(inside.high - 1.2) < 1e-12 && Math.abs(inside.low - 1 / 1.2) < 1e-12);
+    assert.ok(!beyondClip(1.2, 0.2) && !beyondClip(0.8, 0.2), 'at the clip bound is not beyond it');
+    // a measure with no values (no value head) or a non-finite token leaves the scale finite
+    assert.deepEqual(tokenScale([a], 'value'), { measure: 'value', kind: 'diverging', low: 0, high: 0 });
+    assert.deepEqual([tokenScale([a, b], 'value').low, tokenScale([a, b], 'value').high], [-0.7, 0.7]);
+    const torn = tokenScale([turn({ sampling: [-0.1, Number.NaN, -3] })], 'sampling');
+    assert.deepEqual([torn.low, torn.high], [-3, 0]);
   });
 
   it('summarizes the sampling vs training gap with where it is largest', () => {
@@ -140,6 +173,11 @@ describe('per-token heatmap', () => {
     assert.deepEqual(gap.at, { turn: 0, token: 1 });
     assert.ok(Math.abs(gap.meanAbs - 0.51 / 6) < 1e-12);
     assert.deepEqual(samplingGap([]), { tokens: 0, meanAbs: 0, maxAbs: 0 });
+    // a non-finite log-prob is no gap to count; of equal gaps, the first is where it is largest
+    const tied = samplingGap([turn({ training: [Number.NaN, -2.5, -0.5] }), turn({ turn: 1 })]);
+    assert.deepEqual([tied.tokens, tied.maxAbs, tied.at], [5, 0.5, { turn: 0, token: 1 }]);
+    assert.ok(Math.abs(tied.meanAbs - 0.2) < 1e-12);
+    assert.deepEqual([formatValue(100), formatValue(99.9999)], ['100.0', '100.000']);
     assert.deepEqual([formatValue(1.3e-7), formatValue(-0.25), formatValue(0), formatValue(Number.NaN), formatValue(123.456)], ['1.3e-7', '-0.250', '0.000', '—', '123.5']);
   });
 });
@@ -167,6 +205,17 @@ describe('related episodes', () => {
     assert.ok(Math.abs(group.std - Math.sqrt(3)) < 1e-12);
     assert.deepEqual([group.step, group.seed], [1, 7]);
     assert.equal(episodeGroup(rows.slice(0, 1)), undefined);
+    // the return the update computed (the first attempt's) before the episode's total reward
+    const discounted = episodeGroup([rows[0]!, { row: 7, record: record({ episode: 3, totalReward: -2 }, ['a', 'b'], [{ return: -1.5 }]) }])!;
+    assert.deepEqual(discounted.members.map((m) => m.return), [1, -1.5]);
+  });
+
+  it("groups another trainer's completions by the same step and the same prompt", () => {
+    const trl = (row: number, step: number, prompt: string) => ({ row, record: { ...record({ step, episode: row }, ['a']), turns: [{ index: 0, prompt, output: 'a', reward: 0, message: '', done: true }] } as EpisodeRecord });
+    const rows = [trl(0, 5, 'p'), trl(1, 5, 'q'), trl(2, 6, 'p'), trl(3, 5, 'p')];
+    assert.deepEqual(samePrompt(rows[0]!.record, rows).map((r) => r.row), [0, 3]);
+    const promptless = { ...rows[0]!.record, turns: [{ index: 0, promptDelta: 'p', output: 'a', reward: 0, message: '', done: true }] } as EpisodeRecord;
+    assert.deepEqual(samePrompt(promptless, [...rows, { row: 4, record: promptless }]), [], 'no prompt: no group');
   });
 
   it("follows an evaluation seed through training: each step's answer, where it first changed", () => {
@@ -191,6 +240,10 @@ describe('related episodes', () => {
     assert.equal(history.points[2]!.checkpoint, 'update-2');
     assert.equal(seedHistory(rows.slice(1, 3))!.firstChange, undefined);
     assert.equal(answerOf('no fields here '), 'no fields here');
+    assert.equal(answerOf('{\n  "current instruction": "Turn left",\n  "action": "turn_direction(left)",\n}'), '"turn_direction(left)"');
+    // an output without an answer field has no separate answer; a step's episodes keep their row order
+    const plain = seedHistory([{ row: 8, record: record({ step: 1, split: 'id' }, ['x']) }, { row: 6, record: record({ step: 1, split: 'id' }, ['y ']) }])!;
+    assert.deepEqual(plain.points.map((p) => [p.row, p.firstOutput, 'answer' in p, p.changed]), [[6, 'y ', false, false], [8, 'x', false, true]]);
   });
 });
 
