@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { posix } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { checkpointLabel, configFacts, defaultRunDir, existingRunQuestion, experimentConfig, foreignCancel, freshName, isRunTrainer, jobCommand, jobsTooltip, parseGpuList, resumeDefinition, scancelArgs, startCancellable, type HostProcess } from '../../src/core/jobs/jobs';
+import { checkpointLabel, configFacts, defaultRunDir, existingRunQuestion, experimentConfig, foreignCancel, freshName, isRunTrainer, jobCommand, jobsTooltip, parseGpuList, resumeDefinition, scancelArgs, startCancellable, taskName, type HostProcess } from '../../src/core/jobs/jobs';
 import { hostProcess } from '../../src/core/runs/processEnded';
 
 const tiny = configFacts({ name: 'tiny-gp-l', launcher: { kind: 'local' } })!;
@@ -11,6 +11,7 @@ describe('jobs', () => {
     assert.equal(defaultRunDir(tiny, 'sft'), 'runs/tiny-gp-l/sft-init');
     assert.equal(defaultRunDir({ ...tiny, sftInit: 'runs/x/sft-init/checkpoints/final' }, 'sft'), 'runs/tiny-gp-l/sft');
     assert.equal(defaultRunDir(tiny, 'ppo'), 'runs/tiny-gp-l/ppo');
+    assert.equal(defaultRunDir({ ...tiny, outputDir: 'out\\runs' }, 'ppo'), 'out/runs/tiny-gp-l/ppo'); // a Windows outputDir
     assert.equal(defaultRunDir({ ...tiny, outputDir: '../out' }, 'eval', '/w/runs/tiny-gp-l/ppo/checkpoints/step-000005'), '../out/tiny-gp-l/eval-ppo-step-000005');
     assert.equal(checkpointLabel('runs/a/sft-init/checkpoints/final'), 'sft-init-final');
   });
@@ -46,6 +47,15 @@ describe('jobs', () => {
     assert.equal(local.env.CUDA_VISIBLE_DEVICES, '');
   });
 
+  it('passes --checkpoint to eval and export only (ptlab launch refuses it for the others), and names the task', () => {
+    const exported = jobCommand({ type: 'ptlab', job: 'export', config: 'c', checkpoint: '/w/r/checkpoints/step-000005' }, '/w/c.ptlab.json', '/w/r', { launcher: 'local' });
+    assert.deepEqual(exported.args, ['-m', 'ptlab', 'export', '--config', '/w/c.ptlab.json', '--run-dir', '/w/r', '--checkpoint', '/w/r/checkpoints/step-000005']);
+    const sft = jobCommand({ type: 'ptlab', job: 'sft', config: 'c', checkpoint: '/w/ck' }, '/w/c.ptlab.json', '/w/r', { launcher: 'accelerate' });
+    assert.deepEqual(sft.args, ['-m', 'ptlab', 'launch', '--job', 'sft', '--config', '/w/c.ptlab.json', '--run-dir', '/w/r']);
+    assert.equal(taskName({ type: 'ptlab', job: 'ppo', config: 'study\\3-rl.ptlab.json', resume: true }, 'runs/x/ppo'), 'resume ppo: 3-rl.ptlab.json -> runs/x/ppo');
+    assert.equal(taskName({ type: 'ptlab', job: 'sft', config: '/w/1-sft.ptlab.json' }, 'runs/x/sft-init'), 'sft: 1-sft.ptlab.json -> runs/x/sft-init');
+  });
+
   it('makes the processes the launcher starts and the GPUs they see agree: a selection that contradicts launcher.gpus is refused, saying what to change', () => {
     const command = (facts: Parameters<typeof jobCommand>[3], selected?: string, job: 'sft' | 'eval' = 'sft') =>
       jobCommand({ type: 'ptlab', job, config: 'c', ...(job === 'eval' ? { checkpoint: '/w/ck' } : {}) }, '/w/c.ptlab.json', '/w/r', facts, selected).env.CUDA_VISIBLE_DEVICES;
@@ -61,6 +71,12 @@ describe('jobs', () => {
     assert.equal(command({ launcher: 'accelerate', cpuProcesses: 2 }, '0'), undefined); // CPU processes: ptlab launch hides the GPUs
     assert.equal(command({ launcher: 'slurm', gpus: 4 }, '0,1'), undefined); // Slurm allocates the GPUs
     assert.equal(command({ launcher: 'accelerate', gpus: 2 }, '4,5', 'eval'), '4,5'); // an evaluation of a checkpoint shares its episodes over the launcher's processes
+    // launcher.gpus left out: one process (as ptlab launch counts it), so one GPU to select
+    assert.equal(command({ launcher: 'accelerate' }, '2'), '2');
+    assert.throws(() => command({ launcher: 'accelerate' }, '2,3'), /launcher.gpus is 1 \(one process per GPU\) but 2 GPUs are selected/);
+    // what configFacts reads of the launcher is what decides
+    assert.throws(() => command(configFacts({ name: 'a', launcher: { kind: 'accelerate', gpus: [0, 1] } }), '2,3'), /launcher.gpus is \[0,1\]/);
+    assert.equal(command(configFacts({ name: 'a', launcher: { kind: 'accelerate', cpuProcesses: 2 } }), '0'), undefined);
   });
 
   it('resumes a run from its run.json, an evaluation of the checkpoint it evaluated (its init), not of the config\'s model', () => {
@@ -103,6 +119,7 @@ describe('jobs', () => {
       { index: 1, name: 'NVIDIA H100 80GB HBM3', memory: '81559 MiB' },
     ]);
     assert.deepEqual(parseGpuList('NVIDIA-SMI has failed\n'), []);
+    assert.deepEqual(parseGpuList('0\n'), [], 'an index without a name is no GPU line');
   });
 
   it("passes scancel a run.json's Slurm job id only, after its options", () => {
@@ -127,6 +144,9 @@ describe('jobs: cancelling a run this window did not start', () => {
     assert.ok(!isRunTrainer(['/venv/bin/python', '-m', 'other', 'sft', '--config', 'c.ptlab.json', '--run-dir', 'runs/x/sft'], command));
     assert.ok(!isRunTrainer([], command), 'a zombie or a kernel thread');
     assert.ok(!isRunTrainer(command, ['python', 'train.py']), 'a command that names no ptlab trainer cannot be matched');
+    assert.ok(isRunTrainer(['/venv/bin/python', '-mptlab', 'sft', '--config', 'c.ptlab.json', '--run-dir', 'runs/x/sft'], command));
+    assert.ok(!isRunTrainer(['/usr/bin/ptlab'], ['python', '-m', 'ptlab']), 'no job after -m ptlab: nothing to match a process by');
+    assert.equal(plan({ argv: command }, { ...running, command: ['python', '-m', 'ptlab'] }).action, 'refuse');
   });
 
   it('signals the pid only while it is still this run\'s trainer on this machine', () => {
