@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 import { contractErrors } from '../../src/core/contracts/contracts';
-import { chatText } from '../../src/core/imports/episodes';
+import { chatText, isValidationFolder, trlCompletionRecord, verlGenerationRecord } from '../../src/core/imports/episodes';
 import { EpisodeFile } from '../../src/core/transcripts/episodeFile';
 
 const repo = resolve(__dirname, '..', '..', '..');
@@ -71,6 +71,18 @@ describe('transcripts: TRL GRPOTrainer completions', () => {
     assert.equal(chatText([{ role: 'user', content: 'hi' }], 'user'), 'hi');
     assert.equal(chatText('plain', 'user'), 'plain');
     assert.equal(chatText([{ role: 'system', content: 'be brief' }, { role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'what?' }] }], 'user'), '[system]\nbe brief\n\n[user]\n[image]what?');
+    assert.equal(chatText([{ content: 'no role' }], 'assistant'), 'no role');
+    assert.equal(chatText([{ role: 'assistant', content: { kind: 'tool call' } }], 'assistant'), '{"kind":"tool call"}');
+  });
+
+  it("takes a row's step from its step column, and sums only the reward functions that scored it", () => {
+    const context = { runId: 'r', file: 'completions/completions_00005.parquet', fileStep: 5 };
+    const row = { step: 7n, prompt: 'p', completion: 'c', advantage: 0.5, accuracy: Number.NaN, format: 1, num_tokens: 12 };
+    const r = trlCompletionRecord(row, 2, context, ['accuracy', 'format']);
+    assert.deepEqual([r.step, r.totalReward, r.turns[0]!.reward], [7, 1, 1]);
+    assert.deepEqual(r.source?.fields, { accuracy: null, format: 1, num_tokens: 12, advantage: 0.5 }); // a function that returned None: null, as JSON can hold it
+    const unscored = trlCompletionRecord({ ...row, step: undefined, format: Number.NaN }, 2, context, ['accuracy', 'format']);
+    assert.deepEqual([unscored.step, unscored.totalReward, unscored.turns[0]!.reward], [5, undefined, undefined]); // no step column: the file's
   });
 });
 
@@ -202,6 +214,15 @@ describe("transcripts: verl's generation dumps", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("transcripts: verl's generation lines", () => {
+  it("takes a line's step from its step field, else the file's; a validation folder by its name", () => {
+    const context = { runId: 'r', file: '12.jsonl', fileStep: 12 };
+    const at = (line: string) => (verlGenerationRecord(line, 1, context, false) as EpisodeRecord).step;
+    assert.deepEqual([at('{"input": "a", "output": "b", "score": 1, "step": 13}'), at('{"input": "a", "output": "b", "score": 1}'), at('{"input": "a", "output": "b", "score": 1, "step": -1}')], [13, 12, 12]);
+    assert.deepEqual(['validation', 'val_generations', 'rollout_val', 'rollouts', 'generations'].map(isValidationFolder), [true, true, true, false, false]);
   });
 });
 

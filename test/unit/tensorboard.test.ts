@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { crc32c } from '../../src/core/crc';
-import { maskedCrc32c, ScalarRun, TfEventsTail } from '../../src/core/imports/tensorboard';
+import { decodeEvent, maskedCrc32c, ScalarRun, TfEventsTail, type DecodedEvent } from '../../src/core/imports/tensorboard';
 import { tensorBoardFolder } from '../../src/core/runs/runFolder';
 import { describeLog, runEntry } from '../../src/core/runs/runTree';
 import { runInfo } from '../../src/core/runs/runInfo';
@@ -122,6 +122,55 @@ describe('TensorBoard event files', () => {
     const left = flat(run);
     assert.equal(left.length, intact.size - 1);
     assert.ok(left.every((p) => intact.has(p))); // what remains was read right
+  });
+});
+
+// A scalars-plugin value encoded by hand (tensor.proto field numbers): the tensor encodings the fixtures' writers do not use.
+const varint = (n: bigint): number[] => {
+  const out: number[] = [];
+  let v = BigInt.asUintN(64, n);
+  do {
+    out.push(Number(v & 0x7fn) | (v > 0x7fn ? 0x80 : 0));
+    v >>= 7n;
+  } while (v > 0n);
+  return out;
+};
+const field = (number: number, wireType: number, body: number[]): number[] => [...varint(BigInt(number * 8 + wireType)), ...(wireType === 2 ? varint(BigInt(body.length)) : []), ...body];
+const utf8 = (s: string) => [...new TextEncoder().encode(s)];
+function scalarEvent(tensor: number[]): DecodedEvent {
+  const metadata = field(9, 2, field(1, 2, field(1, 2, utf8('scalars'))));
+  const value = field(1, 2, [...field(1, 2, utf8('x')), ...metadata, ...field(8, 2, tensor)]);
+  return decodeEvent(Uint8Array.from([...field(2, 0, varint(3n)), ...field(5, 2, value)]), new Map());
+}
+const shape = (...sizes: number[]) => field(2, 2, sizes.flatMap((size) => field(2, 2, field(1, 0, varint(BigInt(size))))));
+const content = (dtype: number, bytes: number[]) => [...field(1, 0, varint(BigInt(dtype))), ...field(4, 2, bytes)];
+
+describe('TensorBoard scalar tensors in every encoding', () => {
+  const valueOf = (tensor: number[]) => scalarEvent(tensor).points.map((p) => p.value);
+
+  it('reads half and bfloat16 tensor contents, a subnormal half, and an int32 written in 32 bits', () => {
+    assert.deepEqual(valueOf(content(19, [0x00, 0x3c])), [1]); // DT_HALF 1.0
+    assert.deepEqual(valueOf(content(14, [0x80, 0x3f])), [1]); // DT_BFLOAT16 1.0
+    assert.deepEqual(valueOf(field(13, 0, varint(1n))), [2 ** -24]); // half_val: the smallest subnormal
+    assert.deepEqual(valueOf(field(7, 0, varint(0xffffffffn))), [-1]); // int_val -1 as its 32 bits
+    assert.deepEqual(valueOf(field(7, 0, varint(-2n))), [-2]); // and sign-extended
+  });
+
+  it('reads a one-element tensor of any shape, and no other', () => {
+    assert.deepEqual(valueOf([...shape(1, 1), ...field(5, 5, [0, 0, 0x40, 0x40])]), [3]);
+    assert.deepEqual(valueOf([...shape(2), ...field(5, 5, [0, 0, 0x40, 0x40])]), []);
+    assert.deepEqual(valueOf([...shape(-1, -1), ...field(5, 5, [0, 0, 0x40, 0x40])]), [], 'unknown sizes');
+  });
+
+  it('counts a purge only when it removed points', () => {
+    const event = (step: number, extra: Partial<DecodedEvent>): DecodedEvent => ({ step, wallTime: 0, hasSummary: false, tags: [], points: [], ...extra });
+    const run = new ScalarRun();
+    run.apply([event(0, { fileVersion: 2 }), event(0, { sessionStatus: 1 }), event(1, { hasSummary: true, tags: ['x'], points: [{ tag: 'x', step: 1, wallTime: 0, value: 1 }] })]);
+    run.apply([event(5, { sessionStatus: 1 })]); // a restart past every point: nothing to purge
+    assert.equal(run.purges, 0);
+    run.apply([event(1, { sessionStatus: 1 })]);
+    assert.equal(run.purges, 1);
+    assert.deepEqual(run.scalars().get('x'), []);
   });
 });
 

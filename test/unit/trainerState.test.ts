@@ -67,6 +67,14 @@ describe('Hugging Face Trainer runs (TRL)', () => {
     assert.throws(() => parsePythonJson('{"loss": nan}'), SyntaxError);
   });
 
+  it('names the reward functions an evaluation logged too; without global_step or a positive max_steps, says what it can', () => {
+    const state = readTrainerState(JSON.stringify({ max_steps: 0, log_history: [{ step: 2, loss: 1 }, { step: 2.5, loss: 9 }, { step: 4, 'eval_rewards/accuracy/mean': 0.5, eval_loss: 2 }] }));
+    assert.deepEqual(state.rewardFunctions, ['accuracy']);
+    assert.equal(state.globalStep, 4); // the last logged step
+    assert.equal(state.maxSteps, undefined); // max_steps 0: not known (an epoch-based run before it started)
+    assert.deepEqual(state.points.map((p) => [p.tag, p.step]), [['loss', 2], ['eval_rewards/accuracy/mean', 4], ['eval_loss', 4]]); // a fractional step is no step
+  });
+
   it('a bad trainer_state.json says what is wrong', () => {
     assert.throws(() => readTrainerState('{"global_step": 3}'), /no "log_history" list/);
     assert.throws(() => readTrainerState('{'), SyntaxError);
