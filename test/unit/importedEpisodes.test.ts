@@ -208,8 +208,11 @@ describe("transcripts: verl's generation dumps", () => {
       const file = await opened(dir);
       assert.deepEqual(file.progress().skippedExamples, []);
       const r = (await file.readRow(0)).record as EpisodeRecord;
-      assert.deepEqual([r.totalReward, r.source?.fields], [0, { score: null }]);
-      assert.deepEqual((await file.query({}, 0, 10)).rows.map((row) => row.totalReward), [0, 0.5]);
+      assert.deepEqual([r.totalReward, r.turns[0]!.reward, r.source?.fields], [undefined, undefined, { score: null }]);
+      assert.deepEqual(contractErrors('episode-record.schema.json', r), []);
+      assert.deepEqual((await file.query({}, 0, 10)).rows.map((row) => row.totalReward), [undefined, 0.5]);
+      // reward unknown (docs/ecosystem.md): in no reward range, not a reward of 0
+      assert.deepEqual((await file.query({ rewardMin: -1, rewardMax: 1 }, 0, 10)).rows.map((row) => row.totalReward), [0.5]);
       await file.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -126,16 +126,16 @@ export function verlGenerationRecord(text: string, line: number, context: Import
   if (typeof value === 'string') return value;
   const { input, output, score, step, ...fields } = value;
   if (typeof input !== 'string' || typeof output !== 'string') return 'not a verl generation (needs "input" and "output" strings)';
-  const reward = finite(score) ? score : 0;
-  if (!finite(score)) fields.score = score ?? null; // kept as written: no reward to show
+  const reward = finite(score) ? { reward: score } : {};
+  if (!finite(score)) fields.score = score ?? null; // kept as written: no reward to show (reward unknown, not 0)
   return {
     runId: context.runId,
     step: finite(step) && step >= 0 ? Math.trunc(step) : context.fileStep,
     split: validation ? 'validation' : 'train',
     ...(validation ? {} : { splitKind: 'train' as const }),
     episode: line,
-    turns: [{ index: 0, prompt: input, output, reward, message: '', done: true }],
-    totalReward: reward,
+    turns: [{ index: 0, prompt: input, output, ...reward, message: '', done: true }],
+    ...(finite(score) ? { totalReward: score } : {}),
     source: { format: 'verl-generations', file: context.file, row: line, fields },
   };
 }
