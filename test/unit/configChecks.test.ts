@@ -187,6 +187,35 @@ describe('configChecks', () => {
     assert.match(at('/model/kind')!.message, /image-text-to-text/);
   });
 
+  it('warns and notes at their thresholds only: a batch of all the data, saving at the last step, a cosine or an evaluation period of the whole run', () => {
+    const base = { name: 'x', environment: { env: 'generalpoints' }, model: { name: 'embedded:tiny-lm' } };
+    const pointers = (config: unknown) => check(config).map((i) => `${i.severity} ${i.pointer}`);
+    const sft = (options: object) => pointers({ ...base, sft: { microBatchSize: 8, ...options } });
+    assert.ok(!sft({ globalBatchSize: 64, data: { examples: 64 } }).includes('warning /sft/globalBatchSize'), 'one batch of exactly all the data');
+    assert.ok(sft({ globalBatchSize: 64, data: { examples: 63 } }).includes('warning /sft/globalBatchSize'));
+    assert.ok(!sft({ steps: 10, saveEverySteps: 10 }).includes('info /sft/saveEverySteps'), 'saving at the last step');
+    assert.ok(sft({ steps: 10, saveEverySteps: 11 }).includes('info /sft/saveEverySteps'));
+    assert.ok(!sft({ data: { trajectories: 'suboptimal', wrongAttempts: 1 } }).includes('warning /sft/data/wrongAttempts'));
+    assert.ok(sft({ data: { trajectories: 'suboptimal', wrongAttempts: 0 } }).includes('warning /sft/data/wrongAttempts'));
+    const ppo = (options: object, evaluation?: object) => pointers({ ...base, ppo: { init: 'i', updates: 20, ...options }, ...(evaluation ? { evaluation: { splits: [{ name: 'id', kind: 'id', episodes: 4 }], ...evaluation } } : {}) });
+    assert.ok(!ppo({ lrCosineUpdates: 20 }).includes('info /ppo/lrCosineUpdates'), 'a cosine over the whole run');
+    assert.ok(!ppo({}, { everySteps: 20 }).includes('info /evaluation/everySteps'), 'evaluated at the last update');
+    assert.ok(ppo({}, { everySteps: 21 }).includes('info /evaluation/everySteps'));
+  });
+
+  it('warns of evaluation splits without an "id" one, and of a rule-ood split that only changes the look; an override of env is the schema\'s', () => {
+    const base = { name: 'x', environment: { env: 'generalpoints' }, model: { name: 'embedded:tiny-lm' } };
+    const splits = (...list: object[]) => check({ ...base, evaluation: { splits: list } }).map((i) => [i.severity, i.pointer, i.message]);
+    assert.deepEqual(splits({ name: 'ood', kind: 'rule-ood', episodes: 4, overrides: { faceCards: '11-12-13' } }), [['warning', '/evaluation/splits', 'no "id" split: ID vs OOD curves need the training variant evaluated too']]);
+    const look = (overrides: object) => splits({ name: 'id', kind: 'id', episodes: 4 }, { name: 'ood', kind: 'rule-ood', episodes: 4, overrides }).filter(([, pointer]) => pointer === '/evaluation/splits/1/kind');
+    assert.equal(look({ suits: 'red' }).length, 1);
+    assert.deepEqual(look({ suits: 'red', faceCards: '11-12-13' }), [], 'the rule changes too');
+    assert.deepEqual(splits({ name: 'id', kind: 'id', episodes: 4 }, { name: 'ood', kind: 'rule-ood', episodes: 4, overrides: { faceCards: '11-12-13', env: 'virl' } }), []);
+    // a folder whose name starts with "~" is no home folder
+    const named = check({ ...base, ppo: { init: '~x/final' } }, nothingExists).find((i) => i.pointer === '/ppo/init')!;
+    assert.doesNotMatch(named.message, /not expanded/);
+  });
+
   it('takes group (GRPO) advantages as the trainer does: whole groups per wave of parallel environments', () => {
     const config = example('tiny.ptlab.json');
     config.ppo.advantage = 'group';

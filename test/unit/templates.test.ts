@@ -38,8 +38,20 @@ describe('templates', () => {
     assert.deepEqual(checkConfig(files[1]!.text, () => true).filter((i) => i.severity !== 'info'), []);
   });
 
+  it("points PPO at the Init under the preset's own outputDir", () => {
+    const preset = JSON.parse(readFileSync(join(examples, 'tiny.ptlab.json'), 'utf8')) as Record<string, unknown>;
+    const text = JSON.stringify({ ...preset, outputDir: 'out' });
+    const [file] = configFromTemplate(text, 'mine');
+    assert.equal((JSON.parse(file!.text) as { ppo: { init: string } }).ppo.init, 'out/mine/sft-init/checkpoints/final');
+    const suite = sftVsRlSuite(text, 'study', 'Tiny GP-L (CPU)');
+    assert.equal((JSON.parse(suite[1]!.text) as { sft: { init: string } }).sft.init, 'out/study/sft-init/checkpoints/final');
+    assert.equal((JSON.parse(suite[2]!.text) as { ppo: { init: string } }).ppo.init, 'out/study/sft-init/checkpoints/final');
+  });
+
   it('checks experiment names like the schema', () => {
     assert.equal(nameProblem('gp-l_2.b'), undefined);
+    assert.equal(nameProblem(`a${'b'.repeat(63)}`), undefined);
+    assert.ok(nameProblem(`a${'b'.repeat(64)}`), 'at most 64 characters');
     assert.ok(nameProblem('-x'));
     assert.ok(nameProblem('a b'));
   });
