@@ -46,6 +46,11 @@ describe('templates', () => {
     const suite = sftVsRlSuite(text, 'study', 'Tiny GP-L (CPU)');
     assert.equal((JSON.parse(suite[1]!.text) as { sft: { init: string } }).sft.init, 'out/study/sft-init/checkpoints/final');
     assert.equal((JSON.parse(suite[2]!.text) as { ppo: { init: string } }).ppo.init, 'out/study/sft-init/checkpoints/final');
+    // the suite's README names the run folders where Run SFT / Run PPO put them: <outputDir>/<name>/<job>
+    const readme = suite[3]!.text;
+    assert.match(readme, /into `out\/study\/sft`/);
+    assert.match(readme, /into `out\/study\/ppo`/);
+    assert.doesNotMatch(readme, /runs\//);
   });
 
   it('checks experiment names like the schema', () => {

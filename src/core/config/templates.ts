@@ -65,12 +65,12 @@ export function sftVsRlSuite(exampleText: string, name: string, baseLabel: strin
     { path: `${name}/1-init.ptlab.json`, text: format({ ...common, description: description('Step 1: SFT from the base model, the Init checkpoint both arms start from'), sft: { ...sft } }) },
     { path: `${name}/2-sft.ptlab.json`, text: format({ ...common, description: description('Step 2a: scale SFT from Init on the training variant'), sft: { ...sft, init } }) },
     { path: `${name}/3-rl.ptlab.json`, text: format({ ...common, description: description('Step 2b: scale RL (multi-turn PPO) from Init on the training variant'), ppo: { ...ppo, init } }) },
-    { path: `${name}/README.md`, text: suiteReadme(name, baseLabel, init) },
+    { path: `${name}/README.md`, text: suiteReadme(name, baseLabel, init, outputDir) },
   ];
   return files;
 }
 
-function suiteReadme(name: string, baseLabel: string, init: string): string {
+function suiteReadme(name: string, baseLabel: string, init: string, outputDir: string): string {
   return `# ${name}: SFT vs RL (${baseLabel})
 
 The experiment of "SFT Memorizes, RL Generalizes": from one Init checkpoint, scale SFT and
@@ -80,10 +80,10 @@ and out of distribution (OOD), and compare success against training compute (GFL
 1. \`1-init.ptlab.json\`: **Run SFT**. SFT from the base model teaches the output format;
    it writes \`${init}\`, the Init both arms start from (RL from a model that cannot follow
    the format fails, section 5.4 of the paper).
-2. \`2-sft.ptlab.json\`: **Run SFT** (from Init, into \`runs/${name}/sft\`). With Init's \`seed\`
+2. \`2-sft.ptlab.json\`: **Run SFT** (from Init, into \`${outputDir}/${name}/sft\`). With Init's \`seed\`
    and data it trains on Init's examples again, its first epoch in Init's order, as the
    reference's HF Trainer (its sampler seeded alike) does; for fresh data give it another \`seed\`.
-3. \`3-rl.ptlab.json\`: **Run PPO** (from Init, into \`runs/${name}/ppo\`).
+3. \`3-rl.ptlab.json\`: **Run PPO** (from Init, into \`${outputDir}/${name}/ppo\`).
 4. **Open Dashboard**: ID (top) and OOD (bottom) success vs GFLOPs for both arms. The
    paper's finding: both improve ID; RL improves OOD while SFT degrades it.
 
