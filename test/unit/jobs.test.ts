@@ -57,7 +57,7 @@ describe('jobs', () => {
   });
 
   it('makes the processes the launcher starts and the GPUs they see agree: a selection that contradicts launcher.gpus is refused, saying what to change', () => {
-    const command = (facts: Parameters<typeof jobCommand>[3], selected?: string, job: 'sft' | 'eval' = 'sft') =>
+    const command = (facts: Parameters<typeof jobCommand>[3], selected?: string, job: 'sft' | 'eval' | 'export' | 'data' = 'sft') =>
       jobCommand({ type: 'ptlab', job, config: 'c', ...(job === 'eval' ? { checkpoint: '/w/ck' } : {}) }, '/w/c.ptlab.json', '/w/r', facts, selected).env.CUDA_VISIBLE_DEVICES;
     assert.equal(command({ launcher: 'local', gpus: [1] }), '1'); // as `ptlab launch --print` sets it
     assert.equal(command({ launcher: 'local', gpus: [1] }, '1'), '1');
@@ -74,6 +74,10 @@ describe('jobs', () => {
     // launcher.gpus left out: one process (as ptlab launch counts it), so one GPU to select
     assert.equal(command({ launcher: 'accelerate' }, '2'), '2');
     assert.throws(() => command({ launcher: 'accelerate' }, '2,3'), /launcher.gpus is 1 \(one process per GPU\) but 2 GPUs are selected/);
+    // data and export run as one process under accelerate too (launch.py SINGLE_PROCESS_JOBS): any selection, unless launcher.gpus lists others
+    assert.equal(command({ launcher: 'accelerate', gpus: 4 }, '0', 'export'), '0');
+    assert.equal(command({ launcher: 'accelerate', gpus: 4 }, '0,1', 'data'), '0,1');
+    assert.throws(() => command({ launcher: 'accelerate', gpus: [0, 1] }, '2', 'export'), /launcher.gpus is \[0,1\] but GPUs "2" are selected/);
     // what configFacts reads of the launcher is what decides
     assert.throws(() => command(configFacts({ name: 'a', launcher: { kind: 'accelerate', gpus: [0, 1] } }), '2,3'), /launcher.gpus is \[0,1\]/);
     assert.equal(command(configFacts({ name: 'a', launcher: { kind: 'accelerate', cpuProcesses: 2 } }), '0'), undefined);

@@ -139,10 +139,13 @@ export function jobCommand(definition: PtlabTaskDefinition, configPath: string, 
   const direct = facts.launcher === 'local';
   const args = direct ? ['-m', 'ptlab', definition.job, ...common, ...checkpoint] : ['-m', 'ptlab', 'launch', '--job', definition.job, ...common, ...checkpoint];
   const env: Record<string, string> = { PYTHONUNBUFFERED: '1' };
-  const devices = visibleDevices(facts, direct, definition.gpus ?? selected);
+  const devices = visibleDevices(facts, direct, definition.gpus ?? selected, SINGLE_PROCESS_JOBS.includes(definition.job));
   if (devices !== undefined) env.CUDA_VISIBLE_DEVICES = devices;
   return { args, env };
 }
+
+/** Jobs `ptlab launch` runs as one process under accelerate too (trainer/ptlab/launch.py SINGLE_PROCESS_JOBS). */
+const SINGLE_PROCESS_JOBS: readonly string[] = ['data', 'export'];
 
 /**
  * CUDA_VISIBLE_DEVICES for a job, so that the processes the launcher starts and the GPUs they
@@ -151,7 +154,7 @@ export function jobCommand(definition: PtlabTaskDefinition, configPath: string, 
  * launcher.gpus is refused, saying what to change: accelerate starts a process per configured
  * GPU and `--gpu_ids` overrides the environment. Slurm allocates its own GPUs: no selection applies.
  */
-export function visibleDevices(facts: Pick<ConfigFacts, 'launcher' | 'gpus' | 'cpuProcesses'>, direct: boolean, selected: string | undefined): string | undefined {
+export function visibleDevices(facts: Pick<ConfigFacts, 'launcher' | 'gpus' | 'cpuProcesses'>, direct: boolean, selected: string | undefined, singleProcess = false): string | undefined {
   const listed = Array.isArray(facts.gpus) ? facts.gpus.join(',') : undefined;
   if (direct) {
     if (facts.launcher === 'local' && selected !== undefined && listed !== undefined && selected !== listed) {
@@ -165,7 +168,7 @@ export function visibleDevices(facts: Pick<ConfigFacts, 'launcher' | 'gpus' | 'c
     throw new Error(`launcher.gpus is [${listed}] but GPUs "${selected}" are selected (accelerate's --gpu_ids would use launcher.gpus): clear the selection (Select GPUs, or the task's gpus) or set launcher.gpus to [${chosen.join(', ')}]`);
   }
   const count = typeof facts.gpus === 'number' ? facts.gpus : 1;
-  if (listed === undefined && chosen.length !== count) {
+  if (listed === undefined && chosen.length !== count && !singleProcess) { // one process takes any selection
     throw new Error(`launcher.gpus is ${count} (one process per GPU) but ${chosen.length} GPUs are selected ("${selected}"): set launcher.gpus to ${chosen.length}, or select ${count} GPUs`);
   }
   return selected;
