@@ -61,6 +61,7 @@ describe('jobs', () => {
       jobCommand({ type: 'ptlab', job, config: 'c', ...(job === 'eval' ? { checkpoint: '/w/ck' } : {}) }, '/w/c.ptlab.json', '/w/r', facts, selected).env.CUDA_VISIBLE_DEVICES;
     assert.equal(command({ launcher: 'local', gpus: [1] }), '1'); // as `ptlab launch --print` sets it
     assert.equal(command({ launcher: 'local', gpus: [1] }, '1'), '1');
+    assert.equal(command({ launcher: 'accelerate', gpus: [0, 1] }, '0, 1'), '0,1'); // a selection written with spaces is the same list
     assert.throws(() => command({ launcher: 'local', gpus: [1] }, '0'), /launcher.gpus is \[1\] but GPUs "0" are selected: clear the selection .* or set launcher.gpus to \[0\]/);
     assert.equal(command({ launcher: 'local' }, '3'), '3');
     assert.throws(() => command({ launcher: 'accelerate', gpus: 8 }, '0,1,2,3'), /launcher.gpus is 8 \(one process per GPU\) but 4 GPUs are selected \("0,1,2,3"\): set launcher.gpus to 4, or select 8 GPUs/);

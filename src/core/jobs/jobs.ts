@@ -154,7 +154,8 @@ const SINGLE_PROCESS_JOBS: readonly string[] = ['data', 'export'];
  * launcher.gpus is refused, saying what to change: accelerate starts a process per configured
  * GPU and `--gpu_ids` overrides the environment. Slurm allocates its own GPUs: no selection applies.
  */
-export function visibleDevices(facts: Pick<ConfigFacts, 'launcher' | 'gpus' | 'cpuProcesses'>, direct: boolean, selected: string | undefined, singleProcess = false): string | undefined {
+export function visibleDevices(facts: Pick<ConfigFacts, 'launcher' | 'gpus' | 'cpuProcesses'>, direct: boolean, written: string | undefined, singleProcess = false): string | undefined {
+  const selected = written?.split(',').map((g) => g.trim()).filter((g) => g !== '').join(','); // "0, 1" is "0,1"
   const listed = Array.isArray(facts.gpus) ? facts.gpus.join(',') : undefined;
   if (direct) {
     if (facts.launcher === 'local' && selected !== undefined && listed !== undefined && selected !== listed) {
