@@ -24,7 +24,6 @@ class Slot:
     messages: list[dict[str, Any]]
     shown: dict[str, str]  # how the next turn's prompt is recorded: {"prompt"} for a new chat, else {"promptDelta"}
     turns: list[dict[str, Any]] = field(default_factory=list)
-    recognized: int = 0  # vision GeneralPoints: answers that named the cards shown
 
 
 def start(env: Episode, index: int) -> Slot:
@@ -45,7 +44,6 @@ def advance(slot: Slot, generation: Generation) -> Step:
         turn["expertAction"] = expert
     if step.recognized is not None:
         turn["recognized"] = step.recognized
-        slot.recognized += int(step.recognized)
     if step.failure_mode is not None:
         turn["failureMode"] = step.failure_mode
     slot.turns.append(turn)
