@@ -243,7 +243,7 @@ def test_a_slurm_script_that_cannot_be_written_is_refused_saying_so(tmp_path, mo
     (tmp_path / "bin" / "sbatch").chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
 
-    def read_only(path: Path, text: str) -> Path:
+    def read_only(path: Path, text: str, *_options: object) -> Path:
         raise OSError(errno.EROFS, "Read-only file system", str(path))
 
     monkeypatch.setattr(runlog, "_synced_temp", read_only)

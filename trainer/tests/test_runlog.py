@@ -295,7 +295,7 @@ def test_a_run_folder_that_cannot_be_written_is_refused_saying_so(tmp_path, monk
             open_run(tmp_path / "new")
     assert str(refused.value) == f"{tmp_path / 'new'}: cannot make the run folder (Read-only file system); choose a --run-dir you can write to"
 
-    def denied(path: Path, text: str) -> Path:
+    def denied(path: Path, text: str, *_options: object) -> Path:
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
     monkeypatch.setattr(runlog, "_synced_temp", denied)
