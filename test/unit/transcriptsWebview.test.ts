@@ -50,6 +50,18 @@ async function answerRequests(page: Page, all: EpisodeRow[], done: boolean, from
   await post(page, answers);
 }
 
+/** A list of 300 indexed episodes, its first window fetched: what the keyboard tests move through. */
+async function openLongList(page: Page): Promise<{ all: EpisodeRow[]; host: { seen: number } }> {
+  const view: TranscriptsView = { title: 'runs/big', file: 'runs/big/episodes.jsonl', fsPath: '/w/runs/big/episodes.jsonl', query: {} };
+  const facets = { splits: ['train'], splitKinds: ['train'], tasks: ['GP-L'], checkpoints: [], failureModes: [], stepMin: 0, stepMax: 0 };
+  const all = Array.from({ length: 300 }, (_, i): EpisodeRow => ({ row: i, line: i + 1, step: 0, split: 'train', task: 'GP-L', episode: i, seed: i, turns: 1, totalReward: 0, success: false, snippet: '' }));
+  await post(page, [{ type: 'open', view }, { type: 'progress', progress: { bytes: 10, size: 10, episodes: all.length, skipped: 0, skippedExamples: [], done: true }, facets }]);
+  const host = { seen: 0 };
+  await answerRequests(page, all, true, host);
+  await page.locator('#episode-list .episode-row[data-row]').first().waitFor();
+  return { all, host };
+}
+
 describe('transcripts webview (Chromium)', function () {
   this.timeout(60_000);
   let browser: Browser;
@@ -165,13 +177,7 @@ describe('transcripts webview (Chromium)', function () {
 
   it('the episode list is a listbox a screen reader can follow: the selected option is the active descendant, its place in the whole list is given, and an opened episode is announced in a line', async () => {
     page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
-    const view: TranscriptsView = { title: 'runs/big', file: 'runs/big/episodes.jsonl', fsPath: '/w/runs/big/episodes.jsonl', query: {} };
-    const facets = { splits: ['train'], splitKinds: ['train'], tasks: ['GP-L'], checkpoints: [], failureModes: [], stepMin: 0, stepMax: 0 };
-    const all = Array.from({ length: 300 }, (_, i): EpisodeRow => ({ row: i, line: i + 1, step: 0, split: 'train', task: 'GP-L', episode: i, seed: i, turns: 1, totalReward: 0, success: false, snippet: '' }));
-    await post(page, [{ type: 'open', view }, { type: 'progress', progress: { bytes: 10, size: 10, episodes: all.length, skipped: 0, skippedExamples: [], done: true }, facets }]);
-    const host = { seen: 0 };
-    await answerRequests(page, all, true, host);
-    await page.locator('#episode-list .episode-row[data-row]').first().waitFor();
+    const { all, host } = await openLongList(page);
     assert.equal(await page.locator('#detail').getAttribute('aria-live'), null, 'the whole detail is read again on each arrow key');
 
     const selected = () =>
@@ -209,13 +215,7 @@ describe('transcripts webview (Chromium)', function () {
 
   it('a click after a keyboard move into rows not yet fetched wins: the fetched rows do not open the keyboard\'s row over it', async () => {
     page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
-    const view: TranscriptsView = { title: 'runs/big', file: 'runs/big/episodes.jsonl', fsPath: '/w/runs/big/episodes.jsonl', query: {} };
-    const facets = { splits: ['train'], splitKinds: ['train'], tasks: ['GP-L'], checkpoints: [], failureModes: [], stepMin: 0, stepMax: 0 };
-    const all = Array.from({ length: 300 }, (_, i): EpisodeRow => ({ row: i, line: i + 1, step: 0, split: 'train', task: 'GP-L', episode: i, seed: i, turns: 1, totalReward: 0, success: false, snippet: '' }));
-    await post(page, [{ type: 'open', view }, { type: 'progress', progress: { bytes: 10, size: 10, episodes: all.length, skipped: 0, skippedExamples: [], done: true }, facets }]);
-    const host = { seen: 0 };
-    await answerRequests(page, all, true, host);
-    await page.locator('#episode-list .episode-row[data-row]').first().waitFor();
+    const { all, host } = await openLongList(page);
     await page.focus('#episode-list');
     await page.keyboard.press('End'); // row 299: its window is asked for, not answered yet
     await page.waitForFunction(() => (window as unknown as { __posted: Posted[] }).__posted.some((m) => m.type === 'window' && m.start === 200));

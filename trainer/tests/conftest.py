@@ -61,3 +61,18 @@ def tiny_opt(tmp_path_factory) -> Path:
             OPTForCausalLM(config).save_pretrained(target)
             tokenizer.save_pretrained(target)
     return target
+
+
+@pytest.fixture
+def full_disk_image_saves(monkeypatch):
+    """PIL's Image.save writes the start of a PNG, then fails as a full disk does."""
+    from PIL import Image
+
+    def full_disk(self, fp, *args, **kwargs):
+        if isinstance(fp, (str, Path)):
+            Path(fp).write_bytes(b"\x89PNG")
+        else:
+            fp.write(b"\x89PNG")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", full_disk)

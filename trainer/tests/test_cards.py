@@ -1,9 +1,6 @@
 """GP-VL card images: the reference layout, suit colours, atomic writes."""
 
-from pathlib import Path
-
 import pytest
-from PIL import Image
 
 from ptlab.envs.cards import DESIGN, render_hand, save_hand_png
 
@@ -38,17 +35,9 @@ def test_save_is_atomic(tmp_path):
     assert [p.name for p in path.parent.iterdir()] == ["hand.png"]
 
 
-def test_a_save_that_fails_leaves_no_temp_file(tmp_path, monkeypatch):
+def test_a_save_that_fails_leaves_no_temp_file(tmp_path, full_disk_image_saves):
     """A save cut short (a full disk) left `hand.png.tmp`, half a PNG, beside the images."""
-    def full_disk(self, fp, *args, **kwargs):
-        if isinstance(fp, (str, Path)):
-            Path(fp).write_bytes(b"\x89PNG")
-        else:
-            fp.write(b"\x89PNG")
-        raise OSError(28, "No space left on device")
-
     (tmp_path / "img").mkdir()
-    monkeypatch.setattr(Image.Image, "save", full_disk)
     with pytest.raises(OSError, match="No space left"):
         save_hand_png(["A", "5", "10", "K"], ["spades"] * 4, tmp_path / "img" / "hand.png")
     assert list((tmp_path / "img").iterdir()) == []

@@ -1,7 +1,6 @@
 """V-IRL-VL street views: the reference crop geometry, the grid layout, landmark placement."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -85,19 +84,10 @@ def test_samples_write_both_images(tmp_path):
     assert all(Image.open(p).size[0] == 300 for p in paths)
 
 
-def test_a_save_that_fails_leaves_no_temp_file(tmp_path, monkeypatch):
+def test_a_save_that_fails_leaves_no_temp_file(tmp_path, full_disk_image_saves):
     """A save cut short (a full disk) left `view.png.tmp`, half a PNG, beside the images."""
     image = Image.new("RGB", (4, 4))
-
-    def full_disk(self, fp, *args, **kwargs):
-        if isinstance(fp, (str, Path)):
-            Path(fp).write_bytes(b"\x89PNG")
-        else:
-            fp.write(b"\x89PNG")
-        raise OSError(28, "No space left on device")
-
     (tmp_path / "img").mkdir()
-    monkeypatch.setattr(Image.Image, "save", full_disk)
     with pytest.raises(OSError, match="No space left"):
         streetview.save_png(image, tmp_path / "img" / "view.png")
     assert list((tmp_path / "img").iterdir()) == []
