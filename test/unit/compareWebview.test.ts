@@ -3,11 +3,12 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { compareEpisodes } from '../../src/core/compare/compare';
 import type { OwnEpisode } from '../../src/core/contracts/contracts';
 import type { ComparisonView } from '../../src/protocol/compare';
-import { launchChromium, openWebviewPage, post, repoRoot } from '../support/dashboardHarness';
+import { openWebviewPage, post, repoRoot } from '../support/dashboardHarness';
+import { chromiumForSuite } from '../support/chromiumSuite';
 
 const episodes = (run: string): OwnEpisode[] =>
   readFileSync(join(repoRoot, 'test', 'fixtures', 'workspace', 'runs', 'compare', run, 'episodes.jsonl'), 'utf8')
@@ -23,16 +24,11 @@ function comparisonView(problems: string[]): ComparisonView {
 
 describe('compare webview (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
+  const chromium = chromiumForSuite();
   let page: Page | undefined;
-  before(async () => (browser = await launchChromium()));
-  after(async () => {
-    await page?.close();
-    await browser?.close();
-  });
 
   it("shows what could not be read of the evaluations' episode files beside the numbers, as text", async () => {
-    page = await openWebviewPage(browser, 'compare', ['webview.css']);
+    page = await openWebviewPage(chromium.browser, 'compare', ['webview.css']);
     const problems = ['runs/compare/rl-final/episodes.jsonl: skipped 1 bad line(s), first at line 2', 'runs/<img src=x onerror="window.__ptlabXss=1">/episodes.jsonl line 25 is incomplete: the run stopped while writing it'];
     await post(page, [{ type: 'compare/result', view: comparisonView(problems) }]);
     await page.locator('#split-table').waitFor();

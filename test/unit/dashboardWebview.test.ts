@@ -2,11 +2,12 @@
 // first), the test in the host's place: what the page asks for, and what it does with answers.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { MetricRecord } from '../../src/core/contracts/generated/types';
 import { batchOf, type RunInfo } from '../../src/core/dashboard/model';
 import { DashboardData, type ViewRequest } from '../../src/core/dashboard/view';
-import { fixtureDashboard, launchChromium, openDashboardPage, post, repoRoot, serveDashboard } from '../support/dashboardHarness';
+import { fixtureDashboard, openDashboardPage, post, repoRoot, serveDashboard } from '../support/dashboardHarness';
+import { chromiumForSuite } from '../support/chromiumSuite';
 
 const RUNS = join(repoRoot, 'test', 'fixtures', 'workspace', 'runs');
 
@@ -21,14 +22,11 @@ async function untilViewRequests(page: Page, count: number): Promise<void> {
 
 describe('dashboard webview (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
+  const chromium = chromiumForSuite();
   let page: Page | undefined;
-  before(async () => (browser = await launchChromium()));
-  afterEach(async () => page?.close());
-  after(async () => browser?.close());
 
   it('a failed view request is answered: the page says why, and asks for what changed meanwhile', async () => {
-    page = await openDashboardPage(browser);
+    page = await openDashboardPage(chromium.browser);
     const data = fixtureDashboard(RUNS);
     await post(page, [{ type: 'runs/set', runs: data.runs() }]);
     await untilViewRequests(page, 1);
@@ -49,7 +47,7 @@ describe('dashboard webview (Chromium)', function () {
     data.setRuns([info]);
     const update = (step: number) => ({ kind: 'train', step, time: '2026-12-07T00:00:00Z', segment: 0, compute: { parameters: 1, trainTokens: step, inferenceTokens: 0, gflops: step }, metrics: { 'time/generation_s': 2 + (step % 3), 'time/training_s': 3 } }) as MetricRecord;
     data.apply({ folder: 'runs/long', reset: true, batch: batchOf(Array.from({ length: 5_000 }, (_, i) => update(i + 1))), skippedLines: [], pendingLine: false });
-    page = await openDashboardPage(browser, { width: 800, height: 900 }, { view: 'time', metric: 'id/success', xKey: 'step', smoothing: 'none', band: 'none', aggregate: false, selected: ['runs/long'] });
+    page = await openDashboardPage(chromium.browser, { width: 800, height: 900 }, { view: 'time', metric: 'id/success', xKey: 'step', smoothing: 'none', band: 'none', aggregate: false, selected: ['runs/long'] });
     await post(page, [{ type: 'runs/set', runs: data.runs() }]);
     await serveDashboard(page, data);
     const heading = page.locator('#time .timeline-run[data-folder="runs/long"] h3');
@@ -63,7 +61,7 @@ describe('dashboard webview (Chromium)', function () {
 
   it('a saved state with settings the page does not offer opens on their defaults, keeping the valid ones', async () => {
     const saved = { view: 'table', metric: 'id/success', xKey: 'wall', smoothing: 'gaussian:3', band: 'sd', aggregate: false, selected: 'all' };
-    page = await openDashboardPage(browser, undefined, saved);
+    page = await openDashboardPage(chromium.browser, undefined, saved);
     const data = fixtureDashboard(RUNS);
     await post(page, [{ type: 'runs/set', runs: data.runs() }]);
     await serveDashboard(page, data);
@@ -73,7 +71,7 @@ describe('dashboard webview (Chromium)', function () {
   });
 
   it('the view tabs are a tablist: one tab stop, arrow keys move between the views, each tab names its panel', async () => {
-    page = await openDashboardPage(browser);
+    page = await openDashboardPage(chromium.browser);
     const data = fixtureDashboard(RUNS);
     await post(page, [{ type: 'runs/set', runs: data.runs() }]);
     await serveDashboard(page, data);
@@ -94,7 +92,7 @@ describe('dashboard webview (Chromium)', function () {
   });
 
   it("a run's colour swatch in the run list stays in its column, clear of the run's name", async () => {
-    page = await openDashboardPage(browser, undefined, { view: 'curves', metric: 'id/success', xKey: 'step', smoothing: 'none', band: 'none', aggregate: false, selected: ['runs/gp-l/ppo-s0'] });
+    page = await openDashboardPage(chromium.browser, undefined, { view: 'curves', metric: 'id/success', xKey: 'step', smoothing: 'none', band: 'none', aggregate: false, selected: ['runs/gp-l/ppo-s0'] });
     const data = fixtureDashboard(RUNS);
     await post(page, [{ type: 'runs/set', runs: data.runs() }]);
     await serveDashboard(page, data);
@@ -106,7 +104,7 @@ describe('dashboard webview (Chromium)', function () {
   });
 
   it("a curve's points can be read and opened from the keyboard: arrows move a cursor, Enter opens the point's episodes, and only keyboard moves are announced", async () => {
-    page = await openDashboardPage(browser, undefined, { view: 'curves', metric: 'id/success', xKey: 'step', smoothing: 'none', band: 'none', aggregate: false, selected: ['runs/gp-l/ppo-s0', 'runs/gp-l/sft-s0'] });
+    page = await openDashboardPage(chromium.browser, undefined, { view: 'curves', metric: 'id/success', xKey: 'step', smoothing: 'none', band: 'none', aggregate: false, selected: ['runs/gp-l/ppo-s0', 'runs/gp-l/sft-s0'] });
     const data = fixtureDashboard(RUNS);
     await post(page, [{ type: 'runs/set', runs: data.runs() }]);
     await serveDashboard(page, data);

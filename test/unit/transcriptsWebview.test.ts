@@ -3,12 +3,13 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EpisodeRecord } from '../../src/core/contracts/generated/types';
 import { turnContexts } from '../../src/core/transcripts/episodeDetail';
 import type { EpisodeRow } from '../../src/core/transcripts/types';
 import type { EpisodeDetail, TranscriptQuery, TranscriptsView, TurnTokens } from '../../src/protocol/transcripts';
-import { launchChromium, openWebviewPage, post, repoRoot } from '../support/dashboardHarness';
+import { openWebviewPage, post, repoRoot } from '../support/dashboardHarness';
+import { chromiumForSuite } from '../support/chromiumSuite';
 
 type Control = HTMLElement & { value: string; checked: boolean };
 
@@ -64,16 +65,11 @@ async function openLongList(page: Page): Promise<{ all: EpisodeRow[]; host: { se
 
 describe('transcripts webview (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
+  const chromium = chromiumForSuite();
   let page: Page | undefined;
-  before(async () => (browser = await launchChromium()));
-  after(async () => {
-    await page?.close();
-    await browser?.close();
-  });
 
   it('a step opened from the dashboard into an open viewer shows its query in every control: sort, search and outcome reset', async () => {
-    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
+    page = await openWebviewPage(chromium.browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
     const view: TranscriptsView = { title: 'runs/gp-l/ppo', file: 'runs/gp-l/ppo/episodes.jsonl', fsPath: '/w/runs/gp-l/ppo/episodes.jsonl', query: {} };
     const facets = { splits: ['train', 'id'], splitKinds: ['train', 'id'], tasks: ['GP-L'], checkpoints: [], failureModes: ['wrong-target'], stepMin: 0, stepMax: 100 };
     await post(page, [{ type: 'open', view }, { type: 'progress', progress: { bytes: 10, size: 10, episodes: 2, skipped: 0, skippedExamples: [], done: true }, facets }]);
@@ -96,7 +92,7 @@ describe('transcripts webview (Chromium)', function () {
   });
 
   it('a filter change takes the old list down at once: a row of it scrolled into view before the answer does not leave the new list scrolled past its first rows', async () => {
-    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
+    page = await openWebviewPage(chromium.browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
     const view: TranscriptsView = { title: 'runs/tokens/ppo', file: 'runs/tokens/ppo/episodes.jsonl', fsPath: '/w/runs/tokens/ppo/episodes.jsonl', query: {} };
     const facets = { splits: ['train', 'id'], splitKinds: ['train', 'id'], tasks: ['GP-L'], checkpoints: [], failureModes: [], stepMin: 0, stepMax: 1 };
     // 16 evaluation episodes at step 0, then the rollouts of update 1
@@ -123,7 +119,7 @@ describe('transcripts webview (Chromium)', function () {
   });
 
   it('a list scrolled past its first window while the file was indexed loads its first rows again after the re-query of the complete index', async () => {
-    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
+    page = await openWebviewPage(chromium.browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
     const view: TranscriptsView = { title: 'runs/big', file: 'runs/big/episodes.jsonl', fsPath: '/w/runs/big/episodes.jsonl', query: {} };
     const facets = { splits: ['train'], splitKinds: ['train'], tasks: ['GP-L'], checkpoints: [], failureModes: [], stepMin: 0, stepMax: 0 };
     const all = Array.from({ length: 300 }, (_, i): EpisodeRow => ({ row: i, line: i + 1, step: 0, split: 'train', task: 'GP-L', episode: i, seed: i, turns: 1, totalReward: 0, success: false, snippet: '' }));
@@ -149,7 +145,7 @@ describe('transcripts webview (Chromium)', function () {
   });
 
   it("shows the street-view grids drawn from a record as they arrive, in place: the detail the user opened stays as it is", async () => {
-    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
+    page = await openWebviewPage(chromium.browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
     const file = join(repoRoot, 'test', 'fixtures', 'workspace', 'runs', 'transcripts', 'street-views', 'episodes.jsonl');
     const raw = readFileSync(file, 'utf8').split('\n')[0]!;
     const record = JSON.parse(raw) as EpisodeRecord;
@@ -176,7 +172,7 @@ describe('transcripts webview (Chromium)', function () {
   });
 
   it('the episode list is a listbox a screen reader can follow: the selected option is the active descendant, its place in the whole list is given, and an opened episode is announced in a line', async () => {
-    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
+    page = await openWebviewPage(chromium.browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
     const { all, host } = await openLongList(page);
     assert.equal(await page.locator('#detail').getAttribute('aria-live'), null, 'the whole detail is read again on each arrow key');
 
@@ -214,7 +210,7 @@ describe('transcripts webview (Chromium)', function () {
   });
 
   it('a click after a keyboard move into rows not yet fetched wins: the fetched rows do not open the keyboard\'s row over it', async () => {
-    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
+    page = await openWebviewPage(chromium.browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css']);
     const { all, host } = await openLongList(page);
     await page.focus('#episode-list');
     await page.keyboard.press('End'); // row 299: its window is asked for, not answered yet
@@ -231,7 +227,7 @@ describe('transcripts webview (Chromium)', function () {
   });
 
   it("a turn's token heatmap can be read from the keyboard: a focusable heatmap with a token cursor, each token's values announced", async () => {
-    page = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css'], undefined, { query: {}, selected: 0, tokenMeasure: 'sampling' });
+    page = await openWebviewPage(chromium.browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css'], undefined, { query: {}, selected: 0, tokenMeasure: 'sampling' });
     const pieces = ['24', ' =', ' 3*8', ''];
     const output = pieces.join('');
     const n = pieces.length;

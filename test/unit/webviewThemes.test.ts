@@ -4,11 +4,12 @@
 // item told apart.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EpisodeRow } from '../../src/core/transcripts/types';
 import type { EpisodeView } from '../../src/protocol/preview';
 import type { EpisodeDetail, TurnTokens } from '../../src/protocol/transcripts';
-import { fixtureDashboard, LIGHT_AND_CONTRAST_THEMES, launchChromium, openDashboardPage, openWebviewPage, paintContrast, post, repoRoot, serveDashboard, textContrast, type WebviewTheme } from '../support/dashboardHarness';
+import { fixtureDashboard, LIGHT_AND_CONTRAST_THEMES, openDashboardPage, openWebviewPage, paintContrast, post, repoRoot, serveDashboard, textContrast, type WebviewTheme } from '../support/dashboardHarness';
+import { chromiumForSuite } from '../support/chromiumSuite';
 
 const READABLE = 4.5;
 /** WCAG's contrast for the parts of a graphic that carry its meaning. */
@@ -77,21 +78,18 @@ function look(page: Page, selector: string): Promise<string> {
 
 describe('webviews under light and high-contrast themes (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
+  const chromium = chromiumForSuite();
   let page: Page | undefined;
-  before(async () => (browser = await launchChromium()));
-  afterEach(async () => page?.close());
-  after(async () => browser?.close());
 
   const openPreview = async (theme: WebviewTheme, view: EpisodeView): Promise<Page> => {
-    const opened = await openWebviewPage(browser, 'preview', ['webview.css', 'preview.css', 'route-map.css'], undefined, undefined, theme);
+    const opened = await openWebviewPage(chromium.browser, 'preview', ['webview.css', 'preview.css', 'route-map.css'], undefined, undefined, theme);
     await opened.evaluate((m) => window.postMessage(m, '*'), { type: 'episode/set', view });
     return opened;
   };
 
   /** The transcript viewer listing `count` episodes, every third solved. */
   const openTranscripts = async (theme: WebviewTheme, count = 30): Promise<Page> => {
-    const opened = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css'], undefined, undefined, theme);
+    const opened = await openWebviewPage(chromium.browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css'], undefined, undefined, theme);
     const facets = { splits: ['train'], splitKinds: ['train'], tasks: ['GP-L'], checkpoints: [], failureModes: ['wrong-answer'], stepMin: 0, stepMax: 100 };
     const view = { title: 'runs/gp-l/ppo', file: 'runs/gp-l/ppo/episodes.jsonl', fsPath: '/w/runs/gp-l/ppo/episodes.jsonl', query: {} };
     await post(opened, [{ type: 'open', view }, { type: 'progress', progress: { bytes: 10, size: 10, episodes: count, skipped: 0, skippedExamples: [], done: true }, facets }]);
@@ -104,7 +102,7 @@ describe('webviews under light and high-contrast themes (Chromium)', function ()
 
   /** The transcript viewer showing a PPO episode's per-token records, its outputs colored by sampling log-prob. */
   const openTokens = async (theme: WebviewTheme): Promise<Page> => {
-    const opened = await openWebviewPage(browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css'], undefined, { query: {}, selected: 0, tokenMeasure: 'sampling' }, theme);
+    const opened = await openWebviewPage(chromium.browser, 'transcripts', ['webview.css', 'transcripts.css', 'route-map.css'], undefined, { query: {}, selected: 0, tokenMeasure: 'sampling' }, theme);
     const output = '24 = 3*8';
     const tokens = { turn: 0, update: 1, tokens: 3, ids: [10, 11, 12], textEnds: [2, 4, 8], sampling: [-0.1, -0.2, -0.3], training: [-0.1, -0.2, -0.3], entropy: [1, 1, 1], ratio: [1, 1, 1], weight: [1, 1, 1], advantage: 0.5, value: null, return: 1, reward: 1, clip: 0.2 } as TurnTokens;
     const record = { runId: 'r', step: 1, split: 'train', splitKind: 'train', episode: 0, seed: 1, environment: { env: 'generalpoints', maxVerify: 1 }, turns: [{ index: 0, prompt: 'Make 24.', output, reward: 1, message: 'correct', done: true, outputTokens: 3 }], success: true, totalReward: 1 };
@@ -168,7 +166,7 @@ describe('webviews under light and high-contrast themes (Chromium)', function ()
     });
 
     it(`dashboard, ${theme}: the selected view tab stands out from the others`, async () => {
-      page = await openDashboardPage(browser, undefined, undefined, theme);
+      page = await openDashboardPage(chromium.browser, undefined, undefined, theme);
       const data = fixtureDashboard(join(repoRoot, 'test', 'fixtures', 'workspace', 'runs'));
       await post(page, [{ type: 'runs/set', runs: data.runs() }]);
       await serveDashboard(page, data);
